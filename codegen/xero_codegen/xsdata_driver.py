@@ -1,0 +1,208 @@
+"""Drive xsdata programmatically: XSDs in, model sources (path, text) out.
+
+xsdata does the heavy lifting (schema parsing, class analysis, dataclass rendering). Three
+project policies are applied on top, all here and nowhere else:
+
+1. Wrapper elements become plain lists. ``<LineItems><LineItem/>...</LineItems>`` is
+   ``invoice.line_items: list[LineItem]``. xsdata only does this for *required* wrappers;
+   Xero omits or empties them freely, so the check is relaxed for the run.
+2. Xero's temporal simple types keep their meaning. The XSD types ``date`` (a calendar date
+   Xero writes as ``YYYY-MM-DDT00:00:00``) and ``utcDateTime`` become ``datetime.date`` and
+   a timezone-aware ``datetime.datetime``, with a ``format`` marker that the runtime's
+   converters understand (see ``runtime/_converters.py``).
+3. Every response class is bound to the XML root element ``Response``.
+
+Nothing is written to disk here; ``render_models`` returns (relative path, source) pairs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from xsdata.codegen.handlers.create_wrapper_fields import CreateWrapperFields
+from xsdata.codegen.models import Attr, Class
+from xsdata.codegen.transformer import ResourceTransformer
+from xsdata.formats.dataclass.filters import Filters
+from xsdata.formats.dataclass.generator import DataclassGenerator
+from xsdata.models.config import GeneratorConfig
+
+# The simple types of schemas/*/types.xsd that carry a temporal meaning, recognised by the
+# pattern facet xsdata keeps on the attribute. Keys are the XSD patterns, values the Python
+# type and the runtime converter's format marker.
+DATE_PATTERN = r"\d{4}-\d{2}-\d{2}T00:00:00"
+UTC_PATTERN = r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,7})?(Z|[+\-]00:00)?"
+TEMPORAL_TYPES: dict[str, tuple[str, str]] = {
+    DATE_PATTERN: ("datetime.date", "xero:date"),
+    UTC_PATTERN: ("datetime.datetime", "xero:utc-datetime"),
+}
+
+CONFIG_PATH = Path(__file__).with_name("xsdata.xml")
+
+
+def temporal_kind(attr: Attr) -> tuple[str, str] | None:
+    """The (python type, format marker) of an attribute typed by a temporal simple type."""
+    pattern = attr.restrictions.pattern
+    return TEMPORAL_TYPES.get(pattern) if pattern else None
+
+
+class XeroFilters(Filters):
+    """xsdata's dataclass filters with the temporal-type policy."""
+
+    def __init__(self, config: GeneratorConfig) -> None:
+        super().__init__(config)
+        # Module-qualified (datetime.date) so that a field called `date` cannot shadow it.
+        self.import_patterns["datetime"] = {
+            "__module__": [
+                *self.build_type_patterns("datetime.date"),
+                *self.build_type_patterns("datetime.datetime"),
+            ]
+        }
+
+    def field_type(self, obj: Class, attr: Attr) -> str:
+        kind = temporal_kind(attr)
+        if kind is None:
+            return super().field_type(obj, attr)
+        name = kind[0]
+        if attr.is_list:
+            return f"list[{name}]"
+        if attr.is_nillable or (attr.default is None and attr.is_optional):
+            return f"None | {name}"
+        return name
+
+    def field_metadata(self, obj: Class, attr: Attr, parent_namespace: str | None) -> dict[str, Any]:
+        metadata: dict[str, Any] = super().field_metadata(obj, attr, parent_namespace)
+        kind = temporal_kind(attr)
+        if kind is not None:
+            metadata.pop("pattern", None)
+            metadata["format"] = kind[1]
+        return metadata
+
+
+class XeroGenerator(DataclassGenerator):
+    """Renders sources only: formatting and import checks are the pipeline's job."""
+
+    @classmethod
+    def init_filters(cls, config: GeneratorConfig) -> Filters:
+        return XeroFilters(config)
+
+    def ruff_code(self, file_paths: list[str]) -> None:  # formatting happens in memory later
+        return None
+
+    def validate_imports(self) -> None:  # the pipeline imports the written package instead
+        return None
+
+
+def _optional_wrappers_allowed() -> contextlib.AbstractContextManager[None]:
+    """Let optional wrapper elements and optional repeated children become list fields."""
+
+    @contextlib.contextmanager
+    def patched() -> Iterator[None]:
+        original_attr = CreateWrapperFields.validate_attr
+        original_source = CreateWrapperFields.validate_source
+        original_wrap = CreateWrapperFields.wrap_field
+
+        def wrap_field(source: Attr, attr: Attr, inner: bool) -> None:
+            # Name the list after the wrapper (line_items, not line_item) and keep the
+            # wrapper's documentation, which is what the user reads.
+            name, help_text = attr.name, attr.help
+            original_wrap(source, attr, inner)
+            attr.name, attr.help = name, help_text
+
+        def validate_attr(attr: Attr) -> bool:
+            return (
+                attr.is_element
+                and len(attr.types) == 1
+                and not attr.types[0].native
+                and not attr.is_list
+            )
+
+        def validate_source(source: Class, namespace: str | None) -> bool:
+            return (
+                not source.extensions
+                and len(source.attrs) == 1
+                and source.attrs[0].is_element
+                and source.attrs[0].is_list
+                and not source.attrs[0].is_forward_ref
+                and (source.attrs[0].namespace or "") == (namespace or "")
+            )
+
+        CreateWrapperFields.validate_attr = staticmethod(validate_attr)  # type: ignore[assignment,method-assign]
+        CreateWrapperFields.validate_source = staticmethod(validate_source)  # type: ignore[assignment,method-assign]
+        CreateWrapperFields.wrap_field = staticmethod(wrap_field)  # type: ignore[assignment,method-assign]
+        try:
+            yield
+        finally:
+            CreateWrapperFields.validate_attr = original_attr  # type: ignore[method-assign]
+            CreateWrapperFields.validate_source = original_source  # type: ignore[method-assign]
+            CreateWrapperFields.wrap_field = original_wrap  # type: ignore[method-assign]
+
+    return patched()
+
+
+@dataclass(frozen=True)
+class ModelsResult:
+    """What xsdata produced: analysed classes and unformatted module sources."""
+
+    classes: list[Class]
+    sources: dict[str, str]  # path relative to the package root of the models -> source
+
+
+class _Transformer(ResourceTransformer):
+    response_files: frozenset[str] = frozenset()
+    result: list[Class]
+
+    def analyze_classes(self, classes: list[Class]) -> list[Class]:
+        with _optional_wrappers_allowed():
+            analysed = super().analyze_classes(classes)
+        for obj in analysed:
+            location = obj.location or ""
+            if location.rsplit("/", 1)[-1] in self.response_files and not obj.is_enumeration:
+                if obj.name.endswith("Response"):
+                    obj.meta_name = "Response"
+        self.result = analysed
+        return analysed
+
+    def process_classes(self) -> None:
+        # Like xsdata's, minus the writing: keep the classes for the caller.
+        self.result = self.analyze_classes(self.classes)
+
+
+def render_models(schema_dir: Path, package: str, response_files: set[str]) -> ModelsResult:
+    """Run xsdata over every XSD below ``schema_dir`` into ``package`` (dotted)."""
+    config = GeneratorConfig.read(CONFIG_PATH)
+    config.output.package = package
+    xsd_files = sorted(p.resolve().as_uri() for p in schema_dir.rglob("*.xsd"))
+
+    transformer = _Transformer(config=config)
+    transformer.response_files = frozenset(response_files)
+    transformer.process_sources(xsd_files)
+    transformer.process_classes()
+    classes = transformer.result
+
+    generator = XeroGenerator(config)
+    sources: dict[str, str] = {}
+    # xsdata derives module paths from the working directory; render inside a scratch one so
+    # that no absolute path can leak into the output.
+    with tempfile.TemporaryDirectory() as scratch, _chdir(Path(scratch)):
+        root = Path.cwd()
+        generator.normalize_packages(classes)
+        for result in generator.render(classes):
+            relative = result.path.relative_to(root).as_posix()
+            sources[relative] = result.source
+    return ModelsResult(classes=classes, sources=sources)
+
+
+@contextlib.contextmanager
+def _chdir(path: Path) -> Iterator[None]:
+    previous = Path.cwd()
+    os.chdir(path)
+    try:
+        yield
+    finally:
+        os.chdir(previous)

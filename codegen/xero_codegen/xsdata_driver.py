@@ -18,6 +18,7 @@ Nothing is written to disk here; ``render_models`` returns (relative path, sourc
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import tempfile
 from collections.abc import Iterator
@@ -58,10 +59,10 @@ class XeroFilters(Filters):
         super().__init__(config)
         # Module-qualified (datetime.date) so that a field called `date` cannot shadow it.
         self.import_patterns["datetime"] = {
-            "__module__": [
+            "__module__": {
                 *self.build_type_patterns("datetime.date"),
                 *self.build_type_patterns("datetime.datetime"),
-            ]
+            }
         }
 
     def field_type(self, obj: Class, attr: Attr) -> str:
@@ -132,9 +133,9 @@ def _optional_wrappers_allowed() -> contextlib.AbstractContextManager[None]:
                 and (source.attrs[0].namespace or "") == (namespace or "")
             )
 
-        CreateWrapperFields.validate_attr = staticmethod(validate_attr)  # type: ignore[assignment,method-assign]
-        CreateWrapperFields.validate_source = staticmethod(validate_source)  # type: ignore[assignment,method-assign]
-        CreateWrapperFields.wrap_field = staticmethod(wrap_field)  # type: ignore[assignment,method-assign]
+        CreateWrapperFields.validate_attr = staticmethod(validate_attr)  # type: ignore[method-assign]
+        CreateWrapperFields.validate_source = staticmethod(validate_source)  # type: ignore[method-assign]
+        CreateWrapperFields.wrap_field = staticmethod(wrap_field)  # type: ignore[method-assign]
         try:
             yield
         finally:
@@ -151,6 +152,7 @@ class ModelsResult:
 
     classes: list[Class]
     sources: dict[str, str]  # path relative to the package root of the models -> source
+    exports: list[tuple[str, str]]  # (module relative to the models package, class name)
 
 
 class _Transformer(ResourceTransformer):
@@ -160,12 +162,18 @@ class _Transformer(ResourceTransformer):
     def analyze_classes(self, classes: list[Class]) -> list[Class]:
         with _optional_wrappers_allowed():
             analysed = super().analyze_classes(classes)
+        kept: list[Class] = []
         for obj in analysed:
             location = obj.location or ""
+            if obj.name == "Response":
+                # xsdata keeps the last of the duplicate <Response> elements as a class of its
+                # own; the typed response classes already carry that root name.
+                continue
             if location.rsplit("/", 1)[-1] in self.response_files and not obj.is_enumeration:
                 if obj.name.endswith("Response"):
                     obj.meta_name = "Response"
-        self.result = analysed
+            kept.append(obj)
+        self.result = kept
         return analysed
 
     def process_classes(self) -> None:
@@ -181,8 +189,14 @@ def render_models(schema_dir: Path, package: str, response_files: set[str]) -> M
 
     transformer = _Transformer(config=config)
     transformer.response_files = frozenset(response_files)
-    transformer.process_sources(xsd_files)
-    transformer.process_classes()
+    xsdata_log = logging.getLogger("xsdata")
+    level = xsdata_log.level
+    xsdata_log.setLevel(logging.ERROR)  # its duplicate-<Response> warning is expected
+    try:
+        transformer.process_sources(xsd_files)
+        transformer.process_classes()
+    finally:
+        xsdata_log.setLevel(level)
     classes = transformer.result
 
     generator = XeroGenerator(config)
@@ -194,8 +208,15 @@ def render_models(schema_dir: Path, package: str, response_files: set[str]) -> M
         generator.normalize_packages(classes)
         for result in generator.render(classes):
             relative = result.path.relative_to(root).as_posix()
+            if relative in sources and not result.source.strip().startswith(("from", "import", "@", "class")):
+                continue  # xsdata's placeholder for a parent package must not replace a real one
             sources[relative] = result.source
-    return ModelsResult(classes=classes, sources=sources)
+    exports = sorted(
+        (obj.target_module[len(package) + 1 :], generator.filters.class_name(obj.name))
+        for obj in classes
+        if obj.target_module
+    )
+    return ModelsResult(classes=classes, sources=sources, exports=exports)
 
 
 @contextlib.contextmanager

@@ -1,0 +1,51 @@
+# Developer entry points. `make test` is what CI runs (.ci/run); it sets everything up itself.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: setup generate check lint typecheck test test-fast demo bench fuzz clean
+
+$(STAMP): pyproject.toml
+	@echo "==> setup: virtualenv in $(VENV) with .[dev]"
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install --quiet --upgrade pip
+	@$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+setup: $(STAMP)
+
+generate: $(STAMP)
+	@echo "==> generate: schemas/ -> generated/"
+	@$(BIN)/xero-codegen generate
+
+check: $(STAMP)
+	@echo "==> drift: xero-codegen check"
+	@$(BIN)/xero-codegen check
+	@echo "==> ruff"
+	@$(BIN)/ruff check codegen sandbox tests examples
+	@$(BIN)/ruff format --check codegen sandbox tests examples
+	@echo "==> mypy --strict"
+	@$(BIN)/mypy --strict generated/xero_customer_api codegen/xero_codegen sandbox/xero_sandbox tests/typing/user_script.py
+
+test: $(STAMP)
+	@bash scripts/ensure-chromium.sh
+	@$(MAKE) --no-print-directory check
+	@echo "==> pytest"
+	@$(BIN)/pytest -q
+
+test-fast: $(STAMP)
+	@$(BIN)/pytest -q -m "not e2e"
+
+demo: $(STAMP)
+	@$(BIN)/python examples/demo.py
+
+bench: $(STAMP)
+	@$(BIN)/python -m bench
+
+fuzz: $(STAMP)
+	@FUZZ_EXAMPLES=5000 $(BIN)/pytest -q tests/fuzz
+
+clean:
+	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache build *.egg-info

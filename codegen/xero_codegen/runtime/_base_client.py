@@ -1,0 +1,544 @@
+"""The thick part of every client: transport, keys, retries, timeouts, logging, errors.
+
+Generated endpoint methods stay thin: they build a path, query parameters and a body, then
+call :meth:`SyncAPIClient._request` (or the async twin), which
+
+1. authenticates the call (:mod:`._auth`), serialises the body (:mod:`._xml`),
+2. sends it with a timeout, retrying only where that is safe (see ``_retry_delay``),
+3. reads the answer with a size cap, and turns it into the response dataclass or into one
+   exception of :mod:`._errors`.
+
+Sync and async share everything but the I/O: :class:`_ClientCore` holds the logic.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import logging
+import random
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
+from types import TracebackType
+from typing import ClassVar, Generic, TypeVar
+
+import httpx
+from lxml import etree
+
+from ._auth import QueryKeyAuth
+from ._envelope import ENVELOPE_READERS, EnvelopeReader
+from ._errors import (
+    InvalidPartnerKeyError,
+    RateLimitError,
+    RequestValidationError,
+    ServerError,
+    XeroAPIError,
+    XeroConnectionError,
+    XeroError,
+    XeroResponseError,
+    XeroTimeoutError,
+)
+from ._secrets import redact
+from ._types import NOT_GIVEN, NotGiven, TimeoutTypes
+from ._xml import UnsafeXMLError, bind, parse_document, serialize
+
+__all__ = [
+    "DEFAULT_MAX_RESPONSE_BYTES",
+    "DEFAULT_MAX_RETRIES",
+    "DEFAULT_TIMEOUT",
+    "AsyncAPIClient",
+    "RawResponse",
+    "SyncAPIClient",
+    "require_payload",
+]
+
+R = TypeVar("R")
+
+log = logging.getLogger("xero_customer_api")
+TRACE = 5
+"""Log level of request and response bodies (below DEBUG)."""
+logging.addLevelName(TRACE, "TRACE")
+
+DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
+DEFAULT_MAX_RETRIES = 2
+DEFAULT_MAX_RESPONSE_BYTES = 256 * 1024 * 1024
+DEFAULT_MAX_RETRY_AFTER = 60.0
+INITIAL_RETRY_DELAY = 0.5
+MAX_RETRY_DELAY = 8.0
+_RETRY_STATUSES = frozenset({429, 502, 503, 504})
+_IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS"})
+_USER_AGENT = "xero-customer-api-python"
+
+
+@dataclass(frozen=True, slots=True)
+class RawResponse(Generic[R]):
+    """The raw HTTP answer next to the parsed result.
+
+    Attributes:
+        status_code: HTTP status code.
+        headers: Response headers.
+        content: The body, exactly as received.
+        parsed: The response dataclass.
+        elapsed: Seconds from sending the request to reading the whole body.
+    """
+
+    status_code: int
+    headers: httpx.Headers
+    content: bytes
+    parsed: R
+    elapsed: float
+
+
+class _Attempt:
+    """Why an attempt failed, and whether the request may have reached the server."""
+
+    def __init__(self, error: XeroError, *, sent: bool, retry_after: float | None = None) -> None:
+        self.error = error
+        self.sent = sent
+        self.retry_after = retry_after
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def _parse_retry_after(value: str | None) -> float | None:
+    if value is None:
+        return None
+    value = value.strip()
+    try:
+        seconds = float(value)
+    except ValueError:
+        try:
+            when = parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            return None
+        seconds = when.timestamp() - time.time()
+    if seconds != seconds or seconds < 0:  # NaN or in the past
+        return 0.0
+    return seconds
+
+
+class _ClientCore:
+    """Configuration and the I/O-free logic shared by the sync and async clients."""
+
+    _environments: ClassVar[Mapping[str, str]] = {}
+    _default_environment: ClassVar[str] = ""
+    _api_version: ClassVar[str] = ""
+    _auth_style: ClassVar[str] = "query-keys"
+    _error_style: ClassVar[str] = "response-errors"
+
+    def __init__(
+        self,
+        *,
+        api_key: str,
+        customer_key: str,
+        environment: str | None = None,
+        base_url: str | httpx.URL | None = None,
+        timeout: TimeoutTypes = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        max_retry_after: float = DEFAULT_MAX_RETRY_AFTER,
+        strict: bool = False,
+    ) -> None:
+        problems: list[str] = []
+        if not isinstance(api_key, str) or not api_key.strip():
+            problems.append("`api_key` (the partner key) must be a non-empty string")
+        if not isinstance(customer_key, str) or not customer_key.strip():
+            problems.append("`customer_key` (the Xero customer key) must be a non-empty string")
+        if not isinstance(max_retries, int) or max_retries < 0:
+            problems.append("`max_retries` must be a whole number >= 0")
+        if max_response_bytes <= 0:
+            problems.append("`max_response_bytes` must be positive")
+        if problems:
+            raise RequestValidationError(problems)
+        self._auth = QueryKeyAuth(api_key=api_key.strip(), customer_key=customer_key.strip())
+        self.base_url = self._resolve_base_url(environment, base_url)
+        self.timeout: TimeoutTypes = timeout
+        self.max_retries = max_retries
+        self.max_response_bytes = max_response_bytes
+        self.max_retry_after = max_retry_after
+        self.strict = strict
+        self._envelope: EnvelopeReader = ENVELOPE_READERS[self._error_style]
+
+    # ------------------------------------------------------------------ configuration
+
+    def _resolve_base_url(self, environment: str | None, base_url: str | httpx.URL | None) -> httpx.URL:
+        if environment is not None and base_url is not None:
+            raise RequestValidationError(["give either `environment` or `base_url`, not both"])
+        if base_url is None:
+            name = environment or self._default_environment
+            if name not in self._environments:
+                raise RequestValidationError(
+                    [f"`environment` must be one of {', '.join(sorted(self._environments))}; got {name!r}"]
+                )
+            url = httpx.URL(self._environments[name])
+        else:
+            url = httpx.URL(str(base_url))
+            if url.scheme not in ("https", "http") or not url.host:
+                raise RequestValidationError([f"`base_url` must be an absolute https URL; got {redact(str(url))!r}"])
+            if url.scheme == "http" and not _is_loopback(url.host):
+                raise RequestValidationError(
+                    ["`base_url` must use https (Xero refuses plain HTTP); http is only allowed on loopback"]
+                )
+            if url.query or url.fragment:
+                raise RequestValidationError(["`base_url` must not carry a query or a fragment"])
+        if not url.raw_path.endswith(b"/"):
+            url = url.copy_with(raw_path=url.raw_path + b"/")
+        return url
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(base_url={str(self.base_url)!r}, api_key='***', customer_key='***')"
+
+    # ------------------------------------------------------------------ building
+
+    def _build_request(
+        self,
+        client: httpx.Client | httpx.AsyncClient,
+        method: str,
+        path: str,
+        params: Sequence[tuple[str, str | None]],
+        body: object | None,
+        timeout: TimeoutTypes | NotGiven,
+    ) -> httpx.Request:
+        query = httpx.QueryParams([(k, v) for k, v in (*self._auth.query_params(), *params) if v is not None])
+        headers = {"Accept": "text/xml, application/xml", "User-Agent": _USER_AGENT, **self._auth.headers()}
+        content: bytes | None = None
+        if body is not None:
+            try:
+                content = serialize(body)
+            except Exception as exc:  # xsdata raises several kinds; the user gets one
+                raise RequestValidationError([f"the request body cannot be written as XML: {redact(str(exc))}"]) from exc
+            headers["Content-Type"] = "text/xml; charset=utf-8"
+        effective_timeout = self.timeout if isinstance(timeout, NotGiven) else timeout
+        return client.build_request(
+            method,
+            self.base_url.join(path),
+            params=query,
+            headers=headers,
+            content=content,
+            timeout=effective_timeout if effective_timeout is not None else httpx.Timeout(None),
+        )
+
+    # ------------------------------------------------------------------ reading
+
+    def _interpret(self, status: int, headers: httpx.Headers, content: bytes, response_type: type[R]) -> R:
+        """Turn a complete HTTP answer into the response dataclass or an exception."""
+        content_type = headers.get("content-type", "").lower()
+        if status == 429:
+            raise self._rate_limit_error(status, headers, content)
+        if 300 <= status < 400:
+            raise InvalidPartnerKeyError(
+                f"Xero refused the partner key (apiKey): HTTP {status} redirect to its login page",
+                status_code=status,
+            )
+        if "html" in content_type and status < 500:
+            raise InvalidPartnerKeyError(
+                f"Xero refused the partner key (apiKey): HTTP {status} with an HTML page instead of XML",
+                status_code=status,
+            )
+        try:
+            root = parse_document(content)
+        except UnsafeXMLError as exc:
+            raise XeroResponseError(f"refused an unsafe response (HTTP {status}): {exc}", status_code=status) from exc
+        except etree.XMLSyntaxError as exc:
+            if status >= 500:
+                raise ServerError(f"Xero answered HTTP {status} without a readable error", status_code=status) from exc
+            raise XeroResponseError(
+                f"the response (HTTP {status}, {len(content)} bytes) is not well-formed XML: {exc}", status_code=status
+            ) from exc
+        tag = root.tag if isinstance(root.tag, str) else ""
+        if tag.lower() == "html" and status < 500:
+            raise InvalidPartnerKeyError(
+                f"Xero refused the partner key (apiKey): HTTP {status} with an HTML page instead of XML",
+                status_code=status,
+            )
+        self._envelope.raise_for_errors(root, status)  # Xero's own error envelope
+        if status >= 400:
+            if status >= 500:
+                raise ServerError(f"Xero answered HTTP {status}", status_code=status)
+            raise XeroAPIError(f"Xero answered HTTP {status}", status_code=status)
+        self._envelope.check_root(root, status)
+        return bind(root, response_type, strict=self.strict)
+
+    def _rate_limit_error(self, status: int, headers: httpx.Headers, content: bytes) -> RateLimitError:
+        retry_after = _parse_retry_after(headers.get("retry-after"))
+        hint = f"; retry after {retry_after:g} s" if retry_after is not None else ""
+        return RateLimitError(f"Xero is rate limiting this partner (HTTP {status}){hint}", retry_after=retry_after)
+
+    # ------------------------------------------------------------------ retrying
+
+    def _retry_delay(self, method: str, attempt: _Attempt, retries_done: int, max_retries: int) -> float | None:
+        """Seconds to wait before the next try, or None to give up and raise.
+
+        A request that may have reached the server is retried only when it is a GET: a PUT
+        or POST is sent again only when it provably never left (connection not made).
+        """
+        if retries_done >= max_retries:
+            return None
+        if attempt.sent and method not in _IDEMPOTENT:
+            return None
+        error = attempt.error
+        retryable = isinstance(error, XeroConnectionError) or (
+            isinstance(error, XeroAPIError) and error.status_code in _RETRY_STATUSES
+        )
+        if not retryable:
+            return None
+        if attempt.retry_after is not None:
+            if attempt.retry_after > self.max_retry_after:
+                return None
+            return float(attempt.retry_after)
+        delay: float = min(INITIAL_RETRY_DELAY * (2**retries_done), MAX_RETRY_DELAY)
+        return delay * (1 - 0.25 * random.random())
+
+    def _transport_error(self, exc: httpx.HTTPError) -> _Attempt:
+        # Never put the URL into the message: it carries the keys.
+        detail = redact(str(exc)) or type(exc).__name__
+        if isinstance(exc, (httpx.ConnectTimeout, httpx.PoolTimeout)):
+            return _Attempt(XeroTimeoutError(f"timed out connecting to Xero: {detail}"), sent=False)
+        if isinstance(exc, httpx.TimeoutException):
+            return _Attempt(XeroTimeoutError(f"timed out waiting for Xero: {detail}"), sent=True)
+        if isinstance(exc, httpx.ConnectError):
+            return _Attempt(XeroConnectionError(f"could not connect to Xero: {detail}"), sent=False)
+        return _Attempt(XeroConnectionError(f"the connection to Xero failed: {detail}"), sent=True)
+
+    def _log_exchange(self, request: httpx.Request, status: int, content: bytes, started: float) -> None:
+        if log.isEnabledFor(logging.DEBUG):
+            elapsed_ms = (time.monotonic() - started) * 1000
+            log.debug("%s %s -> %d (%.1f ms)", request.method, redact(str(request.url)), status, elapsed_ms)
+        if log.isEnabledFor(TRACE):
+            if request.content:
+                log.log(TRACE, "request body: %s", redact(request.content.decode("utf-8", "replace")))
+            log.log(TRACE, "response body: %s", redact(content.decode("utf-8", "replace")))
+
+    def _too_large(self, size: int) -> XeroResponseError:
+        return XeroResponseError(
+            f"the response is larger than max_response_bytes ({self.max_response_bytes} bytes; got at least {size})"
+        )
+
+
+class SyncAPIClient(_ClientCore):
+    """Base of the generated synchronous clients."""
+
+    def __init__(
+        self,
+        *,
+        api_key: str,
+        customer_key: str,
+        environment: str | None = None,
+        base_url: str | httpx.URL | None = None,
+        timeout: TimeoutTypes = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        http_client: httpx.Client | None = None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        max_retry_after: float = DEFAULT_MAX_RETRY_AFTER,
+        strict: bool = False,
+    ) -> None:
+        super().__init__(
+            api_key=api_key,
+            customer_key=customer_key,
+            environment=environment,
+            base_url=base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            max_response_bytes=max_response_bytes,
+            max_retry_after=max_retry_after,
+            strict=strict,
+        )
+        if http_client is not None and not isinstance(http_client, httpx.Client):
+            raise RequestValidationError(["`http_client` must be an httpx.Client"])
+        self._owns_http_client = http_client is None
+        self._http = http_client if http_client is not None else httpx.Client(timeout=timeout)
+
+    def close(self) -> None:
+        """Close the HTTP connections (only those the client opened itself)."""
+        if self._owns_http_client:
+            self._http.close()
+
+    def __enter__(self: _S) -> _S:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def _request(
+        self,
+        *,
+        method: str,
+        path: str,
+        params: Sequence[tuple[str, str | None]] = (),
+        body: object | None = None,
+        response_type: type[R],
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[R]:
+        request = self._build_request(self._http, method, path, params, body, timeout)
+        retries = self.max_retries if isinstance(max_retries, NotGiven) else max_retries
+        retries_done = 0
+        while True:
+            started = time.monotonic()
+            attempt: _Attempt
+            try:
+                status, headers, content = self._send(request)
+            except httpx.HTTPError as exc:
+                attempt = self._transport_error(exc)
+                cause: BaseException = exc
+            else:
+                self._log_exchange(request, status, content, started)
+                try:
+                    parsed = self._interpret(status, headers, content, response_type)
+                    return RawResponse(status, headers, content, parsed, time.monotonic() - started)
+                except XeroAPIError as exc:
+                    retry_after = exc.retry_after if isinstance(exc, RateLimitError) else None
+                    attempt = _Attempt(exc, sent=True, retry_after=retry_after)
+                    cause = exc.__cause__ or exc
+            delay = self._retry_delay(method, attempt, retries_done, retries)
+            if delay is None:
+                if attempt.error is cause:
+                    raise attempt.error
+                raise attempt.error from cause
+            log.debug("retrying %s %s in %.2f s after: %s", method, path, delay, attempt.error.message)
+            time.sleep(delay)
+            retries_done += 1
+
+    def _send(self, request: httpx.Request) -> tuple[int, httpx.Headers, bytes]:
+        response = self._http.send(request, stream=True, follow_redirects=False)
+        try:
+            declared = response.headers.get("content-length")
+            if declared is not None and declared.isdigit() and int(declared) > self.max_response_bytes:
+                raise self._too_large(int(declared))
+            chunks: list[bytes] = []
+            size = 0
+            for chunk in response.iter_bytes():
+                size += len(chunk)
+                if size > self.max_response_bytes:
+                    raise self._too_large(size)
+                chunks.append(chunk)
+            return response.status_code, response.headers, b"".join(chunks)
+        finally:
+            response.close()
+
+
+class AsyncAPIClient(_ClientCore):
+    """Base of the generated asynchronous clients."""
+
+    def __init__(
+        self,
+        *,
+        api_key: str,
+        customer_key: str,
+        environment: str | None = None,
+        base_url: str | httpx.URL | None = None,
+        timeout: TimeoutTypes = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        http_client: httpx.AsyncClient | None = None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        max_retry_after: float = DEFAULT_MAX_RETRY_AFTER,
+        strict: bool = False,
+    ) -> None:
+        super().__init__(
+            api_key=api_key,
+            customer_key=customer_key,
+            environment=environment,
+            base_url=base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            max_response_bytes=max_response_bytes,
+            max_retry_after=max_retry_after,
+            strict=strict,
+        )
+        if http_client is not None and not isinstance(http_client, httpx.AsyncClient):
+            raise RequestValidationError(["`http_client` must be an httpx.AsyncClient"])
+        self._owns_http_client = http_client is None
+        self._http = http_client if http_client is not None else httpx.AsyncClient(timeout=timeout)
+
+    async def close(self) -> None:
+        """Close the HTTP connections (only those the client opened itself)."""
+        if self._owns_http_client:
+            await self._http.aclose()
+
+    async def __aenter__(self: _A) -> _A:
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.close()
+
+    async def _request(
+        self,
+        *,
+        method: str,
+        path: str,
+        params: Sequence[tuple[str, str | None]] = (),
+        body: object | None = None,
+        response_type: type[R],
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[R]:
+        request = self._build_request(self._http, method, path, params, body, timeout)
+        retries = self.max_retries if isinstance(max_retries, NotGiven) else max_retries
+        retries_done = 0
+        while True:
+            started = time.monotonic()
+            attempt: _Attempt
+            try:
+                status, headers, content = await self._send(request)
+            except httpx.HTTPError as exc:
+                attempt = self._transport_error(exc)
+                cause: BaseException = exc
+            else:
+                self._log_exchange(request, status, content, started)
+                try:
+                    parsed = self._interpret(status, headers, content, response_type)
+                    return RawResponse(status, headers, content, parsed, time.monotonic() - started)
+                except XeroAPIError as exc:
+                    retry_after = exc.retry_after if isinstance(exc, RateLimitError) else None
+                    attempt = _Attempt(exc, sent=True, retry_after=retry_after)
+                    cause = exc.__cause__ or exc
+            delay = self._retry_delay(method, attempt, retries_done, retries)
+            if delay is None:
+                if attempt.error is cause:
+                    raise attempt.error
+                raise attempt.error from cause
+            log.debug("retrying %s %s in %.2f s after: %s", method, path, delay, attempt.error.message)
+            await asyncio.sleep(delay)
+            retries_done += 1
+
+    async def _send(self, request: httpx.Request) -> tuple[int, httpx.Headers, bytes]:
+        response = await self._http.send(request, stream=True, follow_redirects=False)
+        try:
+            declared = response.headers.get("content-length")
+            if declared is not None and declared.isdigit() and int(declared) > self.max_response_bytes:
+                raise self._too_large(int(declared))
+            chunks: list[bytes] = []
+            size = 0
+            async for chunk in response.aiter_bytes():
+                size += len(chunk)
+                if size > self.max_response_bytes:
+                    raise self._too_large(size)
+                chunks.append(chunk)
+            return response.status_code, response.headers, b"".join(chunks)
+        finally:
+            await response.aclose()
+
+
+_S = TypeVar("_S", bound=SyncAPIClient)
+_A = TypeVar("_A", bound=AsyncAPIClient)
+
+
+
+def require_payload(value: R | None, element: str) -> R:
+    """The payload of a successful response, which Xero must not leave out."""
+    if value is None:
+        raise XeroResponseError(f"Xero reported success but the response has no <{element}>")
+    return value

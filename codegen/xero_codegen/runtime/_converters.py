@@ -1,0 +1,130 @@
+"""Value conversions that keep Xero's meaning of dates and times.
+
+The generated models mark two kinds of fields with a ``format`` in their metadata:
+
+``xero:date``
+    A calendar date with no zone. Xero writes it as a dateTime at midnight
+    (``2008-02-25T00:00:00``); the model holds a :class:`datetime.date`.
+``xero:utc-datetime``
+    A UTC timestamp with up to 7 fractional digits (``2008-10-09T02:40:54.3997437Z``);
+    the model holds a timezone-aware :class:`datetime.datetime` in UTC. A value without a
+    zone is UTC. The 7th fractional digit (100 ns) is below Python's resolution and dropped.
+
+These functions are the one implementation of both formats; xsdata's converters for
+``date`` and ``datetime`` are wrapped so that every other format still goes to xsdata.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from typing import Any
+
+from xsdata.exceptions import ConverterError
+from xsdata.formats.converter import Converter, converter
+
+__all__ = [
+    "DATE_FORMAT",
+    "UTC_DATETIME_FORMAT",
+    "format_date",
+    "format_utc_datetime",
+    "install",
+    "parse_date",
+    "parse_utc_datetime",
+]
+
+DATE_FORMAT = "xero:date"
+UTC_DATETIME_FORMAT = "xero:utc-datetime"
+
+_DATE_RE = re.compile(r"\s*(\d{4})-(\d{2})-(\d{2})(?:T00:00:00(?:\.0+)?)?\s*\Z")
+_DATETIME_RE = re.compile(
+    r"\s*(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,7}))?"
+    r"(Z|[+-]\d{2}:\d{2})?\s*\Z"
+)
+_UTC = datetime.UTC
+
+
+def parse_date(text: str) -> datetime.date:
+    """Read ``YYYY-MM-DD`` or ``YYYY-MM-DDT00:00:00`` as a date."""
+    match = _DATE_RE.match(text)
+    if match is None:
+        raise ValueError(f"not a Xero date: {text[:40]!r}")
+    year, month, day = (int(g) for g in match.groups())
+    return datetime.date(year, month, day)
+
+
+def format_date(value: datetime.date) -> str:
+    """Write a date the way Xero does: ``YYYY-MM-DDT00:00:00``."""
+    return f"{value.year:04d}-{value.month:02d}-{value.day:02d}T00:00:00"
+
+
+def parse_utc_datetime(text: str) -> datetime.datetime:
+    """Read a Xero UTC timestamp as an aware datetime in UTC."""
+    match = _DATETIME_RE.match(text)
+    if match is None:
+        raise ValueError(f"not a Xero UTC timestamp: {text[:40]!r}")
+    year, month, day, hour, minute, second = (int(g) for g in match.groups()[:6])
+    fraction, zone = match.group(7), match.group(8)
+    micro = int((fraction or "0").ljust(6, "0")[:6])
+    tz: datetime.tzinfo = _UTC
+    if zone and zone != "Z":
+        sign = 1 if zone[0] == "+" else -1
+        tz = datetime.timezone(sign * datetime.timedelta(hours=int(zone[1:3]), minutes=int(zone[4:6])))
+    value = datetime.datetime(year, month, day, hour, minute, second, micro, tzinfo=tz)
+    return value.astimezone(_UTC)
+
+
+def format_utc_datetime(value: datetime.datetime) -> str:
+    """Write an aware datetime as a UTC timestamp ending in ``Z``."""
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError("a UTC timestamp needs a timezone-aware datetime (got a naive one)")
+    utc = value.astimezone(_UTC)
+    text = f"{utc.year:04d}-{utc.month:02d}-{utc.day:02d}T{utc.hour:02d}:{utc.minute:02d}:{utc.second:02d}"
+    if utc.microsecond:
+        text += f".{utc.microsecond:06d}".rstrip("0")
+    return text + "Z"
+
+
+class _Wrapped(Converter):
+    """Handles the Xero formats; hands any other format to xsdata's own converter."""
+
+    def __init__(self, fallback: Converter, formats: dict[str, tuple[Any, Any]]) -> None:
+        self.fallback = fallback
+        self.formats = formats  # format marker -> (parse, write)
+
+    def deserialize(self, value: Any, **kwargs: Any) -> Any:
+        pair = self.formats.get(kwargs.get("format") or "")
+        if pair is None:
+            return self.fallback.deserialize(value, **kwargs)
+        if not isinstance(value, str):
+            raise ConverterError(f"expected text, got {type(value).__name__}")
+        try:
+            return pair[0](value)
+        except ValueError as exc:
+            raise ConverterError(str(exc)) from exc
+
+    def serialize(self, value: Any, **kwargs: Any) -> str:
+        pair = self.formats.get(kwargs.get("format") or "")
+        if pair is None:
+            return str(self.fallback.serialize(value, **kwargs))
+        try:
+            return str(pair[1](value))
+        except (ValueError, AttributeError, TypeError) as exc:
+            raise ConverterError(str(exc)) from exc
+
+
+def install() -> None:
+    """Register the Xero formats with xsdata's converter registry (idempotent)."""
+    date_formats = {DATE_FORMAT: (parse_date, format_date)}
+    datetime_formats = {
+        UTC_DATETIME_FORMAT: (parse_utc_datetime, format_utc_datetime),
+        # a datetime given where a date is expected is written as its date
+        DATE_FORMAT: (parse_date, format_date),
+    }
+    for data_type, formats in ((datetime.date, date_formats), (datetime.datetime, datetime_formats)):
+        current = converter.type_converter(data_type)
+        if not isinstance(current, _Wrapped):
+            converter.register_converter(data_type, _Wrapped(current, formats))
+
+
+install()

@@ -1,0 +1,64 @@
+"""Command line: ``xero-sandbox serve`` and ``xero-sandbox keys add-org|add-partner``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from . import seed
+from .server import ServeOptions, serve
+from .store import Store
+
+
+@click.group()
+def main() -> None:
+    """A local sandbox of Xero's Customer API 1.0."""
+
+
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=0, show_default=True, type=click.IntRange(0, 65535), help="Port; 0 picks a free one.")
+@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), help="SQLite file (default: in memory).")
+@click.option("--http", "plain_http", is_flag=True, help="Serve plain HTTP (loopback hosts only).")
+@click.option("--ca-file", type=click.Path(dir_okay=False, path_type=Path), help="Where to write the CA bundle.")
+def serve_command(host: str, port: int, db: Path | None, plain_http: bool, ca_file: Path | None) -> None:
+    """Serve /api.xro/1.0/ and print XERO_* lines once ready."""
+    raise SystemExit(serve(ServeOptions(host=host, port=port, db=db, http=plain_http, ca_file=ca_file)))
+
+
+@main.group("keys")
+def keys() -> None:
+    """Manage partner and customer keys in a sandbox database."""
+
+
+@keys.command("add-org")
+@click.option("--db", required=True, type=click.Path(dir_okay=False, path_type=Path), help="SQLite file.")
+@click.option("--name", required=True, help="Name of the new organisation.")
+@click.option("--partner-key", default=None, help="Partner (apiKey) to link it to; default: the first partner.")
+def add_org(db: Path, name: str, partner_key: str | None) -> None:
+    """Create a seeded organisation and print its customer key (xeroKey)."""
+    store = Store(db)
+    try:
+        store.ensure_seeded()
+        try:
+            key = store.add_org(name, partner_key)
+        except KeyError as exc:
+            raise click.ClickException("unknown partner key") from exc
+    finally:
+        store.close()
+    click.echo(key)
+
+
+@keys.command("add-partner")
+@click.option("--db", required=True, type=click.Path(dir_okay=False, path_type=Path), help="SQLite file.")
+@click.option("--name", default=f"{seed.PARTNER_NAME} 2", show_default=True, help="Provider name.")
+def add_partner(db: Path, name: str) -> None:
+    """Create a partner and print its API key (apiKey)."""
+    store = Store(db)
+    try:
+        store.ensure_seeded()
+        key = store.add_partner(name)
+    finally:
+        store.close()
+    click.echo(key)

@@ -1,0 +1,116 @@
+"""The partner console: recent traffic of one partner, keys redacted, rendered as HTML.
+
+Like Xero's Partner Console, it lists each request with its method, path, status and time,
+and the raw request and response bodies. Every key value is replaced by ``REDACTED`` before
+an exchange is stored, and everything shown is HTML-escaped.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import threading
+from collections import deque
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib import resources
+from urllib.parse import parse_qsl, urlencode
+
+REDACTED = "REDACTED"
+_KEY_PARAMS = ("apiKey", "xeroKey")
+_BODY_LIMIT = 64 * 1024
+_PER_PARTNER = 200
+
+
+def redact_query(query: str) -> str:
+    """A query string with the values of apiKey and xeroKey replaced."""
+    pairs = parse_qsl(query, keep_blank_values=True)
+    return urlencode([(k, REDACTED if k in _KEY_PARAMS else v) for k, v in pairs], safe="")
+
+
+def redact_text(text: str, secrets: Iterable[str]) -> str:
+    """*text* with every occurrence of each secret (at least 8 chars) replaced."""
+    for secret in sorted({s for s in secrets if len(s) >= 8}, key=len, reverse=True):
+        text = re.sub(re.escape(secret), REDACTED, text, flags=re.IGNORECASE)
+    return text
+
+
+@dataclass(frozen=True)
+class Exchange:
+    """One request and its response, already redacted."""
+
+    when: datetime
+    method: str
+    path: str
+    status: int
+    request_body: str
+    response_body: str
+    note: str = ""
+
+
+def _decode(body: bytes) -> str:
+    text = body[:_BODY_LIMIT].decode("utf-8", errors="replace")
+    return text + ("\n... (truncated)" if len(body) > _BODY_LIMIT else "")
+
+
+class TrafficLog:
+    """The last exchanges of each partner, in memory."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._by_partner: dict[str, deque[Exchange]] = {}
+
+    def record(
+        self, partner_key: str, method: str, path: str, query: str, status: int,
+        request_body: bytes, response_body: bytes, secrets: Iterable[str], note: str = "",
+    ) -> None:
+        """Store one exchange for a partner, redacting keys in the path and both bodies."""
+        hidden = [partner_key, *secrets]
+        target = path + ("?" + redact_query(query) if query else "")
+        exchange = Exchange(
+            when=datetime.now(UTC), method=method, path=redact_text(target, hidden), status=status,
+            request_body=redact_text(_decode(request_body), hidden),
+            response_body=redact_text(_decode(response_body), hidden), note=note,
+        )
+        with self._lock:
+            self._by_partner.setdefault(partner_key, deque(maxlen=_PER_PARTNER)).append(exchange)
+
+    def recent(self, partner_key: str) -> list[Exchange]:
+        """Newest first."""
+        with self._lock:
+            return list(reversed(self._by_partner.get(partner_key, ())))
+
+
+def _css() -> str:
+    return resources.files("xero_sandbox").joinpath("static/console.css").read_text(encoding="utf-8")
+
+
+def render(provider: str, exchanges: list[Exchange]) -> str:
+    """The console page for one partner."""
+    esc = html.escape
+    rows = []
+    for ex in exchanges:
+        css = "status-ok" if ex.status < 400 else "status-error"
+        bodies = ""
+        if ex.request_body:
+            bodies += f"<details><summary>Request body</summary><pre class=\"request\">{esc(ex.request_body)}</pre></details>"
+        bodies += f"<details><summary>Response body</summary><pre class=\"response\">{esc(ex.response_body)}</pre></details>"
+        note = f" <em>({esc(ex.note)})</em>" if ex.note else ""
+        rows.append(
+            "<tr class=\"exchange\">"
+            f"<td>{esc(ex.when.strftime('%Y-%m-%d %H:%M:%S'))} UTC</td>"
+            f"<td class=\"method\">{esc(ex.method)}</td>"
+            f"<td class=\"path\">{esc(ex.path)}</td>"
+            f"<td class=\"{css}\">{ex.status}{note}</td>"
+            f"<td>{bodies}</td></tr>"
+        )
+    empty = "<tr><td colspan=\"5\">No requests yet.</td></tr>"
+    return (
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+        f"<title>Partner Console - {esc(provider)}</title><style>{_css()}</style></head><body>"
+        f"<h1>Partner Console</h1><p class=\"lead\">Recent API requests of <strong id=\"provider\">{esc(provider)}</strong>"
+        f" ({len(exchanges)} shown, newest first). Keys are shown as {REDACTED}.</p>"
+        "<table id=\"traffic\"><thead><tr><th>Time</th><th>Method</th><th>Path</th><th>Status</th><th>Bodies</th></tr>"
+        f"</thead><tbody>{''.join(rows) or empty}</tbody></table></body></html>"
+    )

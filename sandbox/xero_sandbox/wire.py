@@ -1,0 +1,113 @@
+"""Value formats on the 1.0 wire: GUIDs, money, dates and UTC timestamps.
+
+Xero 1.0 wrote GUIDs in lower case, amounts with four decimals, calendar dates as a
+midnight ``YYYY-MM-DDT00:00:00`` and timestamps with seven fractional digits and ``Z``.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import UTC, date, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from .errors import ApiError, FORMAT_EXCEPTION
+
+_GUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+_GUID_MESSAGE = "Guid should contain 32 digits with 4 dashes (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)."
+_FOUR_DP = Decimal("0.0001")
+_TWO_DP = Decimal("0.01")
+
+
+def new_guid() -> str:
+    """A fresh random GUID in Xero's lower-case form."""
+    return str(uuid.uuid4())
+
+
+def parse_guid(value: str) -> str:
+    """Normalise a GUID given by a client (either case) or raise System.FormatException."""
+    candidate = value.strip()
+    if not _GUID_RE.match(candidate):
+        raise ApiError(FORMAT_EXCEPTION, _GUID_MESSAGE)
+    return candidate.lower()
+
+
+def is_guid(value: str) -> bool:
+    """True when *value* has the 8-4-4-4-12 hexadecimal GUID shape."""
+    return bool(_GUID_RE.match(value.strip()))
+
+
+def format_money(value: Decimal) -> str:
+    """Four decimal places, as Xero answered: ``379.5300``."""
+    return f"{value.quantize(_FOUR_DP, rounding=ROUND_HALF_UP):f}"
+
+
+def round2(value: Decimal) -> Decimal:
+    """Round half up to cents, the precision the totals are checked at."""
+    return value.quantize(_TWO_DP, rounding=ROUND_HALF_UP)
+
+
+def parse_decimal(text: str) -> Decimal:
+    """A decimal from XML text (already XSD-validated)."""
+    try:
+        return Decimal(text.strip())
+    except InvalidOperation as exc:  # pragma: no cover - the XSD rejects these first
+        raise ApiError(FORMAT_EXCEPTION, f"Input string '{text}' was not in a correct format.") from exc
+
+
+def format_date(value: date) -> str:
+    """A calendar date as Xero wrote it: ``2008-02-25T00:00:00``."""
+    return f"{value.isoformat()}T00:00:00"
+
+
+def parse_date(text: str) -> date:
+    """A calendar date from ``YYYY-MM-DDT00:00:00`` or ``YYYY-MM-DD``."""
+    try:
+        return date.fromisoformat(text.strip()[:10])
+    except ValueError as exc:
+        raise ApiError(FORMAT_EXCEPTION, "String was not recognized as a valid DateTime.") from exc
+
+
+def format_utc(value: datetime) -> str:
+    """A UTC timestamp with seven fractional digits: ``2008-10-09T02:40:54.3997430Z``."""
+    utc = value.astimezone(UTC)
+    return f"{utc:%Y-%m-%dT%H:%M:%S}.{utc.microsecond:06d}0Z"
+
+
+def parse_utc(text: str) -> datetime:
+    """Parse a timestamp or date given by a client; a value without a zone is UTC.
+
+    Accepts ``YYYY-MM-DD``, ``YYYY-MM-DDTHH:MM:SS`` with up to seven fractional digits and
+    an optional ``Z`` or numeric offset. Query strings turn ``+`` into a space, so a space
+    before the offset is read as ``+``. Raises System.FormatException otherwise.
+    """
+    raw = text.strip().replace(" ", "+")
+    match = re.match(
+        r"^(\d{4}-\d{2}-\d{2})(?:[T](\d{2}:\d{2}(?::\d{2})?)(?:\.(\d{1,7}))?)?(Z|[+-]\d{2}:?\d{2})?$",
+        raw,
+    )
+    if not match:
+        raise ApiError(FORMAT_EXCEPTION, "String was not recognized as a valid DateTime.")
+    day, clock, fraction, zone = match.groups()
+    try:
+        parsed = datetime.fromisoformat(f"{day}T{clock or '00:00:00'}")
+    except ValueError as exc:
+        raise ApiError(FORMAT_EXCEPTION, "String was not recognized as a valid DateTime.") from exc
+    if fraction:
+        parsed = parsed.replace(microsecond=int(fraction[:6].ljust(6, "0")))
+    if zone and zone != "Z":
+        sign = 1 if zone[0] == "+" else -1
+        digits = zone[1:].replace(":", "")
+        offset = timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
+        return (parsed - sign * offset).replace(tzinfo=UTC)
+    return parsed.replace(tzinfo=UTC)
+
+
+def parse_bool(text: str) -> bool:
+    """An xs:boolean."""
+    return text.strip() in ("true", "1")
+
+
+def format_bool(value: bool) -> str:
+    """An xs:boolean as .NET wrote it."""
+    return "true" if value else "false"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import socket
@@ -75,9 +76,9 @@ def _object_moved(request: Request) -> Response:
 
 def _login_page() -> Response:
     body = (
-        "<!DOCTYPE html><html><head><title>Login</title></head><body><h1>Xero sandbox login</h1>"
-        "<p>The partner key (apiKey) of the request was not valid.</p></body></html>"
-    ).encode()
+        b"<!DOCTYPE html><html><head><title>Login</title></head><body><h1>Xero sandbox login</h1>"
+        b"<p>The partner key (apiKey) of the request was not valid.</p></body></html>"
+    )
     return Response(200, body, HTML_TYPE)
 
 
@@ -212,7 +213,7 @@ class SandboxApp:
             return Response(200, xmlcodec.to_bytes(root))
         except ApiError as exc:
             return Response(exc.http_status, xmlcodec.to_bytes(xmlcodec.error_envelope(exc, provider, now)))
-        except Exception as exc:  # noqa: BLE001 - a bug must still answer in the envelope
+        except Exception as exc:  # a bug must still answer in the envelope
             log.exception("unexpected error in %s %s", request.method, endpoint)
             error = ApiError("System.Exception", f"An unexpected error occurred: {type(exc).__name__}")
             return Response(500, xmlcodec.to_bytes(xmlcodec.error_envelope(error, provider, now)))
@@ -278,10 +279,8 @@ class SandboxApp:
             raise ConnectionAbortedError("reset fault: connection dropped")
         raw = transport.get_extra_info("socket")
         if raw is not None:
-            try:
+            with contextlib.suppress(OSError):
                 raw.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-            except OSError:
-                pass
         transport.abort()
         message = await receive()  # returns http.disconnect once the connection is gone
         log.debug("reset fault applied (%s)", message.get("type"))

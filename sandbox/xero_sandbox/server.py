@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
+import shutil
 import socket
 import ssl
 import sys
@@ -52,6 +53,14 @@ def tracking_protocol(registry: dict[tuple[str, int], asyncio.Transport]) -> typ
             super().connection_made(transport)
             if self.client is not None:
                 registry[self.client] = transport
+
+        def shutdown(self) -> None:
+            # An idle keep-alive connection is dropped at once: a TLS close would wait for
+            # the client's close_notify and hold up the graceful shutdown.
+            if self.cycle is None or self.cycle.response_complete:
+                self.transport.abort()
+            else:
+                super().shutdown()
 
         def connection_lost(self, exc: Exception | None) -> None:
             if self.client is not None:
@@ -142,4 +151,6 @@ def serve(options: ServeOptions, out: Any = None) -> int:
     finally:
         sock.close()
         store.close()
+        if ca_file is not None and options.ca_file is None:
+            shutil.rmtree(ca_file.parent, ignore_errors=True)
     return 0

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 
 from lxml import etree
@@ -26,7 +26,7 @@ from lxml import etree
 from . import wire, xmlcodec
 from .errors import NOT_FOUND, VALIDATION, ApiError, ErrorItem
 from .model import Contact, Invoice, LineItem
-from .store import Org, Store, name_key
+from .store import Org, Store
 
 
 @dataclass(frozen=True)
@@ -67,7 +67,7 @@ class Service:
         return ROUTES[(call.method, call.endpoint)](self, call)
 
     def _response(self, call: Call) -> etree._Element:
-        return xmlcodec.envelope(call.provider, datetime.now(wire.UTC))
+        return xmlcodec.envelope(call.provider, datetime.now(UTC))
 
     # ------------------------------------------------------------------ settings
 

@@ -8,14 +8,25 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
+from typing import Any, cast
 
 from lxml import etree
 
 from . import wire
 from .errors import INVALID_XML, ApiError
-from .model import ADDRESS_FIELDS, PHONE_FIELDS, Account, Contact, Invoice, LineItem, Payment, TrackingCategory
+from .model import (
+    ADDRESS_FIELDS,
+    PHONE_FIELDS,
+    Account,
+    Contact,
+    Invoice,
+    LineItem,
+    Payment,
+    TrackingCategory,
+)
 
 XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
 #: Request root element -> request schema file.
@@ -63,13 +74,13 @@ class RequestValidator:
         except etree.XMLSyntaxError as exc:
             raise ApiError(INVALID_XML, f"The request body is not well-formed XML: {exc.msg}") from exc
         tree = root.getroottree()
-        if tree.docinfo.doctype:
+        if getattr(tree.docinfo, "doctype", ""):
             raise ApiError(INVALID_XML, "DTDs are not allowed in request documents.")
         if root.tag != expected_root:
             raise ApiError(INVALID_XML, f"Expected a <{expected_root}> document but got <{root.tag}>.")
         schema = self._schemas[expected_root]
         if not schema.validate(root):
-            problems = "; ".join(f"line {e.line}: {e.message}" for e in list(schema.error_log)[:5])
+            problems = "; ".join(f"line {e.line}: {e.message}" for e in list(cast(Iterable[Any], schema.error_log))[:5])
             raise ApiError(INVALID_XML, f"The {expected_root} document is not valid: {problems}")
         return root
 
@@ -84,7 +95,7 @@ def _text(parent: etree._Element, tag: str) -> str | None:
     return child.text or ""
 
 
-def _dec(parent: etree._Element, tag: str) -> wire.Decimal | None:
+def _dec(parent: etree._Element, tag: str) -> Decimal | None:
     text = _text(parent, tag)
     return None if text is None or text == "" else wire.parse_decimal(text)
 
@@ -131,8 +142,8 @@ def _read_line(el: etree._Element) -> LineItem:
     line_id = _text(el, "LineItemID")
     return LineItem(
         description=_text(el, "Description") or "",
-        unit_amount=_dec(el, "UnitAmount") or wire.Decimal(0),
-        line_amount=_dec(el, "LineAmount") or wire.Decimal(0),
+        unit_amount=_dec(el, "UnitAmount") or Decimal(0),
+        line_amount=_dec(el, "LineAmount") or Decimal(0),
         line_item_id=line_id.lower() if line_id else None,
         quantity=_dec(el, "Quantity"),
         tax_type=_text(el, "TaxType"),
@@ -142,7 +153,7 @@ def _read_line(el: etree._Element) -> LineItem:
     )
 
 
-def _opt_date(el: etree._Element, tag: str) -> wire.date | None:
+def _opt_date(el: etree._Element, tag: str) -> date | None:
     text = _text(el, tag)
     return wire.parse_date(text) if text else None
 
@@ -175,7 +186,7 @@ def read_invoice(el: etree._Element) -> Invoice:
         status=_text(el, "InvoiceStatus"),
         line_items=[_read_line(li) for li in lines_el.findall("LineItem")] if lines_el is not None else [],
         payments=[
-            Payment(wire.parse_date(_text(p, "Date") or ""), _dec(p, "Amount") or wire.Decimal(0))
+            Payment(wire.parse_date(_text(p, "Date") or ""), _dec(p, "Amount") or Decimal(0))
             for p in (payments_el.findall("Payment") if payments_el is not None else [])
         ],
         fully_paid_on=_opt_date(el, "FullyPaidOn"),
@@ -194,7 +205,7 @@ def _sub(parent: etree._Element, tag: str, text: str | None) -> None:
         etree.SubElement(parent, tag).text = text
 
 
-def _money(parent: etree._Element, tag: str, value: wire.Decimal | None) -> None:
+def _money(parent: etree._Element, tag: str, value: Decimal | None) -> None:
     _sub(parent, tag, wire.format_money(value) if value is not None else None)
 
 

@@ -64,11 +64,13 @@ class Response:
 
 def _object_moved(request: Request) -> Response:
     """What Xero answered for a bad partner key: an HTML forms-login redirect."""
-    original = request.path + ("?" + console.redact_query(request.query_string) if request.query_string else "")
+    original = request.path + (
+        "?" + console.redact_query(request.query_string) if request.query_string else ""
+    )
     location = f"{LOGIN_PATH}?ReturnUrl={quote(original, safe='')}"
     body = (
         "<html><head><title>Object moved</title></head><body>\r\n"
-        f"<h2>Object moved to <a href=\"{location.replace('&', '&amp;')}\">here</a>.</h2>\r\n"
+        f'<h2>Object moved to <a href="{location.replace("&", "&amp;")}">here</a>.</h2>\r\n'
         "</body></html>\r\n"
     ).encode()
     return Response(302, body, HTML_TYPE, [(b"location", location.encode())])
@@ -93,7 +95,9 @@ class SandboxApp:
     class) so that a ``reset`` fault can abort the connection.
     """
 
-    def __init__(self, store: Store, transports: dict[tuple[str, int], asyncio.Transport] | None = None) -> None:
+    def __init__(
+        self, store: Store, transports: dict[tuple[str, int], asyncio.Transport] | None = None
+    ) -> None:
         self.store = store
         self.service = Service(store, xmlcodec.RequestValidator())
         self.faults = FaultBoard()
@@ -108,7 +112,9 @@ class SandboxApp:
             return
         request = await self._read(scope, receive)
         if request is None:
-            await self._send(Response(413, b"Request body too large", b"text/plain"), send, receive, scope)
+            await self._send(
+                Response(413, b"Request body too large", b"text/plain"), send, receive, scope
+            )
             return
         response = await self._dispatch(request)
         await self._send(response, send, receive, scope)
@@ -161,7 +167,7 @@ class SandboxApp:
         return Response(404, b"<html><body><h1>404 - Not Found</h1></body></html>", HTML_TYPE)
 
     async def _api(self, request: Request) -> Response:
-        endpoint = request.path[len(API_PREFIX):].strip("/").lower()
+        endpoint = request.path[len(API_PREFIX) :].strip("/").lower()
         query = request.query
         self.faults.count(request.method, endpoint)
         api_key = query.get("apiKey", "")
@@ -177,8 +183,14 @@ class SandboxApp:
         if provider is not None:
             customer_key = query.get("xeroKey", "")
             self.traffic.record(
-                api_key, request.method, request.path, request.query_string, response.status,
-                request.body, response.body, [customer_key, *self.store.all_keys()],
+                api_key,
+                request.method,
+                request.path,
+                request.query_string,
+                response.status,
+                request.body,
+                response.body,
+                [customer_key, *self.store.all_keys()],
                 note=f"fault: {fault.kind}" if fault else "",
             )
         return response
@@ -187,11 +199,15 @@ class SandboxApp:
     def _early_fault(fault: Fault) -> Response:
         if fault.kind == "503":
             body = b"<html><body><h1>503 Service Unavailable</h1></body></html>"
-            return Response(503, body, HTML_TYPE, [(b"retry-after", str(fault.retry_after).encode())])
+            return Response(
+                503, body, HTML_TYPE, [(b"retry-after", str(fault.retry_after).encode())]
+            )
         body = b"<html><body><h1>429 Too Many Requests</h1></body></html>"
         return Response(429, body, HTML_TYPE, [(b"retry-after", str(fault.retry_after).encode())])
 
-    def _call(self, request: Request, endpoint: str, query: dict[str, str], provider: str) -> Response:
+    def _call(
+        self, request: Request, endpoint: str, query: dict[str, str], provider: str
+    ) -> Response:
         now = datetime.now(UTC)
         try:
             org = self.store.org_for(query.get("apiKey", ""), query.get("xeroKey", ""))
@@ -202,20 +218,28 @@ class SandboxApp:
                     f"A key for {provider} must be set up by each Xero customer",
                 )
             if endpoint not in ENDPOINTS:
-                return Response(404, b"<html><body><h1>404 - Not Found</h1></body></html>", HTML_TYPE)
+                return Response(
+                    404, b"<html><body><h1>404 - Not Found</h1></body></html>", HTML_TYPE
+                )
             if (request.method, endpoint) not in ROUTES:
                 allowed = ", ".join(sorted(m for m, e in ROUTES if e == endpoint))
                 raise ApiError(
-                    METHOD_NOT_ALLOWED, f"{request.method} is not allowed on {endpoint}; use {allowed}.", http_status=405
+                    METHOD_NOT_ALLOWED,
+                    f"{request.method} is not allowed on {endpoint}; use {allowed}.",
+                    http_status=405,
                 )
             call = Call(request.method, endpoint, query, request.body, org, provider)
             root = self.service.handle(call)
             return Response(200, xmlcodec.to_bytes(root))
         except ApiError as exc:
-            return Response(exc.http_status, xmlcodec.to_bytes(xmlcodec.error_envelope(exc, provider, now)))
+            return Response(
+                exc.http_status, xmlcodec.to_bytes(xmlcodec.error_envelope(exc, provider, now))
+            )
         except Exception as exc:  # a bug must still answer in the envelope
             log.exception("unexpected error in %s %s", request.method, endpoint)
-            error = ApiError("System.Exception", f"An unexpected error occurred: {type(exc).__name__}")
+            error = ApiError(
+                "System.Exception", f"An unexpected error occurred: {type(exc).__name__}"
+            )
             return Response(500, xmlcodec.to_bytes(xmlcodec.error_envelope(error, provider, now)))
 
     def _console(self, request: Request) -> Response:
@@ -265,7 +289,9 @@ class SandboxApp:
         ]
         await send({"type": "http.response.start", "status": response.status, "headers": headers})
         if fault is not None and fault.kind == "reset":
-            await send({"type": "http.response.body", "body": body[: len(body) // 2], "more_body": True})
+            await send(
+                {"type": "http.response.body", "body": body[: len(body) // 2], "more_body": True}
+            )
             await self._abort(scope, receive)
             return
         await send({"type": "http.response.body", "body": body, "more_body": False})

@@ -18,13 +18,31 @@ def main() -> None:
 
 @main.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", default=0, show_default=True, type=click.IntRange(0, 65535), help="Port; 0 picks a free one.")
-@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), help="SQLite file (default: in memory).")
+@click.option(
+    "--port",
+    default=0,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="Port; 0 picks a free one.",
+)
+@click.option(
+    "--db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="SQLite file (default: in memory).",
+)
 @click.option("--http", "plain_http", is_flag=True, help="Serve plain HTTP (loopback hosts only).")
-@click.option("--ca-file", type=click.Path(dir_okay=False, path_type=Path), help="Where to write the CA bundle.")
-def serve_command(host: str, port: int, db: Path | None, plain_http: bool, ca_file: Path | None) -> None:
+@click.option(
+    "--ca-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write the CA bundle.",
+)
+def serve_command(
+    host: str, port: int, db: Path | None, plain_http: bool, ca_file: Path | None
+) -> None:
     """Serve /api.xro/1.0/ and print XERO_* lines once ready."""
-    raise SystemExit(serve(ServeOptions(host=host, port=port, db=db, http=plain_http, ca_file=ca_file)))
+    raise SystemExit(
+        serve(ServeOptions(host=host, port=port, db=db, http=plain_http, ca_file=ca_file))
+    )
 
 
 @main.group("keys")
@@ -33,9 +51,15 @@ def keys() -> None:
 
 
 @keys.command("add-org")
-@click.option("--db", required=True, type=click.Path(dir_okay=False, path_type=Path), help="SQLite file.")
+@click.option(
+    "--db", required=True, type=click.Path(dir_okay=False, path_type=Path), help="SQLite file."
+)
 @click.option("--name", required=True, help="Name of the new organisation.")
-@click.option("--partner-key", default=None, help="Partner (apiKey) to link it to; default: the first partner.")
+@click.option(
+    "--partner-key",
+    default=None,
+    help="Partner (apiKey) to link it to; default: the first partner.",
+)
 def add_org(db: Path, name: str, partner_key: str | None) -> None:
     """Create a seeded organisation and print its customer key (xeroKey)."""
     store = Store(db)
@@ -51,7 +75,9 @@ def add_org(db: Path, name: str, partner_key: str | None) -> None:
 
 
 @keys.command("add-partner")
-@click.option("--db", required=True, type=click.Path(dir_okay=False, path_type=Path), help="SQLite file.")
+@click.option(
+    "--db", required=True, type=click.Path(dir_okay=False, path_type=Path), help="SQLite file."
+)
 @click.option("--name", default=f"{seed.PARTNER_NAME} 2", show_default=True, help="Provider name.")
 def add_partner(db: Path, name: str) -> None:
     """Create a partner and print its API key (apiKey)."""

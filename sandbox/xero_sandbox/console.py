@@ -62,16 +62,28 @@ class TrafficLog:
         self._by_partner: dict[str, deque[Exchange]] = {}
 
     def record(
-        self, partner_key: str, method: str, path: str, query: str, status: int,
-        request_body: bytes, response_body: bytes, secrets: Iterable[str], note: str = "",
+        self,
+        partner_key: str,
+        method: str,
+        path: str,
+        query: str,
+        status: int,
+        request_body: bytes,
+        response_body: bytes,
+        secrets: Iterable[str],
+        note: str = "",
     ) -> None:
         """Store one exchange for a partner, redacting keys in the path and both bodies."""
         hidden = [partner_key, *secrets]
         target = path + ("?" + redact_query(query) if query else "")
         exchange = Exchange(
-            when=datetime.now(UTC), method=method, path=redact_text(target, hidden), status=status,
+            when=datetime.now(UTC),
+            method=method,
+            path=redact_text(target, hidden),
+            status=status,
             request_body=redact_text(_decode(request_body), hidden),
-            response_body=redact_text(_decode(response_body), hidden), note=note,
+            response_body=redact_text(_decode(response_body), hidden),
+            note=note,
         )
         with self._lock:
             self._by_partner.setdefault(partner_key, deque(maxlen=_PER_PARTNER)).append(exchange)
@@ -83,7 +95,9 @@ class TrafficLog:
 
 
 def _css() -> str:
-    return resources.files("xero_sandbox").joinpath("static/console.css").read_text(encoding="utf-8")
+    return (
+        resources.files("xero_sandbox").joinpath("static/console.css").read_text(encoding="utf-8")
+    )
 
 
 def render(provider: str, exchanges: list[Exchange]) -> str:
@@ -94,23 +108,23 @@ def render(provider: str, exchanges: list[Exchange]) -> str:
         css = "status-ok" if ex.status < 400 else "status-error"
         bodies = ""
         if ex.request_body:
-            bodies += f"<details><summary>Request body</summary><pre class=\"request\">{esc(ex.request_body)}</pre></details>"
-        bodies += f"<details><summary>Response body</summary><pre class=\"response\">{esc(ex.response_body)}</pre></details>"
+            bodies += f'<details><summary>Request body</summary><pre class="request">{esc(ex.request_body)}</pre></details>'
+        bodies += f'<details><summary>Response body</summary><pre class="response">{esc(ex.response_body)}</pre></details>'
         note = f" <em>({esc(ex.note)})</em>" if ex.note else ""
         rows.append(
-            "<tr class=\"exchange\">"
+            '<tr class="exchange">'
             f"<td>{esc(ex.when.strftime('%Y-%m-%d %H:%M:%S'))} UTC</td>"
-            f"<td class=\"method\">{esc(ex.method)}</td>"
-            f"<td class=\"path\">{esc(ex.path)}</td>"
-            f"<td class=\"{css}\">{ex.status}{note}</td>"
+            f'<td class="method">{esc(ex.method)}</td>'
+            f'<td class="path">{esc(ex.path)}</td>'
+            f'<td class="{css}">{ex.status}{note}</td>'
             f"<td>{bodies}</td></tr>"
         )
-    empty = "<tr><td colspan=\"5\">No requests yet.</td></tr>"
+    empty = '<tr><td colspan="5">No requests yet.</td></tr>'
     return (
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         f"<title>Partner Console - {esc(provider)}</title><style>{_css()}</style></head><body>"
-        f"<h1>Partner Console</h1><p class=\"lead\">Recent API requests of <strong id=\"provider\">{esc(provider)}</strong>"
+        f'<h1>Partner Console</h1><p class="lead">Recent API requests of <strong id="provider">{esc(provider)}</strong>'
         f" ({len(exchanges)} shown, newest first). Keys are shown as {REDACTED}.</p>"
-        "<table id=\"traffic\"><thead><tr><th>Time</th><th>Method</th><th>Path</th><th>Status</th><th>Bodies</th></tr>"
+        '<table id="traffic"><thead><tr><th>Time</th><th>Method</th><th>Path</th><th>Status</th><th>Bodies</th></tr>'
         f"</thead><tbody>{''.join(rows) or empty}</tbody></table></body></html>"
     )

@@ -89,7 +89,9 @@ class FaultBoard:
         with self._lock:
             return {
                 "requests": dict(sorted(self._counts.items())),
-                "pending_faults": {k: sum(f.remaining for f in v) for k, v in self._faults.items() if v},
+                "pending_faults": {
+                    k: sum(f.remaining for f in v) for k, v in self._faults.items() if v
+                },
             }
 
     def reset_stats(self) -> None:

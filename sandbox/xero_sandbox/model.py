@@ -13,8 +13,15 @@ from decimal import Decimal
 
 #: Child elements of ``<Address>`` in XSD order.
 ADDRESS_FIELDS = (
-    "AddressType", "AddressLine1", "AddressLine2", "AddressLine3", "AddressLine4",
-    "City", "Region", "PostalCode", "Country",
+    "AddressType",
+    "AddressLine1",
+    "AddressLine2",
+    "AddressLine3",
+    "AddressLine4",
+    "City",
+    "Region",
+    "PostalCode",
+    "Country",
 )
 #: Child elements of ``<Phone>`` in XSD order.
 PHONE_FIELDS = ("PhoneType", "PhoneNumber", "PhoneAreaCode", "PhoneCountryCode")

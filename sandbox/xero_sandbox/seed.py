@@ -19,16 +19,28 @@ _KEY_ALPHABET = string.ascii_uppercase + string.digits
 
 CHART_OF_ACCOUNTS: tuple[Account, ...] = (
     Account("200", "Sales", "REVENUE", "OUTPUT", "Income from the sale of goods and services."),
-    Account("260", "Other Revenue", "REVENUE", "OUTPUT", "Income that is not part of normal trading."),
+    Account(
+        "260", "Other Revenue", "REVENUE", "OUTPUT", "Income that is not part of normal trading."
+    ),
     Account("270", "Interest Income", "OTHERINCOME", "NONE", "Interest earned on bank balances."),
-    Account("310", "Cost of Goods Sold", "DIRECTCOSTS", "INPUT", "Cost of the goods sold to customers."),
+    Account(
+        "310", "Cost of Goods Sold", "DIRECTCOSTS", "INPUT", "Cost of the goods sold to customers."
+    ),
     Account("400", "Advertising", "OVERHEADS", "INPUT", "Advertising and marketing costs."),
     Account("404", "Bank Fees", "OVERHEADS", "NONE", "Fees charged by the bank."),
     Account("408", "Cleaning", "OVERHEADS", "INPUT", "Cleaning of the premises."),
-    Account("412", "Consulting & Accounting", "OVERHEADS", "INPUT", "Professional advice and accounting."),
+    Account(
+        "412",
+        "Consulting & Accounting",
+        "OVERHEADS",
+        "INPUT",
+        "Professional advice and accounting.",
+    ),
     Account("416", "Depreciation", "DEPRECIATN", "NONE", "Depreciation of fixed assets."),
     Account("420", "Entertainment", "OVERHEADS", "INPUT", "Client and staff entertainment."),
-    Account("429", "General Expenses", "OVERHEADS", "INPUT", "Small expenses with no better account."),
+    Account(
+        "429", "General Expenses", "OVERHEADS", "INPUT", "Small expenses with no better account."
+    ),
     Account("433", "Insurance", "OVERHEADS", "INPUT", "Business insurance premiums."),
     Account("445", "Light, Power, Heating", "OVERHEADS", "INPUT", "Electricity and gas."),
     Account("453", "Office Expenses", "OVERHEADS", "INPUT", "Stationery and office consumables."),

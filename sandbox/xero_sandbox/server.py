@@ -136,8 +136,15 @@ def serve(options: ServeOptions, out: Any = None) -> int:
         kwargs["ssl_context_factory"] = lambda _config, _default: context
     scheme = "http" if options.http else "https"
     config = uvicorn.Config(
-        app, http=tracking_protocol(transports), ws="none", lifespan="on", log_level="warning",
-        access_log=False, server_header=False, timeout_graceful_shutdown=10, **kwargs,
+        app,
+        http=tracking_protocol(transports),
+        ws="none",
+        lifespan="on",
+        log_level="warning",
+        access_log=False,
+        server_header=False,
+        timeout_graceful_shutdown=10,
+        **kwargs,
     )
     server = uvicorn.Server(config)
 

@@ -51,7 +51,10 @@ _DIRECTIONS = ("asc", "desc")
 def _enum(query: dict[str, str], name: str, allowed: tuple[str, ...]) -> str:
     value = query.get(name, "") or allowed[0]
     if value.lower() not in allowed:
-        raise ApiError(VALIDATION, f"'{value}' is not a valid value for {name}; use one of {', '.join(allowed)}.")
+        raise ApiError(
+            VALIDATION,
+            f"'{value}' is not a valid value for {name}; use one of {', '.join(allowed)}.",
+        )
     return value.lower()
 
 
@@ -111,7 +114,9 @@ class Service:
         kind = _enum(call.query, "type", _CONTACT_TYPES)
         sort_by = _enum(call.query, "sortBy", _SORT_BY)
         direction = _enum(call.query, "direction", _DIRECTIONS)
-        after = wire.parse_utc(call.query["updatedAfter"]) if call.query.get("updatedAfter") else None
+        after = (
+            wire.parse_utc(call.query["updatedAfter"]) if call.query.get("updatedAfter") else None
+        )
         with self.store.read():
             contacts = self.store.contacts(call.org.org_id)
             types = self.store.invoice_types_by_contact(call.org.org_id)
@@ -162,7 +167,10 @@ class Service:
                     saved.append(self._upsert_contact(call.org.org_id, contact))
                 except ApiError as exc:
                     errors.extend(
-                        ErrorItem(i.exception_type, f"Contact {position} ({contact.name}): {i.message}") for i in exc.items
+                        ErrorItem(
+                            i.exception_type, f"Contact {position} ({contact.name}): {i.message}"
+                        )
+                        for i in exc.items
                     )
             if errors:
                 raise ApiError.many(errors)
@@ -179,15 +187,24 @@ class Service:
         if contact.contact_number:
             by_number = self.store.contact_by_number(org, contact.contact_number)
             if by_number is not None and by_number.contact_id != contact.contact_id:
-                raise ApiError(VALIDATION, f"A contact with the number '{contact.contact_number}' already exists.")
+                raise ApiError(
+                    VALIDATION,
+                    f"A contact with the number '{contact.contact_number}' already exists.",
+                )
 
     def _insert_contact(self, org: int, incoming: Contact) -> Contact:
         if not incoming.name.strip():
             raise ApiError(VALIDATION, "A contact must have a name.")
         if incoming.contact_id is not None:
-            raise ApiError(VALIDATION, "A new contact cannot have a ContactID; use POST contact to update a contact.")
+            raise ApiError(
+                VALIDATION,
+                "A new contact cannot have a ContactID; use POST contact to update a contact.",
+            )
         contact = replace(
-            incoming, contact_id=wire.new_guid(), status=incoming.status or "ACTIVE", updated=self.store.stamp()
+            incoming,
+            contact_id=wire.new_guid(),
+            status=incoming.status or "ACTIVE",
+            updated=self.store.stamp(),
         )
         self._check_unique(org, contact)
         self.store.save_contact(org, contact)
@@ -197,7 +214,10 @@ class Service:
         if incoming.contact_id is not None:
             found = self.store.contact_by_id(org, incoming.contact_id)
             if found is None:
-                raise ApiError(NOT_FOUND, f"Contact with contact id {incoming.contact_id} does not exist for this organisation")
+                raise ApiError(
+                    NOT_FOUND,
+                    f"Contact with contact id {incoming.contact_id} does not exist for this organisation",
+                )
             return found
         if incoming.contact_number:
             found = self.store.contact_by_number(org, incoming.contact_number)
@@ -216,7 +236,9 @@ class Service:
         merged = Contact(
             name=incoming.name,
             contact_id=existing.contact_id,
-            contact_number=incoming.contact_number if incoming.contact_number is not None else existing.contact_number,
+            contact_number=incoming.contact_number
+            if incoming.contact_number is not None
+            else existing.contact_number,
             status=incoming.status or existing.status or "ACTIVE",
             email=incoming.email if incoming.email is not None else existing.email,
             addresses=incoming.addresses if incoming.addresses is not None else existing.addresses,
@@ -251,7 +273,9 @@ class Service:
 
     def list_invoices(self, call: Call) -> etree._Element:
         """GET invoices?modifiedSince= (UpdatedDateUTC strictly after); lines are left out."""
-        since = wire.parse_utc(call.query["modifiedSince"]) if call.query.get("modifiedSince") else None
+        since = (
+            wire.parse_utc(call.query["modifiedSince"]) if call.query.get("modifiedSince") else None
+        )
         with self.store.read():
             invoices = self.store.invoices(call.org.org_id)
         if since is not None:
@@ -283,7 +307,10 @@ class Service:
                     saved.append(self._insert_invoice(call.org.org_id, invoice))
                 except ApiError as exc:
                     errors.extend(
-                        ErrorItem(i.exception_type, f"Invoice {invoice.invoice_number}: {i.message}") for i in exc.items
+                        ErrorItem(
+                            i.exception_type, f"Invoice {invoice.invoice_number}: {i.message}"
+                        )
+                        for i in exc.items
                     )
             if errors:
                 raise ApiError.many(errors)
@@ -307,15 +334,23 @@ class Service:
                 )
             account = accounts.get(line.account_code) if line.account_code is not None else None
             if line.account_code is not None and account is None:
-                problems.append(f"Line {number}: account code '{line.account_code}' is not a valid account code.")
+                problems.append(
+                    f"Line {number}: account code '{line.account_code}' is not a valid account code."
+                )
             seen: set[str] = set()
             for category, option in line.tracking or []:
                 if category not in tracking:
-                    problems.append(f"Line {number}: tracking category '{category}' does not exist.")
+                    problems.append(
+                        f"Line {number}: tracking category '{category}' does not exist."
+                    )
                 elif option not in tracking[category]:
-                    problems.append(f"Line {number}: '{option}' is not an option of tracking category '{category}'.")
+                    problems.append(
+                        f"Line {number}: '{option}' is not an option of tracking category '{category}'."
+                    )
                 if category in seen:
-                    problems.append(f"Line {number}: tracking category '{category}' is given twice.")
+                    problems.append(
+                        f"Line {number}: tracking category '{category}' is given twice."
+                    )
                 seen.add(category)
             lines.append(
                 replace(
@@ -329,15 +364,27 @@ class Service:
         return lines, problems
 
     @staticmethod
-    def _check_totals(invoice: Invoice, lines: list[LineItem]) -> tuple[Decimal, Decimal, list[str]]:
+    def _check_totals(
+        invoice: Invoice, lines: list[LineItem]
+    ) -> tuple[Decimal, Decimal, list[str]]:
         sub_total = sum((line.line_amount for line in lines), Decimal(0))
         total_tax = sum((line.tax_amount or Decimal(0) for line in lines), Decimal(0))
         problems = []
-        if invoice.sub_total is not None and wire.round2(invoice.sub_total) != wire.round2(sub_total):
-            problems.append(f"SubTotal {invoice.sub_total} does not equal the sum of the line amounts ({wire.round2(sub_total)}).")
-        if invoice.total_tax is not None and wire.round2(invoice.total_tax) != wire.round2(total_tax):
-            problems.append(f"TotalTax {invoice.total_tax} does not equal the sum of the tax amounts ({wire.round2(total_tax)}).")
-        if invoice.total is not None and wire.round2(invoice.total) != wire.round2(sub_total + total_tax):
+        if invoice.sub_total is not None and wire.round2(invoice.sub_total) != wire.round2(
+            sub_total
+        ):
+            problems.append(
+                f"SubTotal {invoice.sub_total} does not equal the sum of the line amounts ({wire.round2(sub_total)})."
+            )
+        if invoice.total_tax is not None and wire.round2(invoice.total_tax) != wire.round2(
+            total_tax
+        ):
+            problems.append(
+                f"TotalTax {invoice.total_tax} does not equal the sum of the tax amounts ({wire.round2(total_tax)})."
+            )
+        if invoice.total is not None and wire.round2(invoice.total) != wire.round2(
+            sub_total + total_tax
+        ):
             problems.append(
                 f"Total {invoice.total} does not equal SubTotal + TotalTax ({wire.round2(sub_total + total_tax)})."
             )
@@ -350,7 +397,9 @@ class Service:
         if not incoming.invoice_number.strip():
             problems.append("An invoice must have an InvoiceNumber.")
         elif self.store.invoice_by_number(org, incoming.invoice_number) is not None:
-            problems.append(f"An invoice with the number '{incoming.invoice_number}' already exists.")
+            problems.append(
+                f"An invoice with the number '{incoming.invoice_number}' already exists."
+            )
         if not incoming.line_items:
             problems.append("An invoice must have at least one line item.")
         lines, line_problems = self._check_lines(org, incoming)

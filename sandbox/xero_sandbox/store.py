@@ -70,7 +70,9 @@ class Store:
     def __init__(self, path: str | Path | None = None) -> None:
         self._lock = threading.RLock()
         target = ":memory:" if path is None else str(path)
-        self._conn = sqlite3.connect(target, check_same_thread=False, isolation_level=None, timeout=10.0)
+        self._conn = sqlite3.connect(
+            target, check_same_thread=False, isolation_level=None, timeout=10.0
+        )
         self._conn.execute("PRAGMA busy_timeout = 10000")
         if path is not None:
             self._conn.execute("PRAGMA journal_mode = WAL")
@@ -140,7 +142,9 @@ class Store:
         """Create a seeded organisation for a partner (default: the first); return its customer key."""
         with self.write():
             if partner_key is None:
-                row = self._conn.execute("SELECT api_key FROM partners ORDER BY created, rowid LIMIT 1").fetchone()
+                row = self._conn.execute(
+                    "SELECT api_key FROM partners ORDER BY created, rowid LIMIT 1"
+                ).fetchone()
                 if row is None:
                     partner_key = self._insert_partner(seed.PARTNER_NAME)
                 else:
@@ -160,7 +164,8 @@ class Store:
     def _insert_org(self, name: str, partner_key: str) -> str:
         customer_key = seed.new_key()
         cur = self._conn.execute(
-            "INSERT INTO orgs (name, partner_key, customer_key) VALUES (?, ?, ?)", (name, partner_key, customer_key)
+            "INSERT INTO orgs (name, partner_key, customer_key) VALUES (?, ?, ?)",
+            (name, partner_key, customer_key),
         )
         org_id = cur.lastrowid
         self._conn.executemany(
@@ -183,21 +188,26 @@ class Store:
     def partner_name(self, api_key: str) -> str | None:
         """The provider name of a partner key, or None when the key is unknown."""
         with self._lock:
-            row = self._conn.execute("SELECT name FROM partners WHERE api_key = ?", (api_key,)).fetchone()
+            row = self._conn.execute(
+                "SELECT name FROM partners WHERE api_key = ?", (api_key,)
+            ).fetchone()
         return None if row is None else str(row[0])
 
     def org_for(self, api_key: str, customer_key: str) -> Org | None:
         """The organisation of a customer key, only if it belongs to this partner."""
         with self._lock:
             row = self._conn.execute(
-                "SELECT org_id, name FROM orgs WHERE customer_key = ? AND partner_key = ?", (customer_key, api_key)
+                "SELECT org_id, name FROM orgs WHERE customer_key = ? AND partner_key = ?",
+                (customer_key, api_key),
             ).fetchone()
         return None if row is None else Org(int(row[0]), str(row[1]))
 
     def all_keys(self) -> list[str]:
         """Every partner and customer key (for redaction)."""
         with self._lock:
-            rows = self._conn.execute("SELECT api_key FROM partners UNION ALL SELECT customer_key FROM orgs").fetchall()
+            rows = self._conn.execute(
+                "SELECT api_key FROM partners UNION ALL SELECT customer_key FROM orgs"
+            ).fetchall()
         return [str(r[0]) for r in rows]
 
     # ------------------------------------------------------------------ settings
@@ -213,7 +223,8 @@ class Store:
     def tracking(self, org_id: int) -> list[TrackingCategory]:
         """Tracking categories with their options, in seeded order."""
         rows = self._conn.execute(
-            "SELECT category, option FROM tracking WHERE org_id = ? ORDER BY cat_pos, opt_pos", (org_id,)
+            "SELECT category, option FROM tracking WHERE org_id = ? ORDER BY cat_pos, opt_pos",
+            (org_id,),
         ).fetchall()
         grouped: dict[str, list[str]] = {}
         for category, option in rows:
@@ -224,11 +235,15 @@ class Store:
 
     def contacts(self, org_id: int) -> list[Contact]:
         """All contacts of an organisation."""
-        rows = self._conn.execute("SELECT body FROM contacts WHERE org_id = ?", (org_id,)).fetchall()
+        rows = self._conn.execute(
+            "SELECT body FROM contacts WHERE org_id = ?", (org_id,)
+        ).fetchall()
         return [xmlcodec.load_contact(r[0]) for r in rows]
 
     def _one_contact(self, where: str, org_id: int, value: str) -> Contact | None:
-        row = self._conn.execute(f"SELECT body FROM contacts WHERE org_id = ? AND {where} = ?", (org_id, value)).fetchone()
+        row = self._conn.execute(
+            f"SELECT body FROM contacts WHERE org_id = ? AND {where} = ?", (org_id, value)
+        ).fetchone()
         return None if row is None else xmlcodec.load_contact(row[0])
 
     def contact_by_id(self, org_id: int, contact_id: str) -> Contact | None:
@@ -251,14 +266,20 @@ class Store:
             " ON CONFLICT (contact_id) DO UPDATE SET name_key = excluded.name_key, number = excluded.number,"
             " updated = excluded.updated, body = excluded.body",
             (
-                contact.contact_id, org_id, name_key(contact.name), contact.contact_number,
-                contact.updated.isoformat(), xmlcodec.contact_xml(contact),
+                contact.contact_id,
+                org_id,
+                name_key(contact.name),
+                contact.contact_number,
+                contact.updated.isoformat(),
+                xmlcodec.contact_xml(contact),
             ),
         )
 
     def invoice_types_by_contact(self, org_id: int) -> dict[str, set[str]]:
         """ContactID -> the invoice types (ACCREC, ACCPAY) it has."""
-        rows = self._conn.execute("SELECT DISTINCT contact_id, type FROM invoices WHERE org_id = ?", (org_id,))
+        rows = self._conn.execute(
+            "SELECT DISTINCT contact_id, type FROM invoices WHERE org_id = ?", (org_id,)
+        )
         out: dict[str, set[str]] = {}
         for contact_id, kind in rows.fetchall():
             out.setdefault(contact_id, set()).add(kind)
@@ -276,7 +297,9 @@ class Store:
 
     def invoices(self, org_id: int) -> list[Invoice]:
         """All invoices of an organisation in the order they were entered."""
-        rows = self._conn.execute("SELECT body FROM invoices WHERE org_id = ? ORDER BY seq", (org_id,)).fetchall()
+        rows = self._conn.execute(
+            "SELECT body FROM invoices WHERE org_id = ? ORDER BY seq", (org_id,)
+        ).fetchall()
         return [self._with_contact(org_id, r[0]) for r in rows]
 
     def invoice_by_id(self, org_id: int, invoice_id: str) -> Invoice | None:
@@ -301,7 +324,13 @@ class Store:
             "INSERT INTO invoices (invoice_id, org_id, number, type, contact_id, updated, seq, body)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (
-                invoice.invoice_id, org_id, invoice.invoice_number, invoice.invoice_type,
-                invoice.contact.contact_id, invoice.updated.isoformat(), seq, xmlcodec.invoice_xml(invoice),
+                invoice.invoice_id,
+                org_id,
+                invoice.invoice_number,
+                invoice.invoice_type,
+                invoice.contact.contact_id,
+                invoice.updated.isoformat(),
+                seq,
+                xmlcodec.invoice_xml(invoice),
             ),
         )

@@ -13,8 +13,12 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from .errors import FORMAT_EXCEPTION, ApiError
 
-_GUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
-_GUID_MESSAGE = "Guid should contain 32 digits with 4 dashes (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)."
+_GUID_RE = re.compile(
+    r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+)
+_GUID_MESSAGE = (
+    "Guid should contain 32 digits with 4 dashes (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)."
+)
 _FOUR_DP = Decimal("0.0001")
 _TWO_DP = Decimal("0.01")
 
@@ -52,7 +56,9 @@ def parse_decimal(text: str) -> Decimal:
     try:
         return Decimal(text.strip())
     except InvalidOperation as exc:  # pragma: no cover - the XSD rejects these first
-        raise ApiError(FORMAT_EXCEPTION, f"Input string '{text}' was not in a correct format.") from exc
+        raise ApiError(
+            FORMAT_EXCEPTION, f"Input string '{text}' was not in a correct format."
+        ) from exc
 
 
 def format_date(value: date) -> str:

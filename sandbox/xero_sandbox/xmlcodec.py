@@ -48,8 +48,13 @@ def schema_dir() -> Path:
 
 def _safe_parser() -> etree.XMLParser:
     return etree.XMLParser(
-        resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
-        huge_tree=False, remove_comments=True, remove_pis=True,
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        dtd_validation=False,
+        huge_tree=False,
+        remove_comments=True,
+        remove_pis=True,
     )
 
 
@@ -66,21 +71,33 @@ class RequestValidator:
     def parse(self, body: bytes, expected_root: str) -> etree._Element:
         """The validated root element, or :class:`ApiError` (InvalidXmlException)."""
         if not body.strip():
-            raise ApiError(INVALID_XML, f"The request body is empty; a <{expected_root}> document was expected.")
+            raise ApiError(
+                INVALID_XML,
+                f"The request body is empty; a <{expected_root}> document was expected.",
+            )
         if b"<!DOCTYPE" in body or b"<!ENTITY" in body:
-            raise ApiError(INVALID_XML, "DTDs and entity declarations are not allowed in request documents.")
+            raise ApiError(
+                INVALID_XML, "DTDs and entity declarations are not allowed in request documents."
+            )
         try:
             root = etree.fromstring(body, _safe_parser())
         except etree.XMLSyntaxError as exc:
-            raise ApiError(INVALID_XML, f"The request body is not well-formed XML: {exc.msg}") from exc
+            raise ApiError(
+                INVALID_XML, f"The request body is not well-formed XML: {exc.msg}"
+            ) from exc
         tree = root.getroottree()
         if getattr(tree.docinfo, "doctype", ""):
             raise ApiError(INVALID_XML, "DTDs are not allowed in request documents.")
         if root.tag != expected_root:
-            raise ApiError(INVALID_XML, f"Expected a <{expected_root}> document but got <{root.tag}>.")
+            raise ApiError(
+                INVALID_XML, f"Expected a <{expected_root}> document but got <{root.tag}>."
+            )
         schema = self._schemas[expected_root]
         if not schema.validate(root):
-            problems = "; ".join(f"line {e.line}: {e.message}" for e in list(cast(Iterable[Any], schema.error_log))[:5])
+            problems = "; ".join(
+                f"line {e.line}: {e.message}"
+                for e in list(cast(Iterable[Any], schema.error_log))[:5]
+            )
             raise ApiError(INVALID_XML, f"The {expected_root} document is not valid: {problems}")
         return root
 
@@ -100,7 +117,9 @@ def _dec(parent: etree._Element, tag: str) -> Decimal | None:
     return None if text is None or text == "" else wire.parse_decimal(text)
 
 
-def _records(parent: etree._Element, list_tag: str, item_tag: str, fields: Iterable[str]) -> list[dict[str, str]] | None:
+def _records(
+    parent: etree._Element, list_tag: str, item_tag: str, fields: Iterable[str]
+) -> list[dict[str, str]] | None:
     holder = parent.find(list_tag)
     if holder is None:
         return None
@@ -137,7 +156,8 @@ def _read_line(el: etree._Element) -> LineItem:
     tracking = None
     if tracking_el is not None:
         tracking = [
-            (_text(t, "Name") or "", _text(t, "Option") or "") for t in tracking_el.findall("TrackingCategory")
+            (_text(t, "Name") or "", _text(t, "Option") or "")
+            for t in tracking_el.findall("TrackingCategory")
         ]
     line_id = _text(el, "LineItemID")
     return LineItem(
@@ -184,7 +204,9 @@ def read_invoice(el: etree._Element) -> Invoice:
         total_tax=_dec(el, "TotalTax"),
         total=_dec(el, "Total"),
         status=_text(el, "InvoiceStatus"),
-        line_items=[_read_line(li) for li in lines_el.findall("LineItem")] if lines_el is not None else [],
+        line_items=[_read_line(li) for li in lines_el.findall("LineItem")]
+        if lines_el is not None
+        else [],
         payments=[
             Payment(wire.parse_date(_text(p, "Date") or ""), _dec(p, "Amount") or Decimal(0))
             for p in (payments_el.findall("Payment") if payments_el is not None else [])
@@ -251,7 +273,9 @@ def _write_line(parent: etree._Element, line: LineItem) -> None:
             _sub(cat, "Option", option)
 
 
-def write_invoice(parent: etree._Element, invoice: Invoice, *, with_lines: bool = True) -> etree._Element:
+def write_invoice(
+    parent: etree._Element, invoice: Invoice, *, with_lines: bool = True
+) -> etree._Element:
     """Append ``<Invoice>`` in XSD order; ``with_lines=False`` writes an empty ``<LineItems/>``."""
     el = etree.SubElement(parent, "Invoice")
     _sub(el, "InvoiceType", invoice.invoice_type)
@@ -261,7 +285,10 @@ def write_invoice(parent: etree._Element, invoice: Invoice, *, with_lines: bool 
     _sub(el, "DueDate", wire.format_date(invoice.due_date) if invoice.due_date else None)
     _sub(el, "InvoiceNumber", invoice.invoice_number)
     _sub(el, "Reference", invoice.reference)
-    for tag, flag in (("TaxInclusive", invoice.tax_inclusive), ("IncludesTax", invoice.includes_tax)):
+    for tag, flag in (
+        ("TaxInclusive", invoice.tax_inclusive),
+        ("IncludesTax", invoice.includes_tax),
+    ):
         _sub(el, tag, wire.format_bool(flag) if flag is not None else None)
     _money(el, "SubTotal", invoice.sub_total)
     _money(el, "TotalTax", invoice.total_tax)
@@ -277,7 +304,11 @@ def write_invoice(parent: etree._Element, invoice: Invoice, *, with_lines: bool 
             p = etree.SubElement(payments, "Payment")
             _sub(p, "Date", wire.format_date(payment.paid_on))
             _money(p, "Amount", payment.amount)
-    _sub(el, "FullyPaidOn", wire.format_date(invoice.fully_paid_on) if invoice.fully_paid_on else None)
+    _sub(
+        el,
+        "FullyPaidOn",
+        wire.format_date(invoice.fully_paid_on) if invoice.fully_paid_on else None,
+    )
     _money(el, "AmountDue", invoice.amount_due)
     _money(el, "AmountPaid", invoice.amount_paid)
     _money(el, "AmountCredited", invoice.amount_credited)

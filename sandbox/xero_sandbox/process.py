@@ -1,0 +1,137 @@
+"""Start ``xero-sandbox serve`` as a subprocess and read its ready lines (tests, demos).
+
+```python
+from xero_sandbox.process import start_sandbox
+
+with start_sandbox() as sandbox:
+    client = XeroClient(api_key=sandbox.api_key, customer_key=sandbox.customer_key,
+                        base_url=sandbox.base_url, http_client=httpx.Client(verify=sandbox.ca_bundle))
+```
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+
+_REQUIRED = ("XERO_BASE_URL", "XERO_API_KEY", "XERO_CUSTOMER_KEY")
+
+
+def sandbox_command() -> list[str]:
+    """The ``xero-sandbox`` script beside this interpreter, else ``python -m xero_sandbox``."""
+    script = Path(sys.executable).parent / "xero-sandbox"
+    if script.exists():
+        return [str(script)]
+    return [sys.executable, "-m", "xero_sandbox"]
+
+
+@dataclass
+class RunningSandbox:
+    """A sandbox server process and the values it printed."""
+
+    process: subprocess.Popen[str]
+    values: dict[str, str]
+    stderr_lines: list[str] = field(default_factory=list)
+
+    @property
+    def base_url(self) -> str:
+        """``https://127.0.0.1:PORT/api.xro/1.0/``."""
+        return self.values["XERO_BASE_URL"]
+
+    @property
+    def root_url(self) -> str:
+        """``https://127.0.0.1:PORT`` (for /console and /_sandbox)."""
+        return self.base_url.split("/api.xro/", 1)[0]
+
+    @property
+    def api_key(self) -> str:
+        """The partner key (apiKey)."""
+        return self.values["XERO_API_KEY"]
+
+    @property
+    def customer_key(self) -> str:
+        """The Demo Company's customer key (xeroKey)."""
+        return self.values["XERO_CUSTOMER_KEY"]
+
+    @property
+    def ca_bundle(self) -> str | None:
+        """Path of the CA bundle to trust (None with --http)."""
+        return self.values.get("XERO_CA_BUNDLE")
+
+    @property
+    def stderr(self) -> str:
+        """What the server wrote to stderr so far."""
+        return "".join(self.stderr_lines)
+
+    def stop(self, timeout: float = 15.0) -> int | None:
+        """SIGTERM, then wait (SIGKILL after *timeout*); returns the exit status."""
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout)
+        return self.process.returncode
+
+
+def _drain(stream: IO[str], sink: list[str] | queue.Queue[str | None]) -> None:
+    for line in stream:
+        if isinstance(sink, list):
+            sink.append(line)
+        else:
+            sink.put(line)
+    if isinstance(sink, queue.Queue):
+        sink.put(None)
+
+
+def launch(
+    args: Sequence[str] = (), *, timeout: float = 60.0, env: dict[str, str] | None = None
+) -> RunningSandbox:
+    """Run ``xero-sandbox serve --port 0 ARGS`` and wait for its ready lines."""
+    command = [*sandbox_command(), "serve", "--port", "0", *args]
+    process = subprocess.Popen(
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, **(env or {}), "PYTHONUNBUFFERED": "1"},
+    )
+    assert process.stdout is not None and process.stderr is not None
+    lines: queue.Queue[str | None] = queue.Queue()
+    sandbox = RunningSandbox(process, {})
+    threading.Thread(target=_drain, args=(process.stdout, lines), daemon=True).start()
+    threading.Thread(
+        target=_drain, args=(process.stderr, sandbox.stderr_lines), daemon=True
+    ).start()
+    wanted = set(_REQUIRED) | (set() if "--http" in args else {"XERO_CA_BUNDLE"})
+    while not wanted <= sandbox.values.keys():
+        try:
+            line = lines.get(timeout=timeout)
+        except queue.Empty:
+            line = None
+        if line is None:
+            sandbox.stop()
+            raise RuntimeError(f"xero-sandbox did not become ready: {sandbox.stderr[-2000:]}")
+        name, sep, value = line.strip().partition("=")
+        if sep:
+            sandbox.values[name] = value
+    return sandbox
+
+
+@contextmanager
+def start_sandbox(args: Sequence[str] = (), *, timeout: float = 60.0) -> Iterator[RunningSandbox]:
+    """A running sandbox for the duration of a ``with`` block."""
+    sandbox = launch(args, timeout=timeout)
+    try:
+        yield sandbox
+    finally:
+        sandbox.stop()

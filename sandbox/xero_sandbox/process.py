@@ -5,7 +5,7 @@ from xero_sandbox.process import start_sandbox
 
 with start_sandbox() as sandbox:
     client = XeroClient(api_key=sandbox.api_key, customer_key=sandbox.customer_key,
-                        base_url=sandbox.base_url, http_client=httpx.Client(verify=sandbox.ca_bundle))
+                        base_url=sandbox.base_url, http_client=httpx.Client(verify=sandbox.verify()))
 ```
 """
 
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import queue
+import ssl
 import subprocess
 import sys
 import threading
@@ -40,6 +41,7 @@ class RunningSandbox:
     process: subprocess.Popen[str]
     values: dict[str, str]
     stderr_lines: list[str] = field(default_factory=list)
+    readers: list[threading.Thread] = field(default_factory=list)
 
     @property
     def base_url(self) -> str:
@@ -66,6 +68,12 @@ class RunningSandbox:
         """Path of the CA bundle to trust (None with --http)."""
         return self.values.get("XERO_CA_BUNDLE")
 
+    def verify(self) -> ssl.SSLContext | bool:
+        """What to pass as httpx's ``verify=``: a context trusting the sandbox CA (True with --http)."""
+        if self.ca_bundle is None:
+            return True
+        return ssl.create_default_context(cafile=self.ca_bundle)
+
     @property
     def stderr(self) -> str:
         """What the server wrote to stderr so far."""
@@ -80,6 +88,11 @@ class RunningSandbox:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait(timeout)
+        for reader in self.readers:
+            reader.join(timeout)
+        for pipe in (self.process.stdout, self.process.stderr):
+            if pipe is not None:
+                pipe.close()
         return self.process.returncode
 
 

@@ -43,8 +43,12 @@ def _build(root: Path):  # type: ignore[no-untyped-def]
 
 @main.command()
 @root_option
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Folder to write the package into (default: <root>/generated).")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder to write the package into (default: <root>/generated).",
+)
 def generate(root: Path | None, out: Path | None) -> None:
     """Rewrite generated/ from schemas/."""
     root = (root or _default_root()).resolve()

@@ -105,7 +105,9 @@ class ApiVersion:
 
     @property
     def model_names(self) -> tuple[str, ...]:
-        names = {e.response.type for e in self.endpoints} | {e.response.payload_type for e in self.endpoints}
+        names = {e.response.type for e in self.endpoints} | {
+            e.response.payload_type for e in self.endpoints
+        }
         for e in self.endpoints:
             if e.request:
                 names.add(e.request.type)
@@ -184,7 +186,11 @@ def load_api(schema_dir: Path, classes: list[Class]) -> ApiVersion:
                 problems.append(f"{where}: enum query {q.get('name')!r} needs values")
             query.append(
                 QueryParam(
-                    name=q["name"], wire=q["wire"], type=qtype, doc=q.get("doc", ""), values=tuple(q.get("values", ()))
+                    name=q["name"],
+                    wire=q["wire"],
+                    type=qtype,
+                    doc=q.get("doc", ""),
+                    values=tuple(q.get("values", ())),
                 )
             )
         one_of = tuple(raw.get("one_of", ()))
@@ -223,7 +229,9 @@ def load_api(schema_dir: Path, classes: list[Class]) -> ApiVersion:
         xsd = schema_dir / rspec.get("schema", "")
         response_cls = _find_class(classes, rspec.get("type", ""))
         if not xsd.is_file() or response_cls is None:
-            problems.append(f"{where}: response schema/type {rspec.get('schema')}/{rspec.get('type')} not found")
+            problems.append(
+                f"{where}: response schema/type {rspec.get('schema')}/{rspec.get('type')} not found"
+            )
             continue
         found = _field(response_cls, rspec["payload"])
         if found is None:
@@ -261,10 +269,14 @@ def load_api(schema_dir: Path, classes: list[Class]) -> ApiVersion:
         raise ManifestError(problems)
 
     resources = tuple(
-        Resource(name=name, doc=resources_doc[name].get("doc", ""), endpoints=tuple(by_resource[name]))
+        Resource(
+            name=name, doc=resources_doc[name].get("doc", ""), endpoints=tuple(by_resource[name])
+        )
         for name in resources_doc
     )
-    schema_files = tuple(sorted(p.relative_to(schema_dir).as_posix() for p in schema_dir.rglob("*.xsd")))
+    schema_files = tuple(
+        sorted(p.relative_to(schema_dir).as_posix() for p in schema_dir.rglob("*.xsd"))
+    )
     return ApiVersion(
         version=str(api["version"]),
         package=str(api["package"]),

@@ -32,6 +32,7 @@ from xsdata.codegen.transformer import ResourceTransformer
 from xsdata.formats.dataclass.filters import Filters
 from xsdata.formats.dataclass.generator import DataclassGenerator
 from xsdata.models.config import GeneratorConfig
+from xsdata.utils import package as xsdata_package
 
 # The simple types of schemas/*/types.xsd that carry a temporal meaning, recognised by the
 # pattern facet xsdata keeps on the attribute. Keys are the XSD patterns, values the Python
@@ -76,7 +77,9 @@ class XeroFilters(Filters):
             return f"None | {name}"
         return name
 
-    def field_metadata(self, obj: Class, attr: Attr, parent_namespace: str | None) -> dict[str, Any]:
+    def field_metadata(
+        self, obj: Class, attr: Attr, parent_namespace: str | None
+    ) -> dict[str, Any]:
         metadata: dict[str, Any] = super().field_metadata(obj, attr, parent_namespace)
         kind = temporal_kind(attr)
         if kind is not None:
@@ -169,9 +172,9 @@ class _Transformer(ResourceTransformer):
                 # xsdata keeps the last of the duplicate <Response> elements as a class of its
                 # own; the typed response classes already carry that root name.
                 continue
-            if location.rsplit("/", 1)[-1] in self.response_files and not obj.is_enumeration:
-                if obj.name.endswith("Response"):
-                    obj.meta_name = "Response"
+            in_response_file = location.rsplit("/", 1)[-1] in self.response_files
+            if in_response_file and not obj.is_enumeration and obj.name.endswith("Response"):
+                obj.meta_name = "Response"
             kept.append(obj)
         self.result = kept
         return analysed
@@ -204,11 +207,14 @@ def render_models(schema_dir: Path, package: str, response_files: set[str]) -> M
     # xsdata derives module paths from the working directory; render inside a scratch one so
     # that no absolute path can leak into the output.
     with tempfile.TemporaryDirectory() as scratch, _chdir(Path(scratch)):
+        _clear_path_caches()  # xsdata memoises cwd-relative paths
         root = Path.cwd()
         generator.normalize_packages(classes)
         for result in generator.render(classes):
             relative = result.path.relative_to(root).as_posix()
-            if relative in sources and not result.source.strip().startswith(("from", "import", "@", "class")):
+            if relative in sources and not result.source.strip().startswith(
+                ("from", "import", "@", "class")
+            ):
                 continue  # xsdata's placeholder for a parent package must not replace a real one
             sources[relative] = result.source
     exports = sorted(
@@ -217,6 +223,13 @@ def render_models(schema_dir: Path, package: str, response_files: set[str]) -> M
         if obj.target_module
     )
     return ModelsResult(classes=classes, sources=sources, exports=exports)
+
+
+def _clear_path_caches() -> None:
+    for name in dir(xsdata_package):
+        function = getattr(xsdata_package, name)
+        if callable(getattr(function, "cache_clear", None)):
+            function.cache_clear()
 
 
 @contextlib.contextmanager

@@ -1,0 +1,76 @@
+"""The public surface: names the contract promises, an honest __all__, typed package."""
+
+from __future__ import annotations
+
+import inspect
+from pathlib import Path
+
+import xero_customer_api
+from xero_customer_api import v1_0
+from xero_customer_api.v1_0 import models
+
+
+def test_contract_names_are_exported() -> None:
+    for name in (
+        "XeroClient",
+        "AsyncXeroClient",
+        "XeroError",
+        "XeroAPIError",
+        "NotFoundError",
+        "InvalidCustomerKeyError",
+        "InvalidPartnerKeyError",
+        "XeroResponseError",
+        "RateLimitError",
+        "ServerError",
+        "XeroConnectionError",
+        "XeroTimeoutError",
+        "RequestValidationError",
+    ):
+        assert name in xero_customer_api.__all__
+        assert getattr(xero_customer_api, name) is not None
+
+
+def test_all_is_sorted_and_complete() -> None:
+    for module in (xero_customer_api, v1_0, models):
+        assert list(module.__all__) == sorted(module.__all__), module.__name__
+        public = {
+            n
+            for n in vars(module)
+            if not n.startswith("_") and not inspect.ismodule(getattr(module, n))
+        }
+        public -= {"annotations"}
+        if module is v1_0:
+            public |= {"models"}
+        assert public <= set(module.__all__), module.__name__
+        for name in module.__all__:
+            assert hasattr(module, name), (module.__name__, name)
+
+
+def test_error_hierarchy() -> None:
+    e = xero_customer_api
+    assert issubclass(e.NotFoundError, e.XeroAPIError)
+    assert issubclass(e.InvalidCustomerKeyError, e.XeroAPIError)
+    assert issubclass(e.XeroAPIError, e.XeroError)
+    assert issubclass(e.InvalidPartnerKeyError, e.XeroError)
+    assert issubclass(e.XeroResponseError, e.XeroError)
+    assert issubclass(e.XeroTimeoutError, e.XeroConnectionError)
+    assert issubclass(e.RequestValidationError, ValueError)
+
+
+def test_package_is_typed() -> None:
+    assert (Path(xero_customer_api.__file__).parent / "py.typed").is_file()
+
+
+def test_methods_are_keyword_only_and_documented() -> None:
+    client = xero_customer_api.XeroClient(api_key="K" * 30, customer_key="C" * 30)
+    for resource in (client.contacts, client.invoices, client.accounts, client.tracking):
+        for name, method in inspect.getmembers(resource, inspect.ismethod):
+            if name.startswith("_"):
+                continue
+            params = list(inspect.signature(method).parameters.values())
+            positional = [p for p in params if p.kind is p.POSITIONAL_OR_KEYWORD]
+            assert len(positional) <= 1, (name, positional)  # only the request body
+            assert method.__doc__ and "Args:" in method.__doc__ and "Returns:" in method.__doc__, (
+                name
+            )
+    client.close()

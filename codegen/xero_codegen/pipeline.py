@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .ir import ApiVersion, load_api
-from .render import HEADER, render_api, render_models_init, render_package
+from .codec_ir import build_codec_ir
+from .render import HEADER, render_api, render_codec, render_models_init, render_package
 from .xsdata_driver import render_models
 
 PACKAGE = "xero_customer_api"
@@ -91,6 +92,7 @@ def build(root: Path) -> Build:
             if rel.startswith(models_prefix):
                 to_format[rel] = text
         to_format[f"{models_prefix}__init__.py"] = render_models_init(api, models.exports)
+        to_format[f"{PACKAGE}/{package}/_codec.py"] = render_codec(api, build_codec_ir(models.classes))
         for rel, text in render_api(api).items():
             to_format[f"{PACKAGE}/{package}/{rel}"] = text
     if not apis:

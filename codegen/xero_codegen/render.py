@@ -12,6 +12,7 @@ from pathlib import Path
 
 import jinja2
 
+from .codec_ir import CodecIR
 from .ir import ApiVersion, Endpoint, QueryParam
 
 TEMPLATES = Path(__file__).with_name("templates")
@@ -104,6 +105,11 @@ def render_api(api: ApiVersion) -> dict[str, str]:
         "_client.py": env.get_template("_client.py.jinja").render(context),
         "_resources.py": env.get_template("_resources.py.jinja").render(context),
     }
+
+
+def render_codec(api: ApiVersion, codec: CodecIR) -> str:
+    """``_codec.py``: the generated lxml decoder and encoder of every model."""
+    return environment().get_template("_codec.py.jinja").render(api=api, codec=codec)
 
 
 def render_models_init(api: ApiVersion, exports: list[tuple[str, str]]) -> str:

@@ -1,0 +1,137 @@
+"""Value helpers of the generated lxml codec (``<version>/_codec.py``).
+
+The generated decoders and encoders walk lxml elements directly into and out of the xsdata
+dataclasses; everything that is not a per-model walk lives here, once. Semantics follow the
+xsdata reference path (:func:`._xml.bind` / :func:`._xml.serialize`): text is kept as is,
+enumerations, decimals and booleans ignore surrounding whitespace, an unknown enumerated
+value is kept as its text, dates use the one implementation in :mod:`._converters`. Where
+xsdata would only warn (a bad decimal or date), the codec raises XeroResponseError.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
+from enum import Enum
+from typing import Any, TypeVar
+
+from lxml import etree
+
+from ._converters import format_date, format_utc_datetime, parse_date, parse_utc_datetime
+from ._errors import XeroResponseError
+
+__all__ = [
+    "Decoder",
+    "Encoder",
+    "bool_text",
+    "decimal_text",
+    "enum_table",
+    "enum_text",
+    "missing",
+    "read_bool",
+    "read_date",
+    "read_decimal",
+    "read_enum",
+    "read_int",
+    "read_utc_datetime",
+    "to_bytes",
+    "unknown",
+    "write_date",
+    "write_utc_datetime",
+]
+
+T = TypeVar("T")
+Decoder = Callable[[etree._Element, bool], T]
+"""``decode(element, strict) -> model``."""
+Encoder = Callable[[Any], bytes]
+"""``encode(model) -> document bytes``."""
+
+_TRUE = frozenset({"true", "1"})
+_FALSE = frozenset({"false", "0"})
+
+
+def missing(cls: str, tag: str) -> XeroResponseError:
+    return XeroResponseError(f"the response does not match the schema: <{cls}> has no <{tag}>")
+
+
+def unknown(cls: str, tag: object) -> XeroResponseError:
+    return XeroResponseError(f"the response does not match the schema: unknown element <{tag}> in <{cls}>")
+
+
+def _bad(kind: str, where: str, text: str | None) -> XeroResponseError:
+    return XeroResponseError(f"the response does not match the schema: {where} is not a {kind}: {(text or '')[:40]!r}")
+
+
+def enum_table(cls: type[Enum]) -> dict[str, Any]:
+    """Value text -> member, for :func:`read_enum`."""
+    return {str(member.value): member for member in cls}
+
+
+def read_enum(table: dict[str, Any], text: str | None) -> Any:
+    """The member named by ``text``; an unknown value stays text (as with xsdata)."""
+    if text is None:
+        return ""
+    return table.get(text.strip(), text)
+
+
+def read_decimal(text: str | None, where: str) -> Decimal:
+    try:
+        value = Decimal((text or "").strip())
+    except InvalidOperation:
+        raise _bad("decimal", where, text) from None
+    if not value.is_finite():
+        raise _bad("decimal", where, text)
+    return value
+
+
+def read_bool(text: str | None, where: str) -> bool:
+    value = (text or "").strip()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise _bad("boolean", where, text)
+
+
+def read_int(text: str | None, where: str) -> int:
+    try:
+        return int((text or "").strip())
+    except ValueError:
+        raise _bad("whole number", where, text) from None
+
+
+def read_date(text: str | None, where: str) -> Any:
+    try:
+        return parse_date(text or "")
+    except ValueError:
+        raise _bad("Xero date", where, text) from None
+
+
+def read_utc_datetime(text: str | None, where: str) -> Any:
+    try:
+        return parse_utc_datetime(text or "")
+    except ValueError:
+        raise _bad("Xero UTC timestamp", where, text) from None
+
+
+def enum_text(value: Any) -> str:
+    """An enumerated value (or the text of an unknown one) as element text."""
+    return str(value.value) if isinstance(value, Enum) else str(value)
+
+
+def decimal_text(value: Any) -> str:
+    """A Decimal without exponent, as xsdata writes it (``1E+2`` -> ``100``)."""
+    return format(value, "f") if isinstance(value, Decimal) else str(value)
+
+
+def bool_text(value: Any) -> str:
+    return "true" if value else "false"
+
+
+write_date = format_date
+write_utc_datetime = format_utc_datetime
+
+
+def to_bytes(element: etree._Element) -> bytes:
+    """A document without XML declaration, UTF-8 (as :func:`._xml.serialize`)."""
+    return etree.tostring(element, encoding="utf-8")

@@ -13,7 +13,7 @@ from pathlib import Path
 import jinja2
 
 from .codec_ir import CodecIR
-from .ir import ApiVersion, Endpoint, QueryParam
+from .ir import ApiVersion, Endpoint, QueryParam, _snake
 
 TEMPLATES = Path(__file__).with_name("templates")
 
@@ -91,6 +91,7 @@ def environment() -> jinja2.Environment:
         body_type=body_type,
         body_expr=body_expression,
         wrap=wrap,
+        snake=_snake,
     )
     env.globals["header"] = HEADER
     return env

@@ -18,16 +18,18 @@ import ipaddress
 import logging
 import random
 import time
-from collections.abc import Mapping, Sequence
+import typing
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from types import TracebackType
-from typing import ClassVar, Generic, TypeVar
+from typing import Any, ClassVar, Generic, TypeVar
 
 import httpx
 from lxml import etree
 
 from ._auth import QueryKeyAuth
+from ._checks import check_body
 from ._envelope import ENVELOPE_READERS, EnvelopeReader
 from ._errors import (
     InvalidPartnerKeyError,
@@ -92,12 +94,63 @@ class RawResponse(Generic[R]):
 
 
 class _Attempt:
-    """Why an attempt failed, and whether the request may have reached the server."""
+    """Why an attempt failed, and whether the request may have reached the server.
 
-    def __init__(self, error: XeroError, *, sent: bool, retry_after: float | None = None) -> None:
+    ``cause`` is what the final exception is raised ``from``: for transport failures a
+    detached copy of httpx's exception chain (see :func:`_detached`), never the original,
+    whose ``.request`` carries the URL with the keys.
+    """
+
+    def __init__(
+        self,
+        error: XeroError,
+        *,
+        sent: bool,
+        retry_after: float | None = None,
+        cause: BaseException | None = None,
+    ) -> None:
         self.error = error
         self.sent = sent
         self.retry_after = retry_after
+        self.cause = cause
+
+    def raise_error(self) -> typing.NoReturn:
+        if self.cause is None or self.error.__cause__ is self.cause:
+            raise self.error
+        raise self.error from self.cause
+
+
+def _clone_exception(exc: BaseException) -> BaseException:
+    text = redact(str(exc))
+    try:
+        clone = type(exc)(text)
+    except Exception:
+        clone = RuntimeError(f"{type(exc).__module__}.{type(exc).__qualname__}: {text}")
+    if not isinstance(clone, type(exc)) or redact(str(clone)) != str(clone):
+        clone = RuntimeError(f"{type(exc).__module__}.{type(exc).__qualname__}: {text}")
+    return clone.with_traceback(exc.__traceback__)
+
+
+def _detached(exc: BaseException) -> BaseException:
+    """A copy of an exception chain with redacted messages and no ``.request``.
+
+    httpx exceptions carry the request, whose repr and URL hold the partner and customer
+    keys. The SDK's exceptions are raised ``from`` this copy: same types (where they can be
+    rebuilt from a message), same messages (redacted), same tracebacks, same order.
+    """
+    chain: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and len(chain) < 10 and all(current is not c for c in chain):
+        chain.append(current)
+        current = current.__cause__ or (None if current.__suppress_context__ else current.__context__)
+    copy: BaseException | None = None
+    for original in reversed(chain):
+        clone = _clone_exception(original)
+        clone.__cause__ = copy
+        clone.__suppress_context__ = True
+        copy = clone
+    assert copy is not None
+    return copy
 
 
 def _is_loopback(host: str) -> bool:
@@ -155,8 +208,10 @@ class _ClientCore:
             problems.append("`customer_key` (the Xero customer key) must be a non-empty string")
         if not isinstance(max_retries, int) or max_retries < 0:
             problems.append("`max_retries` must be a whole number >= 0")
-        if max_response_bytes <= 0:
-            problems.append("`max_response_bytes` must be positive")
+        if not isinstance(max_response_bytes, int) or max_response_bytes <= 0:
+            problems.append("`max_response_bytes` must be a positive whole number")
+        if not isinstance(max_retry_after, (int, float)) or not max_retry_after >= 0:
+            problems.append("`max_retry_after` must be a number of seconds >= 0")
         if problems:
             raise RequestValidationError(problems)
         self._auth = QueryKeyAuth(api_key=api_key.strip(), customer_key=customer_key.strip())
@@ -207,13 +262,17 @@ class _ClientCore:
         params: Sequence[tuple[str, str | None]],
         body: object | None,
         timeout: TimeoutTypes | NotGiven,
+        encode: Callable[[Any], bytes] | None = None,
     ) -> httpx.Request:
         query = httpx.QueryParams([(k, v) for k, v in (*self._auth.query_params(), *params) if v is not None])
         headers = {"Accept": "text/xml, application/xml", "User-Agent": _USER_AGENT, **self._auth.headers()}
         content: bytes | None = None
         if body is not None:
+            problems = check_body(body)
+            if problems:
+                raise RequestValidationError([redact(p) for p in problems])
             try:
-                content = serialize(body)
+                content = encode(body) if encode is not None else serialize(body)
             except Exception as exc:  # xsdata raises several kinds; the user gets one
                 raise RequestValidationError([f"the request body cannot be written as XML: {redact(str(exc))}"]) from exc
             headers["Content-Type"] = "text/xml; charset=utf-8"
@@ -229,8 +288,18 @@ class _ClientCore:
 
     # ------------------------------------------------------------------ reading
 
-    def _interpret(self, status: int, headers: httpx.Headers, content: bytes, response_type: type[R]) -> R:
-        """Turn a complete HTTP answer into the response dataclass or an exception."""
+    def _interpret(
+        self,
+        status: int,
+        headers: httpx.Headers,
+        content: bytes,
+        response_type: type[R],
+        decode: Callable[[etree._Element, bool], R] | None = None,
+    ) -> R:
+        """Turn a complete HTTP answer into the response dataclass or an exception.
+
+        ``decode`` is the generated fast decoder of ``response_type``; xsdata binds otherwise.
+        """
         content_type = headers.get("content-type", "").lower()
         if status == 429:
             raise self._rate_limit_error(status, headers, content)
@@ -248,11 +317,12 @@ class _ClientCore:
             root = parse_document(content)
         except UnsafeXMLError as exc:
             raise XeroResponseError(f"refused an unsafe response (HTTP {status}): {exc}", status_code=status) from exc
-        except etree.XMLSyntaxError as exc:
+        except (etree.XMLSyntaxError, ValueError, LookupError) as exc:
             if status >= 500:
                 raise ServerError(f"Xero answered HTTP {status} without a readable error", status_code=status) from exc
+            detail = redact(str(exc))[:200]
             raise XeroResponseError(
-                f"the response (HTTP {status}, {len(content)} bytes) is not well-formed XML: {exc}", status_code=status
+                f"the response (HTTP {status}, {len(content)} bytes) is not well-formed XML: {detail}", status_code=status
             ) from exc
         tag = root.tag if isinstance(root.tag, str) else ""
         if tag.lower() == "html" and status < 500:
@@ -266,6 +336,8 @@ class _ClientCore:
                 raise ServerError(f"Xero answered HTTP {status}", status_code=status)
             raise XeroAPIError(f"Xero answered HTTP {status}", status_code=status)
         self._envelope.check_root(root, status)
+        if decode is not None:
+            return decode(root, self.strict)
         return bind(root, response_type, strict=self.strict)
 
     def _rate_limit_error(self, status: int, headers: httpx.Headers, content: bytes) -> RateLimitError:
@@ -274,6 +346,13 @@ class _ClientCore:
         return RateLimitError(f"Xero is rate limiting this partner (HTTP {status}){hint}", retry_after=retry_after)
 
     # ------------------------------------------------------------------ retrying
+
+    def _effective_retries(self, max_retries: int | NotGiven) -> int:
+        if isinstance(max_retries, NotGiven):
+            return self.max_retries
+        if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
+            raise RequestValidationError(["`max_retries` must be a whole number >= 0"])
+        return max_retries
 
     def _retry_delay(self, method: str, attempt: _Attempt, retries_done: int, max_retries: int) -> float | None:
         """Seconds to wait before the next try, or None to give up and raise.
@@ -293,21 +372,51 @@ class _ClientCore:
             return None
         if attempt.retry_after is not None:
             if attempt.retry_after > self.max_retry_after:
-                return None
+                return None  # Xero asks for a longer wait than we accept: fail now
             return float(attempt.retry_after)
         delay: float = min(INITIAL_RETRY_DELAY * (2**retries_done), MAX_RETRY_DELAY)
         return delay * (1 - 0.25 * random.random())
 
-    def _transport_error(self, exc: httpx.HTTPError) -> _Attempt:
-        # Never put the URL into the message: it carries the keys.
+    def _transport_error(self, exc: httpx.HTTPError, request: httpx.Request, started: float) -> _Attempt:
+        # Never put the URL into the message: it carries the keys. The cause is a detached,
+        # redacted copy of httpx's exception (which holds the request and so the keys).
         detail = redact(str(exc)) or type(exc).__name__
+        cause = _detached(exc)
+        if log.isEnabledFor(logging.DEBUG):
+            elapsed_ms = (time.monotonic() - started) * 1000
+            log.debug(
+                "%s %s -> %s: %s (%.1f ms)",
+                request.method,
+                redact(str(request.url)),
+                type(exc).__name__,
+                detail,
+                elapsed_ms,
+            )
+        error: XeroError
+        if isinstance(exc, httpx.DecodingError):
+            # The answer arrived but its Content-Encoding is broken: not a network failure.
+            error = XeroResponseError(f"the response body could not be decoded: {detail}")
+            return _Attempt(error, sent=True, cause=cause)
         if isinstance(exc, (httpx.ConnectTimeout, httpx.PoolTimeout)):
-            return _Attempt(XeroTimeoutError(f"timed out connecting to Xero: {detail}"), sent=False)
+            error = XeroTimeoutError(f"timed out connecting to Xero: {detail}")
+            return _Attempt(error, sent=False, cause=cause)
         if isinstance(exc, httpx.TimeoutException):
-            return _Attempt(XeroTimeoutError(f"timed out waiting for Xero: {detail}"), sent=True)
+            error = XeroTimeoutError(f"timed out waiting for Xero: {detail}")
+            return _Attempt(error, sent=True, cause=cause)
         if isinstance(exc, httpx.ConnectError):
-            return _Attempt(XeroConnectionError(f"could not connect to Xero: {detail}"), sent=False)
-        return _Attempt(XeroConnectionError(f"the connection to Xero failed: {detail}"), sent=True)
+            error = XeroConnectionError(f"could not connect to Xero: {detail}")
+            return _Attempt(error, sent=False, cause=cause)
+        error = XeroConnectionError(f"the connection to Xero failed: {detail}")
+        return _Attempt(error, sent=True, cause=cause)
+
+    def _api_failure(self, exc: XeroAPIError, headers: httpx.Headers) -> _Attempt:
+        """An error answer: Retry-After counts for 429 and for 502/503/504 alike."""
+        retry_after: float | None = None
+        if isinstance(exc, RateLimitError):
+            retry_after = exc.retry_after
+        elif exc.status_code in _RETRY_STATUSES:
+            retry_after = _parse_retry_after(headers.get("retry-after"))
+        return _Attempt(exc, sent=True, retry_after=retry_after)
 
     def _log_exchange(self, request: httpx.Request, status: int, content: bytes, started: float) -> None:
         if log.isEnabledFor(logging.DEBUG):
@@ -318,9 +427,10 @@ class _ClientCore:
                 log.log(TRACE, "request body: %s", redact(request.content.decode("utf-8", "replace")))
             log.log(TRACE, "response body: %s", redact(content.decode("utf-8", "replace")))
 
-    def _too_large(self, size: int) -> XeroResponseError:
+    def _too_large(self, size: int, status: int) -> XeroResponseError:
         return XeroResponseError(
-            f"the response is larger than max_response_bytes ({self.max_response_bytes} bytes; got at least {size})"
+            f"the response is larger than max_response_bytes ({self.max_response_bytes} bytes; got at least {size})",
+            status_code=status,
         )
 
 
@@ -380,9 +490,11 @@ class SyncAPIClient(_ClientCore):
         response_type: type[R],
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
+        decode: Callable[[etree._Element, bool], R] | None = None,
+        encode: Callable[[Any], bytes] | None = None,
     ) -> RawResponse[R]:
-        request = self._build_request(self._http, method, path, params, body, timeout)
-        retries = self.max_retries if isinstance(max_retries, NotGiven) else max_retries
+        request = self._build_request(self._http, method, path, params, body, timeout, encode)
+        retries = self._effective_retries(max_retries)
         retries_done = 0
         while True:
             started = time.monotonic()
@@ -390,22 +502,17 @@ class SyncAPIClient(_ClientCore):
             try:
                 status, headers, content = self._send(request)
             except httpx.HTTPError as exc:
-                attempt = self._transport_error(exc)
-                cause: BaseException = exc
+                attempt = self._transport_error(exc, request, started)
             else:
                 self._log_exchange(request, status, content, started)
                 try:
-                    parsed = self._interpret(status, headers, content, response_type)
+                    parsed = self._interpret(status, headers, content, response_type, decode)
                     return RawResponse(status, headers, content, parsed, time.monotonic() - started)
                 except XeroAPIError as exc:
-                    retry_after = exc.retry_after if isinstance(exc, RateLimitError) else None
-                    attempt = _Attempt(exc, sent=True, retry_after=retry_after)
-                    cause = exc.__cause__ or exc
+                    attempt = self._api_failure(exc, headers)
             delay = self._retry_delay(method, attempt, retries_done, retries)
             if delay is None:
-                if attempt.error is cause:
-                    raise attempt.error
-                raise attempt.error from cause
+                attempt.raise_error()
             log.debug("retrying %s %s in %.2f s after: %s", method, path, delay, attempt.error.message)
             time.sleep(delay)
             retries_done += 1
@@ -415,13 +522,13 @@ class SyncAPIClient(_ClientCore):
         try:
             declared = response.headers.get("content-length")
             if declared is not None and declared.isdigit() and int(declared) > self.max_response_bytes:
-                raise self._too_large(int(declared))
+                raise self._too_large(int(declared), response.status_code)
             chunks: list[bytes] = []
             size = 0
             for chunk in response.iter_bytes():
                 size += len(chunk)
                 if size > self.max_response_bytes:
-                    raise self._too_large(size)
+                    raise self._too_large(size, response.status_code)
                 chunks.append(chunk)
             return response.status_code, response.headers, b"".join(chunks)
         finally:
@@ -484,9 +591,11 @@ class AsyncAPIClient(_ClientCore):
         response_type: type[R],
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
+        decode: Callable[[etree._Element, bool], R] | None = None,
+        encode: Callable[[Any], bytes] | None = None,
     ) -> RawResponse[R]:
-        request = self._build_request(self._http, method, path, params, body, timeout)
-        retries = self.max_retries if isinstance(max_retries, NotGiven) else max_retries
+        request = self._build_request(self._http, method, path, params, body, timeout, encode)
+        retries = self._effective_retries(max_retries)
         retries_done = 0
         while True:
             started = time.monotonic()
@@ -494,22 +603,17 @@ class AsyncAPIClient(_ClientCore):
             try:
                 status, headers, content = await self._send(request)
             except httpx.HTTPError as exc:
-                attempt = self._transport_error(exc)
-                cause: BaseException = exc
+                attempt = self._transport_error(exc, request, started)
             else:
                 self._log_exchange(request, status, content, started)
                 try:
-                    parsed = self._interpret(status, headers, content, response_type)
+                    parsed = self._interpret(status, headers, content, response_type, decode)
                     return RawResponse(status, headers, content, parsed, time.monotonic() - started)
                 except XeroAPIError as exc:
-                    retry_after = exc.retry_after if isinstance(exc, RateLimitError) else None
-                    attempt = _Attempt(exc, sent=True, retry_after=retry_after)
-                    cause = exc.__cause__ or exc
+                    attempt = self._api_failure(exc, headers)
             delay = self._retry_delay(method, attempt, retries_done, retries)
             if delay is None:
-                if attempt.error is cause:
-                    raise attempt.error
-                raise attempt.error from cause
+                attempt.raise_error()
             log.debug("retrying %s %s in %.2f s after: %s", method, path, delay, attempt.error.message)
             await asyncio.sleep(delay)
             retries_done += 1
@@ -519,13 +623,13 @@ class AsyncAPIClient(_ClientCore):
         try:
             declared = response.headers.get("content-length")
             if declared is not None and declared.isdigit() and int(declared) > self.max_response_bytes:
-                raise self._too_large(int(declared))
+                raise self._too_large(int(declared), response.status_code)
             chunks: list[bytes] = []
             size = 0
             async for chunk in response.aiter_bytes():
                 size += len(chunk)
                 if size > self.max_response_bytes:
-                    raise self._too_large(size)
+                    raise self._too_large(size, response.status_code)
                 chunks.append(chunk)
             return response.status_code, response.headers, b"".join(chunks)
         finally:

@@ -26,6 +26,7 @@ from .._runtime._query import (
     encode_guid,
     encode_string,
 )
+from . import _codec
 from .models import (
     Account,
     AccountsResponse,
@@ -109,6 +110,7 @@ class ContactsResourceWithRawResponse:
             ],
             body=None,
             response_type=ContactResponse,
+            decode=_codec.decode_contact_response,
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -187,6 +189,7 @@ class ContactsResourceWithRawResponse:
             ],
             body=None,
             response_type=ContactsResponse,
+            decode=_codec.decode_contacts_response,
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -222,6 +225,8 @@ class ContactsResourceWithRawResponse:
             params=[],
             body=contact,
             response_type=ContactResponse,
+            decode=_codec.decode_contact_response,
+            encode=_codec.encode_contact,
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -257,6 +262,8 @@ class ContactsResourceWithRawResponse:
             params=[],
             body=contact,
             response_type=ContactResponse,
+            decode=_codec.decode_contact_response,
+            encode=_codec.encode_contact,
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -292,6 +299,8 @@ class ContactsResourceWithRawResponse:
             params=[],
             body=Contacts(contact=list(contacts)),
             response_type=ContactsResponse,
+            decode=_codec.decode_contacts_response,
+            encode=_codec.encode_contacts,
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -520,6 +529,7 @@ class AsyncContactsResourceWithRawResponse:
             ],
             body=None,
             response_type=ContactResponse,
+            decode=_codec.decode_contact_response,
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -598,6 +608,7 @@ class AsyncContactsResourceWithRawResponse:
             ],
             body=None,
             response_type=ContactsResponse,
+            decode=_codec.decode_contacts_response,
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -633,6 +644,8 @@ class AsyncContactsResourceWithRawResponse:
             params=[],
             body=contact,
             response_type=ContactResponse,
+            decode=_codec.decode_contact_response,
+            encode=_codec.encode_contact,
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -668,6 +681,8 @@ class AsyncContactsResourceWithRawResponse:
             params=[],
             body=contact,
             response_type=ContactResponse,
+            decode=_codec.decode_contact_response,
+            encode=_codec.encode_contact,
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -703,6 +718,8 @@ class AsyncContactsResourceWithRawResponse:
             params=[],
             body=Contacts(contact=list(contacts)),
             response_type=ContactsResponse,
+            decode=_codec.decode_contacts_response,
+            encode=_codec.encode_contacts,
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -933,6 +950,7 @@ class InvoicesResourceWithRawResponse:
             ],
             body=None,
             response_type=InvoiceResponse,
+            decode=_codec.decode_invoice_response,
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -970,6 +988,7 @@ class InvoicesResourceWithRawResponse:
             ],
             body=None,
             response_type=InvoicesResponse,
+            decode=_codec.decode_invoices_response,
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -1005,6 +1024,8 @@ class InvoicesResourceWithRawResponse:
             params=[],
             body=invoice,
             response_type=InvoiceResponse,
+            decode=_codec.decode_invoice_response,
+            encode=_codec.encode_invoice,
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -1040,6 +1061,8 @@ class InvoicesResourceWithRawResponse:
             params=[],
             body=Invoices(invoice=list(invoices)),
             response_type=InvoicesResponse,
+            decode=_codec.decode_invoices_response,
+            encode=_codec.encode_invoices,
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -1228,6 +1251,7 @@ class AsyncInvoicesResourceWithRawResponse:
             ],
             body=None,
             response_type=InvoiceResponse,
+            decode=_codec.decode_invoice_response,
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -1265,6 +1289,7 @@ class AsyncInvoicesResourceWithRawResponse:
             ],
             body=None,
             response_type=InvoicesResponse,
+            decode=_codec.decode_invoices_response,
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -1300,6 +1325,8 @@ class AsyncInvoicesResourceWithRawResponse:
             params=[],
             body=invoice,
             response_type=InvoiceResponse,
+            decode=_codec.decode_invoice_response,
+            encode=_codec.encode_invoice,
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -1335,6 +1362,8 @@ class AsyncInvoicesResourceWithRawResponse:
             params=[],
             body=Invoices(invoice=list(invoices)),
             response_type=InvoicesResponse,
+            decode=_codec.decode_invoices_response,
+            encode=_codec.encode_invoices,
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -1511,6 +1540,7 @@ class AccountsResourceWithRawResponse:
             params=[],
             body=None,
             response_type=AccountsResponse,
+            decode=_codec.decode_accounts_response,
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -1584,6 +1614,7 @@ class AsyncAccountsResourceWithRawResponse:
             params=[],
             body=None,
             response_type=AccountsResponse,
+            decode=_codec.decode_accounts_response,
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -1657,6 +1688,7 @@ class TrackingResourceWithRawResponse:
             params=[],
             body=None,
             response_type=TrackingResponse,
+            decode=_codec.decode_tracking_response,
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -1730,6 +1762,7 @@ class AsyncTrackingResourceWithRawResponse:
             params=[],
             body=None,
             response_type=TrackingResponse,
+            decode=_codec.decode_tracking_response,
             timeout=timeout,
             max_retries=max_retries,
         )

@@ -4,6 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+LINT_PATHS := $(wildcard codegen sandbox tests examples bench)
 
 .PHONY: setup generate check lint typecheck test test-fast demo bench fuzz clean
 
@@ -24,8 +25,8 @@ check: $(STAMP)
 	@echo "==> drift: xero-codegen check"
 	@$(BIN)/xero-codegen check
 	@echo "==> ruff"
-	@$(BIN)/ruff check codegen sandbox tests examples
-	@$(BIN)/ruff format --check codegen sandbox tests examples
+	@$(BIN)/ruff check $(LINT_PATHS)
+	@$(BIN)/ruff format --check $(LINT_PATHS)
 	@echo "==> mypy --strict"
 	@$(BIN)/mypy --strict generated/xero_customer_api codegen/xero_codegen sandbox/xero_sandbox tests/typing/user_script.py
 

@@ -241,8 +241,8 @@ class Service:
             else existing.contact_number,
             status=incoming.status or existing.status or "ACTIVE",
             email=incoming.email if incoming.email is not None else existing.email,
-            addresses=incoming.addresses if incoming.addresses is not None else existing.addresses,
-            phones=incoming.phones if incoming.phones is not None else existing.phones,
+            addresses=incoming.addresses if incoming.addresses else existing.addresses,
+            phones=incoming.phones if incoming.phones else existing.phones,
             skype=incoming.skype if incoming.skype is not None else existing.skype,
             updated=self.store.stamp(),
         )

@@ -17,9 +17,12 @@ from typing import Any
 import httpx
 import pytest
 import pytest_asyncio
+from lxml import etree
 from xero_customer_api import AsyncXeroClient, XeroClient
 from xero_customer_api.v1_0 import models
 from xero_sandbox.process import RunningSandbox, launch, sandbox_command
+from xsdata.formats.dataclass.serializers import XmlSerializer
+from xsdata.formats.dataclass.serializers.config import SerializerConfig
 
 
 @pytest.fixture(scope="session")
@@ -172,3 +175,39 @@ def build_invoice(
 def new_invoice() -> InvoiceFactory:
     """``new_invoice("INV-1", "Contact name", ...)`` builds a valid invoice model."""
     return build_invoice
+
+
+RawSender = Callable[[str, str, object], httpx.Response]
+
+
+def to_xml(body: object) -> bytes:
+    """A request model written as XML by xsdata, bypassing the SDK's own checks."""
+    return XmlSerializer(config=SerializerConfig(xml_declaration=False)).render(body).encode()
+
+
+@pytest.fixture
+def send_raw(sandbox: RunningSandbox, raw: httpx.Client) -> RawSender:
+    """``send_raw("PUT", "invoice", model)``: send a body the SDK would refuse to send."""
+
+    def send(method: str, endpoint: str, body: object) -> httpx.Response:
+        params = {"apiKey": sandbox.api_key, "xeroKey": sandbox.customer_key}
+        return raw.request(method, f"/api.xro/1.0/{endpoint}", params=params, content=to_xml(body))
+
+    return send
+
+
+def envelope_errors(response: httpx.Response) -> list[tuple[str, str]]:
+    """(ExceptionType, Description) of each error of a 1.0 error envelope."""
+    root = etree.fromstring(
+        response.content, etree.XMLParser(resolve_entities=False, no_network=True)
+    )
+    return [
+        (e.findtext("Exception/ExceptionType") or "", e.findtext("Description") or "")
+        for e in root.findall("Errors/Error")
+    ]
+
+
+@pytest.fixture(scope="session")
+def errors_of() -> Callable[[httpx.Response], list[tuple[str, str]]]:
+    """Read the errors of an error envelope."""
+    return envelope_errors

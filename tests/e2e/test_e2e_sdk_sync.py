@@ -8,11 +8,13 @@ import uuid
 from collections.abc import Callable
 from decimal import Decimal
 
+import httpx
 import pytest
 from xero_customer_api import (
     InvalidCustomerKeyError,
     InvalidPartnerKeyError,
     NotFoundError,
+    RequestValidationError,
     XeroAPIError,
     XeroClient,
 )
@@ -20,6 +22,8 @@ from xero_customer_api.v1_0 import models
 
 ClientFactory = Callable[..., XeroClient]
 InvoiceFactory = Callable[..., models.Invoice]
+RawSender = Callable[[str, str, object], httpx.Response]
+ErrorsOf = Callable[[httpx.Response], list[tuple[str, str]]]
 
 pytestmark = pytest.mark.e2e
 
@@ -111,7 +115,10 @@ def test_create_with_a_name_in_use_is_a_validation_error(client: XeroClient, uni
 
 
 def test_save_upserts_by_name_then_number_then_id(client: XeroClient, unique: str) -> None:
-    first = client.contacts.save(_contact(f"Upsert {unique}", email_address="a@example.com"))
+    phone = models.Phone(phone_type=models.PhoneType.DDI, phone_number="5551234")
+    first = client.contacts.save(
+        _contact(f"Upsert {unique}", email_address="a@example.com", phones=[phone])
+    )
     assert first.contact_id is not None
 
     by_name = client.contacts.save(
@@ -124,6 +131,9 @@ def test_save_upserts_by_name_then_number_then_id(client: XeroClient, unique: st
     assert by_number.contact_id == first.contact_id
     assert by_number.name == f"Renamed {unique}"
     assert by_number.email_address == "b@example.com", "absent elements keep their stored value"
+    assert [p.phone_number for p in by_number.phones] == ["5551234"], (
+        "an empty <Phones/> keeps the stored phones"
+    )
 
     by_id = client.contacts.save(_contact(f"Final {unique}", contact_id=first.contact_id))
     assert by_id.contact_id == first.contact_id
@@ -294,11 +304,16 @@ def test_create_many_invoices(client: XeroClient, new_invoice: InvoiceFactory, u
 def test_create_many_is_all_or_nothing(
     client: XeroClient, new_invoice: InvoiceFactory, unique: str
 ) -> None:
-    bad = new_invoice(f"CB2-{unique}", f"Bad batch {unique}")
-    bad.total = Decimal("1.00")
+    client.invoices.create(new_invoice(f"CB0-{unique}", f"Bad batch {unique}"))
     with pytest.raises(XeroAPIError) as caught:
-        client.invoices.create_many([new_invoice(f"CB1-{unique}", f"Bad batch {unique}"), bad])
+        client.invoices.create_many(
+            [
+                new_invoice(f"CB1-{unique}", f"Bad batch {unique}"),
+                new_invoice(f"CB0-{unique}", f"Bad batch {unique}"),
+            ]
+        )
     assert caught.value.exception_types == (VALIDATION,)
+    assert f"CB0-{unique}" in caught.value.errors[0].description
     with pytest.raises(NotFoundError):
         client.invoices.get(invoice_number=f"CB1-{unique}")
 
@@ -313,36 +328,69 @@ def test_duplicate_invoice_number_is_rejected(
     assert "already exists" in caught.value.errors[0].description
 
 
-@pytest.mark.parametrize(
-    ("field", "value", "fragment"),
-    [
-        ("sub_total", Decimal("99.00"), "SubTotal"),
-        ("total_tax", Decimal("0.01"), "TotalTax"),
-        ("total", Decimal("28.70"), "Total"),
-        ("line_amount", Decimal("21.00"), "LineAmount"),
-    ],
-)
-def test_totals_must_add_up(
-    client: XeroClient,
-    new_invoice: InvoiceFactory,
-    unique: str,
-    field: str,
-    value: Decimal,
-    fragment: str,
-) -> None:
-    invoice = new_invoice(f"TOT-{field}-{unique}", f"Totals {unique}")
+TOTALS_CASES = [
+    ("sub_total", Decimal("99.00"), "SubTotal"),
+    ("total_tax", Decimal("0.01"), "TotalTax"),
+    ("total", Decimal("28.70"), "Total"),
+    ("line_amount", Decimal("21.00"), "LineAmount"),
+]
+
+
+def _break_totals(invoice: models.Invoice, field: str, value: Decimal) -> models.Invoice:
     if field == "line_amount":
         invoice.line_items[0].line_amount = value
         invoice.sub_total = sum((li.line_amount for li in invoice.line_items), Decimal(0))
         invoice.total = (invoice.sub_total or Decimal(0)) + (invoice.total_tax or Decimal(0))
     else:
         setattr(invoice, field, value)
-    with pytest.raises(XeroAPIError) as caught:
+    return invoice
+
+
+@pytest.mark.parametrize(("field", "value", "fragment"), TOTALS_CASES)
+def test_totals_that_do_not_add_up_are_refused_by_the_server(
+    client: XeroClient,
+    new_invoice: InvoiceFactory,
+    send_raw: RawSender,
+    errors_of: ErrorsOf,
+    unique: str,
+    field: str,
+    value: Decimal,
+    fragment: str,
+) -> None:
+    number = f"TOT-{field}-{unique}"
+    invoice = _break_totals(new_invoice(number, f"Totals {unique}"), field, value)
+    response = send_raw("PUT", "invoice", invoice)
+    assert response.status_code == 500
+    errors = errors_of(response)
+    assert errors and all(kind == VALIDATION for kind, _ in errors)
+    assert any(fragment in description for _, description in errors)
+    batch = send_raw(
+        "PUT",
+        "invoices",
+        models.Invoices(invoice=[new_invoice(f"{number}-ok", f"Totals {unique}"), invoice]),
+    )
+    assert batch.status_code == 500 and any(number in d for _, d in errors_of(batch))
+    for missing in (number, f"{number}-ok"):
+        with pytest.raises(NotFoundError):
+            client.invoices.get(invoice_number=missing)
+
+
+@pytest.mark.parametrize(("field", "value", "fragment"), TOTALS_CASES)
+def test_the_sdk_refuses_bad_totals_before_sending(
+    client: XeroClient,
+    new_invoice: InvoiceFactory,
+    stats: Callable[[], dict[str, int]],
+    unique: str,
+    field: str,
+    value: Decimal,
+    fragment: str,
+) -> None:
+    invoice = _break_totals(new_invoice(f"PRE-{field}-{unique}", f"Totals {unique}"), field, value)
+    before = stats().get("PUT invoice", 0)
+    with pytest.raises(RequestValidationError) as caught:
         client.invoices.create(invoice)
-    assert caught.value.exception_types[0] == VALIDATION
-    assert any(fragment in d for d in caught.value.descriptions)
-    with pytest.raises(NotFoundError):
-        client.invoices.get(invoice_number=f"TOT-{field}-{unique}")
+    assert fragment in str(caught.value)
+    assert stats().get("PUT invoice", 0) == before, "nothing was sent"
 
 
 def test_totals_may_be_left_out_and_quantity_defaults_to_one(

@@ -142,7 +142,9 @@ def _detached(exc: BaseException) -> BaseException:
     current: BaseException | None = exc
     while current is not None and len(chain) < 10 and all(current is not c for c in chain):
         chain.append(current)
-        current = current.__cause__ or (None if current.__suppress_context__ else current.__context__)
+        current = current.__cause__ or (
+            None if current.__suppress_context__ else current.__context__
+        )
     copy: BaseException | None = None
     for original in reversed(chain):
         clone = _clone_exception(original)
@@ -225,23 +227,31 @@ class _ClientCore:
 
     # ------------------------------------------------------------------ configuration
 
-    def _resolve_base_url(self, environment: str | None, base_url: str | httpx.URL | None) -> httpx.URL:
+    def _resolve_base_url(
+        self, environment: str | None, base_url: str | httpx.URL | None
+    ) -> httpx.URL:
         if environment is not None and base_url is not None:
             raise RequestValidationError(["give either `environment` or `base_url`, not both"])
         if base_url is None:
             name = environment or self._default_environment
             if name not in self._environments:
                 raise RequestValidationError(
-                    [f"`environment` must be one of {', '.join(sorted(self._environments))}; got {name!r}"]
+                    [
+                        f"`environment` must be one of {', '.join(sorted(self._environments))}; got {name!r}"
+                    ]
                 )
             url = httpx.URL(self._environments[name])
         else:
             url = httpx.URL(str(base_url))
             if url.scheme not in ("https", "http") or not url.host:
-                raise RequestValidationError([f"`base_url` must be an absolute https URL; got {redact(str(url))!r}"])
+                raise RequestValidationError(
+                    [f"`base_url` must be an absolute https URL; got {redact(str(url))!r}"]
+                )
             if url.scheme == "http" and not _is_loopback(url.host):
                 raise RequestValidationError(
-                    ["`base_url` must use https (Xero refuses plain HTTP); http is only allowed on loopback"]
+                    [
+                        "`base_url` must use https (Xero refuses plain HTTP); http is only allowed on loopback"
+                    ]
                 )
             if url.query or url.fragment:
                 raise RequestValidationError(["`base_url` must not carry a query or a fragment"])
@@ -264,8 +274,14 @@ class _ClientCore:
         timeout: TimeoutTypes | NotGiven,
         encode: Callable[[Any], bytes] | None = None,
     ) -> httpx.Request:
-        query = httpx.QueryParams([(k, v) for k, v in (*self._auth.query_params(), *params) if v is not None])
-        headers = {"Accept": "text/xml, application/xml", "User-Agent": _USER_AGENT, **self._auth.headers()}
+        query = httpx.QueryParams(
+            [(k, v) for k, v in (*self._auth.query_params(), *params) if v is not None]
+        )
+        headers = {
+            "Accept": "text/xml, application/xml",
+            "User-Agent": _USER_AGENT,
+            **self._auth.headers(),
+        }
         content: bytes | None = None
         if body is not None:
             problems = check_body(body)
@@ -274,7 +290,9 @@ class _ClientCore:
             try:
                 content = encode(body) if encode is not None else serialize(body)
             except Exception as exc:  # xsdata raises several kinds; the user gets one
-                raise RequestValidationError([f"the request body cannot be written as XML: {redact(str(exc))}"]) from exc
+                raise RequestValidationError(
+                    [f"the request body cannot be written as XML: {redact(str(exc))}"]
+                ) from exc
             headers["Content-Type"] = "text/xml; charset=utf-8"
         effective_timeout = self.timeout if isinstance(timeout, NotGiven) else timeout
         return client.build_request(
@@ -316,13 +334,18 @@ class _ClientCore:
         try:
             root = parse_document(content)
         except UnsafeXMLError as exc:
-            raise XeroResponseError(f"refused an unsafe response (HTTP {status}): {exc}", status_code=status) from exc
+            raise XeroResponseError(
+                f"refused an unsafe response (HTTP {status}): {exc}", status_code=status
+            ) from exc
         except (etree.XMLSyntaxError, ValueError, LookupError) as exc:
             if status >= 500:
-                raise ServerError(f"Xero answered HTTP {status} without a readable error", status_code=status) from exc
+                raise ServerError(
+                    f"Xero answered HTTP {status} without a readable error", status_code=status
+                ) from exc
             detail = redact(str(exc))[:200]
             raise XeroResponseError(
-                f"the response (HTTP {status}, {len(content)} bytes) is not well-formed XML: {detail}", status_code=status
+                f"the response (HTTP {status}, {len(content)} bytes) is not well-formed XML: {detail}",
+                status_code=status,
             ) from exc
         tag = root.tag if isinstance(root.tag, str) else ""
         if tag.lower() == "html" and status < 500:
@@ -336,14 +359,27 @@ class _ClientCore:
                 raise ServerError(f"Xero answered HTTP {status}", status_code=status)
             raise XeroAPIError(f"Xero answered HTTP {status}", status_code=status)
         self._envelope.check_root(root, status)
-        if decode is not None:
-            return decode(root, self.strict)
-        return bind(root, response_type, strict=self.strict)
+        try:
+            if decode is not None:
+                return decode(root, self.strict)
+            return bind(root, response_type, strict=self.strict)
+        except XeroError:
+            raise
+        except Exception as exc:  # a decoder bug must not escape the error tree
+            detail = redact(str(exc))[:200]
+            raise XeroResponseError(
+                f"the response does not match the schema: {type(exc).__name__}: {detail}",
+                status_code=status,
+            ) from exc
 
-    def _rate_limit_error(self, status: int, headers: httpx.Headers, content: bytes) -> RateLimitError:
+    def _rate_limit_error(
+        self, status: int, headers: httpx.Headers, content: bytes
+    ) -> RateLimitError:
         retry_after = _parse_retry_after(headers.get("retry-after"))
         hint = f"; retry after {retry_after:g} s" if retry_after is not None else ""
-        return RateLimitError(f"Xero is rate limiting this partner (HTTP {status}){hint}", retry_after=retry_after)
+        return RateLimitError(
+            f"Xero is rate limiting this partner (HTTP {status}){hint}", retry_after=retry_after
+        )
 
     # ------------------------------------------------------------------ retrying
 
@@ -354,7 +390,9 @@ class _ClientCore:
             raise RequestValidationError(["`max_retries` must be a whole number >= 0"])
         return max_retries
 
-    def _retry_delay(self, method: str, attempt: _Attempt, retries_done: int, max_retries: int) -> float | None:
+    def _retry_delay(
+        self, method: str, attempt: _Attempt, retries_done: int, max_retries: int
+    ) -> float | None:
         """Seconds to wait before the next try, or None to give up and raise.
 
         A request that may have reached the server is retried only when it is a GET: a PUT
@@ -377,7 +415,9 @@ class _ClientCore:
         delay: float = min(INITIAL_RETRY_DELAY * (2**retries_done), MAX_RETRY_DELAY)
         return delay * (1 - 0.25 * random.random())
 
-    def _transport_error(self, exc: httpx.HTTPError, request: httpx.Request, started: float) -> _Attempt:
+    def _transport_error(
+        self, exc: httpx.HTTPError, request: httpx.Request, started: float
+    ) -> _Attempt:
         # Never put the URL into the message: it carries the keys. The cause is a detached,
         # redacted copy of httpx's exception (which holds the request and so the keys).
         detail = redact(str(exc)) or type(exc).__name__
@@ -418,13 +458,23 @@ class _ClientCore:
             retry_after = _parse_retry_after(headers.get("retry-after"))
         return _Attempt(exc, sent=True, retry_after=retry_after)
 
-    def _log_exchange(self, request: httpx.Request, status: int, content: bytes, started: float) -> None:
+    def _log_exchange(
+        self, request: httpx.Request, status: int, content: bytes, started: float
+    ) -> None:
         if log.isEnabledFor(logging.DEBUG):
             elapsed_ms = (time.monotonic() - started) * 1000
-            log.debug("%s %s -> %d (%.1f ms)", request.method, redact(str(request.url)), status, elapsed_ms)
+            log.debug(
+                "%s %s -> %d (%.1f ms)",
+                request.method,
+                redact(str(request.url)),
+                status,
+                elapsed_ms,
+            )
         if log.isEnabledFor(TRACE):
             if request.content:
-                log.log(TRACE, "request body: %s", redact(request.content.decode("utf-8", "replace")))
+                log.log(
+                    TRACE, "request body: %s", redact(request.content.decode("utf-8", "replace"))
+                )
             log.log(TRACE, "response body: %s", redact(content.decode("utf-8", "replace")))
 
     def _too_large(self, size: int, status: int) -> XeroResponseError:
@@ -476,7 +526,10 @@ class SyncAPIClient(_ClientCore):
         return self
 
     def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
     ) -> None:
         self.close()
 
@@ -513,7 +566,9 @@ class SyncAPIClient(_ClientCore):
             delay = self._retry_delay(method, attempt, retries_done, retries)
             if delay is None:
                 attempt.raise_error()
-            log.debug("retrying %s %s in %.2f s after: %s", method, path, delay, attempt.error.message)
+            log.debug(
+                "retrying %s %s in %.2f s after: %s", method, path, delay, attempt.error.message
+            )
             time.sleep(delay)
             retries_done += 1
 
@@ -521,7 +576,11 @@ class SyncAPIClient(_ClientCore):
         response = self._http.send(request, stream=True, follow_redirects=False)
         try:
             declared = response.headers.get("content-length")
-            if declared is not None and declared.isdigit() and int(declared) > self.max_response_bytes:
+            if (
+                declared is not None
+                and declared.isdigit()
+                and int(declared) > self.max_response_bytes
+            ):
                 raise self._too_large(int(declared), response.status_code)
             chunks: list[bytes] = []
             size = 0
@@ -577,7 +636,10 @@ class AsyncAPIClient(_ClientCore):
         return self
 
     async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
     ) -> None:
         await self.close()
 
@@ -614,7 +676,9 @@ class AsyncAPIClient(_ClientCore):
             delay = self._retry_delay(method, attempt, retries_done, retries)
             if delay is None:
                 attempt.raise_error()
-            log.debug("retrying %s %s in %.2f s after: %s", method, path, delay, attempt.error.message)
+            log.debug(
+                "retrying %s %s in %.2f s after: %s", method, path, delay, attempt.error.message
+            )
             await asyncio.sleep(delay)
             retries_done += 1
 
@@ -622,7 +686,11 @@ class AsyncAPIClient(_ClientCore):
         response = await self._http.send(request, stream=True, follow_redirects=False)
         try:
             declared = response.headers.get("content-length")
-            if declared is not None and declared.isdigit() and int(declared) > self.max_response_bytes:
+            if (
+                declared is not None
+                and declared.isdigit()
+                and int(declared) > self.max_response_bytes
+            ):
                 raise self._too_large(int(declared), response.status_code)
             chunks: list[bytes] = []
             size = 0
@@ -638,7 +706,6 @@ class AsyncAPIClient(_ClientCore):
 
 _S = TypeVar("_S", bound=SyncAPIClient)
 _A = TypeVar("_A", bound=AsyncAPIClient)
-
 
 
 def require_payload(value: R | None, element: str) -> R:

@@ -11,7 +11,9 @@ from ._errors import RequestValidationError
 
 __all__ = ["check_choice", "check_one_of", "encode_datetime", "encode_guid", "encode_string"]
 
-_GUID_RE = re.compile(r"\A[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\Z")
+_GUID_RE = re.compile(
+    r"\A[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\Z"
+)
 
 
 def encode_guid(name: str, value: str | uuid.UUID | None) -> str | None:
@@ -21,7 +23,9 @@ def encode_guid(name: str, value: str | uuid.UUID | None) -> str | None:
     if isinstance(value, uuid.UUID):
         return str(value)
     if not isinstance(value, str) or not _GUID_RE.match(value):
-        raise RequestValidationError([f"`{name}` must be a GUID such as 4c76ffb5-02e7-47c5-9a86-b0a5a35d1682"])
+        raise RequestValidationError(
+            [f"`{name}` must be a GUID such as 4c76ffb5-02e7-47c5-9a86-b0a5a35d1682"]
+        )
     return value.lower()
 
 
@@ -30,7 +34,9 @@ def encode_string(name: str, value: str | None) -> str | None:
     if value is None:
         return None
     if not isinstance(value, str) or not value:
-        raise RequestValidationError([f"Expected a non-empty value for `{name}` but received {value!r}"])
+        raise RequestValidationError(
+            [f"Expected a non-empty value for `{name}` but received {value!r}"]
+        )
     return value
 
 
@@ -40,7 +46,9 @@ def check_choice(name: str, value: str | None, choices: Iterable[str]) -> str | 
         return None
     allowed = tuple(choices)
     if value not in allowed:
-        raise RequestValidationError([f"`{name}` must be one of {', '.join(allowed)}; got {value!r}"])
+        raise RequestValidationError(
+            [f"`{name}` must be one of {', '.join(allowed)}; got {value!r}"]
+        )
     return value
 
 
@@ -56,7 +64,9 @@ def encode_datetime(name: str, value: datetime.datetime | datetime.date | None) 
         return value.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%S")
     if isinstance(value, datetime.date):
         return value.strftime("%Y-%m-%dT00:00:00")
-    raise RequestValidationError([f"`{name}` must be a datetime or a date; got {type(value).__name__}"])
+    raise RequestValidationError(
+        [f"`{name}` must be a datetime or a date; got {type(value).__name__}"]
+    )
 
 
 def check_one_of(arguments: Mapping[str, object]) -> None:

@@ -2,8 +2,11 @@
 
 The keys travel in the query string, so httpx and httpcore would write them into their own
 log records. Every client registers its keys here; a logging filter on the ``httpx``,
-``httpcore`` and ``xero_customer_api`` loggers replaces any registered key (plain or
-URL-encoded) with ``***`` before a handler sees the record.
+``httpcore`` and ``xero_customer_api`` loggers (and on httpcore's child loggers, because a
+logger's filters do not see records that merely propagate through it) replaces any
+registered key (plain or URL-encoded) with ``***`` before a handler sees the record. The
+filter also renders a record's traceback (``exc_info``) and ``stack_info`` redacted, so a
+handler that prints them prints the redacted text.
 """
 
 from __future__ import annotations
@@ -17,7 +20,17 @@ __all__ = ["MASK", "SecretFilter", "redact", "register_secret"]
 MASK = "***"
 _lock = threading.Lock()
 _secrets: frozenset[str] = frozenset()
-_LOGGERS = ("httpx", "httpcore", "xero_customer_api")
+_LOGGERS = (
+    "httpx",
+    "httpcore",
+    "httpcore.connection",
+    "httpcore.http11",
+    "httpcore.http2",
+    "httpcore.proxy",
+    "httpcore.socks",
+    "hpack",
+    "xero_customer_api",
+)
 
 
 def register_secret(value: str) -> None:
@@ -25,10 +38,20 @@ def register_secret(value: str) -> None:
     global _secrets
     if not value:
         return
-    forms = {value, quote(value, safe=""), quote_plus(value)}
+    forms = {value, quote(value, safe=""), quote_plus(value), _httpx_form(value)}
     with _lock:
         _secrets = _secrets | {f for f in forms if len(f) >= 4}
     _install_filters()
+
+
+def _httpx_form(value: str) -> str:
+    """The key as httpx writes it into a query string (its own choice of safe characters)."""
+    try:
+        import httpx
+
+        return str(httpx.QueryParams({"k": value}))[2:]
+    except Exception:  # pragma: no cover - httpx is a dependency; never fail registering
+        return value
 
 
 def redact(text: str) -> str:
@@ -53,7 +76,20 @@ class SecretFilter(logging.Filter):
         if cleaned != message or record.args:
             record.msg = cleaned
             record.args = None
+        if record.exc_info and not record.exc_text:
+            # Formatters reuse exc_text when it is set: render the traceback once, redacted.
+            try:
+                record.exc_text = redact(_FORMATTER.formatException(record.exc_info))
+            except Exception:
+                record.exc_text = "(traceback withheld: it could not be rendered)"
+        elif record.exc_text:
+            record.exc_text = redact(record.exc_text)
+        if record.stack_info:
+            record.stack_info = redact(record.stack_info)
         return True
+
+
+_FORMATTER = logging.Formatter()
 
 
 _FILTER = SecretFilter()

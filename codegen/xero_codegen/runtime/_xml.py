@@ -5,15 +5,26 @@ is ever resolved, nothing is fetched), malformed or truncated input is an error 
 a partly filled object (libxml2's recovery mode stays off), and libxml2's size limits stay on
 (``huge_tree`` is never set). Binding the parsed tree to the generated dataclasses uses
 xsdata's parser on the already-parsed element, so xsdata never sees raw bytes.
+
+Forward compatibility: an element the schema does not know is skipped (``strict`` refuses
+it), and an enumerated value the schema does not know is kept as its ``str``. The latter
+uses a converter registered for the generated enum classes that consults a context
+variable, not ``warnings.catch_warnings`` (which is not thread-safe): any other value that
+cannot be converted (a decimal ``abc``) is an error, never a warning.
 """
 
 from __future__ import annotations
 
-import warnings
+import contextvars
+import dataclasses
+import threading
+import typing
+from enum import Enum
 from typing import Any, TypeVar
 
 from lxml import etree
-from xsdata.exceptions import ConverterError, ConverterWarning, ParserError
+from xsdata.exceptions import ConverterError, ParserError
+from xsdata.formats.converter import EnumConverter, converter
 from xsdata.formats.dataclass.context import XmlContext
 from xsdata.formats.dataclass.parsers import XmlParser
 from xsdata.formats.dataclass.parsers.config import ParserConfig
@@ -23,6 +34,7 @@ from xsdata.formats.dataclass.serializers.config import SerializerConfig
 
 from . import _converters  # noqa: F401  (registers the Xero date formats)
 from ._errors import XeroResponseError
+from ._secrets import redact
 
 __all__ = ["UnsafeXMLError", "bind", "parse_document", "serialize"]
 
@@ -64,9 +76,67 @@ def parse_document(data: bytes) -> etree._Element:
         raise UnsafeXMLError("the document declares a DOCTYPE, which is never accepted")
     root = etree.fromstring(data, parser=_hardened_parser())
     docinfo = root.getroottree().docinfo
-    if getattr(docinfo, "doctype", "") or docinfo.internalDTD is not None or docinfo.externalDTD is not None:
+    if (
+        getattr(docinfo, "doctype", "")
+        or docinfo.internalDTD is not None
+        or docinfo.externalDTD is not None
+    ):
         raise UnsafeXMLError("the document declares a DOCTYPE, which is never accepted")
     return root
+
+
+_STRICT_ENUMS: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "xero_strict_enums", default=True
+)
+"""False while :func:`bind` reads a response leniently (outside ``bind``: xsdata's default)."""
+
+
+class _LenientEnumConverter(EnumConverter):
+    """Keeps an enumerated value the schema does not know as its ``str`` (unless strict)."""
+
+    def deserialize(self, value: Any, data_type: Any = None, **kwargs: Any) -> Any:
+        try:
+            return super().deserialize(value, data_type=data_type, **kwargs)
+        except ConverterError:
+            if _STRICT_ENUMS.get() or not isinstance(value, str):
+                raise
+            return value.strip()
+
+
+_LENIENT = _LenientEnumConverter()
+_registered: set[type] = set()
+_register_lock = threading.Lock()
+
+
+def _enum_classes(cls: type, seen: set[type]) -> set[type[Enum]]:
+    """Every enum class reachable from the fields of a generated dataclass."""
+    found: set[type[Enum]] = set()
+    if cls in seen or not dataclasses.is_dataclass(cls):
+        return found
+    seen.add(cls)
+    try:
+        hints = typing.get_type_hints(cls)
+    except Exception:  # an unresolvable annotation: nothing to register for it
+        return found
+    stack: list[Any] = list(hints.values())
+    while stack:
+        tp = stack.pop()
+        if isinstance(tp, type) and issubclass(tp, Enum):
+            found.add(tp)
+        elif isinstance(tp, type) and dataclasses.is_dataclass(tp):
+            found |= _enum_classes(tp, seen)
+        else:
+            stack.extend(typing.get_args(tp))
+    return found
+
+
+def _register_enums(cls: type) -> None:
+    if cls in _registered:
+        return
+    with _register_lock:
+        for enum_cls in _enum_classes(cls, set()):
+            converter.register_converter(enum_cls, _LENIENT)
+        _registered.add(cls)
 
 
 def bind(element: etree._Element, cls: type[T], *, strict: bool = False) -> T:
@@ -75,17 +145,34 @@ def bind(element: etree._Element, cls: type[T], *, strict: bool = False) -> T:
     An element the schema does not know is ignored unless ``strict``. An enumerated value the
     schema does not know is kept as its text. Any other mismatch raises XeroResponseError.
     """
+    _register_enums(cls)
     parser = XmlParser(
         context=_CONTEXT,
-        config=ParserConfig(fail_on_unknown_properties=strict, fail_on_unknown_attributes=False),
+        config=ParserConfig(
+            fail_on_unknown_properties=strict,
+            fail_on_unknown_attributes=False,
+            # A value that cannot be converted raises instead of warning and leaving a raw
+            # str in a typed field; unknown enum values are handled by _LenientEnumConverter.
+            fail_on_converter_warnings=True,
+        ),
         handler=LxmlEventHandler,
     )
+    # Unknown enumerated values are kept as text in strict mode too (as the generated codec
+    # does); strict only refuses unknown elements.
+    token = _STRICT_ENUMS.set(False)
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", ConverterWarning)
-            return parser.parse(element, cls)
-    except (ParserError, ConverterError, TypeError, ValueError) as exc:
-        raise XeroResponseError(f"the response does not match the schema: {exc}") from exc
+        return parser.parse(element, cls)
+    except (ParserError, ConverterError, TypeError, ValueError, AttributeError, KeyError) as exc:
+        raise XeroResponseError(
+            f"the response does not match the schema: {_short(redact(str(exc)))}"
+        ) from exc
+    finally:
+        _STRICT_ENUMS.reset(token)
+
+
+def _short(text: str, limit: int = 300) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def serialize(obj: Any) -> bytes:

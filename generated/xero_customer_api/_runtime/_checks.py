@@ -146,9 +146,12 @@ def _walk(obj: Any, path: str, problems: list[str]) -> None:
                 _check_enum(info, item, item_path, problems)
             elif dataclasses.is_dataclass(item) and not isinstance(item, type):
                 _walk(item, item_path, problems)
-            elif info.pattern is not None and isinstance(item, str):
-                if info.pattern.fullmatch(item) is None:
-                    problems.append(f"{item_path}: {item[:60]!r} is not of the expected form")
+            elif (
+                info.pattern is not None
+                and isinstance(item, str)
+                and info.pattern.fullmatch(item) is None
+            ):
+                problems.append(f"{item_path}: {item[:60]!r} is not of the expected form")
     name = type(obj).__name__
     if name == "LineItem":
         _check_line(obj, path, problems)

@@ -73,7 +73,9 @@ def parse_utc_datetime(text: str) -> datetime.datetime:
     tz: datetime.tzinfo = _UTC
     if zone and zone != "Z":
         sign = 1 if zone[0] == "+" else -1
-        tz = datetime.timezone(sign * datetime.timedelta(hours=int(zone[1:3]), minutes=int(zone[4:6])))
+        tz = datetime.timezone(
+            sign * datetime.timedelta(hours=int(zone[1:3]), minutes=int(zone[4:6]))
+        )
     value = datetime.datetime(year, month, day, hour, minute, second, micro, tzinfo=tz)
     return value.astimezone(_UTC)
 
@@ -125,7 +127,10 @@ def install() -> None:
         # a datetime given where a date is expected is written as its date
         DATE_FORMAT: (parse_date, format_date),
     }
-    for data_type, formats in ((datetime.date, date_formats), (datetime.datetime, datetime_formats)):
+    for data_type, formats in (
+        (datetime.date, date_formats),
+        (datetime.datetime, datetime_formats),
+    ):
         current = converter.type_converter(data_type)
         if not isinstance(current, _Wrapped):
             converter.register_converter(data_type, _Wrapped(current, formats))

@@ -76,8 +76,12 @@ class ResponseErrorsReader:
                 details.append(
                     ErrorDetail(
                         description=redact(description or "(no description)"),
-                        exception_type=_text(exception.find("ExceptionType")) if exception is not None else None,
-                        message=redact(_text(exception.find("Message")) or "") or None if exception is not None else None,
+                        exception_type=_text(exception.find("ExceptionType"))
+                        if exception is not None
+                        else None,
+                        message=redact(_text(exception.find("Message")) or "") or None
+                        if exception is not None
+                        else None,
                     )
                 )
         if status == "OK" and not details:
@@ -97,7 +101,9 @@ class ResponseErrorsReader:
         message = f"Xero error (HTTP {status_code}, {status or 'no status'}): {summary}"
         if kinds:
             message += f" [{kinds}]"
-        raise cls(message, status_code=status_code, status=status, response_id=response_id, errors=details)
+        raise cls(
+            message, status_code=status_code, status=status, response_id=response_id, errors=details
+        )
 
     def check_root(self, root: etree._Element, status_code: int) -> None:
         if root.tag != "Response":

@@ -80,7 +80,11 @@ def parse_document(data: bytes) -> etree._Element:
         raise UnsafeXMLError("the document declares a DOCTYPE, which is never accepted")
     root = etree.fromstring(data, parser=_hardened_parser())
     docinfo = root.getroottree().docinfo
-    if getattr(docinfo, "doctype", "") or docinfo.internalDTD is not None or docinfo.externalDTD is not None:
+    if (
+        getattr(docinfo, "doctype", "")
+        or docinfo.internalDTD is not None
+        or docinfo.externalDTD is not None
+    ):
         raise UnsafeXMLError("the document declares a DOCTYPE, which is never accepted")
     return root
 
@@ -157,7 +161,9 @@ def bind(element: etree._Element, cls: type[T], *, strict: bool = False) -> T:
         ),
         handler=LxmlEventHandler,
     )
-    token = _STRICT_ENUMS.set(strict)
+    # Unknown enumerated values are kept as text in strict mode too (as the generated codec
+    # does); strict only refuses unknown elements.
+    token = _STRICT_ENUMS.set(False)
     try:
         return parser.parse(element, cls)
     except (ParserError, ConverterError, TypeError, ValueError, AttributeError, KeyError) as exc:

@@ -1,0 +1,25 @@
+"""Fixtures of the runtime tests: no test ever really sleeps."""
+
+from __future__ import annotations
+
+import types
+from collections.abc import Iterator
+
+import pytest
+from xero_customer_api._runtime import _base_client
+
+
+@pytest.fixture(autouse=True)
+def sleeps(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[float]]:
+    """Every delay the runtime asked for, in order (sync and async); nothing waits."""
+    delays: list[float] = []
+
+    def fake_sleep(seconds: float) -> None:
+        delays.append(seconds)
+
+    async def fake_async_sleep(seconds: float) -> None:
+        delays.append(seconds)
+
+    monkeypatch.setattr(_base_client.time, "sleep", fake_sleep)
+    monkeypatch.setattr(_base_client, "asyncio", types.SimpleNamespace(sleep=fake_async_sleep))
+    yield delays

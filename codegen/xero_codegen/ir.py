@@ -70,6 +70,7 @@ class Endpoint:
     one_of: tuple[str, ...]
     request: RequestBody | None
     response: ResponseSpec
+    stream: tuple[str, str] | None = None  # (wrapper, item) element names when `stream = true`
 
     @property
     def id(self) -> str:
@@ -148,6 +149,14 @@ def _field(obj: Class, python_name: str) -> tuple[str, bool, str] | None:
         if _snake(attr.name) == python_name:
             type_name = attr.types[0].qname.rsplit("}", 1)[-1]
             return type_name, attr.is_list, " ".join((attr.help or "").split())
+    return None
+
+
+def _stream_tags(obj: Class, python_name: str) -> tuple[str, str] | None:
+    """(wrapper, item) element names of the wrapped list field ``python_name`` of ``obj``."""
+    for attr in obj.attrs:
+        if _snake(attr.name) == python_name and attr.is_list and attr.wrapper:
+            return attr.wrapper, attr.local_name
     return None
 
 
@@ -245,6 +254,11 @@ def load_api(schema_dir: Path, classes: list[Class]) -> ApiVersion:
             is_list=found[1],
             doc=found[2],
         )
+        stream: tuple[str, str] | None = None
+        if raw.get("stream", False):
+            stream = _stream_tags(response_cls, rspec["payload"])
+            if method != "GET" or stream is None:
+                problems.append(f"{where}: stream = true needs a GET whose payload is a wrapped list")
         by_resource[resource].append(
             Endpoint(
                 resource=resource,
@@ -256,6 +270,7 @@ def load_api(schema_dir: Path, classes: list[Class]) -> ApiVersion:
                 one_of=one_of,
                 request=request,
                 response=response,
+                stream=stream,
             )
         )
 

@@ -14,8 +14,8 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from .ir import ApiVersion, load_api
 from .codec_ir import build_codec_ir
+from .ir import ApiVersion, load_api
 from .render import HEADER, render_api, render_codec, render_models_init, render_package
 from .xsdata_driver import render_models
 

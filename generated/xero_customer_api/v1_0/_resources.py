@@ -14,7 +14,7 @@ from __future__ import annotations
 import builtins
 import datetime
 import uuid
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
 from typing import Literal
 
 from .._runtime import NOT_GIVEN, AsyncAPIClient, NotGiven, RawResponse, SyncAPIClient, TimeoutTypes
@@ -26,6 +26,7 @@ from .._runtime._query import (
     encode_guid,
     encode_string,
 )
+from .._runtime._stream import aiter_items, iter_items
 from . import _codec
 from .models import (
     Account,
@@ -391,6 +392,85 @@ class ContactsResource:
             max_retries=max_retries,
         )
         return raw.parsed.contacts
+
+    def iter(
+        self,
+        *,
+        type: Literal["all", "customers", "suppliers"] | None = None,
+        sort_by: Literal["name", "emailaddress"] | None = None,
+        direction: Literal["asc", "desc"] | None = None,
+        updated_after: datetime.datetime | datetime.date | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+    ) -> Iterator[Contact]:
+        """Like ``list()``, but yields one ``Contact`` at a time.
+
+        The answer is parsed while it streams in, so memory does not grow with its size.
+        Errors anywhere in the stream raise (never a silently shorter list); the call is
+        not retried once it has started. ``GET contacts``
+
+        Args:
+            type: customers: contacts with sales invoices; suppliers: contacts with bills; all
+                (Xero's default): every contact.
+            sort_by: Sort by name (Xero's default) or by email address.
+            direction: Sort direction: asc (default) or desc.
+            updated_after: Only contacts changed after this moment (a timezone-aware datetime, or a date
+                meaning midnight UTC).
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+
+        Returns:
+            An iterator of Contact: The contacts that were read or saved. Absent when the call
+            failed.
+
+        Raises:
+            XeroAPIError: Xero answered with an error (before or while streaming).
+            XeroResponseError: The answer is malformed, truncated or unsafe.
+            XeroConnectionError: The connection failed or dropped.
+        """
+        return iter_items(
+            self._client,
+            path="contacts",
+            params=[
+                (
+                    "type",
+                    check_choice(
+                        "type",
+                        type,
+                        (
+                            "all",
+                            "customers",
+                            "suppliers",
+                        ),
+                    ),
+                ),
+                (
+                    "sortBy",
+                    check_choice(
+                        "sort_by",
+                        sort_by,
+                        (
+                            "name",
+                            "emailaddress",
+                        ),
+                    ),
+                ),
+                (
+                    "direction",
+                    check_choice(
+                        "direction",
+                        direction,
+                        (
+                            "asc",
+                            "desc",
+                        ),
+                    ),
+                ),
+                ("updatedAfter", encode_datetime("updated_after", updated_after)),
+            ],
+            wrapper="Contacts",
+            item="Contact",
+            decode=_codec.decode_contact,
+            timeout=timeout,
+        )
 
     def create(
         self,
@@ -811,6 +891,85 @@ class AsyncContactsResource:
         )
         return raw.parsed.contacts
 
+    def iter(
+        self,
+        *,
+        type: Literal["all", "customers", "suppliers"] | None = None,
+        sort_by: Literal["name", "emailaddress"] | None = None,
+        direction: Literal["asc", "desc"] | None = None,
+        updated_after: datetime.datetime | datetime.date | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+    ) -> AsyncIterator[Contact]:
+        """Like ``list()``, but an async generator yielding one ``Contact`` at a time.
+
+        The answer is parsed while it streams in, so memory does not grow with its size.
+        Errors anywhere in the stream raise (never a silently shorter list); the call is
+        not retried once it has started. ``GET contacts``
+
+        Args:
+            type: customers: contacts with sales invoices; suppliers: contacts with bills; all
+                (Xero's default): every contact.
+            sort_by: Sort by name (Xero's default) or by email address.
+            direction: Sort direction: asc (default) or desc.
+            updated_after: Only contacts changed after this moment (a timezone-aware datetime, or a date
+                meaning midnight UTC).
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+
+        Returns:
+            An async iterator of Contact: The contacts that were read or saved. Absent when the
+            call failed.
+
+        Raises:
+            XeroAPIError: Xero answered with an error (before or while streaming).
+            XeroResponseError: The answer is malformed, truncated or unsafe.
+            XeroConnectionError: The connection failed or dropped.
+        """
+        return aiter_items(
+            self._client,
+            path="contacts",
+            params=[
+                (
+                    "type",
+                    check_choice(
+                        "type",
+                        type,
+                        (
+                            "all",
+                            "customers",
+                            "suppliers",
+                        ),
+                    ),
+                ),
+                (
+                    "sortBy",
+                    check_choice(
+                        "sort_by",
+                        sort_by,
+                        (
+                            "name",
+                            "emailaddress",
+                        ),
+                    ),
+                ),
+                (
+                    "direction",
+                    check_choice(
+                        "direction",
+                        direction,
+                        (
+                            "asc",
+                            "desc",
+                        ),
+                    ),
+                ),
+                ("updatedAfter", encode_datetime("updated_after", updated_after)),
+            ],
+            wrapper="Contacts",
+            item="Contact",
+            decode=_codec.decode_contact,
+            timeout=timeout,
+        )
+
     async def create(
         self,
         contact: Contact,
@@ -1143,6 +1302,44 @@ class InvoicesResource:
         )
         return raw.parsed.invoices
 
+    def iter(
+        self,
+        *,
+        modified_since: datetime.datetime | datetime.date | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+    ) -> Iterator[Invoice]:
+        """Like ``list()``, but yields one ``Invoice`` at a time.
+
+        The answer is parsed while it streams in, so memory does not grow with its size.
+        Errors anywhere in the stream raise (never a silently shorter list); the call is
+        not retried once it has started. ``GET invoices``
+
+        Args:
+            modified_since: Only invoices whose UpdatedDateUTC is after this moment (a timezone-aware
+                datetime, or a date meaning midnight UTC).
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+
+        Returns:
+            An iterator of Invoice: The invoices that were read or inserted. Absent when the
+            call failed.
+
+        Raises:
+            XeroAPIError: Xero answered with an error (before or while streaming).
+            XeroResponseError: The answer is malformed, truncated or unsafe.
+            XeroConnectionError: The connection failed or dropped.
+        """
+        return iter_items(
+            self._client,
+            path="invoices",
+            params=[
+                ("modifiedSince", encode_datetime("modified_since", modified_since)),
+            ],
+            wrapper="Invoices",
+            item="Invoice",
+            decode=_codec.decode_invoice,
+            timeout=timeout,
+        )
+
     def create(
         self,
         invoice: Invoice,
@@ -1443,6 +1640,44 @@ class AsyncInvoicesResource:
             modified_since=modified_since, timeout=timeout, max_retries=max_retries
         )
         return raw.parsed.invoices
+
+    def iter(
+        self,
+        *,
+        modified_since: datetime.datetime | datetime.date | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+    ) -> AsyncIterator[Invoice]:
+        """Like ``list()``, but an async generator yielding one ``Invoice`` at a time.
+
+        The answer is parsed while it streams in, so memory does not grow with its size.
+        Errors anywhere in the stream raise (never a silently shorter list); the call is
+        not retried once it has started. ``GET invoices``
+
+        Args:
+            modified_since: Only invoices whose UpdatedDateUTC is after this moment (a timezone-aware
+                datetime, or a date meaning midnight UTC).
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+
+        Returns:
+            An async iterator of Invoice: The invoices that were read or inserted. Absent when
+            the call failed.
+
+        Raises:
+            XeroAPIError: Xero answered with an error (before or while streaming).
+            XeroResponseError: The answer is malformed, truncated or unsafe.
+            XeroConnectionError: The connection failed or dropped.
+        """
+        return aiter_items(
+            self._client,
+            path="invoices",
+            params=[
+                ("modifiedSince", encode_datetime("modified_since", modified_since)),
+            ],
+            wrapper="Invoices",
+            item="Invoice",
+            decode=_codec.decode_invoice,
+            timeout=timeout,
+        )
 
     async def create(
         self,

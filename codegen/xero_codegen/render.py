@@ -74,6 +74,38 @@ def wrap(text: str, indent: int, width: int = 96) -> str:
     return ("\n" + " " * indent).join(lines)
 
 
+def cli_type(param: QueryParam) -> str:
+    """The click parameter type of a query parameter's option (``xero`` command line)."""
+    if param.type == "guid":
+        return "cs.GUID"
+    if param.type == "enum":
+        return "click.Choice((" + "".join(f'"{v}", ' for v in param.values) + "))"
+    if param.type == "datetime":
+        return "cs.DATETIME"
+    return "str"
+
+
+def cli_annotation(param: QueryParam) -> str:
+    """The annotation of a query parameter's option value in a generated command."""
+    return "str | None" if param.type == "guid" else python_query_type(param)
+
+
+def first_sentence(text: str) -> str:
+    text = " ".join(text.split())
+    head = text.partition(". ")[0].partition(": ")[0]
+    return head if head == text else head + "."
+
+
+CLI_FILTERS = {
+    "cli_name": lambda name: str(name).replace("_", "-"),
+    "cli_type": cli_type,
+    "cli_annotation": cli_annotation,
+    "pyrepr": lambda value: repr(str(value)),
+    "ljust_to": lambda text, width: str(text).ljust(width),
+    "first_sentence": first_sentence,
+}
+
+
 @cache
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(
@@ -93,6 +125,7 @@ def environment() -> jinja2.Environment:
         wrap=wrap,
         snake=_snake,
     )
+    env.filters.update(CLI_FILTERS)
     env.globals["header"] = HEADER
     return env
 
@@ -105,6 +138,7 @@ def render_api(api: ApiVersion) -> dict[str, str]:
         "__init__.py": env.get_template("version__init__.py.jinja").render(context),
         "_client.py": env.get_template("_client.py.jinja").render(context),
         "_resources.py": env.get_template("_resources.py.jinja").render(context),
+        "_cli.py": env.get_template("_cli.py.jinja").render(context),
     }
 
 
@@ -124,5 +158,6 @@ def render_package(apis: list[ApiVersion], latest: ApiVersion) -> dict[str, str]
     context = {"apis": apis, "latest": latest}
     return {
         "__init__.py": env.get_template("package__init__.py.jinja").render(context),
+        "cli.py": env.get_template("cli.py.jinja").render(context),
         "py.typed": HEADER,
     }

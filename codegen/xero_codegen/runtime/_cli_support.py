@@ -1,0 +1,858 @@
+"""The hand-written half of the ``xero`` command line (the commands themselves are generated).
+
+The generated ``cli.py`` (global options, ``main``) and ``v*/_cli.py`` (a group per resource, a
+command per endpoint) stay thin; everything they share lives here:
+
+* :class:`Settings` and :class:`State`: credentials and target from options or ``XERO_*``
+  environment variables, and the one place a client is built (:func:`build_http_client`).
+* Output: ``--format table|json|jsonl|xml`` (a table on a terminal, JSON when piped) and
+  ``--raw`` (the HTTP exchange, keys redacted).
+* Input: a document from ``--file`` or standard input, as XML (the request's root element) or
+  JSON in the model's shape; CSV import in batches; export as JSON lines.
+* Errors: one line on standard error and an exit code per kind (:class:`ExitCode`).
+
+JSON uses the models' field names; Decimal values are strings, dates and times ISO 8601,
+enumerations their values. The same rules read JSON back (:func:`from_jsonable`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import dataclasses
+import datetime
+import enum
+import json
+import re
+import shutil
+import ssl
+import sys
+import types
+import typing
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from decimal import Decimal, InvalidOperation
+from typing import IO, TYPE_CHECKING, Any, TypeVar
+
+import click
+import httpx
+from lxml import etree
+from xsdata.formats.dataclass.context import XmlContext
+
+from ._base_client import RawResponse, SyncAPIClient
+from ._errors import (
+    InvalidCustomerKeyError,
+    InvalidPartnerKeyError,
+    NotFoundError,
+    RequestValidationError,
+    ValidationError,
+    XeroAPIError,
+    XeroError,
+)
+from ._secrets import redact, register_secret
+from ._xml import UnsafeXMLError, bind, parse_document
+
+__all__ = [
+    "DATETIME",
+    "EXIT_CODES_HELP",
+    "GUID",
+    "CliError",
+    "ExitCode",
+    "InputError",
+    "Settings",
+    "State",
+    "XeroGroup",
+    "build_http_client",
+    "export_items",
+    "from_jsonable",
+    "import_csv",
+    "input_options",
+    "output_options",
+    "read_batch",
+    "read_document",
+    "require_one_of",
+    "to_jsonable",
+]
+
+T = TypeVar("T")
+B = TypeVar("B")
+C = TypeVar("C", bound=SyncAPIClient)
+F = TypeVar("F", bound=Callable[..., Any])
+
+OUTPUT_FORMATS = ("table", "json", "jsonl", "xml")
+EXPORT_FORMATS = ("jsonl", "json")
+INPUT_FORMATS = ("auto", "xml", "json")
+
+
+# ---------------------------------------------------------------------------- exit codes
+
+
+class ExitCode(enum.IntEnum):
+    """The exit status of ``xero``, one per kind of failure."""
+
+    OK = 0
+    USAGE = 2  # bad option or argument, or a malformed input document; nothing was sent
+    AUTH = 3  # credentials missing, or the partner key / customer key was refused
+    NOT_FOUND = 4  # no such contact or invoice
+    VALIDATION = 5  # Xero refused the document or a parameter (import: a row was rejected)
+    SERVER = 6  # Xero failed (5xx, 429), the network failed, or the answer was unreadable
+
+
+EXIT_CODES_HELP = (
+    "\b\nExit codes:\n"
+    "  0  success\n"
+    "  2  usage: bad option or argument, or a malformed input document (nothing was sent)\n"
+    "  3  auth: credentials missing, or the partner key or customer key was refused\n"
+    "  4  not found: no such contact or invoice\n"
+    "  5  validation: Xero refused the document or a parameter; import: rows were rejected\n"
+    "  6  server or network: Xero failed (5xx, rate limit), timeout, unreadable answer"
+)
+
+
+class CliError(click.ClickException):
+    """A failure reported as one line on standard error, with its exit code."""
+
+    def __init__(self, message: str, exit_code: ExitCode) -> None:
+        super().__init__(redact(" ".join(message.split())))
+        # click reads the code from the instance; its class attribute is only the default
+        object.__setattr__(self, "exit_code", int(exit_code))
+
+
+class InputError(CliError):
+    """The input document or file cannot be used (exit code 2)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, ExitCode.USAGE)
+
+
+def exit_code_for(error: XeroError) -> ExitCode:
+    """The exit code of an SDK error."""
+    if isinstance(error, RequestValidationError):
+        return ExitCode.USAGE
+    if isinstance(error, (InvalidPartnerKeyError, InvalidCustomerKeyError)):
+        return ExitCode.AUTH
+    if isinstance(error, NotFoundError):
+        return ExitCode.NOT_FOUND
+    if isinstance(error, ValidationError):
+        return ExitCode.VALIDATION
+    return ExitCode.SERVER
+
+
+_KINDS = {
+    ExitCode.USAGE: "invalid request",
+    ExitCode.AUTH: "authentication failed",
+    ExitCode.NOT_FOUND: "not found",
+    ExitCode.VALIDATION: "validation failed",
+    ExitCode.SERVER: "request failed",
+}
+
+
+def error_line(error: XeroError) -> str:
+    """One line describing an SDK error (keys redacted)."""
+    code = exit_code_for(error)
+    message = error.message
+    if isinstance(error, XeroAPIError) and error.descriptions:
+        message = "; ".join(error.descriptions)
+        if error.response_id:
+            message += f" (Xero response id {error.response_id})"
+    return f"{_KINDS[code]}: {message}"
+
+
+class XeroGroup(click.Group):
+    """The top-level group: turns SDK errors into one line and an exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except XeroError as exc:
+            raise CliError(error_line(exc), exit_code_for(exc)) from exc
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().main(*args, **kwargs)
+        except BrokenPipeError:  # `xero invoices export | head`: stop quietly
+            with contextlib.suppress(OSError):
+                sys.stdout.close()
+            raise SystemExit(int(ExitCode.OK)) from None
+
+
+# ---------------------------------------------------------------------------- parameter types
+
+
+if TYPE_CHECKING:
+    _GuidBase = click.ParamType[str, Any]
+    _DateTimeBase = click.ParamType[datetime.datetime | datetime.date, Any]
+else:  # click < 8.3 has no generic ParamType
+    _GuidBase = _DateTimeBase = click.ParamType
+
+
+class GuidType(_GuidBase):
+    """A GUID such as 4c76ffb5-02e7-47c5-9a86-b0a5a35d1682."""
+
+    name = "guid"
+    _RE = re.compile(r"\A[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}\Z")
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        text = str(value).strip()
+        if not self._RE.match(text):
+            self.fail(
+                f"{value!r} is not a GUID (e.g. 4c76ffb5-02e7-47c5-9a86-b0a5a35d1682)", param, ctx
+            )
+        return text.lower()
+
+
+class DateTimeType(_DateTimeBase):
+    """A date (midnight UTC) or a date and time; a time without offset is UTC."""
+
+    name = "datetime"
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> datetime.datetime | datetime.date:
+        if isinstance(value, (datetime.date, datetime.datetime)):
+            return value
+        text = str(value).strip()
+        try:
+            if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+                return datetime.date.fromisoformat(text)
+            moment = datetime.datetime.fromisoformat(text)
+        except ValueError:
+            self.fail(
+                f"{value!r} is not a date (2024-01-31) or a date and time (2024-01-31T09:30:00Z)",
+                param,
+                ctx,
+            )
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=datetime.UTC)
+        return moment
+
+
+GUID = GuidType()
+DATETIME = DateTimeType()
+
+
+def require_one_of(options: Mapping[str, object]) -> None:
+    """Exactly one of the options must be given (a usage error otherwise)."""
+    given = [name for name, value in options.items() if value is not None]
+    if len(given) != 1:
+        names = " or ".join(options)
+        got = ", ".join(given) if given else "none"
+        raise click.UsageError(f"give exactly one of {names} (got {got})")
+
+
+# ---------------------------------------------------------------------------- settings and client
+
+
+@dataclasses.dataclass(frozen=True)
+class Settings:
+    """Where and as whom to call: the global options (or their XERO_* variables)."""
+
+    api_key: str | None = None
+    customer_key: str | None = None
+    environment: str | None = None
+    base_url: str | None = None
+    ca_bundle: str | None = None
+    timeout: float | None = None
+    max_retries: int | None = None
+
+
+class _Recorder:
+    """Keeps every HTTP exchange of a command, for ``--raw``."""
+
+    def __init__(self) -> None:
+        self.exchanges: list[tuple[httpx.Request, httpx.Response | None]] = []
+
+    def on_request(self, request: httpx.Request) -> None:
+        self.exchanges.append((request, None))
+
+    def on_response(self, response: httpx.Response) -> None:
+        response.read()  # the client's streaming read then replays these bytes
+        for index in range(len(self.exchanges) - 1, -1, -1):
+            if self.exchanges[index][0] is response.request:
+                self.exchanges[index] = (response.request, response)
+                break
+
+    def write(self, out: IO[str]) -> None:
+        for request, response in self.exchanges:
+            out.write(f"> {request.method} {redact(str(request.url))}\n")
+            for name, value in request.headers.items():
+                out.write(f"> {name}: {redact(value)}\n")
+            out.write(">\n")
+            if request.content:
+                out.write(redact(request.content.decode("utf-8", "replace")) + "\n")
+            if response is None:
+                out.write("< (no response)\n\n")
+                continue
+            out.write(
+                f"< {response.http_version} {response.status_code} {response.reason_phrase}\n"
+            )
+            for name, value in response.headers.items():
+                out.write(f"< {name}: {redact(value)}\n")
+            out.write("<\n")
+            body = redact(response.content.decode("utf-8", "replace"))
+            out.write(body + ("" if body.endswith("\n") else "\n"))
+            out.write("\n")
+        out.flush()
+
+
+def build_http_client(
+    settings: Settings, event_hooks: Mapping[str, list[Callable[..., Any]]]
+) -> httpx.Client:
+    """The HTTP client of a command (tests may replace this function to mock the transport)."""
+    verify: ssl.SSLContext | bool = True
+    if settings.ca_bundle:
+        try:
+            verify = ssl.create_default_context(cafile=settings.ca_bundle)
+        except (OSError, ssl.SSLError) as exc:
+            raise CliError(
+                f"cannot read the CA bundle {settings.ca_bundle}: {exc}", ExitCode.USAGE
+            ) from exc
+    return httpx.Client(verify=verify, event_hooks=dict(event_hooks))
+
+
+class State:
+    """The context object of every command: settings, output choices, the client."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.raw = False
+
+    @contextlib.contextmanager
+    def client(self, client_class: type[C], *, raw: bool = False) -> Iterator[C]:
+        """A client of ``client_class`` for one command, closed afterwards.
+
+        With ``raw``, every HTTP exchange is written to standard output when the command ends
+        (also when it fails), and :meth:`emit` writes nothing else.
+        """
+        s = self.settings
+        if not s.api_key:
+            raise CliError("no partner key: give --api-key or set XERO_API_KEY", ExitCode.AUTH)
+        if not s.customer_key:
+            raise CliError(
+                "no customer key: give --customer-key or set XERO_CUSTOMER_KEY", ExitCode.AUTH
+            )
+        register_secret(s.api_key)
+        register_secret(s.customer_key)
+        self.raw = raw
+        recorder = _Recorder()
+        hooks: dict[str, list[Callable[..., Any]]] = (
+            {"request": [recorder.on_request], "response": [recorder.on_response]} if raw else {}
+        )
+        http = build_http_client(s, hooks)
+        try:
+            options: dict[str, Any] = {}
+            if s.timeout is not None:
+                options["timeout"] = s.timeout
+            if s.max_retries is not None:
+                options["max_retries"] = s.max_retries
+            client = client_class(
+                api_key=s.api_key,
+                customer_key=s.customer_key,
+                environment=None if s.base_url else s.environment,
+                base_url=s.base_url or None,
+                http_client=http,
+                **options,
+            )
+            try:
+                yield client
+            finally:
+                if raw:
+                    recorder.write(sys.stdout)
+        finally:
+            http.close()
+
+    def emit(self, raw: RawResponse[Any], payload: str, output_format: str | None) -> None:
+        """Write the payload of an answer in the chosen format (nothing with ``--raw``)."""
+        if self.raw:
+            return
+        fmt = resolve_format(output_format)
+        if fmt == "xml":
+            click.echo(raw.content, nl=not raw.content.endswith(b"\n"))
+            return
+        write_value(getattr(raw.parsed, payload), fmt, payload)
+
+
+# ---------------------------------------------------------------------------- options
+
+
+def output_options(func: F) -> F:
+    """``--format`` and ``--raw``, passed as ``output_format`` and ``raw``."""
+    func = click.option(
+        "--raw",
+        is_flag=True,
+        help="Show the raw HTTP exchange instead (method, URL, status, headers, bodies; keys redacted).",
+    )(func)
+    func = click.option(
+        "--format",
+        "output_format",
+        type=click.Choice(OUTPUT_FORMATS),
+        default=None,
+        help="Output format: table (default on a terminal), json (default when piped), "
+        "jsonl (one JSON object a line) or xml (the response body as received).",
+    )(func)
+    return func
+
+
+def input_options(func: F) -> F:
+    """``--file`` and ``--input-format``, passed as ``input_file`` and ``input_format``."""
+    func = click.option(
+        "--input-format",
+        type=click.Choice(INPUT_FORMATS),
+        default="auto",
+        show_default=True,
+        help="Format of the document; auto looks at its first character.",
+    )(func)
+    func = click.option(
+        "--file",
+        "-f",
+        "input_file",
+        type=click.File("rb"),
+        default="-",
+        help="The document to send, as XML or as JSON in the model's shape (default: standard input).",
+    )(func)
+    return func
+
+
+# ---------------------------------------------------------------------------- output
+
+
+def resolve_format(output_format: str | None) -> str:
+    """The output format: as given, else a table on a terminal and JSON otherwise."""
+    if output_format:
+        return output_format
+    return "table" if sys.stdout.isatty() else "json"
+
+
+def to_jsonable(value: Any) -> Any:
+    """A model (or any value in one) as plain JSON data, keyed by the models' field names."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: to_jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, (list, tuple)):
+        return [to_jsonable(v) for v in value]
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, datetime.datetime):
+        text = value.isoformat()
+        return text[:-6] + "Z" if text.endswith("+00:00") else text
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value
+
+
+def write_value(value: Any, fmt: str, label: str) -> None:
+    """Write a payload (one model or a list of them) as table, json or jsonl."""
+    out = sys.stdout
+    if fmt == "json":
+        out.write(json.dumps(to_jsonable(value), indent=2, ensure_ascii=False) + "\n")
+    elif fmt == "jsonl":
+        for item in value if isinstance(value, list) else [value]:
+            out.write(json.dumps(to_jsonable(item), ensure_ascii=False) + "\n")
+    elif isinstance(value, list):
+        out.write(render_table(value, label))
+    else:
+        out.write(render_record(value))
+    out.flush()
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return "; ".join(_cell(v) for v in value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        name = getattr(value, "name", None)
+        if isinstance(name, str):
+            parts = [name] + [
+                _cell(getattr(value, f.name))
+                for f in dataclasses.fields(value)
+                if f.name == "option"
+            ]
+            return "=".join(p for p in parts if p)
+        return " ".join(
+            _cell(v)
+            for v in (getattr(value, f.name) for f in dataclasses.fields(value))
+            if _scalar(v)
+        )
+    plain = to_jsonable(value)
+    return "yes" if plain is True else "no" if plain is False else str(plain)
+
+
+def _scalar(value: Any) -> bool:
+    return value is not None and not isinstance(value, list) and not dataclasses.is_dataclass(value)
+
+
+def _clip(text: str, width: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def render_table(items: Sequence[Any], label: str) -> str:
+    """Rows of models as an aligned text table (nested lists summarised in one cell)."""
+    if not items:
+        return f"(no {label.replace('_', ' ')})\n"
+    names = [f.name for f in dataclasses.fields(items[0])]
+    columns = [n for n in names if any(_cell(getattr(item, n)) for item in items)]
+    rows = [[_clip(_cell(getattr(item, n)), 40) for n in columns] for item in items]
+    widths = [max(len(c), *(len(r[i]) for r in rows)) for i, c in enumerate(columns)]
+    limit = shutil.get_terminal_size((160, 24)).columns
+    # Leave out trailing columns that do not fit the terminal rather than wrapping every row.
+    shown, total = 0, 0
+    for width in widths:
+        if shown and total + width > limit:
+            break
+        total += width + 2
+        shown += 1
+    lines = ["  ".join(c.upper().ljust(widths[i]) for i, c in enumerate(columns[:shown])).rstrip()]
+    lines.append("  ".join("-" * widths[i] for i in range(shown)))
+    lines.extend("  ".join(r[i].ljust(widths[i]) for i in range(shown)).rstrip() for r in rows)
+    return "\n".join(lines) + "\n"
+
+
+def render_record(item: Any) -> str:
+    """One model as ``field: value`` lines, its lists of models as tables below."""
+    pairs: list[tuple[str, str]] = []
+    tables: list[str] = []
+
+    def walk(obj: Any, prefix: str) -> None:
+        for f in dataclasses.fields(obj):
+            value = getattr(obj, f.name)
+            if value is None or value == []:
+                continue
+            if isinstance(value, list) and dataclasses.is_dataclass(value[0]):
+                tables.append(f"\n{prefix}{f.name} ({len(value)}):\n" + render_table(value, f.name))
+            elif dataclasses.is_dataclass(value):
+                walk(value, f"{prefix}{f.name}.")
+            else:
+                pairs.append((prefix + f.name, _cell(value)))
+
+    walk(item, "")
+    width = max((len(k) for k, _ in pairs), default=0)
+    return "".join(f"{k.ljust(width)}  {v}\n" for k, v in pairs) + "".join(tables)
+
+
+# ---------------------------------------------------------------------------- input
+
+
+def _hints(cls: type) -> dict[str, Any]:
+    return typing.get_type_hints(cls)
+
+
+def from_jsonable(cls: type[T], data: Any, path: str = "") -> T:
+    """Build a model from JSON data in its shape; :class:`InputError` names the bad field."""
+    result: T = _decode(cls, data, path or cls.__name__)
+    return result
+
+
+def _decode(tp: Any, value: Any, path: str) -> Any:
+    origin = typing.get_origin(tp)
+    if origin in (types.UnionType, typing.Union):
+        args = [a for a in typing.get_args(tp) if a is not type(None)]
+        if value is None:
+            return None
+        return _decode(args[0], value, path)
+    if origin is list:
+        if not isinstance(value, list):
+            raise InputError(f"{path}: expected a list, got {_json_kind(value)}")
+        (item_type,) = typing.get_args(tp)
+        return [_decode(item_type, v, f"{path}[{i}]") for i, v in enumerate(value)]
+    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
+        if not isinstance(value, dict):
+            raise InputError(f"{path}: expected an object, got {_json_kind(value)}")
+        fields = {f.name: f for f in dataclasses.fields(tp)}
+        unknown = sorted(set(value) - set(fields))
+        if unknown:
+            raise InputError(f"{path}: unknown field {unknown[0]!r} (fields: {', '.join(fields)})")
+        hints = _hints(tp)
+        kwargs: dict[str, Any] = {}
+        for name, f in fields.items():
+            required = f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+            if value.get(name) is None:
+                if required:
+                    raise InputError(f"{path}.{name} is required")
+                continue
+            kwargs[name] = _decode(hints[name], value[name], f"{path}.{name}")
+        return tp(**kwargs)
+    if isinstance(tp, type) and issubclass(tp, enum.Enum):
+        try:
+            return tp(value)
+        except ValueError:
+            allowed = ", ".join(str(m.value) for m in tp)
+            raise InputError(f"{path}: {value!r} is not one of {allowed}") from None
+    if tp is Decimal:
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            raise InputError(f"{path}: expected a number, got {_json_kind(value)}")
+        try:
+            number = Decimal(str(value).strip())
+        except InvalidOperation:
+            raise InputError(f"{path}: {value!r} is not a number") from None
+        if not number.is_finite():
+            raise InputError(f"{path}: {value!r} is not a finite number")
+        return number
+    if tp is datetime.datetime:
+        moment = _parse_text(value, path, datetime.datetime.fromisoformat, "a date and time")
+        return moment if moment.tzinfo else moment.replace(tzinfo=datetime.UTC)
+    if tp is datetime.date:
+        text = value[:10] if isinstance(value, str) and value[10:] in ("", "T00:00:00") else value
+        return _parse_text(text, path, datetime.date.fromisoformat, "a date (YYYY-MM-DD)")
+    if tp is bool:
+        if isinstance(value, str) and value.strip().lower() in ("true", "false"):
+            return value.strip().lower() == "true"
+        if not isinstance(value, bool):
+            raise InputError(f"{path}: expected true or false, got {_json_kind(value)}")
+        return value
+    if tp is int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise InputError(f"{path}: expected a whole number, got {_json_kind(value)}")
+        return value
+    if tp is str:
+        if not isinstance(value, str):
+            raise InputError(f"{path}: expected a string, got {_json_kind(value)}")
+        return value
+    raise InputError(f"{path}: cannot read a value of type {tp!r}")
+
+
+def _parse_text(value: Any, path: str, parse: Callable[[str], T], what: str) -> T:
+    if not isinstance(value, str):
+        raise InputError(f"{path}: expected {what} as a string, got {_json_kind(value)}")
+    try:
+        return parse(value.strip())
+    except ValueError:
+        raise InputError(f"{path}: {value!r} is not {what}") from None
+
+
+def _json_kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    return {
+        bool: "a boolean",
+        int: "a number",
+        float: "a number",
+        str: "a string",
+        list: "a list",
+        dict: "an object",
+    }.get(type(value), type(value).__name__)
+
+
+_CONTEXT = XmlContext()
+
+
+def element_name(cls: type) -> str:
+    """The local name of the XML root element of a model class."""
+    return _CONTEXT.build(cls).qname.rsplit("}", 1)[-1]
+
+
+def _read_all(source: IO[bytes]) -> tuple[bytes, str]:
+    name = getattr(source, "name", "-")
+    label = "standard input" if name in ("-", "<stdin>") else str(name)
+    if label == "standard input" and source.isatty():
+        raise InputError("no document: give --file FILE or pipe one on standard input")
+    return source.read(), label
+
+
+def _sniff(data: bytes, input_format: str, label: str) -> str:
+    if input_format != "auto":
+        return input_format
+    start = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
+    if start == b"<":
+        return "xml"
+    if start in (b"{", b"["):
+        return "json"
+    raise InputError(f"{label}: neither XML nor JSON (give --input-format to say which)")
+
+
+def _xml_root(data: bytes, label: str, expected: Sequence[str]) -> etree._Element:
+    try:
+        root = parse_document(data)
+    except UnsafeXMLError as exc:
+        raise InputError(f"{label}: {exc}") from None
+    except etree.XMLSyntaxError as exc:
+        raise InputError(f"{label}: not well-formed XML: {exc}") from None
+    tag = etree.QName(root).localname if isinstance(root.tag, str) else ""
+    if tag not in expected:
+        wanted = " or ".join(f"<{e}>" for e in expected)
+        raise InputError(f"{label}: the root element is <{tag}>; expected {wanted}")
+    return root
+
+
+def _bind(root: etree._Element, cls: type[T], label: str) -> T:
+    try:
+        return bind(root, cls, strict=True)
+    except XeroError as exc:
+        detail = exc.message.removeprefix("the response does not match the schema: ")
+        raise InputError(
+            f"{label}: the document does not match <{element_name(cls)}>: {detail}"
+        ) from None
+
+
+def _json(data: bytes, label: str) -> Any:
+    try:
+        return json.loads(data.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise InputError(f"{label}: not UTF-8 text") from None
+    except json.JSONDecodeError as exc:
+        raise InputError(
+            f"{label}: not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
+        ) from None
+
+
+def read_document(source: IO[bytes], cls: type[T], input_format: str) -> T:
+    """One document of type ``cls`` (its XML root element, or JSON in its shape)."""
+    data, label = _read_all(source)
+    if _sniff(data, input_format, label) == "xml":
+        return _bind(_xml_root(data, label, [element_name(cls)]), cls, label)
+    return from_jsonable(cls, _json(data, label), element_name(cls))
+
+
+def read_batch(
+    source: IO[bytes], batch_cls: type[B], items: str, item_cls: type[T], input_format: str
+) -> list[T]:
+    """The items of a batch document: ``<Contacts>`` (or one ``<Contact>``) as XML; as JSON a
+    list of items, an object with the batch's list field, or one item."""
+    data, label = _read_all(source)
+    batch_name, item_name = element_name(batch_cls), element_name(item_cls)
+    if _sniff(data, input_format, label) == "xml":
+        root = _xml_root(data, label, [batch_name, item_name])
+        if etree.QName(root).localname == item_name:
+            return [_bind(root, item_cls, label)]
+        found: list[T] = getattr(_bind(root, batch_cls, label), items)
+        return found
+    value = _json(data, label)
+    if isinstance(value, list):
+        return [from_jsonable(item_cls, v, f"{item_name}[{i}]") for i, v in enumerate(value)]
+    if isinstance(value, dict) and set(value) == {items}:
+        got: list[T] = getattr(from_jsonable(batch_cls, value, batch_name), items)
+        return got
+    return [from_jsonable(item_cls, value, item_name)]
+
+
+# ---------------------------------------------------------------------------- import and export
+
+
+def _norm(name: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", name.lower())
+
+
+def _csv_columns(header: Sequence[str], item_cls: type) -> list[str]:
+    """The model field of each CSV column (by field name or XML element name, any case)."""
+    hints = _hints(item_cls)
+    by_name: dict[str, str] = {}
+    meta = _CONTEXT.build(item_cls)
+    for var in meta.get_all_vars():
+        tp = hints[var.name]
+        args = typing.get_args(tp) or (tp,)
+        if any(typing.get_origin(a) is list or dataclasses.is_dataclass(a) for a in args):
+            continue  # nested lists and objects have no flat column
+        by_name[_norm(var.name)] = var.name
+        by_name[_norm(var.local_name)] = var.name
+    columns: list[str] = []
+    for title in header:
+        field_name = by_name.get(_norm(title))
+        if field_name is None:
+            allowed = ", ".join(sorted(set(by_name.values())))
+            raise InputError(f"unknown CSV column {title!r}; columns: {allowed}")
+        columns.append(field_name)
+    return columns
+
+
+def import_csv(
+    state: State,
+    path: str,
+    item_cls: type[T],
+    save_many: Callable[[list[T]], list[T]],
+    save_one: Callable[[T], T] | None,
+    *,
+    batch_size: int,
+    label: str,
+    output_format: str | None,
+) -> None:
+    """Upsert the rows of a CSV file in batches, with a progress bar on standard error.
+
+    A row that cannot be read as ``item_cls`` is reported (row number, the header being row 1,
+    and reason) and left
+    out. When Xero refuses a batch (batches are all or nothing), its rows are sent one by one
+    with ``save_one`` so that only the rows Xero refuses are reported. Ends with exit code 5
+    when any row was rejected; the others are saved either way.
+    """
+    err = sys.stderr
+    name = "standard input" if path == "-" else path
+    try:
+        with contextlib.ExitStack() as stack:
+            if path == "-":
+                source: IO[str] = sys.stdin
+            else:
+                source = stack.enter_context(open(path, encoding="utf-8-sig", newline=""))
+            table = list(csv.reader(source))
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise InputError(f"{name}: cannot read the CSV file: {exc}") from None
+    if not table:
+        raise InputError(f"{name}: the CSV file is empty (a header row is needed)")
+    columns = _csv_columns(table[0], item_cls)
+    rows: list[tuple[int, T]] = []
+    rejected: list[tuple[int, str]] = []
+    total = 0
+    # Row numbers count the header as row 1, as a spreadsheet shows them.
+    for line, values in enumerate(table[1:], start=2):
+        if not any(v.strip() for v in values):
+            continue
+        total += 1
+        if len(values) != len(columns):
+            rejected.append((line, f"{len(values)} values for {len(columns)} columns"))
+            continue
+        record = {c: v.strip() for c, v in zip(columns, values, strict=True) if v.strip()}
+        try:
+            rows.append((line, from_jsonable(item_cls, record, "row")))
+        except InputError as exc:
+            rejected.append((line, exc.message.removeprefix("row.").removeprefix("row: ")))
+    saved: list[T] = []
+    with click.progressbar(
+        length=total, label=f"Importing {label}", file=err, show_pos=True, show_eta=False
+    ) as bar:
+        bar.update(len(rejected))
+        for start in range(0, len(rows), batch_size):
+            batch = rows[start : start + batch_size]
+            try:
+                saved.extend(save_many([item for _, item in batch]))
+            except (ValidationError, RequestValidationError, NotFoundError) as exc:
+                if save_one is None:
+                    rejected.extend((line, error_line(exc)) for line, _ in batch)
+                else:
+                    for line, item in batch:
+                        try:
+                            saved.append(save_one(item))
+                        except (ValidationError, RequestValidationError, NotFoundError) as one:
+                            rejected.append((line, error_line(one)))
+            bar.update(len(batch))
+    for line, reason in sorted(rejected):
+        err.write(f"row {line}: rejected: {redact(reason)}\n")
+    err.write(f"Imported {len(saved)} of {total} rows from {name}; {len(rejected)} rejected.\n")
+    err.flush()
+    if not state.raw:
+        write_value(saved, resolve_format(output_format), label)
+    if rejected:
+        raise CliError(
+            f"{len(rejected)} of {total} rows rejected (see above); the others were saved",
+            ExitCode.VALIDATION,
+        )
+
+
+def export_items(items: Iterable[Any], *, label: str, output_format: str) -> None:
+    """Write items as JSON lines (or one JSON list) as they come, progress on standard error."""
+    out = sys.stdout
+    err = sys.stderr
+    count = 0
+    with click.progressbar(items, label=f"Exporting {label}", file=err, show_pos=True) as bar:
+        if output_format == "json":
+            out.write("[")
+        for item in bar:
+            text = json.dumps(to_jsonable(item), ensure_ascii=False)
+            if output_format == "json":
+                out.write(("\n  " if count == 0 else ",\n  ") + text)
+            else:
+                out.write(text + "\n")
+            count += 1
+        if output_format == "json":
+            out.write("\n]\n" if count else "]\n")
+    out.flush()
+    err.write(f"Exported {count} {label}.\n")
+    err.flush()

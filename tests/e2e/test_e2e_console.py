@@ -84,7 +84,9 @@ def test_console_in_chromium_lists_traffic_with_keys_redacted(
     request_bodies = page.xpath("//pre[@class='request']/text()")
     ours = [body for body in request_bodies if unique in body]
     assert ours, "the raw request body is shown"
-    assert "<Contact>" in ours[0] and "&lt;script&gt;" in ours[0], "as raw XML text, its own escaping intact"
+    assert "<Contact>" in ours[0] and "&lt;script&gt;" in ours[0], (
+        "as raw XML text, its own escaping intact"
+    )
     assert not page.xpath("//body//script"), "bodies are escaped, never markup"
     # A screenshot proves the page renders (and helps a human debug a failure).
     render(

@@ -125,7 +125,9 @@ def _items(info: _FieldInfo, value: Any, path: str) -> Iterator[tuple[str, Any]]
 def _walk(obj: Any, path: str, problems: list[str]) -> None:
     for info in _fields(type(obj)):
         value = getattr(obj, info.name, None)
-        here = f"{path}/{info.xml_name}"
+        here = (
+            f"{path}/{info.wrapper}/{info.xml_name}" if info.wrapper else f"{path}/{info.xml_name}"
+        )
         if value is None:
             if info.required:
                 problems.append(f"{here} is required")

@@ -700,12 +700,19 @@ def _json(data: bytes, label: str) -> Any:
         ) from None
 
 
+def _from_json(cls: type[T], value: Any, path: str, label: str) -> T:
+    try:
+        return from_jsonable(cls, value, path)
+    except InputError as exc:
+        raise InputError(f"{label}: {exc.message}") from None
+
+
 def read_document(source: IO[bytes], cls: type[T], input_format: str) -> T:
     """One document of type ``cls`` (its XML root element, or JSON in its shape)."""
     data, label = _read_all(source)
     if _sniff(data, input_format, label) == "xml":
         return _bind(_xml_root(data, label, [element_name(cls)]), cls, label)
-    return from_jsonable(cls, _json(data, label), element_name(cls))
+    return _from_json(cls, _json(data, label), element_name(cls), label)
 
 
 def read_batch(
@@ -723,11 +730,11 @@ def read_batch(
         return found
     value = _json(data, label)
     if isinstance(value, list):
-        return [from_jsonable(item_cls, v, f"{item_name}[{i}]") for i, v in enumerate(value)]
+        return [_from_json(item_cls, v, f"{item_name}[{i}]", label) for i, v in enumerate(value)]
     if isinstance(value, dict) and set(value) == {items}:
-        got: list[T] = getattr(from_jsonable(batch_cls, value, batch_name), items)
+        got: list[T] = getattr(_from_json(batch_cls, value, batch_name, label), items)
         return got
-    return [from_jsonable(item_cls, value, item_name)]
+    return [_from_json(item_cls, value, item_name, label)]
 
 
 # ---------------------------------------------------------------------------- import and export
@@ -759,6 +766,9 @@ def _csv_columns(header: Sequence[str], item_cls: type) -> list[str]:
     return columns
 
 
+_REFUSED = (ValidationError, RequestValidationError, NotFoundError)
+
+
 def import_csv(
     state: State,
     path: str,
@@ -774,8 +784,9 @@ def import_csv(
 
     A row that cannot be read as ``item_cls`` is reported (row number, the header being row 1,
     and reason) and left
-    out. When Xero refuses a batch (batches are all or nothing), its rows are sent one by one
-    with ``save_one`` so that only the rows Xero refuses are reported. Ends with exit code 5
+    out. When Xero refuses a batch (batches are all or nothing), the batch is split in halves
+    until the refused rows stand alone (sent with ``save_one``), so that only the rows Xero
+    refuses are reported. Ends with exit code 5
     when any row was rejected; the others are saved either way.
     """
     err = sys.stderr
@@ -813,19 +824,25 @@ def import_csv(
         length=total, label=f"Importing {label}", file=err, show_pos=True, show_eta=False
     ) as bar:
         bar.update(len(rejected))
+
+        def send(batch: list[tuple[int, T]]) -> None:
+            # A refused batch is split in halves until the refused rows stand alone, so a
+            # bad row costs about 2 log2(batch size) extra calls, not one call per row.
+            try:
+                if len(batch) == 1 and save_one is not None:
+                    saved.append(save_one(batch[0][1]))
+                else:
+                    saved.extend(save_many([item for _, item in batch]))
+            except _REFUSED as exc:
+                if len(batch) == 1:
+                    rejected.append((batch[0][0], error_line(exc)))
+                    return
+                send(batch[: len(batch) // 2])
+                send(batch[len(batch) // 2 :])
+
         for start in range(0, len(rows), batch_size):
             batch = rows[start : start + batch_size]
-            try:
-                saved.extend(save_many([item for _, item in batch]))
-            except (ValidationError, RequestValidationError, NotFoundError) as exc:
-                if save_one is None:
-                    rejected.extend((line, error_line(exc)) for line, _ in batch)
-                else:
-                    for line, item in batch:
-                        try:
-                            saved.append(save_one(item))
-                        except (ValidationError, RequestValidationError, NotFoundError) as one:
-                            rejected.append((line, error_line(one)))
+            send(batch)
             bar.update(len(batch))
     for line, reason in sorted(rejected):
         err.write(f"row {line}: rejected: {redact(reason)}\n")

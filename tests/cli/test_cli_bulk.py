@@ -1,0 +1,148 @@
+"""``xero contacts import FILE.csv`` and ``xero invoices export`` against the sandbox."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import httpx
+from xero_customer_api import XeroClient
+
+from .conftest import XeroRun
+from .test_cli_commands import invoice_json
+
+MISSING_ID = "4c76ffb5-02e7-47c5-9a86-b0a5a35d1682"
+
+
+def write_csv(path: Path, header: list[str], rows: list[list[str]]) -> Path:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path
+
+
+def sandbox_count(raw_http: httpx.Client, key: str) -> int:
+    counts: dict[str, int] = raw_http.get("/_sandbox/stats").json()["requests"]
+    return counts.get(key, 0)
+
+
+def test_import_a_few_hundred_rows_with_rejected_ones(
+    xero: XeroRun, client: XeroClient, raw_http: httpx.Client, unique: str, tmp_path: Path
+) -> None:
+    rows = [
+        [f"Importer {unique} {i:03d}", f"i{i}@{unique}.example", f"IMP-{unique}-{i}", ""]
+        for i in range(300)
+    ]
+    rows[41][0] = ""  # no name: refused before sending (row 43, the header being row 1)
+    rows[120][3] = MISSING_ID  # unknown ContactID: Xero refuses the batch; found by single saves
+    rows[200][2] = "  "  # blank cells are left out
+    path = write_csv(
+        tmp_path / "contacts.csv", ["Name", "EmailAddress", "contact_number", "ContactID"], rows
+    )
+    batches_before = sandbox_count(raw_http, "POST contacts")
+    singles_before = sandbox_count(raw_http, "POST contact")
+
+    result = xero("contacts", "import", str(path), "--batch-size", "100", "--format", "jsonl")
+
+    assert result.exit_code == 5, result.output
+    assert "row 43: rejected: name is required" in result.stderr
+    assert f"row 122: rejected: not found: Contact with contact id {MISSING_ID}" in result.stderr
+    assert f"Imported 298 of 300 rows from {path}; 2 rejected." in result.stderr
+    assert result.stderr.rstrip().endswith(
+        "Error: 2 of 300 rows rejected (see above); the others were saved"
+    )
+    assert "Importing contacts" in result.stderr  # the progress bar (its label when not a terminal)
+    saved = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(saved) == 298 and all(c["contact_id"] for c in saved)
+    # 3 batches, plus halves of the refused batch until the bad row stands alone (POST contact)
+    assert 3 < sandbox_count(raw_http, "POST contacts") - batches_before <= 3 + 2 * 7
+    assert 1 <= sandbox_count(raw_http, "POST contact") - singles_before <= 4
+
+    names = {c.name for c in client.contacts.list() if c.name.startswith(f"Importer {unique}")}
+    assert len(names) == 298
+    assert f"Importer {unique} 041" not in names and f"Importer {unique} 120" not in names
+    assert (
+        client.contacts.get(contact_number=f"IMP-{unique}-7").email_address
+        == f"i7@{unique}.example"
+    )
+
+    # importing the same file again updates (upsert), nothing new is created
+    again = xero("contacts", "import", str(path), "--format", "json")
+    assert again.exit_code == 5
+    assert {c["contact_id"] for c in json.loads(again.stdout)} == {c["contact_id"] for c in saved}
+
+
+def test_import_clean_file_exit_0(xero: XeroRun, unique: str, tmp_path: Path) -> None:
+    path = write_csv(
+        tmp_path / "ok.csv",
+        ["name", "Contact Status", "SkypeUserName"],
+        [[f"Clean {unique} {i}", "ACTIVE", f"skype{i}"] for i in range(5)],
+    )
+    result = xero("contacts", "import", str(path), "--format", "table")
+    assert result.exit_code == 0, result.output
+    assert "Imported 5 of 5 rows" in result.stderr
+    assert result.stdout.splitlines()[0].startswith("CONTACT_ID")
+    assert len(result.stdout.splitlines()) == 7
+
+
+def test_import_from_stdin(xero: XeroRun, unique: str) -> None:
+    result = xero("contacts", "import", "-", input=f"Name\nStdin {unique}\n")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)[0]["name"] == f"Stdin {unique}"
+
+
+def test_import_unknown_column_is_a_usage_error(
+    xero: XeroRun, raw_http: httpx.Client, tmp_path: Path
+) -> None:
+    before = sandbox_count(raw_http, "POST contacts")
+    path = write_csv(tmp_path / "bad.csv", ["Name", "Colour"], [["a", "red"]])
+    result = xero("contacts", "import", str(path))
+    assert result.exit_code == 2
+    assert "unknown CSV column 'Colour'; columns: contact_id, contact_number" in result.stderr
+    assert sandbox_count(raw_http, "POST contacts") == before
+
+
+def test_import_empty_and_ragged_files(xero: XeroRun, unique: str, tmp_path: Path) -> None:
+    empty = tmp_path / "empty.csv"
+    empty.write_text("")
+    assert xero("contacts", "import", str(empty)).exit_code == 2
+    ragged = tmp_path / "ragged.csv"
+    ragged.write_text(f"Name,EmailAddress\nRagged {unique},a@b.c,extra\nRagged ok {unique},x@y.z\n")
+    result = xero("contacts", "import", str(ragged))
+    assert result.exit_code == 5
+    assert "row 2: rejected: 3 values for 2 columns" in result.stderr
+    assert [c["name"] for c in json.loads(result.stdout)] == [f"Ragged ok {unique}"]
+
+
+def test_export_invoices_as_jsonl(xero: XeroRun, unique: str) -> None:
+    for n in range(3):
+        made = xero(
+            "invoices",
+            "create",
+            input=json.dumps(invoice_json(f"EXP-{unique}-{n}", f"Exp {unique}")),
+        )
+        assert made.exit_code == 0, made.output
+    result = xero("invoices", "export", "--modified-since", "2020-01-01", "--format", "jsonl")
+    assert result.exit_code == 0, result.output
+    invoices = [json.loads(line) for line in result.stdout.splitlines()]
+    assert {f"EXP-{unique}-{n}" for n in range(3)} <= {i["invoice_number"] for i in invoices}
+    assert "Exporting invoices" in result.stderr
+    assert f"Exported {len(invoices)} invoices." in result.stderr
+
+    future = xero("invoices", "export", "--modified-since", "2999-01-01T00:00:00+13:00")
+    assert future.exit_code == 0 and future.stdout == ""
+    assert "Exported 0 invoices." in future.stderr
+
+    as_json = xero("invoices", "export", "--format", "json")
+    assert len(json.loads(as_json.stdout)) >= 3
+
+
+def test_export_contacts_and_errors(xero: XeroRun) -> None:
+    result = xero("contacts", "export", "--type", "all", "--sort-by", "name")
+    assert result.exit_code == 0
+    names = [json.loads(line)["name"] for line in result.stdout.splitlines()]
+    assert names == sorted(names, key=str.lower) or names == sorted(names)
+    failed = xero("contacts", "export", env={"XERO_CUSTOMER_KEY": "WRONGCUSTOMERKEY0000000000"})
+    assert failed.exit_code == 3

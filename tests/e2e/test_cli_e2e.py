@@ -1,0 +1,95 @@
+"""``xero`` end to end: the installed script against the session sandbox, in a fresh organisation.
+
+The commands run as real subprocesses with only the XERO_* lines the sandbox printed (the way a
+user copies them into a shell); a new organisation keeps the shared sandbox's data apart.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from xero_sandbox.process import RunningSandbox
+
+pytestmark = pytest.mark.e2e
+
+
+def xero(
+    env: dict[str, str], *args: str, input: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    script = Path(sys.executable).parent / "xero"
+    command = (
+        [str(script)]
+        if script.exists()
+        else [sys.executable, "-c", "from xero_customer_api.cli import main; main()"]
+    )
+    full = {k: v for k, v in os.environ.items() if not k.startswith(("XERO_", "_XERO"))}
+    return subprocess.run(
+        [*command, *args],
+        input=input,
+        capture_output=True,
+        text=True,
+        env={**full, **env},
+        timeout=60,
+    )
+
+
+def test_cli_in_a_new_organisation(
+    sandbox: RunningSandbox, sandbox_db: Path, cli: Callable[..., str], unique: str, tmp_path: Path
+) -> None:
+    key = cli("keys", "add-org", "--db", str(sandbox_db), "--name", f"CLI Org {unique}")
+    env = {name: value for name, value in sandbox.values.items() if name.startswith("XERO_")}
+    env["XERO_CUSTOMER_KEY"] = key
+
+    assert json.loads(xero(env, "contacts", "list").stdout) == []
+
+    rows = [[f"E2E {i:03d}", f"e2e{i}@example.com", f"E-{i}"] for i in range(250)]
+    rows[99][1] = ""
+    rows[100][0] = ""  # rejected: no name
+    path = tmp_path / "contacts.csv"
+    with path.open("w", newline="") as handle:
+        csv.writer(handle).writerows([["Name", "EmailAddress", "ContactNumber"], *rows])
+    imported = xero(env, "contacts", "import", str(path), "--batch-size", "60", "--format", "jsonl")
+    assert imported.returncode == 5, imported.stderr
+    assert "row 102: rejected: name is required" in imported.stderr
+    assert len(imported.stdout.splitlines()) == 249
+
+    invoice = {
+        "invoice_type": "ACCREC",
+        "contact": {"name": "E2E 007"},
+        "invoice_date": "2024-05-01",
+        "invoice_number": f"E2E-{unique}",
+        "line_items": [
+            {
+                "description": "Widget",
+                "unit_amount": "12.50",
+                "line_amount": "12.50",
+                "account_code": "200",
+            }
+        ],
+        "total": "12.50",
+    }
+    made = xero(env, "invoices", "create", input=json.dumps(invoice))
+    assert made.returncode == 0, made.stderr
+    exported = xero(
+        env, "invoices", "export", "--modified-since", "2000-01-01", "--format", "jsonl"
+    )
+    assert exported.returncode == 0, exported.stderr
+    (line,) = exported.stdout.splitlines()
+    assert json.loads(line)["contact"]["contact_number"] == "E-7"
+
+    raw = xero(env, "invoices", "get", "--invoice-number", f"E2E-{unique}", "--raw")
+    assert raw.returncode == 0
+    assert key not in raw.stdout and sandbox.api_key not in raw.stdout
+    assert "xeroKey=***" in raw.stdout and "<InvoiceNumber>E2E-" in raw.stdout
+
+    # the Demo Company does not see the new organisation's contacts
+    demo = {**env, "XERO_CUSTOMER_KEY": sandbox.customer_key}
+    names = {c["name"] for c in json.loads(xero(demo, "contacts", "list").stdout)}
+    assert "E2E 007" not in names

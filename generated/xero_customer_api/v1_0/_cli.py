@@ -152,8 +152,9 @@ def contacts_create(
 ) -> None:
     """Insert a new contact. Returns the saved contact with its ContactID.
 
-    Reads A contact to insert (PUT contact) or to insert or update (POST contact). (XML root
-    element <Contact>, or one JSON object in the model's shape) from --file or standard input.
+    Input (--file or standard input): A contact to insert (PUT contact) or to insert or update
+    (POST contact). As XML: the root element <Contact>; as JSON: one object in the model's shape
+    (snake_case field names, amounts as strings, dates YYYY-MM-DD).
     """
     contact = cs.read_document(input_file, Contact, input_format)
     with state.client(XeroClient, raw=raw) as client:
@@ -177,8 +178,9 @@ def contacts_save(
     """Insert or update a contact: an existing contact is matched on ContactID, then ContactNumber,
     then Name and updated; otherwise a new one is created.
 
-    Reads A contact to insert (PUT contact) or to insert or update (POST contact). (XML root
-    element <Contact>, or one JSON object in the model's shape) from --file or standard input.
+    Input (--file or standard input): A contact to insert (PUT contact) or to insert or update
+    (POST contact). As XML: the root element <Contact>; as JSON: one object in the model's shape
+    (snake_case field names, amounts as strings, dates YYYY-MM-DD).
     """
     contact = cs.read_document(input_file, Contact, input_format)
     with state.client(XeroClient, raw=raw) as client:
@@ -201,9 +203,9 @@ def contacts_save_many(
 ) -> None:
     """Insert or update a batch of contacts in one call, each matched as by save().
 
-    Reads A batch of contacts to insert or update (POST contacts). (XML root element <Contacts>,
-    or JSON: a list of Contact objects or one object with the 'contact' list) from --file or
-    standard input.
+    Input (--file or standard input): A batch of contacts to insert or update (POST contacts).
+    As XML: the root element <Contacts> (or one <Contact>); as JSON: a list of Contact objects
+    in the model's shape, or {"contact": [...]}.
     """
     contacts = cs.read_batch(input_file, Contacts, "contact", Contact, input_format)
     with state.client(XeroClient, raw=raw) as client:
@@ -412,8 +414,9 @@ def invoices_create(
     """Insert a new invoice (1.0 can only insert invoices). Totals must add up; the saved invoice
     is returned.
 
-    Reads An invoice to insert (PUT invoice). (XML root element <Invoice>, or one JSON object in
-    the model's shape) from --file or standard input.
+    Input (--file or standard input): An invoice to insert (PUT invoice). As XML: the root
+    element <Invoice>; as JSON: one object in the model's shape (snake_case field names, amounts
+    as strings, dates YYYY-MM-DD).
     """
     invoice = cs.read_document(input_file, Invoice, input_format)
     with state.client(XeroClient, raw=raw) as client:
@@ -436,9 +439,9 @@ def invoices_create_many(
 ) -> None:
     """Insert a batch of new invoices in one call.
 
-    Reads A batch of invoices to insert (PUT invoices). (XML root element <Invoices>, or JSON: a
-    list of Invoice objects or one object with the 'invoice' list) from --file or standard
-    input.
+    Input (--file or standard input): A batch of invoices to insert (PUT invoices). As XML: the
+    root element <Invoices> (or one <Invoice>); as JSON: a list of Invoice objects in the
+    model's shape, or {"invoice": [...]}.
     """
     invoices = cs.read_batch(input_file, Invoices, "invoice", Invoice, input_format)
     with state.client(XeroClient, raw=raw) as client:

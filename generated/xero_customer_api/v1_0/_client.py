@@ -19,6 +19,7 @@ from .._runtime import (
     SyncAPIClient,
     TimeoutTypes,
 )
+from .._runtime._base_client import DEFAULT_MAX_RETRY_AFTER
 from ._resources import (
     AccountsResource,
     AsyncAccountsResource,
@@ -54,6 +55,7 @@ class XeroClient(SyncAPIClient):
             and 502-504; writes only when the request never left). Per call too.
         http_client: Your own httpx.Client (proxies, TLS settings, tests); you close it.
         max_response_bytes: Answers larger than this are refused while they stream in.
+        max_retry_after: The longest Retry-After (seconds) worth waiting for; longer fails at once.
         strict: Refuse answers with elements the schema does not know (contract tests).
     """
 
@@ -74,6 +76,7 @@ class XeroClient(SyncAPIClient):
         max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: httpx.Client | None = None,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        max_retry_after: float = DEFAULT_MAX_RETRY_AFTER,
         strict: bool = False,
     ) -> None:
         super().__init__(
@@ -85,6 +88,7 @@ class XeroClient(SyncAPIClient):
             max_retries=max_retries,
             http_client=http_client,
             max_response_bytes=max_response_bytes,
+            max_retry_after=max_retry_after,
             strict=strict,
         )
 
@@ -124,6 +128,7 @@ class AsyncXeroClient(AsyncAPIClient):
             and 502-504; writes only when the request never left). Per call too.
         http_client: Your own httpx.AsyncClient (proxies, TLS settings, tests); you close it.
         max_response_bytes: Answers larger than this are refused while they stream in.
+        max_retry_after: The longest Retry-After (seconds) worth waiting for; longer fails at once.
         strict: Refuse answers with elements the schema does not know (contract tests).
     """
 
@@ -144,6 +149,7 @@ class AsyncXeroClient(AsyncAPIClient):
         max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: httpx.AsyncClient | None = None,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        max_retry_after: float = DEFAULT_MAX_RETRY_AFTER,
         strict: bool = False,
     ) -> None:
         super().__init__(
@@ -155,6 +161,7 @@ class AsyncXeroClient(AsyncAPIClient):
             max_retries=max_retries,
             http_client=http_client,
             max_response_bytes=max_response_bytes,
+            max_retry_after=max_retry_after,
             strict=strict,
         )
 

@@ -7,10 +7,13 @@ import json
 from pathlib import Path
 
 import httpx
+import pytest
 from xero_customer_api import XeroClient
 
 from .conftest import XeroRun
 from .test_cli_commands import invoice_json
+
+pytestmark = pytest.mark.e2e  # a sandbox server over real sockets
 
 MISSING_ID = "4c76ffb5-02e7-47c5-9a86-b0a5a35d1682"
 

@@ -17,6 +17,8 @@ from xero_customer_api.v1_0 import models
 
 from .conftest import XeroRun
 
+pytestmark = pytest.mark.e2e  # a sandbox server over real sockets
+
 ROOT = Path(__file__).resolve().parents[2]
 MANIFEST = tomllib.loads((ROOT / "schemas" / "v1.0" / "manifest.toml").read_text(encoding="utf-8"))
 

@@ -12,6 +12,8 @@ from xero_sandbox.process import RunningSandbox
 
 from .conftest import XeroRun
 
+pytestmark = pytest.mark.e2e  # a sandbox server over real sockets
+
 
 def error_lines(stderr: str) -> list[str]:
     return [line for line in stderr.splitlines() if line.startswith("Error:")]

@@ -6,9 +6,12 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from xero_sandbox.process import RunningSandbox
 
 from .conftest import Done
+
+pytestmark = pytest.mark.e2e  # a sandbox server over real sockets
 
 
 def test_piped_output_is_json_and_the_env_is_read(xero_process: Callable[..., Done]) -> None:

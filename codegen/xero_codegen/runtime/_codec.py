@@ -55,11 +55,15 @@ def missing(cls: str, tag: str) -> XeroResponseError:
 
 
 def unknown(cls: str, tag: object) -> XeroResponseError:
-    return XeroResponseError(f"the response does not match the schema: unknown element <{tag}> in <{cls}>")
+    return XeroResponseError(
+        f"the response does not match the schema: unknown element <{tag}> in <{cls}>"
+    )
 
 
 def _bad(kind: str, where: str, text: str | None) -> XeroResponseError:
-    return XeroResponseError(f"the response does not match the schema: {where} is not a {kind}: {(text or '')[:40]!r}")
+    return XeroResponseError(
+        f"the response does not match the schema: {where} is not a {kind}: {(text or '')[:40]!r}"
+    )
 
 
 def enum_table(cls: type[Enum]) -> dict[str, Any]:

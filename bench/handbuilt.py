@@ -23,17 +23,27 @@ def _contact(parent: etree._Element, c: m.Contact) -> None:
     for a in c.addresses:
         ae = SE(addresses, "Address")
         SE(ae, "AddressType").text = a.address_type.value
-        for tag, value in (("AddressLine1", a.address_line1), ("AddressLine2", a.address_line2),
-                           ("AddressLine3", a.address_line3), ("AddressLine4", a.address_line4), ("City", a.city),
-                           ("Region", a.region), ("PostalCode", a.postal_code), ("Country", a.country)):
+        for tag, value in (
+            ("AddressLine1", a.address_line1),
+            ("AddressLine2", a.address_line2),
+            ("AddressLine3", a.address_line3),
+            ("AddressLine4", a.address_line4),
+            ("City", a.city),
+            ("Region", a.region),
+            ("PostalCode", a.postal_code),
+            ("Country", a.country),
+        ):
             if value is not None:
                 SE(ae, tag).text = value
     phones = SE(el, "Phones")
     for p in c.phones:
         pe = SE(phones, "Phone")
         SE(pe, "PhoneType").text = p.phone_type.value
-        for tag, value in (("PhoneNumber", p.phone_number), ("PhoneAreaCode", p.phone_area_code),
-                           ("PhoneCountryCode", p.phone_country_code)):
+        for tag, value in (
+            ("PhoneNumber", p.phone_number),
+            ("PhoneAreaCode", p.phone_area_code),
+            ("PhoneCountryCode", p.phone_country_code),
+        ):
             if value is not None:
                 SE(pe, tag).text = value
     if c.updated_date_utc is not None:
@@ -64,7 +74,11 @@ def invoices(items: list[m.Invoice]) -> bytes:
         for tag, flag in (("TaxInclusive", inv.tax_inclusive), ("IncludesTax", inv.includes_tax)):
             if flag is not None:
                 SE(el, tag).text = "true" if flag else "false"
-        for tag, num in (("SubTotal", inv.sub_total), ("TotalTax", inv.total_tax), ("Total", inv.total)):
+        for tag, num in (
+            ("SubTotal", inv.sub_total),
+            ("TotalTax", inv.total_tax),
+            ("Total", inv.total),
+        ):
             if num is not None:
                 SE(el, tag).text = format(num, "f")
         if inv.invoice_status is not None:
@@ -85,8 +99,11 @@ def invoices(items: list[m.Invoice]) -> bytes:
                 SE(le, "AccountCode").text = li.account_code
             SE(le, "Tracking")
         SE(el, "Payments")
-        for tag, num in (("AmountDue", inv.amount_due), ("AmountPaid", inv.amount_paid),
-                         ("AmountCredited", inv.amount_credited)):
+        for tag, num in (
+            ("AmountDue", inv.amount_due),
+            ("AmountPaid", inv.amount_paid),
+            ("AmountCredited", inv.amount_credited),
+        ):
             if num is not None:
                 SE(el, tag).text = format(num, "f")
         if inv.updated_date_utc is not None:

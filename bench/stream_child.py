@@ -24,8 +24,13 @@ def main() -> None:
             peak[0] = max(peak[0], process.memory_info().rss)
             done.wait(0.002)
 
-    with XeroClient(api_key="bench-partner-key", customer_key="bench-customer-key", base_url=base_url,
-                    timeout=120, max_response_bytes=1 << 30) as client:
+    with XeroClient(
+        api_key="bench-partner-key",
+        customer_key="bench-customer-key",
+        base_url=base_url,
+        timeout=120,
+        max_response_bytes=1 << 30,
+    ) as client:
         before = process.memory_info().rss
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()

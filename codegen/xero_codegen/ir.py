@@ -258,7 +258,9 @@ def load_api(schema_dir: Path, classes: list[Class]) -> ApiVersion:
         if raw.get("stream", False):
             stream = _stream_tags(response_cls, rspec["payload"])
             if method != "GET" or stream is None:
-                problems.append(f"{where}: stream = true needs a GET whose payload is a wrapped list")
+                problems.append(
+                    f"{where}: stream = true needs a GET whose payload is a wrapped list"
+                )
         by_resource[resource].append(
             Endpoint(
                 resource=resource,

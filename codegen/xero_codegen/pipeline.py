@@ -92,7 +92,9 @@ def build(root: Path) -> Build:
             if rel.startswith(models_prefix):
                 to_format[rel] = text
         to_format[f"{models_prefix}__init__.py"] = render_models_init(api, models.exports)
-        to_format[f"{PACKAGE}/{package}/_codec.py"] = render_codec(api, build_codec_ir(models.classes))
+        to_format[f"{PACKAGE}/{package}/_codec.py"] = render_codec(
+            api, build_codec_ir(models.classes)
+        )
         for rel, text in render_api(api).items():
             to_format[f"{PACKAGE}/{package}/{rel}"] = text
     if not apis:

@@ -20,10 +20,18 @@ from hypothesis import strategies as st
 
 # XML 1.0 text: no control characters (XML refuses most; CR is normalised on parse), no surrogates.
 TEXT = st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=12)
-DECIMALS = st.decimals(min_value=Decimal("-1e9"), max_value=Decimal("1e9"), allow_nan=False, allow_infinity=False, places=4)
+DECIMALS = st.decimals(
+    min_value=Decimal("-1e9"),
+    max_value=Decimal("1e9"),
+    allow_nan=False,
+    allow_infinity=False,
+    places=4,
+)
 DATES = st.dates(min_value=datetime.date(1, 1, 1), max_value=datetime.date(9999, 12, 31))
 UTC_DATETIMES = st.datetimes(
-    min_value=datetime.datetime(1, 1, 2), max_value=datetime.datetime(9999, 12, 30), timezones=st.just(datetime.UTC)
+    min_value=datetime.datetime(1, 1, 2),
+    max_value=datetime.datetime(9999, 12, 30),
+    timezones=st.just(datetime.UTC),
 )
 
 
@@ -59,7 +67,9 @@ def model_strategy(cls: type[Any]) -> st.SearchStrategy[Any]:
         meta = f.metadata
         if typing.get_origin(tp) is list:
             (inner,) = typing.get_args(tp)
-            kwargs[f.name] = st.lists(_scalar(inner, meta), max_size=min(meta.get("max_occurs", 3), 3))
+            kwargs[f.name] = st.lists(
+                _scalar(inner, meta), max_size=min(meta.get("max_occurs", 3), 3)
+            )
             continue
         args = typing.get_args(tp)
         if typing.get_origin(tp) in (typing.Union, types.UnionType) and type(None) in args:

@@ -18,7 +18,11 @@ MODELS = sorted(DECODERS, key=lambda c: c.__name__)
 def test_every_model_has_a_codec() -> None:
     from xero_customer_api.v1_0 import models
 
-    dataclasses_ = {v for v in vars(models).values() if isinstance(v, type) and hasattr(v, "__dataclass_fields__")}
+    dataclasses_ = {
+        v
+        for v in vars(models).values()
+        if isinstance(v, type) and hasattr(v, "__dataclass_fields__")
+    }
     assert dataclasses_ == set(DECODERS) == set(ENCODERS)
 
 

@@ -18,7 +18,9 @@ HEAD = b"<Response><ID>1</ID><Status>OK</Status><ProviderName>p</ProviderName><D
 
 
 def contacts_doc(n: int) -> bytes:
-    items = b"".join(b"<Contact><Name>C%d</Name><Addresses/><Phones/></Contact>" % i for i in range(n))
+    items = b"".join(
+        b"<Contact><Name>C%d</Name><Addresses/><Phones/></Contact>" % i for i in range(n)
+    )
     return HEAD + b"<Contacts>" + items + b"</Contacts></Response>"
 
 
@@ -47,7 +49,9 @@ class Chunks(httpx.SyncByteStream, httpx.AsyncByteStream):
             yield part
 
 
-def handler(body: bytes, status: int = 200, fail_after: int | None = None) -> Callable[[httpx.Request], httpx.Response]:
+def handler(
+    body: bytes, status: int = 200, fail_after: int | None = None
+) -> Callable[[httpx.Request], httpx.Response]:
     def respond(request: httpx.Request) -> httpx.Response:
         assert request.url.path.endswith("/contacts")
         assert request.url.params["sortBy"] == "name"
@@ -60,13 +64,23 @@ def handler(body: bytes, status: int = 200, fail_after: int | None = None) -> Ca
 
 def sync_client(body: bytes, **kw: int | None) -> XeroClient:
     http = httpx.Client(transport=httpx.MockTransport(handler(body, **kw)))  # type: ignore[arg-type]
-    return XeroClient(api_key="k", customer_key="c", base_url="http://127.0.0.1:9/api/", http_client=http, max_retries=0)
+    return XeroClient(
+        api_key="k",
+        customer_key="c",
+        base_url="http://127.0.0.1:9/api/",
+        http_client=http,
+        max_retries=0,
+    )
 
 
 def async_client(body: bytes, **kw: int | None) -> AsyncXeroClient:
     http = httpx.AsyncClient(transport=httpx.MockTransport(handler(body, **kw)))  # type: ignore[arg-type]
     return AsyncXeroClient(
-        api_key="k", customer_key="c", base_url="http://127.0.0.1:9/api/", http_client=http, max_retries=0
+        api_key="k",
+        customer_key="c",
+        base_url="http://127.0.0.1:9/api/",
+        http_client=http,
+        max_retries=0,
     )
 
 
@@ -87,7 +101,11 @@ async def test_async_generator() -> None:
 BAD: dict[str, tuple[bytes, dict[str, int | None], type[Exception]]] = {
     "truncated": (contacts_doc(30)[:-40], {}, XeroResponseError),
     "malformed": (contacts_doc(30).replace(b"</Name>", b"</Nam>", 1), {}, XeroResponseError),
-    "doctype": (b'<?xml version="1.0"?><!DOCTYPE Response [<!ENTITY x "y">]>' + contacts_doc(3), {}, XeroResponseError),
+    "doctype": (
+        b'<?xml version="1.0"?><!DOCTYPE Response [<!ENTITY x "y">]>' + contacts_doc(3),
+        {},
+        XeroResponseError,
+    ),
     "entity": (contacts_doc(3).replace(b"C1", b"&xxe;"), {}, XeroResponseError),
     "dropped": (contacts_doc(30), {"fail_after": 400}, XeroConnectionError),
     "error-envelope": (ERROR_DOC, {}, NotFoundError),

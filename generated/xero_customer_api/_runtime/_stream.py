@@ -159,7 +159,10 @@ def _too_large(client: _ClientCore, size: int) -> XeroResponseError:
 
 
 def _streamable(response: httpx.Response) -> bool:
-    return 200 <= response.status_code < 300 and "html" not in response.headers.get("content-type", "").lower()
+    return (
+        200 <= response.status_code < 300
+        and "html" not in response.headers.get("content-type", "").lower()
+    )
 
 
 def iter_items(
@@ -185,7 +188,9 @@ def iter_items(
         if not _streamable(response):
             content = _read_capped(client, response.iter_bytes())
             client._interpret(response.status_code, response.headers, content, object)
-            raise XeroResponseError(f"unexpected answer (HTTP {response.status_code})", status_code=response.status_code)
+            raise XeroResponseError(
+                f"unexpected answer (HTTP {response.status_code})", status_code=response.status_code
+            )
         stream = ItemStream(client, response.status_code, wrapper, item, decode)
         chunks = response.iter_bytes()
         while True:
@@ -237,7 +242,9 @@ async def aiter_items(
             if error is not None:
                 raise error
             client._interpret(response.status_code, response.headers, b"".join(parts), object)
-            raise XeroResponseError(f"unexpected answer (HTTP {response.status_code})", status_code=response.status_code)
+            raise XeroResponseError(
+                f"unexpected answer (HTTP {response.status_code})", status_code=response.status_code
+            )
         stream = ItemStream(client, response.status_code, wrapper, item, decode)
         chunks = response.aiter_bytes()
         while True:

@@ -33,9 +33,10 @@ run() {
         exit 1
     fi
 }
-if ! apt-cache show chromium >/dev/null 2>&1; then
-    run $SUDO apt-get update -qq
-fi
 echo "ensure-chromium: installing Debian's chromium package" >&2
-run $SUDO apt-get install -y -qq --no-install-recommends chromium
+# A stale or empty package list fails the install (unknown package, 404): refresh it once, retry.
+if ! $SUDO apt-get install -y -qq --no-install-recommends chromium >>"$LOG" 2>&1; then
+    run $SUDO apt-get update -qq
+    run $SUDO apt-get install -y -qq --no-install-recommends chromium
+fi
 test -x /usr/bin/chromium

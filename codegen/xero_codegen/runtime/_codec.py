@@ -27,7 +27,10 @@ __all__ = [
     "decimal_text",
     "enum_table",
     "enum_text",
+    "invalid",
     "missing",
+    "parse_date",
+    "parse_utc_datetime",
     "read_bool",
     "read_date",
     "read_decimal",
@@ -60,18 +63,26 @@ def unknown(cls: str, tag: object) -> XeroResponseError:
     )
 
 
-def _bad(kind: str, where: str, text: str | None) -> XeroResponseError:
+def invalid(kind: str, where: str, text: str | None) -> XeroResponseError:
+    """``where`` (``Class.Element``) holds ``text``, which is not a ``kind``."""
     return XeroResponseError(
         f"the response does not match the schema: {where} is not a {kind}: {(text or '')[:40]!r}"
     )
 
 
-def enum_table(cls: type[Enum]) -> dict[str, Any]:
-    """Value text -> member, for :func:`read_enum`."""
-    return {str(member.value): member for member in cls}
+_bad = invalid
 
 
-def read_enum(table: dict[str, Any], text: str | None) -> Any:
+def enum_table(cls: type[Enum]) -> dict[str | None, Any]:
+    """Value text -> member, for :func:`read_enum` and the generated decoders' fast path.
+
+    Only values without surrounding whitespace are keys: :func:`read_enum` looks up stripped
+    text, so an exact hit in this table is the member read_enum would return.
+    """
+    return {key: member for member in cls if (key := str(member.value)) == key.strip()}
+
+
+def read_enum(table: dict[str | None, Any], text: str | None) -> Any:
     """The member named by ``text``; an unknown value stays text (as with xsdata)."""
     if text is None:
         return ""

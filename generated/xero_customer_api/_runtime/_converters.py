@@ -48,8 +48,21 @@ _DATETIME_RE = re.compile(
 _UTC = datetime.UTC
 
 
+_date_fromisoformat = datetime.date.fromisoformat
+_datetime_fromisoformat = datetime.datetime.fromisoformat
+
+
 def parse_date(text: str) -> datetime.date:
     """Read ``YYYY-MM-DD`` or ``YYYY-MM-DDT00:00:00`` as a date."""
+    # Fast path for the shapes Xero writes. With the separators checked, the only 10-character
+    # text ``date.fromisoformat`` accepts is ``YYYY-MM-DD`` in ASCII digits, which the regular
+    # expression below accepts with the same value; anything it refuses takes the general path.
+    n = len(text)
+    if (n == 10 or (n == 19 and text[10:] == "T00:00:00")) and text[4] == "-" and text[7] == "-":
+        try:
+            return _date_fromisoformat(text[:10])
+        except ValueError:
+            pass
     match = _DATE_RE.match(text)
     if match is None:
         raise ValueError(f"not a Xero date: {text[:40]!r}")
@@ -64,6 +77,27 @@ def format_date(value: datetime.date) -> str:
 
 def parse_utc_datetime(text: str) -> datetime.datetime:
     """Read a Xero UTC timestamp as an aware datetime in UTC."""
+    # Fast path for ``YYYY-MM-DDTHH:MM:SS[.f{1,7}]Z`` in ASCII: with every separator checked,
+    # ``datetime.fromisoformat`` accepts exactly the texts of that shape the regular expression
+    # accepts (digits where digits are expected; the fraction, where it is lax, and the hour,
+    # where newer Pythons accept 24:00, are checked here), with the same value (the fraction is
+    # truncated to microseconds, the zone is UTC). Anything else takes the general path.
+    n = len(text)
+    if (
+        (n == 20 or (22 <= n <= 28 and text[19] == "." and text[20:-1].isdigit()))
+        and text[-1] == "Z"
+        and text[4] == "-"
+        and text[7] == "-"
+        and text[10] == "T"
+        and text[13] == ":"
+        and text[16] == ":"
+        and text[11:13] < "24"
+        and text.isascii()
+    ):
+        try:
+            return _datetime_fromisoformat(text)
+        except ValueError:
+            pass
     match = _DATETIME_RE.match(text)
     if match is None:
         raise ValueError(f"not a Xero UTC timestamp: {text[:40]!r}")

@@ -27,12 +27,12 @@ from .._runtime._codec import (
     decimal_text,
     enum_table,
     enum_text,
+    invalid,
     missing,
+    parse_date,
+    parse_utc_datetime,
     read_bool,
-    read_date,
-    read_decimal,
     read_enum,
-    read_utc_datetime,
     to_bytes,
     unknown,
     write_date,
@@ -95,9 +95,15 @@ def decode_account(el: etree._Element, strict: bool = False) -> Account:
         elif tag == "Name":
             v_name = child.text or ""
         elif tag == "Type":
-            v_type_value = read_enum(_E_AccountType, child.text)
+            text = child.text
+            v_type_value = _E_AccountType.get(text)
+            if v_type_value is None:
+                v_type_value = read_enum(_E_AccountType, text)
         elif tag == "TaxType":
-            v_tax_type = read_enum(_E_TaxType, child.text)
+            text = child.text
+            v_tax_type = _E_TaxType.get(text)
+            if v_tax_type is None:
+                v_tax_type = read_enum(_E_TaxType, text)
         elif tag == "Description":
             v_description = child.text or ""
         elif strict and isinstance(tag, str):
@@ -108,13 +114,16 @@ def decode_account(el: etree._Element, strict: bool = False) -> Account:
         raise missing("Account", "Name")
     if v_type_value is None:
         raise missing("Account", "Type")
-    return Account(
-        code=v_code,
-        name=v_name,
-        type_value=v_type_value,
-        tax_type=v_tax_type,
-        description=v_description,
-    )
+    # Every field is assigned below, as the dataclass __init__ would (the models are plain
+    # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
+    # the cost of a keyword-argument call per object.
+    obj = Account.__new__(Account)
+    obj.code = v_code
+    obj.name = v_name
+    obj.type_value = v_type_value
+    obj.tax_type = v_tax_type
+    obj.description = v_description
+    return obj
 
 
 def write_account(el: etree._Element, obj: Account) -> None:
@@ -151,7 +160,8 @@ def decode_accounts_response(el: etree._Element, strict: bool = False) -> Accoun
         if tag == "Errors":
             for item in child:
                 if item.tag == "Error":
-                    v_errors.append(decode_error(item, strict))
+                    i_errors = decode_error(item, strict)
+                    v_errors.append(i_errors)
                 elif strict and isinstance(item.tag, str):
                     raise unknown("Errors", item.tag)
         elif tag == "ID":
@@ -161,11 +171,15 @@ def decode_accounts_response(el: etree._Element, strict: bool = False) -> Accoun
         elif tag == "ProviderName":
             v_provider_name = child.text or ""
         elif tag == "DateTimeUTC":
-            v_date_time_utc = read_utc_datetime(child.text, "Response.DateTimeUTC")
+            try:
+                v_date_time_utc = parse_utc_datetime(child.text or "")
+            except ValueError:
+                raise invalid("Xero UTC timestamp", "Response.DateTimeUTC", child.text) from None
         elif tag == "Accounts":
             for item in child:
                 if item.tag == "Account":
-                    v_accounts.append(decode_account(item, strict))
+                    i_accounts = decode_account(item, strict)
+                    v_accounts.append(i_accounts)
                 elif strict and isinstance(item.tag, str):
                     raise unknown("Accounts", item.tag)
         elif strict and isinstance(tag, str):
@@ -178,14 +192,17 @@ def decode_accounts_response(el: etree._Element, strict: bool = False) -> Accoun
         raise missing("Response", "ProviderName")
     if v_date_time_utc is None:
         raise missing("Response", "DateTimeUTC")
-    return AccountsResponse(
-        errors=v_errors,
-        id=v_id,
-        status=v_status,
-        provider_name=v_provider_name,
-        date_time_utc=v_date_time_utc,
-        accounts=v_accounts,
-    )
+    # Every field is assigned below, as the dataclass __init__ would (the models are plain
+    # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
+    # the cost of a keyword-argument call per object.
+    obj = AccountsResponse.__new__(AccountsResponse)
+    obj.errors = v_errors
+    obj.id = v_id
+    obj.status = v_status
+    obj.provider_name = v_provider_name
+    obj.date_time_utc = v_date_time_utc
+    obj.accounts = v_accounts
+    return obj
 
 
 def write_accounts_response(el: etree._Element, obj: AccountsResponse) -> None:
@@ -227,7 +244,10 @@ def decode_address(el: etree._Element, strict: bool = False) -> Address:
     for child in el:
         tag = child.tag
         if tag == "AddressType":
-            v_address_type = read_enum(_E_AddressType, child.text)
+            text = child.text
+            v_address_type = _E_AddressType.get(text)
+            if v_address_type is None:
+                v_address_type = read_enum(_E_AddressType, text)
         elif tag == "AddressLine1":
             v_address_line1 = child.text or ""
         elif tag == "AddressLine2":
@@ -248,17 +268,20 @@ def decode_address(el: etree._Element, strict: bool = False) -> Address:
             raise unknown("Address", tag)
     if v_address_type is None:
         raise missing("Address", "AddressType")
-    return Address(
-        address_type=v_address_type,
-        address_line1=v_address_line1,
-        address_line2=v_address_line2,
-        address_line3=v_address_line3,
-        address_line4=v_address_line4,
-        city=v_city,
-        region=v_region,
-        postal_code=v_postal_code,
-        country=v_country,
-    )
+    # Every field is assigned below, as the dataclass __init__ would (the models are plain
+    # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
+    # the cost of a keyword-argument call per object.
+    obj = Address.__new__(Address)
+    obj.address_type = v_address_type
+    obj.address_line1 = v_address_line1
+    obj.address_line2 = v_address_line2
+    obj.address_line3 = v_address_line3
+    obj.address_line4 = v_address_line4
+    obj.city = v_city
+    obj.region = v_region
+    obj.postal_code = v_postal_code
+    obj.country = v_country
+    return obj
 
 
 def write_address(el: etree._Element, obj: Address) -> None:
@@ -308,7 +331,10 @@ def decode_contact(el: etree._Element, strict: bool = False) -> Contact:
         elif tag == "ContactNumber":
             v_contact_number = child.text or ""
         elif tag == "ContactStatus":
-            v_contact_status = read_enum(_E_ContactStatus, child.text)
+            text = child.text
+            v_contact_status = _E_ContactStatus.get(text)
+            if v_contact_status is None:
+                v_contact_status = read_enum(_E_ContactStatus, text)
         elif tag == "Name":
             v_name = child.text or ""
         elif tag == "EmailAddress":
@@ -316,34 +342,42 @@ def decode_contact(el: etree._Element, strict: bool = False) -> Contact:
         elif tag == "Addresses":
             for item in child:
                 if item.tag == "Address":
-                    v_addresses.append(decode_address(item, strict))
+                    i_addresses = decode_address(item, strict)
+                    v_addresses.append(i_addresses)
                 elif strict and isinstance(item.tag, str):
                     raise unknown("Addresses", item.tag)
         elif tag == "Phones":
             for item in child:
                 if item.tag == "Phone":
-                    v_phones.append(decode_phone(item, strict))
+                    i_phones = decode_phone(item, strict)
+                    v_phones.append(i_phones)
                 elif strict and isinstance(item.tag, str):
                     raise unknown("Phones", item.tag)
         elif tag == "SkypeUserName":
             v_skype_user_name = child.text or ""
         elif tag == "UpdatedDateUTC":
-            v_updated_date_utc = read_utc_datetime(child.text, "Contact.UpdatedDateUTC")
+            try:
+                v_updated_date_utc = parse_utc_datetime(child.text or "")
+            except ValueError:
+                raise invalid("Xero UTC timestamp", "Contact.UpdatedDateUTC", child.text) from None
         elif strict and isinstance(tag, str):
             raise unknown("Contact", tag)
     if v_name is None:
         raise missing("Contact", "Name")
-    return Contact(
-        contact_id=v_contact_id,
-        contact_number=v_contact_number,
-        contact_status=v_contact_status,
-        name=v_name,
-        email_address=v_email_address,
-        addresses=v_addresses,
-        phones=v_phones,
-        skype_user_name=v_skype_user_name,
-        updated_date_utc=v_updated_date_utc,
-    )
+    # Every field is assigned below, as the dataclass __init__ would (the models are plain
+    # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
+    # the cost of a keyword-argument call per object.
+    obj = Contact.__new__(Contact)
+    obj.contact_id = v_contact_id
+    obj.contact_number = v_contact_number
+    obj.contact_status = v_contact_status
+    obj.name = v_name
+    obj.email_address = v_email_address
+    obj.addresses = v_addresses
+    obj.phones = v_phones
+    obj.skype_user_name = v_skype_user_name
+    obj.updated_date_utc = v_updated_date_utc
+    return obj
 
 
 def write_contact(el: etree._Element, obj: Contact) -> None:
@@ -390,7 +424,8 @@ def decode_contact_response(el: etree._Element, strict: bool = False) -> Contact
         if tag == "Errors":
             for item in child:
                 if item.tag == "Error":
-                    v_errors.append(decode_error(item, strict))
+                    i_errors = decode_error(item, strict)
+                    v_errors.append(i_errors)
                 elif strict and isinstance(item.tag, str):
                     raise unknown("Errors", item.tag)
         elif tag == "ID":
@@ -400,7 +435,10 @@ def decode_contact_response(el: etree._Element, strict: bool = False) -> Contact
         elif tag == "ProviderName":
             v_provider_name = child.text or ""
         elif tag == "DateTimeUTC":
-            v_date_time_utc = read_utc_datetime(child.text, "Response.DateTimeUTC")
+            try:
+                v_date_time_utc = parse_utc_datetime(child.text or "")
+            except ValueError:
+                raise invalid("Xero UTC timestamp", "Response.DateTimeUTC", child.text) from None
         elif tag == "Contact":
             v_contact = decode_contact(child, strict)
         elif strict and isinstance(tag, str):
@@ -413,14 +451,17 @@ def decode_contact_response(el: etree._Element, strict: bool = False) -> Contact
         raise missing("Response", "ProviderName")
     if v_date_time_utc is None:
         raise missing("Response", "DateTimeUTC")
-    return ContactResponse(
-        errors=v_errors,
-        id=v_id,
-        status=v_status,
-        provider_name=v_provider_name,
-        date_time_utc=v_date_time_utc,
-        contact=v_contact,
-    )
+    # Every field is assigned below, as the dataclass __init__ would (the models are plain
+    # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
+    # the cost of a keyword-argument call per object.
+    obj = ContactResponse.__new__(ContactResponse)
+    obj.errors = v_errors
+    obj.id = v_id
+    obj.status = v_status
+    obj.provider_name = v_provider_name
+    obj.date_time_utc = v_date_time_utc
+    obj.contact = v_contact
+    return obj
 
 
 def write_contact_response(el: etree._Element, obj: ContactResponse) -> None:
@@ -453,12 +494,16 @@ def decode_contacts(el: etree._Element, strict: bool = False) -> Contacts:
     for child in el:
         tag = child.tag
         if tag == "Contact":
-            v_contact.append(decode_contact(child, strict))
+            i_contact = decode_contact(child, strict)
+            v_contact.append(i_contact)
         elif strict and isinstance(tag, str):
             raise unknown("Contacts", tag)
-    return Contacts(
-        contact=v_contact,
-    )
+    # Every field is assigned below, as the dataclass __init__ would (the models are plain
+    # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
+    # the cost of a keyword-argument call per object.
+    obj = Contacts.__new__(Contacts)
+    obj.contact = v_contact
+    return obj
 
 
 def write_contacts(el: etree._Element, obj: Contacts) -> None:
@@ -487,7 +532,8 @@ def decode_contacts_response(el: etree._Element, strict: bool = False) -> Contac
         if tag == "Errors":
             for item in child:
                 if item.tag == "Error":
-                    v_errors.append(decode_error(item, strict))
+                    i_errors = decode_error(item, strict)
+                    v_errors.append(i_errors)
                 elif strict and isinstance(item.tag, str):
                     raise unknown("Errors", item.tag)
         elif tag == "ID":
@@ -497,11 +543,15 @@ def decode_contacts_response(el: etree._Element, strict: bool = False) -> Contac
         elif tag == "ProviderName":
             v_provider_name = child.text or ""
         elif tag == "DateTimeUTC":
-            v_date_time_utc = read_utc_datetime(child.text, "Response.DateTimeUTC")
+            try:
+                v_date_time_utc = parse_utc_datetime(child.text or "")
+            except ValueError:
+                raise invalid("Xero UTC timestamp", "Response.DateTimeUTC", child.text) from None
         elif tag == "Contacts":
             for item in child:
                 if item.tag == "Contact":
-                    v_contacts.append(decode_contact(item, strict))
+                    i_contacts = decode_contact(item, strict)
+                    v_contacts.append(i_contacts)
                 elif strict and isinstance(item.tag, str):
                     raise unknown("Contacts", item.tag)
         elif strict and isinstance(tag, str):
@@ -514,14 +564,17 @@ def decode_contacts_response(el: etree._Element, strict: bool = False) -> Contac
         raise missing("Response", "ProviderName")
     if v_date_time_utc is None:
         raise missing("Response", "DateTimeUTC")
-    return ContactsResponse(
-        errors=v_errors,
-        id=v_id,
-        status=v_status,
-        provider_name=v_provider_name,
-        date_time_utc=v_date_time_utc,
-        contacts=v_contacts,
-    )
+    # Every field is assigned below, as the dataclass __init__ would (the models are plain
+    # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
+    # the cost of a keyword-argument call per object.
+    obj = ContactsResponse.__new__(ContactsResponse)
+    obj.errors = v_errors
+    obj.id = v_id
+    obj.status = v_status
+    obj.provider_name = v_provider_name
+    obj.date_time_utc = v_date_time_utc
+    obj.contacts = v_contacts
+    return obj
 
 
 def write_contacts_response(el: etree._Element, obj: ContactsResponse) -> None:
@@ -563,10 +616,13 @@ def decode_error(el: etree._Element, strict: bool = False) -> Error:
             raise unknown("Error", tag)
     if v_description is None:
         raise missing("Error", "Description")
-    return Error(
-        description=v_description,
-        exception=v_exception,
-    )
+    # Every field is assigned below, as the dataclass __init__ would (the models are plain
+    # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
+    # the cost of a keyword-argument call per object.
+    obj = Error.__new__(Error)
+    obj.description = v_description
+    obj.exception = v_exception
+    return obj
 
 
 def write_error(el: etree._Element, obj: Error) -> None:
@@ -594,7 +650,10 @@ def decode_error_exception(el: etree._Element, strict: bool = False) -> ErrorExc
     for child in el:
         tag = child.tag
         if tag == "DateTime":
-            v_date_time = read_utc_datetime(child.text, "ErrorException.DateTime")
+            try:
+                v_date_time = parse_utc_datetime(child.text or "")
+            except ValueError:
+                raise invalid("Xero UTC timestamp", "ErrorException.DateTime", child.text) from None
         elif tag == "ExceptionType":
             v_exception_type = child.text or ""
         elif tag == "Message":
@@ -605,13 +664,16 @@ def decode_error_exception(el: etree._Element, strict: bool = False) -> ErrorExc
             v_stack_trace = child.text or ""
         elif strict and isinstance(tag, str):
             raise unknown("ErrorException", tag)
-    return ErrorException(
-        date_time=v_date_time,
-        exception_type=v_exception_type,
-        message=v_message,
-        source=v_source,
-        stack_trace=v_stack_trace,
-    )
+    # Every field is assigned below, as the dataclass __init__ would (the models are plain
+    # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
+    # the cost of a keyword-argument call per object.
+    obj = ErrorException.__new__(ErrorException)
+    obj.date_time = v_date_time
+    obj.exception_type = v_exception_type
+    obj.message = v_message
+    obj.source = v_source
+    obj.stack_trace = v_stack_trace
+    return obj
 
 
 def write_error_exception(el: etree._Element, obj: ErrorException) -> None:
@@ -660,53 +722,115 @@ def decode_invoice(el: etree._Element, strict: bool = False) -> Invoice:
     for child in el:
         tag = child.tag
         if tag == "InvoiceType":
-            v_invoice_type = read_enum(_E_InvoiceType, child.text)
+            text = child.text
+            v_invoice_type = _E_InvoiceType.get(text)
+            if v_invoice_type is None:
+                v_invoice_type = read_enum(_E_InvoiceType, text)
         elif tag == "InvoiceID":
             v_invoice_id = child.text or ""
         elif tag == "Contact":
             v_contact = decode_contact(child, strict)
         elif tag == "InvoiceDate":
-            v_invoice_date = read_date(child.text, "Invoice.InvoiceDate")
+            try:
+                v_invoice_date = parse_date(child.text or "")
+            except ValueError:
+                raise invalid("Xero date", "Invoice.InvoiceDate", child.text) from None
         elif tag == "DueDate":
-            v_due_date = read_date(child.text, "Invoice.DueDate")
+            try:
+                v_due_date = parse_date(child.text or "")
+            except ValueError:
+                raise invalid("Xero date", "Invoice.DueDate", child.text) from None
         elif tag == "InvoiceNumber":
             v_invoice_number = child.text or ""
         elif tag == "Reference":
             v_reference = child.text or ""
         elif tag == "TaxInclusive":
-            v_tax_inclusive = read_bool(child.text, "Invoice.TaxInclusive")
+            text = child.text
+            if text == "true":
+                v_tax_inclusive = True
+            elif text == "false":
+                v_tax_inclusive = False
+            else:
+                v_tax_inclusive = read_bool(text, "Invoice.TaxInclusive")
         elif tag == "IncludesTax":
-            v_includes_tax = read_bool(child.text, "Invoice.IncludesTax")
+            text = child.text
+            if text == "true":
+                v_includes_tax = True
+            elif text == "false":
+                v_includes_tax = False
+            else:
+                v_includes_tax = read_bool(text, "Invoice.IncludesTax")
         elif tag == "SubTotal":
-            v_sub_total = read_decimal(child.text, "Invoice.SubTotal")
+            try:
+                v_sub_total = Decimal(child.text)  # type: ignore[arg-type]
+            except (ArithmeticError, TypeError):
+                raise invalid("decimal", "Invoice.SubTotal", child.text) from None
+            if not v_sub_total.is_finite():
+                raise invalid("decimal", "Invoice.SubTotal", child.text)
         elif tag == "TotalTax":
-            v_total_tax = read_decimal(child.text, "Invoice.TotalTax")
+            try:
+                v_total_tax = Decimal(child.text)  # type: ignore[arg-type]
+            except (ArithmeticError, TypeError):
+                raise invalid("decimal", "Invoice.TotalTax", child.text) from None
+            if not v_total_tax.is_finite():
+                raise invalid("decimal", "Invoice.TotalTax", child.text)
         elif tag == "Total":
-            v_total = read_decimal(child.text, "Invoice.Total")
+            try:
+                v_total = Decimal(child.text)  # type: ignore[arg-type]
+            except (ArithmeticError, TypeError):
+                raise invalid("decimal", "Invoice.Total", child.text) from None
+            if not v_total.is_finite():
+                raise invalid("decimal", "Invoice.Total", child.text)
         elif tag == "InvoiceStatus":
-            v_invoice_status = read_enum(_E_InvoiceStatus, child.text)
+            text = child.text
+            v_invoice_status = _E_InvoiceStatus.get(text)
+            if v_invoice_status is None:
+                v_invoice_status = read_enum(_E_InvoiceStatus, text)
         elif tag == "LineItems":
             for item in child:
                 if item.tag == "LineItem":
-                    v_line_items.append(decode_line_item(item, strict))
+                    i_line_items = decode_line_item(item, strict)
+                    v_line_items.append(i_line_items)
                 elif strict and isinstance(item.tag, str):
                     raise unknown("LineItems", item.tag)
         elif tag == "Payments":
             for item in child:
                 if item.tag == "Payment":
-                    v_payments.append(decode_payment(item, strict))
+                    i_payments = decode_payment(item, strict)
+                    v_payments.append(i_payments)
                 elif strict and isinstance(item.tag, str):
                     raise unknown("Payments", item.tag)
         elif tag == "FullyPaidOn":
-            v_fully_paid_on = read_date(child.text, "Invoice.FullyPaidOn")
+            try:
+                v_fully_paid_on = parse_date(child.text or "")
+            except ValueError:
+                raise invalid("Xero date", "Invoice.FullyPaidOn", child.text) from None
         elif tag == "AmountDue":
-            v_amount_due = read_decimal(child.text, "Invoice.AmountDue")
+            try:
+                v_amount_due = Decimal(child.text)  # type: ignore[arg-type]
+            except (ArithmeticError, TypeError):
+                raise invalid("decimal", "Invoice.AmountDue", child.text) from None
+            if not v_amount_due.is_finite():
+                raise invalid("decimal", "Invoice.AmountDue", child.text)
         elif tag == "AmountPaid":
-            v_amount_paid = read_decimal(child.text, "Invoice.AmountPaid")
+            try:
+                v_amount_paid = Decimal(child.text)  # type: ignore[arg-type]
+            except (ArithmeticError, TypeError):
+                raise invalid("decimal", "Invoice.AmountPaid", child.text) from None
+            if not v_amount_paid.is_finite():
+                raise invalid("decimal", "Invoice.AmountPaid", child.text)
         elif tag == "AmountCredited":
-            v_amount_credited = read_decimal(child.text, "Invoice.AmountCredited")
+            try:
+                v_amount_credited = Decimal(child.text)  # type: ignore[arg-type]
+            except (ArithmeticError, TypeError):
+                raise invalid("decimal", "Invoice.AmountCredited", child.text) from None
+            if not v_amount_credited.is_finite():
+                raise invalid("decimal", "Invoice.AmountCredited", child.text)
         elif tag == "UpdatedDateUTC":
-            v_updated_date_utc = read_utc_datetime(child.text, "Invoice.UpdatedDateUTC")
+            try:
+                v_updated_date_utc = parse_utc_datetime(child.text or "")
+            except ValueError:
+                raise invalid("Xero UTC timestamp", "Invoice.UpdatedDateUTC", child.text) from None
         elif strict and isinstance(tag, str):
             raise unknown("Invoice", tag)
     if v_invoice_type is None:
@@ -717,28 +841,31 @@ def decode_invoice(el: etree._Element, strict: bool = False) -> Invoice:
         raise missing("Invoice", "InvoiceDate")
     if v_invoice_number is None:
         raise missing("Invoice", "InvoiceNumber")
-    return Invoice(
-        invoice_type=v_invoice_type,
-        invoice_id=v_invoice_id,
-        contact=v_contact,
-        invoice_date=v_invoice_date,
-        due_date=v_due_date,
-        invoice_number=v_invoice_number,
-        reference=v_reference,
-        tax_inclusive=v_tax_inclusive,
-        includes_tax=v_includes_tax,
-        sub_total=v_sub_total,
-        total_tax=v_total_tax,
-        total=v_total,
-        invoice_status=v_invoice_status,
-        line_items=v_line_items,
-        payments=v_payments,
-        fully_paid_on=v_fully_paid_on,
-        amount_due=v_amount_due,
-        amount_paid=v_amount_paid,
-        amount_credited=v_amount_credited,
-        updated_date_utc=v_updated_date_utc,
-    )
+    # Every field is assigned below, as the dataclass __init__ would (the models are plain
+    # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
+    # the cost of a keyword-argument call per object.
+    obj = Invoice.__new__(Invoice)
+    obj.invoice_type = v_invoice_type
+    obj.invoice_id = v_invoice_id
+    obj.contact = v_contact
+    obj.invoice_date = v_invoice_date
+    obj.due_date = v_due_date
+    obj.invoice_number = v_invoice_number
+    obj.reference = v_reference
+    obj.tax_inclusive = v_tax_inclusive
+    obj.includes_tax = v_includes_tax
+    obj.sub_total = v_sub_total
+    obj.total_tax = v_total_tax
+    obj.total = v_total
+    obj.invoice_status = v_invoice_status
+    obj.line_items = v_line_items
+    obj.payments = v_payments
+    obj.fully_paid_on = v_fully_paid_on
+    obj.amount_due = v_amount_due
+    obj.amount_paid = v_amount_paid
+    obj.amount_credited = v_amount_credited
+    obj.updated_date_utc = v_updated_date_utc
+    return obj
 
 
 def write_invoice(el: etree._Element, obj: Invoice) -> None:
@@ -807,7 +934,8 @@ def decode_invoice_response(el: etree._Element, strict: bool = False) -> Invoice
         if tag == "Errors":
             for item in child:
                 if item.tag == "Error":
-                    v_errors.append(decode_error(item, strict))
+                    i_errors = decode_error(item, strict)
+                    v_errors.append(i_errors)
                 elif strict and isinstance(item.tag, str):
                     raise unknown("Errors", item.tag)
         elif tag == "ID":
@@ -817,7 +945,10 @@ def decode_invoice_response(el: etree._Element, strict: bool = False) -> Invoice
         elif tag == "ProviderName":
             v_provider_name = child.text or ""
         elif tag == "DateTimeUTC":
-            v_date_time_utc = read_utc_datetime(child.text, "Response.DateTimeUTC")
+            try:
+                v_date_time_utc = parse_utc_datetime(child.text or "")
+            except ValueError:
+                raise invalid("Xero UTC timestamp", "Response.DateTimeUTC", child.text) from None
         elif tag == "Invoice":
             v_invoice = decode_invoice(child, strict)
         elif strict and isinstance(tag, str):
@@ -830,14 +961,17 @@ def decode_invoice_response(el: etree._Element, strict: bool = False) -> Invoice
         raise missing("Response", "ProviderName")
     if v_date_time_utc is None:
         raise missing("Response", "DateTimeUTC")
-    return InvoiceResponse(
-        errors=v_errors,
-        id=v_id,
-        status=v_status,
-        provider_name=v_provider_name,
-        date_time_utc=v_date_time_utc,
-        invoice=v_invoice,
-    )
+    # Every field is assigned below, as the dataclass __init__ would (the models are plain
+    # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
+    # the cost of a keyword-argument call per object.
+    obj = InvoiceResponse.__new__(InvoiceResponse)
+    obj.errors = v_errors
+    obj.id = v_id
+    obj.status = v_status
+    obj.provider_name = v_provider_name
+    obj.date_time_utc = v_date_time_utc
+    obj.invoice = v_invoice
+    return obj
 
 
 def write_invoice_response(el: etree._Element, obj: InvoiceResponse) -> None:
@@ -870,12 +1004,16 @@ def decode_invoices(el: etree._Element, strict: bool = False) -> Invoices:
     for child in el:
         tag = child.tag
         if tag == "Invoice":
-            v_invoice.append(decode_invoice(child, strict))
+            i_invoice = decode_invoice(child, strict)
+            v_invoice.append(i_invoice)
         elif strict and isinstance(tag, str):
             raise unknown("Invoices", tag)
-    return Invoices(
-        invoice=v_invoice,
-    )
+    # Every field is assigned below, as the dataclass __init__ would (the models are plain
+    # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
+    # the cost of a keyword-argument call per object.
+    obj = Invoices.__new__(Invoices)
+    obj.invoice = v_invoice
+    return obj
 
 
 def write_invoices(el: etree._Element, obj: Invoices) -> None:
@@ -904,7 +1042,8 @@ def decode_invoices_response(el: etree._Element, strict: bool = False) -> Invoic
         if tag == "Errors":
             for item in child:
                 if item.tag == "Error":
-                    v_errors.append(decode_error(item, strict))
+                    i_errors = decode_error(item, strict)
+                    v_errors.append(i_errors)
                 elif strict and isinstance(item.tag, str):
                     raise unknown("Errors", item.tag)
         elif tag == "ID":
@@ -914,11 +1053,15 @@ def decode_invoices_response(el: etree._Element, strict: bool = False) -> Invoic
         elif tag == "ProviderName":
             v_provider_name = child.text or ""
         elif tag == "DateTimeUTC":
-            v_date_time_utc = read_utc_datetime(child.text, "Response.DateTimeUTC")
+            try:
+                v_date_time_utc = parse_utc_datetime(child.text or "")
+            except ValueError:
+                raise invalid("Xero UTC timestamp", "Response.DateTimeUTC", child.text) from None
         elif tag == "Invoices":
             for item in child:
                 if item.tag == "Invoice":
-                    v_invoices.append(decode_invoice(item, strict))
+                    i_invoices = decode_invoice(item, strict)
+                    v_invoices.append(i_invoices)
                 elif strict and isinstance(item.tag, str):
                     raise unknown("Invoices", item.tag)
         elif strict and isinstance(tag, str):
@@ -931,14 +1074,17 @@ def decode_invoices_response(el: etree._Element, strict: bool = False) -> Invoic
         raise missing("Response", "ProviderName")
     if v_date_time_utc is None:
         raise missing("Response", "DateTimeUTC")
-    return InvoicesResponse(
-        errors=v_errors,
-        id=v_id,
-        status=v_status,
-        provider_name=v_provider_name,
-        date_time_utc=v_date_time_utc,
-        invoices=v_invoices,
-    )
+    # Every field is assigned below, as the dataclass __init__ would (the models are plain
+    # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
+    # the cost of a keyword-argument call per object.
+    obj = InvoicesResponse.__new__(InvoicesResponse)
+    obj.errors = v_errors
+    obj.id = v_id
+    obj.status = v_status
+    obj.provider_name = v_provider_name
+    obj.date_time_utc = v_date_time_utc
+    obj.invoices = v_invoices
+    return obj
 
 
 def write_invoices_response(el: etree._Element, obj: InvoicesResponse) -> None:
@@ -984,21 +1130,45 @@ def decode_line_item(el: etree._Element, strict: bool = False) -> LineItem:
         elif tag == "Description":
             v_description = child.text or ""
         elif tag == "Quantity":
-            v_quantity = read_decimal(child.text, "LineItem.Quantity")
+            try:
+                v_quantity = Decimal(child.text)  # type: ignore[arg-type]
+            except (ArithmeticError, TypeError):
+                raise invalid("decimal", "LineItem.Quantity", child.text) from None
+            if not v_quantity.is_finite():
+                raise invalid("decimal", "LineItem.Quantity", child.text)
         elif tag == "UnitAmount":
-            v_unit_amount = read_decimal(child.text, "LineItem.UnitAmount")
+            try:
+                v_unit_amount = Decimal(child.text)  # type: ignore[arg-type]
+            except (ArithmeticError, TypeError):
+                raise invalid("decimal", "LineItem.UnitAmount", child.text) from None
+            if not v_unit_amount.is_finite():
+                raise invalid("decimal", "LineItem.UnitAmount", child.text)
         elif tag == "TaxType":
-            v_tax_type = read_enum(_E_TaxType, child.text)
+            text = child.text
+            v_tax_type = _E_TaxType.get(text)
+            if v_tax_type is None:
+                v_tax_type = read_enum(_E_TaxType, text)
         elif tag == "TaxAmount":
-            v_tax_amount = read_decimal(child.text, "LineItem.TaxAmount")
+            try:
+                v_tax_amount = Decimal(child.text)  # type: ignore[arg-type]
+            except (ArithmeticError, TypeError):
+                raise invalid("decimal", "LineItem.TaxAmount", child.text) from None
+            if not v_tax_amount.is_finite():
+                raise invalid("decimal", "LineItem.TaxAmount", child.text)
         elif tag == "LineAmount":
-            v_line_amount = read_decimal(child.text, "LineItem.LineAmount")
+            try:
+                v_line_amount = Decimal(child.text)  # type: ignore[arg-type]
+            except (ArithmeticError, TypeError):
+                raise invalid("decimal", "LineItem.LineAmount", child.text) from None
+            if not v_line_amount.is_finite():
+                raise invalid("decimal", "LineItem.LineAmount", child.text)
         elif tag == "AccountCode":
             v_account_code = child.text or ""
         elif tag == "Tracking":
             for item in child:
                 if item.tag == "TrackingCategory":
-                    v_tracking.append(decode_line_item_tracking(item, strict))
+                    i_tracking = decode_line_item_tracking(item, strict)
+                    v_tracking.append(i_tracking)
                 elif strict and isinstance(item.tag, str):
                     raise unknown("Tracking", item.tag)
         elif strict and isinstance(tag, str):
@@ -1009,17 +1179,20 @@ def decode_line_item(el: etree._Element, strict: bool = False) -> LineItem:
         raise missing("LineItem", "UnitAmount")
     if v_line_amount is None:
         raise missing("LineItem", "LineAmount")
-    return LineItem(
-        line_item_id=v_line_item_id,
-        description=v_description,
-        quantity=v_quantity,
-        unit_amount=v_unit_amount,
-        tax_type=v_tax_type,
-        tax_amount=v_tax_amount,
-        line_amount=v_line_amount,
-        account_code=v_account_code,
-        tracking=v_tracking,
-    )
+    # Every field is assigned below, as the dataclass __init__ would (the models are plain
+    # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
+    # the cost of a keyword-argument call per object.
+    obj = LineItem.__new__(LineItem)
+    obj.line_item_id = v_line_item_id
+    obj.description = v_description
+    obj.quantity = v_quantity
+    obj.unit_amount = v_unit_amount
+    obj.tax_type = v_tax_type
+    obj.tax_amount = v_tax_amount
+    obj.line_amount = v_line_amount
+    obj.account_code = v_account_code
+    obj.tracking = v_tracking
+    return obj
 
 
 def write_line_item(el: etree._Element, obj: LineItem) -> None:
@@ -1068,10 +1241,13 @@ def decode_line_item_tracking(el: etree._Element, strict: bool = False) -> LineI
         raise missing("LineItemTracking", "Name")
     if v_option is None:
         raise missing("LineItemTracking", "Option")
-    return LineItemTracking(
-        name=v_name,
-        option=v_option,
-    )
+    # Every field is assigned below, as the dataclass __init__ would (the models are plain
+    # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
+    # the cost of a keyword-argument call per object.
+    obj = LineItemTracking.__new__(LineItemTracking)
+    obj.name = v_name
+    obj.option = v_option
+    return obj
 
 
 def write_line_item_tracking(el: etree._Element, obj: LineItemTracking) -> None:
@@ -1096,19 +1272,30 @@ def decode_payment(el: etree._Element, strict: bool = False) -> Payment:
     for child in el:
         tag = child.tag
         if tag == "Date":
-            v_date = read_date(child.text, "Payment.Date")
+            try:
+                v_date = parse_date(child.text or "")
+            except ValueError:
+                raise invalid("Xero date", "Payment.Date", child.text) from None
         elif tag == "Amount":
-            v_amount = read_decimal(child.text, "Payment.Amount")
+            try:
+                v_amount = Decimal(child.text)  # type: ignore[arg-type]
+            except (ArithmeticError, TypeError):
+                raise invalid("decimal", "Payment.Amount", child.text) from None
+            if not v_amount.is_finite():
+                raise invalid("decimal", "Payment.Amount", child.text)
         elif strict and isinstance(tag, str):
             raise unknown("Payment", tag)
     if v_date is None:
         raise missing("Payment", "Date")
     if v_amount is None:
         raise missing("Payment", "Amount")
-    return Payment(
-        date=v_date,
-        amount=v_amount,
-    )
+    # Every field is assigned below, as the dataclass __init__ would (the models are plain
+    # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
+    # the cost of a keyword-argument call per object.
+    obj = Payment.__new__(Payment)
+    obj.date = v_date
+    obj.amount = v_amount
+    return obj
 
 
 def write_payment(el: etree._Element, obj: Payment) -> None:
@@ -1135,7 +1322,10 @@ def decode_phone(el: etree._Element, strict: bool = False) -> Phone:
     for child in el:
         tag = child.tag
         if tag == "PhoneType":
-            v_phone_type = read_enum(_E_PhoneType, child.text)
+            text = child.text
+            v_phone_type = _E_PhoneType.get(text)
+            if v_phone_type is None:
+                v_phone_type = read_enum(_E_PhoneType, text)
         elif tag == "PhoneNumber":
             v_phone_number = child.text or ""
         elif tag == "PhoneAreaCode":
@@ -1146,12 +1336,15 @@ def decode_phone(el: etree._Element, strict: bool = False) -> Phone:
             raise unknown("Phone", tag)
     if v_phone_type is None:
         raise missing("Phone", "PhoneType")
-    return Phone(
-        phone_type=v_phone_type,
-        phone_number=v_phone_number,
-        phone_area_code=v_phone_area_code,
-        phone_country_code=v_phone_country_code,
-    )
+    # Every field is assigned below, as the dataclass __init__ would (the models are plain
+    # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
+    # the cost of a keyword-argument call per object.
+    obj = Phone.__new__(Phone)
+    obj.phone_type = v_phone_type
+    obj.phone_number = v_phone_number
+    obj.phone_area_code = v_phone_area_code
+    obj.phone_country_code = v_phone_country_code
+    return obj
 
 
 def write_phone(el: etree._Element, obj: Phone) -> None:
@@ -1186,7 +1379,8 @@ def decode_response(el: etree._Element, strict: bool = False) -> Response:
         if tag == "Errors":
             for item in child:
                 if item.tag == "Error":
-                    v_errors.append(decode_error(item, strict))
+                    i_errors = decode_error(item, strict)
+                    v_errors.append(i_errors)
                 elif strict and isinstance(item.tag, str):
                     raise unknown("Errors", item.tag)
         elif tag == "ID":
@@ -1196,11 +1390,15 @@ def decode_response(el: etree._Element, strict: bool = False) -> Response:
         elif tag == "ProviderName":
             v_provider_name = child.text or ""
         elif tag == "DateTimeUTC":
-            v_date_time_utc = read_utc_datetime(child.text, "Response.DateTimeUTC")
+            try:
+                v_date_time_utc = parse_utc_datetime(child.text or "")
+            except ValueError:
+                raise invalid("Xero UTC timestamp", "Response.DateTimeUTC", child.text) from None
         elif tag == "Tracking":
             for item in child:
                 if item.tag == "TrackingCategory":
-                    v_tracking.append(decode_tracking_category(item, strict))
+                    i_tracking = decode_tracking_category(item, strict)
+                    v_tracking.append(i_tracking)
                 elif strict and isinstance(item.tag, str):
                     raise unknown("Tracking", item.tag)
         elif strict and isinstance(tag, str):
@@ -1213,14 +1411,17 @@ def decode_response(el: etree._Element, strict: bool = False) -> Response:
         raise missing("Response", "ProviderName")
     if v_date_time_utc is None:
         raise missing("Response", "DateTimeUTC")
-    return Response(
-        errors=v_errors,
-        id=v_id,
-        status=v_status,
-        provider_name=v_provider_name,
-        date_time_utc=v_date_time_utc,
-        tracking=v_tracking,
-    )
+    # Every field is assigned below, as the dataclass __init__ would (the models are plain
+    # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
+    # the cost of a keyword-argument call per object.
+    obj = Response.__new__(Response)
+    obj.errors = v_errors
+    obj.id = v_id
+    obj.status = v_status
+    obj.provider_name = v_provider_name
+    obj.date_time_utc = v_date_time_utc
+    obj.tracking = v_tracking
+    return obj
 
 
 def write_response(el: etree._Element, obj: Response) -> None:
@@ -1260,7 +1461,8 @@ def decode_response_envelope(el: etree._Element, strict: bool = False) -> Respon
         if tag == "Errors":
             for item in child:
                 if item.tag == "Error":
-                    v_errors.append(decode_error(item, strict))
+                    i_errors = decode_error(item, strict)
+                    v_errors.append(i_errors)
                 elif strict and isinstance(item.tag, str):
                     raise unknown("Errors", item.tag)
         elif tag == "ID":
@@ -1270,7 +1472,12 @@ def decode_response_envelope(el: etree._Element, strict: bool = False) -> Respon
         elif tag == "ProviderName":
             v_provider_name = child.text or ""
         elif tag == "DateTimeUTC":
-            v_date_time_utc = read_utc_datetime(child.text, "ResponseEnvelope.DateTimeUTC")
+            try:
+                v_date_time_utc = parse_utc_datetime(child.text or "")
+            except ValueError:
+                raise invalid(
+                    "Xero UTC timestamp", "ResponseEnvelope.DateTimeUTC", child.text
+                ) from None
         elif strict and isinstance(tag, str):
             raise unknown("ResponseEnvelope", tag)
     if v_id is None:
@@ -1281,13 +1488,16 @@ def decode_response_envelope(el: etree._Element, strict: bool = False) -> Respon
         raise missing("ResponseEnvelope", "ProviderName")
     if v_date_time_utc is None:
         raise missing("ResponseEnvelope", "DateTimeUTC")
-    return ResponseEnvelope(
-        errors=v_errors,
-        id=v_id,
-        status=v_status,
-        provider_name=v_provider_name,
-        date_time_utc=v_date_time_utc,
-    )
+    # Every field is assigned below, as the dataclass __init__ would (the models are plain
+    # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
+    # the cost of a keyword-argument call per object.
+    obj = ResponseEnvelope.__new__(ResponseEnvelope)
+    obj.errors = v_errors
+    obj.id = v_id
+    obj.status = v_status
+    obj.provider_name = v_provider_name
+    obj.date_time_utc = v_date_time_utc
+    return obj
 
 
 def write_response_envelope(el: etree._Element, obj: ResponseEnvelope) -> None:
@@ -1323,17 +1533,21 @@ def decode_tracking_category(el: etree._Element, strict: bool = False) -> Tracki
         elif tag == "Options":
             for item in child:
                 if item.tag == "Option":
-                    v_options.append(decode_tracking_option(item, strict))
+                    i_options = decode_tracking_option(item, strict)
+                    v_options.append(i_options)
                 elif strict and isinstance(item.tag, str):
                     raise unknown("Options", item.tag)
         elif strict and isinstance(tag, str):
             raise unknown("TrackingCategory", tag)
     if v_name is None:
         raise missing("TrackingCategory", "Name")
-    return TrackingCategory(
-        name=v_name,
-        options=v_options,
-    )
+    # Every field is assigned below, as the dataclass __init__ would (the models are plain
+    # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
+    # the cost of a keyword-argument call per object.
+    obj = TrackingCategory.__new__(TrackingCategory)
+    obj.name = v_name
+    obj.options = v_options
+    return obj
 
 
 def write_tracking_category(el: etree._Element, obj: TrackingCategory) -> None:
@@ -1363,9 +1577,12 @@ def decode_tracking_option(el: etree._Element, strict: bool = False) -> Tracking
             raise unknown("TrackingOption", tag)
     if v_name is None:
         raise missing("TrackingOption", "Name")
-    return TrackingOption(
-        name=v_name,
-    )
+    # Every field is assigned below, as the dataclass __init__ would (the models are plain
+    # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
+    # the cost of a keyword-argument call per object.
+    obj = TrackingOption.__new__(TrackingOption)
+    obj.name = v_name
+    return obj
 
 
 def write_tracking_option(el: etree._Element, obj: TrackingOption) -> None:
@@ -1394,7 +1611,8 @@ def decode_tracking_response(el: etree._Element, strict: bool = False) -> Tracki
         if tag == "Errors":
             for item in child:
                 if item.tag == "Error":
-                    v_errors.append(decode_error(item, strict))
+                    i_errors = decode_error(item, strict)
+                    v_errors.append(i_errors)
                 elif strict and isinstance(item.tag, str):
                     raise unknown("Errors", item.tag)
         elif tag == "ID":
@@ -1404,11 +1622,15 @@ def decode_tracking_response(el: etree._Element, strict: bool = False) -> Tracki
         elif tag == "ProviderName":
             v_provider_name = child.text or ""
         elif tag == "DateTimeUTC":
-            v_date_time_utc = read_utc_datetime(child.text, "Response.DateTimeUTC")
+            try:
+                v_date_time_utc = parse_utc_datetime(child.text or "")
+            except ValueError:
+                raise invalid("Xero UTC timestamp", "Response.DateTimeUTC", child.text) from None
         elif tag == "Tracking":
             for item in child:
                 if item.tag == "TrackingCategory":
-                    v_tracking.append(decode_tracking_category(item, strict))
+                    i_tracking = decode_tracking_category(item, strict)
+                    v_tracking.append(i_tracking)
                 elif strict and isinstance(item.tag, str):
                     raise unknown("Tracking", item.tag)
         elif strict and isinstance(tag, str):
@@ -1421,14 +1643,17 @@ def decode_tracking_response(el: etree._Element, strict: bool = False) -> Tracki
         raise missing("Response", "ProviderName")
     if v_date_time_utc is None:
         raise missing("Response", "DateTimeUTC")
-    return TrackingResponse(
-        errors=v_errors,
-        id=v_id,
-        status=v_status,
-        provider_name=v_provider_name,
-        date_time_utc=v_date_time_utc,
-        tracking=v_tracking,
-    )
+    # Every field is assigned below, as the dataclass __init__ would (the models are plain
+    # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
+    # the cost of a keyword-argument call per object.
+    obj = TrackingResponse.__new__(TrackingResponse)
+    obj.errors = v_errors
+    obj.id = v_id
+    obj.status = v_status
+    obj.provider_name = v_provider_name
+    obj.date_time_utc = v_date_time_utc
+    obj.tracking = v_tracking
+    return obj
 
 
 def write_tracking_response(el: etree._Element, obj: TrackingResponse) -> None:

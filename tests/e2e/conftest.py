@@ -19,10 +19,9 @@ import pytest
 import pytest_asyncio
 from lxml import etree
 from xero_customer_api import AsyncXeroClient, XeroClient
+from xero_customer_api._runtime._xml import serialize
 from xero_customer_api.v1_0 import models
 from xero_sandbox.process import RunningSandbox, launch, sandbox_command
-from xsdata.formats.dataclass.serializers import XmlSerializer
-from xsdata.formats.dataclass.serializers.config import SerializerConfig
 
 
 @pytest.fixture(scope="session")
@@ -181,8 +180,9 @@ RawSender = Callable[[str, str, object], httpx.Response]
 
 
 def to_xml(body: object) -> bytes:
-    """A request model written as XML by xsdata, bypassing the SDK's own checks."""
-    return XmlSerializer(config=SerializerConfig(xml_declaration=False)).render(body).encode()
+    """A request model written as XML by xsdata (the runtime's reference serialiser, which
+    registers the Xero date formats first), bypassing the SDK's own checks."""
+    return serialize(body)
 
 
 @pytest.fixture

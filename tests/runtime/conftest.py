@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import types
 from collections.abc import Iterator
 
 import pytest
@@ -21,5 +20,5 @@ def sleeps(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[float]]:
         delays.append(seconds)
 
     monkeypatch.setattr(_base_client.time, "sleep", fake_sleep)
-    monkeypatch.setattr(_base_client, "asyncio", types.SimpleNamespace(sleep=fake_async_sleep))
+    monkeypatch.setattr(_base_client, "_async_sleep", fake_async_sleep)
     yield delays

@@ -12,16 +12,20 @@ The generated models mark two kinds of fields with a ``format`` in their metadat
 
 These functions are the one implementation of both formats; xsdata's converters for
 ``date`` and ``datetime`` are wrapped so that every other format still goes to xsdata.
+
+This module does not import xsdata: the generated lxml codec (the SDK's hot path) only needs
+the functions. :func:`install` registers them with xsdata; :mod:`._xml` calls it when it first
+loads xsdata, i.e. before xsdata parses or serialises any model through the runtime's
+``bind()`` / ``serialize()`` (the reference path). Code that drives xsdata directly on these
+models goes through those two functions, or calls :func:`install` first.
 """
 
 from __future__ import annotations
 
 import datetime
 import re
+import threading
 from typing import Any
-
-from xsdata.exceptions import ConverterError
-from xsdata.formats.converter import Converter, converter
 
 __all__ = [
     "DATE_FORMAT",
@@ -121,49 +125,62 @@ def format_utc_datetime(value: datetime.datetime) -> str:
     return text + "Z"
 
 
-class _Wrapped(Converter):
-    """Handles the Xero formats; hands any other format to xsdata's own converter."""
-
-    def __init__(self, fallback: Converter, formats: dict[str, tuple[Any, Any]]) -> None:
-        self.fallback = fallback
-        self.formats = formats  # format marker -> (parse, write)
-
-    def deserialize(self, value: Any, **kwargs: Any) -> Any:
-        pair = self.formats.get(kwargs.get("format") or "")
-        if pair is None:
-            return self.fallback.deserialize(value, **kwargs)
-        if not isinstance(value, str):
-            raise ConverterError(f"expected text, got {type(value).__name__}")
-        try:
-            return pair[0](value)
-        except ValueError as exc:
-            raise ConverterError(str(exc)) from exc
-
-    def serialize(self, value: Any, **kwargs: Any) -> str:
-        pair = self.formats.get(kwargs.get("format") or "")
-        if pair is None:
-            return str(self.fallback.serialize(value, **kwargs))
-        try:
-            return str(pair[1](value))
-        except (ValueError, AttributeError, TypeError) as exc:
-            raise ConverterError(str(exc)) from exc
+_install_lock = threading.Lock()
+_installed = False
 
 
 def install() -> None:
-    """Register the Xero formats with xsdata's converter registry (idempotent)."""
-    date_formats = {DATE_FORMAT: (parse_date, format_date)}
-    datetime_formats = {
-        UTC_DATETIME_FORMAT: (parse_utc_datetime, format_utc_datetime),
-        # a datetime given where a date is expected is written as its date
-        DATE_FORMAT: (parse_date, format_date),
-    }
-    for data_type, formats in (
-        (datetime.date, date_formats),
-        (datetime.datetime, datetime_formats),
-    ):
-        current = converter.type_converter(data_type)
-        if not isinstance(current, _Wrapped):
-            converter.register_converter(data_type, _Wrapped(current, formats))
+    """Register the Xero formats with xsdata's converter registry (idempotent, thread-safe).
 
+    xsdata is imported here, not at module level: the SDK's hot path never needs it.
+    """
+    global _installed
+    with _install_lock:
+        if _installed:
+            return
+        from xsdata.exceptions import ConverterError
+        from xsdata.formats.converter import Converter, converter
 
-install()
+        class _Wrapped(Converter):
+            """Handles the Xero formats; hands any other format to xsdata's own converter."""
+
+            xero_formats = True  # marks an already wrapped converter
+
+            def __init__(self, fallback: Converter, formats: dict[str, tuple[Any, Any]]) -> None:
+                self.fallback = fallback
+                self.formats = formats  # format marker -> (parse, write)
+
+            def deserialize(self, value: Any, **kwargs: Any) -> Any:
+                pair = self.formats.get(kwargs.get("format") or "")
+                if pair is None:
+                    return self.fallback.deserialize(value, **kwargs)
+                if not isinstance(value, str):
+                    raise ConverterError(f"expected text, got {type(value).__name__}")
+                try:
+                    return pair[0](value)
+                except ValueError as exc:
+                    raise ConverterError(str(exc)) from exc
+
+            def serialize(self, value: Any, **kwargs: Any) -> str:
+                pair = self.formats.get(kwargs.get("format") or "")
+                if pair is None:
+                    return str(self.fallback.serialize(value, **kwargs))
+                try:
+                    return str(pair[1](value))
+                except (ValueError, AttributeError, TypeError) as exc:
+                    raise ConverterError(str(exc)) from exc
+
+        date_formats = {DATE_FORMAT: (parse_date, format_date)}
+        datetime_formats = {
+            UTC_DATETIME_FORMAT: (parse_utc_datetime, format_utc_datetime),
+            # a datetime given where a date is expected is written as its date
+            DATE_FORMAT: (parse_date, format_date),
+        }
+        for data_type, formats in (
+            (datetime.date, date_formats),
+            (datetime.datetime, datetime_formats),
+        ):
+            current = converter.type_converter(data_type)
+            if getattr(current, "xero_formats", False) is not True:
+                converter.register_converter(data_type, _Wrapped(current, formats))
+        _installed = True

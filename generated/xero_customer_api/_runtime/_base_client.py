@@ -17,7 +17,6 @@ Sync and async share everything but the I/O: :class:`_ClientCore` holds the logi
 
 from __future__ import annotations
 
-import asyncio
 import ipaddress
 import logging
 import random
@@ -76,6 +75,14 @@ MAX_RETRY_DELAY = 8.0
 _RETRY_STATUSES = frozenset({429, 502, 503, 504})
 _IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS"})
 _USER_AGENT = "xero-customer-api-python"
+
+
+async def _async_sleep(seconds: float) -> None:
+    """``asyncio.sleep``, imported on first use: ``import xero_customer_api`` does not load
+    asyncio (about 10 ms); an async client's event loop has loaded it already."""
+    import asyncio
+
+    await asyncio.sleep(seconds)
 
 
 @dataclass(frozen=True, slots=True)
@@ -683,7 +690,7 @@ class AsyncAPIClient(_ClientCore):
             log.debug(
                 "retrying %s %s in %.2f s after: %s", method, path, delay, attempt.error.message
             )
-            await asyncio.sleep(delay)
+            await _async_sleep(delay)
             retries_done += 1
 
     async def _send(self, request: httpx.Request) -> tuple[int, httpx.Headers, bytes]:

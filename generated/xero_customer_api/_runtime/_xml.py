@@ -10,6 +10,12 @@ a partly filled object (libxml2's recovery mode stays off), and libxml2's size l
 (``huge_tree`` is never set). Binding the parsed tree to the generated dataclasses uses
 xsdata's parser on the already-parsed element, so xsdata never sees raw bytes.
 
+xsdata is loaded lazily, on the first :func:`bind` or :func:`serialize`: the SDK's hot path
+(the generated lxml codec) never needs it, so ``import xero_customer_api`` does not pay for
+it. Loading it registers the Xero date formats (:func:`._converters.install`) before xsdata
+converts any value, so every use of xsdata on the generated models through these two
+functions sees them.
+
 Forward compatibility: an element the schema does not know is skipped (``strict`` refuses
 it), and an enumerated value the schema does not know is kept as its ``str``. The latter
 uses a converter registered for the generated enum classes that consults a context
@@ -24,30 +30,21 @@ import dataclasses
 import threading
 import typing
 from enum import Enum
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from lxml import etree
-from xsdata.exceptions import ConverterError, ParserError
-from xsdata.formats.converter import EnumConverter, converter
-from xsdata.formats.dataclass.context import XmlContext
-from xsdata.formats.dataclass.parsers import XmlParser
-from xsdata.formats.dataclass.parsers.config import ParserConfig
-from xsdata.formats.dataclass.parsers.handlers import LxmlEventHandler
-from xsdata.formats.dataclass.serializers import XmlSerializer
-from xsdata.formats.dataclass.serializers.config import SerializerConfig
 
-from . import _converters  # noqa: F401  (registers the Xero date formats)
 from ._errors import XeroResponseError
 from ._secrets import redact
+
+if TYPE_CHECKING:
+    from xsdata.formats.converter import Converter
+    from xsdata.formats.dataclass.context import XmlContext
+    from xsdata.formats.dataclass.serializers import XmlSerializer
 
 __all__ = ["UnsafeXMLError", "bind", "parse_document", "serialize"]
 
 T = TypeVar("T")
-
-_CONTEXT = XmlContext()
-_SERIALIZER = XmlSerializer(
-    context=_CONTEXT, config=SerializerConfig(xml_declaration=False, indent=None)
-)
 
 
 class UnsafeXMLError(ValueError):
@@ -95,19 +92,80 @@ _STRICT_ENUMS: contextvars.ContextVar[bool] = contextvars.ContextVar(
 """False while :func:`bind` reads a response leniently (outside ``bind``: xsdata's default)."""
 
 
-class _LenientEnumConverter(EnumConverter):
-    """Keeps an enumerated value the schema does not know as its ``str`` (unless strict)."""
+@dataclasses.dataclass(frozen=True)
+class _Xsdata:
+    """The parts of xsdata the reference path uses, loaded once by :func:`_xsdata`."""
 
-    def deserialize(self, value: Any, data_type: Any = None, **kwargs: Any) -> Any:
-        try:
-            return super().deserialize(value, data_type=data_type, **kwargs)
-        except ConverterError:
-            if _STRICT_ENUMS.get() or not isinstance(value, str):
-                raise
-            return value.strip()
+    context: XmlContext
+    serializer: XmlSerializer
+    parser_class: Any
+    parser_config: Any
+    handler: Any
+    converter: Any  # xsdata's converter registry
+    lenient: Converter  # registered for the generated enum classes
+    errors: tuple[type[BaseException], ...]  # what bind() maps to XeroResponseError
 
 
-_LENIENT = _LenientEnumConverter()
+_loaded: _Xsdata | None = None
+_load_lock = threading.Lock()
+
+
+def _xsdata() -> _Xsdata:
+    """Import xsdata, register the Xero date formats and build the shared context (once)."""
+    global _loaded
+    loaded = _loaded
+    if loaded is not None:
+        return loaded
+    with _load_lock:
+        if _loaded is not None:
+            return _loaded
+        from xsdata.exceptions import ConverterError, ParserError
+        from xsdata.formats.converter import EnumConverter, converter
+        from xsdata.formats.dataclass.context import XmlContext
+        from xsdata.formats.dataclass.parsers import XmlParser
+        from xsdata.formats.dataclass.parsers.config import ParserConfig
+        from xsdata.formats.dataclass.parsers.handlers import LxmlEventHandler
+        from xsdata.formats.dataclass.serializers import XmlSerializer
+        from xsdata.formats.dataclass.serializers.config import SerializerConfig
+
+        from . import _converters
+
+        _converters.install()  # before xsdata converts any value of the generated models
+
+        class _LenientEnumConverter(EnumConverter):
+            """Keeps an enumerated value the schema does not know as its ``str`` (unless strict)."""
+
+            def deserialize(self, value: Any, data_type: Any = None, **kwargs: Any) -> Any:
+                try:
+                    return super().deserialize(value, data_type=data_type, **kwargs)
+                except ConverterError:
+                    if _STRICT_ENUMS.get() or not isinstance(value, str):
+                        raise
+                    return value.strip()
+
+        context = XmlContext()
+        _loaded = _Xsdata(
+            context=context,
+            serializer=XmlSerializer(
+                context=context, config=SerializerConfig(xml_declaration=False, indent=None)
+            ),
+            parser_class=XmlParser,
+            parser_config=ParserConfig,
+            handler=LxmlEventHandler,
+            converter=converter,
+            lenient=_LenientEnumConverter(),
+            errors=(
+                ParserError,
+                ConverterError,
+                TypeError,
+                ValueError,
+                AttributeError,
+                KeyError,
+            ),
+        )
+        return _loaded
+
+
 _registered: set[type] = set()
 _register_lock = threading.Lock()
 
@@ -134,12 +192,12 @@ def _enum_classes(cls: type, seen: set[type]) -> set[type[Enum]]:
     return found
 
 
-def _register_enums(cls: type) -> None:
+def _register_enums(xsd: _Xsdata, cls: type) -> None:
     if cls in _registered:
         return
     with _register_lock:
         for enum_cls in _enum_classes(cls, set()):
-            converter.register_converter(enum_cls, _LENIENT)
+            xsd.converter.register_converter(enum_cls, xsd.lenient)
         _registered.add(cls)
 
 
@@ -149,24 +207,26 @@ def bind(element: etree._Element, cls: type[T], *, strict: bool = False) -> T:
     An element the schema does not know is ignored unless ``strict``. An enumerated value the
     schema does not know is kept as its text. Any other mismatch raises XeroResponseError.
     """
-    _register_enums(cls)
-    parser = XmlParser(
-        context=_CONTEXT,
-        config=ParserConfig(
+    xsd = _xsdata()
+    _register_enums(xsd, cls)
+    parser = xsd.parser_class(
+        context=xsd.context,
+        config=xsd.parser_config(
             fail_on_unknown_properties=strict,
             fail_on_unknown_attributes=False,
             # A value that cannot be converted raises instead of warning and leaving a raw
             # str in a typed field; unknown enum values are handled by _LenientEnumConverter.
             fail_on_converter_warnings=True,
         ),
-        handler=LxmlEventHandler,
+        handler=xsd.handler,
     )
     # Unknown enumerated values are kept as text in strict mode too (as the generated codec
     # does); strict only refuses unknown elements.
     token = _STRICT_ENUMS.set(False)
     try:
-        return parser.parse(element, cls)
-    except (ParserError, ConverterError, TypeError, ValueError, AttributeError, KeyError) as exc:
+        result: T = parser.parse(element, cls)
+        return result
+    except xsd.errors as exc:
         raise XeroResponseError(
             f"the response does not match the schema: {_short(redact(str(exc)))}"
         ) from exc
@@ -181,4 +241,4 @@ def _short(text: str, limit: int = 300) -> str:
 
 def serialize(obj: Any) -> bytes:
     """Write a generated dataclass as an XML document, without declaration, in schema order."""
-    return _SERIALIZER.render(obj).encode("utf-8")
+    return _xsdata().serializer.render(obj).encode("utf-8")

@@ -22,10 +22,17 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 from lxml import etree
+from xero_customer_api.v1_0.models import (
+    Contact,
+    ContactStatus,
+    Invoice,
+    InvoiceStatus,
+    InvoiceType,
+    LineItem,
+)
 
 from . import wire, xmlcodec
 from .errors import NOT_FOUND, VALIDATION, ApiError, ErrorItem
-from .model import Contact, Invoice, LineItem
 from .store import Org, Store
 
 
@@ -78,14 +85,14 @@ class Service:
         """GET accounts."""
         root = self._response(call)
         with self.store.read():
-            xmlcodec.write_accounts(root, self.store.accounts(call.org.org_id))
+            xmlcodec.append_all(root, "Accounts", self.store.accounts(call.org.org_id))
         return root
 
     def get_tracking(self, call: Call) -> etree._Element:
         """GET tracking."""
         root = self._response(call)
         with self.store.read():
-            xmlcodec.write_tracking(root, self.store.tracking(call.org.org_id))
+            xmlcodec.append_all(root, "Tracking", self.store.tracking(call.org.org_id))
         return root
 
     # ------------------------------------------------------------------ contacts
@@ -106,7 +113,7 @@ class Service:
         if contact is None:
             raise ApiError(NOT_FOUND, f"Contact with {what} does not exist for this organisation")
         root = self._response(call)
-        xmlcodec.write_contact(root, contact)
+        xmlcodec.append(root, contact)
         return root
 
     def list_contacts(self, call: Call) -> etree._Element:
@@ -121,44 +128,43 @@ class Service:
             contacts = self.store.contacts(call.org.org_id)
             types = self.store.invoice_types_by_contact(call.org.org_id)
         if kind != "all":
-            wanted = "ACCREC" if kind == "customers" else "ACCPAY"
+            wanted = (InvoiceType.ACCREC if kind == "customers" else InvoiceType.ACCPAY).value
             contacts = [c for c in contacts if wanted in types.get(c.contact_id or "", set())]
         if after is not None:
-            contacts = [c for c in contacts if c.updated is not None and c.updated > after]
+            contacts = [
+                c for c in contacts if c.updated_date_utc is not None and c.updated_date_utc > after
+            ]
         if sort_by == "name":
             contacts.sort(key=lambda c: (c.name.casefold(), c.name))
         else:
-            contacts.sort(key=lambda c: ((c.email or "").casefold(), c.name.casefold()))
+            contacts.sort(key=lambda c: ((c.email_address or "").casefold(), c.name.casefold()))
         if direction == "desc":
             contacts.reverse()
         root = self._response(call)
-        holder = etree.SubElement(root, "Contacts")
-        for contact in contacts:
-            xmlcodec.write_contact(holder, contact)
+        xmlcodec.append_all(root, "Contacts", contacts)
         return root
 
     def put_contact(self, call: Call) -> etree._Element:
         """PUT contact: insert only."""
-        incoming = xmlcodec.read_contact(self.validator.parse(call.body, "Contact"))
+        (incoming,) = xmlcodec.read_contacts(self.validator.parse(call.body, "Contact"))
         with self.store.write():
             saved = self._insert_contact(call.org.org_id, incoming)
         root = self._response(call)
-        xmlcodec.write_contact(root, saved)
+        xmlcodec.append(root, saved)
         return root
 
     def post_contact(self, call: Call) -> etree._Element:
         """POST contact: upsert."""
-        incoming = xmlcodec.read_contact(self.validator.parse(call.body, "Contact"))
+        (incoming,) = xmlcodec.read_contacts(self.validator.parse(call.body, "Contact"))
         with self.store.write():
             saved = self._upsert_contact(call.org.org_id, incoming)
         root = self._response(call)
-        xmlcodec.write_contact(root, saved)
+        xmlcodec.append(root, saved)
         return root
 
     def post_contacts(self, call: Call) -> etree._Element:
         """POST contacts: upsert a batch, all or nothing."""
-        doc = self.validator.parse(call.body, "Contacts")
-        incoming = [xmlcodec.read_contact(el) for el in doc.findall("Contact")]
+        incoming = xmlcodec.read_contacts(self.validator.parse(call.body, "Contacts"))
         saved: list[Contact] = []
         errors: list[ErrorItem] = []
         with self.store.write():
@@ -175,9 +181,7 @@ class Service:
             if errors:
                 raise ApiError.many(errors)
         root = self._response(call)
-        holder = etree.SubElement(root, "Contacts")
-        for contact in saved:
-            xmlcodec.write_contact(holder, contact)
+        xmlcodec.append_all(root, "Contacts", saved)
         return root
 
     def _check_unique(self, org: int, contact: Contact) -> None:
@@ -203,8 +207,8 @@ class Service:
         contact = replace(
             incoming,
             contact_id=wire.new_guid(),
-            status=incoming.status or "ACTIVE",
-            updated=self.store.stamp(),
+            contact_status=incoming.contact_status or ContactStatus.ACTIVE,
+            updated_date_utc=self.store.stamp(),
         )
         self._check_unique(org, contact)
         self.store.save_contact(org, contact)
@@ -239,12 +243,19 @@ class Service:
             contact_number=incoming.contact_number
             if incoming.contact_number is not None
             else existing.contact_number,
-            status=incoming.status or existing.status or "ACTIVE",
-            email=incoming.email if incoming.email is not None else existing.email,
-            addresses=incoming.addresses if incoming.addresses else existing.addresses,
-            phones=incoming.phones if incoming.phones else existing.phones,
-            skype=incoming.skype if incoming.skype is not None else existing.skype,
-            updated=self.store.stamp(),
+            contact_status=incoming.contact_status
+            or existing.contact_status
+            or ContactStatus.ACTIVE,
+            email_address=incoming.email_address
+            if incoming.email_address is not None
+            else existing.email_address,
+            # the SDK always writes the wrappers: an empty list means "not given"
+            addresses=incoming.addresses or existing.addresses,
+            phones=incoming.phones or existing.phones,
+            skype_user_name=incoming.skype_user_name
+            if incoming.skype_user_name is not None
+            else existing.skype_user_name,
+            updated_date_utc=self.store.stamp(),
         )
         self._check_unique(org, merged)
         self.store.save_contact(org, merged)
@@ -268,7 +279,7 @@ class Service:
         if invoice is None:
             raise ApiError(NOT_FOUND, f"Invoice with {what} does not exist for this organisation")
         root = self._response(call)
-        xmlcodec.write_invoice(root, invoice)
+        xmlcodec.append(root, invoice)
         return root
 
     def list_invoices(self, call: Call) -> etree._Element:
@@ -279,26 +290,25 @@ class Service:
         with self.store.read():
             invoices = self.store.invoices(call.org.org_id)
         if since is not None:
-            invoices = [i for i in invoices if i.updated is not None and i.updated > since]
+            invoices = [
+                i for i in invoices if i.updated_date_utc is not None and i.updated_date_utc > since
+            ]
         root = self._response(call)
-        holder = etree.SubElement(root, "Invoices")
-        for invoice in invoices:
-            xmlcodec.write_invoice(holder, invoice, with_lines=False)
+        xmlcodec.append_all(root, "Invoices", [replace(i, line_items=[]) for i in invoices])
         return root
 
     def put_invoice(self, call: Call) -> etree._Element:
         """PUT invoice: insert one invoice."""
-        incoming = xmlcodec.read_invoice(self.validator.parse(call.body, "Invoice"))
+        (incoming,) = xmlcodec.read_invoices(self.validator.parse(call.body, "Invoice"))
         with self.store.write():
             saved = self._insert_invoice(call.org.org_id, incoming)
         root = self._response(call)
-        xmlcodec.write_invoice(root, saved)
+        xmlcodec.append(root, saved)
         return root
 
     def put_invoices(self, call: Call) -> etree._Element:
         """PUT invoices: insert a batch, all or nothing."""
-        doc = self.validator.parse(call.body, "Invoices")
-        incoming = [xmlcodec.read_invoice(el) for el in doc.findall("Invoice")]
+        incoming = xmlcodec.read_invoices(self.validator.parse(call.body, "Invoices"))
         saved: list[Invoice] = []
         errors: list[ErrorItem] = []
         with self.store.write():
@@ -315,14 +325,12 @@ class Service:
             if errors:
                 raise ApiError.many(errors)
         root = self._response(call)
-        holder = etree.SubElement(root, "Invoices")
-        for invoice in saved:
-            xmlcodec.write_invoice(holder, invoice)
+        xmlcodec.append_all(root, "Invoices", saved)
         return root
 
     def _check_lines(self, org: int, invoice: Invoice) -> tuple[list[LineItem], list[str]]:
         accounts = {a.code: a for a in self.store.accounts(org)}
-        tracking = {c.name: set(c.options) for c in self.store.tracking(org)}
+        tracking = {c.name: {o.name for o in c.options} for c in self.store.tracking(org)}
         problems: list[str] = []
         lines: list[LineItem] = []
         for number, line in enumerate(invoice.line_items, start=1):
@@ -338,7 +346,8 @@ class Service:
                     f"Line {number}: account code '{line.account_code}' is not a valid account code."
                 )
             seen: set[str] = set()
-            for category, option in line.tracking or []:
+            for chosen in line.tracking:
+                category, option = chosen.name, chosen.option
                 if category not in tracking:
                     problems.append(
                         f"Line {number}: tracking category '{category}' does not exist."
@@ -418,14 +427,14 @@ class Service:
             sub_total=sub_total,
             total_tax=total_tax,
             total=total,
-            status="DRAFT",
+            invoice_status=InvoiceStatus.DRAFT,
             line_items=lines,
             payments=[],
             fully_paid_on=None,
             amount_due=total,
             amount_paid=Decimal(0),
             amount_credited=Decimal(0),
-            updated=self.store.stamp(),
+            updated_date_utc=self.store.stamp(),
         )
         self.store.insert_invoice(org, invoice)
         return invoice

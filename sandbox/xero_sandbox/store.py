@@ -17,8 +17,17 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from xero_customer_api.v1_0.models import (
+    Account,
+    AccountType,
+    Contact,
+    Invoice,
+    TaxType,
+    TrackingCategory,
+    TrackingOption,
+)
+
 from . import seed, xmlcodec
-from .model import Account, Contact, Invoice, TrackingCategory
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS partners (
@@ -171,14 +180,22 @@ class Store:
         self._conn.executemany(
             "INSERT INTO accounts VALUES (?, ?, ?, ?, ?, ?, ?)",
             [
-                (org_id, pos, a.code, a.name, a.type, a.tax_type, a.description)
+                (
+                    org_id,
+                    pos,
+                    a.code,
+                    a.name,
+                    a.type_value.value,
+                    a.tax_type.value if a.tax_type else None,
+                    a.description,
+                )
                 for pos, a in enumerate(seed.CHART_OF_ACCOUNTS)
             ],
         )
         self._conn.executemany(
             "INSERT INTO tracking VALUES (?, ?, ?, ?, ?)",
             [
-                (org_id, cpos, cat.name, opos, option)
+                (org_id, cpos, cat.name, opos, option.name)
                 for cpos, cat in enumerate(seed.TRACKING_CATEGORIES)
                 for opos, option in enumerate(cat.options)
             ],
@@ -218,7 +235,16 @@ class Store:
             "SELECT code, name, type, tax_type, description FROM accounts WHERE org_id = ? ORDER BY position",
             (org_id,),
         ).fetchall()
-        return [Account(*row) for row in rows]
+        return [
+            Account(
+                code=code,
+                name=name,
+                type_value=AccountType(kind),
+                tax_type=TaxType(tax) if tax else None,
+                description=description,
+            )
+            for code, name, kind, tax, description in rows
+        ]
 
     def tracking(self, org_id: int) -> list[TrackingCategory]:
         """Tracking categories with their options, in seeded order."""
@@ -229,7 +255,10 @@ class Store:
         grouped: dict[str, list[str]] = {}
         for category, option in rows:
             grouped.setdefault(category, []).append(option)
-        return [TrackingCategory(name, tuple(options)) for name, options in grouped.items()]
+        return [
+            TrackingCategory(name=name, options=[TrackingOption(name=o) for o in options])
+            for name, options in grouped.items()
+        ]
 
     # ------------------------------------------------------------------ contacts
 
@@ -238,13 +267,13 @@ class Store:
         rows = self._conn.execute(
             "SELECT body FROM contacts WHERE org_id = ?", (org_id,)
         ).fetchall()
-        return [xmlcodec.load_contact(r[0]) for r in rows]
+        return [xmlcodec.load(Contact, r[0]) for r in rows]
 
     def _one_contact(self, where: str, org_id: int, value: str) -> Contact | None:
         row = self._conn.execute(
             f"SELECT body FROM contacts WHERE org_id = ? AND {where} = ?", (org_id, value)
         ).fetchone()
-        return None if row is None else xmlcodec.load_contact(row[0])
+        return None if row is None else xmlcodec.load(Contact, row[0])
 
     def contact_by_id(self, org_id: int, contact_id: str) -> Contact | None:
         """A contact by ContactID (lower-case GUID)."""
@@ -260,7 +289,7 @@ class Store:
 
     def save_contact(self, org_id: int, contact: Contact) -> None:
         """Insert or replace a contact (inside :meth:`write`)."""
-        assert contact.contact_id is not None and contact.updated is not None
+        assert contact.contact_id is not None and contact.updated_date_utc is not None
         self._conn.execute(
             "INSERT INTO contacts (contact_id, org_id, name_key, number, updated, body) VALUES (?, ?, ?, ?, ?, ?)"
             " ON CONFLICT (contact_id) DO UPDATE SET name_key = excluded.name_key, number = excluded.number,"
@@ -270,8 +299,8 @@ class Store:
                 org_id,
                 name_key(contact.name),
                 contact.contact_number,
-                contact.updated.isoformat(),
-                xmlcodec.contact_xml(contact),
+                contact.updated_date_utc.isoformat(),
+                xmlcodec.dump(contact),
             ),
         )
 
@@ -288,7 +317,7 @@ class Store:
     # ------------------------------------------------------------------ invoices
 
     def _with_contact(self, org_id: int, body: str) -> Invoice:
-        invoice = xmlcodec.load_invoice(body)
+        invoice = xmlcodec.load(Invoice, body)
         assert invoice.contact.contact_id is not None
         current = self.contact_by_id(org_id, invoice.contact.contact_id)
         if current is not None:
@@ -318,7 +347,7 @@ class Store:
 
     def insert_invoice(self, org_id: int, invoice: Invoice) -> None:
         """Insert a new invoice (inside :meth:`write`); the contact is stored by reference."""
-        assert invoice.invoice_id and invoice.contact.contact_id and invoice.updated
+        assert invoice.invoice_id and invoice.contact.contact_id and invoice.updated_date_utc
         seq = self._conn.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM invoices").fetchone()[0]
         self._conn.execute(
             "INSERT INTO invoices (invoice_id, org_id, number, type, contact_id, updated, seq, body)"
@@ -327,10 +356,10 @@ class Store:
                 invoice.invoice_id,
                 org_id,
                 invoice.invoice_number,
-                invoice.invoice_type,
+                invoice.invoice_type.value,
                 invoice.contact.contact_id,
-                invoice.updated.isoformat(),
+                invoice.updated_date_utc.isoformat(),
                 seq,
-                xmlcodec.invoice_xml(invoice),
+                xmlcodec.dump(invoice),
             ),
         )

@@ -1,15 +1,16 @@
-"""Value formats on the 1.0 wire: GUIDs, money, dates and UTC timestamps.
+"""Value formats on the 1.0 wire: GUIDs, money and UTC timestamps.
 
-Xero 1.0 wrote GUIDs in lower case, amounts with four decimals, calendar dates as a
-midnight ``YYYY-MM-DDT00:00:00`` and timestamps with seven fractional digits and ``Z``.
+Xero 1.0 wrote GUIDs in lower case, amounts with four decimals and timestamps with seven
+fractional digits and ``Z``. Calendar dates (``YYYY-MM-DDT00:00:00``) and every other value
+are written by the SDK's codec.
 """
 
 from __future__ import annotations
 
 import re
 import uuid
-from datetime import UTC, date, datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from datetime import UTC, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 
 from .errors import FORMAT_EXCEPTION, ApiError
 
@@ -36,42 +37,14 @@ def parse_guid(value: str) -> str:
     return candidate.lower()
 
 
-def is_guid(value: str) -> bool:
-    """True when *value* has the 8-4-4-4-12 hexadecimal GUID shape."""
-    return bool(_GUID_RE.match(value.strip()))
-
-
-def format_money(value: Decimal) -> str:
+def money(value: Decimal) -> Decimal:
     """Four decimal places, as Xero answered: ``379.5300``."""
-    return f"{value.quantize(_FOUR_DP, rounding=ROUND_HALF_UP):f}"
+    return value.quantize(_FOUR_DP, rounding=ROUND_HALF_UP)
 
 
 def round2(value: Decimal) -> Decimal:
     """Round half up to cents, the precision the totals are checked at."""
     return value.quantize(_TWO_DP, rounding=ROUND_HALF_UP)
-
-
-def parse_decimal(text: str) -> Decimal:
-    """A decimal from XML text (already XSD-validated)."""
-    try:
-        return Decimal(text.strip())
-    except InvalidOperation as exc:  # pragma: no cover - the XSD rejects these first
-        raise ApiError(
-            FORMAT_EXCEPTION, f"Input string '{text}' was not in a correct format."
-        ) from exc
-
-
-def format_date(value: date) -> str:
-    """A calendar date as Xero wrote it: ``2008-02-25T00:00:00``."""
-    return f"{value.isoformat()}T00:00:00"
-
-
-def parse_date(text: str) -> date:
-    """A calendar date from ``YYYY-MM-DDT00:00:00`` or ``YYYY-MM-DD``."""
-    try:
-        return date.fromisoformat(text.strip()[:10])
-    except ValueError as exc:
-        raise ApiError(FORMAT_EXCEPTION, "String was not recognized as a valid DateTime.") from exc
 
 
 def format_utc(value: datetime) -> str:
@@ -107,13 +80,3 @@ def parse_utc(text: str) -> datetime:
         offset = timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
         return (parsed - sign * offset).replace(tzinfo=UTC)
     return parsed.replace(tzinfo=UTC)
-
-
-def parse_bool(text: str) -> bool:
-    """An xs:boolean."""
-    return text.strip() in ("true", "1")
-
-
-def format_bool(value: bool) -> str:
-    """An xs:boolean as .NET wrote it."""
-    return "true" if value else "false"

@@ -1,33 +1,32 @@
-"""Reading request bodies and writing response documents with lxml.
+"""Request validation and the response envelope; entities go through the SDK's codec.
 
-Requests are parsed with a hardened parser (no DTDs, no entities, no network) and any
-``DOCTYPE`` is refused before validation against ``schemas/v1.0/requests/*.xsd``.
+Requests are parsed with a hardened parser (no DTDs, no entities, no network), any
+``DOCTYPE`` is refused, and the document is validated against
+``schemas/v1.0/requests/*.xsd`` -- the sandbox's own check, independent of the SDK --
+before the SDK's generated decoder turns it into the generated models. Responses are the
+sandbox's own envelope (ID, Status, ProviderName, DateTimeUTC; Errors first on failure)
+around entities written by the SDK's generated encoders, with amounts at four decimals and
+timestamps with seven fractional digits, as Xero 1.0 wrote them.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 from lxml import etree
+from xero_customer_api import XeroResponseError
+from xero_customer_api.v1_0 import _codec, models
 
 from . import wire
 from .errors import INVALID_XML, ApiError
-from .model import (
-    ADDRESS_FIELDS,
-    PHONE_FIELDS,
-    Account,
-    Contact,
-    Invoice,
-    LineItem,
-    Payment,
-    TrackingCategory,
-)
 
+T = TypeVar("T")
 XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
 #: Request root element -> request schema file.
 REQUEST_SCHEMAS = {
@@ -36,6 +35,8 @@ REQUEST_SCHEMAS = {
     "Invoice": "invoice_request.xsd",
     "Invoices": "invoices_request.xsd",
 }
+#: Elements holding UTC timestamps, rewritten with Xero's seven fractional digits.
+_TIMESTAMPS = ("UpdatedDateUTC", "DateTime")
 
 
 def schema_dir() -> Path:
@@ -105,238 +106,80 @@ class RequestValidator:
 # ----------------------------------------------------------------------------- reading
 
 
-def _text(parent: etree._Element, tag: str) -> str | None:
-    child = parent.find(tag)
-    if child is None:
-        return None
-    return child.text or ""
+def decode(cls: type[T], element: etree._Element, strict: bool = True) -> T:
+    """A generated model from an element, with the SDK's decoder (``strict``: no unknown tags)."""
+    try:
+        return cast(T, _codec.DECODERS[cls](element, strict))
+    except XeroResponseError as exc:  # the XSD check normally refuses these first
+        raise ApiError(INVALID_XML, f"The request could not be read: {exc}") from exc
 
 
-def _dec(parent: etree._Element, tag: str) -> Decimal | None:
-    text = _text(parent, tag)
-    return None if text is None or text == "" else wire.parse_decimal(text)
+def _contact(contact: models.Contact) -> models.Contact:
+    if contact.contact_id is not None:
+        contact.contact_id = wire.parse_guid(contact.contact_id)
+    return contact
 
 
-def _records(
-    parent: etree._Element, list_tag: str, item_tag: str, fields: Iterable[str]
-) -> list[dict[str, str]] | None:
-    holder = parent.find(list_tag)
-    if holder is None:
-        return None
-    out = []
-    for item in holder.findall(item_tag):
-        record = {}
-        for name in fields:
-            value = _text(item, name)
-            if value is not None:
-                record[name] = value
-        out.append(record)
-    return out
+def read_contacts(root: etree._Element) -> list[models.Contact]:
+    """The contacts of a validated ``<Contact>`` or ``<Contacts>`` document, GUIDs lower-cased."""
+    elements = [root] if root.tag == "Contact" else root.findall("Contact")
+    return [_contact(decode(models.Contact, el)) for el in elements]
 
 
-def read_contact(el: etree._Element) -> Contact:
-    """A :class:`Contact` from a validated ``<Contact>`` element."""
-    updated = _text(el, "UpdatedDateUTC")
-    contact_id = _text(el, "ContactID")
-    return Contact(
-        name=_text(el, "Name") or "",
-        contact_id=wire.parse_guid(contact_id) if contact_id else None,
-        contact_number=_text(el, "ContactNumber"),
-        status=_text(el, "ContactStatus"),
-        email=_text(el, "EmailAddress"),
-        addresses=_records(el, "Addresses", "Address", ADDRESS_FIELDS),
-        phones=_records(el, "Phones", "Phone", PHONE_FIELDS),
-        skype=_text(el, "SkypeUserName"),
-        updated=wire.parse_utc(updated) if updated else None,
-    )
+def read_invoices(root: etree._Element) -> list[models.Invoice]:
+    """The invoices of a validated ``<Invoice>`` or ``<Invoices>`` document, GUIDs lower-cased."""
+    elements = [root] if root.tag == "Invoice" else root.findall("Invoice")
+    invoices = [decode(models.Invoice, el) for el in elements]
+    for invoice in invoices:
+        _contact(invoice.contact)
+    return invoices
 
 
-def _read_line(el: etree._Element) -> LineItem:
-    tracking_el = el.find("Tracking")
-    tracking = None
-    if tracking_el is not None:
-        tracking = [
-            (_text(t, "Name") or "", _text(t, "Option") or "")
-            for t in tracking_el.findall("TrackingCategory")
-        ]
-    line_id = _text(el, "LineItemID")
-    return LineItem(
-        description=_text(el, "Description") or "",
-        unit_amount=_dec(el, "UnitAmount") or Decimal(0),
-        line_amount=_dec(el, "LineAmount") or Decimal(0),
-        line_item_id=line_id.lower() if line_id else None,
-        quantity=_dec(el, "Quantity"),
-        tax_type=_text(el, "TaxType"),
-        tax_amount=_dec(el, "TaxAmount"),
-        account_code=_text(el, "AccountCode"),
-        tracking=tracking,
-    )
+def load(cls: type[T], text: str) -> T:
+    """Inverse of :func:`dump` (the stored form)."""
+    return decode(cls, etree.fromstring(text.encode(), _safe_parser()), strict=False)
 
 
-def _opt_date(el: etree._Element, tag: str) -> date | None:
-    text = _text(el, tag)
-    return wire.parse_date(text) if text else None
-
-
-def _opt_bool(el: etree._Element, tag: str) -> bool | None:
-    text = _text(el, tag)
-    return wire.parse_bool(text) if text else None
-
-
-def read_invoice(el: etree._Element) -> Invoice:
-    """An :class:`Invoice` from a validated ``<Invoice>`` element."""
-    contact_el = el.find("Contact")
-    lines_el = el.find("LineItems")
-    payments_el = el.find("Payments")
-    invoice_id = _text(el, "InvoiceID")
-    updated = _text(el, "UpdatedDateUTC")
-    return Invoice(
-        invoice_type=_text(el, "InvoiceType") or "",
-        contact=read_contact(contact_el) if contact_el is not None else Contact(name=""),
-        invoice_date=wire.parse_date(_text(el, "InvoiceDate") or ""),
-        invoice_number=_text(el, "InvoiceNumber") or "",
-        invoice_id=wire.parse_guid(invoice_id) if invoice_id else None,
-        due_date=_opt_date(el, "DueDate"),
-        reference=_text(el, "Reference"),
-        tax_inclusive=_opt_bool(el, "TaxInclusive"),
-        includes_tax=_opt_bool(el, "IncludesTax"),
-        sub_total=_dec(el, "SubTotal"),
-        total_tax=_dec(el, "TotalTax"),
-        total=_dec(el, "Total"),
-        status=_text(el, "InvoiceStatus"),
-        line_items=[_read_line(li) for li in lines_el.findall("LineItem")]
-        if lines_el is not None
-        else [],
-        payments=[
-            Payment(wire.parse_date(_text(p, "Date") or ""), _dec(p, "Amount") or Decimal(0))
-            for p in (payments_el.findall("Payment") if payments_el is not None else [])
-        ],
-        fully_paid_on=_opt_date(el, "FullyPaidOn"),
-        amount_due=_dec(el, "AmountDue"),
-        amount_paid=_dec(el, "AmountPaid"),
-        amount_credited=_dec(el, "AmountCredited"),
-        updated=wire.parse_utc(updated) if updated else None,
-    )
+def dump(obj: Any) -> str:
+    """A generated model as a standalone XML string (the stored form)."""
+    return _codec.ENCODERS[type(obj)](obj).decode()
 
 
 # ----------------------------------------------------------------------------- writing
 
 
-def _sub(parent: etree._Element, tag: str, text: str | None) -> None:
-    if text is not None:
-        etree.SubElement(parent, tag).text = text
+def _money(obj: Any) -> None:
+    """Quantize every Decimal of a model tree to four places, in place."""
+    for f in dataclasses.fields(obj):
+        value = getattr(obj, f.name)
+        if isinstance(value, Decimal):
+            setattr(obj, f.name, wire.money(value))
+        elif dataclasses.is_dataclass(value):
+            _money(value)
+        elif isinstance(value, list):
+            for item in value:
+                if dataclasses.is_dataclass(item):
+                    _money(item)
 
 
-def _money(parent: etree._Element, tag: str, value: Decimal | None) -> None:
-    _sub(parent, tag, wire.format_money(value) if value is not None else None)
+def append(parent: etree._Element, obj: Any) -> None:
+    """Append a model written by the SDK's encoder (its amounts are quantized in place)."""
+    _money(obj)
+    el = etree.fromstring(_codec.ENCODERS[type(obj)](obj))
+    for stamp in el.iter(*_TIMESTAMPS):
+        stamp.text = wire.format_utc(wire.parse_utc(stamp.text or ""))
+    parent.append(el)
 
 
-def write_contact(parent: etree._Element, contact: Contact) -> etree._Element:
-    """Append ``<Contact>`` in XSD order."""
-    el = etree.SubElement(parent, "Contact")
-    _sub(el, "ContactID", contact.contact_id)
-    _sub(el, "ContactNumber", contact.contact_number)
-    _sub(el, "ContactStatus", contact.status)
-    _sub(el, "Name", contact.name)
-    _sub(el, "EmailAddress", contact.email)
-    for list_tag, item_tag, fields, records in (
-        ("Addresses", "Address", ADDRESS_FIELDS, contact.addresses),
-        ("Phones", "Phone", PHONE_FIELDS, contact.phones),
-    ):
-        if records is None:
-            continue
-        holder = etree.SubElement(el, list_tag)
-        for record in records:
-            item = etree.SubElement(holder, item_tag)
-            for name in fields:
-                _sub(item, name, record.get(name))
-    _sub(el, "SkypeUserName", contact.skype)
-    _sub(el, "UpdatedDateUTC", wire.format_utc(contact.updated) if contact.updated else None)
-    return el
+def append_all(parent: etree._Element, wrapper: str, objs: Iterable[Any]) -> None:
+    """Append ``<wrapper>`` holding each model of ``objs``."""
+    holder = etree.SubElement(parent, wrapper)
+    for obj in objs:
+        append(holder, obj)
 
 
-def _write_line(parent: etree._Element, line: LineItem) -> None:
-    el = etree.SubElement(parent, "LineItem")
-    _sub(el, "LineItemID", line.line_item_id)
-    _sub(el, "Description", line.description)
-    _money(el, "Quantity", line.quantity)
-    _money(el, "UnitAmount", line.unit_amount)
-    _sub(el, "TaxType", line.tax_type)
-    _money(el, "TaxAmount", line.tax_amount)
-    _money(el, "LineAmount", line.line_amount)
-    _sub(el, "AccountCode", line.account_code)
-    if line.tracking is not None:
-        holder = etree.SubElement(el, "Tracking")
-        for name, option in line.tracking:
-            cat = etree.SubElement(holder, "TrackingCategory")
-            _sub(cat, "Name", name)
-            _sub(cat, "Option", option)
-
-
-def write_invoice(
-    parent: etree._Element, invoice: Invoice, *, with_lines: bool = True
-) -> etree._Element:
-    """Append ``<Invoice>`` in XSD order; ``with_lines=False`` writes an empty ``<LineItems/>``."""
-    el = etree.SubElement(parent, "Invoice")
-    _sub(el, "InvoiceType", invoice.invoice_type)
-    _sub(el, "InvoiceID", invoice.invoice_id)
-    write_contact(el, invoice.contact)
-    _sub(el, "InvoiceDate", wire.format_date(invoice.invoice_date))
-    _sub(el, "DueDate", wire.format_date(invoice.due_date) if invoice.due_date else None)
-    _sub(el, "InvoiceNumber", invoice.invoice_number)
-    _sub(el, "Reference", invoice.reference)
-    for tag, flag in (
-        ("TaxInclusive", invoice.tax_inclusive),
-        ("IncludesTax", invoice.includes_tax),
-    ):
-        _sub(el, tag, wire.format_bool(flag) if flag is not None else None)
-    _money(el, "SubTotal", invoice.sub_total)
-    _money(el, "TotalTax", invoice.total_tax)
-    _money(el, "Total", invoice.total)
-    _sub(el, "InvoiceStatus", invoice.status)
-    lines = etree.SubElement(el, "LineItems")
-    if with_lines:
-        for line in invoice.line_items:
-            _write_line(lines, line)
-    if invoice.payments:
-        payments = etree.SubElement(el, "Payments")
-        for payment in invoice.payments:
-            p = etree.SubElement(payments, "Payment")
-            _sub(p, "Date", wire.format_date(payment.paid_on))
-            _money(p, "Amount", payment.amount)
-    _sub(
-        el,
-        "FullyPaidOn",
-        wire.format_date(invoice.fully_paid_on) if invoice.fully_paid_on else None,
-    )
-    _money(el, "AmountDue", invoice.amount_due)
-    _money(el, "AmountPaid", invoice.amount_paid)
-    _money(el, "AmountCredited", invoice.amount_credited)
-    _sub(el, "UpdatedDateUTC", wire.format_utc(invoice.updated) if invoice.updated else None)
-    return el
-
-
-def write_accounts(parent: etree._Element, accounts: Iterable[Account]) -> None:
-    """Append ``<Accounts>``."""
-    holder = etree.SubElement(parent, "Accounts")
-    for account in accounts:
-        el = etree.SubElement(holder, "Account")
-        _sub(el, "Code", account.code)
-        _sub(el, "Name", account.name)
-        _sub(el, "Type", account.type)
-        _sub(el, "TaxType", account.tax_type)
-        _sub(el, "Description", account.description)
-
-
-def write_tracking(parent: etree._Element, categories: Iterable[TrackingCategory]) -> None:
-    """Append ``<Tracking>``."""
-    holder = etree.SubElement(parent, "Tracking")
-    for category in categories:
-        el = etree.SubElement(holder, "TrackingCategory")
-        _sub(el, "Name", category.name)
-        options = etree.SubElement(el, "Options")
-        for option in category.options:
-            _sub(etree.SubElement(options, "Option"), "Name", option)
+def _sub(parent: etree._Element, tag: str, text: str) -> None:
+    etree.SubElement(parent, tag).text = text
 
 
 def envelope(provider: str, now: datetime) -> etree._Element:
@@ -353,46 +196,23 @@ def error_envelope(error: ApiError, provider: str, now: datetime) -> etree._Elem
     """The 1.0 error ``<Response>``: Errors first, then ID, Status, ProviderName, DateTimeUTC."""
     root = etree.Element("Response", nsmap={"i": XSI_NS})
     errors = etree.SubElement(root, "Errors")
-    stamp = wire.format_utc(now)
     for item in error.items:
-        err = etree.SubElement(errors, "Error")
-        _sub(err, "Description", item.message)
-        exc = etree.SubElement(err, "Exception")
-        _sub(exc, "DateTime", stamp)
-        _sub(exc, "ExceptionType", item.exception_type)
-        _sub(exc, "Message", item.message)
-        source = "mscorlib" if item.exception_type.startswith("System.") else "Xero.API.Library"
-        _sub(exc, "Source", source)
-        _sub(exc, "StackTrace", f"   at Xero.Sandbox ({item.exception_type.rsplit('.', 1)[-1]})")
+        name = item.exception_type
+        exception = models.ErrorException(
+            date_time=now,
+            exception_type=name,
+            message=item.message,
+            source="mscorlib" if name.startswith("System.") else "Xero.API.Library",
+            stack_trace=f"   at Xero.Sandbox ({name.rsplit('.', 1)[-1]})",
+        )
+        append(errors, models.Error(description=item.message, exception=exception))
     _sub(root, "ID", wire.new_guid())
     _sub(root, "Status", "InternalServerError")
     _sub(root, "ProviderName", provider)
-    _sub(root, "DateTimeUTC", stamp)
+    _sub(root, "DateTimeUTC", wire.format_utc(now))
     return root
 
 
 def to_bytes(root: etree._Element) -> bytes:
     """Serialise a response document with an XML declaration, UTF-8."""
     return bytes(etree.tostring(root, xml_declaration=True, encoding="utf-8"))
-
-
-def contact_xml(contact: Contact) -> str:
-    """A contact as a standalone XML string (the stored form)."""
-    holder = etree.Element("Holder")
-    return etree.tostring(write_contact(holder, contact), encoding="unicode")
-
-
-def invoice_xml(invoice: Invoice) -> str:
-    """An invoice as a standalone XML string (the stored form)."""
-    holder = etree.Element("Holder")
-    return etree.tostring(write_invoice(holder, invoice), encoding="unicode")
-
-
-def load_contact(text: str) -> Contact:
-    """Inverse of :func:`contact_xml`."""
-    return read_contact(etree.fromstring(text.encode(), _safe_parser()))
-
-
-def load_invoice(text: str) -> Invoice:
-    """Inverse of :func:`invoice_xml`."""
-    return read_invoice(etree.fromstring(text.encode(), _safe_parser()))

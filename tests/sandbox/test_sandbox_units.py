@@ -8,9 +8,9 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from xero_customer_api.v1_0.models import Contact
 from xero_sandbox import console, wire
 from xero_sandbox.errors import FORMAT_EXCEPTION, ApiError
-from xero_sandbox.model import Contact
 from xero_sandbox.seed import new_key
 from xero_sandbox.store import Store
 
@@ -37,8 +37,8 @@ def test_parse_utc_rejects(text: str) -> None:
 
 
 def test_formats() -> None:
-    assert wire.format_money(Decimal("379.53")) == "379.5300"
-    assert wire.format_money(Decimal("-19.97")) == "-19.9700"
+    assert f"{wire.money(Decimal('379.53')):f}" == "379.5300"
+    assert f"{wire.money(Decimal('-19.97')):f}" == "-19.9700"
     assert (
         wire.format_utc(datetime(2008, 10, 9, 2, 40, 54, 399743, tzinfo=UTC))
         == "2008-10-09T02:40:54.3997430Z"
@@ -77,7 +77,8 @@ def test_file_store_keeps_data_and_adds_orgs(tmp_path: Path) -> None:
         org = store.org_for(first.api_key, first.customer_key)
         assert org is not None
         store.save_contact(
-            org.org_id, Contact(name="Kept", contact_id=wire.new_guid(), updated=store.stamp())
+            org.org_id,
+            Contact(name="Kept", contact_id=wire.new_guid(), updated_date_utc=store.stamp()),
         )
     store.close()
 

@@ -51,6 +51,9 @@ class EnvelopeReader(Protocol):
 def _text(element: etree._Element | None) -> str | None:
     if element is None:
         return None
+    if len(element) == 0:  # a leaf: its text is all itertext() would give
+        text = element.text
+        return (text.strip() or None) if text else None
     return "".join(str(t) for t in element.itertext()).strip() or None
 
 
@@ -60,8 +63,19 @@ class ResponseErrorsReader:
     def raise_for_errors(self, root: etree._Element, status_code: int) -> None:
         if root.tag != "Response":
             return
-        status = _text(root.find("Status"))
-        errors_el = root.find("Errors")
+        # Fast path of every successful call: one pass over the envelope's children finds what
+        # root.find("Status") / root.find("Errors") would (the first child of that tag).
+        status_el = errors_el = None
+        for child in root:
+            tag = child.tag
+            if tag == "Status":
+                if status_el is None:
+                    status_el = child
+            elif tag == "Errors" and errors_el is None:
+                errors_el = child
+        status = _text(status_el)
+        if status == "OK" and (errors_el is None or errors_el.find("Error") is None):
+            return
         details: list[ErrorDetail] = []
         if errors_el is not None:
             for error in errors_el.iterfind("Error"):

@@ -27,6 +27,7 @@ from typing import Any, ClassVar, Generic, TypeVar
 import httpx
 from lxml import etree
 
+from . import _gc
 from ._auth import QueryKeyAuth
 from ._checks import check_body
 from ._envelope import ENVELOPE_READERS, EnvelopeReader
@@ -376,6 +377,7 @@ class _ClientCore:
                 raise ServerError(f"Xero answered HTTP {status}", status_code=status)
             raise XeroAPIError(f"Xero answered HTTP {status}", status_code=status)
         self._envelope.check_root(root, status)
+        _gc.pause()  # a whole document: see _gc
         try:
             if decode is not None:
                 return decode(root, self.strict)
@@ -388,6 +390,8 @@ class _ClientCore:
                 f"the response does not match the schema: {type(exc).__name__}: {detail}",
                 status_code=status,
             ) from exc
+        finally:
+            _gc.resume()
 
     def _rate_limit_error(
         self, status: int, headers: httpx.Headers, content: bytes

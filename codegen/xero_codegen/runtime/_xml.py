@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from lxml import etree
 
+from . import _gc
 from ._errors import XeroResponseError
 from ._secrets import redact
 
@@ -219,6 +220,7 @@ def bind(element: etree._Element, cls: type[T], *, strict: bool = False) -> T:
     # Unknown enumerated values are kept as text in strict mode too (as the generated codec
     # does); strict only refuses unknown elements.
     token = _STRICT_ENUMS.set(False)
+    _gc.pause()  # a whole document: see _gc
     try:
         result: T = parser.parse(element, cls)
         return result
@@ -227,6 +229,7 @@ def bind(element: etree._Element, cls: type[T], *, strict: bool = False) -> T:
             f"the response does not match the schema: {_short(redact(str(exc)))}"
         ) from exc
     finally:
+        _gc.resume()
         _STRICT_ENUMS.reset(token)
 
 

@@ -63,7 +63,9 @@ TRACE = 5
 """Log level of request and response bodies (below DEBUG)."""
 logging.addLevelName(TRACE, "TRACE")
 
-DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
+DEFAULT_TIMEOUT = 60.0
+"""Seconds one attempt of a call may take in total (see :func:`httpx_timeout`)."""
+DEFAULT_CONNECT_TIMEOUT = 10.0
 DEFAULT_MAX_RETRIES = 2
 DEFAULT_MAX_RESPONSE_BYTES = 256 * 1024 * 1024
 DEFAULT_MAX_RETRY_AFTER = 60.0
@@ -190,6 +192,28 @@ def _parse_retry_after(value: str | None) -> float | None:
     if seconds != seconds or seconds < 0:  # NaN or in the past
         return 0.0
     return seconds
+
+
+def httpx_timeout(timeout: TimeoutTypes) -> httpx.Timeout:
+    """The per-phase limits handed to httpx.
+
+    A number is the total budget of one attempt: connecting may use at most
+    ``DEFAULT_CONNECT_TIMEOUT`` of it, and every other wait (write, read, pool) the whole
+    number. An ``httpx.Timeout`` sets the phases directly; ``None`` waits forever.
+    """
+    if timeout is None:
+        return httpx.Timeout(None)
+    if isinstance(timeout, httpx.Timeout):
+        return timeout
+    seconds = float(timeout)
+    return httpx.Timeout(seconds, connect=min(DEFAULT_CONNECT_TIMEOUT, seconds))
+
+
+def total_timeout(timeout: TimeoutTypes) -> float | None:
+    """The total seconds one attempt may take, when the timeout is a number."""
+    if timeout is None or isinstance(timeout, httpx.Timeout):
+        return None
+    return float(timeout)
 
 
 class _ClientCore:
@@ -319,7 +343,8 @@ class _ClientCore:
             params=query,
             headers=headers or None,
             content=content,
-            timeout=effective_timeout if effective_timeout is not None else httpx.Timeout(None),
+            timeout=httpx_timeout(effective_timeout),
+            extensions={"xero_total_timeout": total_timeout(effective_timeout)},
         )
 
     # ------------------------------------------------------------------ reading
@@ -539,7 +564,7 @@ class SyncAPIClient(_ClientCore):
         self._http = (
             http_client
             if http_client is not None
-            else httpx.Client(timeout=timeout, headers=_DEFAULT_HEADERS)
+            else httpx.Client(timeout=httpx_timeout(timeout), headers=_DEFAULT_HEADERS)
         )
         self._headers_on_client = http_client is None
 
@@ -578,6 +603,7 @@ class SyncAPIClient(_ClientCore):
         while True:
             started = time.monotonic()
             attempt: _Attempt
+            request.extensions["xero_started"] = started
             try:
                 status, headers, content = self._send(request)
             except httpx.HTTPError as exc:
@@ -610,11 +636,13 @@ class SyncAPIClient(_ClientCore):
                 raise self._too_large(int(declared), response.status_code)
             chunks: list[bytes] = []
             size = 0
+            deadline = _deadline(request)
             for chunk in response.iter_bytes():
                 size += len(chunk)
                 if size > self.max_response_bytes:
                     raise self._too_large(size, response.status_code)
                 chunks.append(chunk)
+                _check_deadline(request, deadline)
             return response.status_code, response.headers, b"".join(chunks)
         finally:
             response.close()
@@ -654,7 +682,7 @@ class AsyncAPIClient(_ClientCore):
         self._http = (
             http_client
             if http_client is not None
-            else httpx.AsyncClient(timeout=timeout, headers=_DEFAULT_HEADERS)
+            else httpx.AsyncClient(timeout=httpx_timeout(timeout), headers=_DEFAULT_HEADERS)
         )
         self._headers_on_client = http_client is None
 
@@ -693,6 +721,7 @@ class AsyncAPIClient(_ClientCore):
         while True:
             started = time.monotonic()
             attempt: _Attempt
+            request.extensions["xero_started"] = started
             try:
                 status, headers, content = await self._send(request)
             except httpx.HTTPError as exc:
@@ -725,14 +754,35 @@ class AsyncAPIClient(_ClientCore):
                 raise self._too_large(int(declared), response.status_code)
             chunks: list[bytes] = []
             size = 0
+            deadline = _deadline(request)
             async for chunk in response.aiter_bytes():
                 size += len(chunk)
                 if size > self.max_response_bytes:
                     raise self._too_large(size, response.status_code)
                 chunks.append(chunk)
+                _check_deadline(request, deadline)
             return response.status_code, response.headers, b"".join(chunks)
         finally:
             await response.aclose()
+
+
+def _deadline(request: httpx.Request) -> float | None:
+    """When the attempt that sent ``request`` must be complete (monotonic clock)."""
+    total = request.extensions.get("xero_total_timeout")
+    started = request.extensions.get("xero_started")
+    if total is None:
+        return None
+    return float(started if started is not None else time.monotonic()) + float(total)
+
+
+def _check_deadline(request: httpx.Request, deadline: float | None) -> None:
+    # Checked as the body streams in: a server that trickles bytes cannot stretch a call past
+    # its total timeout by more than one read timeout.
+    if deadline is not None and time.monotonic() > deadline:
+        total = request.extensions.get("xero_total_timeout")
+        raise httpx.ReadTimeout(
+            f"the answer took longer than the total timeout ({total:g} s)", request=request
+        )
 
 
 _S = TypeVar("_S", bound=SyncAPIClient)

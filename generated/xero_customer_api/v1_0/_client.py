@@ -50,7 +50,8 @@ class XeroClient(SyncAPIClient):
         customer_key: The organisation's Xero Customer Key (sent as ``xeroKey``).
         environment: Which Xero host to use: production or test (default test). Give this or base_url.
         base_url: Another entry point, e.g. the local sandbox's. Must be https, except on loopback.
-        timeout: Seconds (or an ``httpx.Timeout``) before a call gives up; per call too.
+        timeout: Seconds one attempt of a call may take in total (connecting at most 10 s of
+            it), or an ``httpx.Timeout`` for per-phase limits; per call too.
         max_retries: How often a failed call is retried where that is safe (GETs on network errors, 429
             and 502-504; writes only when the request never left). Per call too.
         http_client: Your own httpx.Client (proxies, TLS settings, tests); you close it.
@@ -123,7 +124,8 @@ class AsyncXeroClient(AsyncAPIClient):
         customer_key: The organisation's Xero Customer Key (sent as ``xeroKey``).
         environment: Which Xero host to use: production or test (default test). Give this or base_url.
         base_url: Another entry point, e.g. the local sandbox's. Must be https, except on loopback.
-        timeout: Seconds (or an ``httpx.Timeout``) before a call gives up; per call too.
+        timeout: Seconds one attempt of a call may take in total (connecting at most 10 s of
+            it), or an ``httpx.Timeout`` for per-phase limits; per call too.
         max_retries: How often a failed call is retried where that is safe (GETs on network errors, 429
             and 502-504; writes only when the request never left). Per call too.
         http_client: Your own httpx.AsyncClient (proxies, TLS settings, tests); you close it.

@@ -3,7 +3,6 @@ fetched (a loopback listener counts hits) and no file content shows up anywhere.
 
 from __future__ import annotations
 
-import time
 import traceback
 from collections.abc import Iterator
 from pathlib import Path
@@ -102,15 +101,12 @@ def encode(name: str, text: str) -> bytes:
 def test_hostile_document_is_refused(name: str, listener: Loopback, secret: Path) -> None:
     body = encode(name, corpus(secret, listener.url)[name])
     rec = Recorder(httpx.Response(200, content=body, headers=XML))
-    started = time.monotonic()
     outcome: object
     with sync_client(rec) as client:
         try:
             outcome = client.contacts.list()
         except XeroResponseError as exc:
             outcome = exc
-    elapsed = time.monotonic() - started
-    assert elapsed < 5, f"{name} took {elapsed:.1f} s"  # generous: the parsers stop in < 0.2 s
     assert listener.hits == []
     assert rec.count == 1  # refused, not retried
     if name == "xinclude":
@@ -119,6 +115,9 @@ def test_hostile_document_is_refused(name: str, listener: Loopback, secret: Path
         assert SECRET_TEXT not in repr(outcome)
         return
     assert isinstance(outcome, XeroResponseError), f"{name}: {outcome!r}"
+    # "Quickly" by construction rather than by a clock: the document is refused for its DOCTYPE,
+    # before libxml2 processes any declaration, so no entity is ever expanded.
+    assert "DOCTYPE" in str(outcome), f"{name}: {outcome}"
     everything = "".join(traceback.format_exception(outcome))
     everything += "".join(repr(e) + str(e) for e in exception_chain(outcome))
     assert SECRET_TEXT not in everything

@@ -21,6 +21,7 @@ from typing import Any, TypeVar, cast
 
 from lxml import etree
 from xero_customer_api import XeroResponseError
+from xero_customer_api._runtime._xml import HARDENED_PARSER_OPTIONS, UnsafeXMLError, parse_document
 from xero_customer_api.v1_0 import _codec, models
 
 from . import wire
@@ -48,15 +49,7 @@ def schema_dir() -> Path:
 
 
 def _safe_parser() -> etree.XMLParser:
-    return etree.XMLParser(
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        dtd_validation=False,
-        huge_tree=False,
-        remove_comments=True,
-        remove_pis=True,
-    )
+    return etree.XMLParser(**HARDENED_PARSER_OPTIONS)
 
 
 class RequestValidator:
@@ -76,19 +69,20 @@ class RequestValidator:
                 INVALID_XML,
                 f"The request body is empty; a <{expected_root}> document was expected.",
             )
-        if b"<!DOCTYPE" in body or b"<!ENTITY" in body:
+        if b"<!ENTITY" in body:
             raise ApiError(
                 INVALID_XML, "DTDs and entity declarations are not allowed in request documents."
             )
         try:
-            root = etree.fromstring(body, _safe_parser())
+            root = parse_document(body)  # the SDK's hardened reader: DOCTYPE refused
+        except UnsafeXMLError as exc:
+            raise ApiError(
+                INVALID_XML, "DTDs and entity declarations are not allowed in request documents."
+            ) from exc
         except etree.XMLSyntaxError as exc:
             raise ApiError(
                 INVALID_XML, f"The request body is not well-formed XML: {exc.msg}"
             ) from exc
-        tree = root.getroottree()
-        if getattr(tree.docinfo, "doctype", ""):
-            raise ApiError(INVALID_XML, "DTDs are not allowed in request documents.")
         if root.tag != expected_root:
             raise ApiError(
                 INVALID_XML, f"Expected a <{expected_root}> document but got <{root.tag}>."

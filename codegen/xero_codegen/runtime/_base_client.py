@@ -57,6 +57,7 @@ __all__ = [
 ]
 
 R = TypeVar("R")
+_HttpT = TypeVar("_HttpT", httpx.Client, httpx.AsyncClient)
 
 log = logging.getLogger("xero_customer_api")
 TRACE = 5
@@ -216,7 +217,7 @@ def total_timeout(timeout: TimeoutTypes) -> float | None:
     return float(timeout)
 
 
-class _ClientCore:
+class _ClientCore(Generic[_HttpT]):
     """Configuration and the I/O-free logic shared by the sync and async clients."""
 
     _environments: ClassVar[Mapping[str, str]] = {}
@@ -238,6 +239,7 @@ class _ClientCore:
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         max_retry_after: float = DEFAULT_MAX_RETRY_AFTER,
         strict: bool = False,
+        http_client: _HttpT | None = None,
     ) -> None:
         problems: list[str] = []
         if not isinstance(api_key, str) or not api_key.strip():
@@ -263,6 +265,21 @@ class _ClientCore:
         # path -> base_url.join(path): joining parses URLs twice (about 25 us a call), and the
         # paths are the endpoints' constants, so each is joined once per client.
         self._urls: dict[str, httpx.URL] = {}
+        if http_client is not None and not isinstance(http_client, self._http_client_class()):
+            name = self._http_client_class().__name__
+            raise RequestValidationError([f"`http_client` must be an httpx.{name}"])
+        # A client the SDK opens is the SDK's to close, and carries the default headers.
+        self._owns_http_client = http_client is None
+        self._headers_on_client = http_client is None
+        self._http: _HttpT = (
+            http_client
+            if http_client is not None
+            else self._http_client_class()(timeout=httpx_timeout(timeout), headers=_DEFAULT_HEADERS)
+        )
+
+    @classmethod
+    def _http_client_class(cls) -> type[_HttpT]:
+        raise NotImplementedError
 
     # ------------------------------------------------------------------ configuration
 
@@ -530,43 +547,12 @@ class _ClientCore:
         )
 
 
-class SyncAPIClient(_ClientCore):
+class SyncAPIClient(_ClientCore[httpx.Client]):
     """Base of the generated synchronous clients."""
 
-    def __init__(
-        self,
-        *,
-        api_key: str,
-        customer_key: str,
-        environment: str | None = None,
-        base_url: str | httpx.URL | None = None,
-        timeout: TimeoutTypes = DEFAULT_TIMEOUT,
-        max_retries: int = DEFAULT_MAX_RETRIES,
-        http_client: httpx.Client | None = None,
-        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
-        max_retry_after: float = DEFAULT_MAX_RETRY_AFTER,
-        strict: bool = False,
-    ) -> None:
-        super().__init__(
-            api_key=api_key,
-            customer_key=customer_key,
-            environment=environment,
-            base_url=base_url,
-            timeout=timeout,
-            max_retries=max_retries,
-            max_response_bytes=max_response_bytes,
-            max_retry_after=max_retry_after,
-            strict=strict,
-        )
-        if http_client is not None and not isinstance(http_client, httpx.Client):
-            raise RequestValidationError(["`http_client` must be an httpx.Client"])
-        self._owns_http_client = http_client is None
-        self._http = (
-            http_client
-            if http_client is not None
-            else httpx.Client(timeout=httpx_timeout(timeout), headers=_DEFAULT_HEADERS)
-        )
-        self._headers_on_client = http_client is None
+    @classmethod
+    def _http_client_class(cls) -> type[httpx.Client]:
+        return httpx.Client
 
     def close(self) -> None:
         """Close the HTTP connections (only those the client opened itself)."""
@@ -648,43 +634,12 @@ class SyncAPIClient(_ClientCore):
             response.close()
 
 
-class AsyncAPIClient(_ClientCore):
+class AsyncAPIClient(_ClientCore[httpx.AsyncClient]):
     """Base of the generated asynchronous clients."""
 
-    def __init__(
-        self,
-        *,
-        api_key: str,
-        customer_key: str,
-        environment: str | None = None,
-        base_url: str | httpx.URL | None = None,
-        timeout: TimeoutTypes = DEFAULT_TIMEOUT,
-        max_retries: int = DEFAULT_MAX_RETRIES,
-        http_client: httpx.AsyncClient | None = None,
-        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
-        max_retry_after: float = DEFAULT_MAX_RETRY_AFTER,
-        strict: bool = False,
-    ) -> None:
-        super().__init__(
-            api_key=api_key,
-            customer_key=customer_key,
-            environment=environment,
-            base_url=base_url,
-            timeout=timeout,
-            max_retries=max_retries,
-            max_response_bytes=max_response_bytes,
-            max_retry_after=max_retry_after,
-            strict=strict,
-        )
-        if http_client is not None and not isinstance(http_client, httpx.AsyncClient):
-            raise RequestValidationError(["`http_client` must be an httpx.AsyncClient"])
-        self._owns_http_client = http_client is None
-        self._http = (
-            http_client
-            if http_client is not None
-            else httpx.AsyncClient(timeout=httpx_timeout(timeout), headers=_DEFAULT_HEADERS)
-        )
-        self._headers_on_client = http_client is None
+    @classmethod
+    def _http_client_class(cls) -> type[httpx.AsyncClient]:
+        return httpx.AsyncClient
 
     async def close(self) -> None:
         """Close the HTTP connections (only those the client opened itself)."""

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
-from typing import TYPE_CHECKING, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import httpx
 from lxml import etree
@@ -31,6 +31,7 @@ from lxml import etree
 from ._errors import XeroConnectionError, XeroResponseError, XeroTimeoutError
 from ._secrets import redact
 from ._types import NotGiven, TimeoutTypes
+from ._xml import HARDENED_PARSER_OPTIONS
 
 if TYPE_CHECKING:
     from ._base_client import AsyncAPIClient, SyncAPIClient, _ClientCore
@@ -42,19 +43,7 @@ _DOCTYPE = re.compile(rb"<!doctype", re.IGNORECASE)
 
 
 def _pull_parser(item: str) -> etree.XMLPullParser:
-    return etree.XMLPullParser(
-        events=("end",),
-        tag=item,
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        dtd_validation=False,
-        attribute_defaults=False,
-        huge_tree=False,
-        recover=False,
-        remove_comments=True,
-        remove_pis=True,
-    )
+    return etree.XMLPullParser(events=("end",), tag=item, **HARDENED_PARSER_OPTIONS)
 
 
 class ItemStream(Generic[T]):
@@ -70,7 +59,7 @@ class ItemStream(Generic[T]):
 
     def __init__(
         self,
-        core: _ClientCore,
+        core: _ClientCore[Any],
         status: int,
         wrapper: str,
         item: str,
@@ -152,7 +141,7 @@ def _transport_error(exc: httpx.HTTPError) -> XeroConnectionError:
     return XeroConnectionError(f"the connection to Xero failed while streaming: {detail}")
 
 
-def _too_large(client: _ClientCore, size: int) -> XeroResponseError:
+def _too_large(client: _ClientCore[Any], size: int) -> XeroResponseError:
     return XeroResponseError(
         f"the response is larger than max_response_bytes ({client.max_response_bytes} bytes; got at least {size})"
     )

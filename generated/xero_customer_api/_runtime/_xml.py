@@ -30,7 +30,7 @@ import dataclasses
 import threading
 import typing
 from enum import Enum
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Final, TypedDict, TypeVar
 
 from lxml import etree
 
@@ -43,7 +43,7 @@ if TYPE_CHECKING:
     from xsdata.formats.dataclass.context import XmlContext
     from xsdata.formats.dataclass.serializers import XmlSerializer
 
-__all__ = ["UnsafeXMLError", "bind", "parse_document", "serialize"]
+__all__ = ["HARDENED_PARSER_OPTIONS", "UnsafeXMLError", "bind", "parse_document", "serialize"]
 
 T = TypeVar("T")
 
@@ -52,18 +52,34 @@ class UnsafeXMLError(ValueError):
     """The document declares a DOCTYPE (and so could define entities or load a DTD)."""
 
 
+class ParserOptions(TypedDict):
+    resolve_entities: bool
+    no_network: bool
+    load_dtd: bool
+    dtd_validation: bool
+    attribute_defaults: bool
+    huge_tree: bool
+    recover: bool
+    remove_comments: bool
+    remove_pis: bool
+
+
+HARDENED_PARSER_OPTIONS: Final[ParserOptions] = {
+    "resolve_entities": False,  # never expand an entity
+    "no_network": True,  # never fetch anything
+    "load_dtd": False,  # never read a DTD
+    "dtd_validation": False,
+    "attribute_defaults": False,
+    "huge_tree": False,  # keep libxml2's size and depth limits
+    "recover": False,  # malformed or truncated input is an error, never a partial tree
+    "remove_comments": True,
+    "remove_pis": True,
+}
+"""The one set of lxml parser options for anything read from the network (streaming too)."""
+
+
 def _hardened_parser() -> etree.XMLParser:
-    return etree.XMLParser(
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        dtd_validation=False,
-        attribute_defaults=False,
-        huge_tree=False,
-        recover=False,
-        remove_comments=True,
-        remove_pis=True,
-    )
+    return etree.XMLParser(**HARDENED_PARSER_OPTIONS)
 
 
 def parse_document(data: bytes) -> etree._Element:

@@ -42,14 +42,14 @@ from .v1_0 import AsyncXeroClient, XeroClient
 __version__ = "0.1.0"
 
 __all__ = [
-    "AsyncXeroClient",
     "DEFAULT_MAX_RESPONSE_BYTES",
     "DEFAULT_MAX_RETRIES",
     "DEFAULT_TIMEOUT",
+    "NOT_GIVEN",
+    "AsyncXeroClient",
     "ErrorDetail",
     "InvalidCustomerKeyError",
     "InvalidPartnerKeyError",
-    "NOT_GIVEN",
     "NotFoundError",
     "NotGiven",
     "RateLimitError",

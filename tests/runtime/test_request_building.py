@@ -20,7 +20,6 @@ def test_headers_and_query(own: bool, with_body: bool) -> None:
     with client:
         for _ in range(2):  # the second call uses the joined-URL cache
             request = client._build_request(
-                client._http,
                 "PUT" if with_body else "GET",
                 "contact",
                 [("page", "2"), ("where", None)],

@@ -28,7 +28,7 @@ import httpx
 from lxml import etree
 
 from . import _gc
-from ._auth import QueryKeyAuth
+from ._auth import AUTH_SCHEMES
 from ._checks import check_body
 from ._envelope import ENVELOPE_READERS, EnvelopeReader
 from ._errors import (
@@ -254,7 +254,9 @@ class _ClientCore(Generic[_HttpT]):
             problems.append("`max_retry_after` must be a number of seconds >= 0")
         if problems:
             raise RequestValidationError(problems)
-        self._auth = QueryKeyAuth(api_key=api_key.strip(), customer_key=customer_key.strip())
+        self._auth = AUTH_SCHEMES[self._auth_style](
+            api_key=api_key.strip(), customer_key=customer_key.strip()
+        )
         self.base_url = self._resolve_base_url(environment, base_url)
         self.timeout: TimeoutTypes = timeout
         self.max_retries = max_retries
@@ -322,7 +324,6 @@ class _ClientCore(Generic[_HttpT]):
 
     def _build_request(
         self,
-        client: httpx.Client | httpx.AsyncClient,
         method: str,
         path: str,
         params: Sequence[tuple[str, str | None]],
@@ -354,7 +355,7 @@ class _ClientCore(Generic[_HttpT]):
             url = self.base_url.join(path)
             if len(self._urls) < 64:  # endpoint paths are constants; never grow without bound
                 self._urls[path] = url
-        return client.build_request(
+        return self._http.build_request(
             method,
             url,
             params=query,
@@ -419,11 +420,11 @@ class _ClientCore(Generic[_HttpT]):
                 raise ServerError(f"Xero answered HTTP {status}", status_code=status)
             raise XeroAPIError(f"Xero answered HTTP {status}", status_code=status)
         self._envelope.check_root(root, status)
+        if decode is None:
+            return bind(root, response_type, strict=self.strict)  # pauses gc itself
         _gc.pause()  # a whole document: see _gc
         try:
-            if decode is not None:
-                return decode(root, self.strict)
-            return bind(root, response_type, strict=self.strict)
+            return decode(root, self.strict)
         except XeroError:
             raise
         except Exception as exc:  # a decoder bug must not escape the error tree
@@ -521,6 +522,39 @@ class _ClientCore(Generic[_HttpT]):
             retry_after = _parse_retry_after(headers.get("retry-after"))
         return _Attempt(exc, sent=True, retry_after=retry_after)
 
+    def _complete(
+        self,
+        request: httpx.Request,
+        answer: tuple[int, httpx.Headers, bytes],
+        started: float,
+        response_type: type[R],
+        decode: Callable[[etree._Element, bool], R] | None,
+    ) -> RawResponse[R] | _Attempt:
+        """A received answer: the parsed response, or the failed attempt to judge."""
+        status, headers, content = answer
+        self._log_exchange(request, status, content, started)
+        try:
+            parsed = self._interpret(status, headers, content, response_type, decode)
+        except XeroAPIError as exc:
+            return self._api_failure(exc, headers)
+        return RawResponse(status, headers, content, parsed, time.monotonic() - started)
+
+    def _next_delay(
+        self, request: httpx.Request, path: str, attempt: _Attempt, retries_done: int, retries: int
+    ) -> float:
+        """Seconds to wait before retrying ``attempt``; raises its error when giving up."""
+        delay = self._retry_delay(request.method, attempt, retries_done, retries)
+        if delay is None:
+            attempt.raise_error()
+        log.debug(
+            "retrying %s %s in %.2f s after: %s",
+            request.method,
+            path,
+            delay,
+            attempt.error.message,
+        )
+        return delay
+
     def _log_exchange(
         self, request: httpx.Request, status: int, content: bytes, started: float
     ) -> None:
@@ -583,53 +617,32 @@ class SyncAPIClient(_ClientCore[httpx.Client]):
         decode: Callable[[etree._Element, bool], R] | None = None,
         encode: Callable[[Any], bytes] | None = None,
     ) -> RawResponse[R]:
-        request = self._build_request(self._http, method, path, params, body, timeout, encode)
+        request = self._build_request(method, path, params, body, timeout, encode)
         retries = self._effective_retries(max_retries)
         retries_done = 0
         while True:
             started = time.monotonic()
-            attempt: _Attempt
-            request.extensions["xero_started"] = started
+            outcome: RawResponse[R] | _Attempt
             try:
-                status, headers, content = self._send(request)
+                answer = self._send(request, _deadline(request, started))
             except httpx.HTTPError as exc:
-                attempt = self._transport_error(exc, request, started)
+                outcome = self._transport_error(exc, request, started)
             else:
-                self._log_exchange(request, status, content, started)
-                try:
-                    parsed = self._interpret(status, headers, content, response_type, decode)
-                    return RawResponse(status, headers, content, parsed, time.monotonic() - started)
-                except XeroAPIError as exc:
-                    attempt = self._api_failure(exc, headers)
-            delay = self._retry_delay(method, attempt, retries_done, retries)
-            if delay is None:
-                attempt.raise_error()
-            log.debug(
-                "retrying %s %s in %.2f s after: %s", method, path, delay, attempt.error.message
-            )
-            time.sleep(delay)
+                outcome = self._complete(request, answer, started, response_type, decode)
+            if isinstance(outcome, RawResponse):
+                return outcome
+            time.sleep(self._next_delay(request, path, outcome, retries_done, retries))
             retries_done += 1
 
-    def _send(self, request: httpx.Request) -> tuple[int, httpx.Headers, bytes]:
+    def _send(
+        self, request: httpx.Request, deadline: float | None
+    ) -> tuple[int, httpx.Headers, bytes]:
         response = self._http.send(request, stream=True, follow_redirects=False)
         try:
-            declared = response.headers.get("content-length")
-            if (
-                declared is not None
-                and declared.isdigit()
-                and int(declared) > self.max_response_bytes
-            ):
-                raise self._too_large(int(declared), response.status_code)
-            chunks: list[bytes] = []
-            size = 0
-            deadline = _deadline(request)
+            body = _Body(self, response, deadline)
             for chunk in response.iter_bytes():
-                size += len(chunk)
-                if size > self.max_response_bytes:
-                    raise self._too_large(size, response.status_code)
-                chunks.append(chunk)
-                _check_deadline(request, deadline)
-            return response.status_code, response.headers, b"".join(chunks)
+                body.add(chunk)
+            return response.status_code, response.headers, body.content()
         finally:
             response.close()
 
@@ -670,74 +683,76 @@ class AsyncAPIClient(_ClientCore[httpx.AsyncClient]):
         decode: Callable[[etree._Element, bool], R] | None = None,
         encode: Callable[[Any], bytes] | None = None,
     ) -> RawResponse[R]:
-        request = self._build_request(self._http, method, path, params, body, timeout, encode)
+        request = self._build_request(method, path, params, body, timeout, encode)
         retries = self._effective_retries(max_retries)
         retries_done = 0
         while True:
             started = time.monotonic()
-            attempt: _Attempt
-            request.extensions["xero_started"] = started
+            outcome: RawResponse[R] | _Attempt
             try:
-                status, headers, content = await self._send(request)
+                answer = await self._send(request, _deadline(request, started))
             except httpx.HTTPError as exc:
-                attempt = self._transport_error(exc, request, started)
+                outcome = self._transport_error(exc, request, started)
             else:
-                self._log_exchange(request, status, content, started)
-                try:
-                    parsed = self._interpret(status, headers, content, response_type, decode)
-                    return RawResponse(status, headers, content, parsed, time.monotonic() - started)
-                except XeroAPIError as exc:
-                    attempt = self._api_failure(exc, headers)
-            delay = self._retry_delay(method, attempt, retries_done, retries)
-            if delay is None:
-                attempt.raise_error()
-            log.debug(
-                "retrying %s %s in %.2f s after: %s", method, path, delay, attempt.error.message
-            )
-            await _async_sleep(delay)
+                outcome = self._complete(request, answer, started, response_type, decode)
+            if isinstance(outcome, RawResponse):
+                return outcome
+            await _async_sleep(self._next_delay(request, path, outcome, retries_done, retries))
             retries_done += 1
 
-    async def _send(self, request: httpx.Request) -> tuple[int, httpx.Headers, bytes]:
+    async def _send(
+        self, request: httpx.Request, deadline: float | None
+    ) -> tuple[int, httpx.Headers, bytes]:
         response = await self._http.send(request, stream=True, follow_redirects=False)
         try:
-            declared = response.headers.get("content-length")
-            if (
-                declared is not None
-                and declared.isdigit()
-                and int(declared) > self.max_response_bytes
-            ):
-                raise self._too_large(int(declared), response.status_code)
-            chunks: list[bytes] = []
-            size = 0
-            deadline = _deadline(request)
+            body = _Body(self, response, deadline)
             async for chunk in response.aiter_bytes():
-                size += len(chunk)
-                if size > self.max_response_bytes:
-                    raise self._too_large(size, response.status_code)
-                chunks.append(chunk)
-                _check_deadline(request, deadline)
-            return response.status_code, response.headers, b"".join(chunks)
+                body.add(chunk)
+            return response.status_code, response.headers, body.content()
         finally:
             await response.aclose()
 
 
-def _deadline(request: httpx.Request) -> float | None:
-    """When the attempt that sent ``request`` must be complete (monotonic clock)."""
+def _deadline(request: httpx.Request, started: float) -> float | None:
+    """When the attempt started at ``started`` must be complete (monotonic clock)."""
     total = request.extensions.get("xero_total_timeout")
-    started = request.extensions.get("xero_started")
-    if total is None:
-        return None
-    return float(started if started is not None else time.monotonic()) + float(total)
+    return None if total is None else started + float(total)
 
 
-def _check_deadline(request: httpx.Request, deadline: float | None) -> None:
-    # Checked as the body streams in: a server that trickles bytes cannot stretch a call past
-    # its total timeout by more than one read timeout.
-    if deadline is not None and time.monotonic() > deadline:
-        total = request.extensions.get("xero_total_timeout")
-        raise httpx.ReadTimeout(
-            f"the answer took longer than the total timeout ({total:g} s)", request=request
-        )
+class _Body:
+    """A response body, read under the size cap and, when given, the attempt's deadline.
+
+    Checked as the body streams in: an answer larger than ``max_response_bytes`` is refused
+    before it is all in memory, and a server that trickles bytes cannot stretch a call past
+    its total timeout by more than one read timeout.
+    """
+
+    def __init__(
+        self, core: _ClientCore[Any], response: httpx.Response, deadline: float | None = None
+    ) -> None:
+        self._core = core
+        self._response = response
+        self._deadline = deadline
+        self._chunks: list[bytes] = []
+        self._size = 0
+        declared = response.headers.get("content-length")
+        if declared is not None and declared.isdigit() and int(declared) > core.max_response_bytes:
+            raise core._too_large(int(declared), response.status_code)
+
+    def add(self, chunk: bytes) -> None:
+        self._size += len(chunk)
+        if self._size > self._core.max_response_bytes:
+            raise self._core._too_large(self._size, self._response.status_code)
+        self._chunks.append(chunk)
+        if self._deadline is not None and time.monotonic() > self._deadline:
+            total = self._response.request.extensions.get("xero_total_timeout")
+            raise httpx.ReadTimeout(
+                f"the answer took longer than the total timeout ({total:g} s)",
+                request=self._response.request,
+            )
+
+    def content(self) -> bytes:
+        return b"".join(self._chunks)
 
 
 _S = TypeVar("_S", bound=SyncAPIClient)

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 import httpx
 from lxml import etree
 
+from ._base_client import _Body
 from ._errors import XeroConnectionError, XeroResponseError, XeroTimeoutError
 from ._secrets import redact
 from ._types import NotGiven, TimeoutTypes
@@ -137,12 +138,6 @@ def _transport_error(exc: httpx.HTTPError) -> XeroConnectionError:
     return XeroConnectionError(f"the connection to Xero failed while streaming: {detail}")
 
 
-def _too_large(client: _ClientCore[Any], size: int) -> XeroResponseError:
-    return XeroResponseError(
-        f"the response is larger than max_response_bytes ({client.max_response_bytes} bytes; got at least {size})"
-    )
-
-
 def _streamable(response: httpx.Response) -> bool:
     return (
         200 <= response.status_code < 300
@@ -161,7 +156,7 @@ def iter_items(
     timeout: TimeoutTypes | NotGiven,
 ) -> Iterator[T]:
     """GET ``path`` and yield the decoded items of its ``<wrapper>`` as they arrive."""
-    request = client._build_request(client._http, "GET", path, params, None, timeout)
+    request = client._build_request("GET", path, params, None, timeout)
     error: XeroConnectionError | None = None
     try:
         response = client._http.send(request, stream=True, follow_redirects=False)
@@ -171,8 +166,15 @@ def iter_items(
         raise error
     try:
         if not _streamable(response):
-            content = _read_capped(client, response.iter_bytes())
-            client._interpret(response.status_code, response.headers, content, object)
+            body = _Body(client, response)
+            try:
+                for part in response.iter_bytes():
+                    body.add(part)
+            except httpx.HTTPError as exc:
+                error = _transport_error(exc)
+            if error is not None:
+                raise error
+            client._interpret(response.status_code, response.headers, body.content(), object)
             raise XeroResponseError(
                 f"unexpected answer (HTTP {response.status_code})", status_code=response.status_code
             )
@@ -204,7 +206,7 @@ async def aiter_items(
     timeout: TimeoutTypes | NotGiven,
 ) -> AsyncIterator[T]:
     """The async twin of :func:`iter_items`."""
-    request = client._build_request(client._http, "GET", path, params, None, timeout)
+    request = client._build_request("GET", path, params, None, timeout)
     error: XeroConnectionError | None = None
     try:
         response = await client._http.send(request, stream=True, follow_redirects=False)
@@ -214,19 +216,15 @@ async def aiter_items(
         raise error
     try:
         if not _streamable(response):
-            parts: list[bytes] = []
-            size = 0
+            body = _Body(client, response)
             try:
                 async for part in response.aiter_bytes():
-                    size += len(part)
-                    if size > client.max_response_bytes:
-                        raise _too_large(client, size)
-                    parts.append(part)
+                    body.add(part)
             except httpx.HTTPError as exc:
                 error = _transport_error(exc)
             if error is not None:
                 raise error
-            client._interpret(response.status_code, response.headers, b"".join(parts), object)
+            client._interpret(response.status_code, response.headers, body.content(), object)
             raise XeroResponseError(
                 f"unexpected answer (HTTP {response.status_code})", status_code=response.status_code
             )
@@ -247,20 +245,3 @@ async def aiter_items(
             yield value
     finally:
         await response.aclose()
-
-
-def _read_capped(client: SyncAPIClient, chunks: Iterator[bytes]) -> bytes:
-    parts: list[bytes] = []
-    size = 0
-    error: XeroConnectionError | None = None
-    try:
-        for part in chunks:
-            size += len(part)
-            if size > client.max_response_bytes:
-                raise _too_large(client, size)
-            parts.append(part)
-    except httpx.HTTPError as exc:
-        error = _transport_error(exc)
-    if error is not None:
-        raise error
-    return b"".join(parts)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from ._secrets import register_secret
 
-__all__ = ["QueryKeyAuth"]
+__all__ = ["AUTH_SCHEMES", "QueryKeyAuth"]
 
 
 class QueryKeyAuth:
@@ -38,3 +38,7 @@ class QueryKeyAuth:
 
     def __repr__(self) -> str:
         return "QueryKeyAuth(api_key='***', customer_key='***')"
+
+
+AUTH_SCHEMES: dict[str, type[QueryKeyAuth]] = {"query-keys": QueryKeyAuth}
+"""The manifest's ``auth`` value (a client's ``_auth_style``) -> its scheme."""

@@ -48,6 +48,7 @@ from ._errors import (
     XeroAPIError,
     XeroError,
 )
+from ._query import check_one_of, encode_guid
 from ._secrets import redact, register_secret
 from ._xml import UnsafeXMLError, bind, parse_document
 
@@ -189,15 +190,17 @@ class GuidType(_GuidBase):
     """A GUID such as 4c76ffb5-02e7-47c5-9a86-b0a5a35d1682."""
 
     name = "guid"
-    _RE = re.compile(r"\A[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}\Z")
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
-        text = str(value).strip()
-        if not self._RE.match(text):
+        try:  # the SDK's own check, so the shell accepts exactly what the client does
+            return (
+                encode_guid(param.name if param and param.name else "value", str(value).strip())
+                or ""
+            )
+        except RequestValidationError:
             self.fail(
                 f"{value!r} is not a GUID (e.g. 4c76ffb5-02e7-47c5-9a86-b0a5a35d1682)", param, ctx
             )
-        return text.lower()
 
 
 class DateTimeType(_DateTimeBase):
@@ -232,11 +235,10 @@ DATETIME = DateTimeType()
 
 def require_one_of(options: Mapping[str, object]) -> None:
     """Exactly one of the options must be given (a usage error otherwise)."""
-    given = [name for name, value in options.items() if value is not None]
-    if len(given) != 1:
-        names = " or ".join(options)
-        got = ", ".join(given) if given else "none"
-        raise click.UsageError(f"give exactly one of {names} (got {got})")
+    try:
+        check_one_of(options)
+    except RequestValidationError as exc:
+        raise click.UsageError(exc.message) from None
 
 
 # ---------------------------------------------------------------------------- settings and client

@@ -17,6 +17,7 @@ from xsdata.codegen.models import Attr, Class
 from xsdata.models.config import GeneratorConfig
 from xsdata.models.enums import DataType
 
+from .ir import _snake
 from .xsdata_driver import CONFIG_PATH, XeroFilters, temporal_kind
 
 # xsdata datatype -> codec value kind. A schema type outside this table fails generation
@@ -95,16 +96,6 @@ class CodecIR:
             if model.name == name:
                 return model
         raise KeyError(name)
-
-
-def _snake(name: str) -> str:
-    from .ir import _snake as snake
-
-    return snake(name)
-
-
-def _local(qname: str) -> str:
-    return qname.rsplit("}", 1)[-1]
 
 
 def build_codec_ir(classes: list[Class]) -> CodecIR:

@@ -136,6 +136,11 @@ def _snake(name: str) -> str:
     return text.lower()
 
 
+def _local(qname: str) -> str:
+    """``Name`` of ``{namespace}Name``."""
+    return qname.rsplit("}", 1)[-1]
+
+
 def _find_class(classes: list[Class], name: str) -> Class | None:
     for obj in classes:
         if obj.name == name:
@@ -147,7 +152,7 @@ def _field(obj: Class, python_name: str) -> tuple[str, bool, str] | None:
     """(type local name, is_list, doc) of the attribute of ``obj`` called ``python_name``."""
     for attr in obj.attrs:
         if _snake(attr.name) == python_name:
-            type_name = attr.types[0].qname.rsplit("}", 1)[-1]
+            type_name = _local(attr.types[0].qname)
             return type_name, attr.is_list, " ".join((attr.help or "").split())
     return None
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from .ir import ManifestError
-from .pipeline import GenerationError, build, diff, existing_files, write
+from .pipeline import Build, GenerationError, build, diff, existing_files, write
 
 
 def _default_root() -> Path:
@@ -33,7 +33,7 @@ def main() -> None:
     """Generate the xero_customer_api package from schemas/ (XSDs + manifest)."""
 
 
-def _build(root: Path):  # type: ignore[no-untyped-def]
+def _build(root: Path) -> Build:
     try:
         return build(root)
     except (ManifestError, GenerationError) as exc:

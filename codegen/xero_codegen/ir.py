@@ -13,6 +13,7 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from lxml import etree
 from xsdata.codegen.models import Class
@@ -165,9 +166,12 @@ def _stream_tags(obj: Class, python_name: str) -> tuple[str, str] | None:
     return None
 
 
-def load_api(schema_dir: Path, classes: list[Class]) -> ApiVersion:
-    """Read ``schema_dir/manifest.toml`` and cross-check it with the analysed classes."""
-    manifest = tomllib.loads((schema_dir / "manifest.toml").read_text(encoding="utf-8"))
+def load_api(
+    schema_dir: Path, classes: list[Class], manifest: dict[str, Any] | None = None
+) -> ApiVersion:
+    """Cross-check ``schema_dir/manifest.toml`` (read here unless given) with the classes."""
+    if manifest is None:
+        manifest = tomllib.loads((schema_dir / "manifest.toml").read_text(encoding="utf-8"))
     problems: list[str] = []
     api = manifest.get("api", {})
     resources_doc: dict[str, dict[str, str]] = manifest.get("resources", {})

@@ -85,7 +85,7 @@ def build(root: Path) -> Build:
         package = manifest["api"]["package"]
         response_files = {Path(e["response"]["schema"]).name for e in manifest.get("endpoints", [])}
         models = render_models(schema_dir, f"{PACKAGE}.{package}.models", response_files)
-        api = load_api(schema_dir, models.classes)
+        api = load_api(schema_dir, models.classes, manifest)
         apis.append(api)
         models_prefix = f"{PACKAGE}/{package}/models/"
         for rel, text in models.sources.items():
@@ -100,7 +100,8 @@ def build(root: Path) -> Build:
     if not apis:
         raise GenerationError(f"no API versions (schemas/*/manifest.toml) under {schemas}")
     latest = max(apis, key=lambda a: tuple(int(x) for x in a.version.split(".")))
-    for rel, text in render_package(apis, latest).items():
+    package_files = render_package(apis, latest)
+    for rel, text in package_files.items():
         if rel.endswith(".py"):
             to_format[f"{PACKAGE}/{rel}"] = text
 
@@ -109,7 +110,7 @@ def build(root: Path) -> Build:
         if not text.startswith(HEADER):
             text = HEADER + "\n" + text
         files[rel] = text.encode("utf-8")
-    for rel, text in render_package(apis, latest).items():
+    for rel, text in package_files.items():
         if not rel.endswith(".py"):
             files[f"{PACKAGE}/{rel}"] = text.encode("utf-8")
     for source in sorted(RUNTIME_SOURCE.glob("*.py")):

@@ -157,12 +157,13 @@ def _money(obj: Any) -> None:
 
 
 def append(parent: etree._Element, obj: Any) -> None:
-    """Append a model written by the SDK's encoder (its amounts are quantized in place)."""
+    """Append a model written by the SDK's generated writer (its amounts are quantized in place)."""
     _money(obj)
-    el = etree.fromstring(_codec.ENCODERS[type(obj)](obj))
+    tag, write = _codec.WRITERS[type(obj)]
+    el = etree.SubElement(parent, tag)
+    write(el, obj)
     for stamp in el.iter(*_TIMESTAMPS):
         stamp.text = wire.format_utc(wire.parse_utc(stamp.text or ""))
-    parent.append(el)
 
 
 def append_all(parent: etree._Element, wrapper: str, objs: Iterable[Any]) -> None:

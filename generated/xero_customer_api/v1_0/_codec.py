@@ -71,7 +71,7 @@ from .models import (
     TrackingResponse,
 )
 
-__all__ = ["DECODERS", "ENCODERS"]
+__all__ = ["DECODERS", "ENCODERS", "WRITERS"]
 
 _E_AccountType = enum_table(AccountType)
 _E_AddressType = enum_table(AddressType)
@@ -1734,3 +1734,30 @@ ENCODERS: dict[type[Any], Callable[[Any], bytes]] = {
     TrackingResponse: encode_tracking_response,
 }
 """Model class -> its document encoder."""
+
+WRITERS: dict[type[Any], tuple[str, Callable[[etree._Element, Any], None]]] = {
+    Account: ("Account", write_account),
+    AccountsResponse: ("Response", write_accounts_response),
+    Address: ("Address", write_address),
+    Contact: ("Contact", write_contact),
+    ContactResponse: ("Response", write_contact_response),
+    Contacts: ("Contacts", write_contacts),
+    ContactsResponse: ("Response", write_contacts_response),
+    Error: ("Error", write_error),
+    ErrorException: ("ErrorException", write_error_exception),
+    Invoice: ("Invoice", write_invoice),
+    InvoiceResponse: ("Response", write_invoice_response),
+    Invoices: ("Invoices", write_invoices),
+    InvoicesResponse: ("Response", write_invoices_response),
+    LineItem: ("LineItem", write_line_item),
+    LineItemTracking: ("LineItemTracking", write_line_item_tracking),
+    Payment: ("Payment", write_payment),
+    Phone: ("Phone", write_phone),
+    Response: ("Response", write_response),
+    ResponseEnvelope: ("ResponseEnvelope", write_response_envelope),
+    TrackingCategory: ("TrackingCategory", write_tracking_category),
+    TrackingOption: ("TrackingOption", write_tracking_option),
+    TrackingResponse: ("Response", write_tracking_response),
+}
+"""Model class -> (its element name, the writer that appends its children to an element):
+for building a larger document (an envelope) without serialising and re-parsing."""

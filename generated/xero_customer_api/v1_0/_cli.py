@@ -226,12 +226,20 @@ def contacts_save_many(
     show_default=True,
     help="Rows per POST contacts call.",
 )
+@click.option(
+    "--start-row",
+    type=click.IntRange(min=2),
+    default=2,
+    show_default=True,
+    help="Skip the rows before this one (the header is row 1), to resume an import that stopped.",
+)
 @cs.output_options
 @click.pass_obj
 def contacts_import(
     state: cs.State,
     csv_file: str,
     batch_size: int,
+    start_row: int,
     output_format: str | None,
     raw: bool,
 ) -> None:
@@ -241,7 +249,8 @@ def contacts_import(
     The header row names Contact fields (e.g. name or Name); nested lists cannot be imported. A
     row that cannot be read, or that Xero refuses, is reported on standard error with its row
     number (the header is row 1) and the reason; the other rows are saved, and the exit code is
-    5.
+    5. If the import stops (Xero or the network failing), the saved and rejected rows are
+    reported with the first row not known to be saved: --start-row resumes there.
     """
     with state.client(XeroClient, raw=raw) as client:
         cs.import_csv(
@@ -253,6 +262,7 @@ def contacts_import(
             batch_size=batch_size,
             label="contacts",
             output_format=output_format,
+            start_row=start_row,
         )
 
 
@@ -309,6 +319,8 @@ def contacts_import(
     show_default=True,
     help="jsonl: one JSON object a line, written as they come; json: one JSON list.",
 )
+@cs.progress_option
+@cs.with_lines_option(Contact)
 @click.pass_obj
 def contacts_export(
     state: cs.State,
@@ -317,6 +329,8 @@ def contacts_export(
     direction: Literal["asc", "desc"] | None,
     updated_after: datetime.datetime | datetime.date | None,
     output_format: str,
+    progress: bool | None,
+    with_lines: bool = False,
 ) -> None:
     """Export contacts for another system, with progress on standard error (GET contacts). List the
     organisation's contacts, optionally filtered and sorted."""
@@ -327,7 +341,13 @@ def contacts_export(
             direction=direction,
             updated_after=updated_after,
         )
-        cs.export_items(items, label="contacts", output_format=output_format)
+        cs.export_items(
+            items,
+            label="contacts",
+            output_format=output_format,
+            progress=progress,
+            refetch=cs.Refetch("contact_id", client.contacts.get) if with_lines else None,
+        )
 
 
 @click.group(name="invoices")
@@ -467,11 +487,15 @@ def invoices_create_many(
     show_default=True,
     help="jsonl: one JSON object a line, written as they come; json: one JSON list.",
 )
+@cs.progress_option
+@cs.with_lines_option(Invoice)
 @click.pass_obj
 def invoices_export(
     state: cs.State,
     modified_since: datetime.datetime | datetime.date | None,
     output_format: str,
+    progress: bool | None,
+    with_lines: bool = False,
 ) -> None:
     """Export invoices for another system, with progress on standard error (GET invoices). List the
     organisation's invoices. Lines may be left out; fetch one invoice to get them."""
@@ -479,7 +503,13 @@ def invoices_export(
         items = client.invoices.iter(
             modified_since=modified_since,
         )
-        cs.export_items(items, label="invoices", output_format=output_format)
+        cs.export_items(
+            items,
+            label="invoices",
+            output_format=output_format,
+            progress=progress,
+            refetch=cs.Refetch("invoice_id", client.invoices.get) if with_lines else None,
+        )
 
 
 @click.group(name="accounts")

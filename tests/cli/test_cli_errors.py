@@ -248,5 +248,8 @@ def test_a_document_refused_by_the_local_checks_exits_5_like_xeros_refusal(
 
 def test_help_documents_the_exit_codes(xero: XeroRun) -> None:
     text = " ".join(xero("--help").output.split())
-    assert "5 validation: the document or a parameter was refused, by Xero or by the checks" in text
+    assert (
+        "5 validation: Xero refused the document or a parameter, or the document failed the "
+        "checks made before sending" in text
+    )
     assert "2 usage: bad option or argument, or an input document that cannot be read" in text

@@ -100,8 +100,8 @@ class ExitCode(enum.IntEnum):
     USAGE = 2  # bad option or argument, or an input document that cannot be read; nothing sent
     AUTH = 3  # credentials missing, or the partner key / customer key was refused
     NOT_FOUND = 4  # no such contact or invoice
-    # the document or a parameter was refused, by Xero or by the SDK's checks before sending
-    # (import: a row was rejected)
+    # Xero refused the document or a parameter, or the document failed the SDK's checks
+    # before sending (import: a row was rejected)
     VALIDATION = 5
     SERVER = 6  # Xero failed (5xx, 429), the network failed, or the answer was unreadable
 
@@ -110,11 +110,11 @@ EXIT_CODES_HELP = (
     "\b\nExit codes:\n"
     "  0  success\n"
     "  2  usage: bad option or argument, or an input document that cannot be read\n"
-    "     (not XML or JSON, unknown fields, wrong types); nothing was sent\n"
+    "     (not XML or JSON, unknown or missing fields, wrong types); nothing was sent\n"
     "  3  auth: credentials missing, or the partner key or customer key was refused\n"
     "  4  not found: no such contact or invoice\n"
-    "  5  validation: the document or a parameter was refused, by Xero or by the checks\n"
-    "     made before sending (required fields, totals); import: rows were rejected\n"
+    "  5  validation: Xero refused the document or a parameter, or the document failed\n"
+    "     the checks made before sending (e.g. totals); import: rows were rejected\n"
     "  6  server or network: Xero failed (5xx, rate limit), timeout, unreadable answer"
 )
 

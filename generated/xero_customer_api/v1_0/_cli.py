@@ -332,8 +332,9 @@ def contacts_export(
     progress: bool | None,
     with_lines: bool = False,
 ) -> None:
-    """Export contacts for another system, with progress on standard error (GET contacts). List the
-    organisation's contacts, optionally filtered and sorted."""
+    """Export contacts for another system (GET contacts), with a count and rate on standard error
+    when it is a terminal (or with --progress). List the organisation's contacts, optionally
+    filtered and sorted."""
     with state.client(XeroClient) as client:
         items = client.contacts.iter(
             type=type,
@@ -497,8 +498,9 @@ def invoices_export(
     progress: bool | None,
     with_lines: bool = False,
 ) -> None:
-    """Export invoices for another system, with progress on standard error (GET invoices). List the
-    organisation's invoices. Lines may be left out; fetch one invoice to get them."""
+    """Export invoices for another system (GET invoices), with a count and rate on standard error
+    when it is a terminal (or with --progress). List the organisation's invoices. Lines may be
+    left out; fetch one invoice to get them."""
     with state.client(XeroClient) as client:
         items = client.invoices.iter(
             modified_since=modified_since,

@@ -480,7 +480,7 @@ class _ClientCore(Generic[_HttpT]):
         except (httpx.InvalidURL, httpx.HTTPError, ValueError, TypeError) as exc:
             # httpx refuses to build it (a URL too long or malformed, a value of the wrong
             # type): nothing was sent, and no httpx exception may reach the caller.
-            raise RequestValidationError([_unbuildable(exc, path, params)]) from _detached(exc)
+            raise RequestValidationError([_unbuildable(exc, path, params)]) from None
 
     # ------------------------------------------------------------------ reading
 
@@ -762,8 +762,9 @@ class SyncAPIClient(_ClientCore[httpx.Client]):
                 time.sleep(self._next_delay(request, path, outcome, retries_done, retries))
                 retries_done += 1
         except XeroError as error:
-            # Raised from here, without the SDK's inner frames (the cause keeps its own).
-            raise error.with_traceback(None)  # noqa: B904 (same exception: no context)
+            # Raised from here, without the SDK's inner frames (a cause keeps its own).
+            failure = error.with_traceback(None)
+        raise failure
 
     def _send(
         self, request: httpx.Request, deadline: float | None
@@ -832,8 +833,9 @@ class AsyncAPIClient(_ClientCore[httpx.AsyncClient]):
                 await _async_sleep(self._next_delay(request, path, outcome, retries_done, retries))
                 retries_done += 1
         except XeroError as error:
-            # Raised from here, without the SDK's inner frames (the cause keeps its own).
-            raise error.with_traceback(None)  # noqa: B904 (same exception: no context)
+            # Raised from here, without the SDK's inner frames (a cause keeps its own).
+            failure = error.with_traceback(None)
+        raise failure
 
     async def _send(
         self, request: httpx.Request, deadline: float | None

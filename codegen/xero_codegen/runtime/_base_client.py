@@ -179,25 +179,6 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-_MONTH = "(?P<month>" + "|".join(_MONTHS) + ")"
-_TIME = "(?P<hour>[0-9]{2}):(?P<minute>[0-9]{2}):(?P<second>[0-9]{2})"
-_HTTP_DATES = tuple(
-    re.compile(pattern, re.ASCII)
-    for pattern in (
-        # IMF-fixdate: Sun, 06 Nov 1994 08:49:37 GMT
-        rf"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), (?P<day>[0-9]{{2}}) {_MONTH} (?P<year>[0-9]{{4}}) {_TIME} GMT",
-        # obsolete RFC 850 form: Sunday, 06-Nov-94 08:49:37 GMT
-        rf"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day, (?P<day>[0-9]{{2}})-{_MONTH}-(?P<yy>[0-9]{{2}}) {_TIME} GMT",
-        # obsolete asctime form: Sun Nov  6 08:49:37 1994
-        rf"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) {_MONTH} (?P<day>[0-9]{{2}}| [0-9]) {_TIME} (?P<year>[0-9]{{4}})",
-    )
-)
-_DELAY_SECONDS = re.compile(r"[0-9]+", re.ASCII)
-_LONGEST_DELAY = 10**12
-"""Retry-After seconds beyond this are read as this (longer than any cap; no overflow)."""
-
-
 _MAX_URL_COMPONENT = 65536
 """httpx refuses a URL (or its path or query) longer than this."""
 
@@ -225,7 +206,7 @@ def _unbuildable(exc: Exception, path: str, params: Sequence[tuple[str, str | No
             return f"the query parameter `{name}` is not valid text (lone surrogates): {detail}"
     if isinstance(exc, httpx.InvalidURL) and given:
         size, name = max((len(value), name) for name, value in given)
-        if size > _MAX_URL_COMPONENT // 4:
+        if size > _MAX_URL_COMPONENT // 4:  # long enough to be the one to blame
             return (
                 f"the query parameter `{name}` is too long to send in a URL ({size:,} "
                 f"characters; a URL may have at most {_MAX_URL_COMPONENT:,}): {detail}"
@@ -239,6 +220,25 @@ def _encodable(text: str) -> bool:
     except UnicodeEncodeError:
         return False
     return True
+
+
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_MONTH = "(?P<month>" + "|".join(_MONTHS) + ")"
+_TIME = "(?P<hour>[0-9]{2}):(?P<minute>[0-9]{2}):(?P<second>[0-9]{2})"
+_HTTP_DATES = tuple(
+    re.compile(pattern, re.ASCII)
+    for pattern in (
+        # IMF-fixdate: Sun, 06 Nov 1994 08:49:37 GMT
+        rf"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), (?P<day>[0-9]{{2}}) {_MONTH} (?P<year>[0-9]{{4}}) {_TIME} GMT",
+        # obsolete RFC 850 form: Sunday, 06-Nov-94 08:49:37 GMT
+        rf"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day, (?P<day>[0-9]{{2}})-{_MONTH}-(?P<yy>[0-9]{{2}}) {_TIME} GMT",
+        # obsolete asctime form: Sun Nov  6 08:49:37 1994
+        rf"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) {_MONTH} (?P<day>[0-9]{{2}}| [0-9]) {_TIME} (?P<year>[0-9]{{4}})",
+    )
+)
+_DELAY_SECONDS = re.compile(r"[0-9]+", re.ASCII)
+_LONGEST_DELAY = 10**12
+"""Retry-After seconds beyond this are read as this (longer than any cap; no overflow)."""
 
 
 def _parse_retry_after(value: str | None, *, now: float | None = None) -> float | None:

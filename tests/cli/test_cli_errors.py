@@ -37,6 +37,23 @@ def test_bad_partner_key_exit_3(xero: XeroRun) -> None:
     assert result.stdout == ""
 
 
+@pytest.mark.parametrize("where", ["option", "environment"])
+def test_a_key_too_short_to_be_xeros_is_refused_before_sending_exit_3(
+    xero: XeroRun, where: str
+) -> None:
+    args = ("--api-key", "abc") if where == "option" else ()
+    env = {} if where == "option" else {"XERO_API_KEY": "abc"}
+    result = xero(*args, "contacts", "get", "--contact-number", "C-1", "--raw", env=env)
+    assert result.exit_code == 3
+    (line,) = error_lines(result.stderr)
+    assert line == (
+        "Error: the partner key (--api-key or XERO_API_KEY) is too short to be a Xero key "
+        "(3 characters; Xero's keys are 30, at least 16 are required)"
+    )
+    assert "abc" not in result.stdout + result.stderr  # nothing was sent, nothing shown
+    assert result.stdout == ""
+
+
 def test_bad_customer_key_exit_3(xero: XeroRun) -> None:
     result = xero("accounts", "list", env={"XERO_CUSTOMER_KEY": "WRONGCUSTOMERKEY0000000000"})
     assert result.exit_code == 3

@@ -65,8 +65,8 @@ def handler(
 def sync_client(body: bytes, **kw: int | None) -> XeroClient:
     http = httpx.Client(transport=httpx.MockTransport(handler(body, **kw)))  # type: ignore[arg-type]
     return XeroClient(
-        api_key="k",
-        customer_key="c",
+        api_key="K" * 30,
+        customer_key="C" * 30,
         base_url="http://127.0.0.1:9/api/",
         http_client=http,
         max_retries=0,
@@ -76,8 +76,8 @@ def sync_client(body: bytes, **kw: int | None) -> XeroClient:
 def async_client(body: bytes, **kw: int | None) -> AsyncXeroClient:
     http = httpx.AsyncClient(transport=httpx.MockTransport(handler(body, **kw)))  # type: ignore[arg-type]
     return AsyncXeroClient(
-        api_key="k",
-        customer_key="c",
+        api_key="K" * 30,
+        customer_key="C" * 30,
         base_url="http://127.0.0.1:9/api/",
         http_client=http,
         max_retries=0,

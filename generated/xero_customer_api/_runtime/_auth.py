@@ -14,7 +14,27 @@ from __future__ import annotations
 
 from ._secrets import register_secret
 
-__all__ = ["AUTH_SCHEMES", "QueryKeyAuth"]
+__all__ = ["AUTH_SCHEMES", "MIN_KEY_LENGTH", "QueryKeyAuth", "key_problem"]
+
+MIN_KEY_LENGTH = 16
+"""The shortest partner or customer key accepted. Xero's keys are 30 upper-case letters and
+digits; anything much shorter cannot be one, and a short string could not be redacted from
+logs without masking ordinary words."""
+
+
+def key_problem(label: str, value: object) -> str | None:
+    """Why ``value`` cannot be a Xero key (``label`` names it), or None. Never shows it."""
+    if not isinstance(value, str) or not value.strip():
+        return f"{label} must be a non-empty string"
+    key = value.strip()
+    if len(key) < MIN_KEY_LENGTH:
+        return (
+            f"{label} is too short to be a Xero key ({len(key)} characters; Xero's keys are 30, "
+            f"at least {MIN_KEY_LENGTH} are required)"
+        )
+    if not key.isascii() or not key.isprintable() or any(c.isspace() for c in key):
+        return f"{label} cannot be a Xero key: only printable ASCII without spaces is allowed"
+    return None
 
 
 class QueryKeyAuth:

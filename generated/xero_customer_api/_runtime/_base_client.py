@@ -17,14 +17,15 @@ Sync and async share everything but the I/O: :class:`_ClientCore` holds the logi
 
 from __future__ import annotations
 
+import datetime
 import ipaddress
 import logging
 import random
+import re
 import time
 import typing
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from email.utils import parsedate_to_datetime
 from types import TracebackType
 from typing import Any, ClassVar, Generic, TypeVar
 
@@ -32,7 +33,7 @@ import httpx
 from lxml import etree
 
 from . import _gc
-from ._auth import AUTH_SCHEMES
+from ._auth import AUTH_SCHEMES, key_problem
 from ._checks import check_body
 from ._envelope import ENVELOPE_READERS, EnvelopeReader
 from ._errors import (
@@ -182,21 +183,111 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
-def _parse_retry_after(value: str | None) -> float | None:
+_MAX_URL_COMPONENT = 65536
+"""httpx refuses a URL (or its path or query) longer than this."""
+
+
+def _sendable_header(name: str, value: str) -> bool:
+    """A header httpx and h11 can put on the wire: printable ASCII, no CR, LF or NUL."""
+    return (
+        isinstance(name, str)
+        and isinstance(value, str)
+        and name.isascii()
+        and name.isprintable()
+        and bool(name)
+        and " " not in name
+        and value.isascii()
+        and value.replace("\t", " ").isprintable()
+    )
+
+
+def _unbuildable(exc: Exception, path: str, params: Sequence[tuple[str, str | None]]) -> str:
+    """What is wrong with a request httpx refused to build, naming the parameter if it can."""
+    detail = redact(str(exc))[:200] or type(exc).__name__
+    given = [(name, value) for name, value in params if value is not None]
+    for name, value in given:
+        if isinstance(exc, UnicodeEncodeError) and not _encodable(value):
+            return f"the query parameter `{name}` is not valid text (lone surrogates): {detail}"
+    if isinstance(exc, httpx.InvalidURL) and given:
+        size, name = max((len(value), name) for name, value in given)
+        if size > _MAX_URL_COMPONENT // 4:  # long enough to be the one to blame
+            return (
+                f"the query parameter `{name}` is too long to send in a URL ({size:,} "
+                f"characters; a URL may have at most {_MAX_URL_COMPONENT:,}): {detail}"
+            )
+    return f"the request to `{redact(path)}` cannot be built: {detail}"
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_MONTH = "(?P<month>" + "|".join(_MONTHS) + ")"
+_TIME = "(?P<hour>[0-9]{2}):(?P<minute>[0-9]{2}):(?P<second>[0-9]{2})"
+_HTTP_DATES = tuple(
+    re.compile(pattern, re.ASCII)
+    for pattern in (
+        # IMF-fixdate: Sun, 06 Nov 1994 08:49:37 GMT
+        rf"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), (?P<day>[0-9]{{2}}) {_MONTH} (?P<year>[0-9]{{4}}) {_TIME} GMT",
+        # obsolete RFC 850 form: Sunday, 06-Nov-94 08:49:37 GMT
+        rf"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day, (?P<day>[0-9]{{2}})-{_MONTH}-(?P<yy>[0-9]{{2}}) {_TIME} GMT",
+        # obsolete asctime form: Sun Nov  6 08:49:37 1994
+        rf"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) {_MONTH} (?P<day>[0-9]{{2}}| [0-9]) {_TIME} (?P<year>[0-9]{{4}})",
+    )
+)
+_DELAY_SECONDS = re.compile(r"[0-9]+", re.ASCII)
+_LONGEST_DELAY = 10**12
+"""Retry-After seconds beyond this are read as this (longer than any cap; no overflow)."""
+
+
+def _parse_retry_after(value: str | None, *, now: float | None = None) -> float | None:
+    """Seconds to wait from a ``Retry-After`` header, or None when absent or malformed.
+
+    RFC 9110 allows ``delay-seconds`` (ASCII digits only: no sign, fraction, exponent,
+    underscore or other scripts' digits) or an ``HTTP-date`` (IMF-fixdate, or one of the two
+    obsolete forms recipients must accept); a date in the past means now. Anything else is
+    ignored, so the call backs off as if the header were absent. ``now`` (epoch seconds)
+    replaces the clock, for tests.
+    """
     if value is None:
         return None
-    value = value.strip()
+    value = value.strip(" \t")
+    if _DELAY_SECONDS.fullmatch(value):
+        return float(int(value)) if len(value) <= 12 else float(_LONGEST_DELAY)
+    for pattern in _HTTP_DATES:
+        match = pattern.fullmatch(value)
+        if match is not None:
+            break
+    else:
+        return None
+    fields = match.groupdict()
+    now = time.time() if now is None else now
+    if fields.get("yy") is not None:
+        # RFC 9110 5.6.7: a two-digit year more than 50 years ahead is in the past century
+        this_year = datetime.datetime.fromtimestamp(now, datetime.UTC).year
+        year = this_year - this_year % 100 + int(fields["yy"])
+        if year > this_year + 50:
+            year -= 100
+    else:
+        year = int(fields["year"])
     try:
-        seconds = float(value)
-    except ValueError:
-        try:
-            when = parsedate_to_datetime(value)
-        except (TypeError, ValueError, IndexError):
-            return None
-        seconds = when.timestamp() - time.time()
-    if seconds != seconds or seconds < 0:  # NaN or in the past
-        return 0.0
-    return seconds
+        when = datetime.datetime(
+            year,
+            _MONTHS.index(fields["month"]) + 1,
+            int(fields["day"]),
+            int(fields["hour"]),
+            int(fields["minute"]),
+            min(int(fields["second"]), 59),  # a leap second reads as :59
+            tzinfo=datetime.UTC,
+        )
+    except ValueError:  # no such day or time (31 Feb, 25:00)
+        return None
+    return max(0.0, when.timestamp() - now)
 
 
 def httpx_timeout(timeout: TimeoutTypes) -> httpx.Timeout:
@@ -246,10 +337,13 @@ class _ClientCore(Generic[_HttpT]):
         http_client: _HttpT | None = None,
     ) -> None:
         problems: list[str] = []
-        if not isinstance(api_key, str) or not api_key.strip():
-            problems.append("`api_key` (the partner key) must be a non-empty string")
-        if not isinstance(customer_key, str) or not customer_key.strip():
-            problems.append("`customer_key` (the Xero customer key) must be a non-empty string")
+        for label, key in (
+            ("`api_key` (the partner key)", api_key),
+            ("`customer_key` (the Xero customer key)", customer_key),
+        ):
+            problem = key_problem(label, key)
+            if problem is not None:
+                problems.append(problem)
         if not isinstance(max_retries, int) or max_retries < 0:
             problems.append("`max_retries` must be a whole number >= 0")
         if not isinstance(max_response_bytes, int) or max_response_bytes <= 0:
@@ -304,7 +398,12 @@ class _ClientCore(Generic[_HttpT]):
                 )
             url = httpx.URL(self._environments[name])
         else:
-            url = httpx.URL(str(base_url))
+            try:
+                url = httpx.URL(str(base_url))
+            except (httpx.InvalidURL, ValueError, TypeError) as exc:
+                raise RequestValidationError(
+                    [f"`base_url` is not a valid URL: {redact(str(exc))[:200]}"]
+                ) from None
             if url.scheme not in ("https", "http") or not url.host:
                 raise RequestValidationError(
                     [f"`base_url` must be an absolute https URL; got {redact(str(url))!r}"]
@@ -335,9 +434,6 @@ class _ClientCore(Generic[_HttpT]):
         timeout: TimeoutTypes | NotGiven,
         encode: Callable[[Any], bytes] | None = None,
     ) -> httpx.Request:
-        query = httpx.QueryParams(
-            [(k, v) for k, v in (*self._auth.query_params(), *params) if v is not None]
-        )
         headers = dict(self._auth.headers())
         if not self._headers_on_client:
             headers = {**_DEFAULT_HEADERS, **headers}
@@ -354,20 +450,37 @@ class _ClientCore(Generic[_HttpT]):
                 ) from exc
             headers["Content-Type"] = "text/xml; charset=utf-8"
         effective_timeout = self.timeout if isinstance(timeout, NotGiven) else timeout
-        url = self._urls.get(path)
-        if url is None:
-            url = self.base_url.join(path)
-            if len(self._urls) < 64:  # endpoint paths are constants; never grow without bound
-                self._urls[path] = url
-        return self._http.build_request(
-            method,
-            url,
-            params=query,
-            headers=headers or None,
-            content=content,
-            timeout=httpx_timeout(effective_timeout),
-            extensions={"xero_total_timeout": total_timeout(effective_timeout)},
-        )
+        bad_headers = [name for name, value in headers.items() if not _sendable_header(name, value)]
+        if bad_headers:  # never show the value: it may be a token
+            raise RequestValidationError(
+                [
+                    f"the request header `{redact(name)}` has a name or value that cannot be sent "
+                    "(only printable ASCII; no line breaks or control characters)"
+                    for name in bad_headers
+                ]
+            )
+        try:
+            query = httpx.QueryParams(
+                [(k, v) for k, v in (*self._auth.query_params(), *params) if v is not None]
+            )
+            url = self._urls.get(path)
+            if url is None:
+                url = self.base_url.join(path)
+                if len(self._urls) < 64:  # endpoint paths are constants; never grow without bound
+                    self._urls[path] = url
+            return self._http.build_request(
+                method,
+                url,
+                params=query,
+                headers=headers or None,
+                content=content,
+                timeout=httpx_timeout(effective_timeout),
+                extensions={"xero_total_timeout": total_timeout(effective_timeout)},
+            )
+        except (httpx.InvalidURL, httpx.HTTPError, ValueError, TypeError) as exc:
+            # httpx refuses to build it (a URL too long or malformed, a value of the wrong
+            # type): nothing was sent, and no httpx exception may reach the caller.
+            raise RequestValidationError([_unbuildable(exc, path, params)]) from None
 
     # ------------------------------------------------------------------ reading
 
@@ -508,14 +621,24 @@ class _ClientCore(Generic[_HttpT]):
         if isinstance(exc, (httpx.ConnectTimeout, httpx.PoolTimeout)):
             error = XeroTimeoutError(f"timed out connecting to Xero: {detail}")
             return _Attempt(error, sent=False, cause=cause)
-        if isinstance(exc, httpx.TimeoutException):
-            error = XeroTimeoutError(f"timed out waiting for Xero: {detail}")
-            return _Attempt(error, sent=True, cause=cause)
         if isinstance(exc, httpx.ConnectError):
             error = XeroConnectionError(f"could not connect to Xero: {detail}")
             return _Attempt(error, sent=False, cause=cause)
-        error = XeroConnectionError(f"the connection to Xero failed: {detail}")
-        return _Attempt(error, sent=True, cause=cause)
+        # The request may have reached Xero: a write is not sent again, and the caller must
+        # know that it may have been saved.
+        write = request.method not in _IDEMPOTENT
+        if isinstance(exc, httpx.TimeoutException):
+            cls: type[XeroConnectionError] = XeroTimeoutError
+            text = f"timed out waiting for Xero: {detail}"
+        else:
+            cls = XeroConnectionError
+            text = f"the connection to Xero failed: {detail}"
+        if write:
+            text += (
+                f"; the {request.method} may have been applied (it was not sent again): "
+                "check whether it was saved before repeating it"
+            )
+        return _Attempt(cls(text, may_have_been_applied=write), sent=True, cause=cause)
 
     def _api_failure(self, exc: XeroAPIError, headers: httpx.Headers) -> _Attempt:
         """An error answer: Retry-After counts for 429 and for 502/503/504 alike."""
@@ -621,22 +744,27 @@ class SyncAPIClient(_ClientCore[httpx.Client]):
         decode: Callable[[etree._Element, bool], R] | None = None,
         encode: Callable[[Any], bytes] | None = None,
     ) -> RawResponse[R]:
-        request = self._build_request(method, path, params, body, timeout, encode)
-        retries = self._effective_retries(max_retries)
-        retries_done = 0
-        while True:
-            started = time.monotonic()
-            outcome: RawResponse[R] | _Attempt
-            try:
-                answer = self._send(request, _deadline(request, started))
-            except httpx.HTTPError as exc:
-                outcome = self._transport_error(exc, request, started)
-            else:
-                outcome = self._complete(request, answer, started, response_type, decode)
-            if isinstance(outcome, RawResponse):
-                return outcome
-            time.sleep(self._next_delay(request, path, outcome, retries_done, retries))
-            retries_done += 1
+        try:
+            request = self._build_request(method, path, params, body, timeout, encode)
+            retries = self._effective_retries(max_retries)
+            retries_done = 0
+            while True:
+                started = time.monotonic()
+                outcome: RawResponse[R] | _Attempt
+                try:
+                    answer = self._send(request, _deadline(request, started))
+                except httpx.HTTPError as exc:
+                    outcome = self._transport_error(exc, request, started)
+                else:
+                    outcome = self._complete(request, answer, started, response_type, decode)
+                if isinstance(outcome, RawResponse):
+                    return outcome
+                time.sleep(self._next_delay(request, path, outcome, retries_done, retries))
+                retries_done += 1
+        except XeroError as error:
+            # Raised from here, without the SDK's inner frames (a cause keeps its own).
+            failure = error.with_traceback(None)
+        raise failure
 
     def _send(
         self, request: httpx.Request, deadline: float | None
@@ -687,22 +815,27 @@ class AsyncAPIClient(_ClientCore[httpx.AsyncClient]):
         decode: Callable[[etree._Element, bool], R] | None = None,
         encode: Callable[[Any], bytes] | None = None,
     ) -> RawResponse[R]:
-        request = self._build_request(method, path, params, body, timeout, encode)
-        retries = self._effective_retries(max_retries)
-        retries_done = 0
-        while True:
-            started = time.monotonic()
-            outcome: RawResponse[R] | _Attempt
-            try:
-                answer = await self._send(request, _deadline(request, started))
-            except httpx.HTTPError as exc:
-                outcome = self._transport_error(exc, request, started)
-            else:
-                outcome = self._complete(request, answer, started, response_type, decode)
-            if isinstance(outcome, RawResponse):
-                return outcome
-            await _async_sleep(self._next_delay(request, path, outcome, retries_done, retries))
-            retries_done += 1
+        try:
+            request = self._build_request(method, path, params, body, timeout, encode)
+            retries = self._effective_retries(max_retries)
+            retries_done = 0
+            while True:
+                started = time.monotonic()
+                outcome: RawResponse[R] | _Attempt
+                try:
+                    answer = await self._send(request, _deadline(request, started))
+                except httpx.HTTPError as exc:
+                    outcome = self._transport_error(exc, request, started)
+                else:
+                    outcome = self._complete(request, answer, started, response_type, decode)
+                if isinstance(outcome, RawResponse):
+                    return outcome
+                await _async_sleep(self._next_delay(request, path, outcome, retries_done, retries))
+                retries_done += 1
+        except XeroError as error:
+            # Raised from here, without the SDK's inner frames (a cause keeps its own).
+            failure = error.with_traceback(None)
+        raise failure
 
     async def _send(
         self, request: httpx.Request, deadline: float | None

@@ -43,6 +43,7 @@ import httpx
 from lxml import etree
 from xsdata.formats.dataclass.context import XmlContext
 
+from ._auth import key_problem
 from ._base_client import RawResponse, SyncAPIClient
 from ._checks import check_body
 from ._errors import (
@@ -360,6 +361,13 @@ class State:
             raise CliError(
                 "no customer key: give --customer-key or set XERO_CUSTOMER_KEY", ExitCode.AUTH
             )
+        for label, key in (
+            ("the partner key (--api-key or XERO_API_KEY)", s.api_key),
+            ("the customer key (--customer-key or XERO_CUSTOMER_KEY)", s.customer_key),
+        ):
+            problem = key_problem(label, key)
+            if problem is not None:  # refused before it is registered or sent
+                raise CliError(problem, ExitCode.AUTH)
         register_secret(s.api_key)
         register_secret(s.customer_key)
         self.raw = raw

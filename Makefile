@@ -8,11 +8,15 @@ LINT_PATHS := $(wildcard codegen sandbox tests examples bench)
 
 .PHONY: setup generate check lint typecheck test test-fast demo bench fuzz clean
 
-$(STAMP): pyproject.toml
-	@echo "==> setup: virtualenv in $(VENV) with .[dev]"
+# Three distributions, one venv: the SDK (pyproject.toml), the generator (codegen/) and the
+# sandbox (sandbox/), all editable, plus the tools (requirements-dev.txt).
+DIST_FILES := pyproject.toml codegen/pyproject.toml sandbox/pyproject.toml sandbox/setup.py requirements-dev.txt
+
+$(STAMP): $(DIST_FILES)
+	@echo "==> setup: virtualenv in $(VENV) with requirements-dev.txt (SDK, codegen, sandbox, tools)"
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@$(BIN)/python -m pip install --quiet --upgrade pip
-	@$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	@touch $(STAMP)
 
 setup: $(STAMP)

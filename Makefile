@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 LINT_PATHS := $(wildcard codegen sandbox tests examples bench)
 
-.PHONY: setup generate check lint typecheck test test-fast demo bench fuzz clean
+.PHONY: setup generate check lint typecheck test test-fast demo sandbox bench fuzz clean
 
 # Three distributions, one venv: the SDK (pyproject.toml), the generator (codegen/) and the
 # sandbox (sandbox/), all editable, plus the tools (requirements-dev.txt).
@@ -45,6 +45,12 @@ test-fast: $(STAMP)
 
 demo: $(STAMP)
 	@$(BIN)/python examples/demo.py
+
+# Serve the sandbox until Ctrl-C, printing `export XERO_...` lines and the console URL.
+# Extra options: make sandbox SANDBOX_ARGS="--db sandbox.db --port 8443"
+SANDBOX_ARGS ?=
+sandbox: $(STAMP)
+	@$(BIN)/xero-sandbox serve $(SANDBOX_ARGS)
 
 bench: $(STAMP)
 	@$(BIN)/python -m bench

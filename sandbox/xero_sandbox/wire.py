@@ -68,7 +68,7 @@ def total(values: Iterable[Decimal]) -> Decimal:
 
 def fits_decimal(value: Decimal) -> bool:
     """True if .NET's System.Decimal (what Xero parsed amounts into) can hold *value*."""
-    return value.is_finite() and abs(value) <= DECIMAL_MAX
+    return value.is_finite() and value.copy_abs() <= DECIMAL_MAX
 
 
 def format_utc(value: datetime) -> str:

@@ -210,6 +210,7 @@ def test_sdk_wheel_then_sandbox_wheel_in_a_fresh_venv(
     schemas = Path(where.stdout.strip())
     assert schemas.is_relative_to(fresh_venv) and (schemas / "requests").is_dir()
     assert not schemas.is_relative_to(ROOT)
+    assert (schemas.parents[1] / "py.typed").is_file()  # typed for users' own tests
 
     sandbox = launch(["--http"], command=[str(bin_dir / "xero-sandbox")], cwd=tmp_path)
     try:

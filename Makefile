@@ -59,4 +59,4 @@ fuzz: $(STAMP)
 	@FUZZ_EXAMPLES=5000 $(BIN)/pytest -q tests/fuzz
 
 clean:
-	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache build *.egg-info
+	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache build *.egg-info */build */*.egg-info

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
 
 import click
@@ -108,17 +109,20 @@ def keys() -> None:
     help="Partner (apiKey) to link it to; default: the first partner.",
 )
 def add_org(db: Path, name: str, partner_key: str | None) -> None:
-    """Create a seeded organisation and print its customer key (xeroKey)."""
+    """Create a seeded organisation and print its customer key (1.0's xeroKey) and its
+    tenant id (2.0's xero-tenant-id) as `export XERO_CUSTOMER_KEY=...` and
+    `export XERO_TENANT_ID=...` lines."""
     store = Store(db)
     try:
         store.ensure_seeded()
         try:
-            key = store.add_org(name, partner_key)
+            key, tenant_id = store.add_org(name, partner_key)
         except KeyError as exc:
             raise click.ClickException("unknown partner key") from exc
     finally:
         store.close()
-    click.echo(key)
+    click.echo(f"export XERO_CUSTOMER_KEY={shlex.quote(key)}")
+    click.echo(f"export XERO_TENANT_ID={shlex.quote(tenant_id)}")
 
 
 @keys.command("add-partner")

@@ -40,9 +40,10 @@ import trustme
 import uvicorn
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
-from .app import API_PREFIX, SandboxApp
+from .app import SandboxApp
 from .process import CONSOLE_PREFIX
 from .store import Credentials, Store
+from .v1_0 import PREFIX as API_PREFIX
 
 LOOPBACK_HOSTS = ("127.0.0.1", "::1", "localhost")
 

@@ -21,7 +21,7 @@ from lxml import etree
 from xero_customer_api import AsyncXeroClient, XeroClient
 from xero_customer_api._runtime._xml import serialize
 from xero_customer_api.v1_0 import models
-from xero_sandbox.process import RunningSandbox, launch, sandbox_command
+from xero_sandbox.process import RunningSandbox, launch, parse_ready_line, sandbox_command
 
 
 @pytest.fixture(scope="session")
@@ -54,6 +54,24 @@ def run_cli(*args: str) -> str:
 def cli() -> Callable[..., str]:
     """``cli("keys", "add-org", ...)`` runs the sandbox's command line."""
     return run_cli
+
+
+def exports(text: str) -> dict[str, str]:
+    """The ``export NAME=value`` lines of a command's output, as a dict."""
+    found = (parse_ready_line(line) for line in text.splitlines())
+    return dict(pair for pair in found if pair is not None)
+
+
+@pytest.fixture(scope="session")
+def add_org(sandbox_db: Path) -> Callable[[str], tuple[str, str]]:
+    """``add_org(name)`` runs ``xero-sandbox keys add-org`` on the session sandbox's file and
+    returns the new organisation's customer key and tenant id."""
+
+    def add(name: str) -> tuple[str, str]:
+        values = exports(run_cli("keys", "add-org", "--db", str(sandbox_db), "--name", name))
+        return values["XERO_CUSTOMER_KEY"], values["XERO_TENANT_ID"]
+
+    return add
 
 
 @pytest.fixture

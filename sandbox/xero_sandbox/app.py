@@ -17,9 +17,11 @@ import struct
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
-from . import console, v1_0
+from . import console, identity, v1_0
 from .faults import FaultBoard
 from .http import HTML_TYPE, LOOPBACK, Request, Response, json_response
+from .identity import Identity
+from .limits import RateLimiter
 from .store import Store
 
 Scope = MutableMapping[str, Any]
@@ -45,11 +47,16 @@ class SandboxApp:
         transports: dict[tuple[str, int], asyncio.Transport] | None = None,
         *,
         body_timeout: float = 30.0,
+        token_ttl: int = 1800,
+        time_scale: float = 1.0,
+        limits: bool = True,
     ) -> None:
         self.store = store
         self.body_timeout = body_timeout
         self.faults = FaultBoard()
         self.traffic = console.TrafficLog()
+        self.identity = Identity(store, token_ttl)
+        self.limits = RateLimiter(time_scale=time_scale, enabled=limits)
         self.transports = transports if transports is not None else {}
         self.versions = [v1_0.Api(store, self.faults, self.traffic)]
 
@@ -74,7 +81,11 @@ class SandboxApp:
             )
             return
         response = await self._dispatch(request)
-        await self._send(response, send, receive, scope)
+        try:
+            await self._send(response, send, receive, scope)
+        finally:
+            if response.after is not None:
+                response.after()
 
     async def _lifespan(self, receive: Receive, send: Send) -> None:
         while True:
@@ -121,6 +132,8 @@ class SandboxApp:
         for version in self.versions:
             if path.lower().startswith(version.prefix.lower()):
                 return await version.handle(request)
+        if path.rstrip("/") in identity.PATHS:
+            return self._identity(request)
         if path == "/console":
             return self._console(request)
         if path.startswith("/_sandbox/"):
@@ -128,6 +141,30 @@ class SandboxApp:
         if path.lower() == v1_0.LOGIN_PATH.lower():
             return v1_0.login_page()
         return Response(404, v1_0.NOT_FOUND_PAGE, HTML_TYPE)
+
+    def _identity(self, request: Request) -> Response:
+        """The identity server's paths, and the tenantless ``GET /connections``."""
+        if request.path.rstrip("/") == identity.CONNECTIONS_PATH and request.method == "GET":
+            row, detail = self.identity.bearer(request)
+            if row is None:
+                response = identity.unauthorized(detail)
+                client_id = ""
+            else:
+                client_id = str(row["client_id"])
+                decision = self.limits.acquire(client_id, None)
+                response = (
+                    self.identity.connections(row)
+                    if decision.allowed
+                    else identity.too_many(decision.problem)
+                )
+                response.headers += decision.headers
+        else:
+            response = self.identity.handle(request)
+            client_id = identity.client_of(request)
+        app = self.store.app(client_id) if client_id else None
+        if app is not None:
+            self.traffic.record_oauth(app.partner_key, request, response, self.store.all_keys())
+        return response
 
     def _console(self, request: Request) -> Response:
         api_key = request.query.get("apiKey", "")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
@@ -42,6 +43,8 @@ class Response:
     content_type: bytes = XML_TYPE
     headers: list[tuple[bytes, bytes]] = field(default_factory=list)
     fault: Fault | None = None
+    #: Run once the response was sent (or the connection dropped): e.g. end a rate-limit slot.
+    after: Callable[[], None] | None = None
 
 
 def json_response(

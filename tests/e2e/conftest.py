@@ -7,6 +7,8 @@ organisations and partners to it while it runs. Tests share it, so they use uniq
 from __future__ import annotations
 
 import datetime
+import os
+import shutil
 import subprocess
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
@@ -22,6 +24,26 @@ from xero_customer_api import AsyncXeroClient, XeroClient
 from xero_customer_api._runtime._xml import serialize
 from xero_customer_api.v1_0 import models
 from xero_sandbox.process import RunningSandbox, launch, parse_ready_line, sandbox_command
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    """Path of chromium, installed by scripts/ensure-chromium.sh when missing."""
+    found = shutil.which("chromium") or (
+        "/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None
+    )
+    if found is None:
+        result = subprocess.run(
+            ["bash", str(ROOT / "scripts" / "ensure-chromium.sh")], capture_output=True, text=True
+        )
+        found = shutil.which("chromium")
+        if found is None:
+            if os.environ.get("CI") == "true":
+                pytest.fail(f"chromium could not be installed under CI: {result.stderr[-2000:]}")
+            pytest.skip("chromium is not installed and could not be installed (not under CI)")
+    return found
 
 
 @pytest.fixture(scope="session")

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from xero_customer_api import XeroClient
 from xero_customer_api._runtime._types import NOT_GIVEN
-from xero_customer_api.v1_0 import models
+from xero_customer_api.v1_0 import XeroClient, models
 
 
 @pytest.mark.parametrize("own", [True, False], ids=["own http client", "user's http client"])

@@ -27,8 +27,8 @@ from lxml import etree
 from ._base_client import _Body
 from ._errors import XeroConnectionError, XeroResponseError, XeroTimeoutError
 from ._secrets import redact
-from ._types import NotGiven, TimeoutTypes
-from ._xml import HARDENED_PARSER_OPTIONS
+from ._types import NOT_GIVEN, NotGiven, TimeoutTypes
+from ._xml import HARDENED_PARSER_OPTIONS, byte_encoding_override
 
 if TYPE_CHECKING:
     from ._base_client import AsyncAPIClient, SyncAPIClient, _ClientCore
@@ -39,8 +39,10 @@ T = TypeVar("T")
 _DOCTYPE = re.compile(rb"<!doctype", re.IGNORECASE)
 
 
-def _pull_parser(item: str) -> etree.XMLPullParser:
-    return etree.XMLPullParser(events=("end",), tag=item, **HARDENED_PARSER_OPTIONS)
+def _pull_parser(item: str, encoding: str | None = None) -> etree.XMLPullParser:
+    return etree.XMLPullParser(
+        events=("end",), tag=item, encoding=encoding, **HARDENED_PARSER_OPTIONS
+    )
 
 
 class ItemStream(Generic[T]):
@@ -66,6 +68,7 @@ class ItemStream(Generic[T]):
         self._status = status
         self._wrapper = wrapper
         self._decode = decode
+        self._item = item
         self._parser = _pull_parser(item)
         self._tail = b""
         self._checked = False
@@ -87,6 +90,8 @@ class ItemStream(Generic[T]):
                 "which is never accepted",
                 status_code=self._status,
             )
+        if self._size == 0 and byte_encoding_override(chunk):  # a UTF-8 body declared UTF-16
+            self._parser = _pull_parser(self._item, "utf-8")
         self._tail = window[-8:]
         self._size += len(chunk)
         try:
@@ -154,9 +159,14 @@ def iter_items(
     item: str,
     decode: Callable[[etree._Element, bool], T],
     timeout: TimeoutTypes | NotGiven,
+    headers: Sequence[tuple[str, str | None]] = (),
+    tenant_id: str | NotGiven = NOT_GIVEN,
 ) -> Iterator[T]:
     """GET ``path`` and yield the decoded items of its ``<wrapper>`` as they arrive."""
-    request = client._build_request("GET", path, params, None, timeout)
+    request = client._build_request(
+        "GET", path, params, None, timeout, extra_headers=headers, tenant_id=tenant_id
+    )
+    client._auth.authorize(request)
     error: XeroConnectionError | None = None
     try:
         response = client._http.send(request, stream=True, follow_redirects=False)
@@ -204,9 +214,14 @@ async def aiter_items(
     item: str,
     decode: Callable[[etree._Element, bool], T],
     timeout: TimeoutTypes | NotGiven,
+    headers: Sequence[tuple[str, str | None]] = (),
+    tenant_id: str | NotGiven = NOT_GIVEN,
 ) -> AsyncIterator[T]:
     """The async twin of :func:`iter_items`."""
-    request = client._build_request("GET", path, params, None, timeout)
+    request = client._build_request(
+        "GET", path, params, None, timeout, extra_headers=headers, tenant_id=tenant_id
+    )
+    await client._auth.aauthorize(request)
     error: XeroConnectionError | None = None
     try:
         response = await client._http.send(request, stream=True, follow_redirects=False)

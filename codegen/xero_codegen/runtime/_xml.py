@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import contextvars
 import dataclasses
+import re
 import threading
 import typing
 from enum import Enum
@@ -74,8 +75,28 @@ HARDENED_PARSER_OPTIONS: Final[ParserOptions] = {
 """The one set of lxml parser options for anything read from the network (streaming too)."""
 
 
-def _hardened_parser() -> etree.XMLParser:
-    return etree.XMLParser(**HARDENED_PARSER_OPTIONS)
+def _hardened_parser(encoding: str | None = None) -> etree.XMLParser:
+    return etree.XMLParser(encoding=encoding, **HARDENED_PARSER_OPTIONS)
+
+
+_WIDE_ENCODING = re.compile(
+    rb"""^<\?xml[^>]*?\sencoding\s*=\s*["']\s*(?:utf-?16|utf-?32|ucs-?2|ucs-?4)[^"']*["']""",
+    re.IGNORECASE,
+)
+
+
+def byte_encoding_override(data: bytes) -> str | None:
+    """``"utf-8"`` when ``data`` declares a 16/32-bit encoding but is written in bytes.
+
+    Xero has sent bodies starting ``<?xml version="1.0" encoding="utf-16"?>`` that are UTF-8.
+    A real UTF-16 or UTF-32 document cannot begin with the ASCII bytes ``<?xml`` (it starts with
+    a byte-order mark or a NUL-padded ``<``), so such a declaration is wrong and is ignored:
+    the bytes are read as UTF-8 by the same hardened parser. Anything else: None (the
+    document's own declaration rules).
+    """
+    if data[:5] == b"<?xml" and _WIDE_ENCODING.match(data[:200]):
+        return "utf-8"
+    return None
 
 
 def parse_document(data: bytes) -> etree._Element:
@@ -88,7 +109,7 @@ def parse_document(data: bytes) -> etree._Element:
     if b"<!DOCTYPE" in data or b"<!doctype" in data:
         # Cheap early refusal: before libxml2 looks at any DTD or entity declaration.
         raise UnsafeXMLError("the document declares a DOCTYPE, which is never accepted")
-    root = etree.fromstring(data, parser=_hardened_parser())
+    root = etree.fromstring(data, parser=_hardened_parser(byte_encoding_override(data)))
     docinfo = root.getroottree().docinfo
     if (
         getattr(docinfo, "doctype", "")

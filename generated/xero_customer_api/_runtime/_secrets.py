@@ -19,7 +19,7 @@ import logging
 import threading
 from urllib.parse import quote, quote_plus
 
-__all__ = ["MASK", "SecretFilter", "redact", "register_secret"]
+__all__ = ["MASK", "SecretFilter", "forget_secret", "redact", "register_secret"]
 
 MASK = "***"
 _lock = threading.Lock()
@@ -46,6 +46,16 @@ def register_secret(value: str) -> None:
     with _lock:
         _secrets = _secrets | {f for f in forms if len(f) >= 4}
     _install_filters()
+
+
+def forget_secret(value: str) -> None:
+    """Stop hiding a secret that is no longer valid (a rotated token), so the set stays small."""
+    if not value:
+        return
+    global _secrets
+    forms = {value, quote(value, safe=""), quote_plus(value), _httpx_form(value)}
+    with _lock:
+        _secrets = _secrets - forms
 
 
 def _httpx_form(value: str) -> str:

@@ -13,8 +13,9 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from xero_customer_api import XeroClient, XeroTimeoutError
+from xero_customer_api import XeroTimeoutError
 from xero_customer_api._runtime._base_client import httpx_timeout, total_timeout
+from xero_customer_api.v1_0 import XeroClient
 
 BODY = b"<Response><ID>1</ID><Status>OK</Status><ProviderName>P</ProviderName>" + b" " * 400
 

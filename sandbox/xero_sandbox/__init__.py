@@ -5,6 +5,8 @@ It serves HTTPS with a certificate from a private CA made at start-up and, once 
 prints (one per line, flushed)::
 
     XERO_BASE_URL=https://127.0.0.1:PORT/api.xro/1.0/
+    XERO_API_VERSION=1.0        # the `xero` CLI: speak 1.0 (its default is 2.0) ...
+    XERO_V1_BASE_URL=https://127.0.0.1:PORT/api.xro/1.0/   # ... to this sandbox
     XERO_API_KEY=...            # the demo partner's key (query parameter apiKey)
     XERO_CUSTOMER_KEY=...       # the Demo Company's customer key (query parameter xeroKey)
     XERO_CA_BUNDLE=/path/ca.pem # trust this CA (HTTPS only)

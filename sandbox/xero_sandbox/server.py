@@ -99,6 +99,9 @@ def ready_lines(base_url: str, credentials: Credentials, ca_file: Path | None) -
     """The ``NAME=value`` lines printed once the server accepts connections."""
     lines = [
         f"XERO_BASE_URL={base_url}",
+        # the `xero` command line speaks 2.0 by default; these point its 1.0 commands here
+        "XERO_API_VERSION=1.0",
+        f"XERO_V1_BASE_URL={base_url}",
         f"XERO_API_KEY={credentials.api_key}",
         f"XERO_CUSTOMER_KEY={credentials.customer_key}",
     ]

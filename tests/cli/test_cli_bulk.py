@@ -8,7 +8,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from xero_customer_api import XeroClient
+from xero_customer_api.v1_0 import XeroClient
 
 from .conftest import XeroRun
 from .test_cli_commands import invoice_json

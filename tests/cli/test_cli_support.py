@@ -19,7 +19,9 @@ from xero_customer_api.v1_0 import models
 ENV = {
     "XERO_API_KEY": "PARTNERKEY0123456789",
     "XERO_CUSTOMER_KEY": "CUSTOMERKEY0123456789",
-    "XERO_BASE_URL": "https://xero.test/api.xro/1.0/",
+    "XERO_API_VERSION": "1.0",
+    "XERO_V1_BASE_URL": "https://xero.test/api.xro/1.0/",
+    "XERO_BASE_URL": None,
     "XERO_ENVIRONMENT": None,
     "XERO_CA_BUNDLE": None,
 }
@@ -131,8 +133,9 @@ def test_datetime_option_type() -> None:
 # ---------------------------------------------------------------------------- completion
 
 
-def complete(words: str) -> list[str]:
+def complete(words: str, api_version: str | None = "1.0") -> list[str]:
     env: Mapping[str, str | None] = {
+        "XERO_API_VERSION": api_version,
         "_XERO_COMPLETE": "bash_complete",
         "COMP_WORDS": words,
         "COMP_CWORD": str(len(words.split()) - (0 if words.endswith(" ") else 1)),
@@ -144,6 +147,13 @@ def complete(words: str) -> list[str]:
 
 def test_shell_completion() -> None:
     assert complete("xero ") == ["accounts", "contacts", "invoices", "tracking"]
+    assert complete("xero ", api_version=None) == [
+        "accounts",
+        "contacts",
+        "invoices",
+        "payments",
+        "tracking-categories",
+    ]
     assert set(complete("xero contacts ")) >= {
         "get",
         "list",

@@ -6,13 +6,13 @@ from collections.abc import AsyncIterator, Callable, Iterator
 
 import httpx
 import pytest
-from xero_customer_api import AsyncXeroClient, XeroClient
 from xero_customer_api._runtime._errors import (
     NotFoundError,
     ServerError,
     XeroConnectionError,
     XeroResponseError,
 )
+from xero_customer_api.v1_0 import AsyncXeroClient, XeroClient
 
 HEAD = b"<Response><ID>1</ID><Status>OK</Status><ProviderName>p</ProviderName><DateTimeUTC>2024-01-01T00:00:00Z</DateTimeUTC>"
 

@@ -42,6 +42,7 @@ from ._oauth import (
 )
 from ._ratelimit import RateLimit
 from ._types import NOT_GIVEN, NotGiven, TimeoutTypes
+from ._where import Field, Where, all_of, any_of, field
 
 __all__ = [
     "DEFAULT_AUTHORIZE_URL",
@@ -58,6 +59,7 @@ __all__ = [
     "BatchResult",
     "Connection",
     "ErrorDetail",
+    "Field",
     "InvalidCustomerKeyError",
     "InvalidPartnerKeyError",
     "NotFoundError",
@@ -71,12 +73,16 @@ __all__ = [
     "SyncAPIClient",
     "TimeoutTypes",
     "ValidationError",
+    "Where",
     "XeroAPIError",
     "XeroConnectionError",
     "XeroError",
     "XeroResponseError",
     "XeroTimeoutError",
     "aexchange_code",
+    "all_of",
+    "any_of",
     "authorization_url",
     "exchange_code",
+    "field",
 ]

@@ -24,8 +24,8 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 import httpx
 from lxml import etree
 
-from ._base_client import _Body
-from ._errors import XeroConnectionError, XeroResponseError, XeroTimeoutError
+from ._base_client import _Body, token_expired
+from ._errors import XeroConnectionError, XeroError, XeroResponseError, XeroTimeoutError
 from ._secrets import redact
 from ._types import NOT_GIVEN, NotGiven, TimeoutTypes
 from ._xml import HARDENED_PARSER_OPTIONS, byte_encoding_override
@@ -143,6 +143,17 @@ def _transport_error(exc: httpx.HTTPError) -> XeroConnectionError:
     return XeroConnectionError(f"the connection to Xero failed while streaming: {detail}")
 
 
+def _failure(client: _ClientCore[Any], response: httpx.Response, content: bytes) -> XeroError:
+    """The error a non-streamable answer (an error status, HTML ...) stands for."""
+    try:
+        client._interpret(response.status_code, response.headers, content, object)
+    except XeroError as exc:
+        return exc
+    return XeroResponseError(
+        f"unexpected answer (HTTP {response.status_code})", status_code=response.status_code
+    )
+
+
 def _streamable(response: httpx.Response) -> bool:
     return (
         200 <= response.status_code < 300
@@ -161,8 +172,12 @@ def iter_items(
     timeout: TimeoutTypes | NotGiven,
     headers: Sequence[tuple[str, str | None]] = (),
     tenant_id: str | NotGiven = NOT_GIVEN,
+    _renewed: bool = False,
 ) -> Iterator[T]:
-    """GET ``path`` and yield the decoded items of its ``<wrapper>`` as they arrive."""
+    """GET ``path`` and yield the decoded items of its ``<wrapper>`` as they arrive.
+
+    A 401 ``TokenExpired`` (before any item) renews the token once and asks again.
+    """
     request = client._build_request(
         "GET", path, params, None, timeout, extra_headers=headers, tenant_id=tenant_id
     )
@@ -184,10 +199,22 @@ def iter_items(
                 error = _transport_error(exc)
             if error is not None:
                 raise error
-            client._interpret(response.status_code, response.headers, body.content(), object)
-            raise XeroResponseError(
-                f"unexpected answer (HTTP {response.status_code})", status_code=response.status_code
-            )
+            failure = _failure(client, response, body.content())
+            if not _renewed and token_expired(failure) and client._auth.renew(request):
+                yield from iter_items(
+                    client,
+                    path=path,
+                    params=params,
+                    wrapper=wrapper,
+                    item=item,
+                    decode=decode,
+                    timeout=timeout,
+                    headers=headers,
+                    tenant_id=tenant_id,
+                    _renewed=True,
+                )
+                return
+            raise failure
         stream = ItemStream(client, response.status_code, wrapper, item, decode)
         chunks = response.iter_bytes()
         while True:
@@ -216,6 +243,7 @@ async def aiter_items(
     timeout: TimeoutTypes | NotGiven,
     headers: Sequence[tuple[str, str | None]] = (),
     tenant_id: str | NotGiven = NOT_GIVEN,
+    _renewed: bool = False,
 ) -> AsyncIterator[T]:
     """The async twin of :func:`iter_items`."""
     request = client._build_request(
@@ -239,10 +267,23 @@ async def aiter_items(
                 error = _transport_error(exc)
             if error is not None:
                 raise error
-            client._interpret(response.status_code, response.headers, body.content(), object)
-            raise XeroResponseError(
-                f"unexpected answer (HTTP {response.status_code})", status_code=response.status_code
-            )
+            failure = _failure(client, response, body.content())
+            if not _renewed and token_expired(failure) and await client._auth.arenew(request):
+                async for value in aiter_items(
+                    client,
+                    path=path,
+                    params=params,
+                    wrapper=wrapper,
+                    item=item,
+                    decode=decode,
+                    timeout=timeout,
+                    headers=headers,
+                    tenant_id=tenant_id,
+                    _renewed=True,
+                ):
+                    yield value
+                return
+            raise failure
         stream = ItemStream(client, response.status_code, wrapper, item, decode)
         chunks = response.aiter_bytes()
         while True:

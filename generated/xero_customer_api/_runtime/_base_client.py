@@ -1043,12 +1043,15 @@ class AsyncAPIClient(_ClientCore[httpx.AsyncClient]):
             await response.aclose()
 
 
-def _token_expired(attempt: _Attempt) -> bool:
-    """Whether Xero refused the call's access token as expired (401 TokenExpired)."""
-    error = attempt.error
+def token_expired(error: BaseException) -> bool:
+    """Whether Xero refused a call's access token as expired (401 ``TokenExpired``)."""
     if not isinstance(error, AuthenticationError) or error.status_code != 401:
         return False
     return "expired" in (error.detail or "").lower()
+
+
+def _token_expired(attempt: _Attempt) -> bool:
+    return token_expired(attempt.error)
 
 
 def _deadline(request: httpx.Request, started: float) -> float | None:

@@ -43,7 +43,7 @@ def contacts() -> None:
     "where",
     type=str,
     default=None,
-    help='A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with xero_customer_api.where rather than by concatenation.',
+    help='A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather than by concatenation.',
 )
 @click.option(
     "--order",
@@ -327,7 +327,7 @@ def invoices() -> None:
     "where",
     type=str,
     default=None,
-    help='A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with xero_customer_api.where rather than by concatenation.',
+    help='A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather than by concatenation.',
 )
 @click.option(
     "--order",
@@ -772,7 +772,7 @@ def accounts() -> None:
     "where",
     type=str,
     default=None,
-    help='A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with xero_customer_api.where rather than by concatenation.',
+    help='A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather than by concatenation.',
 )
 @click.option(
     "--order",
@@ -926,7 +926,7 @@ def tracking_categories() -> None:
     "where",
     type=str,
     default=None,
-    help='A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with xero_customer_api.where rather than by concatenation.',
+    help='A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather than by concatenation.',
 )
 @click.option(
     "--order",
@@ -1259,7 +1259,7 @@ def payments() -> None:
     "where",
     type=str,
     default=None,
-    help='A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with xero_customer_api.where rather than by concatenation.',
+    help='A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather than by concatenation.',
 )
 @click.option(
     "--order",

@@ -103,7 +103,8 @@ class ContactsResourceWithRawResponse:
 
         Args:
             where: A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with
-                xero_customer_api.where rather than by concatenation.
+                xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather
+                than by concatenation.
             order: Sort order, e.g. Name ASC or UpdatedDateUTC DESC.
             ids: Only the contacts with these ids (at most about 50: the URL must stay short).
             page: Page number (from 1): up to page_size records each, invoices with their lines.
@@ -450,7 +451,8 @@ class ContactsResource:
 
         Args:
             where: A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with
-                xero_customer_api.where rather than by concatenation.
+                xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather
+                than by concatenation.
             order: Sort order, e.g. Name ASC or UpdatedDateUTC DESC.
             ids: Only the contacts with these ids (at most about 50: the URL must stay short).
             page: Page number (from 1): up to page_size records each, invoices with their lines.
@@ -519,7 +521,8 @@ class ContactsResource:
 
         Args:
             where: A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with
-                xero_customer_api.where rather than by concatenation.
+                xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather
+                than by concatenation.
             order: Sort order, e.g. Name ASC or UpdatedDateUTC DESC.
             ids: Only the contacts with these ids (at most about 50: the URL must stay short).
             page: Page number (from 1): up to page_size records each, invoices with their lines.
@@ -835,7 +838,8 @@ class AsyncContactsResourceWithRawResponse:
 
         Args:
             where: A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with
-                xero_customer_api.where rather than by concatenation.
+                xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather
+                than by concatenation.
             order: Sort order, e.g. Name ASC or UpdatedDateUTC DESC.
             ids: Only the contacts with these ids (at most about 50: the URL must stay short).
             page: Page number (from 1): up to page_size records each, invoices with their lines.
@@ -1182,7 +1186,8 @@ class AsyncContactsResource:
 
         Args:
             where: A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with
-                xero_customer_api.where rather than by concatenation.
+                xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather
+                than by concatenation.
             order: Sort order, e.g. Name ASC or UpdatedDateUTC DESC.
             ids: Only the contacts with these ids (at most about 50: the URL must stay short).
             page: Page number (from 1): up to page_size records each, invoices with their lines.
@@ -1251,7 +1256,8 @@ class AsyncContactsResource:
 
         Args:
             where: A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with
-                xero_customer_api.where rather than by concatenation.
+                xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather
+                than by concatenation.
             order: Sort order, e.g. Name ASC or UpdatedDateUTC DESC.
             ids: Only the contacts with these ids (at most about 50: the URL must stay short).
             page: Page number (from 1): up to page_size records each, invoices with their lines.
@@ -1573,7 +1579,8 @@ class InvoicesResourceWithRawResponse:
 
         Args:
             where: A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with
-                xero_customer_api.where rather than by concatenation.
+                xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather
+                than by concatenation.
             order: Sort order, e.g. Name ASC or UpdatedDateUTC DESC.
             ids: Only the invoices with these ids (at most about 50: the URL must stay short).
             invoice_numbers: Only the invoices with these numbers.
@@ -2101,7 +2108,8 @@ class InvoicesResource:
 
         Args:
             where: A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with
-                xero_customer_api.where rather than by concatenation.
+                xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather
+                than by concatenation.
             order: Sort order, e.g. Name ASC or UpdatedDateUTC DESC.
             ids: Only the invoices with these ids (at most about 50: the URL must stay short).
             invoice_numbers: Only the invoices with these numbers.
@@ -2185,7 +2193,8 @@ class InvoicesResource:
 
         Args:
             where: A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with
-                xero_customer_api.where rather than by concatenation.
+                xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather
+                than by concatenation.
             order: Sort order, e.g. Name ASC or UpdatedDateUTC DESC.
             ids: Only the invoices with these ids (at most about 50: the URL must stay short).
             invoice_numbers: Only the invoices with these numbers.
@@ -2608,7 +2617,8 @@ class AsyncInvoicesResourceWithRawResponse:
 
         Args:
             where: A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with
-                xero_customer_api.where rather than by concatenation.
+                xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather
+                than by concatenation.
             order: Sort order, e.g. Name ASC or UpdatedDateUTC DESC.
             ids: Only the invoices with these ids (at most about 50: the URL must stay short).
             invoice_numbers: Only the invoices with these numbers.
@@ -3136,7 +3146,8 @@ class AsyncInvoicesResource:
 
         Args:
             where: A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with
-                xero_customer_api.where rather than by concatenation.
+                xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather
+                than by concatenation.
             order: Sort order, e.g. Name ASC or UpdatedDateUTC DESC.
             ids: Only the invoices with these ids (at most about 50: the URL must stay short).
             invoice_numbers: Only the invoices with these numbers.
@@ -3220,7 +3231,8 @@ class AsyncInvoicesResource:
 
         Args:
             where: A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with
-                xero_customer_api.where rather than by concatenation.
+                xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather
+                than by concatenation.
             order: Sort order, e.g. Name ASC or UpdatedDateUTC DESC.
             ids: Only the invoices with these ids (at most about 50: the URL must stay short).
             invoice_numbers: Only the invoices with these numbers.
@@ -3631,7 +3643,8 @@ class AccountsResourceWithRawResponse:
 
         Args:
             where: A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with
-                xero_customer_api.where rather than by concatenation.
+                xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather
+                than by concatenation.
             order: Sort order, e.g. Name ASC or UpdatedDateUTC DESC.
             modified_since: Only records created or changed since this moment (a timezone-aware datetime, or
                 a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-
@@ -3883,7 +3896,8 @@ class AccountsResource:
 
         Args:
             where: A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with
-                xero_customer_api.where rather than by concatenation.
+                xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather
+                than by concatenation.
             order: Sort order, e.g. Name ASC or UpdatedDateUTC DESC.
             modified_since: Only records created or changed since this moment (a timezone-aware datetime, or
                 a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-
@@ -3931,7 +3945,8 @@ class AccountsResource:
 
         Args:
             where: A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with
-                xero_customer_api.where rather than by concatenation.
+                xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather
+                than by concatenation.
             order: Sort order, e.g. Name ASC or UpdatedDateUTC DESC.
             modified_since: Only records created or changed since this moment (a timezone-aware datetime, or
                 a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-
@@ -4152,7 +4167,8 @@ class AsyncAccountsResourceWithRawResponse:
 
         Args:
             where: A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with
-                xero_customer_api.where rather than by concatenation.
+                xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather
+                than by concatenation.
             order: Sort order, e.g. Name ASC or UpdatedDateUTC DESC.
             modified_since: Only records created or changed since this moment (a timezone-aware datetime, or
                 a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-
@@ -4404,7 +4420,8 @@ class AsyncAccountsResource:
 
         Args:
             where: A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with
-                xero_customer_api.where rather than by concatenation.
+                xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather
+                than by concatenation.
             order: Sort order, e.g. Name ASC or UpdatedDateUTC DESC.
             modified_since: Only records created or changed since this moment (a timezone-aware datetime, or
                 a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-
@@ -4452,7 +4469,8 @@ class AsyncAccountsResource:
 
         Args:
             where: A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with
-                xero_customer_api.where rather than by concatenation.
+                xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather
+                than by concatenation.
             order: Sort order, e.g. Name ASC or UpdatedDateUTC DESC.
             modified_since: Only records created or changed since this moment (a timezone-aware datetime, or
                 a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-
@@ -4673,7 +4691,8 @@ class TrackingCategoriesResourceWithRawResponse:
 
         Args:
             where: A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with
-                xero_customer_api.where rather than by concatenation.
+                xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather
+                than by concatenation.
             order: Sort order, e.g. Name ASC or UpdatedDateUTC DESC.
             include_archived: Also return archived categories and options.
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
@@ -5151,7 +5170,8 @@ class TrackingCategoriesResource:
 
         Args:
             where: A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with
-                xero_customer_api.where rather than by concatenation.
+                xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather
+                than by concatenation.
             order: Sort order, e.g. Name ASC or UpdatedDateUTC DESC.
             include_archived: Also return archived categories and options.
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
@@ -5197,7 +5217,8 @@ class TrackingCategoriesResource:
 
         Args:
             where: A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with
-                xero_customer_api.where rather than by concatenation.
+                xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather
+                than by concatenation.
             order: Sort order, e.g. Name ASC or UpdatedDateUTC DESC.
             include_archived: Also return archived categories and options.
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
@@ -5616,7 +5637,8 @@ class AsyncTrackingCategoriesResourceWithRawResponse:
 
         Args:
             where: A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with
-                xero_customer_api.where rather than by concatenation.
+                xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather
+                than by concatenation.
             order: Sort order, e.g. Name ASC or UpdatedDateUTC DESC.
             include_archived: Also return archived categories and options.
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
@@ -6094,7 +6116,8 @@ class AsyncTrackingCategoriesResource:
 
         Args:
             where: A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with
-                xero_customer_api.where rather than by concatenation.
+                xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather
+                than by concatenation.
             order: Sort order, e.g. Name ASC or UpdatedDateUTC DESC.
             include_archived: Also return archived categories and options.
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
@@ -6140,7 +6163,8 @@ class AsyncTrackingCategoriesResource:
 
         Args:
             where: A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with
-                xero_customer_api.where rather than by concatenation.
+                xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather
+                than by concatenation.
             order: Sort order, e.g. Name ASC or UpdatedDateUTC DESC.
             include_archived: Also return archived categories and options.
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
@@ -6561,7 +6585,8 @@ class PaymentsResourceWithRawResponse:
 
         Args:
             where: A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with
-                xero_customer_api.where rather than by concatenation.
+                xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather
+                than by concatenation.
             order: Sort order, e.g. Name ASC or UpdatedDateUTC DESC.
             page: Page number (from 1): up to page_size records each, invoices with their lines.
                 Without it, lists are not paged and may leave out details.
@@ -6828,7 +6853,8 @@ class PaymentsResource:
 
         Args:
             where: A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with
-                xero_customer_api.where rather than by concatenation.
+                xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather
+                than by concatenation.
             order: Sort order, e.g. Name ASC or UpdatedDateUTC DESC.
             page: Page number (from 1): up to page_size records each, invoices with their lines.
                 Without it, lists are not paged and may leave out details.
@@ -6884,7 +6910,8 @@ class PaymentsResource:
 
         Args:
             where: A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with
-                xero_customer_api.where rather than by concatenation.
+                xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather
+                than by concatenation.
             order: Sort order, e.g. Name ASC or UpdatedDateUTC DESC.
             page: Page number (from 1): up to page_size records each, invoices with their lines.
                 Without it, lists are not paged and may leave out details.
@@ -7128,7 +7155,8 @@ class AsyncPaymentsResourceWithRawResponse:
 
         Args:
             where: A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with
-                xero_customer_api.where rather than by concatenation.
+                xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather
+                than by concatenation.
             order: Sort order, e.g. Name ASC or UpdatedDateUTC DESC.
             page: Page number (from 1): up to page_size records each, invoices with their lines.
                 Without it, lists are not paged and may leave out details.
@@ -7395,7 +7423,8 @@ class AsyncPaymentsResource:
 
         Args:
             where: A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with
-                xero_customer_api.where rather than by concatenation.
+                xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather
+                than by concatenation.
             order: Sort order, e.g. Name ASC or UpdatedDateUTC DESC.
             page: Page number (from 1): up to page_size records each, invoices with their lines.
                 Without it, lists are not paged and may leave out details.
@@ -7451,7 +7480,8 @@ class AsyncPaymentsResource:
 
         Args:
             where: A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with
-                xero_customer_api.where rather than by concatenation.
+                xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather
+                than by concatenation.
             order: Sort order, e.g. Name ASC or UpdatedDateUTC DESC.
             page: Page number (from 1): up to page_size records each, invoices with their lines.
                 Without it, lists are not paged and may leave out details.

@@ -533,3 +533,26 @@ async def test_many_tasks_refresh_exactly_once() -> None:
         results = await asyncio.gather(*(client.contacts() for _ in range(20)))
     assert all(r.parsed == "Response" for r in results)
     assert calls == 1
+
+
+def test_rotated_tokens_do_not_grow_the_redaction_set_without_bound() -> None:
+    from xero_customer_api._runtime import _secrets
+
+    tokens = [
+        token_json(
+            f"ACCESS-rot-{i:04d}-abcdefgh", refresh=f"REFRESH-rot-{i:04d}-abcdefgh", expires_in=1
+        )
+        for i in range(40)
+    ]
+    xero = Xero(tokens=tokens)
+    with sync_client(
+        xero, client_id=CLIENT_ID, client_secret=CLIENT_SECRET, token=stored_token(expires_at=0)
+    ) as client:
+        client.contacts()
+        size = len(_secrets._secrets)
+        for _ in range(30):
+            client.contacts()  # each call refreshes (the tokens expire at once)
+        assert len(_secrets._secrets) <= size + 8
+        current = xero.issued[-1]
+    assert len(xero.token_requests) == 31
+    assert _secrets.redact(f"x {current} y") == "x *** y"  # the live token is still hidden

@@ -260,3 +260,10 @@ def test_new_attributes_are_constructor_keywords() -> None:
     assert AuthenticationError("m", detail="TokenExpired").detail == "TokenExpired"
     assert PermissionDeniedError("m", detail="x").status_code == 403
     assert pickle.loads(pickle.dumps(RateLimit(1, None, 3))) == RateLimit(1, None, 3)
+
+
+def test_unreadable_5xx_still_carries_the_rate_limit() -> None:
+    response = httpx.Response(502, headers={**XML, **LIMITS}, content=b"<html")
+    error = call(response)
+    assert type(error) is ServerError
+    assert error.rate_limit.minute_remaining == 58

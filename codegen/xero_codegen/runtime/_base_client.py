@@ -634,7 +634,9 @@ class _ClientCore(Generic[_HttpT]):
         except (etree.XMLSyntaxError, ValueError, LookupError) as exc:
             if status >= 500:
                 raise ServerError(
-                    f"Xero answered HTTP {status} without a readable error", status_code=status
+                    f"Xero answered HTTP {status} without a readable error",
+                    status_code=status,
+                    rate_limit=RateLimit.from_headers(headers),
                 ) from exc
             detail = redact(str(exc))[:200]
             raise XeroResponseError(
@@ -649,9 +651,14 @@ class _ClientCore(Generic[_HttpT]):
             )
         self._envelope.raise_for_errors(root, status, headers)  # Xero's own error envelope
         if status >= 400:
+            limits = RateLimit.from_headers(headers)
             if status >= 500:
-                raise ServerError(f"Xero answered HTTP {status}", status_code=status)
-            raise XeroAPIError(f"Xero answered HTTP {status}", status_code=status)
+                raise ServerError(
+                    f"Xero answered HTTP {status}", status_code=status, rate_limit=limits
+                )
+            raise XeroAPIError(
+                f"Xero answered HTTP {status}", status_code=status, rate_limit=limits
+            )
         self._envelope.check_root(root, status)
         if decode is None:
             return bind(root, response_type, strict=self.strict)  # pauses gc itself

@@ -556,3 +556,33 @@ def test_rotated_tokens_do_not_grow_the_redaction_set_without_bound() -> None:
         current = xero.issued[-1]
     assert len(xero.token_requests) == 31
     assert _secrets.redact(f"x {current} y") == "x *** y"  # the live token is still hidden
+
+
+def test_sync_client_refuses_a_coroutine_callback() -> None:
+    async def persist(token: dict[str, Any]) -> None:  # pragma: no cover - never called
+        pass
+
+    with pytest.raises(RequestValidationError, match="coroutine function"):
+        V2Client(
+            client_id=CLIENT_ID,
+            client_secret=CLIENT_SECRET,
+            tenant_id=TENANT,
+            on_token_refresh=persist,
+        )
+
+
+def test_sync_client_reports_a_callback_returning_an_awaitable() -> None:
+    async def persist(token: dict[str, Any]) -> None:  # pragma: no cover - closed, not run
+        pass
+
+    xero = Xero(tokens=[token_json("CC-TOKEN-1-abcdefgh")])
+    with (
+        sync_client(
+            xero,
+            client_id=CLIENT_ID,
+            client_secret=CLIENT_SECRET,
+            on_token_refresh=lambda t: persist(t),
+        ) as client,
+        pytest.raises(XeroError, match="awaitable"),
+    ):
+        client.contacts()

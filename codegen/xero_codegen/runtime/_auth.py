@@ -217,6 +217,11 @@ class OAuth2Auth(AuthScheme):
                     problems.append("`token['expires_at']` must be a number (seconds since 1970)")
         if on_token_refresh is not None and not callable(on_token_refresh):
             problems.append("`on_token_refresh` must be callable")
+        elif sender.asend is None and inspect.iscoroutinefunction(on_token_refresh):
+            problems.append(
+                "`on_token_refresh` is a coroutine function: give a plain function to XeroClient"
+                " (AsyncXeroClient awaits coroutine functions)"
+            )
         if scopes is not None and (
             isinstance(scopes, str)
             or not isinstance(scopes, Sequence)
@@ -345,9 +350,17 @@ class OAuth2Auth(AuthScheme):
         token = self._store(send(self._new_token_request()))
         if self._on_token_refresh is not None:
             try:
-                self._on_token_refresh(token)
+                result = self._on_token_refresh(token)
             except Exception as exc:
                 raise self._callback_failed(exc) from exc
+            if inspect.isawaitable(result):  # e.g. a lambda returning a coroutine
+                close = getattr(result, "close", None)
+                if callable(close):
+                    close()  # never awaited here: do not leave it pending
+                raise XeroError(
+                    "on_token_refresh returned an awaitable, which XeroClient cannot await"
+                    " (use AsyncXeroClient, or a plain function); the client keeps the new token"
+                )
 
     async def _arefresh(self) -> None:
         asend = self._sender.asend

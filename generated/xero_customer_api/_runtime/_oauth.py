@@ -27,6 +27,7 @@ The authorization-code flow for an app that connects many organisations::
 
 from __future__ import annotations
 
+import base64
 import datetime
 import ipaddress
 import json
@@ -119,8 +120,6 @@ class TokenEndpoint:
         if self.client_secret:
             register_secret(self.client_secret)
             # the Basic credentials Authlib writes from it (never logged, but make sure)
-            import base64
-
             basic = f"{self.client_id}:{self.client_secret}".encode("latin-1", "replace")
             register_secret(base64.b64encode(basic).decode("ascii"))
 
@@ -239,7 +238,10 @@ def send_token_request(
     try:
         response = http.send(request, stream=True, follow_redirects=False)
         try:
-            content = _read_capped(response, response.iter_bytes())
+            body = _CappedBody(response.status_code)
+            for chunk in response.iter_bytes():
+                body.add(chunk)
+            content = body.content()
         finally:
             response.close()
     except httpx.HTTPError as exc:
@@ -254,8 +256,10 @@ async def asend_token_request(
     try:
         response = await http.send(request, stream=True, follow_redirects=False)
         try:
-            chunks = [chunk async for chunk in response.aiter_bytes()]
-            content = _read_capped(response, iter(chunks))
+            body = _CappedBody(response.status_code)
+            async for chunk in response.aiter_bytes():
+                body.add(chunk)
+            content = body.content()
         finally:
             await response.aclose()
     except httpx.HTTPError as exc:
@@ -263,18 +267,25 @@ async def asend_token_request(
     return response.status_code, response.headers, content
 
 
-def _read_capped(response: httpx.Response, chunks: Any) -> bytes:
-    parts: list[bytes] = []
-    size = 0
-    for chunk in chunks:
-        size += len(chunk)
-        if size > _MAX_TOKEN_BYTES:
+class _CappedBody:
+    """A token-endpoint answer, refused once it passes ``_MAX_TOKEN_BYTES``."""
+
+    def __init__(self, status: int) -> None:
+        self._status = status
+        self._parts: list[bytes] = []
+        self._size = 0
+
+    def add(self, chunk: bytes) -> None:
+        self._size += len(chunk)
+        if self._size > _MAX_TOKEN_BYTES:
             raise XeroResponseError(
                 f"Xero's token endpoint answered more than {_MAX_TOKEN_BYTES} bytes",
-                status_code=response.status_code,
+                status_code=self._status,
             )
-        parts.append(chunk)
-    return b"".join(parts)
+        self._parts.append(chunk)
+
+    def content(self) -> bytes:
+        return b"".join(self._parts)
 
 
 def _transport_error(exc: httpx.HTTPError) -> XeroConnectionError:

@@ -586,3 +586,32 @@ def test_sync_client_reports_a_callback_returning_an_awaitable() -> None:
         pytest.raises(XeroError, match="awaitable"),
     ):
         client.contacts()
+
+
+def test_an_unreachable_token_endpoint_is_retried_like_a_connect_error(sleeps: list[float]) -> None:
+    answers: list[httpx.Response | BaseException] = [
+        httpx.ConnectError("[Errno 111] Connection refused"),
+        httpx.Response(200, json=token_json("CC-TOKEN-1-abcdefgh")),
+    ]
+    api: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/connect/token"):
+            answer = answers.pop(0)
+            if isinstance(answer, BaseException):
+                raise answer
+            return answer
+        api.append(request)
+        return httpx.Response(200, headers={"content-type": "text/xml"}, content=b"<Response/>")
+
+    client = V2Client(
+        client_id=CLIENT_ID,
+        client_secret=CLIENT_SECRET,
+        tenant_id=TENANT,
+        base_url=BASE_URL,
+        token_url=TOKEN_URL,
+        http_client=httpx.Client(transport=httpx.MockTransport(handler)),
+    )
+    with client:
+        client.put_contacts()  # a write too: it had not left when the token call failed
+    assert len(api) == 1 and len(sleeps) == 1 and answers == []

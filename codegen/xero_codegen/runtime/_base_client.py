@@ -923,11 +923,13 @@ class SyncAPIClient(_ClientCore[httpx.Client]):
         retries_done = 0
         renewed = False
         while True:
-            self._auth.authorize(request)
             started = time.monotonic()
             outcome: RawResponse[R] | _Attempt
             try:
+                self._auth.authorize(request)  # may fetch or refresh the token
                 answer = self._send(request, _deadline(request, started))
+            except XeroConnectionError as exc:  # the token endpoint failed: nothing was sent
+                outcome = _Attempt(exc, sent=False)
             except httpx.HTTPError as exc:
                 outcome = self._transport_error(exc, request, started)
             else:
@@ -1015,11 +1017,13 @@ class AsyncAPIClient(_ClientCore[httpx.AsyncClient]):
         retries_done = 0
         renewed = False
         while True:
-            await self._auth.aauthorize(request)
             started = time.monotonic()
             outcome: RawResponse[R] | _Attempt
             try:
+                await self._auth.aauthorize(request)  # may fetch or refresh the token
                 answer = await self._send(request, _deadline(request, started))
+            except XeroConnectionError as exc:  # the token endpoint failed: nothing was sent
+                outcome = _Attempt(exc, sent=False)
             except httpx.HTTPError as exc:
                 outcome = self._transport_error(exc, request, started)
             else:

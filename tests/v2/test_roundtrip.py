@@ -172,7 +172,8 @@ def test_write_order_is_fixed_whatever_the_read_order() -> None:
         "TaxAmount",
         "LineAmount",
         "Tracking",
-    ]
+        "AccountID",
+    ]  # Item is read-only (send ItemCode)
 
 
 def test_empty_lists_are_not_written_on_requests() -> None:

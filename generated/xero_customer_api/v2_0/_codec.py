@@ -48,9 +48,12 @@ from .models import (
     Address,
     AddressType,
     ApiException,
+    Attachment,
     BalanceAmounts,
     Balances,
     BankAccountType,
+    BatchPaymentDetails,
+    BrandingTheme,
     Contact,
     ContactGroup,
     ContactGroupStatus,
@@ -63,12 +66,15 @@ from .models import (
     EntityValidationStatus,
     EntityWarning,
     Invoice,
+    InvoiceAddress,
+    InvoiceAddressType,
     InvoicePayment,
     InvoicesResponse,
     InvoiceStatus,
     InvoiceType,
     LineAmountTypes,
     LineItem,
+    LineItemItem,
     LineItemTracking,
     OptionsResponse,
     Payment,
@@ -81,6 +87,7 @@ from .models import (
     Phone,
     PhoneType,
     Response,
+    Taxability,
     TaxNumberType,
     TrackingCategoriesResponse,
     TrackingCategory,
@@ -102,6 +109,7 @@ _E_ContactGroupStatus = enum_table(ContactGroupStatus)
 _E_ContactStatus = enum_table(ContactStatus)
 _E_DefaultLineAmountType = enum_table(DefaultLineAmountType)
 _E_EntityValidationStatus = enum_table(EntityValidationStatus)
+_E_InvoiceAddressType = enum_table(InvoiceAddressType)
 _E_InvoiceStatus = enum_table(InvoiceStatus)
 _E_InvoiceType = enum_table(InvoiceType)
 _E_LineAmountTypes = enum_table(LineAmountTypes)
@@ -110,6 +118,7 @@ _E_PaymentTermType = enum_table(PaymentTermType)
 _E_PaymentType = enum_table(PaymentType)
 _E_PhoneType = enum_table(PhoneType)
 _E_TaxNumberType = enum_table(TaxNumberType)
+_E_Taxability = enum_table(Taxability)
 _E_TrackingStatus = enum_table(TrackingStatus)
 
 
@@ -623,6 +632,72 @@ def encode_api_exception(obj: ApiException) -> bytes:
     return to_bytes(el)
 
 
+def decode_attachment(el: etree._Element, strict: bool = False) -> Attachment:
+    """An element holding a ``Attachment`` (``<Attachment>``) -> the dataclass."""
+    v_attachment_id: str | None = None
+    v_file_name: str | None = None
+    v_url: str | None = None
+    v_mime_type: str | None = None
+    v_content_length: int | None = None
+    v_include_online: bool | None = None
+    for child in el:
+        tag = child.tag
+        if tag == "AttachmentID":
+            v_attachment_id = child.text or ""
+        elif tag == "FileName":
+            v_file_name = child.text or ""
+        elif tag == "Url":
+            v_url = child.text or ""
+        elif tag == "MimeType":
+            v_mime_type = child.text or ""
+        elif tag == "ContentLength":
+            v_content_length = read_int(child.text, "Attachment.ContentLength")
+        elif tag == "IncludeOnline":
+            text = child.text
+            if text == "true":
+                v_include_online = True
+            elif text == "false":
+                v_include_online = False
+            else:
+                v_include_online = read_bool(text, "Attachment.IncludeOnline")
+        elif strict and isinstance(tag, str):
+            raise unknown("Attachment", tag)
+    # Every field is assigned below, as the dataclass __init__ would (the models are plain
+    # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
+    # the cost of a keyword-argument call per object.
+    obj = Attachment.__new__(Attachment)
+    obj.attachment_id = v_attachment_id
+    obj.file_name = v_file_name
+    obj.url = v_url
+    obj.mime_type = v_mime_type
+    obj.content_length = v_content_length
+    obj.include_online = v_include_online
+    return obj
+
+
+def write_attachment(el: etree._Element, obj: Attachment) -> None:
+    """Append the children of a ``Attachment`` to ``el``, in schema order."""
+    if obj.attachment_id is not None:
+        SubElement(el, "AttachmentID").text = obj.attachment_id or None
+    if obj.file_name is not None:
+        SubElement(el, "FileName").text = obj.file_name or None
+    if obj.url is not None:
+        SubElement(el, "Url").text = obj.url or None
+    if obj.mime_type is not None:
+        SubElement(el, "MimeType").text = obj.mime_type or None
+    if obj.content_length is not None:
+        SubElement(el, "ContentLength").text = str(obj.content_length)
+    if obj.include_online is not None:
+        SubElement(el, "IncludeOnline").text = bool_text(obj.include_online)
+
+
+def encode_attachment(obj: Attachment) -> bytes:
+    """A ``Attachment`` as the document ``<Attachment>...</Attachment>`` (UTF-8, no declaration)."""
+    el = etree.Element("Attachment")
+    write_attachment(el, obj)
+    return to_bytes(el)
+
+
 def decode_balance_amounts(el: etree._Element, strict: bool = False) -> BalanceAmounts:
     """An element holding a ``BalanceAmounts`` (``<BalanceAmounts>``) -> the dataclass."""
     v_outstanding: Decimal | None = None
@@ -705,6 +780,111 @@ def encode_balances(obj: Balances) -> bytes:
     return to_bytes(el)
 
 
+def decode_batch_payment_details(el: etree._Element, strict: bool = False) -> BatchPaymentDetails:
+    """An element holding a ``BatchPaymentDetails`` (``<BatchPaymentDetails>``) -> the dataclass."""
+    v_bank_account_number: str | None = None
+    v_bank_account_name: str | None = None
+    v_details: str | None = None
+    v_code: str | None = None
+    v_reference: str | None = None
+    for child in el:
+        tag = child.tag
+        if tag == "BankAccountNumber":
+            v_bank_account_number = child.text or ""
+        elif tag == "BankAccountName":
+            v_bank_account_name = child.text or ""
+        elif tag == "Details":
+            v_details = child.text or ""
+        elif tag == "Code":
+            v_code = child.text or ""
+        elif tag == "Reference":
+            v_reference = child.text or ""
+        elif strict and isinstance(tag, str):
+            raise unknown("BatchPaymentDetails", tag)
+    # Every field is assigned below, as the dataclass __init__ would (the models are plain
+    # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
+    # the cost of a keyword-argument call per object.
+    obj = BatchPaymentDetails.__new__(BatchPaymentDetails)
+    obj.bank_account_number = v_bank_account_number
+    obj.bank_account_name = v_bank_account_name
+    obj.details = v_details
+    obj.code = v_code
+    obj.reference = v_reference
+    return obj
+
+
+def write_batch_payment_details(el: etree._Element, obj: BatchPaymentDetails) -> None:
+    """Append the children of a ``BatchPaymentDetails`` to ``el``, in schema order."""
+    if obj.bank_account_number is not None:
+        SubElement(el, "BankAccountNumber").text = obj.bank_account_number or None
+    if obj.bank_account_name is not None:
+        SubElement(el, "BankAccountName").text = obj.bank_account_name or None
+    if obj.details is not None:
+        SubElement(el, "Details").text = obj.details or None
+    if obj.code is not None:
+        SubElement(el, "Code").text = obj.code or None
+    if obj.reference is not None:
+        SubElement(el, "Reference").text = obj.reference or None
+
+
+def write_batch_payment_details_request(el: etree._Element, obj: BatchPaymentDetails) -> None:
+    """Append what a request carries of a ``BatchPaymentDetails`` to ``el``: the elements of its write
+    schema, in that order (read-only elements are left out)."""
+    if obj.bank_account_number is not None:
+        SubElement(el, "BankAccountNumber").text = obj.bank_account_number or None
+    if obj.bank_account_name is not None:
+        SubElement(el, "BankAccountName").text = obj.bank_account_name or None
+    if obj.details is not None:
+        SubElement(el, "Details").text = obj.details or None
+    if obj.code is not None:
+        SubElement(el, "Code").text = obj.code or None
+    if obj.reference is not None:
+        SubElement(el, "Reference").text = obj.reference or None
+
+
+def encode_batch_payment_details(obj: BatchPaymentDetails) -> bytes:
+    """A ``BatchPaymentDetails`` as the document ``<BatchPaymentDetails>...</BatchPaymentDetails>`` (UTF-8, no declaration)."""
+    el = etree.Element("BatchPaymentDetails")
+    write_batch_payment_details(el, obj)
+    return to_bytes(el)
+
+
+def decode_branding_theme(el: etree._Element, strict: bool = False) -> BrandingTheme:
+    """An element holding a ``BrandingTheme`` (``<BrandingTheme>``) -> the dataclass."""
+    v_branding_theme_id: str | None = None
+    v_name: str | None = None
+    for child in el:
+        tag = child.tag
+        if tag == "BrandingThemeID":
+            v_branding_theme_id = child.text or ""
+        elif tag == "Name":
+            v_name = child.text or ""
+        elif strict and isinstance(tag, str):
+            raise unknown("BrandingTheme", tag)
+    # Every field is assigned below, as the dataclass __init__ would (the models are plain
+    # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
+    # the cost of a keyword-argument call per object.
+    obj = BrandingTheme.__new__(BrandingTheme)
+    obj.branding_theme_id = v_branding_theme_id
+    obj.name = v_name
+    return obj
+
+
+def write_branding_theme(el: etree._Element, obj: BrandingTheme) -> None:
+    """Append the children of a ``BrandingTheme`` to ``el``, in schema order."""
+    if obj.branding_theme_id is not None:
+        SubElement(el, "BrandingThemeID").text = obj.branding_theme_id or None
+    if obj.name is not None:
+        SubElement(el, "Name").text = obj.name or None
+
+
+def encode_branding_theme(obj: BrandingTheme) -> bytes:
+    """A ``BrandingTheme`` as the document ``<BrandingTheme>...</BrandingTheme>`` (UTF-8, no declaration)."""
+    el = etree.Element("BrandingTheme")
+    write_branding_theme(el, obj)
+    return to_bytes(el)
+
+
 def decode_contact(el: etree._Element, strict: bool = False) -> Contact:
     """An element holding a ``Contact`` (``<Contact>``) -> the dataclass."""
     v_validation_status: Any = None
@@ -737,6 +917,8 @@ def decode_contact(el: etree._Element, strict: bool = False) -> Contact:
     v_sales_default_account_code: str | None = None
     v_purchases_default_account_code: str | None = None
     v_payment_terms: PaymentTerms | None = None
+    v_batch_payments: BatchPaymentDetails | None = None
+    v_branding_theme: BrandingTheme | None = None
     v_updated_date_utc: datetime.datetime | None = None
     v_contact_groups: list[ContactGroup] = []
     v_website: str | None = None
@@ -745,6 +927,7 @@ def decode_contact(el: etree._Element, strict: bool = False) -> Contact:
     v_has_attachments: bool | None = None
     v_has_validation_errors: bool | None = None
     v_merged_to_contact_id: str | None = None
+    v_attachments: list[Attachment] = []
     text = el.get("status")
     if text is not None:
         v_validation_status = _E_EntityValidationStatus.get(text)
@@ -859,6 +1042,10 @@ def decode_contact(el: etree._Element, strict: bool = False) -> Contact:
             v_purchases_default_account_code = child.text or ""
         elif tag == "PaymentTerms":
             v_payment_terms = decode_payment_terms(child, strict)
+        elif tag == "BatchPayments":
+            v_batch_payments = decode_batch_payment_details(child, strict)
+        elif tag == "BrandingTheme":
+            v_branding_theme = decode_branding_theme(child, strict)
         elif tag == "UpdatedDateUTC":
             if child.get(_XSI_NIL) != "true":
                 try:
@@ -903,6 +1090,13 @@ def decode_contact(el: etree._Element, strict: bool = False) -> Contact:
                 v_has_validation_errors = read_bool(text, "Contact.HasValidationErrors")
         elif tag == "MergedToContactID":
             v_merged_to_contact_id = child.text or ""
+        elif tag == "Attachments":
+            for item in child:
+                if item.tag == "Attachment":
+                    i_attachments = decode_attachment(item, strict)
+                    v_attachments.append(i_attachments)
+                elif strict and isinstance(item.tag, str):
+                    raise unknown("Attachments", item.tag)
         elif strict and isinstance(tag, str):
             raise unknown("Contact", tag)
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
@@ -939,6 +1133,8 @@ def decode_contact(el: etree._Element, strict: bool = False) -> Contact:
     obj.sales_default_account_code = v_sales_default_account_code
     obj.purchases_default_account_code = v_purchases_default_account_code
     obj.payment_terms = v_payment_terms
+    obj.batch_payments = v_batch_payments
+    obj.branding_theme = v_branding_theme
     obj.updated_date_utc = v_updated_date_utc
     obj.contact_groups = v_contact_groups
     obj.website = v_website
@@ -947,6 +1143,7 @@ def decode_contact(el: etree._Element, strict: bool = False) -> Contact:
     obj.has_attachments = v_has_attachments
     obj.has_validation_errors = v_has_validation_errors
     obj.merged_to_contact_id = v_merged_to_contact_id
+    obj.attachments = v_attachments
     return obj
 
 
@@ -1023,6 +1220,10 @@ def write_contact(el: etree._Element, obj: Contact) -> None:
         )
     if obj.payment_terms is not None:
         write_payment_terms(SubElement(el, "PaymentTerms"), obj.payment_terms)
+    if obj.batch_payments is not None:
+        write_batch_payment_details(SubElement(el, "BatchPayments"), obj.batch_payments)
+    if obj.branding_theme is not None:
+        write_branding_theme(SubElement(el, "BrandingTheme"), obj.branding_theme)
     if obj.updated_date_utc is not None:
         SubElement(el, "UpdatedDateUTC").text = write_utc_datetime(obj.updated_date_utc)
     wrapper = SubElement(el, "ContactGroups")
@@ -1040,6 +1241,9 @@ def write_contact(el: etree._Element, obj: Contact) -> None:
         SubElement(el, "HasValidationErrors").text = bool_text(obj.has_validation_errors)
     if obj.merged_to_contact_id is not None:
         SubElement(el, "MergedToContactID").text = obj.merged_to_contact_id or None
+    wrapper = SubElement(el, "Attachments")
+    for i_attachments in obj.attachments:
+        write_attachment(SubElement(wrapper, "Attachment"), i_attachments)
 
 
 def write_contact_request(el: etree._Element, obj: Contact) -> None:
@@ -1107,6 +1311,8 @@ def write_contact_request(el: etree._Element, obj: Contact) -> None:
         )
     if obj.payment_terms is not None:
         write_payment_terms_request(SubElement(el, "PaymentTerms"), obj.payment_terms)
+    if obj.batch_payments is not None:
+        write_batch_payment_details_request(SubElement(el, "BatchPayments"), obj.batch_payments)
 
 
 def encode_contact(obj: Contact) -> bytes:
@@ -1421,6 +1627,11 @@ def decode_invoice(el: etree._Element, strict: bool = False) -> Invoice:
     v_has_attachments: bool | None = None
     v_is_discounted: bool | None = None
     v_has_errors: bool | None = None
+    v_repeating_invoice_id: str | None = None
+    v_invoice_addresses: list[InvoiceAddress] = []
+    v_cisdeduction: Decimal | None = None
+    v_cisrate: Decimal | None = None
+    v_attachments: list[Attachment] = []
     text = el.get("status")
     if text is not None:
         v_validation_status = _E_EntityValidationStatus.get(text)
@@ -1611,6 +1822,36 @@ def decode_invoice(el: etree._Element, strict: bool = False) -> Invoice:
                 v_has_errors = False
             else:
                 v_has_errors = read_bool(text, "Invoice.HasErrors")
+        elif tag == "RepeatingInvoiceID":
+            v_repeating_invoice_id = child.text or ""
+        elif tag == "InvoiceAddresses":
+            for item in child:
+                if item.tag == "InvoiceAddress":
+                    i_invoice_addresses = decode_invoice_address(item, strict)
+                    v_invoice_addresses.append(i_invoice_addresses)
+                elif strict and isinstance(item.tag, str):
+                    raise unknown("InvoiceAddresses", item.tag)
+        elif tag == "CISDeduction":
+            try:
+                v_cisdeduction = Decimal(child.text)  # type: ignore[arg-type]
+            except (ArithmeticError, TypeError):
+                raise invalid("decimal", "Invoice.CISDeduction", child.text) from None
+            if not v_cisdeduction.is_finite():
+                raise invalid("decimal", "Invoice.CISDeduction", child.text)
+        elif tag == "CISRate":
+            try:
+                v_cisrate = Decimal(child.text)  # type: ignore[arg-type]
+            except (ArithmeticError, TypeError):
+                raise invalid("decimal", "Invoice.CISRate", child.text) from None
+            if not v_cisrate.is_finite():
+                raise invalid("decimal", "Invoice.CISRate", child.text)
+        elif tag == "Attachments":
+            for item in child:
+                if item.tag == "Attachment":
+                    i_attachments = decode_attachment(item, strict)
+                    v_attachments.append(i_attachments)
+                elif strict and isinstance(item.tag, str):
+                    raise unknown("Attachments", item.tag)
         elif strict and isinstance(tag, str):
             raise unknown("Invoice", tag)
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
@@ -1650,6 +1891,11 @@ def decode_invoice(el: etree._Element, strict: bool = False) -> Invoice:
     obj.has_attachments = v_has_attachments
     obj.is_discounted = v_is_discounted
     obj.has_errors = v_has_errors
+    obj.repeating_invoice_id = v_repeating_invoice_id
+    obj.invoice_addresses = v_invoice_addresses
+    obj.cisdeduction = v_cisdeduction
+    obj.cisrate = v_cisrate
+    obj.attachments = v_attachments
     return obj
 
 
@@ -1725,6 +1971,18 @@ def write_invoice(el: etree._Element, obj: Invoice) -> None:
         SubElement(el, "IsDiscounted").text = bool_text(obj.is_discounted)
     if obj.has_errors is not None:
         SubElement(el, "HasErrors").text = bool_text(obj.has_errors)
+    if obj.repeating_invoice_id is not None:
+        SubElement(el, "RepeatingInvoiceID").text = obj.repeating_invoice_id or None
+    wrapper = SubElement(el, "InvoiceAddresses")
+    for i_invoice_addresses in obj.invoice_addresses:
+        write_invoice_address(SubElement(wrapper, "InvoiceAddress"), i_invoice_addresses)
+    if obj.cisdeduction is not None:
+        SubElement(el, "CISDeduction").text = decimal_text(obj.cisdeduction)
+    if obj.cisrate is not None:
+        SubElement(el, "CISRate").text = decimal_text(obj.cisrate)
+    wrapper = SubElement(el, "Attachments")
+    for i_attachments in obj.attachments:
+        write_attachment(SubElement(wrapper, "Attachment"), i_attachments)
 
 
 def write_invoice_request(el: etree._Element, obj: Invoice) -> None:
@@ -1772,6 +2030,87 @@ def encode_invoice(obj: Invoice) -> bytes:
     """A ``Invoice`` as the document ``<Invoice>...</Invoice>`` (UTF-8, no declaration)."""
     el = etree.Element("Invoice")
     write_invoice(el, obj)
+    return to_bytes(el)
+
+
+def decode_invoice_address(el: etree._Element, strict: bool = False) -> InvoiceAddress:
+    """An element holding a ``InvoiceAddress`` (``<InvoiceAddress>``) -> the dataclass."""
+    v_invoice_address_type: Any = None
+    v_address_line1: str | None = None
+    v_address_line2: str | None = None
+    v_address_line3: str | None = None
+    v_address_line4: str | None = None
+    v_city: str | None = None
+    v_region: str | None = None
+    v_postal_code: str | None = None
+    v_country: str | None = None
+    for child in el:
+        tag = child.tag
+        if tag == "InvoiceAddressType":
+            text = child.text
+            v_invoice_address_type = _E_InvoiceAddressType.get(text)
+            if v_invoice_address_type is None:
+                v_invoice_address_type = read_enum(_E_InvoiceAddressType, text)
+        elif tag == "AddressLine1":
+            v_address_line1 = child.text or ""
+        elif tag == "AddressLine2":
+            v_address_line2 = child.text or ""
+        elif tag == "AddressLine3":
+            v_address_line3 = child.text or ""
+        elif tag == "AddressLine4":
+            v_address_line4 = child.text or ""
+        elif tag == "City":
+            v_city = child.text or ""
+        elif tag == "Region":
+            v_region = child.text or ""
+        elif tag == "PostalCode":
+            v_postal_code = child.text or ""
+        elif tag == "Country":
+            v_country = child.text or ""
+        elif strict and isinstance(tag, str):
+            raise unknown("InvoiceAddress", tag)
+    # Every field is assigned below, as the dataclass __init__ would (the models are plain
+    # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
+    # the cost of a keyword-argument call per object.
+    obj = InvoiceAddress.__new__(InvoiceAddress)
+    obj.invoice_address_type = v_invoice_address_type
+    obj.address_line1 = v_address_line1
+    obj.address_line2 = v_address_line2
+    obj.address_line3 = v_address_line3
+    obj.address_line4 = v_address_line4
+    obj.city = v_city
+    obj.region = v_region
+    obj.postal_code = v_postal_code
+    obj.country = v_country
+    return obj
+
+
+def write_invoice_address(el: etree._Element, obj: InvoiceAddress) -> None:
+    """Append the children of a ``InvoiceAddress`` to ``el``, in schema order."""
+    if obj.invoice_address_type is not None:
+        SubElement(el, "InvoiceAddressType").text = enum_text(obj.invoice_address_type)
+    if obj.address_line1 is not None:
+        SubElement(el, "AddressLine1").text = obj.address_line1 or None
+    if obj.address_line2 is not None:
+        SubElement(el, "AddressLine2").text = obj.address_line2 or None
+    if obj.address_line3 is not None:
+        SubElement(el, "AddressLine3").text = obj.address_line3 or None
+    if obj.address_line4 is not None:
+        SubElement(el, "AddressLine4").text = obj.address_line4 or None
+    if obj.city is not None:
+        SubElement(el, "City").text = obj.city or None
+    if obj.region is not None:
+        SubElement(el, "Region").text = obj.region or None
+    if obj.postal_code is not None:
+        SubElement(el, "PostalCode").text = obj.postal_code or None
+    if obj.country is not None:
+        SubElement(el, "Country").text = obj.country or None
+
+
+def encode_invoice_address(obj: InvoiceAddress) -> bytes:
+    """A ``InvoiceAddress`` as the document ``<InvoiceAddress>...</InvoiceAddress>`` (UTF-8, no declaration)."""
+    el = etree.Element("InvoiceAddress")
+    write_invoice_address(el, obj)
     return to_bytes(el)
 
 
@@ -1947,6 +2286,9 @@ def decode_line_item(el: etree._Element, strict: bool = False) -> LineItem:
     v_tracking: list[LineItemTracking] = []
     v_discount_rate: Decimal | None = None
     v_discount_amount: Decimal | None = None
+    v_account_id: str | None = None
+    v_taxability: Any = None
+    v_item: LineItemItem | None = None
     text = el.get("status")
     if text is not None:
         v_validation_status = _E_EntityValidationStatus.get(text)
@@ -2027,6 +2369,15 @@ def decode_line_item(el: etree._Element, strict: bool = False) -> LineItem:
                 raise invalid("decimal", "LineItem.DiscountAmount", child.text) from None
             if not v_discount_amount.is_finite():
                 raise invalid("decimal", "LineItem.DiscountAmount", child.text)
+        elif tag == "AccountID":
+            v_account_id = child.text or ""
+        elif tag == "Taxability":
+            text = child.text
+            v_taxability = _E_Taxability.get(text)
+            if v_taxability is None:
+                v_taxability = read_enum(_E_Taxability, text)
+        elif tag == "Item":
+            v_item = decode_line_item_item(child, strict)
         elif strict and isinstance(tag, str):
             raise unknown("LineItem", tag)
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
@@ -2048,6 +2399,9 @@ def decode_line_item(el: etree._Element, strict: bool = False) -> LineItem:
     obj.tracking = v_tracking
     obj.discount_rate = v_discount_rate
     obj.discount_amount = v_discount_amount
+    obj.account_id = v_account_id
+    obj.taxability = v_taxability
+    obj.item = v_item
     return obj
 
 
@@ -2086,6 +2440,12 @@ def write_line_item(el: etree._Element, obj: LineItem) -> None:
         SubElement(el, "DiscountRate").text = decimal_text(obj.discount_rate)
     if obj.discount_amount is not None:
         SubElement(el, "DiscountAmount").text = decimal_text(obj.discount_amount)
+    if obj.account_id is not None:
+        SubElement(el, "AccountID").text = obj.account_id or None
+    if obj.taxability is not None:
+        SubElement(el, "Taxability").text = enum_text(obj.taxability)
+    if obj.item is not None:
+        write_line_item_item(SubElement(el, "Item"), obj.item)
 
 
 def write_line_item_request(el: etree._Element, obj: LineItem) -> None:
@@ -2117,12 +2477,58 @@ def write_line_item_request(el: etree._Element, obj: LineItem) -> None:
         SubElement(el, "DiscountRate").text = decimal_text(obj.discount_rate)
     if obj.discount_amount is not None:
         SubElement(el, "DiscountAmount").text = decimal_text(obj.discount_amount)
+    if obj.account_id is not None:
+        SubElement(el, "AccountID").text = obj.account_id or None
+    if obj.taxability is not None:
+        SubElement(el, "Taxability").text = enum_text(obj.taxability)
 
 
 def encode_line_item(obj: LineItem) -> bytes:
     """A ``LineItem`` as the document ``<LineItem>...</LineItem>`` (UTF-8, no declaration)."""
     el = etree.Element("LineItem")
     write_line_item(el, obj)
+    return to_bytes(el)
+
+
+def decode_line_item_item(el: etree._Element, strict: bool = False) -> LineItemItem:
+    """An element holding a ``LineItemItem`` (``<LineItemItem>``) -> the dataclass."""
+    v_item_id: str | None = None
+    v_code: str | None = None
+    v_name: str | None = None
+    for child in el:
+        tag = child.tag
+        if tag == "ItemID":
+            v_item_id = child.text or ""
+        elif tag == "Code":
+            v_code = child.text or ""
+        elif tag == "Name":
+            v_name = child.text or ""
+        elif strict and isinstance(tag, str):
+            raise unknown("LineItemItem", tag)
+    # Every field is assigned below, as the dataclass __init__ would (the models are plain
+    # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
+    # the cost of a keyword-argument call per object.
+    obj = LineItemItem.__new__(LineItemItem)
+    obj.item_id = v_item_id
+    obj.code = v_code
+    obj.name = v_name
+    return obj
+
+
+def write_line_item_item(el: etree._Element, obj: LineItemItem) -> None:
+    """Append the children of a ``LineItemItem`` to ``el``, in schema order."""
+    if obj.item_id is not None:
+        SubElement(el, "ItemID").text = obj.item_id or None
+    if obj.code is not None:
+        SubElement(el, "Code").text = obj.code or None
+    if obj.name is not None:
+        SubElement(el, "Name").text = obj.name or None
+
+
+def encode_line_item_item(obj: LineItemItem) -> bytes:
+    """A ``LineItemItem`` as the document ``<LineItemItem>...</LineItemItem>`` (UTF-8, no declaration)."""
+    el = etree.Element("LineItemItem")
+    write_line_item_item(el, obj)
     return to_bytes(el)
 
 
@@ -2268,6 +2674,13 @@ def decode_payment(el: etree._Element, strict: bool = False) -> Payment:
     v_invoice: Invoice | None = None
     v_has_account: bool | None = None
     v_has_validation_errors: bool | None = None
+    v_bank_amount: Decimal | None = None
+    v_invoice_number: str | None = None
+    v_credit_note_number: str | None = None
+    v_batch_payment_id: str | None = None
+    v_bank_account_number: str | None = None
+    v_particulars: str | None = None
+    v_details: str | None = None
     text = el.get("status")
     if text is not None:
         v_validation_status = _E_EntityValidationStatus.get(text)
@@ -2359,6 +2772,25 @@ def decode_payment(el: etree._Element, strict: bool = False) -> Payment:
                 v_has_validation_errors = False
             else:
                 v_has_validation_errors = read_bool(text, "Payment.HasValidationErrors")
+        elif tag == "BankAmount":
+            try:
+                v_bank_amount = Decimal(child.text)  # type: ignore[arg-type]
+            except (ArithmeticError, TypeError):
+                raise invalid("decimal", "Payment.BankAmount", child.text) from None
+            if not v_bank_amount.is_finite():
+                raise invalid("decimal", "Payment.BankAmount", child.text)
+        elif tag == "InvoiceNumber":
+            v_invoice_number = child.text or ""
+        elif tag == "CreditNoteNumber":
+            v_credit_note_number = child.text or ""
+        elif tag == "BatchPaymentID":
+            v_batch_payment_id = child.text or ""
+        elif tag == "BankAccountNumber":
+            v_bank_account_number = child.text or ""
+        elif tag == "Particulars":
+            v_particulars = child.text or ""
+        elif tag == "Details":
+            v_details = child.text or ""
         elif strict and isinstance(tag, str):
             raise unknown("Payment", tag)
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
@@ -2381,6 +2813,13 @@ def decode_payment(el: etree._Element, strict: bool = False) -> Payment:
     obj.invoice = v_invoice
     obj.has_account = v_has_account
     obj.has_validation_errors = v_has_validation_errors
+    obj.bank_amount = v_bank_amount
+    obj.invoice_number = v_invoice_number
+    obj.credit_note_number = v_credit_note_number
+    obj.batch_payment_id = v_batch_payment_id
+    obj.bank_account_number = v_bank_account_number
+    obj.particulars = v_particulars
+    obj.details = v_details
     return obj
 
 
@@ -2420,6 +2859,20 @@ def write_payment(el: etree._Element, obj: Payment) -> None:
         SubElement(el, "HasAccount").text = bool_text(obj.has_account)
     if obj.has_validation_errors is not None:
         SubElement(el, "HasValidationErrors").text = bool_text(obj.has_validation_errors)
+    if obj.bank_amount is not None:
+        SubElement(el, "BankAmount").text = decimal_text(obj.bank_amount)
+    if obj.invoice_number is not None:
+        SubElement(el, "InvoiceNumber").text = obj.invoice_number or None
+    if obj.credit_note_number is not None:
+        SubElement(el, "CreditNoteNumber").text = obj.credit_note_number or None
+    if obj.batch_payment_id is not None:
+        SubElement(el, "BatchPaymentID").text = obj.batch_payment_id or None
+    if obj.bank_account_number is not None:
+        SubElement(el, "BankAccountNumber").text = obj.bank_account_number or None
+    if obj.particulars is not None:
+        SubElement(el, "Particulars").text = obj.particulars or None
+    if obj.details is not None:
+        SubElement(el, "Details").text = obj.details or None
 
 
 def write_payment_request(el: etree._Element, obj: Payment) -> None:
@@ -3146,8 +3599,11 @@ DECODERS: dict[type[Any], Callable[[etree._Element, bool], Any]] = {
     AccountsResponse: paused(decode_accounts_response),
     Address: paused(decode_address),
     ApiException: paused(decode_api_exception),
+    Attachment: paused(decode_attachment),
     BalanceAmounts: paused(decode_balance_amounts),
     Balances: paused(decode_balances),
+    BatchPaymentDetails: paused(decode_batch_payment_details),
+    BrandingTheme: paused(decode_branding_theme),
     Contact: paused(decode_contact),
     ContactGroup: paused(decode_contact_group),
     ContactPerson: paused(decode_contact_person),
@@ -3156,9 +3612,11 @@ DECODERS: dict[type[Any], Callable[[etree._Element, bool], Any]] = {
     EntityValidationError: paused(decode_entity_validation_error),
     EntityWarning: paused(decode_entity_warning),
     Invoice: paused(decode_invoice),
+    InvoiceAddress: paused(decode_invoice_address),
     InvoicePayment: paused(decode_invoice_payment),
     InvoicesResponse: paused(decode_invoices_response),
     LineItem: paused(decode_line_item),
+    LineItemItem: paused(decode_line_item_item),
     LineItemTracking: paused(decode_line_item_tracking),
     OptionsResponse: paused(decode_options_response),
     Payment: paused(decode_payment),
@@ -3179,8 +3637,11 @@ ENCODERS: dict[type[Any], Callable[[Any], bytes]] = {
     AccountsResponse: encode_accounts_response,
     Address: encode_address,
     ApiException: encode_api_exception,
+    Attachment: encode_attachment,
     BalanceAmounts: encode_balance_amounts,
     Balances: encode_balances,
+    BatchPaymentDetails: encode_batch_payment_details,
+    BrandingTheme: encode_branding_theme,
     Contact: encode_contact,
     ContactGroup: encode_contact_group,
     ContactPerson: encode_contact_person,
@@ -3189,9 +3650,11 @@ ENCODERS: dict[type[Any], Callable[[Any], bytes]] = {
     EntityValidationError: encode_entity_validation_error,
     EntityWarning: encode_entity_warning,
     Invoice: encode_invoice,
+    InvoiceAddress: encode_invoice_address,
     InvoicePayment: encode_invoice_payment,
     InvoicesResponse: encode_invoices_response,
     LineItem: encode_line_item,
+    LineItemItem: encode_line_item_item,
     LineItemTracking: encode_line_item_tracking,
     OptionsResponse: encode_options_response,
     Payment: encode_payment,
@@ -3211,8 +3674,11 @@ WRITERS: dict[type[Any], tuple[str, Callable[[etree._Element, Any], None]]] = {
     AccountsResponse: ("Response", write_accounts_response),
     Address: ("Address", write_address),
     ApiException: ("ApiException", write_api_exception),
+    Attachment: ("Attachment", write_attachment),
     BalanceAmounts: ("BalanceAmounts", write_balance_amounts),
     Balances: ("Balances", write_balances),
+    BatchPaymentDetails: ("BatchPaymentDetails", write_batch_payment_details),
+    BrandingTheme: ("BrandingTheme", write_branding_theme),
     Contact: ("Contact", write_contact),
     ContactGroup: ("ContactGroup", write_contact_group),
     ContactPerson: ("ContactPerson", write_contact_person),
@@ -3221,9 +3687,11 @@ WRITERS: dict[type[Any], tuple[str, Callable[[etree._Element, Any], None]]] = {
     EntityValidationError: ("EntityValidationError", write_entity_validation_error),
     EntityWarning: ("EntityWarning", write_entity_warning),
     Invoice: ("Invoice", write_invoice),
+    InvoiceAddress: ("InvoiceAddress", write_invoice_address),
     InvoicePayment: ("InvoicePayment", write_invoice_payment),
     InvoicesResponse: ("Response", write_invoices_response),
     LineItem: ("LineItem", write_line_item),
+    LineItemItem: ("LineItemItem", write_line_item_item),
     LineItemTracking: ("LineItemTracking", write_line_item_tracking),
     OptionsResponse: ("Response", write_options_response),
     Payment: ("Payment", write_payment),

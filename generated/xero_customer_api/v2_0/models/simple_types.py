@@ -130,6 +130,15 @@ class EntityValidationStatus(Enum):
     ERROR = "ERROR"
 
 
+class InvoiceAddressType(Enum):
+    """
+    Which address of an invoice: FROM (the organisation) or TO (the contact).
+    """
+
+    FROM = "FROM"
+    TO = "TO"
+
+
 class InvoiceStatus(Enum):
     """
     Where an invoice is in its life: DRAFT, SUBMITTED, AUTHORISED, PAID (set by
@@ -224,6 +233,19 @@ class TaxNumberType(Enum):
     EIN = "EIN"
     ITIN = "ITIN"
     ATIN = "ATIN"
+
+
+class Taxability(Enum):
+    """
+    US sales tax treatment of a line: TAXABLE, NON_TAXABLE, EXEMPT, PART_TAXABLE or
+    NOT_APPLICABLE.
+    """
+
+    TAXABLE = "TAXABLE"
+    NON_TAXABLE = "NON_TAXABLE"
+    EXEMPT = "EXEMPT"
+    PART_TAXABLE = "PART_TAXABLE"
+    NOT_APPLICABLE = "NOT_APPLICABLE"
 
 
 class TrackingStatus(Enum):

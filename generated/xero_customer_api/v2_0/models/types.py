@@ -18,6 +18,7 @@ from .simple_types import (
     ContactStatus,
     DefaultLineAmountType,
     EntityValidationStatus,
+    InvoiceAddressType,
     InvoiceStatus,
     InvoiceType,
     LineAmountTypes,
@@ -25,9 +26,71 @@ from .simple_types import (
     PaymentTermType,
     PaymentType,
     PhoneType,
+    Taxability,
     TaxNumberType,
     TrackingStatus,
 )
+
+
+@dataclass(slots=True, kw_only=True)
+class Attachment:
+    """
+    A file attached to a record.
+
+    Read-only here: attachments have their own endpoints.
+
+    Attributes:
+        attachment_id: Xero's identifier of the attachment.
+        file_name: Name of the file.
+        url: Where the file can be downloaded.
+        mime_type: Media type of the file, e.g. application/pdf.
+        content_length: Size of the file in bytes.
+        include_online: Whether the file is shown with the online invoice.
+    """
+
+    attachment_id: None | str = field(
+        default=None,
+        metadata={
+            "name": "AttachmentID",
+            "type": "Element",
+            "pattern": r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}",
+        },
+    )
+    file_name: None | str = field(
+        default=None,
+        metadata={
+            "name": "FileName",
+            "type": "Element",
+        },
+    )
+    url: None | str = field(
+        default=None,
+        metadata={
+            "name": "Url",
+            "type": "Element",
+        },
+    )
+    mime_type: None | str = field(
+        default=None,
+        metadata={
+            "name": "MimeType",
+            "type": "Element",
+        },
+    )
+    content_length: None | int = field(
+        default=None,
+        metadata={
+            "name": "ContentLength",
+            "type": "Element",
+        },
+    )
+    include_online: None | bool = field(
+        default=None,
+        metadata={
+            "name": "IncludeOnline",
+            "type": "Element",
+        },
+    )
 
 
 @dataclass(slots=True, kw_only=True)
@@ -54,6 +117,84 @@ class BalanceAmounts:
             "name": "Overdue",
             "type": "Element",
             "fraction_digits": 4,
+        },
+    )
+
+
+@dataclass(slots=True, kw_only=True)
+class BatchPaymentDetails:
+    """
+    Bank details used when the contact is paid in a batch payment.
+
+    Attributes:
+        bank_account_number: The contact's bank account number.
+        bank_account_name: Name of the contact's bank account.
+        details: Details shown on the contact's statement.
+        code: Code shown on the contact's statement (NZ).
+        reference: Reference shown on the contact's statement (NZ; at most 12
+            characters).
+    """
+
+    bank_account_number: None | str = field(
+        default=None,
+        metadata={
+            "name": "BankAccountNumber",
+            "type": "Element",
+        },
+    )
+    bank_account_name: None | str = field(
+        default=None,
+        metadata={
+            "name": "BankAccountName",
+            "type": "Element",
+        },
+    )
+    details: None | str = field(
+        default=None,
+        metadata={
+            "name": "Details",
+            "type": "Element",
+        },
+    )
+    code: None | str = field(
+        default=None,
+        metadata={
+            "name": "Code",
+            "type": "Element",
+        },
+    )
+    reference: None | str = field(
+        default=None,
+        metadata={
+            "name": "Reference",
+            "type": "Element",
+        },
+    )
+
+
+@dataclass(slots=True, kw_only=True)
+class BrandingTheme:
+    """
+    The branding theme of documents sent to a contact.
+
+    Attributes:
+        branding_theme_id: Xero's identifier of the theme.
+        name: Name of the theme.
+    """
+
+    branding_theme_id: None | str = field(
+        default=None,
+        metadata={
+            "name": "BrandingThemeID",
+            "type": "Element",
+            "pattern": r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}",
+        },
+    )
+    name: None | str = field(
+        default=None,
+        metadata={
+            "name": "Name",
+            "type": "Element",
         },
     )
 
@@ -211,6 +352,41 @@ class InvoicePayment:
 
 
 @dataclass(slots=True, kw_only=True)
+class LineItemItem:
+    """
+    The inventory item of an invoice line, as Xero answers it.
+
+    Attributes:
+        item_id: Xero's identifier of the item.
+        code: Code of the item.
+        name: Name of the item.
+    """
+
+    item_id: None | str = field(
+        default=None,
+        metadata={
+            "name": "ItemID",
+            "type": "Element",
+            "pattern": r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}",
+        },
+    )
+    code: None | str = field(
+        default=None,
+        metadata={
+            "name": "Code",
+            "type": "Element",
+        },
+    )
+    name: None | str = field(
+        default=None,
+        metadata={
+            "name": "Name",
+            "type": "Element",
+        },
+    )
+
+
+@dataclass(slots=True, kw_only=True)
 class LineItemTracking:
     """
     The option of one tracking category chosen for an invoice line (at most two per
@@ -337,6 +513,88 @@ class DataContractBase:
         metadata={
             "name": "status",
             "type": "Attribute",
+        },
+    )
+
+
+@dataclass(slots=True, kw_only=True)
+class InvoiceAddress:
+    """
+    An address printed on an invoice (from the organisation, to the contact).
+
+    Attributes:
+        invoice_address_type: FROM (the organisation) or TO (the contact).
+        address_line1: First line of the address.
+        address_line2: Second line of the address.
+        address_line3: Third line of the address.
+        address_line4: Fourth line of the address.
+        city: Town or city.
+        region: Region, state or province.
+        postal_code: Postal code.
+        country: Country.
+    """
+
+    invoice_address_type: None | InvoiceAddressType = field(
+        default=None,
+        metadata={
+            "name": "InvoiceAddressType",
+            "type": "Element",
+        },
+    )
+    address_line1: None | str = field(
+        default=None,
+        metadata={
+            "name": "AddressLine1",
+            "type": "Element",
+        },
+    )
+    address_line2: None | str = field(
+        default=None,
+        metadata={
+            "name": "AddressLine2",
+            "type": "Element",
+        },
+    )
+    address_line3: None | str = field(
+        default=None,
+        metadata={
+            "name": "AddressLine3",
+            "type": "Element",
+        },
+    )
+    address_line4: None | str = field(
+        default=None,
+        metadata={
+            "name": "AddressLine4",
+            "type": "Element",
+        },
+    )
+    city: None | str = field(
+        default=None,
+        metadata={
+            "name": "City",
+            "type": "Element",
+        },
+    )
+    region: None | str = field(
+        default=None,
+        metadata={
+            "name": "Region",
+            "type": "Element",
+        },
+    )
+    postal_code: None | str = field(
+        default=None,
+        metadata={
+            "name": "PostalCode",
+            "type": "Element",
+        },
+    )
+    country: None | str = field(
+        default=None,
+        metadata={
+            "name": "Country",
+            "type": "Element",
         },
     )
 
@@ -741,6 +999,12 @@ class LineItem(DataContractBase):
         tracking: Tracking options of the line (at most two).
         discount_rate: Discount in percent (sales invoices only).
         discount_amount: Discount as an amount (sales invoices only).
+        account_id: Xero's identifier of the account the line is posted to
+            (instead of AccountCode).
+        taxability: US sales tax treatment of the line: TAXABLE, NON_TAXABLE,
+            EXEMPT, PART_TAXABLE or NOT_APPLICABLE.
+        item: The inventory item of the line, as Xero answers it. Read-only: send
+            ItemCode instead.
     """
 
     validation_errors: list[EntityValidationError] = field(
@@ -853,6 +1117,58 @@ class LineItem(DataContractBase):
             "fraction_digits": 4,
         },
     )
+    account_id: None | str = field(
+        default=None,
+        metadata={
+            "name": "AccountID",
+            "type": "Element",
+            "pattern": r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}",
+        },
+    )
+    taxability: None | Taxability = field(
+        default=None,
+        metadata={
+            "name": "Taxability",
+            "type": "Element",
+        },
+    )
+    item: None | LineItemItem = field(
+        default=None,
+        metadata={
+            "name": "Item",
+            "type": "Element",
+        },
+    )
+
+    @dataclass(slots=True, kw_only=True)
+    class ValidationErrors:
+        validation_error: list[EntityValidationError] = field(
+            default_factory=list,
+            metadata={
+                "name": "ValidationError",
+                "type": "Element",
+            },
+        )
+
+    @dataclass(slots=True, kw_only=True)
+    class Warnings:
+        warning: list[EntityWarning] = field(
+            default_factory=list,
+            metadata={
+                "name": "Warning",
+                "type": "Element",
+            },
+        )
+
+    @dataclass(slots=True, kw_only=True)
+    class Tracking:
+        tracking_category: list[LineItemTracking] = field(
+            default_factory=list,
+            metadata={
+                "name": "TrackingCategory",
+                "type": "Element",
+            },
+        )
 
 
 @dataclass(slots=True, kw_only=True)
@@ -1100,6 +1416,9 @@ class Contact(DataContractBase):
         sales_default_account_code: Default account code of sales lines.
         purchases_default_account_code: Default account code of purchase lines.
         payment_terms: Default payment terms of bills and sales invoices.
+        batch_payments: Bank details for batch payments to the contact.
+        branding_theme: Branding theme of documents sent to the contact. Read-
+            only here.
         updated_date_utc: When the contact was last changed (UTC). Read-only:
             Xero refuses it in requests.
         contact_groups: The groups the contact is in. Read-only here: groups are
@@ -1112,6 +1431,7 @@ class Contact(DataContractBase):
             Xero refuses it in requests.
         merged_to_contact_id: The contact this one was merged into. Read-only;
             only in paged lists or for one contact.
+        attachments: Files attached to the contact. Read-only here.
     """
 
     validation_errors: list[EntityValidationError] = field(
@@ -1328,6 +1648,20 @@ class Contact(DataContractBase):
             "type": "Element",
         },
     )
+    batch_payments: None | BatchPaymentDetails = field(
+        default=None,
+        metadata={
+            "name": "BatchPayments",
+            "type": "Element",
+        },
+    )
+    branding_theme: None | BrandingTheme = field(
+        default=None,
+        metadata={
+            "name": "BrandingTheme",
+            "type": "Element",
+        },
+    )
     updated_date_utc: None | datetime.datetime = field(
         default=None,
         metadata={
@@ -1389,66 +1723,14 @@ class Contact(DataContractBase):
             "pattern": r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}",
         },
     )
-
-    @dataclass(slots=True, kw_only=True)
-    class ValidationErrors:
-        validation_error: list[EntityValidationError] = field(
-            default_factory=list,
-            metadata={
-                "name": "ValidationError",
-                "type": "Element",
-            },
-        )
-
-    @dataclass(slots=True, kw_only=True)
-    class Warnings:
-        warning: list[EntityWarning] = field(
-            default_factory=list,
-            metadata={
-                "name": "Warning",
-                "type": "Element",
-            },
-        )
-
-    @dataclass(slots=True, kw_only=True)
-    class ContactPersons:
-        contact_person: list[ContactPerson] = field(
-            default_factory=list,
-            metadata={
-                "name": "ContactPerson",
-                "type": "Element",
-            },
-        )
-
-    @dataclass(slots=True, kw_only=True)
-    class Addresses:
-        address: list[Address] = field(
-            default_factory=list,
-            metadata={
-                "name": "Address",
-                "type": "Element",
-            },
-        )
-
-    @dataclass(slots=True, kw_only=True)
-    class Phones:
-        phone: list[Phone] = field(
-            default_factory=list,
-            metadata={
-                "name": "Phone",
-                "type": "Element",
-            },
-        )
-
-    @dataclass(slots=True, kw_only=True)
-    class ContactGroups:
-        contact_group: list[ContactGroup] = field(
-            default_factory=list,
-            metadata={
-                "name": "ContactGroup",
-                "type": "Element",
-            },
-        )
+    attachments: list[Attachment] = field(
+        default_factory=list,
+        metadata={
+            "wrapper": "Attachments",
+            "name": "Attachment",
+            "type": "Element",
+        },
+    )
 
 
 @dataclass(slots=True, kw_only=True)
@@ -1567,6 +1849,13 @@ class Invoice(DataContractBase):
             requests.
         has_errors: Whether the invoice has errors. Read-only: Xero refuses it in
             requests.
+        repeating_invoice_id: The repeating invoice this one was made from. Read-
+            only.
+        invoice_addresses: The addresses printed on the invoice. Read-only: they
+            follow the organisation and the contact.
+        cisdeduction: Construction Industry Scheme deduction (UK). Read-only.
+        cisrate: Construction Industry Scheme rate (UK). Read-only.
+        attachments: Files attached to the invoice. Read-only here.
     """
 
     validation_errors: list[EntityValidationError] = field(
@@ -1820,6 +2109,46 @@ class Invoice(DataContractBase):
             "type": "Element",
         },
     )
+    repeating_invoice_id: None | str = field(
+        default=None,
+        metadata={
+            "name": "RepeatingInvoiceID",
+            "type": "Element",
+            "pattern": r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}",
+        },
+    )
+    invoice_addresses: list[InvoiceAddress] = field(
+        default_factory=list,
+        metadata={
+            "wrapper": "InvoiceAddresses",
+            "name": "InvoiceAddress",
+            "type": "Element",
+        },
+    )
+    cisdeduction: None | Decimal = field(
+        default=None,
+        metadata={
+            "name": "CISDeduction",
+            "type": "Element",
+            "fraction_digits": 4,
+        },
+    )
+    cisrate: None | Decimal = field(
+        default=None,
+        metadata={
+            "name": "CISRate",
+            "type": "Element",
+            "fraction_digits": 6,
+        },
+    )
+    attachments: list[Attachment] = field(
+        default_factory=list,
+        metadata={
+            "wrapper": "Attachments",
+            "name": "Attachment",
+            "type": "Element",
+        },
+    )
 
 
 @dataclass(slots=True, kw_only=True)
@@ -1852,6 +2181,14 @@ class Payment(DataContractBase):
             it in requests.
         has_validation_errors: Whether the payment failed validation. Read-only:
             Xero refuses it in requests.
+        bank_amount: Amount in the bank account's currency. Read-only.
+        invoice_number: Number of the invoice paid. Read-only: send Invoice
+            instead.
+        credit_note_number: Number of the credit note paid. Read-only.
+        batch_payment_id: The batch payment this payment is part of. Read-only.
+        bank_account_number: Number of the bank account. Read-only.
+        particulars: Particulars shown on the bank statement (NZ). Read-only.
+        details: Details shown on the bank statement. Read-only.
     """
 
     validation_errors: list[EntityValidationError] = field(
@@ -1965,6 +2302,57 @@ class Payment(DataContractBase):
         default=None,
         metadata={
             "name": "HasValidationErrors",
+            "type": "Element",
+        },
+    )
+    bank_amount: None | Decimal = field(
+        default=None,
+        metadata={
+            "name": "BankAmount",
+            "type": "Element",
+            "fraction_digits": 4,
+        },
+    )
+    invoice_number: None | str = field(
+        default=None,
+        metadata={
+            "name": "InvoiceNumber",
+            "type": "Element",
+        },
+    )
+    credit_note_number: None | str = field(
+        default=None,
+        metadata={
+            "name": "CreditNoteNumber",
+            "type": "Element",
+        },
+    )
+    batch_payment_id: None | str = field(
+        default=None,
+        metadata={
+            "name": "BatchPaymentID",
+            "type": "Element",
+            "pattern": r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}",
+        },
+    )
+    bank_account_number: None | str = field(
+        default=None,
+        metadata={
+            "name": "BankAccountNumber",
+            "type": "Element",
+        },
+    )
+    particulars: None | str = field(
+        default=None,
+        metadata={
+            "name": "Particulars",
+            "type": "Element",
+        },
+    )
+    details: None | str = field(
+        default=None,
+        metadata={
+            "name": "Details",
             "type": "Element",
         },
     )

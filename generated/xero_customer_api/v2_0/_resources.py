@@ -227,9 +227,8 @@ class ContactsResourceWithRawResponse:
         Args:
             contact: One contact to create or update.
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
-            idempotency_key: Xero's Idempotency-Key for this write (at most 128 characters); by default the
-                SDK makes one per call and reuses it on every retry, so a retried write is
-                applied once.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
             timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
             max_retries: Retries for this call where safe; the client's by default.
 
@@ -239,7 +238,8 @@ class ContactsResourceWithRawResponse:
 
         Raises:
             RequestValidationError: An argument was refused before anything was sent.
-            ValidationError: Xero refused the document (e.g. totals that do not add up).
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
             AuthenticationError: The access token was refused (expired, revoked, disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
@@ -280,9 +280,8 @@ class ContactsResourceWithRawResponse:
                 False: always an answer, each item with its own status, validation errors and
                 warnings.
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
-            idempotency_key: Xero's Idempotency-Key for this write (at most 128 characters); by default the
-                SDK makes one per call and reuses it on every retry, so a retried write is
-                applied once.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
             timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
             max_retries: Retries for this call where safe; the client's by default.
 
@@ -292,7 +291,8 @@ class ContactsResourceWithRawResponse:
 
         Raises:
             RequestValidationError: An argument was refused before anything was sent.
-            ValidationError: Xero refused the document (e.g. totals that do not add up).
+            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per failing
+                element); with summarize_errors=False failed items are in the result instead.
             AuthenticationError: The access token was refused (expired, revoked, disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
@@ -330,9 +330,8 @@ class ContactsResourceWithRawResponse:
         Args:
             contact: One contact to create or update.
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
-            idempotency_key: Xero's Idempotency-Key for this write (at most 128 characters); by default the
-                SDK makes one per call and reuses it on every retry, so a retried write is
-                applied once.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
             timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
             max_retries: Retries for this call where safe; the client's by default.
 
@@ -342,7 +341,8 @@ class ContactsResourceWithRawResponse:
 
         Raises:
             RequestValidationError: An argument was refused before anything was sent.
-            ValidationError: Xero refused the document (e.g. totals that do not add up).
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
             AuthenticationError: The access token was refused (expired, revoked, disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
@@ -383,9 +383,8 @@ class ContactsResourceWithRawResponse:
                 False: always an answer, each item with its own status, validation errors and
                 warnings.
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
-            idempotency_key: Xero's Idempotency-Key for this write (at most 128 characters); by default the
-                SDK makes one per call and reuses it on every retry, so a retried write is
-                applied once.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
             timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
             max_retries: Retries for this call where safe; the client's by default.
 
@@ -395,7 +394,8 @@ class ContactsResourceWithRawResponse:
 
         Raises:
             RequestValidationError: An argument was refused before anything was sent.
-            ValidationError: Xero refused the document (e.g. totals that do not add up).
+            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per failing
+                element); with summarize_errors=False failed items are in the result instead.
             AuthenticationError: The access token was refused (expired, revoked, disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
@@ -632,9 +632,8 @@ class ContactsResource:
         Args:
             contact: One contact to create or update.
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
-            idempotency_key: Xero's Idempotency-Key for this write (at most 128 characters); by default the
-                SDK makes one per call and reuses it on every retry, so a retried write is
-                applied once.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
             timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
             max_retries: Retries for this call where safe; the client's by default.
 
@@ -643,7 +642,8 @@ class ContactsResource:
 
         Raises:
             RequestValidationError: An argument was refused before anything was sent.
-            ValidationError: Xero refused the document (e.g. totals that do not add up).
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
             AuthenticationError: The access token was refused (expired, revoked, disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
@@ -681,9 +681,8 @@ class ContactsResource:
                 False: always an answer, each item with its own status, validation errors and
                 warnings.
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
-            idempotency_key: Xero's Idempotency-Key for this write (at most 128 characters); by default the
-                SDK makes one per call and reuses it on every retry, so a retried write is
-                applied once.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
             timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
             max_retries: Retries for this call where safe; the client's by default.
 
@@ -695,7 +694,8 @@ class ContactsResource:
 
         Raises:
             RequestValidationError: An argument was refused before anything was sent.
-            ValidationError: Xero refused the document (e.g. totals that do not add up).
+            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per failing
+                element); with summarize_errors=False failed items are in the result instead.
             AuthenticationError: The access token was refused (expired, revoked, disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
@@ -730,9 +730,8 @@ class ContactsResource:
         Args:
             contact: One contact to create or update.
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
-            idempotency_key: Xero's Idempotency-Key for this write (at most 128 characters); by default the
-                SDK makes one per call and reuses it on every retry, so a retried write is
-                applied once.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
             timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
             max_retries: Retries for this call where safe; the client's by default.
 
@@ -741,7 +740,8 @@ class ContactsResource:
 
         Raises:
             RequestValidationError: An argument was refused before anything was sent.
-            ValidationError: Xero refused the document (e.g. totals that do not add up).
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
             AuthenticationError: The access token was refused (expired, revoked, disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
@@ -779,9 +779,8 @@ class ContactsResource:
                 False: always an answer, each item with its own status, validation errors and
                 warnings.
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
-            idempotency_key: Xero's Idempotency-Key for this write (at most 128 characters); by default the
-                SDK makes one per call and reuses it on every retry, so a retried write is
-                applied once.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
             timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
             max_retries: Retries for this call where safe; the client's by default.
 
@@ -793,7 +792,8 @@ class ContactsResource:
 
         Raises:
             RequestValidationError: An argument was refused before anything was sent.
-            ValidationError: Xero refused the document (e.g. totals that do not add up).
+            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per failing
+                element); with summarize_errors=False failed items are in the result instead.
             AuthenticationError: The access token was refused (expired, revoked, disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
@@ -962,9 +962,8 @@ class AsyncContactsResourceWithRawResponse:
         Args:
             contact: One contact to create or update.
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
-            idempotency_key: Xero's Idempotency-Key for this write (at most 128 characters); by default the
-                SDK makes one per call and reuses it on every retry, so a retried write is
-                applied once.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
             timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
             max_retries: Retries for this call where safe; the client's by default.
 
@@ -974,7 +973,8 @@ class AsyncContactsResourceWithRawResponse:
 
         Raises:
             RequestValidationError: An argument was refused before anything was sent.
-            ValidationError: Xero refused the document (e.g. totals that do not add up).
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
             AuthenticationError: The access token was refused (expired, revoked, disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
@@ -1015,9 +1015,8 @@ class AsyncContactsResourceWithRawResponse:
                 False: always an answer, each item with its own status, validation errors and
                 warnings.
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
-            idempotency_key: Xero's Idempotency-Key for this write (at most 128 characters); by default the
-                SDK makes one per call and reuses it on every retry, so a retried write is
-                applied once.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
             timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
             max_retries: Retries for this call where safe; the client's by default.
 
@@ -1027,7 +1026,8 @@ class AsyncContactsResourceWithRawResponse:
 
         Raises:
             RequestValidationError: An argument was refused before anything was sent.
-            ValidationError: Xero refused the document (e.g. totals that do not add up).
+            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per failing
+                element); with summarize_errors=False failed items are in the result instead.
             AuthenticationError: The access token was refused (expired, revoked, disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
@@ -1065,9 +1065,8 @@ class AsyncContactsResourceWithRawResponse:
         Args:
             contact: One contact to create or update.
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
-            idempotency_key: Xero's Idempotency-Key for this write (at most 128 characters); by default the
-                SDK makes one per call and reuses it on every retry, so a retried write is
-                applied once.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
             timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
             max_retries: Retries for this call where safe; the client's by default.
 
@@ -1077,7 +1076,8 @@ class AsyncContactsResourceWithRawResponse:
 
         Raises:
             RequestValidationError: An argument was refused before anything was sent.
-            ValidationError: Xero refused the document (e.g. totals that do not add up).
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
             AuthenticationError: The access token was refused (expired, revoked, disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
@@ -1118,9 +1118,8 @@ class AsyncContactsResourceWithRawResponse:
                 False: always an answer, each item with its own status, validation errors and
                 warnings.
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
-            idempotency_key: Xero's Idempotency-Key for this write (at most 128 characters); by default the
-                SDK makes one per call and reuses it on every retry, so a retried write is
-                applied once.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
             timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
             max_retries: Retries for this call where safe; the client's by default.
 
@@ -1130,7 +1129,8 @@ class AsyncContactsResourceWithRawResponse:
 
         Raises:
             RequestValidationError: An argument was refused before anything was sent.
-            ValidationError: Xero refused the document (e.g. totals that do not add up).
+            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per failing
+                element); with summarize_errors=False failed items are in the result instead.
             AuthenticationError: The access token was refused (expired, revoked, disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
@@ -1367,9 +1367,8 @@ class AsyncContactsResource:
         Args:
             contact: One contact to create or update.
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
-            idempotency_key: Xero's Idempotency-Key for this write (at most 128 characters); by default the
-                SDK makes one per call and reuses it on every retry, so a retried write is
-                applied once.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
             timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
             max_retries: Retries for this call where safe; the client's by default.
 
@@ -1378,7 +1377,8 @@ class AsyncContactsResource:
 
         Raises:
             RequestValidationError: An argument was refused before anything was sent.
-            ValidationError: Xero refused the document (e.g. totals that do not add up).
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
             AuthenticationError: The access token was refused (expired, revoked, disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
@@ -1416,9 +1416,8 @@ class AsyncContactsResource:
                 False: always an answer, each item with its own status, validation errors and
                 warnings.
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
-            idempotency_key: Xero's Idempotency-Key for this write (at most 128 characters); by default the
-                SDK makes one per call and reuses it on every retry, so a retried write is
-                applied once.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
             timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
             max_retries: Retries for this call where safe; the client's by default.
 
@@ -1430,7 +1429,8 @@ class AsyncContactsResource:
 
         Raises:
             RequestValidationError: An argument was refused before anything was sent.
-            ValidationError: Xero refused the document (e.g. totals that do not add up).
+            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per failing
+                element); with summarize_errors=False failed items are in the result instead.
             AuthenticationError: The access token was refused (expired, revoked, disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
@@ -1465,9 +1465,8 @@ class AsyncContactsResource:
         Args:
             contact: One contact to create or update.
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
-            idempotency_key: Xero's Idempotency-Key for this write (at most 128 characters); by default the
-                SDK makes one per call and reuses it on every retry, so a retried write is
-                applied once.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
             timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
             max_retries: Retries for this call where safe; the client's by default.
 
@@ -1476,7 +1475,8 @@ class AsyncContactsResource:
 
         Raises:
             RequestValidationError: An argument was refused before anything was sent.
-            ValidationError: Xero refused the document (e.g. totals that do not add up).
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
             AuthenticationError: The access token was refused (expired, revoked, disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
@@ -1514,9 +1514,8 @@ class AsyncContactsResource:
                 False: always an answer, each item with its own status, validation errors and
                 warnings.
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
-            idempotency_key: Xero's Idempotency-Key for this write (at most 128 characters); by default the
-                SDK makes one per call and reuses it on every retry, so a retried write is
-                applied once.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
             timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
             max_retries: Retries for this call where safe; the client's by default.
 
@@ -1528,7 +1527,8 @@ class AsyncContactsResource:
 
         Raises:
             RequestValidationError: An argument was refused before anything was sent.
-            ValidationError: Xero refused the document (e.g. totals that do not add up).
+            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per failing
+                element); with summarize_errors=False failed items are in the result instead.
             AuthenticationError: The access token was refused (expired, revoked, disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
@@ -1752,9 +1752,8 @@ class InvoicesResourceWithRawResponse:
             invoice: One invoice to create, update, delete (Status DELETED) or void (Status VOIDED).
             unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
-            idempotency_key: Xero's Idempotency-Key for this write (at most 128 characters); by default the
-                SDK makes one per call and reuses it on every retry, so a retried write is
-                applied once.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
             timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
             max_retries: Retries for this call where safe; the client's by default.
 
@@ -1764,7 +1763,8 @@ class InvoicesResourceWithRawResponse:
 
         Raises:
             RequestValidationError: An argument was refused before anything was sent.
-            ValidationError: Xero refused the document (e.g. totals that do not add up).
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
             AuthenticationError: The access token was refused (expired, revoked, disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
@@ -1819,9 +1819,8 @@ class InvoicesResourceWithRawResponse:
                 warnings.
             unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
-            idempotency_key: Xero's Idempotency-Key for this write (at most 128 characters); by default the
-                SDK makes one per call and reuses it on every retry, so a retried write is
-                applied once.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
             timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
             max_retries: Retries for this call where safe; the client's by default.
 
@@ -1831,7 +1830,8 @@ class InvoicesResourceWithRawResponse:
 
         Raises:
             RequestValidationError: An argument was refused before anything was sent.
-            ValidationError: Xero refused the document (e.g. totals that do not add up).
+            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per failing
+                element); with summarize_errors=False failed items are in the result instead.
             AuthenticationError: The access token was refused (expired, revoked, disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
@@ -1882,9 +1882,8 @@ class InvoicesResourceWithRawResponse:
             invoice: One invoice to create, update, delete (Status DELETED) or void (Status VOIDED).
             unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
-            idempotency_key: Xero's Idempotency-Key for this write (at most 128 characters); by default the
-                SDK makes one per call and reuses it on every retry, so a retried write is
-                applied once.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
             timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
             max_retries: Retries for this call where safe; the client's by default.
 
@@ -1894,7 +1893,8 @@ class InvoicesResourceWithRawResponse:
 
         Raises:
             RequestValidationError: An argument was refused before anything was sent.
-            ValidationError: Xero refused the document (e.g. totals that do not add up).
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
             AuthenticationError: The access token was refused (expired, revoked, disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
@@ -1949,9 +1949,8 @@ class InvoicesResourceWithRawResponse:
                 warnings.
             unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
-            idempotency_key: Xero's Idempotency-Key for this write (at most 128 characters); by default the
-                SDK makes one per call and reuses it on every retry, so a retried write is
-                applied once.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
             timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
             max_retries: Retries for this call where safe; the client's by default.
 
@@ -1961,7 +1960,8 @@ class InvoicesResourceWithRawResponse:
 
         Raises:
             RequestValidationError: An argument was refused before anything was sent.
-            ValidationError: Xero refused the document (e.g. totals that do not add up).
+            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per failing
+                element); with summarize_errors=False failed items are in the result instead.
             AuthenticationError: The access token was refused (expired, revoked, disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
@@ -2014,9 +2014,8 @@ class InvoicesResourceWithRawResponse:
             invoice_number: The invoice number, e.g. INV-0001.
             status: The status to save: DELETED or VOIDED (default DELETED).
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
-            idempotency_key: Xero's Idempotency-Key for this write (at most 128 characters); by default the
-                SDK makes one per call and reuses it on every retry, so a retried write is
-                applied once.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
             timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
             max_retries: Retries for this call where safe; the client's by default.
 
@@ -2027,7 +2026,8 @@ class InvoicesResourceWithRawResponse:
         Raises:
             RequestValidationError: An argument was refused before anything was sent.
             NotFoundError: No such invoice in this organisation.
-            ValidationError: Xero refused the document (e.g. totals that do not add up).
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
             AuthenticationError: The access token was refused (expired, revoked, disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
@@ -2343,9 +2343,8 @@ class InvoicesResource:
             invoice: One invoice to create, update, delete (Status DELETED) or void (Status VOIDED).
             unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
-            idempotency_key: Xero's Idempotency-Key for this write (at most 128 characters); by default the
-                SDK makes one per call and reuses it on every retry, so a retried write is
-                applied once.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
             timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
             max_retries: Retries for this call where safe; the client's by default.
 
@@ -2354,7 +2353,8 @@ class InvoicesResource:
 
         Raises:
             RequestValidationError: An argument was refused before anything was sent.
-            ValidationError: Xero refused the document (e.g. totals that do not add up).
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
             AuthenticationError: The access token was refused (expired, revoked, disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
@@ -2395,9 +2395,8 @@ class InvoicesResource:
                 warnings.
             unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
-            idempotency_key: Xero's Idempotency-Key for this write (at most 128 characters); by default the
-                SDK makes one per call and reuses it on every retry, so a retried write is
-                applied once.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
             timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
             max_retries: Retries for this call where safe; the client's by default.
 
@@ -2409,7 +2408,8 @@ class InvoicesResource:
 
         Raises:
             RequestValidationError: An argument was refused before anything was sent.
-            ValidationError: Xero refused the document (e.g. totals that do not add up).
+            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per failing
+                element); with summarize_errors=False failed items are in the result instead.
             AuthenticationError: The access token was refused (expired, revoked, disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
@@ -2447,9 +2447,8 @@ class InvoicesResource:
             invoice: One invoice to create, update, delete (Status DELETED) or void (Status VOIDED).
             unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
-            idempotency_key: Xero's Idempotency-Key for this write (at most 128 characters); by default the
-                SDK makes one per call and reuses it on every retry, so a retried write is
-                applied once.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
             timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
             max_retries: Retries for this call where safe; the client's by default.
 
@@ -2458,7 +2457,8 @@ class InvoicesResource:
 
         Raises:
             RequestValidationError: An argument was refused before anything was sent.
-            ValidationError: Xero refused the document (e.g. totals that do not add up).
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
             AuthenticationError: The access token was refused (expired, revoked, disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
@@ -2499,9 +2499,8 @@ class InvoicesResource:
                 warnings.
             unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
-            idempotency_key: Xero's Idempotency-Key for this write (at most 128 characters); by default the
-                SDK makes one per call and reuses it on every retry, so a retried write is
-                applied once.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
             timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
             max_retries: Retries for this call where safe; the client's by default.
 
@@ -2513,7 +2512,8 @@ class InvoicesResource:
 
         Raises:
             RequestValidationError: An argument was refused before anything was sent.
-            ValidationError: Xero refused the document (e.g. totals that do not add up).
+            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per failing
+                element); with summarize_errors=False failed items are in the result instead.
             AuthenticationError: The access token was refused (expired, revoked, disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
@@ -2553,9 +2553,8 @@ class InvoicesResource:
             invoice_number: The invoice number, e.g. INV-0001.
             status: The status to save: DELETED or VOIDED (default DELETED).
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
-            idempotency_key: Xero's Idempotency-Key for this write (at most 128 characters); by default the
-                SDK makes one per call and reuses it on every retry, so a retried write is
-                applied once.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
             timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
             max_retries: Retries for this call where safe; the client's by default.
 
@@ -2565,7 +2564,8 @@ class InvoicesResource:
         Raises:
             RequestValidationError: An argument was refused before anything was sent.
             NotFoundError: No such invoice in this organisation.
-            ValidationError: Xero refused the document (e.g. totals that do not add up).
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
             AuthenticationError: The access token was refused (expired, revoked, disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
@@ -2790,9 +2790,8 @@ class AsyncInvoicesResourceWithRawResponse:
             invoice: One invoice to create, update, delete (Status DELETED) or void (Status VOIDED).
             unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
-            idempotency_key: Xero's Idempotency-Key for this write (at most 128 characters); by default the
-                SDK makes one per call and reuses it on every retry, so a retried write is
-                applied once.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
             timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
             max_retries: Retries for this call where safe; the client's by default.
 
@@ -2802,7 +2801,8 @@ class AsyncInvoicesResourceWithRawResponse:
 
         Raises:
             RequestValidationError: An argument was refused before anything was sent.
-            ValidationError: Xero refused the document (e.g. totals that do not add up).
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
             AuthenticationError: The access token was refused (expired, revoked, disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
@@ -2857,9 +2857,8 @@ class AsyncInvoicesResourceWithRawResponse:
                 warnings.
             unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
-            idempotency_key: Xero's Idempotency-Key for this write (at most 128 characters); by default the
-                SDK makes one per call and reuses it on every retry, so a retried write is
-                applied once.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
             timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
             max_retries: Retries for this call where safe; the client's by default.
 
@@ -2869,7 +2868,8 @@ class AsyncInvoicesResourceWithRawResponse:
 
         Raises:
             RequestValidationError: An argument was refused before anything was sent.
-            ValidationError: Xero refused the document (e.g. totals that do not add up).
+            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per failing
+                element); with summarize_errors=False failed items are in the result instead.
             AuthenticationError: The access token was refused (expired, revoked, disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
@@ -2920,9 +2920,8 @@ class AsyncInvoicesResourceWithRawResponse:
             invoice: One invoice to create, update, delete (Status DELETED) or void (Status VOIDED).
             unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
-            idempotency_key: Xero's Idempotency-Key for this write (at most 128 characters); by default the
-                SDK makes one per call and reuses it on every retry, so a retried write is
-                applied once.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
             timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
             max_retries: Retries for this call where safe; the client's by default.
 
@@ -2932,7 +2931,8 @@ class AsyncInvoicesResourceWithRawResponse:
 
         Raises:
             RequestValidationError: An argument was refused before anything was sent.
-            ValidationError: Xero refused the document (e.g. totals that do not add up).
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
             AuthenticationError: The access token was refused (expired, revoked, disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
@@ -2987,9 +2987,8 @@ class AsyncInvoicesResourceWithRawResponse:
                 warnings.
             unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
-            idempotency_key: Xero's Idempotency-Key for this write (at most 128 characters); by default the
-                SDK makes one per call and reuses it on every retry, so a retried write is
-                applied once.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
             timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
             max_retries: Retries for this call where safe; the client's by default.
 
@@ -2999,7 +2998,8 @@ class AsyncInvoicesResourceWithRawResponse:
 
         Raises:
             RequestValidationError: An argument was refused before anything was sent.
-            ValidationError: Xero refused the document (e.g. totals that do not add up).
+            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per failing
+                element); with summarize_errors=False failed items are in the result instead.
             AuthenticationError: The access token was refused (expired, revoked, disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
@@ -3052,9 +3052,8 @@ class AsyncInvoicesResourceWithRawResponse:
             invoice_number: The invoice number, e.g. INV-0001.
             status: The status to save: DELETED or VOIDED (default DELETED).
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
-            idempotency_key: Xero's Idempotency-Key for this write (at most 128 characters); by default the
-                SDK makes one per call and reuses it on every retry, so a retried write is
-                applied once.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
             timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
             max_retries: Retries for this call where safe; the client's by default.
 
@@ -3065,7 +3064,8 @@ class AsyncInvoicesResourceWithRawResponse:
         Raises:
             RequestValidationError: An argument was refused before anything was sent.
             NotFoundError: No such invoice in this organisation.
-            ValidationError: Xero refused the document (e.g. totals that do not add up).
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
             AuthenticationError: The access token was refused (expired, revoked, disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
@@ -3381,9 +3381,8 @@ class AsyncInvoicesResource:
             invoice: One invoice to create, update, delete (Status DELETED) or void (Status VOIDED).
             unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
-            idempotency_key: Xero's Idempotency-Key for this write (at most 128 characters); by default the
-                SDK makes one per call and reuses it on every retry, so a retried write is
-                applied once.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
             timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
             max_retries: Retries for this call where safe; the client's by default.
 
@@ -3392,7 +3391,8 @@ class AsyncInvoicesResource:
 
         Raises:
             RequestValidationError: An argument was refused before anything was sent.
-            ValidationError: Xero refused the document (e.g. totals that do not add up).
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
             AuthenticationError: The access token was refused (expired, revoked, disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
@@ -3433,9 +3433,8 @@ class AsyncInvoicesResource:
                 warnings.
             unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
-            idempotency_key: Xero's Idempotency-Key for this write (at most 128 characters); by default the
-                SDK makes one per call and reuses it on every retry, so a retried write is
-                applied once.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
             timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
             max_retries: Retries for this call where safe; the client's by default.
 
@@ -3447,7 +3446,8 @@ class AsyncInvoicesResource:
 
         Raises:
             RequestValidationError: An argument was refused before anything was sent.
-            ValidationError: Xero refused the document (e.g. totals that do not add up).
+            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per failing
+                element); with summarize_errors=False failed items are in the result instead.
             AuthenticationError: The access token was refused (expired, revoked, disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
@@ -3485,9 +3485,8 @@ class AsyncInvoicesResource:
             invoice: One invoice to create, update, delete (Status DELETED) or void (Status VOIDED).
             unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
-            idempotency_key: Xero's Idempotency-Key for this write (at most 128 characters); by default the
-                SDK makes one per call and reuses it on every retry, so a retried write is
-                applied once.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
             timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
             max_retries: Retries for this call where safe; the client's by default.
 
@@ -3496,7 +3495,8 @@ class AsyncInvoicesResource:
 
         Raises:
             RequestValidationError: An argument was refused before anything was sent.
-            ValidationError: Xero refused the document (e.g. totals that do not add up).
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
             AuthenticationError: The access token was refused (expired, revoked, disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
@@ -3537,9 +3537,8 @@ class AsyncInvoicesResource:
                 warnings.
             unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
-            idempotency_key: Xero's Idempotency-Key for this write (at most 128 characters); by default the
-                SDK makes one per call and reuses it on every retry, so a retried write is
-                applied once.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
             timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
             max_retries: Retries for this call where safe; the client's by default.
 
@@ -3551,7 +3550,8 @@ class AsyncInvoicesResource:
 
         Raises:
             RequestValidationError: An argument was refused before anything was sent.
-            ValidationError: Xero refused the document (e.g. totals that do not add up).
+            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per failing
+                element); with summarize_errors=False failed items are in the result instead.
             AuthenticationError: The access token was refused (expired, revoked, disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
@@ -3591,9 +3591,8 @@ class AsyncInvoicesResource:
             invoice_number: The invoice number, e.g. INV-0001.
             status: The status to save: DELETED or VOIDED (default DELETED).
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
-            idempotency_key: Xero's Idempotency-Key for this write (at most 128 characters); by default the
-                SDK makes one per call and reuses it on every retry, so a retried write is
-                applied once.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
             timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
             max_retries: Retries for this call where safe; the client's by default.
 
@@ -3603,7 +3602,8 @@ class AsyncInvoicesResource:
         Raises:
             RequestValidationError: An argument was refused before anything was sent.
             NotFoundError: No such invoice in this organisation.
-            ValidationError: Xero refused the document (e.g. totals that do not add up).
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
             AuthenticationError: The access token was refused (expired, revoked, disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
@@ -3742,9 +3742,8 @@ class AccountsResourceWithRawResponse:
             account: One account to create (PUT Accounts: one account per call) or update (POST
                 Accounts/{AccountID}).
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
-            idempotency_key: Xero's Idempotency-Key for this write (at most 128 characters); by default the
-                SDK makes one per call and reuses it on every retry, so a retried write is
-                applied once.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
             timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
             max_retries: Retries for this call where safe; the client's by default.
 
@@ -3754,7 +3753,8 @@ class AccountsResourceWithRawResponse:
 
         Raises:
             RequestValidationError: An argument was refused before anything was sent.
-            ValidationError: Xero refused the document (e.g. totals that do not add up).
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
             AuthenticationError: The access token was refused (expired, revoked, disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
@@ -3793,9 +3793,8 @@ class AccountsResourceWithRawResponse:
                 Accounts/{AccountID}).
             account_id: Xero's identifier of the account to update.
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
-            idempotency_key: Xero's Idempotency-Key for this write (at most 128 characters); by default the
-                SDK makes one per call and reuses it on every retry, so a retried write is
-                applied once.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
             timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
             max_retries: Retries for this call where safe; the client's by default.
 
@@ -3806,7 +3805,8 @@ class AccountsResourceWithRawResponse:
         Raises:
             RequestValidationError: An argument was refused before anything was sent.
             NotFoundError: No such account in this organisation.
-            ValidationError: Xero refused the document (e.g. totals that do not add up).
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
             AuthenticationError: The access token was refused (expired, revoked, disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
@@ -4033,9 +4033,8 @@ class AccountsResource:
             account: One account to create (PUT Accounts: one account per call) or update (POST
                 Accounts/{AccountID}).
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
-            idempotency_key: Xero's Idempotency-Key for this write (at most 128 characters); by default the
-                SDK makes one per call and reuses it on every retry, so a retried write is
-                applied once.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
             timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
             max_retries: Retries for this call where safe; the client's by default.
 
@@ -4044,7 +4043,8 @@ class AccountsResource:
 
         Raises:
             RequestValidationError: An argument was refused before anything was sent.
-            ValidationError: Xero refused the document (e.g. totals that do not add up).
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
             AuthenticationError: The access token was refused (expired, revoked, disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
@@ -4080,9 +4080,8 @@ class AccountsResource:
                 Accounts/{AccountID}).
             account_id: Xero's identifier of the account to update.
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
-            idempotency_key: Xero's Idempotency-Key for this write (at most 128 characters); by default the
-                SDK makes one per call and reuses it on every retry, so a retried write is
-                applied once.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
             timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
             max_retries: Retries for this call where safe; the client's by default.
 
@@ -4092,7 +4091,8 @@ class AccountsResource:
         Raises:
             RequestValidationError: An argument was refused before anything was sent.
             NotFoundError: No such account in this organisation.
-            ValidationError: Xero refused the document (e.g. totals that do not add up).
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
             AuthenticationError: The access token was refused (expired, revoked, disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
@@ -4266,9 +4266,8 @@ class AsyncAccountsResourceWithRawResponse:
             account: One account to create (PUT Accounts: one account per call) or update (POST
                 Accounts/{AccountID}).
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
-            idempotency_key: Xero's Idempotency-Key for this write (at most 128 characters); by default the
-                SDK makes one per call and reuses it on every retry, so a retried write is
-                applied once.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
             timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
             max_retries: Retries for this call where safe; the client's by default.
 
@@ -4278,7 +4277,8 @@ class AsyncAccountsResourceWithRawResponse:
 
         Raises:
             RequestValidationError: An argument was refused before anything was sent.
-            ValidationError: Xero refused the document (e.g. totals that do not add up).
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
             AuthenticationError: The access token was refused (expired, revoked, disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
@@ -4317,9 +4317,8 @@ class AsyncAccountsResourceWithRawResponse:
                 Accounts/{AccountID}).
             account_id: Xero's identifier of the account to update.
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
-            idempotency_key: Xero's Idempotency-Key for this write (at most 128 characters); by default the
-                SDK makes one per call and reuses it on every retry, so a retried write is
-                applied once.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
             timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
             max_retries: Retries for this call where safe; the client's by default.
 
@@ -4330,7 +4329,8 @@ class AsyncAccountsResourceWithRawResponse:
         Raises:
             RequestValidationError: An argument was refused before anything was sent.
             NotFoundError: No such account in this organisation.
-            ValidationError: Xero refused the document (e.g. totals that do not add up).
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
             AuthenticationError: The access token was refused (expired, revoked, disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
@@ -4557,9 +4557,8 @@ class AsyncAccountsResource:
             account: One account to create (PUT Accounts: one account per call) or update (POST
                 Accounts/{AccountID}).
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
-            idempotency_key: Xero's Idempotency-Key for this write (at most 128 characters); by default the
-                SDK makes one per call and reuses it on every retry, so a retried write is
-                applied once.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
             timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
             max_retries: Retries for this call where safe; the client's by default.
 
@@ -4568,7 +4567,8 @@ class AsyncAccountsResource:
 
         Raises:
             RequestValidationError: An argument was refused before anything was sent.
-            ValidationError: Xero refused the document (e.g. totals that do not add up).
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
             AuthenticationError: The access token was refused (expired, revoked, disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
@@ -4604,9 +4604,8 @@ class AsyncAccountsResource:
                 Accounts/{AccountID}).
             account_id: Xero's identifier of the account to update.
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
-            idempotency_key: Xero's Idempotency-Key for this write (at most 128 characters); by default the
-                SDK makes one per call and reuses it on every retry, so a retried write is
-                applied once.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
             timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
             max_retries: Retries for this call where safe; the client's by default.
 
@@ -4616,7 +4615,8 @@ class AsyncAccountsResource:
         Raises:
             RequestValidationError: An argument was refused before anything was sent.
             NotFoundError: No such account in this organisation.
-            ValidationError: Xero refused the document (e.g. totals that do not add up).
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
             AuthenticationError: The access token was refused (expired, revoked, disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
@@ -4788,9 +4788,8 @@ class TrackingCategoriesResourceWithRawResponse:
             tracking_category: One tracking category to create (PUT TrackingCategories) or update (POST
                 TrackingCategories/{TrackingCategoryID}).
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
-            idempotency_key: Xero's Idempotency-Key for this write (at most 128 characters); by default the
-                SDK makes one per call and reuses it on every retry, so a retried write is
-                applied once.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
             timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
             max_retries: Retries for this call where safe; the client's by default.
 
@@ -4800,7 +4799,8 @@ class TrackingCategoriesResourceWithRawResponse:
 
         Raises:
             RequestValidationError: An argument was refused before anything was sent.
-            ValidationError: Xero refused the document (e.g. totals that do not add up).
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
             AuthenticationError: The access token was refused (expired, revoked, disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
@@ -4839,9 +4839,8 @@ class TrackingCategoriesResourceWithRawResponse:
                 TrackingCategories/{TrackingCategoryID}).
             tracking_category_id: Xero's identifier of the tracking category.
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
-            idempotency_key: Xero's Idempotency-Key for this write (at most 128 characters); by default the
-                SDK makes one per call and reuses it on every retry, so a retried write is
-                applied once.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
             timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
             max_retries: Retries for this call where safe; the client's by default.
 
@@ -4852,7 +4851,8 @@ class TrackingCategoriesResourceWithRawResponse:
         Raises:
             RequestValidationError: An argument was refused before anything was sent.
             NotFoundError: No such trackingcategory in this organisation.
-            ValidationError: Xero refused the document (e.g. totals that do not add up).
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
             AuthenticationError: The access token was refused (expired, revoked, disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
@@ -4939,9 +4939,8 @@ class TrackingCategoriesResourceWithRawResponse:
                 TrackingCategories/{TrackingCategoryID}/Options/{TrackingOptionID}).
             tracking_category_id: Xero's identifier of the tracking category.
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
-            idempotency_key: Xero's Idempotency-Key for this write (at most 128 characters); by default the
-                SDK makes one per call and reuses it on every retry, so a retried write is
-                applied once.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
             timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
             max_retries: Retries for this call where safe; the client's by default.
 
@@ -4952,7 +4951,8 @@ class TrackingCategoriesResourceWithRawResponse:
         Raises:
             RequestValidationError: An argument was refused before anything was sent.
             NotFoundError: No such trackingoption in this organisation.
-            ValidationError: Xero refused the document (e.g. totals that do not add up).
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
             AuthenticationError: The access token was refused (expired, revoked, disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
@@ -4995,9 +4995,8 @@ class TrackingCategoriesResourceWithRawResponse:
                 TrackingCategories/{TrackingCategoryID}/Options).
             tracking_category_id: Xero's identifier of the tracking category.
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
-            idempotency_key: Xero's Idempotency-Key for this write (at most 128 characters); by default the
-                SDK makes one per call and reuses it on every retry, so a retried write is
-                applied once.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
             timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
             max_retries: Retries for this call where safe; the client's by default.
 
@@ -5008,7 +5007,8 @@ class TrackingCategoriesResourceWithRawResponse:
         Raises:
             RequestValidationError: An argument was refused before anything was sent.
             NotFoundError: No such trackingoption in this organisation.
-            ValidationError: Xero refused the document (e.g. totals that do not add up).
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
             AuthenticationError: The access token was refused (expired, revoked, disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
@@ -5053,9 +5053,8 @@ class TrackingCategoriesResourceWithRawResponse:
             tracking_category_id: Xero's identifier of the tracking category.
             tracking_option_id: Xero's identifier of the option.
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
-            idempotency_key: Xero's Idempotency-Key for this write (at most 128 characters); by default the
-                SDK makes one per call and reuses it on every retry, so a retried write is
-                applied once.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
             timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
             max_retries: Retries for this call where safe; the client's by default.
 
@@ -5066,7 +5065,8 @@ class TrackingCategoriesResourceWithRawResponse:
         Raises:
             RequestValidationError: An argument was refused before anything was sent.
             NotFoundError: No such trackingoption in this organisation.
-            ValidationError: Xero refused the document (e.g. totals that do not add up).
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
             AuthenticationError: The access token was refused (expired, revoked, disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
@@ -5305,9 +5305,8 @@ class TrackingCategoriesResource:
             tracking_category: One tracking category to create (PUT TrackingCategories) or update (POST
                 TrackingCategories/{TrackingCategoryID}).
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
-            idempotency_key: Xero's Idempotency-Key for this write (at most 128 characters); by default the
-                SDK makes one per call and reuses it on every retry, so a retried write is
-                applied once.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
             timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
             max_retries: Retries for this call where safe; the client's by default.
 
@@ -5317,7 +5316,8 @@ class TrackingCategoriesResource:
 
         Raises:
             RequestValidationError: An argument was refused before anything was sent.
-            ValidationError: Xero refused the document (e.g. totals that do not add up).
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
             AuthenticationError: The access token was refused (expired, revoked, disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
@@ -5353,9 +5353,8 @@ class TrackingCategoriesResource:
                 TrackingCategories/{TrackingCategoryID}).
             tracking_category_id: Xero's identifier of the tracking category.
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
-            idempotency_key: Xero's Idempotency-Key for this write (at most 128 characters); by default the
-                SDK makes one per call and reuses it on every retry, so a retried write is
-                applied once.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
             timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
             max_retries: Retries for this call where safe; the client's by default.
 
@@ -5366,7 +5365,8 @@ class TrackingCategoriesResource:
         Raises:
             RequestValidationError: An argument was refused before anything was sent.
             NotFoundError: No such trackingcategory in this organisation.
-            ValidationError: Xero refused the document (e.g. totals that do not add up).
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
             AuthenticationError: The access token was refused (expired, revoked, disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
@@ -5443,9 +5443,8 @@ class TrackingCategoriesResource:
                 TrackingCategories/{TrackingCategoryID}/Options/{TrackingOptionID}).
             tracking_category_id: Xero's identifier of the tracking category.
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
-            idempotency_key: Xero's Idempotency-Key for this write (at most 128 characters); by default the
-                SDK makes one per call and reuses it on every retry, so a retried write is
-                applied once.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
             timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
             max_retries: Retries for this call where safe; the client's by default.
 
@@ -5455,7 +5454,8 @@ class TrackingCategoriesResource:
         Raises:
             RequestValidationError: An argument was refused before anything was sent.
             NotFoundError: No such trackingoption in this organisation.
-            ValidationError: Xero refused the document (e.g. totals that do not add up).
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
             AuthenticationError: The access token was refused (expired, revoked, disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
@@ -5492,9 +5492,8 @@ class TrackingCategoriesResource:
                 TrackingCategories/{TrackingCategoryID}/Options).
             tracking_category_id: Xero's identifier of the tracking category.
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
-            idempotency_key: Xero's Idempotency-Key for this write (at most 128 characters); by default the
-                SDK makes one per call and reuses it on every retry, so a retried write is
-                applied once.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
             timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
             max_retries: Retries for this call where safe; the client's by default.
 
@@ -5504,7 +5503,8 @@ class TrackingCategoriesResource:
         Raises:
             RequestValidationError: An argument was refused before anything was sent.
             NotFoundError: No such trackingoption in this organisation.
-            ValidationError: Xero refused the document (e.g. totals that do not add up).
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
             AuthenticationError: The access token was refused (expired, revoked, disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
@@ -5543,9 +5543,8 @@ class TrackingCategoriesResource:
             tracking_category_id: Xero's identifier of the tracking category.
             tracking_option_id: Xero's identifier of the option.
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
-            idempotency_key: Xero's Idempotency-Key for this write (at most 128 characters); by default the
-                SDK makes one per call and reuses it on every retry, so a retried write is
-                applied once.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
             timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
             max_retries: Retries for this call where safe; the client's by default.
 
@@ -5555,7 +5554,8 @@ class TrackingCategoriesResource:
         Raises:
             RequestValidationError: An argument was refused before anything was sent.
             NotFoundError: No such trackingoption in this organisation.
-            ValidationError: Xero refused the document (e.g. totals that do not add up).
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
             AuthenticationError: The access token was refused (expired, revoked, disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
@@ -5734,9 +5734,8 @@ class AsyncTrackingCategoriesResourceWithRawResponse:
             tracking_category: One tracking category to create (PUT TrackingCategories) or update (POST
                 TrackingCategories/{TrackingCategoryID}).
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
-            idempotency_key: Xero's Idempotency-Key for this write (at most 128 characters); by default the
-                SDK makes one per call and reuses it on every retry, so a retried write is
-                applied once.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
             timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
             max_retries: Retries for this call where safe; the client's by default.
 
@@ -5746,7 +5745,8 @@ class AsyncTrackingCategoriesResourceWithRawResponse:
 
         Raises:
             RequestValidationError: An argument was refused before anything was sent.
-            ValidationError: Xero refused the document (e.g. totals that do not add up).
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
             AuthenticationError: The access token was refused (expired, revoked, disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
@@ -5785,9 +5785,8 @@ class AsyncTrackingCategoriesResourceWithRawResponse:
                 TrackingCategories/{TrackingCategoryID}).
             tracking_category_id: Xero's identifier of the tracking category.
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
-            idempotency_key: Xero's Idempotency-Key for this write (at most 128 characters); by default the
-                SDK makes one per call and reuses it on every retry, so a retried write is
-                applied once.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
             timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
             max_retries: Retries for this call where safe; the client's by default.
 
@@ -5798,7 +5797,8 @@ class AsyncTrackingCategoriesResourceWithRawResponse:
         Raises:
             RequestValidationError: An argument was refused before anything was sent.
             NotFoundError: No such trackingcategory in this organisation.
-            ValidationError: Xero refused the document (e.g. totals that do not add up).
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
             AuthenticationError: The access token was refused (expired, revoked, disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
@@ -5885,9 +5885,8 @@ class AsyncTrackingCategoriesResourceWithRawResponse:
                 TrackingCategories/{TrackingCategoryID}/Options/{TrackingOptionID}).
             tracking_category_id: Xero's identifier of the tracking category.
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
-            idempotency_key: Xero's Idempotency-Key for this write (at most 128 characters); by default the
-                SDK makes one per call and reuses it on every retry, so a retried write is
-                applied once.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
             timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
             max_retries: Retries for this call where safe; the client's by default.
 
@@ -5898,7 +5897,8 @@ class AsyncTrackingCategoriesResourceWithRawResponse:
         Raises:
             RequestValidationError: An argument was refused before anything was sent.
             NotFoundError: No such trackingoption in this organisation.
-            ValidationError: Xero refused the document (e.g. totals that do not add up).
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
             AuthenticationError: The access token was refused (expired, revoked, disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
@@ -5941,9 +5941,8 @@ class AsyncTrackingCategoriesResourceWithRawResponse:
                 TrackingCategories/{TrackingCategoryID}/Options).
             tracking_category_id: Xero's identifier of the tracking category.
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
-            idempotency_key: Xero's Idempotency-Key for this write (at most 128 characters); by default the
-                SDK makes one per call and reuses it on every retry, so a retried write is
-                applied once.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
             timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
             max_retries: Retries for this call where safe; the client's by default.
 
@@ -5954,7 +5953,8 @@ class AsyncTrackingCategoriesResourceWithRawResponse:
         Raises:
             RequestValidationError: An argument was refused before anything was sent.
             NotFoundError: No such trackingoption in this organisation.
-            ValidationError: Xero refused the document (e.g. totals that do not add up).
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
             AuthenticationError: The access token was refused (expired, revoked, disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
@@ -5999,9 +5999,8 @@ class AsyncTrackingCategoriesResourceWithRawResponse:
             tracking_category_id: Xero's identifier of the tracking category.
             tracking_option_id: Xero's identifier of the option.
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
-            idempotency_key: Xero's Idempotency-Key for this write (at most 128 characters); by default the
-                SDK makes one per call and reuses it on every retry, so a retried write is
-                applied once.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
             timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
             max_retries: Retries for this call where safe; the client's by default.
 
@@ -6012,7 +6011,8 @@ class AsyncTrackingCategoriesResourceWithRawResponse:
         Raises:
             RequestValidationError: An argument was refused before anything was sent.
             NotFoundError: No such trackingoption in this organisation.
-            ValidationError: Xero refused the document (e.g. totals that do not add up).
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
             AuthenticationError: The access token was refused (expired, revoked, disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
@@ -6251,9 +6251,8 @@ class AsyncTrackingCategoriesResource:
             tracking_category: One tracking category to create (PUT TrackingCategories) or update (POST
                 TrackingCategories/{TrackingCategoryID}).
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
-            idempotency_key: Xero's Idempotency-Key for this write (at most 128 characters); by default the
-                SDK makes one per call and reuses it on every retry, so a retried write is
-                applied once.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
             timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
             max_retries: Retries for this call where safe; the client's by default.
 
@@ -6263,7 +6262,8 @@ class AsyncTrackingCategoriesResource:
 
         Raises:
             RequestValidationError: An argument was refused before anything was sent.
-            ValidationError: Xero refused the document (e.g. totals that do not add up).
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
             AuthenticationError: The access token was refused (expired, revoked, disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
@@ -6299,9 +6299,8 @@ class AsyncTrackingCategoriesResource:
                 TrackingCategories/{TrackingCategoryID}).
             tracking_category_id: Xero's identifier of the tracking category.
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
-            idempotency_key: Xero's Idempotency-Key for this write (at most 128 characters); by default the
-                SDK makes one per call and reuses it on every retry, so a retried write is
-                applied once.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
             timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
             max_retries: Retries for this call where safe; the client's by default.
 
@@ -6312,7 +6311,8 @@ class AsyncTrackingCategoriesResource:
         Raises:
             RequestValidationError: An argument was refused before anything was sent.
             NotFoundError: No such trackingcategory in this organisation.
-            ValidationError: Xero refused the document (e.g. totals that do not add up).
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
             AuthenticationError: The access token was refused (expired, revoked, disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
@@ -6389,9 +6389,8 @@ class AsyncTrackingCategoriesResource:
                 TrackingCategories/{TrackingCategoryID}/Options/{TrackingOptionID}).
             tracking_category_id: Xero's identifier of the tracking category.
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
-            idempotency_key: Xero's Idempotency-Key for this write (at most 128 characters); by default the
-                SDK makes one per call and reuses it on every retry, so a retried write is
-                applied once.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
             timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
             max_retries: Retries for this call where safe; the client's by default.
 
@@ -6401,7 +6400,8 @@ class AsyncTrackingCategoriesResource:
         Raises:
             RequestValidationError: An argument was refused before anything was sent.
             NotFoundError: No such trackingoption in this organisation.
-            ValidationError: Xero refused the document (e.g. totals that do not add up).
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
             AuthenticationError: The access token was refused (expired, revoked, disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
@@ -6438,9 +6438,8 @@ class AsyncTrackingCategoriesResource:
                 TrackingCategories/{TrackingCategoryID}/Options).
             tracking_category_id: Xero's identifier of the tracking category.
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
-            idempotency_key: Xero's Idempotency-Key for this write (at most 128 characters); by default the
-                SDK makes one per call and reuses it on every retry, so a retried write is
-                applied once.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
             timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
             max_retries: Retries for this call where safe; the client's by default.
 
@@ -6450,7 +6449,8 @@ class AsyncTrackingCategoriesResource:
         Raises:
             RequestValidationError: An argument was refused before anything was sent.
             NotFoundError: No such trackingoption in this organisation.
-            ValidationError: Xero refused the document (e.g. totals that do not add up).
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
             AuthenticationError: The access token was refused (expired, revoked, disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
@@ -6489,9 +6489,8 @@ class AsyncTrackingCategoriesResource:
             tracking_category_id: Xero's identifier of the tracking category.
             tracking_option_id: Xero's identifier of the option.
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
-            idempotency_key: Xero's Idempotency-Key for this write (at most 128 characters); by default the
-                SDK makes one per call and reuses it on every retry, so a retried write is
-                applied once.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
             timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
             max_retries: Retries for this call where safe; the client's by default.
 
@@ -6501,7 +6500,8 @@ class AsyncTrackingCategoriesResource:
         Raises:
             RequestValidationError: An argument was refused before anything was sent.
             NotFoundError: No such trackingoption in this organisation.
-            ValidationError: Xero refused the document (e.g. totals that do not add up).
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
             AuthenticationError: The access token was refused (expired, revoked, disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
@@ -6689,9 +6689,8 @@ class PaymentsResourceWithRawResponse:
             payment: One payment to create (POST Payments), or the body that deletes one (Status
                 DELETED).
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
-            idempotency_key: Xero's Idempotency-Key for this write (at most 128 characters); by default the
-                SDK makes one per call and reuses it on every retry, so a retried write is
-                applied once.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
             timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
             max_retries: Retries for this call where safe; the client's by default.
 
@@ -6701,7 +6700,8 @@ class PaymentsResourceWithRawResponse:
 
         Raises:
             RequestValidationError: An argument was refused before anything was sent.
-            ValidationError: Xero refused the document (e.g. totals that do not add up).
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
             AuthenticationError: The access token was refused (expired, revoked, disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
@@ -6741,9 +6741,8 @@ class PaymentsResourceWithRawResponse:
                 False: always an answer, each item with its own status, validation errors and
                 warnings.
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
-            idempotency_key: Xero's Idempotency-Key for this write (at most 128 characters); by default the
-                SDK makes one per call and reuses it on every retry, so a retried write is
-                applied once.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
             timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
             max_retries: Retries for this call where safe; the client's by default.
 
@@ -6753,7 +6752,8 @@ class PaymentsResourceWithRawResponse:
 
         Raises:
             RequestValidationError: An argument was refused before anything was sent.
-            ValidationError: Xero refused the document (e.g. totals that do not add up).
+            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per failing
+                element); with summarize_errors=False failed items are in the result instead.
             AuthenticationError: The access token was refused (expired, revoked, disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
@@ -6791,9 +6791,8 @@ class PaymentsResourceWithRawResponse:
         Args:
             payment_id: Xero's identifier of the payment to delete.
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
-            idempotency_key: Xero's Idempotency-Key for this write (at most 128 characters); by default the
-                SDK makes one per call and reuses it on every retry, so a retried write is
-                applied once.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
             timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
             max_retries: Retries for this call where safe; the client's by default.
 
@@ -6804,7 +6803,8 @@ class PaymentsResourceWithRawResponse:
         Raises:
             RequestValidationError: An argument was refused before anything was sent.
             NotFoundError: No such payment in this organisation.
-            ValidationError: Xero refused the document (e.g. totals that do not add up).
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
             AuthenticationError: The access token was refused (expired, revoked, disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
@@ -7007,9 +7007,8 @@ class PaymentsResource:
             payment: One payment to create (POST Payments), or the body that deletes one (Status
                 DELETED).
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
-            idempotency_key: Xero's Idempotency-Key for this write (at most 128 characters); by default the
-                SDK makes one per call and reuses it on every retry, so a retried write is
-                applied once.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
             timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
             max_retries: Retries for this call where safe; the client's by default.
 
@@ -7018,7 +7017,8 @@ class PaymentsResource:
 
         Raises:
             RequestValidationError: An argument was refused before anything was sent.
-            ValidationError: Xero refused the document (e.g. totals that do not add up).
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
             AuthenticationError: The access token was refused (expired, revoked, disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
@@ -7055,9 +7055,8 @@ class PaymentsResource:
                 False: always an answer, each item with its own status, validation errors and
                 warnings.
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
-            idempotency_key: Xero's Idempotency-Key for this write (at most 128 characters); by default the
-                SDK makes one per call and reuses it on every retry, so a retried write is
-                applied once.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
             timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
             max_retries: Retries for this call where safe; the client's by default.
 
@@ -7069,7 +7068,8 @@ class PaymentsResource:
 
         Raises:
             RequestValidationError: An argument was refused before anything was sent.
-            ValidationError: Xero refused the document (e.g. totals that do not add up).
+            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per failing
+                element); with summarize_errors=False failed items are in the result instead.
             AuthenticationError: The access token was refused (expired, revoked, disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
@@ -7103,9 +7103,8 @@ class PaymentsResource:
         Args:
             payment_id: Xero's identifier of the payment to delete.
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
-            idempotency_key: Xero's Idempotency-Key for this write (at most 128 characters); by default the
-                SDK makes one per call and reuses it on every retry, so a retried write is
-                applied once.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
             timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
             max_retries: Retries for this call where safe; the client's by default.
 
@@ -7115,7 +7114,8 @@ class PaymentsResource:
         Raises:
             RequestValidationError: An argument was refused before anything was sent.
             NotFoundError: No such payment in this organisation.
-            ValidationError: Xero refused the document (e.g. totals that do not add up).
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
             AuthenticationError: The access token was refused (expired, revoked, disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
@@ -7259,9 +7259,8 @@ class AsyncPaymentsResourceWithRawResponse:
             payment: One payment to create (POST Payments), or the body that deletes one (Status
                 DELETED).
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
-            idempotency_key: Xero's Idempotency-Key for this write (at most 128 characters); by default the
-                SDK makes one per call and reuses it on every retry, so a retried write is
-                applied once.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
             timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
             max_retries: Retries for this call where safe; the client's by default.
 
@@ -7271,7 +7270,8 @@ class AsyncPaymentsResourceWithRawResponse:
 
         Raises:
             RequestValidationError: An argument was refused before anything was sent.
-            ValidationError: Xero refused the document (e.g. totals that do not add up).
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
             AuthenticationError: The access token was refused (expired, revoked, disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
@@ -7311,9 +7311,8 @@ class AsyncPaymentsResourceWithRawResponse:
                 False: always an answer, each item with its own status, validation errors and
                 warnings.
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
-            idempotency_key: Xero's Idempotency-Key for this write (at most 128 characters); by default the
-                SDK makes one per call and reuses it on every retry, so a retried write is
-                applied once.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
             timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
             max_retries: Retries for this call where safe; the client's by default.
 
@@ -7323,7 +7322,8 @@ class AsyncPaymentsResourceWithRawResponse:
 
         Raises:
             RequestValidationError: An argument was refused before anything was sent.
-            ValidationError: Xero refused the document (e.g. totals that do not add up).
+            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per failing
+                element); with summarize_errors=False failed items are in the result instead.
             AuthenticationError: The access token was refused (expired, revoked, disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
@@ -7361,9 +7361,8 @@ class AsyncPaymentsResourceWithRawResponse:
         Args:
             payment_id: Xero's identifier of the payment to delete.
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
-            idempotency_key: Xero's Idempotency-Key for this write (at most 128 characters); by default the
-                SDK makes one per call and reuses it on every retry, so a retried write is
-                applied once.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
             timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
             max_retries: Retries for this call where safe; the client's by default.
 
@@ -7374,7 +7373,8 @@ class AsyncPaymentsResourceWithRawResponse:
         Raises:
             RequestValidationError: An argument was refused before anything was sent.
             NotFoundError: No such payment in this organisation.
-            ValidationError: Xero refused the document (e.g. totals that do not add up).
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
             AuthenticationError: The access token was refused (expired, revoked, disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
@@ -7577,9 +7577,8 @@ class AsyncPaymentsResource:
             payment: One payment to create (POST Payments), or the body that deletes one (Status
                 DELETED).
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
-            idempotency_key: Xero's Idempotency-Key for this write (at most 128 characters); by default the
-                SDK makes one per call and reuses it on every retry, so a retried write is
-                applied once.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
             timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
             max_retries: Retries for this call where safe; the client's by default.
 
@@ -7588,7 +7587,8 @@ class AsyncPaymentsResource:
 
         Raises:
             RequestValidationError: An argument was refused before anything was sent.
-            ValidationError: Xero refused the document (e.g. totals that do not add up).
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
             AuthenticationError: The access token was refused (expired, revoked, disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
@@ -7625,9 +7625,8 @@ class AsyncPaymentsResource:
                 False: always an answer, each item with its own status, validation errors and
                 warnings.
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
-            idempotency_key: Xero's Idempotency-Key for this write (at most 128 characters); by default the
-                SDK makes one per call and reuses it on every retry, so a retried write is
-                applied once.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
             timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
             max_retries: Retries for this call where safe; the client's by default.
 
@@ -7639,7 +7638,8 @@ class AsyncPaymentsResource:
 
         Raises:
             RequestValidationError: An argument was refused before anything was sent.
-            ValidationError: Xero refused the document (e.g. totals that do not add up).
+            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per failing
+                element); with summarize_errors=False failed items are in the result instead.
             AuthenticationError: The access token was refused (expired, revoked, disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
@@ -7673,9 +7673,8 @@ class AsyncPaymentsResource:
         Args:
             payment_id: Xero's identifier of the payment to delete.
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
-            idempotency_key: Xero's Idempotency-Key for this write (at most 128 characters); by default the
-                SDK makes one per call and reuses it on every retry, so a retried write is
-                applied once.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
             timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
             max_retries: Retries for this call where safe; the client's by default.
 
@@ -7685,7 +7684,8 @@ class AsyncPaymentsResource:
         Raises:
             RequestValidationError: An argument was refused before anything was sent.
             NotFoundError: No such payment in this organisation.
-            ValidationError: Xero refused the document (e.g. totals that do not add up).
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
             AuthenticationError: The access token was refused (expired, revoked, disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.

@@ -260,3 +260,55 @@ def test_raw_output_hides_the_token(xero: Any) -> None:
     assert result.exit_code == 0, result.output
     assert TOKEN not in result.output
     assert "authorization: bearer ***" in result.output.lower()
+
+
+def test_export_pages_through_everything(xero: Any) -> None:
+    template = (FIXTURES / "responses/contacts_response/page_of_two.xml").read_bytes()
+    empty = (FIXTURES / "responses/contacts_response/empty.xml").read_bytes()
+
+    def pages(request: httpx.Request) -> httpx.Response:
+        body = template if request.url.params["page"] == "1" else empty
+        return httpx.Response(200, content=body, headers={"content-type": "text/xml"})
+
+    run, seen = xero(pages)
+    result = run(
+        "contacts", "export", "--page-size", "2", "--modified-since", "2026-07-01T00:00:00Z"
+    )
+    assert result.exit_code == 0, result.output
+    assert [json.loads(line)["name"] for line in result.stdout.splitlines()] == [
+        "Pohutukawa Press Ltd",
+        "Rimu Freight",
+    ]
+    assert [r.url.params["page"] for r in seen] == ["1", "2"]
+    assert all(r.headers["If-Modified-Since"] == "2026-07-01T00:00:00" for r in seen)
+
+
+def test_import_isolates_the_rows_xero_refuses(xero: Any, tmp_path: Any) -> None:
+    refusal = (FIXTURES / "responses/api_exception/validation_invoice_echo.xml").read_bytes()
+    header = (
+        b'<Response xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><Id>1</Id>'
+        b"<Status>OK</Status><ProviderName>P</ProviderName>"
+        b"<DateTimeUTC>2026-07-01T00:00:00Z</DateTimeUTC><Contacts>"
+    )
+
+    def save(request: httpx.Request) -> httpx.Response:
+        body = etree.fromstring(request.content)
+        contacts = [body] if body.tag == "Contact" else list(body)
+        if any(c.findtext("Name") == "BAD" for c in contacts):
+            return httpx.Response(400, content=refusal, headers={"content-type": "text/xml"})
+        answer = header + b"".join(etree.tostring(c) for c in contacts) + b"</Contacts></Response>"
+        return httpx.Response(200, content=answer, headers={"content-type": "text/xml"})
+
+    run, seen = xero(save)
+    rows = tmp_path / "contacts.csv"
+    rows.write_text("Name,EmailAddress\nTui Bakery,a@tui.example\nBAD,b@x.example\nKowhai,\n")
+    result = run("contacts", "import", str(rows), "--format", "jsonl")
+    assert result.exit_code == 5, result.output
+    assert [json.loads(line)["name"] for line in result.stdout.splitlines()] == [
+        "Tui Bakery",
+        "Kowhai",
+    ]
+    assert "row 3: rejected" in result.stderr
+    assert {r.method for r in seen} == {"POST"} and all(
+        r.url.path.endswith("/Contacts") for r in seen
+    )

@@ -316,6 +316,149 @@ def contacts_save_many(
         state.emit(answer, "contacts", output_format)
 
 
+@contacts.command(
+    name="import", epilog="HTTP: POST Contacts (and POST Contacts to isolate refused rows)"
+)
+@click.argument("csv_file", metavar="FILE.csv", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option(
+    "--batch-size",
+    type=click.IntRange(1, 1000),
+    default=100,
+    show_default=True,
+    help="Rows per POST Contacts call.",
+)
+@cs.output_options
+@click.pass_obj
+def contacts_import(
+    state: cs.State,
+    csv_file: str,
+    batch_size: int,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """Insert or update contacts from a CSV file, in batches (POST Contacts). Create or update a
+    batch of contacts in one call, each as by save().
+
+    The header row names Contact fields (e.g. name or Name); nested lists cannot be imported. A
+    row that cannot be read, or that Xero refuses, is reported on standard error with its row
+    number (the header is row 1) and the reason; the other rows are saved, and the exit code is
+    5.
+    """
+    with state.client(XeroClient, raw=raw) as client:
+        cs.import_csv(
+            state,
+            csv_file,
+            Contact,
+            # summarised errors: a refused batch raises, and is split until the refused rows stand alone
+            lambda items: [result.item for result in client.contacts.save_many(items)],
+            client.contacts.save,
+            batch_size=batch_size,
+            label="contacts",
+            output_format=output_format,
+        )
+
+
+@contacts.command(name="export", epilog="HTTP: GET Contacts")
+@click.option(
+    "--where",
+    "where",
+    type=str,
+    default=None,
+    help='A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather than by concatenation.',
+)
+@click.option(
+    "--order",
+    "order",
+    type=str,
+    default=None,
+    help="Sort order, e.g. Name ASC or UpdatedDateUTC DESC.",
+)
+@click.option(
+    "--ids",
+    "ids",
+    type=cs.GUID,
+    multiple=True,
+    help="Only the contacts with these ids (at most about 50: the URL must stay short). Repeat the option for several.",
+)
+@click.option(
+    "--page",
+    "page",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Page number (from 1): up to page_size records each, invoices with their lines. Without it, lists are not paged and may leave out details.",
+)
+@click.option(
+    "--page-size",
+    "page_size",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Records per page (Xero's default 100).",
+)
+@click.option(
+    "--include-archived/--no-include-archived",
+    "include_archived",
+    default=None,
+    help="Also return archived contacts.",
+)
+@click.option(
+    "--summary-only/--no-summary-only",
+    "summary_only",
+    default=None,
+    help="Return only lightweight fields, leaving out computation-heavy ones.",
+)
+@click.option(
+    "--search-term",
+    "search_term",
+    type=str,
+    default=None,
+    help="Case-insensitive search over Name, FirstName, LastName, ContactNumber and EmailAddress.",
+)
+@click.option(
+    "--modified-since",
+    "modified_since",
+    type=cs.DATETIME,
+    default=None,
+    help="Only records created or changed since this moment (a timezone-aware datetime, or a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-Since header: a filter, so the answer may be an empty list.",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(cs.EXPORT_FORMATS),
+    default="jsonl",
+    show_default=True,
+    help="jsonl: one JSON object a line, written as they come; json: one JSON list.",
+)
+@click.pass_obj
+def contacts_export(
+    state: cs.State,
+    where: str | None,
+    order: str | None,
+    ids: tuple[str, ...],
+    page: int | None,
+    page_size: int | None,
+    include_archived: bool | None,
+    summary_only: bool | None,
+    search_term: str | None,
+    modified_since: datetime.datetime | datetime.date | None,
+    output_format: str,
+) -> None:
+    """Export contacts for another system, with progress on standard error (GET Contacts). List the
+    organisation's contacts, one page or (without page) all, optionally filtered and sorted."""
+    with state.client(XeroClient) as client:
+        items = client.contacts.iter(
+            where=where,
+            order=order,
+            ids=list(ids) or None,
+            page=page,
+            page_size=page_size,
+            include_archived=include_archived,
+            summary_only=summary_only,
+            search_term=search_term,
+            modified_since=modified_since,
+        )
+        cs.export_items(items, label="contacts", output_format=output_format)
+
+
 @click.group(name="invoices")
 def invoices() -> None:
     """Sales invoices (ACCREC) and bills (ACCPAY) of the organisation."""
@@ -761,6 +904,203 @@ def invoices_delete(
         state.emit(answer, "invoices", output_format)
 
 
+@invoices.command(
+    name="import", epilog="HTTP: POST Invoices (and POST Invoices to isolate refused rows)"
+)
+@click.argument("csv_file", metavar="FILE.csv", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option(
+    "--batch-size",
+    type=click.IntRange(1, 1000),
+    default=100,
+    show_default=True,
+    help="Rows per POST Invoices call.",
+)
+@cs.output_options
+@click.pass_obj
+def invoices_import(
+    state: cs.State,
+    csv_file: str,
+    batch_size: int,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """Insert or update invoices from a CSV file, in batches (POST Invoices). Create or update a
+    batch of invoices in one call, each as by save().
+
+    The header row names Invoice fields (e.g. name or Name); nested lists cannot be imported. A
+    row that cannot be read, or that Xero refuses, is reported on standard error with its row
+    number (the header is row 1) and the reason; the other rows are saved, and the exit code is
+    5.
+    """
+    with state.client(XeroClient, raw=raw) as client:
+        cs.import_csv(
+            state,
+            csv_file,
+            Invoice,
+            # summarised errors: a refused batch raises, and is split until the refused rows stand alone
+            lambda items: [result.item for result in client.invoices.save_many(items)],
+            client.invoices.save,
+            batch_size=batch_size,
+            label="invoices",
+            output_format=output_format,
+        )
+
+
+@invoices.command(name="export", epilog="HTTP: GET Invoices")
+@click.option(
+    "--where",
+    "where",
+    type=str,
+    default=None,
+    help='A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather than by concatenation.',
+)
+@click.option(
+    "--order",
+    "order",
+    type=str,
+    default=None,
+    help="Sort order, e.g. Name ASC or UpdatedDateUTC DESC.",
+)
+@click.option(
+    "--ids",
+    "ids",
+    type=cs.GUID,
+    multiple=True,
+    help="Only the invoices with these ids (at most about 50: the URL must stay short). Repeat the option for several.",
+)
+@click.option(
+    "--invoice-numbers",
+    "invoice_numbers",
+    type=str,
+    multiple=True,
+    help="Only the invoices with these numbers. Repeat the option for several.",
+)
+@click.option(
+    "--contact-ids",
+    "contact_ids",
+    type=cs.GUID,
+    multiple=True,
+    help="Only the invoices of these contacts. Repeat the option for several.",
+)
+@click.option(
+    "--statuses",
+    "statuses",
+    type=click.Choice(
+        (
+            "DRAFT",
+            "SUBMITTED",
+            "AUTHORISED",
+            "PAID",
+            "VOIDED",
+            "DELETED",
+        )
+    ),
+    multiple=True,
+    help="Only the invoices in these statuses. Repeat the option for several.",
+)
+@click.option(
+    "--page",
+    "page",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Page number (from 1): up to page_size records each, invoices with their lines. Without it, lists are not paged and may leave out details.",
+)
+@click.option(
+    "--page-size",
+    "page_size",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Records per page (Xero's default 100).",
+)
+@click.option(
+    "--include-archived/--no-include-archived",
+    "include_archived",
+    default=None,
+    help="Also return archived invoices.",
+)
+@click.option(
+    "--created-by-my-app/--no-created-by-my-app",
+    "created_by_my_app",
+    default=None,
+    help="Only invoices created by this app.",
+)
+@click.option(
+    "--unit-dp",
+    "unit_dp",
+    type=click.IntRange(min=1),
+    default=None,
+    help="4 to read and write unit amounts with 4 decimal places (default 2).",
+)
+@click.option(
+    "--summary-only/--no-summary-only",
+    "summary_only",
+    default=None,
+    help="Return only lightweight fields, leaving out computation-heavy ones.",
+)
+@click.option(
+    "--search-term",
+    "search_term",
+    type=str,
+    default=None,
+    help="Case-insensitive search over InvoiceNumber and Reference.",
+)
+@click.option(
+    "--modified-since",
+    "modified_since",
+    type=cs.DATETIME,
+    default=None,
+    help="Only records created or changed since this moment (a timezone-aware datetime, or a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-Since header: a filter, so the answer may be an empty list.",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(cs.EXPORT_FORMATS),
+    default="jsonl",
+    show_default=True,
+    help="jsonl: one JSON object a line, written as they come; json: one JSON list.",
+)
+@click.pass_obj
+def invoices_export(
+    state: cs.State,
+    where: str | None,
+    order: str | None,
+    ids: tuple[str, ...],
+    invoice_numbers: tuple[str, ...],
+    contact_ids: tuple[str, ...],
+    statuses: tuple[Literal["DRAFT", "SUBMITTED", "AUTHORISED", "PAID", "VOIDED", "DELETED"], ...],
+    page: int | None,
+    page_size: int | None,
+    include_archived: bool | None,
+    created_by_my_app: bool | None,
+    unit_dp: Literal[2, 4] | None,
+    summary_only: bool | None,
+    search_term: str | None,
+    modified_since: datetime.datetime | datetime.date | None,
+    output_format: str,
+) -> None:
+    """Export invoices for another system, with progress on standard error (GET Invoices). List the
+    organisation's invoices and bills. Unpaged lists leave out the lines and most of the
+    contact: give page (or use iter()) to have them."""
+    with state.client(XeroClient) as client:
+        items = client.invoices.iter(
+            where=where,
+            order=order,
+            ids=list(ids) or None,
+            invoice_numbers=list(invoice_numbers) or None,
+            contact_ids=list(contact_ids) or None,
+            statuses=list(statuses) or None,
+            page=page,
+            page_size=page_size,
+            include_archived=include_archived,
+            created_by_my_app=created_by_my_app,
+            unit_dp=unit_dp,
+            summary_only=summary_only,
+            search_term=search_term,
+            modified_since=modified_since,
+        )
+        cs.export_items(items, label="invoices", output_format=output_format)
+
+
 @click.group(name="accounts")
 def accounts() -> None:
     """The organisation's chart of accounts."""
@@ -913,6 +1253,55 @@ def accounts_delete(
             account_id=account_id,
         )
         state.emit(answer, "accounts", output_format)
+
+
+@accounts.command(name="export", epilog="HTTP: GET Accounts")
+@click.option(
+    "--where",
+    "where",
+    type=str,
+    default=None,
+    help='A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather than by concatenation.',
+)
+@click.option(
+    "--order",
+    "order",
+    type=str,
+    default=None,
+    help="Sort order, e.g. Name ASC or UpdatedDateUTC DESC.",
+)
+@click.option(
+    "--modified-since",
+    "modified_since",
+    type=cs.DATETIME,
+    default=None,
+    help="Only records created or changed since this moment (a timezone-aware datetime, or a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-Since header: a filter, so the answer may be an empty list.",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(cs.EXPORT_FORMATS),
+    default="jsonl",
+    show_default=True,
+    help="jsonl: one JSON object a line, written as they come; json: one JSON list.",
+)
+@click.pass_obj
+def accounts_export(
+    state: cs.State,
+    where: str | None,
+    order: str | None,
+    modified_since: datetime.datetime | datetime.date | None,
+    output_format: str,
+) -> None:
+    """Export accounts for another system, with progress on standard error (GET Accounts). List the
+    whole chart of accounts (never paged), optionally filtered and sorted."""
+    with state.client(XeroClient) as client:
+        items = client.accounts.iter(
+            where=where,
+            order=order,
+            modified_since=modified_since,
+        )
+        cs.export_items(items, label="accounts", output_format=output_format)
 
 
 @click.group(name="tracking-categories")
@@ -1439,6 +1828,73 @@ def payments_delete(
             payment_id=payment_id,
         )
         state.emit(answer, "payments", output_format)
+
+
+@payments.command(name="export", epilog="HTTP: GET Payments")
+@click.option(
+    "--where",
+    "where",
+    type=str,
+    default=None,
+    help='A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather than by concatenation.',
+)
+@click.option(
+    "--order",
+    "order",
+    type=str,
+    default=None,
+    help="Sort order, e.g. Name ASC or UpdatedDateUTC DESC.",
+)
+@click.option(
+    "--page",
+    "page",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Page number (from 1): up to page_size records each, invoices with their lines. Without it, lists are not paged and may leave out details.",
+)
+@click.option(
+    "--page-size",
+    "page_size",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Records per page (Xero's default 100).",
+)
+@click.option(
+    "--modified-since",
+    "modified_since",
+    type=cs.DATETIME,
+    default=None,
+    help="Only records created or changed since this moment (a timezone-aware datetime, or a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-Since header: a filter, so the answer may be an empty list.",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(cs.EXPORT_FORMATS),
+    default="jsonl",
+    show_default=True,
+    help="jsonl: one JSON object a line, written as they come; json: one JSON list.",
+)
+@click.pass_obj
+def payments_export(
+    state: cs.State,
+    where: str | None,
+    order: str | None,
+    page: int | None,
+    page_size: int | None,
+    modified_since: datetime.datetime | datetime.date | None,
+    output_format: str,
+) -> None:
+    """Export payments for another system, with progress on standard error (GET Payments). List
+    payments, one page or (without page) all, optionally filtered and sorted."""
+    with state.client(XeroClient) as client:
+        items = client.payments.iter(
+            where=where,
+            order=order,
+            page=page,
+            page_size=page_size,
+            modified_since=modified_since,
+        )
+        cs.export_items(items, label="payments", output_format=output_format)
 
 
 GROUPS: tuple[click.Group, ...] = (

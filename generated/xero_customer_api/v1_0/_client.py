@@ -55,7 +55,8 @@ class XeroClient(SyncAPIClient):
         max_retries: How often a failed call is retried where that is safe (GETs on network errors, 429
             and 502-504; writes only when the request never left). Per call too.
         http_client: Your own httpx.Client (proxies, TLS settings, tests); you close it.
-        max_response_bytes: Answers larger than this are refused while they stream in.
+        max_response_bytes: Answers larger than this are refused while they stream in
+            (for ``iter()``: one item and anything before it that is not an item).
         max_retry_after: The longest Retry-After (seconds) worth waiting for; longer fails at once.
         strict: Refuse answers with elements the schema does not know (contract tests).
     """
@@ -129,7 +130,8 @@ class AsyncXeroClient(AsyncAPIClient):
         max_retries: How often a failed call is retried where that is safe (GETs on network errors, 429
             and 502-504; writes only when the request never left). Per call too.
         http_client: Your own httpx.AsyncClient (proxies, TLS settings, tests); you close it.
-        max_response_bytes: Answers larger than this are refused while they stream in.
+        max_response_bytes: Answers larger than this are refused while they stream in
+            (for ``iter()``: one item and anything before it that is not an item).
         max_retry_after: The longest Retry-After (seconds) worth waiting for; longer fails at once.
         strict: Refuse answers with elements the schema does not know (contract tests).
     """

@@ -408,6 +408,10 @@ class ContactsResource:
         Errors anywhere in the stream raise (never a silently shorter list); the call is
         not retried once it has started. ``GET contacts``
 
+        A number ``timeout`` bounds the time spent waiting for and reading the answer (the
+        time you spend between items does not count); ``max_response_bytes`` bounds what is
+        held at once: one item and anything before it that is not an item.
+
         Args:
             type: customers: contacts with sales invoices; suppliers: contacts with bills; all
                 (Xero's default): every contact.
@@ -906,6 +910,10 @@ class AsyncContactsResource:
         Errors anywhere in the stream raise (never a silently shorter list); the call is
         not retried once it has started. ``GET contacts``
 
+        A number ``timeout`` bounds the time spent waiting for and reading the answer (the
+        time you spend between items does not count); ``max_response_bytes`` bounds what is
+        held at once: one item and anything before it that is not an item.
+
         Args:
             type: customers: contacts with sales invoices; suppliers: contacts with bills; all
                 (Xero's default): every contact.
@@ -1314,6 +1322,10 @@ class InvoicesResource:
         Errors anywhere in the stream raise (never a silently shorter list); the call is
         not retried once it has started. ``GET invoices``
 
+        A number ``timeout`` bounds the time spent waiting for and reading the answer (the
+        time you spend between items does not count); ``max_response_bytes`` bounds what is
+        held at once: one item and anything before it that is not an item.
+
         Args:
             modified_since: Only invoices whose UpdatedDateUTC is after this moment (a timezone-aware
                 datetime, or a date meaning midnight UTC).
@@ -1652,6 +1664,10 @@ class AsyncInvoicesResource:
         The answer is parsed while it streams in, so memory does not grow with its size.
         Errors anywhere in the stream raise (never a silently shorter list); the call is
         not retried once it has started. ``GET invoices``
+
+        A number ``timeout`` bounds the time spent waiting for and reading the answer (the
+        time you spend between items does not count); ``max_response_bytes`` bounds what is
+        held at once: one item and anything before it that is not an item.
 
         Args:
             modified_since: Only invoices whose UpdatedDateUTC is after this moment (a timezone-aware

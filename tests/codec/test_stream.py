@@ -383,7 +383,7 @@ CAP = 16_384
 
 
 @pytest.mark.parametrize("inside_list", [False, True])
-def test_junk_between_items_is_capped_by_max_response_bytes(inside_list: bool) -> None:
+def test_junk_between_items_is_capped_by_max_item_bytes(inside_list: bool) -> None:
     body = junk_doc(1_000_000, inside_list=inside_list)
     respond, streams = any_handler(body, size=1024)
     client = XeroClient(
@@ -391,9 +391,9 @@ def test_junk_between_items_is_capped_by_max_response_bytes(inside_list: bool) -
         customer_key="c",
         base_url="http://127.0.0.1:9/api/",
         http_client=httpx.Client(transport=httpx.MockTransport(respond)),
-        max_response_bytes=CAP,
+        max_item_bytes=CAP,
     )
-    with pytest.raises(XeroResponseError, match="max_response_bytes"):
+    with pytest.raises(XeroResponseError, match="max_item_bytes"):
         for _ in client.contacts.iter():
             pass
     assert streams[0].served <= CAP + 1024  # stopped at the cap, not at the end of the body
@@ -401,8 +401,8 @@ def test_junk_between_items_is_capped_by_max_response_bytes(inside_list: bool) -
 
 @pytest.mark.asyncio
 async def test_junk_between_items_is_capped_async() -> None:
-    client = make_async(junk_doc(200_000, inside_list=False), max_response_bytes=CAP)
-    with pytest.raises(XeroResponseError, match="max_response_bytes"):
+    client = make_async(junk_doc(200_000, inside_list=False), max_item_bytes=CAP)
+    with pytest.raises(XeroResponseError, match="max_item_bytes"):
         async for _ in client.contacts.iter():
             pass
 
@@ -410,7 +410,7 @@ async def test_junk_between_items_is_capped_async() -> None:
 def test_a_list_larger_than_the_cap_still_streams() -> None:
     body = contacts_doc(2000)  # about 110 kB, each item far below the cap
     assert len(body) > 4 * CAP
-    client = make_sync(body, max_response_bytes=CAP)
+    client = make_sync(body, max_item_bytes=CAP)
     assert sum(1 for _ in client.contacts.iter(sort_by="name")) == 2000
 
 
@@ -420,8 +420,8 @@ def test_items_interleaved_with_junk_outside_the_list_are_capped() -> None:
         b"<Contacts><Contact><Name>A</Name></Contact></Contacts><Junk>" + b"x" * 2000 + b"</Junk>"
     )
     body = HEAD + part * 50 + b"</Response>"
-    client = make_sync(body, max_response_bytes=CAP)
-    with pytest.raises(XeroResponseError, match="max_response_bytes"):
+    client = make_sync(body, max_item_bytes=CAP)
+    with pytest.raises(XeroResponseError, match="max_item_bytes"):
         for _ in client.contacts.iter():
             pass
 
@@ -442,3 +442,23 @@ def test_the_callers_time_between_items_does_not_count_against_the_timeout() -> 
         names.append(contact.name)
         time.sleep(0.15)  # 0.45 s in all, past the 0.2 s budget of the answer itself
     assert names == ["C0", "C1", "C2"]
+
+
+def test_one_item_larger_than_max_item_bytes_fails_and_the_knob_raises_the_limit() -> None:
+    big = (
+        HEAD
+        + b"<Contacts><Contact><Name>"
+        + b"n" * 40_000
+        + b"</Name></Contact></Contacts></Response>"
+    )
+    with pytest.raises(XeroResponseError, match="max_item_bytes"):
+        list(make_sync(big, max_item_bytes=CAP).contacts.iter())
+    assert [len(c.name) for c in make_sync(big, max_item_bytes=4 * CAP).contacts.iter()] == [40_000]
+
+
+def test_max_item_bytes_is_checked_and_defaults_to_16_mib() -> None:
+    from xero_customer_api import RequestValidationError
+
+    assert make_sync(contacts_doc(1)).max_item_bytes == 16 * 1024 * 1024
+    with pytest.raises(RequestValidationError, match="max_item_bytes"):
+        make_sync(contacts_doc(1), max_item_bytes=0)

@@ -20,10 +20,11 @@ Limits, as for ``list()``:
   answer: a server that trickles bytes is stopped with XeroTimeoutError at most one read
   timeout after it (:func:`._base_client.check_deadline`). The time the caller spends
   between two items is not counted.
-- ``max_response_bytes`` bounds what is held in memory at once: the bytes of one item and of
-  whatever came before it that is still in the tree (the envelope, anything outside the
-  list). A stream of junk that never completes an item, or a single item larger than that,
-  raises XeroResponseError; a long list of ordinary items may be any size.
+- ``max_item_bytes`` (16 MiB by default) bounds what is held in memory at once: the bytes of
+  one item and of whatever came before it that is still in the tree (the envelope, anything
+  outside the list). A stream of junk that never completes an item, or a single item larger
+  than that, raises XeroResponseError; a long list of ordinary items may be any size
+  (``max_response_bytes`` does not cap a streamed success).
 
 Not retried once opened (items may already have been handed out); the answer of an error
 status is read whole (capped by ``max_response_bytes``, under the same deadline) and
@@ -107,10 +108,10 @@ class ItemStream(Generic[T]):
         except etree.XMLSyntaxError as exc:
             raise self._unreadable(exc, parsing=True) from None
         items = self._drain()
-        if self._held + self._since_item > self._core.max_response_bytes:
+        if self._held + self._since_item > self._core.max_item_bytes:
             raise XeroResponseError(
-                f"the streamed response (HTTP {self._status}) holds more than max_response_bytes "
-                f"({self._core.max_response_bytes} bytes) outside the items handed out: "
+                f"the streamed response (HTTP {self._status}) holds more than max_item_bytes "
+                f"({self._core.max_item_bytes} bytes) that are not items handed out: "
                 f"{self._held + self._since_item} bytes after {self._size} read",
                 status_code=self._status,
             )

@@ -53,6 +53,7 @@ from ._types import NOT_GIVEN, NotGiven, TimeoutTypes
 from ._xml import UnsafeXMLError, bind, parse_document, serialize
 
 __all__ = [
+    "DEFAULT_MAX_ITEM_BYTES",
     "DEFAULT_MAX_RESPONSE_BYTES",
     "DEFAULT_MAX_RETRIES",
     "DEFAULT_TIMEOUT",
@@ -78,6 +79,9 @@ DEFAULT_TIMEOUT = 60.0
 DEFAULT_CONNECT_TIMEOUT = 10.0
 DEFAULT_MAX_RETRIES = 2
 DEFAULT_MAX_RESPONSE_BYTES = 256 * 1024 * 1024
+DEFAULT_MAX_ITEM_BYTES = 16 * 1024 * 1024
+"""What a streamed list (``iter()``) may hold at once: one item and anything before it that
+is not an item (an lxml tree of small elements costs several times its bytes)."""
 DEFAULT_MAX_RETRY_AFTER = 60.0
 INITIAL_RETRY_DELAY = 0.5
 MAX_RETRY_DELAY = 8.0
@@ -249,6 +253,7 @@ class _ClientCore(Generic[_HttpT]):
         max_retry_after: float = DEFAULT_MAX_RETRY_AFTER,
         strict: bool = False,
         http_client: _HttpT | None = None,
+        max_item_bytes: int = DEFAULT_MAX_ITEM_BYTES,
     ) -> None:
         problems: list[str] = []
         if not isinstance(api_key, str) or not api_key.strip():
@@ -259,6 +264,8 @@ class _ClientCore(Generic[_HttpT]):
             problems.append("`max_retries` must be a whole number >= 0")
         if not isinstance(max_response_bytes, int) or max_response_bytes <= 0:
             problems.append("`max_response_bytes` must be a positive whole number")
+        if not isinstance(max_item_bytes, int) or max_item_bytes <= 0:
+            problems.append("`max_item_bytes` must be a positive whole number")
         if not isinstance(max_retry_after, (int, float)) or not max_retry_after >= 0:
             problems.append("`max_retry_after` must be a number of seconds >= 0")
         if problems:
@@ -270,6 +277,7 @@ class _ClientCore(Generic[_HttpT]):
         self.timeout: TimeoutTypes = timeout
         self.max_retries = max_retries
         self.max_response_bytes = max_response_bytes
+        self.max_item_bytes = max_item_bytes
         self.max_retry_after = max_retry_after
         self.strict = strict
         self._envelope: EnvelopeReader = ENVELOPE_READERS[self._error_style]

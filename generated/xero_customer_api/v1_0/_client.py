@@ -19,7 +19,7 @@ from .._runtime import (
     SyncAPIClient,
     TimeoutTypes,
 )
-from .._runtime._base_client import DEFAULT_MAX_RETRY_AFTER
+from .._runtime._base_client import DEFAULT_MAX_ITEM_BYTES, DEFAULT_MAX_RETRY_AFTER
 from ._resources import (
     AccountsResource,
     AsyncAccountsResource,
@@ -55,10 +55,11 @@ class XeroClient(SyncAPIClient):
         max_retries: How often a failed call is retried where that is safe (GETs on network errors, 429
             and 502-504; writes only when the request never left). Per call too.
         http_client: Your own httpx.Client (proxies, TLS settings, tests); you close it.
-        max_response_bytes: Answers larger than this are refused while they stream in
-            (for ``iter()``: one item and anything before it that is not an item).
+        max_response_bytes: Answers larger than this are refused while they stream in.
         max_retry_after: The longest Retry-After (seconds) worth waiting for; longer fails at once.
         strict: Refuse answers with elements the schema does not know (contract tests).
+        max_item_bytes: The most ``iter()`` holds at once: one item and anything before it that
+            is not an item (16 MiB by default); a longer stretch of junk fails.
     """
 
     _environments: ClassVar[dict[str, str]] = ENVIRONMENTS
@@ -80,6 +81,7 @@ class XeroClient(SyncAPIClient):
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         max_retry_after: float = DEFAULT_MAX_RETRY_AFTER,
         strict: bool = False,
+        max_item_bytes: int = DEFAULT_MAX_ITEM_BYTES,
     ) -> None:
         super().__init__(
             api_key=api_key,
@@ -92,6 +94,7 @@ class XeroClient(SyncAPIClient):
             max_response_bytes=max_response_bytes,
             max_retry_after=max_retry_after,
             strict=strict,
+            max_item_bytes=max_item_bytes,
         )
 
     @cached_property
@@ -130,10 +133,11 @@ class AsyncXeroClient(AsyncAPIClient):
         max_retries: How often a failed call is retried where that is safe (GETs on network errors, 429
             and 502-504; writes only when the request never left). Per call too.
         http_client: Your own httpx.AsyncClient (proxies, TLS settings, tests); you close it.
-        max_response_bytes: Answers larger than this are refused while they stream in
-            (for ``iter()``: one item and anything before it that is not an item).
+        max_response_bytes: Answers larger than this are refused while they stream in.
         max_retry_after: The longest Retry-After (seconds) worth waiting for; longer fails at once.
         strict: Refuse answers with elements the schema does not know (contract tests).
+        max_item_bytes: The most ``iter()`` holds at once: one item and anything before it that
+            is not an item (16 MiB by default); a longer stretch of junk fails.
     """
 
     _environments: ClassVar[dict[str, str]] = ENVIRONMENTS
@@ -155,6 +159,7 @@ class AsyncXeroClient(AsyncAPIClient):
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         max_retry_after: float = DEFAULT_MAX_RETRY_AFTER,
         strict: bool = False,
+        max_item_bytes: int = DEFAULT_MAX_ITEM_BYTES,
     ) -> None:
         super().__init__(
             api_key=api_key,
@@ -167,6 +172,7 @@ class AsyncXeroClient(AsyncAPIClient):
             max_response_bytes=max_response_bytes,
             max_retry_after=max_retry_after,
             strict=strict,
+            max_item_bytes=max_item_bytes,
         )
 
     @cached_property

@@ -409,8 +409,8 @@ class ContactsResource:
         not retried once it has started. ``GET contacts``
 
         A number ``timeout`` bounds the time spent waiting for and reading the answer (the
-        time you spend between items does not count); ``max_response_bytes`` bounds what is
-        held at once: one item and anything before it that is not an item.
+        time you spend between items does not count); the client's ``max_item_bytes`` bounds
+        what is held at once: one item and anything before it that is not an item.
 
         Args:
             type: customers: contacts with sales invoices; suppliers: contacts with bills; all
@@ -911,8 +911,8 @@ class AsyncContactsResource:
         not retried once it has started. ``GET contacts``
 
         A number ``timeout`` bounds the time spent waiting for and reading the answer (the
-        time you spend between items does not count); ``max_response_bytes`` bounds what is
-        held at once: one item and anything before it that is not an item.
+        time you spend between items does not count); the client's ``max_item_bytes`` bounds
+        what is held at once: one item and anything before it that is not an item.
 
         Args:
             type: customers: contacts with sales invoices; suppliers: contacts with bills; all
@@ -1323,8 +1323,8 @@ class InvoicesResource:
         not retried once it has started. ``GET invoices``
 
         A number ``timeout`` bounds the time spent waiting for and reading the answer (the
-        time you spend between items does not count); ``max_response_bytes`` bounds what is
-        held at once: one item and anything before it that is not an item.
+        time you spend between items does not count); the client's ``max_item_bytes`` bounds
+        what is held at once: one item and anything before it that is not an item.
 
         Args:
             modified_since: Only invoices whose UpdatedDateUTC is after this moment (a timezone-aware
@@ -1666,8 +1666,8 @@ class AsyncInvoicesResource:
         not retried once it has started. ``GET invoices``
 
         A number ``timeout`` bounds the time spent waiting for and reading the answer (the
-        time you spend between items does not count); ``max_response_bytes`` bounds what is
-        held at once: one item and anything before it that is not an item.
+        time you spend between items does not count); the client's ``max_item_bytes`` bounds
+        what is held at once: one item and anything before it that is not an item.
 
         Args:
             modified_since: Only invoices whose UpdatedDateUTC is after this moment (a timezone-aware

@@ -416,6 +416,8 @@ class _ClientCore(Generic[_HttpT]):
         _gc.pause()  # a whole document: see _gc
         try:
             return decode(root, self.strict)
+        except XeroError:
+            raise
         except Exception as exc:  # a decoder bug must not escape the error tree
             raise self._read_error(exc, status, len(content), parsing=False) from exc
         finally:
@@ -430,7 +432,8 @@ class _ClientCore(Generic[_HttpT]):
         unsafe or malformed document) and decoding failures (a value the models cannot hold,
         or any other decoder failure). Transport failures (including a broken
         ``Content-Encoding``) go through :meth:`_transport_error`. ``size`` is the number of
-        bytes read so far.
+        bytes read so far. An error of the SDK's own (the codec's, naming the element) is
+        returned as it is.
         """
         if isinstance(exc, XeroError):
             return exc

@@ -188,7 +188,7 @@ def any_handler(
     return respond, streams
 
 
-def make_sync(body: bytes, headers: dict[str, str] | None = None, **options: int) -> XeroClient:
+def make_sync(body: bytes, headers: dict[str, str] | None = None, **options: Any) -> XeroClient:
     respond, _ = any_handler(body, headers)
     return XeroClient(
         api_key="k",
@@ -201,7 +201,7 @@ def make_sync(body: bytes, headers: dict[str, str] | None = None, **options: int
 
 
 def make_async(
-    body: bytes, headers: dict[str, str] | None = None, **options: int
+    body: bytes, headers: dict[str, str] | None = None, **options: Any
 ) -> AsyncXeroClient:
     respond, _ = any_handler(body, headers)
     return AsyncXeroClient(
@@ -335,6 +335,16 @@ SAME: dict[str, tuple[bytes, dict[str, str], type[Exception]]] = {
     ),
     "wrong-payload": (WRONG_PAYLOAD, {"content-type": "text/xml"}, XeroResponseError),
     "no-payload": (NO_PAYLOAD, {"content-type": "text/xml"}, XeroResponseError),
+    "no-envelope-id": (
+        contacts_doc(3).replace(b"<ID>1</ID>", b""),
+        {"content-type": "text/xml"},
+        XeroResponseError,
+    ),
+    "bad-envelope-date": (
+        contacts_doc(3).replace(b"2024-01-01T00:00:00Z", b"yesterday"),
+        {"content-type": "text/xml"},
+        XeroResponseError,
+    ),
 }
 
 
@@ -462,3 +472,32 @@ def test_max_item_bytes_is_checked_and_defaults_to_16_mib() -> None:
     assert make_sync(contacts_doc(1)).max_item_bytes == 16 * 1024 * 1024
     with pytest.raises(RequestValidationError, match="max_item_bytes"):
         make_sync(contacts_doc(1), max_item_bytes=0)
+
+
+STRICT_CASES = {
+    "unknown-in-envelope": HEAD.replace(b"<ID>", b"<Extra/><ID>") + contacts_doc(2)[len(HEAD) :],
+    "unknown-between-items": contacts_doc(3).replace(
+        b"</Contact><Contact>", b"</Contact><Odd/><Contact>", 1
+    ),
+    "unknown-after-items": contacts_doc(3).replace(b"</Contacts>", b"<Odd/></Contacts>"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(STRICT_CASES))
+def test_strict_refuses_unknown_elements_in_iter_as_in_list(case: str) -> None:
+    body = STRICT_CASES[case]
+    strict = {"strict": True}
+    with pytest.raises(XeroResponseError, match="unknown element"):
+        make_sync(body, **strict).contacts.list()
+    with pytest.raises(XeroResponseError, match="unknown element"):
+        list(make_sync(body, **strict).contacts.iter())
+    # not strict: both ignore it, with the same result
+    assert make_sync(body).contacts.list() == list(make_sync(body).contacts.iter())
+
+
+def test_several_lists_stream_as_list_reads_them() -> None:
+    body = contacts_doc(2).replace(
+        b"</Contacts>", b"</Contacts><Contacts><Contact><Name>X</Name></Contact></Contacts>"
+    )
+    assert [c.name for c in make_sync(body).contacts.iter()] == ["C0", "C1", "X"]
+    assert [c.name for c in make_sync(body).contacts.list()] == ["C0", "C1", "X"]

@@ -12,7 +12,10 @@ first item is handed out and again at the end. The same answer fails the same wa
 ``list()``: malformed XML and values the models cannot hold go through the client's one
 mapping (``_read_error``), transport failures (a dropped connection, a broken gzip body)
 through ``_transport_error``, the envelope through ``_check_document`` and ``check_payload``
-(a list answer without its list, or with another one, is an error, never an empty stream).
+(a list answer without its list, or with another one, is an error, never an empty stream),
+and at the end what is left of the tree (the envelope and the emptied lists) through the
+generated decoder of the whole response, so a missing ``<ID>`` or (``strict``) an unknown
+element fails as it does with ``list()``.
 
 Limits, as for ``list()``:
 
@@ -41,6 +44,7 @@ import httpx
 from lxml import etree
 
 from ._base_client import _Body, _deadline, check_deadline, check_payload
+from ._codec import unknown
 from ._errors import XeroError, XeroResponseError
 from ._types import NotGiven, TimeoutTypes
 from ._xml import (
@@ -68,6 +72,9 @@ class ItemStream(Generic[T]):
         wrapper: Element name of the list (``Contacts``).
         item: Element name of one item (``Contact``).
         decode: The generated decoder of one item.
+        envelope: The generated decoder of the whole response (``ContactsResponse``): run at
+            the end on what is left of the tree (the envelope, the emptied lists), so that
+            the envelope is held to the same rules as with ``list()``.
     """
 
     def __init__(
@@ -77,8 +84,11 @@ class ItemStream(Generic[T]):
         wrapper: str,
         item: str,
         decode: Callable[[etree._Element, bool], T],
+        envelope: Callable[[etree._Element, bool], object] | None = None,
     ) -> None:
         self._core = core
+        self._item = item
+        self._envelope = envelope
         self._status = status
         self._wrapper = wrapper
         self._decode = decode
@@ -89,6 +99,7 @@ class ItemStream(Generic[T]):
         self._since_item = 0  # bytes fed since the last item was decoded
         self._held = 0  # bytes that stay in the tree: the envelope, anything outside the list
         self._list: etree._Element | None = None  # the wrapper of the last item
+        self._last: etree._Element | None = None  # the last item (cleared), until the next
 
     def _unreadable(self, exc: Exception, *, parsing: bool) -> XeroError:
         return self._core._read_error(exc, self._status, self._size, parsing=parsing)
@@ -126,7 +137,20 @@ class ItemStream(Generic[T]):
         items = self._drain()
         self._check(root)
         check_payload(root, self._wrapper, self._status)
+        self._drop_last()
+        if self._envelope is not None:
+            try:
+                self._envelope(root, self._core.strict)
+            except Exception as exc:  # e.g. no <ID>, or (strict) an unknown element
+                raise self._unreadable(exc, parsing=False) from None
         return items
+
+    def _drop_last(self) -> None:
+        last = self._last
+        parent = last.getparent() if last is not None else None
+        if last is not None and parent is not None:
+            parent.remove(last)
+        self._last = None
 
     def _check(self, root: etree._Element) -> None:
         """The checks of a whole document, on the (partial) tree."""
@@ -163,8 +187,17 @@ class ItemStream(Generic[T]):
                 self._list = parent
             self._since_item = 0
             element.clear()
-            while element.getprevious() is not None:
+            if self._last is not None and self._last.getparent() is not parent:
+                self._drop_last()  # the last item of an earlier list
+            while (previous := element.getprevious()) is not None:
+                if (
+                    self._core.strict
+                    and previous.tag != self._item
+                    and isinstance(previous.tag, str)
+                ):
+                    raise unknown(self._wrapper, previous.tag)  # as the whole-document decoder
                 del parent[0]
+            self._last = element
         return items
 
 
@@ -192,6 +225,7 @@ def iter_items(
     item: str,
     decode: Callable[[etree._Element, bool], T],
     timeout: TimeoutTypes | NotGiven,
+    envelope: Callable[[etree._Element, bool], object] | None = None,
 ) -> Iterator[T]:
     """GET ``path`` and yield the decoded items of its ``<wrapper>`` as they arrive."""
     request = client._build_request("GET", path, params, None, timeout)
@@ -213,7 +247,7 @@ def iter_items(
             raise XeroResponseError(
                 f"unexpected answer (HTTP {response.status_code})", status_code=response.status_code
             )
-        stream = ItemStream(client, response.status_code, wrapper, item, decode)
+        stream = ItemStream(client, response.status_code, wrapper, item, decode, envelope)
         chunks = response.iter_bytes()
         done = False
         while not done:
@@ -242,6 +276,7 @@ async def aiter_items(
     item: str,
     decode: Callable[[etree._Element, bool], T],
     timeout: TimeoutTypes | NotGiven,
+    envelope: Callable[[etree._Element, bool], object] | None = None,
 ) -> AsyncIterator[T]:
     """The async twin of :func:`iter_items`."""
     request = client._build_request("GET", path, params, None, timeout)
@@ -263,7 +298,7 @@ async def aiter_items(
             raise XeroResponseError(
                 f"unexpected answer (HTTP {response.status_code})", status_code=response.status_code
             )
-        stream = ItemStream(client, response.status_code, wrapper, item, decode)
+        stream = ItemStream(client, response.status_code, wrapper, item, decode, envelope)
         chunks = response.aiter_bytes()
         done = False
         while not done:

@@ -474,6 +474,7 @@ class ContactsResource:
             item="Contact",
             decode=_codec.decode_contact,
             timeout=timeout,
+            envelope=_codec.decode_contacts_response,
         )
 
     def create(
@@ -976,6 +977,7 @@ class AsyncContactsResource:
             item="Contact",
             decode=_codec.decode_contact,
             timeout=timeout,
+            envelope=_codec.decode_contacts_response,
         )
 
     async def create(
@@ -1350,6 +1352,7 @@ class InvoicesResource:
             item="Invoice",
             decode=_codec.decode_invoice,
             timeout=timeout,
+            envelope=_codec.decode_invoices_response,
         )
 
     def create(
@@ -1693,6 +1696,7 @@ class AsyncInvoicesResource:
             item="Invoice",
             decode=_codec.decode_invoice,
             timeout=timeout,
+            envelope=_codec.decode_invoices_response,
         )
 
     async def create(

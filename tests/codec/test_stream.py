@@ -67,8 +67,8 @@ def handler(
 def sync_client(body: bytes, **kw: int | None) -> XeroClient:
     http = httpx.Client(transport=httpx.MockTransport(handler(body, **kw)))  # type: ignore[arg-type]
     return XeroClient(
-        api_key="k",
-        customer_key="c",
+        api_key="K" * 30,
+        customer_key="C" * 30,
         base_url="http://127.0.0.1:9/api/",
         http_client=http,
         max_retries=0,
@@ -78,8 +78,8 @@ def sync_client(body: bytes, **kw: int | None) -> XeroClient:
 def async_client(body: bytes, **kw: int | None) -> AsyncXeroClient:
     http = httpx.AsyncClient(transport=httpx.MockTransport(handler(body, **kw)))  # type: ignore[arg-type]
     return AsyncXeroClient(
-        api_key="k",
-        customer_key="c",
+        api_key="K" * 30,
+        customer_key="C" * 30,
         base_url="http://127.0.0.1:9/api/",
         http_client=http,
         max_retries=0,
@@ -191,8 +191,8 @@ def any_handler(
 def make_sync(body: bytes, headers: dict[str, str] | None = None, **options: Any) -> XeroClient:
     respond, _ = any_handler(body, headers)
     return XeroClient(
-        api_key="k",
-        customer_key="c",
+        api_key="K" * 30,
+        customer_key="C" * 30,
         base_url="http://127.0.0.1:9/api/",
         http_client=httpx.Client(transport=httpx.MockTransport(respond)),
         max_retries=0,
@@ -205,8 +205,8 @@ def make_async(
 ) -> AsyncXeroClient:
     respond, _ = any_handler(body, headers)
     return AsyncXeroClient(
-        api_key="k",
-        customer_key="c",
+        api_key="K" * 30,
+        customer_key="C" * 30,
         base_url="http://127.0.0.1:9/api/",
         http_client=httpx.AsyncClient(transport=httpx.MockTransport(respond)),
         max_retries=0,
@@ -397,8 +397,8 @@ def test_junk_between_items_is_capped_by_max_item_bytes(inside_list: bool) -> No
     body = junk_doc(1_000_000, inside_list=inside_list)
     respond, streams = any_handler(body, size=1024)
     client = XeroClient(
-        api_key="k",
-        customer_key="c",
+        api_key="K" * 30,
+        customer_key="C" * 30,
         base_url="http://127.0.0.1:9/api/",
         http_client=httpx.Client(transport=httpx.MockTransport(respond)),
         max_item_bytes=CAP,
@@ -441,8 +441,8 @@ def test_the_callers_time_between_items_does_not_count_against_the_timeout() -> 
 
     respond, _ = any_handler(contacts_doc(3))
     client = XeroClient(
-        api_key="k",
-        customer_key="c",
+        api_key="K" * 30,
+        customer_key="C" * 30,
         base_url="http://127.0.0.1:9/api/",
         http_client=httpx.Client(transport=httpx.MockTransport(respond)),
         timeout=0.2,

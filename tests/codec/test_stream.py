@@ -256,7 +256,7 @@ async def test_utf16_doctype_is_refused_by_iter_async(resource: str) -> None:
             pass
 
 
-@pytest.mark.parametrize("encoding", ["utf-32-le", "utf-7", "utf-16-be"])
+@pytest.mark.parametrize("encoding", ["utf-32", "utf-32-le", "utf-7", "utf-16-be"])
 def test_doctype_in_any_encoding_is_refused_before_the_first_item(encoding: str) -> None:
     declared = {"utf-16-be": "UTF-16BE", "utf-32-le": "UTF-32LE"}.get(encoding, encoding.upper())
     text = f'<?xml version="1.0" encoding="{declared}"?>' + EVIL_DTD + contacts_text("A&x;B")
@@ -271,6 +271,29 @@ def test_utf16_without_doctype_still_streams() -> None:
     client = make_sync(utf16(UTF16_HEAD + contacts_text("Āwhina &amp; Co", "Bøker", "C")))
     assert [c.name for c in client.contacts.iter()] == ["Āwhina & Co", "Bøker", "C"]
     assert [c.name for c in client.contacts.list()] == ["Āwhina & Co", "Bøker", "C"]
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-32", "utf-32-le", "utf-8-sig"])
+@pytest.mark.parametrize("size", [1, 3, 7, 4096])
+def test_other_encodings_stream_as_list_reads_them(encoding: str, size: int) -> None:
+    declared = {"utf-32-le": "UTF-32LE", "utf-8-sig": "UTF-8"}.get(encoding, encoding.upper())
+    body = (f'<?xml version="1.0" encoding="{declared}"?>' + contacts_text("Bøker", "C")).encode(
+        encoding
+    )
+    respond, _ = any_handler(body, size=size)
+    client = XeroClient(
+        api_key="K" * 30,
+        customer_key="C" * 30,
+        base_url="http://127.0.0.1:9/api/",
+        http_client=httpx.Client(transport=httpx.MockTransport(respond)),
+    )
+    assert [c.name for c in client.contacts.iter()] == ["Bøker", "C"]
+    assert [c.name for c in client.contacts.list()] == ["Bøker", "C"]
+
+
+def test_a_tiny_body_is_still_an_error() -> None:
+    with pytest.raises(XeroResponseError, match="not well-formed"):
+        list(make_sync(b"<a").contacts.iter())
 
 
 @pytest.mark.asyncio

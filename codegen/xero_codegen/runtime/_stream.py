@@ -61,6 +61,9 @@ if TYPE_CHECKING:
 __all__ = ["ItemStream", "aiter_items", "iter_items"]
 
 T = TypeVar("T")
+_UTF32_BOMS = (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")
+"""lxml's feed parser misreads a UTF-32 byte order mark (``fromstring`` does not); without
+it, libxml2 detects UTF-32 from the first ``<`` as it does for a whole document."""
 
 
 class ItemStream(Generic[T]):
@@ -94,6 +97,7 @@ class ItemStream(Generic[T]):
         self._decode = decode
         self._parser = pull_parser(item)
         self._tail = b""
+        self._head: bytes | None = b""  # the first bytes, until a UTF-32 BOM is ruled out
         self._checked = False
         self._size = 0  # bytes fed so far
         self._since_item = 0  # bytes fed since the last item was decoded
@@ -114,6 +118,14 @@ class ItemStream(Generic[T]):
         self._tail = window[1 - DOCTYPE_MARK_BYTES :]
         self._size += len(chunk)
         self._since_item += len(chunk)
+        if self._head is not None:
+            chunk = self._head + chunk
+            if len(chunk) < 4:
+                self._head = chunk
+                return []
+            self._head = None
+            if chunk[:4] in _UTF32_BOMS:
+                chunk = chunk[4:]
         try:
             self._parser.feed(chunk)
         except etree.XMLSyntaxError as exc:
@@ -131,6 +143,8 @@ class ItemStream(Generic[T]):
     def close(self) -> list[T]:
         """End of body: the last items; raises if the document is incomplete or an error."""
         try:
+            if self._head:  # fewer than four bytes in all
+                self._parser.feed(self._head)
             root = self._parser.close()
         except etree.XMLSyntaxError as exc:
             raise self._unreadable(exc, parsing=True) from None

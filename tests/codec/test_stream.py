@@ -468,12 +468,12 @@ def test_the_callers_time_between_items_does_not_count_against_the_timeout() -> 
         customer_key="C" * 30,
         base_url="http://127.0.0.1:9/api/",
         http_client=httpx.Client(transport=httpx.MockTransport(respond)),
-        timeout=0.2,
+        timeout=0.5,
     )
     names = []
     for contact in client.contacts.iter():
         names.append(contact.name)
-        time.sleep(0.15)  # 0.45 s in all, past the 0.2 s budget of the answer itself
+        time.sleep(0.2)  # 0.6 s in all, past the 0.5 s budget of the answer itself
     assert names == ["C0", "C1", "C2"]
 
 
@@ -524,3 +524,74 @@ def test_several_lists_stream_as_list_reads_them() -> None:
     )
     assert [c.name for c in make_sync(body).contacts.iter()] == ["C0", "C1", "X"]
     assert [c.name for c in make_sync(body).contacts.list()] == ["C0", "C1", "X"]
+
+
+def _chain(exc: BaseException) -> list[BaseException]:
+    seen: list[BaseException] = []
+    stack = [exc]
+    while stack:
+        current = stack.pop()
+        if any(current is s for s in seen):
+            continue
+        seen.append(current)
+        stack.extend(e for e in (current.__cause__, current.__context__) if e is not None)
+    return seen
+
+
+def _assert_no_request_in_chain(exc: BaseException) -> None:
+    for link in _chain(exc):
+        if isinstance(link, httpx.HTTPError):
+            assert link._request is None, f"{type(link).__name__} carries the request (and keys)"
+        assert "K" * 30 not in repr(link) + str(link)
+
+
+TRANSPORT_FAILURES: dict[str, tuple[bytes, dict[str, str], int | None, type[Exception]]] = {
+    "dropped": (contacts_doc(30), {"content-type": "text/xml"}, 400, XeroConnectionError),
+    "broken-gzip": (
+        BROKEN_GZIP,
+        {"content-type": "text/xml", "content-encoding": "gzip"},
+        None,
+        XeroResponseError,
+    ),
+}
+
+
+def _failing_handler(body: bytes, headers: dict[str, str], fail_after: int | None) -> Any:
+    def respond(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, headers=headers, stream=Chunks(body, fail_after=fail_after))
+
+    return respond
+
+
+@pytest.mark.parametrize("case", sorted(TRANSPORT_FAILURES))
+def test_transport_failures_of_iter_never_chain_httpx_with_its_request(case: str) -> None:
+    body, headers, fail_after, error = TRANSPORT_FAILURES[case]
+    client = XeroClient(
+        api_key="K" * 30,
+        customer_key="C" * 30,
+        base_url="http://127.0.0.1:9/api/",
+        http_client=httpx.Client(
+            transport=httpx.MockTransport(_failing_handler(body, headers, fail_after))
+        ),
+    )
+    with pytest.raises(error) as info:
+        list(client.contacts.iter())
+    _assert_no_request_in_chain(info.value)
+
+
+@pytest.mark.parametrize("case", sorted(TRANSPORT_FAILURES))
+@pytest.mark.asyncio
+async def test_transport_failures_of_async_iter_never_chain_httpx(case: str) -> None:
+    body, headers, fail_after, error = TRANSPORT_FAILURES[case]
+    client = AsyncXeroClient(
+        api_key="K" * 30,
+        customer_key="C" * 30,
+        base_url="http://127.0.0.1:9/api/",
+        http_client=httpx.AsyncClient(
+            transport=httpx.MockTransport(_failing_handler(body, headers, fail_after))
+        ),
+    )
+    with pytest.raises(error) as info:
+        async for _ in client.contacts.iter():
+            pass
+    _assert_no_request_in_chain(info.value)

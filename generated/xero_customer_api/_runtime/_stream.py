@@ -42,12 +42,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
-from typing import TYPE_CHECKING, Any, Generic, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import httpx
 from lxml import etree
 
-from ._base_client import _Body, _deadline, check_deadline, check_payload
+from ._base_client import _Attempt, _Body, _deadline, check_deadline, check_payload
 from ._codec import unknown
 from ._errors import XeroError, XeroResponseError
 from ._types import NotGiven, TimeoutTypes
@@ -219,14 +219,6 @@ class ItemStream(Generic[T]):
         return items
 
 
-def _fail(
-    client: _ClientCore[Any], exc: httpx.HTTPError, request: httpx.Request, started: float
-) -> NoReturn:
-    # The client's one mapping of transport failures (as for list()); never chains httpx's
-    # exception itself, whose request carries the keys in the URL.
-    client._transport_error(exc, request, started).raise_error()
-
-
 def _streamable(response: httpx.Response) -> bool:
     return (
         200 <= response.status_code < 300
@@ -249,10 +241,13 @@ def iter_items(
     request = client._build_request("GET", path, params, None, timeout)
     started = time.monotonic()
     deadline = _deadline(request, started)
+    failure: _Attempt | None = None
     try:
         response = client._http.send(request, stream=True, follow_redirects=False)
     except httpx.HTTPError as exc:
-        _fail(client, exc, request, started)
+        failure = client._transport_error(exc, request, started)
+    if failure is not None:
+        failure.raise_error()  # outside the except block: httpx's exception is no context
     try:
         if not _streamable(response):
             body = _Body(client, response, deadline)
@@ -260,7 +255,9 @@ def iter_items(
                 for part in response.iter_bytes():
                     body.add(part)
             except httpx.HTTPError as exc:
-                _fail(client, exc, request, started)
+                failure = client._transport_error(exc, request, started)
+            if failure is not None:
+                failure.raise_error()
             client._interpret(response.status_code, response.headers, body.content(), object)
             raise XeroResponseError(
                 f"unexpected answer (HTTP {response.status_code})", status_code=response.status_code
@@ -275,7 +272,9 @@ def iter_items(
             except StopIteration:
                 done = True
             except httpx.HTTPError as exc:
-                _fail(client, exc, request, started)
+                failure = client._transport_error(exc, request, started)
+            if failure is not None:
+                failure.raise_error()
             for value in stream.close() if done else stream.feed(chunk):
                 paused = time.monotonic()
                 yield value
@@ -300,10 +299,13 @@ async def aiter_items(
     request = client._build_request("GET", path, params, None, timeout)
     started = time.monotonic()
     deadline = _deadline(request, started)
+    failure: _Attempt | None = None
     try:
         response = await client._http.send(request, stream=True, follow_redirects=False)
     except httpx.HTTPError as exc:
-        _fail(client, exc, request, started)
+        failure = client._transport_error(exc, request, started)
+    if failure is not None:
+        failure.raise_error()  # outside the except block: httpx's exception is no context
     try:
         if not _streamable(response):
             body = _Body(client, response, deadline)
@@ -311,7 +313,9 @@ async def aiter_items(
                 async for part in response.aiter_bytes():
                     body.add(part)
             except httpx.HTTPError as exc:
-                _fail(client, exc, request, started)
+                failure = client._transport_error(exc, request, started)
+            if failure is not None:
+                failure.raise_error()
             client._interpret(response.status_code, response.headers, body.content(), object)
             raise XeroResponseError(
                 f"unexpected answer (HTTP {response.status_code})", status_code=response.status_code
@@ -326,7 +330,9 @@ async def aiter_items(
             except StopAsyncIteration:
                 done = True
             except httpx.HTTPError as exc:
-                _fail(client, exc, request, started)
+                failure = client._transport_error(exc, request, started)
+            if failure is not None:
+                failure.raise_error()
             for value in stream.close() if done else stream.feed(chunk):
                 paused = time.monotonic()
                 yield value

@@ -17,7 +17,6 @@ Sync and async share everything but the I/O: :class:`_ClientCore` holds the logi
 
 from __future__ import annotations
 
-import dataclasses
 import ipaddress
 import itertools
 import logging
@@ -25,7 +24,7 @@ import random
 import time
 import typing
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, is_dataclass
 from email.utils import parsedate_to_datetime
 from types import TracebackType
 from typing import Any, ClassVar, Generic, TypeVar
@@ -824,14 +823,11 @@ def payload_tag(response_type: type) -> str | None:
     if response_type in _payload_tags:
         return _payload_tags[response_type]
     tag: str | None = None
-    if dataclasses.is_dataclass(response_type):
+    if is_dataclass(response_type):
         inherited = {
-            f.name
-            for base in response_type.__mro__[1:]
-            if dataclasses.is_dataclass(base)
-            for f in dataclasses.fields(base)
+            f.name for base in response_type.__mro__[1:] if is_dataclass(base) for f in fields(base)
         }
-        own = [f for f in dataclasses.fields(response_type) if f.name not in inherited]
+        own = [f for f in fields(response_type) if f.name not in inherited]
         if inherited and len(own) == 1:
             meta = own[0].metadata
             name = meta.get("wrapper") or meta.get("name")

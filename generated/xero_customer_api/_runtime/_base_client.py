@@ -24,7 +24,7 @@ import random
 import time
 import typing
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, fields, is_dataclass
+from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from types import TracebackType
 from typing import Any, ClassVar, Generic, TypeVar
@@ -822,6 +822,8 @@ def payload_tag(response_type: type) -> str | None:
     """
     if response_type in _payload_tags:
         return _payload_tags[response_type]
+    from dataclasses import fields, is_dataclass  # once per response type
+
     tag: str | None = None
     if is_dataclass(response_type):
         inherited = {

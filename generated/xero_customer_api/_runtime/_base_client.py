@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime
 import ipaddress
+import itertools
 import logging
 import random
 import re
@@ -52,12 +53,16 @@ from ._types import NOT_GIVEN, NotGiven, TimeoutTypes
 from ._xml import UnsafeXMLError, bind, parse_document, serialize
 
 __all__ = [
+    "DEFAULT_MAX_ITEM_BYTES",
     "DEFAULT_MAX_RESPONSE_BYTES",
     "DEFAULT_MAX_RETRIES",
     "DEFAULT_TIMEOUT",
     "AsyncAPIClient",
     "RawResponse",
     "SyncAPIClient",
+    "check_deadline",
+    "check_payload",
+    "payload_tag",
     "require_payload",
 ]
 
@@ -74,6 +79,9 @@ DEFAULT_TIMEOUT = 60.0
 DEFAULT_CONNECT_TIMEOUT = 10.0
 DEFAULT_MAX_RETRIES = 2
 DEFAULT_MAX_RESPONSE_BYTES = 256 * 1024 * 1024
+DEFAULT_MAX_ITEM_BYTES = 16 * 1024 * 1024
+"""What a streamed list (``iter()``) may hold at once: one item and anything before it that
+is not an item (an lxml tree of small elements costs several times its bytes)."""
 DEFAULT_MAX_RETRY_AFTER = 60.0
 INITIAL_RETRY_DELAY = 0.5
 MAX_RETRY_DELAY = 8.0
@@ -335,6 +343,7 @@ class _ClientCore(Generic[_HttpT]):
         max_retry_after: float = DEFAULT_MAX_RETRY_AFTER,
         strict: bool = False,
         http_client: _HttpT | None = None,
+        max_item_bytes: int = DEFAULT_MAX_ITEM_BYTES,
     ) -> None:
         problems: list[str] = []
         for label, key in (
@@ -348,6 +357,8 @@ class _ClientCore(Generic[_HttpT]):
             problems.append("`max_retries` must be a whole number >= 0")
         if not isinstance(max_response_bytes, int) or max_response_bytes <= 0:
             problems.append("`max_response_bytes` must be a positive whole number")
+        if not isinstance(max_item_bytes, int) or max_item_bytes <= 0:
+            problems.append("`max_item_bytes` must be a positive whole number")
         if not isinstance(max_retry_after, (int, float)) or not max_retry_after >= 0:
             problems.append("`max_retry_after` must be a number of seconds >= 0")
         if problems:
@@ -359,6 +370,7 @@ class _ClientCore(Generic[_HttpT]):
         self.timeout: TimeoutTypes = timeout
         self.max_retries = max_retries
         self.max_response_bytes = max_response_bytes
+        self.max_item_bytes = max_item_bytes
         self.max_retry_after = max_retry_after
         self.strict = strict
         self._envelope: EnvelopeReader = ENVELOPE_READERS[self._error_style]
@@ -511,20 +523,61 @@ class _ClientCore(Generic[_HttpT]):
             )
         try:
             root = parse_document(content)
-        except UnsafeXMLError as exc:
-            raise XeroResponseError(
+        except Exception as exc:
+            raise self._read_error(exc, status, len(content), parsing=True) from exc
+        self._check_document(root, status)
+        check_payload(root, payload_tag(response_type), status)
+        if decode is None:
+            return bind(root, response_type, strict=self.strict)  # pauses gc itself
+        _gc.pause()  # a whole document: see _gc
+        try:
+            return decode(root, self.strict)
+        except XeroError:
+            raise
+        except Exception as exc:  # a decoder bug must not escape the error tree
+            raise self._read_error(exc, status, len(content), parsing=False) from exc
+        finally:
+            _gc.resume()
+
+    def _read_error(
+        self, exc: BaseException, status: int, size: int, *, parsing: bool
+    ) -> XeroError:
+        """The SDK's error for an answer that arrived but cannot be read.
+
+        The one mapping for whole documents and streams alike: ``parsing`` failures (an
+        unsafe or malformed document) and decoding failures (a value the models cannot hold,
+        or any other decoder failure). Transport failures (including a broken
+        ``Content-Encoding``) go through :meth:`_transport_error`. ``size`` is the number of
+        bytes read so far. An error of the SDK's own (the codec's, naming the element) is
+        returned as it is.
+        """
+        if isinstance(exc, XeroError):
+            return exc
+        detail = redact(str(exc))[:200]
+        if isinstance(exc, UnsafeXMLError):
+            return XeroResponseError(
                 f"refused an unsafe response (HTTP {status}): {exc}", status_code=status
-            ) from exc
-        except (etree.XMLSyntaxError, ValueError, LookupError) as exc:
-            if status >= 500:
-                raise ServerError(
-                    f"Xero answered HTTP {status} without a readable error", status_code=status
-                ) from exc
-            detail = redact(str(exc))[:200]
-            raise XeroResponseError(
-                f"the response (HTTP {status}, {len(content)} bytes) is not well-formed XML: {detail}",
+            )
+        if not parsing:
+            return XeroResponseError(
+                f"the response does not match the schema: {type(exc).__name__}: {detail}",
                 status_code=status,
-            ) from exc
+            )
+        if status >= 500:
+            return ServerError(
+                f"Xero answered HTTP {status} without a readable error", status_code=status
+            )
+        return XeroResponseError(
+            f"the response (HTTP {status}, {size} bytes) is not well-formed XML: {detail}",
+            status_code=status,
+        )
+
+    def _check_document(self, root: etree._Element, status: int) -> None:
+        """Raise unless the parsed (or partly parsed, streaming) document is a success envelope.
+
+        Shared by whole documents and streams (which call it before handing out the first
+        item, and again at the end, after the same DOCTYPE check as :func:`parse_document`).
+        """
         tag = root.tag if isinstance(root.tag, str) else ""
         if tag.lower() == "html" and status < 500:
             raise InvalidPartnerKeyError(
@@ -537,21 +590,6 @@ class _ClientCore(Generic[_HttpT]):
                 raise ServerError(f"Xero answered HTTP {status}", status_code=status)
             raise XeroAPIError(f"Xero answered HTTP {status}", status_code=status)
         self._envelope.check_root(root, status)
-        if decode is None:
-            return bind(root, response_type, strict=self.strict)  # pauses gc itself
-        _gc.pause()  # a whole document: see _gc
-        try:
-            return decode(root, self.strict)
-        except XeroError:
-            raise
-        except Exception as exc:  # a decoder bug must not escape the error tree
-            detail = redact(str(exc))[:200]
-            raise XeroResponseError(
-                f"the response does not match the schema: {type(exc).__name__}: {detail}",
-                status_code=status,
-            ) from exc
-        finally:
-            _gc.resume()
 
     def _rate_limit_error(
         self, status: int, headers: httpx.Headers, content: bytes
@@ -856,6 +894,20 @@ def _deadline(request: httpx.Request, started: float) -> float | None:
     return None if total is None else started + float(total)
 
 
+def check_deadline(response: httpx.Response, deadline: float | None) -> None:
+    """Raise httpx.ReadTimeout once the attempt is past its ``deadline`` (see :func:`_deadline`).
+
+    Called after every chunk of a body (whole or streamed): a server that trickles bytes
+    cannot stretch a call past its total timeout by more than one read timeout.
+    """
+    if deadline is not None and time.monotonic() > deadline:
+        total = response.request.extensions.get("xero_total_timeout")
+        raise httpx.ReadTimeout(
+            f"the answer took longer than the total timeout ({total:g} s)",
+            request=response.request,
+        )
+
+
 class _Body:
     """A response body, read under the size cap and, when given, the attempt's deadline.
 
@@ -881,12 +933,7 @@ class _Body:
         if self._size > self._core.max_response_bytes:
             raise self._core._too_large(self._size, self._response.status_code)
         self._chunks.append(chunk)
-        if self._deadline is not None and time.monotonic() > self._deadline:
-            total = self._response.request.extensions.get("xero_total_timeout")
-            raise httpx.ReadTimeout(
-                f"the answer took longer than the total timeout ({total:g} s)",
-                request=self._response.request,
-            )
+        check_deadline(self._response, self._deadline)
 
     def content(self) -> bytes:
         return b"".join(self._chunks)
@@ -894,6 +941,50 @@ class _Body:
 
 _S = TypeVar("_S", bound=SyncAPIClient)
 _A = TypeVar("_A", bound=AsyncAPIClient)
+
+
+_payload_tags: dict[type, str | None] = {}
+
+
+def payload_tag(response_type: type) -> str | None:
+    """The element a success envelope of ``response_type`` must hold (``Contacts``), if known.
+
+    That is the one field a response dataclass adds to its envelope base class (1.0:
+    ``ContactsResponse(ResponseEnvelope)``); its element, or the wrapper of a list. None for
+    a type that is not shaped so (no check).
+    """
+    if response_type in _payload_tags:
+        return _payload_tags[response_type]
+    from dataclasses import fields, is_dataclass  # once per response type
+
+    tag: str | None = None
+    if is_dataclass(response_type):
+        inherited = {
+            f.name for base in response_type.__mro__[1:] if is_dataclass(base) for f in fields(base)
+        }
+        own = [f for f in fields(response_type) if f.name not in inherited]
+        if inherited and len(own) == 1:
+            meta = own[0].metadata
+            name = meta.get("wrapper") or meta.get("name")
+            tag = name if isinstance(name, str) and name else None
+    if len(_payload_tags) < 256:
+        _payload_tags[response_type] = tag
+    return tag
+
+
+def check_payload(root: etree._Element, tag: str | None, status: int) -> None:
+    """Raise XeroResponseError unless the success envelope ``root`` holds a ``<tag>``.
+
+    A list answer without its list (or with another one: ``<Invoices>`` for contacts) is an
+    error, never an empty list. Whole documents and streams share this check.
+    """
+    if tag is None or root.find(tag) is not None:
+        return
+    held = [redact(c.tag)[:60] for c in itertools.islice(root, 8) if isinstance(c.tag, str)]
+    found = f" (its elements: {', '.join(held)}{', ...' if len(root) > 8 else ''})" if held else ""
+    raise XeroResponseError(
+        f"Xero reported success but the response has no <{tag}>{found}", status_code=status
+    )
 
 
 def require_payload(value: R | None, element: str) -> R:

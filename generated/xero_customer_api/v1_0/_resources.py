@@ -408,6 +408,10 @@ class ContactsResource:
         Errors anywhere in the stream raise (never a silently shorter list); the call is
         not retried once it has started. ``GET contacts``
 
+        A number ``timeout`` bounds the time spent waiting for and reading the answer (the
+        time you spend between items does not count); the client's ``max_item_bytes`` bounds
+        what is held at once: one item and anything before it that is not an item.
+
         Args:
             type: customers: contacts with sales invoices; suppliers: contacts with bills; all
                 (Xero's default): every contact.
@@ -470,6 +474,7 @@ class ContactsResource:
             item="Contact",
             decode=_codec.decode_contact,
             timeout=timeout,
+            envelope=_codec.decode_contacts_response,
         )
 
     def create(
@@ -906,6 +911,10 @@ class AsyncContactsResource:
         Errors anywhere in the stream raise (never a silently shorter list); the call is
         not retried once it has started. ``GET contacts``
 
+        A number ``timeout`` bounds the time spent waiting for and reading the answer (the
+        time you spend between items does not count); the client's ``max_item_bytes`` bounds
+        what is held at once: one item and anything before it that is not an item.
+
         Args:
             type: customers: contacts with sales invoices; suppliers: contacts with bills; all
                 (Xero's default): every contact.
@@ -968,6 +977,7 @@ class AsyncContactsResource:
             item="Contact",
             decode=_codec.decode_contact,
             timeout=timeout,
+            envelope=_codec.decode_contacts_response,
         )
 
     async def create(
@@ -1314,6 +1324,10 @@ class InvoicesResource:
         Errors anywhere in the stream raise (never a silently shorter list); the call is
         not retried once it has started. ``GET invoices``
 
+        A number ``timeout`` bounds the time spent waiting for and reading the answer (the
+        time you spend between items does not count); the client's ``max_item_bytes`` bounds
+        what is held at once: one item and anything before it that is not an item.
+
         Args:
             modified_since: Only invoices whose UpdatedDateUTC is after this moment (a timezone-aware
                 datetime, or a date meaning midnight UTC).
@@ -1338,6 +1352,7 @@ class InvoicesResource:
             item="Invoice",
             decode=_codec.decode_invoice,
             timeout=timeout,
+            envelope=_codec.decode_invoices_response,
         )
 
     def create(
@@ -1653,6 +1668,10 @@ class AsyncInvoicesResource:
         Errors anywhere in the stream raise (never a silently shorter list); the call is
         not retried once it has started. ``GET invoices``
 
+        A number ``timeout`` bounds the time spent waiting for and reading the answer (the
+        time you spend between items does not count); the client's ``max_item_bytes`` bounds
+        what is held at once: one item and anything before it that is not an item.
+
         Args:
             modified_since: Only invoices whose UpdatedDateUTC is after this moment (a timezone-aware
                 datetime, or a date meaning midnight UTC).
@@ -1677,6 +1696,7 @@ class AsyncInvoicesResource:
             item="Invoice",
             decode=_codec.decode_invoice,
             timeout=timeout,
+            envelope=_codec.decode_invoices_response,
         )
 
     async def create(

@@ -3,14 +3,50 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from xero_customer_api import RequestValidationError
-from xero_customer_api._runtime._checks import check_body
-from xero_customer_api.v1_0 import models
+from xero_customer_api._runtime import _checks
+from xero_customer_api.v1_0 import _codec, models
+from xero_customer_api.v1_0._checks import CHECKS
 
-from .helpers import INVOICE_OK, Recorder, ok, sync_client, valid_invoice
+from .helpers import (
+    CONTACT_OK,
+    INVOICE_OK,
+    Recorder,
+    async_client,
+    ok,
+    sync_client,
+    valid_invoice,
+)
+
+
+def check_body(body: Any) -> list[str]:
+    """The problems of a body, with the generated table of its class."""
+    return _checks.check_body(body, CHECKS[type(body)])
+
+
+@pytest.fixture
+def no_encoding(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fail the test if a request body reaches the encoder."""
+
+    def refuse(obj: object) -> bytes:
+        raise AssertionError("the body reached the encoder")
+
+    for name in ("encode_invoice", "encode_invoices", "encode_contact", "encode_contacts"):
+        monkeypatch.setattr(_codec, name, refuse)
+
+
+def refused(call: Any, body: bytes = INVOICE_OK) -> tuple[str, ...]:
+    """The problems of a call that must be refused before anything is sent."""
+    rec = Recorder(ok(body))
+    with sync_client(rec) as client, pytest.raises(RequestValidationError) as info:
+        call(client)
+    assert rec.count == 0
+    return info.value.problems
 
 
 def test_a_valid_invoice_has_no_problems() -> None:
@@ -101,12 +137,210 @@ def test_batch_write_refused_before_sending() -> None:
     assert info.value.problems == ("Contacts/Contact[2]/Name is required",)
 
 
-def test_floats_and_ints_are_checked_too() -> None:
+def test_ints_are_exact_and_checked_too() -> None:
     line = models.LineItem(
-        description="x", quantity=3, unit_amount=0.1, line_amount=Decimal("0.30")
-    )  # type: ignore[arg-type]
+        description="x",
+        quantity=3,  # type: ignore[arg-type]
+        unit_amount=Decimal("0.10"),
+        line_amount=Decimal("0.30"),
+    )
     assert check_body(line) == []
     line.line_amount = Decimal("0.31")
     assert check_body(line) == [
         "LineItem: LineAmount 0.31 does not equal Quantity x UnitAmount (0.30)"
     ]
+
+
+# ------------------------------------------------------------- item 5: floats and strings
+
+
+def test_floats_and_strings_for_money_are_refused_in_every_field(no_encoding: None) -> None:
+    invoice = valid_invoice()
+    invoice.sub_total = 0.1 + 0.2  # type: ignore[assignment]
+    invoice.total = "28.69"  # type: ignore[assignment]
+    invoice.line_items[0].unit_amount = 100.0  # type: ignore[assignment]
+    invoice.line_items[0].quantity = 2.0  # type: ignore[assignment]
+    invoice.line_items[1].line_amount = "5.50"  # type: ignore[assignment]
+    invoice.line_items[1].tax_amount = True  # type: ignore[assignment]
+    invoice.payments = [
+        models.Payment(date=datetime.date(2024, 3, 1), amount=1.5)  # type: ignore[arg-type]
+    ]
+    assert refused(lambda c: c.invoices.create(invoice)) == (
+        "Invoice/SubTotal: expected a Decimal, got float 0.30000000000000004 (use Decimal)",
+        "Invoice/Total: expected a Decimal, got str '28.69' (use Decimal)",
+        "Invoice/LineItems/LineItem[1]/Quantity: expected a Decimal, got float 2.0 (use Decimal)",
+        "Invoice/LineItems/LineItem[1]/UnitAmount: expected a Decimal, got float 100.0 (use Decimal)",
+        "Invoice/LineItems/LineItem[2]/TaxAmount: expected a Decimal, got bool True (use Decimal)",
+        "Invoice/LineItems/LineItem[2]/LineAmount: expected a Decimal, got str '5.50' (use Decimal)",
+        "Invoice/Payments/Payment[1]/Amount: expected a Decimal, got float 1.5 (use Decimal)",
+    )
+
+
+def test_a_float_in_a_batch_names_its_invoice_and_line(no_encoding: None) -> None:
+    bad = valid_invoice("B")
+    bad.line_items[1].unit_amount = 5.5  # type: ignore[assignment]
+    assert refused(lambda c: c.invoices.create_many([valid_invoice("A"), bad])) == (
+        "Invoices/Invoice[2]/LineItems/LineItem[2]/UnitAmount: expected a Decimal, got float 5.5"
+        " (use Decimal)",
+    )
+
+
+# ------------------------------------------------------------- item 6: digits and exponents
+
+
+def test_more_fraction_digits_than_the_schema_allows_are_refused(no_encoding: None) -> None:
+    invoice = valid_invoice()
+    invoice.line_items[0].unit_amount = Decimal("10.00001")
+    invoice.line_items[0].line_amount = Decimal("20.00002")
+    assert refused(lambda c: c.invoices.create(invoice)) == (
+        "Invoice/LineItems/LineItem[1]/UnitAmount: 10.00001 has 5 decimal places; at most 4 are"
+        " allowed (round it with Decimal.quantize)",
+        "Invoice/LineItems/LineItem[1]/LineAmount: 20.00002 has 5 decimal places; at most 4 are"
+        " allowed (round it with Decimal.quantize)",
+    )
+    invoice.line_items[0].unit_amount = Decimal("10.0000")  # 4 places, as Xero answers
+    invoice.line_items[0].line_amount = Decimal("20.00")
+    assert check_body(invoice) == []
+
+
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [
+        (
+            Decimal("1E-999999999"),
+            "1E-999999999 has 999999999 decimal places; at most 4 are allowed (round it with"
+            " Decimal.quantize)",
+        ),
+        (
+            Decimal("0E-999999999"),
+            "0E-999999999 has 999999999 decimal places; at most 4 are allowed (round it with"
+            " Decimal.quantize)",
+        ),
+        (Decimal("1E+999999999"), "1E+999999999 has 1000000000 digits; at most 28 are allowed"),
+        (Decimal("9" * 29), "99999999999999999999999999999 has 29 digits; at most 28 are allowed"),
+        (10**40, "has more than 28 digits, the most allowed"),
+        (Decimal("NaN"), "NaN is not a finite number"),
+        (Decimal("-sNaN"), "-sNaN is not a finite number"),
+        (Decimal("Infinity"), "Infinity is not a finite number"),
+        (float("nan"), "expected a Decimal, got float nan (use Decimal)"),
+        (float("inf"), "expected a Decimal, got float inf (use Decimal)"),
+    ],
+)
+def test_huge_exponents_and_non_finite_values_are_refused_before_encoding(
+    no_encoding: None, value: Any, problem: str
+) -> None:
+    invoice = valid_invoice()
+    invoice.total = value
+    # Refused before the totals arithmetic (which raised decimal.Overflow) and before the
+    # encoder (which wrote about 1 GB for 1E-999999999): the encoder is never reached.
+    assert refused(lambda c: c.invoices.create(invoice)) == (f"Invoice/Total: {problem}",)
+
+
+def test_the_written_form_is_what_counts() -> None:
+    line = models.LineItem(description="x", unit_amount=Decimal("1E+2"), line_amount=Decimal("100"))
+    assert check_body(line) == []  # written 100
+    line.unit_amount = Decimal("100.00000")  # written with 5 decimal places
+    line.line_amount = Decimal("1" * 28)
+    line.quantity = Decimal("0.0001")
+    assert check_body(line) == [
+        "LineItem/UnitAmount: 100.00000 has 5 decimal places; at most 4 are allowed (round it"
+        " with Decimal.quantize)"
+    ]
+
+
+def test_totals_are_computed_exactly_at_the_largest_allowed_values() -> None:
+    big = Decimal("9" * 24 + ".9999")  # 28 digits
+    line = models.LineItem(
+        description="x", quantity=big, unit_amount=big, line_amount=Decimal("1.00")
+    )
+    exact = Decimal(10**48 - 2 * 10**20)  # (10**24 - 0.0001)**2 rounded to cents
+    assert check_body(line) == [
+        f"LineItem: LineAmount 1.00 does not equal Quantity x UnitAmount ({exact}.00)"
+    ]
+
+
+# ------------------------------------------------------------- item 7: types of other values
+
+
+def test_a_string_for_a_date_is_refused_with_the_field_and_type(no_encoding: None) -> None:
+    invoice = valid_invoice()
+    invoice.invoice_date = "2026-01-05"  # type: ignore[assignment]
+    invoice.due_date = datetime.datetime(2026, 2, 1, 12, 0, tzinfo=datetime.UTC)
+    assert refused(lambda c: c.invoices.create(invoice)) == (
+        "Invoice/InvoiceDate: expected a datetime.date, got str '2026-01-05'",
+        "Invoice/DueDate: expected a datetime.date, got datetime 2026-02-01 12:00:00+00:00"
+        " (use .date())",
+    )
+
+
+def test_an_int_for_a_name_is_refused(no_encoding: None) -> None:
+    assert refused(lambda c: c.contacts.create(models.Contact(name=42)), CONTACT_OK) == (  # type: ignore[arg-type]
+        "Contact/Name: expected a str, got int 42",
+    )
+    batch = [models.Contact(name="A"), models.Contact(name="B", email_address=b"b@example.com")]  # type: ignore[arg-type]
+    assert refused(lambda c: c.contacts.save_many(batch), CONTACT_OK) == (
+        "Contacts/Contact[2]/EmailAddress: expected a str, got bytes",
+    )
+
+
+def test_a_dict_for_a_contact_is_refused(no_encoding: None) -> None:
+    invoice = valid_invoice()
+    invoice.contact = {"name": "Red House Reads"}  # type: ignore[assignment]
+    invoice.line_items.append({"description": "x"})  # type: ignore[arg-type]
+    assert refused(lambda c: c.invoices.create(invoice)) == (
+        "Invoice/Contact: expected a Contact, got dict",
+        "Invoice/LineItems/LineItem[3]: expected a LineItem, got dict",
+    )
+    assert refused(lambda c: c.contacts.save({"name": "A"}), CONTACT_OK) == (  # type: ignore[arg-type]
+        "Contact: expected a Contact, got dict",
+    )
+    assert refused(lambda c: c.contacts.save_many([{"name": "A"}]), CONTACT_OK) == (  # type: ignore[list-item]
+        "Contacts/Contact[1]: expected a Contact, got dict",
+    )
+
+
+def test_other_values_of_the_wrong_type() -> None:
+    contact = models.Contact(
+        name="A\x0bB",
+        contact_status="GONE",  # type: ignore[arg-type]
+        addresses=models.Address(address_type=models.AddressType.STREET),  # type: ignore[arg-type]
+        phones=None,  # type: ignore[arg-type]
+        updated_date_utc=datetime.datetime(2024, 1, 1),
+    )
+    assert check_body(contact) == [
+        "Contact/ContactStatus: 'GONE' is not one of ACTIVE, DELETED",
+        "Contact/Name: contains '\\x0b' at position 1, a character XML cannot carry",
+        "Contact/Addresses/Address: expected a list of Address, got Address",
+        "Contact/Phones/Phone: expected a list, got None",
+        "Contact/UpdatedDateUTC: 2024-01-01 00:00:00 is a naive datetime; a timezone-aware one is"
+        " needed (Xero reads UTC)",
+    ]
+    invoice = valid_invoice()
+    invoice.tax_inclusive = "false"  # type: ignore[assignment]
+    invoice.includes_tax = 1  # type: ignore[assignment]
+    assert check_body(invoice) == [
+        "Invoice/TaxInclusive: expected a bool (True or False), got str 'false'",
+        "Invoice/IncludesTax: expected a bool (True or False), got int 1",
+    ]
+
+
+def test_problems_are_capped_and_the_walk_stops() -> None:
+    batch = models.Contacts(contact=[models.Contact(name=i) for i in range(10_000)])  # type: ignore[arg-type]
+    problems = check_body(batch)
+    assert len(problems) == _checks.MAX_PROBLEMS
+    assert problems[0] == "Contacts/Contact[1]/Name: expected a str, got int 0"
+
+
+@pytest.mark.asyncio
+async def test_the_async_client_refuses_the_same_way(no_encoding: None) -> None:
+    invoice = valid_invoice()
+    invoice.line_items[0].unit_amount = 100.0  # type: ignore[assignment]
+    rec = Recorder(ok(INVOICE_OK))
+    async with async_client(rec) as client:
+        with pytest.raises(RequestValidationError) as info:
+            await client.invoices.create(invoice)
+    assert rec.count == 0
+    assert info.value.problems == (
+        "Invoice/LineItems/LineItem[1]/UnitAmount: expected a Decimal, got float 100.0"
+        " (use Decimal)",
+    )

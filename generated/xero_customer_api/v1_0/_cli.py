@@ -39,7 +39,7 @@ def contacts() -> None:
     "contact_id",
     type=cs.GUID,
     default=None,
-    help="Xero's identifier of the contact; overrides all other parameters.",
+    help="Xero's identifier of the contact.",
 )
 @click.option(
     "--contact-number",

@@ -129,6 +129,38 @@ class ChecksIR:
                 todo.extend(_model_refs(f.value))
         return tuple(seen.values())
 
+    def refusals(self, name: str) -> tuple[str, ...]:
+        """What the checks of a body of class ``name`` refuse, for its methods' docstrings."""
+        values: list[CheckValue] = []
+        bounded = False
+        for m in self.reachable(name):
+            for f in m.fields:
+                values.extend([f.value, *f.value.members])
+                bounded = bounded or bool(f.is_list and (f.min_occurs or f.max_occurs is not None))
+        kinds = {v.kind for v in values}
+        facets = {k for v in values for k, _ in v.facets}
+        out = ["a required field missing or a value of the wrong type"]
+        if "decimal" in kinds:
+            out.append(
+                "a ``float`` or ``str`` for a ``Decimal``, or more decimal places or digits"
+                " than allowed"
+            )
+        if "date" in kinds:
+            out.append("a ``str`` or ``datetime`` for a ``datetime.date``")
+        if "utc_datetime" in kinds:
+            out.append("a naive ``datetime``")
+        if "enum" in kinds:
+            out.append("a value outside its enumeration")
+        if "pattern" in facets:
+            out.append("text not of the form its pattern gives, such as a GUID")
+        if facets & set(LENGTHS):
+            out.append("text too long or too short")
+        if facets & set(BOUNDS) or "integer" in kinds:
+            out.append("a number out of range")
+        if bounded:
+            out.append("more or fewer items than a list allows")
+        return tuple(out)
+
     def rules_of(self, name: str) -> tuple[str, ...]:
         """The rules that apply to a body of class ``name`` (its own and its nested models')."""
         found = {m.rule for m in self.reachable(name) if m.rule}

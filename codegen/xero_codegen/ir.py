@@ -54,6 +54,7 @@ class RequestBody:
     items: str | None = None  # batch: field of the root class holding the list
     item_type: str | None = None  # batch: class of one item
     rules: tuple[str, ...] = ()  # the runtime's check rules that apply to the body
+    refusals: tuple[str, ...] = ()  # what the schema checks of the body refuse (for docs)
 
 
 @dataclass(frozen=True)
@@ -95,7 +96,7 @@ class Endpoint:
             which = "that matches the filters" if self.query else "of the organisation"
             return f"A list of ``{payload}``, one per {noun} {which} (empty when there is none)."
         if self.method == "GET":
-            return f"The ``{payload}`` (never ``None``: a missing {noun} raises ``NotFoundError``)."
+            return f"The ``{payload}`` found (never ``None``)."
         if self.response.is_list:
             return f"A list of ``{payload}``: the {_plural(noun)} as Xero saved them."
         return f"The ``{payload}`` as Xero saved it, with the values Xero sets (such as its ID)."
@@ -131,14 +132,10 @@ class Endpoint:
         request = self.request
         if request is not None:
             noun = _noun(request.item_type or request.type)
-            subject = f"a {noun} of ``{request.param}``" if request.items else f"the {noun}"
-            refused.append(
-                f"{subject} does not match its schema (a required field missing; a value of"
-                " the wrong type, such as a ``float`` or ``str`` for a ``Decimal``; more decimal"
-                " places or digits than allowed; text too long or of the wrong form)"
-            )
+            subject = f"{_a(noun)} in ``{request.param}``" if request.items else f"the {noun}"
+            refused.append(f"{subject} does not match its schema ({'; '.join(request.refusals)})")
             refused.extend(RULES[rule] for rule in request.rules)
-        refused.append("``timeout`` or ``max_retries`` not valid")
+        refused.append("``max_retries`` not a whole number >= 0")
         entries = [
             ("RequestValidationError", "Nothing was sent: " + "; ".join(refused) + "."),
         ]
@@ -171,9 +168,12 @@ class Endpoint:
     @property
     def stream_raises(self) -> tuple[tuple[str, str], ...]:
         """The ``Raises:`` entries of the ``iter()`` variant."""
-        refused = [*self._refusals(), "``timeout`` not valid"]
-        return (
+        refused = self._refusals()
+        entries = [
             ("RequestValidationError", "Nothing was sent: " + "; ".join(refused) + "."),
+        ]
+        return (
+            *(entries if refused else []),
             ("XeroAPIError", "Xero answered with an error (before or while streaming)."),
             ("XeroResponseError", "The answer is malformed, truncated or unsafe."),
             ("XeroConnectionError", "The connection failed, dropped or timed out."),
@@ -223,6 +223,10 @@ class ApiVersion:
 def _noun(class_name: str) -> str:
     """``TrackingCategory`` -> ``tracking category``."""
     return _snake(class_name).replace("_", " ")
+
+
+def _a(noun: str) -> str:
+    return ("an " if noun[:1] in "aeiou" else "a ") + noun
 
 
 def _plural(noun: str) -> str:
@@ -366,6 +370,7 @@ def load_api(
                 items=spec.get("items"),
                 item_type=item_type,
                 rules=checks.rules_of(spec["type"]) if checks is not None else (),
+                refusals=checks.refusals(spec["type"]) if checks is not None else (),
             )
 
         rspec = raw.get("response", {})

@@ -344,3 +344,53 @@ async def test_the_async_client_refuses_the_same_way(no_encoding: None) -> None:
         "Invoice/LineItems/LineItem[1]/UnitAmount: expected a Decimal, got float 100.0"
         " (use Decimal)",
     )
+
+
+def test_facets_other_schemas_use_are_checked_by_the_same_walker() -> None:
+    # What checks_ir renders for facets API 1.0 does not use (lengths, bounds, totalDigits,
+    # unions of an enumeration and a pattern, attributes): see tests/test_codegen.py.
+    @dataclasses.dataclass
+    class Item:
+        code: Any = None
+        price: Any = None
+        day: Any = None
+        tax_type: Any = None
+        status: Any = None
+
+    spec = _checks.Model(Item, "Item")
+    spec.fields = (
+        _checks.Field("code", "Code", _checks.text(min_length=1, max_length=3)),
+        _checks.Field(
+            "price",
+            "Price",
+            _checks.decimal(fraction_digits=2, total_digits=5, min_inclusive="0"),
+            required=True,
+        ),
+        _checks.Field("day", "Day", _checks.integer(min_inclusive=1, max_inclusive=31)),
+        _checks.Field(
+            "tax_type",
+            "TaxType",
+            _checks.union(_checks.enum(models.TaxType), _checks.text(pattern="TAX[0-9]{3}")),
+        ),
+        _checks.Field("status", "@status", _checks.enum(models.ContactStatus)),
+    )
+    good = Item(code="AB", price=Decimal("999.99"), day=31, tax_type="TAX001", status="ACTIVE")
+    assert _checks.check_body(good, spec) == []
+    good.tax_type = models.TaxType.OUTPUT
+    assert _checks.check_body(good, spec) == []
+    bad = Item(code="ABCD", price=Decimal("-1"), day=True, tax_type="TAX1", status="X")
+    assert _checks.check_body(bad, spec) == [
+        "Item/Code: is 4 characters long; at most 3 allowed",
+        "Item/Price: -1 is less than 0, the smallest allowed",
+        "Item/Day: expected an int, got bool True",
+        "Item/TaxType: 'TAX1' is not one of NONE, EXEMPTINPUT, INPUT, SRINPUT, ZERORATEDINPUT,"
+        " RRINPUT, EXEMPTOUTPUT, OUTPUT, SROUTPUT, ZERORATEDOUTPUT, RROUTPUT, ZERORATED; nor"
+        " 'TAX1' does not have the expected form TAX[0-9]{3}",
+        "Item/@status: 'X' is not one of ACTIVE, DELETED",
+    ]
+    bad = Item(code="", price=Decimal("1000.00"), day=32)
+    assert _checks.check_body(bad, spec) == [
+        "Item/Code: is 0 characters long; at least 1 needed",
+        "Item/Price: 1000.00 has 6 digits; at most 5 are allowed",
+        "Item/Day: 32 is more than 31, the largest allowed",
+    ]

@@ -143,11 +143,11 @@ def text(
         if has_facets:
             n = len(value)
             if length is not None and n != length:
-                return f"is {n} characters long; exactly {length} are needed"
+                return f"is {n} characters long; exactly {length} needed"
             if min_length is not None and n < min_length:
-                return f"is {n} characters long; at least {min_length} are needed"
+                return f"is {n} characters long; at least {min_length} needed"
             if max_length is not None and n > max_length:
-                return f"is {n} characters long; at most {max_length} are allowed"
+                return f"is {n} characters long; at most {max_length} allowed"
         if compiled is not None and compiled.fullmatch(value) is None:
             return f"{_short(value)!r} does not have the expected form {pattern}"
         return None

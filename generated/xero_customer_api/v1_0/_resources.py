@@ -92,7 +92,7 @@ class ContactsResourceWithRawResponse:
         Raises:
             RequestValidationError: Nothing was sent: not exactly one of ``contact_id`` and
                 ``contact_number`` given; ``contact_id`` not a GUID; ``contact_number`` empty;
-                ``timeout`` or ``max_retries`` not valid.
+                ``max_retries`` not a whole number >= 0.
             NotFoundError: No such contact in this organisation.
             XeroAPIError: Xero answered with another error (such as ``RateLimitError`` or
                 ``ServerError``).
@@ -147,8 +147,8 @@ class ContactsResourceWithRawResponse:
 
         Raises:
             RequestValidationError: Nothing was sent: ``type``, ``sort_by`` or ``direction``
-                not one of its values; ``updated_after`` a naive datetime; ``timeout`` or
-                ``max_retries`` not valid.
+                not one of its values; ``updated_after`` a naive datetime; ``max_retries`` not a
+                whole number >= 0.
             XeroAPIError: Xero answered with another error (such as ``RateLimitError`` or
                 ``ServerError``).
             XeroError: The call failed otherwise (network, timeout, refused partner key,
@@ -221,9 +221,9 @@ class ContactsResourceWithRawResponse:
 
         Raises:
             RequestValidationError: Nothing was sent: the contact does not match its schema
-                (a required field missing; a value of the wrong type, such as a ``float`` or
-                ``str`` for a ``Decimal``; more decimal places or digits than allowed; text too
-                long or of the wrong form); ``timeout`` or ``max_retries`` not valid.
+                (a required field missing or a value of the wrong type; a naive ``datetime``; a
+                value outside its enumeration; text not of the form its pattern gives, such as a
+                GUID); ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the contact on a check only Xero can make
                 (``.errors`` says which).
             XeroAPIError: Xero answered with another error (such as ``RateLimitError`` or
@@ -264,9 +264,9 @@ class ContactsResourceWithRawResponse:
 
         Raises:
             RequestValidationError: Nothing was sent: the contact does not match its schema
-                (a required field missing; a value of the wrong type, such as a ``float`` or
-                ``str`` for a ``Decimal``; more decimal places or digits than allowed; text too
-                long or of the wrong form); ``timeout`` or ``max_retries`` not valid.
+                (a required field missing or a value of the wrong type; a naive ``datetime``; a
+                value outside its enumeration; text not of the form its pattern gives, such as a
+                GUID); ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the contact on a check only Xero can make
                 (``.errors`` says which).
             XeroAPIError: Xero answered with another error (such as ``RateLimitError`` or
@@ -306,11 +306,11 @@ class ContactsResourceWithRawResponse:
             ``ContactsResponse`` envelope as ``.parsed``.
 
         Raises:
-            RequestValidationError: Nothing was sent: a contact of ``contacts`` does not
-                match its schema (a required field missing; a value of the wrong type, such as a
-                ``float`` or ``str`` for a ``Decimal``; more decimal places or digits than
-                allowed; text too long or of the wrong form); ``timeout`` or ``max_retries`` not
-                valid.
+            RequestValidationError: Nothing was sent: a contact in ``contacts`` does not
+                match its schema (a required field missing or a value of the wrong type; a naive
+                ``datetime``; a value outside its enumeration; text not of the form its pattern
+                gives, such as a GUID; more or fewer items than a list allows); ``max_retries``
+                not a whole number >= 0.
             ValidationError: Xero refused the contact on a check only Xero can make
                 (``.errors`` says which).
             XeroAPIError: Xero answered with another error (such as ``RateLimitError`` or
@@ -358,12 +358,12 @@ class ContactsResource:
             max_retries: Retries for this call where safe; the client's by default.
 
         Returns:
-            The ``Contact`` (never ``None``: a missing contact raises ``NotFoundError``).
+            The ``Contact`` found (never ``None``).
 
         Raises:
             RequestValidationError: Nothing was sent: not exactly one of ``contact_id`` and
                 ``contact_number`` given; ``contact_id`` not a GUID; ``contact_number`` empty;
-                ``timeout`` or ``max_retries`` not valid.
+                ``max_retries`` not a whole number >= 0.
             NotFoundError: No such contact in this organisation.
             XeroAPIError: Xero answered with another error (such as ``RateLimitError`` or
                 ``ServerError``).
@@ -408,8 +408,8 @@ class ContactsResource:
 
         Raises:
             RequestValidationError: Nothing was sent: ``type``, ``sort_by`` or ``direction``
-                not one of its values; ``updated_after`` a naive datetime; ``timeout`` or
-                ``max_retries`` not valid.
+                not one of its values; ``updated_after`` a naive datetime; ``max_retries`` not a
+                whole number >= 0.
             XeroAPIError: Xero answered with another error (such as ``RateLimitError`` or
                 ``ServerError``).
             XeroError: The call failed otherwise (network, timeout, refused partner key,
@@ -454,8 +454,7 @@ class ContactsResource:
 
         Raises:
             RequestValidationError: Nothing was sent: ``type``, ``sort_by`` or ``direction``
-                not one of its values; ``updated_after`` a naive datetime; ``timeout`` not
-                valid.
+                not one of its values; ``updated_after`` a naive datetime.
             XeroAPIError: Xero answered with an error (before or while streaming).
             XeroResponseError: The answer is malformed, truncated or unsafe.
             XeroConnectionError: The connection failed, dropped or timed out.
@@ -527,9 +526,9 @@ class ContactsResource:
 
         Raises:
             RequestValidationError: Nothing was sent: the contact does not match its schema
-                (a required field missing; a value of the wrong type, such as a ``float`` or
-                ``str`` for a ``Decimal``; more decimal places or digits than allowed; text too
-                long or of the wrong form); ``timeout`` or ``max_retries`` not valid.
+                (a required field missing or a value of the wrong type; a naive ``datetime``; a
+                value outside its enumeration; text not of the form its pattern gives, such as a
+                GUID); ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the contact on a check only Xero can make
                 (``.errors`` says which).
             XeroAPIError: Xero answered with another error (such as ``RateLimitError`` or
@@ -562,9 +561,9 @@ class ContactsResource:
 
         Raises:
             RequestValidationError: Nothing was sent: the contact does not match its schema
-                (a required field missing; a value of the wrong type, such as a ``float`` or
-                ``str`` for a ``Decimal``; more decimal places or digits than allowed; text too
-                long or of the wrong form); ``timeout`` or ``max_retries`` not valid.
+                (a required field missing or a value of the wrong type; a naive ``datetime``; a
+                value outside its enumeration; text not of the form its pattern gives, such as a
+                GUID); ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the contact on a check only Xero can make
                 (``.errors`` says which).
             XeroAPIError: Xero answered with another error (such as ``RateLimitError`` or
@@ -595,11 +594,11 @@ class ContactsResource:
             A list of ``Contact``: the contacts as Xero saved them.
 
         Raises:
-            RequestValidationError: Nothing was sent: a contact of ``contacts`` does not
-                match its schema (a required field missing; a value of the wrong type, such as a
-                ``float`` or ``str`` for a ``Decimal``; more decimal places or digits than
-                allowed; text too long or of the wrong form); ``timeout`` or ``max_retries`` not
-                valid.
+            RequestValidationError: Nothing was sent: a contact in ``contacts`` does not
+                match its schema (a required field missing or a value of the wrong type; a naive
+                ``datetime``; a value outside its enumeration; text not of the form its pattern
+                gives, such as a GUID; more or fewer items than a list allows); ``max_retries``
+                not a whole number >= 0.
             ValidationError: Xero refused the contact on a check only Xero can make
                 (``.errors`` says which).
             XeroAPIError: Xero answered with another error (such as ``RateLimitError`` or
@@ -640,7 +639,7 @@ class AsyncContactsResourceWithRawResponse:
         Raises:
             RequestValidationError: Nothing was sent: not exactly one of ``contact_id`` and
                 ``contact_number`` given; ``contact_id`` not a GUID; ``contact_number`` empty;
-                ``timeout`` or ``max_retries`` not valid.
+                ``max_retries`` not a whole number >= 0.
             NotFoundError: No such contact in this organisation.
             XeroAPIError: Xero answered with another error (such as ``RateLimitError`` or
                 ``ServerError``).
@@ -695,8 +694,8 @@ class AsyncContactsResourceWithRawResponse:
 
         Raises:
             RequestValidationError: Nothing was sent: ``type``, ``sort_by`` or ``direction``
-                not one of its values; ``updated_after`` a naive datetime; ``timeout`` or
-                ``max_retries`` not valid.
+                not one of its values; ``updated_after`` a naive datetime; ``max_retries`` not a
+                whole number >= 0.
             XeroAPIError: Xero answered with another error (such as ``RateLimitError`` or
                 ``ServerError``).
             XeroError: The call failed otherwise (network, timeout, refused partner key,
@@ -769,9 +768,9 @@ class AsyncContactsResourceWithRawResponse:
 
         Raises:
             RequestValidationError: Nothing was sent: the contact does not match its schema
-                (a required field missing; a value of the wrong type, such as a ``float`` or
-                ``str`` for a ``Decimal``; more decimal places or digits than allowed; text too
-                long or of the wrong form); ``timeout`` or ``max_retries`` not valid.
+                (a required field missing or a value of the wrong type; a naive ``datetime``; a
+                value outside its enumeration; text not of the form its pattern gives, such as a
+                GUID); ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the contact on a check only Xero can make
                 (``.errors`` says which).
             XeroAPIError: Xero answered with another error (such as ``RateLimitError`` or
@@ -812,9 +811,9 @@ class AsyncContactsResourceWithRawResponse:
 
         Raises:
             RequestValidationError: Nothing was sent: the contact does not match its schema
-                (a required field missing; a value of the wrong type, such as a ``float`` or
-                ``str`` for a ``Decimal``; more decimal places or digits than allowed; text too
-                long or of the wrong form); ``timeout`` or ``max_retries`` not valid.
+                (a required field missing or a value of the wrong type; a naive ``datetime``; a
+                value outside its enumeration; text not of the form its pattern gives, such as a
+                GUID); ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the contact on a check only Xero can make
                 (``.errors`` says which).
             XeroAPIError: Xero answered with another error (such as ``RateLimitError`` or
@@ -854,11 +853,11 @@ class AsyncContactsResourceWithRawResponse:
             ``ContactsResponse`` envelope as ``.parsed``.
 
         Raises:
-            RequestValidationError: Nothing was sent: a contact of ``contacts`` does not
-                match its schema (a required field missing; a value of the wrong type, such as a
-                ``float`` or ``str`` for a ``Decimal``; more decimal places or digits than
-                allowed; text too long or of the wrong form); ``timeout`` or ``max_retries`` not
-                valid.
+            RequestValidationError: Nothing was sent: a contact in ``contacts`` does not
+                match its schema (a required field missing or a value of the wrong type; a naive
+                ``datetime``; a value outside its enumeration; text not of the form its pattern
+                gives, such as a GUID; more or fewer items than a list allows); ``max_retries``
+                not a whole number >= 0.
             ValidationError: Xero refused the contact on a check only Xero can make
                 (``.errors`` says which).
             XeroAPIError: Xero answered with another error (such as ``RateLimitError`` or
@@ -906,12 +905,12 @@ class AsyncContactsResource:
             max_retries: Retries for this call where safe; the client's by default.
 
         Returns:
-            The ``Contact`` (never ``None``: a missing contact raises ``NotFoundError``).
+            The ``Contact`` found (never ``None``).
 
         Raises:
             RequestValidationError: Nothing was sent: not exactly one of ``contact_id`` and
                 ``contact_number`` given; ``contact_id`` not a GUID; ``contact_number`` empty;
-                ``timeout`` or ``max_retries`` not valid.
+                ``max_retries`` not a whole number >= 0.
             NotFoundError: No such contact in this organisation.
             XeroAPIError: Xero answered with another error (such as ``RateLimitError`` or
                 ``ServerError``).
@@ -956,8 +955,8 @@ class AsyncContactsResource:
 
         Raises:
             RequestValidationError: Nothing was sent: ``type``, ``sort_by`` or ``direction``
-                not one of its values; ``updated_after`` a naive datetime; ``timeout`` or
-                ``max_retries`` not valid.
+                not one of its values; ``updated_after`` a naive datetime; ``max_retries`` not a
+                whole number >= 0.
             XeroAPIError: Xero answered with another error (such as ``RateLimitError`` or
                 ``ServerError``).
             XeroError: The call failed otherwise (network, timeout, refused partner key,
@@ -1002,8 +1001,7 @@ class AsyncContactsResource:
 
         Raises:
             RequestValidationError: Nothing was sent: ``type``, ``sort_by`` or ``direction``
-                not one of its values; ``updated_after`` a naive datetime; ``timeout`` not
-                valid.
+                not one of its values; ``updated_after`` a naive datetime.
             XeroAPIError: Xero answered with an error (before or while streaming).
             XeroResponseError: The answer is malformed, truncated or unsafe.
             XeroConnectionError: The connection failed, dropped or timed out.
@@ -1075,9 +1073,9 @@ class AsyncContactsResource:
 
         Raises:
             RequestValidationError: Nothing was sent: the contact does not match its schema
-                (a required field missing; a value of the wrong type, such as a ``float`` or
-                ``str`` for a ``Decimal``; more decimal places or digits than allowed; text too
-                long or of the wrong form); ``timeout`` or ``max_retries`` not valid.
+                (a required field missing or a value of the wrong type; a naive ``datetime``; a
+                value outside its enumeration; text not of the form its pattern gives, such as a
+                GUID); ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the contact on a check only Xero can make
                 (``.errors`` says which).
             XeroAPIError: Xero answered with another error (such as ``RateLimitError`` or
@@ -1110,9 +1108,9 @@ class AsyncContactsResource:
 
         Raises:
             RequestValidationError: Nothing was sent: the contact does not match its schema
-                (a required field missing; a value of the wrong type, such as a ``float`` or
-                ``str`` for a ``Decimal``; more decimal places or digits than allowed; text too
-                long or of the wrong form); ``timeout`` or ``max_retries`` not valid.
+                (a required field missing or a value of the wrong type; a naive ``datetime``; a
+                value outside its enumeration; text not of the form its pattern gives, such as a
+                GUID); ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the contact on a check only Xero can make
                 (``.errors`` says which).
             XeroAPIError: Xero answered with another error (such as ``RateLimitError`` or
@@ -1143,11 +1141,11 @@ class AsyncContactsResource:
             A list of ``Contact``: the contacts as Xero saved them.
 
         Raises:
-            RequestValidationError: Nothing was sent: a contact of ``contacts`` does not
-                match its schema (a required field missing; a value of the wrong type, such as a
-                ``float`` or ``str`` for a ``Decimal``; more decimal places or digits than
-                allowed; text too long or of the wrong form); ``timeout`` or ``max_retries`` not
-                valid.
+            RequestValidationError: Nothing was sent: a contact in ``contacts`` does not
+                match its schema (a required field missing or a value of the wrong type; a naive
+                ``datetime``; a value outside its enumeration; text not of the form its pattern
+                gives, such as a GUID; more or fewer items than a list allows); ``max_retries``
+                not a whole number >= 0.
             ValidationError: Xero refused the contact on a check only Xero can make
                 (``.errors`` says which).
             XeroAPIError: Xero answered with another error (such as ``RateLimitError`` or
@@ -1190,7 +1188,7 @@ class InvoicesResourceWithRawResponse:
         Raises:
             RequestValidationError: Nothing was sent: not exactly one of ``invoice_id`` and
                 ``invoice_number`` given; ``invoice_id`` not a GUID; ``invoice_number`` empty;
-                ``timeout`` or ``max_retries`` not valid.
+                ``max_retries`` not a whole number >= 0.
             NotFoundError: No such invoice in this organisation.
             XeroAPIError: Xero answered with another error (such as ``RateLimitError`` or
                 ``ServerError``).
@@ -1238,7 +1236,7 @@ class InvoicesResourceWithRawResponse:
 
         Raises:
             RequestValidationError: Nothing was sent: ``modified_since`` a naive datetime;
-                ``timeout`` or ``max_retries`` not valid.
+                ``max_retries`` not a whole number >= 0.
             XeroAPIError: Xero answered with another error (such as ``RateLimitError`` or
                 ``ServerError``).
             XeroError: The call failed otherwise (network, timeout, refused partner key,
@@ -1277,11 +1275,13 @@ class InvoicesResourceWithRawResponse:
 
         Raises:
             RequestValidationError: Nothing was sent: the invoice does not match its schema
-                (a required field missing; a value of the wrong type, such as a ``float`` or
-                ``str`` for a ``Decimal``; more decimal places or digits than allowed; text too
-                long or of the wrong form); a line's LineAmount is not Quantity x UnitAmount;
-                SubTotal, TotalTax or Total do not add up over the lines; ``timeout`` or
-                ``max_retries`` not valid.
+                (a required field missing or a value of the wrong type; a ``float`` or ``str``
+                for a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
+                ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; more or
+                fewer items than a list allows); a line's LineAmount is not Quantity x
+                UnitAmount; SubTotal, TotalTax or Total do not add up over the lines;
+                ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the invoice on a check only Xero can make
                 (``.errors`` says which).
             XeroAPIError: Xero answered with another error (such as ``RateLimitError`` or
@@ -1321,12 +1321,14 @@ class InvoicesResourceWithRawResponse:
             ``InvoicesResponse`` envelope as ``.parsed``.
 
         Raises:
-            RequestValidationError: Nothing was sent: a invoice of ``invoices`` does not
-                match its schema (a required field missing; a value of the wrong type, such as a
-                ``float`` or ``str`` for a ``Decimal``; more decimal places or digits than
-                allowed; text too long or of the wrong form); a line's LineAmount is not
-                Quantity x UnitAmount; SubTotal, TotalTax or Total do not add up over the lines;
-                ``timeout`` or ``max_retries`` not valid.
+            RequestValidationError: Nothing was sent: an invoice in ``invoices`` does not
+                match its schema (a required field missing or a value of the wrong type; a
+                ``float`` or ``str`` for a ``Decimal``, or more decimal places or digits than
+                allowed; a ``str`` or ``datetime`` for a ``datetime.date``; a naive
+                ``datetime``; a value outside its enumeration; text not of the form its pattern
+                gives, such as a GUID; more or fewer items than a list allows); a line's
+                LineAmount is not Quantity x UnitAmount; SubTotal, TotalTax or Total do not add
+                up over the lines; ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the invoice on a check only Xero can make
                 (``.errors`` says which).
             XeroAPIError: Xero answered with another error (such as ``RateLimitError`` or
@@ -1375,12 +1377,12 @@ class InvoicesResource:
             max_retries: Retries for this call where safe; the client's by default.
 
         Returns:
-            The ``Invoice`` (never ``None``: a missing invoice raises ``NotFoundError``).
+            The ``Invoice`` found (never ``None``).
 
         Raises:
             RequestValidationError: Nothing was sent: not exactly one of ``invoice_id`` and
                 ``invoice_number`` given; ``invoice_id`` not a GUID; ``invoice_number`` empty;
-                ``timeout`` or ``max_retries`` not valid.
+                ``max_retries`` not a whole number >= 0.
             NotFoundError: No such invoice in this organisation.
             XeroAPIError: Xero answered with another error (such as ``RateLimitError`` or
                 ``ServerError``).
@@ -1418,7 +1420,7 @@ class InvoicesResource:
 
         Raises:
             RequestValidationError: Nothing was sent: ``modified_since`` a naive datetime;
-                ``timeout`` or ``max_retries`` not valid.
+                ``max_retries`` not a whole number >= 0.
             XeroAPIError: Xero answered with another error (such as ``RateLimitError`` or
                 ``ServerError``).
             XeroError: The call failed otherwise (network, timeout, refused partner key,
@@ -1450,8 +1452,7 @@ class InvoicesResource:
             An iterator yielding one ``Invoice`` per invoice that matches the filters.
 
         Raises:
-            RequestValidationError: Nothing was sent: ``modified_since`` a naive datetime;
-                ``timeout`` not valid.
+            RequestValidationError: Nothing was sent: ``modified_since`` a naive datetime.
             XeroAPIError: Xero answered with an error (before or while streaming).
             XeroResponseError: The answer is malformed, truncated or unsafe.
             XeroConnectionError: The connection failed, dropped or timed out.
@@ -1490,11 +1491,13 @@ class InvoicesResource:
 
         Raises:
             RequestValidationError: Nothing was sent: the invoice does not match its schema
-                (a required field missing; a value of the wrong type, such as a ``float`` or
-                ``str`` for a ``Decimal``; more decimal places or digits than allowed; text too
-                long or of the wrong form); a line's LineAmount is not Quantity x UnitAmount;
-                SubTotal, TotalTax or Total do not add up over the lines; ``timeout`` or
-                ``max_retries`` not valid.
+                (a required field missing or a value of the wrong type; a ``float`` or ``str``
+                for a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
+                ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; more or
+                fewer items than a list allows); a line's LineAmount is not Quantity x
+                UnitAmount; SubTotal, TotalTax or Total do not add up over the lines;
+                ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the invoice on a check only Xero can make
                 (``.errors`` says which).
             XeroAPIError: Xero answered with another error (such as ``RateLimitError`` or
@@ -1525,12 +1528,14 @@ class InvoicesResource:
             A list of ``Invoice``: the invoices as Xero saved them.
 
         Raises:
-            RequestValidationError: Nothing was sent: a invoice of ``invoices`` does not
-                match its schema (a required field missing; a value of the wrong type, such as a
-                ``float`` or ``str`` for a ``Decimal``; more decimal places or digits than
-                allowed; text too long or of the wrong form); a line's LineAmount is not
-                Quantity x UnitAmount; SubTotal, TotalTax or Total do not add up over the lines;
-                ``timeout`` or ``max_retries`` not valid.
+            RequestValidationError: Nothing was sent: an invoice in ``invoices`` does not
+                match its schema (a required field missing or a value of the wrong type; a
+                ``float`` or ``str`` for a ``Decimal``, or more decimal places or digits than
+                allowed; a ``str`` or ``datetime`` for a ``datetime.date``; a naive
+                ``datetime``; a value outside its enumeration; text not of the form its pattern
+                gives, such as a GUID; more or fewer items than a list allows); a line's
+                LineAmount is not Quantity x UnitAmount; SubTotal, TotalTax or Total do not add
+                up over the lines; ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the invoice on a check only Xero can make
                 (``.errors`` says which).
             XeroAPIError: Xero answered with another error (such as ``RateLimitError`` or
@@ -1571,7 +1576,7 @@ class AsyncInvoicesResourceWithRawResponse:
         Raises:
             RequestValidationError: Nothing was sent: not exactly one of ``invoice_id`` and
                 ``invoice_number`` given; ``invoice_id`` not a GUID; ``invoice_number`` empty;
-                ``timeout`` or ``max_retries`` not valid.
+                ``max_retries`` not a whole number >= 0.
             NotFoundError: No such invoice in this organisation.
             XeroAPIError: Xero answered with another error (such as ``RateLimitError`` or
                 ``ServerError``).
@@ -1619,7 +1624,7 @@ class AsyncInvoicesResourceWithRawResponse:
 
         Raises:
             RequestValidationError: Nothing was sent: ``modified_since`` a naive datetime;
-                ``timeout`` or ``max_retries`` not valid.
+                ``max_retries`` not a whole number >= 0.
             XeroAPIError: Xero answered with another error (such as ``RateLimitError`` or
                 ``ServerError``).
             XeroError: The call failed otherwise (network, timeout, refused partner key,
@@ -1658,11 +1663,13 @@ class AsyncInvoicesResourceWithRawResponse:
 
         Raises:
             RequestValidationError: Nothing was sent: the invoice does not match its schema
-                (a required field missing; a value of the wrong type, such as a ``float`` or
-                ``str`` for a ``Decimal``; more decimal places or digits than allowed; text too
-                long or of the wrong form); a line's LineAmount is not Quantity x UnitAmount;
-                SubTotal, TotalTax or Total do not add up over the lines; ``timeout`` or
-                ``max_retries`` not valid.
+                (a required field missing or a value of the wrong type; a ``float`` or ``str``
+                for a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
+                ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; more or
+                fewer items than a list allows); a line's LineAmount is not Quantity x
+                UnitAmount; SubTotal, TotalTax or Total do not add up over the lines;
+                ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the invoice on a check only Xero can make
                 (``.errors`` says which).
             XeroAPIError: Xero answered with another error (such as ``RateLimitError`` or
@@ -1702,12 +1709,14 @@ class AsyncInvoicesResourceWithRawResponse:
             ``InvoicesResponse`` envelope as ``.parsed``.
 
         Raises:
-            RequestValidationError: Nothing was sent: a invoice of ``invoices`` does not
-                match its schema (a required field missing; a value of the wrong type, such as a
-                ``float`` or ``str`` for a ``Decimal``; more decimal places or digits than
-                allowed; text too long or of the wrong form); a line's LineAmount is not
-                Quantity x UnitAmount; SubTotal, TotalTax or Total do not add up over the lines;
-                ``timeout`` or ``max_retries`` not valid.
+            RequestValidationError: Nothing was sent: an invoice in ``invoices`` does not
+                match its schema (a required field missing or a value of the wrong type; a
+                ``float`` or ``str`` for a ``Decimal``, or more decimal places or digits than
+                allowed; a ``str`` or ``datetime`` for a ``datetime.date``; a naive
+                ``datetime``; a value outside its enumeration; text not of the form its pattern
+                gives, such as a GUID; more or fewer items than a list allows); a line's
+                LineAmount is not Quantity x UnitAmount; SubTotal, TotalTax or Total do not add
+                up over the lines; ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the invoice on a check only Xero can make
                 (``.errors`` says which).
             XeroAPIError: Xero answered with another error (such as ``RateLimitError`` or
@@ -1756,12 +1765,12 @@ class AsyncInvoicesResource:
             max_retries: Retries for this call where safe; the client's by default.
 
         Returns:
-            The ``Invoice`` (never ``None``: a missing invoice raises ``NotFoundError``).
+            The ``Invoice`` found (never ``None``).
 
         Raises:
             RequestValidationError: Nothing was sent: not exactly one of ``invoice_id`` and
                 ``invoice_number`` given; ``invoice_id`` not a GUID; ``invoice_number`` empty;
-                ``timeout`` or ``max_retries`` not valid.
+                ``max_retries`` not a whole number >= 0.
             NotFoundError: No such invoice in this organisation.
             XeroAPIError: Xero answered with another error (such as ``RateLimitError`` or
                 ``ServerError``).
@@ -1799,7 +1808,7 @@ class AsyncInvoicesResource:
 
         Raises:
             RequestValidationError: Nothing was sent: ``modified_since`` a naive datetime;
-                ``timeout`` or ``max_retries`` not valid.
+                ``max_retries`` not a whole number >= 0.
             XeroAPIError: Xero answered with another error (such as ``RateLimitError`` or
                 ``ServerError``).
             XeroError: The call failed otherwise (network, timeout, refused partner key,
@@ -1831,8 +1840,7 @@ class AsyncInvoicesResource:
             An async iterator yielding one ``Invoice`` per invoice that matches the filters.
 
         Raises:
-            RequestValidationError: Nothing was sent: ``modified_since`` a naive datetime;
-                ``timeout`` not valid.
+            RequestValidationError: Nothing was sent: ``modified_since`` a naive datetime.
             XeroAPIError: Xero answered with an error (before or while streaming).
             XeroResponseError: The answer is malformed, truncated or unsafe.
             XeroConnectionError: The connection failed, dropped or timed out.
@@ -1871,11 +1879,13 @@ class AsyncInvoicesResource:
 
         Raises:
             RequestValidationError: Nothing was sent: the invoice does not match its schema
-                (a required field missing; a value of the wrong type, such as a ``float`` or
-                ``str`` for a ``Decimal``; more decimal places or digits than allowed; text too
-                long or of the wrong form); a line's LineAmount is not Quantity x UnitAmount;
-                SubTotal, TotalTax or Total do not add up over the lines; ``timeout`` or
-                ``max_retries`` not valid.
+                (a required field missing or a value of the wrong type; a ``float`` or ``str``
+                for a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
+                ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; more or
+                fewer items than a list allows); a line's LineAmount is not Quantity x
+                UnitAmount; SubTotal, TotalTax or Total do not add up over the lines;
+                ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the invoice on a check only Xero can make
                 (``.errors`` says which).
             XeroAPIError: Xero answered with another error (such as ``RateLimitError`` or
@@ -1906,12 +1916,14 @@ class AsyncInvoicesResource:
             A list of ``Invoice``: the invoices as Xero saved them.
 
         Raises:
-            RequestValidationError: Nothing was sent: a invoice of ``invoices`` does not
-                match its schema (a required field missing; a value of the wrong type, such as a
-                ``float`` or ``str`` for a ``Decimal``; more decimal places or digits than
-                allowed; text too long or of the wrong form); a line's LineAmount is not
-                Quantity x UnitAmount; SubTotal, TotalTax or Total do not add up over the lines;
-                ``timeout`` or ``max_retries`` not valid.
+            RequestValidationError: Nothing was sent: an invoice in ``invoices`` does not
+                match its schema (a required field missing or a value of the wrong type; a
+                ``float`` or ``str`` for a ``Decimal``, or more decimal places or digits than
+                allowed; a ``str`` or ``datetime`` for a ``datetime.date``; a naive
+                ``datetime``; a value outside its enumeration; text not of the form its pattern
+                gives, such as a GUID; more or fewer items than a list allows); a line's
+                LineAmount is not Quantity x UnitAmount; SubTotal, TotalTax or Total do not add
+                up over the lines; ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the invoice on a check only Xero can make
                 (``.errors`` says which).
             XeroAPIError: Xero answered with another error (such as ``RateLimitError`` or
@@ -1948,8 +1960,8 @@ class AccountsResourceWithRawResponse:
             ``AccountsResponse`` envelope as ``.parsed``.
 
         Raises:
-            RequestValidationError: Nothing was sent: ``timeout`` or ``max_retries`` not
-                valid.
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
             XeroAPIError: Xero answered with another error (such as ``RateLimitError`` or
                 ``ServerError``).
             XeroError: The call failed otherwise (network, timeout, refused partner key,
@@ -1993,8 +2005,8 @@ class AccountsResource:
             none).
 
         Raises:
-            RequestValidationError: Nothing was sent: ``timeout`` or ``max_retries`` not
-                valid.
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
             XeroAPIError: Xero answered with another error (such as ``RateLimitError`` or
                 ``ServerError``).
             XeroError: The call failed otherwise (network, timeout, refused partner key,
@@ -2027,8 +2039,8 @@ class AsyncAccountsResourceWithRawResponse:
             ``AccountsResponse`` envelope as ``.parsed``.
 
         Raises:
-            RequestValidationError: Nothing was sent: ``timeout`` or ``max_retries`` not
-                valid.
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
             XeroAPIError: Xero answered with another error (such as ``RateLimitError`` or
                 ``ServerError``).
             XeroError: The call failed otherwise (network, timeout, refused partner key,
@@ -2072,8 +2084,8 @@ class AsyncAccountsResource:
             none).
 
         Raises:
-            RequestValidationError: Nothing was sent: ``timeout`` or ``max_retries`` not
-                valid.
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
             XeroAPIError: Xero answered with another error (such as ``RateLimitError`` or
                 ``ServerError``).
             XeroError: The call failed otherwise (network, timeout, refused partner key,
@@ -2106,8 +2118,8 @@ class TrackingResourceWithRawResponse:
             ``TrackingResponse`` envelope as ``.parsed``.
 
         Raises:
-            RequestValidationError: Nothing was sent: ``timeout`` or ``max_retries`` not
-                valid.
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
             XeroAPIError: Xero answered with another error (such as ``RateLimitError`` or
                 ``ServerError``).
             XeroError: The call failed otherwise (network, timeout, refused partner key,
@@ -2151,8 +2163,8 @@ class TrackingResource:
             when there is none).
 
         Raises:
-            RequestValidationError: Nothing was sent: ``timeout`` or ``max_retries`` not
-                valid.
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
             XeroAPIError: Xero answered with another error (such as ``RateLimitError`` or
                 ``ServerError``).
             XeroError: The call failed otherwise (network, timeout, refused partner key,
@@ -2185,8 +2197,8 @@ class AsyncTrackingResourceWithRawResponse:
             ``TrackingResponse`` envelope as ``.parsed``.
 
         Raises:
-            RequestValidationError: Nothing was sent: ``timeout`` or ``max_retries`` not
-                valid.
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
             XeroAPIError: Xero answered with another error (such as ``RateLimitError`` or
                 ``ServerError``).
             XeroError: The call failed otherwise (network, timeout, refused partner key,
@@ -2230,8 +2242,8 @@ class AsyncTrackingResource:
             when there is none).
 
         Raises:
-            RequestValidationError: Nothing was sent: ``timeout`` or ``max_retries`` not
-                valid.
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
             XeroAPIError: Xero answered with another error (such as ``RateLimitError`` or
                 ``ServerError``).
             XeroError: The call failed otherwise (network, timeout, refused partner key,

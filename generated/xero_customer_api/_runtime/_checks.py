@@ -69,14 +69,15 @@ MAX_PROBLEMS = 50
 MAX_DECIMAL_DIGITS = 28
 """Digits of a decimal whose XSD type sets no ``totalDigits`` (XSD leaves the bound to the
 implementation and requires at least 18). 28 is the precision of Python's default decimal
-context and what .NET's ``System.Decimal``, which Xero reads amounts into, holds exactly."""
+context, and about what .NET's ``System.Decimal`` holds (Xero's 1.0 API runs on .NET)."""
 
 _TWO_DP = Decimal("0.01")
 # Exact for every value the checks let through (at most MAX_DECIMAL_DIGITS, or a schema's
 # totalDigits, digits each): products and sums of them stay far below this precision.
 _EXACT = Context(prec=400, rounding=ROUND_HALF_UP, Emax=10_000, Emin=-10_000)
-# Characters XML 1.0 cannot carry (lxml refuses to write them, Xero could not read them).
-_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# Characters XML 1.0 cannot carry (lxml refuses to write them, Xero could not read them): the
+# complement of XML's Char production within what a Python str can hold.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 Check = Callable[[Any], "str | None"]
 """A value check: ``None`` when the value is fine, else the problem (without the path)."""
@@ -359,13 +360,14 @@ class Field:
 class Model:
     """The checks of one generated model class (its fields are set once all models exist)."""
 
-    __slots__ = ("cls", "fields", "name", "rule")
+    __slots__ = ("cls", "fields", "name", "plan", "rule")
 
     def __init__(self, cls: type[Any], name: str, rule: str | None = None) -> None:
         self.cls = cls
         self.name = name  # the element name of the class as a document root
         self.rule = _RULES[rule] if rule is not None else None
         self.fields: tuple[Field, ...] = ()
+        self.plan: tuple[_Step, ...] | None = None  # the walker's view of fields, on first use
 
 
 # --------------------------------------------------------------------- walking
@@ -388,64 +390,83 @@ def check_body(body: object, root: Model) -> list[str]:
     return state.problems[:MAX_PROBLEMS]
 
 
+_Step = tuple[str, str, Check, "Model | None", bool, bool, int, "int | None", bool, str]
+
+
+def _plan(spec: Model) -> tuple[_Step, ...]:
+    """The fields of ``spec`` as flat tuples (unpacked faster than attributes in the walk)."""
+    plan = spec.plan
+    if plan is None:
+        plan = spec.plan = tuple(
+            (
+                f.attr,
+                f.path,
+                f.value.check,
+                f.value.model,
+                f.required,
+                f.is_list,
+                f.min_occurs,
+                f.max_occurs,
+                f.value.nested,
+                f.value.expected,
+            )
+            for f in spec.fields
+        )
+    return plan
+
+
 def _walk(spec: Model, obj: Any, path: str, state: _State) -> None:
     problems = state.problems
     numbers_before = state.numbers
-    for f in spec.fields:
-        value = getattr(obj, f.attr, None)
+    for attr, where, check, sub, required, is_list, least, most, nested, expected in _plan(spec):
+        value = getattr(obj, attr, None)
         if value is None:
-            if f.required:
-                problems.append(f"{path}/{f.path} is required")
-            elif f.is_list:
-                problems.append(f"{path}/{f.path}: expected a list, got None")
-            continue
-        v = f.value
-        if f.is_list:
-            if not isinstance(value, (list, tuple)):
-                problems.append(
-                    f"{path}/{f.path}: expected a list of {v.expected[2:]}, got {_shown(value)}"
-                )
+            if required:
+                problems.append(f"{path}/{where} is required")
+            elif is_list:
+                problems.append(f"{path}/{where}: expected a list, got None")
+        elif not is_list:
+            if sub is None:
+                problem = check(value)
+                if problem is not None:
+                    problems.append(f"{path}/{where}: {problem}")
+                    if nested:
+                        state.numbers += 1
+            elif type(value) is sub.cls or isinstance(value, sub.cls):
+                _walk(sub, value, f"{path}/{where}", state)
+            else:
+                problems.append(f"{path}/{where}: expected {expected}, got {_shown(value)}")
                 state.numbers += 1
-                continue
+        elif type(value) is not list and not isinstance(value, (list, tuple)):
+            problems.append(
+                f"{path}/{where}: expected a list of {expected[2:]}, got {_shown(value)}"
+            )
+            state.numbers += 1
+        else:
             count = len(value)
-            if count < f.min_occurs:
-                problems.append(f"{path}/{f.path}: at least {f.min_occurs} required, got {count}")
-            if f.max_occurs is not None and count > f.max_occurs:
-                problems.append(f"{path}/{f.path}: at most {f.max_occurs} allowed, got {count}")
-            sub = v.model
+            if count < least:
+                problems.append(f"{path}/{where}: at least {least} required, got {count}")
+            if most is not None and count > most:
+                problems.append(f"{path}/{where}: at most {most} allowed, got {count}")
             if sub is not None:
                 cls = sub.cls
                 for index, item in enumerate(value, start=1):
                     if type(item) is cls or isinstance(item, cls):
-                        _walk(sub, item, f"{path}/{f.path}[{index}]", state)
+                        _walk(sub, item, f"{path}/{where}[{index}]", state)
                     else:
                         problems.append(
-                            f"{path}/{f.path}[{index}]: expected {v.expected}, got {_shown(item)}"
+                            f"{path}/{where}[{index}]: expected {expected}, got {_shown(item)}"
                         )
                         state.numbers += 1
                     if len(problems) >= MAX_PROBLEMS:
                         return
             else:
-                check = v.check
                 for index, item in enumerate(value, start=1):
                     problem = "expected a value, got None" if item is None else check(item)
                     if problem is not None:
-                        problems.append(f"{path}/{f.path}[{index}]: {problem}")
-                        if v.nested:
+                        problems.append(f"{path}/{where}[{index}]: {problem}")
+                        if nested:
                             state.numbers += 1
-        elif v.model is not None:
-            sub = v.model
-            if type(value) is sub.cls or isinstance(value, sub.cls):
-                _walk(sub, value, f"{path}/{f.path}", state)
-            else:
-                problems.append(f"{path}/{f.path}: expected {v.expected}, got {_shown(value)}")
-                state.numbers += 1
-        else:
-            problem = v.check(value)
-            if problem is not None:
-                problems.append(f"{path}/{f.path}: {problem}")
-                if v.nested:
-                    state.numbers += 1
     if spec.rule is not None and state.numbers == numbers_before:
         spec.rule(obj, path, problems)
 

@@ -23,6 +23,7 @@ from xsdata.codegen.models import Attr, AttrType, Class
 from xsdata.models.config import GeneratorConfig
 from xsdata.models.enums import DataType
 
+from .codec_ir import TEMPORAL_KINDS
 from .ir import ManifestError
 from .runtime._checks import RULES
 from .xsdata_driver import CONFIG_PATH, XeroFilters, temporal_kind
@@ -58,7 +59,6 @@ INTEGER_RANGES: dict[DataType, tuple[int | None, int | None]] = {
     DataType.UNSIGNED_BYTE: (0, 2**8 - 1),
     DataType.POSITIVE_INTEGER: (1, None),
 }
-TEMPORAL = {"xero:date": "date", "xero:utc-datetime": "utc_datetime"}
 BOUNDS = ("min_inclusive", "max_inclusive", "min_exclusive", "max_exclusive")
 LENGTHS = ("length", "min_length", "max_length")
 
@@ -248,7 +248,8 @@ def build_checks_ir(classes: list[Class], rules: dict[str, str] | None = None) -
     def field_of(obj: Class, attr: Attr) -> CheckField:
         temporal = temporal_kind(attr)
         if temporal is not None:
-            value = CheckValue(TEMPORAL[temporal[1]])
+            # The codec's kinds are the runtime's check names; a marker without one: presence.
+            value = CheckValue(TEMPORAL_KINDS.get(temporal[1], "any"))
         elif len(attr.types) == 1:
             value = value_of(obj, attr, attr.types[0])
         else:

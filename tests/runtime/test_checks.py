@@ -394,3 +394,25 @@ def test_facets_other_schemas_use_are_checked_by_the_same_walker() -> None:
         "Item/Price: 1000.00 has 6 digits; at most 5 are allowed",
         "Item/Day: 32 is more than 31, the largest allowed",
     ]
+
+
+def test_every_endpoint_with_a_body_checks_it(no_encoding: None) -> None:
+    from xero_codegen.pipeline import build
+
+    from ..conftest import ROOT
+
+    (api,) = build(ROOT).apis
+    writes = [e for e in api.endpoints if e.request is not None]
+    assert len(writes) == 5
+    for endpoint in writes:
+        assert endpoint.request is not None
+        root = endpoint.request.type
+        body: Any = [{"name": "x"}] if endpoint.request.items else {"name": "x"}
+        where = f"{root}/{endpoint.request.item_type}[1]" if endpoint.request.items else root
+        expected = endpoint.request.item_type or root
+        expected = ("an " if expected[0] in "AEIOU" else "a ") + expected
+
+        def call(client: Any, endpoint: Any = endpoint, body: Any = body) -> Any:
+            return getattr(getattr(client, endpoint.resource), endpoint.name)(body)
+
+        assert refused(call) == (f"{where}: expected {expected}, got dict",), endpoint.id

@@ -96,6 +96,10 @@ def _shown(value: Any) -> str:
     return kind
 
 
+def _a(name: str) -> str:
+    return ("an " if name[:1] in "AEIOUaeiou" else "a ") + name
+
+
 def _short(value: Any) -> str:
     text = str(value)
     return text if len(text) <= 40 else text[:37] + "..."
@@ -297,7 +301,7 @@ def enum(cls: type[Enum]) -> Value:
         got = repr(_short(value)) if isinstance(value, str) else _shown(value)
         return f"{got} is not one of {shown}"
 
-    return Value(f"a {cls.__name__}", check)
+    return Value(_a(cls.__name__), check)
 
 
 def union(*members: Value) -> Value:
@@ -318,7 +322,7 @@ def union(*members: Value) -> Value:
 
 def model(target: Model) -> Value:
     """A nested complex type: an instance of the model class, checked field by field."""
-    return Value(f"a {target.cls.__name__}", _no_check, model=target, nested=True)
+    return Value(_a(target.cls.__name__), _no_check, model=target, nested=True)
 
 
 def _no_check(value: Any) -> str | None:
@@ -385,7 +389,7 @@ def check_body(body: object, root: Model) -> list[str]:
     """Every problem found in a request body (an empty list when it may be sent)."""
     state = _State()
     if not isinstance(body, root.cls):
-        return [f"{root.name}: expected a {root.cls.__name__}, got {_shown(body)}"]
+        return [f"{root.name}: expected {_a(root.cls.__name__)}, got {_shown(body)}"]
     _walk(root, body, root.name, state)
     return state.problems[:MAX_PROBLEMS]
 
@@ -439,7 +443,7 @@ def _walk(spec: Model, obj: Any, path: str, state: _State) -> None:
                 state.numbers += 1
         elif type(value) is not list and not isinstance(value, (list, tuple)):
             problems.append(
-                f"{path}/{where}: expected a list of {expected[2:]}, got {_shown(value)}"
+                f"{path}/{where}: expected a list of {expected.split(' ', 1)[1]}, got {_shown(value)}"
             )
             state.numbers += 1
         else:

@@ -394,6 +394,11 @@ def test_facets_other_schemas_use_are_checked_by_the_same_walker() -> None:
         "Item/Price: 1000.00 has 6 digits; at most 5 are allowed",
         "Item/Day: 32 is more than 31, the largest allowed",
     ]
+    bad = Item(code=10**5000, price=Decimal("0.5"), day=10**5000)
+    assert _checks.check_body(bad, spec) == [
+        "Item/Code: expected a str, got int <16610-bit number>",
+        "Item/Day: <16610-bit number> is more than 31, the largest allowed",
+    ]
 
 
 def test_every_endpoint_with_a_body_checks_it(no_encoding: None) -> None:

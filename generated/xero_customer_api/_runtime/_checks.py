@@ -83,26 +83,28 @@ Check = Callable[[Any], "str | None"]
 """A value check: ``None`` when the value is fine, else the problem (without the path)."""
 
 
+def _short(value: Any) -> str:
+    """``str(value)``, cut to 40 characters (a huge int is not converted at all)."""
+    if isinstance(value, int) and value.bit_length() > 128:
+        return f"<{value.bit_length()}-bit number>"
+    text = str(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
 def _shown(value: Any) -> str:
-    """A short, safe rendering of a refused value: its type, and its repr if scalar."""
-    kind = type(value).__name__
+    """A short, safe rendering of a refused value: its type, and its value if scalar."""
     if value is None:
         return "None"
-    if isinstance(value, (str, int, float, Decimal, bool, datetime.date)):
-        text = repr(value) if isinstance(value, str) else str(value)
-        if len(text) > 40:
-            text = text[:37] + "..."
-        return f"{kind} {text}"
+    kind = type(value).__name__
+    if isinstance(value, str):
+        return f"{kind} {_short(value)!r}"
+    if isinstance(value, (int, float, Decimal, datetime.date)):
+        return f"{kind} {_short(value)}"
     return kind
 
 
 def _a(name: str) -> str:
     return ("an " if name[:1] in "AEIOUaeiou" else "a ") + name
-
-
-def _short(value: Any) -> str:
-    text = str(value)
-    return text if len(text) <= 40 else text[:37] + "..."
 
 
 class Value:
@@ -471,6 +473,8 @@ def _walk(spec: Model, obj: Any, path: str, state: _State) -> None:
                         problems.append(f"{path}/{where}[{index}]: {problem}")
                         if nested:
                             state.numbers += 1
+                        if len(problems) >= MAX_PROBLEMS:
+                            return
     if spec.rule is not None and state.numbers == numbers_before:
         spec.rule(obj, path, problems)
 

@@ -59,6 +59,7 @@ INTEGER_RANGES: dict[DataType, tuple[int | None, int | None]] = {
     DataType.UNSIGNED_BYTE: (0, 2**8 - 1),
     DataType.POSITIVE_INTEGER: (1, None),
 }
+RUNTIME_TEMPORAL = ("date", "utc_datetime")  # value checks of runtime/_checks.py
 BOUNDS = ("min_inclusive", "max_inclusive", "min_exclusive", "max_exclusive")
 LENGTHS = ("length", "min_length", "max_length")
 
@@ -248,8 +249,10 @@ def build_checks_ir(classes: list[Class], rules: dict[str, str] | None = None) -
     def field_of(obj: Class, attr: Attr) -> CheckField:
         temporal = temporal_kind(attr)
         if temporal is not None:
-            # The codec's kinds are the runtime's check names; a marker without one: presence.
-            value = CheckValue(TEMPORAL_KINDS.get(temporal[1], "any"))
+            # The codec's temporal kinds the runtime has a check of (date, utc_datetime);
+            # another kind is only checked for presence.
+            kind = TEMPORAL_KINDS.get(temporal[1], "any")
+            value = CheckValue(kind if kind in RUNTIME_TEMPORAL else "any")
         elif len(attr.types) == 1:
             value = value_of(obj, attr, attr.types[0])
         else:
@@ -259,12 +262,13 @@ def build_checks_ir(classes: list[Class], rules: dict[str, str] | None = None) -
                 if any(m.kind == "any" for m in members)
                 else (CheckValue("union", members=members))
             )
+        # local_name is the XML name (attr.name may have been renamed to avoid a clash)
         if attr.is_attribute:
-            path = "@" + attr.name
+            path = "@" + attr.local_name
         elif attr.wrapper:
             path = f"{attr.wrapper}/{attr.local_name}"
         else:
-            path = attr.name
+            path = attr.local_name
         is_list = attr.is_list
         r = attr.restrictions
         max_occurs = r.max_occurs if r.max_occurs is not None else 1

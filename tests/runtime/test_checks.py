@@ -8,6 +8,8 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from xero_customer_api import RequestValidationError
 from xero_customer_api._runtime import _checks
 from xero_customer_api.v1_0 import _codec, models
@@ -421,3 +423,23 @@ def test_every_endpoint_with_a_body_checks_it(no_encoding: None) -> None:
             return getattr(getattr(client, endpoint.resource), endpoint.name)(body)
 
         assert refused(call) == (f"{where}: expected {expected}, got dict",), endpoint.id
+
+
+@given(
+    sign=st.sampled_from(["", "-"]),
+    digits=st.text("0123456789", min_size=1, max_size=16),
+    exponent=st.integers(-24, 24),
+)
+@settings(max_examples=300, deadline=None)
+def test_digits_are_counted_on_the_written_form(sign: str, digits: str, exponent: int) -> None:
+    value = Decimal(f"{sign}{digits}E{exponent}")
+    written = format(value, "f")  # what the encoder writes
+    whole, _, fraction = written.lstrip("-").partition(".")
+    count = (0 if whole == "0" else len(whole)) + len(fraction)
+    problem = _checks.decimal(fraction_digits=4, total_digits=12).check(value)
+    if len(fraction) > 4:
+        assert problem is not None and f" has {len(fraction)} decimal places;" in problem
+    elif count > 12:
+        assert problem is not None and f" has {count} digits;" in problem
+    else:
+        assert problem is None

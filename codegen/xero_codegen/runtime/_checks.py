@@ -205,17 +205,29 @@ def decimal(
                 value = Decimal(value)
         if not value.is_finite():
             return f"{value} is not a finite number"
-        _, digits, exponent = value.as_tuple()
-        assert isinstance(exponent, int)
-        # The written form, format(value, "f"): integer digits, then -exponent fraction digits.
-        fraction = -exponent if exponent < 0 else 0
+        # The written form, format(value, "f"): its integer digits (none for a lone 0 before
+        # the point) and its fraction digits. str() is that form unless it has to use an
+        # exponent (a positive one, or a tiny value); as_tuple() counts those without writing.
+        shown = str(value)
+        if "E" not in shown:
+            point = shown.find(".")
+            start = 1 if shown[0] == "-" else 0
+            if point < 0:
+                fraction, integer = 0, len(shown) - start
+            else:
+                fraction = len(shown) - point - 1
+                integer = 0 if shown[start:point] == "0" else point - start
+        else:
+            _, digits, exponent = value.as_tuple()
+            assert isinstance(exponent, int)
+            fraction = -exponent if exponent < 0 else 0
+            integer = 0 if digits == (0,) else max(len(digits) + exponent, 0)  # 0E+9: "0"
         if fraction_digits is not None and fraction > fraction_digits:
             return (
                 f"{_short(value)} has {fraction} decimal places; at most {fraction_digits}"
                 " are allowed (round it with Decimal.quantize)"
             )
-        integer = len(digits) + exponent
-        written = (integer if integer > 0 else 0) + fraction
+        written = integer + fraction
         if written > digits_cap:
             return f"{_short(value)} has {written} digits; at most {digits_cap} are allowed"
         if has_limits:

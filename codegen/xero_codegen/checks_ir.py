@@ -14,9 +14,11 @@ presence, so a new schema never fails generation here.
 
 from __future__ import annotations
 
+import importlib.util
 import sys
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from xsdata.codegen.models import Attr, AttrType, Class
@@ -25,8 +27,25 @@ from xsdata.models.enums import DataType
 
 from .codec_ir import TEMPORAL_KINDS
 from .ir import ManifestError
-from .runtime._checks import RULES
 from .xsdata_driver import CONFIG_PATH, XeroFilters, temporal_kind
+
+
+def _runtime_rules() -> dict[str, str]:
+    """The rules of ``runtime/_checks.py`` (name -> what it refuses), their one source.
+
+    The module is loaded on its own (it needs only the standard library): importing the
+    ``runtime`` package would import the SDK's transport (httpx), which the generator does
+    not need.
+    """
+    path = Path(__file__).with_name("runtime") / "_checks.py"
+    spec = importlib.util.spec_from_file_location("_xero_codegen_runtime_checks", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return dict(module.RULES)
+
+
+RULES = _runtime_rules()
 
 TEXT_TYPES = frozenset(
     {
@@ -161,6 +180,10 @@ class ChecksIR:
         if bounded:
             out.append("more or fewer items than a list allows")
         return tuple(out)
+
+    def rule_docs(self, name: str) -> tuple[str, ...]:
+        """What the rules that apply to a body of class ``name`` refuse, for docstrings."""
+        return tuple(RULES[rule] for rule in self.rules_of(name))
 
     def rules_of(self, name: str) -> tuple[str, ...]:
         """The rules that apply to a body of class ``name`` (its own and its nested models')."""

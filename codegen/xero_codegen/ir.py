@@ -18,8 +18,6 @@ from typing import TYPE_CHECKING, Any
 from lxml import etree
 from xsdata.codegen.models import Class
 
-from .runtime._checks import RULES
-
 if TYPE_CHECKING:
     from .checks_ir import ChecksIR
 
@@ -53,8 +51,10 @@ class RequestBody:
     doc: str  # documentation of the root element
     items: str | None = None  # batch: field of the root class holding the list
     item_type: str | None = None  # batch: class of one item
-    rules: tuple[str, ...] = ()  # the runtime's check rules that apply to the body
-    refusals: tuple[str, ...] = ()  # what the schema checks of the body refuse (for docs)
+    # What the client-side checks of the body refuse (for docstrings): from its schema, and
+    # from the check rules (runtime/_checks.py) that apply to it.
+    refusals: tuple[str, ...] = ()
+    rules: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -133,8 +133,9 @@ class Endpoint:
         if request is not None:
             noun = _noun(request.item_type or request.type)
             subject = f"{_a(noun)} in ``{request.param}``" if request.items else f"the {noun}"
-            refused.append(f"{subject} does not match its schema ({'; '.join(request.refusals)})")
-            refused.extend(RULES[rule] for rule in request.rules)
+            details = f" ({'; '.join(request.refusals)})" if request.refusals else ""
+            refused.append(f"{subject} does not match its schema{details}")
+            refused.extend(request.rules)
         refused.append("``max_retries`` not a whole number >= 0")
         entries = [
             ("RequestValidationError", "Nothing was sent: " + "; ".join(refused) + "."),
@@ -369,8 +370,8 @@ def load_api(
                 doc=_root_element_doc(xsd, root_cls.meta_name or root_cls.name),
                 items=spec.get("items"),
                 item_type=item_type,
-                rules=checks.rules_of(spec["type"]) if checks is not None else (),
                 refusals=checks.refusals(spec["type"]) if checks is not None else (),
+                rules=checks.rule_docs(spec["type"]) if checks is not None else (),
             )
 
         rspec = raw.get("response", {})

@@ -19,7 +19,6 @@ import sys
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 from xsdata.codegen.models import Attr, AttrType, Class
 from xsdata.models.config import GeneratorConfig
@@ -197,10 +196,6 @@ def _model_refs(value: CheckValue) -> list[str]:
     return [r for m in value.members for r in _model_refs(m)]
 
 
-def _literal(value: Any) -> str:
-    return repr(value)
-
-
 def _facets(attr: Attr, kind: str, datatype: DataType | None) -> tuple[tuple[str, str], ...]:
     r = attr.restrictions
     out: list[tuple[str, str]] = []
@@ -208,18 +203,18 @@ def _facets(attr: Attr, kind: str, datatype: DataType | None) -> tuple[tuple[str
         for name in LENGTHS:
             value = getattr(r, name)
             if value is not None:
-                out.append((name, _literal(int(value))))
+                out.append((name, repr(int(value))))
         if r.pattern:
-            out.append(("pattern", _literal(r.pattern)))
+            out.append(("pattern", repr(r.pattern)))
     elif kind == "decimal":
         if r.fraction_digits is not None:
-            out.append(("fraction_digits", _literal(int(r.fraction_digits))))
+            out.append(("fraction_digits", repr(int(r.fraction_digits))))
         if r.total_digits is not None:
-            out.append(("total_digits", _literal(int(r.total_digits))))
+            out.append(("total_digits", repr(int(r.total_digits))))
         for name in BOUNDS:
             value = getattr(r, name)
             if value is not None:
-                out.append((name, _literal(str(Decimal(str(value))))))
+                out.append((name, repr(str(Decimal(str(value))))))
     elif kind == "integer":
         low, high = INTEGER_RANGES.get(datatype, (None, None)) if datatype else (None, None)
         bounds: dict[str, int | None] = {
@@ -240,7 +235,7 @@ def _facets(attr: Attr, kind: str, datatype: DataType | None) -> tuple[tuple[str
                 bounds[name] = max(current, number)
             else:
                 bounds[name] = min(current, number)
-        out.extend((k, _literal(v)) for k, v in bounds.items() if v is not None)
+        out.extend((k, repr(v)) for k, v in bounds.items() if v is not None)
     return tuple(out)
 
 
@@ -251,7 +246,7 @@ def build_checks_ir(classes: list[Class], rules: dict[str, str] | None = None) -
     rules = dict(rules or {})
     problems: list[str] = []
 
-    def value_of(obj: Class, attr: Attr, type_: AttrType) -> CheckValue:
+    def value_of(attr: Attr, type_: AttrType) -> CheckValue:
         if type_.native:
             datatype = type_.datatype
             if datatype in TEXT_TYPES:
@@ -277,9 +272,9 @@ def build_checks_ir(classes: list[Class], rules: dict[str, str] | None = None) -
             kind = TEMPORAL_KINDS.get(temporal[1], "any")
             value = CheckValue(kind if kind in RUNTIME_TEMPORAL else "any")
         elif len(attr.types) == 1:
-            value = value_of(obj, attr, attr.types[0])
+            value = value_of(attr, attr.types[0])
         else:
-            members = tuple(value_of(obj, attr, t) for t in attr.types)
+            members = tuple(value_of(attr, t) for t in attr.types)
             value = (
                 CheckValue("any")
                 if any(m.kind == "any" for m in members)

@@ -133,6 +133,8 @@ class Endpoint:
         if request is not None:
             noun = _noun(request.item_type or request.type)
             subject = f"{_a(noun)} in ``{request.param}``" if request.items else f"the {noun}"
+            if request.items:
+                refused.append(f"``{request.param}`` not a list of {_plural(noun)}")
             details = f" ({'; '.join(request.refusals)})" if request.refusals else ""
             refused.append(f"{subject} does not match its schema{details}")
             refused.extend(request.rules)

@@ -65,7 +65,8 @@ def body_expression(endpoint: Endpoint) -> str:
     if request is None:
         return "None"
     if request.items:
-        return f"{request.type}({request.items}=list({request.param}))"
+        item = request.item_type
+        return f'{request.type}({request.items}=_checks.as_list({request.param}, "{request.param}", "{item}"))'
     return request.param
 
 

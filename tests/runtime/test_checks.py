@@ -443,3 +443,29 @@ def test_digits_are_counted_on_the_written_form(sign: str, digits: str, exponent
         assert problem is not None and f" has {count} digits;" in problem
     else:
         assert problem is None
+
+
+@pytest.mark.parametrize(
+    ("argument", "shown"),
+    [
+        (42, "int 42"),
+        (None, "None"),
+        ("Red House Reads", "str 'Red House Reads'"),
+        ({"name": "A"}, "dict"),
+        (models.Contact(name="A"), "Contact"),
+    ],
+)
+def test_a_batch_argument_that_is_not_a_list_is_refused(argument: Any, shown: str) -> None:
+    assert refused(lambda c: c.contacts.save_many(argument), CONTACT_OK) == (
+        f"`contacts` must be a list of Contact, got {shown}",
+    )
+
+
+def test_a_batch_may_be_any_iterable_of_models() -> None:
+    rec = Recorder(ok())
+    with sync_client(rec) as client:
+        for batch in ((models.Contact(name="A"),), (c for c in [models.Contact(name="A")])):
+            assert [c.name for c in client.contacts.save_many(batch)] == ["Red House Reads"]
+    assert [r.content for r in rec.requests] == [
+        b"<Contacts><Contact><Name>A</Name></Contact></Contacts>"
+    ] * 2

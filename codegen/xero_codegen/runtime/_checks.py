@@ -36,10 +36,12 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
 from enum import Enum
-from typing import Any
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 __all__ = [
     "ANY",
@@ -49,6 +51,7 @@ __all__ = [
     "Field",
     "Model",
     "Value",
+    "as_list",
     "boolean",
     "check_body",
     "date",
@@ -385,6 +388,26 @@ class Model:
 
 
 # --------------------------------------------------------------------- walking
+
+
+def as_list(value: Iterable[T], param: str, item: str) -> list[T]:
+    """The items of a batch argument (``save_many(contacts)``) as the list the body holds.
+
+    Anything but an iterable of items (``None``, one item, a ``str``, a ``dict``) raises
+    RequestValidationError naming the parameter; the items themselves are checked with
+    the body.
+    """
+    if type(value) is list:
+        return value
+    if (
+        value is None
+        or isinstance(value, (str, bytes, bytearray, Mapping))
+        or not isinstance(value, Iterable)
+    ):
+        from ._errors import RequestValidationError  # here: this module needs only the stdlib
+
+        raise RequestValidationError([f"`{param}` must be a list of {item}, got {_shown(value)}"])
+    return list(value)
 
 
 class _State:

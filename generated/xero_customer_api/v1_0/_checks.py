@@ -6,7 +6,9 @@
 
 Generated from the XSD types and facets (``codegen/xero_codegen/checks_ir.py``): for each
 field of each model a request body can hold, its element path, the check of its value and
-its occurrence bounds. ``_runtime/_checks.py`` holds the value checks and the walker.
+its occurrence bounds. ``_runtime/_checks.py`` holds the value checks and the walker
+(``as_list``, which turns a batch argument into the list of a body, is re-exported for the
+resources).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import Any
 from .._runtime._checks import (
     Field,
     Model,
+    as_list,
     boolean,
     date,
     decimal,
@@ -42,7 +45,7 @@ from .models import (
     TaxType,
 )
 
-__all__ = ["CHECKS"]
+__all__ = ["CHECKS", "as_list"]
 
 _Address = Model(Address, "Address")
 _Contact = Model(Contact, "Contact")

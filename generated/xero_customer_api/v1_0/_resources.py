@@ -306,11 +306,11 @@ class ContactsResourceWithRawResponse:
             ``ContactsResponse`` envelope as ``.parsed``.
 
         Raises:
-            RequestValidationError: Nothing was sent: a contact in ``contacts`` does not
-                match its schema (a required field missing or a value of the wrong type; a naive
-                ``datetime``; a value outside its enumeration; text not of the form its pattern
-                gives, such as a GUID; more or fewer items than a list allows); ``max_retries``
-                not a whole number >= 0.
+            RequestValidationError: Nothing was sent: ``contacts`` not a list of contacts; a
+                contact in ``contacts`` does not match its schema (a required field missing or a
+                value of the wrong type; a naive ``datetime``; a value outside its enumeration;
+                text not of the form its pattern gives, such as a GUID; more or fewer items than
+                a list allows); ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the contact on a check only Xero can make
                 (``.errors`` says which).
             XeroAPIError: Xero answered with another error (such as ``RateLimitError`` or
@@ -322,7 +322,7 @@ class ContactsResourceWithRawResponse:
             method="POST",
             path="contacts",
             params=[],
-            body=Contacts(contact=list(contacts)),
+            body=Contacts(contact=_checks.as_list(contacts, "contacts", "Contact")),
             response_type=ContactsResponse,
             decode=_codec.decode_contacts_response,
             encode=_codec.encode_contacts,
@@ -594,11 +594,11 @@ class ContactsResource:
             A list of ``Contact``: the contacts as Xero saved them.
 
         Raises:
-            RequestValidationError: Nothing was sent: a contact in ``contacts`` does not
-                match its schema (a required field missing or a value of the wrong type; a naive
-                ``datetime``; a value outside its enumeration; text not of the form its pattern
-                gives, such as a GUID; more or fewer items than a list allows); ``max_retries``
-                not a whole number >= 0.
+            RequestValidationError: Nothing was sent: ``contacts`` not a list of contacts; a
+                contact in ``contacts`` does not match its schema (a required field missing or a
+                value of the wrong type; a naive ``datetime``; a value outside its enumeration;
+                text not of the form its pattern gives, such as a GUID; more or fewer items than
+                a list allows); ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the contact on a check only Xero can make
                 (``.errors`` says which).
             XeroAPIError: Xero answered with another error (such as ``RateLimitError`` or
@@ -853,11 +853,11 @@ class AsyncContactsResourceWithRawResponse:
             ``ContactsResponse`` envelope as ``.parsed``.
 
         Raises:
-            RequestValidationError: Nothing was sent: a contact in ``contacts`` does not
-                match its schema (a required field missing or a value of the wrong type; a naive
-                ``datetime``; a value outside its enumeration; text not of the form its pattern
-                gives, such as a GUID; more or fewer items than a list allows); ``max_retries``
-                not a whole number >= 0.
+            RequestValidationError: Nothing was sent: ``contacts`` not a list of contacts; a
+                contact in ``contacts`` does not match its schema (a required field missing or a
+                value of the wrong type; a naive ``datetime``; a value outside its enumeration;
+                text not of the form its pattern gives, such as a GUID; more or fewer items than
+                a list allows); ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the contact on a check only Xero can make
                 (``.errors`` says which).
             XeroAPIError: Xero answered with another error (such as ``RateLimitError`` or
@@ -869,7 +869,7 @@ class AsyncContactsResourceWithRawResponse:
             method="POST",
             path="contacts",
             params=[],
-            body=Contacts(contact=list(contacts)),
+            body=Contacts(contact=_checks.as_list(contacts, "contacts", "Contact")),
             response_type=ContactsResponse,
             decode=_codec.decode_contacts_response,
             encode=_codec.encode_contacts,
@@ -1141,11 +1141,11 @@ class AsyncContactsResource:
             A list of ``Contact``: the contacts as Xero saved them.
 
         Raises:
-            RequestValidationError: Nothing was sent: a contact in ``contacts`` does not
-                match its schema (a required field missing or a value of the wrong type; a naive
-                ``datetime``; a value outside its enumeration; text not of the form its pattern
-                gives, such as a GUID; more or fewer items than a list allows); ``max_retries``
-                not a whole number >= 0.
+            RequestValidationError: Nothing was sent: ``contacts`` not a list of contacts; a
+                contact in ``contacts`` does not match its schema (a required field missing or a
+                value of the wrong type; a naive ``datetime``; a value outside its enumeration;
+                text not of the form its pattern gives, such as a GUID; more or fewer items than
+                a list allows); ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the contact on a check only Xero can make
                 (``.errors`` says which).
             XeroAPIError: Xero answered with another error (such as ``RateLimitError`` or
@@ -1321,14 +1321,15 @@ class InvoicesResourceWithRawResponse:
             ``InvoicesResponse`` envelope as ``.parsed``.
 
         Raises:
-            RequestValidationError: Nothing was sent: an invoice in ``invoices`` does not
-                match its schema (a required field missing or a value of the wrong type; a
-                ``float`` or ``str`` for a ``Decimal``, or more decimal places or digits than
-                allowed; a ``str`` or ``datetime`` for a ``datetime.date``; a naive
-                ``datetime``; a value outside its enumeration; text not of the form its pattern
-                gives, such as a GUID; more or fewer items than a list allows); a line's
-                LineAmount is not Quantity x UnitAmount; SubTotal, TotalTax or Total do not add
-                up over the lines; ``max_retries`` not a whole number >= 0.
+            RequestValidationError: Nothing was sent: ``invoices`` not a list of invoices;
+                an invoice in ``invoices`` does not match its schema (a required field missing
+                or a value of the wrong type; a ``float`` or ``str`` for a ``Decimal``, or more
+                decimal places or digits than allowed; a ``str`` or ``datetime`` for a
+                ``datetime.date``; a naive ``datetime``; a value outside its enumeration; text
+                not of the form its pattern gives, such as a GUID; more or fewer items than a
+                list allows); a line's LineAmount is not Quantity x UnitAmount; SubTotal,
+                TotalTax or Total do not add up over the lines; ``max_retries`` not a whole
+                number >= 0.
             ValidationError: Xero refused the invoice on a check only Xero can make
                 (``.errors`` says which).
             XeroAPIError: Xero answered with another error (such as ``RateLimitError`` or
@@ -1340,7 +1341,7 @@ class InvoicesResourceWithRawResponse:
             method="PUT",
             path="invoices",
             params=[],
-            body=Invoices(invoice=list(invoices)),
+            body=Invoices(invoice=_checks.as_list(invoices, "invoices", "Invoice")),
             response_type=InvoicesResponse,
             decode=_codec.decode_invoices_response,
             encode=_codec.encode_invoices,
@@ -1528,14 +1529,15 @@ class InvoicesResource:
             A list of ``Invoice``: the invoices as Xero saved them.
 
         Raises:
-            RequestValidationError: Nothing was sent: an invoice in ``invoices`` does not
-                match its schema (a required field missing or a value of the wrong type; a
-                ``float`` or ``str`` for a ``Decimal``, or more decimal places or digits than
-                allowed; a ``str`` or ``datetime`` for a ``datetime.date``; a naive
-                ``datetime``; a value outside its enumeration; text not of the form its pattern
-                gives, such as a GUID; more or fewer items than a list allows); a line's
-                LineAmount is not Quantity x UnitAmount; SubTotal, TotalTax or Total do not add
-                up over the lines; ``max_retries`` not a whole number >= 0.
+            RequestValidationError: Nothing was sent: ``invoices`` not a list of invoices;
+                an invoice in ``invoices`` does not match its schema (a required field missing
+                or a value of the wrong type; a ``float`` or ``str`` for a ``Decimal``, or more
+                decimal places or digits than allowed; a ``str`` or ``datetime`` for a
+                ``datetime.date``; a naive ``datetime``; a value outside its enumeration; text
+                not of the form its pattern gives, such as a GUID; more or fewer items than a
+                list allows); a line's LineAmount is not Quantity x UnitAmount; SubTotal,
+                TotalTax or Total do not add up over the lines; ``max_retries`` not a whole
+                number >= 0.
             ValidationError: Xero refused the invoice on a check only Xero can make
                 (``.errors`` says which).
             XeroAPIError: Xero answered with another error (such as ``RateLimitError`` or
@@ -1709,14 +1711,15 @@ class AsyncInvoicesResourceWithRawResponse:
             ``InvoicesResponse`` envelope as ``.parsed``.
 
         Raises:
-            RequestValidationError: Nothing was sent: an invoice in ``invoices`` does not
-                match its schema (a required field missing or a value of the wrong type; a
-                ``float`` or ``str`` for a ``Decimal``, or more decimal places or digits than
-                allowed; a ``str`` or ``datetime`` for a ``datetime.date``; a naive
-                ``datetime``; a value outside its enumeration; text not of the form its pattern
-                gives, such as a GUID; more or fewer items than a list allows); a line's
-                LineAmount is not Quantity x UnitAmount; SubTotal, TotalTax or Total do not add
-                up over the lines; ``max_retries`` not a whole number >= 0.
+            RequestValidationError: Nothing was sent: ``invoices`` not a list of invoices;
+                an invoice in ``invoices`` does not match its schema (a required field missing
+                or a value of the wrong type; a ``float`` or ``str`` for a ``Decimal``, or more
+                decimal places or digits than allowed; a ``str`` or ``datetime`` for a
+                ``datetime.date``; a naive ``datetime``; a value outside its enumeration; text
+                not of the form its pattern gives, such as a GUID; more or fewer items than a
+                list allows); a line's LineAmount is not Quantity x UnitAmount; SubTotal,
+                TotalTax or Total do not add up over the lines; ``max_retries`` not a whole
+                number >= 0.
             ValidationError: Xero refused the invoice on a check only Xero can make
                 (``.errors`` says which).
             XeroAPIError: Xero answered with another error (such as ``RateLimitError`` or
@@ -1728,7 +1731,7 @@ class AsyncInvoicesResourceWithRawResponse:
             method="PUT",
             path="invoices",
             params=[],
-            body=Invoices(invoice=list(invoices)),
+            body=Invoices(invoice=_checks.as_list(invoices, "invoices", "Invoice")),
             response_type=InvoicesResponse,
             decode=_codec.decode_invoices_response,
             encode=_codec.encode_invoices,
@@ -1916,14 +1919,15 @@ class AsyncInvoicesResource:
             A list of ``Invoice``: the invoices as Xero saved them.
 
         Raises:
-            RequestValidationError: Nothing was sent: an invoice in ``invoices`` does not
-                match its schema (a required field missing or a value of the wrong type; a
-                ``float`` or ``str`` for a ``Decimal``, or more decimal places or digits than
-                allowed; a ``str`` or ``datetime`` for a ``datetime.date``; a naive
-                ``datetime``; a value outside its enumeration; text not of the form its pattern
-                gives, such as a GUID; more or fewer items than a list allows); a line's
-                LineAmount is not Quantity x UnitAmount; SubTotal, TotalTax or Total do not add
-                up over the lines; ``max_retries`` not a whole number >= 0.
+            RequestValidationError: Nothing was sent: ``invoices`` not a list of invoices;
+                an invoice in ``invoices`` does not match its schema (a required field missing
+                or a value of the wrong type; a ``float`` or ``str`` for a ``Decimal``, or more
+                decimal places or digits than allowed; a ``str`` or ``datetime`` for a
+                ``datetime.date``; a naive ``datetime``; a value outside its enumeration; text
+                not of the form its pattern gives, such as a GUID; more or fewer items than a
+                list allows); a line's LineAmount is not Quantity x UnitAmount; SubTotal,
+                TotalTax or Total do not add up over the lines; ``max_retries`` not a whole
+                number >= 0.
             ValidationError: Xero refused the invoice on a check only Xero can make
                 (``.errors`` says which).
             XeroAPIError: Xero answered with another error (such as ``RateLimitError`` or

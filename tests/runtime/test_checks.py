@@ -467,5 +467,5 @@ def test_a_batch_may_be_any_iterable_of_models() -> None:
         for batch in ((models.Contact(name="A"),), (c for c in [models.Contact(name="A")])):
             assert [c.name for c in client.contacts.save_many(batch)] == ["Red House Reads"]
     assert [r.content for r in rec.requests] == [
-        b"<Contacts><Contact><Name>A</Name></Contact></Contacts>"
+        b"<Contacts><Contact><Name>A</Name><Addresses/><Phones/></Contact></Contacts>"
     ] * 2

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import jinja2
 
+from .checks_ir import ChecksIR
 from .codec_ir import CodecIR
 from .ir import ApiVersion, Endpoint, QueryParam, _snake
 
@@ -64,7 +65,8 @@ def body_expression(endpoint: Endpoint) -> str:
     if request is None:
         return "None"
     if request.items:
-        return f"{request.type}({request.items}=list({request.param}))"
+        item = request.item_type
+        return f'{request.type}({request.items}=_checks.as_list({request.param}, "{request.param}", "{item}"))'
     return request.param
 
 
@@ -151,6 +153,16 @@ def render_api(api: ApiVersion) -> dict[str, str]:
 def render_codec(api: ApiVersion, codec: CodecIR) -> str:
     """``_codec.py``: the generated lxml decoder and encoder of every model."""
     return environment().get_template("_codec.py.jinja").render(api=api, codec=codec)
+
+
+def render_checks(api: ApiVersion, checks: ChecksIR) -> str:
+    """``_checks.py``: the check table of every model a request body can hold."""
+    bodies = [e.request.type for e in api.endpoints if e.request is not None]
+    reachable = {m.name: m for body in bodies for m in checks.reachable(body)}
+    models = [reachable[name] for name in sorted(reachable)]
+    return (
+        environment().get_template("_checks.py.jinja").render(api=api, checks=checks, models=models)
+    )
 
 
 def render_models_init(api: ApiVersion, exports: list[tuple[str, str]]) -> str:

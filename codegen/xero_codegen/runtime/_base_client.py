@@ -31,7 +31,7 @@ from lxml import etree
 
 from . import _gc
 from ._auth import AUTH_SCHEMES, key_problem
-from ._checks import check_body
+from ._checks import Model, check_body
 from ._envelope import ENVELOPE_READERS, EnvelopeReader
 from ._errors import (
     InvalidPartnerKeyError,
@@ -441,13 +441,14 @@ class _ClientCore(Generic[_HttpT]):
         body: object | None,
         timeout: TimeoutTypes | NotGiven,
         encode: Callable[[Any], bytes] | None = None,
+        check: Model | None = None,
     ) -> httpx.Request:
         headers = dict(self._auth.headers())
         if not self._headers_on_client:
             headers = {**_DEFAULT_HEADERS, **headers}
         content: bytes | None = None
         if body is not None:
-            problems = check_body(body)
+            problems = check_body(body, check) if check is not None else []
             if problems:
                 raise RequestValidationError([redact(p) for p in problems])
             try:
@@ -777,9 +778,10 @@ class SyncAPIClient(_ClientCore[httpx.Client]):
         max_retries: int | NotGiven = NOT_GIVEN,
         decode: Callable[[etree._Element, bool], R] | None = None,
         encode: Callable[[Any], bytes] | None = None,
+        check: Model | None = None,
     ) -> RawResponse[R]:
         try:
-            request = self._build_request(method, path, params, body, timeout, encode)
+            request = self._build_request(method, path, params, body, timeout, encode, check)
             retries = self._effective_retries(max_retries)
             retries_done = 0
             while True:
@@ -848,9 +850,10 @@ class AsyncAPIClient(_ClientCore[httpx.AsyncClient]):
         max_retries: int | NotGiven = NOT_GIVEN,
         decode: Callable[[etree._Element, bool], R] | None = None,
         encode: Callable[[Any], bytes] | None = None,
+        check: Model | None = None,
     ) -> RawResponse[R]:
         try:
-            request = self._build_request(method, path, params, body, timeout, encode)
+            request = self._build_request(method, path, params, body, timeout, encode, check)
             retries = self._effective_retries(max_retries)
             retries_done = 0
             while True:

@@ -45,7 +45,7 @@ from xsdata.formats.dataclass.context import XmlContext
 
 from ._auth import key_problem
 from ._base_client import RawResponse, SyncAPIClient
-from ._checks import check_body
+from ._checks import Model, check_body
 from ._errors import (
     InvalidCustomerKeyError,
     InvalidPartnerKeyError,
@@ -778,13 +778,13 @@ def _from_json(cls: type[T], value: Any, path: str, label: str) -> T:
         raise InputError(f"{label}: {exc.message}") from None
 
 
-def _check_before_sending(body: object, label: str) -> None:
+def _check_before_sending(body: object, check: Model, label: str) -> None:
     """The SDK's own checks of a request body, run as soon as the document is read.
 
     A refusal is a validation failure (exit code 5), as the same refusal from Xero would be;
     a document that cannot be read as the model at all is a usage error (exit code 2).
     """
-    problems = check_body(body)
+    problems = check_body(body, check)
     if problems:
         raise CliError(
             f"{_KINDS[ExitCode.VALIDATION]}: {label}: {'; '.join(problems)} "
@@ -793,7 +793,7 @@ def _check_before_sending(body: object, label: str) -> None:
         )
 
 
-def read_document(source: IO[bytes], cls: type[T], input_format: str) -> T:
+def read_document(source: IO[bytes], cls: type[T], input_format: str, check: Model) -> T:
     """One document of type ``cls`` (its XML root element, or JSON in its shape), checked as the
     client checks a request body (:class:`CliError` with exit code 5 when the checks refuse it)."""
     data, label = _read_all(source)
@@ -801,12 +801,17 @@ def read_document(source: IO[bytes], cls: type[T], input_format: str) -> T:
         document = _bind(_xml_root(data, label, [element_name(cls)]), cls, label)
     else:
         document = _from_json(cls, _json(data, label), element_name(cls), label)
-    _check_before_sending(document, label)
+    _check_before_sending(document, check, label)
     return document
 
 
 def read_batch(
-    source: IO[bytes], batch_cls: type[B], items: str, item_cls: type[T], input_format: str
+    source: IO[bytes],
+    batch_cls: type[B],
+    items: str,
+    item_cls: type[T],
+    input_format: str,
+    check: Model,
 ) -> list[T]:
     """The items of a batch document: ``<Contacts>`` (or one ``<Contact>``) as XML; as JSON a
     list of items, an object with the batch's list field, or one item. Checked as the client
@@ -830,7 +835,7 @@ def read_batch(
             found = getattr(_from_json(batch_cls, value, batch_name, label), items)
         else:
             found = [_from_json(item_cls, value, item_name, label)]
-    _check_before_sending(batch_cls(**{items: found}), label)
+    _check_before_sending(batch_cls(**{items: found}), check, label)
     return found
 
 

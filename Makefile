@@ -6,13 +6,17 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 LINT_PATHS := $(wildcard codegen sandbox tests examples bench)
 
-.PHONY: setup generate check lint typecheck test test-fast demo bench fuzz clean
+.PHONY: setup generate check lint typecheck test test-fast demo sandbox bench fuzz clean
 
-$(STAMP): pyproject.toml
-	@echo "==> setup: virtualenv in $(VENV) with .[dev]"
+# Three distributions, one venv: the SDK (pyproject.toml), the generator (codegen/) and the
+# sandbox (sandbox/), all editable, plus the tools (requirements-dev.txt).
+DIST_FILES := pyproject.toml codegen/pyproject.toml sandbox/pyproject.toml sandbox/setup.py requirements-dev.txt
+
+$(STAMP): $(DIST_FILES)
+	@echo "==> setup: virtualenv in $(VENV) with requirements-dev.txt (SDK, codegen, sandbox, tools)"
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@$(BIN)/python -m pip install --quiet --upgrade pip
-	@$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	@touch $(STAMP)
 
 setup: $(STAMP)
@@ -42,6 +46,12 @@ test-fast: $(STAMP)
 demo: $(STAMP)
 	@$(BIN)/python examples/demo.py
 
+# Serve the sandbox until Ctrl-C, printing `export XERO_...` lines and the console URL.
+# Extra options: make sandbox SANDBOX_ARGS="--db sandbox.db --port 8443"
+SANDBOX_ARGS ?=
+sandbox: $(STAMP)
+	@$(BIN)/xero-sandbox serve $(SANDBOX_ARGS)
+
 bench: $(STAMP)
 	@$(BIN)/python -m bench
 
@@ -49,4 +59,4 @@ fuzz: $(STAMP)
 	@FUZZ_EXAMPLES=5000 $(BIN)/pytest -q tests/fuzz
 
 clean:
-	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache build *.egg-info
+	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache build *.egg-info */build */*.egg-info

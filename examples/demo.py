@@ -118,9 +118,10 @@ def main() -> None:
             f"          subtotal {fetched.sub_total}  tax {fetched.total_tax}  total {fetched.total}  due {fetched.amount_due}"
         )
         print(f"Listed    {len(listed_contacts)} customer(s), {len(listed_invoices)} invoice(s)")
-        print(f"Console   {sandbox.root_url}/console?apiKey=<XERO_API_KEY> shows these requests")
     print()
-    print("Sandbox stopped.")
+    print("Sandbox stopped (its temporary CA bundle is removed).")
+    print("To look around yourself: `make sandbox` keeps one running until Ctrl-C and prints")
+    print("`export XERO_...` lines to paste and the URL of its partner console.")
 
 
 if __name__ == "__main__":

@@ -14,9 +14,17 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from .checks_ir import build_checks_ir
 from .codec_ir import build_codec_ir
 from .ir import ApiVersion, load_api
-from .render import HEADER, render_api, render_codec, render_models_init, render_package
+from .render import (
+    HEADER,
+    render_api,
+    render_checks,
+    render_codec,
+    render_models_init,
+    render_package,
+)
 from .xsdata_driver import render_models
 
 PACKAGE = "xero_customer_api"
@@ -91,7 +99,8 @@ def build(root: Path) -> Build:
             write_schemas=manifest["api"].get("write_schemas"),
             attribute_names=manifest["api"].get("attribute_names"),
         )
-        api = load_api(schema_dir, models.classes, manifest)
+        checks = build_checks_ir(models.classes, manifest.get("checks", {}).get("rules", {}))
+        api = load_api(schema_dir, models.classes, manifest, checks)
         apis.append(api)
         models_prefix = f"{PACKAGE}/{package}/models/"
         for rel, text in models.sources.items():
@@ -101,6 +110,7 @@ def build(root: Path) -> Build:
         to_format[f"{PACKAGE}/{package}/_codec.py"] = render_codec(
             api, build_codec_ir(models.classes, schema_dir, api.write_schemas)
         )
+        to_format[f"{PACKAGE}/{package}/_checks.py"] = render_checks(api, checks)
         for rel, text in render_api(api).items():
             to_format[f"{PACKAGE}/{package}/{rel}"] = text
     if not apis:

@@ -1,15 +1,22 @@
 """A local sandbox of Xero's XML Customer API 1.0 (``/api.xro/1.0/``).
 
-Start it with ``xero-sandbox serve [--host 127.0.0.1] [--port N|0] [--db FILE] [--http]``.
-It serves HTTPS with a certificate from a private CA made at start-up and, once ready,
-prints (one per line, flushed)::
+Start it with ``xero-sandbox serve [--host 127.0.0.1] [--port N|0] [--db FILE] [--http]``
+(``make sandbox`` in a checkout). It serves HTTPS with a certificate from a private CA made at
+start-up and, once ready, prints lines to paste into a POSIX shell (values shell-quoted,
+flushed; :func:`xero_sandbox.process.parse_ready_line` reads them back)::
 
-    XERO_BASE_URL=https://127.0.0.1:PORT/api.xro/1.0/
-    XERO_API_VERSION=1.0        # the `xero` CLI: speak 1.0 (its default is 2.0) ...
-    XERO_V1_BASE_URL=https://127.0.0.1:PORT/api.xro/1.0/   # ... to this sandbox
-    XERO_API_KEY=...            # the demo partner's key (query parameter apiKey)
-    XERO_CUSTOMER_KEY=...       # the Demo Company's customer key (query parameter xeroKey)
-    XERO_CA_BUNDLE=/path/ca.pem # trust this CA (HTTPS only)
+    export XERO_BASE_URL=https://127.0.0.1:PORT/api.xro/1.0/
+    export XERO_API_VERSION=1.0          # the `xero` CLI: speak 1.0 (its default is 2.0) ...
+    export XERO_V1_BASE_URL=https://127.0.0.1:PORT/api.xro/1.0/   # ... to this sandbox
+    export XERO_API_KEY=...              # the demo partner's key (query parameter apiKey)
+    export XERO_CUSTOMER_KEY=...         # the Demo Company's customer key (query parameter xeroKey)
+    export XERO_CA_BUNDLE=/tmp/.../ca.pem  # trust this CA (HTTPS only)
+    # Partner console: https://127.0.0.1:PORT/console?apiKey=...
+    # Stop with Ctrl-C (the CA bundle is removed on exit).
+
+It runs until SIGINT, SIGTERM or SIGHUP and removes its temporary CA folder on any exit.
+Idle and slow clients are cut off (``--header-timeout``, ``--idle-timeout``,
+``--body-timeout``), and requests past ``--max-connections`` open connections get 503.
 
 Plain HTTP to the HTTPS port is refused; ``--http`` serves plain HTTP, on loopback only.
 State is in memory unless ``--db FILE`` keeps it in SQLite (WAL; every write is committed

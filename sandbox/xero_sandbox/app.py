@@ -96,9 +96,14 @@ class SandboxApp:
     """
 
     def __init__(
-        self, store: Store, transports: dict[tuple[str, int], asyncio.Transport] | None = None
+        self,
+        store: Store,
+        transports: dict[tuple[str, int], asyncio.Transport] | None = None,
+        *,
+        body_timeout: float = 30.0,
     ) -> None:
         self.store = store
+        self.body_timeout = body_timeout
         self.service = Service(store, xmlcodec.RequestValidator())
         self.faults = FaultBoard()
         self.traffic = console.TrafficLog()
@@ -110,7 +115,15 @@ class SandboxApp:
             return
         if scope["type"] != "http":
             return
-        request = await self._read(scope, receive)
+        try:
+            async with asyncio.timeout(self.body_timeout):
+                request = await self._read(scope, receive)
+        except TimeoutError:
+            slow = Response(
+                408, b"Request body too slow", b"text/plain", [(b"connection", b"close")]
+            )
+            await self._send(slow, send, receive, scope)
+            return
         if request is None:
             await self._send(
                 Response(413, b"Request body too large", b"text/plain"), send, receive, scope
@@ -260,6 +273,8 @@ class SandboxApp:
                 if not isinstance(spec, dict):
                     raise ValueError("a JSON object is expected")
                 key = self.faults.schedule(spec)
+            except RecursionError:
+                return _json(400, {"error": "the JSON is nested too deeply"})
             except (ValueError, TypeError) as exc:
                 return _json(400, {"error": str(exc)})
             return _json(201, {"scheduled": key})

@@ -36,13 +36,60 @@ def main() -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Where to write the CA bundle.",
 )
+@click.option(
+    "--header-timeout",
+    default=10.0,
+    show_default=True,
+    type=click.FloatRange(0.1, 3600),
+    help="Seconds a connection has to send a request's headers (then it is closed).",
+)
+@click.option(
+    "--idle-timeout",
+    default=5,
+    show_default=True,
+    type=click.IntRange(1, 3600),
+    help="Seconds an idle keep-alive connection stays open.",
+)
+@click.option(
+    "--body-timeout",
+    default=30.0,
+    show_default=True,
+    type=click.FloatRange(0.1, 3600),
+    help="Seconds a request has to send its body (then 408).",
+)
+@click.option(
+    "--max-connections",
+    default=256,
+    show_default=True,
+    type=click.IntRange(1, 100_000),
+    help="Open connections beyond which requests get 503.",
+)
 def serve_command(
-    host: str, port: int, db: Path | None, plain_http: bool, ca_file: Path | None
+    host: str,
+    port: int,
+    db: Path | None,
+    plain_http: bool,
+    ca_file: Path | None,
+    header_timeout: float,
+    idle_timeout: int,
+    body_timeout: float,
+    max_connections: int,
 ) -> None:
-    """Serve /api.xro/1.0/ and print XERO_* lines once ready."""
-    raise SystemExit(
-        serve(ServeOptions(host=host, port=port, db=db, http=plain_http, ca_file=ca_file))
+    """Serve /api.xro/1.0/ and, once ready, print `export XERO_...=value` lines to paste
+    into a shell and the partner console's URL. Runs until Ctrl-C (or SIGTERM); the
+    temporary CA bundle is removed on exit."""
+    options = ServeOptions(
+        host=host,
+        port=port,
+        db=db,
+        http=plain_http,
+        ca_file=ca_file,
+        header_timeout=header_timeout,
+        keep_alive_timeout=idle_timeout,
+        body_timeout=body_timeout,
+        max_connections=max_connections,
     )
+    raise SystemExit(serve(options))
 
 
 @main.group("keys")

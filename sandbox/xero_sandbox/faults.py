@@ -27,6 +27,21 @@ class Fault:
     delay: float = 1.0
 
 
+def _number(
+    spec: dict[str, Any], name: str, default: float, low: float, high: float, *, whole: bool
+) -> float:
+    """``spec[name]`` as a number within [low, high] (a whole one if *whole*), else ValueError.
+
+    JSON numbers arrive as int or float (``1e400`` is ``inf``); booleans and strings are refused.
+    """
+    value = spec.get(name, default)
+    number = isinstance(value, int | float) and not isinstance(value, bool)
+    if not number or not low <= value <= high or (whole and value != int(value)):
+        kind = "a whole number" if whole else "a number"
+        raise ValueError(f"{name} must be {kind} between {low} and {high}")
+    return float(value)
+
+
 def endpoint_name(path: str) -> str:
     """``/api.xro/1.0/Contacts`` or ``contacts`` -> ``contacts``."""
     return path.rstrip("/").rsplit("/", 1)[-1].lower()
@@ -51,14 +66,14 @@ class FaultBoard:
             raise ValueError(f"method must be one of {', '.join(_METHODS)}")
         if not path:
             raise ValueError("path is required, e.g. 'contacts'")
-        count = int(spec.get("count", 1))
-        retry_after = int(spec.get("retry_after", 1))
-        delay = float(spec.get("delay", 1.0))
-        if count < 1 or retry_after < 0 or not 0 <= delay <= 60:
-            raise ValueError("count must be >= 1, retry_after >= 0 and delay between 0 and 60")
+        count = _number(spec, "count", 1, 1, 1_000_000, whole=True)
+        retry_after = _number(spec, "retry_after", 1, 0, 86_400, whole=True)
+        delay = _number(spec, "delay", 1.0, 0, 60, whole=False)
         key = f"{method} {endpoint_name(path)}"
         with self._lock:
-            self._faults.setdefault(key, []).append(Fault(kind, count, retry_after, delay))
+            self._faults.setdefault(key, []).append(
+                Fault(kind, int(count), int(retry_after), float(delay))
+            )
         return key
 
     def take(self, method: str, endpoint: str) -> Fault | None:

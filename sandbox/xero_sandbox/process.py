@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import queue
+import shlex
 import ssl
 import subprocess
 import sys
@@ -24,6 +25,23 @@ from pathlib import Path
 from typing import IO
 
 _REQUIRED = ("XERO_BASE_URL", "XERO_API_KEY", "XERO_CUSTOMER_KEY")
+#: The start of the ready line carrying the partner console's URL (``server.ready_lines``).
+CONSOLE_PREFIX = "# Partner console: "
+
+
+def parse_ready_line(line: str) -> tuple[str, str] | None:
+    """``export NAME=value`` (shell-quoted) -> (NAME, value); the console comment ->
+    ("console_url", URL); any other line -> None."""
+    text = line.strip()
+    if text.startswith(CONSOLE_PREFIX):
+        return "console_url", text[len(CONSOLE_PREFIX) :]
+    if not text.startswith("export "):
+        return None
+    words = shlex.split(text)
+    if len(words) != 2:
+        return None
+    name, sep, value = words[1].partition("=")
+    return (name, value) if sep else None
 
 
 def sandbox_command() -> list[str]:
@@ -41,6 +59,7 @@ class RunningSandbox:
     process: subprocess.Popen[str]
     values: dict[str, str]
     stderr_lines: list[str] = field(default_factory=list)
+    stdout_lines: list[str] = field(default_factory=list)
     readers: list[threading.Thread] = field(default_factory=list)
 
     @property
@@ -62,6 +81,11 @@ class RunningSandbox:
     def customer_key(self) -> str:
         """The Demo Company's customer key (xeroKey)."""
         return self.values["XERO_CUSTOMER_KEY"]
+
+    @property
+    def console_url(self) -> str:
+        """The partner console URL the sandbox printed (``.../console?apiKey=...``)."""
+        return self.values["console_url"]
 
     @property
     def ca_bundle(self) -> str | None:
@@ -107,25 +131,34 @@ def _drain(stream: IO[str], sink: list[str] | queue.Queue[str | None]) -> None:
 
 
 def launch(
-    args: Sequence[str] = (), *, timeout: float = 60.0, env: dict[str, str] | None = None
+    args: Sequence[str] = (),
+    *,
+    timeout: float = 60.0,
+    env: dict[str, str] | None = None,
+    command: Sequence[str] | None = None,
+    cwd: str | Path | None = None,
 ) -> RunningSandbox:
-    """Run ``xero-sandbox serve --port 0 ARGS`` and wait for its ready lines."""
-    command = [*sandbox_command(), "serve", "--port", "0", *args]
+    """Run ``xero-sandbox serve --port 0 ARGS`` (or ``COMMAND serve ...``) and wait for its
+    ready lines."""
+    full = [*(command or sandbox_command()), "serve", "--port", "0", *args]
     process = subprocess.Popen(
-        command,
+        full,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        cwd=cwd,
         env={**os.environ, **(env or {}), "PYTHONUNBUFFERED": "1"},
     )
     assert process.stdout is not None and process.stderr is not None
     lines: queue.Queue[str | None] = queue.Queue()
     sandbox = RunningSandbox(process, {})
-    threading.Thread(target=_drain, args=(process.stdout, lines), daemon=True).start()
-    threading.Thread(
-        target=_drain, args=(process.stderr, sandbox.stderr_lines), daemon=True
-    ).start()
-    wanted = set(_REQUIRED) | (set() if "--http" in args else {"XERO_CA_BUNDLE"})
+    sandbox.readers = [
+        threading.Thread(target=_drain, args=(process.stdout, lines), daemon=True),
+        threading.Thread(target=_drain, args=(process.stderr, sandbox.stderr_lines), daemon=True),
+    ]
+    for reader in sandbox.readers:
+        reader.start()
+    wanted = {*_REQUIRED, "console_url"} | (set() if "--http" in args else {"XERO_CA_BUNDLE"})
     while not wanted <= sandbox.values.keys():
         try:
             line = lines.get(timeout=timeout)
@@ -134,9 +167,10 @@ def launch(
         if line is None:
             sandbox.stop()
             raise RuntimeError(f"xero-sandbox did not become ready: {sandbox.stderr[-2000:]}")
-        name, sep, value = line.strip().partition("=")
-        if sep:
-            sandbox.values[name] = value
+        sandbox.stdout_lines.append(line)
+        parsed = parse_ready_line(line)
+        if parsed is not None:
+            sandbox.values[parsed[0]] = parsed[1]
     return sandbox
 
 

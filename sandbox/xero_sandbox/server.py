@@ -1,10 +1,30 @@
-"""Running the sandbox under uvicorn: TLS set-up, listening socket and the ready lines."""
+"""Running the sandbox under uvicorn: TLS set-up, listening socket, timeouts and the ready lines.
+
+Once the server accepts connections it prints, flushed, lines a POSIX shell takes as they are::
+
+    export XERO_BASE_URL=https://127.0.0.1:PORT/api.xro/1.0/
+    export XERO_API_KEY=...
+    export XERO_CUSTOMER_KEY=...
+    export XERO_CA_BUNDLE=/tmp/xero-sandbox-XXXX/ca.pem
+    # Partner console: https://127.0.0.1:PORT/console?apiKey=...
+    # Stop with Ctrl-C (the CA bundle is removed on exit).
+
+The temporary CA folder is removed however the server stops (normal exit, SIGINT, SIGTERM,
+SIGHUP); after a signal the process then ends by that same signal, as uvicorn does.
+
+Slow or idle clients cannot hold connections: a connection must deliver a request's headers
+within ``header_timeout`` seconds of opening (or of its previous response), its body within
+``body_timeout`` (else 408), and an idle keep-alive connection is closed after
+``keep_alive_timeout``. Past ``max_connections`` open connections, requests get 503.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import ipaddress
+import shlex
 import shutil
+import signal
 import socket
 import ssl
 import sys
@@ -12,13 +32,16 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from types import FrameType
 from typing import Any
+from urllib.parse import quote
 
 import trustme
 import uvicorn
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from .app import API_PREFIX, SandboxApp
+from .process import CONSOLE_PREFIX
 from .store import Credentials, Store
 
 LOOPBACK_HOSTS = ("127.0.0.1", "::1", "localhost")
@@ -33,6 +56,16 @@ class ServeOptions:
     db: Path | None = None
     http: bool = False
     ca_file: Path | None = None
+    header_timeout: float = 10.0
+    keep_alive_timeout: int = 5
+    body_timeout: float = 30.0
+    max_connections: int = 256
+
+
+#: Largest request line + headers accepted (h11's incomplete-event limit), bytes.
+MAX_HEADER_BYTES = 16 * 1024
+#: Signals that stop the server gracefully.
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
 
 def is_loopback(host: str) -> bool:
@@ -45,14 +78,47 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def tracking_protocol(registry: dict[tuple[str, int], asyncio.Transport]) -> type[asyncio.Protocol]:
-    """uvicorn's h11 protocol, keeping ``registry[client address] = transport`` for open connections."""
+def tracking_protocol(
+    registry: dict[tuple[str, int], asyncio.Transport], header_timeout: float = 10.0
+) -> type[asyncio.Protocol]:
+    """uvicorn's h11 protocol, keeping ``registry[client address] = transport`` for open
+    connections, and closing a connection whose request headers take longer than
+    *header_timeout* seconds (counted from the connection or from its previous response)."""
 
     class TrackingH11Protocol(H11Protocol):
+        _header_timer: asyncio.TimerHandle | None = None
+
         def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
             super().connection_made(transport)
             if self.client is not None:
                 registry[self.client] = transport
+            self._arm_header_timer()
+
+        def data_received(self, data: bytes) -> None:
+            super().data_received(data)
+            if self.cycle is not None and not self.cycle.response_complete:
+                self._cancel_header_timer()  # a request's headers are in
+
+        def on_response_complete(self) -> None:
+            super().on_response_complete()
+            if not self.transport.is_closing() and (
+                self.cycle is None or self.cycle.response_complete
+            ):
+                self._arm_header_timer()  # the next request's headers are due
+
+        def _arm_header_timer(self) -> None:
+            self._cancel_header_timer()
+            self._header_timer = self.loop.call_later(header_timeout, self._headers_too_slow)
+
+        def _cancel_header_timer(self) -> None:
+            if self._header_timer is not None:
+                self._header_timer.cancel()
+                self._header_timer = None
+
+        def _headers_too_slow(self) -> None:
+            self._header_timer = None
+            if self.cycle is None or self.cycle.response_complete:
+                self.transport.abort()
 
         def shutdown(self) -> None:
             # An idle keep-alive connection is dropped at once: a TLS close would wait for
@@ -63,6 +129,7 @@ def tracking_protocol(registry: dict[tuple[str, int], asyncio.Transport]) -> typ
                 super().shutdown()
 
         def connection_lost(self, exc: Exception | None) -> None:
+            self._cancel_header_timer()
             if self.client is not None:
                 registry.pop(self.client, None)
             super().connection_lost(exc)
@@ -80,8 +147,11 @@ def _bind(host: str, port: int) -> socket.socket:
     return sock
 
 
-def _tls(host: str, ca_file: Path | None) -> tuple[ssl.SSLContext, Path]:
-    """A server context with a certificate from a fresh private CA, and the CA bundle file."""
+def _tls(
+    host: str, ca_file: Path | None, cleanup: list[Callable[[], None]]
+) -> tuple[ssl.SSLContext, Path]:
+    """A server context with a certificate from a fresh private CA, and the CA bundle file
+    (in a temporary folder, removed by a step added to *cleanup*, unless *ca_file* is given)."""
     ca = trustme.CA(organization_name="Xero sandbox")
     names = sorted({"127.0.0.1", "::1", "localhost", host})
     cert = ca.issue_cert(*names)
@@ -89,25 +159,43 @@ def _tls(host: str, ca_file: Path | None) -> tuple[ssl.SSLContext, Path]:
     context.minimum_version = ssl.TLSVersion.TLSv1_2
     cert.configure_cert(context)
     if ca_file is None:
-        ca_file = Path(tempfile.mkdtemp(prefix="xero-sandbox-")) / "ca.pem"
+        folder = tempfile.mkdtemp(prefix="xero-sandbox-")
+        cleanup.append(lambda: shutil.rmtree(folder, ignore_errors=True))
+        ca_file = Path(folder) / "ca.pem"
     ca_file.parent.mkdir(parents=True, exist_ok=True)
     ca.cert_pem.write_to_path(str(ca_file))
     return context, ca_file
 
 
 def ready_lines(base_url: str, credentials: Credentials, ca_file: Path | None) -> list[str]:
-    """The ``NAME=value`` lines printed once the server accepts connections."""
-    lines = [
-        f"XERO_BASE_URL={base_url}",
+    """What is printed once the server accepts connections: ``export NAME=value`` lines
+    (values shell-quoted) and comment lines with the console URL and how to stop."""
+    values = {
+        "XERO_BASE_URL": base_url,
         # the `xero` command line speaks 2.0 by default; these point its 1.0 commands here
-        "XERO_API_VERSION=1.0",
-        f"XERO_V1_BASE_URL={base_url}",
-        f"XERO_API_KEY={credentials.api_key}",
-        f"XERO_CUSTOMER_KEY={credentials.customer_key}",
-    ]
+        "XERO_API_VERSION": "1.0",
+        "XERO_V1_BASE_URL": base_url,
+        "XERO_API_KEY": credentials.api_key,
+        "XERO_CUSTOMER_KEY": credentials.customer_key,
+    }
     if ca_file is not None:
-        lines.append(f"XERO_CA_BUNDLE={ca_file}")
-    return lines
+        values["XERO_CA_BUNDLE"] = str(ca_file)
+    root = base_url.split(API_PREFIX, 1)[0]
+    console = f"{root}/console?apiKey={quote(credentials.api_key, safe='')}"
+    stop = "# Stop with Ctrl-C" + (" (the CA bundle is removed on exit)." if ca_file else ".")
+    return [
+        *(f"export {name}={shlex.quote(value)}" for name, value in values.items()),
+        f"{CONSOLE_PREFIX}{console}",
+        stop,
+    ]
+
+
+class _Stopped(BaseException):
+    """A stop signal arrived outside uvicorn's own handling (carries its number)."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
 
 
 async def _serve(server: uvicorn.Server, sock: socket.socket, announce: Callable[[], None]) -> None:
@@ -120,47 +208,72 @@ async def _serve(server: uvicorn.Server, sock: socket.socket, announce: Callable
 
 
 def serve(options: ServeOptions, out: Any = None) -> int:
-    """Run until SIGINT/SIGTERM; returns the exit status."""
+    """Run until SIGINT/SIGTERM/SIGHUP; returns the exit status (after a signal, the
+    process ends by that signal once everything is cleaned up)."""
     stream = out or sys.stdout
     if options.http and not is_loopback(options.host):
         print("error: --http is only allowed on a loopback host", file=sys.stderr)
         return 2
-    store = Store(options.db)
-    credentials = store.ensure_seeded()
-    sock = _bind(options.host, options.port)
-    port = sock.getsockname()[1]
-    url_host = f"[{options.host}]" if ":" in options.host else options.host
-    transports: dict[tuple[str, int], asyncio.Transport] = {}
-    app = SandboxApp(store, transports)
-    kwargs: dict[str, Any] = {}
-    ca_file: Path | None = None
-    if not options.http:
-        context, ca_file = _tls(options.host, options.ca_file)
-        kwargs["ssl_context_factory"] = lambda _config, _default: context
-    scheme = "http" if options.http else "https"
-    config = uvicorn.Config(
-        app,
-        http=tracking_protocol(transports),
-        ws="none",
-        lifespan="on",
-        log_level="warning",
-        access_log=False,
-        server_header=False,
-        timeout_graceful_shutdown=10,
-        **kwargs,
-    )
-    server = uvicorn.Server(config)
+    server: uvicorn.Server | None = None
 
-    def announce() -> None:
-        for line in ready_lines(f"{scheme}://{url_host}:{port}{API_PREFIX}", credentials, ca_file):
-            print(line, file=stream)
-        stream.flush()
+    def on_signal(signum: int, frame: FrameType | None) -> None:
+        # uvicorn handles SIGINT/SIGTERM while it serves and re-raises them once it has shut
+        # down; any stop signal that reaches this handler ends the run through `finally`.
+        if server is not None and server.started and not server.should_exit:
+            server.handle_exit(signum, frame)
+        else:
+            raise _Stopped(signum)
 
+    previous = {sig: signal.signal(sig, on_signal) for sig in STOP_SIGNALS}
+    stopped_by: int | None = None
+    cleanup: list[Callable[[], None]] = []
     try:
+        store = Store(options.db)
+        cleanup.append(store.close)
+        credentials = store.ensure_seeded()
+        sock = _bind(options.host, options.port)
+        cleanup.append(sock.close)
+        port = sock.getsockname()[1]
+        url_host = f"[{options.host}]" if ":" in options.host else options.host
+        transports: dict[tuple[str, int], asyncio.Transport] = {}
+        app = SandboxApp(store, transports, body_timeout=options.body_timeout)
+        kwargs: dict[str, Any] = {}
+        ca_file: Path | None = None
+        if not options.http:
+            context, ca_file = _tls(options.host, options.ca_file, cleanup)
+            kwargs["ssl_context_factory"] = lambda _config, _default: context
+        scheme = "http" if options.http else "https"
+        config = uvicorn.Config(
+            app,
+            http=tracking_protocol(transports, options.header_timeout),
+            ws="none",
+            lifespan="on",
+            log_level="warning",
+            access_log=False,
+            server_header=False,
+            timeout_graceful_shutdown=10,
+            timeout_keep_alive=options.keep_alive_timeout,
+            limit_concurrency=options.max_connections,
+            h11_max_incomplete_event_size=MAX_HEADER_BYTES,
+            **kwargs,
+        )
+        server = uvicorn.Server(config)
+        base_url = f"{scheme}://{url_host}:{port}{API_PREFIX}"
+
+        def announce() -> None:
+            for line in ready_lines(base_url, credentials, ca_file):
+                print(line, file=stream)
+            stream.flush()
+
         asyncio.run(_serve(server, sock, announce))
+    except _Stopped as stop:
+        stopped_by = stop.signum
     finally:
-        sock.close()
-        store.close()
-        if ca_file is not None and options.ca_file is None:
-            shutil.rmtree(ca_file.parent, ignore_errors=True)
+        for step in reversed(cleanup):
+            step()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    if stopped_by is not None:
+        signal.signal(stopped_by, signal.SIG_DFL)
+        signal.raise_signal(stopped_by)
     return 0

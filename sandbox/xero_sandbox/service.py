@@ -335,7 +335,7 @@ class Service:
         lines: list[LineItem] = []
         for number, line in enumerate(invoice.line_items, start=1):
             quantity = line.quantity if line.quantity is not None else Decimal(1)
-            expected = wire.round2(quantity * line.unit_amount)
+            expected = wire.round2(wire.multiply(quantity, line.unit_amount))
             if wire.round2(line.line_amount) != expected:
                 problems.append(
                     f"Line {number}: LineAmount {line.line_amount} does not equal Quantity x UnitAmount ({expected})."
@@ -376,9 +376,17 @@ class Service:
     def _check_totals(
         invoice: Invoice, lines: list[LineItem]
     ) -> tuple[Decimal, Decimal, list[str]]:
-        sub_total = sum((line.line_amount for line in lines), Decimal(0))
-        total_tax = sum((line.tax_amount or Decimal(0) for line in lines), Decimal(0))
-        problems = []
+        sub_total = wire.total(line.line_amount for line in lines)
+        total_tax = wire.total(line.tax_amount or Decimal(0) for line in lines)
+        problems = [
+            f"{name} {wire.round2(value)} is out of range for a decimal (at most {wire.DECIMAL_MAX})."
+            for name, value in (
+                ("SubTotal", sub_total),
+                ("TotalTax", total_tax),
+                ("Total", wire.total((sub_total, total_tax))),
+            )
+            if not wire.fits_decimal(value)
+        ]
         if invoice.sub_total is not None and wire.round2(invoice.sub_total) != wire.round2(
             sub_total
         ):
@@ -391,11 +399,10 @@ class Service:
             problems.append(
                 f"TotalTax {invoice.total_tax} does not equal the sum of the tax amounts ({wire.round2(total_tax)})."
             )
-        if invoice.total is not None and wire.round2(invoice.total) != wire.round2(
-            sub_total + total_tax
-        ):
+        grand_total = wire.total((sub_total, total_tax))
+        if invoice.total is not None and wire.round2(invoice.total) != wire.round2(grand_total):
             problems.append(
-                f"Total {invoice.total} does not equal SubTotal + TotalTax ({wire.round2(sub_total + total_tax)})."
+                f"Total {invoice.total} does not equal SubTotal + TotalTax ({wire.round2(grand_total)})."
             )
         return sub_total, total_tax, problems
 
@@ -419,7 +426,7 @@ class Service:
         contact = self._match_contact(org, incoming.contact)
         if contact is None:
             contact = self._insert_contact(org, replace(incoming.contact, contact_id=None))
-        total = sub_total + total_tax
+        total = wire.total((sub_total, total_tax))
         invoice = replace(
             incoming,
             invoice_id=wire.new_guid(),

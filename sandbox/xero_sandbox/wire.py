@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal
 
 from .errors import FORMAT_EXCEPTION, ApiError
 
@@ -22,6 +23,11 @@ _GUID_MESSAGE = (
 )
 _FOUR_DP = Decimal("0.0001")
 _TWO_DP = Decimal("0.01")
+#: Xero 1.0 held amounts in .NET's System.Decimal: a 96-bit integer scaled by 10^-0..28.
+DECIMAL_MAX = Decimal(2**96 - 1)
+#: Enough precision to round any System.Decimal (29 digits) and products of two of them.
+_WIDE = Context(prec=80, rounding=ROUND_HALF_UP)
+_DATETIME_MESSAGE = "String was not recognized as a valid DateTime."
 
 
 def new_guid() -> str:
@@ -39,12 +45,30 @@ def parse_guid(value: str) -> str:
 
 def money(value: Decimal) -> Decimal:
     """Four decimal places, as Xero answered: ``379.5300``."""
-    return value.quantize(_FOUR_DP, rounding=ROUND_HALF_UP)
+    return value.quantize(_FOUR_DP, context=_WIDE)
 
 
 def round2(value: Decimal) -> Decimal:
     """Round half up to cents, the precision the totals are checked at."""
-    return value.quantize(_TWO_DP, rounding=ROUND_HALF_UP)
+    return value.quantize(_TWO_DP, context=_WIDE)
+
+
+def multiply(a: Decimal, b: Decimal) -> Decimal:
+    """``a * b`` exactly (no rounding at the default 28 digits)."""
+    return _WIDE.multiply(a, b)
+
+
+def total(values: Iterable[Decimal]) -> Decimal:
+    """The exact sum of *values* (no rounding at the default 28 digits)."""
+    result = Decimal(0)
+    for value in values:
+        result = _WIDE.add(result, value)
+    return result
+
+
+def fits_decimal(value: Decimal) -> bool:
+    """True if .NET's System.Decimal (what Xero parsed amounts into) can hold *value*."""
+    return value.is_finite() and value.copy_abs() <= DECIMAL_MAX
 
 
 def format_utc(value: datetime) -> str:
@@ -66,17 +90,19 @@ def parse_utc(text: str) -> datetime:
         raw,
     )
     if not match:
-        raise ApiError(FORMAT_EXCEPTION, "String was not recognized as a valid DateTime.")
+        raise ApiError(FORMAT_EXCEPTION, _DATETIME_MESSAGE)
     day, clock, fraction, zone = match.groups()
     try:
         parsed = datetime.fromisoformat(f"{day}T{clock or '00:00:00'}")
-    except ValueError as exc:
-        raise ApiError(FORMAT_EXCEPTION, "String was not recognized as a valid DateTime.") from exc
-    if fraction:
-        parsed = parsed.replace(microsecond=int(fraction[:6].ljust(6, "0")))
-    if zone and zone != "Z":
-        sign = 1 if zone[0] == "+" else -1
-        digits = zone[1:].replace(":", "")
-        offset = timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
-        return (parsed - sign * offset).replace(tzinfo=UTC)
-    return parsed.replace(tzinfo=UTC)
+        if fraction:
+            parsed = parsed.replace(microsecond=int(fraction[:6].ljust(6, "0")))
+        if zone and zone != "Z":
+            sign = 1 if zone[0] == "+" else -1
+            digits = zone[1:].replace(":", "")
+            offset = timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
+            if offset > timedelta(hours=14) or int(digits[2:]) > 59:
+                raise ValueError("offset beyond +-14:00")
+            parsed = parsed - sign * offset  # OverflowError past year 1 or 9999
+        return parsed.replace(tzinfo=UTC)
+    except (ValueError, OverflowError) as exc:
+        raise ApiError(FORMAT_EXCEPTION, _DATETIME_MESSAGE) from exc

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal
@@ -25,7 +26,7 @@ from xero_customer_api._runtime._xml import HARDENED_PARSER_OPTIONS, UnsafeXMLEr
 from xero_customer_api.v1_0 import _codec, models
 
 from . import wire
-from .errors import INVALID_XML, ApiError
+from .errors import INVALID_XML, VALIDATION, ApiError, ErrorItem
 
 T = TypeVar("T")
 XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
@@ -41,11 +42,22 @@ _TIMESTAMPS = ("UpdatedDateUTC", "DateTime")
 
 
 def schema_dir() -> Path:
-    """Where the v1.0 XSDs live: ``$XERO_SANDBOX_SCHEMAS`` or the repository's ``schemas/v1.0``."""
+    """Where the v1.0 XSDs live.
+
+    ``$XERO_SANDBOX_SCHEMAS`` if set; else the copy an installed wheel carries
+    (``xero_sandbox/schemas/v1.0``); else, in a checkout, the repository's ``schemas/v1.0``.
+    """
     override = os.environ.get("XERO_SANDBOX_SCHEMAS")
     if override:
         return Path(override)
-    return Path(__file__).resolve().parents[2] / "schemas" / "v1.0"
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "schemas" / "v1.0", here.parents[1] / "schemas" / "v1.0"):
+        if candidate.is_dir():
+            return candidate
+    raise FileNotFoundError(
+        f"the sandbox's XSDs are missing: {here / 'schemas'} is not there"
+        " (reinstall xero-sandbox, or set XERO_SANDBOX_SCHEMAS to a schemas/v1.0 folder)"
+    )
 
 
 def _safe_parser() -> etree.XMLParser:
@@ -114,19 +126,61 @@ def _contact(contact: models.Contact) -> models.Contact:
     return contact
 
 
+def _out_of_range(obj: Any, path: str) -> Iterable[str]:
+    """Paths (``Invoice/LineItems/LineItem[1]/UnitAmount``) of the amounts of a model tree
+    that .NET's System.Decimal, which Xero 1.0 read them into, cannot hold."""
+    for f in dataclasses.fields(obj):
+        value = getattr(obj, f.name)
+        name = f.metadata.get("name", f.name)
+        if isinstance(value, Decimal):
+            if not wire.fits_decimal(value):
+                yield f"{path}/{name}"
+        elif dataclasses.is_dataclass(value):
+            yield from _out_of_range(value, f"{path}/{name}")
+        elif isinstance(value, list):
+            wrapper = f"/{f.metadata['wrapper']}" if "wrapper" in f.metadata else ""
+            for position, item in enumerate(value, start=1):
+                if dataclasses.is_dataclass(item):
+                    yield from _out_of_range(item, f"{path}{wrapper}/{name}[{position}]")
+
+
+def _check_ranges(root: etree._Element, item_tag: str, objs: list[T]) -> list[T]:
+    """*objs* (read from *root*), or ValidationException naming each amount out of range."""
+    paths = [
+        path
+        for position, obj in enumerate(objs, start=1)
+        for path in _out_of_range(
+            obj, item_tag if root.tag == item_tag else f"{root.tag}/{item_tag}[{position}]"
+        )
+    ]
+    if paths:
+        raise ApiError.many(
+            [
+                ErrorItem(
+                    VALIDATION,
+                    f"{path}: the value is out of range for a decimal "
+                    f"(at most {wire.DECIMAL_MAX} in absolute value).",
+                )
+                for path in paths
+            ]
+        )
+    return objs
+
+
 def read_contacts(root: etree._Element) -> list[models.Contact]:
     """The contacts of a validated ``<Contact>`` or ``<Contacts>`` document, GUIDs lower-cased."""
     elements = [root] if root.tag == "Contact" else root.findall("Contact")
-    return [_contact(decode(models.Contact, el)) for el in elements]
+    return _check_ranges(root, "Contact", [_contact(decode(models.Contact, el)) for el in elements])
 
 
 def read_invoices(root: etree._Element) -> list[models.Invoice]:
-    """The invoices of a validated ``<Invoice>`` or ``<Invoices>`` document, GUIDs lower-cased."""
+    """The invoices of a validated ``<Invoice>`` or ``<Invoices>`` document, GUIDs lower-cased;
+    ValidationException for an amount out of the range Xero could hold."""
     elements = [root] if root.tag == "Invoice" else root.findall("Invoice")
     invoices = [decode(models.Invoice, el) for el in elements]
     for invoice in invoices:
         _contact(invoice.contact)
-    return invoices
+    return _check_ranges(root, "Invoice", invoices)
 
 
 def load(cls: type[T], text: str) -> T:
@@ -187,20 +241,30 @@ def envelope(provider: str, now: datetime) -> etree._Element:
     return root
 
 
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_text(text: str) -> str:
+    """*text* with every character XML 1.0 cannot carry (NUL, other C0 controls, lone
+    surrogates, U+FFFE/U+FFFF) replaced by U+FFFD."""
+    return _NOT_XML.sub("\ufffd", text)
+
+
 def error_envelope(error: ApiError, provider: str, now: datetime) -> etree._Element:
     """The 1.0 error ``<Response>``: Errors first, then ID, Status, ProviderName, DateTimeUTC."""
     root = etree.Element("Response", nsmap={"i": XSI_NS})
     errors = etree.SubElement(root, "Errors")
     for item in error.items:
         name = item.exception_type
+        message = xml_text(item.message)  # it may quote a query parameter
         exception = models.ErrorException(
             date_time=now,
             exception_type=name,
-            message=item.message,
+            message=message,
             source="mscorlib" if name.startswith("System.") else "Xero.API.Library",
             stack_trace=f"   at Xero.Sandbox ({name.rsplit('.', 1)[-1]})",
         )
-        append(errors, models.Error(description=item.message, exception=exception))
+        append(errors, models.Error(description=message, exception=exception))
     _sub(root, "ID", wire.new_guid())
     _sub(root, "Status", "InternalServerError")
     _sub(root, "ProviderName", provider)

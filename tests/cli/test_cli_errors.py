@@ -37,6 +37,23 @@ def test_bad_partner_key_exit_3(xero: XeroRun) -> None:
     assert result.stdout == ""
 
 
+@pytest.mark.parametrize("where", ["option", "environment"])
+def test_a_key_too_short_to_be_xeros_is_refused_before_sending_exit_3(
+    xero: XeroRun, where: str
+) -> None:
+    args = ("--api-key", "abc") if where == "option" else ()
+    env = {} if where == "option" else {"XERO_API_KEY": "abc"}
+    result = xero(*args, "contacts", "get", "--contact-number", "C-1", "--raw", env=env)
+    assert result.exit_code == 3
+    (line,) = error_lines(result.stderr)
+    assert line == (
+        "Error: the partner key (--api-key or XERO_API_KEY) is too short to be a Xero key "
+        "(3 characters; Xero's keys are 30, at least 16 are required)"
+    )
+    assert "abc" not in result.stdout + result.stderr  # nothing was sent, nothing shown
+    assert result.stdout == ""
+
+
 def test_bad_customer_key_exit_3(xero: XeroRun) -> None:
     result = xero("accounts", "list", env={"XERO_CUSTOMER_KEY": "WRONGCUSTOMERKEY0000000000"})
     assert result.exit_code == 3
@@ -198,3 +215,58 @@ def test_raw_on_an_error_still_shows_the_exchange(xero: XeroRun, sandbox: Runnin
     assert "< HTTP/1.1 " in result.stdout and "ObjectDoesNotExistException" in result.stdout
     assert sandbox.customer_key not in result.stdout
     assert len(error_lines(result.stderr)) == 1
+
+
+def test_a_time_without_offset_is_refused_not_sent_as_utc(xero: XeroRun) -> None:
+    for args in (
+        ("invoices", "list", "--raw", "--modified-since", "2024-01-01T10:00:00"),
+        ("invoices", "export", "--modified-since", "2024-01-01T10:00:00"),
+        ("contacts", "list", "--raw", "--updated-after", "2024-01-01T10:00"),
+    ):
+        result = xero(*args)
+        assert result.exit_code == 2, result.output
+        assert "has no UTC offset: add one (e.g. 2024-01-01T10:00" in result.stderr
+        assert result.stdout == ""  # nothing was sent
+    help_text = xero("invoices", "list", "--help").output
+    assert "--modified-since DATE|DATETIME+OFFSET" in help_text
+    assert "a date meaning midnight UTC" in " ".join(help_text.split())
+    # a date alone (midnight UTC) and a time with its offset are fine
+    assert xero("invoices", "list", "--modified-since", "2024-01-01").exit_code == 0
+    assert xero("invoices", "list", "--modified-since", "2024-01-01T10:00:00Z").exit_code == 0
+
+
+def test_a_document_refused_by_the_local_checks_exits_5_like_xeros_refusal(
+    xero: XeroRun, unique: str
+) -> None:
+    bad = {
+        "invoice_type": "ACCREC",
+        "contact": {"name": f"Totals {unique}"},
+        "invoice_date": "2024-01-31",
+        "invoice_number": f"TOT-{unique}",
+        "line_items": [{"description": "d", "unit_amount": "10", "line_amount": "10"}],
+        "total": "11.00",
+    }
+    result = xero("invoices", "create", "--raw", input=json.dumps(bad))
+    assert result.exit_code == 5, result.output
+    (line,) = error_lines(result.stderr)
+    assert line == (
+        "Error: validation failed: standard input: Invoice/Total: 11.00 does not equal "
+        "SubTotal + TotalTax (10.00) (found before sending; nothing was sent)"
+    )
+    assert result.stdout == ""  # --raw shows no exchange: nothing was sent
+    many = xero("invoices", "create-many", input=json.dumps([bad, bad]))
+    assert many.exit_code == 5
+    assert "Invoices/Invoice[2]/Total: 11.00 does not equal" in many.stderr
+    # Xero's own refusal of a document is the same exit code
+    doc = json.dumps({"name": f"Dup {unique}"})
+    assert xero("contacts", "create", input=doc).exit_code == 0
+    assert xero("contacts", "create", input=doc).exit_code == 5
+
+
+def test_help_documents_the_exit_codes(xero: XeroRun) -> None:
+    text = " ".join(xero("--help").output.split())
+    assert (
+        "5 validation: Xero refused the document or a parameter, or the document failed the "
+        "checks made before sending" in text
+    )
+    assert "2 usage: bad option or argument, or an input document that cannot be read" in text

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -89,7 +90,13 @@ def test_import_and_export_in_a_pipeline(
     assert export.returncode == 0
     names = {json.loads(line)["name"] for line in export.stdout.splitlines()}
     assert {f"Pipe {unique} {i}" for i in range(50)} <= names
-    assert "Exporting contacts" in export.stderr
+    exported = len(export.stdout.splitlines())
+    assert export.stderr == f"Exported {exported} contacts.\n"  # no progress into a pipe
+    asked = xero_process("contacts", "export", "--progress")
+    *_, last_draw, summary = asked.stderr.splitlines()
+    count = len(asked.stdout.splitlines())
+    assert summary == f"Exported {count} contacts."
+    assert re.fullmatch(rf"Exporting contacts: {count:,} \([0-9,.]+/s\)", last_draw)
 
 
 def test_completion_script_and_help(xero_process: Callable[..., Done]) -> None:

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import io
 import json
+import re
 from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
+import click
 import httpx
 import pytest
 from click.testing import CliRunner
 from xero_customer_api._runtime import _cli_support as cs
 from xero_customer_api.cli import main
-from xero_customer_api.v1_0 import models
+from xero_customer_api.v1_0 import XeroClient, models
 
 ENV = {
     "XERO_API_KEY": "PARTNERKEY0123456789",
@@ -121,13 +125,193 @@ def test_default_format_is_a_table_on_a_terminal(monkeypatch: pytest.MonkeyPatch
 
 def test_datetime_option_type() -> None:
     assert cs.DATETIME.convert("2024-01-31", None, None) == datetime.date(2024, 1, 31)
-    assert cs.DATETIME.convert("2024-01-31T10:00:00", None, None) == datetime.datetime(
+    assert cs.DATETIME.convert("2024-01-31T10:00:00Z", None, None) == datetime.datetime(
         2024, 1, 31, 10, tzinfo=datetime.UTC
     )
     moment = cs.DATETIME.convert("2024-01-31T10:00:00+13:00", None, None)
     assert isinstance(moment, datetime.datetime) and moment.utcoffset() == datetime.timedelta(
         hours=13
     )
+
+
+@pytest.mark.parametrize("naive", ["2024-01-01T10:00:00", "2024-01-01 10:00", "2024-01-01T00:00"])
+def test_datetime_option_refuses_a_time_without_offset(naive: str) -> None:
+    # it used to be sent as if it were UTC: hours off for anyone whose clock is not
+    with pytest.raises(click.BadParameter) as caught:
+        cs.DATETIME.convert(naive, None, None)
+    assert "has no UTC offset" in caught.value.message
+    assert "a date alone, which means midnight UTC" in caught.value.message
+
+
+# ---------------------------------------------------------------------------- JSON nesting
+
+
+@pytest.mark.parametrize(
+    ("text", "deeper_than_3"),
+    [
+        ("[[[]]]", False),
+        ("[[[[]]]]", True),
+        ('{"a": {"b": [1]}}', False),
+        ('{"a": {"b": [{}]}}', True),
+        ('["[[[[[[", {"a": "]]]]\\"}]', False),  # brackets in strings do not count
+        ("[[], [[]], [[[]]]]", True),  # deepest branch counts, not a run of brackets
+        ("[1, [2], [[3]]]", False),
+        ("[[[[", True),  # unbalanced: too deep is reported before json.loads
+        ('"[[[[[[[[', False),  # an unterminated string (json.loads reports it)
+        ('["a\\\\", "[[[[[["]', False),  # an escaped backslash ends no string
+        ('["[[[[\\', False),
+    ],
+)
+def test_json_depth_check(text: str, deeper_than_3: bool) -> None:
+    assert cs._json_depth_exceeds(text, 3) is deeper_than_3
+
+
+def test_deeply_nested_json_is_a_usage_error(mock_xero: Callable[..., Any]) -> None:
+    sent: list[httpx.Request] = []
+    run = mock_xero(lambda request: sent.append(request) or httpx.Response(500))
+    deep = "[" * 100_000 + "]" * 100_000  # json.loads alone raises RecursionError
+    for args in (("contacts", "save-many"), ("contacts", "create"), ("invoices", "create")):
+        result = run(*args, input=deep)
+        assert result.exit_code == 2, result.output
+        assert result.stderr == (
+            "Error: standard input: the JSON nests lists and objects more than 64 levels deep\n"
+        )
+    nested = '{"name": "x", "addresses": [' + "[" * 70 + "]" * 70 + "]}"
+    assert run("contacts", "create", input=nested).exit_code == 2
+    shallow = '{"name": "x", "addresses": [' + "[" * 3 + "]" * 3 + "]}"  # read, then refused
+    assert (
+        "Contact.addresses[0]: expected an object"
+        in run("contacts", "create", input=shallow).stderr
+    )
+    assert sent == []
+
+
+@pytest.mark.parametrize(
+    ("document", "message"),
+    [
+        (b"<Contact><Name>x</Name>" + b"<A>" * 5000 + b"</A>" * 5000 + b"</Contact>", "depth"),
+        (
+            '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE r [<!ENTITY x "EVIL">]>'
+            "<Contact><Name>a&x;b</Name></Contact>".encode("utf-16"),
+            "DOCTYPE",
+        ),
+        (
+            b'<Contact xmlns:xi="http://www.w3.org/2001/XInclude"><Name>'
+            b'<xi:include href="/etc/hostname" parse="text"/></Name></Contact>',
+            "does not match <Contact>",
+        ),
+    ],
+)
+def test_xml_input_is_read_with_the_hardened_parser(
+    mock_xero: Callable[..., Any], document: bytes, message: str
+) -> None:
+    sent: list[httpx.Request] = []
+    run = mock_xero(lambda request: sent.append(request) or httpx.Response(500))
+    result = run("contacts", "save", "--input-format", "xml", input=document)
+    assert result.exit_code == 2, result.output
+    assert message in result.stderr and "standard input" in result.stderr
+    assert sent == []
+
+
+# ---------------------------------------------------------------------------- progress
+
+
+class FakeClock:
+    """A clock that moves ``step`` seconds each time it is read (no wall-clock time involved);
+    steps are powers of two, so the sums are exact."""
+
+    def __init__(self, step: float) -> None:
+        self.ticks = 0
+        self.step = step
+
+    def __call__(self) -> float:
+        self.ticks += 1
+        return self.ticks * self.step
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_is_throttled_by_time_not_per_item() -> None:
+    err = io.StringIO()
+    clock = FakeClock(2**-10)  # 1024 items a second
+    bar = cs.Progress("Exporting invoices", enabled=True, stream=err, clock=clock)
+    for _ in range(5 * 1024):  # five seconds of the clock
+        bar.advance()
+    bar.close()
+    lines = err.getvalue().splitlines()
+    # a redraw every 0.25 s: 20 in 5 s (not 5120), and the final count
+    assert bar.redraws == len(lines) == 21
+    assert lines[0] == "Exporting invoices: 256 (1,024.0/s)"
+    assert lines[1] == "Exporting invoices: 512 (1,024.0/s)"
+    assert lines[-1] == "Exporting invoices: 5,120 (1,023.8/s)"
+
+
+def test_progress_on_a_terminal_redraws_in_place_with_a_total() -> None:
+    err = Terminal()
+    bar = cs.Progress("Exporting", total=40, enabled=True, stream=err, clock=FakeClock(2**-3))
+    for _ in range(40):
+        bar.advance()
+    bar.close()
+    text = err.getvalue()
+    assert text.startswith("\rExporting: 2/40 (8.0/s)\x1b[K\rExporting: 4/40 (8.0/s)\x1b[K")
+    assert text.endswith("\rExporting: 40/40 (7.8/s)\x1b[K\n")
+    assert text.count("\r") == bar.redraws == 21  # every 0.25 s (two items), then the close
+    assert "\n" not in text[:-1]
+
+
+def test_progress_disabled_writes_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    err = io.StringIO()
+    bar = cs.Progress("x", enabled=False, stream=err, clock=FakeClock(1))
+    bar.advance(10)
+    bar.close()
+    assert err.getvalue() == "" and bar.count == 10
+    monkeypatch.setattr("sys.stderr", Terminal())
+    assert cs.progress_enabled(None) is True and cs.progress_enabled(False) is False
+    monkeypatch.setattr("sys.stderr", io.StringIO())
+    assert cs.progress_enabled(None) is False and cs.progress_enabled(True) is True
+
+
+def test_export_items_with_refetch_and_progress(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    summaries = [
+        dataclasses.replace(sample_invoice(), invoice_id=f"id-{n}", line_items=[])
+        for n in range(30)
+    ]
+    listed: list[str] = []
+
+    def listing() -> Iterator[models.Invoice]:
+        for item in summaries:
+            listed.append(item.invoice_id or "")
+            yield item
+
+    fetched: list[str] = []
+
+    def get(*, invoice_id: str) -> models.Invoice:
+        assert len(listed) == 30  # the list was read to its end before the first GET
+        fetched.append(invoice_id)
+        return sample_invoice()
+
+    cs.export_items(
+        listing(),
+        label="invoices",
+        output_format="jsonl",
+        progress=True,
+        refetch=cs.Refetch("invoice_id", get),
+        clock=FakeClock(2**-4),
+    )
+    out, err = capsys.readouterr()
+    assert fetched == [f"id-{n}" for n in range(30)]
+    assert [json.loads(line)["line_items"][0]["description"] for line in out.splitlines()] == [
+        "Consulting"
+    ] * 30
+    lines = err.splitlines()
+    assert lines[-1] == "Exported 30 invoices."
+    assert lines[-2] == "Exporting invoices with lines: 30/30 (15.5/s)"
+    assert any(line.startswith("Listing invoices: ") for line in lines)
 
 
 # ---------------------------------------------------------------------------- completion
@@ -190,8 +374,8 @@ def mock_xero(
             )
 
         monkeypatch.setattr(cs, "build_http_client", build)
-        return lambda *args: CliRunner().invoke(
-            main, ["--max-retries", "0", *args], env=ENV, prog_name="xero"
+        return lambda *args, input=None: CliRunner().invoke(
+            main, ["--max-retries", "0", *args], input=input, env=ENV, prog_name="xero"
         )
 
     yield install
@@ -253,3 +437,39 @@ def test_mocked_request_carries_the_options(mock_xero: Callable[..., Any]) -> No
     }
     table = run("contacts", "list", "--format", "table")
     assert table.stdout == "(no contacts)\n"
+
+
+# ---------------------------------------------------------------------------- README
+
+
+def test_readme_says_what_the_users_own_event_hooks_see() -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    paragraph = " ".join(readme.split("**Raw traffic.**", 1)[1].split("\n\n", 1)[0].split())
+    assert "everywhere" not in paragraph
+    assert (
+        "the event hooks and transport of an `http_client` you pass in get `request.url` "
+        "with the keys in clear" in paragraph
+    )
+    # ... and it is so: a hook of the user's own client sees the URL as sent
+    seen: list[httpx.Request] = []
+    body = (
+        b"<Response><ID>1</ID><Status>OK</Status><ProviderName>P</ProviderName>"
+        b"<DateTimeUTC>2024-01-01T00:00:00Z</DateTimeUTC><Contacts/></Response>"
+    )
+    transport = httpx.MockTransport(lambda request: httpx.Response(200, content=body))
+    with httpx.Client(transport=transport, event_hooks={"request": [seen.append]}) as http:
+        client = XeroClient(
+            api_key="PARTNERKEY0123456789",
+            customer_key="CUSTOMERKEY0123456789",
+            base_url="https://xero.test/api.xro/1.0/",
+            http_client=http,
+        )
+        assert client.contacts.list() == []
+    (request,) = seen
+    assert "apiKey=PARTNERKEY0123456789" in str(request.url)
+    assert "xeroKey=CUSTOMERKEY0123456789" in str(request.url)
+    # the way the README gives to leave them out works
+    expression = re.search(r"\(e\.g\. `(request\.url[^`]*)`\)", paragraph)
+    assert expression is not None
+    cleaned = str(eval(expression.group(1), {"request": request}))
+    assert cleaned == "https://xero.test/api.xro/1.0/contacts"

@@ -37,7 +37,7 @@ def sandbox(sandbox_db: Path) -> Iterator[RunningSandbox]:
         yield running
     finally:
         status = running.stop()
-        # uvicorn re-raises SIGTERM after a graceful shutdown: -15 is a clean stop.
+        # after a graceful shutdown and its clean-up the server ends by the SIGTERM it got.
         assert status in (0, -15), running.stderr
 
 

@@ -83,6 +83,12 @@ def test_cli_in_a_new_organisation(
     assert exported.returncode == 0, exported.stderr
     (line,) = exported.stdout.splitlines()
     assert json.loads(line)["contact"]["contact_number"] == "E-7"
+    assert json.loads(line)["line_items"] == []  # 1.0 lists leave the lines out
+    with_lines = xero(env, "invoices", "export", "--with-lines")
+    assert with_lines.returncode == 0, with_lines.stderr
+    (line,) = with_lines.stdout.splitlines()
+    assert [item["description"] for item in json.loads(line)["line_items"]] == ["Widget"]
+    assert with_lines.stderr == "Exported 1 invoices.\n"
 
     raw = xero(env, "invoices", "get", "--invoice-number", f"E2E-{unique}", "--raw")
     assert raw.returncode == 0

@@ -159,3 +159,77 @@ def test_reprs_do_not_show_keys() -> None:
     with client:
         for text in (repr(client), str(client), repr(client.__dict__.get("_auth"))):
             assert not leaks(text)
+
+
+# ---------------------------------------------------------------------------- short keys, any secret
+
+
+@pytest.mark.parametrize(
+    ("api_key", "customer_key", "problem"),
+    [
+        ("q7Z", CUSTOMER_KEY, "`api_key` (the partner key) is too short to be a Xero key"),
+        (API_KEY, "Zq9", "`customer_key` (the Xero customer key) is too short to be a Xero key"),
+        ("Q" * 15, CUSTOMER_KEY, "(15 characters; Xero's keys are 30, at least 16 are required)"),
+        (API_KEY[:20] + " " + API_KEY[20:], CUSTOMER_KEY, "only printable ASCII without spaces"),
+        (API_KEY + "\u00e9", CUSTOMER_KEY, "only printable ASCII without spaces"),
+        (API_KEY, CUSTOMER_KEY + "\x00", "only printable ASCII without spaces"),
+        ("", CUSTOMER_KEY, "`api_key` (the partner key) must be a non-empty string"),
+    ],
+    ids=["short partner key", "short customer key", "15", "space", "non-ascii", "nul", "empty"],
+)
+def test_keys_that_cannot_be_xeros_are_refused(
+    api_key: str, customer_key: str, problem: str, registry: None
+) -> None:
+    from xero_customer_api import RequestValidationError
+    from xero_customer_api._runtime import _secrets
+
+    before = _secrets._secrets
+    with pytest.raises(RequestValidationError) as info:
+        XeroClient(api_key=api_key, customer_key=customer_key, base_url="https://xero.test/")
+    assert problem in info.value.message
+    for key in (api_key, customer_key):
+        assert key.strip() not in info.value.message or not key.strip()
+    # refused before registering: a short "key" never masks ordinary text
+    assert _secrets._secrets == before
+
+
+@pytest.fixture
+def registry() -> Iterator[None]:
+    """The process-wide secret registry, restored afterwards (tests register odd secrets)."""
+    from xero_customer_api._runtime import _secrets
+
+    saved = (_secrets._secrets, getattr(_secrets, "_pattern", None))
+    yield
+    _secrets._secrets, _secrets._pattern = saved
+
+
+def test_a_registered_secret_of_any_length_is_redacted(registry: None) -> None:
+    from xero_customer_api._runtime._secrets import register_secret
+
+    register_secret("Zq")
+    register_secret("x")
+    assert redact("apiKey=Zq&b=Zq") == "apiKey=***&b=***"
+    assert redact("x") == "***"
+
+
+def test_the_longest_secret_is_hidden_whole(registry: None) -> None:
+    from xero_customer_api._runtime._secrets import register_secret
+
+    inner, outer = "MIDDLE7k3", "OUTER-MIDDLE7k3-TOKEN"
+    register_secret(inner)
+    register_secret(outer)
+    assert redact(f"a {outer} b {inner} c") == "a *** b *** c"
+
+
+def test_a_token_registered_by_another_scheme_is_redacted_in_logs(
+    verbose: Capture, registry: None
+) -> None:
+    from xero_customer_api._runtime._secrets import register_secret
+
+    token = "eyJhbGciOiJSUzI1NiJ9.payload/with+odd=chars"
+    register_secret(token)
+    logging.getLogger("httpx").info("Authorization: Bearer %s", token)
+    logging.getLogger("httpx").info("query %s", httpx.QueryParams({"t": token}))
+    text = verbose.stream.getvalue()
+    assert token not in text and "eyJhbGci" not in text
+    assert text.count("***") == 2

@@ -110,6 +110,60 @@ def test_a_write_is_never_sent_twice(call, fault) -> None:  # type: ignore[no-un
     assert rec.count == 1
 
 
+SENT_THEN_DROPPED = {
+    name: fault for name, fault in NOT_PROVABLY_UNSENT.items() if isinstance(fault, Exception)
+}
+
+
+@pytest.mark.parametrize("call", list(WRITES.values()), ids=list(WRITES))
+@pytest.mark.parametrize("fault", list(SENT_THEN_DROPPED.values()), ids=list(SENT_THEN_DROPPED))
+def test_a_write_that_may_have_been_applied_says_so(call, fault) -> None:  # type: ignore[no-untyped-def]
+    rec = Recorder(fault)
+    with sync_client(rec, max_retries=5) as client, pytest.raises(XeroConnectionError) as info:
+        call(client)
+    assert rec.count == 1
+    assert info.value.may_have_been_applied is True
+    method = rec.requests[0].method
+    assert f"the {method} may have been applied (it was not sent again)" in str(info.value)
+    assert "check whether it was saved before repeating it" in str(info.value)
+
+
+@pytest.mark.parametrize("fault", list(SENT_THEN_DROPPED.values()), ids=list(SENT_THEN_DROPPED))
+def test_a_read_never_may_have_been_applied(fault: Exception) -> None:
+    with (
+        sync_client(Recorder(fault), max_retries=0) as client,
+        pytest.raises(XeroConnectionError) as info,
+    ):
+        client.contacts.list()
+    assert info.value.may_have_been_applied is False
+    assert "may have been applied" not in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "fault",
+    [httpx.ConnectError("refused"), httpx.ConnectTimeout("timed out")],
+    ids=["connect error", "connect timeout"],
+)
+def test_a_write_that_never_left_was_not_applied(fault: Exception) -> None:
+    with (
+        sync_client(Recorder(fault), max_retries=0) as client,
+        pytest.raises(XeroConnectionError) as info,
+    ):
+        client.invoices.create(valid_invoice())
+    assert info.value.may_have_been_applied is False
+    assert "may have been applied" not in str(info.value)
+
+
+@pytest.mark.asyncio
+async def test_async_write_that_may_have_been_applied_says_so() -> None:
+    rec = Recorder(httpx.RemoteProtocolError("peer closed connection"))
+    async with async_client(rec) as client:
+        with pytest.raises(XeroConnectionError) as info:
+            await client.contacts.save(models.Contact(name="A"))
+    assert info.value.may_have_been_applied is True
+    assert rec.count == 1
+
+
 @pytest.mark.parametrize("call", list(WRITES.values()), ids=list(WRITES))
 @pytest.mark.parametrize(
     "fault",

@@ -22,6 +22,7 @@ XeroError                       base of every error the SDK raises
 ├── XeroResponseError           the answer cannot be read: not XML, malformed, truncated,
 │                               unsafe (DOCTYPE, entities), too large, or an unexpected root
 ├── XeroConnectionError         the request did not complete: DNS, refused, reset, TLS ...
+│   │                           (.may_have_been_applied: a write that may have reached Xero)
 │   └── XeroTimeoutError        ... or it took longer than the timeout
 └── RequestValidationError      the SDK refused to send the request (client-side checks);
                                 also a ValueError. Nothing was sent.
@@ -29,13 +30,22 @@ XeroError                       base of every error the SDK raises
 
 ``ErrorDetail`` (one error of 1.0's envelope, or one message of 2.0's) and
 ``ApiExceptionElement`` (one refused element of a 2.0 ``ApiException``) describe the errors.
-Messages never contain the partner key, the customer key, tokens or client secrets.
+Messages never contain the partner key, the customer key, tokens or client secrets; an API
+error's message leads with what happened (``not found: ...``, the class's :attr:`XeroAPIError.headline`).
+
+Every class pickles (process pools, Celery and RQ send exceptions between processes) and
+copies with its class, message and attributes: :class:`XeroError` remembers the arguments it
+was constructed with and rebuilds from them, so a subclass gets this for free, whatever
+keyword attributes it adds. The public classes carry the public module name
+(``xero_customer_api.NotFoundError`` in tracebacks and pickles); a class added to the runtime
+must be exported from the package, as these are.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any, ClassVar, Self
 
 from ._ratelimit import RateLimit
 
@@ -85,7 +95,39 @@ class ApiExceptionElement:
     """The warning messages, gathered the same way."""
 
 
-class XeroError(Exception):
+_RUNTIME = __name__.rpartition(".")[0]  # xero_customer_api._runtime
+_PUBLIC_MODULE = _RUNTIME.removesuffix("._runtime")  # xero_customer_api
+
+
+def _rebuild(cls: type[XeroError], args: tuple[Any, ...], kwargs: dict[str, Any]) -> XeroError:
+    """Unpickling: the error constructed again from its original arguments."""
+    return cls(*args, **kwargs)
+
+
+class _Rebuildable(Exception):
+    """Remembers the arguments an exception was constructed with, and pickles by them.
+
+    ``BaseException`` pickles as ``type(self)(*self.args)``: that loses keyword-only
+    attributes and garbles a class whose message is derived from its arguments. Kept apart
+    from :class:`XeroError` so that ``XeroError``'s signature is its ``__init__``'s.
+    """
+
+    _init_arguments: tuple[tuple[Any, ...], dict[str, Any]]
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> Self:
+        self = super().__new__(cls, *args, **kwargs)
+        self._init_arguments = (args, kwargs)
+        return self
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Rebuilt from the constructor's own arguments, then the attributes set afterwards
+        # (notes, anything a caller attached) are restored.
+        args, kwargs = self._init_arguments
+        state = {k: v for k, v in vars(self).items() if k != "_init_arguments"}
+        return (_rebuild, (type(self), args, kwargs), state)
+
+
+class XeroError(_Rebuildable):
     """Base class of every error raised by the SDK."""
 
     message: str
@@ -93,6 +135,11 @@ class XeroError(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if cls.__module__.startswith(_RUNTIME + ".") and not cls.__name__.startswith("_"):
+            cls.__module__ = _PUBLIC_MODULE
 
 
 class XeroAPIError(XeroError):
@@ -104,7 +151,11 @@ class XeroAPIError(XeroError):
         response_id: The ``ID`` of Xero's envelope, to quote to Xero support.
         errors: The errors Xero listed, in order.
         rate_limit: The rate-limit headers of the answer (all ``None`` when it had none).
+        headline: What happened, in a few words: the start of the message of an error read
+            from Xero's envelope (``not found: No such contact (HTTP 500 ...)``).
     """
+
+    headline: ClassVar[str] = "Xero reported an error"
 
     def __init__(
         self,
@@ -137,9 +188,13 @@ class XeroAPIError(XeroError):
 class NotFoundError(XeroAPIError):
     """The requested object does not exist in this organisation."""
 
+    headline: ClassVar[str] = "not found"
+
 
 class InvalidCustomerKeyError(XeroAPIError):
     """The customer key (xeroKey) is not valid for this partner."""
+
+    headline: ClassVar[str] = "customer key refused"
 
 
 class ValidationError(XeroAPIError):
@@ -152,6 +207,8 @@ class ValidationError(XeroAPIError):
             ...); None on 1.0.
         elements: API 2.0: each refused element with its messages (empty on 1.0).
     """
+
+    headline: ClassVar[str] = "validation failed"
 
     def __init__(
         self,
@@ -188,6 +245,8 @@ class AuthenticationError(XeroAPIError):
             ``AuthenticationUnsuccessful`` (an OAuth error code for the token endpoint).
     """
 
+    headline: ClassVar[str] = "authentication failed"
+
     def __init__(
         self,
         message: str,
@@ -217,6 +276,8 @@ class PermissionDeniedError(XeroAPIError):
     Attributes:
         detail: What Xero said, e.g. ``AuthenticationUnsuccessful``.
     """
+
+    headline: ClassVar[str] = "permission denied"
 
     def __init__(
         self,
@@ -250,6 +311,8 @@ class RateLimitError(XeroAPIError):
             case; None when it did not say.
     """
 
+    headline: ClassVar[str] = "rate limited"
+
     def __init__(
         self,
         message: str,
@@ -276,6 +339,8 @@ class RateLimitError(XeroAPIError):
 
 class ServerError(XeroAPIError):
     """A 5xx answer that carries no readable Xero error envelope."""
+
+    headline: ClassVar[str] = "Xero server error"
 
 
 class InvalidPartnerKeyError(XeroError):
@@ -305,7 +370,18 @@ class XeroResponseError(XeroError):
 
 
 class XeroConnectionError(XeroError):
-    """The request did not complete (connection refused or reset, DNS, TLS ...)."""
+    """The request did not complete (connection refused or reset, DNS, TLS ...).
+
+    Attributes:
+        may_have_been_applied: True when the call was a write (PUT or POST) whose request
+            may have reached Xero before the connection failed: it may have been saved,
+            and it was not sent again. Check (e.g. ``get`` by number) before repeating it.
+            False for reads, and for writes that provably never left.
+    """
+
+    def __init__(self, message: str, *, may_have_been_applied: bool = False) -> None:
+        super().__init__(message)
+        self.may_have_been_applied = may_have_been_applied
 
 
 class XeroTimeoutError(XeroConnectionError):
@@ -326,3 +402,8 @@ class RequestValidationError(XeroError, ValueError):
         else:
             text = f"{len(self.problems)} problems: " + "; ".join(self.problems)
         super().__init__(text)
+
+
+XeroError.__module__ = _PUBLIC_MODULE
+ErrorDetail.__module__ = _PUBLIC_MODULE
+ApiExceptionElement.__module__ = _PUBLIC_MODULE

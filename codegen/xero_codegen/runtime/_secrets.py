@@ -1,17 +1,26 @@
-"""Keeping the partner key and the customer key out of every log line, repr and message.
+"""Keeping secrets (partner and customer keys, tokens, client secrets) out of every log
+line, repr and message.
+
+One mechanism for every kind of secret: whatever authenticates a call registers its values
+with :func:`register_secret` (the 1.0 keys, and any later scheme's tokens or client secrets).
+A registered secret of any length is hidden: :func:`redact` replaces every occurrence, plain
+or in one of its URL-encoded forms, with ``***`` (the longest match first, so a secret that
+contains another is hidden whole). Callers refuse values too short to be real secrets before
+registering them (see :func:`._auth.key_problem`): a one-letter "secret" would mask that
+letter everywhere.
 
 The keys travel in the query string, so httpx and httpcore would write them into their own
-log records. Every client registers its keys here; a logging filter on the ``httpx``,
-``httpcore`` and ``xero_customer_api`` loggers (and on httpcore's child loggers, because a
-logger's filters do not see records that merely propagate through it) replaces any
-registered key (plain or URL-encoded) with ``***`` before a handler sees the record. The
-filter also renders a record's traceback (``exc_info``) and ``stack_info`` redacted, so a
-handler that prints them prints the redacted text.
+log records. A logging filter on the ``httpx``, ``httpcore`` and ``xero_customer_api``
+loggers (and on httpcore's child loggers, because a logger's filters do not see records that
+merely propagate through it) redacts a record before a handler sees it. The filter also
+renders a record's traceback (``exc_info``) and ``stack_info`` redacted, so a handler that
+prints them prints the redacted text.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from urllib.parse import quote, quote_plus
 
@@ -20,6 +29,8 @@ __all__ = ["MASK", "SecretFilter", "forget_secret", "redact", "register_secret"]
 MASK = "***"
 _lock = threading.Lock()
 _secrets: frozenset[str] = frozenset()
+_pattern: re.Pattern[str] | None = None
+"""Every registered form, longest first (one pass of ``sub`` hides them all)."""
 _LOGGERS = (
     "httpx",
     "httpcore",
@@ -34,13 +45,17 @@ _LOGGERS = (
 
 
 def register_secret(value: str) -> None:
-    """Remember a secret so that :func:`redact` and the log filter hide it."""
-    global _secrets
-    if not value:
+    """Remember a secret (any length) so that :func:`redact` and the log filter hide it."""
+    global _secrets, _pattern
+    if not isinstance(value, str) or not value:
         return
     forms = {value, quote(value, safe=""), quote_plus(value), _httpx_form(value)}
     with _lock:
-        _secrets = _secrets | {f for f in forms if len(f) >= 4}
+        if not forms <= _secrets:
+            secrets = _secrets | {f for f in forms if f}
+            ordered = sorted(secrets, key=lambda f: (-len(f), f))
+            _pattern = re.compile("|".join(re.escape(f) for f in ordered))
+            _secrets = secrets  # after the pattern: a reader never sees a secret it cannot hide
     _install_filters()
 
 
@@ -55,7 +70,7 @@ def forget_secret(value: str) -> None:
 
 
 def _httpx_form(value: str) -> str:
-    """The key as httpx writes it into a query string (its own choice of safe characters)."""
+    """The secret as httpx writes it into a query string (its own choice of safe characters)."""
     try:
         import httpx
 
@@ -66,10 +81,11 @@ def _httpx_form(value: str) -> str:
 
 def redact(text: str) -> str:
     """``text`` with every registered secret replaced by ``***``."""
-    for secret in _secrets:
-        if secret in text:
-            text = text.replace(secret, MASK)
-    return text
+    pattern, secrets = _pattern, _secrets
+    # Substring checks first: about ten times faster than the pattern on text without any.
+    if pattern is None or not any(secret in text for secret in secrets):
+        return text
+    return pattern.sub(MASK, text)
 
 
 class SecretFilter(logging.Filter):

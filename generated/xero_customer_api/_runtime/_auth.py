@@ -48,10 +48,38 @@ from ._secrets import forget_secret, redact, register_secret
 if TYPE_CHECKING:
     import asyncio
 
-__all__ = ["AUTH_SCHEMES", "AuthScheme", "OAuth2Auth", "QueryKeyAuth", "Sender"]
+__all__ = [
+    "AUTH_SCHEMES",
+    "MIN_KEY_LENGTH",
+    "AuthScheme",
+    "OAuth2Auth",
+    "QueryKeyAuth",
+    "Sender",
+    "key_problem",
+]
 
 REFRESH_LEEWAY = 60
 """Seconds before its expiry at which a token is refreshed ahead of use."""
+
+MIN_KEY_LENGTH = 16
+"""The shortest partner or customer key accepted. Xero's keys are 30 upper-case letters and
+digits; anything much shorter cannot be one, and a short string could not be redacted from
+logs without masking ordinary words."""
+
+
+def key_problem(label: str, value: object) -> str | None:
+    """Why ``value`` cannot be a Xero key (``label`` names it), or None. Never shows it."""
+    if not isinstance(value, str) or not value.strip():
+        return f"{label} must be a non-empty string"
+    key = value.strip()
+    if len(key) < MIN_KEY_LENGTH:
+        return (
+            f"{label} is too short to be a Xero key ({len(key)} characters; Xero's keys are 30, "
+            f"at least {MIN_KEY_LENGTH} are required)"
+        )
+    if not key.isascii() or not key.isprintable() or any(c.isspace() for c in key):
+        return f"{label} cannot be a Xero key: only printable ASCII without spaces is allowed"
+    return None
 
 
 class Sender:
@@ -132,10 +160,13 @@ class QueryKeyAuth(AuthScheme):
         api_key = credentials.get("api_key")
         customer_key = credentials.get("customer_key")
         before = len(problems)
-        if not isinstance(api_key, str) or not api_key.strip():
-            problems.append("`api_key` (the partner key) must be a non-empty string")
-        if not isinstance(customer_key, str) or not customer_key.strip():
-            problems.append("`customer_key` (the Xero customer key) must be a non-empty string")
+        for label, key in (
+            ("`api_key` (the partner key)", api_key),
+            ("`customer_key` (the Xero customer key)", customer_key),
+        ):
+            problem = key_problem(label, key)
+            if problem is not None:
+                problems.append(problem)
         if len(problems) > before:
             return None
         assert isinstance(api_key, str) and isinstance(customer_key, str)

@@ -17,16 +17,18 @@ Sync and async share everything but the I/O: :class:`_ClientCore` holds the logi
 
 from __future__ import annotations
 
+import datetime
 import functools
 import ipaddress
+import itertools
 import logging
 import random
+import re
 import time
 import typing
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from email.utils import parsedate_to_datetime
 from types import TracebackType
 from typing import Any, ClassVar, Generic, TypeVar
 
@@ -35,7 +37,7 @@ from lxml import etree
 
 from . import _gc
 from ._auth import AUTH_SCHEMES, AuthScheme, Sender
-from ._checks import check_body
+from ._checks import Model, check_body
 from ._envelope import ENVELOPE_READERS, EnvelopeReader
 from ._errors import (
     AuthenticationError,
@@ -56,6 +58,7 @@ from ._types import NOT_GIVEN, NotGiven, TimeoutTypes
 from ._xml import UnsafeXMLError, bind, parse_document, serialize
 
 __all__ = [
+    "DEFAULT_MAX_ITEM_BYTES",
     "DEFAULT_MAX_RESPONSE_BYTES",
     "DEFAULT_MAX_RETRIES",
     "DEFAULT_TIMEOUT",
@@ -64,6 +67,9 @@ __all__ = [
     "RawResponse",
     "RetryPolicy",
     "SyncAPIClient",
+    "check_deadline",
+    "check_payload",
+    "payload_tag",
     "require_payload",
 ]
 
@@ -80,6 +86,9 @@ DEFAULT_TIMEOUT = 60.0
 DEFAULT_CONNECT_TIMEOUT = 10.0
 DEFAULT_MAX_RETRIES = 2
 DEFAULT_MAX_RESPONSE_BYTES = 256 * 1024 * 1024
+DEFAULT_MAX_ITEM_BYTES = 16 * 1024 * 1024
+"""What a streamed list (``iter()``) may hold at once: one item and anything before it that
+is not an item (an lxml tree of small elements costs several times its bytes)."""
 DEFAULT_MAX_RETRY_AFTER = 60.0
 INITIAL_RETRY_DELAY = 0.5
 MAX_RETRY_DELAY = 8.0
@@ -237,21 +246,111 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
-def _parse_retry_after(value: str | None) -> float | None:
+_MAX_URL_COMPONENT = 65536
+"""httpx refuses a URL (or its path or query) longer than this."""
+
+
+def _sendable_header(name: str, value: str) -> bool:
+    """A header httpx and h11 can put on the wire: printable ASCII, no CR, LF or NUL."""
+    return (
+        isinstance(name, str)
+        and isinstance(value, str)
+        and name.isascii()
+        and name.isprintable()
+        and bool(name)
+        and " " not in name
+        and value.isascii()
+        and value.replace("\t", " ").isprintable()
+    )
+
+
+def _unbuildable(exc: Exception, path: str, params: Sequence[tuple[str, str | None]]) -> str:
+    """What is wrong with a request httpx refused to build, naming the parameter if it can."""
+    detail = redact(str(exc))[:200] or type(exc).__name__
+    given = [(name, value) for name, value in params if value is not None]
+    for name, value in given:
+        if isinstance(exc, UnicodeEncodeError) and not _encodable(value):
+            return f"the query parameter `{name}` is not valid text (lone surrogates): {detail}"
+    if isinstance(exc, httpx.InvalidURL) and given:
+        size, name = max((len(value), name) for name, value in given)
+        if size > _MAX_URL_COMPONENT // 4:  # long enough to be the one to blame
+            return (
+                f"the query parameter `{name}` is too long to send in a URL ({size:,} "
+                f"characters; a URL may have at most {_MAX_URL_COMPONENT:,}): {detail}"
+            )
+    return f"the request to `{redact(path)}` cannot be built: {detail}"
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_MONTH = "(?P<month>" + "|".join(_MONTHS) + ")"
+_TIME = "(?P<hour>[0-9]{2}):(?P<minute>[0-9]{2}):(?P<second>[0-9]{2})"
+_HTTP_DATES = tuple(
+    re.compile(pattern, re.ASCII)
+    for pattern in (
+        # IMF-fixdate: Sun, 06 Nov 1994 08:49:37 GMT
+        rf"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), (?P<day>[0-9]{{2}}) {_MONTH} (?P<year>[0-9]{{4}}) {_TIME} GMT",
+        # obsolete RFC 850 form: Sunday, 06-Nov-94 08:49:37 GMT
+        rf"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day, (?P<day>[0-9]{{2}})-{_MONTH}-(?P<yy>[0-9]{{2}}) {_TIME} GMT",
+        # obsolete asctime form: Sun Nov  6 08:49:37 1994
+        rf"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) {_MONTH} (?P<day>[0-9]{{2}}| [0-9]) {_TIME} (?P<year>[0-9]{{4}})",
+    )
+)
+_DELAY_SECONDS = re.compile(r"[0-9]+", re.ASCII)
+_LONGEST_DELAY = 10**12
+"""Retry-After seconds beyond this are read as this (longer than any cap; no overflow)."""
+
+
+def _parse_retry_after(value: str | None, *, now: float | None = None) -> float | None:
+    """Seconds to wait from a ``Retry-After`` header, or None when absent or malformed.
+
+    RFC 9110 allows ``delay-seconds`` (ASCII digits only: no sign, fraction, exponent,
+    underscore or other scripts' digits) or an ``HTTP-date`` (IMF-fixdate, or one of the two
+    obsolete forms recipients must accept); a date in the past means now. Anything else is
+    ignored, so the call backs off as if the header were absent. ``now`` (epoch seconds)
+    replaces the clock, for tests.
+    """
     if value is None:
         return None
-    value = value.strip()
+    value = value.strip(" \t")
+    if _DELAY_SECONDS.fullmatch(value):
+        return float(int(value)) if len(value) <= 12 else float(_LONGEST_DELAY)
+    for pattern in _HTTP_DATES:
+        match = pattern.fullmatch(value)
+        if match is not None:
+            break
+    else:
+        return None
+    fields = match.groupdict()
+    now = time.time() if now is None else now
+    if fields.get("yy") is not None:
+        # RFC 9110 5.6.7: a two-digit year more than 50 years ahead is in the past century
+        this_year = datetime.datetime.fromtimestamp(now, datetime.UTC).year
+        year = this_year - this_year % 100 + int(fields["yy"])
+        if year > this_year + 50:
+            year -= 100
+    else:
+        year = int(fields["year"])
     try:
-        seconds = float(value)
-    except ValueError:
-        try:
-            when = parsedate_to_datetime(value)
-        except (TypeError, ValueError, IndexError):
-            return None
-        seconds = when.timestamp() - time.time()
-    if seconds != seconds or seconds < 0:  # NaN or in the past
-        return 0.0
-    return seconds
+        when = datetime.datetime(
+            year,
+            _MONTHS.index(fields["month"]) + 1,
+            int(fields["day"]),
+            int(fields["hour"]),
+            int(fields["minute"]),
+            min(int(fields["second"]), 59),  # a leap second reads as :59
+            tzinfo=datetime.UTC,
+        )
+    except ValueError:  # no such day or time (31 Feb, 25:00)
+        return None
+    return max(0.0, when.timestamp() - now)
 
 
 def httpx_timeout(timeout: TimeoutTypes) -> httpx.Timeout:
@@ -300,6 +399,7 @@ class _ClientCore(Generic[_HttpT]):
         max_retry_after: float = DEFAULT_MAX_RETRY_AFTER,
         strict: bool = False,
         http_client: _HttpT | None = None,
+        max_item_bytes: int = DEFAULT_MAX_ITEM_BYTES,
         **credentials: Any,
     ) -> None:
         """``credentials`` are the auth scheme's (``AUTH_SCHEMES[_auth_style]``): 1.0's
@@ -315,6 +415,8 @@ class _ClientCore(Generic[_HttpT]):
             problems.append("`max_retries` must be a whole number >= 0")
         if not isinstance(max_response_bytes, int) or max_response_bytes <= 0:
             problems.append("`max_response_bytes` must be a positive whole number")
+        if not isinstance(max_item_bytes, int) or max_item_bytes <= 0:
+            problems.append("`max_item_bytes` must be a positive whole number")
         if not isinstance(max_retry_after, (int, float)) or not max_retry_after >= 0:
             problems.append("`max_retry_after` must be a number of seconds >= 0")
         if problems:
@@ -326,6 +428,7 @@ class _ClientCore(Generic[_HttpT]):
         self.timeout: TimeoutTypes = timeout
         self.max_retries = max_retries
         self.max_response_bytes = max_response_bytes
+        self.max_item_bytes = max_item_bytes
         self.max_retry_after = max_retry_after
         self.strict = strict
         self._envelope: EnvelopeReader = ENVELOPE_READERS[self._error_style]
@@ -463,7 +566,12 @@ class _ClientCore(Generic[_HttpT]):
                 )
             url = httpx.URL(self._environments[name])
         else:
-            url = httpx.URL(str(base_url))
+            try:
+                url = httpx.URL(str(base_url))
+            except (httpx.InvalidURL, ValueError, TypeError) as exc:
+                raise RequestValidationError(
+                    [f"`base_url` is not a valid URL: {redact(str(exc))[:200]}"]
+                ) from None
             if url.scheme not in ("https", "http") or not url.host:
                 raise RequestValidationError(
                     [f"`base_url` must be an absolute https URL; got {redact(str(url))!r}"]
@@ -498,6 +606,7 @@ class _ClientCore(Generic[_HttpT]):
         tenant_id: str | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         tenantless: bool = False,
+        check: Model | None = None,
     ) -> httpx.Request:
         """The request of one logical call (sent as is on every attempt).
 
@@ -506,9 +615,6 @@ class _ClientCore(Generic[_HttpT]):
         PUT/POST of a version whose retry policy keys writes carry ``idempotency_key`` or a
         fresh one.
         """
-        query = httpx.QueryParams(
-            [(k, v) for k, v in (*self._auth.query_params(), *params) if v is not None]
-        )
         headers = dict(self._auth.headers())
         if not self._headers_on_client:
             headers = {**_DEFAULT_HEADERS, **headers}
@@ -522,7 +628,7 @@ class _ClientCore(Generic[_HttpT]):
             )
         content: bytes | None = None
         if body is not None:
-            problems = check_body(body)
+            problems = check_body(body, check) if check is not None else []
             if problems:
                 raise RequestValidationError([redact(p) for p in problems])
             try:
@@ -533,20 +639,37 @@ class _ClientCore(Generic[_HttpT]):
                 ) from exc
             headers["Content-Type"] = self._content_type
         effective_timeout = self.timeout if isinstance(timeout, NotGiven) else timeout
-        url = self._urls.get(path)
-        if url is None:
-            url = self.base_url.join(path)
-            if len(self._urls) < 64:  # endpoint paths are constants; never grow without bound
-                self._urls[path] = url
-        return self._http.build_request(
-            method,
-            url,
-            params=query,
-            headers=headers or None,
-            content=content,
-            timeout=httpx_timeout(effective_timeout),
-            extensions={"xero_total_timeout": total_timeout(effective_timeout)},
-        )
+        bad_headers = [name for name, value in headers.items() if not _sendable_header(name, value)]
+        if bad_headers:  # never show the value: it may be a token
+            raise RequestValidationError(
+                [
+                    f"the request header `{redact(name)}` has a name or value that cannot be sent "
+                    "(only printable ASCII; no line breaks or control characters)"
+                    for name in bad_headers
+                ]
+            )
+        try:
+            query = httpx.QueryParams(
+                [(k, v) for k, v in (*self._auth.query_params(), *params) if v is not None]
+            )
+            url = self._urls.get(path)
+            if url is None:
+                url = self.base_url.join(path)
+                if len(self._urls) < 64:  # endpoint paths are constants; never grow without bound
+                    self._urls[path] = url
+            return self._http.build_request(
+                method,
+                url,
+                params=query,
+                headers=headers or None,
+                content=content,
+                timeout=httpx_timeout(effective_timeout),
+                extensions={"xero_total_timeout": total_timeout(effective_timeout)},
+            )
+        except (httpx.InvalidURL, httpx.HTTPError, ValueError, TypeError) as exc:
+            # httpx refuses to build it (a URL too long or malformed, a value of the wrong
+            # type): nothing was sent, and no httpx exception may reach the caller.
+            raise RequestValidationError([_unbuildable(exc, path, params)]) from None
 
     def _call_headers(
         self,
@@ -631,22 +754,75 @@ class _ClientCore(Generic[_HttpT]):
             )
         try:
             root = parse_document(content)
-        except UnsafeXMLError as exc:
-            raise XeroResponseError(
+        except Exception as exc:
+            raise self._read_error(
+                exc, status, len(content), parsing=True, headers=headers
+            ) from exc
+        self._check_document(root, status, headers)
+        check_payload(root, payload_tag(response_type), status)
+        if decode is None:
+            return bind(root, response_type, strict=self.strict)  # pauses gc itself
+        _gc.pause()  # a whole document: see _gc
+        try:
+            return decode(root, self.strict)
+        except XeroError:
+            raise
+        except Exception as exc:  # a decoder bug must not escape the error tree
+            raise self._read_error(
+                exc, status, len(content), parsing=False, headers=headers
+            ) from exc
+        finally:
+            _gc.resume()
+
+    def _read_error(
+        self,
+        exc: BaseException,
+        status: int,
+        size: int,
+        *,
+        parsing: bool,
+        headers: httpx.Headers | None = None,
+    ) -> XeroError:
+        """The SDK's error for an answer that arrived but cannot be read.
+
+        The one mapping for whole documents and streams alike: ``parsing`` failures (an
+        unsafe or malformed document) and decoding failures (a value the models cannot hold,
+        or any other decoder failure). Transport failures (including a broken
+        ``Content-Encoding``) go through :meth:`_transport_error`. ``size`` is the number of
+        bytes read so far. An error of the SDK's own (the codec's, naming the element) is
+        returned as it is.
+        """
+        if isinstance(exc, XeroError):
+            return exc
+        detail = redact(str(exc))[:200]
+        if isinstance(exc, UnsafeXMLError):
+            return XeroResponseError(
                 f"refused an unsafe response (HTTP {status}): {exc}", status_code=status
-            ) from exc
-        except (etree.XMLSyntaxError, ValueError, LookupError) as exc:
-            if status >= 500:
-                raise ServerError(
-                    f"Xero answered HTTP {status} without a readable error",
-                    status_code=status,
-                    rate_limit=RateLimit.from_headers(headers),
-                ) from exc
-            detail = redact(str(exc))[:200]
-            raise XeroResponseError(
-                f"the response (HTTP {status}, {len(content)} bytes) is not well-formed XML: {detail}",
+            )
+        if not parsing:
+            return XeroResponseError(
+                f"the response does not match the schema: {type(exc).__name__}: {detail}",
                 status_code=status,
-            ) from exc
+            )
+        if status >= 500:
+            return ServerError(
+                f"Xero answered HTTP {status} without a readable error",
+                status_code=status,
+                rate_limit=RateLimit.from_headers(headers),
+            )
+        return XeroResponseError(
+            f"the response (HTTP {status}, {size} bytes) is not well-formed XML: {detail}",
+            status_code=status,
+        )
+
+    def _check_document(
+        self, root: etree._Element, status: int, headers: httpx.Headers | None = None
+    ) -> None:
+        """Raise unless the parsed (or partly parsed, streaming) document is a success envelope.
+
+        Shared by whole documents and streams (which call it before handing out the first
+        item, and again at the end, after the same DOCTYPE check as :func:`parse_document`).
+        """
         tag = root.tag if isinstance(root.tag, str) else ""
         if tag.lower() == "html" and status < 500:
             raise InvalidPartnerKeyError(
@@ -664,21 +840,6 @@ class _ClientCore(Generic[_HttpT]):
                 f"Xero answered HTTP {status}", status_code=status, rate_limit=limits
             )
         self._envelope.check_root(root, status)
-        if decode is None:
-            return bind(root, response_type, strict=self.strict)  # pauses gc itself
-        _gc.pause()  # a whole document: see _gc
-        try:
-            return decode(root, self.strict)
-        except XeroError:
-            raise
-        except Exception as exc:  # a decoder bug must not escape the error tree
-            detail = redact(str(exc))[:200]
-            raise XeroResponseError(
-                f"the response does not match the schema: {type(exc).__name__}: {detail}",
-                status_code=status,
-            ) from exc
-        finally:
-            _gc.resume()
 
     def _rate_limit_error(
         self, status: int, headers: httpx.Headers, content: bytes
@@ -756,14 +917,24 @@ class _ClientCore(Generic[_HttpT]):
         if isinstance(exc, (httpx.ConnectTimeout, httpx.PoolTimeout)):
             error = XeroTimeoutError(f"timed out connecting to Xero: {detail}")
             return _Attempt(error, sent=False, cause=cause)
-        if isinstance(exc, httpx.TimeoutException):
-            error = XeroTimeoutError(f"timed out waiting for Xero: {detail}")
-            return _Attempt(error, sent=True, cause=cause)
         if isinstance(exc, httpx.ConnectError):
             error = XeroConnectionError(f"could not connect to Xero: {detail}")
             return _Attempt(error, sent=False, cause=cause)
-        error = XeroConnectionError(f"the connection to Xero failed: {detail}")
-        return _Attempt(error, sent=True, cause=cause)
+        # The request may have reached Xero: a write is not sent again, and the caller must
+        # know that it may have been saved.
+        write = request.method not in _IDEMPOTENT
+        if isinstance(exc, httpx.TimeoutException):
+            cls: type[XeroConnectionError] = XeroTimeoutError
+            text = f"timed out waiting for Xero: {detail}"
+        else:
+            cls = XeroConnectionError
+            text = f"the connection to Xero failed: {detail}"
+        if write:
+            text += (
+                f"; the {request.method} may have been applied (it was not sent again): "
+                "check whether it was saved before repeating it"
+            )
+        return _Attempt(cls(text, may_have_been_applied=write), sent=True, cause=cause)
 
     def _api_failure(self, exc: XeroAPIError, headers: httpx.Headers) -> _Attempt:
         """An error answer: Retry-After counts for 429 and for 502/503/504 alike."""
@@ -910,42 +1081,49 @@ class SyncAPIClient(_ClientCore[httpx.Client]):
         idempotency_key: str | NotGiven = NOT_GIVEN,
         read: Callable[[int, httpx.Headers, bytes], R] | None = None,
         tenantless: bool = False,
+        check: Model | None = None,
     ) -> RawResponse[R]:
-        request = self._build_request(
-            method,
-            path,
-            params,
-            body,
-            timeout,
-            encode,
-            extra_headers=headers,
-            tenant_id=tenant_id,
-            idempotency_key=idempotency_key,
-            tenantless=tenantless,
-        )
-        retries = self._effective_retries(max_retries)
-        retries_done = 0
-        renewed = False
-        while True:
-            started = time.monotonic()
-            outcome: RawResponse[R] | _Attempt
-            try:
-                self._auth.authorize(request)  # may fetch or refresh the token
-                answer = self._send(request, _deadline(request, started))
-            except XeroConnectionError as exc:  # the token endpoint failed: nothing was sent
-                outcome = _Attempt(exc, sent=False)
-            except httpx.HTTPError as exc:
-                outcome = self._transport_error(exc, request, started)
-            else:
-                outcome = self._complete(request, answer, started, response_type, decode, read)
-            if isinstance(outcome, RawResponse):
-                return outcome
-            if not renewed and _token_expired(outcome):
-                renewed = True  # once per call: a fresh token that fails again is an error
-                if self._auth.renew(request):
-                    continue
-            time.sleep(self._next_delay(request, path, outcome, retries_done, retries))
-            retries_done += 1
+        try:
+            request = self._build_request(
+                method,
+                path,
+                params,
+                body,
+                timeout,
+                encode,
+                check=check,
+                extra_headers=headers,
+                tenant_id=tenant_id,
+                idempotency_key=idempotency_key,
+                tenantless=tenantless,
+            )
+            retries = self._effective_retries(max_retries)
+            retries_done = 0
+            renewed = False
+            while True:
+                started = time.monotonic()
+                outcome: RawResponse[R] | _Attempt
+                try:
+                    self._auth.authorize(request)  # may fetch or refresh the token
+                    answer = self._send(request, _deadline(request, started))
+                except XeroConnectionError as exc:  # the token endpoint failed: nothing was sent
+                    outcome = _Attempt(exc, sent=False)
+                except httpx.HTTPError as exc:
+                    outcome = self._transport_error(exc, request, started)
+                else:
+                    outcome = self._complete(request, answer, started, response_type, decode, read)
+                if isinstance(outcome, RawResponse):
+                    return outcome
+                if not renewed and _token_expired(outcome):
+                    renewed = True  # once per call: a fresh token that fails again is an error
+                    if self._auth.renew(request):
+                        continue
+                time.sleep(self._next_delay(request, path, outcome, retries_done, retries))
+                retries_done += 1
+        except XeroError as error:
+            # Raised from here, without the SDK's inner frames (a cause keeps its own).
+            failure = error.with_traceback(None)
+        raise failure
 
     def _send(
         self, request: httpx.Request, deadline: float | None
@@ -1004,42 +1182,49 @@ class AsyncAPIClient(_ClientCore[httpx.AsyncClient]):
         idempotency_key: str | NotGiven = NOT_GIVEN,
         read: Callable[[int, httpx.Headers, bytes], R] | None = None,
         tenantless: bool = False,
+        check: Model | None = None,
     ) -> RawResponse[R]:
-        request = self._build_request(
-            method,
-            path,
-            params,
-            body,
-            timeout,
-            encode,
-            extra_headers=headers,
-            tenant_id=tenant_id,
-            idempotency_key=idempotency_key,
-            tenantless=tenantless,
-        )
-        retries = self._effective_retries(max_retries)
-        retries_done = 0
-        renewed = False
-        while True:
-            started = time.monotonic()
-            outcome: RawResponse[R] | _Attempt
-            try:
-                await self._auth.aauthorize(request)  # may fetch or refresh the token
-                answer = await self._send(request, _deadline(request, started))
-            except XeroConnectionError as exc:  # the token endpoint failed: nothing was sent
-                outcome = _Attempt(exc, sent=False)
-            except httpx.HTTPError as exc:
-                outcome = self._transport_error(exc, request, started)
-            else:
-                outcome = self._complete(request, answer, started, response_type, decode, read)
-            if isinstance(outcome, RawResponse):
-                return outcome
-            if not renewed and _token_expired(outcome):
-                renewed = True  # once per call: a fresh token that fails again is an error
-                if await self._auth.arenew(request):
-                    continue
-            await _async_sleep(self._next_delay(request, path, outcome, retries_done, retries))
-            retries_done += 1
+        try:
+            request = self._build_request(
+                method,
+                path,
+                params,
+                body,
+                timeout,
+                encode,
+                check=check,
+                extra_headers=headers,
+                tenant_id=tenant_id,
+                idempotency_key=idempotency_key,
+                tenantless=tenantless,
+            )
+            retries = self._effective_retries(max_retries)
+            retries_done = 0
+            renewed = False
+            while True:
+                started = time.monotonic()
+                outcome: RawResponse[R] | _Attempt
+                try:
+                    await self._auth.aauthorize(request)  # may fetch or refresh the token
+                    answer = await self._send(request, _deadline(request, started))
+                except XeroConnectionError as exc:  # the token endpoint failed: nothing was sent
+                    outcome = _Attempt(exc, sent=False)
+                except httpx.HTTPError as exc:
+                    outcome = self._transport_error(exc, request, started)
+                else:
+                    outcome = self._complete(request, answer, started, response_type, decode, read)
+                if isinstance(outcome, RawResponse):
+                    return outcome
+                if not renewed and _token_expired(outcome):
+                    renewed = True  # once per call: a fresh token that fails again is an error
+                    if await self._auth.arenew(request):
+                        continue
+                await _async_sleep(self._next_delay(request, path, outcome, retries_done, retries))
+                retries_done += 1
+        except XeroError as error:
+            # Raised from here, without the SDK's inner frames (a cause keeps its own).
+            failure = error.with_traceback(None)
+        raise failure
 
     async def _send(
         self, request: httpx.Request, deadline: float | None
@@ -1071,6 +1256,20 @@ def _deadline(request: httpx.Request, started: float) -> float | None:
     return None if total is None else started + float(total)
 
 
+def check_deadline(response: httpx.Response, deadline: float | None) -> None:
+    """Raise httpx.ReadTimeout once the attempt is past its ``deadline`` (see :func:`_deadline`).
+
+    Called after every chunk of a body (whole or streamed): a server that trickles bytes
+    cannot stretch a call past its total timeout by more than one read timeout.
+    """
+    if deadline is not None and time.monotonic() > deadline:
+        total = response.request.extensions.get("xero_total_timeout")
+        raise httpx.ReadTimeout(
+            f"the answer took longer than the total timeout ({total:g} s)",
+            request=response.request,
+        )
+
+
 class _Body:
     """A response body, read under the size cap and, when given, the attempt's deadline.
 
@@ -1096,12 +1295,7 @@ class _Body:
         if self._size > self._core.max_response_bytes:
             raise self._core._too_large(self._size, self._response.status_code)
         self._chunks.append(chunk)
-        if self._deadline is not None and time.monotonic() > self._deadline:
-            total = self._response.request.extensions.get("xero_total_timeout")
-            raise httpx.ReadTimeout(
-                f"the answer took longer than the total timeout ({total:g} s)",
-                request=self._response.request,
-            )
+        check_deadline(self._response, self._deadline)
 
     def content(self) -> bytes:
         return b"".join(self._chunks)
@@ -1110,6 +1304,50 @@ class _Body:
 _C = TypeVar("_C", bound="_ClientCore[Any]")
 _S = TypeVar("_S", bound=SyncAPIClient)
 _A = TypeVar("_A", bound=AsyncAPIClient)
+
+
+_payload_tags: dict[type, str | None] = {}
+
+
+def payload_tag(response_type: type) -> str | None:
+    """The element a success envelope of ``response_type`` must hold (``Contacts``), if known.
+
+    That is the one field a response dataclass adds to its envelope base class (1.0:
+    ``ContactsResponse(ResponseEnvelope)``); its element, or the wrapper of a list. None for
+    a type that is not shaped so (no check).
+    """
+    if response_type in _payload_tags:
+        return _payload_tags[response_type]
+    from dataclasses import fields, is_dataclass  # once per response type
+
+    tag: str | None = None
+    if is_dataclass(response_type):
+        inherited = {
+            f.name for base in response_type.__mro__[1:] if is_dataclass(base) for f in fields(base)
+        }
+        own = [f for f in fields(response_type) if f.name not in inherited]
+        if inherited and len(own) == 1:
+            meta = own[0].metadata
+            name = meta.get("wrapper") or meta.get("name")
+            tag = name if isinstance(name, str) and name else None
+    if len(_payload_tags) < 256:
+        _payload_tags[response_type] = tag
+    return tag
+
+
+def check_payload(root: etree._Element, tag: str | None, status: int) -> None:
+    """Raise XeroResponseError unless the success envelope ``root`` holds a ``<tag>``.
+
+    A list answer without its list (or with another one: ``<Invoices>`` for contacts) is an
+    error, never an empty list. Whole documents and streams share this check.
+    """
+    if tag is None or root.find(tag) is not None:
+        return
+    held = [redact(c.tag)[:60] for c in itertools.islice(root, 8) if isinstance(c.tag, str)]
+    found = f" (its elements: {', '.join(held)}{', ...' if len(root) > 8 else ''})" if held else ""
+    raise XeroResponseError(
+        f"Xero reported success but the response has no <{tag}>{found}", status_code=status
+    )
 
 
 def require_payload(value: R | None, element: str) -> R:

@@ -31,6 +31,7 @@ import re
 import shutil
 import ssl
 import sys
+import time
 import types
 import typing
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -42,7 +43,9 @@ import httpx
 from lxml import etree
 from xsdata.formats.dataclass.context import XmlContext
 
+from ._auth import key_problem
 from ._base_client import RawResponse, SyncAPIClient
+from ._checks import Model, check_body
 from ._errors import (
     AuthenticationError,
     InvalidCustomerKeyError,
@@ -65,6 +68,8 @@ __all__ = [
     "CliError",
     "ExitCode",
     "InputError",
+    "Progress",
+    "Refetch",
     "Settings",
     "State",
     "XeroGroup",
@@ -74,10 +79,12 @@ __all__ = [
     "import_csv",
     "input_options",
     "output_options",
+    "progress_option",
     "read_batch",
     "read_document",
     "require_one_of",
     "to_jsonable",
+    "with_lines_option",
 ]
 
 T = TypeVar("T")
@@ -97,20 +104,24 @@ class ExitCode(enum.IntEnum):
     """The exit status of ``xero``, one per kind of failure."""
 
     OK = 0
-    USAGE = 2  # bad option or argument, or a malformed input document; nothing was sent
+    USAGE = 2  # bad option or argument, or an input document that cannot be read; nothing sent
     AUTH = 3  # credentials missing, or the partner key / customer key was refused
     NOT_FOUND = 4  # no such contact or invoice
-    VALIDATION = 5  # Xero refused the document or a parameter (import: a row was rejected)
+    # Xero refused the document or a parameter, or the document failed the SDK's checks
+    # before sending (import: a row was rejected)
+    VALIDATION = 5
     SERVER = 6  # Xero failed (5xx, 429), the network failed, or the answer was unreadable
 
 
 EXIT_CODES_HELP = (
     "\b\nExit codes:\n"
     "  0  success\n"
-    "  2  usage: bad option or argument, or a malformed input document (nothing was sent)\n"
+    "  2  usage: bad option or argument, or an input document that cannot be read\n"
+    "     (not XML or JSON, unknown or missing fields, wrong types); nothing was sent\n"
     "  3  auth: credentials missing or refused (keys, token, tenant or scope)\n"
     "  4  not found: no such contact or invoice\n"
-    "  5  validation: Xero refused the document or a parameter; import: rows were rejected\n"
+    "  5  validation: Xero refused the document or a parameter, or the document failed\n"
+    "     the checks made before sending (e.g. totals); import: rows were rejected\n"
     "  6  server or network: Xero failed (5xx, rate limit), timeout, unreadable answer"
 )
 
@@ -242,9 +253,18 @@ class GuidType(_GuidBase):
 
 
 class DateTimeType(_DateTimeBase):
-    """A date (midnight UTC) or a date and time; a time without offset is UTC."""
+    """A date (meaning midnight UTC) or a date and time with its UTC offset (``Z`` or ``+13:00``).
+
+    A date and time without an offset is refused: it would be sent as if it were UTC, which is
+    hours off for anyone whose clock is not.
+    """
 
     name = "datetime"
+
+    def get_metavar(  # click < 8.2 passes no context
+        self, param: click.Parameter, ctx: click.Context | None = None
+    ) -> str | None:
+        return "DATE|DATETIME+OFFSET"
 
     def convert(
         self, value: Any, param: click.Parameter | None, ctx: click.Context | None
@@ -262,8 +282,13 @@ class DateTimeType(_DateTimeBase):
                 param,
                 ctx,
             )
-        if moment.tzinfo is None:
-            moment = moment.replace(tzinfo=datetime.UTC)
+        if moment.utcoffset() is None:
+            self.fail(
+                f"{value!r} has no UTC offset: add one (e.g. {text}Z or {text}+13:00), "
+                "or give a date alone, which means midnight UTC",
+                param,
+                ctx,
+            )
         return moment
 
 
@@ -378,6 +403,13 @@ def _credentials(s: Settings, auth_style: str) -> dict[str, Any]:
         raise CliError(
             "no customer key: give --customer-key or set XERO_CUSTOMER_KEY", ExitCode.AUTH
         )
+    for label, key in (
+        ("the partner key (--api-key or XERO_API_KEY)", s.api_key),
+        ("the customer key (--customer-key or XERO_CUSTOMER_KEY)", s.customer_key),
+    ):
+        problem = key_problem(label, key)
+        if problem is not None:  # refused before it is registered or sent
+            raise CliError(problem, ExitCode.AUTH)
     register_secret(s.api_key)
     register_secret(s.customer_key)
     return {"api_key": s.api_key, "customer_key": s.customer_key}
@@ -751,11 +783,48 @@ def _bind(root: etree._Element, cls: type[T], label: str) -> T:
         ) from None
 
 
+MAX_JSON_DEPTH = 64
+"""Deepest nesting of lists and objects accepted in a JSON input document (the models nest a
+handful of levels; deeper input would only exhaust the parser's recursion)."""
+
+# JSON strings (possessive: no backtracking; an unterminated one runs to the end, for
+# json.loads to report), everything but brackets, and one innermost pair of brackets.
+_JSON_STRING = re.compile(r'"(?:[^"\\]++|\\.)*+(?:"|\\?\Z)')
+_NOT_BRACKETS = re.compile(r"[^\[\]{}]++")
+_INNERMOST = re.compile(r"\[\]|\{\}")
+_OPENING_RUNS = re.compile(r"[\[{]++")
+
+
+def _json_depth_exceeds(text: str, limit: int) -> bool:
+    """Whether lists and objects in ``text`` nest deeper than ``limit`` (before parsing it).
+
+    Strings are dropped (brackets in them do not count), then the innermost pairs of brackets
+    are removed once per level: a document ``d`` levels deep is empty after ``d`` passes, each
+    a single regular-expression substitution, so even hostile input costs at most ``limit``
+    passes (and a plain run of opening brackets is caught on the first).
+    """
+    brackets = _NOT_BRACKETS.sub("", _JSON_STRING.sub("", text))
+    for done in range(limit):
+        if max(map(len, _OPENING_RUNS.findall(brackets)), default=0) > limit - done:
+            return True  # as many opening brackets in a row as levels left
+        reduced = _INNERMOST.sub("", brackets)
+        if reduced == brackets:  # empty, or unbalanced (json.loads says what is wrong)
+            return False
+        brackets = reduced
+    return _INNERMOST.search(brackets) is not None
+
+
 def _json(data: bytes, label: str) -> Any:
     try:
-        return json.loads(data.decode("utf-8-sig"))
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise InputError(f"{label}: not UTF-8 text") from None
+    if _json_depth_exceeds(text, MAX_JSON_DEPTH):
+        raise InputError(
+            f"{label}: the JSON nests lists and objects more than {MAX_JSON_DEPTH} levels deep"
+        )
+    try:
+        return json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(
             f"{label}: not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
@@ -769,34 +838,65 @@ def _from_json(cls: type[T], value: Any, path: str, label: str) -> T:
         raise InputError(f"{label}: {exc.message}") from None
 
 
-def read_document(source: IO[bytes], cls: type[T], input_format: str) -> T:
-    """One document of type ``cls`` (its XML root element, or JSON in its shape)."""
+def _check_before_sending(body: object, check: Model, label: str) -> None:
+    """The SDK's own checks of a request body, run as soon as the document is read.
+
+    A refusal is a validation failure (exit code 5), as the same refusal from Xero would be;
+    a document that cannot be read as the model at all is a usage error (exit code 2).
+    """
+    problems = check_body(body, check)
+    if problems:
+        raise CliError(
+            f"{_KINDS[ExitCode.VALIDATION]}: {label}: {'; '.join(problems)} "
+            "(found before sending; nothing was sent)",
+            ExitCode.VALIDATION,
+        )
+
+
+def read_document(source: IO[bytes], cls: type[T], input_format: str, check: Model) -> T:
+    """One document of type ``cls`` (its XML root element, or JSON in its shape), checked as the
+    client checks a request body (:class:`CliError` with exit code 5 when the checks refuse it)."""
     data, label = _read_all(source)
     if _sniff(data, input_format, label) == "xml":
-        return _bind(_xml_root(data, label, [element_name(cls)]), cls, label)
-    return _from_json(cls, _json(data, label), element_name(cls), label)
+        document = _bind(_xml_root(data, label, [element_name(cls)]), cls, label)
+    else:
+        document = _from_json(cls, _json(data, label), element_name(cls), label)
+    _check_before_sending(document, check, label)
+    return document
 
 
 def read_batch(
-    source: IO[bytes], batch_cls: type[B], items: str, item_cls: type[T], input_format: str
+    source: IO[bytes],
+    batch_cls: type[B],
+    items: str,
+    item_cls: type[T],
+    input_format: str,
+    check: Model,
 ) -> list[T]:
     """The items of a batch document: ``<Contacts>`` (or one ``<Contact>``) as XML; as JSON a
-    list of items, an object with the batch's list field, or one item."""
+    list of items, an object with the batch's list field, or one item. Checked as the client
+    checks the batch it sends (:class:`CliError` with exit code 5 when the checks refuse it)."""
     data, label = _read_all(source)
     batch_name, item_name = element_name(batch_cls), element_name(item_cls)
+    found: list[T]
     if _sniff(data, input_format, label) == "xml":
         root = _xml_root(data, label, [batch_name, item_name])
         if etree.QName(root).localname == item_name:
-            return [_bind(root, item_cls, label)]
-        found: list[T] = getattr(_bind(root, batch_cls, label), items)
-        return found
-    value = _json(data, label)
-    if isinstance(value, list):
-        return [_from_json(item_cls, v, f"{item_name}[{i}]", label) for i, v in enumerate(value)]
-    if isinstance(value, dict) and set(value) == {items}:
-        got: list[T] = getattr(_from_json(batch_cls, value, batch_name, label), items)
-        return got
-    return [_from_json(item_cls, value, item_name, label)]
+            found = [_bind(root, item_cls, label)]
+        else:
+            found = getattr(_bind(root, batch_cls, label), items)
+    else:
+        value = _json(data, label)
+        if isinstance(value, list):
+            found = [
+                _from_json(item_cls, v, f"{item_name}[{i}]", label) for i, v in enumerate(value)
+            ]
+        elif isinstance(value, dict) and set(value) == {items}:
+            found = getattr(_from_json(batch_cls, value, batch_name, label), items)
+        else:
+            found = [_from_json(item_cls, value, item_name, label)]
+    _check_before_sending(batch_cls(**{items: found}), check, label)
+    return found
 
 
 def read_one(
@@ -805,12 +905,17 @@ def read_one(
     cls: type[T],
     decode: Callable[[etree._Element, bool], T],
     input_format: str,
+    check: Model,
 ) -> T:
-    """One ``cls`` from XML with root ``<element>`` (read by the generated decoder) or JSON."""
+    """One ``cls`` from XML with root ``<element>`` (read by the generated decoder) or JSON,
+    checked as the client checks a request body (exit code 5 when the checks refuse it)."""
     data, label = _read_all(source)
     if _sniff(data, input_format, label) == "xml":
-        return _decode_one(_xml_root(data, label, [element]), decode, label)
-    return _from_json(cls, _json(data, label), element, label)
+        document = _decode_one(_xml_root(data, label, [element]), decode, label)
+    else:
+        document = _from_json(cls, _json(data, label), element, label)
+    _check_before_sending(document, check, label)
+    return document
 
 
 def _decode_one(root: etree._Element, decode: Callable[[etree._Element, bool], T], label: str) -> T:
@@ -828,24 +933,29 @@ def read_items(
     item_cls: type[T],
     decode: Callable[[etree._Element, bool], T],
     input_format: str,
+    check: Model,
 ) -> list[T]:
     """The items of a batch: XML ``<element>`` of ``<item>`` (or one ``<item>``); JSON a list of
-    items or one item."""
+    items or one item. Checked as the client checks the batch it sends (exit code 5)."""
     data, label = _read_all(source)
+    found: list[T] = []
     if _sniff(data, input_format, label) == "xml":
         root = _xml_root(data, label, [element, item])
         if root.tag == item:
-            return [_decode_one(root, decode, label)]
-        found: list[T] = []
-        for child in root.iterchildren("*"):  # elements only (no comments)
-            if child.tag != item:
-                raise InputError(f"{label}: <{element}> holds <{child.tag}>; expected <{item}>")
-            found.append(_decode_one(child, decode, label))
-        return found
-    value = _json(data, label)
-    if isinstance(value, list):
-        return [_from_json(item_cls, v, f"{item}[{i}]", label) for i, v in enumerate(value)]
-    return [_from_json(item_cls, value, item, label)]
+            found = [_decode_one(root, decode, label)]
+        else:
+            for child in root.iterchildren("*"):  # elements only (no comments)
+                if child.tag != item:
+                    raise InputError(f"{label}: <{element}> holds <{child.tag}>; expected <{item}>")
+                found.append(_decode_one(child, decode, label))
+    else:
+        value = _json(data, label)
+        if isinstance(value, list):
+            found = [_from_json(item_cls, v, f"{item}[{i}]", label) for i, v in enumerate(value)]
+        else:
+            found = [_from_json(item_cls, value, item, label)]
+    _check_before_sending(found, check, label)
+    return found
 
 
 def emit_items(state: State, items: Iterable[Any], label: str, output_format: str | None) -> None:
@@ -897,6 +1007,15 @@ def _csv_columns(header: Sequence[str], item_cls: type) -> list[str]:
 _REFUSED = (ValidationError, RequestValidationError, NotFoundError)
 
 
+class _Stopped(Exception):
+    """An import cannot go on: ``line`` is the first row not known to be saved."""
+
+    def __init__(self, line: int, cause: BaseException) -> None:
+        super().__init__(line)
+        self.line = line
+        self.cause = cause
+
+
 def import_csv(
     state: State,
     path: str,
@@ -907,15 +1026,21 @@ def import_csv(
     batch_size: int,
     label: str,
     output_format: str | None,
+    start_row: int = 2,
 ) -> None:
     """Upsert the rows of a CSV file in batches, with a progress bar on standard error.
 
-    A row that cannot be read as ``item_cls`` is reported (row number, the header being row 1,
-    and reason) and left
-    out. When Xero refuses a batch (batches are all or nothing), the batch is split in halves
-    until the refused rows stand alone (sent with ``save_one``), so that only the rows Xero
-    refuses are reported. Ends with exit code 5
-    when any row was rejected; the others are saved either way.
+    Row numbers count the header as row 1, as a spreadsheet shows them; rows before
+    ``start_row`` are skipped (to resume an import that stopped). A row that cannot be read as
+    ``item_cls`` is reported (row number and reason) and left out. When Xero refuses a batch
+    (batches are all or nothing), the batch is split in halves until the refused rows stand
+    alone (sent with ``save_one``), so that only the rows Xero refuses are reported. Ends with
+    exit code 5 when any row was rejected; the others are saved either way.
+
+    Any other failure (Xero or the network failing, the keys refused, Ctrl-C) stops the
+    import: the rows saved so far are written and counted, the rejected ones reported, and the
+    first row not known to be saved is named, with the ``--start-row`` that resumes there. The
+    exit code is then the failure's own.
     """
     err = sys.stderr
     name = "standard input" if path == "-" else path
@@ -933,12 +1058,11 @@ def import_csv(
     columns = _csv_columns(table[0], item_cls)
     rows: list[tuple[int, T]] = []
     rejected: list[tuple[int, str]] = []
-    total = 0
-    # Row numbers count the header as row 1, as a spreadsheet shows them.
+    counted: list[int] = []  # the row number of every row that is not blank
     for line, values in enumerate(table[1:], start=2):
-        if not any(v.strip() for v in values):
+        if line < start_row or not any(v.strip() for v in values):
             continue
-        total += 1
+        counted.append(line)
         if len(values) != len(columns):
             rejected.append((line, f"{len(values)} values for {len(columns)} columns"))
             continue
@@ -947,7 +1071,11 @@ def import_csv(
             rows.append((line, from_jsonable(item_cls, record, "row")))
         except InputError as exc:
             rejected.append((line, exc.message.removeprefix("row.").removeprefix("row: ")))
+    total = len(counted)
+    if start_row > 2:
+        err.write(f"Starting at row {start_row} of {name} (--start-row).\n")
     saved: list[T] = []
+    stopped: _Stopped | None = None
     with click.progressbar(
         length=total, label=f"Importing {label}", file=err, show_pos=True, show_eta=False
     ) as bar:
@@ -967,17 +1095,43 @@ def import_csv(
                     return
                 send(batch[: len(batch) // 2])
                 send(batch[len(batch) // 2 :])
+            except (XeroError, KeyboardInterrupt) as exc:
+                # Rows before this batch are saved or rejected; this batch may or may not
+                # have been applied (an upsert, so sending it again is safe).
+                raise _Stopped(batch[0][0], exc) from exc
 
-        for start in range(0, len(rows), batch_size):
-            batch = rows[start : start + batch_size]
-            send(batch)
-            bar.update(len(batch))
+        try:
+            for start in range(0, len(rows), batch_size):
+                batch = rows[start : start + batch_size]
+                send(batch)
+                bar.update(len(batch))
+        except _Stopped as exc:
+            stopped = exc
+    if stopped is not None:
+        # Rows at or after the stop are not reported: resuming there reads them again.
+        rejected = [(line, reason) for line, reason in rejected if line < stopped.line]
     for line, reason in sorted(rejected):
         err.write(f"row {line}: rejected: {redact(reason)}\n")
-    err.write(f"Imported {len(saved)} of {total} rows from {name}; {len(rejected)} rejected.\n")
+    if stopped is None:
+        err.write(f"Imported {len(saved)} of {total} rows from {name}; {len(rejected)} rejected.\n")
+    else:
+        left = sum(1 for line in counted if line >= stopped.line)
+        err.write(
+            f"Stopped at row {stopped.line}: imported {len(saved)} of {total} rows from {name}, "
+            f"{len(rejected)} rejected; the {left} rows from row {stopped.line} on are not "
+            f"known to be saved.\nTo resume, run the same command with --start-row "
+            f"{stopped.line}.\n"
+        )
     err.flush()
     if not state.raw:
         write_value(saved, resolve_format(output_format), label)
+    if stopped is not None:
+        resume = f"import stopped at row {stopped.line} (resume with --start-row {stopped.line})"
+        if isinstance(stopped.cause, XeroError):
+            raise CliError(
+                f"{error_line(stopped.cause)}; {resume}", exit_code_for(stopped.cause)
+            ) from stopped.cause
+        raise stopped.cause
     if rejected:
         raise CliError(
             f"{len(rejected)} of {total} rows rejected (see above); the others were saved",
@@ -985,23 +1139,170 @@ def import_csv(
         )
 
 
-def export_items(items: Iterable[Any], *, label: str, output_format: str) -> None:
-    """Write items as JSON lines (or one JSON list) as they come, progress on standard error."""
+# ---------------------------------------------------------------------------- progress
+
+
+class Progress:
+    """A count and a rate on standard error (``Exporting invoices: 1200/3000 (410/s)``).
+
+    Redrawn at most every ``interval`` seconds of ``clock`` (however fast items come), and only
+    when ``enabled``: on a terminal the line is redrawn in place, otherwise (``--progress`` into
+    a file) each redraw is a line of its own. :meth:`close` draws the final count.
+    """
+
+    def __init__(
+        self,
+        label: str,
+        *,
+        total: int | None = None,
+        enabled: bool,
+        stream: IO[str] | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        interval: float = 0.25,
+    ) -> None:
+        self.label = label
+        self.total = total
+        self.count = 0
+        self.enabled = enabled
+        self.stream = stream if stream is not None else sys.stderr
+        self.clock = clock
+        self.interval = interval
+        self.redraws = 0
+        self._terminal = bool(getattr(self.stream, "isatty", lambda: False)())
+        self._start = self._last = clock() if enabled else 0.0
+
+    def advance(self, count: int = 1) -> None:
+        """Count ``count`` more items; redraw when ``interval`` has passed since the last."""
+        self.count += count
+        if not self.enabled:
+            return
+        now = self.clock()
+        if now - self._last >= self.interval:
+            self._draw(now)
+
+    def close(self) -> None:
+        """Draw the final count (and end the terminal line)."""
+        if not self.enabled:
+            return
+        self._draw(self.clock())
+        if self._terminal:
+            self.stream.write("\n")
+        self.stream.flush()
+
+    def _draw(self, now: float) -> None:
+        self._last = now
+        self.redraws += 1
+        elapsed = now - self._start
+        rate = f"{self.count / elapsed:,.1f}/s" if elapsed > 0 else "-/s"
+        done = f"{self.count:,}" + (f"/{self.total:,}" if self.total is not None else "")
+        text = f"{self.label}: {done} ({rate})"
+        if self._terminal:
+            self.stream.write(f"\r{text}\x1b[K")
+        else:
+            self.stream.write(text + "\n")
+        self.stream.flush()
+
+
+def progress_enabled(progress: bool | None) -> bool:
+    """``--progress``/``--no-progress`` as given, else whether standard error is a terminal."""
+    return sys.stderr.isatty() if progress is None else progress
+
+
+def progress_option(func: F) -> F:
+    """``--progress/--no-progress``, passed as ``progress`` (None: only on a terminal)."""
+    return click.option(
+        "--progress/--no-progress",
+        "progress",
+        default=None,
+        help="Show a count and rate on standard error (default: when it is a terminal).",
+    )(func)
+
+
+# ---------------------------------------------------------------------------- export
+
+
+@dataclasses.dataclass(frozen=True)
+class Refetch:
+    """Read each listed item again, whole: ``get(**{key: getattr(item, key)})``.
+
+    For lists that leave parts out (1.0's invoice list has no line items): the export lists
+    the ids first, then makes one GET per item.
+    """
+
+    key: str  # the item's id field, and the keyword that get() reads it by
+    get: Callable[..., Any]
+
+
+def with_lines_option(item_cls: type) -> Callable[[F], F]:
+    """``--with-lines`` (passed as ``with_lines``) for items that have line items."""
+    names = {f.name for f in dataclasses.fields(item_cls)}
+
+    def decorate(func: F) -> F:
+        if "line_items" not in names:
+            return func
+        return click.option(
+            "--with-lines",
+            is_flag=True,
+            help="Include the line items, which the list leaves out: one GET per "
+            f"{element_name(item_cls)} after the list, with progress.",
+        )(func)
+
+    return decorate
+
+
+def export_items(
+    items: Iterable[Any],
+    *,
+    label: str,
+    output_format: str,
+    progress: bool | None = None,
+    refetch: Refetch | None = None,
+    clock: Callable[[], float] = time.monotonic,
+) -> None:
+    """Write items as JSON lines (or one JSON list) as they come, with a count and rate on
+    standard error (:class:`Progress`; ``progress`` None: only when that is a terminal).
+
+    With ``refetch``, the listed items' ids are collected first (the list is read to its end
+    while it streams, so the list call's time limit covers only the list), then each item is
+    read again whole and written as it comes.
+    """
     out = sys.stdout
-    err = sys.stderr
+    enabled = progress_enabled(progress)
     count = 0
-    with click.progressbar(items, label=f"Exporting {label}", file=err, show_pos=True) as bar:
+    if output_format == "json":
+        out.write("[")
+
+    def write(item: Any) -> None:
+        nonlocal count
+        text = json.dumps(to_jsonable(item), ensure_ascii=False)
         if output_format == "json":
-            out.write("[")
-        for item in bar:
-            text = json.dumps(to_jsonable(item), ensure_ascii=False)
-            if output_format == "json":
-                out.write(("\n  " if count == 0 else ",\n  ") + text)
-            else:
-                out.write(text + "\n")
-            count += 1
-        if output_format == "json":
-            out.write("\n]\n" if count else "]\n")
+            out.write(("\n  " if count == 0 else ",\n  ") + text)
+        else:
+            out.write(text + "\n")
+        count += 1
+
+    if refetch is None:
+        bar = Progress(f"Exporting {label}", enabled=enabled, clock=clock)
+        for item in items:
+            write(item)
+            bar.advance()
+        bar.close()
+    else:
+        listing = Progress(f"Listing {label}", enabled=enabled, clock=clock)
+        keys: list[Any] = []
+        for item in items:
+            keys.append(getattr(item, refetch.key))
+            listing.advance()
+        listing.close()
+        bar = Progress(
+            f"Exporting {label} with lines", total=len(keys), enabled=enabled, clock=clock
+        )
+        for key in keys:
+            write(refetch.get(**{refetch.key: key}))
+            bar.advance()
+        bar.close()
+    if output_format == "json":
+        out.write("\n]\n" if count else "]\n")
     out.flush()
-    err.write(f"Exported {count} {label}.\n")
-    err.flush()
+    sys.stderr.write(f"Exported {count} {label}.\n")
+    sys.stderr.flush()

@@ -144,9 +144,13 @@ class ResponseErrorsReader:
                 cls = ServerError
         summary = "; ".join(d.description for d in details) or f"status {status or 'missing'}"
         kinds = ", ".join(d.exception_type.rsplit(".", 1)[-1] for d in details if d.exception_type)
-        message = f"Xero error (HTTP {status_code}, {status or 'no status'}): {summary}"
-        if kinds:
-            message += f" [{kinds}]"
+        # What happened first (the class's headline), then Xero's words, then the codes.
+        where = f"HTTP {status_code} {status or 'without a status'}"
+        message = (
+            f"{cls.headline}: {summary} ({where}; {kinds})"
+            if kinds
+            else f"{cls.headline}: {summary} ({where})"
+        )
         raise cls(
             message,
             status_code=status_code,

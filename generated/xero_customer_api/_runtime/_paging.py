@@ -56,6 +56,7 @@ def iter_pages(
     headers: Sequence[tuple[str, str | None]] = (),
     tenant_id: str | NotGiven = NOT_GIVEN,
     timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+    envelope: Callable[[etree._Element, bool], object] | None = None,
 ) -> Iterator[T]:
     """Every item of every page from ``first_page`` on, one at a time.
 
@@ -74,6 +75,7 @@ def iter_pages(
             item=item,
             decode=decode,
             timeout=timeout,
+            envelope=envelope,
             headers=headers,
             tenant_id=tenant_id,
         ):
@@ -99,6 +101,7 @@ async def aiter_pages(
     headers: Sequence[tuple[str, str | None]] = (),
     tenant_id: str | NotGiven = NOT_GIVEN,
     timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+    envelope: Callable[[etree._Element, bool], object] | None = None,
 ) -> AsyncIterator[T]:
     """:func:`iter_pages` as an async generator."""
     page, size = _pages(first_page, page_size, default_size)
@@ -112,6 +115,7 @@ async def aiter_pages(
             item=item,
             decode=decode,
             timeout=timeout,
+            envelope=envelope,
             headers=headers,
             tenant_id=tenant_id,
         ):

@@ -17,6 +17,7 @@ from typing import IO, Literal
 import click
 
 from .._runtime import _cli_support as cs
+from . import _checks
 from ._client import XeroClient
 from .models import (
     Contact,
@@ -39,7 +40,7 @@ def contacts() -> None:
     "contact_id",
     type=cs.GUID,
     default=None,
-    help="Xero's identifier of the contact; overrides all other parameters.",
+    help="Xero's identifier of the contact.",
 )
 @click.option(
     "--contact-number",
@@ -156,7 +157,7 @@ def contacts_create(
     (POST contact). As XML: the root element <Contact>; as JSON: one object in the model's shape
     (snake_case field names, amounts as strings, dates YYYY-MM-DD).
     """
-    contact = cs.read_document(input_file, Contact, input_format)
+    contact = cs.read_document(input_file, Contact, input_format, _checks.CHECKS[Contact])
     with state.client(XeroClient, raw=raw) as client:
         answer = client.contacts.with_raw_response.create(
             contact,
@@ -182,7 +183,7 @@ def contacts_save(
     (POST contact). As XML: the root element <Contact>; as JSON: one object in the model's shape
     (snake_case field names, amounts as strings, dates YYYY-MM-DD).
     """
-    contact = cs.read_document(input_file, Contact, input_format)
+    contact = cs.read_document(input_file, Contact, input_format, _checks.CHECKS[Contact])
     with state.client(XeroClient, raw=raw) as client:
         answer = client.contacts.with_raw_response.save(
             contact,
@@ -207,7 +208,9 @@ def contacts_save_many(
     As XML: the root element <Contacts> (or one <Contact>); as JSON: a list of Contact objects
     in the model's shape, or {"contact": [...]}.
     """
-    contacts = cs.read_batch(input_file, Contacts, "contact", Contact, input_format)
+    contacts = cs.read_batch(
+        input_file, Contacts, "contact", Contact, input_format, _checks.CHECKS[Contacts]
+    )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.contacts.with_raw_response.save_many(
             contacts,
@@ -226,12 +229,20 @@ def contacts_save_many(
     show_default=True,
     help="Rows per POST contacts call.",
 )
+@click.option(
+    "--start-row",
+    type=click.IntRange(min=2),
+    default=2,
+    show_default=True,
+    help="Skip the rows before this one (the header is row 1), to resume an import that stopped.",
+)
 @cs.output_options
 @click.pass_obj
 def contacts_import(
     state: cs.State,
     csv_file: str,
     batch_size: int,
+    start_row: int,
     output_format: str | None,
     raw: bool,
 ) -> None:
@@ -241,7 +252,8 @@ def contacts_import(
     The header row names Contact fields (e.g. name or Name); nested lists cannot be imported. A
     row that cannot be read, or that Xero refuses, is reported on standard error with its row
     number (the header is row 1) and the reason; the other rows are saved, and the exit code is
-    5.
+    5. If the import stops (Xero or the network failing), the saved and rejected rows are
+    reported with the first row not known to be saved: --start-row resumes there.
     """
     with state.client(XeroClient, raw=raw) as client:
         cs.import_csv(
@@ -253,6 +265,7 @@ def contacts_import(
             batch_size=batch_size,
             label="contacts",
             output_format=output_format,
+            start_row=start_row,
         )
 
 
@@ -309,6 +322,8 @@ def contacts_import(
     show_default=True,
     help="jsonl: one JSON object a line, written as they come; json: one JSON list.",
 )
+@cs.progress_option
+@cs.with_lines_option(Contact)
 @click.pass_obj
 def contacts_export(
     state: cs.State,
@@ -317,9 +332,12 @@ def contacts_export(
     direction: Literal["asc", "desc"] | None,
     updated_after: datetime.datetime | datetime.date | None,
     output_format: str,
+    progress: bool | None,
+    with_lines: bool = False,
 ) -> None:
-    """Export contacts for another system, with progress on standard error (GET contacts). List the
-    organisation's contacts, optionally filtered and sorted."""
+    """Export contacts for another system (GET contacts), with a count and rate on standard error
+    when it is a terminal (or with --progress). List the organisation's contacts, optionally
+    filtered and sorted."""
     with state.client(XeroClient) as client:
         items = client.contacts.iter(
             type=type,
@@ -327,7 +345,13 @@ def contacts_export(
             direction=direction,
             updated_after=updated_after,
         )
-        cs.export_items(items, label="contacts", output_format=output_format)
+        cs.export_items(
+            items,
+            label="contacts",
+            output_format=output_format,
+            progress=progress,
+            refetch=cs.Refetch("contact_id", client.contacts.get) if with_lines else None,
+        )
 
 
 @click.group(name="invoices")
@@ -418,7 +442,7 @@ def invoices_create(
     element <Invoice>; as JSON: one object in the model's shape (snake_case field names, amounts
     as strings, dates YYYY-MM-DD).
     """
-    invoice = cs.read_document(input_file, Invoice, input_format)
+    invoice = cs.read_document(input_file, Invoice, input_format, _checks.CHECKS[Invoice])
     with state.client(XeroClient, raw=raw) as client:
         answer = client.invoices.with_raw_response.create(
             invoice,
@@ -443,7 +467,9 @@ def invoices_create_many(
     root element <Invoices> (or one <Invoice>); as JSON: a list of Invoice objects in the
     model's shape, or {"invoice": [...]}.
     """
-    invoices = cs.read_batch(input_file, Invoices, "invoice", Invoice, input_format)
+    invoices = cs.read_batch(
+        input_file, Invoices, "invoice", Invoice, input_format, _checks.CHECKS[Invoices]
+    )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.invoices.with_raw_response.create_many(
             invoices,
@@ -467,19 +493,30 @@ def invoices_create_many(
     show_default=True,
     help="jsonl: one JSON object a line, written as they come; json: one JSON list.",
 )
+@cs.progress_option
+@cs.with_lines_option(Invoice)
 @click.pass_obj
 def invoices_export(
     state: cs.State,
     modified_since: datetime.datetime | datetime.date | None,
     output_format: str,
+    progress: bool | None,
+    with_lines: bool = False,
 ) -> None:
-    """Export invoices for another system, with progress on standard error (GET invoices). List the
-    organisation's invoices. Lines may be left out; fetch one invoice to get them."""
+    """Export invoices for another system (GET invoices), with a count and rate on standard error
+    when it is a terminal (or with --progress). List the organisation's invoices. Lines may be
+    left out; fetch one invoice to get them."""
     with state.client(XeroClient) as client:
         items = client.invoices.iter(
             modified_since=modified_since,
         )
-        cs.export_items(items, label="invoices", output_format=output_format)
+        cs.export_items(
+            items,
+            label="invoices",
+            output_format=output_format,
+            progress=progress,
+            refetch=cs.Refetch("invoice_id", client.invoices.get) if with_lines else None,
+        )
 
 
 @click.group(name="accounts")

@@ -17,7 +17,7 @@ from typing import IO, Literal
 import click
 
 from .._runtime import _cli_support as cs
-from . import _codec
+from . import _checks, _codec
 from ._client import XeroClient
 from .models import (
     Account,
@@ -212,7 +212,9 @@ def contacts_create(
     <Contact>; as JSON: one object in the model's shape (snake_case field names, amounts as
     strings, dates YYYY-MM-DD).
     """
-    contact = cs.read_one(input_file, "Contact", Contact, _codec.decode_contact, input_format)
+    contact = cs.read_one(
+        input_file, "Contact", Contact, _codec.decode_contact, input_format, _checks.CHECKS[Contact]
+    )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.contacts.with_raw_response.create(
             contact,
@@ -245,7 +247,13 @@ def contacts_create_many(
     list of Contact objects in the model's shape, or one object.
     """
     contacts = cs.read_items(
-        input_file, "Contacts", "Contact", Contact, _codec.decode_contact, input_format
+        input_file,
+        "Contacts",
+        "Contact",
+        Contact,
+        _codec.decode_contact,
+        input_format,
+        _checks.CHECKS[Contact],
     )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.contacts.with_raw_response.create_many(
@@ -273,7 +281,9 @@ def contacts_save(
     <Contact>; as JSON: one object in the model's shape (snake_case field names, amounts as
     strings, dates YYYY-MM-DD).
     """
-    contact = cs.read_one(input_file, "Contact", Contact, _codec.decode_contact, input_format)
+    contact = cs.read_one(
+        input_file, "Contact", Contact, _codec.decode_contact, input_format, _checks.CHECKS[Contact]
+    )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.contacts.with_raw_response.save(
             contact,
@@ -306,7 +316,13 @@ def contacts_save_many(
     list of Contact objects in the model's shape, or one object.
     """
     contacts = cs.read_items(
-        input_file, "Contacts", "Contact", Contact, _codec.decode_contact, input_format
+        input_file,
+        "Contacts",
+        "Contact",
+        Contact,
+        _codec.decode_contact,
+        input_format,
+        _checks.CHECKS[Contact],
     )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.contacts.with_raw_response.save_many(
@@ -327,12 +343,20 @@ def contacts_save_many(
     show_default=True,
     help="Rows per POST Contacts call.",
 )
+@click.option(
+    "--start-row",
+    type=click.IntRange(min=2),
+    default=2,
+    show_default=True,
+    help="Skip the rows before this one (the header is row 1), to resume an import that stopped.",
+)
 @cs.output_options
 @click.pass_obj
 def contacts_import(
     state: cs.State,
     csv_file: str,
     batch_size: int,
+    start_row: int,
     output_format: str | None,
     raw: bool,
 ) -> None:
@@ -342,7 +366,8 @@ def contacts_import(
     The header row names Contact fields (e.g. name or Name); nested lists cannot be imported. A
     row that cannot be read, or that Xero refuses, is reported on standard error with its row
     number (the header is row 1) and the reason; the other rows are saved, and the exit code is
-    5.
+    5. If the import stops (Xero or the network failing), the saved and rejected rows are
+    reported with the first row not known to be saved: --start-row resumes there.
     """
     with state.client(XeroClient, raw=raw) as client:
         cs.import_csv(
@@ -355,6 +380,7 @@ def contacts_import(
             batch_size=batch_size,
             label="contacts",
             output_format=output_format,
+            start_row=start_row,
         )
 
 
@@ -428,6 +454,7 @@ def contacts_import(
     show_default=True,
     help="jsonl: one JSON object a line, written as they come; json: one JSON list.",
 )
+@cs.progress_option
 @click.pass_obj
 def contacts_export(
     state: cs.State,
@@ -441,9 +468,11 @@ def contacts_export(
     search_term: str | None,
     modified_since: datetime.datetime | datetime.date | None,
     output_format: str,
+    progress: bool | None,
 ) -> None:
-    """Export contacts for another system, with progress on standard error (GET Contacts). List the
-    organisation's contacts, one page or (without page) all, optionally filtered and sorted."""
+    """Export contacts for another system (GET Contacts), with a count and rate on standard error
+    when it is a terminal (or with --progress). List the organisation's contacts, one page or
+    (without page) all, optionally filtered and sorted."""
     with state.client(XeroClient) as client:
         items = client.contacts.iter(
             where=where,
@@ -456,7 +485,12 @@ def contacts_export(
             search_term=search_term,
             modified_since=modified_since,
         )
-        cs.export_items(items, label="contacts", output_format=output_format)
+        cs.export_items(
+            items,
+            label="contacts",
+            output_format=output_format,
+            progress=progress,
+        )
 
 
 @click.group(name="invoices")
@@ -716,7 +750,9 @@ def invoices_create(
     void (Status VOIDED). As XML: the root element <Invoice>; as JSON: one object in the model's
     shape (snake_case field names, amounts as strings, dates YYYY-MM-DD).
     """
-    invoice = cs.read_one(input_file, "Invoice", Invoice, _codec.decode_invoice, input_format)
+    invoice = cs.read_one(
+        input_file, "Invoice", Invoice, _codec.decode_invoice, input_format, _checks.CHECKS[Invoice]
+    )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.invoices.with_raw_response.create(
             invoice,
@@ -758,7 +794,13 @@ def invoices_create_many(
     list of Invoice objects in the model's shape, or one object.
     """
     invoices = cs.read_items(
-        input_file, "Invoices", "Invoice", Invoice, _codec.decode_invoice, input_format
+        input_file,
+        "Invoices",
+        "Invoice",
+        Invoice,
+        _codec.decode_invoice,
+        input_format,
+        _checks.CHECKS[Invoice],
     )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.invoices.with_raw_response.create_many(
@@ -795,7 +837,9 @@ def invoices_save(
     void (Status VOIDED). As XML: the root element <Invoice>; as JSON: one object in the model's
     shape (snake_case field names, amounts as strings, dates YYYY-MM-DD).
     """
-    invoice = cs.read_one(input_file, "Invoice", Invoice, _codec.decode_invoice, input_format)
+    invoice = cs.read_one(
+        input_file, "Invoice", Invoice, _codec.decode_invoice, input_format, _checks.CHECKS[Invoice]
+    )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.invoices.with_raw_response.save(
             invoice,
@@ -837,7 +881,13 @@ def invoices_save_many(
     list of Invoice objects in the model's shape, or one object.
     """
     invoices = cs.read_items(
-        input_file, "Invoices", "Invoice", Invoice, _codec.decode_invoice, input_format
+        input_file,
+        "Invoices",
+        "Invoice",
+        Invoice,
+        _codec.decode_invoice,
+        input_format,
+        _checks.CHECKS[Invoice],
     )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.invoices.with_raw_response.save_many(
@@ -915,12 +965,20 @@ def invoices_delete(
     show_default=True,
     help="Rows per POST Invoices call.",
 )
+@click.option(
+    "--start-row",
+    type=click.IntRange(min=2),
+    default=2,
+    show_default=True,
+    help="Skip the rows before this one (the header is row 1), to resume an import that stopped.",
+)
 @cs.output_options
 @click.pass_obj
 def invoices_import(
     state: cs.State,
     csv_file: str,
     batch_size: int,
+    start_row: int,
     output_format: str | None,
     raw: bool,
 ) -> None:
@@ -930,7 +988,8 @@ def invoices_import(
     The header row names Invoice fields (e.g. name or Name); nested lists cannot be imported. A
     row that cannot be read, or that Xero refuses, is reported on standard error with its row
     number (the header is row 1) and the reason; the other rows are saved, and the exit code is
-    5.
+    5. If the import stops (Xero or the network failing), the saved and rejected rows are
+    reported with the first row not known to be saved: --start-row resumes there.
     """
     with state.client(XeroClient, raw=raw) as client:
         cs.import_csv(
@@ -943,6 +1002,7 @@ def invoices_import(
             batch_size=batch_size,
             label="invoices",
             output_format=output_format,
+            start_row=start_row,
         )
 
 
@@ -1059,6 +1119,7 @@ def invoices_import(
     show_default=True,
     help="jsonl: one JSON object a line, written as they come; json: one JSON list.",
 )
+@cs.progress_option
 @click.pass_obj
 def invoices_export(
     state: cs.State,
@@ -1077,10 +1138,12 @@ def invoices_export(
     search_term: str | None,
     modified_since: datetime.datetime | datetime.date | None,
     output_format: str,
+    progress: bool | None,
 ) -> None:
-    """Export invoices for another system, with progress on standard error (GET Invoices). List the
-    organisation's invoices and bills. Unpaged lists leave out the lines and most of the
-    contact: give page (or use iter()) to have them."""
+    """Export invoices for another system (GET Invoices), with a count and rate on standard error
+    when it is a terminal (or with --progress). List the organisation's invoices and bills.
+    Unpaged lists leave out the lines and most of the contact: give page (or use iter()) to have
+    them."""
     with state.client(XeroClient) as client:
         items = client.invoices.iter(
             where=where,
@@ -1098,7 +1161,12 @@ def invoices_export(
             search_term=search_term,
             modified_since=modified_since,
         )
-        cs.export_items(items, label="invoices", output_format=output_format)
+        cs.export_items(
+            items,
+            label="invoices",
+            output_format=output_format,
+            progress=progress,
+        )
 
 
 @click.group(name="accounts")
@@ -1189,7 +1257,9 @@ def accounts_create(
     or update (POST Accounts/{AccountID}). As XML: the root element <Account>; as JSON: one
     object in the model's shape (snake_case field names, amounts as strings, dates YYYY-MM-DD).
     """
-    account = cs.read_one(input_file, "Account", Account, _codec.decode_account, input_format)
+    account = cs.read_one(
+        input_file, "Account", Account, _codec.decode_account, input_format, _checks.CHECKS[Account]
+    )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.accounts.with_raw_response.create(
             account,
@@ -1222,7 +1292,9 @@ def accounts_save(
     or update (POST Accounts/{AccountID}). As XML: the root element <Account>; as JSON: one
     object in the model's shape (snake_case field names, amounts as strings, dates YYYY-MM-DD).
     """
-    account = cs.read_one(input_file, "Account", Account, _codec.decode_account, input_format)
+    account = cs.read_one(
+        input_file, "Account", Account, _codec.decode_account, input_format, _checks.CHECKS[Account]
+    )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.accounts.with_raw_response.save(
             account,
@@ -1285,6 +1357,7 @@ def accounts_delete(
     show_default=True,
     help="jsonl: one JSON object a line, written as they come; json: one JSON list.",
 )
+@cs.progress_option
 @click.pass_obj
 def accounts_export(
     state: cs.State,
@@ -1292,16 +1365,23 @@ def accounts_export(
     order: str | None,
     modified_since: datetime.datetime | datetime.date | None,
     output_format: str,
+    progress: bool | None,
 ) -> None:
-    """Export accounts for another system, with progress on standard error (GET Accounts). List the
-    whole chart of accounts (never paged), optionally filtered and sorted."""
+    """Export accounts for another system (GET Accounts), with a count and rate on standard error
+    when it is a terminal (or with --progress). List the whole chart of accounts (never paged),
+    optionally filtered and sorted."""
     with state.client(XeroClient) as client:
         items = client.accounts.iter(
             where=where,
             order=order,
             modified_since=modified_since,
         )
-        cs.export_items(items, label="accounts", output_format=output_format)
+        cs.export_items(
+            items,
+            label="accounts",
+            output_format=output_format,
+            progress=progress,
+        )
 
 
 @click.group(name="tracking-categories")
@@ -1398,6 +1478,7 @@ def tracking_categories_create(
         TrackingCategory,
         _codec.decode_tracking_category,
         input_format,
+        _checks.CHECKS[TrackingCategory],
     )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.tracking_categories.with_raw_response.create(
@@ -1440,6 +1521,7 @@ def tracking_categories_save(
         TrackingCategory,
         _codec.decode_tracking_category,
         input_format,
+        _checks.CHECKS[TrackingCategory],
     )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.tracking_categories.with_raw_response.save(
@@ -1504,7 +1586,12 @@ def tracking_categories_create_option(
     as strings, dates YYYY-MM-DD).
     """
     option = cs.read_one(
-        input_file, "Option", TrackingOption, _codec.decode_tracking_option, input_format
+        input_file,
+        "Option",
+        TrackingOption,
+        _codec.decode_tracking_option,
+        input_format,
+        _checks.CHECKS[TrackingOption],
     )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.tracking_categories.with_raw_response.create_option(
@@ -1542,7 +1629,13 @@ def tracking_categories_create_options(
     <Option>); as JSON: a list of TrackingOption objects in the model's shape, or one object.
     """
     options = cs.read_items(
-        input_file, "Options", "Option", TrackingOption, _codec.decode_tracking_option, input_format
+        input_file,
+        "Options",
+        "Option",
+        TrackingOption,
+        _codec.decode_tracking_option,
+        input_format,
+        _checks.CHECKS[TrackingOption],
     )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.tracking_categories.with_raw_response.create_options(
@@ -1590,7 +1683,12 @@ def tracking_categories_save_option(
     as strings, dates YYYY-MM-DD).
     """
     option = cs.read_one(
-        input_file, "Option", TrackingOption, _codec.decode_tracking_option, input_format
+        input_file,
+        "Option",
+        TrackingOption,
+        _codec.decode_tracking_option,
+        input_format,
+        _checks.CHECKS[TrackingOption],
     )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.tracking_categories.with_raw_response.save_option(
@@ -1763,7 +1861,9 @@ def payments_create(
     deletes one (Status DELETED). As XML: the root element <Payment>; as JSON: one object in the
     model's shape (snake_case field names, amounts as strings, dates YYYY-MM-DD).
     """
-    payment = cs.read_one(input_file, "Payment", Payment, _codec.decode_payment, input_format)
+    payment = cs.read_one(
+        input_file, "Payment", Payment, _codec.decode_payment, input_format, _checks.CHECKS[Payment]
+    )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.payments.with_raw_response.create(
             payment,
@@ -1796,7 +1896,13 @@ def payments_create_many(
     model's shape, or one object.
     """
     payments = cs.read_items(
-        input_file, "Payments", "Payment", Payment, _codec.decode_payment, input_format
+        input_file,
+        "Payments",
+        "Payment",
+        Payment,
+        _codec.decode_payment,
+        input_format,
+        _checks.CHECKS[Payment],
     )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.payments.with_raw_response.create_many(
@@ -1874,6 +1980,7 @@ def payments_delete(
     show_default=True,
     help="jsonl: one JSON object a line, written as they come; json: one JSON list.",
 )
+@cs.progress_option
 @click.pass_obj
 def payments_export(
     state: cs.State,
@@ -1883,9 +1990,11 @@ def payments_export(
     page_size: int | None,
     modified_since: datetime.datetime | datetime.date | None,
     output_format: str,
+    progress: bool | None,
 ) -> None:
-    """Export payments for another system, with progress on standard error (GET Payments). List
-    payments, one page or (without page) all, optionally filtered and sorted."""
+    """Export payments for another system (GET Payments), with a count and rate on standard error
+    when it is a terminal (or with --progress). List payments, one page or (without page) all,
+    optionally filtered and sorted."""
     with state.client(XeroClient) as client:
         items = client.payments.iter(
             where=where,
@@ -1894,7 +2003,12 @@ def payments_export(
             page_size=page_size,
             modified_since=modified_since,
         )
-        cs.export_items(items, label="payments", output_format=output_format)
+        cs.export_items(
+            items,
+            label="payments",
+            output_format=output_format,
+            progress=progress,
+        )
 
 
 GROUPS: tuple[click.Group, ...] = (

@@ -21,7 +21,7 @@ from .._runtime import (
     SyncAPIClient,
     TimeoutTypes,
 )
-from .._runtime._base_client import DEFAULT_MAX_RETRY_AFTER
+from .._runtime._base_client import DEFAULT_MAX_ITEM_BYTES, DEFAULT_MAX_RETRY_AFTER
 from ._resources import (
     AccountsResource,
     AsyncAccountsResource,
@@ -114,6 +114,7 @@ class XeroClient(SyncAPIClient):
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         max_retry_after: float = DEFAULT_MAX_RETRY_AFTER,
         strict: bool = False,
+        max_item_bytes: int = DEFAULT_MAX_ITEM_BYTES,
     ) -> None:
         super().__init__(
             access_token=access_token,
@@ -132,6 +133,7 @@ class XeroClient(SyncAPIClient):
             max_response_bytes=max_response_bytes,
             max_retry_after=max_retry_after,
             strict=strict,
+            max_item_bytes=max_item_bytes,
         )
 
     def connections(self) -> list[Connection]:
@@ -245,6 +247,7 @@ class AsyncXeroClient(AsyncAPIClient):
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         max_retry_after: float = DEFAULT_MAX_RETRY_AFTER,
         strict: bool = False,
+        max_item_bytes: int = DEFAULT_MAX_ITEM_BYTES,
     ) -> None:
         super().__init__(
             access_token=access_token,
@@ -263,6 +266,7 @@ class AsyncXeroClient(AsyncAPIClient):
             max_response_bytes=max_response_bytes,
             max_retry_after=max_retry_after,
             strict=strict,
+            max_item_bytes=max_item_bytes,
         )
 
     async def connections(self) -> list[Connection]:

@@ -13,8 +13,9 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from xero_customer_api import XeroClient, XeroTimeoutError
+from xero_customer_api import XeroTimeoutError
 from xero_customer_api._runtime._base_client import httpx_timeout, total_timeout
+from xero_customer_api.v1_0 import XeroClient
 
 BODY = b"<Response><ID>1</ID><Status>OK</Status><ProviderName>P</ProviderName>" + b" " * 400
 
@@ -118,3 +119,34 @@ def test_write_meeting_the_total_timeout_is_sent_once(trickle: TricklingServer) 
     assert trickle.requests == [
         b"PUT /api.xro/1.0/contact?apiKey=" + b"K" * 30 + b"&xeroKey=" + b"C" * 30 + b" HTTP/1.1"
     ]
+
+
+def test_iter_stops_at_the_total_timeout(trickle: TricklingServer) -> None:
+    client = XeroClient(
+        api_key="K" * 30,
+        customer_key="C" * 30,
+        base_url=f"http://127.0.0.1:{trickle.port}/api.xro/1.0/",
+        timeout=0.6,
+        max_retries=3,
+    )
+    with pytest.raises(XeroTimeoutError, match="total timeout"):
+        for _ in client.contacts.iter():
+            pass
+    client.close()
+    assert len(trickle.requests) == 1  # a stream is never retried
+
+
+@pytest.mark.asyncio
+async def test_async_iter_stops_at_the_total_timeout(trickle: TricklingServer) -> None:
+    from xero_customer_api.v1_0 import AsyncXeroClient
+
+    async with AsyncXeroClient(
+        api_key="K" * 30,
+        customer_key="C" * 30,
+        base_url=f"http://127.0.0.1:{trickle.port}/api.xro/1.0/",
+        timeout=0.6,
+    ) as client:
+        with pytest.raises(XeroTimeoutError, match="total timeout"):
+            async for _ in client.invoices.iter():
+                pass
+    assert len(trickle.requests) == 1

@@ -14,9 +14,17 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from .checks_ir import build_checks_ir
 from .codec_ir import build_codec_ir
 from .ir import ApiVersion, load_api
-from .render import HEADER, render_api, render_codec, render_models_init, render_package
+from .render import (
+    HEADER,
+    render_api,
+    render_checks,
+    render_codec,
+    render_models_init,
+    render_package,
+)
 from .xsdata_driver import render_models
 
 PACKAGE = "xero_customer_api"
@@ -84,8 +92,15 @@ def build(root: Path) -> Build:
         manifest = tomllib.loads((schema_dir / "manifest.toml").read_text(encoding="utf-8"))
         package = manifest["api"]["package"]
         response_files = {Path(e["response"]["schema"]).name for e in manifest.get("endpoints", [])}
-        models = render_models(schema_dir, f"{PACKAGE}.{package}.models", response_files)
-        api = load_api(schema_dir, models.classes, manifest)
+        models = render_models(
+            schema_dir,
+            f"{PACKAGE}.{package}.models",
+            response_files,
+            write_schemas=manifest["api"].get("write_schemas"),
+            attribute_names=manifest["api"].get("attribute_names"),
+        )
+        checks = build_checks_ir(models.classes, manifest.get("checks", {}).get("rules", {}))
+        api = load_api(schema_dir, models.classes, manifest, checks)
         apis.append(api)
         models_prefix = f"{PACKAGE}/{package}/models/"
         for rel, text in models.sources.items():
@@ -93,8 +108,9 @@ def build(root: Path) -> Build:
                 to_format[rel] = text
         to_format[f"{models_prefix}__init__.py"] = render_models_init(api, models.exports)
         to_format[f"{PACKAGE}/{package}/_codec.py"] = render_codec(
-            api, build_codec_ir(models.classes)
+            api, build_codec_ir(models.classes, schema_dir, api.write_schemas)
         )
+        to_format[f"{PACKAGE}/{package}/_checks.py"] = render_checks(api, checks)
         for rel, text in render_api(api).items():
             to_format[f"{PACKAGE}/{package}/{rel}"] = text
     if not apis:

@@ -35,12 +35,11 @@ def _number(
     JSON numbers arrive as int or float (``1e400`` is ``inf``); booleans and strings are refused.
     """
     value = spec.get(name, default)
-    kind = "a whole number" if whole else "a number"
-    if isinstance(value, bool) or not isinstance(value, int | float):
+    number = isinstance(value, int | float) and not isinstance(value, bool)
+    if not number or not low <= value <= high or (whole and value != int(value)):
+        kind = "a whole number" if whole else "a number"
         raise ValueError(f"{name} must be {kind} between {low} and {high}")
-    if not low <= value <= high or (whole and value != int(value)):
-        raise ValueError(f"{name} must be {kind} between {low} and {high}")
-    return value
+    return float(value)
 
 
 def endpoint_name(path: str) -> str:

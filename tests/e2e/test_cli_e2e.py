@@ -51,6 +51,7 @@ def test_cli_in_a_new_organisation(
     key, _tenant = add_org(f"CLI Org {unique}")
     env = {name: value for name, value in sandbox.values.items() if name.startswith("XERO_")}
     env["XERO_CUSTOMER_KEY"] = key
+    env["XERO_API_VERSION"] = "1.0"  # `xero` speaks 2.0 unless told; 1.0 reads XERO_V1_BASE_URL
 
     assert json.loads(xero(env, "contacts", "list").stdout) == []
 

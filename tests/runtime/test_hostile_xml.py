@@ -9,8 +9,15 @@ from pathlib import Path
 
 import httpx
 import pytest
+from lxml import etree
 from xero_customer_api import XeroResponseError
-from xero_customer_api._runtime._xml import UnsafeXMLError, parse_document
+from xero_customer_api._runtime._xml import (
+    HARDENED_PARSER_OPTIONS,
+    UnsafeXMLError,
+    parse_document,
+    refuse_doctype,
+    refuse_doctype_bytes,
+)
 
 from .helpers import XML, Recorder, exception_chain, sync_client
 from .loopback import Loopback, loopback
@@ -142,3 +149,58 @@ def test_truncated_document_is_never_a_partial_object() -> None:
         rec = Recorder(httpx.Response(200, content=full[:cut], headers=XML))
         with sync_client(rec) as client, pytest.raises(XeroResponseError):
             client.contacts.list()
+
+
+class _Chunked(httpx.SyncByteStream):
+    """The body in small chunks, so a stream sees it arrive in pieces."""
+
+    def __init__(self, data: bytes, size: int = 5) -> None:
+        self.data, self.size = data, size
+
+    def __iter__(self) -> Iterator[bytes]:
+        for start in range(0, len(self.data), self.size):
+            yield self.data[start : start + self.size]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_hostile_document_is_refused_by_iter(name: str, listener: Loopback, secret: Path) -> None:
+    """iter() applies exactly the hardening of list(), whatever the encoding."""
+    body = encode(name, corpus(secret, listener.url)[name])
+    rec = Recorder(lambda request: httpx.Response(200, stream=_Chunked(body), headers=XML))
+    yielded: list[object] = []
+    outcome: object = None
+    with sync_client(rec) as client:
+        try:
+            for contact in client.contacts.iter():
+                yielded.append(contact)
+        except XeroResponseError as exc:
+            outcome = exc
+    assert listener.hits == []
+    assert rec.count == 1
+    if name == "xinclude":
+        assert SECRET_TEXT not in repr(yielded) + repr(outcome)
+        return
+    assert yielded == [], f"{name}: handed out {yielded!r}"
+    assert isinstance(outcome, XeroResponseError), f"{name}: {outcome!r}"
+    assert "DOCTYPE" in str(outcome), f"{name}: {outcome}"
+    everything = "".join(traceback.format_exception(outcome))
+    everything += "".join(repr(e) + str(e) for e in exception_chain(outcome))
+    assert SECRET_TEXT not in everything
+
+
+@pytest.mark.parametrize(
+    "encoding", ["utf-8", "utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-7"]
+)
+def test_the_after_parse_doctype_check_holds_in_every_encoding(encoding: str) -> None:
+    declared = {"utf-16-le": "UTF-16LE", "utf-16-be": "UTF-16BE"}.get(encoding, encoding.upper())
+    text = f'<?xml version="1.0" encoding="{declared}"?><!DOCTYPE Response>' + ENVELOPE.format("x")
+    data = text.encode(encoding)
+    if encoding in ("utf-8", "utf-16", "utf-16-le", "utf-16-be"):
+        with pytest.raises(UnsafeXMLError):  # the cheap early refusal sees these
+            refuse_doctype_bytes(data)
+    # whatever the encoding, the check on the tree (parsed with the same options) holds alone
+    root = etree.fromstring(data, parser=etree.XMLParser(**HARDENED_PARSER_OPTIONS))
+    with pytest.raises(UnsafeXMLError):
+        refuse_doctype(root)
+    with pytest.raises(UnsafeXMLError):
+        parse_document(data)

@@ -7,11 +7,22 @@ from typing import Any
 
 import httpx
 import pytest
-from xero_customer_api import RequestValidationError, XeroClient, XeroError
+from xero_customer_api import RequestValidationError, XeroError
+from xero_customer_api._runtime._auth import AuthScheme
 from xero_customer_api._runtime._types import NOT_GIVEN
-from xero_customer_api.v1_0 import models
+from xero_customer_api.v1_0 import XeroClient, models
 
-from .helpers import API_KEY, CUSTOMER_KEY, ENDPOINTS, Call, Recorder, async_client, ok, sync_client
+from .helpers import (
+    API_KEY,
+    CUSTOMER_KEY,
+    ENDPOINTS,
+    INVOICES_OK,
+    Call,
+    Recorder,
+    async_client,
+    ok,
+    sync_client,
+)
 
 
 @pytest.mark.parametrize("own", [True, False], ids=["own http client", "user's http client"])
@@ -65,7 +76,7 @@ def test_a_parameter_too_long_for_a_url_is_refused_naming_it() -> None:
 
 
 def test_a_value_too_long_only_once_encoded_is_refused() -> None:
-    rec = Recorder(ok())
+    rec = Recorder(ok(INVOICES_OK))
     with sync_client(rec) as client, pytest.raises(RequestValidationError) as info:
         client.invoices.list(modified_since=datetime.date(2024, 1, 1))  # short: sent
         client.invoices.get(invoice_number="N" * 40000 + "\u00e9" * 10000)  # 100,000 encoded
@@ -73,7 +84,7 @@ def test_a_value_too_long_only_once_encoded_is_refused() -> None:
     assert rec.count == 1
 
 
-class BadHeaderAuth:
+class BadHeaderAuth(AuthScheme):
     """An authentication scheme whose header cannot be sent (a token with a line break)."""
 
     def __init__(self, value: str) -> None:

@@ -199,3 +199,21 @@ def test_decimal_range_helpers() -> None:
     assert f"{wire.money(wire.DECIMAL_MAX)}" == f"{wire.DECIMAL_MAX}.0000"
     assert wire.multiply(Decimal(FORTY), Decimal(10)) == Decimal(FORTY + "0")
     assert wire.total([Decimal(FORTY), Decimal(1)]) == Decimal("1" * 39 + "2")
+
+
+@pytest.mark.asyncio
+async def test_control_characters_quoted_in_an_error_are_replaced(
+    http: httpx.AsyncClient, keys: dict[str, str]
+) -> None:
+    missing = await http.get("/api.xro/1.0/contact", params={**keys, "contactNumber": "A\x00B"})
+    assert envelope(missing.content) == [
+        (
+            "Xero.API.Library.Exceptions.ObjectDoesNotExistException",
+            "Contact with contact number A\ufffdB does not exist for this organisation",
+        )
+    ]
+    bad_enum = await http.get("/api.xro/1.0/contacts", params={**keys, "type": "\x01\ufffe"})
+    assert envelope(bad_enum.content)[0] == (
+        VALIDATION,
+        "'\ufffd\ufffd' is not a valid value for type; use one of all, customers, suppliers.",
+    )

@@ -80,7 +80,11 @@ def format_date(value: datetime.date) -> str:
 
 
 def parse_utc_datetime(text: str) -> datetime.datetime:
-    """Read a Xero UTC timestamp as an aware datetime in UTC."""
+    """Read a Xero UTC timestamp as an aware datetime in UTC.
+
+    Raises:
+        ValueError: not such a timestamp, or one outside the years 1-9999 once in UTC.
+    """
     # Fast path for ``YYYY-MM-DDTHH:MM:SS[.f{1,7}]Z`` in ASCII: with every separator checked,
     # ``datetime.fromisoformat`` accepts exactly the texts of that shape the regular expression
     # accepts (digits where digits are expected; the fraction, where it is lax, and the hour,
@@ -115,7 +119,10 @@ def parse_utc_datetime(text: str) -> datetime.datetime:
             sign * datetime.timedelta(hours=int(zone[1:3]), minutes=int(zone[4:6]))
         )
     value = datetime.datetime(year, month, day, hour, minute, second, micro, tzinfo=tz)
-    return value.astimezone(_UTC)
+    try:
+        return value.astimezone(_UTC)
+    except OverflowError:  # 0001-01-01T00:00:00+14:00 is before year 1 in UTC
+        raise ValueError(f"not a Xero UTC timestamp (out of range in UTC): {text[:40]!r}") from None
 
 
 def format_utc_datetime(value: datetime.datetime) -> str:

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import contextvars
 import dataclasses
+import re
 import threading
 import typing
 from enum import Enum
@@ -43,7 +44,17 @@ if TYPE_CHECKING:
     from xsdata.formats.dataclass.context import XmlContext
     from xsdata.formats.dataclass.serializers import XmlSerializer
 
-__all__ = ["HARDENED_PARSER_OPTIONS", "UnsafeXMLError", "bind", "parse_document", "serialize"]
+__all__ = [
+    "DOCTYPE_MARK_BYTES",
+    "HARDENED_PARSER_OPTIONS",
+    "UnsafeXMLError",
+    "bind",
+    "parse_document",
+    "pull_parser",
+    "refuse_doctype",
+    "refuse_doctype_bytes",
+    "serialize",
+]
 
 T = TypeVar("T")
 
@@ -78,8 +89,75 @@ HARDENED_PARSER_OPTIONS: Final[ParserOptions] = {
 """The one set of lxml parser options for anything read from the network (streaming too)."""
 
 
-def _hardened_parser() -> etree.XMLParser:
-    return etree.XMLParser(**HARDENED_PARSER_OPTIONS)
+_DOCTYPE_MARKS: Final = (
+    b"<!DOCTYPE",
+    b"<!doctype",
+    "<!DOCTYPE".encode("utf-16-le"),
+    "<!DOCTYPE".encode("utf-16-be"),
+)
+DOCTYPE_MARK_BYTES: Final = max(len(mark) for mark in _DOCTYPE_MARKS)
+"""The longest raw form of ``<!DOCTYPE``: a stream keeps this many bytes less one between chunks."""
+
+
+def _hardened_parser(encoding: str | None = None) -> etree.XMLParser:
+    return etree.XMLParser(encoding=encoding, **HARDENED_PARSER_OPTIONS)
+
+
+_WIDE_ENCODING = re.compile(
+    rb"""^<\?xml[^>]*?\sencoding\s*=\s*["']\s*(?:utf-?16|utf-?32|ucs-?2|ucs-?4)[^"']*["']""",
+    re.IGNORECASE,
+)
+
+
+def byte_encoding_override(data: bytes) -> str | None:
+    """``"utf-8"`` when ``data`` declares a 16/32-bit encoding but is written in bytes.
+
+    Xero has sent bodies starting ``<?xml version="1.0" encoding="utf-16"?>`` that are UTF-8.
+    A real UTF-16 or UTF-32 document cannot begin with the ASCII bytes ``<?xml`` (it starts with
+    a byte-order mark or a NUL-padded ``<``), so such a declaration is wrong and is ignored:
+    the bytes are read as UTF-8 by the same hardened parser. Anything else: None (the
+    document's own declaration rules).
+    """
+    if data[:5] == b"<?xml" and _WIDE_ENCODING.match(data[:200]):
+        return "utf-8"
+    return None
+
+
+def pull_parser(tag: str, encoding: str | None = None) -> etree.XMLPullParser:
+    """A pull parser with the same hardened options, reporting the end of every ``tag``
+    (``encoding`` overrides the document's declaration: see :func:`byte_encoding_override`)."""
+    return etree.XMLPullParser(
+        events=("end",), tag=tag, encoding=encoding, **HARDENED_PARSER_OPTIONS
+    )
+
+
+def refuse_doctype_bytes(data: bytes) -> None:
+    """Cheap early refusal, before libxml2 looks at any DTD or entity declaration.
+
+    Sees ``<!DOCTYPE`` in ASCII-compatible encodings and in UTF-16; whatever the encoding,
+    :func:`refuse_doctype` on the parsed tree is the check that always holds.
+
+    Raises:
+        UnsafeXMLError: the bytes contain a DOCTYPE.
+    """
+    for mark in _DOCTYPE_MARKS:
+        if mark in data:
+            raise UnsafeXMLError("the document declares a DOCTYPE, which is never accepted")
+
+
+def refuse_doctype(root: etree._Element) -> None:
+    """The after-parse check, in any encoding: the document declared no DOCTYPE.
+
+    Works on a complete tree and on the partial tree of a pull parser (the DOCTYPE precedes
+    the root element, so it is known as soon as any element is).
+
+    Raises:
+        UnsafeXMLError: the document has a DOCTYPE.
+    """
+    docinfo = root.getroottree().docinfo
+    dtds: tuple[object, ...] = (docinfo.internalDTD, docinfo.externalDTD)  # None when absent
+    if getattr(docinfo, "doctype", "") or any(dtd is not None for dtd in dtds):
+        raise UnsafeXMLError("the document declares a DOCTYPE, which is never accepted")
 
 
 def parse_document(data: bytes) -> etree._Element:
@@ -89,17 +167,9 @@ def parse_document(data: bytes) -> etree._Element:
         UnsafeXMLError: the document has a DOCTYPE.
         etree.XMLSyntaxError: the document is not well-formed XML.
     """
-    if b"<!DOCTYPE" in data or b"<!doctype" in data:
-        # Cheap early refusal: before libxml2 looks at any DTD or entity declaration.
-        raise UnsafeXMLError("the document declares a DOCTYPE, which is never accepted")
-    root = etree.fromstring(data, parser=_hardened_parser())
-    docinfo = root.getroottree().docinfo
-    if (
-        getattr(docinfo, "doctype", "")
-        or docinfo.internalDTD is not None
-        or docinfo.externalDTD is not None
-    ):
-        raise UnsafeXMLError("the document declares a DOCTYPE, which is never accepted")
+    refuse_doctype_bytes(data)
+    root = etree.fromstring(data, parser=_hardened_parser(byte_encoding_override(data)))
+    refuse_doctype(root)
     return root
 
 

@@ -19,7 +19,7 @@ from .._runtime import (
     SyncAPIClient,
     TimeoutTypes,
 )
-from .._runtime._base_client import DEFAULT_MAX_RETRY_AFTER
+from .._runtime._base_client import DEFAULT_MAX_ITEM_BYTES, DEFAULT_MAX_RETRY_AFTER
 from ._resources import (
     AccountsResource,
     AsyncAccountsResource,
@@ -58,6 +58,8 @@ class XeroClient(SyncAPIClient):
         max_response_bytes: Answers larger than this are refused while they stream in.
         max_retry_after: The longest Retry-After (seconds) worth waiting for; longer fails at once.
         strict: Refuse answers with elements the schema does not know (contract tests).
+        max_item_bytes: The most ``iter()`` holds at once: one item and anything before it that
+            is not an item (16 MiB by default); a longer stretch of junk fails.
     """
 
     _environments: ClassVar[dict[str, str]] = ENVIRONMENTS
@@ -65,6 +67,8 @@ class XeroClient(SyncAPIClient):
     _api_version: ClassVar[str] = "1.0"
     _auth_style: ClassVar[str] = "query-keys"
     _error_style: ClassVar[str] = "response-errors"
+    _retry_style: ClassVar[str] = "safe-methods"
+    _content_type: ClassVar[str] = "text/xml; charset=utf-8"
 
     def __init__(
         self,
@@ -79,6 +83,7 @@ class XeroClient(SyncAPIClient):
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         max_retry_after: float = DEFAULT_MAX_RETRY_AFTER,
         strict: bool = False,
+        max_item_bytes: int = DEFAULT_MAX_ITEM_BYTES,
     ) -> None:
         super().__init__(
             api_key=api_key,
@@ -91,6 +96,7 @@ class XeroClient(SyncAPIClient):
             max_response_bytes=max_response_bytes,
             max_retry_after=max_retry_after,
             strict=strict,
+            max_item_bytes=max_item_bytes,
         )
 
     @cached_property
@@ -132,6 +138,8 @@ class AsyncXeroClient(AsyncAPIClient):
         max_response_bytes: Answers larger than this are refused while they stream in.
         max_retry_after: The longest Retry-After (seconds) worth waiting for; longer fails at once.
         strict: Refuse answers with elements the schema does not know (contract tests).
+        max_item_bytes: The most ``iter()`` holds at once: one item and anything before it that
+            is not an item (16 MiB by default); a longer stretch of junk fails.
     """
 
     _environments: ClassVar[dict[str, str]] = ENVIRONMENTS
@@ -139,6 +147,8 @@ class AsyncXeroClient(AsyncAPIClient):
     _api_version: ClassVar[str] = "1.0"
     _auth_style: ClassVar[str] = "query-keys"
     _error_style: ClassVar[str] = "response-errors"
+    _retry_style: ClassVar[str] = "safe-methods"
+    _content_type: ClassVar[str] = "text/xml; charset=utf-8"
 
     def __init__(
         self,
@@ -153,6 +163,7 @@ class AsyncXeroClient(AsyncAPIClient):
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         max_retry_after: float = DEFAULT_MAX_RETRY_AFTER,
         strict: bool = False,
+        max_item_bytes: int = DEFAULT_MAX_ITEM_BYTES,
     ) -> None:
         super().__init__(
             api_key=api_key,
@@ -165,6 +176,7 @@ class AsyncXeroClient(AsyncAPIClient):
             max_response_bytes=max_response_bytes,
             max_retry_after=max_retry_after,
             strict=strict,
+            max_item_bytes=max_item_bytes,
         )
 
     @cached_property

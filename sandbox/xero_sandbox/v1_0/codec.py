@@ -12,6 +12,7 @@ timestamps with seven fractional digits, as Xero 1.0 wrote them.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal
@@ -221,20 +222,30 @@ def envelope(provider: str, now: datetime) -> etree._Element:
     return root
 
 
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_text(text: str) -> str:
+    """*text* with every character XML 1.0 cannot carry (NUL, other C0 controls, lone
+    surrogates, U+FFFE/U+FFFF) replaced by U+FFFD."""
+    return _NOT_XML.sub("\ufffd", text)
+
+
 def error_envelope(error: ApiError, provider: str, now: datetime) -> etree._Element:
     """The 1.0 error ``<Response>``: Errors first, then ID, Status, ProviderName, DateTimeUTC."""
     root = etree.Element("Response", nsmap={"i": XSI_NS})
     errors = etree.SubElement(root, "Errors")
     for item in error.items:
         name = item.exception_type
+        message = xml_text(item.message)  # it may quote a query parameter
         exception = models.ErrorException(
             date_time=now,
             exception_type=name,
-            message=item.message,
+            message=message,
             source="mscorlib" if name.startswith("System.") else "Xero.API.Library",
             stack_trace=f"   at Xero.Sandbox ({name.rsplit('.', 1)[-1]})",
         )
-        append(errors, models.Error(description=item.message, exception=exception))
+        append(errors, models.Error(description=message, exception=exception))
     _sub(root, "ID", wire.new_guid())
     _sub(root, "Status", "InternalServerError")
     _sub(root, "ProviderName", provider)

@@ -209,7 +209,7 @@ class View:
                 models.Account(
                     code=a.code,
                     name=a.name,
-                    type_value=kind,
+                    type=kind,
                     tax_type=_enum(models.TaxType, a.tax_type),
                     description=a.description,
                 )

@@ -17,7 +17,7 @@ import struct
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
-from . import console, identity, v1_0
+from . import console, identity, v1_0, v2_0
 from .faults import FaultBoard
 from .http import HTML_TYPE, LOOPBACK, Request, Response, json_response
 from .identity import Identity
@@ -58,7 +58,10 @@ class SandboxApp:
         self.identity = Identity(store, token_ttl)
         self.limits = RateLimiter(time_scale=time_scale, enabled=limits)
         self.transports = transports if transports is not None else {}
-        self.versions = [v1_0.Api(store, self.faults, self.traffic)]
+        self.versions: list[v1_0.Api | v2_0.Api] = [
+            v1_0.Api(store, self.faults, self.traffic),
+            v2_0.Api(store, self.faults, self.traffic, self.identity, self.limits),
+        ]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -194,6 +197,25 @@ class SandboxApp:
             return _json(200, {"cleared": True})
         if route == ("GET", "/_sandbox/stats"):
             return _json(200, self.faults.stats())
+        if route == ("POST", "/_sandbox/limits"):
+            try:
+                spec = json.loads(request.body or b"{}")
+                if not isinstance(spec, dict):
+                    raise ValueError("a JSON object is expected")
+                used = {k: spec.get(k) for k in ("minute", "day")}
+                if not all(v is None or (isinstance(v, int) and v >= 0) for v in used.values()):
+                    raise ValueError("minute and day must be whole numbers >= 0")
+                self.limits.use(
+                    str(spec["client_id"]),
+                    str(spec["tenant_id"]),
+                    minute=used["minute"],
+                    day=used["day"],
+                )
+            except KeyError as exc:
+                return _json(400, {"error": f"{exc.args[0]} is required"})
+            except (ValueError, TypeError, RecursionError) as exc:
+                return _json(400, {"error": str(exc)})
+            return _json(200, {"set": True})
         if route == ("POST", "/_sandbox/reset-stats"):
             self.faults.reset_stats()
             return _json(200, {"reset": True})

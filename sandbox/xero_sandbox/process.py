@@ -78,6 +78,11 @@ class RunningSandbox:
         return self.values["XERO_V1_BASE_URL"]
 
     @property
+    def v2_base_url(self) -> str:
+        """API 2.0's base URL (``XERO_BASE_URL``), ``https://127.0.0.1:PORT/api.xro/2.0/``."""
+        return self.values["XERO_BASE_URL"]
+
+    @property
     def root_url(self) -> str:
         """``https://127.0.0.1:PORT`` (for /console, /_sandbox and the identity server)."""
         return self.base_url.split("/api.xro/", 1)[0]

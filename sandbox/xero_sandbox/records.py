@@ -17,6 +17,7 @@ import datetime
 import json
 import types
 import typing
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
@@ -200,34 +201,44 @@ def dumps(record: Any) -> str:
     return json.dumps(_plain(record), separators=(",", ":"), ensure_ascii=False)
 
 
+Converter = Callable[[Any], Any]
+
+
+def _identity(value: Any) -> Any:
+    return value
+
+
 @cache
-def _hints(cls: type) -> dict[str, Any]:
-    return typing.get_type_hints(cls)
-
-
-def _build(kind: Any, value: Any) -> Any:
-    if value is None:
-        return None
+def _converter(kind: Any) -> Converter:
+    """A function turning the JSON form of a value of type *kind* back into it (cached per
+    type, so loading a record is a loop over prepared converters)."""
     origin = typing.get_origin(kind)
     if origin is types.UnionType or origin is typing.Union:
         (inner,) = [a for a in typing.get_args(kind) if a is not type(None)]
-        return _build(inner, value)
+        convert = _converter(inner)
+        return lambda value: None if value is None else convert(value)
     if origin is list:
         (item,) = typing.get_args(kind)
-        return [_build(item, v) for v in value]
+        convert_item = _converter(item)
+        return lambda value: [convert_item(v) for v in value]
     if kind is Decimal:
-        return Decimal(value)
+        return Decimal
     if kind is datetime.datetime:
-        return datetime.datetime.fromisoformat(value)
+        return datetime.datetime.fromisoformat
     if kind is datetime.date:
-        return datetime.date.fromisoformat(value)
+        return datetime.date.fromisoformat
     if dataclasses.is_dataclass(kind) and isinstance(kind, type):
-        hints = _hints(kind)
-        return kind(**{name: _build(hints[name], v) for name, v in value.items() if name in hints})
-    return value
+        cls = kind
+        fields = {name: _converter(hint) for name, hint in typing.get_type_hints(cls).items()}
+
+        def build(value: dict[str, Any]) -> Any:
+            return cls(**{k: fields[k](v) for k, v in value.items() if k in fields})
+
+        return build
+    return _identity
 
 
 def loads(cls: type[T], text: str) -> T:
     """Inverse of :func:`dumps`."""
-    built: T = _build(cls, json.loads(text))
+    built: T = _converter(typing.cast(Any, cls))(json.loads(text))
     return built

@@ -45,6 +45,7 @@ from .identity import AUTHORIZE_PATH, TOKEN_PATH
 from .process import CONSOLE_PREFIX
 from .store import Credentials, Store
 from .v1_0 import PREFIX as V1_PREFIX
+from .v2_0 import PREFIX as V2_PREFIX
 
 LOOPBACK_HOSTS = ("127.0.0.1", "::1", "localhost")
 
@@ -176,14 +177,14 @@ def ready_lines(root_url: str, credentials: Credentials, ca_file: Path | None) -
     """What is printed once the server accepts connections: ``export NAME=value`` lines
     (values shell-quoted) and comment lines with the console URL and how to stop.
 
-    ``XERO_BASE_URL`` is the API 1.0 base URL, as is ``XERO_V1_BASE_URL`` (which the `xero`
-    command line's ``--api-version 1.0`` reads); the OAuth 2.0 values are the demo app's
-    custom connection to the Demo Company (``XERO_TENANT_ID``) and the identity server's
-    endpoints.
+    ``XERO_BASE_URL`` is the API 2.0 base URL (the default version), ``XERO_V1_BASE_URL``
+    1.0's (which the `xero` command line's ``--api-version 1.0`` reads); the OAuth 2.0 values
+    are the demo app's custom connection to the Demo Company (``XERO_TENANT_ID``) and the
+    identity server's endpoints.
     """
     v1_url = f"{root_url}{V1_PREFIX}"
     values = {
-        "XERO_BASE_URL": v1_url,
+        "XERO_BASE_URL": f"{root_url}{V2_PREFIX}",
         "XERO_CLIENT_ID": credentials.client_id,
         "XERO_CLIENT_SECRET": credentials.client_secret,
         "XERO_TENANT_ID": credentials.tenant_id,

@@ -607,9 +607,15 @@ class Store:
 
     # ------------------------------------------------------------------ invoices
 
-    def invoices(self, org_id: int) -> list[Invoice]:
-        """All invoices of an organisation in the order they were entered."""
-        rows = self._all("SELECT body FROM invoices WHERE org_id = ? ORDER BY seq", org_id)
+    def invoices(self, org_id: int, offset: int = 0, limit: int = -1) -> list[Invoice]:
+        """An organisation's invoices in the order they were entered (``limit`` of them
+        after the first ``offset``; all by default)."""
+        rows = self._all(
+            "SELECT body FROM invoices WHERE org_id = ? ORDER BY seq LIMIT ? OFFSET ?",
+            org_id,
+            limit,
+            offset,
+        )
         return [records.loads(Invoice, r[0]) for r in rows]
 
     def invoice_by_id(self, org_id: int, invoice_id: str) -> Invoice | None:
@@ -627,6 +633,11 @@ class Store:
             number,
         )
         return None if row is None else records.loads(Invoice, row[0])
+
+    def invoice_numbers(self, org_id: int, kind: str) -> set[str]:
+        """The numbers of an organisation's invoices of one type (ACCREC, ACCPAY)."""
+        rows = self._all("SELECT number FROM invoices WHERE org_id = ? AND type = ?", org_id, kind)
+        return {str(r[0]) for r in rows}
 
     def save_invoice(self, org_id: int, invoice: Invoice) -> None:
         """Insert or replace an invoice (inside :meth:`write`); the contact is stored by reference."""

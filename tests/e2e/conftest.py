@@ -53,8 +53,9 @@ def sandbox_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def sandbox(sandbox_db: Path) -> Iterator[RunningSandbox]:
-    """``xero-sandbox serve --port 0 --db FILE`` for the whole session (HTTPS)."""
-    running = launch(["--db", str(sandbox_db)])
+    """``xero-sandbox serve --port 0 --db FILE --time-scale 60`` for the whole session (HTTPS;
+    2.0's rate-limit minute lasts a second, its day 24 minutes)."""
+    running = launch(["--db", str(sandbox_db), "--time-scale", "60"])
     try:
         yield running
     finally:

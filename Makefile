@@ -9,10 +9,10 @@ LINT_PATHS := $(wildcard codegen sandbox tests examples bench)
 .PHONY: setup generate check lint typecheck test test-fast demo bench fuzz clean
 
 $(STAMP): pyproject.toml
-	@echo "==> setup: virtualenv in $(VENV) with .[dev]"
+	@echo "==> setup: virtualenv in $(VENV) with .[dev,docs]"
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@$(BIN)/python -m pip install --quiet --upgrade pip
-	@$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@$(BIN)/python -m pip install --quiet -e '.[dev,docs]'
 	@touch $(STAMP)
 
 setup: $(STAMP)
@@ -24,6 +24,8 @@ generate: $(STAMP)
 check: $(STAMP)
 	@echo "==> drift: xero-codegen check"
 	@$(BIN)/xero-codegen check
+	@echo "==> release guard: breaking schema changes need a version bump and a changelog entry"
+	@$(BIN)/xero-codegen release-check
 	@echo "==> ruff"
 	@$(BIN)/ruff check $(LINT_PATHS)
 	@$(BIN)/ruff format --check $(LINT_PATHS)

@@ -81,3 +81,80 @@ def check(root: Path | None) -> None:
         click.echo(f"extra:   generated/{name}", err=True)
     click.echo("generated/ has drifted from schemas/ and codegen/: run `make generate`", err=True)
     sys.exit(1)
+
+
+# ------------------------------------------------------------------ diff, drift, release guard
+
+
+def _package_version(root: Path) -> str | None:
+    import tomllib
+
+    pyproject = root / "pyproject.toml"
+    if not pyproject.is_file():
+        return None
+    return str(tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]["version"])
+
+
+@main.command(name="diff")
+@click.argument("old")
+@click.argument("new")
+@root_option
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "markdown", "json"]),
+    default="text",
+    show_default=True,
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(["breaking", "dangerous"]),
+    default=None,
+    help="Exit 1 when a change of this level (or worse) is found.",
+)
+def diff_command(
+    old: str, new: str, root: Path | None, output_format: str, fail_on: str | None
+) -> None:
+    """Compare two schema trees: OLD and NEW are folders (schemas/v1.0) or git:REV:path.
+
+    Every change is printed with its rule id, level (breaking, dangerous, safe), the layers
+    it affects (wire, python, cli) and the Python and CLI names it touches. Exit status: 0,
+    1 when --fail-on is met, 2 when a side cannot be read.
+    """
+    from .diff import diff_sources
+    from .diff.contract import ContractError
+    from .diff.report import RENDERERS
+    from .diff.rules import LEVELS
+    from .diff.sources import SourceError
+
+    root = (root or _default_root()).resolve()
+    try:
+        report = diff_sources(old, new, root, _package_version(root))
+    except (SourceError, ContractError, ManifestError) as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    click.echo(RENDERERS[output_format](report), nl=False)
+    if fail_on and report.worst and LEVELS.index(report.worst) >= LEVELS.index(fail_on):
+        sys.exit(1)
+
+
+@main.command(name="release-check")
+@root_option
+@click.option(
+    "--base", default=None, help="Compare with this revision (default: last v* tag, else main)."
+)
+def release_check(root: Path | None, base: str | None) -> None:
+    """Fail when a breaking schema change since the last release has no version bump in
+    pyproject.toml and no CHANGELOG.md entry (run by `make check`)."""
+    from .diff.guard import check_release
+
+    root = (root or _default_root()).resolve()
+    result = check_release(root, base)
+    for line in result.lines:
+        click.echo(line, err=not result.ok)
+    if not result.ok:
+        click.echo("release guard failed: bump the version and add a CHANGELOG.md entry", err=True)
+        sys.exit(1)
+    click.echo(
+        f"release guard ok (against {result.base})" if result.base else "release guard skipped"
+    )

@@ -158,3 +158,69 @@ def release_check(root: Path | None, base: str | None) -> None:
     click.echo(
         f"release guard ok (against {result.base})" if result.base else "release guard skipped"
     )
+
+
+@main.command(name="drift")
+@click.argument(
+    "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@root_option
+@click.option(
+    "--schemas",
+    "schema_dir",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    default=None,
+    help="The API version to check against (default: the one under schemas/ that fits best).",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+)
+@click.option(
+    "--patch",
+    "patch_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write every proposed XSD change as one patch (for `git apply`).",
+)
+def drift_command(
+    files: tuple[Path, ...],
+    root: Path | None,
+    schema_dir: Path | None,
+    output_format: str,
+    patch_file: Path | None,
+) -> None:
+    """Report what recorded answers hold that the XSDs do not know, with XSD patches.
+
+    FILES are XML documents (recorded answers) or the partner console's JSON export
+    (GET /console/export?apiKey=KEY on the sandbox). Exit status: 0 when the schemas know
+    everything, 1 when there are findings, 2 when a file cannot be read.
+    """
+    import json
+
+    from .diff.drift import DriftError, DriftReport, drift
+
+    root = (root or _default_root()).resolve()
+    try:
+        if schema_dir is not None:
+            report = drift(list(files), schema_dir, root)
+        else:
+            candidates = sorted((root / "schemas").glob("*/manifest.toml"))
+            if not candidates:
+                raise DriftError(f"no API versions under {root / 'schemas'}: give --schemas")
+            reports: list[DriftReport] = [drift(list(files), c.parent, root) for c in candidates]
+            report = min(reversed(reports), key=lambda r: len(r.findings) + 10 * len(r.unread))
+    except (DriftError, ManifestError, OSError) as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    if output_format == "json":
+        click.echo(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
+    else:
+        click.echo(report.to_text(), nl=False)
+    if patch_file is not None:
+        patch_file.write_text(report.patch, encoding="utf-8")
+    if report.findings:
+        sys.exit(1)

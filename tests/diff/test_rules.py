@@ -528,11 +528,17 @@ def _check(changes: list[Change], expected: set[str]) -> None:
         assert c.subject
 
 
+@pytest.fixture(scope="module")
+def case_contracts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Contract]:
+    """The contract of every case's edited copy (cases with the same edits are read once)."""
+    root = tmp_path_factory.mktemp("cases")
+    return {case: load_contract(edited_copy(root / case, CASES[case][1])) for case in sorted(CASES)}
+
+
 @pytest.mark.parametrize("case", sorted(CASES))
-def test_rule_table(case: str, tmp_path: Path) -> None:
-    expected, edits, reverse = CASES[case]
-    base = tiny_contract()
-    other = load_contract(edited_copy(tmp_path / "tiny", edits))
+def test_rule_table(case: str, case_contracts: dict[str, Contract]) -> None:
+    expected, _edits, reverse = CASES[case]
+    base, other = tiny_contract(), case_contracts[case]
     changes = compare(other, base) if reverse else compare(base, other)
     _check(changes, expected)
 

@@ -30,6 +30,7 @@ may match them exhaustively and a new value is a contract change.
 
 from __future__ import annotations
 
+import hashlib
 import inspect
 import tomllib
 from collections.abc import Callable
@@ -211,11 +212,37 @@ def _reach(roots: set[str], refs: dict[str, set[str]]) -> set[str]:
     return seen
 
 
+_CACHE: dict[str, Contract] = {}
+_CACHE_SIZE = 64
+
+
+def _fingerprint(schema_dir: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(schema_dir.rglob("*")):
+        if path.is_file() and path.suffix in (".xsd", ".toml"):
+            digest.update(path.relative_to(schema_dir).as_posix().encode() + b"\0")
+            digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
 def load_contract(schema_dir: Path) -> Contract:
-    """The contract of the API version in ``schema_dir`` (an XSD folder with manifest.toml)."""
+    """The contract of the API version in ``schema_dir`` (an XSD folder with manifest.toml).
+
+    Contracts are kept by the content of the folder's XSDs and manifest (the same tree
+    extracted twice, or compared twice, is read once); treat them as read-only.
+    """
     manifest_path = schema_dir / "manifest.toml"
     if not manifest_path.is_file():
         raise ContractError(f"{schema_dir}: no manifest.toml (not an API version folder)")
+    key = _fingerprint(schema_dir)
+    if key not in _CACHE:
+        if len(_CACHE) >= _CACHE_SIZE:
+            _CACHE.pop(next(iter(_CACHE)))
+        _CACHE[key] = _load(schema_dir, manifest_path)
+    return _CACHE[key]
+
+
+def _load(schema_dir: Path, manifest_path: Path) -> Contract:
     manifest: dict[str, Any] = tomllib.loads(manifest_path.read_text(encoding="utf-8"))
     api_raw = manifest.get("api", {})
     package = str(api_raw.get("package", ""))

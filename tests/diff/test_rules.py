@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-from pathlib import Path
 
 import pytest
 from xero_codegen.diff.contract import Contract, Param, load_contract

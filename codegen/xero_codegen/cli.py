@@ -224,3 +224,35 @@ def drift_command(
         patch_file.write_text(report.patch, encoding="utf-8")
     if report.findings:
         sys.exit(1)
+
+
+@main.command(name="docs")
+@root_option
+@click.option("--check", is_flag=True, help="Fail naming every generated page that differs.")
+def docs_command(root: Path | None, check: bool) -> None:
+    """Write the generated pages of the documentation site (docs/reference/, docs/errors.md,
+    the upgrade guide, mkdocs.yml) from schemas/ and the runtime; --check only compares."""
+    from .diff.contract import ContractError
+    from .docs import build_docs, existing_docs, write_docs
+
+    root = (root or _default_root()).resolve()
+    try:
+        files = build_docs(root)
+    except (ContractError, ManifestError) as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    if not check:
+        write_docs(root, files)
+        click.echo(f"wrote {len(files)} documentation files")
+        return
+    on_disk = existing_docs(root)
+    problems = [f"differs: {n}" for n in sorted(files) if n in on_disk and on_disk[n] != files[n]]
+    problems += [f"missing: {n}" for n in sorted(set(files) - set(on_disk))]
+    problems += [f"extra:   {n}" for n in sorted(set(on_disk) - set(files))]
+    if not problems:
+        click.echo(f"docs are up to date ({len(files)} files)")
+        return
+    for line in problems:
+        click.echo(line, err=True)
+    click.echo("the generated docs have drifted: run `make generate`", err=True)
+    sys.exit(1)

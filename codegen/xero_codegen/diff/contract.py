@@ -169,6 +169,8 @@ class Contract:
     models: dict[str, Model]
     enums: dict[str, EnumType]
     renames: dict[str, str] = field(default_factory=dict)  # [renames] table: new -> old
+    tenant_parameter: bool = False  # every method takes tenant_id=
+    idempotency: bool = False  # every PUT/POST takes idempotency_key=
 
 
 class ContractError(ValueError):
@@ -414,4 +416,6 @@ def _load(schema_dir: Path, manifest_path: Path) -> Contract:
         models=models,
         enums=enums,
         renames={str(k): str(v) for k, v in manifest.get("renames", {}).items()},
+        tenant_parameter=bool(api_raw.get("tenant_parameter", False)),
+        idempotency=bool(api_raw.get("idempotency", False)),
     )

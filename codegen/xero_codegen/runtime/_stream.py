@@ -25,6 +25,7 @@ import httpx
 from lxml import etree
 
 from ._base_client import _Body
+from ._drift import watching
 from ._errors import XeroConnectionError, XeroResponseError, XeroTimeoutError
 from ._secrets import redact
 from ._types import NotGiven, TimeoutTypes
@@ -123,7 +124,8 @@ class ItemStream(Generic[T]):
                 self._core._envelope.raise_for_errors(root, self._status)
                 self._core._envelope.check_root(root, self._status)
                 self._checked = True
-            items.append(self._decode(element, self._core.strict))
+            with watching(self._core._drift):
+                items.append(self._decode(element, self._core.strict))
             element.clear()
             while element.getprevious() is not None:
                 del parent[0]

@@ -79,12 +79,15 @@ def test_upgrade_guide_call_by_call(tmp_path: Path) -> None:
         "### `client.items.draft(draft=...)`\n\nbecomes `client.items.save_draft(draft=..., tenant_id=...)`"
         in guide
     )
-    assert "- keyword argument renamed: `sort` → `order` (`param-renamed`, breaking)" in guide
     assert (
-        "- value renamed: `PAID` → `PAID_IN_FULL` (`enum-value-renamed`, breaking) — `PAID_IN_FULL`"
+        "- `order=`: keyword argument renamed `sort` → `order` — breaking (`param-renamed`)"
         in guide
     )
-    assert "- renamed: `Note` → `Remark` (`field-renamed`, breaking) — `Remark`" in guide
+    assert (
+        "- `PAID_IN_FULL`: value renamed `PAID` → `PAID_IN_FULL` — breaking (`enum-value-renamed`)"
+        in guide
+    )
+    assert "- `Remark` (`.remark`): renamed `Note` → `Remark` — breaking (`field-renamed`)" in guide
 
 
 def test_site_has_the_upgrade_guide_when_both_versions_exist(tmp_path: Path) -> None:

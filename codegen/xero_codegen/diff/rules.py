@@ -531,13 +531,23 @@ def _params(a: Endpoint, b: Endpoint, out: list[Change], so: _Sym, sn: _Sym) -> 
         p = b.param(name)
         assert p is not None
         rule = "required-param-added" if p.required else "param-added"
-        out.append(Change(rule, f"param {b.id}({name})", f"{p.location} {p.wire}", sn.param(b, p)))
+        out.append(
+            Change(
+                rule,
+                f"param {b.id}({name})",
+                f"new, sent as {p.location} `{p.wire}`",
+                sn.param(b, p),
+            )
+        )
     for name in sorted(removed):
         p = a.param(name)
         assert p is not None
         out.append(
             Change(
-                "param-removed", f"param {b.id}({name})", f"{p.location} {p.wire}", so.param(a, p)
+                "param-removed",
+                f"param {b.id}({name})",
+                f"removed (was sent as {p.location} `{p.wire}`)",
+                so.param(a, p),
             )
         )
     for source, target in sorted(renamed.items()):

@@ -31,13 +31,26 @@ def _value(text: str | None) -> str:
     return "—" if text is None else f"`{text}`" if len(text) <= 60 else f"`{text[:57]}...`"
 
 
-def _line(change: Change) -> str:
-    values = (
-        ""
-        if change.old is None and change.new is None
-        else f": {_value(change.old)} → {_value(change.new)}"
-    )
-    return f"- {change.message}{values} (`{change.id}`, {change.level})"
+def _what(change: Change) -> str:
+    values = ""
+    if change.old is not None or change.new is not None:
+        values = f" {_value(change.old)} → {_value(change.new)}"
+    return f"{change.message}{values} — {change.level} (`{change.id}`)"
+
+
+def _line(change: Change, package: str) -> str:
+    """One change, led by the argument, element or value it is about."""
+    kind, rest = _subject(change)
+    if kind == "param":
+        return f"- `{rest.partition('(')[2].rstrip(')')}=`: {_what(change)}"
+    if kind in ("field", "enum") and "." in rest:
+        member = rest.split(".", 1)[1]
+        models = [x for x in change.symbols if ".models." in x]
+        newest = [x for x in models if x.startswith(f"{package}.models.")] or models
+        python = newest[-1].rsplit(".", 1)[-1] if newest else ""
+        shown = f"`{member}`" + (f" (`.{python}`)" if kind == "field" and python else "")
+        return f"- {shown}: {_what(change)}"
+    return f"- {_what(change)}"
 
 
 def render_upgrade_guide(
@@ -98,10 +111,7 @@ def render_upgrade_guide(
         lines += [f"becomes `{_call(target, new)}` (`{target.method} {target.path}`).", ""]
         for change in by_endpoint.get(target_id, []):
             if change.id != "endpoint-doc-changed" and change.id != "param-doc-changed":
-                lines.append(
-                    _line(change)
-                    + (f" — `{change.subject}`" if change.subject.startswith("param") else "")
-                )
+                lines.append(_line(change, new.package))
         lines.append("")
     lines += ["## Models", ""]
     for name in sorted(by_model):
@@ -111,10 +121,7 @@ def render_upgrade_guide(
         if not relevant:
             continue
         lines += [f"### {name}", ""]
-        for change in relevant:
-            _, rest = _subject(change)
-            member = rest.split(".", 1)[1] if "." in rest else ""
-            lines.append(_line(change) + (f" — `{member}`" if member else ""))
+        lines += [_line(change, new.package) for change in relevant]
         lines.append("")
     added = sorted(
         e for e in new.endpoints if e not in old.endpoints and e not in renamed_to.values()

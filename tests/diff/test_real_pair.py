@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import json
+import tomllib
 from pathlib import Path
 
+import jsonschema
 import pytest
 from xero_codegen.diff import diff_sources
-from xero_codegen.diff.report import render_markdown
+from xero_codegen.diff.contract import load_contract
+from xero_codegen.diff.report import SCHEMA_PATH, render_json, render_markdown
 
 from .conftest import ROOT, edited_copy
 
@@ -65,3 +69,16 @@ def test_v1_to_v2() -> None:
     )
     assert report.worst == "breaking"
     assert "## `" in render_markdown(report)
+    jsonschema.validate(json.loads(render_json(report)), json.loads(SCHEMA_PATH.read_text()))
+    # every cross-version rename the 2.0 manifest declares is reported as a rename
+    manifest = tomllib.loads((V2 / "manifest.toml").read_text(encoding="utf-8"))
+    renamed = {(c.old, c.new) for c in report.changes if c.id.endswith("-renamed")}
+    old = load_contract(V1)
+    for new_name, old_name in manifest.get("renames", {}).items():
+        model, _, member = new_name.partition(".")
+        if not member and old_name in old.models:
+            assert (old_name, model) in renamed, new_name
+        elif member and any(
+            f.element == old_name for f in getattr(old.models.get(model), "fields", ())
+        ):
+            assert (old_name, member) in renamed, new_name

@@ -49,6 +49,11 @@ def test_generated_docs_are_current_and_deterministic() -> None:
     errors = files["docs/errors.md"]
     assert "- **`XeroError`**" in errors and "    - **`XeroTimeoutError`**" in errors
     assert "  - Errors: errors.md" in files["mkdocs.yml"]
+    rules = files["docs/diff-rules.md"]
+    assert (
+        "| `response-field-became-optional` | breaking | wire, python | X becomes X \\| None |"
+        in rules
+    )
 
 
 def test_docs_check_names_drift(tmp_path: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
 import pytest
 from xero_codegen.diff.contract import Contract, Param, load_contract
@@ -678,3 +679,19 @@ def test_rule_table_covers_enough_rules() -> None:
 def test_suggested_bump(ids: list[str], current: str, bump: str) -> None:
     changes = [Change(i, "s", "m") for i in ids]
     assert suggested_bump(changes, current) == bump
+
+
+def test_endpoint_batch_changed() -> None:
+    base = tiny_contract()
+    ep = base.endpoints["items.create"]
+    assert ep.request is not None
+    batch = dataclasses.replace(ep, request=dataclasses.replace(ep.request, batch=True))
+    changed = dataclasses.replace(base, endpoints={**base.endpoints, "items.create": batch})
+    _check(compare(base, changed), {"endpoint-batch-changed"})
+
+
+def test_every_rule_has_a_test() -> None:
+    tested = set().union(*(ids for ids, _, _ in CASES.values()))
+    source = Path(__file__).read_text(encoding="utf-8")
+    tested |= {rule for rule in RULES if f'{{"{rule}"}}' in source}
+    assert tested == set(RULES)

@@ -57,7 +57,7 @@ from ._runtime import (
 )
 from .v2_0 import AsyncXeroClient, XeroClient
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 __all__ = [
     "DEFAULT_AUTHORIZE_URL",

@@ -25,6 +25,7 @@ def _copy_repo(tmp_path: Path) -> Path:
     shutil.copytree(
         ROOT / "generated", tmp_path / "generated", ignore=shutil.ignore_patterns("__pycache__")
     )
+    shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")  # the SDK's version
     (tmp_path / "codegen").mkdir()
     return tmp_path
 

@@ -116,7 +116,10 @@ def build(root: Path) -> Build:
     if not apis:
         raise GenerationError(f"no API versions (schemas/*/manifest.toml) under {schemas}")
     latest = max(apis, key=lambda a: tuple(int(x) for x in a.version.split(".")))
-    package_files = render_package(apis, latest)
+    version = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["project"][
+        "version"
+    ]
+    package_files = render_package(apis, latest, version)
     for rel, text in package_files.items():
         if rel.endswith(".py"):
             to_format[f"{PACKAGE}/{rel}"] = text

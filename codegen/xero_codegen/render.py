@@ -277,10 +277,11 @@ def render_models_init(api: ApiVersion, exports: list[tuple[str, str]]) -> str:
     return environment().get_template("models__init__.py.jinja").render(api=api, exports=exports)
 
 
-def render_package(apis: list[ApiVersion], latest: ApiVersion) -> dict[str, str]:
-    """Sources of the top-level package, keyed by path below it."""
+def render_package(apis: list[ApiVersion], latest: ApiVersion, version: str) -> dict[str, str]:
+    """Sources of the top-level package, keyed by path below it (``version``: the SDK
+    distribution's, from its ``pyproject.toml``)."""
     env = environment()
-    context = {"apis": apis, "latest": latest}
+    context = {"apis": apis, "latest": latest, "version": version}
     return {
         "__init__.py": env.get_template("package__init__.py.jinja").render(context),
         "cli.py": env.get_template("cli.py.jinja").render(context),

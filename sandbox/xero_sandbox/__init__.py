@@ -45,7 +45,8 @@ API 2.0: see :mod:`xero_sandbox.v2_0`; API 1.0: see :mod:`xero_sandbox.v1_0` (a 
 AuthKeyNotValidForProviderException envelope; errors use the 1.0 envelope with HTTP 500).
 
 Partner console: ``GET /console?apiKey=KEY`` lists that partner's recent requests (both
-versions and its apps' token calls) with their raw bodies, keys, tokens and secrets redacted.
+versions and its apps' token calls) with their raw bodies, keys, tokens and secrets redacted;
+``GET /console/export?apiKey=KEY`` gives the same as JSON (``xero-codegen drift`` reads it).
 
 Test hooks, answered to loopback clients only (JSON):
 

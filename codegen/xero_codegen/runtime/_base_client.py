@@ -34,6 +34,7 @@ from lxml import etree
 from . import _gc
 from ._auth import AUTH_SCHEMES, AuthScheme, Sender
 from ._checks import Model, check_body
+from ._drift import DriftCounter, watching
 from ._envelope import ENVELOPE_READERS, EnvelopeReader
 from ._errors import (
     AuthenticationError,
@@ -428,6 +429,7 @@ class _ClientCore(Generic[_HttpT]):
         self.max_retry_after = max_retry_after
         self.strict = strict
         self._envelope: EnvelopeReader = ENVELOPE_READERS[self._error_style]
+        self._drift = DriftCounter()  # what answers held that the schemas did not know
         # path -> base_url.join(path): joining parses URLs twice (about 25 us a call), and the
         # paths are the endpoints' constants, so each is joined once per client.
         self._urls: dict[str, httpx.URL] = {}
@@ -760,7 +762,8 @@ class _ClientCore(Generic[_HttpT]):
             return bind(root, response_type, strict=self.strict)  # pauses gc itself
         _gc.pause()  # a whole document: see _gc
         try:
-            return decode(root, self.strict)
+            with watching(self._drift):
+                return decode(root, self.strict)
         except XeroError:
             raise
         except Exception as exc:  # a decoder bug must not escape the error tree
@@ -1031,6 +1034,16 @@ class _ClientCore(Generic[_HttpT]):
             f"the response is larger than max_response_bytes ({self.max_response_bytes} bytes; got at least {size})",
             status_code=status,
         )
+
+    def schema_drift(self) -> dict[tuple[str, str], int]:
+        """What this client's answers held that the SDK's schemas did not know, so far.
+
+        Returns ``{(kind, what): count}``, kind being ``"unknown element"`` (skipped by the
+        decoder) or ``"unknown enum value"`` (kept as text). The first of each kind is also
+        logged as a warning on the ``xero_customer_api`` logger; ``xero-codegen drift`` turns
+        recorded answers into a schema patch.
+        """
+        return self._drift.counts()
 
 
 class SyncAPIClient(_ClientCore[httpx.Client]):

@@ -45,6 +45,7 @@ from lxml import etree
 
 from ._base_client import _Attempt, _Body, _deadline, check_deadline, check_payload, token_expired
 from ._codec import unknown
+from ._drift import watching
 from ._errors import XeroError, XeroResponseError
 from ._types import NOT_GIVEN, NotGiven, TimeoutTypes
 from ._xml import (
@@ -194,7 +195,8 @@ class ItemStream(Generic[T]):
                 self._check(root)
                 self._checked = True
             try:
-                items.append(self._decode(element, self._core.strict))
+                with watching(self._core._drift):
+                    items.append(self._decode(element, self._core.strict))
             except Exception as exc:  # a value the models cannot hold, or a decoder bug
                 raise self._unreadable(exc, parsing=False) from None
             if parent is not self._list:

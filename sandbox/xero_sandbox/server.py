@@ -1,10 +1,13 @@
 """Running the sandbox under uvicorn: TLS set-up, listening socket, timeouts and the ready lines.
 
-Once the server accepts connections it prints, flushed, lines a POSIX shell takes as they are::
+Once the server accepts connections it prints, flushed, lines a POSIX shell takes as they are
+(:func:`ready_lines`): ``export XERO_BASE_URL=...`` (API 2.0), the demo app's
+``XERO_CLIENT_ID``/``XERO_CLIENT_SECRET``, ``XERO_TENANT_ID``, ``XERO_TOKEN_URL``,
+``XERO_AUTHORIZE_URL``, then 1.0's ``XERO_V1_BASE_URL``, ``XERO_API_KEY``,
+``XERO_CUSTOMER_KEY``, and over HTTPS ``XERO_CA_BUNDLE``; then the console URL and how to stop::
 
-    export XERO_BASE_URL=https://127.0.0.1:PORT/api.xro/1.0/
-    export XERO_API_KEY=...
-    export XERO_CUSTOMER_KEY=...
+    export XERO_BASE_URL=https://127.0.0.1:PORT/api.xro/2.0/
+    ...
     export XERO_CA_BUNDLE=/tmp/xero-sandbox-XXXX/ca.pem
     # Partner console: https://127.0.0.1:PORT/console?apiKey=...
     # Stop with Ctrl-C (the CA bundle is removed on exit).

@@ -23,6 +23,7 @@ from xero_customer_api import (
     ServerError,
     ValidationError,
     XeroClient,
+    aexchange_code,
     authorization_url,
     exchange_code,
     field,
@@ -687,3 +688,46 @@ async def test_async_batches_both_ways(sandbox: RunningSandbox, unique: str) -> 
         )
         assert saved.items[0].item.email_address == "twin@example.com"
         assert len(await client.contacts.list(search_term=f"twin {unique}")) == 1
+
+
+@pytest.mark.asyncio
+async def test_async_authorization_code_flow(
+    sandbox: RunningSandbox, chromium: str, tmp_path: Path, callback: Callback, unique: str
+) -> None:
+    start = authorization_url(
+        client_id=sandbox.client_id,
+        redirect_uri=callback.url,
+        scopes=SCOPES,
+        authorize_url=sandbox.authorize_url,
+    )
+    with Page(chromium, tmp_path / "profile") as page:
+        page.goto(start.url)
+        page.wait_for("!!document.getElementById('allow')")
+        page.evaluate(f"document.querySelector('input[value=\"{sandbox.tenant_id}\"]').click()")
+        page.evaluate("document.getElementById('allow').click()")
+        assert callback.arrived.wait(30)
+    parts = urlsplit(callback.url)
+    async with httpx.AsyncClient(verify=sandbox.verify()) as http:
+        token = await aexchange_code(
+            client_id=sandbox.client_id,
+            client_secret=sandbox.client_secret,
+            redirect_uri=callback.url,
+            code_verifier=start.code_verifier,
+            callback_url=f"{parts.scheme}://{parts.netloc}{callback.got[-1]}",
+            state=start.state,
+            token_url=sandbox.token_url,
+            http_client=http,
+        )
+        assert token["refresh_token"]
+        client = AsyncXeroClient(
+            token=token,
+            client_id=sandbox.client_id,
+            client_secret=sandbox.client_secret,
+            token_url=sandbox.token_url,
+            tenant_id=sandbox.tenant_id,
+            base_url=sandbox.v2_base_url,
+            http_client=http,
+        )
+        made = await client.contacts.create(models.Contact(name=f"Async Code {unique}"))
+        assert [c.tenant_id for c in await client.connections()] == [sandbox.tenant_id]
+        assert (await client.contacts.get(contact_id=made.contact_id or "")).name == made.name

@@ -99,3 +99,29 @@ async def test_console_shows_2_0_traffic_with_tokens_redacted(
     assert "authorization: Bearer REDACTED" in page.text
     assert token not in page.text and credentials.client_secret not in page.text
     assert "client_secret" not in page.text or "client_secret=REDACTED" in page.text
+
+
+INVOICE = (
+    b"<Invoice><Type>ACCREC</Type><Contact><Name>Four Places</Name></Contact><LineItems>"
+    b"<LineItem><Description>Bolt</Description><Quantity>3</Quantity>"
+    b"<UnitAmount>0.1234</UnitAmount><AccountCode>200</AccountCode></LineItem>"
+    b"</LineItems></Invoice>"
+)
+
+
+@pytest.mark.asyncio
+async def test_unitdp_summary_only_and_unpaged_lists(api: httpx.AsyncClient) -> None:
+    made = await api.put("/api.xro/2.0/Invoices", params={"unitdp": "4"}, content=INVOICE)
+    assert made.status_code == 200, made.text
+    assert b"<UnitAmount>0.1234</UnitAmount>" in made.content
+    assert b"<LineAmount>0.37</LineAmount>" in made.content
+    two_places = await api.get("/api.xro/2.0/Invoices", params={"page": "1"})
+    assert b"<UnitAmount>0.12</UnitAmount>" in two_places.content
+    four = await api.get("/api.xro/2.0/Invoices", params={"page": "1", "unitdp": "4"})
+    assert b"<UnitAmount>0.1234</UnitAmount>" in four.content
+    unpaged = await api.get("/api.xro/2.0/Invoices")
+    assert b"<LineItems/>" in unpaged.content and b"<Description>" not in unpaged.content
+    summary = await api.get("/api.xro/2.0/Invoices", params={"page": "1", "summaryOnly": "true"})
+    assert b"<LineItems/>" in summary.content
+    bad = await api.get("/api.xro/2.0/Invoices", params={"unitdp": "7"})
+    assert bad.status_code == 400

@@ -125,3 +125,23 @@ async def test_unitdp_summary_only_and_unpaged_lists(api: httpx.AsyncClient) -> 
     assert b"<LineItems/>" in summary.content
     bad = await api.get("/api.xro/2.0/Invoices", params={"unitdp": "7"})
     assert bad.status_code == 400
+
+
+@pytest.mark.asyncio
+async def test_five_calls_in_progress_then_429_concurrent(api: httpx.AsyncClient) -> None:
+    import asyncio
+
+    scheduled = await api.post(
+        "/_sandbox/faults",
+        json={"path": "/api.xro/2.0/Accounts", "method": "GET", "kind": "delay", "count": 5,
+              "delay": 0.5},
+    )  # fmt: skip
+    assert scheduled.status_code == 201
+    answers = await asyncio.gather(*(api.get("/api.xro/2.0/Accounts") for _ in range(6)))
+    statuses = sorted(a.status_code for a in answers)
+    assert statuses == [200, 200, 200, 200, 200, 429]
+    refused = next(a for a in answers if a.status_code == 429)
+    assert refused.headers["x-rate-limit-problem"] == "concurrent"
+    assert refused.headers["retry-after"] == "1"
+    # the slots are given back once the answers are sent
+    assert (await api.get("/api.xro/2.0/Accounts")).status_code == 200

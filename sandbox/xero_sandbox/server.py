@@ -46,7 +46,7 @@ from uvicorn.protocols.http.h11_impl import H11Protocol
 from .app import SandboxApp
 from .identity import AUTHORIZE_PATH, TOKEN_PATH
 from .process import CONSOLE_PREFIX
-from .store import Credentials, Store
+from .store import Credentials, Store, StoreVersionError
 from .v1_0 import PREFIX as V1_PREFIX
 from .v2_0 import PREFIX as V2_PREFIX
 
@@ -246,7 +246,11 @@ def serve(options: ServeOptions, out: Any = None) -> int:
     stopped_by: int | None = None
     cleanup: list[Callable[[], None]] = []
     try:
-        store = Store(options.db)
+        try:
+            store = Store(options.db)
+        except StoreVersionError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
         cleanup.append(store.close)
         credentials = store.ensure_seeded()
         sock = _bind(options.host, options.port)

@@ -179,7 +179,11 @@ def _value(x: object) -> object:
 def invoice_json(inv: m.Invoice) -> dict[str, Any]:
     assert inv.contact is not None and inv.date is not None and inv.due_date is not None
     assert inv.updated_date_utc is not None
+    # The same empty lists as the XML (the SDK's encoder writes every list, as Xero's echoes
+    # carry <ValidationErrors />, <Warnings /> and <Payments />), plus the JSON-only fields.
     return {
+        "ValidationErrors": [],
+        "Warnings": [],
         "Type": _value(inv.type),
         "InvoiceID": inv.invoice_id,
         "InvoiceNumber": inv.invoice_number,
@@ -199,12 +203,15 @@ def invoice_json(inv: m.Invoice) -> dict[str, Any]:
         "Attachments": [],
         "InvoiceAddresses": [],
         "Contact": {
+            "ValidationErrors": [],
+            "Warnings": [],
             "ContactID": inv.contact.contact_id,
             "Name": inv.contact.name,
             "Addresses": [],
             "Phones": [],
             "ContactGroups": [],
             "ContactPersons": [],
+            "Attachments": [],
             "HasValidationErrors": False,
         },
         "DateString": _date_string(inv.date),
@@ -225,6 +232,7 @@ def invoice_json(inv: m.Invoice) -> dict[str, Any]:
                 "Quantity": _num(li.quantity),
                 "LineItemID": li.line_item_id,
                 "ValidationErrors": [],
+                "Warnings": [],
             }
             for li in inv.line_items
         ],

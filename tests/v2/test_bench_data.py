@@ -121,3 +121,25 @@ def test_xero_python_is_a_bench_only_extra() -> None:
     assert project["optional-dependencies"]["bench"] == ["xero-python==15.2.0"]
     dev = (ROOT / "requirements-dev.txt").read_text(encoding="utf-8")
     assert "xero-python" not in dev and "[bench]" not in dev
+
+
+def test_both_documents_carry_the_same_empty_lists() -> None:
+    """Fairness: every empty wrapper of the XML is an empty list in the JSON, entity by entity."""
+    invoice_el = parse_document(data_v2.invoices_xml(1)).find("Invoices/Invoice")
+    assert invoice_el is not None
+    invoice_js = json.loads(data_v2.invoices_json(1))["Invoices"][0]
+
+    def empty_wrappers(el: object) -> set[str]:
+        return {c.tag for c in el if len(c) == 0 and not (c.text or "").strip()}  # type: ignore[attr-defined]
+
+    def empty_lists(obj: dict[str, object]) -> set[str]:
+        return {k for k, v in obj.items() if v == []}
+
+    for xml_el, js in (
+        (invoice_el, invoice_js),
+        (invoice_el.find("Contact"), invoice_js["Contact"]),
+        (invoice_el.find("LineItems/LineItem"), invoice_js["LineItems"][0]),
+    ):
+        assert xml_el is not None
+        wrappers = empty_wrappers(xml_el)
+        assert wrappers and wrappers <= empty_lists(js), wrappers - empty_lists(js)

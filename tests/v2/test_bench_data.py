@@ -26,8 +26,10 @@ from bench.server import BENCH_TENANT, BENCH_TOKEN, BytesServer
 from .conftest import ROOT, schema
 
 
-def test_invoices_xml_is_valid_and_decodes_to_what_it_was_built_from() -> None:
-    xml = data_v2.invoices_xml(4)
+@pytest.mark.parametrize("lean", [False, True])
+def test_invoices_xml_is_valid_and_decodes_to_what_it_was_built_from(lean: bool) -> None:
+    xml = data_v2.invoices_xml(4, lean=lean)
+    assert (b"<ValidationErrors/>" in xml) is not lean and (b"<Warnings/>" in xml) is not lean
     schema("responses", "invoices_response").assertValid(parse_document(xml))
     expected = data_v2.invoices_response(4)
     decoded = _codec.DECODERS[m.InvoicesResponse](parse_document(xml), False)
@@ -51,11 +53,14 @@ def test_invoices_json_is_xeros_shape() -> None:
     ]
 
 
-def test_xero_python_reads_the_json_to_the_sdks_values() -> None:
+@pytest.mark.parametrize("lean", [False, True])
+def test_xero_python_reads_the_json_to_the_sdks_values(lean: bool) -> None:
     pytest.importorskip("xero_python", reason="xero-python is the bench-only extra ([bench])")
     n = 5
-    ours = _codec.DECODERS[m.InvoicesResponse](parse_document(data_v2.invoices_xml(n)), False)
-    theirs = official.InvoicesDeserializer().deserialize(data_v2.invoices_json(n))
+    xml, body = data_v2.invoices_xml(n, lean=lean), data_v2.invoices_json(n, lean=lean)
+    assert (b'"Warnings":[]' in body) is not lean
+    ours = _codec.DECODERS[m.InvoicesResponse](parse_document(xml), False)
+    theirs = official.InvoicesDeserializer().deserialize(body)
     assert type(theirs).__name__ == "Invoices" and len(theirs.invoices) == n
     assert official.differences(ours, theirs) == []
     # the comparison can fail: one changed amount is reported, naming the field
@@ -123,11 +128,12 @@ def test_xero_python_is_a_bench_only_extra() -> None:
     assert "xero-python" not in dev and "[bench]" not in dev
 
 
-def test_both_documents_carry_the_same_empty_lists() -> None:
+@pytest.mark.parametrize("lean", [False, True])
+def test_both_documents_carry_the_same_empty_lists(lean: bool) -> None:
     """Fairness: every empty wrapper of the XML is an empty list in the JSON, entity by entity."""
-    invoice_el = parse_document(data_v2.invoices_xml(1)).find("Invoices/Invoice")
+    invoice_el = parse_document(data_v2.invoices_xml(1, lean=lean)).find("Invoices/Invoice")
     assert invoice_el is not None
-    invoice_js = json.loads(data_v2.invoices_json(1))["Invoices"][0]
+    invoice_js = json.loads(data_v2.invoices_json(1, lean=lean))["Invoices"][0]
 
     def empty_wrappers(el: object) -> set[str]:
         return {c.tag for c in el if len(c) == 0 and not (c.text or "").strip()}  # type: ignore[attr-defined]
@@ -143,3 +149,5 @@ def test_both_documents_carry_the_same_empty_lists() -> None:
         assert xml_el is not None
         wrappers = empty_wrappers(xml_el)
         assert wrappers and wrappers <= empty_lists(js), wrappers - empty_lists(js)
+        has_messages = bool(set(data_v2.ENTITY_MESSAGES) & (wrappers | empty_lists(js)))
+        assert has_messages is not lean

@@ -401,8 +401,6 @@ class Identity(AuthorizationServer):  # type: ignore[misc]
             return result
         if path == AUTHORIZE_PATH and request.method in ("GET", "POST"):
             return self._authorize(request)
-        if path == CONNECTIONS_PATH and request.method == "GET":
-            return json_response(405, {"error": "use the API's own authentication"})
         return json_response(405, {"error": f"{request.method} is not allowed on {path}"})
 
     def _token_response(self, request: Request) -> Response:

@@ -21,10 +21,10 @@ from ..faults import Fault, FaultBoard
 from ..http import HTML_TYPE, TEXT_TYPE, XML_TYPE, Request, Response
 from ..identity import Identity, forbidden, too_many, unauthorized
 from ..limits import RateLimiter
-from ..store import Store
+from ..store import App, Org, Store
 from . import codec
 from .errors import IDEMPOTENCY, ApiError
-from .service import RESOURCES, Answer, Call, NotFound, Service, route
+from .service import RESOURCES, Answer, Call, Handler, NotFound, Service, route
 
 PREFIX = "/api.xro/2.0/"
 NOT_FOUND_TEXT = b"The resource you're looking for cannot be found"
@@ -100,12 +100,9 @@ class Api:
         resource: str,
         endpoint: str,
         row: dict[str, object],
-        app: object,
-        org: object,
+        app: App,
+        org: Org,
     ) -> Response:
-        from ..store import App, Org
-
-        assert isinstance(app, App) and isinstance(org, Org)
         decision = self.limits.acquire(app.client_id, org.tenant_id)
         if not decision.allowed:
             response = too_many(decision.problem)
@@ -180,7 +177,7 @@ class Api:
     def _error(exc: ApiError) -> Response:
         return Response(exc.status, codec.to_bytes(codec.api_exception(exc)), XML_TYPE)
 
-    def _idempotent(self, request: Request, call: Call, handler: object, key: str) -> Response:
+    def _idempotent(self, request: Request, call: Call, handler: Handler, key: str) -> Response:
         """Same key and same request: the stored answer again, nothing written; same key and
         another request (another method, path, query or body): 400."""
         if not key.strip() or len(key) > MAX_IDEMPOTENCY_KEY or not key.isascii():
@@ -213,7 +210,6 @@ class Api:
                     return Response(
                         stored[1], stored[2], XML_TYPE, [(b"idempotent-replayed", b"true")]
                     )
-                assert callable(handler)
                 try:
                     response = self._answer(handler(self.service, call))
                 except ApiError as exc:

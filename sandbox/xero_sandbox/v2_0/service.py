@@ -198,9 +198,7 @@ class Service:
     # ------------------------------------------------------------------ reading helpers
 
     @staticmethod
-    def _shape(
-        call: Call, wrapper: str, elements: list[etree._Element], *, paged: bool = False
-    ) -> Answer:
+    def _shape(call: Call, wrapper: str, elements: list[etree._Element]) -> Answer:
         return Answer(200, codec.envelope(call.provider, wrapper, elements))
 
     def _query_list(

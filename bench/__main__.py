@@ -20,9 +20,8 @@ from typing import Any
 import httpx
 import xmltodict
 from lxml import etree
-from xero_customer_api import XeroClient
 from xero_customer_api._runtime._xml import bind, parse_document, serialize
-from xero_customer_api.v1_0 import _codec
+from xero_customer_api.v1_0 import XeroClient, _codec
 from xero_customer_api.v1_0 import models as m
 
 from . import data, handbuilt

@@ -10,7 +10,7 @@ import sys
 import threading
 
 import psutil
-from xero_customer_api import XeroClient
+from xero_customer_api.v1_0 import XeroClient
 
 
 def main() -> None:

@@ -10,8 +10,7 @@ import datetime
 from decimal import Decimal
 
 import httpx
-from xero_customer_api import XeroClient
-from xero_customer_api.v1_0 import models
+from xero_customer_api.v1_0 import XeroClient, models
 from xero_sandbox.process import start_sandbox
 
 

@@ -17,8 +17,8 @@ from typing import Any
 import httpx
 import pytest
 from lxml import etree
-from xero_customer_api import AsyncXeroClient, RequestValidationError, XeroClient
-from xero_customer_api.v1_0 import models
+from xero_customer_api import RequestValidationError
+from xero_customer_api.v1_0 import AsyncXeroClient, XeroClient, models
 
 from .conftest import FIXTURES, schema
 

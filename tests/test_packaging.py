@@ -39,7 +39,8 @@ USER_SCRIPT = """\
 from decimal import Decimal
 from typing import assert_type
 
-from xero_customer_api import NotFoundError, XeroClient, XeroError
+from xero_customer_api import NotFoundError, XeroError
+from xero_customer_api.v1_0 import XeroClient
 from xero_customer_api.v1_0 import models
 
 

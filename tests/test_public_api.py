@@ -78,16 +78,37 @@ def test_package_is_typed() -> None:
     assert (Path(xero_customer_api.__file__).parent / "py.typed").is_file()
 
 
+def _clients() -> list[object]:
+    from xero_customer_api import v2_0
+
+    return [
+        v1_0.XeroClient(api_key="K" * 30, customer_key="C" * 30),
+        v2_0.XeroClient(access_token="T" * 30, tenant_id="b1f7a1c2-3d4e-4f50-8a6b-7c8d9e0f1a2b"),
+    ]
+
+
+def test_top_level_clients_are_the_latest_version() -> None:
+    from xero_customer_api import v2_0
+
+    assert xero_customer_api.XeroClient is v2_0.XeroClient
+    assert xero_customer_api.AsyncXeroClient is v2_0.AsyncXeroClient
+
+
 def test_methods_are_keyword_only_and_documented() -> None:
-    client = xero_customer_api.XeroClient(api_key="K" * 30, customer_key="C" * 30)
-    for resource in (client.contacts, client.invoices, client.accounts, client.tracking):
-        for name, method in inspect.getmembers(resource, inspect.ismethod):
-            if name.startswith("_"):
-                continue
-            params = list(inspect.signature(method).parameters.values())
-            positional = [p for p in params if p.kind is p.POSITIONAL_OR_KEYWORD]
-            assert len(positional) <= 1, (name, positional)  # only the request body
-            assert method.__doc__ and "Args:" in method.__doc__ and "Returns:" in method.__doc__, (
-                name
-            )
-    client.close()
+    for client in _clients():
+        resources = [
+            value
+            for name, value in inspect.getmembers(client)
+            if not name.startswith("_") and hasattr(value, "with_raw_response")
+        ]
+        assert len(resources) >= 4
+        for resource in resources:
+            for name, method in inspect.getmembers(resource, inspect.ismethod):
+                if name.startswith("_"):
+                    continue
+                params = list(inspect.signature(method).parameters.values())
+                positional = [p for p in params if p.kind is p.POSITIONAL_OR_KEYWORD]
+                assert len(positional) <= 1, (name, positional)  # only the request body
+                doc = method.__doc__ or ""
+                assert "Args:" in doc and "Returns:" in doc and "Raises:" in doc, name
+        client.close()  # type: ignore[attr-defined]

@@ -13,8 +13,9 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from xero_customer_api import XeroClient, XeroTimeoutError
+from xero_customer_api import XeroTimeoutError
 from xero_customer_api._runtime._base_client import httpx_timeout, total_timeout
+from xero_customer_api.v1_0 import XeroClient
 
 BODY = b"<Response><ID>1</ID><Status>OK</Status><ProviderName>P</ProviderName>" + b" " * 400
 
@@ -137,7 +138,7 @@ def test_iter_stops_at_the_total_timeout(trickle: TricklingServer) -> None:
 
 @pytest.mark.asyncio
 async def test_async_iter_stops_at_the_total_timeout(trickle: TricklingServer) -> None:
-    from xero_customer_api import AsyncXeroClient
+    from xero_customer_api.v1_0 import AsyncXeroClient
 
     async with AsyncXeroClient(
         api_key="K" * 30,

@@ -19,8 +19,22 @@ from lxml import etree
 from xsdata.codegen.models import Class
 
 XS = "{http://www.w3.org/2001/XMLSchema}"
-QUERY_TYPES = ("guid", "string", "enum", "datetime")
-METHODS = ("GET", "PUT", "POST")
+QUERY_TYPES = (
+    "guid",
+    "string",
+    "enum",
+    "datetime",
+    "bool",
+    "int",
+    "guid_list",
+    "string_list",
+    "enum_list",
+)
+PATH_TYPES = ("guid", "string")
+HEADER_TYPES = ("datetime",)
+METHODS = ("GET", "PUT", "POST", "DELETE")
+RETURNS = ("list", "one", "batch")
+_SLOT = re.compile(r"\{([A-Za-z][A-Za-z0-9]*)\}")
 
 
 class ManifestError(ValueError):
@@ -34,20 +48,47 @@ class ManifestError(ValueError):
 @dataclass(frozen=True)
 class QueryParam:
     name: str  # python keyword argument
-    wire: str  # exact query-string name
-    type: str  # one of QUERY_TYPES
+    wire: str  # exact query-string (or header) name
+    type: str  # one of QUERY_TYPES (HEADER_TYPES for headers)
     doc: str
-    values: tuple[str, ...] = ()
+    values: tuple[str | int, ...] = ()
+    default: bool | int | None = None  # given: the argument has this default and is always sent
+
+
+@dataclass(frozen=True)
+class PathParam:
+    name: str  # python keyword argument
+    slot: str  # the {Slot} of the path it fills
+    type: str  # one of PATH_TYPES
+    doc: str
+
+
+@dataclass(frozen=True)
+class Paging:
+    page: str  # python name of the page-number query parameter
+    size: str  # python name of the page-size query parameter
+    default_size: int  # Xero's page size when none is asked for
+
+
+@dataclass(frozen=True)
+class BodyField:
+    """A model field of a body the method builds itself (e.g. Status=DELETED)."""
+
+    name: str  # model field (and, with several values, keyword argument)
+    values: tuple[str, ...]  # one: fixed; several: a Literal argument, the first the default
+    enum: str | None  # enum class of the field, if any
 
 
 @dataclass(frozen=True)
 class RequestBody:
     schema: str
-    type: str  # generated class of the root element
-    param: str  # python parameter name
+    type: str  # generated class of the root element (of one item when ``element`` is a batch)
+    param: str | None  # python parameter name (None: the body is built from ``fields``)
     doc: str  # documentation of the root element
     items: str | None = None  # batch: field of the root class holding the list
     item_type: str | None = None  # batch: class of one item
+    element: str | None = None  # root element in a write schema (encoded by encode_request_*)
+    fields: tuple[BodyField, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -72,6 +113,16 @@ class Endpoint:
     request: RequestBody | None
     response: ResponseSpec
     stream: tuple[str, str] | None = None  # (wrapper, item) element names when `stream = true`
+    path_params: tuple[PathParam, ...] = ()
+    headers: tuple[QueryParam, ...] = ()
+    paging: Paging | None = None
+    returns: str = "list"  # one of RETURNS; "list" follows the payload's own shape
+
+    @property
+    def choice_fields(self) -> tuple[BodyField, ...]:
+        """Body fields the caller chooses (a keyword argument each)."""
+        fields = self.request.fields if self.request else ()
+        return tuple(f for f in fields if len(f.values) > 1)
 
     @property
     def id(self) -> str:
@@ -100,6 +151,12 @@ class ApiVersion:
     default_environment: str
     resources: tuple[Resource, ...]
     schema_files: tuple[str, ...] = field(default=())
+    write_schemas: str | None = None
+    tenant_parameter: bool = False
+    idempotency: bool = False
+    retries: str = "safe-methods"  # the runtime's retry policy (RETRY_POLICIES key)
+    content_type: str = "text/xml; charset=utf-8"  # of request bodies
+    base_url_env: str = "XERO_BASE_URL"  # the `xero` CLI's variable for another entry point
 
     @property
     def endpoints(self) -> tuple[Endpoint, ...]:
@@ -115,6 +172,7 @@ class ApiVersion:
                 names.add(e.request.type)
                 if e.request.item_type:
                     names.add(e.request.item_type)
+                names.update(f.enum for f in e.request.fields if f.enum)
         return tuple(sorted(names))
 
 
@@ -166,6 +224,62 @@ def _stream_tags(obj: Class, python_name: str) -> tuple[str, str] | None:
     return None
 
 
+def _request_root(xsd: Path, element: str) -> tuple[str, str | None, str] | None:
+    """(type of one item, item element or None, documentation) of a root element of ``xsd``.
+
+    A root with a ``type`` is a single body; a root whose anonymous type is a sequence of one
+    repeated typed element is a batch of that element.
+    """
+    tree = etree.parse(str(xsd), etree.XMLParser(resolve_entities=False, no_network=True))
+    for root in tree.getroot().iterfind(f"{XS}element"):
+        if root.get("name") != element:
+            continue
+        if root.get("type"):
+            return _local(root.get("type", "")), None, _doc_of(root)
+        items = root.findall(f"{XS}complexType/{XS}sequence/{XS}element")
+        if len(items) == 1 and items[0].get("type") and items[0].get("maxOccurs") == "unbounded":
+            return _local(items[0].get("type", "")), items[0].get("name"), _doc_of(root)
+    return None
+
+
+def _enum_of(classes: list[Class], model: str, python_name: str) -> tuple[bool, str | None]:
+    """(found, enum class) of the field ``python_name`` of ``model``, following bases."""
+    obj = _find_class(classes, model)
+    while obj is not None:
+        for attr in obj.attrs:
+            if _snake(attr.name) == python_name:
+                target = _find_class(classes, _local(attr.types[0].qname))
+                if target is not None and target.is_enumeration:
+                    return True, target.name
+                return True, None
+        base = obj.extensions[0].type.qname if obj.extensions else ""
+        obj = _find_class(classes, _local(base)) if base else None
+    return False, None
+
+
+def _params(
+    raw: list[dict[str, Any]], types: tuple[str, ...], where: str, problems: list[str]
+) -> list[QueryParam]:
+    params: list[QueryParam] = []
+    for q in raw:
+        qtype = q.get("type", "")
+        if qtype not in types:
+            problems.append(f"{where}: parameter {q.get('name')!r} has unknown type {qtype!r}")
+        if qtype in ("enum", "enum_list") and not q.get("values"):
+            problems.append(f"{where}: enum parameter {q.get('name')!r} needs values")
+        params.append(
+            QueryParam(
+                name=q["name"],
+                wire=q["wire"],
+                type=qtype,
+                doc=q.get("doc", ""),
+                values=tuple(q.get("values", ())),
+                default=q.get("default"),
+            )
+        )
+    return params
+
+
 def load_api(
     schema_dir: Path, classes: list[Class], manifest: dict[str, Any] | None = None
 ) -> ApiVersion:
@@ -177,6 +291,7 @@ def load_api(
     resources_doc: dict[str, dict[str, str]] = manifest.get("resources", {})
     by_resource: dict[str, list[Endpoint]] = {name: [] for name in resources_doc}
     seen: set[str] = set()
+    lower_paths = api.get("path_case") == "lower"
 
     for index, raw in enumerate(manifest.get("endpoints", [])):
         where = f"endpoints[{index}] ({raw.get('resource')}.{raw.get('name')})"
@@ -192,29 +307,37 @@ def load_api(
         if method not in METHODS:
             problems.append(f"{where}: method {method!r} is not one of {', '.join(METHODS)}")
         path = raw.get("path", "")
-        if not path or path != path.lower() or path.startswith("/"):
-            problems.append(f"{where}: path {path!r} must be lower case and relative")
-
-        query: list[QueryParam] = []
-        for q in raw.get("query", []):
-            qtype = q.get("type", "")
-            if qtype not in QUERY_TYPES:
-                problems.append(f"{where}: query {q.get('name')!r} has unknown type {qtype!r}")
-            if qtype == "enum" and not q.get("values"):
-                problems.append(f"{where}: enum query {q.get('name')!r} needs values")
-            query.append(
-                QueryParam(
-                    name=q["name"],
-                    wire=q["wire"],
-                    type=qtype,
-                    doc=q.get("doc", ""),
-                    values=tuple(q.get("values", ())),
-                )
+        if not path or path.startswith("/") or (lower_paths and path != path.lower()):
+            problems.append(
+                f"{where}: path {path!r} must be relative"
+                + (" and lower case" if lower_paths else "")
             )
+
+        query = _params(raw.get("query", []), QUERY_TYPES, where, problems)
+        headers = _params(raw.get("headers", []), HEADER_TYPES, where, problems)
+        path_params: list[PathParam] = []
+        for pp in raw.get("path_params", []):
+            if pp.get("type") not in PATH_TYPES:
+                problems.append(f"{where}: path parameter {pp.get('name')!r} has unknown type")
+            path_params.append(
+                PathParam(name=pp["name"], slot=pp["slot"], type=pp["type"], doc=pp.get("doc", ""))
+            )
+        slots = set(_SLOT.findall(path))
+        if slots != {pp.slot for pp in path_params}:
+            problems.append(f"{where}: path slots {sorted(slots)} and path_params do not match")
+        names = (
+            [q.name for q in query] + [h.name for h in headers] + [pp.name for pp in path_params]
+        )
+        if len(set(names)) != len(names):
+            problems.append(f"{where}: a parameter name is used twice")
         one_of = tuple(raw.get("one_of", ()))
         for name_ in one_of:
-            if name_ not in {q.name for q in query}:
+            if name_ not in names:
                 problems.append(f"{where}: one_of names unknown parameter {name_!r}")
+        for slot in slots:
+            fillers = [pp.name for pp in path_params if pp.slot == slot]
+            if len(fillers) > 1 and set(fillers) != set(one_of):
+                problems.append(f"{where}: path slot {slot} has alternatives but no one_of of them")
 
         request: RequestBody | None = None
         if "request" in raw:
@@ -223,25 +346,55 @@ def load_api(
             if not xsd.is_file():
                 problems.append(f"{where}: request schema {spec['schema']} does not exist")
                 continue
-            root_cls = _find_class(classes, spec["type"])
-            if root_cls is None:
-                problems.append(f"{where}: xsdata produced no class {spec['type']!r}")
-                continue
-            item_type = None
-            if spec.get("items"):
-                found = _field(root_cls, spec["items"])
-                if found is None or not found[1]:
-                    problems.append(f"{where}: {spec['type']}.{spec['items']} is not a list field")
+            if "element" in spec:
+                found_root = _request_root(xsd, spec["element"])
+                if found_root is None:
+                    problems.append(f"{where}: {spec['schema']} has no root <{spec['element']}>")
                     continue
-                item_type = found[0]
-            request = RequestBody(
-                schema=spec["schema"],
-                type=spec["type"],
-                param=spec["param"],
-                doc=_root_element_doc(xsd, root_cls.meta_name or root_cls.name),
-                items=spec.get("items"),
-                item_type=item_type,
-            )
+                item_type, item_tag, root_doc = found_root
+                if _find_class(classes, item_type) is None:
+                    problems.append(f"{where}: no model {item_type!r} for <{spec['element']}>")
+                    continue
+                body_fields: list[BodyField] = []
+                for field_name, values in spec.get("fields", {}).items():
+                    known, enum = _enum_of(classes, item_type, field_name)
+                    if not known or not values:
+                        problems.append(f"{where}: {item_type} has no field {field_name!r}")
+                    body_fields.append(BodyField(name=field_name, values=tuple(values), enum=enum))
+                if (spec.get("param") is None) == (not body_fields):
+                    problems.append(f"{where}: a request needs exactly one of param and fields")
+                request = RequestBody(
+                    schema=spec["schema"],
+                    type=item_type,
+                    param=spec.get("param"),
+                    doc=root_doc,
+                    items=item_tag,
+                    item_type=item_type if item_tag else None,
+                    element=spec["element"],
+                    fields=tuple(body_fields),
+                )
+            else:
+                root_cls = _find_class(classes, spec["type"])
+                if root_cls is None:
+                    problems.append(f"{where}: xsdata produced no class {spec['type']!r}")
+                    continue
+                item_type = None
+                if spec.get("items"):
+                    found = _field(root_cls, spec["items"])
+                    if found is None or not found[1]:
+                        problems.append(
+                            f"{where}: {spec['type']}.{spec['items']} is not a list field"
+                        )
+                        continue
+                    item_type = found[0]
+                request = RequestBody(
+                    schema=spec["schema"],
+                    type=spec["type"],
+                    param=spec["param"],
+                    doc=_root_element_doc(xsd, root_cls.meta_name or root_cls.name),
+                    items=spec.get("items"),
+                    item_type=item_type,
+                )
 
         rspec = raw.get("response", {})
         xsd = schema_dir / rspec.get("schema", "")
@@ -263,12 +416,36 @@ def load_api(
             is_list=found[1],
             doc=found[2],
         )
+        returns = raw.get("returns", "list")
+        if returns not in RETURNS or (returns != "list" and not response.is_list):
+            problems.append(
+                f"{where}: returns {returns!r} needs a list payload and one of {RETURNS}"
+            )
         stream: tuple[str, str] | None = None
         if raw.get("stream", False):
             stream = _stream_tags(response_cls, rspec["payload"])
             if method != "GET" or stream is None:
                 problems.append(
                     f"{where}: stream = true needs a GET whose payload is a wrapped list"
+                )
+        paging: Paging | None = None
+        if "paging" in raw:
+            pg = raw["paging"]
+            paging = Paging(
+                page=pg.get("page", ""),
+                size=pg.get("size", ""),
+                default_size=int(pg.get("default_size", 0)),
+            )
+            by_name = {q.name: q for q in query}
+            if (
+                stream is None
+                or by_name.get(paging.page, QueryParam("", "", "", "")).type != "int"
+                or by_name.get(paging.size, QueryParam("", "", "", "")).type != "int"
+                or paging.default_size < 1
+            ):
+                problems.append(
+                    f"{where}: paging needs stream = true, int query parameters page and size"
+                    " and a positive default_size"
                 )
         by_resource[resource].append(
             Endpoint(
@@ -282,6 +459,10 @@ def load_api(
                 request=request,
                 response=response,
                 stream=stream,
+                path_params=tuple(path_params),
+                headers=tuple(headers),
+                paging=paging,
+                returns=returns,
             )
         )
 
@@ -313,4 +494,10 @@ def load_api(
         default_environment=str(api["default_environment"]),
         resources=resources,
         schema_files=schema_files,
+        write_schemas=api.get("write_schemas"),
+        tenant_parameter=bool(api.get("tenant_parameter", False)),
+        idempotency=bool(api.get("idempotency", False)),
+        retries=str(api.get("retries", "safe-methods")),
+        content_type=str(api.get("content_type", "text/xml; charset=utf-8")),
+        base_url_env=str(api.get("base_url_env", "XERO_BASE_URL")),
     )

@@ -84,7 +84,13 @@ def build(root: Path) -> Build:
         manifest = tomllib.loads((schema_dir / "manifest.toml").read_text(encoding="utf-8"))
         package = manifest["api"]["package"]
         response_files = {Path(e["response"]["schema"]).name for e in manifest.get("endpoints", [])}
-        models = render_models(schema_dir, f"{PACKAGE}.{package}.models", response_files)
+        models = render_models(
+            schema_dir,
+            f"{PACKAGE}.{package}.models",
+            response_files,
+            write_schemas=manifest["api"].get("write_schemas"),
+            attribute_names=manifest["api"].get("attribute_names"),
+        )
         api = load_api(schema_dir, models.classes, manifest)
         apis.append(api)
         models_prefix = f"{PACKAGE}/{package}/models/"
@@ -93,7 +99,7 @@ def build(root: Path) -> Build:
                 to_format[rel] = text
         to_format[f"{models_prefix}__init__.py"] = render_models_init(api, models.exports)
         to_format[f"{PACKAGE}/{package}/_codec.py"] = render_codec(
-            api, build_codec_ir(models.classes)
+            api, build_codec_ir(models.classes, schema_dir, api.write_schemas)
         )
         for rel, text in render_api(api).items():
             to_format[f"{PACKAGE}/{package}/{rel}"] = text

@@ -6,6 +6,7 @@ named after the file they produce, every filter registered in :func:`environment
 
 from __future__ import annotations
 
+import re
 import textwrap
 from functools import cache
 from pathlib import Path
@@ -13,7 +14,9 @@ from pathlib import Path
 import jinja2
 
 from .codec_ir import CodecIR
-from .ir import ApiVersion, Endpoint, QueryParam, _snake
+from .ir import ApiVersion, BodyField, Endpoint, PathParam, QueryParam, _snake
+
+_SLOT_SPLIT = re.compile(r"\{([A-Za-z][A-Za-z0-9]*)\}")
 
 TEMPLATES = Path(__file__).with_name("templates")
 
@@ -24,32 +27,101 @@ HEADER = (
 )
 
 
+def _literal(values: tuple[str | int, ...]) -> str:
+    return "Literal[" + ", ".join(f'"{v}"' if isinstance(v, str) else str(v) for v in values) + "]"
+
+
 def python_query_type(param: QueryParam) -> str:
     """The annotation of a query parameter's keyword argument."""
     if param.type == "guid":
-        return "str | uuid.UUID | None"
-    if param.type == "enum":
-        return "Literal[" + ", ".join(f'"{v}"' for v in param.values) + "] | None"
-    if param.type == "datetime":
-        return "datetime.datetime | datetime.date | None"
-    return "str | None"
+        base = "str | uuid.UUID"
+    elif param.type == "enum":
+        base = _literal(param.values)
+    elif param.type == "datetime":
+        base = "datetime.datetime | datetime.date"
+    elif param.type == "bool":
+        base = "bool"
+    elif param.type == "int":
+        base = _literal(param.values) if param.values else "int"
+    elif param.type == "guid_list":
+        base = "Sequence[str | uuid.UUID]"
+    elif param.type == "string_list":
+        base = "Sequence[str]"
+    elif param.type == "enum_list":
+        base = f"Sequence[{_literal(param.values)}]"
+    else:
+        base = "str"
+    return base if param.default is not None else base + " | None"
+
+
+def query_default(param: QueryParam) -> str:
+    """The default of a query parameter's keyword argument (None: not sent)."""
+    return "None" if param.default is None else repr(param.default)
 
 
 def query_expression(param: QueryParam) -> str:
     """The expression that checks and encodes a query argument."""
+    values = ", ".join(repr(v) if isinstance(v, int) else f'"{v}"' for v in param.values)
     if param.type == "guid":
         return f'encode_guid("{param.name}", {param.name})'
     if param.type == "enum":
-        values = ", ".join(f'"{v}"' for v in param.values)
         return f'check_choice("{param.name}", {param.name}, ({values},))'
     if param.type == "datetime":
         return f'encode_datetime("{param.name}", {param.name})'
+    if param.type == "bool":
+        return f'encode_bool("{param.name}", {param.name})'
+    if param.type == "int":
+        choices = f", ({values},)" if param.values else ""
+        return f'encode_int("{param.name}", {param.name}{choices})'
+    if param.type == "guid_list":
+        return f'encode_guid_list("{param.name}", {param.name})'
+    if param.type == "string_list":
+        return f'encode_string_list("{param.name}", {param.name})'
+    if param.type == "enum_list":
+        return f'encode_choice_list("{param.name}", {param.name}, ({values},))'
     return f'encode_string("{param.name}", {param.name})'
+
+
+def path_param_type(param: PathParam, endpoint: Endpoint) -> str:
+    """The annotation of a path parameter (optional when it is one of alternatives)."""
+    base = "str | uuid.UUID" if param.type == "guid" else "str"
+    return base + " | None = None" if param.name in endpoint.one_of else base
+
+
+def path_expression(endpoint: Endpoint) -> str:
+    """The expression of the request path: literal parts and encoded path segments."""
+    parts: list[str] = []
+    for index, piece in enumerate(_SLOT_SPLIT.split(endpoint.path)):
+        if index % 2 == 0:
+            if piece:
+                parts.append(f'"{piece}"')
+            continue
+        fillers = [p for p in endpoint.path_params if p.slot == piece]
+        encoded = " or ".join(
+            f'encode_{"guid" if p.type == "guid" else "string"}("{p.name}", {p.name})'
+            for p in fillers
+        )
+        label = " or ".join(p.name for p in fillers)
+        parts.append(f'encode_path_segment("{label}", {encoded})')
+    return " + ".join(parts)
 
 
 def return_type(endpoint: Endpoint) -> str:
     payload = endpoint.response.payload_type
+    if endpoint.returns == "one":
+        return payload
+    if endpoint.returns == "batch":
+        return f"BatchResult[{payload}]"
     return f"builtins.list[{payload}]" if endpoint.response.is_list else payload
+
+
+def encode_function(endpoint: Endpoint) -> str:
+    """The codec function that writes the endpoint's request body."""
+    request = endpoint.request
+    assert request is not None
+    if request.element:
+        return f"_codec.encode_request_{_snake(request.element)}"
+    return f"_codec.encode_{_snake(request.type)}"
 
 
 def body_type(endpoint: Endpoint) -> str:
@@ -63,9 +135,25 @@ def body_expression(endpoint: Endpoint) -> str:
     request = endpoint.request
     if request is None:
         return "None"
+    if request.fields:
+        values = []
+        for f in request.fields:
+            if len(f.values) == 1:
+                value = f'"{f.values[0]}"'
+            else:
+                choices = ", ".join(f'"{v}"' for v in f.values)
+                value = f'check_choice("{f.name}", {f.name}, ({choices},))'
+            values.append(f"{f.name}={f.enum}({value})" if f.enum else f"{f.name}={value}")
+        return f"{request.type}({', '.join(values)})"
+    if request.element:
+        return f"list({request.param})" if request.items else str(request.param)
     if request.items:
         return f"{request.type}({request.items}=list({request.param}))"
-    return request.param
+    return str(request.param)
+
+
+def body_field_type(f: BodyField) -> str:
+    return _literal(f.values)
 
 
 def all_order(names: list[str]) -> list[str]:
@@ -81,18 +169,30 @@ def wrap(text: str, indent: int, width: int = 96) -> str:
 
 def cli_type(param: QueryParam) -> str:
     """The click parameter type of a query parameter's option (``xero`` command line)."""
-    if param.type == "guid":
+    if param.type in ("guid", "guid_list"):
         return "cs.GUID"
-    if param.type == "enum":
+    if param.type in ("enum", "enum_list"):
         return "click.Choice((" + "".join(f'"{v}", ' for v in param.values) + "))"
     if param.type == "datetime":
         return "cs.DATETIME"
+    if param.type == "int":
+        return "click.IntRange(min=1)"  # the SDK refuses a value outside param.values
     return "str"
 
 
 def cli_annotation(param: QueryParam) -> str:
     """The annotation of a query parameter's option value in a generated command."""
-    return "str | None" if param.type == "guid" else python_query_type(param)
+    if param.type == "guid":
+        return "str | None"
+    if param.type == "guid_list":
+        return "tuple[str, ...]"
+    if param.type == "string_list":
+        return "tuple[str, ...]"
+    if param.type == "enum_list":
+        return f"tuple[{_literal(param.values)}, ...]"
+    if param.type == "bool":
+        return "bool" if param.default is not None else "bool | None"
+    return python_query_type(param)
 
 
 def first_sentence(text: str) -> str:
@@ -123,7 +223,12 @@ def environment() -> jinja2.Environment:
     )
     env.filters.update(
         query_type=python_query_type,
+        query_default=query_default,
         query_expr=query_expression,
+        path_type=path_param_type,
+        path_expr=path_expression,
+        encode_fn=encode_function,
+        body_field_type=body_field_type,
         return_type=return_type,
         body_type=body_type,
         body_expr=body_expression,

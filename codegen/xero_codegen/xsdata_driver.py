@@ -11,6 +11,10 @@ project policies are applied on top, all here and nowhere else:
    a timezone-aware ``datetime.datetime``, with a ``format`` marker that the runtime's
    converters understand (see ``runtime/_converters.py``).
 3. Every response class is bound to the XML root element ``Response``.
+4. Field names are the natural snake_case of the XML name (``type``, ``date``, ``id``): a
+   Python keyword gets a trailing underscore (``class_``), nothing else is suffixed. XML
+   attributes may be renamed by the manifest (``api.attribute_names``), e.g. 2.0's ``status``
+   attribute, which would otherwise clash with the ``Status`` element.
 
 Nothing is written to disk here; ``render_models`` returns (relative path, source) pairs.
 """
@@ -18,6 +22,7 @@ Nothing is written to disk here; ``render_models`` returns (relative path, sourc
 from __future__ import annotations
 
 import contextlib
+import keyword
 import logging
 import os
 import tempfile
@@ -31,7 +36,7 @@ from xsdata.codegen.models import Attr, Class
 from xsdata.codegen.transformer import ResourceTransformer
 from xsdata.formats.dataclass.filters import Filters
 from xsdata.formats.dataclass.generator import DataclassGenerator
-from xsdata.models.config import GeneratorConfig
+from xsdata.models.config import GeneratorConfig, ObjectType
 from xsdata.utils import package as xsdata_package
 
 # The simple types of schemas/*/types.xsd that carry a temporal meaning, recognised by the
@@ -45,6 +50,10 @@ TEMPORAL_TYPES: dict[str, tuple[str, str]] = {
 }
 
 CONFIG_PATH = Path(__file__).with_name("xsdata.xml")
+
+# Names a generated model module binds at class level or uses in its class bodies: a field
+# with one of these names would shadow it for the fields after it.
+_MODULE_NAMES = frozenset({"field", "dataclass", "datetime", "decimal", "Decimal", "Enum"})
 
 
 def temporal_kind(attr: Attr) -> tuple[str, str] | None:
@@ -65,6 +74,18 @@ class XeroFilters(Filters):
                 *self.build_type_patterns("datetime.datetime"),
             }
         }
+
+    def field_name(self, name: str, class_name: str) -> str:
+        """The natural snake_case name; only a keyword (or a module-level name) is suffixed."""
+        natural = self.apply_substitutions(name, ObjectType.FIELD)
+        natural = self.apply_substitutions(
+            self.field_case(natural, class_name=class_name), ObjectType.FIELD
+        )
+        if natural.isidentifier() and not natural[:1].isdigit():
+            if keyword.iskeyword(natural) or natural in _MODULE_NAMES:
+                return natural + "_"
+            return natural
+        return super().field_name(name, class_name)
 
     def field_type(self, obj: Class, attr: Attr) -> str:
         kind = temporal_kind(attr)
@@ -160,13 +181,22 @@ class ModelsResult:
 
 class _Transformer(ResourceTransformer):
     response_files: frozenset[str] = frozenset()
+    attribute_names: dict[str, str] = {}
     result: list[Class]
 
     def analyze_classes(self, classes: list[Class]) -> list[Class]:
+        # xsdata drops an element's own nillable="true" when it flattens the element's simple
+        # type into it: remember the flags and put them back afterwards.
+        nillable = {
+            (obj.qname, attr.name) for obj in classes for attr in obj.attrs if attr.is_nillable
+        }
         with _optional_wrappers_allowed():
             analysed = super().analyze_classes(classes)
         kept: list[Class] = []
         for obj in analysed:
+            for attr in obj.attrs:
+                if (obj.qname, attr.name) in nillable:
+                    attr.restrictions.nillable = True
             location = obj.location or ""
             if obj.name == "Response":
                 # xsdata keeps the last of the duplicate <Response> elements as a class of its
@@ -175,6 +205,9 @@ class _Transformer(ResourceTransformer):
             in_response_file = location.rsplit("/", 1)[-1] in self.response_files
             if in_response_file and not obj.is_enumeration and obj.name.endswith("Response"):
                 obj.meta_name = "Response"
+            for attr in obj.attrs:
+                if attr.is_attribute and attr.local_name in self.attribute_names:
+                    attr.name = self.attribute_names[attr.local_name]
             kept.append(obj)
         self.result = kept
         return analysed
@@ -184,14 +217,32 @@ class _Transformer(ResourceTransformer):
         self.result = self.analyze_classes(self.classes)
 
 
-def render_models(schema_dir: Path, package: str, response_files: set[str]) -> ModelsResult:
-    """Run xsdata over every XSD below ``schema_dir`` into ``package`` (dotted)."""
+def model_schemas(schema_dir: Path, write_schemas: str | None = None) -> list[Path]:
+    """The XSDs below ``schema_dir`` that describe models (all but the write-shape folder)."""
+    excluded = (schema_dir / write_schemas).resolve() if write_schemas else None
+    return sorted(
+        p
+        for p in schema_dir.rglob("*.xsd")
+        if excluded is None or excluded not in p.resolve().parents
+    )
+
+
+def render_models(
+    schema_dir: Path,
+    package: str,
+    response_files: set[str],
+    *,
+    write_schemas: str | None = None,
+    attribute_names: dict[str, str] | None = None,
+) -> ModelsResult:
+    """Run xsdata over every model XSD below ``schema_dir`` into ``package`` (dotted)."""
     config = GeneratorConfig.read(CONFIG_PATH)
     config.output.package = package
-    xsd_files = sorted(p.resolve().as_uri() for p in schema_dir.rglob("*.xsd"))
+    xsd_files = [p.resolve().as_uri() for p in model_schemas(schema_dir, write_schemas)]
 
     transformer = _Transformer(config=config)
     transformer.response_files = frozenset(response_files)
+    transformer.attribute_names = dict(attribute_names or {})
     xsdata_log = logging.getLogger("xsdata")
     level = xsdata_log.level
     xsdata_log.setLevel(logging.ERROR)  # its duplicate-<Response> warning is expected

@@ -6,61 +6,97 @@
 
 ```python
 from xero_customer_api import XeroClient
-from xero_customer_api.v1_0 import models
+from xero_customer_api.v2_0 import models
 
 with XeroClient(api_key="...", customer_key="...", environment="test") as client:
     contact = client.contacts.save(models.Contact(name="Red House Reads"))
 ```
 
-``XeroClient`` and ``AsyncXeroClient`` are the clients of API 1.0; every API version
-also has its own package (``xero_customer_api.v1_0``).
+``XeroClient`` and ``AsyncXeroClient`` are the clients of API 2.0; every API version
+also has its own package (``xero_customer_api.v1_0``, ``xero_customer_api.v2_0``).
 """
 
 from ._runtime import (
+    DEFAULT_AUTHORIZE_URL,
     DEFAULT_MAX_RESPONSE_BYTES,
     DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT,
+    DEFAULT_TOKEN_URL,
     NOT_GIVEN,
+    ApiExceptionElement,
+    AuthenticationError,
+    AuthorizationRequest,
+    BatchItem,
+    BatchResult,
+    Connection,
     ErrorDetail,
+    Field,
     InvalidCustomerKeyError,
     InvalidPartnerKeyError,
     NotFoundError,
     NotGiven,
+    PermissionDeniedError,
+    RateLimit,
     RateLimitError,
     RawResponse,
     RequestValidationError,
     ServerError,
     ValidationError,
+    Where,
     XeroAPIError,
     XeroConnectionError,
     XeroError,
     XeroResponseError,
     XeroTimeoutError,
+    aexchange_code,
+    all_of,
+    any_of,
+    authorization_url,
+    exchange_code,
+    field,
 )
-from .v1_0 import AsyncXeroClient, XeroClient
+from .v2_0 import AsyncXeroClient, XeroClient
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "DEFAULT_AUTHORIZE_URL",
     "DEFAULT_MAX_RESPONSE_BYTES",
     "DEFAULT_MAX_RETRIES",
     "DEFAULT_TIMEOUT",
+    "DEFAULT_TOKEN_URL",
     "NOT_GIVEN",
+    "ApiExceptionElement",
     "AsyncXeroClient",
+    "AuthenticationError",
+    "AuthorizationRequest",
+    "BatchItem",
+    "BatchResult",
+    "Connection",
     "ErrorDetail",
+    "Field",
     "InvalidCustomerKeyError",
     "InvalidPartnerKeyError",
     "NotFoundError",
     "NotGiven",
+    "PermissionDeniedError",
+    "RateLimit",
     "RateLimitError",
     "RawResponse",
     "RequestValidationError",
     "ServerError",
     "ValidationError",
+    "Where",
     "XeroAPIError",
     "XeroClient",
     "XeroConnectionError",
     "XeroError",
     "XeroResponseError",
     "XeroTimeoutError",
+    "aexchange_code",
+    "all_of",
+    "any_of",
+    "authorization_url",
+    "exchange_code",
+    "field",
 ]

@@ -2,40 +2,96 @@
 # codegen/ (templates; the runtime is copied verbatim from codegen/xero_codegen/runtime/).
 # Regenerate with `make generate`; `make check` fails when this file has drifted.
 
-"""``xero``: every endpoint of the Xero Customer API 1.0 from the shell.
+"""``xero``: every endpoint of every API version from the shell (Xero Accounting API 2.0 by default).
 
 Entry point of the ``xero`` console script; the commands are generated per API version in
-``xero_customer_api.v1_0._cli``.
+``xero_customer_api.<version>._cli`` and chosen with ``--api-version`` (or XERO_API_VERSION).
 """
 
 from __future__ import annotations
 
+import os
+
 import click
 
 from ._runtime import _cli_support as cs
-from .v1_0._cli import GROUPS
+from .v1_0._cli import GROUPS as GROUPS_V1_0
+from .v2_0._cli import GROUPS as GROUPS_V2_0
 
 __all__ = ["main"]
 
-HELP = """Call the Xero Customer API 1.0 from the shell: a command per endpoint.
+VERSIONS: dict[str, tuple[click.Group, ...]] = {
+    "1.0": GROUPS_V1_0,
+    "2.0": GROUPS_V2_0,
+}
+# The variable that points each version's commands at another entry point (e.g. a sandbox).
+BASE_URL_VARIABLES: dict[str, str] = {
+    "1.0": "XERO_V1_BASE_URL",
+    "2.0": "XERO_BASE_URL",
+}
 
-Credentials and target come from the options below or from the environment (XERO_API_KEY,
-XERO_CUSTOMER_KEY, XERO_ENVIRONMENT or XERO_BASE_URL, XERO_CA_BUNDLE; the sandbox prints
-exactly these). Output is a table on a terminal and JSON when piped; choose with --format.
+HELP = """Call Xero's APIs from the shell: a command per endpoint of the chosen API version.
+
+API 2.0 by default; --api-version (or XERO_API_VERSION) picks another. Credentials come
+from the options below or from the environment: API 2.0 takes an access token
+(XERO_ACCESS_TOKEN) or a custom connection's client id and secret (XERO_CLIENT_ID,
+XERO_CLIENT_SECRET, XERO_TOKEN_URL), and the organisation's XERO_TENANT_ID; API 1.0 takes
+XERO_API_KEY and XERO_CUSTOMER_KEY. Output is a table on a terminal and JSON when piped;
+choose with --format.
 
 \b
-Endpoints:
-  xero contacts get         Get one contact by its ContactID or by its ContactNumber (give exactly one).
-  xero contacts list        List the organisation's contacts, optionally filtered and sorted.
-  xero contacts create      Insert a new contact.
-  xero contacts save        Insert or update a contact.
-  xero contacts save-many   Insert or update a batch of contacts in one call, each matched as by save().
-  xero invoices get         Get one invoice, with its lines, by its InvoiceID or by its InvoiceNumber (give exactly one).
-  xero invoices list        List the organisation's invoices.
-  xero invoices create      Insert a new invoice (1.0 can only insert invoices).
-  xero invoices create-many Insert a batch of new invoices in one call.
-  xero accounts list        List the organisation's chart of accounts.
-  xero tracking list        List the organisation's tracking categories with their options.
+Versions (another entry point: --base-url, or the variable):
+  2.0  Xero Accounting API 2.0       XERO_BASE_URL
+  1.0  Xero Customer API 1.0         XERO_V1_BASE_URL
+
+\b
+Endpoints of API 2.0:
+  xero contacts list                      List the organisation's contacts, one page or (without page) all, optionally filtered and sorted.
+  xero contacts get                       Get one contact, complete, by its ContactID or by its ContactNumber (give exactly one).
+  xero contacts create                    Create one contact.
+  xero contacts create-many               Create a batch of contacts in one call (Xero advises at most 50 a call).
+  xero contacts save                      Create or update one contact.
+  xero contacts save-many                 Create or update a batch of contacts in one call, each as by save().
+  xero invoices list                      List the organisation's invoices and bills.
+  xero invoices get                       Get one invoice, with its lines, by its InvoiceID or by its InvoiceNumber (give exactly one).
+  xero invoices create                    Create one invoice or bill.
+  xero invoices create-many               Create a batch of invoices in one call (Xero advises at most 50 a call).
+  xero invoices save                      Create or update one invoice.
+  xero invoices save-many                 Create or update a batch of invoices in one call, each as by save().
+  xero invoices delete                    Delete a draft or submitted invoice (status DELETED) or void an approved one (status VOIDED); 2.0 has no DELETE for invoices, so this saves the new status.
+  xero accounts list                      List the whole chart of accounts (never paged), optionally filtered and sorted.
+  xero accounts get                       Get one account by its AccountID.
+  xero accounts create                    Create one account (2.0 takes one account per call.
+  xero accounts save                      Update one account, e.g.
+  xero accounts delete                    Delete an account that has no transactions (archive it otherwise).
+  xero tracking-categories list           List the tracking categories with their options (never paged; no If-Modified-Since).
+  xero tracking-categories get            Get one tracking category, with its options, by its TrackingCategoryID.
+  xero tracking-categories create         Create one tracking category (then add its options with create_option()).
+  xero tracking-categories save           Update one tracking category.
+  xero tracking-categories delete         Delete a tracking category that is not in use (archive it otherwise).
+  xero tracking-categories create-option  Add one option to a tracking category.
+  xero tracking-categories create-options Add several options to a tracking category in one call.
+  xero tracking-categories save-option    Update one option of a tracking category.
+  xero tracking-categories delete-option  Delete an option of a tracking category.
+  xero payments list                      List payments, one page or (without page) all, optionally filtered and sorted.
+  xero payments get                       Get one payment by its PaymentID.
+  xero payments create                    Create one payment against an invoice (Date, Amount, Account and Invoice are needed).
+  xero payments create-many               Create a batch of payments in one call.
+  xero payments delete                    Delete a payment (2.0 has no DELETE for payments.
+
+\b
+Endpoints of API 1.0 (--api-version 1.0):
+  xero contacts get                       Get one contact by its ContactID or by its ContactNumber (give exactly one).
+  xero contacts list                      List the organisation's contacts, optionally filtered and sorted.
+  xero contacts create                    Insert a new contact.
+  xero contacts save                      Insert or update a contact.
+  xero contacts save-many                 Insert or update a batch of contacts in one call, each matched as by save().
+  xero invoices get                       Get one invoice, with its lines, by its InvoiceID or by its InvoiceNumber (give exactly one).
+  xero invoices list                      List the organisation's invoices.
+  xero invoices create                    Insert a new invoice (1.0 can only insert invoices).
+  xero invoices create-many               Insert a batch of new invoices in one call.
+  xero accounts list                      List the organisation's chart of accounts.
+  xero tracking list                      List the organisation's tracking categories with their options.
 """
 
 
@@ -46,13 +102,56 @@ Endpoints:
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
 )
 @click.option(
-    "--api-key", envvar="XERO_API_KEY", show_envvar=True, help="The partner key (sent as apiKey)."
+    "--api-version",
+    envvar="XERO_API_VERSION",
+    show_envvar=True,
+    type=click.Choice(tuple(VERSIONS)),
+    default="2.0",
+    show_default=True,
+    is_eager=True,
+    help="Which Xero API the commands call.",
+)
+@click.option(
+    "--access-token",
+    envvar="XERO_ACCESS_TOKEN",
+    show_envvar=True,
+    help="API 2.0: an OAuth 2.0 access token.",
+)
+@click.option(
+    "--client-id",
+    envvar="XERO_CLIENT_ID",
+    show_envvar=True,
+    help="API 2.0: a custom connection's client id.",
+)
+@click.option(
+    "--client-secret",
+    envvar="XERO_CLIENT_SECRET",
+    show_envvar=True,
+    help="API 2.0: a custom connection's client secret.",
+)
+@click.option(
+    "--tenant-id",
+    envvar="XERO_TENANT_ID",
+    show_envvar=True,
+    help="API 2.0: the organisation (xero-tenant-id).",
+)
+@click.option(
+    "--token-url",
+    envvar="XERO_TOKEN_URL",
+    show_envvar=True,
+    help="API 2.0: another token endpoint (e.g. the sandbox's).",
+)
+@click.option(
+    "--api-key",
+    envvar="XERO_API_KEY",
+    show_envvar=True,
+    help="API 1.0: the partner key (sent as apiKey).",
 )
 @click.option(
     "--customer-key",
     envvar="XERO_CUSTOMER_KEY",
     show_envvar=True,
-    help="The organisation's Xero customer key (sent as xeroKey).",
+    help="API 1.0: the organisation's Xero customer key (sent as xeroKey).",
 )
 @click.option(
     "--environment",
@@ -65,13 +164,11 @@ Endpoints:
         )
     ),
     default=None,
-    help="Which Xero host to call (default test).",
+    help="Which Xero host to call (each version's default otherwise).",
 )
 @click.option(
     "--base-url",
-    envvar="XERO_BASE_URL",
-    show_envvar=True,
-    help="Another entry point, e.g. the sandbox's; wins over --environment.",
+    help="Another entry point, e.g. the sandbox's; wins over --environment (default: the version's variable above).",
 )
 @click.option(
     "--ca-bundle",
@@ -93,6 +190,12 @@ Endpoints:
 @click.pass_context
 def main(
     ctx: click.Context,
+    api_version: str,
+    access_token: str | None,
+    client_id: str | None,
+    client_secret: str | None,
+    tenant_id: str | None,
+    token_url: str | None,
     api_key: str | None,
     customer_key: str | None,
     environment: str | None,
@@ -105,8 +208,13 @@ def main(
         cs.Settings(
             api_key=api_key,
             customer_key=customer_key,
+            access_token=access_token,
+            client_id=client_id,
+            client_secret=client_secret,
+            tenant_id=tenant_id,
+            token_url=token_url,
             environment=environment,
-            base_url=base_url,
+            base_url=base_url or os.environ.get(BASE_URL_VARIABLES[api_version]) or None,
             ca_bundle=ca_bundle,
             timeout=timeout,
             max_retries=max_retries,
@@ -114,5 +222,5 @@ def main(
     )
 
 
-for _group in GROUPS:
-    main.add_command(_group)
+main.versions = VERSIONS
+main.default_version = "2.0"

@@ -6,6 +6,8 @@ start-up and, once ready, prints lines to paste into a POSIX shell (values shell
 flushed; :func:`xero_sandbox.process.parse_ready_line` reads them back)::
 
     export XERO_BASE_URL=https://127.0.0.1:PORT/api.xro/1.0/
+    export XERO_API_VERSION=1.0          # the `xero` CLI: speak 1.0 (its default is 2.0) ...
+    export XERO_V1_BASE_URL=https://127.0.0.1:PORT/api.xro/1.0/   # ... to this sandbox
     export XERO_API_KEY=...              # the demo partner's key (query parameter apiKey)
     export XERO_CUSTOMER_KEY=...         # the Demo Company's customer key (query parameter xeroKey)
     export XERO_CA_BUNDLE=/tmp/.../ca.pem  # trust this CA (HTTPS only)

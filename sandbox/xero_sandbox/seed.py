@@ -66,7 +66,7 @@ CHART_OF_ACCOUNTS: tuple[Account, ...] = tuple(
     Account(
         code=code,
         name=name,
-        type_value=AccountType(kind),
+        type=AccountType(kind),
         tax_type=TaxType(tax),
         description=description,
     )

@@ -172,6 +172,9 @@ def ready_lines(base_url: str, credentials: Credentials, ca_file: Path | None) -
     (values shell-quoted) and comment lines with the console URL and how to stop."""
     values = {
         "XERO_BASE_URL": base_url,
+        # the `xero` command line speaks 2.0 by default; these point its 1.0 commands here
+        "XERO_API_VERSION": "1.0",
+        "XERO_V1_BASE_URL": base_url,
         "XERO_API_KEY": credentials.api_key,
         "XERO_CUSTOMER_KEY": credentials.customer_key,
     }

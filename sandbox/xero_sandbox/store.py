@@ -185,7 +185,7 @@ class Store:
                     pos,
                     a.code,
                     a.name,
-                    a.type_value.value,
+                    a.type.value,
                     a.tax_type.value if a.tax_type else None,
                     a.description,
                 )
@@ -239,7 +239,7 @@ class Store:
             Account(
                 code=code,
                 name=name,
-                type_value=AccountType(kind),
+                type=AccountType(kind),
                 tax_type=TaxType(tax) if tax else None,
                 description=description,
             )

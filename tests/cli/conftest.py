@@ -18,8 +18,8 @@ from pathlib import Path
 import httpx
 import pytest
 from click.testing import CliRunner, Result
-from xero_customer_api import XeroClient
 from xero_customer_api.cli import main
+from xero_customer_api.v1_0 import XeroClient
 from xero_sandbox.process import RunningSandbox, launch
 
 XERO_VARS = (
@@ -28,7 +28,24 @@ XERO_VARS = (
     "XERO_ENVIRONMENT",
     "XERO_BASE_URL",
     "XERO_CA_BUNDLE",
+    "XERO_API_VERSION",
+    "XERO_V1_BASE_URL",
+    "XERO_ACCESS_TOKEN",
+    "XERO_CLIENT_ID",
+    "XERO_CLIENT_SECRET",
+    "XERO_TENANT_ID",
+    "XERO_TOKEN_URL",
 )
+
+
+def v1_env(values: Mapping[str, str]) -> dict[str, str]:
+    """The sandbox's printed XERO_* values as the environment of the 1.0 commands: `xero`
+    speaks 2.0 by default, and 1.0's entry point is XERO_V1_BASE_URL."""
+    env = {name: values[name] for name in XERO_VARS if name in values}
+    if "XERO_BASE_URL" in env:
+        env["XERO_V1_BASE_URL"] = env.pop("XERO_BASE_URL")
+    env["XERO_API_VERSION"] = "1.0"
+    return env
 
 
 @pytest.fixture(scope="session")
@@ -44,7 +61,7 @@ def sandbox() -> Iterator[RunningSandbox]:
 @pytest.fixture(scope="session")
 def sandbox_env(sandbox: RunningSandbox) -> dict[str, str]:
     """The XERO_* variables the sandbox printed."""
-    env = {name: sandbox.values[name] for name in XERO_VARS if name in sandbox.values}
+    env = v1_env(sandbox.values)
     assert "XERO_CA_BUNDLE" in env
     return env
 

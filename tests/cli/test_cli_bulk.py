@@ -10,8 +10,8 @@ from typing import Any
 
 import httpx
 import pytest
-from xero_customer_api import XeroClient
 from xero_customer_api._runtime import _cli_support as cs
+from xero_customer_api.v1_0 import XeroClient
 from xero_sandbox.process import RunningSandbox
 
 from .conftest import XeroRun, trust

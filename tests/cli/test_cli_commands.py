@@ -11,9 +11,8 @@ from typing import Any
 
 import pytest
 from lxml import etree
-from xero_customer_api import XeroClient
 from xero_customer_api._runtime._xml import serialize
-from xero_customer_api.v1_0 import models
+from xero_customer_api.v1_0 import XeroClient, models
 
 from .conftest import XeroRun
 
@@ -128,8 +127,8 @@ def test_list_commands_in_every_format(xero: XeroRun, args: tuple[str, ...], pay
 def test_accounts_json_uses_field_names_and_enum_values(xero: XeroRun) -> None:
     accounts = json.loads(xero("accounts", "list").stdout)
     sales = next(a for a in accounts if a["code"] == "200")
-    assert sales["type_value"] == "REVENUE"
-    assert set(sales) == {"code", "name", "type_value", "tax_type", "description"}
+    assert sales["type"] == "REVENUE"
+    assert set(sales) == {"code", "name", "type", "tax_type", "description"}
 
 
 def test_contact_write_and_get_commands(xero: XeroRun, unique: str, tmp_path: Path) -> None:

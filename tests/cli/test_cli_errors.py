@@ -99,7 +99,7 @@ def test_network_error_exit_6(xero: XeroRun) -> None:
         "0",
         "tracking",
         "list",
-        env={"XERO_BASE_URL": f"https://127.0.0.1:{port}/api.xro/1.0/"},
+        env={"XERO_V1_BASE_URL": f"https://127.0.0.1:{port}/api.xro/1.0/"},
     )
     assert result.exit_code == 6
     assert error_lines(result.stderr)[0].startswith(
@@ -114,7 +114,7 @@ def test_untrusted_certificate_exit_6(xero: XeroRun, sandbox: RunningSandbox) ->
 
 
 def test_bad_base_url_is_a_usage_error(xero: XeroRun) -> None:
-    result = xero("accounts", "list", env={"XERO_BASE_URL": "http://example.com/api.xro/1.0/"})
+    result = xero("accounts", "list", env={"XERO_V1_BASE_URL": "http://example.com/api.xro/1.0/"})
     assert result.exit_code == 2
     assert "https" in error_lines(result.stderr)[0]
 

@@ -16,15 +16,16 @@ import click
 import httpx
 import pytest
 from click.testing import CliRunner
-from xero_customer_api import XeroClient
 from xero_customer_api._runtime import _cli_support as cs
 from xero_customer_api.cli import main
-from xero_customer_api.v1_0 import models
+from xero_customer_api.v1_0 import XeroClient, models
 
 ENV = {
     "XERO_API_KEY": "PARTNERKEY0123456789",
     "XERO_CUSTOMER_KEY": "CUSTOMERKEY0123456789",
-    "XERO_BASE_URL": "https://xero.test/api.xro/1.0/",
+    "XERO_API_VERSION": "1.0",
+    "XERO_V1_BASE_URL": "https://xero.test/api.xro/1.0/",
+    "XERO_BASE_URL": None,
     "XERO_ENVIRONMENT": None,
     "XERO_CA_BUNDLE": None,
 }
@@ -316,8 +317,9 @@ def test_export_items_with_refetch_and_progress(
 # ---------------------------------------------------------------------------- completion
 
 
-def complete(words: str) -> list[str]:
+def complete(words: str, api_version: str | None = "1.0") -> list[str]:
     env: Mapping[str, str | None] = {
+        "XERO_API_VERSION": api_version,
         "_XERO_COMPLETE": "bash_complete",
         "COMP_WORDS": words,
         "COMP_CWORD": str(len(words.split()) - (0 if words.endswith(" ") else 1)),
@@ -329,6 +331,13 @@ def complete(words: str) -> list[str]:
 
 def test_shell_completion() -> None:
     assert complete("xero ") == ["accounts", "contacts", "invoices", "tracking"]
+    assert complete("xero ", api_version=None) == [
+        "accounts",
+        "contacts",
+        "invoices",
+        "payments",
+        "tracking-categories",
+    ]
     assert set(complete("xero contacts ")) >= {
         "get",
         "list",

@@ -7,7 +7,6 @@ from typing import Any
 
 import httpx
 import pytest
-from xero_customer_api import AsyncXeroClient, XeroClient
 from xero_customer_api._runtime._errors import (
     InvalidPartnerKeyError,
     NotFoundError,
@@ -15,6 +14,7 @@ from xero_customer_api._runtime._errors import (
     XeroConnectionError,
     XeroResponseError,
 )
+from xero_customer_api.v1_0 import AsyncXeroClient, XeroClient
 
 HEAD = b"<Response><ID>1</ID><Status>OK</Status><ProviderName>p</ProviderName><DateTimeUTC>2024-01-01T00:00:00Z</DateTimeUTC>"
 

@@ -18,9 +18,8 @@ import httpx
 import pytest
 import pytest_asyncio
 from lxml import etree
-from xero_customer_api import AsyncXeroClient, XeroClient
 from xero_customer_api._runtime._xml import serialize
-from xero_customer_api.v1_0 import models
+from xero_customer_api.v1_0 import AsyncXeroClient, XeroClient, models
 from xero_sandbox.process import RunningSandbox, launch, sandbox_command
 
 

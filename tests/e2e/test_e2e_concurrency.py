@@ -6,8 +6,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from xero_customer_api import XeroClient
-from xero_customer_api.v1_0 import models
+from xero_customer_api.v1_0 import XeroClient, models
 
 pytestmark = pytest.mark.e2e
 

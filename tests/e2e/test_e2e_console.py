@@ -11,8 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 from lxml import html
-from xero_customer_api import XeroClient
-from xero_customer_api.v1_0 import models
+from xero_customer_api.v1_0 import XeroClient, models
 from xero_sandbox.process import RunningSandbox
 
 pytestmark = pytest.mark.e2e

@@ -7,8 +7,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from xero_customer_api import InvalidCustomerKeyError, NotFoundError, XeroClient
-from xero_customer_api.v1_0 import models
+from xero_customer_api import InvalidCustomerKeyError, NotFoundError
+from xero_customer_api.v1_0 import XeroClient, models
 
 pytestmark = pytest.mark.e2e
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-from xero_customer_api import XeroClient, XeroError
-from xero_customer_api.v1_0 import models
+from xero_customer_api import XeroError
+from xero_customer_api.v1_0 import XeroClient, models
 from xero_sandbox.process import RunningSandbox, launch
 
 pytestmark = pytest.mark.e2e

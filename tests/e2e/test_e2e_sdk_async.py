@@ -9,13 +9,12 @@ from collections.abc import Callable
 import httpx
 import pytest
 from xero_customer_api import (
-    AsyncXeroClient,
     InvalidCustomerKeyError,
     InvalidPartnerKeyError,
     NotFoundError,
     XeroAPIError,
 )
-from xero_customer_api.v1_0 import models
+from xero_customer_api.v1_0 import AsyncXeroClient, models
 from xero_sandbox.process import RunningSandbox
 
 pytestmark = pytest.mark.e2e

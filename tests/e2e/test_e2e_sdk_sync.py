@@ -16,9 +16,8 @@ from xero_customer_api import (
     NotFoundError,
     RequestValidationError,
     XeroAPIError,
-    XeroClient,
 )
-from xero_customer_api.v1_0 import models
+from xero_customer_api.v1_0 import XeroClient, models
 
 ClientFactory = Callable[..., XeroClient]
 InvoiceFactory = Callable[..., models.Invoice]
@@ -55,7 +54,7 @@ def test_accounts_list_is_the_seeded_chart(client: XeroClient) -> None:
     by_code = {a.code: a for a in accounts}
     assert len(accounts) >= 20
     assert by_code["200"].name == "Sales"
-    assert by_code["200"].type_value is models.AccountType.REVENUE
+    assert by_code["200"].type is models.AccountType.REVENUE
     assert by_code["200"].tax_type is models.TaxType.OUTPUT
     assert by_code["400"].name == "Advertising"
     assert len(by_code) == len(accounts), "account codes are unique"

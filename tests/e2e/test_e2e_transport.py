@@ -10,12 +10,11 @@ import pytest
 from xero_customer_api import (
     RateLimitError,
     XeroAPIError,
-    XeroClient,
     XeroConnectionError,
     XeroResponseError,
     XeroTimeoutError,
 )
-from xero_customer_api.v1_0 import models
+from xero_customer_api.v1_0 import XeroClient, models
 from xero_sandbox.process import RunningSandbox
 
 pytestmark = pytest.mark.e2e

@@ -20,13 +20,12 @@ from xero_customer_api import (
     NotFoundError,
     RateLimitError,
     ServerError,
-    XeroClient,
     XeroConnectionError,
     XeroError,
     XeroResponseError,
     XeroTimeoutError,
 )
-from xero_customer_api.v1_0 import models
+from xero_customer_api.v1_0 import XeroClient, models
 from xero_sandbox.process import RunningSandbox
 
 pytestmark = pytest.mark.e2e

@@ -1,4 +1,6 @@
-"""The README's quick start runs as written, against the sandbox instead of Xero's host.
+"""The README's API 1.0 quick start runs as written, against the sandbox instead of Xero's host.
+
+(The 2.0 quick start runs in ``tests/v2_runtime/test_readme_v2.py`` until a 2.0 sandbox exists.)
 
 Only the client's target changes (the sandbox's keys, URL and CA bundle replace the
 placeholders and ``environment="test"``); every other line is executed exactly as printed.
@@ -12,7 +14,7 @@ from typing import Any
 
 import httpx
 import pytest
-import xero_customer_api
+import xero_customer_api.v1_0
 from xero_sandbox.process import RunningSandbox
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -20,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def quick_start_code() -> str:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = readme.split("## Quick start", 1)[1]
+    section = readme.split("## API 1.0", 1)[1]
     match = re.search(r"```python\n(.*?)```", section, re.S)
     assert match, "the quick start has a python block"
     return match.group(1)
@@ -29,7 +31,7 @@ def quick_start_code() -> str:
 def test_quick_start_runs_against_the_sandbox(
     sandbox: RunningSandbox, monkeypatch: pytest.MonkeyPatch, unique: str
 ) -> None:
-    real = xero_customer_api.XeroClient
+    real = xero_customer_api.v1_0.XeroClient
     opened: list[Any] = []
 
     class SandboxClient(real):  # type: ignore[misc, valid-type]
@@ -45,7 +47,7 @@ def test_quick_start_runs_against_the_sandbox(
             )
             super().__init__(**kwargs)
 
-    monkeypatch.setattr(xero_customer_api, "XeroClient", SandboxClient)
+    monkeypatch.setattr(xero_customer_api.v1_0, "XeroClient", SandboxClient)
     # Numbers in the README are fixed; keep them unique in the shared sandbox.
     code = (
         quick_start_code().replace("INV-1001", f"INV-{unique}").replace("CUST-42", f"CUST-{unique}")

@@ -30,6 +30,8 @@ def test_ready_lines_paste_into_a_shell(sandbox: RunningSandbox) -> None:
     exports = [line for line in sandbox.stdout_lines if line.startswith("export ")]
     assert [line.split("=", 1)[0] for line in exports] == [
         "export XERO_BASE_URL",
+        "export XERO_API_VERSION",
+        "export XERO_V1_BASE_URL",
         "export XERO_API_KEY",
         "export XERO_CUSTOMER_KEY",
         "export XERO_CA_BUNDLE",

@@ -18,14 +18,8 @@ from typing import Any
 import httpx
 import pytest
 import pytest_asyncio
-from xero_customer_api import (
-    AsyncXeroClient,
-    XeroClient,
-    XeroConnectionError,
-    XeroError,
-    XeroResponseError,
-)
-from xero_customer_api.v1_0 import models
+from xero_customer_api import XeroConnectionError, XeroError, XeroResponseError
+from xero_customer_api.v1_0 import AsyncXeroClient, XeroClient, models
 from xero_sandbox.process import RunningSandbox
 
 pytestmark = pytest.mark.e2e

@@ -15,7 +15,8 @@ import httpx
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from xero_customer_api import XeroClient, XeroError
+from xero_customer_api import XeroError
+from xero_customer_api.v1_0 import XeroClient
 
 from tests.runtime.helpers import API_KEY, BASE_URL, CUSTOMER_KEY, ENDPOINTS, SECRETS
 

@@ -9,8 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 import httpx
-from xero_customer_api import AsyncXeroClient, XeroClient
-from xero_customer_api.v1_0 import models
+from xero_customer_api.v1_0 import AsyncXeroClient, XeroClient, models
 
 API_KEY = "PARTNERKEY0123456789ABCDEFGHIJKL"
 CUSTOMER_KEY = "CUSTOMERKEY9876543210ZYXWVUTSRQP"

@@ -9,10 +9,12 @@ import time
 import httpx
 import pytest
 from xero_customer_api import (
+    ApiExceptionElement,
     ErrorDetail,
     InvalidCustomerKeyError,
     InvalidPartnerKeyError,
     NotFoundError,
+    RateLimit,
     RateLimitError,
     RequestValidationError,
     ServerError,
@@ -299,6 +301,11 @@ SAMPLE_ARGUMENTS: dict[str, object] = {
     "retry_after": 7.0,
     "may_have_been_applied": True,
     "detail": {"field": "Name"},  # LaterError below
+    "rate_limit": RateLimit(day_remaining=4200, minute_remaining=0, app_minute_remaining=9000),
+    "problem": "minute",
+    "error_number": 10,
+    "type": "ValidationException",
+    "elements": (ApiExceptionElement("Invoice", ("Total is wrong",), ()),),
 }
 """A value for every constructor parameter of every error class. A new class or parameter
 fails test_every_error_class_round_trips_through_pickle until it has a sample here."""

@@ -9,9 +9,9 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from xero_customer_api import XeroClient, XeroError
+from xero_customer_api import XeroError
 from xero_customer_api._runtime._secrets import redact
-from xero_customer_api.v1_0 import models
+from xero_customer_api.v1_0 import XeroClient, models
 
 from .helpers import (
     API_KEY,

@@ -7,9 +7,10 @@ from typing import Any
 
 import httpx
 import pytest
-from xero_customer_api import RequestValidationError, XeroClient, XeroError
+from xero_customer_api import RequestValidationError, XeroError
+from xero_customer_api._runtime._auth import AuthScheme
 from xero_customer_api._runtime._types import NOT_GIVEN
-from xero_customer_api.v1_0 import models
+from xero_customer_api.v1_0 import XeroClient, models
 
 from .helpers import (
     API_KEY,
@@ -83,7 +84,7 @@ def test_a_value_too_long_only_once_encoded_is_refused() -> None:
     assert rec.count == 1
 
 
-class BadHeaderAuth:
+class BadHeaderAuth(AuthScheme):
     """An authentication scheme whose header cannot be sent (a token with a line break)."""
 
     def __init__(self, value: str) -> None:
@@ -105,7 +106,7 @@ class BadHeaderAuth:
 def test_every_endpoint_refuses_an_unsendable_header(value: str, call: Call) -> None:
     rec = Recorder(ok())
     with sync_client(rec) as client:
-        client._auth = BadHeaderAuth(value)  # type: ignore[assignment]
+        client._auth = BadHeaderAuth(value)
         with pytest.raises(RequestValidationError) as info:
             call(client)
     assert rec.count == 0
@@ -116,7 +117,7 @@ def test_every_endpoint_refuses_an_unsendable_header(value: str, call: Call) -> 
 def test_the_stream_path_refuses_what_cannot_be_built() -> None:
     rec = Recorder(ok())
     with sync_client(rec) as client:
-        client._auth = BadHeaderAuth("Bearer \n")  # type: ignore[assignment]
+        client._auth = BadHeaderAuth("Bearer \n")
         with pytest.raises(RequestValidationError):
             list(client.contacts.iter())
         with pytest.raises(RequestValidationError):
@@ -128,7 +129,7 @@ def test_the_stream_path_refuses_what_cannot_be_built() -> None:
 async def test_async_stream_path_refuses_what_cannot_be_built() -> None:
     rec = Recorder(ok())
     async with async_client(rec) as client:
-        client._auth = BadHeaderAuth("Bearer \n")  # type: ignore[assignment]
+        client._auth = BadHeaderAuth("Bearer \n")
         with pytest.raises(RequestValidationError):
             [c async for c in client.contacts.iter()]
         with pytest.raises(RequestValidationError):

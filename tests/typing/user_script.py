@@ -9,8 +9,8 @@ import datetime
 from decimal import Decimal
 from typing import assert_type
 
-from xero_customer_api import AsyncXeroClient, NotFoundError, XeroClient, XeroError
-from xero_customer_api.v1_0 import models
+from xero_customer_api import NotFoundError, XeroError
+from xero_customer_api.v1_0 import AsyncXeroClient, XeroClient, models
 
 
 def sync_calls(client: XeroClient) -> None:

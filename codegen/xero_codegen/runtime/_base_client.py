@@ -14,6 +14,7 @@ Sync and async share everything but the I/O: :class:`_ClientCore` holds the logi
 from __future__ import annotations
 
 import datetime
+import functools
 import ipaddress
 import itertools
 import logging
@@ -21,6 +22,7 @@ import random
 import re
 import time
 import typing
+import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from types import TracebackType
@@ -30,10 +32,11 @@ import httpx
 from lxml import etree
 
 from . import _gc
-from ._auth import AUTH_SCHEMES, key_problem
+from ._auth import AUTH_SCHEMES, AuthScheme, Sender
 from ._checks import check_body
 from ._envelope import ENVELOPE_READERS, EnvelopeReader
 from ._errors import (
+    AuthenticationError,
     InvalidPartnerKeyError,
     RateLimitError,
     RequestValidationError,
@@ -44,6 +47,8 @@ from ._errors import (
     XeroResponseError,
     XeroTimeoutError,
 )
+from ._oauth import Connection, asend_token_request, parse_connections, send_token_request
+from ._ratelimit import RateLimit
 from ._secrets import redact
 from ._types import NOT_GIVEN, NotGiven, TimeoutTypes
 from ._xml import UnsafeXMLError, bind, parse_document, serialize
@@ -53,8 +58,10 @@ __all__ = [
     "DEFAULT_MAX_RESPONSE_BYTES",
     "DEFAULT_MAX_RETRIES",
     "DEFAULT_TIMEOUT",
+    "RETRY_POLICIES",
     "AsyncAPIClient",
     "RawResponse",
+    "RetryPolicy",
     "SyncAPIClient",
     "check_deadline",
     "check_payload",
@@ -83,10 +90,52 @@ INITIAL_RETRY_DELAY = 0.5
 MAX_RETRY_DELAY = 8.0
 _RETRY_STATUSES = frozenset({429, 502, 503, 504})
 _IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS"})
+_TENANT_HEADER = "xero-tenant-id"
+_IDEMPOTENCY_HEADER = "Idempotency-Key"
+_MAX_IDEMPOTENCY_KEY = 128
 _USER_AGENT = "xero-customer-api-python"
 _DEFAULT_HEADERS = {"Accept": "text/xml, application/xml", "User-Agent": _USER_AGENT}
 """Headers of every request: set once on an HTTP client the SDK creates itself (merging them
 into httpx's defaults on every request costs tens of microseconds), per request otherwise."""
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    """Which calls carry an Idempotency-Key, and which may be sent again once they may have
+    reached Xero. Chosen per API version by the manifest's ``retries`` value.
+
+    Attributes:
+        keyed_methods: Methods that carry an ``Idempotency-Key`` (the caller's or one the
+            SDK makes per logical call), the same on every retry of that call.
+        retry_sent: Methods retried on the retryable faults (network errors after sending,
+            429, 502-504) even though the request may have reached Xero. Other methods are
+            retried only when the request provably never left.
+    """
+
+    keyed_methods: frozenset[str]
+    retry_sent: frozenset[str]
+
+
+RETRY_POLICIES: dict[str, RetryPolicy] = {
+    # 1.0: no idempotency keys, so a write that may have arrived is never sent twice
+    "safe-methods": RetryPolicy(keyed_methods=frozenset(), retry_sent=_IDEMPOTENT),
+    # 2.0: PUT/POST carry an Idempotency-Key (Xero replays the first answer), DELETE is
+    # idempotent: every method is retried on the same faults as reads
+    "idempotency-key": RetryPolicy(
+        keyed_methods=frozenset({"PUT", "POST"}),
+        retry_sent=_IDEMPOTENT | {"PUT", "POST", "DELETE"},
+    ),
+}
+"""The manifest's ``retries`` value (a client's ``_retry_style``) -> its policy."""
+
+
+def new_idempotency_key() -> str:
+    """A fresh Idempotency-Key in Xero's recommended form: four UUIDs, hex, no hyphens."""
+    return "".join(uuid.uuid4().hex for _ in range(4))
+
+
+def _visible_ascii(value: str) -> bool:
+    return bool(value) and all(" " < c <= "~" for c in value)
 
 
 async def _async_sleep(seconds: float) -> None:
@@ -107,6 +156,7 @@ class RawResponse(Generic[R]):
         content: The body, exactly as received.
         parsed: The response dataclass.
         elapsed: Seconds from sending the request to reading the whole body.
+        rate_limit: The rate-limit headers of the answer (API 2.0; all None on 1.0).
     """
 
     status_code: int
@@ -114,6 +164,11 @@ class RawResponse(Generic[R]):
     content: bytes
     parsed: R
     elapsed: float
+
+    @property
+    def rate_limit(self) -> RateLimit:
+        """Calls left today / this minute / this minute for the app, as Xero reported."""
+        return RateLimit.from_headers(self.headers)
 
 
 class _Attempt:
@@ -324,13 +379,14 @@ class _ClientCore(Generic[_HttpT]):
     _api_version: ClassVar[str] = ""
     _auth_style: ClassVar[str] = "query-keys"
     _error_style: ClassVar[str] = "response-errors"
+    _retry_style: ClassVar[str] = "safe-methods"
+    _content_type: ClassVar[str] = "text/xml; charset=utf-8"
     _headers_on_client: bool = False  # True when _DEFAULT_HEADERS are the HTTP client's own
 
     def __init__(
         self,
         *,
-        api_key: str,
-        customer_key: str,
+        tenant_id: str | None = None,
         environment: str | None = None,
         base_url: str | httpx.URL | None = None,
         timeout: TimeoutTypes = DEFAULT_TIMEOUT,
@@ -340,15 +396,17 @@ class _ClientCore(Generic[_HttpT]):
         strict: bool = False,
         http_client: _HttpT | None = None,
         max_item_bytes: int = DEFAULT_MAX_ITEM_BYTES,
+        **credentials: Any,
     ) -> None:
+        """``credentials`` are the auth scheme's (``AUTH_SCHEMES[_auth_style]``): 1.0's
+        ``api_key`` and ``customer_key``; 2.0's ``access_token``, ``client_id`` ... ``None``
+        values count as not given."""
         problems: list[str] = []
-        for label, key in (
-            ("`api_key` (the partner key)", api_key),
-            ("`customer_key` (the Xero customer key)", customer_key),
-        ):
-            problem = key_problem(label, key)
-            if problem is not None:
-                problems.append(problem)
+        sender = (
+            Sender(None, self._asend_token) if self._is_async() else Sender(self._send_token, None)
+        )
+        auth = AUTH_SCHEMES[self._auth_style].from_credentials(credentials, problems, sender)
+        self._tenant_id = self._check_tenant(tenant_id, problems)
         if not isinstance(max_retries, int) or max_retries < 0:
             problems.append("`max_retries` must be a whole number >= 0")
         if not isinstance(max_response_bytes, int) or max_response_bytes <= 0:
@@ -359,9 +417,9 @@ class _ClientCore(Generic[_HttpT]):
             problems.append("`max_retry_after` must be a number of seconds >= 0")
         if problems:
             raise RequestValidationError(problems)
-        self._auth = AUTH_SCHEMES[self._auth_style](
-            api_key=api_key.strip(), customer_key=customer_key.strip()
-        )
+        assert auth is not None
+        self._auth: AuthScheme = auth
+        self._retry_policy = RETRY_POLICIES[self._retry_style]
         self.base_url = self._resolve_base_url(environment, base_url)
         self.timeout: TimeoutTypes = timeout
         self.max_retries = max_retries
@@ -388,6 +446,104 @@ class _ClientCore(Generic[_HttpT]):
     @classmethod
     def _http_client_class(cls) -> type[_HttpT]:
         raise NotImplementedError
+
+    @classmethod
+    def _is_async(cls) -> bool:
+        return cls._http_client_class() is httpx.AsyncClient
+
+    def _check_tenant(self, tenant_id: object, problems: list[str]) -> str | None:
+        if tenant_id is None:
+            return None
+        if not AUTH_SCHEMES[self._auth_style].uses_tenant:
+            problems.append(f"API {self._api_version} has no tenants: leave out `tenant_id`")
+            return None
+        if (
+            not isinstance(tenant_id, str)
+            or not _visible_ascii(tenant_id.strip())
+            or len(tenant_id) > 100
+        ):
+            problems.append("`tenant_id` must be the organisation's tenant id (a non-empty string)")
+            return None
+        return tenant_id.strip()
+
+    def with_options(
+        self: _C,
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> _C:
+        """A client like this one with other defaults, e.g. for another organisation.
+
+        It shares this client's connection pool and (API 2.0) its token: a refresh by one is
+        seen by both. Closing it does not close the pool; close the original when done.
+
+        Raises:
+            RequestValidationError: An option is unusable.
+        """
+        problems: list[str] = []
+        tenant = self._tenant_id
+        if not isinstance(tenant_id, NotGiven):
+            tenant = self._check_tenant(tenant_id, problems)
+            if tenant is None and not problems:
+                problems.append(
+                    "`tenant_id` must be the organisation's tenant id (a non-empty string)"
+                )
+        retries = self.max_retries
+        if not isinstance(max_retries, NotGiven):
+            try:
+                retries = self._effective_retries(max_retries)
+            except RequestValidationError as exc:
+                problems.extend(exc.problems)
+        if problems:
+            raise RequestValidationError(problems)
+        clone = object.__new__(type(self))
+        cls = type(self)
+        clone.__dict__.update(
+            (k, v)
+            for k, v in self.__dict__.items()
+            if not isinstance(getattr(cls, k, None), functools.cached_property)
+        )
+        clone._tenant_id = tenant
+        clone.max_retries = retries
+        if not isinstance(timeout, NotGiven):
+            clone.timeout = timeout
+        clone._owns_http_client = False
+        return clone
+
+    # ------------------------------------------------------------------ token calls
+
+    def _log_token_call(self, request: httpx.Request, status: int | None, started: float) -> None:
+        if log.isEnabledFor(logging.DEBUG):
+            log.debug(
+                "%s %s -> %s (%.1f ms)",
+                request.method,
+                redact(str(request.url)),
+                status if status is not None else "failed",
+                (time.monotonic() - started) * 1000,
+            )
+
+    def _send_token(self, request: httpx.Request) -> tuple[int, httpx.Headers, bytes]:
+        started = time.monotonic()
+        status: int | None = None
+        try:
+            http: Any = self._http
+            answer = send_token_request(http, request)
+            status = answer[0]
+            return answer
+        finally:
+            self._log_token_call(request, status, started)
+
+    async def _asend_token(self, request: httpx.Request) -> tuple[int, httpx.Headers, bytes]:
+        started = time.monotonic()
+        status: int | None = None
+        try:
+            http: Any = self._http
+            answer = await asend_token_request(http, request)
+            status = answer[0]
+            return answer
+        finally:
+            self._log_token_call(request, status, started)
 
     # ------------------------------------------------------------------ configuration
 
@@ -429,7 +585,8 @@ class _ClientCore(Generic[_HttpT]):
         return url
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}(base_url={str(self.base_url)!r}, api_key='***', customer_key='***')"
+        tenant = f", tenant_id={self._tenant_id!r}" if self._tenant_id is not None else ""
+        return f"{type(self).__name__}(base_url={str(self.base_url)!r}{tenant}, {self._auth.describe()})"
 
     # ------------------------------------------------------------------ building
 
@@ -441,10 +598,29 @@ class _ClientCore(Generic[_HttpT]):
         body: object | None,
         timeout: TimeoutTypes | NotGiven,
         encode: Callable[[Any], bytes] | None = None,
+        extra_headers: Sequence[tuple[str, str | None]] = (),
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        tenantless: bool = False,
     ) -> httpx.Request:
+        """The request of one logical call (sent as is on every attempt).
+
+        ``extra_headers`` are the call's own (``None`` values dropped); ``tenant_id`` overrides
+        the client's organisation (API versions with tenants; ``tenantless`` calls have none);
+        PUT/POST of a version whose retry policy keys writes carry ``idempotency_key`` or a
+        fresh one.
+        """
         headers = dict(self._auth.headers())
         if not self._headers_on_client:
             headers = {**_DEFAULT_HEADERS, **headers}
+        if extra_headers or not isinstance(tenant_id, NotGiven) or self._auth.uses_tenant:
+            self._call_headers(headers, extra_headers, tenant_id, tenantless)
+        if method in self._retry_policy.keyed_methods:
+            headers[_IDEMPOTENCY_HEADER] = self._idempotency_key(idempotency_key)
+        elif not isinstance(idempotency_key, NotGiven):
+            raise RequestValidationError(
+                [f"`idempotency_key` is not sent with {method} calls of API {self._api_version}"]
+            )
         content: bytes | None = None
         if body is not None:
             problems = check_body(body)
@@ -456,7 +632,7 @@ class _ClientCore(Generic[_HttpT]):
                 raise RequestValidationError(
                     [f"the request body cannot be written as XML: {redact(str(exc))}"]
                 ) from exc
-            headers["Content-Type"] = "text/xml; charset=utf-8"
+            headers["Content-Type"] = self._content_type
         effective_timeout = self.timeout if isinstance(timeout, NotGiven) else timeout
         bad_headers = [name for name, value in headers.items() if not _sendable_header(name, value)]
         if bad_headers:  # never show the value: it may be a token
@@ -490,6 +666,57 @@ class _ClientCore(Generic[_HttpT]):
             # type): nothing was sent, and no httpx exception may reach the caller.
             raise RequestValidationError([_unbuildable(exc, path, params)]) from None
 
+    def _call_headers(
+        self,
+        headers: dict[str, str],
+        extra: Sequence[tuple[str, str | None]],
+        tenant_id: str | NotGiven,
+        tenantless: bool,
+    ) -> None:
+        problems: list[str] = []
+        for name, value in extra:
+            if value is None:
+                continue
+            if not isinstance(value, str) or any(c in value for c in "\r\n\x00"):
+                problems.append(f"the `{name}` header value must be a single-line string")
+                continue
+            headers[name] = value
+        if self._auth.uses_tenant and not tenantless:
+            tenant = self._tenant_id
+            if not isinstance(tenant_id, NotGiven):
+                tenant = self._check_tenant(tenant_id, problems)
+                if tenant is None and not problems:
+                    problems.append(
+                        "`tenant_id` must be the organisation's tenant id (a non-empty string)"
+                    )
+            if tenant is None and not problems:
+                problems.append(
+                    "`tenant_id` is required: give it to the client or to the call"
+                    " (client.connections() lists the tenants your token can reach)"
+                )
+            if tenant is not None:
+                headers[_TENANT_HEADER] = tenant
+        elif not isinstance(tenant_id, NotGiven) and not tenantless:
+            self._check_tenant(tenant_id, problems)
+        if problems:
+            raise RequestValidationError(problems)
+
+    def _idempotency_key(self, given: str | NotGiven) -> str:
+        if isinstance(given, NotGiven):
+            return new_idempotency_key()
+        if (
+            not isinstance(given, str)
+            or not _visible_ascii(given)
+            or len(given) > _MAX_IDEMPOTENCY_KEY
+        ):
+            raise RequestValidationError(
+                [
+                    "`idempotency_key` must be 1 to 128 visible ASCII characters"
+                    " (no spaces); leave it out and the SDK makes one"
+                ]
+            )
+        return given
+
     # ------------------------------------------------------------------ reading
 
     def _interpret(
@@ -507,6 +734,9 @@ class _ClientCore(Generic[_HttpT]):
         content_type = headers.get("content-type", "").lower()
         if status == 429:
             raise self._rate_limit_error(status, headers, content)
+        early = self._envelope.status_error(status, headers, content) if status >= 300 else None
+        if early is not None:
+            raise early  # an error answer that is not XML (2.0: JSON 401/403, text 404 ...)
         if 300 <= status < 400:
             raise InvalidPartnerKeyError(
                 f"Xero refused the partner key (apiKey): HTTP {status} redirect to its login page",
@@ -520,8 +750,10 @@ class _ClientCore(Generic[_HttpT]):
         try:
             root = parse_document(content)
         except Exception as exc:
-            raise self._read_error(exc, status, len(content), parsing=True) from exc
-        self._check_document(root, status)
+            raise self._read_error(
+                exc, status, len(content), parsing=True, headers=headers
+            ) from exc
+        self._check_document(root, status, headers)
         check_payload(root, payload_tag(response_type), status)
         if decode is None:
             return bind(root, response_type, strict=self.strict)  # pauses gc itself
@@ -531,12 +763,20 @@ class _ClientCore(Generic[_HttpT]):
         except XeroError:
             raise
         except Exception as exc:  # a decoder bug must not escape the error tree
-            raise self._read_error(exc, status, len(content), parsing=False) from exc
+            raise self._read_error(
+                exc, status, len(content), parsing=False, headers=headers
+            ) from exc
         finally:
             _gc.resume()
 
     def _read_error(
-        self, exc: BaseException, status: int, size: int, *, parsing: bool
+        self,
+        exc: BaseException,
+        status: int,
+        size: int,
+        *,
+        parsing: bool,
+        headers: httpx.Headers | None = None,
     ) -> XeroError:
         """The SDK's error for an answer that arrived but cannot be read.
 
@@ -561,14 +801,16 @@ class _ClientCore(Generic[_HttpT]):
             )
         if status >= 500:
             return ServerError(
-                f"Xero answered HTTP {status} without a readable error", status_code=status
+                f"Xero answered HTTP {status} without a readable error",
+                status_code=status,
+                rate_limit=RateLimit.from_headers(headers or httpx.Headers()),
             )
         return XeroResponseError(
             f"the response (HTTP {status}, {size} bytes) is not well-formed XML: {detail}",
             status_code=status,
         )
 
-    def _check_document(self, root: etree._Element, status: int) -> None:
+    def _check_document(self, root: etree._Element, status: int, headers: httpx.Headers) -> None:
         """Raise unless the parsed (or partly parsed, streaming) document is a success envelope.
 
         Shared by whole documents and streams (which call it before handing out the first
@@ -580,11 +822,16 @@ class _ClientCore(Generic[_HttpT]):
                 f"Xero refused the partner key (apiKey): HTTP {status} with an HTML page instead of XML",
                 status_code=status,
             )
-        self._envelope.raise_for_errors(root, status)  # Xero's own error envelope
+        self._envelope.raise_for_errors(root, status, headers)  # Xero's own error envelope
         if status >= 400:
+            limits = RateLimit.from_headers(headers)
             if status >= 500:
-                raise ServerError(f"Xero answered HTTP {status}", status_code=status)
-            raise XeroAPIError(f"Xero answered HTTP {status}", status_code=status)
+                raise ServerError(
+                    f"Xero answered HTTP {status}", status_code=status, rate_limit=limits
+                )
+            raise XeroAPIError(
+                f"Xero answered HTTP {status}", status_code=status, rate_limit=limits
+            )
         self._envelope.check_root(root, status)
 
     def _rate_limit_error(
@@ -592,8 +839,13 @@ class _ClientCore(Generic[_HttpT]):
     ) -> RateLimitError:
         retry_after = _parse_retry_after(headers.get("retry-after"))
         hint = f"; retry after {retry_after:g} s" if retry_after is not None else ""
+        problem = redact(headers.get("x-rate-limit-problem", "").strip().lower())[:40] or None
+        which = f" ({problem} limit)" if problem else ""
         return RateLimitError(
-            f"Xero is rate limiting this partner (HTTP {status}){hint}", retry_after=retry_after
+            f"Xero is rate limiting this partner (HTTP {status}){which}{hint}",
+            retry_after=retry_after,
+            rate_limit=RateLimit.from_headers(headers),
+            problem=problem,
         )
 
     # ------------------------------------------------------------------ retrying
@@ -610,14 +862,17 @@ class _ClientCore(Generic[_HttpT]):
     ) -> float | None:
         """Seconds to wait before the next try, or None to give up and raise.
 
-        A request that may have reached the server is retried only when it is a GET: a PUT
-        or POST is sent again only when it provably never left (connection not made).
+        A request that may have reached the server is retried only when the version's
+        :class:`RetryPolicy` allows it for the method (1.0: GET only; a PUT or POST is sent
+        again only when it provably never left). A 429 for the daily limit is never retried.
         """
         if retries_done >= max_retries:
             return None
-        if attempt.sent and method not in _IDEMPOTENT:
+        if attempt.sent and method not in self._retry_policy.retry_sent:
             return None
         error = attempt.error
+        if isinstance(error, RateLimitError) and error.problem == "day":
+            return None  # the daily limit: waiting hours is never what a call should do
         retryable = isinstance(error, XeroConnectionError) or (
             isinstance(error, XeroAPIError) and error.status_code in _RETRY_STATUSES
         )
@@ -690,12 +945,19 @@ class _ClientCore(Generic[_HttpT]):
         started: float,
         response_type: type[R],
         decode: Callable[[etree._Element, bool], R] | None,
+        read: Callable[[int, httpx.Headers, bytes], R] | None = None,
     ) -> RawResponse[R] | _Attempt:
-        """A received answer: the parsed response, or the failed attempt to judge."""
+        """A received answer: the parsed response, or the failed attempt to judge.
+
+        ``read`` replaces the XML interpretation (a JSON call such as ``/connections``).
+        """
         status, headers, content = answer
         self._log_exchange(request, status, content, started)
         try:
-            parsed = self._interpret(status, headers, content, response_type, decode)
+            if read is not None:
+                parsed = read(status, headers, content)
+            else:
+                parsed = self._interpret(status, headers, content, response_type, decode)
         except XeroAPIError as exc:
             return self._api_failure(exc, headers)
         return RawResponse(status, headers, content, parsed, time.monotonic() - started)
@@ -735,6 +997,32 @@ class _ClientCore(Generic[_HttpT]):
                 )
             log.log(TRACE, "response body: %s", redact(content.decode("utf-8", "replace")))
 
+    def _read_connections(
+        self, status: int, headers: httpx.Headers, content: bytes
+    ) -> list[Connection]:
+        if status == 429:
+            raise self._rate_limit_error(status, headers, content)
+        if status != 200:
+            error = self._envelope.status_error(status, headers, content)
+            raise error or XeroAPIError(
+                f"Xero answered HTTP {status} to GET /connections",
+                status_code=status,
+                rate_limit=RateLimit.from_headers(headers),
+            )
+        return parse_connections(status, content)
+
+    def _connections_call(self) -> dict[str, Any]:
+        if not self._auth.uses_tenant:
+            raise RequestValidationError([f"API {self._api_version} has no connections"])
+        return {
+            "method": "GET",
+            "path": "/connections",
+            "response_type": list,
+            "read": self._read_connections,
+            "tenantless": True,
+            "headers": [("Accept", "application/json")],
+        }
+
     def _too_large(self, size: int, status: int) -> XeroResponseError:
         return XeroResponseError(
             f"the response is larger than max_response_bytes ({self.max_response_bytes} bytes; got at least {size})",
@@ -748,6 +1036,10 @@ class SyncAPIClient(_ClientCore[httpx.Client]):
     @classmethod
     def _http_client_class(cls) -> type[httpx.Client]:
         return httpx.Client
+
+    def _connections(self) -> list[Connection]:
+        raw = self._request(**self._connections_call())
+        return typing.cast(list[Connection], raw.parsed)
 
     def close(self) -> None:
         """Close the HTTP connections (only those the client opened itself)."""
@@ -777,22 +1069,46 @@ class SyncAPIClient(_ClientCore[httpx.Client]):
         max_retries: int | NotGiven = NOT_GIVEN,
         decode: Callable[[etree._Element, bool], R] | None = None,
         encode: Callable[[Any], bytes] | None = None,
+        headers: Sequence[tuple[str, str | None]] = (),
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        read: Callable[[int, httpx.Headers, bytes], R] | None = None,
+        tenantless: bool = False,
     ) -> RawResponse[R]:
         try:
-            request = self._build_request(method, path, params, body, timeout, encode)
+            request = self._build_request(
+                method,
+                path,
+                params,
+                body,
+                timeout,
+                encode,
+                extra_headers=headers,
+                tenant_id=tenant_id,
+                idempotency_key=idempotency_key,
+                tenantless=tenantless,
+            )
             retries = self._effective_retries(max_retries)
             retries_done = 0
+            renewed = False
             while True:
                 started = time.monotonic()
                 outcome: RawResponse[R] | _Attempt
                 try:
+                    self._auth.authorize(request)  # may fetch or refresh the token
                     answer = self._send(request, _deadline(request, started))
+                except XeroConnectionError as exc:  # the token endpoint failed: nothing was sent
+                    outcome = _Attempt(exc, sent=False)
                 except httpx.HTTPError as exc:
                     outcome = self._transport_error(exc, request, started)
                 else:
-                    outcome = self._complete(request, answer, started, response_type, decode)
+                    outcome = self._complete(request, answer, started, response_type, decode, read)
                 if isinstance(outcome, RawResponse):
                     return outcome
+                if not renewed and _token_expired(outcome):
+                    renewed = True  # once per call: a fresh token that fails again is an error
+                    if self._auth.renew(request):
+                        continue
                 time.sleep(self._next_delay(request, path, outcome, retries_done, retries))
                 retries_done += 1
         except XeroError as error:
@@ -819,6 +1135,10 @@ class AsyncAPIClient(_ClientCore[httpx.AsyncClient]):
     @classmethod
     def _http_client_class(cls) -> type[httpx.AsyncClient]:
         return httpx.AsyncClient
+
+    async def _connections(self) -> list[Connection]:
+        raw = await self._request(**self._connections_call())
+        return typing.cast(list[Connection], raw.parsed)
 
     async def close(self) -> None:
         """Close the HTTP connections (only those the client opened itself)."""
@@ -848,22 +1168,46 @@ class AsyncAPIClient(_ClientCore[httpx.AsyncClient]):
         max_retries: int | NotGiven = NOT_GIVEN,
         decode: Callable[[etree._Element, bool], R] | None = None,
         encode: Callable[[Any], bytes] | None = None,
+        headers: Sequence[tuple[str, str | None]] = (),
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        read: Callable[[int, httpx.Headers, bytes], R] | None = None,
+        tenantless: bool = False,
     ) -> RawResponse[R]:
         try:
-            request = self._build_request(method, path, params, body, timeout, encode)
+            request = self._build_request(
+                method,
+                path,
+                params,
+                body,
+                timeout,
+                encode,
+                extra_headers=headers,
+                tenant_id=tenant_id,
+                idempotency_key=idempotency_key,
+                tenantless=tenantless,
+            )
             retries = self._effective_retries(max_retries)
             retries_done = 0
+            renewed = False
             while True:
                 started = time.monotonic()
                 outcome: RawResponse[R] | _Attempt
                 try:
+                    await self._auth.aauthorize(request)  # may fetch or refresh the token
                     answer = await self._send(request, _deadline(request, started))
+                except XeroConnectionError as exc:  # the token endpoint failed: nothing was sent
+                    outcome = _Attempt(exc, sent=False)
                 except httpx.HTTPError as exc:
                     outcome = self._transport_error(exc, request, started)
                 else:
-                    outcome = self._complete(request, answer, started, response_type, decode)
+                    outcome = self._complete(request, answer, started, response_type, decode, read)
                 if isinstance(outcome, RawResponse):
                     return outcome
+                if not renewed and _token_expired(outcome):
+                    renewed = True  # once per call: a fresh token that fails again is an error
+                    if await self._auth.arenew(request):
+                        continue
                 await _async_sleep(self._next_delay(request, path, outcome, retries_done, retries))
                 retries_done += 1
         except XeroError as error:
@@ -882,6 +1226,17 @@ class AsyncAPIClient(_ClientCore[httpx.AsyncClient]):
             return response.status_code, response.headers, body.content()
         finally:
             await response.aclose()
+
+
+def token_expired(error: BaseException) -> bool:
+    """Whether Xero refused a call's access token as expired (401 ``TokenExpired``)."""
+    if not isinstance(error, AuthenticationError) or error.status_code != 401:
+        return False
+    return "expired" in (error.detail or "").lower()
+
+
+def _token_expired(attempt: _Attempt) -> bool:
+    return token_expired(attempt.error)
 
 
 def _deadline(request: httpx.Request, started: float) -> float | None:
@@ -935,6 +1290,7 @@ class _Body:
         return b"".join(self._chunks)
 
 
+_C = TypeVar("_C", bound="_ClientCore[Any]")
 _S = TypeVar("_S", bound=SyncAPIClient)
 _A = TypeVar("_A", bound=AsyncAPIClient)
 

@@ -43,9 +43,11 @@ from ._auth import key_problem
 from ._base_client import RawResponse, SyncAPIClient
 from ._checks import check_body
 from ._errors import (
+    AuthenticationError,
     InvalidCustomerKeyError,
     InvalidPartnerKeyError,
     NotFoundError,
+    PermissionDeniedError,
     RequestValidationError,
     ValidationError,
     XeroAPIError,
@@ -112,7 +114,7 @@ EXIT_CODES_HELP = (
     "  0  success\n"
     "  2  usage: bad option or argument, or an input document that cannot be read\n"
     "     (not XML or JSON, unknown or missing fields, wrong types); nothing was sent\n"
-    "  3  auth: credentials missing, or the partner key or customer key was refused\n"
+    "  3  auth: credentials missing or refused (keys, token, tenant or scope)\n"
     "  4  not found: no such contact or invoice\n"
     "  5  validation: Xero refused the document or a parameter, or the document failed\n"
     "     the checks made before sending (e.g. totals); import: rows were rejected\n"
@@ -140,7 +142,15 @@ def exit_code_for(error: XeroError) -> ExitCode:
     """The exit code of an SDK error."""
     if isinstance(error, RequestValidationError):
         return ExitCode.USAGE
-    if isinstance(error, (InvalidPartnerKeyError, InvalidCustomerKeyError)):
+    if isinstance(
+        error,
+        (
+            InvalidPartnerKeyError,
+            InvalidCustomerKeyError,
+            AuthenticationError,
+            PermissionDeniedError,
+        ),
+    ):
         return ExitCode.AUTH
     if isinstance(error, NotFoundError):
         return ExitCode.NOT_FOUND
@@ -170,7 +180,31 @@ def error_line(error: XeroError) -> str:
 
 
 class XeroGroup(click.Group):
-    """The top-level group: turns SDK errors into one line and an exit code."""
+    """The top-level group: turns SDK errors into one line and an exit code.
+
+    With ``versions`` (API version -> its resource groups), the commands are those of the
+    version chosen by the group's ``api_version`` parameter (``--api-version`` or its
+    variable), else of ``default_version``.
+    """
+
+    versions: Mapping[str, Sequence[click.Command]] = {}
+    default_version: str = ""
+
+    def _version(self, ctx: click.Context) -> str:
+        return str(ctx.params.get("api_version") or self.default_version)
+
+    def _commands(self, ctx: click.Context) -> dict[str, click.Command]:
+        found = {name: cmd for name, cmd in self.commands.items()}
+        for command in self.versions.get(self._version(ctx), ()):
+            if command.name:
+                found[command.name] = command
+        return found
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(self._commands(ctx))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        return self._commands(ctx).get(cmd_name)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -275,6 +309,11 @@ class Settings:
 
     api_key: str | None = None
     customer_key: str | None = None
+    access_token: str | None = None
+    client_id: str | None = None
+    client_secret: str | None = None
+    tenant_id: str | None = None
+    token_url: str | None = None
     environment: str | None = None
     base_url: str | None = None
     ca_bundle: str | None = None
@@ -336,6 +375,42 @@ def build_http_client(
     return httpx.Client(verify=verify, event_hooks=dict(event_hooks))
 
 
+def _credentials(s: Settings, auth_style: str) -> dict[str, Any]:
+    """The client's credential arguments for its API version's auth style (all registered as
+    secrets, so no output shows them)."""
+    if auth_style == "oauth2":
+        for secret in (s.access_token, s.client_secret):
+            if secret:
+                register_secret(secret)
+        common: dict[str, Any] = {"tenant_id": s.tenant_id or None}
+        if s.access_token:
+            return {"access_token": s.access_token, **common}
+        if s.client_id and s.client_secret:
+            extra = {"token_url": s.token_url} if s.token_url else {}
+            return {"client_id": s.client_id, "client_secret": s.client_secret, **common, **extra}
+        raise CliError(
+            "no credentials: give --access-token (XERO_ACCESS_TOKEN), or --client-id and "
+            "--client-secret (XERO_CLIENT_ID, XERO_CLIENT_SECRET) of a custom connection",
+            ExitCode.AUTH,
+        )
+    if not s.api_key:
+        raise CliError("no partner key: give --api-key or set XERO_API_KEY", ExitCode.AUTH)
+    if not s.customer_key:
+        raise CliError(
+            "no customer key: give --customer-key or set XERO_CUSTOMER_KEY", ExitCode.AUTH
+        )
+    for label, key in (
+        ("the partner key (--api-key or XERO_API_KEY)", s.api_key),
+        ("the customer key (--customer-key or XERO_CUSTOMER_KEY)", s.customer_key),
+    ):
+        problem = key_problem(label, key)
+        if problem is not None:  # refused before it is registered or sent
+            raise CliError(problem, ExitCode.AUTH)
+    register_secret(s.api_key)
+    register_secret(s.customer_key)
+    return {"api_key": s.api_key, "customer_key": s.customer_key}
+
+
 class State:
     """The context object of every command: settings, output choices, the client."""
 
@@ -351,21 +426,7 @@ class State:
         (also when it fails), and :meth:`emit` writes nothing else.
         """
         s = self.settings
-        if not s.api_key:
-            raise CliError("no partner key: give --api-key or set XERO_API_KEY", ExitCode.AUTH)
-        if not s.customer_key:
-            raise CliError(
-                "no customer key: give --customer-key or set XERO_CUSTOMER_KEY", ExitCode.AUTH
-            )
-        for label, key in (
-            ("the partner key (--api-key or XERO_API_KEY)", s.api_key),
-            ("the customer key (--customer-key or XERO_CUSTOMER_KEY)", s.customer_key),
-        ):
-            problem = key_problem(label, key)
-            if problem is not None:  # refused before it is registered or sent
-                raise CliError(problem, ExitCode.AUTH)
-        register_secret(s.api_key)
-        register_secret(s.customer_key)
+        credentials = _credentials(s, getattr(client_class, "_auth_style", "query-keys"))
         self.raw = raw
         recorder = _Recorder()
         hooks: dict[str, list[Callable[..., Any]]] = (
@@ -379,8 +440,7 @@ class State:
             if s.max_retries is not None:
                 options["max_retries"] = s.max_retries
             client = client_class(
-                api_key=s.api_key,
-                customer_key=s.customer_key,
+                **credentials,
                 environment=None if s.base_url else s.environment,
                 base_url=s.base_url or None,
                 http_client=http,
@@ -828,6 +888,72 @@ def read_batch(
             found = [_from_json(item_cls, value, item_name, label)]
     _check_before_sending(batch_cls(**{items: found}), label)
     return found
+
+
+def read_one(
+    source: IO[bytes],
+    element: str,
+    cls: type[T],
+    decode: Callable[[etree._Element, bool], T],
+    input_format: str,
+) -> T:
+    """One ``cls`` from XML with root ``<element>`` (read by the generated decoder) or JSON."""
+    data, label = _read_all(source)
+    if _sniff(data, input_format, label) == "xml":
+        return _decode_one(_xml_root(data, label, [element]), decode, label)
+    return _from_json(cls, _json(data, label), element, label)
+
+
+def _decode_one(root: etree._Element, decode: Callable[[etree._Element, bool], T], label: str) -> T:
+    try:
+        return decode(root, True)
+    except XeroError as exc:
+        detail = exc.message.removeprefix("the response does not match the schema: ")
+        raise InputError(f"{label}: the document does not match <{root.tag}>: {detail}") from None
+
+
+def read_items(
+    source: IO[bytes],
+    element: str,
+    item: str,
+    item_cls: type[T],
+    decode: Callable[[etree._Element, bool], T],
+    input_format: str,
+) -> list[T]:
+    """The items of a batch: XML ``<element>`` of ``<item>`` (or one ``<item>``); JSON a list of
+    items or one item."""
+    data, label = _read_all(source)
+    if _sniff(data, input_format, label) == "xml":
+        root = _xml_root(data, label, [element, item])
+        if root.tag == item:
+            return [_decode_one(root, decode, label)]
+        found: list[T] = []
+        for child in root.iterchildren("*"):  # elements only (no comments)
+            if child.tag != item:
+                raise InputError(f"{label}: <{element}> holds <{child.tag}>; expected <{item}>")
+            found.append(_decode_one(child, decode, label))
+        return found
+    value = _json(data, label)
+    if isinstance(value, list):
+        return [_from_json(item_cls, v, f"{item}[{i}]", label) for i, v in enumerate(value)]
+    return [_from_json(item_cls, value, item, label)]
+
+
+def emit_items(state: State, items: Iterable[Any], label: str, output_format: str | None) -> None:
+    """Write every item of a paged list: JSON lines as they come, other formats at the end."""
+    if state.raw:
+        for _ in items:
+            pass
+        return
+    fmt = resolve_format(output_format)
+    if fmt == "xml":
+        raise InputError("--all cannot write xml (one document per page): use json or jsonl")
+    if fmt == "jsonl":
+        for item in items:
+            sys.stdout.write(json.dumps(to_jsonable(item), ensure_ascii=False) + "\n")
+        sys.stdout.flush()
+        return
+    write_value(list(items), fmt, label)
 
 
 # ---------------------------------------------------------------------------- import and export

@@ -43,13 +43,21 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 import httpx
 from lxml import etree
 
-from ._base_client import _Attempt, _Body, _deadline, check_deadline, check_payload
+from ._base_client import (
+    _Attempt,
+    _Body,
+    _deadline,
+    check_deadline,
+    check_payload,
+    token_expired,
+)
 from ._codec import unknown
 from ._errors import XeroError, XeroResponseError
-from ._types import NotGiven, TimeoutTypes
+from ._types import NOT_GIVEN, NotGiven, TimeoutTypes
 from ._xml import (
     DOCTYPE_MARK_BYTES,
     UnsafeXMLError,
+    byte_encoding_override,
     pull_parser,
     refuse_doctype,
     refuse_doctype_bytes,
@@ -78,6 +86,7 @@ class ItemStream(Generic[T]):
         envelope: The generated decoder of the whole response (``ContactsResponse``): run at
             the end on what is left of the tree (the envelope, the emptied lists), so that
             the envelope is held to the same rules as with ``list()``.
+        headers: The answer's headers (its rate-limit counts go on any error).
     """
 
     def __init__(
@@ -88,8 +97,10 @@ class ItemStream(Generic[T]):
         item: str,
         decode: Callable[[etree._Element, bool], T],
         envelope: Callable[[etree._Element, bool], object] | None = None,
+        headers: httpx.Headers | None = None,
     ) -> None:
         self._core = core
+        self._headers = headers if headers is not None else httpx.Headers()
         self._item = item
         self._envelope = envelope
         self._status = status
@@ -106,7 +117,9 @@ class ItemStream(Generic[T]):
         self._last: etree._Element | None = None  # the last item (cleared), until the next
 
     def _unreadable(self, exc: Exception, *, parsing: bool) -> XeroError:
-        return self._core._read_error(exc, self._status, self._size, parsing=parsing)
+        return self._core._read_error(
+            exc, self._status, self._size, parsing=parsing, headers=self._headers
+        )
 
     def feed(self, chunk: bytes) -> list[T]:
         """Parse one chunk; the items completed by it."""
@@ -116,6 +129,8 @@ class ItemStream(Generic[T]):
         except UnsafeXMLError as exc:
             raise self._unreadable(exc, parsing=True) from None
         self._tail = window[1 - DOCTYPE_MARK_BYTES :]
+        if self._size == 0 and byte_encoding_override(chunk):  # a UTF-8 body declared UTF-16
+            self._parser = pull_parser(self._item, "utf-8")
         self._size += len(chunk)
         self._since_item += len(chunk)
         if self._head is not None:
@@ -172,7 +187,7 @@ class ItemStream(Generic[T]):
             refuse_doctype(root)
         except UnsafeXMLError as exc:
             raise self._unreadable(exc, parsing=True) from None
-        self._core._check_document(root, self._status)
+        self._core._check_document(root, self._status, self._headers)
 
     def _drain(self) -> list[T]:
         items: list[T] = []
@@ -215,6 +230,17 @@ class ItemStream(Generic[T]):
         return items
 
 
+def _failure(client: _ClientCore[Any], response: httpx.Response, content: bytes) -> XeroError:
+    """The error a non-streamable answer (an error status, HTML ...) stands for."""
+    try:
+        client._interpret(response.status_code, response.headers, content, object)
+    except XeroError as exc:
+        return exc
+    return XeroResponseError(
+        f"unexpected answer (HTTP {response.status_code})", status_code=response.status_code
+    )
+
+
 def _streamable(response: httpx.Response) -> bool:
     return (
         200 <= response.status_code < 300
@@ -232,9 +258,18 @@ def iter_items(
     decode: Callable[[etree._Element, bool], T],
     timeout: TimeoutTypes | NotGiven,
     envelope: Callable[[etree._Element, bool], object] | None = None,
+    headers: Sequence[tuple[str, str | None]] = (),
+    tenant_id: str | NotGiven = NOT_GIVEN,
+    _renewed: bool = False,
 ) -> Iterator[T]:
-    """GET ``path`` and yield the decoded items of its ``<wrapper>`` as they arrive."""
-    request = client._build_request("GET", path, params, None, timeout)
+    """GET ``path`` and yield the decoded items of its ``<wrapper>`` as they arrive.
+
+    A 401 ``TokenExpired`` (before any item) renews the token once and asks again.
+    """
+    request = client._build_request(
+        "GET", path, params, None, timeout, extra_headers=headers, tenant_id=tenant_id
+    )
+    client._auth.authorize(request)
     started = time.monotonic()
     deadline = _deadline(request, started)
     failure: _Attempt | None = None
@@ -254,11 +289,26 @@ def iter_items(
                 failure = client._transport_error(exc, request, started)
             if failure is not None:
                 failure.raise_error()
-            client._interpret(response.status_code, response.headers, body.content(), object)
-            raise XeroResponseError(
-                f"unexpected answer (HTTP {response.status_code})", status_code=response.status_code
-            )
-        stream = ItemStream(client, response.status_code, wrapper, item, decode, envelope)
+            refused = _failure(client, response, body.content())
+            if not _renewed and token_expired(refused) and client._auth.renew(request):
+                yield from iter_items(
+                    client,
+                    path=path,
+                    params=params,
+                    wrapper=wrapper,
+                    item=item,
+                    decode=decode,
+                    timeout=timeout,
+                    envelope=envelope,
+                    headers=headers,
+                    tenant_id=tenant_id,
+                    _renewed=True,
+                )
+                return
+            raise refused
+        stream = ItemStream(
+            client, response.status_code, wrapper, item, decode, envelope, response.headers
+        )
         chunks = response.iter_bytes()
         done = False
         while not done:
@@ -290,9 +340,15 @@ async def aiter_items(
     decode: Callable[[etree._Element, bool], T],
     timeout: TimeoutTypes | NotGiven,
     envelope: Callable[[etree._Element, bool], object] | None = None,
+    headers: Sequence[tuple[str, str | None]] = (),
+    tenant_id: str | NotGiven = NOT_GIVEN,
+    _renewed: bool = False,
 ) -> AsyncIterator[T]:
     """The async twin of :func:`iter_items`."""
-    request = client._build_request("GET", path, params, None, timeout)
+    request = client._build_request(
+        "GET", path, params, None, timeout, extra_headers=headers, tenant_id=tenant_id
+    )
+    await client._auth.aauthorize(request)
     started = time.monotonic()
     deadline = _deadline(request, started)
     failure: _Attempt | None = None
@@ -312,11 +368,27 @@ async def aiter_items(
                 failure = client._transport_error(exc, request, started)
             if failure is not None:
                 failure.raise_error()
-            client._interpret(response.status_code, response.headers, body.content(), object)
-            raise XeroResponseError(
-                f"unexpected answer (HTTP {response.status_code})", status_code=response.status_code
-            )
-        stream = ItemStream(client, response.status_code, wrapper, item, decode, envelope)
+            refused = _failure(client, response, body.content())
+            if not _renewed and token_expired(refused) and await client._auth.arenew(request):
+                async for value in aiter_items(
+                    client,
+                    path=path,
+                    params=params,
+                    wrapper=wrapper,
+                    item=item,
+                    decode=decode,
+                    timeout=timeout,
+                    envelope=envelope,
+                    headers=headers,
+                    tenant_id=tenant_id,
+                    _renewed=True,
+                ):
+                    yield value
+                return
+            raise refused
+        stream = ItemStream(
+            client, response.status_code, wrapper, item, decode, envelope, response.headers
+        )
         chunks = response.aiter_bytes()
         done = False
         while not done:

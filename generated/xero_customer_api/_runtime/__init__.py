@@ -16,11 +16,15 @@ from ._base_client import (
     RawResponse,
     SyncAPIClient,
 )
+from ._batch import BatchItem, BatchResult
 from ._errors import (
+    ApiExceptionElement,
+    AuthenticationError,
     ErrorDetail,
     InvalidCustomerKeyError,
     InvalidPartnerKeyError,
     NotFoundError,
+    PermissionDeniedError,
     RateLimitError,
     RequestValidationError,
     ServerError,
@@ -31,19 +35,41 @@ from ._errors import (
     XeroResponseError,
     XeroTimeoutError,
 )
+from ._oauth import (
+    DEFAULT_AUTHORIZE_URL,
+    DEFAULT_TOKEN_URL,
+    AuthorizationRequest,
+    Connection,
+    aexchange_code,
+    authorization_url,
+    exchange_code,
+)
+from ._ratelimit import RateLimit
 from ._types import NOT_GIVEN, NotGiven, TimeoutTypes
+from ._where import Field, Where, all_of, any_of, field
 
 __all__ = [
+    "DEFAULT_AUTHORIZE_URL",
     "DEFAULT_MAX_RESPONSE_BYTES",
     "DEFAULT_MAX_RETRIES",
     "DEFAULT_TIMEOUT",
+    "DEFAULT_TOKEN_URL",
     "NOT_GIVEN",
+    "ApiExceptionElement",
     "AsyncAPIClient",
+    "AuthenticationError",
+    "AuthorizationRequest",
+    "BatchItem",
+    "BatchResult",
+    "Connection",
     "ErrorDetail",
+    "Field",
     "InvalidCustomerKeyError",
     "InvalidPartnerKeyError",
     "NotFoundError",
     "NotGiven",
+    "PermissionDeniedError",
+    "RateLimit",
     "RateLimitError",
     "RawResponse",
     "RequestValidationError",
@@ -51,9 +77,16 @@ __all__ = [
     "SyncAPIClient",
     "TimeoutTypes",
     "ValidationError",
+    "Where",
     "XeroAPIError",
     "XeroConnectionError",
     "XeroError",
     "XeroResponseError",
     "XeroTimeoutError",
+    "aexchange_code",
+    "all_of",
+    "any_of",
+    "authorization_url",
+    "exchange_code",
+    "field",
 ]

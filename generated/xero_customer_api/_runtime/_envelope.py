@@ -7,28 +7,45 @@
 API 1.0 answers ``<Response>`` with ``Errors`` first, then ``ID``, ``Status``,
 ``ProviderName`` and ``DateTimeUTC``. ``Status`` is ``OK`` on success and otherwise the name
 of an HTTP status (``InternalServerError``), whatever went wrong; the kind of failure is in
-each error's ``Exception/ExceptionType``. A later API version with another error format
-registers its own reader in :data:`ENVELOPE_READERS`.
+each error's ``Exception/ExceptionType``.
+
+API 2.0 (:class:`ApiExceptionReader`) says what went wrong with the HTTP status: a 400 carries
+an ``<ApiException>`` document (``ErrorNumber``, ``Type``, ``Message`` and the refused
+elements, each a ``DataContractBase`` with an ``xsi:type``), 401 and 403 a JSON problem body,
+404 plain text or HTML, 5xx plain text. Each reader is registered in :data:`ENVELOPE_READERS`
+under the manifest's ``errors`` value.
 """
 
 from __future__ import annotations
 
-from typing import Protocol
+import json
+from collections.abc import Mapping
+from typing import Any, Protocol
 
 from lxml import etree
 
 from ._errors import (
+    ApiExceptionElement,
+    AuthenticationError,
     ErrorDetail,
     InvalidCustomerKeyError,
     NotFoundError,
+    PermissionDeniedError,
     ServerError,
     ValidationError,
     XeroAPIError,
     XeroResponseError,
 )
+from ._ratelimit import RateLimit
 from ._secrets import redact
 
-__all__ = ["ENVELOPE_READERS", "EXCEPTION_TYPES", "EnvelopeReader", "ResponseErrorsReader"]
+__all__ = [
+    "ENVELOPE_READERS",
+    "EXCEPTION_TYPES",
+    "ApiExceptionReader",
+    "EnvelopeReader",
+    "ResponseErrorsReader",
+]
 
 # Short exception type name (after the last dot) -> the SDK's error class.
 EXCEPTION_TYPES: dict[str, type[XeroAPIError]] = {
@@ -45,7 +62,15 @@ EXCEPTION_TYPES: dict[str, type[XeroAPIError]] = {
 class EnvelopeReader(Protocol):
     """Checks a parsed answer for the API version's error format."""
 
-    def raise_for_errors(self, root: etree._Element, status_code: int) -> None:
+    def status_error(
+        self, status_code: int, headers: Mapping[str, str], content: bytes
+    ) -> XeroAPIError | None:
+        """The error of an answer that must not be parsed as XML (a JSON 401, a text 404 ...),
+        or None to parse it. Called for every answer but a 429 before parsing."""
+
+    def raise_for_errors(
+        self, root: etree._Element, status_code: int, headers: Mapping[str, str] | None = None
+    ) -> None:
         """Raise the matching XeroAPIError if the document reports errors."""
 
     def check_root(self, root: etree._Element, status_code: int) -> None:
@@ -64,7 +89,14 @@ def _text(element: etree._Element | None) -> str | None:
 class ResponseErrorsReader:
     """The 1.0 ``<Response><Errors><Error>...`` envelope."""
 
-    def raise_for_errors(self, root: etree._Element, status_code: int) -> None:
+    def status_error(
+        self, status_code: int, headers: Mapping[str, str], content: bytes
+    ) -> XeroAPIError | None:
+        return None  # 1.0 reads every answer as XML (the client maps redirects and HTML)
+
+    def raise_for_errors(
+        self, root: etree._Element, status_code: int, headers: Mapping[str, str] | None = None
+    ) -> None:
         if root.tag != "Response":
             return
         # Fast path of every successful call: one pass over the envelope's children finds what
@@ -120,7 +152,12 @@ class ResponseErrorsReader:
             else f"{cls.headline}: {summary} ({where})"
         )
         raise cls(
-            message, status_code=status_code, status=status, response_id=response_id, errors=details
+            message,
+            status_code=status_code,
+            status=status,
+            response_id=response_id,
+            errors=details,
+            rate_limit=RateLimit.from_headers(headers),
         )
 
     def check_root(self, root: etree._Element, status_code: int) -> None:
@@ -132,4 +169,222 @@ class ResponseErrorsReader:
             )
 
 
-ENVELOPE_READERS: dict[str, EnvelopeReader] = {"response-errors": ResponseErrorsReader()}
+_XSI_TYPE = "{http://www.w3.org/2001/XMLSchema-instance}type"
+_MAX_NAMED_ELEMENTS = 10
+_MAX_TEXT = 300
+
+
+def _status_class(status_code: int) -> type[XeroAPIError]:
+    """The error class of a 2.0 HTTP status."""
+    if status_code >= 500:
+        return ServerError
+    return _STATUS_CLASSES.get(status_code, XeroAPIError)
+
+
+_STATUS_CLASSES: dict[int, type[XeroAPIError]] = {
+    400: ValidationError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+}
+
+
+def _make(
+    cls: type[XeroAPIError],
+    message: str,
+    *,
+    status_code: int,
+    rate_limit: RateLimit,
+    errors: tuple[ErrorDetail, ...] | list[ErrorDetail] = (),
+    detail: str | None = None,
+) -> XeroAPIError:
+    """An error of ``cls``; ``detail`` goes to the classes that have it."""
+    if issubclass(cls, (AuthenticationError, PermissionDeniedError)):
+        return cls(
+            message, status_code=status_code, errors=errors, rate_limit=rate_limit, detail=detail
+        )
+    return cls(message, status_code=status_code, errors=errors, rate_limit=rate_limit)
+
+
+def _short_text(content: bytes) -> str:
+    text = " ".join(content.decode("utf-8", "replace").split())
+    if len(text) > _MAX_TEXT:
+        text = text[: _MAX_TEXT - 3] + "..."
+    return redact(text)
+
+
+def _problem(content: bytes) -> dict[str, Any]:
+    """A JSON problem body (``{"Title": ..., "Detail": ...}``) with lower-cased keys, or {}."""
+    if content.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] != b"{":
+        return {}
+    try:
+        data = json.loads(content.decode("utf-8-sig"))
+    except (ValueError, UnicodeDecodeError):
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {str(k).lower(): v for k, v in data.items()}
+
+
+def _www_authenticate_detail(value: str | None) -> str | None:
+    """``error_description`` (else ``error``) of a ``WWW-Authenticate: Bearer ...`` header."""
+    if not value:
+        return None
+    found: dict[str, str] = {}
+    for part in value.split(","):
+        key, sep, val = part.strip().partition("=")
+        if sep:
+            found[key.strip().split(" ")[-1].lower()] = val.strip().strip('"')
+    return found.get("error_description") or found.get("error") or None
+
+
+def _is_xml(headers: Mapping[str, str], content: bytes) -> bool:
+    content_type = headers.get("content-type", "").lower()
+    head = content.lstrip(b"\xef\xbb\xbf \t\r\n")[:6].lower()
+    if head.startswith((b"<html", b"<!doc")):
+        return False
+    if "xml" in content_type:
+        return True
+    return not content_type and head.startswith(b"<")
+
+
+def _messages(element: etree._Element, tag: str) -> tuple[str, ...]:
+    """Every ``<tag><Message>`` inside ``element`` (nested entities too), each once."""
+    seen: dict[str, None] = {}
+    for item in element.iter(tag):
+        text = _text(item.find("Message"))
+        if text:
+            seen.setdefault(redact(text[:_MAX_TEXT]), None)
+    return tuple(seen)
+
+
+class ApiExceptionReader:
+    """API 2.0: errors by HTTP status, a 400's ``<ApiException>`` read in detail."""
+
+    def status_error(
+        self, status_code: int, headers: Mapping[str, str], content: bytes
+    ) -> XeroAPIError | None:
+        if status_code < 300:
+            return None
+        rate_limit = RateLimit.from_headers(headers)
+        if status_code < 400:
+            return XeroAPIError(
+                f"Xero answered HTTP {status_code} (a redirect, which API 2.0 never sends)",
+                status_code=status_code,
+                rate_limit=rate_limit,
+            )
+        if _is_xml(headers, content):
+            return None  # an ApiException: read by raise_for_errors
+        problem = _problem(content)
+        detail = problem.get("detail")
+        detail = redact(str(detail)[:_MAX_TEXT]) if detail else None
+        if detail is None and status_code == 401:
+            header = _www_authenticate_detail(headers.get("www-authenticate"))
+            detail = redact(header[:_MAX_TEXT]) if header else None
+        title = problem.get("title")
+        what = detail or (None if problem else _short_text(content)) or "no details"
+        label = f"{redact(str(title)[:60])}: " if title else ""
+        return _make(
+            _status_class(status_code),
+            f"Xero answered HTTP {status_code}: {label}{what}",
+            status_code=status_code,
+            rate_limit=rate_limit,
+            detail=detail,
+        )
+
+    def raise_for_errors(
+        self, root: etree._Element, status_code: int, headers: Mapping[str, str] | None = None
+    ) -> None:
+        if root.tag == "ApiException":
+            raise self._api_exception(root, status_code, headers)
+        if status_code >= 300:
+            tag = root.tag if isinstance(root.tag, str) else "?"
+            raise _make(
+                _status_class(status_code),
+                f"Xero answered HTTP {status_code} with a <{redact(tag)[:60]}> document",
+                status_code=status_code,
+                rate_limit=RateLimit.from_headers(headers),
+            )
+
+    def _api_exception(
+        self, root: etree._Element, status_code: int, headers: Mapping[str, str] | None
+    ) -> XeroAPIError:
+        number_text = _text(root.find("ErrorNumber"))
+        error_number = int(number_text) if number_text and number_text.isdigit() else None
+        kind = _text(root.find("Type"))
+        kind = redact(kind[:100]) if kind else None
+        summary = _text(root.find("Message"))
+        summary = redact(summary[:_MAX_TEXT]) if summary else None
+        elements: list[ApiExceptionElement] = []
+        container = root.find("Elements")
+        if container is not None:
+            for item in container:
+                tag = item.tag
+                if not isinstance(tag, str):  # a comment or processing instruction
+                    continue  # type: ignore[unreachable]
+                xsi_type = item.get(_XSI_TYPE) or (None if tag == "DataContractBase" else tag)
+                elements.append(
+                    ApiExceptionElement(
+                        xsi_type=redact(xsi_type[:100]) if xsi_type else None,
+                        validation_errors=_messages(item, "ValidationError"),
+                        warnings=_messages(item, "Warning"),
+                    )
+                )
+        details = [
+            ErrorDetail(description=text, exception_type=kind, message=text)
+            for element in elements
+            for text in element.validation_errors
+        ] or [
+            ErrorDetail(description=summary or "(no message)", exception_type=kind, message=summary)
+        ]
+        named = [
+            f"{e.xsi_type or 'element'} {i}: " + ("; ".join(e.validation_errors) or "(no message)")
+            for i, e in enumerate(elements, 1)
+            if e.validation_errors or not e.warnings
+        ]
+        text = summary or "(no message)"
+        if named:
+            more = len(named) - _MAX_NAMED_ELEMENTS
+            text += " - " + " | ".join(named[:_MAX_NAMED_ELEMENTS])
+            if more > 0:
+                text += f" | and {more} more"
+        label = ", ".join(
+            p for p in (kind, str(error_number) if error_number is not None else None) if p
+        )
+        message = (
+            f"Xero refused the request (HTTP {status_code}{', ' + label if label else ''}): {text}"
+        )
+        rate_limit = RateLimit.from_headers(headers)
+        cls = _status_class(status_code) if status_code >= 401 else ValidationError
+        if cls is ValidationError:
+            return ValidationError(
+                message,
+                status_code=status_code,
+                errors=details,
+                rate_limit=rate_limit,
+                error_number=error_number,
+                type=kind,
+                elements=elements,
+            )
+        return _make(
+            cls,
+            message,
+            status_code=status_code,
+            rate_limit=rate_limit,
+            errors=details,
+            detail=summary,
+        )
+
+    def check_root(self, root: etree._Element, status_code: int) -> None:
+        if root.tag != "Response":
+            tag = root.tag if isinstance(root.tag, str) else "?"
+            raise XeroResponseError(
+                f"expected a <Response> document, got <{redact(tag)[:60]}> (HTTP {status_code})",
+                status_code=status_code,
+            )
+
+
+ENVELOPE_READERS: dict[str, EnvelopeReader] = {
+    "response-errors": ResponseErrorsReader(),
+    "api-exception": ApiExceptionReader(),
+}

@@ -8,12 +8,18 @@
 XeroError                       base of every error the SDK raises
 ├── XeroAPIError                Xero answered, and the answer is an error
 │   │                           (.status_code, .status, .response_id, .errors, .exception_types)
-│   ├── NotFoundError           ObjectDoesNotExistException: no such contact or invoice
+│   │                           (.rate_limit: the limit headers of the answer)
+│   ├── NotFoundError           ObjectDoesNotExistException: no such contact or invoice;
+│   │                           2.0: HTTP 404
 │   ├── InvalidCustomerKeyError AuthKeyNotValidForProviderException: the customer key (xeroKey)
 │   │                           is unknown or belongs to another partner
 │   ├── ValidationError         Xero refused the document or a parameter (ValidationException,
-│   │                           System.FormatException, invalid XML ...)
-│   ├── RateLimitError          HTTP 429; .retry_after in seconds when Xero said
+│   │                           System.FormatException, invalid XML ...); 2.0: the 400
+│   │                           ApiException (.error_number, .type, .elements)
+│   ├── AuthenticationError     2.0: HTTP 401, the token is invalid, expired or revoked (.detail)
+│   ├── PermissionDeniedError   2.0: HTTP 403, wrong or unconnected tenant, missing scope (.detail)
+│   ├── RateLimitError          HTTP 429; .retry_after in seconds when Xero said, .problem
+│   │                           (2.0: minute, day, concurrent, appminute ...)
 │   └── ServerError             a 5xx answer without a readable Xero envelope
 ├── InvalidPartnerKeyError      the partner key (apiKey) was refused: Xero answers with a
 │                               redirect to its login page, not with XML
@@ -26,8 +32,11 @@ XeroError                       base of every error the SDK raises
                                 also a ValueError. Nothing was sent.
 ```
 
-Messages never contain the partner key or the customer key; an API error's message leads with
-what happened (``not found: ...``, the class's :attr:`XeroAPIError.headline`).
+``ErrorDetail`` (one error of 1.0's envelope, or one message of 2.0's) and
+``ApiExceptionElement`` (one refused element of a 2.0 ``ApiException``) describe the errors.
+Messages never contain the partner key, the customer key, tokens or client secrets; an API
+error's message leads with what happened (``not found: ...``, the class's
+:attr:`XeroAPIError.headline`).
 
 Every class pickles (process pools, Celery and RQ send exceptions between processes) and
 copies with its class, message and attributes: :class:`XeroError` remembers the arguments it
@@ -43,11 +52,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar, Self
 
+from ._ratelimit import RateLimit
+
 __all__ = [
+    "ApiExceptionElement",
+    "AuthenticationError",
     "ErrorDetail",
     "InvalidCustomerKeyError",
     "InvalidPartnerKeyError",
     "NotFoundError",
+    "PermissionDeniedError",
     "RateLimitError",
     "RequestValidationError",
     "ServerError",
@@ -105,6 +119,19 @@ class _Rebuildable(Exception):
         return (_rebuild, (type(self), args, kwargs), state)
 
 
+@dataclass(frozen=True, slots=True)
+class ApiExceptionElement:
+    """One element that API 2.0 refused: a ``DataContractBase`` of an ``ApiException``."""
+
+    xsi_type: str | None
+    """What the element is (its ``xsi:type``: ``Invoice``, ``Contact`` ...)."""
+    validation_errors: tuple[str, ...] = ()
+    """The validation messages of the element and of the entities inside it (its contact,
+    line items ...), in document order, each once."""
+    warnings: tuple[str, ...] = ()
+    """The warning messages, gathered the same way."""
+
+
 class XeroError(_Rebuildable):
     """Base class of every error raised by the SDK."""
 
@@ -128,6 +155,7 @@ class XeroAPIError(XeroError):
         status: The ``Status`` of Xero's envelope (e.g. ``InternalServerError``), if any.
         response_id: The ``ID`` of Xero's envelope, to quote to Xero support.
         errors: The errors Xero listed, in order.
+        rate_limit: The rate-limit headers of the answer (all ``None`` when it had none).
         headline: What happened, in a few words: the start of the message of an error read
             from Xero's envelope (``not found: No such contact (HTTP 500 ...)``).
     """
@@ -142,12 +170,14 @@ class XeroAPIError(XeroError):
         status: str | None = None,
         response_id: str | None = None,
         errors: Sequence[ErrorDetail] = (),
+        rate_limit: RateLimit | None = None,
     ) -> None:
         super().__init__(message)
         self.status_code = status_code
         self.status = status
         self.response_id = response_id
         self.errors: tuple[ErrorDetail, ...] = tuple(errors)
+        self.rate_limit: RateLimit = rate_limit if rate_limit is not None else RateLimit()
 
     @property
     def exception_types(self) -> tuple[str, ...]:
@@ -173,9 +203,107 @@ class InvalidCustomerKeyError(XeroAPIError):
 
 
 class ValidationError(XeroAPIError):
-    """Xero refused the request's document or parameters."""
+    """Xero refused the request's document or parameters.
+
+    Attributes:
+        error_number: API 2.0: the ``ErrorNumber`` of the ``ApiException`` (10 for a
+            ValidationException, 14 for unreadable data ...); None on 1.0.
+        type: API 2.0: its ``Type`` (``ValidationException``, ``PostDataInvalidException``
+            ...); None on 1.0.
+        elements: API 2.0: each refused element with its messages (empty on 1.0).
+    """
 
     headline: ClassVar[str] = "validation failed"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status_code: int,
+        status: str | None = None,
+        response_id: str | None = None,
+        errors: Sequence[ErrorDetail] = (),
+        rate_limit: RateLimit | None = None,
+        error_number: int | None = None,
+        type: str | None = None,
+        elements: Sequence[ApiExceptionElement] = (),
+    ) -> None:
+        super().__init__(
+            message,
+            status_code=status_code,
+            status=status,
+            response_id=response_id,
+            errors=errors,
+            rate_limit=rate_limit,
+        )
+        self.error_number = error_number
+        self.type = type
+        self.elements: tuple[ApiExceptionElement, ...] = tuple(elements)
+
+
+class AuthenticationError(XeroAPIError):
+    """API 2.0, HTTP 401: the access token is invalid, expired or revoked, or the
+    organisation disconnected the app (a token endpoint refusing a grant raises it too).
+
+    Attributes:
+        detail: What Xero said, e.g. ``TokenExpired: token expired at ...`` or
+            ``AuthenticationUnsuccessful`` (an OAuth error code for the token endpoint).
+    """
+
+    headline: ClassVar[str] = "authentication failed"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status_code: int = 401,
+        status: str | None = None,
+        response_id: str | None = None,
+        errors: Sequence[ErrorDetail] = (),
+        rate_limit: RateLimit | None = None,
+        detail: str | None = None,
+    ) -> None:
+        super().__init__(
+            message,
+            status_code=status_code,
+            status=status,
+            response_id=response_id,
+            errors=errors,
+            rate_limit=rate_limit,
+        )
+        self.detail = detail
+
+
+class PermissionDeniedError(XeroAPIError):
+    """API 2.0, HTTP 403: the token may not reach this organisation or resource (a wrong or
+    unconnected ``tenant_id``, a missing scope).
+
+    Attributes:
+        detail: What Xero said, e.g. ``AuthenticationUnsuccessful``.
+    """
+
+    headline: ClassVar[str] = "permission denied"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status_code: int = 403,
+        status: str | None = None,
+        response_id: str | None = None,
+        errors: Sequence[ErrorDetail] = (),
+        rate_limit: RateLimit | None = None,
+        detail: str | None = None,
+    ) -> None:
+        super().__init__(
+            message,
+            status_code=status_code,
+            status=status,
+            response_id=response_id,
+            errors=errors,
+            rate_limit=rate_limit,
+        )
+        self.detail = detail
 
 
 class RateLimitError(XeroAPIError):
@@ -183,6 +311,9 @@ class RateLimitError(XeroAPIError):
 
     Attributes:
         retry_after: Seconds Xero asked to wait, when it said.
+        problem: The limit that was hit, as Xero named it in ``X-Rate-Limit-Problem``
+            (``minute``, ``day``, ``concurrent``, ``appminute`` or whatever it sent), lower
+            case; None when it did not say.
     """
 
     headline: ClassVar[str] = "rate limited"
@@ -196,11 +327,19 @@ class RateLimitError(XeroAPIError):
         response_id: str | None = None,
         errors: Sequence[ErrorDetail] = (),
         retry_after: float | None = None,
+        rate_limit: RateLimit | None = None,
+        problem: str | None = None,
     ) -> None:
         super().__init__(
-            message, status_code=status_code, status=status, response_id=response_id, errors=errors
+            message,
+            status_code=status_code,
+            status=status,
+            response_id=response_id,
+            errors=errors,
+            rate_limit=rate_limit,
         )
         self.retry_after = retry_after
+        self.problem = problem
 
 
 class ServerError(XeroAPIError):
@@ -272,3 +411,4 @@ class RequestValidationError(XeroError, ValueError):
 
 XeroError.__module__ = _PUBLIC_MODULE
 ErrorDetail.__module__ = _PUBLIC_MODULE
+ApiExceptionElement.__module__ = _PUBLIC_MODULE

@@ -2,18 +2,32 @@
 # codegen/ (templates; the runtime is copied verbatim from codegen/xero_codegen/runtime/).
 # Regenerate with `make generate`; `make check` fails when this file has drifted.
 
-"""Turning typed method arguments into query parameters, with client-side checks."""
+"""Turning typed method arguments into query parameters, headers and path segments, with
+client-side checks (a refused argument raises RequestValidationError naming it)."""
 
 from __future__ import annotations
 
 import datetime
 import re
+import urllib.parse
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 from ._errors import RequestValidationError
 
-__all__ = ["check_choice", "check_one_of", "encode_datetime", "encode_guid", "encode_string"]
+__all__ = [
+    "check_choice",
+    "check_one_of",
+    "encode_bool",
+    "encode_choice_list",
+    "encode_datetime",
+    "encode_guid",
+    "encode_guid_list",
+    "encode_int",
+    "encode_path_segment",
+    "encode_string",
+    "encode_string_list",
+]
 
 _GUID_RE = re.compile(
     r"\A[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\Z"
@@ -80,3 +94,99 @@ def check_one_of(arguments: Mapping[str, object]) -> None:
         names = " or ".join(f"`{n}`" for n in arguments)
         got = ", ".join(f"`{n}`" for n in given) if given else "none"
         raise RequestValidationError([f"give exactly one of {names} (got {got})"])
+
+
+def encode_bool(name: str, value: bool | None) -> str | None:
+    """``true``/``false`` as Xero reads booleans, or None when not given."""
+    if value is None:
+        return None
+    if not isinstance(value, bool):
+        raise RequestValidationError([f"`{name}` must be True or False; got {value!r}"])
+    return "true" if value else "false"
+
+
+def encode_int(name: str, value: int | None, choices: Iterable[int] | None = None) -> str | None:
+    """A whole number (at least 1, or one of ``choices``), or None when not given."""
+    if value is None:
+        return None
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise RequestValidationError([f"`{name}` must be a whole number; got {value!r}"])
+    if choices is not None:
+        allowed = tuple(choices)
+        if value not in allowed:
+            listed = ", ".join(str(c) for c in allowed)
+            raise RequestValidationError([f"`{name}` must be one of {listed}; got {value!r}"])
+    elif value < 1:
+        raise RequestValidationError([f"`{name}` must be at least 1; got {value!r}"])
+    return str(value)
+
+
+def _sequence(name: str, values: object) -> list[object]:
+    if isinstance(values, str | bytes) or not isinstance(values, Sequence | set | frozenset):
+        raise RequestValidationError(
+            [f"`{name}` must be a list of values, not {type(values).__name__}"]
+        )
+    if not values:
+        raise RequestValidationError([f"`{name}` must not be empty (leave it out to not filter)"])
+    return list(values)
+
+
+def encode_guid_list(name: str, values: Sequence[str | uuid.UUID] | None) -> str | None:
+    """GUIDs as one comma-separated value (lower case), or None when not given."""
+    if values is None:
+        return None
+    out: list[str] = []
+    for index, value in enumerate(_sequence(name, values)):
+        encoded = encode_guid(f"{name}[{index}]", value)  # type: ignore[arg-type]
+        if encoded is None:
+            raise RequestValidationError([f"`{name}[{index}]` must be a GUID, not None"])
+        out.append(encoded)
+    return ",".join(out)
+
+
+def encode_string_list(name: str, values: Sequence[str] | None) -> str | None:
+    """Strings as one comma-separated value (none may hold a comma), or None when not given."""
+    if values is None:
+        return None
+    out: list[str] = []
+    for index, value in enumerate(_sequence(name, values)):
+        if not isinstance(value, str) or not value.strip():
+            raise RequestValidationError(
+                [f"`{name}[{index}]` must be a non-empty string; got {value!r}"]
+            )
+        if "," in value:
+            raise RequestValidationError(
+                [f"`{name}[{index}]` cannot hold a comma (Xero splits the list on commas)"]
+            )
+        out.append(value)
+    return ",".join(out)
+
+
+def encode_choice_list(
+    name: str, values: Sequence[str] | None, choices: Iterable[str]
+) -> str | None:
+    """Enumerated values as one comma-separated value, or None when not given."""
+    if values is None:
+        return None
+    allowed = tuple(choices)
+    out: list[str] = []
+    for index, value in enumerate(_sequence(name, values)):
+        checked = check_choice(f"{name}[{index}]", value, allowed)  # type: ignore[arg-type]
+        if checked is None:
+            raise RequestValidationError([f"`{name}[{index}]` must be one of {', '.join(allowed)}"])
+        out.append(checked)
+    return ",".join(out)
+
+
+def encode_path_segment(name: str, value: str | None) -> str:
+    """One path segment from an (already checked) argument, percent-encoded.
+
+    ``value`` is what ``encode_guid``/``encode_string`` made of the argument (None when it was
+    not given). A segment that is empty, only dots, or only whitespace would change the path,
+    so it is refused; everything but unreserved characters is percent-encoded (``/`` too).
+    """
+    if value is None:
+        raise RequestValidationError([f"`{name}` is required"])
+    if not value.strip() or value.strip(".") == "":
+        raise RequestValidationError([f"`{name}` cannot be {value!r} (it would change the path)"])
+    return urllib.parse.quote(value, safe="")

@@ -28,7 +28,7 @@ import re
 import threading
 from urllib.parse import quote, quote_plus
 
-__all__ = ["MASK", "SecretFilter", "redact", "register_secret"]
+__all__ = ["MASK", "SecretFilter", "forget_secret", "redact", "register_secret"]
 
 MASK = "***"
 _lock = threading.Lock()
@@ -61,6 +61,16 @@ def register_secret(value: str) -> None:
             _pattern = re.compile("|".join(re.escape(f) for f in ordered))
             _secrets = secrets  # after the pattern: a reader never sees a secret it cannot hide
     _install_filters()
+
+
+def forget_secret(value: str) -> None:
+    """Stop hiding a secret that is no longer valid (a rotated token), so the set stays small."""
+    if not value:
+        return
+    global _secrets
+    forms = {value, quote(value, safe=""), quote_plus(value), _httpx_form(value)}
+    with _lock:
+        _secrets = _secrets - forms
 
 
 def _httpx_form(value: str) -> str:

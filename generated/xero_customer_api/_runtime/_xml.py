@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import contextvars
 import dataclasses
+import re
 import threading
 import typing
 from enum import Enum
@@ -98,13 +99,36 @@ DOCTYPE_MARK_BYTES: Final = max(len(mark) for mark in _DOCTYPE_MARKS)
 """The longest raw form of ``<!DOCTYPE``: a stream keeps this many bytes less one between chunks."""
 
 
-def _hardened_parser() -> etree.XMLParser:
-    return etree.XMLParser(**HARDENED_PARSER_OPTIONS)
+def _hardened_parser(encoding: str | None = None) -> etree.XMLParser:
+    return etree.XMLParser(encoding=encoding, **HARDENED_PARSER_OPTIONS)
 
 
-def pull_parser(tag: str) -> etree.XMLPullParser:
-    """A pull parser with the same hardened options, reporting the end of every ``tag``."""
-    return etree.XMLPullParser(events=("end",), tag=tag, **HARDENED_PARSER_OPTIONS)
+_WIDE_ENCODING = re.compile(
+    rb"""^<\?xml[^>]*?\sencoding\s*=\s*["']\s*(?:utf-?16|utf-?32|ucs-?2|ucs-?4)[^"']*["']""",
+    re.IGNORECASE,
+)
+
+
+def byte_encoding_override(data: bytes) -> str | None:
+    """``"utf-8"`` when ``data`` declares a 16/32-bit encoding but is written in bytes.
+
+    Xero has sent bodies starting ``<?xml version="1.0" encoding="utf-16"?>`` that are UTF-8.
+    A real UTF-16 or UTF-32 document cannot begin with the ASCII bytes ``<?xml`` (it starts with
+    a byte-order mark or a NUL-padded ``<``), so such a declaration is wrong and is ignored:
+    the bytes are read as UTF-8 by the same hardened parser. Anything else: None (the
+    document's own declaration rules).
+    """
+    if data[:5] == b"<?xml" and _WIDE_ENCODING.match(data[:200]):
+        return "utf-8"
+    return None
+
+
+def pull_parser(tag: str, encoding: str | None = None) -> etree.XMLPullParser:
+    """A pull parser with the same hardened options, reporting the end of every ``tag``
+    (``encoding`` overrides the document's declaration, as :func:`byte_encoding_override`)."""
+    return etree.XMLPullParser(
+        events=("end",), tag=tag, encoding=encoding, **HARDENED_PARSER_OPTIONS
+    )
 
 
 def refuse_doctype_bytes(data: bytes) -> None:
@@ -144,7 +168,7 @@ def parse_document(data: bytes) -> etree._Element:
         etree.XMLSyntaxError: the document is not well-formed XML.
     """
     refuse_doctype_bytes(data)
-    root = etree.fromstring(data, parser=_hardened_parser())
+    root = etree.fromstring(data, parser=_hardened_parser(byte_encoding_override(data)))
     refuse_doctype(root)
     return root
 

@@ -67,6 +67,8 @@ class XeroClient(SyncAPIClient):
     _api_version: ClassVar[str] = "1.0"
     _auth_style: ClassVar[str] = "query-keys"
     _error_style: ClassVar[str] = "response-errors"
+    _retry_style: ClassVar[str] = "safe-methods"
+    _content_type: ClassVar[str] = "text/xml; charset=utf-8"
 
     def __init__(
         self,
@@ -145,6 +147,8 @@ class AsyncXeroClient(AsyncAPIClient):
     _api_version: ClassVar[str] = "1.0"
     _auth_style: ClassVar[str] = "query-keys"
     _error_style: ClassVar[str] = "response-errors"
+    _retry_style: ClassVar[str] = "safe-methods"
+    _content_type: ClassVar[str] = "text/xml; charset=utf-8"
 
     def __init__(
         self,

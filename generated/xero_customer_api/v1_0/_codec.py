@@ -86,7 +86,7 @@ def decode_account(el: etree._Element, strict: bool = False) -> Account:
     """An element holding a ``Account`` (``<Account>``) -> the dataclass."""
     v_code: str | None = None
     v_name: str | None = None
-    v_type_value: Any = None
+    v_type: Any = None
     v_tax_type: Any = None
     v_description: str | None = None
     for child in el:
@@ -97,9 +97,9 @@ def decode_account(el: etree._Element, strict: bool = False) -> Account:
             v_name = child.text or ""
         elif tag == "Type":
             text = child.text
-            v_type_value = _E_AccountType.get(text)
-            if v_type_value is None:
-                v_type_value = read_enum(_E_AccountType, text)
+            v_type = _E_AccountType.get(text)
+            if v_type is None:
+                v_type = read_enum(_E_AccountType, text)
         elif tag == "TaxType":
             text = child.text
             v_tax_type = _E_TaxType.get(text)
@@ -113,7 +113,7 @@ def decode_account(el: etree._Element, strict: bool = False) -> Account:
         raise missing("Account", "Code")
     if v_name is None:
         raise missing("Account", "Name")
-    if v_type_value is None:
+    if v_type is None:
         raise missing("Account", "Type")
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
@@ -121,7 +121,7 @@ def decode_account(el: etree._Element, strict: bool = False) -> Account:
     obj = Account.__new__(Account)
     obj.code = v_code
     obj.name = v_name
-    obj.type_value = v_type_value
+    obj.type = v_type
     obj.tax_type = v_tax_type
     obj.description = v_description
     return obj
@@ -133,8 +133,8 @@ def write_account(el: etree._Element, obj: Account) -> None:
         SubElement(el, "Code").text = obj.code or None
     if obj.name is not None:
         SubElement(el, "Name").text = obj.name or None
-    if obj.type_value is not None:
-        SubElement(el, "Type").text = enum_text(obj.type_value)
+    if obj.type is not None:
+        SubElement(el, "Type").text = enum_text(obj.type)
     if obj.tax_type is not None:
         SubElement(el, "TaxType").text = enum_text(obj.tax_type)
     if obj.description is not None:

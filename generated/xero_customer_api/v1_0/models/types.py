@@ -233,7 +233,7 @@ class Account:
     Attributes:
         code: The account code used on invoice lines, e.g. 200.
         name: Name of the account.
-        type_value: Class of the account, e.g. REVENUE or OVERHEADS.
+        type: Class of the account, e.g. REVENUE or OVERHEADS.
         tax_type: Default tax treatment of lines posted to the account.
         description: What the account is for.
     """
@@ -250,7 +250,7 @@ class Account:
             "type": "Element",
         }
     )
-    type_value: AccountType = field(
+    type: AccountType = field(
         metadata={
             "name": "Type",
             "type": "Element",

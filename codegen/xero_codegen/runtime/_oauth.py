@@ -1,0 +1,596 @@
+"""OAuth 2.0 with Xero's identity service: authorization URL, code exchange, token calls.
+
+The protocol pieces are Authlib's (``authlib.oauth2``): the authorization URL
+(``prepare_grant_uri``), the PKCE S256 challenge (``create_s256_code_challenge``), the
+callback parsing and its state check (``parse_authorization_code_response``), the
+token-endpoint request bodies (``prepare_token_request``), the client authentication
+(``ClientAuth``: HTTP Basic with a secret, ``client_id`` in the body for a public PKCE
+client) and the expiry arithmetic (``OAuth2Token``). They go over the client's own
+``httpx`` client (same connection pool, timeout and size cap as the API calls), and every
+failure maps onto the SDK's error tree. Authlib is imported on first use, so
+``import xero_customer_api`` does not pay for it.
+
+The authorization-code flow for an app that connects many organisations::
+
+    start = authorization_url(client_id=..., redirect_uri=..., scopes=[...])
+    # keep start.state and start.code_verifier (e.g. in the session); send the user to start.url
+    token = exchange_code(client_id=..., client_secret=..., redirect_uri=...,
+                          code_verifier=start.code_verifier,
+                          callback_url=request_url, state=start.state)
+    client = XeroClient(client_id=..., client_secret=..., token=token,
+                        on_token_refresh=save_token, tenant_id=...)
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime
+import ipaddress
+import json
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+from ._errors import (
+    AuthenticationError,
+    RateLimitError,
+    RequestValidationError,
+    ServerError,
+    XeroConnectionError,
+    XeroResponseError,
+    XeroTimeoutError,
+)
+from ._ratelimit import RateLimit
+from ._secrets import redact, register_secret
+
+__all__ = [
+    "DEFAULT_AUTHORIZE_URL",
+    "DEFAULT_TOKEN_URL",
+    "AuthorizationRequest",
+    "Connection",
+    "TokenEndpoint",
+    "aexchange_code",
+    "authorization_url",
+    "check_endpoint_url",
+    "exchange_code",
+]
+
+DEFAULT_TOKEN_URL = "https://identity.xero.com/connect/token"
+DEFAULT_AUTHORIZE_URL = "https://login.xero.com/identity/connect/authorize"
+_TOKEN_TIMEOUT = 30.0
+_MAX_TOKEN_BYTES = 1024 * 1024
+_FORM_HEADERS = {
+    "Accept": "application/json",
+    "Content-Type": "application/x-www-form-urlencoded;charset=UTF-8",
+}
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def check_endpoint_url(name: str, value: object) -> list[str]:
+    """Problems of an identity endpoint URL: absolute https (http only on loopback)."""
+    if not isinstance(value, (str, httpx.URL)):
+        return [f"`{name}` must be a URL string"]
+    try:
+        url = httpx.URL(str(value))
+    except httpx.InvalidURL:
+        return [f"`{name}` is not a valid URL"]
+    if url.scheme not in ("https", "http") or not url.host:
+        return [f"`{name}` must be an absolute https URL; got {redact(str(value))!r}"]
+    if url.scheme == "http" and not _is_loopback(url.host):
+        return [f"`{name}` must use https; http is only allowed on loopback"]
+    if url.fragment:
+        return [f"`{name}` must not carry a fragment"]
+    return []
+
+
+def _text_param(name: str, value: object, problems: list[str]) -> str:
+    if not isinstance(value, str) or not value.strip():
+        problems.append(f"`{name}` must be a non-empty string")
+        return ""
+    return value.strip()
+
+
+# ---------------------------------------------------------------------- token endpoint
+
+
+@dataclass(frozen=True)
+class TokenEndpoint:
+    """Xero's token endpoint for one app (client id and, for confidential apps, secret)."""
+
+    token_url: str
+    client_id: str
+    client_secret: str | None = field(default=None, repr=False)
+    scopes: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.client_secret:
+            register_secret(self.client_secret)
+            # the Basic credentials Authlib writes from it (never logged, but make sure)
+            basic = f"{self.client_id}:{self.client_secret}".encode("latin-1", "replace")
+            register_secret(base64.b64encode(basic).decode("ascii"))
+
+    def __repr__(self) -> str:
+        secret = ", client_secret='***'" if self.client_secret else ""
+        return f"TokenEndpoint(token_url={self.token_url!r}, client_id='***'{secret})"
+
+    def _request(self, grant_type: str, **params: str | None) -> httpx.Request:
+        from authlib.oauth2.auth import ClientAuth
+        from authlib.oauth2.rfc6749.parameters import prepare_token_request
+
+        body = prepare_token_request(grant_type, body="", **params)
+        method = "client_secret_basic" if self.client_secret else "none"
+        auth = ClientAuth(self.client_id, self.client_secret, method)
+        url, headers, body = auth.prepare("POST", self.token_url, dict(_FORM_HEADERS), body)
+        request = httpx.Request("POST", url, headers=headers, content=body.encode("utf-8"))
+        request.extensions["timeout"] = httpx.Timeout(_TOKEN_TIMEOUT).as_dict()
+        return request
+
+    def client_credentials_request(self) -> httpx.Request:
+        """The client-credentials grant (a "custom connection")."""
+        scope = " ".join(self.scopes) or None
+        return self._request("client_credentials", scope=scope)
+
+    def refresh_request(self, refresh_token: str) -> httpx.Request:
+        """The refresh-token grant."""
+        register_secret(refresh_token)
+        return self._request("refresh_token", refresh_token=refresh_token)
+
+    def code_request(self, code: str, code_verifier: str, redirect_uri: str) -> httpx.Request:
+        """The authorization-code grant with its PKCE verifier."""
+        register_secret(code)
+        register_secret(code_verifier)
+        return self._request(
+            "authorization_code",
+            code=code,
+            code_verifier=code_verifier,
+            redirect_uri=redirect_uri,
+        )
+
+    def parse(
+        self,
+        answer: tuple[int, httpx.Headers, bytes],
+        *,
+        register: Callable[[str], None] = register_secret,
+    ) -> dict[str, Any]:
+        """The token of a token-endpoint answer (``expires_at`` added), or the mapped error.
+
+        The token's secrets are registered before anything could log or repeat them.
+        """
+        from authlib.oauth2.rfc6749 import OAuth2Token
+
+        status, headers, content = answer
+        data: object = None
+        try:
+            data = json.loads(content.decode("utf-8-sig"))
+        except (ValueError, UnicodeDecodeError):
+            data = None
+        if isinstance(data, dict):
+            for key in ("access_token", "refresh_token", "id_token"):
+                if isinstance(data.get(key), str) and data[key]:
+                    register(data[key])
+        rate_limit = RateLimit.from_headers(headers)
+        if status == 200 and isinstance(data, dict) and isinstance(data.get("access_token"), str):
+            if data.get("expires_in") is not None:
+                try:
+                    int(data["expires_in"])
+                except (TypeError, ValueError):
+                    data.pop("expires_in")
+            if data.get("expires_at") is not None:
+                try:
+                    data["expires_at"] = int(data["expires_at"])
+                except (TypeError, ValueError):
+                    data.pop("expires_at")
+            return dict(OAuth2Token.from_dict(data))
+        where = "Xero's token endpoint"
+        if isinstance(data, dict) and data.get("error"):
+            error = redact(str(data["error"]))[:100]
+            description = data.get("error_description")
+            detail = error + (f": {redact(str(description))[:200]}" if description else "")
+            if status >= 500:
+                raise ServerError(
+                    f"{where} failed (HTTP {status}): {detail}",
+                    status_code=status,
+                    rate_limit=rate_limit,
+                )
+            raise AuthenticationError(
+                f"{where} refused the grant (HTTP {status}): {detail}",
+                status_code=status,
+                rate_limit=rate_limit,
+                detail=detail,
+            )
+        if status == 429:
+            raise RateLimitError(
+                f"{where} is rate limiting this app (HTTP 429)",
+                rate_limit=rate_limit,
+                problem=(headers.get("x-rate-limit-problem") or "").strip().lower() or None,
+            )
+        if status >= 500:
+            raise ServerError(f"{where} failed (HTTP {status})", status_code=status)
+        if status >= 400:
+            raise AuthenticationError(
+                f"{where} refused the request (HTTP {status})",
+                status_code=status,
+                rate_limit=rate_limit,
+            )
+        raise XeroResponseError(
+            f"{where} answered HTTP {status} without a token", status_code=status
+        )
+
+
+def send_token_request(
+    http: httpx.Client, request: httpx.Request
+) -> tuple[int, httpx.Headers, bytes]:
+    """Send a token call on ``http``; transport failures become XeroConnectionError."""
+    try:
+        response = http.send(request, stream=True, follow_redirects=False)
+        try:
+            body = _CappedBody(response.status_code)
+            for chunk in response.iter_bytes():
+                body.add(chunk)
+            content = body.content()
+        finally:
+            response.close()
+    except httpx.HTTPError as exc:
+        raise _transport_error(exc) from None
+    return response.status_code, response.headers, content
+
+
+async def asend_token_request(
+    http: httpx.AsyncClient, request: httpx.Request
+) -> tuple[int, httpx.Headers, bytes]:
+    """The async twin of :func:`send_token_request`."""
+    try:
+        response = await http.send(request, stream=True, follow_redirects=False)
+        try:
+            body = _CappedBody(response.status_code)
+            async for chunk in response.aiter_bytes():
+                body.add(chunk)
+            content = body.content()
+        finally:
+            await response.aclose()
+    except httpx.HTTPError as exc:
+        raise _transport_error(exc) from None
+    return response.status_code, response.headers, content
+
+
+class _CappedBody:
+    """A token-endpoint answer, refused once it passes ``_MAX_TOKEN_BYTES``."""
+
+    def __init__(self, status: int) -> None:
+        self._status = status
+        self._parts: list[bytes] = []
+        self._size = 0
+
+    def add(self, chunk: bytes) -> None:
+        self._size += len(chunk)
+        if self._size > _MAX_TOKEN_BYTES:
+            raise XeroResponseError(
+                f"Xero's token endpoint answered more than {_MAX_TOKEN_BYTES} bytes",
+                status_code=self._status,
+            )
+        self._parts.append(chunk)
+
+    def content(self) -> bytes:
+        return b"".join(self._parts)
+
+
+def _transport_error(exc: httpx.HTTPError) -> XeroConnectionError:
+    detail = redact(str(exc)) or type(exc).__name__
+    if isinstance(exc, httpx.TimeoutException):
+        return XeroTimeoutError(f"timed out talking to Xero's token endpoint: {detail}")
+    return XeroConnectionError(f"the connection to Xero's token endpoint failed: {detail}")
+
+
+# ---------------------------------------------------------------------- authorization code
+
+
+@dataclass(frozen=True)
+class AuthorizationRequest:
+    """Where to send the user to connect an organisation, and what to keep until the callback.
+
+    Attributes:
+        url: The authorization URL (Xero's login and consent page).
+        state: The anti-CSRF value; the callback must carry it back (check it with
+            ``exchange_code(..., callback_url=..., state=...)``).
+        code_verifier: The PKCE secret for ``exchange_code``; keep it server-side.
+    """
+
+    url: str
+    state: str
+    code_verifier: str = field(repr=False)
+
+    def __repr__(self) -> str:
+        return f"AuthorizationRequest(url={self.url!r}, state={self.state!r}, code_verifier='***')"
+
+
+def authorization_url(
+    *,
+    client_id: str,
+    redirect_uri: str,
+    scopes: Sequence[str],
+    state: str | None = None,
+    code_verifier: str | None = None,
+    authorize_url: str = DEFAULT_AUTHORIZE_URL,
+) -> AuthorizationRequest:
+    """Start Xero's authorization-code flow with PKCE (S256).
+
+    Args:
+        client_id: The app's client id.
+        redirect_uri: The callback URL registered for the app.
+        scopes: The scopes to ask for, e.g. ``["openid", "offline_access",
+            "accounting.transactions", "accounting.contacts", "accounting.settings"]``
+            (``offline_access`` is what yields a refresh token).
+        state: The anti-CSRF value; a random one by default.
+        code_verifier: The PKCE verifier (43-128 characters); a random one by default.
+        authorize_url: Xero's authorization endpoint (override for a sandbox).
+
+    Returns:
+        The URL to send the user to, with the ``state`` and ``code_verifier`` to keep.
+
+    Raises:
+        RequestValidationError: An argument is unusable (nothing was sent anywhere).
+    """
+    from authlib.common.security import generate_token
+    from authlib.oauth2.rfc6749.parameters import prepare_grant_uri
+    from authlib.oauth2.rfc7636 import create_s256_code_challenge
+
+    problems: list[str] = []
+    client_id = _text_param("client_id", client_id, problems)
+    problems.extend(check_endpoint_url("redirect_uri", redirect_uri))
+    problems.extend(check_endpoint_url("authorize_url", authorize_url))
+    if (
+        isinstance(scopes, str)
+        or not isinstance(scopes, Sequence)
+        or not scopes
+        or not all(isinstance(s, str) and s and " " not in s for s in scopes)
+    ):
+        problems.append("`scopes` must be a non-empty list of scope names")
+    if state is not None:
+        state = _text_param("state", state, problems)
+    if code_verifier is not None and (
+        not isinstance(code_verifier, str) or not 43 <= len(code_verifier) <= 128
+    ):
+        problems.append("`code_verifier` must be a string of 43 to 128 characters (RFC 7636)")
+    if problems:
+        raise RequestValidationError(problems)
+    verifier = code_verifier or generate_token(64)
+    register_secret(verifier)
+    chosen_state = state or generate_token(32)
+    url = prepare_grant_uri(
+        str(authorize_url),
+        client_id=client_id,
+        response_type="code",
+        redirect_uri=str(redirect_uri),
+        scope=list(scopes),
+        state=chosen_state,
+        code_challenge=create_s256_code_challenge(verifier),
+        code_challenge_method="S256",
+    )
+    return AuthorizationRequest(url=url, state=chosen_state, code_verifier=verifier)
+
+
+def _code_from(code: str | None, callback_url: str | None, state: str | None) -> str:
+    """The authorization code, given directly or read from the callback URL (state checked)."""
+    from authlib.oauth2.rfc6749.errors import MismatchingStateException, MissingCodeException
+    from authlib.oauth2.rfc6749.parameters import parse_authorization_code_response
+
+    if (code is None) == (callback_url is None):
+        raise RequestValidationError(["give either `code` or `callback_url`"])
+    if code is not None:
+        if not isinstance(code, str) or not code.strip():
+            raise RequestValidationError(["`code` must be a non-empty string"])
+        return code.strip()
+    if not isinstance(callback_url, str):
+        raise RequestValidationError(["`callback_url` must be the callback URL as a string"])
+    if state is None:
+        raise RequestValidationError(
+            ["`state` (from authorization_url) is required with `callback_url`"]
+        )
+    query = httpx.URL(callback_url).params
+    if query.get("error"):
+        detail = redact(str(query.get("error")))[:100]
+        raise AuthenticationError(
+            f"the user or Xero declined the authorization: {detail}", status_code=400, detail=detail
+        )
+    try:
+        params = parse_authorization_code_response(callback_url, state=state)
+    except MissingCodeException:
+        raise RequestValidationError(["`callback_url` carries no `code`"]) from None
+    except MismatchingStateException:
+        raise RequestValidationError(
+            ["`callback_url` carries another `state` than the authorization request (CSRF?)"]
+        ) from None
+    return str(params["code"])
+
+
+def _exchange_setup(
+    client_id: str,
+    client_secret: str | None,
+    redirect_uri: str,
+    code_verifier: str,
+    code: str | None,
+    callback_url: str | None,
+    state: str | None,
+    token_url: str,
+) -> tuple[TokenEndpoint, httpx.Request]:
+    problems: list[str] = []
+    client_id = _text_param("client_id", client_id, problems)
+    if client_secret is not None:
+        client_secret = _text_param("client_secret", client_secret, problems)
+    problems.extend(check_endpoint_url("redirect_uri", redirect_uri))
+    problems.extend(check_endpoint_url("token_url", token_url))
+    if not isinstance(code_verifier, str) or not code_verifier:
+        problems.append("`code_verifier` (from authorization_url) must be a non-empty string")
+    if problems:
+        raise RequestValidationError(problems)
+    endpoint = TokenEndpoint(
+        token_url=str(token_url), client_id=client_id, client_secret=client_secret
+    )
+    found = _code_from(code, callback_url, state)
+    return endpoint, endpoint.code_request(found, code_verifier, str(redirect_uri))
+
+
+def exchange_code(
+    *,
+    client_id: str,
+    redirect_uri: str,
+    code_verifier: str,
+    client_secret: str | None = None,
+    code: str | None = None,
+    callback_url: str | None = None,
+    state: str | None = None,
+    token_url: str = DEFAULT_TOKEN_URL,
+    http_client: httpx.Client | None = None,
+) -> dict[str, Any]:
+    """Finish the authorization-code flow: trade the callback's code for a token.
+
+    Args:
+        client_id: The app's client id.
+        redirect_uri: The same callback URL as in :func:`authorization_url`.
+        code_verifier: The PKCE verifier from :func:`authorization_url`.
+        client_secret: The app's secret (leave out for a PKCE public client).
+        code: The ``code`` of the callback; or give ``callback_url`` and ``state``.
+        callback_url: The full URL Xero redirected the user to.
+        state: The ``state`` from :func:`authorization_url`, checked against the callback's.
+        token_url: Xero's token endpoint (override for a sandbox).
+        http_client: An ``httpx.Client`` to send with (a private one by default).
+
+    Returns:
+        The token dict (``access_token``, ``refresh_token``, ``expires_at``, ``scope`` ...):
+        persist it and give it to ``XeroClient(token=..., client_id=..., ...)``.
+
+    Raises:
+        RequestValidationError: A missing or mismatching argument (nothing was sent).
+        AuthenticationError: The token endpoint refused the code (``.detail``:
+            ``invalid_grant`` ...), or the user declined.
+        XeroConnectionError: The token endpoint could not be reached.
+    """
+    endpoint, request = _exchange_setup(
+        client_id, client_secret, redirect_uri, code_verifier, code, callback_url, state, token_url
+    )
+    http = http_client if http_client is not None else httpx.Client()
+    try:
+        answer = send_token_request(http, request)
+    finally:
+        if http_client is None:
+            http.close()
+    return endpoint.parse(answer)
+
+
+async def aexchange_code(
+    *,
+    client_id: str,
+    redirect_uri: str,
+    code_verifier: str,
+    client_secret: str | None = None,
+    code: str | None = None,
+    callback_url: str | None = None,
+    state: str | None = None,
+    token_url: str = DEFAULT_TOKEN_URL,
+    http_client: httpx.AsyncClient | None = None,
+) -> dict[str, Any]:
+    """The async twin of :func:`exchange_code` (``http_client`` an ``httpx.AsyncClient``)."""
+    endpoint, request = _exchange_setup(
+        client_id, client_secret, redirect_uri, code_verifier, code, callback_url, state, token_url
+    )
+    http = http_client if http_client is not None else httpx.AsyncClient()
+    try:
+        answer = await asend_token_request(http, request)
+    finally:
+        if http_client is None:
+            await http.aclose()
+    return endpoint.parse(answer)
+
+
+# ---------------------------------------------------------------------- connections
+
+
+@dataclass(frozen=True, slots=True)
+class Connection:
+    """One organisation (tenant) a token can reach, from ``GET /connections``.
+
+    Attributes:
+        id: The connection's id (to disconnect it).
+        tenant_id: The organisation's tenant id: the ``tenant_id=`` of calls.
+        tenant_type: ``ORGANISATION`` (or another kind of tenant).
+        tenant_name: The organisation's name.
+        created_date_utc: When the connection was made (UTC).
+        updated_date_utc: When it last changed (UTC).
+    """
+
+    id: str
+    tenant_id: str
+    tenant_type: str | None
+    tenant_name: str | None
+    created_date_utc: datetime.datetime | None
+    updated_date_utc: datetime.datetime | None
+
+
+def _utc(value: object) -> datetime.datetime | None:
+    if not isinstance(value, str) or not value:
+        return None
+    text = value.strip()
+    if text.endswith(("Z", "z")):
+        text = text[:-1] + "+00:00"
+    # Python < 3.11 would refuse 7 fraction digits; 3.11 accepts up to 6: trim the rest
+    head, dot, tail = text.partition(".")
+    if dot:
+        digits = "".join(c for c in tail if c.isdigit())
+        rest = tail[len(digits) :]
+        text = f"{head}.{digits[:6]}{rest}"
+    try:
+        when = datetime.datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=datetime.UTC)
+    return when.astimezone(datetime.UTC)
+
+
+def parse_connections(status: int, content: bytes) -> list[Connection]:
+    """The JSON list of ``GET /connections`` as typed connections."""
+    try:
+        data = json.loads(content.decode("utf-8-sig"))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise XeroResponseError(
+            f"the connections answer (HTTP {status}) is not JSON: {redact(str(exc))[:200]}",
+            status_code=status,
+        ) from None
+    if not isinstance(data, list):
+        raise XeroResponseError(
+            f"the connections answer (HTTP {status}) is not a JSON list", status_code=status
+        )
+    found: list[Connection] = []
+    for item in data:
+        if not isinstance(item, Mapping):
+            raise XeroResponseError(
+                "the connections answer holds something that is not an object",
+                status_code=status,
+            )
+        keys = {str(k).lower(): v for k, v in item.items()}
+        tenant = keys.get("tenantid")
+        if not isinstance(tenant, str) or not tenant:
+            raise XeroResponseError(
+                "a connection of the answer has no tenantId", status_code=status
+            )
+        found.append(
+            Connection(
+                id=str(keys.get("id") or ""),
+                tenant_id=tenant,
+                tenant_type=str(keys["tenanttype"]) if keys.get("tenanttype") else None,
+                tenant_name=str(keys["tenantname"]) if keys.get("tenantname") else None,
+                created_date_utc=_utc(keys.get("createddateutc")),
+                updated_date_utc=_utc(keys.get("updateddateutc")),
+            )
+        )
+    return found

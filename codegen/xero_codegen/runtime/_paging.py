@@ -1,0 +1,123 @@
+"""Walking a paged list (API 2.0's ``page``/``pageSize``) one streamed page at a time.
+
+Xero's XML answers carry no page count, so a page shorter than the size asked for (or than
+Xero's default size) is the last one. Each page goes through :func:`._stream.iter_items`, so
+it is parsed while it streams in and memory stays flat however many pages there are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, TypeVar
+
+from lxml import etree
+
+from ._stream import aiter_items, iter_items
+from ._types import NOT_GIVEN, NotGiven, TimeoutTypes
+
+if TYPE_CHECKING:
+    from ._base_client import AsyncAPIClient, SyncAPIClient
+
+__all__ = ["aiter_pages", "iter_pages"]
+
+T = TypeVar("T")
+
+
+def _page_params(
+    params: Sequence[tuple[str, str | None]], page_param: str, page: int
+) -> list[tuple[str, str | None]]:
+    """``params`` with the page number filled in (in the parameter's own position)."""
+    filled = [(name, str(page) if name == page_param else value) for name, value in params]
+    if all(name != page_param for name, _ in params):
+        filled.append((page_param, str(page)))
+    return filled
+
+
+def _pages(first_page: int | None, page_size: int | None, default_size: int) -> tuple[int, int]:
+    return (1 if first_page is None else first_page), (page_size or default_size)
+
+
+def iter_pages(
+    client: SyncAPIClient,
+    *,
+    path: str,
+    params: Sequence[tuple[str, str | None]],
+    page_param: str,
+    first_page: int | None,
+    page_size: int | None,
+    default_size: int,
+    wrapper: str,
+    item: str,
+    decode: Callable[[etree._Element, bool], T],
+    envelope: Callable[[etree._Element, bool], object] | None = None,
+    headers: Sequence[tuple[str, str | None]] = (),
+    tenant_id: str | NotGiven = NOT_GIVEN,
+    timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+) -> Iterator[T]:
+    """Every item of every page from ``first_page`` on, one at a time.
+
+    ``params`` are the list's query parameters, already checked and encoded, including the
+    page size; the page number (``page_param``) is set per page; ``envelope`` checks what is
+    left of each page (see :class:`._stream.ItemStream`). Stops after the first
+    page holding fewer than ``page_size`` (or ``default_size``) items.
+    """
+    page, size = _pages(first_page, page_size, default_size)
+    while True:
+        count = 0
+        for obj in iter_items(
+            client,
+            path=path,
+            params=_page_params(params, page_param, page),
+            wrapper=wrapper,
+            item=item,
+            decode=decode,
+            envelope=envelope,
+            timeout=timeout,
+            headers=headers,
+            tenant_id=tenant_id,
+        ):
+            count += 1
+            yield obj
+        if count < size:
+            return
+        page += 1
+
+
+async def aiter_pages(
+    client: AsyncAPIClient,
+    *,
+    path: str,
+    params: Sequence[tuple[str, str | None]],
+    page_param: str,
+    first_page: int | None,
+    page_size: int | None,
+    default_size: int,
+    wrapper: str,
+    item: str,
+    decode: Callable[[etree._Element, bool], T],
+    envelope: Callable[[etree._Element, bool], object] | None = None,
+    headers: Sequence[tuple[str, str | None]] = (),
+    tenant_id: str | NotGiven = NOT_GIVEN,
+    timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+) -> AsyncIterator[T]:
+    """:func:`iter_pages` as an async generator."""
+    page, size = _pages(first_page, page_size, default_size)
+    while True:
+        count = 0
+        async for obj in aiter_items(
+            client,
+            path=path,
+            params=_page_params(params, page_param, page),
+            wrapper=wrapper,
+            item=item,
+            decode=decode,
+            envelope=envelope,
+            timeout=timeout,
+            headers=headers,
+            tenant_id=tenant_id,
+        ):
+            count += 1
+            yield obj
+        if count < size:
+            return
+        page += 1

@@ -1,0 +1,317 @@
+"""The `xero` command line on API 2.0 (its default): every endpoint is a command, credentials
+and entry point come from options or XERO_* variables, --all pages through a list, and
+--api-version 1.0 / XERO_API_VERSION switches to 1.0's commands (XERO_V1_BASE_URL)."""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
+
+import httpx
+import pytest
+from click.testing import CliRunner, Result
+from lxml import etree
+from xero_customer_api._runtime import _cli_support as cs
+from xero_customer_api.cli import main
+
+from .conftest import FIXTURES, SCHEMAS, schema
+
+TOKEN = "eyJhbGciOiJSUzI1NiJ9.CLI-ACCESS-TOKEN"
+TENANT = "b1f7a1c2-3d4e-4f50-8a6b-7c8d9e0f1a2b"
+GUID = "8d2e4f60-1a3b-4c5d-8e7f-9a0b1c2d3e4f"
+ENV: dict[str, str | None] = {
+    "XERO_ACCESS_TOKEN": TOKEN,
+    "XERO_TENANT_ID": TENANT,
+    "XERO_BASE_URL": "https://xero.test/api.xro/2.0/",
+    "XERO_V1_BASE_URL": "https://xero.test/api.xro/1.0/",
+    "XERO_API_KEY": "PARTNERKEY0123456789",
+    "XERO_CUSTOMER_KEY": "CUSTOMERKEY0123456789",
+    "XERO_API_VERSION": None,
+    "XERO_CLIENT_ID": None,
+    "XERO_CLIENT_SECRET": None,
+    "XERO_TOKEN_URL": None,
+    "XERO_ENVIRONMENT": None,
+    "XERO_CA_BUNDLE": None,
+}
+MANIFEST = tomllib.loads((SCHEMAS / "manifest.toml").read_text(encoding="utf-8"))
+
+
+def dashed(name: str) -> str:
+    return name.replace("_", "-")
+
+
+Run = Callable[..., Result]
+
+
+@pytest.fixture
+def xero(
+    monkeypatch: pytest.MonkeyPatch,
+) -> Iterator[Callable[..., tuple[Run, list[httpx.Request]]]]:
+    def install(
+        answers: Callable[[httpx.Request], httpx.Response],
+    ) -> tuple[Run, list[httpx.Request]]:
+        seen: list[httpx.Request] = []
+
+        def handler(request: httpx.Request) -> httpx.Response:
+            request.read()
+            seen.append(request)
+            return answers(request)
+
+        def build(settings: cs.Settings, event_hooks: Mapping[str, list[Any]]) -> httpx.Client:
+            return httpx.Client(
+                transport=httpx.MockTransport(handler), event_hooks=dict(event_hooks)
+            )
+
+        monkeypatch.setattr(cs, "build_http_client", build)
+
+        def run(
+            *args: str, env: Mapping[str, str | None] | None = None, input: bytes | None = None
+        ) -> Result:
+            return CliRunner().invoke(
+                main,
+                ["--max-retries", "0", *args],
+                env={**ENV, **(env or {})},
+                input=input,
+                prog_name="xero",
+            )
+
+        return run, seen
+
+    yield install
+
+
+def answer(fixture: str) -> Callable[[httpx.Request], httpx.Response]:
+    body = (FIXTURES / "responses" / fixture).read_bytes()
+    return lambda request: httpx.Response(200, content=body, headers={"content-type": "text/xml"})
+
+
+def test_help_lists_every_2_0_endpoint_and_both_versions() -> None:
+    result = CliRunner().invoke(main, ["--help"], env=ENV)
+    assert result.exit_code == 0
+    for endpoint in MANIFEST["endpoints"]:
+        assert f"xero {dashed(endpoint['resource'])} {dashed(endpoint['name'])}" in result.output
+    for var in (
+        "XERO_ACCESS_TOKEN",
+        "XERO_CLIENT_ID",
+        "XERO_CLIENT_SECRET",
+        "XERO_TENANT_ID",
+        "XERO_TOKEN_URL",
+        "XERO_API_VERSION",
+        "XERO_BASE_URL",
+        "XERO_V1_BASE_URL",
+    ):
+        assert var in result.output
+
+
+@pytest.mark.parametrize(
+    "endpoint", MANIFEST["endpoints"], ids=lambda e: f"{e['resource']}.{e['name']}"
+)
+def test_every_endpoint_is_a_command_with_its_options(endpoint: dict[str, Any]) -> None:
+    result = CliRunner().invoke(
+        main, [dashed(endpoint["resource"]), dashed(endpoint["name"]), "--help"], env=ENV
+    )
+    assert result.exit_code == 0, result.output
+    for param in [
+        *endpoint.get("query", []),
+        *endpoint.get("headers", []),
+        *endpoint.get("path_params", []),
+    ]:
+        assert f"--{dashed(param['name'])}" in result.output
+    assert f"HTTP: {endpoint['method']} {endpoint['path']}" in " ".join(result.output.split())
+    if endpoint.get("paging"):
+        assert "--all" in result.output
+
+
+def test_list_sends_typed_filters_credentials_and_tenant(xero: Any) -> None:
+    run, seen = xero(answer("contacts_response/page_of_two.xml"))
+    result = run(
+        "contacts",
+        "list",
+        "--ids",
+        GUID,
+        "--ids",
+        GUID.upper(),
+        "--include-archived",
+        "--page",
+        "2",
+        "--page-size",
+        "10",
+        "--search-term",
+        "press",
+        "--modified-since",
+        "2026-07-01T13:04:05+12:00",
+        "--format",
+        "json",
+    )
+    assert result.exit_code == 0, result.output
+    assert [c["name"] for c in json.loads(result.stdout)] == [
+        "Pohutukawa Press Ltd",
+        "Rimu Freight",
+    ]
+    (request,) = seen
+    assert str(request.url).startswith("https://xero.test/api.xro/2.0/Contacts?")
+    assert list(request.url.params.multi_items()) == [
+        ("IDs", f"{GUID},{GUID}"),
+        ("page", "2"),
+        ("pageSize", "10"),
+        ("includeArchived", "true"),
+        ("searchTerm", "press"),
+    ]
+    assert request.headers["Authorization"] == f"Bearer {TOKEN}"
+    assert request.headers["xero-tenant-id"] == TENANT
+    assert request.headers["If-Modified-Since"] == "2026-07-01T01:04:05"
+
+
+def test_all_pages_through_the_list(xero: Any) -> None:
+    template = (FIXTURES / "responses/contacts_response/page_of_two.xml").read_bytes()
+    empty = (FIXTURES / "responses/contacts_response/empty.xml").read_bytes()
+
+    def pages(request: httpx.Request) -> httpx.Response:
+        body = template if request.url.params["page"] in ("1", "2") else empty
+        return httpx.Response(200, content=body, headers={"content-type": "text/xml"})
+
+    run, seen = xero(pages)
+    result = run("contacts", "list", "--all", "--page-size", "2", "--format", "jsonl")
+    assert result.exit_code == 0, result.output
+    assert len(result.stdout.splitlines()) == 4
+    assert [r.url.params["page"] for r in seen] == ["1", "2", "3"]
+
+
+def test_get_by_number_and_delete_with_a_status(xero: Any) -> None:
+    run, seen = xero(answer("invoices_response/voided.xml"))
+    result = run(
+        "invoices",
+        "delete",
+        "--invoice-number",
+        "INV-0107",
+        "--status",
+        "VOIDED",
+        "--format",
+        "json",
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)[0]["status"] == "VOIDED"
+    assert seen[0].method == "POST" and seen[0].url.path == "/api.xro/2.0/Invoices/INV-0107"
+    assert etree.fromstring(seen[0].content).findtext("Status") == "VOIDED"
+    assert "Idempotency-Key" in seen[0].headers
+    run("contacts", "get", "--contact-number", "KB-0007")
+    assert seen[1].url.path == "/api.xro/2.0/Contacts/KB-0007"
+    usage = run("contacts", "get")
+    assert usage.exit_code == 2 and "exactly one" in usage.output
+
+
+def test_create_reads_json_or_xml_and_writes_the_request_shape(xero: Any) -> None:
+    run, seen = xero(answer("contacts_response/batch_mixed_statuses.xml"))
+    document = json.dumps(
+        [{"name": "Tui Bakery", "is_customer": True}, {"name": "Kowhai Cycles Ltd"}]
+    )
+    result = run(
+        "contacts", "save-many", "--summarize-errors", "--format", "json", input=document.encode()
+    )
+    assert result.exit_code == 0, result.output
+    body = etree.fromstring(seen[0].content)
+    assert body.tag == "Contacts" and [c.findtext("Name") for c in body] == [
+        "Tui Bakery",
+        "Kowhai Cycles Ltd",
+    ]
+    assert body.find("Contact/IsCustomer") is None  # read-only: never sent
+    assert schema("requests", "contacts_request").validate(body)
+    xml = (FIXTURES / "requests/tracking_categories_request/option.xml").read_bytes()
+    result = run("tracking-categories", "create-option", "--tracking-category-id", GUID, input=xml)
+    assert result.exit_code == 0, result.output
+    assert seen[1].method == "PUT"
+    assert seen[1].url.path == f"/api.xro/2.0/TrackingCategories/{GUID}/Options"
+    assert etree.fromstring(seen[1].content).tag == "Option"
+    bad = run(
+        "tracking-categories", "create-option", "--tracking-category-id", GUID, input=b"<Account/>"
+    )
+    assert bad.exit_code == 2 and "<Option>" in bad.output
+
+
+def test_credentials_missing_or_from_client_id_and_secret(xero: Any) -> None:
+    run, seen = xero(answer("accounts_response/chart.xml"))
+    missing = run("accounts", "list", env={"XERO_ACCESS_TOKEN": None})
+    assert missing.exit_code == 3 and "XERO_ACCESS_TOKEN" in missing.output and seen == []
+
+
+def test_api_version_1_0_by_option_or_variable(xero: Any) -> None:
+    def body(request: httpx.Request) -> bytes:
+        payload = b"<Tracking/>" if request.url.path.endswith("/tracking") else b"<Accounts/>"
+        return (
+            b"<Response><ID>1</ID><Status>OK</Status><ProviderName>P</ProviderName>"
+            b"<DateTimeUTC>2026-01-01T00:00:00Z</DateTimeUTC>" + payload + b"</Response>"
+        )
+
+    run, seen = xero(
+        lambda r: httpx.Response(200, content=body(r), headers={"content-type": "text/xml"})
+    )
+    for args, env in ((["--api-version", "1.0"], {}), ([], {"XERO_API_VERSION": "1.0"})):
+        result = run(*args, "accounts", "list", "--format", "json", env=env)
+        assert result.exit_code == 0, result.output
+        assert seen[-1].url.path == "/api.xro/1.0/accounts"
+        assert "apiKey" in seen[-1].url.params and "Authorization" not in seen[-1].headers
+    tracking = run("--api-version", "1.0", "tracking", "list")
+    assert tracking.exit_code == 0
+    assert run("tracking", "list").exit_code == 2  # 2.0 has tracking-categories instead
+
+
+def test_raw_output_hides_the_token(xero: Any) -> None:
+    run, _ = xero(answer("accounts_response/chart.xml"))
+    result = run("accounts", "list", "--raw")
+    assert result.exit_code == 0, result.output
+    assert TOKEN not in result.output
+    assert "authorization: bearer ***" in result.output.lower()
+
+
+def test_export_pages_through_everything(xero: Any) -> None:
+    template = (FIXTURES / "responses/contacts_response/page_of_two.xml").read_bytes()
+    empty = (FIXTURES / "responses/contacts_response/empty.xml").read_bytes()
+
+    def pages(request: httpx.Request) -> httpx.Response:
+        body = template if request.url.params["page"] == "1" else empty
+        return httpx.Response(200, content=body, headers={"content-type": "text/xml"})
+
+    run, seen = xero(pages)
+    result = run(
+        "contacts", "export", "--page-size", "2", "--modified-since", "2026-07-01T00:00:00Z"
+    )
+    assert result.exit_code == 0, result.output
+    assert [json.loads(line)["name"] for line in result.stdout.splitlines()] == [
+        "Pohutukawa Press Ltd",
+        "Rimu Freight",
+    ]
+    assert [r.url.params["page"] for r in seen] == ["1", "2"]
+    assert all(r.headers["If-Modified-Since"] == "2026-07-01T00:00:00" for r in seen)
+
+
+def test_import_isolates_the_rows_xero_refuses(xero: Any, tmp_path: Any) -> None:
+    refusal = (FIXTURES / "responses/api_exception/validation_invoice_echo.xml").read_bytes()
+    header = (
+        b'<Response xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><Id>1</Id>'
+        b"<Status>OK</Status><ProviderName>P</ProviderName>"
+        b"<DateTimeUTC>2026-07-01T00:00:00Z</DateTimeUTC><Contacts>"
+    )
+
+    def save(request: httpx.Request) -> httpx.Response:
+        body = etree.fromstring(request.content)
+        contacts = [body] if body.tag == "Contact" else list(body)
+        if any(c.findtext("Name") == "BAD" for c in contacts):
+            return httpx.Response(400, content=refusal, headers={"content-type": "text/xml"})
+        answer = header + b"".join(etree.tostring(c) for c in contacts) + b"</Contacts></Response>"
+        return httpx.Response(200, content=answer, headers={"content-type": "text/xml"})
+
+    run, seen = xero(save)
+    rows = tmp_path / "contacts.csv"
+    rows.write_text("Name,EmailAddress\nTui Bakery,a@tui.example\nBAD,b@x.example\nKowhai,\n")
+    result = run("contacts", "import", str(rows), "--format", "jsonl")
+    assert result.exit_code == 5, result.output
+    assert [json.loads(line)["name"] for line in result.stdout.splitlines()] == [
+        "Tui Bakery",
+        "Kowhai",
+    ]
+    assert "row 3: rejected" in result.stderr
+    assert {r.method for r in seen} == {"POST"} and all(
+        r.url.path.endswith("/Contacts") for r in seen
+    )

@@ -1,0 +1,82 @@
+"""The generator stays "a folder, never a fork": 2.0 is driven by its manifest and XSDs, and
+the manifest checks cover the keys 2.0 added."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from xero_codegen.ir import ManifestError
+from xero_codegen.pipeline import build
+
+from .conftest import ROOT
+
+CODEGEN = ROOT / "codegen" / "xero_codegen"
+
+
+def _generator_sources() -> list[Path]:
+    return sorted(
+        p for p in [*CODEGEN.glob("*.py"), *(CODEGEN / "templates").glob("*.jinja")] if p.is_file()
+    )
+
+
+@pytest.mark.parametrize("path", _generator_sources(), ids=lambda p: p.name)
+def test_generator_never_branches_on_a_version(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert not re.search(r"""["'](1\.0|2\.0|v1_0|v2_0)["']""", text), path
+    assert not re.search(r"""version\s*(==|!=)\s*["']""", text), path
+
+
+def _copy(tmp_path: Path) -> Path:
+    shutil.copytree(ROOT / "schemas", tmp_path / "schemas")
+    (tmp_path / "codegen").mkdir()
+    return tmp_path
+
+
+def _break(root: Path, *replacements: tuple[str, str]) -> list[str]:
+    manifest = root / "schemas/v2.0/manifest.toml"
+    text = manifest.read_text(encoding="utf-8")
+    for old, new in replacements:
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    manifest.write_text(text, encoding="utf-8")
+    with pytest.raises(ManifestError) as info:
+        build(root)
+    return info.value.problems
+
+
+def test_path_slots_must_match_path_parameters(tmp_path: Path) -> None:
+    problems = _break(
+        _copy(tmp_path), ('path = "Accounts/{AccountID}"', 'path = "Accounts/{AccountId}"')
+    )
+    assert len(problems) == 1 and "path slots" in problems[0]
+
+
+def test_new_parameter_types_and_returns_are_checked(tmp_path: Path) -> None:
+    problems = _break(
+        _copy(tmp_path),
+        ('type = "guid_list"', 'type = "uuid_list"'),
+        ('returns = "batch"', 'returns = "many"'),
+        ("default_size = 100", "default_size = 0"),
+    )
+    assert len(problems) == 3, problems
+    assert any("uuid_list" in p for p in problems)
+    assert any("returns" in p for p in problems)
+    assert any("paging" in p for p in problems)
+
+
+def test_a_request_element_must_exist_in_its_write_schema(tmp_path: Path) -> None:
+    problems = _break(_copy(tmp_path), ('element = "Contacts"', 'element = "People"'))
+    assert problems == [
+        "endpoints[3] (contacts.create_many): requests/contacts_request.xsd has no root <People>"
+    ]
+
+
+def test_1_0_output_has_no_2_0_features() -> None:
+    resources = (ROOT / "generated/xero_customer_api/v1_0/_resources.py").read_text()
+    for needle in ("tenant_id", "idempotency_key", "encode_path_segment", "iter_pages", "headers="):
+        assert needle not in resources, needle
+    codec = (ROOT / "generated/xero_customer_api/v1_0/_codec.py").read_text()
+    assert "_XSI_" not in codec and "_request(" not in codec

@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 LINT_PATHS := $(wildcard codegen sandbox tests examples bench)
 
-.PHONY: setup generate check lint typecheck test test-fast demo sandbox bench fuzz clean
+.PHONY: setup generate check lint typecheck test test-fast demo sandbox bench fuzz docs clean
 
 # Three distributions, one venv: the SDK (pyproject.toml), the generator (codegen/) and the
 # sandbox (sandbox/), all editable, plus the tools (requirements-dev.txt).
@@ -24,19 +24,24 @@ setup: $(STAMP)
 generate: $(STAMP)
 	@echo "==> generate: schemas/ -> generated/"
 	@$(BIN)/xero-codegen generate
+	@$(BIN)/xero-codegen docs
 
 check: $(STAMP)
 	@echo "==> drift: xero-codegen check"
 	@$(BIN)/xero-codegen check
+	@$(BIN)/xero-codegen docs --check
+	@echo "==> release guard: breaking schema changes need a version bump and a changelog entry"
+	@$(BIN)/xero-codegen release-check
 	@echo "==> ruff"
 	@$(BIN)/ruff check $(LINT_PATHS)
 	@$(BIN)/ruff format --check $(LINT_PATHS)
 	@echo "==> mypy --strict"
-	@$(BIN)/mypy --strict generated/xero_customer_api codegen/xero_codegen sandbox/xero_sandbox tests/typing/user_script.py tests/typing/user_script_v2.py
+	@$(BIN)/mypy --strict generated/xero_customer_api codegen/xero_codegen sandbox/xero_sandbox tests/typing/user_script.py tests/typing/user_script_v2.py tests/typing/runtime_v2.py
 
 test: $(STAMP)
 	@bash scripts/ensure-chromium.sh
 	@$(MAKE) --no-print-directory check
+	@$(MAKE) --no-print-directory docs
 	@echo "==> pytest"
 	@$(BIN)/pytest -q
 
@@ -54,6 +59,10 @@ sandbox: $(STAMP)
 
 bench: $(STAMP)
 	@$(BIN)/python -m bench
+
+docs: $(STAMP)
+	@echo "==> docs: mkdocs build --strict (offline) into build/site"
+	@NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet
 
 fuzz: $(STAMP)
 	@FUZZ_EXAMPLES=5000 $(BIN)/pytest -q tests/fuzz

@@ -40,8 +40,7 @@ from decimal import Decimal
 from typing import assert_type
 
 from xero_customer_api import NotFoundError, XeroError
-from xero_customer_api.v1_0 import XeroClient
-from xero_customer_api.v1_0 import models
+from xero_customer_api.v1_0 import XeroClient, models
 
 
 def work(client: XeroClient) -> None:

@@ -13,10 +13,13 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lxml import etree
 from xsdata.codegen.models import Class
+
+if TYPE_CHECKING:
+    from .checks_ir import ChecksIR
 
 XS = "{http://www.w3.org/2001/XMLSchema}"
 QUERY_TYPES = (
@@ -89,6 +92,10 @@ class RequestBody:
     item_type: str | None = None  # batch: class of one item
     element: str | None = None  # root element in a write schema (encoded by encode_request_*)
     fields: tuple[BodyField, ...] = ()
+    # What the client-side checks of the body refuse (for docstrings): from its schema, and
+    # from the check rules (runtime/_checks.py) that apply to it.
+    refusals: tuple[str, ...] = ()
+    rules: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -117,6 +124,7 @@ class Endpoint:
     headers: tuple[QueryParam, ...] = ()
     paging: Paging | None = None
     returns: str = "list"  # one of RETURNS; "list" follows the payload's own shape
+    tenanted: bool = False  # the API's calls name a tenant (OAuth 2.0 errors, tenant_id=)
 
     @property
     def choice_fields(self) -> tuple[BodyField, ...]:
@@ -127,6 +135,158 @@ class Endpoint:
     @property
     def id(self) -> str:
         return f"{self.resource}.{self.name}"
+
+    # ------------------------------------------------------------ docstrings
+    # What the generated methods really return and raise, computed from the endpoint: one
+    # object or a list, a read or a write, its parameters, its body and the checks on it.
+
+    @property
+    def returns_doc(self) -> str:
+        """The ``Returns:`` text of the method."""
+        payload, noun = self.response.payload_type, _noun(self.response.payload_type)
+        if self.returns == "batch":
+            return (
+                f"A ``BatchResult`` of ``{payload}``: ``.items`` in the order sent, each with the"
+                " decoded ``.item``, its ``.status`` (OK, WARNING or ERROR; OK when errors were"
+                " summarised), ``.validation_errors`` and ``.warnings``; ``.succeeded`` and"
+                " ``.failed`` split them. With ``summarize_errors=True`` a failing batch raises"
+                " ``ValidationError`` instead."
+            )
+        if self.returns == "one":
+            if self.method == "GET":
+                return f"The ``{payload}`` found (never ``None``)."
+            if self.method == "DELETE":
+                return f"The ``{payload}`` as Xero answers it after the delete."
+            return (
+                f"The ``{payload}`` as Xero saved it, with the values Xero sets (such as its ID)."
+            )
+        if self.method == "GET" and self.response.is_list:
+            which = "that matches the filters" if self.query else "of the organisation"
+            return f"A list of ``{payload}``, one per {noun} {which} (empty when there is none)."
+        if self.method == "GET":
+            return f"The ``{payload}`` found (never ``None``)."
+        if self.response.is_list:
+            return f"A list of ``{payload}``: the {_plural(noun)} as Xero saved them."
+        return f"The ``{payload}`` as Xero saved it, with the values Xero sets (such as its ID)."
+
+    @property
+    def stream_returns_doc(self) -> str:
+        """The ``Returns:`` text of the ``iter()`` variant (sync; the async one says so)."""
+        noun = _noun(self.response.payload_type)
+        which = "that matches the filters" if self.query else "of the organisation"
+        return f"one ``{self.response.payload_type}`` per {noun} {which}"
+
+    def _refusals(self) -> list[str]:
+        refused: list[str] = []
+        if self.one_of:
+            given = " and ".join(f"``{n}``" for n in self.one_of)
+            refused.append(f"not exactly one of {given} given")
+        kinds = {
+            "guid": "not a GUID",
+            "enum": "not one of its values",
+            "datetime": "a naive datetime",
+            "string": "empty",
+        }
+        for kind, problem in kinds.items():
+            params = [f"``{q.name}``" for q in self.query if q.type == kind]
+            if params:
+                refused.append(f"{_join(params)} {problem}")
+        return refused
+
+    @property
+    def raises(self) -> tuple[tuple[str, str], ...]:
+        """The ``Raises:`` entries of the method: (exception class, when)."""
+        refused = self._refusals()
+        request = self.request
+        if request is not None:
+            noun = _noun(request.item_type or request.type)
+            subject = f"{_a(noun)} in ``{request.param}``" if request.items else f"the {noun}"
+            if request.items:
+                refused.append(f"``{request.param}`` not a list of {_plural(noun)}")
+            details = f" ({'; '.join(request.refusals)})" if request.refusals else ""
+            refused.append(f"{subject} does not match its schema{details}")
+            refused.extend(request.rules)
+        refused.append("``max_retries`` not a whole number >= 0")
+        entries = [
+            ("RequestValidationError", "Nothing was sent: " + "; ".join(refused) + "."),
+        ]
+        noun = _noun(self.response.payload_type)
+        if (self.method == "GET" and not self.response.is_list) or (
+            self.tenanted and self.path_params
+        ):
+            entries.append(("NotFoundError", f"No such {noun} in this organisation."))
+        if request is not None and self.tenanted:
+            entries.append(
+                (
+                    "ValidationError",
+                    "Xero refused the batch (400 ApiException, ``.elements`` per failing"
+                    " element); with ``summarize_errors=False`` failed items are in the result"
+                    " instead."
+                    if self.returns == "batch"
+                    else "Xero refused the document (400 ApiException, ``.elements`` per"
+                    " failing element).",
+                )
+            )
+        elif request is not None:
+            entries.append(
+                (
+                    "ValidationError",
+                    f"Xero refused the {_noun(request.item_type or request.type)} on a check"
+                    " only Xero can make (``.errors`` says which).",
+                )
+            )
+        if self.tenanted:
+            entries.extend(
+                [
+                    (
+                        "AuthenticationError",
+                        "The access token was refused (expired, revoked, disconnected).",
+                    ),
+                    (
+                        "PermissionDeniedError",
+                        "The tenant is not connected to this app, or a scope is missing.",
+                    ),
+                    (
+                        "RateLimitError",
+                        "A rate limit was hit and waiting was not possible or allowed.",
+                    ),
+                    ("XeroAPIError", "Xero answered with another error."),
+                    (
+                        "XeroError",
+                        "The call failed otherwise (network, timeout, token endpoint,"
+                        " unreadable answer).",
+                    ),
+                ]
+            )
+            return tuple(entries)
+        entries.append(
+            (
+                "XeroAPIError",
+                "Xero answered with another error (such as ``RateLimitError`` or ``ServerError``).",
+            )
+        )
+        entries.append(
+            (
+                "XeroError",
+                "The call failed otherwise (network, timeout, refused partner key,"
+                " unreadable answer).",
+            )
+        )
+        return tuple(entries)
+
+    @property
+    def stream_raises(self) -> tuple[tuple[str, str], ...]:
+        """The ``Raises:`` entries of the ``iter()`` variant."""
+        refused = self._refusals()
+        entries = [
+            ("RequestValidationError", "Nothing was sent: " + "; ".join(refused) + "."),
+        ]
+        return (
+            *(entries if refused else []),
+            ("XeroAPIError", "Xero answered with an error (before or while streaming)."),
+            ("XeroResponseError", "The answer is malformed, truncated or unsafe."),
+            ("XeroConnectionError", "The connection failed, dropped or timed out."),
+        )
 
 
 @dataclass(frozen=True)
@@ -174,6 +334,25 @@ class ApiVersion:
                     names.add(e.request.item_type)
                 names.update(f.enum for f in e.request.fields if f.enum)
         return tuple(sorted(names))
+
+
+def _noun(class_name: str) -> str:
+    """``TrackingCategory`` -> ``tracking category``."""
+    return _snake(class_name).replace("_", " ")
+
+
+def _a(noun: str) -> str:
+    return ("an " if noun[:1] in "aeiou" else "a ") + noun
+
+
+def _plural(noun: str) -> str:
+    if noun.endswith("y") and noun[-2:-1] not in "aeiou":
+        return noun[:-1] + "ies"
+    return noun + ("es" if noun.endswith(("s", "x")) else "s")
+
+
+def _join(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
 
 
 def _doc_of(element: etree._Element) -> str:
@@ -281,9 +460,16 @@ def _params(
 
 
 def load_api(
-    schema_dir: Path, classes: list[Class], manifest: dict[str, Any] | None = None
+    schema_dir: Path,
+    classes: list[Class],
+    manifest: dict[str, Any] | None = None,
+    checks: ChecksIR | None = None,
 ) -> ApiVersion:
-    """Cross-check ``schema_dir/manifest.toml`` (read here unless given) with the classes."""
+    """Cross-check ``schema_dir/manifest.toml`` (read here unless given) with the classes.
+
+    ``checks`` (the client-side checks of the models) says which check rules apply to each
+    request body, for the docstrings.
+    """
     if manifest is None:
         manifest = tomllib.loads((schema_dir / "manifest.toml").read_text(encoding="utf-8"))
     problems: list[str] = []
@@ -372,6 +558,8 @@ def load_api(
                     item_type=item_type if item_tag else None,
                     element=spec["element"],
                     fields=tuple(body_fields),
+                    refusals=checks.refusals(item_type) if checks is not None else (),
+                    rules=checks.rule_docs(item_type) if checks is not None else (),
                 )
             else:
                 root_cls = _find_class(classes, spec["type"])
@@ -394,6 +582,8 @@ def load_api(
                     doc=_root_element_doc(xsd, root_cls.meta_name or root_cls.name),
                     items=spec.get("items"),
                     item_type=item_type,
+                    refusals=checks.refusals(spec["type"]) if checks is not None else (),
+                    rules=checks.rule_docs(spec["type"]) if checks is not None else (),
                 )
 
         rspec = raw.get("response", {})
@@ -463,6 +653,7 @@ def load_api(
                 headers=tuple(headers),
                 paging=paging,
                 returns=returns,
+                tenanted=bool(api.get("tenant_parameter", False)),
             )
         )
 

@@ -14,9 +14,17 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from .checks_ir import build_checks_ir
 from .codec_ir import build_codec_ir
 from .ir import ApiVersion, load_api
-from .render import HEADER, render_api, render_codec, render_models_init, render_package
+from .render import (
+    HEADER,
+    render_api,
+    render_checks,
+    render_codec,
+    render_models_init,
+    render_package,
+)
 from .xsdata_driver import render_models
 
 PACKAGE = "xero_customer_api"
@@ -91,7 +99,8 @@ def build(root: Path) -> Build:
             write_schemas=manifest["api"].get("write_schemas"),
             attribute_names=manifest["api"].get("attribute_names"),
         )
-        api = load_api(schema_dir, models.classes, manifest)
+        checks = build_checks_ir(models.classes, manifest.get("checks", {}).get("rules", {}))
+        api = load_api(schema_dir, models.classes, manifest, checks)
         apis.append(api)
         models_prefix = f"{PACKAGE}/{package}/models/"
         for rel, text in models.sources.items():
@@ -101,12 +110,16 @@ def build(root: Path) -> Build:
         to_format[f"{PACKAGE}/{package}/_codec.py"] = render_codec(
             api, build_codec_ir(models.classes, schema_dir, api.write_schemas)
         )
+        to_format[f"{PACKAGE}/{package}/_checks.py"] = render_checks(api, checks)
         for rel, text in render_api(api).items():
             to_format[f"{PACKAGE}/{package}/{rel}"] = text
     if not apis:
         raise GenerationError(f"no API versions (schemas/*/manifest.toml) under {schemas}")
     latest = max(apis, key=lambda a: tuple(int(x) for x in a.version.split(".")))
-    package_files = render_package(apis, latest)
+    version = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["project"][
+        "version"
+    ]
+    package_files = render_package(apis, latest, version)
     for rel, text in package_files.items():
         if rel.endswith(".py"):
             to_format[f"{PACKAGE}/{rel}"] = text

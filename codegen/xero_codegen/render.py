@@ -13,6 +13,7 @@ from pathlib import Path
 
 import jinja2
 
+from .checks_ir import ChecksIR
 from .codec_ir import CodecIR
 from .ir import ApiVersion, BodyField, Endpoint, PathParam, QueryParam, _snake
 
@@ -146,9 +147,12 @@ def body_expression(endpoint: Endpoint) -> str:
             values.append(f"{f.name}={f.enum}({value})" if f.enum else f"{f.name}={value}")
         return f"{request.type}({', '.join(values)})"
     if request.element:
-        return f"list({request.param})" if request.items else str(request.param)
+        if request.items:
+            return f'_checks.as_list({request.param}, "{request.param}", "{request.type}")'
+        return str(request.param)
     if request.items:
-        return f"{request.type}({request.items}=list({request.param}))"
+        item = request.item_type
+        return f'{request.type}({request.items}=_checks.as_list({request.param}, "{request.param}", "{item}"))'
     return str(request.param)
 
 
@@ -258,15 +262,26 @@ def render_codec(api: ApiVersion, codec: CodecIR) -> str:
     return environment().get_template("_codec.py.jinja").render(api=api, codec=codec)
 
 
+def render_checks(api: ApiVersion, checks: ChecksIR) -> str:
+    """``_checks.py``: the check table of every model a request body can hold."""
+    bodies = [e.request.type for e in api.endpoints if e.request is not None]
+    reachable = {m.name: m for body in bodies for m in checks.reachable(body)}
+    models = [reachable[name] for name in sorted(reachable)]
+    return (
+        environment().get_template("_checks.py.jinja").render(api=api, checks=checks, models=models)
+    )
+
+
 def render_models_init(api: ApiVersion, exports: list[tuple[str, str]]) -> str:
     """``models/__init__.py``: every generated class, importable as ``models.Name``."""
     return environment().get_template("models__init__.py.jinja").render(api=api, exports=exports)
 
 
-def render_package(apis: list[ApiVersion], latest: ApiVersion) -> dict[str, str]:
-    """Sources of the top-level package, keyed by path below it."""
+def render_package(apis: list[ApiVersion], latest: ApiVersion, version: str) -> dict[str, str]:
+    """Sources of the top-level package, keyed by path below it (``version``: the SDK
+    distribution's, from its ``pyproject.toml``)."""
     env = environment()
-    context = {"apis": apis, "latest": latest}
+    context = {"apis": apis, "latest": latest, "version": version}
     return {
         "__init__.py": env.get_template("package__init__.py.jinja").render(context),
         "cli.py": env.get_template("cli.py.jinja").render(context),

@@ -2,13 +2,13 @@
 # codegen/ (templates; the runtime is copied verbatim from codegen/xero_codegen/runtime/).
 # Regenerate with `make generate`; `make check` fails when this file has drifted.
 
-"""Typed Python SDK for Xero's XML Customer API.
+"""Typed Python SDK for Xero's XML APIs, generated from hand-kept XSDs.
 
 ```python
 from xero_customer_api import XeroClient
 from xero_customer_api.v2_0 import models
 
-with XeroClient(api_key="...", customer_key="...", environment="test") as client:
+with XeroClient(client_id="...", client_secret="...", tenant_id="...") as client:
     contact = client.contacts.save(models.Contact(name="Red House Reads"))
 ```
 
@@ -57,7 +57,7 @@ from ._runtime import (
 )
 from .v2_0 import AsyncXeroClient, XeroClient
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 __all__ = [
     "DEFAULT_AUTHORIZE_URL",

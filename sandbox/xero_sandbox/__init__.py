@@ -33,7 +33,8 @@ gets Xero's HTML "Object moved" 302 to ``/Login.xro/Login``; a bad ``xeroKey`` t
 AuthKeyNotValidForProviderException envelope. Errors use the 1.0 envelope with HTTP 500.
 
 Partner console: ``GET /console?apiKey=KEY`` lists that partner's recent requests with
-their raw bodies, keys redacted.
+their raw bodies, keys redacted; ``GET /console/export?apiKey=KEY`` gives the same as JSON
+(``xero-codegen drift`` reads it).
 
 Test hooks, answered to loopback clients only (JSON):
 

@@ -173,6 +173,8 @@ class SandboxApp:
             return await self._api(request)
         if path == "/console":
             return self._console(request)
+        if path == "/console/export":
+            return self._console(request, as_json=True)
         if path.startswith("/_sandbox/"):
             return self._sandbox(request)
         if path.lower() == LOGIN_PATH.lower():
@@ -255,11 +257,15 @@ class SandboxApp:
             )
             return Response(500, xmlcodec.to_bytes(xmlcodec.error_envelope(error, provider, now)))
 
-    def _console(self, request: Request) -> Response:
+    def _console(self, request: Request, as_json: bool = False) -> Response:
         api_key = request.query.get("apiKey", "")
         provider = self.store.partner_name(api_key) if api_key else None
         if provider is None:
             return _object_moved(request)
+        if as_json:
+            body = console.export(provider, self.traffic.recent(api_key)).encode()
+            headers = [(b"cache-control", b"no-store")]
+            return Response(200, body, b"application/json; charset=utf-8", headers)
         page = console.render(provider, self.traffic.recent(api_key))
         return Response(200, page.encode(), HTML_TYPE, [(b"cache-control", b"no-store")])
 

@@ -8,6 +8,7 @@ an exchange is stored, and everything shown is HTML-escaped.
 from __future__ import annotations
 
 import html
+import json
 import re
 import threading
 from collections import deque
@@ -92,6 +93,31 @@ class TrafficLog:
         """Newest first."""
         with self._lock:
             return list(reversed(self._by_partner.get(partner_key, ())))
+
+
+def export(provider: str, exchanges: list[Exchange]) -> str:
+    """The console's exchanges as JSON (newest first, already redacted), for tools such as
+    ``xero-codegen drift``: ``{"provider": ..., "exchanges": [{"when", "method", "path",
+    "status", "request_body", "response_body", "note"}, ...]}``."""
+    return json.dumps(
+        {
+            "provider": provider,
+            "exchanges": [
+                {
+                    "when": ex.when.isoformat(),
+                    "method": ex.method,
+                    "path": ex.path,
+                    "status": ex.status,
+                    "request_body": ex.request_body,
+                    "response_body": ex.response_body,
+                    "note": ex.note,
+                }
+                for ex in exchanges
+            ],
+        },
+        indent=1,
+        ensure_ascii=False,
+    )
 
 
 def _css() -> str:

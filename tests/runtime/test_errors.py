@@ -300,12 +300,14 @@ SAMPLE_ARGUMENTS: dict[str, object] = {
     "errors": (ErrorDetail("No such contact", "X.ObjectDoesNotExistException", "No such contact"),),
     "retry_after": 7.0,
     "may_have_been_applied": True,
-    "detail": {"field": "Name"},  # LaterError below
-    "rate_limit": RateLimit(day_remaining=4200, minute_remaining=0, app_minute_remaining=9000),
-    "problem": "minute",
+    "detail": {"field": "Name"},  # LaterError below (AuthenticationError's is a string)
+    "rate_limit": RateLimit(day_remaining=4990, minute_remaining=58, app_minute_remaining=9990),
     "error_number": 10,
     "type": "ValidationException",
-    "elements": (ApiExceptionElement("Invoice", ("Total is wrong",), ()),),
+    "elements": (
+        ApiExceptionElement("Invoice", validation_errors=("Account code '999' is not valid",)),
+    ),
+    "problem": "minute",
 }
 """A value for every constructor parameter of every error class. A new class or parameter
 fails test_every_error_class_round_trips_through_pickle until it has a sample here."""

@@ -106,7 +106,7 @@ class BadHeaderAuth(AuthScheme):
 def test_every_endpoint_refuses_an_unsendable_header(value: str, call: Call) -> None:
     rec = Recorder(ok())
     with sync_client(rec) as client:
-        client._auth = BadHeaderAuth(value)
+        client._auth = BadHeaderAuth(value)  # type: ignore[assignment]
         with pytest.raises(RequestValidationError) as info:
             call(client)
     assert rec.count == 0
@@ -117,7 +117,7 @@ def test_every_endpoint_refuses_an_unsendable_header(value: str, call: Call) -> 
 def test_the_stream_path_refuses_what_cannot_be_built() -> None:
     rec = Recorder(ok())
     with sync_client(rec) as client:
-        client._auth = BadHeaderAuth("Bearer \n")
+        client._auth = BadHeaderAuth("Bearer \n")  # type: ignore[assignment]
         with pytest.raises(RequestValidationError):
             list(client.contacts.iter())
         with pytest.raises(RequestValidationError):
@@ -129,7 +129,7 @@ def test_the_stream_path_refuses_what_cannot_be_built() -> None:
 async def test_async_stream_path_refuses_what_cannot_be_built() -> None:
     rec = Recorder(ok())
     async with async_client(rec) as client:
-        client._auth = BadHeaderAuth("Bearer \n")
+        client._auth = BadHeaderAuth("Bearer \n")  # type: ignore[assignment]
         with pytest.raises(RequestValidationError):
             [c async for c in client.contacts.iter()]
         with pytest.raises(RequestValidationError):

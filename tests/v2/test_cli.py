@@ -237,16 +237,17 @@ def test_credentials_missing_or_from_client_id_and_secret(xero: Any) -> None:
 
 
 def test_api_version_1_0_by_option_or_variable(xero: Any) -> None:
-    def body(request: httpx.Request) -> bytes:
-        payload = b"<Tracking/>" if request.url.path.endswith("/tracking") else b"<Accounts/>"
-        return (
-            b"<Response><ID>1</ID><Status>OK</Status><ProviderName>P</ProviderName>"
-            b"<DateTimeUTC>2026-01-01T00:00:00Z</DateTimeUTC>" + payload + b"</Response>"
-        )
-
-    run, seen = xero(
-        lambda r: httpx.Response(200, content=body(r), headers={"content-type": "text/xml"})
+    head = (
+        b"<Response><ID>1</ID><Status>OK</Status><ProviderName>P</ProviderName>"
+        b"<DateTimeUTC>2026-01-01T00:00:00Z</DateTimeUTC>"
     )
+    payloads = {"/api.xro/1.0/accounts": b"<Accounts/>", "/api.xro/1.0/tracking": b"<Tracking/>"}
+
+    def answer_1_0(request: httpx.Request) -> httpx.Response:
+        body = head + payloads[request.url.path] + b"</Response>"
+        return httpx.Response(200, content=body, headers={"content-type": "text/xml"})
+
+    run, seen = xero(answer_1_0)
     for args, env in ((["--api-version", "1.0"], {}), ([], {"XERO_API_VERSION": "1.0"})):
         result = run(*args, "accounts", "list", "--format", "json", env=env)
         assert result.exit_code == 0, result.output

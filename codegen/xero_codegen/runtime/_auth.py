@@ -57,7 +57,6 @@ __all__ = [
 REFRESH_LEEWAY = 60
 """Seconds before its expiry at which a token is refreshed ahead of use."""
 
-
 MIN_KEY_LENGTH = 16
 """The shortest partner or customer key accepted. Xero's keys are 30 upper-case letters and
 digits; anything much shorter cannot be one, and a short string could not be redacted from

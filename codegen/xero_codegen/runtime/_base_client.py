@@ -33,7 +33,8 @@ from lxml import etree
 
 from . import _gc
 from ._auth import AUTH_SCHEMES, AuthScheme, Sender
-from ._checks import check_body
+from ._checks import Model, check_body
+from ._drift import DriftCounter, watching
 from ._envelope import ENVELOPE_READERS, EnvelopeReader
 from ._errors import (
     AuthenticationError,
@@ -428,6 +429,7 @@ class _ClientCore(Generic[_HttpT]):
         self.max_retry_after = max_retry_after
         self.strict = strict
         self._envelope: EnvelopeReader = ENVELOPE_READERS[self._error_style]
+        self._drift = DriftCounter()  # what answers held that the schemas did not know
         # path -> base_url.join(path): joining parses URLs twice (about 25 us a call), and the
         # paths are the endpoints' constants, so each is joined once per client.
         self._urls: dict[str, httpx.URL] = {}
@@ -602,6 +604,7 @@ class _ClientCore(Generic[_HttpT]):
         tenant_id: str | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         tenantless: bool = False,
+        check: Model | None = None,
     ) -> httpx.Request:
         """The request of one logical call (sent as is on every attempt).
 
@@ -623,7 +626,7 @@ class _ClientCore(Generic[_HttpT]):
             )
         content: bytes | None = None
         if body is not None:
-            problems = check_body(body)
+            problems = check_body(body, check) if check is not None else []
             if problems:
                 raise RequestValidationError([redact(p) for p in problems])
             try:
@@ -759,7 +762,8 @@ class _ClientCore(Generic[_HttpT]):
             return bind(root, response_type, strict=self.strict)  # pauses gc itself
         _gc.pause()  # a whole document: see _gc
         try:
-            return decode(root, self.strict)
+            with watching(self._drift):
+                return decode(root, self.strict)
         except XeroError:
             raise
         except Exception as exc:  # a decoder bug must not escape the error tree
@@ -803,14 +807,16 @@ class _ClientCore(Generic[_HttpT]):
             return ServerError(
                 f"Xero answered HTTP {status} without a readable error",
                 status_code=status,
-                rate_limit=RateLimit.from_headers(headers or httpx.Headers()),
+                rate_limit=RateLimit.from_headers(headers),
             )
         return XeroResponseError(
             f"the response (HTTP {status}, {size} bytes) is not well-formed XML: {detail}",
             status_code=status,
         )
 
-    def _check_document(self, root: etree._Element, status: int, headers: httpx.Headers) -> None:
+    def _check_document(
+        self, root: etree._Element, status: int, headers: httpx.Headers | None = None
+    ) -> None:
         """Raise unless the parsed (or partly parsed, streaming) document is a success envelope.
 
         Shared by whole documents and streams (which call it before handing out the first
@@ -1029,6 +1035,16 @@ class _ClientCore(Generic[_HttpT]):
             status_code=status,
         )
 
+    def schema_drift(self) -> dict[tuple[str, str], int]:
+        """What this client's answers held that the SDK's schemas did not know, so far.
+
+        Returns ``{(kind, what): count}``, kind being ``"unknown element"`` (skipped by the
+        decoder) or ``"unknown enum value"`` (kept as text). The first of each kind is also
+        logged as a warning on the ``xero_customer_api`` logger; ``xero-codegen drift`` turns
+        recorded answers into a schema patch.
+        """
+        return self._drift.counts()
+
 
 class SyncAPIClient(_ClientCore[httpx.Client]):
     """Base of the generated synchronous clients."""
@@ -1074,6 +1090,7 @@ class SyncAPIClient(_ClientCore[httpx.Client]):
         idempotency_key: str | NotGiven = NOT_GIVEN,
         read: Callable[[int, httpx.Headers, bytes], R] | None = None,
         tenantless: bool = False,
+        check: Model | None = None,
     ) -> RawResponse[R]:
         try:
             request = self._build_request(
@@ -1083,6 +1100,7 @@ class SyncAPIClient(_ClientCore[httpx.Client]):
                 body,
                 timeout,
                 encode,
+                check=check,
                 extra_headers=headers,
                 tenant_id=tenant_id,
                 idempotency_key=idempotency_key,
@@ -1173,6 +1191,7 @@ class AsyncAPIClient(_ClientCore[httpx.AsyncClient]):
         idempotency_key: str | NotGiven = NOT_GIVEN,
         read: Callable[[int, httpx.Headers, bytes], R] | None = None,
         tenantless: bool = False,
+        check: Model | None = None,
     ) -> RawResponse[R]:
         try:
             request = self._build_request(
@@ -1182,6 +1201,7 @@ class AsyncAPIClient(_ClientCore[httpx.AsyncClient]):
                 body,
                 timeout,
                 encode,
+                check=check,
                 extra_headers=headers,
                 tenant_id=tenant_id,
                 idempotency_key=idempotency_key,

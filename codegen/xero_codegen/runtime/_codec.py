@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 from lxml import etree
 
 from ._converters import format_date, format_utc_datetime, parse_date, parse_utc_datetime
+from ._drift import kept_open, skipped
 from ._errors import XeroResponseError
 
 __all__ = [
@@ -37,6 +38,7 @@ __all__ = [
     "read_enum",
     "read_int",
     "read_utc_datetime",
+    "skipped",
     "to_bytes",
     "unknown",
     "write_date",
@@ -73,20 +75,36 @@ def invalid(kind: str, where: str, text: str | None) -> XeroResponseError:
 _bad = invalid
 
 
+class _EnumTable(dict[str | None, Any]):
+    """A value table that knows its enumeration's name (for :func:`._drift.kept_open`)."""
+
+    __slots__ = ("enum_name",)
+    enum_name: str
+
+
 def enum_table(cls: type[Enum]) -> dict[str | None, Any]:
     """Value text -> member, for :func:`read_enum` and the generated decoders' fast path.
 
     Only values without surrounding whitespace are keys: :func:`read_enum` looks up stripped
     text, so an exact hit in this table is the member read_enum would return.
     """
-    return {key: member for member in cls if (key := str(member.value)) == key.strip()}
+    table = _EnumTable({key: member for member in cls if (key := str(member.value)) == key.strip()})
+    table.enum_name = cls.__name__
+    return table
 
 
 def read_enum(table: dict[str | None, Any], text: str | None) -> Any:
-    """The member named by ``text``; an unknown value stays text (as with xsdata)."""
+    """The member named by ``text``; an unknown value stays text (as with xsdata) and is
+    counted as schema drift."""
     if text is None:
         return ""
-    return table.get(text.strip(), text)
+    key = text.strip()
+    member = table.get(key)
+    if member is None:
+        if key:
+            kept_open(getattr(table, "enum_name", "enumeration"), key)
+        return text
+    return member
 
 
 def read_decimal(text: str | None, where: str) -> Decimal:

@@ -43,15 +43,9 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 import httpx
 from lxml import etree
 
-from ._base_client import (
-    _Attempt,
-    _Body,
-    _deadline,
-    check_deadline,
-    check_payload,
-    token_expired,
-)
+from ._base_client import _Attempt, _Body, _deadline, check_deadline, check_payload, token_expired
 from ._codec import unknown
+from ._drift import watching
 from ._errors import XeroError, XeroResponseError
 from ._types import NOT_GIVEN, NotGiven, TimeoutTypes
 from ._xml import (
@@ -86,7 +80,6 @@ class ItemStream(Generic[T]):
         envelope: The generated decoder of the whole response (``ContactsResponse``): run at
             the end on what is left of the tree (the envelope, the emptied lists), so that
             the envelope is held to the same rules as with ``list()``.
-        headers: The answer's headers (its rate-limit counts go on any error).
     """
 
     def __init__(
@@ -97,10 +90,8 @@ class ItemStream(Generic[T]):
         item: str,
         decode: Callable[[etree._Element, bool], T],
         envelope: Callable[[etree._Element, bool], object] | None = None,
-        headers: httpx.Headers | None = None,
     ) -> None:
         self._core = core
-        self._headers = headers if headers is not None else httpx.Headers()
         self._item = item
         self._envelope = envelope
         self._status = status
@@ -117,9 +108,7 @@ class ItemStream(Generic[T]):
         self._last: etree._Element | None = None  # the last item (cleared), until the next
 
     def _unreadable(self, exc: Exception, *, parsing: bool) -> XeroError:
-        return self._core._read_error(
-            exc, self._status, self._size, parsing=parsing, headers=self._headers
-        )
+        return self._core._read_error(exc, self._status, self._size, parsing=parsing)
 
     def feed(self, chunk: bytes) -> list[T]:
         """Parse one chunk; the items completed by it."""
@@ -128,9 +117,9 @@ class ItemStream(Generic[T]):
             refuse_doctype_bytes(window)
         except UnsafeXMLError as exc:
             raise self._unreadable(exc, parsing=True) from None
-        self._tail = window[1 - DOCTYPE_MARK_BYTES :]
         if self._size == 0 and byte_encoding_override(chunk):  # a UTF-8 body declared UTF-16
             self._parser = pull_parser(self._item, "utf-8")
+        self._tail = window[1 - DOCTYPE_MARK_BYTES :]
         self._size += len(chunk)
         self._since_item += len(chunk)
         if self._head is not None:
@@ -187,7 +176,7 @@ class ItemStream(Generic[T]):
             refuse_doctype(root)
         except UnsafeXMLError as exc:
             raise self._unreadable(exc, parsing=True) from None
-        self._core._check_document(root, self._status, self._headers)
+        self._core._check_document(root, self._status)
 
     def _drain(self) -> list[T]:
         items: list[T] = []
@@ -206,7 +195,8 @@ class ItemStream(Generic[T]):
                 self._check(root)
                 self._checked = True
             try:
-                items.append(self._decode(element, self._core.strict))
+                with watching(self._core._drift):
+                    items.append(self._decode(element, self._core.strict))
             except Exception as exc:  # a value the models cannot hold, or a decoder bug
                 raise self._unreadable(exc, parsing=False) from None
             if parent is not self._list:
@@ -289,8 +279,8 @@ def iter_items(
                 failure = client._transport_error(exc, request, started)
             if failure is not None:
                 failure.raise_error()
-            refused = _failure(client, response, body.content())
-            if not _renewed and token_expired(refused) and client._auth.renew(request):
+            error = _failure(client, response, body.content())
+            if not _renewed and token_expired(error) and client._auth.renew(request):
                 yield from iter_items(
                     client,
                     path=path,
@@ -305,10 +295,8 @@ def iter_items(
                     _renewed=True,
                 )
                 return
-            raise refused
-        stream = ItemStream(
-            client, response.status_code, wrapper, item, decode, envelope, response.headers
-        )
+            raise error
+        stream = ItemStream(client, response.status_code, wrapper, item, decode, envelope)
         chunks = response.iter_bytes()
         done = False
         while not done:
@@ -368,8 +356,8 @@ async def aiter_items(
                 failure = client._transport_error(exc, request, started)
             if failure is not None:
                 failure.raise_error()
-            refused = _failure(client, response, body.content())
-            if not _renewed and token_expired(refused) and await client._auth.arenew(request):
+            error = _failure(client, response, body.content())
+            if not _renewed and token_expired(error) and await client._auth.arenew(request):
                 async for value in aiter_items(
                     client,
                     path=path,
@@ -385,10 +373,8 @@ async def aiter_items(
                 ):
                     yield value
                 return
-            raise refused
-        stream = ItemStream(
-            client, response.status_code, wrapper, item, decode, envelope, response.headers
-        )
+            raise error
+        stream = ItemStream(client, response.status_code, wrapper, item, decode, envelope)
         chunks = response.aiter_bytes()
         done = False
         while not done:

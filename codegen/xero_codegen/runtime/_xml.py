@@ -121,7 +121,7 @@ def byte_encoding_override(data: bytes) -> str | None:
 
 def pull_parser(tag: str, encoding: str | None = None) -> etree.XMLPullParser:
     """A pull parser with the same hardened options, reporting the end of every ``tag``
-    (``encoding`` overrides the document's declaration, as :func:`byte_encoding_override`)."""
+    (``encoding`` overrides the document's declaration: see :func:`byte_encoding_override`)."""
     return etree.XMLPullParser(
         events=("end",), tag=tag, encoding=encoding, **HARDENED_PARSER_OPTIONS
     )

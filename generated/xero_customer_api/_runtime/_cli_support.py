@@ -45,7 +45,7 @@ from xsdata.formats.dataclass.context import XmlContext
 
 from ._auth import key_problem
 from ._base_client import RawResponse, SyncAPIClient
-from ._checks import check_body
+from ._checks import Model, check_body
 from ._errors import (
     AuthenticationError,
     InvalidCustomerKeyError,
@@ -838,13 +838,13 @@ def _from_json(cls: type[T], value: Any, path: str, label: str) -> T:
         raise InputError(f"{label}: {exc.message}") from None
 
 
-def _check_before_sending(body: object, label: str) -> None:
+def _check_before_sending(body: object, check: Model, label: str) -> None:
     """The SDK's own checks of a request body, run as soon as the document is read.
 
     A refusal is a validation failure (exit code 5), as the same refusal from Xero would be;
     a document that cannot be read as the model at all is a usage error (exit code 2).
     """
-    problems = check_body(body)
+    problems = check_body(body, check)
     if problems:
         raise CliError(
             f"{_KINDS[ExitCode.VALIDATION]}: {label}: {'; '.join(problems)} "
@@ -853,7 +853,7 @@ def _check_before_sending(body: object, label: str) -> None:
         )
 
 
-def read_document(source: IO[bytes], cls: type[T], input_format: str) -> T:
+def read_document(source: IO[bytes], cls: type[T], input_format: str, check: Model) -> T:
     """One document of type ``cls`` (its XML root element, or JSON in its shape), checked as the
     client checks a request body (:class:`CliError` with exit code 5 when the checks refuse it)."""
     data, label = _read_all(source)
@@ -861,12 +861,17 @@ def read_document(source: IO[bytes], cls: type[T], input_format: str) -> T:
         document = _bind(_xml_root(data, label, [element_name(cls)]), cls, label)
     else:
         document = _from_json(cls, _json(data, label), element_name(cls), label)
-    _check_before_sending(document, label)
+    _check_before_sending(document, check, label)
     return document
 
 
 def read_batch(
-    source: IO[bytes], batch_cls: type[B], items: str, item_cls: type[T], input_format: str
+    source: IO[bytes],
+    batch_cls: type[B],
+    items: str,
+    item_cls: type[T],
+    input_format: str,
+    check: Model,
 ) -> list[T]:
     """The items of a batch document: ``<Contacts>`` (or one ``<Contact>``) as XML; as JSON a
     list of items, an object with the batch's list field, or one item. Checked as the client
@@ -890,7 +895,7 @@ def read_batch(
             found = getattr(_from_json(batch_cls, value, batch_name, label), items)
         else:
             found = [_from_json(item_cls, value, item_name, label)]
-    _check_before_sending(batch_cls(**{items: found}), label)
+    _check_before_sending(batch_cls(**{items: found}), check, label)
     return found
 
 
@@ -900,12 +905,17 @@ def read_one(
     cls: type[T],
     decode: Callable[[etree._Element, bool], T],
     input_format: str,
+    check: Model,
 ) -> T:
-    """One ``cls`` from XML with root ``<element>`` (read by the generated decoder) or JSON."""
+    """One ``cls`` from XML with root ``<element>`` (read by the generated decoder) or JSON,
+    checked as the client checks a request body (exit code 5 when the checks refuse it)."""
     data, label = _read_all(source)
     if _sniff(data, input_format, label) == "xml":
-        return _decode_one(_xml_root(data, label, [element]), decode, label)
-    return _from_json(cls, _json(data, label), element, label)
+        document = _decode_one(_xml_root(data, label, [element]), decode, label)
+    else:
+        document = _from_json(cls, _json(data, label), element, label)
+    _check_before_sending(document, check, label)
+    return document
 
 
 def _decode_one(root: etree._Element, decode: Callable[[etree._Element, bool], T], label: str) -> T:
@@ -923,24 +933,29 @@ def read_items(
     item_cls: type[T],
     decode: Callable[[etree._Element, bool], T],
     input_format: str,
+    check: Model,
 ) -> list[T]:
     """The items of a batch: XML ``<element>`` of ``<item>`` (or one ``<item>``); JSON a list of
-    items or one item."""
+    items or one item. Checked as the client checks the batch it sends (exit code 5)."""
     data, label = _read_all(source)
+    found: list[T] = []
     if _sniff(data, input_format, label) == "xml":
         root = _xml_root(data, label, [element, item])
         if root.tag == item:
-            return [_decode_one(root, decode, label)]
-        found: list[T] = []
-        for child in root.iterchildren("*"):  # elements only (no comments)
-            if child.tag != item:
-                raise InputError(f"{label}: <{element}> holds <{child.tag}>; expected <{item}>")
-            found.append(_decode_one(child, decode, label))
-        return found
-    value = _json(data, label)
-    if isinstance(value, list):
-        return [_from_json(item_cls, v, f"{item}[{i}]", label) for i, v in enumerate(value)]
-    return [_from_json(item_cls, value, item, label)]
+            found = [_decode_one(root, decode, label)]
+        else:
+            for child in root.iterchildren("*"):  # elements only (no comments)
+                if child.tag != item:
+                    raise InputError(f"{label}: <{element}> holds <{child.tag}>; expected <{item}>")
+                found.append(_decode_one(child, decode, label))
+    else:
+        value = _json(data, label)
+        if isinstance(value, list):
+            found = [_from_json(item_cls, v, f"{item}[{i}]", label) for i, v in enumerate(value)]
+        else:
+            found = [_from_json(item_cls, value, item, label)]
+    _check_before_sending(found, check, label)
+    return found
 
 
 def emit_items(state: State, items: Iterable[Any], label: str, output_format: str | None) -> None:

@@ -35,8 +35,7 @@ XeroError                       base of every error the SDK raises
 ``ErrorDetail`` (one error of 1.0's envelope, or one message of 2.0's) and
 ``ApiExceptionElement`` (one refused element of a 2.0 ``ApiException``) describe the errors.
 Messages never contain the partner key, the customer key, tokens or client secrets; an API
-error's message leads with what happened (``not found: ...``, the class's
-:attr:`XeroAPIError.headline`).
+error's message leads with what happened (``not found: ...``, the class's :attr:`XeroAPIError.headline`).
 
 Every class pickles (process pools, Celery and RQ send exceptions between processes) and
 copies with its class, message and attributes: :class:`XeroError` remembers the arguments it
@@ -87,6 +86,19 @@ class ErrorDetail:
     """The exception's own message (often the same as the description)."""
 
 
+@dataclass(frozen=True, slots=True)
+class ApiExceptionElement:
+    """One element that API 2.0 refused: a ``DataContractBase`` of an ``ApiException``."""
+
+    xsi_type: str | None
+    """What the element is (its ``xsi:type``: ``Invoice``, ``Contact`` ...)."""
+    validation_errors: tuple[str, ...] = ()
+    """The validation messages of the element and of the entities inside it (its contact,
+    line items ...), in document order, each once."""
+    warnings: tuple[str, ...] = ()
+    """The warning messages, gathered the same way."""
+
+
 _RUNTIME = __name__.rpartition(".")[0]  # xero_customer_api._runtime
 _PUBLIC_MODULE = _RUNTIME.removesuffix("._runtime")  # xero_customer_api
 
@@ -117,19 +129,6 @@ class _Rebuildable(Exception):
         args, kwargs = self._init_arguments
         state = {k: v for k, v in vars(self).items() if k != "_init_arguments"}
         return (_rebuild, (type(self), args, kwargs), state)
-
-
-@dataclass(frozen=True, slots=True)
-class ApiExceptionElement:
-    """One element that API 2.0 refused: a ``DataContractBase`` of an ``ApiException``."""
-
-    xsi_type: str | None
-    """What the element is (its ``xsi:type``: ``Invoice``, ``Contact`` ...)."""
-    validation_errors: tuple[str, ...] = ()
-    """The validation messages of the element and of the entities inside it (its contact,
-    line items ...), in document order, each once."""
-    warnings: tuple[str, ...] = ()
-    """The warning messages, gathered the same way."""
 
 
 class XeroError(_Rebuildable):

@@ -53,16 +53,15 @@ def iter_pages(
     wrapper: str,
     item: str,
     decode: Callable[[etree._Element, bool], T],
-    envelope: Callable[[etree._Element, bool], object] | None = None,
     headers: Sequence[tuple[str, str | None]] = (),
     tenant_id: str | NotGiven = NOT_GIVEN,
     timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+    envelope: Callable[[etree._Element, bool], object] | None = None,
 ) -> Iterator[T]:
     """Every item of every page from ``first_page`` on, one at a time.
 
     ``params`` are the list's query parameters, already checked and encoded, including the
-    page size; the page number (``page_param``) is set per page; ``envelope`` checks what is
-    left of each page (see :class:`._stream.ItemStream`). Stops after the first
+    page size; the page number (``page_param``) is set per page. Stops after the first
     page holding fewer than ``page_size`` (or ``default_size``) items.
     """
     page, size = _pages(first_page, page_size, default_size)
@@ -75,8 +74,8 @@ def iter_pages(
             wrapper=wrapper,
             item=item,
             decode=decode,
-            envelope=envelope,
             timeout=timeout,
+            envelope=envelope,
             headers=headers,
             tenant_id=tenant_id,
         ):
@@ -99,10 +98,10 @@ async def aiter_pages(
     wrapper: str,
     item: str,
     decode: Callable[[etree._Element, bool], T],
-    envelope: Callable[[etree._Element, bool], object] | None = None,
     headers: Sequence[tuple[str, str | None]] = (),
     tenant_id: str | NotGiven = NOT_GIVEN,
     timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+    envelope: Callable[[etree._Element, bool], object] | None = None,
 ) -> AsyncIterator[T]:
     """:func:`iter_pages` as an async generator."""
     page, size = _pages(first_page, page_size, default_size)
@@ -115,8 +114,8 @@ async def aiter_pages(
             wrapper=wrapper,
             item=item,
             decode=decode,
-            envelope=envelope,
             timeout=timeout,
+            envelope=envelope,
             headers=headers,
             tenant_id=tenant_id,
         ):

@@ -17,6 +17,7 @@ from typing import IO, Literal
 import click
 
 from .._runtime import _cli_support as cs
+from . import _checks
 from ._client import XeroClient
 from .models import (
     Contact,
@@ -39,7 +40,7 @@ def contacts() -> None:
     "contact_id",
     type=cs.GUID,
     default=None,
-    help="Xero's identifier of the contact; overrides all other parameters.",
+    help="Xero's identifier of the contact.",
 )
 @click.option(
     "--contact-number",
@@ -156,7 +157,7 @@ def contacts_create(
     (POST contact). As XML: the root element <Contact>; as JSON: one object in the model's shape
     (snake_case field names, amounts as strings, dates YYYY-MM-DD).
     """
-    contact = cs.read_document(input_file, Contact, input_format)
+    contact = cs.read_document(input_file, Contact, input_format, _checks.CHECKS[Contact])
     with state.client(XeroClient, raw=raw) as client:
         answer = client.contacts.with_raw_response.create(
             contact,
@@ -182,7 +183,7 @@ def contacts_save(
     (POST contact). As XML: the root element <Contact>; as JSON: one object in the model's shape
     (snake_case field names, amounts as strings, dates YYYY-MM-DD).
     """
-    contact = cs.read_document(input_file, Contact, input_format)
+    contact = cs.read_document(input_file, Contact, input_format, _checks.CHECKS[Contact])
     with state.client(XeroClient, raw=raw) as client:
         answer = client.contacts.with_raw_response.save(
             contact,
@@ -207,7 +208,9 @@ def contacts_save_many(
     As XML: the root element <Contacts> (or one <Contact>); as JSON: a list of Contact objects
     in the model's shape, or {"contact": [...]}.
     """
-    contacts = cs.read_batch(input_file, Contacts, "contact", Contact, input_format)
+    contacts = cs.read_batch(
+        input_file, Contacts, "contact", Contact, input_format, _checks.CHECKS[Contacts]
+    )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.contacts.with_raw_response.save_many(
             contacts,
@@ -439,7 +442,7 @@ def invoices_create(
     element <Invoice>; as JSON: one object in the model's shape (snake_case field names, amounts
     as strings, dates YYYY-MM-DD).
     """
-    invoice = cs.read_document(input_file, Invoice, input_format)
+    invoice = cs.read_document(input_file, Invoice, input_format, _checks.CHECKS[Invoice])
     with state.client(XeroClient, raw=raw) as client:
         answer = client.invoices.with_raw_response.create(
             invoice,
@@ -464,7 +467,9 @@ def invoices_create_many(
     root element <Invoices> (or one <Invoice>); as JSON: a list of Invoice objects in the
     model's shape, or {"invoice": [...]}.
     """
-    invoices = cs.read_batch(input_file, Invoices, "invoice", Invoice, input_format)
+    invoices = cs.read_batch(
+        input_file, Invoices, "invoice", Invoice, input_format, _checks.CHECKS[Invoices]
+    )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.invoices.with_raw_response.create_many(
             invoices,

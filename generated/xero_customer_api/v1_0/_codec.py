@@ -33,6 +33,7 @@ from .._runtime._codec import (
     parse_utc_datetime,
     read_bool,
     read_enum,
+    skipped,
     to_bytes,
     unknown,
     write_date,
@@ -109,6 +110,8 @@ def decode_account(el: etree._Element, strict: bool = False) -> Account:
             v_description = child.text or ""
         elif strict and isinstance(tag, str):
             raise unknown("Account", tag)
+        elif isinstance(tag, str):
+            skipped("Account", tag)
     if v_code is None:
         raise missing("Account", "Code")
     if v_name is None:
@@ -165,6 +168,8 @@ def decode_accounts_response(el: etree._Element, strict: bool = False) -> Accoun
                     v_errors.append(i_errors)
                 elif strict and isinstance(item.tag, str):
                     raise unknown("Errors", item.tag)
+                elif isinstance(item.tag, str):
+                    skipped("Errors", item.tag)
         elif tag == "ID":
             v_id = child.text or ""
         elif tag == "Status":
@@ -183,8 +188,12 @@ def decode_accounts_response(el: etree._Element, strict: bool = False) -> Accoun
                     v_accounts.append(i_accounts)
                 elif strict and isinstance(item.tag, str):
                     raise unknown("Accounts", item.tag)
+                elif isinstance(item.tag, str):
+                    skipped("Accounts", item.tag)
         elif strict and isinstance(tag, str):
             raise unknown("Response", tag)
+        elif isinstance(tag, str):
+            skipped("Response", tag)
     if v_id is None:
         raise missing("Response", "ID")
     if v_status is None:
@@ -267,6 +276,8 @@ def decode_address(el: etree._Element, strict: bool = False) -> Address:
             v_country = child.text or ""
         elif strict and isinstance(tag, str):
             raise unknown("Address", tag)
+        elif isinstance(tag, str):
+            skipped("Address", tag)
     if v_address_type is None:
         raise missing("Address", "AddressType")
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
@@ -347,6 +358,8 @@ def decode_contact(el: etree._Element, strict: bool = False) -> Contact:
                     v_addresses.append(i_addresses)
                 elif strict and isinstance(item.tag, str):
                     raise unknown("Addresses", item.tag)
+                elif isinstance(item.tag, str):
+                    skipped("Addresses", item.tag)
         elif tag == "Phones":
             for item in child:
                 if item.tag == "Phone":
@@ -354,6 +367,8 @@ def decode_contact(el: etree._Element, strict: bool = False) -> Contact:
                     v_phones.append(i_phones)
                 elif strict and isinstance(item.tag, str):
                     raise unknown("Phones", item.tag)
+                elif isinstance(item.tag, str):
+                    skipped("Phones", item.tag)
         elif tag == "SkypeUserName":
             v_skype_user_name = child.text or ""
         elif tag == "UpdatedDateUTC":
@@ -363,6 +378,8 @@ def decode_contact(el: etree._Element, strict: bool = False) -> Contact:
                 raise invalid("Xero UTC timestamp", "Contact.UpdatedDateUTC", child.text) from None
         elif strict and isinstance(tag, str):
             raise unknown("Contact", tag)
+        elif isinstance(tag, str):
+            skipped("Contact", tag)
     if v_name is None:
         raise missing("Contact", "Name")
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
@@ -429,6 +446,8 @@ def decode_contact_response(el: etree._Element, strict: bool = False) -> Contact
                     v_errors.append(i_errors)
                 elif strict and isinstance(item.tag, str):
                     raise unknown("Errors", item.tag)
+                elif isinstance(item.tag, str):
+                    skipped("Errors", item.tag)
         elif tag == "ID":
             v_id = child.text or ""
         elif tag == "Status":
@@ -444,6 +463,8 @@ def decode_contact_response(el: etree._Element, strict: bool = False) -> Contact
             v_contact = decode_contact(child, strict)
         elif strict and isinstance(tag, str):
             raise unknown("Response", tag)
+        elif isinstance(tag, str):
+            skipped("Response", tag)
     if v_id is None:
         raise missing("Response", "ID")
     if v_status is None:
@@ -499,6 +520,8 @@ def decode_contacts(el: etree._Element, strict: bool = False) -> Contacts:
             v_contact.append(i_contact)
         elif strict and isinstance(tag, str):
             raise unknown("Contacts", tag)
+        elif isinstance(tag, str):
+            skipped("Contacts", tag)
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.
@@ -537,6 +560,8 @@ def decode_contacts_response(el: etree._Element, strict: bool = False) -> Contac
                     v_errors.append(i_errors)
                 elif strict and isinstance(item.tag, str):
                     raise unknown("Errors", item.tag)
+                elif isinstance(item.tag, str):
+                    skipped("Errors", item.tag)
         elif tag == "ID":
             v_id = child.text or ""
         elif tag == "Status":
@@ -555,8 +580,12 @@ def decode_contacts_response(el: etree._Element, strict: bool = False) -> Contac
                     v_contacts.append(i_contacts)
                 elif strict and isinstance(item.tag, str):
                     raise unknown("Contacts", item.tag)
+                elif isinstance(item.tag, str):
+                    skipped("Contacts", item.tag)
         elif strict and isinstance(tag, str):
             raise unknown("Response", tag)
+        elif isinstance(tag, str):
+            skipped("Response", tag)
     if v_id is None:
         raise missing("Response", "ID")
     if v_status is None:
@@ -615,6 +644,8 @@ def decode_error(el: etree._Element, strict: bool = False) -> Error:
             v_exception = decode_error_exception(child, strict)
         elif strict and isinstance(tag, str):
             raise unknown("Error", tag)
+        elif isinstance(tag, str):
+            skipped("Error", tag)
     if v_description is None:
         raise missing("Error", "Description")
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
@@ -665,6 +696,8 @@ def decode_error_exception(el: etree._Element, strict: bool = False) -> ErrorExc
             v_stack_trace = child.text or ""
         elif strict and isinstance(tag, str):
             raise unknown("ErrorException", tag)
+        elif isinstance(tag, str):
+            skipped("ErrorException", tag)
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.
@@ -794,6 +827,8 @@ def decode_invoice(el: etree._Element, strict: bool = False) -> Invoice:
                     v_line_items.append(i_line_items)
                 elif strict and isinstance(item.tag, str):
                     raise unknown("LineItems", item.tag)
+                elif isinstance(item.tag, str):
+                    skipped("LineItems", item.tag)
         elif tag == "Payments":
             for item in child:
                 if item.tag == "Payment":
@@ -801,6 +836,8 @@ def decode_invoice(el: etree._Element, strict: bool = False) -> Invoice:
                     v_payments.append(i_payments)
                 elif strict and isinstance(item.tag, str):
                     raise unknown("Payments", item.tag)
+                elif isinstance(item.tag, str):
+                    skipped("Payments", item.tag)
         elif tag == "FullyPaidOn":
             try:
                 v_fully_paid_on = parse_date(child.text or "")
@@ -834,6 +871,8 @@ def decode_invoice(el: etree._Element, strict: bool = False) -> Invoice:
                 raise invalid("Xero UTC timestamp", "Invoice.UpdatedDateUTC", child.text) from None
         elif strict and isinstance(tag, str):
             raise unknown("Invoice", tag)
+        elif isinstance(tag, str):
+            skipped("Invoice", tag)
     if v_invoice_type is None:
         raise missing("Invoice", "InvoiceType")
     if v_contact is None:
@@ -939,6 +978,8 @@ def decode_invoice_response(el: etree._Element, strict: bool = False) -> Invoice
                     v_errors.append(i_errors)
                 elif strict and isinstance(item.tag, str):
                     raise unknown("Errors", item.tag)
+                elif isinstance(item.tag, str):
+                    skipped("Errors", item.tag)
         elif tag == "ID":
             v_id = child.text or ""
         elif tag == "Status":
@@ -954,6 +995,8 @@ def decode_invoice_response(el: etree._Element, strict: bool = False) -> Invoice
             v_invoice = decode_invoice(child, strict)
         elif strict and isinstance(tag, str):
             raise unknown("Response", tag)
+        elif isinstance(tag, str):
+            skipped("Response", tag)
     if v_id is None:
         raise missing("Response", "ID")
     if v_status is None:
@@ -1009,6 +1052,8 @@ def decode_invoices(el: etree._Element, strict: bool = False) -> Invoices:
             v_invoice.append(i_invoice)
         elif strict and isinstance(tag, str):
             raise unknown("Invoices", tag)
+        elif isinstance(tag, str):
+            skipped("Invoices", tag)
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.
@@ -1047,6 +1092,8 @@ def decode_invoices_response(el: etree._Element, strict: bool = False) -> Invoic
                     v_errors.append(i_errors)
                 elif strict and isinstance(item.tag, str):
                     raise unknown("Errors", item.tag)
+                elif isinstance(item.tag, str):
+                    skipped("Errors", item.tag)
         elif tag == "ID":
             v_id = child.text or ""
         elif tag == "Status":
@@ -1065,8 +1112,12 @@ def decode_invoices_response(el: etree._Element, strict: bool = False) -> Invoic
                     v_invoices.append(i_invoices)
                 elif strict and isinstance(item.tag, str):
                     raise unknown("Invoices", item.tag)
+                elif isinstance(item.tag, str):
+                    skipped("Invoices", item.tag)
         elif strict and isinstance(tag, str):
             raise unknown("Response", tag)
+        elif isinstance(tag, str):
+            skipped("Response", tag)
     if v_id is None:
         raise missing("Response", "ID")
     if v_status is None:
@@ -1172,8 +1223,12 @@ def decode_line_item(el: etree._Element, strict: bool = False) -> LineItem:
                     v_tracking.append(i_tracking)
                 elif strict and isinstance(item.tag, str):
                     raise unknown("Tracking", item.tag)
+                elif isinstance(item.tag, str):
+                    skipped("Tracking", item.tag)
         elif strict and isinstance(tag, str):
             raise unknown("LineItem", tag)
+        elif isinstance(tag, str):
+            skipped("LineItem", tag)
     if v_description is None:
         raise missing("LineItem", "Description")
     if v_unit_amount is None:
@@ -1238,6 +1293,8 @@ def decode_line_item_tracking(el: etree._Element, strict: bool = False) -> LineI
             v_option = child.text or ""
         elif strict and isinstance(tag, str):
             raise unknown("LineItemTracking", tag)
+        elif isinstance(tag, str):
+            skipped("LineItemTracking", tag)
     if v_name is None:
         raise missing("LineItemTracking", "Name")
     if v_option is None:
@@ -1286,6 +1343,8 @@ def decode_payment(el: etree._Element, strict: bool = False) -> Payment:
                 raise invalid("decimal", "Payment.Amount", child.text)
         elif strict and isinstance(tag, str):
             raise unknown("Payment", tag)
+        elif isinstance(tag, str):
+            skipped("Payment", tag)
     if v_date is None:
         raise missing("Payment", "Date")
     if v_amount is None:
@@ -1335,6 +1394,8 @@ def decode_phone(el: etree._Element, strict: bool = False) -> Phone:
             v_phone_country_code = child.text or ""
         elif strict and isinstance(tag, str):
             raise unknown("Phone", tag)
+        elif isinstance(tag, str):
+            skipped("Phone", tag)
     if v_phone_type is None:
         raise missing("Phone", "PhoneType")
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
@@ -1384,6 +1445,8 @@ def decode_response(el: etree._Element, strict: bool = False) -> Response:
                     v_errors.append(i_errors)
                 elif strict and isinstance(item.tag, str):
                     raise unknown("Errors", item.tag)
+                elif isinstance(item.tag, str):
+                    skipped("Errors", item.tag)
         elif tag == "ID":
             v_id = child.text or ""
         elif tag == "Status":
@@ -1402,8 +1465,12 @@ def decode_response(el: etree._Element, strict: bool = False) -> Response:
                     v_tracking.append(i_tracking)
                 elif strict and isinstance(item.tag, str):
                     raise unknown("Tracking", item.tag)
+                elif isinstance(item.tag, str):
+                    skipped("Tracking", item.tag)
         elif strict and isinstance(tag, str):
             raise unknown("Response", tag)
+        elif isinstance(tag, str):
+            skipped("Response", tag)
     if v_id is None:
         raise missing("Response", "ID")
     if v_status is None:
@@ -1466,6 +1533,8 @@ def decode_response_envelope(el: etree._Element, strict: bool = False) -> Respon
                     v_errors.append(i_errors)
                 elif strict and isinstance(item.tag, str):
                     raise unknown("Errors", item.tag)
+                elif isinstance(item.tag, str):
+                    skipped("Errors", item.tag)
         elif tag == "ID":
             v_id = child.text or ""
         elif tag == "Status":
@@ -1481,6 +1550,8 @@ def decode_response_envelope(el: etree._Element, strict: bool = False) -> Respon
                 ) from None
         elif strict and isinstance(tag, str):
             raise unknown("ResponseEnvelope", tag)
+        elif isinstance(tag, str):
+            skipped("ResponseEnvelope", tag)
     if v_id is None:
         raise missing("ResponseEnvelope", "ID")
     if v_status is None:
@@ -1538,8 +1609,12 @@ def decode_tracking_category(el: etree._Element, strict: bool = False) -> Tracki
                     v_options.append(i_options)
                 elif strict and isinstance(item.tag, str):
                     raise unknown("Options", item.tag)
+                elif isinstance(item.tag, str):
+                    skipped("Options", item.tag)
         elif strict and isinstance(tag, str):
             raise unknown("TrackingCategory", tag)
+        elif isinstance(tag, str):
+            skipped("TrackingCategory", tag)
     if v_name is None:
         raise missing("TrackingCategory", "Name")
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
@@ -1576,6 +1651,8 @@ def decode_tracking_option(el: etree._Element, strict: bool = False) -> Tracking
             v_name = child.text or ""
         elif strict and isinstance(tag, str):
             raise unknown("TrackingOption", tag)
+        elif isinstance(tag, str):
+            skipped("TrackingOption", tag)
     if v_name is None:
         raise missing("TrackingOption", "Name")
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
@@ -1616,6 +1693,8 @@ def decode_tracking_response(el: etree._Element, strict: bool = False) -> Tracki
                     v_errors.append(i_errors)
                 elif strict and isinstance(item.tag, str):
                     raise unknown("Errors", item.tag)
+                elif isinstance(item.tag, str):
+                    skipped("Errors", item.tag)
         elif tag == "ID":
             v_id = child.text or ""
         elif tag == "Status":
@@ -1634,8 +1713,12 @@ def decode_tracking_response(el: etree._Element, strict: bool = False) -> Tracki
                     v_tracking.append(i_tracking)
                 elif strict and isinstance(item.tag, str):
                     raise unknown("Tracking", item.tag)
+                elif isinstance(item.tag, str):
+                    skipped("Tracking", item.tag)
         elif strict and isinstance(tag, str):
             raise unknown("Response", tag)
+        elif isinstance(tag, str):
+            skipped("Response", tag)
     if v_id is None:
         raise missing("Response", "ID")
     if v_status is None:

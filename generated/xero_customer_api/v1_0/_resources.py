@@ -27,7 +27,7 @@ from .._runtime._query import (
     encode_string,
 )
 from .._runtime._stream import aiter_items, iter_items
-from . import _codec
+from . import _checks, _codec
 from .models import (
     Account,
     AccountsResponse,
@@ -80,7 +80,7 @@ class ContactsResourceWithRawResponse:
         """GET contact: like ``contacts.get()``, with the raw answer.
 
         Args:
-            contact_id: Xero's identifier of the contact; overrides all other parameters.
+            contact_id: Xero's identifier of the contact.
             contact_number: The partner's own number stored against the contact.
             timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
             max_retries: Retries for this call where safe; the client's by default.
@@ -90,11 +90,14 @@ class ContactsResourceWithRawResponse:
             ``ContactResponse`` envelope as ``.parsed``.
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
+            RequestValidationError: Nothing was sent: not exactly one of ``contact_id`` and
+                ``contact_number`` given; ``contact_id`` not a GUID; ``contact_number`` empty;
+                ``max_retries`` not a whole number >= 0.
             NotFoundError: No such contact in this organisation.
-            XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, refused partner key, unreadable
-                answer).
+            XeroAPIError: Xero answered with another error (such as ``RateLimitError`` or
+                ``ServerError``).
+            XeroError: The call failed otherwise (network, timeout, refused partner key,
+                unreadable answer).
         """
         check_one_of(
             {
@@ -143,10 +146,13 @@ class ContactsResourceWithRawResponse:
             ``ContactsResponse`` envelope as ``.parsed``.
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
-            XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, refused partner key, unreadable
-                answer).
+            RequestValidationError: Nothing was sent: ``type``, ``sort_by`` or ``direction``
+                not one of its values; ``updated_after`` a naive datetime; ``max_retries`` not a
+                whole number >= 0.
+            XeroAPIError: Xero answered with another error (such as ``RateLimitError`` or
+                ``ServerError``).
+            XeroError: The call failed otherwise (network, timeout, refused partner key,
+                unreadable answer).
         """
         return self._client._request(
             method="GET",
@@ -214,11 +220,16 @@ class ContactsResourceWithRawResponse:
             ``ContactResponse`` envelope as ``.parsed``.
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
-            ValidationError: Xero refused the document (e.g. totals that do not add up).
-            XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, refused partner key, unreadable
-                answer).
+            RequestValidationError: Nothing was sent: the contact does not match its schema
+                (a required field missing or a value of the wrong type; a naive ``datetime``; a
+                value outside its enumeration; text not of the form its pattern gives, such as a
+                GUID); ``max_retries`` not a whole number >= 0.
+            ValidationError: Xero refused the contact on a check only Xero can make
+                (``.errors`` says which).
+            XeroAPIError: Xero answered with another error (such as ``RateLimitError`` or
+                ``ServerError``).
+            XeroError: The call failed otherwise (network, timeout, refused partner key,
+                unreadable answer).
         """
         return self._client._request(
             method="PUT",
@@ -228,6 +239,7 @@ class ContactsResourceWithRawResponse:
             response_type=ContactResponse,
             decode=_codec.decode_contact_response,
             encode=_codec.encode_contact,
+            check=_checks.CHECKS[Contact],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -251,11 +263,16 @@ class ContactsResourceWithRawResponse:
             ``ContactResponse`` envelope as ``.parsed``.
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
-            ValidationError: Xero refused the document (e.g. totals that do not add up).
-            XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, refused partner key, unreadable
-                answer).
+            RequestValidationError: Nothing was sent: the contact does not match its schema
+                (a required field missing or a value of the wrong type; a naive ``datetime``; a
+                value outside its enumeration; text not of the form its pattern gives, such as a
+                GUID); ``max_retries`` not a whole number >= 0.
+            ValidationError: Xero refused the contact on a check only Xero can make
+                (``.errors`` says which).
+            XeroAPIError: Xero answered with another error (such as ``RateLimitError`` or
+                ``ServerError``).
+            XeroError: The call failed otherwise (network, timeout, refused partner key,
+                unreadable answer).
         """
         return self._client._request(
             method="POST",
@@ -265,6 +282,7 @@ class ContactsResourceWithRawResponse:
             response_type=ContactResponse,
             decode=_codec.decode_contact_response,
             encode=_codec.encode_contact,
+            check=_checks.CHECKS[Contact],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -288,20 +306,27 @@ class ContactsResourceWithRawResponse:
             ``ContactsResponse`` envelope as ``.parsed``.
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
-            ValidationError: Xero refused the document (e.g. totals that do not add up).
-            XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, refused partner key, unreadable
-                answer).
+            RequestValidationError: Nothing was sent: ``contacts`` not a list of contacts; a
+                contact in ``contacts`` does not match its schema (a required field missing or a
+                value of the wrong type; a naive ``datetime``; a value outside its enumeration;
+                text not of the form its pattern gives, such as a GUID; more or fewer items than
+                a list allows); ``max_retries`` not a whole number >= 0.
+            ValidationError: Xero refused the contact on a check only Xero can make
+                (``.errors`` says which).
+            XeroAPIError: Xero answered with another error (such as ``RateLimitError`` or
+                ``ServerError``).
+            XeroError: The call failed otherwise (network, timeout, refused partner key,
+                unreadable answer).
         """
         return self._client._request(
             method="POST",
             path="contacts",
             params=[],
-            body=Contacts(contact=list(contacts)),
+            body=Contacts(contact=_checks.as_list(contacts, "contacts", "Contact")),
             response_type=ContactsResponse,
             decode=_codec.decode_contacts_response,
             encode=_codec.encode_contacts,
+            check=_checks.CHECKS[Contacts],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -327,20 +352,23 @@ class ContactsResource:
         ``GET contact``
 
         Args:
-            contact_id: Xero's identifier of the contact; overrides all other parameters.
+            contact_id: Xero's identifier of the contact.
             contact_number: The partner's own number stored against the contact.
             timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
             max_retries: Retries for this call where safe; the client's by default.
 
         Returns:
-            The contact that was read or saved. Absent when the call failed.
+            The ``Contact`` found (never ``None``).
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
+            RequestValidationError: Nothing was sent: not exactly one of ``contact_id`` and
+                ``contact_number`` given; ``contact_id`` not a GUID; ``contact_number`` empty;
+                ``max_retries`` not a whole number >= 0.
             NotFoundError: No such contact in this organisation.
-            XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, refused partner key, unreadable
-                answer).
+            XeroAPIError: Xero answered with another error (such as ``RateLimitError`` or
+                ``ServerError``).
+            XeroError: The call failed otherwise (network, timeout, refused partner key,
+                unreadable answer).
         """
         raw = self.with_raw_response.get(
             contact_id=contact_id,
@@ -375,13 +403,17 @@ class ContactsResource:
             max_retries: Retries for this call where safe; the client's by default.
 
         Returns:
-            The contacts that were read or saved. Absent when the call failed.
+            A list of ``Contact``, one per contact that matches the filters (empty when there is
+            none).
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
-            XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, refused partner key, unreadable
-                answer).
+            RequestValidationError: Nothing was sent: ``type``, ``sort_by`` or ``direction``
+                not one of its values; ``updated_after`` a naive datetime; ``max_retries`` not a
+                whole number >= 0.
+            XeroAPIError: Xero answered with another error (such as ``RateLimitError`` or
+                ``ServerError``).
+            XeroError: The call failed otherwise (network, timeout, refused partner key,
+                unreadable answer).
         """
         raw = self.with_raw_response.list(
             type=type,
@@ -422,13 +454,14 @@ class ContactsResource:
             timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
 
         Returns:
-            An iterator of Contact: The contacts that were read or saved. Absent when the call
-            failed.
+            An iterator yielding one ``Contact`` per contact that matches the filters.
 
         Raises:
+            RequestValidationError: Nothing was sent: ``type``, ``sort_by`` or ``direction``
+                not one of its values; ``updated_after`` a naive datetime.
             XeroAPIError: Xero answered with an error (before or while streaming).
             XeroResponseError: The answer is malformed, truncated or unsafe.
-            XeroConnectionError: The connection failed or dropped.
+            XeroConnectionError: The connection failed, dropped or timed out.
         """
         return iter_items(
             self._client,
@@ -494,14 +527,19 @@ class ContactsResource:
             max_retries: Retries for this call where safe; the client's by default.
 
         Returns:
-            The contact that was read or saved. Absent when the call failed.
+            The ``Contact`` as Xero saved it, with the values Xero sets (such as its ID).
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
-            ValidationError: Xero refused the document (e.g. totals that do not add up).
-            XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, refused partner key, unreadable
-                answer).
+            RequestValidationError: Nothing was sent: the contact does not match its schema
+                (a required field missing or a value of the wrong type; a naive ``datetime``; a
+                value outside its enumeration; text not of the form its pattern gives, such as a
+                GUID); ``max_retries`` not a whole number >= 0.
+            ValidationError: Xero refused the contact on a check only Xero can make
+                (``.errors`` says which).
+            XeroAPIError: Xero answered with another error (such as ``RateLimitError`` or
+                ``ServerError``).
+            XeroError: The call failed otherwise (network, timeout, refused partner key,
+                unreadable answer).
         """
         raw = self.with_raw_response.create(contact, timeout=timeout, max_retries=max_retries)
         return require_payload(raw.parsed.contact, "Contact")
@@ -524,14 +562,19 @@ class ContactsResource:
             max_retries: Retries for this call where safe; the client's by default.
 
         Returns:
-            The contact that was read or saved. Absent when the call failed.
+            The ``Contact`` as Xero saved it, with the values Xero sets (such as its ID).
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
-            ValidationError: Xero refused the document (e.g. totals that do not add up).
-            XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, refused partner key, unreadable
-                answer).
+            RequestValidationError: Nothing was sent: the contact does not match its schema
+                (a required field missing or a value of the wrong type; a naive ``datetime``; a
+                value outside its enumeration; text not of the form its pattern gives, such as a
+                GUID); ``max_retries`` not a whole number >= 0.
+            ValidationError: Xero refused the contact on a check only Xero can make
+                (``.errors`` says which).
+            XeroAPIError: Xero answered with another error (such as ``RateLimitError`` or
+                ``ServerError``).
+            XeroError: The call failed otherwise (network, timeout, refused partner key,
+                unreadable answer).
         """
         raw = self.with_raw_response.save(contact, timeout=timeout, max_retries=max_retries)
         return require_payload(raw.parsed.contact, "Contact")
@@ -553,14 +596,20 @@ class ContactsResource:
             max_retries: Retries for this call where safe; the client's by default.
 
         Returns:
-            The contacts that were read or saved. Absent when the call failed.
+            A list of ``Contact``: the contacts as Xero saved them.
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
-            ValidationError: Xero refused the document (e.g. totals that do not add up).
-            XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, refused partner key, unreadable
-                answer).
+            RequestValidationError: Nothing was sent: ``contacts`` not a list of contacts; a
+                contact in ``contacts`` does not match its schema (a required field missing or a
+                value of the wrong type; a naive ``datetime``; a value outside its enumeration;
+                text not of the form its pattern gives, such as a GUID; more or fewer items than
+                a list allows); ``max_retries`` not a whole number >= 0.
+            ValidationError: Xero refused the contact on a check only Xero can make
+                (``.errors`` says which).
+            XeroAPIError: Xero answered with another error (such as ``RateLimitError`` or
+                ``ServerError``).
+            XeroError: The call failed otherwise (network, timeout, refused partner key,
+                unreadable answer).
         """
         raw = self.with_raw_response.save_many(contacts, timeout=timeout, max_retries=max_retries)
         return raw.parsed.contacts
@@ -583,7 +632,7 @@ class AsyncContactsResourceWithRawResponse:
         """GET contact: like ``contacts.get()``, with the raw answer.
 
         Args:
-            contact_id: Xero's identifier of the contact; overrides all other parameters.
+            contact_id: Xero's identifier of the contact.
             contact_number: The partner's own number stored against the contact.
             timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
             max_retries: Retries for this call where safe; the client's by default.
@@ -593,11 +642,14 @@ class AsyncContactsResourceWithRawResponse:
             ``ContactResponse`` envelope as ``.parsed``.
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
+            RequestValidationError: Nothing was sent: not exactly one of ``contact_id`` and
+                ``contact_number`` given; ``contact_id`` not a GUID; ``contact_number`` empty;
+                ``max_retries`` not a whole number >= 0.
             NotFoundError: No such contact in this organisation.
-            XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, refused partner key, unreadable
-                answer).
+            XeroAPIError: Xero answered with another error (such as ``RateLimitError`` or
+                ``ServerError``).
+            XeroError: The call failed otherwise (network, timeout, refused partner key,
+                unreadable answer).
         """
         check_one_of(
             {
@@ -646,10 +698,13 @@ class AsyncContactsResourceWithRawResponse:
             ``ContactsResponse`` envelope as ``.parsed``.
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
-            XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, refused partner key, unreadable
-                answer).
+            RequestValidationError: Nothing was sent: ``type``, ``sort_by`` or ``direction``
+                not one of its values; ``updated_after`` a naive datetime; ``max_retries`` not a
+                whole number >= 0.
+            XeroAPIError: Xero answered with another error (such as ``RateLimitError`` or
+                ``ServerError``).
+            XeroError: The call failed otherwise (network, timeout, refused partner key,
+                unreadable answer).
         """
         return await self._client._request(
             method="GET",
@@ -717,11 +772,16 @@ class AsyncContactsResourceWithRawResponse:
             ``ContactResponse`` envelope as ``.parsed``.
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
-            ValidationError: Xero refused the document (e.g. totals that do not add up).
-            XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, refused partner key, unreadable
-                answer).
+            RequestValidationError: Nothing was sent: the contact does not match its schema
+                (a required field missing or a value of the wrong type; a naive ``datetime``; a
+                value outside its enumeration; text not of the form its pattern gives, such as a
+                GUID); ``max_retries`` not a whole number >= 0.
+            ValidationError: Xero refused the contact on a check only Xero can make
+                (``.errors`` says which).
+            XeroAPIError: Xero answered with another error (such as ``RateLimitError`` or
+                ``ServerError``).
+            XeroError: The call failed otherwise (network, timeout, refused partner key,
+                unreadable answer).
         """
         return await self._client._request(
             method="PUT",
@@ -731,6 +791,7 @@ class AsyncContactsResourceWithRawResponse:
             response_type=ContactResponse,
             decode=_codec.decode_contact_response,
             encode=_codec.encode_contact,
+            check=_checks.CHECKS[Contact],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -754,11 +815,16 @@ class AsyncContactsResourceWithRawResponse:
             ``ContactResponse`` envelope as ``.parsed``.
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
-            ValidationError: Xero refused the document (e.g. totals that do not add up).
-            XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, refused partner key, unreadable
-                answer).
+            RequestValidationError: Nothing was sent: the contact does not match its schema
+                (a required field missing or a value of the wrong type; a naive ``datetime``; a
+                value outside its enumeration; text not of the form its pattern gives, such as a
+                GUID); ``max_retries`` not a whole number >= 0.
+            ValidationError: Xero refused the contact on a check only Xero can make
+                (``.errors`` says which).
+            XeroAPIError: Xero answered with another error (such as ``RateLimitError`` or
+                ``ServerError``).
+            XeroError: The call failed otherwise (network, timeout, refused partner key,
+                unreadable answer).
         """
         return await self._client._request(
             method="POST",
@@ -768,6 +834,7 @@ class AsyncContactsResourceWithRawResponse:
             response_type=ContactResponse,
             decode=_codec.decode_contact_response,
             encode=_codec.encode_contact,
+            check=_checks.CHECKS[Contact],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -791,20 +858,27 @@ class AsyncContactsResourceWithRawResponse:
             ``ContactsResponse`` envelope as ``.parsed``.
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
-            ValidationError: Xero refused the document (e.g. totals that do not add up).
-            XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, refused partner key, unreadable
-                answer).
+            RequestValidationError: Nothing was sent: ``contacts`` not a list of contacts; a
+                contact in ``contacts`` does not match its schema (a required field missing or a
+                value of the wrong type; a naive ``datetime``; a value outside its enumeration;
+                text not of the form its pattern gives, such as a GUID; more or fewer items than
+                a list allows); ``max_retries`` not a whole number >= 0.
+            ValidationError: Xero refused the contact on a check only Xero can make
+                (``.errors`` says which).
+            XeroAPIError: Xero answered with another error (such as ``RateLimitError`` or
+                ``ServerError``).
+            XeroError: The call failed otherwise (network, timeout, refused partner key,
+                unreadable answer).
         """
         return await self._client._request(
             method="POST",
             path="contacts",
             params=[],
-            body=Contacts(contact=list(contacts)),
+            body=Contacts(contact=_checks.as_list(contacts, "contacts", "Contact")),
             response_type=ContactsResponse,
             decode=_codec.decode_contacts_response,
             encode=_codec.encode_contacts,
+            check=_checks.CHECKS[Contacts],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -830,20 +904,23 @@ class AsyncContactsResource:
         ``GET contact``
 
         Args:
-            contact_id: Xero's identifier of the contact; overrides all other parameters.
+            contact_id: Xero's identifier of the contact.
             contact_number: The partner's own number stored against the contact.
             timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
             max_retries: Retries for this call where safe; the client's by default.
 
         Returns:
-            The contact that was read or saved. Absent when the call failed.
+            The ``Contact`` found (never ``None``).
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
+            RequestValidationError: Nothing was sent: not exactly one of ``contact_id`` and
+                ``contact_number`` given; ``contact_id`` not a GUID; ``contact_number`` empty;
+                ``max_retries`` not a whole number >= 0.
             NotFoundError: No such contact in this organisation.
-            XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, refused partner key, unreadable
-                answer).
+            XeroAPIError: Xero answered with another error (such as ``RateLimitError`` or
+                ``ServerError``).
+            XeroError: The call failed otherwise (network, timeout, refused partner key,
+                unreadable answer).
         """
         raw = await self.with_raw_response.get(
             contact_id=contact_id,
@@ -878,13 +955,17 @@ class AsyncContactsResource:
             max_retries: Retries for this call where safe; the client's by default.
 
         Returns:
-            The contacts that were read or saved. Absent when the call failed.
+            A list of ``Contact``, one per contact that matches the filters (empty when there is
+            none).
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
-            XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, refused partner key, unreadable
-                answer).
+            RequestValidationError: Nothing was sent: ``type``, ``sort_by`` or ``direction``
+                not one of its values; ``updated_after`` a naive datetime; ``max_retries`` not a
+                whole number >= 0.
+            XeroAPIError: Xero answered with another error (such as ``RateLimitError`` or
+                ``ServerError``).
+            XeroError: The call failed otherwise (network, timeout, refused partner key,
+                unreadable answer).
         """
         raw = await self.with_raw_response.list(
             type=type,
@@ -925,13 +1006,14 @@ class AsyncContactsResource:
             timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
 
         Returns:
-            An async iterator of Contact: The contacts that were read or saved. Absent when the
-            call failed.
+            An async iterator yielding one ``Contact`` per contact that matches the filters.
 
         Raises:
+            RequestValidationError: Nothing was sent: ``type``, ``sort_by`` or ``direction``
+                not one of its values; ``updated_after`` a naive datetime.
             XeroAPIError: Xero answered with an error (before or while streaming).
             XeroResponseError: The answer is malformed, truncated or unsafe.
-            XeroConnectionError: The connection failed or dropped.
+            XeroConnectionError: The connection failed, dropped or timed out.
         """
         return aiter_items(
             self._client,
@@ -997,14 +1079,19 @@ class AsyncContactsResource:
             max_retries: Retries for this call where safe; the client's by default.
 
         Returns:
-            The contact that was read or saved. Absent when the call failed.
+            The ``Contact`` as Xero saved it, with the values Xero sets (such as its ID).
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
-            ValidationError: Xero refused the document (e.g. totals that do not add up).
-            XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, refused partner key, unreadable
-                answer).
+            RequestValidationError: Nothing was sent: the contact does not match its schema
+                (a required field missing or a value of the wrong type; a naive ``datetime``; a
+                value outside its enumeration; text not of the form its pattern gives, such as a
+                GUID); ``max_retries`` not a whole number >= 0.
+            ValidationError: Xero refused the contact on a check only Xero can make
+                (``.errors`` says which).
+            XeroAPIError: Xero answered with another error (such as ``RateLimitError`` or
+                ``ServerError``).
+            XeroError: The call failed otherwise (network, timeout, refused partner key,
+                unreadable answer).
         """
         raw = await self.with_raw_response.create(contact, timeout=timeout, max_retries=max_retries)
         return require_payload(raw.parsed.contact, "Contact")
@@ -1027,14 +1114,19 @@ class AsyncContactsResource:
             max_retries: Retries for this call where safe; the client's by default.
 
         Returns:
-            The contact that was read or saved. Absent when the call failed.
+            The ``Contact`` as Xero saved it, with the values Xero sets (such as its ID).
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
-            ValidationError: Xero refused the document (e.g. totals that do not add up).
-            XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, refused partner key, unreadable
-                answer).
+            RequestValidationError: Nothing was sent: the contact does not match its schema
+                (a required field missing or a value of the wrong type; a naive ``datetime``; a
+                value outside its enumeration; text not of the form its pattern gives, such as a
+                GUID); ``max_retries`` not a whole number >= 0.
+            ValidationError: Xero refused the contact on a check only Xero can make
+                (``.errors`` says which).
+            XeroAPIError: Xero answered with another error (such as ``RateLimitError`` or
+                ``ServerError``).
+            XeroError: The call failed otherwise (network, timeout, refused partner key,
+                unreadable answer).
         """
         raw = await self.with_raw_response.save(contact, timeout=timeout, max_retries=max_retries)
         return require_payload(raw.parsed.contact, "Contact")
@@ -1056,14 +1148,20 @@ class AsyncContactsResource:
             max_retries: Retries for this call where safe; the client's by default.
 
         Returns:
-            The contacts that were read or saved. Absent when the call failed.
+            A list of ``Contact``: the contacts as Xero saved them.
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
-            ValidationError: Xero refused the document (e.g. totals that do not add up).
-            XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, refused partner key, unreadable
-                answer).
+            RequestValidationError: Nothing was sent: ``contacts`` not a list of contacts; a
+                contact in ``contacts`` does not match its schema (a required field missing or a
+                value of the wrong type; a naive ``datetime``; a value outside its enumeration;
+                text not of the form its pattern gives, such as a GUID; more or fewer items than
+                a list allows); ``max_retries`` not a whole number >= 0.
+            ValidationError: Xero refused the contact on a check only Xero can make
+                (``.errors`` says which).
+            XeroAPIError: Xero answered with another error (such as ``RateLimitError`` or
+                ``ServerError``).
+            XeroError: The call failed otherwise (network, timeout, refused partner key,
+                unreadable answer).
         """
         raw = await self.with_raw_response.save_many(
             contacts, timeout=timeout, max_retries=max_retries
@@ -1098,11 +1196,14 @@ class InvoicesResourceWithRawResponse:
             ``InvoiceResponse`` envelope as ``.parsed``.
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
+            RequestValidationError: Nothing was sent: not exactly one of ``invoice_id`` and
+                ``invoice_number`` given; ``invoice_id`` not a GUID; ``invoice_number`` empty;
+                ``max_retries`` not a whole number >= 0.
             NotFoundError: No such invoice in this organisation.
-            XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, refused partner key, unreadable
-                answer).
+            XeroAPIError: Xero answered with another error (such as ``RateLimitError`` or
+                ``ServerError``).
+            XeroError: The call failed otherwise (network, timeout, refused partner key,
+                unreadable answer).
         """
         check_one_of(
             {
@@ -1144,10 +1245,12 @@ class InvoicesResourceWithRawResponse:
             ``InvoicesResponse`` envelope as ``.parsed``.
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
-            XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, refused partner key, unreadable
-                answer).
+            RequestValidationError: Nothing was sent: ``modified_since`` a naive datetime;
+                ``max_retries`` not a whole number >= 0.
+            XeroAPIError: Xero answered with another error (such as ``RateLimitError`` or
+                ``ServerError``).
+            XeroError: The call failed otherwise (network, timeout, refused partner key,
+                unreadable answer).
         """
         return self._client._request(
             method="GET",
@@ -1181,11 +1284,20 @@ class InvoicesResourceWithRawResponse:
             ``InvoiceResponse`` envelope as ``.parsed``.
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
-            ValidationError: Xero refused the document (e.g. totals that do not add up).
-            XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, refused partner key, unreadable
-                answer).
+            RequestValidationError: Nothing was sent: the invoice does not match its schema
+                (a required field missing or a value of the wrong type; a ``float`` or ``str``
+                for a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
+                ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; more or
+                fewer items than a list allows); a line's LineAmount is not Quantity x
+                UnitAmount; SubTotal, TotalTax or Total do not add up over the lines;
+                ``max_retries`` not a whole number >= 0.
+            ValidationError: Xero refused the invoice on a check only Xero can make
+                (``.errors`` says which).
+            XeroAPIError: Xero answered with another error (such as ``RateLimitError`` or
+                ``ServerError``).
+            XeroError: The call failed otherwise (network, timeout, refused partner key,
+                unreadable answer).
         """
         return self._client._request(
             method="PUT",
@@ -1195,6 +1307,7 @@ class InvoicesResourceWithRawResponse:
             response_type=InvoiceResponse,
             decode=_codec.decode_invoice_response,
             encode=_codec.encode_invoice,
+            check=_checks.CHECKS[Invoice],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -1218,20 +1331,31 @@ class InvoicesResourceWithRawResponse:
             ``InvoicesResponse`` envelope as ``.parsed``.
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
-            ValidationError: Xero refused the document (e.g. totals that do not add up).
-            XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, refused partner key, unreadable
-                answer).
+            RequestValidationError: Nothing was sent: ``invoices`` not a list of invoices;
+                an invoice in ``invoices`` does not match its schema (a required field missing
+                or a value of the wrong type; a ``float`` or ``str`` for a ``Decimal``, or more
+                decimal places or digits than allowed; a ``str`` or ``datetime`` for a
+                ``datetime.date``; a naive ``datetime``; a value outside its enumeration; text
+                not of the form its pattern gives, such as a GUID; more or fewer items than a
+                list allows); a line's LineAmount is not Quantity x UnitAmount; SubTotal,
+                TotalTax or Total do not add up over the lines; ``max_retries`` not a whole
+                number >= 0.
+            ValidationError: Xero refused the invoice on a check only Xero can make
+                (``.errors`` says which).
+            XeroAPIError: Xero answered with another error (such as ``RateLimitError`` or
+                ``ServerError``).
+            XeroError: The call failed otherwise (network, timeout, refused partner key,
+                unreadable answer).
         """
         return self._client._request(
             method="PUT",
             path="invoices",
             params=[],
-            body=Invoices(invoice=list(invoices)),
+            body=Invoices(invoice=_checks.as_list(invoices, "invoices", "Invoice")),
             response_type=InvoicesResponse,
             decode=_codec.decode_invoices_response,
             encode=_codec.encode_invoices,
+            check=_checks.CHECKS[Invoices],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -1264,14 +1388,17 @@ class InvoicesResource:
             max_retries: Retries for this call where safe; the client's by default.
 
         Returns:
-            The invoice that was read or inserted, with its lines. Absent when the call failed.
+            The ``Invoice`` found (never ``None``).
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
+            RequestValidationError: Nothing was sent: not exactly one of ``invoice_id`` and
+                ``invoice_number`` given; ``invoice_id`` not a GUID; ``invoice_number`` empty;
+                ``max_retries`` not a whole number >= 0.
             NotFoundError: No such invoice in this organisation.
-            XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, refused partner key, unreadable
-                answer).
+            XeroAPIError: Xero answered with another error (such as ``RateLimitError`` or
+                ``ServerError``).
+            XeroError: The call failed otherwise (network, timeout, refused partner key,
+                unreadable answer).
         """
         raw = self.with_raw_response.get(
             invoice_id=invoice_id,
@@ -1299,13 +1426,16 @@ class InvoicesResource:
             max_retries: Retries for this call where safe; the client's by default.
 
         Returns:
-            The invoices that were read or inserted. Absent when the call failed.
+            A list of ``Invoice``, one per invoice that matches the filters (empty when there is
+            none).
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
-            XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, refused partner key, unreadable
-                answer).
+            RequestValidationError: Nothing was sent: ``modified_since`` a naive datetime;
+                ``max_retries`` not a whole number >= 0.
+            XeroAPIError: Xero answered with another error (such as ``RateLimitError`` or
+                ``ServerError``).
+            XeroError: The call failed otherwise (network, timeout, refused partner key,
+                unreadable answer).
         """
         raw = self.with_raw_response.list(
             modified_since=modified_since, timeout=timeout, max_retries=max_retries
@@ -1334,13 +1464,13 @@ class InvoicesResource:
             timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
 
         Returns:
-            An iterator of Invoice: The invoices that were read or inserted. Absent when the
-            call failed.
+            An iterator yielding one ``Invoice`` per invoice that matches the filters.
 
         Raises:
+            RequestValidationError: Nothing was sent: ``modified_since`` a naive datetime.
             XeroAPIError: Xero answered with an error (before or while streaming).
             XeroResponseError: The answer is malformed, truncated or unsafe.
-            XeroConnectionError: The connection failed or dropped.
+            XeroConnectionError: The connection failed, dropped or timed out.
         """
         return iter_items(
             self._client,
@@ -1373,14 +1503,23 @@ class InvoicesResource:
             max_retries: Retries for this call where safe; the client's by default.
 
         Returns:
-            The invoice that was read or inserted, with its lines. Absent when the call failed.
+            The ``Invoice`` as Xero saved it, with the values Xero sets (such as its ID).
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
-            ValidationError: Xero refused the document (e.g. totals that do not add up).
-            XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, refused partner key, unreadable
-                answer).
+            RequestValidationError: Nothing was sent: the invoice does not match its schema
+                (a required field missing or a value of the wrong type; a ``float`` or ``str``
+                for a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
+                ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; more or
+                fewer items than a list allows); a line's LineAmount is not Quantity x
+                UnitAmount; SubTotal, TotalTax or Total do not add up over the lines;
+                ``max_retries`` not a whole number >= 0.
+            ValidationError: Xero refused the invoice on a check only Xero can make
+                (``.errors`` says which).
+            XeroAPIError: Xero answered with another error (such as ``RateLimitError`` or
+                ``ServerError``).
+            XeroError: The call failed otherwise (network, timeout, refused partner key,
+                unreadable answer).
         """
         raw = self.with_raw_response.create(invoice, timeout=timeout, max_retries=max_retries)
         return require_payload(raw.parsed.invoice, "Invoice")
@@ -1402,14 +1541,24 @@ class InvoicesResource:
             max_retries: Retries for this call where safe; the client's by default.
 
         Returns:
-            The invoices that were read or inserted. Absent when the call failed.
+            A list of ``Invoice``: the invoices as Xero saved them.
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
-            ValidationError: Xero refused the document (e.g. totals that do not add up).
-            XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, refused partner key, unreadable
-                answer).
+            RequestValidationError: Nothing was sent: ``invoices`` not a list of invoices;
+                an invoice in ``invoices`` does not match its schema (a required field missing
+                or a value of the wrong type; a ``float`` or ``str`` for a ``Decimal``, or more
+                decimal places or digits than allowed; a ``str`` or ``datetime`` for a
+                ``datetime.date``; a naive ``datetime``; a value outside its enumeration; text
+                not of the form its pattern gives, such as a GUID; more or fewer items than a
+                list allows); a line's LineAmount is not Quantity x UnitAmount; SubTotal,
+                TotalTax or Total do not add up over the lines; ``max_retries`` not a whole
+                number >= 0.
+            ValidationError: Xero refused the invoice on a check only Xero can make
+                (``.errors`` says which).
+            XeroAPIError: Xero answered with another error (such as ``RateLimitError`` or
+                ``ServerError``).
+            XeroError: The call failed otherwise (network, timeout, refused partner key,
+                unreadable answer).
         """
         raw = self.with_raw_response.create_many(invoices, timeout=timeout, max_retries=max_retries)
         return raw.parsed.invoices
@@ -1442,11 +1591,14 @@ class AsyncInvoicesResourceWithRawResponse:
             ``InvoiceResponse`` envelope as ``.parsed``.
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
+            RequestValidationError: Nothing was sent: not exactly one of ``invoice_id`` and
+                ``invoice_number`` given; ``invoice_id`` not a GUID; ``invoice_number`` empty;
+                ``max_retries`` not a whole number >= 0.
             NotFoundError: No such invoice in this organisation.
-            XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, refused partner key, unreadable
-                answer).
+            XeroAPIError: Xero answered with another error (such as ``RateLimitError`` or
+                ``ServerError``).
+            XeroError: The call failed otherwise (network, timeout, refused partner key,
+                unreadable answer).
         """
         check_one_of(
             {
@@ -1488,10 +1640,12 @@ class AsyncInvoicesResourceWithRawResponse:
             ``InvoicesResponse`` envelope as ``.parsed``.
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
-            XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, refused partner key, unreadable
-                answer).
+            RequestValidationError: Nothing was sent: ``modified_since`` a naive datetime;
+                ``max_retries`` not a whole number >= 0.
+            XeroAPIError: Xero answered with another error (such as ``RateLimitError`` or
+                ``ServerError``).
+            XeroError: The call failed otherwise (network, timeout, refused partner key,
+                unreadable answer).
         """
         return await self._client._request(
             method="GET",
@@ -1525,11 +1679,20 @@ class AsyncInvoicesResourceWithRawResponse:
             ``InvoiceResponse`` envelope as ``.parsed``.
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
-            ValidationError: Xero refused the document (e.g. totals that do not add up).
-            XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, refused partner key, unreadable
-                answer).
+            RequestValidationError: Nothing was sent: the invoice does not match its schema
+                (a required field missing or a value of the wrong type; a ``float`` or ``str``
+                for a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
+                ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; more or
+                fewer items than a list allows); a line's LineAmount is not Quantity x
+                UnitAmount; SubTotal, TotalTax or Total do not add up over the lines;
+                ``max_retries`` not a whole number >= 0.
+            ValidationError: Xero refused the invoice on a check only Xero can make
+                (``.errors`` says which).
+            XeroAPIError: Xero answered with another error (such as ``RateLimitError`` or
+                ``ServerError``).
+            XeroError: The call failed otherwise (network, timeout, refused partner key,
+                unreadable answer).
         """
         return await self._client._request(
             method="PUT",
@@ -1539,6 +1702,7 @@ class AsyncInvoicesResourceWithRawResponse:
             response_type=InvoiceResponse,
             decode=_codec.decode_invoice_response,
             encode=_codec.encode_invoice,
+            check=_checks.CHECKS[Invoice],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -1562,20 +1726,31 @@ class AsyncInvoicesResourceWithRawResponse:
             ``InvoicesResponse`` envelope as ``.parsed``.
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
-            ValidationError: Xero refused the document (e.g. totals that do not add up).
-            XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, refused partner key, unreadable
-                answer).
+            RequestValidationError: Nothing was sent: ``invoices`` not a list of invoices;
+                an invoice in ``invoices`` does not match its schema (a required field missing
+                or a value of the wrong type; a ``float`` or ``str`` for a ``Decimal``, or more
+                decimal places or digits than allowed; a ``str`` or ``datetime`` for a
+                ``datetime.date``; a naive ``datetime``; a value outside its enumeration; text
+                not of the form its pattern gives, such as a GUID; more or fewer items than a
+                list allows); a line's LineAmount is not Quantity x UnitAmount; SubTotal,
+                TotalTax or Total do not add up over the lines; ``max_retries`` not a whole
+                number >= 0.
+            ValidationError: Xero refused the invoice on a check only Xero can make
+                (``.errors`` says which).
+            XeroAPIError: Xero answered with another error (such as ``RateLimitError`` or
+                ``ServerError``).
+            XeroError: The call failed otherwise (network, timeout, refused partner key,
+                unreadable answer).
         """
         return await self._client._request(
             method="PUT",
             path="invoices",
             params=[],
-            body=Invoices(invoice=list(invoices)),
+            body=Invoices(invoice=_checks.as_list(invoices, "invoices", "Invoice")),
             response_type=InvoicesResponse,
             decode=_codec.decode_invoices_response,
             encode=_codec.encode_invoices,
+            check=_checks.CHECKS[Invoices],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -1608,14 +1783,17 @@ class AsyncInvoicesResource:
             max_retries: Retries for this call where safe; the client's by default.
 
         Returns:
-            The invoice that was read or inserted, with its lines. Absent when the call failed.
+            The ``Invoice`` found (never ``None``).
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
+            RequestValidationError: Nothing was sent: not exactly one of ``invoice_id`` and
+                ``invoice_number`` given; ``invoice_id`` not a GUID; ``invoice_number`` empty;
+                ``max_retries`` not a whole number >= 0.
             NotFoundError: No such invoice in this organisation.
-            XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, refused partner key, unreadable
-                answer).
+            XeroAPIError: Xero answered with another error (such as ``RateLimitError`` or
+                ``ServerError``).
+            XeroError: The call failed otherwise (network, timeout, refused partner key,
+                unreadable answer).
         """
         raw = await self.with_raw_response.get(
             invoice_id=invoice_id,
@@ -1643,13 +1821,16 @@ class AsyncInvoicesResource:
             max_retries: Retries for this call where safe; the client's by default.
 
         Returns:
-            The invoices that were read or inserted. Absent when the call failed.
+            A list of ``Invoice``, one per invoice that matches the filters (empty when there is
+            none).
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
-            XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, refused partner key, unreadable
-                answer).
+            RequestValidationError: Nothing was sent: ``modified_since`` a naive datetime;
+                ``max_retries`` not a whole number >= 0.
+            XeroAPIError: Xero answered with another error (such as ``RateLimitError`` or
+                ``ServerError``).
+            XeroError: The call failed otherwise (network, timeout, refused partner key,
+                unreadable answer).
         """
         raw = await self.with_raw_response.list(
             modified_since=modified_since, timeout=timeout, max_retries=max_retries
@@ -1678,13 +1859,13 @@ class AsyncInvoicesResource:
             timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
 
         Returns:
-            An async iterator of Invoice: The invoices that were read or inserted. Absent when
-            the call failed.
+            An async iterator yielding one ``Invoice`` per invoice that matches the filters.
 
         Raises:
+            RequestValidationError: Nothing was sent: ``modified_since`` a naive datetime.
             XeroAPIError: Xero answered with an error (before or while streaming).
             XeroResponseError: The answer is malformed, truncated or unsafe.
-            XeroConnectionError: The connection failed or dropped.
+            XeroConnectionError: The connection failed, dropped or timed out.
         """
         return aiter_items(
             self._client,
@@ -1717,14 +1898,23 @@ class AsyncInvoicesResource:
             max_retries: Retries for this call where safe; the client's by default.
 
         Returns:
-            The invoice that was read or inserted, with its lines. Absent when the call failed.
+            The ``Invoice`` as Xero saved it, with the values Xero sets (such as its ID).
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
-            ValidationError: Xero refused the document (e.g. totals that do not add up).
-            XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, refused partner key, unreadable
-                answer).
+            RequestValidationError: Nothing was sent: the invoice does not match its schema
+                (a required field missing or a value of the wrong type; a ``float`` or ``str``
+                for a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
+                ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; more or
+                fewer items than a list allows); a line's LineAmount is not Quantity x
+                UnitAmount; SubTotal, TotalTax or Total do not add up over the lines;
+                ``max_retries`` not a whole number >= 0.
+            ValidationError: Xero refused the invoice on a check only Xero can make
+                (``.errors`` says which).
+            XeroAPIError: Xero answered with another error (such as ``RateLimitError`` or
+                ``ServerError``).
+            XeroError: The call failed otherwise (network, timeout, refused partner key,
+                unreadable answer).
         """
         raw = await self.with_raw_response.create(invoice, timeout=timeout, max_retries=max_retries)
         return require_payload(raw.parsed.invoice, "Invoice")
@@ -1746,14 +1936,24 @@ class AsyncInvoicesResource:
             max_retries: Retries for this call where safe; the client's by default.
 
         Returns:
-            The invoices that were read or inserted. Absent when the call failed.
+            A list of ``Invoice``: the invoices as Xero saved them.
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
-            ValidationError: Xero refused the document (e.g. totals that do not add up).
-            XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, refused partner key, unreadable
-                answer).
+            RequestValidationError: Nothing was sent: ``invoices`` not a list of invoices;
+                an invoice in ``invoices`` does not match its schema (a required field missing
+                or a value of the wrong type; a ``float`` or ``str`` for a ``Decimal``, or more
+                decimal places or digits than allowed; a ``str`` or ``datetime`` for a
+                ``datetime.date``; a naive ``datetime``; a value outside its enumeration; text
+                not of the form its pattern gives, such as a GUID; more or fewer items than a
+                list allows); a line's LineAmount is not Quantity x UnitAmount; SubTotal,
+                TotalTax or Total do not add up over the lines; ``max_retries`` not a whole
+                number >= 0.
+            ValidationError: Xero refused the invoice on a check only Xero can make
+                (``.errors`` says which).
+            XeroAPIError: Xero answered with another error (such as ``RateLimitError`` or
+                ``ServerError``).
+            XeroError: The call failed otherwise (network, timeout, refused partner key,
+                unreadable answer).
         """
         raw = await self.with_raw_response.create_many(
             invoices, timeout=timeout, max_retries=max_retries
@@ -1784,10 +1984,12 @@ class AccountsResourceWithRawResponse:
             ``AccountsResponse`` envelope as ``.parsed``.
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
-            XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, refused partner key, unreadable
-                answer).
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            XeroAPIError: Xero answered with another error (such as ``RateLimitError`` or
+                ``ServerError``).
+            XeroError: The call failed otherwise (network, timeout, refused partner key,
+                unreadable answer).
         """
         return self._client._request(
             method="GET",
@@ -1823,13 +2025,16 @@ class AccountsResource:
             max_retries: Retries for this call where safe; the client's by default.
 
         Returns:
-            The chart of accounts. Absent when the call failed.
+            A list of ``Account``, one per account of the organisation (empty when there is
+            none).
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
-            XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, refused partner key, unreadable
-                answer).
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            XeroAPIError: Xero answered with another error (such as ``RateLimitError`` or
+                ``ServerError``).
+            XeroError: The call failed otherwise (network, timeout, refused partner key,
+                unreadable answer).
         """
         raw = self.with_raw_response.list(timeout=timeout, max_retries=max_retries)
         return raw.parsed.accounts
@@ -1858,10 +2063,12 @@ class AsyncAccountsResourceWithRawResponse:
             ``AccountsResponse`` envelope as ``.parsed``.
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
-            XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, refused partner key, unreadable
-                answer).
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            XeroAPIError: Xero answered with another error (such as ``RateLimitError`` or
+                ``ServerError``).
+            XeroError: The call failed otherwise (network, timeout, refused partner key,
+                unreadable answer).
         """
         return await self._client._request(
             method="GET",
@@ -1897,13 +2104,16 @@ class AsyncAccountsResource:
             max_retries: Retries for this call where safe; the client's by default.
 
         Returns:
-            The chart of accounts. Absent when the call failed.
+            A list of ``Account``, one per account of the organisation (empty when there is
+            none).
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
-            XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, refused partner key, unreadable
-                answer).
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            XeroAPIError: Xero answered with another error (such as ``RateLimitError`` or
+                ``ServerError``).
+            XeroError: The call failed otherwise (network, timeout, refused partner key,
+                unreadable answer).
         """
         raw = await self.with_raw_response.list(timeout=timeout, max_retries=max_retries)
         return raw.parsed.accounts
@@ -1932,10 +2142,12 @@ class TrackingResourceWithRawResponse:
             ``TrackingResponse`` envelope as ``.parsed``.
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
-            XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, refused partner key, unreadable
-                answer).
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            XeroAPIError: Xero answered with another error (such as ``RateLimitError`` or
+                ``ServerError``).
+            XeroError: The call failed otherwise (network, timeout, refused partner key,
+                unreadable answer).
         """
         return self._client._request(
             method="GET",
@@ -1971,13 +2183,16 @@ class TrackingResource:
             max_retries: Retries for this call where safe; the client's by default.
 
         Returns:
-            The tracking categories with their options. Absent when the call failed.
+            A list of ``TrackingCategory``, one per tracking category of the organisation (empty
+            when there is none).
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
-            XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, refused partner key, unreadable
-                answer).
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            XeroAPIError: Xero answered with another error (such as ``RateLimitError`` or
+                ``ServerError``).
+            XeroError: The call failed otherwise (network, timeout, refused partner key,
+                unreadable answer).
         """
         raw = self.with_raw_response.list(timeout=timeout, max_retries=max_retries)
         return raw.parsed.tracking
@@ -2006,10 +2221,12 @@ class AsyncTrackingResourceWithRawResponse:
             ``TrackingResponse`` envelope as ``.parsed``.
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
-            XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, refused partner key, unreadable
-                answer).
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            XeroAPIError: Xero answered with another error (such as ``RateLimitError`` or
+                ``ServerError``).
+            XeroError: The call failed otherwise (network, timeout, refused partner key,
+                unreadable answer).
         """
         return await self._client._request(
             method="GET",
@@ -2045,13 +2262,16 @@ class AsyncTrackingResource:
             max_retries: Retries for this call where safe; the client's by default.
 
         Returns:
-            The tracking categories with their options. Absent when the call failed.
+            A list of ``TrackingCategory``, one per tracking category of the organisation (empty
+            when there is none).
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
-            XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, refused partner key, unreadable
-                answer).
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            XeroAPIError: Xero answered with another error (such as ``RateLimitError`` or
+                ``ServerError``).
+            XeroError: The call failed otherwise (network, timeout, refused partner key,
+                unreadable answer).
         """
         raw = await self.with_raw_response.list(timeout=timeout, max_retries=max_retries)
         return raw.parsed.tracking

@@ -17,7 +17,7 @@ from typing import IO, Literal
 import click
 
 from .._runtime import _cli_support as cs
-from . import _codec
+from . import _checks, _codec
 from ._client import XeroClient
 from .models import (
     Account,
@@ -212,7 +212,9 @@ def contacts_create(
     <Contact>; as JSON: one object in the model's shape (snake_case field names, amounts as
     strings, dates YYYY-MM-DD).
     """
-    contact = cs.read_one(input_file, "Contact", Contact, _codec.decode_contact, input_format)
+    contact = cs.read_one(
+        input_file, "Contact", Contact, _codec.decode_contact, input_format, _checks.CHECKS[Contact]
+    )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.contacts.with_raw_response.create(
             contact,
@@ -245,7 +247,13 @@ def contacts_create_many(
     list of Contact objects in the model's shape, or one object.
     """
     contacts = cs.read_items(
-        input_file, "Contacts", "Contact", Contact, _codec.decode_contact, input_format
+        input_file,
+        "Contacts",
+        "Contact",
+        Contact,
+        _codec.decode_contact,
+        input_format,
+        _checks.CHECKS[Contact],
     )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.contacts.with_raw_response.create_many(
@@ -273,7 +281,9 @@ def contacts_save(
     <Contact>; as JSON: one object in the model's shape (snake_case field names, amounts as
     strings, dates YYYY-MM-DD).
     """
-    contact = cs.read_one(input_file, "Contact", Contact, _codec.decode_contact, input_format)
+    contact = cs.read_one(
+        input_file, "Contact", Contact, _codec.decode_contact, input_format, _checks.CHECKS[Contact]
+    )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.contacts.with_raw_response.save(
             contact,
@@ -306,7 +316,13 @@ def contacts_save_many(
     list of Contact objects in the model's shape, or one object.
     """
     contacts = cs.read_items(
-        input_file, "Contacts", "Contact", Contact, _codec.decode_contact, input_format
+        input_file,
+        "Contacts",
+        "Contact",
+        Contact,
+        _codec.decode_contact,
+        input_format,
+        _checks.CHECKS[Contact],
     )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.contacts.with_raw_response.save_many(
@@ -734,7 +750,9 @@ def invoices_create(
     void (Status VOIDED). As XML: the root element <Invoice>; as JSON: one object in the model's
     shape (snake_case field names, amounts as strings, dates YYYY-MM-DD).
     """
-    invoice = cs.read_one(input_file, "Invoice", Invoice, _codec.decode_invoice, input_format)
+    invoice = cs.read_one(
+        input_file, "Invoice", Invoice, _codec.decode_invoice, input_format, _checks.CHECKS[Invoice]
+    )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.invoices.with_raw_response.create(
             invoice,
@@ -776,7 +794,13 @@ def invoices_create_many(
     list of Invoice objects in the model's shape, or one object.
     """
     invoices = cs.read_items(
-        input_file, "Invoices", "Invoice", Invoice, _codec.decode_invoice, input_format
+        input_file,
+        "Invoices",
+        "Invoice",
+        Invoice,
+        _codec.decode_invoice,
+        input_format,
+        _checks.CHECKS[Invoice],
     )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.invoices.with_raw_response.create_many(
@@ -813,7 +837,9 @@ def invoices_save(
     void (Status VOIDED). As XML: the root element <Invoice>; as JSON: one object in the model's
     shape (snake_case field names, amounts as strings, dates YYYY-MM-DD).
     """
-    invoice = cs.read_one(input_file, "Invoice", Invoice, _codec.decode_invoice, input_format)
+    invoice = cs.read_one(
+        input_file, "Invoice", Invoice, _codec.decode_invoice, input_format, _checks.CHECKS[Invoice]
+    )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.invoices.with_raw_response.save(
             invoice,
@@ -855,7 +881,13 @@ def invoices_save_many(
     list of Invoice objects in the model's shape, or one object.
     """
     invoices = cs.read_items(
-        input_file, "Invoices", "Invoice", Invoice, _codec.decode_invoice, input_format
+        input_file,
+        "Invoices",
+        "Invoice",
+        Invoice,
+        _codec.decode_invoice,
+        input_format,
+        _checks.CHECKS[Invoice],
     )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.invoices.with_raw_response.save_many(
@@ -1225,7 +1257,9 @@ def accounts_create(
     or update (POST Accounts/{AccountID}). As XML: the root element <Account>; as JSON: one
     object in the model's shape (snake_case field names, amounts as strings, dates YYYY-MM-DD).
     """
-    account = cs.read_one(input_file, "Account", Account, _codec.decode_account, input_format)
+    account = cs.read_one(
+        input_file, "Account", Account, _codec.decode_account, input_format, _checks.CHECKS[Account]
+    )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.accounts.with_raw_response.create(
             account,
@@ -1258,7 +1292,9 @@ def accounts_save(
     or update (POST Accounts/{AccountID}). As XML: the root element <Account>; as JSON: one
     object in the model's shape (snake_case field names, amounts as strings, dates YYYY-MM-DD).
     """
-    account = cs.read_one(input_file, "Account", Account, _codec.decode_account, input_format)
+    account = cs.read_one(
+        input_file, "Account", Account, _codec.decode_account, input_format, _checks.CHECKS[Account]
+    )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.accounts.with_raw_response.save(
             account,
@@ -1442,6 +1478,7 @@ def tracking_categories_create(
         TrackingCategory,
         _codec.decode_tracking_category,
         input_format,
+        _checks.CHECKS[TrackingCategory],
     )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.tracking_categories.with_raw_response.create(
@@ -1484,6 +1521,7 @@ def tracking_categories_save(
         TrackingCategory,
         _codec.decode_tracking_category,
         input_format,
+        _checks.CHECKS[TrackingCategory],
     )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.tracking_categories.with_raw_response.save(
@@ -1548,7 +1586,12 @@ def tracking_categories_create_option(
     as strings, dates YYYY-MM-DD).
     """
     option = cs.read_one(
-        input_file, "Option", TrackingOption, _codec.decode_tracking_option, input_format
+        input_file,
+        "Option",
+        TrackingOption,
+        _codec.decode_tracking_option,
+        input_format,
+        _checks.CHECKS[TrackingOption],
     )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.tracking_categories.with_raw_response.create_option(
@@ -1586,7 +1629,13 @@ def tracking_categories_create_options(
     <Option>); as JSON: a list of TrackingOption objects in the model's shape, or one object.
     """
     options = cs.read_items(
-        input_file, "Options", "Option", TrackingOption, _codec.decode_tracking_option, input_format
+        input_file,
+        "Options",
+        "Option",
+        TrackingOption,
+        _codec.decode_tracking_option,
+        input_format,
+        _checks.CHECKS[TrackingOption],
     )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.tracking_categories.with_raw_response.create_options(
@@ -1634,7 +1683,12 @@ def tracking_categories_save_option(
     as strings, dates YYYY-MM-DD).
     """
     option = cs.read_one(
-        input_file, "Option", TrackingOption, _codec.decode_tracking_option, input_format
+        input_file,
+        "Option",
+        TrackingOption,
+        _codec.decode_tracking_option,
+        input_format,
+        _checks.CHECKS[TrackingOption],
     )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.tracking_categories.with_raw_response.save_option(
@@ -1807,7 +1861,9 @@ def payments_create(
     deletes one (Status DELETED). As XML: the root element <Payment>; as JSON: one object in the
     model's shape (snake_case field names, amounts as strings, dates YYYY-MM-DD).
     """
-    payment = cs.read_one(input_file, "Payment", Payment, _codec.decode_payment, input_format)
+    payment = cs.read_one(
+        input_file, "Payment", Payment, _codec.decode_payment, input_format, _checks.CHECKS[Payment]
+    )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.payments.with_raw_response.create(
             payment,
@@ -1840,7 +1896,13 @@ def payments_create_many(
     model's shape, or one object.
     """
     payments = cs.read_items(
-        input_file, "Payments", "Payment", Payment, _codec.decode_payment, input_format
+        input_file,
+        "Payments",
+        "Payment",
+        Payment,
+        _codec.decode_payment,
+        input_format,
+        _checks.CHECKS[Payment],
     )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.payments.with_raw_response.create_many(

@@ -49,6 +49,7 @@ class XeroClient(SyncAPIClient):
     One client serves every organisation its token can reach: give ``tenant_id`` here, per
     call (``tenant_id=``), or take ``client.with_options(tenant_id=...)`` (same connection
     pool and token). ``client.connections()`` lists the organisations.
+
     Use it as a context manager, or call ``client.close()`` when done.
 
     Give one source of the access token:
@@ -181,6 +182,7 @@ class AsyncXeroClient(AsyncAPIClient):
     One client serves every organisation its token can reach: give ``tenant_id`` here, per
     call (``tenant_id=``), or take ``client.with_options(tenant_id=...)`` (same connection
     pool and token). ``client.connections()`` lists the organisations.
+
     Use it as an async context manager (``async with``), or call ``await client.close()``.
 
     Give one source of the access token:

@@ -33,6 +33,7 @@ from .._runtime._codec import (
     read_bool,
     read_enum,
     read_int,
+    skipped,
     to_bytes,
     unknown,
     write_date,
@@ -160,6 +161,8 @@ def decode_account(el: etree._Element, strict: bool = False) -> Account:
                     v_validation_errors.append(i_validation_errors)
                 elif strict and isinstance(item.tag, str):
                     raise unknown("ValidationErrors", item.tag)
+                elif isinstance(item.tag, str):
+                    skipped("ValidationErrors", item.tag)
         elif tag == "Warnings":
             for item in child:
                 if item.tag == "Warning":
@@ -167,6 +170,8 @@ def decode_account(el: etree._Element, strict: bool = False) -> Account:
                     v_warnings.append(i_warnings)
                 elif strict and isinstance(item.tag, str):
                     raise unknown("Warnings", item.tag)
+                elif isinstance(item.tag, str):
+                    skipped("Warnings", item.tag)
         elif tag == "AccountID":
             v_account_id = child.text or ""
         elif tag == "Code":
@@ -249,6 +254,8 @@ def decode_account(el: etree._Element, strict: bool = False) -> Account:
                 v_add_to_watchlist = read_bool(text, "Account.AddToWatchlist")
         elif strict and isinstance(tag, str):
             raise unknown("Account", tag)
+        elif isinstance(tag, str):
+            skipped("Account", tag)
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.
@@ -395,8 +402,12 @@ def decode_accounts_response(el: etree._Element, strict: bool = False) -> Accoun
                     v_accounts.append(i_accounts)
                 elif strict and isinstance(item.tag, str):
                     raise unknown("Accounts", item.tag)
+                elif isinstance(item.tag, str):
+                    skipped("Accounts", item.tag)
         elif strict and isinstance(tag, str):
             raise unknown("Response", tag)
+        elif isinstance(tag, str):
+            skipped("Response", tag)
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.
@@ -460,6 +471,8 @@ def decode_address(el: etree._Element, strict: bool = False) -> Address:
                     v_validation_errors.append(i_validation_errors)
                 elif strict and isinstance(item.tag, str):
                     raise unknown("ValidationErrors", item.tag)
+                elif isinstance(item.tag, str):
+                    skipped("ValidationErrors", item.tag)
         elif tag == "Warnings":
             for item in child:
                 if item.tag == "Warning":
@@ -467,6 +480,8 @@ def decode_address(el: etree._Element, strict: bool = False) -> Address:
                     v_warnings.append(i_warnings)
                 elif strict and isinstance(item.tag, str):
                     raise unknown("Warnings", item.tag)
+                elif isinstance(item.tag, str):
+                    skipped("Warnings", item.tag)
         elif tag == "AddressType":
             text = child.text
             v_address_type = _E_AddressType.get(text)
@@ -492,6 +507,8 @@ def decode_address(el: etree._Element, strict: bool = False) -> Address:
             v_attention_to = child.text or ""
         elif strict and isinstance(tag, str):
             raise unknown("Address", tag)
+        elif isinstance(tag, str):
+            skipped("Address", tag)
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.
@@ -599,8 +616,12 @@ def decode_api_exception(el: etree._Element, strict: bool = False) -> ApiExcepti
                     v_elements.append(i_elements)
                 elif strict and isinstance(item.tag, str):
                     raise unknown("Elements", item.tag)
+                elif isinstance(item.tag, str):
+                    skipped("Elements", item.tag)
         elif strict and isinstance(tag, str):
             raise unknown("ApiException", tag)
+        elif isinstance(tag, str):
+            skipped("ApiException", tag)
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.
@@ -662,6 +683,8 @@ def decode_attachment(el: etree._Element, strict: bool = False) -> Attachment:
                 v_include_online = read_bool(text, "Attachment.IncludeOnline")
         elif strict and isinstance(tag, str):
             raise unknown("Attachment", tag)
+        elif isinstance(tag, str):
+            skipped("Attachment", tag)
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.
@@ -720,6 +743,8 @@ def decode_balance_amounts(el: etree._Element, strict: bool = False) -> BalanceA
                 raise invalid("decimal", "BalanceAmounts.Overdue", child.text)
         elif strict and isinstance(tag, str):
             raise unknown("BalanceAmounts", tag)
+        elif isinstance(tag, str):
+            skipped("BalanceAmounts", tag)
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.
@@ -756,6 +781,8 @@ def decode_balances(el: etree._Element, strict: bool = False) -> Balances:
             v_accounts_payable = decode_balance_amounts(child, strict)
         elif strict and isinstance(tag, str):
             raise unknown("Balances", tag)
+        elif isinstance(tag, str):
+            skipped("Balances", tag)
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.
@@ -801,6 +828,8 @@ def decode_batch_payment_details(el: etree._Element, strict: bool = False) -> Ba
             v_reference = child.text or ""
         elif strict and isinstance(tag, str):
             raise unknown("BatchPaymentDetails", tag)
+        elif isinstance(tag, str):
+            skipped("BatchPaymentDetails", tag)
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.
@@ -861,6 +890,8 @@ def decode_branding_theme(el: etree._Element, strict: bool = False) -> BrandingT
             v_name = child.text or ""
         elif strict and isinstance(tag, str):
             raise unknown("BrandingTheme", tag)
+        elif isinstance(tag, str):
+            skipped("BrandingTheme", tag)
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.
@@ -942,6 +973,8 @@ def decode_contact(el: etree._Element, strict: bool = False) -> Contact:
                     v_validation_errors.append(i_validation_errors)
                 elif strict and isinstance(item.tag, str):
                     raise unknown("ValidationErrors", item.tag)
+                elif isinstance(item.tag, str):
+                    skipped("ValidationErrors", item.tag)
         elif tag == "Warnings":
             for item in child:
                 if item.tag == "Warning":
@@ -949,6 +982,8 @@ def decode_contact(el: etree._Element, strict: bool = False) -> Contact:
                     v_warnings.append(i_warnings)
                 elif strict and isinstance(item.tag, str):
                     raise unknown("Warnings", item.tag)
+                elif isinstance(item.tag, str):
+                    skipped("Warnings", item.tag)
         elif tag == "ContactID":
             v_contact_id = child.text or ""
         elif tag == "ContactNumber":
@@ -979,6 +1014,8 @@ def decode_contact(el: etree._Element, strict: bool = False) -> Contact:
                     v_contact_persons.append(i_contact_persons)
                 elif strict and isinstance(item.tag, str):
                     raise unknown("ContactPersons", item.tag)
+                elif isinstance(item.tag, str):
+                    skipped("ContactPersons", item.tag)
         elif tag == "BankAccountDetails":
             v_bank_account_details = child.text or ""
         elif tag == "TaxNumber":
@@ -999,6 +1036,8 @@ def decode_contact(el: etree._Element, strict: bool = False) -> Contact:
                     v_addresses.append(i_addresses)
                 elif strict and isinstance(item.tag, str):
                     raise unknown("Addresses", item.tag)
+                elif isinstance(item.tag, str):
+                    skipped("Addresses", item.tag)
         elif tag == "Phones":
             for item in child:
                 if item.tag == "Phone":
@@ -1006,6 +1045,8 @@ def decode_contact(el: etree._Element, strict: bool = False) -> Contact:
                     v_phones.append(i_phones)
                 elif strict and isinstance(item.tag, str):
                     raise unknown("Phones", item.tag)
+                elif isinstance(item.tag, str):
+                    skipped("Phones", item.tag)
         elif tag == "IsSupplier":
             text = child.text
             if text == "true":
@@ -1061,6 +1102,8 @@ def decode_contact(el: etree._Element, strict: bool = False) -> Contact:
                     v_contact_groups.append(i_contact_groups)
                 elif strict and isinstance(item.tag, str):
                     raise unknown("ContactGroups", item.tag)
+                elif isinstance(item.tag, str):
+                    skipped("ContactGroups", item.tag)
         elif tag == "Website":
             v_website = child.text or ""
         elif tag == "Discount":
@@ -1097,8 +1140,12 @@ def decode_contact(el: etree._Element, strict: bool = False) -> Contact:
                     v_attachments.append(i_attachments)
                 elif strict and isinstance(item.tag, str):
                     raise unknown("Attachments", item.tag)
+                elif isinstance(item.tag, str):
+                    skipped("Attachments", item.tag)
         elif strict and isinstance(tag, str):
             raise unknown("Contact", tag)
+        elif isinstance(tag, str):
+            skipped("Contact", tag)
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.
@@ -1340,6 +1387,8 @@ def decode_contact_group(el: etree._Element, strict: bool = False) -> ContactGro
                 v_status = read_enum(_E_ContactGroupStatus, text)
         elif strict and isinstance(tag, str):
             raise unknown("ContactGroup", tag)
+        elif isinstance(tag, str):
+            skipped("ContactGroup", tag)
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.
@@ -1391,6 +1440,8 @@ def decode_contact_person(el: etree._Element, strict: bool = False) -> ContactPe
                 v_include_in_emails = read_bool(text, "ContactPerson.IncludeInEmails")
         elif strict and isinstance(tag, str):
             raise unknown("ContactPerson", tag)
+        elif isinstance(tag, str):
+            skipped("ContactPerson", tag)
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.
@@ -1461,8 +1512,12 @@ def decode_contacts_response(el: etree._Element, strict: bool = False) -> Contac
                     v_contacts.append(i_contacts)
                 elif strict and isinstance(item.tag, str):
                     raise unknown("Contacts", item.tag)
+                elif isinstance(item.tag, str):
+                    skipped("Contacts", item.tag)
         elif strict and isinstance(tag, str):
             raise unknown("Response", tag)
+        elif isinstance(tag, str):
+            skipped("Response", tag)
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.
@@ -1509,6 +1564,8 @@ def decode_data_contract_base(el: etree._Element, strict: bool = False) -> DataC
         tag = child.tag
         if strict and isinstance(tag, str):
             raise unknown("DataContractBase", tag)
+        elif isinstance(tag, str):
+            skipped("DataContractBase", tag)
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.
@@ -1541,6 +1598,8 @@ def decode_entity_validation_error(
             v_message = child.text or ""
         elif strict and isinstance(tag, str):
             raise unknown("EntityValidationError", tag)
+        elif isinstance(tag, str):
+            skipped("EntityValidationError", tag)
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.
@@ -1571,6 +1630,8 @@ def decode_entity_warning(el: etree._Element, strict: bool = False) -> EntityWar
             v_message = child.text or ""
         elif strict and isinstance(tag, str):
             raise unknown("EntityWarning", tag)
+        elif isinstance(tag, str):
+            skipped("EntityWarning", tag)
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.
@@ -1646,6 +1707,8 @@ def decode_invoice(el: etree._Element, strict: bool = False) -> Invoice:
                     v_validation_errors.append(i_validation_errors)
                 elif strict and isinstance(item.tag, str):
                     raise unknown("ValidationErrors", item.tag)
+                elif isinstance(item.tag, str):
+                    skipped("ValidationErrors", item.tag)
         elif tag == "Warnings":
             for item in child:
                 if item.tag == "Warning":
@@ -1653,6 +1716,8 @@ def decode_invoice(el: etree._Element, strict: bool = False) -> Invoice:
                     v_warnings.append(i_warnings)
                 elif strict and isinstance(item.tag, str):
                     raise unknown("Warnings", item.tag)
+                elif isinstance(item.tag, str):
+                    skipped("Warnings", item.tag)
         elif tag == "Type":
             text = child.text
             v_type = _E_InvoiceType.get(text)
@@ -1689,6 +1754,8 @@ def decode_invoice(el: etree._Element, strict: bool = False) -> Invoice:
                     v_line_items.append(i_line_items)
                 elif strict and isinstance(item.tag, str):
                     raise unknown("LineItems", item.tag)
+                elif isinstance(item.tag, str):
+                    skipped("LineItems", item.tag)
         elif tag == "SubTotal":
             try:
                 v_sub_total = Decimal(child.text)  # type: ignore[arg-type]
@@ -1777,6 +1844,8 @@ def decode_invoice(el: etree._Element, strict: bool = False) -> Invoice:
                     v_payments.append(i_payments)
                 elif strict and isinstance(item.tag, str):
                     raise unknown("Payments", item.tag)
+                elif isinstance(item.tag, str):
+                    skipped("Payments", item.tag)
         elif tag == "AmountDue":
             try:
                 v_amount_due = Decimal(child.text)  # type: ignore[arg-type]
@@ -1831,6 +1900,8 @@ def decode_invoice(el: etree._Element, strict: bool = False) -> Invoice:
                     v_invoice_addresses.append(i_invoice_addresses)
                 elif strict and isinstance(item.tag, str):
                     raise unknown("InvoiceAddresses", item.tag)
+                elif isinstance(item.tag, str):
+                    skipped("InvoiceAddresses", item.tag)
         elif tag == "CISDeduction":
             try:
                 v_cisdeduction = Decimal(child.text)  # type: ignore[arg-type]
@@ -1852,8 +1923,12 @@ def decode_invoice(el: etree._Element, strict: bool = False) -> Invoice:
                     v_attachments.append(i_attachments)
                 elif strict and isinstance(item.tag, str):
                     raise unknown("Attachments", item.tag)
+                elif isinstance(item.tag, str):
+                    skipped("Attachments", item.tag)
         elif strict and isinstance(tag, str):
             raise unknown("Invoice", tag)
+        elif isinstance(tag, str):
+            skipped("Invoice", tag)
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.
@@ -2069,6 +2144,8 @@ def decode_invoice_address(el: etree._Element, strict: bool = False) -> InvoiceA
             v_country = child.text or ""
         elif strict and isinstance(tag, str):
             raise unknown("InvoiceAddress", tag)
+        elif isinstance(tag, str):
+            skipped("InvoiceAddress", tag)
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.
@@ -2167,6 +2244,8 @@ def decode_invoice_payment(el: etree._Element, strict: bool = False) -> InvoiceP
                 v_has_validation_errors = read_bool(text, "InvoicePayment.HasValidationErrors")
         elif strict and isinstance(tag, str):
             raise unknown("InvoicePayment", tag)
+        elif isinstance(tag, str):
+            skipped("InvoicePayment", tag)
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.
@@ -2233,8 +2312,12 @@ def decode_invoices_response(el: etree._Element, strict: bool = False) -> Invoic
                     v_invoices.append(i_invoices)
                 elif strict and isinstance(item.tag, str):
                     raise unknown("Invoices", item.tag)
+                elif isinstance(item.tag, str):
+                    skipped("Invoices", item.tag)
         elif strict and isinstance(tag, str):
             raise unknown("Response", tag)
+        elif isinstance(tag, str):
+            skipped("Response", tag)
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.
@@ -2303,6 +2386,8 @@ def decode_line_item(el: etree._Element, strict: bool = False) -> LineItem:
                     v_validation_errors.append(i_validation_errors)
                 elif strict and isinstance(item.tag, str):
                     raise unknown("ValidationErrors", item.tag)
+                elif isinstance(item.tag, str):
+                    skipped("ValidationErrors", item.tag)
         elif tag == "Warnings":
             for item in child:
                 if item.tag == "Warning":
@@ -2310,6 +2395,8 @@ def decode_line_item(el: etree._Element, strict: bool = False) -> LineItem:
                     v_warnings.append(i_warnings)
                 elif strict and isinstance(item.tag, str):
                     raise unknown("Warnings", item.tag)
+                elif isinstance(item.tag, str):
+                    skipped("Warnings", item.tag)
         elif tag == "LineItemID":
             v_line_item_id = child.text or ""
         elif tag == "ItemCode":
@@ -2355,6 +2442,8 @@ def decode_line_item(el: etree._Element, strict: bool = False) -> LineItem:
                     v_tracking.append(i_tracking)
                 elif strict and isinstance(item.tag, str):
                     raise unknown("Tracking", item.tag)
+                elif isinstance(item.tag, str):
+                    skipped("Tracking", item.tag)
         elif tag == "DiscountRate":
             try:
                 v_discount_rate = Decimal(child.text)  # type: ignore[arg-type]
@@ -2380,6 +2469,8 @@ def decode_line_item(el: etree._Element, strict: bool = False) -> LineItem:
             v_item = decode_line_item_item(child, strict)
         elif strict and isinstance(tag, str):
             raise unknown("LineItem", tag)
+        elif isinstance(tag, str):
+            skipped("LineItem", tag)
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.
@@ -2505,6 +2596,8 @@ def decode_line_item_item(el: etree._Element, strict: bool = False) -> LineItemI
             v_name = child.text or ""
         elif strict and isinstance(tag, str):
             raise unknown("LineItemItem", tag)
+        elif isinstance(tag, str):
+            skipped("LineItemItem", tag)
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.
@@ -2550,6 +2643,8 @@ def decode_line_item_tracking(el: etree._Element, strict: bool = False) -> LineI
             v_option = child.text or ""
         elif strict and isinstance(tag, str):
             raise unknown("LineItemTracking", tag)
+        elif isinstance(tag, str):
+            skipped("LineItemTracking", tag)
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.
@@ -2620,8 +2715,12 @@ def decode_options_response(el: etree._Element, strict: bool = False) -> Options
                     v_options.append(i_options)
                 elif strict and isinstance(item.tag, str):
                     raise unknown("Options", item.tag)
+                elif isinstance(item.tag, str):
+                    skipped("Options", item.tag)
         elif strict and isinstance(tag, str):
             raise unknown("Response", tag)
+        elif isinstance(tag, str):
+            skipped("Response", tag)
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.
@@ -2695,6 +2794,8 @@ def decode_payment(el: etree._Element, strict: bool = False) -> Payment:
                     v_validation_errors.append(i_validation_errors)
                 elif strict and isinstance(item.tag, str):
                     raise unknown("ValidationErrors", item.tag)
+                elif isinstance(item.tag, str):
+                    skipped("ValidationErrors", item.tag)
         elif tag == "Warnings":
             for item in child:
                 if item.tag == "Warning":
@@ -2702,6 +2803,8 @@ def decode_payment(el: etree._Element, strict: bool = False) -> Payment:
                     v_warnings.append(i_warnings)
                 elif strict and isinstance(item.tag, str):
                     raise unknown("Warnings", item.tag)
+                elif isinstance(item.tag, str):
+                    skipped("Warnings", item.tag)
         elif tag == "PaymentID":
             v_payment_id = child.text or ""
         elif tag == "Date":
@@ -2793,6 +2896,8 @@ def decode_payment(el: etree._Element, strict: bool = False) -> Payment:
             v_details = child.text or ""
         elif strict and isinstance(tag, str):
             raise unknown("Payment", tag)
+        elif isinstance(tag, str):
+            skipped("Payment", tag)
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.
@@ -2920,6 +3025,8 @@ def decode_payment_term(el: etree._Element, strict: bool = False) -> PaymentTerm
                 v_type = read_enum(_E_PaymentTermType, text)
         elif strict and isinstance(tag, str):
             raise unknown("PaymentTerm", tag)
+        elif isinstance(tag, str):
+            skipped("PaymentTerm", tag)
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.
@@ -2965,6 +3072,8 @@ def decode_payment_terms(el: etree._Element, strict: bool = False) -> PaymentTer
             v_sales = decode_payment_term(child, strict)
         elif strict and isinstance(tag, str):
             raise unknown("PaymentTerms", tag)
+        elif isinstance(tag, str):
+            skipped("PaymentTerms", tag)
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.
@@ -3025,8 +3134,12 @@ def decode_payments_response(el: etree._Element, strict: bool = False) -> Paymen
                     v_payments.append(i_payments)
                 elif strict and isinstance(item.tag, str):
                     raise unknown("Payments", item.tag)
+                elif isinstance(item.tag, str):
+                    skipped("Payments", item.tag)
         elif strict and isinstance(tag, str):
             raise unknown("Response", tag)
+        elif isinstance(tag, str):
+            skipped("Response", tag)
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.
@@ -3084,6 +3197,8 @@ def decode_phone(el: etree._Element, strict: bool = False) -> Phone:
                     v_validation_errors.append(i_validation_errors)
                 elif strict and isinstance(item.tag, str):
                     raise unknown("ValidationErrors", item.tag)
+                elif isinstance(item.tag, str):
+                    skipped("ValidationErrors", item.tag)
         elif tag == "Warnings":
             for item in child:
                 if item.tag == "Warning":
@@ -3091,6 +3206,8 @@ def decode_phone(el: etree._Element, strict: bool = False) -> Phone:
                     v_warnings.append(i_warnings)
                 elif strict and isinstance(item.tag, str):
                     raise unknown("Warnings", item.tag)
+                elif isinstance(item.tag, str):
+                    skipped("Warnings", item.tag)
         elif tag == "PhoneType":
             text = child.text
             v_phone_type = _E_PhoneType.get(text)
@@ -3104,6 +3221,8 @@ def decode_phone(el: etree._Element, strict: bool = False) -> Phone:
             v_phone_country_code = child.text or ""
         elif strict and isinstance(tag, str):
             raise unknown("Phone", tag)
+        elif isinstance(tag, str):
+            skipped("Phone", tag)
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.
@@ -3185,8 +3304,12 @@ def decode_response(el: etree._Element, strict: bool = False) -> Response:
                     v_tracking_categories.append(i_tracking_categories)
                 elif strict and isinstance(item.tag, str):
                     raise unknown("TrackingCategories", item.tag)
+                elif isinstance(item.tag, str):
+                    skipped("TrackingCategories", item.tag)
         elif strict and isinstance(tag, str):
             raise unknown("Response", tag)
+        elif isinstance(tag, str):
+            skipped("Response", tag)
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.
@@ -3250,8 +3373,12 @@ def decode_tracking_categories_response(
                     v_tracking_categories.append(i_tracking_categories)
                 elif strict and isinstance(item.tag, str):
                     raise unknown("TrackingCategories", item.tag)
+                elif isinstance(item.tag, str):
+                    skipped("TrackingCategories", item.tag)
         elif strict and isinstance(tag, str):
             raise unknown("Response", tag)
+        elif isinstance(tag, str):
+            skipped("Response", tag)
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.
@@ -3309,6 +3436,8 @@ def decode_tracking_category(el: etree._Element, strict: bool = False) -> Tracki
                     v_validation_errors.append(i_validation_errors)
                 elif strict and isinstance(item.tag, str):
                     raise unknown("ValidationErrors", item.tag)
+                elif isinstance(item.tag, str):
+                    skipped("ValidationErrors", item.tag)
         elif tag == "Warnings":
             for item in child:
                 if item.tag == "Warning":
@@ -3316,6 +3445,8 @@ def decode_tracking_category(el: etree._Element, strict: bool = False) -> Tracki
                     v_warnings.append(i_warnings)
                 elif strict and isinstance(item.tag, str):
                     raise unknown("Warnings", item.tag)
+                elif isinstance(item.tag, str):
+                    skipped("Warnings", item.tag)
         elif tag == "TrackingCategoryID":
             v_tracking_category_id = child.text or ""
         elif tag == "Name":
@@ -3332,8 +3463,12 @@ def decode_tracking_category(el: etree._Element, strict: bool = False) -> Tracki
                     v_options.append(i_options)
                 elif strict and isinstance(item.tag, str):
                     raise unknown("Options", item.tag)
+                elif isinstance(item.tag, str):
+                    skipped("Options", item.tag)
         elif strict and isinstance(tag, str):
             raise unknown("TrackingCategory", tag)
+        elif isinstance(tag, str):
+            skipped("TrackingCategory", tag)
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.
@@ -3410,6 +3545,8 @@ def decode_tracking_option(el: etree._Element, strict: bool = False) -> Tracking
                     v_validation_errors.append(i_validation_errors)
                 elif strict and isinstance(item.tag, str):
                     raise unknown("ValidationErrors", item.tag)
+                elif isinstance(item.tag, str):
+                    skipped("ValidationErrors", item.tag)
         elif tag == "Warnings":
             for item in child:
                 if item.tag == "Warning":
@@ -3417,6 +3554,8 @@ def decode_tracking_option(el: etree._Element, strict: bool = False) -> Tracking
                     v_warnings.append(i_warnings)
                 elif strict and isinstance(item.tag, str):
                     raise unknown("Warnings", item.tag)
+                elif isinstance(item.tag, str):
+                    skipped("Warnings", item.tag)
         elif tag == "TrackingOptionID":
             v_tracking_option_id = child.text or ""
         elif tag == "Name":
@@ -3430,6 +3569,8 @@ def decode_tracking_option(el: etree._Element, strict: bool = False) -> Tracking
             v_tracking_category_id = child.text or ""
         elif strict and isinstance(tag, str):
             raise unknown("TrackingOption", tag)
+        elif isinstance(tag, str):
+            skipped("TrackingOption", tag)
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.

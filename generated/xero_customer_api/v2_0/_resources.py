@@ -35,7 +35,7 @@ from .._runtime._query import (
     encode_string_list,
 )
 from .._runtime._stream import aiter_items, iter_items
-from . import _codec
+from . import _checks, _codec
 from .models import (
     Account,
     AccountsResponse,
@@ -126,13 +126,16 @@ class ContactsResourceWithRawResponse:
             ``ContactsResponse`` envelope as ``.parsed``.
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
-            AuthenticationError: The access token was refused (expired, revoked, disconnected).
+            RequestValidationError: Nothing was sent: ``where``, ``order`` or
+                ``search_term`` empty; ``max_retries`` not a whole number >= 0.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
             RateLimitError: A rate limit was hit and waiting was not possible or allowed.
             XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, token endpoint, unreadable answer).
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
         """
         return self._client._request(
             method="GET",
@@ -181,14 +184,17 @@ class ContactsResourceWithRawResponse:
             ``ContactsResponse`` envelope as ``.parsed``.
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
+            RequestValidationError: Nothing was sent: not exactly one of ``contact_id`` and
+                ``contact_number`` given; ``max_retries`` not a whole number >= 0.
             NotFoundError: No such contact in this organisation.
-            AuthenticationError: The access token was refused (expired, revoked, disconnected).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
             RateLimitError: A rate limit was hit and waiting was not possible or allowed.
             XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, token endpoint, unreadable answer).
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
         """
         check_one_of(
             {
@@ -237,15 +243,22 @@ class ContactsResourceWithRawResponse:
             ``ContactsResponse`` envelope as ``.parsed``.
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
+            RequestValidationError: Nothing was sent: the contact does not match its schema
+                (a required field missing or a value of the wrong type; a ``float`` or ``str``
+                for a ``Decimal``, or more decimal places or digits than allowed; a naive
+                ``datetime``; a value outside its enumeration; text not of the form its pattern
+                gives, such as a GUID; text too long or too short; a number out of range);
+                ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
-            AuthenticationError: The access token was refused (expired, revoked, disconnected).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
             RateLimitError: A rate limit was hit and waiting was not possible or allowed.
             XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, token endpoint, unreadable answer).
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
         """
         return self._client._request(
             method="PUT",
@@ -255,6 +268,7 @@ class ContactsResourceWithRawResponse:
             response_type=ContactsResponse,
             decode=_codec.decode_contacts_response,
             encode=_codec.encode_request_contact,
+            check=_checks.CHECKS[Contact],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -290,15 +304,24 @@ class ContactsResourceWithRawResponse:
             ``ContactsResponse`` envelope as ``.parsed``.
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
-            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per failing
-                element); with summarize_errors=False failed items are in the result instead.
-            AuthenticationError: The access token was refused (expired, revoked, disconnected).
+            RequestValidationError: Nothing was sent: ``contacts`` not a list of contacts; a
+                contact in ``contacts`` does not match its schema (a required field missing or a
+                value of the wrong type; a ``float`` or ``str`` for a ``Decimal``, or more
+                decimal places or digits than allowed; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short; a number out of range); ``max_retries`` not a whole number >=
+                0.
+            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
+                failing element); with ``summarize_errors=False`` failed items are in the result
+                instead.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
             RateLimitError: A rate limit was hit and waiting was not possible or allowed.
             XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, token endpoint, unreadable answer).
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
         """
         return self._client._request(
             method="PUT",
@@ -306,10 +329,11 @@ class ContactsResourceWithRawResponse:
             params=[
                 ("summarizeErrors", encode_bool("summarize_errors", summarize_errors)),
             ],
-            body=list(contacts),
+            body=_checks.as_list(contacts, "contacts", "Contact"),
             response_type=ContactsResponse,
             decode=_codec.decode_contacts_response,
             encode=_codec.encode_request_contacts,
+            check=_checks.CHECKS[Contact],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -340,15 +364,22 @@ class ContactsResourceWithRawResponse:
             ``ContactsResponse`` envelope as ``.parsed``.
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
+            RequestValidationError: Nothing was sent: the contact does not match its schema
+                (a required field missing or a value of the wrong type; a ``float`` or ``str``
+                for a ``Decimal``, or more decimal places or digits than allowed; a naive
+                ``datetime``; a value outside its enumeration; text not of the form its pattern
+                gives, such as a GUID; text too long or too short; a number out of range);
+                ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
-            AuthenticationError: The access token was refused (expired, revoked, disconnected).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
             RateLimitError: A rate limit was hit and waiting was not possible or allowed.
             XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, token endpoint, unreadable answer).
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
         """
         return self._client._request(
             method="POST",
@@ -358,6 +389,7 @@ class ContactsResourceWithRawResponse:
             response_type=ContactsResponse,
             decode=_codec.decode_contacts_response,
             encode=_codec.encode_request_contact,
+            check=_checks.CHECKS[Contact],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -393,15 +425,24 @@ class ContactsResourceWithRawResponse:
             ``ContactsResponse`` envelope as ``.parsed``.
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
-            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per failing
-                element); with summarize_errors=False failed items are in the result instead.
-            AuthenticationError: The access token was refused (expired, revoked, disconnected).
+            RequestValidationError: Nothing was sent: ``contacts`` not a list of contacts; a
+                contact in ``contacts`` does not match its schema (a required field missing or a
+                value of the wrong type; a ``float`` or ``str`` for a ``Decimal``, or more
+                decimal places or digits than allowed; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short; a number out of range); ``max_retries`` not a whole number >=
+                0.
+            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
+                failing element); with ``summarize_errors=False`` failed items are in the result
+                instead.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
             RateLimitError: A rate limit was hit and waiting was not possible or allowed.
             XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, token endpoint, unreadable answer).
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
         """
         return self._client._request(
             method="POST",
@@ -409,10 +450,11 @@ class ContactsResourceWithRawResponse:
             params=[
                 ("summarizeErrors", encode_bool("summarize_errors", summarize_errors)),
             ],
-            body=list(contacts),
+            body=_checks.as_list(contacts, "contacts", "Contact"),
             response_type=ContactsResponse,
             decode=_codec.decode_contacts_response,
             encode=_codec.encode_request_contacts,
+            check=_checks.CHECKS[Contact],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -470,16 +512,20 @@ class ContactsResource:
             max_retries: Retries for this call where safe; the client's by default.
 
         Returns:
-            The Contact elements read or written (empty when none matched).
+            A list of ``Contact``, one per contact that matches the filters (empty when there is
+            none).
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
-            AuthenticationError: The access token was refused (expired, revoked, disconnected).
+            RequestValidationError: Nothing was sent: ``where``, ``order`` or
+                ``search_term`` empty; ``max_retries`` not a whole number >= 0.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
             RateLimitError: A rate limit was hit and waiting was not possible or allowed.
             XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, token endpoint, unreadable answer).
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
         """
         raw = self.with_raw_response.list(
             where=where,
@@ -543,13 +589,14 @@ class ContactsResource:
             timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
 
         Returns:
-            An iterator of Contact: The Contact elements read or written (empty when none
-            matched).
+            An iterator yielding one ``Contact`` per contact that matches the filters.
 
         Raises:
+            RequestValidationError: Nothing was sent: ``where``, ``order`` or
+                ``search_term`` empty.
             XeroAPIError: Xero answered with an error (before or while streaming).
             XeroResponseError: The answer is malformed, truncated or unsafe.
-            XeroConnectionError: The connection failed or dropped.
+            XeroConnectionError: The connection failed, dropped or timed out.
         """
         return iter_pages(
             self._client,
@@ -600,17 +647,20 @@ class ContactsResource:
             max_retries: Retries for this call where safe; the client's by default.
 
         Returns:
-            The Contact as Xero answers it (the one element of the answer's contacts).
+            The ``Contact`` found (never ``None``).
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
+            RequestValidationError: Nothing was sent: not exactly one of ``contact_id`` and
+                ``contact_number`` given; ``max_retries`` not a whole number >= 0.
             NotFoundError: No such contact in this organisation.
-            AuthenticationError: The access token was refused (expired, revoked, disconnected).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
             RateLimitError: A rate limit was hit and waiting was not possible or allowed.
             XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, token endpoint, unreadable answer).
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
         """
         raw = self.with_raw_response.get(
             contact_id=contact_id,
@@ -643,18 +693,25 @@ class ContactsResource:
             max_retries: Retries for this call where safe; the client's by default.
 
         Returns:
-            The Contact as Xero answers it (the one element of the answer's contacts).
+            The ``Contact`` as Xero saved it, with the values Xero sets (such as its ID).
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
+            RequestValidationError: Nothing was sent: the contact does not match its schema
+                (a required field missing or a value of the wrong type; a ``float`` or ``str``
+                for a ``Decimal``, or more decimal places or digits than allowed; a naive
+                ``datetime``; a value outside its enumeration; text not of the form its pattern
+                gives, such as a GUID; text too long or too short; a number out of range);
+                ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
-            AuthenticationError: The access token was refused (expired, revoked, disconnected).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
             RateLimitError: A rate limit was hit and waiting was not possible or allowed.
             XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, token endpoint, unreadable answer).
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
         """
         raw = self.with_raw_response.create(
             contact,
@@ -692,21 +749,31 @@ class ContactsResource:
             max_retries: Retries for this call where safe; the client's by default.
 
         Returns:
-            A BatchResult of Contact: .items in the order sent, each with the decoded .item, its
-            .status (OK, WARNING or ERROR; OK when errors were summarised), .validation_errors
-            and .warnings; .succeeded and .failed split them. With summarize_errors=True a
-            failing batch raises ValidationError instead.
+            A ``BatchResult`` of ``Contact``: ``.items`` in the order sent, each with the
+            decoded ``.item``, its ``.status`` (OK, WARNING or ERROR; OK when errors were
+            summarised), ``.validation_errors`` and ``.warnings``; ``.succeeded`` and
+            ``.failed`` split them. With ``summarize_errors=True`` a failing batch raises
+            ``ValidationError`` instead.
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
-            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per failing
-                element); with summarize_errors=False failed items are in the result instead.
-            AuthenticationError: The access token was refused (expired, revoked, disconnected).
+            RequestValidationError: Nothing was sent: ``contacts`` not a list of contacts; a
+                contact in ``contacts`` does not match its schema (a required field missing or a
+                value of the wrong type; a ``float`` or ``str`` for a ``Decimal``, or more
+                decimal places or digits than allowed; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short; a number out of range); ``max_retries`` not a whole number >=
+                0.
+            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
+                failing element); with ``summarize_errors=False`` failed items are in the result
+                instead.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
             RateLimitError: A rate limit was hit and waiting was not possible or allowed.
             XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, token endpoint, unreadable answer).
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
         """
         raw = self.with_raw_response.create_many(
             contacts,
@@ -741,18 +808,25 @@ class ContactsResource:
             max_retries: Retries for this call where safe; the client's by default.
 
         Returns:
-            The Contact as Xero answers it (the one element of the answer's contacts).
+            The ``Contact`` as Xero saved it, with the values Xero sets (such as its ID).
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
+            RequestValidationError: Nothing was sent: the contact does not match its schema
+                (a required field missing or a value of the wrong type; a ``float`` or ``str``
+                for a ``Decimal``, or more decimal places or digits than allowed; a naive
+                ``datetime``; a value outside its enumeration; text not of the form its pattern
+                gives, such as a GUID; text too long or too short; a number out of range);
+                ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
-            AuthenticationError: The access token was refused (expired, revoked, disconnected).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
             RateLimitError: A rate limit was hit and waiting was not possible or allowed.
             XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, token endpoint, unreadable answer).
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
         """
         raw = self.with_raw_response.save(
             contact,
@@ -790,21 +864,31 @@ class ContactsResource:
             max_retries: Retries for this call where safe; the client's by default.
 
         Returns:
-            A BatchResult of Contact: .items in the order sent, each with the decoded .item, its
-            .status (OK, WARNING or ERROR; OK when errors were summarised), .validation_errors
-            and .warnings; .succeeded and .failed split them. With summarize_errors=True a
-            failing batch raises ValidationError instead.
+            A ``BatchResult`` of ``Contact``: ``.items`` in the order sent, each with the
+            decoded ``.item``, its ``.status`` (OK, WARNING or ERROR; OK when errors were
+            summarised), ``.validation_errors`` and ``.warnings``; ``.succeeded`` and
+            ``.failed`` split them. With ``summarize_errors=True`` a failing batch raises
+            ``ValidationError`` instead.
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
-            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per failing
-                element); with summarize_errors=False failed items are in the result instead.
-            AuthenticationError: The access token was refused (expired, revoked, disconnected).
+            RequestValidationError: Nothing was sent: ``contacts`` not a list of contacts; a
+                contact in ``contacts`` does not match its schema (a required field missing or a
+                value of the wrong type; a ``float`` or ``str`` for a ``Decimal``, or more
+                decimal places or digits than allowed; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short; a number out of range); ``max_retries`` not a whole number >=
+                0.
+            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
+                failing element); with ``summarize_errors=False`` failed items are in the result
+                instead.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
             RateLimitError: A rate limit was hit and waiting was not possible or allowed.
             XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, token endpoint, unreadable answer).
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
         """
         raw = self.with_raw_response.save_many(
             contacts,
@@ -866,13 +950,16 @@ class AsyncContactsResourceWithRawResponse:
             ``ContactsResponse`` envelope as ``.parsed``.
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
-            AuthenticationError: The access token was refused (expired, revoked, disconnected).
+            RequestValidationError: Nothing was sent: ``where``, ``order`` or
+                ``search_term`` empty; ``max_retries`` not a whole number >= 0.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
             RateLimitError: A rate limit was hit and waiting was not possible or allowed.
             XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, token endpoint, unreadable answer).
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
         """
         return await self._client._request(
             method="GET",
@@ -921,14 +1008,17 @@ class AsyncContactsResourceWithRawResponse:
             ``ContactsResponse`` envelope as ``.parsed``.
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
+            RequestValidationError: Nothing was sent: not exactly one of ``contact_id`` and
+                ``contact_number`` given; ``max_retries`` not a whole number >= 0.
             NotFoundError: No such contact in this organisation.
-            AuthenticationError: The access token was refused (expired, revoked, disconnected).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
             RateLimitError: A rate limit was hit and waiting was not possible or allowed.
             XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, token endpoint, unreadable answer).
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
         """
         check_one_of(
             {
@@ -977,15 +1067,22 @@ class AsyncContactsResourceWithRawResponse:
             ``ContactsResponse`` envelope as ``.parsed``.
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
+            RequestValidationError: Nothing was sent: the contact does not match its schema
+                (a required field missing or a value of the wrong type; a ``float`` or ``str``
+                for a ``Decimal``, or more decimal places or digits than allowed; a naive
+                ``datetime``; a value outside its enumeration; text not of the form its pattern
+                gives, such as a GUID; text too long or too short; a number out of range);
+                ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
-            AuthenticationError: The access token was refused (expired, revoked, disconnected).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
             RateLimitError: A rate limit was hit and waiting was not possible or allowed.
             XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, token endpoint, unreadable answer).
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
         """
         return await self._client._request(
             method="PUT",
@@ -995,6 +1092,7 @@ class AsyncContactsResourceWithRawResponse:
             response_type=ContactsResponse,
             decode=_codec.decode_contacts_response,
             encode=_codec.encode_request_contact,
+            check=_checks.CHECKS[Contact],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -1030,15 +1128,24 @@ class AsyncContactsResourceWithRawResponse:
             ``ContactsResponse`` envelope as ``.parsed``.
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
-            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per failing
-                element); with summarize_errors=False failed items are in the result instead.
-            AuthenticationError: The access token was refused (expired, revoked, disconnected).
+            RequestValidationError: Nothing was sent: ``contacts`` not a list of contacts; a
+                contact in ``contacts`` does not match its schema (a required field missing or a
+                value of the wrong type; a ``float`` or ``str`` for a ``Decimal``, or more
+                decimal places or digits than allowed; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short; a number out of range); ``max_retries`` not a whole number >=
+                0.
+            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
+                failing element); with ``summarize_errors=False`` failed items are in the result
+                instead.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
             RateLimitError: A rate limit was hit and waiting was not possible or allowed.
             XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, token endpoint, unreadable answer).
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
         """
         return await self._client._request(
             method="PUT",
@@ -1046,10 +1153,11 @@ class AsyncContactsResourceWithRawResponse:
             params=[
                 ("summarizeErrors", encode_bool("summarize_errors", summarize_errors)),
             ],
-            body=list(contacts),
+            body=_checks.as_list(contacts, "contacts", "Contact"),
             response_type=ContactsResponse,
             decode=_codec.decode_contacts_response,
             encode=_codec.encode_request_contacts,
+            check=_checks.CHECKS[Contact],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -1080,15 +1188,22 @@ class AsyncContactsResourceWithRawResponse:
             ``ContactsResponse`` envelope as ``.parsed``.
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
+            RequestValidationError: Nothing was sent: the contact does not match its schema
+                (a required field missing or a value of the wrong type; a ``float`` or ``str``
+                for a ``Decimal``, or more decimal places or digits than allowed; a naive
+                ``datetime``; a value outside its enumeration; text not of the form its pattern
+                gives, such as a GUID; text too long or too short; a number out of range);
+                ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
-            AuthenticationError: The access token was refused (expired, revoked, disconnected).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
             RateLimitError: A rate limit was hit and waiting was not possible or allowed.
             XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, token endpoint, unreadable answer).
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
         """
         return await self._client._request(
             method="POST",
@@ -1098,6 +1213,7 @@ class AsyncContactsResourceWithRawResponse:
             response_type=ContactsResponse,
             decode=_codec.decode_contacts_response,
             encode=_codec.encode_request_contact,
+            check=_checks.CHECKS[Contact],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -1133,15 +1249,24 @@ class AsyncContactsResourceWithRawResponse:
             ``ContactsResponse`` envelope as ``.parsed``.
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
-            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per failing
-                element); with summarize_errors=False failed items are in the result instead.
-            AuthenticationError: The access token was refused (expired, revoked, disconnected).
+            RequestValidationError: Nothing was sent: ``contacts`` not a list of contacts; a
+                contact in ``contacts`` does not match its schema (a required field missing or a
+                value of the wrong type; a ``float`` or ``str`` for a ``Decimal``, or more
+                decimal places or digits than allowed; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short; a number out of range); ``max_retries`` not a whole number >=
+                0.
+            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
+                failing element); with ``summarize_errors=False`` failed items are in the result
+                instead.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
             RateLimitError: A rate limit was hit and waiting was not possible or allowed.
             XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, token endpoint, unreadable answer).
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
         """
         return await self._client._request(
             method="POST",
@@ -1149,10 +1274,11 @@ class AsyncContactsResourceWithRawResponse:
             params=[
                 ("summarizeErrors", encode_bool("summarize_errors", summarize_errors)),
             ],
-            body=list(contacts),
+            body=_checks.as_list(contacts, "contacts", "Contact"),
             response_type=ContactsResponse,
             decode=_codec.decode_contacts_response,
             encode=_codec.encode_request_contacts,
+            check=_checks.CHECKS[Contact],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -1210,16 +1336,20 @@ class AsyncContactsResource:
             max_retries: Retries for this call where safe; the client's by default.
 
         Returns:
-            The Contact elements read or written (empty when none matched).
+            A list of ``Contact``, one per contact that matches the filters (empty when there is
+            none).
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
-            AuthenticationError: The access token was refused (expired, revoked, disconnected).
+            RequestValidationError: Nothing was sent: ``where``, ``order`` or
+                ``search_term`` empty; ``max_retries`` not a whole number >= 0.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
             RateLimitError: A rate limit was hit and waiting was not possible or allowed.
             XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, token endpoint, unreadable answer).
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
         """
         raw = await self.with_raw_response.list(
             where=where,
@@ -1283,13 +1413,14 @@ class AsyncContactsResource:
             timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
 
         Returns:
-            An async iterator of Contact: The Contact elements read or written (empty when none
-            matched).
+            An async iterator yielding one ``Contact`` per contact that matches the filters.
 
         Raises:
+            RequestValidationError: Nothing was sent: ``where``, ``order`` or
+                ``search_term`` empty.
             XeroAPIError: Xero answered with an error (before or while streaming).
             XeroResponseError: The answer is malformed, truncated or unsafe.
-            XeroConnectionError: The connection failed or dropped.
+            XeroConnectionError: The connection failed, dropped or timed out.
         """
         return aiter_pages(
             self._client,
@@ -1340,17 +1471,20 @@ class AsyncContactsResource:
             max_retries: Retries for this call where safe; the client's by default.
 
         Returns:
-            The Contact as Xero answers it (the one element of the answer's contacts).
+            The ``Contact`` found (never ``None``).
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
+            RequestValidationError: Nothing was sent: not exactly one of ``contact_id`` and
+                ``contact_number`` given; ``max_retries`` not a whole number >= 0.
             NotFoundError: No such contact in this organisation.
-            AuthenticationError: The access token was refused (expired, revoked, disconnected).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
             RateLimitError: A rate limit was hit and waiting was not possible or allowed.
             XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, token endpoint, unreadable answer).
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
         """
         raw = await self.with_raw_response.get(
             contact_id=contact_id,
@@ -1383,18 +1517,25 @@ class AsyncContactsResource:
             max_retries: Retries for this call where safe; the client's by default.
 
         Returns:
-            The Contact as Xero answers it (the one element of the answer's contacts).
+            The ``Contact`` as Xero saved it, with the values Xero sets (such as its ID).
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
+            RequestValidationError: Nothing was sent: the contact does not match its schema
+                (a required field missing or a value of the wrong type; a ``float`` or ``str``
+                for a ``Decimal``, or more decimal places or digits than allowed; a naive
+                ``datetime``; a value outside its enumeration; text not of the form its pattern
+                gives, such as a GUID; text too long or too short; a number out of range);
+                ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
-            AuthenticationError: The access token was refused (expired, revoked, disconnected).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
             RateLimitError: A rate limit was hit and waiting was not possible or allowed.
             XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, token endpoint, unreadable answer).
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
         """
         raw = await self.with_raw_response.create(
             contact,
@@ -1432,21 +1573,31 @@ class AsyncContactsResource:
             max_retries: Retries for this call where safe; the client's by default.
 
         Returns:
-            A BatchResult of Contact: .items in the order sent, each with the decoded .item, its
-            .status (OK, WARNING or ERROR; OK when errors were summarised), .validation_errors
-            and .warnings; .succeeded and .failed split them. With summarize_errors=True a
-            failing batch raises ValidationError instead.
+            A ``BatchResult`` of ``Contact``: ``.items`` in the order sent, each with the
+            decoded ``.item``, its ``.status`` (OK, WARNING or ERROR; OK when errors were
+            summarised), ``.validation_errors`` and ``.warnings``; ``.succeeded`` and
+            ``.failed`` split them. With ``summarize_errors=True`` a failing batch raises
+            ``ValidationError`` instead.
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
-            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per failing
-                element); with summarize_errors=False failed items are in the result instead.
-            AuthenticationError: The access token was refused (expired, revoked, disconnected).
+            RequestValidationError: Nothing was sent: ``contacts`` not a list of contacts; a
+                contact in ``contacts`` does not match its schema (a required field missing or a
+                value of the wrong type; a ``float`` or ``str`` for a ``Decimal``, or more
+                decimal places or digits than allowed; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short; a number out of range); ``max_retries`` not a whole number >=
+                0.
+            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
+                failing element); with ``summarize_errors=False`` failed items are in the result
+                instead.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
             RateLimitError: A rate limit was hit and waiting was not possible or allowed.
             XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, token endpoint, unreadable answer).
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
         """
         raw = await self.with_raw_response.create_many(
             contacts,
@@ -1481,18 +1632,25 @@ class AsyncContactsResource:
             max_retries: Retries for this call where safe; the client's by default.
 
         Returns:
-            The Contact as Xero answers it (the one element of the answer's contacts).
+            The ``Contact`` as Xero saved it, with the values Xero sets (such as its ID).
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
+            RequestValidationError: Nothing was sent: the contact does not match its schema
+                (a required field missing or a value of the wrong type; a ``float`` or ``str``
+                for a ``Decimal``, or more decimal places or digits than allowed; a naive
+                ``datetime``; a value outside its enumeration; text not of the form its pattern
+                gives, such as a GUID; text too long or too short; a number out of range);
+                ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
-            AuthenticationError: The access token was refused (expired, revoked, disconnected).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
             RateLimitError: A rate limit was hit and waiting was not possible or allowed.
             XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, token endpoint, unreadable answer).
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
         """
         raw = await self.with_raw_response.save(
             contact,
@@ -1530,21 +1688,31 @@ class AsyncContactsResource:
             max_retries: Retries for this call where safe; the client's by default.
 
         Returns:
-            A BatchResult of Contact: .items in the order sent, each with the decoded .item, its
-            .status (OK, WARNING or ERROR; OK when errors were summarised), .validation_errors
-            and .warnings; .succeeded and .failed split them. With summarize_errors=True a
-            failing batch raises ValidationError instead.
+            A ``BatchResult`` of ``Contact``: ``.items`` in the order sent, each with the
+            decoded ``.item``, its ``.status`` (OK, WARNING or ERROR; OK when errors were
+            summarised), ``.validation_errors`` and ``.warnings``; ``.succeeded`` and
+            ``.failed`` split them. With ``summarize_errors=True`` a failing batch raises
+            ``ValidationError`` instead.
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
-            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per failing
-                element); with summarize_errors=False failed items are in the result instead.
-            AuthenticationError: The access token was refused (expired, revoked, disconnected).
+            RequestValidationError: Nothing was sent: ``contacts`` not a list of contacts; a
+                contact in ``contacts`` does not match its schema (a required field missing or a
+                value of the wrong type; a ``float`` or ``str`` for a ``Decimal``, or more
+                decimal places or digits than allowed; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short; a number out of range); ``max_retries`` not a whole number >=
+                0.
+            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
+                failing element); with ``summarize_errors=False`` failed items are in the result
+                instead.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
             RateLimitError: A rate limit was hit and waiting was not possible or allowed.
             XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, token endpoint, unreadable answer).
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
         """
         raw = await self.with_raw_response.save_many(
             contacts,
@@ -1616,13 +1784,16 @@ class InvoicesResourceWithRawResponse:
             ``InvoicesResponse`` envelope as ``.parsed``.
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
-            AuthenticationError: The access token was refused (expired, revoked, disconnected).
+            RequestValidationError: Nothing was sent: ``where``, ``order`` or
+                ``search_term`` empty; ``max_retries`` not a whole number >= 0.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
             RateLimitError: A rate limit was hit and waiting was not possible or allowed.
             XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, token endpoint, unreadable answer).
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
         """
         return self._client._request(
             method="GET",
@@ -1702,14 +1873,17 @@ class InvoicesResourceWithRawResponse:
             ``InvoicesResponse`` envelope as ``.parsed``.
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
+            RequestValidationError: Nothing was sent: not exactly one of ``invoice_id`` and
+                ``invoice_number`` given; ``max_retries`` not a whole number >= 0.
             NotFoundError: No such invoice in this organisation.
-            AuthenticationError: The access token was refused (expired, revoked, disconnected).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
             RateLimitError: A rate limit was hit and waiting was not possible or allowed.
             XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, token endpoint, unreadable answer).
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
         """
         check_one_of(
             {
@@ -1772,15 +1946,23 @@ class InvoicesResourceWithRawResponse:
             ``InvoicesResponse`` envelope as ``.parsed``.
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
+            RequestValidationError: Nothing was sent: the invoice does not match its schema
+                (a required field missing or a value of the wrong type; a ``float`` or ``str``
+                for a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
+                ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short; a number out of range); ``max_retries`` not a whole number >=
+                0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
-            AuthenticationError: The access token was refused (expired, revoked, disconnected).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
             RateLimitError: A rate limit was hit and waiting was not possible or allowed.
             XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, token endpoint, unreadable answer).
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
         """
         return self._client._request(
             method="PUT",
@@ -1802,6 +1984,7 @@ class InvoicesResourceWithRawResponse:
             response_type=InvoicesResponse,
             decode=_codec.decode_invoices_response,
             encode=_codec.encode_request_invoice,
+            check=_checks.CHECKS[Invoice],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -1839,15 +2022,24 @@ class InvoicesResourceWithRawResponse:
             ``InvoicesResponse`` envelope as ``.parsed``.
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
-            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per failing
-                element); with summarize_errors=False failed items are in the result instead.
-            AuthenticationError: The access token was refused (expired, revoked, disconnected).
+            RequestValidationError: Nothing was sent: ``invoices`` not a list of invoices;
+                an invoice in ``invoices`` does not match its schema (a required field missing
+                or a value of the wrong type; a ``float`` or ``str`` for a ``Decimal``, or more
+                decimal places or digits than allowed; a ``str`` or ``datetime`` for a
+                ``datetime.date``; a naive ``datetime``; a value outside its enumeration; text
+                not of the form its pattern gives, such as a GUID; text too long or too short; a
+                number out of range); ``max_retries`` not a whole number >= 0.
+            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
+                failing element); with ``summarize_errors=False`` failed items are in the result
+                instead.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
             RateLimitError: A rate limit was hit and waiting was not possible or allowed.
             XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, token endpoint, unreadable answer).
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
         """
         return self._client._request(
             method="PUT",
@@ -1866,10 +2058,11 @@ class InvoicesResourceWithRawResponse:
                     ),
                 ),
             ],
-            body=list(invoices),
+            body=_checks.as_list(invoices, "invoices", "Invoice"),
             response_type=InvoicesResponse,
             decode=_codec.decode_invoices_response,
             encode=_codec.encode_request_invoices,
+            check=_checks.CHECKS[Invoice],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -1902,15 +2095,23 @@ class InvoicesResourceWithRawResponse:
             ``InvoicesResponse`` envelope as ``.parsed``.
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
+            RequestValidationError: Nothing was sent: the invoice does not match its schema
+                (a required field missing or a value of the wrong type; a ``float`` or ``str``
+                for a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
+                ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short; a number out of range); ``max_retries`` not a whole number >=
+                0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
-            AuthenticationError: The access token was refused (expired, revoked, disconnected).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
             RateLimitError: A rate limit was hit and waiting was not possible or allowed.
             XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, token endpoint, unreadable answer).
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
         """
         return self._client._request(
             method="POST",
@@ -1932,6 +2133,7 @@ class InvoicesResourceWithRawResponse:
             response_type=InvoicesResponse,
             decode=_codec.decode_invoices_response,
             encode=_codec.encode_request_invoice,
+            check=_checks.CHECKS[Invoice],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -1969,15 +2171,24 @@ class InvoicesResourceWithRawResponse:
             ``InvoicesResponse`` envelope as ``.parsed``.
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
-            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per failing
-                element); with summarize_errors=False failed items are in the result instead.
-            AuthenticationError: The access token was refused (expired, revoked, disconnected).
+            RequestValidationError: Nothing was sent: ``invoices`` not a list of invoices;
+                an invoice in ``invoices`` does not match its schema (a required field missing
+                or a value of the wrong type; a ``float`` or ``str`` for a ``Decimal``, or more
+                decimal places or digits than allowed; a ``str`` or ``datetime`` for a
+                ``datetime.date``; a naive ``datetime``; a value outside its enumeration; text
+                not of the form its pattern gives, such as a GUID; text too long or too short; a
+                number out of range); ``max_retries`` not a whole number >= 0.
+            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
+                failing element); with ``summarize_errors=False`` failed items are in the result
+                instead.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
             RateLimitError: A rate limit was hit and waiting was not possible or allowed.
             XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, token endpoint, unreadable answer).
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
         """
         return self._client._request(
             method="POST",
@@ -1996,10 +2207,11 @@ class InvoicesResourceWithRawResponse:
                     ),
                 ),
             ],
-            body=list(invoices),
+            body=_checks.as_list(invoices, "invoices", "Invoice"),
             response_type=InvoicesResponse,
             decode=_codec.decode_invoices_response,
             encode=_codec.encode_request_invoices,
+            check=_checks.CHECKS[Invoice],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -2034,16 +2246,25 @@ class InvoicesResourceWithRawResponse:
             ``InvoicesResponse`` envelope as ``.parsed``.
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
+            RequestValidationError: Nothing was sent: not exactly one of ``invoice_id`` and
+                ``invoice_number`` given; the invoice does not match its schema (a required
+                field missing or a value of the wrong type; a ``float`` or ``str`` for a
+                ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
+                ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short; a number out of range); ``max_retries`` not a whole number >=
+                0.
             NotFoundError: No such invoice in this organisation.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
-            AuthenticationError: The access token was refused (expired, revoked, disconnected).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
             RateLimitError: A rate limit was hit and waiting was not possible or allowed.
             XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, token endpoint, unreadable answer).
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
         """
         check_one_of(
             {
@@ -2075,6 +2296,7 @@ class InvoicesResourceWithRawResponse:
             response_type=InvoicesResponse,
             decode=_codec.decode_invoices_response,
             encode=_codec.encode_request_invoice,
+            check=_checks.CHECKS[Invoice],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -2141,16 +2363,20 @@ class InvoicesResource:
             max_retries: Retries for this call where safe; the client's by default.
 
         Returns:
-            The Invoice elements read or written (empty when none matched).
+            A list of ``Invoice``, one per invoice that matches the filters (empty when there is
+            none).
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
-            AuthenticationError: The access token was refused (expired, revoked, disconnected).
+            RequestValidationError: Nothing was sent: ``where``, ``order`` or
+                ``search_term`` empty; ``max_retries`` not a whole number >= 0.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
             RateLimitError: A rate limit was hit and waiting was not possible or allowed.
             XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, token endpoint, unreadable answer).
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
         """
         raw = self.with_raw_response.list(
             where=where,
@@ -2229,13 +2455,14 @@ class InvoicesResource:
             timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
 
         Returns:
-            An iterator of Invoice: The Invoice elements read or written (empty when none
-            matched).
+            An iterator yielding one ``Invoice`` per invoice that matches the filters.
 
         Raises:
+            RequestValidationError: Nothing was sent: ``where``, ``order`` or
+                ``search_term`` empty.
             XeroAPIError: Xero answered with an error (before or while streaming).
             XeroResponseError: The answer is malformed, truncated or unsafe.
-            XeroConnectionError: The connection failed or dropped.
+            XeroConnectionError: The connection failed, dropped or timed out.
         """
         return iter_pages(
             self._client,
@@ -2318,17 +2545,20 @@ class InvoicesResource:
             max_retries: Retries for this call where safe; the client's by default.
 
         Returns:
-            The Invoice as Xero answers it (the one element of the answer's invoices).
+            The ``Invoice`` found (never ``None``).
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
+            RequestValidationError: Nothing was sent: not exactly one of ``invoice_id`` and
+                ``invoice_number`` given; ``max_retries`` not a whole number >= 0.
             NotFoundError: No such invoice in this organisation.
-            AuthenticationError: The access token was refused (expired, revoked, disconnected).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
             RateLimitError: A rate limit was hit and waiting was not possible or allowed.
             XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, token endpoint, unreadable answer).
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
         """
         raw = self.with_raw_response.get(
             invoice_id=invoice_id,
@@ -2364,18 +2594,26 @@ class InvoicesResource:
             max_retries: Retries for this call where safe; the client's by default.
 
         Returns:
-            The Invoice as Xero answers it (the one element of the answer's invoices).
+            The ``Invoice`` as Xero saved it, with the values Xero sets (such as its ID).
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
+            RequestValidationError: Nothing was sent: the invoice does not match its schema
+                (a required field missing or a value of the wrong type; a ``float`` or ``str``
+                for a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
+                ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short; a number out of range); ``max_retries`` not a whole number >=
+                0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
-            AuthenticationError: The access token was refused (expired, revoked, disconnected).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
             RateLimitError: A rate limit was hit and waiting was not possible or allowed.
             XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, token endpoint, unreadable answer).
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
         """
         raw = self.with_raw_response.create(
             invoice,
@@ -2416,21 +2654,31 @@ class InvoicesResource:
             max_retries: Retries for this call where safe; the client's by default.
 
         Returns:
-            A BatchResult of Invoice: .items in the order sent, each with the decoded .item, its
-            .status (OK, WARNING or ERROR; OK when errors were summarised), .validation_errors
-            and .warnings; .succeeded and .failed split them. With summarize_errors=True a
-            failing batch raises ValidationError instead.
+            A ``BatchResult`` of ``Invoice``: ``.items`` in the order sent, each with the
+            decoded ``.item``, its ``.status`` (OK, WARNING or ERROR; OK when errors were
+            summarised), ``.validation_errors`` and ``.warnings``; ``.succeeded`` and
+            ``.failed`` split them. With ``summarize_errors=True`` a failing batch raises
+            ``ValidationError`` instead.
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
-            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per failing
-                element); with summarize_errors=False failed items are in the result instead.
-            AuthenticationError: The access token was refused (expired, revoked, disconnected).
+            RequestValidationError: Nothing was sent: ``invoices`` not a list of invoices;
+                an invoice in ``invoices`` does not match its schema (a required field missing
+                or a value of the wrong type; a ``float`` or ``str`` for a ``Decimal``, or more
+                decimal places or digits than allowed; a ``str`` or ``datetime`` for a
+                ``datetime.date``; a naive ``datetime``; a value outside its enumeration; text
+                not of the form its pattern gives, such as a GUID; text too long or too short; a
+                number out of range); ``max_retries`` not a whole number >= 0.
+            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
+                failing element); with ``summarize_errors=False`` failed items are in the result
+                instead.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
             RateLimitError: A rate limit was hit and waiting was not possible or allowed.
             XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, token endpoint, unreadable answer).
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
         """
         raw = self.with_raw_response.create_many(
             invoices,
@@ -2468,18 +2716,26 @@ class InvoicesResource:
             max_retries: Retries for this call where safe; the client's by default.
 
         Returns:
-            The Invoice as Xero answers it (the one element of the answer's invoices).
+            The ``Invoice`` as Xero saved it, with the values Xero sets (such as its ID).
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
+            RequestValidationError: Nothing was sent: the invoice does not match its schema
+                (a required field missing or a value of the wrong type; a ``float`` or ``str``
+                for a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
+                ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short; a number out of range); ``max_retries`` not a whole number >=
+                0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
-            AuthenticationError: The access token was refused (expired, revoked, disconnected).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
             RateLimitError: A rate limit was hit and waiting was not possible or allowed.
             XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, token endpoint, unreadable answer).
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
         """
         raw = self.with_raw_response.save(
             invoice,
@@ -2520,21 +2776,31 @@ class InvoicesResource:
             max_retries: Retries for this call where safe; the client's by default.
 
         Returns:
-            A BatchResult of Invoice: .items in the order sent, each with the decoded .item, its
-            .status (OK, WARNING or ERROR; OK when errors were summarised), .validation_errors
-            and .warnings; .succeeded and .failed split them. With summarize_errors=True a
-            failing batch raises ValidationError instead.
+            A ``BatchResult`` of ``Invoice``: ``.items`` in the order sent, each with the
+            decoded ``.item``, its ``.status`` (OK, WARNING or ERROR; OK when errors were
+            summarised), ``.validation_errors`` and ``.warnings``; ``.succeeded`` and
+            ``.failed`` split them. With ``summarize_errors=True`` a failing batch raises
+            ``ValidationError`` instead.
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
-            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per failing
-                element); with summarize_errors=False failed items are in the result instead.
-            AuthenticationError: The access token was refused (expired, revoked, disconnected).
+            RequestValidationError: Nothing was sent: ``invoices`` not a list of invoices;
+                an invoice in ``invoices`` does not match its schema (a required field missing
+                or a value of the wrong type; a ``float`` or ``str`` for a ``Decimal``, or more
+                decimal places or digits than allowed; a ``str`` or ``datetime`` for a
+                ``datetime.date``; a naive ``datetime``; a value outside its enumeration; text
+                not of the form its pattern gives, such as a GUID; text too long or too short; a
+                number out of range); ``max_retries`` not a whole number >= 0.
+            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
+                failing element); with ``summarize_errors=False`` failed items are in the result
+                instead.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
             RateLimitError: A rate limit was hit and waiting was not possible or allowed.
             XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, token endpoint, unreadable answer).
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
         """
         raw = self.with_raw_response.save_many(
             invoices,
@@ -2574,19 +2840,28 @@ class InvoicesResource:
             max_retries: Retries for this call where safe; the client's by default.
 
         Returns:
-            The Invoice as Xero answers it (the one element of the answer's invoices).
+            The ``Invoice`` as Xero saved it, with the values Xero sets (such as its ID).
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
+            RequestValidationError: Nothing was sent: not exactly one of ``invoice_id`` and
+                ``invoice_number`` given; the invoice does not match its schema (a required
+                field missing or a value of the wrong type; a ``float`` or ``str`` for a
+                ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
+                ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short; a number out of range); ``max_retries`` not a whole number >=
+                0.
             NotFoundError: No such invoice in this organisation.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
-            AuthenticationError: The access token was refused (expired, revoked, disconnected).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
             RateLimitError: A rate limit was hit and waiting was not possible or allowed.
             XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, token endpoint, unreadable answer).
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
         """
         raw = self.with_raw_response.delete(
             invoice_id=invoice_id,
@@ -2659,13 +2934,16 @@ class AsyncInvoicesResourceWithRawResponse:
             ``InvoicesResponse`` envelope as ``.parsed``.
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
-            AuthenticationError: The access token was refused (expired, revoked, disconnected).
+            RequestValidationError: Nothing was sent: ``where``, ``order`` or
+                ``search_term`` empty; ``max_retries`` not a whole number >= 0.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
             RateLimitError: A rate limit was hit and waiting was not possible or allowed.
             XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, token endpoint, unreadable answer).
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
         """
         return await self._client._request(
             method="GET",
@@ -2745,14 +3023,17 @@ class AsyncInvoicesResourceWithRawResponse:
             ``InvoicesResponse`` envelope as ``.parsed``.
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
+            RequestValidationError: Nothing was sent: not exactly one of ``invoice_id`` and
+                ``invoice_number`` given; ``max_retries`` not a whole number >= 0.
             NotFoundError: No such invoice in this organisation.
-            AuthenticationError: The access token was refused (expired, revoked, disconnected).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
             RateLimitError: A rate limit was hit and waiting was not possible or allowed.
             XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, token endpoint, unreadable answer).
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
         """
         check_one_of(
             {
@@ -2815,15 +3096,23 @@ class AsyncInvoicesResourceWithRawResponse:
             ``InvoicesResponse`` envelope as ``.parsed``.
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
+            RequestValidationError: Nothing was sent: the invoice does not match its schema
+                (a required field missing or a value of the wrong type; a ``float`` or ``str``
+                for a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
+                ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short; a number out of range); ``max_retries`` not a whole number >=
+                0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
-            AuthenticationError: The access token was refused (expired, revoked, disconnected).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
             RateLimitError: A rate limit was hit and waiting was not possible or allowed.
             XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, token endpoint, unreadable answer).
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
         """
         return await self._client._request(
             method="PUT",
@@ -2845,6 +3134,7 @@ class AsyncInvoicesResourceWithRawResponse:
             response_type=InvoicesResponse,
             decode=_codec.decode_invoices_response,
             encode=_codec.encode_request_invoice,
+            check=_checks.CHECKS[Invoice],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -2882,15 +3172,24 @@ class AsyncInvoicesResourceWithRawResponse:
             ``InvoicesResponse`` envelope as ``.parsed``.
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
-            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per failing
-                element); with summarize_errors=False failed items are in the result instead.
-            AuthenticationError: The access token was refused (expired, revoked, disconnected).
+            RequestValidationError: Nothing was sent: ``invoices`` not a list of invoices;
+                an invoice in ``invoices`` does not match its schema (a required field missing
+                or a value of the wrong type; a ``float`` or ``str`` for a ``Decimal``, or more
+                decimal places or digits than allowed; a ``str`` or ``datetime`` for a
+                ``datetime.date``; a naive ``datetime``; a value outside its enumeration; text
+                not of the form its pattern gives, such as a GUID; text too long or too short; a
+                number out of range); ``max_retries`` not a whole number >= 0.
+            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
+                failing element); with ``summarize_errors=False`` failed items are in the result
+                instead.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
             RateLimitError: A rate limit was hit and waiting was not possible or allowed.
             XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, token endpoint, unreadable answer).
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
         """
         return await self._client._request(
             method="PUT",
@@ -2909,10 +3208,11 @@ class AsyncInvoicesResourceWithRawResponse:
                     ),
                 ),
             ],
-            body=list(invoices),
+            body=_checks.as_list(invoices, "invoices", "Invoice"),
             response_type=InvoicesResponse,
             decode=_codec.decode_invoices_response,
             encode=_codec.encode_request_invoices,
+            check=_checks.CHECKS[Invoice],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -2945,15 +3245,23 @@ class AsyncInvoicesResourceWithRawResponse:
             ``InvoicesResponse`` envelope as ``.parsed``.
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
+            RequestValidationError: Nothing was sent: the invoice does not match its schema
+                (a required field missing or a value of the wrong type; a ``float`` or ``str``
+                for a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
+                ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short; a number out of range); ``max_retries`` not a whole number >=
+                0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
-            AuthenticationError: The access token was refused (expired, revoked, disconnected).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
             RateLimitError: A rate limit was hit and waiting was not possible or allowed.
             XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, token endpoint, unreadable answer).
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
         """
         return await self._client._request(
             method="POST",
@@ -2975,6 +3283,7 @@ class AsyncInvoicesResourceWithRawResponse:
             response_type=InvoicesResponse,
             decode=_codec.decode_invoices_response,
             encode=_codec.encode_request_invoice,
+            check=_checks.CHECKS[Invoice],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -3012,15 +3321,24 @@ class AsyncInvoicesResourceWithRawResponse:
             ``InvoicesResponse`` envelope as ``.parsed``.
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
-            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per failing
-                element); with summarize_errors=False failed items are in the result instead.
-            AuthenticationError: The access token was refused (expired, revoked, disconnected).
+            RequestValidationError: Nothing was sent: ``invoices`` not a list of invoices;
+                an invoice in ``invoices`` does not match its schema (a required field missing
+                or a value of the wrong type; a ``float`` or ``str`` for a ``Decimal``, or more
+                decimal places or digits than allowed; a ``str`` or ``datetime`` for a
+                ``datetime.date``; a naive ``datetime``; a value outside its enumeration; text
+                not of the form its pattern gives, such as a GUID; text too long or too short; a
+                number out of range); ``max_retries`` not a whole number >= 0.
+            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
+                failing element); with ``summarize_errors=False`` failed items are in the result
+                instead.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
             RateLimitError: A rate limit was hit and waiting was not possible or allowed.
             XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, token endpoint, unreadable answer).
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
         """
         return await self._client._request(
             method="POST",
@@ -3039,10 +3357,11 @@ class AsyncInvoicesResourceWithRawResponse:
                     ),
                 ),
             ],
-            body=list(invoices),
+            body=_checks.as_list(invoices, "invoices", "Invoice"),
             response_type=InvoicesResponse,
             decode=_codec.decode_invoices_response,
             encode=_codec.encode_request_invoices,
+            check=_checks.CHECKS[Invoice],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -3077,16 +3396,25 @@ class AsyncInvoicesResourceWithRawResponse:
             ``InvoicesResponse`` envelope as ``.parsed``.
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
+            RequestValidationError: Nothing was sent: not exactly one of ``invoice_id`` and
+                ``invoice_number`` given; the invoice does not match its schema (a required
+                field missing or a value of the wrong type; a ``float`` or ``str`` for a
+                ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
+                ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short; a number out of range); ``max_retries`` not a whole number >=
+                0.
             NotFoundError: No such invoice in this organisation.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
-            AuthenticationError: The access token was refused (expired, revoked, disconnected).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
             RateLimitError: A rate limit was hit and waiting was not possible or allowed.
             XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, token endpoint, unreadable answer).
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
         """
         check_one_of(
             {
@@ -3118,6 +3446,7 @@ class AsyncInvoicesResourceWithRawResponse:
             response_type=InvoicesResponse,
             decode=_codec.decode_invoices_response,
             encode=_codec.encode_request_invoice,
+            check=_checks.CHECKS[Invoice],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -3184,16 +3513,20 @@ class AsyncInvoicesResource:
             max_retries: Retries for this call where safe; the client's by default.
 
         Returns:
-            The Invoice elements read or written (empty when none matched).
+            A list of ``Invoice``, one per invoice that matches the filters (empty when there is
+            none).
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
-            AuthenticationError: The access token was refused (expired, revoked, disconnected).
+            RequestValidationError: Nothing was sent: ``where``, ``order`` or
+                ``search_term`` empty; ``max_retries`` not a whole number >= 0.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
             RateLimitError: A rate limit was hit and waiting was not possible or allowed.
             XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, token endpoint, unreadable answer).
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
         """
         raw = await self.with_raw_response.list(
             where=where,
@@ -3272,13 +3605,14 @@ class AsyncInvoicesResource:
             timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
 
         Returns:
-            An async iterator of Invoice: The Invoice elements read or written (empty when none
-            matched).
+            An async iterator yielding one ``Invoice`` per invoice that matches the filters.
 
         Raises:
+            RequestValidationError: Nothing was sent: ``where``, ``order`` or
+                ``search_term`` empty.
             XeroAPIError: Xero answered with an error (before or while streaming).
             XeroResponseError: The answer is malformed, truncated or unsafe.
-            XeroConnectionError: The connection failed or dropped.
+            XeroConnectionError: The connection failed, dropped or timed out.
         """
         return aiter_pages(
             self._client,
@@ -3361,17 +3695,20 @@ class AsyncInvoicesResource:
             max_retries: Retries for this call where safe; the client's by default.
 
         Returns:
-            The Invoice as Xero answers it (the one element of the answer's invoices).
+            The ``Invoice`` found (never ``None``).
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
+            RequestValidationError: Nothing was sent: not exactly one of ``invoice_id`` and
+                ``invoice_number`` given; ``max_retries`` not a whole number >= 0.
             NotFoundError: No such invoice in this organisation.
-            AuthenticationError: The access token was refused (expired, revoked, disconnected).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
             RateLimitError: A rate limit was hit and waiting was not possible or allowed.
             XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, token endpoint, unreadable answer).
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
         """
         raw = await self.with_raw_response.get(
             invoice_id=invoice_id,
@@ -3407,18 +3744,26 @@ class AsyncInvoicesResource:
             max_retries: Retries for this call where safe; the client's by default.
 
         Returns:
-            The Invoice as Xero answers it (the one element of the answer's invoices).
+            The ``Invoice`` as Xero saved it, with the values Xero sets (such as its ID).
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
+            RequestValidationError: Nothing was sent: the invoice does not match its schema
+                (a required field missing or a value of the wrong type; a ``float`` or ``str``
+                for a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
+                ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short; a number out of range); ``max_retries`` not a whole number >=
+                0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
-            AuthenticationError: The access token was refused (expired, revoked, disconnected).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
             RateLimitError: A rate limit was hit and waiting was not possible or allowed.
             XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, token endpoint, unreadable answer).
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
         """
         raw = await self.with_raw_response.create(
             invoice,
@@ -3459,21 +3804,31 @@ class AsyncInvoicesResource:
             max_retries: Retries for this call where safe; the client's by default.
 
         Returns:
-            A BatchResult of Invoice: .items in the order sent, each with the decoded .item, its
-            .status (OK, WARNING or ERROR; OK when errors were summarised), .validation_errors
-            and .warnings; .succeeded and .failed split them. With summarize_errors=True a
-            failing batch raises ValidationError instead.
+            A ``BatchResult`` of ``Invoice``: ``.items`` in the order sent, each with the
+            decoded ``.item``, its ``.status`` (OK, WARNING or ERROR; OK when errors were
+            summarised), ``.validation_errors`` and ``.warnings``; ``.succeeded`` and
+            ``.failed`` split them. With ``summarize_errors=True`` a failing batch raises
+            ``ValidationError`` instead.
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
-            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per failing
-                element); with summarize_errors=False failed items are in the result instead.
-            AuthenticationError: The access token was refused (expired, revoked, disconnected).
+            RequestValidationError: Nothing was sent: ``invoices`` not a list of invoices;
+                an invoice in ``invoices`` does not match its schema (a required field missing
+                or a value of the wrong type; a ``float`` or ``str`` for a ``Decimal``, or more
+                decimal places or digits than allowed; a ``str`` or ``datetime`` for a
+                ``datetime.date``; a naive ``datetime``; a value outside its enumeration; text
+                not of the form its pattern gives, such as a GUID; text too long or too short; a
+                number out of range); ``max_retries`` not a whole number >= 0.
+            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
+                failing element); with ``summarize_errors=False`` failed items are in the result
+                instead.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
             RateLimitError: A rate limit was hit and waiting was not possible or allowed.
             XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, token endpoint, unreadable answer).
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
         """
         raw = await self.with_raw_response.create_many(
             invoices,
@@ -3511,18 +3866,26 @@ class AsyncInvoicesResource:
             max_retries: Retries for this call where safe; the client's by default.
 
         Returns:
-            The Invoice as Xero answers it (the one element of the answer's invoices).
+            The ``Invoice`` as Xero saved it, with the values Xero sets (such as its ID).
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
+            RequestValidationError: Nothing was sent: the invoice does not match its schema
+                (a required field missing or a value of the wrong type; a ``float`` or ``str``
+                for a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
+                ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short; a number out of range); ``max_retries`` not a whole number >=
+                0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
-            AuthenticationError: The access token was refused (expired, revoked, disconnected).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
             RateLimitError: A rate limit was hit and waiting was not possible or allowed.
             XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, token endpoint, unreadable answer).
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
         """
         raw = await self.with_raw_response.save(
             invoice,
@@ -3563,21 +3926,31 @@ class AsyncInvoicesResource:
             max_retries: Retries for this call where safe; the client's by default.
 
         Returns:
-            A BatchResult of Invoice: .items in the order sent, each with the decoded .item, its
-            .status (OK, WARNING or ERROR; OK when errors were summarised), .validation_errors
-            and .warnings; .succeeded and .failed split them. With summarize_errors=True a
-            failing batch raises ValidationError instead.
+            A ``BatchResult`` of ``Invoice``: ``.items`` in the order sent, each with the
+            decoded ``.item``, its ``.status`` (OK, WARNING or ERROR; OK when errors were
+            summarised), ``.validation_errors`` and ``.warnings``; ``.succeeded`` and
+            ``.failed`` split them. With ``summarize_errors=True`` a failing batch raises
+            ``ValidationError`` instead.
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
-            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per failing
-                element); with summarize_errors=False failed items are in the result instead.
-            AuthenticationError: The access token was refused (expired, revoked, disconnected).
+            RequestValidationError: Nothing was sent: ``invoices`` not a list of invoices;
+                an invoice in ``invoices`` does not match its schema (a required field missing
+                or a value of the wrong type; a ``float`` or ``str`` for a ``Decimal``, or more
+                decimal places or digits than allowed; a ``str`` or ``datetime`` for a
+                ``datetime.date``; a naive ``datetime``; a value outside its enumeration; text
+                not of the form its pattern gives, such as a GUID; text too long or too short; a
+                number out of range); ``max_retries`` not a whole number >= 0.
+            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
+                failing element); with ``summarize_errors=False`` failed items are in the result
+                instead.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
             RateLimitError: A rate limit was hit and waiting was not possible or allowed.
             XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, token endpoint, unreadable answer).
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
         """
         raw = await self.with_raw_response.save_many(
             invoices,
@@ -3617,19 +3990,28 @@ class AsyncInvoicesResource:
             max_retries: Retries for this call where safe; the client's by default.
 
         Returns:
-            The Invoice as Xero answers it (the one element of the answer's invoices).
+            The ``Invoice`` as Xero saved it, with the values Xero sets (such as its ID).
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
+            RequestValidationError: Nothing was sent: not exactly one of ``invoice_id`` and
+                ``invoice_number`` given; the invoice does not match its schema (a required
+                field missing or a value of the wrong type; a ``float`` or ``str`` for a
+                ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
+                ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short; a number out of range); ``max_retries`` not a whole number >=
+                0.
             NotFoundError: No such invoice in this organisation.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
-            AuthenticationError: The access token was refused (expired, revoked, disconnected).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
             RateLimitError: A rate limit was hit and waiting was not possible or allowed.
             XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, token endpoint, unreadable answer).
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
         """
         raw = await self.with_raw_response.delete(
             invoice_id=invoice_id,
@@ -3678,13 +4060,16 @@ class AccountsResourceWithRawResponse:
             ``AccountsResponse`` envelope as ``.parsed``.
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
-            AuthenticationError: The access token was refused (expired, revoked, disconnected).
+            RequestValidationError: Nothing was sent: ``where`` or ``order`` empty;
+                ``max_retries`` not a whole number >= 0.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
             RateLimitError: A rate limit was hit and waiting was not possible or allowed.
             XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, token endpoint, unreadable answer).
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
         """
         return self._client._request(
             method="GET",
@@ -3725,14 +4110,17 @@ class AccountsResourceWithRawResponse:
             ``AccountsResponse`` envelope as ``.parsed``.
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
             NotFoundError: No such account in this organisation.
-            AuthenticationError: The access token was refused (expired, revoked, disconnected).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
             RateLimitError: A rate limit was hit and waiting was not possible or allowed.
             XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, token endpoint, unreadable answer).
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
         """
         return self._client._request(
             method="GET",
@@ -3772,15 +4160,20 @@ class AccountsResourceWithRawResponse:
             ``AccountsResponse`` envelope as ``.parsed``.
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
+            RequestValidationError: Nothing was sent: the account does not match its schema
+                (a required field missing or a value of the wrong type; a naive ``datetime``; a
+                value outside its enumeration; text not of the form its pattern gives, such as a
+                GUID; text too long or too short); ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
-            AuthenticationError: The access token was refused (expired, revoked, disconnected).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
             RateLimitError: A rate limit was hit and waiting was not possible or allowed.
             XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, token endpoint, unreadable answer).
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
         """
         return self._client._request(
             method="PUT",
@@ -3790,6 +4183,7 @@ class AccountsResourceWithRawResponse:
             response_type=AccountsResponse,
             decode=_codec.decode_accounts_response,
             encode=_codec.encode_request_account,
+            check=_checks.CHECKS[Account],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -3823,16 +4217,21 @@ class AccountsResourceWithRawResponse:
             ``AccountsResponse`` envelope as ``.parsed``.
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
+            RequestValidationError: Nothing was sent: the account does not match its schema
+                (a required field missing or a value of the wrong type; a naive ``datetime``; a
+                value outside its enumeration; text not of the form its pattern gives, such as a
+                GUID; text too long or too short); ``max_retries`` not a whole number >= 0.
             NotFoundError: No such account in this organisation.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
-            AuthenticationError: The access token was refused (expired, revoked, disconnected).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
             RateLimitError: A rate limit was hit and waiting was not possible or allowed.
             XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, token endpoint, unreadable answer).
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
         """
         return self._client._request(
             method="POST",
@@ -3843,6 +4242,7 @@ class AccountsResourceWithRawResponse:
             response_type=AccountsResponse,
             decode=_codec.decode_accounts_response,
             encode=_codec.encode_request_account,
+            check=_checks.CHECKS[Account],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -3870,14 +4270,17 @@ class AccountsResourceWithRawResponse:
             ``AccountsResponse`` envelope as ``.parsed``.
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
             NotFoundError: No such account in this organisation.
-            AuthenticationError: The access token was refused (expired, revoked, disconnected).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
             RateLimitError: A rate limit was hit and waiting was not possible or allowed.
             XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, token endpoint, unreadable answer).
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
         """
         return self._client._request(
             method="DELETE",
@@ -3927,16 +4330,20 @@ class AccountsResource:
             max_retries: Retries for this call where safe; the client's by default.
 
         Returns:
-            The Account elements read or written (empty when none matched).
+            A list of ``Account``, one per account that matches the filters (empty when there is
+            none).
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
-            AuthenticationError: The access token was refused (expired, revoked, disconnected).
+            RequestValidationError: Nothing was sent: ``where`` or ``order`` empty;
+                ``max_retries`` not a whole number >= 0.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
             RateLimitError: A rate limit was hit and waiting was not possible or allowed.
             XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, token endpoint, unreadable answer).
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
         """
         raw = self.with_raw_response.list(
             where=where,
@@ -3979,13 +4386,13 @@ class AccountsResource:
             timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
 
         Returns:
-            An iterator of Account: The Account elements read or written (empty when none
-            matched).
+            An iterator yielding one ``Account`` per account that matches the filters.
 
         Raises:
+            RequestValidationError: Nothing was sent: ``where`` or ``order`` empty.
             XeroAPIError: Xero answered with an error (before or while streaming).
             XeroResponseError: The answer is malformed, truncated or unsafe.
-            XeroConnectionError: The connection failed or dropped.
+            XeroConnectionError: The connection failed, dropped or timed out.
         """
         return iter_items(
             self._client,
@@ -4024,17 +4431,20 @@ class AccountsResource:
             max_retries: Retries for this call where safe; the client's by default.
 
         Returns:
-            The Account as Xero answers it (the one element of the answer's accounts).
+            The ``Account`` found (never ``None``).
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
             NotFoundError: No such account in this organisation.
-            AuthenticationError: The access token was refused (expired, revoked, disconnected).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
             RateLimitError: A rate limit was hit and waiting was not possible or allowed.
             XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, token endpoint, unreadable answer).
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
         """
         raw = self.with_raw_response.get(
             account_id=account_id, tenant_id=tenant_id, timeout=timeout, max_retries=max_retries
@@ -4064,18 +4474,23 @@ class AccountsResource:
             max_retries: Retries for this call where safe; the client's by default.
 
         Returns:
-            The Account as Xero answers it (the one element of the answer's accounts).
+            The ``Account`` as Xero saved it, with the values Xero sets (such as its ID).
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
+            RequestValidationError: Nothing was sent: the account does not match its schema
+                (a required field missing or a value of the wrong type; a naive ``datetime``; a
+                value outside its enumeration; text not of the form its pattern gives, such as a
+                GUID; text too long or too short); ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
-            AuthenticationError: The access token was refused (expired, revoked, disconnected).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
             RateLimitError: A rate limit was hit and waiting was not possible or allowed.
             XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, token endpoint, unreadable answer).
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
         """
         raw = self.with_raw_response.create(
             account,
@@ -4111,19 +4526,24 @@ class AccountsResource:
             max_retries: Retries for this call where safe; the client's by default.
 
         Returns:
-            The Account as Xero answers it (the one element of the answer's accounts).
+            The ``Account`` as Xero saved it, with the values Xero sets (such as its ID).
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
+            RequestValidationError: Nothing was sent: the account does not match its schema
+                (a required field missing or a value of the wrong type; a naive ``datetime``; a
+                value outside its enumeration; text not of the form its pattern gives, such as a
+                GUID; text too long or too short); ``max_retries`` not a whole number >= 0.
             NotFoundError: No such account in this organisation.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
-            AuthenticationError: The access token was refused (expired, revoked, disconnected).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
             RateLimitError: A rate limit was hit and waiting was not possible or allowed.
             XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, token endpoint, unreadable answer).
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
         """
         raw = self.with_raw_response.save(
             account,
@@ -4154,17 +4574,20 @@ class AccountsResource:
             max_retries: Retries for this call where safe; the client's by default.
 
         Returns:
-            The Account as Xero answers it (the one element of the answer's accounts).
+            The ``Account`` as Xero answers it after the delete.
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
             NotFoundError: No such account in this organisation.
-            AuthenticationError: The access token was refused (expired, revoked, disconnected).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
             RateLimitError: A rate limit was hit and waiting was not possible or allowed.
             XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, token endpoint, unreadable answer).
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
         """
         raw = self.with_raw_response.delete(
             account_id=account_id, tenant_id=tenant_id, timeout=timeout, max_retries=max_retries
@@ -4207,13 +4630,16 @@ class AsyncAccountsResourceWithRawResponse:
             ``AccountsResponse`` envelope as ``.parsed``.
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
-            AuthenticationError: The access token was refused (expired, revoked, disconnected).
+            RequestValidationError: Nothing was sent: ``where`` or ``order`` empty;
+                ``max_retries`` not a whole number >= 0.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
             RateLimitError: A rate limit was hit and waiting was not possible or allowed.
             XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, token endpoint, unreadable answer).
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
         """
         return await self._client._request(
             method="GET",
@@ -4254,14 +4680,17 @@ class AsyncAccountsResourceWithRawResponse:
             ``AccountsResponse`` envelope as ``.parsed``.
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
             NotFoundError: No such account in this organisation.
-            AuthenticationError: The access token was refused (expired, revoked, disconnected).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
             RateLimitError: A rate limit was hit and waiting was not possible or allowed.
             XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, token endpoint, unreadable answer).
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
         """
         return await self._client._request(
             method="GET",
@@ -4301,15 +4730,20 @@ class AsyncAccountsResourceWithRawResponse:
             ``AccountsResponse`` envelope as ``.parsed``.
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
+            RequestValidationError: Nothing was sent: the account does not match its schema
+                (a required field missing or a value of the wrong type; a naive ``datetime``; a
+                value outside its enumeration; text not of the form its pattern gives, such as a
+                GUID; text too long or too short); ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
-            AuthenticationError: The access token was refused (expired, revoked, disconnected).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
             RateLimitError: A rate limit was hit and waiting was not possible or allowed.
             XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, token endpoint, unreadable answer).
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
         """
         return await self._client._request(
             method="PUT",
@@ -4319,6 +4753,7 @@ class AsyncAccountsResourceWithRawResponse:
             response_type=AccountsResponse,
             decode=_codec.decode_accounts_response,
             encode=_codec.encode_request_account,
+            check=_checks.CHECKS[Account],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -4352,16 +4787,21 @@ class AsyncAccountsResourceWithRawResponse:
             ``AccountsResponse`` envelope as ``.parsed``.
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
+            RequestValidationError: Nothing was sent: the account does not match its schema
+                (a required field missing or a value of the wrong type; a naive ``datetime``; a
+                value outside its enumeration; text not of the form its pattern gives, such as a
+                GUID; text too long or too short); ``max_retries`` not a whole number >= 0.
             NotFoundError: No such account in this organisation.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
-            AuthenticationError: The access token was refused (expired, revoked, disconnected).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
             RateLimitError: A rate limit was hit and waiting was not possible or allowed.
             XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, token endpoint, unreadable answer).
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
         """
         return await self._client._request(
             method="POST",
@@ -4372,6 +4812,7 @@ class AsyncAccountsResourceWithRawResponse:
             response_type=AccountsResponse,
             decode=_codec.decode_accounts_response,
             encode=_codec.encode_request_account,
+            check=_checks.CHECKS[Account],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -4399,14 +4840,17 @@ class AsyncAccountsResourceWithRawResponse:
             ``AccountsResponse`` envelope as ``.parsed``.
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
             NotFoundError: No such account in this organisation.
-            AuthenticationError: The access token was refused (expired, revoked, disconnected).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
             RateLimitError: A rate limit was hit and waiting was not possible or allowed.
             XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, token endpoint, unreadable answer).
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
         """
         return await self._client._request(
             method="DELETE",
@@ -4456,16 +4900,20 @@ class AsyncAccountsResource:
             max_retries: Retries for this call where safe; the client's by default.
 
         Returns:
-            The Account elements read or written (empty when none matched).
+            A list of ``Account``, one per account that matches the filters (empty when there is
+            none).
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
-            AuthenticationError: The access token was refused (expired, revoked, disconnected).
+            RequestValidationError: Nothing was sent: ``where`` or ``order`` empty;
+                ``max_retries`` not a whole number >= 0.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
             RateLimitError: A rate limit was hit and waiting was not possible or allowed.
             XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, token endpoint, unreadable answer).
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
         """
         raw = await self.with_raw_response.list(
             where=where,
@@ -4508,13 +4956,13 @@ class AsyncAccountsResource:
             timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
 
         Returns:
-            An async iterator of Account: The Account elements read or written (empty when none
-            matched).
+            An async iterator yielding one ``Account`` per account that matches the filters.
 
         Raises:
+            RequestValidationError: Nothing was sent: ``where`` or ``order`` empty.
             XeroAPIError: Xero answered with an error (before or while streaming).
             XeroResponseError: The answer is malformed, truncated or unsafe.
-            XeroConnectionError: The connection failed or dropped.
+            XeroConnectionError: The connection failed, dropped or timed out.
         """
         return aiter_items(
             self._client,
@@ -4553,17 +5001,20 @@ class AsyncAccountsResource:
             max_retries: Retries for this call where safe; the client's by default.
 
         Returns:
-            The Account as Xero answers it (the one element of the answer's accounts).
+            The ``Account`` found (never ``None``).
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
             NotFoundError: No such account in this organisation.
-            AuthenticationError: The access token was refused (expired, revoked, disconnected).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
             RateLimitError: A rate limit was hit and waiting was not possible or allowed.
             XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, token endpoint, unreadable answer).
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
         """
         raw = await self.with_raw_response.get(
             account_id=account_id, tenant_id=tenant_id, timeout=timeout, max_retries=max_retries
@@ -4593,18 +5044,23 @@ class AsyncAccountsResource:
             max_retries: Retries for this call where safe; the client's by default.
 
         Returns:
-            The Account as Xero answers it (the one element of the answer's accounts).
+            The ``Account`` as Xero saved it, with the values Xero sets (such as its ID).
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
+            RequestValidationError: Nothing was sent: the account does not match its schema
+                (a required field missing or a value of the wrong type; a naive ``datetime``; a
+                value outside its enumeration; text not of the form its pattern gives, such as a
+                GUID; text too long or too short); ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
-            AuthenticationError: The access token was refused (expired, revoked, disconnected).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
             RateLimitError: A rate limit was hit and waiting was not possible or allowed.
             XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, token endpoint, unreadable answer).
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
         """
         raw = await self.with_raw_response.create(
             account,
@@ -4640,19 +5096,24 @@ class AsyncAccountsResource:
             max_retries: Retries for this call where safe; the client's by default.
 
         Returns:
-            The Account as Xero answers it (the one element of the answer's accounts).
+            The ``Account`` as Xero saved it, with the values Xero sets (such as its ID).
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
+            RequestValidationError: Nothing was sent: the account does not match its schema
+                (a required field missing or a value of the wrong type; a naive ``datetime``; a
+                value outside its enumeration; text not of the form its pattern gives, such as a
+                GUID; text too long or too short); ``max_retries`` not a whole number >= 0.
             NotFoundError: No such account in this organisation.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
-            AuthenticationError: The access token was refused (expired, revoked, disconnected).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
             RateLimitError: A rate limit was hit and waiting was not possible or allowed.
             XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, token endpoint, unreadable answer).
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
         """
         raw = await self.with_raw_response.save(
             account,
@@ -4683,17 +5144,20 @@ class AsyncAccountsResource:
             max_retries: Retries for this call where safe; the client's by default.
 
         Returns:
-            The Account as Xero answers it (the one element of the answer's accounts).
+            The ``Account`` as Xero answers it after the delete.
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
             NotFoundError: No such account in this organisation.
-            AuthenticationError: The access token was refused (expired, revoked, disconnected).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
             RateLimitError: A rate limit was hit and waiting was not possible or allowed.
             XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, token endpoint, unreadable answer).
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
         """
         raw = await self.with_raw_response.delete(
             account_id=account_id, tenant_id=tenant_id, timeout=timeout, max_retries=max_retries
@@ -4734,13 +5198,16 @@ class TrackingCategoriesResourceWithRawResponse:
             ``TrackingCategoriesResponse`` envelope as ``.parsed``.
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
-            AuthenticationError: The access token was refused (expired, revoked, disconnected).
+            RequestValidationError: Nothing was sent: ``where`` or ``order`` empty;
+                ``max_retries`` not a whole number >= 0.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
             RateLimitError: A rate limit was hit and waiting was not possible or allowed.
             XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, token endpoint, unreadable answer).
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
         """
         return self._client._request(
             method="GET",
@@ -4779,14 +5246,17 @@ class TrackingCategoriesResourceWithRawResponse:
             ``TrackingCategoriesResponse`` envelope as ``.parsed``.
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
-            NotFoundError: No such trackingcategory in this organisation.
-            AuthenticationError: The access token was refused (expired, revoked, disconnected).
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such tracking category in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
             RateLimitError: A rate limit was hit and waiting was not possible or allowed.
             XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, token endpoint, unreadable answer).
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
         """
         return self._client._request(
             method="GET",
@@ -4828,15 +5298,20 @@ class TrackingCategoriesResourceWithRawResponse:
             ``TrackingCategoriesResponse`` envelope as ``.parsed``.
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
+            RequestValidationError: Nothing was sent: the tracking category does not match
+                its schema (a required field missing or a value of the wrong type; a value
+                outside its enumeration; text not of the form its pattern gives, such as a
+                GUID); ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
-            AuthenticationError: The access token was refused (expired, revoked, disconnected).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
             RateLimitError: A rate limit was hit and waiting was not possible or allowed.
             XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, token endpoint, unreadable answer).
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
         """
         return self._client._request(
             method="PUT",
@@ -4846,6 +5321,7 @@ class TrackingCategoriesResourceWithRawResponse:
             response_type=TrackingCategoriesResponse,
             decode=_codec.decode_tracking_categories_response,
             encode=_codec.encode_request_tracking_category,
+            check=_checks.CHECKS[TrackingCategory],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -4879,16 +5355,21 @@ class TrackingCategoriesResourceWithRawResponse:
             ``TrackingCategoriesResponse`` envelope as ``.parsed``.
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
-            NotFoundError: No such trackingcategory in this organisation.
+            RequestValidationError: Nothing was sent: the tracking category does not match
+                its schema (a required field missing or a value of the wrong type; a value
+                outside its enumeration; text not of the form its pattern gives, such as a
+                GUID); ``max_retries`` not a whole number >= 0.
+            NotFoundError: No such tracking category in this organisation.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
-            AuthenticationError: The access token was refused (expired, revoked, disconnected).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
             RateLimitError: A rate limit was hit and waiting was not possible or allowed.
             XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, token endpoint, unreadable answer).
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
         """
         return self._client._request(
             method="POST",
@@ -4901,6 +5382,7 @@ class TrackingCategoriesResourceWithRawResponse:
             response_type=TrackingCategoriesResponse,
             decode=_codec.decode_tracking_categories_response,
             encode=_codec.encode_request_tracking_category,
+            check=_checks.CHECKS[TrackingCategory],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -4928,14 +5410,17 @@ class TrackingCategoriesResourceWithRawResponse:
             ``TrackingCategoriesResponse`` envelope as ``.parsed``.
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
-            NotFoundError: No such trackingcategory in this organisation.
-            AuthenticationError: The access token was refused (expired, revoked, disconnected).
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such tracking category in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
             RateLimitError: A rate limit was hit and waiting was not possible or allowed.
             XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, token endpoint, unreadable answer).
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
         """
         return self._client._request(
             method="DELETE",
@@ -4979,16 +5464,21 @@ class TrackingCategoriesResourceWithRawResponse:
             ``OptionsResponse`` envelope as ``.parsed``.
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
-            NotFoundError: No such trackingoption in this organisation.
+            RequestValidationError: Nothing was sent: the tracking option does not match its
+                schema (a required field missing or a value of the wrong type; a value outside
+                its enumeration; text not of the form its pattern gives, such as a GUID);
+                ``max_retries`` not a whole number >= 0.
+            NotFoundError: No such tracking option in this organisation.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
-            AuthenticationError: The access token was refused (expired, revoked, disconnected).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
             RateLimitError: A rate limit was hit and waiting was not possible or allowed.
             XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, token endpoint, unreadable answer).
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
         """
         return self._client._request(
             method="PUT",
@@ -5002,6 +5492,7 @@ class TrackingCategoriesResourceWithRawResponse:
             response_type=OptionsResponse,
             decode=_codec.decode_options_response,
             encode=_codec.encode_request_option,
+            check=_checks.CHECKS[TrackingOption],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -5035,16 +5526,22 @@ class TrackingCategoriesResourceWithRawResponse:
             ``OptionsResponse`` envelope as ``.parsed``.
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
-            NotFoundError: No such trackingoption in this organisation.
+            RequestValidationError: Nothing was sent: ``options`` not a list of tracking
+                options; a tracking option in ``options`` does not match its schema (a required
+                field missing or a value of the wrong type; a value outside its enumeration;
+                text not of the form its pattern gives, such as a GUID); ``max_retries`` not a
+                whole number >= 0.
+            NotFoundError: No such tracking option in this organisation.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
-            AuthenticationError: The access token was refused (expired, revoked, disconnected).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
             RateLimitError: A rate limit was hit and waiting was not possible or allowed.
             XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, token endpoint, unreadable answer).
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
         """
         return self._client._request(
             method="PUT",
@@ -5054,10 +5551,11 @@ class TrackingCategoriesResourceWithRawResponse:
             )
             + "/Options",
             params=[],
-            body=list(options),
+            body=_checks.as_list(options, "options", "TrackingOption"),
             response_type=OptionsResponse,
             decode=_codec.decode_options_response,
             encode=_codec.encode_request_options,
+            check=_checks.CHECKS[TrackingOption],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -5093,16 +5591,21 @@ class TrackingCategoriesResourceWithRawResponse:
             ``OptionsResponse`` envelope as ``.parsed``.
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
-            NotFoundError: No such trackingoption in this organisation.
+            RequestValidationError: Nothing was sent: the tracking option does not match its
+                schema (a required field missing or a value of the wrong type; a value outside
+                its enumeration; text not of the form its pattern gives, such as a GUID);
+                ``max_retries`` not a whole number >= 0.
+            NotFoundError: No such tracking option in this organisation.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
-            AuthenticationError: The access token was refused (expired, revoked, disconnected).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
             RateLimitError: A rate limit was hit and waiting was not possible or allowed.
             XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, token endpoint, unreadable answer).
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
         """
         return self._client._request(
             method="POST",
@@ -5119,6 +5622,7 @@ class TrackingCategoriesResourceWithRawResponse:
             response_type=OptionsResponse,
             decode=_codec.decode_options_response,
             encode=_codec.encode_request_option,
+            check=_checks.CHECKS[TrackingOption],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -5148,14 +5652,17 @@ class TrackingCategoriesResourceWithRawResponse:
             ``OptionsResponse`` envelope as ``.parsed``.
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
-            NotFoundError: No such trackingoption in this organisation.
-            AuthenticationError: The access token was refused (expired, revoked, disconnected).
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such tracking option in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
             RateLimitError: A rate limit was hit and waiting was not possible or allowed.
             XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, token endpoint, unreadable answer).
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
         """
         return self._client._request(
             method="DELETE",
@@ -5209,16 +5716,20 @@ class TrackingCategoriesResource:
             max_retries: Retries for this call where safe; the client's by default.
 
         Returns:
-            The TrackingCategory elements read or written (empty when none matched).
+            A list of ``TrackingCategory``, one per tracking category that matches the filters
+            (empty when there is none).
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
-            AuthenticationError: The access token was refused (expired, revoked, disconnected).
+            RequestValidationError: Nothing was sent: ``where`` or ``order`` empty;
+                ``max_retries`` not a whole number >= 0.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
             RateLimitError: A rate limit was hit and waiting was not possible or allowed.
             XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, token endpoint, unreadable answer).
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
         """
         raw = self.with_raw_response.list(
             where=where,
@@ -5259,13 +5770,14 @@ class TrackingCategoriesResource:
             timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
 
         Returns:
-            An iterator of TrackingCategory: The TrackingCategory elements read or written
-            (empty when none matched).
+            An iterator yielding one ``TrackingCategory`` per tracking category that matches the
+            filters.
 
         Raises:
+            RequestValidationError: Nothing was sent: ``where`` or ``order`` empty.
             XeroAPIError: Xero answered with an error (before or while streaming).
             XeroResponseError: The answer is malformed, truncated or unsafe.
-            XeroConnectionError: The connection failed or dropped.
+            XeroConnectionError: The connection failed, dropped or timed out.
         """
         return iter_items(
             self._client,
@@ -5302,18 +5814,20 @@ class TrackingCategoriesResource:
             max_retries: Retries for this call where safe; the client's by default.
 
         Returns:
-            The TrackingCategory as Xero answers it (the one element of the answer's
-            tracking_categories).
+            The ``TrackingCategory`` found (never ``None``).
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
-            NotFoundError: No such trackingcategory in this organisation.
-            AuthenticationError: The access token was refused (expired, revoked, disconnected).
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such tracking category in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
             RateLimitError: A rate limit was hit and waiting was not possible or allowed.
             XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, token endpoint, unreadable answer).
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
         """
         raw = self.with_raw_response.get(
             tracking_category_id=tracking_category_id,
@@ -5346,19 +5860,24 @@ class TrackingCategoriesResource:
             max_retries: Retries for this call where safe; the client's by default.
 
         Returns:
-            The TrackingCategory as Xero answers it (the one element of the answer's
-            tracking_categories).
+            The ``TrackingCategory`` as Xero saved it, with the values Xero sets (such as its
+            ID).
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
+            RequestValidationError: Nothing was sent: the tracking category does not match
+                its schema (a required field missing or a value of the wrong type; a value
+                outside its enumeration; text not of the form its pattern gives, such as a
+                GUID); ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
-            AuthenticationError: The access token was refused (expired, revoked, disconnected).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
             RateLimitError: A rate limit was hit and waiting was not possible or allowed.
             XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, token endpoint, unreadable answer).
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
         """
         raw = self.with_raw_response.create(
             tracking_category,
@@ -5394,20 +5913,25 @@ class TrackingCategoriesResource:
             max_retries: Retries for this call where safe; the client's by default.
 
         Returns:
-            The TrackingCategory as Xero answers it (the one element of the answer's
-            tracking_categories).
+            The ``TrackingCategory`` as Xero saved it, with the values Xero sets (such as its
+            ID).
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
-            NotFoundError: No such trackingcategory in this organisation.
+            RequestValidationError: Nothing was sent: the tracking category does not match
+                its schema (a required field missing or a value of the wrong type; a value
+                outside its enumeration; text not of the form its pattern gives, such as a
+                GUID); ``max_retries`` not a whole number >= 0.
+            NotFoundError: No such tracking category in this organisation.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
-            AuthenticationError: The access token was refused (expired, revoked, disconnected).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
             RateLimitError: A rate limit was hit and waiting was not possible or allowed.
             XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, token endpoint, unreadable answer).
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
         """
         raw = self.with_raw_response.save(
             tracking_category,
@@ -5438,18 +5962,20 @@ class TrackingCategoriesResource:
             max_retries: Retries for this call where safe; the client's by default.
 
         Returns:
-            The TrackingCategory as Xero answers it (the one element of the answer's
-            tracking_categories).
+            The ``TrackingCategory`` as Xero answers it after the delete.
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
-            NotFoundError: No such trackingcategory in this organisation.
-            AuthenticationError: The access token was refused (expired, revoked, disconnected).
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such tracking category in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
             RateLimitError: A rate limit was hit and waiting was not possible or allowed.
             XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, token endpoint, unreadable answer).
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
         """
         raw = self.with_raw_response.delete(
             tracking_category_id=tracking_category_id,
@@ -5484,19 +6010,24 @@ class TrackingCategoriesResource:
             max_retries: Retries for this call where safe; the client's by default.
 
         Returns:
-            The TrackingOption as Xero answers it (the one element of the answer's options).
+            The ``TrackingOption`` as Xero saved it, with the values Xero sets (such as its ID).
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
-            NotFoundError: No such trackingoption in this organisation.
+            RequestValidationError: Nothing was sent: the tracking option does not match its
+                schema (a required field missing or a value of the wrong type; a value outside
+                its enumeration; text not of the form its pattern gives, such as a GUID);
+                ``max_retries`` not a whole number >= 0.
+            NotFoundError: No such tracking option in this organisation.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
-            AuthenticationError: The access token was refused (expired, revoked, disconnected).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
             RateLimitError: A rate limit was hit and waiting was not possible or allowed.
             XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, token endpoint, unreadable answer).
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
         """
         raw = self.with_raw_response.create_option(
             option,
@@ -5533,19 +6064,25 @@ class TrackingCategoriesResource:
             max_retries: Retries for this call where safe; the client's by default.
 
         Returns:
-            The TrackingOption elements read or written (empty when none matched).
+            A list of ``TrackingOption``: the tracking options as Xero saved them.
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
-            NotFoundError: No such trackingoption in this organisation.
+            RequestValidationError: Nothing was sent: ``options`` not a list of tracking
+                options; a tracking option in ``options`` does not match its schema (a required
+                field missing or a value of the wrong type; a value outside its enumeration;
+                text not of the form its pattern gives, such as a GUID); ``max_retries`` not a
+                whole number >= 0.
+            NotFoundError: No such tracking option in this organisation.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
-            AuthenticationError: The access token was refused (expired, revoked, disconnected).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
             RateLimitError: A rate limit was hit and waiting was not possible or allowed.
             XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, token endpoint, unreadable answer).
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
         """
         raw = self.with_raw_response.create_options(
             options,
@@ -5584,19 +6121,24 @@ class TrackingCategoriesResource:
             max_retries: Retries for this call where safe; the client's by default.
 
         Returns:
-            The TrackingOption as Xero answers it (the one element of the answer's options).
+            The ``TrackingOption`` as Xero saved it, with the values Xero sets (such as its ID).
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
-            NotFoundError: No such trackingoption in this organisation.
+            RequestValidationError: Nothing was sent: the tracking option does not match its
+                schema (a required field missing or a value of the wrong type; a value outside
+                its enumeration; text not of the form its pattern gives, such as a GUID);
+                ``max_retries`` not a whole number >= 0.
+            NotFoundError: No such tracking option in this organisation.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
-            AuthenticationError: The access token was refused (expired, revoked, disconnected).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
             RateLimitError: A rate limit was hit and waiting was not possible or allowed.
             XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, token endpoint, unreadable answer).
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
         """
         raw = self.with_raw_response.save_option(
             option,
@@ -5630,17 +6172,20 @@ class TrackingCategoriesResource:
             max_retries: Retries for this call where safe; the client's by default.
 
         Returns:
-            The TrackingOption as Xero answers it (the one element of the answer's options).
+            The ``TrackingOption`` as Xero answers it after the delete.
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
-            NotFoundError: No such trackingoption in this organisation.
-            AuthenticationError: The access token was refused (expired, revoked, disconnected).
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such tracking option in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
             RateLimitError: A rate limit was hit and waiting was not possible or allowed.
             XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, token endpoint, unreadable answer).
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
         """
         raw = self.with_raw_response.delete_option(
             tracking_category_id=tracking_category_id,
@@ -5685,13 +6230,16 @@ class AsyncTrackingCategoriesResourceWithRawResponse:
             ``TrackingCategoriesResponse`` envelope as ``.parsed``.
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
-            AuthenticationError: The access token was refused (expired, revoked, disconnected).
+            RequestValidationError: Nothing was sent: ``where`` or ``order`` empty;
+                ``max_retries`` not a whole number >= 0.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
             RateLimitError: A rate limit was hit and waiting was not possible or allowed.
             XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, token endpoint, unreadable answer).
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
         """
         return await self._client._request(
             method="GET",
@@ -5730,14 +6278,17 @@ class AsyncTrackingCategoriesResourceWithRawResponse:
             ``TrackingCategoriesResponse`` envelope as ``.parsed``.
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
-            NotFoundError: No such trackingcategory in this organisation.
-            AuthenticationError: The access token was refused (expired, revoked, disconnected).
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such tracking category in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
             RateLimitError: A rate limit was hit and waiting was not possible or allowed.
             XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, token endpoint, unreadable answer).
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
         """
         return await self._client._request(
             method="GET",
@@ -5779,15 +6330,20 @@ class AsyncTrackingCategoriesResourceWithRawResponse:
             ``TrackingCategoriesResponse`` envelope as ``.parsed``.
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
+            RequestValidationError: Nothing was sent: the tracking category does not match
+                its schema (a required field missing or a value of the wrong type; a value
+                outside its enumeration; text not of the form its pattern gives, such as a
+                GUID); ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
-            AuthenticationError: The access token was refused (expired, revoked, disconnected).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
             RateLimitError: A rate limit was hit and waiting was not possible or allowed.
             XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, token endpoint, unreadable answer).
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
         """
         return await self._client._request(
             method="PUT",
@@ -5797,6 +6353,7 @@ class AsyncTrackingCategoriesResourceWithRawResponse:
             response_type=TrackingCategoriesResponse,
             decode=_codec.decode_tracking_categories_response,
             encode=_codec.encode_request_tracking_category,
+            check=_checks.CHECKS[TrackingCategory],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -5830,16 +6387,21 @@ class AsyncTrackingCategoriesResourceWithRawResponse:
             ``TrackingCategoriesResponse`` envelope as ``.parsed``.
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
-            NotFoundError: No such trackingcategory in this organisation.
+            RequestValidationError: Nothing was sent: the tracking category does not match
+                its schema (a required field missing or a value of the wrong type; a value
+                outside its enumeration; text not of the form its pattern gives, such as a
+                GUID); ``max_retries`` not a whole number >= 0.
+            NotFoundError: No such tracking category in this organisation.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
-            AuthenticationError: The access token was refused (expired, revoked, disconnected).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
             RateLimitError: A rate limit was hit and waiting was not possible or allowed.
             XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, token endpoint, unreadable answer).
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
         """
         return await self._client._request(
             method="POST",
@@ -5852,6 +6414,7 @@ class AsyncTrackingCategoriesResourceWithRawResponse:
             response_type=TrackingCategoriesResponse,
             decode=_codec.decode_tracking_categories_response,
             encode=_codec.encode_request_tracking_category,
+            check=_checks.CHECKS[TrackingCategory],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -5879,14 +6442,17 @@ class AsyncTrackingCategoriesResourceWithRawResponse:
             ``TrackingCategoriesResponse`` envelope as ``.parsed``.
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
-            NotFoundError: No such trackingcategory in this organisation.
-            AuthenticationError: The access token was refused (expired, revoked, disconnected).
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such tracking category in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
             RateLimitError: A rate limit was hit and waiting was not possible or allowed.
             XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, token endpoint, unreadable answer).
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
         """
         return await self._client._request(
             method="DELETE",
@@ -5930,16 +6496,21 @@ class AsyncTrackingCategoriesResourceWithRawResponse:
             ``OptionsResponse`` envelope as ``.parsed``.
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
-            NotFoundError: No such trackingoption in this organisation.
+            RequestValidationError: Nothing was sent: the tracking option does not match its
+                schema (a required field missing or a value of the wrong type; a value outside
+                its enumeration; text not of the form its pattern gives, such as a GUID);
+                ``max_retries`` not a whole number >= 0.
+            NotFoundError: No such tracking option in this organisation.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
-            AuthenticationError: The access token was refused (expired, revoked, disconnected).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
             RateLimitError: A rate limit was hit and waiting was not possible or allowed.
             XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, token endpoint, unreadable answer).
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
         """
         return await self._client._request(
             method="PUT",
@@ -5953,6 +6524,7 @@ class AsyncTrackingCategoriesResourceWithRawResponse:
             response_type=OptionsResponse,
             decode=_codec.decode_options_response,
             encode=_codec.encode_request_option,
+            check=_checks.CHECKS[TrackingOption],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -5986,16 +6558,22 @@ class AsyncTrackingCategoriesResourceWithRawResponse:
             ``OptionsResponse`` envelope as ``.parsed``.
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
-            NotFoundError: No such trackingoption in this organisation.
+            RequestValidationError: Nothing was sent: ``options`` not a list of tracking
+                options; a tracking option in ``options`` does not match its schema (a required
+                field missing or a value of the wrong type; a value outside its enumeration;
+                text not of the form its pattern gives, such as a GUID); ``max_retries`` not a
+                whole number >= 0.
+            NotFoundError: No such tracking option in this organisation.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
-            AuthenticationError: The access token was refused (expired, revoked, disconnected).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
             RateLimitError: A rate limit was hit and waiting was not possible or allowed.
             XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, token endpoint, unreadable answer).
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
         """
         return await self._client._request(
             method="PUT",
@@ -6005,10 +6583,11 @@ class AsyncTrackingCategoriesResourceWithRawResponse:
             )
             + "/Options",
             params=[],
-            body=list(options),
+            body=_checks.as_list(options, "options", "TrackingOption"),
             response_type=OptionsResponse,
             decode=_codec.decode_options_response,
             encode=_codec.encode_request_options,
+            check=_checks.CHECKS[TrackingOption],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -6044,16 +6623,21 @@ class AsyncTrackingCategoriesResourceWithRawResponse:
             ``OptionsResponse`` envelope as ``.parsed``.
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
-            NotFoundError: No such trackingoption in this organisation.
+            RequestValidationError: Nothing was sent: the tracking option does not match its
+                schema (a required field missing or a value of the wrong type; a value outside
+                its enumeration; text not of the form its pattern gives, such as a GUID);
+                ``max_retries`` not a whole number >= 0.
+            NotFoundError: No such tracking option in this organisation.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
-            AuthenticationError: The access token was refused (expired, revoked, disconnected).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
             RateLimitError: A rate limit was hit and waiting was not possible or allowed.
             XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, token endpoint, unreadable answer).
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
         """
         return await self._client._request(
             method="POST",
@@ -6070,6 +6654,7 @@ class AsyncTrackingCategoriesResourceWithRawResponse:
             response_type=OptionsResponse,
             decode=_codec.decode_options_response,
             encode=_codec.encode_request_option,
+            check=_checks.CHECKS[TrackingOption],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -6099,14 +6684,17 @@ class AsyncTrackingCategoriesResourceWithRawResponse:
             ``OptionsResponse`` envelope as ``.parsed``.
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
-            NotFoundError: No such trackingoption in this organisation.
-            AuthenticationError: The access token was refused (expired, revoked, disconnected).
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such tracking option in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
             RateLimitError: A rate limit was hit and waiting was not possible or allowed.
             XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, token endpoint, unreadable answer).
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
         """
         return await self._client._request(
             method="DELETE",
@@ -6160,16 +6748,20 @@ class AsyncTrackingCategoriesResource:
             max_retries: Retries for this call where safe; the client's by default.
 
         Returns:
-            The TrackingCategory elements read or written (empty when none matched).
+            A list of ``TrackingCategory``, one per tracking category that matches the filters
+            (empty when there is none).
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
-            AuthenticationError: The access token was refused (expired, revoked, disconnected).
+            RequestValidationError: Nothing was sent: ``where`` or ``order`` empty;
+                ``max_retries`` not a whole number >= 0.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
             RateLimitError: A rate limit was hit and waiting was not possible or allowed.
             XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, token endpoint, unreadable answer).
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
         """
         raw = await self.with_raw_response.list(
             where=where,
@@ -6210,13 +6802,14 @@ class AsyncTrackingCategoriesResource:
             timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
 
         Returns:
-            An async iterator of TrackingCategory: The TrackingCategory elements read or written
-            (empty when none matched).
+            An async iterator yielding one ``TrackingCategory`` per tracking category that
+            matches the filters.
 
         Raises:
+            RequestValidationError: Nothing was sent: ``where`` or ``order`` empty.
             XeroAPIError: Xero answered with an error (before or while streaming).
             XeroResponseError: The answer is malformed, truncated or unsafe.
-            XeroConnectionError: The connection failed or dropped.
+            XeroConnectionError: The connection failed, dropped or timed out.
         """
         return aiter_items(
             self._client,
@@ -6253,18 +6846,20 @@ class AsyncTrackingCategoriesResource:
             max_retries: Retries for this call where safe; the client's by default.
 
         Returns:
-            The TrackingCategory as Xero answers it (the one element of the answer's
-            tracking_categories).
+            The ``TrackingCategory`` found (never ``None``).
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
-            NotFoundError: No such trackingcategory in this organisation.
-            AuthenticationError: The access token was refused (expired, revoked, disconnected).
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such tracking category in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
             RateLimitError: A rate limit was hit and waiting was not possible or allowed.
             XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, token endpoint, unreadable answer).
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
         """
         raw = await self.with_raw_response.get(
             tracking_category_id=tracking_category_id,
@@ -6297,19 +6892,24 @@ class AsyncTrackingCategoriesResource:
             max_retries: Retries for this call where safe; the client's by default.
 
         Returns:
-            The TrackingCategory as Xero answers it (the one element of the answer's
-            tracking_categories).
+            The ``TrackingCategory`` as Xero saved it, with the values Xero sets (such as its
+            ID).
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
+            RequestValidationError: Nothing was sent: the tracking category does not match
+                its schema (a required field missing or a value of the wrong type; a value
+                outside its enumeration; text not of the form its pattern gives, such as a
+                GUID); ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
-            AuthenticationError: The access token was refused (expired, revoked, disconnected).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
             RateLimitError: A rate limit was hit and waiting was not possible or allowed.
             XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, token endpoint, unreadable answer).
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
         """
         raw = await self.with_raw_response.create(
             tracking_category,
@@ -6345,20 +6945,25 @@ class AsyncTrackingCategoriesResource:
             max_retries: Retries for this call where safe; the client's by default.
 
         Returns:
-            The TrackingCategory as Xero answers it (the one element of the answer's
-            tracking_categories).
+            The ``TrackingCategory`` as Xero saved it, with the values Xero sets (such as its
+            ID).
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
-            NotFoundError: No such trackingcategory in this organisation.
+            RequestValidationError: Nothing was sent: the tracking category does not match
+                its schema (a required field missing or a value of the wrong type; a value
+                outside its enumeration; text not of the form its pattern gives, such as a
+                GUID); ``max_retries`` not a whole number >= 0.
+            NotFoundError: No such tracking category in this organisation.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
-            AuthenticationError: The access token was refused (expired, revoked, disconnected).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
             RateLimitError: A rate limit was hit and waiting was not possible or allowed.
             XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, token endpoint, unreadable answer).
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
         """
         raw = await self.with_raw_response.save(
             tracking_category,
@@ -6389,18 +6994,20 @@ class AsyncTrackingCategoriesResource:
             max_retries: Retries for this call where safe; the client's by default.
 
         Returns:
-            The TrackingCategory as Xero answers it (the one element of the answer's
-            tracking_categories).
+            The ``TrackingCategory`` as Xero answers it after the delete.
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
-            NotFoundError: No such trackingcategory in this organisation.
-            AuthenticationError: The access token was refused (expired, revoked, disconnected).
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such tracking category in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
             RateLimitError: A rate limit was hit and waiting was not possible or allowed.
             XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, token endpoint, unreadable answer).
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
         """
         raw = await self.with_raw_response.delete(
             tracking_category_id=tracking_category_id,
@@ -6435,19 +7042,24 @@ class AsyncTrackingCategoriesResource:
             max_retries: Retries for this call where safe; the client's by default.
 
         Returns:
-            The TrackingOption as Xero answers it (the one element of the answer's options).
+            The ``TrackingOption`` as Xero saved it, with the values Xero sets (such as its ID).
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
-            NotFoundError: No such trackingoption in this organisation.
+            RequestValidationError: Nothing was sent: the tracking option does not match its
+                schema (a required field missing or a value of the wrong type; a value outside
+                its enumeration; text not of the form its pattern gives, such as a GUID);
+                ``max_retries`` not a whole number >= 0.
+            NotFoundError: No such tracking option in this organisation.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
-            AuthenticationError: The access token was refused (expired, revoked, disconnected).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
             RateLimitError: A rate limit was hit and waiting was not possible or allowed.
             XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, token endpoint, unreadable answer).
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
         """
         raw = await self.with_raw_response.create_option(
             option,
@@ -6484,19 +7096,25 @@ class AsyncTrackingCategoriesResource:
             max_retries: Retries for this call where safe; the client's by default.
 
         Returns:
-            The TrackingOption elements read or written (empty when none matched).
+            A list of ``TrackingOption``: the tracking options as Xero saved them.
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
-            NotFoundError: No such trackingoption in this organisation.
+            RequestValidationError: Nothing was sent: ``options`` not a list of tracking
+                options; a tracking option in ``options`` does not match its schema (a required
+                field missing or a value of the wrong type; a value outside its enumeration;
+                text not of the form its pattern gives, such as a GUID); ``max_retries`` not a
+                whole number >= 0.
+            NotFoundError: No such tracking option in this organisation.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
-            AuthenticationError: The access token was refused (expired, revoked, disconnected).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
             RateLimitError: A rate limit was hit and waiting was not possible or allowed.
             XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, token endpoint, unreadable answer).
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
         """
         raw = await self.with_raw_response.create_options(
             options,
@@ -6535,19 +7153,24 @@ class AsyncTrackingCategoriesResource:
             max_retries: Retries for this call where safe; the client's by default.
 
         Returns:
-            The TrackingOption as Xero answers it (the one element of the answer's options).
+            The ``TrackingOption`` as Xero saved it, with the values Xero sets (such as its ID).
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
-            NotFoundError: No such trackingoption in this organisation.
+            RequestValidationError: Nothing was sent: the tracking option does not match its
+                schema (a required field missing or a value of the wrong type; a value outside
+                its enumeration; text not of the form its pattern gives, such as a GUID);
+                ``max_retries`` not a whole number >= 0.
+            NotFoundError: No such tracking option in this organisation.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
-            AuthenticationError: The access token was refused (expired, revoked, disconnected).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
             RateLimitError: A rate limit was hit and waiting was not possible or allowed.
             XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, token endpoint, unreadable answer).
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
         """
         raw = await self.with_raw_response.save_option(
             option,
@@ -6581,17 +7204,20 @@ class AsyncTrackingCategoriesResource:
             max_retries: Retries for this call where safe; the client's by default.
 
         Returns:
-            The TrackingOption as Xero answers it (the one element of the answer's options).
+            The ``TrackingOption`` as Xero answers it after the delete.
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
-            NotFoundError: No such trackingoption in this organisation.
-            AuthenticationError: The access token was refused (expired, revoked, disconnected).
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such tracking option in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
             RateLimitError: A rate limit was hit and waiting was not possible or allowed.
             XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, token endpoint, unreadable answer).
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
         """
         raw = await self.with_raw_response.delete_option(
             tracking_category_id=tracking_category_id,
@@ -6643,13 +7269,16 @@ class PaymentsResourceWithRawResponse:
             ``PaymentsResponse`` envelope as ``.parsed``.
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
-            AuthenticationError: The access token was refused (expired, revoked, disconnected).
+            RequestValidationError: Nothing was sent: ``where`` or ``order`` empty;
+                ``max_retries`` not a whole number >= 0.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
             RateLimitError: A rate limit was hit and waiting was not possible or allowed.
             XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, token endpoint, unreadable answer).
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
         """
         return self._client._request(
             method="GET",
@@ -6692,14 +7321,17 @@ class PaymentsResourceWithRawResponse:
             ``PaymentsResponse`` envelope as ``.parsed``.
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
             NotFoundError: No such payment in this organisation.
-            AuthenticationError: The access token was refused (expired, revoked, disconnected).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
             RateLimitError: A rate limit was hit and waiting was not possible or allowed.
             XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, token endpoint, unreadable answer).
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
         """
         return self._client._request(
             method="GET",
@@ -6739,15 +7371,23 @@ class PaymentsResourceWithRawResponse:
             ``PaymentsResponse`` envelope as ``.parsed``.
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
+            RequestValidationError: Nothing was sent: the payment does not match its schema
+                (a required field missing or a value of the wrong type; a ``float`` or ``str``
+                for a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
+                ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short; a number out of range); ``max_retries`` not a whole number >=
+                0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
-            AuthenticationError: The access token was refused (expired, revoked, disconnected).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
             RateLimitError: A rate limit was hit and waiting was not possible or allowed.
             XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, token endpoint, unreadable answer).
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
         """
         return self._client._request(
             method="PUT",
@@ -6757,6 +7397,7 @@ class PaymentsResourceWithRawResponse:
             response_type=PaymentsResponse,
             decode=_codec.decode_payments_response,
             encode=_codec.encode_request_payment,
+            check=_checks.CHECKS[Payment],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -6791,15 +7432,24 @@ class PaymentsResourceWithRawResponse:
             ``PaymentsResponse`` envelope as ``.parsed``.
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
-            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per failing
-                element); with summarize_errors=False failed items are in the result instead.
-            AuthenticationError: The access token was refused (expired, revoked, disconnected).
+            RequestValidationError: Nothing was sent: ``payments`` not a list of payments; a
+                payment in ``payments`` does not match its schema (a required field missing or a
+                value of the wrong type; a ``float`` or ``str`` for a ``Decimal``, or more
+                decimal places or digits than allowed; a ``str`` or ``datetime`` for a
+                ``datetime.date``; a naive ``datetime``; a value outside its enumeration; text
+                not of the form its pattern gives, such as a GUID; text too long or too short; a
+                number out of range); ``max_retries`` not a whole number >= 0.
+            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
+                failing element); with ``summarize_errors=False`` failed items are in the result
+                instead.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
             RateLimitError: A rate limit was hit and waiting was not possible or allowed.
             XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, token endpoint, unreadable answer).
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
         """
         return self._client._request(
             method="PUT",
@@ -6807,10 +7457,11 @@ class PaymentsResourceWithRawResponse:
             params=[
                 ("summarizeErrors", encode_bool("summarize_errors", summarize_errors)),
             ],
-            body=list(payments),
+            body=_checks.as_list(payments, "payments", "Payment"),
             response_type=PaymentsResponse,
             decode=_codec.decode_payments_response,
             encode=_codec.encode_request_payments,
+            check=_checks.CHECKS[Payment],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -6841,16 +7492,24 @@ class PaymentsResourceWithRawResponse:
             ``PaymentsResponse`` envelope as ``.parsed``.
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
+            RequestValidationError: Nothing was sent: the payment does not match its schema
+                (a required field missing or a value of the wrong type; a ``float`` or ``str``
+                for a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
+                ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short; a number out of range); ``max_retries`` not a whole number >=
+                0.
             NotFoundError: No such payment in this organisation.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
-            AuthenticationError: The access token was refused (expired, revoked, disconnected).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
             RateLimitError: A rate limit was hit and waiting was not possible or allowed.
             XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, token endpoint, unreadable answer).
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
         """
         return self._client._request(
             method="POST",
@@ -6861,6 +7520,7 @@ class PaymentsResourceWithRawResponse:
             response_type=PaymentsResponse,
             decode=_codec.decode_payments_response,
             encode=_codec.encode_request_payment,
+            check=_checks.CHECKS[Payment],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -6907,16 +7567,20 @@ class PaymentsResource:
             max_retries: Retries for this call where safe; the client's by default.
 
         Returns:
-            The Payment elements read or written (empty when none matched).
+            A list of ``Payment``, one per payment that matches the filters (empty when there is
+            none).
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
-            AuthenticationError: The access token was refused (expired, revoked, disconnected).
+            RequestValidationError: Nothing was sent: ``where`` or ``order`` empty;
+                ``max_retries`` not a whole number >= 0.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
             RateLimitError: A rate limit was hit and waiting was not possible or allowed.
             XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, token endpoint, unreadable answer).
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
         """
         raw = self.with_raw_response.list(
             where=where,
@@ -6967,13 +7631,13 @@ class PaymentsResource:
             timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
 
         Returns:
-            An iterator of Payment: The Payment elements read or written (empty when none
-            matched).
+            An iterator yielding one ``Payment`` per payment that matches the filters.
 
         Raises:
+            RequestValidationError: Nothing was sent: ``where`` or ``order`` empty.
             XeroAPIError: Xero answered with an error (before or while streaming).
             XeroResponseError: The answer is malformed, truncated or unsafe.
-            XeroConnectionError: The connection failed or dropped.
+            XeroConnectionError: The connection failed, dropped or timed out.
         """
         return iter_pages(
             self._client,
@@ -7018,17 +7682,20 @@ class PaymentsResource:
             max_retries: Retries for this call where safe; the client's by default.
 
         Returns:
-            The Payment as Xero answers it (the one element of the answer's payments).
+            The ``Payment`` found (never ``None``).
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
             NotFoundError: No such payment in this organisation.
-            AuthenticationError: The access token was refused (expired, revoked, disconnected).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
             RateLimitError: A rate limit was hit and waiting was not possible or allowed.
             XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, token endpoint, unreadable answer).
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
         """
         raw = self.with_raw_response.get(
             payment_id=payment_id, tenant_id=tenant_id, timeout=timeout, max_retries=max_retries
@@ -7058,18 +7725,26 @@ class PaymentsResource:
             max_retries: Retries for this call where safe; the client's by default.
 
         Returns:
-            The Payment as Xero answers it (the one element of the answer's payments).
+            The ``Payment`` as Xero saved it, with the values Xero sets (such as its ID).
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
+            RequestValidationError: Nothing was sent: the payment does not match its schema
+                (a required field missing or a value of the wrong type; a ``float`` or ``str``
+                for a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
+                ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short; a number out of range); ``max_retries`` not a whole number >=
+                0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
-            AuthenticationError: The access token was refused (expired, revoked, disconnected).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
             RateLimitError: A rate limit was hit and waiting was not possible or allowed.
             XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, token endpoint, unreadable answer).
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
         """
         raw = self.with_raw_response.create(
             payment,
@@ -7106,21 +7781,31 @@ class PaymentsResource:
             max_retries: Retries for this call where safe; the client's by default.
 
         Returns:
-            A BatchResult of Payment: .items in the order sent, each with the decoded .item, its
-            .status (OK, WARNING or ERROR; OK when errors were summarised), .validation_errors
-            and .warnings; .succeeded and .failed split them. With summarize_errors=True a
-            failing batch raises ValidationError instead.
+            A ``BatchResult`` of ``Payment``: ``.items`` in the order sent, each with the
+            decoded ``.item``, its ``.status`` (OK, WARNING or ERROR; OK when errors were
+            summarised), ``.validation_errors`` and ``.warnings``; ``.succeeded`` and
+            ``.failed`` split them. With ``summarize_errors=True`` a failing batch raises
+            ``ValidationError`` instead.
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
-            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per failing
-                element); with summarize_errors=False failed items are in the result instead.
-            AuthenticationError: The access token was refused (expired, revoked, disconnected).
+            RequestValidationError: Nothing was sent: ``payments`` not a list of payments; a
+                payment in ``payments`` does not match its schema (a required field missing or a
+                value of the wrong type; a ``float`` or ``str`` for a ``Decimal``, or more
+                decimal places or digits than allowed; a ``str`` or ``datetime`` for a
+                ``datetime.date``; a naive ``datetime``; a value outside its enumeration; text
+                not of the form its pattern gives, such as a GUID; text too long or too short; a
+                number out of range); ``max_retries`` not a whole number >= 0.
+            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
+                failing element); with ``summarize_errors=False`` failed items are in the result
+                instead.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
             RateLimitError: A rate limit was hit and waiting was not possible or allowed.
             XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, token endpoint, unreadable answer).
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
         """
         raw = self.with_raw_response.create_many(
             payments,
@@ -7154,19 +7839,27 @@ class PaymentsResource:
             max_retries: Retries for this call where safe; the client's by default.
 
         Returns:
-            The Payment as Xero answers it (the one element of the answer's payments).
+            The ``Payment`` as Xero saved it, with the values Xero sets (such as its ID).
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
+            RequestValidationError: Nothing was sent: the payment does not match its schema
+                (a required field missing or a value of the wrong type; a ``float`` or ``str``
+                for a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
+                ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short; a number out of range); ``max_retries`` not a whole number >=
+                0.
             NotFoundError: No such payment in this organisation.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
-            AuthenticationError: The access token was refused (expired, revoked, disconnected).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
             RateLimitError: A rate limit was hit and waiting was not possible or allowed.
             XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, token endpoint, unreadable answer).
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
         """
         raw = self.with_raw_response.delete(
             payment_id=payment_id,
@@ -7218,13 +7911,16 @@ class AsyncPaymentsResourceWithRawResponse:
             ``PaymentsResponse`` envelope as ``.parsed``.
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
-            AuthenticationError: The access token was refused (expired, revoked, disconnected).
+            RequestValidationError: Nothing was sent: ``where`` or ``order`` empty;
+                ``max_retries`` not a whole number >= 0.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
             RateLimitError: A rate limit was hit and waiting was not possible or allowed.
             XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, token endpoint, unreadable answer).
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
         """
         return await self._client._request(
             method="GET",
@@ -7267,14 +7963,17 @@ class AsyncPaymentsResourceWithRawResponse:
             ``PaymentsResponse`` envelope as ``.parsed``.
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
             NotFoundError: No such payment in this organisation.
-            AuthenticationError: The access token was refused (expired, revoked, disconnected).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
             RateLimitError: A rate limit was hit and waiting was not possible or allowed.
             XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, token endpoint, unreadable answer).
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
         """
         return await self._client._request(
             method="GET",
@@ -7314,15 +8013,23 @@ class AsyncPaymentsResourceWithRawResponse:
             ``PaymentsResponse`` envelope as ``.parsed``.
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
+            RequestValidationError: Nothing was sent: the payment does not match its schema
+                (a required field missing or a value of the wrong type; a ``float`` or ``str``
+                for a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
+                ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short; a number out of range); ``max_retries`` not a whole number >=
+                0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
-            AuthenticationError: The access token was refused (expired, revoked, disconnected).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
             RateLimitError: A rate limit was hit and waiting was not possible or allowed.
             XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, token endpoint, unreadable answer).
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
         """
         return await self._client._request(
             method="PUT",
@@ -7332,6 +8039,7 @@ class AsyncPaymentsResourceWithRawResponse:
             response_type=PaymentsResponse,
             decode=_codec.decode_payments_response,
             encode=_codec.encode_request_payment,
+            check=_checks.CHECKS[Payment],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -7366,15 +8074,24 @@ class AsyncPaymentsResourceWithRawResponse:
             ``PaymentsResponse`` envelope as ``.parsed``.
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
-            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per failing
-                element); with summarize_errors=False failed items are in the result instead.
-            AuthenticationError: The access token was refused (expired, revoked, disconnected).
+            RequestValidationError: Nothing was sent: ``payments`` not a list of payments; a
+                payment in ``payments`` does not match its schema (a required field missing or a
+                value of the wrong type; a ``float`` or ``str`` for a ``Decimal``, or more
+                decimal places or digits than allowed; a ``str`` or ``datetime`` for a
+                ``datetime.date``; a naive ``datetime``; a value outside its enumeration; text
+                not of the form its pattern gives, such as a GUID; text too long or too short; a
+                number out of range); ``max_retries`` not a whole number >= 0.
+            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
+                failing element); with ``summarize_errors=False`` failed items are in the result
+                instead.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
             RateLimitError: A rate limit was hit and waiting was not possible or allowed.
             XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, token endpoint, unreadable answer).
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
         """
         return await self._client._request(
             method="PUT",
@@ -7382,10 +8099,11 @@ class AsyncPaymentsResourceWithRawResponse:
             params=[
                 ("summarizeErrors", encode_bool("summarize_errors", summarize_errors)),
             ],
-            body=list(payments),
+            body=_checks.as_list(payments, "payments", "Payment"),
             response_type=PaymentsResponse,
             decode=_codec.decode_payments_response,
             encode=_codec.encode_request_payments,
+            check=_checks.CHECKS[Payment],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -7416,16 +8134,24 @@ class AsyncPaymentsResourceWithRawResponse:
             ``PaymentsResponse`` envelope as ``.parsed``.
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
+            RequestValidationError: Nothing was sent: the payment does not match its schema
+                (a required field missing or a value of the wrong type; a ``float`` or ``str``
+                for a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
+                ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short; a number out of range); ``max_retries`` not a whole number >=
+                0.
             NotFoundError: No such payment in this organisation.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
-            AuthenticationError: The access token was refused (expired, revoked, disconnected).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
             RateLimitError: A rate limit was hit and waiting was not possible or allowed.
             XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, token endpoint, unreadable answer).
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
         """
         return await self._client._request(
             method="POST",
@@ -7436,6 +8162,7 @@ class AsyncPaymentsResourceWithRawResponse:
             response_type=PaymentsResponse,
             decode=_codec.decode_payments_response,
             encode=_codec.encode_request_payment,
+            check=_checks.CHECKS[Payment],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -7482,16 +8209,20 @@ class AsyncPaymentsResource:
             max_retries: Retries for this call where safe; the client's by default.
 
         Returns:
-            The Payment elements read or written (empty when none matched).
+            A list of ``Payment``, one per payment that matches the filters (empty when there is
+            none).
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
-            AuthenticationError: The access token was refused (expired, revoked, disconnected).
+            RequestValidationError: Nothing was sent: ``where`` or ``order`` empty;
+                ``max_retries`` not a whole number >= 0.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
             RateLimitError: A rate limit was hit and waiting was not possible or allowed.
             XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, token endpoint, unreadable answer).
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
         """
         raw = await self.with_raw_response.list(
             where=where,
@@ -7542,13 +8273,13 @@ class AsyncPaymentsResource:
             timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
 
         Returns:
-            An async iterator of Payment: The Payment elements read or written (empty when none
-            matched).
+            An async iterator yielding one ``Payment`` per payment that matches the filters.
 
         Raises:
+            RequestValidationError: Nothing was sent: ``where`` or ``order`` empty.
             XeroAPIError: Xero answered with an error (before or while streaming).
             XeroResponseError: The answer is malformed, truncated or unsafe.
-            XeroConnectionError: The connection failed or dropped.
+            XeroConnectionError: The connection failed, dropped or timed out.
         """
         return aiter_pages(
             self._client,
@@ -7593,17 +8324,20 @@ class AsyncPaymentsResource:
             max_retries: Retries for this call where safe; the client's by default.
 
         Returns:
-            The Payment as Xero answers it (the one element of the answer's payments).
+            The ``Payment`` found (never ``None``).
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
             NotFoundError: No such payment in this organisation.
-            AuthenticationError: The access token was refused (expired, revoked, disconnected).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
             RateLimitError: A rate limit was hit and waiting was not possible or allowed.
             XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, token endpoint, unreadable answer).
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
         """
         raw = await self.with_raw_response.get(
             payment_id=payment_id, tenant_id=tenant_id, timeout=timeout, max_retries=max_retries
@@ -7633,18 +8367,26 @@ class AsyncPaymentsResource:
             max_retries: Retries for this call where safe; the client's by default.
 
         Returns:
-            The Payment as Xero answers it (the one element of the answer's payments).
+            The ``Payment`` as Xero saved it, with the values Xero sets (such as its ID).
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
+            RequestValidationError: Nothing was sent: the payment does not match its schema
+                (a required field missing or a value of the wrong type; a ``float`` or ``str``
+                for a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
+                ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short; a number out of range); ``max_retries`` not a whole number >=
+                0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
-            AuthenticationError: The access token was refused (expired, revoked, disconnected).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
             RateLimitError: A rate limit was hit and waiting was not possible or allowed.
             XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, token endpoint, unreadable answer).
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
         """
         raw = await self.with_raw_response.create(
             payment,
@@ -7681,21 +8423,31 @@ class AsyncPaymentsResource:
             max_retries: Retries for this call where safe; the client's by default.
 
         Returns:
-            A BatchResult of Payment: .items in the order sent, each with the decoded .item, its
-            .status (OK, WARNING or ERROR; OK when errors were summarised), .validation_errors
-            and .warnings; .succeeded and .failed split them. With summarize_errors=True a
-            failing batch raises ValidationError instead.
+            A ``BatchResult`` of ``Payment``: ``.items`` in the order sent, each with the
+            decoded ``.item``, its ``.status`` (OK, WARNING or ERROR; OK when errors were
+            summarised), ``.validation_errors`` and ``.warnings``; ``.succeeded`` and
+            ``.failed`` split them. With ``summarize_errors=True`` a failing batch raises
+            ``ValidationError`` instead.
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
-            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per failing
-                element); with summarize_errors=False failed items are in the result instead.
-            AuthenticationError: The access token was refused (expired, revoked, disconnected).
+            RequestValidationError: Nothing was sent: ``payments`` not a list of payments; a
+                payment in ``payments`` does not match its schema (a required field missing or a
+                value of the wrong type; a ``float`` or ``str`` for a ``Decimal``, or more
+                decimal places or digits than allowed; a ``str`` or ``datetime`` for a
+                ``datetime.date``; a naive ``datetime``; a value outside its enumeration; text
+                not of the form its pattern gives, such as a GUID; text too long or too short; a
+                number out of range); ``max_retries`` not a whole number >= 0.
+            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
+                failing element); with ``summarize_errors=False`` failed items are in the result
+                instead.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
             RateLimitError: A rate limit was hit and waiting was not possible or allowed.
             XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, token endpoint, unreadable answer).
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
         """
         raw = await self.with_raw_response.create_many(
             payments,
@@ -7729,19 +8481,27 @@ class AsyncPaymentsResource:
             max_retries: Retries for this call where safe; the client's by default.
 
         Returns:
-            The Payment as Xero answers it (the one element of the answer's payments).
+            The ``Payment`` as Xero saved it, with the values Xero sets (such as its ID).
 
         Raises:
-            RequestValidationError: An argument was refused before anything was sent.
+            RequestValidationError: Nothing was sent: the payment does not match its schema
+                (a required field missing or a value of the wrong type; a ``float`` or ``str``
+                for a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
+                ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short; a number out of range); ``max_retries`` not a whole number >=
+                0.
             NotFoundError: No such payment in this organisation.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
-            AuthenticationError: The access token was refused (expired, revoked, disconnected).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
                 missing.
             RateLimitError: A rate limit was hit and waiting was not possible or allowed.
             XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, token endpoint, unreadable answer).
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
         """
         raw = await self.with_raw_response.delete(
             payment_id=payment_id,

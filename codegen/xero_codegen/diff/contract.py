@@ -1,0 +1,421 @@
+"""The one adapter between the generator's intermediate model and ``xero-codegen diff``/``drift``.
+
+:func:`load_contract` runs the generator's own front end over one API version's folder
+(xsdata analysis -> :func:`~xero_codegen.ir.load_api` -> :func:`~xero_codegen.codec_ir.build_codec_ir`)
+and flattens what it finds, plus the XSD facts the IR does not keep (facets, defaults,
+documentation, occurrence bounds) and the manifest's rename annotations, into a
+:class:`Contract`: plain, comparable, JSON-friendly data. The diff rules and the drift report
+read only a :class:`Contract`, so a change to the IR touches this module and nothing else.
+
+Fields the IR of a later API version adds (path parameters, headers, parameter defaults,
+write shapes) are read with ``getattr`` and a neutral default, so this module works on the
+IR before and after they exist.
+
+Renames (read from ``manifest.toml`` here, not by the generator):
+
+- ``renamed_from = "resource.name"`` (or just ``"name"``, same resource) on an ``[[endpoints]]``;
+- ``renamed_from = "old_name"`` on an ``[[endpoints.query]]``, ``[[endpoints.headers]]`` or
+  ``[[endpoints.path_params]]`` entry (the old Python name);
+- a ``[renames]`` table: ``"Model" = "OldModel"`` (a generated class), ``"Model.Element" =
+  "OldElement"`` (an XML element or attribute of that class), ``"Enum.VALUE" = "OLD"`` (an
+  enumerated value).
+
+A rename applies only when the old side has the old name and not the new one, so an
+annotation can stay in the manifest after the release that needed it.
+
+Enumerations are *open* (the runtime keeps an unknown value as its text) unless the
+manifest lists them under ``[enums] closed = [...]``: Xero promises no other values, so code
+may match them exhaustively and a new value is a contract change.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import inspect
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from xsdata.codegen.models import Attr, Class
+from xsdata.models.config import GeneratorConfig
+
+from ..codec_ir import CodecIR, build_codec_ir
+from ..ir import load_api
+from ..xsdata_driver import CONFIG_PATH, XeroFilters, render_models
+
+FACETS = (
+    "length",
+    "min_length",
+    "max_length",
+    "pattern",
+    "total_digits",
+    "fraction_digits",
+    "min_inclusive",
+    "max_inclusive",
+    "min_exclusive",
+    "max_exclusive",
+)
+TEMPORAL = ("date", "utc_datetime")
+
+
+@dataclass(frozen=True)
+class Field:
+    """One element (or attribute) of a model, as the generated class and codec see it."""
+
+    name: str  # Python attribute
+    element: str  # XML name of the child (the wrapper of a wrapped list)
+    item: str | None  # the repeated element inside a wrapper
+    kind: str  # str | decimal | bool | int | date | utc_datetime | enum | model
+    ref: str | None  # class of kind enum/model
+    is_list: bool
+    required: bool  # the decoder insists on it / the constructor needs it
+    min_occurs: int
+    max_occurs: int | None  # None: unbounded
+    nillable: bool
+    attribute: bool
+    facets: dict[str, str]  # name -> value as text (FACETS)
+    default: str | None
+    doc: str
+    in_request: bool = False  # written by some request of this version
+    in_response: bool = False  # read from some answer of this version
+
+    @property
+    def key(self) -> str:
+        return ("@" if self.attribute else "") + self.element
+
+
+@dataclass(frozen=True)
+class Model:
+    name: str
+    root: str
+    doc: str
+    fields: tuple[Field, ...]
+    in_request: bool = False
+    in_response: bool = False
+
+    def field(self, key: str) -> Field | None:
+        for f in self.fields:
+            if f.key == key:
+                return f
+        return None
+
+
+@dataclass(frozen=True)
+class EnumType:
+    name: str
+    values: tuple[str, ...]
+    members: dict[str, str]  # value -> Python member name
+    open: bool
+    doc: str
+    in_request: bool = False
+    in_response: bool = False
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str  # Python keyword argument (and CLI option)
+    wire: str  # query name, header name or path slot
+    location: str  # query | header | path
+    type: str
+    values: tuple[str, ...]
+    default: str | None
+    required: bool
+    doc: str
+    renamed_from: str | None = None
+
+
+@dataclass(frozen=True)
+class Body:
+    model: str  # class of the body (of one item for a batch)
+    param: str | None  # Python parameter name
+    batch: bool
+    doc: str
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    id: str  # resource.name
+    resource: str
+    name: str
+    method: str
+    path: str
+    doc: str
+    params: tuple[Param, ...]
+    one_of: tuple[str, ...]
+    request: Body | None
+    response_model: str  # class of the payload (of one item for a list)
+    returns: str  # one | list | batch
+    stream: bool
+    renamed_from: str | None = None
+
+    def param(self, name: str) -> Param | None:
+        for p in self.params:
+            if p.name == name:
+                return p
+        return None
+
+
+@dataclass(frozen=True)
+class Contract:
+    version: str
+    package: str
+    title: str
+    auth: str
+    errors: str
+    environments: dict[str, str]
+    endpoints: dict[str, Endpoint]
+    models: dict[str, Model]
+    enums: dict[str, EnumType]
+    renames: dict[str, str] = field(default_factory=dict)  # [renames] table: new -> old
+    tenant_parameter: bool = False  # every method takes tenant_id=
+    idempotency: bool = False  # every PUT/POST takes idempotency_key=
+
+
+class ContractError(ValueError):
+    """The folder is not an API version the generator can read."""
+
+
+def _text(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+def _facets(attr: Attr, kind: str) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for name in FACETS:
+        value = getattr(attr.restrictions, name, None)
+        if value is None or (name == "pattern" and kind in TEMPORAL):
+            continue  # a temporal type's pattern is its identity, not a facet
+        found[name] = str(value)
+    return found
+
+
+def _attrs_in_order(obj: Class, by_qname: dict[str, Class]) -> list[tuple[Class, Attr]]:
+    """Every attr of ``obj``, inherited ones first: the order codec_ir lists fields in."""
+    found: list[tuple[Class, Attr]] = []
+    for ext in obj.extensions:
+        parent = by_qname.get(ext.type.qname)
+        if parent is not None:
+            found.extend(_attrs_in_order(parent, by_qname))
+    found.extend((obj, attr) for attr in obj.attrs)
+    return found
+
+
+def _reach(roots: set[str], refs: dict[str, set[str]]) -> set[str]:
+    seen: set[str] = set()
+    todo = [r for r in roots if r in refs]
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        todo.extend(r for r in refs.get(name, ()) if r not in seen)
+    return seen
+
+
+_CACHE: dict[str, Contract] = {}
+_CACHE_SIZE = 64
+
+
+def _fingerprint(schema_dir: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(schema_dir.rglob("*")):
+        if path.is_file() and path.suffix in (".xsd", ".toml"):
+            digest.update(path.relative_to(schema_dir).as_posix().encode() + b"\0")
+            digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def load_contract(schema_dir: Path) -> Contract:
+    """The contract of the API version in ``schema_dir`` (an XSD folder with manifest.toml).
+
+    Contracts are kept by the content of the folder's XSDs and manifest (the same tree
+    extracted twice, or compared twice, is read once); treat them as read-only.
+    """
+    manifest_path = schema_dir / "manifest.toml"
+    if not manifest_path.is_file():
+        raise ContractError(f"{schema_dir}: no manifest.toml (not an API version folder)")
+    key = _fingerprint(schema_dir)
+    if key not in _CACHE:
+        if len(_CACHE) >= _CACHE_SIZE:
+            _CACHE.pop(next(iter(_CACHE)))
+        _CACHE[key] = _load(schema_dir, manifest_path)
+    return _CACHE[key]
+
+
+def _load(schema_dir: Path, manifest_path: Path) -> Contract:
+    manifest: dict[str, Any] = tomllib.loads(manifest_path.read_text(encoding="utf-8"))
+    api_raw = manifest.get("api", {})
+    package = str(api_raw.get("package", ""))
+    response_files = {Path(e["response"]["schema"]).name for e in manifest.get("endpoints", [])}
+    # --- the generator's own front end, called as pipeline.build calls it (the only
+    # IR-shaped calls of the diff package). The 2.0 front end takes the write-shape folder
+    # and attribute names; pass them when the functions accept them.
+    extra: dict[str, Any] = {}
+    if "write_schemas" in inspect.signature(render_models).parameters:
+        extra = {
+            "write_schemas": api_raw.get("write_schemas"),
+            "attribute_names": api_raw.get("attribute_names"),
+        }
+    models_result = render_models(
+        schema_dir, f"xero_customer_api.{package}.models", response_files, **extra
+    )
+    classes = models_result.classes
+    api = load_api(schema_dir, classes, manifest)
+    if "write_schemas" in inspect.signature(build_codec_ir).parameters:
+        build_any: Callable[..., CodecIR] = build_codec_ir
+        codec = build_any(classes, schema_dir, api_raw.get("write_schemas"))
+    else:
+        codec = build_codec_ir(classes)
+    # ------------------------------------------------------------------------------------
+    filters = XeroFilters(GeneratorConfig.read(CONFIG_PATH))
+    by_qname = {obj.qname: obj for obj in classes}
+    by_class = {filters.class_name(obj.name): obj for obj in classes}
+    closed = set(manifest.get("enums", {}).get("closed", ()))
+
+    raw_endpoints = {f"{e.get('resource')}.{e.get('name')}": e for e in manifest["endpoints"]}
+    endpoints: dict[str, Endpoint] = {}
+    for ep in api.endpoints:
+        raw = raw_endpoints.get(ep.id, {})
+        renamed_params: dict[str, str] = {}
+        for section in ("query", "headers", "path_params"):
+            for entry in raw.get(section, []):
+                if entry.get("renamed_from"):
+                    renamed_params[entry["name"]] = str(entry["renamed_from"])
+        params: list[Param] = []
+        for location, items in (
+            ("path", getattr(ep, "path_params", ())),
+            ("query", ep.query),
+            ("header", getattr(ep, "headers", ())),
+        ):
+            for p in items:
+                params.append(
+                    Param(
+                        name=p.name,
+                        wire=str(getattr(p, "slot", None) or getattr(p, "wire", "")),
+                        location=location,
+                        type=p.type,
+                        values=tuple(str(v) for v in getattr(p, "values", ())),
+                        default=_text(getattr(p, "default", None)),
+                        # path parameters are required unless they are alternatives (one_of)
+                        required=location == "path" and p.name not in ep.one_of,
+                        doc=p.doc,
+                        renamed_from=renamed_params.get(p.name),
+                    )
+                )
+        body: Body | None = None
+        if ep.request is not None:
+            body = Body(
+                model=ep.request.item_type or ep.request.type,
+                param=ep.request.param,
+                batch=ep.request.item_type is not None,
+                doc=ep.request.doc,
+            )
+        returns = str(getattr(ep, "returns", "list"))
+        if not ep.response.is_list:
+            returns = "one"
+        renamed = raw.get("renamed_from")
+        if renamed and "." not in str(renamed):
+            renamed = f"{ep.resource}.{renamed}"
+        endpoints[ep.id] = Endpoint(
+            id=ep.id,
+            resource=ep.resource,
+            name=ep.name,
+            method=ep.method,
+            path=ep.path,
+            doc=ep.doc,
+            params=tuple(params),
+            one_of=tuple(ep.one_of),
+            request=body,
+            response_model=ep.response.payload_type,
+            returns=returns,
+            stream=ep.stream is not None,
+            renamed_from=_text(renamed),
+        )
+
+    # Which models and enums requests write and answers carry.
+    write_views = {
+        m.name: getattr(m, "write_fields", None) for m in codec.models
+    }  # None: requests write every field
+    read_refs = {m.name: {f.ref for f in m.fields if f.ref} for m in codec.models}
+    write_refs = {
+        m.name: {f.ref for f in (write_views[m.name] or m.fields) if f.ref} for m in codec.models
+    }
+    request_roots = {e.request.model for e in endpoints.values() if e.request}
+    request_roots |= {ep.request.type for ep in api.endpoints if ep.request}
+    response_roots = {ep.response.type for ep in api.endpoints}
+    in_request = _reach(request_roots, write_refs)
+    in_response = _reach(response_roots, read_refs)
+    enum_request = {r for name in in_request for r in write_refs.get(name, ())}
+    enum_response = {r for name in in_response for r in read_refs.get(name, ())}
+
+    models: dict[str, Model] = {}
+    for cm in codec.models:
+        obj = by_class[cm.name]
+        attrs = _attrs_in_order(obj, by_qname)
+        if len(attrs) != len(cm.fields):  # codec_ir raised otherwise; keep the pairing honest
+            raise ContractError(f"{cm.name}: the codec's fields do not match the XSD's")
+        written = {f.attr for f in (write_views[cm.name] or cm.fields)}
+        fields: list[Field] = []
+        for cf, (_owner, attr) in zip(cm.fields, attrs, strict=True):
+            is_attribute = bool(getattr(cf, "is_attribute", False))
+            fields.append(
+                Field(
+                    name=cf.attr,
+                    element=cf.wrapper or cf.tag,
+                    item=cf.tag if cf.wrapper else None,
+                    kind=cf.kind,
+                    ref=cf.ref,
+                    is_list=cf.is_list,
+                    required=cf.required,
+                    min_occurs=int(attr.restrictions.min_occurs or 0),
+                    max_occurs=None
+                    if (attr.restrictions.max_occurs or 1) > 1_000_000
+                    else int(attr.restrictions.max_occurs or 1),
+                    nillable=bool(attr.restrictions.nillable),
+                    attribute=is_attribute,
+                    facets=_facets(attr, cf.kind),
+                    default=_text(attr.default),
+                    doc=" ".join((attr.help or "").split()),
+                    in_request=cm.name in in_request and cf.attr in written,
+                    in_response=cm.name in in_response,
+                )
+            )
+        models[cm.name] = Model(
+            name=cm.name,
+            root=cm.root,
+            doc=" ".join((obj.help or "").split()),
+            fields=tuple(fields),
+            in_request=cm.name in in_request,
+            in_response=cm.name in in_response,
+        )
+
+    enums: dict[str, EnumType] = {}
+    for name in codec.enums:
+        obj = by_class[name]
+        values = tuple(str(a.default) for a in obj.attrs)
+        enums[name] = EnumType(
+            name=name,
+            values=values,
+            members={str(a.default): filters.constant_name(a.name, obj.name) for a in obj.attrs},
+            open=name not in closed,
+            doc=" ".join((obj.help or "").split()),
+            in_request=name in enum_request,
+            in_response=name in enum_response,
+        )
+
+    return Contract(
+        version=api.version,
+        package=api.package,
+        title=api.title,
+        auth=api.auth,
+        errors=api.errors,
+        environments=dict(api.environments),
+        endpoints=endpoints,
+        models=models,
+        enums=enums,
+        renames={str(k): str(v) for k, v in manifest.get("renames", {}).items()},
+        tenant_parameter=bool(api_raw.get("tenant_parameter", False)),
+        idempotency=bool(api_raw.get("idempotency", False)),
+    )

@@ -3,7 +3,7 @@
 The XSDs have one source, ``../schemas`` (the SDK is generated from them too). Building a wheel
 copies every ``schemas/**/*.xsd`` into ``xero_sandbox/schemas/`` of the build, and an sdist
 carries the same copy, so a wheel built from the sdist finds them in the package itself. An
-editable install needs no copy: ``xero_sandbox.xmlcodec.schema_dir`` falls back to the checkout.
+editable install needs no copy: ``xero_sandbox.xsd.schema_dir`` falls back to the checkout.
 """
 
 from __future__ import annotations

@@ -204,7 +204,7 @@ def test_sdk_wheel_then_sandbox_wheel_in_a_fresh_venv(
         tmp_path,
         "python",
         "-c",
-        "from xero_sandbox.xmlcodec import schema_dir; print(schema_dir())",
+        "from xero_sandbox.xsd import schema_dir; print(schema_dir())",
     )
     assert where.returncode == 0, where.stderr
     schemas = Path(where.stdout.strip())

@@ -1,4 +1,10 @@
-"""The raw ASGI application: routing, key checks, envelopes, console and test hooks."""
+"""The raw ASGI application: reading requests, dispatch to each API version, console, test hooks.
+
+Each API version is a folder (:mod:`xero_sandbox.v1_0`, ...) with an ``Api`` class holding
+its own routes, rules, codec and errors; this module only reads the request, picks the
+version by its path prefix and sends the answer (applying any scheduled fault). The store,
+the fault board and the console's traffic log are shared by all versions.
+"""
 
 from __future__ import annotations
 
@@ -9,15 +15,13 @@ import logging
 import socket
 import struct
 from collections.abc import Awaitable, Callable, MutableMapping
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import parse_qsl, quote
 
-from . import console, xmlcodec
-from .errors import AUTH_KEY, METHOD_NOT_ALLOWED, ApiError
-from .faults import Fault, FaultBoard
-from .service import ENDPOINTS, ROUTES, Call, Service
+from . import console, identity, v1_0, v2_0
+from .faults import FaultBoard
+from .http import HTML_TYPE, LOOPBACK, Request, Response, json_response
+from .identity import Identity
+from .limits import RateLimiter
 from .store import Store
 
 Scope = MutableMapping[str, Any]
@@ -25,67 +29,9 @@ Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 
-API_PREFIX = "/api.xro/1.0/"
-LOGIN_PATH = "/Login.xro/Login"
 MAX_BODY = 5 * 1024 * 1024
-XML_TYPE = b"text/xml; charset=utf-8"
-HTML_TYPE = b"text/html; charset=utf-8"
-JSON_TYPE = b"application/json"
-_LOOPBACK = ("127.0.0.1", "::1", "localhost")
 log = logging.getLogger("xero_sandbox")
-
-
-@dataclass
-class Request:
-    """A fully read HTTP request."""
-
-    method: str
-    path: str
-    query_string: str
-    body: bytes
-    client: tuple[str, int] | None
-
-    @property
-    def query(self) -> dict[str, str]:
-        """Query parameters (case-sensitive names; the last value of a repeated name wins)."""
-        return dict(parse_qsl(self.query_string, keep_blank_values=True))
-
-
-@dataclass
-class Response:
-    """A response to send, with an optional fault to apply while sending it."""
-
-    status: int
-    body: bytes
-    content_type: bytes = XML_TYPE
-    headers: list[tuple[bytes, bytes]] = field(default_factory=list)
-    fault: Fault | None = None
-
-
-def _object_moved(request: Request) -> Response:
-    """What Xero answered for a bad partner key: an HTML forms-login redirect."""
-    original = request.path + (
-        "?" + console.redact_query(request.query_string) if request.query_string else ""
-    )
-    location = f"{LOGIN_PATH}?ReturnUrl={quote(original, safe='')}"
-    body = (
-        "<html><head><title>Object moved</title></head><body>\r\n"
-        f'<h2>Object moved to <a href="{location.replace("&", "&amp;")}">here</a>.</h2>\r\n'
-        "</body></html>\r\n"
-    ).encode()
-    return Response(302, body, HTML_TYPE, [(b"location", location.encode())])
-
-
-def _login_page() -> Response:
-    body = (
-        b"<!DOCTYPE html><html><head><title>Login</title></head><body><h1>Xero sandbox login</h1>"
-        b"<p>The partner key (apiKey) of the request was not valid.</p></body></html>"
-    )
-    return Response(200, body, HTML_TYPE)
-
-
-def _json(status: int, payload: Any) -> Response:
-    return Response(status, json.dumps(payload, indent=2).encode(), JSON_TYPE)
+_json = json_response
 
 
 class SandboxApp:
@@ -101,13 +47,21 @@ class SandboxApp:
         transports: dict[tuple[str, int], asyncio.Transport] | None = None,
         *,
         body_timeout: float = 30.0,
+        token_ttl: int = 1800,
+        time_scale: float = 1.0,
+        limits: bool = True,
     ) -> None:
         self.store = store
         self.body_timeout = body_timeout
-        self.service = Service(store, xmlcodec.RequestValidator())
         self.faults = FaultBoard()
         self.traffic = console.TrafficLog()
+        self.identity = Identity(store, token_ttl)
+        self.limits = RateLimiter(time_scale=time_scale, enabled=limits)
         self.transports = transports if transports is not None else {}
+        self.versions: list[v1_0.Api | v2_0.Api] = [
+            v1_0.Api(store, self.faults, self.traffic),
+            v2_0.Api(store, self.faults, self.traffic, self.identity, self.limits),
+        ]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -130,7 +84,11 @@ class SandboxApp:
             )
             return
         response = await self._dispatch(request)
-        await self._send(response, send, receive, scope)
+        try:
+            await self._send(response, send, receive, scope)
+        finally:
+            if response.after is not None:
+                response.after()
 
     async def _lifespan(self, receive: Receive, send: Send) -> None:
         while True:
@@ -157,111 +115,67 @@ class SandboxApp:
             if not message.get("more_body", False):
                 break
         client = scope.get("client")
+        headers = {
+            bytes(name).decode("latin-1").lower(): bytes(value).decode("latin-1")
+            for name, value in scope.get("headers", [])
+        }
         return Request(
             method=scope["method"].upper(),
             path=scope["path"],
             query_string=scope.get("query_string", b"").decode("latin-1"),
             body=b"".join(chunks),
             client=(str(client[0]), int(client[1])) if client else None,
+            headers=headers,
         )
 
     # ------------------------------------------------------------------ routing
 
     async def _dispatch(self, request: Request) -> Response:
         path = request.path
-        if path.lower().startswith(API_PREFIX.lower()):
-            return await self._api(request)
+        for version in self.versions:
+            if path.lower().startswith(version.prefix.lower()):
+                return await version.handle(request)
+        if path.rstrip("/") in identity.PATHS:
+            return self._identity(request)
         if path == "/console":
             return self._console(request)
         if path == "/console/export":
             return self._console(request, as_json=True)
         if path.startswith("/_sandbox/"):
             return self._sandbox(request)
-        if path.lower() == LOGIN_PATH.lower():
-            return _login_page()
-        return Response(404, b"<html><body><h1>404 - Not Found</h1></body></html>", HTML_TYPE)
+        if path.lower() == v1_0.LOGIN_PATH.lower():
+            return v1_0.login_page()
+        return Response(404, v1_0.NOT_FOUND_PAGE, HTML_TYPE)
 
-    async def _api(self, request: Request) -> Response:
-        endpoint = request.path[len(API_PREFIX) :].strip("/").lower()
-        query = request.query
-        self.faults.count(request.method, endpoint)
-        api_key = query.get("apiKey", "")
-        provider = self.store.partner_name(api_key) if api_key else None
-        fault = self.faults.take(request.method, endpoint) if endpoint in ENDPOINTS else None
-        if fault is not None and fault.kind in ("503", "429"):
-            response = self._early_fault(fault)
-        elif provider is None:
-            response = _object_moved(request)
+    def _identity(self, request: Request) -> Response:
+        """The identity server's paths, and the tenantless ``GET /connections``."""
+        if request.path.rstrip("/") == identity.CONNECTIONS_PATH and request.method == "GET":
+            row, detail = self.identity.bearer(request)
+            if row is None:
+                response = identity.unauthorized(detail)
+                client_id = ""
+            else:
+                client_id = str(row["client_id"])
+                decision = self.limits.acquire(client_id, None)
+                response = (
+                    self.identity.connections(row)
+                    if decision.allowed
+                    else identity.too_many(decision.problem)
+                )
+                response.headers += decision.headers
         else:
-            response = self._call(request, endpoint, query, provider)
-            response.fault = fault
-        if provider is not None:
-            customer_key = query.get("xeroKey", "")
-            self.traffic.record(
-                api_key,
-                request.method,
-                request.path,
-                request.query_string,
-                response.status,
-                request.body,
-                response.body,
-                [customer_key, *self.store.all_keys()],
-                note=f"fault: {fault.kind}" if fault else "",
-            )
+            response = self.identity.handle(request)
+            client_id = identity.client_of(request)
+        app = self.store.app(client_id) if client_id else None
+        if app is not None:
+            self.traffic.record_oauth(app.partner_key, request, response, self.store.all_keys())
         return response
-
-    @staticmethod
-    def _early_fault(fault: Fault) -> Response:
-        if fault.kind == "503":
-            body = b"<html><body><h1>503 Service Unavailable</h1></body></html>"
-            return Response(
-                503, body, HTML_TYPE, [(b"retry-after", str(fault.retry_after).encode())]
-            )
-        body = b"<html><body><h1>429 Too Many Requests</h1></body></html>"
-        return Response(429, body, HTML_TYPE, [(b"retry-after", str(fault.retry_after).encode())])
-
-    def _call(
-        self, request: Request, endpoint: str, query: dict[str, str], provider: str
-    ) -> Response:
-        now = datetime.now(UTC)
-        try:
-            org = self.store.org_for(query.get("apiKey", ""), query.get("xeroKey", ""))
-            if org is None:
-                raise ApiError(
-                    AUTH_KEY,
-                    f"The customer key (xeroKey) is not a valid Xero authentication key for {provider}. "
-                    f"A key for {provider} must be set up by each Xero customer",
-                )
-            if endpoint not in ENDPOINTS:
-                return Response(
-                    404, b"<html><body><h1>404 - Not Found</h1></body></html>", HTML_TYPE
-                )
-            if (request.method, endpoint) not in ROUTES:
-                allowed = ", ".join(sorted(m for m, e in ROUTES if e == endpoint))
-                raise ApiError(
-                    METHOD_NOT_ALLOWED,
-                    f"{request.method} is not allowed on {endpoint}; use {allowed}.",
-                    http_status=405,
-                )
-            call = Call(request.method, endpoint, query, request.body, org, provider)
-            root = self.service.handle(call)
-            return Response(200, xmlcodec.to_bytes(root))
-        except ApiError as exc:
-            return Response(
-                exc.http_status, xmlcodec.to_bytes(xmlcodec.error_envelope(exc, provider, now))
-            )
-        except Exception as exc:  # a bug must still answer in the envelope
-            log.exception("unexpected error in %s %s", request.method, endpoint)
-            error = ApiError(
-                "System.Exception", f"An unexpected error occurred: {type(exc).__name__}"
-            )
-            return Response(500, xmlcodec.to_bytes(xmlcodec.error_envelope(error, provider, now)))
 
     def _console(self, request: Request, as_json: bool = False) -> Response:
         api_key = request.query.get("apiKey", "")
         provider = self.store.partner_name(api_key) if api_key else None
         if provider is None:
-            return _object_moved(request)
+            return v1_0.object_moved(request)
         if as_json:
             body = console.export(provider, self.traffic.recent(api_key)).encode()
             headers = [(b"cache-control", b"no-store")]
@@ -270,7 +184,7 @@ class SandboxApp:
         return Response(200, page.encode(), HTML_TYPE, [(b"cache-control", b"no-store")])
 
     def _sandbox(self, request: Request) -> Response:
-        if request.client is None or request.client[0] not in _LOOPBACK:
+        if request.client is None or request.client[0] not in LOOPBACK:
             return _json(403, {"error": "the /_sandbox endpoints answer loopback clients only"})
         route = (request.method, request.path.rstrip("/"))
         if route == ("POST", "/_sandbox/faults"):
@@ -289,6 +203,25 @@ class SandboxApp:
             return _json(200, {"cleared": True})
         if route == ("GET", "/_sandbox/stats"):
             return _json(200, self.faults.stats())
+        if route == ("POST", "/_sandbox/limits"):
+            try:
+                spec = json.loads(request.body or b"{}")
+                if not isinstance(spec, dict):
+                    raise ValueError("a JSON object is expected")
+                used = {k: spec.get(k) for k in ("minute", "day")}
+                if not all(v is None or (isinstance(v, int) and v >= 0) for v in used.values()):
+                    raise ValueError("minute and day must be whole numbers >= 0")
+                self.limits.use(
+                    str(spec["client_id"]),
+                    str(spec["tenant_id"]),
+                    minute=used["minute"],
+                    day=used["day"],
+                )
+            except KeyError as exc:
+                return _json(400, {"error": f"{exc.args[0]} is required"})
+            except (ValueError, TypeError, RecursionError) as exc:
+                return _json(400, {"error": str(exc)})
+            return _json(200, {"set": True})
         if route == ("POST", "/_sandbox/reset-stats"):
             self.faults.reset_stats()
             return _json(200, {"reset": True})

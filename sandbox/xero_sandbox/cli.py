@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
 
 import click
@@ -13,7 +14,7 @@ from .store import Store
 
 @click.group()
 def main() -> None:
-    """A local sandbox of Xero's Customer API 1.0."""
+    """A local sandbox of Xero's Customer API 1.0 and Accounting API 2.0 (with OAuth 2.0)."""
 
 
 @main.command("serve")
@@ -64,6 +65,21 @@ def main() -> None:
     type=click.IntRange(1, 100_000),
     help="Open connections beyond which requests get 503.",
 )
+@click.option(
+    "--token-ttl",
+    default=1800,
+    show_default=True,
+    type=click.IntRange(1, 86_400),
+    help="Seconds an OAuth 2.0 access token lives.",
+)
+@click.option(
+    "--time-scale",
+    default=1.0,
+    show_default=True,
+    type=click.FloatRange(1.0, 1_000_000.0),
+    help="Shorten every 2.0 rate-limit window this many times (60: a minute lasts 1 s).",
+)
+@click.option("--no-limits", is_flag=True, help="Turn the 2.0 rate limits off.")
 def serve_command(
     host: str,
     port: int,
@@ -74,9 +90,13 @@ def serve_command(
     idle_timeout: int,
     body_timeout: float,
     max_connections: int,
+    token_ttl: int,
+    time_scale: float,
+    no_limits: bool,
 ) -> None:
-    """Serve /api.xro/1.0/ and, once ready, print `export XERO_...=value` lines to paste
-    into a shell and the partner console's URL. Runs until Ctrl-C (or SIGTERM); the
+    """Serve /api.xro/1.0/, the OAuth 2.0 identity server (/connect/token,
+    /identity/connect/authorize, /connect/revocation, /connections) and, once ready, print
+    `export XERO_...=value` lines to paste into a shell and the partner console's URL. Runs until Ctrl-C (or SIGTERM); the
     temporary CA bundle is removed on exit."""
     options = ServeOptions(
         host=host,
@@ -88,13 +108,16 @@ def serve_command(
         keep_alive_timeout=idle_timeout,
         body_timeout=body_timeout,
         max_connections=max_connections,
+        token_ttl=token_ttl,
+        time_scale=time_scale,
+        limits=not no_limits,
     )
     raise SystemExit(serve(options))
 
 
 @main.group("keys")
 def keys() -> None:
-    """Manage partner and customer keys in a sandbox database."""
+    """Manage partners, organisations and OAuth 2.0 apps in a sandbox database."""
 
 
 @keys.command("add-org")
@@ -108,17 +131,51 @@ def keys() -> None:
     help="Partner (apiKey) to link it to; default: the first partner.",
 )
 def add_org(db: Path, name: str, partner_key: str | None) -> None:
-    """Create a seeded organisation and print its customer key (xeroKey)."""
+    """Create a seeded organisation and print its customer key (1.0's xeroKey) and its
+    tenant id (2.0's xero-tenant-id) as `export XERO_CUSTOMER_KEY=...` and
+    `export XERO_TENANT_ID=...` lines."""
     store = Store(db)
     try:
         store.ensure_seeded()
         try:
-            key = store.add_org(name, partner_key)
+            key, tenant_id = store.add_org(name, partner_key)
         except KeyError as exc:
             raise click.ClickException("unknown partner key") from exc
     finally:
         store.close()
-    click.echo(key)
+    click.echo(f"export XERO_CUSTOMER_KEY={shlex.quote(key)}")
+    click.echo(f"export XERO_TENANT_ID={shlex.quote(tenant_id)}")
+
+
+@keys.command("add-app")
+@click.option(
+    "--db", required=True, type=click.Path(dir_okay=False, path_type=Path), help="SQLite file."
+)
+@click.option("--name", default=f"{seed.APP_NAME} 2", show_default=True, help="App name.")
+@click.option(
+    "--partner-key",
+    default=None,
+    help="Partner (apiKey) the app belongs to; default: the first partner.",
+)
+@click.option(
+    "--tenant-id",
+    default=None,
+    help="Organisation of its custom connection (client credentials); default: the partner's first.",
+)
+def add_app(db: Path, name: str, partner_key: str | None, tenant_id: str | None) -> None:
+    """Create an OAuth 2.0 app and print its client id and secret as
+    `export XERO_CLIENT_ID=...` and `export XERO_CLIENT_SECRET=...` lines."""
+    store = Store(db)
+    try:
+        store.ensure_seeded()
+        try:
+            app = store.add_app(name, partner_key, tenant_id)
+        except KeyError as exc:
+            raise click.ClickException(str(exc).strip("'")) from exc
+    finally:
+        store.close()
+    click.echo(f"export XERO_CLIENT_ID={shlex.quote(app.client_id)}")
+    click.echo(f"export XERO_CLIENT_SECRET={shlex.quote(app.client_secret)}")
 
 
 @keys.command("add-partner")

@@ -16,10 +16,28 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import resources
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlencode
+
+if TYPE_CHECKING:
+    from .http import Request, Response
 
 REDACTED = "REDACTED"
 _KEY_PARAMS = ("apiKey", "xeroKey")
+#: OAuth 2.0 values never shown: in form bodies and query strings, and in JSON answers.
+_OAUTH_FIELDS = (
+    "access_token",
+    "refresh_token",
+    "id_token",
+    "client_secret",
+    "code",
+    "code_verifier",
+    "token",
+)
+_FORM_SECRET = re.compile(r"(?<![A-Za-z_])(" + "|".join(_OAUTH_FIELDS) + r")=[^&\s]*")
+_JSON_SECRET = re.compile(r'("(?:' + "|".join(_OAUTH_FIELDS) + r')"\s*:\s*)"[^"]*"')
+#: Request headers shown in the console (their credentials redacted).
+_SHOWN_HEADERS = ("authorization", "xero-tenant-id", "idempotency-key", "if-modified-since")
 _BODY_LIMIT = 64 * 1024
 _PER_PARTNER = 200
 
@@ -28,6 +46,26 @@ def redact_query(query: str) -> str:
     """A query string with the values of apiKey and xeroKey replaced."""
     pairs = parse_qsl(query, keep_blank_values=True)
     return urlencode([(k, REDACTED if k in _KEY_PARAMS else v) for k, v in pairs], safe="")
+
+
+def redact_oauth(text: str) -> str:
+    """*text* with OAuth 2.0 tokens, codes and client secrets replaced, in form
+    (``refresh_token=...``) and JSON (``"access_token": "..."``) shapes."""
+    text = _FORM_SECRET.sub(lambda m: f"{m.group(1)}={REDACTED}", text)
+    return _JSON_SECRET.sub(lambda m: f'{m.group(1)}"{REDACTED}"', text)
+
+
+def shown_headers(headers: dict[str, str]) -> str:
+    """The request headers the console shows, one per line; Authorization as its scheme only."""
+    lines = []
+    for name in _SHOWN_HEADERS:
+        value = headers.get(name)
+        if value is None:
+            continue
+        if name == "authorization":
+            value = f"{value.partition(' ')[0] or 'Unknown'} {REDACTED}"
+        lines.append(f"{name}: {value}")
+    return "\n".join(lines)
 
 
 def redact_text(text: str, secrets: Iterable[str]) -> str:
@@ -48,6 +86,7 @@ class Exchange:
     request_body: str
     response_body: str
     note: str = ""
+    headers: str = ""
 
 
 def _decode(body: bytes) -> str:
@@ -73,21 +112,45 @@ class TrafficLog:
         response_body: bytes,
         secrets: Iterable[str],
         note: str = "",
+        headers: str = "",
     ) -> None:
-        """Store one exchange for a partner, redacting keys in the path and both bodies."""
+        """Store one exchange for a partner, redacting keys, OAuth tokens, codes and client
+        secrets in the path, the shown headers and both bodies."""
         hidden = [partner_key, *secrets]
+
+        def clean(text: str) -> str:
+            return redact_oauth(redact_text(text, hidden))
+
         target = path + ("?" + redact_query(query) if query else "")
         exchange = Exchange(
             when=datetime.now(UTC),
             method=method,
-            path=redact_text(target, hidden),
+            path=clean(target),
             status=status,
-            request_body=redact_text(_decode(request_body), hidden),
-            response_body=redact_text(_decode(response_body), hidden),
+            request_body=clean(_decode(request_body)),
+            response_body=clean(_decode(response_body)),
             note=note,
+            headers=clean(headers),
         )
         with self._lock:
             self._by_partner.setdefault(partner_key, deque(maxlen=_PER_PARTNER)).append(exchange)
+
+    def record_oauth(
+        self, partner_key: str, request: Request, response: Response, secrets: Iterable[str]
+    ) -> None:
+        """Store a 2.0 or identity-server exchange (bearer tokens and secrets redacted)."""
+        self.record(
+            partner_key,
+            request.method,
+            request.path,
+            request.query_string,
+            response.status,
+            request.body,
+            response.body,
+            secrets,
+            note=f"fault: {response.fault.kind}" if response.fault else "",
+            headers=shown_headers(request.headers),
+        )
 
     def recent(self, partner_key: str) -> list[Exchange]:
         """Newest first."""
@@ -133,6 +196,8 @@ def render(provider: str, exchanges: list[Exchange]) -> str:
     for ex in exchanges:
         css = "status-ok" if ex.status < 400 else "status-error"
         bodies = ""
+        if ex.headers:
+            bodies += f'<details><summary>Request headers</summary><pre class="headers">{esc(ex.headers)}</pre></details>'
         if ex.request_body:
             bodies += f'<details><summary>Request body</summary><pre class="request">{esc(ex.request_body)}</pre></details>'
         bodies += f'<details><summary>Response body</summary><pre class="response">{esc(ex.response_body)}</pre></details>'
@@ -150,7 +215,7 @@ def render(provider: str, exchanges: list[Exchange]) -> str:
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         f"<title>Partner Console - {esc(provider)}</title><style>{_css()}</style></head><body>"
         f'<h1>Partner Console</h1><p class="lead">Recent API requests of <strong id="provider">{esc(provider)}</strong>'
-        f" ({len(exchanges)} shown, newest first). Keys are shown as {REDACTED}.</p>"
+        f" ({len(exchanges)} shown, newest first). Keys, tokens and client secrets are shown as {REDACTED}.</p>"
         '<table id="traffic"><thead><tr><th>Time</th><th>Method</th><th>Path</th><th>Status</th><th>Bodies</th></tr>'
         f"</thead><tbody>{''.join(rows) or empty}</tbody></table></body></html>"
     )

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 KINDS = ("503", "429", "delay", "reset", "truncate")
-_METHODS = ("GET", "PUT", "POST")
+_METHODS = ("GET", "PUT", "POST", "DELETE")
 
 
 @dataclass
@@ -43,8 +43,14 @@ def _number(
 
 
 def endpoint_name(path: str) -> str:
-    """``/api.xro/1.0/Contacts`` or ``contacts`` -> ``contacts``."""
-    return path.rstrip("/").rsplit("/", 1)[-1].lower()
+    """``/api.xro/1.0/Contacts`` or ``contacts`` -> ``contacts``; a 2.0 path
+    (``/api.xro/2.0/Invoices/...`` or ``2.0/Invoices``) -> ``2.0/invoices`` (its resource)."""
+    text = path.strip().strip("/")
+    for marker in ("api.xro/2.0/", "2.0/"):
+        if marker in text and (marker != "2.0/" or text.startswith(marker)):
+            rest = text.split(marker, 1)[1]
+            return "2.0/" + rest.split("/", 1)[0].lower()
+    return text.rsplit("/", 1)[-1].lower()
 
 
 class FaultBoard:
@@ -65,7 +71,7 @@ class FaultBoard:
         if method not in _METHODS:
             raise ValueError(f"method must be one of {', '.join(_METHODS)}")
         if not path:
-            raise ValueError("path is required, e.g. 'contacts'")
+            raise ValueError("path is required, e.g. 'contacts' or '/api.xro/2.0/Invoices'")
         count = _number(spec, "count", 1, 1, 1_000_000, whole=True)
         retry_after = _number(spec, "retry_after", 1, 0, 86_400, whole=True)
         delay = _number(spec, "delay", 1.0, 0, 60, whole=False)

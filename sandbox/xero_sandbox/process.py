@@ -24,7 +24,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
-_REQUIRED = ("XERO_BASE_URL", "XERO_API_KEY", "XERO_CUSTOMER_KEY")
+_REQUIRED = (
+    "XERO_BASE_URL",
+    "XERO_V1_BASE_URL",
+    "XERO_API_KEY",
+    "XERO_CUSTOMER_KEY",
+    "XERO_CLIENT_ID",
+    "XERO_CLIENT_SECRET",
+    "XERO_TENANT_ID",
+    "XERO_TOKEN_URL",
+    "XERO_AUTHORIZE_URL",
+)
 #: The start of the ready line carrying the partner console's URL (``server.ready_lines``).
 CONSOLE_PREFIX = "# Partner console: "
 
@@ -64,13 +74,43 @@ class RunningSandbox:
 
     @property
     def base_url(self) -> str:
-        """``https://127.0.0.1:PORT/api.xro/1.0/``."""
+        """API 1.0's base URL, ``https://127.0.0.1:PORT/api.xro/1.0/``."""
+        return self.values["XERO_V1_BASE_URL"]
+
+    @property
+    def v2_base_url(self) -> str:
+        """API 2.0's base URL (``XERO_BASE_URL``), ``https://127.0.0.1:PORT/api.xro/2.0/``."""
         return self.values["XERO_BASE_URL"]
 
     @property
     def root_url(self) -> str:
-        """``https://127.0.0.1:PORT`` (for /console and /_sandbox)."""
+        """``https://127.0.0.1:PORT`` (for /console, /_sandbox and the identity server)."""
         return self.base_url.split("/api.xro/", 1)[0]
+
+    @property
+    def client_id(self) -> str:
+        """The demo app's OAuth 2.0 client id."""
+        return self.values["XERO_CLIENT_ID"]
+
+    @property
+    def client_secret(self) -> str:
+        """The demo app's client secret."""
+        return self.values["XERO_CLIENT_SECRET"]
+
+    @property
+    def tenant_id(self) -> str:
+        """The tenant id of the demo app's custom connection (the Demo Company)."""
+        return self.values["XERO_TENANT_ID"]
+
+    @property
+    def token_url(self) -> str:
+        """The identity server's token endpoint."""
+        return self.values["XERO_TOKEN_URL"]
+
+    @property
+    def authorize_url(self) -> str:
+        """The identity server's authorization page."""
+        return self.values["XERO_AUTHORIZE_URL"]
 
     @property
     def api_key(self) -> str:

@@ -2,7 +2,8 @@
 
 Written for the sandbox (not copied from Xero): codes follow the familiar NZ layout of
 revenue in the 200s, expenses in the 400s, assets in the 600s-700s, liabilities in the 800s
-and equity in the 900s, with 12.5% GST (OUTPUT on sales, INPUT on purchases).
+and equity in the 900s, with 12.5% GST (OUTPUT on sales, INPUT on purchases). Plain values:
+each organisation gets its own ids (:mod:`xero_sandbox.store`).
 """
 
 from __future__ import annotations
@@ -10,20 +11,15 @@ from __future__ import annotations
 import secrets
 import string
 
-from xero_customer_api.v1_0.models import (
-    Account,
-    AccountType,
-    TaxType,
-    TrackingCategory,
-    TrackingOption,
-)
-
 PARTNER_NAME = "Demo Partner"
 ORG_NAME = "Demo Company"
+#: The OAuth 2.0 app of the demo partner (a "custom connection" to the Demo Company).
+APP_NAME = "Demo App"
 KEY_LENGTH = 30
 _KEY_ALPHABET = string.ascii_uppercase + string.digits
 
-_ACCOUNTS = (  # code, name, type, tax type, description
+#: code, name, type, tax type, description
+CHART_OF_ACCOUNTS: tuple[tuple[str, str, str, str, str], ...] = (
     ("200", "Sales", "REVENUE", "OUTPUT", "Income from the sale of goods and services."),
     ("260", "Other Revenue", "REVENUE", "OUTPUT", "Income that is not part of normal trading."),
     ("270", "Interest Income", "OTHERINCOME", "NONE", "Interest earned on bank balances."),
@@ -56,28 +52,47 @@ _ACCOUNTS = (  # code, name, type, tax type, description
     ("900", "Loan", "TERMLIAB", "NONE", "Long-term borrowing."),
     ("970", "Owner A Funds Introduced", "EQUITY", "NONE", "Capital put in by the owner."),
 )
+#: A bank account payments can be made to (2.0's Payments need one).
+BANK_ACCOUNT = ("090", "Business Bank Account", "BANK", "NONE", "The main business account.")
 
-_TRACKING = {
+TRACKING_CATEGORIES: dict[str, tuple[str, ...]] = {
     "Region": ("North", "South", "East", "West", "Auckland"),
     "Salesperson": ("Aroha Ngata", "Ben Wilson", "Mei Chen"),
 }
 
-CHART_OF_ACCOUNTS: tuple[Account, ...] = tuple(
-    Account(
-        code=code,
-        name=name,
-        type=AccountType(kind),
-        tax_type=TaxType(tax),
-        description=description,
-    )
-    for code, name, kind, tax, description in _ACCOUNTS
-)
-TRACKING_CATEGORIES: tuple[TrackingCategory, ...] = tuple(
-    TrackingCategory(name=name, options=[TrackingOption(name=option) for option in options])
-    for name, options in _TRACKING.items()
-)
+#: Account type -> its class (2.0's read-only Account/Class).
+ACCOUNT_CLASS = {
+    "BANK": "ASSET",
+    "CURRENT": "ASSET",
+    "FIXED": "ASSET",
+    "INVENTORY": "ASSET",
+    "NONCURRENT": "ASSET",
+    "PREPAYMENT": "ASSET",
+    "CURRLIAB": "LIABILITY",
+    "LIABILITY": "LIABILITY",
+    "TERMLIAB": "LIABILITY",
+    "PAYG": "LIABILITY",
+    "EQUITY": "EQUITY",
+    "DEPRECIATN": "EXPENSE",
+    "DIRECTCOSTS": "EXPENSE",
+    "EXPENSE": "EXPENSE",
+    "OVERHEADS": "EXPENSE",
+    "OTHERINCOME": "REVENUE",
+    "REVENUE": "REVENUE",
+    "SALES": "REVENUE",
+}
 
 
 def new_key() -> str:
     """A random key shaped like Xero's: 30 upper-case letters and digits."""
     return "".join(secrets.choice(_KEY_ALPHABET) for _ in range(KEY_LENGTH))
+
+
+def new_client_id() -> str:
+    """An OAuth 2.0 client id shaped like Xero's: 32 upper-case hex digits."""
+    return secrets.token_hex(16).upper()
+
+
+def new_secret() -> str:
+    """A client secret shaped like Xero's: 48 URL-safe characters."""
+    return secrets.token_urlsafe(36)

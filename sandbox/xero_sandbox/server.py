@@ -40,9 +40,12 @@ import trustme
 import uvicorn
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
-from .app import API_PREFIX, SandboxApp
+from .app import SandboxApp
+from .identity import AUTHORIZE_PATH, TOKEN_PATH
 from .process import CONSOLE_PREFIX
 from .store import Credentials, Store
+from .v1_0 import PREFIX as V1_PREFIX
+from .v2_0 import PREFIX as V2_PREFIX
 
 LOOPBACK_HOSTS = ("127.0.0.1", "::1", "localhost")
 
@@ -60,6 +63,9 @@ class ServeOptions:
     keep_alive_timeout: int = 5
     body_timeout: float = 30.0
     max_connections: int = 256
+    token_ttl: int = 1800
+    time_scale: float = 1.0
+    limits: bool = True
 
 
 #: Largest request line + headers accepted (h11's incomplete-event limit), bytes.
@@ -167,21 +173,30 @@ def _tls(
     return context, ca_file
 
 
-def ready_lines(base_url: str, credentials: Credentials, ca_file: Path | None) -> list[str]:
+def ready_lines(root_url: str, credentials: Credentials, ca_file: Path | None) -> list[str]:
     """What is printed once the server accepts connections: ``export NAME=value`` lines
-    (values shell-quoted) and comment lines with the console URL and how to stop."""
+    (values shell-quoted) and comment lines with the console URL and how to stop.
+
+    ``XERO_BASE_URL`` is the API 2.0 base URL (the default version), ``XERO_V1_BASE_URL``
+    1.0's (which the `xero` command line's ``--api-version 1.0`` reads); the OAuth 2.0 values
+    are the demo app's custom connection to the Demo Company (``XERO_TENANT_ID``) and the
+    identity server's endpoints.
+    """
+    v1_url = f"{root_url}{V1_PREFIX}"
     values = {
-        "XERO_BASE_URL": base_url,
-        # the `xero` command line speaks 2.0 by default; these point its 1.0 commands here
-        "XERO_API_VERSION": "1.0",
-        "XERO_V1_BASE_URL": base_url,
+        "XERO_BASE_URL": f"{root_url}{V2_PREFIX}",
+        "XERO_CLIENT_ID": credentials.client_id,
+        "XERO_CLIENT_SECRET": credentials.client_secret,
+        "XERO_TENANT_ID": credentials.tenant_id,
+        "XERO_TOKEN_URL": f"{root_url}{TOKEN_PATH}",
+        "XERO_AUTHORIZE_URL": f"{root_url}{AUTHORIZE_PATH}",
+        "XERO_V1_BASE_URL": v1_url,
         "XERO_API_KEY": credentials.api_key,
         "XERO_CUSTOMER_KEY": credentials.customer_key,
     }
     if ca_file is not None:
         values["XERO_CA_BUNDLE"] = str(ca_file)
-    root = base_url.split(API_PREFIX, 1)[0]
-    console = f"{root}/console?apiKey={quote(credentials.api_key, safe='')}"
+    console = f"{root_url}/console?apiKey={quote(credentials.api_key, safe='')}"
     stop = "# Stop with Ctrl-C" + (" (the CA bundle is removed on exit)." if ca_file else ".")
     return [
         *(f"export {name}={shlex.quote(value)}" for name, value in values.items()),
@@ -236,7 +251,14 @@ def serve(options: ServeOptions, out: Any = None) -> int:
         port = sock.getsockname()[1]
         url_host = f"[{options.host}]" if ":" in options.host else options.host
         transports: dict[tuple[str, int], asyncio.Transport] = {}
-        app = SandboxApp(store, transports, body_timeout=options.body_timeout)
+        app = SandboxApp(
+            store,
+            transports,
+            body_timeout=options.body_timeout,
+            token_ttl=options.token_ttl,
+            time_scale=options.time_scale,
+            limits=options.limits,
+        )
         kwargs: dict[str, Any] = {}
         ca_file: Path | None = None
         if not options.http:
@@ -258,10 +280,10 @@ def serve(options: ServeOptions, out: Any = None) -> int:
             **kwargs,
         )
         server = uvicorn.Server(config)
-        base_url = f"{scheme}://{url_host}:{port}{API_PREFIX}"
+        root_url = f"{scheme}://{url_host}:{port}"
 
         def announce() -> None:
-            for line in ready_lines(base_url, credentials, ca_file):
+            for line in ready_lines(root_url, credentials, ca_file):
                 print(line, file=stream)
             stream.flush()
 

@@ -1,53 +1,80 @@
-"""Persistent state: partners, organisations, charts, contacts and invoices in SQLite.
+"""Persistent state in SQLite: partners, apps, organisations and their version-neutral records.
 
 ``Store(None)`` keeps everything in an in-memory SQLite database; ``Store(path)`` uses a
 file in WAL mode with ``synchronous=FULL``. Each write runs in one ``BEGIN IMMEDIATE``
 transaction committed before the HTTP response is sent, so a stopped server loses no
 acknowledged write. A re-entrant lock serialises use of the single connection; SQLite's own
 locking (with a busy timeout) protects against other processes such as ``xero-sandbox keys``.
+
+Records (:mod:`xero_sandbox.records`) are stored as JSON beside the columns they are looked
+up by; every API version reads and writes the same rows. Identity is kept here too: 1.0's
+partner and customer keys, 2.0's OAuth apps (client id and secret), each organisation's
+tenant id, OAuth codes and tokens, and 2.0's stored Idempotency-Key answers.
+
+Schema: ``PRAGMA user_version`` is :data:`SCHEMA_VERSION`. A ``--db`` file written by an
+older sandbox (records stored as 1.0 XML) is not migrated: it is refused with a message
+saying to start from a new file.
 """
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import threading
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
-from xero_customer_api.v1_0.models import (
-    Account,
-    AccountType,
-    Contact,
-    Invoice,
-    TaxType,
-    TrackingCategory,
-    TrackingOption,
-)
+from . import records, seed
+from .records import Account, Contact, Invoice, Payment, TrackingCategory, TrackingOption
 
-from . import seed, xmlcodec
+#: Bumped whenever the tables change shape (no migrations: see the module docstring).
+SCHEMA_VERSION = 2
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS partners (
     api_key TEXT PRIMARY KEY, name TEXT NOT NULL, created TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS orgs (
     org_id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL,
-    partner_key TEXT NOT NULL REFERENCES partners(api_key), customer_key TEXT NOT NULL UNIQUE);
+    partner_key TEXT NOT NULL REFERENCES partners(api_key), customer_key TEXT NOT NULL UNIQUE,
+    tenant_id TEXT NOT NULL UNIQUE, created TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS apps (
+    client_id TEXT PRIMARY KEY, client_secret TEXT NOT NULL, name TEXT NOT NULL,
+    partner_key TEXT NOT NULL REFERENCES partners(api_key), custom_org_id INTEGER,
+    created TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS accounts (
-    org_id INTEGER NOT NULL, position INTEGER NOT NULL, code TEXT NOT NULL, name TEXT NOT NULL,
-    type TEXT NOT NULL, tax_type TEXT, description TEXT, PRIMARY KEY (org_id, code));
+    account_id TEXT PRIMARY KEY, org_id INTEGER NOT NULL, position INTEGER NOT NULL,
+    code TEXT NOT NULL, body TEXT NOT NULL, UNIQUE (org_id, code));
 CREATE TABLE IF NOT EXISTS tracking (
-    org_id INTEGER NOT NULL, cat_pos INTEGER NOT NULL, category TEXT NOT NULL,
-    opt_pos INTEGER NOT NULL, option TEXT NOT NULL, PRIMARY KEY (org_id, category, option));
+    category_id TEXT PRIMARY KEY, org_id INTEGER NOT NULL, position INTEGER NOT NULL,
+    body TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS contacts (
     contact_id TEXT PRIMARY KEY, org_id INTEGER NOT NULL, name_key TEXT NOT NULL,
     number TEXT, updated TEXT NOT NULL, body TEXT NOT NULL, UNIQUE (org_id, name_key));
 CREATE TABLE IF NOT EXISTS invoices (
     invoice_id TEXT PRIMARY KEY, org_id INTEGER NOT NULL, number TEXT NOT NULL,
     type TEXT NOT NULL, contact_id TEXT NOT NULL, updated TEXT NOT NULL, seq INTEGER NOT NULL,
-    body TEXT NOT NULL, UNIQUE (org_id, number));
+    body TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS invoices_by_org ON invoices (org_id, seq);
+CREATE INDEX IF NOT EXISTS invoices_by_number ON invoices (org_id, number);
+CREATE TABLE IF NOT EXISTS payments (
+    payment_id TEXT PRIMARY KEY, org_id INTEGER NOT NULL, invoice_id TEXT NOT NULL,
+    seq INTEGER NOT NULL, body TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS oauth_codes (
+    code TEXT PRIMARY KEY, client_id TEXT NOT NULL, redirect_uri TEXT, scope TEXT NOT NULL,
+    tenants TEXT NOT NULL, challenge TEXT, challenge_method TEXT, expires REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS oauth_tokens (
+    access_token TEXT PRIMARY KEY, refresh_token TEXT UNIQUE, client_id TEXT NOT NULL,
+    scope TEXT NOT NULL, tenants TEXT NOT NULL, issued REAL NOT NULL, expires_in INTEGER NOT NULL,
+    access_revoked INTEGER NOT NULL DEFAULT 0, refresh_revoked INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE IF NOT EXISTS idempotency (
+    client_id TEXT NOT NULL, tenant_id TEXT NOT NULL, key TEXT NOT NULL,
+    fingerprint TEXT NOT NULL, status INTEGER NOT NULL, body BLOB NOT NULL,
+    PRIMARY KEY (client_id, tenant_id, key));
 """
 
 
@@ -56,21 +83,46 @@ def name_key(name: str) -> str:
     return name.strip().casefold()
 
 
+def new_guid() -> str:
+    """A fresh random GUID in Xero's lower-case form."""
+    return str(uuid.uuid4())
+
+
 @dataclass(frozen=True)
 class Credentials:
-    """The keys printed at start-up: the first partner and its first organisation."""
+    """What ``serve`` prints: the first partner, its first organisation and its app."""
 
     partner_name: str
     api_key: str
     customer_key: str
+    client_id: str = ""
+    client_secret: str = ""
+    tenant_id: str = ""
 
 
 @dataclass(frozen=True)
 class Org:
-    """An organisation reached by a valid pair of keys."""
+    """An organisation (a tenant of 2.0)."""
 
     org_id: int
     name: str
+    tenant_id: str = ""
+    created: str = ""
+
+
+@dataclass(frozen=True)
+class App:
+    """An OAuth 2.0 app of a partner; ``custom_org_id`` is its custom connection's organisation."""
+
+    client_id: str
+    client_secret: str
+    name: str
+    partner_key: str
+    custom_org_id: int | None
+
+
+class StoreVersionError(RuntimeError):
+    """The database file was written by a sandbox with another table layout."""
 
 
 class Store:
@@ -86,7 +138,16 @@ class Store:
         if path is not None:
             self._conn.execute("PRAGMA journal_mode = WAL")
             self._conn.execute("PRAGMA synchronous = FULL")
+        version = int(self._conn.execute("PRAGMA user_version").fetchone()[0])
+        tables = self._conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        if version != SCHEMA_VERSION and tables:
+            self._conn.close()
+            raise StoreVersionError(
+                f"{target} was written by an older xero-sandbox (layout {version}, this one"
+                f" reads {SCHEMA_VERSION}); it is not migrated: start with a new --db file"
+            )
         self._conn.executescript(_SCHEMA)
+        self._conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         self._last_stamp = datetime.now(UTC)
 
     def close(self) -> None:
@@ -127,40 +188,80 @@ class Store:
             self._last_stamp = now
             return now
 
-    # ------------------------------------------------------------------ keys
+    def _one(self, sql: str, *args: Any) -> Any:
+        with self._lock:
+            return self._conn.execute(sql, args).fetchone()
+
+    def _all(self, sql: str, *args: Any) -> list[Any]:
+        with self._lock:
+            return self._conn.execute(sql, args).fetchall()
+
+    # ------------------------------------------------------------------ identity
 
     def ensure_seeded(self) -> Credentials:
-        """Seed the demo partner and organisation on an empty store; return the first keys."""
+        """Seed the demo partner, organisation and app on an empty store; return the first keys."""
         with self.write():
             row = self._conn.execute(
-                "SELECT p.name, p.api_key, o.customer_key FROM partners p JOIN orgs o"
-                " ON o.partner_key = p.api_key ORDER BY p.created, p.rowid, o.org_id LIMIT 1"
+                "SELECT p.name, p.api_key, o.customer_key, o.tenant_id, o.org_id FROM partners p"
+                " JOIN orgs o ON o.partner_key = p.api_key ORDER BY p.created, p.rowid, o.org_id"
+                " LIMIT 1"
             ).fetchone()
             if row is None:
                 api_key = self._insert_partner(seed.PARTNER_NAME)
-                customer_key = self._insert_org(seed.ORG_NAME, api_key)
-                return Credentials(seed.PARTNER_NAME, api_key, customer_key)
-            return Credentials(row[0], row[1], row[2])
+                customer_key, tenant_id = self._insert_org(seed.ORG_NAME, api_key)
+                org_id = self._conn.execute(
+                    "SELECT org_id FROM orgs WHERE tenant_id = ?", (tenant_id,)
+                ).fetchone()[0]
+                self._insert_app(seed.APP_NAME, api_key, int(org_id))
+                row = (seed.PARTNER_NAME, api_key, customer_key, tenant_id, org_id)
+            app = self._conn.execute(
+                "SELECT client_id, client_secret FROM apps WHERE partner_key = ?"
+                " ORDER BY created, rowid LIMIT 1",
+                (row[1],),
+            ).fetchone()
+            return Credentials(row[0], row[1], row[2], app[0], app[1], row[3])
 
     def add_partner(self, name: str) -> str:
         """Create a partner; return its new API key."""
         with self.write():
             return self._insert_partner(name)
 
-    def add_org(self, name: str, partner_key: str | None = None) -> str:
-        """Create a seeded organisation for a partner (default: the first); return its customer key."""
+    def _partner_or_first(self, partner_key: str | None) -> str:
+        if partner_key is None:
+            row = self._conn.execute(
+                "SELECT api_key FROM partners ORDER BY created, rowid LIMIT 1"
+            ).fetchone()
+            return self._insert_partner(seed.PARTNER_NAME) if row is None else str(row[0])
+        if self.partner_name(partner_key) is None:
+            raise KeyError("no such partner key")
+        return partner_key
+
+    def add_org(self, name: str, partner_key: str | None = None) -> tuple[str, str]:
+        """Create a seeded organisation for a partner (default: the first); return its
+        customer key and its tenant id."""
         with self.write():
-            if partner_key is None:
+            return self._insert_org(name, self._partner_or_first(partner_key))
+
+    def add_app(
+        self, name: str, partner_key: str | None = None, tenant_id: str | None = None
+    ) -> App:
+        """Create an OAuth 2.0 app for a partner (default: the first), with a custom
+        connection to the organisation of *tenant_id* (default: the partner's first)."""
+        with self.write():
+            partner = self._partner_or_first(partner_key)
+            if tenant_id is None:
                 row = self._conn.execute(
-                    "SELECT api_key FROM partners ORDER BY created, rowid LIMIT 1"
+                    "SELECT org_id FROM orgs WHERE partner_key = ? ORDER BY org_id LIMIT 1",
+                    (partner,),
+                ).fetchone()
+            else:
+                row = self._conn.execute(
+                    "SELECT org_id FROM orgs WHERE partner_key = ? AND tenant_id = ?",
+                    (partner, tenant_id),
                 ).fetchone()
                 if row is None:
-                    partner_key = self._insert_partner(seed.PARTNER_NAME)
-                else:
-                    partner_key = str(row[0])
-            elif self.partner_name(partner_key) is None:
-                raise KeyError("no such partner key")
-            return self._insert_org(name, partner_key)
+                    raise KeyError("no such tenant of this partner")
+            return self._insert_app(name, partner, None if row is None else int(row[0]))
 
     def _insert_partner(self, name: str) -> str:
         api_key = seed.new_key()
@@ -170,110 +271,301 @@ class Store:
         )
         return api_key
 
-    def _insert_org(self, name: str, partner_key: str) -> str:
+    def _insert_app(self, name: str, partner_key: str, org_id: int | None) -> App:
+        app = App(seed.new_client_id(), seed.new_secret(), name, partner_key, org_id)
+        self._conn.execute(
+            "INSERT INTO apps VALUES (?, ?, ?, ?, ?, ?)",
+            (*(app.client_id, app.client_secret, name, partner_key, org_id), _now()),
+        )
+        return app
+
+    def _insert_org(self, name: str, partner_key: str) -> tuple[str, str]:
         customer_key = seed.new_key()
+        tenant_id = new_guid()
         cur = self._conn.execute(
-            "INSERT INTO orgs (name, partner_key, customer_key) VALUES (?, ?, ?)",
-            (name, partner_key, customer_key),
+            "INSERT INTO orgs (name, partner_key, customer_key, tenant_id, created)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (name, partner_key, customer_key, tenant_id, _now()),
         )
-        org_id = cur.lastrowid
-        self._conn.executemany(
-            "INSERT INTO accounts VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [
-                (
-                    org_id,
-                    pos,
-                    a.code,
-                    a.name,
-                    a.type.value,
-                    a.tax_type.value if a.tax_type else None,
-                    a.description,
-                )
-                for pos, a in enumerate(seed.CHART_OF_ACCOUNTS)
-            ],
-        )
-        self._conn.executemany(
-            "INSERT INTO tracking VALUES (?, ?, ?, ?, ?)",
-            [
-                (org_id, cpos, cat.name, opos, option.name)
-                for cpos, cat in enumerate(seed.TRACKING_CATEGORIES)
-                for opos, option in enumerate(cat.options)
-            ],
-        )
-        return customer_key
+        org_id = int(cur.lastrowid or 0)
+        stamp = self.stamp()
+        for pos, (code, acc_name, kind, tax, description) in enumerate(
+            (*seed.CHART_OF_ACCOUNTS, seed.BANK_ACCOUNT)
+        ):
+            self.save_account(
+                org_id,
+                Account(
+                    account_id=new_guid(),
+                    code=code,
+                    name=acc_name,
+                    type=kind,
+                    status="ACTIVE",
+                    account_class=seed.ACCOUNT_CLASS[kind],
+                    tax_type=tax,
+                    description=description,
+                    enable_payments=kind == "BANK",
+                    updated=stamp,
+                ),
+                position=pos,
+            )
+        for pos, (category, options) in enumerate(seed.TRACKING_CATEGORIES.items()):
+            self.save_tracking(
+                org_id,
+                TrackingCategory(
+                    category_id=new_guid(),
+                    name=category,
+                    options=[TrackingOption(option_id=new_guid(), name=o) for o in options],
+                ),
+                position=pos,
+            )
+        return customer_key, tenant_id
 
     def partner_name(self, api_key: str) -> str | None:
         """The provider name of a partner key, or None when the key is unknown."""
-        with self._lock:
-            row = self._conn.execute(
-                "SELECT name FROM partners WHERE api_key = ?", (api_key,)
-            ).fetchone()
+        row = self._one("SELECT name FROM partners WHERE api_key = ?", api_key)
         return None if row is None else str(row[0])
+
+    def _org(self, row: Any) -> Org | None:
+        return None if row is None else Org(int(row[0]), str(row[1]), str(row[2]), str(row[3]))
 
     def org_for(self, api_key: str, customer_key: str) -> Org | None:
         """The organisation of a customer key, only if it belongs to this partner."""
-        with self._lock:
-            row = self._conn.execute(
-                "SELECT org_id, name FROM orgs WHERE customer_key = ? AND partner_key = ?",
-                (customer_key, api_key),
-            ).fetchone()
-        return None if row is None else Org(int(row[0]), str(row[1]))
+        return self._org(
+            self._one(
+                "SELECT org_id, name, tenant_id, created FROM orgs"
+                " WHERE customer_key = ? AND partner_key = ?",
+                customer_key,
+                api_key,
+            )
+        )
+
+    def org_by_tenant(self, tenant_id: str) -> Org | None:
+        """The organisation of a tenant id."""
+        return self._org(
+            self._one(
+                "SELECT org_id, name, tenant_id, created FROM orgs WHERE tenant_id = ?", tenant_id
+            )
+        )
+
+    def orgs_of_partner(self, partner_key: str) -> list[Org]:
+        """The organisations a partner's apps may be connected to, oldest first."""
+        rows = self._all(
+            "SELECT org_id, name, tenant_id, created FROM orgs WHERE partner_key = ?"
+            " ORDER BY org_id",
+            partner_key,
+        )
+        return [org for org in map(self._org, rows) if org is not None]
+
+    def org_by_id(self, org_id: int) -> Org | None:
+        """The organisation of an internal id."""
+        return self._org(
+            self._one("SELECT org_id, name, tenant_id, created FROM orgs WHERE org_id = ?", org_id)
+        )
+
+    def app(self, client_id: str) -> App | None:
+        """An OAuth app by client id."""
+        row = self._one(
+            "SELECT client_id, client_secret, name, partner_key, custom_org_id FROM apps"
+            " WHERE client_id = ?",
+            client_id,
+        )
+        return None if row is None else App(row[0], row[1], row[2], row[3], row[4])
 
     def all_keys(self) -> list[str]:
-        """Every partner and customer key (for redaction)."""
-        with self._lock:
-            rows = self._conn.execute(
-                "SELECT api_key FROM partners UNION ALL SELECT customer_key FROM orgs"
-            ).fetchall()
+        """Every partner and customer key and client secret (for redaction)."""
+        rows = self._all(
+            "SELECT api_key FROM partners UNION ALL SELECT customer_key FROM orgs"
+            " UNION ALL SELECT client_secret FROM apps"
+        )
         return [str(r[0]) for r in rows]
+
+    # ------------------------------------------------------------------ OAuth codes and tokens
+
+    def save_code(self, row: dict[str, Any]) -> None:
+        """Store an authorization code (``tenants`` a list of tenant ids)."""
+        with self.write():
+            self._conn.execute(
+                "INSERT INTO oauth_codes VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    row["code"],
+                    row["client_id"],
+                    row["redirect_uri"],
+                    row["scope"],
+                    json.dumps(row["tenants"]),
+                    row["challenge"],
+                    row["challenge_method"],
+                    row["expires"],
+                ),
+            )
+
+    def code(self, code: str) -> dict[str, Any] | None:
+        """An authorization code's row."""
+        row = self._one("SELECT * FROM oauth_codes WHERE code = ?", code)
+        if row is None:
+            return None
+        names = ("code", "client_id", "redirect_uri", "scope", "tenants", "challenge")
+        out = dict(zip((*names, "challenge_method", "expires"), row, strict=True))
+        out["tenants"] = json.loads(out["tenants"])
+        return out
+
+    def delete_code(self, code: str) -> None:
+        """Use up an authorization code."""
+        with self.write():
+            self._conn.execute("DELETE FROM oauth_codes WHERE code = ?", (code,))
+
+    def save_token(self, row: dict[str, Any]) -> None:
+        """Store an issued token."""
+        with self.write():
+            self._conn.execute(
+                "INSERT INTO oauth_tokens (access_token, refresh_token, client_id, scope, tenants,"
+                " issued, expires_in) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    row["access_token"],
+                    row.get("refresh_token"),
+                    row["client_id"],
+                    row["scope"],
+                    json.dumps(row["tenants"]),
+                    row["issued"],
+                    row["expires_in"],
+                ),
+            )
+
+    def _token(self, column: str, value: str) -> dict[str, Any] | None:
+        row = self._one(
+            "SELECT access_token, refresh_token, client_id, scope, tenants, issued, expires_in,"
+            f" access_revoked, refresh_revoked FROM oauth_tokens WHERE {column} = ?",
+            value,
+        )
+        if row is None:
+            return None
+        names = ("access_token", "refresh_token", "client_id", "scope", "tenants", "issued")
+        out = dict(
+            zip((*names, "expires_in", "access_revoked", "refresh_revoked"), row, strict=True)
+        )
+        out["tenants"] = json.loads(out["tenants"])
+        return out
+
+    def token_by_access(self, access_token: str) -> dict[str, Any] | None:
+        """A token row by its access token."""
+        return self._token("access_token", access_token)
+
+    def token_by_refresh(self, refresh_token: str) -> dict[str, Any] | None:
+        """A token row by its refresh token."""
+        return self._token("refresh_token", refresh_token)
+
+    def revoke_token(self, access_token: str, *, access: bool, refresh: bool) -> None:
+        """Mark a token's access and/or refresh part as no longer usable."""
+        with self.write():
+            self._conn.execute(
+                "UPDATE oauth_tokens SET access_revoked = access_revoked OR ?,"
+                " refresh_revoked = refresh_revoked OR ? WHERE access_token = ?",
+                (int(access), int(refresh), access_token),
+            )
+
+    # ------------------------------------------------------------------ idempotency
+
+    def idempotent_answer(
+        self, client_id: str, tenant_id: str, key: str
+    ) -> tuple[str, int, bytes] | None:
+        """(request fingerprint, status, body) stored under an Idempotency-Key."""
+        row = self._one(
+            "SELECT fingerprint, status, body FROM idempotency"
+            " WHERE client_id = ? AND tenant_id = ? AND key = ?",
+            client_id,
+            tenant_id,
+            key,
+        )
+        return None if row is None else (str(row[0]), int(row[1]), bytes(row[2]))
+
+    def save_idempotent_answer(
+        self, client_id: str, tenant_id: str, key: str, fingerprint: str, status: int, body: bytes
+    ) -> None:
+        """Keep an answer for replays (inside the write that made it)."""
+        self._conn.execute(
+            "INSERT OR REPLACE INTO idempotency VALUES (?, ?, ?, ?, ?, ?)",
+            (client_id, tenant_id, key, fingerprint, status, body),
+        )
 
     # ------------------------------------------------------------------ settings
 
     def accounts(self, org_id: int) -> list[Account]:
-        """The chart of accounts in its seeded order."""
-        rows = self._conn.execute(
-            "SELECT code, name, type, tax_type, description FROM accounts WHERE org_id = ? ORDER BY position",
-            (org_id,),
-        ).fetchall()
-        return [
-            Account(
-                code=code,
-                name=name,
-                type=AccountType(kind),
-                tax_type=TaxType(tax) if tax else None,
-                description=description,
+        """The chart of accounts in its seeded order (new accounts last)."""
+        rows = self._all("SELECT body FROM accounts WHERE org_id = ? ORDER BY position", org_id)
+        return [records.loads(Account, r[0]) for r in rows]
+
+    def save_account(self, org_id: int, account: Account, position: int | None = None) -> None:
+        """Insert or replace an account (inside :meth:`write`)."""
+        if position is None:
+            row = self._conn.execute(
+                "SELECT position FROM accounts WHERE account_id = ?", (account.account_id,)
+            ).fetchone()
+            position = (
+                int(row[0])
+                if row is not None
+                else int(
+                    self._conn.execute(
+                        "SELECT COALESCE(MAX(position), -1) + 1 FROM accounts WHERE org_id = ?",
+                        (org_id,),
+                    ).fetchone()[0]
+                )
             )
-            for code, name, kind, tax, description in rows
-        ]
+        self._conn.execute(
+            "INSERT OR REPLACE INTO accounts VALUES (?, ?, ?, ?, ?)",
+            (account.account_id, org_id, position, account.code, records.dumps(account)),
+        )
+
+    def delete_account(self, org_id: int, account_id: str) -> None:
+        """Remove an account (inside :meth:`write`)."""
+        self._conn.execute(
+            "DELETE FROM accounts WHERE org_id = ? AND account_id = ?", (org_id, account_id)
+        )
 
     def tracking(self, org_id: int) -> list[TrackingCategory]:
-        """Tracking categories with their options, in seeded order."""
-        rows = self._conn.execute(
-            "SELECT category, option FROM tracking WHERE org_id = ? ORDER BY cat_pos, opt_pos",
-            (org_id,),
-        ).fetchall()
-        grouped: dict[str, list[str]] = {}
-        for category, option in rows:
-            grouped.setdefault(category, []).append(option)
-        return [
-            TrackingCategory(name=name, options=[TrackingOption(name=o) for o in options])
-            for name, options in grouped.items()
-        ]
+        """Tracking categories with their options, in seeded order (new ones last)."""
+        rows = self._all("SELECT body FROM tracking WHERE org_id = ? ORDER BY position", org_id)
+        return [records.loads(TrackingCategory, r[0]) for r in rows]
+
+    def save_tracking(
+        self, org_id: int, category: TrackingCategory, position: int | None = None
+    ) -> None:
+        """Insert or replace a tracking category with its options (inside :meth:`write`)."""
+        if position is None:
+            row = self._conn.execute(
+                "SELECT position FROM tracking WHERE category_id = ?", (category.category_id,)
+            ).fetchone()
+            position = (
+                int(row[0])
+                if row is not None
+                else int(
+                    self._conn.execute(
+                        "SELECT COALESCE(MAX(position), -1) + 1 FROM tracking WHERE org_id = ?",
+                        (org_id,),
+                    ).fetchone()[0]
+                )
+            )
+        self._conn.execute(
+            "INSERT OR REPLACE INTO tracking VALUES (?, ?, ?, ?)",
+            (category.category_id, org_id, position, records.dumps(category)),
+        )
+
+    def delete_tracking(self, org_id: int, category_id: str) -> None:
+        """Remove a tracking category (inside :meth:`write`)."""
+        self._conn.execute(
+            "DELETE FROM tracking WHERE org_id = ? AND category_id = ?", (org_id, category_id)
+        )
 
     # ------------------------------------------------------------------ contacts
 
     def contacts(self, org_id: int) -> list[Contact]:
-        """All contacts of an organisation."""
-        rows = self._conn.execute(
-            "SELECT body FROM contacts WHERE org_id = ?", (org_id,)
-        ).fetchall()
-        return [xmlcodec.load(Contact, r[0]) for r in rows]
+        """All contacts of an organisation, oldest first."""
+        rows = self._all("SELECT body FROM contacts WHERE org_id = ? ORDER BY rowid", org_id)
+        return [records.loads(Contact, r[0]) for r in rows]
 
     def _one_contact(self, where: str, org_id: int, value: str) -> Contact | None:
-        row = self._conn.execute(
-            f"SELECT body FROM contacts WHERE org_id = ? AND {where} = ?", (org_id, value)
-        ).fetchone()
-        return None if row is None else xmlcodec.load(Contact, row[0])
+        row = self._one(
+            f"SELECT body FROM contacts WHERE org_id = ? AND {where} = ?", org_id, value
+        )
+        return None if row is None else records.loads(Contact, row[0])
 
     def contact_by_id(self, org_id: int, contact_id: str) -> Contact | None:
         """A contact by ContactID (lower-case GUID)."""
@@ -289,77 +581,128 @@ class Store:
 
     def save_contact(self, org_id: int, contact: Contact) -> None:
         """Insert or replace a contact (inside :meth:`write`)."""
-        assert contact.contact_id is not None and contact.updated_date_utc is not None
         self._conn.execute(
-            "INSERT INTO contacts (contact_id, org_id, name_key, number, updated, body) VALUES (?, ?, ?, ?, ?, ?)"
-            " ON CONFLICT (contact_id) DO UPDATE SET name_key = excluded.name_key, number = excluded.number,"
+            "INSERT INTO contacts (contact_id, org_id, name_key, number, updated, body)"
+            " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (contact_id) DO UPDATE SET"
+            " name_key = excluded.name_key, number = excluded.number,"
             " updated = excluded.updated, body = excluded.body",
             (
                 contact.contact_id,
                 org_id,
                 name_key(contact.name),
                 contact.contact_number,
-                contact.updated_date_utc.isoformat(),
-                xmlcodec.dump(contact),
+                contact.updated.isoformat(),
+                records.dumps(contact),
             ),
         )
 
     def invoice_types_by_contact(self, org_id: int) -> dict[str, set[str]]:
         """ContactID -> the invoice types (ACCREC, ACCPAY) it has."""
-        rows = self._conn.execute(
-            "SELECT DISTINCT contact_id, type FROM invoices WHERE org_id = ?", (org_id,)
-        )
         out: dict[str, set[str]] = {}
-        for contact_id, kind in rows.fetchall():
+        for contact_id, kind in self._all(
+            "SELECT DISTINCT contact_id, type FROM invoices WHERE org_id = ?", org_id
+        ):
             out.setdefault(contact_id, set()).add(kind)
         return out
 
     # ------------------------------------------------------------------ invoices
 
-    def _with_contact(self, org_id: int, body: str) -> Invoice:
-        invoice = xmlcodec.load(Invoice, body)
-        assert invoice.contact.contact_id is not None
-        current = self.contact_by_id(org_id, invoice.contact.contact_id)
-        if current is not None:
-            invoice.contact = current
-        return invoice
-
-    def invoices(self, org_id: int) -> list[Invoice]:
-        """All invoices of an organisation in the order they were entered."""
-        rows = self._conn.execute(
-            "SELECT body FROM invoices WHERE org_id = ? ORDER BY seq", (org_id,)
-        ).fetchall()
-        return [self._with_contact(org_id, r[0]) for r in rows]
+    def invoices(self, org_id: int, offset: int = 0, limit: int = -1) -> list[Invoice]:
+        """An organisation's invoices in the order they were entered (``limit`` of them
+        after the first ``offset``; all by default)."""
+        rows = self._all(
+            "SELECT body FROM invoices WHERE org_id = ? ORDER BY seq LIMIT ? OFFSET ?",
+            org_id,
+            limit,
+            offset,
+        )
+        return [records.loads(Invoice, r[0]) for r in rows]
 
     def invoice_by_id(self, org_id: int, invoice_id: str) -> Invoice | None:
         """An invoice by InvoiceID."""
-        row = self._conn.execute(
-            "SELECT body FROM invoices WHERE org_id = ? AND invoice_id = ?", (org_id, invoice_id)
-        ).fetchone()
-        return None if row is None else self._with_contact(org_id, row[0])
+        row = self._one(
+            "SELECT body FROM invoices WHERE org_id = ? AND invoice_id = ?", org_id, invoice_id
+        )
+        return None if row is None else records.loads(Invoice, row[0])
 
     def invoice_by_number(self, org_id: int, number: str) -> Invoice | None:
-        """An invoice by InvoiceNumber (exact)."""
-        row = self._conn.execute(
-            "SELECT body FROM invoices WHERE org_id = ? AND number = ?", (org_id, number)
-        ).fetchone()
-        return None if row is None else self._with_contact(org_id, row[0])
+        """An invoice by InvoiceNumber (exact; the first entered when ACCPAY numbers repeat)."""
+        row = self._one(
+            "SELECT body FROM invoices WHERE org_id = ? AND number = ? ORDER BY seq LIMIT 1",
+            org_id,
+            number,
+        )
+        return None if row is None else records.loads(Invoice, row[0])
 
-    def insert_invoice(self, org_id: int, invoice: Invoice) -> None:
-        """Insert a new invoice (inside :meth:`write`); the contact is stored by reference."""
-        assert invoice.invoice_id and invoice.contact.contact_id and invoice.updated_date_utc
-        seq = self._conn.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM invoices").fetchone()[0]
+    def invoice_numbers(self, org_id: int, kind: str) -> set[str]:
+        """The numbers of an organisation's invoices of one type (ACCREC, ACCPAY)."""
+        rows = self._all("SELECT number FROM invoices WHERE org_id = ? AND type = ?", org_id, kind)
+        return {str(r[0]) for r in rows}
+
+    def save_invoice(self, org_id: int, invoice: Invoice) -> None:
+        """Insert or replace an invoice (inside :meth:`write`); the contact is stored by reference."""
+        row = self._conn.execute(
+            "SELECT seq FROM invoices WHERE invoice_id = ?", (invoice.invoice_id,)
+        ).fetchone()
+        seq = (
+            row[0]
+            if row is not None
+            else self._conn.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM invoices").fetchone()[0]
+        )
         self._conn.execute(
-            "INSERT INTO invoices (invoice_id, org_id, number, type, contact_id, updated, seq, body)"
+            "INSERT OR REPLACE INTO invoices"
+            " (invoice_id, org_id, number, type, contact_id, updated, seq, body)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 invoice.invoice_id,
                 org_id,
-                invoice.invoice_number,
-                invoice.invoice_type.value,
-                invoice.contact.contact_id,
-                invoice.updated_date_utc.isoformat(),
+                invoice.number,
+                invoice.type,
+                invoice.contact_id,
+                invoice.updated.isoformat(),
                 seq,
-                xmlcodec.dump(invoice),
+                records.dumps(invoice),
             ),
         )
+
+    # ------------------------------------------------------------------ payments
+
+    def payments(self, org_id: int) -> list[Payment]:
+        """All payments of an organisation in the order they were made."""
+        rows = self._all("SELECT body FROM payments WHERE org_id = ? ORDER BY seq", org_id)
+        return [records.loads(Payment, r[0]) for r in rows]
+
+    def payments_of(self, org_id: int, invoice_id: str) -> list[Payment]:
+        """The payments of one invoice."""
+        rows = self._all(
+            "SELECT body FROM payments WHERE org_id = ? AND invoice_id = ? ORDER BY seq",
+            org_id,
+            invoice_id,
+        )
+        return [records.loads(Payment, r[0]) for r in rows]
+
+    def payment_by_id(self, org_id: int, payment_id: str) -> Payment | None:
+        """A payment by PaymentID."""
+        row = self._one(
+            "SELECT body FROM payments WHERE org_id = ? AND payment_id = ?", org_id, payment_id
+        )
+        return None if row is None else records.loads(Payment, row[0])
+
+    def save_payment(self, org_id: int, payment: Payment) -> None:
+        """Insert or replace a payment (inside :meth:`write`)."""
+        row = self._conn.execute(
+            "SELECT seq FROM payments WHERE payment_id = ?", (payment.payment_id,)
+        ).fetchone()
+        seq = (
+            row[0]
+            if row is not None
+            else self._conn.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM payments").fetchone()[0]
+        )
+        self._conn.execute(
+            "INSERT OR REPLACE INTO payments VALUES (?, ?, ?, ?, ?)",
+            (payment.payment_id, org_id, payment.invoice_id, seq, records.dumps(payment)),
+        )
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat()

@@ -40,10 +40,12 @@ XERO_VARS = (
 
 def v1_env(values: Mapping[str, str]) -> dict[str, str]:
     """The sandbox's printed XERO_* values as the environment of the 1.0 commands: `xero`
-    speaks 2.0 by default, and 1.0's entry point is XERO_V1_BASE_URL."""
+    speaks 2.0 by default (XERO_BASE_URL is the sandbox's 2.0 URL), and 1.0's entry point is
+    XERO_V1_BASE_URL."""
     env = {name: values[name] for name in XERO_VARS if name in values}
-    if "XERO_BASE_URL" in env:
-        env["XERO_V1_BASE_URL"] = env.pop("XERO_BASE_URL")
+    base_url = env.pop("XERO_BASE_URL", None)
+    if "XERO_V1_BASE_URL" not in env and base_url is not None:
+        env["XERO_V1_BASE_URL"] = base_url
     env["XERO_API_VERSION"] = "1.0"
     return env
 

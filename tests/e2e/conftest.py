@@ -7,6 +7,8 @@ organisations and partners to it while it runs. Tests share it, so they use uniq
 from __future__ import annotations
 
 import datetime
+import os
+import shutil
 import subprocess
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
@@ -20,7 +22,27 @@ import pytest_asyncio
 from lxml import etree
 from xero_customer_api._runtime._xml import serialize
 from xero_customer_api.v1_0 import AsyncXeroClient, XeroClient, models
-from xero_sandbox.process import RunningSandbox, launch, sandbox_command
+from xero_sandbox.process import RunningSandbox, launch, parse_ready_line, sandbox_command
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    """Path of chromium, installed by scripts/ensure-chromium.sh when missing."""
+    found = shutil.which("chromium") or (
+        "/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None
+    )
+    if found is None:
+        result = subprocess.run(
+            ["bash", str(ROOT / "scripts" / "ensure-chromium.sh")], capture_output=True, text=True
+        )
+        found = shutil.which("chromium")
+        if found is None:
+            if os.environ.get("CI") == "true":
+                pytest.fail(f"chromium could not be installed under CI: {result.stderr[-2000:]}")
+            pytest.skip("chromium is not installed and could not be installed (not under CI)")
+    return found
 
 
 @pytest.fixture(scope="session")
@@ -31,8 +53,9 @@ def sandbox_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def sandbox(sandbox_db: Path) -> Iterator[RunningSandbox]:
-    """``xero-sandbox serve --port 0 --db FILE`` for the whole session (HTTPS)."""
-    running = launch(["--db", str(sandbox_db)])
+    """``xero-sandbox serve --port 0 --db FILE --time-scale 60`` for the whole session (HTTPS;
+    2.0's rate-limit minute lasts a second, its day 24 minutes)."""
+    running = launch(["--db", str(sandbox_db), "--time-scale", "60"])
     try:
         yield running
     finally:
@@ -53,6 +76,24 @@ def run_cli(*args: str) -> str:
 def cli() -> Callable[..., str]:
     """``cli("keys", "add-org", ...)`` runs the sandbox's command line."""
     return run_cli
+
+
+def exports(text: str) -> dict[str, str]:
+    """The ``export NAME=value`` lines of a command's output, as a dict."""
+    found = (parse_ready_line(line) for line in text.splitlines())
+    return dict(pair for pair in found if pair is not None)
+
+
+@pytest.fixture(scope="session")
+def add_org(sandbox_db: Path) -> Callable[[str], tuple[str, str]]:
+    """``add_org(name)`` runs ``xero-sandbox keys add-org`` on the session sandbox's file and
+    returns the new organisation's customer key and tenant id."""
+
+    def add(name: str) -> tuple[str, str]:
+        values = exports(run_cli("keys", "add-org", "--db", str(sandbox_db), "--name", name))
+        return values["XERO_CUSTOMER_KEY"], values["XERO_TENANT_ID"]
+
+    return add
 
 
 @pytest.fixture

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import shutil
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
@@ -14,38 +12,9 @@ from lxml import html
 from xero_customer_api.v1_0 import XeroClient, models
 from xero_sandbox.process import RunningSandbox
 
+from .browser import CHROMIUM_FLAGS
+
 pytestmark = pytest.mark.e2e
-
-ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--ignore-certificate-errors",  # the sandbox CA is not in Chromium's trust store
-]
-
-
-@pytest.fixture(scope="session")
-def chromium() -> str:
-    """Path of chromium, installed by scripts/ensure-chromium.sh when missing."""
-    found = shutil.which("chromium") or (
-        "/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None
-    )
-    if found is None:
-        result = subprocess.run(
-            ["bash", str(ROOT / "scripts" / "ensure-chromium.sh")], capture_output=True, text=True
-        )
-        found = shutil.which("chromium")
-        if found is None:
-            if os.environ.get("CI") == "true":
-                pytest.fail(f"chromium could not be installed under CI: {result.stderr[-2000:]}")
-            pytest.skip("chromium is not installed and could not be installed (not under CI)")
-    return found
 
 
 def render(chromium: str, url: str, profile: Path, *extra: str) -> str:

@@ -19,11 +19,12 @@ ClientFactory = Callable[..., XeroClient]
 def test_two_organisations_do_not_see_each_other(
     make_client: ClientFactory,
     cli: Callable[..., str],
+    add_org: Callable[[str], tuple[str, str]],
     sandbox_db: Path,
     unique: str,
     client: XeroClient,
 ) -> None:
-    other_key = cli("keys", "add-org", "--db", str(sandbox_db), "--name", f"Other Org {unique}")
+    other_key, _tenant = add_org(f"Other Org {unique}")
     assert KEY.match(other_key)
     other = make_client(customer_key=other_key)
 

@@ -25,36 +25,36 @@ def _address(sandbox: RunningSandbox) -> tuple[str, int]:
     return parts.hostname, parts.port
 
 
+NAMES = [
+    "XERO_BASE_URL",
+    "XERO_CLIENT_ID",
+    "XERO_CLIENT_SECRET",
+    "XERO_TENANT_ID",
+    "XERO_TOKEN_URL",
+    "XERO_AUTHORIZE_URL",
+    "XERO_V1_BASE_URL",
+    "XERO_API_KEY",
+    "XERO_CUSTOMER_KEY",
+    "XERO_CA_BUNDLE",
+]
+
+
 def test_ready_lines_paste_into_a_shell(sandbox: RunningSandbox) -> None:
     printed = "".join(sandbox.stdout_lines)
     exports = [line for line in sandbox.stdout_lines if line.startswith("export ")]
-    assert [line.split("=", 1)[0] for line in exports] == [
-        "export XERO_BASE_URL",
-        "export XERO_API_VERSION",
-        "export XERO_V1_BASE_URL",
-        "export XERO_API_KEY",
-        "export XERO_CUSTOMER_KEY",
-        "export XERO_CA_BUNDLE",
-    ]
+    assert [line.split("=", 1)[0] for line in exports] == [f"export {n}" for n in NAMES]
     # pasted into a shell as printed (comments included), the variables are set
     shell = subprocess.run(
-        [
-            "bash",
-            "-c",
-            printed + 'printf "%s\\n" "$XERO_BASE_URL" "$XERO_API_KEY" '
-            '"$XERO_CUSTOMER_KEY" "$XERO_CA_BUNDLE"',
-        ],
+        ["bash", "-c", printed + 'printf "%s\\n" ' + " ".join(f'"${n}"' for n in NAMES)],
         capture_output=True,
         text=True,
         timeout=30,
         check=True,
     )
-    assert shell.stdout.splitlines() == [
-        sandbox.base_url,
-        sandbox.api_key,
-        sandbox.customer_key,
-        sandbox.ca_bundle,
-    ]
+    assert shell.stdout.splitlines() == [sandbox.values[n] for n in NAMES]
+    assert sandbox.values["XERO_V1_BASE_URL"] == sandbox.base_url
+    assert sandbox.token_url == f"{sandbox.root_url}/connect/token"
+    assert sandbox.authorize_url == f"{sandbox.root_url}/identity/connect/authorize"
     assert shell.stderr == ""
 
 

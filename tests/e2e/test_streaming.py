@@ -43,10 +43,11 @@ def org(
     sandbox: RunningSandbox,
     sandbox_db: Path,
     cli: Callable[..., str],
+    add_org: Callable[[str], tuple[str, str]],
     new_invoice: InvoiceFactory,
 ) -> Org:
     tag = uuid.uuid4().hex[:8]
-    key = cli("keys", "add-org", "--db", str(sandbox_db), "--name", f"Streaming Org {tag}")
+    key, _tenant = add_org(f"Streaming Org {tag}")
     names = [f"Stream Contact {i:03d} {tag}" for i in range(N_CONTACTS)]
     numbers = [f"STR-{tag}-{i:03d}" for i in range(N_INVOICES)]
     with (

@@ -11,11 +11,11 @@ from decimal import Decimal
 import httpx
 import pytest
 from lxml import etree
-from xero_sandbox import wire
 from xero_sandbox.app import SandboxApp
-from xero_sandbox.errors import FORMAT_EXCEPTION, ApiError
 from xero_sandbox.faults import FaultBoard
 from xero_sandbox.store import Store
+from xero_sandbox.v1_0 import wire
+from xero_sandbox.v1_0.errors import FORMAT_EXCEPTION, ApiError
 
 FORMAT = "System.FormatException"
 VALIDATION = "Xero.API.Library.Exceptions.ValidationException"

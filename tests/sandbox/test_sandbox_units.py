@@ -8,11 +8,12 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from xero_customer_api.v1_0.models import Contact
-from xero_sandbox import console, wire
-from xero_sandbox.errors import FORMAT_EXCEPTION, ApiError
+from xero_sandbox import console
+from xero_sandbox.records import Contact
 from xero_sandbox.seed import new_key
 from xero_sandbox.store import Store
+from xero_sandbox.v1_0 import wire
+from xero_sandbox.v1_0.errors import FORMAT_EXCEPTION, ApiError
 
 
 @pytest.mark.parametrize(
@@ -72,13 +73,12 @@ def test_file_store_keeps_data_and_adds_orgs(tmp_path: Path) -> None:
     db = tmp_path / "unit.db"
     store = Store(db)
     first = store.ensure_seeded()
-    other_key = store.add_org("Second Org")
+    other_key, _tenant = store.add_org("Second Org")
     with store.write():
         org = store.org_for(first.api_key, first.customer_key)
         assert org is not None
         store.save_contact(
-            org.org_id,
-            Contact(name="Kept", contact_id=wire.new_guid(), updated_date_utc=store.stamp()),
+            org.org_id, Contact(name="Kept", contact_id=wire.new_guid(), updated=store.stamp())
         )
     store.close()
 

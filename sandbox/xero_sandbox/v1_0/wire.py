@@ -9,11 +9,24 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
-from decimal import ROUND_HALF_UP, Context, Decimal
+from decimal import Decimal
 
+from ..amounts import DECIMAL_MAX, WIDE, fits_decimal, multiply, round2, total
 from .errors import FORMAT_EXCEPTION, ApiError
+
+__all__ = [
+    "DECIMAL_MAX",
+    "fits_decimal",
+    "format_utc",
+    "money",
+    "multiply",
+    "new_guid",
+    "parse_guid",
+    "parse_utc",
+    "round2",
+    "total",
+]
 
 _GUID_RE = re.compile(
     r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
@@ -22,11 +35,6 @@ _GUID_MESSAGE = (
     "Guid should contain 32 digits with 4 dashes (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)."
 )
 _FOUR_DP = Decimal("0.0001")
-_TWO_DP = Decimal("0.01")
-#: Xero 1.0 held amounts in .NET's System.Decimal: a 96-bit integer scaled by 10^-0..28.
-DECIMAL_MAX = Decimal(2**96 - 1)
-#: Enough precision to round any System.Decimal (29 digits) and products of two of them.
-_WIDE = Context(prec=80, rounding=ROUND_HALF_UP)
 _DATETIME_MESSAGE = "String was not recognized as a valid DateTime."
 
 
@@ -45,30 +53,7 @@ def parse_guid(value: str) -> str:
 
 def money(value: Decimal) -> Decimal:
     """Four decimal places, as Xero answered: ``379.5300``."""
-    return value.quantize(_FOUR_DP, context=_WIDE)
-
-
-def round2(value: Decimal) -> Decimal:
-    """Round half up to cents, the precision the totals are checked at."""
-    return value.quantize(_TWO_DP, context=_WIDE)
-
-
-def multiply(a: Decimal, b: Decimal) -> Decimal:
-    """``a * b`` exactly (no rounding at the default 28 digits)."""
-    return _WIDE.multiply(a, b)
-
-
-def total(values: Iterable[Decimal]) -> Decimal:
-    """The exact sum of *values* (no rounding at the default 28 digits)."""
-    result = Decimal(0)
-    for value in values:
-        result = _WIDE.add(result, value)
-    return result
-
-
-def fits_decimal(value: Decimal) -> bool:
-    """True if .NET's System.Decimal (what Xero parsed amounts into) can hold *value*."""
-    return value.is_finite() and value.copy_abs() <= DECIMAL_MAX
+    return value.quantize(_FOUR_DP, context=WIDE)
 
 
 def format_utc(value: datetime) -> str:

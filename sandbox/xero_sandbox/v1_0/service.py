@@ -31,9 +31,11 @@ from xero_customer_api.v1_0.models import (
     LineItem,
 )
 
-from . import wire, xmlcodec
+from ..store import Org, Store
+from . import codec as xmlcodec
+from . import wire
 from .errors import NOT_FOUND, VALIDATION, ApiError, ErrorItem
-from .store import Org, Store
+from .view import View
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,7 @@ class Service:
 
     def __init__(self, store: Store, validator: xmlcodec.RequestValidator) -> None:
         self.store = store
+        self.view = View(store)
         self.validator = validator
 
     def handle(self, call: Call) -> etree._Element:
@@ -85,14 +88,14 @@ class Service:
         """GET accounts."""
         root = self._response(call)
         with self.store.read():
-            xmlcodec.append_all(root, "Accounts", self.store.accounts(call.org.org_id))
+            xmlcodec.append_all(root, "Accounts", self.view.accounts(call.org.org_id))
         return root
 
     def get_tracking(self, call: Call) -> etree._Element:
         """GET tracking."""
         root = self._response(call)
         with self.store.read():
-            xmlcodec.append_all(root, "Tracking", self.store.tracking(call.org.org_id))
+            xmlcodec.append_all(root, "Tracking", self.view.tracking(call.org.org_id))
         return root
 
     # ------------------------------------------------------------------ contacts
@@ -103,10 +106,10 @@ class Service:
         with self.store.read():
             if call.query.get("contactID"):
                 contact_id = wire.parse_guid(call.query["contactID"])
-                contact = self.store.contact_by_id(org, contact_id)
+                contact = self.view.contact_by_id(org, contact_id)
                 what = f"contact id {contact_id}"
             elif call.query.get("contactNumber"):
-                contact = self.store.contact_by_number(org, call.query["contactNumber"])
+                contact = self.view.contact_by_number(org, call.query["contactNumber"])
                 what = f"contact number {call.query['contactNumber']}"
             else:
                 raise ApiError(VALIDATION, "Either contactID or contactNumber must be specified.")
@@ -125,7 +128,7 @@ class Service:
             wire.parse_utc(call.query["updatedAfter"]) if call.query.get("updatedAfter") else None
         )
         with self.store.read():
-            contacts = self.store.contacts(call.org.org_id)
+            contacts = self.view.contacts(call.org.org_id)
             types = self.store.invoice_types_by_contact(call.org.org_id)
         if kind != "all":
             wanted = (InvoiceType.ACCREC if kind == "customers" else InvoiceType.ACCPAY).value
@@ -185,11 +188,11 @@ class Service:
         return root
 
     def _check_unique(self, org: int, contact: Contact) -> None:
-        by_name = self.store.contact_by_name(org, contact.name)
+        by_name = self.view.contact_by_name(org, contact.name)
         if by_name is not None and by_name.contact_id != contact.contact_id:
             raise ApiError(VALIDATION, f"A contact with the name '{contact.name}' already exists.")
         if contact.contact_number:
-            by_number = self.store.contact_by_number(org, contact.contact_number)
+            by_number = self.view.contact_by_number(org, contact.contact_number)
             if by_number is not None and by_number.contact_id != contact.contact_id:
                 raise ApiError(
                     VALIDATION,
@@ -211,12 +214,12 @@ class Service:
             updated_date_utc=self.store.stamp(),
         )
         self._check_unique(org, contact)
-        self.store.save_contact(org, contact)
+        self.view.save_contact(org, contact)
         return contact
 
     def _match_contact(self, org: int, incoming: Contact) -> Contact | None:
         if incoming.contact_id is not None:
-            found = self.store.contact_by_id(org, incoming.contact_id)
+            found = self.view.contact_by_id(org, incoming.contact_id)
             if found is None:
                 raise ApiError(
                     NOT_FOUND,
@@ -224,11 +227,11 @@ class Service:
                 )
             return found
         if incoming.contact_number:
-            found = self.store.contact_by_number(org, incoming.contact_number)
+            found = self.view.contact_by_number(org, incoming.contact_number)
             if found is not None:
                 return found
         if incoming.name.strip():
-            return self.store.contact_by_name(org, incoming.name)
+            return self.view.contact_by_name(org, incoming.name)
         return None
 
     def _upsert_contact(self, org: int, incoming: Contact) -> Contact:
@@ -258,7 +261,7 @@ class Service:
             updated_date_utc=self.store.stamp(),
         )
         self._check_unique(org, merged)
-        self.store.save_contact(org, merged)
+        self.view.save_contact(org, merged)
         return merged
 
     # ------------------------------------------------------------------ invoices
@@ -269,10 +272,10 @@ class Service:
         with self.store.read():
             if call.query.get("invoiceID"):
                 invoice_id = wire.parse_guid(call.query["invoiceID"])
-                invoice = self.store.invoice_by_id(org, invoice_id)
+                invoice = self.view.invoice_by_id(org, invoice_id)
                 what = f"invoice id {invoice_id}"
             elif call.query.get("invoiceNumber"):
-                invoice = self.store.invoice_by_number(org, call.query["invoiceNumber"])
+                invoice = self.view.invoice_by_number(org, call.query["invoiceNumber"])
                 what = f"invoice number {call.query['invoiceNumber']}"
             else:
                 raise ApiError(VALIDATION, "Either invoiceID or invoiceNumber must be specified.")
@@ -288,7 +291,7 @@ class Service:
             wire.parse_utc(call.query["modifiedSince"]) if call.query.get("modifiedSince") else None
         )
         with self.store.read():
-            invoices = self.store.invoices(call.org.org_id)
+            invoices = self.view.invoices(call.org.org_id)
         if since is not None:
             invoices = [
                 i for i in invoices if i.updated_date_utc is not None and i.updated_date_utc > since
@@ -329,8 +332,8 @@ class Service:
         return root
 
     def _check_lines(self, org: int, invoice: Invoice) -> tuple[list[LineItem], list[str]]:
-        accounts = {a.code: a for a in self.store.accounts(org)}
-        tracking = {c.name: {o.name for o in c.options} for c in self.store.tracking(org)}
+        accounts = {a.code: a for a in self.view.accounts(org)}
+        tracking = {c.name: {o.name for o in c.options} for c in self.view.tracking(org)}
         problems: list[str] = []
         lines: list[LineItem] = []
         for number, line in enumerate(invoice.line_items, start=1):
@@ -412,7 +415,7 @@ class Service:
             problems.append("An InvoiceID cannot be given: the 1.0 API only inserts new invoices.")
         if not incoming.invoice_number.strip():
             problems.append("An invoice must have an InvoiceNumber.")
-        elif self.store.invoice_by_number(org, incoming.invoice_number) is not None:
+        elif self.view.invoice_by_number(org, incoming.invoice_number) is not None:
             problems.append(
                 f"An invoice with the number '{incoming.invoice_number}' already exists."
             )
@@ -443,8 +446,10 @@ class Service:
             amount_credited=Decimal(0),
             updated_date_utc=self.store.stamp(),
         )
-        self.store.insert_invoice(org, invoice)
-        return invoice
+        self.view.insert_invoice(org, invoice)
+        stored = self.view.invoice_by_id(org, invoice.invoice_id or "")
+        assert stored is not None
+        return stored  # the answer says what a later GET says
 
 
 ROUTES: dict[tuple[str, str], Handler] = {

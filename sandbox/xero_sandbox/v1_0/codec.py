@@ -12,7 +12,6 @@ timestamps with seven fractional digits, as Xero 1.0 wrote them.
 from __future__ import annotations
 
 import dataclasses
-import os
 import re
 from collections.abc import Iterable
 from datetime import datetime
@@ -25,6 +24,7 @@ from xero_customer_api import XeroResponseError
 from xero_customer_api._runtime._xml import HARDENED_PARSER_OPTIONS, UnsafeXMLError, parse_document
 from xero_customer_api.v1_0 import _codec, models
 
+from ..xsd import schema_dir
 from . import wire
 from .errors import INVALID_XML, VALIDATION, ApiError, ErrorItem
 
@@ -41,25 +41,6 @@ REQUEST_SCHEMAS = {
 _TIMESTAMPS = ("UpdatedDateUTC", "DateTime")
 
 
-def schema_dir() -> Path:
-    """Where the v1.0 XSDs live.
-
-    ``$XERO_SANDBOX_SCHEMAS`` if set; else the copy an installed wheel carries
-    (``xero_sandbox/schemas/v1.0``); else, in a checkout, the repository's ``schemas/v1.0``.
-    """
-    override = os.environ.get("XERO_SANDBOX_SCHEMAS")
-    if override:
-        return Path(override)
-    here = Path(__file__).resolve().parent
-    for candidate in (here / "schemas" / "v1.0", here.parents[1] / "schemas" / "v1.0"):
-        if candidate.is_dir():
-            return candidate
-    raise FileNotFoundError(
-        f"the sandbox's XSDs are missing: {here / 'schemas'} is not there"
-        " (reinstall xero-sandbox, or set XERO_SANDBOX_SCHEMAS to a schemas/v1.0 folder)"
-    )
-
-
 def _safe_parser() -> etree.XMLParser:
     return etree.XMLParser(**HARDENED_PARSER_OPTIONS)
 
@@ -68,7 +49,7 @@ class RequestValidator:
     """Parses a request body and validates it against the request XSD for its root."""
 
     def __init__(self, directory: Path | None = None) -> None:
-        base = (directory or schema_dir()) / "requests"
+        base = (directory or schema_dir("1.0")) / "requests"
         self._schemas: dict[str, etree.XMLSchema] = {}
         for root, filename in REQUEST_SCHEMAS.items():
             doc = etree.parse(str(base / filename), _safe_parser())

@@ -210,6 +210,18 @@ class RedisLimiter(Limiter):
     def __repr__(self) -> str:
         return f"RedisLimiter(prefix={self.prefix!r}, {self.limits!r})"  # never the URL
 
+    def close(self) -> None:
+        """Close the Redis connections this object opened (from ``url``)."""
+        if self._url is not None and self._client is not None:
+            self._client.close()
+            self._client = None
+
+    async def aclose(self) -> None:
+        """Close the async Redis connections this object opened (call it on their loop)."""
+        if self._url is not None and self._async_client is not None:
+            await self._async_client.aclose()
+            self._async_client = None
+
     def _sync(self) -> redis.Redis:
         if self._client is None:
             assert self._url is not None
@@ -370,6 +382,18 @@ class RedisTokenStore(TokenStore):
 
     def __repr__(self) -> str:
         return f"RedisTokenStore(prefix={self.prefix!r})"  # never the URL or a token
+
+    def close(self) -> None:
+        """Close the Redis connections this object opened (from ``url``)."""
+        if self._url is not None and self._client is not None:
+            self._client.close()
+            self._client = None
+
+    async def aclose(self) -> None:
+        """Close the async Redis connections this object opened (call it on their loop)."""
+        if self._url is not None and self._async_client is not None:
+            await self._async_client.aclose()
+            self._async_client = None
 
     def _sync(self) -> redis.Redis:
         if self._client is None:

@@ -389,4 +389,11 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    # BENCH_ONLY=core or BENCH_ONLY=limits runs one part (each keeps the other's figures)
+    only = os.environ.get("BENCH_ONLY", "")
+    if only in ("", "core"):
+        main()
+    if only in ("", "limits"):
+        from . import limits
+
+        limits.main()

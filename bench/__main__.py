@@ -1,19 +1,28 @@
-"""``python -m bench``: one table of ratios measured in this run (medians), written to bench/RESULTS.md."""
+"""``python -m bench``: one table of ratios measured in this run (medians), written to bench/RESULTS.md.
+
+``BENCH_ONLY=name,...`` runs only the named figures (see ``FIGURES``) and leaves RESULTS.md
+alone; ``BENCH_RUNS=N`` sets the number of timed runs.
+"""
 
 from __future__ import annotations
 
+import compileall
 import contextlib
 import dataclasses
+import functools
 import gc
 import importlib.metadata as md
+import json
 import os
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -23,8 +32,10 @@ from lxml import etree
 from xero_customer_api._runtime._xml import bind, parse_document, serialize
 from xero_customer_api.v1_0 import XeroClient, _codec
 from xero_customer_api.v1_0 import models as m
+from xero_customer_api.v2_0 import _codec as codec2
+from xero_customer_api.v2_0 import models as m2
 
-from . import data, handbuilt
+from . import data, data_v2, handbuilt, official
 from .server import BytesServer
 
 HERE = Path(__file__).resolve().parent
@@ -106,22 +117,49 @@ def row(
     return {"figure": figure, "measured": shown, "goal": goal, "verdict": verdict, "note": note}
 
 
-def main() -> None:
-    started = time.perf_counter()
-    rows: list[dict[str, str]] = []
-    notes: list[str] = []
+class Run:
+    """What the figures of one run share: the rows, notes, documents and the loopback server."""
 
-    # ------------------------------------------------------------------ documents
-    contacts = data.contacts_response(10_000)
+    def __init__(self) -> None:
+        self.rows: list[dict[str, str]] = []
+        self.notes: list[str] = []
+        self._server: BytesServer | None = None
+
+    @property
+    def server(self) -> BytesServer:
+        if self._server is None:
+            self._server = BytesServer()
+        return self._server
+
+    def close(self) -> None:
+        if self._server is not None:
+            self._server.close()
+
+    @functools.cached_property
+    def v1_contacts(self) -> m.ContactsResponse:
+        return data.contacts_response(10_000)
+
+    @functools.cached_property
+    def v1_contacts_xml(self) -> bytes:
+        return _codec.encode_contacts_response(self.v1_contacts)
+
+    @functools.cached_property
+    def v2_invoices_xml(self) -> bytes:
+        xml = data_v2.invoices_xml(10_000)
+        print(f"10k 2.0 invoices x3 lines: {len(xml) / 1e6:.1f} MB of XML", file=sys.stderr)
+        return xml
+
+
+def fig_v1_codec(run: Run) -> None:
+    """1.0 decode (xsdata, xmltodict) and encode (hand-built lxml) of contacts and invoices."""
+    contacts = run.v1_contacts
     invoices = data.invoices_response(10_000)
-    contacts_xml = _codec.encode_contacts_response(contacts)
+    contacts_xml = run.v1_contacts_xml
     invoices_xml = _codec.encode_invoices_response(invoices)
     print(
         f"10k contacts: {len(contacts_xml) / 1e6:.1f} MB; 10k invoices x3 lines: {len(invoices_xml) / 1e6:.1f} MB",
         file=sys.stderr,
     )
-
-    # ------------------------------------------------------------------ decode / encode
     for label, xml, cls, items, request_cls, field_name, hand in (
         (
             "10,000 contacts",
@@ -151,7 +189,7 @@ def main() -> None:
         )
         t_xmltodict = median_time(lambda: xmltodict.parse(xml), runs=max(3, RUNS - 2))  # noqa: B023
         t_lxml = median_time(lambda: etree.fromstring(xml), runs=RUNS)  # noqa: B023
-        rows.append(
+        run.rows.append(
             row(
                 f"decode {label}: xsdata parser / SDK decoder",
                 t_xsdata / t_sdk,
@@ -160,7 +198,7 @@ def main() -> None:
                 note=f"xsdata {t_xsdata:.3f} s, SDK {t_sdk:.3f} s, lxml parse only {t_lxml:.3f} s",
             )
         )
-        rows.append(
+        run.rows.append(
             row(
                 f"decode {label}: xmltodict.parse / SDK decoder (comparison)",
                 t_xmltodict / t_sdk,
@@ -174,7 +212,7 @@ def main() -> None:
         assert encoder(request) == serialize(request)
         t_enc, t_hand = paired(lambda: encoder(request), lambda: hand(items))  # noqa: B023
         t_xs_enc = median_time(lambda: serialize(request), runs=max(3, RUNS - 2))  # noqa: B023
-        rows.append(
+        run.rows.append(
             row(
                 f"encode {label}: SDK encoder / hand-built lxml tree + tostring",
                 t_enc / t_hand,
@@ -184,122 +222,245 @@ def main() -> None:
             )
         )
 
-    # ------------------------------------------------------------------ list 10k through HTTP
-    server = BytesServer()
-    try:
-        try:
-            source_cm: Any = sandbox_with_contacts(10_000)
-            base_url, api_key, customer_key, source = source_cm.__enter__()
-        except Exception as exc:  # the sandbox is another engineer's work in progress
-            source_cm = None
-            server.routes["contacts"] = contacts_xml
-            base_url, api_key, customer_key = (
-                server.base_url,
-                "bench-partner-key",
-                "bench-customer-key",
-            )
-            source = f"tiny loopback server in the bench (sandbox unusable: {type(exc).__name__}: {str(exc)[:80]})"
-            notes.append(f"List rows served by a {source}.")
-        try:
-            with (
-                XeroClient(
-                    api_key=api_key,
-                    customer_key=customer_key,
-                    base_url=base_url,
-                    timeout=120,
-                    max_response_bytes=1 << 30,
-                ) as client,
-                httpx.Client(timeout=120) as raw,
-            ):
-                url = httpx.URL(base_url).join("contacts")
-                params = {"apiKey": api_key, "xeroKey": customer_key}
-                got = client.contacts.list()
-                assert len(got) >= 10_000, len(got)
-                size = len(raw.get(url, params=params).content)
-                t_sdk, t_raw = paired(
-                    lambda: client.contacts.list(),
-                    lambda: etree.fromstring(raw.get(url, params=params).content),
-                )
-                rows.append(
-                    row(
-                        "list 10,000 contacts: SDK / raw httpx GET + lxml.etree.fromstring",
-                        t_sdk / t_raw,
-                        "<= 3x",
-                        t_sdk / t_raw <= 3,
-                        note=f"SDK {t_sdk:.3f} s, raw {t_raw:.3f} s, {size / 1e6:.1f} MB from {source}",
-                    )
-                )
-        finally:
-            if source_cm is not None:
-                source_cm.__exit__(None, None, None)
 
-        # -------------------------------------------------------------- one small GET, loopback
-        server.routes["small"] = _codec.encode_contacts_response(data.contacts_response(1))
+def fig_v2_decode(run: Run) -> None:
+    """2.0 invoices: xsdata's parser (XmlParser over the generated v2_0 models) / the SDK decoder."""
+    xml = run.v2_invoices_xml
+    cls = m2.InvoicesResponse
+    decoder = codec2.DECODERS[cls]
+    assert decoder(parse_document(xml), False) == bind(parse_document(xml), cls)
+    assert decoder(parse_document(xml), False) == data_v2.invoices_response(10_000)
+    t_xsdata, t_sdk = paired(
+        lambda: bind(parse_document(xml), cls),
+        lambda: decoder(parse_document(xml), False),
+        runs=max(3, RUNS - 2),
+    )
+    t_lxml = median_time(lambda: etree.fromstring(xml), runs=RUNS)
+    run.rows.append(
+        row(
+            "decode 10,000 2.0 invoices (3 lines): xsdata parser / SDK decoder",
+            t_xsdata / t_sdk,
+            ">= 8x",
+            t_xsdata / t_sdk >= 8,
+            note=(
+                f"xsdata {t_xsdata:.3f} s, SDK {t_sdk:.3f} s, lxml parse only {t_lxml:.3f} s "
+                f"({len(xml) / 1e6:.1f} MB)"
+            ),
+        )
+    )
+
+
+def fig_v2_official(run: Run) -> None:
+    """xero-python's ApiClient.deserialize of the same invoices as JSON / the SDK decoding XML."""
+    if not official.available():
+        raise SystemExit(
+            "xero-python is not installed: `make bench` installs the bench extra "
+            "(pip install -e '.[bench]'), or leave this figure out with BENCH_ONLY"
+        )
+    decoder = codec2.DECODERS[m2.InvoicesResponse]
+    theirs = official.InvoicesDeserializer()
+    version = md.version("xero-python")
+    for lean in (False, True):
+        xml = data_v2.invoices_xml(10_000, lean=True) if lean else run.v2_invoices_xml
+        body = data_v2.invoices_json(10_000, lean=lean)
+        mismatches = official.differences(
+            decoder(parse_document(xml), False), theirs.deserialize(body)
+        )
+        assert not mismatches, mismatches[:5]
+        t_official, t_sdk = paired(
+            lambda: theirs.deserialize(body),  # noqa: B023
+            lambda: decoder(parse_document(xml), False),  # noqa: B023
+            runs=max(3, RUNS - 2),
+        )
+        t_json = median_time(lambda: json.loads(body, parse_float=Decimal), runs=max(3, RUNS - 2))  # noqa: B023
+        detail = (
+            f"xero-python {t_official:.3f} s ({len(body) / 1e6:.1f} MB JSON; json.loads alone "
+            f"{t_json:.3f} s), SDK {t_sdk:.3f} s ({len(xml) / 1e6:.1f} MB XML); same values"
+        )
+        if not lean:
+            run.rows.append(
+                row(
+                    f"decode 10,000 2.0 invoices (3 lines): xero-python {version} "
+                    "ApiClient.deserialize of the JSON / SDK decoder of the XML",
+                    t_official / t_sdk,
+                    ">= 3x",
+                    t_official / t_sdk >= 3,
+                    note=detail
+                    + "; both carry empty ValidationErrors and Warnings on every entity, as Xero's echoes do",
+                )
+            )
+        else:
+            run.rows.append(
+                row(
+                    "the same without the empty ValidationErrors/Warnings (comparison)",
+                    t_official / t_sdk,
+                    "-",
+                    None,
+                    note=detail
+                    + "; whether Xero's GET answers carry them on every entity is unverified",
+                )
+            )
+
+
+def fig_v1_list(run: Run) -> None:
+    """1.0 contacts.list() of 10,000 through HTTP / a raw httpx GET + lxml parse."""
+    server = run.server
+    try:
+        source_cm: Any = sandbox_with_contacts(10_000)
+        base_url, api_key, customer_key, source = source_cm.__enter__()
+    except Exception as exc:  # the sandbox is another engineer's work in progress
+        source_cm = None
+        server.routes["contacts"] = run.v1_contacts_xml
+        base_url, api_key, customer_key = (
+            server.base_url,
+            "bench-partner-key",
+            "bench-customer-key",
+        )
+        source = f"tiny loopback server in the bench (sandbox unusable: {type(exc).__name__}: {str(exc)[:80]})"
+        run.notes.append(f"List rows served by a {source}.")
+    try:
         with (
             XeroClient(
-                api_key="bench-partner-key",
-                customer_key="bench-customer-key",
-                base_url=server.base_url,
+                api_key=api_key,
+                customer_key=customer_key,
+                base_url=base_url,
+                timeout=120,
+                max_response_bytes=1 << 30,
             ) as client,
-            httpx.Client() as raw,
+            httpx.Client(timeout=120) as raw,
         ):
-            url = httpx.URL(server.base_url).join("small")
-            params = {"apiKey": "bench-partner-key", "xeroKey": "bench-customer-key"}
-
-            def sdk_small() -> None:
-                for _ in range(50):
-                    client._request(
-                        method="GET",
-                        path="small",
-                        response_type=m.ContactsResponse,
-                        decode=_codec.decode_contacts_response,
-                    )
-
-            def raw_small() -> None:
-                for _ in range(50):
-                    etree.fromstring(raw.get(url, params=params).content)
-
-            t_sdk, t_raw = paired(sdk_small, raw_small, runs=RUNS * 2)
-            rows.append(
+            url = httpx.URL(base_url).join("contacts")
+            params = {"apiKey": api_key, "xeroKey": customer_key}
+            got = client.contacts.list()
+            assert len(got) >= 10_000, len(got)
+            size = len(raw.get(url, params=params).content)
+            t_sdk, t_raw = paired(
+                lambda: client.contacts.list(),
+                lambda: etree.fromstring(raw.get(url, params=params).content),
+            )
+            run.rows.append(
                 row(
-                    "one small GET (1 contact): SDK / raw httpx GET + fromstring, loopback",
+                    "list 10,000 contacts: SDK / raw httpx GET + lxml.etree.fromstring",
                     t_sdk / t_raw,
-                    "<= 1.15x",
-                    t_sdk / t_raw <= 1.15,
-                    note=f"SDK {t_sdk / 50 * 1e3:.2f} ms, raw {t_raw / 50 * 1e3:.2f} ms per call (bench server)",
+                    "<= 3x",
+                    t_sdk / t_raw <= 3,
+                    note=f"SDK {t_sdk:.3f} s, raw {t_raw:.3f} s, {size / 1e6:.1f} MB from {source}",
                 )
             )
+    finally:
+        if source_cm is not None:
+            source_cm.__exit__(None, None, None)
 
-        # -------------------------------------------------------------- streaming 100k contacts
-        big = _codec.encode_contacts_response(data.contacts_response(100_000))
-        server.routes["contacts"] = big
-        growth: dict[str, int] = {}
-        for mode in ("iter", "list"):
-            out = subprocess.run(
-                [sys.executable, "-m", "bench.stream_child", server.base_url, mode],
-                capture_output=True,
-                text=True,
-                check=True,
-                cwd=HERE.parent,
-                timeout=600,
-            )
-            count, grown = (int(x) for x in out.stdout.split())
-            assert count == 100_000, count
-            growth[mode] = grown
-        rows.append(
+
+def fig_v1_small(run: Run) -> None:
+    """One small 1.0 GET on loopback: the SDK's per-call overhead."""
+    server = run.server
+    server.routes["small"] = _codec.encode_contacts_response(data.contacts_response(1))
+    with (
+        XeroClient(
+            api_key="bench-partner-key",
+            customer_key="bench-customer-key",
+            base_url=server.base_url,
+        ) as client,
+        httpx.Client() as raw,
+    ):
+        url = httpx.URL(server.base_url).join("small")
+        params = {"apiKey": "bench-partner-key", "xeroKey": "bench-customer-key"}
+
+        def sdk_small() -> None:
+            for _ in range(50):
+                client._request(
+                    method="GET",
+                    path="small",
+                    response_type=m.ContactsResponse,
+                    decode=_codec.decode_contacts_response,
+                )
+
+        def raw_small() -> None:
+            for _ in range(50):
+                etree.fromstring(raw.get(url, params=params).content)
+
+        t_sdk, t_raw = paired(sdk_small, raw_small, runs=RUNS * 2)
+        run.rows.append(
             row(
-                f"stream 100,000 contacts ({len(big) / 1e6:.0f} MB): peak RSS growth of contacts.iter()",
-                growth["iter"] / MiB,
-                "<= 30 MiB",
-                growth["iter"] <= 30 * MiB,
-                unit="MiB",
-                note=f"contacts.list() of the same: +{growth['list'] / MiB:.0f} MiB (bench server)",
+                "one small GET (1 contact): SDK / raw httpx GET + fromstring, loopback",
+                t_sdk / t_raw,
+                "<= 1.15x",
+                t_sdk / t_raw <= 1.15,
+                note=f"SDK {t_sdk / 50 * 1e3:.2f} ms, raw {t_raw / 50 * 1e3:.2f} ms per call (bench server)",
             )
         )
-    finally:
-        server.close()
 
-    # ------------------------------------------------------------------ import time
+
+def stream_child(*args: str) -> tuple[int, int]:
+    """(items read, peak RSS growth in bytes) of ``python -m bench.stream_child ARGS``."""
+    out = subprocess.run(
+        [sys.executable, "-m", "bench.stream_child", *args],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=HERE.parent,
+        timeout=600,
+    )
+    count, grown = (int(x) for x in out.stdout.split())
+    return count, grown
+
+
+def fig_v1_stream(run: Run) -> None:
+    """1.0 contacts.iter() over one 100,000-contact answer: peak RSS growth."""
+    server = run.server
+    big = _codec.encode_contacts_response(data.contacts_response(100_000))
+    server.routes["contacts"] = big
+    growth: dict[str, int] = {}
+    for mode in ("iter", "list"):
+        count, growth[mode] = stream_child(server.base_url, mode)
+        assert count == 100_000, count
+    del server.routes["contacts"]
+    run.rows.append(
+        row(
+            f"stream 100,000 contacts ({len(big) / 1e6:.0f} MB): peak RSS growth of contacts.iter()",
+            growth["iter"] / MiB,
+            "<= 30 MiB",
+            growth["iter"] <= 30 * MiB,
+            unit="MiB",
+            note=f"contacts.list() of the same: +{growth['list'] / MiB:.0f} MiB (bench server)",
+        )
+    )
+
+
+def fig_v2_stream(run: Run) -> None:
+    """2.0 contacts.iter() across the pages of 100,000 contacts: peak RSS growth."""
+    total, size = 100_000, 1_000
+    server = run.server
+    server.pages["Contacts"] = lambda page, page_size: data_v2.contacts_page(page, page_size, total)
+    page_bytes = len(data_v2.contacts_page(1, size, total))
+    pages = total // size + 1  # the last full page is followed by an empty one
+    growth: dict[str, int] = {}
+    for mode in ("iter2", "pages2"):
+        before = server.requests
+        count, growth[mode] = stream_child(server.base_url_v2, mode, str(size))
+        assert count == total, count
+        assert server.requests - before == pages, server.requests - before
+    del server.pages["Contacts"]
+    run.rows.append(
+        row(
+            f"stream 100,000 2.0 contacts ({pages} pages of {size:,}, {page_bytes * total // size / 1e6:.0f} MB): "
+            "peak RSS growth of contacts.iter(page_size=1000)",
+            growth["iter2"] / MiB,
+            "<= 30 MiB",
+            growth["iter2"] <= 30 * MiB,
+            unit="MiB",
+            note=(
+                f"every page read with contacts.list(page=...) and kept: +{growth['pages2'] / MiB:.0f} MiB "
+                "(bench server, bearer token + xero-tenant-id checked)"
+            ),
+        )
+    )
+
+
+def fig_import(run: Run) -> None:
+    """import xero_customer_api (as installed) / import lxml.etree, httpx."""
+
     def import_time(stmt: str, pythonpath: str | None = None) -> float:
         code = f"import time; t = time.perf_counter(); {stmt}; print(time.perf_counter() - t)"
         env = dict(os.environ)
@@ -322,10 +483,6 @@ def main() -> None:
     # this editable dev tree has none when PYTHONDONTWRITEBYTECODE is set, so every import
     # would recompile ~10k lines. Measure the installed form (a compiled copy on PYTHONPATH,
     # checked to be the one imported) and report the dev-tree figure beside it.
-    import compileall
-    import shutil
-    import tempfile
-
     import xero_customer_api
 
     with tempfile.TemporaryDirectory() as site:
@@ -347,7 +504,7 @@ def main() -> None:
         if os.environ.get("PYTHONDONTWRITEBYTECODE")
         else "bytecode cached"
     )
-    rows.append(
+    run.rows.append(
         row(
             "import xero_customer_api (installed, bytecode compiled as pip does) / import lxml.etree, httpx (fresh processes)",
             t_sdk_imp / t_base_imp,
@@ -360,8 +517,51 @@ def main() -> None:
         )
     )
 
+
+# In table order. `BENCH_ONLY=v2-decode,v2-official` runs just those (RESULTS.md is then left alone).
+FIGURES: dict[str, Callable[[Run], None]] = {
+    "v1-codec": fig_v1_codec,
+    "v2-decode": fig_v2_decode,
+    "v2-official": fig_v2_official,
+    "v1-list": fig_v1_list,
+    "v1-small": fig_v1_small,
+    "v1-stream": fig_v1_stream,
+    "v2-stream": fig_v2_stream,
+    "import": fig_import,
+}
+
+
+def selected(only: str | None) -> list[str]:
+    """The figures to run, in table order: all of them, or the comma-separated names in ``only``."""
+    if only is None or not only.strip():
+        return list(FIGURES)
+    names = {name.strip() for name in only.split(",") if name.strip()}
+    unknown = sorted(names - FIGURES.keys())
+    if unknown:
+        raise SystemExit(
+            f"BENCH_ONLY: no figure named {', '.join(unknown)}; the figures are {', '.join(FIGURES)}"
+        )
+    return [name for name in FIGURES if name in names]
+
+
+def main() -> None:
+    started = time.perf_counter()
+    names = selected(os.environ.get("BENCH_ONLY"))
+    load_before = os.getloadavg()[0]
+    run = Run()
+    try:
+        for name in names:
+            print(f"==> {name}: {(FIGURES[name].__doc__ or '').strip()}", file=sys.stderr)
+            FIGURES[name](run)
+    finally:
+        run.close()
+    load_after = os.getloadavg()[0]
+
     # ------------------------------------------------------------------ table
-    versions = ", ".join(f"{p} {md.version(p)}" for p in ("lxml", "xsdata", "httpx", "xmltodict"))
+    packages = ["lxml", "xsdata", "httpx", "xmltodict"]
+    if official.available():
+        packages.append("xero-python")
+    versions = ", ".join(f"{p} {md.version(p)}" for p in packages)
     machine = (
         f"{cpu_model()}, {os.cpu_count()} logical cores, {platform.system()} {platform.release()}; "
         f"Python {platform.python_version()} ({platform.python_implementation()}); {versions}"
@@ -372,28 +572,36 @@ def main() -> None:
         f"Machine: {machine}.  ",
         f"Every figure is a ratio of two timings (or a memory figure) measured in the same run; medians of "
         f"{RUNS} runs (decode: {max(3, RUNS - 2)}), interleaved. Total bench time {time.perf_counter() - started:.0f} s. "
-        "Regenerate with `make bench` (`python -m bench`).",
+        "Regenerate with `make bench` (`python -m bench`).  ",
+        f"The machine is shared: 1-minute load average {load_before:.1f} at the start and "
+        f"{load_after:.1f} at the end on {os.cpu_count()} cores, so timings are noisy and a ratio "
+        "can move by tens of percent between runs (memory figures are steady).",
         "",
         "| figure | measured | goal | verdict | detail |",
         "|---|---:|---|---|---|",
         *(
             f"| {r['figure']} | {r['measured']} | {r['goal']} | {r['verdict']} | {r['note']} |"
-            for r in rows
+            for r in run.rows
         ),
         "",
-        *notes,
+        *run.notes,
     ]
     table = "\n".join(lines).rstrip() + "\n"
-    (HERE / "RESULTS.md").write_text(table, encoding="utf-8")
+    if names == list(FIGURES):
+        (HERE / "RESULTS.md").write_text(table, encoding="utf-8")
+    else:
+        print(f"BENCH_ONLY={','.join(names)}: bench/RESULTS.md left unchanged", file=sys.stderr)
     print(table)
 
 
 if __name__ == "__main__":
-    # BENCH_ONLY=core or BENCH_ONLY=limits runs one part (each keeps the other's figures)
-    only = os.environ.get("BENCH_ONLY", "")
-    if only in ("", "core"):
+    # `limits` (bench/limits.py, its own section of RESULTS.md) is named like a figure
+    asked = [n.strip() for n in os.environ.get("BENCH_ONLY", "").split(",") if n.strip()]
+    others = [n for n in asked if n != "limits"]
+    if not asked or others:
+        os.environ["BENCH_ONLY"] = ",".join(others)
         main()
-    if only in ("", "limits"):
+    if not asked or "limits" in asked:
         from . import limits
 
         limits.main()

@@ -9,7 +9,14 @@ import click
 
 from . import seed
 from .server import ServeOptions, serve
-from .store import Store
+from .store import Store, StoreVersionError
+
+
+def _open(db: Path) -> Store:
+    try:
+        return Store(db)
+    except StoreVersionError as exc:
+        raise click.ClickException(str(exc)) from exc
 
 
 @click.group()
@@ -134,7 +141,7 @@ def add_org(db: Path, name: str, partner_key: str | None) -> None:
     """Create a seeded organisation and print its customer key (1.0's xeroKey) and its
     tenant id (2.0's xero-tenant-id) as `export XERO_CUSTOMER_KEY=...` and
     `export XERO_TENANT_ID=...` lines."""
-    store = Store(db)
+    store = _open(db)
     try:
         store.ensure_seeded()
         try:
@@ -165,7 +172,7 @@ def add_org(db: Path, name: str, partner_key: str | None) -> None:
 def add_app(db: Path, name: str, partner_key: str | None, tenant_id: str | None) -> None:
     """Create an OAuth 2.0 app and print its client id and secret as
     `export XERO_CLIENT_ID=...` and `export XERO_CLIENT_SECRET=...` lines."""
-    store = Store(db)
+    store = _open(db)
     try:
         store.ensure_seeded()
         try:
@@ -185,7 +192,7 @@ def add_app(db: Path, name: str, partner_key: str | None, tenant_id: str | None)
 @click.option("--name", default=f"{seed.PARTNER_NAME} 2", show_default=True, help="Provider name.")
 def add_partner(db: Path, name: str) -> None:
     """Create a partner and print its API key (apiKey)."""
-    store = Store(db)
+    store = _open(db)
     try:
         store.ensure_seeded()
         key = store.add_partner(name)

@@ -1,12 +1,17 @@
 """Start ``xero-sandbox serve`` as a subprocess and read its ready lines (tests, demos).
 
 ```python
+from xero_customer_api import XeroClient
 from xero_sandbox.process import start_sandbox
 
 with start_sandbox() as sandbox:
-    client = XeroClient(api_key=sandbox.api_key, customer_key=sandbox.customer_key,
-                        base_url=sandbox.base_url, http_client=httpx.Client(verify=sandbox.verify()))
+    client = XeroClient(client_id=sandbox.client_id, client_secret=sandbox.client_secret,
+                        tenant_id=sandbox.tenant_id, token_url=sandbox.token_url,
+                        base_url=sandbox.v2_base_url,
+                        http_client=httpx.Client(verify=sandbox.verify()))
 ```
+
+(``sandbox.base_url`` with ``api_key``/``customer_key`` is API 1.0's.)
 """
 
 from __future__ import annotations

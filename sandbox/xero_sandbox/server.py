@@ -1,10 +1,13 @@
 """Running the sandbox under uvicorn: TLS set-up, listening socket, timeouts and the ready lines.
 
-Once the server accepts connections it prints, flushed, lines a POSIX shell takes as they are::
+Once the server accepts connections it prints, flushed, lines a POSIX shell takes as they are
+(:func:`ready_lines`): ``export XERO_BASE_URL=...`` (API 2.0), the demo app's
+``XERO_CLIENT_ID``/``XERO_CLIENT_SECRET``, ``XERO_TENANT_ID``, ``XERO_TOKEN_URL``,
+``XERO_AUTHORIZE_URL``, then 1.0's ``XERO_V1_BASE_URL``, ``XERO_API_KEY``,
+``XERO_CUSTOMER_KEY``, and over HTTPS ``XERO_CA_BUNDLE``; then the console URL and how to stop::
 
-    export XERO_BASE_URL=https://127.0.0.1:PORT/api.xro/1.0/
-    export XERO_API_KEY=...
-    export XERO_CUSTOMER_KEY=...
+    export XERO_BASE_URL=https://127.0.0.1:PORT/api.xro/2.0/
+    ...
     export XERO_CA_BUNDLE=/tmp/xero-sandbox-XXXX/ca.pem
     # Partner console: https://127.0.0.1:PORT/console?apiKey=...
     # Stop with Ctrl-C (the CA bundle is removed on exit).
@@ -43,7 +46,7 @@ from uvicorn.protocols.http.h11_impl import H11Protocol
 from .app import SandboxApp
 from .identity import AUTHORIZE_PATH, TOKEN_PATH
 from .process import CONSOLE_PREFIX
-from .store import Credentials, Store
+from .store import Credentials, Store, StoreVersionError
 from .v1_0 import PREFIX as V1_PREFIX
 from .v2_0 import PREFIX as V2_PREFIX
 
@@ -243,7 +246,11 @@ def serve(options: ServeOptions, out: Any = None) -> int:
     stopped_by: int | None = None
     cleanup: list[Callable[[], None]] = []
     try:
-        store = Store(options.db)
+        try:
+            store = Store(options.db)
+        except StoreVersionError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
         cleanup.append(store.close)
         credentials = store.ensure_seeded()
         sock = _bind(options.host, options.port)

@@ -105,3 +105,18 @@ def test_cli_in_a_new_organisation(
     demo = {**env, "XERO_CUSTOMER_KEY": sandbox.customer_key}
     names = {c["name"] for c in json.loads(xero(demo, "contacts", "list").stdout)}
     assert "E2E 007" not in names
+
+
+def test_the_2_0_cli_uses_the_printed_exports_unchanged(
+    sandbox: RunningSandbox, unique: str
+) -> None:
+    env = {name: value for name, value in sandbox.values.items() if name.startswith("XERO_")}
+    created = xero(env, "contacts", "create", input=json.dumps({"name": f"CLI Two {unique}"}))
+    assert created.returncode == 0, created.stderr
+    listed = xero(env, "contacts", "list", "--search-term", f"cli two {unique}")
+    assert listed.returncode == 0, listed.stderr
+    assert [c["name"] for c in json.loads(listed.stdout)] == [f"CLI Two {unique}"]
+    # and the same lines reach 1.0 with --api-version 1.0 (XERO_V1_BASE_URL)
+    old = xero(env, "--api-version", "1.0", "contacts", "list")
+    assert old.returncode == 0, old.stderr
+    assert f"CLI Two {unique}" in [c["name"] for c in json.loads(old.stdout)]

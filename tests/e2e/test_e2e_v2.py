@@ -23,6 +23,7 @@ from xero_customer_api import (
     ServerError,
     ValidationError,
     XeroClient,
+    aexchange_code,
     authorization_url,
     exchange_code,
     field,
@@ -652,3 +653,81 @@ async def test_a_429_day_is_raised_at_once(sandbox: RunningSandbox) -> None:
             limits_hook(sandbox, sandbox.tenant_id, day=0)
         assert refused.value.problem == "day" and refused.value.retry_after is not None
         assert await client.accounts.list()
+
+
+def test_2_0_faults_a_429_and_a_delay(sandbox: RunningSandbox, v2: Factory) -> None:
+    client = v2()
+    client.contacts.list()
+    before = stats(sandbox).get("GET 2.0/contacts", 0)
+    fault(sandbox, path="/api.xro/2.0/Contacts", method="GET", kind="429", retry_after=0)
+    fault(sandbox, path="/api.xro/2.0/Contacts", method="GET", kind="delay", delay=0.2)
+    assert isinstance(client.contacts.list(), list)  # the 429 waited out, then the delay
+    assert stats(sandbox)["GET 2.0/contacts"] - before == 2
+
+
+@pytest.mark.asyncio
+async def test_async_batches_both_ways(sandbox: RunningSandbox, unique: str) -> None:
+    async with httpx.AsyncClient(verify=sandbox.verify()) as http:
+        client = AsyncXeroClient(
+            client_id=sandbox.client_id,
+            client_secret=sandbox.client_secret,
+            tenant_id=sandbox.tenant_id,
+            token_url=sandbox.token_url,
+            base_url=sandbox.v2_base_url,
+            http_client=http,
+        )
+        twins = [models.Contact(name=f"Twin {unique}"), models.Contact(name=f"Twin {unique}")]
+        result = await client.contacts.create_many(twins, summarize_errors=False)
+        assert [i.status for i in result.items] == ["OK", "ERROR"]
+        assert "already assigned" in result.failed[0].validation_errors[0]
+        with pytest.raises(ValidationError) as refused:
+            await client.contacts.create_many([models.Contact(name=f"Twin {unique}")])
+        assert refused.value.elements[0].xsi_type == "Contact"
+        saved = await client.contacts.save_many(
+            [models.Contact(name=f"Twin {unique}", email_address="twin@example.com")]
+        )
+        assert saved.items[0].item.email_address == "twin@example.com"
+        assert len(await client.contacts.list(search_term=f"twin {unique}")) == 1
+
+
+@pytest.mark.asyncio
+async def test_async_authorization_code_flow(
+    sandbox: RunningSandbox, chromium: str, tmp_path: Path, callback: Callback, unique: str
+) -> None:
+    start = authorization_url(
+        client_id=sandbox.client_id,
+        redirect_uri=callback.url,
+        scopes=SCOPES,
+        authorize_url=sandbox.authorize_url,
+    )
+    with Page(chromium, tmp_path / "profile") as page:
+        page.goto(start.url)
+        page.wait_for("!!document.getElementById('allow')")
+        page.evaluate(f"document.querySelector('input[value=\"{sandbox.tenant_id}\"]').click()")
+        page.evaluate("document.getElementById('allow').click()")
+        assert callback.arrived.wait(30)
+    parts = urlsplit(callback.url)
+    async with httpx.AsyncClient(verify=sandbox.verify()) as http:
+        token = await aexchange_code(
+            client_id=sandbox.client_id,
+            client_secret=sandbox.client_secret,
+            redirect_uri=callback.url,
+            code_verifier=start.code_verifier,
+            callback_url=f"{parts.scheme}://{parts.netloc}{callback.got[-1]}",
+            state=start.state,
+            token_url=sandbox.token_url,
+            http_client=http,
+        )
+        assert token["refresh_token"]
+        client = AsyncXeroClient(
+            token=token,
+            client_id=sandbox.client_id,
+            client_secret=sandbox.client_secret,
+            token_url=sandbox.token_url,
+            tenant_id=sandbox.tenant_id,
+            base_url=sandbox.v2_base_url,
+            http_client=http,
+        )
+        made = await client.contacts.create(models.Contact(name=f"Async Code {unique}"))
+        assert [c.tenant_id for c in await client.connections()] == [sandbox.tenant_id]
+        assert (await client.contacts.get(contact_id=made.contact_id or "")).name == made.name

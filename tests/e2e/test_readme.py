@@ -62,3 +62,17 @@ def test_quick_start_runs_against_the_sandbox(
     invoice = namespace["invoice"]
     assert invoice.invoice_id and invoice.total == invoice.sub_total + invoice.total_tax
     assert any(c.name == "Kowhai Cycles Ltd" for c in namespace["customers"])
+
+
+def test_sandbox_section_script_runs_with_the_printed_exports(
+    sandbox: RunningSandbox, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Local sandbox", 1)[1].split("\n## ", 1)[0]
+    match = re.search(r"```python\n(.*?)```", section, re.S)
+    assert match, "the sandbox section has a python block"
+    for name, value in sandbox.values.items():
+        if name.startswith("XERO_"):
+            monkeypatch.setenv(name, value)
+    exec(compile(match.group(1), "README.md", "exec"), {})
+    assert "['Demo Company'] 26" in capsys.readouterr().out

@@ -97,3 +97,40 @@ def test_stamps_strictly_increase() -> None:
     store = Store(None)
     stamps = [store.stamp() for _ in range(200)]
     assert stamps == sorted(stamps) and len(set(stamps)) == len(stamps)
+
+
+def test_a_db_file_of_the_older_layout_is_refused_not_migrated(tmp_path: Path) -> None:
+    import sqlite3
+
+    from xero_sandbox.store import StoreVersionError
+
+    old = tmp_path / "old.db"
+    conn = sqlite3.connect(old)
+    conn.execute("CREATE TABLE contacts (contact_id TEXT PRIMARY KEY, body TEXT NOT NULL)")
+    conn.commit()
+    conn.close()
+    with pytest.raises(StoreVersionError, match="start with a new --db file"):
+        Store(old)
+    fresh = Store(tmp_path / "new.db")
+    fresh.ensure_seeded()
+    fresh.close()
+    Store(tmp_path / "new.db").close()  # its own layout opens again
+
+
+def test_serve_and_keys_say_why_an_old_db_file_is_refused(tmp_path: Path) -> None:
+    import sqlite3
+    import subprocess
+
+    from xero_sandbox.process import sandbox_command
+
+    old = tmp_path / "old.db"
+    conn = sqlite3.connect(old)
+    conn.execute("CREATE TABLE partners (api_key TEXT)")
+    conn.commit()
+    conn.close()
+    for args in (["serve", "--http", "--db", str(old)], ["keys", "add-app", "--db", str(old)]):
+        done = subprocess.run(
+            [*sandbox_command(), *args], capture_output=True, text=True, timeout=60
+        )
+        assert done.returncode != 0 and "start with a new --db file" in done.stderr
+        assert "Traceback" not in done.stderr

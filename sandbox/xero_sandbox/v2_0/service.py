@@ -182,10 +182,18 @@ class Service:
             ]
             | None
         ) = None
+        self._numbers: dict[int, set[str]] = {}
 
     def begin(self) -> None:
         """Forget what was read for the previous call."""
         self._settings_cache = None
+        self._numbers = {}
+
+    def _accrec_numbers(self, org: int) -> set[str]:
+        """The ACCREC invoice numbers in use (read once per call, kept up to date by it)."""
+        if org not in self._numbers:
+            self._numbers[org] = self.store.invoice_numbers(org, "ACCREC")
+        return self._numbers[org]
 
     # ------------------------------------------------------------------ reading helpers
 
@@ -685,7 +693,7 @@ class Service:
         return out
 
     def _next_number(self, org: int) -> str:
-        taken = self.store.invoice_numbers(org, "ACCREC")
+        taken = self._accrec_numbers(org)
         n = len(taken) + 1
         while f"INV-{n:04d}" in taken:
             n += 1
@@ -729,7 +737,7 @@ class Service:
         if kind == "ACCREC":
             if number is None or not number.strip():
                 number = self._next_number(org)
-            elif number in self.store.invoice_numbers(org, "ACCREC"):
+            elif number in self._accrec_numbers(org):
                 problems.append(
                     f"The InvoiceNumber {number} is already assigned to another invoice."
                 )
@@ -762,6 +770,8 @@ class Service:
             app_id=call.app.client_id,
         )
         self.store.save_invoice(org, rec)
+        if kind == "ACCREC":
+            self._accrec_numbers(org).add(rec.number)
         return rec
 
     @staticmethod
@@ -833,9 +843,11 @@ class Service:
         if item.contact is not None and editable:
             rec.contact_id = self._contact_for(org, item.contact).contact_id
         if item.invoice_number and item.invoice_number != rec.number:
-            if rec.type == "ACCREC" and self.store.invoice_by_number(org, item.invoice_number):
+            if rec.type == "ACCREC" and item.invoice_number in self._accrec_numbers(org):
                 problems.append(f"The InvoiceNumber {item.invoice_number} is already assigned.")
             rec.number = item.invoice_number
+            if rec.type == "ACCREC":
+                self._accrec_numbers(org).add(rec.number)
         if problems:
             raise Problems(problems)
         for attr, value in (

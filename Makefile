@@ -40,6 +40,7 @@ check: $(STAMP)
 
 test: $(STAMP)
 	@bash scripts/ensure-chromium.sh
+	@bash scripts/ensure-redis.sh
 	@$(MAKE) --no-print-directory check
 	@$(MAKE) --no-print-directory docs
 	@echo "==> pytest"

@@ -36,3 +36,20 @@ def fixture_files() -> list[Path]:
 @pytest.fixture(scope="session")
 def repo_root() -> Path:
     return ROOT
+
+
+@pytest.fixture(autouse=True)
+def _rate_limits(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A fresh process-wide limiter for every test; and, unless the test is marked
+    ``rate_limits``, 2.0 clients built without ``limiter=`` have none.
+
+    The suite's fakes answer hundreds of calls of one made-up tenant within seconds, hold
+    more than 5 calls of one tenant open at once (thread barriers) and fake the retry
+    sleeps, none of which Xero's limits would let through: the limiter's own tests
+    (tests/limits/) turn it on, the others test everything else.
+    """
+    from xero_customer_api._runtime import _limiter
+
+    monkeypatch.setattr(_limiter, "_SHARED", {})
+    if request.node.get_closest_marker("rate_limits") is None:
+        monkeypatch.setitem(_limiter.DEFAULT_RATE_LIMITS, "oauth2", None)

@@ -31,6 +31,7 @@ from ._errors import (
     XeroResponseError,
     XeroTimeoutError,
 )
+from ._limiter import InProcessLimiter, Limiter, RateLimits
 from ._oauth import (
     DEFAULT_AUTHORIZE_URL,
     DEFAULT_TOKEN_URL,
@@ -41,6 +42,7 @@ from ._oauth import (
     exchange_code,
 )
 from ._ratelimit import RateLimit
+from ._tokens import MemoryTokenStore, TokenStore
 from ._types import NOT_GIVEN, NotGiven, TimeoutTypes
 from ._where import Field, Where, all_of, any_of, field
 
@@ -60,18 +62,23 @@ __all__ = [
     "Connection",
     "ErrorDetail",
     "Field",
+    "InProcessLimiter",
     "InvalidCustomerKeyError",
     "InvalidPartnerKeyError",
+    "Limiter",
+    "MemoryTokenStore",
     "NotFoundError",
     "NotGiven",
     "PermissionDeniedError",
     "RateLimit",
     "RateLimitError",
+    "RateLimits",
     "RawResponse",
     "RequestValidationError",
     "ServerError",
     "SyncAPIClient",
     "TimeoutTypes",
+    "TokenStore",
     "ValidationError",
     "Where",
     "XeroAPIError",

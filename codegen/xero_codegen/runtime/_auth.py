@@ -40,6 +40,7 @@ import httpx
 from ._errors import XeroError
 from ._oauth import DEFAULT_TOKEN_URL, TokenEndpoint, check_endpoint_url
 from ._secrets import forget_secret, redact, register_secret
+from ._tokens import TokenStore
 
 if TYPE_CHECKING:
     import asyncio
@@ -129,6 +130,14 @@ class AuthScheme:
         """The async twin of :meth:`renew`."""
         return False
 
+    def app_identity(self) -> str | None:
+        """What identifies the app to rate limits (hashed by the limiter; None: no app)."""
+        return None
+
+    def attach_token_store(self, store: object, key: str, problems: list[str]) -> None:
+        """Keep this scheme's tokens in ``store`` under ``key`` (see :mod:`._tokens`)."""
+        problems.append("`token_store` keeps OAuth 2.0 tokens: this API version has none")
+
     def describe(self) -> str:
         """The credentials for a repr, every secret as ``***``."""
         return ", ".join(f"{name}='***'" for name in self.credential_names)
@@ -205,6 +214,8 @@ class OAuth2Auth(AuthScheme):
         self._sender = sender
         self._lock = threading.Lock()
         self._alock: asyncio.Lock | None = None
+        self._tokens: TokenStore | None = None  # shared token store (many clients, workers)
+        self._tokens_key = ""
         self._registered: list[str] = []
         if token is not None:
             self._remember(token)
@@ -375,7 +386,41 @@ class OAuth2Auth(AuthScheme):
             f"{type(exc).__name__}: {redact(str(exc))[:200]} (the client keeps the new token)"
         )
 
+    def _adopt(self, token: Mapping[str, Any]) -> None:
+        """Use a token another client or worker fetched (read from the token store)."""
+        self._remember(token)
+        self._token = dict(token)
+
     def _refresh(self) -> None:
+        """A new token: through the token store when there is one (one refresh among all
+        its users; the others adopt the result), else fetched here."""
+        if self._tokens is None:
+            return self._fetch_new()
+
+        def fetch(current: Mapping[str, Any] | None) -> dict[str, Any]:
+            if current is not None:
+                self._adopt(current)  # the newest stored token: its refresh token is the live one
+            self._fetch_new()
+            assert self._token is not None
+            return dict(self._token)
+
+        self._adopt(self._tokens.refresh(self._tokens_key, self._token, fetch, self._usable))
+
+    async def _arefresh(self) -> None:
+        """The async twin of :meth:`_refresh`."""
+        if self._tokens is None:
+            return await self._afetch_new()
+
+        async def fetch(current: Mapping[str, Any] | None) -> dict[str, Any]:
+            if current is not None:
+                self._adopt(current)
+            await self._afetch_new()
+            assert self._token is not None
+            return dict(self._token)
+
+        self._adopt(await self._tokens.arefresh(self._tokens_key, self._token, fetch, self._usable))
+
+    def _fetch_new(self) -> None:
         send = self._sender.send
         assert send is not None, "a sync scheme has a sync sender"
         token = self._store(send(self._new_token_request()))
@@ -393,7 +438,7 @@ class OAuth2Auth(AuthScheme):
                     " (use AsyncXeroClient, or a plain function); the client keeps the new token"
                 )
 
-    async def _arefresh(self) -> None:
+    async def _afetch_new(self) -> None:
         asend = self._sender.asend
         assert asend is not None, "an async scheme has an async sender"
         token = self._store(await asend(self._new_token_request()))
@@ -456,6 +501,29 @@ class OAuth2Auth(AuthScheme):
             if self._failed_is_current(request):
                 await self._arefresh()
         return True
+
+    def app_identity(self) -> str | None:
+        if self._endpoint is not None:
+            return "client:" + self._endpoint.client_id
+        return "token:" + str((self._token or {}).get("access_token", ""))
+
+    def attach_token_store(self, store: object, key: str, problems: list[str]) -> None:
+        if self.mode == "access-token":
+            problems.append(
+                "`token_store` keeps tokens the SDK fetches or refreshes: not with `access_token`"
+            )
+            return
+        if not isinstance(store, TokenStore):
+            problems.append(
+                "`token_store` must be a TokenStore (e.g. xero_customer_api.redis.RedisTokenStore)"
+            )
+            return
+        self._tokens, self._tokens_key = store, key
+        stored = store.get(key)
+        if stored is not None and stored.get("access_token"):
+            self._adopt(stored)  # the store is the truth: it holds the live refresh token
+        elif self._token is not None:
+            store.put(key, self._token)
 
     def describe(self) -> str:
         if self.mode == "access-token":

@@ -48,9 +48,11 @@ from ._errors import (
     XeroResponseError,
     XeroTimeoutError,
 )
+from ._limiter import Limiter, Slot, app_key, resolve_limiter
 from ._oauth import Connection, asend_token_request, parse_connections, send_token_request
 from ._ratelimit import RateLimit
 from ._secrets import redact
+from ._tokens import TokenStore
 from ._types import NOT_GIVEN, NotGiven, TimeoutTypes
 from ._xml import UnsafeXMLError, bind, parse_document, serialize
 
@@ -397,17 +399,23 @@ class _ClientCore(Generic[_HttpT]):
         strict: bool = False,
         http_client: _HttpT | None = None,
         max_item_bytes: int = DEFAULT_MAX_ITEM_BYTES,
+        limiter: object = True,
+        token_store: TokenStore | None = None,
         **credentials: Any,
     ) -> None:
         """``credentials`` are the auth scheme's (``AUTH_SCHEMES[_auth_style]``): 1.0's
         ``api_key`` and ``customer_key``; 2.0's ``access_token``, ``client_id`` ... ``None``
-        values count as not given."""
+        values count as not given. ``limiter``: see :func:`._limiter.resolve_limiter`;
+        ``token_store``: see :mod:`._tokens` (keyed by ``tenant_id``)."""
         problems: list[str] = []
         sender = (
             Sender(None, self._asend_token) if self._is_async() else Sender(self._send_token, None)
         )
         auth = AUTH_SCHEMES[self._auth_style].from_credentials(credentials, problems, sender)
         self._tenant_id = self._check_tenant(tenant_id, problems)
+        self._limiter: Limiter | None = resolve_limiter(limiter, self._auth_style, problems)
+        if token_store is not None and auth is not None:
+            auth.attach_token_store(token_store, self._tenant_id or "default", problems)
         if not isinstance(max_retries, int) or max_retries < 0:
             problems.append("`max_retries` must be a whole number >= 0")
         if not isinstance(max_response_bytes, int) or max_response_bytes <= 0:
@@ -420,6 +428,7 @@ class _ClientCore(Generic[_HttpT]):
             raise RequestValidationError(problems)
         assert auth is not None
         self._auth: AuthScheme = auth
+        self._limit_app = app_key(auth.app_identity()) if self._limiter is not None else ""
         self._retry_policy = RETRY_POLICIES[self._retry_style]
         self.base_url = self._resolve_base_url(environment, base_url)
         self.timeout: TimeoutTypes = timeout
@@ -524,6 +533,38 @@ class _ClientCore(Generic[_HttpT]):
                 status if status is not None else "failed",
                 (time.monotonic() - started) * 1000,
             )
+
+    # ------------------------------------------------------------------ rate-limit slots
+
+    def _slot_tenant(self, request: httpx.Request) -> str | None:
+        tenant: str | None = request.headers.get(_TENANT_HEADER)
+        return tenant
+
+    def _take_slot(self, request: httpx.Request) -> Slot | None:
+        """Wait for a rate-limit slot for ``request`` (None without a limiter)."""
+        if self._limiter is None:
+            return None
+        return self._limiter.acquire(self._limit_app, self._slot_tenant(request))
+
+    async def _atake_slot(self, request: httpx.Request) -> Slot | None:
+        if self._limiter is None:
+            return None
+        return await self._limiter.aacquire(self._limit_app, self._slot_tenant(request))
+
+    def _give_slot(self, slot: Slot | None, answer: httpx.Response | None) -> None:
+        """Give the slot back, teaching the limiter the answer's counts (if one came)."""
+        if slot is not None and self._limiter is not None:
+            status, headers = (
+                (None, None) if answer is None else (answer.status_code, answer.headers)
+            )
+            self._limiter.release(slot, status, headers)
+
+    async def _agive_slot(self, slot: Slot | None, answer: httpx.Response | None) -> None:
+        if slot is not None and self._limiter is not None:
+            status, headers = (
+                (None, None) if answer is None else (answer.status_code, answer.headers)
+            )
+            await self._limiter.arelease(slot, status, headers)
 
     def _send_token(self, request: httpx.Request) -> tuple[int, httpx.Headers, bytes]:
         started = time.monotonic()
@@ -1137,14 +1178,19 @@ class SyncAPIClient(_ClientCore[httpx.Client]):
     def _send(
         self, request: httpx.Request, deadline: float | None
     ) -> tuple[int, httpx.Headers, bytes]:
-        response = self._http.send(request, stream=True, follow_redirects=False)
+        slot = self._take_slot(request)  # rate limits: may wait, not counted in the deadline
+        response: httpx.Response | None = None
         try:
-            body = _Body(self, response, deadline)
-            for chunk in response.iter_bytes():
-                body.add(chunk)
-            return response.status_code, response.headers, body.content()
+            response = self._http.send(request, stream=True, follow_redirects=False)
+            try:
+                body = _Body(self, response, slot.extend(deadline) if slot else deadline)
+                for chunk in response.iter_bytes():
+                    body.add(chunk)
+                return response.status_code, response.headers, body.content()
+            finally:
+                response.close()
         finally:
-            response.close()
+            self._give_slot(slot, response)
 
 
 class AsyncAPIClient(_ClientCore[httpx.AsyncClient]):
@@ -1238,14 +1284,19 @@ class AsyncAPIClient(_ClientCore[httpx.AsyncClient]):
     async def _send(
         self, request: httpx.Request, deadline: float | None
     ) -> tuple[int, httpx.Headers, bytes]:
-        response = await self._http.send(request, stream=True, follow_redirects=False)
+        slot = await self._atake_slot(request)  # rate limits: may wait, not in the deadline
+        response: httpx.Response | None = None
         try:
-            body = _Body(self, response, deadline)
-            async for chunk in response.aiter_bytes():
-                body.add(chunk)
-            return response.status_code, response.headers, body.content()
+            response = await self._http.send(request, stream=True, follow_redirects=False)
+            try:
+                body = _Body(self, response, slot.extend(deadline) if slot else deadline)
+                async for chunk in response.aiter_bytes():
+                    body.add(chunk)
+                return response.status_code, response.headers, body.content()
+            finally:
+                await response.aclose()
         finally:
-            await response.aclose()
+            await self._agive_slot(slot, response)
 
 
 def token_expired(error: BaseException) -> bool:

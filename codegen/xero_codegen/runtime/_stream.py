@@ -260,6 +260,7 @@ def iter_items(
         "GET", path, params, None, timeout, extra_headers=headers, tenant_id=tenant_id
     )
     client._auth.authorize(request)
+    slot = client._take_slot(request)  # rate limits: may wait (before the deadline starts)
     started = time.monotonic()
     deadline = _deadline(request, started)
     failure: _Attempt | None = None
@@ -268,6 +269,7 @@ def iter_items(
     except httpx.HTTPError as exc:
         failure = client._transport_error(exc, request, started)
     if failure is not None:
+        client._give_slot(slot, None)
         failure.raise_error()  # outside the except block: httpx's exception is no context
     try:
         if not _streamable(response):
@@ -281,6 +283,7 @@ def iter_items(
                 failure.raise_error()
             error = _failure(client, response, body.content())
             if not _renewed and token_expired(error) and client._auth.renew(request):
+                client._give_slot(slot, response)  # before asking again (it takes its own)
                 yield from iter_items(
                     client,
                     path=path,
@@ -316,6 +319,7 @@ def iter_items(
                     deadline += time.monotonic() - paused
     finally:
         response.close()
+        client._give_slot(slot, response)
 
 
 async def aiter_items(
@@ -337,6 +341,7 @@ async def aiter_items(
         "GET", path, params, None, timeout, extra_headers=headers, tenant_id=tenant_id
     )
     await client._auth.aauthorize(request)
+    slot = await client._atake_slot(request)
     started = time.monotonic()
     deadline = _deadline(request, started)
     failure: _Attempt | None = None
@@ -345,6 +350,7 @@ async def aiter_items(
     except httpx.HTTPError as exc:
         failure = client._transport_error(exc, request, started)
     if failure is not None:
+        await client._agive_slot(slot, None)
         failure.raise_error()  # outside the except block: httpx's exception is no context
     try:
         if not _streamable(response):
@@ -358,6 +364,7 @@ async def aiter_items(
                 failure.raise_error()
             error = _failure(client, response, body.content())
             if not _renewed and token_expired(error) and await client._auth.arenew(request):
+                await client._agive_slot(slot, response)
                 async for value in aiter_items(
                     client,
                     path=path,
@@ -394,3 +401,4 @@ async def aiter_items(
                     deadline += time.monotonic() - paused
     finally:
         await response.aclose()
+        await client._agive_slot(slot, response)

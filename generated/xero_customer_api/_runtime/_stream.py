@@ -264,6 +264,7 @@ def iter_items(
         "GET", path, params, None, timeout, extra_headers=headers, tenant_id=tenant_id
     )
     client._auth.authorize(request)
+    slot = client._take_slot(request)  # rate limits: may wait (before the deadline starts)
     started = time.monotonic()
     deadline = _deadline(request, started)
     failure: _Attempt | None = None
@@ -272,6 +273,7 @@ def iter_items(
     except httpx.HTTPError as exc:
         failure = client._transport_error(exc, request, started)
     if failure is not None:
+        client._give_slot(slot, None)
         failure.raise_error()  # outside the except block: httpx's exception is no context
     try:
         if not _streamable(response):
@@ -285,6 +287,7 @@ def iter_items(
                 failure.raise_error()
             error = _failure(client, response, body.content())
             if not _renewed and token_expired(error) and client._auth.renew(request):
+                client._give_slot(slot, response)  # before asking again (it takes its own)
                 yield from iter_items(
                     client,
                     path=path,
@@ -320,6 +323,7 @@ def iter_items(
                     deadline += time.monotonic() - paused
     finally:
         response.close()
+        client._give_slot(slot, response)
 
 
 async def aiter_items(
@@ -341,6 +345,7 @@ async def aiter_items(
         "GET", path, params, None, timeout, extra_headers=headers, tenant_id=tenant_id
     )
     await client._auth.aauthorize(request)
+    slot = await client._atake_slot(request)
     started = time.monotonic()
     deadline = _deadline(request, started)
     failure: _Attempt | None = None
@@ -349,6 +354,7 @@ async def aiter_items(
     except httpx.HTTPError as exc:
         failure = client._transport_error(exc, request, started)
     if failure is not None:
+        await client._agive_slot(slot, None)
         failure.raise_error()  # outside the except block: httpx's exception is no context
     try:
         if not _streamable(response):
@@ -362,6 +368,7 @@ async def aiter_items(
                 failure.raise_error()
             error = _failure(client, response, body.content())
             if not _renewed and token_expired(error) and await client._auth.arenew(request):
+                await client._agive_slot(slot, response)
                 async for value in aiter_items(
                     client,
                     path=path,
@@ -398,3 +405,4 @@ async def aiter_items(
                     deadline += time.monotonic() - paused
     finally:
         await response.aclose()
+        await client._agive_slot(slot, response)

@@ -22,6 +22,8 @@ from .._runtime import (
     TimeoutTypes,
 )
 from .._runtime._base_client import DEFAULT_MAX_ITEM_BYTES, DEFAULT_MAX_RETRY_AFTER
+from .._runtime._limiter import Limiter, RateLimits
+from .._runtime._tokens import TokenStore
 from ._resources import (
     AccountsResource,
     AsyncAccountsResource,
@@ -82,6 +84,16 @@ class XeroClient(SyncAPIClient):
         max_response_bytes: Answers larger than this are refused while they stream in.
         max_retry_after: The longest Retry-After (seconds) worth waiting for; longer fails at once.
         strict: Refuse answers with elements the schema does not know (contract tests).
+        max_item_bytes: The most ``iter()`` holds at once: one item and anything before it that
+            is not an item (16 MiB by default); a longer stretch of junk fails.
+        limiter: Xero's rate limits kept by the client, so calls wait for a slot instead of earning a
+            429: True (the default: Xero's limits, shared by every client of the app in this
+            process), a RateLimits (other limits or max_wait), a Limiter (e.g.
+            xero_customer_api.redis.RedisLimiter, shared by many processes), or None to turn it
+            off.
+        token_store: Where the tokens live, shared by clients and workers so that each is refreshed once
+            (a TokenStore, e.g. MemoryTokenStore or xero_customer_api.redis.RedisTokenStore);
+            keyed by tenant_id.
 
     Raises:
         RequestValidationError: The credentials or options are unusable (nothing was sent).
@@ -106,6 +118,8 @@ class XeroClient(SyncAPIClient):
         on_token_refresh: Callable[[dict[str, Any]], object] | None = None,
         token_url: str | None = None,
         scopes: Sequence[str] | None = None,
+        limiter: RateLimits | Limiter | bool | None = True,
+        token_store: TokenStore | None = None,
         environment: Environment | None = None,
         base_url: str | httpx.URL | None = None,
         timeout: TimeoutTypes = DEFAULT_TIMEOUT,
@@ -125,6 +139,8 @@ class XeroClient(SyncAPIClient):
             on_token_refresh=on_token_refresh,
             token_url=token_url,
             scopes=scopes,
+            limiter=limiter,
+            token_store=token_store,
             environment=environment,
             base_url=base_url,
             timeout=timeout,
@@ -215,6 +231,16 @@ class AsyncXeroClient(AsyncAPIClient):
         max_response_bytes: Answers larger than this are refused while they stream in.
         max_retry_after: The longest Retry-After (seconds) worth waiting for; longer fails at once.
         strict: Refuse answers with elements the schema does not know (contract tests).
+        max_item_bytes: The most ``iter()`` holds at once: one item and anything before it that
+            is not an item (16 MiB by default); a longer stretch of junk fails.
+        limiter: Xero's rate limits kept by the client, so calls wait for a slot instead of earning a
+            429: True (the default: Xero's limits, shared by every client of the app in this
+            process), a RateLimits (other limits or max_wait), a Limiter (e.g.
+            xero_customer_api.redis.RedisLimiter, shared by many processes), or None to turn it
+            off.
+        token_store: Where the tokens live, shared by clients and workers so that each is refreshed once
+            (a TokenStore, e.g. MemoryTokenStore or xero_customer_api.redis.RedisTokenStore);
+            keyed by tenant_id.
 
     Raises:
         RequestValidationError: The credentials or options are unusable (nothing was sent).
@@ -239,6 +265,8 @@ class AsyncXeroClient(AsyncAPIClient):
         on_token_refresh: Callable[[dict[str, Any]], object] | None = None,
         token_url: str | None = None,
         scopes: Sequence[str] | None = None,
+        limiter: RateLimits | Limiter | bool | None = True,
+        token_store: TokenStore | None = None,
         environment: Environment | None = None,
         base_url: str | httpx.URL | None = None,
         timeout: TimeoutTypes = DEFAULT_TIMEOUT,
@@ -258,6 +286,8 @@ class AsyncXeroClient(AsyncAPIClient):
             on_token_refresh=on_token_refresh,
             token_url=token_url,
             scopes=scopes,
+            limiter=limiter,
+            token_store=token_store,
             environment=environment,
             base_url=base_url,
             timeout=timeout,

@@ -1,0 +1,534 @@
+"""Client-side rate limits: a call waits for a slot instead of earning a 429.
+
+Xero allows each app, per organisation (tenant), 5 calls in progress, 60 calls a minute and
+5,000 a day, and 10,000 calls a minute across all organisations. A client of an API version
+whose auth style has limits (:data:`DEFAULT_RATE_LIMITS`, keyed by the manifest's ``auth``)
+takes a slot from a :class:`Limiter` before each attempt of a call and gives it back when the
+answer has been read (a stream: when it is closed):
+
+- a slot is free when the tenant has fewer than ``concurrent`` calls in progress and calls
+  left in its minute and day windows, and the app has calls left in its minute window; else
+  the call waits (a sync client on a ``threading.Condition``, an async client on a future, so
+  the event loop is never blocked), and the time waited does not count against its timeout;
+- a tenant whose day is spent raises :class:`~._errors.RateLimitError` (``problem="day"``)
+  at once: nobody should sleep for hours;
+- every answer's ``X-MinLimit-Remaining``, ``X-DayLimit-Remaining`` and
+  ``X-AppMinLimit-Remaining`` correct the local counts: the server is the truth, the local
+  count a forecast (other processes, an earlier run, a window that started elsewhere); a 429
+  closes the window it names for its ``Retry-After``.
+
+Windows are fixed, as Xero's are, and start when the first answer of the window arrives (never
+before the server's own, so this side never runs ahead of it). The arithmetic is a counter and
+a start time per window; the rate-limit libraries considered (``limits``) cannot take the
+server's count as the truth, take a slot in several windows at once, or run on an injected
+clock, so it is kept here, in :class:`_Window`, once for every limiter.
+
+One :class:`InProcessLimiter` per :class:`RateLimits` is shared by every client of the process
+(sync and async, every thread and task); its state is keyed by app (the client id, or the
+access token's hash) and tenant. ``xero_customer_api.redis.RedisLimiter`` keeps the same
+state in Redis for many processes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import httpx
+
+from ._errors import RateLimitError
+from ._ratelimit import RateLimit
+
+if TYPE_CHECKING:
+    import asyncio
+
+__all__ = [
+    "DEFAULT_RATE_LIMITS",
+    "InProcessLimiter",
+    "Limiter",
+    "RateLimits",
+    "Slot",
+    "app_key",
+    "resolve_limiter",
+    "shared_limiter",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class RateLimits:
+    """Xero's limits for one app, and how a call waits for them.
+
+    Attributes:
+        concurrent: Calls in progress per tenant (Xero: 5).
+        per_minute: Calls per tenant and minute window (Xero: 60).
+        per_day: Calls per tenant and day window (Xero: 5,000).
+        app_per_minute: Calls of the whole app per minute window, all tenants (Xero: 10,000).
+        minute: The minute window in seconds (60; less against a sandbox whose clock runs
+            faster, e.g. ``--time-scale 60`` -> 1.0).
+        day: The day window in seconds (86,400, scaled the same way).
+        max_wait: The longest a call waits for a slot, in seconds; a call that would wait
+            longer raises ``RateLimitError`` at once (None: as long as the windows need;
+            0: never wait).
+    """
+
+    concurrent: int = 5
+    per_minute: int = 60
+    per_day: int = 5000
+    app_per_minute: int = 10_000
+    minute: float = 60.0
+    day: float = 86_400.0
+    max_wait: float | None = None
+
+    def problems(self) -> list[str]:
+        """What is wrong with these limits (empty when usable)."""
+        found = [
+            f"`RateLimits.{name}` must be a whole number >= 1"
+            for name in ("concurrent", "per_minute", "per_day", "app_per_minute")
+            if not isinstance(getattr(self, name), int) or getattr(self, name) < 1
+        ]
+        found += [
+            f"`RateLimits.{name}` must be a number of seconds > 0"
+            for name in ("minute", "day")
+            if not isinstance(getattr(self, name), (int, float)) or not getattr(self, name) > 0
+        ]
+        wait = self.max_wait
+        if wait is not None and (not isinstance(wait, (int, float)) or not wait >= 0):
+            found.append("`RateLimits.max_wait` must be None or a number of seconds >= 0")
+        return found
+
+    def scaled(self, time_scale: float) -> RateLimits:
+        """The same limits with windows ``time_scale`` times shorter (a sandbox's clock)."""
+        return RateLimits(
+            concurrent=self.concurrent,
+            per_minute=self.per_minute,
+            per_day=self.per_day,
+            app_per_minute=self.app_per_minute,
+            minute=self.minute / time_scale,
+            day=self.day / time_scale,
+            max_wait=self.max_wait,
+        )
+
+
+DEFAULT_RATE_LIMITS: dict[str, RateLimits | None] = {"oauth2": RateLimits(), "query-keys": None}
+"""The manifest's ``auth`` value (a client's ``_auth_style``) -> the limits its calls keep by
+default (None: the API has no published limits, the client has no limiter)."""
+
+
+@dataclass(slots=True)
+class Slot:
+    """One call's place in the limits, from :meth:`Limiter.acquire` to :meth:`Limiter.release`.
+
+    Attributes:
+        app: The app's key (:func:`app_key`).
+        tenant: The tenant id, or None for a tenantless call (``/connections``).
+        waited: Seconds the call waited for the slot.
+        lease: The backend's handle of the slot (a Redis lease id ...).
+    """
+
+    app: str
+    tenant: str | None
+    waited: float = 0.0
+    lease: Any = None
+    released: bool = field(default=False, repr=False)
+
+    def extend(self, deadline: float | None) -> float | None:
+        """A call's deadline moved by the time it waited here (waiting is not its timeout)."""
+        return None if deadline is None else deadline + self.waited
+
+
+def day_spent_error(tenant: str | None, retry_after: float | None) -> RateLimitError:
+    when = f"; the window resets in {retry_after:.0f} s" if retry_after is not None else ""
+    return RateLimitError(
+        f"the day's calls for this organisation are spent (Xero's day limit){when}",
+        status_code=429,
+        retry_after=retry_after,
+        problem="day",
+    )
+
+
+def wait_too_long_error(wait: float, max_wait: float) -> RateLimitError:
+    return RateLimitError(
+        f"a call would wait {wait:.1f} s for a rate-limit slot, more than max_wait "
+        f"({max_wait:g} s)",
+        status_code=429,
+        retry_after=wait,
+        problem="minute",
+    )
+
+
+class Limiter:
+    """Where clients take and give back their rate-limit slots (the interface).
+
+    :class:`InProcessLimiter` keeps the counts in this process;
+    ``xero_customer_api.redis.RedisLimiter`` in Redis, for many processes.
+    """
+
+    limits: RateLimits
+
+    def acquire(self, app: str, tenant: str | None) -> Slot:
+        """Wait (blocking the thread) for a slot of ``app`` and ``tenant``; the caller must
+        :meth:`release` it.
+
+        Raises:
+            RateLimitError: The tenant's day is spent, or the wait would exceed ``max_wait``.
+        """
+        raise NotImplementedError
+
+    async def aacquire(self, app: str, tenant: str | None) -> Slot:
+        """:meth:`acquire` for async clients: awaits, never blocks the event loop."""
+        raise NotImplementedError
+
+    def release(self, slot: Slot, status: int | None, headers: httpx.Headers | None) -> None:
+        """Give ``slot`` back and learn from the answer (``status``/``headers``; None when
+        no answer arrived). Never raises; releasing twice does nothing."""
+        raise NotImplementedError
+
+    async def arelease(self, slot: Slot, status: int | None, headers: httpx.Headers | None) -> None:
+        """:meth:`release` for async clients."""
+        self.release(slot, status, headers)
+
+
+def retry_after_seconds(headers: httpx.Headers | None) -> float | None:
+    """A 429's ``Retry-After`` in whole seconds (None when absent or not digits)."""
+    value: str = (headers or httpx.Headers()).get("retry-after", "")
+    value = value.strip()
+    return float(value) if value.isascii() and value.isdigit() and len(value) < 9 else None
+
+
+def limit_problem(headers: httpx.Headers | None) -> str:
+    """The limit a 429 names (``X-Rate-Limit-Problem``, lower case; "" when absent)."""
+    value: str = (headers or httpx.Headers()).get("x-rate-limit-problem", "")
+    return value.strip().lower()
+
+
+class _Window:
+    """A fixed window: at most ``limit`` takes from ``start`` for ``length`` seconds.
+
+    Takes are numbered (``seq``) within a window (``epoch``); a slot keeps the mark
+    ``(epoch, seq)`` of its take. An answer to the call taken ``seq``-th reports the server's
+    count: the server has counted every call taken before it that is not still in flight,
+    and none taken after it. So the count here becomes the server's plus the calls taken
+    after that one plus the older ones still in flight; an answer older than the newest one
+    learned from can only raise it (answers overtake each other).
+    """
+
+    __slots__ = (
+        "anchored",
+        "epoch",
+        "in_flight",
+        "learned",
+        "length",
+        "limit",
+        "seq",
+        "start",
+        "used",
+    )
+
+    def __init__(self, limit: int, length: float) -> None:
+        self.limit = limit
+        self.length = length
+        self.start: float | None = None
+        self.used = 0
+        self.anchored = False  # start moved to the first answer of the window
+        self.epoch = 0
+        self.seq = 0
+        self.learned = 0
+        self.in_flight: set[int] = set()
+
+    def _roll(self, now: float) -> None:
+        if self.start is not None and now >= self.start + self.length:
+            self.start, self.used, self.anchored = None, 0, False
+            self.epoch, self.seq, self.learned = self.epoch + 1, 0, 0
+            self.in_flight = set()
+
+    def remaining(self, now: float) -> int:
+        self._roll(now)
+        return self.limit - self.used
+
+    def reset_in(self, now: float) -> float:
+        """Seconds until the window resets (0 when it has not started)."""
+        return 0.0 if self.start is None else max(0.0, self.start + self.length - now)
+
+    def take(self, now: float) -> tuple[int, int]:
+        """Count one call; its mark."""
+        self._roll(now)
+        if self.start is None:
+            self.start = now
+        self.used += 1
+        self.seq += 1
+        self.in_flight.add(self.seq)
+        return self.epoch, self.seq
+
+    def learn(self, now: float, server_remaining: int | None, mark: tuple[int, int]) -> None:
+        """The call of ``mark`` ended (answered when ``server_remaining`` is known, or with
+        an answer at all: the window is anchored at the first answer, so it never ends
+        before the server's)."""
+        epoch, seq = mark
+        if epoch == self.epoch:
+            self.in_flight.discard(seq)
+        self._roll(now)
+        if self.start is None:
+            self.start = now
+        if not self.anchored:
+            self.start, self.anchored = now, True
+        if server_remaining is None:
+            return
+        server = self.limit - min(server_remaining, self.limit)
+        if epoch != self.epoch:  # taken in an earlier window: every take here may be uncounted
+            self.used = max(self.used, server + self.seq)
+            return
+        estimate = server + (self.seq - seq) + sum(1 for s in self.in_flight if s < seq)
+        if seq > self.learned:
+            self.used, self.learned = estimate, seq
+        else:
+            self.used = max(self.used, estimate)
+
+    def forget(self, mark: tuple[int, int]) -> None:
+        """The call of ``mark`` ended without an answer."""
+        if mark[0] == self.epoch:
+            self.in_flight.discard(mark[1])
+
+    def close_for(self, now: float, seconds: float) -> None:
+        """The server said this window is spent for ``seconds`` (a 429's Retry-After)."""
+        self.used = self.limit
+        self.start = now + seconds - self.length
+        self.anchored = True
+
+
+class _Tenant:
+    __slots__ = ("day", "in_progress", "minute")
+
+    def __init__(self, limits: RateLimits) -> None:
+        self.in_progress = 0
+        self.minute = _Window(limits.per_minute, limits.minute)
+        self.day = _Window(limits.per_day, limits.day)
+
+
+class _App:
+    __slots__ = ("in_progress", "minute", "tenants")
+
+    def __init__(self, limits: RateLimits) -> None:
+        self.in_progress = 0
+        self.minute = _Window(limits.app_per_minute, limits.minute)
+        self.tenants: dict[str | None, _Tenant] = {}
+
+
+class InProcessLimiter(Limiter):
+    """The limits kept in this process, safe across threads and event loops.
+
+    Args:
+        limits: The limits and waiting policy.
+        clock: Seconds from a monotonic clock (tests inject their own and call
+            :meth:`wake` after moving it).
+    """
+
+    def __init__(
+        self, limits: RateLimits | None = None, *, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.limits = limits or RateLimits()
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._changed = threading.Condition(self._lock)
+        self._apps: dict[str, _App] = {}
+        self._futures: list[tuple[asyncio.AbstractEventLoop, asyncio.Future[None]]] = []
+
+    def __repr__(self) -> str:
+        return f"InProcessLimiter({self.limits!r})"
+
+    # ------------------------------------------------------------------ state (under the lock)
+
+    def _tenant(self, app: str, tenant: str | None) -> tuple[_App, _Tenant]:
+        state = self._apps.get(app)
+        if state is None:
+            state = self._apps[app] = _App(self.limits)
+        t = state.tenants.get(tenant)
+        if t is None:
+            t = state.tenants[tenant] = _Tenant(self.limits)
+        return state, t
+
+    def _try_take(
+        self, app: str, tenant: str | None, waited: float
+    ) -> list[tuple[int, int]] | float:
+        """Take a slot (its windows' marks) or say how long to wait (``inf``: until a slot
+        is given back).
+
+        Raises RateLimitError for a spent day or a wait past ``max_wait``.
+        """
+        now = self._clock()
+        state, t = self._tenant(app, tenant)
+        if tenant is not None and t.day.remaining(now) <= 0:
+            raise day_spent_error(tenant, t.day.reset_in(now))
+        waits = [
+            w.reset_in(now)
+            for w in ((t.minute, state.minute) if tenant is not None else (state.minute,))
+            if w.remaining(now) <= 0
+        ]
+        if tenant is not None and t.in_progress >= self.limits.concurrent:
+            waits.append(float("inf"))
+        if not waits:
+            t.in_progress += 1
+            state.in_progress += 1
+            marks = [state.minute.take(now)]
+            if tenant is not None:
+                marks += [t.minute.take(now), t.day.take(now)]
+            return marks
+        wait = max(waits)
+        limit = self.limits.max_wait
+        if limit is not None:
+            if wait == float("inf"):  # until a call in progress ends, at most what is left
+                if waited >= limit:
+                    raise wait_too_long_error(waited, limit)
+                wait = limit - waited
+            elif waited + wait > limit:
+                raise wait_too_long_error(waited + wait, limit)
+        return max(wait, 0.001)
+
+    def _give_back(self, slot: Slot, status: int | None, headers: httpx.Headers | None) -> None:
+        now = self._clock()
+        state, t = self._tenant(slot.app, slot.tenant)
+        t.in_progress = max(0, t.in_progress - 1)
+        state.in_progress = max(0, state.in_progress - 1)
+        marks: list[tuple[int, int]] = slot.lease
+        windows = [state.minute] + ([t.minute, t.day] if slot.tenant is not None else [])
+        if status is None:
+            for window, mark in zip(windows, marks, strict=True):
+                window.forget(mark)
+        else:
+            seen = RateLimit.from_headers(headers)
+            counts = [seen.app_minute_remaining, seen.minute_remaining, seen.day_remaining]
+            for window, mark, count in zip(windows, marks, counts, strict=False):
+                window.learn(now, count, mark)
+            if status == 429:
+                problem = limit_problem(headers)
+                pause = retry_after_seconds(headers)
+                pause = self.limits.minute if pause is None else pause
+                if problem == "day" and slot.tenant is not None:
+                    t.day.close_for(now, pause)
+                elif problem in ("appminute", "app-minute", "app"):
+                    state.minute.close_for(now, pause)
+                elif problem == "minute" and slot.tenant is not None:
+                    t.minute.close_for(now, pause)
+        self._wake_locked()
+
+    def _wake_locked(self) -> None:
+        self._changed.notify_all()
+        futures, self._futures = self._futures, []
+        for loop, future in futures:
+            with contextlib.suppress(
+                RuntimeError
+            ):  # that loop is closed: nobody waits there any more
+                loop.call_soon_threadsafe(_resolve, future)
+
+    # ------------------------------------------------------------------ the interface
+
+    def wake(self) -> None:
+        """Let every waiting call look again now (after an injected clock moved)."""
+        with self._lock:
+            self._wake_locked()
+
+    def acquire(self, app: str, tenant: str | None) -> Slot:
+        started = self._clock()
+        with self._lock:
+            while True:
+                wait = self._try_take(app, tenant, self._clock() - started)
+                if isinstance(wait, list):
+                    return Slot(app, tenant, waited=self._clock() - started, lease=wait)
+                # a slot given back wakes us; a window's end is the timeout
+                self._changed.wait(None if wait == float("inf") else wait)
+
+    async def aacquire(self, app: str, tenant: str | None) -> Slot:
+        import asyncio
+
+        loop = asyncio.get_running_loop()
+        started = self._clock()
+        while True:
+            with self._lock:
+                wait = self._try_take(app, tenant, self._clock() - started)
+                if isinstance(wait, list):
+                    return Slot(app, tenant, waited=self._clock() - started, lease=wait)
+                future: asyncio.Future[None] = loop.create_future()
+                self._futures.append((loop, future))
+            try:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(future, None if wait == float("inf") else wait)
+            finally:
+                with self._lock:
+                    self._futures = [(lp, f) for lp, f in self._futures if f is not future]
+
+    def release(self, slot: Slot, status: int | None, headers: httpx.Headers | None) -> None:
+        with self._lock:
+            if slot.released:
+                return
+            slot.released = True
+            self._give_back(slot, status, headers)
+
+    def snapshot(self, app: str, tenant: str | None) -> dict[str, int]:
+        """The local counts of ``app`` and ``tenant`` (in progress, calls left), for tests
+        and dashboards."""
+        with self._lock:
+            now = self._clock()
+            state, t = self._tenant(app, tenant)
+            return {
+                "in_progress": t.in_progress,
+                "minute_remaining": t.minute.remaining(now),
+                "day_remaining": t.day.remaining(now),
+                "app_minute_remaining": state.minute.remaining(now),
+            }
+
+
+def _resolve(future: asyncio.Future[None]) -> None:
+    if not future.done():
+        future.set_result(None)
+
+
+_SHARED: dict[RateLimits, InProcessLimiter] = {}
+_SHARED_LOCK = threading.Lock()
+
+
+def shared_limiter(limits: RateLimits) -> InProcessLimiter:
+    """The process's one :class:`InProcessLimiter` for ``limits`` (made on first use)."""
+    with _SHARED_LOCK:
+        limiter = _SHARED.get(limits)
+        if limiter is None:
+            limiter = _SHARED[limits] = InProcessLimiter(limits)
+        return limiter
+
+
+def app_key(identity: str | None) -> str:
+    """The key of an app in a limiter: a hash of its client id (or, for a bare access token,
+    of the token), never the value itself (limiter keys may be visible in Redis)."""
+    digest = hashlib.sha256((identity or "").encode("utf-8")).hexdigest()
+    return "app-" + digest[:24]
+
+
+def resolve_limiter(limiter: object, auth_style: str, problems: list[str]) -> Limiter | None:
+    """The limiter a client uses, from its ``limiter=`` argument.
+
+    ``True`` (the default): the process's shared limiter with the auth style's
+    :data:`DEFAULT_RATE_LIMITS` (none for an API without limits); a :class:`RateLimits`: the
+    process's shared limiter for those; a :class:`Limiter`: that one; ``None`` or ``False``:
+    no limiter.
+    """
+    if limiter is None or limiter is False:
+        return None
+    if limiter is True:
+        defaults = DEFAULT_RATE_LIMITS.get(auth_style)
+        return None if defaults is None else shared_limiter(defaults)
+    if isinstance(limiter, RateLimits):
+        found = limiter.problems()
+        if found:
+            problems.extend(found)
+            return None
+        return shared_limiter(limiter)
+    if isinstance(limiter, Limiter):
+        return limiter
+    problems.append(
+        "`limiter` must be True (the default limits), a RateLimits, a Limiter"
+        " (e.g. xero_customer_api.redis.RedisLimiter) or None to turn it off"
+    )
+    return None

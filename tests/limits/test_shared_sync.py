@@ -1,0 +1,203 @@
+"""Syncing many organisations against the 2.0 sandbox with its rate limits on and its clock
+60 times faster (a minute lasts a second): one process, and four worker processes sharing one
+Redis (limits and tokens), get no 429, every record arrives once, and each organisation's
+token is refreshed exactly once when it expires mid-run; a worker killed while holding
+slots does not block the others past the slot lifetime."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import multiprocessing
+import os
+import signal
+import sqlite3
+import time
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from xero_customer_api import AsyncXeroClient, RateLimitError, RateLimits, XeroClient
+from xero_customer_api.redis import RedisLimiter, RedisTokenStore
+from xero_sandbox.process import RunningSandbox, start_sandbox
+
+from . import workers
+from .orgs import Org, make_orgs
+
+pytestmark = pytest.mark.e2e
+
+TIME_SCALE = 60.0
+LIMITS = RateLimits().scaled(TIME_SCALE)
+TENANTS = 20
+INVOICES = 120
+PAGE_SIZE = 10
+PAGES = INVOICES // PAGE_SIZE  # fetched all at once: more than 5 in progress per tenant
+USED = 52  # calls each tenant has already made this minute, as only the server knows
+REFRESH_LEEWAY = 60  # the SDK refreshes a token this many seconds before it expires
+
+
+@pytest.fixture(scope="module")
+def limited(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[RunningSandbox, Path, list[Org]]]:
+    """A sandbox keeping Xero's limits 60 times faster, with 20 connected organisations."""
+    db = tmp_path_factory.mktemp("limited") / "sandbox.db"
+    # access tokens live 80 s: a refreshed token stays usable (to the SDK) for 20 s
+    with start_sandbox(
+        ["--db", str(db), "--time-scale", str(TIME_SCALE), "--token-ttl", "80"]
+    ) as sb:
+        yield sb, db, make_orgs(sb, db, TENANTS, INVOICES)
+
+
+def use_minutes(sb: RunningSandbox, orgs: list[Org]) -> None:
+    """Each tenant has made USED calls this minute (the server's count, unknown locally)."""
+    with httpx.Client(verify=sb.verify(), base_url=sb.root_url) as http:
+        for org in orgs:
+            spec = {"client_id": sb.client_id, "tenant_id": org.tenant_id, "minute": USED}
+            http.post("/_sandbox/limits", json=spec).raise_for_status()
+
+
+class Count429:
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self, response: httpx.Response) -> None:
+        if response.status_code == 429:
+            self.count += 1
+
+    async def aio(self, response: httpx.Response) -> None:
+        self(response)
+
+
+@pytest.mark.asyncio
+async def test_one_process_syncing_20_tenants_concurrently_gets_no_429(
+    limited: tuple[RunningSandbox, Path, list[Org]],
+) -> None:
+    sb, _, orgs = limited
+    use_minutes(sb, orgs)
+    seen = Count429()
+    async with (
+        httpx.AsyncClient(verify=sb.verify(), event_hooks={"response": [seen.aio]}) as http,
+        AsyncXeroClient(
+            client_id=sb.client_id,
+            client_secret=sb.client_secret,
+            token=orgs[0].token,
+            tenant_id=orgs[0].tenant_id,
+            token_url=sb.token_url,
+            base_url=sb.v2_base_url,
+            http_client=http,
+            limiter=LIMITS,
+            max_retries=0,  # a 429 would fail the sync, not hide in a retry
+        ) as first,
+    ):
+        clients = [first] + [
+            AsyncXeroClient(
+                client_id=sb.client_id,
+                client_secret=sb.client_secret,
+                token=org.token,
+                tenant_id=org.tenant_id,
+                token_url=sb.token_url,
+                base_url=sb.v2_base_url,
+                http_client=http,
+                limiter=LIMITS,
+                max_retries=0,
+            )
+            for org in orgs[1:]
+        ]
+
+        async def sync(client: AsyncXeroClient) -> list[str]:
+            pages = await asyncio.gather(
+                *(client.invoices.list(page=p, page_size=PAGE_SIZE) for p in range(1, PAGES + 1))
+            )
+            return [str(i.invoice_id) for page in pages for i in page]
+
+        got = await asyncio.gather(*(sync(c) for c in clients))
+    assert seen.count == 0
+    for org, ids in zip(orgs, got, strict=True):
+        assert len(ids) == INVOICES and set(ids) == org.invoice_ids
+
+
+def tokens_issued(db: Path) -> Counter[str]:
+    """How many tokens the identity server issued per tenant (the first one included)."""
+    with sqlite3.connect(db) as conn:
+        rows = conn.execute("SELECT tenants FROM oauth_tokens").fetchall()
+    return Counter(t for (tenants,) in rows for t in json.loads(tenants))
+
+
+def test_four_workers_sharing_redis_get_no_429_and_refresh_each_token_once(
+    limited: tuple[RunningSandbox, Path, list[Org]], redis_url: str
+) -> None:
+    sb, db, orgs = limited
+    before = tokens_issued(db)
+    store = RedisTokenStore(redis_url)
+    for org in orgs:  # the tokens expire (to the SDK) a moment into the run
+        store.put(org.tenant_id, {**org.token, "expires_at": time.time() + REFRESH_LEEWAY + 0.5})
+    use_minutes(sb, orgs)
+    env = {
+        "XERO_CLIENT_ID": sb.client_id,
+        "XERO_CLIENT_SECRET": sb.client_secret,
+        "XERO_BASE_URL": sb.v2_base_url,
+        "XERO_TOKEN_URL": sb.token_url,
+        "XERO_CA_BUNDLE": str(sb.ca_bundle),
+        "XERO_REDIS_URL": redis_url,
+        "XERO_TIME_SCALE": str(TIME_SCALE),
+    }
+    tasks = [(org.tenant_id, page) for page in range(1, PAGES + 1) for org in orgs]
+    shares = [tasks[i::4] for i in range(4)]
+    with multiprocessing.get_context("spawn").Pool(4) as pool:
+        results = pool.starmap(workers.sync_pages, [(env, share, PAGE_SIZE, 6) for share in shares])
+    assert sum(too_many for _, too_many in results) == 0
+    got: dict[str, list[str]] = {org.tenant_id: [] for org in orgs}
+    for done, _ in results:
+        for tenant, ids in done:
+            got[tenant] += ids
+    for org in orgs:  # every record once
+        assert sorted(got[org.tenant_id]) == sorted(org.invoice_ids)
+    after = tokens_issued(db)
+    assert {org.tenant_id: after[org.tenant_id] - before[org.tenant_id] for org in orgs} == {
+        org.tenant_id: 1 for org in orgs
+    }
+    # no refresh token lost: the one in Redis is the live one (it refreshes once more)
+    last = orgs[-1]
+    stored = store.get(last.tenant_id)
+    assert stored is not None and stored["refresh_token"] != last.token["refresh_token"]
+    with (
+        httpx.Client(verify=sb.verify()) as http,
+        XeroClient(
+            client_id=sb.client_id,
+            client_secret=sb.client_secret,
+            token={**stored, "expires_at": 0},  # expired: forces a refresh with it
+            tenant_id=last.tenant_id,
+            token_url=sb.token_url,
+            base_url=sb.v2_base_url,
+            http_client=http,
+            limiter=LIMITS,
+        ) as client,
+    ):
+        assert len(client.invoices.list(page=1, page_size=PAGE_SIZE)) == PAGE_SIZE
+
+
+def test_a_worker_killed_holding_slots_blocks_the_others_only_for_the_lease(
+    redis_url: str,
+) -> None:
+    lease = 1.0
+    ctx = multiprocessing.get_context("spawn")
+    ready = ctx.Event()
+    worker = ctx.Process(
+        target=workers.hold_slots, args=(redis_url, "app-killed", "tenant-k", 5, lease, ready)
+    )
+    worker.start()
+    try:
+        assert ready.wait(60), "the worker never took its slots"
+    finally:
+        os.kill(worker.pid or 0, signal.SIGKILL)
+        worker.join(10)
+    assert worker.exitcode == -signal.SIGKILL
+    impatient = RedisLimiter(redis_url, limits=RateLimits(max_wait=0), lease_seconds=lease)
+    with pytest.raises(RateLimitError):  # the dead worker's 5 slots are still held
+        impatient.acquire("app-killed", "tenant-k")
+    patient = RedisLimiter(redis_url, limits=RateLimits(max_wait=10 * lease), lease_seconds=lease)
+    slot = patient.acquire("app-killed", "tenant-k")  # freed when the leases expire
+    patient.release(slot, 200, httpx.Headers())

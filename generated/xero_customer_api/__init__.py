@@ -133,3 +133,6 @@ if not TYPE_CHECKING:
 
     def __dir__() -> list[str]:
         return sorted({*globals(), *__all__, *_PACKAGES})
+
+
+del TYPE_CHECKING  # not part of the package's namespace

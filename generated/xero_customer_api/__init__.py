@@ -14,7 +14,12 @@ with XeroClient(client_id="...", client_secret="...", tenant_id="...") as client
 
 ``XeroClient`` and ``AsyncXeroClient`` are the clients of API 2.0; every API version
 also has its own package (``xero_customer_api.v1_0``, ``xero_customer_api.v2_0``).
+
+The version packages load on first use (PEP 562 ``__getattr__``): ``import xero_customer_api``
+costs the runtime only, and ``xero_customer_api.XeroClient`` imports API 2.0's package then.
 """
+
+from typing import TYPE_CHECKING
 
 from ._runtime import (
     DEFAULT_AUTHORIZE_URL,
@@ -60,7 +65,11 @@ from ._runtime import (
     exchange_code,
     field,
 )
-from .v2_0 import AsyncXeroClient, XeroClient
+
+if TYPE_CHECKING:
+    # What type checkers and IDEs see; at run time these load lazily (``__getattr__`` below).
+    from . import v1_0, v2_0
+    from .v2_0 import AsyncXeroClient, XeroClient
 
 __version__ = "0.2.0"
 
@@ -110,3 +119,30 @@ __all__ = [
     "exchange_code",
     "field",
 ]
+
+if not TYPE_CHECKING:
+    # Hidden from type checkers, so that a misspelt attribute stays an error for them.
+    _CLIENTS = {"AsyncXeroClient": "v2_0", "XeroClient": "v2_0"}
+    _PACKAGES = (
+        "v1_0",
+        "v2_0",
+    )
+
+    def __getattr__(name: str) -> object:
+        """Import the clients of the latest API or a version package on first access."""
+        import importlib
+
+        if name in _CLIENTS:
+            value = getattr(importlib.import_module(f".{_CLIENTS[name]}", __name__), name)
+        elif name in _PACKAGES:
+            value = importlib.import_module(f".{name}", __name__)
+        else:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        globals()[name] = value
+        return value
+
+    def __dir__() -> list[str]:
+        return sorted({*globals(), *__all__, *_PACKAGES})
+
+
+del TYPE_CHECKING  # not part of the package's namespace

@@ -65,3 +65,37 @@ def test_bind_registers_the_date_formats_first() -> None:
         "datetime.date(2024, 2, 1)",
         "datetime.datetime(2024, 3, 1, 9, 30, 0, 123456, tzinfo=datetime.timezone.utc)",
     ]
+
+
+def test_import_leaves_the_version_packages_until_a_client_is_touched() -> None:
+    out = _fresh(
+        "import json, sys\n"
+        "import xero_customer_api\n"
+        "def loaded(): return sorted(m for m in ('xero_customer_api.v1_0', 'xero_customer_api.v2_0')"
+        " if m in sys.modules)\n"
+        "before = loaded()\n"
+        "listed = {'XeroClient', 'AsyncXeroClient', 'v1_0', 'v2_0'} <= set(dir(xero_customer_api))\n"
+        "after_dir = loaded()\n"
+        "from xero_customer_api import XeroClient\n"
+        "import xero_customer_api.v2_0 as v2\n"
+        "print(json.dumps([before, listed, after_dir, loaded(), XeroClient is v2.XeroClient,\n"
+        "    xero_customer_api.AsyncXeroClient is v2.AsyncXeroClient,\n"
+        "    xero_customer_api.v1_0.API_VERSION, loaded()]))"
+    )
+    assert out == [
+        [],
+        True,
+        [],
+        ["xero_customer_api.v2_0"],
+        True,
+        True,
+        "1.0",
+        ["xero_customer_api.v1_0", "xero_customer_api.v2_0"],
+    ]
+
+
+def test_an_unknown_attribute_is_still_an_attribute_error() -> None:
+    import xero_customer_api
+
+    with pytest.raises(AttributeError, match="no attribute 'XeroClinet'"):
+        xero_customer_api.XeroClinet  # type: ignore[attr-defined]  # noqa: B018

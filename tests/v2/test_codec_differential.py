@@ -71,3 +71,37 @@ def _write_order(name: str) -> list[str]:
         if ctype.get("name") == name:
             return [el.get("name", "") for el in ctype.iterfind(f"{XS}sequence/{XS}element")]
     return []
+
+
+_XSI = 'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"'
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        '<Date xsi:nil="true"/>',
+        '<Date note="x" xsi:nil="true"/>',  # nil beside another attribute
+        '<Date note="x">2024-02-01T00:00:00</Date>',  # attributes, not nil
+        '<Date xsi:nil="false">2024-02-01T00:00:00</Date>',
+        "<LineItems/>",
+        "<LineItems>\n  </LineItems>",  # empty list, whitespace only
+        "<LineItems><LineItem><Description>d</Description></LineItem></LineItems>",
+    ],
+)
+def test_fast_paths_of_nil_and_empty_lists_agree_with_xsdata(body: str) -> None:
+    doc = parse_document(f"<Invoice {_XSI}><Type>ACCREC</Type>{body}</Invoice>".encode())
+    ours = _codec.DECODERS[models.Invoice](doc, True)
+    assert ours == bind(doc, models.Invoice, strict=True)
+
+
+def test_an_unknown_item_in_a_list_is_refused_when_strict_and_counted_otherwise() -> None:
+    from xero_customer_api._runtime._drift import DriftCounter, watching
+    from xero_customer_api._runtime._errors import XeroResponseError
+
+    doc = parse_document(b"<Invoice><LineItems><Bogus/></LineItems></Invoice>")
+    with pytest.raises(XeroResponseError, match="Bogus"):
+        _codec.DECODERS[models.Invoice](doc, True)
+    counter = DriftCounter()
+    with watching(counter):
+        assert _codec.DECODERS[models.Invoice](doc, False).line_items == []
+    assert counter.counts() == {("unknown element", "<Bogus> in <LineItems> (skipped)"): 1}

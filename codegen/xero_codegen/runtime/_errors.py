@@ -236,7 +236,35 @@ class ValidationError(XeroAPIError):
         self.elements: tuple[ApiExceptionElement, ...] = tuple(elements)
 
 
-class AuthenticationError(XeroAPIError):
+class _ProblemError(XeroAPIError):
+    """An API 2.0 refusal read from a JSON problem body: its ``detail`` and the status the
+    class stands for (``_status_code``) unless the answer said otherwise."""
+
+    _status_code: ClassVar[int] = 400
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status_code: int | None = None,
+        status: str | None = None,
+        response_id: str | None = None,
+        errors: Sequence[ErrorDetail] = (),
+        rate_limit: RateLimit | None = None,
+        detail: str | None = None,
+    ) -> None:
+        super().__init__(
+            message,
+            status_code=self._status_code if status_code is None else status_code,
+            status=status,
+            response_id=response_id,
+            errors=errors,
+            rate_limit=rate_limit,
+        )
+        self.detail = detail
+
+
+class AuthenticationError(_ProblemError):
     """API 2.0, HTTP 401: the access token is invalid, expired or revoked, or the
     organisation disconnected the app (a token endpoint refusing a grant raises it too).
 
@@ -247,29 +275,10 @@ class AuthenticationError(XeroAPIError):
 
     headline: ClassVar[str] = "authentication failed"
 
-    def __init__(
-        self,
-        message: str,
-        *,
-        status_code: int = 401,
-        status: str | None = None,
-        response_id: str | None = None,
-        errors: Sequence[ErrorDetail] = (),
-        rate_limit: RateLimit | None = None,
-        detail: str | None = None,
-    ) -> None:
-        super().__init__(
-            message,
-            status_code=status_code,
-            status=status,
-            response_id=response_id,
-            errors=errors,
-            rate_limit=rate_limit,
-        )
-        self.detail = detail
+    _status_code: ClassVar[int] = 401
 
 
-class PermissionDeniedError(XeroAPIError):
+class PermissionDeniedError(_ProblemError):
     """API 2.0, HTTP 403: the token may not reach this organisation or resource (a wrong or
     unconnected ``tenant_id``, a missing scope).
 
@@ -279,26 +288,7 @@ class PermissionDeniedError(XeroAPIError):
 
     headline: ClassVar[str] = "permission denied"
 
-    def __init__(
-        self,
-        message: str,
-        *,
-        status_code: int = 403,
-        status: str | None = None,
-        response_id: str | None = None,
-        errors: Sequence[ErrorDetail] = (),
-        rate_limit: RateLimit | None = None,
-        detail: str | None = None,
-    ) -> None:
-        super().__init__(
-            message,
-            status_code=status_code,
-            status=status,
-            response_id=response_id,
-            errors=errors,
-            rate_limit=rate_limit,
-        )
-        self.detail = detail
+    _status_code: ClassVar[int] = 403
 
 
 class RateLimitError(XeroAPIError):

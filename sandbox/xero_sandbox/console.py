@@ -2,7 +2,10 @@
 
 Like Xero's Partner Console, it lists each request with its method, path, status and time,
 and the raw request and response bodies. Every key value is replaced by ``REDACTED`` before
-an exchange is stored, and everything shown is HTML-escaped.
+an exchange leaves the log (:meth:`TrafficLog.recent`: the page and the export), and
+everything shown is HTML-escaped. Redaction happens when the log is read, not on every
+request: a busy sandbox (many organisations, large pages) would otherwise spend a quarter of
+its time scrubbing bodies nobody looks at.
 """
 
 from __future__ import annotations
@@ -68,16 +71,23 @@ def shown_headers(headers: dict[str, str]) -> str:
     return "\n".join(lines)
 
 
+def _secrets_pattern(secrets: Iterable[str]) -> re.Pattern[str] | None:
+    """One case-blind pattern for every secret of at least 8 chars (longest first)."""
+    found = sorted({s for s in secrets if len(s) >= 8}, key=len, reverse=True)
+    if not found:
+        return None
+    return re.compile("|".join(re.escape(s) for s in found), re.IGNORECASE)
+
+
 def redact_text(text: str, secrets: Iterable[str]) -> str:
     """*text* with every occurrence of each secret (at least 8 chars) replaced."""
-    for secret in sorted({s for s in secrets if len(s) >= 8}, key=len, reverse=True):
-        text = re.sub(re.escape(secret), REDACTED, text, flags=re.IGNORECASE)
-    return text
+    pattern = _secrets_pattern(secrets)
+    return text if pattern is None else pattern.sub(REDACTED, text)
 
 
 @dataclass(frozen=True)
 class Exchange:
-    """One request and its response, already redacted."""
+    """One request and its response, redacted."""
 
     when: datetime
     method: str
@@ -94,12 +104,48 @@ def _decode(body: bytes) -> str:
     return text + ("\n... (truncated)" if len(body) > _BODY_LIMIT else "")
 
 
+@dataclass
+class _Recorded:
+    """One exchange as it happened (bodies cut to the shown size), and the secrets to hide
+    in it; redacted once, when first read."""
+
+    when: datetime
+    method: str
+    target: str
+    status: int
+    request_body: bytes
+    response_body: bytes
+    secrets: tuple[str, ...]
+    note: str
+    headers: str
+    redacted: Exchange | None = None
+
+    def exchange(self) -> Exchange:
+        if self.redacted is None:
+            pattern = _secrets_pattern(self.secrets)
+
+            def clean(text: str) -> str:
+                return redact_oauth(text if pattern is None else pattern.sub(REDACTED, text))
+
+            self.redacted = Exchange(
+                when=self.when,
+                method=self.method,
+                path=clean(self.target),
+                status=self.status,
+                request_body=clean(_decode(self.request_body)),
+                response_body=clean(_decode(self.response_body)),
+                note=self.note,
+                headers=clean(self.headers),
+            )
+        return self.redacted
+
+
 class TrafficLog:
     """The last exchanges of each partner, in memory."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._by_partner: dict[str, deque[Exchange]] = {}
+        self._by_partner: dict[str, deque[_Recorded]] = {}
 
     def record(
         self,
@@ -114,31 +160,27 @@ class TrafficLog:
         note: str = "",
         headers: str = "",
     ) -> None:
-        """Store one exchange for a partner, redacting keys, OAuth tokens, codes and client
-        secrets in the path, the shown headers and both bodies."""
-        hidden = [partner_key, *secrets]
-
-        def clean(text: str) -> str:
-            return redact_oauth(redact_text(text, hidden))
-
-        target = path + ("?" + redact_query(query) if query else "")
-        exchange = Exchange(
+        """Keep one exchange for a partner; keys, OAuth tokens, codes and client secrets in
+        the path, the shown headers and both bodies are redacted when it is read."""
+        recorded = _Recorded(
             when=datetime.now(UTC),
             method=method,
-            path=clean(target),
+            target=path + ("?" + redact_query(query) if query else ""),
             status=status,
-            request_body=clean(_decode(request_body)),
-            response_body=clean(_decode(response_body)),
+            # bytes past the limit are never shown: keep one more to know it was cut
+            request_body=bytes(request_body[: _BODY_LIMIT + 1]),
+            response_body=bytes(response_body[: _BODY_LIMIT + 1]),
+            secrets=(partner_key, *secrets),
             note=note,
-            headers=clean(headers),
+            headers=headers,
         )
         with self._lock:
-            self._by_partner.setdefault(partner_key, deque(maxlen=_PER_PARTNER)).append(exchange)
+            self._by_partner.setdefault(partner_key, deque(maxlen=_PER_PARTNER)).append(recorded)
 
     def record_oauth(
         self, partner_key: str, request: Request, response: Response, secrets: Iterable[str]
     ) -> None:
-        """Store a 2.0 or identity-server exchange (bearer tokens and secrets redacted)."""
+        """Keep a 2.0 or identity-server exchange (bearer tokens and secrets redacted)."""
         self.record(
             partner_key,
             request.method,
@@ -153,9 +195,10 @@ class TrafficLog:
         )
 
     def recent(self, partner_key: str) -> list[Exchange]:
-        """Newest first."""
+        """Newest first, redacted."""
         with self._lock:
-            return list(reversed(self._by_partner.get(partner_key, ())))
+            kept = list(reversed(self._by_partner.get(partner_key, ())))
+            return [r.exchange() for r in kept]
 
 
 def export(provider: str, exchanges: list[Exchange]) -> str:

@@ -332,6 +332,108 @@ async def test_a_thread_releasing_wakes_a_waiting_task() -> None:
     lim.release(slot, None, None)
 
 
+class CountSignals:
+    """Counts the wake-ups the limiter sends its waiting calls."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.count = 0
+        original = _limiter._Waiter.signal
+
+        def signal(waiter: _limiter._Waiter) -> bool:
+            self.count += 1
+            return original(waiter)
+
+        monkeypatch.setattr(_limiter._Waiter, "signal", signal)
+
+
+@pytest.mark.asyncio
+async def test_a_slot_given_back_wakes_one_waiter_of_its_tenant_not_every_waiter(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    signals = CountSignals(monkeypatch)
+    lim = InProcessLimiter(RateLimits(concurrent=1, per_minute=10_000, per_day=100_000))
+    held = {t: lim.acquire(APP, t) for t in (TENANT, OTHER)}
+    waiting = [asyncio.ensure_future(lim.aacquire(APP, t)) for t in (TENANT, OTHER) * 200]
+    await asyncio.sleep(0.01)
+    lim.release(held[TENANT], 200, headers())
+    await asyncio.sleep(0.01)
+    # one wake-up (the first waiter of TENANT), not 400; OTHER's waiters slept through it
+    assert signals.count == 1
+    assert [w.done() for w in waiting[:4]] == [True, False, False, False]
+    for w in waiting:
+        w.cancel()
+    await asyncio.gather(*waiting, return_exceptions=True)
+
+
+@pytest.mark.asyncio
+async def test_waiting_calls_get_their_slots_first_come_first_served() -> None:
+    lim = InProcessLimiter(RateLimits(concurrent=1, per_minute=10_000, per_day=100_000))
+    order: list[int] = []
+
+    async def call(n: int) -> None:
+        slot = await lim.aacquire(APP, TENANT)
+        order.append(n)
+        await asyncio.sleep(0)
+        await lim.arelease(slot, 200, headers())
+
+    held = lim.acquire(APP, TENANT)
+    tasks = []
+    for n in range(20):
+        tasks.append(asyncio.ensure_future(call(n)))
+        await asyncio.sleep(0)  # each queues before the next
+    lim.release(held, 200, headers())
+    await asyncio.gather(*tasks)
+    assert order == list(range(20))
+
+
+@pytest.mark.asyncio
+async def test_thousands_of_waiting_calls_cost_wake_ups_linear_in_the_calls(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    signals = CountSignals(monkeypatch)
+    lim = InProcessLimiter(RateLimits(concurrent=5, per_minute=10**6, per_day=10**7))
+
+    async def call(tenant: str) -> None:
+        slot = await lim.aacquire(APP, tenant)
+        await asyncio.sleep(0)
+        await lim.arelease(slot, 200, headers())
+
+    await asyncio.gather(*(call(f"tenant-{n % 50}") for n in range(5000)))
+    assert signals.count <= 2 * 5000  # a wake-up per release and per take at most
+
+
+@pytest.mark.asyncio
+async def test_a_cancelled_head_of_the_queue_hands_the_clock_to_the_next() -> None:
+    # one call a 0.2 s window: the head of the queue watches the window, the others wait to
+    # be woken; cancelling the head must not leave them asleep with nobody watching
+    lim = InProcessLimiter(RateLimits(per_minute=1, minute=0.2, per_day=100))
+    first = await lim.aacquire(APP, TENANT)
+    await lim.arelease(first, 200, headers())
+    head = asyncio.ensure_future(lim.aacquire(APP, TENANT))
+    await asyncio.sleep(0.01)
+    behind = asyncio.ensure_future(lim.aacquire(APP, TENANT))
+    await asyncio.sleep(0.01)
+    head.cancel()
+    slot = await asyncio.wait_for(behind, 5)  # the window resets; nobody calls wake()
+    await lim.arelease(slot, 200, headers())
+
+
+def test_a_thread_behind_a_waiter_on_a_closed_loop_still_gets_the_slot() -> None:
+    lim = InProcessLimiter(RateLimits(concurrent=1, per_minute=10_000, per_day=100_000))
+    held = lim.acquire(APP, TENANT)
+    loop = asyncio.new_event_loop()
+    orphan = loop.create_task(lim.aacquire(APP, TENANT))
+    loop.run_until_complete(asyncio.sleep(0.01))  # the task queues, then its loop goes away
+    loop.close()
+    got: list[_limiter.Slot] = []
+    thread = threading.Thread(target=lambda: got.append(lim.acquire(APP, TENANT)))
+    thread.start()
+    lim.release(held, 200, headers())
+    thread.join(5)
+    assert got and not orphan.done()
+    lim.release(got[0], 200, headers())
+
+
 # ---------------------------------------------------------------------- in the clients
 
 

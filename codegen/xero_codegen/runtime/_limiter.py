@@ -35,6 +35,7 @@ import contextlib
 import hashlib
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -318,8 +319,41 @@ class _App:
         self.tenants: dict[str | None, _Tenant] = {}
 
 
+class _Waiter:
+    """A call waiting for a slot: a thread on an event, or a task on a future of its loop."""
+
+    __slots__ = ("event", "future", "loop", "signaled")
+
+    def __init__(
+        self,
+        loop: asyncio.AbstractEventLoop | None = None,
+        future: asyncio.Future[None] | None = None,
+    ) -> None:
+        self.loop, self.future = loop, future
+        self.event = threading.Event() if future is None else None
+        self.signaled = False
+
+    def signal(self) -> bool:
+        """Wake it; False when it can no longer wake (its event loop is closed)."""
+        self.signaled = True
+        if self.event is not None:
+            self.event.set()
+            return True
+        assert self.loop is not None and self.future is not None
+        try:
+            self.loop.call_soon_threadsafe(_resolve, self.future)
+        except RuntimeError:  # that loop is closed: nobody waits there any more
+            return False
+        return True
+
+
 class InProcessLimiter(Limiter):
     """The limits kept in this process, safe across threads and event loops.
+
+    Calls waiting for a slot queue per (app, tenant), first come first served. A slot given
+    back wakes the first waiter of its tenant only, and a call that takes a slot wakes the
+    next; only the head of a queue watches the clock (for the window that holds it), so
+    thousands of waiting calls cost nothing while they wait.
 
     Args:
         limits: The limits and waiting policy.
@@ -333,9 +367,8 @@ class InProcessLimiter(Limiter):
         self.limits = limits or RateLimits()
         self._clock = clock
         self._lock = threading.Lock()
-        self._changed = threading.Condition(self._lock)
         self._apps: dict[str, _App] = {}
-        self._futures: list[tuple[asyncio.AbstractEventLoop, asyncio.Future[None]]] = []
+        self._waiters: dict[tuple[str, str | None], deque[_Waiter]] = {}
 
     def __repr__(self) -> str:
         return f"InProcessLimiter({self.limits!r})"
@@ -388,6 +421,20 @@ class InProcessLimiter(Limiter):
                 raise wait_too_long_error(waited + wait, limit)
         return max(wait, 0.001)
 
+    def _has_room(self, app: str, tenant: str | None) -> bool:
+        """Whether one more call of ``tenant`` could take a slot now."""
+        now = self._clock()
+        state, t = self._tenant(app, tenant)
+        if state.minute.remaining(now) <= 0:
+            return False
+        if tenant is None:
+            return True
+        return (
+            t.in_progress < self.limits.concurrent
+            and t.minute.remaining(now) > 0
+            and t.day.remaining(now) > 0
+        )
+
     def _give_back(self, slot: Slot, status: int | None, headers: httpx.Headers | None) -> None:
         now = self._clock()
         state, t = self._tenant(slot.app, slot.tenant)
@@ -413,52 +460,127 @@ class InProcessLimiter(Limiter):
                     state.minute.close_for(now, pause)
                 elif problem == "minute" and slot.tenant is not None:
                     t.minute.close_for(now, pause)
-        self._wake_locked()
+        self._pass_on((slot.app, slot.tenant))
 
-    def _wake_locked(self) -> None:
-        self._changed.notify_all()
-        futures, self._futures = self._futures, []
-        for loop, future in futures:
-            with contextlib.suppress(
-                RuntimeError
-            ):  # that loop is closed: nobody waits there any more
-                loop.call_soon_threadsafe(_resolve, future)
+    def _pass_on(self, key: tuple[str, str | None]) -> None:
+        """Wake the first call waiting for ``key`` (it takes a slot or waits again)."""
+        queue = self._waiters.get(key)
+        while queue:
+            if queue.popleft().signal():
+                break
+        if queue is not None and not queue:
+            del self._waiters[key]
+
+    def _enqueue(self, key: tuple[str, str | None], waiter: _Waiter, front: bool) -> bool:
+        """Queue ``waiter`` (at the front when it was there already); True when it heads
+        the queue."""
+        queue = self._waiters.setdefault(key, deque())
+        head = front or not queue
+        if front:
+            queue.appendleft(waiter)
+        else:
+            queue.append(waiter)
+        return head
+
+    def _timeout(self, wait: float, head: bool) -> float | None:
+        """How long a waiter sleeps unwoken: the head until its window resets, the others
+        until woken (or their ``max_wait``); a wait for a call in progress, until woken."""
+        if wait == float("inf") or not (head or self.limits.max_wait is not None):
+            return None
+        return wait
+
+    def _leave(self, key: tuple[str, str | None], waiter: _Waiter) -> bool:
+        """Take ``waiter`` off its queue; True when it was at the front (woken to look, or
+        heading the queue): it keeps the front, or wakes the next if it goes."""
+        queue = self._waiters.get(key)
+        head = bool(queue) and queue is not None and queue[0] is waiter
+        if queue is not None:
+            if head:
+                queue.popleft()
+            elif not waiter.signaled:  # a woken waiter was taken off already
+                with contextlib.suppress(ValueError):
+                    queue.remove(waiter)
+            if not queue:
+                del self._waiters[key]
+        return head or waiter.signaled
+
+    def _attempt(
+        self, key: tuple[str, str | None], waiter: _Waiter | None, started: float
+    ) -> tuple[Slot | None, float, bool]:
+        """One look for a slot (under the lock) by a new call or a waiter that woke: the
+        slot, or None with how long to wait and whether the call was at the front."""
+        app, tenant = key
+        front = waiter is not None and self._leave(key, waiter)
+        try:
+            wait = self._try_take(app, tenant, self._clock() - started)
+        except BaseException:
+            if front:  # this call gives up its place: the next one looks for itself
+                self._pass_on(key)
+            raise
+        if isinstance(wait, list):
+            if self._has_room(app, tenant):
+                self._pass_on(key)  # the next in line finds a slot too
+            return Slot(app, tenant, waited=self._clock() - started, lease=wait), 0.0, front
+        return None, wait, front
+
+    def _abandon(self, key: tuple[str, str | None], waiter: _Waiter) -> None:
+        """A waiting call ends without a slot (cancelled, interrupted)."""
+        with self._lock:
+            if self._leave(key, waiter):
+                self._pass_on(key)
 
     # ------------------------------------------------------------------ the interface
 
     def wake(self) -> None:
         """Let every waiting call look again now (after an injected clock moved)."""
         with self._lock:
-            self._wake_locked()
+            waiting, self._waiters = self._waiters, {}
+            for queue in waiting.values():
+                for waiter in queue:
+                    waiter.signal()
 
     def acquire(self, app: str, tenant: str | None) -> Slot:
+        key = (app, tenant)
         started = self._clock()
-        with self._lock:
-            while True:
-                wait = self._try_take(app, tenant, self._clock() - started)
-                if isinstance(wait, list):
-                    return Slot(app, tenant, waited=self._clock() - started, lease=wait)
-                # a slot given back wakes us; a window's end is the timeout
-                self._changed.wait(None if wait == float("inf") else wait)
+        waiter: _Waiter | None = None
+        while True:
+            with self._lock:
+                slot, wait, front = self._attempt(key, waiter, started)
+                if slot is not None:
+                    return slot
+                waiter = _Waiter()
+                timeout = self._timeout(wait, self._enqueue(key, waiter, front))
+            assert waiter.event is not None
+            try:
+                waiter.event.wait(timeout)
+            except BaseException:
+                self._abandon(key, waiter)
+                raise
 
     async def aacquire(self, app: str, tenant: str | None) -> Slot:
         import asyncio
 
         loop = asyncio.get_running_loop()
+        key = (app, tenant)
         started = self._clock()
+        waiter: _Waiter | None = None
         while True:
             with self._lock:
-                wait = self._try_take(app, tenant, self._clock() - started)
-                if isinstance(wait, list):
-                    return Slot(app, tenant, waited=self._clock() - started, lease=wait)
+                slot, wait, front = self._attempt(key, waiter, started)
+                if slot is not None:
+                    return slot
                 future: asyncio.Future[None] = loop.create_future()
-                self._futures.append((loop, future))
+                waiter = _Waiter(loop, future)
+                timeout = self._timeout(wait, self._enqueue(key, waiter, front))
+            timer = None if timeout is None else loop.call_later(timeout, _resolve, future)
             try:
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(future, None if wait == float("inf") else wait)
+                await future
+            except BaseException:
+                self._abandon(key, waiter)
+                raise
             finally:
-                with self._lock:
-                    self._futures = [(lp, f) for lp, f in self._futures if f is not future]
+                if timer is not None:
+                    timer.cancel()
 
     def release(self, slot: Slot, status: int | None, headers: httpx.Headers | None) -> None:
         with self._lock:

@@ -11,6 +11,7 @@ writers, with ``UpdatedDateUTC`` as Xero writes it (milliseconds, no zone: UTC).
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Iterable
 from datetime import UTC, datetime
@@ -96,10 +97,16 @@ def decode(cls: type[T], element: etree._Element) -> T:
         raise ApiError(POST_DATA_INVALID, f"The request could not be read: {exc}") from exc
 
 
+@functools.lru_cache(maxsize=4096)
+def _stamp_text(text: str) -> str:
+    """The SDK writer's timestamp as Xero 2.0 writes it (records often share one)."""
+    return format_utc(datetime.fromisoformat(text.replace("Z", "+00:00")))
+
+
 def _stamps(el: etree._Element) -> None:
     for stamp in el.iter("UpdatedDateUTC"):
         if stamp.text:
-            stamp.text = format_utc(datetime.fromisoformat(stamp.text.replace("Z", "+00:00")))
+            stamp.text = _stamp_text(stamp.text)
 
 
 def entity(obj: Any, tag: str | None = None) -> etree._Element:

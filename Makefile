@@ -66,7 +66,9 @@ $(BENCH_STAMP): $(STAMP) pyproject.toml
 	@touch $(BENCH_STAMP)
 
 # `make bench BENCH_ONLY=v2-decode,v2-official` runs only those figures (RESULTS.md untouched).
+# The limits figures run worker processes against a real redis-server (installed like for tests).
 bench: $(BENCH_STAMP)
+	@bash scripts/ensure-redis.sh
 	@BENCH_ONLY="$(BENCH_ONLY)" $(BIN)/python -m bench
 
 docs: $(STAMP)

@@ -20,7 +20,7 @@ from .v2_0._cli import GROUPS as GROUPS_V2_0
 
 __all__ = ["main"]
 
-VERSIONS: dict[str, tuple[click.Group, ...]] = {
+VERSIONS: dict[str, tuple[click.Command, ...]] = {
     "1.0": GROUPS_V1_0,
     "2.0": GROUPS_V2_0,
 }
@@ -78,6 +78,7 @@ Endpoints of API 2.0:
   xero payments create                    Create one payment against an invoice (Date, Amount, Account and Invoice are needed).
   xero payments create-many               Create a batch of payments in one call.
   xero payments delete                    Delete a payment (2.0 has no DELETE for payments.
+  xero connections                        The organisations (tenants) the token can reach.
 
 \b
 Endpoints of API 1.0 (--api-version 1.0):

@@ -50,6 +50,7 @@ class SandboxApp:
         token_ttl: int = 1800,
         time_scale: float = 1.0,
         limits: bool = True,
+        latency: float = 0.0,
     ) -> None:
         self.store = store
         self.body_timeout = body_timeout
@@ -60,7 +61,7 @@ class SandboxApp:
         self.transports = transports if transports is not None else {}
         self.versions: list[v1_0.Api | v2_0.Api] = [
             v1_0.Api(store, self.faults, self.traffic),
-            v2_0.Api(store, self.faults, self.traffic, self.identity, self.limits),
+            v2_0.Api(store, self.faults, self.traffic, self.identity, self.limits, latency),
         ]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

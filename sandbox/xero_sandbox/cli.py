@@ -87,6 +87,14 @@ def main() -> None:
     help="Shorten every 2.0 rate-limit window this many times (60: a minute lasts 1 s).",
 )
 @click.option("--no-limits", is_flag=True, help="Turn the 2.0 rate limits off.")
+@click.option(
+    "--latency",
+    default=0.0,
+    show_default=True,
+    type=click.FloatRange(0.0, 60.0),
+    help="Seconds every 2.0 API call takes, holding its in-progress slot, as Xero's calls do"
+    " (so the 5-calls-in-progress limit bites); 0 answers at once.",
+)
 def serve_command(
     host: str,
     port: int,
@@ -100,6 +108,7 @@ def serve_command(
     token_ttl: int,
     time_scale: float,
     no_limits: bool,
+    latency: float,
 ) -> None:
     """Serve /api.xro/1.0/, the OAuth 2.0 identity server (/connect/token,
     /identity/connect/authorize, /connect/revocation, /connections) and, once ready, print
@@ -118,6 +127,7 @@ def serve_command(
         token_ttl=token_ttl,
         time_scale=time_scale,
         limits=not no_limits,
+        latency=latency,
     )
     raise SystemExit(serve(options))
 

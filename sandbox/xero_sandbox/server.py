@@ -69,6 +69,7 @@ class ServeOptions:
     token_ttl: int = 1800
     time_scale: float = 1.0
     limits: bool = True
+    latency: float = 0.0
 
 
 #: Largest request line + headers accepted (h11's incomplete-event limit), bytes.
@@ -265,6 +266,7 @@ def serve(options: ServeOptions, out: Any = None) -> int:
             token_ttl=options.token_ttl,
             time_scale=options.time_scale,
             limits=options.limits,
+            latency=options.latency,
         )
         kwargs: dict[str, Any] = {}
         ca_file: Path | None = None

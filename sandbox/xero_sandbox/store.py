@@ -61,9 +61,11 @@ CREATE TABLE IF NOT EXISTS invoices (
     body TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS invoices_by_org ON invoices (org_id, seq);
 CREATE INDEX IF NOT EXISTS invoices_by_number ON invoices (org_id, number);
+CREATE INDEX IF NOT EXISTS invoices_by_seq ON invoices (seq);
 CREATE TABLE IF NOT EXISTS payments (
     payment_id TEXT PRIMARY KEY, org_id INTEGER NOT NULL, invoice_id TEXT NOT NULL,
     seq INTEGER NOT NULL, body TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS payments_by_seq ON payments (seq);
 CREATE TABLE IF NOT EXISTS oauth_codes (
     code TEXT PRIMARY KEY, client_id TEXT NOT NULL, redirect_uri TEXT, scope TEXT NOT NULL,
     tenants TEXT NOT NULL, challenge TEXT, challenge_method TEXT, expires REAL NOT NULL);

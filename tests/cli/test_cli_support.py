@@ -333,6 +333,7 @@ def test_shell_completion() -> None:
     assert complete("xero ") == ["accounts", "contacts", "invoices", "tracking"]
     assert complete("xero ", api_version=None) == [
         "accounts",
+        "connections",
         "contacts",
         "invoices",
         "payments",

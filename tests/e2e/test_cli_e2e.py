@@ -120,3 +120,8 @@ def test_the_2_0_cli_uses_the_printed_exports_unchanged(
     old = xero(env, "--api-version", "1.0", "contacts", "list")
     assert old.returncode == 0, old.stderr
     assert f"CLI Two {unique}" in [c["name"] for c in json.loads(old.stdout)]
+    # the custom connection's tenant, found without knowing it
+    found = xero({k: v for k, v in env.items() if k != "XERO_TENANT_ID"}, "connections")
+    assert found.returncode == 0, found.stderr
+    assert [c["tenant_id"] for c in json.loads(found.stdout)] == [sandbox.tenant_id]
+    assert env["XERO_CLIENT_SECRET"] not in found.stdout + found.stderr

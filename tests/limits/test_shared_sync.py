@@ -36,6 +36,7 @@ PAGE_SIZE = 10
 PAGES = INVOICES // PAGE_SIZE  # fetched all at once: more than 5 in progress per tenant
 USED = 52  # calls each tenant has already made this minute, as only the server knows
 REFRESH_LEEWAY = 60  # the SDK refreshes a token this many seconds before it expires
+LATENCY = 0.02  # seconds each call takes at the sandbox
 
 
 @pytest.fixture(scope="module")
@@ -44,10 +45,12 @@ def limited(
 ) -> Iterator[tuple[RunningSandbox, Path, list[Org]]]:
     """A sandbox keeping Xero's limits 60 times faster, with 20 connected organisations."""
     db = tmp_path_factory.mktemp("limited") / "sandbox.db"
-    # access tokens live 80 s: a refreshed token stays usable (to the SDK) for 20 s
+    # access tokens live 80 s: a refreshed token stays usable (to the SDK) for 20 s; each
+    # call takes 20 ms, so calls overlap at the server as they do at Xero
     with start_sandbox(
-        ["--db", str(db), "--time-scale", str(TIME_SCALE), "--token-ttl", "80"]
-    ) as sb:
+        ["--db", str(db), "--time-scale", str(TIME_SCALE), "--token-ttl", "80",
+         "--latency", str(LATENCY)]
+    ) as sb:  # fmt: skip
         yield sb, db, make_orgs(sb, db, TENANTS, INVOICES)
 
 
@@ -117,6 +120,44 @@ async def test_one_process_syncing_20_tenants_concurrently_gets_no_429(
     assert seen.count == 0
     for org, ids in zip(orgs, got, strict=True):
         assert len(ids) == INVOICES and set(ids) == org.invoice_ids
+
+
+@pytest.mark.asyncio
+async def test_without_the_limiter_the_same_sync_earns_429s(
+    limited: tuple[RunningSandbox, Path, list[Org]],
+) -> None:
+    # the control of the test above: the same calls, limiter off, are refused
+    sb, _, orgs = limited
+    use_minutes(sb, orgs)
+    problems: Counter[str] = Counter()
+
+    async def count(response: httpx.Response) -> None:
+        if response.status_code == 429:
+            problems[response.headers.get("x-rate-limit-problem", "?")] += 1
+
+    async with httpx.AsyncClient(verify=sb.verify(), event_hooks={"response": [count]}) as http:
+        clients = [
+            AsyncXeroClient(
+                client_id=sb.client_id,
+                client_secret=sb.client_secret,
+                token=org.token,
+                tenant_id=org.tenant_id,
+                token_url=sb.token_url,
+                base_url=sb.v2_base_url,
+                http_client=http,
+                limiter=None,
+                max_retries=0,
+            )
+            for org in orgs
+        ]
+        results = await asyncio.gather(
+            *(c.invoices.list(page=p, page_size=PAGE_SIZE) for c in clients
+              for p in range(1, PAGES + 1)),
+            return_exceptions=True,
+        )  # fmt: skip
+    refused = [r for r in results if isinstance(r, RateLimitError)]
+    assert refused and len(refused) == sum(problems.values())
+    assert problems["concurrent"] > 0  # five in progress a tenant, the rest refused at once
 
 
 def tokens_issued(db: Path) -> Counter[str]:

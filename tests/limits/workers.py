@@ -55,3 +55,40 @@ def hold_slots(redis_url: str, app: str, tenant: str, count: int, lease: float, 
         limiter.acquire(app, tenant)
     ready.set()
     time.sleep(600)
+
+
+def drain_organisations(
+    env: dict[str, str],
+    queue_key: str,
+    page_size: int,
+    barrier: Any,
+    results: Any,
+) -> None:
+    """A worker process of the benchmark: once every worker is ready (``barrier``), take
+    organisation ids off the Redis list ``queue_key`` one at a time (as a Celery worker of
+    concurrency 1 takes tasks off its broker) and run the example's ``sync_organisation``
+    on each; put (organisations, invoices, 429s) on ``results``."""
+    os.environ.update(env)
+    sys.path.insert(0, str(EXAMPLES))
+    import celery_sync
+    import redis
+
+    too_many = 0
+
+    def count(response: httpx.Response) -> None:
+        nonlocal too_many
+        if response.status_code == 429:
+            too_many += 1
+
+    http = httpx.Client(event_hooks={"response": [count]}, timeout=600)
+    celery_sync._http = lambda: http  # the worker's pool, with a 429 counter
+    celery_sync.shared_state()  # connect before the clock starts
+    broker = redis.Redis.from_url(env["XERO_REDIS_URL"])
+    barrier.wait()
+    organisations = invoices = 0
+    while (tenant := broker.lpop(queue_key)) is not None:
+        ids = celery_sync.sync_organisation.run(tenant.decode(), page_size)
+        organisations += 1
+        invoices += len(ids)
+    http.close()
+    results.put((organisations, invoices, too_many))

@@ -93,6 +93,55 @@ def test_file_store_keeps_data_and_adds_orgs(tmp_path: Path) -> None:
     again.close()
 
 
+@pytest.mark.parametrize("table", ["invoices", "payments"])
+def test_the_next_entry_number_costs_the_same_however_many_entries(table: str) -> None:
+    # each insert asks for MAX(seq); read by a scan, 100,000 invoices took minutes to enter.
+    # Counted in SQLite VM steps (deterministic), not in time.
+    store = Store(None)
+    conn = store._conn
+    columns = {
+        "invoices": "(invoice_id, org_id, number, type, contact_id, updated, seq, body)"
+        " VALUES (?, ?, 'N', 'ACCREC', 'c', 'u', ?, '{}')",
+        "payments": "(payment_id, org_id, invoice_id, seq, body) VALUES (?, ?, 'i', ?, '{}')",
+    }[table]
+
+    def steps() -> int:
+        count = 0
+
+        def tick() -> int:
+            nonlocal count
+            count += 1
+            return 0
+
+        conn.set_progress_handler(tick, 1)
+        conn.execute(f"SELECT COALESCE(MAX(seq), 0) + 1 FROM {table}").fetchone()
+        conn.set_progress_handler(None, 1)
+        return count
+
+    def add(start: int, count: int) -> None:
+        conn.executemany(
+            f"INSERT INTO {table} {columns}",
+            [(f"id-{n}", n % 7, n) for n in range(start, start + count)],
+        )
+
+    add(0, 100)
+    few = steps()
+    add(100, 5000)
+    assert steps() <= few + 20
+
+
+def test_the_console_redacts_when_read_and_cuts_long_bodies() -> None:
+    log = console.TrafficLog()
+    secret = "S3CRETS3CRETS3CRETS3CRET"
+    body = (f"token={secret} " + "x" * (70 * 1024)).encode()
+    log.record("PARTNER-KEY-0001", "GET", "/p", f"apiKey={secret}", 200, body, body, [secret])
+    [shown] = log.recent("PARTNER-KEY-0001")
+    for text in (shown.path, shown.request_body, shown.response_body):
+        assert secret not in text and "REDACTED" in text
+    assert shown.response_body.endswith("... (truncated)")
+    assert log.recent("PARTNER-KEY-0001")[0] is shown  # redacted once
+
+
 def test_stamps_strictly_increase() -> None:
     store = Store(None)
     stamps = [store.stamp() for _ in range(200)]

@@ -15,9 +15,19 @@ from xero_sandbox.store import Credentials, Store
 @pytest_asyncio.fixture
 async def api(store: Store, credentials: Credentials) -> AsyncIterator[httpx.AsyncClient]:
     """A client of the app with a client-credentials token and the Demo Company's tenant."""
-    transport = httpx.ASGITransport(
-        app=SandboxApp(store, time_scale=60), client=("127.0.0.1", 50001)
-    )
+    async for http in _client(SandboxApp(store, time_scale=60), credentials):
+        yield http
+
+
+@pytest_asyncio.fixture
+async def slow_api(store: Store, credentials: Credentials) -> AsyncIterator[httpx.AsyncClient]:
+    """The same, every admitted 2.0 call taking 0.3 s (``--latency 0.3``)."""
+    async for http in _client(SandboxApp(store, time_scale=60, latency=0.3), credentials):
+        yield http
+
+
+async def _client(app: SandboxApp, credentials: Credentials) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 50001))
     async with httpx.AsyncClient(transport=transport, base_url="https://sandbox.test") as http:
         token = await http.post(
             "/connect/token",
@@ -145,3 +155,16 @@ async def test_five_calls_in_progress_then_429_concurrent(api: httpx.AsyncClient
     assert refused.headers["retry-after"] == "1"
     # the slots are given back once the answers are sent
     assert (await api.get("/api.xro/2.0/Accounts")).status_code == 200
+
+
+@pytest.mark.asyncio
+async def test_latency_holds_each_slot_so_a_sixth_call_at_once_is_refused(
+    slow_api: httpx.AsyncClient,
+) -> None:
+    import asyncio
+
+    answers = await asyncio.gather(*(slow_api.get("/api.xro/2.0/Accounts") for _ in range(6)))
+    assert sorted(a.status_code for a in answers) == [200, 200, 200, 200, 200, 429]
+    refused = next(a for a in answers if a.status_code == 429)
+    assert refused.headers["x-rate-limit-problem"] == "concurrent"
+    assert (await slow_api.get("/api.xro/2.0/Accounts")).status_code == 200  # one at a time

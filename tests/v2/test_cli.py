@@ -316,3 +316,46 @@ def test_import_isolates_the_rows_xero_refuses(xero: Any, tmp_path: Any) -> None
     assert {r.method for r in seen} == {"POST"} and all(
         r.url.path.endswith("/Contacts") for r in seen
     )
+
+
+CONNECTIONS = [
+    {
+        "id": "e1eede29-f875-4a5d-8470-17f6a29a88b1",
+        "authEventId": "d99ecdfe-391d-43d2-b834-17636ba90e8d",
+        "tenantId": TENANT,
+        "tenantType": "ORGANISATION",
+        "tenantName": "Kowhai Cycles",
+        "createdDateUtc": "2026-07-01T02:13:44.0000000",
+        "updatedDateUtc": "2026-07-01T02:13:44.0000000",
+    }
+]
+
+
+def test_connections_lists_the_tenants_the_token_reaches(xero: Any) -> None:
+    run, seen = xero(lambda request: httpx.Response(200, json=CONNECTIONS))
+    done = run("connections", "--format", "json", env={"XERO_TENANT_ID": None})
+    assert done.exit_code == 0, done.output
+    [listed] = json.loads(done.stdout)
+    assert listed["tenant_id"] == TENANT and listed["tenant_name"] == "Kowhai Cycles"
+    [request] = seen
+    assert request.method == "GET" and request.url.path.endswith("/connections")
+    assert "xero-tenant-id" not in request.headers  # a tenantless call
+    assert request.headers["authorization"] == f"Bearer {TOKEN}"
+    table = run("connections", "--format", "table")
+    assert table.exit_code == 0 and "Kowhai Cycles" in table.stdout
+    assert TOKEN not in table.output
+
+
+def test_connections_refuses_xml_and_is_not_a_1_0_command(xero: Any) -> None:
+    run, _ = xero(lambda request: httpx.Response(200, json=CONNECTIONS))
+    xml = run("connections", "--format", "xml")
+    assert xml.exit_code != 0 and "JSON, not XML" in xml.output
+    old = run("--api-version", "1.0", "connections")
+    assert old.exit_code == 2 and "No such command" in old.output
+
+
+def test_connections_with_a_revoked_token_is_an_auth_error(xero: Any) -> None:
+    problem = {"Type": None, "Title": "Unauthorized", "Status": 401, "Detail": "TokenExpired"}
+    run, _ = xero(lambda request: httpx.Response(401, json=problem))
+    done = run("connections")
+    assert done.exit_code != 0 and TOKEN not in done.output

@@ -206,6 +206,8 @@ class RedisLimiter(Limiter):
         self.prefix = prefix
         self.lease_ms = max(1, int(lease_seconds * 1000))
         self.poll = poll_seconds
+        self._scripts: tuple[Any, Any] | None = None  # (acquire, release): EVALSHA, then EVAL
+        self._async_scripts: tuple[Any, Any] | None = None
 
     def __repr__(self) -> str:
         return f"RedisLimiter(prefix={self.prefix!r}, {self.limits!r})"  # never the URL
@@ -234,6 +236,23 @@ class RedisLimiter(Limiter):
                 raise ValueError("an async client needs RedisLimiter(url=...) or async_client=")
             self._async_client = redis.asyncio.Redis.from_url(self._url)
         return self._async_client
+
+    def _script(self, which: int) -> Any:
+        """The acquire (0) or release (1) script for the sync client (sent by its SHA1; the
+        source only when Redis does not know it yet)."""
+        client = self._sync()
+        if self._scripts is None:
+            self._scripts = (client.register_script(_ACQUIRE), client.register_script(_RELEASE))
+        return self._scripts[which]
+
+    def _async_script(self, which: int) -> Any:
+        client = self._async()
+        if self._async_scripts is None:
+            self._async_scripts = (
+                client.register_script(_ACQUIRE),
+                client.register_script(_RELEASE),
+            )
+        return self._async_scripts[which]
 
     def _keys(self, app: str, tenant: str | None) -> list[str]:
         base = f"{self.prefix}:{app}"
@@ -297,13 +316,12 @@ class RedisLimiter(Limiter):
         return wait
 
     def acquire(self, app: str, tenant: str | None) -> Slot:
-        client = self._sync()
         lease = uuid.uuid4().hex
         keys, args = self._keys(app, tenant), self._acquire_args(lease, tenant)
         started = time.monotonic()
         while True:
             try:
-                answer = client.eval(_ACQUIRE, len(keys), *keys, *args)
+                answer = self._script(0)(keys=keys, args=args, client=self._sync())
             except redis.exceptions.RedisError as exc:
                 raise _store_failed(exc) from None
             wait = self._decide(answer, tenant, time.monotonic() - started)
@@ -312,13 +330,13 @@ class RedisLimiter(Limiter):
             time.sleep(wait)
 
     async def aacquire(self, app: str, tenant: str | None) -> Slot:
-        client = self._async()
         lease = uuid.uuid4().hex
         keys, args = self._keys(app, tenant), self._acquire_args(lease, tenant)
         started = time.monotonic()
         while True:
             try:
-                answer = await client.eval(_ACQUIRE, len(keys), *keys, *args)
+                script = self._async_script(0)
+                answer = await script(keys=keys, args=args, client=self._async())
             except redis.exceptions.RedisError as exc:
                 raise _store_failed(exc) from None
             wait = self._decide(answer, tenant, time.monotonic() - started)
@@ -334,8 +352,8 @@ class RedisLimiter(Limiter):
         with contextlib.suppress(
             redis.exceptions.RedisError
         ):  # the lease expires by itself; a release never fails a call
-            self._sync().eval(
-                _RELEASE, len(keys), *keys, *self._release_args(slot, status, headers)
+            self._script(1)(
+                keys=keys, args=self._release_args(slot, status, headers), client=self._sync()
             )
 
     async def arelease(self, slot: Slot, status: int | None, headers: httpx.Headers | None) -> None:
@@ -344,8 +362,8 @@ class RedisLimiter(Limiter):
         slot.released = True
         keys = self._keys(slot.app, slot.tenant)
         with contextlib.suppress(redis.exceptions.RedisError):
-            await self._async().eval(
-                _RELEASE, len(keys), *keys, *self._release_args(slot, status, headers)
+            await self._async_script(1)(
+                keys=keys, args=self._release_args(slot, status, headers), client=self._async()
             )
 
 

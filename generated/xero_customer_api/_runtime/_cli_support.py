@@ -958,6 +958,16 @@ def read_items(
     return found
 
 
+def emit_value(state: State, value: Any, label: str, output_format: str | None) -> None:
+    """Write what a JSON answer held (``/connections``): table, json or jsonl."""
+    if state.raw:
+        return
+    fmt = resolve_format(output_format)
+    if fmt == "xml":
+        raise InputError(f"{label} are JSON, not XML: use --format json, jsonl or table")
+    write_value(value, fmt, label)
+
+
 def emit_items(state: State, items: Iterable[Any], label: str, output_format: str | None) -> None:
     """Write every item of a paged list: JSON lines as they come, other formats at the end."""
     if state.raw:

@@ -557,7 +557,7 @@ def tracking_list(
         state.emit(answer, "tracking", output_format)
 
 
-GROUPS: tuple[click.Group, ...] = (
+GROUPS: tuple[click.Command, ...] = (
     contacts,
     invoices,
     accounts,

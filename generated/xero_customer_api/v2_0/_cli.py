@@ -2011,10 +2011,21 @@ def payments_export(
         )
 
 
-GROUPS: tuple[click.Group, ...] = (
+@click.command(name="connections", epilog="HTTP: GET /connections")
+@cs.output_options
+@click.pass_obj
+def connections(state: cs.State, output_format: str | None, raw: bool) -> None:
+    """The organisations (tenants) the token can reach, each with the tenant id that
+    --tenant-id (XERO_TENANT_ID) takes: GET /connections (needs no tenant)."""
+    with state.client(XeroClient, raw=raw) as client:
+        cs.emit_value(state, client.connections(), "connections", output_format)
+
+
+GROUPS: tuple[click.Command, ...] = (
     contacts,
     invoices,
     accounts,
     tracking_categories,
     payments,
+    connections,
 )

@@ -13,6 +13,7 @@ keeps the answer for replays.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 
@@ -65,8 +66,10 @@ class Api:
         traffic: console.TrafficLog,
         identity: Identity,
         limits: RateLimiter,
+        latency: float = 0.0,
     ) -> None:
         self.store = store
+        self.latency = latency
         self.faults = faults
         self.traffic = traffic
         self.identity = identity
@@ -89,6 +92,8 @@ class Api:
             response = forbidden()
         else:
             response = self._limited(request, segments, resource, endpoint, row, app, org)
+            if self.latency and response.after is not None:  # an admitted call takes time
+                await asyncio.sleep(self.latency)
         if app is not None:
             self.traffic.record_oauth(app.partner_key, request, response, self.store.all_keys())
         return response

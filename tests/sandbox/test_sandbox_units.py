@@ -183,3 +183,35 @@ def test_serve_and_keys_say_why_an_old_db_file_is_refused(tmp_path: Path) -> Non
         )
         assert done.returncode != 0 and "start with a new --db file" in done.stderr
         assert "Traceback" not in done.stderr
+
+
+def test_accepted_connections_send_without_waiting_for_acks() -> None:
+    # the listening socket says TCP, so asyncio turns Nagle off on every connection it
+    # accepts (without it each answer waited 40 ms for the client's delayed ACK)
+    import asyncio
+    import socket
+
+    from xero_sandbox.server import _bind
+
+    async def main() -> int:
+        found: list[int] = []
+
+        async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            sock = writer.get_extra_info("socket")
+            found.append(sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))
+            writer.close()
+
+        listening = _bind("127.0.0.1", 0)
+        server = await asyncio.start_server(handle, sock=listening)
+        port = listening.getsockname()[1]
+        _, writer = await asyncio.open_connection("127.0.0.1", port)
+        for _ in range(100):
+            if found:
+                break
+            await asyncio.sleep(0.01)
+        writer.close()
+        server.close()
+        await server.wait_closed()
+        return found[0]
+
+    assert asyncio.run(main()) != 0

@@ -25,6 +25,7 @@ from xero_sandbox.process import RunningSandbox, start_sandbox
 
 from . import workers
 from .orgs import Org, make_orgs
+from .workers import Count429
 
 pytestmark = pytest.mark.e2e
 
@@ -62,16 +63,25 @@ def use_minutes(sb: RunningSandbox, orgs: list[Org]) -> None:
             http.post("/_sandbox/limits", json=spec).raise_for_status()
 
 
-class Count429:
-    def __init__(self) -> None:
-        self.count = 0
-
-    def __call__(self, response: httpx.Response) -> None:
-        if response.status_code == 429:
-            self.count += 1
-
-    async def aio(self, response: httpx.Response) -> None:
-        self(response)
+def async_clients(
+    sb: RunningSandbox, orgs: list[Org], http: httpx.AsyncClient, limiter: RateLimits | None
+) -> list[AsyncXeroClient]:
+    """A client per organisation on one pool; ``max_retries=0``: a 429 would fail the sync,
+    not hide in a retry."""
+    return [
+        AsyncXeroClient(
+            client_id=sb.client_id,
+            client_secret=sb.client_secret,
+            token=org.token,
+            tenant_id=org.tenant_id,
+            token_url=sb.token_url,
+            base_url=sb.v2_base_url,
+            http_client=http,
+            limiter=limiter,
+            max_retries=0,
+        )
+        for org in orgs
+    ]
 
 
 @pytest.mark.asyncio
@@ -81,34 +91,8 @@ async def test_one_process_syncing_20_tenants_concurrently_gets_no_429(
     sb, _, orgs = limited
     use_minutes(sb, orgs)
     seen = Count429()
-    async with (
-        httpx.AsyncClient(verify=sb.verify(), event_hooks={"response": [seen.aio]}) as http,
-        AsyncXeroClient(
-            client_id=sb.client_id,
-            client_secret=sb.client_secret,
-            token=orgs[0].token,
-            tenant_id=orgs[0].tenant_id,
-            token_url=sb.token_url,
-            base_url=sb.v2_base_url,
-            http_client=http,
-            limiter=LIMITS,
-            max_retries=0,  # a 429 would fail the sync, not hide in a retry
-        ) as first,
-    ):
-        clients = [first] + [
-            AsyncXeroClient(
-                client_id=sb.client_id,
-                client_secret=sb.client_secret,
-                token=org.token,
-                tenant_id=org.tenant_id,
-                token_url=sb.token_url,
-                base_url=sb.v2_base_url,
-                http_client=http,
-                limiter=LIMITS,
-                max_retries=0,
-            )
-            for org in orgs[1:]
-        ]
+    async with httpx.AsyncClient(verify=sb.verify(), event_hooks={"response": [seen.aio]}) as http:
+        clients = async_clients(sb, orgs, http, LIMITS)
 
         async def sync(client: AsyncXeroClient) -> list[str]:
             pages = await asyncio.gather(
@@ -136,20 +120,7 @@ async def test_without_the_limiter_the_same_sync_earns_429s(
             problems[response.headers.get("x-rate-limit-problem", "?")] += 1
 
     async with httpx.AsyncClient(verify=sb.verify(), event_hooks={"response": [count]}) as http:
-        clients = [
-            AsyncXeroClient(
-                client_id=sb.client_id,
-                client_secret=sb.client_secret,
-                token=org.token,
-                tenant_id=org.tenant_id,
-                token_url=sb.token_url,
-                base_url=sb.v2_base_url,
-                http_client=http,
-                limiter=None,
-                max_retries=0,
-            )
-            for org in orgs
-        ]
+        clients = async_clients(sb, orgs, http, None)
         results = await asyncio.gather(
             *(c.invoices.list(page=p, page_size=PAGE_SIZE) for c in clients
               for p in range(1, PAGES + 1)),

@@ -15,25 +15,41 @@ import httpx
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 
+class Count429:
+    """A response hook counting 429 answers."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self, response: httpx.Response) -> None:
+        if response.status_code == 429:
+            self.count += 1
+
+    async def aio(self, response: httpx.Response) -> None:
+        self(response)
+
+
+def _worker(env: dict[str, str]) -> tuple[Any, httpx.Client, Count429]:
+    """This process as a worker of the Celery example: its environment, the example module,
+    and the worker's connection pool with a 429 counter in place of the example's."""
+    os.environ.update(env)
+    sys.path.insert(0, str(EXAMPLES))
+    import celery_sync
+
+    seen = Count429()
+    ca = env.get("XERO_CA_BUNDLE")
+    verify: ssl.SSLContext | bool = ssl.create_default_context(cafile=ca) if ca else True
+    http = httpx.Client(verify=verify, event_hooks={"response": [seen]}, timeout=600)
+    celery_sync._http = lambda: http
+    return celery_sync, http, seen
+
+
 def sync_pages(
     env: dict[str, str], tasks: list[tuple[str, int]], page_size: int, threads: int
 ) -> tuple[list[tuple[str, list[str]]], int]:
     """Run the Celery example's ``sync_page`` task for each (tenant, page), ``threads`` at a
     time, as one worker process would; return the ids per task and the 429s seen."""
-    os.environ.update(env)
-    sys.path.insert(0, str(EXAMPLES))
-    import celery_sync
-
-    too_many = 0
-
-    def count(response: httpx.Response) -> None:
-        nonlocal too_many
-        if response.status_code == 429:
-            too_many += 1
-
-    verify = ssl.create_default_context(cafile=env["XERO_CA_BUNDLE"])
-    http = httpx.Client(verify=verify, event_hooks={"response": [count]})
-    celery_sync._http = lambda: http  # the worker's pool, with a 429 counter
+    celery_sync, http, seen = _worker(env)
     with ThreadPoolExecutor(threads) as pool:
         done = list(
             pool.map(
@@ -42,7 +58,7 @@ def sync_pages(
             )
         )
     http.close()
-    return done, too_many
+    return done, seen.count
 
 
 def hold_slots(redis_url: str, app: str, tenant: str, count: int, lease: float, ready: Any) -> None:
@@ -68,20 +84,9 @@ def drain_organisations(
     organisation ids off the Redis list ``queue_key`` one at a time (as a Celery worker of
     concurrency 1 takes tasks off its broker) and run the example's ``sync_organisation``
     on each; put (organisations, invoices, 429s) on ``results``."""
-    os.environ.update(env)
-    sys.path.insert(0, str(EXAMPLES))
-    import celery_sync
     import redis
 
-    too_many = 0
-
-    def count(response: httpx.Response) -> None:
-        nonlocal too_many
-        if response.status_code == 429:
-            too_many += 1
-
-    http = httpx.Client(event_hooks={"response": [count]}, timeout=600)
-    celery_sync._http = lambda: http  # the worker's pool, with a 429 counter
+    celery_sync, http, seen = _worker(env)
     celery_sync.shared_state()  # connect before the clock starts
     broker = redis.Redis.from_url(env["XERO_REDIS_URL"])
     barrier.wait()
@@ -91,4 +96,4 @@ def drain_organisations(
         organisations += 1
         invoices += len(ids)
     http.close()
-    results.put((organisations, invoices, too_many))
+    results.put((organisations, invoices, seen.count))

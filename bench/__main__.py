@@ -36,6 +36,7 @@ from xero_customer_api.v2_0 import _codec as codec2
 from xero_customer_api.v2_0 import models as m2
 
 from . import data, data_v2, handbuilt, official
+from .machine import cpu_model
 from .server import BytesServer
 
 HERE = Path(__file__).resolve().parent
@@ -65,14 +66,6 @@ def paired(
             fn()
             sink.append(time.perf_counter() - start)
     return statistics.median(ta), statistics.median(tb)
-
-
-def cpu_model() -> str:
-    with contextlib.suppress(OSError):
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    return platform.processor() or "unknown"
 
 
 @contextlib.contextmanager

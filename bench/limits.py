@@ -61,6 +61,8 @@ from tests.limits import workers
 from tests.limits.orgs import Org, make_orgs
 from tests.limits.redis_process import running_redis
 
+from .machine import cpu_model
+
 HERE = Path(__file__).resolve().parent
 BEGIN, END = "<!-- limits bench: begin -->", "<!-- limits bench: end -->"
 LIMITS = RateLimits()
@@ -372,7 +374,7 @@ def main() -> None:
             "",
             "## Many organisations (issue 13): `BENCH_ONLY=limits make bench`",
             "",
-            f"Machine: {platform.processor() or platform.machine()}, {os.cpu_count()} logical "
+            f"Machine: {cpu_model()}, {os.cpu_count()} logical "
             f"cores, Python {platform.python_version()}; load average {os.getloadavg()[0]:.1f} "
             f"at the end. Organisations for the sync made and connected in {made:.0f} s; the "
             f"whole figure took {time.perf_counter() - total_started:.0f} s.",

@@ -76,3 +76,51 @@ def test_console_shows_only_its_own_partner(
         assert f"Quiet Partner {unique}" in page.text
         refused = http.get("/console", params={"apiKey": "NOTAKEY"})
         assert refused.status_code == 302 and "NOTAKEY" not in refused.headers["location"]
+
+
+def test_console_in_chromium_shows_2_0_traffic_with_tokens_redacted(
+    chromium: str, sandbox: RunningSandbox, tmp_path: Path, unique: str
+) -> None:
+    from xero_customer_api import XeroClient as XeroClient2
+    from xero_customer_api.v2_0 import models as models2
+
+    with httpx.Client(verify=sandbox.verify()) as http:
+        answer = http.post(
+            sandbox.token_url,
+            data={"grant_type": "client_credentials"},
+            auth=(sandbox.client_id, sandbox.client_secret),
+        )
+        assert answer.status_code == 200, answer.text
+        token = answer.json()["access_token"]
+        hostile = f"<img src=x onerror=alert(1)> 2.0 {unique}"
+        with XeroClient2(
+            access_token=token,
+            tenant_id=sandbox.tenant_id,
+            base_url=sandbox.v2_base_url,
+            http_client=http,
+            limiter=None,
+        ) as client:
+            client.contacts.create(models2.Contact(name=hostile))
+            client.accounts.list()
+
+    dom = render(chromium, f"{sandbox.root_url}/console?apiKey={sandbox.api_key}", tmp_path / "p")
+
+    for secret in (token, sandbox.client_secret, sandbox.api_key):
+        assert secret not in dom
+    page = html.fromstring(dom)
+    assert page.findtext(".//title").startswith("Partner Console"), "no script ran"
+    cells = [
+        [td.text_content() for td in row.xpath("td")]
+        for row in page.xpath("//table[@id='traffic']/tbody/tr[@class='exchange']")
+    ]
+    assert any(c[1] in ("PUT", "POST") and "/api.xro/2.0/Contacts" in c[2] for c in cells)
+    assert any(c[1] == "POST" and "/connect/token" in c[2] for c in cells)
+    headers = page.xpath("//pre[@class='headers']/text()")
+    assert any("authorization: Bearer REDACTED" in h for h in headers), headers[:3]
+    assert any(sandbox.tenant_id in h for h in headers)  # the tenant id is not a secret
+    responses = page.xpath("//pre[@class='response']/text()")
+    assert any('"access_token": "REDACTED"' in r or '"access_token":"REDACTED"' in r
+               for r in responses)  # fmt: skip
+    ours = [b for b in page.xpath("//pre[@class='request']/text()") if unique in b]
+    assert ours and "&lt;img" in ours[0], "the raw XML, its own escaping intact"
+    assert not page.xpath("//body//img") and not page.xpath("//body//script")

@@ -117,6 +117,36 @@ def test_manifest_problems_are_all_reported(tmp_path: Path) -> None:
     assert len(info.value.problems) == 2
 
 
+@pytest.mark.parametrize(
+    ("refetch", "said"),
+    [
+        ("nowhere", "names no endpoint of this resource"),
+        ("create", "must be a GET of one Invoice by a GUID query parameter"),
+    ],
+)
+def test_a_refetch_must_name_a_get_of_one_item_of_the_list(
+    tmp_path: Path, refetch: str, said: str
+) -> None:
+    root = _copy_repo(tmp_path)
+    manifest = root / "schemas/v1.0/manifest.toml"
+    text = manifest.read_text()
+    assert 'refetch = "get"' in text
+    manifest.write_text(text.replace('refetch = "get"', f'refetch = "{refetch}"', 1))
+    with pytest.raises(ManifestError) as info:
+        build(root)
+    [problem] = info.value.problems
+    assert "refetch" in problem and said in problem
+
+
+def test_only_a_list_with_a_refetch_has_with_lines(fresh_build: dict[str, bytes]) -> None:
+    cli = fresh_build["xero_customer_api/v1_0/_cli.py"].decode()
+    invoices = cli[cli.index("def invoices_export(") :]
+    start = cli.index("def contacts_export(")
+    contacts = cli[start : cli.index("\n\n\n", start)]
+    assert 'cs.Refetch("invoice_id", client.invoices.get)' in invoices
+    assert "with_lines" not in contacts  # the contacts list leaves nothing out
+
+
 # ------------------------------------------------------------- client-side checks (issue 12)
 
 CHECKS_XSD = """<?xml version="1.0" encoding="UTF-8"?>

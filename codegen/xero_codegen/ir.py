@@ -11,7 +11,7 @@ from __future__ import annotations
 import keyword
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -109,6 +109,16 @@ class ResponseSpec:
 
 
 @dataclass(frozen=True)
+class Refetch:
+    """The manifest's ``refetch``: a list leaves out parts of each item (1.0's invoice lines)
+    that ``endpoint`` of the same resource returns, asked for by its GUID ``key``; what
+    ``xero ... export --with-lines`` reads each item again with."""
+
+    endpoint: str
+    key: str
+
+
+@dataclass(frozen=True)
 class Endpoint:
     resource: str
     name: str
@@ -125,6 +135,7 @@ class Endpoint:
     paging: Paging | None = None
     returns: str = "list"  # one of RETURNS; "list" follows the payload's own shape
     tenanted: bool = False  # the API's calls name a tenant (OAuth 2.0 errors, tenant_id=)
+    refetch: Refetch | None = None
 
     @property
     def choice_fields(self) -> tuple[BodyField, ...]:
@@ -395,6 +406,26 @@ def _field(obj: Class, python_name: str) -> tuple[str, bool, str] | None:
     return None
 
 
+def _refetch(endpoints: list[Endpoint], name: str, target: str) -> Refetch | str:
+    """The ``refetch`` of list ``name``: ``target``, a GET of one item of the same type by a
+    GUID query parameter; or what is wrong with it."""
+    listed = next(e for e in endpoints if e.name == name)
+    whole = next((e for e in endpoints if e.name == target), None)
+    if not (listed.method == "GET" and listed.response.is_list):
+        return "belongs on a GET of a list"
+    if whole is None:
+        return "names no endpoint of this resource"
+    key = next((q for q in whole.query if q.type == "guid"), None)
+    if (
+        whole.method != "GET"
+        or whole.response.is_list
+        or whole.response.payload_type != listed.response.payload_type
+        or key is None
+    ):
+        return f"must be a GET of one {listed.response.payload_type} by a GUID query parameter"
+    return Refetch(endpoint=target, key=key.name)
+
+
 def _stream_tags(obj: Class, python_name: str) -> tuple[str, str] | None:
     """(wrapper, item) element names of the wrapped list field ``python_name`` of ``obj``."""
     for attr in obj.attrs:
@@ -476,6 +507,7 @@ def load_api(
     api = manifest.get("api", {})
     resources_doc: dict[str, dict[str, str]] = manifest.get("resources", {})
     by_resource: dict[str, list[Endpoint]] = {name: [] for name in resources_doc}
+    refetches: list[tuple[str, str, str, str]] = []  # (resource, endpoint, target, where)
     seen: set[str] = set()
     lower_paths = api.get("path_case") == "lower"
 
@@ -637,6 +669,8 @@ def load_api(
                     f"{where}: paging needs stream = true, int query parameters page and size"
                     " and a positive default_size"
                 )
+        if "refetch" in raw:
+            refetches.append((resource, name, str(raw["refetch"]), where))
         by_resource[resource].append(
             Endpoint(
                 resource=resource,
@@ -656,6 +690,15 @@ def load_api(
                 tenanted=bool(api.get("tenant_parameter", False)),
             )
         )
+
+    for resource, name, target, where in refetches:
+        again = _refetch(by_resource[resource], name, target)
+        if isinstance(again, str):
+            problems.append(f"{where}: refetch = {target!r} {again}")
+            continue
+        by_resource[resource] = [
+            replace(e, refetch=again) if e.name == name else e for e in by_resource[resource]
+        ]
 
     environments = api.get("environments", {})
     if api.get("default_environment") not in environments:

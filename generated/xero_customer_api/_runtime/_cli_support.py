@@ -1244,20 +1244,14 @@ class Refetch:
 
 
 def with_lines_option(item_cls: type) -> Callable[[F], F]:
-    """``--with-lines`` (passed as ``with_lines``) for items that have line items."""
-    names = {f.name for f in dataclasses.fields(item_cls)}
-
-    def decorate(func: F) -> F:
-        if "line_items" not in names:
-            return func
-        return click.option(
-            "--with-lines",
-            is_flag=True,
-            help="Include the line items, which the list leaves out: one GET per "
-            f"{element_name(item_cls)} after the list, with progress.",
-        )(func)
-
-    return decorate
+    """``--with-lines`` (passed as ``with_lines``) for a list that leaves out parts of each
+    item (the manifest's ``refetch``)."""
+    return click.option(
+        "--with-lines",
+        is_flag=True,
+        help="Include the line items, which the list leaves out: one GET per "
+        f"{element_name(item_cls)} after the list, with progress.",
+    )
 
 
 def export_items(

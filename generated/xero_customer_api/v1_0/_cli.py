@@ -323,7 +323,6 @@ def contacts_import(
     help="jsonl: one JSON object a line, written as they come; json: one JSON list.",
 )
 @cs.progress_option
-@cs.with_lines_option(Contact)
 @click.pass_obj
 def contacts_export(
     state: cs.State,
@@ -333,7 +332,6 @@ def contacts_export(
     updated_after: datetime.datetime | datetime.date | None,
     output_format: str,
     progress: bool | None,
-    with_lines: bool = False,
 ) -> None:
     """Export contacts for another system (GET contacts), with a count and rate on standard error
     when it is a terminal (or with --progress). List the organisation's contacts, optionally
@@ -350,7 +348,6 @@ def contacts_export(
             label="contacts",
             output_format=output_format,
             progress=progress,
-            refetch=cs.Refetch("contact_id", client.contacts.get) if with_lines else None,
         )
 
 
@@ -501,7 +498,7 @@ def invoices_export(
     modified_since: datetime.datetime | datetime.date | None,
     output_format: str,
     progress: bool | None,
-    with_lines: bool = False,
+    with_lines: bool,
 ) -> None:
     """Export invoices for another system (GET invoices), with a count and rate on standard error
     when it is a terminal (or with --progress). List the organisation's invoices. Lines may be

@@ -138,6 +138,42 @@ def tokens_issued(db: Path) -> Counter[str]:
     return Counter(t for (tenants,) in rows for t in json.loads(tenants))
 
 
+def test_the_celery_tasks_run_eagerly_without_a_broker(
+    limited: tuple[RunningSandbox, Path, list[Org]],
+    redis_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    sb, db, _ = limited
+    [org] = make_orgs(sb, db, 1, INVOICES, prefix="Eager")  # its own tokens and windows
+    for name, value in {
+        "XERO_CLIENT_ID": sb.client_id,
+        "XERO_CLIENT_SECRET": sb.client_secret,
+        "XERO_BASE_URL": sb.v2_base_url,
+        "XERO_TOKEN_URL": sb.token_url,
+        "XERO_CA_BUNDLE": str(sb.ca_bundle),
+        "XERO_REDIS_URL": redis_url,
+        "XERO_TIME_SCALE": str(TIME_SCALE),
+    }.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.syspath_prepend(str(workers.EXAMPLES))
+    import celery_sync
+
+    celery_sync.shared_state.cache_clear()
+    celery_sync._http.cache_clear()
+    celery_sync.app.conf.task_always_eager = True  # Celery runs .delay() here, no broker
+    try:
+        celery_sync.store_token(org.tenant_id, org.token)
+        every = celery_sync.sync_organisation.delay(org.tenant_id, PAGE_SIZE).get(timeout=120)
+        assert sorted(every) == sorted(org.invoice_ids)
+        first = celery_sync.sync_page.delay(org.tenant_id, 1, PAGE_SIZE).get(timeout=120)
+        assert len(first) == PAGE_SIZE and set(first) <= org.invoice_ids
+    finally:
+        celery_sync.app.conf.task_always_eager = False
+        celery_sync._http().close()
+        celery_sync.shared_state.cache_clear()
+        celery_sync._http.cache_clear()
+
+
 def test_four_workers_sharing_redis_get_no_429_and_refresh_each_token_once(
     limited: tuple[RunningSandbox, Path, list[Org]], redis_url: str
 ) -> None:

@@ -431,6 +431,7 @@ def _mkdocs_yml(versions: list[Contract], upgrades: list[tuple[Contract, Contrac
     for old, new in upgrades:
         lines.append(f"  - Upgrading {old.version} to {new.version}: {_upgrade_name(old, new)}")
     lines.append("  - Errors: errors.md")
+    lines.append("  - Rate limits and many workers: rate-limits.md")
     for c in reversed(versions):
         base = f"reference/{c.package}"
         lines.append(f"  - API {c.version}:")

@@ -49,6 +49,7 @@ def test_generated_docs_are_current_and_deterministic() -> None:
     errors = files["docs/errors.md"]
     assert "- **`XeroError`**" in errors and "    - **`XeroTimeoutError`**" in errors
     assert "  - Errors: errors.md" in files["mkdocs.yml"]
+    assert "  - Rate limits and many workers: rate-limits.md" in files["mkdocs.yml"]
     rules = files["docs/diff-rules.md"]
     assert (
         "| `response-field-became-optional` | breaking | wire, python | X becomes X \\| None |"
@@ -106,3 +107,14 @@ def test_site_has_the_upgrade_guide_when_both_versions_exist(tmp_path: Path) -> 
     assert "What a 1.0 user changes." in guide and "## Call by call" in guide
     assert "  - Upgrading 1.0 to 2.0: upgrading-1.0-to-2.0.md" in files["mkdocs.yml"]
     assert files["mkdocs.yml"].index("API 2.0") < files["mkdocs.yml"].index("API 1.0")
+
+
+def test_the_rate_limits_page_is_the_readmes_section() -> None:
+    # one text: the page includes the README's section between its snippet markers
+    page = (ROOT / "docs/rate-limits.md").read_text(encoding="utf-8")
+    assert page.strip() == '--8<-- "README.md:rate-limits"'
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = readme.index("<!-- --8<-- [start:rate-limits] -->")
+    section = readme[start : readme.index("<!-- --8<-- [end:rate-limits] -->")]
+    assert "RedisLimiter" in section and "celery_sync" in section
+    assert "](" not in section.replace("](https://", ""), "relative links break on the site"

@@ -168,7 +168,52 @@ def _count(value: int | None) -> str:
     return "" if value is None else str(value)
 
 
-class RedisLimiter(Limiter):
+class _RedisConnections:
+    """The Redis connections of a :class:`RedisLimiter` or :class:`RedisTokenStore`: the
+    ones given, or made from ``url`` on first use (and then closed by :meth:`close` /
+    :meth:`aclose`)."""
+
+    def __init__(
+        self,
+        url: str | None,
+        client: redis.Redis | None,
+        async_client: redis.asyncio.Redis | None,
+    ) -> None:
+        if url is None and client is None and async_client is None:
+            raise ValueError(f"{type(self).__name__} needs a Redis `url` or `client`")
+        self._url = url
+        self._client = client
+        self._async_client = async_client
+
+    def close(self) -> None:
+        """Close the Redis connections this object opened (from ``url``)."""
+        if self._url is not None and self._client is not None:
+            self._client.close()
+            self._client = None
+
+    async def aclose(self) -> None:
+        """Close the async Redis connections this object opened (call it on their loop)."""
+        if self._url is not None and self._async_client is not None:
+            await self._async_client.aclose()
+            self._async_client = None
+
+    def _sync(self) -> redis.Redis:
+        if self._client is None:
+            assert self._url is not None
+            self._client = redis.Redis.from_url(self._url)
+        return self._client
+
+    def _async(self) -> redis.asyncio.Redis:
+        if self._async_client is None:
+            if self._url is None:
+                raise ValueError(
+                    f"an async client needs {type(self).__name__}(url=...) or async_client="
+                )
+            self._async_client = redis.asyncio.Redis.from_url(self._url)
+        return self._async_client
+
+
+class RedisLimiter(_RedisConnections, Limiter):
     """Xero's rate limits kept in Redis, shared by every process of an app.
 
     Args:
@@ -194,15 +239,11 @@ class RedisLimiter(Limiter):
         lease_seconds: float = 120.0,
         poll_seconds: float = 0.005,
     ) -> None:
-        if url is None and client is None and async_client is None:
-            raise ValueError("RedisLimiter needs a Redis `url` or `client`")
+        _RedisConnections.__init__(self, url, client, async_client)
         self.limits = limits or RateLimits()
         problems = self.limits.problems()
         if problems:
             raise ValueError("; ".join(problems))
-        self._url = url
-        self._client = client
-        self._async_client = async_client
         self.prefix = prefix
         self.lease_ms = max(1, int(lease_seconds * 1000))
         self.poll = poll_seconds
@@ -211,31 +252,6 @@ class RedisLimiter(Limiter):
 
     def __repr__(self) -> str:
         return f"RedisLimiter(prefix={self.prefix!r}, {self.limits!r})"  # never the URL
-
-    def close(self) -> None:
-        """Close the Redis connections this object opened (from ``url``)."""
-        if self._url is not None and self._client is not None:
-            self._client.close()
-            self._client = None
-
-    async def aclose(self) -> None:
-        """Close the async Redis connections this object opened (call it on their loop)."""
-        if self._url is not None and self._async_client is not None:
-            await self._async_client.aclose()
-            self._async_client = None
-
-    def _sync(self) -> redis.Redis:
-        if self._client is None:
-            assert self._url is not None
-            self._client = redis.Redis.from_url(self._url)
-        return self._client
-
-    def _async(self) -> redis.asyncio.Redis:
-        if self._async_client is None:
-            if self._url is None:
-                raise ValueError("an async client needs RedisLimiter(url=...) or async_client=")
-            self._async_client = redis.asyncio.Redis.from_url(self._url)
-        return self._async_client
 
     def _script(self, which: int) -> Any:
         """The acquire (0) or release (1) script for the sync client (sent by its SHA1; the
@@ -367,7 +383,7 @@ class RedisLimiter(Limiter):
             )
 
 
-class RedisTokenStore(TokenStore):
+class RedisTokenStore(_RedisConnections, TokenStore):
     """Each organisation's OAuth 2.0 tokens in Redis, refreshed once among all workers.
 
     Args:
@@ -389,42 +405,13 @@ class RedisTokenStore(TokenStore):
         lock_seconds: float = 30.0,
         wait_seconds: float = 60.0,
     ) -> None:
-        if url is None and client is None and async_client is None:
-            raise ValueError("RedisTokenStore needs a Redis `url` or `client`")
-        self._url = url
-        self._client = client
-        self._async_client = async_client
+        _RedisConnections.__init__(self, url, client, async_client)
         self.prefix = prefix
         self.lock_seconds = lock_seconds
         self.wait_seconds = wait_seconds
 
     def __repr__(self) -> str:
         return f"RedisTokenStore(prefix={self.prefix!r})"  # never the URL or a token
-
-    def close(self) -> None:
-        """Close the Redis connections this object opened (from ``url``)."""
-        if self._url is not None and self._client is not None:
-            self._client.close()
-            self._client = None
-
-    async def aclose(self) -> None:
-        """Close the async Redis connections this object opened (call it on their loop)."""
-        if self._url is not None and self._async_client is not None:
-            await self._async_client.aclose()
-            self._async_client = None
-
-    def _sync(self) -> redis.Redis:
-        if self._client is None:
-            assert self._url is not None
-            self._client = redis.Redis.from_url(self._url)
-        return self._client
-
-    def _async(self) -> redis.asyncio.Redis:
-        if self._async_client is None:
-            if self._url is None:
-                raise ValueError("an async client needs RedisTokenStore(url=...) or async_client=")
-            self._async_client = redis.asyncio.Redis.from_url(self._url)
-        return self._async_client
 
     def _name(self, key: str) -> str:
         return f"{self.prefix}:{key}"

@@ -400,13 +400,7 @@ class InProcessLimiter(Limiter):
         state, t = self._tenant(app, tenant)
         if tenant is not None and t.day.remaining(now) <= 0:
             raise day_spent_error(tenant, t.day.reset_in(now))
-        waits = [
-            w.reset_in(now)
-            for w in ((t.minute, state.minute) if tenant is not None else (state.minute,))
-            if w.remaining(now) <= 0
-        ]
-        if tenant is not None and t.in_progress >= self.limits.concurrent:
-            waits.append(float("inf"))
+        waits = self._waits(now, state, t, tenant)
         if not waits:
             t.in_progress += 1
             state.in_progress += 1
@@ -425,19 +419,22 @@ class InProcessLimiter(Limiter):
                 raise wait_too_long_error(waited + wait, limit)
         return max(wait, 0.001)
 
+    def _waits(self, now: float, state: _App, t: _Tenant, tenant: str | None) -> list[float]:
+        """What holds a call of ``tenant`` back now: the seconds until each spent window
+        resets, ``inf`` for a full set of calls in progress (empty: it may go)."""
+        windows = (t.minute, state.minute) if tenant is not None else (state.minute,)
+        waits = [w.reset_in(now) for w in windows if w.remaining(now) <= 0]
+        if tenant is not None and t.in_progress >= self.limits.concurrent:
+            waits.append(float("inf"))
+        return waits
+
     def _has_room(self, app: str, tenant: str | None) -> bool:
         """Whether one more call of ``tenant`` could take a slot now."""
         now = self._clock()
         state, t = self._tenant(app, tenant)
-        if state.minute.remaining(now) <= 0:
+        if tenant is not None and t.day.remaining(now) <= 0:
             return False
-        if tenant is None:
-            return True
-        return (
-            t.in_progress < self.limits.concurrent
-            and t.minute.remaining(now) > 0
-            and t.day.remaining(now) > 0
-        )
+        return not self._waits(now, state, t, tenant)
 
     def _give_back(self, slot: Slot, status: int | None, headers: httpx.Headers | None) -> None:
         now = self._clock()

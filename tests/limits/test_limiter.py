@@ -149,6 +149,26 @@ def test_the_window_starts_at_the_first_answer_not_before_the_server() -> None:
     late.finish()
 
 
+def test_an_answer_from_the_last_window_does_not_start_this_one() -> None:
+    # a call of the old window is answered after this window's first call was sent, but
+    # perhaps before that call reached the server: only this window's own answer anchors it
+    lim, clock = limiter(per_minute=2, minute=60)
+    lim.release(lim.acquire(APP, TENANT), 200, headers(minute=1))
+    old = lim.acquire(APP, TENANT)
+    clock.advance(61)  # the window is over; the old call is still in flight
+    new = lim.acquire(APP, TENANT)
+    clock.advance(1)
+    lim.release(old, 200, headers(minute=0))  # the old answer: counts, but does not anchor
+    clock.advance(2)
+    lim.release(new, 200, headers(minute=1))  # this window's first answer, at 64 s
+    lim.release(lim.acquire(APP, TENANT), 200, headers(minute=0))
+    clock.advance(59)  # 123 s: a minute after the old answer, not after this window's
+    late = InThread(lim)
+    assert late.waiting()
+    clock.advance(2)
+    late.finish()
+
+
 # ---------------------------------------------------------------------- learning from headers
 
 
@@ -185,6 +205,15 @@ def test_calls_taken_after_the_answered_one_stay_counted() -> None:
     assert lim.snapshot(APP, TENANT)["minute_remaining"] == 56
     for slot in later:
         lim.release(slot, None, None)
+
+
+def test_calls_sent_at_once_may_reach_the_server_in_any_order() -> None:
+    # 52 calls made elsewhere; a and b are sent together and b reaches the server first
+    lim, _ = limiter()
+    a, b = lim.acquire(APP, TENANT), lim.acquire(APP, TENANT)
+    lim.release(a, 200, headers(minute=6))  # a was the server's 54th
+    lim.release(b, 200, headers(minute=7))  # b its 53rd: a, answered, is in the count anyway
+    assert lim.snapshot(APP, TENANT)["minute_remaining"] == 6  # 54 used, never fewer
 
 
 def test_an_answer_overtaken_by_a_later_one_does_not_reopen_the_window() -> None:

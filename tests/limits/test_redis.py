@@ -96,6 +96,17 @@ def test_the_servers_count_is_learned(redis_url: str) -> None:
     limiter.release(limiter.acquire(APP, "other-tenant"), 200, headers())
 
 
+def test_calls_sent_at_once_may_reach_the_server_in_any_order(redis_url: str) -> None:
+    limiter = RedisLimiter(redis_url, limits=RateLimits(max_wait=0))
+    a, b = limiter.acquire(APP, TENANT), limiter.acquire(APP, TENANT)
+    limiter.release(a, 200, headers(minute=6))  # the server's 54th
+    limiter.release(b, 200, headers(minute=7))  # its 53rd: still 54 used, 6 left
+    for _ in range(6):
+        limiter.release(limiter.acquire(APP, TENANT), 200, headers())
+    with pytest.raises(RateLimitError, match="max_wait"):  # a seventh would be the 61st
+        limiter.acquire(APP, TENANT)
+
+
 def test_a_spent_day_raises_at_once(redis_url: str) -> None:
     limiter = RedisLimiter(redis_url)
     limiter.release(limiter.acquire(APP, TENANT), 200, headers(day=0))

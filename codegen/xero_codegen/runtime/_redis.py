@@ -55,7 +55,8 @@ __all__ = ["RedisLimiter", "RedisTokenStore"]
 # KEYS: tenant leases, tenant minute, tenant day, app minute, app leases
 # ARGV: lease id, lease ms, concurrent, per minute, per day, app per minute, minute ms, day ms,
 #       has tenant ("1"/"0")
-# -> {1, 0, marks...} taken (marks: gen and seq of the app minute, tenant minute, tenant day);
+# -> {1, 0, marks...} taken (marks: gen, seq and pending -- the calls in flight when it was
+#    taken -- of the app minute, tenant minute, tenant day);
 #    {0, ms} wait (ms until a window resets; 0: until a call ends, poll);
 #    {-1, ms} the tenant's day is spent (ms until it resets)
 _ACQUIRE = """
@@ -81,10 +82,12 @@ local function take(k, len)
   end
   redis.call('HINCRBY', k, 'used', 1)
   local seq = redis.call('HINCRBY', k, 'seq', 1)
+  local pending = redis.call('ZCARD', k .. ':f')
   redis.call('ZADD', k .. ':f', seq, ARGV[1])
   redis.call('PEXPIRE', k .. ':f', math.max(1, redis.call('PTTL', k)))
   table.insert(marks, redis.call('HGET', k, 'gen'))
   table.insert(marks, seq)
+  table.insert(marks, pending)
 end
 take(KEYS[4], tonumber(ARGV[7]))
 redis.call('ZADD', KEYS[5], now + lease_ms, ARGV[1])
@@ -111,13 +114,13 @@ local tenant = ARGV[13] == '1'
 local lease = ARGV[1]
 redis.call('ZREM', KEYS[5], lease)
 if tenant then redis.call('ZREM', KEYS[1], lease) end
-local function learn(k, limit, rem, len, gen, seq)
+local function learn(k, limit, rem, len, gen, seq, pending)
   redis.call('ZREM', k .. ':f', lease)
   if ARGV[2] ~= '1' then return end
   if redis.call('EXISTS', k) == 0 then
-    redis.call('HSET', k, 'gen', now, 'used', 0, 'seq', 0, 'learned', 0, 'anchored', '1')
+    redis.call('HSET', k, 'gen', now, 'used', 0, 'seq', 0, 'learned', 0, 'anchored', '0')
     redis.call('PEXPIRE', k, len)
-  elseif redis.call('HGET', k, 'anchored') ~= '1' then
+  elseif redis.call('HGET', k, 'anchored') ~= '1' and redis.call('HGET', k, 'gen') == gen then
     redis.call('HSET', k, 'anchored', '1')
     redis.call('PEXPIRE', k, len)
   end
@@ -129,8 +132,7 @@ local function learn(k, limit, rem, len, gen, seq)
     redis.call('HSET', k, 'used', math.max(used, server + now_seq))
     return
   end
-  local older = redis.call('ZCOUNT', k .. ':f', '-inf', '(' .. seq)
-  local estimate = server + (now_seq - tonumber(seq)) + older
+  local estimate = server + (now_seq - tonumber(seq)) + tonumber(pending)
   if tonumber(seq) > learned then
     redis.call('HSET', k, 'used', estimate, 'learned', seq)
   else
@@ -141,10 +143,10 @@ local function close(k, limit, ms)
   redis.call('HSET', k, 'used', limit, 'anchored', '1', 'gen', now)
   redis.call('PEXPIRE', k, math.max(1, ms))
 end
-learn(KEYS[4], tonumber(ARGV[10]), ARGV[5], tonumber(ARGV[11]), ARGV[14], ARGV[15])
+learn(KEYS[4], tonumber(ARGV[10]), ARGV[5], tonumber(ARGV[11]), ARGV[14], ARGV[15], ARGV[16])
 if tenant then
-  learn(KEYS[2], tonumber(ARGV[8]), ARGV[3], tonumber(ARGV[11]), ARGV[16], ARGV[17])
-  learn(KEYS[3], tonumber(ARGV[9]), ARGV[4], tonumber(ARGV[12]), ARGV[18], ARGV[19])
+  learn(KEYS[2], tonumber(ARGV[8]), ARGV[3], tonumber(ARGV[11]), ARGV[17], ARGV[18], ARGV[19])
+  learn(KEYS[3], tonumber(ARGV[9]), ARGV[4], tonumber(ARGV[12]), ARGV[20], ARGV[21], ARGV[22])
 end
 if ARGV[2] == '1' then
   local closed = ARGV[6]

@@ -215,11 +215,14 @@ class _Window:
     """A fixed window: at most ``limit`` takes from ``start`` for ``length`` seconds.
 
     Takes are numbered (``seq``) within a window (``epoch``); a slot keeps the mark
-    ``(epoch, seq)`` of its take. An answer to the call taken ``seq``-th reports the server's
-    count: the server has counted every call taken before it that is not still in flight,
-    and none taken after it. So the count here becomes the server's plus the calls taken
-    after that one plus the older ones still in flight; an answer older than the newest one
-    learned from can only raise it (answers overtake each other).
+    ``(epoch, seq, pending)`` of its take, ``pending`` the calls in flight when it was taken.
+    An answer to the call taken ``seq``-th reports the server's count: the server has
+    counted every call answered before that call was sent, perhaps not the ``pending`` ones
+    (calls sent at once reach the server in any order), and perhaps none taken after it. So
+    the count here becomes the server's plus the calls taken after that one plus its
+    ``pending``; an answer older than the newest one learned from can only raise it
+    (answers overtake each other). Only an answer to a call of this window anchors it: an
+    older call's answer may arrive before this window's first call reaches the server.
     """
 
     __slots__ = (
@@ -259,27 +262,28 @@ class _Window:
         """Seconds until the window resets (0 when it has not started)."""
         return 0.0 if self.start is None else max(0.0, self.start + self.length - now)
 
-    def take(self, now: float) -> tuple[int, int]:
+    def take(self, now: float) -> tuple[int, int, int]:
         """Count one call; its mark."""
         self._roll(now)
         if self.start is None:
             self.start = now
         self.used += 1
         self.seq += 1
+        pending = len(self.in_flight)
         self.in_flight.add(self.seq)
-        return self.epoch, self.seq
+        return self.epoch, self.seq, pending
 
-    def learn(self, now: float, server_remaining: int | None, mark: tuple[int, int]) -> None:
+    def learn(self, now: float, server_remaining: int | None, mark: tuple[int, int, int]) -> None:
         """The call of ``mark`` ended (answered when ``server_remaining`` is known, or with
         an answer at all: the window is anchored at the first answer, so it never ends
         before the server's)."""
-        epoch, seq = mark
+        epoch, seq, pending = mark
         if epoch == self.epoch:
             self.in_flight.discard(seq)
         self._roll(now)
         if self.start is None:
             self.start = now
-        if not self.anchored:
+        if epoch == self.epoch and not self.anchored:
             self.start, self.anchored = now, True
         if server_remaining is None:
             return
@@ -287,13 +291,13 @@ class _Window:
         if epoch != self.epoch:  # taken in an earlier window: every take here may be uncounted
             self.used = max(self.used, server + self.seq)
             return
-        estimate = server + (self.seq - seq) + sum(1 for s in self.in_flight if s < seq)
+        estimate = server + (self.seq - seq) + pending
         if seq > self.learned:
             self.used, self.learned = estimate, seq
         else:
             self.used = max(self.used, estimate)
 
-    def forget(self, mark: tuple[int, int]) -> None:
+    def forget(self, mark: tuple[int, int, int]) -> None:
         """The call of ``mark`` ended without an answer."""
         if mark[0] == self.epoch:
             self.in_flight.discard(mark[1])
@@ -390,7 +394,7 @@ class InProcessLimiter(Limiter):
 
     def _try_take(
         self, app: str, tenant: str | None, waited: float
-    ) -> list[tuple[int, int]] | float:
+    ) -> list[tuple[int, int, int]] | float:
         """Take a slot (its windows' marks) or say how long to wait (``inf``: until a slot
         is given back).
 
@@ -441,7 +445,7 @@ class InProcessLimiter(Limiter):
         state, t = self._tenant(slot.app, slot.tenant)
         t.in_progress = max(0, t.in_progress - 1)
         state.in_progress = max(0, state.in_progress - 1)
-        marks: list[tuple[int, int]] = slot.lease
+        marks: list[tuple[int, int, int]] = slot.lease
         windows = [state.minute] + ([t.minute, t.day] if slot.tenant is not None else [])
         if status is None:
             for window, mark in zip(windows, marks, strict=True):

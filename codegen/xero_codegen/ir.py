@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import keyword
 import re
-import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from lxml import etree
 from xsdata.codegen.models import Class
+
+from .manifest import load_manifest
 
 if TYPE_CHECKING:
     from .checks_ir import ChecksIR
@@ -502,7 +503,7 @@ def load_api(
     request body, for the docstrings.
     """
     if manifest is None:
-        manifest = tomllib.loads((schema_dir / "manifest.toml").read_text(encoding="utf-8"))
+        manifest = load_manifest(schema_dir)
     problems: list[str] = []
     api = manifest.get("api", {})
     resources_doc: dict[str, dict[str, str]] = manifest.get("resources", {})

@@ -17,6 +17,7 @@ from pathlib import Path
 from .checks_ir import build_checks_ir
 from .codec_ir import build_codec_ir
 from .ir import ApiVersion, load_api
+from .manifest import load_manifest
 from .render import (
     HEADER,
     render_api,
@@ -89,7 +90,7 @@ def build(root: Path) -> Build:
     to_format: dict[str, str] = {}
     apis: list[ApiVersion] = []
     for schema_dir in _version_dirs(schemas):
-        manifest = tomllib.loads((schema_dir / "manifest.toml").read_text(encoding="utf-8"))
+        manifest = load_manifest(schema_dir)
         package = manifest["api"]["package"]
         response_files = {Path(e["response"]["schema"]).name for e in manifest.get("endpoints", [])}
         models = render_models(

@@ -46,6 +46,11 @@ Versions (another entry point: --base-url, or the variable):
 
 \b
 Endpoints of API 2.0:
+  xero accounts list                      List the whole chart of accounts (never paged), optionally filtered and sorted.
+  xero accounts get                       Get one account by its AccountID.
+  xero accounts create                    Create one account (2.0 takes one account per call.
+  xero accounts save                      Update one account, e.g.
+  xero accounts delete                    Delete an account that has no transactions (archive it otherwise).
   xero contacts list                      List the organisation's contacts, one page or (without page) all, optionally filtered and sorted.
   xero contacts get                       Get one contact, complete, by its ContactID or by its ContactNumber (give exactly one).
   xero contacts create                    Create one contact.
@@ -59,11 +64,11 @@ Endpoints of API 2.0:
   xero invoices save                      Create or update one invoice.
   xero invoices save-many                 Create or update a batch of invoices in one call, each as by save().
   xero invoices delete                    Delete a draft or submitted invoice (status DELETED) or void an approved one (status VOIDED); 2.0 has no DELETE for invoices, so this saves the new status.
-  xero accounts list                      List the whole chart of accounts (never paged), optionally filtered and sorted.
-  xero accounts get                       Get one account by its AccountID.
-  xero accounts create                    Create one account (2.0 takes one account per call.
-  xero accounts save                      Update one account, e.g.
-  xero accounts delete                    Delete an account that has no transactions (archive it otherwise).
+  xero payments list                      List payments, one page or (without page) all, optionally filtered and sorted.
+  xero payments get                       Get one payment by its PaymentID.
+  xero payments create                    Create one payment against an invoice (Date, Amount, Account and Invoice are needed).
+  xero payments create-many               Create a batch of payments in one call.
+  xero payments delete                    Delete a payment (2.0 has no DELETE for payments.
   xero tracking-categories list           List the tracking categories with their options (never paged; no If-Modified-Since).
   xero tracking-categories get            Get one tracking category, with its options, by its TrackingCategoryID.
   xero tracking-categories create         Create one tracking category (then add its options with create_option()).
@@ -73,11 +78,6 @@ Endpoints of API 2.0:
   xero tracking-categories create-options Add several options to a tracking category in one call.
   xero tracking-categories save-option    Update one option of a tracking category.
   xero tracking-categories delete-option  Delete an option of a tracking category.
-  xero payments list                      List payments, one page or (without page) all, optionally filtered and sorted.
-  xero payments get                       Get one payment by its PaymentID.
-  xero payments create                    Create one payment against an invoice (Date, Amount, Account and Invoice are needed).
-  xero payments create-many               Create a batch of payments in one call.
-  xero payments delete                    Delete a payment (2.0 has no DELETE for payments.
   xero connections                        The organisations (tenants) the token can reach.
 
 \b

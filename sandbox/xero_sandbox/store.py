@@ -149,6 +149,10 @@ class Store:
                 f" reads {SCHEMA_VERSION}); it is not migrated: start with a new --db file"
             )
         self._conn.executescript(_SCHEMA)
+        from .v2_0 import resources  # tables of the 2.0 resources kept in modules of their own
+
+        for script in resources.schemas():
+            self._conn.executescript(script)
         self._conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         self._last_stamp = datetime.now(UTC)
 

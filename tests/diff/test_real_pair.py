@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import tomllib
 from pathlib import Path
 
 import jsonschema
@@ -11,6 +10,7 @@ import pytest
 from xero_codegen.diff import diff_sources
 from xero_codegen.diff.contract import load_contract
 from xero_codegen.diff.report import SCHEMA_PATH, render_json, render_markdown
+from xero_codegen.manifest import load_manifest
 
 from .conftest import ROOT, edited_copy
 
@@ -71,7 +71,7 @@ def test_v1_to_v2() -> None:
     assert "## `" in render_markdown(report)
     jsonschema.validate(json.loads(render_json(report)), json.loads(SCHEMA_PATH.read_text()))
     # every cross-version rename the 2.0 manifest declares is reported as a rename
-    manifest = tomllib.loads((V2 / "manifest.toml").read_text(encoding="utf-8"))
+    manifest = load_manifest(V2)
     renamed = {(c.old, c.new) for c in report.changes if c.id.endswith("-renamed")}
     old = load_contract(V1)
     for new_name, old_name in manifest.get("renames", {}).items():

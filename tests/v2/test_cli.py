@@ -5,7 +5,6 @@ and entry point come from options or XERO_* variables, --all pages through a lis
 from __future__ import annotations
 
 import json
-import tomllib
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
@@ -13,6 +12,7 @@ import httpx
 import pytest
 from click.testing import CliRunner, Result
 from lxml import etree
+from xero_codegen.manifest import load_manifest
 from xero_customer_api._runtime import _cli_support as cs
 from xero_customer_api.cli import main
 
@@ -35,7 +35,7 @@ ENV: dict[str, str | None] = {
     "XERO_ENVIRONMENT": None,
     "XERO_CA_BUNDLE": None,
 }
-MANIFEST = tomllib.loads((SCHEMAS / "manifest.toml").read_text(encoding="utf-8"))
+MANIFEST = load_manifest(SCHEMAS)
 
 
 def dashed(name: str) -> str:

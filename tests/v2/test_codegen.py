@@ -36,12 +36,12 @@ def _copy(tmp_path: Path) -> Path:
 
 
 def _break(root: Path, *replacements: tuple[str, str]) -> list[str]:
-    manifest = root / "schemas/v2.0/manifest.toml"
-    text = manifest.read_text(encoding="utf-8")
+    folder = root / "schemas/v2.0"
+    files = [folder / "manifest.toml", *sorted((folder / "resources").glob("*.toml"))]
     for old, new in replacements:
-        assert old in text, old
-        text = text.replace(old, new, 1)
-    manifest.write_text(text, encoding="utf-8")
+        manifest = next(f for f in files if old in f.read_text(encoding="utf-8"))
+        text = manifest.read_text(encoding="utf-8").replace(old, new, 1)
+        manifest.write_text(text, encoding="utf-8")
     with pytest.raises(ManifestError) as info:
         build(root)
     return info.value.problems
@@ -70,7 +70,7 @@ def test_new_parameter_types_and_returns_are_checked(tmp_path: Path) -> None:
 def test_a_request_element_must_exist_in_its_write_schema(tmp_path: Path) -> None:
     problems = _break(_copy(tmp_path), ('element = "Contacts"', 'element = "People"'))
     assert problems == [
-        "endpoints[3] (contacts.create_many): requests/contacts_request.xsd has no root <People>"
+        "endpoints[8] (contacts.create_many): requests/contacts_request.xsd has no root <People>"
     ]
 
 

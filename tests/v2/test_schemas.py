@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-import tomllib
 from pathlib import Path
 
 import pytest
 from lxml import etree
+from xero_codegen.manifest import load_manifest
 
 from .conftest import FIXTURES, SCHEMAS, fixture_files, parse, schema
 
@@ -88,7 +88,7 @@ def test_fixtures_cover_every_schema_and_endpoint() -> None:
     covered = {(p.parent.parent.name, p.parent.name) for p in fixture_files()}
     wanted = {(p.parent.name, p.stem) for p in SCHEMAS.glob("*/*.xsd") if p.stem != "write_types"}
     assert wanted <= covered
-    manifest = tomllib.loads((SCHEMAS / "manifest.toml").read_text(encoding="utf-8"))
+    manifest = load_manifest(SCHEMAS)
     for endpoint in manifest["endpoints"]:
         for spec in (endpoint["response"], endpoint.get("request")):
             if spec:

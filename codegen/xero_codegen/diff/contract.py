@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import hashlib
 import inspect
-import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,6 +42,7 @@ from xsdata.models.config import GeneratorConfig
 
 from ..codec_ir import CodecIR, build_codec_ir
 from ..ir import load_api
+from ..manifest import load_manifest
 from ..xsdata_driver import CONFIG_PATH, XeroFilters, render_models
 
 FACETS = (
@@ -245,7 +245,7 @@ def load_contract(schema_dir: Path) -> Contract:
 
 
 def _load(schema_dir: Path, manifest_path: Path) -> Contract:
-    manifest: dict[str, Any] = tomllib.loads(manifest_path.read_text(encoding="utf-8"))
+    manifest: dict[str, Any] = load_manifest(manifest_path.parent)
     api_raw = manifest.get("api", {})
     package = str(api_raw.get("package", ""))
     response_files = {Path(e["response"]["schema"]).name for e in manifest.get("endpoints", [])}

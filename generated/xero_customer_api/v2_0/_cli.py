@@ -31,6 +31,221 @@ from .models import (
 __all__ = ["GROUPS"]
 
 
+@click.group(name="accounts")
+def accounts() -> None:
+    """The organisation's chart of accounts."""
+
+
+@accounts.command(name="list", epilog="HTTP: GET Accounts")
+@click.option(
+    "--where",
+    "where",
+    type=str,
+    default=None,
+    help='A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather than by concatenation.',
+)
+@click.option(
+    "--order",
+    "order",
+    type=str,
+    default=None,
+    help="Sort order, e.g. Name ASC or UpdatedDateUTC DESC.",
+)
+@click.option(
+    "--modified-since",
+    "modified_since",
+    type=cs.DATETIME,
+    default=None,
+    help="Only records created or changed since this moment (a timezone-aware datetime, or a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-Since header: a filter, so the answer may be an empty list.",
+)
+@cs.output_options
+@click.pass_obj
+def accounts_list(
+    state: cs.State,
+    where: str | None,
+    order: str | None,
+    modified_since: datetime.datetime | datetime.date | None,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """List the whole chart of accounts (never paged), optionally filtered and sorted."""
+    with state.client(XeroClient, raw=raw) as client:
+        answer = client.accounts.with_raw_response.list(
+            where=where,
+            order=order,
+            modified_since=modified_since,
+        )
+        state.emit(answer, "accounts", output_format)
+
+
+@accounts.command(name="get", epilog="HTTP: GET Accounts/{AccountID}")
+@click.option(
+    "--account-id",
+    "account_id",
+    type=cs.GUID,
+    required=True,
+    help="Xero's identifier of the account.",
+)
+@cs.output_options
+@click.pass_obj
+def accounts_get(
+    state: cs.State,
+    account_id: str,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """Get one account by its AccountID."""
+    with state.client(XeroClient, raw=raw) as client:
+        answer = client.accounts.with_raw_response.get(
+            account_id=account_id,
+        )
+        state.emit(answer, "accounts", output_format)
+
+
+@accounts.command(name="create", epilog="HTTP: PUT Accounts")
+@cs.input_options
+@cs.output_options
+@click.pass_obj
+def accounts_create(
+    state: cs.State,
+    input_file: IO[bytes],
+    input_format: str,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """Create one account (2.0 takes one account per call: there is no batch).
+
+    Input (--file or standard input): One account to create (PUT Accounts: one account per call)
+    or update (POST Accounts/{AccountID}). As XML: the root element <Account>; as JSON: one
+    object in the model's shape (snake_case field names, amounts as strings, dates YYYY-MM-DD).
+    """
+    account = cs.read_one(
+        input_file, "Account", Account, _codec.decode_account, input_format, _checks.CHECKS[Account]
+    )
+    with state.client(XeroClient, raw=raw) as client:
+        answer = client.accounts.with_raw_response.create(
+            account,
+        )
+        state.emit(answer, "accounts", output_format)
+
+
+@accounts.command(name="save", epilog="HTTP: POST Accounts/{AccountID}")
+@click.option(
+    "--account-id",
+    "account_id",
+    type=cs.GUID,
+    required=True,
+    help="Xero's identifier of the account to update.",
+)
+@cs.input_options
+@cs.output_options
+@click.pass_obj
+def accounts_save(
+    state: cs.State,
+    account_id: str,
+    input_file: IO[bytes],
+    input_format: str,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """Update one account, e.g. archive it with Status ARCHIVED.
+
+    Input (--file or standard input): One account to create (PUT Accounts: one account per call)
+    or update (POST Accounts/{AccountID}). As XML: the root element <Account>; as JSON: one
+    object in the model's shape (snake_case field names, amounts as strings, dates YYYY-MM-DD).
+    """
+    account = cs.read_one(
+        input_file, "Account", Account, _codec.decode_account, input_format, _checks.CHECKS[Account]
+    )
+    with state.client(XeroClient, raw=raw) as client:
+        answer = client.accounts.with_raw_response.save(
+            account,
+            account_id=account_id,
+        )
+        state.emit(answer, "accounts", output_format)
+
+
+@accounts.command(name="delete", epilog="HTTP: DELETE Accounts/{AccountID}")
+@click.option(
+    "--account-id",
+    "account_id",
+    type=cs.GUID,
+    required=True,
+    help="Xero's identifier of the account to delete.",
+)
+@cs.output_options
+@click.pass_obj
+def accounts_delete(
+    state: cs.State,
+    account_id: str,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """Delete an account that has no transactions (archive it otherwise)."""
+    with state.client(XeroClient, raw=raw) as client:
+        answer = client.accounts.with_raw_response.delete(
+            account_id=account_id,
+        )
+        state.emit(answer, "accounts", output_format)
+
+
+@accounts.command(name="export", epilog="HTTP: GET Accounts")
+@click.option(
+    "--where",
+    "where",
+    type=str,
+    default=None,
+    help='A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather than by concatenation.',
+)
+@click.option(
+    "--order",
+    "order",
+    type=str,
+    default=None,
+    help="Sort order, e.g. Name ASC or UpdatedDateUTC DESC.",
+)
+@click.option(
+    "--modified-since",
+    "modified_since",
+    type=cs.DATETIME,
+    default=None,
+    help="Only records created or changed since this moment (a timezone-aware datetime, or a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-Since header: a filter, so the answer may be an empty list.",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(cs.EXPORT_FORMATS),
+    default="jsonl",
+    show_default=True,
+    help="jsonl: one JSON object a line, written as they come; json: one JSON list.",
+)
+@cs.progress_option
+@click.pass_obj
+def accounts_export(
+    state: cs.State,
+    where: str | None,
+    order: str | None,
+    modified_since: datetime.datetime | datetime.date | None,
+    output_format: str,
+    progress: bool | None,
+) -> None:
+    """Export accounts for another system (GET Accounts), with a count and rate on standard error
+    when it is a terminal (or with --progress). List the whole chart of accounts (never paged),
+    optionally filtered and sorted."""
+    with state.client(XeroClient) as client:
+        items = client.accounts.iter(
+            where=where,
+            order=order,
+            modified_since=modified_since,
+        )
+        cs.export_items(
+            items,
+            label="accounts",
+            output_format=output_format,
+            progress=progress,
+        )
+
+
 @click.group(name="contacts")
 def contacts() -> None:
     """Customers and suppliers of the organisation (2.0 has no DELETE: save a contact with
@@ -1169,12 +1384,12 @@ def invoices_export(
         )
 
 
-@click.group(name="accounts")
-def accounts() -> None:
-    """The organisation's chart of accounts."""
+@click.group(name="payments")
+def payments() -> None:
+    """Payments against invoices."""
 
 
-@accounts.command(name="list", epilog="HTTP: GET Accounts")
+@payments.command(name="list", epilog="HTTP: GET Payments")
 @click.option(
     "--where",
     "where",
@@ -1188,6 +1403,20 @@ def accounts() -> None:
     type=str,
     default=None,
     help="Sort order, e.g. Name ASC or UpdatedDateUTC DESC.",
+)
+@click.option(
+    "--page",
+    "page",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Page number (from 1): up to page_size records each, invoices with their lines. Without it, lists are not paged and may leave out details.",
+)
+@click.option(
+    "--page-size",
+    "page_size",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Records per page (Xero's default 100).",
 )
 @click.option(
     "--modified-since",
@@ -1196,138 +1425,167 @@ def accounts() -> None:
     default=None,
     help="Only records created or changed since this moment (a timezone-aware datetime, or a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-Since header: a filter, so the answer may be an empty list.",
 )
+@click.option(
+    "--all", "all_pages", is_flag=True, help="Page through the whole list (ignores --page)."
+)
 @cs.output_options
 @click.pass_obj
-def accounts_list(
+def payments_list(
     state: cs.State,
     where: str | None,
     order: str | None,
+    page: int | None,
+    page_size: int | None,
     modified_since: datetime.datetime | datetime.date | None,
+    all_pages: bool,
     output_format: str | None,
     raw: bool,
 ) -> None:
-    """List the whole chart of accounts (never paged), optionally filtered and sorted."""
+    """List payments, one page or (without page) all, optionally filtered and sorted.
+
+    With --all, every page is fetched in turn (as the SDK's iter()).
+    """
     with state.client(XeroClient, raw=raw) as client:
-        answer = client.accounts.with_raw_response.list(
+        if all_pages:
+            cs.emit_items(
+                state,
+                client.payments.iter(
+                    where=where,
+                    order=order,
+                    page_size=page_size,
+                    modified_since=modified_since,
+                ),
+                "payments",
+                output_format,
+            )
+            return
+        answer = client.payments.with_raw_response.list(
             where=where,
             order=order,
+            page=page,
+            page_size=page_size,
             modified_since=modified_since,
         )
-        state.emit(answer, "accounts", output_format)
+        state.emit(answer, "payments", output_format)
 
 
-@accounts.command(name="get", epilog="HTTP: GET Accounts/{AccountID}")
+@payments.command(name="get", epilog="HTTP: GET Payments/{PaymentID}")
 @click.option(
-    "--account-id",
-    "account_id",
+    "--payment-id",
+    "payment_id",
     type=cs.GUID,
     required=True,
-    help="Xero's identifier of the account.",
+    help="Xero's identifier of the payment.",
 )
 @cs.output_options
 @click.pass_obj
-def accounts_get(
+def payments_get(
     state: cs.State,
-    account_id: str,
+    payment_id: str,
     output_format: str | None,
     raw: bool,
 ) -> None:
-    """Get one account by its AccountID."""
+    """Get one payment by its PaymentID."""
     with state.client(XeroClient, raw=raw) as client:
-        answer = client.accounts.with_raw_response.get(
-            account_id=account_id,
+        answer = client.payments.with_raw_response.get(
+            payment_id=payment_id,
         )
-        state.emit(answer, "accounts", output_format)
+        state.emit(answer, "payments", output_format)
 
 
-@accounts.command(name="create", epilog="HTTP: PUT Accounts")
+@payments.command(name="create", epilog="HTTP: PUT Payments")
 @cs.input_options
 @cs.output_options
 @click.pass_obj
-def accounts_create(
+def payments_create(
     state: cs.State,
     input_file: IO[bytes],
     input_format: str,
     output_format: str | None,
     raw: bool,
 ) -> None:
-    """Create one account (2.0 takes one account per call: there is no batch).
+    """Create one payment against an invoice (Date, Amount, Account and Invoice are needed).
 
-    Input (--file or standard input): One account to create (PUT Accounts: one account per call)
-    or update (POST Accounts/{AccountID}). As XML: the root element <Account>; as JSON: one
-    object in the model's shape (snake_case field names, amounts as strings, dates YYYY-MM-DD).
+    Input (--file or standard input): One payment to create (POST Payments), or the body that
+    deletes one (Status DELETED). As XML: the root element <Payment>; as JSON: one object in the
+    model's shape (snake_case field names, amounts as strings, dates YYYY-MM-DD).
     """
-    account = cs.read_one(
-        input_file, "Account", Account, _codec.decode_account, input_format, _checks.CHECKS[Account]
+    payment = cs.read_one(
+        input_file, "Payment", Payment, _codec.decode_payment, input_format, _checks.CHECKS[Payment]
     )
     with state.client(XeroClient, raw=raw) as client:
-        answer = client.accounts.with_raw_response.create(
-            account,
+        answer = client.payments.with_raw_response.create(
+            payment,
         )
-        state.emit(answer, "accounts", output_format)
+        state.emit(answer, "payments", output_format)
 
 
-@accounts.command(name="save", epilog="HTTP: POST Accounts/{AccountID}")
+@payments.command(name="create-many", epilog="HTTP: PUT Payments")
 @click.option(
-    "--account-id",
-    "account_id",
-    type=cs.GUID,
-    required=True,
-    help="Xero's identifier of the account to update.",
+    "--summarize-errors/--no-summarize-errors",
+    "summarize_errors",
+    default=True,
+    help="True (default): one invalid element fails the whole call with a ValidationError. False: always an answer, each item with its own status, validation errors and warnings.",
 )
 @cs.input_options
 @cs.output_options
 @click.pass_obj
-def accounts_save(
+def payments_create_many(
     state: cs.State,
-    account_id: str,
+    summarize_errors: bool,
     input_file: IO[bytes],
     input_format: str,
     output_format: str | None,
     raw: bool,
 ) -> None:
-    """Update one account, e.g. archive it with Status ARCHIVED.
+    """Create a batch of payments in one call.
 
-    Input (--file or standard input): One account to create (PUT Accounts: one account per call)
-    or update (POST Accounts/{AccountID}). As XML: the root element <Account>; as JSON: one
-    object in the model's shape (snake_case field names, amounts as strings, dates YYYY-MM-DD).
+    Input (--file or standard input): A batch of payments to create (PUT Payments). As XML: the
+    root element <Payments> (or one <Payment>); as JSON: a list of Payment objects in the
+    model's shape, or one object.
     """
-    account = cs.read_one(
-        input_file, "Account", Account, _codec.decode_account, input_format, _checks.CHECKS[Account]
+    payments = cs.read_items(
+        input_file,
+        "Payments",
+        "Payment",
+        Payment,
+        _codec.decode_payment,
+        input_format,
+        _checks.CHECKS[Payment],
     )
     with state.client(XeroClient, raw=raw) as client:
-        answer = client.accounts.with_raw_response.save(
-            account,
-            account_id=account_id,
+        answer = client.payments.with_raw_response.create_many(
+            payments,
+            summarize_errors=summarize_errors,
         )
-        state.emit(answer, "accounts", output_format)
+        state.emit(answer, "payments", output_format)
 
 
-@accounts.command(name="delete", epilog="HTTP: DELETE Accounts/{AccountID}")
+@payments.command(name="delete", epilog="HTTP: POST Payments/{PaymentID}")
 @click.option(
-    "--account-id",
-    "account_id",
+    "--payment-id",
+    "payment_id",
     type=cs.GUID,
     required=True,
-    help="Xero's identifier of the account to delete.",
+    help="Xero's identifier of the payment to delete.",
 )
 @cs.output_options
 @click.pass_obj
-def accounts_delete(
+def payments_delete(
     state: cs.State,
-    account_id: str,
+    payment_id: str,
     output_format: str | None,
     raw: bool,
 ) -> None:
-    """Delete an account that has no transactions (archive it otherwise)."""
+    """Delete a payment (2.0 has no DELETE for payments: this saves Status DELETED)."""
     with state.client(XeroClient, raw=raw) as client:
-        answer = client.accounts.with_raw_response.delete(
-            account_id=account_id,
+        answer = client.payments.with_raw_response.delete(
+            payment_id=payment_id,
         )
-        state.emit(answer, "accounts", output_format)
+        state.emit(answer, "payments", output_format)
 
 
-@accounts.command(name="export", epilog="HTTP: GET Accounts")
+@payments.command(name="export", epilog="HTTP: GET Payments")
 @click.option(
     "--where",
     "where",
@@ -1341,6 +1599,20 @@ def accounts_delete(
     type=str,
     default=None,
     help="Sort order, e.g. Name ASC or UpdatedDateUTC DESC.",
+)
+@click.option(
+    "--page",
+    "page",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Page number (from 1): up to page_size records each, invoices with their lines. Without it, lists are not paged and may leave out details.",
+)
+@click.option(
+    "--page-size",
+    "page_size",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Records per page (Xero's default 100).",
 )
 @click.option(
     "--modified-since",
@@ -1359,26 +1631,30 @@ def accounts_delete(
 )
 @cs.progress_option
 @click.pass_obj
-def accounts_export(
+def payments_export(
     state: cs.State,
     where: str | None,
     order: str | None,
+    page: int | None,
+    page_size: int | None,
     modified_since: datetime.datetime | datetime.date | None,
     output_format: str,
     progress: bool | None,
 ) -> None:
-    """Export accounts for another system (GET Accounts), with a count and rate on standard error
-    when it is a terminal (or with --progress). List the whole chart of accounts (never paged),
+    """Export payments for another system (GET Payments), with a count and rate on standard error
+    when it is a terminal (or with --progress). List payments, one page or (without page) all,
     optionally filtered and sorted."""
     with state.client(XeroClient) as client:
-        items = client.accounts.iter(
+        items = client.payments.iter(
             where=where,
             order=order,
+            page=page,
+            page_size=page_size,
             modified_since=modified_since,
         )
         cs.export_items(
             items,
-            label="accounts",
+            label="payments",
             output_format=output_format,
             progress=progress,
         )
@@ -1735,282 +2011,6 @@ def tracking_categories_delete_option(
         state.emit(answer, "options", output_format)
 
 
-@click.group(name="payments")
-def payments() -> None:
-    """Payments against invoices."""
-
-
-@payments.command(name="list", epilog="HTTP: GET Payments")
-@click.option(
-    "--where",
-    "where",
-    type=str,
-    default=None,
-    help='A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather than by concatenation.',
-)
-@click.option(
-    "--order",
-    "order",
-    type=str,
-    default=None,
-    help="Sort order, e.g. Name ASC or UpdatedDateUTC DESC.",
-)
-@click.option(
-    "--page",
-    "page",
-    type=click.IntRange(min=1),
-    default=None,
-    help="Page number (from 1): up to page_size records each, invoices with their lines. Without it, lists are not paged and may leave out details.",
-)
-@click.option(
-    "--page-size",
-    "page_size",
-    type=click.IntRange(min=1),
-    default=None,
-    help="Records per page (Xero's default 100).",
-)
-@click.option(
-    "--modified-since",
-    "modified_since",
-    type=cs.DATETIME,
-    default=None,
-    help="Only records created or changed since this moment (a timezone-aware datetime, or a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-Since header: a filter, so the answer may be an empty list.",
-)
-@click.option(
-    "--all", "all_pages", is_flag=True, help="Page through the whole list (ignores --page)."
-)
-@cs.output_options
-@click.pass_obj
-def payments_list(
-    state: cs.State,
-    where: str | None,
-    order: str | None,
-    page: int | None,
-    page_size: int | None,
-    modified_since: datetime.datetime | datetime.date | None,
-    all_pages: bool,
-    output_format: str | None,
-    raw: bool,
-) -> None:
-    """List payments, one page or (without page) all, optionally filtered and sorted.
-
-    With --all, every page is fetched in turn (as the SDK's iter()).
-    """
-    with state.client(XeroClient, raw=raw) as client:
-        if all_pages:
-            cs.emit_items(
-                state,
-                client.payments.iter(
-                    where=where,
-                    order=order,
-                    page_size=page_size,
-                    modified_since=modified_since,
-                ),
-                "payments",
-                output_format,
-            )
-            return
-        answer = client.payments.with_raw_response.list(
-            where=where,
-            order=order,
-            page=page,
-            page_size=page_size,
-            modified_since=modified_since,
-        )
-        state.emit(answer, "payments", output_format)
-
-
-@payments.command(name="get", epilog="HTTP: GET Payments/{PaymentID}")
-@click.option(
-    "--payment-id",
-    "payment_id",
-    type=cs.GUID,
-    required=True,
-    help="Xero's identifier of the payment.",
-)
-@cs.output_options
-@click.pass_obj
-def payments_get(
-    state: cs.State,
-    payment_id: str,
-    output_format: str | None,
-    raw: bool,
-) -> None:
-    """Get one payment by its PaymentID."""
-    with state.client(XeroClient, raw=raw) as client:
-        answer = client.payments.with_raw_response.get(
-            payment_id=payment_id,
-        )
-        state.emit(answer, "payments", output_format)
-
-
-@payments.command(name="create", epilog="HTTP: PUT Payments")
-@cs.input_options
-@cs.output_options
-@click.pass_obj
-def payments_create(
-    state: cs.State,
-    input_file: IO[bytes],
-    input_format: str,
-    output_format: str | None,
-    raw: bool,
-) -> None:
-    """Create one payment against an invoice (Date, Amount, Account and Invoice are needed).
-
-    Input (--file or standard input): One payment to create (POST Payments), or the body that
-    deletes one (Status DELETED). As XML: the root element <Payment>; as JSON: one object in the
-    model's shape (snake_case field names, amounts as strings, dates YYYY-MM-DD).
-    """
-    payment = cs.read_one(
-        input_file, "Payment", Payment, _codec.decode_payment, input_format, _checks.CHECKS[Payment]
-    )
-    with state.client(XeroClient, raw=raw) as client:
-        answer = client.payments.with_raw_response.create(
-            payment,
-        )
-        state.emit(answer, "payments", output_format)
-
-
-@payments.command(name="create-many", epilog="HTTP: PUT Payments")
-@click.option(
-    "--summarize-errors/--no-summarize-errors",
-    "summarize_errors",
-    default=True,
-    help="True (default): one invalid element fails the whole call with a ValidationError. False: always an answer, each item with its own status, validation errors and warnings.",
-)
-@cs.input_options
-@cs.output_options
-@click.pass_obj
-def payments_create_many(
-    state: cs.State,
-    summarize_errors: bool,
-    input_file: IO[bytes],
-    input_format: str,
-    output_format: str | None,
-    raw: bool,
-) -> None:
-    """Create a batch of payments in one call.
-
-    Input (--file or standard input): A batch of payments to create (PUT Payments). As XML: the
-    root element <Payments> (or one <Payment>); as JSON: a list of Payment objects in the
-    model's shape, or one object.
-    """
-    payments = cs.read_items(
-        input_file,
-        "Payments",
-        "Payment",
-        Payment,
-        _codec.decode_payment,
-        input_format,
-        _checks.CHECKS[Payment],
-    )
-    with state.client(XeroClient, raw=raw) as client:
-        answer = client.payments.with_raw_response.create_many(
-            payments,
-            summarize_errors=summarize_errors,
-        )
-        state.emit(answer, "payments", output_format)
-
-
-@payments.command(name="delete", epilog="HTTP: POST Payments/{PaymentID}")
-@click.option(
-    "--payment-id",
-    "payment_id",
-    type=cs.GUID,
-    required=True,
-    help="Xero's identifier of the payment to delete.",
-)
-@cs.output_options
-@click.pass_obj
-def payments_delete(
-    state: cs.State,
-    payment_id: str,
-    output_format: str | None,
-    raw: bool,
-) -> None:
-    """Delete a payment (2.0 has no DELETE for payments: this saves Status DELETED)."""
-    with state.client(XeroClient, raw=raw) as client:
-        answer = client.payments.with_raw_response.delete(
-            payment_id=payment_id,
-        )
-        state.emit(answer, "payments", output_format)
-
-
-@payments.command(name="export", epilog="HTTP: GET Payments")
-@click.option(
-    "--where",
-    "where",
-    type=str,
-    default=None,
-    help='A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather than by concatenation.',
-)
-@click.option(
-    "--order",
-    "order",
-    type=str,
-    default=None,
-    help="Sort order, e.g. Name ASC or UpdatedDateUTC DESC.",
-)
-@click.option(
-    "--page",
-    "page",
-    type=click.IntRange(min=1),
-    default=None,
-    help="Page number (from 1): up to page_size records each, invoices with their lines. Without it, lists are not paged and may leave out details.",
-)
-@click.option(
-    "--page-size",
-    "page_size",
-    type=click.IntRange(min=1),
-    default=None,
-    help="Records per page (Xero's default 100).",
-)
-@click.option(
-    "--modified-since",
-    "modified_since",
-    type=cs.DATETIME,
-    default=None,
-    help="Only records created or changed since this moment (a timezone-aware datetime, or a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-Since header: a filter, so the answer may be an empty list.",
-)
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(cs.EXPORT_FORMATS),
-    default="jsonl",
-    show_default=True,
-    help="jsonl: one JSON object a line, written as they come; json: one JSON list.",
-)
-@cs.progress_option
-@click.pass_obj
-def payments_export(
-    state: cs.State,
-    where: str | None,
-    order: str | None,
-    page: int | None,
-    page_size: int | None,
-    modified_since: datetime.datetime | datetime.date | None,
-    output_format: str,
-    progress: bool | None,
-) -> None:
-    """Export payments for another system (GET Payments), with a count and rate on standard error
-    when it is a terminal (or with --progress). List payments, one page or (without page) all,
-    optionally filtered and sorted."""
-    with state.client(XeroClient) as client:
-        items = client.payments.iter(
-            where=where,
-            order=order,
-            page=page,
-            page_size=page_size,
-            modified_since=modified_since,
-        )
-        cs.export_items(
-            items,
-            label="payments",
-            output_format=output_format,
-            progress=progress,
-        )
-
-
 @click.command(name="connections", epilog="HTTP: GET /connections")
 @cs.output_options
 @click.pass_obj
@@ -2022,10 +2022,10 @@ def connections(state: cs.State, output_format: str | None, raw: bool) -> None:
 
 
 GROUPS: tuple[click.Command, ...] = (
+    accounts,
     contacts,
     invoices,
-    accounts,
-    tracking_categories,
     payments,
+    tracking_categories,
     connections,
 )

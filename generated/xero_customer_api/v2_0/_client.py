@@ -166,6 +166,11 @@ class XeroClient(SyncAPIClient):
         return self._connections()
 
     @cached_property
+    def accounts(self) -> AccountsResource:
+        """The organisation's chart of accounts."""
+        return AccountsResource(self)
+
+    @cached_property
     def contacts(self) -> ContactsResource:
         """Customers and suppliers of the organisation (2.0 has no DELETE: save a contact with
         ContactStatus ARCHIVED)."""
@@ -177,19 +182,14 @@ class XeroClient(SyncAPIClient):
         return InvoicesResource(self)
 
     @cached_property
-    def accounts(self) -> AccountsResource:
-        """The organisation's chart of accounts."""
-        return AccountsResource(self)
+    def payments(self) -> PaymentsResource:
+        """Payments against invoices."""
+        return PaymentsResource(self)
 
     @cached_property
     def tracking_categories(self) -> TrackingCategoriesResource:
         """The organisation's tracking categories and their options."""
         return TrackingCategoriesResource(self)
-
-    @cached_property
-    def payments(self) -> PaymentsResource:
-        """Payments against invoices."""
-        return PaymentsResource(self)
 
 
 class AsyncXeroClient(AsyncAPIClient):
@@ -313,6 +313,11 @@ class AsyncXeroClient(AsyncAPIClient):
         return await self._connections()
 
     @cached_property
+    def accounts(self) -> AsyncAccountsResource:
+        """The organisation's chart of accounts."""
+        return AsyncAccountsResource(self)
+
+    @cached_property
     def contacts(self) -> AsyncContactsResource:
         """Customers and suppliers of the organisation (2.0 has no DELETE: save a contact with
         ContactStatus ARCHIVED)."""
@@ -324,16 +329,11 @@ class AsyncXeroClient(AsyncAPIClient):
         return AsyncInvoicesResource(self)
 
     @cached_property
-    def accounts(self) -> AsyncAccountsResource:
-        """The organisation's chart of accounts."""
-        return AsyncAccountsResource(self)
+    def payments(self) -> AsyncPaymentsResource:
+        """Payments against invoices."""
+        return AsyncPaymentsResource(self)
 
     @cached_property
     def tracking_categories(self) -> AsyncTrackingCategoriesResource:
         """The organisation's tracking categories and their options."""
         return AsyncTrackingCategoriesResource(self)
-
-    @cached_property
-    def payments(self) -> AsyncPaymentsResource:
-        """Payments against invoices."""
-        return AsyncPaymentsResource(self)

@@ -77,6 +77,1146 @@ __all__ = [
 ]
 
 
+class AccountsResourceWithRawResponse:
+    """Accounts endpoints returning the raw HTTP answer with the parsed envelope."""
+
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
+
+    def list(
+        self,
+        *,
+        where: str | None = None,
+        order: str | None = None,
+        modified_since: datetime.datetime | datetime.date | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[AccountsResponse]:
+        """GET Accounts: like ``accounts.list()``, with the raw answer.
+
+        Args:
+            where: A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with
+                xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather
+                than by concatenation.
+            order: Sort order, e.g. Name ASC or UpdatedDateUTC DESC.
+            modified_since: Only records created or changed since this moment (a timezone-aware datetime, or
+                a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-
+                Since header: a filter, so the answer may be an empty list.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``AccountsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``where`` or ``order`` empty;
+                ``max_retries`` not a whole number >= 0.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="GET",
+            path="Accounts",
+            params=[
+                ("where", encode_string("where", where)),
+                ("order", encode_string("order", order)),
+            ],
+            headers=[
+                ("If-Modified-Since", encode_datetime("modified_since", modified_since)),
+            ],
+            body=None,
+            response_type=AccountsResponse,
+            decode=_codec.decode_accounts_response,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def get(
+        self,
+        *,
+        account_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[AccountsResponse]:
+        """GET Accounts/{AccountID}: like ``accounts.get()``, with the raw answer.
+
+        Args:
+            account_id: Xero's identifier of the account.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``AccountsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such account in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="GET",
+            path="Accounts/"
+            + encode_path_segment("account_id", encode_guid("account_id", account_id)),
+            params=[],
+            body=None,
+            response_type=AccountsResponse,
+            decode=_codec.decode_accounts_response,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def create(
+        self,
+        account: Account,
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[AccountsResponse]:
+        """PUT Accounts: like ``accounts.create()``, with the raw answer.
+
+        Args:
+            account: One account to create (PUT Accounts: one account per call) or update (POST
+                Accounts/{AccountID}).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``AccountsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: the account does not match its schema
+                (a required field missing or a value of the wrong type; a naive ``datetime``; a
+                value outside its enumeration; text not of the form its pattern gives, such as a
+                GUID; text too long or too short); ``max_retries`` not a whole number >= 0.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="PUT",
+            path="Accounts",
+            params=[],
+            body=account,
+            response_type=AccountsResponse,
+            decode=_codec.decode_accounts_response,
+            encode=_codec.encode_request_account,
+            check=_checks.CHECKS[Account],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def save(
+        self,
+        account: Account,
+        *,
+        account_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[AccountsResponse]:
+        """POST Accounts/{AccountID}: like ``accounts.save()``, with the raw answer.
+
+        Args:
+            account: One account to create (PUT Accounts: one account per call) or update (POST
+                Accounts/{AccountID}).
+            account_id: Xero's identifier of the account to update.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``AccountsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: the account does not match its schema
+                (a required field missing or a value of the wrong type; a naive ``datetime``; a
+                value outside its enumeration; text not of the form its pattern gives, such as a
+                GUID; text too long or too short); ``max_retries`` not a whole number >= 0.
+            NotFoundError: No such account in this organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="POST",
+            path="Accounts/"
+            + encode_path_segment("account_id", encode_guid("account_id", account_id)),
+            params=[],
+            body=account,
+            response_type=AccountsResponse,
+            decode=_codec.decode_accounts_response,
+            encode=_codec.encode_request_account,
+            check=_checks.CHECKS[Account],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def delete(
+        self,
+        *,
+        account_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[AccountsResponse]:
+        """DELETE Accounts/{AccountID}: like ``accounts.delete()``, with the raw answer.
+
+        Args:
+            account_id: Xero's identifier of the account to delete.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``AccountsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such account in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="DELETE",
+            path="Accounts/"
+            + encode_path_segment("account_id", encode_guid("account_id", account_id)),
+            params=[],
+            body=None,
+            response_type=AccountsResponse,
+            decode=_codec.decode_accounts_response,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+
+class AccountsResource:
+    """The organisation's chart of accounts."""
+
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
+        self.with_raw_response = AccountsResourceWithRawResponse(client)
+
+    def list(
+        self,
+        *,
+        where: str | None = None,
+        order: str | None = None,
+        modified_since: datetime.datetime | datetime.date | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> builtins.list[Account]:
+        """List the whole chart of accounts (never paged), optionally filtered and sorted.
+
+        ``GET Accounts``
+
+        Args:
+            where: A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with
+                xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather
+                than by concatenation.
+            order: Sort order, e.g. Name ASC or UpdatedDateUTC DESC.
+            modified_since: Only records created or changed since this moment (a timezone-aware datetime, or
+                a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-
+                Since header: a filter, so the answer may be an empty list.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A list of ``Account``, one per account that matches the filters (empty when there is
+            none).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``where`` or ``order`` empty;
+                ``max_retries`` not a whole number >= 0.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.list(
+            where=where,
+            order=order,
+            modified_since=modified_since,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return raw.parsed.accounts
+
+    def iter(
+        self,
+        *,
+        where: str | None = None,
+        order: str | None = None,
+        modified_since: datetime.datetime | datetime.date | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+    ) -> Iterator[Account]:
+        """Like ``list()``, but yields one ``Account`` at a time.
+
+        The answer is parsed while it streams in, so memory does not grow with its size.
+        Errors anywhere in the stream raise (never a silently shorter list); the call is
+        not retried once it has started. ``GET Accounts``
+
+        A number ``timeout`` bounds the time spent waiting for and reading the answer (the
+        time you spend between items does not count); the client's ``max_item_bytes`` bounds
+        what is held at once: one item and anything before it that is not an item.
+
+        Args:
+            where: A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with
+                xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather
+                than by concatenation.
+            order: Sort order, e.g. Name ASC or UpdatedDateUTC DESC.
+            modified_since: Only records created or changed since this moment (a timezone-aware datetime, or
+                a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-
+                Since header: a filter, so the answer may be an empty list.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+
+        Returns:
+            An iterator yielding one ``Account`` per account that matches the filters.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``where`` or ``order`` empty.
+            XeroAPIError: Xero answered with an error (before or while streaming).
+            XeroResponseError: The answer is malformed, truncated or unsafe.
+            XeroConnectionError: The connection failed, dropped or timed out.
+        """
+        return iter_items(
+            self._client,
+            path="Accounts",
+            params=[
+                ("where", encode_string("where", where)),
+                ("order", encode_string("order", order)),
+            ],
+            wrapper="Accounts",
+            item="Account",
+            decode=_codec.decode_account,
+            headers=[
+                ("If-Modified-Since", encode_datetime("modified_since", modified_since)),
+            ],
+            tenant_id=tenant_id,
+            timeout=timeout,
+            envelope=_codec.decode_accounts_response,
+        )
+
+    def get(
+        self,
+        *,
+        account_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Account:
+        """Get one account by its AccountID.
+
+        ``GET Accounts/{AccountID}``
+
+        Args:
+            account_id: Xero's identifier of the account.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``Account`` found (never ``None``).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such account in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.get(
+            account_id=account_id, tenant_id=tenant_id, timeout=timeout, max_retries=max_retries
+        )
+        return require_payload(next(iter(raw.parsed.accounts), None), "Account")
+
+    def create(
+        self,
+        account: Account,
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Account:
+        """Create one account (2.0 takes one account per call: there is no batch).
+
+        ``PUT Accounts``
+
+        Args:
+            account: One account to create (PUT Accounts: one account per call) or update (POST
+                Accounts/{AccountID}).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``Account`` as Xero saved it, with the values Xero sets (such as its ID).
+
+        Raises:
+            RequestValidationError: Nothing was sent: the account does not match its schema
+                (a required field missing or a value of the wrong type; a naive ``datetime``; a
+                value outside its enumeration; text not of the form its pattern gives, such as a
+                GUID; text too long or too short); ``max_retries`` not a whole number >= 0.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.create(
+            account,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.accounts), None), "Account")
+
+    def save(
+        self,
+        account: Account,
+        *,
+        account_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Account:
+        """Update one account, e.g. archive it with Status ARCHIVED.
+
+        ``POST Accounts/{AccountID}``
+
+        Args:
+            account: One account to create (PUT Accounts: one account per call) or update (POST
+                Accounts/{AccountID}).
+            account_id: Xero's identifier of the account to update.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``Account`` as Xero saved it, with the values Xero sets (such as its ID).
+
+        Raises:
+            RequestValidationError: Nothing was sent: the account does not match its schema
+                (a required field missing or a value of the wrong type; a naive ``datetime``; a
+                value outside its enumeration; text not of the form its pattern gives, such as a
+                GUID; text too long or too short); ``max_retries`` not a whole number >= 0.
+            NotFoundError: No such account in this organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.save(
+            account,
+            account_id=account_id,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.accounts), None), "Account")
+
+    def delete(
+        self,
+        *,
+        account_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Account:
+        """Delete an account that has no transactions (archive it otherwise).
+
+        ``DELETE Accounts/{AccountID}``
+
+        Args:
+            account_id: Xero's identifier of the account to delete.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``Account`` as Xero answers it after the delete.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such account in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.delete(
+            account_id=account_id, tenant_id=tenant_id, timeout=timeout, max_retries=max_retries
+        )
+        return require_payload(next(iter(raw.parsed.accounts), None), "Account")
+
+
+class AsyncAccountsResourceWithRawResponse:
+    """Accounts endpoints returning the raw HTTP answer with the parsed envelope."""
+
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+
+    async def list(
+        self,
+        *,
+        where: str | None = None,
+        order: str | None = None,
+        modified_since: datetime.datetime | datetime.date | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[AccountsResponse]:
+        """GET Accounts: like ``accounts.list()``, with the raw answer.
+
+        Args:
+            where: A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with
+                xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather
+                than by concatenation.
+            order: Sort order, e.g. Name ASC or UpdatedDateUTC DESC.
+            modified_since: Only records created or changed since this moment (a timezone-aware datetime, or
+                a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-
+                Since header: a filter, so the answer may be an empty list.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``AccountsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``where`` or ``order`` empty;
+                ``max_retries`` not a whole number >= 0.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="GET",
+            path="Accounts",
+            params=[
+                ("where", encode_string("where", where)),
+                ("order", encode_string("order", order)),
+            ],
+            headers=[
+                ("If-Modified-Since", encode_datetime("modified_since", modified_since)),
+            ],
+            body=None,
+            response_type=AccountsResponse,
+            decode=_codec.decode_accounts_response,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def get(
+        self,
+        *,
+        account_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[AccountsResponse]:
+        """GET Accounts/{AccountID}: like ``accounts.get()``, with the raw answer.
+
+        Args:
+            account_id: Xero's identifier of the account.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``AccountsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such account in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="GET",
+            path="Accounts/"
+            + encode_path_segment("account_id", encode_guid("account_id", account_id)),
+            params=[],
+            body=None,
+            response_type=AccountsResponse,
+            decode=_codec.decode_accounts_response,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def create(
+        self,
+        account: Account,
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[AccountsResponse]:
+        """PUT Accounts: like ``accounts.create()``, with the raw answer.
+
+        Args:
+            account: One account to create (PUT Accounts: one account per call) or update (POST
+                Accounts/{AccountID}).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``AccountsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: the account does not match its schema
+                (a required field missing or a value of the wrong type; a naive ``datetime``; a
+                value outside its enumeration; text not of the form its pattern gives, such as a
+                GUID; text too long or too short); ``max_retries`` not a whole number >= 0.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="PUT",
+            path="Accounts",
+            params=[],
+            body=account,
+            response_type=AccountsResponse,
+            decode=_codec.decode_accounts_response,
+            encode=_codec.encode_request_account,
+            check=_checks.CHECKS[Account],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def save(
+        self,
+        account: Account,
+        *,
+        account_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[AccountsResponse]:
+        """POST Accounts/{AccountID}: like ``accounts.save()``, with the raw answer.
+
+        Args:
+            account: One account to create (PUT Accounts: one account per call) or update (POST
+                Accounts/{AccountID}).
+            account_id: Xero's identifier of the account to update.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``AccountsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: the account does not match its schema
+                (a required field missing or a value of the wrong type; a naive ``datetime``; a
+                value outside its enumeration; text not of the form its pattern gives, such as a
+                GUID; text too long or too short); ``max_retries`` not a whole number >= 0.
+            NotFoundError: No such account in this organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="POST",
+            path="Accounts/"
+            + encode_path_segment("account_id", encode_guid("account_id", account_id)),
+            params=[],
+            body=account,
+            response_type=AccountsResponse,
+            decode=_codec.decode_accounts_response,
+            encode=_codec.encode_request_account,
+            check=_checks.CHECKS[Account],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def delete(
+        self,
+        *,
+        account_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[AccountsResponse]:
+        """DELETE Accounts/{AccountID}: like ``accounts.delete()``, with the raw answer.
+
+        Args:
+            account_id: Xero's identifier of the account to delete.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``AccountsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such account in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="DELETE",
+            path="Accounts/"
+            + encode_path_segment("account_id", encode_guid("account_id", account_id)),
+            params=[],
+            body=None,
+            response_type=AccountsResponse,
+            decode=_codec.decode_accounts_response,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+
+class AsyncAccountsResource:
+    """The organisation's chart of accounts."""
+
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+        self.with_raw_response = AsyncAccountsResourceWithRawResponse(client)
+
+    async def list(
+        self,
+        *,
+        where: str | None = None,
+        order: str | None = None,
+        modified_since: datetime.datetime | datetime.date | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> builtins.list[Account]:
+        """List the whole chart of accounts (never paged), optionally filtered and sorted.
+
+        ``GET Accounts``
+
+        Args:
+            where: A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with
+                xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather
+                than by concatenation.
+            order: Sort order, e.g. Name ASC or UpdatedDateUTC DESC.
+            modified_since: Only records created or changed since this moment (a timezone-aware datetime, or
+                a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-
+                Since header: a filter, so the answer may be an empty list.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A list of ``Account``, one per account that matches the filters (empty when there is
+            none).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``where`` or ``order`` empty;
+                ``max_retries`` not a whole number >= 0.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.list(
+            where=where,
+            order=order,
+            modified_since=modified_since,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return raw.parsed.accounts
+
+    def iter(
+        self,
+        *,
+        where: str | None = None,
+        order: str | None = None,
+        modified_since: datetime.datetime | datetime.date | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+    ) -> AsyncIterator[Account]:
+        """Like ``list()``, but an async generator yielding one ``Account`` at a time.
+
+        The answer is parsed while it streams in, so memory does not grow with its size.
+        Errors anywhere in the stream raise (never a silently shorter list); the call is
+        not retried once it has started. ``GET Accounts``
+
+        A number ``timeout`` bounds the time spent waiting for and reading the answer (the
+        time you spend between items does not count); the client's ``max_item_bytes`` bounds
+        what is held at once: one item and anything before it that is not an item.
+
+        Args:
+            where: A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with
+                xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather
+                than by concatenation.
+            order: Sort order, e.g. Name ASC or UpdatedDateUTC DESC.
+            modified_since: Only records created or changed since this moment (a timezone-aware datetime, or
+                a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-
+                Since header: a filter, so the answer may be an empty list.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+
+        Returns:
+            An async iterator yielding one ``Account`` per account that matches the filters.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``where`` or ``order`` empty.
+            XeroAPIError: Xero answered with an error (before or while streaming).
+            XeroResponseError: The answer is malformed, truncated or unsafe.
+            XeroConnectionError: The connection failed, dropped or timed out.
+        """
+        return aiter_items(
+            self._client,
+            path="Accounts",
+            params=[
+                ("where", encode_string("where", where)),
+                ("order", encode_string("order", order)),
+            ],
+            wrapper="Accounts",
+            item="Account",
+            decode=_codec.decode_account,
+            headers=[
+                ("If-Modified-Since", encode_datetime("modified_since", modified_since)),
+            ],
+            tenant_id=tenant_id,
+            timeout=timeout,
+            envelope=_codec.decode_accounts_response,
+        )
+
+    async def get(
+        self,
+        *,
+        account_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Account:
+        """Get one account by its AccountID.
+
+        ``GET Accounts/{AccountID}``
+
+        Args:
+            account_id: Xero's identifier of the account.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``Account`` found (never ``None``).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such account in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.get(
+            account_id=account_id, tenant_id=tenant_id, timeout=timeout, max_retries=max_retries
+        )
+        return require_payload(next(iter(raw.parsed.accounts), None), "Account")
+
+    async def create(
+        self,
+        account: Account,
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Account:
+        """Create one account (2.0 takes one account per call: there is no batch).
+
+        ``PUT Accounts``
+
+        Args:
+            account: One account to create (PUT Accounts: one account per call) or update (POST
+                Accounts/{AccountID}).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``Account`` as Xero saved it, with the values Xero sets (such as its ID).
+
+        Raises:
+            RequestValidationError: Nothing was sent: the account does not match its schema
+                (a required field missing or a value of the wrong type; a naive ``datetime``; a
+                value outside its enumeration; text not of the form its pattern gives, such as a
+                GUID; text too long or too short); ``max_retries`` not a whole number >= 0.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.create(
+            account,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.accounts), None), "Account")
+
+    async def save(
+        self,
+        account: Account,
+        *,
+        account_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Account:
+        """Update one account, e.g. archive it with Status ARCHIVED.
+
+        ``POST Accounts/{AccountID}``
+
+        Args:
+            account: One account to create (PUT Accounts: one account per call) or update (POST
+                Accounts/{AccountID}).
+            account_id: Xero's identifier of the account to update.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``Account`` as Xero saved it, with the values Xero sets (such as its ID).
+
+        Raises:
+            RequestValidationError: Nothing was sent: the account does not match its schema
+                (a required field missing or a value of the wrong type; a naive ``datetime``; a
+                value outside its enumeration; text not of the form its pattern gives, such as a
+                GUID; text too long or too short); ``max_retries`` not a whole number >= 0.
+            NotFoundError: No such account in this organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.save(
+            account,
+            account_id=account_id,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.accounts), None), "Account")
+
+    async def delete(
+        self,
+        *,
+        account_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Account:
+        """Delete an account that has no transactions (archive it otherwise).
+
+        ``DELETE Accounts/{AccountID}``
+
+        Args:
+            account_id: Xero's identifier of the account to delete.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``Account`` as Xero answers it after the delete.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such account in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.delete(
+            account_id=account_id, tenant_id=tenant_id, timeout=timeout, max_retries=max_retries
+        )
+        return require_payload(next(iter(raw.parsed.accounts), None), "Account")
+
+
 class ContactsResourceWithRawResponse:
     """Contacts endpoints returning the raw HTTP answer with the parsed envelope."""
 
@@ -4025,8 +5165,8 @@ class AsyncInvoicesResource:
         return require_payload(next(iter(raw.parsed.invoices), None), "Invoice")
 
 
-class AccountsResourceWithRawResponse:
-    """Accounts endpoints returning the raw HTTP answer with the parsed envelope."""
+class PaymentsResourceWithRawResponse:
+    """Payments endpoints returning the raw HTTP answer with the parsed envelope."""
 
     def __init__(self, client: SyncAPIClient) -> None:
         self._client = client
@@ -4036,18 +5176,23 @@ class AccountsResourceWithRawResponse:
         *,
         where: str | None = None,
         order: str | None = None,
+        page: int | None = None,
+        page_size: int | None = None,
         modified_since: datetime.datetime | datetime.date | None = None,
         tenant_id: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> RawResponse[AccountsResponse]:
-        """GET Accounts: like ``accounts.list()``, with the raw answer.
+    ) -> RawResponse[PaymentsResponse]:
+        """GET Payments: like ``payments.list()``, with the raw answer.
 
         Args:
             where: A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with
                 xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather
                 than by concatenation.
             order: Sort order, e.g. Name ASC or UpdatedDateUTC DESC.
+            page: Page number (from 1): up to page_size records each, invoices with their lines.
+                Without it, lists are not paged and may leave out details.
+            page_size: Records per page (Xero's default 100).
             modified_since: Only records created or changed since this moment (a timezone-aware datetime, or
                 a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-
                 Since header: a filter, so the answer may be an empty list.
@@ -4057,7 +5202,7 @@ class AccountsResourceWithRawResponse:
 
         Returns:
             The HTTP status, headers and body as received, and the parsed
-            ``AccountsResponse`` envelope as ``.parsed``.
+            ``PaymentsResponse`` envelope as ``.parsed``.
 
         Raises:
             RequestValidationError: Nothing was sent: ``where`` or ``order`` empty;
@@ -4073,17 +5218,19 @@ class AccountsResourceWithRawResponse:
         """
         return self._client._request(
             method="GET",
-            path="Accounts",
+            path="Payments",
             params=[
                 ("where", encode_string("where", where)),
                 ("order", encode_string("order", order)),
+                ("page", encode_int("page", page)),
+                ("pageSize", encode_int("page_size", page_size)),
             ],
             headers=[
                 ("If-Modified-Since", encode_datetime("modified_since", modified_since)),
             ],
             body=None,
-            response_type=AccountsResponse,
-            decode=_codec.decode_accounts_response,
+            response_type=PaymentsResponse,
+            decode=_codec.decode_payments_response,
             tenant_id=tenant_id,
             timeout=timeout,
             max_retries=max_retries,
@@ -4092,27 +5239,27 @@ class AccountsResourceWithRawResponse:
     def get(
         self,
         *,
-        account_id: str | uuid.UUID,
+        payment_id: str | uuid.UUID,
         tenant_id: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> RawResponse[AccountsResponse]:
-        """GET Accounts/{AccountID}: like ``accounts.get()``, with the raw answer.
+    ) -> RawResponse[PaymentsResponse]:
+        """GET Payments/{PaymentID}: like ``payments.get()``, with the raw answer.
 
         Args:
-            account_id: Xero's identifier of the account.
+            payment_id: Xero's identifier of the payment.
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
             max_retries: Retries for this call where safe; the client's by default.
 
         Returns:
             The HTTP status, headers and body as received, and the parsed
-            ``AccountsResponse`` envelope as ``.parsed``.
+            ``PaymentsResponse`` envelope as ``.parsed``.
 
         Raises:
             RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
                 0.
-            NotFoundError: No such account in this organisation.
+            NotFoundError: No such payment in this organisation.
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
@@ -4124,12 +5271,12 @@ class AccountsResourceWithRawResponse:
         """
         return self._client._request(
             method="GET",
-            path="Accounts/"
-            + encode_path_segment("account_id", encode_guid("account_id", account_id)),
+            path="Payments/"
+            + encode_path_segment("payment_id", encode_guid("payment_id", payment_id)),
             params=[],
             body=None,
-            response_type=AccountsResponse,
-            decode=_codec.decode_accounts_response,
+            response_type=PaymentsResponse,
+            decode=_codec.decode_payments_response,
             tenant_id=tenant_id,
             timeout=timeout,
             max_retries=max_retries,
@@ -4137,18 +5284,18 @@ class AccountsResourceWithRawResponse:
 
     def create(
         self,
-        account: Account,
+        payment: Payment,
         *,
         tenant_id: str | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> RawResponse[AccountsResponse]:
-        """PUT Accounts: like ``accounts.create()``, with the raw answer.
+    ) -> RawResponse[PaymentsResponse]:
+        """PUT Payments: like ``payments.create()``, with the raw answer.
 
         Args:
-            account: One account to create (PUT Accounts: one account per call) or update (POST
-                Accounts/{AccountID}).
+            payment: One payment to create (POST Payments), or the body that deletes one (Status
+                DELETED).
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
                 per call and reuses it on every retry, so a retried write applies once.
@@ -4157,13 +5304,16 @@ class AccountsResourceWithRawResponse:
 
         Returns:
             The HTTP status, headers and body as received, and the parsed
-            ``AccountsResponse`` envelope as ``.parsed``.
+            ``PaymentsResponse`` envelope as ``.parsed``.
 
         Raises:
-            RequestValidationError: Nothing was sent: the account does not match its schema
-                (a required field missing or a value of the wrong type; a naive ``datetime``; a
-                value outside its enumeration; text not of the form its pattern gives, such as a
-                GUID; text too long or too short); ``max_retries`` not a whole number >= 0.
+            RequestValidationError: Nothing was sent: the payment does not match its schema
+                (a required field missing or a value of the wrong type; a ``float`` or ``str``
+                for a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
+                ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short; a number out of range); ``max_retries`` not a whole number >=
+                0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -4177,35 +5327,36 @@ class AccountsResourceWithRawResponse:
         """
         return self._client._request(
             method="PUT",
-            path="Accounts",
+            path="Payments",
             params=[],
-            body=account,
-            response_type=AccountsResponse,
-            decode=_codec.decode_accounts_response,
-            encode=_codec.encode_request_account,
-            check=_checks.CHECKS[Account],
+            body=payment,
+            response_type=PaymentsResponse,
+            decode=_codec.decode_payments_response,
+            encode=_codec.encode_request_payment,
+            check=_checks.CHECKS[Payment],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
             max_retries=max_retries,
         )
 
-    def save(
+    def create_many(
         self,
-        account: Account,
+        payments: Sequence[Payment],
         *,
-        account_id: str | uuid.UUID,
+        summarize_errors: bool = True,
         tenant_id: str | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> RawResponse[AccountsResponse]:
-        """POST Accounts/{AccountID}: like ``accounts.save()``, with the raw answer.
+    ) -> RawResponse[PaymentsResponse]:
+        """PUT Payments: like ``payments.create_many()``, with the raw answer.
 
         Args:
-            account: One account to create (PUT Accounts: one account per call) or update (POST
-                Accounts/{AccountID}).
-            account_id: Xero's identifier of the account to update.
+            payments: A batch of payments to create (PUT Payments).
+            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
+                False: always an answer, each item with its own status, validation errors and
+                warnings.
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
                 per call and reuses it on every retry, so a retried write applies once.
@@ -4214,14 +5365,77 @@ class AccountsResourceWithRawResponse:
 
         Returns:
             The HTTP status, headers and body as received, and the parsed
-            ``AccountsResponse`` envelope as ``.parsed``.
+            ``PaymentsResponse`` envelope as ``.parsed``.
 
         Raises:
-            RequestValidationError: Nothing was sent: the account does not match its schema
-                (a required field missing or a value of the wrong type; a naive ``datetime``; a
-                value outside its enumeration; text not of the form its pattern gives, such as a
-                GUID; text too long or too short); ``max_retries`` not a whole number >= 0.
-            NotFoundError: No such account in this organisation.
+            RequestValidationError: Nothing was sent: ``payments`` not a list of payments; a
+                payment in ``payments`` does not match its schema (a required field missing or a
+                value of the wrong type; a ``float`` or ``str`` for a ``Decimal``, or more
+                decimal places or digits than allowed; a ``str`` or ``datetime`` for a
+                ``datetime.date``; a naive ``datetime``; a value outside its enumeration; text
+                not of the form its pattern gives, such as a GUID; text too long or too short; a
+                number out of range); ``max_retries`` not a whole number >= 0.
+            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
+                failing element); with ``summarize_errors=False`` failed items are in the result
+                instead.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="PUT",
+            path="Payments",
+            params=[
+                ("summarizeErrors", encode_bool("summarize_errors", summarize_errors)),
+            ],
+            body=_checks.as_list(payments, "payments", "Payment"),
+            response_type=PaymentsResponse,
+            decode=_codec.decode_payments_response,
+            encode=_codec.encode_request_payments,
+            check=_checks.CHECKS[Payment],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def delete(
+        self,
+        *,
+        payment_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[PaymentsResponse]:
+        """POST Payments/{PaymentID}: like ``payments.delete()``, with the raw answer.
+
+        Args:
+            payment_id: Xero's identifier of the payment to delete.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``PaymentsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: the payment does not match its schema
+                (a required field missing or a value of the wrong type; a ``float`` or ``str``
+                for a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
+                ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short; a number out of range); ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such payment in this organisation.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -4235,93 +5449,52 @@ class AccountsResourceWithRawResponse:
         """
         return self._client._request(
             method="POST",
-            path="Accounts/"
-            + encode_path_segment("account_id", encode_guid("account_id", account_id)),
+            path="Payments/"
+            + encode_path_segment("payment_id", encode_guid("payment_id", payment_id)),
             params=[],
-            body=account,
-            response_type=AccountsResponse,
-            decode=_codec.decode_accounts_response,
-            encode=_codec.encode_request_account,
-            check=_checks.CHECKS[Account],
+            body=Payment(status=PaymentStatus("DELETED")),
+            response_type=PaymentsResponse,
+            decode=_codec.decode_payments_response,
+            encode=_codec.encode_request_payment,
+            check=_checks.CHECKS[Payment],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
             max_retries=max_retries,
         )
 
-    def delete(
-        self,
-        *,
-        account_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> RawResponse[AccountsResponse]:
-        """DELETE Accounts/{AccountID}: like ``accounts.delete()``, with the raw answer.
 
-        Args:
-            account_id: Xero's identifier of the account to delete.
-            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
-            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
-            max_retries: Retries for this call where safe; the client's by default.
-
-        Returns:
-            The HTTP status, headers and body as received, and the parsed
-            ``AccountsResponse`` envelope as ``.parsed``.
-
-        Raises:
-            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
-                0.
-            NotFoundError: No such account in this organisation.
-            AuthenticationError: The access token was refused (expired, revoked,
-                disconnected).
-            PermissionDeniedError: The tenant is not connected to this app, or a scope is
-                missing.
-            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
-            XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, timeout, token endpoint,
-                unreadable answer).
-        """
-        return self._client._request(
-            method="DELETE",
-            path="Accounts/"
-            + encode_path_segment("account_id", encode_guid("account_id", account_id)),
-            params=[],
-            body=None,
-            response_type=AccountsResponse,
-            decode=_codec.decode_accounts_response,
-            tenant_id=tenant_id,
-            timeout=timeout,
-            max_retries=max_retries,
-        )
-
-
-class AccountsResource:
-    """The organisation's chart of accounts."""
+class PaymentsResource:
+    """Payments against invoices."""
 
     def __init__(self, client: SyncAPIClient) -> None:
         self._client = client
-        self.with_raw_response = AccountsResourceWithRawResponse(client)
+        self.with_raw_response = PaymentsResourceWithRawResponse(client)
 
     def list(
         self,
         *,
         where: str | None = None,
         order: str | None = None,
+        page: int | None = None,
+        page_size: int | None = None,
         modified_since: datetime.datetime | datetime.date | None = None,
         tenant_id: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> builtins.list[Account]:
-        """List the whole chart of accounts (never paged), optionally filtered and sorted.
+    ) -> builtins.list[Payment]:
+        """List payments, one page or (without page) all, optionally filtered and sorted.
 
-        ``GET Accounts``
+        ``GET Payments``
 
         Args:
             where: A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with
                 xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather
                 than by concatenation.
             order: Sort order, e.g. Name ASC or UpdatedDateUTC DESC.
+            page: Page number (from 1): up to page_size records each, invoices with their lines.
+                Without it, lists are not paged and may leave out details.
+            page_size: Records per page (Xero's default 100).
             modified_since: Only records created or changed since this moment (a timezone-aware datetime, or
                 a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-
                 Since header: a filter, so the answer may be an empty list.
@@ -4330,7 +5503,7 @@ class AccountsResource:
             max_retries: Retries for this call where safe; the client's by default.
 
         Returns:
-            A list of ``Account``, one per account that matches the filters (empty when there is
+            A list of ``Payment``, one per payment that matches the filters (empty when there is
             none).
 
         Raises:
@@ -4348,27 +5521,32 @@ class AccountsResource:
         raw = self.with_raw_response.list(
             where=where,
             order=order,
+            page=page,
+            page_size=page_size,
             modified_since=modified_since,
             tenant_id=tenant_id,
             timeout=timeout,
             max_retries=max_retries,
         )
-        return raw.parsed.accounts
+        return raw.parsed.payments
 
     def iter(
         self,
         *,
         where: str | None = None,
         order: str | None = None,
+        page: int | None = None,
+        page_size: int | None = None,
         modified_since: datetime.datetime | datetime.date | None = None,
         tenant_id: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> Iterator[Account]:
-        """Like ``list()``, but yields one ``Account`` at a time.
+    ) -> Iterator[Payment]:
+        """Like ``list()``, but yields one ``Payment`` at a time.
 
-        The answer is parsed while it streams in, so memory does not grow with its size.
-        Errors anywhere in the stream raise (never a silently shorter list); the call is
-        not retried once it has started. ``GET Accounts``
+        Walks the pages from page (1 by default), page_size records a page (Xero's default 100),
+        until a page comes back shorter; each page is parsed while it streams in, so memory
+        stays flat however many records there are. Errors on any page raise (never a silently
+        shorter list); a page is not retried once it has started. ``GET Payments``
 
         A number ``timeout`` bounds the time spent waiting for and reading the answer (the
         time you spend between items does not count); the client's ``max_item_bytes`` bounds
@@ -4379,6 +5557,9 @@ class AccountsResource:
                 xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather
                 than by concatenation.
             order: Sort order, e.g. Name ASC or UpdatedDateUTC DESC.
+            page: Page number (from 1): up to page_size records each, invoices with their lines.
+                Without it, lists are not paged and may leave out details.
+            page_size: Records per page (Xero's default 100).
             modified_since: Only records created or changed since this moment (a timezone-aware datetime, or
                 a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-
                 Since header: a filter, so the answer may be an empty list.
@@ -4386,7 +5567,7 @@ class AccountsResource:
             timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
 
         Returns:
-            An iterator yielding one ``Account`` per account that matches the filters.
+            An iterator yielding one ``Payment`` per payment that matches the filters.
 
         Raises:
             RequestValidationError: Nothing was sent: ``where`` or ``order`` empty.
@@ -4394,49 +5575,55 @@ class AccountsResource:
             XeroResponseError: The answer is malformed, truncated or unsafe.
             XeroConnectionError: The connection failed, dropped or timed out.
         """
-        return iter_items(
+        return iter_pages(
             self._client,
-            path="Accounts",
+            path="Payments",
             params=[
                 ("where", encode_string("where", where)),
                 ("order", encode_string("order", order)),
+                ("page", encode_int("page", page)),
+                ("pageSize", encode_int("page_size", page_size)),
             ],
-            wrapper="Accounts",
-            item="Account",
-            decode=_codec.decode_account,
+            page_param="page",
+            first_page=page,
+            page_size=page_size,
+            default_size=100,
+            wrapper="Payments",
+            item="Payment",
+            decode=_codec.decode_payment,
             headers=[
                 ("If-Modified-Since", encode_datetime("modified_since", modified_since)),
             ],
             tenant_id=tenant_id,
             timeout=timeout,
-            envelope=_codec.decode_accounts_response,
+            envelope=_codec.decode_payments_response,
         )
 
     def get(
         self,
         *,
-        account_id: str | uuid.UUID,
+        payment_id: str | uuid.UUID,
         tenant_id: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Account:
-        """Get one account by its AccountID.
+    ) -> Payment:
+        """Get one payment by its PaymentID.
 
-        ``GET Accounts/{AccountID}``
+        ``GET Payments/{PaymentID}``
 
         Args:
-            account_id: Xero's identifier of the account.
+            payment_id: Xero's identifier of the payment.
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
             max_retries: Retries for this call where safe; the client's by default.
 
         Returns:
-            The ``Account`` found (never ``None``).
+            The ``Payment`` found (never ``None``).
 
         Raises:
             RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
                 0.
-            NotFoundError: No such account in this organisation.
+            NotFoundError: No such payment in this organisation.
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
@@ -4447,26 +5634,26 @@ class AccountsResource:
                 unreadable answer).
         """
         raw = self.with_raw_response.get(
-            account_id=account_id, tenant_id=tenant_id, timeout=timeout, max_retries=max_retries
+            payment_id=payment_id, tenant_id=tenant_id, timeout=timeout, max_retries=max_retries
         )
-        return require_payload(next(iter(raw.parsed.accounts), None), "Account")
+        return require_payload(next(iter(raw.parsed.payments), None), "Payment")
 
     def create(
         self,
-        account: Account,
+        payment: Payment,
         *,
         tenant_id: str | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Account:
-        """Create one account (2.0 takes one account per call: there is no batch).
+    ) -> Payment:
+        """Create one payment against an invoice (Date, Amount, Account and Invoice are needed).
 
-        ``PUT Accounts``
+        ``PUT Payments``
 
         Args:
-            account: One account to create (PUT Accounts: one account per call) or update (POST
-                Accounts/{AccountID}).
+            payment: One payment to create (POST Payments), or the body that deletes one (Status
+                DELETED).
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
                 per call and reuses it on every retry, so a retried write applies once.
@@ -4474,13 +5661,16 @@ class AccountsResource:
             max_retries: Retries for this call where safe; the client's by default.
 
         Returns:
-            The ``Account`` as Xero saved it, with the values Xero sets (such as its ID).
+            The ``Payment`` as Xero saved it, with the values Xero sets (such as its ID).
 
         Raises:
-            RequestValidationError: Nothing was sent: the account does not match its schema
-                (a required field missing or a value of the wrong type; a naive ``datetime``; a
-                value outside its enumeration; text not of the form its pattern gives, such as a
-                GUID; text too long or too short); ``max_retries`` not a whole number >= 0.
+            RequestValidationError: Nothing was sent: the payment does not match its schema
+                (a required field missing or a value of the wrong type; a ``float`` or ``str``
+                for a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
+                ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short; a number out of range); ``max_retries`` not a whole number >=
+                0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -4493,32 +5683,33 @@ class AccountsResource:
                 unreadable answer).
         """
         raw = self.with_raw_response.create(
-            account,
+            payment,
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
             max_retries=max_retries,
         )
-        return require_payload(next(iter(raw.parsed.accounts), None), "Account")
+        return require_payload(next(iter(raw.parsed.payments), None), "Payment")
 
-    def save(
+    def create_many(
         self,
-        account: Account,
+        payments: Sequence[Payment],
         *,
-        account_id: str | uuid.UUID,
+        summarize_errors: bool = True,
         tenant_id: str | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Account:
-        """Update one account, e.g. archive it with Status ARCHIVED.
+    ) -> BatchResult[Payment]:
+        """Create a batch of payments in one call.
 
-        ``POST Accounts/{AccountID}``
+        ``PUT Payments``
 
         Args:
-            account: One account to create (PUT Accounts: one account per call) or update (POST
-                Accounts/{AccountID}).
-            account_id: Xero's identifier of the account to update.
+            payments: A batch of payments to create (PUT Payments).
+            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
+                False: always an answer, each item with its own status, validation errors and
+                warnings.
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
                 per call and reuses it on every retry, so a retried write applies once.
@@ -4526,14 +5717,75 @@ class AccountsResource:
             max_retries: Retries for this call where safe; the client's by default.
 
         Returns:
-            The ``Account`` as Xero saved it, with the values Xero sets (such as its ID).
+            A ``BatchResult`` of ``Payment``: ``.items`` in the order sent, each with the
+            decoded ``.item``, its ``.status`` (OK, WARNING or ERROR; OK when errors were
+            summarised), ``.validation_errors`` and ``.warnings``; ``.succeeded`` and
+            ``.failed`` split them. With ``summarize_errors=True`` a failing batch raises
+            ``ValidationError`` instead.
 
         Raises:
-            RequestValidationError: Nothing was sent: the account does not match its schema
-                (a required field missing or a value of the wrong type; a naive ``datetime``; a
-                value outside its enumeration; text not of the form its pattern gives, such as a
-                GUID; text too long or too short); ``max_retries`` not a whole number >= 0.
-            NotFoundError: No such account in this organisation.
+            RequestValidationError: Nothing was sent: ``payments`` not a list of payments; a
+                payment in ``payments`` does not match its schema (a required field missing or a
+                value of the wrong type; a ``float`` or ``str`` for a ``Decimal``, or more
+                decimal places or digits than allowed; a ``str`` or ``datetime`` for a
+                ``datetime.date``; a naive ``datetime``; a value outside its enumeration; text
+                not of the form its pattern gives, such as a GUID; text too long or too short; a
+                number out of range); ``max_retries`` not a whole number >= 0.
+            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
+                failing element); with ``summarize_errors=False`` failed items are in the result
+                instead.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.create_many(
+            payments,
+            summarize_errors=summarize_errors,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return batch_result(raw.parsed.payments)
+
+    def delete(
+        self,
+        *,
+        payment_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Payment:
+        """Delete a payment (2.0 has no DELETE for payments: this saves Status DELETED).
+
+        ``POST Payments/{PaymentID}``
+
+        Args:
+            payment_id: Xero's identifier of the payment to delete.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``Payment`` as Xero saved it, with the values Xero sets (such as its ID).
+
+        Raises:
+            RequestValidationError: Nothing was sent: the payment does not match its schema
+                (a required field missing or a value of the wrong type; a ``float`` or ``str``
+                for a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
+                ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short; a number out of range); ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such payment in this organisation.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -4545,58 +5797,18 @@ class AccountsResource:
             XeroError: The call failed otherwise (network, timeout, token endpoint,
                 unreadable answer).
         """
-        raw = self.with_raw_response.save(
-            account,
-            account_id=account_id,
+        raw = self.with_raw_response.delete(
+            payment_id=payment_id,
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
             max_retries=max_retries,
         )
-        return require_payload(next(iter(raw.parsed.accounts), None), "Account")
-
-    def delete(
-        self,
-        *,
-        account_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Account:
-        """Delete an account that has no transactions (archive it otherwise).
-
-        ``DELETE Accounts/{AccountID}``
-
-        Args:
-            account_id: Xero's identifier of the account to delete.
-            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
-            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
-            max_retries: Retries for this call where safe; the client's by default.
-
-        Returns:
-            The ``Account`` as Xero answers it after the delete.
-
-        Raises:
-            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
-                0.
-            NotFoundError: No such account in this organisation.
-            AuthenticationError: The access token was refused (expired, revoked,
-                disconnected).
-            PermissionDeniedError: The tenant is not connected to this app, or a scope is
-                missing.
-            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
-            XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, timeout, token endpoint,
-                unreadable answer).
-        """
-        raw = self.with_raw_response.delete(
-            account_id=account_id, tenant_id=tenant_id, timeout=timeout, max_retries=max_retries
-        )
-        return require_payload(next(iter(raw.parsed.accounts), None), "Account")
+        return require_payload(next(iter(raw.parsed.payments), None), "Payment")
 
 
-class AsyncAccountsResourceWithRawResponse:
-    """Accounts endpoints returning the raw HTTP answer with the parsed envelope."""
+class AsyncPaymentsResourceWithRawResponse:
+    """Payments endpoints returning the raw HTTP answer with the parsed envelope."""
 
     def __init__(self, client: AsyncAPIClient) -> None:
         self._client = client
@@ -4606,18 +5818,23 @@ class AsyncAccountsResourceWithRawResponse:
         *,
         where: str | None = None,
         order: str | None = None,
+        page: int | None = None,
+        page_size: int | None = None,
         modified_since: datetime.datetime | datetime.date | None = None,
         tenant_id: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> RawResponse[AccountsResponse]:
-        """GET Accounts: like ``accounts.list()``, with the raw answer.
+    ) -> RawResponse[PaymentsResponse]:
+        """GET Payments: like ``payments.list()``, with the raw answer.
 
         Args:
             where: A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with
                 xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather
                 than by concatenation.
             order: Sort order, e.g. Name ASC or UpdatedDateUTC DESC.
+            page: Page number (from 1): up to page_size records each, invoices with their lines.
+                Without it, lists are not paged and may leave out details.
+            page_size: Records per page (Xero's default 100).
             modified_since: Only records created or changed since this moment (a timezone-aware datetime, or
                 a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-
                 Since header: a filter, so the answer may be an empty list.
@@ -4627,7 +5844,7 @@ class AsyncAccountsResourceWithRawResponse:
 
         Returns:
             The HTTP status, headers and body as received, and the parsed
-            ``AccountsResponse`` envelope as ``.parsed``.
+            ``PaymentsResponse`` envelope as ``.parsed``.
 
         Raises:
             RequestValidationError: Nothing was sent: ``where`` or ``order`` empty;
@@ -4643,17 +5860,19 @@ class AsyncAccountsResourceWithRawResponse:
         """
         return await self._client._request(
             method="GET",
-            path="Accounts",
+            path="Payments",
             params=[
                 ("where", encode_string("where", where)),
                 ("order", encode_string("order", order)),
+                ("page", encode_int("page", page)),
+                ("pageSize", encode_int("page_size", page_size)),
             ],
             headers=[
                 ("If-Modified-Since", encode_datetime("modified_since", modified_since)),
             ],
             body=None,
-            response_type=AccountsResponse,
-            decode=_codec.decode_accounts_response,
+            response_type=PaymentsResponse,
+            decode=_codec.decode_payments_response,
             tenant_id=tenant_id,
             timeout=timeout,
             max_retries=max_retries,
@@ -4662,27 +5881,27 @@ class AsyncAccountsResourceWithRawResponse:
     async def get(
         self,
         *,
-        account_id: str | uuid.UUID,
+        payment_id: str | uuid.UUID,
         tenant_id: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> RawResponse[AccountsResponse]:
-        """GET Accounts/{AccountID}: like ``accounts.get()``, with the raw answer.
+    ) -> RawResponse[PaymentsResponse]:
+        """GET Payments/{PaymentID}: like ``payments.get()``, with the raw answer.
 
         Args:
-            account_id: Xero's identifier of the account.
+            payment_id: Xero's identifier of the payment.
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
             max_retries: Retries for this call where safe; the client's by default.
 
         Returns:
             The HTTP status, headers and body as received, and the parsed
-            ``AccountsResponse`` envelope as ``.parsed``.
+            ``PaymentsResponse`` envelope as ``.parsed``.
 
         Raises:
             RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
                 0.
-            NotFoundError: No such account in this organisation.
+            NotFoundError: No such payment in this organisation.
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
@@ -4694,12 +5913,12 @@ class AsyncAccountsResourceWithRawResponse:
         """
         return await self._client._request(
             method="GET",
-            path="Accounts/"
-            + encode_path_segment("account_id", encode_guid("account_id", account_id)),
+            path="Payments/"
+            + encode_path_segment("payment_id", encode_guid("payment_id", payment_id)),
             params=[],
             body=None,
-            response_type=AccountsResponse,
-            decode=_codec.decode_accounts_response,
+            response_type=PaymentsResponse,
+            decode=_codec.decode_payments_response,
             tenant_id=tenant_id,
             timeout=timeout,
             max_retries=max_retries,
@@ -4707,18 +5926,18 @@ class AsyncAccountsResourceWithRawResponse:
 
     async def create(
         self,
-        account: Account,
+        payment: Payment,
         *,
         tenant_id: str | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> RawResponse[AccountsResponse]:
-        """PUT Accounts: like ``accounts.create()``, with the raw answer.
+    ) -> RawResponse[PaymentsResponse]:
+        """PUT Payments: like ``payments.create()``, with the raw answer.
 
         Args:
-            account: One account to create (PUT Accounts: one account per call) or update (POST
-                Accounts/{AccountID}).
+            payment: One payment to create (POST Payments), or the body that deletes one (Status
+                DELETED).
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
                 per call and reuses it on every retry, so a retried write applies once.
@@ -4727,13 +5946,16 @@ class AsyncAccountsResourceWithRawResponse:
 
         Returns:
             The HTTP status, headers and body as received, and the parsed
-            ``AccountsResponse`` envelope as ``.parsed``.
+            ``PaymentsResponse`` envelope as ``.parsed``.
 
         Raises:
-            RequestValidationError: Nothing was sent: the account does not match its schema
-                (a required field missing or a value of the wrong type; a naive ``datetime``; a
-                value outside its enumeration; text not of the form its pattern gives, such as a
-                GUID; text too long or too short); ``max_retries`` not a whole number >= 0.
+            RequestValidationError: Nothing was sent: the payment does not match its schema
+                (a required field missing or a value of the wrong type; a ``float`` or ``str``
+                for a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
+                ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short; a number out of range); ``max_retries`` not a whole number >=
+                0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -4747,35 +5969,36 @@ class AsyncAccountsResourceWithRawResponse:
         """
         return await self._client._request(
             method="PUT",
-            path="Accounts",
+            path="Payments",
             params=[],
-            body=account,
-            response_type=AccountsResponse,
-            decode=_codec.decode_accounts_response,
-            encode=_codec.encode_request_account,
-            check=_checks.CHECKS[Account],
+            body=payment,
+            response_type=PaymentsResponse,
+            decode=_codec.decode_payments_response,
+            encode=_codec.encode_request_payment,
+            check=_checks.CHECKS[Payment],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
             max_retries=max_retries,
         )
 
-    async def save(
+    async def create_many(
         self,
-        account: Account,
+        payments: Sequence[Payment],
         *,
-        account_id: str | uuid.UUID,
+        summarize_errors: bool = True,
         tenant_id: str | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> RawResponse[AccountsResponse]:
-        """POST Accounts/{AccountID}: like ``accounts.save()``, with the raw answer.
+    ) -> RawResponse[PaymentsResponse]:
+        """PUT Payments: like ``payments.create_many()``, with the raw answer.
 
         Args:
-            account: One account to create (PUT Accounts: one account per call) or update (POST
-                Accounts/{AccountID}).
-            account_id: Xero's identifier of the account to update.
+            payments: A batch of payments to create (PUT Payments).
+            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
+                False: always an answer, each item with its own status, validation errors and
+                warnings.
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
                 per call and reuses it on every retry, so a retried write applies once.
@@ -4784,14 +6007,77 @@ class AsyncAccountsResourceWithRawResponse:
 
         Returns:
             The HTTP status, headers and body as received, and the parsed
-            ``AccountsResponse`` envelope as ``.parsed``.
+            ``PaymentsResponse`` envelope as ``.parsed``.
 
         Raises:
-            RequestValidationError: Nothing was sent: the account does not match its schema
-                (a required field missing or a value of the wrong type; a naive ``datetime``; a
-                value outside its enumeration; text not of the form its pattern gives, such as a
-                GUID; text too long or too short); ``max_retries`` not a whole number >= 0.
-            NotFoundError: No such account in this organisation.
+            RequestValidationError: Nothing was sent: ``payments`` not a list of payments; a
+                payment in ``payments`` does not match its schema (a required field missing or a
+                value of the wrong type; a ``float`` or ``str`` for a ``Decimal``, or more
+                decimal places or digits than allowed; a ``str`` or ``datetime`` for a
+                ``datetime.date``; a naive ``datetime``; a value outside its enumeration; text
+                not of the form its pattern gives, such as a GUID; text too long or too short; a
+                number out of range); ``max_retries`` not a whole number >= 0.
+            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
+                failing element); with ``summarize_errors=False`` failed items are in the result
+                instead.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="PUT",
+            path="Payments",
+            params=[
+                ("summarizeErrors", encode_bool("summarize_errors", summarize_errors)),
+            ],
+            body=_checks.as_list(payments, "payments", "Payment"),
+            response_type=PaymentsResponse,
+            decode=_codec.decode_payments_response,
+            encode=_codec.encode_request_payments,
+            check=_checks.CHECKS[Payment],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def delete(
+        self,
+        *,
+        payment_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[PaymentsResponse]:
+        """POST Payments/{PaymentID}: like ``payments.delete()``, with the raw answer.
+
+        Args:
+            payment_id: Xero's identifier of the payment to delete.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``PaymentsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: the payment does not match its schema
+                (a required field missing or a value of the wrong type; a ``float`` or ``str``
+                for a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
+                ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short; a number out of range); ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such payment in this organisation.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -4805,93 +6091,52 @@ class AsyncAccountsResourceWithRawResponse:
         """
         return await self._client._request(
             method="POST",
-            path="Accounts/"
-            + encode_path_segment("account_id", encode_guid("account_id", account_id)),
+            path="Payments/"
+            + encode_path_segment("payment_id", encode_guid("payment_id", payment_id)),
             params=[],
-            body=account,
-            response_type=AccountsResponse,
-            decode=_codec.decode_accounts_response,
-            encode=_codec.encode_request_account,
-            check=_checks.CHECKS[Account],
+            body=Payment(status=PaymentStatus("DELETED")),
+            response_type=PaymentsResponse,
+            decode=_codec.decode_payments_response,
+            encode=_codec.encode_request_payment,
+            check=_checks.CHECKS[Payment],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
             max_retries=max_retries,
         )
 
-    async def delete(
-        self,
-        *,
-        account_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> RawResponse[AccountsResponse]:
-        """DELETE Accounts/{AccountID}: like ``accounts.delete()``, with the raw answer.
 
-        Args:
-            account_id: Xero's identifier of the account to delete.
-            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
-            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
-            max_retries: Retries for this call where safe; the client's by default.
-
-        Returns:
-            The HTTP status, headers and body as received, and the parsed
-            ``AccountsResponse`` envelope as ``.parsed``.
-
-        Raises:
-            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
-                0.
-            NotFoundError: No such account in this organisation.
-            AuthenticationError: The access token was refused (expired, revoked,
-                disconnected).
-            PermissionDeniedError: The tenant is not connected to this app, or a scope is
-                missing.
-            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
-            XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, timeout, token endpoint,
-                unreadable answer).
-        """
-        return await self._client._request(
-            method="DELETE",
-            path="Accounts/"
-            + encode_path_segment("account_id", encode_guid("account_id", account_id)),
-            params=[],
-            body=None,
-            response_type=AccountsResponse,
-            decode=_codec.decode_accounts_response,
-            tenant_id=tenant_id,
-            timeout=timeout,
-            max_retries=max_retries,
-        )
-
-
-class AsyncAccountsResource:
-    """The organisation's chart of accounts."""
+class AsyncPaymentsResource:
+    """Payments against invoices."""
 
     def __init__(self, client: AsyncAPIClient) -> None:
         self._client = client
-        self.with_raw_response = AsyncAccountsResourceWithRawResponse(client)
+        self.with_raw_response = AsyncPaymentsResourceWithRawResponse(client)
 
     async def list(
         self,
         *,
         where: str | None = None,
         order: str | None = None,
+        page: int | None = None,
+        page_size: int | None = None,
         modified_since: datetime.datetime | datetime.date | None = None,
         tenant_id: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> builtins.list[Account]:
-        """List the whole chart of accounts (never paged), optionally filtered and sorted.
+    ) -> builtins.list[Payment]:
+        """List payments, one page or (without page) all, optionally filtered and sorted.
 
-        ``GET Accounts``
+        ``GET Payments``
 
         Args:
             where: A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with
                 xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather
                 than by concatenation.
             order: Sort order, e.g. Name ASC or UpdatedDateUTC DESC.
+            page: Page number (from 1): up to page_size records each, invoices with their lines.
+                Without it, lists are not paged and may leave out details.
+            page_size: Records per page (Xero's default 100).
             modified_since: Only records created or changed since this moment (a timezone-aware datetime, or
                 a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-
                 Since header: a filter, so the answer may be an empty list.
@@ -4900,7 +6145,7 @@ class AsyncAccountsResource:
             max_retries: Retries for this call where safe; the client's by default.
 
         Returns:
-            A list of ``Account``, one per account that matches the filters (empty when there is
+            A list of ``Payment``, one per payment that matches the filters (empty when there is
             none).
 
         Raises:
@@ -4918,27 +6163,32 @@ class AsyncAccountsResource:
         raw = await self.with_raw_response.list(
             where=where,
             order=order,
+            page=page,
+            page_size=page_size,
             modified_since=modified_since,
             tenant_id=tenant_id,
             timeout=timeout,
             max_retries=max_retries,
         )
-        return raw.parsed.accounts
+        return raw.parsed.payments
 
     def iter(
         self,
         *,
         where: str | None = None,
         order: str | None = None,
+        page: int | None = None,
+        page_size: int | None = None,
         modified_since: datetime.datetime | datetime.date | None = None,
         tenant_id: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> AsyncIterator[Account]:
-        """Like ``list()``, but an async generator yielding one ``Account`` at a time.
+    ) -> AsyncIterator[Payment]:
+        """Like ``list()``, but an async generator yielding one ``Payment`` at a time.
 
-        The answer is parsed while it streams in, so memory does not grow with its size.
-        Errors anywhere in the stream raise (never a silently shorter list); the call is
-        not retried once it has started. ``GET Accounts``
+        Walks the pages from page (1 by default), page_size records a page (Xero's default 100),
+        until a page comes back shorter; each page is parsed while it streams in, so memory
+        stays flat however many records there are. Errors on any page raise (never a silently
+        shorter list); a page is not retried once it has started. ``GET Payments``
 
         A number ``timeout`` bounds the time spent waiting for and reading the answer (the
         time you spend between items does not count); the client's ``max_item_bytes`` bounds
@@ -4949,6 +6199,9 @@ class AsyncAccountsResource:
                 xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather
                 than by concatenation.
             order: Sort order, e.g. Name ASC or UpdatedDateUTC DESC.
+            page: Page number (from 1): up to page_size records each, invoices with their lines.
+                Without it, lists are not paged and may leave out details.
+            page_size: Records per page (Xero's default 100).
             modified_since: Only records created or changed since this moment (a timezone-aware datetime, or
                 a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-
                 Since header: a filter, so the answer may be an empty list.
@@ -4956,7 +6209,7 @@ class AsyncAccountsResource:
             timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
 
         Returns:
-            An async iterator yielding one ``Account`` per account that matches the filters.
+            An async iterator yielding one ``Payment`` per payment that matches the filters.
 
         Raises:
             RequestValidationError: Nothing was sent: ``where`` or ``order`` empty.
@@ -4964,49 +6217,55 @@ class AsyncAccountsResource:
             XeroResponseError: The answer is malformed, truncated or unsafe.
             XeroConnectionError: The connection failed, dropped or timed out.
         """
-        return aiter_items(
+        return aiter_pages(
             self._client,
-            path="Accounts",
+            path="Payments",
             params=[
                 ("where", encode_string("where", where)),
                 ("order", encode_string("order", order)),
+                ("page", encode_int("page", page)),
+                ("pageSize", encode_int("page_size", page_size)),
             ],
-            wrapper="Accounts",
-            item="Account",
-            decode=_codec.decode_account,
+            page_param="page",
+            first_page=page,
+            page_size=page_size,
+            default_size=100,
+            wrapper="Payments",
+            item="Payment",
+            decode=_codec.decode_payment,
             headers=[
                 ("If-Modified-Since", encode_datetime("modified_since", modified_since)),
             ],
             tenant_id=tenant_id,
             timeout=timeout,
-            envelope=_codec.decode_accounts_response,
+            envelope=_codec.decode_payments_response,
         )
 
     async def get(
         self,
         *,
-        account_id: str | uuid.UUID,
+        payment_id: str | uuid.UUID,
         tenant_id: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Account:
-        """Get one account by its AccountID.
+    ) -> Payment:
+        """Get one payment by its PaymentID.
 
-        ``GET Accounts/{AccountID}``
+        ``GET Payments/{PaymentID}``
 
         Args:
-            account_id: Xero's identifier of the account.
+            payment_id: Xero's identifier of the payment.
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
             max_retries: Retries for this call where safe; the client's by default.
 
         Returns:
-            The ``Account`` found (never ``None``).
+            The ``Payment`` found (never ``None``).
 
         Raises:
             RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
                 0.
-            NotFoundError: No such account in this organisation.
+            NotFoundError: No such payment in this organisation.
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
@@ -5017,26 +6276,26 @@ class AsyncAccountsResource:
                 unreadable answer).
         """
         raw = await self.with_raw_response.get(
-            account_id=account_id, tenant_id=tenant_id, timeout=timeout, max_retries=max_retries
+            payment_id=payment_id, tenant_id=tenant_id, timeout=timeout, max_retries=max_retries
         )
-        return require_payload(next(iter(raw.parsed.accounts), None), "Account")
+        return require_payload(next(iter(raw.parsed.payments), None), "Payment")
 
     async def create(
         self,
-        account: Account,
+        payment: Payment,
         *,
         tenant_id: str | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Account:
-        """Create one account (2.0 takes one account per call: there is no batch).
+    ) -> Payment:
+        """Create one payment against an invoice (Date, Amount, Account and Invoice are needed).
 
-        ``PUT Accounts``
+        ``PUT Payments``
 
         Args:
-            account: One account to create (PUT Accounts: one account per call) or update (POST
-                Accounts/{AccountID}).
+            payment: One payment to create (POST Payments), or the body that deletes one (Status
+                DELETED).
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
                 per call and reuses it on every retry, so a retried write applies once.
@@ -5044,13 +6303,16 @@ class AsyncAccountsResource:
             max_retries: Retries for this call where safe; the client's by default.
 
         Returns:
-            The ``Account`` as Xero saved it, with the values Xero sets (such as its ID).
+            The ``Payment`` as Xero saved it, with the values Xero sets (such as its ID).
 
         Raises:
-            RequestValidationError: Nothing was sent: the account does not match its schema
-                (a required field missing or a value of the wrong type; a naive ``datetime``; a
-                value outside its enumeration; text not of the form its pattern gives, such as a
-                GUID; text too long or too short); ``max_retries`` not a whole number >= 0.
+            RequestValidationError: Nothing was sent: the payment does not match its schema
+                (a required field missing or a value of the wrong type; a ``float`` or ``str``
+                for a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
+                ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short; a number out of range); ``max_retries`` not a whole number >=
+                0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -5063,32 +6325,33 @@ class AsyncAccountsResource:
                 unreadable answer).
         """
         raw = await self.with_raw_response.create(
-            account,
+            payment,
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
             max_retries=max_retries,
         )
-        return require_payload(next(iter(raw.parsed.accounts), None), "Account")
+        return require_payload(next(iter(raw.parsed.payments), None), "Payment")
 
-    async def save(
+    async def create_many(
         self,
-        account: Account,
+        payments: Sequence[Payment],
         *,
-        account_id: str | uuid.UUID,
+        summarize_errors: bool = True,
         tenant_id: str | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Account:
-        """Update one account, e.g. archive it with Status ARCHIVED.
+    ) -> BatchResult[Payment]:
+        """Create a batch of payments in one call.
 
-        ``POST Accounts/{AccountID}``
+        ``PUT Payments``
 
         Args:
-            account: One account to create (PUT Accounts: one account per call) or update (POST
-                Accounts/{AccountID}).
-            account_id: Xero's identifier of the account to update.
+            payments: A batch of payments to create (PUT Payments).
+            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
+                False: always an answer, each item with its own status, validation errors and
+                warnings.
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
                 per call and reuses it on every retry, so a retried write applies once.
@@ -5096,14 +6359,75 @@ class AsyncAccountsResource:
             max_retries: Retries for this call where safe; the client's by default.
 
         Returns:
-            The ``Account`` as Xero saved it, with the values Xero sets (such as its ID).
+            A ``BatchResult`` of ``Payment``: ``.items`` in the order sent, each with the
+            decoded ``.item``, its ``.status`` (OK, WARNING or ERROR; OK when errors were
+            summarised), ``.validation_errors`` and ``.warnings``; ``.succeeded`` and
+            ``.failed`` split them. With ``summarize_errors=True`` a failing batch raises
+            ``ValidationError`` instead.
 
         Raises:
-            RequestValidationError: Nothing was sent: the account does not match its schema
-                (a required field missing or a value of the wrong type; a naive ``datetime``; a
-                value outside its enumeration; text not of the form its pattern gives, such as a
-                GUID; text too long or too short); ``max_retries`` not a whole number >= 0.
-            NotFoundError: No such account in this organisation.
+            RequestValidationError: Nothing was sent: ``payments`` not a list of payments; a
+                payment in ``payments`` does not match its schema (a required field missing or a
+                value of the wrong type; a ``float`` or ``str`` for a ``Decimal``, or more
+                decimal places or digits than allowed; a ``str`` or ``datetime`` for a
+                ``datetime.date``; a naive ``datetime``; a value outside its enumeration; text
+                not of the form its pattern gives, such as a GUID; text too long or too short; a
+                number out of range); ``max_retries`` not a whole number >= 0.
+            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
+                failing element); with ``summarize_errors=False`` failed items are in the result
+                instead.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.create_many(
+            payments,
+            summarize_errors=summarize_errors,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return batch_result(raw.parsed.payments)
+
+    async def delete(
+        self,
+        *,
+        payment_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Payment:
+        """Delete a payment (2.0 has no DELETE for payments: this saves Status DELETED).
+
+        ``POST Payments/{PaymentID}``
+
+        Args:
+            payment_id: Xero's identifier of the payment to delete.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``Payment`` as Xero saved it, with the values Xero sets (such as its ID).
+
+        Raises:
+            RequestValidationError: Nothing was sent: the payment does not match its schema
+                (a required field missing or a value of the wrong type; a ``float`` or ``str``
+                for a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
+                ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short; a number out of range); ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such payment in this organisation.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -5115,54 +6439,14 @@ class AsyncAccountsResource:
             XeroError: The call failed otherwise (network, timeout, token endpoint,
                 unreadable answer).
         """
-        raw = await self.with_raw_response.save(
-            account,
-            account_id=account_id,
+        raw = await self.with_raw_response.delete(
+            payment_id=payment_id,
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
             max_retries=max_retries,
         )
-        return require_payload(next(iter(raw.parsed.accounts), None), "Account")
-
-    async def delete(
-        self,
-        *,
-        account_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Account:
-        """Delete an account that has no transactions (archive it otherwise).
-
-        ``DELETE Accounts/{AccountID}``
-
-        Args:
-            account_id: Xero's identifier of the account to delete.
-            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
-            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
-            max_retries: Retries for this call where safe; the client's by default.
-
-        Returns:
-            The ``Account`` as Xero answers it after the delete.
-
-        Raises:
-            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
-                0.
-            NotFoundError: No such account in this organisation.
-            AuthenticationError: The access token was refused (expired, revoked,
-                disconnected).
-            PermissionDeniedError: The tenant is not connected to this app, or a scope is
-                missing.
-            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
-            XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, timeout, token endpoint,
-                unreadable answer).
-        """
-        raw = await self.with_raw_response.delete(
-            account_id=account_id, tenant_id=tenant_id, timeout=timeout, max_retries=max_retries
-        )
-        return require_payload(next(iter(raw.parsed.accounts), None), "Account")
+        return require_payload(next(iter(raw.parsed.payments), None), "Payment")
 
 
 class TrackingCategoriesResourceWithRawResponse:
@@ -7227,1287 +8511,3 @@ class AsyncTrackingCategoriesResource:
             max_retries=max_retries,
         )
         return require_payload(next(iter(raw.parsed.options), None), "TrackingOption")
-
-
-class PaymentsResourceWithRawResponse:
-    """Payments endpoints returning the raw HTTP answer with the parsed envelope."""
-
-    def __init__(self, client: SyncAPIClient) -> None:
-        self._client = client
-
-    def list(
-        self,
-        *,
-        where: str | None = None,
-        order: str | None = None,
-        page: int | None = None,
-        page_size: int | None = None,
-        modified_since: datetime.datetime | datetime.date | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> RawResponse[PaymentsResponse]:
-        """GET Payments: like ``payments.list()``, with the raw answer.
-
-        Args:
-            where: A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with
-                xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather
-                than by concatenation.
-            order: Sort order, e.g. Name ASC or UpdatedDateUTC DESC.
-            page: Page number (from 1): up to page_size records each, invoices with their lines.
-                Without it, lists are not paged and may leave out details.
-            page_size: Records per page (Xero's default 100).
-            modified_since: Only records created or changed since this moment (a timezone-aware datetime, or
-                a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-
-                Since header: a filter, so the answer may be an empty list.
-            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
-            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
-            max_retries: Retries for this call where safe; the client's by default.
-
-        Returns:
-            The HTTP status, headers and body as received, and the parsed
-            ``PaymentsResponse`` envelope as ``.parsed``.
-
-        Raises:
-            RequestValidationError: Nothing was sent: ``where`` or ``order`` empty;
-                ``max_retries`` not a whole number >= 0.
-            AuthenticationError: The access token was refused (expired, revoked,
-                disconnected).
-            PermissionDeniedError: The tenant is not connected to this app, or a scope is
-                missing.
-            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
-            XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, timeout, token endpoint,
-                unreadable answer).
-        """
-        return self._client._request(
-            method="GET",
-            path="Payments",
-            params=[
-                ("where", encode_string("where", where)),
-                ("order", encode_string("order", order)),
-                ("page", encode_int("page", page)),
-                ("pageSize", encode_int("page_size", page_size)),
-            ],
-            headers=[
-                ("If-Modified-Since", encode_datetime("modified_since", modified_since)),
-            ],
-            body=None,
-            response_type=PaymentsResponse,
-            decode=_codec.decode_payments_response,
-            tenant_id=tenant_id,
-            timeout=timeout,
-            max_retries=max_retries,
-        )
-
-    def get(
-        self,
-        *,
-        payment_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> RawResponse[PaymentsResponse]:
-        """GET Payments/{PaymentID}: like ``payments.get()``, with the raw answer.
-
-        Args:
-            payment_id: Xero's identifier of the payment.
-            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
-            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
-            max_retries: Retries for this call where safe; the client's by default.
-
-        Returns:
-            The HTTP status, headers and body as received, and the parsed
-            ``PaymentsResponse`` envelope as ``.parsed``.
-
-        Raises:
-            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
-                0.
-            NotFoundError: No such payment in this organisation.
-            AuthenticationError: The access token was refused (expired, revoked,
-                disconnected).
-            PermissionDeniedError: The tenant is not connected to this app, or a scope is
-                missing.
-            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
-            XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, timeout, token endpoint,
-                unreadable answer).
-        """
-        return self._client._request(
-            method="GET",
-            path="Payments/"
-            + encode_path_segment("payment_id", encode_guid("payment_id", payment_id)),
-            params=[],
-            body=None,
-            response_type=PaymentsResponse,
-            decode=_codec.decode_payments_response,
-            tenant_id=tenant_id,
-            timeout=timeout,
-            max_retries=max_retries,
-        )
-
-    def create(
-        self,
-        payment: Payment,
-        *,
-        tenant_id: str | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> RawResponse[PaymentsResponse]:
-        """PUT Payments: like ``payments.create()``, with the raw answer.
-
-        Args:
-            payment: One payment to create (POST Payments), or the body that deletes one (Status
-                DELETED).
-            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
-            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
-                per call and reuses it on every retry, so a retried write applies once.
-            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
-            max_retries: Retries for this call where safe; the client's by default.
-
-        Returns:
-            The HTTP status, headers and body as received, and the parsed
-            ``PaymentsResponse`` envelope as ``.parsed``.
-
-        Raises:
-            RequestValidationError: Nothing was sent: the payment does not match its schema
-                (a required field missing or a value of the wrong type; a ``float`` or ``str``
-                for a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
-                ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
-                enumeration; text not of the form its pattern gives, such as a GUID; text too
-                long or too short; a number out of range); ``max_retries`` not a whole number >=
-                0.
-            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
-                failing element).
-            AuthenticationError: The access token was refused (expired, revoked,
-                disconnected).
-            PermissionDeniedError: The tenant is not connected to this app, or a scope is
-                missing.
-            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
-            XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, timeout, token endpoint,
-                unreadable answer).
-        """
-        return self._client._request(
-            method="PUT",
-            path="Payments",
-            params=[],
-            body=payment,
-            response_type=PaymentsResponse,
-            decode=_codec.decode_payments_response,
-            encode=_codec.encode_request_payment,
-            check=_checks.CHECKS[Payment],
-            tenant_id=tenant_id,
-            idempotency_key=idempotency_key,
-            timeout=timeout,
-            max_retries=max_retries,
-        )
-
-    def create_many(
-        self,
-        payments: Sequence[Payment],
-        *,
-        summarize_errors: bool = True,
-        tenant_id: str | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> RawResponse[PaymentsResponse]:
-        """PUT Payments: like ``payments.create_many()``, with the raw answer.
-
-        Args:
-            payments: A batch of payments to create (PUT Payments).
-            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
-                False: always an answer, each item with its own status, validation errors and
-                warnings.
-            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
-            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
-                per call and reuses it on every retry, so a retried write applies once.
-            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
-            max_retries: Retries for this call where safe; the client's by default.
-
-        Returns:
-            The HTTP status, headers and body as received, and the parsed
-            ``PaymentsResponse`` envelope as ``.parsed``.
-
-        Raises:
-            RequestValidationError: Nothing was sent: ``payments`` not a list of payments; a
-                payment in ``payments`` does not match its schema (a required field missing or a
-                value of the wrong type; a ``float`` or ``str`` for a ``Decimal``, or more
-                decimal places or digits than allowed; a ``str`` or ``datetime`` for a
-                ``datetime.date``; a naive ``datetime``; a value outside its enumeration; text
-                not of the form its pattern gives, such as a GUID; text too long or too short; a
-                number out of range); ``max_retries`` not a whole number >= 0.
-            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
-                failing element); with ``summarize_errors=False`` failed items are in the result
-                instead.
-            AuthenticationError: The access token was refused (expired, revoked,
-                disconnected).
-            PermissionDeniedError: The tenant is not connected to this app, or a scope is
-                missing.
-            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
-            XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, timeout, token endpoint,
-                unreadable answer).
-        """
-        return self._client._request(
-            method="PUT",
-            path="Payments",
-            params=[
-                ("summarizeErrors", encode_bool("summarize_errors", summarize_errors)),
-            ],
-            body=_checks.as_list(payments, "payments", "Payment"),
-            response_type=PaymentsResponse,
-            decode=_codec.decode_payments_response,
-            encode=_codec.encode_request_payments,
-            check=_checks.CHECKS[Payment],
-            tenant_id=tenant_id,
-            idempotency_key=idempotency_key,
-            timeout=timeout,
-            max_retries=max_retries,
-        )
-
-    def delete(
-        self,
-        *,
-        payment_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> RawResponse[PaymentsResponse]:
-        """POST Payments/{PaymentID}: like ``payments.delete()``, with the raw answer.
-
-        Args:
-            payment_id: Xero's identifier of the payment to delete.
-            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
-            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
-                per call and reuses it on every retry, so a retried write applies once.
-            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
-            max_retries: Retries for this call where safe; the client's by default.
-
-        Returns:
-            The HTTP status, headers and body as received, and the parsed
-            ``PaymentsResponse`` envelope as ``.parsed``.
-
-        Raises:
-            RequestValidationError: Nothing was sent: the payment does not match its schema
-                (a required field missing or a value of the wrong type; a ``float`` or ``str``
-                for a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
-                ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
-                enumeration; text not of the form its pattern gives, such as a GUID; text too
-                long or too short; a number out of range); ``max_retries`` not a whole number >=
-                0.
-            NotFoundError: No such payment in this organisation.
-            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
-                failing element).
-            AuthenticationError: The access token was refused (expired, revoked,
-                disconnected).
-            PermissionDeniedError: The tenant is not connected to this app, or a scope is
-                missing.
-            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
-            XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, timeout, token endpoint,
-                unreadable answer).
-        """
-        return self._client._request(
-            method="POST",
-            path="Payments/"
-            + encode_path_segment("payment_id", encode_guid("payment_id", payment_id)),
-            params=[],
-            body=Payment(status=PaymentStatus("DELETED")),
-            response_type=PaymentsResponse,
-            decode=_codec.decode_payments_response,
-            encode=_codec.encode_request_payment,
-            check=_checks.CHECKS[Payment],
-            tenant_id=tenant_id,
-            idempotency_key=idempotency_key,
-            timeout=timeout,
-            max_retries=max_retries,
-        )
-
-
-class PaymentsResource:
-    """Payments against invoices."""
-
-    def __init__(self, client: SyncAPIClient) -> None:
-        self._client = client
-        self.with_raw_response = PaymentsResourceWithRawResponse(client)
-
-    def list(
-        self,
-        *,
-        where: str | None = None,
-        order: str | None = None,
-        page: int | None = None,
-        page_size: int | None = None,
-        modified_since: datetime.datetime | datetime.date | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> builtins.list[Payment]:
-        """List payments, one page or (without page) all, optionally filtered and sorted.
-
-        ``GET Payments``
-
-        Args:
-            where: A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with
-                xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather
-                than by concatenation.
-            order: Sort order, e.g. Name ASC or UpdatedDateUTC DESC.
-            page: Page number (from 1): up to page_size records each, invoices with their lines.
-                Without it, lists are not paged and may leave out details.
-            page_size: Records per page (Xero's default 100).
-            modified_since: Only records created or changed since this moment (a timezone-aware datetime, or
-                a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-
-                Since header: a filter, so the answer may be an empty list.
-            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
-            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
-            max_retries: Retries for this call where safe; the client's by default.
-
-        Returns:
-            A list of ``Payment``, one per payment that matches the filters (empty when there is
-            none).
-
-        Raises:
-            RequestValidationError: Nothing was sent: ``where`` or ``order`` empty;
-                ``max_retries`` not a whole number >= 0.
-            AuthenticationError: The access token was refused (expired, revoked,
-                disconnected).
-            PermissionDeniedError: The tenant is not connected to this app, or a scope is
-                missing.
-            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
-            XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, timeout, token endpoint,
-                unreadable answer).
-        """
-        raw = self.with_raw_response.list(
-            where=where,
-            order=order,
-            page=page,
-            page_size=page_size,
-            modified_since=modified_since,
-            tenant_id=tenant_id,
-            timeout=timeout,
-            max_retries=max_retries,
-        )
-        return raw.parsed.payments
-
-    def iter(
-        self,
-        *,
-        where: str | None = None,
-        order: str | None = None,
-        page: int | None = None,
-        page_size: int | None = None,
-        modified_since: datetime.datetime | datetime.date | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> Iterator[Payment]:
-        """Like ``list()``, but yields one ``Payment`` at a time.
-
-        Walks the pages from page (1 by default), page_size records a page (Xero's default 100),
-        until a page comes back shorter; each page is parsed while it streams in, so memory
-        stays flat however many records there are. Errors on any page raise (never a silently
-        shorter list); a page is not retried once it has started. ``GET Payments``
-
-        A number ``timeout`` bounds the time spent waiting for and reading the answer (the
-        time you spend between items does not count); the client's ``max_item_bytes`` bounds
-        what is held at once: one item and anything before it that is not an item.
-
-        Args:
-            where: A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with
-                xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather
-                than by concatenation.
-            order: Sort order, e.g. Name ASC or UpdatedDateUTC DESC.
-            page: Page number (from 1): up to page_size records each, invoices with their lines.
-                Without it, lists are not paged and may leave out details.
-            page_size: Records per page (Xero's default 100).
-            modified_since: Only records created or changed since this moment (a timezone-aware datetime, or
-                a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-
-                Since header: a filter, so the answer may be an empty list.
-            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
-            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
-
-        Returns:
-            An iterator yielding one ``Payment`` per payment that matches the filters.
-
-        Raises:
-            RequestValidationError: Nothing was sent: ``where`` or ``order`` empty.
-            XeroAPIError: Xero answered with an error (before or while streaming).
-            XeroResponseError: The answer is malformed, truncated or unsafe.
-            XeroConnectionError: The connection failed, dropped or timed out.
-        """
-        return iter_pages(
-            self._client,
-            path="Payments",
-            params=[
-                ("where", encode_string("where", where)),
-                ("order", encode_string("order", order)),
-                ("page", encode_int("page", page)),
-                ("pageSize", encode_int("page_size", page_size)),
-            ],
-            page_param="page",
-            first_page=page,
-            page_size=page_size,
-            default_size=100,
-            wrapper="Payments",
-            item="Payment",
-            decode=_codec.decode_payment,
-            headers=[
-                ("If-Modified-Since", encode_datetime("modified_since", modified_since)),
-            ],
-            tenant_id=tenant_id,
-            timeout=timeout,
-            envelope=_codec.decode_payments_response,
-        )
-
-    def get(
-        self,
-        *,
-        payment_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Payment:
-        """Get one payment by its PaymentID.
-
-        ``GET Payments/{PaymentID}``
-
-        Args:
-            payment_id: Xero's identifier of the payment.
-            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
-            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
-            max_retries: Retries for this call where safe; the client's by default.
-
-        Returns:
-            The ``Payment`` found (never ``None``).
-
-        Raises:
-            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
-                0.
-            NotFoundError: No such payment in this organisation.
-            AuthenticationError: The access token was refused (expired, revoked,
-                disconnected).
-            PermissionDeniedError: The tenant is not connected to this app, or a scope is
-                missing.
-            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
-            XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, timeout, token endpoint,
-                unreadable answer).
-        """
-        raw = self.with_raw_response.get(
-            payment_id=payment_id, tenant_id=tenant_id, timeout=timeout, max_retries=max_retries
-        )
-        return require_payload(next(iter(raw.parsed.payments), None), "Payment")
-
-    def create(
-        self,
-        payment: Payment,
-        *,
-        tenant_id: str | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Payment:
-        """Create one payment against an invoice (Date, Amount, Account and Invoice are needed).
-
-        ``PUT Payments``
-
-        Args:
-            payment: One payment to create (POST Payments), or the body that deletes one (Status
-                DELETED).
-            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
-            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
-                per call and reuses it on every retry, so a retried write applies once.
-            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
-            max_retries: Retries for this call where safe; the client's by default.
-
-        Returns:
-            The ``Payment`` as Xero saved it, with the values Xero sets (such as its ID).
-
-        Raises:
-            RequestValidationError: Nothing was sent: the payment does not match its schema
-                (a required field missing or a value of the wrong type; a ``float`` or ``str``
-                for a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
-                ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
-                enumeration; text not of the form its pattern gives, such as a GUID; text too
-                long or too short; a number out of range); ``max_retries`` not a whole number >=
-                0.
-            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
-                failing element).
-            AuthenticationError: The access token was refused (expired, revoked,
-                disconnected).
-            PermissionDeniedError: The tenant is not connected to this app, or a scope is
-                missing.
-            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
-            XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, timeout, token endpoint,
-                unreadable answer).
-        """
-        raw = self.with_raw_response.create(
-            payment,
-            tenant_id=tenant_id,
-            idempotency_key=idempotency_key,
-            timeout=timeout,
-            max_retries=max_retries,
-        )
-        return require_payload(next(iter(raw.parsed.payments), None), "Payment")
-
-    def create_many(
-        self,
-        payments: Sequence[Payment],
-        *,
-        summarize_errors: bool = True,
-        tenant_id: str | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> BatchResult[Payment]:
-        """Create a batch of payments in one call.
-
-        ``PUT Payments``
-
-        Args:
-            payments: A batch of payments to create (PUT Payments).
-            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
-                False: always an answer, each item with its own status, validation errors and
-                warnings.
-            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
-            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
-                per call and reuses it on every retry, so a retried write applies once.
-            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
-            max_retries: Retries for this call where safe; the client's by default.
-
-        Returns:
-            A ``BatchResult`` of ``Payment``: ``.items`` in the order sent, each with the
-            decoded ``.item``, its ``.status`` (OK, WARNING or ERROR; OK when errors were
-            summarised), ``.validation_errors`` and ``.warnings``; ``.succeeded`` and
-            ``.failed`` split them. With ``summarize_errors=True`` a failing batch raises
-            ``ValidationError`` instead.
-
-        Raises:
-            RequestValidationError: Nothing was sent: ``payments`` not a list of payments; a
-                payment in ``payments`` does not match its schema (a required field missing or a
-                value of the wrong type; a ``float`` or ``str`` for a ``Decimal``, or more
-                decimal places or digits than allowed; a ``str`` or ``datetime`` for a
-                ``datetime.date``; a naive ``datetime``; a value outside its enumeration; text
-                not of the form its pattern gives, such as a GUID; text too long or too short; a
-                number out of range); ``max_retries`` not a whole number >= 0.
-            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
-                failing element); with ``summarize_errors=False`` failed items are in the result
-                instead.
-            AuthenticationError: The access token was refused (expired, revoked,
-                disconnected).
-            PermissionDeniedError: The tenant is not connected to this app, or a scope is
-                missing.
-            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
-            XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, timeout, token endpoint,
-                unreadable answer).
-        """
-        raw = self.with_raw_response.create_many(
-            payments,
-            summarize_errors=summarize_errors,
-            tenant_id=tenant_id,
-            idempotency_key=idempotency_key,
-            timeout=timeout,
-            max_retries=max_retries,
-        )
-        return batch_result(raw.parsed.payments)
-
-    def delete(
-        self,
-        *,
-        payment_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Payment:
-        """Delete a payment (2.0 has no DELETE for payments: this saves Status DELETED).
-
-        ``POST Payments/{PaymentID}``
-
-        Args:
-            payment_id: Xero's identifier of the payment to delete.
-            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
-            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
-                per call and reuses it on every retry, so a retried write applies once.
-            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
-            max_retries: Retries for this call where safe; the client's by default.
-
-        Returns:
-            The ``Payment`` as Xero saved it, with the values Xero sets (such as its ID).
-
-        Raises:
-            RequestValidationError: Nothing was sent: the payment does not match its schema
-                (a required field missing or a value of the wrong type; a ``float`` or ``str``
-                for a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
-                ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
-                enumeration; text not of the form its pattern gives, such as a GUID; text too
-                long or too short; a number out of range); ``max_retries`` not a whole number >=
-                0.
-            NotFoundError: No such payment in this organisation.
-            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
-                failing element).
-            AuthenticationError: The access token was refused (expired, revoked,
-                disconnected).
-            PermissionDeniedError: The tenant is not connected to this app, or a scope is
-                missing.
-            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
-            XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, timeout, token endpoint,
-                unreadable answer).
-        """
-        raw = self.with_raw_response.delete(
-            payment_id=payment_id,
-            tenant_id=tenant_id,
-            idempotency_key=idempotency_key,
-            timeout=timeout,
-            max_retries=max_retries,
-        )
-        return require_payload(next(iter(raw.parsed.payments), None), "Payment")
-
-
-class AsyncPaymentsResourceWithRawResponse:
-    """Payments endpoints returning the raw HTTP answer with the parsed envelope."""
-
-    def __init__(self, client: AsyncAPIClient) -> None:
-        self._client = client
-
-    async def list(
-        self,
-        *,
-        where: str | None = None,
-        order: str | None = None,
-        page: int | None = None,
-        page_size: int | None = None,
-        modified_since: datetime.datetime | datetime.date | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> RawResponse[PaymentsResponse]:
-        """GET Payments: like ``payments.list()``, with the raw answer.
-
-        Args:
-            where: A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with
-                xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather
-                than by concatenation.
-            order: Sort order, e.g. Name ASC or UpdatedDateUTC DESC.
-            page: Page number (from 1): up to page_size records each, invoices with their lines.
-                Without it, lists are not paged and may leave out details.
-            page_size: Records per page (Xero's default 100).
-            modified_since: Only records created or changed since this moment (a timezone-aware datetime, or
-                a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-
-                Since header: a filter, so the answer may be an empty list.
-            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
-            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
-            max_retries: Retries for this call where safe; the client's by default.
-
-        Returns:
-            The HTTP status, headers and body as received, and the parsed
-            ``PaymentsResponse`` envelope as ``.parsed``.
-
-        Raises:
-            RequestValidationError: Nothing was sent: ``where`` or ``order`` empty;
-                ``max_retries`` not a whole number >= 0.
-            AuthenticationError: The access token was refused (expired, revoked,
-                disconnected).
-            PermissionDeniedError: The tenant is not connected to this app, or a scope is
-                missing.
-            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
-            XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, timeout, token endpoint,
-                unreadable answer).
-        """
-        return await self._client._request(
-            method="GET",
-            path="Payments",
-            params=[
-                ("where", encode_string("where", where)),
-                ("order", encode_string("order", order)),
-                ("page", encode_int("page", page)),
-                ("pageSize", encode_int("page_size", page_size)),
-            ],
-            headers=[
-                ("If-Modified-Since", encode_datetime("modified_since", modified_since)),
-            ],
-            body=None,
-            response_type=PaymentsResponse,
-            decode=_codec.decode_payments_response,
-            tenant_id=tenant_id,
-            timeout=timeout,
-            max_retries=max_retries,
-        )
-
-    async def get(
-        self,
-        *,
-        payment_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> RawResponse[PaymentsResponse]:
-        """GET Payments/{PaymentID}: like ``payments.get()``, with the raw answer.
-
-        Args:
-            payment_id: Xero's identifier of the payment.
-            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
-            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
-            max_retries: Retries for this call where safe; the client's by default.
-
-        Returns:
-            The HTTP status, headers and body as received, and the parsed
-            ``PaymentsResponse`` envelope as ``.parsed``.
-
-        Raises:
-            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
-                0.
-            NotFoundError: No such payment in this organisation.
-            AuthenticationError: The access token was refused (expired, revoked,
-                disconnected).
-            PermissionDeniedError: The tenant is not connected to this app, or a scope is
-                missing.
-            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
-            XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, timeout, token endpoint,
-                unreadable answer).
-        """
-        return await self._client._request(
-            method="GET",
-            path="Payments/"
-            + encode_path_segment("payment_id", encode_guid("payment_id", payment_id)),
-            params=[],
-            body=None,
-            response_type=PaymentsResponse,
-            decode=_codec.decode_payments_response,
-            tenant_id=tenant_id,
-            timeout=timeout,
-            max_retries=max_retries,
-        )
-
-    async def create(
-        self,
-        payment: Payment,
-        *,
-        tenant_id: str | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> RawResponse[PaymentsResponse]:
-        """PUT Payments: like ``payments.create()``, with the raw answer.
-
-        Args:
-            payment: One payment to create (POST Payments), or the body that deletes one (Status
-                DELETED).
-            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
-            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
-                per call and reuses it on every retry, so a retried write applies once.
-            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
-            max_retries: Retries for this call where safe; the client's by default.
-
-        Returns:
-            The HTTP status, headers and body as received, and the parsed
-            ``PaymentsResponse`` envelope as ``.parsed``.
-
-        Raises:
-            RequestValidationError: Nothing was sent: the payment does not match its schema
-                (a required field missing or a value of the wrong type; a ``float`` or ``str``
-                for a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
-                ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
-                enumeration; text not of the form its pattern gives, such as a GUID; text too
-                long or too short; a number out of range); ``max_retries`` not a whole number >=
-                0.
-            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
-                failing element).
-            AuthenticationError: The access token was refused (expired, revoked,
-                disconnected).
-            PermissionDeniedError: The tenant is not connected to this app, or a scope is
-                missing.
-            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
-            XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, timeout, token endpoint,
-                unreadable answer).
-        """
-        return await self._client._request(
-            method="PUT",
-            path="Payments",
-            params=[],
-            body=payment,
-            response_type=PaymentsResponse,
-            decode=_codec.decode_payments_response,
-            encode=_codec.encode_request_payment,
-            check=_checks.CHECKS[Payment],
-            tenant_id=tenant_id,
-            idempotency_key=idempotency_key,
-            timeout=timeout,
-            max_retries=max_retries,
-        )
-
-    async def create_many(
-        self,
-        payments: Sequence[Payment],
-        *,
-        summarize_errors: bool = True,
-        tenant_id: str | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> RawResponse[PaymentsResponse]:
-        """PUT Payments: like ``payments.create_many()``, with the raw answer.
-
-        Args:
-            payments: A batch of payments to create (PUT Payments).
-            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
-                False: always an answer, each item with its own status, validation errors and
-                warnings.
-            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
-            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
-                per call and reuses it on every retry, so a retried write applies once.
-            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
-            max_retries: Retries for this call where safe; the client's by default.
-
-        Returns:
-            The HTTP status, headers and body as received, and the parsed
-            ``PaymentsResponse`` envelope as ``.parsed``.
-
-        Raises:
-            RequestValidationError: Nothing was sent: ``payments`` not a list of payments; a
-                payment in ``payments`` does not match its schema (a required field missing or a
-                value of the wrong type; a ``float`` or ``str`` for a ``Decimal``, or more
-                decimal places or digits than allowed; a ``str`` or ``datetime`` for a
-                ``datetime.date``; a naive ``datetime``; a value outside its enumeration; text
-                not of the form its pattern gives, such as a GUID; text too long or too short; a
-                number out of range); ``max_retries`` not a whole number >= 0.
-            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
-                failing element); with ``summarize_errors=False`` failed items are in the result
-                instead.
-            AuthenticationError: The access token was refused (expired, revoked,
-                disconnected).
-            PermissionDeniedError: The tenant is not connected to this app, or a scope is
-                missing.
-            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
-            XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, timeout, token endpoint,
-                unreadable answer).
-        """
-        return await self._client._request(
-            method="PUT",
-            path="Payments",
-            params=[
-                ("summarizeErrors", encode_bool("summarize_errors", summarize_errors)),
-            ],
-            body=_checks.as_list(payments, "payments", "Payment"),
-            response_type=PaymentsResponse,
-            decode=_codec.decode_payments_response,
-            encode=_codec.encode_request_payments,
-            check=_checks.CHECKS[Payment],
-            tenant_id=tenant_id,
-            idempotency_key=idempotency_key,
-            timeout=timeout,
-            max_retries=max_retries,
-        )
-
-    async def delete(
-        self,
-        *,
-        payment_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> RawResponse[PaymentsResponse]:
-        """POST Payments/{PaymentID}: like ``payments.delete()``, with the raw answer.
-
-        Args:
-            payment_id: Xero's identifier of the payment to delete.
-            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
-            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
-                per call and reuses it on every retry, so a retried write applies once.
-            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
-            max_retries: Retries for this call where safe; the client's by default.
-
-        Returns:
-            The HTTP status, headers and body as received, and the parsed
-            ``PaymentsResponse`` envelope as ``.parsed``.
-
-        Raises:
-            RequestValidationError: Nothing was sent: the payment does not match its schema
-                (a required field missing or a value of the wrong type; a ``float`` or ``str``
-                for a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
-                ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
-                enumeration; text not of the form its pattern gives, such as a GUID; text too
-                long or too short; a number out of range); ``max_retries`` not a whole number >=
-                0.
-            NotFoundError: No such payment in this organisation.
-            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
-                failing element).
-            AuthenticationError: The access token was refused (expired, revoked,
-                disconnected).
-            PermissionDeniedError: The tenant is not connected to this app, or a scope is
-                missing.
-            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
-            XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, timeout, token endpoint,
-                unreadable answer).
-        """
-        return await self._client._request(
-            method="POST",
-            path="Payments/"
-            + encode_path_segment("payment_id", encode_guid("payment_id", payment_id)),
-            params=[],
-            body=Payment(status=PaymentStatus("DELETED")),
-            response_type=PaymentsResponse,
-            decode=_codec.decode_payments_response,
-            encode=_codec.encode_request_payment,
-            check=_checks.CHECKS[Payment],
-            tenant_id=tenant_id,
-            idempotency_key=idempotency_key,
-            timeout=timeout,
-            max_retries=max_retries,
-        )
-
-
-class AsyncPaymentsResource:
-    """Payments against invoices."""
-
-    def __init__(self, client: AsyncAPIClient) -> None:
-        self._client = client
-        self.with_raw_response = AsyncPaymentsResourceWithRawResponse(client)
-
-    async def list(
-        self,
-        *,
-        where: str | None = None,
-        order: str | None = None,
-        page: int | None = None,
-        page_size: int | None = None,
-        modified_since: datetime.datetime | datetime.date | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> builtins.list[Payment]:
-        """List payments, one page or (without page) all, optionally filtered and sorted.
-
-        ``GET Payments``
-
-        Args:
-            where: A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with
-                xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather
-                than by concatenation.
-            order: Sort order, e.g. Name ASC or UpdatedDateUTC DESC.
-            page: Page number (from 1): up to page_size records each, invoices with their lines.
-                Without it, lists are not paged and may leave out details.
-            page_size: Records per page (Xero's default 100).
-            modified_since: Only records created or changed since this moment (a timezone-aware datetime, or
-                a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-
-                Since header: a filter, so the answer may be an empty list.
-            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
-            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
-            max_retries: Retries for this call where safe; the client's by default.
-
-        Returns:
-            A list of ``Payment``, one per payment that matches the filters (empty when there is
-            none).
-
-        Raises:
-            RequestValidationError: Nothing was sent: ``where`` or ``order`` empty;
-                ``max_retries`` not a whole number >= 0.
-            AuthenticationError: The access token was refused (expired, revoked,
-                disconnected).
-            PermissionDeniedError: The tenant is not connected to this app, or a scope is
-                missing.
-            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
-            XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, timeout, token endpoint,
-                unreadable answer).
-        """
-        raw = await self.with_raw_response.list(
-            where=where,
-            order=order,
-            page=page,
-            page_size=page_size,
-            modified_since=modified_since,
-            tenant_id=tenant_id,
-            timeout=timeout,
-            max_retries=max_retries,
-        )
-        return raw.parsed.payments
-
-    def iter(
-        self,
-        *,
-        where: str | None = None,
-        order: str | None = None,
-        page: int | None = None,
-        page_size: int | None = None,
-        modified_since: datetime.datetime | datetime.date | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> AsyncIterator[Payment]:
-        """Like ``list()``, but an async generator yielding one ``Payment`` at a time.
-
-        Walks the pages from page (1 by default), page_size records a page (Xero's default 100),
-        until a page comes back shorter; each page is parsed while it streams in, so memory
-        stays flat however many records there are. Errors on any page raise (never a silently
-        shorter list); a page is not retried once it has started. ``GET Payments``
-
-        A number ``timeout`` bounds the time spent waiting for and reading the answer (the
-        time you spend between items does not count); the client's ``max_item_bytes`` bounds
-        what is held at once: one item and anything before it that is not an item.
-
-        Args:
-            where: A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with
-                xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather
-                than by concatenation.
-            order: Sort order, e.g. Name ASC or UpdatedDateUTC DESC.
-            page: Page number (from 1): up to page_size records each, invoices with their lines.
-                Without it, lists are not paged and may leave out details.
-            page_size: Records per page (Xero's default 100).
-            modified_since: Only records created or changed since this moment (a timezone-aware datetime, or
-                a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-
-                Since header: a filter, so the answer may be an empty list.
-            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
-            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
-
-        Returns:
-            An async iterator yielding one ``Payment`` per payment that matches the filters.
-
-        Raises:
-            RequestValidationError: Nothing was sent: ``where`` or ``order`` empty.
-            XeroAPIError: Xero answered with an error (before or while streaming).
-            XeroResponseError: The answer is malformed, truncated or unsafe.
-            XeroConnectionError: The connection failed, dropped or timed out.
-        """
-        return aiter_pages(
-            self._client,
-            path="Payments",
-            params=[
-                ("where", encode_string("where", where)),
-                ("order", encode_string("order", order)),
-                ("page", encode_int("page", page)),
-                ("pageSize", encode_int("page_size", page_size)),
-            ],
-            page_param="page",
-            first_page=page,
-            page_size=page_size,
-            default_size=100,
-            wrapper="Payments",
-            item="Payment",
-            decode=_codec.decode_payment,
-            headers=[
-                ("If-Modified-Since", encode_datetime("modified_since", modified_since)),
-            ],
-            tenant_id=tenant_id,
-            timeout=timeout,
-            envelope=_codec.decode_payments_response,
-        )
-
-    async def get(
-        self,
-        *,
-        payment_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Payment:
-        """Get one payment by its PaymentID.
-
-        ``GET Payments/{PaymentID}``
-
-        Args:
-            payment_id: Xero's identifier of the payment.
-            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
-            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
-            max_retries: Retries for this call where safe; the client's by default.
-
-        Returns:
-            The ``Payment`` found (never ``None``).
-
-        Raises:
-            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
-                0.
-            NotFoundError: No such payment in this organisation.
-            AuthenticationError: The access token was refused (expired, revoked,
-                disconnected).
-            PermissionDeniedError: The tenant is not connected to this app, or a scope is
-                missing.
-            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
-            XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, timeout, token endpoint,
-                unreadable answer).
-        """
-        raw = await self.with_raw_response.get(
-            payment_id=payment_id, tenant_id=tenant_id, timeout=timeout, max_retries=max_retries
-        )
-        return require_payload(next(iter(raw.parsed.payments), None), "Payment")
-
-    async def create(
-        self,
-        payment: Payment,
-        *,
-        tenant_id: str | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Payment:
-        """Create one payment against an invoice (Date, Amount, Account and Invoice are needed).
-
-        ``PUT Payments``
-
-        Args:
-            payment: One payment to create (POST Payments), or the body that deletes one (Status
-                DELETED).
-            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
-            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
-                per call and reuses it on every retry, so a retried write applies once.
-            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
-            max_retries: Retries for this call where safe; the client's by default.
-
-        Returns:
-            The ``Payment`` as Xero saved it, with the values Xero sets (such as its ID).
-
-        Raises:
-            RequestValidationError: Nothing was sent: the payment does not match its schema
-                (a required field missing or a value of the wrong type; a ``float`` or ``str``
-                for a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
-                ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
-                enumeration; text not of the form its pattern gives, such as a GUID; text too
-                long or too short; a number out of range); ``max_retries`` not a whole number >=
-                0.
-            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
-                failing element).
-            AuthenticationError: The access token was refused (expired, revoked,
-                disconnected).
-            PermissionDeniedError: The tenant is not connected to this app, or a scope is
-                missing.
-            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
-            XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, timeout, token endpoint,
-                unreadable answer).
-        """
-        raw = await self.with_raw_response.create(
-            payment,
-            tenant_id=tenant_id,
-            idempotency_key=idempotency_key,
-            timeout=timeout,
-            max_retries=max_retries,
-        )
-        return require_payload(next(iter(raw.parsed.payments), None), "Payment")
-
-    async def create_many(
-        self,
-        payments: Sequence[Payment],
-        *,
-        summarize_errors: bool = True,
-        tenant_id: str | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> BatchResult[Payment]:
-        """Create a batch of payments in one call.
-
-        ``PUT Payments``
-
-        Args:
-            payments: A batch of payments to create (PUT Payments).
-            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
-                False: always an answer, each item with its own status, validation errors and
-                warnings.
-            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
-            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
-                per call and reuses it on every retry, so a retried write applies once.
-            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
-            max_retries: Retries for this call where safe; the client's by default.
-
-        Returns:
-            A ``BatchResult`` of ``Payment``: ``.items`` in the order sent, each with the
-            decoded ``.item``, its ``.status`` (OK, WARNING or ERROR; OK when errors were
-            summarised), ``.validation_errors`` and ``.warnings``; ``.succeeded`` and
-            ``.failed`` split them. With ``summarize_errors=True`` a failing batch raises
-            ``ValidationError`` instead.
-
-        Raises:
-            RequestValidationError: Nothing was sent: ``payments`` not a list of payments; a
-                payment in ``payments`` does not match its schema (a required field missing or a
-                value of the wrong type; a ``float`` or ``str`` for a ``Decimal``, or more
-                decimal places or digits than allowed; a ``str`` or ``datetime`` for a
-                ``datetime.date``; a naive ``datetime``; a value outside its enumeration; text
-                not of the form its pattern gives, such as a GUID; text too long or too short; a
-                number out of range); ``max_retries`` not a whole number >= 0.
-            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
-                failing element); with ``summarize_errors=False`` failed items are in the result
-                instead.
-            AuthenticationError: The access token was refused (expired, revoked,
-                disconnected).
-            PermissionDeniedError: The tenant is not connected to this app, or a scope is
-                missing.
-            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
-            XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, timeout, token endpoint,
-                unreadable answer).
-        """
-        raw = await self.with_raw_response.create_many(
-            payments,
-            summarize_errors=summarize_errors,
-            tenant_id=tenant_id,
-            idempotency_key=idempotency_key,
-            timeout=timeout,
-            max_retries=max_retries,
-        )
-        return batch_result(raw.parsed.payments)
-
-    async def delete(
-        self,
-        *,
-        payment_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Payment:
-        """Delete a payment (2.0 has no DELETE for payments: this saves Status DELETED).
-
-        ``POST Payments/{PaymentID}``
-
-        Args:
-            payment_id: Xero's identifier of the payment to delete.
-            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
-            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
-                per call and reuses it on every retry, so a retried write applies once.
-            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
-            max_retries: Retries for this call where safe; the client's by default.
-
-        Returns:
-            The ``Payment`` as Xero saved it, with the values Xero sets (such as its ID).
-
-        Raises:
-            RequestValidationError: Nothing was sent: the payment does not match its schema
-                (a required field missing or a value of the wrong type; a ``float`` or ``str``
-                for a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
-                ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
-                enumeration; text not of the form its pattern gives, such as a GUID; text too
-                long or too short; a number out of range); ``max_retries`` not a whole number >=
-                0.
-            NotFoundError: No such payment in this organisation.
-            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
-                failing element).
-            AuthenticationError: The access token was refused (expired, revoked,
-                disconnected).
-            PermissionDeniedError: The tenant is not connected to this app, or a scope is
-                missing.
-            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
-            XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, timeout, token endpoint,
-                unreadable answer).
-        """
-        raw = await self.with_raw_response.delete(
-            payment_id=payment_id,
-            tenant_id=tenant_id,
-            idempotency_key=idempotency_key,
-            timeout=timeout,
-            max_retries=max_retries,
-        )
-        return require_payload(next(iter(raw.parsed.payments), None), "Payment")

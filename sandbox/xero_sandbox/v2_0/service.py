@@ -1309,6 +1309,19 @@ ROUTES: dict[tuple[str, str, int], tuple[Handler, str]] = {
     ("PUT", "payments", 1): (Service.put_payments, "accounting.transactions"),
     ("POST", "payments", 2): (Service.post_payment, "accounting.transactions"),
 }
+
+def _more_routes() -> None:
+    # The resources beyond the first five live in .resources, one module each; they import
+    # this module's Call, Answer, Service and NotFound, all defined above.
+    from . import resources
+
+    for key, value in resources.routes().items():
+        if key in ROUTES:
+            raise RuntimeError(f"route {key} is defined twice (service.py and .resources)")
+        ROUTES[key] = value
+
+
+_more_routes()
 #: The resources (lower-case first path segment) under /api.xro/2.0/.
 RESOURCES = frozenset(resource for _, resource, _ in ROUTES)
 

@@ -1310,6 +1310,7 @@ ROUTES: dict[tuple[str, str, int], tuple[Handler, str]] = {
     ("POST", "payments", 2): (Service.post_payment, "accounting.transactions"),
 }
 
+
 def _more_routes() -> None:
     # The resources beyond the first five live in .resources, one module each; they import
     # this module's Call, Answer, Service and NotFound, all defined above.

@@ -1,0 +1,1 @@
+"""Tests of the 2.0 resources beyond the first five, one module per family."""

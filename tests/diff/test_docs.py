@@ -39,8 +39,12 @@ def test_generated_docs_are_current_and_deterministic() -> None:
     invoices = files["docs/reference/v1_0/invoices.md"]
     assert "## invoices.get" in invoices and "`GET invoice`" in invoices
     assert "| `invoice_id` | query `invoiceID` | guid |" in invoices
-    assert 'client.invoices.get(invoice_id="5b1e2c3d-4f50-4a61-8b72-93a4b5c6d7e8")' in invoices
-    assert "xero invoices create --file invoice.json" in invoices
+    # the manifest's own examples, in the page's script order (create before get)
+    assert 'again = client.invoices.get(invoice_number="INV-1001")' in invoices
+    assert invoices.index("## invoices.create") < invoices.index("## invoices.get")
+    assert "xero --api-version 1.0 invoices list --modified-since 2026-01-01T00:00:00Z" in invoices
+    # a page starts with the client its examples use
+    assert 'client = XeroClient(api_key="YOUR_PARTNER_KEY"' in invoices
     models = files["docs/reference/v1_0/models.md"]
     assert (
         "| `invoice_status` | `InvoiceStatus` | [InvoiceStatus](models.md#invoicestatus) |"

@@ -39,8 +39,14 @@ def blocks() -> list[str]:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     section = readme.split("## Quick start (API 2.0)", 1)[1].split("\n## ", 1)[0]
     found = re.findall(r"```python\n(.*?)```", section, re.S)
-    assert len(found) == 2, "the 2.0 quick start has two python blocks"
-    return found
+    assert len(found) == 3, "the 2.0 quick start has three python blocks"
+    # the second and third are one script split where the browser comes back with a code
+    return [found[0], found[1] + CALLBACK + found[2]]
+
+
+# what the browser brings back to the app in the PKCE example (tests/e2e/docs_examples.py plays
+# the browser against the sandbox; here the fake identity server takes any code)
+CALLBACK = 'callback_url = "https://app.example.com/xero/callback?code=CODE&state=" + start.state\n'
 
 
 class FakeXero:

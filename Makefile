@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 LINT_PATHS := $(wildcard codegen sandbox tests examples bench)
 
-.PHONY: setup generate check lint typecheck test test-fast demo sandbox bench fuzz docs clean
+.PHONY: setup generate check lint typecheck test test-fast demo sandbox bench fuzz docs docs-serve clean
 
 # Three distributions, one venv: the SDK (pyproject.toml), the generator (codegen/) and the
 # sandbox (sandbox/), all editable, plus the tools (requirements-dev.txt).
@@ -74,6 +74,10 @@ bench: $(BENCH_STAMP)
 docs: $(STAMP)
 	@echo "==> docs: mkdocs build --strict (offline) into build/site"
 	@NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet
+
+# The site with working search (a page opened as a file cannot load the search index).
+docs-serve: $(STAMP)
+	@NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
 
 fuzz: $(STAMP)
 	@FUZZ_EXAMPLES=5000 $(BIN)/pytest -q tests/fuzz

@@ -38,6 +38,19 @@ GENERATED_DIRS = ("reference",)  # folders below docs/ that hold only generated 
 GENERATED_FILES = ("errors.md", "diff-rules.md")
 UPGRADE_GUIDES = "upgrading-*-to-*.md"  # one per pair of consecutive versions
 INTRO_SUFFIX = ".intro.md"  # the hand-written introduction of a guide, beside it
+#: The hand-written guides (docs/guide/), in the order a newcomer reads them.
+GUIDES = (
+    ("Install", "guide/install.md"),
+    ("Quick start", "guide/quickstart.md"),
+    ("Authentication", "guide/authentication.md"),
+    ("Filters (where)", "guide/where.md"),
+    ("Paging and batches", "guide/paging-and-batches.md"),
+    ("Raw responses", "guide/raw-responses.md"),
+    ("The async client", "guide/async.md"),
+    ("Errors, retries and logging", "guide/errors-and-retries.md"),
+    ("The local sandbox", "guide/sandbox.md"),
+    ("Coming from xero-python", "guide/coming-from-xero-python.md"),
+)
 
 
 def _upgrade_name(old: Contract, new: Contract) -> str:
@@ -428,6 +441,8 @@ def _mkdocs_yml(versions: list[Contract], upgrades: list[tuple[Contract, Contrac
         "      check_paths: true",
         "nav:",
         "  - Home: index.md",
+        "  - Guides:",
+        *(f"      - {title}: {page}" for title, page in GUIDES),
         "  - When Xero changes the API:",
         "      - Workflow: maintaining.md",
         "      - Diff rules: diff-rules.md",

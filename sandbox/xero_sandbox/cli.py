@@ -110,9 +110,10 @@ def serve_command(
     no_limits: bool,
     latency: float,
 ) -> None:
-    """Serve /api.xro/1.0/, the OAuth 2.0 identity server (/connect/token,
-    /identity/connect/authorize, /connect/revocation, /connections) and, once ready, print
-    `export XERO_...=value` lines to paste into a shell and the partner console's URL. Runs until Ctrl-C (or SIGTERM); the
+    """Serve the Accounting API 2.0 (/api.xro/2.0/), the Customer API 1.0 (/api.xro/1.0/) and
+    the OAuth 2.0 identity server (/connect/token, /identity/connect/authorize,
+    /connect/revocation, /connections) and, once ready, print `export XERO_...=value` lines
+    to paste into a shell and the partner console's URL. Runs until Ctrl-C (or SIGTERM); the
     temporary CA bundle is removed on exit."""
     options = ServeOptions(
         host=host,

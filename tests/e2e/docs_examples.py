@@ -30,6 +30,7 @@ import re
 import shlex
 import subprocess
 import sys
+import textwrap
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,7 +53,7 @@ XERO_HOSTS = frozenset(
 )
 _FENCE = re.compile(
     r"(?:<!--\s*docs-test:\s*(?P<directive>[^>]*?)\s*-->\s*\n)?"
-    r"^```(?P<lang>python|sh)\n(?P<code>.*?)^```",
+    r"^(?P<indent>[ ]*)```(?P<lang>python|sh)\n(?P<code>.*?)^(?P=indent)```",
     re.S | re.M,
 )
 XERO = str(Path(sys.executable).with_name("xero"))
@@ -89,7 +90,7 @@ def blocks(page: Path) -> list[Block]:
         Block(
             rel,
             text.count("\n", 0, m.start("code")),
-            m.group("code"),
+            textwrap.dedent(m.group("code")),
             m.group("directive"),
             m.group("lang"),
         )

@@ -32,7 +32,9 @@ from .conftest import XERO_XSDS
 XS_NS = "http://www.w3.org/2001/XMLSchema"
 XS = f"{{{XS_NS}}}"
 MISSING = (
-    f"Xero's published XSDs are not beside the repository ({XERO_XSDS}): nothing to check against"
+    f"Xero's published XSDs are not beside the repository (looked for {XERO_XSDS}): these tests"
+    " read them from ../shared/reference/xero-api-2.0-xsd/, the project's reference notes kept"
+    " beside the clone (never copied in); put that folder there to run them"
 )
 
 # root element of a request body -> Xero's type of it, where Xero declares no such element

@@ -42,7 +42,7 @@ def accounts() -> None:
     "where",
     type=str,
     default=None,
-    help='A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather than by concatenation.',
+    help='A filter over any element of the answer, e.g. Class=="REVENUE"; build it with xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather than by concatenation.',
 )
 @click.option(
     "--order",
@@ -195,7 +195,7 @@ def accounts_delete(
     "where",
     type=str,
     default=None,
-    help='A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather than by concatenation.',
+    help='A filter over any element of the answer, e.g. Class=="REVENUE"; build it with xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather than by concatenation.',
 )
 @click.option(
     "--order",
@@ -258,7 +258,7 @@ def contacts() -> None:
     "where",
     type=str,
     default=None,
-    help='A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather than by concatenation.',
+    help='A filter over any element of the answer, e.g. ContactStatus=="ACTIVE"; build it with xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather than by concatenation.',
 )
 @click.option(
     "--order",
@@ -605,7 +605,7 @@ def contacts_import(
     "where",
     type=str,
     default=None,
-    help='A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather than by concatenation.',
+    help='A filter over any element of the answer, e.g. ContactStatus=="ACTIVE"; build it with xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather than by concatenation.',
 )
 @click.option(
     "--order",
@@ -719,7 +719,7 @@ def invoices() -> None:
     "where",
     type=str,
     default=None,
-    help='A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather than by concatenation.',
+    help='A filter over any element of the answer, e.g. Type=="ACCREC" AND Status=="AUTHORISED"; build it with xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather than by concatenation.',
 )
 @click.option(
     "--order",
@@ -1227,7 +1227,7 @@ def invoices_import(
     "where",
     type=str,
     default=None,
-    help='A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather than by concatenation.',
+    help='A filter over any element of the answer, e.g. Type=="ACCREC" AND Status=="AUTHORISED"; build it with xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather than by concatenation.',
 )
 @click.option(
     "--order",
@@ -1395,7 +1395,7 @@ def payments() -> None:
     "where",
     type=str,
     default=None,
-    help='A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather than by concatenation.',
+    help='A filter over any element of the answer, e.g. Status=="AUTHORISED"; build it with xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather than by concatenation.',
 )
 @click.option(
     "--order",
@@ -1591,7 +1591,7 @@ def payments_delete(
     "where",
     type=str,
     default=None,
-    help='A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather than by concatenation.',
+    help='A filter over any element of the answer, e.g. Status=="AUTHORISED"; build it with xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather than by concatenation.',
 )
 @click.option(
     "--order",
@@ -1671,7 +1671,7 @@ def tracking_categories() -> None:
     "where",
     type=str,
     default=None,
-    help='A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather than by concatenation.',
+    help='A filter over any element of the answer, e.g. Name=="Region"; build it with xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather than by concatenation.',
 )
 @click.option(
     "--order",

@@ -96,7 +96,7 @@ class AccountsResourceWithRawResponse:
         """GET Accounts: like ``accounts.list()``, with the raw answer.
 
         Args:
-            where: A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with
+            where: A filter over any element of the answer, e.g. Class=="REVENUE"; build it with
                 xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather
                 than by concatenation.
             order: Sort order, e.g. Name ASC or UpdatedDateUTC DESC.
@@ -370,7 +370,7 @@ class AccountsResource:
         ``GET Accounts``
 
         Args:
-            where: A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with
+            where: A filter over any element of the answer, e.g. Class=="REVENUE"; build it with
                 xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather
                 than by concatenation.
             order: Sort order, e.g. Name ASC or UpdatedDateUTC DESC.
@@ -427,7 +427,7 @@ class AccountsResource:
         what is held at once: one item and anything before it that is not an item.
 
         Args:
-            where: A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with
+            where: A filter over any element of the answer, e.g. Class=="REVENUE"; build it with
                 xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather
                 than by concatenation.
             order: Sort order, e.g. Name ASC or UpdatedDateUTC DESC.
@@ -666,7 +666,7 @@ class AsyncAccountsResourceWithRawResponse:
         """GET Accounts: like ``accounts.list()``, with the raw answer.
 
         Args:
-            where: A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with
+            where: A filter over any element of the answer, e.g. Class=="REVENUE"; build it with
                 xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather
                 than by concatenation.
             order: Sort order, e.g. Name ASC or UpdatedDateUTC DESC.
@@ -940,7 +940,7 @@ class AsyncAccountsResource:
         ``GET Accounts``
 
         Args:
-            where: A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with
+            where: A filter over any element of the answer, e.g. Class=="REVENUE"; build it with
                 xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather
                 than by concatenation.
             order: Sort order, e.g. Name ASC or UpdatedDateUTC DESC.
@@ -997,7 +997,7 @@ class AsyncAccountsResource:
         what is held at once: one item and anything before it that is not an item.
 
         Args:
-            where: A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with
+            where: A filter over any element of the answer, e.g. Class=="REVENUE"; build it with
                 xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather
                 than by concatenation.
             order: Sort order, e.g. Name ASC or UpdatedDateUTC DESC.
@@ -1242,9 +1242,9 @@ class ContactsResourceWithRawResponse:
         """GET Contacts: like ``contacts.list()``, with the raw answer.
 
         Args:
-            where: A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with
-                xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather
-                than by concatenation.
+            where: A filter over any element of the answer, e.g. ContactStatus=="ACTIVE"; build it
+                with xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests)
+                rather than by concatenation.
             order: Sort order, e.g. Name ASC or UpdatedDateUTC DESC.
             ids: Only the contacts with these ids (at most about 50: the URL must stay short).
             page: Page number (from 1): up to page_size records each, invoices with their lines.
@@ -1632,9 +1632,9 @@ class ContactsResource:
         ``GET Contacts``
 
         Args:
-            where: A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with
-                xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather
-                than by concatenation.
+            where: A filter over any element of the answer, e.g. ContactStatus=="ACTIVE"; build it
+                with xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests)
+                rather than by concatenation.
             order: Sort order, e.g. Name ASC or UpdatedDateUTC DESC.
             ids: Only the contacts with these ids (at most about 50: the URL must stay short).
             page: Page number (from 1): up to page_size records each, invoices with their lines.
@@ -1710,9 +1710,9 @@ class ContactsResource:
         what is held at once: one item and anything before it that is not an item.
 
         Args:
-            where: A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with
-                xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather
-                than by concatenation.
+            where: A filter over any element of the answer, e.g. ContactStatus=="ACTIVE"; build it
+                with xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests)
+                rather than by concatenation.
             order: Sort order, e.g. Name ASC or UpdatedDateUTC DESC.
             ids: Only the contacts with these ids (at most about 50: the URL must stay short).
             page: Page number (from 1): up to page_size records each, invoices with their lines.
@@ -2066,9 +2066,9 @@ class AsyncContactsResourceWithRawResponse:
         """GET Contacts: like ``contacts.list()``, with the raw answer.
 
         Args:
-            where: A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with
-                xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather
-                than by concatenation.
+            where: A filter over any element of the answer, e.g. ContactStatus=="ACTIVE"; build it
+                with xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests)
+                rather than by concatenation.
             order: Sort order, e.g. Name ASC or UpdatedDateUTC DESC.
             ids: Only the contacts with these ids (at most about 50: the URL must stay short).
             page: Page number (from 1): up to page_size records each, invoices with their lines.
@@ -2456,9 +2456,9 @@ class AsyncContactsResource:
         ``GET Contacts``
 
         Args:
-            where: A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with
-                xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather
-                than by concatenation.
+            where: A filter over any element of the answer, e.g. ContactStatus=="ACTIVE"; build it
+                with xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests)
+                rather than by concatenation.
             order: Sort order, e.g. Name ASC or UpdatedDateUTC DESC.
             ids: Only the contacts with these ids (at most about 50: the URL must stay short).
             page: Page number (from 1): up to page_size records each, invoices with their lines.
@@ -2534,9 +2534,9 @@ class AsyncContactsResource:
         what is held at once: one item and anything before it that is not an item.
 
         Args:
-            where: A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with
-                xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather
-                than by concatenation.
+            where: A filter over any element of the answer, e.g. ContactStatus=="ACTIVE"; build it
+                with xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests)
+                rather than by concatenation.
             order: Sort order, e.g. Name ASC or UpdatedDateUTC DESC.
             ids: Only the contacts with these ids (at most about 50: the URL must stay short).
             page: Page number (from 1): up to page_size records each, invoices with their lines.
@@ -2896,9 +2896,9 @@ class InvoicesResourceWithRawResponse:
         """GET Invoices: like ``invoices.list()``, with the raw answer.
 
         Args:
-            where: A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with
-                xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather
-                than by concatenation.
+            where: A filter over any element of the answer, e.g. Type=="ACCREC" AND
+                Status=="AUTHORISED"; build it with xero_customer_api.field (quoting, Guid(...),
+                DateTime(...), null tests) rather than by concatenation.
             order: Sort order, e.g. Name ASC or UpdatedDateUTC DESC.
             ids: Only the invoices with these ids (at most about 50: the URL must stay short).
             invoice_numbers: Only the invoices with these numbers.
@@ -3479,9 +3479,9 @@ class InvoicesResource:
         ``GET Invoices``
 
         Args:
-            where: A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with
-                xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather
-                than by concatenation.
+            where: A filter over any element of the answer, e.g. Type=="ACCREC" AND
+                Status=="AUTHORISED"; build it with xero_customer_api.field (quoting, Guid(...),
+                DateTime(...), null tests) rather than by concatenation.
             order: Sort order, e.g. Name ASC or UpdatedDateUTC DESC.
             ids: Only the invoices with these ids (at most about 50: the URL must stay short).
             invoice_numbers: Only the invoices with these numbers.
@@ -3572,9 +3572,9 @@ class InvoicesResource:
         what is held at once: one item and anything before it that is not an item.
 
         Args:
-            where: A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with
-                xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather
-                than by concatenation.
+            where: A filter over any element of the answer, e.g. Type=="ACCREC" AND
+                Status=="AUTHORISED"; build it with xero_customer_api.field (quoting, Guid(...),
+                DateTime(...), null tests) rather than by concatenation.
             order: Sort order, e.g. Name ASC or UpdatedDateUTC DESC.
             ids: Only the invoices with these ids (at most about 50: the URL must stay short).
             invoice_numbers: Only the invoices with these numbers.
@@ -4046,9 +4046,9 @@ class AsyncInvoicesResourceWithRawResponse:
         """GET Invoices: like ``invoices.list()``, with the raw answer.
 
         Args:
-            where: A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with
-                xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather
-                than by concatenation.
+            where: A filter over any element of the answer, e.g. Type=="ACCREC" AND
+                Status=="AUTHORISED"; build it with xero_customer_api.field (quoting, Guid(...),
+                DateTime(...), null tests) rather than by concatenation.
             order: Sort order, e.g. Name ASC or UpdatedDateUTC DESC.
             ids: Only the invoices with these ids (at most about 50: the URL must stay short).
             invoice_numbers: Only the invoices with these numbers.
@@ -4629,9 +4629,9 @@ class AsyncInvoicesResource:
         ``GET Invoices``
 
         Args:
-            where: A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with
-                xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather
-                than by concatenation.
+            where: A filter over any element of the answer, e.g. Type=="ACCREC" AND
+                Status=="AUTHORISED"; build it with xero_customer_api.field (quoting, Guid(...),
+                DateTime(...), null tests) rather than by concatenation.
             order: Sort order, e.g. Name ASC or UpdatedDateUTC DESC.
             ids: Only the invoices with these ids (at most about 50: the URL must stay short).
             invoice_numbers: Only the invoices with these numbers.
@@ -4722,9 +4722,9 @@ class AsyncInvoicesResource:
         what is held at once: one item and anything before it that is not an item.
 
         Args:
-            where: A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with
-                xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather
-                than by concatenation.
+            where: A filter over any element of the answer, e.g. Type=="ACCREC" AND
+                Status=="AUTHORISED"; build it with xero_customer_api.field (quoting, Guid(...),
+                DateTime(...), null tests) rather than by concatenation.
             order: Sort order, e.g. Name ASC or UpdatedDateUTC DESC.
             ids: Only the invoices with these ids (at most about 50: the URL must stay short).
             invoice_numbers: Only the invoices with these numbers.
@@ -5186,9 +5186,9 @@ class PaymentsResourceWithRawResponse:
         """GET Payments: like ``payments.list()``, with the raw answer.
 
         Args:
-            where: A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with
-                xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather
-                than by concatenation.
+            where: A filter over any element of the answer, e.g. Status=="AUTHORISED"; build it
+                with xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests)
+                rather than by concatenation.
             order: Sort order, e.g. Name ASC or UpdatedDateUTC DESC.
             page: Page number (from 1): up to page_size records each, invoices with their lines.
                 Without it, lists are not paged and may leave out details.
@@ -5488,9 +5488,9 @@ class PaymentsResource:
         ``GET Payments``
 
         Args:
-            where: A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with
-                xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather
-                than by concatenation.
+            where: A filter over any element of the answer, e.g. Status=="AUTHORISED"; build it
+                with xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests)
+                rather than by concatenation.
             order: Sort order, e.g. Name ASC or UpdatedDateUTC DESC.
             page: Page number (from 1): up to page_size records each, invoices with their lines.
                 Without it, lists are not paged and may leave out details.
@@ -5553,9 +5553,9 @@ class PaymentsResource:
         what is held at once: one item and anything before it that is not an item.
 
         Args:
-            where: A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with
-                xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather
-                than by concatenation.
+            where: A filter over any element of the answer, e.g. Status=="AUTHORISED"; build it
+                with xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests)
+                rather than by concatenation.
             order: Sort order, e.g. Name ASC or UpdatedDateUTC DESC.
             page: Page number (from 1): up to page_size records each, invoices with their lines.
                 Without it, lists are not paged and may leave out details.
@@ -5828,9 +5828,9 @@ class AsyncPaymentsResourceWithRawResponse:
         """GET Payments: like ``payments.list()``, with the raw answer.
 
         Args:
-            where: A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with
-                xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather
-                than by concatenation.
+            where: A filter over any element of the answer, e.g. Status=="AUTHORISED"; build it
+                with xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests)
+                rather than by concatenation.
             order: Sort order, e.g. Name ASC or UpdatedDateUTC DESC.
             page: Page number (from 1): up to page_size records each, invoices with their lines.
                 Without it, lists are not paged and may leave out details.
@@ -6130,9 +6130,9 @@ class AsyncPaymentsResource:
         ``GET Payments``
 
         Args:
-            where: A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with
-                xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather
-                than by concatenation.
+            where: A filter over any element of the answer, e.g. Status=="AUTHORISED"; build it
+                with xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests)
+                rather than by concatenation.
             order: Sort order, e.g. Name ASC or UpdatedDateUTC DESC.
             page: Page number (from 1): up to page_size records each, invoices with their lines.
                 Without it, lists are not paged and may leave out details.
@@ -6195,9 +6195,9 @@ class AsyncPaymentsResource:
         what is held at once: one item and anything before it that is not an item.
 
         Args:
-            where: A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with
-                xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather
-                than by concatenation.
+            where: A filter over any element of the answer, e.g. Status=="AUTHORISED"; build it
+                with xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests)
+                rather than by concatenation.
             order: Sort order, e.g. Name ASC or UpdatedDateUTC DESC.
             page: Page number (from 1): up to page_size records each, invoices with their lines.
                 Without it, lists are not paged and may leave out details.
@@ -6468,7 +6468,7 @@ class TrackingCategoriesResourceWithRawResponse:
         """GET TrackingCategories: like ``tracking_categories.list()``, with the raw answer.
 
         Args:
-            where: A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with
+            where: A filter over any element of the answer, e.g. Name=="Region"; build it with
                 xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather
                 than by concatenation.
             order: Sort order, e.g. Name ASC or UpdatedDateUTC DESC.
@@ -6990,7 +6990,7 @@ class TrackingCategoriesResource:
         ``GET TrackingCategories``
 
         Args:
-            where: A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with
+            where: A filter over any element of the answer, e.g. Name=="Region"; build it with
                 xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather
                 than by concatenation.
             order: Sort order, e.g. Name ASC or UpdatedDateUTC DESC.
@@ -7045,7 +7045,7 @@ class TrackingCategoriesResource:
         what is held at once: one item and anything before it that is not an item.
 
         Args:
-            where: A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with
+            where: A filter over any element of the answer, e.g. Name=="Region"; build it with
                 xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather
                 than by concatenation.
             order: Sort order, e.g. Name ASC or UpdatedDateUTC DESC.
@@ -7500,7 +7500,7 @@ class AsyncTrackingCategoriesResourceWithRawResponse:
         """GET TrackingCategories: like ``tracking_categories.list()``, with the raw answer.
 
         Args:
-            where: A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with
+            where: A filter over any element of the answer, e.g. Name=="Region"; build it with
                 xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather
                 than by concatenation.
             order: Sort order, e.g. Name ASC or UpdatedDateUTC DESC.
@@ -8022,7 +8022,7 @@ class AsyncTrackingCategoriesResource:
         ``GET TrackingCategories``
 
         Args:
-            where: A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with
+            where: A filter over any element of the answer, e.g. Name=="Region"; build it with
                 xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather
                 than by concatenation.
             order: Sort order, e.g. Name ASC or UpdatedDateUTC DESC.
@@ -8077,7 +8077,7 @@ class AsyncTrackingCategoriesResource:
         what is held at once: one item and anything before it that is not an item.
 
         Args:
-            where: A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with
+            where: A filter over any element of the answer, e.g. Name=="Region"; build it with
                 xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather
                 than by concatenation.
             order: Sort order, e.g. Name ASC or UpdatedDateUTC DESC.

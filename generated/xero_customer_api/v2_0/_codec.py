@@ -1706,8 +1706,8 @@ def decode_invoice(el: etree._Element, strict: bool = False) -> Invoice:
     v_has_errors: bool | None = None
     v_repeating_invoice_id: str | None = None
     v_invoice_addresses: list[InvoiceAddress] = []
-    v_cisdeduction: Decimal | None = None
-    v_cisrate: Decimal | None = None
+    v_cis_deduction: Decimal | None = None
+    v_cis_rate: Decimal | None = None
     v_attachments: list[Attachment] = []
     text = el.get("status")
     if text is not None:
@@ -1931,17 +1931,17 @@ def decode_invoice(el: etree._Element, strict: bool = False) -> Invoice:
                         skipped("InvoiceAddresses", item.tag)
         elif tag == "CISDeduction":
             try:
-                v_cisdeduction = Decimal(child.text)  # type: ignore[arg-type]
+                v_cis_deduction = Decimal(child.text)  # type: ignore[arg-type]
             except (ArithmeticError, TypeError):
                 raise invalid("decimal", "Invoice.CISDeduction", child.text) from None
-            if not v_cisdeduction.is_finite():
+            if not v_cis_deduction.is_finite():
                 raise invalid("decimal", "Invoice.CISDeduction", child.text)
         elif tag == "CISRate":
             try:
-                v_cisrate = Decimal(child.text)  # type: ignore[arg-type]
+                v_cis_rate = Decimal(child.text)  # type: ignore[arg-type]
             except (ArithmeticError, TypeError):
                 raise invalid("decimal", "Invoice.CISRate", child.text) from None
-            if not v_cisrate.is_finite():
+            if not v_cis_rate.is_finite():
                 raise invalid("decimal", "Invoice.CISRate", child.text)
         elif tag == "Attachments":
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
@@ -1996,8 +1996,8 @@ def decode_invoice(el: etree._Element, strict: bool = False) -> Invoice:
     obj.has_errors = v_has_errors
     obj.repeating_invoice_id = v_repeating_invoice_id
     obj.invoice_addresses = v_invoice_addresses
-    obj.cisdeduction = v_cisdeduction
-    obj.cisrate = v_cisrate
+    obj.cis_deduction = v_cis_deduction
+    obj.cis_rate = v_cis_rate
     obj.attachments = v_attachments
     return obj
 
@@ -2079,10 +2079,10 @@ def write_invoice(el: etree._Element, obj: Invoice) -> None:
     wrapper = SubElement(el, "InvoiceAddresses")
     for i_invoice_addresses in obj.invoice_addresses:
         write_invoice_address(SubElement(wrapper, "InvoiceAddress"), i_invoice_addresses)
-    if obj.cisdeduction is not None:
-        SubElement(el, "CISDeduction").text = decimal_text(obj.cisdeduction)
-    if obj.cisrate is not None:
-        SubElement(el, "CISRate").text = decimal_text(obj.cisrate)
+    if obj.cis_deduction is not None:
+        SubElement(el, "CISDeduction").text = decimal_text(obj.cis_deduction)
+    if obj.cis_rate is not None:
+        SubElement(el, "CISRate").text = decimal_text(obj.cis_rate)
     wrapper = SubElement(el, "Attachments")
     for i_attachments in obj.attachments:
         write_attachment(SubElement(wrapper, "Attachment"), i_attachments)

@@ -1853,8 +1853,8 @@ class Invoice(DataContractBase):
             only.
         invoice_addresses: The addresses printed on the invoice. Read-only: they
             follow the organisation and the contact.
-        cisdeduction: Construction Industry Scheme deduction (UK). Read-only.
-        cisrate: Construction Industry Scheme rate (UK). Read-only.
+        cis_deduction: Construction Industry Scheme deduction (UK). Read-only.
+        cis_rate: Construction Industry Scheme rate (UK). Read-only.
         attachments: Files attached to the invoice. Read-only here.
     """
 
@@ -2125,7 +2125,7 @@ class Invoice(DataContractBase):
             "type": "Element",
         },
     )
-    cisdeduction: None | Decimal = field(
+    cis_deduction: None | Decimal = field(
         default=None,
         metadata={
             "name": "CISDeduction",
@@ -2133,7 +2133,7 @@ class Invoice(DataContractBase):
             "fraction_digits": 4,
         },
     )
-    cisrate: None | Decimal = field(
+    cis_rate: None | Decimal = field(
         default=None,
         metadata={
             "name": "CISRate",

@@ -311,6 +311,15 @@ def _parse(call: Call, item: str, batch: str | None) -> list[etree._Element]:
     return _READER.parse(call.body, item, batch=batch)
 
 
+def _parse_one(call: Call, item: str, batch: str) -> etree._Element:
+    """The body of a POST to one record's path: the element, or the plural around one
+    (Xero's description sends the plural there)."""
+    elements = _parse(call, item, batch)
+    if len(elements) != 1:
+        raise ApiError(POST_DATA_INVALID, f"Send one {item} to {call.segments[0]}/{{id}}.")
+    return elements[0]
+
+
 def _key(call: Call, what: str) -> str:
     value = call.segments[1]
     if not _GUID.match(value):
@@ -404,11 +413,27 @@ _TRANSFER_TYPES = ("SPEND-TRANSFER", "RECEIVE-TRANSFER")
 
 
 def bank_transaction_model(
-    store: Store, org: int, rec: BankTxn, *, lines: bool = True, unit_dp: int = 2
+    store: Store,
+    org: int,
+    rec: BankTxn,
+    *,
+    lines: bool = True,
+    unit_dp: int = 2,
+    accounts: dict[str, records.Account] | None = None,
+    contacts: dict[str, records.Contact] | None = None,
 ) -> models.BankTransaction:
-    """A stored bank transaction as 2.0 says it (an unpaged list leaves out the lines)."""
-    account = next((a for a in store.accounts(org) if a.account_id == rec.bank_account_id), None)
-    contact = store.contact_by_id(org, rec.contact_id) if rec.contact_id else None
+    """A stored bank transaction as 2.0 says it (an unpaged list leaves out the lines);
+    ``accounts`` and ``contacts`` by id spare a list the store reads per record."""
+    if accounts is None:
+        accounts = {a.account_id: a for a in store.accounts(org)}
+    account = accounts.get(rec.bank_account_id)
+    contact = None
+    if rec.contact_id is not None:
+        contact = (
+            contacts.get(rec.contact_id)
+            if contacts is not None
+            else store.contact_by_id(org, rec.contact_id)
+        )
     return models.BankTransaction(
         type=view.enum(models.BankTransactionType, rec.type),
         contact=view.contact_model(contact, summary=not lines) if contact is not None else None,
@@ -448,10 +473,20 @@ def list_bank_transactions(service: Service, call: Call) -> Answer:
         for t in _rows(service.store, "bank_transactions", BankTxn, org)
         if since is None or t.updated.replace(microsecond=0) >= since
     ]
+    accounts = {a.account_id: a for a in service.store.accounts(org)}
+    contacts = {c.contact_id: c for c in service.store.contacts(org)}
     elements = service._query_list(
         call,
         found,
-        lambda t: bank_transaction_model(service.store, org, t, lines=paged, unit_dp=unit_dp),
+        lambda t: bank_transaction_model(
+            service.store,
+            org,
+            t,
+            lines=paged,
+            unit_dp=unit_dp,
+            accounts=accounts,
+            contacts=contacts,
+        ),
         pageable=True,
     )
     return Answer(200, codec.envelope(call.provider, "BankTransactions", elements))
@@ -492,10 +527,12 @@ def post_bank_transactions(service: Service, call: Call) -> Answer:
 def _write_bank_transactions(service: Service, call: Call, *, create_only: bool) -> Answer:
     org = call.org.org_id
     target = _bank_transaction(service, call) if len(call.segments) > 1 else None
-    items = [
-        codec.decode(models.BankTransaction, el)
-        for el in _parse(call, "BankTransaction", None if target else "BankTransactions")
-    ]
+    elements = (
+        [_parse_one(call, "BankTransaction", "BankTransactions")]
+        if target
+        else _parse(call, "BankTransaction", "BankTransactions")
+    )
+    items = [codec.decode(models.BankTransaction, el) for el in elements]
     unit_dp = _int(call.query, "unitdp", 2, 4) or 2
     results: list[models.BankTransaction | Problems] = []
     for item in items:
@@ -1066,10 +1103,12 @@ def post_manual_journals(service: Service, call: Call) -> Answer:
 
 def _write_manual_journals(service: Service, call: Call, *, create_only: bool) -> Answer:
     target = _manual(service, call) if len(call.segments) > 1 else None
-    items = [
-        codec.decode(models.ManualJournal, el)
-        for el in _parse(call, "ManualJournal", None if target else "ManualJournals")
-    ]
+    elements = (
+        [_parse_one(call, "ManualJournal", "ManualJournals")]
+        if target
+        else _parse(call, "ManualJournal", "ManualJournals")
+    )
+    items = [codec.decode(models.ManualJournal, el) for el in elements]
     results: list[models.ManualJournal | Problems] = []
     for item in items:
         try:
@@ -1497,10 +1536,8 @@ def put_linked_transaction(service: Service, call: Call) -> Answer:
 def post_linked_transaction(service: Service, call: Call) -> Answer:
     """POST LinkedTransactions/{id}: update one (one element or the plural around one)."""
     rec = _link(service, call)
-    elements = _parse(call, "LinkedTransaction", "LinkedTransactions")
-    if len(elements) != 1:
-        raise ApiError(POST_DATA_INVALID, "Send one LinkedTransaction to update.")
-    item = codec.decode(models.LinkedTransaction, elements[0])
+    element = _parse_one(call, "LinkedTransaction", "LinkedTransactions")
+    item = codec.decode(models.LinkedTransaction, element)
     return _save_link(service, call, item, rec)
 
 

@@ -371,8 +371,8 @@ def bank_transactions_get(
     output_format: str | None,
     raw: bool,
 ) -> None:
-    """Get one bank transaction, with its lines, by its BankTransactionID (a bank-feed statement
-    line is not a bank transaction: its id is not found).
+    """Get one bank transaction, with its lines, by its BankTransactionID. A bank-feed statement
+    line is not a bank transaction, so its id is not found.
     """
     with state.client(XeroClient, raw=raw) as client:
         answer = client.bank_transactions.with_raw_response.get(
@@ -493,8 +493,8 @@ def bank_transactions_save(
     output_format: str | None,
     raw: bool,
 ) -> None:
-    """Create or update one bank transaction: one with a BankTransactionID is updated (its lines
-    are replaced by those sent), otherwise created. A reconciled transaction cannot be changed.
+    """Create or update one bank transaction. One with a BankTransactionID is updated (its lines
+    are replaced by those sent), otherwise created; a reconciled transaction cannot be changed.
 
     Input (--file or standard input): One bank transaction to create (PUT) or create or update
     (POST BankTransactions), or the body that deletes one (POST BankTransactions/{id}, Status
@@ -583,7 +583,7 @@ def bank_transactions_delete(
     output_format: str | None,
     raw: bool,
 ) -> None:
-    """Delete a bank transaction (2.0 has no DELETE for them: this saves Status DELETED). A
+    """Delete a bank transaction by saving Status DELETED (2.0 has no DELETE for them). A
     reconciled transaction cannot be deleted.
     """
     with state.client(XeroClient, raw=raw) as client:
@@ -775,7 +775,7 @@ def bank_transfers_list(
     output_format: str | None,
     raw: bool,
 ) -> None:
-    """List the organisation's bank transfers (all of them: not paged), optionally filtered and
+    """List the organisation's bank transfers, all of them (not paged), optionally filtered and
     sorted; deleted ones only with include_deleted.
     """
     with state.client(XeroClient, raw=raw) as client:
@@ -857,8 +857,8 @@ def bank_transfers_create_many(
     output_format: str | None,
     raw: bool,
 ) -> None:
-    """Make a batch of bank transfers in one call (Xero takes no summarizeErrors here: one invalid
-    transfer fails the call).
+    """Make a batch of bank transfers in one call; Xero takes no summarizeErrors here, so one
+    invalid transfer fails the call.
 
     Input (--file or standard input): A batch of bank transfers to create (PUT), or to delete
     (POST, each with its BankTransferID and Status DELETED). As XML: the root element
@@ -925,8 +925,8 @@ def bank_transfers_delete_many(
     output_format: str | None,
     raw: bool,
 ) -> None:
-    """Delete several bank transfers in one call: send each as BankTransfer(bank_transfer_id=...,
-    status=BankTransferStatus.DELETED) (POST BankTransfers takes nothing else).
+    """Delete several bank transfers in one call. Send each as BankTransfer(bank_transfer_id=...,
+    status=BankTransferStatus.DELETED); POST BankTransfers takes nothing else.
 
     Input (--file or standard input): A batch of bank transfers to create (PUT), or to delete
     (POST, each with its BankTransferID and Status DELETED). As XML: the root element
@@ -977,8 +977,8 @@ def bank_transfers_import(
     raw: bool,
 ) -> None:
     """Insert or update bank_transfers from a CSV file, in batches (POST BankTransfers). Delete
-    several bank transfers in one call: send each as BankTransfer(bank_transfer_id=...,
-    status=BankTransferStatus.DELETED) (POST BankTransfers takes nothing else).
+    several bank transfers in one call. Send each as BankTransfer(bank_transfer_id=...,
+    status=BankTransferStatus.DELETED); POST BankTransfers takes nothing else.
 
     The header row names BankTransfer fields (e.g. name or Name); nested lists cannot be
     imported. A row that cannot be read, or that Xero refuses, is reported on standard error
@@ -1050,7 +1050,7 @@ def bank_transfers_export(
 ) -> None:
     """Export bank_transfers for another system (GET BankTransfers), with a count and rate on
     standard error when it is a terminal (or with --progress). List the organisation's bank
-    transfers (all of them: not paged), optionally filtered and sorted; deleted ones only with
+    transfers, all of them (not paged), optionally filtered and sorted; deleted ones only with
     include_deleted."""
     with state.client(XeroClient) as client:
         items = client.bank_transfers.iter(
@@ -2423,8 +2423,8 @@ def linked_transactions_list(
     output_format: str | None,
     raw: bool,
 ) -> None:
-    """List the organisation's linked transactions, up to 100 a page, optionally filtered (the
-    filters are Xero's own: no where or order here).
+    """List the organisation's linked transactions, up to 100 a page, optionally filtered by Xero's
+    own filters (no where or order here).
     """
     with state.client(XeroClient, raw=raw) as client:
         answer = client.linked_transactions.with_raw_response.list(
@@ -2520,8 +2520,8 @@ def linked_transactions_save(
     output_format: str | None,
     raw: bool,
 ) -> None:
-    """Update one linked transaction, e.g. charge it on a sales invoice (TargetTransactionID and
-    TargetLineItemID). A billed one cannot be changed.
+    """Update one linked transaction, for example to charge it on a sales invoice
+    (TargetTransactionID and TargetLineItemID). A billed one cannot be changed.
 
     Input (--file or standard input): One linked transaction (billable expense) to create (PUT
     LinkedTransactions) or update (POST LinkedTransactions/{id}). As XML: the root element
@@ -2741,8 +2741,8 @@ def manual_journals_save(
     output_format: str | None,
     raw: bool,
 ) -> None:
-    """Create or update one manual journal: one with a ManualJournalID is updated (a draft
-    entirely; a posted journal only to void or archive it), otherwise created.
+    """Create or update one manual journal. One with a ManualJournalID is updated (a draft
+    entirely, a posted journal only to void or archive it), otherwise created.
 
     Input (--file or standard input): One manual journal to create (PUT) or create or update
     (POST ManualJournals), or the body that deletes or voids one (POST ManualJournals/{id}). As

@@ -1920,8 +1920,8 @@ class BankTransactionsResource:
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> BankTransaction:
-        """Get one bank transaction, with its lines, by its BankTransactionID (a bank-feed
-        statement line is not a bank transaction: its id is not found).
+        """Get one bank transaction, with its lines, by its BankTransactionID. A bank-feed
+        statement line is not a bank transaction, so its id is not found.
 
         ``GET BankTransactions/{BankTransactionID}``
 
@@ -2091,8 +2091,8 @@ class BankTransactionsResource:
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> BankTransaction:
-        """Create or update one bank transaction: one with a BankTransactionID is updated (its
-        lines are replaced by those sent), otherwise created. A reconciled transaction cannot be
+        """Create or update one bank transaction. One with a BankTransactionID is updated (its
+        lines are replaced by those sent), otherwise created; a reconciled transaction cannot be
         changed.
 
         ``POST BankTransactions``
@@ -2216,7 +2216,7 @@ class BankTransactionsResource:
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> BankTransaction:
-        """Delete a bank transaction (2.0 has no DELETE for them: this saves Status DELETED). A
+        """Delete a bank transaction by saving Status DELETED (2.0 has no DELETE for them). A
         reconciled transaction cannot be deleted.
 
         ``POST BankTransactions/{BankTransactionID}``
@@ -2933,8 +2933,8 @@ class AsyncBankTransactionsResource:
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> BankTransaction:
-        """Get one bank transaction, with its lines, by its BankTransactionID (a bank-feed
-        statement line is not a bank transaction: its id is not found).
+        """Get one bank transaction, with its lines, by its BankTransactionID. A bank-feed
+        statement line is not a bank transaction, so its id is not found.
 
         ``GET BankTransactions/{BankTransactionID}``
 
@@ -3104,8 +3104,8 @@ class AsyncBankTransactionsResource:
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> BankTransaction:
-        """Create or update one bank transaction: one with a BankTransactionID is updated (its
-        lines are replaced by those sent), otherwise created. A reconciled transaction cannot be
+        """Create or update one bank transaction. One with a BankTransactionID is updated (its
+        lines are replaced by those sent), otherwise created; a reconciled transaction cannot be
         changed.
 
         ``POST BankTransactions``
@@ -3229,7 +3229,7 @@ class AsyncBankTransactionsResource:
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> BankTransaction:
-        """Delete a bank transaction (2.0 has no DELETE for them: this saves Status DELETED). A
+        """Delete a bank transaction by saving Status DELETED (2.0 has no DELETE for them). A
         reconciled transaction cannot be deleted.
 
         ``POST BankTransactions/{BankTransactionID}``
@@ -3652,7 +3652,7 @@ class BankTransfersResource:
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> builtins.list[BankTransfer]:
-        """List the organisation's bank transfers (all of them: not paged), optionally filtered and
+        """List the organisation's bank transfers, all of them (not paged), optionally filtered and
         sorted; deleted ones only with include_deleted.
 
         ``GET BankTransfers``
@@ -3862,8 +3862,8 @@ class BankTransfersResource:
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> BatchResult[BankTransfer]:
-        """Make a batch of bank transfers in one call (Xero takes no summarizeErrors here: one
-        invalid transfer fails the call).
+        """Make a batch of bank transfers in one call; Xero takes no summarizeErrors here, so one
+        invalid transfer fails the call.
 
         ``PUT BankTransfers``
 
@@ -3975,9 +3975,9 @@ class BankTransfersResource:
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> BatchResult[BankTransfer]:
-        """Delete several bank transfers in one call: send each as
-        BankTransfer(bank_transfer_id=..., status=BankTransferStatus.DELETED) (POST
-        BankTransfers takes nothing else).
+        """Delete several bank transfers in one call. Send each as
+        BankTransfer(bank_transfer_id=..., status=BankTransferStatus.DELETED); POST
+        BankTransfers takes nothing else.
 
         ``POST BankTransfers``
 
@@ -4407,7 +4407,7 @@ class AsyncBankTransfersResource:
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> builtins.list[BankTransfer]:
-        """List the organisation's bank transfers (all of them: not paged), optionally filtered and
+        """List the organisation's bank transfers, all of them (not paged), optionally filtered and
         sorted; deleted ones only with include_deleted.
 
         ``GET BankTransfers``
@@ -4617,8 +4617,8 @@ class AsyncBankTransfersResource:
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> BatchResult[BankTransfer]:
-        """Make a batch of bank transfers in one call (Xero takes no summarizeErrors here: one
-        invalid transfer fails the call).
+        """Make a batch of bank transfers in one call; Xero takes no summarizeErrors here, so one
+        invalid transfer fails the call.
 
         ``PUT BankTransfers``
 
@@ -4730,9 +4730,9 @@ class AsyncBankTransfersResource:
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> BatchResult[BankTransfer]:
-        """Delete several bank transfers in one call: send each as
-        BankTransfer(bank_transfer_id=..., status=BankTransferStatus.DELETED) (POST
-        BankTransfers takes nothing else).
+        """Delete several bank transfers in one call. Send each as
+        BankTransfer(bank_transfer_id=..., status=BankTransferStatus.DELETED); POST
+        BankTransfers takes nothing else.
 
         ``POST BankTransfers``
 
@@ -9474,8 +9474,8 @@ class LinkedTransactionsResource:
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> builtins.list[LinkedTransaction]:
-        """List the organisation's linked transactions, up to 100 a page, optionally filtered (the
-        filters are Xero's own: no where or order here).
+        """List the organisation's linked transactions, up to 100 a page, optionally filtered by
+        Xero's own filters (no where or order here).
 
         ``GET LinkedTransactions``
 
@@ -9629,8 +9629,8 @@ class LinkedTransactionsResource:
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> LinkedTransaction:
-        """Update one linked transaction, e.g. charge it on a sales invoice (TargetTransactionID
-        and TargetLineItemID). A billed one cannot be changed.
+        """Update one linked transaction, for example to charge it on a sales invoice
+        (TargetTransactionID and TargetLineItemID). A billed one cannot be changed.
 
         ``POST LinkedTransactions/{LinkedTransactionID}``
 
@@ -9954,8 +9954,8 @@ class AsyncLinkedTransactionsResource:
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> builtins.list[LinkedTransaction]:
-        """List the organisation's linked transactions, up to 100 a page, optionally filtered (the
-        filters are Xero's own: no where or order here).
+        """List the organisation's linked transactions, up to 100 a page, optionally filtered by
+        Xero's own filters (no where or order here).
 
         ``GET LinkedTransactions``
 
@@ -10109,8 +10109,8 @@ class AsyncLinkedTransactionsResource:
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> LinkedTransaction:
-        """Update one linked transaction, e.g. charge it on a sales invoice (TargetTransactionID
-        and TargetLineItemID). A billed one cannot be changed.
+        """Update one linked transaction, for example to charge it on a sales invoice
+        (TargetTransactionID and TargetLineItemID). A billed one cannot be changed.
 
         ``POST LinkedTransactions/{LinkedTransactionID}``
 
@@ -10894,8 +10894,8 @@ class ManualJournalsResource:
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> ManualJournal:
-        """Create or update one manual journal: one with a ManualJournalID is updated (a draft
-        entirely; a posted journal only to void or archive it), otherwise created.
+        """Create or update one manual journal. One with a ManualJournalID is updated (a draft
+        entirely, a posted journal only to void or archive it), otherwise created.
 
         ``POST ManualJournals``
 
@@ -11793,8 +11793,8 @@ class AsyncManualJournalsResource:
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> ManualJournal:
-        """Create or update one manual journal: one with a ManualJournalID is updated (a draft
-        entirely; a posted journal only to void or archive it), otherwise created.
+        """Create or update one manual journal. One with a ManualJournalID is updated (a draft
+        entirely, a posted journal only to void or archive it), otherwise created.
 
         ``POST ManualJournals``
 

@@ -5,6 +5,7 @@ and the lifecycle rules the sandbox keeps for them."""
 from __future__ import annotations
 
 import datetime
+import json
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import Any
@@ -722,3 +723,47 @@ async def test_async_client_reaches_every_family_d_resource(
         assert mj.manual_journal_id in {j.source_id for j in journals}
         assert isinstance(await client.bank_transfers.list(), list)
         assert isinstance(await client.linked_transactions.list(page=1), list)
+
+
+# ============================================================================ command line
+
+
+def test_the_cli_reaches_family_d(sandbox: RunningSandbox, unique: str) -> None:  # noqa: F811
+    from tests.e2e.test_cli_e2e import xero
+
+    env = {name: value for name, value in sandbox.values.items() if name.startswith("XERO_")}
+    body = {
+        "type": "RECEIVE",
+        "contact": {"name": f"CLI {unique}"},
+        "bank_account": {"code": "090"},
+        "line_items": [{"description": "Cash sale", "line_amount": "80.00", "account_code": "200"}],
+    }
+    made = xero(env, "bank-transactions", "create", input=json.dumps(body))
+    assert made.returncode == 0, made.stderr
+    (created,) = json.loads(made.stdout)
+    assert created["type"] == "RECEIVE" and created["total"] == "90.00"
+    listed = xero(env, "bank-transactions", "list", "--where", f'Contact.Name=="CLI {unique}"')
+    assert [t["bank_transaction_id"] for t in json.loads(listed.stdout)] == [
+        created["bank_transaction_id"]
+    ]
+    journal = {
+        "narration": f"CLI {unique}",
+        "status": "POSTED",
+        "journal_lines": [
+            {"account_code": "429", "line_amount": "7.00"},
+            {"account_code": "970", "line_amount": "-7.00"},
+        ],
+    }
+    posted = xero(env, "manual-journals", "create", input=json.dumps(journal))
+    assert posted.returncode == 0, posted.stderr
+    refused = xero(
+        env,
+        "manual-journals",
+        "create",
+        input=json.dumps({**journal, "journal_lines": journal["journal_lines"][:1]}),
+    )
+    assert refused.returncode != 0
+    assert "at least two journal lines" in refused.stderr
+    page = xero(env, "journals", "list", "--offset", "1")
+    assert page.returncode == 0, page.stderr
+    assert all(j["journal_number"] > 1 for j in json.loads(page.stdout))

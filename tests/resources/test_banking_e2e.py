@@ -483,6 +483,17 @@ def test_manual_journal_rules(client: XeroClient, unique: str) -> None:  # noqa:
         )
     ]
     assert warned.journal_lines[0].account_code is None
+    batch = client.manual_journals.create_many(
+        [
+            journal(f"W2 {unique}", ("476", "1"), ("429", "1"), ("970", "-2")),
+            journal(f"W3 {unique}"),
+        ],
+        summarize_errors=False,
+    )
+    assert [i.status for i in batch.items] == ["WARNING", "OK"]
+    assert batch.items[0].warnings == [
+        "Account code '476' has been removed as it does not match a recognised account."
+    ]
 
     posted = client.manual_journals.create(
         journal(f"P {unique}", status=models.ManualJournalStatus.POSTED)

@@ -2217,7 +2217,7 @@ def journals() -> None:
     "offset",
     type=click.IntRange(min=1),
     default=None,
-    help="Only journals whose JournalNumber is greater than this (0 or left out: from the first).",
+    help="Only journals whose JournalNumber is greater than this: the last JournalNumber of the previous call. Leave it out to start from the first journal.",
 )
 @click.option(
     "--payments-only/--no-payments-only",
@@ -2302,7 +2302,7 @@ def journals_get(
     "offset",
     type=click.IntRange(min=1),
     default=None,
-    help="Only journals whose JournalNumber is greater than this (0 or left out: from the first).",
+    help="Only journals whose JournalNumber is greater than this: the last JournalNumber of the previous call. Leave it out to start from the first journal.",
 )
 @click.option(
     "--payments-only/--no-payments-only",

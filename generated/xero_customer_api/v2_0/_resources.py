@@ -8753,8 +8753,8 @@ class JournalsResourceWithRawResponse:
         """GET Journals: like ``journals.list()``, with the raw answer.
 
         Args:
-            offset: Only journals whose JournalNumber is greater than this (0 or left out: from the
-                first).
+            offset: Only journals whose JournalNumber is greater than this: the last JournalNumber
+                of the previous call. Leave it out to start from the first journal.
             payments_only: True: only the cash-basis journals (those of payments).
             modified_since: Only journals created since this moment (a timezone-aware datetime, or a date
                 meaning midnight UTC; accurate to the second). Sent as the If-Modified-Since
@@ -8882,8 +8882,8 @@ class JournalsResource:
         ``GET Journals``
 
         Args:
-            offset: Only journals whose JournalNumber is greater than this (0 or left out: from the
-                first).
+            offset: Only journals whose JournalNumber is greater than this: the last JournalNumber
+                of the previous call. Leave it out to start from the first journal.
             payments_only: True: only the cash-basis journals (those of payments).
             modified_since: Only journals created since this moment (a timezone-aware datetime, or a date
                 meaning midnight UTC; accurate to the second). Sent as the If-Modified-Since
@@ -8985,8 +8985,8 @@ class AsyncJournalsResourceWithRawResponse:
         """GET Journals: like ``journals.list()``, with the raw answer.
 
         Args:
-            offset: Only journals whose JournalNumber is greater than this (0 or left out: from the
-                first).
+            offset: Only journals whose JournalNumber is greater than this: the last JournalNumber
+                of the previous call. Leave it out to start from the first journal.
             payments_only: True: only the cash-basis journals (those of payments).
             modified_since: Only journals created since this moment (a timezone-aware datetime, or a date
                 meaning midnight UTC; accurate to the second). Sent as the If-Modified-Since
@@ -9114,8 +9114,8 @@ class AsyncJournalsResource:
         ``GET Journals``
 
         Args:
-            offset: Only journals whose JournalNumber is greater than this (0 or left out: from the
-                first).
+            offset: Only journals whose JournalNumber is greater than this: the last JournalNumber
+                of the previous call. Leave it out to start from the first journal.
             payments_only: True: only the cash-basis journals (those of payments).
             modified_since: Only journals created since this moment (a timezone-aware datetime, or a date
                 meaning midnight UTC; accurate to the second). Sent as the If-Modified-Since

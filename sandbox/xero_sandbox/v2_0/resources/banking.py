@@ -24,6 +24,19 @@ state are marked ``# inferred:`` where they are applied):
 - Linked transactions: a line of an ACCPAY bill or of a SPEND bank transaction, for a
   customer (ContactID) or an ACCREC invoice (TargetTransactionID); the status follows the
   source and the target; DELETE answers 204.
+
+Inferred (the notes do not say; each is marked ``# inferred:`` where it is applied): the
+wording of messages the notes do not quote; that -TRANSFER types cannot be created directly
+and a transfer's sides change only through it; that reconciled transactions and transfers
+cannot be changed or deleted (the notes leave those rules unverified); that an -OVERPAYMENT or
+-PREPAYMENT needs a Contact and a foreign currency only goes with overpayments; that a
+transfer's two accounts differ and its rate is 1 between accounts of one currency; that a
+manual journal is created DRAFT or POSTED, only drafts are edited, a posted one is voided or
+archived, a posted one needs an account on every line, and posting records a MANJOURNAL
+journal whose lines carry the net amounts (voiding adds the reversal); that paymentsOnly keeps
+the journals of money moving; when each linked-transaction status applies, that one source
+line is one billable expense and a BILLED one cannot be changed or deleted; and that a path
+that is not a GUID names no record (404).
 """
 
 from __future__ import annotations
@@ -320,6 +333,20 @@ def _parse_one(call: Call, item: str, batch: str) -> etree._Element:
     return elements[0]
 
 
+def _batch(
+    service: Service, call: Call, wrapper: str, items: list[Any], results: list[Any], id_field: str
+) -> Answer:
+    """The answer of a write (:meth:`Service._batch`); per element, one saved with warnings
+    says WARNING rather than OK."""
+    answer = service._batch(call, wrapper, items, results, id_field)
+    holder = answer.root.find(wrapper) if answer.status == 200 else None
+    if holder is not None and not _bool(call.query, "summarizeErrors", True):
+        for element, outcome in zip(holder, results, strict=True):
+            if not isinstance(outcome, Problems) and getattr(outcome, "warnings", None):
+                element.set("status", "WARNING")
+    return answer
+
+
 def _key(call: Call, what: str) -> str:
     value = call.segments[1]
     if not _GUID.match(value):
@@ -541,7 +568,7 @@ def _write_bank_transactions(service: Service, call: Call, *, create_only: bool)
             results.append(bank_transaction_model(service.store, org, saved, unit_dp=unit_dp))
         except Problems as problems:
             results.append(problems)
-    return service._batch(call, "BankTransactions", items, results, "bank_transaction_id")
+    return _batch(service, call, "BankTransactions", items, results, "bank_transaction_id")
 
 
 def _contact_of(service: Service, org: int, given: models.Contact) -> records.Contact:
@@ -780,7 +807,8 @@ def bank_transfer_model(store: Store, org: int, rec: Transfer) -> models.BankTra
         amount=round2(rec.amount),
         date=rec.date,
         bank_transfer_id=rec.bank_transfer_id,
-        currency_rate=Decimal("1.000000"),
+        # inferred: the rate between the two accounts, 1 when they share a currency
+        currency_rate=Decimal("1.000000") if _same_currency(accounts, rec) else None,
         from_bank_transaction_id=rec.from_transaction_id,
         to_bank_transaction_id=rec.to_transaction_id,
         from_is_reconciled=rec.from_reconciled,
@@ -792,6 +820,14 @@ def bank_transfer_model(store: Store, org: int, rec: Transfer) -> models.BankTra
         from_tracking=[_tracking_model(t) for t in rec.from_tracking],
         to_tracking=[_tracking_model(t) for t in rec.to_tracking],
     )
+
+
+def _same_currency(accounts: dict[str, records.Account], rec: Transfer) -> bool:
+    currencies = {
+        (accounts[a].currency_code or "NZD") if a in accounts else None
+        for a in (rec.from_account_id, rec.to_account_id)
+    }
+    return len(currencies) == 1 and None not in currencies
 
 
 def list_bank_transfers(service: Service, call: Call) -> Answer:
@@ -847,7 +883,7 @@ def put_bank_transfers(service: Service, call: Call) -> Answer:
             results.append(problems)
     # Xero takes no summarizeErrors on PUT BankTransfers: errors are always summarised.
     call = replace(call, query={**call.query, "summarizeErrors": "true"})
-    return service._batch(call, "BankTransfers", items, results, "bank_transfer_id")
+    return _batch(service, call, "BankTransfers", items, results, "bank_transfer_id")
 
 
 def _make_transfer(service: Service, org: int, item: models.BankTransfer) -> Transfer:
@@ -964,7 +1000,7 @@ def post_bank_transfers(service: Service, call: Call) -> Answer:
             results.append(bank_transfer_model(service.store, org, rec))
         except Problems as problems:
             results.append(problems)
-    return service._batch(call, "BankTransfers", items, results, "bank_transfer_id")
+    return _batch(service, call, "BankTransfers", items, results, "bank_transfer_id")
 
 
 def _delete_transfer(
@@ -1116,7 +1152,7 @@ def _write_manual_journals(service: Service, call: Call, *, create_only: bool) -
             results.append(manual_journal_model(rec, warnings))
         except Problems as problems:
             results.append(problems)
-    return service._batch(call, "ManualJournals", items, results, "manual_journal_id")
+    return _batch(service, call, "ManualJournals", items, results, "manual_journal_id")
 
 
 def _journal_lines(

@@ -48,14 +48,12 @@ from decimal import Decimal
 from typing import Any, TypeVar, cast
 
 from lxml import etree
-from xero_customer_api._runtime._xml import HARDENED_PARSER_OPTIONS
 from xero_customer_api.v2_0 import models
 
 from ... import records
 from ...amounts import fits_decimal, round2, total
 from ...records import EXCLUSIVE, INCLUSIVE, NO_TAX
 from ...store import Store, new_guid
-from ...xsd import schema_dir
 from .. import codec, view
 from ..errors import POST_DATA_INVALID, ApiError, Problems
 from ..service import TAX_RATES, Answer, Call, NotFound, Service, _bool, _int, modified_since
@@ -294,40 +292,27 @@ def _shape(call: Call, wrapper: str, items: list[Any]) -> Answer:
     return Answer(200, codec.envelope(call.provider, wrapper, [codec.entity(i) for i in items]))
 
 
-class _Reader(codec.RequestReader):
-    """The request reader over this module's request schemas."""
-
-    _FILES = {
+#: This module's request schemas and their roots, read by the service's request reader
+#: (:class:`..codec.RequestReader` reads the table when a service is made, after this module
+#: was imported by the routes).
+codec.REQUEST_SCHEMAS.update(
+    {
         "bank_transactions_request.xsd": ("BankTransaction", "BankTransactions"),
         "bank_transfers_request.xsd": ("BankTransfer", "BankTransfers"),
         "manual_journals_request.xsd": ("ManualJournal", "ManualJournals"),
         "linked_transactions_request.xsd": ("LinkedTransaction", "LinkedTransactions"),
     }
-
-    def __init__(self) -> None:  # the base class reads the first five resources' schemas
-        base = schema_dir("2.0") / "requests"
-        parser = etree.XMLParser(**HARDENED_PARSER_OPTIONS)
-        self._schemas = {}
-        for filename, roots in self._FILES.items():
-            schema = etree.XMLSchema(etree.parse(str(base / filename), parser))
-            for root in roots:
-                self._schemas[root] = schema
+)
 
 
-_READER: _Reader | None = None
+def _parse(service: Service, call: Call, item: str, batch: str | None) -> list[etree._Element]:
+    return service.reader.parse(call.body, item, batch=batch)
 
 
-def _parse(call: Call, item: str, batch: str | None) -> list[etree._Element]:
-    global _READER
-    if _READER is None:
-        _READER = _Reader()
-    return _READER.parse(call.body, item, batch=batch)
-
-
-def _parse_one(call: Call, item: str, batch: str) -> etree._Element:
+def _parse_one(service: Service, call: Call, item: str, batch: str) -> etree._Element:
     """The body of a POST to one record's path: the element, or the plural around one
     (Xero's description sends the plural there)."""
-    elements = _parse(call, item, batch)
+    elements = _parse(service, call, item, batch)
     if len(elements) != 1:
         raise ApiError(POST_DATA_INVALID, f"Send one {item} to {call.segments[0]}/{{id}}.")
     return elements[0]
@@ -555,9 +540,9 @@ def _write_bank_transactions(service: Service, call: Call, *, create_only: bool)
     org = call.org.org_id
     target = _bank_transaction(service, call) if len(call.segments) > 1 else None
     elements = (
-        [_parse_one(call, "BankTransaction", "BankTransactions")]
+        [_parse_one(service, call, "BankTransaction", "BankTransactions")]
         if target
-        else _parse(call, "BankTransaction", "BankTransactions")
+        else _parse(service, call, "BankTransaction", "BankTransactions")
     )
     items = [codec.decode(models.BankTransaction, el) for el in elements]
     unit_dp = _int(call.query, "unitdp", 2, 4) or 2
@@ -872,7 +857,7 @@ def put_bank_transfers(service: Service, call: Call) -> Answer:
     org = call.org.org_id
     items = [
         codec.decode(models.BankTransfer, el)
-        for el in _parse(call, "BankTransfer", "BankTransfers")
+        for el in _parse(service, call, "BankTransfer", "BankTransfers")
     ]
     results: list[models.BankTransfer | Problems] = []
     for item in items:
@@ -991,7 +976,7 @@ def post_bank_transfers(service: Service, call: Call) -> Answer:
     target = _transfer(service, call) if len(call.segments) > 1 else None
     items = [
         codec.decode(models.BankTransfer, el)
-        for el in _parse(call, "BankTransfer", None if target else "BankTransfers")
+        for el in _parse(service, call, "BankTransfer", None if target else "BankTransfers")
     ]
     results: list[models.BankTransfer | Problems] = []
     for item in items:
@@ -1140,9 +1125,9 @@ def post_manual_journals(service: Service, call: Call) -> Answer:
 def _write_manual_journals(service: Service, call: Call, *, create_only: bool) -> Answer:
     target = _manual(service, call) if len(call.segments) > 1 else None
     elements = (
-        [_parse_one(call, "ManualJournal", "ManualJournals")]
+        [_parse_one(service, call, "ManualJournal", "ManualJournals")]
         if target
-        else _parse(call, "ManualJournal", "ManualJournals")
+        else _parse(service, call, "ManualJournal", "ManualJournals")
     )
     items = [codec.decode(models.ManualJournal, el) for el in elements]
     results: list[models.ManualJournal | Problems] = []
@@ -1564,7 +1549,7 @@ def get_linked_transaction(service: Service, call: Call) -> Answer:
 
 def put_linked_transaction(service: Service, call: Call) -> Answer:
     """PUT LinkedTransactions: create one (the body is one element)."""
-    (element,) = _parse(call, "LinkedTransaction", None)
+    (element,) = _parse(service, call, "LinkedTransaction", None)
     item = codec.decode(models.LinkedTransaction, element)
     return _save_link(service, call, item, None)
 
@@ -1572,7 +1557,7 @@ def put_linked_transaction(service: Service, call: Call) -> Answer:
 def post_linked_transaction(service: Service, call: Call) -> Answer:
     """POST LinkedTransactions/{id}: update one (one element or the plural around one)."""
     rec = _link(service, call)
-    element = _parse_one(call, "LinkedTransaction", "LinkedTransactions")
+    element = _parse_one(service, call, "LinkedTransaction", "LinkedTransactions")
     item = codec.decode(models.LinkedTransaction, element)
     return _save_link(service, call, item, rec)
 

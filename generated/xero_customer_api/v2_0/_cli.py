@@ -2268,7 +2268,7 @@ def journals_list(
     "journal_number",
     type=str,
     default=None,
-    help="The journal's JournalNumber, in digits, e.g. \"42\" (a whole number in Xero; the generator's path parameters are GUIDs or text).",
+    help='The journal\'s JournalNumber as text of digits, e.g. "42".',
 )
 @cs.output_options
 @click.pass_obj

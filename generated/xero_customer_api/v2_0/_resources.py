@@ -8810,8 +8810,7 @@ class JournalsResourceWithRawResponse:
 
         Args:
             journal_id: Xero's identifier of the journal.
-            journal_number: The journal's JournalNumber, in digits, e.g. "42" (a whole number in Xero; the
-                generator's path parameters are GUIDs or text).
+            journal_number: The journal's JournalNumber as text of digits, e.g. "42".
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
             max_retries: Retries for this call where safe; the client's by default.
@@ -8934,8 +8933,7 @@ class JournalsResource:
 
         Args:
             journal_id: Xero's identifier of the journal.
-            journal_number: The journal's JournalNumber, in digits, e.g. "42" (a whole number in Xero; the
-                generator's path parameters are GUIDs or text).
+            journal_number: The journal's JournalNumber as text of digits, e.g. "42".
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
             max_retries: Retries for this call where safe; the client's by default.
@@ -9042,8 +9040,7 @@ class AsyncJournalsResourceWithRawResponse:
 
         Args:
             journal_id: Xero's identifier of the journal.
-            journal_number: The journal's JournalNumber, in digits, e.g. "42" (a whole number in Xero; the
-                generator's path parameters are GUIDs or text).
+            journal_number: The journal's JournalNumber as text of digits, e.g. "42".
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
             max_retries: Retries for this call where safe; the client's by default.
@@ -9166,8 +9163,7 @@ class AsyncJournalsResource:
 
         Args:
             journal_id: Xero's identifier of the journal.
-            journal_number: The journal's JournalNumber, in digits, e.g. "42" (a whole number in Xero; the
-                generator's path parameters are GUIDs or text).
+            journal_number: The journal's JournalNumber as text of digits, e.g. "42".
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
             max_retries: Retries for this call where safe; the client's by default.

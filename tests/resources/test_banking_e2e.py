@@ -12,7 +12,7 @@ from typing import Any
 
 import httpx
 import pytest
-from xero_customer_api import NotFoundError, ValidationError
+from xero_customer_api import NotFoundError, PermissionDeniedError, ValidationError
 from xero_customer_api.v2_0 import AsyncXeroClient, XeroClient, models
 from xero_sandbox.process import RunningSandbox
 
@@ -25,19 +25,45 @@ DAY = datetime.date(2026, 7, 1)
 
 
 @pytest.fixture
-def client(sandbox: RunningSandbox) -> Iterator[XeroClient]:  # noqa: F811
-    """A 2.0 client of the demo app's custom connection to the Demo Company."""
+def make(sandbox: RunningSandbox) -> Iterator[Factory]:  # noqa: F811
+    """``make(**overrides)``: a 2.0 client of the demo app's custom connection to the Demo
+    Company (client credentials)."""
     http = httpx.Client(verify=sandbox.verify())
-    with XeroClient(
-        client_id=sandbox.client_id,
-        client_secret=sandbox.client_secret,
-        tenant_id=sandbox.tenant_id,
-        token_url=sandbox.token_url,
-        base_url=sandbox.v2_base_url,
-        http_client=http,
-    ) as made:
-        yield made
+    made: list[XeroClient] = []
+
+    def factory(**overrides: Any) -> XeroClient:
+        options: dict[str, Any] = {
+            "client_id": sandbox.client_id,
+            "client_secret": sandbox.client_secret,
+            "tenant_id": sandbox.tenant_id,
+            "token_url": sandbox.token_url,
+            "base_url": sandbox.v2_base_url,
+            "http_client": http,
+            **overrides,
+        }
+        made.append(XeroClient(**options))
+        return made[-1]
+
+    yield factory
+    for one in made:
+        one.close()
     http.close()
+
+
+@pytest.fixture
+def client(make: Factory) -> XeroClient:
+    return make()
+
+
+def test_journals_need_their_own_read_scope(make: Factory) -> None:
+    ledger_reader = make(scopes=["accounting.journals.read"])
+    assert isinstance(ledger_reader.journals.list(), list)
+    with pytest.raises(PermissionDeniedError):
+        ledger_reader.manual_journals.list()
+    books = make(scopes=["accounting.transactions"])
+    assert isinstance(books.manual_journals.list(), list)
+    with pytest.raises(PermissionDeniedError):
+        books.journals.list()
 
 
 def errors_of(exc: ValidationError) -> list[str]:

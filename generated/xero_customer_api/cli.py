@@ -51,6 +51,19 @@ Endpoints of API 2.0:
   xero accounts create                    Create one account (2.0 takes one account per call.
   xero accounts save                      Update one account, e.g.
   xero accounts delete                    Delete an account that has no transactions (archive it otherwise).
+  xero bank-transactions list             List the organisation's bank transactions, one page (with page) or all, optionally filtered and sorted.
+  xero bank-transactions get              Get one bank transaction, with its lines, by its BankTransactionID.
+  xero bank-transactions create           Create one bank transaction (Type, LineItems and a BANK BankAccount are needed).
+  xero bank-transactions create-many      Create a batch of bank transactions in one call (Xero advises at most 50 a call).
+  xero bank-transactions save             Create or update one bank transaction.
+  xero bank-transactions save-many        Create or update a batch of bank transactions in one call, each as by save().
+  xero bank-transactions delete           Delete a bank transaction by saving Status DELETED (2.0 has no DELETE for them).
+  xero bank-transfers list                List the organisation's bank transfers, all of them (not paged), optionally filtered and sorted; deleted ones only with include_deleted.
+  xero bank-transfers get                 Get one bank transfer by its BankTransferID.
+  xero bank-transfers create              Make one bank transfer between two different BANK accounts (FromBankAccount, ToBankAccount and a positive Amount are needed).
+  xero bank-transfers create-many         Make a batch of bank transfers in one call; Xero takes no summarizeErrors here, so one invalid transfer fails the call.
+  xero bank-transfers delete              Delete a bank transfer (saves Status DELETED; its two bank transactions go with it).
+  xero bank-transfers delete-many         Delete several bank transfers in one call.
   xero contacts list                      List the organisation's contacts, one page or (without page) all, optionally filtered and sorted.
   xero contacts get                       Get one contact, complete, by its ContactID or by its ContactNumber (give exactly one).
   xero contacts create                    Create one contact.
@@ -64,6 +77,19 @@ Endpoints of API 2.0:
   xero invoices save                      Create or update one invoice.
   xero invoices save-many                 Create or update a batch of invoices in one call, each as by save().
   xero invoices delete                    Delete a draft or submitted invoice (status DELETED) or void an approved one (status VOIDED); 2.0 has no DELETE for invoices, so this saves the new status.
+  xero journals list                      List up to 100 journals whose JournalNumber is greater than offset, oldest first.
+  xero journals get                       Get one journal, with its lines, by its JournalID or by its JournalNumber (give exactly one).
+  xero linked-transactions list           List the organisation's linked transactions, up to 100 a page, optionally filtered by Xero's own filters (no where or order here).
+  xero linked-transactions get            Get one linked transaction by its LinkedTransactionID.
+  xero linked-transactions create         Create one linked transaction (billable expense) from a line of an ACCPAY bill or a SPEND bank transaction, for a customer (ContactID) or a sales invoice (TargetTransactionID).
+  xero linked-transactions save           Update one linked transaction, for example to charge it on a sales invoice (TargetTransactionID and TargetLineItemID).
+  xero manual-journals list               List the organisation's manual journals, one page (with page) or all, optionally filtered and sorted.
+  xero manual-journals get                Get one manual journal, with its lines, by its ManualJournalID.
+  xero manual-journals create             Create one manual journal (a Narration and at least two lines whose debits equal their credits).
+  xero manual-journals create-many        Create a batch of manual journals in one call.
+  xero manual-journals save               Create or update one manual journal.
+  xero manual-journals save-many          Create or update a batch of manual journals in one call, each as by save().
+  xero manual-journals delete             Delete a draft manual journal (status DELETED) or void a posted one (status VOIDED); 2.0 has no DELETE for manual journals, so this saves the new status.
   xero payments list                      List payments, one page or (without page) all, optionally filtered and sorted.
   xero payments get                       Get one payment by its PaymentID.
   xero payments create                    Create one payment against an invoice (Date, Amount, Account and Invoice are needed).

@@ -73,10 +73,14 @@ ACCOUNTING_SCOPES = (
     "accounting.transactions.read",
     "accounting.settings",
     "accounting.settings.read",
+    "accounting.journals.read",
 )
 SCOPES = (*ACCOUNTING_SCOPES, "offline_access", "openid", "profile", "email")
 #: A custom connection's scopes when the token request names none.
-DEFAULT_SCOPES = " ".join(s for s in ACCOUNTING_SCOPES if not s.endswith(".read"))
+#: (Journals have only a read scope.)
+DEFAULT_SCOPES = " ".join(
+    s for s in ACCOUNTING_SCOPES if not s.endswith(".read") or s == "accounting.journals.read"
+)
 CODE_TTL = 300
 
 

@@ -23,6 +23,12 @@ RESPONSES: dict[str, type[Any]] = {
     "options_response": models.OptionsResponse,
     "payments_response": models.PaymentsResponse,
     "api_exception": models.ApiException,
+    # family D
+    "bank_transactions_response": models.BankTransactionsResponse,
+    "bank_transfers_response": models.BankTransfersResponse,
+    "manual_journals_response": models.ManualJournalsResponse,
+    "journals_response": models.JournalsResponse,
+    "linked_transactions_response": models.LinkedTransactionsResponse,
 }
 # Request root element -> (model decoder of one item, request encoder, batch item element)
 REQUESTS: dict[str, tuple[Any, Any, str | None]] = {
@@ -40,6 +46,34 @@ REQUESTS: dict[str, tuple[Any, Any, str | None]] = {
     "Options": (_codec.decode_tracking_option, _codec.encode_request_options, "Option"),
     "Payment": (_codec.decode_payment, _codec.encode_request_payment, None),
     "Payments": (_codec.decode_payment, _codec.encode_request_payments, "Payment"),
+    # family D
+    "BankTransaction": (
+        _codec.decode_bank_transaction,
+        _codec.encode_request_bank_transaction,
+        None,
+    ),
+    "BankTransactions": (
+        _codec.decode_bank_transaction,
+        _codec.encode_request_bank_transactions,
+        "BankTransaction",
+    ),
+    "BankTransfer": (_codec.decode_bank_transfer, _codec.encode_request_bank_transfer, None),
+    "BankTransfers": (
+        _codec.decode_bank_transfer,
+        _codec.encode_request_bank_transfers,
+        "BankTransfer",
+    ),
+    "ManualJournal": (_codec.decode_manual_journal, _codec.encode_request_manual_journal, None),
+    "ManualJournals": (
+        _codec.decode_manual_journal,
+        _codec.encode_request_manual_journals,
+        "ManualJournal",
+    ),
+    "LinkedTransaction": (
+        _codec.decode_linked_transaction,
+        _codec.encode_request_linked_transaction,
+        None,
+    ),
 }
 
 

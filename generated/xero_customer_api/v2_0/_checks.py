@@ -39,6 +39,11 @@ from .models import (
     BalanceAmounts,
     Balances,
     BankAccountType,
+    BankTransaction,
+    BankTransactionStatus,
+    BankTransactionType,
+    BankTransfer,
+    BankTransferStatus,
     BatchPaymentDetails,
     BrandingTheme,
     Contact,
@@ -60,6 +65,12 @@ from .models import (
     LineItem,
     LineItemItem,
     LineItemTracking,
+    LinkedTransaction,
+    LinkedTransactionStatus,
+    LinkedTransactionType,
+    ManualJournal,
+    ManualJournalLine,
+    ManualJournalStatus,
     Payment,
     PaymentStatus,
     PaymentTerm,
@@ -68,6 +79,7 @@ from .models import (
     PaymentType,
     Phone,
     PhoneType,
+    SourceTransactionTypeCode,
     Taxability,
     TaxNumberType,
     TrackingCategory,
@@ -82,6 +94,8 @@ _Address = Model(Address, "Address")
 _Attachment = Model(Attachment, "Attachment")
 _BalanceAmounts = Model(BalanceAmounts, "BalanceAmounts")
 _Balances = Model(Balances, "Balances")
+_BankTransaction = Model(BankTransaction, "BankTransaction")
+_BankTransfer = Model(BankTransfer, "BankTransfer")
 _BatchPaymentDetails = Model(BatchPaymentDetails, "BatchPaymentDetails")
 _BrandingTheme = Model(BrandingTheme, "BrandingTheme")
 _Contact = Model(Contact, "Contact")
@@ -95,6 +109,9 @@ _InvoicePayment = Model(InvoicePayment, "InvoicePayment")
 _LineItem = Model(LineItem, "LineItem")
 _LineItemItem = Model(LineItemItem, "LineItemItem")
 _LineItemTracking = Model(LineItemTracking, "LineItemTracking")
+_LinkedTransaction = Model(LinkedTransaction, "LinkedTransaction")
+_ManualJournal = Model(ManualJournal, "ManualJournal")
+_ManualJournalLine = Model(ManualJournalLine, "ManualJournalLine")
 _Payment = Model(Payment, "Payment")
 _PaymentTerm = Model(PaymentTerm, "PaymentTerm")
 _PaymentTerms = Model(PaymentTerms, "PaymentTerms")
@@ -182,6 +199,88 @@ _BalanceAmounts.fields = (
 _Balances.fields = (
     Field("accounts_receivable", "AccountsReceivable", model(_BalanceAmounts)),
     Field("accounts_payable", "AccountsPayable", model(_BalanceAmounts)),
+)
+
+_BankTransaction.fields = (
+    Field("validation_status", "@status", enum(EntityValidationStatus)),
+    Field(
+        "validation_errors",
+        "ValidationErrors/ValidationError",
+        model(_EntityValidationError),
+        is_list=True,
+    ),
+    Field("warnings", "Warnings/Warning", model(_EntityWarning), is_list=True),
+    Field("type", "Type", enum(BankTransactionType)),
+    Field("contact", "Contact", model(_Contact)),
+    Field("line_items", "LineItems/LineItem", model(_LineItem), is_list=True),
+    Field("bank_account", "BankAccount", model(_Account)),
+    Field("is_reconciled", "IsReconciled", boolean()),
+    Field("date", "Date", date()),
+    Field("reference", "Reference", text()),
+    Field("currency_code", "CurrencyCode", text(pattern="[A-Z]{3}")),
+    Field("currency_rate", "CurrencyRate", decimal(fraction_digits=6)),
+    Field("url", "Url", text()),
+    Field("status", "Status", enum(BankTransactionStatus)),
+    Field("line_amount_types", "LineAmountTypes", enum(LineAmountTypes)),
+    Field("sub_total", "SubTotal", decimal(fraction_digits=4)),
+    Field("total_tax", "TotalTax", decimal(fraction_digits=4)),
+    Field("total", "Total", decimal(fraction_digits=4)),
+    Field(
+        "bank_transaction_id",
+        "BankTransactionID",
+        text(pattern="[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"),
+    ),
+    Field(
+        "prepayment_id",
+        "PrepaymentID",
+        text(pattern="[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"),
+    ),
+    Field(
+        "overpayment_id",
+        "OverpaymentID",
+        text(pattern="[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"),
+    ),
+    Field("updated_date_utc", "UpdatedDateUTC", utc_datetime()),
+    Field("has_attachments", "HasAttachments", boolean()),
+)
+
+_BankTransfer.fields = (
+    Field("validation_status", "@status", enum(EntityValidationStatus)),
+    Field(
+        "validation_errors",
+        "ValidationErrors/ValidationError",
+        model(_EntityValidationError),
+        is_list=True,
+    ),
+    Field("warnings", "Warnings/Warning", model(_EntityWarning), is_list=True),
+    Field("from_bank_account", "FromBankAccount", model(_Account)),
+    Field("to_bank_account", "ToBankAccount", model(_Account)),
+    Field("amount", "Amount", decimal(fraction_digits=4)),
+    Field("date", "Date", date()),
+    Field(
+        "bank_transfer_id",
+        "BankTransferID",
+        text(pattern="[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"),
+    ),
+    Field("currency_rate", "CurrencyRate", decimal(fraction_digits=6)),
+    Field(
+        "from_bank_transaction_id",
+        "FromBankTransactionID",
+        text(pattern="[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"),
+    ),
+    Field(
+        "to_bank_transaction_id",
+        "ToBankTransactionID",
+        text(pattern="[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"),
+    ),
+    Field("from_is_reconciled", "FromIsReconciled", boolean()),
+    Field("to_is_reconciled", "ToIsReconciled", boolean()),
+    Field("reference", "Reference", text()),
+    Field("has_attachments", "HasAttachments", boolean()),
+    Field("created_date_utc", "CreatedDateUTC", utc_datetime()),
+    Field("status", "Status", enum(BankTransferStatus)),
+    Field("from_tracking", "FromTracking/TrackingCategory", model(_LineItemTracking), is_list=True),
+    Field("to_tracking", "ToTracking/TrackingCategory", model(_LineItemTracking), is_list=True),
 )
 
 _BatchPaymentDetails.fields = (
@@ -430,6 +529,101 @@ _LineItemTracking.fields = (
     Field("option", "Option", text()),
 )
 
+_LinkedTransaction.fields = (
+    Field("validation_status", "@status", enum(EntityValidationStatus)),
+    Field(
+        "validation_errors",
+        "ValidationErrors/ValidationError",
+        model(_EntityValidationError),
+        is_list=True,
+    ),
+    Field("warnings", "Warnings/Warning", model(_EntityWarning), is_list=True),
+    Field(
+        "source_transaction_id",
+        "SourceTransactionID",
+        text(pattern="[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"),
+    ),
+    Field(
+        "source_line_item_id",
+        "SourceLineItemID",
+        text(pattern="[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"),
+    ),
+    Field(
+        "contact_id",
+        "ContactID",
+        text(pattern="[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"),
+    ),
+    Field(
+        "target_transaction_id",
+        "TargetTransactionID",
+        text(pattern="[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"),
+    ),
+    Field(
+        "target_line_item_id",
+        "TargetLineItemID",
+        text(pattern="[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"),
+    ),
+    Field(
+        "linked_transaction_id",
+        "LinkedTransactionID",
+        text(pattern="[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"),
+    ),
+    Field("status", "Status", enum(LinkedTransactionStatus)),
+    Field("type", "Type", enum(LinkedTransactionType)),
+    Field("updated_date_utc", "UpdatedDateUTC", utc_datetime()),
+    Field(
+        "source_transaction_type_code", "SourceTransactionTypeCode", enum(SourceTransactionTypeCode)
+    ),
+)
+
+_ManualJournal.fields = (
+    Field("validation_status", "@status", enum(EntityValidationStatus)),
+    Field(
+        "validation_errors",
+        "ValidationErrors/ValidationError",
+        model(_EntityValidationError),
+        is_list=True,
+    ),
+    Field("warnings", "Warnings/Warning", model(_EntityWarning), is_list=True),
+    Field("narration", "Narration", text()),
+    Field("journal_lines", "JournalLines/JournalLine", model(_ManualJournalLine), is_list=True),
+    Field("date", "Date", date()),
+    Field("line_amount_types", "LineAmountTypes", enum(LineAmountTypes)),
+    Field("status", "Status", enum(ManualJournalStatus)),
+    Field("url", "Url", text()),
+    Field("show_on_cash_basis_reports", "ShowOnCashBasisReports", boolean()),
+    Field("has_attachments", "HasAttachments", boolean()),
+    Field("updated_date_utc", "UpdatedDateUTC", utc_datetime()),
+    Field(
+        "manual_journal_id",
+        "ManualJournalID",
+        text(pattern="[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"),
+    ),
+)
+
+_ManualJournalLine.fields = (
+    Field("validation_status", "@status", enum(EntityValidationStatus)),
+    Field(
+        "validation_errors",
+        "ValidationErrors/ValidationError",
+        model(_EntityValidationError),
+        is_list=True,
+    ),
+    Field("warnings", "Warnings/Warning", model(_EntityWarning), is_list=True),
+    Field("description", "Description", text()),
+    Field("tax_type", "TaxType", text(min_length=1)),
+    Field("tax_amount", "TaxAmount", decimal(fraction_digits=4)),
+    Field("line_amount", "LineAmount", decimal(fraction_digits=4)),
+    Field("account_code", "AccountCode", text(max_length=10)),
+    Field(
+        "account_id",
+        "AccountID",
+        text(pattern="[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"),
+    ),
+    Field("tracking", "Tracking/TrackingCategory", model(_LineItemTracking), is_list=True),
+    Field("is_blank", "IsBlank", boolean()),
+)
+
 _Payment.fields = (
     Field("validation_status", "@status", enum(EntityValidationStatus)),
     Field(
@@ -542,6 +736,8 @@ CHECKS: dict[type[Any], Model] = {
     Attachment: _Attachment,
     BalanceAmounts: _BalanceAmounts,
     Balances: _Balances,
+    BankTransaction: _BankTransaction,
+    BankTransfer: _BankTransfer,
     BatchPaymentDetails: _BatchPaymentDetails,
     BrandingTheme: _BrandingTheme,
     Contact: _Contact,
@@ -555,6 +751,9 @@ CHECKS: dict[type[Any], Model] = {
     LineItem: _LineItem,
     LineItemItem: _LineItemItem,
     LineItemTracking: _LineItemTracking,
+    LinkedTransaction: _LinkedTransaction,
+    ManualJournal: _ManualJournal,
+    ManualJournalLine: _ManualJournalLine,
     Payment: _Payment,
     PaymentTerm: _PaymentTerm,
     PaymentTerms: _PaymentTerms,

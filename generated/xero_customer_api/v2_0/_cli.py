@@ -21,8 +21,12 @@ from . import _checks, _codec
 from ._client import XeroClient
 from .models import (
     Account,
+    BankTransaction,
+    BankTransfer,
     Contact,
     Invoice,
+    LinkedTransaction,
+    ManualJournal,
     Payment,
     TrackingCategory,
     TrackingOption,
@@ -241,6 +245,823 @@ def accounts_export(
         cs.export_items(
             items,
             label="accounts",
+            output_format=output_format,
+            progress=progress,
+        )
+
+
+@click.group(name="bank-transactions")
+def bank_transactions() -> None:
+    """Money spent (SPEND) and received (RECEIVE) through the organisation's bank accounts, outside
+    invoices; -OVERPAYMENT and -PREPAYMENT types also make an overpayment or prepayment."""
+
+
+@bank_transactions.command(name="list", epilog="HTTP: GET BankTransactions")
+@click.option(
+    "--where",
+    "where",
+    type=str,
+    default=None,
+    help='A filter over any element of the answer, e.g. Status=="AUTHORISED"; build it with xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather than by concatenation.',
+)
+@click.option(
+    "--order",
+    "order",
+    type=str,
+    default=None,
+    help="Sort order, e.g. Type ASC or Date DESC.",
+)
+@click.option(
+    "--page",
+    "page",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Page number (from 1): up to page_size bank transactions each, with their lines.",
+)
+@click.option(
+    "--page-size",
+    "page_size",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Records per page (Xero's default 100).",
+)
+@click.option(
+    "--unit-dp",
+    "unit_dp",
+    type=click.IntRange(min=1),
+    default=None,
+    help="4 to read and write unit amounts with 4 decimal places (default 2).",
+)
+@click.option(
+    "--modified-since",
+    "modified_since",
+    type=cs.DATETIME,
+    default=None,
+    help="Only records created or changed since this moment (a timezone-aware datetime, or a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-Since header: a filter, so the answer may be an empty list.",
+)
+@click.option(
+    "--all", "all_pages", is_flag=True, help="Page through the whole list (ignores --page)."
+)
+@cs.output_options
+@click.pass_obj
+def bank_transactions_list(
+    state: cs.State,
+    where: str | None,
+    order: str | None,
+    page: int | None,
+    page_size: int | None,
+    unit_dp: Literal[2, 4] | None,
+    modified_since: datetime.datetime | datetime.date | None,
+    all_pages: bool,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """List the organisation's bank transactions, one page (with page) or all, optionally filtered
+    and sorted.
+
+    With --all, every page is fetched in turn (as the SDK's iter()).
+    """
+    with state.client(XeroClient, raw=raw) as client:
+        if all_pages:
+            cs.emit_items(
+                state,
+                client.bank_transactions.iter(
+                    where=where,
+                    order=order,
+                    page_size=page_size,
+                    unit_dp=unit_dp,
+                    modified_since=modified_since,
+                ),
+                "bank_transactions",
+                output_format,
+            )
+            return
+        answer = client.bank_transactions.with_raw_response.list(
+            where=where,
+            order=order,
+            page=page,
+            page_size=page_size,
+            unit_dp=unit_dp,
+            modified_since=modified_since,
+        )
+        state.emit(answer, "bank_transactions", output_format)
+
+
+@bank_transactions.command(name="get", epilog="HTTP: GET BankTransactions/{BankTransactionID}")
+@click.option(
+    "--bank-transaction-id",
+    "bank_transaction_id",
+    type=cs.GUID,
+    required=True,
+    help="Xero's identifier of the bank transaction.",
+)
+@click.option(
+    "--unit-dp",
+    "unit_dp",
+    type=click.IntRange(min=1),
+    default=None,
+    help="4 to read and write unit amounts with 4 decimal places (default 2).",
+)
+@cs.output_options
+@click.pass_obj
+def bank_transactions_get(
+    state: cs.State,
+    bank_transaction_id: str,
+    unit_dp: Literal[2, 4] | None,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """Get one bank transaction, with its lines, by its BankTransactionID. A bank-feed statement
+    line is not a bank transaction, so its id is not found.
+    """
+    with state.client(XeroClient, raw=raw) as client:
+        answer = client.bank_transactions.with_raw_response.get(
+            bank_transaction_id=bank_transaction_id,
+            unit_dp=unit_dp,
+        )
+        state.emit(answer, "bank_transactions", output_format)
+
+
+@bank_transactions.command(name="create", epilog="HTTP: PUT BankTransactions")
+@click.option(
+    "--unit-dp",
+    "unit_dp",
+    type=click.IntRange(min=1),
+    default=None,
+    help="4 to read and write unit amounts with 4 decimal places (default 2).",
+)
+@cs.input_options
+@cs.output_options
+@click.pass_obj
+def bank_transactions_create(
+    state: cs.State,
+    unit_dp: Literal[2, 4] | None,
+    input_file: IO[bytes],
+    input_format: str,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """Create one bank transaction (Type, LineItems and a BANK BankAccount are needed).
+
+    Input (--file or standard input): One bank transaction to create (PUT) or create or update
+    (POST BankTransactions), or the body that deletes one (POST BankTransactions/{id}, Status
+    DELETED). As XML: the root element <BankTransaction>; as JSON: one object in the model's
+    shape (snake_case field names, amounts as strings, dates YYYY-MM-DD).
+    """
+    bank_transaction = cs.read_one(
+        input_file,
+        "BankTransaction",
+        BankTransaction,
+        _codec.decode_bank_transaction,
+        input_format,
+        _checks.CHECKS[BankTransaction],
+    )
+    with state.client(XeroClient, raw=raw) as client:
+        answer = client.bank_transactions.with_raw_response.create(
+            bank_transaction,
+            unit_dp=unit_dp,
+        )
+        state.emit(answer, "bank_transactions", output_format)
+
+
+@bank_transactions.command(name="create-many", epilog="HTTP: PUT BankTransactions")
+@click.option(
+    "--summarize-errors/--no-summarize-errors",
+    "summarize_errors",
+    default=True,
+    help="True (default): one invalid element fails the whole call with a ValidationError. False: always an answer, each item with its own status, validation errors and warnings.",
+)
+@click.option(
+    "--unit-dp",
+    "unit_dp",
+    type=click.IntRange(min=1),
+    default=None,
+    help="4 to read and write unit amounts with 4 decimal places (default 2).",
+)
+@cs.input_options
+@cs.output_options
+@click.pass_obj
+def bank_transactions_create_many(
+    state: cs.State,
+    summarize_errors: bool,
+    unit_dp: Literal[2, 4] | None,
+    input_file: IO[bytes],
+    input_format: str,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """Create a batch of bank transactions in one call (Xero advises at most 50 a call).
+
+    Input (--file or standard input): A batch of bank transactions to create (PUT) or to create
+    or update (POST). As XML: the root element <BankTransactions> (or one <BankTransaction>); as
+    JSON: a list of BankTransaction objects in the model's shape, or one object.
+    """
+    bank_transactions = cs.read_items(
+        input_file,
+        "BankTransactions",
+        "BankTransaction",
+        BankTransaction,
+        _codec.decode_bank_transaction,
+        input_format,
+        _checks.CHECKS[BankTransaction],
+    )
+    with state.client(XeroClient, raw=raw) as client:
+        answer = client.bank_transactions.with_raw_response.create_many(
+            bank_transactions,
+            summarize_errors=summarize_errors,
+            unit_dp=unit_dp,
+        )
+        state.emit(answer, "bank_transactions", output_format)
+
+
+@bank_transactions.command(name="save", epilog="HTTP: POST BankTransactions")
+@click.option(
+    "--unit-dp",
+    "unit_dp",
+    type=click.IntRange(min=1),
+    default=None,
+    help="4 to read and write unit amounts with 4 decimal places (default 2).",
+)
+@cs.input_options
+@cs.output_options
+@click.pass_obj
+def bank_transactions_save(
+    state: cs.State,
+    unit_dp: Literal[2, 4] | None,
+    input_file: IO[bytes],
+    input_format: str,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """Create or update one bank transaction. One with a BankTransactionID is updated (its lines
+    are replaced by those sent), otherwise created; a reconciled transaction cannot be changed.
+
+    Input (--file or standard input): One bank transaction to create (PUT) or create or update
+    (POST BankTransactions), or the body that deletes one (POST BankTransactions/{id}, Status
+    DELETED). As XML: the root element <BankTransaction>; as JSON: one object in the model's
+    shape (snake_case field names, amounts as strings, dates YYYY-MM-DD).
+    """
+    bank_transaction = cs.read_one(
+        input_file,
+        "BankTransaction",
+        BankTransaction,
+        _codec.decode_bank_transaction,
+        input_format,
+        _checks.CHECKS[BankTransaction],
+    )
+    with state.client(XeroClient, raw=raw) as client:
+        answer = client.bank_transactions.with_raw_response.save(
+            bank_transaction,
+            unit_dp=unit_dp,
+        )
+        state.emit(answer, "bank_transactions", output_format)
+
+
+@bank_transactions.command(name="save-many", epilog="HTTP: POST BankTransactions")
+@click.option(
+    "--summarize-errors/--no-summarize-errors",
+    "summarize_errors",
+    default=True,
+    help="True (default): one invalid element fails the whole call with a ValidationError. False: always an answer, each item with its own status, validation errors and warnings.",
+)
+@click.option(
+    "--unit-dp",
+    "unit_dp",
+    type=click.IntRange(min=1),
+    default=None,
+    help="4 to read and write unit amounts with 4 decimal places (default 2).",
+)
+@cs.input_options
+@cs.output_options
+@click.pass_obj
+def bank_transactions_save_many(
+    state: cs.State,
+    summarize_errors: bool,
+    unit_dp: Literal[2, 4] | None,
+    input_file: IO[bytes],
+    input_format: str,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """Create or update a batch of bank transactions in one call, each as by save().
+
+    Input (--file or standard input): A batch of bank transactions to create (PUT) or to create
+    or update (POST). As XML: the root element <BankTransactions> (or one <BankTransaction>); as
+    JSON: a list of BankTransaction objects in the model's shape, or one object.
+    """
+    bank_transactions = cs.read_items(
+        input_file,
+        "BankTransactions",
+        "BankTransaction",
+        BankTransaction,
+        _codec.decode_bank_transaction,
+        input_format,
+        _checks.CHECKS[BankTransaction],
+    )
+    with state.client(XeroClient, raw=raw) as client:
+        answer = client.bank_transactions.with_raw_response.save_many(
+            bank_transactions,
+            summarize_errors=summarize_errors,
+            unit_dp=unit_dp,
+        )
+        state.emit(answer, "bank_transactions", output_format)
+
+
+@bank_transactions.command(name="delete", epilog="HTTP: POST BankTransactions/{BankTransactionID}")
+@click.option(
+    "--bank-transaction-id",
+    "bank_transaction_id",
+    type=cs.GUID,
+    required=True,
+    help="Xero's identifier of the bank transaction to delete.",
+)
+@cs.output_options
+@click.pass_obj
+def bank_transactions_delete(
+    state: cs.State,
+    bank_transaction_id: str,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """Delete a bank transaction by saving Status DELETED (2.0 has no DELETE for them). A
+    reconciled transaction cannot be deleted.
+    """
+    with state.client(XeroClient, raw=raw) as client:
+        answer = client.bank_transactions.with_raw_response.delete(
+            bank_transaction_id=bank_transaction_id,
+        )
+        state.emit(answer, "bank_transactions", output_format)
+
+
+@bank_transactions.command(
+    name="import",
+    epilog="HTTP: POST BankTransactions (and POST BankTransactions to isolate refused rows)",
+)
+@click.argument("csv_file", metavar="FILE.csv", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option(
+    "--batch-size",
+    type=click.IntRange(1, 1000),
+    default=100,
+    show_default=True,
+    help="Rows per POST BankTransactions call.",
+)
+@click.option(
+    "--start-row",
+    type=click.IntRange(min=2),
+    default=2,
+    show_default=True,
+    help="Skip the rows before this one (the header is row 1), to resume an import that stopped.",
+)
+@cs.output_options
+@click.pass_obj
+def bank_transactions_import(
+    state: cs.State,
+    csv_file: str,
+    batch_size: int,
+    start_row: int,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """Insert or update bank_transactions from a CSV file, in batches (POST BankTransactions).
+    Create or update a batch of bank transactions in one call, each as by save().
+
+    The header row names BankTransaction fields (e.g. name or Name); nested lists cannot be
+    imported. A row that cannot be read, or that Xero refuses, is reported on standard error
+    with its row number (the header is row 1) and the reason; the other rows are saved, and the
+    exit code is 5. If the import stops (Xero or the network failing), the saved and rejected
+    rows are reported with the first row not known to be saved: --start-row resumes there.
+    """
+    with state.client(XeroClient, raw=raw) as client:
+        cs.import_csv(
+            state,
+            csv_file,
+            BankTransaction,
+            # summarised errors: a refused batch raises, and is split until the refused rows stand alone
+            lambda items: [result.item for result in client.bank_transactions.save_many(items)],
+            client.bank_transactions.save,
+            batch_size=batch_size,
+            label="bank_transactions",
+            output_format=output_format,
+            start_row=start_row,
+        )
+
+
+@bank_transactions.command(name="export", epilog="HTTP: GET BankTransactions")
+@click.option(
+    "--where",
+    "where",
+    type=str,
+    default=None,
+    help='A filter over any element of the answer, e.g. Status=="AUTHORISED"; build it with xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather than by concatenation.',
+)
+@click.option(
+    "--order",
+    "order",
+    type=str,
+    default=None,
+    help="Sort order, e.g. Type ASC or Date DESC.",
+)
+@click.option(
+    "--page",
+    "page",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Page number (from 1): up to page_size bank transactions each, with their lines.",
+)
+@click.option(
+    "--page-size",
+    "page_size",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Records per page (Xero's default 100).",
+)
+@click.option(
+    "--unit-dp",
+    "unit_dp",
+    type=click.IntRange(min=1),
+    default=None,
+    help="4 to read and write unit amounts with 4 decimal places (default 2).",
+)
+@click.option(
+    "--modified-since",
+    "modified_since",
+    type=cs.DATETIME,
+    default=None,
+    help="Only records created or changed since this moment (a timezone-aware datetime, or a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-Since header: a filter, so the answer may be an empty list.",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(cs.EXPORT_FORMATS),
+    default="jsonl",
+    show_default=True,
+    help="jsonl: one JSON object a line, written as they come; json: one JSON list.",
+)
+@cs.progress_option
+@click.pass_obj
+def bank_transactions_export(
+    state: cs.State,
+    where: str | None,
+    order: str | None,
+    page: int | None,
+    page_size: int | None,
+    unit_dp: Literal[2, 4] | None,
+    modified_since: datetime.datetime | datetime.date | None,
+    output_format: str,
+    progress: bool | None,
+) -> None:
+    """Export bank_transactions for another system (GET BankTransactions), with a count and rate on
+    standard error when it is a terminal (or with --progress). List the organisation's bank
+    transactions, one page (with page) or all, optionally filtered and sorted."""
+    with state.client(XeroClient) as client:
+        items = client.bank_transactions.iter(
+            where=where,
+            order=order,
+            page=page,
+            page_size=page_size,
+            unit_dp=unit_dp,
+            modified_since=modified_since,
+        )
+        cs.export_items(
+            items,
+            label="bank_transactions",
+            output_format=output_format,
+            progress=progress,
+        )
+
+
+@click.group(name="bank-transfers")
+def bank_transfers() -> None:
+    """Money moved between two of the organisation's bank accounts. Transfers are made and deleted,
+    never changed."""
+
+
+@bank_transfers.command(name="list", epilog="HTTP: GET BankTransfers")
+@click.option(
+    "--where",
+    "where",
+    type=str,
+    default=None,
+    help="A filter over any element of the answer, e.g. Amount>100; build it with xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather than by concatenation.",
+)
+@click.option(
+    "--order",
+    "order",
+    type=str,
+    default=None,
+    help="Sort order, e.g. Amount DESC or Date ASC.",
+)
+@click.option(
+    "--include-deleted/--no-include-deleted",
+    "include_deleted",
+    default=None,
+    help="Also return transfers with the status DELETED.",
+)
+@click.option(
+    "--modified-since",
+    "modified_since",
+    type=cs.DATETIME,
+    default=None,
+    help="Only records created or changed since this moment (a timezone-aware datetime, or a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-Since header: a filter, so the answer may be an empty list.",
+)
+@cs.output_options
+@click.pass_obj
+def bank_transfers_list(
+    state: cs.State,
+    where: str | None,
+    order: str | None,
+    include_deleted: bool | None,
+    modified_since: datetime.datetime | datetime.date | None,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """List the organisation's bank transfers, all of them (not paged), optionally filtered and
+    sorted; deleted ones only with include_deleted.
+    """
+    with state.client(XeroClient, raw=raw) as client:
+        answer = client.bank_transfers.with_raw_response.list(
+            where=where,
+            order=order,
+            include_deleted=include_deleted,
+            modified_since=modified_since,
+        )
+        state.emit(answer, "bank_transfers", output_format)
+
+
+@bank_transfers.command(name="get", epilog="HTTP: GET BankTransfers/{BankTransferID}")
+@click.option(
+    "--bank-transfer-id",
+    "bank_transfer_id",
+    type=cs.GUID,
+    required=True,
+    help="Xero's identifier of the bank transfer.",
+)
+@cs.output_options
+@click.pass_obj
+def bank_transfers_get(
+    state: cs.State,
+    bank_transfer_id: str,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """Get one bank transfer by its BankTransferID."""
+    with state.client(XeroClient, raw=raw) as client:
+        answer = client.bank_transfers.with_raw_response.get(
+            bank_transfer_id=bank_transfer_id,
+        )
+        state.emit(answer, "bank_transfers", output_format)
+
+
+@bank_transfers.command(name="create", epilog="HTTP: PUT BankTransfers")
+@cs.input_options
+@cs.output_options
+@click.pass_obj
+def bank_transfers_create(
+    state: cs.State,
+    input_file: IO[bytes],
+    input_format: str,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """Make one bank transfer between two different BANK accounts (FromBankAccount, ToBankAccount
+    and a positive Amount are needed).
+
+    Input (--file or standard input): One bank transfer to create (PUT BankTransfers), or the
+    body that deletes one (POST BankTransfers/{id}, Status DELETED). As XML: the root element
+    <BankTransfer>; as JSON: one object in the model's shape (snake_case field names, amounts as
+    strings, dates YYYY-MM-DD).
+    """
+    bank_transfer = cs.read_one(
+        input_file,
+        "BankTransfer",
+        BankTransfer,
+        _codec.decode_bank_transfer,
+        input_format,
+        _checks.CHECKS[BankTransfer],
+    )
+    with state.client(XeroClient, raw=raw) as client:
+        answer = client.bank_transfers.with_raw_response.create(
+            bank_transfer,
+        )
+        state.emit(answer, "bank_transfers", output_format)
+
+
+@bank_transfers.command(name="create-many", epilog="HTTP: PUT BankTransfers")
+@cs.input_options
+@cs.output_options
+@click.pass_obj
+def bank_transfers_create_many(
+    state: cs.State,
+    input_file: IO[bytes],
+    input_format: str,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """Make a batch of bank transfers in one call; Xero takes no summarizeErrors here, so one
+    invalid transfer fails the call.
+
+    Input (--file or standard input): A batch of bank transfers to create (PUT), or to delete
+    (POST, each with its BankTransferID and Status DELETED). As XML: the root element
+    <BankTransfers> (or one <BankTransfer>); as JSON: a list of BankTransfer objects in the
+    model's shape, or one object.
+    """
+    bank_transfers = cs.read_items(
+        input_file,
+        "BankTransfers",
+        "BankTransfer",
+        BankTransfer,
+        _codec.decode_bank_transfer,
+        input_format,
+        _checks.CHECKS[BankTransfer],
+    )
+    with state.client(XeroClient, raw=raw) as client:
+        answer = client.bank_transfers.with_raw_response.create_many(
+            bank_transfers,
+        )
+        state.emit(answer, "bank_transfers", output_format)
+
+
+@bank_transfers.command(name="delete", epilog="HTTP: POST BankTransfers/{BankTransferID}")
+@click.option(
+    "--bank-transfer-id",
+    "bank_transfer_id",
+    type=cs.GUID,
+    required=True,
+    help="Xero's identifier of the bank transfer to delete.",
+)
+@cs.output_options
+@click.pass_obj
+def bank_transfers_delete(
+    state: cs.State,
+    bank_transfer_id: str,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """Delete a bank transfer (saves Status DELETED; its two bank transactions go with it). A
+    transfer with a reconciled side cannot be deleted.
+    """
+    with state.client(XeroClient, raw=raw) as client:
+        answer = client.bank_transfers.with_raw_response.delete(
+            bank_transfer_id=bank_transfer_id,
+        )
+        state.emit(answer, "bank_transfers", output_format)
+
+
+@bank_transfers.command(name="delete-many", epilog="HTTP: POST BankTransfers")
+@click.option(
+    "--summarize-errors/--no-summarize-errors",
+    "summarize_errors",
+    default=True,
+    help="True (default): one refused transfer fails the whole call with a ValidationError. False: always an answer, each item with its own status, validation errors and warnings.",
+)
+@cs.input_options
+@cs.output_options
+@click.pass_obj
+def bank_transfers_delete_many(
+    state: cs.State,
+    summarize_errors: bool,
+    input_file: IO[bytes],
+    input_format: str,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """Delete several bank transfers in one call. Send each as BankTransfer(bank_transfer_id=...,
+    status=BankTransferStatus.DELETED); POST BankTransfers takes nothing else.
+
+    Input (--file or standard input): A batch of bank transfers to create (PUT), or to delete
+    (POST, each with its BankTransferID and Status DELETED). As XML: the root element
+    <BankTransfers> (or one <BankTransfer>); as JSON: a list of BankTransfer objects in the
+    model's shape, or one object.
+    """
+    bank_transfers = cs.read_items(
+        input_file,
+        "BankTransfers",
+        "BankTransfer",
+        BankTransfer,
+        _codec.decode_bank_transfer,
+        input_format,
+        _checks.CHECKS[BankTransfer],
+    )
+    with state.client(XeroClient, raw=raw) as client:
+        answer = client.bank_transfers.with_raw_response.delete_many(
+            bank_transfers,
+            summarize_errors=summarize_errors,
+        )
+        state.emit(answer, "bank_transfers", output_format)
+
+
+@bank_transfers.command(name="import", epilog="HTTP: POST BankTransfers")
+@click.argument("csv_file", metavar="FILE.csv", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option(
+    "--batch-size",
+    type=click.IntRange(1, 1000),
+    default=100,
+    show_default=True,
+    help="Rows per POST BankTransfers call.",
+)
+@click.option(
+    "--start-row",
+    type=click.IntRange(min=2),
+    default=2,
+    show_default=True,
+    help="Skip the rows before this one (the header is row 1), to resume an import that stopped.",
+)
+@cs.output_options
+@click.pass_obj
+def bank_transfers_import(
+    state: cs.State,
+    csv_file: str,
+    batch_size: int,
+    start_row: int,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """Insert or update bank_transfers from a CSV file, in batches (POST BankTransfers). Delete
+    several bank transfers in one call. Send each as BankTransfer(bank_transfer_id=...,
+    status=BankTransferStatus.DELETED); POST BankTransfers takes nothing else.
+
+    The header row names BankTransfer fields (e.g. name or Name); nested lists cannot be
+    imported. A row that cannot be read, or that Xero refuses, is reported on standard error
+    with its row number (the header is row 1) and the reason; the other rows are saved, and the
+    exit code is 5. If the import stops (Xero or the network failing), the saved and rejected
+    rows are reported with the first row not known to be saved: --start-row resumes there.
+    """
+    with state.client(XeroClient, raw=raw) as client:
+        cs.import_csv(
+            state,
+            csv_file,
+            BankTransfer,
+            # summarised errors: a refused batch raises, and is split until the refused rows stand alone
+            lambda items: [result.item for result in client.bank_transfers.delete_many(items)],
+            None,
+            batch_size=batch_size,
+            label="bank_transfers",
+            output_format=output_format,
+            start_row=start_row,
+        )
+
+
+@bank_transfers.command(name="export", epilog="HTTP: GET BankTransfers")
+@click.option(
+    "--where",
+    "where",
+    type=str,
+    default=None,
+    help="A filter over any element of the answer, e.g. Amount>100; build it with xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather than by concatenation.",
+)
+@click.option(
+    "--order",
+    "order",
+    type=str,
+    default=None,
+    help="Sort order, e.g. Amount DESC or Date ASC.",
+)
+@click.option(
+    "--include-deleted/--no-include-deleted",
+    "include_deleted",
+    default=None,
+    help="Also return transfers with the status DELETED.",
+)
+@click.option(
+    "--modified-since",
+    "modified_since",
+    type=cs.DATETIME,
+    default=None,
+    help="Only records created or changed since this moment (a timezone-aware datetime, or a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-Since header: a filter, so the answer may be an empty list.",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(cs.EXPORT_FORMATS),
+    default="jsonl",
+    show_default=True,
+    help="jsonl: one JSON object a line, written as they come; json: one JSON list.",
+)
+@cs.progress_option
+@click.pass_obj
+def bank_transfers_export(
+    state: cs.State,
+    where: str | None,
+    order: str | None,
+    include_deleted: bool | None,
+    modified_since: datetime.datetime | datetime.date | None,
+    output_format: str,
+    progress: bool | None,
+) -> None:
+    """Export bank_transfers for another system (GET BankTransfers), with a count and rate on
+    standard error when it is a terminal (or with --progress). List the organisation's bank
+    transfers, all of them (not paged), optionally filtered and sorted; deleted ones only with
+    include_deleted."""
+    with state.client(XeroClient) as client:
+        items = client.bank_transfers.iter(
+            where=where,
+            order=order,
+            include_deleted=include_deleted,
+            modified_since=modified_since,
+        )
+        cs.export_items(
+            items,
+            label="bank_transfers",
             output_format=output_format,
             progress=progress,
         )
@@ -1384,6 +2205,775 @@ def invoices_export(
         )
 
 
+@click.group(name="journals")
+def journals() -> None:
+    """The general ledger, read-only: one journal per posting (approved invoices, payments, bank
+    transactions, posted manual journals...), numbered in order."""
+
+
+@journals.command(name="list", epilog="HTTP: GET Journals")
+@click.option(
+    "--offset",
+    "offset",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Only journals whose JournalNumber is greater than this: the last JournalNumber of the previous call. Leave it out to start from the first journal.",
+)
+@click.option(
+    "--payments-only/--no-payments-only",
+    "payments_only",
+    default=None,
+    help="True: only the cash-basis journals (those of payments).",
+)
+@click.option(
+    "--modified-since",
+    "modified_since",
+    type=cs.DATETIME,
+    default=None,
+    help="Only journals created since this moment (a timezone-aware datetime, or a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-Since header: a filter, so the answer may be an empty list.",
+)
+@cs.output_options
+@click.pass_obj
+def journals_list(
+    state: cs.State,
+    offset: int | None,
+    payments_only: bool | None,
+    modified_since: datetime.datetime | datetime.date | None,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """List up to 100 journals whose JournalNumber is greater than offset, oldest first. Read them
+    all by calling again with offset set to the last JournalNumber received, until a call
+    returns fewer than 100.
+    """
+    with state.client(XeroClient, raw=raw) as client:
+        answer = client.journals.with_raw_response.list(
+            offset=offset,
+            payments_only=payments_only,
+            modified_since=modified_since,
+        )
+        state.emit(answer, "journals", output_format)
+
+
+@journals.command(name="get", epilog="HTTP: GET Journals/{Journal}")
+@click.option(
+    "--journal-id",
+    "journal_id",
+    type=cs.GUID,
+    default=None,
+    help="Xero's identifier of the journal.",
+)
+@click.option(
+    "--journal-number",
+    "journal_number",
+    type=str,
+    default=None,
+    help='The journal\'s JournalNumber as text of digits, e.g. "42".',
+)
+@cs.output_options
+@click.pass_obj
+def journals_get(
+    state: cs.State,
+    journal_id: str | None,
+    journal_number: str | None,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """Get one journal, with its lines, by its JournalID or by its JournalNumber (give exactly
+    one). SourceID and SourceType come only in lists.
+    """
+    cs.require_one_of(
+        {
+            "--journal-id": journal_id,
+            "--journal-number": journal_number,
+        }
+    )
+    with state.client(XeroClient, raw=raw) as client:
+        answer = client.journals.with_raw_response.get(
+            journal_id=journal_id,
+            journal_number=journal_number,
+        )
+        state.emit(answer, "journals", output_format)
+
+
+@journals.command(name="export", epilog="HTTP: GET Journals")
+@click.option(
+    "--offset",
+    "offset",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Only journals whose JournalNumber is greater than this: the last JournalNumber of the previous call. Leave it out to start from the first journal.",
+)
+@click.option(
+    "--payments-only/--no-payments-only",
+    "payments_only",
+    default=None,
+    help="True: only the cash-basis journals (those of payments).",
+)
+@click.option(
+    "--modified-since",
+    "modified_since",
+    type=cs.DATETIME,
+    default=None,
+    help="Only journals created since this moment (a timezone-aware datetime, or a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-Since header: a filter, so the answer may be an empty list.",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(cs.EXPORT_FORMATS),
+    default="jsonl",
+    show_default=True,
+    help="jsonl: one JSON object a line, written as they come; json: one JSON list.",
+)
+@cs.progress_option
+@click.pass_obj
+def journals_export(
+    state: cs.State,
+    offset: int | None,
+    payments_only: bool | None,
+    modified_since: datetime.datetime | datetime.date | None,
+    output_format: str,
+    progress: bool | None,
+) -> None:
+    """Export journals for another system (GET Journals), with a count and rate on standard error
+    when it is a terminal (or with --progress). List up to 100 journals whose JournalNumber is
+    greater than offset, oldest first. Read them all by calling again with offset set to the
+    last JournalNumber received, until a call returns fewer than 100."""
+    with state.client(XeroClient) as client:
+        items = client.journals.list(
+            offset=offset,
+            payments_only=payments_only,
+            modified_since=modified_since,
+        )
+        cs.export_items(
+            items,
+            label="journals",
+            output_format=output_format,
+            progress=progress,
+        )
+
+
+@click.group(name="linked-transactions")
+def linked_transactions() -> None:
+    """Billable expenses: lines of bills or spent money linked to a customer, to be charged on to
+    them on a sales invoice."""
+
+
+@linked_transactions.command(name="list", epilog="HTTP: GET LinkedTransactions")
+@click.option(
+    "--page",
+    "page",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Page number (from 1): up to 100 linked transactions each.",
+)
+@click.option(
+    "--linked-transaction-id",
+    "linked_transaction_id",
+    type=cs.GUID,
+    default=None,
+    help="Only the linked transaction with this id.",
+)
+@click.option(
+    "--source-transaction-id",
+    "source_transaction_id",
+    type=cs.GUID,
+    default=None,
+    help="Only those made from this bill (ACCPAY invoice) or SPEND bank transaction.",
+)
+@click.option(
+    "--contact-id",
+    "contact_id",
+    type=cs.GUID,
+    default=None,
+    help="Only those to be charged to this customer (with status: in that status too).",
+)
+@click.option(
+    "--status",
+    "status",
+    type=click.Choice(
+        (
+            "APPROVED",
+            "DRAFT",
+            "ONDRAFT",
+            "BILLED",
+            "VOIDED",
+        )
+    ),
+    default=None,
+    help="Only those in this status (Xero reads it together with contact_id).",
+)
+@click.option(
+    "--target-transaction-id",
+    "target_transaction_id",
+    type=cs.GUID,
+    default=None,
+    help="Only those charged on this sales invoice (ACCREC).",
+)
+@cs.output_options
+@click.pass_obj
+def linked_transactions_list(
+    state: cs.State,
+    page: int | None,
+    linked_transaction_id: str | None,
+    source_transaction_id: str | None,
+    contact_id: str | None,
+    status: Literal["APPROVED", "DRAFT", "ONDRAFT", "BILLED", "VOIDED"] | None,
+    target_transaction_id: str | None,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """List the organisation's linked transactions, up to 100 a page, optionally filtered by Xero's
+    own filters (no where or order here).
+    """
+    with state.client(XeroClient, raw=raw) as client:
+        answer = client.linked_transactions.with_raw_response.list(
+            page=page,
+            linked_transaction_id=linked_transaction_id,
+            source_transaction_id=source_transaction_id,
+            contact_id=contact_id,
+            status=status,
+            target_transaction_id=target_transaction_id,
+        )
+        state.emit(answer, "linked_transactions", output_format)
+
+
+@linked_transactions.command(
+    name="get", epilog="HTTP: GET LinkedTransactions/{LinkedTransactionID}"
+)
+@click.option(
+    "--linked-transaction-id",
+    "linked_transaction_id",
+    type=cs.GUID,
+    required=True,
+    help="Xero's identifier of the linked transaction.",
+)
+@cs.output_options
+@click.pass_obj
+def linked_transactions_get(
+    state: cs.State,
+    linked_transaction_id: str,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """Get one linked transaction by its LinkedTransactionID."""
+    with state.client(XeroClient, raw=raw) as client:
+        answer = client.linked_transactions.with_raw_response.get(
+            linked_transaction_id=linked_transaction_id,
+        )
+        state.emit(answer, "linked_transactions", output_format)
+
+
+@linked_transactions.command(name="create", epilog="HTTP: PUT LinkedTransactions")
+@cs.input_options
+@cs.output_options
+@click.pass_obj
+def linked_transactions_create(
+    state: cs.State,
+    input_file: IO[bytes],
+    input_format: str,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """Create one linked transaction (billable expense) from a line of an ACCPAY bill or a SPEND
+    bank transaction, for a customer (ContactID) or a sales invoice (TargetTransactionID). Xero
+    takes one per call.
+
+    Input (--file or standard input): One linked transaction (billable expense) to create (PUT
+    LinkedTransactions) or update (POST LinkedTransactions/{id}). As XML: the root element
+    <LinkedTransaction>; as JSON: one object in the model's shape (snake_case field names,
+    amounts as strings, dates YYYY-MM-DD).
+    """
+    linked_transaction = cs.read_one(
+        input_file,
+        "LinkedTransaction",
+        LinkedTransaction,
+        _codec.decode_linked_transaction,
+        input_format,
+        _checks.CHECKS[LinkedTransaction],
+    )
+    with state.client(XeroClient, raw=raw) as client:
+        answer = client.linked_transactions.with_raw_response.create(
+            linked_transaction,
+        )
+        state.emit(answer, "linked_transactions", output_format)
+
+
+@linked_transactions.command(
+    name="save", epilog="HTTP: POST LinkedTransactions/{LinkedTransactionID}"
+)
+@click.option(
+    "--linked-transaction-id",
+    "linked_transaction_id",
+    type=cs.GUID,
+    required=True,
+    help="Xero's identifier of the linked transaction to update.",
+)
+@cs.input_options
+@cs.output_options
+@click.pass_obj
+def linked_transactions_save(
+    state: cs.State,
+    linked_transaction_id: str,
+    input_file: IO[bytes],
+    input_format: str,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """Update one linked transaction, for example to charge it on a sales invoice
+    (TargetTransactionID and TargetLineItemID). A billed one cannot be changed.
+
+    Input (--file or standard input): One linked transaction (billable expense) to create (PUT
+    LinkedTransactions) or update (POST LinkedTransactions/{id}). As XML: the root element
+    <LinkedTransaction>; as JSON: one object in the model's shape (snake_case field names,
+    amounts as strings, dates YYYY-MM-DD).
+    """
+    linked_transaction = cs.read_one(
+        input_file,
+        "LinkedTransaction",
+        LinkedTransaction,
+        _codec.decode_linked_transaction,
+        input_format,
+        _checks.CHECKS[LinkedTransaction],
+    )
+    with state.client(XeroClient, raw=raw) as client:
+        answer = client.linked_transactions.with_raw_response.save(
+            linked_transaction,
+            linked_transaction_id=linked_transaction_id,
+        )
+        state.emit(answer, "linked_transactions", output_format)
+
+
+@click.group(name="manual-journals")
+def manual_journals() -> None:
+    """Journals entered by hand: balanced debits and credits to any accounts, drafted, posted,
+    voided or deleted."""
+
+
+@manual_journals.command(name="list", epilog="HTTP: GET ManualJournals")
+@click.option(
+    "--where",
+    "where",
+    type=str,
+    default=None,
+    help='A filter over any element of the answer, e.g. Status=="POSTED"; build it with xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather than by concatenation.',
+)
+@click.option(
+    "--order",
+    "order",
+    type=str,
+    default=None,
+    help="Sort order, e.g. Date DESC.",
+)
+@click.option(
+    "--page",
+    "page",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Page number (from 1): up to page_size manual journals each.",
+)
+@click.option(
+    "--page-size",
+    "page_size",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Records per page (Xero's default 100).",
+)
+@click.option(
+    "--modified-since",
+    "modified_since",
+    type=cs.DATETIME,
+    default=None,
+    help="Only records created or changed since this moment (a timezone-aware datetime, or a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-Since header: a filter, so the answer may be an empty list.",
+)
+@click.option(
+    "--all", "all_pages", is_flag=True, help="Page through the whole list (ignores --page)."
+)
+@cs.output_options
+@click.pass_obj
+def manual_journals_list(
+    state: cs.State,
+    where: str | None,
+    order: str | None,
+    page: int | None,
+    page_size: int | None,
+    modified_since: datetime.datetime | datetime.date | None,
+    all_pages: bool,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """List the organisation's manual journals, one page (with page) or all, optionally filtered
+    and sorted.
+
+    With --all, every page is fetched in turn (as the SDK's iter()).
+    """
+    with state.client(XeroClient, raw=raw) as client:
+        if all_pages:
+            cs.emit_items(
+                state,
+                client.manual_journals.iter(
+                    where=where,
+                    order=order,
+                    page_size=page_size,
+                    modified_since=modified_since,
+                ),
+                "manual_journals",
+                output_format,
+            )
+            return
+        answer = client.manual_journals.with_raw_response.list(
+            where=where,
+            order=order,
+            page=page,
+            page_size=page_size,
+            modified_since=modified_since,
+        )
+        state.emit(answer, "manual_journals", output_format)
+
+
+@manual_journals.command(name="get", epilog="HTTP: GET ManualJournals/{ManualJournalID}")
+@click.option(
+    "--manual-journal-id",
+    "manual_journal_id",
+    type=cs.GUID,
+    required=True,
+    help="Xero's identifier of the manual journal.",
+)
+@cs.output_options
+@click.pass_obj
+def manual_journals_get(
+    state: cs.State,
+    manual_journal_id: str,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """Get one manual journal, with its lines, by its ManualJournalID."""
+    with state.client(XeroClient, raw=raw) as client:
+        answer = client.manual_journals.with_raw_response.get(
+            manual_journal_id=manual_journal_id,
+        )
+        state.emit(answer, "manual_journals", output_format)
+
+
+@manual_journals.command(name="create", epilog="HTTP: PUT ManualJournals")
+@cs.input_options
+@cs.output_options
+@click.pass_obj
+def manual_journals_create(
+    state: cs.State,
+    input_file: IO[bytes],
+    input_format: str,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """Create one manual journal (a Narration and at least two lines whose debits equal their
+    credits).
+
+    Input (--file or standard input): One manual journal to create (PUT) or create or update
+    (POST ManualJournals), or the body that deletes or voids one (POST ManualJournals/{id}). As
+    XML: the root element <ManualJournal>; as JSON: one object in the model's shape (snake_case
+    field names, amounts as strings, dates YYYY-MM-DD).
+    """
+    manual_journal = cs.read_one(
+        input_file,
+        "ManualJournal",
+        ManualJournal,
+        _codec.decode_manual_journal,
+        input_format,
+        _checks.CHECKS[ManualJournal],
+    )
+    with state.client(XeroClient, raw=raw) as client:
+        answer = client.manual_journals.with_raw_response.create(
+            manual_journal,
+        )
+        state.emit(answer, "manual_journals", output_format)
+
+
+@manual_journals.command(name="create-many", epilog="HTTP: PUT ManualJournals")
+@click.option(
+    "--summarize-errors/--no-summarize-errors",
+    "summarize_errors",
+    default=True,
+    help="True (default): one invalid element fails the whole call with a ValidationError. False: always an answer, each item with its own status, validation errors and warnings.",
+)
+@cs.input_options
+@cs.output_options
+@click.pass_obj
+def manual_journals_create_many(
+    state: cs.State,
+    summarize_errors: bool,
+    input_file: IO[bytes],
+    input_format: str,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """Create a batch of manual journals in one call.
+
+    Input (--file or standard input): A batch of manual journals to create (PUT) or to create or
+    update (POST). As XML: the root element <ManualJournals> (or one <ManualJournal>); as JSON:
+    a list of ManualJournal objects in the model's shape, or one object.
+    """
+    manual_journals = cs.read_items(
+        input_file,
+        "ManualJournals",
+        "ManualJournal",
+        ManualJournal,
+        _codec.decode_manual_journal,
+        input_format,
+        _checks.CHECKS[ManualJournal],
+    )
+    with state.client(XeroClient, raw=raw) as client:
+        answer = client.manual_journals.with_raw_response.create_many(
+            manual_journals,
+            summarize_errors=summarize_errors,
+        )
+        state.emit(answer, "manual_journals", output_format)
+
+
+@manual_journals.command(name="save", epilog="HTTP: POST ManualJournals")
+@cs.input_options
+@cs.output_options
+@click.pass_obj
+def manual_journals_save(
+    state: cs.State,
+    input_file: IO[bytes],
+    input_format: str,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """Create or update one manual journal. One with a ManualJournalID is updated (a draft
+    entirely, a posted journal only to void or archive it), otherwise created.
+
+    Input (--file or standard input): One manual journal to create (PUT) or create or update
+    (POST ManualJournals), or the body that deletes or voids one (POST ManualJournals/{id}). As
+    XML: the root element <ManualJournal>; as JSON: one object in the model's shape (snake_case
+    field names, amounts as strings, dates YYYY-MM-DD).
+    """
+    manual_journal = cs.read_one(
+        input_file,
+        "ManualJournal",
+        ManualJournal,
+        _codec.decode_manual_journal,
+        input_format,
+        _checks.CHECKS[ManualJournal],
+    )
+    with state.client(XeroClient, raw=raw) as client:
+        answer = client.manual_journals.with_raw_response.save(
+            manual_journal,
+        )
+        state.emit(answer, "manual_journals", output_format)
+
+
+@manual_journals.command(name="save-many", epilog="HTTP: POST ManualJournals")
+@click.option(
+    "--summarize-errors/--no-summarize-errors",
+    "summarize_errors",
+    default=True,
+    help="True (default): one invalid element fails the whole call with a ValidationError. False: always an answer, each item with its own status, validation errors and warnings.",
+)
+@cs.input_options
+@cs.output_options
+@click.pass_obj
+def manual_journals_save_many(
+    state: cs.State,
+    summarize_errors: bool,
+    input_file: IO[bytes],
+    input_format: str,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """Create or update a batch of manual journals in one call, each as by save().
+
+    Input (--file or standard input): A batch of manual journals to create (PUT) or to create or
+    update (POST). As XML: the root element <ManualJournals> (or one <ManualJournal>); as JSON:
+    a list of ManualJournal objects in the model's shape, or one object.
+    """
+    manual_journals = cs.read_items(
+        input_file,
+        "ManualJournals",
+        "ManualJournal",
+        ManualJournal,
+        _codec.decode_manual_journal,
+        input_format,
+        _checks.CHECKS[ManualJournal],
+    )
+    with state.client(XeroClient, raw=raw) as client:
+        answer = client.manual_journals.with_raw_response.save_many(
+            manual_journals,
+            summarize_errors=summarize_errors,
+        )
+        state.emit(answer, "manual_journals", output_format)
+
+
+@manual_journals.command(name="delete", epilog="HTTP: POST ManualJournals/{ManualJournalID}")
+@click.option(
+    "--manual-journal-id",
+    "manual_journal_id",
+    type=cs.GUID,
+    required=True,
+    help="Xero's identifier of the manual journal.",
+)
+@click.option(
+    "--status",
+    "status",
+    type=click.Choice(
+        (
+            "DELETED",
+            "VOIDED",
+        )
+    ),
+    default="DELETED",
+    show_default=True,
+    help="The status to save.",
+)
+@cs.output_options
+@click.pass_obj
+def manual_journals_delete(
+    state: cs.State,
+    manual_journal_id: str,
+    status: Literal["DELETED", "VOIDED"],
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """Delete a draft manual journal (status DELETED) or void a posted one (status VOIDED); 2.0 has
+    no DELETE for manual journals, so this saves the new status.
+    """
+    with state.client(XeroClient, raw=raw) as client:
+        answer = client.manual_journals.with_raw_response.delete(
+            manual_journal_id=manual_journal_id,
+            status=status,
+        )
+        state.emit(answer, "manual_journals", output_format)
+
+
+@manual_journals.command(
+    name="import",
+    epilog="HTTP: POST ManualJournals (and POST ManualJournals to isolate refused rows)",
+)
+@click.argument("csv_file", metavar="FILE.csv", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option(
+    "--batch-size",
+    type=click.IntRange(1, 1000),
+    default=100,
+    show_default=True,
+    help="Rows per POST ManualJournals call.",
+)
+@click.option(
+    "--start-row",
+    type=click.IntRange(min=2),
+    default=2,
+    show_default=True,
+    help="Skip the rows before this one (the header is row 1), to resume an import that stopped.",
+)
+@cs.output_options
+@click.pass_obj
+def manual_journals_import(
+    state: cs.State,
+    csv_file: str,
+    batch_size: int,
+    start_row: int,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """Insert or update manual_journals from a CSV file, in batches (POST ManualJournals). Create
+    or update a batch of manual journals in one call, each as by save().
+
+    The header row names ManualJournal fields (e.g. name or Name); nested lists cannot be
+    imported. A row that cannot be read, or that Xero refuses, is reported on standard error
+    with its row number (the header is row 1) and the reason; the other rows are saved, and the
+    exit code is 5. If the import stops (Xero or the network failing), the saved and rejected
+    rows are reported with the first row not known to be saved: --start-row resumes there.
+    """
+    with state.client(XeroClient, raw=raw) as client:
+        cs.import_csv(
+            state,
+            csv_file,
+            ManualJournal,
+            # summarised errors: a refused batch raises, and is split until the refused rows stand alone
+            lambda items: [result.item for result in client.manual_journals.save_many(items)],
+            client.manual_journals.save,
+            batch_size=batch_size,
+            label="manual_journals",
+            output_format=output_format,
+            start_row=start_row,
+        )
+
+
+@manual_journals.command(name="export", epilog="HTTP: GET ManualJournals")
+@click.option(
+    "--where",
+    "where",
+    type=str,
+    default=None,
+    help='A filter over any element of the answer, e.g. Status=="POSTED"; build it with xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather than by concatenation.',
+)
+@click.option(
+    "--order",
+    "order",
+    type=str,
+    default=None,
+    help="Sort order, e.g. Date DESC.",
+)
+@click.option(
+    "--page",
+    "page",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Page number (from 1): up to page_size manual journals each.",
+)
+@click.option(
+    "--page-size",
+    "page_size",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Records per page (Xero's default 100).",
+)
+@click.option(
+    "--modified-since",
+    "modified_since",
+    type=cs.DATETIME,
+    default=None,
+    help="Only records created or changed since this moment (a timezone-aware datetime, or a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-Since header: a filter, so the answer may be an empty list.",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(cs.EXPORT_FORMATS),
+    default="jsonl",
+    show_default=True,
+    help="jsonl: one JSON object a line, written as they come; json: one JSON list.",
+)
+@cs.progress_option
+@click.pass_obj
+def manual_journals_export(
+    state: cs.State,
+    where: str | None,
+    order: str | None,
+    page: int | None,
+    page_size: int | None,
+    modified_since: datetime.datetime | datetime.date | None,
+    output_format: str,
+    progress: bool | None,
+) -> None:
+    """Export manual_journals for another system (GET ManualJournals), with a count and rate on
+    standard error when it is a terminal (or with --progress). List the organisation's manual
+    journals, one page (with page) or all, optionally filtered and sorted."""
+    with state.client(XeroClient) as client:
+        items = client.manual_journals.iter(
+            where=where,
+            order=order,
+            page=page,
+            page_size=page_size,
+            modified_since=modified_since,
+        )
+        cs.export_items(
+            items,
+            label="manual_journals",
+            output_format=output_format,
+            progress=progress,
+        )
+
+
 @click.group(name="payments")
 def payments() -> None:
     """Payments against invoices."""
@@ -2023,8 +3613,13 @@ def connections(state: cs.State, output_format: str | None, raw: bool) -> None:
 
 GROUPS: tuple[click.Command, ...] = (
     accounts,
+    bank_transactions,
+    bank_transfers,
     contacts,
     invoices,
+    journals,
+    linked_transactions,
+    manual_journals,
     payments,
     tracking_categories,
     connections,

@@ -27,12 +27,22 @@ from .._runtime._tokens import TokenStore
 from ._resources import (
     AccountsResource,
     AsyncAccountsResource,
+    AsyncBankTransactionsResource,
+    AsyncBankTransfersResource,
     AsyncContactsResource,
     AsyncInvoicesResource,
+    AsyncJournalsResource,
+    AsyncLinkedTransactionsResource,
+    AsyncManualJournalsResource,
     AsyncPaymentsResource,
     AsyncTrackingCategoriesResource,
+    BankTransactionsResource,
+    BankTransfersResource,
     ContactsResource,
     InvoicesResource,
+    JournalsResource,
+    LinkedTransactionsResource,
+    ManualJournalsResource,
     PaymentsResource,
     TrackingCategoriesResource,
 )
@@ -171,6 +181,19 @@ class XeroClient(SyncAPIClient):
         return AccountsResource(self)
 
     @cached_property
+    def bank_transactions(self) -> BankTransactionsResource:
+        """Money spent (SPEND) and received (RECEIVE) through the organisation's bank accounts,
+        outside invoices; -OVERPAYMENT and -PREPAYMENT types also make an overpayment or
+        prepayment."""
+        return BankTransactionsResource(self)
+
+    @cached_property
+    def bank_transfers(self) -> BankTransfersResource:
+        """Money moved between two of the organisation's bank accounts. Transfers are made and
+        deleted, never changed."""
+        return BankTransfersResource(self)
+
+    @cached_property
     def contacts(self) -> ContactsResource:
         """Customers and suppliers of the organisation (2.0 has no DELETE: save a contact with
         ContactStatus ARCHIVED)."""
@@ -180,6 +203,24 @@ class XeroClient(SyncAPIClient):
     def invoices(self) -> InvoicesResource:
         """Sales invoices (ACCREC) and bills (ACCPAY) of the organisation."""
         return InvoicesResource(self)
+
+    @cached_property
+    def journals(self) -> JournalsResource:
+        """The general ledger, read-only: one journal per posting (approved invoices, payments,
+        bank transactions, posted manual journals...), numbered in order."""
+        return JournalsResource(self)
+
+    @cached_property
+    def linked_transactions(self) -> LinkedTransactionsResource:
+        """Billable expenses: lines of bills or spent money linked to a customer, to be charged on
+        to them on a sales invoice."""
+        return LinkedTransactionsResource(self)
+
+    @cached_property
+    def manual_journals(self) -> ManualJournalsResource:
+        """Journals entered by hand: balanced debits and credits to any accounts, drafted, posted,
+        voided or deleted."""
+        return ManualJournalsResource(self)
 
     @cached_property
     def payments(self) -> PaymentsResource:
@@ -318,6 +359,19 @@ class AsyncXeroClient(AsyncAPIClient):
         return AsyncAccountsResource(self)
 
     @cached_property
+    def bank_transactions(self) -> AsyncBankTransactionsResource:
+        """Money spent (SPEND) and received (RECEIVE) through the organisation's bank accounts,
+        outside invoices; -OVERPAYMENT and -PREPAYMENT types also make an overpayment or
+        prepayment."""
+        return AsyncBankTransactionsResource(self)
+
+    @cached_property
+    def bank_transfers(self) -> AsyncBankTransfersResource:
+        """Money moved between two of the organisation's bank accounts. Transfers are made and
+        deleted, never changed."""
+        return AsyncBankTransfersResource(self)
+
+    @cached_property
     def contacts(self) -> AsyncContactsResource:
         """Customers and suppliers of the organisation (2.0 has no DELETE: save a contact with
         ContactStatus ARCHIVED)."""
@@ -327,6 +381,24 @@ class AsyncXeroClient(AsyncAPIClient):
     def invoices(self) -> AsyncInvoicesResource:
         """Sales invoices (ACCREC) and bills (ACCPAY) of the organisation."""
         return AsyncInvoicesResource(self)
+
+    @cached_property
+    def journals(self) -> AsyncJournalsResource:
+        """The general ledger, read-only: one journal per posting (approved invoices, payments,
+        bank transactions, posted manual journals...), numbered in order."""
+        return AsyncJournalsResource(self)
+
+    @cached_property
+    def linked_transactions(self) -> AsyncLinkedTransactionsResource:
+        """Billable expenses: lines of bills or spent money linked to a customer, to be charged on
+        to them on a sales invoice."""
+        return AsyncLinkedTransactionsResource(self)
+
+    @cached_property
+    def manual_journals(self) -> AsyncManualJournalsResource:
+        """Journals entered by hand: balanced debits and credits to any accounts, drafted, posted,
+        voided or deleted."""
+        return AsyncManualJournalsResource(self)
 
     @cached_property
     def payments(self) -> AsyncPaymentsResource:

@@ -53,6 +53,13 @@ from .models import (
     BalanceAmounts,
     Balances,
     BankAccountType,
+    BankTransaction,
+    BankTransactionsResponse,
+    BankTransactionStatus,
+    BankTransactionType,
+    BankTransfer,
+    BankTransfersResponse,
+    BankTransferStatus,
     BatchPaymentDetails,
     BrandingTheme,
     Contact,
@@ -73,10 +80,22 @@ from .models import (
     InvoicesResponse,
     InvoiceStatus,
     InvoiceType,
+    Journal,
+    JournalLine,
+    JournalSourceType,
+    JournalsResponse,
     LineAmountTypes,
     LineItem,
     LineItemItem,
     LineItemTracking,
+    LinkedTransaction,
+    LinkedTransactionsResponse,
+    LinkedTransactionStatus,
+    LinkedTransactionType,
+    ManualJournal,
+    ManualJournalLine,
+    ManualJournalsResponse,
+    ManualJournalStatus,
     OptionsResponse,
     Payment,
     PaymentsResponse,
@@ -88,6 +107,7 @@ from .models import (
     Phone,
     PhoneType,
     Response,
+    SourceTransactionTypeCode,
     Taxability,
     TaxNumberType,
     TrackingCategoriesResponse,
@@ -106,6 +126,9 @@ _E_AccountStatus = enum_table(AccountStatus)
 _E_AccountType = enum_table(AccountType)
 _E_AddressType = enum_table(AddressType)
 _E_BankAccountType = enum_table(BankAccountType)
+_E_BankTransactionStatus = enum_table(BankTransactionStatus)
+_E_BankTransactionType = enum_table(BankTransactionType)
+_E_BankTransferStatus = enum_table(BankTransferStatus)
 _E_ContactGroupStatus = enum_table(ContactGroupStatus)
 _E_ContactStatus = enum_table(ContactStatus)
 _E_DefaultLineAmountType = enum_table(DefaultLineAmountType)
@@ -113,11 +136,16 @@ _E_EntityValidationStatus = enum_table(EntityValidationStatus)
 _E_InvoiceAddressType = enum_table(InvoiceAddressType)
 _E_InvoiceStatus = enum_table(InvoiceStatus)
 _E_InvoiceType = enum_table(InvoiceType)
+_E_JournalSourceType = enum_table(JournalSourceType)
 _E_LineAmountTypes = enum_table(LineAmountTypes)
+_E_LinkedTransactionStatus = enum_table(LinkedTransactionStatus)
+_E_LinkedTransactionType = enum_table(LinkedTransactionType)
+_E_ManualJournalStatus = enum_table(ManualJournalStatus)
 _E_PaymentStatus = enum_table(PaymentStatus)
 _E_PaymentTermType = enum_table(PaymentTermType)
 _E_PaymentType = enum_table(PaymentType)
 _E_PhoneType = enum_table(PhoneType)
+_E_SourceTransactionTypeCode = enum_table(SourceTransactionTypeCode)
 _E_TaxNumberType = enum_table(TaxNumberType)
 _E_Taxability = enum_table(Taxability)
 _E_TrackingStatus = enum_table(TrackingStatus)
@@ -811,6 +839,681 @@ def encode_balances(obj: Balances) -> bytes:
     """A ``Balances`` as the document ``<Balances>...</Balances>`` (UTF-8, no declaration)."""
     el = etree.Element("Balances")
     write_balances(el, obj)
+    return to_bytes(el)
+
+
+def decode_bank_transaction(el: etree._Element, strict: bool = False) -> BankTransaction:
+    """An element holding a ``BankTransaction`` (``<BankTransaction>``) -> the dataclass."""
+    v_validation_status: Any = None
+    v_validation_errors: list[EntityValidationError] = []
+    v_warnings: list[EntityWarning] = []
+    v_type: Any = None
+    v_contact: Contact | None = None
+    v_line_items: list[LineItem] = []
+    v_bank_account: Account | None = None
+    v_is_reconciled: bool | None = None
+    v_date: datetime.date | None = None
+    v_reference: str | None = None
+    v_currency_code: str | None = None
+    v_currency_rate: Decimal | None = None
+    v_url: str | None = None
+    v_status: Any = None
+    v_line_amount_types: Any = None
+    v_sub_total: Decimal | None = None
+    v_total_tax: Decimal | None = None
+    v_total: Decimal | None = None
+    v_bank_transaction_id: str | None = None
+    v_prepayment_id: str | None = None
+    v_overpayment_id: str | None = None
+    v_updated_date_utc: datetime.datetime | None = None
+    v_has_attachments: bool | None = None
+    text = el.get("status")
+    if text is not None:
+        v_validation_status = _E_EntityValidationStatus.get(text)
+        if v_validation_status is None:
+            v_validation_status = read_enum(_E_EntityValidationStatus, text)
+    for child in el:
+        tag = child.tag
+        if tag == "ValidationErrors":
+            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
+                for item in child:
+                    if item.tag == "ValidationError":
+                        i_validation_errors = decode_entity_validation_error(item, strict)
+                        v_validation_errors.append(i_validation_errors)
+                    elif strict and isinstance(item.tag, str):
+                        raise unknown("ValidationErrors", item.tag)
+                    elif isinstance(item.tag, str):
+                        skipped("ValidationErrors", item.tag)
+        elif tag == "Warnings":
+            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
+                for item in child:
+                    if item.tag == "Warning":
+                        i_warnings = decode_entity_warning(item, strict)
+                        v_warnings.append(i_warnings)
+                    elif strict and isinstance(item.tag, str):
+                        raise unknown("Warnings", item.tag)
+                    elif isinstance(item.tag, str):
+                        skipped("Warnings", item.tag)
+        elif tag == "Type":
+            text = child.text
+            v_type = _E_BankTransactionType.get(text)
+            if v_type is None:
+                v_type = read_enum(_E_BankTransactionType, text)
+        elif tag == "Contact":
+            v_contact = decode_contact(child, strict)
+        elif tag == "LineItems":
+            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
+                for item in child:
+                    if item.tag == "LineItem":
+                        i_line_items = decode_line_item(item, strict)
+                        v_line_items.append(i_line_items)
+                    elif strict and isinstance(item.tag, str):
+                        raise unknown("LineItems", item.tag)
+                    elif isinstance(item.tag, str):
+                        skipped("LineItems", item.tag)
+        elif tag == "BankAccount":
+            v_bank_account = decode_account(child, strict)
+        elif tag == "IsReconciled":
+            text = child.text
+            if text == "true":
+                v_is_reconciled = True
+            elif text == "false":
+                v_is_reconciled = False
+            else:
+                v_is_reconciled = read_bool(text, "BankTransaction.IsReconciled")
+        elif tag == "Date":
+            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+            if not child.values() or child.get(_XSI_NIL) != "true":
+                try:
+                    v_date = parse_date(child.text or "")
+                except ValueError:
+                    raise invalid("Xero date", "BankTransaction.Date", child.text) from None
+        elif tag == "Reference":
+            v_reference = child.text or ""
+        elif tag == "CurrencyCode":
+            v_currency_code = child.text or ""
+        elif tag == "CurrencyRate":
+            try:
+                v_currency_rate = Decimal(child.text)  # type: ignore[arg-type]
+            except (ArithmeticError, TypeError):
+                raise invalid("decimal", "BankTransaction.CurrencyRate", child.text) from None
+            if not v_currency_rate.is_finite():
+                raise invalid("decimal", "BankTransaction.CurrencyRate", child.text)
+        elif tag == "Url":
+            v_url = child.text or ""
+        elif tag == "Status":
+            text = child.text
+            v_status = _E_BankTransactionStatus.get(text)
+            if v_status is None:
+                v_status = read_enum(_E_BankTransactionStatus, text)
+        elif tag == "LineAmountTypes":
+            text = child.text
+            v_line_amount_types = _E_LineAmountTypes.get(text)
+            if v_line_amount_types is None:
+                v_line_amount_types = read_enum(_E_LineAmountTypes, text)
+        elif tag == "SubTotal":
+            try:
+                v_sub_total = Decimal(child.text)  # type: ignore[arg-type]
+            except (ArithmeticError, TypeError):
+                raise invalid("decimal", "BankTransaction.SubTotal", child.text) from None
+            if not v_sub_total.is_finite():
+                raise invalid("decimal", "BankTransaction.SubTotal", child.text)
+        elif tag == "TotalTax":
+            try:
+                v_total_tax = Decimal(child.text)  # type: ignore[arg-type]
+            except (ArithmeticError, TypeError):
+                raise invalid("decimal", "BankTransaction.TotalTax", child.text) from None
+            if not v_total_tax.is_finite():
+                raise invalid("decimal", "BankTransaction.TotalTax", child.text)
+        elif tag == "Total":
+            try:
+                v_total = Decimal(child.text)  # type: ignore[arg-type]
+            except (ArithmeticError, TypeError):
+                raise invalid("decimal", "BankTransaction.Total", child.text) from None
+            if not v_total.is_finite():
+                raise invalid("decimal", "BankTransaction.Total", child.text)
+        elif tag == "BankTransactionID":
+            v_bank_transaction_id = child.text or ""
+        elif tag == "PrepaymentID":
+            v_prepayment_id = child.text or ""
+        elif tag == "OverpaymentID":
+            v_overpayment_id = child.text or ""
+        elif tag == "UpdatedDateUTC":
+            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+            if not child.values() or child.get(_XSI_NIL) != "true":
+                try:
+                    v_updated_date_utc = parse_utc_datetime(child.text or "")
+                except ValueError:
+                    raise invalid(
+                        "Xero UTC timestamp", "BankTransaction.UpdatedDateUTC", child.text
+                    ) from None
+        elif tag == "HasAttachments":
+            text = child.text
+            if text == "true":
+                v_has_attachments = True
+            elif text == "false":
+                v_has_attachments = False
+            else:
+                v_has_attachments = read_bool(text, "BankTransaction.HasAttachments")
+        elif strict and isinstance(tag, str):
+            raise unknown("BankTransaction", tag)
+        elif isinstance(tag, str):
+            skipped("BankTransaction", tag)
+    # Every field is assigned below, as the dataclass __init__ would (the models are plain
+    # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
+    # the cost of a keyword-argument call per object.
+    obj = BankTransaction.__new__(BankTransaction)
+    obj.validation_status = v_validation_status
+    obj.validation_errors = v_validation_errors
+    obj.warnings = v_warnings
+    obj.type = v_type
+    obj.contact = v_contact
+    obj.line_items = v_line_items
+    obj.bank_account = v_bank_account
+    obj.is_reconciled = v_is_reconciled
+    obj.date = v_date
+    obj.reference = v_reference
+    obj.currency_code = v_currency_code
+    obj.currency_rate = v_currency_rate
+    obj.url = v_url
+    obj.status = v_status
+    obj.line_amount_types = v_line_amount_types
+    obj.sub_total = v_sub_total
+    obj.total_tax = v_total_tax
+    obj.total = v_total
+    obj.bank_transaction_id = v_bank_transaction_id
+    obj.prepayment_id = v_prepayment_id
+    obj.overpayment_id = v_overpayment_id
+    obj.updated_date_utc = v_updated_date_utc
+    obj.has_attachments = v_has_attachments
+    return obj
+
+
+def write_bank_transaction(el: etree._Element, obj: BankTransaction) -> None:
+    """Append the children of a ``BankTransaction`` to ``el``, in schema order."""
+    if obj.validation_status is not None:
+        el.set("status", enum_text(obj.validation_status))
+    wrapper = SubElement(el, "ValidationErrors")
+    for i_validation_errors in obj.validation_errors:
+        write_entity_validation_error(SubElement(wrapper, "ValidationError"), i_validation_errors)
+    wrapper = SubElement(el, "Warnings")
+    for i_warnings in obj.warnings:
+        write_entity_warning(SubElement(wrapper, "Warning"), i_warnings)
+    if obj.type is not None:
+        SubElement(el, "Type").text = enum_text(obj.type)
+    if obj.contact is not None:
+        write_contact(SubElement(el, "Contact"), obj.contact)
+    wrapper = SubElement(el, "LineItems")
+    for i_line_items in obj.line_items:
+        write_line_item(SubElement(wrapper, "LineItem"), i_line_items)
+    if obj.bank_account is not None:
+        write_account(SubElement(el, "BankAccount"), obj.bank_account)
+    if obj.is_reconciled is not None:
+        SubElement(el, "IsReconciled").text = bool_text(obj.is_reconciled)
+    if obj.date is not None:
+        SubElement(el, "Date").text = write_date(obj.date)
+    if obj.reference is not None:
+        SubElement(el, "Reference").text = obj.reference or None
+    if obj.currency_code is not None:
+        SubElement(el, "CurrencyCode").text = obj.currency_code or None
+    if obj.currency_rate is not None:
+        SubElement(el, "CurrencyRate").text = decimal_text(obj.currency_rate)
+    if obj.url is not None:
+        SubElement(el, "Url").text = obj.url or None
+    if obj.status is not None:
+        SubElement(el, "Status").text = enum_text(obj.status)
+    if obj.line_amount_types is not None:
+        SubElement(el, "LineAmountTypes").text = enum_text(obj.line_amount_types)
+    if obj.sub_total is not None:
+        SubElement(el, "SubTotal").text = decimal_text(obj.sub_total)
+    if obj.total_tax is not None:
+        SubElement(el, "TotalTax").text = decimal_text(obj.total_tax)
+    if obj.total is not None:
+        SubElement(el, "Total").text = decimal_text(obj.total)
+    if obj.bank_transaction_id is not None:
+        SubElement(el, "BankTransactionID").text = obj.bank_transaction_id or None
+    if obj.prepayment_id is not None:
+        SubElement(el, "PrepaymentID").text = obj.prepayment_id or None
+    if obj.overpayment_id is not None:
+        SubElement(el, "OverpaymentID").text = obj.overpayment_id or None
+    if obj.updated_date_utc is not None:
+        SubElement(el, "UpdatedDateUTC").text = write_utc_datetime(obj.updated_date_utc)
+    if obj.has_attachments is not None:
+        SubElement(el, "HasAttachments").text = bool_text(obj.has_attachments)
+
+
+def write_bank_transaction_request(el: etree._Element, obj: BankTransaction) -> None:
+    """Append what a request carries of a ``BankTransaction`` to ``el``: the elements of its write
+    schema, in that order (read-only elements are left out)."""
+    if obj.type is not None:
+        SubElement(el, "Type").text = enum_text(obj.type)
+    if obj.contact is not None:
+        write_contact_request(SubElement(el, "Contact"), obj.contact)
+    if obj.line_items:  # an empty list is not sent: an update never clears a list by accident
+        wrapper = SubElement(el, "LineItems")
+        for i_line_items in obj.line_items:
+            write_line_item_request(SubElement(wrapper, "LineItem"), i_line_items)
+    if obj.bank_account is not None:
+        write_account_request(SubElement(el, "BankAccount"), obj.bank_account)
+    if obj.is_reconciled is not None:
+        SubElement(el, "IsReconciled").text = bool_text(obj.is_reconciled)
+    if obj.date is not None:
+        SubElement(el, "Date").text = write_date(obj.date)
+    if obj.reference is not None:
+        SubElement(el, "Reference").text = obj.reference or None
+    if obj.currency_code is not None:
+        SubElement(el, "CurrencyCode").text = obj.currency_code or None
+    if obj.currency_rate is not None:
+        SubElement(el, "CurrencyRate").text = decimal_text(obj.currency_rate)
+    if obj.url is not None:
+        SubElement(el, "Url").text = obj.url or None
+    if obj.status is not None:
+        SubElement(el, "Status").text = enum_text(obj.status)
+    if obj.line_amount_types is not None:
+        SubElement(el, "LineAmountTypes").text = enum_text(obj.line_amount_types)
+    if obj.bank_transaction_id is not None:
+        SubElement(el, "BankTransactionID").text = obj.bank_transaction_id or None
+
+
+def encode_bank_transaction(obj: BankTransaction) -> bytes:
+    """A ``BankTransaction`` as the document ``<BankTransaction>...</BankTransaction>`` (UTF-8, no declaration)."""
+    el = etree.Element("BankTransaction")
+    write_bank_transaction(el, obj)
+    return to_bytes(el)
+
+
+def decode_bank_transactions_response(
+    el: etree._Element, strict: bool = False
+) -> BankTransactionsResponse:
+    """An element holding a ``BankTransactionsResponse`` (``<Response>``) -> the dataclass."""
+    v_id: str | None = None
+    v_status: str | None = None
+    v_provider_name: str | None = None
+    v_date_time_utc: datetime.datetime | None = None
+    v_bank_transactions: list[BankTransaction] = []
+    for child in el:
+        tag = child.tag
+        if tag == "Id":
+            v_id = child.text or ""
+        elif tag == "Status":
+            v_status = child.text or ""
+        elif tag == "ProviderName":
+            v_provider_name = child.text or ""
+        elif tag == "DateTimeUTC":
+            try:
+                v_date_time_utc = parse_utc_datetime(child.text or "")
+            except ValueError:
+                raise invalid("Xero UTC timestamp", "Response.DateTimeUTC", child.text) from None
+        elif tag == "BankTransactions":
+            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
+                for item in child:
+                    if item.tag == "BankTransaction":
+                        i_bank_transactions = decode_bank_transaction(item, strict)
+                        v_bank_transactions.append(i_bank_transactions)
+                    elif strict and isinstance(item.tag, str):
+                        raise unknown("BankTransactions", item.tag)
+                    elif isinstance(item.tag, str):
+                        skipped("BankTransactions", item.tag)
+        elif strict and isinstance(tag, str):
+            raise unknown("Response", tag)
+        elif isinstance(tag, str):
+            skipped("Response", tag)
+    # Every field is assigned below, as the dataclass __init__ would (the models are plain
+    # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
+    # the cost of a keyword-argument call per object.
+    obj = BankTransactionsResponse.__new__(BankTransactionsResponse)
+    obj.id = v_id
+    obj.status = v_status
+    obj.provider_name = v_provider_name
+    obj.date_time_utc = v_date_time_utc
+    obj.bank_transactions = v_bank_transactions
+    return obj
+
+
+def write_bank_transactions_response(el: etree._Element, obj: BankTransactionsResponse) -> None:
+    """Append the children of a ``BankTransactionsResponse`` to ``el``, in schema order."""
+    if obj.id is not None:
+        SubElement(el, "Id").text = obj.id or None
+    if obj.status is not None:
+        SubElement(el, "Status").text = obj.status or None
+    if obj.provider_name is not None:
+        SubElement(el, "ProviderName").text = obj.provider_name or None
+    if obj.date_time_utc is not None:
+        SubElement(el, "DateTimeUTC").text = write_utc_datetime(obj.date_time_utc)
+    wrapper = SubElement(el, "BankTransactions")
+    for i_bank_transactions in obj.bank_transactions:
+        write_bank_transaction(SubElement(wrapper, "BankTransaction"), i_bank_transactions)
+
+
+def encode_bank_transactions_response(obj: BankTransactionsResponse) -> bytes:
+    """A ``BankTransactionsResponse`` as the document ``<Response>...</Response>`` (UTF-8, no declaration)."""
+    el = etree.Element("Response")
+    write_bank_transactions_response(el, obj)
+    return to_bytes(el)
+
+
+def decode_bank_transfer(el: etree._Element, strict: bool = False) -> BankTransfer:
+    """An element holding a ``BankTransfer`` (``<BankTransfer>``) -> the dataclass."""
+    v_validation_status: Any = None
+    v_validation_errors: list[EntityValidationError] = []
+    v_warnings: list[EntityWarning] = []
+    v_from_bank_account: Account | None = None
+    v_to_bank_account: Account | None = None
+    v_amount: Decimal | None = None
+    v_date: datetime.date | None = None
+    v_bank_transfer_id: str | None = None
+    v_currency_rate: Decimal | None = None
+    v_from_bank_transaction_id: str | None = None
+    v_to_bank_transaction_id: str | None = None
+    v_from_is_reconciled: bool | None = None
+    v_to_is_reconciled: bool | None = None
+    v_reference: str | None = None
+    v_has_attachments: bool | None = None
+    v_created_date_utc: datetime.datetime | None = None
+    v_status: Any = None
+    v_from_tracking: list[LineItemTracking] = []
+    v_to_tracking: list[LineItemTracking] = []
+    text = el.get("status")
+    if text is not None:
+        v_validation_status = _E_EntityValidationStatus.get(text)
+        if v_validation_status is None:
+            v_validation_status = read_enum(_E_EntityValidationStatus, text)
+    for child in el:
+        tag = child.tag
+        if tag == "ValidationErrors":
+            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
+                for item in child:
+                    if item.tag == "ValidationError":
+                        i_validation_errors = decode_entity_validation_error(item, strict)
+                        v_validation_errors.append(i_validation_errors)
+                    elif strict and isinstance(item.tag, str):
+                        raise unknown("ValidationErrors", item.tag)
+                    elif isinstance(item.tag, str):
+                        skipped("ValidationErrors", item.tag)
+        elif tag == "Warnings":
+            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
+                for item in child:
+                    if item.tag == "Warning":
+                        i_warnings = decode_entity_warning(item, strict)
+                        v_warnings.append(i_warnings)
+                    elif strict and isinstance(item.tag, str):
+                        raise unknown("Warnings", item.tag)
+                    elif isinstance(item.tag, str):
+                        skipped("Warnings", item.tag)
+        elif tag == "FromBankAccount":
+            v_from_bank_account = decode_account(child, strict)
+        elif tag == "ToBankAccount":
+            v_to_bank_account = decode_account(child, strict)
+        elif tag == "Amount":
+            try:
+                v_amount = Decimal(child.text)  # type: ignore[arg-type]
+            except (ArithmeticError, TypeError):
+                raise invalid("decimal", "BankTransfer.Amount", child.text) from None
+            if not v_amount.is_finite():
+                raise invalid("decimal", "BankTransfer.Amount", child.text)
+        elif tag == "Date":
+            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+            if not child.values() or child.get(_XSI_NIL) != "true":
+                try:
+                    v_date = parse_date(child.text or "")
+                except ValueError:
+                    raise invalid("Xero date", "BankTransfer.Date", child.text) from None
+        elif tag == "BankTransferID":
+            v_bank_transfer_id = child.text or ""
+        elif tag == "CurrencyRate":
+            try:
+                v_currency_rate = Decimal(child.text)  # type: ignore[arg-type]
+            except (ArithmeticError, TypeError):
+                raise invalid("decimal", "BankTransfer.CurrencyRate", child.text) from None
+            if not v_currency_rate.is_finite():
+                raise invalid("decimal", "BankTransfer.CurrencyRate", child.text)
+        elif tag == "FromBankTransactionID":
+            v_from_bank_transaction_id = child.text or ""
+        elif tag == "ToBankTransactionID":
+            v_to_bank_transaction_id = child.text or ""
+        elif tag == "FromIsReconciled":
+            text = child.text
+            if text == "true":
+                v_from_is_reconciled = True
+            elif text == "false":
+                v_from_is_reconciled = False
+            else:
+                v_from_is_reconciled = read_bool(text, "BankTransfer.FromIsReconciled")
+        elif tag == "ToIsReconciled":
+            text = child.text
+            if text == "true":
+                v_to_is_reconciled = True
+            elif text == "false":
+                v_to_is_reconciled = False
+            else:
+                v_to_is_reconciled = read_bool(text, "BankTransfer.ToIsReconciled")
+        elif tag == "Reference":
+            v_reference = child.text or ""
+        elif tag == "HasAttachments":
+            text = child.text
+            if text == "true":
+                v_has_attachments = True
+            elif text == "false":
+                v_has_attachments = False
+            else:
+                v_has_attachments = read_bool(text, "BankTransfer.HasAttachments")
+        elif tag == "CreatedDateUTC":
+            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+            if not child.values() or child.get(_XSI_NIL) != "true":
+                try:
+                    v_created_date_utc = parse_utc_datetime(child.text or "")
+                except ValueError:
+                    raise invalid(
+                        "Xero UTC timestamp", "BankTransfer.CreatedDateUTC", child.text
+                    ) from None
+        elif tag == "Status":
+            text = child.text
+            v_status = _E_BankTransferStatus.get(text)
+            if v_status is None:
+                v_status = read_enum(_E_BankTransferStatus, text)
+        elif tag == "FromTracking":
+            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
+                for item in child:
+                    if item.tag == "TrackingCategory":
+                        i_from_tracking = decode_line_item_tracking(item, strict)
+                        v_from_tracking.append(i_from_tracking)
+                    elif strict and isinstance(item.tag, str):
+                        raise unknown("FromTracking", item.tag)
+                    elif isinstance(item.tag, str):
+                        skipped("FromTracking", item.tag)
+        elif tag == "ToTracking":
+            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
+                for item in child:
+                    if item.tag == "TrackingCategory":
+                        i_to_tracking = decode_line_item_tracking(item, strict)
+                        v_to_tracking.append(i_to_tracking)
+                    elif strict and isinstance(item.tag, str):
+                        raise unknown("ToTracking", item.tag)
+                    elif isinstance(item.tag, str):
+                        skipped("ToTracking", item.tag)
+        elif strict and isinstance(tag, str):
+            raise unknown("BankTransfer", tag)
+        elif isinstance(tag, str):
+            skipped("BankTransfer", tag)
+    # Every field is assigned below, as the dataclass __init__ would (the models are plain
+    # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
+    # the cost of a keyword-argument call per object.
+    obj = BankTransfer.__new__(BankTransfer)
+    obj.validation_status = v_validation_status
+    obj.validation_errors = v_validation_errors
+    obj.warnings = v_warnings
+    obj.from_bank_account = v_from_bank_account
+    obj.to_bank_account = v_to_bank_account
+    obj.amount = v_amount
+    obj.date = v_date
+    obj.bank_transfer_id = v_bank_transfer_id
+    obj.currency_rate = v_currency_rate
+    obj.from_bank_transaction_id = v_from_bank_transaction_id
+    obj.to_bank_transaction_id = v_to_bank_transaction_id
+    obj.from_is_reconciled = v_from_is_reconciled
+    obj.to_is_reconciled = v_to_is_reconciled
+    obj.reference = v_reference
+    obj.has_attachments = v_has_attachments
+    obj.created_date_utc = v_created_date_utc
+    obj.status = v_status
+    obj.from_tracking = v_from_tracking
+    obj.to_tracking = v_to_tracking
+    return obj
+
+
+def write_bank_transfer(el: etree._Element, obj: BankTransfer) -> None:
+    """Append the children of a ``BankTransfer`` to ``el``, in schema order."""
+    if obj.validation_status is not None:
+        el.set("status", enum_text(obj.validation_status))
+    wrapper = SubElement(el, "ValidationErrors")
+    for i_validation_errors in obj.validation_errors:
+        write_entity_validation_error(SubElement(wrapper, "ValidationError"), i_validation_errors)
+    wrapper = SubElement(el, "Warnings")
+    for i_warnings in obj.warnings:
+        write_entity_warning(SubElement(wrapper, "Warning"), i_warnings)
+    if obj.from_bank_account is not None:
+        write_account(SubElement(el, "FromBankAccount"), obj.from_bank_account)
+    if obj.to_bank_account is not None:
+        write_account(SubElement(el, "ToBankAccount"), obj.to_bank_account)
+    if obj.amount is not None:
+        SubElement(el, "Amount").text = decimal_text(obj.amount)
+    if obj.date is not None:
+        SubElement(el, "Date").text = write_date(obj.date)
+    if obj.bank_transfer_id is not None:
+        SubElement(el, "BankTransferID").text = obj.bank_transfer_id or None
+    if obj.currency_rate is not None:
+        SubElement(el, "CurrencyRate").text = decimal_text(obj.currency_rate)
+    if obj.from_bank_transaction_id is not None:
+        SubElement(el, "FromBankTransactionID").text = obj.from_bank_transaction_id or None
+    if obj.to_bank_transaction_id is not None:
+        SubElement(el, "ToBankTransactionID").text = obj.to_bank_transaction_id or None
+    if obj.from_is_reconciled is not None:
+        SubElement(el, "FromIsReconciled").text = bool_text(obj.from_is_reconciled)
+    if obj.to_is_reconciled is not None:
+        SubElement(el, "ToIsReconciled").text = bool_text(obj.to_is_reconciled)
+    if obj.reference is not None:
+        SubElement(el, "Reference").text = obj.reference or None
+    if obj.has_attachments is not None:
+        SubElement(el, "HasAttachments").text = bool_text(obj.has_attachments)
+    if obj.created_date_utc is not None:
+        SubElement(el, "CreatedDateUTC").text = write_utc_datetime(obj.created_date_utc)
+    if obj.status is not None:
+        SubElement(el, "Status").text = enum_text(obj.status)
+    wrapper = SubElement(el, "FromTracking")
+    for i_from_tracking in obj.from_tracking:
+        write_line_item_tracking(SubElement(wrapper, "TrackingCategory"), i_from_tracking)
+    wrapper = SubElement(el, "ToTracking")
+    for i_to_tracking in obj.to_tracking:
+        write_line_item_tracking(SubElement(wrapper, "TrackingCategory"), i_to_tracking)
+
+
+def write_bank_transfer_request(el: etree._Element, obj: BankTransfer) -> None:
+    """Append what a request carries of a ``BankTransfer`` to ``el``: the elements of its write
+    schema, in that order (read-only elements are left out)."""
+    if obj.from_bank_account is not None:
+        write_account_request(SubElement(el, "FromBankAccount"), obj.from_bank_account)
+    if obj.to_bank_account is not None:
+        write_account_request(SubElement(el, "ToBankAccount"), obj.to_bank_account)
+    if obj.amount is not None:
+        SubElement(el, "Amount").text = decimal_text(obj.amount)
+    if obj.date is not None:
+        SubElement(el, "Date").text = write_date(obj.date)
+    if obj.bank_transfer_id is not None:
+        SubElement(el, "BankTransferID").text = obj.bank_transfer_id or None
+    if obj.from_is_reconciled is not None:
+        SubElement(el, "FromIsReconciled").text = bool_text(obj.from_is_reconciled)
+    if obj.to_is_reconciled is not None:
+        SubElement(el, "ToIsReconciled").text = bool_text(obj.to_is_reconciled)
+    if obj.reference is not None:
+        SubElement(el, "Reference").text = obj.reference or None
+    if obj.status is not None:
+        SubElement(el, "Status").text = enum_text(obj.status)
+    if obj.from_tracking:  # an empty list is not sent: an update never clears a list by accident
+        wrapper = SubElement(el, "FromTracking")
+        for i_from_tracking in obj.from_tracking:
+            write_line_item_tracking_request(
+                SubElement(wrapper, "TrackingCategory"), i_from_tracking
+            )
+    if obj.to_tracking:  # an empty list is not sent: an update never clears a list by accident
+        wrapper = SubElement(el, "ToTracking")
+        for i_to_tracking in obj.to_tracking:
+            write_line_item_tracking_request(SubElement(wrapper, "TrackingCategory"), i_to_tracking)
+
+
+def encode_bank_transfer(obj: BankTransfer) -> bytes:
+    """A ``BankTransfer`` as the document ``<BankTransfer>...</BankTransfer>`` (UTF-8, no declaration)."""
+    el = etree.Element("BankTransfer")
+    write_bank_transfer(el, obj)
+    return to_bytes(el)
+
+
+def decode_bank_transfers_response(
+    el: etree._Element, strict: bool = False
+) -> BankTransfersResponse:
+    """An element holding a ``BankTransfersResponse`` (``<Response>``) -> the dataclass."""
+    v_id: str | None = None
+    v_status: str | None = None
+    v_provider_name: str | None = None
+    v_date_time_utc: datetime.datetime | None = None
+    v_bank_transfers: list[BankTransfer] = []
+    for child in el:
+        tag = child.tag
+        if tag == "Id":
+            v_id = child.text or ""
+        elif tag == "Status":
+            v_status = child.text or ""
+        elif tag == "ProviderName":
+            v_provider_name = child.text or ""
+        elif tag == "DateTimeUTC":
+            try:
+                v_date_time_utc = parse_utc_datetime(child.text or "")
+            except ValueError:
+                raise invalid("Xero UTC timestamp", "Response.DateTimeUTC", child.text) from None
+        elif tag == "BankTransfers":
+            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
+                for item in child:
+                    if item.tag == "BankTransfer":
+                        i_bank_transfers = decode_bank_transfer(item, strict)
+                        v_bank_transfers.append(i_bank_transfers)
+                    elif strict and isinstance(item.tag, str):
+                        raise unknown("BankTransfers", item.tag)
+                    elif isinstance(item.tag, str):
+                        skipped("BankTransfers", item.tag)
+        elif strict and isinstance(tag, str):
+            raise unknown("Response", tag)
+        elif isinstance(tag, str):
+            skipped("Response", tag)
+    # Every field is assigned below, as the dataclass __init__ would (the models are plain
+    # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
+    # the cost of a keyword-argument call per object.
+    obj = BankTransfersResponse.__new__(BankTransfersResponse)
+    obj.id = v_id
+    obj.status = v_status
+    obj.provider_name = v_provider_name
+    obj.date_time_utc = v_date_time_utc
+    obj.bank_transfers = v_bank_transfers
+    return obj
+
+
+def write_bank_transfers_response(el: etree._Element, obj: BankTransfersResponse) -> None:
+    """Append the children of a ``BankTransfersResponse`` to ``el``, in schema order."""
+    if obj.id is not None:
+        SubElement(el, "Id").text = obj.id or None
+    if obj.status is not None:
+        SubElement(el, "Status").text = obj.status or None
+    if obj.provider_name is not None:
+        SubElement(el, "ProviderName").text = obj.provider_name or None
+    if obj.date_time_utc is not None:
+        SubElement(el, "DateTimeUTC").text = write_utc_datetime(obj.date_time_utc)
+    wrapper = SubElement(el, "BankTransfers")
+    for i_bank_transfers in obj.bank_transfers:
+        write_bank_transfer(SubElement(wrapper, "BankTransfer"), i_bank_transfers)
+
+
+def encode_bank_transfers_response(obj: BankTransfersResponse) -> bytes:
+    """A ``BankTransfersResponse`` as the document ``<Response>...</Response>`` (UTF-8, no declaration)."""
+    el = etree.Element("Response")
+    write_bank_transfers_response(el, obj)
     return to_bytes(el)
 
 
@@ -2382,6 +3085,375 @@ def encode_invoices_response(obj: InvoicesResponse) -> bytes:
     return to_bytes(el)
 
 
+def decode_journal(el: etree._Element, strict: bool = False) -> Journal:
+    """An element holding a ``Journal`` (``<Journal>``) -> the dataclass."""
+    v_validation_status: Any = None
+    v_validation_errors: list[EntityValidationError] = []
+    v_warnings: list[EntityWarning] = []
+    v_journal_id: str | None = None
+    v_journal_date: datetime.date | None = None
+    v_journal_number: int | None = None
+    v_created_date_utc: datetime.datetime | None = None
+    v_reference: str | None = None
+    v_source_id: str | None = None
+    v_source_type: Any = None
+    v_journal_lines: list[JournalLine] = []
+    text = el.get("status")
+    if text is not None:
+        v_validation_status = _E_EntityValidationStatus.get(text)
+        if v_validation_status is None:
+            v_validation_status = read_enum(_E_EntityValidationStatus, text)
+    for child in el:
+        tag = child.tag
+        if tag == "ValidationErrors":
+            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
+                for item in child:
+                    if item.tag == "ValidationError":
+                        i_validation_errors = decode_entity_validation_error(item, strict)
+                        v_validation_errors.append(i_validation_errors)
+                    elif strict and isinstance(item.tag, str):
+                        raise unknown("ValidationErrors", item.tag)
+                    elif isinstance(item.tag, str):
+                        skipped("ValidationErrors", item.tag)
+        elif tag == "Warnings":
+            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
+                for item in child:
+                    if item.tag == "Warning":
+                        i_warnings = decode_entity_warning(item, strict)
+                        v_warnings.append(i_warnings)
+                    elif strict and isinstance(item.tag, str):
+                        raise unknown("Warnings", item.tag)
+                    elif isinstance(item.tag, str):
+                        skipped("Warnings", item.tag)
+        elif tag == "JournalID":
+            v_journal_id = child.text or ""
+        elif tag == "JournalDate":
+            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+            if not child.values() or child.get(_XSI_NIL) != "true":
+                try:
+                    v_journal_date = parse_date(child.text or "")
+                except ValueError:
+                    raise invalid("Xero date", "Journal.JournalDate", child.text) from None
+        elif tag == "JournalNumber":
+            v_journal_number = read_int(child.text, "Journal.JournalNumber")
+        elif tag == "CreatedDateUTC":
+            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+            if not child.values() or child.get(_XSI_NIL) != "true":
+                try:
+                    v_created_date_utc = parse_utc_datetime(child.text or "")
+                except ValueError:
+                    raise invalid(
+                        "Xero UTC timestamp", "Journal.CreatedDateUTC", child.text
+                    ) from None
+        elif tag == "Reference":
+            v_reference = child.text or ""
+        elif tag == "SourceID":
+            v_source_id = child.text or ""
+        elif tag == "SourceType":
+            text = child.text
+            v_source_type = _E_JournalSourceType.get(text)
+            if v_source_type is None:
+                v_source_type = read_enum(_E_JournalSourceType, text)
+        elif tag == "JournalLines":
+            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
+                for item in child:
+                    if item.tag == "JournalLine":
+                        i_journal_lines = decode_journal_line(item, strict)
+                        v_journal_lines.append(i_journal_lines)
+                    elif strict and isinstance(item.tag, str):
+                        raise unknown("JournalLines", item.tag)
+                    elif isinstance(item.tag, str):
+                        skipped("JournalLines", item.tag)
+        elif strict and isinstance(tag, str):
+            raise unknown("Journal", tag)
+        elif isinstance(tag, str):
+            skipped("Journal", tag)
+    # Every field is assigned below, as the dataclass __init__ would (the models are plain
+    # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
+    # the cost of a keyword-argument call per object.
+    obj = Journal.__new__(Journal)
+    obj.validation_status = v_validation_status
+    obj.validation_errors = v_validation_errors
+    obj.warnings = v_warnings
+    obj.journal_id = v_journal_id
+    obj.journal_date = v_journal_date
+    obj.journal_number = v_journal_number
+    obj.created_date_utc = v_created_date_utc
+    obj.reference = v_reference
+    obj.source_id = v_source_id
+    obj.source_type = v_source_type
+    obj.journal_lines = v_journal_lines
+    return obj
+
+
+def write_journal(el: etree._Element, obj: Journal) -> None:
+    """Append the children of a ``Journal`` to ``el``, in schema order."""
+    if obj.validation_status is not None:
+        el.set("status", enum_text(obj.validation_status))
+    wrapper = SubElement(el, "ValidationErrors")
+    for i_validation_errors in obj.validation_errors:
+        write_entity_validation_error(SubElement(wrapper, "ValidationError"), i_validation_errors)
+    wrapper = SubElement(el, "Warnings")
+    for i_warnings in obj.warnings:
+        write_entity_warning(SubElement(wrapper, "Warning"), i_warnings)
+    if obj.journal_id is not None:
+        SubElement(el, "JournalID").text = obj.journal_id or None
+    if obj.journal_date is not None:
+        SubElement(el, "JournalDate").text = write_date(obj.journal_date)
+    if obj.journal_number is not None:
+        SubElement(el, "JournalNumber").text = str(obj.journal_number)
+    if obj.created_date_utc is not None:
+        SubElement(el, "CreatedDateUTC").text = write_utc_datetime(obj.created_date_utc)
+    if obj.reference is not None:
+        SubElement(el, "Reference").text = obj.reference or None
+    if obj.source_id is not None:
+        SubElement(el, "SourceID").text = obj.source_id or None
+    if obj.source_type is not None:
+        SubElement(el, "SourceType").text = enum_text(obj.source_type)
+    wrapper = SubElement(el, "JournalLines")
+    for i_journal_lines in obj.journal_lines:
+        write_journal_line(SubElement(wrapper, "JournalLine"), i_journal_lines)
+
+
+def encode_journal(obj: Journal) -> bytes:
+    """A ``Journal`` as the document ``<Journal>...</Journal>`` (UTF-8, no declaration)."""
+    el = etree.Element("Journal")
+    write_journal(el, obj)
+    return to_bytes(el)
+
+
+def decode_journal_line(el: etree._Element, strict: bool = False) -> JournalLine:
+    """An element holding a ``JournalLine`` (``<JournalLine>``) -> the dataclass."""
+    v_validation_status: Any = None
+    v_validation_errors: list[EntityValidationError] = []
+    v_warnings: list[EntityWarning] = []
+    v_journal_line_id: str | None = None
+    v_account_id: str | None = None
+    v_account_code: str | None = None
+    v_account_type: Any = None
+    v_account_name: str | None = None
+    v_description: str | None = None
+    v_net_amount: Decimal | None = None
+    v_gross_amount: Decimal | None = None
+    v_tax_amount: Decimal | None = None
+    v_tax_type: str | None = None
+    v_tax_name: str | None = None
+    v_tracking_categories: list[LineItemTracking] = []
+    text = el.get("status")
+    if text is not None:
+        v_validation_status = _E_EntityValidationStatus.get(text)
+        if v_validation_status is None:
+            v_validation_status = read_enum(_E_EntityValidationStatus, text)
+    for child in el:
+        tag = child.tag
+        if tag == "ValidationErrors":
+            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
+                for item in child:
+                    if item.tag == "ValidationError":
+                        i_validation_errors = decode_entity_validation_error(item, strict)
+                        v_validation_errors.append(i_validation_errors)
+                    elif strict and isinstance(item.tag, str):
+                        raise unknown("ValidationErrors", item.tag)
+                    elif isinstance(item.tag, str):
+                        skipped("ValidationErrors", item.tag)
+        elif tag == "Warnings":
+            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
+                for item in child:
+                    if item.tag == "Warning":
+                        i_warnings = decode_entity_warning(item, strict)
+                        v_warnings.append(i_warnings)
+                    elif strict and isinstance(item.tag, str):
+                        raise unknown("Warnings", item.tag)
+                    elif isinstance(item.tag, str):
+                        skipped("Warnings", item.tag)
+        elif tag == "JournalLineID":
+            v_journal_line_id = child.text or ""
+        elif tag == "AccountID":
+            v_account_id = child.text or ""
+        elif tag == "AccountCode":
+            v_account_code = child.text or ""
+        elif tag == "AccountType":
+            text = child.text
+            v_account_type = _E_AccountType.get(text)
+            if v_account_type is None:
+                v_account_type = read_enum(_E_AccountType, text)
+        elif tag == "AccountName":
+            v_account_name = child.text or ""
+        elif tag == "Description":
+            v_description = child.text or ""
+        elif tag == "NetAmount":
+            try:
+                v_net_amount = Decimal(child.text)  # type: ignore[arg-type]
+            except (ArithmeticError, TypeError):
+                raise invalid("decimal", "JournalLine.NetAmount", child.text) from None
+            if not v_net_amount.is_finite():
+                raise invalid("decimal", "JournalLine.NetAmount", child.text)
+        elif tag == "GrossAmount":
+            try:
+                v_gross_amount = Decimal(child.text)  # type: ignore[arg-type]
+            except (ArithmeticError, TypeError):
+                raise invalid("decimal", "JournalLine.GrossAmount", child.text) from None
+            if not v_gross_amount.is_finite():
+                raise invalid("decimal", "JournalLine.GrossAmount", child.text)
+        elif tag == "TaxAmount":
+            try:
+                v_tax_amount = Decimal(child.text)  # type: ignore[arg-type]
+            except (ArithmeticError, TypeError):
+                raise invalid("decimal", "JournalLine.TaxAmount", child.text) from None
+            if not v_tax_amount.is_finite():
+                raise invalid("decimal", "JournalLine.TaxAmount", child.text)
+        elif tag == "TaxType":
+            v_tax_type = child.text or ""
+        elif tag == "TaxName":
+            v_tax_name = child.text or ""
+        elif tag == "TrackingCategories":
+            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
+                for item in child:
+                    if item.tag == "TrackingCategory":
+                        i_tracking_categories = decode_line_item_tracking(item, strict)
+                        v_tracking_categories.append(i_tracking_categories)
+                    elif strict and isinstance(item.tag, str):
+                        raise unknown("TrackingCategories", item.tag)
+                    elif isinstance(item.tag, str):
+                        skipped("TrackingCategories", item.tag)
+        elif strict and isinstance(tag, str):
+            raise unknown("JournalLine", tag)
+        elif isinstance(tag, str):
+            skipped("JournalLine", tag)
+    # Every field is assigned below, as the dataclass __init__ would (the models are plain
+    # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
+    # the cost of a keyword-argument call per object.
+    obj = JournalLine.__new__(JournalLine)
+    obj.validation_status = v_validation_status
+    obj.validation_errors = v_validation_errors
+    obj.warnings = v_warnings
+    obj.journal_line_id = v_journal_line_id
+    obj.account_id = v_account_id
+    obj.account_code = v_account_code
+    obj.account_type = v_account_type
+    obj.account_name = v_account_name
+    obj.description = v_description
+    obj.net_amount = v_net_amount
+    obj.gross_amount = v_gross_amount
+    obj.tax_amount = v_tax_amount
+    obj.tax_type = v_tax_type
+    obj.tax_name = v_tax_name
+    obj.tracking_categories = v_tracking_categories
+    return obj
+
+
+def write_journal_line(el: etree._Element, obj: JournalLine) -> None:
+    """Append the children of a ``JournalLine`` to ``el``, in schema order."""
+    if obj.validation_status is not None:
+        el.set("status", enum_text(obj.validation_status))
+    wrapper = SubElement(el, "ValidationErrors")
+    for i_validation_errors in obj.validation_errors:
+        write_entity_validation_error(SubElement(wrapper, "ValidationError"), i_validation_errors)
+    wrapper = SubElement(el, "Warnings")
+    for i_warnings in obj.warnings:
+        write_entity_warning(SubElement(wrapper, "Warning"), i_warnings)
+    if obj.journal_line_id is not None:
+        SubElement(el, "JournalLineID").text = obj.journal_line_id or None
+    if obj.account_id is not None:
+        SubElement(el, "AccountID").text = obj.account_id or None
+    if obj.account_code is not None:
+        SubElement(el, "AccountCode").text = obj.account_code or None
+    if obj.account_type is not None:
+        SubElement(el, "AccountType").text = enum_text(obj.account_type)
+    if obj.account_name is not None:
+        SubElement(el, "AccountName").text = obj.account_name or None
+    if obj.description is not None:
+        SubElement(el, "Description").text = obj.description or None
+    if obj.net_amount is not None:
+        SubElement(el, "NetAmount").text = decimal_text(obj.net_amount)
+    if obj.gross_amount is not None:
+        SubElement(el, "GrossAmount").text = decimal_text(obj.gross_amount)
+    if obj.tax_amount is not None:
+        SubElement(el, "TaxAmount").text = decimal_text(obj.tax_amount)
+    if obj.tax_type is not None:
+        SubElement(el, "TaxType").text = obj.tax_type or None
+    if obj.tax_name is not None:
+        SubElement(el, "TaxName").text = obj.tax_name or None
+    wrapper = SubElement(el, "TrackingCategories")
+    for i_tracking_categories in obj.tracking_categories:
+        write_line_item_tracking(SubElement(wrapper, "TrackingCategory"), i_tracking_categories)
+
+
+def encode_journal_line(obj: JournalLine) -> bytes:
+    """A ``JournalLine`` as the document ``<JournalLine>...</JournalLine>`` (UTF-8, no declaration)."""
+    el = etree.Element("JournalLine")
+    write_journal_line(el, obj)
+    return to_bytes(el)
+
+
+def decode_journals_response(el: etree._Element, strict: bool = False) -> JournalsResponse:
+    """An element holding a ``JournalsResponse`` (``<Response>``) -> the dataclass."""
+    v_id: str | None = None
+    v_status: str | None = None
+    v_provider_name: str | None = None
+    v_date_time_utc: datetime.datetime | None = None
+    v_journals: list[Journal] = []
+    for child in el:
+        tag = child.tag
+        if tag == "Id":
+            v_id = child.text or ""
+        elif tag == "Status":
+            v_status = child.text or ""
+        elif tag == "ProviderName":
+            v_provider_name = child.text or ""
+        elif tag == "DateTimeUTC":
+            try:
+                v_date_time_utc = parse_utc_datetime(child.text or "")
+            except ValueError:
+                raise invalid("Xero UTC timestamp", "Response.DateTimeUTC", child.text) from None
+        elif tag == "Journals":
+            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
+                for item in child:
+                    if item.tag == "Journal":
+                        i_journals = decode_journal(item, strict)
+                        v_journals.append(i_journals)
+                    elif strict and isinstance(item.tag, str):
+                        raise unknown("Journals", item.tag)
+                    elif isinstance(item.tag, str):
+                        skipped("Journals", item.tag)
+        elif strict and isinstance(tag, str):
+            raise unknown("Response", tag)
+        elif isinstance(tag, str):
+            skipped("Response", tag)
+    # Every field is assigned below, as the dataclass __init__ would (the models are plain
+    # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
+    # the cost of a keyword-argument call per object.
+    obj = JournalsResponse.__new__(JournalsResponse)
+    obj.id = v_id
+    obj.status = v_status
+    obj.provider_name = v_provider_name
+    obj.date_time_utc = v_date_time_utc
+    obj.journals = v_journals
+    return obj
+
+
+def write_journals_response(el: etree._Element, obj: JournalsResponse) -> None:
+    """Append the children of a ``JournalsResponse`` to ``el``, in schema order."""
+    if obj.id is not None:
+        SubElement(el, "Id").text = obj.id or None
+    if obj.status is not None:
+        SubElement(el, "Status").text = obj.status or None
+    if obj.provider_name is not None:
+        SubElement(el, "ProviderName").text = obj.provider_name or None
+    if obj.date_time_utc is not None:
+        SubElement(el, "DateTimeUTC").text = write_utc_datetime(obj.date_time_utc)
+    wrapper = SubElement(el, "Journals")
+    for i_journals in obj.journals:
+        write_journal(SubElement(wrapper, "Journal"), i_journals)
+
+
+def encode_journals_response(obj: JournalsResponse) -> bytes:
+    """A ``JournalsResponse`` as the document ``<Response>...</Response>`` (UTF-8, no declaration)."""
+    el = etree.Element("Response")
+    write_journals_response(el, obj)
+    return to_bytes(el)
+
+
 def decode_line_item(el: etree._Element, strict: bool = False) -> LineItem:
     """An element holding a ``LineItem`` (``<LineItem>``) -> the dataclass."""
     v_validation_status: Any = None
@@ -2718,6 +3790,654 @@ def encode_line_item_tracking(obj: LineItemTracking) -> bytes:
     """A ``LineItemTracking`` as the document ``<LineItemTracking>...</LineItemTracking>`` (UTF-8, no declaration)."""
     el = etree.Element("LineItemTracking")
     write_line_item_tracking(el, obj)
+    return to_bytes(el)
+
+
+def decode_linked_transaction(el: etree._Element, strict: bool = False) -> LinkedTransaction:
+    """An element holding a ``LinkedTransaction`` (``<LinkedTransaction>``) -> the dataclass."""
+    v_validation_status: Any = None
+    v_validation_errors: list[EntityValidationError] = []
+    v_warnings: list[EntityWarning] = []
+    v_source_transaction_id: str | None = None
+    v_source_line_item_id: str | None = None
+    v_contact_id: str | None = None
+    v_target_transaction_id: str | None = None
+    v_target_line_item_id: str | None = None
+    v_linked_transaction_id: str | None = None
+    v_status: Any = None
+    v_type: Any = None
+    v_updated_date_utc: datetime.datetime | None = None
+    v_source_transaction_type_code: Any = None
+    text = el.get("status")
+    if text is not None:
+        v_validation_status = _E_EntityValidationStatus.get(text)
+        if v_validation_status is None:
+            v_validation_status = read_enum(_E_EntityValidationStatus, text)
+    for child in el:
+        tag = child.tag
+        if tag == "ValidationErrors":
+            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
+                for item in child:
+                    if item.tag == "ValidationError":
+                        i_validation_errors = decode_entity_validation_error(item, strict)
+                        v_validation_errors.append(i_validation_errors)
+                    elif strict and isinstance(item.tag, str):
+                        raise unknown("ValidationErrors", item.tag)
+                    elif isinstance(item.tag, str):
+                        skipped("ValidationErrors", item.tag)
+        elif tag == "Warnings":
+            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
+                for item in child:
+                    if item.tag == "Warning":
+                        i_warnings = decode_entity_warning(item, strict)
+                        v_warnings.append(i_warnings)
+                    elif strict and isinstance(item.tag, str):
+                        raise unknown("Warnings", item.tag)
+                    elif isinstance(item.tag, str):
+                        skipped("Warnings", item.tag)
+        elif tag == "SourceTransactionID":
+            v_source_transaction_id = child.text or ""
+        elif tag == "SourceLineItemID":
+            v_source_line_item_id = child.text or ""
+        elif tag == "ContactID":
+            v_contact_id = child.text or ""
+        elif tag == "TargetTransactionID":
+            v_target_transaction_id = child.text or ""
+        elif tag == "TargetLineItemID":
+            v_target_line_item_id = child.text or ""
+        elif tag == "LinkedTransactionID":
+            v_linked_transaction_id = child.text or ""
+        elif tag == "Status":
+            text = child.text
+            v_status = _E_LinkedTransactionStatus.get(text)
+            if v_status is None:
+                v_status = read_enum(_E_LinkedTransactionStatus, text)
+        elif tag == "Type":
+            text = child.text
+            v_type = _E_LinkedTransactionType.get(text)
+            if v_type is None:
+                v_type = read_enum(_E_LinkedTransactionType, text)
+        elif tag == "UpdatedDateUTC":
+            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+            if not child.values() or child.get(_XSI_NIL) != "true":
+                try:
+                    v_updated_date_utc = parse_utc_datetime(child.text or "")
+                except ValueError:
+                    raise invalid(
+                        "Xero UTC timestamp", "LinkedTransaction.UpdatedDateUTC", child.text
+                    ) from None
+        elif tag == "SourceTransactionTypeCode":
+            text = child.text
+            v_source_transaction_type_code = _E_SourceTransactionTypeCode.get(text)
+            if v_source_transaction_type_code is None:
+                v_source_transaction_type_code = read_enum(_E_SourceTransactionTypeCode, text)
+        elif strict and isinstance(tag, str):
+            raise unknown("LinkedTransaction", tag)
+        elif isinstance(tag, str):
+            skipped("LinkedTransaction", tag)
+    # Every field is assigned below, as the dataclass __init__ would (the models are plain
+    # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
+    # the cost of a keyword-argument call per object.
+    obj = LinkedTransaction.__new__(LinkedTransaction)
+    obj.validation_status = v_validation_status
+    obj.validation_errors = v_validation_errors
+    obj.warnings = v_warnings
+    obj.source_transaction_id = v_source_transaction_id
+    obj.source_line_item_id = v_source_line_item_id
+    obj.contact_id = v_contact_id
+    obj.target_transaction_id = v_target_transaction_id
+    obj.target_line_item_id = v_target_line_item_id
+    obj.linked_transaction_id = v_linked_transaction_id
+    obj.status = v_status
+    obj.type = v_type
+    obj.updated_date_utc = v_updated_date_utc
+    obj.source_transaction_type_code = v_source_transaction_type_code
+    return obj
+
+
+def write_linked_transaction(el: etree._Element, obj: LinkedTransaction) -> None:
+    """Append the children of a ``LinkedTransaction`` to ``el``, in schema order."""
+    if obj.validation_status is not None:
+        el.set("status", enum_text(obj.validation_status))
+    wrapper = SubElement(el, "ValidationErrors")
+    for i_validation_errors in obj.validation_errors:
+        write_entity_validation_error(SubElement(wrapper, "ValidationError"), i_validation_errors)
+    wrapper = SubElement(el, "Warnings")
+    for i_warnings in obj.warnings:
+        write_entity_warning(SubElement(wrapper, "Warning"), i_warnings)
+    if obj.source_transaction_id is not None:
+        SubElement(el, "SourceTransactionID").text = obj.source_transaction_id or None
+    if obj.source_line_item_id is not None:
+        SubElement(el, "SourceLineItemID").text = obj.source_line_item_id or None
+    if obj.contact_id is not None:
+        SubElement(el, "ContactID").text = obj.contact_id or None
+    if obj.target_transaction_id is not None:
+        SubElement(el, "TargetTransactionID").text = obj.target_transaction_id or None
+    if obj.target_line_item_id is not None:
+        SubElement(el, "TargetLineItemID").text = obj.target_line_item_id or None
+    if obj.linked_transaction_id is not None:
+        SubElement(el, "LinkedTransactionID").text = obj.linked_transaction_id or None
+    if obj.status is not None:
+        SubElement(el, "Status").text = enum_text(obj.status)
+    if obj.type is not None:
+        SubElement(el, "Type").text = enum_text(obj.type)
+    if obj.updated_date_utc is not None:
+        SubElement(el, "UpdatedDateUTC").text = write_utc_datetime(obj.updated_date_utc)
+    if obj.source_transaction_type_code is not None:
+        SubElement(el, "SourceTransactionTypeCode").text = enum_text(
+            obj.source_transaction_type_code
+        )
+
+
+def write_linked_transaction_request(el: etree._Element, obj: LinkedTransaction) -> None:
+    """Append what a request carries of a ``LinkedTransaction`` to ``el``: the elements of its write
+    schema, in that order (read-only elements are left out)."""
+    if obj.source_transaction_id is not None:
+        SubElement(el, "SourceTransactionID").text = obj.source_transaction_id or None
+    if obj.source_line_item_id is not None:
+        SubElement(el, "SourceLineItemID").text = obj.source_line_item_id or None
+    if obj.contact_id is not None:
+        SubElement(el, "ContactID").text = obj.contact_id or None
+    if obj.target_transaction_id is not None:
+        SubElement(el, "TargetTransactionID").text = obj.target_transaction_id or None
+    if obj.target_line_item_id is not None:
+        SubElement(el, "TargetLineItemID").text = obj.target_line_item_id or None
+
+
+def encode_linked_transaction(obj: LinkedTransaction) -> bytes:
+    """A ``LinkedTransaction`` as the document ``<LinkedTransaction>...</LinkedTransaction>`` (UTF-8, no declaration)."""
+    el = etree.Element("LinkedTransaction")
+    write_linked_transaction(el, obj)
+    return to_bytes(el)
+
+
+def decode_linked_transactions_response(
+    el: etree._Element, strict: bool = False
+) -> LinkedTransactionsResponse:
+    """An element holding a ``LinkedTransactionsResponse`` (``<Response>``) -> the dataclass."""
+    v_id: str | None = None
+    v_status: str | None = None
+    v_provider_name: str | None = None
+    v_date_time_utc: datetime.datetime | None = None
+    v_linked_transactions: list[LinkedTransaction] = []
+    for child in el:
+        tag = child.tag
+        if tag == "Id":
+            v_id = child.text or ""
+        elif tag == "Status":
+            v_status = child.text or ""
+        elif tag == "ProviderName":
+            v_provider_name = child.text or ""
+        elif tag == "DateTimeUTC":
+            try:
+                v_date_time_utc = parse_utc_datetime(child.text or "")
+            except ValueError:
+                raise invalid("Xero UTC timestamp", "Response.DateTimeUTC", child.text) from None
+        elif tag == "LinkedTransactions":
+            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
+                for item in child:
+                    if item.tag == "LinkedTransaction":
+                        i_linked_transactions = decode_linked_transaction(item, strict)
+                        v_linked_transactions.append(i_linked_transactions)
+                    elif strict and isinstance(item.tag, str):
+                        raise unknown("LinkedTransactions", item.tag)
+                    elif isinstance(item.tag, str):
+                        skipped("LinkedTransactions", item.tag)
+        elif strict and isinstance(tag, str):
+            raise unknown("Response", tag)
+        elif isinstance(tag, str):
+            skipped("Response", tag)
+    # Every field is assigned below, as the dataclass __init__ would (the models are plain
+    # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
+    # the cost of a keyword-argument call per object.
+    obj = LinkedTransactionsResponse.__new__(LinkedTransactionsResponse)
+    obj.id = v_id
+    obj.status = v_status
+    obj.provider_name = v_provider_name
+    obj.date_time_utc = v_date_time_utc
+    obj.linked_transactions = v_linked_transactions
+    return obj
+
+
+def write_linked_transactions_response(el: etree._Element, obj: LinkedTransactionsResponse) -> None:
+    """Append the children of a ``LinkedTransactionsResponse`` to ``el``, in schema order."""
+    if obj.id is not None:
+        SubElement(el, "Id").text = obj.id or None
+    if obj.status is not None:
+        SubElement(el, "Status").text = obj.status or None
+    if obj.provider_name is not None:
+        SubElement(el, "ProviderName").text = obj.provider_name or None
+    if obj.date_time_utc is not None:
+        SubElement(el, "DateTimeUTC").text = write_utc_datetime(obj.date_time_utc)
+    wrapper = SubElement(el, "LinkedTransactions")
+    for i_linked_transactions in obj.linked_transactions:
+        write_linked_transaction(SubElement(wrapper, "LinkedTransaction"), i_linked_transactions)
+
+
+def encode_linked_transactions_response(obj: LinkedTransactionsResponse) -> bytes:
+    """A ``LinkedTransactionsResponse`` as the document ``<Response>...</Response>`` (UTF-8, no declaration)."""
+    el = etree.Element("Response")
+    write_linked_transactions_response(el, obj)
+    return to_bytes(el)
+
+
+def decode_manual_journal(el: etree._Element, strict: bool = False) -> ManualJournal:
+    """An element holding a ``ManualJournal`` (``<ManualJournal>``) -> the dataclass."""
+    v_validation_status: Any = None
+    v_validation_errors: list[EntityValidationError] = []
+    v_warnings: list[EntityWarning] = []
+    v_narration: str | None = None
+    v_journal_lines: list[ManualJournalLine] = []
+    v_date: datetime.date | None = None
+    v_line_amount_types: Any = None
+    v_status: Any = None
+    v_url: str | None = None
+    v_show_on_cash_basis_reports: bool | None = None
+    v_has_attachments: bool | None = None
+    v_updated_date_utc: datetime.datetime | None = None
+    v_manual_journal_id: str | None = None
+    text = el.get("status")
+    if text is not None:
+        v_validation_status = _E_EntityValidationStatus.get(text)
+        if v_validation_status is None:
+            v_validation_status = read_enum(_E_EntityValidationStatus, text)
+    for child in el:
+        tag = child.tag
+        if tag == "ValidationErrors":
+            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
+                for item in child:
+                    if item.tag == "ValidationError":
+                        i_validation_errors = decode_entity_validation_error(item, strict)
+                        v_validation_errors.append(i_validation_errors)
+                    elif strict and isinstance(item.tag, str):
+                        raise unknown("ValidationErrors", item.tag)
+                    elif isinstance(item.tag, str):
+                        skipped("ValidationErrors", item.tag)
+        elif tag == "Warnings":
+            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
+                for item in child:
+                    if item.tag == "Warning":
+                        i_warnings = decode_entity_warning(item, strict)
+                        v_warnings.append(i_warnings)
+                    elif strict and isinstance(item.tag, str):
+                        raise unknown("Warnings", item.tag)
+                    elif isinstance(item.tag, str):
+                        skipped("Warnings", item.tag)
+        elif tag == "Narration":
+            v_narration = child.text or ""
+        elif tag == "JournalLines":
+            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
+                for item in child:
+                    if item.tag == "JournalLine":
+                        i_journal_lines = decode_manual_journal_line(item, strict)
+                        v_journal_lines.append(i_journal_lines)
+                    elif strict and isinstance(item.tag, str):
+                        raise unknown("JournalLines", item.tag)
+                    elif isinstance(item.tag, str):
+                        skipped("JournalLines", item.tag)
+        elif tag == "Date":
+            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+            if not child.values() or child.get(_XSI_NIL) != "true":
+                try:
+                    v_date = parse_date(child.text or "")
+                except ValueError:
+                    raise invalid("Xero date", "ManualJournal.Date", child.text) from None
+        elif tag == "LineAmountTypes":
+            text = child.text
+            v_line_amount_types = _E_LineAmountTypes.get(text)
+            if v_line_amount_types is None:
+                v_line_amount_types = read_enum(_E_LineAmountTypes, text)
+        elif tag == "Status":
+            text = child.text
+            v_status = _E_ManualJournalStatus.get(text)
+            if v_status is None:
+                v_status = read_enum(_E_ManualJournalStatus, text)
+        elif tag == "Url":
+            v_url = child.text or ""
+        elif tag == "ShowOnCashBasisReports":
+            text = child.text
+            if text == "true":
+                v_show_on_cash_basis_reports = True
+            elif text == "false":
+                v_show_on_cash_basis_reports = False
+            else:
+                v_show_on_cash_basis_reports = read_bool(
+                    text, "ManualJournal.ShowOnCashBasisReports"
+                )
+        elif tag == "HasAttachments":
+            text = child.text
+            if text == "true":
+                v_has_attachments = True
+            elif text == "false":
+                v_has_attachments = False
+            else:
+                v_has_attachments = read_bool(text, "ManualJournal.HasAttachments")
+        elif tag == "UpdatedDateUTC":
+            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+            if not child.values() or child.get(_XSI_NIL) != "true":
+                try:
+                    v_updated_date_utc = parse_utc_datetime(child.text or "")
+                except ValueError:
+                    raise invalid(
+                        "Xero UTC timestamp", "ManualJournal.UpdatedDateUTC", child.text
+                    ) from None
+        elif tag == "ManualJournalID":
+            v_manual_journal_id = child.text or ""
+        elif strict and isinstance(tag, str):
+            raise unknown("ManualJournal", tag)
+        elif isinstance(tag, str):
+            skipped("ManualJournal", tag)
+    # Every field is assigned below, as the dataclass __init__ would (the models are plain
+    # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
+    # the cost of a keyword-argument call per object.
+    obj = ManualJournal.__new__(ManualJournal)
+    obj.validation_status = v_validation_status
+    obj.validation_errors = v_validation_errors
+    obj.warnings = v_warnings
+    obj.narration = v_narration
+    obj.journal_lines = v_journal_lines
+    obj.date = v_date
+    obj.line_amount_types = v_line_amount_types
+    obj.status = v_status
+    obj.url = v_url
+    obj.show_on_cash_basis_reports = v_show_on_cash_basis_reports
+    obj.has_attachments = v_has_attachments
+    obj.updated_date_utc = v_updated_date_utc
+    obj.manual_journal_id = v_manual_journal_id
+    return obj
+
+
+def write_manual_journal(el: etree._Element, obj: ManualJournal) -> None:
+    """Append the children of a ``ManualJournal`` to ``el``, in schema order."""
+    if obj.validation_status is not None:
+        el.set("status", enum_text(obj.validation_status))
+    wrapper = SubElement(el, "ValidationErrors")
+    for i_validation_errors in obj.validation_errors:
+        write_entity_validation_error(SubElement(wrapper, "ValidationError"), i_validation_errors)
+    wrapper = SubElement(el, "Warnings")
+    for i_warnings in obj.warnings:
+        write_entity_warning(SubElement(wrapper, "Warning"), i_warnings)
+    if obj.narration is not None:
+        SubElement(el, "Narration").text = obj.narration or None
+    wrapper = SubElement(el, "JournalLines")
+    for i_journal_lines in obj.journal_lines:
+        write_manual_journal_line(SubElement(wrapper, "JournalLine"), i_journal_lines)
+    if obj.date is not None:
+        SubElement(el, "Date").text = write_date(obj.date)
+    if obj.line_amount_types is not None:
+        SubElement(el, "LineAmountTypes").text = enum_text(obj.line_amount_types)
+    if obj.status is not None:
+        SubElement(el, "Status").text = enum_text(obj.status)
+    if obj.url is not None:
+        SubElement(el, "Url").text = obj.url or None
+    if obj.show_on_cash_basis_reports is not None:
+        SubElement(el, "ShowOnCashBasisReports").text = bool_text(obj.show_on_cash_basis_reports)
+    if obj.has_attachments is not None:
+        SubElement(el, "HasAttachments").text = bool_text(obj.has_attachments)
+    if obj.updated_date_utc is not None:
+        SubElement(el, "UpdatedDateUTC").text = write_utc_datetime(obj.updated_date_utc)
+    if obj.manual_journal_id is not None:
+        SubElement(el, "ManualJournalID").text = obj.manual_journal_id or None
+
+
+def write_manual_journal_request(el: etree._Element, obj: ManualJournal) -> None:
+    """Append what a request carries of a ``ManualJournal`` to ``el``: the elements of its write
+    schema, in that order (read-only elements are left out)."""
+    if obj.narration is not None:
+        SubElement(el, "Narration").text = obj.narration or None
+    if obj.journal_lines:  # an empty list is not sent: an update never clears a list by accident
+        wrapper = SubElement(el, "JournalLines")
+        for i_journal_lines in obj.journal_lines:
+            write_manual_journal_line_request(SubElement(wrapper, "JournalLine"), i_journal_lines)
+    if obj.date is not None:
+        SubElement(el, "Date").text = write_date(obj.date)
+    if obj.line_amount_types is not None:
+        SubElement(el, "LineAmountTypes").text = enum_text(obj.line_amount_types)
+    if obj.status is not None:
+        SubElement(el, "Status").text = enum_text(obj.status)
+    if obj.url is not None:
+        SubElement(el, "Url").text = obj.url or None
+    if obj.show_on_cash_basis_reports is not None:
+        SubElement(el, "ShowOnCashBasisReports").text = bool_text(obj.show_on_cash_basis_reports)
+    if obj.manual_journal_id is not None:
+        SubElement(el, "ManualJournalID").text = obj.manual_journal_id or None
+
+
+def encode_manual_journal(obj: ManualJournal) -> bytes:
+    """A ``ManualJournal`` as the document ``<ManualJournal>...</ManualJournal>`` (UTF-8, no declaration)."""
+    el = etree.Element("ManualJournal")
+    write_manual_journal(el, obj)
+    return to_bytes(el)
+
+
+def decode_manual_journal_line(el: etree._Element, strict: bool = False) -> ManualJournalLine:
+    """An element holding a ``ManualJournalLine`` (``<ManualJournalLine>``) -> the dataclass."""
+    v_validation_status: Any = None
+    v_validation_errors: list[EntityValidationError] = []
+    v_warnings: list[EntityWarning] = []
+    v_description: str | None = None
+    v_tax_type: str | None = None
+    v_tax_amount: Decimal | None = None
+    v_line_amount: Decimal | None = None
+    v_account_code: str | None = None
+    v_account_id: str | None = None
+    v_tracking: list[LineItemTracking] = []
+    v_is_blank: bool | None = None
+    text = el.get("status")
+    if text is not None:
+        v_validation_status = _E_EntityValidationStatus.get(text)
+        if v_validation_status is None:
+            v_validation_status = read_enum(_E_EntityValidationStatus, text)
+    for child in el:
+        tag = child.tag
+        if tag == "ValidationErrors":
+            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
+                for item in child:
+                    if item.tag == "ValidationError":
+                        i_validation_errors = decode_entity_validation_error(item, strict)
+                        v_validation_errors.append(i_validation_errors)
+                    elif strict and isinstance(item.tag, str):
+                        raise unknown("ValidationErrors", item.tag)
+                    elif isinstance(item.tag, str):
+                        skipped("ValidationErrors", item.tag)
+        elif tag == "Warnings":
+            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
+                for item in child:
+                    if item.tag == "Warning":
+                        i_warnings = decode_entity_warning(item, strict)
+                        v_warnings.append(i_warnings)
+                    elif strict and isinstance(item.tag, str):
+                        raise unknown("Warnings", item.tag)
+                    elif isinstance(item.tag, str):
+                        skipped("Warnings", item.tag)
+        elif tag == "Description":
+            v_description = child.text or ""
+        elif tag == "TaxType":
+            v_tax_type = child.text or ""
+        elif tag == "TaxAmount":
+            try:
+                v_tax_amount = Decimal(child.text)  # type: ignore[arg-type]
+            except (ArithmeticError, TypeError):
+                raise invalid("decimal", "ManualJournalLine.TaxAmount", child.text) from None
+            if not v_tax_amount.is_finite():
+                raise invalid("decimal", "ManualJournalLine.TaxAmount", child.text)
+        elif tag == "LineAmount":
+            try:
+                v_line_amount = Decimal(child.text)  # type: ignore[arg-type]
+            except (ArithmeticError, TypeError):
+                raise invalid("decimal", "ManualJournalLine.LineAmount", child.text) from None
+            if not v_line_amount.is_finite():
+                raise invalid("decimal", "ManualJournalLine.LineAmount", child.text)
+        elif tag == "AccountCode":
+            v_account_code = child.text or ""
+        elif tag == "AccountID":
+            v_account_id = child.text or ""
+        elif tag == "Tracking":
+            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
+                for item in child:
+                    if item.tag == "TrackingCategory":
+                        i_tracking = decode_line_item_tracking(item, strict)
+                        v_tracking.append(i_tracking)
+                    elif strict and isinstance(item.tag, str):
+                        raise unknown("Tracking", item.tag)
+                    elif isinstance(item.tag, str):
+                        skipped("Tracking", item.tag)
+        elif tag == "IsBlank":
+            text = child.text
+            if text == "true":
+                v_is_blank = True
+            elif text == "false":
+                v_is_blank = False
+            else:
+                v_is_blank = read_bool(text, "ManualJournalLine.IsBlank")
+        elif strict and isinstance(tag, str):
+            raise unknown("ManualJournalLine", tag)
+        elif isinstance(tag, str):
+            skipped("ManualJournalLine", tag)
+    # Every field is assigned below, as the dataclass __init__ would (the models are plain
+    # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
+    # the cost of a keyword-argument call per object.
+    obj = ManualJournalLine.__new__(ManualJournalLine)
+    obj.validation_status = v_validation_status
+    obj.validation_errors = v_validation_errors
+    obj.warnings = v_warnings
+    obj.description = v_description
+    obj.tax_type = v_tax_type
+    obj.tax_amount = v_tax_amount
+    obj.line_amount = v_line_amount
+    obj.account_code = v_account_code
+    obj.account_id = v_account_id
+    obj.tracking = v_tracking
+    obj.is_blank = v_is_blank
+    return obj
+
+
+def write_manual_journal_line(el: etree._Element, obj: ManualJournalLine) -> None:
+    """Append the children of a ``ManualJournalLine`` to ``el``, in schema order."""
+    if obj.validation_status is not None:
+        el.set("status", enum_text(obj.validation_status))
+    wrapper = SubElement(el, "ValidationErrors")
+    for i_validation_errors in obj.validation_errors:
+        write_entity_validation_error(SubElement(wrapper, "ValidationError"), i_validation_errors)
+    wrapper = SubElement(el, "Warnings")
+    for i_warnings in obj.warnings:
+        write_entity_warning(SubElement(wrapper, "Warning"), i_warnings)
+    if obj.description is not None:
+        SubElement(el, "Description").text = obj.description or None
+    if obj.tax_type is not None:
+        SubElement(el, "TaxType").text = obj.tax_type or None
+    if obj.tax_amount is not None:
+        SubElement(el, "TaxAmount").text = decimal_text(obj.tax_amount)
+    if obj.line_amount is not None:
+        SubElement(el, "LineAmount").text = decimal_text(obj.line_amount)
+    if obj.account_code is not None:
+        SubElement(el, "AccountCode").text = obj.account_code or None
+    if obj.account_id is not None:
+        SubElement(el, "AccountID").text = obj.account_id or None
+    wrapper = SubElement(el, "Tracking")
+    for i_tracking in obj.tracking:
+        write_line_item_tracking(SubElement(wrapper, "TrackingCategory"), i_tracking)
+    if obj.is_blank is not None:
+        SubElement(el, "IsBlank").text = bool_text(obj.is_blank)
+
+
+def write_manual_journal_line_request(el: etree._Element, obj: ManualJournalLine) -> None:
+    """Append what a request carries of a ``ManualJournalLine`` to ``el``: the elements of its write
+    schema, in that order (read-only elements are left out)."""
+    if obj.description is not None:
+        SubElement(el, "Description").text = obj.description or None
+    if obj.tax_type is not None:
+        SubElement(el, "TaxType").text = obj.tax_type or None
+    if obj.tax_amount is not None:
+        SubElement(el, "TaxAmount").text = decimal_text(obj.tax_amount)
+    if obj.line_amount is not None:
+        SubElement(el, "LineAmount").text = decimal_text(obj.line_amount)
+    if obj.account_code is not None:
+        SubElement(el, "AccountCode").text = obj.account_code or None
+    if obj.account_id is not None:
+        SubElement(el, "AccountID").text = obj.account_id or None
+    if obj.tracking:  # an empty list is not sent: an update never clears a list by accident
+        wrapper = SubElement(el, "Tracking")
+        for i_tracking in obj.tracking:
+            write_line_item_tracking_request(SubElement(wrapper, "TrackingCategory"), i_tracking)
+    if obj.is_blank is not None:
+        SubElement(el, "IsBlank").text = bool_text(obj.is_blank)
+
+
+def encode_manual_journal_line(obj: ManualJournalLine) -> bytes:
+    """A ``ManualJournalLine`` as the document ``<ManualJournalLine>...</ManualJournalLine>`` (UTF-8, no declaration)."""
+    el = etree.Element("ManualJournalLine")
+    write_manual_journal_line(el, obj)
+    return to_bytes(el)
+
+
+def decode_manual_journals_response(
+    el: etree._Element, strict: bool = False
+) -> ManualJournalsResponse:
+    """An element holding a ``ManualJournalsResponse`` (``<Response>``) -> the dataclass."""
+    v_id: str | None = None
+    v_status: str | None = None
+    v_provider_name: str | None = None
+    v_date_time_utc: datetime.datetime | None = None
+    v_manual_journals: list[ManualJournal] = []
+    for child in el:
+        tag = child.tag
+        if tag == "Id":
+            v_id = child.text or ""
+        elif tag == "Status":
+            v_status = child.text or ""
+        elif tag == "ProviderName":
+            v_provider_name = child.text or ""
+        elif tag == "DateTimeUTC":
+            try:
+                v_date_time_utc = parse_utc_datetime(child.text or "")
+            except ValueError:
+                raise invalid("Xero UTC timestamp", "Response.DateTimeUTC", child.text) from None
+        elif tag == "ManualJournals":
+            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
+                for item in child:
+                    if item.tag == "ManualJournal":
+                        i_manual_journals = decode_manual_journal(item, strict)
+                        v_manual_journals.append(i_manual_journals)
+                    elif strict and isinstance(item.tag, str):
+                        raise unknown("ManualJournals", item.tag)
+                    elif isinstance(item.tag, str):
+                        skipped("ManualJournals", item.tag)
+        elif strict and isinstance(tag, str):
+            raise unknown("Response", tag)
+        elif isinstance(tag, str):
+            skipped("Response", tag)
+    # Every field is assigned below, as the dataclass __init__ would (the models are plain
+    # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
+    # the cost of a keyword-argument call per object.
+    obj = ManualJournalsResponse.__new__(ManualJournalsResponse)
+    obj.id = v_id
+    obj.status = v_status
+    obj.provider_name = v_provider_name
+    obj.date_time_utc = v_date_time_utc
+    obj.manual_journals = v_manual_journals
+    return obj
+
+
+def write_manual_journals_response(el: etree._Element, obj: ManualJournalsResponse) -> None:
+    """Append the children of a ``ManualJournalsResponse`` to ``el``, in schema order."""
+    if obj.id is not None:
+        SubElement(el, "Id").text = obj.id or None
+    if obj.status is not None:
+        SubElement(el, "Status").text = obj.status or None
+    if obj.provider_name is not None:
+        SubElement(el, "ProviderName").text = obj.provider_name or None
+    if obj.date_time_utc is not None:
+        SubElement(el, "DateTimeUTC").text = write_utc_datetime(obj.date_time_utc)
+    wrapper = SubElement(el, "ManualJournals")
+    for i_manual_journals in obj.manual_journals:
+        write_manual_journal(SubElement(wrapper, "ManualJournal"), i_manual_journals)
+
+
+def encode_manual_journals_response(obj: ManualJournalsResponse) -> bytes:
+    """A ``ManualJournalsResponse`` as the document ``<Response>...</Response>`` (UTF-8, no declaration)."""
+    el = etree.Element("Response")
+    write_manual_journals_response(el, obj)
     return to_bytes(el)
 
 
@@ -3678,6 +5398,36 @@ def encode_request_account(obj: Account) -> bytes:
     return to_bytes(el)
 
 
+def encode_request_bank_transaction(obj: BankTransaction) -> bytes:
+    """The request body ``<BankTransaction>`` of a BankTransaction (UTF-8, no declaration)."""
+    el = etree.Element("BankTransaction")
+    write_bank_transaction_request(el, obj)
+    return to_bytes(el)
+
+
+def encode_request_bank_transactions(obj: Sequence[BankTransaction]) -> bytes:
+    """The request body ``<BankTransactions>`` of one <BankTransaction> per BankTransaction (UTF-8, no declaration)."""
+    el = etree.Element("BankTransactions")
+    for item in obj:
+        write_bank_transaction_request(SubElement(el, "BankTransaction"), item)
+    return to_bytes(el)
+
+
+def encode_request_bank_transfer(obj: BankTransfer) -> bytes:
+    """The request body ``<BankTransfer>`` of a BankTransfer (UTF-8, no declaration)."""
+    el = etree.Element("BankTransfer")
+    write_bank_transfer_request(el, obj)
+    return to_bytes(el)
+
+
+def encode_request_bank_transfers(obj: Sequence[BankTransfer]) -> bytes:
+    """The request body ``<BankTransfers>`` of one <BankTransfer> per BankTransfer (UTF-8, no declaration)."""
+    el = etree.Element("BankTransfers")
+    for item in obj:
+        write_bank_transfer_request(SubElement(el, "BankTransfer"), item)
+    return to_bytes(el)
+
+
 def encode_request_contact(obj: Contact) -> bytes:
     """The request body ``<Contact>`` of a Contact (UTF-8, no declaration)."""
     el = etree.Element("Contact")
@@ -3705,6 +5455,36 @@ def encode_request_invoices(obj: Sequence[Invoice]) -> bytes:
     el = etree.Element("Invoices")
     for item in obj:
         write_invoice_request(SubElement(el, "Invoice"), item)
+    return to_bytes(el)
+
+
+def encode_request_linked_transaction(obj: LinkedTransaction) -> bytes:
+    """The request body ``<LinkedTransaction>`` of a LinkedTransaction (UTF-8, no declaration)."""
+    el = etree.Element("LinkedTransaction")
+    write_linked_transaction_request(el, obj)
+    return to_bytes(el)
+
+
+def encode_request_linked_transactions(obj: Sequence[LinkedTransaction]) -> bytes:
+    """The request body ``<LinkedTransactions>`` of one <LinkedTransaction> per LinkedTransaction (UTF-8, no declaration)."""
+    el = etree.Element("LinkedTransactions")
+    for item in obj:
+        write_linked_transaction_request(SubElement(el, "LinkedTransaction"), item)
+    return to_bytes(el)
+
+
+def encode_request_manual_journal(obj: ManualJournal) -> bytes:
+    """The request body ``<ManualJournal>`` of a ManualJournal (UTF-8, no declaration)."""
+    el = etree.Element("ManualJournal")
+    write_manual_journal_request(el, obj)
+    return to_bytes(el)
+
+
+def encode_request_manual_journals(obj: Sequence[ManualJournal]) -> bytes:
+    """The request body ``<ManualJournals>`` of one <ManualJournal> per ManualJournal (UTF-8, no declaration)."""
+    el = etree.Element("ManualJournals")
+    for item in obj:
+        write_manual_journal_request(SubElement(el, "ManualJournal"), item)
     return to_bytes(el)
 
 
@@ -3748,9 +5528,16 @@ def encode_request_tracking_category(obj: TrackingCategory) -> bytes:
 _SUBTYPES_DataContractBase: dict[str | None, Callable[[etree._Element, bool], DataContractBase]] = {
     "Account": decode_account,
     "Address": decode_address,
+    "BankTransaction": decode_bank_transaction,
+    "BankTransfer": decode_bank_transfer,
     "Contact": decode_contact,
     "Invoice": decode_invoice,
+    "Journal": decode_journal,
+    "JournalLine": decode_journal_line,
     "LineItem": decode_line_item,
+    "LinkedTransaction": decode_linked_transaction,
+    "ManualJournal": decode_manual_journal,
+    "ManualJournalLine": decode_manual_journal_line,
     "Payment": decode_payment,
     "Phone": decode_phone,
     "TrackingCategory": decode_tracking_category,
@@ -3763,9 +5550,16 @@ _SUBTYPE_WRITERS_DataContractBase: dict[
 ] = {
     Account: ("Account", write_account),
     Address: ("Address", write_address),
+    BankTransaction: ("BankTransaction", write_bank_transaction),
+    BankTransfer: ("BankTransfer", write_bank_transfer),
     Contact: ("Contact", write_contact),
     Invoice: ("Invoice", write_invoice),
+    Journal: ("Journal", write_journal),
+    JournalLine: ("JournalLine", write_journal_line),
     LineItem: ("LineItem", write_line_item),
+    LinkedTransaction: ("LinkedTransaction", write_linked_transaction),
+    ManualJournal: ("ManualJournal", write_manual_journal),
+    ManualJournalLine: ("ManualJournalLine", write_manual_journal_line),
     Payment: ("Payment", write_payment),
     Phone: ("Phone", write_phone),
     TrackingCategory: ("TrackingCategory", write_tracking_category),
@@ -3791,6 +5585,10 @@ DECODERS: dict[type[Any], Callable[[etree._Element, bool], Any]] = {
     Attachment: paused(decode_attachment),
     BalanceAmounts: paused(decode_balance_amounts),
     Balances: paused(decode_balances),
+    BankTransaction: paused(decode_bank_transaction),
+    BankTransactionsResponse: paused(decode_bank_transactions_response),
+    BankTransfer: paused(decode_bank_transfer),
+    BankTransfersResponse: paused(decode_bank_transfers_response),
     BatchPaymentDetails: paused(decode_batch_payment_details),
     BrandingTheme: paused(decode_branding_theme),
     Contact: paused(decode_contact),
@@ -3804,9 +5602,17 @@ DECODERS: dict[type[Any], Callable[[etree._Element, bool], Any]] = {
     InvoiceAddress: paused(decode_invoice_address),
     InvoicePayment: paused(decode_invoice_payment),
     InvoicesResponse: paused(decode_invoices_response),
+    Journal: paused(decode_journal),
+    JournalLine: paused(decode_journal_line),
+    JournalsResponse: paused(decode_journals_response),
     LineItem: paused(decode_line_item),
     LineItemItem: paused(decode_line_item_item),
     LineItemTracking: paused(decode_line_item_tracking),
+    LinkedTransaction: paused(decode_linked_transaction),
+    LinkedTransactionsResponse: paused(decode_linked_transactions_response),
+    ManualJournal: paused(decode_manual_journal),
+    ManualJournalLine: paused(decode_manual_journal_line),
+    ManualJournalsResponse: paused(decode_manual_journals_response),
     OptionsResponse: paused(decode_options_response),
     Payment: paused(decode_payment),
     PaymentTerm: paused(decode_payment_term),
@@ -3829,6 +5635,10 @@ ENCODERS: dict[type[Any], Callable[[Any], bytes]] = {
     Attachment: encode_attachment,
     BalanceAmounts: encode_balance_amounts,
     Balances: encode_balances,
+    BankTransaction: encode_bank_transaction,
+    BankTransactionsResponse: encode_bank_transactions_response,
+    BankTransfer: encode_bank_transfer,
+    BankTransfersResponse: encode_bank_transfers_response,
     BatchPaymentDetails: encode_batch_payment_details,
     BrandingTheme: encode_branding_theme,
     Contact: encode_contact,
@@ -3842,9 +5652,17 @@ ENCODERS: dict[type[Any], Callable[[Any], bytes]] = {
     InvoiceAddress: encode_invoice_address,
     InvoicePayment: encode_invoice_payment,
     InvoicesResponse: encode_invoices_response,
+    Journal: encode_journal,
+    JournalLine: encode_journal_line,
+    JournalsResponse: encode_journals_response,
     LineItem: encode_line_item,
     LineItemItem: encode_line_item_item,
     LineItemTracking: encode_line_item_tracking,
+    LinkedTransaction: encode_linked_transaction,
+    LinkedTransactionsResponse: encode_linked_transactions_response,
+    ManualJournal: encode_manual_journal,
+    ManualJournalLine: encode_manual_journal_line,
+    ManualJournalsResponse: encode_manual_journals_response,
     OptionsResponse: encode_options_response,
     Payment: encode_payment,
     PaymentTerm: encode_payment_term,
@@ -3866,6 +5684,10 @@ WRITERS: dict[type[Any], tuple[str, Callable[[etree._Element, Any], None]]] = {
     Attachment: ("Attachment", write_attachment),
     BalanceAmounts: ("BalanceAmounts", write_balance_amounts),
     Balances: ("Balances", write_balances),
+    BankTransaction: ("BankTransaction", write_bank_transaction),
+    BankTransactionsResponse: ("Response", write_bank_transactions_response),
+    BankTransfer: ("BankTransfer", write_bank_transfer),
+    BankTransfersResponse: ("Response", write_bank_transfers_response),
     BatchPaymentDetails: ("BatchPaymentDetails", write_batch_payment_details),
     BrandingTheme: ("BrandingTheme", write_branding_theme),
     Contact: ("Contact", write_contact),
@@ -3879,9 +5701,17 @@ WRITERS: dict[type[Any], tuple[str, Callable[[etree._Element, Any], None]]] = {
     InvoiceAddress: ("InvoiceAddress", write_invoice_address),
     InvoicePayment: ("InvoicePayment", write_invoice_payment),
     InvoicesResponse: ("Response", write_invoices_response),
+    Journal: ("Journal", write_journal),
+    JournalLine: ("JournalLine", write_journal_line),
+    JournalsResponse: ("Response", write_journals_response),
     LineItem: ("LineItem", write_line_item),
     LineItemItem: ("LineItemItem", write_line_item_item),
     LineItemTracking: ("LineItemTracking", write_line_item_tracking),
+    LinkedTransaction: ("LinkedTransaction", write_linked_transaction),
+    LinkedTransactionsResponse: ("Response", write_linked_transactions_response),
+    ManualJournal: ("ManualJournal", write_manual_journal),
+    ManualJournalLine: ("ManualJournalLine", write_manual_journal_line),
+    ManualJournalsResponse: ("Response", write_manual_journals_response),
     OptionsResponse: ("Response", write_options_response),
     Payment: ("Payment", write_payment),
     PaymentTerm: ("PaymentTerm", write_payment_term),

@@ -39,11 +39,24 @@ from . import _checks, _codec
 from .models import (
     Account,
     AccountsResponse,
+    BankTransaction,
+    BankTransactionsResponse,
+    BankTransactionStatus,
+    BankTransfer,
+    BankTransfersResponse,
+    BankTransferStatus,
     Contact,
     ContactsResponse,
     Invoice,
     InvoicesResponse,
     InvoiceStatus,
+    Journal,
+    JournalsResponse,
+    LinkedTransaction,
+    LinkedTransactionsResponse,
+    ManualJournal,
+    ManualJournalsResponse,
+    ManualJournalStatus,
     OptionsResponse,
     Payment,
     PaymentsResponse,
@@ -58,18 +71,38 @@ __all__ = [
     "AccountsResourceWithRawResponse",
     "AsyncAccountsResource",
     "AsyncAccountsResourceWithRawResponse",
+    "AsyncBankTransactionsResource",
+    "AsyncBankTransactionsResourceWithRawResponse",
+    "AsyncBankTransfersResource",
+    "AsyncBankTransfersResourceWithRawResponse",
     "AsyncContactsResource",
     "AsyncContactsResourceWithRawResponse",
     "AsyncInvoicesResource",
     "AsyncInvoicesResourceWithRawResponse",
+    "AsyncJournalsResource",
+    "AsyncJournalsResourceWithRawResponse",
+    "AsyncLinkedTransactionsResource",
+    "AsyncLinkedTransactionsResourceWithRawResponse",
+    "AsyncManualJournalsResource",
+    "AsyncManualJournalsResourceWithRawResponse",
     "AsyncPaymentsResource",
     "AsyncPaymentsResourceWithRawResponse",
     "AsyncTrackingCategoriesResource",
     "AsyncTrackingCategoriesResourceWithRawResponse",
+    "BankTransactionsResource",
+    "BankTransactionsResourceWithRawResponse",
+    "BankTransfersResource",
+    "BankTransfersResourceWithRawResponse",
     "ContactsResource",
     "ContactsResourceWithRawResponse",
     "InvoicesResource",
     "InvoicesResourceWithRawResponse",
+    "JournalsResource",
+    "JournalsResourceWithRawResponse",
+    "LinkedTransactionsResource",
+    "LinkedTransactionsResourceWithRawResponse",
+    "ManualJournalsResource",
+    "ManualJournalsResourceWithRawResponse",
     "PaymentsResource",
     "PaymentsResourceWithRawResponse",
     "TrackingCategoriesResource",
@@ -1215,6 +1248,3542 @@ class AsyncAccountsResource:
             account_id=account_id, tenant_id=tenant_id, timeout=timeout, max_retries=max_retries
         )
         return require_payload(next(iter(raw.parsed.accounts), None), "Account")
+
+
+class BankTransactionsResourceWithRawResponse:
+    """Bank_transactions endpoints returning the raw HTTP answer with the parsed envelope."""
+
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
+
+    def list(
+        self,
+        *,
+        where: str | None = None,
+        order: str | None = None,
+        page: int | None = None,
+        page_size: int | None = None,
+        unit_dp: Literal[2, 4] | None = None,
+        modified_since: datetime.datetime | datetime.date | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[BankTransactionsResponse]:
+        """GET BankTransactions: like ``bank_transactions.list()``, with the raw answer.
+
+        Args:
+            where: A filter over any element of the answer, e.g. Status=="AUTHORISED"; build it
+                with xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests)
+                rather than by concatenation.
+            order: Sort order, e.g. Type ASC or Date DESC.
+            page: Page number (from 1): up to page_size bank transactions each, with their lines.
+            page_size: Records per page (Xero's default 100).
+            unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
+            modified_since: Only records created or changed since this moment (a timezone-aware datetime, or
+                a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-
+                Since header: a filter, so the answer may be an empty list.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``BankTransactionsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``where`` or ``order`` empty;
+                ``max_retries`` not a whole number >= 0.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="GET",
+            path="BankTransactions",
+            params=[
+                ("where", encode_string("where", where)),
+                ("order", encode_string("order", order)),
+                ("page", encode_int("page", page)),
+                ("pageSize", encode_int("page_size", page_size)),
+                (
+                    "unitdp",
+                    encode_int(
+                        "unit_dp",
+                        unit_dp,
+                        (
+                            2,
+                            4,
+                        ),
+                    ),
+                ),
+            ],
+            headers=[
+                ("If-Modified-Since", encode_datetime("modified_since", modified_since)),
+            ],
+            body=None,
+            response_type=BankTransactionsResponse,
+            decode=_codec.decode_bank_transactions_response,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def get(
+        self,
+        *,
+        bank_transaction_id: str | uuid.UUID,
+        unit_dp: Literal[2, 4] | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[BankTransactionsResponse]:
+        """GET BankTransactions/{BankTransactionID}: like ``bank_transactions.get()``, with the raw answer.
+
+        Args:
+            bank_transaction_id: Xero's identifier of the bank transaction.
+            unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``BankTransactionsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such bank transaction in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="GET",
+            path="BankTransactions/"
+            + encode_path_segment(
+                "bank_transaction_id", encode_guid("bank_transaction_id", bank_transaction_id)
+            ),
+            params=[
+                (
+                    "unitdp",
+                    encode_int(
+                        "unit_dp",
+                        unit_dp,
+                        (
+                            2,
+                            4,
+                        ),
+                    ),
+                ),
+            ],
+            body=None,
+            response_type=BankTransactionsResponse,
+            decode=_codec.decode_bank_transactions_response,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def create(
+        self,
+        bank_transaction: BankTransaction,
+        *,
+        unit_dp: Literal[2, 4] | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[BankTransactionsResponse]:
+        """PUT BankTransactions: like ``bank_transactions.create()``, with the raw answer.
+
+        Args:
+            bank_transaction: One bank transaction to create (PUT) or create or update (POST
+                BankTransactions), or the body that deletes one (POST BankTransactions/{id},
+                Status DELETED).
+            unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``BankTransactionsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: the bank transaction does not match
+                its schema (a required field missing or a value of the wrong type; a ``float``
+                or ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short; a number out of range); ``max_retries`` not a whole
+                number >= 0.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="PUT",
+            path="BankTransactions",
+            params=[
+                (
+                    "unitdp",
+                    encode_int(
+                        "unit_dp",
+                        unit_dp,
+                        (
+                            2,
+                            4,
+                        ),
+                    ),
+                ),
+            ],
+            body=bank_transaction,
+            response_type=BankTransactionsResponse,
+            decode=_codec.decode_bank_transactions_response,
+            encode=_codec.encode_request_bank_transaction,
+            check=_checks.CHECKS[BankTransaction],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def create_many(
+        self,
+        bank_transactions: Sequence[BankTransaction],
+        *,
+        summarize_errors: bool = True,
+        unit_dp: Literal[2, 4] | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[BankTransactionsResponse]:
+        """PUT BankTransactions: like ``bank_transactions.create_many()``, with the raw answer.
+
+        Args:
+            bank_transactions: A batch of bank transactions to create (PUT) or to create or update (POST).
+            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
+                False: always an answer, each item with its own status, validation errors and
+                warnings.
+            unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``BankTransactionsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``bank_transactions`` not a list of
+                bank transactions; a bank transaction in ``bank_transactions`` does not match
+                its schema (a required field missing or a value of the wrong type; a ``float``
+                or ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short; a number out of range); ``max_retries`` not a whole
+                number >= 0.
+            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
+                failing element); with ``summarize_errors=False`` failed items are in the result
+                instead.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="PUT",
+            path="BankTransactions",
+            params=[
+                ("summarizeErrors", encode_bool("summarize_errors", summarize_errors)),
+                (
+                    "unitdp",
+                    encode_int(
+                        "unit_dp",
+                        unit_dp,
+                        (
+                            2,
+                            4,
+                        ),
+                    ),
+                ),
+            ],
+            body=_checks.as_list(bank_transactions, "bank_transactions", "BankTransaction"),
+            response_type=BankTransactionsResponse,
+            decode=_codec.decode_bank_transactions_response,
+            encode=_codec.encode_request_bank_transactions,
+            check=_checks.CHECKS[BankTransaction],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def save(
+        self,
+        bank_transaction: BankTransaction,
+        *,
+        unit_dp: Literal[2, 4] | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[BankTransactionsResponse]:
+        """POST BankTransactions: like ``bank_transactions.save()``, with the raw answer.
+
+        Args:
+            bank_transaction: One bank transaction to create (PUT) or create or update (POST
+                BankTransactions), or the body that deletes one (POST BankTransactions/{id},
+                Status DELETED).
+            unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``BankTransactionsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: the bank transaction does not match
+                its schema (a required field missing or a value of the wrong type; a ``float``
+                or ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short; a number out of range); ``max_retries`` not a whole
+                number >= 0.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="POST",
+            path="BankTransactions",
+            params=[
+                (
+                    "unitdp",
+                    encode_int(
+                        "unit_dp",
+                        unit_dp,
+                        (
+                            2,
+                            4,
+                        ),
+                    ),
+                ),
+            ],
+            body=bank_transaction,
+            response_type=BankTransactionsResponse,
+            decode=_codec.decode_bank_transactions_response,
+            encode=_codec.encode_request_bank_transaction,
+            check=_checks.CHECKS[BankTransaction],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def save_many(
+        self,
+        bank_transactions: Sequence[BankTransaction],
+        *,
+        summarize_errors: bool = True,
+        unit_dp: Literal[2, 4] | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[BankTransactionsResponse]:
+        """POST BankTransactions: like ``bank_transactions.save_many()``, with the raw answer.
+
+        Args:
+            bank_transactions: A batch of bank transactions to create (PUT) or to create or update (POST).
+            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
+                False: always an answer, each item with its own status, validation errors and
+                warnings.
+            unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``BankTransactionsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``bank_transactions`` not a list of
+                bank transactions; a bank transaction in ``bank_transactions`` does not match
+                its schema (a required field missing or a value of the wrong type; a ``float``
+                or ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short; a number out of range); ``max_retries`` not a whole
+                number >= 0.
+            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
+                failing element); with ``summarize_errors=False`` failed items are in the result
+                instead.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="POST",
+            path="BankTransactions",
+            params=[
+                ("summarizeErrors", encode_bool("summarize_errors", summarize_errors)),
+                (
+                    "unitdp",
+                    encode_int(
+                        "unit_dp",
+                        unit_dp,
+                        (
+                            2,
+                            4,
+                        ),
+                    ),
+                ),
+            ],
+            body=_checks.as_list(bank_transactions, "bank_transactions", "BankTransaction"),
+            response_type=BankTransactionsResponse,
+            decode=_codec.decode_bank_transactions_response,
+            encode=_codec.encode_request_bank_transactions,
+            check=_checks.CHECKS[BankTransaction],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def delete(
+        self,
+        *,
+        bank_transaction_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[BankTransactionsResponse]:
+        """POST BankTransactions/{BankTransactionID}: like ``bank_transactions.delete()``, with the raw answer.
+
+        Args:
+            bank_transaction_id: Xero's identifier of the bank transaction to delete.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``BankTransactionsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: the bank transaction does not match
+                its schema (a required field missing or a value of the wrong type; a ``float``
+                or ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short; a number out of range); ``max_retries`` not a whole
+                number >= 0.
+            NotFoundError: No such bank transaction in this organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="POST",
+            path="BankTransactions/"
+            + encode_path_segment(
+                "bank_transaction_id", encode_guid("bank_transaction_id", bank_transaction_id)
+            ),
+            params=[],
+            body=BankTransaction(status=BankTransactionStatus("DELETED")),
+            response_type=BankTransactionsResponse,
+            decode=_codec.decode_bank_transactions_response,
+            encode=_codec.encode_request_bank_transaction,
+            check=_checks.CHECKS[BankTransaction],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+
+class BankTransactionsResource:
+    """Money spent (SPEND) and received (RECEIVE) through the organisation's bank accounts, outside
+    invoices; -OVERPAYMENT and -PREPAYMENT types also make an overpayment or prepayment."""
+
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
+        self.with_raw_response = BankTransactionsResourceWithRawResponse(client)
+
+    def list(
+        self,
+        *,
+        where: str | None = None,
+        order: str | None = None,
+        page: int | None = None,
+        page_size: int | None = None,
+        unit_dp: Literal[2, 4] | None = None,
+        modified_since: datetime.datetime | datetime.date | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> builtins.list[BankTransaction]:
+        """List the organisation's bank transactions, one page (with page) or all, optionally
+        filtered and sorted.
+
+        ``GET BankTransactions``
+
+        Args:
+            where: A filter over any element of the answer, e.g. Status=="AUTHORISED"; build it
+                with xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests)
+                rather than by concatenation.
+            order: Sort order, e.g. Type ASC or Date DESC.
+            page: Page number (from 1): up to page_size bank transactions each, with their lines.
+            page_size: Records per page (Xero's default 100).
+            unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
+            modified_since: Only records created or changed since this moment (a timezone-aware datetime, or
+                a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-
+                Since header: a filter, so the answer may be an empty list.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A list of ``BankTransaction``, one per bank transaction that matches the filters
+            (empty when there is none).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``where`` or ``order`` empty;
+                ``max_retries`` not a whole number >= 0.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.list(
+            where=where,
+            order=order,
+            page=page,
+            page_size=page_size,
+            unit_dp=unit_dp,
+            modified_since=modified_since,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return raw.parsed.bank_transactions
+
+    def iter(
+        self,
+        *,
+        where: str | None = None,
+        order: str | None = None,
+        page: int | None = None,
+        page_size: int | None = None,
+        unit_dp: Literal[2, 4] | None = None,
+        modified_since: datetime.datetime | datetime.date | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+    ) -> Iterator[BankTransaction]:
+        """Like ``list()``, but yields one ``BankTransaction`` at a time.
+
+        Walks the pages from page (1 by default), page_size records a page (Xero's default 100),
+        until a page comes back shorter; each page is parsed while it streams in, so memory
+        stays flat however many records there are. Errors on any page raise (never a silently
+        shorter list); a page is not retried once it has started. ``GET BankTransactions``
+
+        A number ``timeout`` bounds the time spent waiting for and reading the answer (the
+        time you spend between items does not count); the client's ``max_item_bytes`` bounds
+        what is held at once: one item and anything before it that is not an item.
+
+        Args:
+            where: A filter over any element of the answer, e.g. Status=="AUTHORISED"; build it
+                with xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests)
+                rather than by concatenation.
+            order: Sort order, e.g. Type ASC or Date DESC.
+            page: Page number (from 1): up to page_size bank transactions each, with their lines.
+            page_size: Records per page (Xero's default 100).
+            unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
+            modified_since: Only records created or changed since this moment (a timezone-aware datetime, or
+                a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-
+                Since header: a filter, so the answer may be an empty list.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+
+        Returns:
+            An iterator yielding one ``BankTransaction`` per bank transaction that matches the
+            filters.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``where`` or ``order`` empty.
+            XeroAPIError: Xero answered with an error (before or while streaming).
+            XeroResponseError: The answer is malformed, truncated or unsafe.
+            XeroConnectionError: The connection failed, dropped or timed out.
+        """
+        return iter_pages(
+            self._client,
+            path="BankTransactions",
+            params=[
+                ("where", encode_string("where", where)),
+                ("order", encode_string("order", order)),
+                ("page", encode_int("page", page)),
+                ("pageSize", encode_int("page_size", page_size)),
+                (
+                    "unitdp",
+                    encode_int(
+                        "unit_dp",
+                        unit_dp,
+                        (
+                            2,
+                            4,
+                        ),
+                    ),
+                ),
+            ],
+            page_param="page",
+            first_page=page,
+            page_size=page_size,
+            default_size=100,
+            wrapper="BankTransactions",
+            item="BankTransaction",
+            decode=_codec.decode_bank_transaction,
+            headers=[
+                ("If-Modified-Since", encode_datetime("modified_since", modified_since)),
+            ],
+            tenant_id=tenant_id,
+            timeout=timeout,
+            envelope=_codec.decode_bank_transactions_response,
+        )
+
+    def get(
+        self,
+        *,
+        bank_transaction_id: str | uuid.UUID,
+        unit_dp: Literal[2, 4] | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> BankTransaction:
+        """Get one bank transaction, with its lines, by its BankTransactionID. A bank-feed
+        statement line is not a bank transaction, so its id is not found.
+
+        ``GET BankTransactions/{BankTransactionID}``
+
+        Args:
+            bank_transaction_id: Xero's identifier of the bank transaction.
+            unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``BankTransaction`` found (never ``None``).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such bank transaction in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.get(
+            bank_transaction_id=bank_transaction_id,
+            unit_dp=unit_dp,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.bank_transactions), None), "BankTransaction")
+
+    def create(
+        self,
+        bank_transaction: BankTransaction,
+        *,
+        unit_dp: Literal[2, 4] | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> BankTransaction:
+        """Create one bank transaction (Type, LineItems and a BANK BankAccount are needed).
+
+        ``PUT BankTransactions``
+
+        Args:
+            bank_transaction: One bank transaction to create (PUT) or create or update (POST
+                BankTransactions), or the body that deletes one (POST BankTransactions/{id},
+                Status DELETED).
+            unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``BankTransaction`` as Xero saved it, with the values Xero sets (such as its
+            ID).
+
+        Raises:
+            RequestValidationError: Nothing was sent: the bank transaction does not match
+                its schema (a required field missing or a value of the wrong type; a ``float``
+                or ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short; a number out of range); ``max_retries`` not a whole
+                number >= 0.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.create(
+            bank_transaction,
+            unit_dp=unit_dp,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.bank_transactions), None), "BankTransaction")
+
+    def create_many(
+        self,
+        bank_transactions: Sequence[BankTransaction],
+        *,
+        summarize_errors: bool = True,
+        unit_dp: Literal[2, 4] | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> BatchResult[BankTransaction]:
+        """Create a batch of bank transactions in one call (Xero advises at most 50 a call).
+
+        ``PUT BankTransactions``
+
+        Args:
+            bank_transactions: A batch of bank transactions to create (PUT) or to create or update (POST).
+            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
+                False: always an answer, each item with its own status, validation errors and
+                warnings.
+            unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A ``BatchResult`` of ``BankTransaction``: ``.items`` in the order sent, each with
+            the decoded ``.item``, its ``.status`` (OK, WARNING or ERROR; OK when errors were
+            summarised), ``.validation_errors`` and ``.warnings``; ``.succeeded`` and
+            ``.failed`` split them. With ``summarize_errors=True`` a failing batch raises
+            ``ValidationError`` instead.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``bank_transactions`` not a list of
+                bank transactions; a bank transaction in ``bank_transactions`` does not match
+                its schema (a required field missing or a value of the wrong type; a ``float``
+                or ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short; a number out of range); ``max_retries`` not a whole
+                number >= 0.
+            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
+                failing element); with ``summarize_errors=False`` failed items are in the result
+                instead.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.create_many(
+            bank_transactions,
+            summarize_errors=summarize_errors,
+            unit_dp=unit_dp,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return batch_result(raw.parsed.bank_transactions)
+
+    def save(
+        self,
+        bank_transaction: BankTransaction,
+        *,
+        unit_dp: Literal[2, 4] | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> BankTransaction:
+        """Create or update one bank transaction. One with a BankTransactionID is updated (its
+        lines are replaced by those sent), otherwise created; a reconciled transaction cannot be
+        changed.
+
+        ``POST BankTransactions``
+
+        Args:
+            bank_transaction: One bank transaction to create (PUT) or create or update (POST
+                BankTransactions), or the body that deletes one (POST BankTransactions/{id},
+                Status DELETED).
+            unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``BankTransaction`` as Xero saved it, with the values Xero sets (such as its
+            ID).
+
+        Raises:
+            RequestValidationError: Nothing was sent: the bank transaction does not match
+                its schema (a required field missing or a value of the wrong type; a ``float``
+                or ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short; a number out of range); ``max_retries`` not a whole
+                number >= 0.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.save(
+            bank_transaction,
+            unit_dp=unit_dp,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.bank_transactions), None), "BankTransaction")
+
+    def save_many(
+        self,
+        bank_transactions: Sequence[BankTransaction],
+        *,
+        summarize_errors: bool = True,
+        unit_dp: Literal[2, 4] | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> BatchResult[BankTransaction]:
+        """Create or update a batch of bank transactions in one call, each as by save().
+
+        ``POST BankTransactions``
+
+        Args:
+            bank_transactions: A batch of bank transactions to create (PUT) or to create or update (POST).
+            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
+                False: always an answer, each item with its own status, validation errors and
+                warnings.
+            unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A ``BatchResult`` of ``BankTransaction``: ``.items`` in the order sent, each with
+            the decoded ``.item``, its ``.status`` (OK, WARNING or ERROR; OK when errors were
+            summarised), ``.validation_errors`` and ``.warnings``; ``.succeeded`` and
+            ``.failed`` split them. With ``summarize_errors=True`` a failing batch raises
+            ``ValidationError`` instead.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``bank_transactions`` not a list of
+                bank transactions; a bank transaction in ``bank_transactions`` does not match
+                its schema (a required field missing or a value of the wrong type; a ``float``
+                or ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short; a number out of range); ``max_retries`` not a whole
+                number >= 0.
+            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
+                failing element); with ``summarize_errors=False`` failed items are in the result
+                instead.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.save_many(
+            bank_transactions,
+            summarize_errors=summarize_errors,
+            unit_dp=unit_dp,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return batch_result(raw.parsed.bank_transactions)
+
+    def delete(
+        self,
+        *,
+        bank_transaction_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> BankTransaction:
+        """Delete a bank transaction by saving Status DELETED (2.0 has no DELETE for them). A
+        reconciled transaction cannot be deleted.
+
+        ``POST BankTransactions/{BankTransactionID}``
+
+        Args:
+            bank_transaction_id: Xero's identifier of the bank transaction to delete.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``BankTransaction`` as Xero saved it, with the values Xero sets (such as its
+            ID).
+
+        Raises:
+            RequestValidationError: Nothing was sent: the bank transaction does not match
+                its schema (a required field missing or a value of the wrong type; a ``float``
+                or ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short; a number out of range); ``max_retries`` not a whole
+                number >= 0.
+            NotFoundError: No such bank transaction in this organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.delete(
+            bank_transaction_id=bank_transaction_id,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.bank_transactions), None), "BankTransaction")
+
+
+class AsyncBankTransactionsResourceWithRawResponse:
+    """Bank_transactions endpoints returning the raw HTTP answer with the parsed envelope."""
+
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+
+    async def list(
+        self,
+        *,
+        where: str | None = None,
+        order: str | None = None,
+        page: int | None = None,
+        page_size: int | None = None,
+        unit_dp: Literal[2, 4] | None = None,
+        modified_since: datetime.datetime | datetime.date | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[BankTransactionsResponse]:
+        """GET BankTransactions: like ``bank_transactions.list()``, with the raw answer.
+
+        Args:
+            where: A filter over any element of the answer, e.g. Status=="AUTHORISED"; build it
+                with xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests)
+                rather than by concatenation.
+            order: Sort order, e.g. Type ASC or Date DESC.
+            page: Page number (from 1): up to page_size bank transactions each, with their lines.
+            page_size: Records per page (Xero's default 100).
+            unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
+            modified_since: Only records created or changed since this moment (a timezone-aware datetime, or
+                a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-
+                Since header: a filter, so the answer may be an empty list.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``BankTransactionsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``where`` or ``order`` empty;
+                ``max_retries`` not a whole number >= 0.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="GET",
+            path="BankTransactions",
+            params=[
+                ("where", encode_string("where", where)),
+                ("order", encode_string("order", order)),
+                ("page", encode_int("page", page)),
+                ("pageSize", encode_int("page_size", page_size)),
+                (
+                    "unitdp",
+                    encode_int(
+                        "unit_dp",
+                        unit_dp,
+                        (
+                            2,
+                            4,
+                        ),
+                    ),
+                ),
+            ],
+            headers=[
+                ("If-Modified-Since", encode_datetime("modified_since", modified_since)),
+            ],
+            body=None,
+            response_type=BankTransactionsResponse,
+            decode=_codec.decode_bank_transactions_response,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def get(
+        self,
+        *,
+        bank_transaction_id: str | uuid.UUID,
+        unit_dp: Literal[2, 4] | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[BankTransactionsResponse]:
+        """GET BankTransactions/{BankTransactionID}: like ``bank_transactions.get()``, with the raw answer.
+
+        Args:
+            bank_transaction_id: Xero's identifier of the bank transaction.
+            unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``BankTransactionsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such bank transaction in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="GET",
+            path="BankTransactions/"
+            + encode_path_segment(
+                "bank_transaction_id", encode_guid("bank_transaction_id", bank_transaction_id)
+            ),
+            params=[
+                (
+                    "unitdp",
+                    encode_int(
+                        "unit_dp",
+                        unit_dp,
+                        (
+                            2,
+                            4,
+                        ),
+                    ),
+                ),
+            ],
+            body=None,
+            response_type=BankTransactionsResponse,
+            decode=_codec.decode_bank_transactions_response,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def create(
+        self,
+        bank_transaction: BankTransaction,
+        *,
+        unit_dp: Literal[2, 4] | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[BankTransactionsResponse]:
+        """PUT BankTransactions: like ``bank_transactions.create()``, with the raw answer.
+
+        Args:
+            bank_transaction: One bank transaction to create (PUT) or create or update (POST
+                BankTransactions), or the body that deletes one (POST BankTransactions/{id},
+                Status DELETED).
+            unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``BankTransactionsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: the bank transaction does not match
+                its schema (a required field missing or a value of the wrong type; a ``float``
+                or ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short; a number out of range); ``max_retries`` not a whole
+                number >= 0.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="PUT",
+            path="BankTransactions",
+            params=[
+                (
+                    "unitdp",
+                    encode_int(
+                        "unit_dp",
+                        unit_dp,
+                        (
+                            2,
+                            4,
+                        ),
+                    ),
+                ),
+            ],
+            body=bank_transaction,
+            response_type=BankTransactionsResponse,
+            decode=_codec.decode_bank_transactions_response,
+            encode=_codec.encode_request_bank_transaction,
+            check=_checks.CHECKS[BankTransaction],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def create_many(
+        self,
+        bank_transactions: Sequence[BankTransaction],
+        *,
+        summarize_errors: bool = True,
+        unit_dp: Literal[2, 4] | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[BankTransactionsResponse]:
+        """PUT BankTransactions: like ``bank_transactions.create_many()``, with the raw answer.
+
+        Args:
+            bank_transactions: A batch of bank transactions to create (PUT) or to create or update (POST).
+            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
+                False: always an answer, each item with its own status, validation errors and
+                warnings.
+            unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``BankTransactionsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``bank_transactions`` not a list of
+                bank transactions; a bank transaction in ``bank_transactions`` does not match
+                its schema (a required field missing or a value of the wrong type; a ``float``
+                or ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short; a number out of range); ``max_retries`` not a whole
+                number >= 0.
+            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
+                failing element); with ``summarize_errors=False`` failed items are in the result
+                instead.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="PUT",
+            path="BankTransactions",
+            params=[
+                ("summarizeErrors", encode_bool("summarize_errors", summarize_errors)),
+                (
+                    "unitdp",
+                    encode_int(
+                        "unit_dp",
+                        unit_dp,
+                        (
+                            2,
+                            4,
+                        ),
+                    ),
+                ),
+            ],
+            body=_checks.as_list(bank_transactions, "bank_transactions", "BankTransaction"),
+            response_type=BankTransactionsResponse,
+            decode=_codec.decode_bank_transactions_response,
+            encode=_codec.encode_request_bank_transactions,
+            check=_checks.CHECKS[BankTransaction],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def save(
+        self,
+        bank_transaction: BankTransaction,
+        *,
+        unit_dp: Literal[2, 4] | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[BankTransactionsResponse]:
+        """POST BankTransactions: like ``bank_transactions.save()``, with the raw answer.
+
+        Args:
+            bank_transaction: One bank transaction to create (PUT) or create or update (POST
+                BankTransactions), or the body that deletes one (POST BankTransactions/{id},
+                Status DELETED).
+            unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``BankTransactionsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: the bank transaction does not match
+                its schema (a required field missing or a value of the wrong type; a ``float``
+                or ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short; a number out of range); ``max_retries`` not a whole
+                number >= 0.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="POST",
+            path="BankTransactions",
+            params=[
+                (
+                    "unitdp",
+                    encode_int(
+                        "unit_dp",
+                        unit_dp,
+                        (
+                            2,
+                            4,
+                        ),
+                    ),
+                ),
+            ],
+            body=bank_transaction,
+            response_type=BankTransactionsResponse,
+            decode=_codec.decode_bank_transactions_response,
+            encode=_codec.encode_request_bank_transaction,
+            check=_checks.CHECKS[BankTransaction],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def save_many(
+        self,
+        bank_transactions: Sequence[BankTransaction],
+        *,
+        summarize_errors: bool = True,
+        unit_dp: Literal[2, 4] | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[BankTransactionsResponse]:
+        """POST BankTransactions: like ``bank_transactions.save_many()``, with the raw answer.
+
+        Args:
+            bank_transactions: A batch of bank transactions to create (PUT) or to create or update (POST).
+            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
+                False: always an answer, each item with its own status, validation errors and
+                warnings.
+            unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``BankTransactionsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``bank_transactions`` not a list of
+                bank transactions; a bank transaction in ``bank_transactions`` does not match
+                its schema (a required field missing or a value of the wrong type; a ``float``
+                or ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short; a number out of range); ``max_retries`` not a whole
+                number >= 0.
+            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
+                failing element); with ``summarize_errors=False`` failed items are in the result
+                instead.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="POST",
+            path="BankTransactions",
+            params=[
+                ("summarizeErrors", encode_bool("summarize_errors", summarize_errors)),
+                (
+                    "unitdp",
+                    encode_int(
+                        "unit_dp",
+                        unit_dp,
+                        (
+                            2,
+                            4,
+                        ),
+                    ),
+                ),
+            ],
+            body=_checks.as_list(bank_transactions, "bank_transactions", "BankTransaction"),
+            response_type=BankTransactionsResponse,
+            decode=_codec.decode_bank_transactions_response,
+            encode=_codec.encode_request_bank_transactions,
+            check=_checks.CHECKS[BankTransaction],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def delete(
+        self,
+        *,
+        bank_transaction_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[BankTransactionsResponse]:
+        """POST BankTransactions/{BankTransactionID}: like ``bank_transactions.delete()``, with the raw answer.
+
+        Args:
+            bank_transaction_id: Xero's identifier of the bank transaction to delete.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``BankTransactionsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: the bank transaction does not match
+                its schema (a required field missing or a value of the wrong type; a ``float``
+                or ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short; a number out of range); ``max_retries`` not a whole
+                number >= 0.
+            NotFoundError: No such bank transaction in this organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="POST",
+            path="BankTransactions/"
+            + encode_path_segment(
+                "bank_transaction_id", encode_guid("bank_transaction_id", bank_transaction_id)
+            ),
+            params=[],
+            body=BankTransaction(status=BankTransactionStatus("DELETED")),
+            response_type=BankTransactionsResponse,
+            decode=_codec.decode_bank_transactions_response,
+            encode=_codec.encode_request_bank_transaction,
+            check=_checks.CHECKS[BankTransaction],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+
+class AsyncBankTransactionsResource:
+    """Money spent (SPEND) and received (RECEIVE) through the organisation's bank accounts, outside
+    invoices; -OVERPAYMENT and -PREPAYMENT types also make an overpayment or prepayment."""
+
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+        self.with_raw_response = AsyncBankTransactionsResourceWithRawResponse(client)
+
+    async def list(
+        self,
+        *,
+        where: str | None = None,
+        order: str | None = None,
+        page: int | None = None,
+        page_size: int | None = None,
+        unit_dp: Literal[2, 4] | None = None,
+        modified_since: datetime.datetime | datetime.date | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> builtins.list[BankTransaction]:
+        """List the organisation's bank transactions, one page (with page) or all, optionally
+        filtered and sorted.
+
+        ``GET BankTransactions``
+
+        Args:
+            where: A filter over any element of the answer, e.g. Status=="AUTHORISED"; build it
+                with xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests)
+                rather than by concatenation.
+            order: Sort order, e.g. Type ASC or Date DESC.
+            page: Page number (from 1): up to page_size bank transactions each, with their lines.
+            page_size: Records per page (Xero's default 100).
+            unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
+            modified_since: Only records created or changed since this moment (a timezone-aware datetime, or
+                a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-
+                Since header: a filter, so the answer may be an empty list.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A list of ``BankTransaction``, one per bank transaction that matches the filters
+            (empty when there is none).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``where`` or ``order`` empty;
+                ``max_retries`` not a whole number >= 0.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.list(
+            where=where,
+            order=order,
+            page=page,
+            page_size=page_size,
+            unit_dp=unit_dp,
+            modified_since=modified_since,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return raw.parsed.bank_transactions
+
+    def iter(
+        self,
+        *,
+        where: str | None = None,
+        order: str | None = None,
+        page: int | None = None,
+        page_size: int | None = None,
+        unit_dp: Literal[2, 4] | None = None,
+        modified_since: datetime.datetime | datetime.date | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+    ) -> AsyncIterator[BankTransaction]:
+        """Like ``list()``, but an async generator yielding one ``BankTransaction`` at a time.
+
+        Walks the pages from page (1 by default), page_size records a page (Xero's default 100),
+        until a page comes back shorter; each page is parsed while it streams in, so memory
+        stays flat however many records there are. Errors on any page raise (never a silently
+        shorter list); a page is not retried once it has started. ``GET BankTransactions``
+
+        A number ``timeout`` bounds the time spent waiting for and reading the answer (the
+        time you spend between items does not count); the client's ``max_item_bytes`` bounds
+        what is held at once: one item and anything before it that is not an item.
+
+        Args:
+            where: A filter over any element of the answer, e.g. Status=="AUTHORISED"; build it
+                with xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests)
+                rather than by concatenation.
+            order: Sort order, e.g. Type ASC or Date DESC.
+            page: Page number (from 1): up to page_size bank transactions each, with their lines.
+            page_size: Records per page (Xero's default 100).
+            unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
+            modified_since: Only records created or changed since this moment (a timezone-aware datetime, or
+                a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-
+                Since header: a filter, so the answer may be an empty list.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+
+        Returns:
+            An async iterator yielding one ``BankTransaction`` per bank transaction that matches
+            the filters.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``where`` or ``order`` empty.
+            XeroAPIError: Xero answered with an error (before or while streaming).
+            XeroResponseError: The answer is malformed, truncated or unsafe.
+            XeroConnectionError: The connection failed, dropped or timed out.
+        """
+        return aiter_pages(
+            self._client,
+            path="BankTransactions",
+            params=[
+                ("where", encode_string("where", where)),
+                ("order", encode_string("order", order)),
+                ("page", encode_int("page", page)),
+                ("pageSize", encode_int("page_size", page_size)),
+                (
+                    "unitdp",
+                    encode_int(
+                        "unit_dp",
+                        unit_dp,
+                        (
+                            2,
+                            4,
+                        ),
+                    ),
+                ),
+            ],
+            page_param="page",
+            first_page=page,
+            page_size=page_size,
+            default_size=100,
+            wrapper="BankTransactions",
+            item="BankTransaction",
+            decode=_codec.decode_bank_transaction,
+            headers=[
+                ("If-Modified-Since", encode_datetime("modified_since", modified_since)),
+            ],
+            tenant_id=tenant_id,
+            timeout=timeout,
+            envelope=_codec.decode_bank_transactions_response,
+        )
+
+    async def get(
+        self,
+        *,
+        bank_transaction_id: str | uuid.UUID,
+        unit_dp: Literal[2, 4] | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> BankTransaction:
+        """Get one bank transaction, with its lines, by its BankTransactionID. A bank-feed
+        statement line is not a bank transaction, so its id is not found.
+
+        ``GET BankTransactions/{BankTransactionID}``
+
+        Args:
+            bank_transaction_id: Xero's identifier of the bank transaction.
+            unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``BankTransaction`` found (never ``None``).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such bank transaction in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.get(
+            bank_transaction_id=bank_transaction_id,
+            unit_dp=unit_dp,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.bank_transactions), None), "BankTransaction")
+
+    async def create(
+        self,
+        bank_transaction: BankTransaction,
+        *,
+        unit_dp: Literal[2, 4] | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> BankTransaction:
+        """Create one bank transaction (Type, LineItems and a BANK BankAccount are needed).
+
+        ``PUT BankTransactions``
+
+        Args:
+            bank_transaction: One bank transaction to create (PUT) or create or update (POST
+                BankTransactions), or the body that deletes one (POST BankTransactions/{id},
+                Status DELETED).
+            unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``BankTransaction`` as Xero saved it, with the values Xero sets (such as its
+            ID).
+
+        Raises:
+            RequestValidationError: Nothing was sent: the bank transaction does not match
+                its schema (a required field missing or a value of the wrong type; a ``float``
+                or ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short; a number out of range); ``max_retries`` not a whole
+                number >= 0.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.create(
+            bank_transaction,
+            unit_dp=unit_dp,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.bank_transactions), None), "BankTransaction")
+
+    async def create_many(
+        self,
+        bank_transactions: Sequence[BankTransaction],
+        *,
+        summarize_errors: bool = True,
+        unit_dp: Literal[2, 4] | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> BatchResult[BankTransaction]:
+        """Create a batch of bank transactions in one call (Xero advises at most 50 a call).
+
+        ``PUT BankTransactions``
+
+        Args:
+            bank_transactions: A batch of bank transactions to create (PUT) or to create or update (POST).
+            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
+                False: always an answer, each item with its own status, validation errors and
+                warnings.
+            unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A ``BatchResult`` of ``BankTransaction``: ``.items`` in the order sent, each with
+            the decoded ``.item``, its ``.status`` (OK, WARNING or ERROR; OK when errors were
+            summarised), ``.validation_errors`` and ``.warnings``; ``.succeeded`` and
+            ``.failed`` split them. With ``summarize_errors=True`` a failing batch raises
+            ``ValidationError`` instead.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``bank_transactions`` not a list of
+                bank transactions; a bank transaction in ``bank_transactions`` does not match
+                its schema (a required field missing or a value of the wrong type; a ``float``
+                or ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short; a number out of range); ``max_retries`` not a whole
+                number >= 0.
+            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
+                failing element); with ``summarize_errors=False`` failed items are in the result
+                instead.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.create_many(
+            bank_transactions,
+            summarize_errors=summarize_errors,
+            unit_dp=unit_dp,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return batch_result(raw.parsed.bank_transactions)
+
+    async def save(
+        self,
+        bank_transaction: BankTransaction,
+        *,
+        unit_dp: Literal[2, 4] | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> BankTransaction:
+        """Create or update one bank transaction. One with a BankTransactionID is updated (its
+        lines are replaced by those sent), otherwise created; a reconciled transaction cannot be
+        changed.
+
+        ``POST BankTransactions``
+
+        Args:
+            bank_transaction: One bank transaction to create (PUT) or create or update (POST
+                BankTransactions), or the body that deletes one (POST BankTransactions/{id},
+                Status DELETED).
+            unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``BankTransaction`` as Xero saved it, with the values Xero sets (such as its
+            ID).
+
+        Raises:
+            RequestValidationError: Nothing was sent: the bank transaction does not match
+                its schema (a required field missing or a value of the wrong type; a ``float``
+                or ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short; a number out of range); ``max_retries`` not a whole
+                number >= 0.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.save(
+            bank_transaction,
+            unit_dp=unit_dp,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.bank_transactions), None), "BankTransaction")
+
+    async def save_many(
+        self,
+        bank_transactions: Sequence[BankTransaction],
+        *,
+        summarize_errors: bool = True,
+        unit_dp: Literal[2, 4] | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> BatchResult[BankTransaction]:
+        """Create or update a batch of bank transactions in one call, each as by save().
+
+        ``POST BankTransactions``
+
+        Args:
+            bank_transactions: A batch of bank transactions to create (PUT) or to create or update (POST).
+            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
+                False: always an answer, each item with its own status, validation errors and
+                warnings.
+            unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A ``BatchResult`` of ``BankTransaction``: ``.items`` in the order sent, each with
+            the decoded ``.item``, its ``.status`` (OK, WARNING or ERROR; OK when errors were
+            summarised), ``.validation_errors`` and ``.warnings``; ``.succeeded`` and
+            ``.failed`` split them. With ``summarize_errors=True`` a failing batch raises
+            ``ValidationError`` instead.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``bank_transactions`` not a list of
+                bank transactions; a bank transaction in ``bank_transactions`` does not match
+                its schema (a required field missing or a value of the wrong type; a ``float``
+                or ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short; a number out of range); ``max_retries`` not a whole
+                number >= 0.
+            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
+                failing element); with ``summarize_errors=False`` failed items are in the result
+                instead.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.save_many(
+            bank_transactions,
+            summarize_errors=summarize_errors,
+            unit_dp=unit_dp,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return batch_result(raw.parsed.bank_transactions)
+
+    async def delete(
+        self,
+        *,
+        bank_transaction_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> BankTransaction:
+        """Delete a bank transaction by saving Status DELETED (2.0 has no DELETE for them). A
+        reconciled transaction cannot be deleted.
+
+        ``POST BankTransactions/{BankTransactionID}``
+
+        Args:
+            bank_transaction_id: Xero's identifier of the bank transaction to delete.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``BankTransaction`` as Xero saved it, with the values Xero sets (such as its
+            ID).
+
+        Raises:
+            RequestValidationError: Nothing was sent: the bank transaction does not match
+                its schema (a required field missing or a value of the wrong type; a ``float``
+                or ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short; a number out of range); ``max_retries`` not a whole
+                number >= 0.
+            NotFoundError: No such bank transaction in this organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.delete(
+            bank_transaction_id=bank_transaction_id,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.bank_transactions), None), "BankTransaction")
+
+
+class BankTransfersResourceWithRawResponse:
+    """Bank_transfers endpoints returning the raw HTTP answer with the parsed envelope."""
+
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
+
+    def list(
+        self,
+        *,
+        where: str | None = None,
+        order: str | None = None,
+        include_deleted: bool | None = None,
+        modified_since: datetime.datetime | datetime.date | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[BankTransfersResponse]:
+        """GET BankTransfers: like ``bank_transfers.list()``, with the raw answer.
+
+        Args:
+            where: A filter over any element of the answer, e.g. Amount>100; build it with
+                xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather
+                than by concatenation.
+            order: Sort order, e.g. Amount DESC or Date ASC.
+            include_deleted: Also return transfers with the status DELETED.
+            modified_since: Only records created or changed since this moment (a timezone-aware datetime, or
+                a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-
+                Since header: a filter, so the answer may be an empty list.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``BankTransfersResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``where`` or ``order`` empty;
+                ``max_retries`` not a whole number >= 0.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="GET",
+            path="BankTransfers",
+            params=[
+                ("where", encode_string("where", where)),
+                ("order", encode_string("order", order)),
+                ("includeDeleted", encode_bool("include_deleted", include_deleted)),
+            ],
+            headers=[
+                ("If-Modified-Since", encode_datetime("modified_since", modified_since)),
+            ],
+            body=None,
+            response_type=BankTransfersResponse,
+            decode=_codec.decode_bank_transfers_response,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def get(
+        self,
+        *,
+        bank_transfer_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[BankTransfersResponse]:
+        """GET BankTransfers/{BankTransferID}: like ``bank_transfers.get()``, with the raw answer.
+
+        Args:
+            bank_transfer_id: Xero's identifier of the bank transfer.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``BankTransfersResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such bank transfer in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="GET",
+            path="BankTransfers/"
+            + encode_path_segment(
+                "bank_transfer_id", encode_guid("bank_transfer_id", bank_transfer_id)
+            ),
+            params=[],
+            body=None,
+            response_type=BankTransfersResponse,
+            decode=_codec.decode_bank_transfers_response,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def create(
+        self,
+        bank_transfer: BankTransfer,
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[BankTransfersResponse]:
+        """PUT BankTransfers: like ``bank_transfers.create()``, with the raw answer.
+
+        Args:
+            bank_transfer: One bank transfer to create (PUT BankTransfers), or the body that deletes one
+                (POST BankTransfers/{id}, Status DELETED).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``BankTransfersResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: the bank transfer does not match its
+                schema (a required field missing or a value of the wrong type; a ``float`` or
+                ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short); ``max_retries`` not a whole number >= 0.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="PUT",
+            path="BankTransfers",
+            params=[],
+            body=bank_transfer,
+            response_type=BankTransfersResponse,
+            decode=_codec.decode_bank_transfers_response,
+            encode=_codec.encode_request_bank_transfer,
+            check=_checks.CHECKS[BankTransfer],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def create_many(
+        self,
+        bank_transfers: Sequence[BankTransfer],
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[BankTransfersResponse]:
+        """PUT BankTransfers: like ``bank_transfers.create_many()``, with the raw answer.
+
+        Args:
+            bank_transfers: A batch of bank transfers to create (PUT), or to delete (POST, each with its
+                BankTransferID and Status DELETED).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``BankTransfersResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``bank_transfers`` not a list of bank
+                transfers; a bank transfer in ``bank_transfers`` does not match its schema (a
+                required field missing or a value of the wrong type; a ``float`` or ``str`` for
+                a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
+                ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short); ``max_retries`` not a whole number >= 0.
+            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
+                failing element); with ``summarize_errors=False`` failed items are in the result
+                instead.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="PUT",
+            path="BankTransfers",
+            params=[],
+            body=_checks.as_list(bank_transfers, "bank_transfers", "BankTransfer"),
+            response_type=BankTransfersResponse,
+            decode=_codec.decode_bank_transfers_response,
+            encode=_codec.encode_request_bank_transfers,
+            check=_checks.CHECKS[BankTransfer],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def delete(
+        self,
+        *,
+        bank_transfer_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[BankTransfersResponse]:
+        """POST BankTransfers/{BankTransferID}: like ``bank_transfers.delete()``, with the raw answer.
+
+        Args:
+            bank_transfer_id: Xero's identifier of the bank transfer to delete.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``BankTransfersResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: the bank transfer does not match its
+                schema (a required field missing or a value of the wrong type; a ``float`` or
+                ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short); ``max_retries`` not a whole number >= 0.
+            NotFoundError: No such bank transfer in this organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="POST",
+            path="BankTransfers/"
+            + encode_path_segment(
+                "bank_transfer_id", encode_guid("bank_transfer_id", bank_transfer_id)
+            ),
+            params=[],
+            body=BankTransfer(status=BankTransferStatus("DELETED")),
+            response_type=BankTransfersResponse,
+            decode=_codec.decode_bank_transfers_response,
+            encode=_codec.encode_request_bank_transfer,
+            check=_checks.CHECKS[BankTransfer],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def delete_many(
+        self,
+        bank_transfers: Sequence[BankTransfer],
+        *,
+        summarize_errors: bool = True,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[BankTransfersResponse]:
+        """POST BankTransfers: like ``bank_transfers.delete_many()``, with the raw answer.
+
+        Args:
+            bank_transfers: A batch of bank transfers to create (PUT), or to delete (POST, each with its
+                BankTransferID and Status DELETED).
+            summarize_errors: True (default): one refused transfer fails the whole call with a
+                ValidationError. False: always an answer, each item with its own status,
+                validation errors and warnings.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``BankTransfersResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``bank_transfers`` not a list of bank
+                transfers; a bank transfer in ``bank_transfers`` does not match its schema (a
+                required field missing or a value of the wrong type; a ``float`` or ``str`` for
+                a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
+                ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short); ``max_retries`` not a whole number >= 0.
+            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
+                failing element); with ``summarize_errors=False`` failed items are in the result
+                instead.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="POST",
+            path="BankTransfers",
+            params=[
+                ("summarizeErrors", encode_bool("summarize_errors", summarize_errors)),
+            ],
+            body=_checks.as_list(bank_transfers, "bank_transfers", "BankTransfer"),
+            response_type=BankTransfersResponse,
+            decode=_codec.decode_bank_transfers_response,
+            encode=_codec.encode_request_bank_transfers,
+            check=_checks.CHECKS[BankTransfer],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+
+class BankTransfersResource:
+    """Money moved between two of the organisation's bank accounts. Transfers are made and deleted,
+    never changed."""
+
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
+        self.with_raw_response = BankTransfersResourceWithRawResponse(client)
+
+    def list(
+        self,
+        *,
+        where: str | None = None,
+        order: str | None = None,
+        include_deleted: bool | None = None,
+        modified_since: datetime.datetime | datetime.date | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> builtins.list[BankTransfer]:
+        """List the organisation's bank transfers, all of them (not paged), optionally filtered and
+        sorted; deleted ones only with include_deleted.
+
+        ``GET BankTransfers``
+
+        Args:
+            where: A filter over any element of the answer, e.g. Amount>100; build it with
+                xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather
+                than by concatenation.
+            order: Sort order, e.g. Amount DESC or Date ASC.
+            include_deleted: Also return transfers with the status DELETED.
+            modified_since: Only records created or changed since this moment (a timezone-aware datetime, or
+                a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-
+                Since header: a filter, so the answer may be an empty list.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A list of ``BankTransfer``, one per bank transfer that matches the filters (empty
+            when there is none).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``where`` or ``order`` empty;
+                ``max_retries`` not a whole number >= 0.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.list(
+            where=where,
+            order=order,
+            include_deleted=include_deleted,
+            modified_since=modified_since,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return raw.parsed.bank_transfers
+
+    def iter(
+        self,
+        *,
+        where: str | None = None,
+        order: str | None = None,
+        include_deleted: bool | None = None,
+        modified_since: datetime.datetime | datetime.date | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+    ) -> Iterator[BankTransfer]:
+        """Like ``list()``, but yields one ``BankTransfer`` at a time.
+
+        The answer is parsed while it streams in, so memory does not grow with its size.
+        Errors anywhere in the stream raise (never a silently shorter list); the call is
+        not retried once it has started. ``GET BankTransfers``
+
+        A number ``timeout`` bounds the time spent waiting for and reading the answer (the
+        time you spend between items does not count); the client's ``max_item_bytes`` bounds
+        what is held at once: one item and anything before it that is not an item.
+
+        Args:
+            where: A filter over any element of the answer, e.g. Amount>100; build it with
+                xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather
+                than by concatenation.
+            order: Sort order, e.g. Amount DESC or Date ASC.
+            include_deleted: Also return transfers with the status DELETED.
+            modified_since: Only records created or changed since this moment (a timezone-aware datetime, or
+                a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-
+                Since header: a filter, so the answer may be an empty list.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+
+        Returns:
+            An iterator yielding one ``BankTransfer`` per bank transfer that matches the
+            filters.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``where`` or ``order`` empty.
+            XeroAPIError: Xero answered with an error (before or while streaming).
+            XeroResponseError: The answer is malformed, truncated or unsafe.
+            XeroConnectionError: The connection failed, dropped or timed out.
+        """
+        return iter_items(
+            self._client,
+            path="BankTransfers",
+            params=[
+                ("where", encode_string("where", where)),
+                ("order", encode_string("order", order)),
+                ("includeDeleted", encode_bool("include_deleted", include_deleted)),
+            ],
+            wrapper="BankTransfers",
+            item="BankTransfer",
+            decode=_codec.decode_bank_transfer,
+            headers=[
+                ("If-Modified-Since", encode_datetime("modified_since", modified_since)),
+            ],
+            tenant_id=tenant_id,
+            timeout=timeout,
+            envelope=_codec.decode_bank_transfers_response,
+        )
+
+    def get(
+        self,
+        *,
+        bank_transfer_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> BankTransfer:
+        """Get one bank transfer by its BankTransferID.
+
+        ``GET BankTransfers/{BankTransferID}``
+
+        Args:
+            bank_transfer_id: Xero's identifier of the bank transfer.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``BankTransfer`` found (never ``None``).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such bank transfer in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.get(
+            bank_transfer_id=bank_transfer_id,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.bank_transfers), None), "BankTransfer")
+
+    def create(
+        self,
+        bank_transfer: BankTransfer,
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> BankTransfer:
+        """Make one bank transfer between two different BANK accounts (FromBankAccount,
+        ToBankAccount and a positive Amount are needed).
+
+        ``PUT BankTransfers``
+
+        Args:
+            bank_transfer: One bank transfer to create (PUT BankTransfers), or the body that deletes one
+                (POST BankTransfers/{id}, Status DELETED).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``BankTransfer`` as Xero saved it, with the values Xero sets (such as its ID).
+
+        Raises:
+            RequestValidationError: Nothing was sent: the bank transfer does not match its
+                schema (a required field missing or a value of the wrong type; a ``float`` or
+                ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short); ``max_retries`` not a whole number >= 0.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.create(
+            bank_transfer,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.bank_transfers), None), "BankTransfer")
+
+    def create_many(
+        self,
+        bank_transfers: Sequence[BankTransfer],
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> BatchResult[BankTransfer]:
+        """Make a batch of bank transfers in one call; Xero takes no summarizeErrors here, so one
+        invalid transfer fails the call.
+
+        ``PUT BankTransfers``
+
+        Args:
+            bank_transfers: A batch of bank transfers to create (PUT), or to delete (POST, each with its
+                BankTransferID and Status DELETED).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A ``BatchResult`` of ``BankTransfer``: ``.items`` in the order sent, each with the
+            decoded ``.item``, its ``.status`` (OK, WARNING or ERROR; OK when errors were
+            summarised), ``.validation_errors`` and ``.warnings``; ``.succeeded`` and
+            ``.failed`` split them. With ``summarize_errors=True`` a failing batch raises
+            ``ValidationError`` instead.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``bank_transfers`` not a list of bank
+                transfers; a bank transfer in ``bank_transfers`` does not match its schema (a
+                required field missing or a value of the wrong type; a ``float`` or ``str`` for
+                a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
+                ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short); ``max_retries`` not a whole number >= 0.
+            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
+                failing element); with ``summarize_errors=False`` failed items are in the result
+                instead.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.create_many(
+            bank_transfers,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return batch_result(raw.parsed.bank_transfers)
+
+    def delete(
+        self,
+        *,
+        bank_transfer_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> BankTransfer:
+        """Delete a bank transfer (saves Status DELETED; its two bank transactions go with it). A
+        transfer with a reconciled side cannot be deleted.
+
+        ``POST BankTransfers/{BankTransferID}``
+
+        Args:
+            bank_transfer_id: Xero's identifier of the bank transfer to delete.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``BankTransfer`` as Xero saved it, with the values Xero sets (such as its ID).
+
+        Raises:
+            RequestValidationError: Nothing was sent: the bank transfer does not match its
+                schema (a required field missing or a value of the wrong type; a ``float`` or
+                ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short); ``max_retries`` not a whole number >= 0.
+            NotFoundError: No such bank transfer in this organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.delete(
+            bank_transfer_id=bank_transfer_id,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.bank_transfers), None), "BankTransfer")
+
+    def delete_many(
+        self,
+        bank_transfers: Sequence[BankTransfer],
+        *,
+        summarize_errors: bool = True,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> BatchResult[BankTransfer]:
+        """Delete several bank transfers in one call. Send each as
+        BankTransfer(bank_transfer_id=..., status=BankTransferStatus.DELETED); POST
+        BankTransfers takes nothing else.
+
+        ``POST BankTransfers``
+
+        Args:
+            bank_transfers: A batch of bank transfers to create (PUT), or to delete (POST, each with its
+                BankTransferID and Status DELETED).
+            summarize_errors: True (default): one refused transfer fails the whole call with a
+                ValidationError. False: always an answer, each item with its own status,
+                validation errors and warnings.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A ``BatchResult`` of ``BankTransfer``: ``.items`` in the order sent, each with the
+            decoded ``.item``, its ``.status`` (OK, WARNING or ERROR; OK when errors were
+            summarised), ``.validation_errors`` and ``.warnings``; ``.succeeded`` and
+            ``.failed`` split them. With ``summarize_errors=True`` a failing batch raises
+            ``ValidationError`` instead.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``bank_transfers`` not a list of bank
+                transfers; a bank transfer in ``bank_transfers`` does not match its schema (a
+                required field missing or a value of the wrong type; a ``float`` or ``str`` for
+                a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
+                ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short); ``max_retries`` not a whole number >= 0.
+            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
+                failing element); with ``summarize_errors=False`` failed items are in the result
+                instead.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.delete_many(
+            bank_transfers,
+            summarize_errors=summarize_errors,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return batch_result(raw.parsed.bank_transfers)
+
+
+class AsyncBankTransfersResourceWithRawResponse:
+    """Bank_transfers endpoints returning the raw HTTP answer with the parsed envelope."""
+
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+
+    async def list(
+        self,
+        *,
+        where: str | None = None,
+        order: str | None = None,
+        include_deleted: bool | None = None,
+        modified_since: datetime.datetime | datetime.date | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[BankTransfersResponse]:
+        """GET BankTransfers: like ``bank_transfers.list()``, with the raw answer.
+
+        Args:
+            where: A filter over any element of the answer, e.g. Amount>100; build it with
+                xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather
+                than by concatenation.
+            order: Sort order, e.g. Amount DESC or Date ASC.
+            include_deleted: Also return transfers with the status DELETED.
+            modified_since: Only records created or changed since this moment (a timezone-aware datetime, or
+                a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-
+                Since header: a filter, so the answer may be an empty list.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``BankTransfersResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``where`` or ``order`` empty;
+                ``max_retries`` not a whole number >= 0.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="GET",
+            path="BankTransfers",
+            params=[
+                ("where", encode_string("where", where)),
+                ("order", encode_string("order", order)),
+                ("includeDeleted", encode_bool("include_deleted", include_deleted)),
+            ],
+            headers=[
+                ("If-Modified-Since", encode_datetime("modified_since", modified_since)),
+            ],
+            body=None,
+            response_type=BankTransfersResponse,
+            decode=_codec.decode_bank_transfers_response,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def get(
+        self,
+        *,
+        bank_transfer_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[BankTransfersResponse]:
+        """GET BankTransfers/{BankTransferID}: like ``bank_transfers.get()``, with the raw answer.
+
+        Args:
+            bank_transfer_id: Xero's identifier of the bank transfer.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``BankTransfersResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such bank transfer in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="GET",
+            path="BankTransfers/"
+            + encode_path_segment(
+                "bank_transfer_id", encode_guid("bank_transfer_id", bank_transfer_id)
+            ),
+            params=[],
+            body=None,
+            response_type=BankTransfersResponse,
+            decode=_codec.decode_bank_transfers_response,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def create(
+        self,
+        bank_transfer: BankTransfer,
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[BankTransfersResponse]:
+        """PUT BankTransfers: like ``bank_transfers.create()``, with the raw answer.
+
+        Args:
+            bank_transfer: One bank transfer to create (PUT BankTransfers), or the body that deletes one
+                (POST BankTransfers/{id}, Status DELETED).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``BankTransfersResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: the bank transfer does not match its
+                schema (a required field missing or a value of the wrong type; a ``float`` or
+                ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short); ``max_retries`` not a whole number >= 0.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="PUT",
+            path="BankTransfers",
+            params=[],
+            body=bank_transfer,
+            response_type=BankTransfersResponse,
+            decode=_codec.decode_bank_transfers_response,
+            encode=_codec.encode_request_bank_transfer,
+            check=_checks.CHECKS[BankTransfer],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def create_many(
+        self,
+        bank_transfers: Sequence[BankTransfer],
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[BankTransfersResponse]:
+        """PUT BankTransfers: like ``bank_transfers.create_many()``, with the raw answer.
+
+        Args:
+            bank_transfers: A batch of bank transfers to create (PUT), or to delete (POST, each with its
+                BankTransferID and Status DELETED).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``BankTransfersResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``bank_transfers`` not a list of bank
+                transfers; a bank transfer in ``bank_transfers`` does not match its schema (a
+                required field missing or a value of the wrong type; a ``float`` or ``str`` for
+                a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
+                ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short); ``max_retries`` not a whole number >= 0.
+            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
+                failing element); with ``summarize_errors=False`` failed items are in the result
+                instead.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="PUT",
+            path="BankTransfers",
+            params=[],
+            body=_checks.as_list(bank_transfers, "bank_transfers", "BankTransfer"),
+            response_type=BankTransfersResponse,
+            decode=_codec.decode_bank_transfers_response,
+            encode=_codec.encode_request_bank_transfers,
+            check=_checks.CHECKS[BankTransfer],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def delete(
+        self,
+        *,
+        bank_transfer_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[BankTransfersResponse]:
+        """POST BankTransfers/{BankTransferID}: like ``bank_transfers.delete()``, with the raw answer.
+
+        Args:
+            bank_transfer_id: Xero's identifier of the bank transfer to delete.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``BankTransfersResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: the bank transfer does not match its
+                schema (a required field missing or a value of the wrong type; a ``float`` or
+                ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short); ``max_retries`` not a whole number >= 0.
+            NotFoundError: No such bank transfer in this organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="POST",
+            path="BankTransfers/"
+            + encode_path_segment(
+                "bank_transfer_id", encode_guid("bank_transfer_id", bank_transfer_id)
+            ),
+            params=[],
+            body=BankTransfer(status=BankTransferStatus("DELETED")),
+            response_type=BankTransfersResponse,
+            decode=_codec.decode_bank_transfers_response,
+            encode=_codec.encode_request_bank_transfer,
+            check=_checks.CHECKS[BankTransfer],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def delete_many(
+        self,
+        bank_transfers: Sequence[BankTransfer],
+        *,
+        summarize_errors: bool = True,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[BankTransfersResponse]:
+        """POST BankTransfers: like ``bank_transfers.delete_many()``, with the raw answer.
+
+        Args:
+            bank_transfers: A batch of bank transfers to create (PUT), or to delete (POST, each with its
+                BankTransferID and Status DELETED).
+            summarize_errors: True (default): one refused transfer fails the whole call with a
+                ValidationError. False: always an answer, each item with its own status,
+                validation errors and warnings.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``BankTransfersResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``bank_transfers`` not a list of bank
+                transfers; a bank transfer in ``bank_transfers`` does not match its schema (a
+                required field missing or a value of the wrong type; a ``float`` or ``str`` for
+                a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
+                ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short); ``max_retries`` not a whole number >= 0.
+            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
+                failing element); with ``summarize_errors=False`` failed items are in the result
+                instead.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="POST",
+            path="BankTransfers",
+            params=[
+                ("summarizeErrors", encode_bool("summarize_errors", summarize_errors)),
+            ],
+            body=_checks.as_list(bank_transfers, "bank_transfers", "BankTransfer"),
+            response_type=BankTransfersResponse,
+            decode=_codec.decode_bank_transfers_response,
+            encode=_codec.encode_request_bank_transfers,
+            check=_checks.CHECKS[BankTransfer],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+
+class AsyncBankTransfersResource:
+    """Money moved between two of the organisation's bank accounts. Transfers are made and deleted,
+    never changed."""
+
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+        self.with_raw_response = AsyncBankTransfersResourceWithRawResponse(client)
+
+    async def list(
+        self,
+        *,
+        where: str | None = None,
+        order: str | None = None,
+        include_deleted: bool | None = None,
+        modified_since: datetime.datetime | datetime.date | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> builtins.list[BankTransfer]:
+        """List the organisation's bank transfers, all of them (not paged), optionally filtered and
+        sorted; deleted ones only with include_deleted.
+
+        ``GET BankTransfers``
+
+        Args:
+            where: A filter over any element of the answer, e.g. Amount>100; build it with
+                xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather
+                than by concatenation.
+            order: Sort order, e.g. Amount DESC or Date ASC.
+            include_deleted: Also return transfers with the status DELETED.
+            modified_since: Only records created or changed since this moment (a timezone-aware datetime, or
+                a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-
+                Since header: a filter, so the answer may be an empty list.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A list of ``BankTransfer``, one per bank transfer that matches the filters (empty
+            when there is none).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``where`` or ``order`` empty;
+                ``max_retries`` not a whole number >= 0.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.list(
+            where=where,
+            order=order,
+            include_deleted=include_deleted,
+            modified_since=modified_since,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return raw.parsed.bank_transfers
+
+    def iter(
+        self,
+        *,
+        where: str | None = None,
+        order: str | None = None,
+        include_deleted: bool | None = None,
+        modified_since: datetime.datetime | datetime.date | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+    ) -> AsyncIterator[BankTransfer]:
+        """Like ``list()``, but an async generator yielding one ``BankTransfer`` at a time.
+
+        The answer is parsed while it streams in, so memory does not grow with its size.
+        Errors anywhere in the stream raise (never a silently shorter list); the call is
+        not retried once it has started. ``GET BankTransfers``
+
+        A number ``timeout`` bounds the time spent waiting for and reading the answer (the
+        time you spend between items does not count); the client's ``max_item_bytes`` bounds
+        what is held at once: one item and anything before it that is not an item.
+
+        Args:
+            where: A filter over any element of the answer, e.g. Amount>100; build it with
+                xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather
+                than by concatenation.
+            order: Sort order, e.g. Amount DESC or Date ASC.
+            include_deleted: Also return transfers with the status DELETED.
+            modified_since: Only records created or changed since this moment (a timezone-aware datetime, or
+                a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-
+                Since header: a filter, so the answer may be an empty list.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+
+        Returns:
+            An async iterator yielding one ``BankTransfer`` per bank transfer that matches the
+            filters.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``where`` or ``order`` empty.
+            XeroAPIError: Xero answered with an error (before or while streaming).
+            XeroResponseError: The answer is malformed, truncated or unsafe.
+            XeroConnectionError: The connection failed, dropped or timed out.
+        """
+        return aiter_items(
+            self._client,
+            path="BankTransfers",
+            params=[
+                ("where", encode_string("where", where)),
+                ("order", encode_string("order", order)),
+                ("includeDeleted", encode_bool("include_deleted", include_deleted)),
+            ],
+            wrapper="BankTransfers",
+            item="BankTransfer",
+            decode=_codec.decode_bank_transfer,
+            headers=[
+                ("If-Modified-Since", encode_datetime("modified_since", modified_since)),
+            ],
+            tenant_id=tenant_id,
+            timeout=timeout,
+            envelope=_codec.decode_bank_transfers_response,
+        )
+
+    async def get(
+        self,
+        *,
+        bank_transfer_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> BankTransfer:
+        """Get one bank transfer by its BankTransferID.
+
+        ``GET BankTransfers/{BankTransferID}``
+
+        Args:
+            bank_transfer_id: Xero's identifier of the bank transfer.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``BankTransfer`` found (never ``None``).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such bank transfer in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.get(
+            bank_transfer_id=bank_transfer_id,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.bank_transfers), None), "BankTransfer")
+
+    async def create(
+        self,
+        bank_transfer: BankTransfer,
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> BankTransfer:
+        """Make one bank transfer between two different BANK accounts (FromBankAccount,
+        ToBankAccount and a positive Amount are needed).
+
+        ``PUT BankTransfers``
+
+        Args:
+            bank_transfer: One bank transfer to create (PUT BankTransfers), or the body that deletes one
+                (POST BankTransfers/{id}, Status DELETED).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``BankTransfer`` as Xero saved it, with the values Xero sets (such as its ID).
+
+        Raises:
+            RequestValidationError: Nothing was sent: the bank transfer does not match its
+                schema (a required field missing or a value of the wrong type; a ``float`` or
+                ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short); ``max_retries`` not a whole number >= 0.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.create(
+            bank_transfer,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.bank_transfers), None), "BankTransfer")
+
+    async def create_many(
+        self,
+        bank_transfers: Sequence[BankTransfer],
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> BatchResult[BankTransfer]:
+        """Make a batch of bank transfers in one call; Xero takes no summarizeErrors here, so one
+        invalid transfer fails the call.
+
+        ``PUT BankTransfers``
+
+        Args:
+            bank_transfers: A batch of bank transfers to create (PUT), or to delete (POST, each with its
+                BankTransferID and Status DELETED).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A ``BatchResult`` of ``BankTransfer``: ``.items`` in the order sent, each with the
+            decoded ``.item``, its ``.status`` (OK, WARNING or ERROR; OK when errors were
+            summarised), ``.validation_errors`` and ``.warnings``; ``.succeeded`` and
+            ``.failed`` split them. With ``summarize_errors=True`` a failing batch raises
+            ``ValidationError`` instead.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``bank_transfers`` not a list of bank
+                transfers; a bank transfer in ``bank_transfers`` does not match its schema (a
+                required field missing or a value of the wrong type; a ``float`` or ``str`` for
+                a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
+                ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short); ``max_retries`` not a whole number >= 0.
+            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
+                failing element); with ``summarize_errors=False`` failed items are in the result
+                instead.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.create_many(
+            bank_transfers,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return batch_result(raw.parsed.bank_transfers)
+
+    async def delete(
+        self,
+        *,
+        bank_transfer_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> BankTransfer:
+        """Delete a bank transfer (saves Status DELETED; its two bank transactions go with it). A
+        transfer with a reconciled side cannot be deleted.
+
+        ``POST BankTransfers/{BankTransferID}``
+
+        Args:
+            bank_transfer_id: Xero's identifier of the bank transfer to delete.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``BankTransfer`` as Xero saved it, with the values Xero sets (such as its ID).
+
+        Raises:
+            RequestValidationError: Nothing was sent: the bank transfer does not match its
+                schema (a required field missing or a value of the wrong type; a ``float`` or
+                ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short); ``max_retries`` not a whole number >= 0.
+            NotFoundError: No such bank transfer in this organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.delete(
+            bank_transfer_id=bank_transfer_id,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.bank_transfers), None), "BankTransfer")
+
+    async def delete_many(
+        self,
+        bank_transfers: Sequence[BankTransfer],
+        *,
+        summarize_errors: bool = True,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> BatchResult[BankTransfer]:
+        """Delete several bank transfers in one call. Send each as
+        BankTransfer(bank_transfer_id=..., status=BankTransferStatus.DELETED); POST
+        BankTransfers takes nothing else.
+
+        ``POST BankTransfers``
+
+        Args:
+            bank_transfers: A batch of bank transfers to create (PUT), or to delete (POST, each with its
+                BankTransferID and Status DELETED).
+            summarize_errors: True (default): one refused transfer fails the whole call with a
+                ValidationError. False: always an answer, each item with its own status,
+                validation errors and warnings.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A ``BatchResult`` of ``BankTransfer``: ``.items`` in the order sent, each with the
+            decoded ``.item``, its ``.status`` (OK, WARNING or ERROR; OK when errors were
+            summarised), ``.validation_errors`` and ``.warnings``; ``.succeeded`` and
+            ``.failed`` split them. With ``summarize_errors=True`` a failing batch raises
+            ``ValidationError`` instead.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``bank_transfers`` not a list of bank
+                transfers; a bank transfer in ``bank_transfers`` does not match its schema (a
+                required field missing or a value of the wrong type; a ``float`` or ``str`` for
+                a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
+                ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short); ``max_retries`` not a whole number >= 0.
+            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
+                failing element); with ``summarize_errors=False`` failed items are in the result
+                instead.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.delete_many(
+            bank_transfers,
+            summarize_errors=summarize_errors,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return batch_result(raw.parsed.bank_transfers)
 
 
 class ContactsResourceWithRawResponse:
@@ -5163,6 +8732,3224 @@ class AsyncInvoicesResource:
             max_retries=max_retries,
         )
         return require_payload(next(iter(raw.parsed.invoices), None), "Invoice")
+
+
+class JournalsResourceWithRawResponse:
+    """Journals endpoints returning the raw HTTP answer with the parsed envelope."""
+
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
+
+    def list(
+        self,
+        *,
+        offset: int | None = None,
+        payments_only: bool | None = None,
+        modified_since: datetime.datetime | datetime.date | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[JournalsResponse]:
+        """GET Journals: like ``journals.list()``, with the raw answer.
+
+        Args:
+            offset: Only journals whose JournalNumber is greater than this: the last JournalNumber
+                of the previous call. Leave it out to start from the first journal.
+            payments_only: True: only the cash-basis journals (those of payments).
+            modified_since: Only journals created since this moment (a timezone-aware datetime, or a date
+                meaning midnight UTC; accurate to the second). Sent as the If-Modified-Since
+                header: a filter, so the answer may be an empty list.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``JournalsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="GET",
+            path="Journals",
+            params=[
+                ("offset", encode_int("offset", offset)),
+                ("paymentsOnly", encode_bool("payments_only", payments_only)),
+            ],
+            headers=[
+                ("If-Modified-Since", encode_datetime("modified_since", modified_since)),
+            ],
+            body=None,
+            response_type=JournalsResponse,
+            decode=_codec.decode_journals_response,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def get(
+        self,
+        *,
+        journal_id: str | uuid.UUID | None = None,
+        journal_number: str | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[JournalsResponse]:
+        """GET Journals/{Journal}: like ``journals.get()``, with the raw answer.
+
+        Args:
+            journal_id: Xero's identifier of the journal.
+            journal_number: The journal's JournalNumber as text of digits, e.g. "42".
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``JournalsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: not exactly one of ``journal_id`` and
+                ``journal_number`` given; ``max_retries`` not a whole number >= 0.
+            NotFoundError: No such journal in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        check_one_of(
+            {
+                "journal_id": journal_id,
+                "journal_number": journal_number,
+            }
+        )
+        return self._client._request(
+            method="GET",
+            path="Journals/"
+            + encode_path_segment(
+                "journal_id or journal_number",
+                encode_guid("journal_id", journal_id)
+                or encode_string("journal_number", journal_number),
+            ),
+            params=[],
+            body=None,
+            response_type=JournalsResponse,
+            decode=_codec.decode_journals_response,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+
+class JournalsResource:
+    """The general ledger, read-only: one journal per posting (approved invoices, payments, bank
+    transactions, posted manual journals...), numbered in order."""
+
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
+        self.with_raw_response = JournalsResourceWithRawResponse(client)
+
+    def list(
+        self,
+        *,
+        offset: int | None = None,
+        payments_only: bool | None = None,
+        modified_since: datetime.datetime | datetime.date | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> builtins.list[Journal]:
+        """List up to 100 journals whose JournalNumber is greater than offset, oldest first. Read
+        them all by calling again with offset set to the last JournalNumber received, until a
+        call returns fewer than 100.
+
+        ``GET Journals``
+
+        Args:
+            offset: Only journals whose JournalNumber is greater than this: the last JournalNumber
+                of the previous call. Leave it out to start from the first journal.
+            payments_only: True: only the cash-basis journals (those of payments).
+            modified_since: Only journals created since this moment (a timezone-aware datetime, or a date
+                meaning midnight UTC; accurate to the second). Sent as the If-Modified-Since
+                header: a filter, so the answer may be an empty list.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A list of ``Journal``, one per journal that matches the filters (empty when there is
+            none).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.list(
+            offset=offset,
+            payments_only=payments_only,
+            modified_since=modified_since,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return raw.parsed.journals
+
+    def get(
+        self,
+        *,
+        journal_id: str | uuid.UUID | None = None,
+        journal_number: str | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Journal:
+        """Get one journal, with its lines, by its JournalID or by its JournalNumber (give exactly
+        one). SourceID and SourceType come only in lists.
+
+        ``GET Journals/{Journal}``
+
+        Args:
+            journal_id: Xero's identifier of the journal.
+            journal_number: The journal's JournalNumber as text of digits, e.g. "42".
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``Journal`` found (never ``None``).
+
+        Raises:
+            RequestValidationError: Nothing was sent: not exactly one of ``journal_id`` and
+                ``journal_number`` given; ``max_retries`` not a whole number >= 0.
+            NotFoundError: No such journal in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.get(
+            journal_id=journal_id,
+            journal_number=journal_number,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.journals), None), "Journal")
+
+
+class AsyncJournalsResourceWithRawResponse:
+    """Journals endpoints returning the raw HTTP answer with the parsed envelope."""
+
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+
+    async def list(
+        self,
+        *,
+        offset: int | None = None,
+        payments_only: bool | None = None,
+        modified_since: datetime.datetime | datetime.date | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[JournalsResponse]:
+        """GET Journals: like ``journals.list()``, with the raw answer.
+
+        Args:
+            offset: Only journals whose JournalNumber is greater than this: the last JournalNumber
+                of the previous call. Leave it out to start from the first journal.
+            payments_only: True: only the cash-basis journals (those of payments).
+            modified_since: Only journals created since this moment (a timezone-aware datetime, or a date
+                meaning midnight UTC; accurate to the second). Sent as the If-Modified-Since
+                header: a filter, so the answer may be an empty list.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``JournalsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="GET",
+            path="Journals",
+            params=[
+                ("offset", encode_int("offset", offset)),
+                ("paymentsOnly", encode_bool("payments_only", payments_only)),
+            ],
+            headers=[
+                ("If-Modified-Since", encode_datetime("modified_since", modified_since)),
+            ],
+            body=None,
+            response_type=JournalsResponse,
+            decode=_codec.decode_journals_response,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def get(
+        self,
+        *,
+        journal_id: str | uuid.UUID | None = None,
+        journal_number: str | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[JournalsResponse]:
+        """GET Journals/{Journal}: like ``journals.get()``, with the raw answer.
+
+        Args:
+            journal_id: Xero's identifier of the journal.
+            journal_number: The journal's JournalNumber as text of digits, e.g. "42".
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``JournalsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: not exactly one of ``journal_id`` and
+                ``journal_number`` given; ``max_retries`` not a whole number >= 0.
+            NotFoundError: No such journal in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        check_one_of(
+            {
+                "journal_id": journal_id,
+                "journal_number": journal_number,
+            }
+        )
+        return await self._client._request(
+            method="GET",
+            path="Journals/"
+            + encode_path_segment(
+                "journal_id or journal_number",
+                encode_guid("journal_id", journal_id)
+                or encode_string("journal_number", journal_number),
+            ),
+            params=[],
+            body=None,
+            response_type=JournalsResponse,
+            decode=_codec.decode_journals_response,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+
+class AsyncJournalsResource:
+    """The general ledger, read-only: one journal per posting (approved invoices, payments, bank
+    transactions, posted manual journals...), numbered in order."""
+
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+        self.with_raw_response = AsyncJournalsResourceWithRawResponse(client)
+
+    async def list(
+        self,
+        *,
+        offset: int | None = None,
+        payments_only: bool | None = None,
+        modified_since: datetime.datetime | datetime.date | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> builtins.list[Journal]:
+        """List up to 100 journals whose JournalNumber is greater than offset, oldest first. Read
+        them all by calling again with offset set to the last JournalNumber received, until a
+        call returns fewer than 100.
+
+        ``GET Journals``
+
+        Args:
+            offset: Only journals whose JournalNumber is greater than this: the last JournalNumber
+                of the previous call. Leave it out to start from the first journal.
+            payments_only: True: only the cash-basis journals (those of payments).
+            modified_since: Only journals created since this moment (a timezone-aware datetime, or a date
+                meaning midnight UTC; accurate to the second). Sent as the If-Modified-Since
+                header: a filter, so the answer may be an empty list.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A list of ``Journal``, one per journal that matches the filters (empty when there is
+            none).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.list(
+            offset=offset,
+            payments_only=payments_only,
+            modified_since=modified_since,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return raw.parsed.journals
+
+    async def get(
+        self,
+        *,
+        journal_id: str | uuid.UUID | None = None,
+        journal_number: str | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Journal:
+        """Get one journal, with its lines, by its JournalID or by its JournalNumber (give exactly
+        one). SourceID and SourceType come only in lists.
+
+        ``GET Journals/{Journal}``
+
+        Args:
+            journal_id: Xero's identifier of the journal.
+            journal_number: The journal's JournalNumber as text of digits, e.g. "42".
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``Journal`` found (never ``None``).
+
+        Raises:
+            RequestValidationError: Nothing was sent: not exactly one of ``journal_id`` and
+                ``journal_number`` given; ``max_retries`` not a whole number >= 0.
+            NotFoundError: No such journal in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.get(
+            journal_id=journal_id,
+            journal_number=journal_number,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.journals), None), "Journal")
+
+
+class LinkedTransactionsResourceWithRawResponse:
+    """Linked_transactions endpoints returning the raw HTTP answer with the parsed envelope."""
+
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
+
+    def list(
+        self,
+        *,
+        page: int | None = None,
+        linked_transaction_id: str | uuid.UUID | None = None,
+        source_transaction_id: str | uuid.UUID | None = None,
+        contact_id: str | uuid.UUID | None = None,
+        status: Literal["APPROVED", "DRAFT", "ONDRAFT", "BILLED", "VOIDED"] | None = None,
+        target_transaction_id: str | uuid.UUID | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[LinkedTransactionsResponse]:
+        """GET LinkedTransactions: like ``linked_transactions.list()``, with the raw answer.
+
+        Args:
+            page: Page number (from 1): up to 100 linked transactions each.
+            linked_transaction_id: Only the linked transaction with this id.
+            source_transaction_id: Only those made from this bill (ACCPAY invoice) or SPEND bank transaction.
+            contact_id: Only those to be charged to this customer (with status: in that status too).
+            status: Only those in this status (Xero reads it together with contact_id).
+            target_transaction_id: Only those charged on this sales invoice (ACCREC).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``LinkedTransactionsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``linked_transaction_id``,
+                ``source_transaction_id``, ``contact_id`` or ``target_transaction_id`` not a
+                GUID; ``status`` not one of its values; ``max_retries`` not a whole number >= 0.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="GET",
+            path="LinkedTransactions",
+            params=[
+                ("page", encode_int("page", page)),
+                (
+                    "LinkedTransactionID",
+                    encode_guid("linked_transaction_id", linked_transaction_id),
+                ),
+                (
+                    "SourceTransactionID",
+                    encode_guid("source_transaction_id", source_transaction_id),
+                ),
+                ("ContactID", encode_guid("contact_id", contact_id)),
+                (
+                    "Status",
+                    check_choice(
+                        "status",
+                        status,
+                        (
+                            "APPROVED",
+                            "DRAFT",
+                            "ONDRAFT",
+                            "BILLED",
+                            "VOIDED",
+                        ),
+                    ),
+                ),
+                (
+                    "TargetTransactionID",
+                    encode_guid("target_transaction_id", target_transaction_id),
+                ),
+            ],
+            body=None,
+            response_type=LinkedTransactionsResponse,
+            decode=_codec.decode_linked_transactions_response,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def get(
+        self,
+        *,
+        linked_transaction_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[LinkedTransactionsResponse]:
+        """GET LinkedTransactions/{LinkedTransactionID}: like ``linked_transactions.get()``, with the raw answer.
+
+        Args:
+            linked_transaction_id: Xero's identifier of the linked transaction.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``LinkedTransactionsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such linked transaction in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="GET",
+            path="LinkedTransactions/"
+            + encode_path_segment(
+                "linked_transaction_id", encode_guid("linked_transaction_id", linked_transaction_id)
+            ),
+            params=[],
+            body=None,
+            response_type=LinkedTransactionsResponse,
+            decode=_codec.decode_linked_transactions_response,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def create(
+        self,
+        linked_transaction: LinkedTransaction,
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[LinkedTransactionsResponse]:
+        """PUT LinkedTransactions: like ``linked_transactions.create()``, with the raw answer.
+
+        Args:
+            linked_transaction: One linked transaction (billable expense) to create (PUT LinkedTransactions) or
+                update (POST LinkedTransactions/{id}).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``LinkedTransactionsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: the linked transaction does not match
+                its schema (a required field missing or a value of the wrong type; a naive
+                ``datetime``; a value outside its enumeration; text not of the form its pattern
+                gives, such as a GUID); ``max_retries`` not a whole number >= 0.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="PUT",
+            path="LinkedTransactions",
+            params=[],
+            body=linked_transaction,
+            response_type=LinkedTransactionsResponse,
+            decode=_codec.decode_linked_transactions_response,
+            encode=_codec.encode_request_linked_transaction,
+            check=_checks.CHECKS[LinkedTransaction],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def save(
+        self,
+        linked_transaction: LinkedTransaction,
+        *,
+        linked_transaction_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[LinkedTransactionsResponse]:
+        """POST LinkedTransactions/{LinkedTransactionID}: like ``linked_transactions.save()``, with the raw answer.
+
+        Args:
+            linked_transaction: One linked transaction (billable expense) to create (PUT LinkedTransactions) or
+                update (POST LinkedTransactions/{id}).
+            linked_transaction_id: Xero's identifier of the linked transaction to update.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``LinkedTransactionsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: the linked transaction does not match
+                its schema (a required field missing or a value of the wrong type; a naive
+                ``datetime``; a value outside its enumeration; text not of the form its pattern
+                gives, such as a GUID); ``max_retries`` not a whole number >= 0.
+            NotFoundError: No such linked transaction in this organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="POST",
+            path="LinkedTransactions/"
+            + encode_path_segment(
+                "linked_transaction_id", encode_guid("linked_transaction_id", linked_transaction_id)
+            ),
+            params=[],
+            body=linked_transaction,
+            response_type=LinkedTransactionsResponse,
+            decode=_codec.decode_linked_transactions_response,
+            encode=_codec.encode_request_linked_transaction,
+            check=_checks.CHECKS[LinkedTransaction],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+
+class LinkedTransactionsResource:
+    """Billable expenses: lines of bills or spent money linked to a customer, to be charged on to
+    them on a sales invoice."""
+
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
+        self.with_raw_response = LinkedTransactionsResourceWithRawResponse(client)
+
+    def list(
+        self,
+        *,
+        page: int | None = None,
+        linked_transaction_id: str | uuid.UUID | None = None,
+        source_transaction_id: str | uuid.UUID | None = None,
+        contact_id: str | uuid.UUID | None = None,
+        status: Literal["APPROVED", "DRAFT", "ONDRAFT", "BILLED", "VOIDED"] | None = None,
+        target_transaction_id: str | uuid.UUID | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> builtins.list[LinkedTransaction]:
+        """List the organisation's linked transactions, up to 100 a page, optionally filtered by
+        Xero's own filters (no where or order here).
+
+        ``GET LinkedTransactions``
+
+        Args:
+            page: Page number (from 1): up to 100 linked transactions each.
+            linked_transaction_id: Only the linked transaction with this id.
+            source_transaction_id: Only those made from this bill (ACCPAY invoice) or SPEND bank transaction.
+            contact_id: Only those to be charged to this customer (with status: in that status too).
+            status: Only those in this status (Xero reads it together with contact_id).
+            target_transaction_id: Only those charged on this sales invoice (ACCREC).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A list of ``LinkedTransaction``, one per linked transaction that matches the filters
+            (empty when there is none).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``linked_transaction_id``,
+                ``source_transaction_id``, ``contact_id`` or ``target_transaction_id`` not a
+                GUID; ``status`` not one of its values; ``max_retries`` not a whole number >= 0.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.list(
+            page=page,
+            linked_transaction_id=linked_transaction_id,
+            source_transaction_id=source_transaction_id,
+            contact_id=contact_id,
+            status=status,
+            target_transaction_id=target_transaction_id,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return raw.parsed.linked_transactions
+
+    def get(
+        self,
+        *,
+        linked_transaction_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> LinkedTransaction:
+        """Get one linked transaction by its LinkedTransactionID.
+
+        ``GET LinkedTransactions/{LinkedTransactionID}``
+
+        Args:
+            linked_transaction_id: Xero's identifier of the linked transaction.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``LinkedTransaction`` found (never ``None``).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such linked transaction in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.get(
+            linked_transaction_id=linked_transaction_id,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(
+            next(iter(raw.parsed.linked_transactions), None), "LinkedTransaction"
+        )
+
+    def create(
+        self,
+        linked_transaction: LinkedTransaction,
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> LinkedTransaction:
+        """Create one linked transaction (billable expense) from a line of an ACCPAY bill or a
+        SPEND bank transaction, for a customer (ContactID) or a sales invoice
+        (TargetTransactionID). Xero takes one per call.
+
+        ``PUT LinkedTransactions``
+
+        Args:
+            linked_transaction: One linked transaction (billable expense) to create (PUT LinkedTransactions) or
+                update (POST LinkedTransactions/{id}).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``LinkedTransaction`` as Xero saved it, with the values Xero sets (such as its
+            ID).
+
+        Raises:
+            RequestValidationError: Nothing was sent: the linked transaction does not match
+                its schema (a required field missing or a value of the wrong type; a naive
+                ``datetime``; a value outside its enumeration; text not of the form its pattern
+                gives, such as a GUID); ``max_retries`` not a whole number >= 0.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.create(
+            linked_transaction,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(
+            next(iter(raw.parsed.linked_transactions), None), "LinkedTransaction"
+        )
+
+    def save(
+        self,
+        linked_transaction: LinkedTransaction,
+        *,
+        linked_transaction_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> LinkedTransaction:
+        """Update one linked transaction, for example to charge it on a sales invoice
+        (TargetTransactionID and TargetLineItemID). A billed one cannot be changed.
+
+        ``POST LinkedTransactions/{LinkedTransactionID}``
+
+        Args:
+            linked_transaction: One linked transaction (billable expense) to create (PUT LinkedTransactions) or
+                update (POST LinkedTransactions/{id}).
+            linked_transaction_id: Xero's identifier of the linked transaction to update.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``LinkedTransaction`` as Xero saved it, with the values Xero sets (such as its
+            ID).
+
+        Raises:
+            RequestValidationError: Nothing was sent: the linked transaction does not match
+                its schema (a required field missing or a value of the wrong type; a naive
+                ``datetime``; a value outside its enumeration; text not of the form its pattern
+                gives, such as a GUID); ``max_retries`` not a whole number >= 0.
+            NotFoundError: No such linked transaction in this organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.save(
+            linked_transaction,
+            linked_transaction_id=linked_transaction_id,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(
+            next(iter(raw.parsed.linked_transactions), None), "LinkedTransaction"
+        )
+
+
+class AsyncLinkedTransactionsResourceWithRawResponse:
+    """Linked_transactions endpoints returning the raw HTTP answer with the parsed envelope."""
+
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+
+    async def list(
+        self,
+        *,
+        page: int | None = None,
+        linked_transaction_id: str | uuid.UUID | None = None,
+        source_transaction_id: str | uuid.UUID | None = None,
+        contact_id: str | uuid.UUID | None = None,
+        status: Literal["APPROVED", "DRAFT", "ONDRAFT", "BILLED", "VOIDED"] | None = None,
+        target_transaction_id: str | uuid.UUID | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[LinkedTransactionsResponse]:
+        """GET LinkedTransactions: like ``linked_transactions.list()``, with the raw answer.
+
+        Args:
+            page: Page number (from 1): up to 100 linked transactions each.
+            linked_transaction_id: Only the linked transaction with this id.
+            source_transaction_id: Only those made from this bill (ACCPAY invoice) or SPEND bank transaction.
+            contact_id: Only those to be charged to this customer (with status: in that status too).
+            status: Only those in this status (Xero reads it together with contact_id).
+            target_transaction_id: Only those charged on this sales invoice (ACCREC).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``LinkedTransactionsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``linked_transaction_id``,
+                ``source_transaction_id``, ``contact_id`` or ``target_transaction_id`` not a
+                GUID; ``status`` not one of its values; ``max_retries`` not a whole number >= 0.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="GET",
+            path="LinkedTransactions",
+            params=[
+                ("page", encode_int("page", page)),
+                (
+                    "LinkedTransactionID",
+                    encode_guid("linked_transaction_id", linked_transaction_id),
+                ),
+                (
+                    "SourceTransactionID",
+                    encode_guid("source_transaction_id", source_transaction_id),
+                ),
+                ("ContactID", encode_guid("contact_id", contact_id)),
+                (
+                    "Status",
+                    check_choice(
+                        "status",
+                        status,
+                        (
+                            "APPROVED",
+                            "DRAFT",
+                            "ONDRAFT",
+                            "BILLED",
+                            "VOIDED",
+                        ),
+                    ),
+                ),
+                (
+                    "TargetTransactionID",
+                    encode_guid("target_transaction_id", target_transaction_id),
+                ),
+            ],
+            body=None,
+            response_type=LinkedTransactionsResponse,
+            decode=_codec.decode_linked_transactions_response,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def get(
+        self,
+        *,
+        linked_transaction_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[LinkedTransactionsResponse]:
+        """GET LinkedTransactions/{LinkedTransactionID}: like ``linked_transactions.get()``, with the raw answer.
+
+        Args:
+            linked_transaction_id: Xero's identifier of the linked transaction.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``LinkedTransactionsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such linked transaction in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="GET",
+            path="LinkedTransactions/"
+            + encode_path_segment(
+                "linked_transaction_id", encode_guid("linked_transaction_id", linked_transaction_id)
+            ),
+            params=[],
+            body=None,
+            response_type=LinkedTransactionsResponse,
+            decode=_codec.decode_linked_transactions_response,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def create(
+        self,
+        linked_transaction: LinkedTransaction,
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[LinkedTransactionsResponse]:
+        """PUT LinkedTransactions: like ``linked_transactions.create()``, with the raw answer.
+
+        Args:
+            linked_transaction: One linked transaction (billable expense) to create (PUT LinkedTransactions) or
+                update (POST LinkedTransactions/{id}).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``LinkedTransactionsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: the linked transaction does not match
+                its schema (a required field missing or a value of the wrong type; a naive
+                ``datetime``; a value outside its enumeration; text not of the form its pattern
+                gives, such as a GUID); ``max_retries`` not a whole number >= 0.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="PUT",
+            path="LinkedTransactions",
+            params=[],
+            body=linked_transaction,
+            response_type=LinkedTransactionsResponse,
+            decode=_codec.decode_linked_transactions_response,
+            encode=_codec.encode_request_linked_transaction,
+            check=_checks.CHECKS[LinkedTransaction],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def save(
+        self,
+        linked_transaction: LinkedTransaction,
+        *,
+        linked_transaction_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[LinkedTransactionsResponse]:
+        """POST LinkedTransactions/{LinkedTransactionID}: like ``linked_transactions.save()``, with the raw answer.
+
+        Args:
+            linked_transaction: One linked transaction (billable expense) to create (PUT LinkedTransactions) or
+                update (POST LinkedTransactions/{id}).
+            linked_transaction_id: Xero's identifier of the linked transaction to update.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``LinkedTransactionsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: the linked transaction does not match
+                its schema (a required field missing or a value of the wrong type; a naive
+                ``datetime``; a value outside its enumeration; text not of the form its pattern
+                gives, such as a GUID); ``max_retries`` not a whole number >= 0.
+            NotFoundError: No such linked transaction in this organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="POST",
+            path="LinkedTransactions/"
+            + encode_path_segment(
+                "linked_transaction_id", encode_guid("linked_transaction_id", linked_transaction_id)
+            ),
+            params=[],
+            body=linked_transaction,
+            response_type=LinkedTransactionsResponse,
+            decode=_codec.decode_linked_transactions_response,
+            encode=_codec.encode_request_linked_transaction,
+            check=_checks.CHECKS[LinkedTransaction],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+
+class AsyncLinkedTransactionsResource:
+    """Billable expenses: lines of bills or spent money linked to a customer, to be charged on to
+    them on a sales invoice."""
+
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+        self.with_raw_response = AsyncLinkedTransactionsResourceWithRawResponse(client)
+
+    async def list(
+        self,
+        *,
+        page: int | None = None,
+        linked_transaction_id: str | uuid.UUID | None = None,
+        source_transaction_id: str | uuid.UUID | None = None,
+        contact_id: str | uuid.UUID | None = None,
+        status: Literal["APPROVED", "DRAFT", "ONDRAFT", "BILLED", "VOIDED"] | None = None,
+        target_transaction_id: str | uuid.UUID | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> builtins.list[LinkedTransaction]:
+        """List the organisation's linked transactions, up to 100 a page, optionally filtered by
+        Xero's own filters (no where or order here).
+
+        ``GET LinkedTransactions``
+
+        Args:
+            page: Page number (from 1): up to 100 linked transactions each.
+            linked_transaction_id: Only the linked transaction with this id.
+            source_transaction_id: Only those made from this bill (ACCPAY invoice) or SPEND bank transaction.
+            contact_id: Only those to be charged to this customer (with status: in that status too).
+            status: Only those in this status (Xero reads it together with contact_id).
+            target_transaction_id: Only those charged on this sales invoice (ACCREC).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A list of ``LinkedTransaction``, one per linked transaction that matches the filters
+            (empty when there is none).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``linked_transaction_id``,
+                ``source_transaction_id``, ``contact_id`` or ``target_transaction_id`` not a
+                GUID; ``status`` not one of its values; ``max_retries`` not a whole number >= 0.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.list(
+            page=page,
+            linked_transaction_id=linked_transaction_id,
+            source_transaction_id=source_transaction_id,
+            contact_id=contact_id,
+            status=status,
+            target_transaction_id=target_transaction_id,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return raw.parsed.linked_transactions
+
+    async def get(
+        self,
+        *,
+        linked_transaction_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> LinkedTransaction:
+        """Get one linked transaction by its LinkedTransactionID.
+
+        ``GET LinkedTransactions/{LinkedTransactionID}``
+
+        Args:
+            linked_transaction_id: Xero's identifier of the linked transaction.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``LinkedTransaction`` found (never ``None``).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such linked transaction in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.get(
+            linked_transaction_id=linked_transaction_id,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(
+            next(iter(raw.parsed.linked_transactions), None), "LinkedTransaction"
+        )
+
+    async def create(
+        self,
+        linked_transaction: LinkedTransaction,
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> LinkedTransaction:
+        """Create one linked transaction (billable expense) from a line of an ACCPAY bill or a
+        SPEND bank transaction, for a customer (ContactID) or a sales invoice
+        (TargetTransactionID). Xero takes one per call.
+
+        ``PUT LinkedTransactions``
+
+        Args:
+            linked_transaction: One linked transaction (billable expense) to create (PUT LinkedTransactions) or
+                update (POST LinkedTransactions/{id}).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``LinkedTransaction`` as Xero saved it, with the values Xero sets (such as its
+            ID).
+
+        Raises:
+            RequestValidationError: Nothing was sent: the linked transaction does not match
+                its schema (a required field missing or a value of the wrong type; a naive
+                ``datetime``; a value outside its enumeration; text not of the form its pattern
+                gives, such as a GUID); ``max_retries`` not a whole number >= 0.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.create(
+            linked_transaction,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(
+            next(iter(raw.parsed.linked_transactions), None), "LinkedTransaction"
+        )
+
+    async def save(
+        self,
+        linked_transaction: LinkedTransaction,
+        *,
+        linked_transaction_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> LinkedTransaction:
+        """Update one linked transaction, for example to charge it on a sales invoice
+        (TargetTransactionID and TargetLineItemID). A billed one cannot be changed.
+
+        ``POST LinkedTransactions/{LinkedTransactionID}``
+
+        Args:
+            linked_transaction: One linked transaction (billable expense) to create (PUT LinkedTransactions) or
+                update (POST LinkedTransactions/{id}).
+            linked_transaction_id: Xero's identifier of the linked transaction to update.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``LinkedTransaction`` as Xero saved it, with the values Xero sets (such as its
+            ID).
+
+        Raises:
+            RequestValidationError: Nothing was sent: the linked transaction does not match
+                its schema (a required field missing or a value of the wrong type; a naive
+                ``datetime``; a value outside its enumeration; text not of the form its pattern
+                gives, such as a GUID); ``max_retries`` not a whole number >= 0.
+            NotFoundError: No such linked transaction in this organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.save(
+            linked_transaction,
+            linked_transaction_id=linked_transaction_id,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(
+            next(iter(raw.parsed.linked_transactions), None), "LinkedTransaction"
+        )
+
+
+class ManualJournalsResourceWithRawResponse:
+    """Manual_journals endpoints returning the raw HTTP answer with the parsed envelope."""
+
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
+
+    def list(
+        self,
+        *,
+        where: str | None = None,
+        order: str | None = None,
+        page: int | None = None,
+        page_size: int | None = None,
+        modified_since: datetime.datetime | datetime.date | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[ManualJournalsResponse]:
+        """GET ManualJournals: like ``manual_journals.list()``, with the raw answer.
+
+        Args:
+            where: A filter over any element of the answer, e.g. Status=="POSTED"; build it with
+                xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather
+                than by concatenation.
+            order: Sort order, e.g. Date DESC.
+            page: Page number (from 1): up to page_size manual journals each.
+            page_size: Records per page (Xero's default 100).
+            modified_since: Only records created or changed since this moment (a timezone-aware datetime, or
+                a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-
+                Since header: a filter, so the answer may be an empty list.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``ManualJournalsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``where`` or ``order`` empty;
+                ``max_retries`` not a whole number >= 0.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="GET",
+            path="ManualJournals",
+            params=[
+                ("where", encode_string("where", where)),
+                ("order", encode_string("order", order)),
+                ("page", encode_int("page", page)),
+                ("pageSize", encode_int("page_size", page_size)),
+            ],
+            headers=[
+                ("If-Modified-Since", encode_datetime("modified_since", modified_since)),
+            ],
+            body=None,
+            response_type=ManualJournalsResponse,
+            decode=_codec.decode_manual_journals_response,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def get(
+        self,
+        *,
+        manual_journal_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[ManualJournalsResponse]:
+        """GET ManualJournals/{ManualJournalID}: like ``manual_journals.get()``, with the raw answer.
+
+        Args:
+            manual_journal_id: Xero's identifier of the manual journal.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``ManualJournalsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such manual journal in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="GET",
+            path="ManualJournals/"
+            + encode_path_segment(
+                "manual_journal_id", encode_guid("manual_journal_id", manual_journal_id)
+            ),
+            params=[],
+            body=None,
+            response_type=ManualJournalsResponse,
+            decode=_codec.decode_manual_journals_response,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def create(
+        self,
+        manual_journal: ManualJournal,
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[ManualJournalsResponse]:
+        """PUT ManualJournals: like ``manual_journals.create()``, with the raw answer.
+
+        Args:
+            manual_journal: One manual journal to create (PUT) or create or update (POST ManualJournals), or
+                the body that deletes or voids one (POST ManualJournals/{id}).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``ManualJournalsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: the manual journal does not match its
+                schema (a required field missing or a value of the wrong type; a ``float`` or
+                ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short); ``max_retries`` not a whole number >= 0.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="PUT",
+            path="ManualJournals",
+            params=[],
+            body=manual_journal,
+            response_type=ManualJournalsResponse,
+            decode=_codec.decode_manual_journals_response,
+            encode=_codec.encode_request_manual_journal,
+            check=_checks.CHECKS[ManualJournal],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def create_many(
+        self,
+        manual_journals: Sequence[ManualJournal],
+        *,
+        summarize_errors: bool = True,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[ManualJournalsResponse]:
+        """PUT ManualJournals: like ``manual_journals.create_many()``, with the raw answer.
+
+        Args:
+            manual_journals: A batch of manual journals to create (PUT) or to create or update (POST).
+            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
+                False: always an answer, each item with its own status, validation errors and
+                warnings.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``ManualJournalsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``manual_journals`` not a list of
+                manual journals; a manual journal in ``manual_journals`` does not match its
+                schema (a required field missing or a value of the wrong type; a ``float`` or
+                ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short); ``max_retries`` not a whole number >= 0.
+            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
+                failing element); with ``summarize_errors=False`` failed items are in the result
+                instead.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="PUT",
+            path="ManualJournals",
+            params=[
+                ("summarizeErrors", encode_bool("summarize_errors", summarize_errors)),
+            ],
+            body=_checks.as_list(manual_journals, "manual_journals", "ManualJournal"),
+            response_type=ManualJournalsResponse,
+            decode=_codec.decode_manual_journals_response,
+            encode=_codec.encode_request_manual_journals,
+            check=_checks.CHECKS[ManualJournal],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def save(
+        self,
+        manual_journal: ManualJournal,
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[ManualJournalsResponse]:
+        """POST ManualJournals: like ``manual_journals.save()``, with the raw answer.
+
+        Args:
+            manual_journal: One manual journal to create (PUT) or create or update (POST ManualJournals), or
+                the body that deletes or voids one (POST ManualJournals/{id}).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``ManualJournalsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: the manual journal does not match its
+                schema (a required field missing or a value of the wrong type; a ``float`` or
+                ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short); ``max_retries`` not a whole number >= 0.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="POST",
+            path="ManualJournals",
+            params=[],
+            body=manual_journal,
+            response_type=ManualJournalsResponse,
+            decode=_codec.decode_manual_journals_response,
+            encode=_codec.encode_request_manual_journal,
+            check=_checks.CHECKS[ManualJournal],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def save_many(
+        self,
+        manual_journals: Sequence[ManualJournal],
+        *,
+        summarize_errors: bool = True,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[ManualJournalsResponse]:
+        """POST ManualJournals: like ``manual_journals.save_many()``, with the raw answer.
+
+        Args:
+            manual_journals: A batch of manual journals to create (PUT) or to create or update (POST).
+            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
+                False: always an answer, each item with its own status, validation errors and
+                warnings.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``ManualJournalsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``manual_journals`` not a list of
+                manual journals; a manual journal in ``manual_journals`` does not match its
+                schema (a required field missing or a value of the wrong type; a ``float`` or
+                ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short); ``max_retries`` not a whole number >= 0.
+            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
+                failing element); with ``summarize_errors=False`` failed items are in the result
+                instead.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="POST",
+            path="ManualJournals",
+            params=[
+                ("summarizeErrors", encode_bool("summarize_errors", summarize_errors)),
+            ],
+            body=_checks.as_list(manual_journals, "manual_journals", "ManualJournal"),
+            response_type=ManualJournalsResponse,
+            decode=_codec.decode_manual_journals_response,
+            encode=_codec.encode_request_manual_journals,
+            check=_checks.CHECKS[ManualJournal],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def delete(
+        self,
+        *,
+        manual_journal_id: str | uuid.UUID,
+        status: Literal["DELETED", "VOIDED"] = "DELETED",
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[ManualJournalsResponse]:
+        """POST ManualJournals/{ManualJournalID}: like ``manual_journals.delete()``, with the raw answer.
+
+        Args:
+            manual_journal_id: Xero's identifier of the manual journal.
+            status: The status to save: DELETED or VOIDED (default DELETED).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``ManualJournalsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: the manual journal does not match its
+                schema (a required field missing or a value of the wrong type; a ``float`` or
+                ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short); ``max_retries`` not a whole number >= 0.
+            NotFoundError: No such manual journal in this organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="POST",
+            path="ManualJournals/"
+            + encode_path_segment(
+                "manual_journal_id", encode_guid("manual_journal_id", manual_journal_id)
+            ),
+            params=[],
+            body=ManualJournal(
+                status=ManualJournalStatus(
+                    check_choice(
+                        "status",
+                        status,
+                        (
+                            "DELETED",
+                            "VOIDED",
+                        ),
+                    )
+                )
+            ),
+            response_type=ManualJournalsResponse,
+            decode=_codec.decode_manual_journals_response,
+            encode=_codec.encode_request_manual_journal,
+            check=_checks.CHECKS[ManualJournal],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+
+class ManualJournalsResource:
+    """Journals entered by hand: balanced debits and credits to any accounts, drafted, posted,
+    voided or deleted."""
+
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
+        self.with_raw_response = ManualJournalsResourceWithRawResponse(client)
+
+    def list(
+        self,
+        *,
+        where: str | None = None,
+        order: str | None = None,
+        page: int | None = None,
+        page_size: int | None = None,
+        modified_since: datetime.datetime | datetime.date | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> builtins.list[ManualJournal]:
+        """List the organisation's manual journals, one page (with page) or all, optionally
+        filtered and sorted.
+
+        ``GET ManualJournals``
+
+        Args:
+            where: A filter over any element of the answer, e.g. Status=="POSTED"; build it with
+                xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather
+                than by concatenation.
+            order: Sort order, e.g. Date DESC.
+            page: Page number (from 1): up to page_size manual journals each.
+            page_size: Records per page (Xero's default 100).
+            modified_since: Only records created or changed since this moment (a timezone-aware datetime, or
+                a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-
+                Since header: a filter, so the answer may be an empty list.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A list of ``ManualJournal``, one per manual journal that matches the filters (empty
+            when there is none).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``where`` or ``order`` empty;
+                ``max_retries`` not a whole number >= 0.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.list(
+            where=where,
+            order=order,
+            page=page,
+            page_size=page_size,
+            modified_since=modified_since,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return raw.parsed.manual_journals
+
+    def iter(
+        self,
+        *,
+        where: str | None = None,
+        order: str | None = None,
+        page: int | None = None,
+        page_size: int | None = None,
+        modified_since: datetime.datetime | datetime.date | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+    ) -> Iterator[ManualJournal]:
+        """Like ``list()``, but yields one ``ManualJournal`` at a time.
+
+        Walks the pages from page (1 by default), page_size records a page (Xero's default 100),
+        until a page comes back shorter; each page is parsed while it streams in, so memory
+        stays flat however many records there are. Errors on any page raise (never a silently
+        shorter list); a page is not retried once it has started. ``GET ManualJournals``
+
+        A number ``timeout`` bounds the time spent waiting for and reading the answer (the
+        time you spend between items does not count); the client's ``max_item_bytes`` bounds
+        what is held at once: one item and anything before it that is not an item.
+
+        Args:
+            where: A filter over any element of the answer, e.g. Status=="POSTED"; build it with
+                xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather
+                than by concatenation.
+            order: Sort order, e.g. Date DESC.
+            page: Page number (from 1): up to page_size manual journals each.
+            page_size: Records per page (Xero's default 100).
+            modified_since: Only records created or changed since this moment (a timezone-aware datetime, or
+                a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-
+                Since header: a filter, so the answer may be an empty list.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+
+        Returns:
+            An iterator yielding one ``ManualJournal`` per manual journal that matches the
+            filters.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``where`` or ``order`` empty.
+            XeroAPIError: Xero answered with an error (before or while streaming).
+            XeroResponseError: The answer is malformed, truncated or unsafe.
+            XeroConnectionError: The connection failed, dropped or timed out.
+        """
+        return iter_pages(
+            self._client,
+            path="ManualJournals",
+            params=[
+                ("where", encode_string("where", where)),
+                ("order", encode_string("order", order)),
+                ("page", encode_int("page", page)),
+                ("pageSize", encode_int("page_size", page_size)),
+            ],
+            page_param="page",
+            first_page=page,
+            page_size=page_size,
+            default_size=100,
+            wrapper="ManualJournals",
+            item="ManualJournal",
+            decode=_codec.decode_manual_journal,
+            headers=[
+                ("If-Modified-Since", encode_datetime("modified_since", modified_since)),
+            ],
+            tenant_id=tenant_id,
+            timeout=timeout,
+            envelope=_codec.decode_manual_journals_response,
+        )
+
+    def get(
+        self,
+        *,
+        manual_journal_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> ManualJournal:
+        """Get one manual journal, with its lines, by its ManualJournalID.
+
+        ``GET ManualJournals/{ManualJournalID}``
+
+        Args:
+            manual_journal_id: Xero's identifier of the manual journal.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``ManualJournal`` found (never ``None``).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such manual journal in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.get(
+            manual_journal_id=manual_journal_id,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.manual_journals), None), "ManualJournal")
+
+    def create(
+        self,
+        manual_journal: ManualJournal,
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> ManualJournal:
+        """Create one manual journal (a Narration and at least two lines whose debits equal their
+        credits).
+
+        ``PUT ManualJournals``
+
+        Args:
+            manual_journal: One manual journal to create (PUT) or create or update (POST ManualJournals), or
+                the body that deletes or voids one (POST ManualJournals/{id}).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``ManualJournal`` as Xero saved it, with the values Xero sets (such as its ID).
+
+        Raises:
+            RequestValidationError: Nothing was sent: the manual journal does not match its
+                schema (a required field missing or a value of the wrong type; a ``float`` or
+                ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short); ``max_retries`` not a whole number >= 0.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.create(
+            manual_journal,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.manual_journals), None), "ManualJournal")
+
+    def create_many(
+        self,
+        manual_journals: Sequence[ManualJournal],
+        *,
+        summarize_errors: bool = True,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> BatchResult[ManualJournal]:
+        """Create a batch of manual journals in one call.
+
+        ``PUT ManualJournals``
+
+        Args:
+            manual_journals: A batch of manual journals to create (PUT) or to create or update (POST).
+            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
+                False: always an answer, each item with its own status, validation errors and
+                warnings.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A ``BatchResult`` of ``ManualJournal``: ``.items`` in the order sent, each with the
+            decoded ``.item``, its ``.status`` (OK, WARNING or ERROR; OK when errors were
+            summarised), ``.validation_errors`` and ``.warnings``; ``.succeeded`` and
+            ``.failed`` split them. With ``summarize_errors=True`` a failing batch raises
+            ``ValidationError`` instead.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``manual_journals`` not a list of
+                manual journals; a manual journal in ``manual_journals`` does not match its
+                schema (a required field missing or a value of the wrong type; a ``float`` or
+                ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short); ``max_retries`` not a whole number >= 0.
+            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
+                failing element); with ``summarize_errors=False`` failed items are in the result
+                instead.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.create_many(
+            manual_journals,
+            summarize_errors=summarize_errors,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return batch_result(raw.parsed.manual_journals)
+
+    def save(
+        self,
+        manual_journal: ManualJournal,
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> ManualJournal:
+        """Create or update one manual journal. One with a ManualJournalID is updated (a draft
+        entirely, a posted journal only to void or archive it), otherwise created.
+
+        ``POST ManualJournals``
+
+        Args:
+            manual_journal: One manual journal to create (PUT) or create or update (POST ManualJournals), or
+                the body that deletes or voids one (POST ManualJournals/{id}).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``ManualJournal`` as Xero saved it, with the values Xero sets (such as its ID).
+
+        Raises:
+            RequestValidationError: Nothing was sent: the manual journal does not match its
+                schema (a required field missing or a value of the wrong type; a ``float`` or
+                ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short); ``max_retries`` not a whole number >= 0.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.save(
+            manual_journal,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.manual_journals), None), "ManualJournal")
+
+    def save_many(
+        self,
+        manual_journals: Sequence[ManualJournal],
+        *,
+        summarize_errors: bool = True,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> BatchResult[ManualJournal]:
+        """Create or update a batch of manual journals in one call, each as by save().
+
+        ``POST ManualJournals``
+
+        Args:
+            manual_journals: A batch of manual journals to create (PUT) or to create or update (POST).
+            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
+                False: always an answer, each item with its own status, validation errors and
+                warnings.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A ``BatchResult`` of ``ManualJournal``: ``.items`` in the order sent, each with the
+            decoded ``.item``, its ``.status`` (OK, WARNING or ERROR; OK when errors were
+            summarised), ``.validation_errors`` and ``.warnings``; ``.succeeded`` and
+            ``.failed`` split them. With ``summarize_errors=True`` a failing batch raises
+            ``ValidationError`` instead.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``manual_journals`` not a list of
+                manual journals; a manual journal in ``manual_journals`` does not match its
+                schema (a required field missing or a value of the wrong type; a ``float`` or
+                ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short); ``max_retries`` not a whole number >= 0.
+            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
+                failing element); with ``summarize_errors=False`` failed items are in the result
+                instead.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.save_many(
+            manual_journals,
+            summarize_errors=summarize_errors,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return batch_result(raw.parsed.manual_journals)
+
+    def delete(
+        self,
+        *,
+        manual_journal_id: str | uuid.UUID,
+        status: Literal["DELETED", "VOIDED"] = "DELETED",
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> ManualJournal:
+        """Delete a draft manual journal (status DELETED) or void a posted one (status VOIDED); 2.0
+        has no DELETE for manual journals, so this saves the new status.
+
+        ``POST ManualJournals/{ManualJournalID}``
+
+        Args:
+            manual_journal_id: Xero's identifier of the manual journal.
+            status: The status to save: DELETED or VOIDED (default DELETED).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``ManualJournal`` as Xero saved it, with the values Xero sets (such as its ID).
+
+        Raises:
+            RequestValidationError: Nothing was sent: the manual journal does not match its
+                schema (a required field missing or a value of the wrong type; a ``float`` or
+                ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short); ``max_retries`` not a whole number >= 0.
+            NotFoundError: No such manual journal in this organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.delete(
+            manual_journal_id=manual_journal_id,
+            status=status,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.manual_journals), None), "ManualJournal")
+
+
+class AsyncManualJournalsResourceWithRawResponse:
+    """Manual_journals endpoints returning the raw HTTP answer with the parsed envelope."""
+
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+
+    async def list(
+        self,
+        *,
+        where: str | None = None,
+        order: str | None = None,
+        page: int | None = None,
+        page_size: int | None = None,
+        modified_since: datetime.datetime | datetime.date | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[ManualJournalsResponse]:
+        """GET ManualJournals: like ``manual_journals.list()``, with the raw answer.
+
+        Args:
+            where: A filter over any element of the answer, e.g. Status=="POSTED"; build it with
+                xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather
+                than by concatenation.
+            order: Sort order, e.g. Date DESC.
+            page: Page number (from 1): up to page_size manual journals each.
+            page_size: Records per page (Xero's default 100).
+            modified_since: Only records created or changed since this moment (a timezone-aware datetime, or
+                a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-
+                Since header: a filter, so the answer may be an empty list.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``ManualJournalsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``where`` or ``order`` empty;
+                ``max_retries`` not a whole number >= 0.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="GET",
+            path="ManualJournals",
+            params=[
+                ("where", encode_string("where", where)),
+                ("order", encode_string("order", order)),
+                ("page", encode_int("page", page)),
+                ("pageSize", encode_int("page_size", page_size)),
+            ],
+            headers=[
+                ("If-Modified-Since", encode_datetime("modified_since", modified_since)),
+            ],
+            body=None,
+            response_type=ManualJournalsResponse,
+            decode=_codec.decode_manual_journals_response,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def get(
+        self,
+        *,
+        manual_journal_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[ManualJournalsResponse]:
+        """GET ManualJournals/{ManualJournalID}: like ``manual_journals.get()``, with the raw answer.
+
+        Args:
+            manual_journal_id: Xero's identifier of the manual journal.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``ManualJournalsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such manual journal in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="GET",
+            path="ManualJournals/"
+            + encode_path_segment(
+                "manual_journal_id", encode_guid("manual_journal_id", manual_journal_id)
+            ),
+            params=[],
+            body=None,
+            response_type=ManualJournalsResponse,
+            decode=_codec.decode_manual_journals_response,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def create(
+        self,
+        manual_journal: ManualJournal,
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[ManualJournalsResponse]:
+        """PUT ManualJournals: like ``manual_journals.create()``, with the raw answer.
+
+        Args:
+            manual_journal: One manual journal to create (PUT) or create or update (POST ManualJournals), or
+                the body that deletes or voids one (POST ManualJournals/{id}).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``ManualJournalsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: the manual journal does not match its
+                schema (a required field missing or a value of the wrong type; a ``float`` or
+                ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short); ``max_retries`` not a whole number >= 0.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="PUT",
+            path="ManualJournals",
+            params=[],
+            body=manual_journal,
+            response_type=ManualJournalsResponse,
+            decode=_codec.decode_manual_journals_response,
+            encode=_codec.encode_request_manual_journal,
+            check=_checks.CHECKS[ManualJournal],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def create_many(
+        self,
+        manual_journals: Sequence[ManualJournal],
+        *,
+        summarize_errors: bool = True,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[ManualJournalsResponse]:
+        """PUT ManualJournals: like ``manual_journals.create_many()``, with the raw answer.
+
+        Args:
+            manual_journals: A batch of manual journals to create (PUT) or to create or update (POST).
+            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
+                False: always an answer, each item with its own status, validation errors and
+                warnings.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``ManualJournalsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``manual_journals`` not a list of
+                manual journals; a manual journal in ``manual_journals`` does not match its
+                schema (a required field missing or a value of the wrong type; a ``float`` or
+                ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short); ``max_retries`` not a whole number >= 0.
+            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
+                failing element); with ``summarize_errors=False`` failed items are in the result
+                instead.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="PUT",
+            path="ManualJournals",
+            params=[
+                ("summarizeErrors", encode_bool("summarize_errors", summarize_errors)),
+            ],
+            body=_checks.as_list(manual_journals, "manual_journals", "ManualJournal"),
+            response_type=ManualJournalsResponse,
+            decode=_codec.decode_manual_journals_response,
+            encode=_codec.encode_request_manual_journals,
+            check=_checks.CHECKS[ManualJournal],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def save(
+        self,
+        manual_journal: ManualJournal,
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[ManualJournalsResponse]:
+        """POST ManualJournals: like ``manual_journals.save()``, with the raw answer.
+
+        Args:
+            manual_journal: One manual journal to create (PUT) or create or update (POST ManualJournals), or
+                the body that deletes or voids one (POST ManualJournals/{id}).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``ManualJournalsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: the manual journal does not match its
+                schema (a required field missing or a value of the wrong type; a ``float`` or
+                ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short); ``max_retries`` not a whole number >= 0.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="POST",
+            path="ManualJournals",
+            params=[],
+            body=manual_journal,
+            response_type=ManualJournalsResponse,
+            decode=_codec.decode_manual_journals_response,
+            encode=_codec.encode_request_manual_journal,
+            check=_checks.CHECKS[ManualJournal],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def save_many(
+        self,
+        manual_journals: Sequence[ManualJournal],
+        *,
+        summarize_errors: bool = True,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[ManualJournalsResponse]:
+        """POST ManualJournals: like ``manual_journals.save_many()``, with the raw answer.
+
+        Args:
+            manual_journals: A batch of manual journals to create (PUT) or to create or update (POST).
+            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
+                False: always an answer, each item with its own status, validation errors and
+                warnings.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``ManualJournalsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``manual_journals`` not a list of
+                manual journals; a manual journal in ``manual_journals`` does not match its
+                schema (a required field missing or a value of the wrong type; a ``float`` or
+                ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short); ``max_retries`` not a whole number >= 0.
+            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
+                failing element); with ``summarize_errors=False`` failed items are in the result
+                instead.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="POST",
+            path="ManualJournals",
+            params=[
+                ("summarizeErrors", encode_bool("summarize_errors", summarize_errors)),
+            ],
+            body=_checks.as_list(manual_journals, "manual_journals", "ManualJournal"),
+            response_type=ManualJournalsResponse,
+            decode=_codec.decode_manual_journals_response,
+            encode=_codec.encode_request_manual_journals,
+            check=_checks.CHECKS[ManualJournal],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def delete(
+        self,
+        *,
+        manual_journal_id: str | uuid.UUID,
+        status: Literal["DELETED", "VOIDED"] = "DELETED",
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[ManualJournalsResponse]:
+        """POST ManualJournals/{ManualJournalID}: like ``manual_journals.delete()``, with the raw answer.
+
+        Args:
+            manual_journal_id: Xero's identifier of the manual journal.
+            status: The status to save: DELETED or VOIDED (default DELETED).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``ManualJournalsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: the manual journal does not match its
+                schema (a required field missing or a value of the wrong type; a ``float`` or
+                ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short); ``max_retries`` not a whole number >= 0.
+            NotFoundError: No such manual journal in this organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="POST",
+            path="ManualJournals/"
+            + encode_path_segment(
+                "manual_journal_id", encode_guid("manual_journal_id", manual_journal_id)
+            ),
+            params=[],
+            body=ManualJournal(
+                status=ManualJournalStatus(
+                    check_choice(
+                        "status",
+                        status,
+                        (
+                            "DELETED",
+                            "VOIDED",
+                        ),
+                    )
+                )
+            ),
+            response_type=ManualJournalsResponse,
+            decode=_codec.decode_manual_journals_response,
+            encode=_codec.encode_request_manual_journal,
+            check=_checks.CHECKS[ManualJournal],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+
+class AsyncManualJournalsResource:
+    """Journals entered by hand: balanced debits and credits to any accounts, drafted, posted,
+    voided or deleted."""
+
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+        self.with_raw_response = AsyncManualJournalsResourceWithRawResponse(client)
+
+    async def list(
+        self,
+        *,
+        where: str | None = None,
+        order: str | None = None,
+        page: int | None = None,
+        page_size: int | None = None,
+        modified_since: datetime.datetime | datetime.date | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> builtins.list[ManualJournal]:
+        """List the organisation's manual journals, one page (with page) or all, optionally
+        filtered and sorted.
+
+        ``GET ManualJournals``
+
+        Args:
+            where: A filter over any element of the answer, e.g. Status=="POSTED"; build it with
+                xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather
+                than by concatenation.
+            order: Sort order, e.g. Date DESC.
+            page: Page number (from 1): up to page_size manual journals each.
+            page_size: Records per page (Xero's default 100).
+            modified_since: Only records created or changed since this moment (a timezone-aware datetime, or
+                a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-
+                Since header: a filter, so the answer may be an empty list.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A list of ``ManualJournal``, one per manual journal that matches the filters (empty
+            when there is none).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``where`` or ``order`` empty;
+                ``max_retries`` not a whole number >= 0.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.list(
+            where=where,
+            order=order,
+            page=page,
+            page_size=page_size,
+            modified_since=modified_since,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return raw.parsed.manual_journals
+
+    def iter(
+        self,
+        *,
+        where: str | None = None,
+        order: str | None = None,
+        page: int | None = None,
+        page_size: int | None = None,
+        modified_since: datetime.datetime | datetime.date | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+    ) -> AsyncIterator[ManualJournal]:
+        """Like ``list()``, but an async generator yielding one ``ManualJournal`` at a time.
+
+        Walks the pages from page (1 by default), page_size records a page (Xero's default 100),
+        until a page comes back shorter; each page is parsed while it streams in, so memory
+        stays flat however many records there are. Errors on any page raise (never a silently
+        shorter list); a page is not retried once it has started. ``GET ManualJournals``
+
+        A number ``timeout`` bounds the time spent waiting for and reading the answer (the
+        time you spend between items does not count); the client's ``max_item_bytes`` bounds
+        what is held at once: one item and anything before it that is not an item.
+
+        Args:
+            where: A filter over any element of the answer, e.g. Status=="POSTED"; build it with
+                xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather
+                than by concatenation.
+            order: Sort order, e.g. Date DESC.
+            page: Page number (from 1): up to page_size manual journals each.
+            page_size: Records per page (Xero's default 100).
+            modified_since: Only records created or changed since this moment (a timezone-aware datetime, or
+                a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-
+                Since header: a filter, so the answer may be an empty list.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+
+        Returns:
+            An async iterator yielding one ``ManualJournal`` per manual journal that matches the
+            filters.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``where`` or ``order`` empty.
+            XeroAPIError: Xero answered with an error (before or while streaming).
+            XeroResponseError: The answer is malformed, truncated or unsafe.
+            XeroConnectionError: The connection failed, dropped or timed out.
+        """
+        return aiter_pages(
+            self._client,
+            path="ManualJournals",
+            params=[
+                ("where", encode_string("where", where)),
+                ("order", encode_string("order", order)),
+                ("page", encode_int("page", page)),
+                ("pageSize", encode_int("page_size", page_size)),
+            ],
+            page_param="page",
+            first_page=page,
+            page_size=page_size,
+            default_size=100,
+            wrapper="ManualJournals",
+            item="ManualJournal",
+            decode=_codec.decode_manual_journal,
+            headers=[
+                ("If-Modified-Since", encode_datetime("modified_since", modified_since)),
+            ],
+            tenant_id=tenant_id,
+            timeout=timeout,
+            envelope=_codec.decode_manual_journals_response,
+        )
+
+    async def get(
+        self,
+        *,
+        manual_journal_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> ManualJournal:
+        """Get one manual journal, with its lines, by its ManualJournalID.
+
+        ``GET ManualJournals/{ManualJournalID}``
+
+        Args:
+            manual_journal_id: Xero's identifier of the manual journal.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``ManualJournal`` found (never ``None``).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such manual journal in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.get(
+            manual_journal_id=manual_journal_id,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.manual_journals), None), "ManualJournal")
+
+    async def create(
+        self,
+        manual_journal: ManualJournal,
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> ManualJournal:
+        """Create one manual journal (a Narration and at least two lines whose debits equal their
+        credits).
+
+        ``PUT ManualJournals``
+
+        Args:
+            manual_journal: One manual journal to create (PUT) or create or update (POST ManualJournals), or
+                the body that deletes or voids one (POST ManualJournals/{id}).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``ManualJournal`` as Xero saved it, with the values Xero sets (such as its ID).
+
+        Raises:
+            RequestValidationError: Nothing was sent: the manual journal does not match its
+                schema (a required field missing or a value of the wrong type; a ``float`` or
+                ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short); ``max_retries`` not a whole number >= 0.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.create(
+            manual_journal,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.manual_journals), None), "ManualJournal")
+
+    async def create_many(
+        self,
+        manual_journals: Sequence[ManualJournal],
+        *,
+        summarize_errors: bool = True,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> BatchResult[ManualJournal]:
+        """Create a batch of manual journals in one call.
+
+        ``PUT ManualJournals``
+
+        Args:
+            manual_journals: A batch of manual journals to create (PUT) or to create or update (POST).
+            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
+                False: always an answer, each item with its own status, validation errors and
+                warnings.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A ``BatchResult`` of ``ManualJournal``: ``.items`` in the order sent, each with the
+            decoded ``.item``, its ``.status`` (OK, WARNING or ERROR; OK when errors were
+            summarised), ``.validation_errors`` and ``.warnings``; ``.succeeded`` and
+            ``.failed`` split them. With ``summarize_errors=True`` a failing batch raises
+            ``ValidationError`` instead.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``manual_journals`` not a list of
+                manual journals; a manual journal in ``manual_journals`` does not match its
+                schema (a required field missing or a value of the wrong type; a ``float`` or
+                ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short); ``max_retries`` not a whole number >= 0.
+            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
+                failing element); with ``summarize_errors=False`` failed items are in the result
+                instead.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.create_many(
+            manual_journals,
+            summarize_errors=summarize_errors,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return batch_result(raw.parsed.manual_journals)
+
+    async def save(
+        self,
+        manual_journal: ManualJournal,
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> ManualJournal:
+        """Create or update one manual journal. One with a ManualJournalID is updated (a draft
+        entirely, a posted journal only to void or archive it), otherwise created.
+
+        ``POST ManualJournals``
+
+        Args:
+            manual_journal: One manual journal to create (PUT) or create or update (POST ManualJournals), or
+                the body that deletes or voids one (POST ManualJournals/{id}).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``ManualJournal`` as Xero saved it, with the values Xero sets (such as its ID).
+
+        Raises:
+            RequestValidationError: Nothing was sent: the manual journal does not match its
+                schema (a required field missing or a value of the wrong type; a ``float`` or
+                ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short); ``max_retries`` not a whole number >= 0.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.save(
+            manual_journal,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.manual_journals), None), "ManualJournal")
+
+    async def save_many(
+        self,
+        manual_journals: Sequence[ManualJournal],
+        *,
+        summarize_errors: bool = True,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> BatchResult[ManualJournal]:
+        """Create or update a batch of manual journals in one call, each as by save().
+
+        ``POST ManualJournals``
+
+        Args:
+            manual_journals: A batch of manual journals to create (PUT) or to create or update (POST).
+            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
+                False: always an answer, each item with its own status, validation errors and
+                warnings.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A ``BatchResult`` of ``ManualJournal``: ``.items`` in the order sent, each with the
+            decoded ``.item``, its ``.status`` (OK, WARNING or ERROR; OK when errors were
+            summarised), ``.validation_errors`` and ``.warnings``; ``.succeeded`` and
+            ``.failed`` split them. With ``summarize_errors=True`` a failing batch raises
+            ``ValidationError`` instead.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``manual_journals`` not a list of
+                manual journals; a manual journal in ``manual_journals`` does not match its
+                schema (a required field missing or a value of the wrong type; a ``float`` or
+                ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short); ``max_retries`` not a whole number >= 0.
+            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
+                failing element); with ``summarize_errors=False`` failed items are in the result
+                instead.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.save_many(
+            manual_journals,
+            summarize_errors=summarize_errors,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return batch_result(raw.parsed.manual_journals)
+
+    async def delete(
+        self,
+        *,
+        manual_journal_id: str | uuid.UUID,
+        status: Literal["DELETED", "VOIDED"] = "DELETED",
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> ManualJournal:
+        """Delete a draft manual journal (status DELETED) or void a posted one (status VOIDED); 2.0
+        has no DELETE for manual journals, so this saves the new status.
+
+        ``POST ManualJournals/{ManualJournalID}``
+
+        Args:
+            manual_journal_id: Xero's identifier of the manual journal.
+            status: The status to save: DELETED or VOIDED (default DELETED).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``ManualJournal`` as Xero saved it, with the values Xero sets (such as its ID).
+
+        Raises:
+            RequestValidationError: Nothing was sent: the manual journal does not match its
+                schema (a required field missing or a value of the wrong type; a ``float`` or
+                ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short); ``max_retries`` not a whole number >= 0.
+            NotFoundError: No such manual journal in this organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.delete(
+            manual_journal_id=manual_journal_id,
+            status=status,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.manual_journals), None), "ManualJournal")
 
 
 class PaymentsResourceWithRawResponse:

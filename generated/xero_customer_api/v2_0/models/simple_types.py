@@ -84,6 +84,44 @@ class BankAccountType(Enum):
     NONE = "NONE"
 
 
+class BankTransactionStatus(Enum):
+    """
+    Whether a bank transaction stands: AUTHORISED (bank transactions have no
+    drafts), DELETED (removed by saving this) or VOIDED (seen on reads).
+    """
+
+    AUTHORISED = "AUTHORISED"
+    DELETED = "DELETED"
+    VOIDED = "VOIDED"
+
+
+class BankTransactionType(Enum):
+    """
+    What a bank transaction does: RECEIVE or SPEND money against its lines'
+    accounts; RECEIVE-/SPEND-OVERPAYMENT and -PREPAYMENT also make an Overpayment or
+    Prepayment; RECEIVE-/SPEND-TRANSFER are the two sides of a bank transfer (made
+    by BankTransfers only).
+    """
+
+    RECEIVE = "RECEIVE"
+    RECEIVE_OVERPAYMENT = "RECEIVE-OVERPAYMENT"
+    RECEIVE_PREPAYMENT = "RECEIVE-PREPAYMENT"
+    SPEND = "SPEND"
+    SPEND_OVERPAYMENT = "SPEND-OVERPAYMENT"
+    SPEND_PREPAYMENT = "SPEND-PREPAYMENT"
+    RECEIVE_TRANSFER = "RECEIVE-TRANSFER"
+    SPEND_TRANSFER = "SPEND-TRANSFER"
+
+
+class BankTransferStatus(Enum):
+    """
+    Whether a bank transfer stands: AUTHORISED (every new transfer) or DELETED.
+    """
+
+    AUTHORISED = "AUTHORISED"
+    DELETED = "DELETED"
+
+
 class ContactGroupStatus(Enum):
     """
     Whether a contact group is in use: ACTIVE or DELETED.
@@ -163,6 +201,41 @@ class InvoiceType(Enum):
     ACCPAY = "ACCPAY"
 
 
+class JournalSourceType(Enum):
+    """
+    The kind of transaction a journal was posted for, e.g.
+
+    ACCREC (a sales invoice), CASHPAID (spent money), TRANSFER or MANJOURNAL. Open:
+    an unknown value is kept as text.
+    """
+
+    ACCREC = "ACCREC"
+    ACCPAY = "ACCPAY"
+    ACCRECCREDIT = "ACCRECCREDIT"
+    ACCPAYCREDIT = "ACCPAYCREDIT"
+    ACCRECPAYMENT = "ACCRECPAYMENT"
+    ACCPAYPAYMENT = "ACCPAYPAYMENT"
+    ARCREDITPAYMENT = "ARCREDITPAYMENT"
+    APCREDITPAYMENT = "APCREDITPAYMENT"
+    CASHREC = "CASHREC"
+    CASHPAID = "CASHPAID"
+    TRANSFER = "TRANSFER"
+    ARPREPAYMENT = "ARPREPAYMENT"
+    APPREPAYMENT = "APPREPAYMENT"
+    AROVERPAYMENT = "AROVERPAYMENT"
+    APOVERPAYMENT = "APOVERPAYMENT"
+    EXPCLAIM = "EXPCLAIM"
+    EXPPAYMENT = "EXPPAYMENT"
+    MANJOURNAL = "MANJOURNAL"
+    PAYSLIP = "PAYSLIP"
+    WAGEPAYABLE = "WAGEPAYABLE"
+    INTEGRATEDPAYROLLPE = "INTEGRATEDPAYROLLPE"
+    INTEGRATEDPAYROLLPT = "INTEGRATEDPAYROLLPT"
+    EXTERNALSPENDMONEY = "EXTERNALSPENDMONEY"
+    INTEGRATEDPAYROLLPTPAYMENT = "INTEGRATEDPAYROLLPTPAYMENT"
+    INTEGRATEDPAYROLLCN = "INTEGRATEDPAYROLLCN"
+
+
 class LineAmountTypes(Enum):
     """
     Whether line amounts include tax: Exclusive (default), Inclusive or NoTax.
@@ -173,6 +246,41 @@ class LineAmountTypes(Enum):
     EXCLUSIVE = "Exclusive"
     INCLUSIVE = "Inclusive"
     NO_TAX = "NoTax"
+
+
+class LinkedTransactionStatus(Enum):
+    """
+    Where a billable expense is: DRAFT (its source is a draft), APPROVED (billable,
+    not yet on a sales invoice), ONDRAFT (on a draft sales invoice), BILLED (on an
+    approved sales invoice) or VOIDED.
+    """
+
+    APPROVED = "APPROVED"
+    DRAFT = "DRAFT"
+    ONDRAFT = "ONDRAFT"
+    BILLED = "BILLED"
+    VOIDED = "VOIDED"
+
+
+class LinkedTransactionType(Enum):
+    """
+    The kind of link: always BILLABLEEXPENSE today (more may come).
+    """
+
+    BILLABLEEXPENSE = "BILLABLEEXPENSE"
+
+
+class ManualJournalStatus(Enum):
+    """
+    Where a manual journal is in its life: DRAFT, POSTED (in the ledger), DELETED (a
+    draft removed), VOIDED (a posted journal cancelled) or ARCHIVED.
+    """
+
+    DRAFT = "DRAFT"
+    POSTED = "POSTED"
+    DELETED = "DELETED"
+    VOIDED = "VOIDED"
+    ARCHIVED = "ARCHIVED"
 
 
 class PaymentStatus(Enum):
@@ -222,6 +330,16 @@ class PhoneType(Enum):
     MOBILE = "MOBILE"
     FAX = "FAX"
     OFFICE = "OFFICE"
+
+
+class SourceTransactionTypeCode(Enum):
+    """
+    The kind of the source of a billable expense: ACCPAY (a bill) or SPEND (spent
+    money).
+    """
+
+    ACCPAY = "ACCPAY"
+    SPEND = "SPEND"
 
 
 class TaxNumberType(Enum):

@@ -14,6 +14,9 @@ from .simple_types import (
     AccountType,
     AddressType,
     BankAccountType,
+    BankTransactionStatus,
+    BankTransactionType,
+    BankTransferStatus,
     ContactGroupStatus,
     ContactStatus,
     DefaultLineAmountType,
@@ -21,11 +24,16 @@ from .simple_types import (
     InvoiceAddressType,
     InvoiceStatus,
     InvoiceType,
+    JournalSourceType,
     LineAmountTypes,
+    LinkedTransactionStatus,
+    LinkedTransactionType,
+    ManualJournalStatus,
     PaymentStatus,
     PaymentTermType,
     PaymentType,
     PhoneType,
+    SourceTransactionTypeCode,
     Taxability,
     TaxNumberType,
     TrackingStatus,
@@ -973,6 +981,140 @@ class Address(DataContractBase):
 
 
 @dataclass(slots=True, kw_only=True)
+class JournalLine(DataContractBase):
+    """
+    One line of a ledger journal: the net and gross amounts posted to one account
+    (positive debit, negative credit).
+
+    Attributes:
+        validation_errors: Validation errors Xero found in this element (on a
+            failed or summarised write). Read-only.
+        warnings: Warnings Xero raised for this element. Read-only.
+        journal_line_id: Xero's identifier of the line.
+        account_id: The account posted to.
+        account_code: Code of the account posted to.
+        account_type: Type of the account posted to, e.g. REVENUE.
+        account_name: Name of the account posted to.
+        description: Description of the source line (only when it has one).
+        net_amount: Net amount: positive for a debit, negative for a credit.
+        gross_amount: NetAmount plus TaxAmount.
+        tax_amount: Tax of the line.
+        tax_type: Tax type of the line.
+        tax_name: Name of the tax rate.
+        tracking_categories: Tracking options of the line (at most two).
+    """
+
+    validation_errors: list[EntityValidationError] = field(
+        default_factory=list,
+        metadata={
+            "wrapper": "ValidationErrors",
+            "name": "ValidationError",
+            "type": "Element",
+        },
+    )
+    warnings: list[EntityWarning] = field(
+        default_factory=list,
+        metadata={
+            "wrapper": "Warnings",
+            "name": "Warning",
+            "type": "Element",
+        },
+    )
+    journal_line_id: None | str = field(
+        default=None,
+        metadata={
+            "name": "JournalLineID",
+            "type": "Element",
+            "pattern": r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}",
+        },
+    )
+    account_id: None | str = field(
+        default=None,
+        metadata={
+            "name": "AccountID",
+            "type": "Element",
+            "pattern": r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}",
+        },
+    )
+    account_code: None | str = field(
+        default=None,
+        metadata={
+            "name": "AccountCode",
+            "type": "Element",
+            "max_length": 10,
+        },
+    )
+    account_type: None | AccountType = field(
+        default=None,
+        metadata={
+            "name": "AccountType",
+            "type": "Element",
+        },
+    )
+    account_name: None | str = field(
+        default=None,
+        metadata={
+            "name": "AccountName",
+            "type": "Element",
+        },
+    )
+    description: None | str = field(
+        default=None,
+        metadata={
+            "name": "Description",
+            "type": "Element",
+        },
+    )
+    net_amount: None | Decimal = field(
+        default=None,
+        metadata={
+            "name": "NetAmount",
+            "type": "Element",
+            "fraction_digits": 4,
+        },
+    )
+    gross_amount: None | Decimal = field(
+        default=None,
+        metadata={
+            "name": "GrossAmount",
+            "type": "Element",
+            "fraction_digits": 4,
+        },
+    )
+    tax_amount: None | Decimal = field(
+        default=None,
+        metadata={
+            "name": "TaxAmount",
+            "type": "Element",
+            "fraction_digits": 4,
+        },
+    )
+    tax_type: None | str = field(
+        default=None,
+        metadata={
+            "name": "TaxType",
+            "type": "Element",
+            "min_length": 1,
+        },
+    )
+    tax_name: None | str = field(
+        default=None,
+        metadata={
+            "name": "TaxName",
+            "type": "Element",
+        },
+    )
+    tracking_categories: list[LineItemTracking] = field(
+        default_factory=list,
+        metadata={
+            "wrapper": "TrackingCategories",
+            "name": "TrackingCategory",
+            "type": "Element",
+        },
+    )
+
+
+@dataclass(slots=True, kw_only=True)
 class LineItem(DataContractBase):
     """
     One line of an invoice.
@@ -1172,6 +1314,258 @@ class LineItem(DataContractBase):
 
 
 @dataclass(slots=True, kw_only=True)
+class LinkedTransaction(DataContractBase):
+    """
+    A billable expense: a line of a bill (ACCPAY) or of spent money (SPEND) linked
+    to a customer, to be charged on to them on a sales invoice.
+
+    SourceTransactionID and SourceLineItemID are required to create one.
+
+    Attributes:
+        validation_errors: Validation errors Xero found in this element (on a
+            failed or summarised write). Read-only.
+        warnings: Warnings Xero raised for this element. Read-only.
+        source_transaction_id: The bill (ACCPAY invoice) or SPEND bank
+            transaction the expense comes from. Required on create.
+        source_line_item_id: The line of the source the expense is. Required on
+            create.
+        contact_id: The customer to charge the expense to (required unless a
+            TargetTransactionID is given).
+        target_transaction_id: The sales invoice (ACCREC) the expense is charged
+            on.
+        target_line_item_id: The line of the sales invoice the expense is charged
+            on (several expenses may share one line).
+        linked_transaction_id: Xero's identifier of the linked transaction. Set
+            by Xero.
+        status: DRAFT, APPROVED, ONDRAFT, BILLED or VOIDED. Read-only: follows
+            from the source and the target.
+        type: BILLABLEEXPENSE. Read-only.
+        updated_date_utc: When the linked transaction was last changed (UTC).
+            Read-only.
+        source_transaction_type_code: ACCPAY or SPEND: the kind of the source.
+            Read-only.
+    """
+
+    validation_errors: list[EntityValidationError] = field(
+        default_factory=list,
+        metadata={
+            "wrapper": "ValidationErrors",
+            "name": "ValidationError",
+            "type": "Element",
+        },
+    )
+    warnings: list[EntityWarning] = field(
+        default_factory=list,
+        metadata={
+            "wrapper": "Warnings",
+            "name": "Warning",
+            "type": "Element",
+        },
+    )
+    source_transaction_id: None | str = field(
+        default=None,
+        metadata={
+            "name": "SourceTransactionID",
+            "type": "Element",
+            "pattern": r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}",
+        },
+    )
+    source_line_item_id: None | str = field(
+        default=None,
+        metadata={
+            "name": "SourceLineItemID",
+            "type": "Element",
+            "pattern": r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}",
+        },
+    )
+    contact_id: None | str = field(
+        default=None,
+        metadata={
+            "name": "ContactID",
+            "type": "Element",
+            "pattern": r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}",
+        },
+    )
+    target_transaction_id: None | str = field(
+        default=None,
+        metadata={
+            "name": "TargetTransactionID",
+            "type": "Element",
+            "pattern": r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}",
+        },
+    )
+    target_line_item_id: None | str = field(
+        default=None,
+        metadata={
+            "name": "TargetLineItemID",
+            "type": "Element",
+            "pattern": r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}",
+        },
+    )
+    linked_transaction_id: None | str = field(
+        default=None,
+        metadata={
+            "name": "LinkedTransactionID",
+            "type": "Element",
+            "pattern": r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}",
+        },
+    )
+    status: None | LinkedTransactionStatus = field(
+        default=None,
+        metadata={
+            "name": "Status",
+            "type": "Element",
+        },
+    )
+    type: None | LinkedTransactionType = field(
+        default=None,
+        metadata={
+            "name": "Type",
+            "type": "Element",
+        },
+    )
+    updated_date_utc: None | datetime.datetime = field(
+        default=None,
+        metadata={
+            "name": "UpdatedDateUTC",
+            "type": "Element",
+            "nillable": True,
+            "format": "xero:utc-datetime",
+        },
+    )
+    source_transaction_type_code: None | SourceTransactionTypeCode = field(
+        default=None,
+        metadata={
+            "name": "SourceTransactionTypeCode",
+            "type": "Element",
+        },
+    )
+
+    @dataclass(slots=True, kw_only=True)
+    class ValidationErrors:
+        validation_error: list[EntityValidationError] = field(
+            default_factory=list,
+            metadata={
+                "name": "ValidationError",
+                "type": "Element",
+            },
+        )
+
+    @dataclass(slots=True, kw_only=True)
+    class Warnings:
+        warning: list[EntityWarning] = field(
+            default_factory=list,
+            metadata={
+                "name": "Warning",
+                "type": "Element",
+            },
+        )
+
+
+@dataclass(slots=True, kw_only=True)
+class ManualJournalLine(DataContractBase):
+    """
+    One line of a manual journal (a JournalLine element): a debit (positive
+    LineAmount) or a credit (negative) to one account.
+
+    Attributes:
+        validation_errors: Validation errors Xero found in this element (on a
+            failed or summarised write). Read-only.
+        warnings: Warnings Xero raised for this element. Read-only.
+        description: Description of the line.
+        tax_type: Tax type of the line; the account's default when left out.
+        tax_amount: Tax of the line; computed by Xero unless given.
+        line_amount: Amount of the line: positive for a debit, negative for a
+            credit. Required.
+        account_code: Code of the account the line posts to, e.g. 200 (or give
+            AccountID).
+        account_id: Xero's identifier of the account the line posts to (instead
+            of AccountCode).
+        tracking: Tracking options of the line (at most two).
+        is_blank: Whether the line is blank (no amount and no account).
+    """
+
+    validation_errors: list[EntityValidationError] = field(
+        default_factory=list,
+        metadata={
+            "wrapper": "ValidationErrors",
+            "name": "ValidationError",
+            "type": "Element",
+        },
+    )
+    warnings: list[EntityWarning] = field(
+        default_factory=list,
+        metadata={
+            "wrapper": "Warnings",
+            "name": "Warning",
+            "type": "Element",
+        },
+    )
+    description: None | str = field(
+        default=None,
+        metadata={
+            "name": "Description",
+            "type": "Element",
+        },
+    )
+    tax_type: None | str = field(
+        default=None,
+        metadata={
+            "name": "TaxType",
+            "type": "Element",
+            "min_length": 1,
+        },
+    )
+    tax_amount: None | Decimal = field(
+        default=None,
+        metadata={
+            "name": "TaxAmount",
+            "type": "Element",
+            "fraction_digits": 4,
+        },
+    )
+    line_amount: None | Decimal = field(
+        default=None,
+        metadata={
+            "name": "LineAmount",
+            "type": "Element",
+            "fraction_digits": 4,
+        },
+    )
+    account_code: None | str = field(
+        default=None,
+        metadata={
+            "name": "AccountCode",
+            "type": "Element",
+            "max_length": 10,
+        },
+    )
+    account_id: None | str = field(
+        default=None,
+        metadata={
+            "name": "AccountID",
+            "type": "Element",
+            "pattern": r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}",
+        },
+    )
+    tracking: list[LineItemTracking] = field(
+        default_factory=list,
+        metadata={
+            "wrapper": "Tracking",
+            "name": "TrackingCategory",
+            "type": "Element",
+        },
+    )
+    is_blank: None | bool = field(
+        default=None,
+        metadata={
+            "name": "IsBlank",
+            "type": "Element",
+        },
+    )
+
+
+@dataclass(slots=True, kw_only=True)
 class PaymentTerms:
     """
     A contact's default payment terms.
@@ -1363,6 +1757,188 @@ class TrackingOption(DataContractBase):
                 "type": "Element",
             },
         )
+
+
+@dataclass(slots=True, kw_only=True)
+class BankTransfer(DataContractBase):
+    """
+    Money moved from one bank account of the organisation to another.
+
+    FromBankAccount, ToBankAccount and Amount are required; Xero makes a
+    SPEND-TRANSFER and a RECEIVE-TRANSFER bank transaction for it. Transfers cannot
+    be changed, only deleted.
+
+    Attributes:
+        validation_errors: Validation errors Xero found in this element (on a
+            failed or summarised write). Read-only.
+        warnings: Warnings Xero raised for this element. Read-only.
+        from_bank_account: The BANK account the money leaves: AccountID or Code
+            is enough on write. Required.
+        to_bank_account: The BANK account the money arrives in (another account):
+            AccountID or Code is enough on write. Required.
+        amount: Amount moved, in the source account's currency (positive).
+            Required.
+        date: Date of the transfer; today when left out.
+        bank_transfer_id: Xero's identifier of the transfer. Set by Xero; sent
+            only to delete one.
+        currency_rate: Rate between the two accounts' currencies. Read-only.
+        from_bank_transaction_id: The SPEND-TRANSFER bank transaction on the
+            source account. Read-only.
+        to_bank_transaction_id: The RECEIVE-TRANSFER bank transaction on the
+            target account. Read-only.
+        from_is_reconciled: Whether the source side is reconciled (false by
+            default).
+        to_is_reconciled: Whether the target side is reconciled (false by
+            default).
+        reference: Reference of the transfer.
+        has_attachments: Whether files are attached. Read-only.
+        created_date_utc: When the transfer was made (UTC). Read-only.
+        status: AUTHORISED, or DELETED; written only to delete a transfer.
+        from_tracking: Tracking options of the source side (at most two;
+            TrackingCategoryID and TrackingOptionID on write).
+        to_tracking: Tracking options of the target side (at most two;
+            TrackingCategoryID and TrackingOptionID on write).
+    """
+
+    validation_errors: list[EntityValidationError] = field(
+        default_factory=list,
+        metadata={
+            "wrapper": "ValidationErrors",
+            "name": "ValidationError",
+            "type": "Element",
+        },
+    )
+    warnings: list[EntityWarning] = field(
+        default_factory=list,
+        metadata={
+            "wrapper": "Warnings",
+            "name": "Warning",
+            "type": "Element",
+        },
+    )
+    from_bank_account: None | Account = field(
+        default=None,
+        metadata={
+            "name": "FromBankAccount",
+            "type": "Element",
+        },
+    )
+    to_bank_account: None | Account = field(
+        default=None,
+        metadata={
+            "name": "ToBankAccount",
+            "type": "Element",
+        },
+    )
+    amount: None | Decimal = field(
+        default=None,
+        metadata={
+            "name": "Amount",
+            "type": "Element",
+            "fraction_digits": 4,
+        },
+    )
+    date: None | datetime.date = field(
+        default=None,
+        metadata={
+            "name": "Date",
+            "type": "Element",
+            "nillable": True,
+            "format": "xero:date",
+        },
+    )
+    bank_transfer_id: None | str = field(
+        default=None,
+        metadata={
+            "name": "BankTransferID",
+            "type": "Element",
+            "pattern": r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}",
+        },
+    )
+    currency_rate: None | Decimal = field(
+        default=None,
+        metadata={
+            "name": "CurrencyRate",
+            "type": "Element",
+            "fraction_digits": 6,
+        },
+    )
+    from_bank_transaction_id: None | str = field(
+        default=None,
+        metadata={
+            "name": "FromBankTransactionID",
+            "type": "Element",
+            "pattern": r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}",
+        },
+    )
+    to_bank_transaction_id: None | str = field(
+        default=None,
+        metadata={
+            "name": "ToBankTransactionID",
+            "type": "Element",
+            "pattern": r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}",
+        },
+    )
+    from_is_reconciled: None | bool = field(
+        default=None,
+        metadata={
+            "name": "FromIsReconciled",
+            "type": "Element",
+        },
+    )
+    to_is_reconciled: None | bool = field(
+        default=None,
+        metadata={
+            "name": "ToIsReconciled",
+            "type": "Element",
+        },
+    )
+    reference: None | str = field(
+        default=None,
+        metadata={
+            "name": "Reference",
+            "type": "Element",
+        },
+    )
+    has_attachments: None | bool = field(
+        default=None,
+        metadata={
+            "name": "HasAttachments",
+            "type": "Element",
+        },
+    )
+    created_date_utc: None | datetime.datetime = field(
+        default=None,
+        metadata={
+            "name": "CreatedDateUTC",
+            "type": "Element",
+            "nillable": True,
+            "format": "xero:utc-datetime",
+        },
+    )
+    status: None | BankTransferStatus = field(
+        default=None,
+        metadata={
+            "name": "Status",
+            "type": "Element",
+        },
+    )
+    from_tracking: list[LineItemTracking] = field(
+        default_factory=list,
+        metadata={
+            "wrapper": "FromTracking",
+            "name": "TrackingCategory",
+            "type": "Element",
+        },
+    )
+    to_tracking: list[LineItemTracking] = field(
+        default_factory=list,
+        metadata={
+            "wrapper": "ToTracking",
+            "name": "TrackingCategory",
+            "type": "Element",
+        },
+    )
 
 
 @dataclass(slots=True, kw_only=True)
@@ -1734,6 +2310,264 @@ class Contact(DataContractBase):
 
 
 @dataclass(slots=True, kw_only=True)
+class Journal(DataContractBase):
+    """
+    One posting to the general ledger (read-only): Xero adds one for each
+    transaction that posts (an approved invoice, a payment, a bank transaction, a
+    posted manual journal...), numbered in order; its lines sum to zero.
+
+    Attributes:
+        validation_errors: Validation errors Xero found in this element (on a
+            failed or summarised write). Read-only.
+        warnings: Warnings Xero raised for this element. Read-only.
+        journal_id: Xero's identifier of the journal.
+        journal_date: Date the journal posts on.
+        journal_number: Number of the journal, increasing in the order journals
+            were made (list with offset to read those after a number).
+        created_date_utc: When the journal was made (UTC).
+        reference: Reference of the source transaction.
+        source_id: Identifier of the source transaction (e.g. its InvoiceID);
+            only in lists.
+        source_type: Kind of the source transaction, e.g. ACCREC or MANJOURNAL;
+            only in lists.
+        journal_lines: The lines (their NetAmounts sum to zero).
+    """
+
+    validation_errors: list[EntityValidationError] = field(
+        default_factory=list,
+        metadata={
+            "wrapper": "ValidationErrors",
+            "name": "ValidationError",
+            "type": "Element",
+        },
+    )
+    warnings: list[EntityWarning] = field(
+        default_factory=list,
+        metadata={
+            "wrapper": "Warnings",
+            "name": "Warning",
+            "type": "Element",
+        },
+    )
+    journal_id: None | str = field(
+        default=None,
+        metadata={
+            "name": "JournalID",
+            "type": "Element",
+            "pattern": r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}",
+        },
+    )
+    journal_date: None | datetime.date = field(
+        default=None,
+        metadata={
+            "name": "JournalDate",
+            "type": "Element",
+            "nillable": True,
+            "format": "xero:date",
+        },
+    )
+    journal_number: None | int = field(
+        default=None,
+        metadata={
+            "name": "JournalNumber",
+            "type": "Element",
+        },
+    )
+    created_date_utc: None | datetime.datetime = field(
+        default=None,
+        metadata={
+            "name": "CreatedDateUTC",
+            "type": "Element",
+            "nillable": True,
+            "format": "xero:utc-datetime",
+        },
+    )
+    reference: None | str = field(
+        default=None,
+        metadata={
+            "name": "Reference",
+            "type": "Element",
+        },
+    )
+    source_id: None | str = field(
+        default=None,
+        metadata={
+            "name": "SourceID",
+            "type": "Element",
+            "pattern": r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}",
+        },
+    )
+    source_type: None | JournalSourceType = field(
+        default=None,
+        metadata={
+            "name": "SourceType",
+            "type": "Element",
+        },
+    )
+    journal_lines: list[JournalLine] = field(
+        default_factory=list,
+        metadata={
+            "wrapper": "JournalLines",
+            "name": "JournalLine",
+            "type": "Element",
+        },
+    )
+
+
+@dataclass(slots=True, kw_only=True)
+class ManualJournal(DataContractBase):
+    """
+    A journal entered by hand: lines of debits and credits that must balance.
+
+    Narration and at least two JournalLines are required to create one.
+
+    Attributes:
+        validation_errors: Validation errors Xero found in this element (on a
+            failed or summarised write). Read-only.
+        warnings: Warnings Xero raised for this element. Read-only.
+        narration: What the journal is for. Required on create.
+        journal_lines: The lines (at least two; debits must equal credits). A
+            save replaces the lines.
+        date: Date the journal posts on; today when left out.
+        line_amount_types: Whether line amounts include tax: NoTax (default for
+            journals), Exclusive or Inclusive.
+        status: DRAFT (default), POSTED, DELETED (a draft removed), VOIDED (a
+            posted journal cancelled) or ARCHIVED.
+        url: Link back to the source document in another application.
+        show_on_cash_basis_reports: Whether the journal shows on cash-basis
+            reports (true when left out).
+        has_attachments: Whether files are attached. Read-only.
+        updated_date_utc: When the journal was last changed (UTC). Read-only:
+            Xero refuses it in requests.
+        manual_journal_id: Xero's identifier of the manual journal. Set by Xero;
+            send it on save to update.
+    """
+
+    validation_errors: list[EntityValidationError] = field(
+        default_factory=list,
+        metadata={
+            "wrapper": "ValidationErrors",
+            "name": "ValidationError",
+            "type": "Element",
+        },
+    )
+    warnings: list[EntityWarning] = field(
+        default_factory=list,
+        metadata={
+            "wrapper": "Warnings",
+            "name": "Warning",
+            "type": "Element",
+        },
+    )
+    narration: None | str = field(
+        default=None,
+        metadata={
+            "name": "Narration",
+            "type": "Element",
+        },
+    )
+    journal_lines: list[ManualJournalLine] = field(
+        default_factory=list,
+        metadata={
+            "wrapper": "JournalLines",
+            "name": "JournalLine",
+            "type": "Element",
+        },
+    )
+    date: None | datetime.date = field(
+        default=None,
+        metadata={
+            "name": "Date",
+            "type": "Element",
+            "nillable": True,
+            "format": "xero:date",
+        },
+    )
+    line_amount_types: None | LineAmountTypes = field(
+        default=None,
+        metadata={
+            "name": "LineAmountTypes",
+            "type": "Element",
+        },
+    )
+    status: None | ManualJournalStatus = field(
+        default=None,
+        metadata={
+            "name": "Status",
+            "type": "Element",
+        },
+    )
+    url: None | str = field(
+        default=None,
+        metadata={
+            "name": "Url",
+            "type": "Element",
+        },
+    )
+    show_on_cash_basis_reports: None | bool = field(
+        default=None,
+        metadata={
+            "name": "ShowOnCashBasisReports",
+            "type": "Element",
+        },
+    )
+    has_attachments: None | bool = field(
+        default=None,
+        metadata={
+            "name": "HasAttachments",
+            "type": "Element",
+        },
+    )
+    updated_date_utc: None | datetime.datetime = field(
+        default=None,
+        metadata={
+            "name": "UpdatedDateUTC",
+            "type": "Element",
+            "nillable": True,
+            "format": "xero:utc-datetime",
+        },
+    )
+    manual_journal_id: None | str = field(
+        default=None,
+        metadata={
+            "name": "ManualJournalID",
+            "type": "Element",
+            "pattern": r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}",
+        },
+    )
+
+    @dataclass(slots=True, kw_only=True)
+    class ValidationErrors:
+        validation_error: list[EntityValidationError] = field(
+            default_factory=list,
+            metadata={
+                "name": "ValidationError",
+                "type": "Element",
+            },
+        )
+
+    @dataclass(slots=True, kw_only=True)
+    class Warnings:
+        warning: list[EntityWarning] = field(
+            default_factory=list,
+            metadata={
+                "name": "Warning",
+                "type": "Element",
+            },
+        )
+
+    @dataclass(slots=True, kw_only=True)
+    class JournalLines:
+        journal_line: list[ManualJournalLine] = field(
+            default_factory=list,
+            metadata={
+                "name": "JournalLine",
+                "type": "Element",
+            },
+        )
+
+
+@dataclass(slots=True, kw_only=True)
 class TrackingCategory(DataContractBase):
     """
     A tracking category of the organisation, e.g.
@@ -1797,6 +2631,257 @@ class TrackingCategory(DataContractBase):
             "type": "Element",
         },
     )
+
+
+@dataclass(slots=True, kw_only=True)
+class BankTransaction(DataContractBase):
+    """
+    Money spent (SPEND) or received (RECEIVE) through a bank account, outside
+    invoices.
+
+    Type, LineItems and BankAccount are required to create one; Contact identifies
+    who paid or was paid.
+
+    Attributes:
+        validation_errors: Validation errors Xero found in this element (on a
+            failed or summarised write). Read-only.
+        warnings: Warnings Xero raised for this element. Read-only.
+        type: RECEIVE or SPEND (or an -OVERPAYMENT / -PREPAYMENT variant).
+            Required on create; the -TRANSFER types come from bank transfers
+            only.
+        contact: Who the money came from or went to: ContactID or Name is enough
+            on write.
+        line_items: The lines: what the money was for (at least one; each with an
+            AccountCode). A save replaces the lines; send LineItemID to keep a
+            line.
+        bank_account: The BANK account the money moved through: AccountID or Code
+            is enough on write. Required on create.
+        is_reconciled: Whether the transaction is reconciled with a bank
+            statement line (a reconciled transaction cannot be changed or
+            deleted).
+        date: Date of the transaction; today in the organisation's time zone when
+            left out.
+        reference: Reference of the transaction (SPEND and RECEIVE only).
+        currency_code: Currency of the transaction (ISO 4217): the bank
+            account's.
+        currency_rate: Rate to the organisation's currency of a foreign-currency
+            transaction.
+        url: Link back to the source document in another application.
+        status: AUTHORISED, DELETED (a transaction is deleted by saving this) or
+            VOIDED.
+        line_amount_types: Exclusive (default), Inclusive or NoTax.
+        sub_total: Total of the lines before tax. Read-only: computed by Xero.
+        total_tax: Total tax. Read-only: computed by Xero.
+        total: SubTotal plus TotalTax. Read-only: computed by Xero.
+        bank_transaction_id: Xero's identifier of the bank transaction. Set by
+            Xero; send it on save to update.
+        prepayment_id: The prepayment a -PREPAYMENT transaction made. Read-only.
+        overpayment_id: The overpayment an -OVERPAYMENT transaction made. Read-
+            only.
+        updated_date_utc: When the transaction was last changed (UTC). Read-only:
+            Xero refuses it in requests.
+        has_attachments: Whether files are attached. Read-only.
+    """
+
+    validation_errors: list[EntityValidationError] = field(
+        default_factory=list,
+        metadata={
+            "wrapper": "ValidationErrors",
+            "name": "ValidationError",
+            "type": "Element",
+        },
+    )
+    warnings: list[EntityWarning] = field(
+        default_factory=list,
+        metadata={
+            "wrapper": "Warnings",
+            "name": "Warning",
+            "type": "Element",
+        },
+    )
+    type: None | BankTransactionType = field(
+        default=None,
+        metadata={
+            "name": "Type",
+            "type": "Element",
+        },
+    )
+    contact: None | Contact = field(
+        default=None,
+        metadata={
+            "name": "Contact",
+            "type": "Element",
+        },
+    )
+    line_items: list[LineItem] = field(
+        default_factory=list,
+        metadata={
+            "wrapper": "LineItems",
+            "name": "LineItem",
+            "type": "Element",
+        },
+    )
+    bank_account: None | Account = field(
+        default=None,
+        metadata={
+            "name": "BankAccount",
+            "type": "Element",
+        },
+    )
+    is_reconciled: None | bool = field(
+        default=None,
+        metadata={
+            "name": "IsReconciled",
+            "type": "Element",
+        },
+    )
+    date: None | datetime.date = field(
+        default=None,
+        metadata={
+            "name": "Date",
+            "type": "Element",
+            "nillable": True,
+            "format": "xero:date",
+        },
+    )
+    reference: None | str = field(
+        default=None,
+        metadata={
+            "name": "Reference",
+            "type": "Element",
+        },
+    )
+    currency_code: None | str = field(
+        default=None,
+        metadata={
+            "name": "CurrencyCode",
+            "type": "Element",
+            "pattern": r"[A-Z]{3}",
+        },
+    )
+    currency_rate: None | Decimal = field(
+        default=None,
+        metadata={
+            "name": "CurrencyRate",
+            "type": "Element",
+            "fraction_digits": 6,
+        },
+    )
+    url: None | str = field(
+        default=None,
+        metadata={
+            "name": "Url",
+            "type": "Element",
+        },
+    )
+    status: None | BankTransactionStatus = field(
+        default=None,
+        metadata={
+            "name": "Status",
+            "type": "Element",
+        },
+    )
+    line_amount_types: None | LineAmountTypes = field(
+        default=None,
+        metadata={
+            "name": "LineAmountTypes",
+            "type": "Element",
+        },
+    )
+    sub_total: None | Decimal = field(
+        default=None,
+        metadata={
+            "name": "SubTotal",
+            "type": "Element",
+            "fraction_digits": 4,
+        },
+    )
+    total_tax: None | Decimal = field(
+        default=None,
+        metadata={
+            "name": "TotalTax",
+            "type": "Element",
+            "fraction_digits": 4,
+        },
+    )
+    total: None | Decimal = field(
+        default=None,
+        metadata={
+            "name": "Total",
+            "type": "Element",
+            "fraction_digits": 4,
+        },
+    )
+    bank_transaction_id: None | str = field(
+        default=None,
+        metadata={
+            "name": "BankTransactionID",
+            "type": "Element",
+            "pattern": r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}",
+        },
+    )
+    prepayment_id: None | str = field(
+        default=None,
+        metadata={
+            "name": "PrepaymentID",
+            "type": "Element",
+            "pattern": r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}",
+        },
+    )
+    overpayment_id: None | str = field(
+        default=None,
+        metadata={
+            "name": "OverpaymentID",
+            "type": "Element",
+            "pattern": r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}",
+        },
+    )
+    updated_date_utc: None | datetime.datetime = field(
+        default=None,
+        metadata={
+            "name": "UpdatedDateUTC",
+            "type": "Element",
+            "nillable": True,
+            "format": "xero:utc-datetime",
+        },
+    )
+    has_attachments: None | bool = field(
+        default=None,
+        metadata={
+            "name": "HasAttachments",
+            "type": "Element",
+        },
+    )
+
+    @dataclass(slots=True, kw_only=True)
+    class ValidationErrors:
+        validation_error: list[EntityValidationError] = field(
+            default_factory=list,
+            metadata={
+                "name": "ValidationError",
+                "type": "Element",
+            },
+        )
+
+    @dataclass(slots=True, kw_only=True)
+    class Warnings:
+        warning: list[EntityWarning] = field(
+            default_factory=list,
+            metadata={
+                "name": "Warning",
+                "type": "Element",
+            },
+        )
+
+    @dataclass(slots=True, kw_only=True)
+    class LineItems:
+        line_item: list[LineItem] = field(
+            default_factory=list,
+            metadata={
+                "name": "LineItem",
+                "type": "Element",
+            },
+        )
 
 
 @dataclass(slots=True, kw_only=True)

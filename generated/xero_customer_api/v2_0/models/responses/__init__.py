@@ -4,8 +4,13 @@
 
 from .accounts_response import AccountsResponse
 from .api_exception import ApiException
+from .bank_transactions_response import BankTransactionsResponse
+from .bank_transfers_response import BankTransfersResponse
 from .contacts_response import ContactsResponse
 from .invoices_response import InvoicesResponse
+from .journals_response import JournalsResponse
+from .linked_transactions_response import LinkedTransactionsResponse
+from .manual_journals_response import ManualJournalsResponse
 from .options_response import OptionsResponse
 from .payments_response import PaymentsResponse
 from .tracking_categories_response import (
@@ -16,8 +21,13 @@ from .tracking_categories_response import (
 __all__ = [
     "AccountsResponse",
     "ApiException",
+    "BankTransactionsResponse",
+    "BankTransfersResponse",
     "ContactsResponse",
     "InvoicesResponse",
+    "JournalsResponse",
+    "LinkedTransactionsResponse",
+    "ManualJournalsResponse",
     "OptionsResponse",
     "PaymentsResponse",
     "Response",

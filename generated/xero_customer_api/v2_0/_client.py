@@ -29,11 +29,19 @@ from ._resources import (
     AsyncAccountsResource,
     AsyncContactsResource,
     AsyncInvoicesResource,
+    AsyncItemsResource,
     AsyncPaymentsResource,
+    AsyncPurchaseOrdersResource,
+    AsyncQuotesResource,
+    AsyncRepeatingInvoicesResource,
     AsyncTrackingCategoriesResource,
     ContactsResource,
     InvoicesResource,
+    ItemsResource,
     PaymentsResource,
+    PurchaseOrdersResource,
+    QuotesResource,
+    RepeatingInvoicesResource,
     TrackingCategoriesResource,
 )
 
@@ -182,9 +190,33 @@ class XeroClient(SyncAPIClient):
         return InvoicesResource(self)
 
     @cached_property
+    def items(self) -> ItemsResource:
+        """The organisation's items (products and services it buys or sells), each with a unique
+        Code; deleted with DELETE."""
+        return ItemsResource(self)
+
+    @cached_property
     def payments(self) -> PaymentsResource:
         """Payments against invoices."""
         return PaymentsResource(self)
+
+    @cached_property
+    def purchase_orders(self) -> PurchaseOrdersResource:
+        """Purchase orders to suppliers: DRAFT -> SUBMITTED -> AUTHORISED -> BILLED; deleted by
+        saving Status DELETED."""
+        return PurchaseOrdersResource(self)
+
+    @cached_property
+    def quotes(self) -> QuotesResource:
+        """Quotes (estimates) to customers: DRAFT -> SENT -> ACCEPTED or DECLINED, ACCEPTED ->
+        INVOICED; deleted by saving Status DELETED."""
+        return QuotesResource(self)
+
+    @cached_property
+    def repeating_invoices(self) -> RepeatingInvoicesResource:
+        """Repeating invoice templates: Xero makes an invoice or bill on each date of their
+        schedule (DRAFT or AUTHORISED templates; deleted by saving Status DELETED)."""
+        return RepeatingInvoicesResource(self)
 
     @cached_property
     def tracking_categories(self) -> TrackingCategoriesResource:
@@ -329,9 +361,33 @@ class AsyncXeroClient(AsyncAPIClient):
         return AsyncInvoicesResource(self)
 
     @cached_property
+    def items(self) -> AsyncItemsResource:
+        """The organisation's items (products and services it buys or sells), each with a unique
+        Code; deleted with DELETE."""
+        return AsyncItemsResource(self)
+
+    @cached_property
     def payments(self) -> AsyncPaymentsResource:
         """Payments against invoices."""
         return AsyncPaymentsResource(self)
+
+    @cached_property
+    def purchase_orders(self) -> AsyncPurchaseOrdersResource:
+        """Purchase orders to suppliers: DRAFT -> SUBMITTED -> AUTHORISED -> BILLED; deleted by
+        saving Status DELETED."""
+        return AsyncPurchaseOrdersResource(self)
+
+    @cached_property
+    def quotes(self) -> AsyncQuotesResource:
+        """Quotes (estimates) to customers: DRAFT -> SENT -> ACCEPTED or DECLINED, ACCEPTED ->
+        INVOICED; deleted by saving Status DELETED."""
+        return AsyncQuotesResource(self)
+
+    @cached_property
+    def repeating_invoices(self) -> AsyncRepeatingInvoicesResource:
+        """Repeating invoice templates: Xero makes an invoice or bill on each date of their
+        schedule (DRAFT or AUTHORISED templates; deleted by saving Status DELETED)."""
+        return AsyncRepeatingInvoicesResource(self)
 
     @cached_property
     def tracking_categories(self) -> AsyncTrackingCategoriesResource:

@@ -10,10 +10,15 @@ are ``datetime.date`` and UTC timestamps timezone-aware ``datetime.datetime``.
 
 from .responses.accounts_response import AccountsResponse
 from .responses.api_exception import ApiException
+from .responses.contact_cis_settings_response import ContactCissettingsResponse
 from .responses.contacts_response import ContactsResponse
 from .responses.invoices_response import InvoicesResponse
+from .responses.items_response import ItemsResponse
 from .responses.options_response import OptionsResponse
 from .responses.payments_response import PaymentsResponse
+from .responses.purchase_orders_response import PurchaseOrdersResponse
+from .responses.quotes_response import QuotesResponse
+from .responses.repeating_invoices_response import RepeatingInvoicesResponse
 from .responses.tracking_categories_response import Response, TrackingCategoriesResponse
 from .simple_types import (
     AccountClass,
@@ -33,6 +38,12 @@ from .simple_types import (
     PaymentTermType,
     PaymentType,
     PhoneType,
+    PurchaseOrderStatus,
+    QuoteLineAmountTypes,
+    QuoteStatus,
+    RepeatingInvoiceStatus,
+    ScheduleDueDateType,
+    ScheduleUnit,
     Taxability,
     TaxNumberType,
     TrackingStatus,
@@ -45,6 +56,7 @@ from .types import (
     Balances,
     BatchPaymentDetails,
     BrandingTheme,
+    Cissetting,
     Contact,
     ContactGroup,
     ContactPerson,
@@ -54,6 +66,8 @@ from .types import (
     Invoice,
     InvoiceAddress,
     InvoicePayment,
+    Item,
+    ItemPriceDetails,
     LineItem,
     LineItemItem,
     LineItemTracking,
@@ -61,6 +75,10 @@ from .types import (
     PaymentTerm,
     PaymentTerms,
     Phone,
+    PurchaseOrder,
+    Quote,
+    RepeatingInvoice,
+    Schedule,
     TrackingCategory,
     TrackingOption,
 )
@@ -80,7 +98,9 @@ __all__ = [
     "BankAccountType",
     "BatchPaymentDetails",
     "BrandingTheme",
+    "Cissetting",
     "Contact",
+    "ContactCissettingsResponse",
     "ContactGroup",
     "ContactGroupStatus",
     "ContactPerson",
@@ -98,6 +118,9 @@ __all__ = [
     "InvoiceStatus",
     "InvoiceType",
     "InvoicesResponse",
+    "Item",
+    "ItemPriceDetails",
+    "ItemsResponse",
     "LineAmountTypes",
     "LineItem",
     "LineItemItem",
@@ -112,7 +135,20 @@ __all__ = [
     "PaymentsResponse",
     "Phone",
     "PhoneType",
+    "PurchaseOrder",
+    "PurchaseOrderStatus",
+    "PurchaseOrdersResponse",
+    "Quote",
+    "QuoteLineAmountTypes",
+    "QuoteStatus",
+    "QuotesResponse",
+    "RepeatingInvoice",
+    "RepeatingInvoiceStatus",
+    "RepeatingInvoicesResponse",
     "Response",
+    "Schedule",
+    "ScheduleDueDateType",
+    "ScheduleUnit",
     "TaxNumberType",
     "Taxability",
     "TrackingCategoriesResponse",

@@ -4,10 +4,15 @@
 
 from .accounts_response import AccountsResponse
 from .api_exception import ApiException
+from .contact_cis_settings_response import ContactCissettingsResponse
 from .contacts_response import ContactsResponse
 from .invoices_response import InvoicesResponse
+from .items_response import ItemsResponse
 from .options_response import OptionsResponse
 from .payments_response import PaymentsResponse
+from .purchase_orders_response import PurchaseOrdersResponse
+from .quotes_response import QuotesResponse
+from .repeating_invoices_response import RepeatingInvoicesResponse
 from .tracking_categories_response import (
     Response,
     TrackingCategoriesResponse,
@@ -16,10 +21,15 @@ from .tracking_categories_response import (
 __all__ = [
     "AccountsResponse",
     "ApiException",
+    "ContactCissettingsResponse",
     "ContactsResponse",
     "InvoicesResponse",
+    "ItemsResponse",
     "OptionsResponse",
     "PaymentsResponse",
+    "PurchaseOrdersResponse",
+    "QuotesResponse",
+    "RepeatingInvoicesResponse",
     "Response",
     "TrackingCategoriesResponse",
 ]

@@ -57,7 +57,6 @@ Endpoints of API 2.0:
   xero contacts create-many               Create a batch of contacts in one call (Xero advises at most 50 a call).
   xero contacts save                      Create or update one contact.
   xero contacts save-many                 Create or update a batch of contacts in one call, each as by save().
-  xero contacts cis-settings              Get the Construction Industry Scheme (UK) setting of a contact.
   xero invoices list                      List the organisation's invoices and bills.
   xero invoices get                       Get one invoice, with its lines, by its InvoiceID or by its InvoiceNumber (give exactly one).
   xero invoices create                    Create one invoice or bill.

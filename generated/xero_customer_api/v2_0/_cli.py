@@ -551,32 +551,6 @@ def contacts_save_many(
         state.emit(answer, "contacts", output_format)
 
 
-@contacts.command(name="cis-settings", epilog="HTTP: GET Contacts/{ContactID}/CISSettings")
-@click.option(
-    "--contact-id",
-    "contact_id",
-    type=cs.GUID,
-    required=True,
-    help="Xero's identifier of the contact.",
-)
-@cs.output_options
-@click.pass_obj
-def contacts_cis_settings(
-    state: cs.State,
-    contact_id: str,
-    output_format: str | None,
-    raw: bool,
-) -> None:
-    """Get the Construction Industry Scheme (UK) setting of a contact: whether it is a CIS
-    subcontractor, and its deduction rate.
-    """
-    with state.client(XeroClient, raw=raw) as client:
-        answer = client.contacts.with_raw_response.cis_settings(
-            contact_id=contact_id,
-        )
-        state.emit(answer, "cis_settings", output_format)
-
-
 @contacts.command(
     name="import", epilog="HTTP: POST Contacts (and POST Contacts to isolate refused rows)"
 )

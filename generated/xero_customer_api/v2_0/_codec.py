@@ -55,9 +55,9 @@ from .models import (
     BankAccountType,
     BatchPaymentDetails,
     BrandingTheme,
-    Cissetting,
+    CisSetting,
     Contact,
-    ContactCissettingsResponse,
+    ContactCisSettingsResponse,
     ContactGroup,
     ContactGroupStatus,
     ContactPerson,
@@ -947,8 +947,8 @@ def encode_branding_theme(obj: BrandingTheme) -> bytes:
     return to_bytes(el)
 
 
-def decode_cissetting(el: etree._Element, strict: bool = False) -> Cissetting:
-    """An element holding a ``Cissetting`` (``<CISSetting>``) -> the dataclass."""
+def decode_cis_setting(el: etree._Element, strict: bool = False) -> CisSetting:
+    """An element holding a ``CisSetting`` (``<CisSetting>``) -> the dataclass."""
     v_cisenabled: bool | None = None
     v_rate: Decimal | None = None
     for child in el:
@@ -960,39 +960,39 @@ def decode_cissetting(el: etree._Element, strict: bool = False) -> Cissetting:
             elif text == "false":
                 v_cisenabled = False
             else:
-                v_cisenabled = read_bool(text, "CISSetting.CISEnabled")
+                v_cisenabled = read_bool(text, "CisSetting.CISEnabled")
         elif tag == "Rate":
             try:
                 v_rate = Decimal(child.text)  # type: ignore[arg-type]
             except (ArithmeticError, TypeError):
-                raise invalid("decimal", "CISSetting.Rate", child.text) from None
+                raise invalid("decimal", "CisSetting.Rate", child.text) from None
             if not v_rate.is_finite():
-                raise invalid("decimal", "CISSetting.Rate", child.text)
+                raise invalid("decimal", "CisSetting.Rate", child.text)
         elif strict and isinstance(tag, str):
-            raise unknown("CISSetting", tag)
+            raise unknown("CisSetting", tag)
         elif isinstance(tag, str):
-            skipped("CISSetting", tag)
+            skipped("CisSetting", tag)
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.
-    obj = Cissetting.__new__(Cissetting)
+    obj = CisSetting.__new__(CisSetting)
     obj.cisenabled = v_cisenabled
     obj.rate = v_rate
     return obj
 
 
-def write_cissetting(el: etree._Element, obj: Cissetting) -> None:
-    """Append the children of a ``Cissetting`` to ``el``, in schema order."""
+def write_cis_setting(el: etree._Element, obj: CisSetting) -> None:
+    """Append the children of a ``CisSetting`` to ``el``, in schema order."""
     if obj.cisenabled is not None:
         SubElement(el, "CISEnabled").text = bool_text(obj.cisenabled)
     if obj.rate is not None:
         SubElement(el, "Rate").text = decimal_text(obj.rate)
 
 
-def encode_cissetting(obj: Cissetting) -> bytes:
-    """A ``Cissetting`` as the document ``<CISSetting>...</CISSetting>`` (UTF-8, no declaration)."""
-    el = etree.Element("CISSetting")
-    write_cissetting(el, obj)
+def encode_cis_setting(obj: CisSetting) -> bytes:
+    """A ``CisSetting`` as the document ``<CisSetting>...</CisSetting>`` (UTF-8, no declaration)."""
+    el = etree.Element("CisSetting")
+    write_cis_setting(el, obj)
     return to_bytes(el)
 
 
@@ -1457,15 +1457,15 @@ def encode_contact(obj: Contact) -> bytes:
     return to_bytes(el)
 
 
-def decode_contact_cissettings_response(
+def decode_contact_cis_settings_response(
     el: etree._Element, strict: bool = False
-) -> ContactCissettingsResponse:
-    """An element holding a ``ContactCissettingsResponse`` (``<Response>``) -> the dataclass."""
+) -> ContactCisSettingsResponse:
+    """An element holding a ``ContactCisSettingsResponse`` (``<ContactCisSettingsResponse>``) -> the dataclass."""
     v_id: str | None = None
     v_status: str | None = None
     v_provider_name: str | None = None
     v_date_time_utc: datetime.datetime | None = None
-    v_cissettings: list[Cissetting] = []
+    v_cissettings: list[CisSetting] = []
     for child in el:
         tag = child.tag
         if tag == "Id":
@@ -1478,25 +1478,27 @@ def decode_contact_cissettings_response(
             try:
                 v_date_time_utc = parse_utc_datetime(child.text or "")
             except ValueError:
-                raise invalid("Xero UTC timestamp", "Response.DateTimeUTC", child.text) from None
+                raise invalid(
+                    "Xero UTC timestamp", "ContactCisSettingsResponse.DateTimeUTC", child.text
+                ) from None
         elif tag == "CISSettings":
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "CISSetting":
-                        i_cissettings = decode_cissetting(item, strict)
+                        i_cissettings = decode_cis_setting(item, strict)
                         v_cissettings.append(i_cissettings)
                     elif strict and isinstance(item.tag, str):
                         raise unknown("CISSettings", item.tag)
                     elif isinstance(item.tag, str):
                         skipped("CISSettings", item.tag)
         elif strict and isinstance(tag, str):
-            raise unknown("Response", tag)
+            raise unknown("ContactCisSettingsResponse", tag)
         elif isinstance(tag, str):
-            skipped("Response", tag)
+            skipped("ContactCisSettingsResponse", tag)
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.
-    obj = ContactCissettingsResponse.__new__(ContactCissettingsResponse)
+    obj = ContactCisSettingsResponse.__new__(ContactCisSettingsResponse)
     obj.id = v_id
     obj.status = v_status
     obj.provider_name = v_provider_name
@@ -1505,8 +1507,10 @@ def decode_contact_cissettings_response(
     return obj
 
 
-def write_contact_cissettings_response(el: etree._Element, obj: ContactCissettingsResponse) -> None:
-    """Append the children of a ``ContactCissettingsResponse`` to ``el``, in schema order."""
+def write_contact_cis_settings_response(
+    el: etree._Element, obj: ContactCisSettingsResponse
+) -> None:
+    """Append the children of a ``ContactCisSettingsResponse`` to ``el``, in schema order."""
     if obj.id is not None:
         SubElement(el, "Id").text = obj.id or None
     if obj.status is not None:
@@ -1517,13 +1521,13 @@ def write_contact_cissettings_response(el: etree._Element, obj: ContactCissettin
         SubElement(el, "DateTimeUTC").text = write_utc_datetime(obj.date_time_utc)
     wrapper = SubElement(el, "CISSettings")
     for i_cissettings in obj.cissettings:
-        write_cissetting(SubElement(wrapper, "CISSetting"), i_cissettings)
+        write_cis_setting(SubElement(wrapper, "CISSetting"), i_cissettings)
 
 
-def encode_contact_cissettings_response(obj: ContactCissettingsResponse) -> bytes:
-    """A ``ContactCissettingsResponse`` as the document ``<Response>...</Response>`` (UTF-8, no declaration)."""
-    el = etree.Element("Response")
-    write_contact_cissettings_response(el, obj)
+def encode_contact_cis_settings_response(obj: ContactCisSettingsResponse) -> bytes:
+    """A ``ContactCisSettingsResponse`` as the document ``<ContactCisSettingsResponse>...</ContactCisSettingsResponse>`` (UTF-8, no declaration)."""
+    el = etree.Element("ContactCisSettingsResponse")
+    write_contact_cis_settings_response(el, obj)
     return to_bytes(el)
 
 
@@ -5575,9 +5579,9 @@ DECODERS: dict[type[Any], Callable[[etree._Element, bool], Any]] = {
     Balances: paused(decode_balances),
     BatchPaymentDetails: paused(decode_batch_payment_details),
     BrandingTheme: paused(decode_branding_theme),
-    Cissetting: paused(decode_cissetting),
+    CisSetting: paused(decode_cis_setting),
     Contact: paused(decode_contact),
-    ContactCissettingsResponse: paused(decode_contact_cissettings_response),
+    ContactCisSettingsResponse: paused(decode_contact_cis_settings_response),
     ContactGroup: paused(decode_contact_group),
     ContactPerson: paused(decode_contact_person),
     ContactsResponse: paused(decode_contacts_response),
@@ -5625,9 +5629,9 @@ ENCODERS: dict[type[Any], Callable[[Any], bytes]] = {
     Balances: encode_balances,
     BatchPaymentDetails: encode_batch_payment_details,
     BrandingTheme: encode_branding_theme,
-    Cissetting: encode_cissetting,
+    CisSetting: encode_cis_setting,
     Contact: encode_contact,
-    ContactCissettingsResponse: encode_contact_cissettings_response,
+    ContactCisSettingsResponse: encode_contact_cis_settings_response,
     ContactGroup: encode_contact_group,
     ContactPerson: encode_contact_person,
     ContactsResponse: encode_contacts_response,
@@ -5674,9 +5678,9 @@ WRITERS: dict[type[Any], tuple[str, Callable[[etree._Element, Any], None]]] = {
     Balances: ("Balances", write_balances),
     BatchPaymentDetails: ("BatchPaymentDetails", write_batch_payment_details),
     BrandingTheme: ("BrandingTheme", write_branding_theme),
-    Cissetting: ("CISSetting", write_cissetting),
+    CisSetting: ("CisSetting", write_cis_setting),
     Contact: ("Contact", write_contact),
-    ContactCissettingsResponse: ("Response", write_contact_cissettings_response),
+    ContactCisSettingsResponse: ("ContactCisSettingsResponse", write_contact_cis_settings_response),
     ContactGroup: ("ContactGroup", write_contact_group),
     ContactPerson: ("ContactPerson", write_contact_person),
     ContactsResponse: ("Response", write_contacts_response),

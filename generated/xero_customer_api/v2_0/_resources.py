@@ -39,9 +39,7 @@ from . import _checks, _codec
 from .models import (
     Account,
     AccountsResponse,
-    CISSetting,
     Contact,
-    ContactCISSettingsResponse,
     ContactsResponse,
     Invoice,
     InvoicesResponse,
@@ -1630,53 +1628,6 @@ class ContactsResourceWithRawResponse:
             max_retries=max_retries,
         )
 
-    def cis_settings(
-        self,
-        *,
-        contact_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> RawResponse[ContactCISSettingsResponse]:
-        """GET Contacts/{ContactID}/CISSettings: like ``contacts.cis_settings()``, with the raw answer.
-
-        Args:
-            contact_id: Xero's identifier of the contact.
-            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
-            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
-            max_retries: Retries for this call where safe; the client's by default.
-
-        Returns:
-            The HTTP status, headers and body as received, and the parsed
-            ``ContactCISSettingsResponse`` envelope as ``.parsed``.
-
-        Raises:
-            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
-                0.
-            NotFoundError: No such cis setting in this organisation.
-            AuthenticationError: The access token was refused (expired, revoked,
-                disconnected).
-            PermissionDeniedError: The tenant is not connected to this app, or a scope is
-                missing.
-            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
-            XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, timeout, token endpoint,
-                unreadable answer).
-        """
-        return self._client._request(
-            method="GET",
-            path="Contacts/"
-            + encode_path_segment("contact_id", encode_guid("contact_id", contact_id))
-            + "/CISSettings",
-            params=[],
-            body=None,
-            response_type=ContactCISSettingsResponse,
-            decode=_codec.decode_contact_cis_settings_response,
-            tenant_id=tenant_id,
-            timeout=timeout,
-            max_retries=max_retries,
-        )
-
 
 class ContactsResource:
     """Customers and suppliers of the organisation (2.0 has no DELETE: save a contact with
@@ -2116,46 +2067,6 @@ class ContactsResource:
         )
         return batch_result(raw.parsed.contacts)
 
-    def cis_settings(
-        self,
-        *,
-        contact_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CISSetting:
-        """Get the Construction Industry Scheme (UK) setting of a contact: whether it is a CIS
-        subcontractor, and its deduction rate.
-
-        ``GET Contacts/{ContactID}/CISSettings``
-
-        Args:
-            contact_id: Xero's identifier of the contact.
-            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
-            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
-            max_retries: Retries for this call where safe; the client's by default.
-
-        Returns:
-            The ``CISSetting`` found (never ``None``).
-
-        Raises:
-            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
-                0.
-            NotFoundError: No such cis setting in this organisation.
-            AuthenticationError: The access token was refused (expired, revoked,
-                disconnected).
-            PermissionDeniedError: The tenant is not connected to this app, or a scope is
-                missing.
-            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
-            XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, timeout, token endpoint,
-                unreadable answer).
-        """
-        raw = self.with_raw_response.cis_settings(
-            contact_id=contact_id, tenant_id=tenant_id, timeout=timeout, max_retries=max_retries
-        )
-        return require_payload(next(iter(raw.parsed.cis_settings), None), "CISSetting")
-
 
 class AsyncContactsResourceWithRawResponse:
     """Contacts endpoints returning the raw HTTP answer with the parsed envelope."""
@@ -2537,53 +2448,6 @@ class AsyncContactsResourceWithRawResponse:
             check=_checks.CHECKS[Contact],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
-            timeout=timeout,
-            max_retries=max_retries,
-        )
-
-    async def cis_settings(
-        self,
-        *,
-        contact_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> RawResponse[ContactCISSettingsResponse]:
-        """GET Contacts/{ContactID}/CISSettings: like ``contacts.cis_settings()``, with the raw answer.
-
-        Args:
-            contact_id: Xero's identifier of the contact.
-            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
-            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
-            max_retries: Retries for this call where safe; the client's by default.
-
-        Returns:
-            The HTTP status, headers and body as received, and the parsed
-            ``ContactCISSettingsResponse`` envelope as ``.parsed``.
-
-        Raises:
-            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
-                0.
-            NotFoundError: No such cis setting in this organisation.
-            AuthenticationError: The access token was refused (expired, revoked,
-                disconnected).
-            PermissionDeniedError: The tenant is not connected to this app, or a scope is
-                missing.
-            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
-            XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, timeout, token endpoint,
-                unreadable answer).
-        """
-        return await self._client._request(
-            method="GET",
-            path="Contacts/"
-            + encode_path_segment("contact_id", encode_guid("contact_id", contact_id))
-            + "/CISSettings",
-            params=[],
-            body=None,
-            response_type=ContactCISSettingsResponse,
-            decode=_codec.decode_contact_cis_settings_response,
-            tenant_id=tenant_id,
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -3026,46 +2890,6 @@ class AsyncContactsResource:
             max_retries=max_retries,
         )
         return batch_result(raw.parsed.contacts)
-
-    async def cis_settings(
-        self,
-        *,
-        contact_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CISSetting:
-        """Get the Construction Industry Scheme (UK) setting of a contact: whether it is a CIS
-        subcontractor, and its deduction rate.
-
-        ``GET Contacts/{ContactID}/CISSettings``
-
-        Args:
-            contact_id: Xero's identifier of the contact.
-            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
-            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
-            max_retries: Retries for this call where safe; the client's by default.
-
-        Returns:
-            The ``CISSetting`` found (never ``None``).
-
-        Raises:
-            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
-                0.
-            NotFoundError: No such cis setting in this organisation.
-            AuthenticationError: The access token was refused (expired, revoked,
-                disconnected).
-            PermissionDeniedError: The tenant is not connected to this app, or a scope is
-                missing.
-            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
-            XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, timeout, token endpoint,
-                unreadable answer).
-        """
-        raw = await self.with_raw_response.cis_settings(
-            contact_id=contact_id, tenant_id=tenant_id, timeout=timeout, max_retries=max_retries
-        )
-        return require_payload(next(iter(raw.parsed.cis_settings), None), "CISSetting")
 
 
 class InvoicesResourceWithRawResponse:

@@ -176,6 +176,8 @@ class Api:
 
     @staticmethod
     def _answer(answer: Answer) -> Response:
+        if answer.status == 204:  # No Content (DELETE Items/{ItemID}): no body at all
+            return Response(204, b"", TEXT_TYPE)
         return Response(answer.status, codec.to_bytes(answer.root), XML_TYPE)
 
     @staticmethod

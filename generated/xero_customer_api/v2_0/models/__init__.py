@@ -10,7 +10,7 @@ are ``datetime.date`` and UTC timestamps timezone-aware ``datetime.datetime``.
 
 from .responses.accounts_response import AccountsResponse
 from .responses.api_exception import ApiException
-from .responses.contact_cis_settings_response import ContactCissettingsResponse
+from .responses.contact_cis_settings_response import ContactCisSettingsResponse
 from .responses.contacts_response import ContactsResponse
 from .responses.invoices_response import InvoicesResponse
 from .responses.items_response import ItemsResponse
@@ -56,7 +56,7 @@ from .types import (
     Balances,
     BatchPaymentDetails,
     BrandingTheme,
-    Cissetting,
+    CisSetting,
     Contact,
     ContactGroup,
     ContactPerson,
@@ -98,9 +98,9 @@ __all__ = [
     "BankAccountType",
     "BatchPaymentDetails",
     "BrandingTheme",
-    "Cissetting",
+    "CisSetting",
     "Contact",
-    "ContactCissettingsResponse",
+    "ContactCisSettingsResponse",
     "ContactGroup",
     "ContactGroupStatus",
     "ContactPerson",

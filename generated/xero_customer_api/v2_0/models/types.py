@@ -206,7 +206,7 @@ class BrandingTheme:
 
 
 @dataclass(slots=True, kw_only=True)
-class Cissetting:
+class CisSetting:
     """
     The Construction Industry Scheme (UK) setting of a contact.
 
@@ -215,9 +215,6 @@ class Cissetting:
         rate: The CIS deduction rate of the contact, in percent; absent when
             CISEnabled is false. Read-only.
     """
-
-    class Meta:
-        name = "CISSetting"
 
     cisenabled: None | bool = field(
         default=None,

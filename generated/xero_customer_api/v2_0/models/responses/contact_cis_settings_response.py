@@ -7,11 +7,11 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from ..types import Cissetting
+from ..types import CisSetting
 
 
 @dataclass(slots=True, kw_only=True)
-class ContactCissettingsResponse:
+class ContactCisSettingsResponse:
     """
     The answer to GET Contacts/{ContactID}/CISSettings: the contact's Construction
     Industry Scheme (UK) setting.
@@ -29,9 +29,6 @@ class ContactCissettingsResponse:
         cissettings: The CISSetting elements read or written (empty when none
             matched).
     """
-
-    class Meta:
-        name = "Response"
 
     id: None | str = field(
         default=None,
@@ -62,7 +59,7 @@ class ContactCissettingsResponse:
             "format": "xero:utc-datetime",
         },
     )
-    cissettings: list[Cissetting] = field(
+    cissettings: list[CisSetting] = field(
         default_factory=list,
         metadata={
             "wrapper": "CISSettings",

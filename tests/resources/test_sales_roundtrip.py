@@ -101,7 +101,12 @@ def valid_model(cls: type[Any], depth: int = 0) -> st.SearchStrategy[Any]:
 # response model, its payload field, its item model, our response XSD
 RESPONSES = [
     (models.QuotesResponse, "quotes", models.Quote, "quotes_response"),
-    (models.PurchaseOrdersResponse, "purchase_orders", models.PurchaseOrder, "purchase_orders_response"),
+    (
+        models.PurchaseOrdersResponse,
+        "purchase_orders",
+        models.PurchaseOrder,
+        "purchase_orders_response",
+    ),
     (
         models.RepeatingInvoicesResponse,
         "repeating_invoices",
@@ -109,7 +114,12 @@ RESPONSES = [
         "repeating_invoices_response",
     ),
     (models.ItemsResponse, "items", models.Item, "items_response"),
-    (models.ContactCisSettingsResponse, "cissettings", models.CisSetting, "contact_cis_settings_response"),
+    (
+        models.ContactCisSettingsResponse,
+        "cissettings",
+        models.CisSetting,
+        "contact_cis_settings_response",
+    ),
 ]
 # item model, request encoder of one, of a batch, our request XSD
 REQUESTS = [
@@ -145,7 +155,9 @@ def _write_order(type_name: str) -> list[str]:
 
 
 SETTINGS = settings(
-    max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+    max_examples=10,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 
 
@@ -224,5 +236,7 @@ def _written(value: Any) -> Any:
 def test_the_strategy_only_makes_valid_documents_and_can_fail() -> None:
     """The round trip would catch a broken facet: a GUID that is not one is refused."""
     quote = models.Quote(quote_id="not-a-guid")
-    root = etree.fromstring(_codec.ENCODERS[models.QuotesResponse](models.QuotesResponse(quotes=[quote])))
+    root = etree.fromstring(
+        _codec.ENCODERS[models.QuotesResponse](models.QuotesResponse(quotes=[quote]))
+    )
     assert not _schema("responses", "quotes_response").validate(root)

@@ -30,7 +30,9 @@ BASE = "https://xero.invalid/api.xro/2.0/"
 GUID = "8D2E4F60-1A3B-4C5D-8E7F-9A0B1C2D3E4F"
 GUID2 = "EA7F7B6A-0D22-4D5C-9317-54542A10215E"
 KEY = "k" * 40
-WHEN = datetime.datetime(2026, 7, 1, 13, 4, 5, tzinfo=datetime.timezone(datetime.timedelta(hours=12)))
+WHEN = datetime.datetime(
+    2026, 7, 1, 13, 4, 5, tzinfo=datetime.timezone(datetime.timedelta(hours=12))
+)
 MOD = {"If-Modified-Since": "2026-07-01T01:04:05"}
 FAMILY = {"quotes", "purchase_orders", "repeating_invoices", "items"}
 
@@ -693,7 +695,7 @@ def test_iter_of_purchase_orders_walks_pages() -> None:
         (lambda c: c.quotes.list(status="OPEN"), "status"),
         (lambda c: c.quotes.list(contact_id="not-a-guid"), "contact_id"),
         (
-            lambda c: c.quotes.list(date_from=datetime.datetime(2026, 7, 1)),  # noqa: DTZ001
+            lambda c: c.quotes.list(date_from=datetime.datetime(2026, 7, 1)),
             "date_from",
         ),
         (lambda c: c.purchase_orders.list(status="PAID"), "status"),

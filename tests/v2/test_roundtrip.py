@@ -23,6 +23,11 @@ RESPONSES: dict[str, type[Any]] = {
     "options_response": models.OptionsResponse,
     "payments_response": models.PaymentsResponse,
     "api_exception": models.ApiException,
+    # family A
+    "quotes_response": models.QuotesResponse,
+    "purchase_orders_response": models.PurchaseOrdersResponse,
+    "repeating_invoices_response": models.RepeatingInvoicesResponse,
+    "items_response": models.ItemsResponse,
 }
 # Request root element -> (model decoder of one item, request encoder, batch item element)
 REQUESTS: dict[str, tuple[Any, Any, str | None]] = {
@@ -40,6 +45,27 @@ REQUESTS: dict[str, tuple[Any, Any, str | None]] = {
     "Options": (_codec.decode_tracking_option, _codec.encode_request_options, "Option"),
     "Payment": (_codec.decode_payment, _codec.encode_request_payment, None),
     "Payments": (_codec.decode_payment, _codec.encode_request_payments, "Payment"),
+    # family A
+    "Quote": (_codec.decode_quote, _codec.encode_request_quote, None),
+    "Quotes": (_codec.decode_quote, _codec.encode_request_quotes, "Quote"),
+    "PurchaseOrder": (_codec.decode_purchase_order, _codec.encode_request_purchase_order, None),
+    "PurchaseOrders": (
+        _codec.decode_purchase_order,
+        _codec.encode_request_purchase_orders,
+        "PurchaseOrder",
+    ),
+    "RepeatingInvoice": (
+        _codec.decode_repeating_invoice,
+        _codec.encode_request_repeating_invoice,
+        None,
+    ),
+    "RepeatingInvoices": (
+        _codec.decode_repeating_invoice,
+        _codec.encode_request_repeating_invoices,
+        "RepeatingInvoice",
+    ),
+    "Item": (_codec.decode_item, _codec.encode_request_item, None),
+    "Items": (_codec.decode_item, _codec.encode_request_items, "Item"),
 }
 
 

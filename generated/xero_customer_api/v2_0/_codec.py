@@ -57,7 +57,6 @@ from .models import (
     BrandingTheme,
     CisSetting,
     Contact,
-    ContactCisSettingsResponse,
     ContactGroup,
     ContactGroupStatus,
     ContactPerson,
@@ -1454,80 +1453,6 @@ def encode_contact(obj: Contact) -> bytes:
     """A ``Contact`` as the document ``<Contact>...</Contact>`` (UTF-8, no declaration)."""
     el = etree.Element("Contact")
     write_contact(el, obj)
-    return to_bytes(el)
-
-
-def decode_contact_cis_settings_response(
-    el: etree._Element, strict: bool = False
-) -> ContactCisSettingsResponse:
-    """An element holding a ``ContactCisSettingsResponse`` (``<ContactCisSettingsResponse>``) -> the dataclass."""
-    v_id: str | None = None
-    v_status: str | None = None
-    v_provider_name: str | None = None
-    v_date_time_utc: datetime.datetime | None = None
-    v_cissettings: list[CisSetting] = []
-    for child in el:
-        tag = child.tag
-        if tag == "Id":
-            v_id = child.text or ""
-        elif tag == "Status":
-            v_status = child.text or ""
-        elif tag == "ProviderName":
-            v_provider_name = child.text or ""
-        elif tag == "DateTimeUTC":
-            try:
-                v_date_time_utc = parse_utc_datetime(child.text or "")
-            except ValueError:
-                raise invalid(
-                    "Xero UTC timestamp", "ContactCisSettingsResponse.DateTimeUTC", child.text
-                ) from None
-        elif tag == "CISSettings":
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "CISSetting":
-                        i_cissettings = decode_cis_setting(item, strict)
-                        v_cissettings.append(i_cissettings)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("CISSettings", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("CISSettings", item.tag)
-        elif strict and isinstance(tag, str):
-            raise unknown("ContactCisSettingsResponse", tag)
-        elif isinstance(tag, str):
-            skipped("ContactCisSettingsResponse", tag)
-    # Every field is assigned below, as the dataclass __init__ would (the models are plain
-    # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
-    # the cost of a keyword-argument call per object.
-    obj = ContactCisSettingsResponse.__new__(ContactCisSettingsResponse)
-    obj.id = v_id
-    obj.status = v_status
-    obj.provider_name = v_provider_name
-    obj.date_time_utc = v_date_time_utc
-    obj.cissettings = v_cissettings
-    return obj
-
-
-def write_contact_cis_settings_response(
-    el: etree._Element, obj: ContactCisSettingsResponse
-) -> None:
-    """Append the children of a ``ContactCisSettingsResponse`` to ``el``, in schema order."""
-    if obj.id is not None:
-        SubElement(el, "Id").text = obj.id or None
-    if obj.status is not None:
-        SubElement(el, "Status").text = obj.status or None
-    if obj.provider_name is not None:
-        SubElement(el, "ProviderName").text = obj.provider_name or None
-    if obj.date_time_utc is not None:
-        SubElement(el, "DateTimeUTC").text = write_utc_datetime(obj.date_time_utc)
-    wrapper = SubElement(el, "CISSettings")
-    for i_cissettings in obj.cissettings:
-        write_cis_setting(SubElement(wrapper, "CISSetting"), i_cissettings)
-
-
-def encode_contact_cis_settings_response(obj: ContactCisSettingsResponse) -> bytes:
-    """A ``ContactCisSettingsResponse`` as the document ``<ContactCisSettingsResponse>...</ContactCisSettingsResponse>`` (UTF-8, no declaration)."""
-    el = etree.Element("ContactCisSettingsResponse")
-    write_contact_cis_settings_response(el, obj)
     return to_bytes(el)
 
 
@@ -5581,7 +5506,6 @@ DECODERS: dict[type[Any], Callable[[etree._Element, bool], Any]] = {
     BrandingTheme: paused(decode_branding_theme),
     CisSetting: paused(decode_cis_setting),
     Contact: paused(decode_contact),
-    ContactCisSettingsResponse: paused(decode_contact_cis_settings_response),
     ContactGroup: paused(decode_contact_group),
     ContactPerson: paused(decode_contact_person),
     ContactsResponse: paused(decode_contacts_response),
@@ -5631,7 +5555,6 @@ ENCODERS: dict[type[Any], Callable[[Any], bytes]] = {
     BrandingTheme: encode_branding_theme,
     CisSetting: encode_cis_setting,
     Contact: encode_contact,
-    ContactCisSettingsResponse: encode_contact_cis_settings_response,
     ContactGroup: encode_contact_group,
     ContactPerson: encode_contact_person,
     ContactsResponse: encode_contacts_response,
@@ -5680,7 +5603,6 @@ WRITERS: dict[type[Any], tuple[str, Callable[[etree._Element, Any], None]]] = {
     BrandingTheme: ("BrandingTheme", write_branding_theme),
     CisSetting: ("CisSetting", write_cis_setting),
     Contact: ("Contact", write_contact),
-    ContactCisSettingsResponse: ("ContactCisSettingsResponse", write_contact_cis_settings_response),
     ContactGroup: ("ContactGroup", write_contact_group),
     ContactPerson: ("ContactPerson", write_contact_person),
     ContactsResponse: ("Response", write_contacts_response),

@@ -10,7 +10,6 @@ are ``datetime.date`` and UTC timestamps timezone-aware ``datetime.datetime``.
 
 from .responses.accounts_response import AccountsResponse
 from .responses.api_exception import ApiException
-from .responses.contact_cis_settings_response import ContactCisSettingsResponse
 from .responses.contacts_response import ContactsResponse
 from .responses.invoices_response import InvoicesResponse
 from .responses.items_response import ItemsResponse
@@ -100,7 +99,6 @@ __all__ = [
     "BrandingTheme",
     "CisSetting",
     "Contact",
-    "ContactCisSettingsResponse",
     "ContactGroup",
     "ContactGroupStatus",
     "ContactPerson",

@@ -4,7 +4,6 @@
 
 from .accounts_response import AccountsResponse
 from .api_exception import ApiException
-from .contact_cis_settings_response import ContactCisSettingsResponse
 from .contacts_response import ContactsResponse
 from .invoices_response import InvoicesResponse
 from .items_response import ItemsResponse
@@ -21,7 +20,6 @@ from .tracking_categories_response import (
 __all__ = [
     "AccountsResponse",
     "ApiException",
-    "ContactCisSettingsResponse",
     "ContactsResponse",
     "InvoicesResponse",
     "ItemsResponse",

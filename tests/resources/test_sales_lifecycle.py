@@ -552,3 +552,56 @@ async def test_a_contacts_cis_settings(sb: Sandbox) -> None:
     assert unknown.status_code == 404
     other = await sb.raw.get(f"/api.xro/2.0/Contacts/{contact.contact_id}/Nothing")
     assert other.status_code == 404
+
+
+# ----------------------------------------------------------------------------- what Xero reads
+
+
+async def test_elements_in_any_order_and_date_only_values_are_read(sb: Sandbox) -> None:
+    body = (
+        b"<Quote><LineItems><LineItem><AccountCode>200</AccountCode><UnitAmount>10</UnitAmount>"
+        b"<Description>Any order</Description><Quantity>1</Quantity></LineItem></LineItems>"
+        b"<ExpiryDate>2026-08-31</ExpiryDate><Date>2026-08-01</Date>"
+        b"<Contact><Name>Order Free Ltd</Name></Contact><QuoteNumber>ANY-1</QuoteNumber></Quote>"
+    )
+    answer = await sb.raw.put("/api.xro/2.0/Quotes", content=body)
+    assert answer.status_code == 200, answer.text
+    assert "<Date>2026-08-01T00:00:00</Date>" in answer.text
+    assert "<ExpiryDate>2026-08-31T00:00:00</ExpiryDate>" in answer.text
+    schedule = (
+        b"<RepeatingInvoices><RepeatingInvoice><Schedule><StartDate>2027-02-01</StartDate>"
+        b"<DueDateType>OFCURRENTMONTH</DueDateType><DueDate>28</DueDate><Unit>MONTHLY</Unit>"
+        b"<Period>3</Period></Schedule><Type>ACCREC</Type><LineItems><LineItem>"
+        b"<Description>Quarterly</Description><UnitAmount>30</UnitAmount></LineItem></LineItems>"
+        b"<Contact><Name>Order Free Ltd</Name></Contact></RepeatingInvoice></RepeatingInvoices>"
+    )
+    made = await sb.raw.post("/api.xro/2.0/RepeatingInvoices", content=schedule)
+    assert made.status_code == 200, made.text
+    assert "<NextScheduledDate>2027-02-01T00:00:00</NextScheduledDate>" in made.text
+    unknown = await sb.raw.put("/api.xro/2.0/Quotes", content=b"<Quote><Nom>x</Nom></Quote>")
+    assert unknown.status_code == 400 and "PostDataInvalidException" in unknown.text
+    bad_date = await sb.raw.put(
+        "/api.xro/2.0/Items", content=b"<Item><Code>D</Code><Name>2026-13-45</Name></Item>"
+    )
+    assert bad_date.status_code == 200  # a date-like text of a string element stays text
+
+
+async def test_the_id_path_takes_one_element_plain_or_wrapped(sb: Sandbox) -> None:
+    created = await sb.client.purchase_orders.create(order())
+    path = f"/api.xro/2.0/PurchaseOrders/{created.purchase_order_id}"
+    wrapped = await sb.raw.post(
+        path,
+        content=b"<PurchaseOrders><PurchaseOrder><Reference>W</Reference></PurchaseOrder>"
+        b"</PurchaseOrders>",
+    )
+    assert wrapped.status_code == 200 and "<Reference>W</Reference>" in wrapped.text
+    two = await sb.raw.post(
+        path,
+        content=b"<PurchaseOrders><PurchaseOrder/><PurchaseOrder/></PurchaseOrders>",
+    )
+    assert two.status_code == 400 and "takes exactly one" in two.text
+    unknown = await sb.raw.post(
+        "/api.xro/2.0/PurchaseOrders/00000000-0000-0000-0000-0000000000dd",
+        content=b"<PurchaseOrder><Reference>W</Reference></PurchaseOrder>",
+    )
+    assert unknown.status_code == 404

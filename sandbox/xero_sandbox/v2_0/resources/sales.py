@@ -29,6 +29,7 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from lxml import etree
+from xero_customer_api._runtime._xml import UnsafeXMLError, parse_document
 from xero_customer_api.v2_0 import models
 
 from ... import records
@@ -292,7 +293,12 @@ def _delete(service: Service, org: int, kind: str, record_id: str) -> None:
 
 
 class _Reader(RequestReader):
-    """The request reader of this family's bodies (checked against our request XSDs)."""
+    """The request reader of this family's bodies, checked against our request XSDs.
+
+    Xero reads its elements in any order (its XSDs use xs:all) and dates as YYYY-MM-DD as
+    well as YYYY-MM-DDT00:00:00; our write types fix one order and the dateTime form. So before
+    the check, each element's children are put in the write order of its type (unknown elements
+    stay, and are refused by the check) and date-only values get their midnight."""
 
     FILES = {
         "quotes_request.xsd": ("Quote", "Quotes"),
@@ -308,6 +314,53 @@ class _Reader(RequestReader):
             schema = etree.XMLSchema(etree.parse(str(base / filename)))
             for root in roots:
                 self._schemas[root] = schema
+        self._types = _write_types(base / "write_types.xsd")
+
+    def parse(self, body: bytes, item: str, *, batch: str | None) -> list[etree._Element]:
+        """The ``<item>`` elements of a body whose root is ``<item>`` or ``<batch>``."""
+        try:
+            root = parse_document(body) if body.strip() else None
+        except (UnsafeXMLError, etree.XMLSyntaxError):
+            root = None  # the base class words these refusals
+        if root is not None:
+            for element in [root] if root.tag == item else list(root.iterchildren(item)):
+                self._normalise(element, item)
+            body = etree.tostring(root)
+        return super().parse(body, item, batch=batch)
+
+    def _normalise(self, element: etree._Element, type_name: str) -> None:
+        children = self._types.get(type_name)
+        if children is None:
+            return
+        order = {name: n for n, (name, _) in enumerate(children)}
+        kinds = dict(children)
+        element[:] = sorted(element, key=lambda c: order.get(str(c.tag), len(order)))
+        for child in element:
+            kind = kinds.get(str(child.tag))
+            if kind == "date" and child.text and _DATE_ONLY.match(child.text.strip()):
+                child.text = child.text.strip() + "T00:00:00"
+            elif kind is not None and kind.startswith("list:"):
+                for grandchild in child:
+                    self._normalise(grandchild, kind[5:])
+            elif kind is not None:
+                self._normalise(child, kind)
+
+
+_DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_XS = "{http://www.w3.org/2001/XMLSchema}"
+
+
+def _write_types(path: Any) -> dict[str, list[tuple[str, str]]]:
+    """Write type -> its children in order: (element, type; ``list:T`` for a wrapped list)."""
+    out: dict[str, list[tuple[str, str]]] = {}
+    for ctype in etree.parse(str(path)).getroot().iterfind(f"{_XS}complexType"):
+        children = []
+        for el in ctype.iterfind(f"{_XS}sequence/{_XS}element"):
+            inner = el.find(f"{_XS}complexType/{_XS}sequence/{_XS}element")
+            kind = f"list:{inner.get('type')}" if inner is not None else str(el.get("type"))
+            children.append((str(el.get("name")), kind))
+        out[str(ctype.get("name"))] = children
+    return out
 
 
 _READER: _Reader | None = None
@@ -321,11 +374,14 @@ def _reader() -> _Reader:
 
 
 def _items(call: Call, cls: type[T], item: str, batch: str) -> list[T]:
-    one = len(call.segments) > 1
-    return [
-        codec.decode(cls, el)
-        for el in _reader().parse(call.body, item, batch=None if one else batch)
-    ]
+    """The elements of a body: one element or a batch (the spec's body of POST .../{id} is
+    the plural form too; there it must hold exactly one element)."""
+    found = [codec.decode(cls, el) for el in _reader().parse(call.body, item, batch=batch)]
+    if len(call.segments) > 1 and len(found) != 1:
+        raise ApiError(
+            POST_DATA_INVALID, f"POST {call.segments[0]}/{{id}} takes exactly one <{item}>."
+        )
+    return found
 
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(T00:00:00(\.0+)?Z?)?$")
@@ -800,6 +856,8 @@ def get_order(service: Service, call: Call) -> Answer:
     )
 
 
+# Reference (at most 4000, Xero's XSD) and DeliveryInstructions (at most 500, the spec);
+# inferred: the other limits, from the contact fields of the same kind.
 _ORDER_TEXT = {
     "reference": 4000,
     "delivery_address": 4000,
@@ -1090,7 +1148,7 @@ def _schedule(
     end = given.end_date or (old.end_date if old else None)
     if start is not None and end is not None and end < start:
         problems.append("The Schedule's EndDate must not be before its StartDate.")
-    if (
+    if (  # inferred: "of the month" due dates name a day of a month
         due is not None
         and due_type in ("OFCURRENTMONTH", "OFFOLLOWINGMONTH")
         and not 1 <= due <= 31
@@ -1369,6 +1427,7 @@ def _save_item(
         raise Problems(["An item needs a Code."])
     if len(code) > 30:
         problems.append("The Code of an item must be at most 30 characters long.")
+    # inferred: codes are matched without regard to case (as contact names are)
     same = _by_key(service, org, ITEM, ItemRecord, code)
     if same is not None and (existing is None or same.item_id != existing.item_id):
         problems.append(f"Price List Item with Code ''{code}'' already exists")

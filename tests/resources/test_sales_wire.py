@@ -21,6 +21,8 @@ from xero_codegen.manifest import load_manifest
 from xero_customer_api import RequestValidationError
 from xero_customer_api.v2_0 import AsyncXeroClient, XeroClient, _codec, models
 
+from ..v2 import xero_xsd
+
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMAS = ROOT / "schemas" / "v2.0"
 TOKEN = "eyJhbGciOiJSUzI1NiJ9.ACCESS-TOKEN-FOR-TESTS"
@@ -714,3 +716,26 @@ def test_bad_arguments_are_refused_before_sending(call: Callable[[Any], Any], ne
     with _client(recorder) as client, pytest.raises(RequestValidationError, match=needle):
         call(client)
     assert recorder.requests == []
+
+
+@pytest.fixture(scope="module")
+def xero_schema(tmp_path_factory: pytest.TempPathFactory) -> etree.XMLSchema:
+    if not xero_xsd.available():
+        pytest.skip(xero_xsd.MISSING)
+    return xero_xsd.load(tmp_path_factory.mktemp("xero"))
+
+
+# Bodies Xero's published XSDs can judge: purchase orders (quotes have no XSD of Xero's; its
+# Items.xsd requires both price details and RepeatingInvoice.xsd predates IncludePDF).
+XERO_CHECKED = [c for c in CASES if c.body_root and c.id.startswith("purchase_orders.")]
+
+
+@pytest.mark.parametrize("case", XERO_CHECKED, ids=[c.id for c in XERO_CHECKED])
+def test_purchase_order_bodies_are_valid_against_xeros_xsds(
+    case: Case, xero_schema: etree.XMLSchema
+) -> None:
+    recorder = Recorder(case.answer)
+    with _client(recorder) as client:
+        case.call(client)
+    root = etree.fromstring(recorder.requests[0].content)
+    assert xero_schema.validate(root), xero_schema.error_log

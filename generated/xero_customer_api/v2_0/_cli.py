@@ -2127,14 +2127,14 @@ def purchase_orders() -> None:
     "date_from",
     type=cs.DATETIME,
     default=None,
-    help="Only purchase orders dated on or after this date (give a datetime.date).",
+    help="Only purchase orders dated on or after this date (a date, sent as YYYY-MM-DDT00:00:00).",
 )
 @click.option(
     "--date-to",
     "date_to",
     type=cs.DATETIME,
     default=None,
-    help="Only purchase orders dated on or before this date (give a datetime.date).",
+    help="Only purchase orders dated on or before this date (a date, sent as YYYY-MM-DDT00:00:00).",
 )
 @click.option(
     "--order",
@@ -2548,14 +2548,14 @@ def purchase_orders_import(
     "date_from",
     type=cs.DATETIME,
     default=None,
-    help="Only purchase orders dated on or after this date (give a datetime.date).",
+    help="Only purchase orders dated on or after this date (a date, sent as YYYY-MM-DDT00:00:00).",
 )
 @click.option(
     "--date-to",
     "date_to",
     type=cs.DATETIME,
     default=None,
-    help="Only purchase orders dated on or before this date (give a datetime.date).",
+    help="Only purchase orders dated on or before this date (a date, sent as YYYY-MM-DDT00:00:00).",
 )
 @click.option(
     "--order",
@@ -2641,28 +2641,28 @@ def quotes() -> None:
     "date_from",
     type=cs.DATETIME,
     default=None,
-    help="Only quotes dated on or after this date (give a datetime.date).",
+    help="Only quotes dated on or after this date (a date, sent as YYYY-MM-DDT00:00:00).",
 )
 @click.option(
     "--date-to",
     "date_to",
     type=cs.DATETIME,
     default=None,
-    help="Only quotes dated on or before this date (give a datetime.date).",
+    help="Only quotes dated on or before this date (a date, sent as YYYY-MM-DDT00:00:00).",
 )
 @click.option(
     "--expiry-date-from",
     "expiry_date_from",
     type=cs.DATETIME,
     default=None,
-    help="Only quotes expiring on or after this date (give a datetime.date).",
+    help="Only quotes expiring on or after this date (a date, sent as YYYY-MM-DDT00:00:00).",
 )
 @click.option(
     "--expiry-date-to",
     "expiry_date_to",
     type=cs.DATETIME,
     default=None,
-    help="Only quotes expiring on or before this date (give a datetime.date).",
+    help="Only quotes expiring on or before this date (a date, sent as YYYY-MM-DDT00:00:00).",
 )
 @click.option(
     "--contact-id",
@@ -3029,28 +3029,28 @@ def quotes_import(
     "date_from",
     type=cs.DATETIME,
     default=None,
-    help="Only quotes dated on or after this date (give a datetime.date).",
+    help="Only quotes dated on or after this date (a date, sent as YYYY-MM-DDT00:00:00).",
 )
 @click.option(
     "--date-to",
     "date_to",
     type=cs.DATETIME,
     default=None,
-    help="Only quotes dated on or before this date (give a datetime.date).",
+    help="Only quotes dated on or before this date (a date, sent as YYYY-MM-DDT00:00:00).",
 )
 @click.option(
     "--expiry-date-from",
     "expiry_date_from",
     type=cs.DATETIME,
     default=None,
-    help="Only quotes expiring on or after this date (give a datetime.date).",
+    help="Only quotes expiring on or after this date (a date, sent as YYYY-MM-DDT00:00:00).",
 )
 @click.option(
     "--expiry-date-to",
     "expiry_date_to",
     type=cs.DATETIME,
     default=None,
-    help="Only quotes expiring on or before this date (give a datetime.date).",
+    help="Only quotes expiring on or before this date (a date, sent as YYYY-MM-DDT00:00:00).",
 )
 @click.option(
     "--contact-id",

@@ -8510,8 +8510,10 @@ class PurchaseOrdersResourceWithRawResponse:
 
         Args:
             status: Only the purchase orders in this status.
-            date_from: Only purchase orders dated on or after this date (give a datetime.date).
-            date_to: Only purchase orders dated on or before this date (give a datetime.date).
+            date_from: Only purchase orders dated on or after this date (a date, sent as YYYY-MM-
+                DDT00:00:00).
+            date_to: Only purchase orders dated on or before this date (a date, sent as YYYY-MM-
+                DDT00:00:00).
             order: Sort order, e.g. Date DESC or PurchaseOrderNumber ASC.
             page: Page number (from 1): up to page_size purchase orders each.
             page_size: Records per page (Xero's default 100).
@@ -9033,8 +9035,10 @@ class PurchaseOrdersResource:
 
         Args:
             status: Only the purchase orders in this status.
-            date_from: Only purchase orders dated on or after this date (give a datetime.date).
-            date_to: Only purchase orders dated on or before this date (give a datetime.date).
+            date_from: Only purchase orders dated on or after this date (a date, sent as YYYY-MM-
+                DDT00:00:00).
+            date_to: Only purchase orders dated on or before this date (a date, sent as YYYY-MM-
+                DDT00:00:00).
             order: Sort order, e.g. Date DESC or PurchaseOrderNumber ASC.
             page: Page number (from 1): up to page_size purchase orders each.
             page_size: Records per page (Xero's default 100).
@@ -9102,8 +9106,10 @@ class PurchaseOrdersResource:
 
         Args:
             status: Only the purchase orders in this status.
-            date_from: Only purchase orders dated on or after this date (give a datetime.date).
-            date_to: Only purchase orders dated on or before this date (give a datetime.date).
+            date_from: Only purchase orders dated on or after this date (a date, sent as YYYY-MM-
+                DDT00:00:00).
+            date_to: Only purchase orders dated on or before this date (a date, sent as YYYY-MM-
+                DDT00:00:00).
             order: Sort order, e.g. Date DESC or PurchaseOrderNumber ASC.
             page: Page number (from 1): up to page_size purchase orders each.
             page_size: Records per page (Xero's default 100).
@@ -9581,8 +9587,10 @@ class AsyncPurchaseOrdersResourceWithRawResponse:
 
         Args:
             status: Only the purchase orders in this status.
-            date_from: Only purchase orders dated on or after this date (give a datetime.date).
-            date_to: Only purchase orders dated on or before this date (give a datetime.date).
+            date_from: Only purchase orders dated on or after this date (a date, sent as YYYY-MM-
+                DDT00:00:00).
+            date_to: Only purchase orders dated on or before this date (a date, sent as YYYY-MM-
+                DDT00:00:00).
             order: Sort order, e.g. Date DESC or PurchaseOrderNumber ASC.
             page: Page number (from 1): up to page_size purchase orders each.
             page_size: Records per page (Xero's default 100).
@@ -10104,8 +10112,10 @@ class AsyncPurchaseOrdersResource:
 
         Args:
             status: Only the purchase orders in this status.
-            date_from: Only purchase orders dated on or after this date (give a datetime.date).
-            date_to: Only purchase orders dated on or before this date (give a datetime.date).
+            date_from: Only purchase orders dated on or after this date (a date, sent as YYYY-MM-
+                DDT00:00:00).
+            date_to: Only purchase orders dated on or before this date (a date, sent as YYYY-MM-
+                DDT00:00:00).
             order: Sort order, e.g. Date DESC or PurchaseOrderNumber ASC.
             page: Page number (from 1): up to page_size purchase orders each.
             page_size: Records per page (Xero's default 100).
@@ -10173,8 +10183,10 @@ class AsyncPurchaseOrdersResource:
 
         Args:
             status: Only the purchase orders in this status.
-            date_from: Only purchase orders dated on or after this date (give a datetime.date).
-            date_to: Only purchase orders dated on or before this date (give a datetime.date).
+            date_from: Only purchase orders dated on or after this date (a date, sent as YYYY-MM-
+                DDT00:00:00).
+            date_to: Only purchase orders dated on or before this date (a date, sent as YYYY-MM-
+                DDT00:00:00).
             order: Sort order, e.g. Date DESC or PurchaseOrderNumber ASC.
             page: Page number (from 1): up to page_size purchase orders each.
             page_size: Records per page (Xero's default 100).
@@ -10655,10 +10667,12 @@ class QuotesResourceWithRawResponse:
         """GET Quotes: like ``quotes.list()``, with the raw answer.
 
         Args:
-            date_from: Only quotes dated on or after this date (give a datetime.date).
-            date_to: Only quotes dated on or before this date (give a datetime.date).
-            expiry_date_from: Only quotes expiring on or after this date (give a datetime.date).
-            expiry_date_to: Only quotes expiring on or before this date (give a datetime.date).
+            date_from: Only quotes dated on or after this date (a date, sent as YYYY-MM-DDT00:00:00).
+            date_to: Only quotes dated on or before this date (a date, sent as YYYY-MM-DDT00:00:00).
+            expiry_date_from: Only quotes expiring on or after this date (a date, sent as YYYY-MM-
+                DDT00:00:00).
+            expiry_date_to: Only quotes expiring on or before this date (a date, sent as YYYY-MM-
+                DDT00:00:00).
             contact_id: Only the quotes of this contact.
             status: Only the quotes in this status.
             page: Page number (from 1): up to 100 quotes each.
@@ -11166,10 +11180,12 @@ class QuotesResource:
         ``GET Quotes``
 
         Args:
-            date_from: Only quotes dated on or after this date (give a datetime.date).
-            date_to: Only quotes dated on or before this date (give a datetime.date).
-            expiry_date_from: Only quotes expiring on or after this date (give a datetime.date).
-            expiry_date_to: Only quotes expiring on or before this date (give a datetime.date).
+            date_from: Only quotes dated on or after this date (a date, sent as YYYY-MM-DDT00:00:00).
+            date_to: Only quotes dated on or before this date (a date, sent as YYYY-MM-DDT00:00:00).
+            expiry_date_from: Only quotes expiring on or after this date (a date, sent as YYYY-MM-
+                DDT00:00:00).
+            expiry_date_to: Only quotes expiring on or before this date (a date, sent as YYYY-MM-
+                DDT00:00:00).
             contact_id: Only the quotes of this contact.
             status: Only the quotes in this status.
             page: Page number (from 1): up to 100 quotes each.
@@ -11245,10 +11261,12 @@ class QuotesResource:
         what is held at once: one item and anything before it that is not an item.
 
         Args:
-            date_from: Only quotes dated on or after this date (give a datetime.date).
-            date_to: Only quotes dated on or before this date (give a datetime.date).
-            expiry_date_from: Only quotes expiring on or after this date (give a datetime.date).
-            expiry_date_to: Only quotes expiring on or before this date (give a datetime.date).
+            date_from: Only quotes dated on or after this date (a date, sent as YYYY-MM-DDT00:00:00).
+            date_to: Only quotes dated on or before this date (a date, sent as YYYY-MM-DDT00:00:00).
+            expiry_date_from: Only quotes expiring on or after this date (a date, sent as YYYY-MM-
+                DDT00:00:00).
+            expiry_date_to: Only quotes expiring on or before this date (a date, sent as YYYY-MM-
+                DDT00:00:00).
             contact_id: Only the quotes of this contact.
             status: Only the quotes in this status.
             page: Page number (from 1): up to 100 quotes each.
@@ -11715,10 +11733,12 @@ class AsyncQuotesResourceWithRawResponse:
         """GET Quotes: like ``quotes.list()``, with the raw answer.
 
         Args:
-            date_from: Only quotes dated on or after this date (give a datetime.date).
-            date_to: Only quotes dated on or before this date (give a datetime.date).
-            expiry_date_from: Only quotes expiring on or after this date (give a datetime.date).
-            expiry_date_to: Only quotes expiring on or before this date (give a datetime.date).
+            date_from: Only quotes dated on or after this date (a date, sent as YYYY-MM-DDT00:00:00).
+            date_to: Only quotes dated on or before this date (a date, sent as YYYY-MM-DDT00:00:00).
+            expiry_date_from: Only quotes expiring on or after this date (a date, sent as YYYY-MM-
+                DDT00:00:00).
+            expiry_date_to: Only quotes expiring on or before this date (a date, sent as YYYY-MM-
+                DDT00:00:00).
             contact_id: Only the quotes of this contact.
             status: Only the quotes in this status.
             page: Page number (from 1): up to 100 quotes each.
@@ -12226,10 +12246,12 @@ class AsyncQuotesResource:
         ``GET Quotes``
 
         Args:
-            date_from: Only quotes dated on or after this date (give a datetime.date).
-            date_to: Only quotes dated on or before this date (give a datetime.date).
-            expiry_date_from: Only quotes expiring on or after this date (give a datetime.date).
-            expiry_date_to: Only quotes expiring on or before this date (give a datetime.date).
+            date_from: Only quotes dated on or after this date (a date, sent as YYYY-MM-DDT00:00:00).
+            date_to: Only quotes dated on or before this date (a date, sent as YYYY-MM-DDT00:00:00).
+            expiry_date_from: Only quotes expiring on or after this date (a date, sent as YYYY-MM-
+                DDT00:00:00).
+            expiry_date_to: Only quotes expiring on or before this date (a date, sent as YYYY-MM-
+                DDT00:00:00).
             contact_id: Only the quotes of this contact.
             status: Only the quotes in this status.
             page: Page number (from 1): up to 100 quotes each.
@@ -12305,10 +12327,12 @@ class AsyncQuotesResource:
         what is held at once: one item and anything before it that is not an item.
 
         Args:
-            date_from: Only quotes dated on or after this date (give a datetime.date).
-            date_to: Only quotes dated on or before this date (give a datetime.date).
-            expiry_date_from: Only quotes expiring on or after this date (give a datetime.date).
-            expiry_date_to: Only quotes expiring on or before this date (give a datetime.date).
+            date_from: Only quotes dated on or after this date (a date, sent as YYYY-MM-DDT00:00:00).
+            date_to: Only quotes dated on or before this date (a date, sent as YYYY-MM-DDT00:00:00).
+            expiry_date_from: Only quotes expiring on or after this date (a date, sent as YYYY-MM-
+                DDT00:00:00).
+            expiry_date_to: Only quotes expiring on or before this date (a date, sent as YYYY-MM-
+                DDT00:00:00).
             contact_id: Only the quotes of this contact.
             status: Only the quotes in this status.
             page: Page number (from 1): up to 100 quotes each.

@@ -16,7 +16,26 @@ only, purchase orders with ``page`` and ``pageSize``; If-Modified-Since filters 
 purchase orders and items (not repeating invoices); ``unitdp`` applies to items. Updates
 replace the lines (send LineItemID to keep a line).
 
-Every rule marked ``# inferred:`` below is the sandbox's choice where the facts are silent.
+Every rule marked ``# inferred:`` below is the sandbox's choice where the facts are silent:
+
+* quotes: created DRAFT or SENT; DECLINED may be SENT again; INVOICED and DELETED are final;
+  content changes only while DRAFT, SENT or DECLINED; QuoteNumber made as QU-0001, ... and
+  unique; POST matches a quote by QuoteNumber; deleted quotes are listed only with
+  Status=DELETED; ``where`` is ignored and pages hold 100 (no pageSize);
+* purchase orders: created DRAFT, SUBMITTED or AUTHORISED; DRAFT <-> SUBMITTED -> AUTHORISED
+  -> BILLED, deletable until BILLED; content changes until BILLED; numbers PO-0001, ...;
+  deleted orders listed only with Status=DELETED; ``where`` is ignored; text limits other
+  than Reference and DeliveryInstructions;
+* repeating invoices: DRAFT by default, DRAFT <-> AUTHORISED; NextScheduledDate is the first
+  date of the schedule from today (none after EndDate); an edited schedule without StartDate
+  starts from the next date; a bill template's Reference is dropped; deleted templates are
+  not listed; no invoices are made (the sandbox keeps no books yet);
+* items: codes match without regard to case; lines with an ItemCode take the item's
+  description, price, account and tax type, and an unknown ItemCode is refused; a tracked
+  item's purchase AccountCode is dropped; any item can be deleted;
+* CISSettings: no contact is a CIS subcontractor (the organisations are not UK CIS ones);
+* all: at least one line on a new document; a contact by Name is found or created as for
+  invoices; dates in filters are read as YYYY-MM-DD or YYYY-MM-DDT00:00:00.
 """
 
 from __future__ import annotations

@@ -1409,14 +1409,14 @@ def items() -> None:
     "where",
     type=str,
     default=None,
-    help='A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather than by concatenation.',
+    help='A filter over any element of the answer, e.g. IsSold==true or Code.StartsWith("BIND"); build it with xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather than by concatenation.',
 )
 @click.option(
     "--order",
     "order",
     type=str,
     default=None,
-    help="Sort order, e.g. Name ASC or UpdatedDateUTC DESC.",
+    help="Sort order, e.g. Code ASC or UpdatedDateUTC DESC.",
 )
 @click.option(
     "--unit-dp",
@@ -1764,14 +1764,14 @@ def items_import(
     "where",
     type=str,
     default=None,
-    help='A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather than by concatenation.',
+    help='A filter over any element of the answer, e.g. IsSold==true or Code.StartsWith("BIND"); build it with xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather than by concatenation.',
 )
 @click.option(
     "--order",
     "order",
     type=str,
     default=None,
-    help="Sort order, e.g. Name ASC or UpdatedDateUTC DESC.",
+    help="Sort order, e.g. Code ASC or UpdatedDateUTC DESC.",
 )
 @click.option(
     "--unit-dp",
@@ -3164,14 +3164,14 @@ def repeating_invoices() -> None:
     "where",
     type=str,
     default=None,
-    help='A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather than by concatenation.',
+    help='A filter over any element of the answer, e.g. Status=="AUTHORISED" or Type=="ACCPAY"; build it with xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather than by concatenation.',
 )
 @click.option(
     "--order",
     "order",
     type=str,
     default=None,
-    help="Sort order, e.g. Name ASC or UpdatedDateUTC DESC.",
+    help="Sort order, e.g. Total DESC or Reference ASC.",
 )
 @cs.output_options
 @click.pass_obj

@@ -5246,10 +5246,10 @@ class ItemsResourceWithRawResponse:
         """GET Items: like ``items.list()``, with the raw answer.
 
         Args:
-            where: A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with
-                xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather
-                than by concatenation.
-            order: Sort order, e.g. Name ASC or UpdatedDateUTC DESC.
+            where: A filter over any element of the answer, e.g. IsSold==true or
+                Code.StartsWith("BIND"); build it with xero_customer_api.field (quoting,
+                Guid(...), DateTime(...), null tests) rather than by concatenation.
+            order: Sort order, e.g. Code ASC or UpdatedDateUTC DESC.
             unit_dp: 4 to read and write unit prices with 4 decimal places (default 2).
             modified_since: Only records created or changed since this moment (a timezone-aware datetime, or
                 a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-
@@ -5763,10 +5763,10 @@ class ItemsResource:
         ``GET Items``
 
         Args:
-            where: A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with
-                xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather
-                than by concatenation.
-            order: Sort order, e.g. Name ASC or UpdatedDateUTC DESC.
+            where: A filter over any element of the answer, e.g. IsSold==true or
+                Code.StartsWith("BIND"); build it with xero_customer_api.field (quoting,
+                Guid(...), DateTime(...), null tests) rather than by concatenation.
+            order: Sort order, e.g. Code ASC or UpdatedDateUTC DESC.
             unit_dp: 4 to read and write unit prices with 4 decimal places (default 2).
             modified_since: Only records created or changed since this moment (a timezone-aware datetime, or
                 a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-
@@ -5823,10 +5823,10 @@ class ItemsResource:
         what is held at once: one item and anything before it that is not an item.
 
         Args:
-            where: A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with
-                xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather
-                than by concatenation.
-            order: Sort order, e.g. Name ASC or UpdatedDateUTC DESC.
+            where: A filter over any element of the answer, e.g. IsSold==true or
+                Code.StartsWith("BIND"); build it with xero_customer_api.field (quoting,
+                Guid(...), DateTime(...), null tests) rather than by concatenation.
+            order: Sort order, e.g. Code ASC or UpdatedDateUTC DESC.
             unit_dp: 4 to read and write unit prices with 4 decimal places (default 2).
             modified_since: Only records created or changed since this moment (a timezone-aware datetime, or
                 a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-
@@ -6234,10 +6234,10 @@ class AsyncItemsResourceWithRawResponse:
         """GET Items: like ``items.list()``, with the raw answer.
 
         Args:
-            where: A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with
-                xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather
-                than by concatenation.
-            order: Sort order, e.g. Name ASC or UpdatedDateUTC DESC.
+            where: A filter over any element of the answer, e.g. IsSold==true or
+                Code.StartsWith("BIND"); build it with xero_customer_api.field (quoting,
+                Guid(...), DateTime(...), null tests) rather than by concatenation.
+            order: Sort order, e.g. Code ASC or UpdatedDateUTC DESC.
             unit_dp: 4 to read and write unit prices with 4 decimal places (default 2).
             modified_since: Only records created or changed since this moment (a timezone-aware datetime, or
                 a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-
@@ -6751,10 +6751,10 @@ class AsyncItemsResource:
         ``GET Items``
 
         Args:
-            where: A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with
-                xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather
-                than by concatenation.
-            order: Sort order, e.g. Name ASC or UpdatedDateUTC DESC.
+            where: A filter over any element of the answer, e.g. IsSold==true or
+                Code.StartsWith("BIND"); build it with xero_customer_api.field (quoting,
+                Guid(...), DateTime(...), null tests) rather than by concatenation.
+            order: Sort order, e.g. Code ASC or UpdatedDateUTC DESC.
             unit_dp: 4 to read and write unit prices with 4 decimal places (default 2).
             modified_since: Only records created or changed since this moment (a timezone-aware datetime, or
                 a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-
@@ -6811,10 +6811,10 @@ class AsyncItemsResource:
         what is held at once: one item and anything before it that is not an item.
 
         Args:
-            where: A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with
-                xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather
-                than by concatenation.
-            order: Sort order, e.g. Name ASC or UpdatedDateUTC DESC.
+            where: A filter over any element of the answer, e.g. IsSold==true or
+                Code.StartsWith("BIND"); build it with xero_customer_api.field (quoting,
+                Guid(...), DateTime(...), null tests) rather than by concatenation.
+            order: Sort order, e.g. Code ASC or UpdatedDateUTC DESC.
             unit_dp: 4 to read and write unit prices with 4 decimal places (default 2).
             modified_since: Only records created or changed since this moment (a timezone-aware datetime, or
                 a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-
@@ -12790,10 +12790,10 @@ class RepeatingInvoicesResourceWithRawResponse:
         """GET RepeatingInvoices: like ``repeating_invoices.list()``, with the raw answer.
 
         Args:
-            where: A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with
-                xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather
-                than by concatenation.
-            order: Sort order, e.g. Name ASC or UpdatedDateUTC DESC.
+            where: A filter over any element of the answer, e.g. Status=="AUTHORISED" or
+                Type=="ACCPAY"; build it with xero_customer_api.field (quoting, Guid(...),
+                DateTime(...), null tests) rather than by concatenation.
+            order: Sort order, e.g. Total DESC or Reference ASC.
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
             max_retries: Retries for this call where safe; the client's by default.
@@ -13271,10 +13271,10 @@ class RepeatingInvoicesResource:
         ``GET RepeatingInvoices``
 
         Args:
-            where: A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with
-                xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather
-                than by concatenation.
-            order: Sort order, e.g. Name ASC or UpdatedDateUTC DESC.
+            where: A filter over any element of the answer, e.g. Status=="AUTHORISED" or
+                Type=="ACCPAY"; build it with xero_customer_api.field (quoting, Guid(...),
+                DateTime(...), null tests) rather than by concatenation.
+            order: Sort order, e.g. Total DESC or Reference ASC.
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
             max_retries: Retries for this call where safe; the client's by default.
@@ -13319,10 +13319,10 @@ class RepeatingInvoicesResource:
         what is held at once: one item and anything before it that is not an item.
 
         Args:
-            where: A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with
-                xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather
-                than by concatenation.
-            order: Sort order, e.g. Name ASC or UpdatedDateUTC DESC.
+            where: A filter over any element of the answer, e.g. Status=="AUTHORISED" or
+                Type=="ACCPAY"; build it with xero_customer_api.field (quoting, Guid(...),
+                DateTime(...), null tests) rather than by concatenation.
+            order: Sort order, e.g. Total DESC or Reference ASC.
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
 
@@ -13761,10 +13761,10 @@ class AsyncRepeatingInvoicesResourceWithRawResponse:
         """GET RepeatingInvoices: like ``repeating_invoices.list()``, with the raw answer.
 
         Args:
-            where: A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with
-                xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather
-                than by concatenation.
-            order: Sort order, e.g. Name ASC or UpdatedDateUTC DESC.
+            where: A filter over any element of the answer, e.g. Status=="AUTHORISED" or
+                Type=="ACCPAY"; build it with xero_customer_api.field (quoting, Guid(...),
+                DateTime(...), null tests) rather than by concatenation.
+            order: Sort order, e.g. Total DESC or Reference ASC.
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
             max_retries: Retries for this call where safe; the client's by default.
@@ -14242,10 +14242,10 @@ class AsyncRepeatingInvoicesResource:
         ``GET RepeatingInvoices``
 
         Args:
-            where: A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with
-                xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather
-                than by concatenation.
-            order: Sort order, e.g. Name ASC or UpdatedDateUTC DESC.
+            where: A filter over any element of the answer, e.g. Status=="AUTHORISED" or
+                Type=="ACCPAY"; build it with xero_customer_api.field (quoting, Guid(...),
+                DateTime(...), null tests) rather than by concatenation.
+            order: Sort order, e.g. Total DESC or Reference ASC.
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
             max_retries: Retries for this call where safe; the client's by default.
@@ -14290,10 +14290,10 @@ class AsyncRepeatingInvoicesResource:
         what is held at once: one item and anything before it that is not an item.
 
         Args:
-            where: A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with
-                xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather
-                than by concatenation.
-            order: Sort order, e.g. Name ASC or UpdatedDateUTC DESC.
+            where: A filter over any element of the answer, e.g. Status=="AUTHORISED" or
+                Type=="ACCPAY"; build it with xero_customer_api.field (quoting, Guid(...),
+                DateTime(...), null tests) rather than by concatenation.
+            order: Sort order, e.g. Total DESC or Reference ASC.
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
 

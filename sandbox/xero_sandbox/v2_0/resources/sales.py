@@ -264,6 +264,14 @@ def _all(service: Service, org: int, kind: str, cls: type[T]) -> list[T]:
     return [records.loads(cls, r[0]) for r in rows]
 
 
+def _keys(service: Service, org: int, kind: str) -> set[str]:
+    """The numbers (or item codes) in use, without reading the records."""
+    rows = service.store._all(
+        "SELECT key FROM sales_records WHERE org_id = ? AND kind = ?", org, kind
+    )
+    return {str(r[0]) for r in rows}
+
+
 def _by_id(service: Service, org: int, kind: str, cls: type[T], record_id: str) -> T | None:
     row = service.store._one(
         "SELECT body FROM sales_records WHERE org_id = ? AND kind = ? AND record_id = ?",
@@ -660,7 +668,7 @@ def write_quotes(service: Service, call: Call) -> Answer:
         if existing is None and not create_only and item.quote_number:
             # inferred: as invoices, POST matches a quote by its number
             existing = _by_key(service, org, QUOTE, QuoteRecord, item.quote_number)
-        numbers = {q.number for q in _all(service, org, QUOTE, QuoteRecord)}
+        numbers = _keys(service, org, QUOTE)
         problems: list[str] = []
         if existing is not None:
             rec = _update_quote(service, org, item, existing, numbers, problems)
@@ -906,7 +914,7 @@ def write_orders(service: Service, call: Call) -> Answer:
                 raise Problems([f"The purchase order {item.purchase_order_id} does not exist."])
         if existing is None and not create_only and item.purchase_order_number:
             existing = _by_key(service, org, ORDER, OrderRecord, item.purchase_order_number)
-        numbers = {o.number for o in _all(service, org, ORDER, OrderRecord)}
+        numbers = _keys(service, org, ORDER)
         problems: list[str] = []
         if existing is not None:
             rec = _update_order(service, org, item, existing, numbers, problems)

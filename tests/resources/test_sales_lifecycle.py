@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import asyncio
 import datetime
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -30,30 +31,49 @@ class Sandbox:
     raw: httpx.AsyncClient  # authenticated, for what the SDK does not generate
 
 
-@pytest_asyncio.fixture
-async def sb() -> AsyncIterator[Sandbox]:
-    store = Store(None)
-    credentials = store.ensure_seeded()
-    transport = httpx.ASGITransport(
-        app=SandboxApp(store, time_scale=600), client=("127.0.0.1", 50002)
-    )
+@asynccontextmanager
+async def _connect(
+    transport: httpx.ASGITransport, client_id: str, secret: str, tenant_id: str
+) -> AsyncIterator[Sandbox]:
+    """A client of one organisation, through its app's custom connection."""
     async with httpx.AsyncClient(transport=transport, base_url=BASE) as raw:
         token = await raw.post(
-            "/connect/token",
-            data={"grant_type": "client_credentials"},
-            auth=(credentials.client_id, credentials.client_secret),
+            "/connect/token", data={"grant_type": "client_credentials"}, auth=(client_id, secret)
         )
         access = token.json()["access_token"]
         raw.headers["Authorization"] = f"Bearer {access}"
-        raw.headers["xero-tenant-id"] = credentials.tenant_id
-        async with AsyncXeroClient(
-            access_token=access,
-            tenant_id=credentials.tenant_id,
-            base_url=f"{BASE}/api.xro/2.0/",
-            http_client=httpx.AsyncClient(transport=transport),
-        ) as client:
+        raw.headers["xero-tenant-id"] = tenant_id
+        async with (
+            httpx.AsyncClient(transport=transport) as http,
+            AsyncXeroClient(
+                access_token=access,
+                tenant_id=tenant_id,
+                base_url=f"{BASE}/api.xro/2.0/",
+                http_client=http,
+            ) as client,
+        ):
             yield Sandbox(client, raw)
-    store.close()
+
+
+@pytest.fixture
+def store() -> Iterator[Store]:
+    made = Store(None)
+    yield made
+    made.close()
+
+
+@pytest.fixture
+def transport(store: Store) -> httpx.ASGITransport:
+    return httpx.ASGITransport(app=SandboxApp(store, time_scale=600), client=("127.0.0.1", 50002))
+
+
+@pytest_asyncio.fixture
+async def sb(store: Store, transport: httpx.ASGITransport) -> AsyncIterator[Sandbox]:
+    credentials = store.ensure_seeded()
+    async with _connect(
+        transport, credentials.client_id, credentials.client_secret, credentials.tenant_id
+    ) as made:
+        yield made
 
 
 def line(amount: str = "100.00", account: str = "200", **fields: object) -> models.LineItem:
@@ -605,3 +625,26 @@ async def test_the_id_path_takes_one_element_plain_or_wrapped(sb: Sandbox) -> No
         content=b"<PurchaseOrder><Reference>W</Reference></PurchaseOrder>",
     )
     assert unknown.status_code == 404
+
+
+async def test_each_organisation_has_its_own_documents_and_numbers(
+    sb: Sandbox, store: Store, transport: httpx.ASGITransport
+) -> None:
+    first = await sb.client.quotes.create(quote())
+    await sb.client.items.create(models.Item(code="SAME"))
+    await sb.client.purchase_orders.create(order())
+    _, tenant = store.add_org("Second Org")
+    app = store.add_app("Second App", tenant_id=tenant)
+    async with _connect(transport, app.client_id, app.client_secret, tenant) as other:
+        assert await other.client.quotes.list() == []
+        assert first.quote_id is not None
+        with pytest.raises(NotFoundError):
+            await other.client.quotes.get(quote_id=first.quote_id)
+        again = await other.client.quotes.create(quote())
+        assert again.quote_number == first.quote_number == "QU-0001"
+        assert (await other.client.items.create(models.Item(code="SAME"))).code == "SAME"
+        assert (await other.client.purchase_orders.create(order())).purchase_order_number == (
+            "PO-0001"
+        )
+        assert await other.client.repeating_invoices.list() == []
+    assert [q.quote_id for q in await sb.client.quotes.list()] == [first.quote_id]

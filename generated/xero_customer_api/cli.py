@@ -77,6 +77,13 @@ Endpoints of API 2.0:
   xero invoices save                      Create or update one invoice.
   xero invoices save-many                 Create or update a batch of invoices in one call, each as by save().
   xero invoices delete                    Delete a draft or submitted invoice (status DELETED) or void an approved one (status VOIDED); 2.0 has no DELETE for invoices, so this saves the new status.
+  xero items list                         List the organisation's items (never paged), optionally filtered and sorted.
+  xero items get                          Get one item by its ItemID or by its Code (give exactly one).
+  xero items create                       Create one item (its Code is needed and must be unused).
+  xero items create-many                  Create a batch of items in one call.
+  xero items save                         Create or update one item.
+  xero items save-many                    Create or update a batch of items in one call, each as by save().
+  xero items update                       Update the item of the path with what the item given sets (e.g.
   xero journals list                      List up to 100 journals whose JournalNumber is greater than offset, oldest first.
   xero journals get                       Get one journal, with its lines, by its JournalID or by its JournalNumber (give exactly one).
   xero linked-transactions list           List the organisation's linked transactions, up to 100 a page, optionally filtered by Xero's own filters (no where or order here).
@@ -95,6 +102,30 @@ Endpoints of API 2.0:
   xero payments create                    Create one payment against an invoice (Date, Amount, Account and Invoice are needed).
   xero payments create-many               Create a batch of payments in one call.
   xero payments delete                    Delete a payment (2.0 has no DELETE for payments.
+  xero purchase-orders list               List the organisation's purchase orders, filtered by their own parameters (purchase orders take no where) and sorted, one page or (without page) all.
+  xero purchase-orders get                Get one purchase order, with its lines, by its PurchaseOrderID or by its PurchaseOrderNumber (give exactly one).
+  xero purchase-orders create             Create one purchase order (Contact and LineItems are needed; the PurchaseOrderNumber is made when left out).
+  xero purchase-orders create-many        Create a batch of purchase orders in one call (Xero advises at most 50 a call).
+  xero purchase-orders save               Create or update one purchase order.
+  xero purchase-orders save-many          Create or update a batch of purchase orders in one call, each as by save().
+  xero purchase-orders update             Update the purchase order of the path with what the order given sets (status changes such as AUTHORISED included).
+  xero purchase-orders delete             Delete a purchase order that is not BILLED (2.0 has no DELETE for purchase orders.
+  xero quotes list                        List the organisation's quotes, filtered by their own parameters (quotes take no where) and sorted; give page for up to 100 quotes a page.
+  xero quotes get                         Get one quote, with its lines, by its QuoteID.
+  xero quotes create                      Create one quote (Contact and LineItems are needed; the QuoteNumber is made when left out).
+  xero quotes create-many                 Create a batch of quotes in one call (Xero advises at most 50 a call).
+  xero quotes save                        Create or update one quote.
+  xero quotes save-many                   Create or update a batch of quotes in one call, each as by save().
+  xero quotes update                      Update the quote of the path with what the quote given sets (status changes such as SENT or ACCEPTED included).
+  xero quotes delete                      Delete a quote (2.0 has no DELETE for quotes.
+  xero repeating-invoices list            List the repeating invoice templates (never paged; no If-Modified-Since), optionally filtered and sorted.
+  xero repeating-invoices get             Get one repeating invoice template, with its schedule and lines, by its RepeatingInvoiceID.
+  xero repeating-invoices create          Create one repeating invoice template (Type, Contact, Schedule and LineItems are needed).
+  xero repeating-invoices create-many     Create a batch of repeating invoice templates in one call.
+  xero repeating-invoices save            Create or update one template.
+  xero repeating-invoices save-many       Create or update a batch of templates in one call, each as by save().
+  xero repeating-invoices update          Update the template of the path with what the template given sets.
+  xero repeating-invoices delete          Delete a repeating invoice template (2.0 has no DELETE for them.
   xero tracking-categories list           List the tracking categories with their options (never paged; no If-Modified-Since).
   xero tracking-categories get            Get one tracking category, with its options, by its TrackingCategoryID.
   xero tracking-categories create         Create one tracking category (then add its options with create_option()).

@@ -29,6 +29,11 @@ RESPONSES: dict[str, type[Any]] = {
     "manual_journals_response": models.ManualJournalsResponse,
     "journals_response": models.JournalsResponse,
     "linked_transactions_response": models.LinkedTransactionsResponse,
+    # family A
+    "quotes_response": models.QuotesResponse,
+    "purchase_orders_response": models.PurchaseOrdersResponse,
+    "repeating_invoices_response": models.RepeatingInvoicesResponse,
+    "items_response": models.ItemsResponse,
 }
 # Request root element -> (model decoder of one item, request encoder, batch item element)
 REQUESTS: dict[str, tuple[Any, Any, str | None]] = {
@@ -74,6 +79,27 @@ REQUESTS: dict[str, tuple[Any, Any, str | None]] = {
         _codec.encode_request_linked_transaction,
         None,
     ),
+    # family A
+    "Quote": (_codec.decode_quote, _codec.encode_request_quote, None),
+    "Quotes": (_codec.decode_quote, _codec.encode_request_quotes, "Quote"),
+    "PurchaseOrder": (_codec.decode_purchase_order, _codec.encode_request_purchase_order, None),
+    "PurchaseOrders": (
+        _codec.decode_purchase_order,
+        _codec.encode_request_purchase_orders,
+        "PurchaseOrder",
+    ),
+    "RepeatingInvoice": (
+        _codec.decode_repeating_invoice,
+        _codec.encode_request_repeating_invoice,
+        None,
+    ),
+    "RepeatingInvoices": (
+        _codec.decode_repeating_invoice,
+        _codec.encode_request_repeating_invoices,
+        "RepeatingInvoice",
+    ),
+    "Item": (_codec.decode_item, _codec.encode_request_item, None),
+    "Items": (_codec.decode_item, _codec.encode_request_items, "Item"),
 }
 
 

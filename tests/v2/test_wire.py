@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import importlib
+import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -623,10 +624,11 @@ def test_every_endpoint_has_a_case() -> None:
     its family's ``tests/resources/test_*wire*.py`` (a ``CASES`` list of the same shape)."""
     manifest = load_manifest(SCHEMAS)
     declared = {f"{e['resource']}.{e['name']}" for e in manifest["endpoints"]}
-    cases = {c.id.split("/")[0] for c in CASES}
+    every = list(CASES)
     for path in sorted((Path(__file__).parents[1] / "resources").glob("test_*wire*.py")):
-        module = importlib.import_module(f"tests.resources.{path.stem}")
-        cases |= {c.id.split("/")[0] for c in module.CASES}
+        every += importlib.import_module(f"tests.resources.{path.stem}").CASES
+    # a case id is "resource.endpoint", optionally followed by "/variant" or "+variant"
+    cases = {re.split(r"[/+]", c.id)[0] for c in every}
     assert declared - cases == set(), "endpoints without a wire case"
     assert cases - declared == set(), "wire cases of endpoints the manifest does not have"
 

@@ -17,7 +17,8 @@ the untyped ``DataContractBase`` of errors; 8 and 9 are not defects a patch can 
 bodies that use spec-only elements are checked against our XSD only (the tests say which).
 
 The harness schema only declares root elements for Xero's own types where Xero's files have
-none (``Contact``, ``Account``, ``TrackingCategory``, ``Option``, ``Options``).
+none (``Contact``, ``Account``, ``TrackingCategory``, ``Option``, ``Options``,
+``RepeatingInvoice``, ``Item``).
 """
 
 from __future__ import annotations
@@ -44,8 +45,19 @@ HARNESS_ROOTS = {
     "TrackingCategory": "TrackingCategory",
     "Option": "TrackingCategoryOption",
     "Options": "ArrayOfTrackingCategoryOption",
+    "RepeatingInvoice": "RepeatingInvoice",
+    "Item": "Item",
 }
-FILES = ("Contact.xsd", "Invoice.xsd", "Payment.xsd", "Account.xsd", "Tracking.xsd")
+FILES = (
+    "Contact.xsd",
+    "Invoice.xsd",
+    "Payment.xsd",
+    "Account.xsd",
+    "Tracking.xsd",
+    "PurchaseOrder.xsd",
+    "RepeatingInvoice.xsd",
+    "Items.xsd",
+)
 
 
 def available() -> bool:

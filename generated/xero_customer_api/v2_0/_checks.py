@@ -61,6 +61,8 @@ from .models import (
     InvoicePayment,
     InvoiceStatus,
     InvoiceType,
+    Item,
+    ItemPriceDetails,
     LineAmountTypes,
     LineItem,
     LineItemItem,
@@ -79,6 +81,16 @@ from .models import (
     PaymentType,
     Phone,
     PhoneType,
+    PurchaseOrder,
+    PurchaseOrderStatus,
+    Quote,
+    QuoteLineAmountTypes,
+    QuoteStatus,
+    RepeatingInvoice,
+    RepeatingInvoiceStatus,
+    Schedule,
+    ScheduleDueDateType,
+    ScheduleUnit,
     SourceTransactionTypeCode,
     Taxability,
     TaxNumberType,
@@ -106,6 +118,8 @@ _EntityWarning = Model(EntityWarning, "EntityWarning")
 _Invoice = Model(Invoice, "Invoice")
 _InvoiceAddress = Model(InvoiceAddress, "InvoiceAddress")
 _InvoicePayment = Model(InvoicePayment, "InvoicePayment")
+_Item = Model(Item, "Item")
+_ItemPriceDetails = Model(ItemPriceDetails, "ItemPriceDetails")
 _LineItem = Model(LineItem, "LineItem")
 _LineItemItem = Model(LineItemItem, "LineItemItem")
 _LineItemTracking = Model(LineItemTracking, "LineItemTracking")
@@ -116,6 +130,10 @@ _Payment = Model(Payment, "Payment")
 _PaymentTerm = Model(PaymentTerm, "PaymentTerm")
 _PaymentTerms = Model(PaymentTerms, "PaymentTerms")
 _Phone = Model(Phone, "Phone")
+_PurchaseOrder = Model(PurchaseOrder, "PurchaseOrder")
+_Quote = Model(Quote, "Quote")
+_RepeatingInvoice = Model(RepeatingInvoice, "RepeatingInvoice")
+_Schedule = Model(Schedule, "Schedule")
 _TrackingCategory = Model(TrackingCategory, "TrackingCategory")
 _TrackingOption = Model(TrackingOption, "TrackingOption")
 
@@ -470,6 +488,42 @@ _InvoicePayment.fields = (
     Field("has_validation_errors", "HasValidationErrors", boolean()),
 )
 
+_Item.fields = (
+    Field("validation_status", "@status", enum(EntityValidationStatus)),
+    Field(
+        "validation_errors",
+        "ValidationErrors/ValidationError",
+        model(_EntityValidationError),
+        is_list=True,
+    ),
+    Field("warnings", "Warnings/Warning", model(_EntityWarning), is_list=True),
+    Field(
+        "item_id",
+        "ItemID",
+        text(pattern="[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"),
+    ),
+    Field("code", "Code", text(min_length=1, max_length=30)),
+    Field("name", "Name", text()),
+    Field("description", "Description", text()),
+    Field("purchase_description", "PurchaseDescription", text()),
+    Field("is_sold", "IsSold", boolean()),
+    Field("is_purchased", "IsPurchased", boolean()),
+    Field("purchase_details", "PurchaseDetails", model(_ItemPriceDetails)),
+    Field("sales_details", "SalesDetails", model(_ItemPriceDetails)),
+    Field("inventory_asset_account_code", "InventoryAssetAccountCode", text(max_length=10)),
+    Field("is_tracked_as_inventory", "IsTrackedAsInventory", boolean()),
+    Field("total_cost_pool", "TotalCostPool", decimal(fraction_digits=4)),
+    Field("quantity_on_hand", "QuantityOnHand", decimal(fraction_digits=4)),
+    Field("updated_date_utc", "UpdatedDateUTC", utc_datetime()),
+)
+
+_ItemPriceDetails.fields = (
+    Field("unit_price", "UnitPrice", decimal(fraction_digits=4)),
+    Field("account_code", "AccountCode", text(max_length=10)),
+    Field("cogsaccount_code", "COGSAccountCode", text(max_length=10)),
+    Field("tax_type", "TaxType", text(min_length=1)),
+)
+
 _LineItem.fields = (
     Field("validation_status", "@status", enum(EntityValidationStatus)),
     Field(
@@ -688,6 +742,142 @@ _Phone.fields = (
     Field("phone_country_code", "PhoneCountryCode", text()),
 )
 
+_PurchaseOrder.fields = (
+    Field("validation_status", "@status", enum(EntityValidationStatus)),
+    Field(
+        "validation_errors",
+        "ValidationErrors/ValidationError",
+        model(_EntityValidationError),
+        is_list=True,
+    ),
+    Field("warnings", "Warnings/Warning", model(_EntityWarning), is_list=True),
+    Field("contact", "Contact", model(_Contact)),
+    Field("line_items", "LineItems/LineItem", model(_LineItem), is_list=True),
+    Field("date", "Date", date()),
+    Field("delivery_date", "DeliveryDate", date()),
+    Field("line_amount_types", "LineAmountTypes", enum(LineAmountTypes)),
+    Field("purchase_order_number", "PurchaseOrderNumber", text()),
+    Field("reference", "Reference", text()),
+    Field(
+        "branding_theme_id",
+        "BrandingThemeID",
+        text(pattern="[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"),
+    ),
+    Field("currency_code", "CurrencyCode", text(pattern="[A-Z]{3}")),
+    Field("status", "Status", enum(PurchaseOrderStatus)),
+    Field("sent_to_contact", "SentToContact", boolean()),
+    Field("delivery_address", "DeliveryAddress", text()),
+    Field("attention_to", "AttentionTo", text()),
+    Field("telephone", "Telephone", text()),
+    Field("delivery_instructions", "DeliveryInstructions", text()),
+    Field("expected_arrival_date", "ExpectedArrivalDate", date()),
+    Field(
+        "purchase_order_id",
+        "PurchaseOrderID",
+        text(pattern="[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"),
+    ),
+    Field("currency_rate", "CurrencyRate", decimal(fraction_digits=6)),
+    Field("sub_total", "SubTotal", decimal(fraction_digits=4)),
+    Field("total_tax", "TotalTax", decimal(fraction_digits=4)),
+    Field("total", "Total", decimal(fraction_digits=4)),
+    Field("total_discount", "TotalDiscount", decimal(fraction_digits=4)),
+    Field("has_attachments", "HasAttachments", boolean()),
+    Field("updated_date_utc", "UpdatedDateUTC", utc_datetime()),
+    Field("attachments", "Attachments/Attachment", model(_Attachment), is_list=True),
+)
+
+_Quote.fields = (
+    Field("validation_status", "@status", enum(EntityValidationStatus)),
+    Field(
+        "validation_errors",
+        "ValidationErrors/ValidationError",
+        model(_EntityValidationError),
+        is_list=True,
+    ),
+    Field("warnings", "Warnings/Warning", model(_EntityWarning), is_list=True),
+    Field(
+        "quote_id",
+        "QuoteID",
+        text(pattern="[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"),
+    ),
+    Field("quote_number", "QuoteNumber", text()),
+    Field("reference", "Reference", text()),
+    Field("terms", "Terms", text()),
+    Field("contact", "Contact", model(_Contact)),
+    Field("line_items", "LineItems/LineItem", model(_LineItem), is_list=True),
+    Field("date", "Date", date()),
+    Field("expiry_date", "ExpiryDate", date()),
+    Field("status", "Status", enum(QuoteStatus)),
+    Field("currency_code", "CurrencyCode", text(pattern="[A-Z]{3}")),
+    Field("currency_rate", "CurrencyRate", decimal(fraction_digits=6)),
+    Field("sub_total", "SubTotal", decimal(fraction_digits=4)),
+    Field("total_tax", "TotalTax", decimal(fraction_digits=4)),
+    Field("total", "Total", decimal(fraction_digits=4)),
+    Field("total_discount", "TotalDiscount", decimal(fraction_digits=4)),
+    Field("title", "Title", text()),
+    Field("summary", "Summary", text()),
+    Field(
+        "branding_theme_id",
+        "BrandingThemeID",
+        text(pattern="[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"),
+    ),
+    Field("updated_date_utc", "UpdatedDateUTC", utc_datetime()),
+    Field("line_amount_types", "LineAmountTypes", enum(QuoteLineAmountTypes)),
+)
+
+_RepeatingInvoice.fields = (
+    Field("validation_status", "@status", enum(EntityValidationStatus)),
+    Field(
+        "validation_errors",
+        "ValidationErrors/ValidationError",
+        model(_EntityValidationError),
+        is_list=True,
+    ),
+    Field("warnings", "Warnings/Warning", model(_EntityWarning), is_list=True),
+    Field("type", "Type", enum(InvoiceType)),
+    Field("contact", "Contact", model(_Contact)),
+    Field("schedule", "Schedule", model(_Schedule)),
+    Field("line_items", "LineItems/LineItem", model(_LineItem), is_list=True),
+    Field("line_amount_types", "LineAmountTypes", enum(LineAmountTypes)),
+    Field("reference", "Reference", text()),
+    Field(
+        "branding_theme_id",
+        "BrandingThemeID",
+        text(pattern="[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"),
+    ),
+    Field("currency_code", "CurrencyCode", text(pattern="[A-Z]{3}")),
+    Field("status", "Status", enum(RepeatingInvoiceStatus)),
+    Field("sub_total", "SubTotal", decimal(fraction_digits=4)),
+    Field("total_tax", "TotalTax", decimal(fraction_digits=4)),
+    Field("total", "Total", decimal(fraction_digits=4)),
+    Field(
+        "repeating_invoice_id",
+        "RepeatingInvoiceID",
+        text(pattern="[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"),
+    ),
+    Field(
+        "id",
+        "ID",
+        text(pattern="[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"),
+    ),
+    Field("has_attachments", "HasAttachments", boolean()),
+    Field("attachments", "Attachments/Attachment", model(_Attachment), is_list=True),
+    Field("approved_for_sending", "ApprovedForSending", boolean()),
+    Field("send_copy", "SendCopy", boolean()),
+    Field("mark_as_sent", "MarkAsSent", boolean()),
+    Field("include_pdf", "IncludePDF", boolean()),
+)
+
+_Schedule.fields = (
+    Field("period", "Period", integer(min_inclusive=-2147483648, max_inclusive=2147483647)),
+    Field("unit", "Unit", enum(ScheduleUnit)),
+    Field("due_date", "DueDate", integer(min_inclusive=-2147483648, max_inclusive=2147483647)),
+    Field("due_date_type", "DueDateType", enum(ScheduleDueDateType)),
+    Field("start_date", "StartDate", date()),
+    Field("next_scheduled_date", "NextScheduledDate", date()),
+    Field("end_date", "EndDate", date()),
+)
+
 _TrackingCategory.fields = (
     Field("validation_status", "@status", enum(EntityValidationStatus)),
     Field(
@@ -748,6 +938,8 @@ CHECKS: dict[type[Any], Model] = {
     Invoice: _Invoice,
     InvoiceAddress: _InvoiceAddress,
     InvoicePayment: _InvoicePayment,
+    Item: _Item,
+    ItemPriceDetails: _ItemPriceDetails,
     LineItem: _LineItem,
     LineItemItem: _LineItemItem,
     LineItemTracking: _LineItemTracking,
@@ -758,6 +950,10 @@ CHECKS: dict[type[Any], Model] = {
     PaymentTerm: _PaymentTerm,
     PaymentTerms: _PaymentTerms,
     Phone: _Phone,
+    PurchaseOrder: _PurchaseOrder,
+    Quote: _Quote,
+    RepeatingInvoice: _RepeatingInvoice,
+    Schedule: _Schedule,
     TrackingCategory: _TrackingCategory,
     TrackingOption: _TrackingOption,
 }

@@ -25,9 +25,13 @@ from .models import (
     BankTransfer,
     Contact,
     Invoice,
+    Item,
     LinkedTransaction,
     ManualJournal,
     Payment,
+    PurchaseOrder,
+    Quote,
+    RepeatingInvoice,
     TrackingCategory,
     TrackingOption,
 )
@@ -1950,6 +1954,13 @@ def invoices_save_many(
     help="The invoice number, e.g. INV-0001.",
 )
 @click.option(
+    "--unit-dp",
+    "unit_dp",
+    type=click.IntRange(min=1),
+    default=None,
+    help="4 to read and write unit amounts with 4 decimal places (default 2).",
+)
+@click.option(
     "--status",
     "status",
     type=click.Choice(
@@ -1968,6 +1979,7 @@ def invoices_delete(
     state: cs.State,
     invoice_id: str | None,
     invoice_number: str | None,
+    unit_dp: Literal[2, 4] | None,
     status: Literal["DELETED", "VOIDED"],
     output_format: str | None,
     raw: bool,
@@ -1985,6 +1997,7 @@ def invoices_delete(
         answer = client.invoices.with_raw_response.delete(
             invoice_id=invoice_id,
             invoice_number=invoice_number,
+            unit_dp=unit_dp,
             status=status,
         )
         state.emit(answer, "invoices", output_format)
@@ -2200,6 +2213,433 @@ def invoices_export(
         cs.export_items(
             items,
             label="invoices",
+            output_format=output_format,
+            progress=progress,
+        )
+
+
+@click.group(name="items")
+def items() -> None:
+    """The organisation's items (products and services it buys or sells), each with a unique Code;
+    deleted with DELETE."""
+
+
+@items.command(name="list", epilog="HTTP: GET Items")
+@click.option(
+    "--where",
+    "where",
+    type=str,
+    default=None,
+    help='A filter over any element of the answer, e.g. IsSold==true or Code.StartsWith("BIND"); build it with xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather than by concatenation.',
+)
+@click.option(
+    "--order",
+    "order",
+    type=str,
+    default=None,
+    help="Sort order, e.g. Code ASC or UpdatedDateUTC DESC.",
+)
+@click.option(
+    "--unit-dp",
+    "unit_dp",
+    type=click.IntRange(min=1),
+    default=None,
+    help="4 to read and write unit prices with 4 decimal places (default 2).",
+)
+@click.option(
+    "--modified-since",
+    "modified_since",
+    type=cs.DATETIME,
+    default=None,
+    help="Only records created or changed since this moment (a timezone-aware datetime, or a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-Since header: a filter, so the answer may be an empty list.",
+)
+@cs.output_options
+@click.pass_obj
+def items_list(
+    state: cs.State,
+    where: str | None,
+    order: str | None,
+    unit_dp: Literal[2, 4] | None,
+    modified_since: datetime.datetime | datetime.date | None,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """List the organisation's items (never paged), optionally filtered and sorted."""
+    with state.client(XeroClient, raw=raw) as client:
+        answer = client.items.with_raw_response.list(
+            where=where,
+            order=order,
+            unit_dp=unit_dp,
+            modified_since=modified_since,
+        )
+        state.emit(answer, "items", output_format)
+
+
+@items.command(name="get", epilog="HTTP: GET Items/{Item}")
+@click.option(
+    "--item-id",
+    "item_id",
+    type=cs.GUID,
+    default=None,
+    help="Xero's identifier of the item.",
+)
+@click.option(
+    "--code",
+    "code",
+    type=str,
+    default=None,
+    help="The item's Code.",
+)
+@click.option(
+    "--unit-dp",
+    "unit_dp",
+    type=click.IntRange(min=1),
+    default=None,
+    help="4 to read and write unit prices with 4 decimal places (default 2).",
+)
+@cs.output_options
+@click.pass_obj
+def items_get(
+    state: cs.State,
+    item_id: str | None,
+    code: str | None,
+    unit_dp: Literal[2, 4] | None,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """Get one item by its ItemID or by its Code (give exactly one)."""
+    cs.require_one_of(
+        {
+            "--item-id": item_id,
+            "--code": code,
+        }
+    )
+    with state.client(XeroClient, raw=raw) as client:
+        answer = client.items.with_raw_response.get(
+            item_id=item_id,
+            code=code,
+            unit_dp=unit_dp,
+        )
+        state.emit(answer, "items", output_format)
+
+
+@items.command(name="create", epilog="HTTP: PUT Items")
+@click.option(
+    "--unit-dp",
+    "unit_dp",
+    type=click.IntRange(min=1),
+    default=None,
+    help="4 to read and write unit prices with 4 decimal places (default 2).",
+)
+@cs.input_options
+@cs.output_options
+@click.pass_obj
+def items_create(
+    state: cs.State,
+    unit_dp: Literal[2, 4] | None,
+    input_file: IO[bytes],
+    input_format: str,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """Create one item (its Code is needed and must be unused).
+
+    Input (--file or standard input): One item to create or update. As XML: the root element
+    <Item>; as JSON: one object in the model's shape (snake_case field names, amounts as
+    strings, dates YYYY-MM-DD).
+    """
+    item = cs.read_one(
+        input_file, "Item", Item, _codec.decode_item, input_format, _checks.CHECKS[Item]
+    )
+    with state.client(XeroClient, raw=raw) as client:
+        answer = client.items.with_raw_response.create(
+            item,
+            unit_dp=unit_dp,
+        )
+        state.emit(answer, "items", output_format)
+
+
+@items.command(name="create-many", epilog="HTTP: PUT Items")
+@click.option(
+    "--summarize-errors/--no-summarize-errors",
+    "summarize_errors",
+    default=True,
+    help="True (default): one invalid element fails the whole call with a ValidationError. False: always an answer, each item with its own status, validation errors and warnings.",
+)
+@click.option(
+    "--unit-dp",
+    "unit_dp",
+    type=click.IntRange(min=1),
+    default=None,
+    help="4 to read and write unit prices with 4 decimal places (default 2).",
+)
+@cs.input_options
+@cs.output_options
+@click.pass_obj
+def items_create_many(
+    state: cs.State,
+    summarize_errors: bool,
+    unit_dp: Literal[2, 4] | None,
+    input_file: IO[bytes],
+    input_format: str,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """Create a batch of items in one call.
+
+    Input (--file or standard input): A batch of items to create (PUT Items) or create-or-update
+    (POST Items). As XML: the root element <Items> (or one <Item>); as JSON: a list of Item
+    objects in the model's shape, or one object.
+    """
+    items = cs.read_items(
+        input_file, "Items", "Item", Item, _codec.decode_item, input_format, _checks.CHECKS[Item]
+    )
+    with state.client(XeroClient, raw=raw) as client:
+        answer = client.items.with_raw_response.create_many(
+            items,
+            summarize_errors=summarize_errors,
+            unit_dp=unit_dp,
+        )
+        state.emit(answer, "items", output_format)
+
+
+@items.command(name="save", epilog="HTTP: POST Items")
+@click.option(
+    "--unit-dp",
+    "unit_dp",
+    type=click.IntRange(min=1),
+    default=None,
+    help="4 to read and write unit prices with 4 decimal places (default 2).",
+)
+@cs.input_options
+@cs.output_options
+@click.pass_obj
+def items_save(
+    state: cs.State,
+    unit_dp: Literal[2, 4] | None,
+    input_file: IO[bytes],
+    input_format: str,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """Create or update one item: an item with an ItemID (or a known Code) is updated, otherwise
+    created.
+
+    Input (--file or standard input): One item to create or update. As XML: the root element
+    <Item>; as JSON: one object in the model's shape (snake_case field names, amounts as
+    strings, dates YYYY-MM-DD).
+    """
+    item = cs.read_one(
+        input_file, "Item", Item, _codec.decode_item, input_format, _checks.CHECKS[Item]
+    )
+    with state.client(XeroClient, raw=raw) as client:
+        answer = client.items.with_raw_response.save(
+            item,
+            unit_dp=unit_dp,
+        )
+        state.emit(answer, "items", output_format)
+
+
+@items.command(name="save-many", epilog="HTTP: POST Items")
+@click.option(
+    "--summarize-errors/--no-summarize-errors",
+    "summarize_errors",
+    default=True,
+    help="True (default): one invalid element fails the whole call with a ValidationError. False: always an answer, each item with its own status, validation errors and warnings.",
+)
+@click.option(
+    "--unit-dp",
+    "unit_dp",
+    type=click.IntRange(min=1),
+    default=None,
+    help="4 to read and write unit prices with 4 decimal places (default 2).",
+)
+@cs.input_options
+@cs.output_options
+@click.pass_obj
+def items_save_many(
+    state: cs.State,
+    summarize_errors: bool,
+    unit_dp: Literal[2, 4] | None,
+    input_file: IO[bytes],
+    input_format: str,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """Create or update a batch of items in one call, each as by save().
+
+    Input (--file or standard input): A batch of items to create (PUT Items) or create-or-update
+    (POST Items). As XML: the root element <Items> (or one <Item>); as JSON: a list of Item
+    objects in the model's shape, or one object.
+    """
+    items = cs.read_items(
+        input_file, "Items", "Item", Item, _codec.decode_item, input_format, _checks.CHECKS[Item]
+    )
+    with state.client(XeroClient, raw=raw) as client:
+        answer = client.items.with_raw_response.save_many(
+            items,
+            summarize_errors=summarize_errors,
+            unit_dp=unit_dp,
+        )
+        state.emit(answer, "items", output_format)
+
+
+@items.command(name="update", epilog="HTTP: POST Items/{ItemID}")
+@click.option(
+    "--item-id",
+    "item_id",
+    type=cs.GUID,
+    required=True,
+    help="Xero's identifier of the item to update.",
+)
+@click.option(
+    "--unit-dp",
+    "unit_dp",
+    type=click.IntRange(min=1),
+    default=None,
+    help="4 to read and write unit prices with 4 decimal places (default 2).",
+)
+@cs.input_options
+@cs.output_options
+@click.pass_obj
+def items_update(
+    state: cs.State,
+    item_id: str,
+    unit_dp: Literal[2, 4] | None,
+    input_file: IO[bytes],
+    input_format: str,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """Update the item of the path with what the item given sets (e.g. a new Code or prices).
+
+    Input (--file or standard input): One item to create or update. As XML: the root element
+    <Item>; as JSON: one object in the model's shape (snake_case field names, amounts as
+    strings, dates YYYY-MM-DD).
+    """
+    item = cs.read_one(
+        input_file, "Item", Item, _codec.decode_item, input_format, _checks.CHECKS[Item]
+    )
+    with state.client(XeroClient, raw=raw) as client:
+        answer = client.items.with_raw_response.update(
+            item,
+            item_id=item_id,
+            unit_dp=unit_dp,
+        )
+        state.emit(answer, "items", output_format)
+
+
+@items.command(name="import", epilog="HTTP: POST Items (and POST Items to isolate refused rows)")
+@click.argument("csv_file", metavar="FILE.csv", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option(
+    "--batch-size",
+    type=click.IntRange(1, 1000),
+    default=100,
+    show_default=True,
+    help="Rows per POST Items call.",
+)
+@click.option(
+    "--start-row",
+    type=click.IntRange(min=2),
+    default=2,
+    show_default=True,
+    help="Skip the rows before this one (the header is row 1), to resume an import that stopped.",
+)
+@cs.output_options
+@click.pass_obj
+def items_import(
+    state: cs.State,
+    csv_file: str,
+    batch_size: int,
+    start_row: int,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """Insert or update items from a CSV file, in batches (POST Items). Create or update a batch of
+    items in one call, each as by save().
+
+    The header row names Item fields (e.g. name or Name); nested lists cannot be imported. A row
+    that cannot be read, or that Xero refuses, is reported on standard error with its row number
+    (the header is row 1) and the reason; the other rows are saved, and the exit code is 5. If
+    the import stops (Xero or the network failing), the saved and rejected rows are reported
+    with the first row not known to be saved: --start-row resumes there.
+    """
+    with state.client(XeroClient, raw=raw) as client:
+        cs.import_csv(
+            state,
+            csv_file,
+            Item,
+            # summarised errors: a refused batch raises, and is split until the refused rows stand alone
+            lambda items: [result.item for result in client.items.save_many(items)],
+            client.items.save,
+            batch_size=batch_size,
+            label="items",
+            output_format=output_format,
+            start_row=start_row,
+        )
+
+
+@items.command(name="export", epilog="HTTP: GET Items")
+@click.option(
+    "--where",
+    "where",
+    type=str,
+    default=None,
+    help='A filter over any element of the answer, e.g. IsSold==true or Code.StartsWith("BIND"); build it with xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather than by concatenation.',
+)
+@click.option(
+    "--order",
+    "order",
+    type=str,
+    default=None,
+    help="Sort order, e.g. Code ASC or UpdatedDateUTC DESC.",
+)
+@click.option(
+    "--unit-dp",
+    "unit_dp",
+    type=click.IntRange(min=1),
+    default=None,
+    help="4 to read and write unit prices with 4 decimal places (default 2).",
+)
+@click.option(
+    "--modified-since",
+    "modified_since",
+    type=cs.DATETIME,
+    default=None,
+    help="Only records created or changed since this moment (a timezone-aware datetime, or a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-Since header: a filter, so the answer may be an empty list.",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(cs.EXPORT_FORMATS),
+    default="jsonl",
+    show_default=True,
+    help="jsonl: one JSON object a line, written as they come; json: one JSON list.",
+)
+@cs.progress_option
+@click.pass_obj
+def items_export(
+    state: cs.State,
+    where: str | None,
+    order: str | None,
+    unit_dp: Literal[2, 4] | None,
+    modified_since: datetime.datetime | datetime.date | None,
+    output_format: str,
+    progress: bool | None,
+) -> None:
+    """Export items for another system (GET Items), with a count and rate on standard error when it
+    is a terminal (or with --progress). List the organisation's items (never paged), optionally
+    filtered and sorted."""
+    with state.client(XeroClient) as client:
+        items = client.items.iter(
+            where=where,
+            order=order,
+            unit_dp=unit_dp,
+            modified_since=modified_since,
+        )
+        cs.export_items(
+            items,
+            label="items",
             output_format=output_format,
             progress=progress,
         )
@@ -3250,6 +3690,1396 @@ def payments_export(
         )
 
 
+@click.group(name="purchase-orders")
+def purchase_orders() -> None:
+    """Purchase orders to suppliers: DRAFT -> SUBMITTED -> AUTHORISED -> BILLED; deleted by saving
+    Status DELETED."""
+
+
+@purchase_orders.command(name="list", epilog="HTTP: GET PurchaseOrders")
+@click.option(
+    "--status",
+    "status",
+    type=click.Choice(
+        (
+            "DRAFT",
+            "SUBMITTED",
+            "AUTHORISED",
+            "BILLED",
+            "DELETED",
+        )
+    ),
+    default=None,
+    help="Only the purchase orders in this status.",
+)
+@click.option(
+    "--date-from",
+    "date_from",
+    type=cs.DATETIME,
+    default=None,
+    help="Only purchase orders dated on or after this date (a date, sent as YYYY-MM-DDT00:00:00).",
+)
+@click.option(
+    "--date-to",
+    "date_to",
+    type=cs.DATETIME,
+    default=None,
+    help="Only purchase orders dated on or before this date (a date, sent as YYYY-MM-DDT00:00:00).",
+)
+@click.option(
+    "--order",
+    "order",
+    type=str,
+    default=None,
+    help="Sort order, e.g. Date DESC or PurchaseOrderNumber ASC.",
+)
+@click.option(
+    "--page",
+    "page",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Page number (from 1): up to page_size purchase orders each.",
+)
+@click.option(
+    "--page-size",
+    "page_size",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Records per page (Xero's default 100).",
+)
+@click.option(
+    "--modified-since",
+    "modified_since",
+    type=cs.DATETIME,
+    default=None,
+    help="Only records created or changed since this moment (a timezone-aware datetime, or a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-Since header: a filter, so the answer may be an empty list.",
+)
+@click.option(
+    "--all", "all_pages", is_flag=True, help="Page through the whole list (ignores --page)."
+)
+@cs.output_options
+@click.pass_obj
+def purchase_orders_list(
+    state: cs.State,
+    status: Literal["DRAFT", "SUBMITTED", "AUTHORISED", "BILLED", "DELETED"] | None,
+    date_from: datetime.datetime | datetime.date | None,
+    date_to: datetime.datetime | datetime.date | None,
+    order: str | None,
+    page: int | None,
+    page_size: int | None,
+    modified_since: datetime.datetime | datetime.date | None,
+    all_pages: bool,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """List the organisation's purchase orders, filtered by their own parameters (purchase orders
+    take no where) and sorted, one page or (without page) all.
+
+    With --all, every page is fetched in turn (as the SDK's iter()).
+    """
+    with state.client(XeroClient, raw=raw) as client:
+        if all_pages:
+            cs.emit_items(
+                state,
+                client.purchase_orders.iter(
+                    status=status,
+                    date_from=date_from,
+                    date_to=date_to,
+                    order=order,
+                    page_size=page_size,
+                    modified_since=modified_since,
+                ),
+                "purchase_orders",
+                output_format,
+            )
+            return
+        answer = client.purchase_orders.with_raw_response.list(
+            status=status,
+            date_from=date_from,
+            date_to=date_to,
+            order=order,
+            page=page,
+            page_size=page_size,
+            modified_since=modified_since,
+        )
+        state.emit(answer, "purchase_orders", output_format)
+
+
+@purchase_orders.command(name="get", epilog="HTTP: GET PurchaseOrders/{PurchaseOrder}")
+@click.option(
+    "--purchase-order-id",
+    "purchase_order_id",
+    type=cs.GUID,
+    default=None,
+    help="Xero's identifier of the purchase order.",
+)
+@click.option(
+    "--purchase-order-number",
+    "purchase_order_number",
+    type=str,
+    default=None,
+    help="The purchase order number, e.g. PO-0001.",
+)
+@cs.output_options
+@click.pass_obj
+def purchase_orders_get(
+    state: cs.State,
+    purchase_order_id: str | None,
+    purchase_order_number: str | None,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """Get one purchase order, with its lines, by its PurchaseOrderID or by its PurchaseOrderNumber
+    (give exactly one).
+    """
+    cs.require_one_of(
+        {
+            "--purchase-order-id": purchase_order_id,
+            "--purchase-order-number": purchase_order_number,
+        }
+    )
+    with state.client(XeroClient, raw=raw) as client:
+        answer = client.purchase_orders.with_raw_response.get(
+            purchase_order_id=purchase_order_id,
+            purchase_order_number=purchase_order_number,
+        )
+        state.emit(answer, "purchase_orders", output_format)
+
+
+@purchase_orders.command(name="create", epilog="HTTP: PUT PurchaseOrders")
+@cs.input_options
+@cs.output_options
+@click.pass_obj
+def purchase_orders_create(
+    state: cs.State,
+    input_file: IO[bytes],
+    input_format: str,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """Create one purchase order (Contact and LineItems are needed; the PurchaseOrderNumber is made
+    when left out).
+
+    Input (--file or standard input): One purchase order to create, update or delete (Status
+    DELETED). As XML: the root element <PurchaseOrder>; as JSON: one object in the model's shape
+    (snake_case field names, amounts as strings, dates YYYY-MM-DD).
+    """
+    purchase_order = cs.read_one(
+        input_file,
+        "PurchaseOrder",
+        PurchaseOrder,
+        _codec.decode_purchase_order,
+        input_format,
+        _checks.CHECKS[PurchaseOrder],
+    )
+    with state.client(XeroClient, raw=raw) as client:
+        answer = client.purchase_orders.with_raw_response.create(
+            purchase_order,
+        )
+        state.emit(answer, "purchase_orders", output_format)
+
+
+@purchase_orders.command(name="create-many", epilog="HTTP: PUT PurchaseOrders")
+@click.option(
+    "--summarize-errors/--no-summarize-errors",
+    "summarize_errors",
+    default=True,
+    help="True (default): one invalid element fails the whole call with a ValidationError. False: always an answer, each item with its own status, validation errors and warnings.",
+)
+@cs.input_options
+@cs.output_options
+@click.pass_obj
+def purchase_orders_create_many(
+    state: cs.State,
+    summarize_errors: bool,
+    input_file: IO[bytes],
+    input_format: str,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """Create a batch of purchase orders in one call (Xero advises at most 50 a call).
+
+    Input (--file or standard input): A batch of purchase orders to create (PUT PurchaseOrders)
+    or create-or-update (POST PurchaseOrders). As XML: the root element <PurchaseOrders> (or one
+    <PurchaseOrder>); as JSON: a list of PurchaseOrder objects in the model's shape, or one
+    object.
+    """
+    purchase_orders = cs.read_items(
+        input_file,
+        "PurchaseOrders",
+        "PurchaseOrder",
+        PurchaseOrder,
+        _codec.decode_purchase_order,
+        input_format,
+        _checks.CHECKS[PurchaseOrder],
+    )
+    with state.client(XeroClient, raw=raw) as client:
+        answer = client.purchase_orders.with_raw_response.create_many(
+            purchase_orders,
+            summarize_errors=summarize_errors,
+        )
+        state.emit(answer, "purchase_orders", output_format)
+
+
+@purchase_orders.command(name="save", epilog="HTTP: POST PurchaseOrders")
+@cs.input_options
+@cs.output_options
+@click.pass_obj
+def purchase_orders_save(
+    state: cs.State,
+    input_file: IO[bytes],
+    input_format: str,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """Create or update one purchase order: one with a PurchaseOrderID (or a known
+    PurchaseOrderNumber) is updated, otherwise created. Lines sent replace the order's lines.
+
+    Input (--file or standard input): One purchase order to create, update or delete (Status
+    DELETED). As XML: the root element <PurchaseOrder>; as JSON: one object in the model's shape
+    (snake_case field names, amounts as strings, dates YYYY-MM-DD).
+    """
+    purchase_order = cs.read_one(
+        input_file,
+        "PurchaseOrder",
+        PurchaseOrder,
+        _codec.decode_purchase_order,
+        input_format,
+        _checks.CHECKS[PurchaseOrder],
+    )
+    with state.client(XeroClient, raw=raw) as client:
+        answer = client.purchase_orders.with_raw_response.save(
+            purchase_order,
+        )
+        state.emit(answer, "purchase_orders", output_format)
+
+
+@purchase_orders.command(name="save-many", epilog="HTTP: POST PurchaseOrders")
+@click.option(
+    "--summarize-errors/--no-summarize-errors",
+    "summarize_errors",
+    default=True,
+    help="True (default): one invalid element fails the whole call with a ValidationError. False: always an answer, each item with its own status, validation errors and warnings.",
+)
+@cs.input_options
+@cs.output_options
+@click.pass_obj
+def purchase_orders_save_many(
+    state: cs.State,
+    summarize_errors: bool,
+    input_file: IO[bytes],
+    input_format: str,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """Create or update a batch of purchase orders in one call, each as by save().
+
+    Input (--file or standard input): A batch of purchase orders to create (PUT PurchaseOrders)
+    or create-or-update (POST PurchaseOrders). As XML: the root element <PurchaseOrders> (or one
+    <PurchaseOrder>); as JSON: a list of PurchaseOrder objects in the model's shape, or one
+    object.
+    """
+    purchase_orders = cs.read_items(
+        input_file,
+        "PurchaseOrders",
+        "PurchaseOrder",
+        PurchaseOrder,
+        _codec.decode_purchase_order,
+        input_format,
+        _checks.CHECKS[PurchaseOrder],
+    )
+    with state.client(XeroClient, raw=raw) as client:
+        answer = client.purchase_orders.with_raw_response.save_many(
+            purchase_orders,
+            summarize_errors=summarize_errors,
+        )
+        state.emit(answer, "purchase_orders", output_format)
+
+
+@purchase_orders.command(name="update", epilog="HTTP: POST PurchaseOrders/{PurchaseOrderID}")
+@click.option(
+    "--purchase-order-id",
+    "purchase_order_id",
+    type=cs.GUID,
+    required=True,
+    help="Xero's identifier of the purchase order to update.",
+)
+@cs.input_options
+@cs.output_options
+@click.pass_obj
+def purchase_orders_update(
+    state: cs.State,
+    purchase_order_id: str,
+    input_file: IO[bytes],
+    input_format: str,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """Update the purchase order of the path with what the order given sets (status changes such as
+    AUTHORISED included).
+
+    Input (--file or standard input): One purchase order to create, update or delete (Status
+    DELETED). As XML: the root element <PurchaseOrder>; as JSON: one object in the model's shape
+    (snake_case field names, amounts as strings, dates YYYY-MM-DD).
+    """
+    purchase_order = cs.read_one(
+        input_file,
+        "PurchaseOrder",
+        PurchaseOrder,
+        _codec.decode_purchase_order,
+        input_format,
+        _checks.CHECKS[PurchaseOrder],
+    )
+    with state.client(XeroClient, raw=raw) as client:
+        answer = client.purchase_orders.with_raw_response.update(
+            purchase_order,
+            purchase_order_id=purchase_order_id,
+        )
+        state.emit(answer, "purchase_orders", output_format)
+
+
+@purchase_orders.command(name="delete", epilog="HTTP: POST PurchaseOrders/{PurchaseOrderID}")
+@click.option(
+    "--purchase-order-id",
+    "purchase_order_id",
+    type=cs.GUID,
+    required=True,
+    help="Xero's identifier of the purchase order to delete.",
+)
+@cs.output_options
+@click.pass_obj
+def purchase_orders_delete(
+    state: cs.State,
+    purchase_order_id: str,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """Delete a purchase order that is not BILLED (2.0 has no DELETE for purchase orders: this
+    saves Status DELETED).
+    """
+    with state.client(XeroClient, raw=raw) as client:
+        answer = client.purchase_orders.with_raw_response.delete(
+            purchase_order_id=purchase_order_id,
+        )
+        state.emit(answer, "purchase_orders", output_format)
+
+
+@purchase_orders.command(
+    name="import",
+    epilog="HTTP: POST PurchaseOrders (and POST PurchaseOrders to isolate refused rows)",
+)
+@click.argument("csv_file", metavar="FILE.csv", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option(
+    "--batch-size",
+    type=click.IntRange(1, 1000),
+    default=100,
+    show_default=True,
+    help="Rows per POST PurchaseOrders call.",
+)
+@click.option(
+    "--start-row",
+    type=click.IntRange(min=2),
+    default=2,
+    show_default=True,
+    help="Skip the rows before this one (the header is row 1), to resume an import that stopped.",
+)
+@cs.output_options
+@click.pass_obj
+def purchase_orders_import(
+    state: cs.State,
+    csv_file: str,
+    batch_size: int,
+    start_row: int,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """Insert or update purchase_orders from a CSV file, in batches (POST PurchaseOrders). Create
+    or update a batch of purchase orders in one call, each as by save().
+
+    The header row names PurchaseOrder fields (e.g. name or Name); nested lists cannot be
+    imported. A row that cannot be read, or that Xero refuses, is reported on standard error
+    with its row number (the header is row 1) and the reason; the other rows are saved, and the
+    exit code is 5. If the import stops (Xero or the network failing), the saved and rejected
+    rows are reported with the first row not known to be saved: --start-row resumes there.
+    """
+    with state.client(XeroClient, raw=raw) as client:
+        cs.import_csv(
+            state,
+            csv_file,
+            PurchaseOrder,
+            # summarised errors: a refused batch raises, and is split until the refused rows stand alone
+            lambda items: [result.item for result in client.purchase_orders.save_many(items)],
+            client.purchase_orders.save,
+            batch_size=batch_size,
+            label="purchase_orders",
+            output_format=output_format,
+            start_row=start_row,
+        )
+
+
+@purchase_orders.command(name="export", epilog="HTTP: GET PurchaseOrders")
+@click.option(
+    "--status",
+    "status",
+    type=click.Choice(
+        (
+            "DRAFT",
+            "SUBMITTED",
+            "AUTHORISED",
+            "BILLED",
+            "DELETED",
+        )
+    ),
+    default=None,
+    help="Only the purchase orders in this status.",
+)
+@click.option(
+    "--date-from",
+    "date_from",
+    type=cs.DATETIME,
+    default=None,
+    help="Only purchase orders dated on or after this date (a date, sent as YYYY-MM-DDT00:00:00).",
+)
+@click.option(
+    "--date-to",
+    "date_to",
+    type=cs.DATETIME,
+    default=None,
+    help="Only purchase orders dated on or before this date (a date, sent as YYYY-MM-DDT00:00:00).",
+)
+@click.option(
+    "--order",
+    "order",
+    type=str,
+    default=None,
+    help="Sort order, e.g. Date DESC or PurchaseOrderNumber ASC.",
+)
+@click.option(
+    "--page",
+    "page",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Page number (from 1): up to page_size purchase orders each.",
+)
+@click.option(
+    "--page-size",
+    "page_size",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Records per page (Xero's default 100).",
+)
+@click.option(
+    "--modified-since",
+    "modified_since",
+    type=cs.DATETIME,
+    default=None,
+    help="Only records created or changed since this moment (a timezone-aware datetime, or a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-Since header: a filter, so the answer may be an empty list.",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(cs.EXPORT_FORMATS),
+    default="jsonl",
+    show_default=True,
+    help="jsonl: one JSON object a line, written as they come; json: one JSON list.",
+)
+@cs.progress_option
+@click.pass_obj
+def purchase_orders_export(
+    state: cs.State,
+    status: Literal["DRAFT", "SUBMITTED", "AUTHORISED", "BILLED", "DELETED"] | None,
+    date_from: datetime.datetime | datetime.date | None,
+    date_to: datetime.datetime | datetime.date | None,
+    order: str | None,
+    page: int | None,
+    page_size: int | None,
+    modified_since: datetime.datetime | datetime.date | None,
+    output_format: str,
+    progress: bool | None,
+) -> None:
+    """Export purchase_orders for another system (GET PurchaseOrders), with a count and rate on
+    standard error when it is a terminal (or with --progress). List the organisation's purchase
+    orders, filtered by their own parameters (purchase orders take no where) and sorted, one
+    page or (without page) all."""
+    with state.client(XeroClient) as client:
+        items = client.purchase_orders.iter(
+            status=status,
+            date_from=date_from,
+            date_to=date_to,
+            order=order,
+            page=page,
+            page_size=page_size,
+            modified_since=modified_since,
+        )
+        cs.export_items(
+            items,
+            label="purchase_orders",
+            output_format=output_format,
+            progress=progress,
+        )
+
+
+@click.group(name="quotes")
+def quotes() -> None:
+    """Quotes (estimates) to customers: DRAFT -> SENT -> ACCEPTED or DECLINED, ACCEPTED ->
+    INVOICED; deleted by saving Status DELETED."""
+
+
+@quotes.command(name="list", epilog="HTTP: GET Quotes")
+@click.option(
+    "--date-from",
+    "date_from",
+    type=cs.DATETIME,
+    default=None,
+    help="Only quotes dated on or after this date (a date, sent as YYYY-MM-DDT00:00:00).",
+)
+@click.option(
+    "--date-to",
+    "date_to",
+    type=cs.DATETIME,
+    default=None,
+    help="Only quotes dated on or before this date (a date, sent as YYYY-MM-DDT00:00:00).",
+)
+@click.option(
+    "--expiry-date-from",
+    "expiry_date_from",
+    type=cs.DATETIME,
+    default=None,
+    help="Only quotes expiring on or after this date (a date, sent as YYYY-MM-DDT00:00:00).",
+)
+@click.option(
+    "--expiry-date-to",
+    "expiry_date_to",
+    type=cs.DATETIME,
+    default=None,
+    help="Only quotes expiring on or before this date (a date, sent as YYYY-MM-DDT00:00:00).",
+)
+@click.option(
+    "--contact-id",
+    "contact_id",
+    type=cs.GUID,
+    default=None,
+    help="Only the quotes of this contact.",
+)
+@click.option(
+    "--status",
+    "status",
+    type=click.Choice(
+        (
+            "DRAFT",
+            "SENT",
+            "DECLINED",
+            "ACCEPTED",
+            "INVOICED",
+            "DELETED",
+        )
+    ),
+    default=None,
+    help="Only the quotes in this status.",
+)
+@click.option(
+    "--page",
+    "page",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Page number (from 1): up to 100 quotes each.",
+)
+@click.option(
+    "--order",
+    "order",
+    type=str,
+    default=None,
+    help="Sort order, e.g. Date DESC or QuoteNumber ASC.",
+)
+@click.option(
+    "--quote-number",
+    "quote_number",
+    type=str,
+    default=None,
+    help="Only the quote with this number.",
+)
+@click.option(
+    "--modified-since",
+    "modified_since",
+    type=cs.DATETIME,
+    default=None,
+    help="Only records created or changed since this moment (a timezone-aware datetime, or a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-Since header: a filter, so the answer may be an empty list.",
+)
+@cs.output_options
+@click.pass_obj
+def quotes_list(
+    state: cs.State,
+    date_from: datetime.datetime | datetime.date | None,
+    date_to: datetime.datetime | datetime.date | None,
+    expiry_date_from: datetime.datetime | datetime.date | None,
+    expiry_date_to: datetime.datetime | datetime.date | None,
+    contact_id: str | None,
+    status: Literal["DRAFT", "SENT", "DECLINED", "ACCEPTED", "INVOICED", "DELETED"] | None,
+    page: int | None,
+    order: str | None,
+    quote_number: str | None,
+    modified_since: datetime.datetime | datetime.date | None,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """List the organisation's quotes, filtered by their own parameters (quotes take no where) and
+    sorted; give page for up to 100 quotes a page.
+    """
+    with state.client(XeroClient, raw=raw) as client:
+        answer = client.quotes.with_raw_response.list(
+            date_from=date_from,
+            date_to=date_to,
+            expiry_date_from=expiry_date_from,
+            expiry_date_to=expiry_date_to,
+            contact_id=contact_id,
+            status=status,
+            page=page,
+            order=order,
+            quote_number=quote_number,
+            modified_since=modified_since,
+        )
+        state.emit(answer, "quotes", output_format)
+
+
+@quotes.command(name="get", epilog="HTTP: GET Quotes/{QuoteID}")
+@click.option(
+    "--quote-id",
+    "quote_id",
+    type=cs.GUID,
+    required=True,
+    help="Xero's identifier of the quote.",
+)
+@cs.output_options
+@click.pass_obj
+def quotes_get(
+    state: cs.State,
+    quote_id: str,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """Get one quote, with its lines, by its QuoteID."""
+    with state.client(XeroClient, raw=raw) as client:
+        answer = client.quotes.with_raw_response.get(
+            quote_id=quote_id,
+        )
+        state.emit(answer, "quotes", output_format)
+
+
+@quotes.command(name="create", epilog="HTTP: PUT Quotes")
+@cs.input_options
+@cs.output_options
+@click.pass_obj
+def quotes_create(
+    state: cs.State,
+    input_file: IO[bytes],
+    input_format: str,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """Create one quote (Contact and LineItems are needed; the QuoteNumber is made when left out).
+
+    Input (--file or standard input): One quote to create, update or delete (Status DELETED). As
+    XML: the root element <Quote>; as JSON: one object in the model's shape (snake_case field
+    names, amounts as strings, dates YYYY-MM-DD).
+    """
+    quote = cs.read_one(
+        input_file, "Quote", Quote, _codec.decode_quote, input_format, _checks.CHECKS[Quote]
+    )
+    with state.client(XeroClient, raw=raw) as client:
+        answer = client.quotes.with_raw_response.create(
+            quote,
+        )
+        state.emit(answer, "quotes", output_format)
+
+
+@quotes.command(name="create-many", epilog="HTTP: PUT Quotes")
+@click.option(
+    "--summarize-errors/--no-summarize-errors",
+    "summarize_errors",
+    default=True,
+    help="True (default): one invalid element fails the whole call with a ValidationError. False: always an answer, each item with its own status, validation errors and warnings.",
+)
+@cs.input_options
+@cs.output_options
+@click.pass_obj
+def quotes_create_many(
+    state: cs.State,
+    summarize_errors: bool,
+    input_file: IO[bytes],
+    input_format: str,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """Create a batch of quotes in one call (Xero advises at most 50 a call).
+
+    Input (--file or standard input): A batch of quotes to create (PUT Quotes) or create-or-
+    update (POST Quotes). As XML: the root element <Quotes> (or one <Quote>); as JSON: a list of
+    Quote objects in the model's shape, or one object.
+    """
+    quotes = cs.read_items(
+        input_file,
+        "Quotes",
+        "Quote",
+        Quote,
+        _codec.decode_quote,
+        input_format,
+        _checks.CHECKS[Quote],
+    )
+    with state.client(XeroClient, raw=raw) as client:
+        answer = client.quotes.with_raw_response.create_many(
+            quotes,
+            summarize_errors=summarize_errors,
+        )
+        state.emit(answer, "quotes", output_format)
+
+
+@quotes.command(name="save", epilog="HTTP: POST Quotes")
+@cs.input_options
+@cs.output_options
+@click.pass_obj
+def quotes_save(
+    state: cs.State,
+    input_file: IO[bytes],
+    input_format: str,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """Create or update one quote: a quote with a QuoteID (or a known QuoteNumber) is updated,
+    otherwise created. Lines sent replace the quote's lines.
+
+    Input (--file or standard input): One quote to create, update or delete (Status DELETED). As
+    XML: the root element <Quote>; as JSON: one object in the model's shape (snake_case field
+    names, amounts as strings, dates YYYY-MM-DD).
+    """
+    quote = cs.read_one(
+        input_file, "Quote", Quote, _codec.decode_quote, input_format, _checks.CHECKS[Quote]
+    )
+    with state.client(XeroClient, raw=raw) as client:
+        answer = client.quotes.with_raw_response.save(
+            quote,
+        )
+        state.emit(answer, "quotes", output_format)
+
+
+@quotes.command(name="save-many", epilog="HTTP: POST Quotes")
+@click.option(
+    "--summarize-errors/--no-summarize-errors",
+    "summarize_errors",
+    default=True,
+    help="True (default): one invalid element fails the whole call with a ValidationError. False: always an answer, each item with its own status, validation errors and warnings.",
+)
+@cs.input_options
+@cs.output_options
+@click.pass_obj
+def quotes_save_many(
+    state: cs.State,
+    summarize_errors: bool,
+    input_file: IO[bytes],
+    input_format: str,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """Create or update a batch of quotes in one call, each as by save().
+
+    Input (--file or standard input): A batch of quotes to create (PUT Quotes) or create-or-
+    update (POST Quotes). As XML: the root element <Quotes> (or one <Quote>); as JSON: a list of
+    Quote objects in the model's shape, or one object.
+    """
+    quotes = cs.read_items(
+        input_file,
+        "Quotes",
+        "Quote",
+        Quote,
+        _codec.decode_quote,
+        input_format,
+        _checks.CHECKS[Quote],
+    )
+    with state.client(XeroClient, raw=raw) as client:
+        answer = client.quotes.with_raw_response.save_many(
+            quotes,
+            summarize_errors=summarize_errors,
+        )
+        state.emit(answer, "quotes", output_format)
+
+
+@quotes.command(name="update", epilog="HTTP: POST Quotes/{QuoteID}")
+@click.option(
+    "--quote-id",
+    "quote_id",
+    type=cs.GUID,
+    required=True,
+    help="Xero's identifier of the quote to update.",
+)
+@cs.input_options
+@cs.output_options
+@click.pass_obj
+def quotes_update(
+    state: cs.State,
+    quote_id: str,
+    input_file: IO[bytes],
+    input_format: str,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """Update the quote of the path with what the quote given sets (status changes such as SENT or
+    ACCEPTED included).
+
+    Input (--file or standard input): One quote to create, update or delete (Status DELETED). As
+    XML: the root element <Quote>; as JSON: one object in the model's shape (snake_case field
+    names, amounts as strings, dates YYYY-MM-DD).
+    """
+    quote = cs.read_one(
+        input_file, "Quote", Quote, _codec.decode_quote, input_format, _checks.CHECKS[Quote]
+    )
+    with state.client(XeroClient, raw=raw) as client:
+        answer = client.quotes.with_raw_response.update(
+            quote,
+            quote_id=quote_id,
+        )
+        state.emit(answer, "quotes", output_format)
+
+
+@quotes.command(name="delete", epilog="HTTP: POST Quotes/{QuoteID}")
+@click.option(
+    "--quote-id",
+    "quote_id",
+    type=cs.GUID,
+    required=True,
+    help="Xero's identifier of the quote to delete.",
+)
+@cs.output_options
+@click.pass_obj
+def quotes_delete(
+    state: cs.State,
+    quote_id: str,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """Delete a quote (2.0 has no DELETE for quotes: this saves Status DELETED)."""
+    with state.client(XeroClient, raw=raw) as client:
+        answer = client.quotes.with_raw_response.delete(
+            quote_id=quote_id,
+        )
+        state.emit(answer, "quotes", output_format)
+
+
+@quotes.command(name="import", epilog="HTTP: POST Quotes (and POST Quotes to isolate refused rows)")
+@click.argument("csv_file", metavar="FILE.csv", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option(
+    "--batch-size",
+    type=click.IntRange(1, 1000),
+    default=100,
+    show_default=True,
+    help="Rows per POST Quotes call.",
+)
+@click.option(
+    "--start-row",
+    type=click.IntRange(min=2),
+    default=2,
+    show_default=True,
+    help="Skip the rows before this one (the header is row 1), to resume an import that stopped.",
+)
+@cs.output_options
+@click.pass_obj
+def quotes_import(
+    state: cs.State,
+    csv_file: str,
+    batch_size: int,
+    start_row: int,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """Insert or update quotes from a CSV file, in batches (POST Quotes). Create or update a batch
+    of quotes in one call, each as by save().
+
+    The header row names Quote fields (e.g. name or Name); nested lists cannot be imported. A
+    row that cannot be read, or that Xero refuses, is reported on standard error with its row
+    number (the header is row 1) and the reason; the other rows are saved, and the exit code is
+    5. If the import stops (Xero or the network failing), the saved and rejected rows are
+    reported with the first row not known to be saved: --start-row resumes there.
+    """
+    with state.client(XeroClient, raw=raw) as client:
+        cs.import_csv(
+            state,
+            csv_file,
+            Quote,
+            # summarised errors: a refused batch raises, and is split until the refused rows stand alone
+            lambda items: [result.item for result in client.quotes.save_many(items)],
+            client.quotes.save,
+            batch_size=batch_size,
+            label="quotes",
+            output_format=output_format,
+            start_row=start_row,
+        )
+
+
+@quotes.command(name="export", epilog="HTTP: GET Quotes")
+@click.option(
+    "--date-from",
+    "date_from",
+    type=cs.DATETIME,
+    default=None,
+    help="Only quotes dated on or after this date (a date, sent as YYYY-MM-DDT00:00:00).",
+)
+@click.option(
+    "--date-to",
+    "date_to",
+    type=cs.DATETIME,
+    default=None,
+    help="Only quotes dated on or before this date (a date, sent as YYYY-MM-DDT00:00:00).",
+)
+@click.option(
+    "--expiry-date-from",
+    "expiry_date_from",
+    type=cs.DATETIME,
+    default=None,
+    help="Only quotes expiring on or after this date (a date, sent as YYYY-MM-DDT00:00:00).",
+)
+@click.option(
+    "--expiry-date-to",
+    "expiry_date_to",
+    type=cs.DATETIME,
+    default=None,
+    help="Only quotes expiring on or before this date (a date, sent as YYYY-MM-DDT00:00:00).",
+)
+@click.option(
+    "--contact-id",
+    "contact_id",
+    type=cs.GUID,
+    default=None,
+    help="Only the quotes of this contact.",
+)
+@click.option(
+    "--status",
+    "status",
+    type=click.Choice(
+        (
+            "DRAFT",
+            "SENT",
+            "DECLINED",
+            "ACCEPTED",
+            "INVOICED",
+            "DELETED",
+        )
+    ),
+    default=None,
+    help="Only the quotes in this status.",
+)
+@click.option(
+    "--page",
+    "page",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Page number (from 1): up to 100 quotes each.",
+)
+@click.option(
+    "--order",
+    "order",
+    type=str,
+    default=None,
+    help="Sort order, e.g. Date DESC or QuoteNumber ASC.",
+)
+@click.option(
+    "--quote-number",
+    "quote_number",
+    type=str,
+    default=None,
+    help="Only the quote with this number.",
+)
+@click.option(
+    "--modified-since",
+    "modified_since",
+    type=cs.DATETIME,
+    default=None,
+    help="Only records created or changed since this moment (a timezone-aware datetime, or a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-Since header: a filter, so the answer may be an empty list.",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(cs.EXPORT_FORMATS),
+    default="jsonl",
+    show_default=True,
+    help="jsonl: one JSON object a line, written as they come; json: one JSON list.",
+)
+@cs.progress_option
+@click.pass_obj
+def quotes_export(
+    state: cs.State,
+    date_from: datetime.datetime | datetime.date | None,
+    date_to: datetime.datetime | datetime.date | None,
+    expiry_date_from: datetime.datetime | datetime.date | None,
+    expiry_date_to: datetime.datetime | datetime.date | None,
+    contact_id: str | None,
+    status: Literal["DRAFT", "SENT", "DECLINED", "ACCEPTED", "INVOICED", "DELETED"] | None,
+    page: int | None,
+    order: str | None,
+    quote_number: str | None,
+    modified_since: datetime.datetime | datetime.date | None,
+    output_format: str,
+    progress: bool | None,
+) -> None:
+    """Export quotes for another system (GET Quotes), with a count and rate on standard error when
+    it is a terminal (or with --progress). List the organisation's quotes, filtered by their own
+    parameters (quotes take no where) and sorted; give page for up to 100 quotes a page."""
+    with state.client(XeroClient) as client:
+        items = client.quotes.iter(
+            date_from=date_from,
+            date_to=date_to,
+            expiry_date_from=expiry_date_from,
+            expiry_date_to=expiry_date_to,
+            contact_id=contact_id,
+            status=status,
+            page=page,
+            order=order,
+            quote_number=quote_number,
+            modified_since=modified_since,
+        )
+        cs.export_items(
+            items,
+            label="quotes",
+            output_format=output_format,
+            progress=progress,
+        )
+
+
+@click.group(name="repeating-invoices")
+def repeating_invoices() -> None:
+    """Repeating invoice templates: Xero makes an invoice or bill on each date of their schedule
+    (DRAFT or AUTHORISED templates; deleted by saving Status DELETED)."""
+
+
+@repeating_invoices.command(name="list", epilog="HTTP: GET RepeatingInvoices")
+@click.option(
+    "--where",
+    "where",
+    type=str,
+    default=None,
+    help='A filter over any element of the answer, e.g. Status=="AUTHORISED" or Type=="ACCPAY"; build it with xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather than by concatenation.',
+)
+@click.option(
+    "--order",
+    "order",
+    type=str,
+    default=None,
+    help="Sort order, e.g. Total DESC or Reference ASC.",
+)
+@cs.output_options
+@click.pass_obj
+def repeating_invoices_list(
+    state: cs.State,
+    where: str | None,
+    order: str | None,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """List the repeating invoice templates (never paged; no If-Modified-Since), optionally
+    filtered and sorted.
+    """
+    with state.client(XeroClient, raw=raw) as client:
+        answer = client.repeating_invoices.with_raw_response.list(
+            where=where,
+            order=order,
+        )
+        state.emit(answer, "repeating_invoices", output_format)
+
+
+@repeating_invoices.command(name="get", epilog="HTTP: GET RepeatingInvoices/{RepeatingInvoiceID}")
+@click.option(
+    "--repeating-invoice-id",
+    "repeating_invoice_id",
+    type=cs.GUID,
+    required=True,
+    help="Xero's identifier of the template.",
+)
+@cs.output_options
+@click.pass_obj
+def repeating_invoices_get(
+    state: cs.State,
+    repeating_invoice_id: str,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """Get one repeating invoice template, with its schedule and lines, by its RepeatingInvoiceID."""
+    with state.client(XeroClient, raw=raw) as client:
+        answer = client.repeating_invoices.with_raw_response.get(
+            repeating_invoice_id=repeating_invoice_id,
+        )
+        state.emit(answer, "repeating_invoices", output_format)
+
+
+@repeating_invoices.command(name="create", epilog="HTTP: PUT RepeatingInvoices")
+@cs.input_options
+@cs.output_options
+@click.pass_obj
+def repeating_invoices_create(
+    state: cs.State,
+    input_file: IO[bytes],
+    input_format: str,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """Create one repeating invoice template (Type, Contact, Schedule and LineItems are needed).
+
+    Input (--file or standard input): One repeating invoice template to create, update or delete
+    (Status DELETED). As XML: the root element <RepeatingInvoice>; as JSON: one object in the
+    model's shape (snake_case field names, amounts as strings, dates YYYY-MM-DD).
+    """
+    repeating_invoice = cs.read_one(
+        input_file,
+        "RepeatingInvoice",
+        RepeatingInvoice,
+        _codec.decode_repeating_invoice,
+        input_format,
+        _checks.CHECKS[RepeatingInvoice],
+    )
+    with state.client(XeroClient, raw=raw) as client:
+        answer = client.repeating_invoices.with_raw_response.create(
+            repeating_invoice,
+        )
+        state.emit(answer, "repeating_invoices", output_format)
+
+
+@repeating_invoices.command(name="create-many", epilog="HTTP: PUT RepeatingInvoices")
+@click.option(
+    "--summarize-errors/--no-summarize-errors",
+    "summarize_errors",
+    default=True,
+    help="True (default): one invalid element fails the whole call with a ValidationError. False: always an answer, each item with its own status, validation errors and warnings.",
+)
+@cs.input_options
+@cs.output_options
+@click.pass_obj
+def repeating_invoices_create_many(
+    state: cs.State,
+    summarize_errors: bool,
+    input_file: IO[bytes],
+    input_format: str,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """Create a batch of repeating invoice templates in one call.
+
+    Input (--file or standard input): A batch of repeating invoice templates to create (PUT
+    RepeatingInvoices) or create-or-update (POST RepeatingInvoices). As XML: the root element
+    <RepeatingInvoices> (or one <RepeatingInvoice>); as JSON: a list of RepeatingInvoice objects
+    in the model's shape, or one object.
+    """
+    repeating_invoices = cs.read_items(
+        input_file,
+        "RepeatingInvoices",
+        "RepeatingInvoice",
+        RepeatingInvoice,
+        _codec.decode_repeating_invoice,
+        input_format,
+        _checks.CHECKS[RepeatingInvoice],
+    )
+    with state.client(XeroClient, raw=raw) as client:
+        answer = client.repeating_invoices.with_raw_response.create_many(
+            repeating_invoices,
+            summarize_errors=summarize_errors,
+        )
+        state.emit(answer, "repeating_invoices", output_format)
+
+
+@repeating_invoices.command(name="save", epilog="HTTP: POST RepeatingInvoices")
+@cs.input_options
+@cs.output_options
+@click.pass_obj
+def repeating_invoices_save(
+    state: cs.State,
+    input_file: IO[bytes],
+    input_format: str,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """Create or update one template: one with a RepeatingInvoiceID is updated, otherwise created.
+    Lines sent replace the template's lines.
+
+    Input (--file or standard input): One repeating invoice template to create, update or delete
+    (Status DELETED). As XML: the root element <RepeatingInvoice>; as JSON: one object in the
+    model's shape (snake_case field names, amounts as strings, dates YYYY-MM-DD).
+    """
+    repeating_invoice = cs.read_one(
+        input_file,
+        "RepeatingInvoice",
+        RepeatingInvoice,
+        _codec.decode_repeating_invoice,
+        input_format,
+        _checks.CHECKS[RepeatingInvoice],
+    )
+    with state.client(XeroClient, raw=raw) as client:
+        answer = client.repeating_invoices.with_raw_response.save(
+            repeating_invoice,
+        )
+        state.emit(answer, "repeating_invoices", output_format)
+
+
+@repeating_invoices.command(name="save-many", epilog="HTTP: POST RepeatingInvoices")
+@click.option(
+    "--summarize-errors/--no-summarize-errors",
+    "summarize_errors",
+    default=True,
+    help="True (default): one invalid element fails the whole call with a ValidationError. False: always an answer, each item with its own status, validation errors and warnings.",
+)
+@cs.input_options
+@cs.output_options
+@click.pass_obj
+def repeating_invoices_save_many(
+    state: cs.State,
+    summarize_errors: bool,
+    input_file: IO[bytes],
+    input_format: str,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """Create or update a batch of templates in one call, each as by save().
+
+    Input (--file or standard input): A batch of repeating invoice templates to create (PUT
+    RepeatingInvoices) or create-or-update (POST RepeatingInvoices). As XML: the root element
+    <RepeatingInvoices> (or one <RepeatingInvoice>); as JSON: a list of RepeatingInvoice objects
+    in the model's shape, or one object.
+    """
+    repeating_invoices = cs.read_items(
+        input_file,
+        "RepeatingInvoices",
+        "RepeatingInvoice",
+        RepeatingInvoice,
+        _codec.decode_repeating_invoice,
+        input_format,
+        _checks.CHECKS[RepeatingInvoice],
+    )
+    with state.client(XeroClient, raw=raw) as client:
+        answer = client.repeating_invoices.with_raw_response.save_many(
+            repeating_invoices,
+            summarize_errors=summarize_errors,
+        )
+        state.emit(answer, "repeating_invoices", output_format)
+
+
+@repeating_invoices.command(
+    name="update", epilog="HTTP: POST RepeatingInvoices/{RepeatingInvoiceID}"
+)
+@click.option(
+    "--repeating-invoice-id",
+    "repeating_invoice_id",
+    type=cs.GUID,
+    required=True,
+    help="Xero's identifier of the template to update.",
+)
+@cs.input_options
+@cs.output_options
+@click.pass_obj
+def repeating_invoices_update(
+    state: cs.State,
+    repeating_invoice_id: str,
+    input_file: IO[bytes],
+    input_format: str,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """Update the template of the path with what the template given sets.
+
+    Input (--file or standard input): One repeating invoice template to create, update or delete
+    (Status DELETED). As XML: the root element <RepeatingInvoice>; as JSON: one object in the
+    model's shape (snake_case field names, amounts as strings, dates YYYY-MM-DD).
+    """
+    repeating_invoice = cs.read_one(
+        input_file,
+        "RepeatingInvoice",
+        RepeatingInvoice,
+        _codec.decode_repeating_invoice,
+        input_format,
+        _checks.CHECKS[RepeatingInvoice],
+    )
+    with state.client(XeroClient, raw=raw) as client:
+        answer = client.repeating_invoices.with_raw_response.update(
+            repeating_invoice,
+            repeating_invoice_id=repeating_invoice_id,
+        )
+        state.emit(answer, "repeating_invoices", output_format)
+
+
+@repeating_invoices.command(
+    name="delete", epilog="HTTP: POST RepeatingInvoices/{RepeatingInvoiceID}"
+)
+@click.option(
+    "--repeating-invoice-id",
+    "repeating_invoice_id",
+    type=cs.GUID,
+    required=True,
+    help="Xero's identifier of the template to delete.",
+)
+@cs.output_options
+@click.pass_obj
+def repeating_invoices_delete(
+    state: cs.State,
+    repeating_invoice_id: str,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """Delete a repeating invoice template (2.0 has no DELETE for them: this saves Status DELETED);
+    invoices it made stay.
+    """
+    with state.client(XeroClient, raw=raw) as client:
+        answer = client.repeating_invoices.with_raw_response.delete(
+            repeating_invoice_id=repeating_invoice_id,
+        )
+        state.emit(answer, "repeating_invoices", output_format)
+
+
+@repeating_invoices.command(
+    name="import",
+    epilog="HTTP: POST RepeatingInvoices (and POST RepeatingInvoices to isolate refused rows)",
+)
+@click.argument("csv_file", metavar="FILE.csv", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option(
+    "--batch-size",
+    type=click.IntRange(1, 1000),
+    default=100,
+    show_default=True,
+    help="Rows per POST RepeatingInvoices call.",
+)
+@click.option(
+    "--start-row",
+    type=click.IntRange(min=2),
+    default=2,
+    show_default=True,
+    help="Skip the rows before this one (the header is row 1), to resume an import that stopped.",
+)
+@cs.output_options
+@click.pass_obj
+def repeating_invoices_import(
+    state: cs.State,
+    csv_file: str,
+    batch_size: int,
+    start_row: int,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """Insert or update repeating_invoices from a CSV file, in batches (POST RepeatingInvoices).
+    Create or update a batch of templates in one call, each as by save().
+
+    The header row names RepeatingInvoice fields (e.g. name or Name); nested lists cannot be
+    imported. A row that cannot be read, or that Xero refuses, is reported on standard error
+    with its row number (the header is row 1) and the reason; the other rows are saved, and the
+    exit code is 5. If the import stops (Xero or the network failing), the saved and rejected
+    rows are reported with the first row not known to be saved: --start-row resumes there.
+    """
+    with state.client(XeroClient, raw=raw) as client:
+        cs.import_csv(
+            state,
+            csv_file,
+            RepeatingInvoice,
+            # summarised errors: a refused batch raises, and is split until the refused rows stand alone
+            lambda items: [result.item for result in client.repeating_invoices.save_many(items)],
+            client.repeating_invoices.save,
+            batch_size=batch_size,
+            label="repeating_invoices",
+            output_format=output_format,
+            start_row=start_row,
+        )
+
+
 @click.group(name="tracking-categories")
 def tracking_categories() -> None:
     """The organisation's tracking categories and their options."""
@@ -3617,10 +5447,14 @@ GROUPS: tuple[click.Command, ...] = (
     bank_transfers,
     contacts,
     invoices,
+    items,
     journals,
     linked_transactions,
     manual_journals,
     payments,
+    purchase_orders,
+    quotes,
+    repeating_invoices,
     tracking_categories,
     connections,
 )

@@ -31,19 +31,27 @@ from ._resources import (
     AsyncBankTransfersResource,
     AsyncContactsResource,
     AsyncInvoicesResource,
+    AsyncItemsResource,
     AsyncJournalsResource,
     AsyncLinkedTransactionsResource,
     AsyncManualJournalsResource,
     AsyncPaymentsResource,
+    AsyncPurchaseOrdersResource,
+    AsyncQuotesResource,
+    AsyncRepeatingInvoicesResource,
     AsyncTrackingCategoriesResource,
     BankTransactionsResource,
     BankTransfersResource,
     ContactsResource,
     InvoicesResource,
+    ItemsResource,
     JournalsResource,
     LinkedTransactionsResource,
     ManualJournalsResource,
     PaymentsResource,
+    PurchaseOrdersResource,
+    QuotesResource,
+    RepeatingInvoicesResource,
     TrackingCategoriesResource,
 )
 
@@ -205,6 +213,12 @@ class XeroClient(SyncAPIClient):
         return InvoicesResource(self)
 
     @cached_property
+    def items(self) -> ItemsResource:
+        """The organisation's items (products and services it buys or sells), each with a unique
+        Code; deleted with DELETE."""
+        return ItemsResource(self)
+
+    @cached_property
     def journals(self) -> JournalsResource:
         """The general ledger, read-only: one journal per posting (approved invoices, payments,
         bank transactions, posted manual journals...), numbered in order."""
@@ -226,6 +240,24 @@ class XeroClient(SyncAPIClient):
     def payments(self) -> PaymentsResource:
         """Payments against invoices."""
         return PaymentsResource(self)
+
+    @cached_property
+    def purchase_orders(self) -> PurchaseOrdersResource:
+        """Purchase orders to suppliers: DRAFT -> SUBMITTED -> AUTHORISED -> BILLED; deleted by
+        saving Status DELETED."""
+        return PurchaseOrdersResource(self)
+
+    @cached_property
+    def quotes(self) -> QuotesResource:
+        """Quotes (estimates) to customers: DRAFT -> SENT -> ACCEPTED or DECLINED, ACCEPTED ->
+        INVOICED; deleted by saving Status DELETED."""
+        return QuotesResource(self)
+
+    @cached_property
+    def repeating_invoices(self) -> RepeatingInvoicesResource:
+        """Repeating invoice templates: Xero makes an invoice or bill on each date of their
+        schedule (DRAFT or AUTHORISED templates; deleted by saving Status DELETED)."""
+        return RepeatingInvoicesResource(self)
 
     @cached_property
     def tracking_categories(self) -> TrackingCategoriesResource:
@@ -383,6 +415,12 @@ class AsyncXeroClient(AsyncAPIClient):
         return AsyncInvoicesResource(self)
 
     @cached_property
+    def items(self) -> AsyncItemsResource:
+        """The organisation's items (products and services it buys or sells), each with a unique
+        Code; deleted with DELETE."""
+        return AsyncItemsResource(self)
+
+    @cached_property
     def journals(self) -> AsyncJournalsResource:
         """The general ledger, read-only: one journal per posting (approved invoices, payments,
         bank transactions, posted manual journals...), numbered in order."""
@@ -404,6 +442,24 @@ class AsyncXeroClient(AsyncAPIClient):
     def payments(self) -> AsyncPaymentsResource:
         """Payments against invoices."""
         return AsyncPaymentsResource(self)
+
+    @cached_property
+    def purchase_orders(self) -> AsyncPurchaseOrdersResource:
+        """Purchase orders to suppliers: DRAFT -> SUBMITTED -> AUTHORISED -> BILLED; deleted by
+        saving Status DELETED."""
+        return AsyncPurchaseOrdersResource(self)
+
+    @cached_property
+    def quotes(self) -> AsyncQuotesResource:
+        """Quotes (estimates) to customers: DRAFT -> SENT -> ACCEPTED or DECLINED, ACCEPTED ->
+        INVOICED; deleted by saving Status DELETED."""
+        return AsyncQuotesResource(self)
+
+    @cached_property
+    def repeating_invoices(self) -> AsyncRepeatingInvoicesResource:
+        """Repeating invoice templates: Xero makes an invoice or bill on each date of their
+        schedule (DRAFT or AUTHORISED templates; deleted by saving Status DELETED)."""
+        return AsyncRepeatingInvoicesResource(self)
 
     @cached_property
     def tracking_categories(self) -> AsyncTrackingCategoriesResource:

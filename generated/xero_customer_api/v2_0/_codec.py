@@ -62,6 +62,7 @@ from .models import (
     BankTransferStatus,
     BatchPaymentDetails,
     BrandingTheme,
+    CisSetting,
     Contact,
     ContactGroup,
     ContactGroupStatus,
@@ -80,6 +81,9 @@ from .models import (
     InvoicesResponse,
     InvoiceStatus,
     InvoiceType,
+    Item,
+    ItemPriceDetails,
+    ItemsResponse,
     Journal,
     JournalLine,
     JournalSourceType,
@@ -106,7 +110,20 @@ from .models import (
     PaymentType,
     Phone,
     PhoneType,
+    PurchaseOrder,
+    PurchaseOrdersResponse,
+    PurchaseOrderStatus,
+    Quote,
+    QuoteLineAmountTypes,
+    QuotesResponse,
+    QuoteStatus,
+    RepeatingInvoice,
+    RepeatingInvoicesResponse,
+    RepeatingInvoiceStatus,
     Response,
+    Schedule,
+    ScheduleDueDateType,
+    ScheduleUnit,
     SourceTransactionTypeCode,
     Taxability,
     TaxNumberType,
@@ -145,6 +162,12 @@ _E_PaymentStatus = enum_table(PaymentStatus)
 _E_PaymentTermType = enum_table(PaymentTermType)
 _E_PaymentType = enum_table(PaymentType)
 _E_PhoneType = enum_table(PhoneType)
+_E_PurchaseOrderStatus = enum_table(PurchaseOrderStatus)
+_E_QuoteLineAmountTypes = enum_table(QuoteLineAmountTypes)
+_E_QuoteStatus = enum_table(QuoteStatus)
+_E_RepeatingInvoiceStatus = enum_table(RepeatingInvoiceStatus)
+_E_ScheduleDueDateType = enum_table(ScheduleDueDateType)
+_E_ScheduleUnit = enum_table(ScheduleUnit)
 _E_SourceTransactionTypeCode = enum_table(SourceTransactionTypeCode)
 _E_TaxNumberType = enum_table(TaxNumberType)
 _E_Taxability = enum_table(Taxability)
@@ -1626,6 +1649,55 @@ def encode_branding_theme(obj: BrandingTheme) -> bytes:
     return to_bytes(el)
 
 
+def decode_cis_setting(el: etree._Element, strict: bool = False) -> CisSetting:
+    """An element holding a ``CisSetting`` (``<CisSetting>``) -> the dataclass."""
+    v_cisenabled: bool | None = None
+    v_rate: Decimal | None = None
+    for child in el:
+        tag = child.tag
+        if tag == "CISEnabled":
+            text = child.text
+            if text == "true":
+                v_cisenabled = True
+            elif text == "false":
+                v_cisenabled = False
+            else:
+                v_cisenabled = read_bool(text, "CisSetting.CISEnabled")
+        elif tag == "Rate":
+            try:
+                v_rate = Decimal(child.text)  # type: ignore[arg-type]
+            except (ArithmeticError, TypeError):
+                raise invalid("decimal", "CisSetting.Rate", child.text) from None
+            if not v_rate.is_finite():
+                raise invalid("decimal", "CisSetting.Rate", child.text)
+        elif strict and isinstance(tag, str):
+            raise unknown("CisSetting", tag)
+        elif isinstance(tag, str):
+            skipped("CisSetting", tag)
+    # Every field is assigned below, as the dataclass __init__ would (the models are plain
+    # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
+    # the cost of a keyword-argument call per object.
+    obj = CisSetting.__new__(CisSetting)
+    obj.cisenabled = v_cisenabled
+    obj.rate = v_rate
+    return obj
+
+
+def write_cis_setting(el: etree._Element, obj: CisSetting) -> None:
+    """Append the children of a ``CisSetting`` to ``el``, in schema order."""
+    if obj.cisenabled is not None:
+        SubElement(el, "CISEnabled").text = bool_text(obj.cisenabled)
+    if obj.rate is not None:
+        SubElement(el, "Rate").text = decimal_text(obj.rate)
+
+
+def encode_cis_setting(obj: CisSetting) -> bytes:
+    """A ``CisSetting`` as the document ``<CisSetting>...</CisSetting>`` (UTF-8, no declaration)."""
+    el = etree.Element("CisSetting")
+    write_cis_setting(el, obj)
+    return to_bytes(el)
+
+
 def decode_contact(el: etree._Element, strict: bool = False) -> Contact:
     """An element holding a ``Contact`` (``<Contact>``) -> the dataclass."""
     v_validation_status: Any = None
@@ -3082,6 +3154,349 @@ def encode_invoices_response(obj: InvoicesResponse) -> bytes:
     """A ``InvoicesResponse`` as the document ``<Response>...</Response>`` (UTF-8, no declaration)."""
     el = etree.Element("Response")
     write_invoices_response(el, obj)
+    return to_bytes(el)
+
+
+def decode_item(el: etree._Element, strict: bool = False) -> Item:
+    """An element holding a ``Item`` (``<Item>``) -> the dataclass."""
+    v_validation_status: Any = None
+    v_validation_errors: list[EntityValidationError] = []
+    v_warnings: list[EntityWarning] = []
+    v_item_id: str | None = None
+    v_code: str | None = None
+    v_name: str | None = None
+    v_description: str | None = None
+    v_purchase_description: str | None = None
+    v_is_sold: bool | None = None
+    v_is_purchased: bool | None = None
+    v_purchase_details: ItemPriceDetails | None = None
+    v_sales_details: ItemPriceDetails | None = None
+    v_inventory_asset_account_code: str | None = None
+    v_is_tracked_as_inventory: bool | None = None
+    v_total_cost_pool: Decimal | None = None
+    v_quantity_on_hand: Decimal | None = None
+    v_updated_date_utc: datetime.datetime | None = None
+    text = el.get("status")
+    if text is not None:
+        v_validation_status = _E_EntityValidationStatus.get(text)
+        if v_validation_status is None:
+            v_validation_status = read_enum(_E_EntityValidationStatus, text)
+    for child in el:
+        tag = child.tag
+        if tag == "ValidationErrors":
+            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
+                for item in child:
+                    if item.tag == "ValidationError":
+                        i_validation_errors = decode_entity_validation_error(item, strict)
+                        v_validation_errors.append(i_validation_errors)
+                    elif strict and isinstance(item.tag, str):
+                        raise unknown("ValidationErrors", item.tag)
+                    elif isinstance(item.tag, str):
+                        skipped("ValidationErrors", item.tag)
+        elif tag == "Warnings":
+            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
+                for item in child:
+                    if item.tag == "Warning":
+                        i_warnings = decode_entity_warning(item, strict)
+                        v_warnings.append(i_warnings)
+                    elif strict and isinstance(item.tag, str):
+                        raise unknown("Warnings", item.tag)
+                    elif isinstance(item.tag, str):
+                        skipped("Warnings", item.tag)
+        elif tag == "ItemID":
+            v_item_id = child.text or ""
+        elif tag == "Code":
+            v_code = child.text or ""
+        elif tag == "Name":
+            v_name = child.text or ""
+        elif tag == "Description":
+            v_description = child.text or ""
+        elif tag == "PurchaseDescription":
+            v_purchase_description = child.text or ""
+        elif tag == "IsSold":
+            text = child.text
+            if text == "true":
+                v_is_sold = True
+            elif text == "false":
+                v_is_sold = False
+            else:
+                v_is_sold = read_bool(text, "Item.IsSold")
+        elif tag == "IsPurchased":
+            text = child.text
+            if text == "true":
+                v_is_purchased = True
+            elif text == "false":
+                v_is_purchased = False
+            else:
+                v_is_purchased = read_bool(text, "Item.IsPurchased")
+        elif tag == "PurchaseDetails":
+            v_purchase_details = decode_item_price_details(child, strict)
+        elif tag == "SalesDetails":
+            v_sales_details = decode_item_price_details(child, strict)
+        elif tag == "InventoryAssetAccountCode":
+            v_inventory_asset_account_code = child.text or ""
+        elif tag == "IsTrackedAsInventory":
+            text = child.text
+            if text == "true":
+                v_is_tracked_as_inventory = True
+            elif text == "false":
+                v_is_tracked_as_inventory = False
+            else:
+                v_is_tracked_as_inventory = read_bool(text, "Item.IsTrackedAsInventory")
+        elif tag == "TotalCostPool":
+            try:
+                v_total_cost_pool = Decimal(child.text)  # type: ignore[arg-type]
+            except (ArithmeticError, TypeError):
+                raise invalid("decimal", "Item.TotalCostPool", child.text) from None
+            if not v_total_cost_pool.is_finite():
+                raise invalid("decimal", "Item.TotalCostPool", child.text)
+        elif tag == "QuantityOnHand":
+            try:
+                v_quantity_on_hand = Decimal(child.text)  # type: ignore[arg-type]
+            except (ArithmeticError, TypeError):
+                raise invalid("decimal", "Item.QuantityOnHand", child.text) from None
+            if not v_quantity_on_hand.is_finite():
+                raise invalid("decimal", "Item.QuantityOnHand", child.text)
+        elif tag == "UpdatedDateUTC":
+            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+            if not child.values() or child.get(_XSI_NIL) != "true":
+                try:
+                    v_updated_date_utc = parse_utc_datetime(child.text or "")
+                except ValueError:
+                    raise invalid("Xero UTC timestamp", "Item.UpdatedDateUTC", child.text) from None
+        elif strict and isinstance(tag, str):
+            raise unknown("Item", tag)
+        elif isinstance(tag, str):
+            skipped("Item", tag)
+    # Every field is assigned below, as the dataclass __init__ would (the models are plain
+    # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
+    # the cost of a keyword-argument call per object.
+    obj = Item.__new__(Item)
+    obj.validation_status = v_validation_status
+    obj.validation_errors = v_validation_errors
+    obj.warnings = v_warnings
+    obj.item_id = v_item_id
+    obj.code = v_code
+    obj.name = v_name
+    obj.description = v_description
+    obj.purchase_description = v_purchase_description
+    obj.is_sold = v_is_sold
+    obj.is_purchased = v_is_purchased
+    obj.purchase_details = v_purchase_details
+    obj.sales_details = v_sales_details
+    obj.inventory_asset_account_code = v_inventory_asset_account_code
+    obj.is_tracked_as_inventory = v_is_tracked_as_inventory
+    obj.total_cost_pool = v_total_cost_pool
+    obj.quantity_on_hand = v_quantity_on_hand
+    obj.updated_date_utc = v_updated_date_utc
+    return obj
+
+
+def write_item(el: etree._Element, obj: Item) -> None:
+    """Append the children of a ``Item`` to ``el``, in schema order."""
+    if obj.validation_status is not None:
+        el.set("status", enum_text(obj.validation_status))
+    wrapper = SubElement(el, "ValidationErrors")
+    for i_validation_errors in obj.validation_errors:
+        write_entity_validation_error(SubElement(wrapper, "ValidationError"), i_validation_errors)
+    wrapper = SubElement(el, "Warnings")
+    for i_warnings in obj.warnings:
+        write_entity_warning(SubElement(wrapper, "Warning"), i_warnings)
+    if obj.item_id is not None:
+        SubElement(el, "ItemID").text = obj.item_id or None
+    if obj.code is not None:
+        SubElement(el, "Code").text = obj.code or None
+    if obj.name is not None:
+        SubElement(el, "Name").text = obj.name or None
+    if obj.description is not None:
+        SubElement(el, "Description").text = obj.description or None
+    if obj.purchase_description is not None:
+        SubElement(el, "PurchaseDescription").text = obj.purchase_description or None
+    if obj.is_sold is not None:
+        SubElement(el, "IsSold").text = bool_text(obj.is_sold)
+    if obj.is_purchased is not None:
+        SubElement(el, "IsPurchased").text = bool_text(obj.is_purchased)
+    if obj.purchase_details is not None:
+        write_item_price_details(SubElement(el, "PurchaseDetails"), obj.purchase_details)
+    if obj.sales_details is not None:
+        write_item_price_details(SubElement(el, "SalesDetails"), obj.sales_details)
+    if obj.inventory_asset_account_code is not None:
+        SubElement(el, "InventoryAssetAccountCode").text = obj.inventory_asset_account_code or None
+    if obj.is_tracked_as_inventory is not None:
+        SubElement(el, "IsTrackedAsInventory").text = bool_text(obj.is_tracked_as_inventory)
+    if obj.total_cost_pool is not None:
+        SubElement(el, "TotalCostPool").text = decimal_text(obj.total_cost_pool)
+    if obj.quantity_on_hand is not None:
+        SubElement(el, "QuantityOnHand").text = decimal_text(obj.quantity_on_hand)
+    if obj.updated_date_utc is not None:
+        SubElement(el, "UpdatedDateUTC").text = write_utc_datetime(obj.updated_date_utc)
+
+
+def write_item_request(el: etree._Element, obj: Item) -> None:
+    """Append what a request carries of a ``Item`` to ``el``: the elements of its write
+    schema, in that order (read-only elements are left out)."""
+    if obj.item_id is not None:
+        SubElement(el, "ItemID").text = obj.item_id or None
+    if obj.code is not None:
+        SubElement(el, "Code").text = obj.code or None
+    if obj.name is not None:
+        SubElement(el, "Name").text = obj.name or None
+    if obj.description is not None:
+        SubElement(el, "Description").text = obj.description or None
+    if obj.purchase_description is not None:
+        SubElement(el, "PurchaseDescription").text = obj.purchase_description or None
+    if obj.is_sold is not None:
+        SubElement(el, "IsSold").text = bool_text(obj.is_sold)
+    if obj.is_purchased is not None:
+        SubElement(el, "IsPurchased").text = bool_text(obj.is_purchased)
+    if obj.purchase_details is not None:
+        write_item_price_details_request(SubElement(el, "PurchaseDetails"), obj.purchase_details)
+    if obj.sales_details is not None:
+        write_item_price_details_request(SubElement(el, "SalesDetails"), obj.sales_details)
+    if obj.inventory_asset_account_code is not None:
+        SubElement(el, "InventoryAssetAccountCode").text = obj.inventory_asset_account_code or None
+
+
+def encode_item(obj: Item) -> bytes:
+    """A ``Item`` as the document ``<Item>...</Item>`` (UTF-8, no declaration)."""
+    el = etree.Element("Item")
+    write_item(el, obj)
+    return to_bytes(el)
+
+
+def decode_item_price_details(el: etree._Element, strict: bool = False) -> ItemPriceDetails:
+    """An element holding a ``ItemPriceDetails`` (``<ItemPriceDetails>``) -> the dataclass."""
+    v_unit_price: Decimal | None = None
+    v_account_code: str | None = None
+    v_cogsaccount_code: str | None = None
+    v_tax_type: str | None = None
+    for child in el:
+        tag = child.tag
+        if tag == "UnitPrice":
+            try:
+                v_unit_price = Decimal(child.text)  # type: ignore[arg-type]
+            except (ArithmeticError, TypeError):
+                raise invalid("decimal", "ItemPriceDetails.UnitPrice", child.text) from None
+            if not v_unit_price.is_finite():
+                raise invalid("decimal", "ItemPriceDetails.UnitPrice", child.text)
+        elif tag == "AccountCode":
+            v_account_code = child.text or ""
+        elif tag == "COGSAccountCode":
+            v_cogsaccount_code = child.text or ""
+        elif tag == "TaxType":
+            v_tax_type = child.text or ""
+        elif strict and isinstance(tag, str):
+            raise unknown("ItemPriceDetails", tag)
+        elif isinstance(tag, str):
+            skipped("ItemPriceDetails", tag)
+    # Every field is assigned below, as the dataclass __init__ would (the models are plain
+    # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
+    # the cost of a keyword-argument call per object.
+    obj = ItemPriceDetails.__new__(ItemPriceDetails)
+    obj.unit_price = v_unit_price
+    obj.account_code = v_account_code
+    obj.cogsaccount_code = v_cogsaccount_code
+    obj.tax_type = v_tax_type
+    return obj
+
+
+def write_item_price_details(el: etree._Element, obj: ItemPriceDetails) -> None:
+    """Append the children of a ``ItemPriceDetails`` to ``el``, in schema order."""
+    if obj.unit_price is not None:
+        SubElement(el, "UnitPrice").text = decimal_text(obj.unit_price)
+    if obj.account_code is not None:
+        SubElement(el, "AccountCode").text = obj.account_code or None
+    if obj.cogsaccount_code is not None:
+        SubElement(el, "COGSAccountCode").text = obj.cogsaccount_code or None
+    if obj.tax_type is not None:
+        SubElement(el, "TaxType").text = obj.tax_type or None
+
+
+def write_item_price_details_request(el: etree._Element, obj: ItemPriceDetails) -> None:
+    """Append what a request carries of a ``ItemPriceDetails`` to ``el``: the elements of its write
+    schema, in that order (read-only elements are left out)."""
+    if obj.unit_price is not None:
+        SubElement(el, "UnitPrice").text = decimal_text(obj.unit_price)
+    if obj.account_code is not None:
+        SubElement(el, "AccountCode").text = obj.account_code or None
+    if obj.cogsaccount_code is not None:
+        SubElement(el, "COGSAccountCode").text = obj.cogsaccount_code or None
+    if obj.tax_type is not None:
+        SubElement(el, "TaxType").text = obj.tax_type or None
+
+
+def encode_item_price_details(obj: ItemPriceDetails) -> bytes:
+    """A ``ItemPriceDetails`` as the document ``<ItemPriceDetails>...</ItemPriceDetails>`` (UTF-8, no declaration)."""
+    el = etree.Element("ItemPriceDetails")
+    write_item_price_details(el, obj)
+    return to_bytes(el)
+
+
+def decode_items_response(el: etree._Element, strict: bool = False) -> ItemsResponse:
+    """An element holding a ``ItemsResponse`` (``<Response>``) -> the dataclass."""
+    v_id: str | None = None
+    v_status: str | None = None
+    v_provider_name: str | None = None
+    v_date_time_utc: datetime.datetime | None = None
+    v_items: list[Item] = []
+    for child in el:
+        tag = child.tag
+        if tag == "Id":
+            v_id = child.text or ""
+        elif tag == "Status":
+            v_status = child.text or ""
+        elif tag == "ProviderName":
+            v_provider_name = child.text or ""
+        elif tag == "DateTimeUTC":
+            try:
+                v_date_time_utc = parse_utc_datetime(child.text or "")
+            except ValueError:
+                raise invalid("Xero UTC timestamp", "Response.DateTimeUTC", child.text) from None
+        elif tag == "Items":
+            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
+                for item in child:
+                    if item.tag == "Item":
+                        i_items = decode_item(item, strict)
+                        v_items.append(i_items)
+                    elif strict and isinstance(item.tag, str):
+                        raise unknown("Items", item.tag)
+                    elif isinstance(item.tag, str):
+                        skipped("Items", item.tag)
+        elif strict and isinstance(tag, str):
+            raise unknown("Response", tag)
+        elif isinstance(tag, str):
+            skipped("Response", tag)
+    # Every field is assigned below, as the dataclass __init__ would (the models are plain
+    # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
+    # the cost of a keyword-argument call per object.
+    obj = ItemsResponse.__new__(ItemsResponse)
+    obj.id = v_id
+    obj.status = v_status
+    obj.provider_name = v_provider_name
+    obj.date_time_utc = v_date_time_utc
+    obj.items = v_items
+    return obj
+
+
+def write_items_response(el: etree._Element, obj: ItemsResponse) -> None:
+    """Append the children of a ``ItemsResponse`` to ``el``, in schema order."""
+    if obj.id is not None:
+        SubElement(el, "Id").text = obj.id or None
+    if obj.status is not None:
+        SubElement(el, "Status").text = obj.status or None
+    if obj.provider_name is not None:
+        SubElement(el, "ProviderName").text = obj.provider_name or None
+    if obj.date_time_utc is not None:
+        SubElement(el, "DateTimeUTC").text = write_utc_datetime(obj.date_time_utc)
+    wrapper = SubElement(el, "Items")
+    for i_items in obj.items:
+        write_item(SubElement(wrapper, "Item"), i_items)
+
+
+def encode_items_response(obj: ItemsResponse) -> bytes:
+    """A ``ItemsResponse`` as the document ``<Response>...</Response>`` (UTF-8, no declaration)."""
+    el = etree.Element("Response")
+    write_items_response(el, obj)
     return to_bytes(el)
 
 
@@ -5038,6 +5453,1128 @@ def encode_phone(obj: Phone) -> bytes:
     return to_bytes(el)
 
 
+def decode_purchase_order(el: etree._Element, strict: bool = False) -> PurchaseOrder:
+    """An element holding a ``PurchaseOrder`` (``<PurchaseOrder>``) -> the dataclass."""
+    v_validation_status: Any = None
+    v_validation_errors: list[EntityValidationError] = []
+    v_warnings: list[EntityWarning] = []
+    v_contact: Contact | None = None
+    v_line_items: list[LineItem] = []
+    v_date: datetime.date | None = None
+    v_delivery_date: datetime.date | None = None
+    v_line_amount_types: Any = None
+    v_purchase_order_number: str | None = None
+    v_reference: str | None = None
+    v_branding_theme_id: str | None = None
+    v_currency_code: str | None = None
+    v_status: Any = None
+    v_sent_to_contact: bool | None = None
+    v_delivery_address: str | None = None
+    v_attention_to: str | None = None
+    v_telephone: str | None = None
+    v_delivery_instructions: str | None = None
+    v_expected_arrival_date: datetime.date | None = None
+    v_purchase_order_id: str | None = None
+    v_currency_rate: Decimal | None = None
+    v_sub_total: Decimal | None = None
+    v_total_tax: Decimal | None = None
+    v_total: Decimal | None = None
+    v_total_discount: Decimal | None = None
+    v_has_attachments: bool | None = None
+    v_updated_date_utc: datetime.datetime | None = None
+    v_attachments: list[Attachment] = []
+    text = el.get("status")
+    if text is not None:
+        v_validation_status = _E_EntityValidationStatus.get(text)
+        if v_validation_status is None:
+            v_validation_status = read_enum(_E_EntityValidationStatus, text)
+    for child in el:
+        tag = child.tag
+        if tag == "ValidationErrors":
+            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
+                for item in child:
+                    if item.tag == "ValidationError":
+                        i_validation_errors = decode_entity_validation_error(item, strict)
+                        v_validation_errors.append(i_validation_errors)
+                    elif strict and isinstance(item.tag, str):
+                        raise unknown("ValidationErrors", item.tag)
+                    elif isinstance(item.tag, str):
+                        skipped("ValidationErrors", item.tag)
+        elif tag == "Warnings":
+            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
+                for item in child:
+                    if item.tag == "Warning":
+                        i_warnings = decode_entity_warning(item, strict)
+                        v_warnings.append(i_warnings)
+                    elif strict and isinstance(item.tag, str):
+                        raise unknown("Warnings", item.tag)
+                    elif isinstance(item.tag, str):
+                        skipped("Warnings", item.tag)
+        elif tag == "Contact":
+            v_contact = decode_contact(child, strict)
+        elif tag == "LineItems":
+            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
+                for item in child:
+                    if item.tag == "LineItem":
+                        i_line_items = decode_line_item(item, strict)
+                        v_line_items.append(i_line_items)
+                    elif strict and isinstance(item.tag, str):
+                        raise unknown("LineItems", item.tag)
+                    elif isinstance(item.tag, str):
+                        skipped("LineItems", item.tag)
+        elif tag == "Date":
+            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+            if not child.values() or child.get(_XSI_NIL) != "true":
+                try:
+                    v_date = parse_date(child.text or "")
+                except ValueError:
+                    raise invalid("Xero date", "PurchaseOrder.Date", child.text) from None
+        elif tag == "DeliveryDate":
+            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+            if not child.values() or child.get(_XSI_NIL) != "true":
+                try:
+                    v_delivery_date = parse_date(child.text or "")
+                except ValueError:
+                    raise invalid("Xero date", "PurchaseOrder.DeliveryDate", child.text) from None
+        elif tag == "LineAmountTypes":
+            text = child.text
+            v_line_amount_types = _E_LineAmountTypes.get(text)
+            if v_line_amount_types is None:
+                v_line_amount_types = read_enum(_E_LineAmountTypes, text)
+        elif tag == "PurchaseOrderNumber":
+            v_purchase_order_number = child.text or ""
+        elif tag == "Reference":
+            v_reference = child.text or ""
+        elif tag == "BrandingThemeID":
+            v_branding_theme_id = child.text or ""
+        elif tag == "CurrencyCode":
+            v_currency_code = child.text or ""
+        elif tag == "Status":
+            text = child.text
+            v_status = _E_PurchaseOrderStatus.get(text)
+            if v_status is None:
+                v_status = read_enum(_E_PurchaseOrderStatus, text)
+        elif tag == "SentToContact":
+            text = child.text
+            if text == "true":
+                v_sent_to_contact = True
+            elif text == "false":
+                v_sent_to_contact = False
+            else:
+                v_sent_to_contact = read_bool(text, "PurchaseOrder.SentToContact")
+        elif tag == "DeliveryAddress":
+            v_delivery_address = child.text or ""
+        elif tag == "AttentionTo":
+            v_attention_to = child.text or ""
+        elif tag == "Telephone":
+            v_telephone = child.text or ""
+        elif tag == "DeliveryInstructions":
+            v_delivery_instructions = child.text or ""
+        elif tag == "ExpectedArrivalDate":
+            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+            if not child.values() or child.get(_XSI_NIL) != "true":
+                try:
+                    v_expected_arrival_date = parse_date(child.text or "")
+                except ValueError:
+                    raise invalid(
+                        "Xero date", "PurchaseOrder.ExpectedArrivalDate", child.text
+                    ) from None
+        elif tag == "PurchaseOrderID":
+            v_purchase_order_id = child.text or ""
+        elif tag == "CurrencyRate":
+            try:
+                v_currency_rate = Decimal(child.text)  # type: ignore[arg-type]
+            except (ArithmeticError, TypeError):
+                raise invalid("decimal", "PurchaseOrder.CurrencyRate", child.text) from None
+            if not v_currency_rate.is_finite():
+                raise invalid("decimal", "PurchaseOrder.CurrencyRate", child.text)
+        elif tag == "SubTotal":
+            try:
+                v_sub_total = Decimal(child.text)  # type: ignore[arg-type]
+            except (ArithmeticError, TypeError):
+                raise invalid("decimal", "PurchaseOrder.SubTotal", child.text) from None
+            if not v_sub_total.is_finite():
+                raise invalid("decimal", "PurchaseOrder.SubTotal", child.text)
+        elif tag == "TotalTax":
+            try:
+                v_total_tax = Decimal(child.text)  # type: ignore[arg-type]
+            except (ArithmeticError, TypeError):
+                raise invalid("decimal", "PurchaseOrder.TotalTax", child.text) from None
+            if not v_total_tax.is_finite():
+                raise invalid("decimal", "PurchaseOrder.TotalTax", child.text)
+        elif tag == "Total":
+            try:
+                v_total = Decimal(child.text)  # type: ignore[arg-type]
+            except (ArithmeticError, TypeError):
+                raise invalid("decimal", "PurchaseOrder.Total", child.text) from None
+            if not v_total.is_finite():
+                raise invalid("decimal", "PurchaseOrder.Total", child.text)
+        elif tag == "TotalDiscount":
+            try:
+                v_total_discount = Decimal(child.text)  # type: ignore[arg-type]
+            except (ArithmeticError, TypeError):
+                raise invalid("decimal", "PurchaseOrder.TotalDiscount", child.text) from None
+            if not v_total_discount.is_finite():
+                raise invalid("decimal", "PurchaseOrder.TotalDiscount", child.text)
+        elif tag == "HasAttachments":
+            text = child.text
+            if text == "true":
+                v_has_attachments = True
+            elif text == "false":
+                v_has_attachments = False
+            else:
+                v_has_attachments = read_bool(text, "PurchaseOrder.HasAttachments")
+        elif tag == "UpdatedDateUTC":
+            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+            if not child.values() or child.get(_XSI_NIL) != "true":
+                try:
+                    v_updated_date_utc = parse_utc_datetime(child.text or "")
+                except ValueError:
+                    raise invalid(
+                        "Xero UTC timestamp", "PurchaseOrder.UpdatedDateUTC", child.text
+                    ) from None
+        elif tag == "Attachments":
+            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
+                for item in child:
+                    if item.tag == "Attachment":
+                        i_attachments = decode_attachment(item, strict)
+                        v_attachments.append(i_attachments)
+                    elif strict and isinstance(item.tag, str):
+                        raise unknown("Attachments", item.tag)
+                    elif isinstance(item.tag, str):
+                        skipped("Attachments", item.tag)
+        elif strict and isinstance(tag, str):
+            raise unknown("PurchaseOrder", tag)
+        elif isinstance(tag, str):
+            skipped("PurchaseOrder", tag)
+    # Every field is assigned below, as the dataclass __init__ would (the models are plain
+    # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
+    # the cost of a keyword-argument call per object.
+    obj = PurchaseOrder.__new__(PurchaseOrder)
+    obj.validation_status = v_validation_status
+    obj.validation_errors = v_validation_errors
+    obj.warnings = v_warnings
+    obj.contact = v_contact
+    obj.line_items = v_line_items
+    obj.date = v_date
+    obj.delivery_date = v_delivery_date
+    obj.line_amount_types = v_line_amount_types
+    obj.purchase_order_number = v_purchase_order_number
+    obj.reference = v_reference
+    obj.branding_theme_id = v_branding_theme_id
+    obj.currency_code = v_currency_code
+    obj.status = v_status
+    obj.sent_to_contact = v_sent_to_contact
+    obj.delivery_address = v_delivery_address
+    obj.attention_to = v_attention_to
+    obj.telephone = v_telephone
+    obj.delivery_instructions = v_delivery_instructions
+    obj.expected_arrival_date = v_expected_arrival_date
+    obj.purchase_order_id = v_purchase_order_id
+    obj.currency_rate = v_currency_rate
+    obj.sub_total = v_sub_total
+    obj.total_tax = v_total_tax
+    obj.total = v_total
+    obj.total_discount = v_total_discount
+    obj.has_attachments = v_has_attachments
+    obj.updated_date_utc = v_updated_date_utc
+    obj.attachments = v_attachments
+    return obj
+
+
+def write_purchase_order(el: etree._Element, obj: PurchaseOrder) -> None:
+    """Append the children of a ``PurchaseOrder`` to ``el``, in schema order."""
+    if obj.validation_status is not None:
+        el.set("status", enum_text(obj.validation_status))
+    wrapper = SubElement(el, "ValidationErrors")
+    for i_validation_errors in obj.validation_errors:
+        write_entity_validation_error(SubElement(wrapper, "ValidationError"), i_validation_errors)
+    wrapper = SubElement(el, "Warnings")
+    for i_warnings in obj.warnings:
+        write_entity_warning(SubElement(wrapper, "Warning"), i_warnings)
+    if obj.contact is not None:
+        write_contact(SubElement(el, "Contact"), obj.contact)
+    wrapper = SubElement(el, "LineItems")
+    for i_line_items in obj.line_items:
+        write_line_item(SubElement(wrapper, "LineItem"), i_line_items)
+    if obj.date is not None:
+        SubElement(el, "Date").text = write_date(obj.date)
+    if obj.delivery_date is not None:
+        SubElement(el, "DeliveryDate").text = write_date(obj.delivery_date)
+    if obj.line_amount_types is not None:
+        SubElement(el, "LineAmountTypes").text = enum_text(obj.line_amount_types)
+    if obj.purchase_order_number is not None:
+        SubElement(el, "PurchaseOrderNumber").text = obj.purchase_order_number or None
+    if obj.reference is not None:
+        SubElement(el, "Reference").text = obj.reference or None
+    if obj.branding_theme_id is not None:
+        SubElement(el, "BrandingThemeID").text = obj.branding_theme_id or None
+    if obj.currency_code is not None:
+        SubElement(el, "CurrencyCode").text = obj.currency_code or None
+    if obj.status is not None:
+        SubElement(el, "Status").text = enum_text(obj.status)
+    if obj.sent_to_contact is not None:
+        SubElement(el, "SentToContact").text = bool_text(obj.sent_to_contact)
+    if obj.delivery_address is not None:
+        SubElement(el, "DeliveryAddress").text = obj.delivery_address or None
+    if obj.attention_to is not None:
+        SubElement(el, "AttentionTo").text = obj.attention_to or None
+    if obj.telephone is not None:
+        SubElement(el, "Telephone").text = obj.telephone or None
+    if obj.delivery_instructions is not None:
+        SubElement(el, "DeliveryInstructions").text = obj.delivery_instructions or None
+    if obj.expected_arrival_date is not None:
+        SubElement(el, "ExpectedArrivalDate").text = write_date(obj.expected_arrival_date)
+    if obj.purchase_order_id is not None:
+        SubElement(el, "PurchaseOrderID").text = obj.purchase_order_id or None
+    if obj.currency_rate is not None:
+        SubElement(el, "CurrencyRate").text = decimal_text(obj.currency_rate)
+    if obj.sub_total is not None:
+        SubElement(el, "SubTotal").text = decimal_text(obj.sub_total)
+    if obj.total_tax is not None:
+        SubElement(el, "TotalTax").text = decimal_text(obj.total_tax)
+    if obj.total is not None:
+        SubElement(el, "Total").text = decimal_text(obj.total)
+    if obj.total_discount is not None:
+        SubElement(el, "TotalDiscount").text = decimal_text(obj.total_discount)
+    if obj.has_attachments is not None:
+        SubElement(el, "HasAttachments").text = bool_text(obj.has_attachments)
+    if obj.updated_date_utc is not None:
+        SubElement(el, "UpdatedDateUTC").text = write_utc_datetime(obj.updated_date_utc)
+    wrapper = SubElement(el, "Attachments")
+    for i_attachments in obj.attachments:
+        write_attachment(SubElement(wrapper, "Attachment"), i_attachments)
+
+
+def write_purchase_order_request(el: etree._Element, obj: PurchaseOrder) -> None:
+    """Append what a request carries of a ``PurchaseOrder`` to ``el``: the elements of its write
+    schema, in that order (read-only elements are left out)."""
+    if obj.purchase_order_id is not None:
+        SubElement(el, "PurchaseOrderID").text = obj.purchase_order_id or None
+    if obj.purchase_order_number is not None:
+        SubElement(el, "PurchaseOrderNumber").text = obj.purchase_order_number or None
+    if obj.contact is not None:
+        write_contact_request(SubElement(el, "Contact"), obj.contact)
+    if obj.date is not None:
+        SubElement(el, "Date").text = write_date(obj.date)
+    if obj.delivery_date is not None:
+        SubElement(el, "DeliveryDate").text = write_date(obj.delivery_date)
+    if obj.expected_arrival_date is not None:
+        SubElement(el, "ExpectedArrivalDate").text = write_date(obj.expected_arrival_date)
+    if obj.status is not None:
+        SubElement(el, "Status").text = enum_text(obj.status)
+    if obj.line_amount_types is not None:
+        SubElement(el, "LineAmountTypes").text = enum_text(obj.line_amount_types)
+    if obj.line_items:  # an empty list is not sent: an update never clears a list by accident
+        wrapper = SubElement(el, "LineItems")
+        for i_line_items in obj.line_items:
+            write_line_item_request(SubElement(wrapper, "LineItem"), i_line_items)
+    if obj.currency_code is not None:
+        SubElement(el, "CurrencyCode").text = obj.currency_code or None
+    if obj.currency_rate is not None:
+        SubElement(el, "CurrencyRate").text = decimal_text(obj.currency_rate)
+    if obj.reference is not None:
+        SubElement(el, "Reference").text = obj.reference or None
+    if obj.branding_theme_id is not None:
+        SubElement(el, "BrandingThemeID").text = obj.branding_theme_id or None
+    if obj.sent_to_contact is not None:
+        SubElement(el, "SentToContact").text = bool_text(obj.sent_to_contact)
+    if obj.delivery_address is not None:
+        SubElement(el, "DeliveryAddress").text = obj.delivery_address or None
+    if obj.attention_to is not None:
+        SubElement(el, "AttentionTo").text = obj.attention_to or None
+    if obj.telephone is not None:
+        SubElement(el, "Telephone").text = obj.telephone or None
+    if obj.delivery_instructions is not None:
+        SubElement(el, "DeliveryInstructions").text = obj.delivery_instructions or None
+
+
+def encode_purchase_order(obj: PurchaseOrder) -> bytes:
+    """A ``PurchaseOrder`` as the document ``<PurchaseOrder>...</PurchaseOrder>`` (UTF-8, no declaration)."""
+    el = etree.Element("PurchaseOrder")
+    write_purchase_order(el, obj)
+    return to_bytes(el)
+
+
+def decode_purchase_orders_response(
+    el: etree._Element, strict: bool = False
+) -> PurchaseOrdersResponse:
+    """An element holding a ``PurchaseOrdersResponse`` (``<Response>``) -> the dataclass."""
+    v_id: str | None = None
+    v_status: str | None = None
+    v_provider_name: str | None = None
+    v_date_time_utc: datetime.datetime | None = None
+    v_purchase_orders: list[PurchaseOrder] = []
+    for child in el:
+        tag = child.tag
+        if tag == "Id":
+            v_id = child.text or ""
+        elif tag == "Status":
+            v_status = child.text or ""
+        elif tag == "ProviderName":
+            v_provider_name = child.text or ""
+        elif tag == "DateTimeUTC":
+            try:
+                v_date_time_utc = parse_utc_datetime(child.text or "")
+            except ValueError:
+                raise invalid("Xero UTC timestamp", "Response.DateTimeUTC", child.text) from None
+        elif tag == "PurchaseOrders":
+            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
+                for item in child:
+                    if item.tag == "PurchaseOrder":
+                        i_purchase_orders = decode_purchase_order(item, strict)
+                        v_purchase_orders.append(i_purchase_orders)
+                    elif strict and isinstance(item.tag, str):
+                        raise unknown("PurchaseOrders", item.tag)
+                    elif isinstance(item.tag, str):
+                        skipped("PurchaseOrders", item.tag)
+        elif strict and isinstance(tag, str):
+            raise unknown("Response", tag)
+        elif isinstance(tag, str):
+            skipped("Response", tag)
+    # Every field is assigned below, as the dataclass __init__ would (the models are plain
+    # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
+    # the cost of a keyword-argument call per object.
+    obj = PurchaseOrdersResponse.__new__(PurchaseOrdersResponse)
+    obj.id = v_id
+    obj.status = v_status
+    obj.provider_name = v_provider_name
+    obj.date_time_utc = v_date_time_utc
+    obj.purchase_orders = v_purchase_orders
+    return obj
+
+
+def write_purchase_orders_response(el: etree._Element, obj: PurchaseOrdersResponse) -> None:
+    """Append the children of a ``PurchaseOrdersResponse`` to ``el``, in schema order."""
+    if obj.id is not None:
+        SubElement(el, "Id").text = obj.id or None
+    if obj.status is not None:
+        SubElement(el, "Status").text = obj.status or None
+    if obj.provider_name is not None:
+        SubElement(el, "ProviderName").text = obj.provider_name or None
+    if obj.date_time_utc is not None:
+        SubElement(el, "DateTimeUTC").text = write_utc_datetime(obj.date_time_utc)
+    wrapper = SubElement(el, "PurchaseOrders")
+    for i_purchase_orders in obj.purchase_orders:
+        write_purchase_order(SubElement(wrapper, "PurchaseOrder"), i_purchase_orders)
+
+
+def encode_purchase_orders_response(obj: PurchaseOrdersResponse) -> bytes:
+    """A ``PurchaseOrdersResponse`` as the document ``<Response>...</Response>`` (UTF-8, no declaration)."""
+    el = etree.Element("Response")
+    write_purchase_orders_response(el, obj)
+    return to_bytes(el)
+
+
+def decode_quote(el: etree._Element, strict: bool = False) -> Quote:
+    """An element holding a ``Quote`` (``<Quote>``) -> the dataclass."""
+    v_validation_status: Any = None
+    v_validation_errors: list[EntityValidationError] = []
+    v_warnings: list[EntityWarning] = []
+    v_quote_id: str | None = None
+    v_quote_number: str | None = None
+    v_reference: str | None = None
+    v_terms: str | None = None
+    v_contact: Contact | None = None
+    v_line_items: list[LineItem] = []
+    v_date: datetime.date | None = None
+    v_expiry_date: datetime.date | None = None
+    v_status: Any = None
+    v_currency_code: str | None = None
+    v_currency_rate: Decimal | None = None
+    v_sub_total: Decimal | None = None
+    v_total_tax: Decimal | None = None
+    v_total: Decimal | None = None
+    v_total_discount: Decimal | None = None
+    v_title: str | None = None
+    v_summary: str | None = None
+    v_branding_theme_id: str | None = None
+    v_updated_date_utc: datetime.datetime | None = None
+    v_line_amount_types: Any = None
+    text = el.get("status")
+    if text is not None:
+        v_validation_status = _E_EntityValidationStatus.get(text)
+        if v_validation_status is None:
+            v_validation_status = read_enum(_E_EntityValidationStatus, text)
+    for child in el:
+        tag = child.tag
+        if tag == "ValidationErrors":
+            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
+                for item in child:
+                    if item.tag == "ValidationError":
+                        i_validation_errors = decode_entity_validation_error(item, strict)
+                        v_validation_errors.append(i_validation_errors)
+                    elif strict and isinstance(item.tag, str):
+                        raise unknown("ValidationErrors", item.tag)
+                    elif isinstance(item.tag, str):
+                        skipped("ValidationErrors", item.tag)
+        elif tag == "Warnings":
+            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
+                for item in child:
+                    if item.tag == "Warning":
+                        i_warnings = decode_entity_warning(item, strict)
+                        v_warnings.append(i_warnings)
+                    elif strict and isinstance(item.tag, str):
+                        raise unknown("Warnings", item.tag)
+                    elif isinstance(item.tag, str):
+                        skipped("Warnings", item.tag)
+        elif tag == "QuoteID":
+            v_quote_id = child.text or ""
+        elif tag == "QuoteNumber":
+            v_quote_number = child.text or ""
+        elif tag == "Reference":
+            v_reference = child.text or ""
+        elif tag == "Terms":
+            v_terms = child.text or ""
+        elif tag == "Contact":
+            v_contact = decode_contact(child, strict)
+        elif tag == "LineItems":
+            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
+                for item in child:
+                    if item.tag == "LineItem":
+                        i_line_items = decode_line_item(item, strict)
+                        v_line_items.append(i_line_items)
+                    elif strict and isinstance(item.tag, str):
+                        raise unknown("LineItems", item.tag)
+                    elif isinstance(item.tag, str):
+                        skipped("LineItems", item.tag)
+        elif tag == "Date":
+            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+            if not child.values() or child.get(_XSI_NIL) != "true":
+                try:
+                    v_date = parse_date(child.text or "")
+                except ValueError:
+                    raise invalid("Xero date", "Quote.Date", child.text) from None
+        elif tag == "ExpiryDate":
+            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+            if not child.values() or child.get(_XSI_NIL) != "true":
+                try:
+                    v_expiry_date = parse_date(child.text or "")
+                except ValueError:
+                    raise invalid("Xero date", "Quote.ExpiryDate", child.text) from None
+        elif tag == "Status":
+            text = child.text
+            v_status = _E_QuoteStatus.get(text)
+            if v_status is None:
+                v_status = read_enum(_E_QuoteStatus, text)
+        elif tag == "CurrencyCode":
+            v_currency_code = child.text or ""
+        elif tag == "CurrencyRate":
+            try:
+                v_currency_rate = Decimal(child.text)  # type: ignore[arg-type]
+            except (ArithmeticError, TypeError):
+                raise invalid("decimal", "Quote.CurrencyRate", child.text) from None
+            if not v_currency_rate.is_finite():
+                raise invalid("decimal", "Quote.CurrencyRate", child.text)
+        elif tag == "SubTotal":
+            try:
+                v_sub_total = Decimal(child.text)  # type: ignore[arg-type]
+            except (ArithmeticError, TypeError):
+                raise invalid("decimal", "Quote.SubTotal", child.text) from None
+            if not v_sub_total.is_finite():
+                raise invalid("decimal", "Quote.SubTotal", child.text)
+        elif tag == "TotalTax":
+            try:
+                v_total_tax = Decimal(child.text)  # type: ignore[arg-type]
+            except (ArithmeticError, TypeError):
+                raise invalid("decimal", "Quote.TotalTax", child.text) from None
+            if not v_total_tax.is_finite():
+                raise invalid("decimal", "Quote.TotalTax", child.text)
+        elif tag == "Total":
+            try:
+                v_total = Decimal(child.text)  # type: ignore[arg-type]
+            except (ArithmeticError, TypeError):
+                raise invalid("decimal", "Quote.Total", child.text) from None
+            if not v_total.is_finite():
+                raise invalid("decimal", "Quote.Total", child.text)
+        elif tag == "TotalDiscount":
+            try:
+                v_total_discount = Decimal(child.text)  # type: ignore[arg-type]
+            except (ArithmeticError, TypeError):
+                raise invalid("decimal", "Quote.TotalDiscount", child.text) from None
+            if not v_total_discount.is_finite():
+                raise invalid("decimal", "Quote.TotalDiscount", child.text)
+        elif tag == "Title":
+            v_title = child.text or ""
+        elif tag == "Summary":
+            v_summary = child.text or ""
+        elif tag == "BrandingThemeID":
+            v_branding_theme_id = child.text or ""
+        elif tag == "UpdatedDateUTC":
+            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+            if not child.values() or child.get(_XSI_NIL) != "true":
+                try:
+                    v_updated_date_utc = parse_utc_datetime(child.text or "")
+                except ValueError:
+                    raise invalid(
+                        "Xero UTC timestamp", "Quote.UpdatedDateUTC", child.text
+                    ) from None
+        elif tag == "LineAmountTypes":
+            text = child.text
+            v_line_amount_types = _E_QuoteLineAmountTypes.get(text)
+            if v_line_amount_types is None:
+                v_line_amount_types = read_enum(_E_QuoteLineAmountTypes, text)
+        elif strict and isinstance(tag, str):
+            raise unknown("Quote", tag)
+        elif isinstance(tag, str):
+            skipped("Quote", tag)
+    # Every field is assigned below, as the dataclass __init__ would (the models are plain
+    # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
+    # the cost of a keyword-argument call per object.
+    obj = Quote.__new__(Quote)
+    obj.validation_status = v_validation_status
+    obj.validation_errors = v_validation_errors
+    obj.warnings = v_warnings
+    obj.quote_id = v_quote_id
+    obj.quote_number = v_quote_number
+    obj.reference = v_reference
+    obj.terms = v_terms
+    obj.contact = v_contact
+    obj.line_items = v_line_items
+    obj.date = v_date
+    obj.expiry_date = v_expiry_date
+    obj.status = v_status
+    obj.currency_code = v_currency_code
+    obj.currency_rate = v_currency_rate
+    obj.sub_total = v_sub_total
+    obj.total_tax = v_total_tax
+    obj.total = v_total
+    obj.total_discount = v_total_discount
+    obj.title = v_title
+    obj.summary = v_summary
+    obj.branding_theme_id = v_branding_theme_id
+    obj.updated_date_utc = v_updated_date_utc
+    obj.line_amount_types = v_line_amount_types
+    return obj
+
+
+def write_quote(el: etree._Element, obj: Quote) -> None:
+    """Append the children of a ``Quote`` to ``el``, in schema order."""
+    if obj.validation_status is not None:
+        el.set("status", enum_text(obj.validation_status))
+    wrapper = SubElement(el, "ValidationErrors")
+    for i_validation_errors in obj.validation_errors:
+        write_entity_validation_error(SubElement(wrapper, "ValidationError"), i_validation_errors)
+    wrapper = SubElement(el, "Warnings")
+    for i_warnings in obj.warnings:
+        write_entity_warning(SubElement(wrapper, "Warning"), i_warnings)
+    if obj.quote_id is not None:
+        SubElement(el, "QuoteID").text = obj.quote_id or None
+    if obj.quote_number is not None:
+        SubElement(el, "QuoteNumber").text = obj.quote_number or None
+    if obj.reference is not None:
+        SubElement(el, "Reference").text = obj.reference or None
+    if obj.terms is not None:
+        SubElement(el, "Terms").text = obj.terms or None
+    if obj.contact is not None:
+        write_contact(SubElement(el, "Contact"), obj.contact)
+    wrapper = SubElement(el, "LineItems")
+    for i_line_items in obj.line_items:
+        write_line_item(SubElement(wrapper, "LineItem"), i_line_items)
+    if obj.date is not None:
+        SubElement(el, "Date").text = write_date(obj.date)
+    if obj.expiry_date is not None:
+        SubElement(el, "ExpiryDate").text = write_date(obj.expiry_date)
+    if obj.status is not None:
+        SubElement(el, "Status").text = enum_text(obj.status)
+    if obj.currency_code is not None:
+        SubElement(el, "CurrencyCode").text = obj.currency_code or None
+    if obj.currency_rate is not None:
+        SubElement(el, "CurrencyRate").text = decimal_text(obj.currency_rate)
+    if obj.sub_total is not None:
+        SubElement(el, "SubTotal").text = decimal_text(obj.sub_total)
+    if obj.total_tax is not None:
+        SubElement(el, "TotalTax").text = decimal_text(obj.total_tax)
+    if obj.total is not None:
+        SubElement(el, "Total").text = decimal_text(obj.total)
+    if obj.total_discount is not None:
+        SubElement(el, "TotalDiscount").text = decimal_text(obj.total_discount)
+    if obj.title is not None:
+        SubElement(el, "Title").text = obj.title or None
+    if obj.summary is not None:
+        SubElement(el, "Summary").text = obj.summary or None
+    if obj.branding_theme_id is not None:
+        SubElement(el, "BrandingThemeID").text = obj.branding_theme_id or None
+    if obj.updated_date_utc is not None:
+        SubElement(el, "UpdatedDateUTC").text = write_utc_datetime(obj.updated_date_utc)
+    if obj.line_amount_types is not None:
+        SubElement(el, "LineAmountTypes").text = enum_text(obj.line_amount_types)
+
+
+def write_quote_request(el: etree._Element, obj: Quote) -> None:
+    """Append what a request carries of a ``Quote`` to ``el``: the elements of its write
+    schema, in that order (read-only elements are left out)."""
+    if obj.quote_id is not None:
+        SubElement(el, "QuoteID").text = obj.quote_id or None
+    if obj.quote_number is not None:
+        SubElement(el, "QuoteNumber").text = obj.quote_number or None
+    if obj.contact is not None:
+        write_contact_request(SubElement(el, "Contact"), obj.contact)
+    if obj.date is not None:
+        SubElement(el, "Date").text = write_date(obj.date)
+    if obj.expiry_date is not None:
+        SubElement(el, "ExpiryDate").text = write_date(obj.expiry_date)
+    if obj.status is not None:
+        SubElement(el, "Status").text = enum_text(obj.status)
+    if obj.line_amount_types is not None:
+        SubElement(el, "LineAmountTypes").text = enum_text(obj.line_amount_types)
+    if obj.line_items:  # an empty list is not sent: an update never clears a list by accident
+        wrapper = SubElement(el, "LineItems")
+        for i_line_items in obj.line_items:
+            write_line_item_request(SubElement(wrapper, "LineItem"), i_line_items)
+    if obj.currency_code is not None:
+        SubElement(el, "CurrencyCode").text = obj.currency_code or None
+    if obj.currency_rate is not None:
+        SubElement(el, "CurrencyRate").text = decimal_text(obj.currency_rate)
+    if obj.reference is not None:
+        SubElement(el, "Reference").text = obj.reference or None
+    if obj.title is not None:
+        SubElement(el, "Title").text = obj.title or None
+    if obj.summary is not None:
+        SubElement(el, "Summary").text = obj.summary or None
+    if obj.terms is not None:
+        SubElement(el, "Terms").text = obj.terms or None
+    if obj.branding_theme_id is not None:
+        SubElement(el, "BrandingThemeID").text = obj.branding_theme_id or None
+
+
+def encode_quote(obj: Quote) -> bytes:
+    """A ``Quote`` as the document ``<Quote>...</Quote>`` (UTF-8, no declaration)."""
+    el = etree.Element("Quote")
+    write_quote(el, obj)
+    return to_bytes(el)
+
+
+def decode_quotes_response(el: etree._Element, strict: bool = False) -> QuotesResponse:
+    """An element holding a ``QuotesResponse`` (``<Response>``) -> the dataclass."""
+    v_id: str | None = None
+    v_status: str | None = None
+    v_provider_name: str | None = None
+    v_date_time_utc: datetime.datetime | None = None
+    v_quotes: list[Quote] = []
+    for child in el:
+        tag = child.tag
+        if tag == "Id":
+            v_id = child.text or ""
+        elif tag == "Status":
+            v_status = child.text or ""
+        elif tag == "ProviderName":
+            v_provider_name = child.text or ""
+        elif tag == "DateTimeUTC":
+            try:
+                v_date_time_utc = parse_utc_datetime(child.text or "")
+            except ValueError:
+                raise invalid("Xero UTC timestamp", "Response.DateTimeUTC", child.text) from None
+        elif tag == "Quotes":
+            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
+                for item in child:
+                    if item.tag == "Quote":
+                        i_quotes = decode_quote(item, strict)
+                        v_quotes.append(i_quotes)
+                    elif strict and isinstance(item.tag, str):
+                        raise unknown("Quotes", item.tag)
+                    elif isinstance(item.tag, str):
+                        skipped("Quotes", item.tag)
+        elif strict and isinstance(tag, str):
+            raise unknown("Response", tag)
+        elif isinstance(tag, str):
+            skipped("Response", tag)
+    # Every field is assigned below, as the dataclass __init__ would (the models are plain
+    # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
+    # the cost of a keyword-argument call per object.
+    obj = QuotesResponse.__new__(QuotesResponse)
+    obj.id = v_id
+    obj.status = v_status
+    obj.provider_name = v_provider_name
+    obj.date_time_utc = v_date_time_utc
+    obj.quotes = v_quotes
+    return obj
+
+
+def write_quotes_response(el: etree._Element, obj: QuotesResponse) -> None:
+    """Append the children of a ``QuotesResponse`` to ``el``, in schema order."""
+    if obj.id is not None:
+        SubElement(el, "Id").text = obj.id or None
+    if obj.status is not None:
+        SubElement(el, "Status").text = obj.status or None
+    if obj.provider_name is not None:
+        SubElement(el, "ProviderName").text = obj.provider_name or None
+    if obj.date_time_utc is not None:
+        SubElement(el, "DateTimeUTC").text = write_utc_datetime(obj.date_time_utc)
+    wrapper = SubElement(el, "Quotes")
+    for i_quotes in obj.quotes:
+        write_quote(SubElement(wrapper, "Quote"), i_quotes)
+
+
+def encode_quotes_response(obj: QuotesResponse) -> bytes:
+    """A ``QuotesResponse`` as the document ``<Response>...</Response>`` (UTF-8, no declaration)."""
+    el = etree.Element("Response")
+    write_quotes_response(el, obj)
+    return to_bytes(el)
+
+
+def decode_repeating_invoice(el: etree._Element, strict: bool = False) -> RepeatingInvoice:
+    """An element holding a ``RepeatingInvoice`` (``<RepeatingInvoice>``) -> the dataclass."""
+    v_validation_status: Any = None
+    v_validation_errors: list[EntityValidationError] = []
+    v_warnings: list[EntityWarning] = []
+    v_type: Any = None
+    v_contact: Contact | None = None
+    v_schedule: Schedule | None = None
+    v_line_items: list[LineItem] = []
+    v_line_amount_types: Any = None
+    v_reference: str | None = None
+    v_branding_theme_id: str | None = None
+    v_currency_code: str | None = None
+    v_status: Any = None
+    v_sub_total: Decimal | None = None
+    v_total_tax: Decimal | None = None
+    v_total: Decimal | None = None
+    v_repeating_invoice_id: str | None = None
+    v_id: str | None = None
+    v_has_attachments: bool | None = None
+    v_attachments: list[Attachment] = []
+    v_approved_for_sending: bool | None = None
+    v_send_copy: bool | None = None
+    v_mark_as_sent: bool | None = None
+    v_include_pdf: bool | None = None
+    text = el.get("status")
+    if text is not None:
+        v_validation_status = _E_EntityValidationStatus.get(text)
+        if v_validation_status is None:
+            v_validation_status = read_enum(_E_EntityValidationStatus, text)
+    for child in el:
+        tag = child.tag
+        if tag == "ValidationErrors":
+            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
+                for item in child:
+                    if item.tag == "ValidationError":
+                        i_validation_errors = decode_entity_validation_error(item, strict)
+                        v_validation_errors.append(i_validation_errors)
+                    elif strict and isinstance(item.tag, str):
+                        raise unknown("ValidationErrors", item.tag)
+                    elif isinstance(item.tag, str):
+                        skipped("ValidationErrors", item.tag)
+        elif tag == "Warnings":
+            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
+                for item in child:
+                    if item.tag == "Warning":
+                        i_warnings = decode_entity_warning(item, strict)
+                        v_warnings.append(i_warnings)
+                    elif strict and isinstance(item.tag, str):
+                        raise unknown("Warnings", item.tag)
+                    elif isinstance(item.tag, str):
+                        skipped("Warnings", item.tag)
+        elif tag == "Type":
+            text = child.text
+            v_type = _E_InvoiceType.get(text)
+            if v_type is None:
+                v_type = read_enum(_E_InvoiceType, text)
+        elif tag == "Contact":
+            v_contact = decode_contact(child, strict)
+        elif tag == "Schedule":
+            v_schedule = decode_schedule(child, strict)
+        elif tag == "LineItems":
+            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
+                for item in child:
+                    if item.tag == "LineItem":
+                        i_line_items = decode_line_item(item, strict)
+                        v_line_items.append(i_line_items)
+                    elif strict and isinstance(item.tag, str):
+                        raise unknown("LineItems", item.tag)
+                    elif isinstance(item.tag, str):
+                        skipped("LineItems", item.tag)
+        elif tag == "LineAmountTypes":
+            text = child.text
+            v_line_amount_types = _E_LineAmountTypes.get(text)
+            if v_line_amount_types is None:
+                v_line_amount_types = read_enum(_E_LineAmountTypes, text)
+        elif tag == "Reference":
+            v_reference = child.text or ""
+        elif tag == "BrandingThemeID":
+            v_branding_theme_id = child.text or ""
+        elif tag == "CurrencyCode":
+            v_currency_code = child.text or ""
+        elif tag == "Status":
+            text = child.text
+            v_status = _E_RepeatingInvoiceStatus.get(text)
+            if v_status is None:
+                v_status = read_enum(_E_RepeatingInvoiceStatus, text)
+        elif tag == "SubTotal":
+            try:
+                v_sub_total = Decimal(child.text)  # type: ignore[arg-type]
+            except (ArithmeticError, TypeError):
+                raise invalid("decimal", "RepeatingInvoice.SubTotal", child.text) from None
+            if not v_sub_total.is_finite():
+                raise invalid("decimal", "RepeatingInvoice.SubTotal", child.text)
+        elif tag == "TotalTax":
+            try:
+                v_total_tax = Decimal(child.text)  # type: ignore[arg-type]
+            except (ArithmeticError, TypeError):
+                raise invalid("decimal", "RepeatingInvoice.TotalTax", child.text) from None
+            if not v_total_tax.is_finite():
+                raise invalid("decimal", "RepeatingInvoice.TotalTax", child.text)
+        elif tag == "Total":
+            try:
+                v_total = Decimal(child.text)  # type: ignore[arg-type]
+            except (ArithmeticError, TypeError):
+                raise invalid("decimal", "RepeatingInvoice.Total", child.text) from None
+            if not v_total.is_finite():
+                raise invalid("decimal", "RepeatingInvoice.Total", child.text)
+        elif tag == "RepeatingInvoiceID":
+            v_repeating_invoice_id = child.text or ""
+        elif tag == "ID":
+            v_id = child.text or ""
+        elif tag == "HasAttachments":
+            text = child.text
+            if text == "true":
+                v_has_attachments = True
+            elif text == "false":
+                v_has_attachments = False
+            else:
+                v_has_attachments = read_bool(text, "RepeatingInvoice.HasAttachments")
+        elif tag == "Attachments":
+            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
+                for item in child:
+                    if item.tag == "Attachment":
+                        i_attachments = decode_attachment(item, strict)
+                        v_attachments.append(i_attachments)
+                    elif strict and isinstance(item.tag, str):
+                        raise unknown("Attachments", item.tag)
+                    elif isinstance(item.tag, str):
+                        skipped("Attachments", item.tag)
+        elif tag == "ApprovedForSending":
+            text = child.text
+            if text == "true":
+                v_approved_for_sending = True
+            elif text == "false":
+                v_approved_for_sending = False
+            else:
+                v_approved_for_sending = read_bool(text, "RepeatingInvoice.ApprovedForSending")
+        elif tag == "SendCopy":
+            text = child.text
+            if text == "true":
+                v_send_copy = True
+            elif text == "false":
+                v_send_copy = False
+            else:
+                v_send_copy = read_bool(text, "RepeatingInvoice.SendCopy")
+        elif tag == "MarkAsSent":
+            text = child.text
+            if text == "true":
+                v_mark_as_sent = True
+            elif text == "false":
+                v_mark_as_sent = False
+            else:
+                v_mark_as_sent = read_bool(text, "RepeatingInvoice.MarkAsSent")
+        elif tag == "IncludePDF":
+            text = child.text
+            if text == "true":
+                v_include_pdf = True
+            elif text == "false":
+                v_include_pdf = False
+            else:
+                v_include_pdf = read_bool(text, "RepeatingInvoice.IncludePDF")
+        elif strict and isinstance(tag, str):
+            raise unknown("RepeatingInvoice", tag)
+        elif isinstance(tag, str):
+            skipped("RepeatingInvoice", tag)
+    # Every field is assigned below, as the dataclass __init__ would (the models are plain
+    # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
+    # the cost of a keyword-argument call per object.
+    obj = RepeatingInvoice.__new__(RepeatingInvoice)
+    obj.validation_status = v_validation_status
+    obj.validation_errors = v_validation_errors
+    obj.warnings = v_warnings
+    obj.type = v_type
+    obj.contact = v_contact
+    obj.schedule = v_schedule
+    obj.line_items = v_line_items
+    obj.line_amount_types = v_line_amount_types
+    obj.reference = v_reference
+    obj.branding_theme_id = v_branding_theme_id
+    obj.currency_code = v_currency_code
+    obj.status = v_status
+    obj.sub_total = v_sub_total
+    obj.total_tax = v_total_tax
+    obj.total = v_total
+    obj.repeating_invoice_id = v_repeating_invoice_id
+    obj.id = v_id
+    obj.has_attachments = v_has_attachments
+    obj.attachments = v_attachments
+    obj.approved_for_sending = v_approved_for_sending
+    obj.send_copy = v_send_copy
+    obj.mark_as_sent = v_mark_as_sent
+    obj.include_pdf = v_include_pdf
+    return obj
+
+
+def write_repeating_invoice(el: etree._Element, obj: RepeatingInvoice) -> None:
+    """Append the children of a ``RepeatingInvoice`` to ``el``, in schema order."""
+    if obj.validation_status is not None:
+        el.set("status", enum_text(obj.validation_status))
+    wrapper = SubElement(el, "ValidationErrors")
+    for i_validation_errors in obj.validation_errors:
+        write_entity_validation_error(SubElement(wrapper, "ValidationError"), i_validation_errors)
+    wrapper = SubElement(el, "Warnings")
+    for i_warnings in obj.warnings:
+        write_entity_warning(SubElement(wrapper, "Warning"), i_warnings)
+    if obj.type is not None:
+        SubElement(el, "Type").text = enum_text(obj.type)
+    if obj.contact is not None:
+        write_contact(SubElement(el, "Contact"), obj.contact)
+    if obj.schedule is not None:
+        write_schedule(SubElement(el, "Schedule"), obj.schedule)
+    wrapper = SubElement(el, "LineItems")
+    for i_line_items in obj.line_items:
+        write_line_item(SubElement(wrapper, "LineItem"), i_line_items)
+    if obj.line_amount_types is not None:
+        SubElement(el, "LineAmountTypes").text = enum_text(obj.line_amount_types)
+    if obj.reference is not None:
+        SubElement(el, "Reference").text = obj.reference or None
+    if obj.branding_theme_id is not None:
+        SubElement(el, "BrandingThemeID").text = obj.branding_theme_id or None
+    if obj.currency_code is not None:
+        SubElement(el, "CurrencyCode").text = obj.currency_code or None
+    if obj.status is not None:
+        SubElement(el, "Status").text = enum_text(obj.status)
+    if obj.sub_total is not None:
+        SubElement(el, "SubTotal").text = decimal_text(obj.sub_total)
+    if obj.total_tax is not None:
+        SubElement(el, "TotalTax").text = decimal_text(obj.total_tax)
+    if obj.total is not None:
+        SubElement(el, "Total").text = decimal_text(obj.total)
+    if obj.repeating_invoice_id is not None:
+        SubElement(el, "RepeatingInvoiceID").text = obj.repeating_invoice_id or None
+    if obj.id is not None:
+        SubElement(el, "ID").text = obj.id or None
+    if obj.has_attachments is not None:
+        SubElement(el, "HasAttachments").text = bool_text(obj.has_attachments)
+    wrapper = SubElement(el, "Attachments")
+    for i_attachments in obj.attachments:
+        write_attachment(SubElement(wrapper, "Attachment"), i_attachments)
+    if obj.approved_for_sending is not None:
+        SubElement(el, "ApprovedForSending").text = bool_text(obj.approved_for_sending)
+    if obj.send_copy is not None:
+        SubElement(el, "SendCopy").text = bool_text(obj.send_copy)
+    if obj.mark_as_sent is not None:
+        SubElement(el, "MarkAsSent").text = bool_text(obj.mark_as_sent)
+    if obj.include_pdf is not None:
+        SubElement(el, "IncludePDF").text = bool_text(obj.include_pdf)
+
+
+def write_repeating_invoice_request(el: etree._Element, obj: RepeatingInvoice) -> None:
+    """Append what a request carries of a ``RepeatingInvoice`` to ``el``: the elements of its write
+    schema, in that order (read-only elements are left out)."""
+    if obj.repeating_invoice_id is not None:
+        SubElement(el, "RepeatingInvoiceID").text = obj.repeating_invoice_id or None
+    if obj.type is not None:
+        SubElement(el, "Type").text = enum_text(obj.type)
+    if obj.contact is not None:
+        write_contact_request(SubElement(el, "Contact"), obj.contact)
+    if obj.schedule is not None:
+        write_schedule_request(SubElement(el, "Schedule"), obj.schedule)
+    if obj.status is not None:
+        SubElement(el, "Status").text = enum_text(obj.status)
+    if obj.line_amount_types is not None:
+        SubElement(el, "LineAmountTypes").text = enum_text(obj.line_amount_types)
+    if obj.line_items:  # an empty list is not sent: an update never clears a list by accident
+        wrapper = SubElement(el, "LineItems")
+        for i_line_items in obj.line_items:
+            write_line_item_request(SubElement(wrapper, "LineItem"), i_line_items)
+    if obj.currency_code is not None:
+        SubElement(el, "CurrencyCode").text = obj.currency_code or None
+    if obj.reference is not None:
+        SubElement(el, "Reference").text = obj.reference or None
+    if obj.branding_theme_id is not None:
+        SubElement(el, "BrandingThemeID").text = obj.branding_theme_id or None
+    if obj.approved_for_sending is not None:
+        SubElement(el, "ApprovedForSending").text = bool_text(obj.approved_for_sending)
+    if obj.send_copy is not None:
+        SubElement(el, "SendCopy").text = bool_text(obj.send_copy)
+    if obj.mark_as_sent is not None:
+        SubElement(el, "MarkAsSent").text = bool_text(obj.mark_as_sent)
+    if obj.include_pdf is not None:
+        SubElement(el, "IncludePDF").text = bool_text(obj.include_pdf)
+
+
+def encode_repeating_invoice(obj: RepeatingInvoice) -> bytes:
+    """A ``RepeatingInvoice`` as the document ``<RepeatingInvoice>...</RepeatingInvoice>`` (UTF-8, no declaration)."""
+    el = etree.Element("RepeatingInvoice")
+    write_repeating_invoice(el, obj)
+    return to_bytes(el)
+
+
+def decode_repeating_invoices_response(
+    el: etree._Element, strict: bool = False
+) -> RepeatingInvoicesResponse:
+    """An element holding a ``RepeatingInvoicesResponse`` (``<Response>``) -> the dataclass."""
+    v_id: str | None = None
+    v_status: str | None = None
+    v_provider_name: str | None = None
+    v_date_time_utc: datetime.datetime | None = None
+    v_repeating_invoices: list[RepeatingInvoice] = []
+    for child in el:
+        tag = child.tag
+        if tag == "Id":
+            v_id = child.text or ""
+        elif tag == "Status":
+            v_status = child.text or ""
+        elif tag == "ProviderName":
+            v_provider_name = child.text or ""
+        elif tag == "DateTimeUTC":
+            try:
+                v_date_time_utc = parse_utc_datetime(child.text or "")
+            except ValueError:
+                raise invalid("Xero UTC timestamp", "Response.DateTimeUTC", child.text) from None
+        elif tag == "RepeatingInvoices":
+            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
+                for item in child:
+                    if item.tag == "RepeatingInvoice":
+                        i_repeating_invoices = decode_repeating_invoice(item, strict)
+                        v_repeating_invoices.append(i_repeating_invoices)
+                    elif strict and isinstance(item.tag, str):
+                        raise unknown("RepeatingInvoices", item.tag)
+                    elif isinstance(item.tag, str):
+                        skipped("RepeatingInvoices", item.tag)
+        elif strict and isinstance(tag, str):
+            raise unknown("Response", tag)
+        elif isinstance(tag, str):
+            skipped("Response", tag)
+    # Every field is assigned below, as the dataclass __init__ would (the models are plain
+    # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
+    # the cost of a keyword-argument call per object.
+    obj = RepeatingInvoicesResponse.__new__(RepeatingInvoicesResponse)
+    obj.id = v_id
+    obj.status = v_status
+    obj.provider_name = v_provider_name
+    obj.date_time_utc = v_date_time_utc
+    obj.repeating_invoices = v_repeating_invoices
+    return obj
+
+
+def write_repeating_invoices_response(el: etree._Element, obj: RepeatingInvoicesResponse) -> None:
+    """Append the children of a ``RepeatingInvoicesResponse`` to ``el``, in schema order."""
+    if obj.id is not None:
+        SubElement(el, "Id").text = obj.id or None
+    if obj.status is not None:
+        SubElement(el, "Status").text = obj.status or None
+    if obj.provider_name is not None:
+        SubElement(el, "ProviderName").text = obj.provider_name or None
+    if obj.date_time_utc is not None:
+        SubElement(el, "DateTimeUTC").text = write_utc_datetime(obj.date_time_utc)
+    wrapper = SubElement(el, "RepeatingInvoices")
+    for i_repeating_invoices in obj.repeating_invoices:
+        write_repeating_invoice(SubElement(wrapper, "RepeatingInvoice"), i_repeating_invoices)
+
+
+def encode_repeating_invoices_response(obj: RepeatingInvoicesResponse) -> bytes:
+    """A ``RepeatingInvoicesResponse`` as the document ``<Response>...</Response>`` (UTF-8, no declaration)."""
+    el = etree.Element("Response")
+    write_repeating_invoices_response(el, obj)
+    return to_bytes(el)
+
+
 def decode_response(el: etree._Element, strict: bool = False) -> Response:
     """An element holding a ``Response`` (``<Response>``) -> the dataclass."""
     v_id: str | None = None
@@ -5103,6 +6640,112 @@ def encode_response(obj: Response) -> bytes:
     """A ``Response`` as the document ``<Response>...</Response>`` (UTF-8, no declaration)."""
     el = etree.Element("Response")
     write_response(el, obj)
+    return to_bytes(el)
+
+
+def decode_schedule(el: etree._Element, strict: bool = False) -> Schedule:
+    """An element holding a ``Schedule`` (``<Schedule>``) -> the dataclass."""
+    v_period: int | None = None
+    v_unit: Any = None
+    v_due_date: int | None = None
+    v_due_date_type: Any = None
+    v_start_date: datetime.date | None = None
+    v_next_scheduled_date: datetime.date | None = None
+    v_end_date: datetime.date | None = None
+    for child in el:
+        tag = child.tag
+        if tag == "Period":
+            v_period = read_int(child.text, "Schedule.Period")
+        elif tag == "Unit":
+            text = child.text
+            v_unit = _E_ScheduleUnit.get(text)
+            if v_unit is None:
+                v_unit = read_enum(_E_ScheduleUnit, text)
+        elif tag == "DueDate":
+            v_due_date = read_int(child.text, "Schedule.DueDate")
+        elif tag == "DueDateType":
+            text = child.text
+            v_due_date_type = _E_ScheduleDueDateType.get(text)
+            if v_due_date_type is None:
+                v_due_date_type = read_enum(_E_ScheduleDueDateType, text)
+        elif tag == "StartDate":
+            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+            if not child.values() or child.get(_XSI_NIL) != "true":
+                try:
+                    v_start_date = parse_date(child.text or "")
+                except ValueError:
+                    raise invalid("Xero date", "Schedule.StartDate", child.text) from None
+        elif tag == "NextScheduledDate":
+            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+            if not child.values() or child.get(_XSI_NIL) != "true":
+                try:
+                    v_next_scheduled_date = parse_date(child.text or "")
+                except ValueError:
+                    raise invalid("Xero date", "Schedule.NextScheduledDate", child.text) from None
+        elif tag == "EndDate":
+            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+            if not child.values() or child.get(_XSI_NIL) != "true":
+                try:
+                    v_end_date = parse_date(child.text or "")
+                except ValueError:
+                    raise invalid("Xero date", "Schedule.EndDate", child.text) from None
+        elif strict and isinstance(tag, str):
+            raise unknown("Schedule", tag)
+        elif isinstance(tag, str):
+            skipped("Schedule", tag)
+    # Every field is assigned below, as the dataclass __init__ would (the models are plain
+    # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
+    # the cost of a keyword-argument call per object.
+    obj = Schedule.__new__(Schedule)
+    obj.period = v_period
+    obj.unit = v_unit
+    obj.due_date = v_due_date
+    obj.due_date_type = v_due_date_type
+    obj.start_date = v_start_date
+    obj.next_scheduled_date = v_next_scheduled_date
+    obj.end_date = v_end_date
+    return obj
+
+
+def write_schedule(el: etree._Element, obj: Schedule) -> None:
+    """Append the children of a ``Schedule`` to ``el``, in schema order."""
+    if obj.period is not None:
+        SubElement(el, "Period").text = str(obj.period)
+    if obj.unit is not None:
+        SubElement(el, "Unit").text = enum_text(obj.unit)
+    if obj.due_date is not None:
+        SubElement(el, "DueDate").text = str(obj.due_date)
+    if obj.due_date_type is not None:
+        SubElement(el, "DueDateType").text = enum_text(obj.due_date_type)
+    if obj.start_date is not None:
+        SubElement(el, "StartDate").text = write_date(obj.start_date)
+    if obj.next_scheduled_date is not None:
+        SubElement(el, "NextScheduledDate").text = write_date(obj.next_scheduled_date)
+    if obj.end_date is not None:
+        SubElement(el, "EndDate").text = write_date(obj.end_date)
+
+
+def write_schedule_request(el: etree._Element, obj: Schedule) -> None:
+    """Append what a request carries of a ``Schedule`` to ``el``: the elements of its write
+    schema, in that order (read-only elements are left out)."""
+    if obj.period is not None:
+        SubElement(el, "Period").text = str(obj.period)
+    if obj.unit is not None:
+        SubElement(el, "Unit").text = enum_text(obj.unit)
+    if obj.due_date is not None:
+        SubElement(el, "DueDate").text = str(obj.due_date)
+    if obj.due_date_type is not None:
+        SubElement(el, "DueDateType").text = enum_text(obj.due_date_type)
+    if obj.start_date is not None:
+        SubElement(el, "StartDate").text = write_date(obj.start_date)
+    if obj.end_date is not None:
+        SubElement(el, "EndDate").text = write_date(obj.end_date)
+
+
+def encode_schedule(obj: Schedule) -> bytes:
+    """A ``Schedule`` as the document ``<Schedule>...</Schedule>`` (UTF-8, no declaration)."""
+    el = etree.Element("Schedule")
+    write_schedule(el, obj)
     return to_bytes(el)
 
 
@@ -5458,6 +7101,21 @@ def encode_request_invoices(obj: Sequence[Invoice]) -> bytes:
     return to_bytes(el)
 
 
+def encode_request_item(obj: Item) -> bytes:
+    """The request body ``<Item>`` of a Item (UTF-8, no declaration)."""
+    el = etree.Element("Item")
+    write_item_request(el, obj)
+    return to_bytes(el)
+
+
+def encode_request_items(obj: Sequence[Item]) -> bytes:
+    """The request body ``<Items>`` of one <Item> per Item (UTF-8, no declaration)."""
+    el = etree.Element("Items")
+    for item in obj:
+        write_item_request(SubElement(el, "Item"), item)
+    return to_bytes(el)
+
+
 def encode_request_linked_transaction(obj: LinkedTransaction) -> bytes:
     """The request body ``<LinkedTransaction>`` of a LinkedTransaction (UTF-8, no declaration)."""
     el = etree.Element("LinkedTransaction")
@@ -5518,6 +7176,51 @@ def encode_request_payments(obj: Sequence[Payment]) -> bytes:
     return to_bytes(el)
 
 
+def encode_request_purchase_order(obj: PurchaseOrder) -> bytes:
+    """The request body ``<PurchaseOrder>`` of a PurchaseOrder (UTF-8, no declaration)."""
+    el = etree.Element("PurchaseOrder")
+    write_purchase_order_request(el, obj)
+    return to_bytes(el)
+
+
+def encode_request_purchase_orders(obj: Sequence[PurchaseOrder]) -> bytes:
+    """The request body ``<PurchaseOrders>`` of one <PurchaseOrder> per PurchaseOrder (UTF-8, no declaration)."""
+    el = etree.Element("PurchaseOrders")
+    for item in obj:
+        write_purchase_order_request(SubElement(el, "PurchaseOrder"), item)
+    return to_bytes(el)
+
+
+def encode_request_quote(obj: Quote) -> bytes:
+    """The request body ``<Quote>`` of a Quote (UTF-8, no declaration)."""
+    el = etree.Element("Quote")
+    write_quote_request(el, obj)
+    return to_bytes(el)
+
+
+def encode_request_quotes(obj: Sequence[Quote]) -> bytes:
+    """The request body ``<Quotes>`` of one <Quote> per Quote (UTF-8, no declaration)."""
+    el = etree.Element("Quotes")
+    for item in obj:
+        write_quote_request(SubElement(el, "Quote"), item)
+    return to_bytes(el)
+
+
+def encode_request_repeating_invoice(obj: RepeatingInvoice) -> bytes:
+    """The request body ``<RepeatingInvoice>`` of a RepeatingInvoice (UTF-8, no declaration)."""
+    el = etree.Element("RepeatingInvoice")
+    write_repeating_invoice_request(el, obj)
+    return to_bytes(el)
+
+
+def encode_request_repeating_invoices(obj: Sequence[RepeatingInvoice]) -> bytes:
+    """The request body ``<RepeatingInvoices>`` of one <RepeatingInvoice> per RepeatingInvoice (UTF-8, no declaration)."""
+    el = etree.Element("RepeatingInvoices")
+    for item in obj:
+        write_repeating_invoice_request(SubElement(el, "RepeatingInvoice"), item)
+    return to_bytes(el)
+
+
 def encode_request_tracking_category(obj: TrackingCategory) -> bytes:
     """The request body ``<TrackingCategory>`` of a TrackingCategory (UTF-8, no declaration)."""
     el = etree.Element("TrackingCategory")
@@ -5532,6 +7235,7 @@ _SUBTYPES_DataContractBase: dict[str | None, Callable[[etree._Element, bool], Da
     "BankTransfer": decode_bank_transfer,
     "Contact": decode_contact,
     "Invoice": decode_invoice,
+    "Item": decode_item,
     "Journal": decode_journal,
     "JournalLine": decode_journal_line,
     "LineItem": decode_line_item,
@@ -5540,6 +7244,9 @@ _SUBTYPES_DataContractBase: dict[str | None, Callable[[etree._Element, bool], Da
     "ManualJournalLine": decode_manual_journal_line,
     "Payment": decode_payment,
     "Phone": decode_phone,
+    "PurchaseOrder": decode_purchase_order,
+    "Quote": decode_quote,
+    "RepeatingInvoice": decode_repeating_invoice,
     "TrackingCategory": decode_tracking_category,
     "TrackingOption": decode_tracking_option,
 }
@@ -5554,6 +7261,7 @@ _SUBTYPE_WRITERS_DataContractBase: dict[
     BankTransfer: ("BankTransfer", write_bank_transfer),
     Contact: ("Contact", write_contact),
     Invoice: ("Invoice", write_invoice),
+    Item: ("Item", write_item),
     Journal: ("Journal", write_journal),
     JournalLine: ("JournalLine", write_journal_line),
     LineItem: ("LineItem", write_line_item),
@@ -5562,6 +7270,9 @@ _SUBTYPE_WRITERS_DataContractBase: dict[
     ManualJournalLine: ("ManualJournalLine", write_manual_journal_line),
     Payment: ("Payment", write_payment),
     Phone: ("Phone", write_phone),
+    PurchaseOrder: ("PurchaseOrder", write_purchase_order),
+    Quote: ("Quote", write_quote),
+    RepeatingInvoice: ("RepeatingInvoice", write_repeating_invoice),
     TrackingCategory: ("TrackingCategory", write_tracking_category),
     TrackingOption: ("TrackingOption", write_tracking_option),
 }
@@ -5591,6 +7302,7 @@ DECODERS: dict[type[Any], Callable[[etree._Element, bool], Any]] = {
     BankTransfersResponse: paused(decode_bank_transfers_response),
     BatchPaymentDetails: paused(decode_batch_payment_details),
     BrandingTheme: paused(decode_branding_theme),
+    CisSetting: paused(decode_cis_setting),
     Contact: paused(decode_contact),
     ContactGroup: paused(decode_contact_group),
     ContactPerson: paused(decode_contact_person),
@@ -5602,6 +7314,9 @@ DECODERS: dict[type[Any], Callable[[etree._Element, bool], Any]] = {
     InvoiceAddress: paused(decode_invoice_address),
     InvoicePayment: paused(decode_invoice_payment),
     InvoicesResponse: paused(decode_invoices_response),
+    Item: paused(decode_item),
+    ItemPriceDetails: paused(decode_item_price_details),
+    ItemsResponse: paused(decode_items_response),
     Journal: paused(decode_journal),
     JournalLine: paused(decode_journal_line),
     JournalsResponse: paused(decode_journals_response),
@@ -5619,7 +7334,14 @@ DECODERS: dict[type[Any], Callable[[etree._Element, bool], Any]] = {
     PaymentTerms: paused(decode_payment_terms),
     PaymentsResponse: paused(decode_payments_response),
     Phone: paused(decode_phone),
+    PurchaseOrder: paused(decode_purchase_order),
+    PurchaseOrdersResponse: paused(decode_purchase_orders_response),
+    Quote: paused(decode_quote),
+    QuotesResponse: paused(decode_quotes_response),
+    RepeatingInvoice: paused(decode_repeating_invoice),
+    RepeatingInvoicesResponse: paused(decode_repeating_invoices_response),
     Response: paused(decode_response),
+    Schedule: paused(decode_schedule),
     TrackingCategoriesResponse: paused(decode_tracking_categories_response),
     TrackingCategory: paused(decode_tracking_category),
     TrackingOption: paused(decode_tracking_option),
@@ -5641,6 +7363,7 @@ ENCODERS: dict[type[Any], Callable[[Any], bytes]] = {
     BankTransfersResponse: encode_bank_transfers_response,
     BatchPaymentDetails: encode_batch_payment_details,
     BrandingTheme: encode_branding_theme,
+    CisSetting: encode_cis_setting,
     Contact: encode_contact,
     ContactGroup: encode_contact_group,
     ContactPerson: encode_contact_person,
@@ -5652,6 +7375,9 @@ ENCODERS: dict[type[Any], Callable[[Any], bytes]] = {
     InvoiceAddress: encode_invoice_address,
     InvoicePayment: encode_invoice_payment,
     InvoicesResponse: encode_invoices_response,
+    Item: encode_item,
+    ItemPriceDetails: encode_item_price_details,
+    ItemsResponse: encode_items_response,
     Journal: encode_journal,
     JournalLine: encode_journal_line,
     JournalsResponse: encode_journals_response,
@@ -5669,7 +7395,14 @@ ENCODERS: dict[type[Any], Callable[[Any], bytes]] = {
     PaymentTerms: encode_payment_terms,
     PaymentsResponse: encode_payments_response,
     Phone: encode_phone,
+    PurchaseOrder: encode_purchase_order,
+    PurchaseOrdersResponse: encode_purchase_orders_response,
+    Quote: encode_quote,
+    QuotesResponse: encode_quotes_response,
+    RepeatingInvoice: encode_repeating_invoice,
+    RepeatingInvoicesResponse: encode_repeating_invoices_response,
     Response: encode_response,
+    Schedule: encode_schedule,
     TrackingCategoriesResponse: encode_tracking_categories_response,
     TrackingCategory: encode_tracking_category,
     TrackingOption: encode_tracking_option,
@@ -5690,6 +7423,7 @@ WRITERS: dict[type[Any], tuple[str, Callable[[etree._Element, Any], None]]] = {
     BankTransfersResponse: ("Response", write_bank_transfers_response),
     BatchPaymentDetails: ("BatchPaymentDetails", write_batch_payment_details),
     BrandingTheme: ("BrandingTheme", write_branding_theme),
+    CisSetting: ("CisSetting", write_cis_setting),
     Contact: ("Contact", write_contact),
     ContactGroup: ("ContactGroup", write_contact_group),
     ContactPerson: ("ContactPerson", write_contact_person),
@@ -5701,6 +7435,9 @@ WRITERS: dict[type[Any], tuple[str, Callable[[etree._Element, Any], None]]] = {
     InvoiceAddress: ("InvoiceAddress", write_invoice_address),
     InvoicePayment: ("InvoicePayment", write_invoice_payment),
     InvoicesResponse: ("Response", write_invoices_response),
+    Item: ("Item", write_item),
+    ItemPriceDetails: ("ItemPriceDetails", write_item_price_details),
+    ItemsResponse: ("Response", write_items_response),
     Journal: ("Journal", write_journal),
     JournalLine: ("JournalLine", write_journal_line),
     JournalsResponse: ("Response", write_journals_response),
@@ -5718,7 +7455,14 @@ WRITERS: dict[type[Any], tuple[str, Callable[[etree._Element, Any], None]]] = {
     PaymentTerms: ("PaymentTerms", write_payment_terms),
     PaymentsResponse: ("Response", write_payments_response),
     Phone: ("Phone", write_phone),
+    PurchaseOrder: ("PurchaseOrder", write_purchase_order),
+    PurchaseOrdersResponse: ("Response", write_purchase_orders_response),
+    Quote: ("Quote", write_quote),
+    QuotesResponse: ("Response", write_quotes_response),
+    RepeatingInvoice: ("RepeatingInvoice", write_repeating_invoice),
+    RepeatingInvoicesResponse: ("Response", write_repeating_invoices_response),
     Response: ("Response", write_response),
+    Schedule: ("Schedule", write_schedule),
     TrackingCategoriesResponse: ("Response", write_tracking_categories_response),
     TrackingCategory: ("TrackingCategory", write_tracking_category),
     TrackingOption: ("TrackingOption", write_tracking_option),

@@ -50,6 +50,8 @@ from .models import (
     Invoice,
     InvoicesResponse,
     InvoiceStatus,
+    Item,
+    ItemsResponse,
     Journal,
     JournalsResponse,
     LinkedTransaction,
@@ -61,6 +63,15 @@ from .models import (
     Payment,
     PaymentsResponse,
     PaymentStatus,
+    PurchaseOrder,
+    PurchaseOrdersResponse,
+    PurchaseOrderStatus,
+    Quote,
+    QuotesResponse,
+    QuoteStatus,
+    RepeatingInvoice,
+    RepeatingInvoicesResponse,
+    RepeatingInvoiceStatus,
     TrackingCategoriesResponse,
     TrackingCategory,
     TrackingOption,
@@ -79,6 +90,8 @@ __all__ = [
     "AsyncContactsResourceWithRawResponse",
     "AsyncInvoicesResource",
     "AsyncInvoicesResourceWithRawResponse",
+    "AsyncItemsResource",
+    "AsyncItemsResourceWithRawResponse",
     "AsyncJournalsResource",
     "AsyncJournalsResourceWithRawResponse",
     "AsyncLinkedTransactionsResource",
@@ -87,6 +100,12 @@ __all__ = [
     "AsyncManualJournalsResourceWithRawResponse",
     "AsyncPaymentsResource",
     "AsyncPaymentsResourceWithRawResponse",
+    "AsyncPurchaseOrdersResource",
+    "AsyncPurchaseOrdersResourceWithRawResponse",
+    "AsyncQuotesResource",
+    "AsyncQuotesResourceWithRawResponse",
+    "AsyncRepeatingInvoicesResource",
+    "AsyncRepeatingInvoicesResourceWithRawResponse",
     "AsyncTrackingCategoriesResource",
     "AsyncTrackingCategoriesResourceWithRawResponse",
     "BankTransactionsResource",
@@ -97,6 +116,8 @@ __all__ = [
     "ContactsResourceWithRawResponse",
     "InvoicesResource",
     "InvoicesResourceWithRawResponse",
+    "ItemsResource",
+    "ItemsResourceWithRawResponse",
     "JournalsResource",
     "JournalsResourceWithRawResponse",
     "LinkedTransactionsResource",
@@ -105,6 +126,12 @@ __all__ = [
     "ManualJournalsResourceWithRawResponse",
     "PaymentsResource",
     "PaymentsResourceWithRawResponse",
+    "PurchaseOrdersResource",
+    "PurchaseOrdersResourceWithRawResponse",
+    "QuotesResource",
+    "QuotesResourceWithRawResponse",
+    "RepeatingInvoicesResource",
+    "RepeatingInvoicesResourceWithRawResponse",
     "TrackingCategoriesResource",
     "TrackingCategoriesResourceWithRawResponse",
 ]
@@ -6932,6 +6959,7 @@ class InvoicesResourceWithRawResponse:
         *,
         invoice_id: str | uuid.UUID | None = None,
         invoice_number: str | None = None,
+        unit_dp: Literal[2, 4] | None = None,
         status: Literal["DELETED", "VOIDED"] = "DELETED",
         tenant_id: str | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
@@ -6943,6 +6971,7 @@ class InvoicesResourceWithRawResponse:
         Args:
             invoice_id: Xero's identifier of the invoice.
             invoice_number: The invoice number, e.g. INV-0001.
+            unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
             status: The status to save: DELETED or VOIDED (default DELETED).
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
@@ -6989,7 +7018,19 @@ class InvoicesResourceWithRawResponse:
                 encode_guid("invoice_id", invoice_id)
                 or encode_string("invoice_number", invoice_number),
             ),
-            params=[],
+            params=[
+                (
+                    "unitdp",
+                    encode_int(
+                        "unit_dp",
+                        unit_dp,
+                        (
+                            2,
+                            4,
+                        ),
+                    ),
+                ),
+            ],
             body=Invoice(
                 status=InvoiceStatus(
                     check_choice(
@@ -7527,6 +7568,7 @@ class InvoicesResource:
         *,
         invoice_id: str | uuid.UUID | None = None,
         invoice_number: str | None = None,
+        unit_dp: Literal[2, 4] | None = None,
         status: Literal["DELETED", "VOIDED"] = "DELETED",
         tenant_id: str | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
@@ -7541,6 +7583,7 @@ class InvoicesResource:
         Args:
             invoice_id: Xero's identifier of the invoice.
             invoice_number: The invoice number, e.g. INV-0001.
+            unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
             status: The status to save: DELETED or VOIDED (default DELETED).
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
@@ -7575,6 +7618,7 @@ class InvoicesResource:
         raw = self.with_raw_response.delete(
             invoice_id=invoice_id,
             invoice_number=invoice_number,
+            unit_dp=unit_dp,
             status=status,
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
@@ -8082,6 +8126,7 @@ class AsyncInvoicesResourceWithRawResponse:
         *,
         invoice_id: str | uuid.UUID | None = None,
         invoice_number: str | None = None,
+        unit_dp: Literal[2, 4] | None = None,
         status: Literal["DELETED", "VOIDED"] = "DELETED",
         tenant_id: str | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
@@ -8093,6 +8138,7 @@ class AsyncInvoicesResourceWithRawResponse:
         Args:
             invoice_id: Xero's identifier of the invoice.
             invoice_number: The invoice number, e.g. INV-0001.
+            unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
             status: The status to save: DELETED or VOIDED (default DELETED).
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
@@ -8139,7 +8185,19 @@ class AsyncInvoicesResourceWithRawResponse:
                 encode_guid("invoice_id", invoice_id)
                 or encode_string("invoice_number", invoice_number),
             ),
-            params=[],
+            params=[
+                (
+                    "unitdp",
+                    encode_int(
+                        "unit_dp",
+                        unit_dp,
+                        (
+                            2,
+                            4,
+                        ),
+                    ),
+                ),
+            ],
             body=Invoice(
                 status=InvoiceStatus(
                     check_choice(
@@ -8677,6 +8735,7 @@ class AsyncInvoicesResource:
         *,
         invoice_id: str | uuid.UUID | None = None,
         invoice_number: str | None = None,
+        unit_dp: Literal[2, 4] | None = None,
         status: Literal["DELETED", "VOIDED"] = "DELETED",
         tenant_id: str | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
@@ -8691,6 +8750,7 @@ class AsyncInvoicesResource:
         Args:
             invoice_id: Xero's identifier of the invoice.
             invoice_number: The invoice number, e.g. INV-0001.
+            unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
             status: The status to save: DELETED or VOIDED (default DELETED).
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
@@ -8725,6 +8785,7 @@ class AsyncInvoicesResource:
         raw = await self.with_raw_response.delete(
             invoice_id=invoice_id,
             invoice_number=invoice_number,
+            unit_dp=unit_dp,
             status=status,
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
@@ -8732,6 +8793,1982 @@ class AsyncInvoicesResource:
             max_retries=max_retries,
         )
         return require_payload(next(iter(raw.parsed.invoices), None), "Invoice")
+
+
+class ItemsResourceWithRawResponse:
+    """Items endpoints returning the raw HTTP answer with the parsed envelope."""
+
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
+
+    def list(
+        self,
+        *,
+        where: str | None = None,
+        order: str | None = None,
+        unit_dp: Literal[2, 4] | None = None,
+        modified_since: datetime.datetime | datetime.date | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[ItemsResponse]:
+        """GET Items: like ``items.list()``, with the raw answer.
+
+        Args:
+            where: A filter over any element of the answer, e.g. IsSold==true or
+                Code.StartsWith("BIND"); build it with xero_customer_api.field (quoting,
+                Guid(...), DateTime(...), null tests) rather than by concatenation.
+            order: Sort order, e.g. Code ASC or UpdatedDateUTC DESC.
+            unit_dp: 4 to read and write unit prices with 4 decimal places (default 2).
+            modified_since: Only records created or changed since this moment (a timezone-aware datetime, or
+                a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-
+                Since header: a filter, so the answer may be an empty list.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``ItemsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``where`` or ``order`` empty;
+                ``max_retries`` not a whole number >= 0.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="GET",
+            path="Items",
+            params=[
+                ("where", encode_string("where", where)),
+                ("order", encode_string("order", order)),
+                (
+                    "unitdp",
+                    encode_int(
+                        "unit_dp",
+                        unit_dp,
+                        (
+                            2,
+                            4,
+                        ),
+                    ),
+                ),
+            ],
+            headers=[
+                ("If-Modified-Since", encode_datetime("modified_since", modified_since)),
+            ],
+            body=None,
+            response_type=ItemsResponse,
+            decode=_codec.decode_items_response,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def get(
+        self,
+        *,
+        item_id: str | uuid.UUID | None = None,
+        code: str | None = None,
+        unit_dp: Literal[2, 4] | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[ItemsResponse]:
+        """GET Items/{Item}: like ``items.get()``, with the raw answer.
+
+        Args:
+            item_id: Xero's identifier of the item.
+            code: The item's Code.
+            unit_dp: 4 to read and write unit prices with 4 decimal places (default 2).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``ItemsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: not exactly one of ``item_id`` and
+                ``code`` given; ``max_retries`` not a whole number >= 0.
+            NotFoundError: No such item in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        check_one_of(
+            {
+                "item_id": item_id,
+                "code": code,
+            }
+        )
+        return self._client._request(
+            method="GET",
+            path="Items/"
+            + encode_path_segment(
+                "item_id or code", encode_guid("item_id", item_id) or encode_string("code", code)
+            ),
+            params=[
+                (
+                    "unitdp",
+                    encode_int(
+                        "unit_dp",
+                        unit_dp,
+                        (
+                            2,
+                            4,
+                        ),
+                    ),
+                ),
+            ],
+            body=None,
+            response_type=ItemsResponse,
+            decode=_codec.decode_items_response,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def create(
+        self,
+        item: Item,
+        *,
+        unit_dp: Literal[2, 4] | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[ItemsResponse]:
+        """PUT Items: like ``items.create()``, with the raw answer.
+
+        Args:
+            item: One item to create or update.
+            unit_dp: 4 to read and write unit prices with 4 decimal places (default 2).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``ItemsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: the item does not match its schema (a
+                required field missing or a value of the wrong type; a ``float`` or ``str`` for
+                a ``Decimal``, or more decimal places or digits than allowed; a naive
+                ``datetime``; a value outside its enumeration; text not of the form its pattern
+                gives, such as a GUID; text too long or too short); ``max_retries`` not a whole
+                number >= 0.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="PUT",
+            path="Items",
+            params=[
+                (
+                    "unitdp",
+                    encode_int(
+                        "unit_dp",
+                        unit_dp,
+                        (
+                            2,
+                            4,
+                        ),
+                    ),
+                ),
+            ],
+            body=item,
+            response_type=ItemsResponse,
+            decode=_codec.decode_items_response,
+            encode=_codec.encode_request_item,
+            check=_checks.CHECKS[Item],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def create_many(
+        self,
+        items: Sequence[Item],
+        *,
+        summarize_errors: bool = True,
+        unit_dp: Literal[2, 4] | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[ItemsResponse]:
+        """PUT Items: like ``items.create_many()``, with the raw answer.
+
+        Args:
+            items: A batch of items to create (PUT Items) or create-or-update (POST Items).
+            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
+                False: always an answer, each item with its own status, validation errors and
+                warnings.
+            unit_dp: 4 to read and write unit prices with 4 decimal places (default 2).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``ItemsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``items`` not a list of items; an item
+                in ``items`` does not match its schema (a required field missing or a value of
+                the wrong type; a ``float`` or ``str`` for a ``Decimal``, or more decimal places
+                or digits than allowed; a naive ``datetime``; a value outside its enumeration;
+                text not of the form its pattern gives, such as a GUID; text too long or too
+                short); ``max_retries`` not a whole number >= 0.
+            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
+                failing element); with ``summarize_errors=False`` failed items are in the result
+                instead.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="PUT",
+            path="Items",
+            params=[
+                ("summarizeErrors", encode_bool("summarize_errors", summarize_errors)),
+                (
+                    "unitdp",
+                    encode_int(
+                        "unit_dp",
+                        unit_dp,
+                        (
+                            2,
+                            4,
+                        ),
+                    ),
+                ),
+            ],
+            body=_checks.as_list(items, "items", "Item"),
+            response_type=ItemsResponse,
+            decode=_codec.decode_items_response,
+            encode=_codec.encode_request_items,
+            check=_checks.CHECKS[Item],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def save(
+        self,
+        item: Item,
+        *,
+        unit_dp: Literal[2, 4] | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[ItemsResponse]:
+        """POST Items: like ``items.save()``, with the raw answer.
+
+        Args:
+            item: One item to create or update.
+            unit_dp: 4 to read and write unit prices with 4 decimal places (default 2).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``ItemsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: the item does not match its schema (a
+                required field missing or a value of the wrong type; a ``float`` or ``str`` for
+                a ``Decimal``, or more decimal places or digits than allowed; a naive
+                ``datetime``; a value outside its enumeration; text not of the form its pattern
+                gives, such as a GUID; text too long or too short); ``max_retries`` not a whole
+                number >= 0.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="POST",
+            path="Items",
+            params=[
+                (
+                    "unitdp",
+                    encode_int(
+                        "unit_dp",
+                        unit_dp,
+                        (
+                            2,
+                            4,
+                        ),
+                    ),
+                ),
+            ],
+            body=item,
+            response_type=ItemsResponse,
+            decode=_codec.decode_items_response,
+            encode=_codec.encode_request_item,
+            check=_checks.CHECKS[Item],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def save_many(
+        self,
+        items: Sequence[Item],
+        *,
+        summarize_errors: bool = True,
+        unit_dp: Literal[2, 4] | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[ItemsResponse]:
+        """POST Items: like ``items.save_many()``, with the raw answer.
+
+        Args:
+            items: A batch of items to create (PUT Items) or create-or-update (POST Items).
+            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
+                False: always an answer, each item with its own status, validation errors and
+                warnings.
+            unit_dp: 4 to read and write unit prices with 4 decimal places (default 2).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``ItemsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``items`` not a list of items; an item
+                in ``items`` does not match its schema (a required field missing or a value of
+                the wrong type; a ``float`` or ``str`` for a ``Decimal``, or more decimal places
+                or digits than allowed; a naive ``datetime``; a value outside its enumeration;
+                text not of the form its pattern gives, such as a GUID; text too long or too
+                short); ``max_retries`` not a whole number >= 0.
+            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
+                failing element); with ``summarize_errors=False`` failed items are in the result
+                instead.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="POST",
+            path="Items",
+            params=[
+                ("summarizeErrors", encode_bool("summarize_errors", summarize_errors)),
+                (
+                    "unitdp",
+                    encode_int(
+                        "unit_dp",
+                        unit_dp,
+                        (
+                            2,
+                            4,
+                        ),
+                    ),
+                ),
+            ],
+            body=_checks.as_list(items, "items", "Item"),
+            response_type=ItemsResponse,
+            decode=_codec.decode_items_response,
+            encode=_codec.encode_request_items,
+            check=_checks.CHECKS[Item],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def update(
+        self,
+        item: Item,
+        *,
+        item_id: str | uuid.UUID,
+        unit_dp: Literal[2, 4] | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[ItemsResponse]:
+        """POST Items/{ItemID}: like ``items.update()``, with the raw answer.
+
+        Args:
+            item: One item to create or update.
+            item_id: Xero's identifier of the item to update.
+            unit_dp: 4 to read and write unit prices with 4 decimal places (default 2).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``ItemsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: the item does not match its schema (a
+                required field missing or a value of the wrong type; a ``float`` or ``str`` for
+                a ``Decimal``, or more decimal places or digits than allowed; a naive
+                ``datetime``; a value outside its enumeration; text not of the form its pattern
+                gives, such as a GUID; text too long or too short); ``max_retries`` not a whole
+                number >= 0.
+            NotFoundError: No such item in this organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="POST",
+            path="Items/" + encode_path_segment("item_id", encode_guid("item_id", item_id)),
+            params=[
+                (
+                    "unitdp",
+                    encode_int(
+                        "unit_dp",
+                        unit_dp,
+                        (
+                            2,
+                            4,
+                        ),
+                    ),
+                ),
+            ],
+            body=item,
+            response_type=ItemsResponse,
+            decode=_codec.decode_items_response,
+            encode=_codec.encode_request_item,
+            check=_checks.CHECKS[Item],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+
+class ItemsResource:
+    """The organisation's items (products and services it buys or sells), each with a unique Code;
+    deleted with DELETE."""
+
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
+        self.with_raw_response = ItemsResourceWithRawResponse(client)
+
+    def list(
+        self,
+        *,
+        where: str | None = None,
+        order: str | None = None,
+        unit_dp: Literal[2, 4] | None = None,
+        modified_since: datetime.datetime | datetime.date | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> builtins.list[Item]:
+        """List the organisation's items (never paged), optionally filtered and sorted.
+
+        ``GET Items``
+
+        Args:
+            where: A filter over any element of the answer, e.g. IsSold==true or
+                Code.StartsWith("BIND"); build it with xero_customer_api.field (quoting,
+                Guid(...), DateTime(...), null tests) rather than by concatenation.
+            order: Sort order, e.g. Code ASC or UpdatedDateUTC DESC.
+            unit_dp: 4 to read and write unit prices with 4 decimal places (default 2).
+            modified_since: Only records created or changed since this moment (a timezone-aware datetime, or
+                a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-
+                Since header: a filter, so the answer may be an empty list.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A list of ``Item``, one per item that matches the filters (empty when there is
+            none).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``where`` or ``order`` empty;
+                ``max_retries`` not a whole number >= 0.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.list(
+            where=where,
+            order=order,
+            unit_dp=unit_dp,
+            modified_since=modified_since,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return raw.parsed.items
+
+    def iter(
+        self,
+        *,
+        where: str | None = None,
+        order: str | None = None,
+        unit_dp: Literal[2, 4] | None = None,
+        modified_since: datetime.datetime | datetime.date | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+    ) -> Iterator[Item]:
+        """Like ``list()``, but yields one ``Item`` at a time.
+
+        The answer is parsed while it streams in, so memory does not grow with its size.
+        Errors anywhere in the stream raise (never a silently shorter list); the call is
+        not retried once it has started. ``GET Items``
+
+        A number ``timeout`` bounds the time spent waiting for and reading the answer (the
+        time you spend between items does not count); the client's ``max_item_bytes`` bounds
+        what is held at once: one item and anything before it that is not an item.
+
+        Args:
+            where: A filter over any element of the answer, e.g. IsSold==true or
+                Code.StartsWith("BIND"); build it with xero_customer_api.field (quoting,
+                Guid(...), DateTime(...), null tests) rather than by concatenation.
+            order: Sort order, e.g. Code ASC or UpdatedDateUTC DESC.
+            unit_dp: 4 to read and write unit prices with 4 decimal places (default 2).
+            modified_since: Only records created or changed since this moment (a timezone-aware datetime, or
+                a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-
+                Since header: a filter, so the answer may be an empty list.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+
+        Returns:
+            An iterator yielding one ``Item`` per item that matches the filters.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``where`` or ``order`` empty.
+            XeroAPIError: Xero answered with an error (before or while streaming).
+            XeroResponseError: The answer is malformed, truncated or unsafe.
+            XeroConnectionError: The connection failed, dropped or timed out.
+        """
+        return iter_items(
+            self._client,
+            path="Items",
+            params=[
+                ("where", encode_string("where", where)),
+                ("order", encode_string("order", order)),
+                (
+                    "unitdp",
+                    encode_int(
+                        "unit_dp",
+                        unit_dp,
+                        (
+                            2,
+                            4,
+                        ),
+                    ),
+                ),
+            ],
+            wrapper="Items",
+            item="Item",
+            decode=_codec.decode_item,
+            headers=[
+                ("If-Modified-Since", encode_datetime("modified_since", modified_since)),
+            ],
+            tenant_id=tenant_id,
+            timeout=timeout,
+            envelope=_codec.decode_items_response,
+        )
+
+    def get(
+        self,
+        *,
+        item_id: str | uuid.UUID | None = None,
+        code: str | None = None,
+        unit_dp: Literal[2, 4] | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Item:
+        """Get one item by its ItemID or by its Code (give exactly one).
+
+        ``GET Items/{Item}``
+
+        Args:
+            item_id: Xero's identifier of the item.
+            code: The item's Code.
+            unit_dp: 4 to read and write unit prices with 4 decimal places (default 2).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``Item`` found (never ``None``).
+
+        Raises:
+            RequestValidationError: Nothing was sent: not exactly one of ``item_id`` and
+                ``code`` given; ``max_retries`` not a whole number >= 0.
+            NotFoundError: No such item in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.get(
+            item_id=item_id,
+            code=code,
+            unit_dp=unit_dp,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.items), None), "Item")
+
+    def create(
+        self,
+        item: Item,
+        *,
+        unit_dp: Literal[2, 4] | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Item:
+        """Create one item (its Code is needed and must be unused).
+
+        ``PUT Items``
+
+        Args:
+            item: One item to create or update.
+            unit_dp: 4 to read and write unit prices with 4 decimal places (default 2).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``Item`` as Xero saved it, with the values Xero sets (such as its ID).
+
+        Raises:
+            RequestValidationError: Nothing was sent: the item does not match its schema (a
+                required field missing or a value of the wrong type; a ``float`` or ``str`` for
+                a ``Decimal``, or more decimal places or digits than allowed; a naive
+                ``datetime``; a value outside its enumeration; text not of the form its pattern
+                gives, such as a GUID; text too long or too short); ``max_retries`` not a whole
+                number >= 0.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.create(
+            item,
+            unit_dp=unit_dp,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.items), None), "Item")
+
+    def create_many(
+        self,
+        items: Sequence[Item],
+        *,
+        summarize_errors: bool = True,
+        unit_dp: Literal[2, 4] | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> BatchResult[Item]:
+        """Create a batch of items in one call.
+
+        ``PUT Items``
+
+        Args:
+            items: A batch of items to create (PUT Items) or create-or-update (POST Items).
+            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
+                False: always an answer, each item with its own status, validation errors and
+                warnings.
+            unit_dp: 4 to read and write unit prices with 4 decimal places (default 2).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A ``BatchResult`` of ``Item``: ``.items`` in the order sent, each with the decoded
+            ``.item``, its ``.status`` (OK, WARNING or ERROR; OK when errors were summarised),
+            ``.validation_errors`` and ``.warnings``; ``.succeeded`` and ``.failed`` split them.
+            With ``summarize_errors=True`` a failing batch raises ``ValidationError`` instead.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``items`` not a list of items; an item
+                in ``items`` does not match its schema (a required field missing or a value of
+                the wrong type; a ``float`` or ``str`` for a ``Decimal``, or more decimal places
+                or digits than allowed; a naive ``datetime``; a value outside its enumeration;
+                text not of the form its pattern gives, such as a GUID; text too long or too
+                short); ``max_retries`` not a whole number >= 0.
+            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
+                failing element); with ``summarize_errors=False`` failed items are in the result
+                instead.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.create_many(
+            items,
+            summarize_errors=summarize_errors,
+            unit_dp=unit_dp,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return batch_result(raw.parsed.items)
+
+    def save(
+        self,
+        item: Item,
+        *,
+        unit_dp: Literal[2, 4] | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Item:
+        """Create or update one item: an item with an ItemID (or a known Code) is updated,
+        otherwise created.
+
+        ``POST Items``
+
+        Args:
+            item: One item to create or update.
+            unit_dp: 4 to read and write unit prices with 4 decimal places (default 2).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``Item`` as Xero saved it, with the values Xero sets (such as its ID).
+
+        Raises:
+            RequestValidationError: Nothing was sent: the item does not match its schema (a
+                required field missing or a value of the wrong type; a ``float`` or ``str`` for
+                a ``Decimal``, or more decimal places or digits than allowed; a naive
+                ``datetime``; a value outside its enumeration; text not of the form its pattern
+                gives, such as a GUID; text too long or too short); ``max_retries`` not a whole
+                number >= 0.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.save(
+            item,
+            unit_dp=unit_dp,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.items), None), "Item")
+
+    def save_many(
+        self,
+        items: Sequence[Item],
+        *,
+        summarize_errors: bool = True,
+        unit_dp: Literal[2, 4] | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> BatchResult[Item]:
+        """Create or update a batch of items in one call, each as by save().
+
+        ``POST Items``
+
+        Args:
+            items: A batch of items to create (PUT Items) or create-or-update (POST Items).
+            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
+                False: always an answer, each item with its own status, validation errors and
+                warnings.
+            unit_dp: 4 to read and write unit prices with 4 decimal places (default 2).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A ``BatchResult`` of ``Item``: ``.items`` in the order sent, each with the decoded
+            ``.item``, its ``.status`` (OK, WARNING or ERROR; OK when errors were summarised),
+            ``.validation_errors`` and ``.warnings``; ``.succeeded`` and ``.failed`` split them.
+            With ``summarize_errors=True`` a failing batch raises ``ValidationError`` instead.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``items`` not a list of items; an item
+                in ``items`` does not match its schema (a required field missing or a value of
+                the wrong type; a ``float`` or ``str`` for a ``Decimal``, or more decimal places
+                or digits than allowed; a naive ``datetime``; a value outside its enumeration;
+                text not of the form its pattern gives, such as a GUID; text too long or too
+                short); ``max_retries`` not a whole number >= 0.
+            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
+                failing element); with ``summarize_errors=False`` failed items are in the result
+                instead.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.save_many(
+            items,
+            summarize_errors=summarize_errors,
+            unit_dp=unit_dp,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return batch_result(raw.parsed.items)
+
+    def update(
+        self,
+        item: Item,
+        *,
+        item_id: str | uuid.UUID,
+        unit_dp: Literal[2, 4] | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Item:
+        """Update the item of the path with what the item given sets (e.g. a new Code or prices).
+
+        ``POST Items/{ItemID}``
+
+        Args:
+            item: One item to create or update.
+            item_id: Xero's identifier of the item to update.
+            unit_dp: 4 to read and write unit prices with 4 decimal places (default 2).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``Item`` as Xero saved it, with the values Xero sets (such as its ID).
+
+        Raises:
+            RequestValidationError: Nothing was sent: the item does not match its schema (a
+                required field missing or a value of the wrong type; a ``float`` or ``str`` for
+                a ``Decimal``, or more decimal places or digits than allowed; a naive
+                ``datetime``; a value outside its enumeration; text not of the form its pattern
+                gives, such as a GUID; text too long or too short); ``max_retries`` not a whole
+                number >= 0.
+            NotFoundError: No such item in this organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.update(
+            item,
+            item_id=item_id,
+            unit_dp=unit_dp,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.items), None), "Item")
+
+
+class AsyncItemsResourceWithRawResponse:
+    """Items endpoints returning the raw HTTP answer with the parsed envelope."""
+
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+
+    async def list(
+        self,
+        *,
+        where: str | None = None,
+        order: str | None = None,
+        unit_dp: Literal[2, 4] | None = None,
+        modified_since: datetime.datetime | datetime.date | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[ItemsResponse]:
+        """GET Items: like ``items.list()``, with the raw answer.
+
+        Args:
+            where: A filter over any element of the answer, e.g. IsSold==true or
+                Code.StartsWith("BIND"); build it with xero_customer_api.field (quoting,
+                Guid(...), DateTime(...), null tests) rather than by concatenation.
+            order: Sort order, e.g. Code ASC or UpdatedDateUTC DESC.
+            unit_dp: 4 to read and write unit prices with 4 decimal places (default 2).
+            modified_since: Only records created or changed since this moment (a timezone-aware datetime, or
+                a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-
+                Since header: a filter, so the answer may be an empty list.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``ItemsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``where`` or ``order`` empty;
+                ``max_retries`` not a whole number >= 0.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="GET",
+            path="Items",
+            params=[
+                ("where", encode_string("where", where)),
+                ("order", encode_string("order", order)),
+                (
+                    "unitdp",
+                    encode_int(
+                        "unit_dp",
+                        unit_dp,
+                        (
+                            2,
+                            4,
+                        ),
+                    ),
+                ),
+            ],
+            headers=[
+                ("If-Modified-Since", encode_datetime("modified_since", modified_since)),
+            ],
+            body=None,
+            response_type=ItemsResponse,
+            decode=_codec.decode_items_response,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def get(
+        self,
+        *,
+        item_id: str | uuid.UUID | None = None,
+        code: str | None = None,
+        unit_dp: Literal[2, 4] | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[ItemsResponse]:
+        """GET Items/{Item}: like ``items.get()``, with the raw answer.
+
+        Args:
+            item_id: Xero's identifier of the item.
+            code: The item's Code.
+            unit_dp: 4 to read and write unit prices with 4 decimal places (default 2).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``ItemsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: not exactly one of ``item_id`` and
+                ``code`` given; ``max_retries`` not a whole number >= 0.
+            NotFoundError: No such item in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        check_one_of(
+            {
+                "item_id": item_id,
+                "code": code,
+            }
+        )
+        return await self._client._request(
+            method="GET",
+            path="Items/"
+            + encode_path_segment(
+                "item_id or code", encode_guid("item_id", item_id) or encode_string("code", code)
+            ),
+            params=[
+                (
+                    "unitdp",
+                    encode_int(
+                        "unit_dp",
+                        unit_dp,
+                        (
+                            2,
+                            4,
+                        ),
+                    ),
+                ),
+            ],
+            body=None,
+            response_type=ItemsResponse,
+            decode=_codec.decode_items_response,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def create(
+        self,
+        item: Item,
+        *,
+        unit_dp: Literal[2, 4] | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[ItemsResponse]:
+        """PUT Items: like ``items.create()``, with the raw answer.
+
+        Args:
+            item: One item to create or update.
+            unit_dp: 4 to read and write unit prices with 4 decimal places (default 2).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``ItemsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: the item does not match its schema (a
+                required field missing or a value of the wrong type; a ``float`` or ``str`` for
+                a ``Decimal``, or more decimal places or digits than allowed; a naive
+                ``datetime``; a value outside its enumeration; text not of the form its pattern
+                gives, such as a GUID; text too long or too short); ``max_retries`` not a whole
+                number >= 0.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="PUT",
+            path="Items",
+            params=[
+                (
+                    "unitdp",
+                    encode_int(
+                        "unit_dp",
+                        unit_dp,
+                        (
+                            2,
+                            4,
+                        ),
+                    ),
+                ),
+            ],
+            body=item,
+            response_type=ItemsResponse,
+            decode=_codec.decode_items_response,
+            encode=_codec.encode_request_item,
+            check=_checks.CHECKS[Item],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def create_many(
+        self,
+        items: Sequence[Item],
+        *,
+        summarize_errors: bool = True,
+        unit_dp: Literal[2, 4] | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[ItemsResponse]:
+        """PUT Items: like ``items.create_many()``, with the raw answer.
+
+        Args:
+            items: A batch of items to create (PUT Items) or create-or-update (POST Items).
+            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
+                False: always an answer, each item with its own status, validation errors and
+                warnings.
+            unit_dp: 4 to read and write unit prices with 4 decimal places (default 2).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``ItemsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``items`` not a list of items; an item
+                in ``items`` does not match its schema (a required field missing or a value of
+                the wrong type; a ``float`` or ``str`` for a ``Decimal``, or more decimal places
+                or digits than allowed; a naive ``datetime``; a value outside its enumeration;
+                text not of the form its pattern gives, such as a GUID; text too long or too
+                short); ``max_retries`` not a whole number >= 0.
+            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
+                failing element); with ``summarize_errors=False`` failed items are in the result
+                instead.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="PUT",
+            path="Items",
+            params=[
+                ("summarizeErrors", encode_bool("summarize_errors", summarize_errors)),
+                (
+                    "unitdp",
+                    encode_int(
+                        "unit_dp",
+                        unit_dp,
+                        (
+                            2,
+                            4,
+                        ),
+                    ),
+                ),
+            ],
+            body=_checks.as_list(items, "items", "Item"),
+            response_type=ItemsResponse,
+            decode=_codec.decode_items_response,
+            encode=_codec.encode_request_items,
+            check=_checks.CHECKS[Item],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def save(
+        self,
+        item: Item,
+        *,
+        unit_dp: Literal[2, 4] | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[ItemsResponse]:
+        """POST Items: like ``items.save()``, with the raw answer.
+
+        Args:
+            item: One item to create or update.
+            unit_dp: 4 to read and write unit prices with 4 decimal places (default 2).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``ItemsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: the item does not match its schema (a
+                required field missing or a value of the wrong type; a ``float`` or ``str`` for
+                a ``Decimal``, or more decimal places or digits than allowed; a naive
+                ``datetime``; a value outside its enumeration; text not of the form its pattern
+                gives, such as a GUID; text too long or too short); ``max_retries`` not a whole
+                number >= 0.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="POST",
+            path="Items",
+            params=[
+                (
+                    "unitdp",
+                    encode_int(
+                        "unit_dp",
+                        unit_dp,
+                        (
+                            2,
+                            4,
+                        ),
+                    ),
+                ),
+            ],
+            body=item,
+            response_type=ItemsResponse,
+            decode=_codec.decode_items_response,
+            encode=_codec.encode_request_item,
+            check=_checks.CHECKS[Item],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def save_many(
+        self,
+        items: Sequence[Item],
+        *,
+        summarize_errors: bool = True,
+        unit_dp: Literal[2, 4] | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[ItemsResponse]:
+        """POST Items: like ``items.save_many()``, with the raw answer.
+
+        Args:
+            items: A batch of items to create (PUT Items) or create-or-update (POST Items).
+            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
+                False: always an answer, each item with its own status, validation errors and
+                warnings.
+            unit_dp: 4 to read and write unit prices with 4 decimal places (default 2).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``ItemsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``items`` not a list of items; an item
+                in ``items`` does not match its schema (a required field missing or a value of
+                the wrong type; a ``float`` or ``str`` for a ``Decimal``, or more decimal places
+                or digits than allowed; a naive ``datetime``; a value outside its enumeration;
+                text not of the form its pattern gives, such as a GUID; text too long or too
+                short); ``max_retries`` not a whole number >= 0.
+            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
+                failing element); with ``summarize_errors=False`` failed items are in the result
+                instead.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="POST",
+            path="Items",
+            params=[
+                ("summarizeErrors", encode_bool("summarize_errors", summarize_errors)),
+                (
+                    "unitdp",
+                    encode_int(
+                        "unit_dp",
+                        unit_dp,
+                        (
+                            2,
+                            4,
+                        ),
+                    ),
+                ),
+            ],
+            body=_checks.as_list(items, "items", "Item"),
+            response_type=ItemsResponse,
+            decode=_codec.decode_items_response,
+            encode=_codec.encode_request_items,
+            check=_checks.CHECKS[Item],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def update(
+        self,
+        item: Item,
+        *,
+        item_id: str | uuid.UUID,
+        unit_dp: Literal[2, 4] | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[ItemsResponse]:
+        """POST Items/{ItemID}: like ``items.update()``, with the raw answer.
+
+        Args:
+            item: One item to create or update.
+            item_id: Xero's identifier of the item to update.
+            unit_dp: 4 to read and write unit prices with 4 decimal places (default 2).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``ItemsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: the item does not match its schema (a
+                required field missing or a value of the wrong type; a ``float`` or ``str`` for
+                a ``Decimal``, or more decimal places or digits than allowed; a naive
+                ``datetime``; a value outside its enumeration; text not of the form its pattern
+                gives, such as a GUID; text too long or too short); ``max_retries`` not a whole
+                number >= 0.
+            NotFoundError: No such item in this organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="POST",
+            path="Items/" + encode_path_segment("item_id", encode_guid("item_id", item_id)),
+            params=[
+                (
+                    "unitdp",
+                    encode_int(
+                        "unit_dp",
+                        unit_dp,
+                        (
+                            2,
+                            4,
+                        ),
+                    ),
+                ),
+            ],
+            body=item,
+            response_type=ItemsResponse,
+            decode=_codec.decode_items_response,
+            encode=_codec.encode_request_item,
+            check=_checks.CHECKS[Item],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+
+class AsyncItemsResource:
+    """The organisation's items (products and services it buys or sells), each with a unique Code;
+    deleted with DELETE."""
+
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+        self.with_raw_response = AsyncItemsResourceWithRawResponse(client)
+
+    async def list(
+        self,
+        *,
+        where: str | None = None,
+        order: str | None = None,
+        unit_dp: Literal[2, 4] | None = None,
+        modified_since: datetime.datetime | datetime.date | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> builtins.list[Item]:
+        """List the organisation's items (never paged), optionally filtered and sorted.
+
+        ``GET Items``
+
+        Args:
+            where: A filter over any element of the answer, e.g. IsSold==true or
+                Code.StartsWith("BIND"); build it with xero_customer_api.field (quoting,
+                Guid(...), DateTime(...), null tests) rather than by concatenation.
+            order: Sort order, e.g. Code ASC or UpdatedDateUTC DESC.
+            unit_dp: 4 to read and write unit prices with 4 decimal places (default 2).
+            modified_since: Only records created or changed since this moment (a timezone-aware datetime, or
+                a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-
+                Since header: a filter, so the answer may be an empty list.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A list of ``Item``, one per item that matches the filters (empty when there is
+            none).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``where`` or ``order`` empty;
+                ``max_retries`` not a whole number >= 0.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.list(
+            where=where,
+            order=order,
+            unit_dp=unit_dp,
+            modified_since=modified_since,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return raw.parsed.items
+
+    def iter(
+        self,
+        *,
+        where: str | None = None,
+        order: str | None = None,
+        unit_dp: Literal[2, 4] | None = None,
+        modified_since: datetime.datetime | datetime.date | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+    ) -> AsyncIterator[Item]:
+        """Like ``list()``, but an async generator yielding one ``Item`` at a time.
+
+        The answer is parsed while it streams in, so memory does not grow with its size.
+        Errors anywhere in the stream raise (never a silently shorter list); the call is
+        not retried once it has started. ``GET Items``
+
+        A number ``timeout`` bounds the time spent waiting for and reading the answer (the
+        time you spend between items does not count); the client's ``max_item_bytes`` bounds
+        what is held at once: one item and anything before it that is not an item.
+
+        Args:
+            where: A filter over any element of the answer, e.g. IsSold==true or
+                Code.StartsWith("BIND"); build it with xero_customer_api.field (quoting,
+                Guid(...), DateTime(...), null tests) rather than by concatenation.
+            order: Sort order, e.g. Code ASC or UpdatedDateUTC DESC.
+            unit_dp: 4 to read and write unit prices with 4 decimal places (default 2).
+            modified_since: Only records created or changed since this moment (a timezone-aware datetime, or
+                a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-
+                Since header: a filter, so the answer may be an empty list.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+
+        Returns:
+            An async iterator yielding one ``Item`` per item that matches the filters.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``where`` or ``order`` empty.
+            XeroAPIError: Xero answered with an error (before or while streaming).
+            XeroResponseError: The answer is malformed, truncated or unsafe.
+            XeroConnectionError: The connection failed, dropped or timed out.
+        """
+        return aiter_items(
+            self._client,
+            path="Items",
+            params=[
+                ("where", encode_string("where", where)),
+                ("order", encode_string("order", order)),
+                (
+                    "unitdp",
+                    encode_int(
+                        "unit_dp",
+                        unit_dp,
+                        (
+                            2,
+                            4,
+                        ),
+                    ),
+                ),
+            ],
+            wrapper="Items",
+            item="Item",
+            decode=_codec.decode_item,
+            headers=[
+                ("If-Modified-Since", encode_datetime("modified_since", modified_since)),
+            ],
+            tenant_id=tenant_id,
+            timeout=timeout,
+            envelope=_codec.decode_items_response,
+        )
+
+    async def get(
+        self,
+        *,
+        item_id: str | uuid.UUID | None = None,
+        code: str | None = None,
+        unit_dp: Literal[2, 4] | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Item:
+        """Get one item by its ItemID or by its Code (give exactly one).
+
+        ``GET Items/{Item}``
+
+        Args:
+            item_id: Xero's identifier of the item.
+            code: The item's Code.
+            unit_dp: 4 to read and write unit prices with 4 decimal places (default 2).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``Item`` found (never ``None``).
+
+        Raises:
+            RequestValidationError: Nothing was sent: not exactly one of ``item_id`` and
+                ``code`` given; ``max_retries`` not a whole number >= 0.
+            NotFoundError: No such item in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.get(
+            item_id=item_id,
+            code=code,
+            unit_dp=unit_dp,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.items), None), "Item")
+
+    async def create(
+        self,
+        item: Item,
+        *,
+        unit_dp: Literal[2, 4] | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Item:
+        """Create one item (its Code is needed and must be unused).
+
+        ``PUT Items``
+
+        Args:
+            item: One item to create or update.
+            unit_dp: 4 to read and write unit prices with 4 decimal places (default 2).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``Item`` as Xero saved it, with the values Xero sets (such as its ID).
+
+        Raises:
+            RequestValidationError: Nothing was sent: the item does not match its schema (a
+                required field missing or a value of the wrong type; a ``float`` or ``str`` for
+                a ``Decimal``, or more decimal places or digits than allowed; a naive
+                ``datetime``; a value outside its enumeration; text not of the form its pattern
+                gives, such as a GUID; text too long or too short); ``max_retries`` not a whole
+                number >= 0.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.create(
+            item,
+            unit_dp=unit_dp,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.items), None), "Item")
+
+    async def create_many(
+        self,
+        items: Sequence[Item],
+        *,
+        summarize_errors: bool = True,
+        unit_dp: Literal[2, 4] | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> BatchResult[Item]:
+        """Create a batch of items in one call.
+
+        ``PUT Items``
+
+        Args:
+            items: A batch of items to create (PUT Items) or create-or-update (POST Items).
+            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
+                False: always an answer, each item with its own status, validation errors and
+                warnings.
+            unit_dp: 4 to read and write unit prices with 4 decimal places (default 2).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A ``BatchResult`` of ``Item``: ``.items`` in the order sent, each with the decoded
+            ``.item``, its ``.status`` (OK, WARNING or ERROR; OK when errors were summarised),
+            ``.validation_errors`` and ``.warnings``; ``.succeeded`` and ``.failed`` split them.
+            With ``summarize_errors=True`` a failing batch raises ``ValidationError`` instead.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``items`` not a list of items; an item
+                in ``items`` does not match its schema (a required field missing or a value of
+                the wrong type; a ``float`` or ``str`` for a ``Decimal``, or more decimal places
+                or digits than allowed; a naive ``datetime``; a value outside its enumeration;
+                text not of the form its pattern gives, such as a GUID; text too long or too
+                short); ``max_retries`` not a whole number >= 0.
+            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
+                failing element); with ``summarize_errors=False`` failed items are in the result
+                instead.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.create_many(
+            items,
+            summarize_errors=summarize_errors,
+            unit_dp=unit_dp,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return batch_result(raw.parsed.items)
+
+    async def save(
+        self,
+        item: Item,
+        *,
+        unit_dp: Literal[2, 4] | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Item:
+        """Create or update one item: an item with an ItemID (or a known Code) is updated,
+        otherwise created.
+
+        ``POST Items``
+
+        Args:
+            item: One item to create or update.
+            unit_dp: 4 to read and write unit prices with 4 decimal places (default 2).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``Item`` as Xero saved it, with the values Xero sets (such as its ID).
+
+        Raises:
+            RequestValidationError: Nothing was sent: the item does not match its schema (a
+                required field missing or a value of the wrong type; a ``float`` or ``str`` for
+                a ``Decimal``, or more decimal places or digits than allowed; a naive
+                ``datetime``; a value outside its enumeration; text not of the form its pattern
+                gives, such as a GUID; text too long or too short); ``max_retries`` not a whole
+                number >= 0.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.save(
+            item,
+            unit_dp=unit_dp,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.items), None), "Item")
+
+    async def save_many(
+        self,
+        items: Sequence[Item],
+        *,
+        summarize_errors: bool = True,
+        unit_dp: Literal[2, 4] | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> BatchResult[Item]:
+        """Create or update a batch of items in one call, each as by save().
+
+        ``POST Items``
+
+        Args:
+            items: A batch of items to create (PUT Items) or create-or-update (POST Items).
+            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
+                False: always an answer, each item with its own status, validation errors and
+                warnings.
+            unit_dp: 4 to read and write unit prices with 4 decimal places (default 2).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A ``BatchResult`` of ``Item``: ``.items`` in the order sent, each with the decoded
+            ``.item``, its ``.status`` (OK, WARNING or ERROR; OK when errors were summarised),
+            ``.validation_errors`` and ``.warnings``; ``.succeeded`` and ``.failed`` split them.
+            With ``summarize_errors=True`` a failing batch raises ``ValidationError`` instead.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``items`` not a list of items; an item
+                in ``items`` does not match its schema (a required field missing or a value of
+                the wrong type; a ``float`` or ``str`` for a ``Decimal``, or more decimal places
+                or digits than allowed; a naive ``datetime``; a value outside its enumeration;
+                text not of the form its pattern gives, such as a GUID; text too long or too
+                short); ``max_retries`` not a whole number >= 0.
+            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
+                failing element); with ``summarize_errors=False`` failed items are in the result
+                instead.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.save_many(
+            items,
+            summarize_errors=summarize_errors,
+            unit_dp=unit_dp,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return batch_result(raw.parsed.items)
+
+    async def update(
+        self,
+        item: Item,
+        *,
+        item_id: str | uuid.UUID,
+        unit_dp: Literal[2, 4] | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Item:
+        """Update the item of the path with what the item given sets (e.g. a new Code or prices).
+
+        ``POST Items/{ItemID}``
+
+        Args:
+            item: One item to create or update.
+            item_id: Xero's identifier of the item to update.
+            unit_dp: 4 to read and write unit prices with 4 decimal places (default 2).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``Item`` as Xero saved it, with the values Xero sets (such as its ID).
+
+        Raises:
+            RequestValidationError: Nothing was sent: the item does not match its schema (a
+                required field missing or a value of the wrong type; a ``float`` or ``str`` for
+                a ``Decimal``, or more decimal places or digits than allowed; a naive
+                ``datetime``; a value outside its enumeration; text not of the form its pattern
+                gives, such as a GUID; text too long or too short); ``max_retries`` not a whole
+                number >= 0.
+            NotFoundError: No such item in this organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.update(
+            item,
+            item_id=item_id,
+            unit_dp=unit_dp,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.items), None), "Item")
 
 
 class JournalsResourceWithRawResponse:
@@ -13234,6 +15271,6234 @@ class AsyncPaymentsResource:
             max_retries=max_retries,
         )
         return require_payload(next(iter(raw.parsed.payments), None), "Payment")
+
+
+class PurchaseOrdersResourceWithRawResponse:
+    """Purchase_orders endpoints returning the raw HTTP answer with the parsed envelope."""
+
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
+
+    def list(
+        self,
+        *,
+        status: Literal["DRAFT", "SUBMITTED", "AUTHORISED", "BILLED", "DELETED"] | None = None,
+        date_from: datetime.datetime | datetime.date | None = None,
+        date_to: datetime.datetime | datetime.date | None = None,
+        order: str | None = None,
+        page: int | None = None,
+        page_size: int | None = None,
+        modified_since: datetime.datetime | datetime.date | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[PurchaseOrdersResponse]:
+        """GET PurchaseOrders: like ``purchase_orders.list()``, with the raw answer.
+
+        Args:
+            status: Only the purchase orders in this status.
+            date_from: Only purchase orders dated on or after this date (a date, sent as YYYY-MM-
+                DDT00:00:00).
+            date_to: Only purchase orders dated on or before this date (a date, sent as YYYY-MM-
+                DDT00:00:00).
+            order: Sort order, e.g. Date DESC or PurchaseOrderNumber ASC.
+            page: Page number (from 1): up to page_size purchase orders each.
+            page_size: Records per page (Xero's default 100).
+            modified_since: Only records created or changed since this moment (a timezone-aware datetime, or
+                a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-
+                Since header: a filter, so the answer may be an empty list.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``PurchaseOrdersResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``status`` not one of its values;
+                ``date_from`` or ``date_to`` a naive datetime; ``order`` empty; ``max_retries``
+                not a whole number >= 0.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="GET",
+            path="PurchaseOrders",
+            params=[
+                (
+                    "Status",
+                    check_choice(
+                        "status",
+                        status,
+                        (
+                            "DRAFT",
+                            "SUBMITTED",
+                            "AUTHORISED",
+                            "BILLED",
+                            "DELETED",
+                        ),
+                    ),
+                ),
+                ("DateFrom", encode_datetime("date_from", date_from)),
+                ("DateTo", encode_datetime("date_to", date_to)),
+                ("order", encode_string("order", order)),
+                ("page", encode_int("page", page)),
+                ("pageSize", encode_int("page_size", page_size)),
+            ],
+            headers=[
+                ("If-Modified-Since", encode_datetime("modified_since", modified_since)),
+            ],
+            body=None,
+            response_type=PurchaseOrdersResponse,
+            decode=_codec.decode_purchase_orders_response,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def get(
+        self,
+        *,
+        purchase_order_id: str | uuid.UUID | None = None,
+        purchase_order_number: str | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[PurchaseOrdersResponse]:
+        """GET PurchaseOrders/{PurchaseOrder}: like ``purchase_orders.get()``, with the raw answer.
+
+        Args:
+            purchase_order_id: Xero's identifier of the purchase order.
+            purchase_order_number: The purchase order number, e.g. PO-0001.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``PurchaseOrdersResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: not exactly one of
+                ``purchase_order_id`` and ``purchase_order_number`` given; ``max_retries`` not a
+                whole number >= 0.
+            NotFoundError: No such purchase order in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        check_one_of(
+            {
+                "purchase_order_id": purchase_order_id,
+                "purchase_order_number": purchase_order_number,
+            }
+        )
+        return self._client._request(
+            method="GET",
+            path="PurchaseOrders/"
+            + encode_path_segment(
+                "purchase_order_id or purchase_order_number",
+                encode_guid("purchase_order_id", purchase_order_id)
+                or encode_string("purchase_order_number", purchase_order_number),
+            ),
+            params=[],
+            body=None,
+            response_type=PurchaseOrdersResponse,
+            decode=_codec.decode_purchase_orders_response,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def create(
+        self,
+        purchase_order: PurchaseOrder,
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[PurchaseOrdersResponse]:
+        """PUT PurchaseOrders: like ``purchase_orders.create()``, with the raw answer.
+
+        Args:
+            purchase_order: One purchase order to create, update or delete (Status DELETED).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``PurchaseOrdersResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: the purchase order does not match its
+                schema (a required field missing or a value of the wrong type; a ``float`` or
+                ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short; a number out of range); ``max_retries`` not a whole
+                number >= 0.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="PUT",
+            path="PurchaseOrders",
+            params=[],
+            body=purchase_order,
+            response_type=PurchaseOrdersResponse,
+            decode=_codec.decode_purchase_orders_response,
+            encode=_codec.encode_request_purchase_order,
+            check=_checks.CHECKS[PurchaseOrder],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def create_many(
+        self,
+        purchase_orders: Sequence[PurchaseOrder],
+        *,
+        summarize_errors: bool = True,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[PurchaseOrdersResponse]:
+        """PUT PurchaseOrders: like ``purchase_orders.create_many()``, with the raw answer.
+
+        Args:
+            purchase_orders: A batch of purchase orders to create (PUT PurchaseOrders) or create-or-update
+                (POST PurchaseOrders).
+            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
+                False: always an answer, each item with its own status, validation errors and
+                warnings.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``PurchaseOrdersResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``purchase_orders`` not a list of
+                purchase orders; a purchase order in ``purchase_orders`` does not match its
+                schema (a required field missing or a value of the wrong type; a ``float`` or
+                ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short; a number out of range); ``max_retries`` not a whole
+                number >= 0.
+            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
+                failing element); with ``summarize_errors=False`` failed items are in the result
+                instead.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="PUT",
+            path="PurchaseOrders",
+            params=[
+                ("summarizeErrors", encode_bool("summarize_errors", summarize_errors)),
+            ],
+            body=_checks.as_list(purchase_orders, "purchase_orders", "PurchaseOrder"),
+            response_type=PurchaseOrdersResponse,
+            decode=_codec.decode_purchase_orders_response,
+            encode=_codec.encode_request_purchase_orders,
+            check=_checks.CHECKS[PurchaseOrder],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def save(
+        self,
+        purchase_order: PurchaseOrder,
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[PurchaseOrdersResponse]:
+        """POST PurchaseOrders: like ``purchase_orders.save()``, with the raw answer.
+
+        Args:
+            purchase_order: One purchase order to create, update or delete (Status DELETED).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``PurchaseOrdersResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: the purchase order does not match its
+                schema (a required field missing or a value of the wrong type; a ``float`` or
+                ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short; a number out of range); ``max_retries`` not a whole
+                number >= 0.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="POST",
+            path="PurchaseOrders",
+            params=[],
+            body=purchase_order,
+            response_type=PurchaseOrdersResponse,
+            decode=_codec.decode_purchase_orders_response,
+            encode=_codec.encode_request_purchase_order,
+            check=_checks.CHECKS[PurchaseOrder],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def save_many(
+        self,
+        purchase_orders: Sequence[PurchaseOrder],
+        *,
+        summarize_errors: bool = True,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[PurchaseOrdersResponse]:
+        """POST PurchaseOrders: like ``purchase_orders.save_many()``, with the raw answer.
+
+        Args:
+            purchase_orders: A batch of purchase orders to create (PUT PurchaseOrders) or create-or-update
+                (POST PurchaseOrders).
+            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
+                False: always an answer, each item with its own status, validation errors and
+                warnings.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``PurchaseOrdersResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``purchase_orders`` not a list of
+                purchase orders; a purchase order in ``purchase_orders`` does not match its
+                schema (a required field missing or a value of the wrong type; a ``float`` or
+                ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short; a number out of range); ``max_retries`` not a whole
+                number >= 0.
+            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
+                failing element); with ``summarize_errors=False`` failed items are in the result
+                instead.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="POST",
+            path="PurchaseOrders",
+            params=[
+                ("summarizeErrors", encode_bool("summarize_errors", summarize_errors)),
+            ],
+            body=_checks.as_list(purchase_orders, "purchase_orders", "PurchaseOrder"),
+            response_type=PurchaseOrdersResponse,
+            decode=_codec.decode_purchase_orders_response,
+            encode=_codec.encode_request_purchase_orders,
+            check=_checks.CHECKS[PurchaseOrder],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def update(
+        self,
+        purchase_order: PurchaseOrder,
+        *,
+        purchase_order_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[PurchaseOrdersResponse]:
+        """POST PurchaseOrders/{PurchaseOrderID}: like ``purchase_orders.update()``, with the raw answer.
+
+        Args:
+            purchase_order: One purchase order to create, update or delete (Status DELETED).
+            purchase_order_id: Xero's identifier of the purchase order to update.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``PurchaseOrdersResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: the purchase order does not match its
+                schema (a required field missing or a value of the wrong type; a ``float`` or
+                ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short; a number out of range); ``max_retries`` not a whole
+                number >= 0.
+            NotFoundError: No such purchase order in this organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="POST",
+            path="PurchaseOrders/"
+            + encode_path_segment(
+                "purchase_order_id", encode_guid("purchase_order_id", purchase_order_id)
+            ),
+            params=[],
+            body=purchase_order,
+            response_type=PurchaseOrdersResponse,
+            decode=_codec.decode_purchase_orders_response,
+            encode=_codec.encode_request_purchase_order,
+            check=_checks.CHECKS[PurchaseOrder],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def delete(
+        self,
+        *,
+        purchase_order_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[PurchaseOrdersResponse]:
+        """POST PurchaseOrders/{PurchaseOrderID}: like ``purchase_orders.delete()``, with the raw answer.
+
+        Args:
+            purchase_order_id: Xero's identifier of the purchase order to delete.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``PurchaseOrdersResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: the purchase order does not match its
+                schema (a required field missing or a value of the wrong type; a ``float`` or
+                ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short; a number out of range); ``max_retries`` not a whole
+                number >= 0.
+            NotFoundError: No such purchase order in this organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="POST",
+            path="PurchaseOrders/"
+            + encode_path_segment(
+                "purchase_order_id", encode_guid("purchase_order_id", purchase_order_id)
+            ),
+            params=[],
+            body=PurchaseOrder(status=PurchaseOrderStatus("DELETED")),
+            response_type=PurchaseOrdersResponse,
+            decode=_codec.decode_purchase_orders_response,
+            encode=_codec.encode_request_purchase_order,
+            check=_checks.CHECKS[PurchaseOrder],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+
+class PurchaseOrdersResource:
+    """Purchase orders to suppliers: DRAFT -> SUBMITTED -> AUTHORISED -> BILLED; deleted by saving
+    Status DELETED."""
+
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
+        self.with_raw_response = PurchaseOrdersResourceWithRawResponse(client)
+
+    def list(
+        self,
+        *,
+        status: Literal["DRAFT", "SUBMITTED", "AUTHORISED", "BILLED", "DELETED"] | None = None,
+        date_from: datetime.datetime | datetime.date | None = None,
+        date_to: datetime.datetime | datetime.date | None = None,
+        order: str | None = None,
+        page: int | None = None,
+        page_size: int | None = None,
+        modified_since: datetime.datetime | datetime.date | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> builtins.list[PurchaseOrder]:
+        """List the organisation's purchase orders, filtered by their own parameters (purchase
+        orders take no where) and sorted, one page or (without page) all.
+
+        ``GET PurchaseOrders``
+
+        Args:
+            status: Only the purchase orders in this status.
+            date_from: Only purchase orders dated on or after this date (a date, sent as YYYY-MM-
+                DDT00:00:00).
+            date_to: Only purchase orders dated on or before this date (a date, sent as YYYY-MM-
+                DDT00:00:00).
+            order: Sort order, e.g. Date DESC or PurchaseOrderNumber ASC.
+            page: Page number (from 1): up to page_size purchase orders each.
+            page_size: Records per page (Xero's default 100).
+            modified_since: Only records created or changed since this moment (a timezone-aware datetime, or
+                a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-
+                Since header: a filter, so the answer may be an empty list.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A list of ``PurchaseOrder``, one per purchase order that matches the filters (empty
+            when there is none).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``status`` not one of its values;
+                ``date_from`` or ``date_to`` a naive datetime; ``order`` empty; ``max_retries``
+                not a whole number >= 0.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.list(
+            status=status,
+            date_from=date_from,
+            date_to=date_to,
+            order=order,
+            page=page,
+            page_size=page_size,
+            modified_since=modified_since,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return raw.parsed.purchase_orders
+
+    def iter(
+        self,
+        *,
+        status: Literal["DRAFT", "SUBMITTED", "AUTHORISED", "BILLED", "DELETED"] | None = None,
+        date_from: datetime.datetime | datetime.date | None = None,
+        date_to: datetime.datetime | datetime.date | None = None,
+        order: str | None = None,
+        page: int | None = None,
+        page_size: int | None = None,
+        modified_since: datetime.datetime | datetime.date | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+    ) -> Iterator[PurchaseOrder]:
+        """Like ``list()``, but yields one ``PurchaseOrder`` at a time.
+
+        Walks the pages from page (1 by default), page_size records a page (Xero's default 100),
+        until a page comes back shorter; each page is parsed while it streams in, so memory
+        stays flat however many records there are. Errors on any page raise (never a silently
+        shorter list); a page is not retried once it has started. ``GET PurchaseOrders``
+
+        A number ``timeout`` bounds the time spent waiting for and reading the answer (the
+        time you spend between items does not count); the client's ``max_item_bytes`` bounds
+        what is held at once: one item and anything before it that is not an item.
+
+        Args:
+            status: Only the purchase orders in this status.
+            date_from: Only purchase orders dated on or after this date (a date, sent as YYYY-MM-
+                DDT00:00:00).
+            date_to: Only purchase orders dated on or before this date (a date, sent as YYYY-MM-
+                DDT00:00:00).
+            order: Sort order, e.g. Date DESC or PurchaseOrderNumber ASC.
+            page: Page number (from 1): up to page_size purchase orders each.
+            page_size: Records per page (Xero's default 100).
+            modified_since: Only records created or changed since this moment (a timezone-aware datetime, or
+                a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-
+                Since header: a filter, so the answer may be an empty list.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+
+        Returns:
+            An iterator yielding one ``PurchaseOrder`` per purchase order that matches the
+            filters.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``status`` not one of its values;
+                ``date_from`` or ``date_to`` a naive datetime; ``order`` empty.
+            XeroAPIError: Xero answered with an error (before or while streaming).
+            XeroResponseError: The answer is malformed, truncated or unsafe.
+            XeroConnectionError: The connection failed, dropped or timed out.
+        """
+        return iter_pages(
+            self._client,
+            path="PurchaseOrders",
+            params=[
+                (
+                    "Status",
+                    check_choice(
+                        "status",
+                        status,
+                        (
+                            "DRAFT",
+                            "SUBMITTED",
+                            "AUTHORISED",
+                            "BILLED",
+                            "DELETED",
+                        ),
+                    ),
+                ),
+                ("DateFrom", encode_datetime("date_from", date_from)),
+                ("DateTo", encode_datetime("date_to", date_to)),
+                ("order", encode_string("order", order)),
+                ("page", encode_int("page", page)),
+                ("pageSize", encode_int("page_size", page_size)),
+            ],
+            page_param="page",
+            first_page=page,
+            page_size=page_size,
+            default_size=100,
+            wrapper="PurchaseOrders",
+            item="PurchaseOrder",
+            decode=_codec.decode_purchase_order,
+            headers=[
+                ("If-Modified-Since", encode_datetime("modified_since", modified_since)),
+            ],
+            tenant_id=tenant_id,
+            timeout=timeout,
+            envelope=_codec.decode_purchase_orders_response,
+        )
+
+    def get(
+        self,
+        *,
+        purchase_order_id: str | uuid.UUID | None = None,
+        purchase_order_number: str | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> PurchaseOrder:
+        """Get one purchase order, with its lines, by its PurchaseOrderID or by its
+        PurchaseOrderNumber (give exactly one).
+
+        ``GET PurchaseOrders/{PurchaseOrder}``
+
+        Args:
+            purchase_order_id: Xero's identifier of the purchase order.
+            purchase_order_number: The purchase order number, e.g. PO-0001.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``PurchaseOrder`` found (never ``None``).
+
+        Raises:
+            RequestValidationError: Nothing was sent: not exactly one of
+                ``purchase_order_id`` and ``purchase_order_number`` given; ``max_retries`` not a
+                whole number >= 0.
+            NotFoundError: No such purchase order in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.get(
+            purchase_order_id=purchase_order_id,
+            purchase_order_number=purchase_order_number,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.purchase_orders), None), "PurchaseOrder")
+
+    def create(
+        self,
+        purchase_order: PurchaseOrder,
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> PurchaseOrder:
+        """Create one purchase order (Contact and LineItems are needed; the PurchaseOrderNumber is
+        made when left out).
+
+        ``PUT PurchaseOrders``
+
+        Args:
+            purchase_order: One purchase order to create, update or delete (Status DELETED).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``PurchaseOrder`` as Xero saved it, with the values Xero sets (such as its ID).
+
+        Raises:
+            RequestValidationError: Nothing was sent: the purchase order does not match its
+                schema (a required field missing or a value of the wrong type; a ``float`` or
+                ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short; a number out of range); ``max_retries`` not a whole
+                number >= 0.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.create(
+            purchase_order,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.purchase_orders), None), "PurchaseOrder")
+
+    def create_many(
+        self,
+        purchase_orders: Sequence[PurchaseOrder],
+        *,
+        summarize_errors: bool = True,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> BatchResult[PurchaseOrder]:
+        """Create a batch of purchase orders in one call (Xero advises at most 50 a call).
+
+        ``PUT PurchaseOrders``
+
+        Args:
+            purchase_orders: A batch of purchase orders to create (PUT PurchaseOrders) or create-or-update
+                (POST PurchaseOrders).
+            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
+                False: always an answer, each item with its own status, validation errors and
+                warnings.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A ``BatchResult`` of ``PurchaseOrder``: ``.items`` in the order sent, each with the
+            decoded ``.item``, its ``.status`` (OK, WARNING or ERROR; OK when errors were
+            summarised), ``.validation_errors`` and ``.warnings``; ``.succeeded`` and
+            ``.failed`` split them. With ``summarize_errors=True`` a failing batch raises
+            ``ValidationError`` instead.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``purchase_orders`` not a list of
+                purchase orders; a purchase order in ``purchase_orders`` does not match its
+                schema (a required field missing or a value of the wrong type; a ``float`` or
+                ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short; a number out of range); ``max_retries`` not a whole
+                number >= 0.
+            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
+                failing element); with ``summarize_errors=False`` failed items are in the result
+                instead.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.create_many(
+            purchase_orders,
+            summarize_errors=summarize_errors,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return batch_result(raw.parsed.purchase_orders)
+
+    def save(
+        self,
+        purchase_order: PurchaseOrder,
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> PurchaseOrder:
+        """Create or update one purchase order: one with a PurchaseOrderID (or a known
+        PurchaseOrderNumber) is updated, otherwise created. Lines sent replace the order's
+        lines.
+
+        ``POST PurchaseOrders``
+
+        Args:
+            purchase_order: One purchase order to create, update or delete (Status DELETED).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``PurchaseOrder`` as Xero saved it, with the values Xero sets (such as its ID).
+
+        Raises:
+            RequestValidationError: Nothing was sent: the purchase order does not match its
+                schema (a required field missing or a value of the wrong type; a ``float`` or
+                ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short; a number out of range); ``max_retries`` not a whole
+                number >= 0.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.save(
+            purchase_order,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.purchase_orders), None), "PurchaseOrder")
+
+    def save_many(
+        self,
+        purchase_orders: Sequence[PurchaseOrder],
+        *,
+        summarize_errors: bool = True,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> BatchResult[PurchaseOrder]:
+        """Create or update a batch of purchase orders in one call, each as by save().
+
+        ``POST PurchaseOrders``
+
+        Args:
+            purchase_orders: A batch of purchase orders to create (PUT PurchaseOrders) or create-or-update
+                (POST PurchaseOrders).
+            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
+                False: always an answer, each item with its own status, validation errors and
+                warnings.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A ``BatchResult`` of ``PurchaseOrder``: ``.items`` in the order sent, each with the
+            decoded ``.item``, its ``.status`` (OK, WARNING or ERROR; OK when errors were
+            summarised), ``.validation_errors`` and ``.warnings``; ``.succeeded`` and
+            ``.failed`` split them. With ``summarize_errors=True`` a failing batch raises
+            ``ValidationError`` instead.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``purchase_orders`` not a list of
+                purchase orders; a purchase order in ``purchase_orders`` does not match its
+                schema (a required field missing or a value of the wrong type; a ``float`` or
+                ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short; a number out of range); ``max_retries`` not a whole
+                number >= 0.
+            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
+                failing element); with ``summarize_errors=False`` failed items are in the result
+                instead.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.save_many(
+            purchase_orders,
+            summarize_errors=summarize_errors,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return batch_result(raw.parsed.purchase_orders)
+
+    def update(
+        self,
+        purchase_order: PurchaseOrder,
+        *,
+        purchase_order_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> PurchaseOrder:
+        """Update the purchase order of the path with what the order given sets (status changes
+        such as AUTHORISED included).
+
+        ``POST PurchaseOrders/{PurchaseOrderID}``
+
+        Args:
+            purchase_order: One purchase order to create, update or delete (Status DELETED).
+            purchase_order_id: Xero's identifier of the purchase order to update.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``PurchaseOrder`` as Xero saved it, with the values Xero sets (such as its ID).
+
+        Raises:
+            RequestValidationError: Nothing was sent: the purchase order does not match its
+                schema (a required field missing or a value of the wrong type; a ``float`` or
+                ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short; a number out of range); ``max_retries`` not a whole
+                number >= 0.
+            NotFoundError: No such purchase order in this organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.update(
+            purchase_order,
+            purchase_order_id=purchase_order_id,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.purchase_orders), None), "PurchaseOrder")
+
+    def delete(
+        self,
+        *,
+        purchase_order_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> PurchaseOrder:
+        """Delete a purchase order that is not BILLED (2.0 has no DELETE for purchase orders: this
+        saves Status DELETED).
+
+        ``POST PurchaseOrders/{PurchaseOrderID}``
+
+        Args:
+            purchase_order_id: Xero's identifier of the purchase order to delete.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``PurchaseOrder`` as Xero saved it, with the values Xero sets (such as its ID).
+
+        Raises:
+            RequestValidationError: Nothing was sent: the purchase order does not match its
+                schema (a required field missing or a value of the wrong type; a ``float`` or
+                ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short; a number out of range); ``max_retries`` not a whole
+                number >= 0.
+            NotFoundError: No such purchase order in this organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.delete(
+            purchase_order_id=purchase_order_id,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.purchase_orders), None), "PurchaseOrder")
+
+
+class AsyncPurchaseOrdersResourceWithRawResponse:
+    """Purchase_orders endpoints returning the raw HTTP answer with the parsed envelope."""
+
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+
+    async def list(
+        self,
+        *,
+        status: Literal["DRAFT", "SUBMITTED", "AUTHORISED", "BILLED", "DELETED"] | None = None,
+        date_from: datetime.datetime | datetime.date | None = None,
+        date_to: datetime.datetime | datetime.date | None = None,
+        order: str | None = None,
+        page: int | None = None,
+        page_size: int | None = None,
+        modified_since: datetime.datetime | datetime.date | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[PurchaseOrdersResponse]:
+        """GET PurchaseOrders: like ``purchase_orders.list()``, with the raw answer.
+
+        Args:
+            status: Only the purchase orders in this status.
+            date_from: Only purchase orders dated on or after this date (a date, sent as YYYY-MM-
+                DDT00:00:00).
+            date_to: Only purchase orders dated on or before this date (a date, sent as YYYY-MM-
+                DDT00:00:00).
+            order: Sort order, e.g. Date DESC or PurchaseOrderNumber ASC.
+            page: Page number (from 1): up to page_size purchase orders each.
+            page_size: Records per page (Xero's default 100).
+            modified_since: Only records created or changed since this moment (a timezone-aware datetime, or
+                a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-
+                Since header: a filter, so the answer may be an empty list.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``PurchaseOrdersResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``status`` not one of its values;
+                ``date_from`` or ``date_to`` a naive datetime; ``order`` empty; ``max_retries``
+                not a whole number >= 0.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="GET",
+            path="PurchaseOrders",
+            params=[
+                (
+                    "Status",
+                    check_choice(
+                        "status",
+                        status,
+                        (
+                            "DRAFT",
+                            "SUBMITTED",
+                            "AUTHORISED",
+                            "BILLED",
+                            "DELETED",
+                        ),
+                    ),
+                ),
+                ("DateFrom", encode_datetime("date_from", date_from)),
+                ("DateTo", encode_datetime("date_to", date_to)),
+                ("order", encode_string("order", order)),
+                ("page", encode_int("page", page)),
+                ("pageSize", encode_int("page_size", page_size)),
+            ],
+            headers=[
+                ("If-Modified-Since", encode_datetime("modified_since", modified_since)),
+            ],
+            body=None,
+            response_type=PurchaseOrdersResponse,
+            decode=_codec.decode_purchase_orders_response,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def get(
+        self,
+        *,
+        purchase_order_id: str | uuid.UUID | None = None,
+        purchase_order_number: str | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[PurchaseOrdersResponse]:
+        """GET PurchaseOrders/{PurchaseOrder}: like ``purchase_orders.get()``, with the raw answer.
+
+        Args:
+            purchase_order_id: Xero's identifier of the purchase order.
+            purchase_order_number: The purchase order number, e.g. PO-0001.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``PurchaseOrdersResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: not exactly one of
+                ``purchase_order_id`` and ``purchase_order_number`` given; ``max_retries`` not a
+                whole number >= 0.
+            NotFoundError: No such purchase order in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        check_one_of(
+            {
+                "purchase_order_id": purchase_order_id,
+                "purchase_order_number": purchase_order_number,
+            }
+        )
+        return await self._client._request(
+            method="GET",
+            path="PurchaseOrders/"
+            + encode_path_segment(
+                "purchase_order_id or purchase_order_number",
+                encode_guid("purchase_order_id", purchase_order_id)
+                or encode_string("purchase_order_number", purchase_order_number),
+            ),
+            params=[],
+            body=None,
+            response_type=PurchaseOrdersResponse,
+            decode=_codec.decode_purchase_orders_response,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def create(
+        self,
+        purchase_order: PurchaseOrder,
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[PurchaseOrdersResponse]:
+        """PUT PurchaseOrders: like ``purchase_orders.create()``, with the raw answer.
+
+        Args:
+            purchase_order: One purchase order to create, update or delete (Status DELETED).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``PurchaseOrdersResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: the purchase order does not match its
+                schema (a required field missing or a value of the wrong type; a ``float`` or
+                ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short; a number out of range); ``max_retries`` not a whole
+                number >= 0.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="PUT",
+            path="PurchaseOrders",
+            params=[],
+            body=purchase_order,
+            response_type=PurchaseOrdersResponse,
+            decode=_codec.decode_purchase_orders_response,
+            encode=_codec.encode_request_purchase_order,
+            check=_checks.CHECKS[PurchaseOrder],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def create_many(
+        self,
+        purchase_orders: Sequence[PurchaseOrder],
+        *,
+        summarize_errors: bool = True,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[PurchaseOrdersResponse]:
+        """PUT PurchaseOrders: like ``purchase_orders.create_many()``, with the raw answer.
+
+        Args:
+            purchase_orders: A batch of purchase orders to create (PUT PurchaseOrders) or create-or-update
+                (POST PurchaseOrders).
+            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
+                False: always an answer, each item with its own status, validation errors and
+                warnings.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``PurchaseOrdersResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``purchase_orders`` not a list of
+                purchase orders; a purchase order in ``purchase_orders`` does not match its
+                schema (a required field missing or a value of the wrong type; a ``float`` or
+                ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short; a number out of range); ``max_retries`` not a whole
+                number >= 0.
+            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
+                failing element); with ``summarize_errors=False`` failed items are in the result
+                instead.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="PUT",
+            path="PurchaseOrders",
+            params=[
+                ("summarizeErrors", encode_bool("summarize_errors", summarize_errors)),
+            ],
+            body=_checks.as_list(purchase_orders, "purchase_orders", "PurchaseOrder"),
+            response_type=PurchaseOrdersResponse,
+            decode=_codec.decode_purchase_orders_response,
+            encode=_codec.encode_request_purchase_orders,
+            check=_checks.CHECKS[PurchaseOrder],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def save(
+        self,
+        purchase_order: PurchaseOrder,
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[PurchaseOrdersResponse]:
+        """POST PurchaseOrders: like ``purchase_orders.save()``, with the raw answer.
+
+        Args:
+            purchase_order: One purchase order to create, update or delete (Status DELETED).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``PurchaseOrdersResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: the purchase order does not match its
+                schema (a required field missing or a value of the wrong type; a ``float`` or
+                ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short; a number out of range); ``max_retries`` not a whole
+                number >= 0.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="POST",
+            path="PurchaseOrders",
+            params=[],
+            body=purchase_order,
+            response_type=PurchaseOrdersResponse,
+            decode=_codec.decode_purchase_orders_response,
+            encode=_codec.encode_request_purchase_order,
+            check=_checks.CHECKS[PurchaseOrder],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def save_many(
+        self,
+        purchase_orders: Sequence[PurchaseOrder],
+        *,
+        summarize_errors: bool = True,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[PurchaseOrdersResponse]:
+        """POST PurchaseOrders: like ``purchase_orders.save_many()``, with the raw answer.
+
+        Args:
+            purchase_orders: A batch of purchase orders to create (PUT PurchaseOrders) or create-or-update
+                (POST PurchaseOrders).
+            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
+                False: always an answer, each item with its own status, validation errors and
+                warnings.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``PurchaseOrdersResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``purchase_orders`` not a list of
+                purchase orders; a purchase order in ``purchase_orders`` does not match its
+                schema (a required field missing or a value of the wrong type; a ``float`` or
+                ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short; a number out of range); ``max_retries`` not a whole
+                number >= 0.
+            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
+                failing element); with ``summarize_errors=False`` failed items are in the result
+                instead.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="POST",
+            path="PurchaseOrders",
+            params=[
+                ("summarizeErrors", encode_bool("summarize_errors", summarize_errors)),
+            ],
+            body=_checks.as_list(purchase_orders, "purchase_orders", "PurchaseOrder"),
+            response_type=PurchaseOrdersResponse,
+            decode=_codec.decode_purchase_orders_response,
+            encode=_codec.encode_request_purchase_orders,
+            check=_checks.CHECKS[PurchaseOrder],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def update(
+        self,
+        purchase_order: PurchaseOrder,
+        *,
+        purchase_order_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[PurchaseOrdersResponse]:
+        """POST PurchaseOrders/{PurchaseOrderID}: like ``purchase_orders.update()``, with the raw answer.
+
+        Args:
+            purchase_order: One purchase order to create, update or delete (Status DELETED).
+            purchase_order_id: Xero's identifier of the purchase order to update.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``PurchaseOrdersResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: the purchase order does not match its
+                schema (a required field missing or a value of the wrong type; a ``float`` or
+                ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short; a number out of range); ``max_retries`` not a whole
+                number >= 0.
+            NotFoundError: No such purchase order in this organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="POST",
+            path="PurchaseOrders/"
+            + encode_path_segment(
+                "purchase_order_id", encode_guid("purchase_order_id", purchase_order_id)
+            ),
+            params=[],
+            body=purchase_order,
+            response_type=PurchaseOrdersResponse,
+            decode=_codec.decode_purchase_orders_response,
+            encode=_codec.encode_request_purchase_order,
+            check=_checks.CHECKS[PurchaseOrder],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def delete(
+        self,
+        *,
+        purchase_order_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[PurchaseOrdersResponse]:
+        """POST PurchaseOrders/{PurchaseOrderID}: like ``purchase_orders.delete()``, with the raw answer.
+
+        Args:
+            purchase_order_id: Xero's identifier of the purchase order to delete.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``PurchaseOrdersResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: the purchase order does not match its
+                schema (a required field missing or a value of the wrong type; a ``float`` or
+                ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short; a number out of range); ``max_retries`` not a whole
+                number >= 0.
+            NotFoundError: No such purchase order in this organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="POST",
+            path="PurchaseOrders/"
+            + encode_path_segment(
+                "purchase_order_id", encode_guid("purchase_order_id", purchase_order_id)
+            ),
+            params=[],
+            body=PurchaseOrder(status=PurchaseOrderStatus("DELETED")),
+            response_type=PurchaseOrdersResponse,
+            decode=_codec.decode_purchase_orders_response,
+            encode=_codec.encode_request_purchase_order,
+            check=_checks.CHECKS[PurchaseOrder],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+
+class AsyncPurchaseOrdersResource:
+    """Purchase orders to suppliers: DRAFT -> SUBMITTED -> AUTHORISED -> BILLED; deleted by saving
+    Status DELETED."""
+
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+        self.with_raw_response = AsyncPurchaseOrdersResourceWithRawResponse(client)
+
+    async def list(
+        self,
+        *,
+        status: Literal["DRAFT", "SUBMITTED", "AUTHORISED", "BILLED", "DELETED"] | None = None,
+        date_from: datetime.datetime | datetime.date | None = None,
+        date_to: datetime.datetime | datetime.date | None = None,
+        order: str | None = None,
+        page: int | None = None,
+        page_size: int | None = None,
+        modified_since: datetime.datetime | datetime.date | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> builtins.list[PurchaseOrder]:
+        """List the organisation's purchase orders, filtered by their own parameters (purchase
+        orders take no where) and sorted, one page or (without page) all.
+
+        ``GET PurchaseOrders``
+
+        Args:
+            status: Only the purchase orders in this status.
+            date_from: Only purchase orders dated on or after this date (a date, sent as YYYY-MM-
+                DDT00:00:00).
+            date_to: Only purchase orders dated on or before this date (a date, sent as YYYY-MM-
+                DDT00:00:00).
+            order: Sort order, e.g. Date DESC or PurchaseOrderNumber ASC.
+            page: Page number (from 1): up to page_size purchase orders each.
+            page_size: Records per page (Xero's default 100).
+            modified_since: Only records created or changed since this moment (a timezone-aware datetime, or
+                a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-
+                Since header: a filter, so the answer may be an empty list.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A list of ``PurchaseOrder``, one per purchase order that matches the filters (empty
+            when there is none).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``status`` not one of its values;
+                ``date_from`` or ``date_to`` a naive datetime; ``order`` empty; ``max_retries``
+                not a whole number >= 0.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.list(
+            status=status,
+            date_from=date_from,
+            date_to=date_to,
+            order=order,
+            page=page,
+            page_size=page_size,
+            modified_since=modified_since,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return raw.parsed.purchase_orders
+
+    def iter(
+        self,
+        *,
+        status: Literal["DRAFT", "SUBMITTED", "AUTHORISED", "BILLED", "DELETED"] | None = None,
+        date_from: datetime.datetime | datetime.date | None = None,
+        date_to: datetime.datetime | datetime.date | None = None,
+        order: str | None = None,
+        page: int | None = None,
+        page_size: int | None = None,
+        modified_since: datetime.datetime | datetime.date | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+    ) -> AsyncIterator[PurchaseOrder]:
+        """Like ``list()``, but an async generator yielding one ``PurchaseOrder`` at a time.
+
+        Walks the pages from page (1 by default), page_size records a page (Xero's default 100),
+        until a page comes back shorter; each page is parsed while it streams in, so memory
+        stays flat however many records there are. Errors on any page raise (never a silently
+        shorter list); a page is not retried once it has started. ``GET PurchaseOrders``
+
+        A number ``timeout`` bounds the time spent waiting for and reading the answer (the
+        time you spend between items does not count); the client's ``max_item_bytes`` bounds
+        what is held at once: one item and anything before it that is not an item.
+
+        Args:
+            status: Only the purchase orders in this status.
+            date_from: Only purchase orders dated on or after this date (a date, sent as YYYY-MM-
+                DDT00:00:00).
+            date_to: Only purchase orders dated on or before this date (a date, sent as YYYY-MM-
+                DDT00:00:00).
+            order: Sort order, e.g. Date DESC or PurchaseOrderNumber ASC.
+            page: Page number (from 1): up to page_size purchase orders each.
+            page_size: Records per page (Xero's default 100).
+            modified_since: Only records created or changed since this moment (a timezone-aware datetime, or
+                a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-
+                Since header: a filter, so the answer may be an empty list.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+
+        Returns:
+            An async iterator yielding one ``PurchaseOrder`` per purchase order that matches the
+            filters.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``status`` not one of its values;
+                ``date_from`` or ``date_to`` a naive datetime; ``order`` empty.
+            XeroAPIError: Xero answered with an error (before or while streaming).
+            XeroResponseError: The answer is malformed, truncated or unsafe.
+            XeroConnectionError: The connection failed, dropped or timed out.
+        """
+        return aiter_pages(
+            self._client,
+            path="PurchaseOrders",
+            params=[
+                (
+                    "Status",
+                    check_choice(
+                        "status",
+                        status,
+                        (
+                            "DRAFT",
+                            "SUBMITTED",
+                            "AUTHORISED",
+                            "BILLED",
+                            "DELETED",
+                        ),
+                    ),
+                ),
+                ("DateFrom", encode_datetime("date_from", date_from)),
+                ("DateTo", encode_datetime("date_to", date_to)),
+                ("order", encode_string("order", order)),
+                ("page", encode_int("page", page)),
+                ("pageSize", encode_int("page_size", page_size)),
+            ],
+            page_param="page",
+            first_page=page,
+            page_size=page_size,
+            default_size=100,
+            wrapper="PurchaseOrders",
+            item="PurchaseOrder",
+            decode=_codec.decode_purchase_order,
+            headers=[
+                ("If-Modified-Since", encode_datetime("modified_since", modified_since)),
+            ],
+            tenant_id=tenant_id,
+            timeout=timeout,
+            envelope=_codec.decode_purchase_orders_response,
+        )
+
+    async def get(
+        self,
+        *,
+        purchase_order_id: str | uuid.UUID | None = None,
+        purchase_order_number: str | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> PurchaseOrder:
+        """Get one purchase order, with its lines, by its PurchaseOrderID or by its
+        PurchaseOrderNumber (give exactly one).
+
+        ``GET PurchaseOrders/{PurchaseOrder}``
+
+        Args:
+            purchase_order_id: Xero's identifier of the purchase order.
+            purchase_order_number: The purchase order number, e.g. PO-0001.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``PurchaseOrder`` found (never ``None``).
+
+        Raises:
+            RequestValidationError: Nothing was sent: not exactly one of
+                ``purchase_order_id`` and ``purchase_order_number`` given; ``max_retries`` not a
+                whole number >= 0.
+            NotFoundError: No such purchase order in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.get(
+            purchase_order_id=purchase_order_id,
+            purchase_order_number=purchase_order_number,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.purchase_orders), None), "PurchaseOrder")
+
+    async def create(
+        self,
+        purchase_order: PurchaseOrder,
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> PurchaseOrder:
+        """Create one purchase order (Contact and LineItems are needed; the PurchaseOrderNumber is
+        made when left out).
+
+        ``PUT PurchaseOrders``
+
+        Args:
+            purchase_order: One purchase order to create, update or delete (Status DELETED).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``PurchaseOrder`` as Xero saved it, with the values Xero sets (such as its ID).
+
+        Raises:
+            RequestValidationError: Nothing was sent: the purchase order does not match its
+                schema (a required field missing or a value of the wrong type; a ``float`` or
+                ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short; a number out of range); ``max_retries`` not a whole
+                number >= 0.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.create(
+            purchase_order,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.purchase_orders), None), "PurchaseOrder")
+
+    async def create_many(
+        self,
+        purchase_orders: Sequence[PurchaseOrder],
+        *,
+        summarize_errors: bool = True,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> BatchResult[PurchaseOrder]:
+        """Create a batch of purchase orders in one call (Xero advises at most 50 a call).
+
+        ``PUT PurchaseOrders``
+
+        Args:
+            purchase_orders: A batch of purchase orders to create (PUT PurchaseOrders) or create-or-update
+                (POST PurchaseOrders).
+            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
+                False: always an answer, each item with its own status, validation errors and
+                warnings.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A ``BatchResult`` of ``PurchaseOrder``: ``.items`` in the order sent, each with the
+            decoded ``.item``, its ``.status`` (OK, WARNING or ERROR; OK when errors were
+            summarised), ``.validation_errors`` and ``.warnings``; ``.succeeded`` and
+            ``.failed`` split them. With ``summarize_errors=True`` a failing batch raises
+            ``ValidationError`` instead.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``purchase_orders`` not a list of
+                purchase orders; a purchase order in ``purchase_orders`` does not match its
+                schema (a required field missing or a value of the wrong type; a ``float`` or
+                ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short; a number out of range); ``max_retries`` not a whole
+                number >= 0.
+            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
+                failing element); with ``summarize_errors=False`` failed items are in the result
+                instead.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.create_many(
+            purchase_orders,
+            summarize_errors=summarize_errors,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return batch_result(raw.parsed.purchase_orders)
+
+    async def save(
+        self,
+        purchase_order: PurchaseOrder,
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> PurchaseOrder:
+        """Create or update one purchase order: one with a PurchaseOrderID (or a known
+        PurchaseOrderNumber) is updated, otherwise created. Lines sent replace the order's
+        lines.
+
+        ``POST PurchaseOrders``
+
+        Args:
+            purchase_order: One purchase order to create, update or delete (Status DELETED).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``PurchaseOrder`` as Xero saved it, with the values Xero sets (such as its ID).
+
+        Raises:
+            RequestValidationError: Nothing was sent: the purchase order does not match its
+                schema (a required field missing or a value of the wrong type; a ``float`` or
+                ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short; a number out of range); ``max_retries`` not a whole
+                number >= 0.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.save(
+            purchase_order,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.purchase_orders), None), "PurchaseOrder")
+
+    async def save_many(
+        self,
+        purchase_orders: Sequence[PurchaseOrder],
+        *,
+        summarize_errors: bool = True,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> BatchResult[PurchaseOrder]:
+        """Create or update a batch of purchase orders in one call, each as by save().
+
+        ``POST PurchaseOrders``
+
+        Args:
+            purchase_orders: A batch of purchase orders to create (PUT PurchaseOrders) or create-or-update
+                (POST PurchaseOrders).
+            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
+                False: always an answer, each item with its own status, validation errors and
+                warnings.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A ``BatchResult`` of ``PurchaseOrder``: ``.items`` in the order sent, each with the
+            decoded ``.item``, its ``.status`` (OK, WARNING or ERROR; OK when errors were
+            summarised), ``.validation_errors`` and ``.warnings``; ``.succeeded`` and
+            ``.failed`` split them. With ``summarize_errors=True`` a failing batch raises
+            ``ValidationError`` instead.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``purchase_orders`` not a list of
+                purchase orders; a purchase order in ``purchase_orders`` does not match its
+                schema (a required field missing or a value of the wrong type; a ``float`` or
+                ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short; a number out of range); ``max_retries`` not a whole
+                number >= 0.
+            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
+                failing element); with ``summarize_errors=False`` failed items are in the result
+                instead.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.save_many(
+            purchase_orders,
+            summarize_errors=summarize_errors,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return batch_result(raw.parsed.purchase_orders)
+
+    async def update(
+        self,
+        purchase_order: PurchaseOrder,
+        *,
+        purchase_order_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> PurchaseOrder:
+        """Update the purchase order of the path with what the order given sets (status changes
+        such as AUTHORISED included).
+
+        ``POST PurchaseOrders/{PurchaseOrderID}``
+
+        Args:
+            purchase_order: One purchase order to create, update or delete (Status DELETED).
+            purchase_order_id: Xero's identifier of the purchase order to update.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``PurchaseOrder`` as Xero saved it, with the values Xero sets (such as its ID).
+
+        Raises:
+            RequestValidationError: Nothing was sent: the purchase order does not match its
+                schema (a required field missing or a value of the wrong type; a ``float`` or
+                ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short; a number out of range); ``max_retries`` not a whole
+                number >= 0.
+            NotFoundError: No such purchase order in this organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.update(
+            purchase_order,
+            purchase_order_id=purchase_order_id,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.purchase_orders), None), "PurchaseOrder")
+
+    async def delete(
+        self,
+        *,
+        purchase_order_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> PurchaseOrder:
+        """Delete a purchase order that is not BILLED (2.0 has no DELETE for purchase orders: this
+        saves Status DELETED).
+
+        ``POST PurchaseOrders/{PurchaseOrderID}``
+
+        Args:
+            purchase_order_id: Xero's identifier of the purchase order to delete.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``PurchaseOrder`` as Xero saved it, with the values Xero sets (such as its ID).
+
+        Raises:
+            RequestValidationError: Nothing was sent: the purchase order does not match its
+                schema (a required field missing or a value of the wrong type; a ``float`` or
+                ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short; a number out of range); ``max_retries`` not a whole
+                number >= 0.
+            NotFoundError: No such purchase order in this organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.delete(
+            purchase_order_id=purchase_order_id,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.purchase_orders), None), "PurchaseOrder")
+
+
+class QuotesResourceWithRawResponse:
+    """Quotes endpoints returning the raw HTTP answer with the parsed envelope."""
+
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
+
+    def list(
+        self,
+        *,
+        date_from: datetime.datetime | datetime.date | None = None,
+        date_to: datetime.datetime | datetime.date | None = None,
+        expiry_date_from: datetime.datetime | datetime.date | None = None,
+        expiry_date_to: datetime.datetime | datetime.date | None = None,
+        contact_id: str | uuid.UUID | None = None,
+        status: Literal["DRAFT", "SENT", "DECLINED", "ACCEPTED", "INVOICED", "DELETED"]
+        | None = None,
+        page: int | None = None,
+        order: str | None = None,
+        quote_number: str | None = None,
+        modified_since: datetime.datetime | datetime.date | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[QuotesResponse]:
+        """GET Quotes: like ``quotes.list()``, with the raw answer.
+
+        Args:
+            date_from: Only quotes dated on or after this date (a date, sent as YYYY-MM-DDT00:00:00).
+            date_to: Only quotes dated on or before this date (a date, sent as YYYY-MM-DDT00:00:00).
+            expiry_date_from: Only quotes expiring on or after this date (a date, sent as YYYY-MM-
+                DDT00:00:00).
+            expiry_date_to: Only quotes expiring on or before this date (a date, sent as YYYY-MM-
+                DDT00:00:00).
+            contact_id: Only the quotes of this contact.
+            status: Only the quotes in this status.
+            page: Page number (from 1): up to 100 quotes each.
+            order: Sort order, e.g. Date DESC or QuoteNumber ASC.
+            quote_number: Only the quote with this number.
+            modified_since: Only records created or changed since this moment (a timezone-aware datetime, or
+                a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-
+                Since header: a filter, so the answer may be an empty list.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``QuotesResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``contact_id`` not a GUID; ``status``
+                not one of its values; ``date_from``, ``date_to``, ``expiry_date_from`` or
+                ``expiry_date_to`` a naive datetime; ``order`` or ``quote_number`` empty;
+                ``max_retries`` not a whole number >= 0.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="GET",
+            path="Quotes",
+            params=[
+                ("DateFrom", encode_datetime("date_from", date_from)),
+                ("DateTo", encode_datetime("date_to", date_to)),
+                ("ExpiryDateFrom", encode_datetime("expiry_date_from", expiry_date_from)),
+                ("ExpiryDateTo", encode_datetime("expiry_date_to", expiry_date_to)),
+                ("ContactID", encode_guid("contact_id", contact_id)),
+                (
+                    "Status",
+                    check_choice(
+                        "status",
+                        status,
+                        (
+                            "DRAFT",
+                            "SENT",
+                            "DECLINED",
+                            "ACCEPTED",
+                            "INVOICED",
+                            "DELETED",
+                        ),
+                    ),
+                ),
+                ("page", encode_int("page", page)),
+                ("order", encode_string("order", order)),
+                ("QuoteNumber", encode_string("quote_number", quote_number)),
+            ],
+            headers=[
+                ("If-Modified-Since", encode_datetime("modified_since", modified_since)),
+            ],
+            body=None,
+            response_type=QuotesResponse,
+            decode=_codec.decode_quotes_response,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def get(
+        self,
+        *,
+        quote_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[QuotesResponse]:
+        """GET Quotes/{QuoteID}: like ``quotes.get()``, with the raw answer.
+
+        Args:
+            quote_id: Xero's identifier of the quote.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``QuotesResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such quote in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="GET",
+            path="Quotes/" + encode_path_segment("quote_id", encode_guid("quote_id", quote_id)),
+            params=[],
+            body=None,
+            response_type=QuotesResponse,
+            decode=_codec.decode_quotes_response,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def create(
+        self,
+        quote: Quote,
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[QuotesResponse]:
+        """PUT Quotes: like ``quotes.create()``, with the raw answer.
+
+        Args:
+            quote: One quote to create, update or delete (Status DELETED).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``QuotesResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: the quote does not match its schema (a
+                required field missing or a value of the wrong type; a ``float`` or ``str`` for
+                a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
+                ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short; a number out of range); ``max_retries`` not a whole number >=
+                0.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="PUT",
+            path="Quotes",
+            params=[],
+            body=quote,
+            response_type=QuotesResponse,
+            decode=_codec.decode_quotes_response,
+            encode=_codec.encode_request_quote,
+            check=_checks.CHECKS[Quote],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def create_many(
+        self,
+        quotes: Sequence[Quote],
+        *,
+        summarize_errors: bool = True,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[QuotesResponse]:
+        """PUT Quotes: like ``quotes.create_many()``, with the raw answer.
+
+        Args:
+            quotes: A batch of quotes to create (PUT Quotes) or create-or-update (POST Quotes).
+            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
+                False: always an answer, each item with its own status, validation errors and
+                warnings.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``QuotesResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``quotes`` not a list of quotes; a
+                quote in ``quotes`` does not match its schema (a required field missing or a
+                value of the wrong type; a ``float`` or ``str`` for a ``Decimal``, or more
+                decimal places or digits than allowed; a ``str`` or ``datetime`` for a
+                ``datetime.date``; a naive ``datetime``; a value outside its enumeration; text
+                not of the form its pattern gives, such as a GUID; text too long or too short; a
+                number out of range); ``max_retries`` not a whole number >= 0.
+            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
+                failing element); with ``summarize_errors=False`` failed items are in the result
+                instead.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="PUT",
+            path="Quotes",
+            params=[
+                ("summarizeErrors", encode_bool("summarize_errors", summarize_errors)),
+            ],
+            body=_checks.as_list(quotes, "quotes", "Quote"),
+            response_type=QuotesResponse,
+            decode=_codec.decode_quotes_response,
+            encode=_codec.encode_request_quotes,
+            check=_checks.CHECKS[Quote],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def save(
+        self,
+        quote: Quote,
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[QuotesResponse]:
+        """POST Quotes: like ``quotes.save()``, with the raw answer.
+
+        Args:
+            quote: One quote to create, update or delete (Status DELETED).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``QuotesResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: the quote does not match its schema (a
+                required field missing or a value of the wrong type; a ``float`` or ``str`` for
+                a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
+                ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short; a number out of range); ``max_retries`` not a whole number >=
+                0.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="POST",
+            path="Quotes",
+            params=[],
+            body=quote,
+            response_type=QuotesResponse,
+            decode=_codec.decode_quotes_response,
+            encode=_codec.encode_request_quote,
+            check=_checks.CHECKS[Quote],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def save_many(
+        self,
+        quotes: Sequence[Quote],
+        *,
+        summarize_errors: bool = True,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[QuotesResponse]:
+        """POST Quotes: like ``quotes.save_many()``, with the raw answer.
+
+        Args:
+            quotes: A batch of quotes to create (PUT Quotes) or create-or-update (POST Quotes).
+            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
+                False: always an answer, each item with its own status, validation errors and
+                warnings.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``QuotesResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``quotes`` not a list of quotes; a
+                quote in ``quotes`` does not match its schema (a required field missing or a
+                value of the wrong type; a ``float`` or ``str`` for a ``Decimal``, or more
+                decimal places or digits than allowed; a ``str`` or ``datetime`` for a
+                ``datetime.date``; a naive ``datetime``; a value outside its enumeration; text
+                not of the form its pattern gives, such as a GUID; text too long or too short; a
+                number out of range); ``max_retries`` not a whole number >= 0.
+            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
+                failing element); with ``summarize_errors=False`` failed items are in the result
+                instead.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="POST",
+            path="Quotes",
+            params=[
+                ("summarizeErrors", encode_bool("summarize_errors", summarize_errors)),
+            ],
+            body=_checks.as_list(quotes, "quotes", "Quote"),
+            response_type=QuotesResponse,
+            decode=_codec.decode_quotes_response,
+            encode=_codec.encode_request_quotes,
+            check=_checks.CHECKS[Quote],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def update(
+        self,
+        quote: Quote,
+        *,
+        quote_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[QuotesResponse]:
+        """POST Quotes/{QuoteID}: like ``quotes.update()``, with the raw answer.
+
+        Args:
+            quote: One quote to create, update or delete (Status DELETED).
+            quote_id: Xero's identifier of the quote to update.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``QuotesResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: the quote does not match its schema (a
+                required field missing or a value of the wrong type; a ``float`` or ``str`` for
+                a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
+                ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short; a number out of range); ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such quote in this organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="POST",
+            path="Quotes/" + encode_path_segment("quote_id", encode_guid("quote_id", quote_id)),
+            params=[],
+            body=quote,
+            response_type=QuotesResponse,
+            decode=_codec.decode_quotes_response,
+            encode=_codec.encode_request_quote,
+            check=_checks.CHECKS[Quote],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def delete(
+        self,
+        *,
+        quote_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[QuotesResponse]:
+        """POST Quotes/{QuoteID}: like ``quotes.delete()``, with the raw answer.
+
+        Args:
+            quote_id: Xero's identifier of the quote to delete.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``QuotesResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: the quote does not match its schema (a
+                required field missing or a value of the wrong type; a ``float`` or ``str`` for
+                a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
+                ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short; a number out of range); ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such quote in this organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="POST",
+            path="Quotes/" + encode_path_segment("quote_id", encode_guid("quote_id", quote_id)),
+            params=[],
+            body=Quote(status=QuoteStatus("DELETED")),
+            response_type=QuotesResponse,
+            decode=_codec.decode_quotes_response,
+            encode=_codec.encode_request_quote,
+            check=_checks.CHECKS[Quote],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+
+class QuotesResource:
+    """Quotes (estimates) to customers: DRAFT -> SENT -> ACCEPTED or DECLINED, ACCEPTED ->
+    INVOICED; deleted by saving Status DELETED."""
+
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
+        self.with_raw_response = QuotesResourceWithRawResponse(client)
+
+    def list(
+        self,
+        *,
+        date_from: datetime.datetime | datetime.date | None = None,
+        date_to: datetime.datetime | datetime.date | None = None,
+        expiry_date_from: datetime.datetime | datetime.date | None = None,
+        expiry_date_to: datetime.datetime | datetime.date | None = None,
+        contact_id: str | uuid.UUID | None = None,
+        status: Literal["DRAFT", "SENT", "DECLINED", "ACCEPTED", "INVOICED", "DELETED"]
+        | None = None,
+        page: int | None = None,
+        order: str | None = None,
+        quote_number: str | None = None,
+        modified_since: datetime.datetime | datetime.date | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> builtins.list[Quote]:
+        """List the organisation's quotes, filtered by their own parameters (quotes take no where)
+        and sorted; give page for up to 100 quotes a page.
+
+        ``GET Quotes``
+
+        Args:
+            date_from: Only quotes dated on or after this date (a date, sent as YYYY-MM-DDT00:00:00).
+            date_to: Only quotes dated on or before this date (a date, sent as YYYY-MM-DDT00:00:00).
+            expiry_date_from: Only quotes expiring on or after this date (a date, sent as YYYY-MM-
+                DDT00:00:00).
+            expiry_date_to: Only quotes expiring on or before this date (a date, sent as YYYY-MM-
+                DDT00:00:00).
+            contact_id: Only the quotes of this contact.
+            status: Only the quotes in this status.
+            page: Page number (from 1): up to 100 quotes each.
+            order: Sort order, e.g. Date DESC or QuoteNumber ASC.
+            quote_number: Only the quote with this number.
+            modified_since: Only records created or changed since this moment (a timezone-aware datetime, or
+                a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-
+                Since header: a filter, so the answer may be an empty list.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A list of ``Quote``, one per quote that matches the filters (empty when there is
+            none).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``contact_id`` not a GUID; ``status``
+                not one of its values; ``date_from``, ``date_to``, ``expiry_date_from`` or
+                ``expiry_date_to`` a naive datetime; ``order`` or ``quote_number`` empty;
+                ``max_retries`` not a whole number >= 0.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.list(
+            date_from=date_from,
+            date_to=date_to,
+            expiry_date_from=expiry_date_from,
+            expiry_date_to=expiry_date_to,
+            contact_id=contact_id,
+            status=status,
+            page=page,
+            order=order,
+            quote_number=quote_number,
+            modified_since=modified_since,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return raw.parsed.quotes
+
+    def iter(
+        self,
+        *,
+        date_from: datetime.datetime | datetime.date | None = None,
+        date_to: datetime.datetime | datetime.date | None = None,
+        expiry_date_from: datetime.datetime | datetime.date | None = None,
+        expiry_date_to: datetime.datetime | datetime.date | None = None,
+        contact_id: str | uuid.UUID | None = None,
+        status: Literal["DRAFT", "SENT", "DECLINED", "ACCEPTED", "INVOICED", "DELETED"]
+        | None = None,
+        page: int | None = None,
+        order: str | None = None,
+        quote_number: str | None = None,
+        modified_since: datetime.datetime | datetime.date | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+    ) -> Iterator[Quote]:
+        """Like ``list()``, but yields one ``Quote`` at a time.
+
+        The answer is parsed while it streams in, so memory does not grow with its size.
+        Errors anywhere in the stream raise (never a silently shorter list); the call is
+        not retried once it has started. ``GET Quotes``
+
+        A number ``timeout`` bounds the time spent waiting for and reading the answer (the
+        time you spend between items does not count); the client's ``max_item_bytes`` bounds
+        what is held at once: one item and anything before it that is not an item.
+
+        Args:
+            date_from: Only quotes dated on or after this date (a date, sent as YYYY-MM-DDT00:00:00).
+            date_to: Only quotes dated on or before this date (a date, sent as YYYY-MM-DDT00:00:00).
+            expiry_date_from: Only quotes expiring on or after this date (a date, sent as YYYY-MM-
+                DDT00:00:00).
+            expiry_date_to: Only quotes expiring on or before this date (a date, sent as YYYY-MM-
+                DDT00:00:00).
+            contact_id: Only the quotes of this contact.
+            status: Only the quotes in this status.
+            page: Page number (from 1): up to 100 quotes each.
+            order: Sort order, e.g. Date DESC or QuoteNumber ASC.
+            quote_number: Only the quote with this number.
+            modified_since: Only records created or changed since this moment (a timezone-aware datetime, or
+                a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-
+                Since header: a filter, so the answer may be an empty list.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+
+        Returns:
+            An iterator yielding one ``Quote`` per quote that matches the filters.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``contact_id`` not a GUID; ``status``
+                not one of its values; ``date_from``, ``date_to``, ``expiry_date_from`` or
+                ``expiry_date_to`` a naive datetime; ``order`` or ``quote_number`` empty.
+            XeroAPIError: Xero answered with an error (before or while streaming).
+            XeroResponseError: The answer is malformed, truncated or unsafe.
+            XeroConnectionError: The connection failed, dropped or timed out.
+        """
+        return iter_items(
+            self._client,
+            path="Quotes",
+            params=[
+                ("DateFrom", encode_datetime("date_from", date_from)),
+                ("DateTo", encode_datetime("date_to", date_to)),
+                ("ExpiryDateFrom", encode_datetime("expiry_date_from", expiry_date_from)),
+                ("ExpiryDateTo", encode_datetime("expiry_date_to", expiry_date_to)),
+                ("ContactID", encode_guid("contact_id", contact_id)),
+                (
+                    "Status",
+                    check_choice(
+                        "status",
+                        status,
+                        (
+                            "DRAFT",
+                            "SENT",
+                            "DECLINED",
+                            "ACCEPTED",
+                            "INVOICED",
+                            "DELETED",
+                        ),
+                    ),
+                ),
+                ("page", encode_int("page", page)),
+                ("order", encode_string("order", order)),
+                ("QuoteNumber", encode_string("quote_number", quote_number)),
+            ],
+            wrapper="Quotes",
+            item="Quote",
+            decode=_codec.decode_quote,
+            headers=[
+                ("If-Modified-Since", encode_datetime("modified_since", modified_since)),
+            ],
+            tenant_id=tenant_id,
+            timeout=timeout,
+            envelope=_codec.decode_quotes_response,
+        )
+
+    def get(
+        self,
+        *,
+        quote_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Quote:
+        """Get one quote, with its lines, by its QuoteID.
+
+        ``GET Quotes/{QuoteID}``
+
+        Args:
+            quote_id: Xero's identifier of the quote.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``Quote`` found (never ``None``).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such quote in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.get(
+            quote_id=quote_id, tenant_id=tenant_id, timeout=timeout, max_retries=max_retries
+        )
+        return require_payload(next(iter(raw.parsed.quotes), None), "Quote")
+
+    def create(
+        self,
+        quote: Quote,
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Quote:
+        """Create one quote (Contact and LineItems are needed; the QuoteNumber is made when left
+        out).
+
+        ``PUT Quotes``
+
+        Args:
+            quote: One quote to create, update or delete (Status DELETED).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``Quote`` as Xero saved it, with the values Xero sets (such as its ID).
+
+        Raises:
+            RequestValidationError: Nothing was sent: the quote does not match its schema (a
+                required field missing or a value of the wrong type; a ``float`` or ``str`` for
+                a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
+                ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short; a number out of range); ``max_retries`` not a whole number >=
+                0.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.create(
+            quote,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.quotes), None), "Quote")
+
+    def create_many(
+        self,
+        quotes: Sequence[Quote],
+        *,
+        summarize_errors: bool = True,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> BatchResult[Quote]:
+        """Create a batch of quotes in one call (Xero advises at most 50 a call).
+
+        ``PUT Quotes``
+
+        Args:
+            quotes: A batch of quotes to create (PUT Quotes) or create-or-update (POST Quotes).
+            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
+                False: always an answer, each item with its own status, validation errors and
+                warnings.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A ``BatchResult`` of ``Quote``: ``.items`` in the order sent, each with the decoded
+            ``.item``, its ``.status`` (OK, WARNING or ERROR; OK when errors were summarised),
+            ``.validation_errors`` and ``.warnings``; ``.succeeded`` and ``.failed`` split them.
+            With ``summarize_errors=True`` a failing batch raises ``ValidationError`` instead.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``quotes`` not a list of quotes; a
+                quote in ``quotes`` does not match its schema (a required field missing or a
+                value of the wrong type; a ``float`` or ``str`` for a ``Decimal``, or more
+                decimal places or digits than allowed; a ``str`` or ``datetime`` for a
+                ``datetime.date``; a naive ``datetime``; a value outside its enumeration; text
+                not of the form its pattern gives, such as a GUID; text too long or too short; a
+                number out of range); ``max_retries`` not a whole number >= 0.
+            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
+                failing element); with ``summarize_errors=False`` failed items are in the result
+                instead.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.create_many(
+            quotes,
+            summarize_errors=summarize_errors,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return batch_result(raw.parsed.quotes)
+
+    def save(
+        self,
+        quote: Quote,
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Quote:
+        """Create or update one quote: a quote with a QuoteID (or a known QuoteNumber) is updated,
+        otherwise created. Lines sent replace the quote's lines.
+
+        ``POST Quotes``
+
+        Args:
+            quote: One quote to create, update or delete (Status DELETED).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``Quote`` as Xero saved it, with the values Xero sets (such as its ID).
+
+        Raises:
+            RequestValidationError: Nothing was sent: the quote does not match its schema (a
+                required field missing or a value of the wrong type; a ``float`` or ``str`` for
+                a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
+                ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short; a number out of range); ``max_retries`` not a whole number >=
+                0.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.save(
+            quote,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.quotes), None), "Quote")
+
+    def save_many(
+        self,
+        quotes: Sequence[Quote],
+        *,
+        summarize_errors: bool = True,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> BatchResult[Quote]:
+        """Create or update a batch of quotes in one call, each as by save().
+
+        ``POST Quotes``
+
+        Args:
+            quotes: A batch of quotes to create (PUT Quotes) or create-or-update (POST Quotes).
+            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
+                False: always an answer, each item with its own status, validation errors and
+                warnings.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A ``BatchResult`` of ``Quote``: ``.items`` in the order sent, each with the decoded
+            ``.item``, its ``.status`` (OK, WARNING or ERROR; OK when errors were summarised),
+            ``.validation_errors`` and ``.warnings``; ``.succeeded`` and ``.failed`` split them.
+            With ``summarize_errors=True`` a failing batch raises ``ValidationError`` instead.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``quotes`` not a list of quotes; a
+                quote in ``quotes`` does not match its schema (a required field missing or a
+                value of the wrong type; a ``float`` or ``str`` for a ``Decimal``, or more
+                decimal places or digits than allowed; a ``str`` or ``datetime`` for a
+                ``datetime.date``; a naive ``datetime``; a value outside its enumeration; text
+                not of the form its pattern gives, such as a GUID; text too long or too short; a
+                number out of range); ``max_retries`` not a whole number >= 0.
+            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
+                failing element); with ``summarize_errors=False`` failed items are in the result
+                instead.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.save_many(
+            quotes,
+            summarize_errors=summarize_errors,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return batch_result(raw.parsed.quotes)
+
+    def update(
+        self,
+        quote: Quote,
+        *,
+        quote_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Quote:
+        """Update the quote of the path with what the quote given sets (status changes such as SENT
+        or ACCEPTED included).
+
+        ``POST Quotes/{QuoteID}``
+
+        Args:
+            quote: One quote to create, update or delete (Status DELETED).
+            quote_id: Xero's identifier of the quote to update.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``Quote`` as Xero saved it, with the values Xero sets (such as its ID).
+
+        Raises:
+            RequestValidationError: Nothing was sent: the quote does not match its schema (a
+                required field missing or a value of the wrong type; a ``float`` or ``str`` for
+                a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
+                ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short; a number out of range); ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such quote in this organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.update(
+            quote,
+            quote_id=quote_id,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.quotes), None), "Quote")
+
+    def delete(
+        self,
+        *,
+        quote_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Quote:
+        """Delete a quote (2.0 has no DELETE for quotes: this saves Status DELETED).
+
+        ``POST Quotes/{QuoteID}``
+
+        Args:
+            quote_id: Xero's identifier of the quote to delete.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``Quote`` as Xero saved it, with the values Xero sets (such as its ID).
+
+        Raises:
+            RequestValidationError: Nothing was sent: the quote does not match its schema (a
+                required field missing or a value of the wrong type; a ``float`` or ``str`` for
+                a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
+                ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short; a number out of range); ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such quote in this organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.delete(
+            quote_id=quote_id,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.quotes), None), "Quote")
+
+
+class AsyncQuotesResourceWithRawResponse:
+    """Quotes endpoints returning the raw HTTP answer with the parsed envelope."""
+
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+
+    async def list(
+        self,
+        *,
+        date_from: datetime.datetime | datetime.date | None = None,
+        date_to: datetime.datetime | datetime.date | None = None,
+        expiry_date_from: datetime.datetime | datetime.date | None = None,
+        expiry_date_to: datetime.datetime | datetime.date | None = None,
+        contact_id: str | uuid.UUID | None = None,
+        status: Literal["DRAFT", "SENT", "DECLINED", "ACCEPTED", "INVOICED", "DELETED"]
+        | None = None,
+        page: int | None = None,
+        order: str | None = None,
+        quote_number: str | None = None,
+        modified_since: datetime.datetime | datetime.date | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[QuotesResponse]:
+        """GET Quotes: like ``quotes.list()``, with the raw answer.
+
+        Args:
+            date_from: Only quotes dated on or after this date (a date, sent as YYYY-MM-DDT00:00:00).
+            date_to: Only quotes dated on or before this date (a date, sent as YYYY-MM-DDT00:00:00).
+            expiry_date_from: Only quotes expiring on or after this date (a date, sent as YYYY-MM-
+                DDT00:00:00).
+            expiry_date_to: Only quotes expiring on or before this date (a date, sent as YYYY-MM-
+                DDT00:00:00).
+            contact_id: Only the quotes of this contact.
+            status: Only the quotes in this status.
+            page: Page number (from 1): up to 100 quotes each.
+            order: Sort order, e.g. Date DESC or QuoteNumber ASC.
+            quote_number: Only the quote with this number.
+            modified_since: Only records created or changed since this moment (a timezone-aware datetime, or
+                a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-
+                Since header: a filter, so the answer may be an empty list.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``QuotesResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``contact_id`` not a GUID; ``status``
+                not one of its values; ``date_from``, ``date_to``, ``expiry_date_from`` or
+                ``expiry_date_to`` a naive datetime; ``order`` or ``quote_number`` empty;
+                ``max_retries`` not a whole number >= 0.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="GET",
+            path="Quotes",
+            params=[
+                ("DateFrom", encode_datetime("date_from", date_from)),
+                ("DateTo", encode_datetime("date_to", date_to)),
+                ("ExpiryDateFrom", encode_datetime("expiry_date_from", expiry_date_from)),
+                ("ExpiryDateTo", encode_datetime("expiry_date_to", expiry_date_to)),
+                ("ContactID", encode_guid("contact_id", contact_id)),
+                (
+                    "Status",
+                    check_choice(
+                        "status",
+                        status,
+                        (
+                            "DRAFT",
+                            "SENT",
+                            "DECLINED",
+                            "ACCEPTED",
+                            "INVOICED",
+                            "DELETED",
+                        ),
+                    ),
+                ),
+                ("page", encode_int("page", page)),
+                ("order", encode_string("order", order)),
+                ("QuoteNumber", encode_string("quote_number", quote_number)),
+            ],
+            headers=[
+                ("If-Modified-Since", encode_datetime("modified_since", modified_since)),
+            ],
+            body=None,
+            response_type=QuotesResponse,
+            decode=_codec.decode_quotes_response,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def get(
+        self,
+        *,
+        quote_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[QuotesResponse]:
+        """GET Quotes/{QuoteID}: like ``quotes.get()``, with the raw answer.
+
+        Args:
+            quote_id: Xero's identifier of the quote.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``QuotesResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such quote in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="GET",
+            path="Quotes/" + encode_path_segment("quote_id", encode_guid("quote_id", quote_id)),
+            params=[],
+            body=None,
+            response_type=QuotesResponse,
+            decode=_codec.decode_quotes_response,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def create(
+        self,
+        quote: Quote,
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[QuotesResponse]:
+        """PUT Quotes: like ``quotes.create()``, with the raw answer.
+
+        Args:
+            quote: One quote to create, update or delete (Status DELETED).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``QuotesResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: the quote does not match its schema (a
+                required field missing or a value of the wrong type; a ``float`` or ``str`` for
+                a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
+                ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short; a number out of range); ``max_retries`` not a whole number >=
+                0.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="PUT",
+            path="Quotes",
+            params=[],
+            body=quote,
+            response_type=QuotesResponse,
+            decode=_codec.decode_quotes_response,
+            encode=_codec.encode_request_quote,
+            check=_checks.CHECKS[Quote],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def create_many(
+        self,
+        quotes: Sequence[Quote],
+        *,
+        summarize_errors: bool = True,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[QuotesResponse]:
+        """PUT Quotes: like ``quotes.create_many()``, with the raw answer.
+
+        Args:
+            quotes: A batch of quotes to create (PUT Quotes) or create-or-update (POST Quotes).
+            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
+                False: always an answer, each item with its own status, validation errors and
+                warnings.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``QuotesResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``quotes`` not a list of quotes; a
+                quote in ``quotes`` does not match its schema (a required field missing or a
+                value of the wrong type; a ``float`` or ``str`` for a ``Decimal``, or more
+                decimal places or digits than allowed; a ``str`` or ``datetime`` for a
+                ``datetime.date``; a naive ``datetime``; a value outside its enumeration; text
+                not of the form its pattern gives, such as a GUID; text too long or too short; a
+                number out of range); ``max_retries`` not a whole number >= 0.
+            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
+                failing element); with ``summarize_errors=False`` failed items are in the result
+                instead.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="PUT",
+            path="Quotes",
+            params=[
+                ("summarizeErrors", encode_bool("summarize_errors", summarize_errors)),
+            ],
+            body=_checks.as_list(quotes, "quotes", "Quote"),
+            response_type=QuotesResponse,
+            decode=_codec.decode_quotes_response,
+            encode=_codec.encode_request_quotes,
+            check=_checks.CHECKS[Quote],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def save(
+        self,
+        quote: Quote,
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[QuotesResponse]:
+        """POST Quotes: like ``quotes.save()``, with the raw answer.
+
+        Args:
+            quote: One quote to create, update or delete (Status DELETED).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``QuotesResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: the quote does not match its schema (a
+                required field missing or a value of the wrong type; a ``float`` or ``str`` for
+                a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
+                ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short; a number out of range); ``max_retries`` not a whole number >=
+                0.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="POST",
+            path="Quotes",
+            params=[],
+            body=quote,
+            response_type=QuotesResponse,
+            decode=_codec.decode_quotes_response,
+            encode=_codec.encode_request_quote,
+            check=_checks.CHECKS[Quote],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def save_many(
+        self,
+        quotes: Sequence[Quote],
+        *,
+        summarize_errors: bool = True,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[QuotesResponse]:
+        """POST Quotes: like ``quotes.save_many()``, with the raw answer.
+
+        Args:
+            quotes: A batch of quotes to create (PUT Quotes) or create-or-update (POST Quotes).
+            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
+                False: always an answer, each item with its own status, validation errors and
+                warnings.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``QuotesResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``quotes`` not a list of quotes; a
+                quote in ``quotes`` does not match its schema (a required field missing or a
+                value of the wrong type; a ``float`` or ``str`` for a ``Decimal``, or more
+                decimal places or digits than allowed; a ``str`` or ``datetime`` for a
+                ``datetime.date``; a naive ``datetime``; a value outside its enumeration; text
+                not of the form its pattern gives, such as a GUID; text too long or too short; a
+                number out of range); ``max_retries`` not a whole number >= 0.
+            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
+                failing element); with ``summarize_errors=False`` failed items are in the result
+                instead.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="POST",
+            path="Quotes",
+            params=[
+                ("summarizeErrors", encode_bool("summarize_errors", summarize_errors)),
+            ],
+            body=_checks.as_list(quotes, "quotes", "Quote"),
+            response_type=QuotesResponse,
+            decode=_codec.decode_quotes_response,
+            encode=_codec.encode_request_quotes,
+            check=_checks.CHECKS[Quote],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def update(
+        self,
+        quote: Quote,
+        *,
+        quote_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[QuotesResponse]:
+        """POST Quotes/{QuoteID}: like ``quotes.update()``, with the raw answer.
+
+        Args:
+            quote: One quote to create, update or delete (Status DELETED).
+            quote_id: Xero's identifier of the quote to update.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``QuotesResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: the quote does not match its schema (a
+                required field missing or a value of the wrong type; a ``float`` or ``str`` for
+                a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
+                ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short; a number out of range); ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such quote in this organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="POST",
+            path="Quotes/" + encode_path_segment("quote_id", encode_guid("quote_id", quote_id)),
+            params=[],
+            body=quote,
+            response_type=QuotesResponse,
+            decode=_codec.decode_quotes_response,
+            encode=_codec.encode_request_quote,
+            check=_checks.CHECKS[Quote],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def delete(
+        self,
+        *,
+        quote_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[QuotesResponse]:
+        """POST Quotes/{QuoteID}: like ``quotes.delete()``, with the raw answer.
+
+        Args:
+            quote_id: Xero's identifier of the quote to delete.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``QuotesResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: the quote does not match its schema (a
+                required field missing or a value of the wrong type; a ``float`` or ``str`` for
+                a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
+                ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short; a number out of range); ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such quote in this organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="POST",
+            path="Quotes/" + encode_path_segment("quote_id", encode_guid("quote_id", quote_id)),
+            params=[],
+            body=Quote(status=QuoteStatus("DELETED")),
+            response_type=QuotesResponse,
+            decode=_codec.decode_quotes_response,
+            encode=_codec.encode_request_quote,
+            check=_checks.CHECKS[Quote],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+
+class AsyncQuotesResource:
+    """Quotes (estimates) to customers: DRAFT -> SENT -> ACCEPTED or DECLINED, ACCEPTED ->
+    INVOICED; deleted by saving Status DELETED."""
+
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+        self.with_raw_response = AsyncQuotesResourceWithRawResponse(client)
+
+    async def list(
+        self,
+        *,
+        date_from: datetime.datetime | datetime.date | None = None,
+        date_to: datetime.datetime | datetime.date | None = None,
+        expiry_date_from: datetime.datetime | datetime.date | None = None,
+        expiry_date_to: datetime.datetime | datetime.date | None = None,
+        contact_id: str | uuid.UUID | None = None,
+        status: Literal["DRAFT", "SENT", "DECLINED", "ACCEPTED", "INVOICED", "DELETED"]
+        | None = None,
+        page: int | None = None,
+        order: str | None = None,
+        quote_number: str | None = None,
+        modified_since: datetime.datetime | datetime.date | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> builtins.list[Quote]:
+        """List the organisation's quotes, filtered by their own parameters (quotes take no where)
+        and sorted; give page for up to 100 quotes a page.
+
+        ``GET Quotes``
+
+        Args:
+            date_from: Only quotes dated on or after this date (a date, sent as YYYY-MM-DDT00:00:00).
+            date_to: Only quotes dated on or before this date (a date, sent as YYYY-MM-DDT00:00:00).
+            expiry_date_from: Only quotes expiring on or after this date (a date, sent as YYYY-MM-
+                DDT00:00:00).
+            expiry_date_to: Only quotes expiring on or before this date (a date, sent as YYYY-MM-
+                DDT00:00:00).
+            contact_id: Only the quotes of this contact.
+            status: Only the quotes in this status.
+            page: Page number (from 1): up to 100 quotes each.
+            order: Sort order, e.g. Date DESC or QuoteNumber ASC.
+            quote_number: Only the quote with this number.
+            modified_since: Only records created or changed since this moment (a timezone-aware datetime, or
+                a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-
+                Since header: a filter, so the answer may be an empty list.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A list of ``Quote``, one per quote that matches the filters (empty when there is
+            none).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``contact_id`` not a GUID; ``status``
+                not one of its values; ``date_from``, ``date_to``, ``expiry_date_from`` or
+                ``expiry_date_to`` a naive datetime; ``order`` or ``quote_number`` empty;
+                ``max_retries`` not a whole number >= 0.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.list(
+            date_from=date_from,
+            date_to=date_to,
+            expiry_date_from=expiry_date_from,
+            expiry_date_to=expiry_date_to,
+            contact_id=contact_id,
+            status=status,
+            page=page,
+            order=order,
+            quote_number=quote_number,
+            modified_since=modified_since,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return raw.parsed.quotes
+
+    def iter(
+        self,
+        *,
+        date_from: datetime.datetime | datetime.date | None = None,
+        date_to: datetime.datetime | datetime.date | None = None,
+        expiry_date_from: datetime.datetime | datetime.date | None = None,
+        expiry_date_to: datetime.datetime | datetime.date | None = None,
+        contact_id: str | uuid.UUID | None = None,
+        status: Literal["DRAFT", "SENT", "DECLINED", "ACCEPTED", "INVOICED", "DELETED"]
+        | None = None,
+        page: int | None = None,
+        order: str | None = None,
+        quote_number: str | None = None,
+        modified_since: datetime.datetime | datetime.date | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+    ) -> AsyncIterator[Quote]:
+        """Like ``list()``, but an async generator yielding one ``Quote`` at a time.
+
+        The answer is parsed while it streams in, so memory does not grow with its size.
+        Errors anywhere in the stream raise (never a silently shorter list); the call is
+        not retried once it has started. ``GET Quotes``
+
+        A number ``timeout`` bounds the time spent waiting for and reading the answer (the
+        time you spend between items does not count); the client's ``max_item_bytes`` bounds
+        what is held at once: one item and anything before it that is not an item.
+
+        Args:
+            date_from: Only quotes dated on or after this date (a date, sent as YYYY-MM-DDT00:00:00).
+            date_to: Only quotes dated on or before this date (a date, sent as YYYY-MM-DDT00:00:00).
+            expiry_date_from: Only quotes expiring on or after this date (a date, sent as YYYY-MM-
+                DDT00:00:00).
+            expiry_date_to: Only quotes expiring on or before this date (a date, sent as YYYY-MM-
+                DDT00:00:00).
+            contact_id: Only the quotes of this contact.
+            status: Only the quotes in this status.
+            page: Page number (from 1): up to 100 quotes each.
+            order: Sort order, e.g. Date DESC or QuoteNumber ASC.
+            quote_number: Only the quote with this number.
+            modified_since: Only records created or changed since this moment (a timezone-aware datetime, or
+                a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-
+                Since header: a filter, so the answer may be an empty list.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+
+        Returns:
+            An async iterator yielding one ``Quote`` per quote that matches the filters.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``contact_id`` not a GUID; ``status``
+                not one of its values; ``date_from``, ``date_to``, ``expiry_date_from`` or
+                ``expiry_date_to`` a naive datetime; ``order`` or ``quote_number`` empty.
+            XeroAPIError: Xero answered with an error (before or while streaming).
+            XeroResponseError: The answer is malformed, truncated or unsafe.
+            XeroConnectionError: The connection failed, dropped or timed out.
+        """
+        return aiter_items(
+            self._client,
+            path="Quotes",
+            params=[
+                ("DateFrom", encode_datetime("date_from", date_from)),
+                ("DateTo", encode_datetime("date_to", date_to)),
+                ("ExpiryDateFrom", encode_datetime("expiry_date_from", expiry_date_from)),
+                ("ExpiryDateTo", encode_datetime("expiry_date_to", expiry_date_to)),
+                ("ContactID", encode_guid("contact_id", contact_id)),
+                (
+                    "Status",
+                    check_choice(
+                        "status",
+                        status,
+                        (
+                            "DRAFT",
+                            "SENT",
+                            "DECLINED",
+                            "ACCEPTED",
+                            "INVOICED",
+                            "DELETED",
+                        ),
+                    ),
+                ),
+                ("page", encode_int("page", page)),
+                ("order", encode_string("order", order)),
+                ("QuoteNumber", encode_string("quote_number", quote_number)),
+            ],
+            wrapper="Quotes",
+            item="Quote",
+            decode=_codec.decode_quote,
+            headers=[
+                ("If-Modified-Since", encode_datetime("modified_since", modified_since)),
+            ],
+            tenant_id=tenant_id,
+            timeout=timeout,
+            envelope=_codec.decode_quotes_response,
+        )
+
+    async def get(
+        self,
+        *,
+        quote_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Quote:
+        """Get one quote, with its lines, by its QuoteID.
+
+        ``GET Quotes/{QuoteID}``
+
+        Args:
+            quote_id: Xero's identifier of the quote.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``Quote`` found (never ``None``).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such quote in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.get(
+            quote_id=quote_id, tenant_id=tenant_id, timeout=timeout, max_retries=max_retries
+        )
+        return require_payload(next(iter(raw.parsed.quotes), None), "Quote")
+
+    async def create(
+        self,
+        quote: Quote,
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Quote:
+        """Create one quote (Contact and LineItems are needed; the QuoteNumber is made when left
+        out).
+
+        ``PUT Quotes``
+
+        Args:
+            quote: One quote to create, update or delete (Status DELETED).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``Quote`` as Xero saved it, with the values Xero sets (such as its ID).
+
+        Raises:
+            RequestValidationError: Nothing was sent: the quote does not match its schema (a
+                required field missing or a value of the wrong type; a ``float`` or ``str`` for
+                a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
+                ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short; a number out of range); ``max_retries`` not a whole number >=
+                0.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.create(
+            quote,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.quotes), None), "Quote")
+
+    async def create_many(
+        self,
+        quotes: Sequence[Quote],
+        *,
+        summarize_errors: bool = True,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> BatchResult[Quote]:
+        """Create a batch of quotes in one call (Xero advises at most 50 a call).
+
+        ``PUT Quotes``
+
+        Args:
+            quotes: A batch of quotes to create (PUT Quotes) or create-or-update (POST Quotes).
+            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
+                False: always an answer, each item with its own status, validation errors and
+                warnings.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A ``BatchResult`` of ``Quote``: ``.items`` in the order sent, each with the decoded
+            ``.item``, its ``.status`` (OK, WARNING or ERROR; OK when errors were summarised),
+            ``.validation_errors`` and ``.warnings``; ``.succeeded`` and ``.failed`` split them.
+            With ``summarize_errors=True`` a failing batch raises ``ValidationError`` instead.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``quotes`` not a list of quotes; a
+                quote in ``quotes`` does not match its schema (a required field missing or a
+                value of the wrong type; a ``float`` or ``str`` for a ``Decimal``, or more
+                decimal places or digits than allowed; a ``str`` or ``datetime`` for a
+                ``datetime.date``; a naive ``datetime``; a value outside its enumeration; text
+                not of the form its pattern gives, such as a GUID; text too long or too short; a
+                number out of range); ``max_retries`` not a whole number >= 0.
+            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
+                failing element); with ``summarize_errors=False`` failed items are in the result
+                instead.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.create_many(
+            quotes,
+            summarize_errors=summarize_errors,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return batch_result(raw.parsed.quotes)
+
+    async def save(
+        self,
+        quote: Quote,
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Quote:
+        """Create or update one quote: a quote with a QuoteID (or a known QuoteNumber) is updated,
+        otherwise created. Lines sent replace the quote's lines.
+
+        ``POST Quotes``
+
+        Args:
+            quote: One quote to create, update or delete (Status DELETED).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``Quote`` as Xero saved it, with the values Xero sets (such as its ID).
+
+        Raises:
+            RequestValidationError: Nothing was sent: the quote does not match its schema (a
+                required field missing or a value of the wrong type; a ``float`` or ``str`` for
+                a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
+                ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short; a number out of range); ``max_retries`` not a whole number >=
+                0.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.save(
+            quote,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.quotes), None), "Quote")
+
+    async def save_many(
+        self,
+        quotes: Sequence[Quote],
+        *,
+        summarize_errors: bool = True,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> BatchResult[Quote]:
+        """Create or update a batch of quotes in one call, each as by save().
+
+        ``POST Quotes``
+
+        Args:
+            quotes: A batch of quotes to create (PUT Quotes) or create-or-update (POST Quotes).
+            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
+                False: always an answer, each item with its own status, validation errors and
+                warnings.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A ``BatchResult`` of ``Quote``: ``.items`` in the order sent, each with the decoded
+            ``.item``, its ``.status`` (OK, WARNING or ERROR; OK when errors were summarised),
+            ``.validation_errors`` and ``.warnings``; ``.succeeded`` and ``.failed`` split them.
+            With ``summarize_errors=True`` a failing batch raises ``ValidationError`` instead.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``quotes`` not a list of quotes; a
+                quote in ``quotes`` does not match its schema (a required field missing or a
+                value of the wrong type; a ``float`` or ``str`` for a ``Decimal``, or more
+                decimal places or digits than allowed; a ``str`` or ``datetime`` for a
+                ``datetime.date``; a naive ``datetime``; a value outside its enumeration; text
+                not of the form its pattern gives, such as a GUID; text too long or too short; a
+                number out of range); ``max_retries`` not a whole number >= 0.
+            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
+                failing element); with ``summarize_errors=False`` failed items are in the result
+                instead.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.save_many(
+            quotes,
+            summarize_errors=summarize_errors,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return batch_result(raw.parsed.quotes)
+
+    async def update(
+        self,
+        quote: Quote,
+        *,
+        quote_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Quote:
+        """Update the quote of the path with what the quote given sets (status changes such as SENT
+        or ACCEPTED included).
+
+        ``POST Quotes/{QuoteID}``
+
+        Args:
+            quote: One quote to create, update or delete (Status DELETED).
+            quote_id: Xero's identifier of the quote to update.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``Quote`` as Xero saved it, with the values Xero sets (such as its ID).
+
+        Raises:
+            RequestValidationError: Nothing was sent: the quote does not match its schema (a
+                required field missing or a value of the wrong type; a ``float`` or ``str`` for
+                a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
+                ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short; a number out of range); ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such quote in this organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.update(
+            quote,
+            quote_id=quote_id,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.quotes), None), "Quote")
+
+    async def delete(
+        self,
+        *,
+        quote_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Quote:
+        """Delete a quote (2.0 has no DELETE for quotes: this saves Status DELETED).
+
+        ``POST Quotes/{QuoteID}``
+
+        Args:
+            quote_id: Xero's identifier of the quote to delete.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``Quote`` as Xero saved it, with the values Xero sets (such as its ID).
+
+        Raises:
+            RequestValidationError: Nothing was sent: the quote does not match its schema (a
+                required field missing or a value of the wrong type; a ``float`` or ``str`` for
+                a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
+                ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short; a number out of range); ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such quote in this organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.delete(
+            quote_id=quote_id,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.quotes), None), "Quote")
+
+
+class RepeatingInvoicesResourceWithRawResponse:
+    """Repeating_invoices endpoints returning the raw HTTP answer with the parsed envelope."""
+
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
+
+    def list(
+        self,
+        *,
+        where: str | None = None,
+        order: str | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[RepeatingInvoicesResponse]:
+        """GET RepeatingInvoices: like ``repeating_invoices.list()``, with the raw answer.
+
+        Args:
+            where: A filter over any element of the answer, e.g. Status=="AUTHORISED" or
+                Type=="ACCPAY"; build it with xero_customer_api.field (quoting, Guid(...),
+                DateTime(...), null tests) rather than by concatenation.
+            order: Sort order, e.g. Total DESC or Reference ASC.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``RepeatingInvoicesResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``where`` or ``order`` empty;
+                ``max_retries`` not a whole number >= 0.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="GET",
+            path="RepeatingInvoices",
+            params=[
+                ("where", encode_string("where", where)),
+                ("order", encode_string("order", order)),
+            ],
+            body=None,
+            response_type=RepeatingInvoicesResponse,
+            decode=_codec.decode_repeating_invoices_response,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def get(
+        self,
+        *,
+        repeating_invoice_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[RepeatingInvoicesResponse]:
+        """GET RepeatingInvoices/{RepeatingInvoiceID}: like ``repeating_invoices.get()``, with the raw answer.
+
+        Args:
+            repeating_invoice_id: Xero's identifier of the template.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``RepeatingInvoicesResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such repeating invoice in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="GET",
+            path="RepeatingInvoices/"
+            + encode_path_segment(
+                "repeating_invoice_id", encode_guid("repeating_invoice_id", repeating_invoice_id)
+            ),
+            params=[],
+            body=None,
+            response_type=RepeatingInvoicesResponse,
+            decode=_codec.decode_repeating_invoices_response,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def create(
+        self,
+        repeating_invoice: RepeatingInvoice,
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[RepeatingInvoicesResponse]:
+        """PUT RepeatingInvoices: like ``repeating_invoices.create()``, with the raw answer.
+
+        Args:
+            repeating_invoice: One repeating invoice template to create, update or delete (Status DELETED).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``RepeatingInvoicesResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: the repeating invoice does not match
+                its schema (a required field missing or a value of the wrong type; a ``float``
+                or ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short; a number out of range); ``max_retries`` not a whole
+                number >= 0.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="PUT",
+            path="RepeatingInvoices",
+            params=[],
+            body=repeating_invoice,
+            response_type=RepeatingInvoicesResponse,
+            decode=_codec.decode_repeating_invoices_response,
+            encode=_codec.encode_request_repeating_invoice,
+            check=_checks.CHECKS[RepeatingInvoice],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def create_many(
+        self,
+        repeating_invoices: Sequence[RepeatingInvoice],
+        *,
+        summarize_errors: bool = True,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[RepeatingInvoicesResponse]:
+        """PUT RepeatingInvoices: like ``repeating_invoices.create_many()``, with the raw answer.
+
+        Args:
+            repeating_invoices: A batch of repeating invoice templates to create (PUT RepeatingInvoices) or
+                create-or-update (POST RepeatingInvoices).
+            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
+                False: always an answer, each item with its own status, validation errors and
+                warnings.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``RepeatingInvoicesResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``repeating_invoices`` not a list of
+                repeating invoices; a repeating invoice in ``repeating_invoices`` does not match
+                its schema (a required field missing or a value of the wrong type; a ``float``
+                or ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short; a number out of range); ``max_retries`` not a whole
+                number >= 0.
+            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
+                failing element); with ``summarize_errors=False`` failed items are in the result
+                instead.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="PUT",
+            path="RepeatingInvoices",
+            params=[
+                ("summarizeErrors", encode_bool("summarize_errors", summarize_errors)),
+            ],
+            body=_checks.as_list(repeating_invoices, "repeating_invoices", "RepeatingInvoice"),
+            response_type=RepeatingInvoicesResponse,
+            decode=_codec.decode_repeating_invoices_response,
+            encode=_codec.encode_request_repeating_invoices,
+            check=_checks.CHECKS[RepeatingInvoice],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def save(
+        self,
+        repeating_invoice: RepeatingInvoice,
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[RepeatingInvoicesResponse]:
+        """POST RepeatingInvoices: like ``repeating_invoices.save()``, with the raw answer.
+
+        Args:
+            repeating_invoice: One repeating invoice template to create, update or delete (Status DELETED).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``RepeatingInvoicesResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: the repeating invoice does not match
+                its schema (a required field missing or a value of the wrong type; a ``float``
+                or ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short; a number out of range); ``max_retries`` not a whole
+                number >= 0.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="POST",
+            path="RepeatingInvoices",
+            params=[],
+            body=repeating_invoice,
+            response_type=RepeatingInvoicesResponse,
+            decode=_codec.decode_repeating_invoices_response,
+            encode=_codec.encode_request_repeating_invoice,
+            check=_checks.CHECKS[RepeatingInvoice],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def save_many(
+        self,
+        repeating_invoices: Sequence[RepeatingInvoice],
+        *,
+        summarize_errors: bool = True,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[RepeatingInvoicesResponse]:
+        """POST RepeatingInvoices: like ``repeating_invoices.save_many()``, with the raw answer.
+
+        Args:
+            repeating_invoices: A batch of repeating invoice templates to create (PUT RepeatingInvoices) or
+                create-or-update (POST RepeatingInvoices).
+            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
+                False: always an answer, each item with its own status, validation errors and
+                warnings.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``RepeatingInvoicesResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``repeating_invoices`` not a list of
+                repeating invoices; a repeating invoice in ``repeating_invoices`` does not match
+                its schema (a required field missing or a value of the wrong type; a ``float``
+                or ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short; a number out of range); ``max_retries`` not a whole
+                number >= 0.
+            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
+                failing element); with ``summarize_errors=False`` failed items are in the result
+                instead.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="POST",
+            path="RepeatingInvoices",
+            params=[
+                ("summarizeErrors", encode_bool("summarize_errors", summarize_errors)),
+            ],
+            body=_checks.as_list(repeating_invoices, "repeating_invoices", "RepeatingInvoice"),
+            response_type=RepeatingInvoicesResponse,
+            decode=_codec.decode_repeating_invoices_response,
+            encode=_codec.encode_request_repeating_invoices,
+            check=_checks.CHECKS[RepeatingInvoice],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def update(
+        self,
+        repeating_invoice: RepeatingInvoice,
+        *,
+        repeating_invoice_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[RepeatingInvoicesResponse]:
+        """POST RepeatingInvoices/{RepeatingInvoiceID}: like ``repeating_invoices.update()``, with the raw answer.
+
+        Args:
+            repeating_invoice: One repeating invoice template to create, update or delete (Status DELETED).
+            repeating_invoice_id: Xero's identifier of the template to update.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``RepeatingInvoicesResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: the repeating invoice does not match
+                its schema (a required field missing or a value of the wrong type; a ``float``
+                or ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short; a number out of range); ``max_retries`` not a whole
+                number >= 0.
+            NotFoundError: No such repeating invoice in this organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="POST",
+            path="RepeatingInvoices/"
+            + encode_path_segment(
+                "repeating_invoice_id", encode_guid("repeating_invoice_id", repeating_invoice_id)
+            ),
+            params=[],
+            body=repeating_invoice,
+            response_type=RepeatingInvoicesResponse,
+            decode=_codec.decode_repeating_invoices_response,
+            encode=_codec.encode_request_repeating_invoice,
+            check=_checks.CHECKS[RepeatingInvoice],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def delete(
+        self,
+        *,
+        repeating_invoice_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[RepeatingInvoicesResponse]:
+        """POST RepeatingInvoices/{RepeatingInvoiceID}: like ``repeating_invoices.delete()``, with the raw answer.
+
+        Args:
+            repeating_invoice_id: Xero's identifier of the template to delete.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``RepeatingInvoicesResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: the repeating invoice does not match
+                its schema (a required field missing or a value of the wrong type; a ``float``
+                or ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short; a number out of range); ``max_retries`` not a whole
+                number >= 0.
+            NotFoundError: No such repeating invoice in this organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="POST",
+            path="RepeatingInvoices/"
+            + encode_path_segment(
+                "repeating_invoice_id", encode_guid("repeating_invoice_id", repeating_invoice_id)
+            ),
+            params=[],
+            body=RepeatingInvoice(status=RepeatingInvoiceStatus("DELETED")),
+            response_type=RepeatingInvoicesResponse,
+            decode=_codec.decode_repeating_invoices_response,
+            encode=_codec.encode_request_repeating_invoice,
+            check=_checks.CHECKS[RepeatingInvoice],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+
+class RepeatingInvoicesResource:
+    """Repeating invoice templates: Xero makes an invoice or bill on each date of their schedule
+    (DRAFT or AUTHORISED templates; deleted by saving Status DELETED)."""
+
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
+        self.with_raw_response = RepeatingInvoicesResourceWithRawResponse(client)
+
+    def list(
+        self,
+        *,
+        where: str | None = None,
+        order: str | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> builtins.list[RepeatingInvoice]:
+        """List the repeating invoice templates (never paged; no If-Modified-Since), optionally
+        filtered and sorted.
+
+        ``GET RepeatingInvoices``
+
+        Args:
+            where: A filter over any element of the answer, e.g. Status=="AUTHORISED" or
+                Type=="ACCPAY"; build it with xero_customer_api.field (quoting, Guid(...),
+                DateTime(...), null tests) rather than by concatenation.
+            order: Sort order, e.g. Total DESC or Reference ASC.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A list of ``RepeatingInvoice``, one per repeating invoice that matches the filters
+            (empty when there is none).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``where`` or ``order`` empty;
+                ``max_retries`` not a whole number >= 0.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.list(
+            where=where, order=order, tenant_id=tenant_id, timeout=timeout, max_retries=max_retries
+        )
+        return raw.parsed.repeating_invoices
+
+    def iter(
+        self,
+        *,
+        where: str | None = None,
+        order: str | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+    ) -> Iterator[RepeatingInvoice]:
+        """Like ``list()``, but yields one ``RepeatingInvoice`` at a time.
+
+        The answer is parsed while it streams in, so memory does not grow with its size.
+        Errors anywhere in the stream raise (never a silently shorter list); the call is
+        not retried once it has started. ``GET RepeatingInvoices``
+
+        A number ``timeout`` bounds the time spent waiting for and reading the answer (the
+        time you spend between items does not count); the client's ``max_item_bytes`` bounds
+        what is held at once: one item and anything before it that is not an item.
+
+        Args:
+            where: A filter over any element of the answer, e.g. Status=="AUTHORISED" or
+                Type=="ACCPAY"; build it with xero_customer_api.field (quoting, Guid(...),
+                DateTime(...), null tests) rather than by concatenation.
+            order: Sort order, e.g. Total DESC or Reference ASC.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+
+        Returns:
+            An iterator yielding one ``RepeatingInvoice`` per repeating invoice that matches the
+            filters.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``where`` or ``order`` empty.
+            XeroAPIError: Xero answered with an error (before or while streaming).
+            XeroResponseError: The answer is malformed, truncated or unsafe.
+            XeroConnectionError: The connection failed, dropped or timed out.
+        """
+        return iter_items(
+            self._client,
+            path="RepeatingInvoices",
+            params=[
+                ("where", encode_string("where", where)),
+                ("order", encode_string("order", order)),
+            ],
+            wrapper="RepeatingInvoices",
+            item="RepeatingInvoice",
+            decode=_codec.decode_repeating_invoice,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            envelope=_codec.decode_repeating_invoices_response,
+        )
+
+    def get(
+        self,
+        *,
+        repeating_invoice_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RepeatingInvoice:
+        """Get one repeating invoice template, with its schedule and lines, by its
+        RepeatingInvoiceID.
+
+        ``GET RepeatingInvoices/{RepeatingInvoiceID}``
+
+        Args:
+            repeating_invoice_id: Xero's identifier of the template.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``RepeatingInvoice`` found (never ``None``).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such repeating invoice in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.get(
+            repeating_invoice_id=repeating_invoice_id,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.repeating_invoices), None), "RepeatingInvoice")
+
+    def create(
+        self,
+        repeating_invoice: RepeatingInvoice,
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RepeatingInvoice:
+        """Create one repeating invoice template (Type, Contact, Schedule and LineItems are
+        needed).
+
+        ``PUT RepeatingInvoices``
+
+        Args:
+            repeating_invoice: One repeating invoice template to create, update or delete (Status DELETED).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``RepeatingInvoice`` as Xero saved it, with the values Xero sets (such as its
+            ID).
+
+        Raises:
+            RequestValidationError: Nothing was sent: the repeating invoice does not match
+                its schema (a required field missing or a value of the wrong type; a ``float``
+                or ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short; a number out of range); ``max_retries`` not a whole
+                number >= 0.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.create(
+            repeating_invoice,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.repeating_invoices), None), "RepeatingInvoice")
+
+    def create_many(
+        self,
+        repeating_invoices: Sequence[RepeatingInvoice],
+        *,
+        summarize_errors: bool = True,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> BatchResult[RepeatingInvoice]:
+        """Create a batch of repeating invoice templates in one call.
+
+        ``PUT RepeatingInvoices``
+
+        Args:
+            repeating_invoices: A batch of repeating invoice templates to create (PUT RepeatingInvoices) or
+                create-or-update (POST RepeatingInvoices).
+            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
+                False: always an answer, each item with its own status, validation errors and
+                warnings.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A ``BatchResult`` of ``RepeatingInvoice``: ``.items`` in the order sent, each with
+            the decoded ``.item``, its ``.status`` (OK, WARNING or ERROR; OK when errors were
+            summarised), ``.validation_errors`` and ``.warnings``; ``.succeeded`` and
+            ``.failed`` split them. With ``summarize_errors=True`` a failing batch raises
+            ``ValidationError`` instead.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``repeating_invoices`` not a list of
+                repeating invoices; a repeating invoice in ``repeating_invoices`` does not match
+                its schema (a required field missing or a value of the wrong type; a ``float``
+                or ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short; a number out of range); ``max_retries`` not a whole
+                number >= 0.
+            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
+                failing element); with ``summarize_errors=False`` failed items are in the result
+                instead.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.create_many(
+            repeating_invoices,
+            summarize_errors=summarize_errors,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return batch_result(raw.parsed.repeating_invoices)
+
+    def save(
+        self,
+        repeating_invoice: RepeatingInvoice,
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RepeatingInvoice:
+        """Create or update one template: one with a RepeatingInvoiceID is updated, otherwise
+        created. Lines sent replace the template's lines.
+
+        ``POST RepeatingInvoices``
+
+        Args:
+            repeating_invoice: One repeating invoice template to create, update or delete (Status DELETED).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``RepeatingInvoice`` as Xero saved it, with the values Xero sets (such as its
+            ID).
+
+        Raises:
+            RequestValidationError: Nothing was sent: the repeating invoice does not match
+                its schema (a required field missing or a value of the wrong type; a ``float``
+                or ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short; a number out of range); ``max_retries`` not a whole
+                number >= 0.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.save(
+            repeating_invoice,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.repeating_invoices), None), "RepeatingInvoice")
+
+    def save_many(
+        self,
+        repeating_invoices: Sequence[RepeatingInvoice],
+        *,
+        summarize_errors: bool = True,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> BatchResult[RepeatingInvoice]:
+        """Create or update a batch of templates in one call, each as by save().
+
+        ``POST RepeatingInvoices``
+
+        Args:
+            repeating_invoices: A batch of repeating invoice templates to create (PUT RepeatingInvoices) or
+                create-or-update (POST RepeatingInvoices).
+            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
+                False: always an answer, each item with its own status, validation errors and
+                warnings.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A ``BatchResult`` of ``RepeatingInvoice``: ``.items`` in the order sent, each with
+            the decoded ``.item``, its ``.status`` (OK, WARNING or ERROR; OK when errors were
+            summarised), ``.validation_errors`` and ``.warnings``; ``.succeeded`` and
+            ``.failed`` split them. With ``summarize_errors=True`` a failing batch raises
+            ``ValidationError`` instead.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``repeating_invoices`` not a list of
+                repeating invoices; a repeating invoice in ``repeating_invoices`` does not match
+                its schema (a required field missing or a value of the wrong type; a ``float``
+                or ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short; a number out of range); ``max_retries`` not a whole
+                number >= 0.
+            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
+                failing element); with ``summarize_errors=False`` failed items are in the result
+                instead.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.save_many(
+            repeating_invoices,
+            summarize_errors=summarize_errors,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return batch_result(raw.parsed.repeating_invoices)
+
+    def update(
+        self,
+        repeating_invoice: RepeatingInvoice,
+        *,
+        repeating_invoice_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RepeatingInvoice:
+        """Update the template of the path with what the template given sets.
+
+        ``POST RepeatingInvoices/{RepeatingInvoiceID}``
+
+        Args:
+            repeating_invoice: One repeating invoice template to create, update or delete (Status DELETED).
+            repeating_invoice_id: Xero's identifier of the template to update.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``RepeatingInvoice`` as Xero saved it, with the values Xero sets (such as its
+            ID).
+
+        Raises:
+            RequestValidationError: Nothing was sent: the repeating invoice does not match
+                its schema (a required field missing or a value of the wrong type; a ``float``
+                or ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short; a number out of range); ``max_retries`` not a whole
+                number >= 0.
+            NotFoundError: No such repeating invoice in this organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.update(
+            repeating_invoice,
+            repeating_invoice_id=repeating_invoice_id,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.repeating_invoices), None), "RepeatingInvoice")
+
+    def delete(
+        self,
+        *,
+        repeating_invoice_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RepeatingInvoice:
+        """Delete a repeating invoice template (2.0 has no DELETE for them: this saves Status
+        DELETED); invoices it made stay.
+
+        ``POST RepeatingInvoices/{RepeatingInvoiceID}``
+
+        Args:
+            repeating_invoice_id: Xero's identifier of the template to delete.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``RepeatingInvoice`` as Xero saved it, with the values Xero sets (such as its
+            ID).
+
+        Raises:
+            RequestValidationError: Nothing was sent: the repeating invoice does not match
+                its schema (a required field missing or a value of the wrong type; a ``float``
+                or ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short; a number out of range); ``max_retries`` not a whole
+                number >= 0.
+            NotFoundError: No such repeating invoice in this organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.delete(
+            repeating_invoice_id=repeating_invoice_id,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.repeating_invoices), None), "RepeatingInvoice")
+
+
+class AsyncRepeatingInvoicesResourceWithRawResponse:
+    """Repeating_invoices endpoints returning the raw HTTP answer with the parsed envelope."""
+
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+
+    async def list(
+        self,
+        *,
+        where: str | None = None,
+        order: str | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[RepeatingInvoicesResponse]:
+        """GET RepeatingInvoices: like ``repeating_invoices.list()``, with the raw answer.
+
+        Args:
+            where: A filter over any element of the answer, e.g. Status=="AUTHORISED" or
+                Type=="ACCPAY"; build it with xero_customer_api.field (quoting, Guid(...),
+                DateTime(...), null tests) rather than by concatenation.
+            order: Sort order, e.g. Total DESC or Reference ASC.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``RepeatingInvoicesResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``where`` or ``order`` empty;
+                ``max_retries`` not a whole number >= 0.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="GET",
+            path="RepeatingInvoices",
+            params=[
+                ("where", encode_string("where", where)),
+                ("order", encode_string("order", order)),
+            ],
+            body=None,
+            response_type=RepeatingInvoicesResponse,
+            decode=_codec.decode_repeating_invoices_response,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def get(
+        self,
+        *,
+        repeating_invoice_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[RepeatingInvoicesResponse]:
+        """GET RepeatingInvoices/{RepeatingInvoiceID}: like ``repeating_invoices.get()``, with the raw answer.
+
+        Args:
+            repeating_invoice_id: Xero's identifier of the template.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``RepeatingInvoicesResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such repeating invoice in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="GET",
+            path="RepeatingInvoices/"
+            + encode_path_segment(
+                "repeating_invoice_id", encode_guid("repeating_invoice_id", repeating_invoice_id)
+            ),
+            params=[],
+            body=None,
+            response_type=RepeatingInvoicesResponse,
+            decode=_codec.decode_repeating_invoices_response,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def create(
+        self,
+        repeating_invoice: RepeatingInvoice,
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[RepeatingInvoicesResponse]:
+        """PUT RepeatingInvoices: like ``repeating_invoices.create()``, with the raw answer.
+
+        Args:
+            repeating_invoice: One repeating invoice template to create, update or delete (Status DELETED).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``RepeatingInvoicesResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: the repeating invoice does not match
+                its schema (a required field missing or a value of the wrong type; a ``float``
+                or ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short; a number out of range); ``max_retries`` not a whole
+                number >= 0.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="PUT",
+            path="RepeatingInvoices",
+            params=[],
+            body=repeating_invoice,
+            response_type=RepeatingInvoicesResponse,
+            decode=_codec.decode_repeating_invoices_response,
+            encode=_codec.encode_request_repeating_invoice,
+            check=_checks.CHECKS[RepeatingInvoice],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def create_many(
+        self,
+        repeating_invoices: Sequence[RepeatingInvoice],
+        *,
+        summarize_errors: bool = True,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[RepeatingInvoicesResponse]:
+        """PUT RepeatingInvoices: like ``repeating_invoices.create_many()``, with the raw answer.
+
+        Args:
+            repeating_invoices: A batch of repeating invoice templates to create (PUT RepeatingInvoices) or
+                create-or-update (POST RepeatingInvoices).
+            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
+                False: always an answer, each item with its own status, validation errors and
+                warnings.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``RepeatingInvoicesResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``repeating_invoices`` not a list of
+                repeating invoices; a repeating invoice in ``repeating_invoices`` does not match
+                its schema (a required field missing or a value of the wrong type; a ``float``
+                or ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short; a number out of range); ``max_retries`` not a whole
+                number >= 0.
+            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
+                failing element); with ``summarize_errors=False`` failed items are in the result
+                instead.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="PUT",
+            path="RepeatingInvoices",
+            params=[
+                ("summarizeErrors", encode_bool("summarize_errors", summarize_errors)),
+            ],
+            body=_checks.as_list(repeating_invoices, "repeating_invoices", "RepeatingInvoice"),
+            response_type=RepeatingInvoicesResponse,
+            decode=_codec.decode_repeating_invoices_response,
+            encode=_codec.encode_request_repeating_invoices,
+            check=_checks.CHECKS[RepeatingInvoice],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def save(
+        self,
+        repeating_invoice: RepeatingInvoice,
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[RepeatingInvoicesResponse]:
+        """POST RepeatingInvoices: like ``repeating_invoices.save()``, with the raw answer.
+
+        Args:
+            repeating_invoice: One repeating invoice template to create, update or delete (Status DELETED).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``RepeatingInvoicesResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: the repeating invoice does not match
+                its schema (a required field missing or a value of the wrong type; a ``float``
+                or ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short; a number out of range); ``max_retries`` not a whole
+                number >= 0.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="POST",
+            path="RepeatingInvoices",
+            params=[],
+            body=repeating_invoice,
+            response_type=RepeatingInvoicesResponse,
+            decode=_codec.decode_repeating_invoices_response,
+            encode=_codec.encode_request_repeating_invoice,
+            check=_checks.CHECKS[RepeatingInvoice],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def save_many(
+        self,
+        repeating_invoices: Sequence[RepeatingInvoice],
+        *,
+        summarize_errors: bool = True,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[RepeatingInvoicesResponse]:
+        """POST RepeatingInvoices: like ``repeating_invoices.save_many()``, with the raw answer.
+
+        Args:
+            repeating_invoices: A batch of repeating invoice templates to create (PUT RepeatingInvoices) or
+                create-or-update (POST RepeatingInvoices).
+            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
+                False: always an answer, each item with its own status, validation errors and
+                warnings.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``RepeatingInvoicesResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``repeating_invoices`` not a list of
+                repeating invoices; a repeating invoice in ``repeating_invoices`` does not match
+                its schema (a required field missing or a value of the wrong type; a ``float``
+                or ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short; a number out of range); ``max_retries`` not a whole
+                number >= 0.
+            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
+                failing element); with ``summarize_errors=False`` failed items are in the result
+                instead.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="POST",
+            path="RepeatingInvoices",
+            params=[
+                ("summarizeErrors", encode_bool("summarize_errors", summarize_errors)),
+            ],
+            body=_checks.as_list(repeating_invoices, "repeating_invoices", "RepeatingInvoice"),
+            response_type=RepeatingInvoicesResponse,
+            decode=_codec.decode_repeating_invoices_response,
+            encode=_codec.encode_request_repeating_invoices,
+            check=_checks.CHECKS[RepeatingInvoice],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def update(
+        self,
+        repeating_invoice: RepeatingInvoice,
+        *,
+        repeating_invoice_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[RepeatingInvoicesResponse]:
+        """POST RepeatingInvoices/{RepeatingInvoiceID}: like ``repeating_invoices.update()``, with the raw answer.
+
+        Args:
+            repeating_invoice: One repeating invoice template to create, update or delete (Status DELETED).
+            repeating_invoice_id: Xero's identifier of the template to update.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``RepeatingInvoicesResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: the repeating invoice does not match
+                its schema (a required field missing or a value of the wrong type; a ``float``
+                or ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short; a number out of range); ``max_retries`` not a whole
+                number >= 0.
+            NotFoundError: No such repeating invoice in this organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="POST",
+            path="RepeatingInvoices/"
+            + encode_path_segment(
+                "repeating_invoice_id", encode_guid("repeating_invoice_id", repeating_invoice_id)
+            ),
+            params=[],
+            body=repeating_invoice,
+            response_type=RepeatingInvoicesResponse,
+            decode=_codec.decode_repeating_invoices_response,
+            encode=_codec.encode_request_repeating_invoice,
+            check=_checks.CHECKS[RepeatingInvoice],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def delete(
+        self,
+        *,
+        repeating_invoice_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[RepeatingInvoicesResponse]:
+        """POST RepeatingInvoices/{RepeatingInvoiceID}: like ``repeating_invoices.delete()``, with the raw answer.
+
+        Args:
+            repeating_invoice_id: Xero's identifier of the template to delete.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``RepeatingInvoicesResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: the repeating invoice does not match
+                its schema (a required field missing or a value of the wrong type; a ``float``
+                or ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short; a number out of range); ``max_retries`` not a whole
+                number >= 0.
+            NotFoundError: No such repeating invoice in this organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="POST",
+            path="RepeatingInvoices/"
+            + encode_path_segment(
+                "repeating_invoice_id", encode_guid("repeating_invoice_id", repeating_invoice_id)
+            ),
+            params=[],
+            body=RepeatingInvoice(status=RepeatingInvoiceStatus("DELETED")),
+            response_type=RepeatingInvoicesResponse,
+            decode=_codec.decode_repeating_invoices_response,
+            encode=_codec.encode_request_repeating_invoice,
+            check=_checks.CHECKS[RepeatingInvoice],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+
+class AsyncRepeatingInvoicesResource:
+    """Repeating invoice templates: Xero makes an invoice or bill on each date of their schedule
+    (DRAFT or AUTHORISED templates; deleted by saving Status DELETED)."""
+
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+        self.with_raw_response = AsyncRepeatingInvoicesResourceWithRawResponse(client)
+
+    async def list(
+        self,
+        *,
+        where: str | None = None,
+        order: str | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> builtins.list[RepeatingInvoice]:
+        """List the repeating invoice templates (never paged; no If-Modified-Since), optionally
+        filtered and sorted.
+
+        ``GET RepeatingInvoices``
+
+        Args:
+            where: A filter over any element of the answer, e.g. Status=="AUTHORISED" or
+                Type=="ACCPAY"; build it with xero_customer_api.field (quoting, Guid(...),
+                DateTime(...), null tests) rather than by concatenation.
+            order: Sort order, e.g. Total DESC or Reference ASC.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A list of ``RepeatingInvoice``, one per repeating invoice that matches the filters
+            (empty when there is none).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``where`` or ``order`` empty;
+                ``max_retries`` not a whole number >= 0.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.list(
+            where=where, order=order, tenant_id=tenant_id, timeout=timeout, max_retries=max_retries
+        )
+        return raw.parsed.repeating_invoices
+
+    def iter(
+        self,
+        *,
+        where: str | None = None,
+        order: str | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+    ) -> AsyncIterator[RepeatingInvoice]:
+        """Like ``list()``, but an async generator yielding one ``RepeatingInvoice`` at a time.
+
+        The answer is parsed while it streams in, so memory does not grow with its size.
+        Errors anywhere in the stream raise (never a silently shorter list); the call is
+        not retried once it has started. ``GET RepeatingInvoices``
+
+        A number ``timeout`` bounds the time spent waiting for and reading the answer (the
+        time you spend between items does not count); the client's ``max_item_bytes`` bounds
+        what is held at once: one item and anything before it that is not an item.
+
+        Args:
+            where: A filter over any element of the answer, e.g. Status=="AUTHORISED" or
+                Type=="ACCPAY"; build it with xero_customer_api.field (quoting, Guid(...),
+                DateTime(...), null tests) rather than by concatenation.
+            order: Sort order, e.g. Total DESC or Reference ASC.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+
+        Returns:
+            An async iterator yielding one ``RepeatingInvoice`` per repeating invoice that
+            matches the filters.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``where`` or ``order`` empty.
+            XeroAPIError: Xero answered with an error (before or while streaming).
+            XeroResponseError: The answer is malformed, truncated or unsafe.
+            XeroConnectionError: The connection failed, dropped or timed out.
+        """
+        return aiter_items(
+            self._client,
+            path="RepeatingInvoices",
+            params=[
+                ("where", encode_string("where", where)),
+                ("order", encode_string("order", order)),
+            ],
+            wrapper="RepeatingInvoices",
+            item="RepeatingInvoice",
+            decode=_codec.decode_repeating_invoice,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            envelope=_codec.decode_repeating_invoices_response,
+        )
+
+    async def get(
+        self,
+        *,
+        repeating_invoice_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RepeatingInvoice:
+        """Get one repeating invoice template, with its schedule and lines, by its
+        RepeatingInvoiceID.
+
+        ``GET RepeatingInvoices/{RepeatingInvoiceID}``
+
+        Args:
+            repeating_invoice_id: Xero's identifier of the template.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``RepeatingInvoice`` found (never ``None``).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such repeating invoice in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.get(
+            repeating_invoice_id=repeating_invoice_id,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.repeating_invoices), None), "RepeatingInvoice")
+
+    async def create(
+        self,
+        repeating_invoice: RepeatingInvoice,
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RepeatingInvoice:
+        """Create one repeating invoice template (Type, Contact, Schedule and LineItems are
+        needed).
+
+        ``PUT RepeatingInvoices``
+
+        Args:
+            repeating_invoice: One repeating invoice template to create, update or delete (Status DELETED).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``RepeatingInvoice`` as Xero saved it, with the values Xero sets (such as its
+            ID).
+
+        Raises:
+            RequestValidationError: Nothing was sent: the repeating invoice does not match
+                its schema (a required field missing or a value of the wrong type; a ``float``
+                or ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short; a number out of range); ``max_retries`` not a whole
+                number >= 0.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.create(
+            repeating_invoice,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.repeating_invoices), None), "RepeatingInvoice")
+
+    async def create_many(
+        self,
+        repeating_invoices: Sequence[RepeatingInvoice],
+        *,
+        summarize_errors: bool = True,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> BatchResult[RepeatingInvoice]:
+        """Create a batch of repeating invoice templates in one call.
+
+        ``PUT RepeatingInvoices``
+
+        Args:
+            repeating_invoices: A batch of repeating invoice templates to create (PUT RepeatingInvoices) or
+                create-or-update (POST RepeatingInvoices).
+            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
+                False: always an answer, each item with its own status, validation errors and
+                warnings.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A ``BatchResult`` of ``RepeatingInvoice``: ``.items`` in the order sent, each with
+            the decoded ``.item``, its ``.status`` (OK, WARNING or ERROR; OK when errors were
+            summarised), ``.validation_errors`` and ``.warnings``; ``.succeeded`` and
+            ``.failed`` split them. With ``summarize_errors=True`` a failing batch raises
+            ``ValidationError`` instead.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``repeating_invoices`` not a list of
+                repeating invoices; a repeating invoice in ``repeating_invoices`` does not match
+                its schema (a required field missing or a value of the wrong type; a ``float``
+                or ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short; a number out of range); ``max_retries`` not a whole
+                number >= 0.
+            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
+                failing element); with ``summarize_errors=False`` failed items are in the result
+                instead.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.create_many(
+            repeating_invoices,
+            summarize_errors=summarize_errors,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return batch_result(raw.parsed.repeating_invoices)
+
+    async def save(
+        self,
+        repeating_invoice: RepeatingInvoice,
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RepeatingInvoice:
+        """Create or update one template: one with a RepeatingInvoiceID is updated, otherwise
+        created. Lines sent replace the template's lines.
+
+        ``POST RepeatingInvoices``
+
+        Args:
+            repeating_invoice: One repeating invoice template to create, update or delete (Status DELETED).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``RepeatingInvoice`` as Xero saved it, with the values Xero sets (such as its
+            ID).
+
+        Raises:
+            RequestValidationError: Nothing was sent: the repeating invoice does not match
+                its schema (a required field missing or a value of the wrong type; a ``float``
+                or ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short; a number out of range); ``max_retries`` not a whole
+                number >= 0.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.save(
+            repeating_invoice,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.repeating_invoices), None), "RepeatingInvoice")
+
+    async def save_many(
+        self,
+        repeating_invoices: Sequence[RepeatingInvoice],
+        *,
+        summarize_errors: bool = True,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> BatchResult[RepeatingInvoice]:
+        """Create or update a batch of templates in one call, each as by save().
+
+        ``POST RepeatingInvoices``
+
+        Args:
+            repeating_invoices: A batch of repeating invoice templates to create (PUT RepeatingInvoices) or
+                create-or-update (POST RepeatingInvoices).
+            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
+                False: always an answer, each item with its own status, validation errors and
+                warnings.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A ``BatchResult`` of ``RepeatingInvoice``: ``.items`` in the order sent, each with
+            the decoded ``.item``, its ``.status`` (OK, WARNING or ERROR; OK when errors were
+            summarised), ``.validation_errors`` and ``.warnings``; ``.succeeded`` and
+            ``.failed`` split them. With ``summarize_errors=True`` a failing batch raises
+            ``ValidationError`` instead.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``repeating_invoices`` not a list of
+                repeating invoices; a repeating invoice in ``repeating_invoices`` does not match
+                its schema (a required field missing or a value of the wrong type; a ``float``
+                or ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short; a number out of range); ``max_retries`` not a whole
+                number >= 0.
+            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
+                failing element); with ``summarize_errors=False`` failed items are in the result
+                instead.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.save_many(
+            repeating_invoices,
+            summarize_errors=summarize_errors,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return batch_result(raw.parsed.repeating_invoices)
+
+    async def update(
+        self,
+        repeating_invoice: RepeatingInvoice,
+        *,
+        repeating_invoice_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RepeatingInvoice:
+        """Update the template of the path with what the template given sets.
+
+        ``POST RepeatingInvoices/{RepeatingInvoiceID}``
+
+        Args:
+            repeating_invoice: One repeating invoice template to create, update or delete (Status DELETED).
+            repeating_invoice_id: Xero's identifier of the template to update.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``RepeatingInvoice`` as Xero saved it, with the values Xero sets (such as its
+            ID).
+
+        Raises:
+            RequestValidationError: Nothing was sent: the repeating invoice does not match
+                its schema (a required field missing or a value of the wrong type; a ``float``
+                or ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short; a number out of range); ``max_retries`` not a whole
+                number >= 0.
+            NotFoundError: No such repeating invoice in this organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.update(
+            repeating_invoice,
+            repeating_invoice_id=repeating_invoice_id,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.repeating_invoices), None), "RepeatingInvoice")
+
+    async def delete(
+        self,
+        *,
+        repeating_invoice_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RepeatingInvoice:
+        """Delete a repeating invoice template (2.0 has no DELETE for them: this saves Status
+        DELETED); invoices it made stay.
+
+        ``POST RepeatingInvoices/{RepeatingInvoiceID}``
+
+        Args:
+            repeating_invoice_id: Xero's identifier of the template to delete.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``RepeatingInvoice`` as Xero saved it, with the values Xero sets (such as its
+            ID).
+
+        Raises:
+            RequestValidationError: Nothing was sent: the repeating invoice does not match
+                its schema (a required field missing or a value of the wrong type; a ``float``
+                or ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short; a number out of range); ``max_retries`` not a whole
+                number >= 0.
+            NotFoundError: No such repeating invoice in this organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.delete(
+            repeating_invoice_id=repeating_invoice_id,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.repeating_invoices), None), "RepeatingInvoice")
 
 
 class TrackingCategoriesResourceWithRawResponse:

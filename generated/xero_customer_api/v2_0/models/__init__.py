@@ -14,11 +14,15 @@ from .responses.bank_transactions_response import BankTransactionsResponse
 from .responses.bank_transfers_response import BankTransfersResponse
 from .responses.contacts_response import ContactsResponse
 from .responses.invoices_response import InvoicesResponse
+from .responses.items_response import ItemsResponse
 from .responses.journals_response import JournalsResponse
 from .responses.linked_transactions_response import LinkedTransactionsResponse
 from .responses.manual_journals_response import ManualJournalsResponse
 from .responses.options_response import OptionsResponse
 from .responses.payments_response import PaymentsResponse
+from .responses.purchase_orders_response import PurchaseOrdersResponse
+from .responses.quotes_response import QuotesResponse
+from .responses.repeating_invoices_response import RepeatingInvoicesResponse
 from .responses.tracking_categories_response import Response, TrackingCategoriesResponse
 from .simple_types import (
     AccountClass,
@@ -45,6 +49,12 @@ from .simple_types import (
     PaymentTermType,
     PaymentType,
     PhoneType,
+    PurchaseOrderStatus,
+    QuoteLineAmountTypes,
+    QuoteStatus,
+    RepeatingInvoiceStatus,
+    ScheduleDueDateType,
+    ScheduleUnit,
     SourceTransactionTypeCode,
     Taxability,
     TaxNumberType,
@@ -60,6 +70,7 @@ from .types import (
     BankTransfer,
     BatchPaymentDetails,
     BrandingTheme,
+    CisSetting,
     Contact,
     ContactGroup,
     ContactPerson,
@@ -69,6 +80,8 @@ from .types import (
     Invoice,
     InvoiceAddress,
     InvoicePayment,
+    Item,
+    ItemPriceDetails,
     Journal,
     JournalLine,
     LineItem,
@@ -81,6 +94,10 @@ from .types import (
     PaymentTerm,
     PaymentTerms,
     Phone,
+    PurchaseOrder,
+    Quote,
+    RepeatingInvoice,
+    Schedule,
     TrackingCategory,
     TrackingOption,
 )
@@ -107,6 +124,7 @@ __all__ = [
     "BankTransfersResponse",
     "BatchPaymentDetails",
     "BrandingTheme",
+    "CisSetting",
     "Contact",
     "ContactGroup",
     "ContactGroupStatus",
@@ -125,6 +143,9 @@ __all__ = [
     "InvoiceStatus",
     "InvoiceType",
     "InvoicesResponse",
+    "Item",
+    "ItemPriceDetails",
+    "ItemsResponse",
     "Journal",
     "JournalLine",
     "JournalSourceType",
@@ -151,7 +172,20 @@ __all__ = [
     "PaymentsResponse",
     "Phone",
     "PhoneType",
+    "PurchaseOrder",
+    "PurchaseOrderStatus",
+    "PurchaseOrdersResponse",
+    "Quote",
+    "QuoteLineAmountTypes",
+    "QuoteStatus",
+    "QuotesResponse",
+    "RepeatingInvoice",
+    "RepeatingInvoiceStatus",
+    "RepeatingInvoicesResponse",
     "Response",
+    "Schedule",
+    "ScheduleDueDateType",
+    "ScheduleUnit",
     "SourceTransactionTypeCode",
     "TaxNumberType",
     "Taxability",

@@ -332,6 +332,83 @@ class PhoneType(Enum):
     OFFICE = "OFFICE"
 
 
+class PurchaseOrderStatus(Enum):
+    """
+    Where a purchase order is in its life: DRAFT, SUBMITTED (for approval),
+    AUTHORISED, BILLED (a bill was made from it) or DELETED.
+    """
+
+    DRAFT = "DRAFT"
+    SUBMITTED = "SUBMITTED"
+    AUTHORISED = "AUTHORISED"
+    BILLED = "BILLED"
+    DELETED = "DELETED"
+
+
+class QuoteLineAmountTypes(Enum):
+    """
+    Whether the line amounts of a quote include tax: EXCLUSIVE (default), INCLUSIVE
+    or NOTAX.
+
+    Upper case, unlike the LineAmountTypes of invoices.
+    """
+
+    EXCLUSIVE = "EXCLUSIVE"
+    INCLUSIVE = "INCLUSIVE"
+    NOTAX = "NOTAX"
+
+
+class QuoteStatus(Enum):
+    """
+    Where a quote is in its life: DRAFT, SENT (to the customer), DECLINED or
+    ACCEPTED by the customer, INVOICED (an invoice was made from an accepted quote)
+    or DELETED.
+    """
+
+    DRAFT = "DRAFT"
+    SENT = "SENT"
+    DECLINED = "DECLINED"
+    ACCEPTED = "ACCEPTED"
+    INVOICED = "INVOICED"
+    DELETED = "DELETED"
+
+
+class RepeatingInvoiceStatus(Enum):
+    """
+    The state of a repeating invoice template: DRAFT (its invoices are made as
+    drafts), AUTHORISED (approved invoices) or DELETED.
+    """
+
+    DRAFT = "DRAFT"
+    AUTHORISED = "AUTHORISED"
+    DELETED = "DELETED"
+
+
+class ScheduleDueDateType(Enum):
+    """
+    How the DueDate number of a repeating invoice schedule is read:
+    DAYSAFTERBILLDATE, DAYSAFTERBILLMONTH, DAYSAFTERINVOICEDATE,
+    DAYSAFTERINVOICEMONTH, OFCURRENTMONTH or OFFOLLOWINGMONTH.
+    """
+
+    DAYSAFTERBILLDATE = "DAYSAFTERBILLDATE"
+    DAYSAFTERBILLMONTH = "DAYSAFTERBILLMONTH"
+    DAYSAFTERINVOICEDATE = "DAYSAFTERINVOICEDATE"
+    DAYSAFTERINVOICEMONTH = "DAYSAFTERINVOICEMONTH"
+    OFCURRENTMONTH = "OFCURRENTMONTH"
+    OFFOLLOWINGMONTH = "OFFOLLOWINGMONTH"
+
+
+class ScheduleUnit(Enum):
+    """
+    The unit of a repeating invoice schedule: WEEKLY or MONTHLY (Period counts
+    them).
+    """
+
+    WEEKLY = "WEEKLY"
+    MONTHLY = "MONTHLY"
+
+
 class SourceTransactionTypeCode(Enum):
     """
     The kind of the source of a billable expense: ACCPAY (a bill) or SPEND (spent

@@ -33,6 +33,12 @@ from .simple_types import (
     PaymentTermType,
     PaymentType,
     PhoneType,
+    PurchaseOrderStatus,
+    QuoteLineAmountTypes,
+    QuoteStatus,
+    RepeatingInvoiceStatus,
+    ScheduleDueDateType,
+    ScheduleUnit,
     SourceTransactionTypeCode,
     Taxability,
     TaxNumberType,
@@ -208,6 +214,34 @@ class BrandingTheme:
 
 
 @dataclass(slots=True, kw_only=True)
+class CisSetting:
+    """
+    The Construction Industry Scheme (UK) setting of a contact.
+
+    Attributes:
+        cisenabled: Whether the contact is a CIS subcontractor.
+        rate: The CIS deduction rate of the contact, in percent; absent when
+            CISEnabled is false. Read-only.
+    """
+
+    cisenabled: None | bool = field(
+        default=None,
+        metadata={
+            "name": "CISEnabled",
+            "type": "Element",
+        },
+    )
+    rate: None | Decimal = field(
+        default=None,
+        metadata={
+            "name": "Rate",
+            "type": "Element",
+            "fraction_digits": 6,
+        },
+    )
+
+
+@dataclass(slots=True, kw_only=True)
 class ContactPerson:
     """
     A further person at a contact.
@@ -355,6 +389,55 @@ class InvoicePayment:
         metadata={
             "name": "HasValidationErrors",
             "type": "Element",
+        },
+    )
+
+
+@dataclass(slots=True, kw_only=True)
+class ItemPriceDetails:
+    """
+    How an item is bought or sold (PurchaseDetails, SalesDetails): its unit price,
+    account and tax type.
+
+    Attributes:
+        unit_price: Price of one unit (2 decimal places, 4 with unitdp=4).
+        account_code: Default account of the lines; not used in the purchase
+            details of an item tracked as inventory.
+        cogsaccount_code: Cost of goods sold account: only in the purchase
+            details of an item tracked as inventory.
+        tax_type: Default tax type of the lines.
+    """
+
+    unit_price: None | Decimal = field(
+        default=None,
+        metadata={
+            "name": "UnitPrice",
+            "type": "Element",
+            "fraction_digits": 4,
+        },
+    )
+    account_code: None | str = field(
+        default=None,
+        metadata={
+            "name": "AccountCode",
+            "type": "Element",
+            "max_length": 10,
+        },
+    )
+    cogsaccount_code: None | str = field(
+        default=None,
+        metadata={
+            "name": "COGSAccountCode",
+            "type": "Element",
+            "max_length": 10,
+        },
+    )
+    tax_type: None | str = field(
+        default=None,
+        metadata={
+            "name": "TaxType",
+            "type": "Element",
+            "min_length": 1,
         },
     )
 
@@ -630,6 +713,85 @@ class PaymentTerm:
         metadata={
             "name": "Type",
             "type": "Element",
+        },
+    )
+
+
+@dataclass(slots=True, kw_only=True)
+class Schedule:
+    """
+    When a repeating invoice makes its invoices: every Period Units, from StartDate,
+    each due as DueDate and DueDateType say.
+
+    Attributes:
+        period: How many Units between two invoices, e.g. 1 (every week) or 2
+            (every two months).
+        unit: WEEKLY or MONTHLY.
+        due_date: The day number read as DueDateType says, e.g. 20 (of the
+            following month).
+        due_date_type: How DueDate is read, e.g. OFFOLLOWINGMONTH or
+            DAYSAFTERBILLDATE.
+        start_date: Date of the first invoice of the current version of the
+            schedule (changes when the template is edited).
+        next_scheduled_date: Date of the next invoice the schedule makes. Read-
+            only: worked out by Xero.
+        end_date: Date after which no invoice is made; only when the template has
+            one.
+    """
+
+    period: None | int = field(
+        default=None,
+        metadata={
+            "name": "Period",
+            "type": "Element",
+        },
+    )
+    unit: None | ScheduleUnit = field(
+        default=None,
+        metadata={
+            "name": "Unit",
+            "type": "Element",
+        },
+    )
+    due_date: None | int = field(
+        default=None,
+        metadata={
+            "name": "DueDate",
+            "type": "Element",
+        },
+    )
+    due_date_type: None | ScheduleDueDateType = field(
+        default=None,
+        metadata={
+            "name": "DueDateType",
+            "type": "Element",
+        },
+    )
+    start_date: None | datetime.date = field(
+        default=None,
+        metadata={
+            "name": "StartDate",
+            "type": "Element",
+            "nillable": True,
+            "format": "xero:date",
+        },
+    )
+    next_scheduled_date: None | datetime.date = field(
+        default=None,
+        metadata={
+            "name": "NextScheduledDate",
+            "type": "Element",
+            "nillable": True,
+            "format": "xero:date",
+        },
+    )
+    end_date: None | datetime.date = field(
+        default=None,
+        metadata={
+            "name": "EndDate",
+            "type": "Element",
+            "nillable": True,
+            "format": "xero:date",
         },
     )
 
@@ -956,6 +1118,183 @@ class Address(DataContractBase):
         metadata={
             "name": "AttentionTo",
             "type": "Element",
+        },
+    )
+
+    @dataclass(slots=True, kw_only=True)
+    class ValidationErrors:
+        validation_error: list[EntityValidationError] = field(
+            default_factory=list,
+            metadata={
+                "name": "ValidationError",
+                "type": "Element",
+            },
+        )
+
+    @dataclass(slots=True, kw_only=True)
+    class Warnings:
+        warning: list[EntityWarning] = field(
+            default_factory=list,
+            metadata={
+                "name": "Warning",
+                "type": "Element",
+            },
+        )
+
+
+@dataclass(slots=True, kw_only=True)
+class Item(DataContractBase):
+    """
+    A product or service the organisation buys or sells: Code is needed to create
+    one and is unique.
+
+    Attributes:
+        validation_errors: Validation errors Xero found in this element (on a
+            failed or summarised write). Read-only.
+        warnings: Warnings Xero raised for this element. Read-only.
+        item_id: Xero's identifier of the item. Set by Xero.
+        code: The organisation's code for the item, unique (1 to 30 characters).
+            Required on create.
+        name: Name of the item (at most 50 characters).
+        description: Sales description (at most 4000 characters); cleared when
+            IsSold is false.
+        purchase_description: Purchase description (at most 4000 characters);
+            cleared when IsPurchased is false.
+        is_sold: Whether the item is on sales transactions; true by default.
+        is_purchased: Whether the item is on purchase transactions; true by
+            default.
+        purchase_details: Price, account and tax type of purchases.
+        sales_details: Price, account and tax type of sales.
+        inventory_asset_account_code: The INVENTORY account of an item tracked as
+            inventory (with PurchaseDetails.COGSAccountCode).
+        is_tracked_as_inventory: True when the item is tracked as inventory
+            (InventoryAssetAccountCode and COGSAccountCode set). Read-only.
+        total_cost_pool: Value of the units on hand, at average cost. Read-only:
+            kept by Xero.
+        quantity_on_hand: Units on hand. Read-only: kept by Xero.
+        updated_date_utc: When the item was last changed (UTC). Read-only.
+    """
+
+    validation_errors: list[EntityValidationError] = field(
+        default_factory=list,
+        metadata={
+            "wrapper": "ValidationErrors",
+            "name": "ValidationError",
+            "type": "Element",
+        },
+    )
+    warnings: list[EntityWarning] = field(
+        default_factory=list,
+        metadata={
+            "wrapper": "Warnings",
+            "name": "Warning",
+            "type": "Element",
+        },
+    )
+    item_id: None | str = field(
+        default=None,
+        metadata={
+            "name": "ItemID",
+            "type": "Element",
+            "pattern": r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}",
+        },
+    )
+    code: None | str = field(
+        default=None,
+        metadata={
+            "name": "Code",
+            "type": "Element",
+            "min_length": 1,
+            "max_length": 30,
+        },
+    )
+    name: None | str = field(
+        default=None,
+        metadata={
+            "name": "Name",
+            "type": "Element",
+        },
+    )
+    description: None | str = field(
+        default=None,
+        metadata={
+            "name": "Description",
+            "type": "Element",
+        },
+    )
+    purchase_description: None | str = field(
+        default=None,
+        metadata={
+            "name": "PurchaseDescription",
+            "type": "Element",
+        },
+    )
+    is_sold: None | bool = field(
+        default=None,
+        metadata={
+            "name": "IsSold",
+            "type": "Element",
+        },
+    )
+    is_purchased: None | bool = field(
+        default=None,
+        metadata={
+            "name": "IsPurchased",
+            "type": "Element",
+        },
+    )
+    purchase_details: None | ItemPriceDetails = field(
+        default=None,
+        metadata={
+            "name": "PurchaseDetails",
+            "type": "Element",
+        },
+    )
+    sales_details: None | ItemPriceDetails = field(
+        default=None,
+        metadata={
+            "name": "SalesDetails",
+            "type": "Element",
+        },
+    )
+    inventory_asset_account_code: None | str = field(
+        default=None,
+        metadata={
+            "name": "InventoryAssetAccountCode",
+            "type": "Element",
+            "max_length": 10,
+        },
+    )
+    is_tracked_as_inventory: None | bool = field(
+        default=None,
+        metadata={
+            "name": "IsTrackedAsInventory",
+            "type": "Element",
+        },
+    )
+    total_cost_pool: None | Decimal = field(
+        default=None,
+        metadata={
+            "name": "TotalCostPool",
+            "type": "Element",
+            "fraction_digits": 4,
+        },
+    )
+    quantity_on_hand: None | Decimal = field(
+        default=None,
+        metadata={
+            "name": "QuantityOnHand",
+            "type": "Element",
+            "fraction_digits": 4,
+        },
+    )
+    updated_date_utc: None | datetime.datetime = field(
+        default=None,
+        metadata={
+            "name": "UpdatedDateUTC",
+            "type": "Element",
+            "nillable": True,
+            "format": "xero:utc-datetime",
         },
     )
 
@@ -3231,6 +3570,708 @@ class Invoice(DataContractBase):
         metadata={
             "wrapper": "Attachments",
             "name": "Attachment",
+            "type": "Element",
+        },
+    )
+
+
+@dataclass(slots=True, kw_only=True)
+class PurchaseOrder(DataContractBase):
+    """
+    An order to a supplier: Contact and LineItems are needed to create one;
+    PurchaseOrderNumber is made when left out.
+
+    Attributes:
+        validation_errors: Validation errors Xero found in this element (on a
+            failed or summarised write). Read-only.
+        warnings: Warnings Xero raised for this element. Read-only.
+        contact: The supplier; ContactID or Name is enough on write.
+        line_items: The lines of the order; an update replaces them (send
+            LineItemID to keep a line).
+        date: Date the order was issued; today when left out.
+        delivery_date: Date the goods are to be delivered.
+        line_amount_types: Exclusive (default), Inclusive or NoTax.
+        purchase_order_number: The order number, unique in the organisation; made
+            by Xero (PO-0001, ...) when left out.
+        reference: Additional reference of the order (at most 4000 characters).
+        branding_theme_id: Branding theme of the order.
+        currency_code: Currency of the order (ISO 4217); the organisation's when
+            left out.
+        status: DRAFT, SUBMITTED, AUTHORISED, BILLED or DELETED.
+        sent_to_contact: Whether the order was sent to the supplier; only
+            AUTHORISED and BILLED orders can have it set.
+        delivery_address: The address the goods are to be delivered to.
+        attention_to: The person the delivery is for.
+        telephone: Phone number of the person taking the delivery.
+        delivery_instructions: Instructions for the delivery (at most 500
+            characters).
+        expected_arrival_date: Date the goods are expected to arrive.
+        purchase_order_id: Xero's identifier of the order. Set by Xero; send it
+            on save to update.
+        currency_rate: Rate to the organisation's currency; the day's rate when
+            left out.
+        sub_total: Total of the lines before tax. Read-only: computed by Xero.
+        total_tax: Total tax. Read-only: computed by Xero.
+        total: SubTotal plus TotalTax. Read-only: computed by Xero.
+        total_discount: Total of the lines' discounts. Read-only.
+        has_attachments: Whether files are attached. Read-only.
+        updated_date_utc: When the order was last changed (UTC). Read-only.
+        attachments: Files attached to the order. Read-only here.
+    """
+
+    validation_errors: list[EntityValidationError] = field(
+        default_factory=list,
+        metadata={
+            "wrapper": "ValidationErrors",
+            "name": "ValidationError",
+            "type": "Element",
+        },
+    )
+    warnings: list[EntityWarning] = field(
+        default_factory=list,
+        metadata={
+            "wrapper": "Warnings",
+            "name": "Warning",
+            "type": "Element",
+        },
+    )
+    contact: None | Contact = field(
+        default=None,
+        metadata={
+            "name": "Contact",
+            "type": "Element",
+        },
+    )
+    line_items: list[LineItem] = field(
+        default_factory=list,
+        metadata={
+            "wrapper": "LineItems",
+            "name": "LineItem",
+            "type": "Element",
+        },
+    )
+    date: None | datetime.date = field(
+        default=None,
+        metadata={
+            "name": "Date",
+            "type": "Element",
+            "nillable": True,
+            "format": "xero:date",
+        },
+    )
+    delivery_date: None | datetime.date = field(
+        default=None,
+        metadata={
+            "name": "DeliveryDate",
+            "type": "Element",
+            "nillable": True,
+            "format": "xero:date",
+        },
+    )
+    line_amount_types: None | LineAmountTypes = field(
+        default=None,
+        metadata={
+            "name": "LineAmountTypes",
+            "type": "Element",
+        },
+    )
+    purchase_order_number: None | str = field(
+        default=None,
+        metadata={
+            "name": "PurchaseOrderNumber",
+            "type": "Element",
+        },
+    )
+    reference: None | str = field(
+        default=None,
+        metadata={
+            "name": "Reference",
+            "type": "Element",
+        },
+    )
+    branding_theme_id: None | str = field(
+        default=None,
+        metadata={
+            "name": "BrandingThemeID",
+            "type": "Element",
+            "pattern": r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}",
+        },
+    )
+    currency_code: None | str = field(
+        default=None,
+        metadata={
+            "name": "CurrencyCode",
+            "type": "Element",
+            "pattern": r"[A-Z]{3}",
+        },
+    )
+    status: None | PurchaseOrderStatus = field(
+        default=None,
+        metadata={
+            "name": "Status",
+            "type": "Element",
+        },
+    )
+    sent_to_contact: None | bool = field(
+        default=None,
+        metadata={
+            "name": "SentToContact",
+            "type": "Element",
+        },
+    )
+    delivery_address: None | str = field(
+        default=None,
+        metadata={
+            "name": "DeliveryAddress",
+            "type": "Element",
+        },
+    )
+    attention_to: None | str = field(
+        default=None,
+        metadata={
+            "name": "AttentionTo",
+            "type": "Element",
+        },
+    )
+    telephone: None | str = field(
+        default=None,
+        metadata={
+            "name": "Telephone",
+            "type": "Element",
+        },
+    )
+    delivery_instructions: None | str = field(
+        default=None,
+        metadata={
+            "name": "DeliveryInstructions",
+            "type": "Element",
+        },
+    )
+    expected_arrival_date: None | datetime.date = field(
+        default=None,
+        metadata={
+            "name": "ExpectedArrivalDate",
+            "type": "Element",
+            "nillable": True,
+            "format": "xero:date",
+        },
+    )
+    purchase_order_id: None | str = field(
+        default=None,
+        metadata={
+            "name": "PurchaseOrderID",
+            "type": "Element",
+            "pattern": r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}",
+        },
+    )
+    currency_rate: None | Decimal = field(
+        default=None,
+        metadata={
+            "name": "CurrencyRate",
+            "type": "Element",
+            "fraction_digits": 6,
+        },
+    )
+    sub_total: None | Decimal = field(
+        default=None,
+        metadata={
+            "name": "SubTotal",
+            "type": "Element",
+            "fraction_digits": 4,
+        },
+    )
+    total_tax: None | Decimal = field(
+        default=None,
+        metadata={
+            "name": "TotalTax",
+            "type": "Element",
+            "fraction_digits": 4,
+        },
+    )
+    total: None | Decimal = field(
+        default=None,
+        metadata={
+            "name": "Total",
+            "type": "Element",
+            "fraction_digits": 4,
+        },
+    )
+    total_discount: None | Decimal = field(
+        default=None,
+        metadata={
+            "name": "TotalDiscount",
+            "type": "Element",
+            "fraction_digits": 4,
+        },
+    )
+    has_attachments: None | bool = field(
+        default=None,
+        metadata={
+            "name": "HasAttachments",
+            "type": "Element",
+        },
+    )
+    updated_date_utc: None | datetime.datetime = field(
+        default=None,
+        metadata={
+            "name": "UpdatedDateUTC",
+            "type": "Element",
+            "nillable": True,
+            "format": "xero:utc-datetime",
+        },
+    )
+    attachments: list[Attachment] = field(
+        default_factory=list,
+        metadata={
+            "wrapper": "Attachments",
+            "name": "Attachment",
+            "type": "Element",
+        },
+    )
+
+
+@dataclass(slots=True, kw_only=True)
+class Quote(DataContractBase):
+    """
+    A quote (estimate) to a customer: Contact and LineItems are needed to create
+    one; QuoteNumber is made when left out.
+
+    Attributes:
+        validation_errors: Validation errors Xero found in this element (on a
+            failed or summarised write). Read-only.
+        warnings: Warnings Xero raised for this element. Read-only.
+        quote_id: Xero's identifier of the quote. Set by Xero; send it on save to
+            update.
+        quote_number: The quote number, unique in the organisation (at most 255
+            characters); made by Xero when left out.
+        reference: Additional reference of the quote (at most 4000 characters).
+        terms: Terms of the quote (at most 4000 characters).
+        contact: The customer; ContactID or Name is enough on write.
+        line_items: The lines of the quote; an update replaces them (send
+            LineItemID to keep a line).
+        date: Date the quote was issued; today when left out.
+        expiry_date: Date the quote expires.
+        status: DRAFT, SENT, DECLINED, ACCEPTED, INVOICED or DELETED.
+        currency_code: Currency of the quote (ISO 4217); the organisation's when
+            left out.
+        currency_rate: Rate to the organisation's currency of a foreign-currency
+            quote.
+        sub_total: Total of the lines before tax. Read-only: computed by Xero.
+        total_tax: Total tax. Read-only: computed by Xero.
+        total: SubTotal plus TotalTax. Read-only: computed by Xero.
+        total_discount: Total of the lines' discounts. Read-only.
+        title: Title of the quote (at most 100 characters).
+        summary: Summary of the quote (at most 3000 characters).
+        branding_theme_id: Branding theme of the quote.
+        updated_date_utc: When the quote was last changed (UTC). Read-only.
+        line_amount_types: EXCLUSIVE (default), INCLUSIVE or NOTAX (upper case
+            for quotes).
+    """
+
+    validation_errors: list[EntityValidationError] = field(
+        default_factory=list,
+        metadata={
+            "wrapper": "ValidationErrors",
+            "name": "ValidationError",
+            "type": "Element",
+        },
+    )
+    warnings: list[EntityWarning] = field(
+        default_factory=list,
+        metadata={
+            "wrapper": "Warnings",
+            "name": "Warning",
+            "type": "Element",
+        },
+    )
+    quote_id: None | str = field(
+        default=None,
+        metadata={
+            "name": "QuoteID",
+            "type": "Element",
+            "pattern": r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}",
+        },
+    )
+    quote_number: None | str = field(
+        default=None,
+        metadata={
+            "name": "QuoteNumber",
+            "type": "Element",
+        },
+    )
+    reference: None | str = field(
+        default=None,
+        metadata={
+            "name": "Reference",
+            "type": "Element",
+        },
+    )
+    terms: None | str = field(
+        default=None,
+        metadata={
+            "name": "Terms",
+            "type": "Element",
+        },
+    )
+    contact: None | Contact = field(
+        default=None,
+        metadata={
+            "name": "Contact",
+            "type": "Element",
+        },
+    )
+    line_items: list[LineItem] = field(
+        default_factory=list,
+        metadata={
+            "wrapper": "LineItems",
+            "name": "LineItem",
+            "type": "Element",
+        },
+    )
+    date: None | datetime.date = field(
+        default=None,
+        metadata={
+            "name": "Date",
+            "type": "Element",
+            "nillable": True,
+            "format": "xero:date",
+        },
+    )
+    expiry_date: None | datetime.date = field(
+        default=None,
+        metadata={
+            "name": "ExpiryDate",
+            "type": "Element",
+            "nillable": True,
+            "format": "xero:date",
+        },
+    )
+    status: None | QuoteStatus = field(
+        default=None,
+        metadata={
+            "name": "Status",
+            "type": "Element",
+        },
+    )
+    currency_code: None | str = field(
+        default=None,
+        metadata={
+            "name": "CurrencyCode",
+            "type": "Element",
+            "pattern": r"[A-Z]{3}",
+        },
+    )
+    currency_rate: None | Decimal = field(
+        default=None,
+        metadata={
+            "name": "CurrencyRate",
+            "type": "Element",
+            "fraction_digits": 6,
+        },
+    )
+    sub_total: None | Decimal = field(
+        default=None,
+        metadata={
+            "name": "SubTotal",
+            "type": "Element",
+            "fraction_digits": 4,
+        },
+    )
+    total_tax: None | Decimal = field(
+        default=None,
+        metadata={
+            "name": "TotalTax",
+            "type": "Element",
+            "fraction_digits": 4,
+        },
+    )
+    total: None | Decimal = field(
+        default=None,
+        metadata={
+            "name": "Total",
+            "type": "Element",
+            "fraction_digits": 4,
+        },
+    )
+    total_discount: None | Decimal = field(
+        default=None,
+        metadata={
+            "name": "TotalDiscount",
+            "type": "Element",
+            "fraction_digits": 4,
+        },
+    )
+    title: None | str = field(
+        default=None,
+        metadata={
+            "name": "Title",
+            "type": "Element",
+        },
+    )
+    summary: None | str = field(
+        default=None,
+        metadata={
+            "name": "Summary",
+            "type": "Element",
+        },
+    )
+    branding_theme_id: None | str = field(
+        default=None,
+        metadata={
+            "name": "BrandingThemeID",
+            "type": "Element",
+            "pattern": r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}",
+        },
+    )
+    updated_date_utc: None | datetime.datetime = field(
+        default=None,
+        metadata={
+            "name": "UpdatedDateUTC",
+            "type": "Element",
+            "nillable": True,
+            "format": "xero:utc-datetime",
+        },
+    )
+    line_amount_types: None | QuoteLineAmountTypes = field(
+        default=None,
+        metadata={
+            "name": "LineAmountTypes",
+            "type": "Element",
+        },
+    )
+
+    @dataclass(slots=True, kw_only=True)
+    class ValidationErrors:
+        validation_error: list[EntityValidationError] = field(
+            default_factory=list,
+            metadata={
+                "name": "ValidationError",
+                "type": "Element",
+            },
+        )
+
+    @dataclass(slots=True, kw_only=True)
+    class Warnings:
+        warning: list[EntityWarning] = field(
+            default_factory=list,
+            metadata={
+                "name": "Warning",
+                "type": "Element",
+            },
+        )
+
+    @dataclass(slots=True, kw_only=True)
+    class LineItems:
+        line_item: list[LineItem] = field(
+            default_factory=list,
+            metadata={
+                "name": "LineItem",
+                "type": "Element",
+            },
+        )
+
+
+@dataclass(slots=True, kw_only=True)
+class RepeatingInvoice(DataContractBase):
+    """
+    A repeating invoice template: Type, Contact, Schedule and LineItems make one;
+    Xero makes an invoice on each date of the schedule.
+
+    Attributes:
+        validation_errors: Validation errors Xero found in this element (on a
+            failed or summarised write). Read-only.
+        warnings: Warnings Xero raised for this element. Read-only.
+        type: ACCREC for sales invoices, ACCPAY for bills.
+        contact: The customer or supplier; ContactID or Name is enough on write.
+        schedule: When the invoices are made and due.
+        line_items: The lines every invoice gets; an update replaces them.
+        line_amount_types: Exclusive (default), Inclusive or NoTax.
+        reference: Reference of the invoices (ACCREC only).
+        branding_theme_id: Branding theme of the invoices.
+        currency_code: Currency of the invoices (ISO 4217); the organisation's
+            when left out.
+        status: DRAFT, AUTHORISED or DELETED (a template is deleted by saving
+            this).
+        sub_total: Total of the lines before tax. Read-only: computed by Xero.
+        total_tax: Total tax. Read-only: computed by Xero.
+        total: SubTotal plus TotalTax. Read-only: computed by Xero.
+        repeating_invoice_id: Xero's identifier of the template. Set by Xero;
+            send it on save to update.
+        id: The same identifier again, as Xero echoes it. Read-only: never sent
+            back.
+        has_attachments: Whether files are attached. Read-only.
+        attachments: Files attached to the template. Read-only here.
+        approved_for_sending: Whether the invoices made are approved for sending
+            (emailed to the contact); false by default.
+        send_copy: Whether a copy of each email goes to the sender; false by
+            default.
+        mark_as_sent: Whether the invoices made show as sent; false by default.
+        include_pdf: Whether the emails carry the invoice as a PDF; false by
+            default.
+    """
+
+    validation_errors: list[EntityValidationError] = field(
+        default_factory=list,
+        metadata={
+            "wrapper": "ValidationErrors",
+            "name": "ValidationError",
+            "type": "Element",
+        },
+    )
+    warnings: list[EntityWarning] = field(
+        default_factory=list,
+        metadata={
+            "wrapper": "Warnings",
+            "name": "Warning",
+            "type": "Element",
+        },
+    )
+    type: None | InvoiceType = field(
+        default=None,
+        metadata={
+            "name": "Type",
+            "type": "Element",
+        },
+    )
+    contact: None | Contact = field(
+        default=None,
+        metadata={
+            "name": "Contact",
+            "type": "Element",
+        },
+    )
+    schedule: None | Schedule = field(
+        default=None,
+        metadata={
+            "name": "Schedule",
+            "type": "Element",
+        },
+    )
+    line_items: list[LineItem] = field(
+        default_factory=list,
+        metadata={
+            "wrapper": "LineItems",
+            "name": "LineItem",
+            "type": "Element",
+        },
+    )
+    line_amount_types: None | LineAmountTypes = field(
+        default=None,
+        metadata={
+            "name": "LineAmountTypes",
+            "type": "Element",
+        },
+    )
+    reference: None | str = field(
+        default=None,
+        metadata={
+            "name": "Reference",
+            "type": "Element",
+        },
+    )
+    branding_theme_id: None | str = field(
+        default=None,
+        metadata={
+            "name": "BrandingThemeID",
+            "type": "Element",
+            "pattern": r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}",
+        },
+    )
+    currency_code: None | str = field(
+        default=None,
+        metadata={
+            "name": "CurrencyCode",
+            "type": "Element",
+            "pattern": r"[A-Z]{3}",
+        },
+    )
+    status: None | RepeatingInvoiceStatus = field(
+        default=None,
+        metadata={
+            "name": "Status",
+            "type": "Element",
+        },
+    )
+    sub_total: None | Decimal = field(
+        default=None,
+        metadata={
+            "name": "SubTotal",
+            "type": "Element",
+            "fraction_digits": 4,
+        },
+    )
+    total_tax: None | Decimal = field(
+        default=None,
+        metadata={
+            "name": "TotalTax",
+            "type": "Element",
+            "fraction_digits": 4,
+        },
+    )
+    total: None | Decimal = field(
+        default=None,
+        metadata={
+            "name": "Total",
+            "type": "Element",
+            "fraction_digits": 4,
+        },
+    )
+    repeating_invoice_id: None | str = field(
+        default=None,
+        metadata={
+            "name": "RepeatingInvoiceID",
+            "type": "Element",
+            "pattern": r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}",
+        },
+    )
+    id: None | str = field(
+        default=None,
+        metadata={
+            "name": "ID",
+            "type": "Element",
+            "pattern": r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}",
+        },
+    )
+    has_attachments: None | bool = field(
+        default=None,
+        metadata={
+            "name": "HasAttachments",
+            "type": "Element",
+        },
+    )
+    attachments: list[Attachment] = field(
+        default_factory=list,
+        metadata={
+            "wrapper": "Attachments",
+            "name": "Attachment",
+            "type": "Element",
+        },
+    )
+    approved_for_sending: None | bool = field(
+        default=None,
+        metadata={
+            "name": "ApprovedForSending",
+            "type": "Element",
+        },
+    )
+    send_copy: None | bool = field(
+        default=None,
+        metadata={
+            "name": "SendCopy",
+            "type": "Element",
+        },
+    )
+    mark_as_sent: None | bool = field(
+        default=None,
+        metadata={
+            "name": "MarkAsSent",
+            "type": "Element",
+        },
+    )
+    include_pdf: None | bool = field(
+        default=None,
+        metadata={
+            "name": "IncludePDF",
             "type": "Element",
         },
     )

@@ -8,11 +8,15 @@ from .bank_transactions_response import BankTransactionsResponse
 from .bank_transfers_response import BankTransfersResponse
 from .contacts_response import ContactsResponse
 from .invoices_response import InvoicesResponse
+from .items_response import ItemsResponse
 from .journals_response import JournalsResponse
 from .linked_transactions_response import LinkedTransactionsResponse
 from .manual_journals_response import ManualJournalsResponse
 from .options_response import OptionsResponse
 from .payments_response import PaymentsResponse
+from .purchase_orders_response import PurchaseOrdersResponse
+from .quotes_response import QuotesResponse
+from .repeating_invoices_response import RepeatingInvoicesResponse
 from .tracking_categories_response import (
     Response,
     TrackingCategoriesResponse,
@@ -25,11 +29,15 @@ __all__ = [
     "BankTransfersResponse",
     "ContactsResponse",
     "InvoicesResponse",
+    "ItemsResponse",
     "JournalsResponse",
     "LinkedTransactionsResponse",
     "ManualJournalsResponse",
     "OptionsResponse",
     "PaymentsResponse",
+    "PurchaseOrdersResponse",
+    "QuotesResponse",
+    "RepeatingInvoicesResponse",
     "Response",
     "TrackingCategoriesResponse",
 ]

@@ -27,14 +27,28 @@ from .._runtime._tokens import TokenStore
 from ._resources import (
     AccountsResource,
     AsyncAccountsResource,
+    AsyncBatchPaymentsResource,
     AsyncContactsResource,
+    AsyncCreditNotesResource,
+    AsyncExpenseClaimsResource,
     AsyncInvoicesResource,
+    AsyncOverpaymentsResource,
     AsyncPaymentsResource,
+    AsyncPrepaymentsResource,
+    AsyncReceiptsResource,
     AsyncTrackingCategoriesResource,
+    AsyncUsersResource,
+    BatchPaymentsResource,
     ContactsResource,
+    CreditNotesResource,
+    ExpenseClaimsResource,
     InvoicesResource,
+    OverpaymentsResource,
     PaymentsResource,
+    PrepaymentsResource,
+    ReceiptsResource,
     TrackingCategoriesResource,
+    UsersResource,
 )
 
 __all__ = ["AsyncXeroClient", "XeroClient"]
@@ -171,10 +185,28 @@ class XeroClient(SyncAPIClient):
         return AccountsResource(self)
 
     @cached_property
+    def batch_payments(self) -> BatchPaymentsResource:
+        """Batch payments: one bank line paying several bills (PAYBATCH) or receiving payment of
+        several sales invoices (RECBATCH); history is not here."""
+        return BatchPaymentsResource(self)
+
+    @cached_property
     def contacts(self) -> ContactsResource:
         """Customers and suppliers of the organisation (2.0 has no DELETE: save a contact with
         ContactStatus ARCHIVED)."""
         return ContactsResource(self)
+
+    @cached_property
+    def credit_notes(self) -> CreditNotesResource:
+        """Credit notes to customers (ACCRECCREDIT) and from suppliers (ACCPAYCREDIT); allocations,
+        attachments, history and PDFs are not here."""
+        return CreditNotesResource(self)
+
+    @cached_property
+    def expense_claims(self) -> ExpenseClaimsResource:
+        """Expense claims: a user's receipts claimed together, approved and paid; history is not
+        here."""
+        return ExpenseClaimsResource(self)
 
     @cached_property
     def invoices(self) -> InvoicesResource:
@@ -182,14 +214,38 @@ class XeroClient(SyncAPIClient):
         return InvoicesResource(self)
 
     @cached_property
+    def overpayments(self) -> OverpaymentsResource:
+        """Overpayments of the organisation (read-only here: a overpayment is made by a RECEIVE-
+        OVERPAYMENT or SPEND-OVERPAYMENT bank transaction; allocations and history are not
+        here)."""
+        return OverpaymentsResource(self)
+
+    @cached_property
     def payments(self) -> PaymentsResource:
         """Payments against invoices."""
         return PaymentsResource(self)
 
     @cached_property
+    def prepayments(self) -> PrepaymentsResource:
+        """Prepayments of the organisation (read-only here: a prepayment is made by a RECEIVE-
+        PREPAYMENT or SPEND-PREPAYMENT bank transaction; allocations and history are not here)."""
+        return PrepaymentsResource(self)
+
+    @cached_property
+    def receipts(self) -> ReceiptsResource:
+        """Expense claim receipts: what users spent, to be claimed in expense claims; attachments
+        and history are not here."""
+        return ReceiptsResource(self)
+
+    @cached_property
     def tracking_categories(self) -> TrackingCategoriesResource:
         """The organisation's tracking categories and their options."""
         return TrackingCategoriesResource(self)
+
+    @cached_property
+    def users(self) -> UsersResource:
+        """The users of the organisation (read-only)."""
+        return UsersResource(self)
 
 
 class AsyncXeroClient(AsyncAPIClient):
@@ -318,10 +374,28 @@ class AsyncXeroClient(AsyncAPIClient):
         return AsyncAccountsResource(self)
 
     @cached_property
+    def batch_payments(self) -> AsyncBatchPaymentsResource:
+        """Batch payments: one bank line paying several bills (PAYBATCH) or receiving payment of
+        several sales invoices (RECBATCH); history is not here."""
+        return AsyncBatchPaymentsResource(self)
+
+    @cached_property
     def contacts(self) -> AsyncContactsResource:
         """Customers and suppliers of the organisation (2.0 has no DELETE: save a contact with
         ContactStatus ARCHIVED)."""
         return AsyncContactsResource(self)
+
+    @cached_property
+    def credit_notes(self) -> AsyncCreditNotesResource:
+        """Credit notes to customers (ACCRECCREDIT) and from suppliers (ACCPAYCREDIT); allocations,
+        attachments, history and PDFs are not here."""
+        return AsyncCreditNotesResource(self)
+
+    @cached_property
+    def expense_claims(self) -> AsyncExpenseClaimsResource:
+        """Expense claims: a user's receipts claimed together, approved and paid; history is not
+        here."""
+        return AsyncExpenseClaimsResource(self)
 
     @cached_property
     def invoices(self) -> AsyncInvoicesResource:
@@ -329,11 +403,35 @@ class AsyncXeroClient(AsyncAPIClient):
         return AsyncInvoicesResource(self)
 
     @cached_property
+    def overpayments(self) -> AsyncOverpaymentsResource:
+        """Overpayments of the organisation (read-only here: a overpayment is made by a RECEIVE-
+        OVERPAYMENT or SPEND-OVERPAYMENT bank transaction; allocations and history are not
+        here)."""
+        return AsyncOverpaymentsResource(self)
+
+    @cached_property
     def payments(self) -> AsyncPaymentsResource:
         """Payments against invoices."""
         return AsyncPaymentsResource(self)
 
     @cached_property
+    def prepayments(self) -> AsyncPrepaymentsResource:
+        """Prepayments of the organisation (read-only here: a prepayment is made by a RECEIVE-
+        PREPAYMENT or SPEND-PREPAYMENT bank transaction; allocations and history are not here)."""
+        return AsyncPrepaymentsResource(self)
+
+    @cached_property
+    def receipts(self) -> AsyncReceiptsResource:
+        """Expense claim receipts: what users spent, to be claimed in expense claims; attachments
+        and history are not here."""
+        return AsyncReceiptsResource(self)
+
+    @cached_property
     def tracking_categories(self) -> AsyncTrackingCategoriesResource:
         """The organisation's tracking categories and their options."""
         return AsyncTrackingCategoriesResource(self)
+
+    @cached_property
+    def users(self) -> AsyncUsersResource:
+        """The users of the organisation (read-only)."""
+        return AsyncUsersResource(self)

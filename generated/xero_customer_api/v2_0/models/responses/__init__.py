@@ -4,22 +4,36 @@
 
 from .accounts_response import AccountsResponse
 from .api_exception import ApiException
+from .batch_payments_response import BatchPaymentsResponse
 from .contacts_response import ContactsResponse
+from .credit_notes_response import CreditNotesResponse
+from .expense_claims_response import ExpenseClaimsResponse
 from .invoices_response import InvoicesResponse
 from .options_response import OptionsResponse
+from .overpayments_response import OverpaymentsResponse
 from .payments_response import PaymentsResponse
-from .tracking_categories_response import (
+from .prepayments_response import PrepaymentsResponse
+from .receipts_response import ReceiptsResponse
+from .tracking_categories_response import TrackingCategoriesResponse
+from .users_response import (
     Response,
-    TrackingCategoriesResponse,
+    UsersResponse,
 )
 
 __all__ = [
     "AccountsResponse",
     "ApiException",
+    "BatchPaymentsResponse",
     "ContactsResponse",
+    "CreditNotesResponse",
+    "ExpenseClaimsResponse",
     "InvoicesResponse",
     "OptionsResponse",
+    "OverpaymentsResponse",
     "PaymentsResponse",
-    "Response",
+    "PrepaymentsResponse",
+    "ReceiptsResponse",
     "TrackingCategoriesResponse",
+    "Response",
+    "UsersResponse",
 ]

@@ -1906,7 +1906,7 @@ class AllocationInvoice:
         amount_due: Amount of the invoice still due.
         amount_paid: Amount of the invoice paid.
         amount_credited: Amount credited against the invoice.
-        updated_date_utc: When the invoice was last changed (UTC).
+        updated_date_utc: When the invoice was last changed (UTC). Read-only.
     """
 
     invoice_id: None | str = field(
@@ -2037,7 +2037,7 @@ class Receipt(DataContractBase):
         line_items: The lines of the receipt (at least one).
         user: The user who spent the money (its UserID). Required.
         reference: Additional reference of the receipt.
-        line_amount_types: Exclusive, Inclusive (default for receipts) or NoTax.
+        line_amount_types: Exclusive (default), Inclusive or NoTax.
         sub_total: Total of the lines before tax. Read-only: computed by Xero.
         total_tax: Total tax. Read-only: computed by Xero.
         total: SubTotal plus TotalTax. Read-only: computed by Xero.

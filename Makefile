@@ -36,7 +36,7 @@ check: $(STAMP)
 	@$(BIN)/ruff check $(LINT_PATHS)
 	@$(BIN)/ruff format --check $(LINT_PATHS)
 	@echo "==> mypy --strict"
-	@$(BIN)/mypy --strict generated/xero_customer_api codegen/xero_codegen sandbox/xero_sandbox tests/typing/user_script.py tests/typing/user_script_v2.py tests/typing/runtime_v2.py
+	@$(BIN)/mypy --strict generated/xero_customer_api codegen/xero_codegen sandbox/xero_sandbox tests/typing/*.py
 
 test: $(STAMP)
 	@bash scripts/ensure-chromium.sh

@@ -30,7 +30,14 @@ AUTHORISED (its receipts with it), VOIDED or DELETED (its receipts back to draft
 Users are read-only: each organisation has the same three users, their ids derived from its
 tenant id.
 
-Rules read in the facts are unmarked; each rule inferred is marked ``# inferred:``.
+Rules read in the facts are unmarked; each rule inferred is marked ``# inferred:``. Inferred,
+in short: CN-0001 numbering; RemainingCredit equal to the total before approval; lines of a
+credit note or receipt changed only while a draft (credit notes: or submitted); allocations
+only of AUTHORISED credits in the invoice's currency, and an invoice paid off by them becomes
+PAID; a batch pays invoices of one kind; receipt numbers count per user; the receipt and
+expense claim moves beyond the facts' lifecycles (a claim is created SUBMITTED, deleting it
+returns its receipts to drafts, approving or voiding it moves its receipts with it); the
+three seeded users. Messages other than those the facts quote are the sandbox's own words.
 """
 
 from __future__ import annotations

@@ -55,6 +55,7 @@ Endpoints of API 2.0:
   xero batch-payments get                 Get one batch payment, with its payments, by its BatchPaymentID.
   xero batch-payments create              Create one batch payment.
   xero batch-payments create-many         Create several batch payments in one call.
+  xero batch-payments save                Update one batch payment named by its BatchPaymentID in the body.
   xero batch-payments delete              Delete a batch payment and its payments (2.0 has no DELETE for batch payments.
   xero contacts list                      List the organisation's contacts, one page or (without page) all, optionally filtered and sorted.
   xero contacts get                       Get one contact, complete, by its ContactID or by its ContactNumber (give exactly one).

@@ -142,6 +142,15 @@ def test_batch_payments_every_verb(client: XeroClient) -> None:
     gone = client.batch_payments.delete(batch_payment_id=made.batch_payment_id)
     assert gone.status is models.BatchPaymentStatus.DELETED
     assert client.invoices.get(invoice_id=one).amount_due == Decimal("80.00")
+    second = more.items[0].item
+    assert second is not None and second.batch_payment_id
+    saved = client.batch_payments.save(
+        models.BatchPayment(
+            batch_payment_id=second.batch_payment_id, status=models.BatchPaymentStatus.DELETED
+        )
+    )
+    assert saved.status is models.BatchPaymentStatus.DELETED
+    assert client.invoices.get(invoice_id=two).amount_due == Decimal("20.00")
 
 
 def test_receipts_expense_claims_and_users_every_verb(client: XeroClient) -> None:

@@ -451,14 +451,18 @@ async def test_batch_payment_deletes_by_body_and_refuses_other_updates(env: Env)
     )
     assert refused.status_code == 400
     assert b"A batch payment can only be deleted (Status DELETED)." in refused.content
-    body = (
-        f"<BatchPayment><BatchPaymentID>{made.batch_payment_id}</BatchPaymentID>"
-        "<Status>DELETED</Status></BatchPayment>"
-    )
-    deleted = await env.http.post("BatchPayments", content=body.encode())
-    assert deleted.status_code == 200, deleted.text
-    assert b"<Status>DELETED</Status>" in deleted.content
     assert made.batch_payment_id
+    deleted = await env.client.batch_payments.save(
+        models.BatchPayment(
+            batch_payment_id=made.batch_payment_id, status=models.BatchPaymentStatus.DELETED
+        )
+    )  # POST BatchPayments, the id in the body
+    assert deleted.status is models.BatchPaymentStatus.DELETED
+    with pytest.raises(ValidationError) as caught:
+        await env.client.batch_payments.save(
+            models.BatchPayment(status=models.BatchPaymentStatus.DELETED)
+        )
+    assert messages(caught) == ["A BatchPaymentID must be given."]
     again = await env.client.batch_payments.get(batch_payment_id=made.batch_payment_id)
     assert again.status is models.BatchPaymentStatus.DELETED
     with pytest.raises(NotFoundError):

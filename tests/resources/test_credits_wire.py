@@ -267,6 +267,21 @@ CASES = [
         ["BatchPayment"],
     ),
     Case(
+        "batch_payments.save",
+        lambda c: c.batch_payments.save(
+            models.BatchPayment(
+                batch_payment_id=GUID.lower(), status=models.BatchPaymentStatus.DELETED
+            )
+        ),
+        "POST",
+        "BatchPayments",
+        [],
+        "batch_payments_response/one.xml",
+        "BatchPayment",
+        "batch_payments_request",
+        ["BatchPaymentID", "Status"],
+    ),
+    Case(
         "batch_payments.delete",
         lambda c: c.batch_payments.delete(batch_payment_id=GUID),
         "POST",

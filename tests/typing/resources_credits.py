@@ -99,6 +99,12 @@ def credits_and_batches(client: XeroClient) -> None:
     assert_type(client.batch_payments.list(where='Type=="PAYBATCH"'), list[models.BatchPayment])
     assert_type(client.batch_payments.get(batch_payment_id=ID), models.BatchPayment)
     assert_type(client.batch_payments.delete(batch_payment_id=ID), models.BatchPayment)
+    assert_type(
+        client.batch_payments.save(
+            models.BatchPayment(batch_payment_id=ID, status=models.BatchPaymentStatus.DELETED)
+        ),
+        models.BatchPayment,
+    )
 
 
 def receipts_claims_users(client: XeroClient) -> None:

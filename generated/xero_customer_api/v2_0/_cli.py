@@ -396,6 +396,39 @@ def batch_payments_create_many(
         state.emit(answer, "batch_payments", output_format)
 
 
+@batch_payments.command(name="save", epilog="HTTP: POST BatchPayments")
+@cs.input_options
+@cs.output_options
+@click.pass_obj
+def batch_payments_save(
+    state: cs.State,
+    input_file: IO[bytes],
+    input_format: str,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """Update one batch payment named by its BatchPaymentID in the body: Xero only lets its Status
+    become DELETED, which deletes it and its payments (as delete() does by the path).
+
+    Input (--file or standard input): One batch payment to create, or to delete (Status
+    DELETED). As XML: the root element <BatchPayment>; as JSON: one object in the model's shape
+    (snake_case field names, amounts as strings, dates YYYY-MM-DD).
+    """
+    batch_payment = cs.read_one(
+        input_file,
+        "BatchPayment",
+        BatchPayment,
+        _codec.decode_batch_payment,
+        input_format,
+        _checks.CHECKS[BatchPayment],
+    )
+    with state.client(XeroClient, raw=raw) as client:
+        answer = client.batch_payments.with_raw_response.save(
+            batch_payment,
+        )
+        state.emit(answer, "batch_payments", output_format)
+
+
 @batch_payments.command(name="delete", epilog="HTTP: POST BatchPayments/{BatchPaymentID}")
 @click.option(
     "--batch-payment-id",

@@ -1496,6 +1496,63 @@ class BatchPaymentsResourceWithRawResponse:
             max_retries=max_retries,
         )
 
+    def save(
+        self,
+        batch_payment: BatchPayment,
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[BatchPaymentsResponse]:
+        """POST BatchPayments: like ``batch_payments.save()``, with the raw answer.
+
+        Args:
+            batch_payment: One batch payment to create, or to delete (Status DELETED).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``BatchPaymentsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: the batch payment does not match its
+                schema (a required field missing or a value of the wrong type; a ``float`` or
+                ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short; a number out of range); ``max_retries`` not a whole
+                number >= 0.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="POST",
+            path="BatchPayments",
+            params=[],
+            body=batch_payment,
+            response_type=BatchPaymentsResponse,
+            decode=_codec.decode_batch_payments_response,
+            encode=_codec.encode_request_batch_payment,
+            check=_checks.CHECKS[BatchPayment],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
     def delete(
         self,
         *,
@@ -1834,6 +1891,59 @@ class BatchPaymentsResource:
         )
         return batch_result(raw.parsed.batch_payments)
 
+    def save(
+        self,
+        batch_payment: BatchPayment,
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> BatchPayment:
+        """Update one batch payment named by its BatchPaymentID in the body: Xero only lets its
+        Status become DELETED, which deletes it and its payments (as delete() does by the path).
+
+        ``POST BatchPayments``
+
+        Args:
+            batch_payment: One batch payment to create, or to delete (Status DELETED).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``BatchPayment`` as Xero saved it, with the values Xero sets (such as its ID).
+
+        Raises:
+            RequestValidationError: Nothing was sent: the batch payment does not match its
+                schema (a required field missing or a value of the wrong type; a ``float`` or
+                ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short; a number out of range); ``max_retries`` not a whole
+                number >= 0.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.save(
+            batch_payment,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.batch_payments), None), "BatchPayment")
+
     def delete(
         self,
         *,
@@ -2116,6 +2226,63 @@ class AsyncBatchPaymentsResourceWithRawResponse:
             response_type=BatchPaymentsResponse,
             decode=_codec.decode_batch_payments_response,
             encode=_codec.encode_request_batch_payments,
+            check=_checks.CHECKS[BatchPayment],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def save(
+        self,
+        batch_payment: BatchPayment,
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[BatchPaymentsResponse]:
+        """POST BatchPayments: like ``batch_payments.save()``, with the raw answer.
+
+        Args:
+            batch_payment: One batch payment to create, or to delete (Status DELETED).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``BatchPaymentsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: the batch payment does not match its
+                schema (a required field missing or a value of the wrong type; a ``float`` or
+                ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short; a number out of range); ``max_retries`` not a whole
+                number >= 0.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="POST",
+            path="BatchPayments",
+            params=[],
+            body=batch_payment,
+            response_type=BatchPaymentsResponse,
+            decode=_codec.decode_batch_payments_response,
+            encode=_codec.encode_request_batch_payment,
             check=_checks.CHECKS[BatchPayment],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
@@ -2460,6 +2627,59 @@ class AsyncBatchPaymentsResource:
             max_retries=max_retries,
         )
         return batch_result(raw.parsed.batch_payments)
+
+    async def save(
+        self,
+        batch_payment: BatchPayment,
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> BatchPayment:
+        """Update one batch payment named by its BatchPaymentID in the body: Xero only lets its
+        Status become DELETED, which deletes it and its payments (as delete() does by the path).
+
+        ``POST BatchPayments``
+
+        Args:
+            batch_payment: One batch payment to create, or to delete (Status DELETED).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``BatchPayment`` as Xero saved it, with the values Xero sets (such as its ID).
+
+        Raises:
+            RequestValidationError: Nothing was sent: the batch payment does not match its
+                schema (a required field missing or a value of the wrong type; a ``float`` or
+                ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short; a number out of range); ``max_retries`` not a whole
+                number >= 0.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.save(
+            batch_payment,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.batch_payments), None), "BatchPayment")
 
     async def delete(
         self,

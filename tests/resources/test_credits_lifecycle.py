@@ -402,6 +402,7 @@ async def test_a_batch_payment_pays_each_invoice_and_is_deleted_whole(env: Env) 
     assert part.amount_due == Decimal("24.50") and part.payments[0].reference == "July run"
     listed = await env.client.payments.list()
     assert {p.payment_type for p in listed} == {models.PaymentType.ACCRECPAYMENT}
+    assert {p.batch_payment_id for p in listed} == {made.batch_payment_id}
     assert [b.batch_payment_id for b in await env.client.batch_payments.list()] == [
         made.batch_payment_id
     ]

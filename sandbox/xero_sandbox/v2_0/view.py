@@ -206,10 +206,14 @@ def tracking_model(
 
 
 def payment_model(
-    rec: records.Payment, invoice: records.Invoice | None, account: records.Account | None
+    rec: records.Payment,
+    invoice: records.Invoice | None,
+    account: records.Account | None,
+    batch_payment_id: str | None = None,
 ) -> models.Payment:
-    """A payment with a summary of its invoice and account."""
+    """A payment with a summary of its invoice and account (and its batch payment's id)."""
     return models.Payment(
+        batch_payment_id=batch_payment_id,
         payment_id=rec.payment_id,
         date=rec.date,
         amount=_money(rec.amount),
@@ -258,9 +262,12 @@ class View:
         )
 
     def payment(self, org_id: int, rec: records.Payment) -> models.Payment:
-        """A stored payment with its invoice and account."""
+        """A stored payment with its invoice and account (and batch payment, if any)."""
+        from .resources import credits as family_b  # imports this module
+
         invoice = self.store.invoice_by_id(org_id, rec.invoice_id)
         account = next(
             (a for a in self.store.accounts(org_id) if a.account_id == rec.account_id), None
         )
-        return payment_model(rec, invoice, account)
+        batch = family_b.batch_of_payment(self.store, org_id, rec.payment_id)
+        return payment_model(rec, invoice, account, batch)

@@ -90,6 +90,8 @@ CREATE INDEX IF NOT EXISTS allocations_by_invoice ON allocations (org_id, invoic
 CREATE TABLE IF NOT EXISTS batch_payments (
     batch_payment_id TEXT PRIMARY KEY, org_id INTEGER NOT NULL, seq INTEGER NOT NULL,
     body TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS batch_payment_members (
+    payment_id TEXT PRIMARY KEY, org_id INTEGER NOT NULL, batch_payment_id TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS receipts (
     receipt_id TEXT PRIMARY KEY, org_id INTEGER NOT NULL, user_id TEXT NOT NULL,
     seq INTEGER NOT NULL, body TEXT NOT NULL);
@@ -929,6 +931,16 @@ def get_overpayment(service: Service, call: Call) -> Answer:
 # ----------------------------------------------------------------------------- batch payments
 
 
+def batch_of_payment(store: Store, org: int, payment_id: str) -> str | None:
+    """The BatchPaymentID of a payment a batch payment made (None for others)."""
+    row = store._one(
+        "SELECT batch_payment_id FROM batch_payment_members WHERE org_id = ? AND payment_id = ?",
+        org,
+        payment_id,
+    )
+    return None if row is None else str(row[0])
+
+
 def _batch_payments(store: Store, org: int) -> list[BatchPayment]:
     return _rows(store, "batch_payments", BatchPayment, "org_id = ?", org)
 
@@ -1113,6 +1125,10 @@ def _create_batch_payment(service: Service, org: int, item: models.BatchPayment)
         updated=store.stamp(),
     )
     _save(store, "batch_payments", "batch_payment_id", rec.batch_payment_id, {"org_id": org}, rec)
+    store._conn.executemany(
+        "INSERT OR REPLACE INTO batch_payment_members VALUES (?, ?, ?)",
+        [(payment_id, org, rec.batch_payment_id) for payment_id in payment_ids],
+    )
     return rec
 
 

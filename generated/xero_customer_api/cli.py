@@ -64,12 +64,31 @@ Endpoints of API 2.0:
   xero bank-transfers create-many         Make a batch of bank transfers in one call; Xero takes no summarizeErrors here, so one invalid transfer fails the call.
   xero bank-transfers delete              Delete a bank transfer (saves Status DELETED; its two bank transactions go with it).
   xero bank-transfers delete-many         Delete several bank transfers in one call.
+  xero batch-payments list                List the organisation's batch payments (never paged), optionally filtered and sorted.
+  xero batch-payments get                 Get one batch payment, with its payments, by its BatchPaymentID.
+  xero batch-payments create              Create one batch payment.
+  xero batch-payments create-many         Create several batch payments in one call.
+  xero batch-payments save                Update one batch payment named by its BatchPaymentID in the body.
+  xero batch-payments delete              Delete a batch payment and its payments (2.0 has no DELETE for batch payments.
   xero contacts list                      List the organisation's contacts, one page or (without page) all, optionally filtered and sorted.
   xero contacts get                       Get one contact, complete, by its ContactID or by its ContactNumber (give exactly one).
   xero contacts create                    Create one contact.
   xero contacts create-many               Create a batch of contacts in one call (Xero advises at most 50 a call).
   xero contacts save                      Create or update one contact.
   xero contacts save-many                 Create or update a batch of contacts in one call, each as by save().
+  xero credit-notes list                  List the organisation's credit notes.
+  xero credit-notes get                   Get one credit note, with its lines and allocations, by its CreditNoteID or by its CreditNoteNumber (give exactly one).
+  xero credit-notes create                Create one credit note (a draft unless a Status is given).
+  xero credit-notes create-many           Create a batch of credit notes in one call (Xero advises at most 50 a call).
+  xero credit-notes save                  Create or update one credit note.
+  xero credit-notes save-many             Create or update a batch of credit notes in one call, each as by save().
+  xero credit-notes delete                Delete a draft or submitted credit note (status DELETED) or void an approved one (status VOIDED); 2.0 has no DELETE for credit notes, so this saves the new status.
+  xero expense-claims list                List the organisation's expense claims (never paged), optionally filtered and sorted.
+  xero expense-claims get                 Get one expense claim, with its receipts and payments, by its ExpenseClaimID.
+  xero expense-claims create              Create one expense claim of a user's receipts (User and Receipts by their ids); the claim is SUBMITTED.
+  xero expense-claims create-many         Create several expense claims in one call (no summarizeErrors.
+  xero expense-claims save                Update one expense claim.
+  xero expense-claims delete              Delete a submitted expense claim (status DELETED) or void an approved one (status VOIDED); 2.0 has no DELETE for expense claims, so this saves the new status.
   xero invoices list                      List the organisation's invoices and bills.
   xero invoices get                       Get one invoice, with its lines, by its InvoiceID or by its InvoiceNumber (give exactly one).
   xero invoices create                    Create one invoice or bill.
@@ -97,11 +116,15 @@ Endpoints of API 2.0:
   xero manual-journals save               Create or update one manual journal.
   xero manual-journals save-many          Create or update a batch of manual journals in one call, each as by save().
   xero manual-journals delete             Delete a draft manual journal (status DELETED) or void a posted one (status VOIDED); 2.0 has no DELETE for manual journals, so this saves the new status.
+  xero overpayments list                  List the organisation's overpayments, with their lines and allocations.
+  xero overpayments get                   Get one overpayment by its OverpaymentID.
   xero payments list                      List payments, one page or (without page) all, optionally filtered and sorted.
   xero payments get                       Get one payment by its PaymentID.
   xero payments create                    Create one payment against an invoice (Date, Amount, Account and Invoice are needed).
   xero payments create-many               Create a batch of payments in one call.
   xero payments delete                    Delete a payment (2.0 has no DELETE for payments.
+  xero prepayments list                   List the organisation's prepayments, with their lines and allocations.
+  xero prepayments get                    Get one prepayment by its PrepaymentID.
   xero purchase-orders list               List the organisation's purchase orders, filtered by their own parameters (purchase orders take no where) and sorted, one page or (without page) all.
   xero purchase-orders get                Get one purchase order, with its lines, by its PurchaseOrderID or by its PurchaseOrderNumber (give exactly one).
   xero purchase-orders create             Create one purchase order (Contact and LineItems are needed; the PurchaseOrderNumber is made when left out).
@@ -118,6 +141,11 @@ Endpoints of API 2.0:
   xero quotes save-many                   Create or update a batch of quotes in one call, each as by save().
   xero quotes update                      Update the quote of the path with what the quote given sets (status changes such as SENT or ACCEPTED included).
   xero quotes delete                      Delete a quote (2.0 has no DELETE for quotes.
+  xero receipts list                      List the organisation's receipts (never paged), optionally filtered and sorted.
+  xero receipts get                       Get one receipt, with its lines, by its ReceiptID.
+  xero receipts create                    Create one draft receipt (Date, Contact, LineItems and User are needed).
+  xero receipts create-many               Create several draft receipts in one call (no summarizeErrors.
+  xero receipts save                      Update one receipt.
   xero repeating-invoices list            List the repeating invoice templates (never paged; no If-Modified-Since), optionally filtered and sorted.
   xero repeating-invoices get             Get one repeating invoice template, with its schedule and lines, by its RepeatingInvoiceID.
   xero repeating-invoices create          Create one repeating invoice template (Type, Contact, Schedule and LineItems are needed).
@@ -135,6 +163,8 @@ Endpoints of API 2.0:
   xero tracking-categories create-options Add several options to a tracking category in one call.
   xero tracking-categories save-option    Update one option of a tracking category.
   xero tracking-categories delete-option  Delete an option of a tracking category.
+  xero users list                         List the organisation's users (never paged), optionally filtered and sorted.
+  xero users get                          Get one user by its UserID.
   xero connections                        The organisations (tenants) the token can reach.
 
 \b

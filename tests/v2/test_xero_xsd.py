@@ -24,6 +24,38 @@ NOT_IN_XEROS_XSDS = {
     "spec-only (reference 2: RepeatingInvoice, new)",
     "requests/items_request/batch.xml": "Xero's Items.xsd requires PurchaseDetails and "
     "SalesDetails on every item; the spec requires only Code (reference 2: Item)",
+    **{
+        f"requests/batch_payments_request/{name}.xml": "Xero published no BatchPayment XSD"
+        " (full reference, section 2)"
+        for name in ("one", "delete")
+    },
+    **{
+        f"requests/credit_notes_request/{name}.xml": "Xero's CreditNote.xsd requires elements"
+        " Xero sets (CreditNoteID, AppliedAmount, the totals; full reference, section 2)"
+        for name in ("one", "batch", "void")
+    },
+    "requests/receipts_request/one.xml": "Xero's Receipt.xsd requires the totals, ReceiptID and"
+    " Status, which Xero sets on the drafts it creates (full reference, section 2)",
+    **{
+        f"requests/expense_claims_request/{name}.xml": "Xero's ExpenseClaim.xsd types Receipts"
+        " as whole receipts, totals required; a claim names its receipts by ReceiptID"
+        for name in ("one", "batch")
+    },
+    # family D: the harness of Xero's XSDs (xero_xsd.py) declares no root for these documents;
+    # Xero's BankTransaction, BankTransfer, ManualJournal and LinkedTransaction XSDs have known
+    # defects for request bodies (a `Manualjournals` root, read-only ids required), so the
+    # bodies are checked against our own XSDs only (tests/resources/test_banking_*.py)
+    **{
+        f"requests/{folder}/{name}.xml": "no request root of Xero's XSDs for this document "
+        "(known defects: a Manualjournals root, required read-only ids; full reference, section 2)"
+        for folder, names in {
+            "bank_transactions_request": ("batch", "delete", "one"),
+            "bank_transfers_request": ("delete_batch", "one"),
+            "linked_transactions_request": ("one", "update"),
+            "manual_journals_request": ("batch", "one"),
+        }.items()
+        for name in names
+    },
 }
 
 

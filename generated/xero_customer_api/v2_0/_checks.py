@@ -35,6 +35,8 @@ from .models import (
     AccountType,
     Address,
     AddressType,
+    Allocation,
+    AllocationInvoice,
     Attachment,
     BalanceAmounts,
     Balances,
@@ -44,17 +46,25 @@ from .models import (
     BankTransactionType,
     BankTransfer,
     BankTransferStatus,
+    BatchPayment,
     BatchPaymentDetails,
+    BatchPaymentStatus,
+    BatchPaymentType,
     BrandingTheme,
     Contact,
     ContactGroup,
     ContactGroupStatus,
     ContactPerson,
     ContactStatus,
+    CreditNote,
+    CreditNoteStatus,
+    CreditNoteType,
     DefaultLineAmountType,
     EntityValidationError,
     EntityValidationStatus,
     EntityWarning,
+    ExpenseClaim,
+    ExpenseClaimStatus,
     Invoice,
     InvoiceAddress,
     InvoiceAddressType,
@@ -73,6 +83,10 @@ from .models import (
     ManualJournal,
     ManualJournalLine,
     ManualJournalStatus,
+    OrganisationRole,
+    Overpayment,
+    OverpaymentStatus,
+    OverpaymentType,
     Payment,
     PaymentStatus,
     PaymentTerm,
@@ -81,11 +95,16 @@ from .models import (
     PaymentType,
     Phone,
     PhoneType,
+    Prepayment,
+    PrepaymentStatus,
+    PrepaymentType,
     PurchaseOrder,
     PurchaseOrderStatus,
     Quote,
     QuoteLineAmountTypes,
     QuoteStatus,
+    Receipt,
+    ReceiptStatus,
     RepeatingInvoice,
     RepeatingInvoiceStatus,
     Schedule,
@@ -97,24 +116,30 @@ from .models import (
     TrackingCategory,
     TrackingOption,
     TrackingStatus,
+    User,
 )
 
 __all__ = ["CHECKS", "as_list"]
 
 _Account = Model(Account, "Account")
 _Address = Model(Address, "Address")
+_Allocation = Model(Allocation, "Allocation")
+_AllocationInvoice = Model(AllocationInvoice, "AllocationInvoice")
 _Attachment = Model(Attachment, "Attachment")
 _BalanceAmounts = Model(BalanceAmounts, "BalanceAmounts")
 _Balances = Model(Balances, "Balances")
 _BankTransaction = Model(BankTransaction, "BankTransaction")
 _BankTransfer = Model(BankTransfer, "BankTransfer")
+_BatchPayment = Model(BatchPayment, "BatchPayment")
 _BatchPaymentDetails = Model(BatchPaymentDetails, "BatchPaymentDetails")
 _BrandingTheme = Model(BrandingTheme, "BrandingTheme")
 _Contact = Model(Contact, "Contact")
 _ContactGroup = Model(ContactGroup, "ContactGroup")
 _ContactPerson = Model(ContactPerson, "ContactPerson")
+_CreditNote = Model(CreditNote, "CreditNote")
 _EntityValidationError = Model(EntityValidationError, "EntityValidationError")
 _EntityWarning = Model(EntityWarning, "EntityWarning")
+_ExpenseClaim = Model(ExpenseClaim, "ExpenseClaim")
 _Invoice = Model(Invoice, "Invoice")
 _InvoiceAddress = Model(InvoiceAddress, "InvoiceAddress")
 _InvoicePayment = Model(InvoicePayment, "InvoicePayment")
@@ -126,16 +151,20 @@ _LineItemTracking = Model(LineItemTracking, "LineItemTracking")
 _LinkedTransaction = Model(LinkedTransaction, "LinkedTransaction")
 _ManualJournal = Model(ManualJournal, "ManualJournal")
 _ManualJournalLine = Model(ManualJournalLine, "ManualJournalLine")
+_Overpayment = Model(Overpayment, "Overpayment")
 _Payment = Model(Payment, "Payment")
 _PaymentTerm = Model(PaymentTerm, "PaymentTerm")
 _PaymentTerms = Model(PaymentTerms, "PaymentTerms")
 _Phone = Model(Phone, "Phone")
+_Prepayment = Model(Prepayment, "Prepayment")
 _PurchaseOrder = Model(PurchaseOrder, "PurchaseOrder")
 _Quote = Model(Quote, "Quote")
+_Receipt = Model(Receipt, "Receipt")
 _RepeatingInvoice = Model(RepeatingInvoice, "RepeatingInvoice")
 _Schedule = Model(Schedule, "Schedule")
 _TrackingCategory = Model(TrackingCategory, "TrackingCategory")
 _TrackingOption = Model(TrackingOption, "TrackingOption")
+_User = Model(User, "User")
 
 _Account.fields = (
     Field("validation_status", "@status", enum(EntityValidationStatus)),
@@ -190,6 +219,48 @@ _Address.fields = (
     Field("postal_code", "PostalCode", text()),
     Field("country", "Country", text()),
     Field("attention_to", "AttentionTo", text()),
+)
+
+_Allocation.fields = (
+    Field("validation_status", "@status", enum(EntityValidationStatus)),
+    Field(
+        "validation_errors",
+        "ValidationErrors/ValidationError",
+        model(_EntityValidationError),
+        is_list=True,
+    ),
+    Field("warnings", "Warnings/Warning", model(_EntityWarning), is_list=True),
+    Field(
+        "allocation_id",
+        "AllocationID",
+        text(pattern="[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"),
+    ),
+    Field("invoice", "Invoice", model(_AllocationInvoice)),
+    Field("applied_amount", "AppliedAmount", decimal(fraction_digits=4)),
+    Field("date", "Date", date()),
+    Field("is_deleted", "IsDeleted", boolean()),
+    Field("updated_date_utc", "UpdatedDateUTC", utc_datetime()),
+)
+
+_AllocationInvoice.fields = (
+    Field(
+        "invoice_id",
+        "InvoiceID",
+        text(pattern="[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"),
+    ),
+    Field("invoice_number", "InvoiceNumber", text()),
+    Field("type", "Type", enum(InvoiceType)),
+    Field("status", "Status", enum(InvoiceStatus)),
+    Field("contact", "Contact", model(_Contact)),
+    Field("date", "Date", date()),
+    Field("due_date", "DueDate", date()),
+    Field("reference", "Reference", text()),
+    Field("currency_code", "CurrencyCode", text(pattern="[A-Z]{3}")),
+    Field("total", "Total", decimal(fraction_digits=4)),
+    Field("amount_due", "AmountDue", decimal(fraction_digits=4)),
+    Field("amount_paid", "AmountPaid", decimal(fraction_digits=4)),
+    Field("amount_credited", "AmountCredited", decimal(fraction_digits=4)),
+    Field("updated_date_utc", "UpdatedDateUTC", utc_datetime()),
 )
 
 _Attachment.fields = (
@@ -301,6 +372,36 @@ _BankTransfer.fields = (
     Field("to_tracking", "ToTracking/TrackingCategory", model(_LineItemTracking), is_list=True),
 )
 
+_BatchPayment.fields = (
+    Field("validation_status", "@status", enum(EntityValidationStatus)),
+    Field(
+        "validation_errors",
+        "ValidationErrors/ValidationError",
+        model(_EntityValidationError),
+        is_list=True,
+    ),
+    Field("warnings", "Warnings/Warning", model(_EntityWarning), is_list=True),
+    Field("account", "Account", model(_Account)),
+    Field("date", "Date", date()),
+    Field("reference", "Reference", text()),
+    Field("particulars", "Particulars", text()),
+    Field("code", "Code", text()),
+    Field("details", "Details", text()),
+    Field("narrative", "Narrative", text()),
+    Field("payments", "Payments/Payment", model(_Payment), is_list=True),
+    Field(
+        "batch_payment_id",
+        "BatchPaymentID",
+        text(pattern="[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"),
+    ),
+    Field("status", "Status", enum(BatchPaymentStatus)),
+    Field("type", "Type", enum(BatchPaymentType)),
+    Field("amount", "Amount", decimal(fraction_digits=4)),
+    Field("total_amount", "TotalAmount", decimal(fraction_digits=4)),
+    Field("updated_date_utc", "UpdatedDateUTC", utc_datetime()),
+    Field("is_reconciled", "IsReconciled", boolean()),
+)
+
 _BatchPaymentDetails.fields = (
     Field("bank_account_number", "BankAccountNumber", text()),
     Field("bank_account_name", "BankAccountName", text()),
@@ -398,9 +499,89 @@ _ContactPerson.fields = (
     Field("include_in_emails", "IncludeInEmails", boolean()),
 )
 
+_CreditNote.fields = (
+    Field("validation_status", "@status", enum(EntityValidationStatus)),
+    Field(
+        "validation_errors",
+        "ValidationErrors/ValidationError",
+        model(_EntityValidationError),
+        is_list=True,
+    ),
+    Field("warnings", "Warnings/Warning", model(_EntityWarning), is_list=True),
+    Field("type", "Type", enum(CreditNoteType)),
+    Field("contact", "Contact", model(_Contact)),
+    Field("date", "Date", date()),
+    Field("due_date", "DueDate", date()),
+    Field("status", "Status", enum(CreditNoteStatus)),
+    Field("line_amount_types", "LineAmountTypes", enum(LineAmountTypes)),
+    Field("line_items", "LineItems/LineItem", model(_LineItem), is_list=True),
+    Field("sub_total", "SubTotal", decimal(fraction_digits=4)),
+    Field("total_tax", "TotalTax", decimal(fraction_digits=4)),
+    Field("total", "Total", decimal(fraction_digits=4)),
+    Field("cis_deduction", "CISDeduction", decimal(fraction_digits=4)),
+    Field("cis_rate", "CISRate", decimal(fraction_digits=6)),
+    Field("updated_date_utc", "UpdatedDateUTC", utc_datetime()),
+    Field("currency_code", "CurrencyCode", text(pattern="[A-Z]{3}")),
+    Field("currency_rate", "CurrencyRate", decimal(fraction_digits=6)),
+    Field("fully_paid_on_date", "FullyPaidOnDate", date()),
+    Field(
+        "credit_note_id",
+        "CreditNoteID",
+        text(pattern="[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"),
+    ),
+    Field("credit_note_number", "CreditNoteNumber", text()),
+    Field("reference", "Reference", text()),
+    Field("sent_to_contact", "SentToContact", boolean()),
+    Field("remaining_credit", "RemainingCredit", decimal(fraction_digits=4)),
+    Field("allocations", "Allocations/Allocation", model(_Allocation), is_list=True),
+    Field("applied_amount", "AppliedAmount", decimal(fraction_digits=4)),
+    Field("payments", "Payments/Payment", model(_InvoicePayment), is_list=True),
+    Field(
+        "branding_theme_id",
+        "BrandingThemeID",
+        text(pattern="[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"),
+    ),
+    Field("has_attachments", "HasAttachments", boolean()),
+    Field("has_errors", "HasErrors", boolean()),
+    Field(
+        "invoice_addresses", "InvoiceAddresses/InvoiceAddress", model(_InvoiceAddress), is_list=True
+    ),
+)
+
 _EntityValidationError.fields = (Field("message", "Message", text()),)
 
 _EntityWarning.fields = (Field("message", "Message", text()),)
+
+_ExpenseClaim.fields = (
+    Field("validation_status", "@status", enum(EntityValidationStatus)),
+    Field(
+        "validation_errors",
+        "ValidationErrors/ValidationError",
+        model(_EntityValidationError),
+        is_list=True,
+    ),
+    Field("warnings", "Warnings/Warning", model(_EntityWarning), is_list=True),
+    Field(
+        "expense_claim_id",
+        "ExpenseClaimID",
+        text(pattern="[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"),
+    ),
+    Field("status", "Status", enum(ExpenseClaimStatus)),
+    Field("user", "User", model(_User)),
+    Field("receipts", "Receipts/Receipt", model(_Receipt), is_list=True),
+    Field("payments", "Payments/Payment", model(_Payment), is_list=True),
+    Field("updated_date_utc", "UpdatedDateUTC", utc_datetime()),
+    Field("total", "Total", decimal(fraction_digits=4)),
+    Field("amount_due", "AmountDue", decimal(fraction_digits=4)),
+    Field("amount_paid", "AmountPaid", decimal(fraction_digits=4)),
+    Field("payment_due_date", "PaymentDueDate", date()),
+    Field("reporting_date", "ReportingDate", date()),
+    Field(
+        "receipt_id",
+        "ReceiptID",
+        text(pattern="[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"),
+    ),
+)
 
 _Invoice.fields = (
     Field("validation_status", "@status", enum(EntityValidationStatus)),
@@ -443,6 +624,9 @@ _Invoice.fields = (
     Field("expected_payment_date", "ExpectedPaymentDate", date()),
     Field("planned_payment_date", "PlannedPaymentDate", date()),
     Field("payments", "Payments/Payment", model(_InvoicePayment), is_list=True),
+    Field("credit_notes", "CreditNotes/CreditNote", model(_CreditNote), is_list=True),
+    Field("prepayments", "Prepayments/Prepayment", model(_Prepayment), is_list=True),
+    Field("overpayments", "Overpayments/Overpayment", model(_Overpayment), is_list=True),
     Field("amount_due", "AmountDue", decimal(fraction_digits=4)),
     Field("amount_paid", "AmountPaid", decimal(fraction_digits=4)),
     Field("amount_credited", "AmountCredited", decimal(fraction_digits=4)),
@@ -678,6 +862,41 @@ _ManualJournalLine.fields = (
     Field("is_blank", "IsBlank", boolean()),
 )
 
+_Overpayment.fields = (
+    Field("validation_status", "@status", enum(EntityValidationStatus)),
+    Field(
+        "validation_errors",
+        "ValidationErrors/ValidationError",
+        model(_EntityValidationError),
+        is_list=True,
+    ),
+    Field("warnings", "Warnings/Warning", model(_EntityWarning), is_list=True),
+    Field("type", "Type", enum(OverpaymentType)),
+    Field("contact", "Contact", model(_Contact)),
+    Field("date", "Date", date()),
+    Field("status", "Status", enum(OverpaymentStatus)),
+    Field("line_amount_types", "LineAmountTypes", enum(LineAmountTypes)),
+    Field("line_items", "LineItems/LineItem", model(_LineItem), is_list=True),
+    Field("sub_total", "SubTotal", decimal(fraction_digits=4)),
+    Field("total_tax", "TotalTax", decimal(fraction_digits=4)),
+    Field("total", "Total", decimal(fraction_digits=4)),
+    Field("updated_date_utc", "UpdatedDateUTC", utc_datetime()),
+    Field("currency_code", "CurrencyCode", text(pattern="[A-Z]{3}")),
+    Field("currency_rate", "CurrencyRate", decimal(fraction_digits=6)),
+    Field(
+        "overpayment_id",
+        "OverpaymentID",
+        text(pattern="[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"),
+    ),
+    Field("remaining_credit", "RemainingCredit", decimal(fraction_digits=4)),
+    Field("allocations", "Allocations/Allocation", model(_Allocation), is_list=True),
+    Field("payments", "Payments/Payment", model(_InvoicePayment), is_list=True),
+    Field("applied_amount", "AppliedAmount", decimal(fraction_digits=4)),
+    Field("has_attachments", "HasAttachments", boolean()),
+    Field("attachments", "Attachments/Attachment", model(_Attachment), is_list=True),
+    Field("reference", "Reference", text()),
+)
+
 _Payment.fields = (
     Field("validation_status", "@status", enum(EntityValidationStatus)),
     Field(
@@ -740,6 +959,47 @@ _Phone.fields = (
     Field("phone_number", "PhoneNumber", text()),
     Field("phone_area_code", "PhoneAreaCode", text()),
     Field("phone_country_code", "PhoneCountryCode", text()),
+)
+
+_Prepayment.fields = (
+    Field("validation_status", "@status", enum(EntityValidationStatus)),
+    Field(
+        "validation_errors",
+        "ValidationErrors/ValidationError",
+        model(_EntityValidationError),
+        is_list=True,
+    ),
+    Field("warnings", "Warnings/Warning", model(_EntityWarning), is_list=True),
+    Field("type", "Type", enum(PrepaymentType)),
+    Field("contact", "Contact", model(_Contact)),
+    Field("date", "Date", date()),
+    Field("status", "Status", enum(PrepaymentStatus)),
+    Field("line_amount_types", "LineAmountTypes", enum(LineAmountTypes)),
+    Field("line_items", "LineItems/LineItem", model(_LineItem), is_list=True),
+    Field("sub_total", "SubTotal", decimal(fraction_digits=4)),
+    Field("total_tax", "TotalTax", decimal(fraction_digits=4)),
+    Field("total", "Total", decimal(fraction_digits=4)),
+    Field("updated_date_utc", "UpdatedDateUTC", utc_datetime()),
+    Field("currency_code", "CurrencyCode", text(pattern="[A-Z]{3}")),
+    Field("currency_rate", "CurrencyRate", decimal(fraction_digits=6)),
+    Field(
+        "prepayment_id",
+        "PrepaymentID",
+        text(pattern="[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"),
+    ),
+    Field("remaining_credit", "RemainingCredit", decimal(fraction_digits=4)),
+    Field("allocations", "Allocations/Allocation", model(_Allocation), is_list=True),
+    Field("payments", "Payments/Payment", model(_InvoicePayment), is_list=True),
+    Field("applied_amount", "AppliedAmount", decimal(fraction_digits=4)),
+    Field("has_attachments", "HasAttachments", boolean()),
+    Field("attachments", "Attachments/Attachment", model(_Attachment), is_list=True),
+    Field("reference", "Reference", text()),
+    Field("invoice_number", "InvoiceNumber", text()),
+    Field(
+        "branding_theme_id",
+        "BrandingThemeID",
+        text(pattern="[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"),
+    ),
 )
 
 _PurchaseOrder.fields = (
@@ -823,6 +1083,37 @@ _Quote.fields = (
     ),
     Field("updated_date_utc", "UpdatedDateUTC", utc_datetime()),
     Field("line_amount_types", "LineAmountTypes", enum(QuoteLineAmountTypes)),
+)
+
+_Receipt.fields = (
+    Field("validation_status", "@status", enum(EntityValidationStatus)),
+    Field(
+        "validation_errors",
+        "ValidationErrors/ValidationError",
+        model(_EntityValidationError),
+        is_list=True,
+    ),
+    Field("warnings", "Warnings/Warning", model(_EntityWarning), is_list=True),
+    Field("date", "Date", date()),
+    Field("contact", "Contact", model(_Contact)),
+    Field("line_items", "LineItems/LineItem", model(_LineItem), is_list=True),
+    Field("user", "User", model(_User)),
+    Field("reference", "Reference", text()),
+    Field("line_amount_types", "LineAmountTypes", enum(LineAmountTypes)),
+    Field("sub_total", "SubTotal", decimal(fraction_digits=4)),
+    Field("total_tax", "TotalTax", decimal(fraction_digits=4)),
+    Field("total", "Total", decimal(fraction_digits=4)),
+    Field(
+        "receipt_id",
+        "ReceiptID",
+        text(pattern="[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"),
+    ),
+    Field("status", "Status", enum(ReceiptStatus)),
+    Field("receipt_number", "ReceiptNumber", text()),
+    Field("updated_date_utc", "UpdatedDateUTC", utc_datetime()),
+    Field("has_attachments", "HasAttachments", boolean()),
+    Field("url", "Url", text()),
+    Field("attachments", "Attachments/Attachment", model(_Attachment), is_list=True),
 )
 
 _RepeatingInvoice.fields = (
@@ -920,21 +1211,40 @@ _TrackingOption.fields = (
     ),
 )
 
+_User.fields = (
+    Field(
+        "user_id",
+        "UserID",
+        text(pattern="[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"),
+    ),
+    Field("email_address", "EmailAddress", text()),
+    Field("first_name", "FirstName", text()),
+    Field("last_name", "LastName", text()),
+    Field("updated_date_utc", "UpdatedDateUTC", utc_datetime()),
+    Field("is_subscriber", "IsSubscriber", boolean()),
+    Field("organisation_role", "OrganisationRole", enum(OrganisationRole)),
+)
+
 CHECKS: dict[type[Any], Model] = {
     Account: _Account,
     Address: _Address,
+    Allocation: _Allocation,
+    AllocationInvoice: _AllocationInvoice,
     Attachment: _Attachment,
     BalanceAmounts: _BalanceAmounts,
     Balances: _Balances,
     BankTransaction: _BankTransaction,
     BankTransfer: _BankTransfer,
+    BatchPayment: _BatchPayment,
     BatchPaymentDetails: _BatchPaymentDetails,
     BrandingTheme: _BrandingTheme,
     Contact: _Contact,
     ContactGroup: _ContactGroup,
     ContactPerson: _ContactPerson,
+    CreditNote: _CreditNote,
     EntityValidationError: _EntityValidationError,
     EntityWarning: _EntityWarning,
+    ExpenseClaim: _ExpenseClaim,
     Invoice: _Invoice,
     InvoiceAddress: _InvoiceAddress,
     InvoicePayment: _InvoicePayment,
@@ -946,15 +1256,19 @@ CHECKS: dict[type[Any], Model] = {
     LinkedTransaction: _LinkedTransaction,
     ManualJournal: _ManualJournal,
     ManualJournalLine: _ManualJournalLine,
+    Overpayment: _Overpayment,
     Payment: _Payment,
     PaymentTerm: _PaymentTerm,
     PaymentTerms: _PaymentTerms,
     Phone: _Phone,
+    Prepayment: _Prepayment,
     PurchaseOrder: _PurchaseOrder,
     Quote: _Quote,
+    Receipt: _Receipt,
     RepeatingInvoice: _RepeatingInvoice,
     Schedule: _Schedule,
     TrackingCategory: _TrackingCategory,
     TrackingOption: _TrackingOption,
+    User: _User,
 }
 """Model class -> the checks of a request body of that class (and of everything in it)."""

@@ -23,7 +23,10 @@ from .models import (
     Account,
     BankTransaction,
     BankTransfer,
+    BatchPayment,
     Contact,
+    CreditNote,
+    ExpenseClaim,
     Invoice,
     Item,
     LinkedTransaction,
@@ -31,6 +34,7 @@ from .models import (
     Payment,
     PurchaseOrder,
     Quote,
+    Receipt,
     RepeatingInvoice,
     TrackingCategory,
     TrackingOption,
@@ -1071,6 +1075,268 @@ def bank_transfers_export(
         )
 
 
+@click.group(name="batch-payments")
+def batch_payments() -> None:
+    """Batch payments: one bank line paying several bills (PAYBATCH) or receiving payment of
+    several sales invoices (RECBATCH); history is not here."""
+
+
+@batch_payments.command(name="list", epilog="HTTP: GET BatchPayments")
+@click.option(
+    "--where",
+    "where",
+    type=str,
+    default=None,
+    help='A filter over any element of the answer, e.g. Status=="AUTHORISED"; build it with xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather than by concatenation.',
+)
+@click.option(
+    "--order",
+    "order",
+    type=str,
+    default=None,
+    help="Sort order, e.g. Date DESC or UpdatedDateUTC DESC.",
+)
+@click.option(
+    "--modified-since",
+    "modified_since",
+    type=cs.DATETIME,
+    default=None,
+    help="Only records created or changed since this moment (a timezone-aware datetime, or a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-Since header: a filter, so the answer may be an empty list.",
+)
+@cs.output_options
+@click.pass_obj
+def batch_payments_list(
+    state: cs.State,
+    where: str | None,
+    order: str | None,
+    modified_since: datetime.datetime | datetime.date | None,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """List the organisation's batch payments (never paged), optionally filtered and sorted."""
+    with state.client(XeroClient, raw=raw) as client:
+        answer = client.batch_payments.with_raw_response.list(
+            where=where,
+            order=order,
+            modified_since=modified_since,
+        )
+        state.emit(answer, "batch_payments", output_format)
+
+
+@batch_payments.command(name="get", epilog="HTTP: GET BatchPayments/{BatchPaymentID}")
+@click.option(
+    "--batch-payment-id",
+    "batch_payment_id",
+    type=cs.GUID,
+    required=True,
+    help="Xero's identifier of the batch payment.",
+)
+@cs.output_options
+@click.pass_obj
+def batch_payments_get(
+    state: cs.State,
+    batch_payment_id: str,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """Get one batch payment, with its payments, by its BatchPaymentID."""
+    with state.client(XeroClient, raw=raw) as client:
+        answer = client.batch_payments.with_raw_response.get(
+            batch_payment_id=batch_payment_id,
+        )
+        state.emit(answer, "batch_payments", output_format)
+
+
+@batch_payments.command(name="create", epilog="HTTP: PUT BatchPayments")
+@cs.input_options
+@cs.output_options
+@click.pass_obj
+def batch_payments_create(
+    state: cs.State,
+    input_file: IO[bytes],
+    input_format: str,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """Create one batch payment: a payment of each of its invoices (Account, Date and Payments are
+    needed; each payment at most its invoice's amount due).
+
+    Input (--file or standard input): One batch payment to create, or to delete (Status
+    DELETED). As XML: the root element <BatchPayment>; as JSON: one object in the model's shape
+    (snake_case field names, amounts as strings, dates YYYY-MM-DD).
+    """
+    batch_payment = cs.read_one(
+        input_file,
+        "BatchPayment",
+        BatchPayment,
+        _codec.decode_batch_payment,
+        input_format,
+        _checks.CHECKS[BatchPayment],
+    )
+    with state.client(XeroClient, raw=raw) as client:
+        answer = client.batch_payments.with_raw_response.create(
+            batch_payment,
+        )
+        state.emit(answer, "batch_payments", output_format)
+
+
+@batch_payments.command(name="create-many", epilog="HTTP: PUT BatchPayments")
+@click.option(
+    "--summarize-errors/--no-summarize-errors",
+    "summarize_errors",
+    default=True,
+    help="True (default): one invalid element fails the whole call with a ValidationError. False: always an answer, each item with its own status, validation errors and warnings.",
+)
+@cs.input_options
+@cs.output_options
+@click.pass_obj
+def batch_payments_create_many(
+    state: cs.State,
+    summarize_errors: bool,
+    input_file: IO[bytes],
+    input_format: str,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """Create several batch payments in one call.
+
+    Input (--file or standard input): A batch of batch payments to create (PUT BatchPayments).
+    As XML: the root element <BatchPayments> (or one <BatchPayment>); as JSON: a list of
+    BatchPayment objects in the model's shape, or one object.
+    """
+    batch_payments = cs.read_items(
+        input_file,
+        "BatchPayments",
+        "BatchPayment",
+        BatchPayment,
+        _codec.decode_batch_payment,
+        input_format,
+        _checks.CHECKS[BatchPayment],
+    )
+    with state.client(XeroClient, raw=raw) as client:
+        answer = client.batch_payments.with_raw_response.create_many(
+            batch_payments,
+            summarize_errors=summarize_errors,
+        )
+        state.emit(answer, "batch_payments", output_format)
+
+
+@batch_payments.command(name="save", epilog="HTTP: POST BatchPayments")
+@cs.input_options
+@cs.output_options
+@click.pass_obj
+def batch_payments_save(
+    state: cs.State,
+    input_file: IO[bytes],
+    input_format: str,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """Update one batch payment named by its BatchPaymentID in the body: Xero only lets its Status
+    become DELETED, which deletes it and its payments (as delete() does by the path).
+
+    Input (--file or standard input): One batch payment to create, or to delete (Status
+    DELETED). As XML: the root element <BatchPayment>; as JSON: one object in the model's shape
+    (snake_case field names, amounts as strings, dates YYYY-MM-DD).
+    """
+    batch_payment = cs.read_one(
+        input_file,
+        "BatchPayment",
+        BatchPayment,
+        _codec.decode_batch_payment,
+        input_format,
+        _checks.CHECKS[BatchPayment],
+    )
+    with state.client(XeroClient, raw=raw) as client:
+        answer = client.batch_payments.with_raw_response.save(
+            batch_payment,
+        )
+        state.emit(answer, "batch_payments", output_format)
+
+
+@batch_payments.command(name="delete", epilog="HTTP: POST BatchPayments/{BatchPaymentID}")
+@click.option(
+    "--batch-payment-id",
+    "batch_payment_id",
+    type=cs.GUID,
+    required=True,
+    help="Xero's identifier of the batch payment to delete.",
+)
+@cs.output_options
+@click.pass_obj
+def batch_payments_delete(
+    state: cs.State,
+    batch_payment_id: str,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """Delete a batch payment and its payments (2.0 has no DELETE for batch payments: this saves
+    Status DELETED).
+    """
+    with state.client(XeroClient, raw=raw) as client:
+        answer = client.batch_payments.with_raw_response.delete(
+            batch_payment_id=batch_payment_id,
+        )
+        state.emit(answer, "batch_payments", output_format)
+
+
+@batch_payments.command(name="export", epilog="HTTP: GET BatchPayments")
+@click.option(
+    "--where",
+    "where",
+    type=str,
+    default=None,
+    help='A filter over any element of the answer, e.g. Status=="AUTHORISED"; build it with xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather than by concatenation.',
+)
+@click.option(
+    "--order",
+    "order",
+    type=str,
+    default=None,
+    help="Sort order, e.g. Date DESC or UpdatedDateUTC DESC.",
+)
+@click.option(
+    "--modified-since",
+    "modified_since",
+    type=cs.DATETIME,
+    default=None,
+    help="Only records created or changed since this moment (a timezone-aware datetime, or a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-Since header: a filter, so the answer may be an empty list.",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(cs.EXPORT_FORMATS),
+    default="jsonl",
+    show_default=True,
+    help="jsonl: one JSON object a line, written as they come; json: one JSON list.",
+)
+@cs.progress_option
+@click.pass_obj
+def batch_payments_export(
+    state: cs.State,
+    where: str | None,
+    order: str | None,
+    modified_since: datetime.datetime | datetime.date | None,
+    output_format: str,
+    progress: bool | None,
+) -> None:
+    """Export batch_payments for another system (GET BatchPayments), with a count and rate on
+    standard error when it is a terminal (or with --progress). List the organisation's batch
+    payments (never paged), optionally filtered and sorted."""
+    with state.client(XeroClient) as client:
+        items = client.batch_payments.iter(
+            where=where,
+            order=order,
+            modified_since=modified_since,
+        )
+        cs.export_items(
+            items,
+            label="batch_payments",
+            output_format=output_format,
+            progress=progress,
+        )
+
+
 @click.group(name="contacts")
 def contacts() -> None:
     """Customers and suppliers of the organisation (2.0 has no DELETE: save a contact with
@@ -1528,6 +1794,790 @@ def contacts_export(
         cs.export_items(
             items,
             label="contacts",
+            output_format=output_format,
+            progress=progress,
+        )
+
+
+@click.group(name="credit-notes")
+def credit_notes() -> None:
+    """Credit notes to customers (ACCRECCREDIT) and from suppliers (ACCPAYCREDIT); allocations,
+    attachments, history and PDFs are not here."""
+
+
+@credit_notes.command(name="list", epilog="HTTP: GET CreditNotes")
+@click.option(
+    "--where",
+    "where",
+    type=str,
+    default=None,
+    help='A filter over any element of the answer, e.g. Status=="AUTHORISED"; build it with xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather than by concatenation.',
+)
+@click.option(
+    "--order",
+    "order",
+    type=str,
+    default=None,
+    help="Sort order, e.g. Date DESC or UpdatedDateUTC DESC.",
+)
+@click.option(
+    "--page",
+    "page",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Page number (from 1): up to page_size records each, credit notes with their lines. Without it, lists are not paged and may leave out details.",
+)
+@click.option(
+    "--page-size",
+    "page_size",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Records per page (Xero's default 100).",
+)
+@click.option(
+    "--unit-dp",
+    "unit_dp",
+    type=click.IntRange(min=1),
+    default=None,
+    help="4 to read and write unit amounts with 4 decimal places (default 2).",
+)
+@click.option(
+    "--modified-since",
+    "modified_since",
+    type=cs.DATETIME,
+    default=None,
+    help="Only records created or changed since this moment (a timezone-aware datetime, or a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-Since header: a filter, so the answer may be an empty list.",
+)
+@click.option(
+    "--all", "all_pages", is_flag=True, help="Page through the whole list (ignores --page)."
+)
+@cs.output_options
+@click.pass_obj
+def credit_notes_list(
+    state: cs.State,
+    where: str | None,
+    order: str | None,
+    page: int | None,
+    page_size: int | None,
+    unit_dp: Literal[2, 4] | None,
+    modified_since: datetime.datetime | datetime.date | None,
+    all_pages: bool,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """List the organisation's credit notes. Unpaged lists leave out the lines: give page (or use
+    iter()) to have them.
+
+    With --all, every page is fetched in turn (as the SDK's iter()).
+    """
+    with state.client(XeroClient, raw=raw) as client:
+        if all_pages:
+            cs.emit_items(
+                state,
+                client.credit_notes.iter(
+                    where=where,
+                    order=order,
+                    page_size=page_size,
+                    unit_dp=unit_dp,
+                    modified_since=modified_since,
+                ),
+                "credit_notes",
+                output_format,
+            )
+            return
+        answer = client.credit_notes.with_raw_response.list(
+            where=where,
+            order=order,
+            page=page,
+            page_size=page_size,
+            unit_dp=unit_dp,
+            modified_since=modified_since,
+        )
+        state.emit(answer, "credit_notes", output_format)
+
+
+@credit_notes.command(name="get", epilog="HTTP: GET CreditNotes/{CreditNote}")
+@click.option(
+    "--credit-note-id",
+    "credit_note_id",
+    type=cs.GUID,
+    default=None,
+    help="Xero's identifier of the credit note.",
+)
+@click.option(
+    "--credit-note-number",
+    "credit_note_number",
+    type=str,
+    default=None,
+    help="The credit note number, e.g. CN-0001.",
+)
+@click.option(
+    "--unit-dp",
+    "unit_dp",
+    type=click.IntRange(min=1),
+    default=None,
+    help="4 to read and write unit amounts with 4 decimal places (default 2).",
+)
+@cs.output_options
+@click.pass_obj
+def credit_notes_get(
+    state: cs.State,
+    credit_note_id: str | None,
+    credit_note_number: str | None,
+    unit_dp: Literal[2, 4] | None,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """Get one credit note, with its lines and allocations, by its CreditNoteID or by its
+    CreditNoteNumber (give exactly one).
+    """
+    cs.require_one_of(
+        {
+            "--credit-note-id": credit_note_id,
+            "--credit-note-number": credit_note_number,
+        }
+    )
+    with state.client(XeroClient, raw=raw) as client:
+        answer = client.credit_notes.with_raw_response.get(
+            credit_note_id=credit_note_id,
+            credit_note_number=credit_note_number,
+            unit_dp=unit_dp,
+        )
+        state.emit(answer, "credit_notes", output_format)
+
+
+@credit_notes.command(name="create", epilog="HTTP: PUT CreditNotes")
+@click.option(
+    "--unit-dp",
+    "unit_dp",
+    type=click.IntRange(min=1),
+    default=None,
+    help="4 to read and write unit amounts with 4 decimal places (default 2).",
+)
+@cs.input_options
+@cs.output_options
+@click.pass_obj
+def credit_notes_create(
+    state: cs.State,
+    unit_dp: Literal[2, 4] | None,
+    input_file: IO[bytes],
+    input_format: str,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """Create one credit note (a draft unless a Status is given).
+
+    Input (--file or standard input): One credit note to create, update, delete (Status DELETED)
+    or void (Status VOIDED). As XML: the root element <CreditNote>; as JSON: one object in the
+    model's shape (snake_case field names, amounts as strings, dates YYYY-MM-DD).
+    """
+    credit_note = cs.read_one(
+        input_file,
+        "CreditNote",
+        CreditNote,
+        _codec.decode_credit_note,
+        input_format,
+        _checks.CHECKS[CreditNote],
+    )
+    with state.client(XeroClient, raw=raw) as client:
+        answer = client.credit_notes.with_raw_response.create(
+            credit_note,
+            unit_dp=unit_dp,
+        )
+        state.emit(answer, "credit_notes", output_format)
+
+
+@credit_notes.command(name="create-many", epilog="HTTP: PUT CreditNotes")
+@click.option(
+    "--summarize-errors/--no-summarize-errors",
+    "summarize_errors",
+    default=True,
+    help="True (default): one invalid element fails the whole call with a ValidationError. False: always an answer, each item with its own status, validation errors and warnings.",
+)
+@click.option(
+    "--unit-dp",
+    "unit_dp",
+    type=click.IntRange(min=1),
+    default=None,
+    help="4 to read and write unit amounts with 4 decimal places (default 2).",
+)
+@cs.input_options
+@cs.output_options
+@click.pass_obj
+def credit_notes_create_many(
+    state: cs.State,
+    summarize_errors: bool,
+    unit_dp: Literal[2, 4] | None,
+    input_file: IO[bytes],
+    input_format: str,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """Create a batch of credit notes in one call (Xero advises at most 50 a call).
+
+    Input (--file or standard input): A batch of credit notes to create (PUT CreditNotes) or
+    create-or-update (POST CreditNotes). As XML: the root element <CreditNotes> (or one
+    <CreditNote>); as JSON: a list of CreditNote objects in the model's shape, or one object.
+    """
+    credit_notes = cs.read_items(
+        input_file,
+        "CreditNotes",
+        "CreditNote",
+        CreditNote,
+        _codec.decode_credit_note,
+        input_format,
+        _checks.CHECKS[CreditNote],
+    )
+    with state.client(XeroClient, raw=raw) as client:
+        answer = client.credit_notes.with_raw_response.create_many(
+            credit_notes,
+            summarize_errors=summarize_errors,
+            unit_dp=unit_dp,
+        )
+        state.emit(answer, "credit_notes", output_format)
+
+
+@credit_notes.command(name="save", epilog="HTTP: POST CreditNotes")
+@click.option(
+    "--unit-dp",
+    "unit_dp",
+    type=click.IntRange(min=1),
+    default=None,
+    help="4 to read and write unit amounts with 4 decimal places (default 2).",
+)
+@cs.input_options
+@cs.output_options
+@click.pass_obj
+def credit_notes_save(
+    state: cs.State,
+    unit_dp: Literal[2, 4] | None,
+    input_file: IO[bytes],
+    input_format: str,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """Create or update one credit note: one with a CreditNoteID (or a known CreditNoteNumber) is
+    updated, otherwise created.
+
+    Input (--file or standard input): One credit note to create, update, delete (Status DELETED)
+    or void (Status VOIDED). As XML: the root element <CreditNote>; as JSON: one object in the
+    model's shape (snake_case field names, amounts as strings, dates YYYY-MM-DD).
+    """
+    credit_note = cs.read_one(
+        input_file,
+        "CreditNote",
+        CreditNote,
+        _codec.decode_credit_note,
+        input_format,
+        _checks.CHECKS[CreditNote],
+    )
+    with state.client(XeroClient, raw=raw) as client:
+        answer = client.credit_notes.with_raw_response.save(
+            credit_note,
+            unit_dp=unit_dp,
+        )
+        state.emit(answer, "credit_notes", output_format)
+
+
+@credit_notes.command(name="save-many", epilog="HTTP: POST CreditNotes")
+@click.option(
+    "--summarize-errors/--no-summarize-errors",
+    "summarize_errors",
+    default=True,
+    help="True (default): one invalid element fails the whole call with a ValidationError. False: always an answer, each item with its own status, validation errors and warnings.",
+)
+@click.option(
+    "--unit-dp",
+    "unit_dp",
+    type=click.IntRange(min=1),
+    default=None,
+    help="4 to read and write unit amounts with 4 decimal places (default 2).",
+)
+@cs.input_options
+@cs.output_options
+@click.pass_obj
+def credit_notes_save_many(
+    state: cs.State,
+    summarize_errors: bool,
+    unit_dp: Literal[2, 4] | None,
+    input_file: IO[bytes],
+    input_format: str,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """Create or update a batch of credit notes in one call, each as by save().
+
+    Input (--file or standard input): A batch of credit notes to create (PUT CreditNotes) or
+    create-or-update (POST CreditNotes). As XML: the root element <CreditNotes> (or one
+    <CreditNote>); as JSON: a list of CreditNote objects in the model's shape, or one object.
+    """
+    credit_notes = cs.read_items(
+        input_file,
+        "CreditNotes",
+        "CreditNote",
+        CreditNote,
+        _codec.decode_credit_note,
+        input_format,
+        _checks.CHECKS[CreditNote],
+    )
+    with state.client(XeroClient, raw=raw) as client:
+        answer = client.credit_notes.with_raw_response.save_many(
+            credit_notes,
+            summarize_errors=summarize_errors,
+            unit_dp=unit_dp,
+        )
+        state.emit(answer, "credit_notes", output_format)
+
+
+@credit_notes.command(name="delete", epilog="HTTP: POST CreditNotes/{CreditNoteID}")
+@click.option(
+    "--credit-note-id",
+    "credit_note_id",
+    type=cs.GUID,
+    required=True,
+    help="Xero's identifier of the credit note.",
+)
+@click.option(
+    "--status",
+    "status",
+    type=click.Choice(
+        (
+            "DELETED",
+            "VOIDED",
+        )
+    ),
+    default="DELETED",
+    show_default=True,
+    help="The status to save.",
+)
+@cs.output_options
+@click.pass_obj
+def credit_notes_delete(
+    state: cs.State,
+    credit_note_id: str,
+    status: Literal["DELETED", "VOIDED"],
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """Delete a draft or submitted credit note (status DELETED) or void an approved one (status
+    VOIDED); 2.0 has no DELETE for credit notes, so this saves the new status.
+    """
+    with state.client(XeroClient, raw=raw) as client:
+        answer = client.credit_notes.with_raw_response.delete(
+            credit_note_id=credit_note_id,
+            status=status,
+        )
+        state.emit(answer, "credit_notes", output_format)
+
+
+@credit_notes.command(
+    name="import", epilog="HTTP: POST CreditNotes (and POST CreditNotes to isolate refused rows)"
+)
+@click.argument("csv_file", metavar="FILE.csv", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option(
+    "--batch-size",
+    type=click.IntRange(1, 1000),
+    default=100,
+    show_default=True,
+    help="Rows per POST CreditNotes call.",
+)
+@click.option(
+    "--start-row",
+    type=click.IntRange(min=2),
+    default=2,
+    show_default=True,
+    help="Skip the rows before this one (the header is row 1), to resume an import that stopped.",
+)
+@cs.output_options
+@click.pass_obj
+def credit_notes_import(
+    state: cs.State,
+    csv_file: str,
+    batch_size: int,
+    start_row: int,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """Insert or update credit_notes from a CSV file, in batches (POST CreditNotes). Create or
+    update a batch of credit notes in one call, each as by save().
+
+    The header row names CreditNote fields (e.g. name or Name); nested lists cannot be imported.
+    A row that cannot be read, or that Xero refuses, is reported on standard error with its row
+    number (the header is row 1) and the reason; the other rows are saved, and the exit code is
+    5. If the import stops (Xero or the network failing), the saved and rejected rows are
+    reported with the first row not known to be saved: --start-row resumes there.
+    """
+    with state.client(XeroClient, raw=raw) as client:
+        cs.import_csv(
+            state,
+            csv_file,
+            CreditNote,
+            # summarised errors: a refused batch raises, and is split until the refused rows stand alone
+            lambda items: [result.item for result in client.credit_notes.save_many(items)],
+            client.credit_notes.save,
+            batch_size=batch_size,
+            label="credit_notes",
+            output_format=output_format,
+            start_row=start_row,
+        )
+
+
+@credit_notes.command(name="export", epilog="HTTP: GET CreditNotes")
+@click.option(
+    "--where",
+    "where",
+    type=str,
+    default=None,
+    help='A filter over any element of the answer, e.g. Status=="AUTHORISED"; build it with xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather than by concatenation.',
+)
+@click.option(
+    "--order",
+    "order",
+    type=str,
+    default=None,
+    help="Sort order, e.g. Date DESC or UpdatedDateUTC DESC.",
+)
+@click.option(
+    "--page",
+    "page",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Page number (from 1): up to page_size records each, credit notes with their lines. Without it, lists are not paged and may leave out details.",
+)
+@click.option(
+    "--page-size",
+    "page_size",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Records per page (Xero's default 100).",
+)
+@click.option(
+    "--unit-dp",
+    "unit_dp",
+    type=click.IntRange(min=1),
+    default=None,
+    help="4 to read and write unit amounts with 4 decimal places (default 2).",
+)
+@click.option(
+    "--modified-since",
+    "modified_since",
+    type=cs.DATETIME,
+    default=None,
+    help="Only records created or changed since this moment (a timezone-aware datetime, or a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-Since header: a filter, so the answer may be an empty list.",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(cs.EXPORT_FORMATS),
+    default="jsonl",
+    show_default=True,
+    help="jsonl: one JSON object a line, written as they come; json: one JSON list.",
+)
+@cs.progress_option
+@click.pass_obj
+def credit_notes_export(
+    state: cs.State,
+    where: str | None,
+    order: str | None,
+    page: int | None,
+    page_size: int | None,
+    unit_dp: Literal[2, 4] | None,
+    modified_since: datetime.datetime | datetime.date | None,
+    output_format: str,
+    progress: bool | None,
+) -> None:
+    """Export credit_notes for another system (GET CreditNotes), with a count and rate on standard
+    error when it is a terminal (or with --progress). List the organisation's credit notes.
+    Unpaged lists leave out the lines: give page (or use iter()) to have them."""
+    with state.client(XeroClient) as client:
+        items = client.credit_notes.iter(
+            where=where,
+            order=order,
+            page=page,
+            page_size=page_size,
+            unit_dp=unit_dp,
+            modified_since=modified_since,
+        )
+        cs.export_items(
+            items,
+            label="credit_notes",
+            output_format=output_format,
+            progress=progress,
+        )
+
+
+@click.group(name="expense-claims")
+def expense_claims() -> None:
+    """Expense claims: a user's receipts claimed together, approved and paid; history is not here."""
+
+
+@expense_claims.command(name="list", epilog="HTTP: GET ExpenseClaims")
+@click.option(
+    "--where",
+    "where",
+    type=str,
+    default=None,
+    help='A filter over any element of the answer, e.g. Status=="AUTHORISED"; build it with xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather than by concatenation.',
+)
+@click.option(
+    "--order",
+    "order",
+    type=str,
+    default=None,
+    help="Sort order, e.g. Date DESC or UpdatedDateUTC DESC.",
+)
+@click.option(
+    "--modified-since",
+    "modified_since",
+    type=cs.DATETIME,
+    default=None,
+    help="Only records created or changed since this moment (a timezone-aware datetime, or a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-Since header: a filter, so the answer may be an empty list.",
+)
+@cs.output_options
+@click.pass_obj
+def expense_claims_list(
+    state: cs.State,
+    where: str | None,
+    order: str | None,
+    modified_since: datetime.datetime | datetime.date | None,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """List the organisation's expense claims (never paged), optionally filtered and sorted."""
+    with state.client(XeroClient, raw=raw) as client:
+        answer = client.expense_claims.with_raw_response.list(
+            where=where,
+            order=order,
+            modified_since=modified_since,
+        )
+        state.emit(answer, "expense_claims", output_format)
+
+
+@expense_claims.command(name="get", epilog="HTTP: GET ExpenseClaims/{ExpenseClaimID}")
+@click.option(
+    "--expense-claim-id",
+    "expense_claim_id",
+    type=cs.GUID,
+    required=True,
+    help="Xero's identifier of the expense claim.",
+)
+@cs.output_options
+@click.pass_obj
+def expense_claims_get(
+    state: cs.State,
+    expense_claim_id: str,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """Get one expense claim, with its receipts and payments, by its ExpenseClaimID."""
+    with state.client(XeroClient, raw=raw) as client:
+        answer = client.expense_claims.with_raw_response.get(
+            expense_claim_id=expense_claim_id,
+        )
+        state.emit(answer, "expense_claims", output_format)
+
+
+@expense_claims.command(name="create", epilog="HTTP: PUT ExpenseClaims")
+@cs.input_options
+@cs.output_options
+@click.pass_obj
+def expense_claims_create(
+    state: cs.State,
+    input_file: IO[bytes],
+    input_format: str,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """Create one expense claim of a user's receipts (User and Receipts by their ids); the claim is
+    SUBMITTED.
+
+    Input (--file or standard input): One expense claim to create or update (e.g. approve, void
+    or delete it by its Status). As XML: the root element <ExpenseClaim>; as JSON: one object in
+    the model's shape (snake_case field names, amounts as strings, dates YYYY-MM-DD).
+    """
+    expense_claim = cs.read_one(
+        input_file,
+        "ExpenseClaim",
+        ExpenseClaim,
+        _codec.decode_expense_claim,
+        input_format,
+        _checks.CHECKS[ExpenseClaim],
+    )
+    with state.client(XeroClient, raw=raw) as client:
+        answer = client.expense_claims.with_raw_response.create(
+            expense_claim,
+        )
+        state.emit(answer, "expense_claims", output_format)
+
+
+@expense_claims.command(name="create-many", epilog="HTTP: PUT ExpenseClaims")
+@cs.input_options
+@cs.output_options
+@click.pass_obj
+def expense_claims_create_many(
+    state: cs.State,
+    input_file: IO[bytes],
+    input_format: str,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """Create several expense claims in one call (no summarizeErrors: one invalid claim fails the
+    call).
+
+    Input (--file or standard input): A batch of expense claims to create (PUT ExpenseClaims).
+    As XML: the root element <ExpenseClaims> (or one <ExpenseClaim>); as JSON: a list of
+    ExpenseClaim objects in the model's shape, or one object.
+    """
+    expense_claims = cs.read_items(
+        input_file,
+        "ExpenseClaims",
+        "ExpenseClaim",
+        ExpenseClaim,
+        _codec.decode_expense_claim,
+        input_format,
+        _checks.CHECKS[ExpenseClaim],
+    )
+    with state.client(XeroClient, raw=raw) as client:
+        answer = client.expense_claims.with_raw_response.create_many(
+            expense_claims,
+        )
+        state.emit(answer, "expense_claims", output_format)
+
+
+@expense_claims.command(name="save", epilog="HTTP: POST ExpenseClaims/{ExpenseClaimID}")
+@click.option(
+    "--expense-claim-id",
+    "expense_claim_id",
+    type=cs.GUID,
+    required=True,
+    help="Xero's identifier of the expense claim to update.",
+)
+@cs.input_options
+@cs.output_options
+@click.pass_obj
+def expense_claims_save(
+    state: cs.State,
+    expense_claim_id: str,
+    input_file: IO[bytes],
+    input_format: str,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """Update one expense claim: approve it (Status AUTHORISED), void or delete it.
+
+    Input (--file or standard input): One expense claim to create or update (e.g. approve, void
+    or delete it by its Status). As XML: the root element <ExpenseClaim>; as JSON: one object in
+    the model's shape (snake_case field names, amounts as strings, dates YYYY-MM-DD).
+    """
+    expense_claim = cs.read_one(
+        input_file,
+        "ExpenseClaim",
+        ExpenseClaim,
+        _codec.decode_expense_claim,
+        input_format,
+        _checks.CHECKS[ExpenseClaim],
+    )
+    with state.client(XeroClient, raw=raw) as client:
+        answer = client.expense_claims.with_raw_response.save(
+            expense_claim,
+            expense_claim_id=expense_claim_id,
+        )
+        state.emit(answer, "expense_claims", output_format)
+
+
+@expense_claims.command(name="delete", epilog="HTTP: POST ExpenseClaims/{ExpenseClaimID}")
+@click.option(
+    "--expense-claim-id",
+    "expense_claim_id",
+    type=cs.GUID,
+    required=True,
+    help="Xero's identifier of the expense claim.",
+)
+@click.option(
+    "--status",
+    "status",
+    type=click.Choice(
+        (
+            "DELETED",
+            "VOIDED",
+        )
+    ),
+    default="DELETED",
+    show_default=True,
+    help="The status to save.",
+)
+@cs.output_options
+@click.pass_obj
+def expense_claims_delete(
+    state: cs.State,
+    expense_claim_id: str,
+    status: Literal["DELETED", "VOIDED"],
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """Delete a submitted expense claim (status DELETED) or void an approved one (status VOIDED);
+    2.0 has no DELETE for expense claims, so this saves the new status.
+    """
+    with state.client(XeroClient, raw=raw) as client:
+        answer = client.expense_claims.with_raw_response.delete(
+            expense_claim_id=expense_claim_id,
+            status=status,
+        )
+        state.emit(answer, "expense_claims", output_format)
+
+
+@expense_claims.command(name="export", epilog="HTTP: GET ExpenseClaims")
+@click.option(
+    "--where",
+    "where",
+    type=str,
+    default=None,
+    help='A filter over any element of the answer, e.g. Status=="AUTHORISED"; build it with xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather than by concatenation.',
+)
+@click.option(
+    "--order",
+    "order",
+    type=str,
+    default=None,
+    help="Sort order, e.g. Date DESC or UpdatedDateUTC DESC.",
+)
+@click.option(
+    "--modified-since",
+    "modified_since",
+    type=cs.DATETIME,
+    default=None,
+    help="Only records created or changed since this moment (a timezone-aware datetime, or a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-Since header: a filter, so the answer may be an empty list.",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(cs.EXPORT_FORMATS),
+    default="jsonl",
+    show_default=True,
+    help="jsonl: one JSON object a line, written as they come; json: one JSON list.",
+)
+@cs.progress_option
+@click.pass_obj
+def expense_claims_export(
+    state: cs.State,
+    where: str | None,
+    order: str | None,
+    modified_since: datetime.datetime | datetime.date | None,
+    output_format: str,
+    progress: bool | None,
+) -> None:
+    """Export expense_claims for another system (GET ExpenseClaims), with a count and rate on
+    standard error when it is a terminal (or with --progress). List the organisation's expense
+    claims (never paged), optionally filtered and sorted."""
+    with state.client(XeroClient) as client:
+        items = client.expense_claims.iter(
+            where=where,
+            order=order,
+            modified_since=modified_since,
+        )
+        cs.export_items(
+            items,
+            label="expense_claims",
             output_format=output_format,
             progress=progress,
         )
@@ -3414,6 +4464,229 @@ def manual_journals_export(
         )
 
 
+@click.group(name="overpayments")
+def overpayments() -> None:
+    """Overpayments of the organisation (read-only here: a overpayment is made by a RECEIVE-
+    OVERPAYMENT or SPEND-OVERPAYMENT bank transaction; allocations and history are not here)."""
+
+
+@overpayments.command(name="list", epilog="HTTP: GET Overpayments")
+@click.option(
+    "--where",
+    "where",
+    type=str,
+    default=None,
+    help='A filter over any element of the answer, e.g. Status=="AUTHORISED"; build it with xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather than by concatenation.',
+)
+@click.option(
+    "--order",
+    "order",
+    type=str,
+    default=None,
+    help="Sort order, e.g. Date DESC or UpdatedDateUTC DESC.",
+)
+@click.option(
+    "--page",
+    "page",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Page number (from 1): up to page_size records each, overpayments with their lines. Without it, lists are not paged and may leave out details.",
+)
+@click.option(
+    "--page-size",
+    "page_size",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Records per page (Xero's default 100).",
+)
+@click.option(
+    "--unit-dp",
+    "unit_dp",
+    type=click.IntRange(min=1),
+    default=None,
+    help="4 to read and write unit amounts with 4 decimal places (default 2).",
+)
+@click.option(
+    "--references",
+    "references",
+    type=str,
+    multiple=True,
+    help="Only the overpayments with these references. Repeat the option for several.",
+)
+@click.option(
+    "--modified-since",
+    "modified_since",
+    type=cs.DATETIME,
+    default=None,
+    help="Only records created or changed since this moment (a timezone-aware datetime, or a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-Since header: a filter, so the answer may be an empty list.",
+)
+@click.option(
+    "--all", "all_pages", is_flag=True, help="Page through the whole list (ignores --page)."
+)
+@cs.output_options
+@click.pass_obj
+def overpayments_list(
+    state: cs.State,
+    where: str | None,
+    order: str | None,
+    page: int | None,
+    page_size: int | None,
+    unit_dp: Literal[2, 4] | None,
+    references: tuple[str, ...],
+    modified_since: datetime.datetime | datetime.date | None,
+    all_pages: bool,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """List the organisation's overpayments, with their lines and allocations.
+
+    With --all, every page is fetched in turn (as the SDK's iter()).
+    """
+    with state.client(XeroClient, raw=raw) as client:
+        if all_pages:
+            cs.emit_items(
+                state,
+                client.overpayments.iter(
+                    where=where,
+                    order=order,
+                    page_size=page_size,
+                    unit_dp=unit_dp,
+                    references=list(references) or None,
+                    modified_since=modified_since,
+                ),
+                "overpayments",
+                output_format,
+            )
+            return
+        answer = client.overpayments.with_raw_response.list(
+            where=where,
+            order=order,
+            page=page,
+            page_size=page_size,
+            unit_dp=unit_dp,
+            references=list(references) or None,
+            modified_since=modified_since,
+        )
+        state.emit(answer, "overpayments", output_format)
+
+
+@overpayments.command(name="get", epilog="HTTP: GET Overpayments/{OverpaymentID}")
+@click.option(
+    "--overpayment-id",
+    "overpayment_id",
+    type=cs.GUID,
+    required=True,
+    help="Xero's identifier of the overpayment.",
+)
+@cs.output_options
+@click.pass_obj
+def overpayments_get(
+    state: cs.State,
+    overpayment_id: str,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """Get one overpayment by its OverpaymentID."""
+    with state.client(XeroClient, raw=raw) as client:
+        answer = client.overpayments.with_raw_response.get(
+            overpayment_id=overpayment_id,
+        )
+        state.emit(answer, "overpayments", output_format)
+
+
+@overpayments.command(name="export", epilog="HTTP: GET Overpayments")
+@click.option(
+    "--where",
+    "where",
+    type=str,
+    default=None,
+    help='A filter over any element of the answer, e.g. Status=="AUTHORISED"; build it with xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather than by concatenation.',
+)
+@click.option(
+    "--order",
+    "order",
+    type=str,
+    default=None,
+    help="Sort order, e.g. Date DESC or UpdatedDateUTC DESC.",
+)
+@click.option(
+    "--page",
+    "page",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Page number (from 1): up to page_size records each, overpayments with their lines. Without it, lists are not paged and may leave out details.",
+)
+@click.option(
+    "--page-size",
+    "page_size",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Records per page (Xero's default 100).",
+)
+@click.option(
+    "--unit-dp",
+    "unit_dp",
+    type=click.IntRange(min=1),
+    default=None,
+    help="4 to read and write unit amounts with 4 decimal places (default 2).",
+)
+@click.option(
+    "--references",
+    "references",
+    type=str,
+    multiple=True,
+    help="Only the overpayments with these references. Repeat the option for several.",
+)
+@click.option(
+    "--modified-since",
+    "modified_since",
+    type=cs.DATETIME,
+    default=None,
+    help="Only records created or changed since this moment (a timezone-aware datetime, or a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-Since header: a filter, so the answer may be an empty list.",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(cs.EXPORT_FORMATS),
+    default="jsonl",
+    show_default=True,
+    help="jsonl: one JSON object a line, written as they come; json: one JSON list.",
+)
+@cs.progress_option
+@click.pass_obj
+def overpayments_export(
+    state: cs.State,
+    where: str | None,
+    order: str | None,
+    page: int | None,
+    page_size: int | None,
+    unit_dp: Literal[2, 4] | None,
+    references: tuple[str, ...],
+    modified_since: datetime.datetime | datetime.date | None,
+    output_format: str,
+    progress: bool | None,
+) -> None:
+    """Export overpayments for another system (GET Overpayments), with a count and rate on standard
+    error when it is a terminal (or with --progress). List the organisation's overpayments, with
+    their lines and allocations."""
+    with state.client(XeroClient) as client:
+        items = client.overpayments.iter(
+            where=where,
+            order=order,
+            page=page,
+            page_size=page_size,
+            unit_dp=unit_dp,
+            references=list(references) or None,
+            modified_since=modified_since,
+        )
+        cs.export_items(
+            items,
+            label="overpayments",
+            output_format=output_format,
+            progress=progress,
+        )
+
+
 @click.group(name="payments")
 def payments() -> None:
     """Payments against invoices."""
@@ -3685,6 +4958,229 @@ def payments_export(
         cs.export_items(
             items,
             label="payments",
+            output_format=output_format,
+            progress=progress,
+        )
+
+
+@click.group(name="prepayments")
+def prepayments() -> None:
+    """Prepayments of the organisation (read-only here: a prepayment is made by a RECEIVE-
+    PREPAYMENT or SPEND-PREPAYMENT bank transaction; allocations and history are not here)."""
+
+
+@prepayments.command(name="list", epilog="HTTP: GET Prepayments")
+@click.option(
+    "--where",
+    "where",
+    type=str,
+    default=None,
+    help='A filter over any element of the answer, e.g. Status=="AUTHORISED"; build it with xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather than by concatenation.',
+)
+@click.option(
+    "--order",
+    "order",
+    type=str,
+    default=None,
+    help="Sort order, e.g. Date DESC or UpdatedDateUTC DESC.",
+)
+@click.option(
+    "--page",
+    "page",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Page number (from 1): up to page_size records each, prepayments with their lines. Without it, lists are not paged and may leave out details.",
+)
+@click.option(
+    "--page-size",
+    "page_size",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Records per page (Xero's default 100).",
+)
+@click.option(
+    "--unit-dp",
+    "unit_dp",
+    type=click.IntRange(min=1),
+    default=None,
+    help="4 to read and write unit amounts with 4 decimal places (default 2).",
+)
+@click.option(
+    "--invoice-numbers",
+    "invoice_numbers",
+    type=str,
+    multiple=True,
+    help="Only the prepayments with these invoice numbers (receive prepayments). Repeat the option for several.",
+)
+@click.option(
+    "--modified-since",
+    "modified_since",
+    type=cs.DATETIME,
+    default=None,
+    help="Only records created or changed since this moment (a timezone-aware datetime, or a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-Since header: a filter, so the answer may be an empty list.",
+)
+@click.option(
+    "--all", "all_pages", is_flag=True, help="Page through the whole list (ignores --page)."
+)
+@cs.output_options
+@click.pass_obj
+def prepayments_list(
+    state: cs.State,
+    where: str | None,
+    order: str | None,
+    page: int | None,
+    page_size: int | None,
+    unit_dp: Literal[2, 4] | None,
+    invoice_numbers: tuple[str, ...],
+    modified_since: datetime.datetime | datetime.date | None,
+    all_pages: bool,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """List the organisation's prepayments, with their lines and allocations.
+
+    With --all, every page is fetched in turn (as the SDK's iter()).
+    """
+    with state.client(XeroClient, raw=raw) as client:
+        if all_pages:
+            cs.emit_items(
+                state,
+                client.prepayments.iter(
+                    where=where,
+                    order=order,
+                    page_size=page_size,
+                    unit_dp=unit_dp,
+                    invoice_numbers=list(invoice_numbers) or None,
+                    modified_since=modified_since,
+                ),
+                "prepayments",
+                output_format,
+            )
+            return
+        answer = client.prepayments.with_raw_response.list(
+            where=where,
+            order=order,
+            page=page,
+            page_size=page_size,
+            unit_dp=unit_dp,
+            invoice_numbers=list(invoice_numbers) or None,
+            modified_since=modified_since,
+        )
+        state.emit(answer, "prepayments", output_format)
+
+
+@prepayments.command(name="get", epilog="HTTP: GET Prepayments/{PrepaymentID}")
+@click.option(
+    "--prepayment-id",
+    "prepayment_id",
+    type=cs.GUID,
+    required=True,
+    help="Xero's identifier of the prepayment.",
+)
+@cs.output_options
+@click.pass_obj
+def prepayments_get(
+    state: cs.State,
+    prepayment_id: str,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """Get one prepayment by its PrepaymentID."""
+    with state.client(XeroClient, raw=raw) as client:
+        answer = client.prepayments.with_raw_response.get(
+            prepayment_id=prepayment_id,
+        )
+        state.emit(answer, "prepayments", output_format)
+
+
+@prepayments.command(name="export", epilog="HTTP: GET Prepayments")
+@click.option(
+    "--where",
+    "where",
+    type=str,
+    default=None,
+    help='A filter over any element of the answer, e.g. Status=="AUTHORISED"; build it with xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather than by concatenation.',
+)
+@click.option(
+    "--order",
+    "order",
+    type=str,
+    default=None,
+    help="Sort order, e.g. Date DESC or UpdatedDateUTC DESC.",
+)
+@click.option(
+    "--page",
+    "page",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Page number (from 1): up to page_size records each, prepayments with their lines. Without it, lists are not paged and may leave out details.",
+)
+@click.option(
+    "--page-size",
+    "page_size",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Records per page (Xero's default 100).",
+)
+@click.option(
+    "--unit-dp",
+    "unit_dp",
+    type=click.IntRange(min=1),
+    default=None,
+    help="4 to read and write unit amounts with 4 decimal places (default 2).",
+)
+@click.option(
+    "--invoice-numbers",
+    "invoice_numbers",
+    type=str,
+    multiple=True,
+    help="Only the prepayments with these invoice numbers (receive prepayments). Repeat the option for several.",
+)
+@click.option(
+    "--modified-since",
+    "modified_since",
+    type=cs.DATETIME,
+    default=None,
+    help="Only records created or changed since this moment (a timezone-aware datetime, or a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-Since header: a filter, so the answer may be an empty list.",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(cs.EXPORT_FORMATS),
+    default="jsonl",
+    show_default=True,
+    help="jsonl: one JSON object a line, written as they come; json: one JSON list.",
+)
+@cs.progress_option
+@click.pass_obj
+def prepayments_export(
+    state: cs.State,
+    where: str | None,
+    order: str | None,
+    page: int | None,
+    page_size: int | None,
+    unit_dp: Literal[2, 4] | None,
+    invoice_numbers: tuple[str, ...],
+    modified_since: datetime.datetime | datetime.date | None,
+    output_format: str,
+    progress: bool | None,
+) -> None:
+    """Export prepayments for another system (GET Prepayments), with a count and rate on standard
+    error when it is a terminal (or with --progress). List the organisation's prepayments, with
+    their lines and allocations."""
+    with state.client(XeroClient) as client:
+        items = client.prepayments.iter(
+            where=where,
+            order=order,
+            page=page,
+            page_size=page_size,
+            unit_dp=unit_dp,
+            invoice_numbers=list(invoice_numbers) or None,
+            modified_since=modified_since,
+        )
+        cs.export_items(
+            items,
+            label="prepayments",
             output_format=output_format,
             progress=progress,
         )
@@ -4742,6 +6238,287 @@ def quotes_export(
         )
 
 
+@click.group(name="receipts")
+def receipts() -> None:
+    """Expense claim receipts: what users spent, to be claimed in expense claims; attachments and
+    history are not here."""
+
+
+@receipts.command(name="list", epilog="HTTP: GET Receipts")
+@click.option(
+    "--where",
+    "where",
+    type=str,
+    default=None,
+    help='A filter over any element of the answer, e.g. Status=="AUTHORISED"; build it with xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather than by concatenation.',
+)
+@click.option(
+    "--order",
+    "order",
+    type=str,
+    default=None,
+    help="Sort order, e.g. Date DESC or UpdatedDateUTC DESC.",
+)
+@click.option(
+    "--unit-dp",
+    "unit_dp",
+    type=click.IntRange(min=1),
+    default=None,
+    help="4 to read and write unit amounts with 4 decimal places (default 2).",
+)
+@click.option(
+    "--modified-since",
+    "modified_since",
+    type=cs.DATETIME,
+    default=None,
+    help="Only records created or changed since this moment (a timezone-aware datetime, or a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-Since header: a filter, so the answer may be an empty list.",
+)
+@cs.output_options
+@click.pass_obj
+def receipts_list(
+    state: cs.State,
+    where: str | None,
+    order: str | None,
+    unit_dp: Literal[2, 4] | None,
+    modified_since: datetime.datetime | datetime.date | None,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """List the organisation's receipts (never paged), optionally filtered and sorted."""
+    with state.client(XeroClient, raw=raw) as client:
+        answer = client.receipts.with_raw_response.list(
+            where=where,
+            order=order,
+            unit_dp=unit_dp,
+            modified_since=modified_since,
+        )
+        state.emit(answer, "receipts", output_format)
+
+
+@receipts.command(name="get", epilog="HTTP: GET Receipts/{ReceiptID}")
+@click.option(
+    "--receipt-id",
+    "receipt_id",
+    type=cs.GUID,
+    required=True,
+    help="Xero's identifier of the receipt.",
+)
+@click.option(
+    "--unit-dp",
+    "unit_dp",
+    type=click.IntRange(min=1),
+    default=None,
+    help="4 to read and write unit amounts with 4 decimal places (default 2).",
+)
+@cs.output_options
+@click.pass_obj
+def receipts_get(
+    state: cs.State,
+    receipt_id: str,
+    unit_dp: Literal[2, 4] | None,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """Get one receipt, with its lines, by its ReceiptID."""
+    with state.client(XeroClient, raw=raw) as client:
+        answer = client.receipts.with_raw_response.get(
+            receipt_id=receipt_id,
+            unit_dp=unit_dp,
+        )
+        state.emit(answer, "receipts", output_format)
+
+
+@receipts.command(name="create", epilog="HTTP: PUT Receipts")
+@click.option(
+    "--unit-dp",
+    "unit_dp",
+    type=click.IntRange(min=1),
+    default=None,
+    help="4 to read and write unit amounts with 4 decimal places (default 2).",
+)
+@cs.input_options
+@cs.output_options
+@click.pass_obj
+def receipts_create(
+    state: cs.State,
+    unit_dp: Literal[2, 4] | None,
+    input_file: IO[bytes],
+    input_format: str,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """Create one draft receipt (Date, Contact, LineItems and User are needed).
+
+    Input (--file or standard input): One receipt to create or update. As XML: the root element
+    <Receipt>; as JSON: one object in the model's shape (snake_case field names, amounts as
+    strings, dates YYYY-MM-DD).
+    """
+    receipt = cs.read_one(
+        input_file, "Receipt", Receipt, _codec.decode_receipt, input_format, _checks.CHECKS[Receipt]
+    )
+    with state.client(XeroClient, raw=raw) as client:
+        answer = client.receipts.with_raw_response.create(
+            receipt,
+            unit_dp=unit_dp,
+        )
+        state.emit(answer, "receipts", output_format)
+
+
+@receipts.command(name="create-many", epilog="HTTP: PUT Receipts")
+@click.option(
+    "--unit-dp",
+    "unit_dp",
+    type=click.IntRange(min=1),
+    default=None,
+    help="4 to read and write unit amounts with 4 decimal places (default 2).",
+)
+@cs.input_options
+@cs.output_options
+@click.pass_obj
+def receipts_create_many(
+    state: cs.State,
+    unit_dp: Literal[2, 4] | None,
+    input_file: IO[bytes],
+    input_format: str,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """Create several draft receipts in one call (no summarizeErrors: one invalid receipt fails the
+    call).
+
+    Input (--file or standard input): A batch of receipts to create (PUT Receipts). As XML: the
+    root element <Receipts> (or one <Receipt>); as JSON: a list of Receipt objects in the
+    model's shape, or one object.
+    """
+    receipts = cs.read_items(
+        input_file,
+        "Receipts",
+        "Receipt",
+        Receipt,
+        _codec.decode_receipt,
+        input_format,
+        _checks.CHECKS[Receipt],
+    )
+    with state.client(XeroClient, raw=raw) as client:
+        answer = client.receipts.with_raw_response.create_many(
+            receipts,
+            unit_dp=unit_dp,
+        )
+        state.emit(answer, "receipts", output_format)
+
+
+@receipts.command(name="save", epilog="HTTP: POST Receipts/{ReceiptID}")
+@click.option(
+    "--receipt-id",
+    "receipt_id",
+    type=cs.GUID,
+    required=True,
+    help="Xero's identifier of the receipt to update.",
+)
+@click.option(
+    "--unit-dp",
+    "unit_dp",
+    type=click.IntRange(min=1),
+    default=None,
+    help="4 to read and write unit amounts with 4 decimal places (default 2).",
+)
+@cs.input_options
+@cs.output_options
+@click.pass_obj
+def receipts_save(
+    state: cs.State,
+    receipt_id: str,
+    unit_dp: Literal[2, 4] | None,
+    input_file: IO[bytes],
+    input_format: str,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """Update one receipt: its lines and details while a draft, or its Status (submit, authorise,
+    decline, void).
+
+    Input (--file or standard input): One receipt to create or update. As XML: the root element
+    <Receipt>; as JSON: one object in the model's shape (snake_case field names, amounts as
+    strings, dates YYYY-MM-DD).
+    """
+    receipt = cs.read_one(
+        input_file, "Receipt", Receipt, _codec.decode_receipt, input_format, _checks.CHECKS[Receipt]
+    )
+    with state.client(XeroClient, raw=raw) as client:
+        answer = client.receipts.with_raw_response.save(
+            receipt,
+            receipt_id=receipt_id,
+            unit_dp=unit_dp,
+        )
+        state.emit(answer, "receipts", output_format)
+
+
+@receipts.command(name="export", epilog="HTTP: GET Receipts")
+@click.option(
+    "--where",
+    "where",
+    type=str,
+    default=None,
+    help='A filter over any element of the answer, e.g. Status=="AUTHORISED"; build it with xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather than by concatenation.',
+)
+@click.option(
+    "--order",
+    "order",
+    type=str,
+    default=None,
+    help="Sort order, e.g. Date DESC or UpdatedDateUTC DESC.",
+)
+@click.option(
+    "--unit-dp",
+    "unit_dp",
+    type=click.IntRange(min=1),
+    default=None,
+    help="4 to read and write unit amounts with 4 decimal places (default 2).",
+)
+@click.option(
+    "--modified-since",
+    "modified_since",
+    type=cs.DATETIME,
+    default=None,
+    help="Only records created or changed since this moment (a timezone-aware datetime, or a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-Since header: a filter, so the answer may be an empty list.",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(cs.EXPORT_FORMATS),
+    default="jsonl",
+    show_default=True,
+    help="jsonl: one JSON object a line, written as they come; json: one JSON list.",
+)
+@cs.progress_option
+@click.pass_obj
+def receipts_export(
+    state: cs.State,
+    where: str | None,
+    order: str | None,
+    unit_dp: Literal[2, 4] | None,
+    modified_since: datetime.datetime | datetime.date | None,
+    output_format: str,
+    progress: bool | None,
+) -> None:
+    """Export receipts for another system (GET Receipts), with a count and rate on standard error
+    when it is a terminal (or with --progress). List the organisation's receipts (never paged),
+    optionally filtered and sorted."""
+    with state.client(XeroClient) as client:
+        items = client.receipts.iter(
+            where=where,
+            order=order,
+            unit_dp=unit_dp,
+            modified_since=modified_since,
+        )
+        cs.export_items(
+            items,
+            label="receipts",
+            output_format=output_format,
+            progress=progress,
+        )
+
+
 @click.group(name="repeating-invoices")
 def repeating_invoices() -> None:
     """Repeating invoice templates: Xero makes an invoice or bill on each date of their schedule
@@ -5431,6 +7208,134 @@ def tracking_categories_delete_option(
         state.emit(answer, "options", output_format)
 
 
+@click.group(name="users")
+def users() -> None:
+    """The users of the organisation (read-only)."""
+
+
+@users.command(name="list", epilog="HTTP: GET Users")
+@click.option(
+    "--where",
+    "where",
+    type=str,
+    default=None,
+    help='A filter over any element of the answer, e.g. Status=="AUTHORISED"; build it with xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather than by concatenation.',
+)
+@click.option(
+    "--order",
+    "order",
+    type=str,
+    default=None,
+    help="Sort order, e.g. Date DESC or UpdatedDateUTC DESC.",
+)
+@click.option(
+    "--modified-since",
+    "modified_since",
+    type=cs.DATETIME,
+    default=None,
+    help="Only records created or changed since this moment (a timezone-aware datetime, or a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-Since header: a filter, so the answer may be an empty list.",
+)
+@cs.output_options
+@click.pass_obj
+def users_list(
+    state: cs.State,
+    where: str | None,
+    order: str | None,
+    modified_since: datetime.datetime | datetime.date | None,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """List the organisation's users (never paged), optionally filtered and sorted."""
+    with state.client(XeroClient, raw=raw) as client:
+        answer = client.users.with_raw_response.list(
+            where=where,
+            order=order,
+            modified_since=modified_since,
+        )
+        state.emit(answer, "users", output_format)
+
+
+@users.command(name="get", epilog="HTTP: GET Users/{UserID}")
+@click.option(
+    "--user-id",
+    "user_id",
+    type=cs.GUID,
+    required=True,
+    help="Xero's identifier of the user.",
+)
+@cs.output_options
+@click.pass_obj
+def users_get(
+    state: cs.State,
+    user_id: str,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """Get one user by its UserID."""
+    with state.client(XeroClient, raw=raw) as client:
+        answer = client.users.with_raw_response.get(
+            user_id=user_id,
+        )
+        state.emit(answer, "users", output_format)
+
+
+@users.command(name="export", epilog="HTTP: GET Users")
+@click.option(
+    "--where",
+    "where",
+    type=str,
+    default=None,
+    help='A filter over any element of the answer, e.g. Status=="AUTHORISED"; build it with xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather than by concatenation.',
+)
+@click.option(
+    "--order",
+    "order",
+    type=str,
+    default=None,
+    help="Sort order, e.g. Date DESC or UpdatedDateUTC DESC.",
+)
+@click.option(
+    "--modified-since",
+    "modified_since",
+    type=cs.DATETIME,
+    default=None,
+    help="Only records created or changed since this moment (a timezone-aware datetime, or a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-Since header: a filter, so the answer may be an empty list.",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(cs.EXPORT_FORMATS),
+    default="jsonl",
+    show_default=True,
+    help="jsonl: one JSON object a line, written as they come; json: one JSON list.",
+)
+@cs.progress_option
+@click.pass_obj
+def users_export(
+    state: cs.State,
+    where: str | None,
+    order: str | None,
+    modified_since: datetime.datetime | datetime.date | None,
+    output_format: str,
+    progress: bool | None,
+) -> None:
+    """Export users for another system (GET Users), with a count and rate on standard error when it
+    is a terminal (or with --progress). List the organisation's users (never paged), optionally
+    filtered and sorted."""
+    with state.client(XeroClient) as client:
+        items = client.users.iter(
+            where=where,
+            order=order,
+            modified_since=modified_since,
+        )
+        cs.export_items(
+            items,
+            label="users",
+            output_format=output_format,
+            progress=progress,
+        )
+
+
 @click.command(name="connections", epilog="HTTP: GET /connections")
 @cs.output_options
 @click.pass_obj
@@ -5445,16 +7350,23 @@ GROUPS: tuple[click.Command, ...] = (
     accounts,
     bank_transactions,
     bank_transfers,
+    batch_payments,
     contacts,
+    credit_notes,
+    expense_claims,
     invoices,
     items,
     journals,
     linked_transactions,
     manual_journals,
+    overpayments,
     payments,
+    prepayments,
     purchase_orders,
     quotes,
+    receipts,
     repeating_invoices,
     tracking_categories,
+    users,
     connections,
 )

@@ -29,30 +29,44 @@ from ._resources import (
     AsyncAccountsResource,
     AsyncBankTransactionsResource,
     AsyncBankTransfersResource,
+    AsyncBatchPaymentsResource,
     AsyncContactsResource,
+    AsyncCreditNotesResource,
+    AsyncExpenseClaimsResource,
     AsyncInvoicesResource,
     AsyncItemsResource,
     AsyncJournalsResource,
     AsyncLinkedTransactionsResource,
     AsyncManualJournalsResource,
+    AsyncOverpaymentsResource,
     AsyncPaymentsResource,
+    AsyncPrepaymentsResource,
     AsyncPurchaseOrdersResource,
     AsyncQuotesResource,
+    AsyncReceiptsResource,
     AsyncRepeatingInvoicesResource,
     AsyncTrackingCategoriesResource,
+    AsyncUsersResource,
     BankTransactionsResource,
     BankTransfersResource,
+    BatchPaymentsResource,
     ContactsResource,
+    CreditNotesResource,
+    ExpenseClaimsResource,
     InvoicesResource,
     ItemsResource,
     JournalsResource,
     LinkedTransactionsResource,
     ManualJournalsResource,
+    OverpaymentsResource,
     PaymentsResource,
+    PrepaymentsResource,
     PurchaseOrdersResource,
     QuotesResource,
+    ReceiptsResource,
     RepeatingInvoicesResource,
     TrackingCategoriesResource,
+    UsersResource,
 )
 
 __all__ = ["AsyncXeroClient", "XeroClient"]
@@ -202,10 +216,28 @@ class XeroClient(SyncAPIClient):
         return BankTransfersResource(self)
 
     @cached_property
+    def batch_payments(self) -> BatchPaymentsResource:
+        """Batch payments: one bank line paying several bills (PAYBATCH) or receiving payment of
+        several sales invoices (RECBATCH); history is not here."""
+        return BatchPaymentsResource(self)
+
+    @cached_property
     def contacts(self) -> ContactsResource:
         """Customers and suppliers of the organisation (2.0 has no DELETE: save a contact with
         ContactStatus ARCHIVED)."""
         return ContactsResource(self)
+
+    @cached_property
+    def credit_notes(self) -> CreditNotesResource:
+        """Credit notes to customers (ACCRECCREDIT) and from suppliers (ACCPAYCREDIT); allocations,
+        attachments, history and PDFs are not here."""
+        return CreditNotesResource(self)
+
+    @cached_property
+    def expense_claims(self) -> ExpenseClaimsResource:
+        """Expense claims: a user's receipts claimed together, approved and paid; history is not
+        here."""
+        return ExpenseClaimsResource(self)
 
     @cached_property
     def invoices(self) -> InvoicesResource:
@@ -237,9 +269,22 @@ class XeroClient(SyncAPIClient):
         return ManualJournalsResource(self)
 
     @cached_property
+    def overpayments(self) -> OverpaymentsResource:
+        """Overpayments of the organisation (read-only here: a overpayment is made by a RECEIVE-
+        OVERPAYMENT or SPEND-OVERPAYMENT bank transaction; allocations and history are not
+        here)."""
+        return OverpaymentsResource(self)
+
+    @cached_property
     def payments(self) -> PaymentsResource:
         """Payments against invoices."""
         return PaymentsResource(self)
+
+    @cached_property
+    def prepayments(self) -> PrepaymentsResource:
+        """Prepayments of the organisation (read-only here: a prepayment is made by a RECEIVE-
+        PREPAYMENT or SPEND-PREPAYMENT bank transaction; allocations and history are not here)."""
+        return PrepaymentsResource(self)
 
     @cached_property
     def purchase_orders(self) -> PurchaseOrdersResource:
@@ -254,6 +299,12 @@ class XeroClient(SyncAPIClient):
         return QuotesResource(self)
 
     @cached_property
+    def receipts(self) -> ReceiptsResource:
+        """Expense claim receipts: what users spent, to be claimed in expense claims; attachments
+        and history are not here."""
+        return ReceiptsResource(self)
+
+    @cached_property
     def repeating_invoices(self) -> RepeatingInvoicesResource:
         """Repeating invoice templates: Xero makes an invoice or bill on each date of their
         schedule (DRAFT or AUTHORISED templates; deleted by saving Status DELETED)."""
@@ -263,6 +314,11 @@ class XeroClient(SyncAPIClient):
     def tracking_categories(self) -> TrackingCategoriesResource:
         """The organisation's tracking categories and their options."""
         return TrackingCategoriesResource(self)
+
+    @cached_property
+    def users(self) -> UsersResource:
+        """The users of the organisation (read-only)."""
+        return UsersResource(self)
 
 
 class AsyncXeroClient(AsyncAPIClient):
@@ -404,10 +460,28 @@ class AsyncXeroClient(AsyncAPIClient):
         return AsyncBankTransfersResource(self)
 
     @cached_property
+    def batch_payments(self) -> AsyncBatchPaymentsResource:
+        """Batch payments: one bank line paying several bills (PAYBATCH) or receiving payment of
+        several sales invoices (RECBATCH); history is not here."""
+        return AsyncBatchPaymentsResource(self)
+
+    @cached_property
     def contacts(self) -> AsyncContactsResource:
         """Customers and suppliers of the organisation (2.0 has no DELETE: save a contact with
         ContactStatus ARCHIVED)."""
         return AsyncContactsResource(self)
+
+    @cached_property
+    def credit_notes(self) -> AsyncCreditNotesResource:
+        """Credit notes to customers (ACCRECCREDIT) and from suppliers (ACCPAYCREDIT); allocations,
+        attachments, history and PDFs are not here."""
+        return AsyncCreditNotesResource(self)
+
+    @cached_property
+    def expense_claims(self) -> AsyncExpenseClaimsResource:
+        """Expense claims: a user's receipts claimed together, approved and paid; history is not
+        here."""
+        return AsyncExpenseClaimsResource(self)
 
     @cached_property
     def invoices(self) -> AsyncInvoicesResource:
@@ -439,9 +513,22 @@ class AsyncXeroClient(AsyncAPIClient):
         return AsyncManualJournalsResource(self)
 
     @cached_property
+    def overpayments(self) -> AsyncOverpaymentsResource:
+        """Overpayments of the organisation (read-only here: a overpayment is made by a RECEIVE-
+        OVERPAYMENT or SPEND-OVERPAYMENT bank transaction; allocations and history are not
+        here)."""
+        return AsyncOverpaymentsResource(self)
+
+    @cached_property
     def payments(self) -> AsyncPaymentsResource:
         """Payments against invoices."""
         return AsyncPaymentsResource(self)
+
+    @cached_property
+    def prepayments(self) -> AsyncPrepaymentsResource:
+        """Prepayments of the organisation (read-only here: a prepayment is made by a RECEIVE-
+        PREPAYMENT or SPEND-PREPAYMENT bank transaction; allocations and history are not here)."""
+        return AsyncPrepaymentsResource(self)
 
     @cached_property
     def purchase_orders(self) -> AsyncPurchaseOrdersResource:
@@ -456,6 +543,12 @@ class AsyncXeroClient(AsyncAPIClient):
         return AsyncQuotesResource(self)
 
     @cached_property
+    def receipts(self) -> AsyncReceiptsResource:
+        """Expense claim receipts: what users spent, to be claimed in expense claims; attachments
+        and history are not here."""
+        return AsyncReceiptsResource(self)
+
+    @cached_property
     def repeating_invoices(self) -> AsyncRepeatingInvoicesResource:
         """Repeating invoice templates: Xero makes an invoice or bill on each date of their
         schedule (DRAFT or AUTHORISED templates; deleted by saving Status DELETED)."""
@@ -465,3 +558,8 @@ class AsyncXeroClient(AsyncAPIClient):
     def tracking_categories(self) -> AsyncTrackingCategoriesResource:
         """The organisation's tracking categories and their options."""
         return AsyncTrackingCategoriesResource(self)
+
+    @cached_property
+    def users(self) -> AsyncUsersResource:
+        """The users of the organisation (read-only)."""
+        return AsyncUsersResource(self)

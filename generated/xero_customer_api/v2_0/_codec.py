@@ -48,6 +48,8 @@ from .models import (
     AccountType,
     Address,
     AddressType,
+    Allocation,
+    AllocationInvoice,
     ApiException,
     Attachment,
     BalanceAmounts,
@@ -60,7 +62,11 @@ from .models import (
     BankTransfer,
     BankTransfersResponse,
     BankTransferStatus,
+    BatchPayment,
     BatchPaymentDetails,
+    BatchPaymentsResponse,
+    BatchPaymentStatus,
+    BatchPaymentType,
     BrandingTheme,
     CisSetting,
     Contact,
@@ -69,11 +75,18 @@ from .models import (
     ContactPerson,
     ContactsResponse,
     ContactStatus,
+    CreditNote,
+    CreditNotesResponse,
+    CreditNoteStatus,
+    CreditNoteType,
     DataContractBase,
     DefaultLineAmountType,
     EntityValidationError,
     EntityValidationStatus,
     EntityWarning,
+    ExpenseClaim,
+    ExpenseClaimsResponse,
+    ExpenseClaimStatus,
     Invoice,
     InvoiceAddress,
     InvoiceAddressType,
@@ -101,6 +114,11 @@ from .models import (
     ManualJournalsResponse,
     ManualJournalStatus,
     OptionsResponse,
+    OrganisationRole,
+    Overpayment,
+    OverpaymentsResponse,
+    OverpaymentStatus,
+    OverpaymentType,
     Payment,
     PaymentsResponse,
     PaymentStatus,
@@ -110,6 +128,10 @@ from .models import (
     PaymentType,
     Phone,
     PhoneType,
+    Prepayment,
+    PrepaymentsResponse,
+    PrepaymentStatus,
+    PrepaymentType,
     PurchaseOrder,
     PurchaseOrdersResponse,
     PurchaseOrderStatus,
@@ -117,6 +139,9 @@ from .models import (
     QuoteLineAmountTypes,
     QuotesResponse,
     QuoteStatus,
+    Receipt,
+    ReceiptsResponse,
+    ReceiptStatus,
     RepeatingInvoice,
     RepeatingInvoicesResponse,
     RepeatingInvoiceStatus,
@@ -131,6 +156,8 @@ from .models import (
     TrackingCategory,
     TrackingOption,
     TrackingStatus,
+    User,
+    UsersResponse,
 )
 
 __all__ = ["DECODERS", "ENCODERS", "WRITERS"]
@@ -146,10 +173,15 @@ _E_BankAccountType = enum_table(BankAccountType)
 _E_BankTransactionStatus = enum_table(BankTransactionStatus)
 _E_BankTransactionType = enum_table(BankTransactionType)
 _E_BankTransferStatus = enum_table(BankTransferStatus)
+_E_BatchPaymentStatus = enum_table(BatchPaymentStatus)
+_E_BatchPaymentType = enum_table(BatchPaymentType)
 _E_ContactGroupStatus = enum_table(ContactGroupStatus)
 _E_ContactStatus = enum_table(ContactStatus)
+_E_CreditNoteStatus = enum_table(CreditNoteStatus)
+_E_CreditNoteType = enum_table(CreditNoteType)
 _E_DefaultLineAmountType = enum_table(DefaultLineAmountType)
 _E_EntityValidationStatus = enum_table(EntityValidationStatus)
+_E_ExpenseClaimStatus = enum_table(ExpenseClaimStatus)
 _E_InvoiceAddressType = enum_table(InvoiceAddressType)
 _E_InvoiceStatus = enum_table(InvoiceStatus)
 _E_InvoiceType = enum_table(InvoiceType)
@@ -158,13 +190,19 @@ _E_LineAmountTypes = enum_table(LineAmountTypes)
 _E_LinkedTransactionStatus = enum_table(LinkedTransactionStatus)
 _E_LinkedTransactionType = enum_table(LinkedTransactionType)
 _E_ManualJournalStatus = enum_table(ManualJournalStatus)
+_E_OrganisationRole = enum_table(OrganisationRole)
+_E_OverpaymentStatus = enum_table(OverpaymentStatus)
+_E_OverpaymentType = enum_table(OverpaymentType)
 _E_PaymentStatus = enum_table(PaymentStatus)
 _E_PaymentTermType = enum_table(PaymentTermType)
 _E_PaymentType = enum_table(PaymentType)
 _E_PhoneType = enum_table(PhoneType)
+_E_PrepaymentStatus = enum_table(PrepaymentStatus)
+_E_PrepaymentType = enum_table(PrepaymentType)
 _E_PurchaseOrderStatus = enum_table(PurchaseOrderStatus)
 _E_QuoteLineAmountTypes = enum_table(QuoteLineAmountTypes)
 _E_QuoteStatus = enum_table(QuoteStatus)
+_E_ReceiptStatus = enum_table(ReceiptStatus)
 _E_RepeatingInvoiceStatus = enum_table(RepeatingInvoiceStatus)
 _E_ScheduleDueDateType = enum_table(ScheduleDueDateType)
 _E_ScheduleUnit = enum_table(ScheduleUnit)
@@ -647,6 +685,283 @@ def encode_address(obj: Address) -> bytes:
     """A ``Address`` as the document ``<Address>...</Address>`` (UTF-8, no declaration)."""
     el = etree.Element("Address")
     write_address(el, obj)
+    return to_bytes(el)
+
+
+def decode_allocation(el: etree._Element, strict: bool = False) -> Allocation:
+    """An element holding a ``Allocation`` (``<Allocation>``) -> the dataclass."""
+    v_validation_status: Any = None
+    v_validation_errors: list[EntityValidationError] = []
+    v_warnings: list[EntityWarning] = []
+    v_allocation_id: str | None = None
+    v_invoice: AllocationInvoice | None = None
+    v_applied_amount: Decimal | None = None
+    v_date: datetime.date | None = None
+    v_is_deleted: bool | None = None
+    v_updated_date_utc: datetime.datetime | None = None
+    text = el.get("status")
+    if text is not None:
+        v_validation_status = _E_EntityValidationStatus.get(text)
+        if v_validation_status is None:
+            v_validation_status = read_enum(_E_EntityValidationStatus, text)
+    for child in el:
+        tag = child.tag
+        if tag == "ValidationErrors":
+            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
+                for item in child:
+                    if item.tag == "ValidationError":
+                        i_validation_errors = decode_entity_validation_error(item, strict)
+                        v_validation_errors.append(i_validation_errors)
+                    elif strict and isinstance(item.tag, str):
+                        raise unknown("ValidationErrors", item.tag)
+                    elif isinstance(item.tag, str):
+                        skipped("ValidationErrors", item.tag)
+        elif tag == "Warnings":
+            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
+                for item in child:
+                    if item.tag == "Warning":
+                        i_warnings = decode_entity_warning(item, strict)
+                        v_warnings.append(i_warnings)
+                    elif strict and isinstance(item.tag, str):
+                        raise unknown("Warnings", item.tag)
+                    elif isinstance(item.tag, str):
+                        skipped("Warnings", item.tag)
+        elif tag == "AllocationID":
+            v_allocation_id = child.text or ""
+        elif tag == "Invoice":
+            v_invoice = decode_allocation_invoice(child, strict)
+        elif tag == "AppliedAmount":
+            try:
+                v_applied_amount = Decimal(child.text)  # type: ignore[arg-type]
+            except (ArithmeticError, TypeError):
+                raise invalid("decimal", "Allocation.AppliedAmount", child.text) from None
+            if not v_applied_amount.is_finite():
+                raise invalid("decimal", "Allocation.AppliedAmount", child.text)
+        elif tag == "Date":
+            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+            if not child.values() or child.get(_XSI_NIL) != "true":
+                try:
+                    v_date = parse_date(child.text or "")
+                except ValueError:
+                    raise invalid("Xero date", "Allocation.Date", child.text) from None
+        elif tag == "IsDeleted":
+            text = child.text
+            if text == "true":
+                v_is_deleted = True
+            elif text == "false":
+                v_is_deleted = False
+            else:
+                v_is_deleted = read_bool(text, "Allocation.IsDeleted")
+        elif tag == "UpdatedDateUTC":
+            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+            if not child.values() or child.get(_XSI_NIL) != "true":
+                try:
+                    v_updated_date_utc = parse_utc_datetime(child.text or "")
+                except ValueError:
+                    raise invalid(
+                        "Xero UTC timestamp", "Allocation.UpdatedDateUTC", child.text
+                    ) from None
+        elif strict and isinstance(tag, str):
+            raise unknown("Allocation", tag)
+        elif isinstance(tag, str):
+            skipped("Allocation", tag)
+    # Every field is assigned below, as the dataclass __init__ would (the models are plain
+    # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
+    # the cost of a keyword-argument call per object.
+    obj = Allocation.__new__(Allocation)
+    obj.validation_status = v_validation_status
+    obj.validation_errors = v_validation_errors
+    obj.warnings = v_warnings
+    obj.allocation_id = v_allocation_id
+    obj.invoice = v_invoice
+    obj.applied_amount = v_applied_amount
+    obj.date = v_date
+    obj.is_deleted = v_is_deleted
+    obj.updated_date_utc = v_updated_date_utc
+    return obj
+
+
+def write_allocation(el: etree._Element, obj: Allocation) -> None:
+    """Append the children of a ``Allocation`` to ``el``, in schema order."""
+    if obj.validation_status is not None:
+        el.set("status", enum_text(obj.validation_status))
+    wrapper = SubElement(el, "ValidationErrors")
+    for i_validation_errors in obj.validation_errors:
+        write_entity_validation_error(SubElement(wrapper, "ValidationError"), i_validation_errors)
+    wrapper = SubElement(el, "Warnings")
+    for i_warnings in obj.warnings:
+        write_entity_warning(SubElement(wrapper, "Warning"), i_warnings)
+    if obj.allocation_id is not None:
+        SubElement(el, "AllocationID").text = obj.allocation_id or None
+    if obj.invoice is not None:
+        write_allocation_invoice(SubElement(el, "Invoice"), obj.invoice)
+    if obj.applied_amount is not None:
+        SubElement(el, "AppliedAmount").text = decimal_text(obj.applied_amount)
+    if obj.date is not None:
+        SubElement(el, "Date").text = write_date(obj.date)
+    if obj.is_deleted is not None:
+        SubElement(el, "IsDeleted").text = bool_text(obj.is_deleted)
+    if obj.updated_date_utc is not None:
+        SubElement(el, "UpdatedDateUTC").text = write_utc_datetime(obj.updated_date_utc)
+
+
+def encode_allocation(obj: Allocation) -> bytes:
+    """A ``Allocation`` as the document ``<Allocation>...</Allocation>`` (UTF-8, no declaration)."""
+    el = etree.Element("Allocation")
+    write_allocation(el, obj)
+    return to_bytes(el)
+
+
+def decode_allocation_invoice(el: etree._Element, strict: bool = False) -> AllocationInvoice:
+    """An element holding a ``AllocationInvoice`` (``<AllocationInvoice>``) -> the dataclass."""
+    v_invoice_id: str | None = None
+    v_invoice_number: str | None = None
+    v_type: Any = None
+    v_status: Any = None
+    v_contact: Contact | None = None
+    v_date: datetime.date | None = None
+    v_due_date: datetime.date | None = None
+    v_reference: str | None = None
+    v_currency_code: str | None = None
+    v_total: Decimal | None = None
+    v_amount_due: Decimal | None = None
+    v_amount_paid: Decimal | None = None
+    v_amount_credited: Decimal | None = None
+    v_updated_date_utc: datetime.datetime | None = None
+    for child in el:
+        tag = child.tag
+        if tag == "InvoiceID":
+            v_invoice_id = child.text or ""
+        elif tag == "InvoiceNumber":
+            v_invoice_number = child.text or ""
+        elif tag == "Type":
+            text = child.text
+            v_type = _E_InvoiceType.get(text)
+            if v_type is None:
+                v_type = read_enum(_E_InvoiceType, text)
+        elif tag == "Status":
+            text = child.text
+            v_status = _E_InvoiceStatus.get(text)
+            if v_status is None:
+                v_status = read_enum(_E_InvoiceStatus, text)
+        elif tag == "Contact":
+            v_contact = decode_contact(child, strict)
+        elif tag == "Date":
+            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+            if not child.values() or child.get(_XSI_NIL) != "true":
+                try:
+                    v_date = parse_date(child.text or "")
+                except ValueError:
+                    raise invalid("Xero date", "AllocationInvoice.Date", child.text) from None
+        elif tag == "DueDate":
+            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+            if not child.values() or child.get(_XSI_NIL) != "true":
+                try:
+                    v_due_date = parse_date(child.text or "")
+                except ValueError:
+                    raise invalid("Xero date", "AllocationInvoice.DueDate", child.text) from None
+        elif tag == "Reference":
+            v_reference = child.text or ""
+        elif tag == "CurrencyCode":
+            v_currency_code = child.text or ""
+        elif tag == "Total":
+            try:
+                v_total = Decimal(child.text)  # type: ignore[arg-type]
+            except (ArithmeticError, TypeError):
+                raise invalid("decimal", "AllocationInvoice.Total", child.text) from None
+            if not v_total.is_finite():
+                raise invalid("decimal", "AllocationInvoice.Total", child.text)
+        elif tag == "AmountDue":
+            try:
+                v_amount_due = Decimal(child.text)  # type: ignore[arg-type]
+            except (ArithmeticError, TypeError):
+                raise invalid("decimal", "AllocationInvoice.AmountDue", child.text) from None
+            if not v_amount_due.is_finite():
+                raise invalid("decimal", "AllocationInvoice.AmountDue", child.text)
+        elif tag == "AmountPaid":
+            try:
+                v_amount_paid = Decimal(child.text)  # type: ignore[arg-type]
+            except (ArithmeticError, TypeError):
+                raise invalid("decimal", "AllocationInvoice.AmountPaid", child.text) from None
+            if not v_amount_paid.is_finite():
+                raise invalid("decimal", "AllocationInvoice.AmountPaid", child.text)
+        elif tag == "AmountCredited":
+            try:
+                v_amount_credited = Decimal(child.text)  # type: ignore[arg-type]
+            except (ArithmeticError, TypeError):
+                raise invalid("decimal", "AllocationInvoice.AmountCredited", child.text) from None
+            if not v_amount_credited.is_finite():
+                raise invalid("decimal", "AllocationInvoice.AmountCredited", child.text)
+        elif tag == "UpdatedDateUTC":
+            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+            if not child.values() or child.get(_XSI_NIL) != "true":
+                try:
+                    v_updated_date_utc = parse_utc_datetime(child.text or "")
+                except ValueError:
+                    raise invalid(
+                        "Xero UTC timestamp", "AllocationInvoice.UpdatedDateUTC", child.text
+                    ) from None
+        elif strict and isinstance(tag, str):
+            raise unknown("AllocationInvoice", tag)
+        elif isinstance(tag, str):
+            skipped("AllocationInvoice", tag)
+    # Every field is assigned below, as the dataclass __init__ would (the models are plain
+    # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
+    # the cost of a keyword-argument call per object.
+    obj = AllocationInvoice.__new__(AllocationInvoice)
+    obj.invoice_id = v_invoice_id
+    obj.invoice_number = v_invoice_number
+    obj.type = v_type
+    obj.status = v_status
+    obj.contact = v_contact
+    obj.date = v_date
+    obj.due_date = v_due_date
+    obj.reference = v_reference
+    obj.currency_code = v_currency_code
+    obj.total = v_total
+    obj.amount_due = v_amount_due
+    obj.amount_paid = v_amount_paid
+    obj.amount_credited = v_amount_credited
+    obj.updated_date_utc = v_updated_date_utc
+    return obj
+
+
+def write_allocation_invoice(el: etree._Element, obj: AllocationInvoice) -> None:
+    """Append the children of a ``AllocationInvoice`` to ``el``, in schema order."""
+    if obj.invoice_id is not None:
+        SubElement(el, "InvoiceID").text = obj.invoice_id or None
+    if obj.invoice_number is not None:
+        SubElement(el, "InvoiceNumber").text = obj.invoice_number or None
+    if obj.type is not None:
+        SubElement(el, "Type").text = enum_text(obj.type)
+    if obj.status is not None:
+        SubElement(el, "Status").text = enum_text(obj.status)
+    if obj.contact is not None:
+        write_contact(SubElement(el, "Contact"), obj.contact)
+    if obj.date is not None:
+        SubElement(el, "Date").text = write_date(obj.date)
+    if obj.due_date is not None:
+        SubElement(el, "DueDate").text = write_date(obj.due_date)
+    if obj.reference is not None:
+        SubElement(el, "Reference").text = obj.reference or None
+    if obj.currency_code is not None:
+        SubElement(el, "CurrencyCode").text = obj.currency_code or None
+    if obj.total is not None:
+        SubElement(el, "Total").text = decimal_text(obj.total)
+    if obj.amount_due is not None:
+        SubElement(el, "AmountDue").text = decimal_text(obj.amount_due)
+    if obj.amount_paid is not None:
+        SubElement(el, "AmountPaid").text = decimal_text(obj.amount_paid)
+    if obj.amount_credited is not None:
+        SubElement(el, "AmountCredited").text = decimal_text(obj.amount_credited)
+    if obj.updated_date_utc is not None:
+        SubElement(el, "UpdatedDateUTC").text = write_utc_datetime(obj.updated_date_utc)
+
+
+def encode_allocation_invoice(obj: AllocationInvoice) -> bytes:
+    """A ``AllocationInvoice`` as the document ``<AllocationInvoice>...</AllocationInvoice>`` (UTF-8, no declaration)."""
+    el = etree.Element("AllocationInvoice")
+    write_allocation_invoice(el, obj)
     return to_bytes(el)
 
 
@@ -1540,6 +1855,231 @@ def encode_bank_transfers_response(obj: BankTransfersResponse) -> bytes:
     return to_bytes(el)
 
 
+def decode_batch_payment(el: etree._Element, strict: bool = False) -> BatchPayment:
+    """An element holding a ``BatchPayment`` (``<BatchPayment>``) -> the dataclass."""
+    v_validation_status: Any = None
+    v_validation_errors: list[EntityValidationError] = []
+    v_warnings: list[EntityWarning] = []
+    v_account: Account | None = None
+    v_date: datetime.date | None = None
+    v_reference: str | None = None
+    v_particulars: str | None = None
+    v_code: str | None = None
+    v_details: str | None = None
+    v_narrative: str | None = None
+    v_payments: list[Payment] = []
+    v_batch_payment_id: str | None = None
+    v_status: Any = None
+    v_type: Any = None
+    v_amount: Decimal | None = None
+    v_total_amount: Decimal | None = None
+    v_updated_date_utc: datetime.datetime | None = None
+    v_is_reconciled: bool | None = None
+    text = el.get("status")
+    if text is not None:
+        v_validation_status = _E_EntityValidationStatus.get(text)
+        if v_validation_status is None:
+            v_validation_status = read_enum(_E_EntityValidationStatus, text)
+    for child in el:
+        tag = child.tag
+        if tag == "ValidationErrors":
+            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
+                for item in child:
+                    if item.tag == "ValidationError":
+                        i_validation_errors = decode_entity_validation_error(item, strict)
+                        v_validation_errors.append(i_validation_errors)
+                    elif strict and isinstance(item.tag, str):
+                        raise unknown("ValidationErrors", item.tag)
+                    elif isinstance(item.tag, str):
+                        skipped("ValidationErrors", item.tag)
+        elif tag == "Warnings":
+            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
+                for item in child:
+                    if item.tag == "Warning":
+                        i_warnings = decode_entity_warning(item, strict)
+                        v_warnings.append(i_warnings)
+                    elif strict and isinstance(item.tag, str):
+                        raise unknown("Warnings", item.tag)
+                    elif isinstance(item.tag, str):
+                        skipped("Warnings", item.tag)
+        elif tag == "Account":
+            v_account = decode_account(child, strict)
+        elif tag == "Date":
+            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+            if not child.values() or child.get(_XSI_NIL) != "true":
+                try:
+                    v_date = parse_date(child.text or "")
+                except ValueError:
+                    raise invalid("Xero date", "BatchPayment.Date", child.text) from None
+        elif tag == "Reference":
+            v_reference = child.text or ""
+        elif tag == "Particulars":
+            v_particulars = child.text or ""
+        elif tag == "Code":
+            v_code = child.text or ""
+        elif tag == "Details":
+            v_details = child.text or ""
+        elif tag == "Narrative":
+            v_narrative = child.text or ""
+        elif tag == "Payments":
+            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
+                for item in child:
+                    if item.tag == "Payment":
+                        i_payments = decode_payment(item, strict)
+                        v_payments.append(i_payments)
+                    elif strict and isinstance(item.tag, str):
+                        raise unknown("Payments", item.tag)
+                    elif isinstance(item.tag, str):
+                        skipped("Payments", item.tag)
+        elif tag == "BatchPaymentID":
+            v_batch_payment_id = child.text or ""
+        elif tag == "Status":
+            text = child.text
+            v_status = _E_BatchPaymentStatus.get(text)
+            if v_status is None:
+                v_status = read_enum(_E_BatchPaymentStatus, text)
+        elif tag == "Type":
+            text = child.text
+            v_type = _E_BatchPaymentType.get(text)
+            if v_type is None:
+                v_type = read_enum(_E_BatchPaymentType, text)
+        elif tag == "Amount":
+            try:
+                v_amount = Decimal(child.text)  # type: ignore[arg-type]
+            except (ArithmeticError, TypeError):
+                raise invalid("decimal", "BatchPayment.Amount", child.text) from None
+            if not v_amount.is_finite():
+                raise invalid("decimal", "BatchPayment.Amount", child.text)
+        elif tag == "TotalAmount":
+            try:
+                v_total_amount = Decimal(child.text)  # type: ignore[arg-type]
+            except (ArithmeticError, TypeError):
+                raise invalid("decimal", "BatchPayment.TotalAmount", child.text) from None
+            if not v_total_amount.is_finite():
+                raise invalid("decimal", "BatchPayment.TotalAmount", child.text)
+        elif tag == "UpdatedDateUTC":
+            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+            if not child.values() or child.get(_XSI_NIL) != "true":
+                try:
+                    v_updated_date_utc = parse_utc_datetime(child.text or "")
+                except ValueError:
+                    raise invalid(
+                        "Xero UTC timestamp", "BatchPayment.UpdatedDateUTC", child.text
+                    ) from None
+        elif tag == "IsReconciled":
+            text = child.text
+            if text == "true":
+                v_is_reconciled = True
+            elif text == "false":
+                v_is_reconciled = False
+            else:
+                v_is_reconciled = read_bool(text, "BatchPayment.IsReconciled")
+        elif strict and isinstance(tag, str):
+            raise unknown("BatchPayment", tag)
+        elif isinstance(tag, str):
+            skipped("BatchPayment", tag)
+    # Every field is assigned below, as the dataclass __init__ would (the models are plain
+    # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
+    # the cost of a keyword-argument call per object.
+    obj = BatchPayment.__new__(BatchPayment)
+    obj.validation_status = v_validation_status
+    obj.validation_errors = v_validation_errors
+    obj.warnings = v_warnings
+    obj.account = v_account
+    obj.date = v_date
+    obj.reference = v_reference
+    obj.particulars = v_particulars
+    obj.code = v_code
+    obj.details = v_details
+    obj.narrative = v_narrative
+    obj.payments = v_payments
+    obj.batch_payment_id = v_batch_payment_id
+    obj.status = v_status
+    obj.type = v_type
+    obj.amount = v_amount
+    obj.total_amount = v_total_amount
+    obj.updated_date_utc = v_updated_date_utc
+    obj.is_reconciled = v_is_reconciled
+    return obj
+
+
+def write_batch_payment(el: etree._Element, obj: BatchPayment) -> None:
+    """Append the children of a ``BatchPayment`` to ``el``, in schema order."""
+    if obj.validation_status is not None:
+        el.set("status", enum_text(obj.validation_status))
+    wrapper = SubElement(el, "ValidationErrors")
+    for i_validation_errors in obj.validation_errors:
+        write_entity_validation_error(SubElement(wrapper, "ValidationError"), i_validation_errors)
+    wrapper = SubElement(el, "Warnings")
+    for i_warnings in obj.warnings:
+        write_entity_warning(SubElement(wrapper, "Warning"), i_warnings)
+    if obj.account is not None:
+        write_account(SubElement(el, "Account"), obj.account)
+    if obj.date is not None:
+        SubElement(el, "Date").text = write_date(obj.date)
+    if obj.reference is not None:
+        SubElement(el, "Reference").text = obj.reference or None
+    if obj.particulars is not None:
+        SubElement(el, "Particulars").text = obj.particulars or None
+    if obj.code is not None:
+        SubElement(el, "Code").text = obj.code or None
+    if obj.details is not None:
+        SubElement(el, "Details").text = obj.details or None
+    if obj.narrative is not None:
+        SubElement(el, "Narrative").text = obj.narrative or None
+    wrapper = SubElement(el, "Payments")
+    for i_payments in obj.payments:
+        write_payment(SubElement(wrapper, "Payment"), i_payments)
+    if obj.batch_payment_id is not None:
+        SubElement(el, "BatchPaymentID").text = obj.batch_payment_id or None
+    if obj.status is not None:
+        SubElement(el, "Status").text = enum_text(obj.status)
+    if obj.type is not None:
+        SubElement(el, "Type").text = enum_text(obj.type)
+    if obj.amount is not None:
+        SubElement(el, "Amount").text = decimal_text(obj.amount)
+    if obj.total_amount is not None:
+        SubElement(el, "TotalAmount").text = decimal_text(obj.total_amount)
+    if obj.updated_date_utc is not None:
+        SubElement(el, "UpdatedDateUTC").text = write_utc_datetime(obj.updated_date_utc)
+    if obj.is_reconciled is not None:
+        SubElement(el, "IsReconciled").text = bool_text(obj.is_reconciled)
+
+
+def write_batch_payment_request(el: etree._Element, obj: BatchPayment) -> None:
+    """Append what a request carries of a ``BatchPayment`` to ``el``: the elements of its write
+    schema, in that order (read-only elements are left out)."""
+    if obj.account is not None:
+        write_account_request(SubElement(el, "Account"), obj.account)
+    if obj.date is not None:
+        SubElement(el, "Date").text = write_date(obj.date)
+    if obj.reference is not None:
+        SubElement(el, "Reference").text = obj.reference or None
+    if obj.particulars is not None:
+        SubElement(el, "Particulars").text = obj.particulars or None
+    if obj.code is not None:
+        SubElement(el, "Code").text = obj.code or None
+    if obj.details is not None:
+        SubElement(el, "Details").text = obj.details or None
+    if obj.narrative is not None:
+        SubElement(el, "Narrative").text = obj.narrative or None
+    if obj.payments:  # an empty list is not sent: an update never clears a list by accident
+        wrapper = SubElement(el, "Payments")
+        for i_payments in obj.payments:
+            write_payment_request(SubElement(wrapper, "Payment"), i_payments)
+    if obj.batch_payment_id is not None:
+        SubElement(el, "BatchPaymentID").text = obj.batch_payment_id or None
+    if obj.status is not None:
+        SubElement(el, "Status").text = enum_text(obj.status)
+
+
+def encode_batch_payment(obj: BatchPayment) -> bytes:
+    """A ``BatchPayment`` as the document ``<BatchPayment>...</BatchPayment>`` (UTF-8, no declaration)."""
+    el = etree.Element("BatchPayment")
+    write_batch_payment(el, obj)
+    return to_bytes(el)
+
+
 def decode_batch_payment_details(el: etree._Element, strict: bool = False) -> BatchPaymentDetails:
     """An element holding a ``BatchPaymentDetails`` (``<BatchPaymentDetails>``) -> the dataclass."""
     v_bank_account_number: str | None = None
@@ -1608,6 +2148,76 @@ def encode_batch_payment_details(obj: BatchPaymentDetails) -> bytes:
     """A ``BatchPaymentDetails`` as the document ``<BatchPaymentDetails>...</BatchPaymentDetails>`` (UTF-8, no declaration)."""
     el = etree.Element("BatchPaymentDetails")
     write_batch_payment_details(el, obj)
+    return to_bytes(el)
+
+
+def decode_batch_payments_response(
+    el: etree._Element, strict: bool = False
+) -> BatchPaymentsResponse:
+    """An element holding a ``BatchPaymentsResponse`` (``<Response>``) -> the dataclass."""
+    v_id: str | None = None
+    v_status: str | None = None
+    v_provider_name: str | None = None
+    v_date_time_utc: datetime.datetime | None = None
+    v_batch_payments: list[BatchPayment] = []
+    for child in el:
+        tag = child.tag
+        if tag == "Id":
+            v_id = child.text or ""
+        elif tag == "Status":
+            v_status = child.text or ""
+        elif tag == "ProviderName":
+            v_provider_name = child.text or ""
+        elif tag == "DateTimeUTC":
+            try:
+                v_date_time_utc = parse_utc_datetime(child.text or "")
+            except ValueError:
+                raise invalid("Xero UTC timestamp", "Response.DateTimeUTC", child.text) from None
+        elif tag == "BatchPayments":
+            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
+                for item in child:
+                    if item.tag == "BatchPayment":
+                        i_batch_payments = decode_batch_payment(item, strict)
+                        v_batch_payments.append(i_batch_payments)
+                    elif strict and isinstance(item.tag, str):
+                        raise unknown("BatchPayments", item.tag)
+                    elif isinstance(item.tag, str):
+                        skipped("BatchPayments", item.tag)
+        elif strict and isinstance(tag, str):
+            raise unknown("Response", tag)
+        elif isinstance(tag, str):
+            skipped("Response", tag)
+    # Every field is assigned below, as the dataclass __init__ would (the models are plain
+    # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
+    # the cost of a keyword-argument call per object.
+    obj = BatchPaymentsResponse.__new__(BatchPaymentsResponse)
+    obj.id = v_id
+    obj.status = v_status
+    obj.provider_name = v_provider_name
+    obj.date_time_utc = v_date_time_utc
+    obj.batch_payments = v_batch_payments
+    return obj
+
+
+def write_batch_payments_response(el: etree._Element, obj: BatchPaymentsResponse) -> None:
+    """Append the children of a ``BatchPaymentsResponse`` to ``el``, in schema order."""
+    if obj.id is not None:
+        SubElement(el, "Id").text = obj.id or None
+    if obj.status is not None:
+        SubElement(el, "Status").text = obj.status or None
+    if obj.provider_name is not None:
+        SubElement(el, "ProviderName").text = obj.provider_name or None
+    if obj.date_time_utc is not None:
+        SubElement(el, "DateTimeUTC").text = write_utc_datetime(obj.date_time_utc)
+    wrapper = SubElement(el, "BatchPayments")
+    for i_batch_payments in obj.batch_payments:
+        write_batch_payment(SubElement(wrapper, "BatchPayment"), i_batch_payments)
+
+
+def encode_batch_payments_response(obj: BatchPaymentsResponse) -> bytes:
+    """A ``BatchPaymentsResponse`` as the document ``<Response>...</Response>`` (UTF-8, no declaration)."""
+    el = etree.Element("Response")
+    write_batch_payments_response(el, obj)
     return to_bytes(el)
 
 
@@ -2343,6 +2953,465 @@ def encode_contacts_response(obj: ContactsResponse) -> bytes:
     return to_bytes(el)
 
 
+def decode_credit_note(el: etree._Element, strict: bool = False) -> CreditNote:
+    """An element holding a ``CreditNote`` (``<CreditNote>``) -> the dataclass."""
+    v_validation_status: Any = None
+    v_validation_errors: list[EntityValidationError] = []
+    v_warnings: list[EntityWarning] = []
+    v_type: Any = None
+    v_contact: Contact | None = None
+    v_date: datetime.date | None = None
+    v_due_date: datetime.date | None = None
+    v_status: Any = None
+    v_line_amount_types: Any = None
+    v_line_items: list[LineItem] = []
+    v_sub_total: Decimal | None = None
+    v_total_tax: Decimal | None = None
+    v_total: Decimal | None = None
+    v_cis_deduction: Decimal | None = None
+    v_cis_rate: Decimal | None = None
+    v_updated_date_utc: datetime.datetime | None = None
+    v_currency_code: str | None = None
+    v_currency_rate: Decimal | None = None
+    v_fully_paid_on_date: datetime.date | None = None
+    v_credit_note_id: str | None = None
+    v_credit_note_number: str | None = None
+    v_reference: str | None = None
+    v_sent_to_contact: bool | None = None
+    v_remaining_credit: Decimal | None = None
+    v_allocations: list[Allocation] = []
+    v_applied_amount: Decimal | None = None
+    v_payments: list[InvoicePayment] = []
+    v_branding_theme_id: str | None = None
+    v_has_attachments: bool | None = None
+    v_has_errors: bool | None = None
+    v_invoice_addresses: list[InvoiceAddress] = []
+    text = el.get("status")
+    if text is not None:
+        v_validation_status = _E_EntityValidationStatus.get(text)
+        if v_validation_status is None:
+            v_validation_status = read_enum(_E_EntityValidationStatus, text)
+    for child in el:
+        tag = child.tag
+        if tag == "ValidationErrors":
+            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
+                for item in child:
+                    if item.tag == "ValidationError":
+                        i_validation_errors = decode_entity_validation_error(item, strict)
+                        v_validation_errors.append(i_validation_errors)
+                    elif strict and isinstance(item.tag, str):
+                        raise unknown("ValidationErrors", item.tag)
+                    elif isinstance(item.tag, str):
+                        skipped("ValidationErrors", item.tag)
+        elif tag == "Warnings":
+            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
+                for item in child:
+                    if item.tag == "Warning":
+                        i_warnings = decode_entity_warning(item, strict)
+                        v_warnings.append(i_warnings)
+                    elif strict and isinstance(item.tag, str):
+                        raise unknown("Warnings", item.tag)
+                    elif isinstance(item.tag, str):
+                        skipped("Warnings", item.tag)
+        elif tag == "Type":
+            text = child.text
+            v_type = _E_CreditNoteType.get(text)
+            if v_type is None:
+                v_type = read_enum(_E_CreditNoteType, text)
+        elif tag == "Contact":
+            v_contact = decode_contact(child, strict)
+        elif tag == "Date":
+            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+            if not child.values() or child.get(_XSI_NIL) != "true":
+                try:
+                    v_date = parse_date(child.text or "")
+                except ValueError:
+                    raise invalid("Xero date", "CreditNote.Date", child.text) from None
+        elif tag == "DueDate":
+            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+            if not child.values() or child.get(_XSI_NIL) != "true":
+                try:
+                    v_due_date = parse_date(child.text or "")
+                except ValueError:
+                    raise invalid("Xero date", "CreditNote.DueDate", child.text) from None
+        elif tag == "Status":
+            text = child.text
+            v_status = _E_CreditNoteStatus.get(text)
+            if v_status is None:
+                v_status = read_enum(_E_CreditNoteStatus, text)
+        elif tag == "LineAmountTypes":
+            text = child.text
+            v_line_amount_types = _E_LineAmountTypes.get(text)
+            if v_line_amount_types is None:
+                v_line_amount_types = read_enum(_E_LineAmountTypes, text)
+        elif tag == "LineItems":
+            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
+                for item in child:
+                    if item.tag == "LineItem":
+                        i_line_items = decode_line_item(item, strict)
+                        v_line_items.append(i_line_items)
+                    elif strict and isinstance(item.tag, str):
+                        raise unknown("LineItems", item.tag)
+                    elif isinstance(item.tag, str):
+                        skipped("LineItems", item.tag)
+        elif tag == "SubTotal":
+            try:
+                v_sub_total = Decimal(child.text)  # type: ignore[arg-type]
+            except (ArithmeticError, TypeError):
+                raise invalid("decimal", "CreditNote.SubTotal", child.text) from None
+            if not v_sub_total.is_finite():
+                raise invalid("decimal", "CreditNote.SubTotal", child.text)
+        elif tag == "TotalTax":
+            try:
+                v_total_tax = Decimal(child.text)  # type: ignore[arg-type]
+            except (ArithmeticError, TypeError):
+                raise invalid("decimal", "CreditNote.TotalTax", child.text) from None
+            if not v_total_tax.is_finite():
+                raise invalid("decimal", "CreditNote.TotalTax", child.text)
+        elif tag == "Total":
+            try:
+                v_total = Decimal(child.text)  # type: ignore[arg-type]
+            except (ArithmeticError, TypeError):
+                raise invalid("decimal", "CreditNote.Total", child.text) from None
+            if not v_total.is_finite():
+                raise invalid("decimal", "CreditNote.Total", child.text)
+        elif tag == "CISDeduction":
+            try:
+                v_cis_deduction = Decimal(child.text)  # type: ignore[arg-type]
+            except (ArithmeticError, TypeError):
+                raise invalid("decimal", "CreditNote.CISDeduction", child.text) from None
+            if not v_cis_deduction.is_finite():
+                raise invalid("decimal", "CreditNote.CISDeduction", child.text)
+        elif tag == "CISRate":
+            try:
+                v_cis_rate = Decimal(child.text)  # type: ignore[arg-type]
+            except (ArithmeticError, TypeError):
+                raise invalid("decimal", "CreditNote.CISRate", child.text) from None
+            if not v_cis_rate.is_finite():
+                raise invalid("decimal", "CreditNote.CISRate", child.text)
+        elif tag == "UpdatedDateUTC":
+            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+            if not child.values() or child.get(_XSI_NIL) != "true":
+                try:
+                    v_updated_date_utc = parse_utc_datetime(child.text or "")
+                except ValueError:
+                    raise invalid(
+                        "Xero UTC timestamp", "CreditNote.UpdatedDateUTC", child.text
+                    ) from None
+        elif tag == "CurrencyCode":
+            v_currency_code = child.text or ""
+        elif tag == "CurrencyRate":
+            try:
+                v_currency_rate = Decimal(child.text)  # type: ignore[arg-type]
+            except (ArithmeticError, TypeError):
+                raise invalid("decimal", "CreditNote.CurrencyRate", child.text) from None
+            if not v_currency_rate.is_finite():
+                raise invalid("decimal", "CreditNote.CurrencyRate", child.text)
+        elif tag == "FullyPaidOnDate":
+            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+            if not child.values() or child.get(_XSI_NIL) != "true":
+                try:
+                    v_fully_paid_on_date = parse_date(child.text or "")
+                except ValueError:
+                    raise invalid("Xero date", "CreditNote.FullyPaidOnDate", child.text) from None
+        elif tag == "CreditNoteID":
+            v_credit_note_id = child.text or ""
+        elif tag == "CreditNoteNumber":
+            v_credit_note_number = child.text or ""
+        elif tag == "Reference":
+            v_reference = child.text or ""
+        elif tag == "SentToContact":
+            text = child.text
+            if text == "true":
+                v_sent_to_contact = True
+            elif text == "false":
+                v_sent_to_contact = False
+            else:
+                v_sent_to_contact = read_bool(text, "CreditNote.SentToContact")
+        elif tag == "RemainingCredit":
+            try:
+                v_remaining_credit = Decimal(child.text)  # type: ignore[arg-type]
+            except (ArithmeticError, TypeError):
+                raise invalid("decimal", "CreditNote.RemainingCredit", child.text) from None
+            if not v_remaining_credit.is_finite():
+                raise invalid("decimal", "CreditNote.RemainingCredit", child.text)
+        elif tag == "Allocations":
+            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
+                for item in child:
+                    if item.tag == "Allocation":
+                        i_allocations = decode_allocation(item, strict)
+                        v_allocations.append(i_allocations)
+                    elif strict and isinstance(item.tag, str):
+                        raise unknown("Allocations", item.tag)
+                    elif isinstance(item.tag, str):
+                        skipped("Allocations", item.tag)
+        elif tag == "AppliedAmount":
+            try:
+                v_applied_amount = Decimal(child.text)  # type: ignore[arg-type]
+            except (ArithmeticError, TypeError):
+                raise invalid("decimal", "CreditNote.AppliedAmount", child.text) from None
+            if not v_applied_amount.is_finite():
+                raise invalid("decimal", "CreditNote.AppliedAmount", child.text)
+        elif tag == "Payments":
+            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
+                for item in child:
+                    if item.tag == "Payment":
+                        i_payments = decode_invoice_payment(item, strict)
+                        v_payments.append(i_payments)
+                    elif strict and isinstance(item.tag, str):
+                        raise unknown("Payments", item.tag)
+                    elif isinstance(item.tag, str):
+                        skipped("Payments", item.tag)
+        elif tag == "BrandingThemeID":
+            v_branding_theme_id = child.text or ""
+        elif tag == "HasAttachments":
+            text = child.text
+            if text == "true":
+                v_has_attachments = True
+            elif text == "false":
+                v_has_attachments = False
+            else:
+                v_has_attachments = read_bool(text, "CreditNote.HasAttachments")
+        elif tag == "HasErrors":
+            text = child.text
+            if text == "true":
+                v_has_errors = True
+            elif text == "false":
+                v_has_errors = False
+            else:
+                v_has_errors = read_bool(text, "CreditNote.HasErrors")
+        elif tag == "InvoiceAddresses":
+            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
+                for item in child:
+                    if item.tag == "InvoiceAddress":
+                        i_invoice_addresses = decode_invoice_address(item, strict)
+                        v_invoice_addresses.append(i_invoice_addresses)
+                    elif strict and isinstance(item.tag, str):
+                        raise unknown("InvoiceAddresses", item.tag)
+                    elif isinstance(item.tag, str):
+                        skipped("InvoiceAddresses", item.tag)
+        elif strict and isinstance(tag, str):
+            raise unknown("CreditNote", tag)
+        elif isinstance(tag, str):
+            skipped("CreditNote", tag)
+    # Every field is assigned below, as the dataclass __init__ would (the models are plain
+    # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
+    # the cost of a keyword-argument call per object.
+    obj = CreditNote.__new__(CreditNote)
+    obj.validation_status = v_validation_status
+    obj.validation_errors = v_validation_errors
+    obj.warnings = v_warnings
+    obj.type = v_type
+    obj.contact = v_contact
+    obj.date = v_date
+    obj.due_date = v_due_date
+    obj.status = v_status
+    obj.line_amount_types = v_line_amount_types
+    obj.line_items = v_line_items
+    obj.sub_total = v_sub_total
+    obj.total_tax = v_total_tax
+    obj.total = v_total
+    obj.cis_deduction = v_cis_deduction
+    obj.cis_rate = v_cis_rate
+    obj.updated_date_utc = v_updated_date_utc
+    obj.currency_code = v_currency_code
+    obj.currency_rate = v_currency_rate
+    obj.fully_paid_on_date = v_fully_paid_on_date
+    obj.credit_note_id = v_credit_note_id
+    obj.credit_note_number = v_credit_note_number
+    obj.reference = v_reference
+    obj.sent_to_contact = v_sent_to_contact
+    obj.remaining_credit = v_remaining_credit
+    obj.allocations = v_allocations
+    obj.applied_amount = v_applied_amount
+    obj.payments = v_payments
+    obj.branding_theme_id = v_branding_theme_id
+    obj.has_attachments = v_has_attachments
+    obj.has_errors = v_has_errors
+    obj.invoice_addresses = v_invoice_addresses
+    return obj
+
+
+def write_credit_note(el: etree._Element, obj: CreditNote) -> None:
+    """Append the children of a ``CreditNote`` to ``el``, in schema order."""
+    if obj.validation_status is not None:
+        el.set("status", enum_text(obj.validation_status))
+    wrapper = SubElement(el, "ValidationErrors")
+    for i_validation_errors in obj.validation_errors:
+        write_entity_validation_error(SubElement(wrapper, "ValidationError"), i_validation_errors)
+    wrapper = SubElement(el, "Warnings")
+    for i_warnings in obj.warnings:
+        write_entity_warning(SubElement(wrapper, "Warning"), i_warnings)
+    if obj.type is not None:
+        SubElement(el, "Type").text = enum_text(obj.type)
+    if obj.contact is not None:
+        write_contact(SubElement(el, "Contact"), obj.contact)
+    if obj.date is not None:
+        SubElement(el, "Date").text = write_date(obj.date)
+    if obj.due_date is not None:
+        SubElement(el, "DueDate").text = write_date(obj.due_date)
+    if obj.status is not None:
+        SubElement(el, "Status").text = enum_text(obj.status)
+    if obj.line_amount_types is not None:
+        SubElement(el, "LineAmountTypes").text = enum_text(obj.line_amount_types)
+    wrapper = SubElement(el, "LineItems")
+    for i_line_items in obj.line_items:
+        write_line_item(SubElement(wrapper, "LineItem"), i_line_items)
+    if obj.sub_total is not None:
+        SubElement(el, "SubTotal").text = decimal_text(obj.sub_total)
+    if obj.total_tax is not None:
+        SubElement(el, "TotalTax").text = decimal_text(obj.total_tax)
+    if obj.total is not None:
+        SubElement(el, "Total").text = decimal_text(obj.total)
+    if obj.cis_deduction is not None:
+        SubElement(el, "CISDeduction").text = decimal_text(obj.cis_deduction)
+    if obj.cis_rate is not None:
+        SubElement(el, "CISRate").text = decimal_text(obj.cis_rate)
+    if obj.updated_date_utc is not None:
+        SubElement(el, "UpdatedDateUTC").text = write_utc_datetime(obj.updated_date_utc)
+    if obj.currency_code is not None:
+        SubElement(el, "CurrencyCode").text = obj.currency_code or None
+    if obj.currency_rate is not None:
+        SubElement(el, "CurrencyRate").text = decimal_text(obj.currency_rate)
+    if obj.fully_paid_on_date is not None:
+        SubElement(el, "FullyPaidOnDate").text = write_date(obj.fully_paid_on_date)
+    if obj.credit_note_id is not None:
+        SubElement(el, "CreditNoteID").text = obj.credit_note_id or None
+    if obj.credit_note_number is not None:
+        SubElement(el, "CreditNoteNumber").text = obj.credit_note_number or None
+    if obj.reference is not None:
+        SubElement(el, "Reference").text = obj.reference or None
+    if obj.sent_to_contact is not None:
+        SubElement(el, "SentToContact").text = bool_text(obj.sent_to_contact)
+    if obj.remaining_credit is not None:
+        SubElement(el, "RemainingCredit").text = decimal_text(obj.remaining_credit)
+    wrapper = SubElement(el, "Allocations")
+    for i_allocations in obj.allocations:
+        write_allocation(SubElement(wrapper, "Allocation"), i_allocations)
+    if obj.applied_amount is not None:
+        SubElement(el, "AppliedAmount").text = decimal_text(obj.applied_amount)
+    wrapper = SubElement(el, "Payments")
+    for i_payments in obj.payments:
+        write_invoice_payment(SubElement(wrapper, "Payment"), i_payments)
+    if obj.branding_theme_id is not None:
+        SubElement(el, "BrandingThemeID").text = obj.branding_theme_id or None
+    if obj.has_attachments is not None:
+        SubElement(el, "HasAttachments").text = bool_text(obj.has_attachments)
+    if obj.has_errors is not None:
+        SubElement(el, "HasErrors").text = bool_text(obj.has_errors)
+    wrapper = SubElement(el, "InvoiceAddresses")
+    for i_invoice_addresses in obj.invoice_addresses:
+        write_invoice_address(SubElement(wrapper, "InvoiceAddress"), i_invoice_addresses)
+
+
+def write_credit_note_request(el: etree._Element, obj: CreditNote) -> None:
+    """Append what a request carries of a ``CreditNote`` to ``el``: the elements of its write
+    schema, in that order (read-only elements are left out)."""
+    if obj.type is not None:
+        SubElement(el, "Type").text = enum_text(obj.type)
+    if obj.contact is not None:
+        write_contact_request(SubElement(el, "Contact"), obj.contact)
+    if obj.date is not None:
+        SubElement(el, "Date").text = write_date(obj.date)
+    if obj.due_date is not None:
+        SubElement(el, "DueDate").text = write_date(obj.due_date)
+    if obj.status is not None:
+        SubElement(el, "Status").text = enum_text(obj.status)
+    if obj.line_amount_types is not None:
+        SubElement(el, "LineAmountTypes").text = enum_text(obj.line_amount_types)
+    if obj.line_items:  # an empty list is not sent: an update never clears a list by accident
+        wrapper = SubElement(el, "LineItems")
+        for i_line_items in obj.line_items:
+            write_line_item_request(SubElement(wrapper, "LineItem"), i_line_items)
+    if obj.currency_code is not None:
+        SubElement(el, "CurrencyCode").text = obj.currency_code or None
+    if obj.currency_rate is not None:
+        SubElement(el, "CurrencyRate").text = decimal_text(obj.currency_rate)
+    if obj.credit_note_id is not None:
+        SubElement(el, "CreditNoteID").text = obj.credit_note_id or None
+    if obj.credit_note_number is not None:
+        SubElement(el, "CreditNoteNumber").text = obj.credit_note_number or None
+    if obj.reference is not None:
+        SubElement(el, "Reference").text = obj.reference or None
+    if obj.branding_theme_id is not None:
+        SubElement(el, "BrandingThemeID").text = obj.branding_theme_id or None
+
+
+def encode_credit_note(obj: CreditNote) -> bytes:
+    """A ``CreditNote`` as the document ``<CreditNote>...</CreditNote>`` (UTF-8, no declaration)."""
+    el = etree.Element("CreditNote")
+    write_credit_note(el, obj)
+    return to_bytes(el)
+
+
+def decode_credit_notes_response(el: etree._Element, strict: bool = False) -> CreditNotesResponse:
+    """An element holding a ``CreditNotesResponse`` (``<Response>``) -> the dataclass."""
+    v_id: str | None = None
+    v_status: str | None = None
+    v_provider_name: str | None = None
+    v_date_time_utc: datetime.datetime | None = None
+    v_credit_notes: list[CreditNote] = []
+    for child in el:
+        tag = child.tag
+        if tag == "Id":
+            v_id = child.text or ""
+        elif tag == "Status":
+            v_status = child.text or ""
+        elif tag == "ProviderName":
+            v_provider_name = child.text or ""
+        elif tag == "DateTimeUTC":
+            try:
+                v_date_time_utc = parse_utc_datetime(child.text or "")
+            except ValueError:
+                raise invalid("Xero UTC timestamp", "Response.DateTimeUTC", child.text) from None
+        elif tag == "CreditNotes":
+            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
+                for item in child:
+                    if item.tag == "CreditNote":
+                        i_credit_notes = decode_credit_note(item, strict)
+                        v_credit_notes.append(i_credit_notes)
+                    elif strict and isinstance(item.tag, str):
+                        raise unknown("CreditNotes", item.tag)
+                    elif isinstance(item.tag, str):
+                        skipped("CreditNotes", item.tag)
+        elif strict and isinstance(tag, str):
+            raise unknown("Response", tag)
+        elif isinstance(tag, str):
+            skipped("Response", tag)
+    # Every field is assigned below, as the dataclass __init__ would (the models are plain
+    # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
+    # the cost of a keyword-argument call per object.
+    obj = CreditNotesResponse.__new__(CreditNotesResponse)
+    obj.id = v_id
+    obj.status = v_status
+    obj.provider_name = v_provider_name
+    obj.date_time_utc = v_date_time_utc
+    obj.credit_notes = v_credit_notes
+    return obj
+
+
+def write_credit_notes_response(el: etree._Element, obj: CreditNotesResponse) -> None:
+    """Append the children of a ``CreditNotesResponse`` to ``el``, in schema order."""
+    if obj.id is not None:
+        SubElement(el, "Id").text = obj.id or None
+    if obj.status is not None:
+        SubElement(el, "Status").text = obj.status or None
+    if obj.provider_name is not None:
+        SubElement(el, "ProviderName").text = obj.provider_name or None
+    if obj.date_time_utc is not None:
+        SubElement(el, "DateTimeUTC").text = write_utc_datetime(obj.date_time_utc)
+    wrapper = SubElement(el, "CreditNotes")
+    for i_credit_notes in obj.credit_notes:
+        write_credit_note(SubElement(wrapper, "CreditNote"), i_credit_notes)
+
+
+def encode_credit_notes_response(obj: CreditNotesResponse) -> bytes:
+    """A ``CreditNotesResponse`` as the document ``<Response>...</Response>`` (UTF-8, no declaration)."""
+    el = etree.Element("Response")
+    write_credit_notes_response(el, obj)
+    return to_bytes(el)
+
+
 def decode_data_contract_base(el: etree._Element, strict: bool = False) -> DataContractBase:
     """An element holding a ``DataContractBase`` (``<DataContractBase>``) -> the dataclass."""
     v_validation_status: Any = None
@@ -2444,6 +3513,281 @@ def encode_entity_warning(obj: EntityWarning) -> bytes:
     return to_bytes(el)
 
 
+def decode_expense_claim(el: etree._Element, strict: bool = False) -> ExpenseClaim:
+    """An element holding a ``ExpenseClaim`` (``<ExpenseClaim>``) -> the dataclass."""
+    v_validation_status: Any = None
+    v_validation_errors: list[EntityValidationError] = []
+    v_warnings: list[EntityWarning] = []
+    v_expense_claim_id: str | None = None
+    v_status: Any = None
+    v_user: User | None = None
+    v_receipts: list[Receipt] = []
+    v_payments: list[Payment] = []
+    v_updated_date_utc: datetime.datetime | None = None
+    v_total: Decimal | None = None
+    v_amount_due: Decimal | None = None
+    v_amount_paid: Decimal | None = None
+    v_payment_due_date: datetime.date | None = None
+    v_reporting_date: datetime.date | None = None
+    v_receipt_id: str | None = None
+    text = el.get("status")
+    if text is not None:
+        v_validation_status = _E_EntityValidationStatus.get(text)
+        if v_validation_status is None:
+            v_validation_status = read_enum(_E_EntityValidationStatus, text)
+    for child in el:
+        tag = child.tag
+        if tag == "ValidationErrors":
+            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
+                for item in child:
+                    if item.tag == "ValidationError":
+                        i_validation_errors = decode_entity_validation_error(item, strict)
+                        v_validation_errors.append(i_validation_errors)
+                    elif strict and isinstance(item.tag, str):
+                        raise unknown("ValidationErrors", item.tag)
+                    elif isinstance(item.tag, str):
+                        skipped("ValidationErrors", item.tag)
+        elif tag == "Warnings":
+            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
+                for item in child:
+                    if item.tag == "Warning":
+                        i_warnings = decode_entity_warning(item, strict)
+                        v_warnings.append(i_warnings)
+                    elif strict and isinstance(item.tag, str):
+                        raise unknown("Warnings", item.tag)
+                    elif isinstance(item.tag, str):
+                        skipped("Warnings", item.tag)
+        elif tag == "ExpenseClaimID":
+            v_expense_claim_id = child.text or ""
+        elif tag == "Status":
+            text = child.text
+            v_status = _E_ExpenseClaimStatus.get(text)
+            if v_status is None:
+                v_status = read_enum(_E_ExpenseClaimStatus, text)
+        elif tag == "User":
+            v_user = decode_user(child, strict)
+        elif tag == "Receipts":
+            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
+                for item in child:
+                    if item.tag == "Receipt":
+                        i_receipts = decode_receipt(item, strict)
+                        v_receipts.append(i_receipts)
+                    elif strict and isinstance(item.tag, str):
+                        raise unknown("Receipts", item.tag)
+                    elif isinstance(item.tag, str):
+                        skipped("Receipts", item.tag)
+        elif tag == "Payments":
+            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
+                for item in child:
+                    if item.tag == "Payment":
+                        i_payments = decode_payment(item, strict)
+                        v_payments.append(i_payments)
+                    elif strict and isinstance(item.tag, str):
+                        raise unknown("Payments", item.tag)
+                    elif isinstance(item.tag, str):
+                        skipped("Payments", item.tag)
+        elif tag == "UpdatedDateUTC":
+            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+            if not child.values() or child.get(_XSI_NIL) != "true":
+                try:
+                    v_updated_date_utc = parse_utc_datetime(child.text or "")
+                except ValueError:
+                    raise invalid(
+                        "Xero UTC timestamp", "ExpenseClaim.UpdatedDateUTC", child.text
+                    ) from None
+        elif tag == "Total":
+            try:
+                v_total = Decimal(child.text)  # type: ignore[arg-type]
+            except (ArithmeticError, TypeError):
+                raise invalid("decimal", "ExpenseClaim.Total", child.text) from None
+            if not v_total.is_finite():
+                raise invalid("decimal", "ExpenseClaim.Total", child.text)
+        elif tag == "AmountDue":
+            try:
+                v_amount_due = Decimal(child.text)  # type: ignore[arg-type]
+            except (ArithmeticError, TypeError):
+                raise invalid("decimal", "ExpenseClaim.AmountDue", child.text) from None
+            if not v_amount_due.is_finite():
+                raise invalid("decimal", "ExpenseClaim.AmountDue", child.text)
+        elif tag == "AmountPaid":
+            try:
+                v_amount_paid = Decimal(child.text)  # type: ignore[arg-type]
+            except (ArithmeticError, TypeError):
+                raise invalid("decimal", "ExpenseClaim.AmountPaid", child.text) from None
+            if not v_amount_paid.is_finite():
+                raise invalid("decimal", "ExpenseClaim.AmountPaid", child.text)
+        elif tag == "PaymentDueDate":
+            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+            if not child.values() or child.get(_XSI_NIL) != "true":
+                try:
+                    v_payment_due_date = parse_date(child.text or "")
+                except ValueError:
+                    raise invalid("Xero date", "ExpenseClaim.PaymentDueDate", child.text) from None
+        elif tag == "ReportingDate":
+            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+            if not child.values() or child.get(_XSI_NIL) != "true":
+                try:
+                    v_reporting_date = parse_date(child.text or "")
+                except ValueError:
+                    raise invalid("Xero date", "ExpenseClaim.ReportingDate", child.text) from None
+        elif tag == "ReceiptID":
+            v_receipt_id = child.text or ""
+        elif strict and isinstance(tag, str):
+            raise unknown("ExpenseClaim", tag)
+        elif isinstance(tag, str):
+            skipped("ExpenseClaim", tag)
+    # Every field is assigned below, as the dataclass __init__ would (the models are plain
+    # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
+    # the cost of a keyword-argument call per object.
+    obj = ExpenseClaim.__new__(ExpenseClaim)
+    obj.validation_status = v_validation_status
+    obj.validation_errors = v_validation_errors
+    obj.warnings = v_warnings
+    obj.expense_claim_id = v_expense_claim_id
+    obj.status = v_status
+    obj.user = v_user
+    obj.receipts = v_receipts
+    obj.payments = v_payments
+    obj.updated_date_utc = v_updated_date_utc
+    obj.total = v_total
+    obj.amount_due = v_amount_due
+    obj.amount_paid = v_amount_paid
+    obj.payment_due_date = v_payment_due_date
+    obj.reporting_date = v_reporting_date
+    obj.receipt_id = v_receipt_id
+    return obj
+
+
+def write_expense_claim(el: etree._Element, obj: ExpenseClaim) -> None:
+    """Append the children of a ``ExpenseClaim`` to ``el``, in schema order."""
+    if obj.validation_status is not None:
+        el.set("status", enum_text(obj.validation_status))
+    wrapper = SubElement(el, "ValidationErrors")
+    for i_validation_errors in obj.validation_errors:
+        write_entity_validation_error(SubElement(wrapper, "ValidationError"), i_validation_errors)
+    wrapper = SubElement(el, "Warnings")
+    for i_warnings in obj.warnings:
+        write_entity_warning(SubElement(wrapper, "Warning"), i_warnings)
+    if obj.expense_claim_id is not None:
+        SubElement(el, "ExpenseClaimID").text = obj.expense_claim_id or None
+    if obj.status is not None:
+        SubElement(el, "Status").text = enum_text(obj.status)
+    if obj.user is not None:
+        write_user(SubElement(el, "User"), obj.user)
+    wrapper = SubElement(el, "Receipts")
+    for i_receipts in obj.receipts:
+        write_receipt(SubElement(wrapper, "Receipt"), i_receipts)
+    wrapper = SubElement(el, "Payments")
+    for i_payments in obj.payments:
+        write_payment(SubElement(wrapper, "Payment"), i_payments)
+    if obj.updated_date_utc is not None:
+        SubElement(el, "UpdatedDateUTC").text = write_utc_datetime(obj.updated_date_utc)
+    if obj.total is not None:
+        SubElement(el, "Total").text = decimal_text(obj.total)
+    if obj.amount_due is not None:
+        SubElement(el, "AmountDue").text = decimal_text(obj.amount_due)
+    if obj.amount_paid is not None:
+        SubElement(el, "AmountPaid").text = decimal_text(obj.amount_paid)
+    if obj.payment_due_date is not None:
+        SubElement(el, "PaymentDueDate").text = write_date(obj.payment_due_date)
+    if obj.reporting_date is not None:
+        SubElement(el, "ReportingDate").text = write_date(obj.reporting_date)
+    if obj.receipt_id is not None:
+        SubElement(el, "ReceiptID").text = obj.receipt_id or None
+
+
+def write_expense_claim_request(el: etree._Element, obj: ExpenseClaim) -> None:
+    """Append what a request carries of a ``ExpenseClaim`` to ``el``: the elements of its write
+    schema, in that order (read-only elements are left out)."""
+    if obj.expense_claim_id is not None:
+        SubElement(el, "ExpenseClaimID").text = obj.expense_claim_id or None
+    if obj.status is not None:
+        SubElement(el, "Status").text = enum_text(obj.status)
+    if obj.user is not None:
+        write_user_request(SubElement(el, "User"), obj.user)
+    if obj.receipts:  # an empty list is not sent: an update never clears a list by accident
+        wrapper = SubElement(el, "Receipts")
+        for i_receipts in obj.receipts:
+            write_receipt_request(SubElement(wrapper, "Receipt"), i_receipts)
+
+
+def encode_expense_claim(obj: ExpenseClaim) -> bytes:
+    """A ``ExpenseClaim`` as the document ``<ExpenseClaim>...</ExpenseClaim>`` (UTF-8, no declaration)."""
+    el = etree.Element("ExpenseClaim")
+    write_expense_claim(el, obj)
+    return to_bytes(el)
+
+
+def decode_expense_claims_response(
+    el: etree._Element, strict: bool = False
+) -> ExpenseClaimsResponse:
+    """An element holding a ``ExpenseClaimsResponse`` (``<Response>``) -> the dataclass."""
+    v_id: str | None = None
+    v_status: str | None = None
+    v_provider_name: str | None = None
+    v_date_time_utc: datetime.datetime | None = None
+    v_expense_claims: list[ExpenseClaim] = []
+    for child in el:
+        tag = child.tag
+        if tag == "Id":
+            v_id = child.text or ""
+        elif tag == "Status":
+            v_status = child.text or ""
+        elif tag == "ProviderName":
+            v_provider_name = child.text or ""
+        elif tag == "DateTimeUTC":
+            try:
+                v_date_time_utc = parse_utc_datetime(child.text or "")
+            except ValueError:
+                raise invalid("Xero UTC timestamp", "Response.DateTimeUTC", child.text) from None
+        elif tag == "ExpenseClaims":
+            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
+                for item in child:
+                    if item.tag == "ExpenseClaim":
+                        i_expense_claims = decode_expense_claim(item, strict)
+                        v_expense_claims.append(i_expense_claims)
+                    elif strict and isinstance(item.tag, str):
+                        raise unknown("ExpenseClaims", item.tag)
+                    elif isinstance(item.tag, str):
+                        skipped("ExpenseClaims", item.tag)
+        elif strict and isinstance(tag, str):
+            raise unknown("Response", tag)
+        elif isinstance(tag, str):
+            skipped("Response", tag)
+    # Every field is assigned below, as the dataclass __init__ would (the models are plain
+    # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
+    # the cost of a keyword-argument call per object.
+    obj = ExpenseClaimsResponse.__new__(ExpenseClaimsResponse)
+    obj.id = v_id
+    obj.status = v_status
+    obj.provider_name = v_provider_name
+    obj.date_time_utc = v_date_time_utc
+    obj.expense_claims = v_expense_claims
+    return obj
+
+
+def write_expense_claims_response(el: etree._Element, obj: ExpenseClaimsResponse) -> None:
+    """Append the children of a ``ExpenseClaimsResponse`` to ``el``, in schema order."""
+    if obj.id is not None:
+        SubElement(el, "Id").text = obj.id or None
+    if obj.status is not None:
+        SubElement(el, "Status").text = obj.status or None
+    if obj.provider_name is not None:
+        SubElement(el, "ProviderName").text = obj.provider_name or None
+    if obj.date_time_utc is not None:
+        SubElement(el, "DateTimeUTC").text = write_utc_datetime(obj.date_time_utc)
+    wrapper = SubElement(el, "ExpenseClaims")
+    for i_expense_claims in obj.expense_claims:
+        write_expense_claim(SubElement(wrapper, "ExpenseClaim"), i_expense_claims)
+
+
+def encode_expense_claims_response(obj: ExpenseClaimsResponse) -> bytes:
+    """A ``ExpenseClaimsResponse`` as the document ``<Response>...</Response>`` (UTF-8, no declaration)."""
+    el = etree.Element("Response")
+    write_expense_claims_response(el, obj)
+    return to_bytes(el)
+
+
 def decode_invoice(el: etree._Element, strict: bool = False) -> Invoice:
     """An element holding a ``Invoice`` (``<Invoice>``) -> the dataclass."""
     v_validation_status: Any = None
@@ -2473,6 +3817,9 @@ def decode_invoice(el: etree._Element, strict: bool = False) -> Invoice:
     v_expected_payment_date: datetime.date | None = None
     v_planned_payment_date: datetime.date | None = None
     v_payments: list[InvoicePayment] = []
+    v_credit_notes: list[CreditNote] = []
+    v_prepayments: list[Prepayment] = []
+    v_overpayments: list[Overpayment] = []
     v_amount_due: Decimal | None = None
     v_amount_paid: Decimal | None = None
     v_amount_credited: Decimal | None = None
@@ -2647,6 +3994,36 @@ def decode_invoice(el: etree._Element, strict: bool = False) -> Invoice:
                         raise unknown("Payments", item.tag)
                     elif isinstance(item.tag, str):
                         skipped("Payments", item.tag)
+        elif tag == "CreditNotes":
+            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
+                for item in child:
+                    if item.tag == "CreditNote":
+                        i_credit_notes = decode_credit_note(item, strict)
+                        v_credit_notes.append(i_credit_notes)
+                    elif strict and isinstance(item.tag, str):
+                        raise unknown("CreditNotes", item.tag)
+                    elif isinstance(item.tag, str):
+                        skipped("CreditNotes", item.tag)
+        elif tag == "Prepayments":
+            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
+                for item in child:
+                    if item.tag == "Prepayment":
+                        i_prepayments = decode_prepayment(item, strict)
+                        v_prepayments.append(i_prepayments)
+                    elif strict and isinstance(item.tag, str):
+                        raise unknown("Prepayments", item.tag)
+                    elif isinstance(item.tag, str):
+                        skipped("Prepayments", item.tag)
+        elif tag == "Overpayments":
+            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
+                for item in child:
+                    if item.tag == "Overpayment":
+                        i_overpayments = decode_overpayment(item, strict)
+                        v_overpayments.append(i_overpayments)
+                    elif strict and isinstance(item.tag, str):
+                        raise unknown("Overpayments", item.tag)
+                    elif isinstance(item.tag, str):
+                        skipped("Overpayments", item.tag)
         elif tag == "AmountDue":
             try:
                 v_amount_due = Decimal(child.text)  # type: ignore[arg-type]
@@ -2763,6 +4140,9 @@ def decode_invoice(el: etree._Element, strict: bool = False) -> Invoice:
     obj.expected_payment_date = v_expected_payment_date
     obj.planned_payment_date = v_planned_payment_date
     obj.payments = v_payments
+    obj.credit_notes = v_credit_notes
+    obj.prepayments = v_prepayments
+    obj.overpayments = v_overpayments
     obj.amount_due = v_amount_due
     obj.amount_paid = v_amount_paid
     obj.amount_credited = v_amount_credited
@@ -2837,6 +4217,15 @@ def write_invoice(el: etree._Element, obj: Invoice) -> None:
     wrapper = SubElement(el, "Payments")
     for i_payments in obj.payments:
         write_invoice_payment(SubElement(wrapper, "Payment"), i_payments)
+    wrapper = SubElement(el, "CreditNotes")
+    for i_credit_notes in obj.credit_notes:
+        write_credit_note(SubElement(wrapper, "CreditNote"), i_credit_notes)
+    wrapper = SubElement(el, "Prepayments")
+    for i_prepayments in obj.prepayments:
+        write_prepayment(SubElement(wrapper, "Prepayment"), i_prepayments)
+    wrapper = SubElement(el, "Overpayments")
+    for i_overpayments in obj.overpayments:
+        write_overpayment(SubElement(wrapper, "Overpayment"), i_overpayments)
     if obj.amount_due is not None:
         SubElement(el, "AmountDue").text = decimal_text(obj.amount_due)
     if obj.amount_paid is not None:
@@ -4924,6 +6313,352 @@ def encode_options_response(obj: OptionsResponse) -> bytes:
     return to_bytes(el)
 
 
+def decode_overpayment(el: etree._Element, strict: bool = False) -> Overpayment:
+    """An element holding a ``Overpayment`` (``<Overpayment>``) -> the dataclass."""
+    v_validation_status: Any = None
+    v_validation_errors: list[EntityValidationError] = []
+    v_warnings: list[EntityWarning] = []
+    v_type: Any = None
+    v_contact: Contact | None = None
+    v_date: datetime.date | None = None
+    v_status: Any = None
+    v_line_amount_types: Any = None
+    v_line_items: list[LineItem] = []
+    v_sub_total: Decimal | None = None
+    v_total_tax: Decimal | None = None
+    v_total: Decimal | None = None
+    v_updated_date_utc: datetime.datetime | None = None
+    v_currency_code: str | None = None
+    v_currency_rate: Decimal | None = None
+    v_overpayment_id: str | None = None
+    v_remaining_credit: Decimal | None = None
+    v_allocations: list[Allocation] = []
+    v_payments: list[InvoicePayment] = []
+    v_applied_amount: Decimal | None = None
+    v_has_attachments: bool | None = None
+    v_attachments: list[Attachment] = []
+    v_reference: str | None = None
+    text = el.get("status")
+    if text is not None:
+        v_validation_status = _E_EntityValidationStatus.get(text)
+        if v_validation_status is None:
+            v_validation_status = read_enum(_E_EntityValidationStatus, text)
+    for child in el:
+        tag = child.tag
+        if tag == "ValidationErrors":
+            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
+                for item in child:
+                    if item.tag == "ValidationError":
+                        i_validation_errors = decode_entity_validation_error(item, strict)
+                        v_validation_errors.append(i_validation_errors)
+                    elif strict and isinstance(item.tag, str):
+                        raise unknown("ValidationErrors", item.tag)
+                    elif isinstance(item.tag, str):
+                        skipped("ValidationErrors", item.tag)
+        elif tag == "Warnings":
+            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
+                for item in child:
+                    if item.tag == "Warning":
+                        i_warnings = decode_entity_warning(item, strict)
+                        v_warnings.append(i_warnings)
+                    elif strict and isinstance(item.tag, str):
+                        raise unknown("Warnings", item.tag)
+                    elif isinstance(item.tag, str):
+                        skipped("Warnings", item.tag)
+        elif tag == "Type":
+            text = child.text
+            v_type = _E_OverpaymentType.get(text)
+            if v_type is None:
+                v_type = read_enum(_E_OverpaymentType, text)
+        elif tag == "Contact":
+            v_contact = decode_contact(child, strict)
+        elif tag == "Date":
+            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+            if not child.values() or child.get(_XSI_NIL) != "true":
+                try:
+                    v_date = parse_date(child.text or "")
+                except ValueError:
+                    raise invalid("Xero date", "Overpayment.Date", child.text) from None
+        elif tag == "Status":
+            text = child.text
+            v_status = _E_OverpaymentStatus.get(text)
+            if v_status is None:
+                v_status = read_enum(_E_OverpaymentStatus, text)
+        elif tag == "LineAmountTypes":
+            text = child.text
+            v_line_amount_types = _E_LineAmountTypes.get(text)
+            if v_line_amount_types is None:
+                v_line_amount_types = read_enum(_E_LineAmountTypes, text)
+        elif tag == "LineItems":
+            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
+                for item in child:
+                    if item.tag == "LineItem":
+                        i_line_items = decode_line_item(item, strict)
+                        v_line_items.append(i_line_items)
+                    elif strict and isinstance(item.tag, str):
+                        raise unknown("LineItems", item.tag)
+                    elif isinstance(item.tag, str):
+                        skipped("LineItems", item.tag)
+        elif tag == "SubTotal":
+            try:
+                v_sub_total = Decimal(child.text)  # type: ignore[arg-type]
+            except (ArithmeticError, TypeError):
+                raise invalid("decimal", "Overpayment.SubTotal", child.text) from None
+            if not v_sub_total.is_finite():
+                raise invalid("decimal", "Overpayment.SubTotal", child.text)
+        elif tag == "TotalTax":
+            try:
+                v_total_tax = Decimal(child.text)  # type: ignore[arg-type]
+            except (ArithmeticError, TypeError):
+                raise invalid("decimal", "Overpayment.TotalTax", child.text) from None
+            if not v_total_tax.is_finite():
+                raise invalid("decimal", "Overpayment.TotalTax", child.text)
+        elif tag == "Total":
+            try:
+                v_total = Decimal(child.text)  # type: ignore[arg-type]
+            except (ArithmeticError, TypeError):
+                raise invalid("decimal", "Overpayment.Total", child.text) from None
+            if not v_total.is_finite():
+                raise invalid("decimal", "Overpayment.Total", child.text)
+        elif tag == "UpdatedDateUTC":
+            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+            if not child.values() or child.get(_XSI_NIL) != "true":
+                try:
+                    v_updated_date_utc = parse_utc_datetime(child.text or "")
+                except ValueError:
+                    raise invalid(
+                        "Xero UTC timestamp", "Overpayment.UpdatedDateUTC", child.text
+                    ) from None
+        elif tag == "CurrencyCode":
+            v_currency_code = child.text or ""
+        elif tag == "CurrencyRate":
+            try:
+                v_currency_rate = Decimal(child.text)  # type: ignore[arg-type]
+            except (ArithmeticError, TypeError):
+                raise invalid("decimal", "Overpayment.CurrencyRate", child.text) from None
+            if not v_currency_rate.is_finite():
+                raise invalid("decimal", "Overpayment.CurrencyRate", child.text)
+        elif tag == "OverpaymentID":
+            v_overpayment_id = child.text or ""
+        elif tag == "RemainingCredit":
+            try:
+                v_remaining_credit = Decimal(child.text)  # type: ignore[arg-type]
+            except (ArithmeticError, TypeError):
+                raise invalid("decimal", "Overpayment.RemainingCredit", child.text) from None
+            if not v_remaining_credit.is_finite():
+                raise invalid("decimal", "Overpayment.RemainingCredit", child.text)
+        elif tag == "Allocations":
+            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
+                for item in child:
+                    if item.tag == "Allocation":
+                        i_allocations = decode_allocation(item, strict)
+                        v_allocations.append(i_allocations)
+                    elif strict and isinstance(item.tag, str):
+                        raise unknown("Allocations", item.tag)
+                    elif isinstance(item.tag, str):
+                        skipped("Allocations", item.tag)
+        elif tag == "Payments":
+            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
+                for item in child:
+                    if item.tag == "Payment":
+                        i_payments = decode_invoice_payment(item, strict)
+                        v_payments.append(i_payments)
+                    elif strict and isinstance(item.tag, str):
+                        raise unknown("Payments", item.tag)
+                    elif isinstance(item.tag, str):
+                        skipped("Payments", item.tag)
+        elif tag == "AppliedAmount":
+            try:
+                v_applied_amount = Decimal(child.text)  # type: ignore[arg-type]
+            except (ArithmeticError, TypeError):
+                raise invalid("decimal", "Overpayment.AppliedAmount", child.text) from None
+            if not v_applied_amount.is_finite():
+                raise invalid("decimal", "Overpayment.AppliedAmount", child.text)
+        elif tag == "HasAttachments":
+            text = child.text
+            if text == "true":
+                v_has_attachments = True
+            elif text == "false":
+                v_has_attachments = False
+            else:
+                v_has_attachments = read_bool(text, "Overpayment.HasAttachments")
+        elif tag == "Attachments":
+            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
+                for item in child:
+                    if item.tag == "Attachment":
+                        i_attachments = decode_attachment(item, strict)
+                        v_attachments.append(i_attachments)
+                    elif strict and isinstance(item.tag, str):
+                        raise unknown("Attachments", item.tag)
+                    elif isinstance(item.tag, str):
+                        skipped("Attachments", item.tag)
+        elif tag == "Reference":
+            v_reference = child.text or ""
+        elif strict and isinstance(tag, str):
+            raise unknown("Overpayment", tag)
+        elif isinstance(tag, str):
+            skipped("Overpayment", tag)
+    # Every field is assigned below, as the dataclass __init__ would (the models are plain
+    # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
+    # the cost of a keyword-argument call per object.
+    obj = Overpayment.__new__(Overpayment)
+    obj.validation_status = v_validation_status
+    obj.validation_errors = v_validation_errors
+    obj.warnings = v_warnings
+    obj.type = v_type
+    obj.contact = v_contact
+    obj.date = v_date
+    obj.status = v_status
+    obj.line_amount_types = v_line_amount_types
+    obj.line_items = v_line_items
+    obj.sub_total = v_sub_total
+    obj.total_tax = v_total_tax
+    obj.total = v_total
+    obj.updated_date_utc = v_updated_date_utc
+    obj.currency_code = v_currency_code
+    obj.currency_rate = v_currency_rate
+    obj.overpayment_id = v_overpayment_id
+    obj.remaining_credit = v_remaining_credit
+    obj.allocations = v_allocations
+    obj.payments = v_payments
+    obj.applied_amount = v_applied_amount
+    obj.has_attachments = v_has_attachments
+    obj.attachments = v_attachments
+    obj.reference = v_reference
+    return obj
+
+
+def write_overpayment(el: etree._Element, obj: Overpayment) -> None:
+    """Append the children of a ``Overpayment`` to ``el``, in schema order."""
+    if obj.validation_status is not None:
+        el.set("status", enum_text(obj.validation_status))
+    wrapper = SubElement(el, "ValidationErrors")
+    for i_validation_errors in obj.validation_errors:
+        write_entity_validation_error(SubElement(wrapper, "ValidationError"), i_validation_errors)
+    wrapper = SubElement(el, "Warnings")
+    for i_warnings in obj.warnings:
+        write_entity_warning(SubElement(wrapper, "Warning"), i_warnings)
+    if obj.type is not None:
+        SubElement(el, "Type").text = enum_text(obj.type)
+    if obj.contact is not None:
+        write_contact(SubElement(el, "Contact"), obj.contact)
+    if obj.date is not None:
+        SubElement(el, "Date").text = write_date(obj.date)
+    if obj.status is not None:
+        SubElement(el, "Status").text = enum_text(obj.status)
+    if obj.line_amount_types is not None:
+        SubElement(el, "LineAmountTypes").text = enum_text(obj.line_amount_types)
+    wrapper = SubElement(el, "LineItems")
+    for i_line_items in obj.line_items:
+        write_line_item(SubElement(wrapper, "LineItem"), i_line_items)
+    if obj.sub_total is not None:
+        SubElement(el, "SubTotal").text = decimal_text(obj.sub_total)
+    if obj.total_tax is not None:
+        SubElement(el, "TotalTax").text = decimal_text(obj.total_tax)
+    if obj.total is not None:
+        SubElement(el, "Total").text = decimal_text(obj.total)
+    if obj.updated_date_utc is not None:
+        SubElement(el, "UpdatedDateUTC").text = write_utc_datetime(obj.updated_date_utc)
+    if obj.currency_code is not None:
+        SubElement(el, "CurrencyCode").text = obj.currency_code or None
+    if obj.currency_rate is not None:
+        SubElement(el, "CurrencyRate").text = decimal_text(obj.currency_rate)
+    if obj.overpayment_id is not None:
+        SubElement(el, "OverpaymentID").text = obj.overpayment_id or None
+    if obj.remaining_credit is not None:
+        SubElement(el, "RemainingCredit").text = decimal_text(obj.remaining_credit)
+    wrapper = SubElement(el, "Allocations")
+    for i_allocations in obj.allocations:
+        write_allocation(SubElement(wrapper, "Allocation"), i_allocations)
+    wrapper = SubElement(el, "Payments")
+    for i_payments in obj.payments:
+        write_invoice_payment(SubElement(wrapper, "Payment"), i_payments)
+    if obj.applied_amount is not None:
+        SubElement(el, "AppliedAmount").text = decimal_text(obj.applied_amount)
+    if obj.has_attachments is not None:
+        SubElement(el, "HasAttachments").text = bool_text(obj.has_attachments)
+    wrapper = SubElement(el, "Attachments")
+    for i_attachments in obj.attachments:
+        write_attachment(SubElement(wrapper, "Attachment"), i_attachments)
+    if obj.reference is not None:
+        SubElement(el, "Reference").text = obj.reference or None
+
+
+def encode_overpayment(obj: Overpayment) -> bytes:
+    """A ``Overpayment`` as the document ``<Overpayment>...</Overpayment>`` (UTF-8, no declaration)."""
+    el = etree.Element("Overpayment")
+    write_overpayment(el, obj)
+    return to_bytes(el)
+
+
+def decode_overpayments_response(el: etree._Element, strict: bool = False) -> OverpaymentsResponse:
+    """An element holding a ``OverpaymentsResponse`` (``<Response>``) -> the dataclass."""
+    v_id: str | None = None
+    v_status: str | None = None
+    v_provider_name: str | None = None
+    v_date_time_utc: datetime.datetime | None = None
+    v_overpayments: list[Overpayment] = []
+    for child in el:
+        tag = child.tag
+        if tag == "Id":
+            v_id = child.text or ""
+        elif tag == "Status":
+            v_status = child.text or ""
+        elif tag == "ProviderName":
+            v_provider_name = child.text or ""
+        elif tag == "DateTimeUTC":
+            try:
+                v_date_time_utc = parse_utc_datetime(child.text or "")
+            except ValueError:
+                raise invalid("Xero UTC timestamp", "Response.DateTimeUTC", child.text) from None
+        elif tag == "Overpayments":
+            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
+                for item in child:
+                    if item.tag == "Overpayment":
+                        i_overpayments = decode_overpayment(item, strict)
+                        v_overpayments.append(i_overpayments)
+                    elif strict and isinstance(item.tag, str):
+                        raise unknown("Overpayments", item.tag)
+                    elif isinstance(item.tag, str):
+                        skipped("Overpayments", item.tag)
+        elif strict and isinstance(tag, str):
+            raise unknown("Response", tag)
+        elif isinstance(tag, str):
+            skipped("Response", tag)
+    # Every field is assigned below, as the dataclass __init__ would (the models are plain
+    # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
+    # the cost of a keyword-argument call per object.
+    obj = OverpaymentsResponse.__new__(OverpaymentsResponse)
+    obj.id = v_id
+    obj.status = v_status
+    obj.provider_name = v_provider_name
+    obj.date_time_utc = v_date_time_utc
+    obj.overpayments = v_overpayments
+    return obj
+
+
+def write_overpayments_response(el: etree._Element, obj: OverpaymentsResponse) -> None:
+    """Append the children of a ``OverpaymentsResponse`` to ``el``, in schema order."""
+    if obj.id is not None:
+        SubElement(el, "Id").text = obj.id or None
+    if obj.status is not None:
+        SubElement(el, "Status").text = obj.status or None
+    if obj.provider_name is not None:
+        SubElement(el, "ProviderName").text = obj.provider_name or None
+    if obj.date_time_utc is not None:
+        SubElement(el, "DateTimeUTC").text = write_utc_datetime(obj.date_time_utc)
+    wrapper = SubElement(el, "Overpayments")
+    for i_overpayments in obj.overpayments:
+        write_overpayment(SubElement(wrapper, "Overpayment"), i_overpayments)
+
+
+def encode_overpayments_response(obj: OverpaymentsResponse) -> bytes:
+    """A ``OverpaymentsResponse`` as the document ``<Response>...</Response>`` (UTF-8, no declaration)."""
+    el = etree.Element("Response")
+    write_overpayments_response(el, obj)
+    return to_bytes(el)
+
+
 def decode_payment(el: etree._Element, strict: bool = False) -> Payment:
     """An element holding a ``Payment`` (``<Payment>``) -> the dataclass."""
     v_validation_status: Any = None
@@ -5450,6 +7185,364 @@ def encode_phone(obj: Phone) -> bytes:
     """A ``Phone`` as the document ``<Phone>...</Phone>`` (UTF-8, no declaration)."""
     el = etree.Element("Phone")
     write_phone(el, obj)
+    return to_bytes(el)
+
+
+def decode_prepayment(el: etree._Element, strict: bool = False) -> Prepayment:
+    """An element holding a ``Prepayment`` (``<Prepayment>``) -> the dataclass."""
+    v_validation_status: Any = None
+    v_validation_errors: list[EntityValidationError] = []
+    v_warnings: list[EntityWarning] = []
+    v_type: Any = None
+    v_contact: Contact | None = None
+    v_date: datetime.date | None = None
+    v_status: Any = None
+    v_line_amount_types: Any = None
+    v_line_items: list[LineItem] = []
+    v_sub_total: Decimal | None = None
+    v_total_tax: Decimal | None = None
+    v_total: Decimal | None = None
+    v_updated_date_utc: datetime.datetime | None = None
+    v_currency_code: str | None = None
+    v_currency_rate: Decimal | None = None
+    v_prepayment_id: str | None = None
+    v_remaining_credit: Decimal | None = None
+    v_allocations: list[Allocation] = []
+    v_payments: list[InvoicePayment] = []
+    v_applied_amount: Decimal | None = None
+    v_has_attachments: bool | None = None
+    v_attachments: list[Attachment] = []
+    v_reference: str | None = None
+    v_invoice_number: str | None = None
+    v_branding_theme_id: str | None = None
+    text = el.get("status")
+    if text is not None:
+        v_validation_status = _E_EntityValidationStatus.get(text)
+        if v_validation_status is None:
+            v_validation_status = read_enum(_E_EntityValidationStatus, text)
+    for child in el:
+        tag = child.tag
+        if tag == "ValidationErrors":
+            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
+                for item in child:
+                    if item.tag == "ValidationError":
+                        i_validation_errors = decode_entity_validation_error(item, strict)
+                        v_validation_errors.append(i_validation_errors)
+                    elif strict and isinstance(item.tag, str):
+                        raise unknown("ValidationErrors", item.tag)
+                    elif isinstance(item.tag, str):
+                        skipped("ValidationErrors", item.tag)
+        elif tag == "Warnings":
+            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
+                for item in child:
+                    if item.tag == "Warning":
+                        i_warnings = decode_entity_warning(item, strict)
+                        v_warnings.append(i_warnings)
+                    elif strict and isinstance(item.tag, str):
+                        raise unknown("Warnings", item.tag)
+                    elif isinstance(item.tag, str):
+                        skipped("Warnings", item.tag)
+        elif tag == "Type":
+            text = child.text
+            v_type = _E_PrepaymentType.get(text)
+            if v_type is None:
+                v_type = read_enum(_E_PrepaymentType, text)
+        elif tag == "Contact":
+            v_contact = decode_contact(child, strict)
+        elif tag == "Date":
+            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+            if not child.values() or child.get(_XSI_NIL) != "true":
+                try:
+                    v_date = parse_date(child.text or "")
+                except ValueError:
+                    raise invalid("Xero date", "Prepayment.Date", child.text) from None
+        elif tag == "Status":
+            text = child.text
+            v_status = _E_PrepaymentStatus.get(text)
+            if v_status is None:
+                v_status = read_enum(_E_PrepaymentStatus, text)
+        elif tag == "LineAmountTypes":
+            text = child.text
+            v_line_amount_types = _E_LineAmountTypes.get(text)
+            if v_line_amount_types is None:
+                v_line_amount_types = read_enum(_E_LineAmountTypes, text)
+        elif tag == "LineItems":
+            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
+                for item in child:
+                    if item.tag == "LineItem":
+                        i_line_items = decode_line_item(item, strict)
+                        v_line_items.append(i_line_items)
+                    elif strict and isinstance(item.tag, str):
+                        raise unknown("LineItems", item.tag)
+                    elif isinstance(item.tag, str):
+                        skipped("LineItems", item.tag)
+        elif tag == "SubTotal":
+            try:
+                v_sub_total = Decimal(child.text)  # type: ignore[arg-type]
+            except (ArithmeticError, TypeError):
+                raise invalid("decimal", "Prepayment.SubTotal", child.text) from None
+            if not v_sub_total.is_finite():
+                raise invalid("decimal", "Prepayment.SubTotal", child.text)
+        elif tag == "TotalTax":
+            try:
+                v_total_tax = Decimal(child.text)  # type: ignore[arg-type]
+            except (ArithmeticError, TypeError):
+                raise invalid("decimal", "Prepayment.TotalTax", child.text) from None
+            if not v_total_tax.is_finite():
+                raise invalid("decimal", "Prepayment.TotalTax", child.text)
+        elif tag == "Total":
+            try:
+                v_total = Decimal(child.text)  # type: ignore[arg-type]
+            except (ArithmeticError, TypeError):
+                raise invalid("decimal", "Prepayment.Total", child.text) from None
+            if not v_total.is_finite():
+                raise invalid("decimal", "Prepayment.Total", child.text)
+        elif tag == "UpdatedDateUTC":
+            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+            if not child.values() or child.get(_XSI_NIL) != "true":
+                try:
+                    v_updated_date_utc = parse_utc_datetime(child.text or "")
+                except ValueError:
+                    raise invalid(
+                        "Xero UTC timestamp", "Prepayment.UpdatedDateUTC", child.text
+                    ) from None
+        elif tag == "CurrencyCode":
+            v_currency_code = child.text or ""
+        elif tag == "CurrencyRate":
+            try:
+                v_currency_rate = Decimal(child.text)  # type: ignore[arg-type]
+            except (ArithmeticError, TypeError):
+                raise invalid("decimal", "Prepayment.CurrencyRate", child.text) from None
+            if not v_currency_rate.is_finite():
+                raise invalid("decimal", "Prepayment.CurrencyRate", child.text)
+        elif tag == "PrepaymentID":
+            v_prepayment_id = child.text or ""
+        elif tag == "RemainingCredit":
+            try:
+                v_remaining_credit = Decimal(child.text)  # type: ignore[arg-type]
+            except (ArithmeticError, TypeError):
+                raise invalid("decimal", "Prepayment.RemainingCredit", child.text) from None
+            if not v_remaining_credit.is_finite():
+                raise invalid("decimal", "Prepayment.RemainingCredit", child.text)
+        elif tag == "Allocations":
+            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
+                for item in child:
+                    if item.tag == "Allocation":
+                        i_allocations = decode_allocation(item, strict)
+                        v_allocations.append(i_allocations)
+                    elif strict and isinstance(item.tag, str):
+                        raise unknown("Allocations", item.tag)
+                    elif isinstance(item.tag, str):
+                        skipped("Allocations", item.tag)
+        elif tag == "Payments":
+            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
+                for item in child:
+                    if item.tag == "Payment":
+                        i_payments = decode_invoice_payment(item, strict)
+                        v_payments.append(i_payments)
+                    elif strict and isinstance(item.tag, str):
+                        raise unknown("Payments", item.tag)
+                    elif isinstance(item.tag, str):
+                        skipped("Payments", item.tag)
+        elif tag == "AppliedAmount":
+            try:
+                v_applied_amount = Decimal(child.text)  # type: ignore[arg-type]
+            except (ArithmeticError, TypeError):
+                raise invalid("decimal", "Prepayment.AppliedAmount", child.text) from None
+            if not v_applied_amount.is_finite():
+                raise invalid("decimal", "Prepayment.AppliedAmount", child.text)
+        elif tag == "HasAttachments":
+            text = child.text
+            if text == "true":
+                v_has_attachments = True
+            elif text == "false":
+                v_has_attachments = False
+            else:
+                v_has_attachments = read_bool(text, "Prepayment.HasAttachments")
+        elif tag == "Attachments":
+            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
+                for item in child:
+                    if item.tag == "Attachment":
+                        i_attachments = decode_attachment(item, strict)
+                        v_attachments.append(i_attachments)
+                    elif strict and isinstance(item.tag, str):
+                        raise unknown("Attachments", item.tag)
+                    elif isinstance(item.tag, str):
+                        skipped("Attachments", item.tag)
+        elif tag == "Reference":
+            v_reference = child.text or ""
+        elif tag == "InvoiceNumber":
+            v_invoice_number = child.text or ""
+        elif tag == "BrandingThemeID":
+            v_branding_theme_id = child.text or ""
+        elif strict and isinstance(tag, str):
+            raise unknown("Prepayment", tag)
+        elif isinstance(tag, str):
+            skipped("Prepayment", tag)
+    # Every field is assigned below, as the dataclass __init__ would (the models are plain
+    # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
+    # the cost of a keyword-argument call per object.
+    obj = Prepayment.__new__(Prepayment)
+    obj.validation_status = v_validation_status
+    obj.validation_errors = v_validation_errors
+    obj.warnings = v_warnings
+    obj.type = v_type
+    obj.contact = v_contact
+    obj.date = v_date
+    obj.status = v_status
+    obj.line_amount_types = v_line_amount_types
+    obj.line_items = v_line_items
+    obj.sub_total = v_sub_total
+    obj.total_tax = v_total_tax
+    obj.total = v_total
+    obj.updated_date_utc = v_updated_date_utc
+    obj.currency_code = v_currency_code
+    obj.currency_rate = v_currency_rate
+    obj.prepayment_id = v_prepayment_id
+    obj.remaining_credit = v_remaining_credit
+    obj.allocations = v_allocations
+    obj.payments = v_payments
+    obj.applied_amount = v_applied_amount
+    obj.has_attachments = v_has_attachments
+    obj.attachments = v_attachments
+    obj.reference = v_reference
+    obj.invoice_number = v_invoice_number
+    obj.branding_theme_id = v_branding_theme_id
+    return obj
+
+
+def write_prepayment(el: etree._Element, obj: Prepayment) -> None:
+    """Append the children of a ``Prepayment`` to ``el``, in schema order."""
+    if obj.validation_status is not None:
+        el.set("status", enum_text(obj.validation_status))
+    wrapper = SubElement(el, "ValidationErrors")
+    for i_validation_errors in obj.validation_errors:
+        write_entity_validation_error(SubElement(wrapper, "ValidationError"), i_validation_errors)
+    wrapper = SubElement(el, "Warnings")
+    for i_warnings in obj.warnings:
+        write_entity_warning(SubElement(wrapper, "Warning"), i_warnings)
+    if obj.type is not None:
+        SubElement(el, "Type").text = enum_text(obj.type)
+    if obj.contact is not None:
+        write_contact(SubElement(el, "Contact"), obj.contact)
+    if obj.date is not None:
+        SubElement(el, "Date").text = write_date(obj.date)
+    if obj.status is not None:
+        SubElement(el, "Status").text = enum_text(obj.status)
+    if obj.line_amount_types is not None:
+        SubElement(el, "LineAmountTypes").text = enum_text(obj.line_amount_types)
+    wrapper = SubElement(el, "LineItems")
+    for i_line_items in obj.line_items:
+        write_line_item(SubElement(wrapper, "LineItem"), i_line_items)
+    if obj.sub_total is not None:
+        SubElement(el, "SubTotal").text = decimal_text(obj.sub_total)
+    if obj.total_tax is not None:
+        SubElement(el, "TotalTax").text = decimal_text(obj.total_tax)
+    if obj.total is not None:
+        SubElement(el, "Total").text = decimal_text(obj.total)
+    if obj.updated_date_utc is not None:
+        SubElement(el, "UpdatedDateUTC").text = write_utc_datetime(obj.updated_date_utc)
+    if obj.currency_code is not None:
+        SubElement(el, "CurrencyCode").text = obj.currency_code or None
+    if obj.currency_rate is not None:
+        SubElement(el, "CurrencyRate").text = decimal_text(obj.currency_rate)
+    if obj.prepayment_id is not None:
+        SubElement(el, "PrepaymentID").text = obj.prepayment_id or None
+    if obj.remaining_credit is not None:
+        SubElement(el, "RemainingCredit").text = decimal_text(obj.remaining_credit)
+    wrapper = SubElement(el, "Allocations")
+    for i_allocations in obj.allocations:
+        write_allocation(SubElement(wrapper, "Allocation"), i_allocations)
+    wrapper = SubElement(el, "Payments")
+    for i_payments in obj.payments:
+        write_invoice_payment(SubElement(wrapper, "Payment"), i_payments)
+    if obj.applied_amount is not None:
+        SubElement(el, "AppliedAmount").text = decimal_text(obj.applied_amount)
+    if obj.has_attachments is not None:
+        SubElement(el, "HasAttachments").text = bool_text(obj.has_attachments)
+    wrapper = SubElement(el, "Attachments")
+    for i_attachments in obj.attachments:
+        write_attachment(SubElement(wrapper, "Attachment"), i_attachments)
+    if obj.reference is not None:
+        SubElement(el, "Reference").text = obj.reference or None
+    if obj.invoice_number is not None:
+        SubElement(el, "InvoiceNumber").text = obj.invoice_number or None
+    if obj.branding_theme_id is not None:
+        SubElement(el, "BrandingThemeID").text = obj.branding_theme_id or None
+
+
+def encode_prepayment(obj: Prepayment) -> bytes:
+    """A ``Prepayment`` as the document ``<Prepayment>...</Prepayment>`` (UTF-8, no declaration)."""
+    el = etree.Element("Prepayment")
+    write_prepayment(el, obj)
+    return to_bytes(el)
+
+
+def decode_prepayments_response(el: etree._Element, strict: bool = False) -> PrepaymentsResponse:
+    """An element holding a ``PrepaymentsResponse`` (``<Response>``) -> the dataclass."""
+    v_id: str | None = None
+    v_status: str | None = None
+    v_provider_name: str | None = None
+    v_date_time_utc: datetime.datetime | None = None
+    v_prepayments: list[Prepayment] = []
+    for child in el:
+        tag = child.tag
+        if tag == "Id":
+            v_id = child.text or ""
+        elif tag == "Status":
+            v_status = child.text or ""
+        elif tag == "ProviderName":
+            v_provider_name = child.text or ""
+        elif tag == "DateTimeUTC":
+            try:
+                v_date_time_utc = parse_utc_datetime(child.text or "")
+            except ValueError:
+                raise invalid("Xero UTC timestamp", "Response.DateTimeUTC", child.text) from None
+        elif tag == "Prepayments":
+            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
+                for item in child:
+                    if item.tag == "Prepayment":
+                        i_prepayments = decode_prepayment(item, strict)
+                        v_prepayments.append(i_prepayments)
+                    elif strict and isinstance(item.tag, str):
+                        raise unknown("Prepayments", item.tag)
+                    elif isinstance(item.tag, str):
+                        skipped("Prepayments", item.tag)
+        elif strict and isinstance(tag, str):
+            raise unknown("Response", tag)
+        elif isinstance(tag, str):
+            skipped("Response", tag)
+    # Every field is assigned below, as the dataclass __init__ would (the models are plain
+    # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
+    # the cost of a keyword-argument call per object.
+    obj = PrepaymentsResponse.__new__(PrepaymentsResponse)
+    obj.id = v_id
+    obj.status = v_status
+    obj.provider_name = v_provider_name
+    obj.date_time_utc = v_date_time_utc
+    obj.prepayments = v_prepayments
+    return obj
+
+
+def write_prepayments_response(el: etree._Element, obj: PrepaymentsResponse) -> None:
+    """Append the children of a ``PrepaymentsResponse`` to ``el``, in schema order."""
+    if obj.id is not None:
+        SubElement(el, "Id").text = obj.id or None
+    if obj.status is not None:
+        SubElement(el, "Status").text = obj.status or None
+    if obj.provider_name is not None:
+        SubElement(el, "ProviderName").text = obj.provider_name or None
+    if obj.date_time_utc is not None:
+        SubElement(el, "DateTimeUTC").text = write_utc_datetime(obj.date_time_utc)
+    wrapper = SubElement(el, "Prepayments")
+    for i_prepayments in obj.prepayments:
+        write_prepayment(SubElement(wrapper, "Prepayment"), i_prepayments)
+
+
+def encode_prepayments_response(obj: PrepaymentsResponse) -> bytes:
+    """A ``PrepaymentsResponse`` as the document ``<Response>...</Response>`` (UTF-8, no declaration)."""
+    el = etree.Element("Response")
+    write_prepayments_response(el, obj)
     return to_bytes(el)
 
 
@@ -6213,6 +8306,315 @@ def encode_quotes_response(obj: QuotesResponse) -> bytes:
     return to_bytes(el)
 
 
+def decode_receipt(el: etree._Element, strict: bool = False) -> Receipt:
+    """An element holding a ``Receipt`` (``<Receipt>``) -> the dataclass."""
+    v_validation_status: Any = None
+    v_validation_errors: list[EntityValidationError] = []
+    v_warnings: list[EntityWarning] = []
+    v_date: datetime.date | None = None
+    v_contact: Contact | None = None
+    v_line_items: list[LineItem] = []
+    v_user: User | None = None
+    v_reference: str | None = None
+    v_line_amount_types: Any = None
+    v_sub_total: Decimal | None = None
+    v_total_tax: Decimal | None = None
+    v_total: Decimal | None = None
+    v_receipt_id: str | None = None
+    v_status: Any = None
+    v_receipt_number: str | None = None
+    v_updated_date_utc: datetime.datetime | None = None
+    v_has_attachments: bool | None = None
+    v_url: str | None = None
+    v_attachments: list[Attachment] = []
+    text = el.get("status")
+    if text is not None:
+        v_validation_status = _E_EntityValidationStatus.get(text)
+        if v_validation_status is None:
+            v_validation_status = read_enum(_E_EntityValidationStatus, text)
+    for child in el:
+        tag = child.tag
+        if tag == "ValidationErrors":
+            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
+                for item in child:
+                    if item.tag == "ValidationError":
+                        i_validation_errors = decode_entity_validation_error(item, strict)
+                        v_validation_errors.append(i_validation_errors)
+                    elif strict and isinstance(item.tag, str):
+                        raise unknown("ValidationErrors", item.tag)
+                    elif isinstance(item.tag, str):
+                        skipped("ValidationErrors", item.tag)
+        elif tag == "Warnings":
+            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
+                for item in child:
+                    if item.tag == "Warning":
+                        i_warnings = decode_entity_warning(item, strict)
+                        v_warnings.append(i_warnings)
+                    elif strict and isinstance(item.tag, str):
+                        raise unknown("Warnings", item.tag)
+                    elif isinstance(item.tag, str):
+                        skipped("Warnings", item.tag)
+        elif tag == "Date":
+            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+            if not child.values() or child.get(_XSI_NIL) != "true":
+                try:
+                    v_date = parse_date(child.text or "")
+                except ValueError:
+                    raise invalid("Xero date", "Receipt.Date", child.text) from None
+        elif tag == "Contact":
+            v_contact = decode_contact(child, strict)
+        elif tag == "LineItems":
+            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
+                for item in child:
+                    if item.tag == "LineItem":
+                        i_line_items = decode_line_item(item, strict)
+                        v_line_items.append(i_line_items)
+                    elif strict and isinstance(item.tag, str):
+                        raise unknown("LineItems", item.tag)
+                    elif isinstance(item.tag, str):
+                        skipped("LineItems", item.tag)
+        elif tag == "User":
+            v_user = decode_user(child, strict)
+        elif tag == "Reference":
+            v_reference = child.text or ""
+        elif tag == "LineAmountTypes":
+            text = child.text
+            v_line_amount_types = _E_LineAmountTypes.get(text)
+            if v_line_amount_types is None:
+                v_line_amount_types = read_enum(_E_LineAmountTypes, text)
+        elif tag == "SubTotal":
+            try:
+                v_sub_total = Decimal(child.text)  # type: ignore[arg-type]
+            except (ArithmeticError, TypeError):
+                raise invalid("decimal", "Receipt.SubTotal", child.text) from None
+            if not v_sub_total.is_finite():
+                raise invalid("decimal", "Receipt.SubTotal", child.text)
+        elif tag == "TotalTax":
+            try:
+                v_total_tax = Decimal(child.text)  # type: ignore[arg-type]
+            except (ArithmeticError, TypeError):
+                raise invalid("decimal", "Receipt.TotalTax", child.text) from None
+            if not v_total_tax.is_finite():
+                raise invalid("decimal", "Receipt.TotalTax", child.text)
+        elif tag == "Total":
+            try:
+                v_total = Decimal(child.text)  # type: ignore[arg-type]
+            except (ArithmeticError, TypeError):
+                raise invalid("decimal", "Receipt.Total", child.text) from None
+            if not v_total.is_finite():
+                raise invalid("decimal", "Receipt.Total", child.text)
+        elif tag == "ReceiptID":
+            v_receipt_id = child.text or ""
+        elif tag == "Status":
+            text = child.text
+            v_status = _E_ReceiptStatus.get(text)
+            if v_status is None:
+                v_status = read_enum(_E_ReceiptStatus, text)
+        elif tag == "ReceiptNumber":
+            v_receipt_number = child.text or ""
+        elif tag == "UpdatedDateUTC":
+            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+            if not child.values() or child.get(_XSI_NIL) != "true":
+                try:
+                    v_updated_date_utc = parse_utc_datetime(child.text or "")
+                except ValueError:
+                    raise invalid(
+                        "Xero UTC timestamp", "Receipt.UpdatedDateUTC", child.text
+                    ) from None
+        elif tag == "HasAttachments":
+            text = child.text
+            if text == "true":
+                v_has_attachments = True
+            elif text == "false":
+                v_has_attachments = False
+            else:
+                v_has_attachments = read_bool(text, "Receipt.HasAttachments")
+        elif tag == "Url":
+            v_url = child.text or ""
+        elif tag == "Attachments":
+            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
+                for item in child:
+                    if item.tag == "Attachment":
+                        i_attachments = decode_attachment(item, strict)
+                        v_attachments.append(i_attachments)
+                    elif strict and isinstance(item.tag, str):
+                        raise unknown("Attachments", item.tag)
+                    elif isinstance(item.tag, str):
+                        skipped("Attachments", item.tag)
+        elif strict and isinstance(tag, str):
+            raise unknown("Receipt", tag)
+        elif isinstance(tag, str):
+            skipped("Receipt", tag)
+    # Every field is assigned below, as the dataclass __init__ would (the models are plain
+    # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
+    # the cost of a keyword-argument call per object.
+    obj = Receipt.__new__(Receipt)
+    obj.validation_status = v_validation_status
+    obj.validation_errors = v_validation_errors
+    obj.warnings = v_warnings
+    obj.date = v_date
+    obj.contact = v_contact
+    obj.line_items = v_line_items
+    obj.user = v_user
+    obj.reference = v_reference
+    obj.line_amount_types = v_line_amount_types
+    obj.sub_total = v_sub_total
+    obj.total_tax = v_total_tax
+    obj.total = v_total
+    obj.receipt_id = v_receipt_id
+    obj.status = v_status
+    obj.receipt_number = v_receipt_number
+    obj.updated_date_utc = v_updated_date_utc
+    obj.has_attachments = v_has_attachments
+    obj.url = v_url
+    obj.attachments = v_attachments
+    return obj
+
+
+def write_receipt(el: etree._Element, obj: Receipt) -> None:
+    """Append the children of a ``Receipt`` to ``el``, in schema order."""
+    if obj.validation_status is not None:
+        el.set("status", enum_text(obj.validation_status))
+    wrapper = SubElement(el, "ValidationErrors")
+    for i_validation_errors in obj.validation_errors:
+        write_entity_validation_error(SubElement(wrapper, "ValidationError"), i_validation_errors)
+    wrapper = SubElement(el, "Warnings")
+    for i_warnings in obj.warnings:
+        write_entity_warning(SubElement(wrapper, "Warning"), i_warnings)
+    if obj.date is not None:
+        SubElement(el, "Date").text = write_date(obj.date)
+    if obj.contact is not None:
+        write_contact(SubElement(el, "Contact"), obj.contact)
+    wrapper = SubElement(el, "LineItems")
+    for i_line_items in obj.line_items:
+        write_line_item(SubElement(wrapper, "LineItem"), i_line_items)
+    if obj.user is not None:
+        write_user(SubElement(el, "User"), obj.user)
+    if obj.reference is not None:
+        SubElement(el, "Reference").text = obj.reference or None
+    if obj.line_amount_types is not None:
+        SubElement(el, "LineAmountTypes").text = enum_text(obj.line_amount_types)
+    if obj.sub_total is not None:
+        SubElement(el, "SubTotal").text = decimal_text(obj.sub_total)
+    if obj.total_tax is not None:
+        SubElement(el, "TotalTax").text = decimal_text(obj.total_tax)
+    if obj.total is not None:
+        SubElement(el, "Total").text = decimal_text(obj.total)
+    if obj.receipt_id is not None:
+        SubElement(el, "ReceiptID").text = obj.receipt_id or None
+    if obj.status is not None:
+        SubElement(el, "Status").text = enum_text(obj.status)
+    if obj.receipt_number is not None:
+        SubElement(el, "ReceiptNumber").text = obj.receipt_number or None
+    if obj.updated_date_utc is not None:
+        SubElement(el, "UpdatedDateUTC").text = write_utc_datetime(obj.updated_date_utc)
+    if obj.has_attachments is not None:
+        SubElement(el, "HasAttachments").text = bool_text(obj.has_attachments)
+    if obj.url is not None:
+        SubElement(el, "Url").text = obj.url or None
+    wrapper = SubElement(el, "Attachments")
+    for i_attachments in obj.attachments:
+        write_attachment(SubElement(wrapper, "Attachment"), i_attachments)
+
+
+def write_receipt_request(el: etree._Element, obj: Receipt) -> None:
+    """Append what a request carries of a ``Receipt`` to ``el``: the elements of its write
+    schema, in that order (read-only elements are left out)."""
+    if obj.date is not None:
+        SubElement(el, "Date").text = write_date(obj.date)
+    if obj.contact is not None:
+        write_contact_request(SubElement(el, "Contact"), obj.contact)
+    if obj.line_items:  # an empty list is not sent: an update never clears a list by accident
+        wrapper = SubElement(el, "LineItems")
+        for i_line_items in obj.line_items:
+            write_line_item_request(SubElement(wrapper, "LineItem"), i_line_items)
+    if obj.user is not None:
+        write_user_request(SubElement(el, "User"), obj.user)
+    if obj.reference is not None:
+        SubElement(el, "Reference").text = obj.reference or None
+    if obj.line_amount_types is not None:
+        SubElement(el, "LineAmountTypes").text = enum_text(obj.line_amount_types)
+    if obj.receipt_id is not None:
+        SubElement(el, "ReceiptID").text = obj.receipt_id or None
+    if obj.status is not None:
+        SubElement(el, "Status").text = enum_text(obj.status)
+
+
+def encode_receipt(obj: Receipt) -> bytes:
+    """A ``Receipt`` as the document ``<Receipt>...</Receipt>`` (UTF-8, no declaration)."""
+    el = etree.Element("Receipt")
+    write_receipt(el, obj)
+    return to_bytes(el)
+
+
+def decode_receipts_response(el: etree._Element, strict: bool = False) -> ReceiptsResponse:
+    """An element holding a ``ReceiptsResponse`` (``<Response>``) -> the dataclass."""
+    v_id: str | None = None
+    v_status: str | None = None
+    v_provider_name: str | None = None
+    v_date_time_utc: datetime.datetime | None = None
+    v_receipts: list[Receipt] = []
+    for child in el:
+        tag = child.tag
+        if tag == "Id":
+            v_id = child.text or ""
+        elif tag == "Status":
+            v_status = child.text or ""
+        elif tag == "ProviderName":
+            v_provider_name = child.text or ""
+        elif tag == "DateTimeUTC":
+            try:
+                v_date_time_utc = parse_utc_datetime(child.text or "")
+            except ValueError:
+                raise invalid("Xero UTC timestamp", "Response.DateTimeUTC", child.text) from None
+        elif tag == "Receipts":
+            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
+                for item in child:
+                    if item.tag == "Receipt":
+                        i_receipts = decode_receipt(item, strict)
+                        v_receipts.append(i_receipts)
+                    elif strict and isinstance(item.tag, str):
+                        raise unknown("Receipts", item.tag)
+                    elif isinstance(item.tag, str):
+                        skipped("Receipts", item.tag)
+        elif strict and isinstance(tag, str):
+            raise unknown("Response", tag)
+        elif isinstance(tag, str):
+            skipped("Response", tag)
+    # Every field is assigned below, as the dataclass __init__ would (the models are plain
+    # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
+    # the cost of a keyword-argument call per object.
+    obj = ReceiptsResponse.__new__(ReceiptsResponse)
+    obj.id = v_id
+    obj.status = v_status
+    obj.provider_name = v_provider_name
+    obj.date_time_utc = v_date_time_utc
+    obj.receipts = v_receipts
+    return obj
+
+
+def write_receipts_response(el: etree._Element, obj: ReceiptsResponse) -> None:
+    """Append the children of a ``ReceiptsResponse`` to ``el``, in schema order."""
+    if obj.id is not None:
+        SubElement(el, "Id").text = obj.id or None
+    if obj.status is not None:
+        SubElement(el, "Status").text = obj.status or None
+    if obj.provider_name is not None:
+        SubElement(el, "ProviderName").text = obj.provider_name or None
+    if obj.date_time_utc is not None:
+        SubElement(el, "DateTimeUTC").text = write_utc_datetime(obj.date_time_utc)
+    wrapper = SubElement(el, "Receipts")
+    for i_receipts in obj.receipts:
+        write_receipt(SubElement(wrapper, "Receipt"), i_receipts)
+
+
+def encode_receipts_response(obj: ReceiptsResponse) -> bytes:
+    """A ``ReceiptsResponse`` as the document ``<Response>...</Response>`` (UTF-8, no declaration)."""
+    el = etree.Element("Response")
+    write_receipts_response(el, obj)
+    return to_bytes(el)
+
+
 def decode_repeating_invoice(el: etree._Element, strict: bool = False) -> RepeatingInvoice:
     """An element holding a ``RepeatingInvoice`` (``<RepeatingInvoice>``) -> the dataclass."""
     v_validation_status: Any = None
@@ -6581,7 +8983,7 @@ def decode_response(el: etree._Element, strict: bool = False) -> Response:
     v_status: str | None = None
     v_provider_name: str | None = None
     v_date_time_utc: datetime.datetime | None = None
-    v_tracking_categories: list[TrackingCategory] = []
+    v_users: list[User] = []
     for child in el:
         tag = child.tag
         if tag == "Id":
@@ -6595,16 +8997,16 @@ def decode_response(el: etree._Element, strict: bool = False) -> Response:
                 v_date_time_utc = parse_utc_datetime(child.text or "")
             except ValueError:
                 raise invalid("Xero UTC timestamp", "Response.DateTimeUTC", child.text) from None
-        elif tag == "TrackingCategories":
+        elif tag == "Users":
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
-                    if item.tag == "TrackingCategory":
-                        i_tracking_categories = decode_tracking_category(item, strict)
-                        v_tracking_categories.append(i_tracking_categories)
+                    if item.tag == "User":
+                        i_users = decode_user(item, strict)
+                        v_users.append(i_users)
                     elif strict and isinstance(item.tag, str):
-                        raise unknown("TrackingCategories", item.tag)
+                        raise unknown("Users", item.tag)
                     elif isinstance(item.tag, str):
-                        skipped("TrackingCategories", item.tag)
+                        skipped("Users", item.tag)
         elif strict and isinstance(tag, str):
             raise unknown("Response", tag)
         elif isinstance(tag, str):
@@ -6617,7 +9019,7 @@ def decode_response(el: etree._Element, strict: bool = False) -> Response:
     obj.status = v_status
     obj.provider_name = v_provider_name
     obj.date_time_utc = v_date_time_utc
-    obj.tracking_categories = v_tracking_categories
+    obj.users = v_users
     return obj
 
 
@@ -6631,9 +9033,9 @@ def write_response(el: etree._Element, obj: Response) -> None:
         SubElement(el, "ProviderName").text = obj.provider_name or None
     if obj.date_time_utc is not None:
         SubElement(el, "DateTimeUTC").text = write_utc_datetime(obj.date_time_utc)
-    wrapper = SubElement(el, "TrackingCategories")
-    for i_tracking_categories in obj.tracking_categories:
-        write_tracking_category(SubElement(wrapper, "TrackingCategory"), i_tracking_categories)
+    wrapper = SubElement(el, "Users")
+    for i_users in obj.users:
+        write_user(SubElement(wrapper, "User"), i_users)
 
 
 def encode_response(obj: Response) -> bytes:
@@ -7034,6 +9436,163 @@ def encode_tracking_option(obj: TrackingOption) -> bytes:
     return to_bytes(el)
 
 
+def decode_user(el: etree._Element, strict: bool = False) -> User:
+    """An element holding a ``User`` (``<User>``) -> the dataclass."""
+    v_user_id: str | None = None
+    v_email_address: str | None = None
+    v_first_name: str | None = None
+    v_last_name: str | None = None
+    v_updated_date_utc: datetime.datetime | None = None
+    v_is_subscriber: bool | None = None
+    v_organisation_role: Any = None
+    for child in el:
+        tag = child.tag
+        if tag == "UserID":
+            v_user_id = child.text or ""
+        elif tag == "EmailAddress":
+            v_email_address = child.text or ""
+        elif tag == "FirstName":
+            v_first_name = child.text or ""
+        elif tag == "LastName":
+            v_last_name = child.text or ""
+        elif tag == "UpdatedDateUTC":
+            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+            if not child.values() or child.get(_XSI_NIL) != "true":
+                try:
+                    v_updated_date_utc = parse_utc_datetime(child.text or "")
+                except ValueError:
+                    raise invalid("Xero UTC timestamp", "User.UpdatedDateUTC", child.text) from None
+        elif tag == "IsSubscriber":
+            text = child.text
+            if text == "true":
+                v_is_subscriber = True
+            elif text == "false":
+                v_is_subscriber = False
+            else:
+                v_is_subscriber = read_bool(text, "User.IsSubscriber")
+        elif tag == "OrganisationRole":
+            text = child.text
+            v_organisation_role = _E_OrganisationRole.get(text)
+            if v_organisation_role is None:
+                v_organisation_role = read_enum(_E_OrganisationRole, text)
+        elif strict and isinstance(tag, str):
+            raise unknown("User", tag)
+        elif isinstance(tag, str):
+            skipped("User", tag)
+    # Every field is assigned below, as the dataclass __init__ would (the models are plain
+    # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
+    # the cost of a keyword-argument call per object.
+    obj = User.__new__(User)
+    obj.user_id = v_user_id
+    obj.email_address = v_email_address
+    obj.first_name = v_first_name
+    obj.last_name = v_last_name
+    obj.updated_date_utc = v_updated_date_utc
+    obj.is_subscriber = v_is_subscriber
+    obj.organisation_role = v_organisation_role
+    return obj
+
+
+def write_user(el: etree._Element, obj: User) -> None:
+    """Append the children of a ``User`` to ``el``, in schema order."""
+    if obj.user_id is not None:
+        SubElement(el, "UserID").text = obj.user_id or None
+    if obj.email_address is not None:
+        SubElement(el, "EmailAddress").text = obj.email_address or None
+    if obj.first_name is not None:
+        SubElement(el, "FirstName").text = obj.first_name or None
+    if obj.last_name is not None:
+        SubElement(el, "LastName").text = obj.last_name or None
+    if obj.updated_date_utc is not None:
+        SubElement(el, "UpdatedDateUTC").text = write_utc_datetime(obj.updated_date_utc)
+    if obj.is_subscriber is not None:
+        SubElement(el, "IsSubscriber").text = bool_text(obj.is_subscriber)
+    if obj.organisation_role is not None:
+        SubElement(el, "OrganisationRole").text = enum_text(obj.organisation_role)
+
+
+def write_user_request(el: etree._Element, obj: User) -> None:
+    """Append what a request carries of a ``User`` to ``el``: the elements of its write
+    schema, in that order (read-only elements are left out)."""
+    if obj.user_id is not None:
+        SubElement(el, "UserID").text = obj.user_id or None
+
+
+def encode_user(obj: User) -> bytes:
+    """A ``User`` as the document ``<User>...</User>`` (UTF-8, no declaration)."""
+    el = etree.Element("User")
+    write_user(el, obj)
+    return to_bytes(el)
+
+
+def decode_users_response(el: etree._Element, strict: bool = False) -> UsersResponse:
+    """An element holding a ``UsersResponse`` (``<Response>``) -> the dataclass."""
+    v_id: str | None = None
+    v_status: str | None = None
+    v_provider_name: str | None = None
+    v_date_time_utc: datetime.datetime | None = None
+    v_users: list[User] = []
+    for child in el:
+        tag = child.tag
+        if tag == "Id":
+            v_id = child.text or ""
+        elif tag == "Status":
+            v_status = child.text or ""
+        elif tag == "ProviderName":
+            v_provider_name = child.text or ""
+        elif tag == "DateTimeUTC":
+            try:
+                v_date_time_utc = parse_utc_datetime(child.text or "")
+            except ValueError:
+                raise invalid("Xero UTC timestamp", "Response.DateTimeUTC", child.text) from None
+        elif tag == "Users":
+            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
+                for item in child:
+                    if item.tag == "User":
+                        i_users = decode_user(item, strict)
+                        v_users.append(i_users)
+                    elif strict and isinstance(item.tag, str):
+                        raise unknown("Users", item.tag)
+                    elif isinstance(item.tag, str):
+                        skipped("Users", item.tag)
+        elif strict and isinstance(tag, str):
+            raise unknown("Response", tag)
+        elif isinstance(tag, str):
+            skipped("Response", tag)
+    # Every field is assigned below, as the dataclass __init__ would (the models are plain
+    # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
+    # the cost of a keyword-argument call per object.
+    obj = UsersResponse.__new__(UsersResponse)
+    obj.id = v_id
+    obj.status = v_status
+    obj.provider_name = v_provider_name
+    obj.date_time_utc = v_date_time_utc
+    obj.users = v_users
+    return obj
+
+
+def write_users_response(el: etree._Element, obj: UsersResponse) -> None:
+    """Append the children of a ``UsersResponse`` to ``el``, in schema order."""
+    if obj.id is not None:
+        SubElement(el, "Id").text = obj.id or None
+    if obj.status is not None:
+        SubElement(el, "Status").text = obj.status or None
+    if obj.provider_name is not None:
+        SubElement(el, "ProviderName").text = obj.provider_name or None
+    if obj.date_time_utc is not None:
+        SubElement(el, "DateTimeUTC").text = write_utc_datetime(obj.date_time_utc)
+    wrapper = SubElement(el, "Users")
+    for i_users in obj.users:
+        write_user(SubElement(wrapper, "User"), i_users)
+
+
+def encode_users_response(obj: UsersResponse) -> bytes:
+    """A ``UsersResponse`` as the document ``<Response>...</Response>`` (UTF-8, no declaration)."""
+    el = etree.Element("Response")
+    write_users_response(el, obj)
+    return to_bytes(el)
+
+
 def encode_request_account(obj: Account) -> bytes:
     """The request body ``<Account>`` of a Account (UTF-8, no declaration)."""
     el = etree.Element("Account")
@@ -7071,6 +9630,21 @@ def encode_request_bank_transfers(obj: Sequence[BankTransfer]) -> bytes:
     return to_bytes(el)
 
 
+def encode_request_batch_payment(obj: BatchPayment) -> bytes:
+    """The request body ``<BatchPayment>`` of a BatchPayment (UTF-8, no declaration)."""
+    el = etree.Element("BatchPayment")
+    write_batch_payment_request(el, obj)
+    return to_bytes(el)
+
+
+def encode_request_batch_payments(obj: Sequence[BatchPayment]) -> bytes:
+    """The request body ``<BatchPayments>`` of one <BatchPayment> per BatchPayment (UTF-8, no declaration)."""
+    el = etree.Element("BatchPayments")
+    for item in obj:
+        write_batch_payment_request(SubElement(el, "BatchPayment"), item)
+    return to_bytes(el)
+
+
 def encode_request_contact(obj: Contact) -> bytes:
     """The request body ``<Contact>`` of a Contact (UTF-8, no declaration)."""
     el = etree.Element("Contact")
@@ -7083,6 +9657,36 @@ def encode_request_contacts(obj: Sequence[Contact]) -> bytes:
     el = etree.Element("Contacts")
     for item in obj:
         write_contact_request(SubElement(el, "Contact"), item)
+    return to_bytes(el)
+
+
+def encode_request_credit_note(obj: CreditNote) -> bytes:
+    """The request body ``<CreditNote>`` of a CreditNote (UTF-8, no declaration)."""
+    el = etree.Element("CreditNote")
+    write_credit_note_request(el, obj)
+    return to_bytes(el)
+
+
+def encode_request_credit_notes(obj: Sequence[CreditNote]) -> bytes:
+    """The request body ``<CreditNotes>`` of one <CreditNote> per CreditNote (UTF-8, no declaration)."""
+    el = etree.Element("CreditNotes")
+    for item in obj:
+        write_credit_note_request(SubElement(el, "CreditNote"), item)
+    return to_bytes(el)
+
+
+def encode_request_expense_claim(obj: ExpenseClaim) -> bytes:
+    """The request body ``<ExpenseClaim>`` of a ExpenseClaim (UTF-8, no declaration)."""
+    el = etree.Element("ExpenseClaim")
+    write_expense_claim_request(el, obj)
+    return to_bytes(el)
+
+
+def encode_request_expense_claims(obj: Sequence[ExpenseClaim]) -> bytes:
+    """The request body ``<ExpenseClaims>`` of one <ExpenseClaim> per ExpenseClaim (UTF-8, no declaration)."""
+    el = etree.Element("ExpenseClaims")
+    for item in obj:
+        write_expense_claim_request(SubElement(el, "ExpenseClaim"), item)
     return to_bytes(el)
 
 
@@ -7206,6 +9810,21 @@ def encode_request_quotes(obj: Sequence[Quote]) -> bytes:
     return to_bytes(el)
 
 
+def encode_request_receipt(obj: Receipt) -> bytes:
+    """The request body ``<Receipt>`` of a Receipt (UTF-8, no declaration)."""
+    el = etree.Element("Receipt")
+    write_receipt_request(el, obj)
+    return to_bytes(el)
+
+
+def encode_request_receipts(obj: Sequence[Receipt]) -> bytes:
+    """The request body ``<Receipts>`` of one <Receipt> per Receipt (UTF-8, no declaration)."""
+    el = etree.Element("Receipts")
+    for item in obj:
+        write_receipt_request(SubElement(el, "Receipt"), item)
+    return to_bytes(el)
+
+
 def encode_request_repeating_invoice(obj: RepeatingInvoice) -> bytes:
     """The request body ``<RepeatingInvoice>`` of a RepeatingInvoice (UTF-8, no declaration)."""
     el = etree.Element("RepeatingInvoice")
@@ -7231,9 +9850,13 @@ def encode_request_tracking_category(obj: TrackingCategory) -> bytes:
 _SUBTYPES_DataContractBase: dict[str | None, Callable[[etree._Element, bool], DataContractBase]] = {
     "Account": decode_account,
     "Address": decode_address,
+    "Allocation": decode_allocation,
     "BankTransaction": decode_bank_transaction,
     "BankTransfer": decode_bank_transfer,
+    "BatchPayment": decode_batch_payment,
     "Contact": decode_contact,
+    "CreditNote": decode_credit_note,
+    "ExpenseClaim": decode_expense_claim,
     "Invoice": decode_invoice,
     "Item": decode_item,
     "Journal": decode_journal,
@@ -7242,10 +9865,13 @@ _SUBTYPES_DataContractBase: dict[str | None, Callable[[etree._Element, bool], Da
     "LinkedTransaction": decode_linked_transaction,
     "ManualJournal": decode_manual_journal,
     "ManualJournalLine": decode_manual_journal_line,
+    "Overpayment": decode_overpayment,
     "Payment": decode_payment,
     "Phone": decode_phone,
+    "Prepayment": decode_prepayment,
     "PurchaseOrder": decode_purchase_order,
     "Quote": decode_quote,
+    "Receipt": decode_receipt,
     "RepeatingInvoice": decode_repeating_invoice,
     "TrackingCategory": decode_tracking_category,
     "TrackingOption": decode_tracking_option,
@@ -7257,9 +9883,13 @@ _SUBTYPE_WRITERS_DataContractBase: dict[
 ] = {
     Account: ("Account", write_account),
     Address: ("Address", write_address),
+    Allocation: ("Allocation", write_allocation),
     BankTransaction: ("BankTransaction", write_bank_transaction),
     BankTransfer: ("BankTransfer", write_bank_transfer),
+    BatchPayment: ("BatchPayment", write_batch_payment),
     Contact: ("Contact", write_contact),
+    CreditNote: ("CreditNote", write_credit_note),
+    ExpenseClaim: ("ExpenseClaim", write_expense_claim),
     Invoice: ("Invoice", write_invoice),
     Item: ("Item", write_item),
     Journal: ("Journal", write_journal),
@@ -7268,10 +9898,13 @@ _SUBTYPE_WRITERS_DataContractBase: dict[
     LinkedTransaction: ("LinkedTransaction", write_linked_transaction),
     ManualJournal: ("ManualJournal", write_manual_journal),
     ManualJournalLine: ("ManualJournalLine", write_manual_journal_line),
+    Overpayment: ("Overpayment", write_overpayment),
     Payment: ("Payment", write_payment),
     Phone: ("Phone", write_phone),
+    Prepayment: ("Prepayment", write_prepayment),
     PurchaseOrder: ("PurchaseOrder", write_purchase_order),
     Quote: ("Quote", write_quote),
+    Receipt: ("Receipt", write_receipt),
     RepeatingInvoice: ("RepeatingInvoice", write_repeating_invoice),
     TrackingCategory: ("TrackingCategory", write_tracking_category),
     TrackingOption: ("TrackingOption", write_tracking_option),
@@ -7292,6 +9925,8 @@ DECODERS: dict[type[Any], Callable[[etree._Element, bool], Any]] = {
     Account: paused(decode_account),
     AccountsResponse: paused(decode_accounts_response),
     Address: paused(decode_address),
+    Allocation: paused(decode_allocation),
+    AllocationInvoice: paused(decode_allocation_invoice),
     ApiException: paused(decode_api_exception),
     Attachment: paused(decode_attachment),
     BalanceAmounts: paused(decode_balance_amounts),
@@ -7300,16 +9935,22 @@ DECODERS: dict[type[Any], Callable[[etree._Element, bool], Any]] = {
     BankTransactionsResponse: paused(decode_bank_transactions_response),
     BankTransfer: paused(decode_bank_transfer),
     BankTransfersResponse: paused(decode_bank_transfers_response),
+    BatchPayment: paused(decode_batch_payment),
     BatchPaymentDetails: paused(decode_batch_payment_details),
+    BatchPaymentsResponse: paused(decode_batch_payments_response),
     BrandingTheme: paused(decode_branding_theme),
     CisSetting: paused(decode_cis_setting),
     Contact: paused(decode_contact),
     ContactGroup: paused(decode_contact_group),
     ContactPerson: paused(decode_contact_person),
     ContactsResponse: paused(decode_contacts_response),
+    CreditNote: paused(decode_credit_note),
+    CreditNotesResponse: paused(decode_credit_notes_response),
     DataContractBase: paused(decode_data_contract_base),
     EntityValidationError: paused(decode_entity_validation_error),
     EntityWarning: paused(decode_entity_warning),
+    ExpenseClaim: paused(decode_expense_claim),
+    ExpenseClaimsResponse: paused(decode_expense_claims_response),
     Invoice: paused(decode_invoice),
     InvoiceAddress: paused(decode_invoice_address),
     InvoicePayment: paused(decode_invoice_payment),
@@ -7329,15 +9970,21 @@ DECODERS: dict[type[Any], Callable[[etree._Element, bool], Any]] = {
     ManualJournalLine: paused(decode_manual_journal_line),
     ManualJournalsResponse: paused(decode_manual_journals_response),
     OptionsResponse: paused(decode_options_response),
+    Overpayment: paused(decode_overpayment),
+    OverpaymentsResponse: paused(decode_overpayments_response),
     Payment: paused(decode_payment),
     PaymentTerm: paused(decode_payment_term),
     PaymentTerms: paused(decode_payment_terms),
     PaymentsResponse: paused(decode_payments_response),
     Phone: paused(decode_phone),
+    Prepayment: paused(decode_prepayment),
+    PrepaymentsResponse: paused(decode_prepayments_response),
     PurchaseOrder: paused(decode_purchase_order),
     PurchaseOrdersResponse: paused(decode_purchase_orders_response),
     Quote: paused(decode_quote),
     QuotesResponse: paused(decode_quotes_response),
+    Receipt: paused(decode_receipt),
+    ReceiptsResponse: paused(decode_receipts_response),
     RepeatingInvoice: paused(decode_repeating_invoice),
     RepeatingInvoicesResponse: paused(decode_repeating_invoices_response),
     Response: paused(decode_response),
@@ -7345,6 +9992,8 @@ DECODERS: dict[type[Any], Callable[[etree._Element, bool], Any]] = {
     TrackingCategoriesResponse: paused(decode_tracking_categories_response),
     TrackingCategory: paused(decode_tracking_category),
     TrackingOption: paused(decode_tracking_option),
+    User: paused(decode_user),
+    UsersResponse: paused(decode_users_response),
 }
 """Model class -> its decoder of a whole document (automatic garbage collection paused while
 it runs: see ``_runtime/_gc.py``; ``decode_*`` themselves never pause)."""
@@ -7353,6 +10002,8 @@ ENCODERS: dict[type[Any], Callable[[Any], bytes]] = {
     Account: encode_account,
     AccountsResponse: encode_accounts_response,
     Address: encode_address,
+    Allocation: encode_allocation,
+    AllocationInvoice: encode_allocation_invoice,
     ApiException: encode_api_exception,
     Attachment: encode_attachment,
     BalanceAmounts: encode_balance_amounts,
@@ -7361,16 +10012,22 @@ ENCODERS: dict[type[Any], Callable[[Any], bytes]] = {
     BankTransactionsResponse: encode_bank_transactions_response,
     BankTransfer: encode_bank_transfer,
     BankTransfersResponse: encode_bank_transfers_response,
+    BatchPayment: encode_batch_payment,
     BatchPaymentDetails: encode_batch_payment_details,
+    BatchPaymentsResponse: encode_batch_payments_response,
     BrandingTheme: encode_branding_theme,
     CisSetting: encode_cis_setting,
     Contact: encode_contact,
     ContactGroup: encode_contact_group,
     ContactPerson: encode_contact_person,
     ContactsResponse: encode_contacts_response,
+    CreditNote: encode_credit_note,
+    CreditNotesResponse: encode_credit_notes_response,
     DataContractBase: encode_data_contract_base,
     EntityValidationError: encode_entity_validation_error,
     EntityWarning: encode_entity_warning,
+    ExpenseClaim: encode_expense_claim,
+    ExpenseClaimsResponse: encode_expense_claims_response,
     Invoice: encode_invoice,
     InvoiceAddress: encode_invoice_address,
     InvoicePayment: encode_invoice_payment,
@@ -7390,15 +10047,21 @@ ENCODERS: dict[type[Any], Callable[[Any], bytes]] = {
     ManualJournalLine: encode_manual_journal_line,
     ManualJournalsResponse: encode_manual_journals_response,
     OptionsResponse: encode_options_response,
+    Overpayment: encode_overpayment,
+    OverpaymentsResponse: encode_overpayments_response,
     Payment: encode_payment,
     PaymentTerm: encode_payment_term,
     PaymentTerms: encode_payment_terms,
     PaymentsResponse: encode_payments_response,
     Phone: encode_phone,
+    Prepayment: encode_prepayment,
+    PrepaymentsResponse: encode_prepayments_response,
     PurchaseOrder: encode_purchase_order,
     PurchaseOrdersResponse: encode_purchase_orders_response,
     Quote: encode_quote,
     QuotesResponse: encode_quotes_response,
+    Receipt: encode_receipt,
+    ReceiptsResponse: encode_receipts_response,
     RepeatingInvoice: encode_repeating_invoice,
     RepeatingInvoicesResponse: encode_repeating_invoices_response,
     Response: encode_response,
@@ -7406,6 +10069,8 @@ ENCODERS: dict[type[Any], Callable[[Any], bytes]] = {
     TrackingCategoriesResponse: encode_tracking_categories_response,
     TrackingCategory: encode_tracking_category,
     TrackingOption: encode_tracking_option,
+    User: encode_user,
+    UsersResponse: encode_users_response,
 }
 """Model class -> its document encoder."""
 
@@ -7413,6 +10078,8 @@ WRITERS: dict[type[Any], tuple[str, Callable[[etree._Element, Any], None]]] = {
     Account: ("Account", write_account),
     AccountsResponse: ("Response", write_accounts_response),
     Address: ("Address", write_address),
+    Allocation: ("Allocation", write_allocation),
+    AllocationInvoice: ("AllocationInvoice", write_allocation_invoice),
     ApiException: ("ApiException", write_api_exception),
     Attachment: ("Attachment", write_attachment),
     BalanceAmounts: ("BalanceAmounts", write_balance_amounts),
@@ -7421,16 +10088,22 @@ WRITERS: dict[type[Any], tuple[str, Callable[[etree._Element, Any], None]]] = {
     BankTransactionsResponse: ("Response", write_bank_transactions_response),
     BankTransfer: ("BankTransfer", write_bank_transfer),
     BankTransfersResponse: ("Response", write_bank_transfers_response),
+    BatchPayment: ("BatchPayment", write_batch_payment),
     BatchPaymentDetails: ("BatchPaymentDetails", write_batch_payment_details),
+    BatchPaymentsResponse: ("Response", write_batch_payments_response),
     BrandingTheme: ("BrandingTheme", write_branding_theme),
     CisSetting: ("CisSetting", write_cis_setting),
     Contact: ("Contact", write_contact),
     ContactGroup: ("ContactGroup", write_contact_group),
     ContactPerson: ("ContactPerson", write_contact_person),
     ContactsResponse: ("Response", write_contacts_response),
+    CreditNote: ("CreditNote", write_credit_note),
+    CreditNotesResponse: ("Response", write_credit_notes_response),
     DataContractBase: ("DataContractBase", write_data_contract_base),
     EntityValidationError: ("EntityValidationError", write_entity_validation_error),
     EntityWarning: ("EntityWarning", write_entity_warning),
+    ExpenseClaim: ("ExpenseClaim", write_expense_claim),
+    ExpenseClaimsResponse: ("Response", write_expense_claims_response),
     Invoice: ("Invoice", write_invoice),
     InvoiceAddress: ("InvoiceAddress", write_invoice_address),
     InvoicePayment: ("InvoicePayment", write_invoice_payment),
@@ -7450,15 +10123,21 @@ WRITERS: dict[type[Any], tuple[str, Callable[[etree._Element, Any], None]]] = {
     ManualJournalLine: ("ManualJournalLine", write_manual_journal_line),
     ManualJournalsResponse: ("Response", write_manual_journals_response),
     OptionsResponse: ("Response", write_options_response),
+    Overpayment: ("Overpayment", write_overpayment),
+    OverpaymentsResponse: ("Response", write_overpayments_response),
     Payment: ("Payment", write_payment),
     PaymentTerm: ("PaymentTerm", write_payment_term),
     PaymentTerms: ("PaymentTerms", write_payment_terms),
     PaymentsResponse: ("Response", write_payments_response),
     Phone: ("Phone", write_phone),
+    Prepayment: ("Prepayment", write_prepayment),
+    PrepaymentsResponse: ("Response", write_prepayments_response),
     PurchaseOrder: ("PurchaseOrder", write_purchase_order),
     PurchaseOrdersResponse: ("Response", write_purchase_orders_response),
     Quote: ("Quote", write_quote),
     QuotesResponse: ("Response", write_quotes_response),
+    Receipt: ("Receipt", write_receipt),
+    ReceiptsResponse: ("Response", write_receipts_response),
     RepeatingInvoice: ("RepeatingInvoice", write_repeating_invoice),
     RepeatingInvoicesResponse: ("Response", write_repeating_invoices_response),
     Response: ("Response", write_response),
@@ -7466,6 +10145,8 @@ WRITERS: dict[type[Any], tuple[str, Callable[[etree._Element, Any], None]]] = {
     TrackingCategoriesResponse: ("Response", write_tracking_categories_response),
     TrackingCategory: ("TrackingCategory", write_tracking_category),
     TrackingOption: ("TrackingOption", write_tracking_option),
+    User: ("User", write_user),
+    UsersResponse: ("Response", write_users_response),
 }
 """Model class -> (its element name, the writer that appends its children to an element):
 for building a larger document (an envelope) without serialising and re-parsing."""

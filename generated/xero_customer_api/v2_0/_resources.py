@@ -45,8 +45,17 @@ from .models import (
     BankTransfer,
     BankTransfersResponse,
     BankTransferStatus,
+    BatchPayment,
+    BatchPaymentsResponse,
+    BatchPaymentStatus,
     Contact,
     ContactsResponse,
+    CreditNote,
+    CreditNotesResponse,
+    CreditNoteStatus,
+    ExpenseClaim,
+    ExpenseClaimsResponse,
+    ExpenseClaimStatus,
     Invoice,
     InvoicesResponse,
     InvoiceStatus,
@@ -60,21 +69,29 @@ from .models import (
     ManualJournalsResponse,
     ManualJournalStatus,
     OptionsResponse,
+    Overpayment,
+    OverpaymentsResponse,
     Payment,
     PaymentsResponse,
     PaymentStatus,
+    Prepayment,
+    PrepaymentsResponse,
     PurchaseOrder,
     PurchaseOrdersResponse,
     PurchaseOrderStatus,
     Quote,
     QuotesResponse,
     QuoteStatus,
+    Receipt,
+    ReceiptsResponse,
     RepeatingInvoice,
     RepeatingInvoicesResponse,
     RepeatingInvoiceStatus,
     TrackingCategoriesResponse,
     TrackingCategory,
     TrackingOption,
+    User,
+    UsersResponse,
 )
 
 __all__ = [
@@ -86,8 +103,14 @@ __all__ = [
     "AsyncBankTransactionsResourceWithRawResponse",
     "AsyncBankTransfersResource",
     "AsyncBankTransfersResourceWithRawResponse",
+    "AsyncBatchPaymentsResource",
+    "AsyncBatchPaymentsResourceWithRawResponse",
     "AsyncContactsResource",
     "AsyncContactsResourceWithRawResponse",
+    "AsyncCreditNotesResource",
+    "AsyncCreditNotesResourceWithRawResponse",
+    "AsyncExpenseClaimsResource",
+    "AsyncExpenseClaimsResourceWithRawResponse",
     "AsyncInvoicesResource",
     "AsyncInvoicesResourceWithRawResponse",
     "AsyncItemsResource",
@@ -98,22 +121,36 @@ __all__ = [
     "AsyncLinkedTransactionsResourceWithRawResponse",
     "AsyncManualJournalsResource",
     "AsyncManualJournalsResourceWithRawResponse",
+    "AsyncOverpaymentsResource",
+    "AsyncOverpaymentsResourceWithRawResponse",
     "AsyncPaymentsResource",
     "AsyncPaymentsResourceWithRawResponse",
+    "AsyncPrepaymentsResource",
+    "AsyncPrepaymentsResourceWithRawResponse",
     "AsyncPurchaseOrdersResource",
     "AsyncPurchaseOrdersResourceWithRawResponse",
     "AsyncQuotesResource",
     "AsyncQuotesResourceWithRawResponse",
+    "AsyncReceiptsResource",
+    "AsyncReceiptsResourceWithRawResponse",
     "AsyncRepeatingInvoicesResource",
     "AsyncRepeatingInvoicesResourceWithRawResponse",
     "AsyncTrackingCategoriesResource",
     "AsyncTrackingCategoriesResourceWithRawResponse",
+    "AsyncUsersResource",
+    "AsyncUsersResourceWithRawResponse",
     "BankTransactionsResource",
     "BankTransactionsResourceWithRawResponse",
     "BankTransfersResource",
     "BankTransfersResourceWithRawResponse",
+    "BatchPaymentsResource",
+    "BatchPaymentsResourceWithRawResponse",
     "ContactsResource",
     "ContactsResourceWithRawResponse",
+    "CreditNotesResource",
+    "CreditNotesResourceWithRawResponse",
+    "ExpenseClaimsResource",
+    "ExpenseClaimsResourceWithRawResponse",
     "InvoicesResource",
     "InvoicesResourceWithRawResponse",
     "ItemsResource",
@@ -124,16 +161,24 @@ __all__ = [
     "LinkedTransactionsResourceWithRawResponse",
     "ManualJournalsResource",
     "ManualJournalsResourceWithRawResponse",
+    "OverpaymentsResource",
+    "OverpaymentsResourceWithRawResponse",
     "PaymentsResource",
     "PaymentsResourceWithRawResponse",
+    "PrepaymentsResource",
+    "PrepaymentsResourceWithRawResponse",
     "PurchaseOrdersResource",
     "PurchaseOrdersResourceWithRawResponse",
     "QuotesResource",
     "QuotesResourceWithRawResponse",
+    "ReceiptsResource",
+    "ReceiptsResourceWithRawResponse",
     "RepeatingInvoicesResource",
     "RepeatingInvoicesResourceWithRawResponse",
     "TrackingCategoriesResource",
     "TrackingCategoriesResourceWithRawResponse",
+    "UsersResource",
+    "UsersResourceWithRawResponse",
 ]
 
 
@@ -4813,6 +4858,1480 @@ class AsyncBankTransfersResource:
         return batch_result(raw.parsed.bank_transfers)
 
 
+class BatchPaymentsResourceWithRawResponse:
+    """Batch_payments endpoints returning the raw HTTP answer with the parsed envelope."""
+
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
+
+    def list(
+        self,
+        *,
+        where: str | None = None,
+        order: str | None = None,
+        modified_since: datetime.datetime | datetime.date | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[BatchPaymentsResponse]:
+        """GET BatchPayments: like ``batch_payments.list()``, with the raw answer.
+
+        Args:
+            where: A filter over any element of the answer, e.g. Status=="AUTHORISED"; build it
+                with xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests)
+                rather than by concatenation.
+            order: Sort order, e.g. Date DESC or UpdatedDateUTC DESC.
+            modified_since: Only records created or changed since this moment (a timezone-aware datetime, or
+                a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-
+                Since header: a filter, so the answer may be an empty list.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``BatchPaymentsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``where`` or ``order`` empty;
+                ``max_retries`` not a whole number >= 0.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="GET",
+            path="BatchPayments",
+            params=[
+                ("where", encode_string("where", where)),
+                ("order", encode_string("order", order)),
+            ],
+            headers=[
+                ("If-Modified-Since", encode_datetime("modified_since", modified_since)),
+            ],
+            body=None,
+            response_type=BatchPaymentsResponse,
+            decode=_codec.decode_batch_payments_response,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def get(
+        self,
+        *,
+        batch_payment_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[BatchPaymentsResponse]:
+        """GET BatchPayments/{BatchPaymentID}: like ``batch_payments.get()``, with the raw answer.
+
+        Args:
+            batch_payment_id: Xero's identifier of the batch payment.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``BatchPaymentsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such batch payment in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="GET",
+            path="BatchPayments/"
+            + encode_path_segment(
+                "batch_payment_id", encode_guid("batch_payment_id", batch_payment_id)
+            ),
+            params=[],
+            body=None,
+            response_type=BatchPaymentsResponse,
+            decode=_codec.decode_batch_payments_response,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def create(
+        self,
+        batch_payment: BatchPayment,
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[BatchPaymentsResponse]:
+        """PUT BatchPayments: like ``batch_payments.create()``, with the raw answer.
+
+        Args:
+            batch_payment: One batch payment to create, or to delete (Status DELETED).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``BatchPaymentsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: the batch payment does not match its
+                schema (a required field missing or a value of the wrong type; a ``float`` or
+                ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short; a number out of range); ``max_retries`` not a whole
+                number >= 0.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="PUT",
+            path="BatchPayments",
+            params=[],
+            body=batch_payment,
+            response_type=BatchPaymentsResponse,
+            decode=_codec.decode_batch_payments_response,
+            encode=_codec.encode_request_batch_payment,
+            check=_checks.CHECKS[BatchPayment],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def create_many(
+        self,
+        batch_payments: Sequence[BatchPayment],
+        *,
+        summarize_errors: bool = True,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[BatchPaymentsResponse]:
+        """PUT BatchPayments: like ``batch_payments.create_many()``, with the raw answer.
+
+        Args:
+            batch_payments: A batch of batch payments to create (PUT BatchPayments).
+            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
+                False: always an answer, each item with its own status, validation errors and
+                warnings.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``BatchPaymentsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``batch_payments`` not a list of batch
+                payments; a batch payment in ``batch_payments`` does not match its schema (a
+                required field missing or a value of the wrong type; a ``float`` or ``str`` for
+                a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
+                ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short; a number out of range); ``max_retries`` not a whole number >=
+                0.
+            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
+                failing element); with ``summarize_errors=False`` failed items are in the result
+                instead.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="PUT",
+            path="BatchPayments",
+            params=[
+                ("summarizeErrors", encode_bool("summarize_errors", summarize_errors)),
+            ],
+            body=_checks.as_list(batch_payments, "batch_payments", "BatchPayment"),
+            response_type=BatchPaymentsResponse,
+            decode=_codec.decode_batch_payments_response,
+            encode=_codec.encode_request_batch_payments,
+            check=_checks.CHECKS[BatchPayment],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def save(
+        self,
+        batch_payment: BatchPayment,
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[BatchPaymentsResponse]:
+        """POST BatchPayments: like ``batch_payments.save()``, with the raw answer.
+
+        Args:
+            batch_payment: One batch payment to create, or to delete (Status DELETED).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``BatchPaymentsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: the batch payment does not match its
+                schema (a required field missing or a value of the wrong type; a ``float`` or
+                ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short; a number out of range); ``max_retries`` not a whole
+                number >= 0.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="POST",
+            path="BatchPayments",
+            params=[],
+            body=batch_payment,
+            response_type=BatchPaymentsResponse,
+            decode=_codec.decode_batch_payments_response,
+            encode=_codec.encode_request_batch_payment,
+            check=_checks.CHECKS[BatchPayment],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def delete(
+        self,
+        *,
+        batch_payment_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[BatchPaymentsResponse]:
+        """POST BatchPayments/{BatchPaymentID}: like ``batch_payments.delete()``, with the raw answer.
+
+        Args:
+            batch_payment_id: Xero's identifier of the batch payment to delete.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``BatchPaymentsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: the batch payment does not match its
+                schema (a required field missing or a value of the wrong type; a ``float`` or
+                ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short; a number out of range); ``max_retries`` not a whole
+                number >= 0.
+            NotFoundError: No such batch payment in this organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="POST",
+            path="BatchPayments/"
+            + encode_path_segment(
+                "batch_payment_id", encode_guid("batch_payment_id", batch_payment_id)
+            ),
+            params=[],
+            body=BatchPayment(status=BatchPaymentStatus("DELETED")),
+            response_type=BatchPaymentsResponse,
+            decode=_codec.decode_batch_payments_response,
+            encode=_codec.encode_request_batch_payment,
+            check=_checks.CHECKS[BatchPayment],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+
+class BatchPaymentsResource:
+    """Batch payments: one bank line paying several bills (PAYBATCH) or receiving payment of
+    several sales invoices (RECBATCH); history is not here."""
+
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
+        self.with_raw_response = BatchPaymentsResourceWithRawResponse(client)
+
+    def list(
+        self,
+        *,
+        where: str | None = None,
+        order: str | None = None,
+        modified_since: datetime.datetime | datetime.date | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> builtins.list[BatchPayment]:
+        """List the organisation's batch payments (never paged), optionally filtered and sorted.
+
+        ``GET BatchPayments``
+
+        Args:
+            where: A filter over any element of the answer, e.g. Status=="AUTHORISED"; build it
+                with xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests)
+                rather than by concatenation.
+            order: Sort order, e.g. Date DESC or UpdatedDateUTC DESC.
+            modified_since: Only records created or changed since this moment (a timezone-aware datetime, or
+                a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-
+                Since header: a filter, so the answer may be an empty list.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A list of ``BatchPayment``, one per batch payment that matches the filters (empty
+            when there is none).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``where`` or ``order`` empty;
+                ``max_retries`` not a whole number >= 0.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.list(
+            where=where,
+            order=order,
+            modified_since=modified_since,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return raw.parsed.batch_payments
+
+    def iter(
+        self,
+        *,
+        where: str | None = None,
+        order: str | None = None,
+        modified_since: datetime.datetime | datetime.date | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+    ) -> Iterator[BatchPayment]:
+        """Like ``list()``, but yields one ``BatchPayment`` at a time.
+
+        The answer is parsed while it streams in, so memory does not grow with its size.
+        Errors anywhere in the stream raise (never a silently shorter list); the call is
+        not retried once it has started. ``GET BatchPayments``
+
+        A number ``timeout`` bounds the time spent waiting for and reading the answer (the
+        time you spend between items does not count); the client's ``max_item_bytes`` bounds
+        what is held at once: one item and anything before it that is not an item.
+
+        Args:
+            where: A filter over any element of the answer, e.g. Status=="AUTHORISED"; build it
+                with xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests)
+                rather than by concatenation.
+            order: Sort order, e.g. Date DESC or UpdatedDateUTC DESC.
+            modified_since: Only records created or changed since this moment (a timezone-aware datetime, or
+                a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-
+                Since header: a filter, so the answer may be an empty list.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+
+        Returns:
+            An iterator yielding one ``BatchPayment`` per batch payment that matches the
+            filters.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``where`` or ``order`` empty.
+            XeroAPIError: Xero answered with an error (before or while streaming).
+            XeroResponseError: The answer is malformed, truncated or unsafe.
+            XeroConnectionError: The connection failed, dropped or timed out.
+        """
+        return iter_items(
+            self._client,
+            path="BatchPayments",
+            params=[
+                ("where", encode_string("where", where)),
+                ("order", encode_string("order", order)),
+            ],
+            wrapper="BatchPayments",
+            item="BatchPayment",
+            decode=_codec.decode_batch_payment,
+            headers=[
+                ("If-Modified-Since", encode_datetime("modified_since", modified_since)),
+            ],
+            tenant_id=tenant_id,
+            timeout=timeout,
+            envelope=_codec.decode_batch_payments_response,
+        )
+
+    def get(
+        self,
+        *,
+        batch_payment_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> BatchPayment:
+        """Get one batch payment, with its payments, by its BatchPaymentID.
+
+        ``GET BatchPayments/{BatchPaymentID}``
+
+        Args:
+            batch_payment_id: Xero's identifier of the batch payment.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``BatchPayment`` found (never ``None``).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such batch payment in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.get(
+            batch_payment_id=batch_payment_id,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.batch_payments), None), "BatchPayment")
+
+    def create(
+        self,
+        batch_payment: BatchPayment,
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> BatchPayment:
+        """Create one batch payment: a payment of each of its invoices (Account, Date and Payments
+        are needed; each payment at most its invoice's amount due).
+
+        ``PUT BatchPayments``
+
+        Args:
+            batch_payment: One batch payment to create, or to delete (Status DELETED).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``BatchPayment`` as Xero saved it, with the values Xero sets (such as its ID).
+
+        Raises:
+            RequestValidationError: Nothing was sent: the batch payment does not match its
+                schema (a required field missing or a value of the wrong type; a ``float`` or
+                ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short; a number out of range); ``max_retries`` not a whole
+                number >= 0.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.create(
+            batch_payment,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.batch_payments), None), "BatchPayment")
+
+    def create_many(
+        self,
+        batch_payments: Sequence[BatchPayment],
+        *,
+        summarize_errors: bool = True,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> BatchResult[BatchPayment]:
+        """Create several batch payments in one call.
+
+        ``PUT BatchPayments``
+
+        Args:
+            batch_payments: A batch of batch payments to create (PUT BatchPayments).
+            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
+                False: always an answer, each item with its own status, validation errors and
+                warnings.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A ``BatchResult`` of ``BatchPayment``: ``.items`` in the order sent, each with the
+            decoded ``.item``, its ``.status`` (OK, WARNING or ERROR; OK when errors were
+            summarised), ``.validation_errors`` and ``.warnings``; ``.succeeded`` and
+            ``.failed`` split them. With ``summarize_errors=True`` a failing batch raises
+            ``ValidationError`` instead.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``batch_payments`` not a list of batch
+                payments; a batch payment in ``batch_payments`` does not match its schema (a
+                required field missing or a value of the wrong type; a ``float`` or ``str`` for
+                a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
+                ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short; a number out of range); ``max_retries`` not a whole number >=
+                0.
+            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
+                failing element); with ``summarize_errors=False`` failed items are in the result
+                instead.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.create_many(
+            batch_payments,
+            summarize_errors=summarize_errors,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return batch_result(raw.parsed.batch_payments)
+
+    def save(
+        self,
+        batch_payment: BatchPayment,
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> BatchPayment:
+        """Update one batch payment named by its BatchPaymentID in the body: Xero only lets its
+        Status become DELETED, which deletes it and its payments (as delete() does by the path).
+
+        ``POST BatchPayments``
+
+        Args:
+            batch_payment: One batch payment to create, or to delete (Status DELETED).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``BatchPayment`` as Xero saved it, with the values Xero sets (such as its ID).
+
+        Raises:
+            RequestValidationError: Nothing was sent: the batch payment does not match its
+                schema (a required field missing or a value of the wrong type; a ``float`` or
+                ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short; a number out of range); ``max_retries`` not a whole
+                number >= 0.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.save(
+            batch_payment,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.batch_payments), None), "BatchPayment")
+
+    def delete(
+        self,
+        *,
+        batch_payment_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> BatchPayment:
+        """Delete a batch payment and its payments (2.0 has no DELETE for batch payments: this
+        saves Status DELETED).
+
+        ``POST BatchPayments/{BatchPaymentID}``
+
+        Args:
+            batch_payment_id: Xero's identifier of the batch payment to delete.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``BatchPayment`` as Xero saved it, with the values Xero sets (such as its ID).
+
+        Raises:
+            RequestValidationError: Nothing was sent: the batch payment does not match its
+                schema (a required field missing or a value of the wrong type; a ``float`` or
+                ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short; a number out of range); ``max_retries`` not a whole
+                number >= 0.
+            NotFoundError: No such batch payment in this organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.delete(
+            batch_payment_id=batch_payment_id,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.batch_payments), None), "BatchPayment")
+
+
+class AsyncBatchPaymentsResourceWithRawResponse:
+    """Batch_payments endpoints returning the raw HTTP answer with the parsed envelope."""
+
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+
+    async def list(
+        self,
+        *,
+        where: str | None = None,
+        order: str | None = None,
+        modified_since: datetime.datetime | datetime.date | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[BatchPaymentsResponse]:
+        """GET BatchPayments: like ``batch_payments.list()``, with the raw answer.
+
+        Args:
+            where: A filter over any element of the answer, e.g. Status=="AUTHORISED"; build it
+                with xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests)
+                rather than by concatenation.
+            order: Sort order, e.g. Date DESC or UpdatedDateUTC DESC.
+            modified_since: Only records created or changed since this moment (a timezone-aware datetime, or
+                a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-
+                Since header: a filter, so the answer may be an empty list.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``BatchPaymentsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``where`` or ``order`` empty;
+                ``max_retries`` not a whole number >= 0.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="GET",
+            path="BatchPayments",
+            params=[
+                ("where", encode_string("where", where)),
+                ("order", encode_string("order", order)),
+            ],
+            headers=[
+                ("If-Modified-Since", encode_datetime("modified_since", modified_since)),
+            ],
+            body=None,
+            response_type=BatchPaymentsResponse,
+            decode=_codec.decode_batch_payments_response,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def get(
+        self,
+        *,
+        batch_payment_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[BatchPaymentsResponse]:
+        """GET BatchPayments/{BatchPaymentID}: like ``batch_payments.get()``, with the raw answer.
+
+        Args:
+            batch_payment_id: Xero's identifier of the batch payment.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``BatchPaymentsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such batch payment in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="GET",
+            path="BatchPayments/"
+            + encode_path_segment(
+                "batch_payment_id", encode_guid("batch_payment_id", batch_payment_id)
+            ),
+            params=[],
+            body=None,
+            response_type=BatchPaymentsResponse,
+            decode=_codec.decode_batch_payments_response,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def create(
+        self,
+        batch_payment: BatchPayment,
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[BatchPaymentsResponse]:
+        """PUT BatchPayments: like ``batch_payments.create()``, with the raw answer.
+
+        Args:
+            batch_payment: One batch payment to create, or to delete (Status DELETED).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``BatchPaymentsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: the batch payment does not match its
+                schema (a required field missing or a value of the wrong type; a ``float`` or
+                ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short; a number out of range); ``max_retries`` not a whole
+                number >= 0.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="PUT",
+            path="BatchPayments",
+            params=[],
+            body=batch_payment,
+            response_type=BatchPaymentsResponse,
+            decode=_codec.decode_batch_payments_response,
+            encode=_codec.encode_request_batch_payment,
+            check=_checks.CHECKS[BatchPayment],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def create_many(
+        self,
+        batch_payments: Sequence[BatchPayment],
+        *,
+        summarize_errors: bool = True,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[BatchPaymentsResponse]:
+        """PUT BatchPayments: like ``batch_payments.create_many()``, with the raw answer.
+
+        Args:
+            batch_payments: A batch of batch payments to create (PUT BatchPayments).
+            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
+                False: always an answer, each item with its own status, validation errors and
+                warnings.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``BatchPaymentsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``batch_payments`` not a list of batch
+                payments; a batch payment in ``batch_payments`` does not match its schema (a
+                required field missing or a value of the wrong type; a ``float`` or ``str`` for
+                a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
+                ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short; a number out of range); ``max_retries`` not a whole number >=
+                0.
+            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
+                failing element); with ``summarize_errors=False`` failed items are in the result
+                instead.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="PUT",
+            path="BatchPayments",
+            params=[
+                ("summarizeErrors", encode_bool("summarize_errors", summarize_errors)),
+            ],
+            body=_checks.as_list(batch_payments, "batch_payments", "BatchPayment"),
+            response_type=BatchPaymentsResponse,
+            decode=_codec.decode_batch_payments_response,
+            encode=_codec.encode_request_batch_payments,
+            check=_checks.CHECKS[BatchPayment],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def save(
+        self,
+        batch_payment: BatchPayment,
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[BatchPaymentsResponse]:
+        """POST BatchPayments: like ``batch_payments.save()``, with the raw answer.
+
+        Args:
+            batch_payment: One batch payment to create, or to delete (Status DELETED).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``BatchPaymentsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: the batch payment does not match its
+                schema (a required field missing or a value of the wrong type; a ``float`` or
+                ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short; a number out of range); ``max_retries`` not a whole
+                number >= 0.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="POST",
+            path="BatchPayments",
+            params=[],
+            body=batch_payment,
+            response_type=BatchPaymentsResponse,
+            decode=_codec.decode_batch_payments_response,
+            encode=_codec.encode_request_batch_payment,
+            check=_checks.CHECKS[BatchPayment],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def delete(
+        self,
+        *,
+        batch_payment_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[BatchPaymentsResponse]:
+        """POST BatchPayments/{BatchPaymentID}: like ``batch_payments.delete()``, with the raw answer.
+
+        Args:
+            batch_payment_id: Xero's identifier of the batch payment to delete.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``BatchPaymentsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: the batch payment does not match its
+                schema (a required field missing or a value of the wrong type; a ``float`` or
+                ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short; a number out of range); ``max_retries`` not a whole
+                number >= 0.
+            NotFoundError: No such batch payment in this organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="POST",
+            path="BatchPayments/"
+            + encode_path_segment(
+                "batch_payment_id", encode_guid("batch_payment_id", batch_payment_id)
+            ),
+            params=[],
+            body=BatchPayment(status=BatchPaymentStatus("DELETED")),
+            response_type=BatchPaymentsResponse,
+            decode=_codec.decode_batch_payments_response,
+            encode=_codec.encode_request_batch_payment,
+            check=_checks.CHECKS[BatchPayment],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+
+class AsyncBatchPaymentsResource:
+    """Batch payments: one bank line paying several bills (PAYBATCH) or receiving payment of
+    several sales invoices (RECBATCH); history is not here."""
+
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+        self.with_raw_response = AsyncBatchPaymentsResourceWithRawResponse(client)
+
+    async def list(
+        self,
+        *,
+        where: str | None = None,
+        order: str | None = None,
+        modified_since: datetime.datetime | datetime.date | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> builtins.list[BatchPayment]:
+        """List the organisation's batch payments (never paged), optionally filtered and sorted.
+
+        ``GET BatchPayments``
+
+        Args:
+            where: A filter over any element of the answer, e.g. Status=="AUTHORISED"; build it
+                with xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests)
+                rather than by concatenation.
+            order: Sort order, e.g. Date DESC or UpdatedDateUTC DESC.
+            modified_since: Only records created or changed since this moment (a timezone-aware datetime, or
+                a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-
+                Since header: a filter, so the answer may be an empty list.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A list of ``BatchPayment``, one per batch payment that matches the filters (empty
+            when there is none).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``where`` or ``order`` empty;
+                ``max_retries`` not a whole number >= 0.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.list(
+            where=where,
+            order=order,
+            modified_since=modified_since,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return raw.parsed.batch_payments
+
+    def iter(
+        self,
+        *,
+        where: str | None = None,
+        order: str | None = None,
+        modified_since: datetime.datetime | datetime.date | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+    ) -> AsyncIterator[BatchPayment]:
+        """Like ``list()``, but an async generator yielding one ``BatchPayment`` at a time.
+
+        The answer is parsed while it streams in, so memory does not grow with its size.
+        Errors anywhere in the stream raise (never a silently shorter list); the call is
+        not retried once it has started. ``GET BatchPayments``
+
+        A number ``timeout`` bounds the time spent waiting for and reading the answer (the
+        time you spend between items does not count); the client's ``max_item_bytes`` bounds
+        what is held at once: one item and anything before it that is not an item.
+
+        Args:
+            where: A filter over any element of the answer, e.g. Status=="AUTHORISED"; build it
+                with xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests)
+                rather than by concatenation.
+            order: Sort order, e.g. Date DESC or UpdatedDateUTC DESC.
+            modified_since: Only records created or changed since this moment (a timezone-aware datetime, or
+                a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-
+                Since header: a filter, so the answer may be an empty list.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+
+        Returns:
+            An async iterator yielding one ``BatchPayment`` per batch payment that matches the
+            filters.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``where`` or ``order`` empty.
+            XeroAPIError: Xero answered with an error (before or while streaming).
+            XeroResponseError: The answer is malformed, truncated or unsafe.
+            XeroConnectionError: The connection failed, dropped or timed out.
+        """
+        return aiter_items(
+            self._client,
+            path="BatchPayments",
+            params=[
+                ("where", encode_string("where", where)),
+                ("order", encode_string("order", order)),
+            ],
+            wrapper="BatchPayments",
+            item="BatchPayment",
+            decode=_codec.decode_batch_payment,
+            headers=[
+                ("If-Modified-Since", encode_datetime("modified_since", modified_since)),
+            ],
+            tenant_id=tenant_id,
+            timeout=timeout,
+            envelope=_codec.decode_batch_payments_response,
+        )
+
+    async def get(
+        self,
+        *,
+        batch_payment_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> BatchPayment:
+        """Get one batch payment, with its payments, by its BatchPaymentID.
+
+        ``GET BatchPayments/{BatchPaymentID}``
+
+        Args:
+            batch_payment_id: Xero's identifier of the batch payment.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``BatchPayment`` found (never ``None``).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such batch payment in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.get(
+            batch_payment_id=batch_payment_id,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.batch_payments), None), "BatchPayment")
+
+    async def create(
+        self,
+        batch_payment: BatchPayment,
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> BatchPayment:
+        """Create one batch payment: a payment of each of its invoices (Account, Date and Payments
+        are needed; each payment at most its invoice's amount due).
+
+        ``PUT BatchPayments``
+
+        Args:
+            batch_payment: One batch payment to create, or to delete (Status DELETED).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``BatchPayment`` as Xero saved it, with the values Xero sets (such as its ID).
+
+        Raises:
+            RequestValidationError: Nothing was sent: the batch payment does not match its
+                schema (a required field missing or a value of the wrong type; a ``float`` or
+                ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short; a number out of range); ``max_retries`` not a whole
+                number >= 0.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.create(
+            batch_payment,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.batch_payments), None), "BatchPayment")
+
+    async def create_many(
+        self,
+        batch_payments: Sequence[BatchPayment],
+        *,
+        summarize_errors: bool = True,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> BatchResult[BatchPayment]:
+        """Create several batch payments in one call.
+
+        ``PUT BatchPayments``
+
+        Args:
+            batch_payments: A batch of batch payments to create (PUT BatchPayments).
+            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
+                False: always an answer, each item with its own status, validation errors and
+                warnings.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A ``BatchResult`` of ``BatchPayment``: ``.items`` in the order sent, each with the
+            decoded ``.item``, its ``.status`` (OK, WARNING or ERROR; OK when errors were
+            summarised), ``.validation_errors`` and ``.warnings``; ``.succeeded`` and
+            ``.failed`` split them. With ``summarize_errors=True`` a failing batch raises
+            ``ValidationError`` instead.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``batch_payments`` not a list of batch
+                payments; a batch payment in ``batch_payments`` does not match its schema (a
+                required field missing or a value of the wrong type; a ``float`` or ``str`` for
+                a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
+                ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short; a number out of range); ``max_retries`` not a whole number >=
+                0.
+            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
+                failing element); with ``summarize_errors=False`` failed items are in the result
+                instead.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.create_many(
+            batch_payments,
+            summarize_errors=summarize_errors,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return batch_result(raw.parsed.batch_payments)
+
+    async def save(
+        self,
+        batch_payment: BatchPayment,
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> BatchPayment:
+        """Update one batch payment named by its BatchPaymentID in the body: Xero only lets its
+        Status become DELETED, which deletes it and its payments (as delete() does by the path).
+
+        ``POST BatchPayments``
+
+        Args:
+            batch_payment: One batch payment to create, or to delete (Status DELETED).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``BatchPayment`` as Xero saved it, with the values Xero sets (such as its ID).
+
+        Raises:
+            RequestValidationError: Nothing was sent: the batch payment does not match its
+                schema (a required field missing or a value of the wrong type; a ``float`` or
+                ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short; a number out of range); ``max_retries`` not a whole
+                number >= 0.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.save(
+            batch_payment,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.batch_payments), None), "BatchPayment")
+
+    async def delete(
+        self,
+        *,
+        batch_payment_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> BatchPayment:
+        """Delete a batch payment and its payments (2.0 has no DELETE for batch payments: this
+        saves Status DELETED).
+
+        ``POST BatchPayments/{BatchPaymentID}``
+
+        Args:
+            batch_payment_id: Xero's identifier of the batch payment to delete.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``BatchPayment`` as Xero saved it, with the values Xero sets (such as its ID).
+
+        Raises:
+            RequestValidationError: Nothing was sent: the batch payment does not match its
+                schema (a required field missing or a value of the wrong type; a ``float`` or
+                ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short; a number out of range); ``max_retries`` not a whole
+                number >= 0.
+            NotFoundError: No such batch payment in this organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.delete(
+            batch_payment_id=batch_payment_id,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.batch_payments), None), "BatchPayment")
+
+
 class ContactsResourceWithRawResponse:
     """Contacts endpoints returning the raw HTTP answer with the parsed envelope."""
 
@@ -6459,6 +7978,3581 @@ class AsyncContactsResource:
             max_retries=max_retries,
         )
         return batch_result(raw.parsed.contacts)
+
+
+class CreditNotesResourceWithRawResponse:
+    """Credit_notes endpoints returning the raw HTTP answer with the parsed envelope."""
+
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
+
+    def list(
+        self,
+        *,
+        where: str | None = None,
+        order: str | None = None,
+        page: int | None = None,
+        page_size: int | None = None,
+        unit_dp: Literal[2, 4] | None = None,
+        modified_since: datetime.datetime | datetime.date | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[CreditNotesResponse]:
+        """GET CreditNotes: like ``credit_notes.list()``, with the raw answer.
+
+        Args:
+            where: A filter over any element of the answer, e.g. Status=="AUTHORISED"; build it
+                with xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests)
+                rather than by concatenation.
+            order: Sort order, e.g. Date DESC or UpdatedDateUTC DESC.
+            page: Page number (from 1): up to page_size records each, credit notes with their
+                lines. Without it, lists are not paged and may leave out details.
+            page_size: Records per page (Xero's default 100).
+            unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
+            modified_since: Only records created or changed since this moment (a timezone-aware datetime, or
+                a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-
+                Since header: a filter, so the answer may be an empty list.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``CreditNotesResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``where`` or ``order`` empty;
+                ``max_retries`` not a whole number >= 0.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="GET",
+            path="CreditNotes",
+            params=[
+                ("where", encode_string("where", where)),
+                ("order", encode_string("order", order)),
+                ("page", encode_int("page", page)),
+                ("pageSize", encode_int("page_size", page_size)),
+                (
+                    "unitdp",
+                    encode_int(
+                        "unit_dp",
+                        unit_dp,
+                        (
+                            2,
+                            4,
+                        ),
+                    ),
+                ),
+            ],
+            headers=[
+                ("If-Modified-Since", encode_datetime("modified_since", modified_since)),
+            ],
+            body=None,
+            response_type=CreditNotesResponse,
+            decode=_codec.decode_credit_notes_response,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def get(
+        self,
+        *,
+        credit_note_id: str | uuid.UUID | None = None,
+        credit_note_number: str | None = None,
+        unit_dp: Literal[2, 4] | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[CreditNotesResponse]:
+        """GET CreditNotes/{CreditNote}: like ``credit_notes.get()``, with the raw answer.
+
+        Args:
+            credit_note_id: Xero's identifier of the credit note.
+            credit_note_number: The credit note number, e.g. CN-0001.
+            unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``CreditNotesResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: not exactly one of ``credit_note_id``
+                and ``credit_note_number`` given; ``max_retries`` not a whole number >= 0.
+            NotFoundError: No such credit note in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        check_one_of(
+            {
+                "credit_note_id": credit_note_id,
+                "credit_note_number": credit_note_number,
+            }
+        )
+        return self._client._request(
+            method="GET",
+            path="CreditNotes/"
+            + encode_path_segment(
+                "credit_note_id or credit_note_number",
+                encode_guid("credit_note_id", credit_note_id)
+                or encode_string("credit_note_number", credit_note_number),
+            ),
+            params=[
+                (
+                    "unitdp",
+                    encode_int(
+                        "unit_dp",
+                        unit_dp,
+                        (
+                            2,
+                            4,
+                        ),
+                    ),
+                ),
+            ],
+            body=None,
+            response_type=CreditNotesResponse,
+            decode=_codec.decode_credit_notes_response,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def create(
+        self,
+        credit_note: CreditNote,
+        *,
+        unit_dp: Literal[2, 4] | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[CreditNotesResponse]:
+        """PUT CreditNotes: like ``credit_notes.create()``, with the raw answer.
+
+        Args:
+            credit_note: One credit note to create, update, delete (Status DELETED) or void (Status
+                VOIDED).
+            unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``CreditNotesResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: the credit note does not match its
+                schema (a required field missing or a value of the wrong type; a ``float`` or
+                ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short; a number out of range); ``max_retries`` not a whole
+                number >= 0.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="PUT",
+            path="CreditNotes",
+            params=[
+                (
+                    "unitdp",
+                    encode_int(
+                        "unit_dp",
+                        unit_dp,
+                        (
+                            2,
+                            4,
+                        ),
+                    ),
+                ),
+            ],
+            body=credit_note,
+            response_type=CreditNotesResponse,
+            decode=_codec.decode_credit_notes_response,
+            encode=_codec.encode_request_credit_note,
+            check=_checks.CHECKS[CreditNote],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def create_many(
+        self,
+        credit_notes: Sequence[CreditNote],
+        *,
+        summarize_errors: bool = True,
+        unit_dp: Literal[2, 4] | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[CreditNotesResponse]:
+        """PUT CreditNotes: like ``credit_notes.create_many()``, with the raw answer.
+
+        Args:
+            credit_notes: A batch of credit notes to create (PUT CreditNotes) or create-or-update (POST
+                CreditNotes).
+            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
+                False: always an answer, each item with its own status, validation errors and
+                warnings.
+            unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``CreditNotesResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``credit_notes`` not a list of credit
+                notes; a credit note in ``credit_notes`` does not match its schema (a required
+                field missing or a value of the wrong type; a ``float`` or ``str`` for a
+                ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
+                ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short; a number out of range); ``max_retries`` not a whole number >=
+                0.
+            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
+                failing element); with ``summarize_errors=False`` failed items are in the result
+                instead.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="PUT",
+            path="CreditNotes",
+            params=[
+                ("summarizeErrors", encode_bool("summarize_errors", summarize_errors)),
+                (
+                    "unitdp",
+                    encode_int(
+                        "unit_dp",
+                        unit_dp,
+                        (
+                            2,
+                            4,
+                        ),
+                    ),
+                ),
+            ],
+            body=_checks.as_list(credit_notes, "credit_notes", "CreditNote"),
+            response_type=CreditNotesResponse,
+            decode=_codec.decode_credit_notes_response,
+            encode=_codec.encode_request_credit_notes,
+            check=_checks.CHECKS[CreditNote],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def save(
+        self,
+        credit_note: CreditNote,
+        *,
+        unit_dp: Literal[2, 4] | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[CreditNotesResponse]:
+        """POST CreditNotes: like ``credit_notes.save()``, with the raw answer.
+
+        Args:
+            credit_note: One credit note to create, update, delete (Status DELETED) or void (Status
+                VOIDED).
+            unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``CreditNotesResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: the credit note does not match its
+                schema (a required field missing or a value of the wrong type; a ``float`` or
+                ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short; a number out of range); ``max_retries`` not a whole
+                number >= 0.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="POST",
+            path="CreditNotes",
+            params=[
+                (
+                    "unitdp",
+                    encode_int(
+                        "unit_dp",
+                        unit_dp,
+                        (
+                            2,
+                            4,
+                        ),
+                    ),
+                ),
+            ],
+            body=credit_note,
+            response_type=CreditNotesResponse,
+            decode=_codec.decode_credit_notes_response,
+            encode=_codec.encode_request_credit_note,
+            check=_checks.CHECKS[CreditNote],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def save_many(
+        self,
+        credit_notes: Sequence[CreditNote],
+        *,
+        summarize_errors: bool = True,
+        unit_dp: Literal[2, 4] | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[CreditNotesResponse]:
+        """POST CreditNotes: like ``credit_notes.save_many()``, with the raw answer.
+
+        Args:
+            credit_notes: A batch of credit notes to create (PUT CreditNotes) or create-or-update (POST
+                CreditNotes).
+            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
+                False: always an answer, each item with its own status, validation errors and
+                warnings.
+            unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``CreditNotesResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``credit_notes`` not a list of credit
+                notes; a credit note in ``credit_notes`` does not match its schema (a required
+                field missing or a value of the wrong type; a ``float`` or ``str`` for a
+                ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
+                ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short; a number out of range); ``max_retries`` not a whole number >=
+                0.
+            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
+                failing element); with ``summarize_errors=False`` failed items are in the result
+                instead.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="POST",
+            path="CreditNotes",
+            params=[
+                ("summarizeErrors", encode_bool("summarize_errors", summarize_errors)),
+                (
+                    "unitdp",
+                    encode_int(
+                        "unit_dp",
+                        unit_dp,
+                        (
+                            2,
+                            4,
+                        ),
+                    ),
+                ),
+            ],
+            body=_checks.as_list(credit_notes, "credit_notes", "CreditNote"),
+            response_type=CreditNotesResponse,
+            decode=_codec.decode_credit_notes_response,
+            encode=_codec.encode_request_credit_notes,
+            check=_checks.CHECKS[CreditNote],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def delete(
+        self,
+        *,
+        credit_note_id: str | uuid.UUID,
+        status: Literal["DELETED", "VOIDED"] = "DELETED",
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[CreditNotesResponse]:
+        """POST CreditNotes/{CreditNoteID}: like ``credit_notes.delete()``, with the raw answer.
+
+        Args:
+            credit_note_id: Xero's identifier of the credit note.
+            status: The status to save: DELETED or VOIDED (default DELETED).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``CreditNotesResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: the credit note does not match its
+                schema (a required field missing or a value of the wrong type; a ``float`` or
+                ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short; a number out of range); ``max_retries`` not a whole
+                number >= 0.
+            NotFoundError: No such credit note in this organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="POST",
+            path="CreditNotes/"
+            + encode_path_segment("credit_note_id", encode_guid("credit_note_id", credit_note_id)),
+            params=[],
+            body=CreditNote(
+                status=CreditNoteStatus(
+                    check_choice(
+                        "status",
+                        status,
+                        (
+                            "DELETED",
+                            "VOIDED",
+                        ),
+                    )
+                )
+            ),
+            response_type=CreditNotesResponse,
+            decode=_codec.decode_credit_notes_response,
+            encode=_codec.encode_request_credit_note,
+            check=_checks.CHECKS[CreditNote],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+
+class CreditNotesResource:
+    """Credit notes to customers (ACCRECCREDIT) and from suppliers (ACCPAYCREDIT); allocations,
+    attachments, history and PDFs are not here."""
+
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
+        self.with_raw_response = CreditNotesResourceWithRawResponse(client)
+
+    def list(
+        self,
+        *,
+        where: str | None = None,
+        order: str | None = None,
+        page: int | None = None,
+        page_size: int | None = None,
+        unit_dp: Literal[2, 4] | None = None,
+        modified_since: datetime.datetime | datetime.date | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> builtins.list[CreditNote]:
+        """List the organisation's credit notes. Unpaged lists leave out the lines: give page (or
+        use iter()) to have them.
+
+        ``GET CreditNotes``
+
+        Args:
+            where: A filter over any element of the answer, e.g. Status=="AUTHORISED"; build it
+                with xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests)
+                rather than by concatenation.
+            order: Sort order, e.g. Date DESC or UpdatedDateUTC DESC.
+            page: Page number (from 1): up to page_size records each, credit notes with their
+                lines. Without it, lists are not paged and may leave out details.
+            page_size: Records per page (Xero's default 100).
+            unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
+            modified_since: Only records created or changed since this moment (a timezone-aware datetime, or
+                a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-
+                Since header: a filter, so the answer may be an empty list.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A list of ``CreditNote``, one per credit note that matches the filters (empty when
+            there is none).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``where`` or ``order`` empty;
+                ``max_retries`` not a whole number >= 0.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.list(
+            where=where,
+            order=order,
+            page=page,
+            page_size=page_size,
+            unit_dp=unit_dp,
+            modified_since=modified_since,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return raw.parsed.credit_notes
+
+    def iter(
+        self,
+        *,
+        where: str | None = None,
+        order: str | None = None,
+        page: int | None = None,
+        page_size: int | None = None,
+        unit_dp: Literal[2, 4] | None = None,
+        modified_since: datetime.datetime | datetime.date | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+    ) -> Iterator[CreditNote]:
+        """Like ``list()``, but yields one ``CreditNote`` at a time.
+
+        Walks the pages from page (1 by default), page_size records a page (Xero's default 100),
+        until a page comes back shorter; each page is parsed while it streams in, so memory
+        stays flat however many records there are. Errors on any page raise (never a silently
+        shorter list); a page is not retried once it has started. ``GET CreditNotes``
+
+        A number ``timeout`` bounds the time spent waiting for and reading the answer (the
+        time you spend between items does not count); the client's ``max_item_bytes`` bounds
+        what is held at once: one item and anything before it that is not an item.
+
+        Args:
+            where: A filter over any element of the answer, e.g. Status=="AUTHORISED"; build it
+                with xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests)
+                rather than by concatenation.
+            order: Sort order, e.g. Date DESC or UpdatedDateUTC DESC.
+            page: Page number (from 1): up to page_size records each, credit notes with their
+                lines. Without it, lists are not paged and may leave out details.
+            page_size: Records per page (Xero's default 100).
+            unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
+            modified_since: Only records created or changed since this moment (a timezone-aware datetime, or
+                a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-
+                Since header: a filter, so the answer may be an empty list.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+
+        Returns:
+            An iterator yielding one ``CreditNote`` per credit note that matches the filters.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``where`` or ``order`` empty.
+            XeroAPIError: Xero answered with an error (before or while streaming).
+            XeroResponseError: The answer is malformed, truncated or unsafe.
+            XeroConnectionError: The connection failed, dropped or timed out.
+        """
+        return iter_pages(
+            self._client,
+            path="CreditNotes",
+            params=[
+                ("where", encode_string("where", where)),
+                ("order", encode_string("order", order)),
+                ("page", encode_int("page", page)),
+                ("pageSize", encode_int("page_size", page_size)),
+                (
+                    "unitdp",
+                    encode_int(
+                        "unit_dp",
+                        unit_dp,
+                        (
+                            2,
+                            4,
+                        ),
+                    ),
+                ),
+            ],
+            page_param="page",
+            first_page=page,
+            page_size=page_size,
+            default_size=100,
+            wrapper="CreditNotes",
+            item="CreditNote",
+            decode=_codec.decode_credit_note,
+            headers=[
+                ("If-Modified-Since", encode_datetime("modified_since", modified_since)),
+            ],
+            tenant_id=tenant_id,
+            timeout=timeout,
+            envelope=_codec.decode_credit_notes_response,
+        )
+
+    def get(
+        self,
+        *,
+        credit_note_id: str | uuid.UUID | None = None,
+        credit_note_number: str | None = None,
+        unit_dp: Literal[2, 4] | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> CreditNote:
+        """Get one credit note, with its lines and allocations, by its CreditNoteID or by its
+        CreditNoteNumber (give exactly one).
+
+        ``GET CreditNotes/{CreditNote}``
+
+        Args:
+            credit_note_id: Xero's identifier of the credit note.
+            credit_note_number: The credit note number, e.g. CN-0001.
+            unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``CreditNote`` found (never ``None``).
+
+        Raises:
+            RequestValidationError: Nothing was sent: not exactly one of ``credit_note_id``
+                and ``credit_note_number`` given; ``max_retries`` not a whole number >= 0.
+            NotFoundError: No such credit note in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.get(
+            credit_note_id=credit_note_id,
+            credit_note_number=credit_note_number,
+            unit_dp=unit_dp,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.credit_notes), None), "CreditNote")
+
+    def create(
+        self,
+        credit_note: CreditNote,
+        *,
+        unit_dp: Literal[2, 4] | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> CreditNote:
+        """Create one credit note (a draft unless a Status is given).
+
+        ``PUT CreditNotes``
+
+        Args:
+            credit_note: One credit note to create, update, delete (Status DELETED) or void (Status
+                VOIDED).
+            unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``CreditNote`` as Xero saved it, with the values Xero sets (such as its ID).
+
+        Raises:
+            RequestValidationError: Nothing was sent: the credit note does not match its
+                schema (a required field missing or a value of the wrong type; a ``float`` or
+                ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short; a number out of range); ``max_retries`` not a whole
+                number >= 0.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.create(
+            credit_note,
+            unit_dp=unit_dp,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.credit_notes), None), "CreditNote")
+
+    def create_many(
+        self,
+        credit_notes: Sequence[CreditNote],
+        *,
+        summarize_errors: bool = True,
+        unit_dp: Literal[2, 4] | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> BatchResult[CreditNote]:
+        """Create a batch of credit notes in one call (Xero advises at most 50 a call).
+
+        ``PUT CreditNotes``
+
+        Args:
+            credit_notes: A batch of credit notes to create (PUT CreditNotes) or create-or-update (POST
+                CreditNotes).
+            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
+                False: always an answer, each item with its own status, validation errors and
+                warnings.
+            unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A ``BatchResult`` of ``CreditNote``: ``.items`` in the order sent, each with the
+            decoded ``.item``, its ``.status`` (OK, WARNING or ERROR; OK when errors were
+            summarised), ``.validation_errors`` and ``.warnings``; ``.succeeded`` and
+            ``.failed`` split them. With ``summarize_errors=True`` a failing batch raises
+            ``ValidationError`` instead.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``credit_notes`` not a list of credit
+                notes; a credit note in ``credit_notes`` does not match its schema (a required
+                field missing or a value of the wrong type; a ``float`` or ``str`` for a
+                ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
+                ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short; a number out of range); ``max_retries`` not a whole number >=
+                0.
+            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
+                failing element); with ``summarize_errors=False`` failed items are in the result
+                instead.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.create_many(
+            credit_notes,
+            summarize_errors=summarize_errors,
+            unit_dp=unit_dp,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return batch_result(raw.parsed.credit_notes)
+
+    def save(
+        self,
+        credit_note: CreditNote,
+        *,
+        unit_dp: Literal[2, 4] | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> CreditNote:
+        """Create or update one credit note: one with a CreditNoteID (or a known CreditNoteNumber)
+        is updated, otherwise created.
+
+        ``POST CreditNotes``
+
+        Args:
+            credit_note: One credit note to create, update, delete (Status DELETED) or void (Status
+                VOIDED).
+            unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``CreditNote`` as Xero saved it, with the values Xero sets (such as its ID).
+
+        Raises:
+            RequestValidationError: Nothing was sent: the credit note does not match its
+                schema (a required field missing or a value of the wrong type; a ``float`` or
+                ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short; a number out of range); ``max_retries`` not a whole
+                number >= 0.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.save(
+            credit_note,
+            unit_dp=unit_dp,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.credit_notes), None), "CreditNote")
+
+    def save_many(
+        self,
+        credit_notes: Sequence[CreditNote],
+        *,
+        summarize_errors: bool = True,
+        unit_dp: Literal[2, 4] | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> BatchResult[CreditNote]:
+        """Create or update a batch of credit notes in one call, each as by save().
+
+        ``POST CreditNotes``
+
+        Args:
+            credit_notes: A batch of credit notes to create (PUT CreditNotes) or create-or-update (POST
+                CreditNotes).
+            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
+                False: always an answer, each item with its own status, validation errors and
+                warnings.
+            unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A ``BatchResult`` of ``CreditNote``: ``.items`` in the order sent, each with the
+            decoded ``.item``, its ``.status`` (OK, WARNING or ERROR; OK when errors were
+            summarised), ``.validation_errors`` and ``.warnings``; ``.succeeded`` and
+            ``.failed`` split them. With ``summarize_errors=True`` a failing batch raises
+            ``ValidationError`` instead.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``credit_notes`` not a list of credit
+                notes; a credit note in ``credit_notes`` does not match its schema (a required
+                field missing or a value of the wrong type; a ``float`` or ``str`` for a
+                ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
+                ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short; a number out of range); ``max_retries`` not a whole number >=
+                0.
+            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
+                failing element); with ``summarize_errors=False`` failed items are in the result
+                instead.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.save_many(
+            credit_notes,
+            summarize_errors=summarize_errors,
+            unit_dp=unit_dp,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return batch_result(raw.parsed.credit_notes)
+
+    def delete(
+        self,
+        *,
+        credit_note_id: str | uuid.UUID,
+        status: Literal["DELETED", "VOIDED"] = "DELETED",
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> CreditNote:
+        """Delete a draft or submitted credit note (status DELETED) or void an approved one (status
+        VOIDED); 2.0 has no DELETE for credit notes, so this saves the new status.
+
+        ``POST CreditNotes/{CreditNoteID}``
+
+        Args:
+            credit_note_id: Xero's identifier of the credit note.
+            status: The status to save: DELETED or VOIDED (default DELETED).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``CreditNote`` as Xero saved it, with the values Xero sets (such as its ID).
+
+        Raises:
+            RequestValidationError: Nothing was sent: the credit note does not match its
+                schema (a required field missing or a value of the wrong type; a ``float`` or
+                ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short; a number out of range); ``max_retries`` not a whole
+                number >= 0.
+            NotFoundError: No such credit note in this organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.delete(
+            credit_note_id=credit_note_id,
+            status=status,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.credit_notes), None), "CreditNote")
+
+
+class AsyncCreditNotesResourceWithRawResponse:
+    """Credit_notes endpoints returning the raw HTTP answer with the parsed envelope."""
+
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+
+    async def list(
+        self,
+        *,
+        where: str | None = None,
+        order: str | None = None,
+        page: int | None = None,
+        page_size: int | None = None,
+        unit_dp: Literal[2, 4] | None = None,
+        modified_since: datetime.datetime | datetime.date | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[CreditNotesResponse]:
+        """GET CreditNotes: like ``credit_notes.list()``, with the raw answer.
+
+        Args:
+            where: A filter over any element of the answer, e.g. Status=="AUTHORISED"; build it
+                with xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests)
+                rather than by concatenation.
+            order: Sort order, e.g. Date DESC or UpdatedDateUTC DESC.
+            page: Page number (from 1): up to page_size records each, credit notes with their
+                lines. Without it, lists are not paged and may leave out details.
+            page_size: Records per page (Xero's default 100).
+            unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
+            modified_since: Only records created or changed since this moment (a timezone-aware datetime, or
+                a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-
+                Since header: a filter, so the answer may be an empty list.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``CreditNotesResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``where`` or ``order`` empty;
+                ``max_retries`` not a whole number >= 0.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="GET",
+            path="CreditNotes",
+            params=[
+                ("where", encode_string("where", where)),
+                ("order", encode_string("order", order)),
+                ("page", encode_int("page", page)),
+                ("pageSize", encode_int("page_size", page_size)),
+                (
+                    "unitdp",
+                    encode_int(
+                        "unit_dp",
+                        unit_dp,
+                        (
+                            2,
+                            4,
+                        ),
+                    ),
+                ),
+            ],
+            headers=[
+                ("If-Modified-Since", encode_datetime("modified_since", modified_since)),
+            ],
+            body=None,
+            response_type=CreditNotesResponse,
+            decode=_codec.decode_credit_notes_response,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def get(
+        self,
+        *,
+        credit_note_id: str | uuid.UUID | None = None,
+        credit_note_number: str | None = None,
+        unit_dp: Literal[2, 4] | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[CreditNotesResponse]:
+        """GET CreditNotes/{CreditNote}: like ``credit_notes.get()``, with the raw answer.
+
+        Args:
+            credit_note_id: Xero's identifier of the credit note.
+            credit_note_number: The credit note number, e.g. CN-0001.
+            unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``CreditNotesResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: not exactly one of ``credit_note_id``
+                and ``credit_note_number`` given; ``max_retries`` not a whole number >= 0.
+            NotFoundError: No such credit note in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        check_one_of(
+            {
+                "credit_note_id": credit_note_id,
+                "credit_note_number": credit_note_number,
+            }
+        )
+        return await self._client._request(
+            method="GET",
+            path="CreditNotes/"
+            + encode_path_segment(
+                "credit_note_id or credit_note_number",
+                encode_guid("credit_note_id", credit_note_id)
+                or encode_string("credit_note_number", credit_note_number),
+            ),
+            params=[
+                (
+                    "unitdp",
+                    encode_int(
+                        "unit_dp",
+                        unit_dp,
+                        (
+                            2,
+                            4,
+                        ),
+                    ),
+                ),
+            ],
+            body=None,
+            response_type=CreditNotesResponse,
+            decode=_codec.decode_credit_notes_response,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def create(
+        self,
+        credit_note: CreditNote,
+        *,
+        unit_dp: Literal[2, 4] | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[CreditNotesResponse]:
+        """PUT CreditNotes: like ``credit_notes.create()``, with the raw answer.
+
+        Args:
+            credit_note: One credit note to create, update, delete (Status DELETED) or void (Status
+                VOIDED).
+            unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``CreditNotesResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: the credit note does not match its
+                schema (a required field missing or a value of the wrong type; a ``float`` or
+                ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short; a number out of range); ``max_retries`` not a whole
+                number >= 0.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="PUT",
+            path="CreditNotes",
+            params=[
+                (
+                    "unitdp",
+                    encode_int(
+                        "unit_dp",
+                        unit_dp,
+                        (
+                            2,
+                            4,
+                        ),
+                    ),
+                ),
+            ],
+            body=credit_note,
+            response_type=CreditNotesResponse,
+            decode=_codec.decode_credit_notes_response,
+            encode=_codec.encode_request_credit_note,
+            check=_checks.CHECKS[CreditNote],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def create_many(
+        self,
+        credit_notes: Sequence[CreditNote],
+        *,
+        summarize_errors: bool = True,
+        unit_dp: Literal[2, 4] | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[CreditNotesResponse]:
+        """PUT CreditNotes: like ``credit_notes.create_many()``, with the raw answer.
+
+        Args:
+            credit_notes: A batch of credit notes to create (PUT CreditNotes) or create-or-update (POST
+                CreditNotes).
+            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
+                False: always an answer, each item with its own status, validation errors and
+                warnings.
+            unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``CreditNotesResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``credit_notes`` not a list of credit
+                notes; a credit note in ``credit_notes`` does not match its schema (a required
+                field missing or a value of the wrong type; a ``float`` or ``str`` for a
+                ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
+                ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short; a number out of range); ``max_retries`` not a whole number >=
+                0.
+            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
+                failing element); with ``summarize_errors=False`` failed items are in the result
+                instead.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="PUT",
+            path="CreditNotes",
+            params=[
+                ("summarizeErrors", encode_bool("summarize_errors", summarize_errors)),
+                (
+                    "unitdp",
+                    encode_int(
+                        "unit_dp",
+                        unit_dp,
+                        (
+                            2,
+                            4,
+                        ),
+                    ),
+                ),
+            ],
+            body=_checks.as_list(credit_notes, "credit_notes", "CreditNote"),
+            response_type=CreditNotesResponse,
+            decode=_codec.decode_credit_notes_response,
+            encode=_codec.encode_request_credit_notes,
+            check=_checks.CHECKS[CreditNote],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def save(
+        self,
+        credit_note: CreditNote,
+        *,
+        unit_dp: Literal[2, 4] | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[CreditNotesResponse]:
+        """POST CreditNotes: like ``credit_notes.save()``, with the raw answer.
+
+        Args:
+            credit_note: One credit note to create, update, delete (Status DELETED) or void (Status
+                VOIDED).
+            unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``CreditNotesResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: the credit note does not match its
+                schema (a required field missing or a value of the wrong type; a ``float`` or
+                ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short; a number out of range); ``max_retries`` not a whole
+                number >= 0.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="POST",
+            path="CreditNotes",
+            params=[
+                (
+                    "unitdp",
+                    encode_int(
+                        "unit_dp",
+                        unit_dp,
+                        (
+                            2,
+                            4,
+                        ),
+                    ),
+                ),
+            ],
+            body=credit_note,
+            response_type=CreditNotesResponse,
+            decode=_codec.decode_credit_notes_response,
+            encode=_codec.encode_request_credit_note,
+            check=_checks.CHECKS[CreditNote],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def save_many(
+        self,
+        credit_notes: Sequence[CreditNote],
+        *,
+        summarize_errors: bool = True,
+        unit_dp: Literal[2, 4] | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[CreditNotesResponse]:
+        """POST CreditNotes: like ``credit_notes.save_many()``, with the raw answer.
+
+        Args:
+            credit_notes: A batch of credit notes to create (PUT CreditNotes) or create-or-update (POST
+                CreditNotes).
+            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
+                False: always an answer, each item with its own status, validation errors and
+                warnings.
+            unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``CreditNotesResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``credit_notes`` not a list of credit
+                notes; a credit note in ``credit_notes`` does not match its schema (a required
+                field missing or a value of the wrong type; a ``float`` or ``str`` for a
+                ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
+                ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short; a number out of range); ``max_retries`` not a whole number >=
+                0.
+            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
+                failing element); with ``summarize_errors=False`` failed items are in the result
+                instead.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="POST",
+            path="CreditNotes",
+            params=[
+                ("summarizeErrors", encode_bool("summarize_errors", summarize_errors)),
+                (
+                    "unitdp",
+                    encode_int(
+                        "unit_dp",
+                        unit_dp,
+                        (
+                            2,
+                            4,
+                        ),
+                    ),
+                ),
+            ],
+            body=_checks.as_list(credit_notes, "credit_notes", "CreditNote"),
+            response_type=CreditNotesResponse,
+            decode=_codec.decode_credit_notes_response,
+            encode=_codec.encode_request_credit_notes,
+            check=_checks.CHECKS[CreditNote],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def delete(
+        self,
+        *,
+        credit_note_id: str | uuid.UUID,
+        status: Literal["DELETED", "VOIDED"] = "DELETED",
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[CreditNotesResponse]:
+        """POST CreditNotes/{CreditNoteID}: like ``credit_notes.delete()``, with the raw answer.
+
+        Args:
+            credit_note_id: Xero's identifier of the credit note.
+            status: The status to save: DELETED or VOIDED (default DELETED).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``CreditNotesResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: the credit note does not match its
+                schema (a required field missing or a value of the wrong type; a ``float`` or
+                ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short; a number out of range); ``max_retries`` not a whole
+                number >= 0.
+            NotFoundError: No such credit note in this organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="POST",
+            path="CreditNotes/"
+            + encode_path_segment("credit_note_id", encode_guid("credit_note_id", credit_note_id)),
+            params=[],
+            body=CreditNote(
+                status=CreditNoteStatus(
+                    check_choice(
+                        "status",
+                        status,
+                        (
+                            "DELETED",
+                            "VOIDED",
+                        ),
+                    )
+                )
+            ),
+            response_type=CreditNotesResponse,
+            decode=_codec.decode_credit_notes_response,
+            encode=_codec.encode_request_credit_note,
+            check=_checks.CHECKS[CreditNote],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+
+class AsyncCreditNotesResource:
+    """Credit notes to customers (ACCRECCREDIT) and from suppliers (ACCPAYCREDIT); allocations,
+    attachments, history and PDFs are not here."""
+
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+        self.with_raw_response = AsyncCreditNotesResourceWithRawResponse(client)
+
+    async def list(
+        self,
+        *,
+        where: str | None = None,
+        order: str | None = None,
+        page: int | None = None,
+        page_size: int | None = None,
+        unit_dp: Literal[2, 4] | None = None,
+        modified_since: datetime.datetime | datetime.date | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> builtins.list[CreditNote]:
+        """List the organisation's credit notes. Unpaged lists leave out the lines: give page (or
+        use iter()) to have them.
+
+        ``GET CreditNotes``
+
+        Args:
+            where: A filter over any element of the answer, e.g. Status=="AUTHORISED"; build it
+                with xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests)
+                rather than by concatenation.
+            order: Sort order, e.g. Date DESC or UpdatedDateUTC DESC.
+            page: Page number (from 1): up to page_size records each, credit notes with their
+                lines. Without it, lists are not paged and may leave out details.
+            page_size: Records per page (Xero's default 100).
+            unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
+            modified_since: Only records created or changed since this moment (a timezone-aware datetime, or
+                a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-
+                Since header: a filter, so the answer may be an empty list.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A list of ``CreditNote``, one per credit note that matches the filters (empty when
+            there is none).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``where`` or ``order`` empty;
+                ``max_retries`` not a whole number >= 0.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.list(
+            where=where,
+            order=order,
+            page=page,
+            page_size=page_size,
+            unit_dp=unit_dp,
+            modified_since=modified_since,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return raw.parsed.credit_notes
+
+    def iter(
+        self,
+        *,
+        where: str | None = None,
+        order: str | None = None,
+        page: int | None = None,
+        page_size: int | None = None,
+        unit_dp: Literal[2, 4] | None = None,
+        modified_since: datetime.datetime | datetime.date | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+    ) -> AsyncIterator[CreditNote]:
+        """Like ``list()``, but an async generator yielding one ``CreditNote`` at a time.
+
+        Walks the pages from page (1 by default), page_size records a page (Xero's default 100),
+        until a page comes back shorter; each page is parsed while it streams in, so memory
+        stays flat however many records there are. Errors on any page raise (never a silently
+        shorter list); a page is not retried once it has started. ``GET CreditNotes``
+
+        A number ``timeout`` bounds the time spent waiting for and reading the answer (the
+        time you spend between items does not count); the client's ``max_item_bytes`` bounds
+        what is held at once: one item and anything before it that is not an item.
+
+        Args:
+            where: A filter over any element of the answer, e.g. Status=="AUTHORISED"; build it
+                with xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests)
+                rather than by concatenation.
+            order: Sort order, e.g. Date DESC or UpdatedDateUTC DESC.
+            page: Page number (from 1): up to page_size records each, credit notes with their
+                lines. Without it, lists are not paged and may leave out details.
+            page_size: Records per page (Xero's default 100).
+            unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
+            modified_since: Only records created or changed since this moment (a timezone-aware datetime, or
+                a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-
+                Since header: a filter, so the answer may be an empty list.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+
+        Returns:
+            An async iterator yielding one ``CreditNote`` per credit note that matches the
+            filters.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``where`` or ``order`` empty.
+            XeroAPIError: Xero answered with an error (before or while streaming).
+            XeroResponseError: The answer is malformed, truncated or unsafe.
+            XeroConnectionError: The connection failed, dropped or timed out.
+        """
+        return aiter_pages(
+            self._client,
+            path="CreditNotes",
+            params=[
+                ("where", encode_string("where", where)),
+                ("order", encode_string("order", order)),
+                ("page", encode_int("page", page)),
+                ("pageSize", encode_int("page_size", page_size)),
+                (
+                    "unitdp",
+                    encode_int(
+                        "unit_dp",
+                        unit_dp,
+                        (
+                            2,
+                            4,
+                        ),
+                    ),
+                ),
+            ],
+            page_param="page",
+            first_page=page,
+            page_size=page_size,
+            default_size=100,
+            wrapper="CreditNotes",
+            item="CreditNote",
+            decode=_codec.decode_credit_note,
+            headers=[
+                ("If-Modified-Since", encode_datetime("modified_since", modified_since)),
+            ],
+            tenant_id=tenant_id,
+            timeout=timeout,
+            envelope=_codec.decode_credit_notes_response,
+        )
+
+    async def get(
+        self,
+        *,
+        credit_note_id: str | uuid.UUID | None = None,
+        credit_note_number: str | None = None,
+        unit_dp: Literal[2, 4] | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> CreditNote:
+        """Get one credit note, with its lines and allocations, by its CreditNoteID or by its
+        CreditNoteNumber (give exactly one).
+
+        ``GET CreditNotes/{CreditNote}``
+
+        Args:
+            credit_note_id: Xero's identifier of the credit note.
+            credit_note_number: The credit note number, e.g. CN-0001.
+            unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``CreditNote`` found (never ``None``).
+
+        Raises:
+            RequestValidationError: Nothing was sent: not exactly one of ``credit_note_id``
+                and ``credit_note_number`` given; ``max_retries`` not a whole number >= 0.
+            NotFoundError: No such credit note in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.get(
+            credit_note_id=credit_note_id,
+            credit_note_number=credit_note_number,
+            unit_dp=unit_dp,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.credit_notes), None), "CreditNote")
+
+    async def create(
+        self,
+        credit_note: CreditNote,
+        *,
+        unit_dp: Literal[2, 4] | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> CreditNote:
+        """Create one credit note (a draft unless a Status is given).
+
+        ``PUT CreditNotes``
+
+        Args:
+            credit_note: One credit note to create, update, delete (Status DELETED) or void (Status
+                VOIDED).
+            unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``CreditNote`` as Xero saved it, with the values Xero sets (such as its ID).
+
+        Raises:
+            RequestValidationError: Nothing was sent: the credit note does not match its
+                schema (a required field missing or a value of the wrong type; a ``float`` or
+                ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short; a number out of range); ``max_retries`` not a whole
+                number >= 0.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.create(
+            credit_note,
+            unit_dp=unit_dp,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.credit_notes), None), "CreditNote")
+
+    async def create_many(
+        self,
+        credit_notes: Sequence[CreditNote],
+        *,
+        summarize_errors: bool = True,
+        unit_dp: Literal[2, 4] | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> BatchResult[CreditNote]:
+        """Create a batch of credit notes in one call (Xero advises at most 50 a call).
+
+        ``PUT CreditNotes``
+
+        Args:
+            credit_notes: A batch of credit notes to create (PUT CreditNotes) or create-or-update (POST
+                CreditNotes).
+            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
+                False: always an answer, each item with its own status, validation errors and
+                warnings.
+            unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A ``BatchResult`` of ``CreditNote``: ``.items`` in the order sent, each with the
+            decoded ``.item``, its ``.status`` (OK, WARNING or ERROR; OK when errors were
+            summarised), ``.validation_errors`` and ``.warnings``; ``.succeeded`` and
+            ``.failed`` split them. With ``summarize_errors=True`` a failing batch raises
+            ``ValidationError`` instead.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``credit_notes`` not a list of credit
+                notes; a credit note in ``credit_notes`` does not match its schema (a required
+                field missing or a value of the wrong type; a ``float`` or ``str`` for a
+                ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
+                ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short; a number out of range); ``max_retries`` not a whole number >=
+                0.
+            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
+                failing element); with ``summarize_errors=False`` failed items are in the result
+                instead.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.create_many(
+            credit_notes,
+            summarize_errors=summarize_errors,
+            unit_dp=unit_dp,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return batch_result(raw.parsed.credit_notes)
+
+    async def save(
+        self,
+        credit_note: CreditNote,
+        *,
+        unit_dp: Literal[2, 4] | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> CreditNote:
+        """Create or update one credit note: one with a CreditNoteID (or a known CreditNoteNumber)
+        is updated, otherwise created.
+
+        ``POST CreditNotes``
+
+        Args:
+            credit_note: One credit note to create, update, delete (Status DELETED) or void (Status
+                VOIDED).
+            unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``CreditNote`` as Xero saved it, with the values Xero sets (such as its ID).
+
+        Raises:
+            RequestValidationError: Nothing was sent: the credit note does not match its
+                schema (a required field missing or a value of the wrong type; a ``float`` or
+                ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short; a number out of range); ``max_retries`` not a whole
+                number >= 0.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.save(
+            credit_note,
+            unit_dp=unit_dp,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.credit_notes), None), "CreditNote")
+
+    async def save_many(
+        self,
+        credit_notes: Sequence[CreditNote],
+        *,
+        summarize_errors: bool = True,
+        unit_dp: Literal[2, 4] | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> BatchResult[CreditNote]:
+        """Create or update a batch of credit notes in one call, each as by save().
+
+        ``POST CreditNotes``
+
+        Args:
+            credit_notes: A batch of credit notes to create (PUT CreditNotes) or create-or-update (POST
+                CreditNotes).
+            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
+                False: always an answer, each item with its own status, validation errors and
+                warnings.
+            unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A ``BatchResult`` of ``CreditNote``: ``.items`` in the order sent, each with the
+            decoded ``.item``, its ``.status`` (OK, WARNING or ERROR; OK when errors were
+            summarised), ``.validation_errors`` and ``.warnings``; ``.succeeded`` and
+            ``.failed`` split them. With ``summarize_errors=True`` a failing batch raises
+            ``ValidationError`` instead.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``credit_notes`` not a list of credit
+                notes; a credit note in ``credit_notes`` does not match its schema (a required
+                field missing or a value of the wrong type; a ``float`` or ``str`` for a
+                ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
+                ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short; a number out of range); ``max_retries`` not a whole number >=
+                0.
+            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
+                failing element); with ``summarize_errors=False`` failed items are in the result
+                instead.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.save_many(
+            credit_notes,
+            summarize_errors=summarize_errors,
+            unit_dp=unit_dp,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return batch_result(raw.parsed.credit_notes)
+
+    async def delete(
+        self,
+        *,
+        credit_note_id: str | uuid.UUID,
+        status: Literal["DELETED", "VOIDED"] = "DELETED",
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> CreditNote:
+        """Delete a draft or submitted credit note (status DELETED) or void an approved one (status
+        VOIDED); 2.0 has no DELETE for credit notes, so this saves the new status.
+
+        ``POST CreditNotes/{CreditNoteID}``
+
+        Args:
+            credit_note_id: Xero's identifier of the credit note.
+            status: The status to save: DELETED or VOIDED (default DELETED).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``CreditNote`` as Xero saved it, with the values Xero sets (such as its ID).
+
+        Raises:
+            RequestValidationError: Nothing was sent: the credit note does not match its
+                schema (a required field missing or a value of the wrong type; a ``float`` or
+                ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short; a number out of range); ``max_retries`` not a whole
+                number >= 0.
+            NotFoundError: No such credit note in this organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.delete(
+            credit_note_id=credit_note_id,
+            status=status,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.credit_notes), None), "CreditNote")
+
+
+class ExpenseClaimsResourceWithRawResponse:
+    """Expense_claims endpoints returning the raw HTTP answer with the parsed envelope."""
+
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
+
+    def list(
+        self,
+        *,
+        where: str | None = None,
+        order: str | None = None,
+        modified_since: datetime.datetime | datetime.date | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[ExpenseClaimsResponse]:
+        """GET ExpenseClaims: like ``expense_claims.list()``, with the raw answer.
+
+        Args:
+            where: A filter over any element of the answer, e.g. Status=="AUTHORISED"; build it
+                with xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests)
+                rather than by concatenation.
+            order: Sort order, e.g. Date DESC or UpdatedDateUTC DESC.
+            modified_since: Only records created or changed since this moment (a timezone-aware datetime, or
+                a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-
+                Since header: a filter, so the answer may be an empty list.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``ExpenseClaimsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``where`` or ``order`` empty;
+                ``max_retries`` not a whole number >= 0.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="GET",
+            path="ExpenseClaims",
+            params=[
+                ("where", encode_string("where", where)),
+                ("order", encode_string("order", order)),
+            ],
+            headers=[
+                ("If-Modified-Since", encode_datetime("modified_since", modified_since)),
+            ],
+            body=None,
+            response_type=ExpenseClaimsResponse,
+            decode=_codec.decode_expense_claims_response,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def get(
+        self,
+        *,
+        expense_claim_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[ExpenseClaimsResponse]:
+        """GET ExpenseClaims/{ExpenseClaimID}: like ``expense_claims.get()``, with the raw answer.
+
+        Args:
+            expense_claim_id: Xero's identifier of the expense claim.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``ExpenseClaimsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such expense claim in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="GET",
+            path="ExpenseClaims/"
+            + encode_path_segment(
+                "expense_claim_id", encode_guid("expense_claim_id", expense_claim_id)
+            ),
+            params=[],
+            body=None,
+            response_type=ExpenseClaimsResponse,
+            decode=_codec.decode_expense_claims_response,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def create(
+        self,
+        expense_claim: ExpenseClaim,
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[ExpenseClaimsResponse]:
+        """PUT ExpenseClaims: like ``expense_claims.create()``, with the raw answer.
+
+        Args:
+            expense_claim: One expense claim to create or update (e.g. approve, void or delete it by its
+                Status).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``ExpenseClaimsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: the expense claim does not match its
+                schema (a required field missing or a value of the wrong type; a ``float`` or
+                ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short; a number out of range); ``max_retries`` not a whole
+                number >= 0.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="PUT",
+            path="ExpenseClaims",
+            params=[],
+            body=expense_claim,
+            response_type=ExpenseClaimsResponse,
+            decode=_codec.decode_expense_claims_response,
+            encode=_codec.encode_request_expense_claim,
+            check=_checks.CHECKS[ExpenseClaim],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def create_many(
+        self,
+        expense_claims: Sequence[ExpenseClaim],
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[ExpenseClaimsResponse]:
+        """PUT ExpenseClaims: like ``expense_claims.create_many()``, with the raw answer.
+
+        Args:
+            expense_claims: A batch of expense claims to create (PUT ExpenseClaims).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``ExpenseClaimsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``expense_claims`` not a list of
+                expense claims; an expense claim in ``expense_claims`` does not match its schema
+                (a required field missing or a value of the wrong type; a ``float`` or ``str``
+                for a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
+                ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short; a number out of range); ``max_retries`` not a whole number >=
+                0.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="PUT",
+            path="ExpenseClaims",
+            params=[],
+            body=_checks.as_list(expense_claims, "expense_claims", "ExpenseClaim"),
+            response_type=ExpenseClaimsResponse,
+            decode=_codec.decode_expense_claims_response,
+            encode=_codec.encode_request_expense_claims,
+            check=_checks.CHECKS[ExpenseClaim],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def save(
+        self,
+        expense_claim: ExpenseClaim,
+        *,
+        expense_claim_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[ExpenseClaimsResponse]:
+        """POST ExpenseClaims/{ExpenseClaimID}: like ``expense_claims.save()``, with the raw answer.
+
+        Args:
+            expense_claim: One expense claim to create or update (e.g. approve, void or delete it by its
+                Status).
+            expense_claim_id: Xero's identifier of the expense claim to update.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``ExpenseClaimsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: the expense claim does not match its
+                schema (a required field missing or a value of the wrong type; a ``float`` or
+                ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short; a number out of range); ``max_retries`` not a whole
+                number >= 0.
+            NotFoundError: No such expense claim in this organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="POST",
+            path="ExpenseClaims/"
+            + encode_path_segment(
+                "expense_claim_id", encode_guid("expense_claim_id", expense_claim_id)
+            ),
+            params=[],
+            body=expense_claim,
+            response_type=ExpenseClaimsResponse,
+            decode=_codec.decode_expense_claims_response,
+            encode=_codec.encode_request_expense_claim,
+            check=_checks.CHECKS[ExpenseClaim],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def delete(
+        self,
+        *,
+        expense_claim_id: str | uuid.UUID,
+        status: Literal["DELETED", "VOIDED"] = "DELETED",
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[ExpenseClaimsResponse]:
+        """POST ExpenseClaims/{ExpenseClaimID}: like ``expense_claims.delete()``, with the raw answer.
+
+        Args:
+            expense_claim_id: Xero's identifier of the expense claim.
+            status: The status to save: DELETED or VOIDED (default DELETED).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``ExpenseClaimsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: the expense claim does not match its
+                schema (a required field missing or a value of the wrong type; a ``float`` or
+                ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short; a number out of range); ``max_retries`` not a whole
+                number >= 0.
+            NotFoundError: No such expense claim in this organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="POST",
+            path="ExpenseClaims/"
+            + encode_path_segment(
+                "expense_claim_id", encode_guid("expense_claim_id", expense_claim_id)
+            ),
+            params=[],
+            body=ExpenseClaim(
+                status=ExpenseClaimStatus(
+                    check_choice(
+                        "status",
+                        status,
+                        (
+                            "DELETED",
+                            "VOIDED",
+                        ),
+                    )
+                )
+            ),
+            response_type=ExpenseClaimsResponse,
+            decode=_codec.decode_expense_claims_response,
+            encode=_codec.encode_request_expense_claim,
+            check=_checks.CHECKS[ExpenseClaim],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+
+class ExpenseClaimsResource:
+    """Expense claims: a user's receipts claimed together, approved and paid; history is not here."""
+
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
+        self.with_raw_response = ExpenseClaimsResourceWithRawResponse(client)
+
+    def list(
+        self,
+        *,
+        where: str | None = None,
+        order: str | None = None,
+        modified_since: datetime.datetime | datetime.date | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> builtins.list[ExpenseClaim]:
+        """List the organisation's expense claims (never paged), optionally filtered and sorted.
+
+        ``GET ExpenseClaims``
+
+        Args:
+            where: A filter over any element of the answer, e.g. Status=="AUTHORISED"; build it
+                with xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests)
+                rather than by concatenation.
+            order: Sort order, e.g. Date DESC or UpdatedDateUTC DESC.
+            modified_since: Only records created or changed since this moment (a timezone-aware datetime, or
+                a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-
+                Since header: a filter, so the answer may be an empty list.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A list of ``ExpenseClaim``, one per expense claim that matches the filters (empty
+            when there is none).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``where`` or ``order`` empty;
+                ``max_retries`` not a whole number >= 0.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.list(
+            where=where,
+            order=order,
+            modified_since=modified_since,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return raw.parsed.expense_claims
+
+    def iter(
+        self,
+        *,
+        where: str | None = None,
+        order: str | None = None,
+        modified_since: datetime.datetime | datetime.date | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+    ) -> Iterator[ExpenseClaim]:
+        """Like ``list()``, but yields one ``ExpenseClaim`` at a time.
+
+        The answer is parsed while it streams in, so memory does not grow with its size.
+        Errors anywhere in the stream raise (never a silently shorter list); the call is
+        not retried once it has started. ``GET ExpenseClaims``
+
+        A number ``timeout`` bounds the time spent waiting for and reading the answer (the
+        time you spend between items does not count); the client's ``max_item_bytes`` bounds
+        what is held at once: one item and anything before it that is not an item.
+
+        Args:
+            where: A filter over any element of the answer, e.g. Status=="AUTHORISED"; build it
+                with xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests)
+                rather than by concatenation.
+            order: Sort order, e.g. Date DESC or UpdatedDateUTC DESC.
+            modified_since: Only records created or changed since this moment (a timezone-aware datetime, or
+                a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-
+                Since header: a filter, so the answer may be an empty list.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+
+        Returns:
+            An iterator yielding one ``ExpenseClaim`` per expense claim that matches the
+            filters.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``where`` or ``order`` empty.
+            XeroAPIError: Xero answered with an error (before or while streaming).
+            XeroResponseError: The answer is malformed, truncated or unsafe.
+            XeroConnectionError: The connection failed, dropped or timed out.
+        """
+        return iter_items(
+            self._client,
+            path="ExpenseClaims",
+            params=[
+                ("where", encode_string("where", where)),
+                ("order", encode_string("order", order)),
+            ],
+            wrapper="ExpenseClaims",
+            item="ExpenseClaim",
+            decode=_codec.decode_expense_claim,
+            headers=[
+                ("If-Modified-Since", encode_datetime("modified_since", modified_since)),
+            ],
+            tenant_id=tenant_id,
+            timeout=timeout,
+            envelope=_codec.decode_expense_claims_response,
+        )
+
+    def get(
+        self,
+        *,
+        expense_claim_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> ExpenseClaim:
+        """Get one expense claim, with its receipts and payments, by its ExpenseClaimID.
+
+        ``GET ExpenseClaims/{ExpenseClaimID}``
+
+        Args:
+            expense_claim_id: Xero's identifier of the expense claim.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``ExpenseClaim`` found (never ``None``).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such expense claim in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.get(
+            expense_claim_id=expense_claim_id,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.expense_claims), None), "ExpenseClaim")
+
+    def create(
+        self,
+        expense_claim: ExpenseClaim,
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> ExpenseClaim:
+        """Create one expense claim of a user's receipts (User and Receipts by their ids); the
+        claim is SUBMITTED.
+
+        ``PUT ExpenseClaims``
+
+        Args:
+            expense_claim: One expense claim to create or update (e.g. approve, void or delete it by its
+                Status).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``ExpenseClaim`` as Xero saved it, with the values Xero sets (such as its ID).
+
+        Raises:
+            RequestValidationError: Nothing was sent: the expense claim does not match its
+                schema (a required field missing or a value of the wrong type; a ``float`` or
+                ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short; a number out of range); ``max_retries`` not a whole
+                number >= 0.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.create(
+            expense_claim,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.expense_claims), None), "ExpenseClaim")
+
+    def create_many(
+        self,
+        expense_claims: Sequence[ExpenseClaim],
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> builtins.list[ExpenseClaim]:
+        """Create several expense claims in one call (no summarizeErrors: one invalid claim fails
+        the call).
+
+        ``PUT ExpenseClaims``
+
+        Args:
+            expense_claims: A batch of expense claims to create (PUT ExpenseClaims).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A list of ``ExpenseClaim``: the expense claims as Xero saved them.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``expense_claims`` not a list of
+                expense claims; an expense claim in ``expense_claims`` does not match its schema
+                (a required field missing or a value of the wrong type; a ``float`` or ``str``
+                for a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
+                ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short; a number out of range); ``max_retries`` not a whole number >=
+                0.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.create_many(
+            expense_claims,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return raw.parsed.expense_claims
+
+    def save(
+        self,
+        expense_claim: ExpenseClaim,
+        *,
+        expense_claim_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> ExpenseClaim:
+        """Update one expense claim: approve it (Status AUTHORISED), void or delete it.
+
+        ``POST ExpenseClaims/{ExpenseClaimID}``
+
+        Args:
+            expense_claim: One expense claim to create or update (e.g. approve, void or delete it by its
+                Status).
+            expense_claim_id: Xero's identifier of the expense claim to update.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``ExpenseClaim`` as Xero saved it, with the values Xero sets (such as its ID).
+
+        Raises:
+            RequestValidationError: Nothing was sent: the expense claim does not match its
+                schema (a required field missing or a value of the wrong type; a ``float`` or
+                ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short; a number out of range); ``max_retries`` not a whole
+                number >= 0.
+            NotFoundError: No such expense claim in this organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.save(
+            expense_claim,
+            expense_claim_id=expense_claim_id,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.expense_claims), None), "ExpenseClaim")
+
+    def delete(
+        self,
+        *,
+        expense_claim_id: str | uuid.UUID,
+        status: Literal["DELETED", "VOIDED"] = "DELETED",
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> ExpenseClaim:
+        """Delete a submitted expense claim (status DELETED) or void an approved one (status
+        VOIDED); 2.0 has no DELETE for expense claims, so this saves the new status.
+
+        ``POST ExpenseClaims/{ExpenseClaimID}``
+
+        Args:
+            expense_claim_id: Xero's identifier of the expense claim.
+            status: The status to save: DELETED or VOIDED (default DELETED).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``ExpenseClaim`` as Xero saved it, with the values Xero sets (such as its ID).
+
+        Raises:
+            RequestValidationError: Nothing was sent: the expense claim does not match its
+                schema (a required field missing or a value of the wrong type; a ``float`` or
+                ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short; a number out of range); ``max_retries`` not a whole
+                number >= 0.
+            NotFoundError: No such expense claim in this organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.delete(
+            expense_claim_id=expense_claim_id,
+            status=status,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.expense_claims), None), "ExpenseClaim")
+
+
+class AsyncExpenseClaimsResourceWithRawResponse:
+    """Expense_claims endpoints returning the raw HTTP answer with the parsed envelope."""
+
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+
+    async def list(
+        self,
+        *,
+        where: str | None = None,
+        order: str | None = None,
+        modified_since: datetime.datetime | datetime.date | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[ExpenseClaimsResponse]:
+        """GET ExpenseClaims: like ``expense_claims.list()``, with the raw answer.
+
+        Args:
+            where: A filter over any element of the answer, e.g. Status=="AUTHORISED"; build it
+                with xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests)
+                rather than by concatenation.
+            order: Sort order, e.g. Date DESC or UpdatedDateUTC DESC.
+            modified_since: Only records created or changed since this moment (a timezone-aware datetime, or
+                a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-
+                Since header: a filter, so the answer may be an empty list.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``ExpenseClaimsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``where`` or ``order`` empty;
+                ``max_retries`` not a whole number >= 0.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="GET",
+            path="ExpenseClaims",
+            params=[
+                ("where", encode_string("where", where)),
+                ("order", encode_string("order", order)),
+            ],
+            headers=[
+                ("If-Modified-Since", encode_datetime("modified_since", modified_since)),
+            ],
+            body=None,
+            response_type=ExpenseClaimsResponse,
+            decode=_codec.decode_expense_claims_response,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def get(
+        self,
+        *,
+        expense_claim_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[ExpenseClaimsResponse]:
+        """GET ExpenseClaims/{ExpenseClaimID}: like ``expense_claims.get()``, with the raw answer.
+
+        Args:
+            expense_claim_id: Xero's identifier of the expense claim.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``ExpenseClaimsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such expense claim in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="GET",
+            path="ExpenseClaims/"
+            + encode_path_segment(
+                "expense_claim_id", encode_guid("expense_claim_id", expense_claim_id)
+            ),
+            params=[],
+            body=None,
+            response_type=ExpenseClaimsResponse,
+            decode=_codec.decode_expense_claims_response,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def create(
+        self,
+        expense_claim: ExpenseClaim,
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[ExpenseClaimsResponse]:
+        """PUT ExpenseClaims: like ``expense_claims.create()``, with the raw answer.
+
+        Args:
+            expense_claim: One expense claim to create or update (e.g. approve, void or delete it by its
+                Status).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``ExpenseClaimsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: the expense claim does not match its
+                schema (a required field missing or a value of the wrong type; a ``float`` or
+                ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short; a number out of range); ``max_retries`` not a whole
+                number >= 0.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="PUT",
+            path="ExpenseClaims",
+            params=[],
+            body=expense_claim,
+            response_type=ExpenseClaimsResponse,
+            decode=_codec.decode_expense_claims_response,
+            encode=_codec.encode_request_expense_claim,
+            check=_checks.CHECKS[ExpenseClaim],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def create_many(
+        self,
+        expense_claims: Sequence[ExpenseClaim],
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[ExpenseClaimsResponse]:
+        """PUT ExpenseClaims: like ``expense_claims.create_many()``, with the raw answer.
+
+        Args:
+            expense_claims: A batch of expense claims to create (PUT ExpenseClaims).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``ExpenseClaimsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``expense_claims`` not a list of
+                expense claims; an expense claim in ``expense_claims`` does not match its schema
+                (a required field missing or a value of the wrong type; a ``float`` or ``str``
+                for a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
+                ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short; a number out of range); ``max_retries`` not a whole number >=
+                0.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="PUT",
+            path="ExpenseClaims",
+            params=[],
+            body=_checks.as_list(expense_claims, "expense_claims", "ExpenseClaim"),
+            response_type=ExpenseClaimsResponse,
+            decode=_codec.decode_expense_claims_response,
+            encode=_codec.encode_request_expense_claims,
+            check=_checks.CHECKS[ExpenseClaim],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def save(
+        self,
+        expense_claim: ExpenseClaim,
+        *,
+        expense_claim_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[ExpenseClaimsResponse]:
+        """POST ExpenseClaims/{ExpenseClaimID}: like ``expense_claims.save()``, with the raw answer.
+
+        Args:
+            expense_claim: One expense claim to create or update (e.g. approve, void or delete it by its
+                Status).
+            expense_claim_id: Xero's identifier of the expense claim to update.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``ExpenseClaimsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: the expense claim does not match its
+                schema (a required field missing or a value of the wrong type; a ``float`` or
+                ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short; a number out of range); ``max_retries`` not a whole
+                number >= 0.
+            NotFoundError: No such expense claim in this organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="POST",
+            path="ExpenseClaims/"
+            + encode_path_segment(
+                "expense_claim_id", encode_guid("expense_claim_id", expense_claim_id)
+            ),
+            params=[],
+            body=expense_claim,
+            response_type=ExpenseClaimsResponse,
+            decode=_codec.decode_expense_claims_response,
+            encode=_codec.encode_request_expense_claim,
+            check=_checks.CHECKS[ExpenseClaim],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def delete(
+        self,
+        *,
+        expense_claim_id: str | uuid.UUID,
+        status: Literal["DELETED", "VOIDED"] = "DELETED",
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[ExpenseClaimsResponse]:
+        """POST ExpenseClaims/{ExpenseClaimID}: like ``expense_claims.delete()``, with the raw answer.
+
+        Args:
+            expense_claim_id: Xero's identifier of the expense claim.
+            status: The status to save: DELETED or VOIDED (default DELETED).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``ExpenseClaimsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: the expense claim does not match its
+                schema (a required field missing or a value of the wrong type; a ``float`` or
+                ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short; a number out of range); ``max_retries`` not a whole
+                number >= 0.
+            NotFoundError: No such expense claim in this organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="POST",
+            path="ExpenseClaims/"
+            + encode_path_segment(
+                "expense_claim_id", encode_guid("expense_claim_id", expense_claim_id)
+            ),
+            params=[],
+            body=ExpenseClaim(
+                status=ExpenseClaimStatus(
+                    check_choice(
+                        "status",
+                        status,
+                        (
+                            "DELETED",
+                            "VOIDED",
+                        ),
+                    )
+                )
+            ),
+            response_type=ExpenseClaimsResponse,
+            decode=_codec.decode_expense_claims_response,
+            encode=_codec.encode_request_expense_claim,
+            check=_checks.CHECKS[ExpenseClaim],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+
+class AsyncExpenseClaimsResource:
+    """Expense claims: a user's receipts claimed together, approved and paid; history is not here."""
+
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+        self.with_raw_response = AsyncExpenseClaimsResourceWithRawResponse(client)
+
+    async def list(
+        self,
+        *,
+        where: str | None = None,
+        order: str | None = None,
+        modified_since: datetime.datetime | datetime.date | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> builtins.list[ExpenseClaim]:
+        """List the organisation's expense claims (never paged), optionally filtered and sorted.
+
+        ``GET ExpenseClaims``
+
+        Args:
+            where: A filter over any element of the answer, e.g. Status=="AUTHORISED"; build it
+                with xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests)
+                rather than by concatenation.
+            order: Sort order, e.g. Date DESC or UpdatedDateUTC DESC.
+            modified_since: Only records created or changed since this moment (a timezone-aware datetime, or
+                a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-
+                Since header: a filter, so the answer may be an empty list.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A list of ``ExpenseClaim``, one per expense claim that matches the filters (empty
+            when there is none).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``where`` or ``order`` empty;
+                ``max_retries`` not a whole number >= 0.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.list(
+            where=where,
+            order=order,
+            modified_since=modified_since,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return raw.parsed.expense_claims
+
+    def iter(
+        self,
+        *,
+        where: str | None = None,
+        order: str | None = None,
+        modified_since: datetime.datetime | datetime.date | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+    ) -> AsyncIterator[ExpenseClaim]:
+        """Like ``list()``, but an async generator yielding one ``ExpenseClaim`` at a time.
+
+        The answer is parsed while it streams in, so memory does not grow with its size.
+        Errors anywhere in the stream raise (never a silently shorter list); the call is
+        not retried once it has started. ``GET ExpenseClaims``
+
+        A number ``timeout`` bounds the time spent waiting for and reading the answer (the
+        time you spend between items does not count); the client's ``max_item_bytes`` bounds
+        what is held at once: one item and anything before it that is not an item.
+
+        Args:
+            where: A filter over any element of the answer, e.g. Status=="AUTHORISED"; build it
+                with xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests)
+                rather than by concatenation.
+            order: Sort order, e.g. Date DESC or UpdatedDateUTC DESC.
+            modified_since: Only records created or changed since this moment (a timezone-aware datetime, or
+                a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-
+                Since header: a filter, so the answer may be an empty list.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+
+        Returns:
+            An async iterator yielding one ``ExpenseClaim`` per expense claim that matches the
+            filters.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``where`` or ``order`` empty.
+            XeroAPIError: Xero answered with an error (before or while streaming).
+            XeroResponseError: The answer is malformed, truncated or unsafe.
+            XeroConnectionError: The connection failed, dropped or timed out.
+        """
+        return aiter_items(
+            self._client,
+            path="ExpenseClaims",
+            params=[
+                ("where", encode_string("where", where)),
+                ("order", encode_string("order", order)),
+            ],
+            wrapper="ExpenseClaims",
+            item="ExpenseClaim",
+            decode=_codec.decode_expense_claim,
+            headers=[
+                ("If-Modified-Since", encode_datetime("modified_since", modified_since)),
+            ],
+            tenant_id=tenant_id,
+            timeout=timeout,
+            envelope=_codec.decode_expense_claims_response,
+        )
+
+    async def get(
+        self,
+        *,
+        expense_claim_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> ExpenseClaim:
+        """Get one expense claim, with its receipts and payments, by its ExpenseClaimID.
+
+        ``GET ExpenseClaims/{ExpenseClaimID}``
+
+        Args:
+            expense_claim_id: Xero's identifier of the expense claim.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``ExpenseClaim`` found (never ``None``).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such expense claim in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.get(
+            expense_claim_id=expense_claim_id,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.expense_claims), None), "ExpenseClaim")
+
+    async def create(
+        self,
+        expense_claim: ExpenseClaim,
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> ExpenseClaim:
+        """Create one expense claim of a user's receipts (User and Receipts by their ids); the
+        claim is SUBMITTED.
+
+        ``PUT ExpenseClaims``
+
+        Args:
+            expense_claim: One expense claim to create or update (e.g. approve, void or delete it by its
+                Status).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``ExpenseClaim`` as Xero saved it, with the values Xero sets (such as its ID).
+
+        Raises:
+            RequestValidationError: Nothing was sent: the expense claim does not match its
+                schema (a required field missing or a value of the wrong type; a ``float`` or
+                ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short; a number out of range); ``max_retries`` not a whole
+                number >= 0.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.create(
+            expense_claim,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.expense_claims), None), "ExpenseClaim")
+
+    async def create_many(
+        self,
+        expense_claims: Sequence[ExpenseClaim],
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> builtins.list[ExpenseClaim]:
+        """Create several expense claims in one call (no summarizeErrors: one invalid claim fails
+        the call).
+
+        ``PUT ExpenseClaims``
+
+        Args:
+            expense_claims: A batch of expense claims to create (PUT ExpenseClaims).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A list of ``ExpenseClaim``: the expense claims as Xero saved them.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``expense_claims`` not a list of
+                expense claims; an expense claim in ``expense_claims`` does not match its schema
+                (a required field missing or a value of the wrong type; a ``float`` or ``str``
+                for a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
+                ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short; a number out of range); ``max_retries`` not a whole number >=
+                0.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.create_many(
+            expense_claims,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return raw.parsed.expense_claims
+
+    async def save(
+        self,
+        expense_claim: ExpenseClaim,
+        *,
+        expense_claim_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> ExpenseClaim:
+        """Update one expense claim: approve it (Status AUTHORISED), void or delete it.
+
+        ``POST ExpenseClaims/{ExpenseClaimID}``
+
+        Args:
+            expense_claim: One expense claim to create or update (e.g. approve, void or delete it by its
+                Status).
+            expense_claim_id: Xero's identifier of the expense claim to update.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``ExpenseClaim`` as Xero saved it, with the values Xero sets (such as its ID).
+
+        Raises:
+            RequestValidationError: Nothing was sent: the expense claim does not match its
+                schema (a required field missing or a value of the wrong type; a ``float`` or
+                ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short; a number out of range); ``max_retries`` not a whole
+                number >= 0.
+            NotFoundError: No such expense claim in this organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.save(
+            expense_claim,
+            expense_claim_id=expense_claim_id,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.expense_claims), None), "ExpenseClaim")
+
+    async def delete(
+        self,
+        *,
+        expense_claim_id: str | uuid.UUID,
+        status: Literal["DELETED", "VOIDED"] = "DELETED",
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> ExpenseClaim:
+        """Delete a submitted expense claim (status DELETED) or void an approved one (status
+        VOIDED); 2.0 has no DELETE for expense claims, so this saves the new status.
+
+        ``POST ExpenseClaims/{ExpenseClaimID}``
+
+        Args:
+            expense_claim_id: Xero's identifier of the expense claim.
+            status: The status to save: DELETED or VOIDED (default DELETED).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``ExpenseClaim`` as Xero saved it, with the values Xero sets (such as its ID).
+
+        Raises:
+            RequestValidationError: Nothing was sent: the expense claim does not match its
+                schema (a required field missing or a value of the wrong type; a ``float`` or
+                ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
+                ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short; a number out of range); ``max_retries`` not a whole
+                number >= 0.
+            NotFoundError: No such expense claim in this organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.delete(
+            expense_claim_id=expense_claim_id,
+            status=status,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.expense_claims), None), "ExpenseClaim")
 
 
 class InvoicesResourceWithRawResponse:
@@ -13989,6 +19083,677 @@ class AsyncManualJournalsResource:
         return require_payload(next(iter(raw.parsed.manual_journals), None), "ManualJournal")
 
 
+class OverpaymentsResourceWithRawResponse:
+    """Overpayments endpoints returning the raw HTTP answer with the parsed envelope."""
+
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
+
+    def list(
+        self,
+        *,
+        where: str | None = None,
+        order: str | None = None,
+        page: int | None = None,
+        page_size: int | None = None,
+        unit_dp: Literal[2, 4] | None = None,
+        references: Sequence[str] | None = None,
+        modified_since: datetime.datetime | datetime.date | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[OverpaymentsResponse]:
+        """GET Overpayments: like ``overpayments.list()``, with the raw answer.
+
+        Args:
+            where: A filter over any element of the answer, e.g. Status=="AUTHORISED"; build it
+                with xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests)
+                rather than by concatenation.
+            order: Sort order, e.g. Date DESC or UpdatedDateUTC DESC.
+            page: Page number (from 1): up to page_size records each, overpayments with their
+                lines. Without it, lists are not paged and may leave out details.
+            page_size: Records per page (Xero's default 100).
+            unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
+            references: Only the overpayments with these references.
+            modified_since: Only records created or changed since this moment (a timezone-aware datetime, or
+                a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-
+                Since header: a filter, so the answer may be an empty list.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``OverpaymentsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``where`` or ``order`` empty;
+                ``max_retries`` not a whole number >= 0.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="GET",
+            path="Overpayments",
+            params=[
+                ("where", encode_string("where", where)),
+                ("order", encode_string("order", order)),
+                ("page", encode_int("page", page)),
+                ("pageSize", encode_int("page_size", page_size)),
+                (
+                    "unitdp",
+                    encode_int(
+                        "unit_dp",
+                        unit_dp,
+                        (
+                            2,
+                            4,
+                        ),
+                    ),
+                ),
+                ("References", encode_string_list("references", references)),
+            ],
+            headers=[
+                ("If-Modified-Since", encode_datetime("modified_since", modified_since)),
+            ],
+            body=None,
+            response_type=OverpaymentsResponse,
+            decode=_codec.decode_overpayments_response,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def get(
+        self,
+        *,
+        overpayment_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[OverpaymentsResponse]:
+        """GET Overpayments/{OverpaymentID}: like ``overpayments.get()``, with the raw answer.
+
+        Args:
+            overpayment_id: Xero's identifier of the overpayment.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``OverpaymentsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such overpayment in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="GET",
+            path="Overpayments/"
+            + encode_path_segment("overpayment_id", encode_guid("overpayment_id", overpayment_id)),
+            params=[],
+            body=None,
+            response_type=OverpaymentsResponse,
+            decode=_codec.decode_overpayments_response,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+
+class OverpaymentsResource:
+    """Overpayments of the organisation (read-only here: a overpayment is made by a RECEIVE-
+    OVERPAYMENT or SPEND-OVERPAYMENT bank transaction; allocations and history are not here)."""
+
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
+        self.with_raw_response = OverpaymentsResourceWithRawResponse(client)
+
+    def list(
+        self,
+        *,
+        where: str | None = None,
+        order: str | None = None,
+        page: int | None = None,
+        page_size: int | None = None,
+        unit_dp: Literal[2, 4] | None = None,
+        references: Sequence[str] | None = None,
+        modified_since: datetime.datetime | datetime.date | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> builtins.list[Overpayment]:
+        """List the organisation's overpayments, with their lines and allocations.
+
+        ``GET Overpayments``
+
+        Args:
+            where: A filter over any element of the answer, e.g. Status=="AUTHORISED"; build it
+                with xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests)
+                rather than by concatenation.
+            order: Sort order, e.g. Date DESC or UpdatedDateUTC DESC.
+            page: Page number (from 1): up to page_size records each, overpayments with their
+                lines. Without it, lists are not paged and may leave out details.
+            page_size: Records per page (Xero's default 100).
+            unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
+            references: Only the overpayments with these references.
+            modified_since: Only records created or changed since this moment (a timezone-aware datetime, or
+                a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-
+                Since header: a filter, so the answer may be an empty list.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A list of ``Overpayment``, one per overpayment that matches the filters (empty when
+            there is none).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``where`` or ``order`` empty;
+                ``max_retries`` not a whole number >= 0.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.list(
+            where=where,
+            order=order,
+            page=page,
+            page_size=page_size,
+            unit_dp=unit_dp,
+            references=references,
+            modified_since=modified_since,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return raw.parsed.overpayments
+
+    def iter(
+        self,
+        *,
+        where: str | None = None,
+        order: str | None = None,
+        page: int | None = None,
+        page_size: int | None = None,
+        unit_dp: Literal[2, 4] | None = None,
+        references: Sequence[str] | None = None,
+        modified_since: datetime.datetime | datetime.date | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+    ) -> Iterator[Overpayment]:
+        """Like ``list()``, but yields one ``Overpayment`` at a time.
+
+        Walks the pages from page (1 by default), page_size records a page (Xero's default 100),
+        until a page comes back shorter; each page is parsed while it streams in, so memory
+        stays flat however many records there are. Errors on any page raise (never a silently
+        shorter list); a page is not retried once it has started. ``GET Overpayments``
+
+        A number ``timeout`` bounds the time spent waiting for and reading the answer (the
+        time you spend between items does not count); the client's ``max_item_bytes`` bounds
+        what is held at once: one item and anything before it that is not an item.
+
+        Args:
+            where: A filter over any element of the answer, e.g. Status=="AUTHORISED"; build it
+                with xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests)
+                rather than by concatenation.
+            order: Sort order, e.g. Date DESC or UpdatedDateUTC DESC.
+            page: Page number (from 1): up to page_size records each, overpayments with their
+                lines. Without it, lists are not paged and may leave out details.
+            page_size: Records per page (Xero's default 100).
+            unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
+            references: Only the overpayments with these references.
+            modified_since: Only records created or changed since this moment (a timezone-aware datetime, or
+                a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-
+                Since header: a filter, so the answer may be an empty list.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+
+        Returns:
+            An iterator yielding one ``Overpayment`` per overpayment that matches the filters.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``where`` or ``order`` empty.
+            XeroAPIError: Xero answered with an error (before or while streaming).
+            XeroResponseError: The answer is malformed, truncated or unsafe.
+            XeroConnectionError: The connection failed, dropped or timed out.
+        """
+        return iter_pages(
+            self._client,
+            path="Overpayments",
+            params=[
+                ("where", encode_string("where", where)),
+                ("order", encode_string("order", order)),
+                ("page", encode_int("page", page)),
+                ("pageSize", encode_int("page_size", page_size)),
+                (
+                    "unitdp",
+                    encode_int(
+                        "unit_dp",
+                        unit_dp,
+                        (
+                            2,
+                            4,
+                        ),
+                    ),
+                ),
+                ("References", encode_string_list("references", references)),
+            ],
+            page_param="page",
+            first_page=page,
+            page_size=page_size,
+            default_size=100,
+            wrapper="Overpayments",
+            item="Overpayment",
+            decode=_codec.decode_overpayment,
+            headers=[
+                ("If-Modified-Since", encode_datetime("modified_since", modified_since)),
+            ],
+            tenant_id=tenant_id,
+            timeout=timeout,
+            envelope=_codec.decode_overpayments_response,
+        )
+
+    def get(
+        self,
+        *,
+        overpayment_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Overpayment:
+        """Get one overpayment by its OverpaymentID.
+
+        ``GET Overpayments/{OverpaymentID}``
+
+        Args:
+            overpayment_id: Xero's identifier of the overpayment.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``Overpayment`` found (never ``None``).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such overpayment in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.get(
+            overpayment_id=overpayment_id,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.overpayments), None), "Overpayment")
+
+
+class AsyncOverpaymentsResourceWithRawResponse:
+    """Overpayments endpoints returning the raw HTTP answer with the parsed envelope."""
+
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+
+    async def list(
+        self,
+        *,
+        where: str | None = None,
+        order: str | None = None,
+        page: int | None = None,
+        page_size: int | None = None,
+        unit_dp: Literal[2, 4] | None = None,
+        references: Sequence[str] | None = None,
+        modified_since: datetime.datetime | datetime.date | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[OverpaymentsResponse]:
+        """GET Overpayments: like ``overpayments.list()``, with the raw answer.
+
+        Args:
+            where: A filter over any element of the answer, e.g. Status=="AUTHORISED"; build it
+                with xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests)
+                rather than by concatenation.
+            order: Sort order, e.g. Date DESC or UpdatedDateUTC DESC.
+            page: Page number (from 1): up to page_size records each, overpayments with their
+                lines. Without it, lists are not paged and may leave out details.
+            page_size: Records per page (Xero's default 100).
+            unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
+            references: Only the overpayments with these references.
+            modified_since: Only records created or changed since this moment (a timezone-aware datetime, or
+                a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-
+                Since header: a filter, so the answer may be an empty list.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``OverpaymentsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``where`` or ``order`` empty;
+                ``max_retries`` not a whole number >= 0.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="GET",
+            path="Overpayments",
+            params=[
+                ("where", encode_string("where", where)),
+                ("order", encode_string("order", order)),
+                ("page", encode_int("page", page)),
+                ("pageSize", encode_int("page_size", page_size)),
+                (
+                    "unitdp",
+                    encode_int(
+                        "unit_dp",
+                        unit_dp,
+                        (
+                            2,
+                            4,
+                        ),
+                    ),
+                ),
+                ("References", encode_string_list("references", references)),
+            ],
+            headers=[
+                ("If-Modified-Since", encode_datetime("modified_since", modified_since)),
+            ],
+            body=None,
+            response_type=OverpaymentsResponse,
+            decode=_codec.decode_overpayments_response,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def get(
+        self,
+        *,
+        overpayment_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[OverpaymentsResponse]:
+        """GET Overpayments/{OverpaymentID}: like ``overpayments.get()``, with the raw answer.
+
+        Args:
+            overpayment_id: Xero's identifier of the overpayment.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``OverpaymentsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such overpayment in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="GET",
+            path="Overpayments/"
+            + encode_path_segment("overpayment_id", encode_guid("overpayment_id", overpayment_id)),
+            params=[],
+            body=None,
+            response_type=OverpaymentsResponse,
+            decode=_codec.decode_overpayments_response,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+
+class AsyncOverpaymentsResource:
+    """Overpayments of the organisation (read-only here: a overpayment is made by a RECEIVE-
+    OVERPAYMENT or SPEND-OVERPAYMENT bank transaction; allocations and history are not here)."""
+
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+        self.with_raw_response = AsyncOverpaymentsResourceWithRawResponse(client)
+
+    async def list(
+        self,
+        *,
+        where: str | None = None,
+        order: str | None = None,
+        page: int | None = None,
+        page_size: int | None = None,
+        unit_dp: Literal[2, 4] | None = None,
+        references: Sequence[str] | None = None,
+        modified_since: datetime.datetime | datetime.date | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> builtins.list[Overpayment]:
+        """List the organisation's overpayments, with their lines and allocations.
+
+        ``GET Overpayments``
+
+        Args:
+            where: A filter over any element of the answer, e.g. Status=="AUTHORISED"; build it
+                with xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests)
+                rather than by concatenation.
+            order: Sort order, e.g. Date DESC or UpdatedDateUTC DESC.
+            page: Page number (from 1): up to page_size records each, overpayments with their
+                lines. Without it, lists are not paged and may leave out details.
+            page_size: Records per page (Xero's default 100).
+            unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
+            references: Only the overpayments with these references.
+            modified_since: Only records created or changed since this moment (a timezone-aware datetime, or
+                a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-
+                Since header: a filter, so the answer may be an empty list.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A list of ``Overpayment``, one per overpayment that matches the filters (empty when
+            there is none).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``where`` or ``order`` empty;
+                ``max_retries`` not a whole number >= 0.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.list(
+            where=where,
+            order=order,
+            page=page,
+            page_size=page_size,
+            unit_dp=unit_dp,
+            references=references,
+            modified_since=modified_since,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return raw.parsed.overpayments
+
+    def iter(
+        self,
+        *,
+        where: str | None = None,
+        order: str | None = None,
+        page: int | None = None,
+        page_size: int | None = None,
+        unit_dp: Literal[2, 4] | None = None,
+        references: Sequence[str] | None = None,
+        modified_since: datetime.datetime | datetime.date | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+    ) -> AsyncIterator[Overpayment]:
+        """Like ``list()``, but an async generator yielding one ``Overpayment`` at a time.
+
+        Walks the pages from page (1 by default), page_size records a page (Xero's default 100),
+        until a page comes back shorter; each page is parsed while it streams in, so memory
+        stays flat however many records there are. Errors on any page raise (never a silently
+        shorter list); a page is not retried once it has started. ``GET Overpayments``
+
+        A number ``timeout`` bounds the time spent waiting for and reading the answer (the
+        time you spend between items does not count); the client's ``max_item_bytes`` bounds
+        what is held at once: one item and anything before it that is not an item.
+
+        Args:
+            where: A filter over any element of the answer, e.g. Status=="AUTHORISED"; build it
+                with xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests)
+                rather than by concatenation.
+            order: Sort order, e.g. Date DESC or UpdatedDateUTC DESC.
+            page: Page number (from 1): up to page_size records each, overpayments with their
+                lines. Without it, lists are not paged and may leave out details.
+            page_size: Records per page (Xero's default 100).
+            unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
+            references: Only the overpayments with these references.
+            modified_since: Only records created or changed since this moment (a timezone-aware datetime, or
+                a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-
+                Since header: a filter, so the answer may be an empty list.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+
+        Returns:
+            An async iterator yielding one ``Overpayment`` per overpayment that matches the
+            filters.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``where`` or ``order`` empty.
+            XeroAPIError: Xero answered with an error (before or while streaming).
+            XeroResponseError: The answer is malformed, truncated or unsafe.
+            XeroConnectionError: The connection failed, dropped or timed out.
+        """
+        return aiter_pages(
+            self._client,
+            path="Overpayments",
+            params=[
+                ("where", encode_string("where", where)),
+                ("order", encode_string("order", order)),
+                ("page", encode_int("page", page)),
+                ("pageSize", encode_int("page_size", page_size)),
+                (
+                    "unitdp",
+                    encode_int(
+                        "unit_dp",
+                        unit_dp,
+                        (
+                            2,
+                            4,
+                        ),
+                    ),
+                ),
+                ("References", encode_string_list("references", references)),
+            ],
+            page_param="page",
+            first_page=page,
+            page_size=page_size,
+            default_size=100,
+            wrapper="Overpayments",
+            item="Overpayment",
+            decode=_codec.decode_overpayment,
+            headers=[
+                ("If-Modified-Since", encode_datetime("modified_since", modified_since)),
+            ],
+            tenant_id=tenant_id,
+            timeout=timeout,
+            envelope=_codec.decode_overpayments_response,
+        )
+
+    async def get(
+        self,
+        *,
+        overpayment_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Overpayment:
+        """Get one overpayment by its OverpaymentID.
+
+        ``GET Overpayments/{OverpaymentID}``
+
+        Args:
+            overpayment_id: Xero's identifier of the overpayment.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``Overpayment`` found (never ``None``).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such overpayment in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.get(
+            overpayment_id=overpayment_id,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.overpayments), None), "Overpayment")
+
+
 class PaymentsResourceWithRawResponse:
     """Payments endpoints returning the raw HTTP answer with the parsed envelope."""
 
@@ -15271,6 +21036,677 @@ class AsyncPaymentsResource:
             max_retries=max_retries,
         )
         return require_payload(next(iter(raw.parsed.payments), None), "Payment")
+
+
+class PrepaymentsResourceWithRawResponse:
+    """Prepayments endpoints returning the raw HTTP answer with the parsed envelope."""
+
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
+
+    def list(
+        self,
+        *,
+        where: str | None = None,
+        order: str | None = None,
+        page: int | None = None,
+        page_size: int | None = None,
+        unit_dp: Literal[2, 4] | None = None,
+        invoice_numbers: Sequence[str] | None = None,
+        modified_since: datetime.datetime | datetime.date | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[PrepaymentsResponse]:
+        """GET Prepayments: like ``prepayments.list()``, with the raw answer.
+
+        Args:
+            where: A filter over any element of the answer, e.g. Status=="AUTHORISED"; build it
+                with xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests)
+                rather than by concatenation.
+            order: Sort order, e.g. Date DESC or UpdatedDateUTC DESC.
+            page: Page number (from 1): up to page_size records each, prepayments with their
+                lines. Without it, lists are not paged and may leave out details.
+            page_size: Records per page (Xero's default 100).
+            unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
+            invoice_numbers: Only the prepayments with these invoice numbers (receive prepayments).
+            modified_since: Only records created or changed since this moment (a timezone-aware datetime, or
+                a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-
+                Since header: a filter, so the answer may be an empty list.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``PrepaymentsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``where`` or ``order`` empty;
+                ``max_retries`` not a whole number >= 0.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="GET",
+            path="Prepayments",
+            params=[
+                ("where", encode_string("where", where)),
+                ("order", encode_string("order", order)),
+                ("page", encode_int("page", page)),
+                ("pageSize", encode_int("page_size", page_size)),
+                (
+                    "unitdp",
+                    encode_int(
+                        "unit_dp",
+                        unit_dp,
+                        (
+                            2,
+                            4,
+                        ),
+                    ),
+                ),
+                ("InvoiceNumbers", encode_string_list("invoice_numbers", invoice_numbers)),
+            ],
+            headers=[
+                ("If-Modified-Since", encode_datetime("modified_since", modified_since)),
+            ],
+            body=None,
+            response_type=PrepaymentsResponse,
+            decode=_codec.decode_prepayments_response,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def get(
+        self,
+        *,
+        prepayment_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[PrepaymentsResponse]:
+        """GET Prepayments/{PrepaymentID}: like ``prepayments.get()``, with the raw answer.
+
+        Args:
+            prepayment_id: Xero's identifier of the prepayment.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``PrepaymentsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such prepayment in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="GET",
+            path="Prepayments/"
+            + encode_path_segment("prepayment_id", encode_guid("prepayment_id", prepayment_id)),
+            params=[],
+            body=None,
+            response_type=PrepaymentsResponse,
+            decode=_codec.decode_prepayments_response,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+
+class PrepaymentsResource:
+    """Prepayments of the organisation (read-only here: a prepayment is made by a RECEIVE-
+    PREPAYMENT or SPEND-PREPAYMENT bank transaction; allocations and history are not here)."""
+
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
+        self.with_raw_response = PrepaymentsResourceWithRawResponse(client)
+
+    def list(
+        self,
+        *,
+        where: str | None = None,
+        order: str | None = None,
+        page: int | None = None,
+        page_size: int | None = None,
+        unit_dp: Literal[2, 4] | None = None,
+        invoice_numbers: Sequence[str] | None = None,
+        modified_since: datetime.datetime | datetime.date | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> builtins.list[Prepayment]:
+        """List the organisation's prepayments, with their lines and allocations.
+
+        ``GET Prepayments``
+
+        Args:
+            where: A filter over any element of the answer, e.g. Status=="AUTHORISED"; build it
+                with xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests)
+                rather than by concatenation.
+            order: Sort order, e.g. Date DESC or UpdatedDateUTC DESC.
+            page: Page number (from 1): up to page_size records each, prepayments with their
+                lines. Without it, lists are not paged and may leave out details.
+            page_size: Records per page (Xero's default 100).
+            unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
+            invoice_numbers: Only the prepayments with these invoice numbers (receive prepayments).
+            modified_since: Only records created or changed since this moment (a timezone-aware datetime, or
+                a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-
+                Since header: a filter, so the answer may be an empty list.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A list of ``Prepayment``, one per prepayment that matches the filters (empty when
+            there is none).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``where`` or ``order`` empty;
+                ``max_retries`` not a whole number >= 0.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.list(
+            where=where,
+            order=order,
+            page=page,
+            page_size=page_size,
+            unit_dp=unit_dp,
+            invoice_numbers=invoice_numbers,
+            modified_since=modified_since,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return raw.parsed.prepayments
+
+    def iter(
+        self,
+        *,
+        where: str | None = None,
+        order: str | None = None,
+        page: int | None = None,
+        page_size: int | None = None,
+        unit_dp: Literal[2, 4] | None = None,
+        invoice_numbers: Sequence[str] | None = None,
+        modified_since: datetime.datetime | datetime.date | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+    ) -> Iterator[Prepayment]:
+        """Like ``list()``, but yields one ``Prepayment`` at a time.
+
+        Walks the pages from page (1 by default), page_size records a page (Xero's default 100),
+        until a page comes back shorter; each page is parsed while it streams in, so memory
+        stays flat however many records there are. Errors on any page raise (never a silently
+        shorter list); a page is not retried once it has started. ``GET Prepayments``
+
+        A number ``timeout`` bounds the time spent waiting for and reading the answer (the
+        time you spend between items does not count); the client's ``max_item_bytes`` bounds
+        what is held at once: one item and anything before it that is not an item.
+
+        Args:
+            where: A filter over any element of the answer, e.g. Status=="AUTHORISED"; build it
+                with xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests)
+                rather than by concatenation.
+            order: Sort order, e.g. Date DESC or UpdatedDateUTC DESC.
+            page: Page number (from 1): up to page_size records each, prepayments with their
+                lines. Without it, lists are not paged and may leave out details.
+            page_size: Records per page (Xero's default 100).
+            unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
+            invoice_numbers: Only the prepayments with these invoice numbers (receive prepayments).
+            modified_since: Only records created or changed since this moment (a timezone-aware datetime, or
+                a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-
+                Since header: a filter, so the answer may be an empty list.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+
+        Returns:
+            An iterator yielding one ``Prepayment`` per prepayment that matches the filters.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``where`` or ``order`` empty.
+            XeroAPIError: Xero answered with an error (before or while streaming).
+            XeroResponseError: The answer is malformed, truncated or unsafe.
+            XeroConnectionError: The connection failed, dropped or timed out.
+        """
+        return iter_pages(
+            self._client,
+            path="Prepayments",
+            params=[
+                ("where", encode_string("where", where)),
+                ("order", encode_string("order", order)),
+                ("page", encode_int("page", page)),
+                ("pageSize", encode_int("page_size", page_size)),
+                (
+                    "unitdp",
+                    encode_int(
+                        "unit_dp",
+                        unit_dp,
+                        (
+                            2,
+                            4,
+                        ),
+                    ),
+                ),
+                ("InvoiceNumbers", encode_string_list("invoice_numbers", invoice_numbers)),
+            ],
+            page_param="page",
+            first_page=page,
+            page_size=page_size,
+            default_size=100,
+            wrapper="Prepayments",
+            item="Prepayment",
+            decode=_codec.decode_prepayment,
+            headers=[
+                ("If-Modified-Since", encode_datetime("modified_since", modified_since)),
+            ],
+            tenant_id=tenant_id,
+            timeout=timeout,
+            envelope=_codec.decode_prepayments_response,
+        )
+
+    def get(
+        self,
+        *,
+        prepayment_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Prepayment:
+        """Get one prepayment by its PrepaymentID.
+
+        ``GET Prepayments/{PrepaymentID}``
+
+        Args:
+            prepayment_id: Xero's identifier of the prepayment.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``Prepayment`` found (never ``None``).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such prepayment in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.get(
+            prepayment_id=prepayment_id,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.prepayments), None), "Prepayment")
+
+
+class AsyncPrepaymentsResourceWithRawResponse:
+    """Prepayments endpoints returning the raw HTTP answer with the parsed envelope."""
+
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+
+    async def list(
+        self,
+        *,
+        where: str | None = None,
+        order: str | None = None,
+        page: int | None = None,
+        page_size: int | None = None,
+        unit_dp: Literal[2, 4] | None = None,
+        invoice_numbers: Sequence[str] | None = None,
+        modified_since: datetime.datetime | datetime.date | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[PrepaymentsResponse]:
+        """GET Prepayments: like ``prepayments.list()``, with the raw answer.
+
+        Args:
+            where: A filter over any element of the answer, e.g. Status=="AUTHORISED"; build it
+                with xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests)
+                rather than by concatenation.
+            order: Sort order, e.g. Date DESC or UpdatedDateUTC DESC.
+            page: Page number (from 1): up to page_size records each, prepayments with their
+                lines. Without it, lists are not paged and may leave out details.
+            page_size: Records per page (Xero's default 100).
+            unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
+            invoice_numbers: Only the prepayments with these invoice numbers (receive prepayments).
+            modified_since: Only records created or changed since this moment (a timezone-aware datetime, or
+                a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-
+                Since header: a filter, so the answer may be an empty list.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``PrepaymentsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``where`` or ``order`` empty;
+                ``max_retries`` not a whole number >= 0.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="GET",
+            path="Prepayments",
+            params=[
+                ("where", encode_string("where", where)),
+                ("order", encode_string("order", order)),
+                ("page", encode_int("page", page)),
+                ("pageSize", encode_int("page_size", page_size)),
+                (
+                    "unitdp",
+                    encode_int(
+                        "unit_dp",
+                        unit_dp,
+                        (
+                            2,
+                            4,
+                        ),
+                    ),
+                ),
+                ("InvoiceNumbers", encode_string_list("invoice_numbers", invoice_numbers)),
+            ],
+            headers=[
+                ("If-Modified-Since", encode_datetime("modified_since", modified_since)),
+            ],
+            body=None,
+            response_type=PrepaymentsResponse,
+            decode=_codec.decode_prepayments_response,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def get(
+        self,
+        *,
+        prepayment_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[PrepaymentsResponse]:
+        """GET Prepayments/{PrepaymentID}: like ``prepayments.get()``, with the raw answer.
+
+        Args:
+            prepayment_id: Xero's identifier of the prepayment.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``PrepaymentsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such prepayment in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="GET",
+            path="Prepayments/"
+            + encode_path_segment("prepayment_id", encode_guid("prepayment_id", prepayment_id)),
+            params=[],
+            body=None,
+            response_type=PrepaymentsResponse,
+            decode=_codec.decode_prepayments_response,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+
+class AsyncPrepaymentsResource:
+    """Prepayments of the organisation (read-only here: a prepayment is made by a RECEIVE-
+    PREPAYMENT or SPEND-PREPAYMENT bank transaction; allocations and history are not here)."""
+
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+        self.with_raw_response = AsyncPrepaymentsResourceWithRawResponse(client)
+
+    async def list(
+        self,
+        *,
+        where: str | None = None,
+        order: str | None = None,
+        page: int | None = None,
+        page_size: int | None = None,
+        unit_dp: Literal[2, 4] | None = None,
+        invoice_numbers: Sequence[str] | None = None,
+        modified_since: datetime.datetime | datetime.date | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> builtins.list[Prepayment]:
+        """List the organisation's prepayments, with their lines and allocations.
+
+        ``GET Prepayments``
+
+        Args:
+            where: A filter over any element of the answer, e.g. Status=="AUTHORISED"; build it
+                with xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests)
+                rather than by concatenation.
+            order: Sort order, e.g. Date DESC or UpdatedDateUTC DESC.
+            page: Page number (from 1): up to page_size records each, prepayments with their
+                lines. Without it, lists are not paged and may leave out details.
+            page_size: Records per page (Xero's default 100).
+            unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
+            invoice_numbers: Only the prepayments with these invoice numbers (receive prepayments).
+            modified_since: Only records created or changed since this moment (a timezone-aware datetime, or
+                a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-
+                Since header: a filter, so the answer may be an empty list.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A list of ``Prepayment``, one per prepayment that matches the filters (empty when
+            there is none).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``where`` or ``order`` empty;
+                ``max_retries`` not a whole number >= 0.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.list(
+            where=where,
+            order=order,
+            page=page,
+            page_size=page_size,
+            unit_dp=unit_dp,
+            invoice_numbers=invoice_numbers,
+            modified_since=modified_since,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return raw.parsed.prepayments
+
+    def iter(
+        self,
+        *,
+        where: str | None = None,
+        order: str | None = None,
+        page: int | None = None,
+        page_size: int | None = None,
+        unit_dp: Literal[2, 4] | None = None,
+        invoice_numbers: Sequence[str] | None = None,
+        modified_since: datetime.datetime | datetime.date | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+    ) -> AsyncIterator[Prepayment]:
+        """Like ``list()``, but an async generator yielding one ``Prepayment`` at a time.
+
+        Walks the pages from page (1 by default), page_size records a page (Xero's default 100),
+        until a page comes back shorter; each page is parsed while it streams in, so memory
+        stays flat however many records there are. Errors on any page raise (never a silently
+        shorter list); a page is not retried once it has started. ``GET Prepayments``
+
+        A number ``timeout`` bounds the time spent waiting for and reading the answer (the
+        time you spend between items does not count); the client's ``max_item_bytes`` bounds
+        what is held at once: one item and anything before it that is not an item.
+
+        Args:
+            where: A filter over any element of the answer, e.g. Status=="AUTHORISED"; build it
+                with xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests)
+                rather than by concatenation.
+            order: Sort order, e.g. Date DESC or UpdatedDateUTC DESC.
+            page: Page number (from 1): up to page_size records each, prepayments with their
+                lines. Without it, lists are not paged and may leave out details.
+            page_size: Records per page (Xero's default 100).
+            unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
+            invoice_numbers: Only the prepayments with these invoice numbers (receive prepayments).
+            modified_since: Only records created or changed since this moment (a timezone-aware datetime, or
+                a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-
+                Since header: a filter, so the answer may be an empty list.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+
+        Returns:
+            An async iterator yielding one ``Prepayment`` per prepayment that matches the
+            filters.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``where`` or ``order`` empty.
+            XeroAPIError: Xero answered with an error (before or while streaming).
+            XeroResponseError: The answer is malformed, truncated or unsafe.
+            XeroConnectionError: The connection failed, dropped or timed out.
+        """
+        return aiter_pages(
+            self._client,
+            path="Prepayments",
+            params=[
+                ("where", encode_string("where", where)),
+                ("order", encode_string("order", order)),
+                ("page", encode_int("page", page)),
+                ("pageSize", encode_int("page_size", page_size)),
+                (
+                    "unitdp",
+                    encode_int(
+                        "unit_dp",
+                        unit_dp,
+                        (
+                            2,
+                            4,
+                        ),
+                    ),
+                ),
+                ("InvoiceNumbers", encode_string_list("invoice_numbers", invoice_numbers)),
+            ],
+            page_param="page",
+            first_page=page,
+            page_size=page_size,
+            default_size=100,
+            wrapper="Prepayments",
+            item="Prepayment",
+            decode=_codec.decode_prepayment,
+            headers=[
+                ("If-Modified-Since", encode_datetime("modified_since", modified_since)),
+            ],
+            tenant_id=tenant_id,
+            timeout=timeout,
+            envelope=_codec.decode_prepayments_response,
+        )
+
+    async def get(
+        self,
+        *,
+        prepayment_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Prepayment:
+        """Get one prepayment by its PrepaymentID.
+
+        ``GET Prepayments/{PrepaymentID}``
+
+        Args:
+            prepayment_id: Xero's identifier of the prepayment.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``Prepayment`` found (never ``None``).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such prepayment in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.get(
+            prepayment_id=prepayment_id,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.prepayments), None), "Prepayment")
 
 
 class PurchaseOrdersResourceWithRawResponse:
@@ -19559,6 +25995,1416 @@ class AsyncQuotesResource:
         return require_payload(next(iter(raw.parsed.quotes), None), "Quote")
 
 
+class ReceiptsResourceWithRawResponse:
+    """Receipts endpoints returning the raw HTTP answer with the parsed envelope."""
+
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
+
+    def list(
+        self,
+        *,
+        where: str | None = None,
+        order: str | None = None,
+        unit_dp: Literal[2, 4] | None = None,
+        modified_since: datetime.datetime | datetime.date | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[ReceiptsResponse]:
+        """GET Receipts: like ``receipts.list()``, with the raw answer.
+
+        Args:
+            where: A filter over any element of the answer, e.g. Status=="AUTHORISED"; build it
+                with xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests)
+                rather than by concatenation.
+            order: Sort order, e.g. Date DESC or UpdatedDateUTC DESC.
+            unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
+            modified_since: Only records created or changed since this moment (a timezone-aware datetime, or
+                a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-
+                Since header: a filter, so the answer may be an empty list.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``ReceiptsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``where`` or ``order`` empty;
+                ``max_retries`` not a whole number >= 0.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="GET",
+            path="Receipts",
+            params=[
+                ("where", encode_string("where", where)),
+                ("order", encode_string("order", order)),
+                (
+                    "unitdp",
+                    encode_int(
+                        "unit_dp",
+                        unit_dp,
+                        (
+                            2,
+                            4,
+                        ),
+                    ),
+                ),
+            ],
+            headers=[
+                ("If-Modified-Since", encode_datetime("modified_since", modified_since)),
+            ],
+            body=None,
+            response_type=ReceiptsResponse,
+            decode=_codec.decode_receipts_response,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def get(
+        self,
+        *,
+        receipt_id: str | uuid.UUID,
+        unit_dp: Literal[2, 4] | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[ReceiptsResponse]:
+        """GET Receipts/{ReceiptID}: like ``receipts.get()``, with the raw answer.
+
+        Args:
+            receipt_id: Xero's identifier of the receipt.
+            unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``ReceiptsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such receipt in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="GET",
+            path="Receipts/"
+            + encode_path_segment("receipt_id", encode_guid("receipt_id", receipt_id)),
+            params=[
+                (
+                    "unitdp",
+                    encode_int(
+                        "unit_dp",
+                        unit_dp,
+                        (
+                            2,
+                            4,
+                        ),
+                    ),
+                ),
+            ],
+            body=None,
+            response_type=ReceiptsResponse,
+            decode=_codec.decode_receipts_response,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def create(
+        self,
+        receipt: Receipt,
+        *,
+        unit_dp: Literal[2, 4] | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[ReceiptsResponse]:
+        """PUT Receipts: like ``receipts.create()``, with the raw answer.
+
+        Args:
+            receipt: One receipt to create or update.
+            unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``ReceiptsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: the receipt does not match its schema
+                (a required field missing or a value of the wrong type; a ``float`` or ``str``
+                for a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
+                ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short; a number out of range); ``max_retries`` not a whole number >=
+                0.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="PUT",
+            path="Receipts",
+            params=[
+                (
+                    "unitdp",
+                    encode_int(
+                        "unit_dp",
+                        unit_dp,
+                        (
+                            2,
+                            4,
+                        ),
+                    ),
+                ),
+            ],
+            body=receipt,
+            response_type=ReceiptsResponse,
+            decode=_codec.decode_receipts_response,
+            encode=_codec.encode_request_receipt,
+            check=_checks.CHECKS[Receipt],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def create_many(
+        self,
+        receipts: Sequence[Receipt],
+        *,
+        unit_dp: Literal[2, 4] | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[ReceiptsResponse]:
+        """PUT Receipts: like ``receipts.create_many()``, with the raw answer.
+
+        Args:
+            receipts: A batch of receipts to create (PUT Receipts).
+            unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``ReceiptsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``receipts`` not a list of receipts; a
+                receipt in ``receipts`` does not match its schema (a required field missing or a
+                value of the wrong type; a ``float`` or ``str`` for a ``Decimal``, or more
+                decimal places or digits than allowed; a ``str`` or ``datetime`` for a
+                ``datetime.date``; a naive ``datetime``; a value outside its enumeration; text
+                not of the form its pattern gives, such as a GUID; text too long or too short; a
+                number out of range); ``max_retries`` not a whole number >= 0.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="PUT",
+            path="Receipts",
+            params=[
+                (
+                    "unitdp",
+                    encode_int(
+                        "unit_dp",
+                        unit_dp,
+                        (
+                            2,
+                            4,
+                        ),
+                    ),
+                ),
+            ],
+            body=_checks.as_list(receipts, "receipts", "Receipt"),
+            response_type=ReceiptsResponse,
+            decode=_codec.decode_receipts_response,
+            encode=_codec.encode_request_receipts,
+            check=_checks.CHECKS[Receipt],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def save(
+        self,
+        receipt: Receipt,
+        *,
+        receipt_id: str | uuid.UUID,
+        unit_dp: Literal[2, 4] | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[ReceiptsResponse]:
+        """POST Receipts/{ReceiptID}: like ``receipts.save()``, with the raw answer.
+
+        Args:
+            receipt: One receipt to create or update.
+            receipt_id: Xero's identifier of the receipt to update.
+            unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``ReceiptsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: the receipt does not match its schema
+                (a required field missing or a value of the wrong type; a ``float`` or ``str``
+                for a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
+                ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short; a number out of range); ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such receipt in this organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="POST",
+            path="Receipts/"
+            + encode_path_segment("receipt_id", encode_guid("receipt_id", receipt_id)),
+            params=[
+                (
+                    "unitdp",
+                    encode_int(
+                        "unit_dp",
+                        unit_dp,
+                        (
+                            2,
+                            4,
+                        ),
+                    ),
+                ),
+            ],
+            body=receipt,
+            response_type=ReceiptsResponse,
+            decode=_codec.decode_receipts_response,
+            encode=_codec.encode_request_receipt,
+            check=_checks.CHECKS[Receipt],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+
+class ReceiptsResource:
+    """Expense claim receipts: what users spent, to be claimed in expense claims; attachments and
+    history are not here."""
+
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
+        self.with_raw_response = ReceiptsResourceWithRawResponse(client)
+
+    def list(
+        self,
+        *,
+        where: str | None = None,
+        order: str | None = None,
+        unit_dp: Literal[2, 4] | None = None,
+        modified_since: datetime.datetime | datetime.date | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> builtins.list[Receipt]:
+        """List the organisation's receipts (never paged), optionally filtered and sorted.
+
+        ``GET Receipts``
+
+        Args:
+            where: A filter over any element of the answer, e.g. Status=="AUTHORISED"; build it
+                with xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests)
+                rather than by concatenation.
+            order: Sort order, e.g. Date DESC or UpdatedDateUTC DESC.
+            unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
+            modified_since: Only records created or changed since this moment (a timezone-aware datetime, or
+                a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-
+                Since header: a filter, so the answer may be an empty list.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A list of ``Receipt``, one per receipt that matches the filters (empty when there is
+            none).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``where`` or ``order`` empty;
+                ``max_retries`` not a whole number >= 0.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.list(
+            where=where,
+            order=order,
+            unit_dp=unit_dp,
+            modified_since=modified_since,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return raw.parsed.receipts
+
+    def iter(
+        self,
+        *,
+        where: str | None = None,
+        order: str | None = None,
+        unit_dp: Literal[2, 4] | None = None,
+        modified_since: datetime.datetime | datetime.date | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+    ) -> Iterator[Receipt]:
+        """Like ``list()``, but yields one ``Receipt`` at a time.
+
+        The answer is parsed while it streams in, so memory does not grow with its size.
+        Errors anywhere in the stream raise (never a silently shorter list); the call is
+        not retried once it has started. ``GET Receipts``
+
+        A number ``timeout`` bounds the time spent waiting for and reading the answer (the
+        time you spend between items does not count); the client's ``max_item_bytes`` bounds
+        what is held at once: one item and anything before it that is not an item.
+
+        Args:
+            where: A filter over any element of the answer, e.g. Status=="AUTHORISED"; build it
+                with xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests)
+                rather than by concatenation.
+            order: Sort order, e.g. Date DESC or UpdatedDateUTC DESC.
+            unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
+            modified_since: Only records created or changed since this moment (a timezone-aware datetime, or
+                a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-
+                Since header: a filter, so the answer may be an empty list.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+
+        Returns:
+            An iterator yielding one ``Receipt`` per receipt that matches the filters.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``where`` or ``order`` empty.
+            XeroAPIError: Xero answered with an error (before or while streaming).
+            XeroResponseError: The answer is malformed, truncated or unsafe.
+            XeroConnectionError: The connection failed, dropped or timed out.
+        """
+        return iter_items(
+            self._client,
+            path="Receipts",
+            params=[
+                ("where", encode_string("where", where)),
+                ("order", encode_string("order", order)),
+                (
+                    "unitdp",
+                    encode_int(
+                        "unit_dp",
+                        unit_dp,
+                        (
+                            2,
+                            4,
+                        ),
+                    ),
+                ),
+            ],
+            wrapper="Receipts",
+            item="Receipt",
+            decode=_codec.decode_receipt,
+            headers=[
+                ("If-Modified-Since", encode_datetime("modified_since", modified_since)),
+            ],
+            tenant_id=tenant_id,
+            timeout=timeout,
+            envelope=_codec.decode_receipts_response,
+        )
+
+    def get(
+        self,
+        *,
+        receipt_id: str | uuid.UUID,
+        unit_dp: Literal[2, 4] | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Receipt:
+        """Get one receipt, with its lines, by its ReceiptID.
+
+        ``GET Receipts/{ReceiptID}``
+
+        Args:
+            receipt_id: Xero's identifier of the receipt.
+            unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``Receipt`` found (never ``None``).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such receipt in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.get(
+            receipt_id=receipt_id,
+            unit_dp=unit_dp,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.receipts), None), "Receipt")
+
+    def create(
+        self,
+        receipt: Receipt,
+        *,
+        unit_dp: Literal[2, 4] | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Receipt:
+        """Create one draft receipt (Date, Contact, LineItems and User are needed).
+
+        ``PUT Receipts``
+
+        Args:
+            receipt: One receipt to create or update.
+            unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``Receipt`` as Xero saved it, with the values Xero sets (such as its ID).
+
+        Raises:
+            RequestValidationError: Nothing was sent: the receipt does not match its schema
+                (a required field missing or a value of the wrong type; a ``float`` or ``str``
+                for a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
+                ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short; a number out of range); ``max_retries`` not a whole number >=
+                0.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.create(
+            receipt,
+            unit_dp=unit_dp,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.receipts), None), "Receipt")
+
+    def create_many(
+        self,
+        receipts: Sequence[Receipt],
+        *,
+        unit_dp: Literal[2, 4] | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> builtins.list[Receipt]:
+        """Create several draft receipts in one call (no summarizeErrors: one invalid receipt fails
+        the call).
+
+        ``PUT Receipts``
+
+        Args:
+            receipts: A batch of receipts to create (PUT Receipts).
+            unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A list of ``Receipt``: the receipts as Xero saved them.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``receipts`` not a list of receipts; a
+                receipt in ``receipts`` does not match its schema (a required field missing or a
+                value of the wrong type; a ``float`` or ``str`` for a ``Decimal``, or more
+                decimal places or digits than allowed; a ``str`` or ``datetime`` for a
+                ``datetime.date``; a naive ``datetime``; a value outside its enumeration; text
+                not of the form its pattern gives, such as a GUID; text too long or too short; a
+                number out of range); ``max_retries`` not a whole number >= 0.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.create_many(
+            receipts,
+            unit_dp=unit_dp,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return raw.parsed.receipts
+
+    def save(
+        self,
+        receipt: Receipt,
+        *,
+        receipt_id: str | uuid.UUID,
+        unit_dp: Literal[2, 4] | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Receipt:
+        """Update one receipt: its lines and details while a draft, or its Status (submit,
+        authorise, decline, void).
+
+        ``POST Receipts/{ReceiptID}``
+
+        Args:
+            receipt: One receipt to create or update.
+            receipt_id: Xero's identifier of the receipt to update.
+            unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``Receipt`` as Xero saved it, with the values Xero sets (such as its ID).
+
+        Raises:
+            RequestValidationError: Nothing was sent: the receipt does not match its schema
+                (a required field missing or a value of the wrong type; a ``float`` or ``str``
+                for a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
+                ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short; a number out of range); ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such receipt in this organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.save(
+            receipt,
+            receipt_id=receipt_id,
+            unit_dp=unit_dp,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.receipts), None), "Receipt")
+
+
+class AsyncReceiptsResourceWithRawResponse:
+    """Receipts endpoints returning the raw HTTP answer with the parsed envelope."""
+
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+
+    async def list(
+        self,
+        *,
+        where: str | None = None,
+        order: str | None = None,
+        unit_dp: Literal[2, 4] | None = None,
+        modified_since: datetime.datetime | datetime.date | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[ReceiptsResponse]:
+        """GET Receipts: like ``receipts.list()``, with the raw answer.
+
+        Args:
+            where: A filter over any element of the answer, e.g. Status=="AUTHORISED"; build it
+                with xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests)
+                rather than by concatenation.
+            order: Sort order, e.g. Date DESC or UpdatedDateUTC DESC.
+            unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
+            modified_since: Only records created or changed since this moment (a timezone-aware datetime, or
+                a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-
+                Since header: a filter, so the answer may be an empty list.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``ReceiptsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``where`` or ``order`` empty;
+                ``max_retries`` not a whole number >= 0.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="GET",
+            path="Receipts",
+            params=[
+                ("where", encode_string("where", where)),
+                ("order", encode_string("order", order)),
+                (
+                    "unitdp",
+                    encode_int(
+                        "unit_dp",
+                        unit_dp,
+                        (
+                            2,
+                            4,
+                        ),
+                    ),
+                ),
+            ],
+            headers=[
+                ("If-Modified-Since", encode_datetime("modified_since", modified_since)),
+            ],
+            body=None,
+            response_type=ReceiptsResponse,
+            decode=_codec.decode_receipts_response,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def get(
+        self,
+        *,
+        receipt_id: str | uuid.UUID,
+        unit_dp: Literal[2, 4] | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[ReceiptsResponse]:
+        """GET Receipts/{ReceiptID}: like ``receipts.get()``, with the raw answer.
+
+        Args:
+            receipt_id: Xero's identifier of the receipt.
+            unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``ReceiptsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such receipt in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="GET",
+            path="Receipts/"
+            + encode_path_segment("receipt_id", encode_guid("receipt_id", receipt_id)),
+            params=[
+                (
+                    "unitdp",
+                    encode_int(
+                        "unit_dp",
+                        unit_dp,
+                        (
+                            2,
+                            4,
+                        ),
+                    ),
+                ),
+            ],
+            body=None,
+            response_type=ReceiptsResponse,
+            decode=_codec.decode_receipts_response,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def create(
+        self,
+        receipt: Receipt,
+        *,
+        unit_dp: Literal[2, 4] | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[ReceiptsResponse]:
+        """PUT Receipts: like ``receipts.create()``, with the raw answer.
+
+        Args:
+            receipt: One receipt to create or update.
+            unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``ReceiptsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: the receipt does not match its schema
+                (a required field missing or a value of the wrong type; a ``float`` or ``str``
+                for a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
+                ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short; a number out of range); ``max_retries`` not a whole number >=
+                0.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="PUT",
+            path="Receipts",
+            params=[
+                (
+                    "unitdp",
+                    encode_int(
+                        "unit_dp",
+                        unit_dp,
+                        (
+                            2,
+                            4,
+                        ),
+                    ),
+                ),
+            ],
+            body=receipt,
+            response_type=ReceiptsResponse,
+            decode=_codec.decode_receipts_response,
+            encode=_codec.encode_request_receipt,
+            check=_checks.CHECKS[Receipt],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def create_many(
+        self,
+        receipts: Sequence[Receipt],
+        *,
+        unit_dp: Literal[2, 4] | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[ReceiptsResponse]:
+        """PUT Receipts: like ``receipts.create_many()``, with the raw answer.
+
+        Args:
+            receipts: A batch of receipts to create (PUT Receipts).
+            unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``ReceiptsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``receipts`` not a list of receipts; a
+                receipt in ``receipts`` does not match its schema (a required field missing or a
+                value of the wrong type; a ``float`` or ``str`` for a ``Decimal``, or more
+                decimal places or digits than allowed; a ``str`` or ``datetime`` for a
+                ``datetime.date``; a naive ``datetime``; a value outside its enumeration; text
+                not of the form its pattern gives, such as a GUID; text too long or too short; a
+                number out of range); ``max_retries`` not a whole number >= 0.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="PUT",
+            path="Receipts",
+            params=[
+                (
+                    "unitdp",
+                    encode_int(
+                        "unit_dp",
+                        unit_dp,
+                        (
+                            2,
+                            4,
+                        ),
+                    ),
+                ),
+            ],
+            body=_checks.as_list(receipts, "receipts", "Receipt"),
+            response_type=ReceiptsResponse,
+            decode=_codec.decode_receipts_response,
+            encode=_codec.encode_request_receipts,
+            check=_checks.CHECKS[Receipt],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def save(
+        self,
+        receipt: Receipt,
+        *,
+        receipt_id: str | uuid.UUID,
+        unit_dp: Literal[2, 4] | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[ReceiptsResponse]:
+        """POST Receipts/{ReceiptID}: like ``receipts.save()``, with the raw answer.
+
+        Args:
+            receipt: One receipt to create or update.
+            receipt_id: Xero's identifier of the receipt to update.
+            unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``ReceiptsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: the receipt does not match its schema
+                (a required field missing or a value of the wrong type; a ``float`` or ``str``
+                for a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
+                ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short; a number out of range); ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such receipt in this organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="POST",
+            path="Receipts/"
+            + encode_path_segment("receipt_id", encode_guid("receipt_id", receipt_id)),
+            params=[
+                (
+                    "unitdp",
+                    encode_int(
+                        "unit_dp",
+                        unit_dp,
+                        (
+                            2,
+                            4,
+                        ),
+                    ),
+                ),
+            ],
+            body=receipt,
+            response_type=ReceiptsResponse,
+            decode=_codec.decode_receipts_response,
+            encode=_codec.encode_request_receipt,
+            check=_checks.CHECKS[Receipt],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+
+class AsyncReceiptsResource:
+    """Expense claim receipts: what users spent, to be claimed in expense claims; attachments and
+    history are not here."""
+
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+        self.with_raw_response = AsyncReceiptsResourceWithRawResponse(client)
+
+    async def list(
+        self,
+        *,
+        where: str | None = None,
+        order: str | None = None,
+        unit_dp: Literal[2, 4] | None = None,
+        modified_since: datetime.datetime | datetime.date | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> builtins.list[Receipt]:
+        """List the organisation's receipts (never paged), optionally filtered and sorted.
+
+        ``GET Receipts``
+
+        Args:
+            where: A filter over any element of the answer, e.g. Status=="AUTHORISED"; build it
+                with xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests)
+                rather than by concatenation.
+            order: Sort order, e.g. Date DESC or UpdatedDateUTC DESC.
+            unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
+            modified_since: Only records created or changed since this moment (a timezone-aware datetime, or
+                a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-
+                Since header: a filter, so the answer may be an empty list.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A list of ``Receipt``, one per receipt that matches the filters (empty when there is
+            none).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``where`` or ``order`` empty;
+                ``max_retries`` not a whole number >= 0.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.list(
+            where=where,
+            order=order,
+            unit_dp=unit_dp,
+            modified_since=modified_since,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return raw.parsed.receipts
+
+    def iter(
+        self,
+        *,
+        where: str | None = None,
+        order: str | None = None,
+        unit_dp: Literal[2, 4] | None = None,
+        modified_since: datetime.datetime | datetime.date | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+    ) -> AsyncIterator[Receipt]:
+        """Like ``list()``, but an async generator yielding one ``Receipt`` at a time.
+
+        The answer is parsed while it streams in, so memory does not grow with its size.
+        Errors anywhere in the stream raise (never a silently shorter list); the call is
+        not retried once it has started. ``GET Receipts``
+
+        A number ``timeout`` bounds the time spent waiting for and reading the answer (the
+        time you spend between items does not count); the client's ``max_item_bytes`` bounds
+        what is held at once: one item and anything before it that is not an item.
+
+        Args:
+            where: A filter over any element of the answer, e.g. Status=="AUTHORISED"; build it
+                with xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests)
+                rather than by concatenation.
+            order: Sort order, e.g. Date DESC or UpdatedDateUTC DESC.
+            unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
+            modified_since: Only records created or changed since this moment (a timezone-aware datetime, or
+                a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-
+                Since header: a filter, so the answer may be an empty list.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+
+        Returns:
+            An async iterator yielding one ``Receipt`` per receipt that matches the filters.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``where`` or ``order`` empty.
+            XeroAPIError: Xero answered with an error (before or while streaming).
+            XeroResponseError: The answer is malformed, truncated or unsafe.
+            XeroConnectionError: The connection failed, dropped or timed out.
+        """
+        return aiter_items(
+            self._client,
+            path="Receipts",
+            params=[
+                ("where", encode_string("where", where)),
+                ("order", encode_string("order", order)),
+                (
+                    "unitdp",
+                    encode_int(
+                        "unit_dp",
+                        unit_dp,
+                        (
+                            2,
+                            4,
+                        ),
+                    ),
+                ),
+            ],
+            wrapper="Receipts",
+            item="Receipt",
+            decode=_codec.decode_receipt,
+            headers=[
+                ("If-Modified-Since", encode_datetime("modified_since", modified_since)),
+            ],
+            tenant_id=tenant_id,
+            timeout=timeout,
+            envelope=_codec.decode_receipts_response,
+        )
+
+    async def get(
+        self,
+        *,
+        receipt_id: str | uuid.UUID,
+        unit_dp: Literal[2, 4] | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Receipt:
+        """Get one receipt, with its lines, by its ReceiptID.
+
+        ``GET Receipts/{ReceiptID}``
+
+        Args:
+            receipt_id: Xero's identifier of the receipt.
+            unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``Receipt`` found (never ``None``).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such receipt in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.get(
+            receipt_id=receipt_id,
+            unit_dp=unit_dp,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.receipts), None), "Receipt")
+
+    async def create(
+        self,
+        receipt: Receipt,
+        *,
+        unit_dp: Literal[2, 4] | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Receipt:
+        """Create one draft receipt (Date, Contact, LineItems and User are needed).
+
+        ``PUT Receipts``
+
+        Args:
+            receipt: One receipt to create or update.
+            unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``Receipt`` as Xero saved it, with the values Xero sets (such as its ID).
+
+        Raises:
+            RequestValidationError: Nothing was sent: the receipt does not match its schema
+                (a required field missing or a value of the wrong type; a ``float`` or ``str``
+                for a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
+                ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short; a number out of range); ``max_retries`` not a whole number >=
+                0.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.create(
+            receipt,
+            unit_dp=unit_dp,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.receipts), None), "Receipt")
+
+    async def create_many(
+        self,
+        receipts: Sequence[Receipt],
+        *,
+        unit_dp: Literal[2, 4] | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> builtins.list[Receipt]:
+        """Create several draft receipts in one call (no summarizeErrors: one invalid receipt fails
+        the call).
+
+        ``PUT Receipts``
+
+        Args:
+            receipts: A batch of receipts to create (PUT Receipts).
+            unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A list of ``Receipt``: the receipts as Xero saved them.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``receipts`` not a list of receipts; a
+                receipt in ``receipts`` does not match its schema (a required field missing or a
+                value of the wrong type; a ``float`` or ``str`` for a ``Decimal``, or more
+                decimal places or digits than allowed; a ``str`` or ``datetime`` for a
+                ``datetime.date``; a naive ``datetime``; a value outside its enumeration; text
+                not of the form its pattern gives, such as a GUID; text too long or too short; a
+                number out of range); ``max_retries`` not a whole number >= 0.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.create_many(
+            receipts,
+            unit_dp=unit_dp,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return raw.parsed.receipts
+
+    async def save(
+        self,
+        receipt: Receipt,
+        *,
+        receipt_id: str | uuid.UUID,
+        unit_dp: Literal[2, 4] | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Receipt:
+        """Update one receipt: its lines and details while a draft, or its Status (submit,
+        authorise, decline, void).
+
+        ``POST Receipts/{ReceiptID}``
+
+        Args:
+            receipt: One receipt to create or update.
+            receipt_id: Xero's identifier of the receipt to update.
+            unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``Receipt`` as Xero saved it, with the values Xero sets (such as its ID).
+
+        Raises:
+            RequestValidationError: Nothing was sent: the receipt does not match its schema
+                (a required field missing or a value of the wrong type; a ``float`` or ``str``
+                for a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
+                ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short; a number out of range); ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such receipt in this organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.save(
+            receipt,
+            receipt_id=receipt_id,
+            unit_dp=unit_dp,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.receipts), None), "Receipt")
+
+
 class RepeatingInvoicesResourceWithRawResponse:
     """Repeating_invoices endpoints returning the raw HTTP answer with the parsed envelope."""
 
@@ -23563,3 +31409,535 @@ class AsyncTrackingCategoriesResource:
             max_retries=max_retries,
         )
         return require_payload(next(iter(raw.parsed.options), None), "TrackingOption")
+
+
+class UsersResourceWithRawResponse:
+    """Users endpoints returning the raw HTTP answer with the parsed envelope."""
+
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
+
+    def list(
+        self,
+        *,
+        where: str | None = None,
+        order: str | None = None,
+        modified_since: datetime.datetime | datetime.date | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[UsersResponse]:
+        """GET Users: like ``users.list()``, with the raw answer.
+
+        Args:
+            where: A filter over any element of the answer, e.g. Status=="AUTHORISED"; build it
+                with xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests)
+                rather than by concatenation.
+            order: Sort order, e.g. Date DESC or UpdatedDateUTC DESC.
+            modified_since: Only records created or changed since this moment (a timezone-aware datetime, or
+                a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-
+                Since header: a filter, so the answer may be an empty list.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``UsersResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``where`` or ``order`` empty;
+                ``max_retries`` not a whole number >= 0.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="GET",
+            path="Users",
+            params=[
+                ("where", encode_string("where", where)),
+                ("order", encode_string("order", order)),
+            ],
+            headers=[
+                ("If-Modified-Since", encode_datetime("modified_since", modified_since)),
+            ],
+            body=None,
+            response_type=UsersResponse,
+            decode=_codec.decode_users_response,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def get(
+        self,
+        *,
+        user_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[UsersResponse]:
+        """GET Users/{UserID}: like ``users.get()``, with the raw answer.
+
+        Args:
+            user_id: Xero's identifier of the user.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``UsersResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such user in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="GET",
+            path="Users/" + encode_path_segment("user_id", encode_guid("user_id", user_id)),
+            params=[],
+            body=None,
+            response_type=UsersResponse,
+            decode=_codec.decode_users_response,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+
+class UsersResource:
+    """The users of the organisation (read-only)."""
+
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
+        self.with_raw_response = UsersResourceWithRawResponse(client)
+
+    def list(
+        self,
+        *,
+        where: str | None = None,
+        order: str | None = None,
+        modified_since: datetime.datetime | datetime.date | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> builtins.list[User]:
+        """List the organisation's users (never paged), optionally filtered and sorted.
+
+        ``GET Users``
+
+        Args:
+            where: A filter over any element of the answer, e.g. Status=="AUTHORISED"; build it
+                with xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests)
+                rather than by concatenation.
+            order: Sort order, e.g. Date DESC or UpdatedDateUTC DESC.
+            modified_since: Only records created or changed since this moment (a timezone-aware datetime, or
+                a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-
+                Since header: a filter, so the answer may be an empty list.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A list of ``User``, one per user that matches the filters (empty when there is
+            none).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``where`` or ``order`` empty;
+                ``max_retries`` not a whole number >= 0.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.list(
+            where=where,
+            order=order,
+            modified_since=modified_since,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return raw.parsed.users
+
+    def iter(
+        self,
+        *,
+        where: str | None = None,
+        order: str | None = None,
+        modified_since: datetime.datetime | datetime.date | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+    ) -> Iterator[User]:
+        """Like ``list()``, but yields one ``User`` at a time.
+
+        The answer is parsed while it streams in, so memory does not grow with its size.
+        Errors anywhere in the stream raise (never a silently shorter list); the call is
+        not retried once it has started. ``GET Users``
+
+        A number ``timeout`` bounds the time spent waiting for and reading the answer (the
+        time you spend between items does not count); the client's ``max_item_bytes`` bounds
+        what is held at once: one item and anything before it that is not an item.
+
+        Args:
+            where: A filter over any element of the answer, e.g. Status=="AUTHORISED"; build it
+                with xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests)
+                rather than by concatenation.
+            order: Sort order, e.g. Date DESC or UpdatedDateUTC DESC.
+            modified_since: Only records created or changed since this moment (a timezone-aware datetime, or
+                a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-
+                Since header: a filter, so the answer may be an empty list.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+
+        Returns:
+            An iterator yielding one ``User`` per user that matches the filters.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``where`` or ``order`` empty.
+            XeroAPIError: Xero answered with an error (before or while streaming).
+            XeroResponseError: The answer is malformed, truncated or unsafe.
+            XeroConnectionError: The connection failed, dropped or timed out.
+        """
+        return iter_items(
+            self._client,
+            path="Users",
+            params=[
+                ("where", encode_string("where", where)),
+                ("order", encode_string("order", order)),
+            ],
+            wrapper="Users",
+            item="User",
+            decode=_codec.decode_user,
+            headers=[
+                ("If-Modified-Since", encode_datetime("modified_since", modified_since)),
+            ],
+            tenant_id=tenant_id,
+            timeout=timeout,
+            envelope=_codec.decode_users_response,
+        )
+
+    def get(
+        self,
+        *,
+        user_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> User:
+        """Get one user by its UserID.
+
+        ``GET Users/{UserID}``
+
+        Args:
+            user_id: Xero's identifier of the user.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``User`` found (never ``None``).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such user in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.get(
+            user_id=user_id, tenant_id=tenant_id, timeout=timeout, max_retries=max_retries
+        )
+        return require_payload(next(iter(raw.parsed.users), None), "User")
+
+
+class AsyncUsersResourceWithRawResponse:
+    """Users endpoints returning the raw HTTP answer with the parsed envelope."""
+
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+
+    async def list(
+        self,
+        *,
+        where: str | None = None,
+        order: str | None = None,
+        modified_since: datetime.datetime | datetime.date | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[UsersResponse]:
+        """GET Users: like ``users.list()``, with the raw answer.
+
+        Args:
+            where: A filter over any element of the answer, e.g. Status=="AUTHORISED"; build it
+                with xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests)
+                rather than by concatenation.
+            order: Sort order, e.g. Date DESC or UpdatedDateUTC DESC.
+            modified_since: Only records created or changed since this moment (a timezone-aware datetime, or
+                a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-
+                Since header: a filter, so the answer may be an empty list.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``UsersResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``where`` or ``order`` empty;
+                ``max_retries`` not a whole number >= 0.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="GET",
+            path="Users",
+            params=[
+                ("where", encode_string("where", where)),
+                ("order", encode_string("order", order)),
+            ],
+            headers=[
+                ("If-Modified-Since", encode_datetime("modified_since", modified_since)),
+            ],
+            body=None,
+            response_type=UsersResponse,
+            decode=_codec.decode_users_response,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def get(
+        self,
+        *,
+        user_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[UsersResponse]:
+        """GET Users/{UserID}: like ``users.get()``, with the raw answer.
+
+        Args:
+            user_id: Xero's identifier of the user.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``UsersResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such user in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="GET",
+            path="Users/" + encode_path_segment("user_id", encode_guid("user_id", user_id)),
+            params=[],
+            body=None,
+            response_type=UsersResponse,
+            decode=_codec.decode_users_response,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+
+class AsyncUsersResource:
+    """The users of the organisation (read-only)."""
+
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+        self.with_raw_response = AsyncUsersResourceWithRawResponse(client)
+
+    async def list(
+        self,
+        *,
+        where: str | None = None,
+        order: str | None = None,
+        modified_since: datetime.datetime | datetime.date | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> builtins.list[User]:
+        """List the organisation's users (never paged), optionally filtered and sorted.
+
+        ``GET Users``
+
+        Args:
+            where: A filter over any element of the answer, e.g. Status=="AUTHORISED"; build it
+                with xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests)
+                rather than by concatenation.
+            order: Sort order, e.g. Date DESC or UpdatedDateUTC DESC.
+            modified_since: Only records created or changed since this moment (a timezone-aware datetime, or
+                a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-
+                Since header: a filter, so the answer may be an empty list.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A list of ``User``, one per user that matches the filters (empty when there is
+            none).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``where`` or ``order`` empty;
+                ``max_retries`` not a whole number >= 0.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.list(
+            where=where,
+            order=order,
+            modified_since=modified_since,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return raw.parsed.users
+
+    def iter(
+        self,
+        *,
+        where: str | None = None,
+        order: str | None = None,
+        modified_since: datetime.datetime | datetime.date | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+    ) -> AsyncIterator[User]:
+        """Like ``list()``, but an async generator yielding one ``User`` at a time.
+
+        The answer is parsed while it streams in, so memory does not grow with its size.
+        Errors anywhere in the stream raise (never a silently shorter list); the call is
+        not retried once it has started. ``GET Users``
+
+        A number ``timeout`` bounds the time spent waiting for and reading the answer (the
+        time you spend between items does not count); the client's ``max_item_bytes`` bounds
+        what is held at once: one item and anything before it that is not an item.
+
+        Args:
+            where: A filter over any element of the answer, e.g. Status=="AUTHORISED"; build it
+                with xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests)
+                rather than by concatenation.
+            order: Sort order, e.g. Date DESC or UpdatedDateUTC DESC.
+            modified_since: Only records created or changed since this moment (a timezone-aware datetime, or
+                a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-
+                Since header: a filter, so the answer may be an empty list.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+
+        Returns:
+            An async iterator yielding one ``User`` per user that matches the filters.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``where`` or ``order`` empty.
+            XeroAPIError: Xero answered with an error (before or while streaming).
+            XeroResponseError: The answer is malformed, truncated or unsafe.
+            XeroConnectionError: The connection failed, dropped or timed out.
+        """
+        return aiter_items(
+            self._client,
+            path="Users",
+            params=[
+                ("where", encode_string("where", where)),
+                ("order", encode_string("order", order)),
+            ],
+            wrapper="Users",
+            item="User",
+            decode=_codec.decode_user,
+            headers=[
+                ("If-Modified-Since", encode_datetime("modified_since", modified_since)),
+            ],
+            tenant_id=tenant_id,
+            timeout=timeout,
+            envelope=_codec.decode_users_response,
+        )
+
+    async def get(
+        self,
+        *,
+        user_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> User:
+        """Get one user by its UserID.
+
+        ``GET Users/{UserID}``
+
+        Args:
+            user_id: Xero's identifier of the user.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``User`` found (never ``None``).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such user in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.get(
+            user_id=user_id, tenant_id=tenant_id, timeout=timeout, max_retries=max_retries
+        )
+        return require_payload(next(iter(raw.parsed.users), None), "User")

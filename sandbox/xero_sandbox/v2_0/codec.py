@@ -31,14 +31,20 @@ XSD_NS = "http://www.w3.org/2001/XMLSchema"
 XSI_TYPE = f"{{{XSI_NS}}}type"
 XSI_NIL = f"{{{XSI_NS}}}nil"
 ZERO_ID = "00000000-0000-0000-0000-000000000000"
-#: Request schema file -> the roots it takes.
-REQUEST_SCHEMAS = {
-    "contacts_request.xsd": ("Contact", "Contacts"),
-    "invoices_request.xsd": ("Invoice", "Invoices"),
-    "accounts_request.xsd": ("Account",),
-    "tracking_categories_request.xsd": ("TrackingCategory", "Option", "Options"),
-    "payments_request.xsd": ("Payment", "Payments"),
-}
+_XS = "{http://www.w3.org/2001/XMLSchema}"
+
+
+def request_schemas() -> dict[str, tuple[str, ...]]:
+    """Request schema file -> the roots it takes (its top-level elements), for every
+    ``requests/*_request.xsd`` of 2.0."""
+    found: dict[str, tuple[str, ...]] = {}
+    parser = etree.XMLParser(**HARDENED_PARSER_OPTIONS)
+    for path in sorted((schema_dir("2.0") / "requests").glob("*_request.xsd")):
+        tree = etree.parse(str(path), parser)
+        found[path.name] = tuple(
+            str(el.get("name")) for el in tree.getroot().iterfind(f"{_XS}element")
+        )
+    return found
 
 
 def format_utc(value: datetime) -> str:
@@ -60,7 +66,7 @@ class RequestReader:
         base = schema_dir("2.0") / "requests"
         parser = etree.XMLParser(**HARDENED_PARSER_OPTIONS)
         self._schemas: dict[str, etree.XMLSchema] = {}
-        for filename, roots in REQUEST_SCHEMAS.items():
+        for filename, roots in request_schemas().items():
             schema = etree.XMLSchema(etree.parse(str(base / filename), parser))
             for root in roots:
                 self._schemas[root] = schema

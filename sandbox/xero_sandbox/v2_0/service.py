@@ -468,9 +468,13 @@ class Service:
         ]
         contacts = {c.contact_id: c for c in self.store.contacts(org)}
         payments: dict[str, list[records.Payment]] = {}
+        allocated: dict[str, view.InvoiceCredits] = {}
         if paged and not summary:
             for p in self.store.payments(org):
                 payments.setdefault(p.invoice_id, []).append(p)
+            from .resources import credits as family_b
+
+            allocated = family_b.invoice_credits(self.store, org, (i.invoice_id for i in invoices))
 
         def build(i: records.Invoice) -> models.Invoice:
             return view.invoice_model(
@@ -480,6 +484,7 @@ class Service:
                 lines=paged and not summary,
                 unit_dp=unit_dp,
                 summary=summary,
+                credits=allocated.get(i.invoice_id),
             )
 
         return self._shape(call, "Invoices", self._query_list(call, invoices, build, pageable=True))
@@ -808,6 +813,11 @@ class Service:
             raise Problems(
                 ["An invoice with payments cannot be voided: delete the payments first."]
             )
+        if status != rec.status:
+            from .resources import credits as family_b
+
+            if family_b.has_allocations(self.store, org, rec.invoice_id):
+                raise Problems([family_b.LOCKED])
         editable = rec.status in ("DRAFT", "SUBMITTED")
         if item.line_items and not editable:
             raise Problems([f"The lines of an invoice in status {rec.status} cannot be changed."])

@@ -19,6 +19,8 @@ from ..amounts import quantize
 from ..store import Store
 
 E = TypeVar("E", bound=Enum)
+#: What is allocated to an invoice: its credit notes, prepayments and overpayments.
+InvoiceCredits = tuple[list[models.CreditNote], list[models.Prepayment], list[models.Overpayment]]
 
 
 def enum(cls: type[E], value: str | None) -> E | None:
@@ -113,9 +115,12 @@ def invoice_model(
     lines: bool = True,
     unit_dp: int = 2,
     summary: bool = False,
+    credits: InvoiceCredits | None = None,
 ) -> models.Invoice:
     """A stored invoice as 2.0 says it; without *lines* (an unpaged list) the lines are left
-    out and the contact is only its id and name; *summary* leaves out the payments."""
+    out and the contact is only its id and name; *summary* leaves out the payments; *credits*
+    are the credit notes, prepayments and overpayments allocated to it."""
+    credit_notes, prepayments, overpayments = credits or ([], [], [])
     return models.Invoice(
         type=enum(models.InvoiceType, rec.type),
         contact=contact_model(contact, summary=not lines),
@@ -144,6 +149,9 @@ def invoice_model(
             for p in payments
             if p.status != "DELETED"
         ],
+        credit_notes=credit_notes,
+        prepayments=prepayments,
+        overpayments=overpayments,
         amount_due=_money(rec.amount_due),
         amount_paid=_money(rec.amount_paid),
         amount_credited=_money(rec.amount_credited),
@@ -198,10 +206,14 @@ def tracking_model(
 
 
 def payment_model(
-    rec: records.Payment, invoice: records.Invoice | None, account: records.Account | None
+    rec: records.Payment,
+    invoice: records.Invoice | None,
+    account: records.Account | None,
+    batch_payment_id: str | None = None,
 ) -> models.Payment:
-    """A payment with a summary of its invoice and account."""
+    """A payment with a summary of its invoice and account (and its batch payment's id)."""
     return models.Payment(
+        batch_payment_id=batch_payment_id,
         payment_id=rec.payment_id,
         date=rec.date,
         amount=_money(rec.amount),
@@ -234,16 +246,28 @@ class View:
         self, org_id: int, rec: records.Invoice, *, lines: bool = True, unit_dp: int = 2,
         summary: bool = False,
     ) -> models.Invoice:  # fmt: skip
-        """A stored invoice with its current contact and payments."""
+        """A stored invoice with its current contact, payments and allocated credits."""
+        from .resources import credits as family_b  # imports this module
+
         contact = self.store.contact_by_id(org_id, rec.contact_id)
         assert contact is not None
         payments = self.store.payments_of(org_id, rec.invoice_id) if not summary else []
-        return invoice_model(rec, contact, payments, lines=lines, unit_dp=unit_dp, summary=summary)
+        allocated = (
+            family_b.invoice_credits(self.store, org_id, [rec.invoice_id]).get(rec.invoice_id)
+            if not summary
+            else None
+        )
+        return invoice_model(
+            rec, contact, payments, lines=lines, unit_dp=unit_dp, summary=summary, credits=allocated
+        )
 
     def payment(self, org_id: int, rec: records.Payment) -> models.Payment:
-        """A stored payment with its invoice and account."""
+        """A stored payment with its invoice and account (and batch payment, if any)."""
+        from .resources import credits as family_b  # imports this module
+
         invoice = self.store.invoice_by_id(org_id, rec.invoice_id)
         account = next(
             (a for a in self.store.accounts(org_id) if a.account_id == rec.account_id), None
         )
-        return payment_model(rec, invoice, account)
+        batch = family_b.batch_of_payment(self.store, org_id, rec.payment_id)
+        return payment_model(rec, invoice, account, batch)

@@ -12,18 +12,25 @@ from .responses.accounts_response import AccountsResponse
 from .responses.api_exception import ApiException
 from .responses.bank_transactions_response import BankTransactionsResponse
 from .responses.bank_transfers_response import BankTransfersResponse
+from .responses.batch_payments_response import BatchPaymentsResponse
 from .responses.contacts_response import ContactsResponse
+from .responses.credit_notes_response import CreditNotesResponse
+from .responses.expense_claims_response import ExpenseClaimsResponse
 from .responses.invoices_response import InvoicesResponse
 from .responses.items_response import ItemsResponse
 from .responses.journals_response import JournalsResponse
 from .responses.linked_transactions_response import LinkedTransactionsResponse
 from .responses.manual_journals_response import ManualJournalsResponse
 from .responses.options_response import OptionsResponse
+from .responses.overpayments_response import OverpaymentsResponse
 from .responses.payments_response import PaymentsResponse
+from .responses.prepayments_response import PrepaymentsResponse
 from .responses.purchase_orders_response import PurchaseOrdersResponse
 from .responses.quotes_response import QuotesResponse
+from .responses.receipts_response import ReceiptsResponse
 from .responses.repeating_invoices_response import RepeatingInvoicesResponse
-from .responses.tracking_categories_response import Response, TrackingCategoriesResponse
+from .responses.tracking_categories_response import TrackingCategoriesResponse
+from .responses.users_response import Response, UsersResponse
 from .simple_types import (
     AccountClass,
     AccountStatus,
@@ -33,10 +40,15 @@ from .simple_types import (
     BankTransactionStatus,
     BankTransactionType,
     BankTransferStatus,
+    BatchPaymentStatus,
+    BatchPaymentType,
     ContactGroupStatus,
     ContactStatus,
+    CreditNoteStatus,
+    CreditNoteType,
     DefaultLineAmountType,
     EntityValidationStatus,
+    ExpenseClaimStatus,
     InvoiceAddressType,
     InvoiceStatus,
     InvoiceType,
@@ -45,13 +57,19 @@ from .simple_types import (
     LinkedTransactionStatus,
     LinkedTransactionType,
     ManualJournalStatus,
+    OrganisationRole,
+    OverpaymentStatus,
+    OverpaymentType,
     PaymentStatus,
     PaymentTermType,
     PaymentType,
     PhoneType,
+    PrepaymentStatus,
+    PrepaymentType,
     PurchaseOrderStatus,
     QuoteLineAmountTypes,
     QuoteStatus,
+    ReceiptStatus,
     RepeatingInvoiceStatus,
     ScheduleDueDateType,
     ScheduleUnit,
@@ -63,20 +81,25 @@ from .simple_types import (
 from .types import (
     Account,
     Address,
+    Allocation,
+    AllocationInvoice,
     Attachment,
     BalanceAmounts,
     Balances,
     BankTransaction,
     BankTransfer,
+    BatchPayment,
     BatchPaymentDetails,
     BrandingTheme,
     CisSetting,
     Contact,
     ContactGroup,
     ContactPerson,
+    CreditNote,
     DataContractBase,
     EntityValidationError,
     EntityWarning,
+    ExpenseClaim,
     Invoice,
     InvoiceAddress,
     InvoicePayment,
@@ -90,16 +113,20 @@ from .types import (
     LinkedTransaction,
     ManualJournal,
     ManualJournalLine,
+    Overpayment,
     Payment,
     PaymentTerm,
     PaymentTerms,
     Phone,
+    Prepayment,
     PurchaseOrder,
     Quote,
+    Receipt,
     RepeatingInvoice,
     Schedule,
     TrackingCategory,
     TrackingOption,
+    User,
 )
 
 __all__ = [
@@ -110,6 +137,8 @@ __all__ = [
     "AccountsResponse",
     "Address",
     "AddressType",
+    "Allocation",
+    "AllocationInvoice",
     "ApiException",
     "Attachment",
     "BalanceAmounts",
@@ -122,7 +151,11 @@ __all__ = [
     "BankTransfer",
     "BankTransferStatus",
     "BankTransfersResponse",
+    "BatchPayment",
     "BatchPaymentDetails",
+    "BatchPaymentStatus",
+    "BatchPaymentType",
+    "BatchPaymentsResponse",
     "BrandingTheme",
     "CisSetting",
     "Contact",
@@ -131,11 +164,18 @@ __all__ = [
     "ContactPerson",
     "ContactStatus",
     "ContactsResponse",
+    "CreditNote",
+    "CreditNoteStatus",
+    "CreditNoteType",
+    "CreditNotesResponse",
     "DataContractBase",
     "DefaultLineAmountType",
     "EntityValidationError",
     "EntityValidationStatus",
     "EntityWarning",
+    "ExpenseClaim",
+    "ExpenseClaimStatus",
+    "ExpenseClaimsResponse",
     "Invoice",
     "InvoiceAddress",
     "InvoiceAddressType",
@@ -163,6 +203,11 @@ __all__ = [
     "ManualJournalStatus",
     "ManualJournalsResponse",
     "OptionsResponse",
+    "OrganisationRole",
+    "Overpayment",
+    "OverpaymentStatus",
+    "OverpaymentType",
+    "OverpaymentsResponse",
     "Payment",
     "PaymentStatus",
     "PaymentTerm",
@@ -172,6 +217,10 @@ __all__ = [
     "PaymentsResponse",
     "Phone",
     "PhoneType",
+    "Prepayment",
+    "PrepaymentStatus",
+    "PrepaymentType",
+    "PrepaymentsResponse",
     "PurchaseOrder",
     "PurchaseOrderStatus",
     "PurchaseOrdersResponse",
@@ -179,6 +228,9 @@ __all__ = [
     "QuoteLineAmountTypes",
     "QuoteStatus",
     "QuotesResponse",
+    "Receipt",
+    "ReceiptStatus",
+    "ReceiptsResponse",
     "RepeatingInvoice",
     "RepeatingInvoiceStatus",
     "RepeatingInvoicesResponse",
@@ -193,4 +245,6 @@ __all__ = [
     "TrackingCategory",
     "TrackingOption",
     "TrackingStatus",
+    "User",
+    "UsersResponse",
 ]

@@ -122,6 +122,27 @@ class BankTransferStatus(Enum):
     DELETED = "DELETED"
 
 
+class BatchPaymentStatus(Enum):
+    """
+    AUTHORISED (the batch stands) or DELETED (removed, with its payments).
+    """
+
+    AUTHORISED = "AUTHORISED"
+    DELETED = "DELETED"
+
+
+class BatchPaymentType(Enum):
+    """
+    PAYBATCH (a batch paying bills) or RECBATCH (a batch receiving payment of sales
+    invoices).
+
+    Set by Xero.
+    """
+
+    PAYBATCH = "PAYBATCH"
+    RECBATCH = "RECBATCH"
+
+
 class ContactGroupStatus(Enum):
     """
     Whether a contact group is in use: ACTIVE or DELETED.
@@ -142,6 +163,31 @@ class ContactStatus(Enum):
     ACTIVE = "ACTIVE"
     ARCHIVED = "ARCHIVED"
     GDPRREQUEST = "GDPRREQUEST"
+
+
+class CreditNoteStatus(Enum):
+    """
+    Where a credit note is in its life: DRAFT, SUBMITTED, AUTHORISED, PAID (its
+    whole credit allocated or refunded), VOIDED (an approved credit note cancelled)
+    or DELETED (a draft removed).
+    """
+
+    DRAFT = "DRAFT"
+    SUBMITTED = "SUBMITTED"
+    DELETED = "DELETED"
+    AUTHORISED = "AUTHORISED"
+    PAID = "PAID"
+    VOIDED = "VOIDED"
+
+
+class CreditNoteType(Enum):
+    """
+    ACCPAYCREDIT is a credit note from a supplier (against bills); ACCRECCREDIT is a
+    credit note to a customer (against sales invoices).
+    """
+
+    ACCPAYCREDIT = "ACCPAYCREDIT"
+    ACCRECCREDIT = "ACCRECCREDIT"
 
 
 class DefaultLineAmountType(Enum):
@@ -166,6 +212,19 @@ class EntityValidationStatus(Enum):
     OK = "OK"
     WARNING = "WARNING"
     ERROR = "ERROR"
+
+
+class ExpenseClaimStatus(Enum):
+    """
+    Where an expense claim is in its life: SUBMITTED, AUTHORISED, PAID, VOIDED or
+    DELETED.
+    """
+
+    SUBMITTED = "SUBMITTED"
+    AUTHORISED = "AUTHORISED"
+    PAID = "PAID"
+    VOIDED = "VOIDED"
+    DELETED = "DELETED"
 
 
 class InvoiceAddressType(Enum):
@@ -283,6 +342,43 @@ class ManualJournalStatus(Enum):
     ARCHIVED = "ARCHIVED"
 
 
+class OrganisationRole(Enum):
+    """
+    What a user may do in the organisation: READONLY, INVOICEONLY, STANDARD,
+    FINANCIALADVISER, MANAGEDCLIENT, CASHBOOKCLIENT, UNKNOWN or REMOVED.
+    """
+
+    READONLY = "READONLY"
+    INVOICEONLY = "INVOICEONLY"
+    STANDARD = "STANDARD"
+    FINANCIALADVISER = "FINANCIALADVISER"
+    MANAGEDCLIENT = "MANAGEDCLIENT"
+    CASHBOOKCLIENT = "CASHBOOKCLIENT"
+    UNKNOWN = "UNKNOWN"
+    REMOVED = "REMOVED"
+
+
+class OverpaymentStatus(Enum):
+    """
+    AUTHORISED (credit remaining), PAID (all of it allocated or refunded) or VOIDED.
+    """
+
+    AUTHORISED = "AUTHORISED"
+    PAID = "PAID"
+    VOIDED = "VOIDED"
+
+
+class OverpaymentType(Enum):
+    """
+    RECEIVE-OVERPAYMENT (a customer paid too much) or SPEND-OVERPAYMENT (a supplier
+    was paid too much); AROVERPAYMENT is a newer name Xero also answers with.
+    """
+
+    RECEIVE_OVERPAYMENT = "RECEIVE-OVERPAYMENT"
+    SPEND_OVERPAYMENT = "SPEND-OVERPAYMENT"
+    AROVERPAYMENT = "AROVERPAYMENT"
+
+
 class PaymentStatus(Enum):
     """
     Whether a payment stands: AUTHORISED, or DELETED once removed.
@@ -332,6 +428,29 @@ class PhoneType(Enum):
     OFFICE = "OFFICE"
 
 
+class PrepaymentStatus(Enum):
+    """
+    AUTHORISED (credit remaining), PAID (all of it allocated or refunded) or VOIDED.
+    """
+
+    AUTHORISED = "AUTHORISED"
+    PAID = "PAID"
+    VOIDED = "VOIDED"
+
+
+class PrepaymentType(Enum):
+    """
+    RECEIVE-PREPAYMENT (money received from a customer in advance) or
+    SPEND-PREPAYMENT (money paid to a supplier in advance); ARPREPAYMENT and
+    APPREPAYMENT are the newer names Xero also answers with.
+    """
+
+    RECEIVE_PREPAYMENT = "RECEIVE-PREPAYMENT"
+    SPEND_PREPAYMENT = "SPEND-PREPAYMENT"
+    ARPREPAYMENT = "ARPREPAYMENT"
+    APPREPAYMENT = "APPREPAYMENT"
+
+
 class PurchaseOrderStatus(Enum):
     """
     Where a purchase order is in its life: DRAFT, SUBMITTED (for approval),
@@ -370,6 +489,20 @@ class QuoteStatus(Enum):
     DECLINED = "DECLINED"
     ACCEPTED = "ACCEPTED"
     INVOICED = "INVOICED"
+    DELETED = "DELETED"
+
+
+class ReceiptStatus(Enum):
+    """
+    Where an expense claim receipt is in its life: DRAFT (as the API creates it),
+    SUBMITTED, AUTHORISED, DECLINED, VOIDED or DELETED.
+    """
+
+    DRAFT = "DRAFT"
+    SUBMITTED = "SUBMITTED"
+    AUTHORISED = "AUTHORISED"
+    DECLINED = "DECLINED"
+    VOIDED = "VOIDED"
     DELETED = "DELETED"
 
 

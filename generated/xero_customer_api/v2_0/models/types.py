@@ -17,10 +17,15 @@ from .simple_types import (
     BankTransactionStatus,
     BankTransactionType,
     BankTransferStatus,
+    BatchPaymentStatus,
+    BatchPaymentType,
     ContactGroupStatus,
     ContactStatus,
+    CreditNoteStatus,
+    CreditNoteType,
     DefaultLineAmountType,
     EntityValidationStatus,
+    ExpenseClaimStatus,
     InvoiceAddressType,
     InvoiceStatus,
     InvoiceType,
@@ -29,13 +34,19 @@ from .simple_types import (
     LinkedTransactionStatus,
     LinkedTransactionType,
     ManualJournalStatus,
+    OrganisationRole,
+    OverpaymentStatus,
+    OverpaymentType,
     PaymentStatus,
     PaymentTermType,
     PaymentType,
     PhoneType,
+    PrepaymentStatus,
+    PrepaymentType,
     PurchaseOrderStatus,
     QuoteLineAmountTypes,
     QuoteStatus,
+    ReceiptStatus,
     RepeatingInvoiceStatus,
     ScheduleDueDateType,
     ScheduleUnit,
@@ -792,6 +803,78 @@ class Schedule:
             "type": "Element",
             "nillable": True,
             "format": "xero:date",
+        },
+    )
+
+
+@dataclass(slots=True, kw_only=True)
+class User:
+    """
+    A user of the organisation (read-only; a receipt or expense claim names one by
+    its UserID).
+
+    Attributes:
+        user_id: Xero's identifier of the user.
+        email_address: Email address of the user. Read-only.
+        first_name: First name of the user. Read-only.
+        last_name: Last name of the user. Read-only.
+        updated_date_utc: When the user was last changed (UTC). Read-only.
+        is_subscriber: Whether the user is the organisation's subscriber (who
+            pays for it). Read-only.
+        organisation_role: What the user may do, e.g. STANDARD or READONLY. Read-
+            only.
+    """
+
+    user_id: None | str = field(
+        default=None,
+        metadata={
+            "name": "UserID",
+            "type": "Element",
+            "pattern": r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}",
+        },
+    )
+    email_address: None | str = field(
+        default=None,
+        metadata={
+            "name": "EmailAddress",
+            "type": "Element",
+        },
+    )
+    first_name: None | str = field(
+        default=None,
+        metadata={
+            "name": "FirstName",
+            "type": "Element",
+        },
+    )
+    last_name: None | str = field(
+        default=None,
+        metadata={
+            "name": "LastName",
+            "type": "Element",
+        },
+    )
+    updated_date_utc: None | datetime.datetime = field(
+        default=None,
+        metadata={
+            "name": "UpdatedDateUTC",
+            "type": "Element",
+            "nillable": True,
+            "format": "xero:utc-datetime",
+        },
+    )
+    is_subscriber: None | bool = field(
+        default=None,
+        metadata={
+            "name": "IsSubscriber",
+            "type": "Element",
+        },
+    )
+    organisation_role: None | OrganisationRole = field(
+        default=None,
+        metadata={
+            "name": "OrganisationRole",
+            "type": "Element",
         },
     )
 
@@ -2973,6 +3056,145 @@ class TrackingCategory(DataContractBase):
 
 
 @dataclass(slots=True, kw_only=True)
+class AllocationInvoice:
+    """
+    The invoice of an allocation, as Xero lists it inside the allocation (its
+    InvoiceID and InvoiceNumber, with its amounts where Xero gives them).
+
+    A type of its own, not Invoice: an invoice lists its credit notes, which list
+    their allocations.
+
+    Attributes:
+        invoice_id: Xero's identifier of the invoice (the one element needed on
+            write).
+        invoice_number: Number of the invoice.
+        type: ACCREC or ACCPAY.
+        status: Status of the invoice.
+        contact: The invoice's contact.
+        date: Date of the invoice.
+        due_date: Date payment of the invoice is due.
+        reference: Reference of the invoice.
+        currency_code: Currency of the invoice.
+        total: Total of the invoice.
+        amount_due: Amount of the invoice still due.
+        amount_paid: Amount of the invoice paid.
+        amount_credited: Amount credited against the invoice.
+        updated_date_utc: When the invoice was last changed (UTC). Read-only.
+    """
+
+    invoice_id: None | str = field(
+        default=None,
+        metadata={
+            "name": "InvoiceID",
+            "type": "Element",
+            "pattern": r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}",
+        },
+    )
+    invoice_number: None | str = field(
+        default=None,
+        metadata={
+            "name": "InvoiceNumber",
+            "type": "Element",
+        },
+    )
+    type: None | InvoiceType = field(
+        default=None,
+        metadata={
+            "name": "Type",
+            "type": "Element",
+        },
+    )
+    status: None | InvoiceStatus = field(
+        default=None,
+        metadata={
+            "name": "Status",
+            "type": "Element",
+        },
+    )
+    contact: None | Contact = field(
+        default=None,
+        metadata={
+            "name": "Contact",
+            "type": "Element",
+        },
+    )
+    date: None | datetime.date = field(
+        default=None,
+        metadata={
+            "name": "Date",
+            "type": "Element",
+            "nillable": True,
+            "format": "xero:date",
+        },
+    )
+    due_date: None | datetime.date = field(
+        default=None,
+        metadata={
+            "name": "DueDate",
+            "type": "Element",
+            "nillable": True,
+            "format": "xero:date",
+        },
+    )
+    reference: None | str = field(
+        default=None,
+        metadata={
+            "name": "Reference",
+            "type": "Element",
+        },
+    )
+    currency_code: None | str = field(
+        default=None,
+        metadata={
+            "name": "CurrencyCode",
+            "type": "Element",
+            "pattern": r"[A-Z]{3}",
+        },
+    )
+    total: None | Decimal = field(
+        default=None,
+        metadata={
+            "name": "Total",
+            "type": "Element",
+            "fraction_digits": 4,
+        },
+    )
+    amount_due: None | Decimal = field(
+        default=None,
+        metadata={
+            "name": "AmountDue",
+            "type": "Element",
+            "fraction_digits": 4,
+        },
+    )
+    amount_paid: None | Decimal = field(
+        default=None,
+        metadata={
+            "name": "AmountPaid",
+            "type": "Element",
+            "fraction_digits": 4,
+        },
+    )
+    amount_credited: None | Decimal = field(
+        default=None,
+        metadata={
+            "name": "AmountCredited",
+            "type": "Element",
+            "fraction_digits": 4,
+        },
+    )
+    updated_date_utc: None | datetime.datetime = field(
+        default=None,
+        metadata={
+            "name": "UpdatedDateUTC",
+            "type": "Element",
+            "nillable": True,
+            "format": "xero:utc-datetime",
+        },
+    )
+
+
+@dataclass(slots=True, kw_only=True)
 class BankTransaction(DataContractBase):
     """
     Money spent (SPEND) or received (RECEIVE) through a bank account, outside
@@ -3221,358 +3443,6 @@ class BankTransaction(DataContractBase):
                 "type": "Element",
             },
         )
-
-
-@dataclass(slots=True, kw_only=True)
-class Invoice(DataContractBase):
-    """
-    A sales invoice (ACCREC) or a bill (ACCPAY).
-
-    Type and Contact are required to create one; a draft needs LineItems.
-
-    Attributes:
-        validation_errors: Validation errors Xero found in this element (on a
-            failed or summarised write). Read-only.
-        warnings: Warnings Xero raised for this element. Read-only.
-        type: ACCREC for a sales invoice, ACCPAY for a bill. Required on create.
-        contact: The customer or supplier; ContactID or Name is enough on write.
-        date: Date the invoice was issued; today in the organisation's time zone
-            when left out.
-        due_date: Date payment is due.
-        status: DRAFT, SUBMITTED, AUTHORISED, PAID, VOIDED or DELETED.
-        line_amount_types: Exclusive (default), Inclusive or NoTax.
-        line_items: The lines. Empty in unpaged lists: page the list or get one
-            invoice to have them.
-        sub_total: Total of the lines before tax. Read-only: computed by Xero.
-        total_tax: Total tax. Read-only: computed by Xero.
-        total: SubTotal plus TotalTax. Read-only: computed by Xero.
-        total_discount: Total of the lines' discounts. Read-only.
-        updated_date_utc: When the invoice was last changed (UTC). Read-only:
-            Xero refuses it in requests.
-        currency_code: Currency of the invoice (ISO 4217); the organisation's
-            when left out.
-        currency_rate: Rate to the organisation's currency (up to 6 decimal
-            places); the day's rate when left out.
-        fully_paid_on_date: Date the invoice was fully paid. Read-only.
-        invoice_id: Xero's identifier of the invoice. Set by Xero; send it on
-            save to update.
-        invoice_number: The invoice number (at most 255 characters); unique for
-            ACCREC and generated when left out.
-        reference: Reference shown on a sales invoice.
-        branding_theme_id: Branding theme of the invoice.
-        url: Link back to the source document in another application.
-        sent_to_contact: Whether the approved invoice was sent to the contact.
-        expected_payment_date: When payment of a sales invoice is expected.
-        planned_payment_date: When a bill is planned to be paid.
-        payments: Payments made against the invoice. Read-only.
-        amount_due: Amount still to be paid. Read-only.
-        amount_paid: Amount paid so far. Read-only.
-        amount_credited: Amount credited against the invoice. Read-only.
-        has_attachments: Whether files are attached. Read-only.
-        is_discounted: Whether a discount applies. Read-only: Xero refuses it in
-            requests.
-        has_errors: Whether the invoice has errors. Read-only: Xero refuses it in
-            requests.
-        repeating_invoice_id: The repeating invoice this one was made from. Read-
-            only.
-        invoice_addresses: The addresses printed on the invoice. Read-only: they
-            follow the organisation and the contact.
-        cis_deduction: Construction Industry Scheme deduction (UK). Read-only.
-        cis_rate: Construction Industry Scheme rate (UK). Read-only.
-        attachments: Files attached to the invoice. Read-only here.
-    """
-
-    validation_errors: list[EntityValidationError] = field(
-        default_factory=list,
-        metadata={
-            "wrapper": "ValidationErrors",
-            "name": "ValidationError",
-            "type": "Element",
-        },
-    )
-    warnings: list[EntityWarning] = field(
-        default_factory=list,
-        metadata={
-            "wrapper": "Warnings",
-            "name": "Warning",
-            "type": "Element",
-        },
-    )
-    type: None | InvoiceType = field(
-        default=None,
-        metadata={
-            "name": "Type",
-            "type": "Element",
-        },
-    )
-    contact: None | Contact = field(
-        default=None,
-        metadata={
-            "name": "Contact",
-            "type": "Element",
-        },
-    )
-    date: None | datetime.date = field(
-        default=None,
-        metadata={
-            "name": "Date",
-            "type": "Element",
-            "nillable": True,
-            "format": "xero:date",
-        },
-    )
-    due_date: None | datetime.date = field(
-        default=None,
-        metadata={
-            "name": "DueDate",
-            "type": "Element",
-            "nillable": True,
-            "format": "xero:date",
-        },
-    )
-    status: None | InvoiceStatus = field(
-        default=None,
-        metadata={
-            "name": "Status",
-            "type": "Element",
-        },
-    )
-    line_amount_types: None | LineAmountTypes = field(
-        default=None,
-        metadata={
-            "name": "LineAmountTypes",
-            "type": "Element",
-        },
-    )
-    line_items: list[LineItem] = field(
-        default_factory=list,
-        metadata={
-            "wrapper": "LineItems",
-            "name": "LineItem",
-            "type": "Element",
-        },
-    )
-    sub_total: None | Decimal = field(
-        default=None,
-        metadata={
-            "name": "SubTotal",
-            "type": "Element",
-            "fraction_digits": 4,
-        },
-    )
-    total_tax: None | Decimal = field(
-        default=None,
-        metadata={
-            "name": "TotalTax",
-            "type": "Element",
-            "fraction_digits": 4,
-        },
-    )
-    total: None | Decimal = field(
-        default=None,
-        metadata={
-            "name": "Total",
-            "type": "Element",
-            "fraction_digits": 4,
-        },
-    )
-    total_discount: None | Decimal = field(
-        default=None,
-        metadata={
-            "name": "TotalDiscount",
-            "type": "Element",
-            "fraction_digits": 4,
-        },
-    )
-    updated_date_utc: None | datetime.datetime = field(
-        default=None,
-        metadata={
-            "name": "UpdatedDateUTC",
-            "type": "Element",
-            "nillable": True,
-            "format": "xero:utc-datetime",
-        },
-    )
-    currency_code: None | str = field(
-        default=None,
-        metadata={
-            "name": "CurrencyCode",
-            "type": "Element",
-            "pattern": r"[A-Z]{3}",
-        },
-    )
-    currency_rate: None | Decimal = field(
-        default=None,
-        metadata={
-            "name": "CurrencyRate",
-            "type": "Element",
-            "fraction_digits": 6,
-        },
-    )
-    fully_paid_on_date: None | datetime.date = field(
-        default=None,
-        metadata={
-            "name": "FullyPaidOnDate",
-            "type": "Element",
-            "nillable": True,
-            "format": "xero:date",
-        },
-    )
-    invoice_id: None | str = field(
-        default=None,
-        metadata={
-            "name": "InvoiceID",
-            "type": "Element",
-            "pattern": r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}",
-        },
-    )
-    invoice_number: None | str = field(
-        default=None,
-        metadata={
-            "name": "InvoiceNumber",
-            "type": "Element",
-        },
-    )
-    reference: None | str = field(
-        default=None,
-        metadata={
-            "name": "Reference",
-            "type": "Element",
-        },
-    )
-    branding_theme_id: None | str = field(
-        default=None,
-        metadata={
-            "name": "BrandingThemeID",
-            "type": "Element",
-            "pattern": r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}",
-        },
-    )
-    url: None | str = field(
-        default=None,
-        metadata={
-            "name": "Url",
-            "type": "Element",
-        },
-    )
-    sent_to_contact: None | bool = field(
-        default=None,
-        metadata={
-            "name": "SentToContact",
-            "type": "Element",
-        },
-    )
-    expected_payment_date: None | datetime.date = field(
-        default=None,
-        metadata={
-            "name": "ExpectedPaymentDate",
-            "type": "Element",
-            "nillable": True,
-            "format": "xero:date",
-        },
-    )
-    planned_payment_date: None | datetime.date = field(
-        default=None,
-        metadata={
-            "name": "PlannedPaymentDate",
-            "type": "Element",
-            "nillable": True,
-            "format": "xero:date",
-        },
-    )
-    payments: list[InvoicePayment] = field(
-        default_factory=list,
-        metadata={
-            "wrapper": "Payments",
-            "name": "Payment",
-            "type": "Element",
-        },
-    )
-    amount_due: None | Decimal = field(
-        default=None,
-        metadata={
-            "name": "AmountDue",
-            "type": "Element",
-            "fraction_digits": 4,
-        },
-    )
-    amount_paid: None | Decimal = field(
-        default=None,
-        metadata={
-            "name": "AmountPaid",
-            "type": "Element",
-            "fraction_digits": 4,
-        },
-    )
-    amount_credited: None | Decimal = field(
-        default=None,
-        metadata={
-            "name": "AmountCredited",
-            "type": "Element",
-            "fraction_digits": 4,
-        },
-    )
-    has_attachments: None | bool = field(
-        default=None,
-        metadata={
-            "name": "HasAttachments",
-            "type": "Element",
-        },
-    )
-    is_discounted: None | bool = field(
-        default=None,
-        metadata={
-            "name": "IsDiscounted",
-            "type": "Element",
-        },
-    )
-    has_errors: None | bool = field(
-        default=None,
-        metadata={
-            "name": "HasErrors",
-            "type": "Element",
-        },
-    )
-    repeating_invoice_id: None | str = field(
-        default=None,
-        metadata={
-            "name": "RepeatingInvoiceID",
-            "type": "Element",
-            "pattern": r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}",
-        },
-    )
-    invoice_addresses: list[InvoiceAddress] = field(
-        default_factory=list,
-        metadata={
-            "wrapper": "InvoiceAddresses",
-            "name": "InvoiceAddress",
-            "type": "Element",
-        },
-    )
-    cis_deduction: None | Decimal = field(
-        default=None,
-        metadata={
-            "name": "CISDeduction",
-            "type": "Element",
-            "fraction_digits": 4,
-        },
-    )
-    cis_rate: None | Decimal = field(
-        default=None,
-        metadata={
-            "name": "CISRate",
-            "type": "Element",
-            "fraction_digits": 6,
-        },
-    )
-    attachments: list[Attachment] = field(
-        default_factory=list,
-        metadata={
-            "wrapper": "Attachments",
-            "name": "Attachment",
-            "type": "Element",
-        },
-    )
 
 
 @dataclass(slots=True, kw_only=True)
@@ -4072,6 +3942,176 @@ class Quote(DataContractBase):
 
 
 @dataclass(slots=True, kw_only=True)
+class Receipt(DataContractBase):
+    """
+    An expense claim receipt: what a user spent, to be claimed in an expense claim.
+
+    The API creates drafts; Date, Contact, LineItems and User are needed.
+
+    Attributes:
+        validation_errors: Validation errors Xero found in this element (on a
+            failed or summarised write). Read-only.
+        warnings: Warnings Xero raised for this element. Read-only.
+        date: Date of the receipt.
+        contact: Who was paid; ContactID or Name is enough on write.
+        line_items: The lines of the receipt (at least one).
+        user: The user who spent the money (its UserID). Required.
+        reference: Additional reference of the receipt.
+        line_amount_types: Exclusive (default), Inclusive or NoTax.
+        sub_total: Total of the lines before tax. Read-only: computed by Xero.
+        total_tax: Total tax. Read-only: computed by Xero.
+        total: SubTotal plus TotalTax. Read-only: computed by Xero.
+        receipt_id: Xero's identifier of the receipt. Set by Xero.
+        status: DRAFT, SUBMITTED, AUTHORISED, DECLINED, VOIDED or DELETED.
+        receipt_number: Sequence number of the receipt among its user's receipts.
+            Read-only.
+        updated_date_utc: When the receipt was last changed (UTC). Read-only.
+        has_attachments: Whether files are attached. Read-only.
+        url: Link to the receipt in Xero. Read-only.
+        attachments: Files attached. Read-only here.
+    """
+
+    validation_errors: list[EntityValidationError] = field(
+        default_factory=list,
+        metadata={
+            "wrapper": "ValidationErrors",
+            "name": "ValidationError",
+            "type": "Element",
+        },
+    )
+    warnings: list[EntityWarning] = field(
+        default_factory=list,
+        metadata={
+            "wrapper": "Warnings",
+            "name": "Warning",
+            "type": "Element",
+        },
+    )
+    date: None | datetime.date = field(
+        default=None,
+        metadata={
+            "name": "Date",
+            "type": "Element",
+            "nillable": True,
+            "format": "xero:date",
+        },
+    )
+    contact: None | Contact = field(
+        default=None,
+        metadata={
+            "name": "Contact",
+            "type": "Element",
+        },
+    )
+    line_items: list[LineItem] = field(
+        default_factory=list,
+        metadata={
+            "wrapper": "LineItems",
+            "name": "LineItem",
+            "type": "Element",
+        },
+    )
+    user: None | User = field(
+        default=None,
+        metadata={
+            "name": "User",
+            "type": "Element",
+        },
+    )
+    reference: None | str = field(
+        default=None,
+        metadata={
+            "name": "Reference",
+            "type": "Element",
+        },
+    )
+    line_amount_types: None | LineAmountTypes = field(
+        default=None,
+        metadata={
+            "name": "LineAmountTypes",
+            "type": "Element",
+        },
+    )
+    sub_total: None | Decimal = field(
+        default=None,
+        metadata={
+            "name": "SubTotal",
+            "type": "Element",
+            "fraction_digits": 4,
+        },
+    )
+    total_tax: None | Decimal = field(
+        default=None,
+        metadata={
+            "name": "TotalTax",
+            "type": "Element",
+            "fraction_digits": 4,
+        },
+    )
+    total: None | Decimal = field(
+        default=None,
+        metadata={
+            "name": "Total",
+            "type": "Element",
+            "fraction_digits": 4,
+        },
+    )
+    receipt_id: None | str = field(
+        default=None,
+        metadata={
+            "name": "ReceiptID",
+            "type": "Element",
+            "pattern": r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}",
+        },
+    )
+    status: None | ReceiptStatus = field(
+        default=None,
+        metadata={
+            "name": "Status",
+            "type": "Element",
+        },
+    )
+    receipt_number: None | str = field(
+        default=None,
+        metadata={
+            "name": "ReceiptNumber",
+            "type": "Element",
+        },
+    )
+    updated_date_utc: None | datetime.datetime = field(
+        default=None,
+        metadata={
+            "name": "UpdatedDateUTC",
+            "type": "Element",
+            "nillable": True,
+            "format": "xero:utc-datetime",
+        },
+    )
+    has_attachments: None | bool = field(
+        default=None,
+        metadata={
+            "name": "HasAttachments",
+            "type": "Element",
+        },
+    )
+    url: None | str = field(
+        default=None,
+        metadata={
+            "name": "Url",
+            "type": "Element",
+        },
+    )
+    attachments: list[Attachment] = field(
+        default_factory=list,
+        metadata={
+            "wrapper": "Attachments",
+            "name": "Attachment",
+            "type": "Element",
+        },
+    )
+
+
+@dataclass(slots=True, kw_only=True)
 class RepeatingInvoice(DataContractBase):
     """
     A repeating invoice template: Type, Contact, Schedule and LineItems make one;
@@ -4272,6 +4312,1222 @@ class RepeatingInvoice(DataContractBase):
         default=None,
         metadata={
             "name": "IncludePDF",
+            "type": "Element",
+        },
+    )
+
+
+@dataclass(slots=True, kw_only=True)
+class Allocation(DataContractBase):
+    """
+    Part of a credit note, prepayment or overpayment applied to an invoice, as
+    listed inside that document (allocations are made with their own endpoints).
+
+    Attributes:
+        validation_errors: Validation errors Xero found in this element (on a
+            failed or summarised write). Read-only.
+        warnings: Warnings Xero raised for this element. Read-only.
+        allocation_id: Xero's identifier of the allocation. Read-only.
+        invoice: The invoice the credit is applied to (InvoiceID and
+            InvoiceNumber).
+        applied_amount: Amount applied to the invoice (the XML name of the
+            allocation's amount).
+        date: Date the allocation applies from.
+        is_deleted: True once the allocation has been deleted. Read-only.
+        updated_date_utc: When the allocation was last changed (UTC). Read-only.
+    """
+
+    validation_errors: list[EntityValidationError] = field(
+        default_factory=list,
+        metadata={
+            "wrapper": "ValidationErrors",
+            "name": "ValidationError",
+            "type": "Element",
+        },
+    )
+    warnings: list[EntityWarning] = field(
+        default_factory=list,
+        metadata={
+            "wrapper": "Warnings",
+            "name": "Warning",
+            "type": "Element",
+        },
+    )
+    allocation_id: None | str = field(
+        default=None,
+        metadata={
+            "name": "AllocationID",
+            "type": "Element",
+            "pattern": r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}",
+        },
+    )
+    invoice: None | AllocationInvoice = field(
+        default=None,
+        metadata={
+            "name": "Invoice",
+            "type": "Element",
+        },
+    )
+    applied_amount: None | Decimal = field(
+        default=None,
+        metadata={
+            "name": "AppliedAmount",
+            "type": "Element",
+            "fraction_digits": 4,
+        },
+    )
+    date: None | datetime.date = field(
+        default=None,
+        metadata={
+            "name": "Date",
+            "type": "Element",
+            "nillable": True,
+            "format": "xero:date",
+        },
+    )
+    is_deleted: None | bool = field(
+        default=None,
+        metadata={
+            "name": "IsDeleted",
+            "type": "Element",
+        },
+    )
+    updated_date_utc: None | datetime.datetime = field(
+        default=None,
+        metadata={
+            "name": "UpdatedDateUTC",
+            "type": "Element",
+            "nillable": True,
+            "format": "xero:utc-datetime",
+        },
+    )
+
+    @dataclass(slots=True, kw_only=True)
+    class ValidationErrors:
+        validation_error: list[EntityValidationError] = field(
+            default_factory=list,
+            metadata={
+                "name": "ValidationError",
+                "type": "Element",
+            },
+        )
+
+    @dataclass(slots=True, kw_only=True)
+    class Warnings:
+        warning: list[EntityWarning] = field(
+            default_factory=list,
+            metadata={
+                "name": "Warning",
+                "type": "Element",
+            },
+        )
+
+
+@dataclass(slots=True, kw_only=True)
+class CreditNote(DataContractBase):
+    """
+    A credit note to a customer (ACCRECCREDIT) or from a supplier (ACCPAYCREDIT):
+    invoice-shaped, its credit allocated to invoices or refunded.
+
+    Type and Contact are required to create one.
+
+    Attributes:
+        validation_errors: Validation errors Xero found in this element (on a
+            failed or summarised write). Read-only.
+        warnings: Warnings Xero raised for this element. Read-only.
+        type: ACCRECCREDIT (to a customer) or ACCPAYCREDIT (from a supplier).
+            Required on create.
+        contact: The customer or supplier; ContactID or Name is enough on write.
+        date: Date the credit note was issued; today when left out.
+        due_date: Date the credit note is due.
+        status: DRAFT, SUBMITTED, AUTHORISED, PAID, VOIDED or DELETED.
+        line_amount_types: Exclusive (default), Inclusive or NoTax.
+        line_items: The lines. Empty in unpaged lists: page the list or get one
+            credit note to have them.
+        sub_total: Total of the lines before tax. Read-only: computed by Xero.
+        total_tax: Total tax. Read-only: computed by Xero.
+        total: SubTotal plus TotalTax. Read-only: computed by Xero.
+        cis_deduction: Construction Industry Scheme deduction (UK). Read-only.
+        cis_rate: Construction Industry Scheme rate (UK). Read-only.
+        updated_date_utc: When the credit note was last changed (UTC). Read-only:
+            Xero refuses it in requests.
+        currency_code: Currency of the credit note (ISO 4217); the organisation's
+            when left out.
+        currency_rate: Rate to the organisation's currency; the day's rate when
+            left out.
+        fully_paid_on_date: Date the whole credit was allocated or refunded.
+            Read-only.
+        credit_note_id: Xero's identifier of the credit note. Set by Xero; send
+            it on save to update.
+        credit_note_number: The credit note number; unique for ACCRECCREDIT and
+            generated (CN-0001, ...) when left out.
+        reference: Reference of a sales credit note (ACCRECCREDIT only).
+        sent_to_contact: Whether the approved credit note was sent to the
+            contact. Read-only.
+        remaining_credit: Credit not yet allocated or refunded. Read-only.
+        allocations: The parts applied to invoices. Read-only here: allocations
+            have their own endpoints.
+        applied_amount: Amount of the credit note applied to the invoice it is
+            listed in (inside an invoice's CreditNotes). Read-only.
+        payments: Refunds paid against the credit note. Read-only.
+        branding_theme_id: Branding theme of the credit note.
+        has_attachments: Whether files are attached. Read-only.
+        has_errors: Whether the credit note has errors. Read-only.
+        invoice_addresses: The addresses printed on the credit note. Read-only.
+    """
+
+    validation_errors: list[EntityValidationError] = field(
+        default_factory=list,
+        metadata={
+            "wrapper": "ValidationErrors",
+            "name": "ValidationError",
+            "type": "Element",
+        },
+    )
+    warnings: list[EntityWarning] = field(
+        default_factory=list,
+        metadata={
+            "wrapper": "Warnings",
+            "name": "Warning",
+            "type": "Element",
+        },
+    )
+    type: None | CreditNoteType = field(
+        default=None,
+        metadata={
+            "name": "Type",
+            "type": "Element",
+        },
+    )
+    contact: None | Contact = field(
+        default=None,
+        metadata={
+            "name": "Contact",
+            "type": "Element",
+        },
+    )
+    date: None | datetime.date = field(
+        default=None,
+        metadata={
+            "name": "Date",
+            "type": "Element",
+            "nillable": True,
+            "format": "xero:date",
+        },
+    )
+    due_date: None | datetime.date = field(
+        default=None,
+        metadata={
+            "name": "DueDate",
+            "type": "Element",
+            "nillable": True,
+            "format": "xero:date",
+        },
+    )
+    status: None | CreditNoteStatus = field(
+        default=None,
+        metadata={
+            "name": "Status",
+            "type": "Element",
+        },
+    )
+    line_amount_types: None | LineAmountTypes = field(
+        default=None,
+        metadata={
+            "name": "LineAmountTypes",
+            "type": "Element",
+        },
+    )
+    line_items: list[LineItem] = field(
+        default_factory=list,
+        metadata={
+            "wrapper": "LineItems",
+            "name": "LineItem",
+            "type": "Element",
+        },
+    )
+    sub_total: None | Decimal = field(
+        default=None,
+        metadata={
+            "name": "SubTotal",
+            "type": "Element",
+            "fraction_digits": 4,
+        },
+    )
+    total_tax: None | Decimal = field(
+        default=None,
+        metadata={
+            "name": "TotalTax",
+            "type": "Element",
+            "fraction_digits": 4,
+        },
+    )
+    total: None | Decimal = field(
+        default=None,
+        metadata={
+            "name": "Total",
+            "type": "Element",
+            "fraction_digits": 4,
+        },
+    )
+    cis_deduction: None | Decimal = field(
+        default=None,
+        metadata={
+            "name": "CISDeduction",
+            "type": "Element",
+            "fraction_digits": 4,
+        },
+    )
+    cis_rate: None | Decimal = field(
+        default=None,
+        metadata={
+            "name": "CISRate",
+            "type": "Element",
+            "fraction_digits": 6,
+        },
+    )
+    updated_date_utc: None | datetime.datetime = field(
+        default=None,
+        metadata={
+            "name": "UpdatedDateUTC",
+            "type": "Element",
+            "nillable": True,
+            "format": "xero:utc-datetime",
+        },
+    )
+    currency_code: None | str = field(
+        default=None,
+        metadata={
+            "name": "CurrencyCode",
+            "type": "Element",
+            "pattern": r"[A-Z]{3}",
+        },
+    )
+    currency_rate: None | Decimal = field(
+        default=None,
+        metadata={
+            "name": "CurrencyRate",
+            "type": "Element",
+            "fraction_digits": 6,
+        },
+    )
+    fully_paid_on_date: None | datetime.date = field(
+        default=None,
+        metadata={
+            "name": "FullyPaidOnDate",
+            "type": "Element",
+            "nillable": True,
+            "format": "xero:date",
+        },
+    )
+    credit_note_id: None | str = field(
+        default=None,
+        metadata={
+            "name": "CreditNoteID",
+            "type": "Element",
+            "pattern": r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}",
+        },
+    )
+    credit_note_number: None | str = field(
+        default=None,
+        metadata={
+            "name": "CreditNoteNumber",
+            "type": "Element",
+        },
+    )
+    reference: None | str = field(
+        default=None,
+        metadata={
+            "name": "Reference",
+            "type": "Element",
+        },
+    )
+    sent_to_contact: None | bool = field(
+        default=None,
+        metadata={
+            "name": "SentToContact",
+            "type": "Element",
+        },
+    )
+    remaining_credit: None | Decimal = field(
+        default=None,
+        metadata={
+            "name": "RemainingCredit",
+            "type": "Element",
+            "fraction_digits": 4,
+        },
+    )
+    allocations: list[Allocation] = field(
+        default_factory=list,
+        metadata={
+            "wrapper": "Allocations",
+            "name": "Allocation",
+            "type": "Element",
+        },
+    )
+    applied_amount: None | Decimal = field(
+        default=None,
+        metadata={
+            "name": "AppliedAmount",
+            "type": "Element",
+            "fraction_digits": 4,
+        },
+    )
+    payments: list[InvoicePayment] = field(
+        default_factory=list,
+        metadata={
+            "wrapper": "Payments",
+            "name": "Payment",
+            "type": "Element",
+        },
+    )
+    branding_theme_id: None | str = field(
+        default=None,
+        metadata={
+            "name": "BrandingThemeID",
+            "type": "Element",
+            "pattern": r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}",
+        },
+    )
+    has_attachments: None | bool = field(
+        default=None,
+        metadata={
+            "name": "HasAttachments",
+            "type": "Element",
+        },
+    )
+    has_errors: None | bool = field(
+        default=None,
+        metadata={
+            "name": "HasErrors",
+            "type": "Element",
+        },
+    )
+    invoice_addresses: list[InvoiceAddress] = field(
+        default_factory=list,
+        metadata={
+            "wrapper": "InvoiceAddresses",
+            "name": "InvoiceAddress",
+            "type": "Element",
+        },
+    )
+
+
+@dataclass(slots=True, kw_only=True)
+class Overpayment(DataContractBase):
+    """
+    Money paid beyond an invoice's amount (or received as such): created by a
+    RECEIVE-OVERPAYMENT or SPEND-OVERPAYMENT bank transaction, then allocated to
+    invoices or refunded.
+
+    Read-only through this resource.
+
+    Attributes:
+        validation_errors: Validation errors Xero found in this element (on a
+            failed or summarised write). Read-only.
+        warnings: Warnings Xero raised for this element. Read-only.
+        type: RECEIVE-OVERPAYMENT or SPEND-OVERPAYMENT.
+        contact: The customer or supplier of the overpayment.
+        date: Date of the overpayment.
+        status: Status of the overpayment: AUTHORISED, PAID or VOIDED.
+        line_amount_types: Exclusive, Inclusive or NoTax.
+        line_items: The lines of the overpayment.
+        sub_total: Total of the lines before tax. Read-only.
+        total_tax: Total tax. Read-only.
+        total: SubTotal plus TotalTax. Read-only.
+        updated_date_utc: When the overpayment was last changed (UTC). Read-only.
+        currency_code: Currency of the overpayment (ISO 4217).
+        currency_rate: Rate to the organisation's currency.
+        overpayment_id: Xero's identifier of the overpayment. Set by Xero.
+        remaining_credit: Credit not yet allocated or refunded. Read-only.
+        allocations: The parts applied to invoices. Read-only here.
+        payments: Refunds paid against the overpayment. Read-only.
+        applied_amount: Amount of the overpayment applied to the invoice it is
+            listed in (inside an invoice's list). Read-only.
+        has_attachments: Whether files are attached. Read-only.
+        attachments: Files attached. Read-only here.
+        reference: An optional description of the overpayment.
+    """
+
+    validation_errors: list[EntityValidationError] = field(
+        default_factory=list,
+        metadata={
+            "wrapper": "ValidationErrors",
+            "name": "ValidationError",
+            "type": "Element",
+        },
+    )
+    warnings: list[EntityWarning] = field(
+        default_factory=list,
+        metadata={
+            "wrapper": "Warnings",
+            "name": "Warning",
+            "type": "Element",
+        },
+    )
+    type: None | OverpaymentType = field(
+        default=None,
+        metadata={
+            "name": "Type",
+            "type": "Element",
+        },
+    )
+    contact: None | Contact = field(
+        default=None,
+        metadata={
+            "name": "Contact",
+            "type": "Element",
+        },
+    )
+    date: None | datetime.date = field(
+        default=None,
+        metadata={
+            "name": "Date",
+            "type": "Element",
+            "nillable": True,
+            "format": "xero:date",
+        },
+    )
+    status: None | OverpaymentStatus = field(
+        default=None,
+        metadata={
+            "name": "Status",
+            "type": "Element",
+        },
+    )
+    line_amount_types: None | LineAmountTypes = field(
+        default=None,
+        metadata={
+            "name": "LineAmountTypes",
+            "type": "Element",
+        },
+    )
+    line_items: list[LineItem] = field(
+        default_factory=list,
+        metadata={
+            "wrapper": "LineItems",
+            "name": "LineItem",
+            "type": "Element",
+        },
+    )
+    sub_total: None | Decimal = field(
+        default=None,
+        metadata={
+            "name": "SubTotal",
+            "type": "Element",
+            "fraction_digits": 4,
+        },
+    )
+    total_tax: None | Decimal = field(
+        default=None,
+        metadata={
+            "name": "TotalTax",
+            "type": "Element",
+            "fraction_digits": 4,
+        },
+    )
+    total: None | Decimal = field(
+        default=None,
+        metadata={
+            "name": "Total",
+            "type": "Element",
+            "fraction_digits": 4,
+        },
+    )
+    updated_date_utc: None | datetime.datetime = field(
+        default=None,
+        metadata={
+            "name": "UpdatedDateUTC",
+            "type": "Element",
+            "nillable": True,
+            "format": "xero:utc-datetime",
+        },
+    )
+    currency_code: None | str = field(
+        default=None,
+        metadata={
+            "name": "CurrencyCode",
+            "type": "Element",
+            "pattern": r"[A-Z]{3}",
+        },
+    )
+    currency_rate: None | Decimal = field(
+        default=None,
+        metadata={
+            "name": "CurrencyRate",
+            "type": "Element",
+            "fraction_digits": 6,
+        },
+    )
+    overpayment_id: None | str = field(
+        default=None,
+        metadata={
+            "name": "OverpaymentID",
+            "type": "Element",
+            "pattern": r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}",
+        },
+    )
+    remaining_credit: None | Decimal = field(
+        default=None,
+        metadata={
+            "name": "RemainingCredit",
+            "type": "Element",
+            "fraction_digits": 4,
+        },
+    )
+    allocations: list[Allocation] = field(
+        default_factory=list,
+        metadata={
+            "wrapper": "Allocations",
+            "name": "Allocation",
+            "type": "Element",
+        },
+    )
+    payments: list[InvoicePayment] = field(
+        default_factory=list,
+        metadata={
+            "wrapper": "Payments",
+            "name": "Payment",
+            "type": "Element",
+        },
+    )
+    applied_amount: None | Decimal = field(
+        default=None,
+        metadata={
+            "name": "AppliedAmount",
+            "type": "Element",
+            "fraction_digits": 4,
+        },
+    )
+    has_attachments: None | bool = field(
+        default=None,
+        metadata={
+            "name": "HasAttachments",
+            "type": "Element",
+        },
+    )
+    attachments: list[Attachment] = field(
+        default_factory=list,
+        metadata={
+            "wrapper": "Attachments",
+            "name": "Attachment",
+            "type": "Element",
+        },
+    )
+    reference: None | str = field(
+        default=None,
+        metadata={
+            "name": "Reference",
+            "type": "Element",
+        },
+    )
+
+
+@dataclass(slots=True, kw_only=True)
+class Prepayment(DataContractBase):
+    """
+    Money received from a customer or paid to a supplier before an invoice: created
+    by a RECEIVE-PREPAYMENT or SPEND-PREPAYMENT bank transaction, then allocated to
+    invoices.
+
+    Read-only through this resource.
+
+    Attributes:
+        validation_errors: Validation errors Xero found in this element (on a
+            failed or summarised write). Read-only.
+        warnings: Warnings Xero raised for this element. Read-only.
+        type: RECEIVE-PREPAYMENT or SPEND-PREPAYMENT.
+        contact: The customer or supplier of the prepayment.
+        date: Date of the prepayment.
+        status: Status of the prepayment: AUTHORISED, PAID or VOIDED.
+        line_amount_types: Exclusive, Inclusive or NoTax.
+        line_items: The lines of the prepayment.
+        sub_total: Total of the lines before tax. Read-only.
+        total_tax: Total tax. Read-only.
+        total: SubTotal plus TotalTax. Read-only.
+        updated_date_utc: When the prepayment was last changed (UTC). Read-only.
+        currency_code: Currency of the prepayment (ISO 4217).
+        currency_rate: Rate to the organisation's currency.
+        prepayment_id: Xero's identifier of the prepayment. Set by Xero.
+        remaining_credit: Credit not yet allocated or refunded. Read-only.
+        allocations: The parts applied to invoices. Read-only here.
+        payments: Refunds paid against the prepayment. Read-only.
+        applied_amount: Amount of the prepayment applied to the invoice it is
+            listed in (inside an invoice's list). Read-only.
+        has_attachments: Whether files are attached. Read-only.
+        attachments: Files attached. Read-only here.
+        reference: The invoice number of a receive prepayment (Xero fills it).
+            Read-only.
+        invoice_number: Invoice number of a receive prepayment. Read-only.
+        branding_theme_id: Branding theme of a receive prepayment. Read-only.
+    """
+
+    validation_errors: list[EntityValidationError] = field(
+        default_factory=list,
+        metadata={
+            "wrapper": "ValidationErrors",
+            "name": "ValidationError",
+            "type": "Element",
+        },
+    )
+    warnings: list[EntityWarning] = field(
+        default_factory=list,
+        metadata={
+            "wrapper": "Warnings",
+            "name": "Warning",
+            "type": "Element",
+        },
+    )
+    type: None | PrepaymentType = field(
+        default=None,
+        metadata={
+            "name": "Type",
+            "type": "Element",
+        },
+    )
+    contact: None | Contact = field(
+        default=None,
+        metadata={
+            "name": "Contact",
+            "type": "Element",
+        },
+    )
+    date: None | datetime.date = field(
+        default=None,
+        metadata={
+            "name": "Date",
+            "type": "Element",
+            "nillable": True,
+            "format": "xero:date",
+        },
+    )
+    status: None | PrepaymentStatus = field(
+        default=None,
+        metadata={
+            "name": "Status",
+            "type": "Element",
+        },
+    )
+    line_amount_types: None | LineAmountTypes = field(
+        default=None,
+        metadata={
+            "name": "LineAmountTypes",
+            "type": "Element",
+        },
+    )
+    line_items: list[LineItem] = field(
+        default_factory=list,
+        metadata={
+            "wrapper": "LineItems",
+            "name": "LineItem",
+            "type": "Element",
+        },
+    )
+    sub_total: None | Decimal = field(
+        default=None,
+        metadata={
+            "name": "SubTotal",
+            "type": "Element",
+            "fraction_digits": 4,
+        },
+    )
+    total_tax: None | Decimal = field(
+        default=None,
+        metadata={
+            "name": "TotalTax",
+            "type": "Element",
+            "fraction_digits": 4,
+        },
+    )
+    total: None | Decimal = field(
+        default=None,
+        metadata={
+            "name": "Total",
+            "type": "Element",
+            "fraction_digits": 4,
+        },
+    )
+    updated_date_utc: None | datetime.datetime = field(
+        default=None,
+        metadata={
+            "name": "UpdatedDateUTC",
+            "type": "Element",
+            "nillable": True,
+            "format": "xero:utc-datetime",
+        },
+    )
+    currency_code: None | str = field(
+        default=None,
+        metadata={
+            "name": "CurrencyCode",
+            "type": "Element",
+            "pattern": r"[A-Z]{3}",
+        },
+    )
+    currency_rate: None | Decimal = field(
+        default=None,
+        metadata={
+            "name": "CurrencyRate",
+            "type": "Element",
+            "fraction_digits": 6,
+        },
+    )
+    prepayment_id: None | str = field(
+        default=None,
+        metadata={
+            "name": "PrepaymentID",
+            "type": "Element",
+            "pattern": r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}",
+        },
+    )
+    remaining_credit: None | Decimal = field(
+        default=None,
+        metadata={
+            "name": "RemainingCredit",
+            "type": "Element",
+            "fraction_digits": 4,
+        },
+    )
+    allocations: list[Allocation] = field(
+        default_factory=list,
+        metadata={
+            "wrapper": "Allocations",
+            "name": "Allocation",
+            "type": "Element",
+        },
+    )
+    payments: list[InvoicePayment] = field(
+        default_factory=list,
+        metadata={
+            "wrapper": "Payments",
+            "name": "Payment",
+            "type": "Element",
+        },
+    )
+    applied_amount: None | Decimal = field(
+        default=None,
+        metadata={
+            "name": "AppliedAmount",
+            "type": "Element",
+            "fraction_digits": 4,
+        },
+    )
+    has_attachments: None | bool = field(
+        default=None,
+        metadata={
+            "name": "HasAttachments",
+            "type": "Element",
+        },
+    )
+    attachments: list[Attachment] = field(
+        default_factory=list,
+        metadata={
+            "wrapper": "Attachments",
+            "name": "Attachment",
+            "type": "Element",
+        },
+    )
+    reference: None | str = field(
+        default=None,
+        metadata={
+            "name": "Reference",
+            "type": "Element",
+        },
+    )
+    invoice_number: None | str = field(
+        default=None,
+        metadata={
+            "name": "InvoiceNumber",
+            "type": "Element",
+        },
+    )
+    branding_theme_id: None | str = field(
+        default=None,
+        metadata={
+            "name": "BrandingThemeID",
+            "type": "Element",
+            "pattern": r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}",
+        },
+    )
+
+
+@dataclass(slots=True, kw_only=True)
+class Invoice(DataContractBase):
+    """
+    A sales invoice (ACCREC) or a bill (ACCPAY).
+
+    Type and Contact are required to create one; a draft needs LineItems.
+
+    Attributes:
+        validation_errors: Validation errors Xero found in this element (on a
+            failed or summarised write). Read-only.
+        warnings: Warnings Xero raised for this element. Read-only.
+        type: ACCREC for a sales invoice, ACCPAY for a bill. Required on create.
+        contact: The customer or supplier; ContactID or Name is enough on write.
+        date: Date the invoice was issued; today in the organisation's time zone
+            when left out.
+        due_date: Date payment is due.
+        status: DRAFT, SUBMITTED, AUTHORISED, PAID, VOIDED or DELETED.
+        line_amount_types: Exclusive (default), Inclusive or NoTax.
+        line_items: The lines. Empty in unpaged lists: page the list or get one
+            invoice to have them.
+        sub_total: Total of the lines before tax. Read-only: computed by Xero.
+        total_tax: Total tax. Read-only: computed by Xero.
+        total: SubTotal plus TotalTax. Read-only: computed by Xero.
+        total_discount: Total of the lines' discounts. Read-only.
+        updated_date_utc: When the invoice was last changed (UTC). Read-only:
+            Xero refuses it in requests.
+        currency_code: Currency of the invoice (ISO 4217); the organisation's
+            when left out.
+        currency_rate: Rate to the organisation's currency (up to 6 decimal
+            places); the day's rate when left out.
+        fully_paid_on_date: Date the invoice was fully paid. Read-only.
+        invoice_id: Xero's identifier of the invoice. Set by Xero; send it on
+            save to update.
+        invoice_number: The invoice number (at most 255 characters); unique for
+            ACCREC and generated when left out.
+        reference: Reference shown on a sales invoice.
+        branding_theme_id: Branding theme of the invoice.
+        url: Link back to the source document in another application.
+        sent_to_contact: Whether the approved invoice was sent to the contact.
+        expected_payment_date: When payment of a sales invoice is expected.
+        planned_payment_date: When a bill is planned to be paid.
+        payments: Payments made against the invoice. Read-only.
+        credit_notes: Credit notes allocated to the invoice, each with the
+            AppliedAmount applied to it. Read-only.
+        prepayments: Prepayments allocated to the invoice, each with the
+            AppliedAmount applied to it. Read-only.
+        overpayments: Overpayments allocated to the invoice, each with the
+            AppliedAmount applied to it. Read-only.
+        amount_due: Amount still to be paid. Read-only.
+        amount_paid: Amount paid so far. Read-only.
+        amount_credited: Amount credited against the invoice. Read-only.
+        has_attachments: Whether files are attached. Read-only.
+        is_discounted: Whether a discount applies. Read-only: Xero refuses it in
+            requests.
+        has_errors: Whether the invoice has errors. Read-only: Xero refuses it in
+            requests.
+        repeating_invoice_id: The repeating invoice this one was made from. Read-
+            only.
+        invoice_addresses: The addresses printed on the invoice. Read-only: they
+            follow the organisation and the contact.
+        cis_deduction: Construction Industry Scheme deduction (UK). Read-only.
+        cis_rate: Construction Industry Scheme rate (UK). Read-only.
+        attachments: Files attached to the invoice. Read-only here.
+    """
+
+    validation_errors: list[EntityValidationError] = field(
+        default_factory=list,
+        metadata={
+            "wrapper": "ValidationErrors",
+            "name": "ValidationError",
+            "type": "Element",
+        },
+    )
+    warnings: list[EntityWarning] = field(
+        default_factory=list,
+        metadata={
+            "wrapper": "Warnings",
+            "name": "Warning",
+            "type": "Element",
+        },
+    )
+    type: None | InvoiceType = field(
+        default=None,
+        metadata={
+            "name": "Type",
+            "type": "Element",
+        },
+    )
+    contact: None | Contact = field(
+        default=None,
+        metadata={
+            "name": "Contact",
+            "type": "Element",
+        },
+    )
+    date: None | datetime.date = field(
+        default=None,
+        metadata={
+            "name": "Date",
+            "type": "Element",
+            "nillable": True,
+            "format": "xero:date",
+        },
+    )
+    due_date: None | datetime.date = field(
+        default=None,
+        metadata={
+            "name": "DueDate",
+            "type": "Element",
+            "nillable": True,
+            "format": "xero:date",
+        },
+    )
+    status: None | InvoiceStatus = field(
+        default=None,
+        metadata={
+            "name": "Status",
+            "type": "Element",
+        },
+    )
+    line_amount_types: None | LineAmountTypes = field(
+        default=None,
+        metadata={
+            "name": "LineAmountTypes",
+            "type": "Element",
+        },
+    )
+    line_items: list[LineItem] = field(
+        default_factory=list,
+        metadata={
+            "wrapper": "LineItems",
+            "name": "LineItem",
+            "type": "Element",
+        },
+    )
+    sub_total: None | Decimal = field(
+        default=None,
+        metadata={
+            "name": "SubTotal",
+            "type": "Element",
+            "fraction_digits": 4,
+        },
+    )
+    total_tax: None | Decimal = field(
+        default=None,
+        metadata={
+            "name": "TotalTax",
+            "type": "Element",
+            "fraction_digits": 4,
+        },
+    )
+    total: None | Decimal = field(
+        default=None,
+        metadata={
+            "name": "Total",
+            "type": "Element",
+            "fraction_digits": 4,
+        },
+    )
+    total_discount: None | Decimal = field(
+        default=None,
+        metadata={
+            "name": "TotalDiscount",
+            "type": "Element",
+            "fraction_digits": 4,
+        },
+    )
+    updated_date_utc: None | datetime.datetime = field(
+        default=None,
+        metadata={
+            "name": "UpdatedDateUTC",
+            "type": "Element",
+            "nillable": True,
+            "format": "xero:utc-datetime",
+        },
+    )
+    currency_code: None | str = field(
+        default=None,
+        metadata={
+            "name": "CurrencyCode",
+            "type": "Element",
+            "pattern": r"[A-Z]{3}",
+        },
+    )
+    currency_rate: None | Decimal = field(
+        default=None,
+        metadata={
+            "name": "CurrencyRate",
+            "type": "Element",
+            "fraction_digits": 6,
+        },
+    )
+    fully_paid_on_date: None | datetime.date = field(
+        default=None,
+        metadata={
+            "name": "FullyPaidOnDate",
+            "type": "Element",
+            "nillable": True,
+            "format": "xero:date",
+        },
+    )
+    invoice_id: None | str = field(
+        default=None,
+        metadata={
+            "name": "InvoiceID",
+            "type": "Element",
+            "pattern": r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}",
+        },
+    )
+    invoice_number: None | str = field(
+        default=None,
+        metadata={
+            "name": "InvoiceNumber",
+            "type": "Element",
+        },
+    )
+    reference: None | str = field(
+        default=None,
+        metadata={
+            "name": "Reference",
+            "type": "Element",
+        },
+    )
+    branding_theme_id: None | str = field(
+        default=None,
+        metadata={
+            "name": "BrandingThemeID",
+            "type": "Element",
+            "pattern": r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}",
+        },
+    )
+    url: None | str = field(
+        default=None,
+        metadata={
+            "name": "Url",
+            "type": "Element",
+        },
+    )
+    sent_to_contact: None | bool = field(
+        default=None,
+        metadata={
+            "name": "SentToContact",
+            "type": "Element",
+        },
+    )
+    expected_payment_date: None | datetime.date = field(
+        default=None,
+        metadata={
+            "name": "ExpectedPaymentDate",
+            "type": "Element",
+            "nillable": True,
+            "format": "xero:date",
+        },
+    )
+    planned_payment_date: None | datetime.date = field(
+        default=None,
+        metadata={
+            "name": "PlannedPaymentDate",
+            "type": "Element",
+            "nillable": True,
+            "format": "xero:date",
+        },
+    )
+    payments: list[InvoicePayment] = field(
+        default_factory=list,
+        metadata={
+            "wrapper": "Payments",
+            "name": "Payment",
+            "type": "Element",
+        },
+    )
+    credit_notes: list[CreditNote] = field(
+        default_factory=list,
+        metadata={
+            "wrapper": "CreditNotes",
+            "name": "CreditNote",
+            "type": "Element",
+        },
+    )
+    prepayments: list[Prepayment] = field(
+        default_factory=list,
+        metadata={
+            "wrapper": "Prepayments",
+            "name": "Prepayment",
+            "type": "Element",
+        },
+    )
+    overpayments: list[Overpayment] = field(
+        default_factory=list,
+        metadata={
+            "wrapper": "Overpayments",
+            "name": "Overpayment",
+            "type": "Element",
+        },
+    )
+    amount_due: None | Decimal = field(
+        default=None,
+        metadata={
+            "name": "AmountDue",
+            "type": "Element",
+            "fraction_digits": 4,
+        },
+    )
+    amount_paid: None | Decimal = field(
+        default=None,
+        metadata={
+            "name": "AmountPaid",
+            "type": "Element",
+            "fraction_digits": 4,
+        },
+    )
+    amount_credited: None | Decimal = field(
+        default=None,
+        metadata={
+            "name": "AmountCredited",
+            "type": "Element",
+            "fraction_digits": 4,
+        },
+    )
+    has_attachments: None | bool = field(
+        default=None,
+        metadata={
+            "name": "HasAttachments",
+            "type": "Element",
+        },
+    )
+    is_discounted: None | bool = field(
+        default=None,
+        metadata={
+            "name": "IsDiscounted",
+            "type": "Element",
+        },
+    )
+    has_errors: None | bool = field(
+        default=None,
+        metadata={
+            "name": "HasErrors",
+            "type": "Element",
+        },
+    )
+    repeating_invoice_id: None | str = field(
+        default=None,
+        metadata={
+            "name": "RepeatingInvoiceID",
+            "type": "Element",
+            "pattern": r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}",
+        },
+    )
+    invoice_addresses: list[InvoiceAddress] = field(
+        default_factory=list,
+        metadata={
+            "wrapper": "InvoiceAddresses",
+            "name": "InvoiceAddress",
+            "type": "Element",
+        },
+    )
+    cis_deduction: None | Decimal = field(
+        default=None,
+        metadata={
+            "name": "CISDeduction",
+            "type": "Element",
+            "fraction_digits": 4,
+        },
+    )
+    cis_rate: None | Decimal = field(
+        default=None,
+        metadata={
+            "name": "CISRate",
+            "type": "Element",
+            "fraction_digits": 6,
+        },
+    )
+    attachments: list[Attachment] = field(
+        default_factory=list,
+        metadata={
+            "wrapper": "Attachments",
+            "name": "Attachment",
             "type": "Element",
         },
     )
@@ -4502,3 +5758,342 @@ class Payment(DataContractBase):
                 "type": "Element",
             },
         )
+
+
+@dataclass(slots=True, kw_only=True)
+class BatchPayment(DataContractBase):
+    """
+    One bank line paying (PAYBATCH) or receiving payment of (RECBATCH) several
+    invoices at once: an Account, a Date and Payments (each an Invoice and an
+    Amount) are needed.
+
+    Attributes:
+        validation_errors: Validation errors Xero found in this element (on a
+            failed or summarised write). Read-only.
+        warnings: Warnings Xero raised for this element. Read-only.
+        account: The bank account paid from or into: AccountID or Code is enough
+            on write.
+        date: Date of the batch payment.
+        reference: Reference of the batch (NZ: shown on the statement; at most
+            255 characters).
+        particulars: Particulars of the batch (NZ; at most 12 characters).
+        code: Code of the batch (NZ; at most 12 characters).
+        details: Details sent to the bank with the batch (outside NZ; at most 18
+            characters).
+        narrative: Narrative shown on the statement line (UK; at most 18
+            characters).
+        payments: The payments of the batch, each with its Invoice (InvoiceID)
+            and Amount.
+        batch_payment_id: Xero's identifier of the batch payment. Set by Xero.
+        status: AUTHORISED, or DELETED (a batch payment is deleted by saving
+            this).
+        type: PAYBATCH (bills) or RECBATCH (sales invoices). Read-only: follows
+            from the invoices.
+        amount: Amount of the batch. Read-only: Xero answers the sum of the
+            payments.
+        total_amount: Total of the payments of the batch. Read-only.
+        updated_date_utc: When the batch payment was last changed (UTC). Read-
+            only.
+        is_reconciled: Whether the batch payment is reconciled with a bank
+            statement line. Read-only.
+    """
+
+    validation_errors: list[EntityValidationError] = field(
+        default_factory=list,
+        metadata={
+            "wrapper": "ValidationErrors",
+            "name": "ValidationError",
+            "type": "Element",
+        },
+    )
+    warnings: list[EntityWarning] = field(
+        default_factory=list,
+        metadata={
+            "wrapper": "Warnings",
+            "name": "Warning",
+            "type": "Element",
+        },
+    )
+    account: None | Account = field(
+        default=None,
+        metadata={
+            "name": "Account",
+            "type": "Element",
+        },
+    )
+    date: None | datetime.date = field(
+        default=None,
+        metadata={
+            "name": "Date",
+            "type": "Element",
+            "nillable": True,
+            "format": "xero:date",
+        },
+    )
+    reference: None | str = field(
+        default=None,
+        metadata={
+            "name": "Reference",
+            "type": "Element",
+        },
+    )
+    particulars: None | str = field(
+        default=None,
+        metadata={
+            "name": "Particulars",
+            "type": "Element",
+        },
+    )
+    code: None | str = field(
+        default=None,
+        metadata={
+            "name": "Code",
+            "type": "Element",
+        },
+    )
+    details: None | str = field(
+        default=None,
+        metadata={
+            "name": "Details",
+            "type": "Element",
+        },
+    )
+    narrative: None | str = field(
+        default=None,
+        metadata={
+            "name": "Narrative",
+            "type": "Element",
+        },
+    )
+    payments: list[Payment] = field(
+        default_factory=list,
+        metadata={
+            "wrapper": "Payments",
+            "name": "Payment",
+            "type": "Element",
+        },
+    )
+    batch_payment_id: None | str = field(
+        default=None,
+        metadata={
+            "name": "BatchPaymentID",
+            "type": "Element",
+            "pattern": r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}",
+        },
+    )
+    status: None | BatchPaymentStatus = field(
+        default=None,
+        metadata={
+            "name": "Status",
+            "type": "Element",
+        },
+    )
+    type: None | BatchPaymentType = field(
+        default=None,
+        metadata={
+            "name": "Type",
+            "type": "Element",
+        },
+    )
+    amount: None | Decimal = field(
+        default=None,
+        metadata={
+            "name": "Amount",
+            "type": "Element",
+            "fraction_digits": 4,
+        },
+    )
+    total_amount: None | Decimal = field(
+        default=None,
+        metadata={
+            "name": "TotalAmount",
+            "type": "Element",
+            "fraction_digits": 4,
+        },
+    )
+    updated_date_utc: None | datetime.datetime = field(
+        default=None,
+        metadata={
+            "name": "UpdatedDateUTC",
+            "type": "Element",
+            "nillable": True,
+            "format": "xero:utc-datetime",
+        },
+    )
+    is_reconciled: None | bool = field(
+        default=None,
+        metadata={
+            "name": "IsReconciled",
+            "type": "Element",
+        },
+    )
+
+    @dataclass(slots=True, kw_only=True)
+    class ValidationErrors:
+        validation_error: list[EntityValidationError] = field(
+            default_factory=list,
+            metadata={
+                "name": "ValidationError",
+                "type": "Element",
+            },
+        )
+
+    @dataclass(slots=True, kw_only=True)
+    class Warnings:
+        warning: list[EntityWarning] = field(
+            default_factory=list,
+            metadata={
+                "name": "Warning",
+                "type": "Element",
+            },
+        )
+
+    @dataclass(slots=True, kw_only=True)
+    class Payments:
+        payment: list[Payment] = field(
+            default_factory=list,
+            metadata={
+                "name": "Payment",
+                "type": "Element",
+            },
+        )
+
+
+@dataclass(slots=True, kw_only=True)
+class ExpenseClaim(DataContractBase):
+    """
+    An expense claim: receipts of one user claimed together.
+
+    User and Receipts (their ReceiptIDs) are needed to create one.
+
+    Attributes:
+        validation_errors: Validation errors Xero found in this element (on a
+            failed or summarised write). Read-only.
+        warnings: Warnings Xero raised for this element. Read-only.
+        expense_claim_id: Xero's identifier of the claim. Set by Xero.
+        status: SUBMITTED, AUTHORISED, PAID, VOIDED or DELETED.
+        user: The user claiming (its UserID). Required on create.
+        receipts: The receipts claimed (their ReceiptIDs on write).
+        payments: Payments made to settle the claim. Read-only.
+        updated_date_utc: When the claim was last changed (UTC). Read-only.
+        total: Total of the receipts claimed. Read-only.
+        amount_due: Amount still to be paid. Read-only.
+        amount_paid: Amount paid so far. Read-only.
+        payment_due_date: When the claim is due to be paid. Read-only.
+        reporting_date: The date the claim is reported on. Read-only.
+        receipt_id: The receipt of a single-receipt claim. Read-only.
+    """
+
+    validation_errors: list[EntityValidationError] = field(
+        default_factory=list,
+        metadata={
+            "wrapper": "ValidationErrors",
+            "name": "ValidationError",
+            "type": "Element",
+        },
+    )
+    warnings: list[EntityWarning] = field(
+        default_factory=list,
+        metadata={
+            "wrapper": "Warnings",
+            "name": "Warning",
+            "type": "Element",
+        },
+    )
+    expense_claim_id: None | str = field(
+        default=None,
+        metadata={
+            "name": "ExpenseClaimID",
+            "type": "Element",
+            "pattern": r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}",
+        },
+    )
+    status: None | ExpenseClaimStatus = field(
+        default=None,
+        metadata={
+            "name": "Status",
+            "type": "Element",
+        },
+    )
+    user: None | User = field(
+        default=None,
+        metadata={
+            "name": "User",
+            "type": "Element",
+        },
+    )
+    receipts: list[Receipt] = field(
+        default_factory=list,
+        metadata={
+            "wrapper": "Receipts",
+            "name": "Receipt",
+            "type": "Element",
+        },
+    )
+    payments: list[Payment] = field(
+        default_factory=list,
+        metadata={
+            "wrapper": "Payments",
+            "name": "Payment",
+            "type": "Element",
+        },
+    )
+    updated_date_utc: None | datetime.datetime = field(
+        default=None,
+        metadata={
+            "name": "UpdatedDateUTC",
+            "type": "Element",
+            "nillable": True,
+            "format": "xero:utc-datetime",
+        },
+    )
+    total: None | Decimal = field(
+        default=None,
+        metadata={
+            "name": "Total",
+            "type": "Element",
+            "fraction_digits": 4,
+        },
+    )
+    amount_due: None | Decimal = field(
+        default=None,
+        metadata={
+            "name": "AmountDue",
+            "type": "Element",
+            "fraction_digits": 4,
+        },
+    )
+    amount_paid: None | Decimal = field(
+        default=None,
+        metadata={
+            "name": "AmountPaid",
+            "type": "Element",
+            "fraction_digits": 4,
+        },
+    )
+    payment_due_date: None | datetime.date = field(
+        default=None,
+        metadata={
+            "name": "PaymentDueDate",
+            "type": "Element",
+            "nillable": True,
+            "format": "xero:date",
+        },
+    )
+    reporting_date: None | datetime.date = field(
+        default=None,
+        metadata={
+            "name": "ReportingDate",
+            "type": "Element",
+            "nillable": True,
+            "format": "xero:date",
+        },
+    )
+    receipt_id: None | str = field(
+        default=None,
+        metadata={
+            "name": "ReceiptID",
+            "type": "Element",
+            "pattern": r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}",
+        },
+    )

@@ -292,19 +292,6 @@ def _shape(call: Call, wrapper: str, items: list[Any]) -> Answer:
     return Answer(200, codec.envelope(call.provider, wrapper, [codec.entity(i) for i in items]))
 
 
-#: This module's request schemas and their roots, read by the service's request reader
-#: (:class:`..codec.RequestReader` reads the table when a service is made, after this module
-#: was imported by the routes).
-codec.REQUEST_SCHEMAS.update(
-    {
-        "bank_transactions_request.xsd": ("BankTransaction", "BankTransactions"),
-        "bank_transfers_request.xsd": ("BankTransfer", "BankTransfers"),
-        "manual_journals_request.xsd": ("ManualJournal", "ManualJournals"),
-        "linked_transactions_request.xsd": ("LinkedTransaction", "LinkedTransactions"),
-    }
-)
-
-
 def _parse(service: Service, call: Call, item: str, batch: str | None) -> list[etree._Element]:
     return service.reader.parse(call.body, item, batch=batch)
 

@@ -6,20 +6,27 @@ from .accounts_response import AccountsResponse
 from .api_exception import ApiException
 from .bank_transactions_response import BankTransactionsResponse
 from .bank_transfers_response import BankTransfersResponse
+from .batch_payments_response import BatchPaymentsResponse
 from .contacts_response import ContactsResponse
+from .credit_notes_response import CreditNotesResponse
+from .expense_claims_response import ExpenseClaimsResponse
 from .invoices_response import InvoicesResponse
 from .items_response import ItemsResponse
 from .journals_response import JournalsResponse
 from .linked_transactions_response import LinkedTransactionsResponse
 from .manual_journals_response import ManualJournalsResponse
 from .options_response import OptionsResponse
+from .overpayments_response import OverpaymentsResponse
 from .payments_response import PaymentsResponse
+from .prepayments_response import PrepaymentsResponse
 from .purchase_orders_response import PurchaseOrdersResponse
 from .quotes_response import QuotesResponse
+from .receipts_response import ReceiptsResponse
 from .repeating_invoices_response import RepeatingInvoicesResponse
-from .tracking_categories_response import (
+from .tracking_categories_response import TrackingCategoriesResponse
+from .users_response import (
     Response,
-    TrackingCategoriesResponse,
+    UsersResponse,
 )
 
 __all__ = [
@@ -27,17 +34,24 @@ __all__ = [
     "ApiException",
     "BankTransactionsResponse",
     "BankTransfersResponse",
+    "BatchPaymentsResponse",
     "ContactsResponse",
+    "CreditNotesResponse",
+    "ExpenseClaimsResponse",
     "InvoicesResponse",
     "ItemsResponse",
     "JournalsResponse",
     "LinkedTransactionsResponse",
     "ManualJournalsResponse",
     "OptionsResponse",
+    "OverpaymentsResponse",
     "PaymentsResponse",
+    "PrepaymentsResponse",
     "PurchaseOrdersResponse",
     "QuotesResponse",
+    "ReceiptsResponse",
     "RepeatingInvoicesResponse",
-    "Response",
     "TrackingCategoriesResponse",
+    "Response",
+    "UsersResponse",
 ]

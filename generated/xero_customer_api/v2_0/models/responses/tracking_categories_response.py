@@ -70,11 +70,3 @@ class TrackingCategoriesResponse:
             "type": "Element",
         },
     )
-
-
-@dataclass(slots=True, kw_only=True)
-class Response(TrackingCategoriesResponse):
-    """
-    The answer to every TrackingCategories call on categories: GET, PUT/POST and
-    DELETE.
-    """

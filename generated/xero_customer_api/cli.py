@@ -51,12 +51,28 @@ Endpoints of API 2.0:
   xero accounts create                    Create one account (2.0 takes one account per call.
   xero accounts save                      Update one account, e.g.
   xero accounts delete                    Delete an account that has no transactions (archive it otherwise).
+  xero branding-themes list               List the organisation's branding themes (never paged, no filters).
+  xero branding-themes get                Get one branding theme by its BrandingThemeID.
+  xero branding-themes list-payment-servicesList the payment services applied to a branding theme (shown on its online invoices).
+  xero branding-themes add-payment-servicesApply existing payment services (by PaymentServiceID) to a branding theme; answers with the services applied.
+  xero budgets list                       List the organisation's budgets (never paged), without their lines.
+  xero budgets get                        Get one budget with its lines and balances, optionally for a range of periods.
+  xero contact-groups list                List the organisation's active contact groups (never paged; members only on get()).
+  xero contact-groups get                 Get one contact group with its contacts (ContactID and Name of each) by its ContactGroupID.
+  xero contact-groups create              Create one contact group (its Name is needed and must be unique).
+  xero contact-groups create-many         Create several contact groups in one call.
+  xero contact-groups save                Update one contact group.
+  xero contact-groups delete              Delete a contact group (2.0 has no DELETE for groups.
+  xero contact-groups add-contacts        Add existing contacts (by ContactID) to a contact group; answers with the contacts added.
   xero contacts list                      List the organisation's contacts, one page or (without page) all, optionally filtered and sorted.
   xero contacts get                       Get one contact, complete, by its ContactID or by its ContactNumber (give exactly one).
   xero contacts create                    Create one contact.
   xero contacts create-many               Create a batch of contacts in one call (Xero advises at most 50 a call).
   xero contacts save                      Create or update one contact.
   xero contacts save-many                 Create or update a batch of contacts in one call, each as by save().
+  xero currencies list                    List the organisation's currencies (never paged), optionally filtered and sorted.
+  xero currencies create                  Add a currency to the organisation by its ISO 4217 Code (one per call; the organisation's plan must allow multicurrency).
+  xero invoice-reminders get              Get the invoice reminder setting.
   xero invoices list                      List the organisation's invoices and bills.
   xero invoices get                       Get one invoice, with its lines, by its InvoiceID or by its InvoiceNumber (give exactly one).
   xero invoices create                    Create one invoice or bill.
@@ -64,11 +80,24 @@ Endpoints of API 2.0:
   xero invoices save                      Create or update one invoice.
   xero invoices save-many                 Create or update a batch of invoices in one call, each as by save().
   xero invoices delete                    Delete a draft or submitted invoice (status DELETED) or void an approved one (status VOIDED); 2.0 has no DELETE for invoices, so this saves the new status.
+  xero organisation get                   Get the organisation of the tenant.
+  xero organisation list-actions          List what the organisation may do (ALLOWED or NOT-ALLOWED), e.g.
+  xero organisation get-cis-settings      Get the organisation's Construction Industry Scheme settings (UK organisations).
+  xero payment-services list              List the organisation's payment services (never paged, no filters).
+  xero payment-services create            Create one payment service (PaymentServiceName and PaymentServiceUrl are needed).
+  xero payment-services create-many       Create several payment services in one call.
   xero payments list                      List payments, one page or (without page) all, optionally filtered and sorted.
   xero payments get                       Get one payment by its PaymentID.
   xero payments create                    Create one payment against an invoice (Date, Amount, Account and Invoice are needed).
   xero payments create-many               Create a batch of payments in one call.
   xero payments delete                    Delete a payment (2.0 has no DELETE for payments.
+  xero setup save                         Set the chart of accounts, the conversion date and the conversion balances; answers with counts of the accounts created, updated, deleted, locked and system.
+  xero tax-rates list                     List the organisation's tax rates with their components (never paged), optionally filtered and sorted.
+  xero tax-rates get                      Get the tax rate of one tax type (2.0 reads one rate only by its TaxType).
+  xero tax-rates create                   Create one tax rate from its Name and TaxComponents; Xero assigns its TaxType (TAX001, ...).
+  xero tax-rates create-many              Create several tax rates in one call.
+  xero tax-rates save                     Update one tax rate, found by its TaxType (or its Name).
+  xero tax-rates save-many                Update several tax rates in one call, each as by save().
   xero tracking-categories list           List the tracking categories with their options (never paged; no If-Modified-Since).
   xero tracking-categories get            Get one tracking category, with its options, by its TrackingCategoryID.
   xero tracking-categories create         Create one tracking category (then add its options with create_option()).

@@ -37,15 +37,21 @@ from .models import (
     AddressType,
     Attachment,
     BalanceAmounts,
+    BalanceDetail,
     Balances,
     BankAccountType,
     BatchPaymentDetails,
     BrandingTheme,
+    BrandingThemeType,
     Contact,
     ContactGroup,
+    ContactGroupMember,
     ContactGroupStatus,
     ContactPerson,
     ContactStatus,
+    ConversionBalance,
+    ConversionDate,
+    Currency,
     DefaultLineAmountType,
     EntityValidationError,
     EntityValidationStatus,
@@ -61,6 +67,7 @@ from .models import (
     LineItemItem,
     LineItemTracking,
     Payment,
+    PaymentService,
     PaymentStatus,
     PaymentTerm,
     PaymentTerms,
@@ -68,8 +75,13 @@ from .models import (
     PaymentType,
     Phone,
     PhoneType,
+    ReportTaxType,
+    Setup,
     Taxability,
+    TaxComponent,
     TaxNumberType,
+    TaxRate,
+    TaxRateStatus,
     TrackingCategory,
     TrackingOption,
     TrackingStatus,
@@ -81,12 +93,17 @@ _Account = Model(Account, "Account")
 _Address = Model(Address, "Address")
 _Attachment = Model(Attachment, "Attachment")
 _BalanceAmounts = Model(BalanceAmounts, "BalanceAmounts")
+_BalanceDetail = Model(BalanceDetail, "BalanceDetail")
 _Balances = Model(Balances, "Balances")
 _BatchPaymentDetails = Model(BatchPaymentDetails, "BatchPaymentDetails")
 _BrandingTheme = Model(BrandingTheme, "BrandingTheme")
 _Contact = Model(Contact, "Contact")
 _ContactGroup = Model(ContactGroup, "ContactGroup")
+_ContactGroupMember = Model(ContactGroupMember, "ContactGroupMember")
 _ContactPerson = Model(ContactPerson, "ContactPerson")
+_ConversionBalance = Model(ConversionBalance, "ConversionBalance")
+_ConversionDate = Model(ConversionDate, "ConversionDate")
+_Currency = Model(Currency, "Currency")
 _EntityValidationError = Model(EntityValidationError, "EntityValidationError")
 _EntityWarning = Model(EntityWarning, "EntityWarning")
 _Invoice = Model(Invoice, "Invoice")
@@ -96,9 +113,13 @@ _LineItem = Model(LineItem, "LineItem")
 _LineItemItem = Model(LineItemItem, "LineItemItem")
 _LineItemTracking = Model(LineItemTracking, "LineItemTracking")
 _Payment = Model(Payment, "Payment")
+_PaymentService = Model(PaymentService, "PaymentService")
 _PaymentTerm = Model(PaymentTerm, "PaymentTerm")
 _PaymentTerms = Model(PaymentTerms, "PaymentTerms")
 _Phone = Model(Phone, "Phone")
+_Setup = Model(Setup, "Setup")
+_TaxComponent = Model(TaxComponent, "TaxComponent")
+_TaxRate = Model(TaxRate, "TaxRate")
 _TrackingCategory = Model(TrackingCategory, "TrackingCategory")
 _TrackingOption = Model(TrackingOption, "TrackingOption")
 
@@ -179,6 +200,12 @@ _BalanceAmounts.fields = (
     Field("overdue", "Overdue", decimal(fraction_digits=4)),
 )
 
+_BalanceDetail.fields = (
+    Field("balance", "Balance", decimal(fraction_digits=4)),
+    Field("currency_code", "CurrencyCode", text(pattern="[A-Z]{3}")),
+    Field("currency_rate", "CurrencyRate", decimal(fraction_digits=6)),
+)
+
 _Balances.fields = (
     Field("accounts_receivable", "AccountsReceivable", model(_BalanceAmounts)),
     Field("accounts_payable", "AccountsPayable", model(_BalanceAmounts)),
@@ -199,6 +226,10 @@ _BrandingTheme.fields = (
         text(pattern="[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"),
     ),
     Field("name", "Name", text()),
+    Field("logo_url", "LogoUrl", text()),
+    Field("type", "Type", enum(BrandingThemeType)),
+    Field("sort_order", "SortOrder", integer(min_inclusive=-2147483648, max_inclusive=2147483647)),
+    Field("created_date_utc", "CreatedDateUTC", utc_datetime()),
 )
 
 _Contact.fields = (
@@ -265,6 +296,14 @@ _Contact.fields = (
 )
 
 _ContactGroup.fields = (
+    Field("validation_status", "@status", enum(EntityValidationStatus)),
+    Field(
+        "validation_errors",
+        "ValidationErrors/ValidationError",
+        model(_EntityValidationError),
+        is_list=True,
+    ),
+    Field("warnings", "Warnings/Warning", model(_EntityWarning), is_list=True),
     Field(
         "contact_group_id",
         "ContactGroupID",
@@ -272,6 +311,16 @@ _ContactGroup.fields = (
     ),
     Field("name", "Name", text()),
     Field("status", "Status", enum(ContactGroupStatus)),
+    Field("contacts", "Contacts/Contact", model(_ContactGroupMember), is_list=True),
+)
+
+_ContactGroupMember.fields = (
+    Field(
+        "contact_id",
+        "ContactID",
+        text(pattern="[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"),
+    ),
+    Field("name", "Name", text()),
 )
 
 _ContactPerson.fields = (
@@ -279,6 +328,30 @@ _ContactPerson.fields = (
     Field("last_name", "LastName", text()),
     Field("email_address", "EmailAddress", text()),
     Field("include_in_emails", "IncludeInEmails", boolean()),
+)
+
+_ConversionBalance.fields = (
+    Field("account_code", "AccountCode", text(max_length=10)),
+    Field("balance", "Balance", decimal(fraction_digits=4)),
+    Field("balance_details", "BalanceDetails/BalanceDetail", model(_BalanceDetail), is_list=True),
+)
+
+_ConversionDate.fields = (
+    Field("month", "Month", integer(min_inclusive=-2147483648, max_inclusive=2147483647)),
+    Field("year", "Year", integer(min_inclusive=-2147483648, max_inclusive=2147483647)),
+)
+
+_Currency.fields = (
+    Field("validation_status", "@status", enum(EntityValidationStatus)),
+    Field(
+        "validation_errors",
+        "ValidationErrors/ValidationError",
+        model(_EntityValidationError),
+        is_list=True,
+    ),
+    Field("warnings", "Warnings/Warning", model(_EntityWarning), is_list=True),
+    Field("code", "Code", text(pattern="[A-Z]{3}")),
+    Field("description", "Description", text()),
 )
 
 _EntityValidationError.fields = (Field("message", "Message", text()),)
@@ -469,6 +542,26 @@ _Payment.fields = (
     Field("details", "Details", text()),
 )
 
+_PaymentService.fields = (
+    Field("validation_status", "@status", enum(EntityValidationStatus)),
+    Field(
+        "validation_errors",
+        "ValidationErrors/ValidationError",
+        model(_EntityValidationError),
+        is_list=True,
+    ),
+    Field("warnings", "Warnings/Warning", model(_EntityWarning), is_list=True),
+    Field(
+        "payment_service_id",
+        "PaymentServiceID",
+        text(pattern="[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"),
+    ),
+    Field("payment_service_name", "PaymentServiceName", text()),
+    Field("payment_service_url", "PaymentServiceUrl", text()),
+    Field("pay_now_text", "PayNowText", text()),
+    Field("payment_service_type", "PaymentServiceType", text()),
+)
+
 _PaymentTerm.fields = (
     Field("day", "Day", integer(min_inclusive=-2147483648, max_inclusive=2147483647)),
     Field("type", "Type", enum(PaymentTermType)),
@@ -492,6 +585,47 @@ _Phone.fields = (
     Field("phone_number", "PhoneNumber", text()),
     Field("phone_area_code", "PhoneAreaCode", text()),
     Field("phone_country_code", "PhoneCountryCode", text()),
+)
+
+_Setup.fields = (
+    Field("conversion_date", "ConversionDate", model(_ConversionDate)),
+    Field(
+        "conversion_balances",
+        "ConversionBalances/ConversionBalance",
+        model(_ConversionBalance),
+        is_list=True,
+    ),
+    Field("accounts", "Accounts/Account", model(_Account), is_list=True),
+)
+
+_TaxComponent.fields = (
+    Field("name", "Name", text()),
+    Field("rate", "Rate", decimal(fraction_digits=6)),
+    Field("is_compound", "IsCompound", boolean()),
+    Field("is_non_recoverable", "IsNonRecoverable", boolean()),
+)
+
+_TaxRate.fields = (
+    Field("validation_status", "@status", enum(EntityValidationStatus)),
+    Field(
+        "validation_errors",
+        "ValidationErrors/ValidationError",
+        model(_EntityValidationError),
+        is_list=True,
+    ),
+    Field("warnings", "Warnings/Warning", model(_EntityWarning), is_list=True),
+    Field("name", "Name", text()),
+    Field("tax_type", "TaxType", text(min_length=1)),
+    Field("tax_components", "TaxComponents/TaxComponent", model(_TaxComponent), is_list=True),
+    Field("status", "Status", enum(TaxRateStatus)),
+    Field("report_tax_type", "ReportTaxType", enum(ReportTaxType)),
+    Field("can_apply_to_assets", "CanApplyToAssets", boolean()),
+    Field("can_apply_to_equity", "CanApplyToEquity", boolean()),
+    Field("can_apply_to_expenses", "CanApplyToExpenses", boolean()),
+    Field("can_apply_to_liabilities", "CanApplyToLiabilities", boolean()),
+    Field("can_apply_to_revenue", "CanApplyToRevenue", boolean()),
+    Field("display_tax_rate", "DisplayTaxRate", decimal(fraction_digits=6)),
+    Field("effective_rate", "EffectiveRate", decimal(fraction_digits=6)),
 )
 
 _TrackingCategory.fields = (
@@ -541,12 +675,17 @@ CHECKS: dict[type[Any], Model] = {
     Address: _Address,
     Attachment: _Attachment,
     BalanceAmounts: _BalanceAmounts,
+    BalanceDetail: _BalanceDetail,
     Balances: _Balances,
     BatchPaymentDetails: _BatchPaymentDetails,
     BrandingTheme: _BrandingTheme,
     Contact: _Contact,
     ContactGroup: _ContactGroup,
+    ContactGroupMember: _ContactGroupMember,
     ContactPerson: _ContactPerson,
+    ConversionBalance: _ConversionBalance,
+    ConversionDate: _ConversionDate,
+    Currency: _Currency,
     EntityValidationError: _EntityValidationError,
     EntityWarning: _EntityWarning,
     Invoice: _Invoice,
@@ -556,9 +695,13 @@ CHECKS: dict[type[Any], Model] = {
     LineItemItem: _LineItemItem,
     LineItemTracking: _LineItemTracking,
     Payment: _Payment,
+    PaymentService: _PaymentService,
     PaymentTerm: _PaymentTerm,
     PaymentTerms: _PaymentTerms,
     Phone: _Phone,
+    Setup: _Setup,
+    TaxComponent: _TaxComponent,
+    TaxRate: _TaxRate,
     TrackingCategory: _TrackingCategory,
     TrackingOption: _TrackingOption,
 }

@@ -27,13 +27,31 @@ from .._runtime._tokens import TokenStore
 from ._resources import (
     AccountsResource,
     AsyncAccountsResource,
+    AsyncBrandingThemesResource,
+    AsyncBudgetsResource,
+    AsyncContactGroupsResource,
     AsyncContactsResource,
+    AsyncCurrenciesResource,
+    AsyncInvoiceRemindersResource,
     AsyncInvoicesResource,
+    AsyncOrganisationResource,
+    AsyncPaymentServicesResource,
     AsyncPaymentsResource,
+    AsyncSetupResource,
+    AsyncTaxRatesResource,
     AsyncTrackingCategoriesResource,
+    BrandingThemesResource,
+    BudgetsResource,
+    ContactGroupsResource,
     ContactsResource,
+    CurrenciesResource,
+    InvoiceRemindersResource,
     InvoicesResource,
+    OrganisationResource,
+    PaymentServicesResource,
     PaymentsResource,
+    SetupResource,
+    TaxRatesResource,
     TrackingCategoriesResource,
 )
 
@@ -171,10 +189,36 @@ class XeroClient(SyncAPIClient):
         return AccountsResource(self)
 
     @cached_property
+    def branding_themes(self) -> BrandingThemesResource:
+        """The organisation's branding themes (read-only) and the payment services applied to each."""
+        return BrandingThemesResource(self)
+
+    @cached_property
+    def budgets(self) -> BudgetsResource:
+        """The organisation's budgets (read-only; needs the accounting.budgets.read scope)."""
+        return BudgetsResource(self)
+
+    @cached_property
+    def contact_groups(self) -> ContactGroupsResource:
+        """Groups of contacts (at most 100 per organisation) and their members; a group is deleted
+        by saving Status DELETED."""
+        return ContactGroupsResource(self)
+
+    @cached_property
     def contacts(self) -> ContactsResource:
         """Customers and suppliers of the organisation (2.0 has no DELETE: save a contact with
         ContactStatus ARCHIVED)."""
         return ContactsResource(self)
+
+    @cached_property
+    def currencies(self) -> CurrenciesResource:
+        """The currencies of the organisation: its base currency and those added for multicurrency."""
+        return CurrenciesResource(self)
+
+    @cached_property
+    def invoice_reminders(self) -> InvoiceRemindersResource:
+        """The organisation's invoice reminder setting (read-only)."""
+        return InvoiceRemindersResource(self)
 
     @cached_property
     def invoices(self) -> InvoicesResource:
@@ -182,9 +226,32 @@ class XeroClient(SyncAPIClient):
         return InvoicesResource(self)
 
     @cached_property
+    def organisation(self) -> OrganisationResource:
+        """The organisation of the call's tenant (read-only), what it may do, and its CIS settings."""
+        return OrganisationResource(self)
+
+    @cached_property
+    def payment_services(self) -> PaymentServicesResource:
+        """Custom payment services: Pay Now links of online invoices (needs the paymentservices
+        scope)."""
+        return PaymentServicesResource(self)
+
+    @cached_property
     def payments(self) -> PaymentsResource:
         """Payments against invoices."""
         return PaymentsResource(self)
+
+    @cached_property
+    def setup(self) -> SetupResource:
+        """Setting up an organisation in one call: chart of accounts, conversion date and opening
+        balances."""
+        return SetupResource(self)
+
+    @cached_property
+    def tax_rates(self) -> TaxRatesResource:
+        """The organisation's tax rates and their components; a rate is removed by saving Status
+        DELETED (Xero archives one already used)."""
+        return TaxRatesResource(self)
 
     @cached_property
     def tracking_categories(self) -> TrackingCategoriesResource:
@@ -318,10 +385,36 @@ class AsyncXeroClient(AsyncAPIClient):
         return AsyncAccountsResource(self)
 
     @cached_property
+    def branding_themes(self) -> AsyncBrandingThemesResource:
+        """The organisation's branding themes (read-only) and the payment services applied to each."""
+        return AsyncBrandingThemesResource(self)
+
+    @cached_property
+    def budgets(self) -> AsyncBudgetsResource:
+        """The organisation's budgets (read-only; needs the accounting.budgets.read scope)."""
+        return AsyncBudgetsResource(self)
+
+    @cached_property
+    def contact_groups(self) -> AsyncContactGroupsResource:
+        """Groups of contacts (at most 100 per organisation) and their members; a group is deleted
+        by saving Status DELETED."""
+        return AsyncContactGroupsResource(self)
+
+    @cached_property
     def contacts(self) -> AsyncContactsResource:
         """Customers and suppliers of the organisation (2.0 has no DELETE: save a contact with
         ContactStatus ARCHIVED)."""
         return AsyncContactsResource(self)
+
+    @cached_property
+    def currencies(self) -> AsyncCurrenciesResource:
+        """The currencies of the organisation: its base currency and those added for multicurrency."""
+        return AsyncCurrenciesResource(self)
+
+    @cached_property
+    def invoice_reminders(self) -> AsyncInvoiceRemindersResource:
+        """The organisation's invoice reminder setting (read-only)."""
+        return AsyncInvoiceRemindersResource(self)
 
     @cached_property
     def invoices(self) -> AsyncInvoicesResource:
@@ -329,9 +422,32 @@ class AsyncXeroClient(AsyncAPIClient):
         return AsyncInvoicesResource(self)
 
     @cached_property
+    def organisation(self) -> AsyncOrganisationResource:
+        """The organisation of the call's tenant (read-only), what it may do, and its CIS settings."""
+        return AsyncOrganisationResource(self)
+
+    @cached_property
+    def payment_services(self) -> AsyncPaymentServicesResource:
+        """Custom payment services: Pay Now links of online invoices (needs the paymentservices
+        scope)."""
+        return AsyncPaymentServicesResource(self)
+
+    @cached_property
     def payments(self) -> AsyncPaymentsResource:
         """Payments against invoices."""
         return AsyncPaymentsResource(self)
+
+    @cached_property
+    def setup(self) -> AsyncSetupResource:
+        """Setting up an organisation in one call: chart of accounts, conversion date and opening
+        balances."""
+        return AsyncSetupResource(self)
+
+    @cached_property
+    def tax_rates(self) -> AsyncTaxRatesResource:
+        """The organisation's tax rates and their components; a rate is removed by saving Status
+        DELETED (Xero archives one already used)."""
+        return AsyncTaxRatesResource(self)
 
     @cached_property
     def tracking_categories(self) -> AsyncTrackingCategoriesResource:

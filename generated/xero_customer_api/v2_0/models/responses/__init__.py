@@ -3,11 +3,22 @@
 # Regenerate with `make generate`; `make check` fails when this file has drifted.
 
 from .accounts_response import AccountsResponse
+from .actions_response import ActionsResponse
 from .api_exception import ApiException
+from .branding_themes_response import BrandingThemesResponse
+from .budgets_response import BudgetsResponse
+from .cis_org_settings_response import CisOrgSettingsResponse
+from .contact_groups_response import ContactGroupsResponse
 from .contacts_response import ContactsResponse
+from .currencies_response import CurrenciesResponse
+from .invoice_reminders_response import InvoiceRemindersResponse
 from .invoices_response import InvoicesResponse
 from .options_response import OptionsResponse
+from .organisations_response import OrganisationsResponse
+from .payment_services_response import PaymentServicesResponse
 from .payments_response import PaymentsResponse
+from .setup_response import SetupResponse
+from .tax_rates_response import TaxRatesResponse
 from .tracking_categories_response import (
     Response,
     TrackingCategoriesResponse,
@@ -15,11 +26,22 @@ from .tracking_categories_response import (
 
 __all__ = [
     "AccountsResponse",
+    "ActionsResponse",
     "ApiException",
+    "BrandingThemesResponse",
+    "BudgetsResponse",
+    "CisOrgSettingsResponse",
+    "ContactGroupsResponse",
     "ContactsResponse",
+    "CurrenciesResponse",
+    "InvoiceRemindersResponse",
     "InvoicesResponse",
     "OptionsResponse",
+    "OrganisationsResponse",
+    "PaymentServicesResponse",
     "PaymentsResponse",
+    "SetupResponse",
+    "TaxRatesResponse",
     "Response",
     "TrackingCategoriesResponse",
 ]

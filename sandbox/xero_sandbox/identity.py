@@ -73,10 +73,16 @@ ACCOUNTING_SCOPES = (
     "accounting.transactions.read",
     "accounting.settings",
     "accounting.settings.read",
+    "accounting.budgets.read",
+    "paymentservices",
 )
 SCOPES = (*ACCOUNTING_SCOPES, "offline_access", "openid", "profile", "email")
 #: A custom connection's scopes when the token request names none.
-DEFAULT_SCOPES = " ".join(s for s in ACCOUNTING_SCOPES if not s.endswith(".read"))
+DEFAULT_SCOPES = " ".join(
+    s
+    for s in ACCOUNTING_SCOPES
+    if not s.endswith(".read") or s.removesuffix(".read") not in ACCOUNTING_SCOPES
+)  # every write scope, and the read scopes that have no write twin (budgets)
 CODE_TTL = 300
 
 

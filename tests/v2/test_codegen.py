@@ -69,9 +69,14 @@ def test_new_parameter_types_and_returns_are_checked(tmp_path: Path) -> None:
 
 def test_a_request_element_must_exist_in_its_write_schema(tmp_path: Path) -> None:
     problems = _break(_copy(tmp_path), ('element = "Contacts"', 'element = "People"'))
-    assert problems == [
-        "endpoints[8] (contacts.create_many): requests/contacts_request.xsd has no root <People>"
-    ]
+    # The first resource file naming the element is broken (its index moves as resources are
+    # added): contacts.create_many, or contact_groups.add_contacts, which sends <Contacts> too.
+    assert len(problems) == 1, problems
+    assert re.fullmatch(
+        r"endpoints\[\d+\] \((contacts\.create_many|contact_groups\.add_contacts)\):"
+        r" requests/contacts_request\.xsd has no root <People>",
+        problems[0],
+    ), problems
 
 
 def test_1_0_output_has_no_2_0_features() -> None:

@@ -4,6 +4,7 @@ that keep Xero's meaning, and request bodies that never carry read-only elements
 from __future__ import annotations
 
 import datetime
+import re
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -13,33 +14,43 @@ from lxml import etree
 from xero_customer_api._runtime._xml import bind
 from xero_customer_api.v2_0 import _codec, models
 
-from .conftest import FIXTURES, canonical, fixture_files, parse, schema
+from .conftest import FIXTURES, SCHEMAS, canonical, fixture_files, parse, schema
 
+_XS = "{http://www.w3.org/2001/XMLSchema}"
+
+
+def _roots(xsd: Path) -> dict[str, tuple[str, str | None]]:
+    """Root element -> (type of the root, or of one item of a batch root; item element)."""
+    found: dict[str, tuple[str, str | None]] = {}
+    for root in etree.parse(str(xsd)).getroot().iterfind(f"{_XS}element"):
+        item = root.find(f"{_XS}complexType/{_XS}sequence/{_XS}element")
+        if root.get("type"):
+            found[root.get("name", "")] = (root.get("type", ""), None)
+        elif item is not None and item.get("type"):
+            found[root.get("name", "")] = (item.get("type", ""), item.get("name"))
+    return found
+
+
+def _snake(name: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+
+# Response schema stem -> the model of its root, and request root element -> (model decoder
+# of one item, request encoder, batch item element): read from every XSD, so that fixtures of
+# new resources are covered without editing a table here.
 RESPONSES: dict[str, type[Any]] = {
-    "contacts_response": models.ContactsResponse,
-    "invoices_response": models.InvoicesResponse,
-    "accounts_response": models.AccountsResponse,
-    "tracking_categories_response": models.TrackingCategoriesResponse,
-    "options_response": models.OptionsResponse,
-    "payments_response": models.PaymentsResponse,
-    "api_exception": models.ApiException,
+    xsd.stem: getattr(models, type_)
+    for xsd in sorted((SCHEMAS / "responses").glob("*.xsd"))
+    for type_, _ in _roots(xsd).values()
 }
-# Request root element -> (model decoder of one item, request encoder, batch item element)
 REQUESTS: dict[str, tuple[Any, Any, str | None]] = {
-    "Contact": (_codec.decode_contact, _codec.encode_request_contact, None),
-    "Contacts": (_codec.decode_contact, _codec.encode_request_contacts, "Contact"),
-    "Invoice": (_codec.decode_invoice, _codec.encode_request_invoice, None),
-    "Invoices": (_codec.decode_invoice, _codec.encode_request_invoices, "Invoice"),
-    "Account": (_codec.decode_account, _codec.encode_request_account, None),
-    "TrackingCategory": (
-        _codec.decode_tracking_category,
-        _codec.encode_request_tracking_category,
-        None,
-    ),
-    "Option": (_codec.decode_tracking_option, _codec.encode_request_option, None),
-    "Options": (_codec.decode_tracking_option, _codec.encode_request_options, "Option"),
-    "Payment": (_codec.decode_payment, _codec.encode_request_payment, None),
-    "Payments": (_codec.decode_payment, _codec.encode_request_payments, "Payment"),
+    root: (
+        _codec.DECODERS[getattr(models, type_)],
+        getattr(_codec, f"encode_request_{_snake(root)}"),
+        item,
+    )
+    for xsd in sorted((SCHEMAS / "requests").glob("*_request.xsd"))
+    for root, (type_, item) in _roots(xsd).items()
 }
 
 

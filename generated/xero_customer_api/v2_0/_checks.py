@@ -413,8 +413,8 @@ _Invoice.fields = (
     Field(
         "invoice_addresses", "InvoiceAddresses/InvoiceAddress", model(_InvoiceAddress), is_list=True
     ),
-    Field("cisdeduction", "CISDeduction", decimal(fraction_digits=4)),
-    Field("cisrate", "CISRate", decimal(fraction_digits=6)),
+    Field("cis_deduction", "CISDeduction", decimal(fraction_digits=4)),
+    Field("cis_rate", "CISRate", decimal(fraction_digits=6)),
     Field("attachments", "Attachments/Attachment", model(_Attachment), is_list=True),
 )
 

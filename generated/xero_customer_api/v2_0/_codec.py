@@ -1529,27 +1529,27 @@ def encode_budgets_response(obj: BudgetsResponse) -> bytes:
 
 def decode_cis_org_setting(el: etree._Element, strict: bool = False) -> CisOrgSetting:
     """An element holding a ``CisOrgSetting`` (``<CisOrgSetting>``) -> the dataclass."""
-    v_ciscontractor_enabled: bool | None = None
-    v_cissub_contractor_enabled: bool | None = None
+    v_cis_contractor_enabled: bool | None = None
+    v_cis_sub_contractor_enabled: bool | None = None
     v_rate: Decimal | None = None
     for child in el:
         tag = child.tag
         if tag == "CISContractorEnabled":
             text = child.text
             if text == "true":
-                v_ciscontractor_enabled = True
+                v_cis_contractor_enabled = True
             elif text == "false":
-                v_ciscontractor_enabled = False
+                v_cis_contractor_enabled = False
             else:
-                v_ciscontractor_enabled = read_bool(text, "CisOrgSetting.CISContractorEnabled")
+                v_cis_contractor_enabled = read_bool(text, "CisOrgSetting.CISContractorEnabled")
         elif tag == "CISSubContractorEnabled":
             text = child.text
             if text == "true":
-                v_cissub_contractor_enabled = True
+                v_cis_sub_contractor_enabled = True
             elif text == "false":
-                v_cissub_contractor_enabled = False
+                v_cis_sub_contractor_enabled = False
             else:
-                v_cissub_contractor_enabled = read_bool(
+                v_cis_sub_contractor_enabled = read_bool(
                     text, "CisOrgSetting.CISSubContractorEnabled"
                 )
         elif tag == "Rate":
@@ -1567,18 +1567,18 @@ def decode_cis_org_setting(el: etree._Element, strict: bool = False) -> CisOrgSe
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.
     obj = CisOrgSetting.__new__(CisOrgSetting)
-    obj.ciscontractor_enabled = v_ciscontractor_enabled
-    obj.cissub_contractor_enabled = v_cissub_contractor_enabled
+    obj.cis_contractor_enabled = v_cis_contractor_enabled
+    obj.cis_sub_contractor_enabled = v_cis_sub_contractor_enabled
     obj.rate = v_rate
     return obj
 
 
 def write_cis_org_setting(el: etree._Element, obj: CisOrgSetting) -> None:
     """Append the children of a ``CisOrgSetting`` to ``el``, in schema order."""
-    if obj.ciscontractor_enabled is not None:
-        SubElement(el, "CISContractorEnabled").text = bool_text(obj.ciscontractor_enabled)
-    if obj.cissub_contractor_enabled is not None:
-        SubElement(el, "CISSubContractorEnabled").text = bool_text(obj.cissub_contractor_enabled)
+    if obj.cis_contractor_enabled is not None:
+        SubElement(el, "CISContractorEnabled").text = bool_text(obj.cis_contractor_enabled)
+    if obj.cis_sub_contractor_enabled is not None:
+        SubElement(el, "CISSubContractorEnabled").text = bool_text(obj.cis_sub_contractor_enabled)
     if obj.rate is not None:
         SubElement(el, "Rate").text = decimal_text(obj.rate)
 
@@ -1598,7 +1598,7 @@ def decode_cis_org_settings_response(
     v_status: str | None = None
     v_provider_name: str | None = None
     v_date_time_utc: datetime.datetime | None = None
-    v_cissettings: list[CisOrgSetting] = []
+    v_cis_settings: list[CisOrgSetting] = []
     for child in el:
         tag = child.tag
         if tag == "Id":
@@ -1616,8 +1616,8 @@ def decode_cis_org_settings_response(
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "CISSetting":
-                        i_cissettings = decode_cis_org_setting(item, strict)
-                        v_cissettings.append(i_cissettings)
+                        i_cis_settings = decode_cis_org_setting(item, strict)
+                        v_cis_settings.append(i_cis_settings)
                     elif strict and isinstance(item.tag, str):
                         raise unknown("CISSettings", item.tag)
                     elif isinstance(item.tag, str):
@@ -1634,7 +1634,7 @@ def decode_cis_org_settings_response(
     obj.status = v_status
     obj.provider_name = v_provider_name
     obj.date_time_utc = v_date_time_utc
-    obj.cissettings = v_cissettings
+    obj.cis_settings = v_cis_settings
     return obj
 
 
@@ -1649,8 +1649,8 @@ def write_cis_org_settings_response(el: etree._Element, obj: CisOrgSettingsRespo
     if obj.date_time_utc is not None:
         SubElement(el, "DateTimeUTC").text = write_utc_datetime(obj.date_time_utc)
     wrapper = SubElement(el, "CISSettings")
-    for i_cissettings in obj.cissettings:
-        write_cis_org_setting(SubElement(wrapper, "CISSetting"), i_cissettings)
+    for i_cis_settings in obj.cis_settings:
+        write_cis_org_setting(SubElement(wrapper, "CISSetting"), i_cis_settings)
 
 
 def encode_cis_org_settings_response(obj: CisOrgSettingsResponse) -> bytes:
@@ -3099,8 +3099,8 @@ def decode_invoice(el: etree._Element, strict: bool = False) -> Invoice:
     v_has_errors: bool | None = None
     v_repeating_invoice_id: str | None = None
     v_invoice_addresses: list[InvoiceAddress] = []
-    v_cisdeduction: Decimal | None = None
-    v_cisrate: Decimal | None = None
+    v_cis_deduction: Decimal | None = None
+    v_cis_rate: Decimal | None = None
     v_attachments: list[Attachment] = []
     text = el.get("status")
     if text is not None:
@@ -3324,17 +3324,17 @@ def decode_invoice(el: etree._Element, strict: bool = False) -> Invoice:
                         skipped("InvoiceAddresses", item.tag)
         elif tag == "CISDeduction":
             try:
-                v_cisdeduction = Decimal(child.text)  # type: ignore[arg-type]
+                v_cis_deduction = Decimal(child.text)  # type: ignore[arg-type]
             except (ArithmeticError, TypeError):
                 raise invalid("decimal", "Invoice.CISDeduction", child.text) from None
-            if not v_cisdeduction.is_finite():
+            if not v_cis_deduction.is_finite():
                 raise invalid("decimal", "Invoice.CISDeduction", child.text)
         elif tag == "CISRate":
             try:
-                v_cisrate = Decimal(child.text)  # type: ignore[arg-type]
+                v_cis_rate = Decimal(child.text)  # type: ignore[arg-type]
             except (ArithmeticError, TypeError):
                 raise invalid("decimal", "Invoice.CISRate", child.text) from None
-            if not v_cisrate.is_finite():
+            if not v_cis_rate.is_finite():
                 raise invalid("decimal", "Invoice.CISRate", child.text)
         elif tag == "Attachments":
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
@@ -3389,8 +3389,8 @@ def decode_invoice(el: etree._Element, strict: bool = False) -> Invoice:
     obj.has_errors = v_has_errors
     obj.repeating_invoice_id = v_repeating_invoice_id
     obj.invoice_addresses = v_invoice_addresses
-    obj.cisdeduction = v_cisdeduction
-    obj.cisrate = v_cisrate
+    obj.cis_deduction = v_cis_deduction
+    obj.cis_rate = v_cis_rate
     obj.attachments = v_attachments
     return obj
 
@@ -3472,10 +3472,10 @@ def write_invoice(el: etree._Element, obj: Invoice) -> None:
     wrapper = SubElement(el, "InvoiceAddresses")
     for i_invoice_addresses in obj.invoice_addresses:
         write_invoice_address(SubElement(wrapper, "InvoiceAddress"), i_invoice_addresses)
-    if obj.cisdeduction is not None:
-        SubElement(el, "CISDeduction").text = decimal_text(obj.cisdeduction)
-    if obj.cisrate is not None:
-        SubElement(el, "CISRate").text = decimal_text(obj.cisrate)
+    if obj.cis_deduction is not None:
+        SubElement(el, "CISDeduction").text = decimal_text(obj.cis_deduction)
+    if obj.cis_rate is not None:
+        SubElement(el, "CISRate").text = decimal_text(obj.cis_rate)
     wrapper = SubElement(el, "Attachments")
     for i_attachments in obj.attachments:
         write_attachment(SubElement(wrapper, "Attachment"), i_attachments)
@@ -4293,7 +4293,7 @@ def encode_options_response(obj: OptionsResponse) -> bytes:
 def decode_organisation(el: etree._Element, strict: bool = False) -> Organisation:
     """An element holding a ``Organisation`` (``<Organisation>``) -> the dataclass."""
     v_organisation_id: str | None = None
-    v_apikey: str | None = None
+    v_api_key: str | None = None
     v_name: str | None = None
     v_legal_name: str | None = None
     v_pays_tax: bool | None = None
@@ -4330,7 +4330,7 @@ def decode_organisation(el: etree._Element, strict: bool = False) -> Organisatio
         if tag == "OrganisationID":
             v_organisation_id = child.text or ""
         elif tag == "APIKey":
-            v_apikey = child.text or ""
+            v_api_key = child.text or ""
         elif tag == "Name":
             v_name = child.text or ""
         elif tag == "LegalName":
@@ -4472,7 +4472,7 @@ def decode_organisation(el: etree._Element, strict: bool = False) -> Organisatio
     # the cost of a keyword-argument call per object.
     obj = Organisation.__new__(Organisation)
     obj.organisation_id = v_organisation_id
-    obj.apikey = v_apikey
+    obj.api_key = v_api_key
     obj.name = v_name
     obj.legal_name = v_legal_name
     obj.pays_tax = v_pays_tax
@@ -4511,8 +4511,8 @@ def write_organisation(el: etree._Element, obj: Organisation) -> None:
     """Append the children of a ``Organisation`` to ``el``, in schema order."""
     if obj.organisation_id is not None:
         SubElement(el, "OrganisationID").text = obj.organisation_id or None
-    if obj.apikey is not None:
-        SubElement(el, "APIKey").text = obj.apikey or None
+    if obj.api_key is not None:
+        SubElement(el, "APIKey").text = obj.api_key or None
     if obj.name is not None:
         SubElement(el, "Name").text = obj.name or None
     if obj.legal_name is not None:

@@ -176,6 +176,8 @@ class Api:
 
     @staticmethod
     def _answer(answer: Answer) -> Response:
+        if answer.status == 204:  # No Content (e.g. the DELETEs of a contact group's members)
+            return Response(204, b"", XML_TYPE)
         return Response(answer.status, codec.to_bytes(answer.root), XML_TYPE)
 
     @staticmethod

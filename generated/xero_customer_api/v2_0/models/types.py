@@ -274,20 +274,20 @@ class CisOrgSetting:
     The UK Construction Industry Scheme settings of the organisation.
 
     Attributes:
-        ciscontractor_enabled: Whether the organisation is a CIS contractor.
-        cissub_contractor_enabled: Whether the organisation is a CIS
+        cis_contractor_enabled: Whether the organisation is a CIS contractor.
+        cis_sub_contractor_enabled: Whether the organisation is a CIS
             subcontractor.
         rate: The CIS deduction rate of the organisation (percent). Read-only.
     """
 
-    ciscontractor_enabled: None | bool = field(
+    cis_contractor_enabled: None | bool = field(
         default=None,
         metadata={
             "name": "CISContractorEnabled",
             "type": "Element",
         },
     )
-    cissub_contractor_enabled: None | bool = field(
+    cis_sub_contractor_enabled: None | bool = field(
         default=None,
         metadata={
             "name": "CISSubContractorEnabled",
@@ -2620,7 +2620,7 @@ class Organisation:
 
     Attributes:
         organisation_id: Xero's identifier of the organisation.
-        apikey: A key identifying the organisation in Xero-to-Xero transactions.
+        api_key: A key identifying the organisation in Xero-to-Xero transactions.
         name: Display name of the organisation.
         legal_name: Legal name of the organisation, shown on reports.
         pays_tax: Whether the organisation is registered with a tax authority.
@@ -2672,7 +2672,7 @@ class Organisation:
             "pattern": r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}",
         },
     )
-    apikey: None | str = field(
+    api_key: None | str = field(
         default=None,
         metadata={
             "name": "APIKey",
@@ -3161,8 +3161,8 @@ class Invoice(DataContractBase):
             only.
         invoice_addresses: The addresses printed on the invoice. Read-only: they
             follow the organisation and the contact.
-        cisdeduction: Construction Industry Scheme deduction (UK). Read-only.
-        cisrate: Construction Industry Scheme rate (UK). Read-only.
+        cis_deduction: Construction Industry Scheme deduction (UK). Read-only.
+        cis_rate: Construction Industry Scheme rate (UK). Read-only.
         attachments: Files attached to the invoice. Read-only here.
     """
 
@@ -3433,7 +3433,7 @@ class Invoice(DataContractBase):
             "type": "Element",
         },
     )
-    cisdeduction: None | Decimal = field(
+    cis_deduction: None | Decimal = field(
         default=None,
         metadata={
             "name": "CISDeduction",
@@ -3441,7 +3441,7 @@ class Invoice(DataContractBase):
             "fraction_digits": 4,
         },
     )
-    cisrate: None | Decimal = field(
+    cis_rate: None | Decimal = field(
         default=None,
         metadata={
             "name": "CISRate",

@@ -26,7 +26,7 @@ class CisOrgSettingsResponse:
         provider_name: Name of the app that made the call.
         date_time_utc: When the response was made (UTC, up to 7 fractional
             digits).
-        cissettings: The CISSetting elements read (empty when none matched).
+        cis_settings: The CISSetting elements read (empty when none matched).
     """
 
     class Meta:
@@ -61,7 +61,7 @@ class CisOrgSettingsResponse:
             "format": "xero:utc-datetime",
         },
     )
-    cissettings: list[CisOrgSetting] = field(
+    cis_settings: list[CisOrgSetting] = field(
         default_factory=list,
         metadata={
             "wrapper": "CISSettings",

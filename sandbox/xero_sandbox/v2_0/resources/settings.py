@@ -725,6 +725,22 @@ def tax_rate_model(rec: TaxRateRec) -> models.TaxRate:
     )
 
 
+def usable_rate(service: Service, org_id: int, tax_type: str) -> Decimal | None:
+    """The effective rate (a fraction) of an ACTIVE tax rate the organisation made, if any
+    (the seeded rates are service.TAX_RATES)."""
+    row = service.store._one(
+        "SELECT data FROM settings_records WHERE org_id = ? AND kind = 'taxrate' AND key = ?",
+        org_id,
+        tax_type,
+    )
+    if row is None:
+        return None
+    rec = records.loads(TaxRateRec, str(row[0]))
+    if rec.status != "ACTIVE":
+        return None
+    return _rates(rec.components)[1] / Decimal(100)
+
+
 def list_tax_rates(service: Service, call: Call) -> Answer:
     """GET TaxRates (where, order): every rate but the deleted ones."""
     # inferred: DELETED rates are left out of lists (ARCHIVED and PENDING are listed).

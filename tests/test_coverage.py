@@ -264,3 +264,18 @@ def test_xero_description_through_the_command() -> None:
     assert done.exit_code == 0, done.output
     assert "# Coverage of Xero's OpenAPI 16." in done.output
     assert "| `GET /TaxRates/{TaxType}` | `tax_rates.get` |" in done.output
+
+
+def test_the_version_folder(fragment: Path, tmp_path: Path) -> None:
+    from xero_codegen.coverage import newest_version
+
+    assert newest_version(ROOT / "schemas") == "2.0"
+    with pytest.raises(CoverageError, match=r"no vX\.Y folder"):
+        newest_version(tmp_path)
+    runner = CliRunner()
+    for version, message in (("1.0", "simple_types.xsd"), ("9.9", "manifest.toml")):
+        done = runner.invoke(
+            main,
+            ["coverage", "--root", str(ROOT), "--openapi", str(fragment), "--api-version", version],
+        )
+        assert done.exit_code == 2 and message in done.output, done.output

@@ -230,9 +230,19 @@ def _our_params(endpoint: Mapping[str, Any]) -> set[str]:
     }
 
 
+def _parse_xsd(path: Path) -> etree._ElementTree:
+    """An XSD of the version (entities in types.xsd, enumerations in simple_types.xsd)."""
+    try:
+        return etree.parse(str(path), etree.XMLParser(no_network=True, resolve_entities=False))
+    except (OSError, etree.XMLSyntaxError) as exc:
+        raise CoverageError(
+            f"{path}: cannot be read ({exc}); coverage needs types.xsd and simple_types.xsd"
+        ) from exc
+
+
 def _xsd_types(schema_dir: Path) -> dict[str, dict[str, str]]:
     """Complex types of ``types.xsd``: name -> {element: type (of an item, for a wrapper)}."""
-    tree = etree.parse(str(schema_dir / "types.xsd"), etree.XMLParser(no_network=True))
+    tree = _parse_xsd(schema_dir / "types.xsd")
     found: dict[str, dict[str, str]] = {}
     for ctype in tree.getroot().iterfind(f"{XS}complexType"):
         elements: dict[str, str] = {}
@@ -251,7 +261,7 @@ def _xsd_types(schema_dir: Path) -> dict[str, dict[str, str]]:
 
 
 def _xsd_enums(schema_dir: Path) -> dict[str, list[str]]:
-    tree = etree.parse(str(schema_dir / "simple_types.xsd"), etree.XMLParser(no_network=True))
+    tree = _parse_xsd(schema_dir / "simple_types.xsd")
     enums: dict[str, list[str]] = {}
     for stype in tree.getroot().iterfind(f"{XS}simpleType"):
         values = [e.get("value", "") for e in stype.iterfind(f"{XS}restriction/{XS}enumeration")]
@@ -277,6 +287,18 @@ def _matches(method: str, path: str, rule: tuple[str, str, str]) -> bool:
     if want and want != method:
         return False
     return fnmatch.fnmatchcase(path.lower(), pattern.lower())
+
+
+def newest_version(schemas: Path) -> str:
+    """The newest ``vX.Y`` folder under ``schemas`` that has a manifest (``X.Y``)."""
+    found = [
+        p.name[1:]
+        for p in schemas.glob("v*")
+        if (p / "manifest.toml").is_file() and re.fullmatch(r"v\d+\.\d+", p.name)
+    ]
+    if not found:
+        raise CoverageError(f"{schemas}: no vX.Y folder with a manifest.toml")
+    return max(found, key=lambda v: tuple(int(n) for n in v.split(".")))
 
 
 # ----------------------------------------------------------------------------- comparing

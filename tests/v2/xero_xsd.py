@@ -42,8 +42,16 @@ HARNESS_ROOTS = {
     "TrackingCategory": "TrackingCategory",
     "Option": "TrackingCategoryOption",
     "Options": "ArrayOfTrackingCategoryOption",
+    "ContactGroup": "ContactGroup",
 }
-FILES = ("Contact.xsd", "Invoice.xsd", "Payment.xsd", "Account.xsd", "Tracking.xsd")
+FILES = (
+    "Contact.xsd",
+    "Invoice.xsd",
+    "Payment.xsd",
+    "Account.xsd",
+    "Tracking.xsd",
+    "ContactGroup.xsd",
+)
 
 
 def available() -> bool:

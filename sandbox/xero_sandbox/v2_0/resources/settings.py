@@ -1228,7 +1228,8 @@ def list_budgets(service: Service, call: Call) -> Answer:
     wanted = {v.strip().lower() for v in ids.split(",") if v.strip()} if ids.strip() else None
     if wanted is not None and any(not _GUID.match(v) for v in wanted):
         raise ApiError(POST_DATA_INVALID, "IDs must be GUIDs separated by commas.")
-    _date_param(call, "DateFrom"), _date_param(call, "DateTo")
+    for name in ("DateFrom", "DateTo"):  # checked; a list shows no balances to limit
+        _date_param(call, name)
     found = [
         b
         for b in Settings(service, call).all(BudgetRec, "budget")

@@ -40,8 +40,8 @@ __all__ = [
     "OrganisationsResponse",
     "PaymentServicesResponse",
     "PaymentsResponse",
+    "Response",
     "SetupResponse",
     "TaxRatesResponse",
-    "Response",
     "TrackingCategoriesResponse",
 ]

@@ -54,7 +54,7 @@ Endpoints of API 2.0:
   xero branding-themes list               List the organisation's branding themes (never paged, no filters).
   xero branding-themes get                Get one branding theme by its BrandingThemeID.
   xero branding-themes list-payment-servicesList the payment services applied to a branding theme (shown on its online invoices).
-  xero branding-themes add-payment-servicesApply existing payment services (by PaymentServiceID) to a branding theme; answers with the services applied.
+  xero branding-themes add-payment-serviceApply an existing payment service (by its PaymentServiceID) to a branding theme.
   xero budgets list                       List the organisation's budgets (never paged), without their lines.
   xero budgets get                        Get one budget with its lines and balances, optionally for a range of periods.
   xero contact-groups list                List the organisation's active contact groups (never paged; members only on get()).

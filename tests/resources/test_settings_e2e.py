@@ -165,11 +165,11 @@ def test_payment_services_and_branding_themes(client: XeroClient) -> None:
     themes = list(client.branding_themes.iter())
     assert [t.name for t in client.branding_themes.list()] == [t.name for t in themes]
     theme = client.branding_themes.get(branding_theme_id=themes[1].branding_theme_id or "")
-    applied = client.branding_themes.add_payment_services(
+    applied = client.branding_themes.add_payment_service(
         branding_theme_id=theme.branding_theme_id or "",
-        payment_services=[models.PaymentService(payment_service_id=service.payment_service_id)],
+        payment_service=models.PaymentService(payment_service_id=service.payment_service_id),
     )
-    assert [s.payment_service_id for s in applied] == [service.payment_service_id]
+    assert applied.payment_service_id == service.payment_service_id
     listed = client.branding_themes.list_payment_services(
         branding_theme_id=theme.branding_theme_id or ""
     )

@@ -337,18 +337,18 @@ async def test_payment_services_on_branding_themes(xero: AsyncXeroClient) -> Non
         )
     )
     assert service.pay_now_text == "Pay by credit card" and service.payment_service_type == "CUSTOM"
-    applied = await xero.branding_themes.add_payment_services(
+    applied = await xero.branding_themes.add_payment_service(
         branding_theme_id=theme_id,
-        payment_services=[models.PaymentService(payment_service_id=service.payment_service_id)],
+        payment_service=models.PaymentService(payment_service_id=service.payment_service_id),
     )
-    assert [s.payment_service_name for s in applied] == ["Kiwi Pay"]
+    assert applied.payment_service_name == "Kiwi Pay"
     on_theme = await xero.branding_themes.list_payment_services(branding_theme_id=theme_id)
     assert [s.payment_service_id for s in on_theme] == [service.payment_service_id]
     assert [s.payment_service_name for s in await xero.payment_services.list()] == ["Kiwi Pay"]
     with pytest.raises(ValidationError) as refused:
-        await xero.branding_themes.add_payment_services(
+        await xero.branding_themes.add_payment_service(
             branding_theme_id=theme_id,
-            payment_services=[models.PaymentService(payment_service_id=theme_id)],
+            payment_service=models.PaymentService(payment_service_id=theme_id),
         )
     assert refused.value.elements[0].validation_errors[0] == ("Payment service could not be found")
     with pytest.raises(ValidationError):

@@ -87,19 +87,19 @@ CASES = [
         "payment_services_response/one_custom.xml",
     ),
     Case(
-        "branding_themes.add_payment_services",
-        lambda c: c.branding_themes.add_payment_services(
+        "branding_themes.add_payment_service",
+        lambda c: c.branding_themes.add_payment_service(
             branding_theme_id=GUID,
-            payment_services=[models.PaymentService(payment_service_id=G2)],
+            payment_service=models.PaymentService(payment_service_id=G2),
             idempotency_key=KEY,
         ),
         "POST",
         f"BrandingThemes/{G}/PaymentServices",
         [],
         "payment_services_response/one_custom.xml",
-        "PaymentServices",
+        "PaymentService",
         "payment_services_request",
-        ["PaymentService"],
+        ["PaymentServiceID"],
         headers={"Idempotency-Key": KEY},
     ),
     # ------------------------------------------------------------------ payment services

@@ -87,10 +87,10 @@ def sync_calls(client: XeroClient) -> None:
         list[models.PaymentService],
     )
     assert_type(
-        client.branding_themes.add_payment_services(
-            branding_theme_id=ID, payment_services=[models.PaymentService(payment_service_id=ID)]
+        client.branding_themes.add_payment_service(
+            branding_theme_id=ID, payment_service=models.PaymentService(payment_service_id=ID)
         ),
-        list[models.PaymentService],
+        models.PaymentService,
     )
     # budgets
     budgets = client.budgets.list(

@@ -322,8 +322,7 @@ def branding_themes_list_payment_services(
 
 
 @branding_themes.command(
-    name="add-payment-services",
-    epilog="HTTP: POST BrandingThemes/{BrandingThemeID}/PaymentServices",
+    name="add-payment-service", epilog="HTTP: POST BrandingThemes/{BrandingThemeID}/PaymentServices"
 )
 @click.option(
     "--branding-theme-id",
@@ -335,7 +334,7 @@ def branding_themes_list_payment_services(
 @cs.input_options
 @cs.output_options
 @click.pass_obj
-def branding_themes_add_payment_services(
+def branding_themes_add_payment_service(
     state: cs.State,
     branding_theme_id: str,
     input_file: IO[bytes],
@@ -343,18 +342,15 @@ def branding_themes_add_payment_services(
     output_format: str | None,
     raw: bool,
 ) -> None:
-    """Apply existing payment services (by PaymentServiceID) to a branding theme; answers with the
-    services applied.
+    """Apply an existing payment service (by its PaymentServiceID) to a branding theme: its online
+    invoices show the service's Pay Now link. Answers with the service applied.
 
-    Input (--file or standard input): A batch of payment services to create (PUT
-    PaymentServices) or to apply to a branding theme (POST
-    BrandingThemes/{BrandingThemeID}/PaymentServices). As XML: the root element
-    <PaymentServices> (or one <PaymentService>); as JSON: a list of PaymentService objects in
-    the model's shape, or one object.
+    Input (--file or standard input): One payment service to create, or to apply to a branding
+    theme. As XML: the root element <PaymentService>; as JSON: one object in the model's shape
+    (snake_case field names, amounts as strings, dates YYYY-MM-DD).
     """
-    payment_services = cs.read_items(
+    payment_service = cs.read_one(
         input_file,
-        "PaymentServices",
         "PaymentService",
         PaymentService,
         _codec.decode_payment_service,
@@ -362,63 +358,11 @@ def branding_themes_add_payment_services(
         _checks.CHECKS[PaymentService],
     )
     with state.client(XeroClient, raw=raw) as client:
-        answer = client.branding_themes.with_raw_response.add_payment_services(
-            payment_services,
+        answer = client.branding_themes.with_raw_response.add_payment_service(
+            payment_service,
             branding_theme_id=branding_theme_id,
         )
         state.emit(answer, "payment_services", output_format)
-
-
-@branding_themes.command(
-    name="import", epilog="HTTP: POST BrandingThemes/{BrandingThemeID}/PaymentServices"
-)
-@click.argument("csv_file", metavar="FILE.csv", type=click.Path(dir_okay=False, allow_dash=True))
-@click.option(
-    "--batch-size",
-    type=click.IntRange(1, 1000),
-    default=100,
-    show_default=True,
-    help="Rows per POST BrandingThemes/{BrandingThemeID}/PaymentServices call.",
-)
-@click.option(
-    "--start-row",
-    type=click.IntRange(min=2),
-    default=2,
-    show_default=True,
-    help="Skip the rows before this one (the header is row 1), to resume an import that stopped.",
-)
-@cs.output_options
-@click.pass_obj
-def branding_themes_import(
-    state: cs.State,
-    csv_file: str,
-    batch_size: int,
-    start_row: int,
-    output_format: str | None,
-    raw: bool,
-) -> None:
-    """Insert or update branding_themes from a CSV file, in batches (POST
-    BrandingThemes/{BrandingThemeID}/PaymentServices). Apply existing payment services (by
-    PaymentServiceID) to a branding theme; answers with the services applied.
-
-    The header row names PaymentService fields (e.g. name or Name); nested lists cannot be
-    imported. A row that cannot be read, or that Xero refuses, is reported on standard error
-    with its row number (the header is row 1) and the reason; the other rows are saved, and the
-    exit code is 5. If the import stops (Xero or the network failing), the saved and rejected
-    rows are reported with the first row not known to be saved: --start-row resumes there.
-    """
-    with state.client(XeroClient, raw=raw) as client:
-        cs.import_csv(
-            state,
-            csv_file,
-            PaymentService,
-            client.branding_themes.add_payment_services,
-            None,
-            batch_size=batch_size,
-            label="branding_themes",
-            output_format=output_format,
-            start_row=start_row,
-        )
 
 
 @click.group(name="budgets")

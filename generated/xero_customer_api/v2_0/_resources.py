@@ -1422,9 +1422,9 @@ class BrandingThemesResourceWithRawResponse:
             max_retries=max_retries,
         )
 
-    def add_payment_services(
+    def add_payment_service(
         self,
-        payment_services: Sequence[PaymentService],
+        payment_service: PaymentService,
         *,
         branding_theme_id: str | uuid.UUID,
         tenant_id: str | NotGiven = NOT_GIVEN,
@@ -1432,11 +1432,10 @@ class BrandingThemesResourceWithRawResponse:
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[PaymentServicesResponse]:
-        """POST BrandingThemes/{BrandingThemeID}/PaymentServices: like ``branding_themes.add_payment_services()``, with the raw answer.
+        """POST BrandingThemes/{BrandingThemeID}/PaymentServices: like ``branding_themes.add_payment_service()``, with the raw answer.
 
         Args:
-            payment_services: A batch of payment services to create (PUT PaymentServices) or to apply to a
-                branding theme (POST BrandingThemes/{BrandingThemeID}/PaymentServices).
+            payment_service: One payment service to create, or to apply to a branding theme.
             branding_theme_id: Xero's identifier of the branding theme.
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
@@ -1449,8 +1448,7 @@ class BrandingThemesResourceWithRawResponse:
             ``PaymentServicesResponse`` envelope as ``.parsed``.
 
         Raises:
-            RequestValidationError: Nothing was sent: ``payment_services`` not a list of
-                payment services; a payment service in ``payment_services`` does not match its
+            RequestValidationError: Nothing was sent: the payment service does not match its
                 schema (a required field missing or a value of the wrong type; a value outside
                 its enumeration; text not of the form its pattern gives, such as a GUID);
                 ``max_retries`` not a whole number >= 0.
@@ -1474,10 +1472,10 @@ class BrandingThemesResourceWithRawResponse:
             )
             + "/PaymentServices",
             params=[],
-            body=_checks.as_list(payment_services, "payment_services", "PaymentService"),
+            body=payment_service,
             response_type=PaymentServicesResponse,
             decode=_codec.decode_payment_services_response,
-            encode=_codec.encode_request_payment_services,
+            encode=_codec.encode_request_payment_service,
             check=_checks.CHECKS[PaymentService],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
@@ -1655,24 +1653,23 @@ class BrandingThemesResource:
         )
         return raw.parsed.payment_services
 
-    def add_payment_services(
+    def add_payment_service(
         self,
-        payment_services: Sequence[PaymentService],
+        payment_service: PaymentService,
         *,
         branding_theme_id: str | uuid.UUID,
         tenant_id: str | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> builtins.list[PaymentService]:
-        """Apply existing payment services (by PaymentServiceID) to a branding theme; answers with
-        the services applied.
+    ) -> PaymentService:
+        """Apply an existing payment service (by its PaymentServiceID) to a branding theme: its
+        online invoices show the service's Pay Now link. Answers with the service applied.
 
         ``POST BrandingThemes/{BrandingThemeID}/PaymentServices``
 
         Args:
-            payment_services: A batch of payment services to create (PUT PaymentServices) or to apply to a
-                branding theme (POST BrandingThemes/{BrandingThemeID}/PaymentServices).
+            payment_service: One payment service to create, or to apply to a branding theme.
             branding_theme_id: Xero's identifier of the branding theme.
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
@@ -1681,11 +1678,10 @@ class BrandingThemesResource:
             max_retries: Retries for this call where safe; the client's by default.
 
         Returns:
-            A list of ``PaymentService``: the payment services as Xero saved them.
+            The ``PaymentService`` as Xero saved it, with the values Xero sets (such as its ID).
 
         Raises:
-            RequestValidationError: Nothing was sent: ``payment_services`` not a list of
-                payment services; a payment service in ``payment_services`` does not match its
+            RequestValidationError: Nothing was sent: the payment service does not match its
                 schema (a required field missing or a value of the wrong type; a value outside
                 its enumeration; text not of the form its pattern gives, such as a GUID);
                 ``max_retries`` not a whole number >= 0.
@@ -1701,15 +1697,15 @@ class BrandingThemesResource:
             XeroError: The call failed otherwise (network, timeout, token endpoint,
                 unreadable answer).
         """
-        raw = self.with_raw_response.add_payment_services(
-            payment_services,
+        raw = self.with_raw_response.add_payment_service(
+            payment_service,
             branding_theme_id=branding_theme_id,
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
             max_retries=max_retries,
         )
-        return raw.parsed.payment_services
+        return require_payload(next(iter(raw.parsed.payment_services), None), "PaymentService")
 
 
 class AsyncBrandingThemesResourceWithRawResponse:
@@ -1857,9 +1853,9 @@ class AsyncBrandingThemesResourceWithRawResponse:
             max_retries=max_retries,
         )
 
-    async def add_payment_services(
+    async def add_payment_service(
         self,
-        payment_services: Sequence[PaymentService],
+        payment_service: PaymentService,
         *,
         branding_theme_id: str | uuid.UUID,
         tenant_id: str | NotGiven = NOT_GIVEN,
@@ -1867,11 +1863,10 @@ class AsyncBrandingThemesResourceWithRawResponse:
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[PaymentServicesResponse]:
-        """POST BrandingThemes/{BrandingThemeID}/PaymentServices: like ``branding_themes.add_payment_services()``, with the raw answer.
+        """POST BrandingThemes/{BrandingThemeID}/PaymentServices: like ``branding_themes.add_payment_service()``, with the raw answer.
 
         Args:
-            payment_services: A batch of payment services to create (PUT PaymentServices) or to apply to a
-                branding theme (POST BrandingThemes/{BrandingThemeID}/PaymentServices).
+            payment_service: One payment service to create, or to apply to a branding theme.
             branding_theme_id: Xero's identifier of the branding theme.
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
@@ -1884,8 +1879,7 @@ class AsyncBrandingThemesResourceWithRawResponse:
             ``PaymentServicesResponse`` envelope as ``.parsed``.
 
         Raises:
-            RequestValidationError: Nothing was sent: ``payment_services`` not a list of
-                payment services; a payment service in ``payment_services`` does not match its
+            RequestValidationError: Nothing was sent: the payment service does not match its
                 schema (a required field missing or a value of the wrong type; a value outside
                 its enumeration; text not of the form its pattern gives, such as a GUID);
                 ``max_retries`` not a whole number >= 0.
@@ -1909,10 +1903,10 @@ class AsyncBrandingThemesResourceWithRawResponse:
             )
             + "/PaymentServices",
             params=[],
-            body=_checks.as_list(payment_services, "payment_services", "PaymentService"),
+            body=payment_service,
             response_type=PaymentServicesResponse,
             decode=_codec.decode_payment_services_response,
-            encode=_codec.encode_request_payment_services,
+            encode=_codec.encode_request_payment_service,
             check=_checks.CHECKS[PaymentService],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
@@ -2091,24 +2085,23 @@ class AsyncBrandingThemesResource:
         )
         return raw.parsed.payment_services
 
-    async def add_payment_services(
+    async def add_payment_service(
         self,
-        payment_services: Sequence[PaymentService],
+        payment_service: PaymentService,
         *,
         branding_theme_id: str | uuid.UUID,
         tenant_id: str | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> builtins.list[PaymentService]:
-        """Apply existing payment services (by PaymentServiceID) to a branding theme; answers with
-        the services applied.
+    ) -> PaymentService:
+        """Apply an existing payment service (by its PaymentServiceID) to a branding theme: its
+        online invoices show the service's Pay Now link. Answers with the service applied.
 
         ``POST BrandingThemes/{BrandingThemeID}/PaymentServices``
 
         Args:
-            payment_services: A batch of payment services to create (PUT PaymentServices) or to apply to a
-                branding theme (POST BrandingThemes/{BrandingThemeID}/PaymentServices).
+            payment_service: One payment service to create, or to apply to a branding theme.
             branding_theme_id: Xero's identifier of the branding theme.
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
@@ -2117,11 +2110,10 @@ class AsyncBrandingThemesResource:
             max_retries: Retries for this call where safe; the client's by default.
 
         Returns:
-            A list of ``PaymentService``: the payment services as Xero saved them.
+            The ``PaymentService`` as Xero saved it, with the values Xero sets (such as its ID).
 
         Raises:
-            RequestValidationError: Nothing was sent: ``payment_services`` not a list of
-                payment services; a payment service in ``payment_services`` does not match its
+            RequestValidationError: Nothing was sent: the payment service does not match its
                 schema (a required field missing or a value of the wrong type; a value outside
                 its enumeration; text not of the form its pattern gives, such as a GUID);
                 ``max_retries`` not a whole number >= 0.
@@ -2137,15 +2129,15 @@ class AsyncBrandingThemesResource:
             XeroError: The call failed otherwise (network, timeout, token endpoint,
                 unreadable answer).
         """
-        raw = await self.with_raw_response.add_payment_services(
-            payment_services,
+        raw = await self.with_raw_response.add_payment_service(
+            payment_service,
             branding_theme_id=branding_theme_id,
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
             max_retries=max_retries,
         )
-        return raw.parsed.payment_services
+        return require_payload(next(iter(raw.parsed.payment_services), None), "PaymentService")
 
 
 class BudgetsResourceWithRawResponse:

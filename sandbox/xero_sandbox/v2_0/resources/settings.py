@@ -17,7 +17,22 @@ path), Status DELETED removes. Currencies: PUT takes one Currency. PaymentServic
 service applied to a theme is "Payment service could not be found"; PaymentServiceType is
 CUSTOM; PayNowText defaults to "Pay by credit card". Setup: ConversionDate Month 1-12, Year
 after 2006; answers an ImportSummary of account counts. Every rule marked ``# inferred:`` was
-not in the facts and is the sandbox's best guess.
+not in the facts and is the sandbox's best guess; in short:
+
+* Organisation: the OrganisationID is the tenant id; an NZ company (NZD, GST, year ending 31
+  March), on the DEMO plan for the Demo Company and PREMIUM otherwise; every action ALLOWED;
+  CIS neither contractor nor subcontractor; invoice reminders off.
+* Currencies: any ISO 4217 code of Xero's list can be added (names from CLDR); adding one
+  already there is no error.
+* TaxRates: the seeded rates are system rates (never removed, components fixed); names are
+  unique; removing a rate an account or invoice line uses makes it ARCHIVED, otherwise
+  DELETED; neither can change again; DELETED rates leave lists; a compound component is
+  charged on the amount plus the simple components' tax; ACTIVE custom rates can be used on
+  lines and accounts (:meth:`..service.Service.tax_rate`).
+* ContactGroups: names unique among ACTIVE groups; a deleted group loses its members and is
+  not found; removing a contact not in the group is a 400.
+* PaymentServices: the URL must be http(s); Budgets: one overall budget is seeded with round
+  figures; lists leave lines out; Setup: balances need a ConversionDate and known accounts.
 
 Everything is kept as JSON records (:mod:`..records` dumps/loads) in one table of this module,
 ``settings_records`` (organisation, kind, key); an organisation's defaults are written on

@@ -259,3 +259,36 @@ def docs_command(root: Path | None, check: bool) -> None:
         click.echo(line, err=True)
     click.echo("the generated docs have drifted: run `make generate`", err=True)
     sys.exit(1)
+
+
+@main.command(name="coverage")
+@root_option
+@click.option(
+    "--openapi",
+    "openapi",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    required=True,
+    help="Xero's OpenAPI description (xero_accounting.yaml, YAML or JSON).",
+)
+@click.option(
+    "--api-version",
+    "version",
+    default=None,
+    help="API version of schemas/v<version>/ (default: the newest with a manifest).",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text",
+    show_default=True,
+)  # fmt: skip
+def coverage_command(root: Path | None, openapi: Path, version: str | None, fmt: str) -> None:
+    """Compare the manifest and XSDs with Xero's OpenAPI description: operations covered,
+    left out (with why) and missing; parameters, fields and enumeration values either lacks."""
+    from .coverage import CoverageError, compare, load_openapi, newest_version, render
+
+    schemas = (root or _default_root()).resolve() / "schemas"
+    schema_dir = schemas / f"v{version or newest_version(schemas)}"
+    try:
+        click.echo(render(compare(schema_dir, load_openapi(openapi)), fmt), nl=False)
+    except CoverageError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)

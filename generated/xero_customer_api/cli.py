@@ -70,6 +70,19 @@ Endpoints of API 2.0:
   xero batch-payments create-many         Create several batch payments in one call.
   xero batch-payments save                Update one batch payment named by its BatchPaymentID in the body.
   xero batch-payments delete              Delete a batch payment and its payments (2.0 has no DELETE for batch payments.
+  xero branding-themes list               List the organisation's branding themes (never paged, no filters).
+  xero branding-themes get                Get one branding theme by its BrandingThemeID.
+  xero branding-themes list-payment-servicesList the payment services applied to a branding theme (shown on its online invoices).
+  xero branding-themes add-payment-serviceApply an existing payment service (by its PaymentServiceID) to a branding theme.
+  xero budgets list                       List the organisation's budgets (never paged), without their lines.
+  xero budgets get                        Get one budget with its lines and balances, optionally for a range of periods.
+  xero contact-groups list                List the organisation's active contact groups (never paged; members only on get()).
+  xero contact-groups get                 Get one contact group with its contacts (ContactID and Name of each) by its ContactGroupID.
+  xero contact-groups create              Create one contact group (its Name is needed and must be unique).
+  xero contact-groups create-many         Create several contact groups in one call.
+  xero contact-groups save                Update one contact group.
+  xero contact-groups delete              Delete a contact group (2.0 has no DELETE for groups.
+  xero contact-groups add-contacts        Add existing contacts (by ContactID) to a contact group; answers with the contacts added.
   xero contacts list                      List the organisation's contacts, one page or (without page) all, optionally filtered and sorted.
   xero contacts get                       Get one contact, complete, by its ContactID or by its ContactNumber (give exactly one).
   xero contacts create                    Create one contact.
@@ -83,12 +96,15 @@ Endpoints of API 2.0:
   xero credit-notes save                  Create or update one credit note.
   xero credit-notes save-many             Create or update a batch of credit notes in one call, each as by save().
   xero credit-notes delete                Delete a draft or submitted credit note (status DELETED) or void an approved one (status VOIDED); 2.0 has no DELETE for credit notes, so this saves the new status.
+  xero currencies list                    List the organisation's currencies (never paged), optionally filtered and sorted.
+  xero currencies create                  Add a currency to the organisation by its ISO 4217 Code (one per call; the organisation's plan must allow multicurrency).
   xero expense-claims list                List the organisation's expense claims (never paged), optionally filtered and sorted.
   xero expense-claims get                 Get one expense claim, with its receipts and payments, by its ExpenseClaimID.
   xero expense-claims create              Create one expense claim of a user's receipts (User and Receipts by their ids); the claim is SUBMITTED.
   xero expense-claims create-many         Create several expense claims in one call (no summarizeErrors.
   xero expense-claims save                Update one expense claim.
   xero expense-claims delete              Delete a submitted expense claim (status DELETED) or void an approved one (status VOIDED); 2.0 has no DELETE for expense claims, so this saves the new status.
+  xero invoice-reminders get              Get the invoice reminder setting.
   xero invoices list                      List the organisation's invoices and bills.
   xero invoices get                       Get one invoice, with its lines, by its InvoiceID or by its InvoiceNumber (give exactly one).
   xero invoices create                    Create one invoice or bill.
@@ -116,8 +132,14 @@ Endpoints of API 2.0:
   xero manual-journals save               Create or update one manual journal.
   xero manual-journals save-many          Create or update a batch of manual journals in one call, each as by save().
   xero manual-journals delete             Delete a draft manual journal (status DELETED) or void a posted one (status VOIDED); 2.0 has no DELETE for manual journals, so this saves the new status.
+  xero organisation get                   Get the organisation of the tenant.
+  xero organisation list-actions          List what the organisation may do (ALLOWED or NOT-ALLOWED), e.g.
+  xero organisation get-cis-settings      Get the organisation's Construction Industry Scheme settings (UK organisations).
   xero overpayments list                  List the organisation's overpayments, with their lines and allocations.
   xero overpayments get                   Get one overpayment by its OverpaymentID.
+  xero payment-services list              List the organisation's payment services (never paged, no filters).
+  xero payment-services create            Create one payment service (PaymentServiceName and PaymentServiceUrl are needed).
+  xero payment-services create-many       Create several payment services in one call.
   xero payments list                      List payments, one page or (without page) all, optionally filtered and sorted.
   xero payments get                       Get one payment by its PaymentID.
   xero payments create                    Create one payment against an invoice (Date, Amount, Account and Invoice are needed).
@@ -154,6 +176,13 @@ Endpoints of API 2.0:
   xero repeating-invoices save-many       Create or update a batch of templates in one call, each as by save().
   xero repeating-invoices update          Update the template of the path with what the template given sets.
   xero repeating-invoices delete          Delete a repeating invoice template (2.0 has no DELETE for them.
+  xero setup save                         Set the chart of accounts, the conversion date and the conversion balances; answers with counts of the accounts created, updated, deleted, locked and system.
+  xero tax-rates list                     List the organisation's tax rates with their components (never paged), optionally filtered and sorted.
+  xero tax-rates get                      Get the tax rate of one tax type (2.0 reads one rate only by its TaxType).
+  xero tax-rates create                   Create one tax rate from its Name and TaxComponents; Xero assigns its TaxType (TAX001, ...).
+  xero tax-rates create-many              Create several tax rates in one call.
+  xero tax-rates save                     Update one tax rate, found by its TaxType (or its Name).
+  xero tax-rates save-many                Update several tax rates in one call, each as by save().
   xero tracking-categories list           List the tracking categories with their options (never paged; no If-Modified-Since).
   xero tracking-categories get            Get one tracking category, with its options, by its TrackingCategoryID.
   xero tracking-categories create         Create one tracking category (then add its options with create_option()).

@@ -74,13 +74,16 @@ ACCOUNTING_SCOPES = (
     "accounting.settings",
     "accounting.settings.read",
     "accounting.journals.read",
+    "accounting.budgets.read",
+    "paymentservices",
 )
 SCOPES = (*ACCOUNTING_SCOPES, "offline_access", "openid", "profile", "email")
 #: A custom connection's scopes when the token request names none.
-#: (Journals have only a read scope.)
 DEFAULT_SCOPES = " ".join(
-    s for s in ACCOUNTING_SCOPES if not s.endswith(".read") or s == "accounting.journals.read"
-)
+    s
+    for s in ACCOUNTING_SCOPES
+    if not s.endswith(".read") or s.removesuffix(".read") not in ACCOUNTING_SCOPES
+)  # every write scope, and the read scopes that have no write twin (journals, budgets)
 CODE_TTL = 300
 
 

@@ -488,7 +488,7 @@ async def test_inventory_tracking_needs_an_inventory_account_and_cogs(sb: Sandbo
             models.Item(
                 code="T-1",
                 inventory_asset_account_code="200",
-                purchase_details=models.ItemPriceDetails(cogsaccount_code="310"),
+                purchase_details=models.ItemPriceDetails(cogs_account_code="310"),
             )
         )
     assert refused(not_inventory.value) == [
@@ -499,7 +499,7 @@ async def test_inventory_tracking_needs_an_inventory_account_and_cogs(sb: Sandbo
             code="T-1",
             inventory_asset_account_code="630",
             purchase_details=models.ItemPriceDetails(
-                cogsaccount_code="310", account_code="400", unit_price=Decimal(2)
+                cogs_account_code="310", account_code="400", unit_price=Decimal(2)
             ),
         )
     )

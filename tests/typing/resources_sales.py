@@ -61,7 +61,7 @@ ITEM = models.Item(
     code="BIND-01",
     name="Binding",
     sales_details=models.ItemPriceDetails(unit_price=Decimal("12.50"), account_code="200"),
-    purchase_details=models.ItemPriceDetails(cogsaccount_code="310", tax_type="INPUT2"),
+    purchase_details=models.ItemPriceDetails(cogs_account_code="310", tax_type="INPUT2"),
     inventory_asset_account_code="630",
 )
 
@@ -162,7 +162,7 @@ def items(client: XeroClient) -> None:
         client.invoices.delete(invoice_id=ID, status="VOIDED", unit_dp=4)
     except (NotFoundError, ValidationError) as error:
         assert_type(error.status_code, int)
-    setting = models.CisSetting(cisenabled=True, rate=Decimal(20))
+    setting = models.CisSetting(cis_enabled=True, rate=Decimal(20))
     assert_type(setting.rate, Decimal | None)
 
 

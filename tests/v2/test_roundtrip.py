@@ -14,124 +14,55 @@ from lxml import etree
 from xero_customer_api._runtime._xml import bind
 from xero_customer_api.v2_0 import _codec, models
 
-from .conftest import FIXTURES, canonical, fixture_files, parse, schema
+from .conftest import FIXTURES, SCHEMAS, canonical, fixture_files, parse, schema
 
+_XS = "{http://www.w3.org/2001/XMLSchema}"
+
+
+def _roots(xsd: Path) -> dict[str, tuple[str, str | None]]:
+    """Root element -> (type of the root, or of one item of a batch root; item element)."""
+    found: dict[str, tuple[str, str | None]] = {}
+    for root in etree.parse(str(xsd)).getroot().iterfind(f"{_XS}element"):
+        item = root.find(f"{_XS}complexType/{_XS}sequence/{_XS}element")
+        if root.get("type"):
+            found[root.get("name", "")] = (root.get("type", ""), None)
+        elif item is not None and item.get("type"):
+            found[root.get("name", "")] = (item.get("type", ""), item.get("name"))
+    return found
+
+
+def _snake(name: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+
+# Response schema stem -> the model of its root, and request root element -> (model decoder
+# of one item, request encoder, batch item element): read from every XSD, so that fixtures of
+# new resources are covered without editing a table here.
 RESPONSES: dict[str, type[Any]] = {
-    "contacts_response": models.ContactsResponse,
-    "invoices_response": models.InvoicesResponse,
-    "accounts_response": models.AccountsResponse,
-    "tracking_categories_response": models.TrackingCategoriesResponse,
-    "options_response": models.OptionsResponse,
-    "payments_response": models.PaymentsResponse,
-    "api_exception": models.ApiException,
-    # family D
-    "bank_transactions_response": models.BankTransactionsResponse,
-    "bank_transfers_response": models.BankTransfersResponse,
-    "manual_journals_response": models.ManualJournalsResponse,
-    "journals_response": models.JournalsResponse,
-    "linked_transactions_response": models.LinkedTransactionsResponse,
-    # family A
-    "quotes_response": models.QuotesResponse,
-    "purchase_orders_response": models.PurchaseOrdersResponse,
-    "repeating_invoices_response": models.RepeatingInvoicesResponse,
-    "items_response": models.ItemsResponse,
+    xsd.stem: getattr(models, type_)
+    for xsd in sorted((SCHEMAS / "responses").glob("*.xsd"))
+    for type_, _ in _roots(xsd).values()
 }
-# Request root element -> (model decoder of one item, request encoder, batch item element)
 REQUESTS: dict[str, tuple[Any, Any, str | None]] = {
-    "Contact": (_codec.decode_contact, _codec.encode_request_contact, None),
-    "Contacts": (_codec.decode_contact, _codec.encode_request_contacts, "Contact"),
-    "Invoice": (_codec.decode_invoice, _codec.encode_request_invoice, None),
-    "Invoices": (_codec.decode_invoice, _codec.encode_request_invoices, "Invoice"),
-    "Account": (_codec.decode_account, _codec.encode_request_account, None),
-    "TrackingCategory": (
-        _codec.decode_tracking_category,
-        _codec.encode_request_tracking_category,
-        None,
-    ),
-    "Option": (_codec.decode_tracking_option, _codec.encode_request_option, None),
-    "Options": (_codec.decode_tracking_option, _codec.encode_request_options, "Option"),
-    "Payment": (_codec.decode_payment, _codec.encode_request_payment, None),
-    "Payments": (_codec.decode_payment, _codec.encode_request_payments, "Payment"),
-    # family D
-    "BankTransaction": (
-        _codec.decode_bank_transaction,
-        _codec.encode_request_bank_transaction,
-        None,
-    ),
-    "BankTransactions": (
-        _codec.decode_bank_transaction,
-        _codec.encode_request_bank_transactions,
-        "BankTransaction",
-    ),
-    "BankTransfer": (_codec.decode_bank_transfer, _codec.encode_request_bank_transfer, None),
-    "BankTransfers": (
-        _codec.decode_bank_transfer,
-        _codec.encode_request_bank_transfers,
-        "BankTransfer",
-    ),
-    "ManualJournal": (_codec.decode_manual_journal, _codec.encode_request_manual_journal, None),
-    "ManualJournals": (
-        _codec.decode_manual_journal,
-        _codec.encode_request_manual_journals,
-        "ManualJournal",
-    ),
-    "LinkedTransaction": (
-        _codec.decode_linked_transaction,
-        _codec.encode_request_linked_transaction,
-        None,
-    ),
-    # family A
-    "Quote": (_codec.decode_quote, _codec.encode_request_quote, None),
-    "Quotes": (_codec.decode_quote, _codec.encode_request_quotes, "Quote"),
-    "PurchaseOrder": (_codec.decode_purchase_order, _codec.encode_request_purchase_order, None),
-    "PurchaseOrders": (
-        _codec.decode_purchase_order,
-        _codec.encode_request_purchase_orders,
-        "PurchaseOrder",
-    ),
-    "RepeatingInvoice": (
-        _codec.decode_repeating_invoice,
-        _codec.encode_request_repeating_invoice,
-        None,
-    ),
-    "RepeatingInvoices": (
-        _codec.decode_repeating_invoice,
-        _codec.encode_request_repeating_invoices,
-        "RepeatingInvoice",
-    ),
-    "Item": (_codec.decode_item, _codec.encode_request_item, None),
-    "Items": (_codec.decode_item, _codec.encode_request_items, "Item"),
+    root: (
+        _codec.DECODERS[getattr(models, type_)],
+        getattr(_codec, f"encode_request_{_snake(root)}"),
+        item,
+    )
+    for xsd in sorted((SCHEMAS / "requests").glob("*_request.xsd"))
+    for root, (type_, item) in _roots(xsd).items()
 }
-
-
-def _response_type(stem: str) -> type[Any]:
-    """The response model of a fixture folder: listed above, else named after it
-    (credit_notes_response -> CreditNotesResponse)."""
-    found = RESPONSES.get(stem)
-    return found if found is not None else getattr(models, stem.title().replace("_", ""))
-
-
-def _request_codec(tag: str) -> tuple[Any, Any, str | None]:
-    """(decoder of one item, request encoder, batch item) of a request root: listed above,
-    else the model named after the root (<CreditNote>) or its plural (<CreditNotes>)."""
-    if tag in REQUESTS:
-        return REQUESTS[tag]
-    single = getattr(models, tag, None)
-    item = None if isinstance(single, type) else tag[:-1]
-    cls = single if item is None else getattr(models, tag[:-1])
-    stem = re.sub(r"(?<!^)(?=[A-Z])", "_", tag).lower()
-    return _codec.DECODERS[cls], getattr(_codec, f"encode_request_{stem}"), item
 
 
 def _decode(path: Path) -> Any:
-    return _codec.DECODERS[_response_type(path.parent.name)](parse(path), True)
+    return _codec.DECODERS[RESPONSES[path.parent.name]](parse(path), True)
 
 
 @pytest.mark.parametrize(
     "path", fixture_files("responses"), ids=lambda p: p.relative_to(FIXTURES).as_posix()
 )
 def test_generated_decoder_agrees_with_xsdata(path: Path) -> None:
-    assert _decode(path) == bind(parse(path), _response_type(path.parent.name), strict=True)
+    assert _decode(path) == bind(parse(path), RESPONSES[path.parent.name], strict=True)
 
 
 @pytest.mark.parametrize(
@@ -141,7 +72,7 @@ def test_read_order_does_not_matter(path: Path) -> None:
     root = parse(path)
     for element in root.iter():
         element[:] = list(reversed(element))
-    assert _codec.DECODERS[_response_type(path.parent.name)](root, True) == _decode(path)
+    assert _codec.DECODERS[RESPONSES[path.parent.name]](root, True) == _decode(path)
 
 
 @pytest.mark.parametrize(
@@ -161,7 +92,7 @@ def test_answer_encode_decode_is_identity_and_valid(path: Path) -> None:
 )
 def test_request_fixture_is_what_the_sdk_writes(path: Path) -> None:
     root = parse(path)
-    decode, encode, item = _request_codec(str(root.tag))
+    decode, encode, item = REQUESTS[root.tag]
     value = [decode(child, True) for child in root] if item else decode(root, True)
     written = encode(value)
     assert not written.startswith(b"<?xml")

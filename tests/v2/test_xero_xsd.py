@@ -56,6 +56,17 @@ NOT_IN_XEROS_XSDS = {
         }.items()
         for name in names
     },
+    # family C (reference: the full 2.0 notes, sections 2 and 8 item 9)
+    "requests/currencies_request/one.xml": "Xero's Currency.xsd requires the Description, which "
+    "Xero sets from the Code (the SDK never sends it)",
+    "requests/tax_rates_request/create.xml": "Xero's TaxRate.xsd requires the read-only CanApplyTo"
+    " flags, and its TaxComponent the misspelt InNonRecoverable (XSD defect)",
+    "requests/tax_rates_request/delete_batch.xml": "Xero's TaxRate.xsd requires the read-only "
+    "CanApplyTo flags (XSD defect)",
+    "requests/payment_services_request/one.xml": "PaymentService has no XSD (spec-only)",
+    "requests/payment_services_request/apply.xml": "PaymentService has no XSD (spec-only)",
+    "requests/setup_request/setup.xml": "Xero's Setup.xsd is an older shape; the spec's Setup has"
+    " ConversionDate and ConversionBalances (spec-only)",
 }
 
 

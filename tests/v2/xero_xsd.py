@@ -47,6 +47,7 @@ HARNESS_ROOTS = {
     "Options": "ArrayOfTrackingCategoryOption",
     "RepeatingInvoice": "RepeatingInvoice",
     "Item": "Item",
+    "ContactGroup": "ContactGroup",
 }
 FILES = (
     "Contact.xsd",
@@ -57,6 +58,7 @@ FILES = (
     "PurchaseOrder.xsd",
     "RepeatingInvoice.xsd",
     "Items.xsd",
+    "ContactGroup.xsd",
 )
 
 

@@ -39,6 +39,7 @@ from .models import (
     AllocationInvoice,
     Attachment,
     BalanceAmounts,
+    BalanceDetail,
     Balances,
     BankAccountType,
     BankTransaction,
@@ -51,14 +52,19 @@ from .models import (
     BatchPaymentStatus,
     BatchPaymentType,
     BrandingTheme,
+    BrandingThemeType,
     Contact,
     ContactGroup,
+    ContactGroupMember,
     ContactGroupStatus,
     ContactPerson,
     ContactStatus,
+    ConversionBalance,
+    ConversionDate,
     CreditNote,
     CreditNoteStatus,
     CreditNoteType,
+    Currency,
     DefaultLineAmountType,
     EntityValidationError,
     EntityValidationStatus,
@@ -88,6 +94,7 @@ from .models import (
     OverpaymentStatus,
     OverpaymentType,
     Payment,
+    PaymentService,
     PaymentStatus,
     PaymentTerm,
     PaymentTerms,
@@ -107,12 +114,17 @@ from .models import (
     ReceiptStatus,
     RepeatingInvoice,
     RepeatingInvoiceStatus,
+    ReportTaxType,
     Schedule,
     ScheduleDueDateType,
     ScheduleUnit,
+    Setup,
     SourceTransactionTypeCode,
     Taxability,
+    TaxComponent,
     TaxNumberType,
+    TaxRate,
+    TaxRateStatus,
     TrackingCategory,
     TrackingOption,
     TrackingStatus,
@@ -127,6 +139,7 @@ _Allocation = Model(Allocation, "Allocation")
 _AllocationInvoice = Model(AllocationInvoice, "AllocationInvoice")
 _Attachment = Model(Attachment, "Attachment")
 _BalanceAmounts = Model(BalanceAmounts, "BalanceAmounts")
+_BalanceDetail = Model(BalanceDetail, "BalanceDetail")
 _Balances = Model(Balances, "Balances")
 _BankTransaction = Model(BankTransaction, "BankTransaction")
 _BankTransfer = Model(BankTransfer, "BankTransfer")
@@ -135,8 +148,12 @@ _BatchPaymentDetails = Model(BatchPaymentDetails, "BatchPaymentDetails")
 _BrandingTheme = Model(BrandingTheme, "BrandingTheme")
 _Contact = Model(Contact, "Contact")
 _ContactGroup = Model(ContactGroup, "ContactGroup")
+_ContactGroupMember = Model(ContactGroupMember, "ContactGroupMember")
 _ContactPerson = Model(ContactPerson, "ContactPerson")
+_ConversionBalance = Model(ConversionBalance, "ConversionBalance")
+_ConversionDate = Model(ConversionDate, "ConversionDate")
 _CreditNote = Model(CreditNote, "CreditNote")
+_Currency = Model(Currency, "Currency")
 _EntityValidationError = Model(EntityValidationError, "EntityValidationError")
 _EntityWarning = Model(EntityWarning, "EntityWarning")
 _ExpenseClaim = Model(ExpenseClaim, "ExpenseClaim")
@@ -153,6 +170,7 @@ _ManualJournal = Model(ManualJournal, "ManualJournal")
 _ManualJournalLine = Model(ManualJournalLine, "ManualJournalLine")
 _Overpayment = Model(Overpayment, "Overpayment")
 _Payment = Model(Payment, "Payment")
+_PaymentService = Model(PaymentService, "PaymentService")
 _PaymentTerm = Model(PaymentTerm, "PaymentTerm")
 _PaymentTerms = Model(PaymentTerms, "PaymentTerms")
 _Phone = Model(Phone, "Phone")
@@ -162,6 +180,9 @@ _Quote = Model(Quote, "Quote")
 _Receipt = Model(Receipt, "Receipt")
 _RepeatingInvoice = Model(RepeatingInvoice, "RepeatingInvoice")
 _Schedule = Model(Schedule, "Schedule")
+_Setup = Model(Setup, "Setup")
+_TaxComponent = Model(TaxComponent, "TaxComponent")
+_TaxRate = Model(TaxRate, "TaxRate")
 _TrackingCategory = Model(TrackingCategory, "TrackingCategory")
 _TrackingOption = Model(TrackingOption, "TrackingOption")
 _User = Model(User, "User")
@@ -283,6 +304,12 @@ _Attachment.fields = (
 _BalanceAmounts.fields = (
     Field("outstanding", "Outstanding", decimal(fraction_digits=4)),
     Field("overdue", "Overdue", decimal(fraction_digits=4)),
+)
+
+_BalanceDetail.fields = (
+    Field("balance", "Balance", decimal(fraction_digits=4)),
+    Field("currency_code", "CurrencyCode", text(pattern="[A-Z]{3}")),
+    Field("currency_rate", "CurrencyRate", decimal(fraction_digits=6)),
 )
 
 _Balances.fields = (
@@ -417,6 +444,10 @@ _BrandingTheme.fields = (
         text(pattern="[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"),
     ),
     Field("name", "Name", text()),
+    Field("logo_url", "LogoUrl", text()),
+    Field("type", "Type", enum(BrandingThemeType)),
+    Field("sort_order", "SortOrder", integer(min_inclusive=-2147483648, max_inclusive=2147483647)),
+    Field("created_date_utc", "CreatedDateUTC", utc_datetime()),
 )
 
 _Contact.fields = (
@@ -483,6 +514,14 @@ _Contact.fields = (
 )
 
 _ContactGroup.fields = (
+    Field("validation_status", "@status", enum(EntityValidationStatus)),
+    Field(
+        "validation_errors",
+        "ValidationErrors/ValidationError",
+        model(_EntityValidationError),
+        is_list=True,
+    ),
+    Field("warnings", "Warnings/Warning", model(_EntityWarning), is_list=True),
     Field(
         "contact_group_id",
         "ContactGroupID",
@@ -490,6 +529,16 @@ _ContactGroup.fields = (
     ),
     Field("name", "Name", text()),
     Field("status", "Status", enum(ContactGroupStatus)),
+    Field("contacts", "Contacts/Contact", model(_ContactGroupMember), is_list=True),
+)
+
+_ContactGroupMember.fields = (
+    Field(
+        "contact_id",
+        "ContactID",
+        text(pattern="[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"),
+    ),
+    Field("name", "Name", text()),
 )
 
 _ContactPerson.fields = (
@@ -497,6 +546,17 @@ _ContactPerson.fields = (
     Field("last_name", "LastName", text()),
     Field("email_address", "EmailAddress", text()),
     Field("include_in_emails", "IncludeInEmails", boolean()),
+)
+
+_ConversionBalance.fields = (
+    Field("account_code", "AccountCode", text(max_length=10)),
+    Field("balance", "Balance", decimal(fraction_digits=4)),
+    Field("balance_details", "BalanceDetails/BalanceDetail", model(_BalanceDetail), is_list=True),
+)
+
+_ConversionDate.fields = (
+    Field("month", "Month", integer(min_inclusive=-2147483648, max_inclusive=2147483647)),
+    Field("year", "Year", integer(min_inclusive=-2147483648, max_inclusive=2147483647)),
 )
 
 _CreditNote.fields = (
@@ -546,6 +606,19 @@ _CreditNote.fields = (
     Field(
         "invoice_addresses", "InvoiceAddresses/InvoiceAddress", model(_InvoiceAddress), is_list=True
     ),
+)
+
+_Currency.fields = (
+    Field("validation_status", "@status", enum(EntityValidationStatus)),
+    Field(
+        "validation_errors",
+        "ValidationErrors/ValidationError",
+        model(_EntityValidationError),
+        is_list=True,
+    ),
+    Field("warnings", "Warnings/Warning", model(_EntityWarning), is_list=True),
+    Field("code", "Code", text(pattern="[A-Z]{3}")),
+    Field("description", "Description", text()),
 )
 
 _EntityValidationError.fields = (Field("message", "Message", text()),)
@@ -704,7 +777,7 @@ _Item.fields = (
 _ItemPriceDetails.fields = (
     Field("unit_price", "UnitPrice", decimal(fraction_digits=4)),
     Field("account_code", "AccountCode", text(max_length=10)),
-    Field("cogsaccount_code", "COGSAccountCode", text(max_length=10)),
+    Field("cogs_account_code", "COGSAccountCode", text(max_length=10)),
     Field("tax_type", "TaxType", text(min_length=1)),
 )
 
@@ -934,6 +1007,26 @@ _Payment.fields = (
     Field("bank_account_number", "BankAccountNumber", text()),
     Field("particulars", "Particulars", text()),
     Field("details", "Details", text()),
+)
+
+_PaymentService.fields = (
+    Field("validation_status", "@status", enum(EntityValidationStatus)),
+    Field(
+        "validation_errors",
+        "ValidationErrors/ValidationError",
+        model(_EntityValidationError),
+        is_list=True,
+    ),
+    Field("warnings", "Warnings/Warning", model(_EntityWarning), is_list=True),
+    Field(
+        "payment_service_id",
+        "PaymentServiceID",
+        text(pattern="[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"),
+    ),
+    Field("payment_service_name", "PaymentServiceName", text()),
+    Field("payment_service_url", "PaymentServiceUrl", text()),
+    Field("pay_now_text", "PayNowText", text()),
+    Field("payment_service_type", "PaymentServiceType", text()),
 )
 
 _PaymentTerm.fields = (
@@ -1169,6 +1262,47 @@ _Schedule.fields = (
     Field("end_date", "EndDate", date()),
 )
 
+_Setup.fields = (
+    Field("conversion_date", "ConversionDate", model(_ConversionDate)),
+    Field(
+        "conversion_balances",
+        "ConversionBalances/ConversionBalance",
+        model(_ConversionBalance),
+        is_list=True,
+    ),
+    Field("accounts", "Accounts/Account", model(_Account), is_list=True),
+)
+
+_TaxComponent.fields = (
+    Field("name", "Name", text()),
+    Field("rate", "Rate", decimal(fraction_digits=6)),
+    Field("is_compound", "IsCompound", boolean()),
+    Field("is_non_recoverable", "IsNonRecoverable", boolean()),
+)
+
+_TaxRate.fields = (
+    Field("validation_status", "@status", enum(EntityValidationStatus)),
+    Field(
+        "validation_errors",
+        "ValidationErrors/ValidationError",
+        model(_EntityValidationError),
+        is_list=True,
+    ),
+    Field("warnings", "Warnings/Warning", model(_EntityWarning), is_list=True),
+    Field("name", "Name", text()),
+    Field("tax_type", "TaxType", text(min_length=1)),
+    Field("tax_components", "TaxComponents/TaxComponent", model(_TaxComponent), is_list=True),
+    Field("status", "Status", enum(TaxRateStatus)),
+    Field("report_tax_type", "ReportTaxType", enum(ReportTaxType)),
+    Field("can_apply_to_assets", "CanApplyToAssets", boolean()),
+    Field("can_apply_to_equity", "CanApplyToEquity", boolean()),
+    Field("can_apply_to_expenses", "CanApplyToExpenses", boolean()),
+    Field("can_apply_to_liabilities", "CanApplyToLiabilities", boolean()),
+    Field("can_apply_to_revenue", "CanApplyToRevenue", boolean()),
+    Field("display_tax_rate", "DisplayTaxRate", decimal(fraction_digits=6)),
+    Field("effective_rate", "EffectiveRate", decimal(fraction_digits=6)),
+)
+
 _TrackingCategory.fields = (
     Field("validation_status", "@status", enum(EntityValidationStatus)),
     Field(
@@ -1232,6 +1366,7 @@ CHECKS: dict[type[Any], Model] = {
     AllocationInvoice: _AllocationInvoice,
     Attachment: _Attachment,
     BalanceAmounts: _BalanceAmounts,
+    BalanceDetail: _BalanceDetail,
     Balances: _Balances,
     BankTransaction: _BankTransaction,
     BankTransfer: _BankTransfer,
@@ -1240,8 +1375,12 @@ CHECKS: dict[type[Any], Model] = {
     BrandingTheme: _BrandingTheme,
     Contact: _Contact,
     ContactGroup: _ContactGroup,
+    ContactGroupMember: _ContactGroupMember,
     ContactPerson: _ContactPerson,
+    ConversionBalance: _ConversionBalance,
+    ConversionDate: _ConversionDate,
     CreditNote: _CreditNote,
+    Currency: _Currency,
     EntityValidationError: _EntityValidationError,
     EntityWarning: _EntityWarning,
     ExpenseClaim: _ExpenseClaim,
@@ -1258,6 +1397,7 @@ CHECKS: dict[type[Any], Model] = {
     ManualJournalLine: _ManualJournalLine,
     Overpayment: _Overpayment,
     Payment: _Payment,
+    PaymentService: _PaymentService,
     PaymentTerm: _PaymentTerm,
     PaymentTerms: _PaymentTerms,
     Phone: _Phone,
@@ -1267,6 +1407,9 @@ CHECKS: dict[type[Any], Model] = {
     Receipt: _Receipt,
     RepeatingInvoice: _RepeatingInvoice,
     Schedule: _Schedule,
+    Setup: _Setup,
+    TaxComponent: _TaxComponent,
+    TaxRate: _TaxRate,
     TrackingCategory: _TrackingCategory,
     TrackingOption: _TrackingOption,
     User: _User,

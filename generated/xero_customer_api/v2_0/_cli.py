@@ -25,17 +25,22 @@ from .models import (
     BankTransfer,
     BatchPayment,
     Contact,
+    ContactGroup,
     CreditNote,
+    Currency,
     ExpenseClaim,
     Invoice,
     Item,
     LinkedTransaction,
     ManualJournal,
     Payment,
+    PaymentService,
     PurchaseOrder,
     Quote,
     Receipt,
     RepeatingInvoice,
+    Setup,
+    TaxRate,
     TrackingCategory,
     TrackingOption,
 )
@@ -1337,6 +1342,505 @@ def batch_payments_export(
         )
 
 
+@click.group(name="branding-themes")
+def branding_themes() -> None:
+    """The organisation's branding themes (read-only) and the payment services applied to each."""
+
+
+@branding_themes.command(name="list", epilog="HTTP: GET BrandingThemes")
+@cs.output_options
+@click.pass_obj
+def branding_themes_list(
+    state: cs.State,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """List the organisation's branding themes (never paged, no filters)."""
+    with state.client(XeroClient, raw=raw) as client:
+        answer = client.branding_themes.with_raw_response.list()
+        state.emit(answer, "branding_themes", output_format)
+
+
+@branding_themes.command(name="get", epilog="HTTP: GET BrandingThemes/{BrandingThemeID}")
+@click.option(
+    "--branding-theme-id",
+    "branding_theme_id",
+    type=cs.GUID,
+    required=True,
+    help="Xero's identifier of the branding theme.",
+)
+@cs.output_options
+@click.pass_obj
+def branding_themes_get(
+    state: cs.State,
+    branding_theme_id: str,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """Get one branding theme by its BrandingThemeID."""
+    with state.client(XeroClient, raw=raw) as client:
+        answer = client.branding_themes.with_raw_response.get(
+            branding_theme_id=branding_theme_id,
+        )
+        state.emit(answer, "branding_themes", output_format)
+
+
+@branding_themes.command(
+    name="list-payment-services",
+    epilog="HTTP: GET BrandingThemes/{BrandingThemeID}/PaymentServices",
+)
+@click.option(
+    "--branding-theme-id",
+    "branding_theme_id",
+    type=cs.GUID,
+    required=True,
+    help="Xero's identifier of the branding theme.",
+)
+@cs.output_options
+@click.pass_obj
+def branding_themes_list_payment_services(
+    state: cs.State,
+    branding_theme_id: str,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """List the payment services applied to a branding theme (shown on its online invoices)."""
+    with state.client(XeroClient, raw=raw) as client:
+        answer = client.branding_themes.with_raw_response.list_payment_services(
+            branding_theme_id=branding_theme_id,
+        )
+        state.emit(answer, "payment_services", output_format)
+
+
+@branding_themes.command(
+    name="add-payment-service", epilog="HTTP: POST BrandingThemes/{BrandingThemeID}/PaymentServices"
+)
+@click.option(
+    "--branding-theme-id",
+    "branding_theme_id",
+    type=cs.GUID,
+    required=True,
+    help="Xero's identifier of the branding theme.",
+)
+@cs.input_options
+@cs.output_options
+@click.pass_obj
+def branding_themes_add_payment_service(
+    state: cs.State,
+    branding_theme_id: str,
+    input_file: IO[bytes],
+    input_format: str,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """Apply an existing payment service (by its PaymentServiceID) to a branding theme: its online
+    invoices show the service's Pay Now link. Answers with the service applied.
+
+    Input (--file or standard input): One payment service to create, or to apply to a branding
+    theme. As XML: the root element <PaymentService>; as JSON: one object in the model's shape
+    (snake_case field names, amounts as strings, dates YYYY-MM-DD).
+    """
+    payment_service = cs.read_one(
+        input_file,
+        "PaymentService",
+        PaymentService,
+        _codec.decode_payment_service,
+        input_format,
+        _checks.CHECKS[PaymentService],
+    )
+    with state.client(XeroClient, raw=raw) as client:
+        answer = client.branding_themes.with_raw_response.add_payment_service(
+            payment_service,
+            branding_theme_id=branding_theme_id,
+        )
+        state.emit(answer, "payment_services", output_format)
+
+
+@click.group(name="budgets")
+def budgets() -> None:
+    """The organisation's budgets (read-only; needs the accounting.budgets.read scope)."""
+
+
+@budgets.command(name="list", epilog="HTTP: GET Budgets")
+@click.option(
+    "--ids",
+    "ids",
+    type=cs.GUID,
+    multiple=True,
+    help="Only the budgets with these ids. Repeat the option for several.",
+)
+@click.option(
+    "--date-to",
+    "date_to",
+    type=cs.DATETIME,
+    default=None,
+    help="The last day of the periods wanted (a date).",
+)
+@click.option(
+    "--date-from",
+    "date_from",
+    type=cs.DATETIME,
+    default=None,
+    help="The first day of the periods wanted (a date).",
+)
+@cs.output_options
+@click.pass_obj
+def budgets_list(
+    state: cs.State,
+    ids: tuple[str, ...],
+    date_to: datetime.datetime | datetime.date | None,
+    date_from: datetime.datetime | datetime.date | None,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """List the organisation's budgets (never paged), without their lines."""
+    with state.client(XeroClient, raw=raw) as client:
+        answer = client.budgets.with_raw_response.list(
+            ids=list(ids) or None,
+            date_to=date_to,
+            date_from=date_from,
+        )
+        state.emit(answer, "budgets", output_format)
+
+
+@budgets.command(name="get", epilog="HTTP: GET Budgets/{BudgetID}")
+@click.option(
+    "--budget-id",
+    "budget_id",
+    type=cs.GUID,
+    required=True,
+    help="Xero's identifier of the budget.",
+)
+@click.option(
+    "--date-to",
+    "date_to",
+    type=cs.DATETIME,
+    default=None,
+    help="The last day of the periods wanted (a date).",
+)
+@click.option(
+    "--date-from",
+    "date_from",
+    type=cs.DATETIME,
+    default=None,
+    help="The first day of the periods wanted (a date).",
+)
+@cs.output_options
+@click.pass_obj
+def budgets_get(
+    state: cs.State,
+    budget_id: str,
+    date_to: datetime.datetime | datetime.date | None,
+    date_from: datetime.datetime | datetime.date | None,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """Get one budget with its lines and balances, optionally for a range of periods."""
+    with state.client(XeroClient, raw=raw) as client:
+        answer = client.budgets.with_raw_response.get(
+            budget_id=budget_id,
+            date_to=date_to,
+            date_from=date_from,
+        )
+        state.emit(answer, "budgets", output_format)
+
+
+@budgets.command(name="export", epilog="HTTP: GET Budgets")
+@click.option(
+    "--ids",
+    "ids",
+    type=cs.GUID,
+    multiple=True,
+    help="Only the budgets with these ids. Repeat the option for several.",
+)
+@click.option(
+    "--date-to",
+    "date_to",
+    type=cs.DATETIME,
+    default=None,
+    help="The last day of the periods wanted (a date).",
+)
+@click.option(
+    "--date-from",
+    "date_from",
+    type=cs.DATETIME,
+    default=None,
+    help="The first day of the periods wanted (a date).",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(cs.EXPORT_FORMATS),
+    default="jsonl",
+    show_default=True,
+    help="jsonl: one JSON object a line, written as they come; json: one JSON list.",
+)
+@cs.progress_option
+@click.pass_obj
+def budgets_export(
+    state: cs.State,
+    ids: tuple[str, ...],
+    date_to: datetime.datetime | datetime.date | None,
+    date_from: datetime.datetime | datetime.date | None,
+    output_format: str,
+    progress: bool | None,
+) -> None:
+    """Export budgets for another system (GET Budgets), with a count and rate on standard error
+    when it is a terminal (or with --progress). List the organisation's budgets (never paged),
+    without their lines."""
+    with state.client(XeroClient) as client:
+        items = client.budgets.iter(
+            ids=list(ids) or None,
+            date_to=date_to,
+            date_from=date_from,
+        )
+        cs.export_items(
+            items,
+            label="budgets",
+            output_format=output_format,
+            progress=progress,
+        )
+
+
+@click.group(name="contact-groups")
+def contact_groups() -> None:
+    """Groups of contacts (at most 100 per organisation) and their members; a group is deleted by
+    saving Status DELETED."""
+
+
+@contact_groups.command(name="list", epilog="HTTP: GET ContactGroups")
+@click.option(
+    "--where",
+    "where",
+    type=str,
+    default=None,
+    help='A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather than by concatenation.',
+)
+@click.option(
+    "--order",
+    "order",
+    type=str,
+    default=None,
+    help="Sort order, e.g. Name ASC.",
+)
+@cs.output_options
+@click.pass_obj
+def contact_groups_list(
+    state: cs.State,
+    where: str | None,
+    order: str | None,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """List the organisation's active contact groups (never paged; members only on get())."""
+    with state.client(XeroClient, raw=raw) as client:
+        answer = client.contact_groups.with_raw_response.list(
+            where=where,
+            order=order,
+        )
+        state.emit(answer, "contact_groups", output_format)
+
+
+@contact_groups.command(name="get", epilog="HTTP: GET ContactGroups/{ContactGroupID}")
+@click.option(
+    "--contact-group-id",
+    "contact_group_id",
+    type=cs.GUID,
+    required=True,
+    help="Xero's identifier of the contact group.",
+)
+@cs.output_options
+@click.pass_obj
+def contact_groups_get(
+    state: cs.State,
+    contact_group_id: str,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """Get one contact group with its contacts (ContactID and Name of each) by its ContactGroupID."""
+    with state.client(XeroClient, raw=raw) as client:
+        answer = client.contact_groups.with_raw_response.get(
+            contact_group_id=contact_group_id,
+        )
+        state.emit(answer, "contact_groups", output_format)
+
+
+@contact_groups.command(name="create", epilog="HTTP: PUT ContactGroups")
+@cs.input_options
+@cs.output_options
+@click.pass_obj
+def contact_groups_create(
+    state: cs.State,
+    input_file: IO[bytes],
+    input_format: str,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """Create one contact group (its Name is needed and must be unique).
+
+    Input (--file or standard input): One contact group to create, or to rename or delete (POST
+    ContactGroups/{ContactGroupID}). As XML: the root element <ContactGroup>; as JSON: one
+    object in the model's shape (snake_case field names, amounts as strings, dates YYYY-MM-DD).
+    """
+    contact_group = cs.read_one(
+        input_file,
+        "ContactGroup",
+        ContactGroup,
+        _codec.decode_contact_group,
+        input_format,
+        _checks.CHECKS[ContactGroup],
+    )
+    with state.client(XeroClient, raw=raw) as client:
+        answer = client.contact_groups.with_raw_response.create(
+            contact_group,
+        )
+        state.emit(answer, "contact_groups", output_format)
+
+
+@contact_groups.command(name="create-many", epilog="HTTP: PUT ContactGroups")
+@cs.input_options
+@cs.output_options
+@click.pass_obj
+def contact_groups_create_many(
+    state: cs.State,
+    input_file: IO[bytes],
+    input_format: str,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """Create several contact groups in one call.
+
+    Input (--file or standard input): A batch of contact groups to create (PUT ContactGroups).
+    As XML: the root element <ContactGroups> (or one <ContactGroup>); as JSON: a list of
+    ContactGroup objects in the model's shape, or one object.
+    """
+    contact_groups = cs.read_items(
+        input_file,
+        "ContactGroups",
+        "ContactGroup",
+        ContactGroup,
+        _codec.decode_contact_group,
+        input_format,
+        _checks.CHECKS[ContactGroup],
+    )
+    with state.client(XeroClient, raw=raw) as client:
+        answer = client.contact_groups.with_raw_response.create_many(
+            contact_groups,
+        )
+        state.emit(answer, "contact_groups", output_format)
+
+
+@contact_groups.command(name="save", epilog="HTTP: POST ContactGroups/{ContactGroupID}")
+@click.option(
+    "--contact-group-id",
+    "contact_group_id",
+    type=cs.GUID,
+    required=True,
+    help="Xero's identifier of the contact group.",
+)
+@cs.input_options
+@cs.output_options
+@click.pass_obj
+def contact_groups_save(
+    state: cs.State,
+    contact_group_id: str,
+    input_file: IO[bytes],
+    input_format: str,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """Update one contact group: rename it, or delete it with Status DELETED.
+
+    Input (--file or standard input): One contact group to create, or to rename or delete (POST
+    ContactGroups/{ContactGroupID}). As XML: the root element <ContactGroup>; as JSON: one
+    object in the model's shape (snake_case field names, amounts as strings, dates YYYY-MM-DD).
+    """
+    contact_group = cs.read_one(
+        input_file,
+        "ContactGroup",
+        ContactGroup,
+        _codec.decode_contact_group,
+        input_format,
+        _checks.CHECKS[ContactGroup],
+    )
+    with state.client(XeroClient, raw=raw) as client:
+        answer = client.contact_groups.with_raw_response.save(
+            contact_group,
+            contact_group_id=contact_group_id,
+        )
+        state.emit(answer, "contact_groups", output_format)
+
+
+@contact_groups.command(name="delete", epilog="HTTP: POST ContactGroups/{ContactGroupID}")
+@click.option(
+    "--contact-group-id",
+    "contact_group_id",
+    type=cs.GUID,
+    required=True,
+    help="Xero's identifier of the contact group.",
+)
+@cs.output_options
+@click.pass_obj
+def contact_groups_delete(
+    state: cs.State,
+    contact_group_id: str,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """Delete a contact group (2.0 has no DELETE for groups: this saves Status DELETED). Its
+    contacts stay; they leave the group.
+    """
+    with state.client(XeroClient, raw=raw) as client:
+        answer = client.contact_groups.with_raw_response.delete(
+            contact_group_id=contact_group_id,
+        )
+        state.emit(answer, "contact_groups", output_format)
+
+
+@contact_groups.command(
+    name="add-contacts", epilog="HTTP: PUT ContactGroups/{ContactGroupID}/Contacts"
+)
+@click.option(
+    "--contact-group-id",
+    "contact_group_id",
+    type=cs.GUID,
+    required=True,
+    help="Xero's identifier of the contact group.",
+)
+@cs.input_options
+@cs.output_options
+@click.pass_obj
+def contact_groups_add_contacts(
+    state: cs.State,
+    contact_group_id: str,
+    input_file: IO[bytes],
+    input_format: str,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """Add existing contacts (by ContactID) to a contact group; answers with the contacts added.
+
+    Input (--file or standard input): A batch of contacts to create (PUT Contacts) or create-or-
+    update (POST Contacts). As XML: the root element <Contacts> (or one <Contact>); as JSON: a
+    list of Contact objects in the model's shape, or one object.
+    """
+    contacts = cs.read_items(
+        input_file,
+        "Contacts",
+        "Contact",
+        Contact,
+        _codec.decode_contact,
+        input_format,
+        _checks.CHECKS[Contact],
+    )
+    with state.client(XeroClient, raw=raw) as client:
+        answer = client.contact_groups.with_raw_response.add_contacts(
+            contacts,
+            contact_group_id=contact_group_id,
+        )
+        state.emit(answer, "contacts", output_format)
+
+
 @click.group(name="contacts")
 def contacts() -> None:
     """Customers and suppliers of the organisation (2.0 has no DELETE: save a contact with
@@ -2306,6 +2810,77 @@ def credit_notes_export(
         )
 
 
+@click.group(name="currencies")
+def currencies() -> None:
+    """The currencies of the organisation: its base currency and those added for multicurrency."""
+
+
+@currencies.command(name="list", epilog="HTTP: GET Currencies")
+@click.option(
+    "--where",
+    "where",
+    type=str,
+    default=None,
+    help='A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather than by concatenation.',
+)
+@click.option(
+    "--order",
+    "order",
+    type=str,
+    default=None,
+    help="Sort order, e.g. Name ASC.",
+)
+@cs.output_options
+@click.pass_obj
+def currencies_list(
+    state: cs.State,
+    where: str | None,
+    order: str | None,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """List the organisation's currencies (never paged), optionally filtered and sorted."""
+    with state.client(XeroClient, raw=raw) as client:
+        answer = client.currencies.with_raw_response.list(
+            where=where,
+            order=order,
+        )
+        state.emit(answer, "currencies", output_format)
+
+
+@currencies.command(name="create", epilog="HTTP: PUT Currencies")
+@cs.input_options
+@cs.output_options
+@click.pass_obj
+def currencies_create(
+    state: cs.State,
+    input_file: IO[bytes],
+    input_format: str,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """Add a currency to the organisation by its ISO 4217 Code (one per call; the organisation's
+    plan must allow multicurrency).
+
+    Input (--file or standard input): One currency to add to the organisation (PUT Currencies
+    takes one, never a batch). As XML: the root element <Currency>; as JSON: one object in the
+    model's shape (snake_case field names, amounts as strings, dates YYYY-MM-DD).
+    """
+    currency = cs.read_one(
+        input_file,
+        "Currency",
+        Currency,
+        _codec.decode_currency,
+        input_format,
+        _checks.CHECKS[Currency],
+    )
+    with state.client(XeroClient, raw=raw) as client:
+        answer = client.currencies.with_raw_response.create(
+            currency,
+        )
+        state.emit(answer, "currencies", output_format)
+
+
 @click.group(name="expense-claims")
 def expense_claims() -> None:
     """Expense claims: a user's receipts claimed together, approved and paid; history is not here."""
@@ -2581,6 +3156,25 @@ def expense_claims_export(
             output_format=output_format,
             progress=progress,
         )
+
+
+@click.group(name="invoice-reminders")
+def invoice_reminders() -> None:
+    """The organisation's invoice reminder setting (read-only)."""
+
+
+@invoice_reminders.command(name="get", epilog="HTTP: GET InvoiceReminders/Settings")
+@cs.output_options
+@click.pass_obj
+def invoice_reminders_get(
+    state: cs.State,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """Get the invoice reminder setting: whether Xero reminds contacts of overdue invoices."""
+    with state.client(XeroClient, raw=raw) as client:
+        answer = client.invoice_reminders.with_raw_response.get()
+        state.emit(answer, "invoice_reminders", output_format)
 
 
 @click.group(name="invoices")
@@ -4464,6 +5058,69 @@ def manual_journals_export(
         )
 
 
+@click.group(name="organisation")
+def organisation() -> None:
+    """The organisation of the call's tenant (read-only), what it may do, and its CIS settings."""
+
+
+@organisation.command(name="get", epilog="HTTP: GET Organisation")
+@cs.output_options
+@click.pass_obj
+def organisation_get(
+    state: cs.State,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """Get the organisation of the tenant: name, region, base currency, tax and financial year
+    settings.
+    """
+    with state.client(XeroClient, raw=raw) as client:
+        answer = client.organisation.with_raw_response.get()
+        state.emit(answer, "organisations", output_format)
+
+
+@organisation.command(name="list-actions", epilog="HTTP: GET Organisation/Actions")
+@cs.output_options
+@click.pass_obj
+def organisation_list_actions(
+    state: cs.State,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """List what the organisation may do (ALLOWED or NOT-ALLOWED), e.g. UseMulticurrency or
+    CreateApprovedInvoice.
+    """
+    with state.client(XeroClient, raw=raw) as client:
+        answer = client.organisation.with_raw_response.list_actions()
+        state.emit(answer, "actions", output_format)
+
+
+@organisation.command(
+    name="get-cis-settings", epilog="HTTP: GET Organisation/{OrganisationID}/CISSettings"
+)
+@click.option(
+    "--organisation-id",
+    "organisation_id",
+    type=cs.GUID,
+    required=True,
+    help="Xero's identifier of the organisation (its OrganisationID).",
+)
+@cs.output_options
+@click.pass_obj
+def organisation_get_cis_settings(
+    state: cs.State,
+    organisation_id: str,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """Get the organisation's Construction Industry Scheme settings (UK organisations)."""
+    with state.client(XeroClient, raw=raw) as client:
+        answer = client.organisation.with_raw_response.get_cis_settings(
+            organisation_id=organisation_id,
+        )
+        state.emit(answer, "cis_settings", output_format)
+
+
 @click.group(name="overpayments")
 def overpayments() -> None:
     """Overpayments of the organisation (read-only here: a overpayment is made by a RECEIVE-
@@ -4685,6 +5342,92 @@ def overpayments_export(
             output_format=output_format,
             progress=progress,
         )
+
+
+@click.group(name="payment-services")
+def payment_services() -> None:
+    """Custom payment services: Pay Now links of online invoices (needs the paymentservices scope)."""
+
+
+@payment_services.command(name="list", epilog="HTTP: GET PaymentServices")
+@cs.output_options
+@click.pass_obj
+def payment_services_list(
+    state: cs.State,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """List the organisation's payment services (never paged, no filters)."""
+    with state.client(XeroClient, raw=raw) as client:
+        answer = client.payment_services.with_raw_response.list()
+        state.emit(answer, "payment_services", output_format)
+
+
+@payment_services.command(name="create", epilog="HTTP: PUT PaymentServices")
+@cs.input_options
+@cs.output_options
+@click.pass_obj
+def payment_services_create(
+    state: cs.State,
+    input_file: IO[bytes],
+    input_format: str,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """Create one payment service (PaymentServiceName and PaymentServiceUrl are needed).
+
+    Input (--file or standard input): One payment service to create, or to apply to a branding
+    theme. As XML: the root element <PaymentService>; as JSON: one object in the model's shape
+    (snake_case field names, amounts as strings, dates YYYY-MM-DD).
+    """
+    payment_service = cs.read_one(
+        input_file,
+        "PaymentService",
+        PaymentService,
+        _codec.decode_payment_service,
+        input_format,
+        _checks.CHECKS[PaymentService],
+    )
+    with state.client(XeroClient, raw=raw) as client:
+        answer = client.payment_services.with_raw_response.create(
+            payment_service,
+        )
+        state.emit(answer, "payment_services", output_format)
+
+
+@payment_services.command(name="create-many", epilog="HTTP: PUT PaymentServices")
+@cs.input_options
+@cs.output_options
+@click.pass_obj
+def payment_services_create_many(
+    state: cs.State,
+    input_file: IO[bytes],
+    input_format: str,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """Create several payment services in one call.
+
+    Input (--file or standard input): A batch of payment services to create (PUT
+    PaymentServices) or to apply to a branding theme (POST
+    BrandingThemes/{BrandingThemeID}/PaymentServices). As XML: the root element
+    <PaymentServices> (or one <PaymentService>); as JSON: a list of PaymentService objects in
+    the model's shape, or one object.
+    """
+    payment_services = cs.read_items(
+        input_file,
+        "PaymentServices",
+        "PaymentService",
+        PaymentService,
+        _codec.decode_payment_service,
+        input_format,
+        _checks.CHECKS[PaymentService],
+    )
+    with state.client(XeroClient, raw=raw) as client:
+        answer = client.payment_services.with_raw_response.create_many(
+            payment_services,
+        )
+        state.emit(answer, "payment_services", output_format)
 
 
 @click.group(name="payments")
@@ -6857,6 +7600,288 @@ def repeating_invoices_import(
         )
 
 
+@click.group(name="setup")
+def setup() -> None:
+    """Setting up an organisation in one call: chart of accounts, conversion date and opening
+    balances."""
+
+
+@setup.command(name="save", epilog="HTTP: POST Setup")
+@cs.input_options
+@cs.output_options
+@click.pass_obj
+def setup_save(
+    state: cs.State,
+    input_file: IO[bytes],
+    input_format: str,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """Set the chart of accounts, the conversion date and the conversion balances; answers with
+    counts of the accounts created, updated, deleted, locked and system.
+
+    Input (--file or standard input): The organisation's chart of accounts, conversion date and
+    opening balances (POST Setup). As XML: the root element <Setup>; as JSON: one object in the
+    model's shape (snake_case field names, amounts as strings, dates YYYY-MM-DD).
+    """
+    setup = cs.read_one(
+        input_file, "Setup", Setup, _codec.decode_setup, input_format, _checks.CHECKS[Setup]
+    )
+    with state.client(XeroClient, raw=raw) as client:
+        answer = client.setup.with_raw_response.save(
+            setup,
+        )
+        state.emit(answer, "import_summary", output_format)
+
+
+@click.group(name="tax-rates")
+def tax_rates() -> None:
+    """The organisation's tax rates and their components; a rate is removed by saving Status
+    DELETED (Xero archives one already used)."""
+
+
+@tax_rates.command(name="list", epilog="HTTP: GET TaxRates")
+@click.option(
+    "--where",
+    "where",
+    type=str,
+    default=None,
+    help='A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather than by concatenation.',
+)
+@click.option(
+    "--order",
+    "order",
+    type=str,
+    default=None,
+    help="Sort order, e.g. Name ASC.",
+)
+@cs.output_options
+@click.pass_obj
+def tax_rates_list(
+    state: cs.State,
+    where: str | None,
+    order: str | None,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """List the organisation's tax rates with their components (never paged), optionally filtered
+    and sorted.
+    """
+    with state.client(XeroClient, raw=raw) as client:
+        answer = client.tax_rates.with_raw_response.list(
+            where=where,
+            order=order,
+        )
+        state.emit(answer, "tax_rates", output_format)
+
+
+@tax_rates.command(name="get", epilog="HTTP: GET TaxRates/{TaxType}")
+@click.option(
+    "--tax-type",
+    "tax_type",
+    type=str,
+    required=True,
+    help="The tax type, e.g. OUTPUT2 or TAX001.",
+)
+@cs.output_options
+@click.pass_obj
+def tax_rates_get(
+    state: cs.State,
+    tax_type: str,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """Get the tax rate of one tax type (2.0 reads one rate only by its TaxType)."""
+    with state.client(XeroClient, raw=raw) as client:
+        answer = client.tax_rates.with_raw_response.get(
+            tax_type=tax_type,
+        )
+        state.emit(answer, "tax_rates", output_format)
+
+
+@tax_rates.command(name="create", epilog="HTTP: PUT TaxRates")
+@cs.input_options
+@cs.output_options
+@click.pass_obj
+def tax_rates_create(
+    state: cs.State,
+    input_file: IO[bytes],
+    input_format: str,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """Create one tax rate from its Name and TaxComponents; Xero assigns its TaxType (TAX001, ...).
+
+    Input (--file or standard input): One tax rate to create or update. As XML: the root element
+    <TaxRate>; as JSON: one object in the model's shape (snake_case field names, amounts as
+    strings, dates YYYY-MM-DD).
+    """
+    tax_rate = cs.read_one(
+        input_file,
+        "TaxRate",
+        TaxRate,
+        _codec.decode_tax_rate,
+        input_format,
+        _checks.CHECKS[TaxRate],
+    )
+    with state.client(XeroClient, raw=raw) as client:
+        answer = client.tax_rates.with_raw_response.create(
+            tax_rate,
+        )
+        state.emit(answer, "tax_rates", output_format)
+
+
+@tax_rates.command(name="create-many", epilog="HTTP: PUT TaxRates")
+@cs.input_options
+@cs.output_options
+@click.pass_obj
+def tax_rates_create_many(
+    state: cs.State,
+    input_file: IO[bytes],
+    input_format: str,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """Create several tax rates in one call.
+
+    Input (--file or standard input): A batch of tax rates to create (PUT TaxRates) or update
+    (POST TaxRates, matched on TaxType or Name). As XML: the root element <TaxRates> (or one
+    <TaxRate>); as JSON: a list of TaxRate objects in the model's shape, or one object.
+    """
+    tax_rates = cs.read_items(
+        input_file,
+        "TaxRates",
+        "TaxRate",
+        TaxRate,
+        _codec.decode_tax_rate,
+        input_format,
+        _checks.CHECKS[TaxRate],
+    )
+    with state.client(XeroClient, raw=raw) as client:
+        answer = client.tax_rates.with_raw_response.create_many(
+            tax_rates,
+        )
+        state.emit(answer, "tax_rates", output_format)
+
+
+@tax_rates.command(name="save", epilog="HTTP: POST TaxRates")
+@cs.input_options
+@cs.output_options
+@click.pass_obj
+def tax_rates_save(
+    state: cs.State,
+    input_file: IO[bytes],
+    input_format: str,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """Update one tax rate, found by its TaxType (or its Name): rename it, change its components,
+    or remove it with Status DELETED (a rate already used is archived instead).
+
+    Input (--file or standard input): One tax rate to create or update. As XML: the root element
+    <TaxRate>; as JSON: one object in the model's shape (snake_case field names, amounts as
+    strings, dates YYYY-MM-DD).
+    """
+    tax_rate = cs.read_one(
+        input_file,
+        "TaxRate",
+        TaxRate,
+        _codec.decode_tax_rate,
+        input_format,
+        _checks.CHECKS[TaxRate],
+    )
+    with state.client(XeroClient, raw=raw) as client:
+        answer = client.tax_rates.with_raw_response.save(
+            tax_rate,
+        )
+        state.emit(answer, "tax_rates", output_format)
+
+
+@tax_rates.command(name="save-many", epilog="HTTP: POST TaxRates")
+@cs.input_options
+@cs.output_options
+@click.pass_obj
+def tax_rates_save_many(
+    state: cs.State,
+    input_file: IO[bytes],
+    input_format: str,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """Update several tax rates in one call, each as by save().
+
+    Input (--file or standard input): A batch of tax rates to create (PUT TaxRates) or update
+    (POST TaxRates, matched on TaxType or Name). As XML: the root element <TaxRates> (or one
+    <TaxRate>); as JSON: a list of TaxRate objects in the model's shape, or one object.
+    """
+    tax_rates = cs.read_items(
+        input_file,
+        "TaxRates",
+        "TaxRate",
+        TaxRate,
+        _codec.decode_tax_rate,
+        input_format,
+        _checks.CHECKS[TaxRate],
+    )
+    with state.client(XeroClient, raw=raw) as client:
+        answer = client.tax_rates.with_raw_response.save_many(
+            tax_rates,
+        )
+        state.emit(answer, "tax_rates", output_format)
+
+
+@tax_rates.command(
+    name="import", epilog="HTTP: POST TaxRates (and POST TaxRates to isolate refused rows)"
+)
+@click.argument("csv_file", metavar="FILE.csv", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option(
+    "--batch-size",
+    type=click.IntRange(1, 1000),
+    default=100,
+    show_default=True,
+    help="Rows per POST TaxRates call.",
+)
+@click.option(
+    "--start-row",
+    type=click.IntRange(min=2),
+    default=2,
+    show_default=True,
+    help="Skip the rows before this one (the header is row 1), to resume an import that stopped.",
+)
+@cs.output_options
+@click.pass_obj
+def tax_rates_import(
+    state: cs.State,
+    csv_file: str,
+    batch_size: int,
+    start_row: int,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """Insert or update tax_rates from a CSV file, in batches (POST TaxRates). Update several tax
+    rates in one call, each as by save().
+
+    The header row names TaxRate fields (e.g. name or Name); nested lists cannot be imported. A
+    row that cannot be read, or that Xero refuses, is reported on standard error with its row
+    number (the header is row 1) and the reason; the other rows are saved, and the exit code is
+    5. If the import stops (Xero or the network failing), the saved and rejected rows are
+    reported with the first row not known to be saved: --start-row resumes there.
+    """
+    with state.client(XeroClient, raw=raw) as client:
+        cs.import_csv(
+            state,
+            csv_file,
+            TaxRate,
+            # summarised errors: a refused batch raises, and is split until the refused rows stand alone
+            lambda items: [result.item for result in client.tax_rates.save_many(items)],
+            client.tax_rates.save,
+            batch_size=batch_size,
+            label="tax_rates",
+            output_format=output_format,
+            start_row=start_row,
+        )
+
+
 @click.group(name="tracking-categories")
 def tracking_categories() -> None:
     """The organisation's tracking categories and their options."""
@@ -7351,21 +8376,30 @@ GROUPS: tuple[click.Command, ...] = (
     bank_transactions,
     bank_transfers,
     batch_payments,
+    branding_themes,
+    budgets,
+    contact_groups,
     contacts,
     credit_notes,
+    currencies,
     expense_claims,
+    invoice_reminders,
     invoices,
     items,
     journals,
     linked_transactions,
     manual_journals,
+    organisation,
     overpayments,
+    payment_services,
     payments,
     prepayments,
     purchase_orders,
     quotes,
     receipts,
     repeating_invoices,
+    setup,
+    tax_rates,
     tracking_categories,
     users,
     connections,

@@ -30,41 +30,59 @@ from ._resources import (
     AsyncBankTransactionsResource,
     AsyncBankTransfersResource,
     AsyncBatchPaymentsResource,
+    AsyncBrandingThemesResource,
+    AsyncBudgetsResource,
+    AsyncContactGroupsResource,
     AsyncContactsResource,
     AsyncCreditNotesResource,
+    AsyncCurrenciesResource,
     AsyncExpenseClaimsResource,
+    AsyncInvoiceRemindersResource,
     AsyncInvoicesResource,
     AsyncItemsResource,
     AsyncJournalsResource,
     AsyncLinkedTransactionsResource,
     AsyncManualJournalsResource,
+    AsyncOrganisationResource,
     AsyncOverpaymentsResource,
+    AsyncPaymentServicesResource,
     AsyncPaymentsResource,
     AsyncPrepaymentsResource,
     AsyncPurchaseOrdersResource,
     AsyncQuotesResource,
     AsyncReceiptsResource,
     AsyncRepeatingInvoicesResource,
+    AsyncSetupResource,
+    AsyncTaxRatesResource,
     AsyncTrackingCategoriesResource,
     AsyncUsersResource,
     BankTransactionsResource,
     BankTransfersResource,
     BatchPaymentsResource,
+    BrandingThemesResource,
+    BudgetsResource,
+    ContactGroupsResource,
     ContactsResource,
     CreditNotesResource,
+    CurrenciesResource,
     ExpenseClaimsResource,
+    InvoiceRemindersResource,
     InvoicesResource,
     ItemsResource,
     JournalsResource,
     LinkedTransactionsResource,
     ManualJournalsResource,
+    OrganisationResource,
     OverpaymentsResource,
+    PaymentServicesResource,
     PaymentsResource,
     PrepaymentsResource,
     PurchaseOrdersResource,
     QuotesResource,
     ReceiptsResource,
     RepeatingInvoicesResource,
+    SetupResource,
+    TaxRatesResource,
     TrackingCategoriesResource,
     UsersResource,
 )
@@ -222,6 +240,22 @@ class XeroClient(SyncAPIClient):
         return BatchPaymentsResource(self)
 
     @cached_property
+    def branding_themes(self) -> BrandingThemesResource:
+        """The organisation's branding themes (read-only) and the payment services applied to each."""
+        return BrandingThemesResource(self)
+
+    @cached_property
+    def budgets(self) -> BudgetsResource:
+        """The organisation's budgets (read-only; needs the accounting.budgets.read scope)."""
+        return BudgetsResource(self)
+
+    @cached_property
+    def contact_groups(self) -> ContactGroupsResource:
+        """Groups of contacts (at most 100 per organisation) and their members; a group is deleted
+        by saving Status DELETED."""
+        return ContactGroupsResource(self)
+
+    @cached_property
     def contacts(self) -> ContactsResource:
         """Customers and suppliers of the organisation (2.0 has no DELETE: save a contact with
         ContactStatus ARCHIVED)."""
@@ -234,10 +268,20 @@ class XeroClient(SyncAPIClient):
         return CreditNotesResource(self)
 
     @cached_property
+    def currencies(self) -> CurrenciesResource:
+        """The currencies of the organisation: its base currency and those added for multicurrency."""
+        return CurrenciesResource(self)
+
+    @cached_property
     def expense_claims(self) -> ExpenseClaimsResource:
         """Expense claims: a user's receipts claimed together, approved and paid; history is not
         here."""
         return ExpenseClaimsResource(self)
+
+    @cached_property
+    def invoice_reminders(self) -> InvoiceRemindersResource:
+        """The organisation's invoice reminder setting (read-only)."""
+        return InvoiceRemindersResource(self)
 
     @cached_property
     def invoices(self) -> InvoicesResource:
@@ -269,11 +313,22 @@ class XeroClient(SyncAPIClient):
         return ManualJournalsResource(self)
 
     @cached_property
+    def organisation(self) -> OrganisationResource:
+        """The organisation of the call's tenant (read-only), what it may do, and its CIS settings."""
+        return OrganisationResource(self)
+
+    @cached_property
     def overpayments(self) -> OverpaymentsResource:
         """Overpayments of the organisation (read-only here: a overpayment is made by a RECEIVE-
         OVERPAYMENT or SPEND-OVERPAYMENT bank transaction; allocations and history are not
         here)."""
         return OverpaymentsResource(self)
+
+    @cached_property
+    def payment_services(self) -> PaymentServicesResource:
+        """Custom payment services: Pay Now links of online invoices (needs the paymentservices
+        scope)."""
+        return PaymentServicesResource(self)
 
     @cached_property
     def payments(self) -> PaymentsResource:
@@ -309,6 +364,18 @@ class XeroClient(SyncAPIClient):
         """Repeating invoice templates: Xero makes an invoice or bill on each date of their
         schedule (DRAFT or AUTHORISED templates; deleted by saving Status DELETED)."""
         return RepeatingInvoicesResource(self)
+
+    @cached_property
+    def setup(self) -> SetupResource:
+        """Setting up an organisation in one call: chart of accounts, conversion date and opening
+        balances."""
+        return SetupResource(self)
+
+    @cached_property
+    def tax_rates(self) -> TaxRatesResource:
+        """The organisation's tax rates and their components; a rate is removed by saving Status
+        DELETED (Xero archives one already used)."""
+        return TaxRatesResource(self)
 
     @cached_property
     def tracking_categories(self) -> TrackingCategoriesResource:
@@ -466,6 +533,22 @@ class AsyncXeroClient(AsyncAPIClient):
         return AsyncBatchPaymentsResource(self)
 
     @cached_property
+    def branding_themes(self) -> AsyncBrandingThemesResource:
+        """The organisation's branding themes (read-only) and the payment services applied to each."""
+        return AsyncBrandingThemesResource(self)
+
+    @cached_property
+    def budgets(self) -> AsyncBudgetsResource:
+        """The organisation's budgets (read-only; needs the accounting.budgets.read scope)."""
+        return AsyncBudgetsResource(self)
+
+    @cached_property
+    def contact_groups(self) -> AsyncContactGroupsResource:
+        """Groups of contacts (at most 100 per organisation) and their members; a group is deleted
+        by saving Status DELETED."""
+        return AsyncContactGroupsResource(self)
+
+    @cached_property
     def contacts(self) -> AsyncContactsResource:
         """Customers and suppliers of the organisation (2.0 has no DELETE: save a contact with
         ContactStatus ARCHIVED)."""
@@ -478,10 +561,20 @@ class AsyncXeroClient(AsyncAPIClient):
         return AsyncCreditNotesResource(self)
 
     @cached_property
+    def currencies(self) -> AsyncCurrenciesResource:
+        """The currencies of the organisation: its base currency and those added for multicurrency."""
+        return AsyncCurrenciesResource(self)
+
+    @cached_property
     def expense_claims(self) -> AsyncExpenseClaimsResource:
         """Expense claims: a user's receipts claimed together, approved and paid; history is not
         here."""
         return AsyncExpenseClaimsResource(self)
+
+    @cached_property
+    def invoice_reminders(self) -> AsyncInvoiceRemindersResource:
+        """The organisation's invoice reminder setting (read-only)."""
+        return AsyncInvoiceRemindersResource(self)
 
     @cached_property
     def invoices(self) -> AsyncInvoicesResource:
@@ -513,11 +606,22 @@ class AsyncXeroClient(AsyncAPIClient):
         return AsyncManualJournalsResource(self)
 
     @cached_property
+    def organisation(self) -> AsyncOrganisationResource:
+        """The organisation of the call's tenant (read-only), what it may do, and its CIS settings."""
+        return AsyncOrganisationResource(self)
+
+    @cached_property
     def overpayments(self) -> AsyncOverpaymentsResource:
         """Overpayments of the organisation (read-only here: a overpayment is made by a RECEIVE-
         OVERPAYMENT or SPEND-OVERPAYMENT bank transaction; allocations and history are not
         here)."""
         return AsyncOverpaymentsResource(self)
+
+    @cached_property
+    def payment_services(self) -> AsyncPaymentServicesResource:
+        """Custom payment services: Pay Now links of online invoices (needs the paymentservices
+        scope)."""
+        return AsyncPaymentServicesResource(self)
 
     @cached_property
     def payments(self) -> AsyncPaymentsResource:
@@ -553,6 +657,18 @@ class AsyncXeroClient(AsyncAPIClient):
         """Repeating invoice templates: Xero makes an invoice or bill on each date of their
         schedule (DRAFT or AUTHORISED templates; deleted by saving Status DELETED)."""
         return AsyncRepeatingInvoicesResource(self)
+
+    @cached_property
+    def setup(self) -> AsyncSetupResource:
+        """Setting up an organisation in one call: chart of accounts, conversion date and opening
+        balances."""
+        return AsyncSetupResource(self)
+
+    @cached_property
+    def tax_rates(self) -> AsyncTaxRatesResource:
+        """The organisation's tax rates and their components; a rate is removed by saving Status
+        DELETED (Xero archives one already used)."""
+        return AsyncTaxRatesResource(self)
 
     @cached_property
     def tracking_categories(self) -> AsyncTrackingCategoriesResource:

@@ -46,6 +46,9 @@ from .models import (
     AccountsResponse,
     AccountStatus,
     AccountType,
+    Action,
+    ActionsResponse,
+    ActionStatus,
     Address,
     AddressType,
     Allocation,
@@ -53,6 +56,7 @@ from .models import (
     ApiException,
     Attachment,
     BalanceAmounts,
+    BalanceDetail,
     Balances,
     BankAccountType,
     BankTransaction,
@@ -68,17 +72,32 @@ from .models import (
     BatchPaymentStatus,
     BatchPaymentType,
     BrandingTheme,
+    BrandingThemesResponse,
+    BrandingThemeType,
+    Budget,
+    BudgetBalance,
+    BudgetLine,
+    BudgetsResponse,
+    BudgetType,
+    CisOrgSetting,
+    CisOrgSettingsResponse,
     CisSetting,
     Contact,
     ContactGroup,
+    ContactGroupMember,
+    ContactGroupsResponse,
     ContactGroupStatus,
     ContactPerson,
     ContactsResponse,
     ContactStatus,
+    ConversionBalance,
+    ConversionDate,
     CreditNote,
     CreditNotesResponse,
     CreditNoteStatus,
     CreditNoteType,
+    CurrenciesResponse,
+    Currency,
     DataContractBase,
     DefaultLineAmountType,
     EntityValidationError,
@@ -87,10 +106,17 @@ from .models import (
     ExpenseClaim,
     ExpenseClaimsResponse,
     ExpenseClaimStatus,
+    ExternalLink,
+    ExternalLinkType,
+    ImportSummary,
+    ImportSummaryAccounts,
+    ImportSummaryOrganisation,
     Invoice,
     InvoiceAddress,
     InvoiceAddressType,
     InvoicePayment,
+    InvoiceReminder,
+    InvoiceRemindersResponse,
     InvoicesResponse,
     InvoiceStatus,
     InvoiceType,
@@ -114,12 +140,20 @@ from .models import (
     ManualJournalsResponse,
     ManualJournalStatus,
     OptionsResponse,
+    Organisation,
+    OrganisationClass,
+    OrganisationEdition,
     OrganisationRole,
+    OrganisationsResponse,
+    OrganisationType,
+    OrganisationVersion,
     Overpayment,
     OverpaymentsResponse,
     OverpaymentStatus,
     OverpaymentType,
     Payment,
+    PaymentService,
+    PaymentServicesResponse,
     PaymentsResponse,
     PaymentStatus,
     PaymentTerm,
@@ -145,13 +179,22 @@ from .models import (
     RepeatingInvoice,
     RepeatingInvoicesResponse,
     RepeatingInvoiceStatus,
+    ReportTaxType,
     Response,
+    SalesTaxBasis,
+    SalesTaxPeriod,
     Schedule,
     ScheduleDueDateType,
     ScheduleUnit,
+    Setup,
+    SetupResponse,
     SourceTransactionTypeCode,
     Taxability,
+    TaxComponent,
     TaxNumberType,
+    TaxRate,
+    TaxRatesResponse,
+    TaxRateStatus,
     TrackingCategoriesResponse,
     TrackingCategory,
     TrackingOption,
@@ -168,6 +211,7 @@ _XSI_TYPE = "{http://www.w3.org/2001/XMLSchema-instance}type"
 _E_AccountClass = enum_table(AccountClass)
 _E_AccountStatus = enum_table(AccountStatus)
 _E_AccountType = enum_table(AccountType)
+_E_ActionStatus = enum_table(ActionStatus)
 _E_AddressType = enum_table(AddressType)
 _E_BankAccountType = enum_table(BankAccountType)
 _E_BankTransactionStatus = enum_table(BankTransactionStatus)
@@ -175,6 +219,8 @@ _E_BankTransactionType = enum_table(BankTransactionType)
 _E_BankTransferStatus = enum_table(BankTransferStatus)
 _E_BatchPaymentStatus = enum_table(BatchPaymentStatus)
 _E_BatchPaymentType = enum_table(BatchPaymentType)
+_E_BrandingThemeType = enum_table(BrandingThemeType)
+_E_BudgetType = enum_table(BudgetType)
 _E_ContactGroupStatus = enum_table(ContactGroupStatus)
 _E_ContactStatus = enum_table(ContactStatus)
 _E_CreditNoteStatus = enum_table(CreditNoteStatus)
@@ -182,6 +228,7 @@ _E_CreditNoteType = enum_table(CreditNoteType)
 _E_DefaultLineAmountType = enum_table(DefaultLineAmountType)
 _E_EntityValidationStatus = enum_table(EntityValidationStatus)
 _E_ExpenseClaimStatus = enum_table(ExpenseClaimStatus)
+_E_ExternalLinkType = enum_table(ExternalLinkType)
 _E_InvoiceAddressType = enum_table(InvoiceAddressType)
 _E_InvoiceStatus = enum_table(InvoiceStatus)
 _E_InvoiceType = enum_table(InvoiceType)
@@ -190,7 +237,11 @@ _E_LineAmountTypes = enum_table(LineAmountTypes)
 _E_LinkedTransactionStatus = enum_table(LinkedTransactionStatus)
 _E_LinkedTransactionType = enum_table(LinkedTransactionType)
 _E_ManualJournalStatus = enum_table(ManualJournalStatus)
+_E_OrganisationClass = enum_table(OrganisationClass)
+_E_OrganisationEdition = enum_table(OrganisationEdition)
 _E_OrganisationRole = enum_table(OrganisationRole)
+_E_OrganisationType = enum_table(OrganisationType)
+_E_OrganisationVersion = enum_table(OrganisationVersion)
 _E_OverpaymentStatus = enum_table(OverpaymentStatus)
 _E_OverpaymentType = enum_table(OverpaymentType)
 _E_PaymentStatus = enum_table(PaymentStatus)
@@ -204,10 +255,14 @@ _E_QuoteLineAmountTypes = enum_table(QuoteLineAmountTypes)
 _E_QuoteStatus = enum_table(QuoteStatus)
 _E_ReceiptStatus = enum_table(ReceiptStatus)
 _E_RepeatingInvoiceStatus = enum_table(RepeatingInvoiceStatus)
+_E_ReportTaxType = enum_table(ReportTaxType)
+_E_SalesTaxBasis = enum_table(SalesTaxBasis)
+_E_SalesTaxPeriod = enum_table(SalesTaxPeriod)
 _E_ScheduleDueDateType = enum_table(ScheduleDueDateType)
 _E_ScheduleUnit = enum_table(ScheduleUnit)
 _E_SourceTransactionTypeCode = enum_table(SourceTransactionTypeCode)
 _E_TaxNumberType = enum_table(TaxNumberType)
+_E_TaxRateStatus = enum_table(TaxRateStatus)
 _E_Taxability = enum_table(Taxability)
 _E_TrackingStatus = enum_table(TrackingStatus)
 
@@ -532,6 +587,115 @@ def encode_accounts_response(obj: AccountsResponse) -> bytes:
     """A ``AccountsResponse`` as the document ``<Response>...</Response>`` (UTF-8, no declaration)."""
     el = etree.Element("Response")
     write_accounts_response(el, obj)
+    return to_bytes(el)
+
+
+def decode_action(el: etree._Element, strict: bool = False) -> Action:
+    """An element holding a ``Action`` (``<Action>``) -> the dataclass."""
+    v_name: str | None = None
+    v_status: Any = None
+    for child in el:
+        tag = child.tag
+        if tag == "Name":
+            v_name = child.text or ""
+        elif tag == "Status":
+            text = child.text
+            v_status = _E_ActionStatus.get(text)
+            if v_status is None:
+                v_status = read_enum(_E_ActionStatus, text)
+        elif strict and isinstance(tag, str):
+            raise unknown("Action", tag)
+        elif isinstance(tag, str):
+            skipped("Action", tag)
+    # Every field is assigned below, as the dataclass __init__ would (the models are plain
+    # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
+    # the cost of a keyword-argument call per object.
+    obj = Action.__new__(Action)
+    obj.name = v_name
+    obj.status = v_status
+    return obj
+
+
+def write_action(el: etree._Element, obj: Action) -> None:
+    """Append the children of a ``Action`` to ``el``, in schema order."""
+    if obj.name is not None:
+        SubElement(el, "Name").text = obj.name or None
+    if obj.status is not None:
+        SubElement(el, "Status").text = enum_text(obj.status)
+
+
+def encode_action(obj: Action) -> bytes:
+    """A ``Action`` as the document ``<Action>...</Action>`` (UTF-8, no declaration)."""
+    el = etree.Element("Action")
+    write_action(el, obj)
+    return to_bytes(el)
+
+
+def decode_actions_response(el: etree._Element, strict: bool = False) -> ActionsResponse:
+    """An element holding a ``ActionsResponse`` (``<Response>``) -> the dataclass."""
+    v_id: str | None = None
+    v_status: str | None = None
+    v_provider_name: str | None = None
+    v_date_time_utc: datetime.datetime | None = None
+    v_actions: list[Action] = []
+    for child in el:
+        tag = child.tag
+        if tag == "Id":
+            v_id = child.text or ""
+        elif tag == "Status":
+            v_status = child.text or ""
+        elif tag == "ProviderName":
+            v_provider_name = child.text or ""
+        elif tag == "DateTimeUTC":
+            try:
+                v_date_time_utc = parse_utc_datetime(child.text or "")
+            except ValueError:
+                raise invalid("Xero UTC timestamp", "Response.DateTimeUTC", child.text) from None
+        elif tag == "Actions":
+            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
+                for item in child:
+                    if item.tag == "Action":
+                        i_actions = decode_action(item, strict)
+                        v_actions.append(i_actions)
+                    elif strict and isinstance(item.tag, str):
+                        raise unknown("Actions", item.tag)
+                    elif isinstance(item.tag, str):
+                        skipped("Actions", item.tag)
+        elif strict and isinstance(tag, str):
+            raise unknown("Response", tag)
+        elif isinstance(tag, str):
+            skipped("Response", tag)
+    # Every field is assigned below, as the dataclass __init__ would (the models are plain
+    # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
+    # the cost of a keyword-argument call per object.
+    obj = ActionsResponse.__new__(ActionsResponse)
+    obj.id = v_id
+    obj.status = v_status
+    obj.provider_name = v_provider_name
+    obj.date_time_utc = v_date_time_utc
+    obj.actions = v_actions
+    return obj
+
+
+def write_actions_response(el: etree._Element, obj: ActionsResponse) -> None:
+    """Append the children of a ``ActionsResponse`` to ``el``, in schema order."""
+    if obj.id is not None:
+        SubElement(el, "Id").text = obj.id or None
+    if obj.status is not None:
+        SubElement(el, "Status").text = obj.status or None
+    if obj.provider_name is not None:
+        SubElement(el, "ProviderName").text = obj.provider_name or None
+    if obj.date_time_utc is not None:
+        SubElement(el, "DateTimeUTC").text = write_utc_datetime(obj.date_time_utc)
+    wrapper = SubElement(el, "Actions")
+    for i_actions in obj.actions:
+        write_action(SubElement(wrapper, "Action"), i_actions)
+
+
+def encode_actions_response(obj: ActionsResponse) -> bytes:
+    """A ``ActionsResponse`` as the document ``<Response>...</Response>`` (UTF-8, no declaration)."""
+    el = etree.Element("Response")
+    write_actions_response(el, obj)
     return to_bytes(el)
 
 
@@ -1139,6 +1303,71 @@ def encode_balance_amounts(obj: BalanceAmounts) -> bytes:
     """A ``BalanceAmounts`` as the document ``<BalanceAmounts>...</BalanceAmounts>`` (UTF-8, no declaration)."""
     el = etree.Element("BalanceAmounts")
     write_balance_amounts(el, obj)
+    return to_bytes(el)
+
+
+def decode_balance_detail(el: etree._Element, strict: bool = False) -> BalanceDetail:
+    """An element holding a ``BalanceDetail`` (``<BalanceDetail>``) -> the dataclass."""
+    v_balance: Decimal | None = None
+    v_currency_code: str | None = None
+    v_currency_rate: Decimal | None = None
+    for child in el:
+        tag = child.tag
+        if tag == "Balance":
+            try:
+                v_balance = Decimal(child.text)  # type: ignore[arg-type]
+            except (ArithmeticError, TypeError):
+                raise invalid("decimal", "BalanceDetail.Balance", child.text) from None
+            if not v_balance.is_finite():
+                raise invalid("decimal", "BalanceDetail.Balance", child.text)
+        elif tag == "CurrencyCode":
+            v_currency_code = child.text or ""
+        elif tag == "CurrencyRate":
+            try:
+                v_currency_rate = Decimal(child.text)  # type: ignore[arg-type]
+            except (ArithmeticError, TypeError):
+                raise invalid("decimal", "BalanceDetail.CurrencyRate", child.text) from None
+            if not v_currency_rate.is_finite():
+                raise invalid("decimal", "BalanceDetail.CurrencyRate", child.text)
+        elif strict and isinstance(tag, str):
+            raise unknown("BalanceDetail", tag)
+        elif isinstance(tag, str):
+            skipped("BalanceDetail", tag)
+    # Every field is assigned below, as the dataclass __init__ would (the models are plain
+    # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
+    # the cost of a keyword-argument call per object.
+    obj = BalanceDetail.__new__(BalanceDetail)
+    obj.balance = v_balance
+    obj.currency_code = v_currency_code
+    obj.currency_rate = v_currency_rate
+    return obj
+
+
+def write_balance_detail(el: etree._Element, obj: BalanceDetail) -> None:
+    """Append the children of a ``BalanceDetail`` to ``el``, in schema order."""
+    if obj.balance is not None:
+        SubElement(el, "Balance").text = decimal_text(obj.balance)
+    if obj.currency_code is not None:
+        SubElement(el, "CurrencyCode").text = obj.currency_code or None
+    if obj.currency_rate is not None:
+        SubElement(el, "CurrencyRate").text = decimal_text(obj.currency_rate)
+
+
+def write_balance_detail_request(el: etree._Element, obj: BalanceDetail) -> None:
+    """Append what a request carries of a ``BalanceDetail`` to ``el``: the elements of its write
+    schema, in that order (read-only elements are left out)."""
+    if obj.balance is not None:
+        SubElement(el, "Balance").text = decimal_text(obj.balance)
+    if obj.currency_code is not None:
+        SubElement(el, "CurrencyCode").text = obj.currency_code or None
+    if obj.currency_rate is not None:
+        SubElement(el, "CurrencyRate").text = decimal_text(obj.currency_rate)
+
+
+def encode_balance_detail(obj: BalanceDetail) -> bytes:
+    """A ``BalanceDetail`` as the document ``<BalanceDetail>...</BalanceDetail>`` (UTF-8, no declaration)."""
+    el = etree.Element("BalanceDetail")
+    write_balance_detail(el, obj)
     return to_bytes(el)
 
 
@@ -2225,12 +2454,34 @@ def decode_branding_theme(el: etree._Element, strict: bool = False) -> BrandingT
     """An element holding a ``BrandingTheme`` (``<BrandingTheme>``) -> the dataclass."""
     v_branding_theme_id: str | None = None
     v_name: str | None = None
+    v_logo_url: str | None = None
+    v_type: Any = None
+    v_sort_order: int | None = None
+    v_created_date_utc: datetime.datetime | None = None
     for child in el:
         tag = child.tag
         if tag == "BrandingThemeID":
             v_branding_theme_id = child.text or ""
         elif tag == "Name":
             v_name = child.text or ""
+        elif tag == "LogoUrl":
+            v_logo_url = child.text or ""
+        elif tag == "Type":
+            text = child.text
+            v_type = _E_BrandingThemeType.get(text)
+            if v_type is None:
+                v_type = read_enum(_E_BrandingThemeType, text)
+        elif tag == "SortOrder":
+            v_sort_order = read_int(child.text, "BrandingTheme.SortOrder")
+        elif tag == "CreatedDateUTC":
+            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+            if not child.values() or child.get(_XSI_NIL) != "true":
+                try:
+                    v_created_date_utc = parse_utc_datetime(child.text or "")
+                except ValueError:
+                    raise invalid(
+                        "Xero UTC timestamp", "BrandingTheme.CreatedDateUTC", child.text
+                    ) from None
         elif strict and isinstance(tag, str):
             raise unknown("BrandingTheme", tag)
         elif isinstance(tag, str):
@@ -2241,6 +2492,10 @@ def decode_branding_theme(el: etree._Element, strict: bool = False) -> BrandingT
     obj = BrandingTheme.__new__(BrandingTheme)
     obj.branding_theme_id = v_branding_theme_id
     obj.name = v_name
+    obj.logo_url = v_logo_url
+    obj.type = v_type
+    obj.sort_order = v_sort_order
+    obj.created_date_utc = v_created_date_utc
     return obj
 
 
@@ -2250,6 +2505,14 @@ def write_branding_theme(el: etree._Element, obj: BrandingTheme) -> None:
         SubElement(el, "BrandingThemeID").text = obj.branding_theme_id or None
     if obj.name is not None:
         SubElement(el, "Name").text = obj.name or None
+    if obj.logo_url is not None:
+        SubElement(el, "LogoUrl").text = obj.logo_url or None
+    if obj.type is not None:
+        SubElement(el, "Type").text = enum_text(obj.type)
+    if obj.sort_order is not None:
+        SubElement(el, "SortOrder").text = str(obj.sort_order)
+    if obj.created_date_utc is not None:
+        SubElement(el, "CreatedDateUTC").text = write_utc_datetime(obj.created_date_utc)
 
 
 def encode_branding_theme(obj: BrandingTheme) -> bytes:
@@ -2259,20 +2522,494 @@ def encode_branding_theme(obj: BrandingTheme) -> bytes:
     return to_bytes(el)
 
 
+def decode_branding_themes_response(
+    el: etree._Element, strict: bool = False
+) -> BrandingThemesResponse:
+    """An element holding a ``BrandingThemesResponse`` (``<Response>``) -> the dataclass."""
+    v_id: str | None = None
+    v_status: str | None = None
+    v_provider_name: str | None = None
+    v_date_time_utc: datetime.datetime | None = None
+    v_branding_themes: list[BrandingTheme] = []
+    for child in el:
+        tag = child.tag
+        if tag == "Id":
+            v_id = child.text or ""
+        elif tag == "Status":
+            v_status = child.text or ""
+        elif tag == "ProviderName":
+            v_provider_name = child.text or ""
+        elif tag == "DateTimeUTC":
+            try:
+                v_date_time_utc = parse_utc_datetime(child.text or "")
+            except ValueError:
+                raise invalid("Xero UTC timestamp", "Response.DateTimeUTC", child.text) from None
+        elif tag == "BrandingThemes":
+            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
+                for item in child:
+                    if item.tag == "BrandingTheme":
+                        i_branding_themes = decode_branding_theme(item, strict)
+                        v_branding_themes.append(i_branding_themes)
+                    elif strict and isinstance(item.tag, str):
+                        raise unknown("BrandingThemes", item.tag)
+                    elif isinstance(item.tag, str):
+                        skipped("BrandingThemes", item.tag)
+        elif strict and isinstance(tag, str):
+            raise unknown("Response", tag)
+        elif isinstance(tag, str):
+            skipped("Response", tag)
+    # Every field is assigned below, as the dataclass __init__ would (the models are plain
+    # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
+    # the cost of a keyword-argument call per object.
+    obj = BrandingThemesResponse.__new__(BrandingThemesResponse)
+    obj.id = v_id
+    obj.status = v_status
+    obj.provider_name = v_provider_name
+    obj.date_time_utc = v_date_time_utc
+    obj.branding_themes = v_branding_themes
+    return obj
+
+
+def write_branding_themes_response(el: etree._Element, obj: BrandingThemesResponse) -> None:
+    """Append the children of a ``BrandingThemesResponse`` to ``el``, in schema order."""
+    if obj.id is not None:
+        SubElement(el, "Id").text = obj.id or None
+    if obj.status is not None:
+        SubElement(el, "Status").text = obj.status or None
+    if obj.provider_name is not None:
+        SubElement(el, "ProviderName").text = obj.provider_name or None
+    if obj.date_time_utc is not None:
+        SubElement(el, "DateTimeUTC").text = write_utc_datetime(obj.date_time_utc)
+    wrapper = SubElement(el, "BrandingThemes")
+    for i_branding_themes in obj.branding_themes:
+        write_branding_theme(SubElement(wrapper, "BrandingTheme"), i_branding_themes)
+
+
+def encode_branding_themes_response(obj: BrandingThemesResponse) -> bytes:
+    """A ``BrandingThemesResponse`` as the document ``<Response>...</Response>`` (UTF-8, no declaration)."""
+    el = etree.Element("Response")
+    write_branding_themes_response(el, obj)
+    return to_bytes(el)
+
+
+def decode_budget(el: etree._Element, strict: bool = False) -> Budget:
+    """An element holding a ``Budget`` (``<Budget>``) -> the dataclass."""
+    v_budget_id: str | None = None
+    v_type: Any = None
+    v_description: str | None = None
+    v_updated_date_utc: datetime.datetime | None = None
+    v_budget_lines: list[BudgetLine] = []
+    v_tracking: list[TrackingCategory] = []
+    for child in el:
+        tag = child.tag
+        if tag == "BudgetID":
+            v_budget_id = child.text or ""
+        elif tag == "Type":
+            text = child.text
+            v_type = _E_BudgetType.get(text)
+            if v_type is None:
+                v_type = read_enum(_E_BudgetType, text)
+        elif tag == "Description":
+            v_description = child.text or ""
+        elif tag == "UpdatedDateUTC":
+            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+            if not child.values() or child.get(_XSI_NIL) != "true":
+                try:
+                    v_updated_date_utc = parse_utc_datetime(child.text or "")
+                except ValueError:
+                    raise invalid(
+                        "Xero UTC timestamp", "Budget.UpdatedDateUTC", child.text
+                    ) from None
+        elif tag == "BudgetLines":
+            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
+                for item in child:
+                    if item.tag == "BudgetLine":
+                        i_budget_lines = decode_budget_line(item, strict)
+                        v_budget_lines.append(i_budget_lines)
+                    elif strict and isinstance(item.tag, str):
+                        raise unknown("BudgetLines", item.tag)
+                    elif isinstance(item.tag, str):
+                        skipped("BudgetLines", item.tag)
+        elif tag == "Tracking":
+            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
+                for item in child:
+                    if item.tag == "TrackingCategory":
+                        i_tracking = decode_tracking_category(item, strict)
+                        v_tracking.append(i_tracking)
+                    elif strict and isinstance(item.tag, str):
+                        raise unknown("Tracking", item.tag)
+                    elif isinstance(item.tag, str):
+                        skipped("Tracking", item.tag)
+        elif strict and isinstance(tag, str):
+            raise unknown("Budget", tag)
+        elif isinstance(tag, str):
+            skipped("Budget", tag)
+    # Every field is assigned below, as the dataclass __init__ would (the models are plain
+    # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
+    # the cost of a keyword-argument call per object.
+    obj = Budget.__new__(Budget)
+    obj.budget_id = v_budget_id
+    obj.type = v_type
+    obj.description = v_description
+    obj.updated_date_utc = v_updated_date_utc
+    obj.budget_lines = v_budget_lines
+    obj.tracking = v_tracking
+    return obj
+
+
+def write_budget(el: etree._Element, obj: Budget) -> None:
+    """Append the children of a ``Budget`` to ``el``, in schema order."""
+    if obj.budget_id is not None:
+        SubElement(el, "BudgetID").text = obj.budget_id or None
+    if obj.type is not None:
+        SubElement(el, "Type").text = enum_text(obj.type)
+    if obj.description is not None:
+        SubElement(el, "Description").text = obj.description or None
+    if obj.updated_date_utc is not None:
+        SubElement(el, "UpdatedDateUTC").text = write_utc_datetime(obj.updated_date_utc)
+    wrapper = SubElement(el, "BudgetLines")
+    for i_budget_lines in obj.budget_lines:
+        write_budget_line(SubElement(wrapper, "BudgetLine"), i_budget_lines)
+    wrapper = SubElement(el, "Tracking")
+    for i_tracking in obj.tracking:
+        write_tracking_category(SubElement(wrapper, "TrackingCategory"), i_tracking)
+
+
+def encode_budget(obj: Budget) -> bytes:
+    """A ``Budget`` as the document ``<Budget>...</Budget>`` (UTF-8, no declaration)."""
+    el = etree.Element("Budget")
+    write_budget(el, obj)
+    return to_bytes(el)
+
+
+def decode_budget_balance(el: etree._Element, strict: bool = False) -> BudgetBalance:
+    """An element holding a ``BudgetBalance`` (``<BudgetBalance>``) -> the dataclass."""
+    v_period: str | None = None
+    v_amount: Decimal | None = None
+    v_unit_amount: Decimal | None = None
+    v_notes: str | None = None
+    for child in el:
+        tag = child.tag
+        if tag == "Period":
+            v_period = child.text or ""
+        elif tag == "Amount":
+            try:
+                v_amount = Decimal(child.text)  # type: ignore[arg-type]
+            except (ArithmeticError, TypeError):
+                raise invalid("decimal", "BudgetBalance.Amount", child.text) from None
+            if not v_amount.is_finite():
+                raise invalid("decimal", "BudgetBalance.Amount", child.text)
+        elif tag == "UnitAmount":
+            try:
+                v_unit_amount = Decimal(child.text)  # type: ignore[arg-type]
+            except (ArithmeticError, TypeError):
+                raise invalid("decimal", "BudgetBalance.UnitAmount", child.text) from None
+            if not v_unit_amount.is_finite():
+                raise invalid("decimal", "BudgetBalance.UnitAmount", child.text)
+        elif tag == "Notes":
+            v_notes = child.text or ""
+        elif strict and isinstance(tag, str):
+            raise unknown("BudgetBalance", tag)
+        elif isinstance(tag, str):
+            skipped("BudgetBalance", tag)
+    # Every field is assigned below, as the dataclass __init__ would (the models are plain
+    # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
+    # the cost of a keyword-argument call per object.
+    obj = BudgetBalance.__new__(BudgetBalance)
+    obj.period = v_period
+    obj.amount = v_amount
+    obj.unit_amount = v_unit_amount
+    obj.notes = v_notes
+    return obj
+
+
+def write_budget_balance(el: etree._Element, obj: BudgetBalance) -> None:
+    """Append the children of a ``BudgetBalance`` to ``el``, in schema order."""
+    if obj.period is not None:
+        SubElement(el, "Period").text = obj.period or None
+    if obj.amount is not None:
+        SubElement(el, "Amount").text = decimal_text(obj.amount)
+    if obj.unit_amount is not None:
+        SubElement(el, "UnitAmount").text = decimal_text(obj.unit_amount)
+    if obj.notes is not None:
+        SubElement(el, "Notes").text = obj.notes or None
+
+
+def encode_budget_balance(obj: BudgetBalance) -> bytes:
+    """A ``BudgetBalance`` as the document ``<BudgetBalance>...</BudgetBalance>`` (UTF-8, no declaration)."""
+    el = etree.Element("BudgetBalance")
+    write_budget_balance(el, obj)
+    return to_bytes(el)
+
+
+def decode_budget_line(el: etree._Element, strict: bool = False) -> BudgetLine:
+    """An element holding a ``BudgetLine`` (``<BudgetLine>``) -> the dataclass."""
+    v_account_id: str | None = None
+    v_account_code: str | None = None
+    v_budget_balances: list[BudgetBalance] = []
+    for child in el:
+        tag = child.tag
+        if tag == "AccountID":
+            v_account_id = child.text or ""
+        elif tag == "AccountCode":
+            v_account_code = child.text or ""
+        elif tag == "BudgetBalances":
+            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
+                for item in child:
+                    if item.tag == "BudgetBalance":
+                        i_budget_balances = decode_budget_balance(item, strict)
+                        v_budget_balances.append(i_budget_balances)
+                    elif strict and isinstance(item.tag, str):
+                        raise unknown("BudgetBalances", item.tag)
+                    elif isinstance(item.tag, str):
+                        skipped("BudgetBalances", item.tag)
+        elif strict and isinstance(tag, str):
+            raise unknown("BudgetLine", tag)
+        elif isinstance(tag, str):
+            skipped("BudgetLine", tag)
+    # Every field is assigned below, as the dataclass __init__ would (the models are plain
+    # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
+    # the cost of a keyword-argument call per object.
+    obj = BudgetLine.__new__(BudgetLine)
+    obj.account_id = v_account_id
+    obj.account_code = v_account_code
+    obj.budget_balances = v_budget_balances
+    return obj
+
+
+def write_budget_line(el: etree._Element, obj: BudgetLine) -> None:
+    """Append the children of a ``BudgetLine`` to ``el``, in schema order."""
+    if obj.account_id is not None:
+        SubElement(el, "AccountID").text = obj.account_id or None
+    if obj.account_code is not None:
+        SubElement(el, "AccountCode").text = obj.account_code or None
+    wrapper = SubElement(el, "BudgetBalances")
+    for i_budget_balances in obj.budget_balances:
+        write_budget_balance(SubElement(wrapper, "BudgetBalance"), i_budget_balances)
+
+
+def encode_budget_line(obj: BudgetLine) -> bytes:
+    """A ``BudgetLine`` as the document ``<BudgetLine>...</BudgetLine>`` (UTF-8, no declaration)."""
+    el = etree.Element("BudgetLine")
+    write_budget_line(el, obj)
+    return to_bytes(el)
+
+
+def decode_budgets_response(el: etree._Element, strict: bool = False) -> BudgetsResponse:
+    """An element holding a ``BudgetsResponse`` (``<Response>``) -> the dataclass."""
+    v_id: str | None = None
+    v_status: str | None = None
+    v_provider_name: str | None = None
+    v_date_time_utc: datetime.datetime | None = None
+    v_budgets: list[Budget] = []
+    for child in el:
+        tag = child.tag
+        if tag == "Id":
+            v_id = child.text or ""
+        elif tag == "Status":
+            v_status = child.text or ""
+        elif tag == "ProviderName":
+            v_provider_name = child.text or ""
+        elif tag == "DateTimeUTC":
+            try:
+                v_date_time_utc = parse_utc_datetime(child.text or "")
+            except ValueError:
+                raise invalid("Xero UTC timestamp", "Response.DateTimeUTC", child.text) from None
+        elif tag == "Budgets":
+            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
+                for item in child:
+                    if item.tag == "Budget":
+                        i_budgets = decode_budget(item, strict)
+                        v_budgets.append(i_budgets)
+                    elif strict and isinstance(item.tag, str):
+                        raise unknown("Budgets", item.tag)
+                    elif isinstance(item.tag, str):
+                        skipped("Budgets", item.tag)
+        elif strict and isinstance(tag, str):
+            raise unknown("Response", tag)
+        elif isinstance(tag, str):
+            skipped("Response", tag)
+    # Every field is assigned below, as the dataclass __init__ would (the models are plain
+    # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
+    # the cost of a keyword-argument call per object.
+    obj = BudgetsResponse.__new__(BudgetsResponse)
+    obj.id = v_id
+    obj.status = v_status
+    obj.provider_name = v_provider_name
+    obj.date_time_utc = v_date_time_utc
+    obj.budgets = v_budgets
+    return obj
+
+
+def write_budgets_response(el: etree._Element, obj: BudgetsResponse) -> None:
+    """Append the children of a ``BudgetsResponse`` to ``el``, in schema order."""
+    if obj.id is not None:
+        SubElement(el, "Id").text = obj.id or None
+    if obj.status is not None:
+        SubElement(el, "Status").text = obj.status or None
+    if obj.provider_name is not None:
+        SubElement(el, "ProviderName").text = obj.provider_name or None
+    if obj.date_time_utc is not None:
+        SubElement(el, "DateTimeUTC").text = write_utc_datetime(obj.date_time_utc)
+    wrapper = SubElement(el, "Budgets")
+    for i_budgets in obj.budgets:
+        write_budget(SubElement(wrapper, "Budget"), i_budgets)
+
+
+def encode_budgets_response(obj: BudgetsResponse) -> bytes:
+    """A ``BudgetsResponse`` as the document ``<Response>...</Response>`` (UTF-8, no declaration)."""
+    el = etree.Element("Response")
+    write_budgets_response(el, obj)
+    return to_bytes(el)
+
+
+def decode_cis_org_setting(el: etree._Element, strict: bool = False) -> CisOrgSetting:
+    """An element holding a ``CisOrgSetting`` (``<CisOrgSetting>``) -> the dataclass."""
+    v_cis_contractor_enabled: bool | None = None
+    v_cis_sub_contractor_enabled: bool | None = None
+    v_rate: Decimal | None = None
+    for child in el:
+        tag = child.tag
+        if tag == "CISContractorEnabled":
+            text = child.text
+            if text == "true":
+                v_cis_contractor_enabled = True
+            elif text == "false":
+                v_cis_contractor_enabled = False
+            else:
+                v_cis_contractor_enabled = read_bool(text, "CisOrgSetting.CISContractorEnabled")
+        elif tag == "CISSubContractorEnabled":
+            text = child.text
+            if text == "true":
+                v_cis_sub_contractor_enabled = True
+            elif text == "false":
+                v_cis_sub_contractor_enabled = False
+            else:
+                v_cis_sub_contractor_enabled = read_bool(
+                    text, "CisOrgSetting.CISSubContractorEnabled"
+                )
+        elif tag == "Rate":
+            try:
+                v_rate = Decimal(child.text)  # type: ignore[arg-type]
+            except (ArithmeticError, TypeError):
+                raise invalid("decimal", "CisOrgSetting.Rate", child.text) from None
+            if not v_rate.is_finite():
+                raise invalid("decimal", "CisOrgSetting.Rate", child.text)
+        elif strict and isinstance(tag, str):
+            raise unknown("CisOrgSetting", tag)
+        elif isinstance(tag, str):
+            skipped("CisOrgSetting", tag)
+    # Every field is assigned below, as the dataclass __init__ would (the models are plain
+    # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
+    # the cost of a keyword-argument call per object.
+    obj = CisOrgSetting.__new__(CisOrgSetting)
+    obj.cis_contractor_enabled = v_cis_contractor_enabled
+    obj.cis_sub_contractor_enabled = v_cis_sub_contractor_enabled
+    obj.rate = v_rate
+    return obj
+
+
+def write_cis_org_setting(el: etree._Element, obj: CisOrgSetting) -> None:
+    """Append the children of a ``CisOrgSetting`` to ``el``, in schema order."""
+    if obj.cis_contractor_enabled is not None:
+        SubElement(el, "CISContractorEnabled").text = bool_text(obj.cis_contractor_enabled)
+    if obj.cis_sub_contractor_enabled is not None:
+        SubElement(el, "CISSubContractorEnabled").text = bool_text(obj.cis_sub_contractor_enabled)
+    if obj.rate is not None:
+        SubElement(el, "Rate").text = decimal_text(obj.rate)
+
+
+def encode_cis_org_setting(obj: CisOrgSetting) -> bytes:
+    """A ``CisOrgSetting`` as the document ``<CisOrgSetting>...</CisOrgSetting>`` (UTF-8, no declaration)."""
+    el = etree.Element("CisOrgSetting")
+    write_cis_org_setting(el, obj)
+    return to_bytes(el)
+
+
+def decode_cis_org_settings_response(
+    el: etree._Element, strict: bool = False
+) -> CisOrgSettingsResponse:
+    """An element holding a ``CisOrgSettingsResponse`` (``<Response>``) -> the dataclass."""
+    v_id: str | None = None
+    v_status: str | None = None
+    v_provider_name: str | None = None
+    v_date_time_utc: datetime.datetime | None = None
+    v_cis_settings: list[CisOrgSetting] = []
+    for child in el:
+        tag = child.tag
+        if tag == "Id":
+            v_id = child.text or ""
+        elif tag == "Status":
+            v_status = child.text or ""
+        elif tag == "ProviderName":
+            v_provider_name = child.text or ""
+        elif tag == "DateTimeUTC":
+            try:
+                v_date_time_utc = parse_utc_datetime(child.text or "")
+            except ValueError:
+                raise invalid("Xero UTC timestamp", "Response.DateTimeUTC", child.text) from None
+        elif tag == "CISSettings":
+            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
+                for item in child:
+                    if item.tag == "CISSetting":
+                        i_cis_settings = decode_cis_org_setting(item, strict)
+                        v_cis_settings.append(i_cis_settings)
+                    elif strict and isinstance(item.tag, str):
+                        raise unknown("CISSettings", item.tag)
+                    elif isinstance(item.tag, str):
+                        skipped("CISSettings", item.tag)
+        elif strict and isinstance(tag, str):
+            raise unknown("Response", tag)
+        elif isinstance(tag, str):
+            skipped("Response", tag)
+    # Every field is assigned below, as the dataclass __init__ would (the models are plain
+    # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
+    # the cost of a keyword-argument call per object.
+    obj = CisOrgSettingsResponse.__new__(CisOrgSettingsResponse)
+    obj.id = v_id
+    obj.status = v_status
+    obj.provider_name = v_provider_name
+    obj.date_time_utc = v_date_time_utc
+    obj.cis_settings = v_cis_settings
+    return obj
+
+
+def write_cis_org_settings_response(el: etree._Element, obj: CisOrgSettingsResponse) -> None:
+    """Append the children of a ``CisOrgSettingsResponse`` to ``el``, in schema order."""
+    if obj.id is not None:
+        SubElement(el, "Id").text = obj.id or None
+    if obj.status is not None:
+        SubElement(el, "Status").text = obj.status or None
+    if obj.provider_name is not None:
+        SubElement(el, "ProviderName").text = obj.provider_name or None
+    if obj.date_time_utc is not None:
+        SubElement(el, "DateTimeUTC").text = write_utc_datetime(obj.date_time_utc)
+    wrapper = SubElement(el, "CISSettings")
+    for i_cis_settings in obj.cis_settings:
+        write_cis_org_setting(SubElement(wrapper, "CISSetting"), i_cis_settings)
+
+
+def encode_cis_org_settings_response(obj: CisOrgSettingsResponse) -> bytes:
+    """A ``CisOrgSettingsResponse`` as the document ``<Response>...</Response>`` (UTF-8, no declaration)."""
+    el = etree.Element("Response")
+    write_cis_org_settings_response(el, obj)
+    return to_bytes(el)
+
+
 def decode_cis_setting(el: etree._Element, strict: bool = False) -> CisSetting:
     """An element holding a ``CisSetting`` (``<CisSetting>``) -> the dataclass."""
-    v_cisenabled: bool | None = None
+    v_cis_enabled: bool | None = None
     v_rate: Decimal | None = None
     for child in el:
         tag = child.tag
         if tag == "CISEnabled":
             text = child.text
             if text == "true":
-                v_cisenabled = True
+                v_cis_enabled = True
             elif text == "false":
-                v_cisenabled = False
+                v_cis_enabled = False
             else:
-                v_cisenabled = read_bool(text, "CisSetting.CISEnabled")
+                v_cis_enabled = read_bool(text, "CisSetting.CISEnabled")
         elif tag == "Rate":
             try:
                 v_rate = Decimal(child.text)  # type: ignore[arg-type]
@@ -2288,15 +3025,15 @@ def decode_cis_setting(el: etree._Element, strict: bool = False) -> CisSetting:
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.
     obj = CisSetting.__new__(CisSetting)
-    obj.cisenabled = v_cisenabled
+    obj.cis_enabled = v_cis_enabled
     obj.rate = v_rate
     return obj
 
 
 def write_cis_setting(el: etree._Element, obj: CisSetting) -> None:
     """Append the children of a ``CisSetting`` to ``el``, in schema order."""
-    if obj.cisenabled is not None:
-        SubElement(el, "CISEnabled").text = bool_text(obj.cisenabled)
+    if obj.cis_enabled is not None:
+        SubElement(el, "CISEnabled").text = bool_text(obj.cis_enabled)
     if obj.rate is not None:
         SubElement(el, "Rate").text = decimal_text(obj.rate)
 
@@ -2771,12 +3508,41 @@ def encode_contact(obj: Contact) -> bytes:
 
 def decode_contact_group(el: etree._Element, strict: bool = False) -> ContactGroup:
     """An element holding a ``ContactGroup`` (``<ContactGroup>``) -> the dataclass."""
+    v_validation_status: Any = None
+    v_validation_errors: list[EntityValidationError] = []
+    v_warnings: list[EntityWarning] = []
     v_contact_group_id: str | None = None
     v_name: str | None = None
     v_status: Any = None
+    v_contacts: list[ContactGroupMember] = []
+    text = el.get("status")
+    if text is not None:
+        v_validation_status = _E_EntityValidationStatus.get(text)
+        if v_validation_status is None:
+            v_validation_status = read_enum(_E_EntityValidationStatus, text)
     for child in el:
         tag = child.tag
-        if tag == "ContactGroupID":
+        if tag == "ValidationErrors":
+            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
+                for item in child:
+                    if item.tag == "ValidationError":
+                        i_validation_errors = decode_entity_validation_error(item, strict)
+                        v_validation_errors.append(i_validation_errors)
+                    elif strict and isinstance(item.tag, str):
+                        raise unknown("ValidationErrors", item.tag)
+                    elif isinstance(item.tag, str):
+                        skipped("ValidationErrors", item.tag)
+        elif tag == "Warnings":
+            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
+                for item in child:
+                    if item.tag == "Warning":
+                        i_warnings = decode_entity_warning(item, strict)
+                        v_warnings.append(i_warnings)
+                    elif strict and isinstance(item.tag, str):
+                        raise unknown("Warnings", item.tag)
+                    elif isinstance(item.tag, str):
+                        skipped("Warnings", item.tag)
+        elif tag == "ContactGroupID":
             v_contact_group_id = child.text or ""
         elif tag == "Name":
             v_name = child.text or ""
@@ -2785,6 +3551,16 @@ def decode_contact_group(el: etree._Element, strict: bool = False) -> ContactGro
             v_status = _E_ContactGroupStatus.get(text)
             if v_status is None:
                 v_status = read_enum(_E_ContactGroupStatus, text)
+        elif tag == "Contacts":
+            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
+                for item in child:
+                    if item.tag == "Contact":
+                        i_contacts = decode_contact_group_member(item, strict)
+                        v_contacts.append(i_contacts)
+                    elif strict and isinstance(item.tag, str):
+                        raise unknown("Contacts", item.tag)
+                    elif isinstance(item.tag, str):
+                        skipped("Contacts", item.tag)
         elif strict and isinstance(tag, str):
             raise unknown("ContactGroup", tag)
         elif isinstance(tag, str):
@@ -2793,14 +3569,40 @@ def decode_contact_group(el: etree._Element, strict: bool = False) -> ContactGro
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.
     obj = ContactGroup.__new__(ContactGroup)
+    obj.validation_status = v_validation_status
+    obj.validation_errors = v_validation_errors
+    obj.warnings = v_warnings
     obj.contact_group_id = v_contact_group_id
     obj.name = v_name
     obj.status = v_status
+    obj.contacts = v_contacts
     return obj
 
 
 def write_contact_group(el: etree._Element, obj: ContactGroup) -> None:
     """Append the children of a ``ContactGroup`` to ``el``, in schema order."""
+    if obj.validation_status is not None:
+        el.set("status", enum_text(obj.validation_status))
+    wrapper = SubElement(el, "ValidationErrors")
+    for i_validation_errors in obj.validation_errors:
+        write_entity_validation_error(SubElement(wrapper, "ValidationError"), i_validation_errors)
+    wrapper = SubElement(el, "Warnings")
+    for i_warnings in obj.warnings:
+        write_entity_warning(SubElement(wrapper, "Warning"), i_warnings)
+    if obj.contact_group_id is not None:
+        SubElement(el, "ContactGroupID").text = obj.contact_group_id or None
+    if obj.name is not None:
+        SubElement(el, "Name").text = obj.name or None
+    if obj.status is not None:
+        SubElement(el, "Status").text = enum_text(obj.status)
+    wrapper = SubElement(el, "Contacts")
+    for i_contacts in obj.contacts:
+        write_contact_group_member(SubElement(wrapper, "Contact"), i_contacts)
+
+
+def write_contact_group_request(el: etree._Element, obj: ContactGroup) -> None:
+    """Append what a request carries of a ``ContactGroup`` to ``el``: the elements of its write
+    schema, in that order (read-only elements are left out)."""
     if obj.contact_group_id is not None:
         SubElement(el, "ContactGroupID").text = obj.contact_group_id or None
     if obj.name is not None:
@@ -2813,6 +3615,114 @@ def encode_contact_group(obj: ContactGroup) -> bytes:
     """A ``ContactGroup`` as the document ``<ContactGroup>...</ContactGroup>`` (UTF-8, no declaration)."""
     el = etree.Element("ContactGroup")
     write_contact_group(el, obj)
+    return to_bytes(el)
+
+
+def decode_contact_group_member(el: etree._Element, strict: bool = False) -> ContactGroupMember:
+    """An element holding a ``ContactGroupMember`` (``<ContactGroupMember>``) -> the dataclass."""
+    v_contact_id: str | None = None
+    v_name: str | None = None
+    for child in el:
+        tag = child.tag
+        if tag == "ContactID":
+            v_contact_id = child.text or ""
+        elif tag == "Name":
+            v_name = child.text or ""
+        elif strict and isinstance(tag, str):
+            raise unknown("ContactGroupMember", tag)
+        elif isinstance(tag, str):
+            skipped("ContactGroupMember", tag)
+    # Every field is assigned below, as the dataclass __init__ would (the models are plain
+    # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
+    # the cost of a keyword-argument call per object.
+    obj = ContactGroupMember.__new__(ContactGroupMember)
+    obj.contact_id = v_contact_id
+    obj.name = v_name
+    return obj
+
+
+def write_contact_group_member(el: etree._Element, obj: ContactGroupMember) -> None:
+    """Append the children of a ``ContactGroupMember`` to ``el``, in schema order."""
+    if obj.contact_id is not None:
+        SubElement(el, "ContactID").text = obj.contact_id or None
+    if obj.name is not None:
+        SubElement(el, "Name").text = obj.name or None
+
+
+def encode_contact_group_member(obj: ContactGroupMember) -> bytes:
+    """A ``ContactGroupMember`` as the document ``<ContactGroupMember>...</ContactGroupMember>`` (UTF-8, no declaration)."""
+    el = etree.Element("ContactGroupMember")
+    write_contact_group_member(el, obj)
+    return to_bytes(el)
+
+
+def decode_contact_groups_response(
+    el: etree._Element, strict: bool = False
+) -> ContactGroupsResponse:
+    """An element holding a ``ContactGroupsResponse`` (``<Response>``) -> the dataclass."""
+    v_id: str | None = None
+    v_status: str | None = None
+    v_provider_name: str | None = None
+    v_date_time_utc: datetime.datetime | None = None
+    v_contact_groups: list[ContactGroup] = []
+    for child in el:
+        tag = child.tag
+        if tag == "Id":
+            v_id = child.text or ""
+        elif tag == "Status":
+            v_status = child.text or ""
+        elif tag == "ProviderName":
+            v_provider_name = child.text or ""
+        elif tag == "DateTimeUTC":
+            try:
+                v_date_time_utc = parse_utc_datetime(child.text or "")
+            except ValueError:
+                raise invalid("Xero UTC timestamp", "Response.DateTimeUTC", child.text) from None
+        elif tag == "ContactGroups":
+            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
+                for item in child:
+                    if item.tag == "ContactGroup":
+                        i_contact_groups = decode_contact_group(item, strict)
+                        v_contact_groups.append(i_contact_groups)
+                    elif strict and isinstance(item.tag, str):
+                        raise unknown("ContactGroups", item.tag)
+                    elif isinstance(item.tag, str):
+                        skipped("ContactGroups", item.tag)
+        elif strict and isinstance(tag, str):
+            raise unknown("Response", tag)
+        elif isinstance(tag, str):
+            skipped("Response", tag)
+    # Every field is assigned below, as the dataclass __init__ would (the models are plain
+    # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
+    # the cost of a keyword-argument call per object.
+    obj = ContactGroupsResponse.__new__(ContactGroupsResponse)
+    obj.id = v_id
+    obj.status = v_status
+    obj.provider_name = v_provider_name
+    obj.date_time_utc = v_date_time_utc
+    obj.contact_groups = v_contact_groups
+    return obj
+
+
+def write_contact_groups_response(el: etree._Element, obj: ContactGroupsResponse) -> None:
+    """Append the children of a ``ContactGroupsResponse`` to ``el``, in schema order."""
+    if obj.id is not None:
+        SubElement(el, "Id").text = obj.id or None
+    if obj.status is not None:
+        SubElement(el, "Status").text = obj.status or None
+    if obj.provider_name is not None:
+        SubElement(el, "ProviderName").text = obj.provider_name or None
+    if obj.date_time_utc is not None:
+        SubElement(el, "DateTimeUTC").text = write_utc_datetime(obj.date_time_utc)
+    wrapper = SubElement(el, "ContactGroups")
+    for i_contact_groups in obj.contact_groups:
+        write_contact_group(SubElement(wrapper, "ContactGroup"), i_contact_groups)
+
+
+def encode_contact_groups_response(obj: ContactGroupsResponse) -> bytes:
+    """A ``ContactGroupsResponse`` as the document ``<Response>...</Response>`` (UTF-8, no declaration)."""
+    el = etree.Element("Response")
+    write_contact_groups_response(el, obj)
     return to_bytes(el)
 
 
@@ -2950,6 +3860,124 @@ def encode_contacts_response(obj: ContactsResponse) -> bytes:
     """A ``ContactsResponse`` as the document ``<Response>...</Response>`` (UTF-8, no declaration)."""
     el = etree.Element("Response")
     write_contacts_response(el, obj)
+    return to_bytes(el)
+
+
+def decode_conversion_balance(el: etree._Element, strict: bool = False) -> ConversionBalance:
+    """An element holding a ``ConversionBalance`` (``<ConversionBalance>``) -> the dataclass."""
+    v_account_code: str | None = None
+    v_balance: Decimal | None = None
+    v_balance_details: list[BalanceDetail] = []
+    for child in el:
+        tag = child.tag
+        if tag == "AccountCode":
+            v_account_code = child.text or ""
+        elif tag == "Balance":
+            try:
+                v_balance = Decimal(child.text)  # type: ignore[arg-type]
+            except (ArithmeticError, TypeError):
+                raise invalid("decimal", "ConversionBalance.Balance", child.text) from None
+            if not v_balance.is_finite():
+                raise invalid("decimal", "ConversionBalance.Balance", child.text)
+        elif tag == "BalanceDetails":
+            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
+                for item in child:
+                    if item.tag == "BalanceDetail":
+                        i_balance_details = decode_balance_detail(item, strict)
+                        v_balance_details.append(i_balance_details)
+                    elif strict and isinstance(item.tag, str):
+                        raise unknown("BalanceDetails", item.tag)
+                    elif isinstance(item.tag, str):
+                        skipped("BalanceDetails", item.tag)
+        elif strict and isinstance(tag, str):
+            raise unknown("ConversionBalance", tag)
+        elif isinstance(tag, str):
+            skipped("ConversionBalance", tag)
+    # Every field is assigned below, as the dataclass __init__ would (the models are plain
+    # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
+    # the cost of a keyword-argument call per object.
+    obj = ConversionBalance.__new__(ConversionBalance)
+    obj.account_code = v_account_code
+    obj.balance = v_balance
+    obj.balance_details = v_balance_details
+    return obj
+
+
+def write_conversion_balance(el: etree._Element, obj: ConversionBalance) -> None:
+    """Append the children of a ``ConversionBalance`` to ``el``, in schema order."""
+    if obj.account_code is not None:
+        SubElement(el, "AccountCode").text = obj.account_code or None
+    if obj.balance is not None:
+        SubElement(el, "Balance").text = decimal_text(obj.balance)
+    wrapper = SubElement(el, "BalanceDetails")
+    for i_balance_details in obj.balance_details:
+        write_balance_detail(SubElement(wrapper, "BalanceDetail"), i_balance_details)
+
+
+def write_conversion_balance_request(el: etree._Element, obj: ConversionBalance) -> None:
+    """Append what a request carries of a ``ConversionBalance`` to ``el``: the elements of its write
+    schema, in that order (read-only elements are left out)."""
+    if obj.account_code is not None:
+        SubElement(el, "AccountCode").text = obj.account_code or None
+    if obj.balance is not None:
+        SubElement(el, "Balance").text = decimal_text(obj.balance)
+    if obj.balance_details:  # an empty list is not sent: an update never clears a list by accident
+        wrapper = SubElement(el, "BalanceDetails")
+        for i_balance_details in obj.balance_details:
+            write_balance_detail_request(SubElement(wrapper, "BalanceDetail"), i_balance_details)
+
+
+def encode_conversion_balance(obj: ConversionBalance) -> bytes:
+    """A ``ConversionBalance`` as the document ``<ConversionBalance>...</ConversionBalance>`` (UTF-8, no declaration)."""
+    el = etree.Element("ConversionBalance")
+    write_conversion_balance(el, obj)
+    return to_bytes(el)
+
+
+def decode_conversion_date(el: etree._Element, strict: bool = False) -> ConversionDate:
+    """An element holding a ``ConversionDate`` (``<ConversionDate>``) -> the dataclass."""
+    v_month: int | None = None
+    v_year: int | None = None
+    for child in el:
+        tag = child.tag
+        if tag == "Month":
+            v_month = read_int(child.text, "ConversionDate.Month")
+        elif tag == "Year":
+            v_year = read_int(child.text, "ConversionDate.Year")
+        elif strict and isinstance(tag, str):
+            raise unknown("ConversionDate", tag)
+        elif isinstance(tag, str):
+            skipped("ConversionDate", tag)
+    # Every field is assigned below, as the dataclass __init__ would (the models are plain
+    # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
+    # the cost of a keyword-argument call per object.
+    obj = ConversionDate.__new__(ConversionDate)
+    obj.month = v_month
+    obj.year = v_year
+    return obj
+
+
+def write_conversion_date(el: etree._Element, obj: ConversionDate) -> None:
+    """Append the children of a ``ConversionDate`` to ``el``, in schema order."""
+    if obj.month is not None:
+        SubElement(el, "Month").text = str(obj.month)
+    if obj.year is not None:
+        SubElement(el, "Year").text = str(obj.year)
+
+
+def write_conversion_date_request(el: etree._Element, obj: ConversionDate) -> None:
+    """Append what a request carries of a ``ConversionDate`` to ``el``: the elements of its write
+    schema, in that order (read-only elements are left out)."""
+    if obj.month is not None:
+        SubElement(el, "Month").text = str(obj.month)
+    if obj.year is not None:
+        SubElement(el, "Year").text = str(obj.year)
+
+
+def encode_conversion_date(obj: ConversionDate) -> bytes:
+    """A ``ConversionDate`` as the document ``<ConversionDate>...</ConversionDate>`` (UTF-8, no declaration)."""
+    el = etree.Element("ConversionDate")
+    write_conversion_date(el, obj)
     return to_bytes(el)
 
 
@@ -3412,6 +4440,158 @@ def encode_credit_notes_response(obj: CreditNotesResponse) -> bytes:
     return to_bytes(el)
 
 
+def decode_currencies_response(el: etree._Element, strict: bool = False) -> CurrenciesResponse:
+    """An element holding a ``CurrenciesResponse`` (``<Response>``) -> the dataclass."""
+    v_id: str | None = None
+    v_status: str | None = None
+    v_provider_name: str | None = None
+    v_date_time_utc: datetime.datetime | None = None
+    v_currencies: list[Currency] = []
+    for child in el:
+        tag = child.tag
+        if tag == "Id":
+            v_id = child.text or ""
+        elif tag == "Status":
+            v_status = child.text or ""
+        elif tag == "ProviderName":
+            v_provider_name = child.text or ""
+        elif tag == "DateTimeUTC":
+            try:
+                v_date_time_utc = parse_utc_datetime(child.text or "")
+            except ValueError:
+                raise invalid("Xero UTC timestamp", "Response.DateTimeUTC", child.text) from None
+        elif tag == "Currencies":
+            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
+                for item in child:
+                    if item.tag == "Currency":
+                        i_currencies = decode_currency(item, strict)
+                        v_currencies.append(i_currencies)
+                    elif strict and isinstance(item.tag, str):
+                        raise unknown("Currencies", item.tag)
+                    elif isinstance(item.tag, str):
+                        skipped("Currencies", item.tag)
+        elif strict and isinstance(tag, str):
+            raise unknown("Response", tag)
+        elif isinstance(tag, str):
+            skipped("Response", tag)
+    # Every field is assigned below, as the dataclass __init__ would (the models are plain
+    # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
+    # the cost of a keyword-argument call per object.
+    obj = CurrenciesResponse.__new__(CurrenciesResponse)
+    obj.id = v_id
+    obj.status = v_status
+    obj.provider_name = v_provider_name
+    obj.date_time_utc = v_date_time_utc
+    obj.currencies = v_currencies
+    return obj
+
+
+def write_currencies_response(el: etree._Element, obj: CurrenciesResponse) -> None:
+    """Append the children of a ``CurrenciesResponse`` to ``el``, in schema order."""
+    if obj.id is not None:
+        SubElement(el, "Id").text = obj.id or None
+    if obj.status is not None:
+        SubElement(el, "Status").text = obj.status or None
+    if obj.provider_name is not None:
+        SubElement(el, "ProviderName").text = obj.provider_name or None
+    if obj.date_time_utc is not None:
+        SubElement(el, "DateTimeUTC").text = write_utc_datetime(obj.date_time_utc)
+    wrapper = SubElement(el, "Currencies")
+    for i_currencies in obj.currencies:
+        write_currency(SubElement(wrapper, "Currency"), i_currencies)
+
+
+def encode_currencies_response(obj: CurrenciesResponse) -> bytes:
+    """A ``CurrenciesResponse`` as the document ``<Response>...</Response>`` (UTF-8, no declaration)."""
+    el = etree.Element("Response")
+    write_currencies_response(el, obj)
+    return to_bytes(el)
+
+
+def decode_currency(el: etree._Element, strict: bool = False) -> Currency:
+    """An element holding a ``Currency`` (``<Currency>``) -> the dataclass."""
+    v_validation_status: Any = None
+    v_validation_errors: list[EntityValidationError] = []
+    v_warnings: list[EntityWarning] = []
+    v_code: str | None = None
+    v_description: str | None = None
+    text = el.get("status")
+    if text is not None:
+        v_validation_status = _E_EntityValidationStatus.get(text)
+        if v_validation_status is None:
+            v_validation_status = read_enum(_E_EntityValidationStatus, text)
+    for child in el:
+        tag = child.tag
+        if tag == "ValidationErrors":
+            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
+                for item in child:
+                    if item.tag == "ValidationError":
+                        i_validation_errors = decode_entity_validation_error(item, strict)
+                        v_validation_errors.append(i_validation_errors)
+                    elif strict and isinstance(item.tag, str):
+                        raise unknown("ValidationErrors", item.tag)
+                    elif isinstance(item.tag, str):
+                        skipped("ValidationErrors", item.tag)
+        elif tag == "Warnings":
+            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
+                for item in child:
+                    if item.tag == "Warning":
+                        i_warnings = decode_entity_warning(item, strict)
+                        v_warnings.append(i_warnings)
+                    elif strict and isinstance(item.tag, str):
+                        raise unknown("Warnings", item.tag)
+                    elif isinstance(item.tag, str):
+                        skipped("Warnings", item.tag)
+        elif tag == "Code":
+            v_code = child.text or ""
+        elif tag == "Description":
+            v_description = child.text or ""
+        elif strict and isinstance(tag, str):
+            raise unknown("Currency", tag)
+        elif isinstance(tag, str):
+            skipped("Currency", tag)
+    # Every field is assigned below, as the dataclass __init__ would (the models are plain
+    # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
+    # the cost of a keyword-argument call per object.
+    obj = Currency.__new__(Currency)
+    obj.validation_status = v_validation_status
+    obj.validation_errors = v_validation_errors
+    obj.warnings = v_warnings
+    obj.code = v_code
+    obj.description = v_description
+    return obj
+
+
+def write_currency(el: etree._Element, obj: Currency) -> None:
+    """Append the children of a ``Currency`` to ``el``, in schema order."""
+    if obj.validation_status is not None:
+        el.set("status", enum_text(obj.validation_status))
+    wrapper = SubElement(el, "ValidationErrors")
+    for i_validation_errors in obj.validation_errors:
+        write_entity_validation_error(SubElement(wrapper, "ValidationError"), i_validation_errors)
+    wrapper = SubElement(el, "Warnings")
+    for i_warnings in obj.warnings:
+        write_entity_warning(SubElement(wrapper, "Warning"), i_warnings)
+    if obj.code is not None:
+        SubElement(el, "Code").text = obj.code or None
+    if obj.description is not None:
+        SubElement(el, "Description").text = obj.description or None
+
+
+def write_currency_request(el: etree._Element, obj: Currency) -> None:
+    """Append what a request carries of a ``Currency`` to ``el``: the elements of its write
+    schema, in that order (read-only elements are left out)."""
+    if obj.code is not None:
+        SubElement(el, "Code").text = obj.code or None
+
+
+def encode_currency(obj: Currency) -> bytes:
+    """A ``Currency`` as the document ``<Currency>...</Currency>`` (UTF-8, no declaration)."""
+    el = etree.Element("Currency")
+    write_currency(el, obj)
+    return to_bytes(el)
+
+
 def decode_data_contract_base(el: etree._Element, strict: bool = False) -> DataContractBase:
     """An element holding a ``DataContractBase`` (``<DataContractBase>``) -> the dataclass."""
     v_validation_status: Any = None
@@ -3785,6 +4965,219 @@ def encode_expense_claims_response(obj: ExpenseClaimsResponse) -> bytes:
     """A ``ExpenseClaimsResponse`` as the document ``<Response>...</Response>`` (UTF-8, no declaration)."""
     el = etree.Element("Response")
     write_expense_claims_response(el, obj)
+    return to_bytes(el)
+
+
+def decode_external_link(el: etree._Element, strict: bool = False) -> ExternalLink:
+    """An element holding a ``ExternalLink`` (``<ExternalLink>``) -> the dataclass."""
+    v_link_type: Any = None
+    v_url: str | None = None
+    v_description: str | None = None
+    for child in el:
+        tag = child.tag
+        if tag == "LinkType":
+            text = child.text
+            v_link_type = _E_ExternalLinkType.get(text)
+            if v_link_type is None:
+                v_link_type = read_enum(_E_ExternalLinkType, text)
+        elif tag == "Url":
+            v_url = child.text or ""
+        elif tag == "Description":
+            v_description = child.text or ""
+        elif strict and isinstance(tag, str):
+            raise unknown("ExternalLink", tag)
+        elif isinstance(tag, str):
+            skipped("ExternalLink", tag)
+    # Every field is assigned below, as the dataclass __init__ would (the models are plain
+    # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
+    # the cost of a keyword-argument call per object.
+    obj = ExternalLink.__new__(ExternalLink)
+    obj.link_type = v_link_type
+    obj.url = v_url
+    obj.description = v_description
+    return obj
+
+
+def write_external_link(el: etree._Element, obj: ExternalLink) -> None:
+    """Append the children of a ``ExternalLink`` to ``el``, in schema order."""
+    if obj.link_type is not None:
+        SubElement(el, "LinkType").text = enum_text(obj.link_type)
+    if obj.url is not None:
+        SubElement(el, "Url").text = obj.url or None
+    if obj.description is not None:
+        SubElement(el, "Description").text = obj.description or None
+
+
+def encode_external_link(obj: ExternalLink) -> bytes:
+    """A ``ExternalLink`` as the document ``<ExternalLink>...</ExternalLink>`` (UTF-8, no declaration)."""
+    el = etree.Element("ExternalLink")
+    write_external_link(el, obj)
+    return to_bytes(el)
+
+
+def decode_import_summary(el: etree._Element, strict: bool = False) -> ImportSummary:
+    """An element holding a ``ImportSummary`` (``<ImportSummary>``) -> the dataclass."""
+    v_accounts: ImportSummaryAccounts | None = None
+    v_organisation: ImportSummaryOrganisation | None = None
+    for child in el:
+        tag = child.tag
+        if tag == "Accounts":
+            v_accounts = decode_import_summary_accounts(child, strict)
+        elif tag == "Organisation":
+            v_organisation = decode_import_summary_organisation(child, strict)
+        elif strict and isinstance(tag, str):
+            raise unknown("ImportSummary", tag)
+        elif isinstance(tag, str):
+            skipped("ImportSummary", tag)
+    # Every field is assigned below, as the dataclass __init__ would (the models are plain
+    # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
+    # the cost of a keyword-argument call per object.
+    obj = ImportSummary.__new__(ImportSummary)
+    obj.accounts = v_accounts
+    obj.organisation = v_organisation
+    return obj
+
+
+def write_import_summary(el: etree._Element, obj: ImportSummary) -> None:
+    """Append the children of a ``ImportSummary`` to ``el``, in schema order."""
+    if obj.accounts is not None:
+        write_import_summary_accounts(SubElement(el, "Accounts"), obj.accounts)
+    if obj.organisation is not None:
+        write_import_summary_organisation(SubElement(el, "Organisation"), obj.organisation)
+
+
+def encode_import_summary(obj: ImportSummary) -> bytes:
+    """A ``ImportSummary`` as the document ``<ImportSummary>...</ImportSummary>`` (UTF-8, no declaration)."""
+    el = etree.Element("ImportSummary")
+    write_import_summary(el, obj)
+    return to_bytes(el)
+
+
+def decode_import_summary_accounts(
+    el: etree._Element, strict: bool = False
+) -> ImportSummaryAccounts:
+    """An element holding a ``ImportSummaryAccounts`` (``<ImportSummaryAccounts>``) -> the dataclass."""
+    v_total: int | None = None
+    v_new: int | None = None
+    v_updated: int | None = None
+    v_deleted: int | None = None
+    v_locked: int | None = None
+    v_system: int | None = None
+    v_errored: int | None = None
+    v_present: bool | None = None
+    v_new_or_updated: int | None = None
+    for child in el:
+        tag = child.tag
+        if tag == "Total":
+            v_total = read_int(child.text, "ImportSummaryAccounts.Total")
+        elif tag == "New":
+            v_new = read_int(child.text, "ImportSummaryAccounts.New")
+        elif tag == "Updated":
+            v_updated = read_int(child.text, "ImportSummaryAccounts.Updated")
+        elif tag == "Deleted":
+            v_deleted = read_int(child.text, "ImportSummaryAccounts.Deleted")
+        elif tag == "Locked":
+            v_locked = read_int(child.text, "ImportSummaryAccounts.Locked")
+        elif tag == "System":
+            v_system = read_int(child.text, "ImportSummaryAccounts.System")
+        elif tag == "Errored":
+            v_errored = read_int(child.text, "ImportSummaryAccounts.Errored")
+        elif tag == "Present":
+            text = child.text
+            if text == "true":
+                v_present = True
+            elif text == "false":
+                v_present = False
+            else:
+                v_present = read_bool(text, "ImportSummaryAccounts.Present")
+        elif tag == "NewOrUpdated":
+            v_new_or_updated = read_int(child.text, "ImportSummaryAccounts.NewOrUpdated")
+        elif strict and isinstance(tag, str):
+            raise unknown("ImportSummaryAccounts", tag)
+        elif isinstance(tag, str):
+            skipped("ImportSummaryAccounts", tag)
+    # Every field is assigned below, as the dataclass __init__ would (the models are plain
+    # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
+    # the cost of a keyword-argument call per object.
+    obj = ImportSummaryAccounts.__new__(ImportSummaryAccounts)
+    obj.total = v_total
+    obj.new = v_new
+    obj.updated = v_updated
+    obj.deleted = v_deleted
+    obj.locked = v_locked
+    obj.system = v_system
+    obj.errored = v_errored
+    obj.present = v_present
+    obj.new_or_updated = v_new_or_updated
+    return obj
+
+
+def write_import_summary_accounts(el: etree._Element, obj: ImportSummaryAccounts) -> None:
+    """Append the children of a ``ImportSummaryAccounts`` to ``el``, in schema order."""
+    if obj.total is not None:
+        SubElement(el, "Total").text = str(obj.total)
+    if obj.new is not None:
+        SubElement(el, "New").text = str(obj.new)
+    if obj.updated is not None:
+        SubElement(el, "Updated").text = str(obj.updated)
+    if obj.deleted is not None:
+        SubElement(el, "Deleted").text = str(obj.deleted)
+    if obj.locked is not None:
+        SubElement(el, "Locked").text = str(obj.locked)
+    if obj.system is not None:
+        SubElement(el, "System").text = str(obj.system)
+    if obj.errored is not None:
+        SubElement(el, "Errored").text = str(obj.errored)
+    if obj.present is not None:
+        SubElement(el, "Present").text = bool_text(obj.present)
+    if obj.new_or_updated is not None:
+        SubElement(el, "NewOrUpdated").text = str(obj.new_or_updated)
+
+
+def encode_import_summary_accounts(obj: ImportSummaryAccounts) -> bytes:
+    """A ``ImportSummaryAccounts`` as the document ``<ImportSummaryAccounts>...</ImportSummaryAccounts>`` (UTF-8, no declaration)."""
+    el = etree.Element("ImportSummaryAccounts")
+    write_import_summary_accounts(el, obj)
+    return to_bytes(el)
+
+
+def decode_import_summary_organisation(
+    el: etree._Element, strict: bool = False
+) -> ImportSummaryOrganisation:
+    """An element holding a ``ImportSummaryOrganisation`` (``<ImportSummaryOrganisation>``) -> the dataclass."""
+    v_present: bool | None = None
+    for child in el:
+        tag = child.tag
+        if tag == "Present":
+            text = child.text
+            if text == "true":
+                v_present = True
+            elif text == "false":
+                v_present = False
+            else:
+                v_present = read_bool(text, "ImportSummaryOrganisation.Present")
+        elif strict and isinstance(tag, str):
+            raise unknown("ImportSummaryOrganisation", tag)
+        elif isinstance(tag, str):
+            skipped("ImportSummaryOrganisation", tag)
+    # Every field is assigned below, as the dataclass __init__ would (the models are plain
+    # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
+    # the cost of a keyword-argument call per object.
+    obj = ImportSummaryOrganisation.__new__(ImportSummaryOrganisation)
+    obj.present = v_present
+    return obj
+
+
+def write_import_summary_organisation(el: etree._Element, obj: ImportSummaryOrganisation) -> None:
+    """Append the children of a ``ImportSummaryOrganisation`` to ``el``, in schema order."""
+    if obj.present is not None:
+        SubElement(el, "Present").text = bool_text(obj.present)
+
+
+def encode_import_summary_organisation(obj: ImportSummaryOrganisation) -> bytes:
+    """A ``ImportSummaryOrganisation`` as the document ``<ImportSummaryOrganisation>...</ImportSummaryOrganisation>`` (UTF-8, no declaration)."""
+    el = etree.Element("ImportSummaryOrganisation")
+    write_import_summary_organisation(el, obj)
     return to_bytes(el)
 
 
@@ -4478,6 +5871,114 @@ def encode_invoice_payment(obj: InvoicePayment) -> bytes:
     return to_bytes(el)
 
 
+def decode_invoice_reminder(el: etree._Element, strict: bool = False) -> InvoiceReminder:
+    """An element holding a ``InvoiceReminder`` (``<InvoiceReminder>``) -> the dataclass."""
+    v_enabled: bool | None = None
+    for child in el:
+        tag = child.tag
+        if tag == "Enabled":
+            text = child.text
+            if text == "true":
+                v_enabled = True
+            elif text == "false":
+                v_enabled = False
+            else:
+                v_enabled = read_bool(text, "InvoiceReminder.Enabled")
+        elif strict and isinstance(tag, str):
+            raise unknown("InvoiceReminder", tag)
+        elif isinstance(tag, str):
+            skipped("InvoiceReminder", tag)
+    # Every field is assigned below, as the dataclass __init__ would (the models are plain
+    # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
+    # the cost of a keyword-argument call per object.
+    obj = InvoiceReminder.__new__(InvoiceReminder)
+    obj.enabled = v_enabled
+    return obj
+
+
+def write_invoice_reminder(el: etree._Element, obj: InvoiceReminder) -> None:
+    """Append the children of a ``InvoiceReminder`` to ``el``, in schema order."""
+    if obj.enabled is not None:
+        SubElement(el, "Enabled").text = bool_text(obj.enabled)
+
+
+def encode_invoice_reminder(obj: InvoiceReminder) -> bytes:
+    """A ``InvoiceReminder`` as the document ``<InvoiceReminder>...</InvoiceReminder>`` (UTF-8, no declaration)."""
+    el = etree.Element("InvoiceReminder")
+    write_invoice_reminder(el, obj)
+    return to_bytes(el)
+
+
+def decode_invoice_reminders_response(
+    el: etree._Element, strict: bool = False
+) -> InvoiceRemindersResponse:
+    """An element holding a ``InvoiceRemindersResponse`` (``<Response>``) -> the dataclass."""
+    v_id: str | None = None
+    v_status: str | None = None
+    v_provider_name: str | None = None
+    v_date_time_utc: datetime.datetime | None = None
+    v_invoice_reminders: list[InvoiceReminder] = []
+    for child in el:
+        tag = child.tag
+        if tag == "Id":
+            v_id = child.text or ""
+        elif tag == "Status":
+            v_status = child.text or ""
+        elif tag == "ProviderName":
+            v_provider_name = child.text or ""
+        elif tag == "DateTimeUTC":
+            try:
+                v_date_time_utc = parse_utc_datetime(child.text or "")
+            except ValueError:
+                raise invalid("Xero UTC timestamp", "Response.DateTimeUTC", child.text) from None
+        elif tag == "InvoiceReminders":
+            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
+                for item in child:
+                    if item.tag == "InvoiceReminder":
+                        i_invoice_reminders = decode_invoice_reminder(item, strict)
+                        v_invoice_reminders.append(i_invoice_reminders)
+                    elif strict and isinstance(item.tag, str):
+                        raise unknown("InvoiceReminders", item.tag)
+                    elif isinstance(item.tag, str):
+                        skipped("InvoiceReminders", item.tag)
+        elif strict and isinstance(tag, str):
+            raise unknown("Response", tag)
+        elif isinstance(tag, str):
+            skipped("Response", tag)
+    # Every field is assigned below, as the dataclass __init__ would (the models are plain
+    # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
+    # the cost of a keyword-argument call per object.
+    obj = InvoiceRemindersResponse.__new__(InvoiceRemindersResponse)
+    obj.id = v_id
+    obj.status = v_status
+    obj.provider_name = v_provider_name
+    obj.date_time_utc = v_date_time_utc
+    obj.invoice_reminders = v_invoice_reminders
+    return obj
+
+
+def write_invoice_reminders_response(el: etree._Element, obj: InvoiceRemindersResponse) -> None:
+    """Append the children of a ``InvoiceRemindersResponse`` to ``el``, in schema order."""
+    if obj.id is not None:
+        SubElement(el, "Id").text = obj.id or None
+    if obj.status is not None:
+        SubElement(el, "Status").text = obj.status or None
+    if obj.provider_name is not None:
+        SubElement(el, "ProviderName").text = obj.provider_name or None
+    if obj.date_time_utc is not None:
+        SubElement(el, "DateTimeUTC").text = write_utc_datetime(obj.date_time_utc)
+    wrapper = SubElement(el, "InvoiceReminders")
+    for i_invoice_reminders in obj.invoice_reminders:
+        write_invoice_reminder(SubElement(wrapper, "InvoiceReminder"), i_invoice_reminders)
+
+
+def encode_invoice_reminders_response(obj: InvoiceRemindersResponse) -> bytes:
+    """A ``InvoiceRemindersResponse`` as the document ``<Response>...</Response>`` (UTF-8, no declaration)."""
+    el = etree.Element("Response")
+    write_invoice_reminders_response(el, obj)
+    return to_bytes(el)
+
+
 def decode_invoices_response(el: etree._Element, strict: bool = False) -> InvoicesResponse:
     """An element holding a ``InvoicesResponse`` (``<Response>``) -> the dataclass."""
     v_id: str | None = None
@@ -4757,7 +6258,7 @@ def decode_item_price_details(el: etree._Element, strict: bool = False) -> ItemP
     """An element holding a ``ItemPriceDetails`` (``<ItemPriceDetails>``) -> the dataclass."""
     v_unit_price: Decimal | None = None
     v_account_code: str | None = None
-    v_cogsaccount_code: str | None = None
+    v_cogs_account_code: str | None = None
     v_tax_type: str | None = None
     for child in el:
         tag = child.tag
@@ -4771,7 +6272,7 @@ def decode_item_price_details(el: etree._Element, strict: bool = False) -> ItemP
         elif tag == "AccountCode":
             v_account_code = child.text or ""
         elif tag == "COGSAccountCode":
-            v_cogsaccount_code = child.text or ""
+            v_cogs_account_code = child.text or ""
         elif tag == "TaxType":
             v_tax_type = child.text or ""
         elif strict and isinstance(tag, str):
@@ -4784,7 +6285,7 @@ def decode_item_price_details(el: etree._Element, strict: bool = False) -> ItemP
     obj = ItemPriceDetails.__new__(ItemPriceDetails)
     obj.unit_price = v_unit_price
     obj.account_code = v_account_code
-    obj.cogsaccount_code = v_cogsaccount_code
+    obj.cogs_account_code = v_cogs_account_code
     obj.tax_type = v_tax_type
     return obj
 
@@ -4795,8 +6296,8 @@ def write_item_price_details(el: etree._Element, obj: ItemPriceDetails) -> None:
         SubElement(el, "UnitPrice").text = decimal_text(obj.unit_price)
     if obj.account_code is not None:
         SubElement(el, "AccountCode").text = obj.account_code or None
-    if obj.cogsaccount_code is not None:
-        SubElement(el, "COGSAccountCode").text = obj.cogsaccount_code or None
+    if obj.cogs_account_code is not None:
+        SubElement(el, "COGSAccountCode").text = obj.cogs_account_code or None
     if obj.tax_type is not None:
         SubElement(el, "TaxType").text = obj.tax_type or None
 
@@ -4808,8 +6309,8 @@ def write_item_price_details_request(el: etree._Element, obj: ItemPriceDetails) 
         SubElement(el, "UnitPrice").text = decimal_text(obj.unit_price)
     if obj.account_code is not None:
         SubElement(el, "AccountCode").text = obj.account_code or None
-    if obj.cogsaccount_code is not None:
-        SubElement(el, "COGSAccountCode").text = obj.cogsaccount_code or None
+    if obj.cogs_account_code is not None:
+        SubElement(el, "COGSAccountCode").text = obj.cogs_account_code or None
     if obj.tax_type is not None:
         SubElement(el, "TaxType").text = obj.tax_type or None
 
@@ -6313,6 +7814,375 @@ def encode_options_response(obj: OptionsResponse) -> bytes:
     return to_bytes(el)
 
 
+def decode_organisation(el: etree._Element, strict: bool = False) -> Organisation:
+    """An element holding a ``Organisation`` (``<Organisation>``) -> the dataclass."""
+    v_organisation_id: str | None = None
+    v_api_key: str | None = None
+    v_name: str | None = None
+    v_legal_name: str | None = None
+    v_pays_tax: bool | None = None
+    v_version: Any = None
+    v_organisation_type: Any = None
+    v_base_currency: str | None = None
+    v_country_code: str | None = None
+    v_is_demo_company: bool | None = None
+    v_organisation_status: str | None = None
+    v_registration_number: str | None = None
+    v_employer_identification_number: str | None = None
+    v_tax_number: str | None = None
+    v_financial_year_end_day: int | None = None
+    v_financial_year_end_month: int | None = None
+    v_sales_tax_basis: Any = None
+    v_sales_tax_period: Any = None
+    v_default_sales_tax: str | None = None
+    v_default_purchases_tax: str | None = None
+    v_period_lock_date: datetime.date | None = None
+    v_end_of_year_lock_date: datetime.date | None = None
+    v_created_date_utc: datetime.datetime | None = None
+    v_timezone: str | None = None
+    v_organisation_entity_type: Any = None
+    v_short_code: str | None = None
+    v_class_: Any = None
+    v_edition: Any = None
+    v_line_of_business: str | None = None
+    v_addresses: list[Address] = []
+    v_phones: list[Phone] = []
+    v_external_links: list[ExternalLink] = []
+    v_payment_terms: PaymentTerms | None = None
+    for child in el:
+        tag = child.tag
+        if tag == "OrganisationID":
+            v_organisation_id = child.text or ""
+        elif tag == "APIKey":
+            v_api_key = child.text or ""
+        elif tag == "Name":
+            v_name = child.text or ""
+        elif tag == "LegalName":
+            v_legal_name = child.text or ""
+        elif tag == "PaysTax":
+            text = child.text
+            if text == "true":
+                v_pays_tax = True
+            elif text == "false":
+                v_pays_tax = False
+            else:
+                v_pays_tax = read_bool(text, "Organisation.PaysTax")
+        elif tag == "Version":
+            text = child.text
+            v_version = _E_OrganisationVersion.get(text)
+            if v_version is None:
+                v_version = read_enum(_E_OrganisationVersion, text)
+        elif tag == "OrganisationType":
+            text = child.text
+            v_organisation_type = _E_OrganisationType.get(text)
+            if v_organisation_type is None:
+                v_organisation_type = read_enum(_E_OrganisationType, text)
+        elif tag == "BaseCurrency":
+            v_base_currency = child.text or ""
+        elif tag == "CountryCode":
+            v_country_code = child.text or ""
+        elif tag == "IsDemoCompany":
+            text = child.text
+            if text == "true":
+                v_is_demo_company = True
+            elif text == "false":
+                v_is_demo_company = False
+            else:
+                v_is_demo_company = read_bool(text, "Organisation.IsDemoCompany")
+        elif tag == "OrganisationStatus":
+            v_organisation_status = child.text or ""
+        elif tag == "RegistrationNumber":
+            v_registration_number = child.text or ""
+        elif tag == "EmployerIdentificationNumber":
+            v_employer_identification_number = child.text or ""
+        elif tag == "TaxNumber":
+            v_tax_number = child.text or ""
+        elif tag == "FinancialYearEndDay":
+            v_financial_year_end_day = read_int(child.text, "Organisation.FinancialYearEndDay")
+        elif tag == "FinancialYearEndMonth":
+            v_financial_year_end_month = read_int(child.text, "Organisation.FinancialYearEndMonth")
+        elif tag == "SalesTaxBasis":
+            text = child.text
+            v_sales_tax_basis = _E_SalesTaxBasis.get(text)
+            if v_sales_tax_basis is None:
+                v_sales_tax_basis = read_enum(_E_SalesTaxBasis, text)
+        elif tag == "SalesTaxPeriod":
+            text = child.text
+            v_sales_tax_period = _E_SalesTaxPeriod.get(text)
+            if v_sales_tax_period is None:
+                v_sales_tax_period = read_enum(_E_SalesTaxPeriod, text)
+        elif tag == "DefaultSalesTax":
+            v_default_sales_tax = child.text or ""
+        elif tag == "DefaultPurchasesTax":
+            v_default_purchases_tax = child.text or ""
+        elif tag == "PeriodLockDate":
+            try:
+                v_period_lock_date = parse_date(child.text or "")
+            except ValueError:
+                raise invalid("Xero date", "Organisation.PeriodLockDate", child.text) from None
+        elif tag == "EndOfYearLockDate":
+            try:
+                v_end_of_year_lock_date = parse_date(child.text or "")
+            except ValueError:
+                raise invalid("Xero date", "Organisation.EndOfYearLockDate", child.text) from None
+        elif tag == "CreatedDateUTC":
+            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+            if not child.values() or child.get(_XSI_NIL) != "true":
+                try:
+                    v_created_date_utc = parse_utc_datetime(child.text or "")
+                except ValueError:
+                    raise invalid(
+                        "Xero UTC timestamp", "Organisation.CreatedDateUTC", child.text
+                    ) from None
+        elif tag == "Timezone":
+            v_timezone = child.text or ""
+        elif tag == "OrganisationEntityType":
+            text = child.text
+            v_organisation_entity_type = _E_OrganisationType.get(text)
+            if v_organisation_entity_type is None:
+                v_organisation_entity_type = read_enum(_E_OrganisationType, text)
+        elif tag == "ShortCode":
+            v_short_code = child.text or ""
+        elif tag == "Class":
+            text = child.text
+            v_class_ = _E_OrganisationClass.get(text)
+            if v_class_ is None:
+                v_class_ = read_enum(_E_OrganisationClass, text)
+        elif tag == "Edition":
+            text = child.text
+            v_edition = _E_OrganisationEdition.get(text)
+            if v_edition is None:
+                v_edition = read_enum(_E_OrganisationEdition, text)
+        elif tag == "LineOfBusiness":
+            v_line_of_business = child.text or ""
+        elif tag == "Addresses":
+            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
+                for item in child:
+                    if item.tag == "Address":
+                        i_addresses = decode_address(item, strict)
+                        v_addresses.append(i_addresses)
+                    elif strict and isinstance(item.tag, str):
+                        raise unknown("Addresses", item.tag)
+                    elif isinstance(item.tag, str):
+                        skipped("Addresses", item.tag)
+        elif tag == "Phones":
+            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
+                for item in child:
+                    if item.tag == "Phone":
+                        i_phones = decode_phone(item, strict)
+                        v_phones.append(i_phones)
+                    elif strict and isinstance(item.tag, str):
+                        raise unknown("Phones", item.tag)
+                    elif isinstance(item.tag, str):
+                        skipped("Phones", item.tag)
+        elif tag == "ExternalLinks":
+            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
+                for item in child:
+                    if item.tag == "ExternalLink":
+                        i_external_links = decode_external_link(item, strict)
+                        v_external_links.append(i_external_links)
+                    elif strict and isinstance(item.tag, str):
+                        raise unknown("ExternalLinks", item.tag)
+                    elif isinstance(item.tag, str):
+                        skipped("ExternalLinks", item.tag)
+        elif tag == "PaymentTerms":
+            v_payment_terms = decode_payment_terms(child, strict)
+        elif strict and isinstance(tag, str):
+            raise unknown("Organisation", tag)
+        elif isinstance(tag, str):
+            skipped("Organisation", tag)
+    # Every field is assigned below, as the dataclass __init__ would (the models are plain
+    # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
+    # the cost of a keyword-argument call per object.
+    obj = Organisation.__new__(Organisation)
+    obj.organisation_id = v_organisation_id
+    obj.api_key = v_api_key
+    obj.name = v_name
+    obj.legal_name = v_legal_name
+    obj.pays_tax = v_pays_tax
+    obj.version = v_version
+    obj.organisation_type = v_organisation_type
+    obj.base_currency = v_base_currency
+    obj.country_code = v_country_code
+    obj.is_demo_company = v_is_demo_company
+    obj.organisation_status = v_organisation_status
+    obj.registration_number = v_registration_number
+    obj.employer_identification_number = v_employer_identification_number
+    obj.tax_number = v_tax_number
+    obj.financial_year_end_day = v_financial_year_end_day
+    obj.financial_year_end_month = v_financial_year_end_month
+    obj.sales_tax_basis = v_sales_tax_basis
+    obj.sales_tax_period = v_sales_tax_period
+    obj.default_sales_tax = v_default_sales_tax
+    obj.default_purchases_tax = v_default_purchases_tax
+    obj.period_lock_date = v_period_lock_date
+    obj.end_of_year_lock_date = v_end_of_year_lock_date
+    obj.created_date_utc = v_created_date_utc
+    obj.timezone = v_timezone
+    obj.organisation_entity_type = v_organisation_entity_type
+    obj.short_code = v_short_code
+    obj.class_ = v_class_
+    obj.edition = v_edition
+    obj.line_of_business = v_line_of_business
+    obj.addresses = v_addresses
+    obj.phones = v_phones
+    obj.external_links = v_external_links
+    obj.payment_terms = v_payment_terms
+    return obj
+
+
+def write_organisation(el: etree._Element, obj: Organisation) -> None:
+    """Append the children of a ``Organisation`` to ``el``, in schema order."""
+    if obj.organisation_id is not None:
+        SubElement(el, "OrganisationID").text = obj.organisation_id or None
+    if obj.api_key is not None:
+        SubElement(el, "APIKey").text = obj.api_key or None
+    if obj.name is not None:
+        SubElement(el, "Name").text = obj.name or None
+    if obj.legal_name is not None:
+        SubElement(el, "LegalName").text = obj.legal_name or None
+    if obj.pays_tax is not None:
+        SubElement(el, "PaysTax").text = bool_text(obj.pays_tax)
+    if obj.version is not None:
+        SubElement(el, "Version").text = enum_text(obj.version)
+    if obj.organisation_type is not None:
+        SubElement(el, "OrganisationType").text = enum_text(obj.organisation_type)
+    if obj.base_currency is not None:
+        SubElement(el, "BaseCurrency").text = obj.base_currency or None
+    if obj.country_code is not None:
+        SubElement(el, "CountryCode").text = obj.country_code or None
+    if obj.is_demo_company is not None:
+        SubElement(el, "IsDemoCompany").text = bool_text(obj.is_demo_company)
+    if obj.organisation_status is not None:
+        SubElement(el, "OrganisationStatus").text = obj.organisation_status or None
+    if obj.registration_number is not None:
+        SubElement(el, "RegistrationNumber").text = obj.registration_number or None
+    if obj.employer_identification_number is not None:
+        SubElement(el, "EmployerIdentificationNumber").text = (
+            obj.employer_identification_number or None
+        )
+    if obj.tax_number is not None:
+        SubElement(el, "TaxNumber").text = obj.tax_number or None
+    if obj.financial_year_end_day is not None:
+        SubElement(el, "FinancialYearEndDay").text = str(obj.financial_year_end_day)
+    if obj.financial_year_end_month is not None:
+        SubElement(el, "FinancialYearEndMonth").text = str(obj.financial_year_end_month)
+    if obj.sales_tax_basis is not None:
+        SubElement(el, "SalesTaxBasis").text = enum_text(obj.sales_tax_basis)
+    if obj.sales_tax_period is not None:
+        SubElement(el, "SalesTaxPeriod").text = enum_text(obj.sales_tax_period)
+    if obj.default_sales_tax is not None:
+        SubElement(el, "DefaultSalesTax").text = obj.default_sales_tax or None
+    if obj.default_purchases_tax is not None:
+        SubElement(el, "DefaultPurchasesTax").text = obj.default_purchases_tax or None
+    if obj.period_lock_date is not None:
+        SubElement(el, "PeriodLockDate").text = write_date(obj.period_lock_date)
+    if obj.end_of_year_lock_date is not None:
+        SubElement(el, "EndOfYearLockDate").text = write_date(obj.end_of_year_lock_date)
+    if obj.created_date_utc is not None:
+        SubElement(el, "CreatedDateUTC").text = write_utc_datetime(obj.created_date_utc)
+    if obj.timezone is not None:
+        SubElement(el, "Timezone").text = obj.timezone or None
+    if obj.organisation_entity_type is not None:
+        SubElement(el, "OrganisationEntityType").text = enum_text(obj.organisation_entity_type)
+    if obj.short_code is not None:
+        SubElement(el, "ShortCode").text = obj.short_code or None
+    if obj.class_ is not None:
+        SubElement(el, "Class").text = enum_text(obj.class_)
+    if obj.edition is not None:
+        SubElement(el, "Edition").text = enum_text(obj.edition)
+    if obj.line_of_business is not None:
+        SubElement(el, "LineOfBusiness").text = obj.line_of_business or None
+    wrapper = SubElement(el, "Addresses")
+    for i_addresses in obj.addresses:
+        write_address(SubElement(wrapper, "Address"), i_addresses)
+    wrapper = SubElement(el, "Phones")
+    for i_phones in obj.phones:
+        write_phone(SubElement(wrapper, "Phone"), i_phones)
+    wrapper = SubElement(el, "ExternalLinks")
+    for i_external_links in obj.external_links:
+        write_external_link(SubElement(wrapper, "ExternalLink"), i_external_links)
+    if obj.payment_terms is not None:
+        write_payment_terms(SubElement(el, "PaymentTerms"), obj.payment_terms)
+
+
+def encode_organisation(obj: Organisation) -> bytes:
+    """A ``Organisation`` as the document ``<Organisation>...</Organisation>`` (UTF-8, no declaration)."""
+    el = etree.Element("Organisation")
+    write_organisation(el, obj)
+    return to_bytes(el)
+
+
+def decode_organisations_response(
+    el: etree._Element, strict: bool = False
+) -> OrganisationsResponse:
+    """An element holding a ``OrganisationsResponse`` (``<Response>``) -> the dataclass."""
+    v_id: str | None = None
+    v_status: str | None = None
+    v_provider_name: str | None = None
+    v_date_time_utc: datetime.datetime | None = None
+    v_organisations: list[Organisation] = []
+    for child in el:
+        tag = child.tag
+        if tag == "Id":
+            v_id = child.text or ""
+        elif tag == "Status":
+            v_status = child.text or ""
+        elif tag == "ProviderName":
+            v_provider_name = child.text or ""
+        elif tag == "DateTimeUTC":
+            try:
+                v_date_time_utc = parse_utc_datetime(child.text or "")
+            except ValueError:
+                raise invalid("Xero UTC timestamp", "Response.DateTimeUTC", child.text) from None
+        elif tag == "Organisations":
+            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
+                for item in child:
+                    if item.tag == "Organisation":
+                        i_organisations = decode_organisation(item, strict)
+                        v_organisations.append(i_organisations)
+                    elif strict and isinstance(item.tag, str):
+                        raise unknown("Organisations", item.tag)
+                    elif isinstance(item.tag, str):
+                        skipped("Organisations", item.tag)
+        elif strict and isinstance(tag, str):
+            raise unknown("Response", tag)
+        elif isinstance(tag, str):
+            skipped("Response", tag)
+    # Every field is assigned below, as the dataclass __init__ would (the models are plain
+    # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
+    # the cost of a keyword-argument call per object.
+    obj = OrganisationsResponse.__new__(OrganisationsResponse)
+    obj.id = v_id
+    obj.status = v_status
+    obj.provider_name = v_provider_name
+    obj.date_time_utc = v_date_time_utc
+    obj.organisations = v_organisations
+    return obj
+
+
+def write_organisations_response(el: etree._Element, obj: OrganisationsResponse) -> None:
+    """Append the children of a ``OrganisationsResponse`` to ``el``, in schema order."""
+    if obj.id is not None:
+        SubElement(el, "Id").text = obj.id or None
+    if obj.status is not None:
+        SubElement(el, "Status").text = obj.status or None
+    if obj.provider_name is not None:
+        SubElement(el, "ProviderName").text = obj.provider_name or None
+    if obj.date_time_utc is not None:
+        SubElement(el, "DateTimeUTC").text = write_utc_datetime(obj.date_time_utc)
+    wrapper = SubElement(el, "Organisations")
+    for i_organisations in obj.organisations:
+        write_organisation(SubElement(wrapper, "Organisation"), i_organisations)
+
+
+def encode_organisations_response(obj: OrganisationsResponse) -> bytes:
+    """A ``OrganisationsResponse`` as the document ``<Response>...</Response>`` (UTF-8, no declaration)."""
+    el = etree.Element("Response")
+    write_organisations_response(el, obj)
+    return to_bytes(el)
+
+
 def decode_overpayment(el: etree._Element, strict: bool = False) -> Overpayment:
     """An element holding a ``Overpayment`` (``<Overpayment>``) -> the dataclass."""
     v_validation_status: Any = None
@@ -6915,6 +8785,184 @@ def encode_payment(obj: Payment) -> bytes:
     """A ``Payment`` as the document ``<Payment>...</Payment>`` (UTF-8, no declaration)."""
     el = etree.Element("Payment")
     write_payment(el, obj)
+    return to_bytes(el)
+
+
+def decode_payment_service(el: etree._Element, strict: bool = False) -> PaymentService:
+    """An element holding a ``PaymentService`` (``<PaymentService>``) -> the dataclass."""
+    v_validation_status: Any = None
+    v_validation_errors: list[EntityValidationError] = []
+    v_warnings: list[EntityWarning] = []
+    v_payment_service_id: str | None = None
+    v_payment_service_name: str | None = None
+    v_payment_service_url: str | None = None
+    v_pay_now_text: str | None = None
+    v_payment_service_type: str | None = None
+    text = el.get("status")
+    if text is not None:
+        v_validation_status = _E_EntityValidationStatus.get(text)
+        if v_validation_status is None:
+            v_validation_status = read_enum(_E_EntityValidationStatus, text)
+    for child in el:
+        tag = child.tag
+        if tag == "ValidationErrors":
+            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
+                for item in child:
+                    if item.tag == "ValidationError":
+                        i_validation_errors = decode_entity_validation_error(item, strict)
+                        v_validation_errors.append(i_validation_errors)
+                    elif strict and isinstance(item.tag, str):
+                        raise unknown("ValidationErrors", item.tag)
+                    elif isinstance(item.tag, str):
+                        skipped("ValidationErrors", item.tag)
+        elif tag == "Warnings":
+            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
+                for item in child:
+                    if item.tag == "Warning":
+                        i_warnings = decode_entity_warning(item, strict)
+                        v_warnings.append(i_warnings)
+                    elif strict and isinstance(item.tag, str):
+                        raise unknown("Warnings", item.tag)
+                    elif isinstance(item.tag, str):
+                        skipped("Warnings", item.tag)
+        elif tag == "PaymentServiceID":
+            v_payment_service_id = child.text or ""
+        elif tag == "PaymentServiceName":
+            v_payment_service_name = child.text or ""
+        elif tag == "PaymentServiceUrl":
+            v_payment_service_url = child.text or ""
+        elif tag == "PayNowText":
+            v_pay_now_text = child.text or ""
+        elif tag == "PaymentServiceType":
+            v_payment_service_type = child.text or ""
+        elif strict and isinstance(tag, str):
+            raise unknown("PaymentService", tag)
+        elif isinstance(tag, str):
+            skipped("PaymentService", tag)
+    # Every field is assigned below, as the dataclass __init__ would (the models are plain
+    # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
+    # the cost of a keyword-argument call per object.
+    obj = PaymentService.__new__(PaymentService)
+    obj.validation_status = v_validation_status
+    obj.validation_errors = v_validation_errors
+    obj.warnings = v_warnings
+    obj.payment_service_id = v_payment_service_id
+    obj.payment_service_name = v_payment_service_name
+    obj.payment_service_url = v_payment_service_url
+    obj.pay_now_text = v_pay_now_text
+    obj.payment_service_type = v_payment_service_type
+    return obj
+
+
+def write_payment_service(el: etree._Element, obj: PaymentService) -> None:
+    """Append the children of a ``PaymentService`` to ``el``, in schema order."""
+    if obj.validation_status is not None:
+        el.set("status", enum_text(obj.validation_status))
+    wrapper = SubElement(el, "ValidationErrors")
+    for i_validation_errors in obj.validation_errors:
+        write_entity_validation_error(SubElement(wrapper, "ValidationError"), i_validation_errors)
+    wrapper = SubElement(el, "Warnings")
+    for i_warnings in obj.warnings:
+        write_entity_warning(SubElement(wrapper, "Warning"), i_warnings)
+    if obj.payment_service_id is not None:
+        SubElement(el, "PaymentServiceID").text = obj.payment_service_id or None
+    if obj.payment_service_name is not None:
+        SubElement(el, "PaymentServiceName").text = obj.payment_service_name or None
+    if obj.payment_service_url is not None:
+        SubElement(el, "PaymentServiceUrl").text = obj.payment_service_url or None
+    if obj.pay_now_text is not None:
+        SubElement(el, "PayNowText").text = obj.pay_now_text or None
+    if obj.payment_service_type is not None:
+        SubElement(el, "PaymentServiceType").text = obj.payment_service_type or None
+
+
+def write_payment_service_request(el: etree._Element, obj: PaymentService) -> None:
+    """Append what a request carries of a ``PaymentService`` to ``el``: the elements of its write
+    schema, in that order (read-only elements are left out)."""
+    if obj.payment_service_id is not None:
+        SubElement(el, "PaymentServiceID").text = obj.payment_service_id or None
+    if obj.payment_service_name is not None:
+        SubElement(el, "PaymentServiceName").text = obj.payment_service_name or None
+    if obj.payment_service_url is not None:
+        SubElement(el, "PaymentServiceUrl").text = obj.payment_service_url or None
+    if obj.pay_now_text is not None:
+        SubElement(el, "PayNowText").text = obj.pay_now_text or None
+
+
+def encode_payment_service(obj: PaymentService) -> bytes:
+    """A ``PaymentService`` as the document ``<PaymentService>...</PaymentService>`` (UTF-8, no declaration)."""
+    el = etree.Element("PaymentService")
+    write_payment_service(el, obj)
+    return to_bytes(el)
+
+
+def decode_payment_services_response(
+    el: etree._Element, strict: bool = False
+) -> PaymentServicesResponse:
+    """An element holding a ``PaymentServicesResponse`` (``<Response>``) -> the dataclass."""
+    v_id: str | None = None
+    v_status: str | None = None
+    v_provider_name: str | None = None
+    v_date_time_utc: datetime.datetime | None = None
+    v_payment_services: list[PaymentService] = []
+    for child in el:
+        tag = child.tag
+        if tag == "Id":
+            v_id = child.text or ""
+        elif tag == "Status":
+            v_status = child.text or ""
+        elif tag == "ProviderName":
+            v_provider_name = child.text or ""
+        elif tag == "DateTimeUTC":
+            try:
+                v_date_time_utc = parse_utc_datetime(child.text or "")
+            except ValueError:
+                raise invalid("Xero UTC timestamp", "Response.DateTimeUTC", child.text) from None
+        elif tag == "PaymentServices":
+            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
+                for item in child:
+                    if item.tag == "PaymentService":
+                        i_payment_services = decode_payment_service(item, strict)
+                        v_payment_services.append(i_payment_services)
+                    elif strict and isinstance(item.tag, str):
+                        raise unknown("PaymentServices", item.tag)
+                    elif isinstance(item.tag, str):
+                        skipped("PaymentServices", item.tag)
+        elif strict and isinstance(tag, str):
+            raise unknown("Response", tag)
+        elif isinstance(tag, str):
+            skipped("Response", tag)
+    # Every field is assigned below, as the dataclass __init__ would (the models are plain
+    # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
+    # the cost of a keyword-argument call per object.
+    obj = PaymentServicesResponse.__new__(PaymentServicesResponse)
+    obj.id = v_id
+    obj.status = v_status
+    obj.provider_name = v_provider_name
+    obj.date_time_utc = v_date_time_utc
+    obj.payment_services = v_payment_services
+    return obj
+
+
+def write_payment_services_response(el: etree._Element, obj: PaymentServicesResponse) -> None:
+    """Append the children of a ``PaymentServicesResponse`` to ``el``, in schema order."""
+    if obj.id is not None:
+        SubElement(el, "Id").text = obj.id or None
+    if obj.status is not None:
+        SubElement(el, "Status").text = obj.status or None
+    if obj.provider_name is not None:
+        SubElement(el, "ProviderName").text = obj.provider_name or None
+    if obj.date_time_utc is not None:
+        SubElement(el, "DateTimeUTC").text = write_utc_datetime(obj.date_time_utc)
+    wrapper = SubElement(el, "PaymentServices")
+    for i_payment_services in obj.payment_services:
+        write_payment_service(SubElement(wrapper, "PaymentService"), i_payment_services)
+
+
+def encode_payment_services_response(obj: PaymentServicesResponse) -> bytes:
+    """A ``PaymentServicesResponse`` as the document ``<Response>...</Response>`` (UTF-8, no declaration)."""
+    el = etree.Element("Response")
+    write_payment_services_response(el, obj)
     return to_bytes(el)
 
 
@@ -9151,6 +11199,503 @@ def encode_schedule(obj: Schedule) -> bytes:
     return to_bytes(el)
 
 
+def decode_setup(el: etree._Element, strict: bool = False) -> Setup:
+    """An element holding a ``Setup`` (``<Setup>``) -> the dataclass."""
+    v_conversion_date: ConversionDate | None = None
+    v_conversion_balances: list[ConversionBalance] = []
+    v_accounts: list[Account] = []
+    for child in el:
+        tag = child.tag
+        if tag == "ConversionDate":
+            v_conversion_date = decode_conversion_date(child, strict)
+        elif tag == "ConversionBalances":
+            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
+                for item in child:
+                    if item.tag == "ConversionBalance":
+                        i_conversion_balances = decode_conversion_balance(item, strict)
+                        v_conversion_balances.append(i_conversion_balances)
+                    elif strict and isinstance(item.tag, str):
+                        raise unknown("ConversionBalances", item.tag)
+                    elif isinstance(item.tag, str):
+                        skipped("ConversionBalances", item.tag)
+        elif tag == "Accounts":
+            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
+                for item in child:
+                    if item.tag == "Account":
+                        i_accounts = decode_account(item, strict)
+                        v_accounts.append(i_accounts)
+                    elif strict and isinstance(item.tag, str):
+                        raise unknown("Accounts", item.tag)
+                    elif isinstance(item.tag, str):
+                        skipped("Accounts", item.tag)
+        elif strict and isinstance(tag, str):
+            raise unknown("Setup", tag)
+        elif isinstance(tag, str):
+            skipped("Setup", tag)
+    # Every field is assigned below, as the dataclass __init__ would (the models are plain
+    # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
+    # the cost of a keyword-argument call per object.
+    obj = Setup.__new__(Setup)
+    obj.conversion_date = v_conversion_date
+    obj.conversion_balances = v_conversion_balances
+    obj.accounts = v_accounts
+    return obj
+
+
+def write_setup(el: etree._Element, obj: Setup) -> None:
+    """Append the children of a ``Setup`` to ``el``, in schema order."""
+    if obj.conversion_date is not None:
+        write_conversion_date(SubElement(el, "ConversionDate"), obj.conversion_date)
+    wrapper = SubElement(el, "ConversionBalances")
+    for i_conversion_balances in obj.conversion_balances:
+        write_conversion_balance(SubElement(wrapper, "ConversionBalance"), i_conversion_balances)
+    wrapper = SubElement(el, "Accounts")
+    for i_accounts in obj.accounts:
+        write_account(SubElement(wrapper, "Account"), i_accounts)
+
+
+def write_setup_request(el: etree._Element, obj: Setup) -> None:
+    """Append what a request carries of a ``Setup`` to ``el``: the elements of its write
+    schema, in that order (read-only elements are left out)."""
+    if obj.conversion_date is not None:
+        write_conversion_date_request(SubElement(el, "ConversionDate"), obj.conversion_date)
+    if (
+        obj.conversion_balances
+    ):  # an empty list is not sent: an update never clears a list by accident
+        wrapper = SubElement(el, "ConversionBalances")
+        for i_conversion_balances in obj.conversion_balances:
+            write_conversion_balance_request(
+                SubElement(wrapper, "ConversionBalance"), i_conversion_balances
+            )
+    if obj.accounts:  # an empty list is not sent: an update never clears a list by accident
+        wrapper = SubElement(el, "Accounts")
+        for i_accounts in obj.accounts:
+            write_account_request(SubElement(wrapper, "Account"), i_accounts)
+
+
+def encode_setup(obj: Setup) -> bytes:
+    """A ``Setup`` as the document ``<Setup>...</Setup>`` (UTF-8, no declaration)."""
+    el = etree.Element("Setup")
+    write_setup(el, obj)
+    return to_bytes(el)
+
+
+def decode_setup_response(el: etree._Element, strict: bool = False) -> SetupResponse:
+    """An element holding a ``SetupResponse`` (``<Response>``) -> the dataclass."""
+    v_id: str | None = None
+    v_status: str | None = None
+    v_provider_name: str | None = None
+    v_date_time_utc: datetime.datetime | None = None
+    v_import_summary: ImportSummary | None = None
+    for child in el:
+        tag = child.tag
+        if tag == "Id":
+            v_id = child.text or ""
+        elif tag == "Status":
+            v_status = child.text or ""
+        elif tag == "ProviderName":
+            v_provider_name = child.text or ""
+        elif tag == "DateTimeUTC":
+            try:
+                v_date_time_utc = parse_utc_datetime(child.text or "")
+            except ValueError:
+                raise invalid("Xero UTC timestamp", "Response.DateTimeUTC", child.text) from None
+        elif tag == "ImportSummary":
+            v_import_summary = decode_import_summary(child, strict)
+        elif strict and isinstance(tag, str):
+            raise unknown("Response", tag)
+        elif isinstance(tag, str):
+            skipped("Response", tag)
+    # Every field is assigned below, as the dataclass __init__ would (the models are plain
+    # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
+    # the cost of a keyword-argument call per object.
+    obj = SetupResponse.__new__(SetupResponse)
+    obj.id = v_id
+    obj.status = v_status
+    obj.provider_name = v_provider_name
+    obj.date_time_utc = v_date_time_utc
+    obj.import_summary = v_import_summary
+    return obj
+
+
+def write_setup_response(el: etree._Element, obj: SetupResponse) -> None:
+    """Append the children of a ``SetupResponse`` to ``el``, in schema order."""
+    if obj.id is not None:
+        SubElement(el, "Id").text = obj.id or None
+    if obj.status is not None:
+        SubElement(el, "Status").text = obj.status or None
+    if obj.provider_name is not None:
+        SubElement(el, "ProviderName").text = obj.provider_name or None
+    if obj.date_time_utc is not None:
+        SubElement(el, "DateTimeUTC").text = write_utc_datetime(obj.date_time_utc)
+    if obj.import_summary is not None:
+        write_import_summary(SubElement(el, "ImportSummary"), obj.import_summary)
+
+
+def encode_setup_response(obj: SetupResponse) -> bytes:
+    """A ``SetupResponse`` as the document ``<Response>...</Response>`` (UTF-8, no declaration)."""
+    el = etree.Element("Response")
+    write_setup_response(el, obj)
+    return to_bytes(el)
+
+
+def decode_tax_component(el: etree._Element, strict: bool = False) -> TaxComponent:
+    """An element holding a ``TaxComponent`` (``<TaxComponent>``) -> the dataclass."""
+    v_name: str | None = None
+    v_rate: Decimal | None = None
+    v_is_compound: bool | None = None
+    v_is_non_recoverable: bool | None = None
+    for child in el:
+        tag = child.tag
+        if tag == "Name":
+            v_name = child.text or ""
+        elif tag == "Rate":
+            try:
+                v_rate = Decimal(child.text)  # type: ignore[arg-type]
+            except (ArithmeticError, TypeError):
+                raise invalid("decimal", "TaxComponent.Rate", child.text) from None
+            if not v_rate.is_finite():
+                raise invalid("decimal", "TaxComponent.Rate", child.text)
+        elif tag == "IsCompound":
+            text = child.text
+            if text == "true":
+                v_is_compound = True
+            elif text == "false":
+                v_is_compound = False
+            else:
+                v_is_compound = read_bool(text, "TaxComponent.IsCompound")
+        elif tag == "IsNonRecoverable":
+            text = child.text
+            if text == "true":
+                v_is_non_recoverable = True
+            elif text == "false":
+                v_is_non_recoverable = False
+            else:
+                v_is_non_recoverable = read_bool(text, "TaxComponent.IsNonRecoverable")
+        elif strict and isinstance(tag, str):
+            raise unknown("TaxComponent", tag)
+        elif isinstance(tag, str):
+            skipped("TaxComponent", tag)
+    # Every field is assigned below, as the dataclass __init__ would (the models are plain
+    # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
+    # the cost of a keyword-argument call per object.
+    obj = TaxComponent.__new__(TaxComponent)
+    obj.name = v_name
+    obj.rate = v_rate
+    obj.is_compound = v_is_compound
+    obj.is_non_recoverable = v_is_non_recoverable
+    return obj
+
+
+def write_tax_component(el: etree._Element, obj: TaxComponent) -> None:
+    """Append the children of a ``TaxComponent`` to ``el``, in schema order."""
+    if obj.name is not None:
+        SubElement(el, "Name").text = obj.name or None
+    if obj.rate is not None:
+        SubElement(el, "Rate").text = decimal_text(obj.rate)
+    if obj.is_compound is not None:
+        SubElement(el, "IsCompound").text = bool_text(obj.is_compound)
+    if obj.is_non_recoverable is not None:
+        SubElement(el, "IsNonRecoverable").text = bool_text(obj.is_non_recoverable)
+
+
+def write_tax_component_request(el: etree._Element, obj: TaxComponent) -> None:
+    """Append what a request carries of a ``TaxComponent`` to ``el``: the elements of its write
+    schema, in that order (read-only elements are left out)."""
+    if obj.name is not None:
+        SubElement(el, "Name").text = obj.name or None
+    if obj.rate is not None:
+        SubElement(el, "Rate").text = decimal_text(obj.rate)
+    if obj.is_compound is not None:
+        SubElement(el, "IsCompound").text = bool_text(obj.is_compound)
+    if obj.is_non_recoverable is not None:
+        SubElement(el, "IsNonRecoverable").text = bool_text(obj.is_non_recoverable)
+
+
+def encode_tax_component(obj: TaxComponent) -> bytes:
+    """A ``TaxComponent`` as the document ``<TaxComponent>...</TaxComponent>`` (UTF-8, no declaration)."""
+    el = etree.Element("TaxComponent")
+    write_tax_component(el, obj)
+    return to_bytes(el)
+
+
+def decode_tax_rate(el: etree._Element, strict: bool = False) -> TaxRate:
+    """An element holding a ``TaxRate`` (``<TaxRate>``) -> the dataclass."""
+    v_validation_status: Any = None
+    v_validation_errors: list[EntityValidationError] = []
+    v_warnings: list[EntityWarning] = []
+    v_name: str | None = None
+    v_tax_type: str | None = None
+    v_tax_components: list[TaxComponent] = []
+    v_status: Any = None
+    v_report_tax_type: Any = None
+    v_can_apply_to_assets: bool | None = None
+    v_can_apply_to_equity: bool | None = None
+    v_can_apply_to_expenses: bool | None = None
+    v_can_apply_to_liabilities: bool | None = None
+    v_can_apply_to_revenue: bool | None = None
+    v_display_tax_rate: Decimal | None = None
+    v_effective_rate: Decimal | None = None
+    text = el.get("status")
+    if text is not None:
+        v_validation_status = _E_EntityValidationStatus.get(text)
+        if v_validation_status is None:
+            v_validation_status = read_enum(_E_EntityValidationStatus, text)
+    for child in el:
+        tag = child.tag
+        if tag == "ValidationErrors":
+            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
+                for item in child:
+                    if item.tag == "ValidationError":
+                        i_validation_errors = decode_entity_validation_error(item, strict)
+                        v_validation_errors.append(i_validation_errors)
+                    elif strict and isinstance(item.tag, str):
+                        raise unknown("ValidationErrors", item.tag)
+                    elif isinstance(item.tag, str):
+                        skipped("ValidationErrors", item.tag)
+        elif tag == "Warnings":
+            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
+                for item in child:
+                    if item.tag == "Warning":
+                        i_warnings = decode_entity_warning(item, strict)
+                        v_warnings.append(i_warnings)
+                    elif strict and isinstance(item.tag, str):
+                        raise unknown("Warnings", item.tag)
+                    elif isinstance(item.tag, str):
+                        skipped("Warnings", item.tag)
+        elif tag == "Name":
+            v_name = child.text or ""
+        elif tag == "TaxType":
+            v_tax_type = child.text or ""
+        elif tag == "TaxComponents":
+            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
+                for item in child:
+                    if item.tag == "TaxComponent":
+                        i_tax_components = decode_tax_component(item, strict)
+                        v_tax_components.append(i_tax_components)
+                    elif strict and isinstance(item.tag, str):
+                        raise unknown("TaxComponents", item.tag)
+                    elif isinstance(item.tag, str):
+                        skipped("TaxComponents", item.tag)
+        elif tag == "Status":
+            text = child.text
+            v_status = _E_TaxRateStatus.get(text)
+            if v_status is None:
+                v_status = read_enum(_E_TaxRateStatus, text)
+        elif tag == "ReportTaxType":
+            text = child.text
+            v_report_tax_type = _E_ReportTaxType.get(text)
+            if v_report_tax_type is None:
+                v_report_tax_type = read_enum(_E_ReportTaxType, text)
+        elif tag == "CanApplyToAssets":
+            text = child.text
+            if text == "true":
+                v_can_apply_to_assets = True
+            elif text == "false":
+                v_can_apply_to_assets = False
+            else:
+                v_can_apply_to_assets = read_bool(text, "TaxRate.CanApplyToAssets")
+        elif tag == "CanApplyToEquity":
+            text = child.text
+            if text == "true":
+                v_can_apply_to_equity = True
+            elif text == "false":
+                v_can_apply_to_equity = False
+            else:
+                v_can_apply_to_equity = read_bool(text, "TaxRate.CanApplyToEquity")
+        elif tag == "CanApplyToExpenses":
+            text = child.text
+            if text == "true":
+                v_can_apply_to_expenses = True
+            elif text == "false":
+                v_can_apply_to_expenses = False
+            else:
+                v_can_apply_to_expenses = read_bool(text, "TaxRate.CanApplyToExpenses")
+        elif tag == "CanApplyToLiabilities":
+            text = child.text
+            if text == "true":
+                v_can_apply_to_liabilities = True
+            elif text == "false":
+                v_can_apply_to_liabilities = False
+            else:
+                v_can_apply_to_liabilities = read_bool(text, "TaxRate.CanApplyToLiabilities")
+        elif tag == "CanApplyToRevenue":
+            text = child.text
+            if text == "true":
+                v_can_apply_to_revenue = True
+            elif text == "false":
+                v_can_apply_to_revenue = False
+            else:
+                v_can_apply_to_revenue = read_bool(text, "TaxRate.CanApplyToRevenue")
+        elif tag == "DisplayTaxRate":
+            try:
+                v_display_tax_rate = Decimal(child.text)  # type: ignore[arg-type]
+            except (ArithmeticError, TypeError):
+                raise invalid("decimal", "TaxRate.DisplayTaxRate", child.text) from None
+            if not v_display_tax_rate.is_finite():
+                raise invalid("decimal", "TaxRate.DisplayTaxRate", child.text)
+        elif tag == "EffectiveRate":
+            try:
+                v_effective_rate = Decimal(child.text)  # type: ignore[arg-type]
+            except (ArithmeticError, TypeError):
+                raise invalid("decimal", "TaxRate.EffectiveRate", child.text) from None
+            if not v_effective_rate.is_finite():
+                raise invalid("decimal", "TaxRate.EffectiveRate", child.text)
+        elif strict and isinstance(tag, str):
+            raise unknown("TaxRate", tag)
+        elif isinstance(tag, str):
+            skipped("TaxRate", tag)
+    # Every field is assigned below, as the dataclass __init__ would (the models are plain
+    # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
+    # the cost of a keyword-argument call per object.
+    obj = TaxRate.__new__(TaxRate)
+    obj.validation_status = v_validation_status
+    obj.validation_errors = v_validation_errors
+    obj.warnings = v_warnings
+    obj.name = v_name
+    obj.tax_type = v_tax_type
+    obj.tax_components = v_tax_components
+    obj.status = v_status
+    obj.report_tax_type = v_report_tax_type
+    obj.can_apply_to_assets = v_can_apply_to_assets
+    obj.can_apply_to_equity = v_can_apply_to_equity
+    obj.can_apply_to_expenses = v_can_apply_to_expenses
+    obj.can_apply_to_liabilities = v_can_apply_to_liabilities
+    obj.can_apply_to_revenue = v_can_apply_to_revenue
+    obj.display_tax_rate = v_display_tax_rate
+    obj.effective_rate = v_effective_rate
+    return obj
+
+
+def write_tax_rate(el: etree._Element, obj: TaxRate) -> None:
+    """Append the children of a ``TaxRate`` to ``el``, in schema order."""
+    if obj.validation_status is not None:
+        el.set("status", enum_text(obj.validation_status))
+    wrapper = SubElement(el, "ValidationErrors")
+    for i_validation_errors in obj.validation_errors:
+        write_entity_validation_error(SubElement(wrapper, "ValidationError"), i_validation_errors)
+    wrapper = SubElement(el, "Warnings")
+    for i_warnings in obj.warnings:
+        write_entity_warning(SubElement(wrapper, "Warning"), i_warnings)
+    if obj.name is not None:
+        SubElement(el, "Name").text = obj.name or None
+    if obj.tax_type is not None:
+        SubElement(el, "TaxType").text = obj.tax_type or None
+    wrapper = SubElement(el, "TaxComponents")
+    for i_tax_components in obj.tax_components:
+        write_tax_component(SubElement(wrapper, "TaxComponent"), i_tax_components)
+    if obj.status is not None:
+        SubElement(el, "Status").text = enum_text(obj.status)
+    if obj.report_tax_type is not None:
+        SubElement(el, "ReportTaxType").text = enum_text(obj.report_tax_type)
+    if obj.can_apply_to_assets is not None:
+        SubElement(el, "CanApplyToAssets").text = bool_text(obj.can_apply_to_assets)
+    if obj.can_apply_to_equity is not None:
+        SubElement(el, "CanApplyToEquity").text = bool_text(obj.can_apply_to_equity)
+    if obj.can_apply_to_expenses is not None:
+        SubElement(el, "CanApplyToExpenses").text = bool_text(obj.can_apply_to_expenses)
+    if obj.can_apply_to_liabilities is not None:
+        SubElement(el, "CanApplyToLiabilities").text = bool_text(obj.can_apply_to_liabilities)
+    if obj.can_apply_to_revenue is not None:
+        SubElement(el, "CanApplyToRevenue").text = bool_text(obj.can_apply_to_revenue)
+    if obj.display_tax_rate is not None:
+        SubElement(el, "DisplayTaxRate").text = decimal_text(obj.display_tax_rate)
+    if obj.effective_rate is not None:
+        SubElement(el, "EffectiveRate").text = decimal_text(obj.effective_rate)
+
+
+def write_tax_rate_request(el: etree._Element, obj: TaxRate) -> None:
+    """Append what a request carries of a ``TaxRate`` to ``el``: the elements of its write
+    schema, in that order (read-only elements are left out)."""
+    if obj.name is not None:
+        SubElement(el, "Name").text = obj.name or None
+    if obj.tax_type is not None:
+        SubElement(el, "TaxType").text = obj.tax_type or None
+    if obj.tax_components:  # an empty list is not sent: an update never clears a list by accident
+        wrapper = SubElement(el, "TaxComponents")
+        for i_tax_components in obj.tax_components:
+            write_tax_component_request(SubElement(wrapper, "TaxComponent"), i_tax_components)
+    if obj.status is not None:
+        SubElement(el, "Status").text = enum_text(obj.status)
+    if obj.report_tax_type is not None:
+        SubElement(el, "ReportTaxType").text = enum_text(obj.report_tax_type)
+
+
+def encode_tax_rate(obj: TaxRate) -> bytes:
+    """A ``TaxRate`` as the document ``<TaxRate>...</TaxRate>`` (UTF-8, no declaration)."""
+    el = etree.Element("TaxRate")
+    write_tax_rate(el, obj)
+    return to_bytes(el)
+
+
+def decode_tax_rates_response(el: etree._Element, strict: bool = False) -> TaxRatesResponse:
+    """An element holding a ``TaxRatesResponse`` (``<Response>``) -> the dataclass."""
+    v_id: str | None = None
+    v_status: str | None = None
+    v_provider_name: str | None = None
+    v_date_time_utc: datetime.datetime | None = None
+    v_tax_rates: list[TaxRate] = []
+    for child in el:
+        tag = child.tag
+        if tag == "Id":
+            v_id = child.text or ""
+        elif tag == "Status":
+            v_status = child.text or ""
+        elif tag == "ProviderName":
+            v_provider_name = child.text or ""
+        elif tag == "DateTimeUTC":
+            try:
+                v_date_time_utc = parse_utc_datetime(child.text or "")
+            except ValueError:
+                raise invalid("Xero UTC timestamp", "Response.DateTimeUTC", child.text) from None
+        elif tag == "TaxRates":
+            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
+                for item in child:
+                    if item.tag == "TaxRate":
+                        i_tax_rates = decode_tax_rate(item, strict)
+                        v_tax_rates.append(i_tax_rates)
+                    elif strict and isinstance(item.tag, str):
+                        raise unknown("TaxRates", item.tag)
+                    elif isinstance(item.tag, str):
+                        skipped("TaxRates", item.tag)
+        elif strict and isinstance(tag, str):
+            raise unknown("Response", tag)
+        elif isinstance(tag, str):
+            skipped("Response", tag)
+    # Every field is assigned below, as the dataclass __init__ would (the models are plain
+    # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
+    # the cost of a keyword-argument call per object.
+    obj = TaxRatesResponse.__new__(TaxRatesResponse)
+    obj.id = v_id
+    obj.status = v_status
+    obj.provider_name = v_provider_name
+    obj.date_time_utc = v_date_time_utc
+    obj.tax_rates = v_tax_rates
+    return obj
+
+
+def write_tax_rates_response(el: etree._Element, obj: TaxRatesResponse) -> None:
+    """Append the children of a ``TaxRatesResponse`` to ``el``, in schema order."""
+    if obj.id is not None:
+        SubElement(el, "Id").text = obj.id or None
+    if obj.status is not None:
+        SubElement(el, "Status").text = obj.status or None
+    if obj.provider_name is not None:
+        SubElement(el, "ProviderName").text = obj.provider_name or None
+    if obj.date_time_utc is not None:
+        SubElement(el, "DateTimeUTC").text = write_utc_datetime(obj.date_time_utc)
+    wrapper = SubElement(el, "TaxRates")
+    for i_tax_rates in obj.tax_rates:
+        write_tax_rate(SubElement(wrapper, "TaxRate"), i_tax_rates)
+
+
+def encode_tax_rates_response(obj: TaxRatesResponse) -> bytes:
+    """A ``TaxRatesResponse`` as the document ``<Response>...</Response>`` (UTF-8, no declaration)."""
+    el = etree.Element("Response")
+    write_tax_rates_response(el, obj)
+    return to_bytes(el)
+
+
 def decode_tracking_categories_response(
     el: etree._Element, strict: bool = False
 ) -> TrackingCategoriesResponse:
@@ -9652,6 +12197,21 @@ def encode_request_contact(obj: Contact) -> bytes:
     return to_bytes(el)
 
 
+def encode_request_contact_group(obj: ContactGroup) -> bytes:
+    """The request body ``<ContactGroup>`` of a ContactGroup (UTF-8, no declaration)."""
+    el = etree.Element("ContactGroup")
+    write_contact_group_request(el, obj)
+    return to_bytes(el)
+
+
+def encode_request_contact_groups(obj: Sequence[ContactGroup]) -> bytes:
+    """The request body ``<ContactGroups>`` of one <ContactGroup> per ContactGroup (UTF-8, no declaration)."""
+    el = etree.Element("ContactGroups")
+    for item in obj:
+        write_contact_group_request(SubElement(el, "ContactGroup"), item)
+    return to_bytes(el)
+
+
 def encode_request_contacts(obj: Sequence[Contact]) -> bytes:
     """The request body ``<Contacts>`` of one <Contact> per Contact (UTF-8, no declaration)."""
     el = etree.Element("Contacts")
@@ -9672,6 +12232,13 @@ def encode_request_credit_notes(obj: Sequence[CreditNote]) -> bytes:
     el = etree.Element("CreditNotes")
     for item in obj:
         write_credit_note_request(SubElement(el, "CreditNote"), item)
+    return to_bytes(el)
+
+
+def encode_request_currency(obj: Currency) -> bytes:
+    """The request body ``<Currency>`` of a Currency (UTF-8, no declaration)."""
+    el = etree.Element("Currency")
+    write_currency_request(el, obj)
     return to_bytes(el)
 
 
@@ -9772,6 +12339,21 @@ def encode_request_payment(obj: Payment) -> bytes:
     return to_bytes(el)
 
 
+def encode_request_payment_service(obj: PaymentService) -> bytes:
+    """The request body ``<PaymentService>`` of a PaymentService (UTF-8, no declaration)."""
+    el = etree.Element("PaymentService")
+    write_payment_service_request(el, obj)
+    return to_bytes(el)
+
+
+def encode_request_payment_services(obj: Sequence[PaymentService]) -> bytes:
+    """The request body ``<PaymentServices>`` of one <PaymentService> per PaymentService (UTF-8, no declaration)."""
+    el = etree.Element("PaymentServices")
+    for item in obj:
+        write_payment_service_request(SubElement(el, "PaymentService"), item)
+    return to_bytes(el)
+
+
 def encode_request_payments(obj: Sequence[Payment]) -> bytes:
     """The request body ``<Payments>`` of one <Payment> per Payment (UTF-8, no declaration)."""
     el = etree.Element("Payments")
@@ -9840,6 +12422,28 @@ def encode_request_repeating_invoices(obj: Sequence[RepeatingInvoice]) -> bytes:
     return to_bytes(el)
 
 
+def encode_request_setup(obj: Setup) -> bytes:
+    """The request body ``<Setup>`` of a Setup (UTF-8, no declaration)."""
+    el = etree.Element("Setup")
+    write_setup_request(el, obj)
+    return to_bytes(el)
+
+
+def encode_request_tax_rate(obj: TaxRate) -> bytes:
+    """The request body ``<TaxRate>`` of a TaxRate (UTF-8, no declaration)."""
+    el = etree.Element("TaxRate")
+    write_tax_rate_request(el, obj)
+    return to_bytes(el)
+
+
+def encode_request_tax_rates(obj: Sequence[TaxRate]) -> bytes:
+    """The request body ``<TaxRates>`` of one <TaxRate> per TaxRate (UTF-8, no declaration)."""
+    el = etree.Element("TaxRates")
+    for item in obj:
+        write_tax_rate_request(SubElement(el, "TaxRate"), item)
+    return to_bytes(el)
+
+
 def encode_request_tracking_category(obj: TrackingCategory) -> bytes:
     """The request body ``<TrackingCategory>`` of a TrackingCategory (UTF-8, no declaration)."""
     el = etree.Element("TrackingCategory")
@@ -9855,7 +12459,9 @@ _SUBTYPES_DataContractBase: dict[str | None, Callable[[etree._Element, bool], Da
     "BankTransfer": decode_bank_transfer,
     "BatchPayment": decode_batch_payment,
     "Contact": decode_contact,
+    "ContactGroup": decode_contact_group,
     "CreditNote": decode_credit_note,
+    "Currency": decode_currency,
     "ExpenseClaim": decode_expense_claim,
     "Invoice": decode_invoice,
     "Item": decode_item,
@@ -9867,12 +12473,14 @@ _SUBTYPES_DataContractBase: dict[str | None, Callable[[etree._Element, bool], Da
     "ManualJournalLine": decode_manual_journal_line,
     "Overpayment": decode_overpayment,
     "Payment": decode_payment,
+    "PaymentService": decode_payment_service,
     "Phone": decode_phone,
     "Prepayment": decode_prepayment,
     "PurchaseOrder": decode_purchase_order,
     "Quote": decode_quote,
     "Receipt": decode_receipt,
     "RepeatingInvoice": decode_repeating_invoice,
+    "TaxRate": decode_tax_rate,
     "TrackingCategory": decode_tracking_category,
     "TrackingOption": decode_tracking_option,
 }
@@ -9888,7 +12496,9 @@ _SUBTYPE_WRITERS_DataContractBase: dict[
     BankTransfer: ("BankTransfer", write_bank_transfer),
     BatchPayment: ("BatchPayment", write_batch_payment),
     Contact: ("Contact", write_contact),
+    ContactGroup: ("ContactGroup", write_contact_group),
     CreditNote: ("CreditNote", write_credit_note),
+    Currency: ("Currency", write_currency),
     ExpenseClaim: ("ExpenseClaim", write_expense_claim),
     Invoice: ("Invoice", write_invoice),
     Item: ("Item", write_item),
@@ -9900,12 +12510,14 @@ _SUBTYPE_WRITERS_DataContractBase: dict[
     ManualJournalLine: ("ManualJournalLine", write_manual_journal_line),
     Overpayment: ("Overpayment", write_overpayment),
     Payment: ("Payment", write_payment),
+    PaymentService: ("PaymentService", write_payment_service),
     Phone: ("Phone", write_phone),
     Prepayment: ("Prepayment", write_prepayment),
     PurchaseOrder: ("PurchaseOrder", write_purchase_order),
     Quote: ("Quote", write_quote),
     Receipt: ("Receipt", write_receipt),
     RepeatingInvoice: ("RepeatingInvoice", write_repeating_invoice),
+    TaxRate: ("TaxRate", write_tax_rate),
     TrackingCategory: ("TrackingCategory", write_tracking_category),
     TrackingOption: ("TrackingOption", write_tracking_option),
 }
@@ -9924,12 +12536,15 @@ def write_any_data_contract_base(el: etree._Element, obj: DataContractBase) -> N
 DECODERS: dict[type[Any], Callable[[etree._Element, bool], Any]] = {
     Account: paused(decode_account),
     AccountsResponse: paused(decode_accounts_response),
+    Action: paused(decode_action),
+    ActionsResponse: paused(decode_actions_response),
     Address: paused(decode_address),
     Allocation: paused(decode_allocation),
     AllocationInvoice: paused(decode_allocation_invoice),
     ApiException: paused(decode_api_exception),
     Attachment: paused(decode_attachment),
     BalanceAmounts: paused(decode_balance_amounts),
+    BalanceDetail: paused(decode_balance_detail),
     Balances: paused(decode_balances),
     BankTransaction: paused(decode_bank_transaction),
     BankTransactionsResponse: paused(decode_bank_transactions_response),
@@ -9939,21 +12554,40 @@ DECODERS: dict[type[Any], Callable[[etree._Element, bool], Any]] = {
     BatchPaymentDetails: paused(decode_batch_payment_details),
     BatchPaymentsResponse: paused(decode_batch_payments_response),
     BrandingTheme: paused(decode_branding_theme),
+    BrandingThemesResponse: paused(decode_branding_themes_response),
+    Budget: paused(decode_budget),
+    BudgetBalance: paused(decode_budget_balance),
+    BudgetLine: paused(decode_budget_line),
+    BudgetsResponse: paused(decode_budgets_response),
+    CisOrgSetting: paused(decode_cis_org_setting),
+    CisOrgSettingsResponse: paused(decode_cis_org_settings_response),
     CisSetting: paused(decode_cis_setting),
     Contact: paused(decode_contact),
     ContactGroup: paused(decode_contact_group),
+    ContactGroupMember: paused(decode_contact_group_member),
+    ContactGroupsResponse: paused(decode_contact_groups_response),
     ContactPerson: paused(decode_contact_person),
     ContactsResponse: paused(decode_contacts_response),
+    ConversionBalance: paused(decode_conversion_balance),
+    ConversionDate: paused(decode_conversion_date),
     CreditNote: paused(decode_credit_note),
     CreditNotesResponse: paused(decode_credit_notes_response),
+    CurrenciesResponse: paused(decode_currencies_response),
+    Currency: paused(decode_currency),
     DataContractBase: paused(decode_data_contract_base),
     EntityValidationError: paused(decode_entity_validation_error),
     EntityWarning: paused(decode_entity_warning),
     ExpenseClaim: paused(decode_expense_claim),
     ExpenseClaimsResponse: paused(decode_expense_claims_response),
+    ExternalLink: paused(decode_external_link),
+    ImportSummary: paused(decode_import_summary),
+    ImportSummaryAccounts: paused(decode_import_summary_accounts),
+    ImportSummaryOrganisation: paused(decode_import_summary_organisation),
     Invoice: paused(decode_invoice),
     InvoiceAddress: paused(decode_invoice_address),
     InvoicePayment: paused(decode_invoice_payment),
+    InvoiceReminder: paused(decode_invoice_reminder),
+    InvoiceRemindersResponse: paused(decode_invoice_reminders_response),
     InvoicesResponse: paused(decode_invoices_response),
     Item: paused(decode_item),
     ItemPriceDetails: paused(decode_item_price_details),
@@ -9970,9 +12604,13 @@ DECODERS: dict[type[Any], Callable[[etree._Element, bool], Any]] = {
     ManualJournalLine: paused(decode_manual_journal_line),
     ManualJournalsResponse: paused(decode_manual_journals_response),
     OptionsResponse: paused(decode_options_response),
+    Organisation: paused(decode_organisation),
+    OrganisationsResponse: paused(decode_organisations_response),
     Overpayment: paused(decode_overpayment),
     OverpaymentsResponse: paused(decode_overpayments_response),
     Payment: paused(decode_payment),
+    PaymentService: paused(decode_payment_service),
+    PaymentServicesResponse: paused(decode_payment_services_response),
     PaymentTerm: paused(decode_payment_term),
     PaymentTerms: paused(decode_payment_terms),
     PaymentsResponse: paused(decode_payments_response),
@@ -9989,6 +12627,11 @@ DECODERS: dict[type[Any], Callable[[etree._Element, bool], Any]] = {
     RepeatingInvoicesResponse: paused(decode_repeating_invoices_response),
     Response: paused(decode_response),
     Schedule: paused(decode_schedule),
+    Setup: paused(decode_setup),
+    SetupResponse: paused(decode_setup_response),
+    TaxComponent: paused(decode_tax_component),
+    TaxRate: paused(decode_tax_rate),
+    TaxRatesResponse: paused(decode_tax_rates_response),
     TrackingCategoriesResponse: paused(decode_tracking_categories_response),
     TrackingCategory: paused(decode_tracking_category),
     TrackingOption: paused(decode_tracking_option),
@@ -10001,12 +12644,15 @@ it runs: see ``_runtime/_gc.py``; ``decode_*`` themselves never pause)."""
 ENCODERS: dict[type[Any], Callable[[Any], bytes]] = {
     Account: encode_account,
     AccountsResponse: encode_accounts_response,
+    Action: encode_action,
+    ActionsResponse: encode_actions_response,
     Address: encode_address,
     Allocation: encode_allocation,
     AllocationInvoice: encode_allocation_invoice,
     ApiException: encode_api_exception,
     Attachment: encode_attachment,
     BalanceAmounts: encode_balance_amounts,
+    BalanceDetail: encode_balance_detail,
     Balances: encode_balances,
     BankTransaction: encode_bank_transaction,
     BankTransactionsResponse: encode_bank_transactions_response,
@@ -10016,21 +12662,40 @@ ENCODERS: dict[type[Any], Callable[[Any], bytes]] = {
     BatchPaymentDetails: encode_batch_payment_details,
     BatchPaymentsResponse: encode_batch_payments_response,
     BrandingTheme: encode_branding_theme,
+    BrandingThemesResponse: encode_branding_themes_response,
+    Budget: encode_budget,
+    BudgetBalance: encode_budget_balance,
+    BudgetLine: encode_budget_line,
+    BudgetsResponse: encode_budgets_response,
+    CisOrgSetting: encode_cis_org_setting,
+    CisOrgSettingsResponse: encode_cis_org_settings_response,
     CisSetting: encode_cis_setting,
     Contact: encode_contact,
     ContactGroup: encode_contact_group,
+    ContactGroupMember: encode_contact_group_member,
+    ContactGroupsResponse: encode_contact_groups_response,
     ContactPerson: encode_contact_person,
     ContactsResponse: encode_contacts_response,
+    ConversionBalance: encode_conversion_balance,
+    ConversionDate: encode_conversion_date,
     CreditNote: encode_credit_note,
     CreditNotesResponse: encode_credit_notes_response,
+    CurrenciesResponse: encode_currencies_response,
+    Currency: encode_currency,
     DataContractBase: encode_data_contract_base,
     EntityValidationError: encode_entity_validation_error,
     EntityWarning: encode_entity_warning,
     ExpenseClaim: encode_expense_claim,
     ExpenseClaimsResponse: encode_expense_claims_response,
+    ExternalLink: encode_external_link,
+    ImportSummary: encode_import_summary,
+    ImportSummaryAccounts: encode_import_summary_accounts,
+    ImportSummaryOrganisation: encode_import_summary_organisation,
     Invoice: encode_invoice,
     InvoiceAddress: encode_invoice_address,
     InvoicePayment: encode_invoice_payment,
+    InvoiceReminder: encode_invoice_reminder,
+    InvoiceRemindersResponse: encode_invoice_reminders_response,
     InvoicesResponse: encode_invoices_response,
     Item: encode_item,
     ItemPriceDetails: encode_item_price_details,
@@ -10047,9 +12712,13 @@ ENCODERS: dict[type[Any], Callable[[Any], bytes]] = {
     ManualJournalLine: encode_manual_journal_line,
     ManualJournalsResponse: encode_manual_journals_response,
     OptionsResponse: encode_options_response,
+    Organisation: encode_organisation,
+    OrganisationsResponse: encode_organisations_response,
     Overpayment: encode_overpayment,
     OverpaymentsResponse: encode_overpayments_response,
     Payment: encode_payment,
+    PaymentService: encode_payment_service,
+    PaymentServicesResponse: encode_payment_services_response,
     PaymentTerm: encode_payment_term,
     PaymentTerms: encode_payment_terms,
     PaymentsResponse: encode_payments_response,
@@ -10066,6 +12735,11 @@ ENCODERS: dict[type[Any], Callable[[Any], bytes]] = {
     RepeatingInvoicesResponse: encode_repeating_invoices_response,
     Response: encode_response,
     Schedule: encode_schedule,
+    Setup: encode_setup,
+    SetupResponse: encode_setup_response,
+    TaxComponent: encode_tax_component,
+    TaxRate: encode_tax_rate,
+    TaxRatesResponse: encode_tax_rates_response,
     TrackingCategoriesResponse: encode_tracking_categories_response,
     TrackingCategory: encode_tracking_category,
     TrackingOption: encode_tracking_option,
@@ -10077,12 +12751,15 @@ ENCODERS: dict[type[Any], Callable[[Any], bytes]] = {
 WRITERS: dict[type[Any], tuple[str, Callable[[etree._Element, Any], None]]] = {
     Account: ("Account", write_account),
     AccountsResponse: ("Response", write_accounts_response),
+    Action: ("Action", write_action),
+    ActionsResponse: ("Response", write_actions_response),
     Address: ("Address", write_address),
     Allocation: ("Allocation", write_allocation),
     AllocationInvoice: ("AllocationInvoice", write_allocation_invoice),
     ApiException: ("ApiException", write_api_exception),
     Attachment: ("Attachment", write_attachment),
     BalanceAmounts: ("BalanceAmounts", write_balance_amounts),
+    BalanceDetail: ("BalanceDetail", write_balance_detail),
     Balances: ("Balances", write_balances),
     BankTransaction: ("BankTransaction", write_bank_transaction),
     BankTransactionsResponse: ("Response", write_bank_transactions_response),
@@ -10092,21 +12769,40 @@ WRITERS: dict[type[Any], tuple[str, Callable[[etree._Element, Any], None]]] = {
     BatchPaymentDetails: ("BatchPaymentDetails", write_batch_payment_details),
     BatchPaymentsResponse: ("Response", write_batch_payments_response),
     BrandingTheme: ("BrandingTheme", write_branding_theme),
+    BrandingThemesResponse: ("Response", write_branding_themes_response),
+    Budget: ("Budget", write_budget),
+    BudgetBalance: ("BudgetBalance", write_budget_balance),
+    BudgetLine: ("BudgetLine", write_budget_line),
+    BudgetsResponse: ("Response", write_budgets_response),
+    CisOrgSetting: ("CisOrgSetting", write_cis_org_setting),
+    CisOrgSettingsResponse: ("Response", write_cis_org_settings_response),
     CisSetting: ("CisSetting", write_cis_setting),
     Contact: ("Contact", write_contact),
     ContactGroup: ("ContactGroup", write_contact_group),
+    ContactGroupMember: ("ContactGroupMember", write_contact_group_member),
+    ContactGroupsResponse: ("Response", write_contact_groups_response),
     ContactPerson: ("ContactPerson", write_contact_person),
     ContactsResponse: ("Response", write_contacts_response),
+    ConversionBalance: ("ConversionBalance", write_conversion_balance),
+    ConversionDate: ("ConversionDate", write_conversion_date),
     CreditNote: ("CreditNote", write_credit_note),
     CreditNotesResponse: ("Response", write_credit_notes_response),
+    CurrenciesResponse: ("Response", write_currencies_response),
+    Currency: ("Currency", write_currency),
     DataContractBase: ("DataContractBase", write_data_contract_base),
     EntityValidationError: ("EntityValidationError", write_entity_validation_error),
     EntityWarning: ("EntityWarning", write_entity_warning),
     ExpenseClaim: ("ExpenseClaim", write_expense_claim),
     ExpenseClaimsResponse: ("Response", write_expense_claims_response),
+    ExternalLink: ("ExternalLink", write_external_link),
+    ImportSummary: ("ImportSummary", write_import_summary),
+    ImportSummaryAccounts: ("ImportSummaryAccounts", write_import_summary_accounts),
+    ImportSummaryOrganisation: ("ImportSummaryOrganisation", write_import_summary_organisation),
     Invoice: ("Invoice", write_invoice),
     InvoiceAddress: ("InvoiceAddress", write_invoice_address),
     InvoicePayment: ("InvoicePayment", write_invoice_payment),
+    InvoiceReminder: ("InvoiceReminder", write_invoice_reminder),
+    InvoiceRemindersResponse: ("Response", write_invoice_reminders_response),
     InvoicesResponse: ("Response", write_invoices_response),
     Item: ("Item", write_item),
     ItemPriceDetails: ("ItemPriceDetails", write_item_price_details),
@@ -10123,9 +12819,13 @@ WRITERS: dict[type[Any], tuple[str, Callable[[etree._Element, Any], None]]] = {
     ManualJournalLine: ("ManualJournalLine", write_manual_journal_line),
     ManualJournalsResponse: ("Response", write_manual_journals_response),
     OptionsResponse: ("Response", write_options_response),
+    Organisation: ("Organisation", write_organisation),
+    OrganisationsResponse: ("Response", write_organisations_response),
     Overpayment: ("Overpayment", write_overpayment),
     OverpaymentsResponse: ("Response", write_overpayments_response),
     Payment: ("Payment", write_payment),
+    PaymentService: ("PaymentService", write_payment_service),
+    PaymentServicesResponse: ("Response", write_payment_services_response),
     PaymentTerm: ("PaymentTerm", write_payment_term),
     PaymentTerms: ("PaymentTerms", write_payment_terms),
     PaymentsResponse: ("Response", write_payments_response),
@@ -10142,6 +12842,11 @@ WRITERS: dict[type[Any], tuple[str, Callable[[etree._Element, Any], None]]] = {
     RepeatingInvoicesResponse: ("Response", write_repeating_invoices_response),
     Response: ("Response", write_response),
     Schedule: ("Schedule", write_schedule),
+    Setup: ("Setup", write_setup),
+    SetupResponse: ("Response", write_setup_response),
+    TaxComponent: ("TaxComponent", write_tax_component),
+    TaxRate: ("TaxRate", write_tax_rate),
+    TaxRatesResponse: ("Response", write_tax_rates_response),
     TrackingCategoriesResponse: ("Response", write_tracking_categories_response),
     TrackingCategory: ("TrackingCategory", write_tracking_category),
     TrackingOption: ("TrackingOption", write_tracking_option),

@@ -39,6 +39,8 @@ from . import _checks, _codec
 from .models import (
     Account,
     AccountsResponse,
+    Action,
+    ActionsResponse,
     BankTransaction,
     BankTransactionsResponse,
     BankTransactionStatus,
@@ -48,15 +50,29 @@ from .models import (
     BatchPayment,
     BatchPaymentsResponse,
     BatchPaymentStatus,
+    BrandingTheme,
+    BrandingThemesResponse,
+    Budget,
+    BudgetsResponse,
+    CisOrgSetting,
+    CisOrgSettingsResponse,
     Contact,
+    ContactGroup,
+    ContactGroupsResponse,
+    ContactGroupStatus,
     ContactsResponse,
     CreditNote,
     CreditNotesResponse,
     CreditNoteStatus,
+    CurrenciesResponse,
+    Currency,
     ExpenseClaim,
     ExpenseClaimsResponse,
     ExpenseClaimStatus,
+    ImportSummary,
     Invoice,
+    InvoiceReminder,
+    InvoiceRemindersResponse,
     InvoicesResponse,
     InvoiceStatus,
     Item,
@@ -69,9 +85,13 @@ from .models import (
     ManualJournalsResponse,
     ManualJournalStatus,
     OptionsResponse,
+    Organisation,
+    OrganisationsResponse,
     Overpayment,
     OverpaymentsResponse,
     Payment,
+    PaymentService,
+    PaymentServicesResponse,
     PaymentsResponse,
     PaymentStatus,
     Prepayment,
@@ -87,6 +107,10 @@ from .models import (
     RepeatingInvoice,
     RepeatingInvoicesResponse,
     RepeatingInvoiceStatus,
+    Setup,
+    SetupResponse,
+    TaxRate,
+    TaxRatesResponse,
     TrackingCategoriesResponse,
     TrackingCategory,
     TrackingOption,
@@ -105,12 +129,22 @@ __all__ = [
     "AsyncBankTransfersResourceWithRawResponse",
     "AsyncBatchPaymentsResource",
     "AsyncBatchPaymentsResourceWithRawResponse",
+    "AsyncBrandingThemesResource",
+    "AsyncBrandingThemesResourceWithRawResponse",
+    "AsyncBudgetsResource",
+    "AsyncBudgetsResourceWithRawResponse",
+    "AsyncContactGroupsResource",
+    "AsyncContactGroupsResourceWithRawResponse",
     "AsyncContactsResource",
     "AsyncContactsResourceWithRawResponse",
     "AsyncCreditNotesResource",
     "AsyncCreditNotesResourceWithRawResponse",
+    "AsyncCurrenciesResource",
+    "AsyncCurrenciesResourceWithRawResponse",
     "AsyncExpenseClaimsResource",
     "AsyncExpenseClaimsResourceWithRawResponse",
+    "AsyncInvoiceRemindersResource",
+    "AsyncInvoiceRemindersResourceWithRawResponse",
     "AsyncInvoicesResource",
     "AsyncInvoicesResourceWithRawResponse",
     "AsyncItemsResource",
@@ -121,8 +155,12 @@ __all__ = [
     "AsyncLinkedTransactionsResourceWithRawResponse",
     "AsyncManualJournalsResource",
     "AsyncManualJournalsResourceWithRawResponse",
+    "AsyncOrganisationResource",
+    "AsyncOrganisationResourceWithRawResponse",
     "AsyncOverpaymentsResource",
     "AsyncOverpaymentsResourceWithRawResponse",
+    "AsyncPaymentServicesResource",
+    "AsyncPaymentServicesResourceWithRawResponse",
     "AsyncPaymentsResource",
     "AsyncPaymentsResourceWithRawResponse",
     "AsyncPrepaymentsResource",
@@ -135,6 +173,10 @@ __all__ = [
     "AsyncReceiptsResourceWithRawResponse",
     "AsyncRepeatingInvoicesResource",
     "AsyncRepeatingInvoicesResourceWithRawResponse",
+    "AsyncSetupResource",
+    "AsyncSetupResourceWithRawResponse",
+    "AsyncTaxRatesResource",
+    "AsyncTaxRatesResourceWithRawResponse",
     "AsyncTrackingCategoriesResource",
     "AsyncTrackingCategoriesResourceWithRawResponse",
     "AsyncUsersResource",
@@ -145,12 +187,22 @@ __all__ = [
     "BankTransfersResourceWithRawResponse",
     "BatchPaymentsResource",
     "BatchPaymentsResourceWithRawResponse",
+    "BrandingThemesResource",
+    "BrandingThemesResourceWithRawResponse",
+    "BudgetsResource",
+    "BudgetsResourceWithRawResponse",
+    "ContactGroupsResource",
+    "ContactGroupsResourceWithRawResponse",
     "ContactsResource",
     "ContactsResourceWithRawResponse",
     "CreditNotesResource",
     "CreditNotesResourceWithRawResponse",
+    "CurrenciesResource",
+    "CurrenciesResourceWithRawResponse",
     "ExpenseClaimsResource",
     "ExpenseClaimsResourceWithRawResponse",
+    "InvoiceRemindersResource",
+    "InvoiceRemindersResourceWithRawResponse",
     "InvoicesResource",
     "InvoicesResourceWithRawResponse",
     "ItemsResource",
@@ -161,8 +213,12 @@ __all__ = [
     "LinkedTransactionsResourceWithRawResponse",
     "ManualJournalsResource",
     "ManualJournalsResourceWithRawResponse",
+    "OrganisationResource",
+    "OrganisationResourceWithRawResponse",
     "OverpaymentsResource",
     "OverpaymentsResourceWithRawResponse",
+    "PaymentServicesResource",
+    "PaymentServicesResourceWithRawResponse",
     "PaymentsResource",
     "PaymentsResourceWithRawResponse",
     "PrepaymentsResource",
@@ -175,6 +231,10 @@ __all__ = [
     "ReceiptsResourceWithRawResponse",
     "RepeatingInvoicesResource",
     "RepeatingInvoicesResourceWithRawResponse",
+    "SetupResource",
+    "SetupResourceWithRawResponse",
+    "TaxRatesResource",
+    "TaxRatesResourceWithRawResponse",
     "TrackingCategoriesResource",
     "TrackingCategoriesResourceWithRawResponse",
     "UsersResource",
@@ -6332,6 +6392,3033 @@ class AsyncBatchPaymentsResource:
         return require_payload(next(iter(raw.parsed.batch_payments), None), "BatchPayment")
 
 
+class BrandingThemesResourceWithRawResponse:
+    """Branding_themes endpoints returning the raw HTTP answer with the parsed envelope."""
+
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
+
+    def list(
+        self,
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[BrandingThemesResponse]:
+        """GET BrandingThemes: like ``branding_themes.list()``, with the raw answer.
+
+        Args:
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``BrandingThemesResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="GET",
+            path="BrandingThemes",
+            params=[],
+            body=None,
+            response_type=BrandingThemesResponse,
+            decode=_codec.decode_branding_themes_response,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def get(
+        self,
+        *,
+        branding_theme_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[BrandingThemesResponse]:
+        """GET BrandingThemes/{BrandingThemeID}: like ``branding_themes.get()``, with the raw answer.
+
+        Args:
+            branding_theme_id: Xero's identifier of the branding theme.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``BrandingThemesResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such branding theme in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="GET",
+            path="BrandingThemes/"
+            + encode_path_segment(
+                "branding_theme_id", encode_guid("branding_theme_id", branding_theme_id)
+            ),
+            params=[],
+            body=None,
+            response_type=BrandingThemesResponse,
+            decode=_codec.decode_branding_themes_response,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def list_payment_services(
+        self,
+        *,
+        branding_theme_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[PaymentServicesResponse]:
+        """GET BrandingThemes/{BrandingThemeID}/PaymentServices: like ``branding_themes.list_payment_services()``, with the raw answer.
+
+        Args:
+            branding_theme_id: Xero's identifier of the branding theme.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``PaymentServicesResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such payment service in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="GET",
+            path="BrandingThemes/"
+            + encode_path_segment(
+                "branding_theme_id", encode_guid("branding_theme_id", branding_theme_id)
+            )
+            + "/PaymentServices",
+            params=[],
+            body=None,
+            response_type=PaymentServicesResponse,
+            decode=_codec.decode_payment_services_response,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def add_payment_service(
+        self,
+        payment_service: PaymentService,
+        *,
+        branding_theme_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[PaymentServicesResponse]:
+        """POST BrandingThemes/{BrandingThemeID}/PaymentServices: like ``branding_themes.add_payment_service()``, with the raw answer.
+
+        Args:
+            payment_service: One payment service to create, or to apply to a branding theme.
+            branding_theme_id: Xero's identifier of the branding theme.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``PaymentServicesResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: the payment service does not match its
+                schema (a required field missing or a value of the wrong type; a value outside
+                its enumeration; text not of the form its pattern gives, such as a GUID);
+                ``max_retries`` not a whole number >= 0.
+            NotFoundError: No such payment service in this organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="POST",
+            path="BrandingThemes/"
+            + encode_path_segment(
+                "branding_theme_id", encode_guid("branding_theme_id", branding_theme_id)
+            )
+            + "/PaymentServices",
+            params=[],
+            body=payment_service,
+            response_type=PaymentServicesResponse,
+            decode=_codec.decode_payment_services_response,
+            encode=_codec.encode_request_payment_service,
+            check=_checks.CHECKS[PaymentService],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+
+class BrandingThemesResource:
+    """The organisation's branding themes (read-only) and the payment services applied to each."""
+
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
+        self.with_raw_response = BrandingThemesResourceWithRawResponse(client)
+
+    def list(
+        self,
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> builtins.list[BrandingTheme]:
+        """List the organisation's branding themes (never paged, no filters).
+
+        ``GET BrandingThemes``
+
+        Args:
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A list of ``BrandingTheme``, one per branding theme of the organisation (empty when
+            there is none).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.list(
+            tenant_id=tenant_id, timeout=timeout, max_retries=max_retries
+        )
+        return raw.parsed.branding_themes
+
+    def iter(
+        self,
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+    ) -> Iterator[BrandingTheme]:
+        """Like ``list()``, but yields one ``BrandingTheme`` at a time.
+
+        The answer is parsed while it streams in, so memory does not grow with its size.
+        Errors anywhere in the stream raise (never a silently shorter list); the call is
+        not retried once it has started. ``GET BrandingThemes``
+
+        A number ``timeout`` bounds the time spent waiting for and reading the answer (the
+        time you spend between items does not count); the client's ``max_item_bytes`` bounds
+        what is held at once: one item and anything before it that is not an item.
+
+        Args:
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+
+        Returns:
+            An iterator yielding one ``BrandingTheme`` per branding theme of the organisation.
+
+        Raises:
+            XeroAPIError: Xero answered with an error (before or while streaming).
+            XeroResponseError: The answer is malformed, truncated or unsafe.
+            XeroConnectionError: The connection failed, dropped or timed out.
+        """
+        return iter_items(
+            self._client,
+            path="BrandingThemes",
+            params=[],
+            wrapper="BrandingThemes",
+            item="BrandingTheme",
+            decode=_codec.decode_branding_theme,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            envelope=_codec.decode_branding_themes_response,
+        )
+
+    def get(
+        self,
+        *,
+        branding_theme_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> BrandingTheme:
+        """Get one branding theme by its BrandingThemeID.
+
+        ``GET BrandingThemes/{BrandingThemeID}``
+
+        Args:
+            branding_theme_id: Xero's identifier of the branding theme.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``BrandingTheme`` found (never ``None``).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such branding theme in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.get(
+            branding_theme_id=branding_theme_id,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.branding_themes), None), "BrandingTheme")
+
+    def list_payment_services(
+        self,
+        *,
+        branding_theme_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> builtins.list[PaymentService]:
+        """List the payment services applied to a branding theme (shown on its online invoices).
+
+        ``GET BrandingThemes/{BrandingThemeID}/PaymentServices``
+
+        Args:
+            branding_theme_id: Xero's identifier of the branding theme.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A list of ``PaymentService``, one per payment service of the organisation (empty
+            when there is none).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such payment service in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.list_payment_services(
+            branding_theme_id=branding_theme_id,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return raw.parsed.payment_services
+
+    def add_payment_service(
+        self,
+        payment_service: PaymentService,
+        *,
+        branding_theme_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> PaymentService:
+        """Apply an existing payment service (by its PaymentServiceID) to a branding theme: its
+        online invoices show the service's Pay Now link. Answers with the service applied.
+
+        ``POST BrandingThemes/{BrandingThemeID}/PaymentServices``
+
+        Args:
+            payment_service: One payment service to create, or to apply to a branding theme.
+            branding_theme_id: Xero's identifier of the branding theme.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``PaymentService`` as Xero saved it, with the values Xero sets (such as its ID).
+
+        Raises:
+            RequestValidationError: Nothing was sent: the payment service does not match its
+                schema (a required field missing or a value of the wrong type; a value outside
+                its enumeration; text not of the form its pattern gives, such as a GUID);
+                ``max_retries`` not a whole number >= 0.
+            NotFoundError: No such payment service in this organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.add_payment_service(
+            payment_service,
+            branding_theme_id=branding_theme_id,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.payment_services), None), "PaymentService")
+
+
+class AsyncBrandingThemesResourceWithRawResponse:
+    """Branding_themes endpoints returning the raw HTTP answer with the parsed envelope."""
+
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+
+    async def list(
+        self,
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[BrandingThemesResponse]:
+        """GET BrandingThemes: like ``branding_themes.list()``, with the raw answer.
+
+        Args:
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``BrandingThemesResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="GET",
+            path="BrandingThemes",
+            params=[],
+            body=None,
+            response_type=BrandingThemesResponse,
+            decode=_codec.decode_branding_themes_response,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def get(
+        self,
+        *,
+        branding_theme_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[BrandingThemesResponse]:
+        """GET BrandingThemes/{BrandingThemeID}: like ``branding_themes.get()``, with the raw answer.
+
+        Args:
+            branding_theme_id: Xero's identifier of the branding theme.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``BrandingThemesResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such branding theme in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="GET",
+            path="BrandingThemes/"
+            + encode_path_segment(
+                "branding_theme_id", encode_guid("branding_theme_id", branding_theme_id)
+            ),
+            params=[],
+            body=None,
+            response_type=BrandingThemesResponse,
+            decode=_codec.decode_branding_themes_response,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def list_payment_services(
+        self,
+        *,
+        branding_theme_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[PaymentServicesResponse]:
+        """GET BrandingThemes/{BrandingThemeID}/PaymentServices: like ``branding_themes.list_payment_services()``, with the raw answer.
+
+        Args:
+            branding_theme_id: Xero's identifier of the branding theme.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``PaymentServicesResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such payment service in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="GET",
+            path="BrandingThemes/"
+            + encode_path_segment(
+                "branding_theme_id", encode_guid("branding_theme_id", branding_theme_id)
+            )
+            + "/PaymentServices",
+            params=[],
+            body=None,
+            response_type=PaymentServicesResponse,
+            decode=_codec.decode_payment_services_response,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def add_payment_service(
+        self,
+        payment_service: PaymentService,
+        *,
+        branding_theme_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[PaymentServicesResponse]:
+        """POST BrandingThemes/{BrandingThemeID}/PaymentServices: like ``branding_themes.add_payment_service()``, with the raw answer.
+
+        Args:
+            payment_service: One payment service to create, or to apply to a branding theme.
+            branding_theme_id: Xero's identifier of the branding theme.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``PaymentServicesResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: the payment service does not match its
+                schema (a required field missing or a value of the wrong type; a value outside
+                its enumeration; text not of the form its pattern gives, such as a GUID);
+                ``max_retries`` not a whole number >= 0.
+            NotFoundError: No such payment service in this organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="POST",
+            path="BrandingThemes/"
+            + encode_path_segment(
+                "branding_theme_id", encode_guid("branding_theme_id", branding_theme_id)
+            )
+            + "/PaymentServices",
+            params=[],
+            body=payment_service,
+            response_type=PaymentServicesResponse,
+            decode=_codec.decode_payment_services_response,
+            encode=_codec.encode_request_payment_service,
+            check=_checks.CHECKS[PaymentService],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+
+class AsyncBrandingThemesResource:
+    """The organisation's branding themes (read-only) and the payment services applied to each."""
+
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+        self.with_raw_response = AsyncBrandingThemesResourceWithRawResponse(client)
+
+    async def list(
+        self,
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> builtins.list[BrandingTheme]:
+        """List the organisation's branding themes (never paged, no filters).
+
+        ``GET BrandingThemes``
+
+        Args:
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A list of ``BrandingTheme``, one per branding theme of the organisation (empty when
+            there is none).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.list(
+            tenant_id=tenant_id, timeout=timeout, max_retries=max_retries
+        )
+        return raw.parsed.branding_themes
+
+    def iter(
+        self,
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+    ) -> AsyncIterator[BrandingTheme]:
+        """Like ``list()``, but an async generator yielding one ``BrandingTheme`` at a time.
+
+        The answer is parsed while it streams in, so memory does not grow with its size.
+        Errors anywhere in the stream raise (never a silently shorter list); the call is
+        not retried once it has started. ``GET BrandingThemes``
+
+        A number ``timeout`` bounds the time spent waiting for and reading the answer (the
+        time you spend between items does not count); the client's ``max_item_bytes`` bounds
+        what is held at once: one item and anything before it that is not an item.
+
+        Args:
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+
+        Returns:
+            An async iterator yielding one ``BrandingTheme`` per branding theme of the
+            organisation.
+
+        Raises:
+            XeroAPIError: Xero answered with an error (before or while streaming).
+            XeroResponseError: The answer is malformed, truncated or unsafe.
+            XeroConnectionError: The connection failed, dropped or timed out.
+        """
+        return aiter_items(
+            self._client,
+            path="BrandingThemes",
+            params=[],
+            wrapper="BrandingThemes",
+            item="BrandingTheme",
+            decode=_codec.decode_branding_theme,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            envelope=_codec.decode_branding_themes_response,
+        )
+
+    async def get(
+        self,
+        *,
+        branding_theme_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> BrandingTheme:
+        """Get one branding theme by its BrandingThemeID.
+
+        ``GET BrandingThemes/{BrandingThemeID}``
+
+        Args:
+            branding_theme_id: Xero's identifier of the branding theme.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``BrandingTheme`` found (never ``None``).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such branding theme in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.get(
+            branding_theme_id=branding_theme_id,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.branding_themes), None), "BrandingTheme")
+
+    async def list_payment_services(
+        self,
+        *,
+        branding_theme_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> builtins.list[PaymentService]:
+        """List the payment services applied to a branding theme (shown on its online invoices).
+
+        ``GET BrandingThemes/{BrandingThemeID}/PaymentServices``
+
+        Args:
+            branding_theme_id: Xero's identifier of the branding theme.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A list of ``PaymentService``, one per payment service of the organisation (empty
+            when there is none).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such payment service in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.list_payment_services(
+            branding_theme_id=branding_theme_id,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return raw.parsed.payment_services
+
+    async def add_payment_service(
+        self,
+        payment_service: PaymentService,
+        *,
+        branding_theme_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> PaymentService:
+        """Apply an existing payment service (by its PaymentServiceID) to a branding theme: its
+        online invoices show the service's Pay Now link. Answers with the service applied.
+
+        ``POST BrandingThemes/{BrandingThemeID}/PaymentServices``
+
+        Args:
+            payment_service: One payment service to create, or to apply to a branding theme.
+            branding_theme_id: Xero's identifier of the branding theme.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``PaymentService`` as Xero saved it, with the values Xero sets (such as its ID).
+
+        Raises:
+            RequestValidationError: Nothing was sent: the payment service does not match its
+                schema (a required field missing or a value of the wrong type; a value outside
+                its enumeration; text not of the form its pattern gives, such as a GUID);
+                ``max_retries`` not a whole number >= 0.
+            NotFoundError: No such payment service in this organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.add_payment_service(
+            payment_service,
+            branding_theme_id=branding_theme_id,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.payment_services), None), "PaymentService")
+
+
+class BudgetsResourceWithRawResponse:
+    """Budgets endpoints returning the raw HTTP answer with the parsed envelope."""
+
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
+
+    def list(
+        self,
+        *,
+        ids: Sequence[str | uuid.UUID] | None = None,
+        date_to: datetime.datetime | datetime.date | None = None,
+        date_from: datetime.datetime | datetime.date | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[BudgetsResponse]:
+        """GET Budgets: like ``budgets.list()``, with the raw answer.
+
+        Args:
+            ids: Only the budgets with these ids.
+            date_to: The last day of the periods wanted (a date).
+            date_from: The first day of the periods wanted (a date).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``BudgetsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``date_to`` or ``date_from`` a naive
+                datetime; ``max_retries`` not a whole number >= 0.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="GET",
+            path="Budgets",
+            params=[
+                ("IDs", encode_guid_list("ids", ids)),
+                ("DateTo", encode_datetime("date_to", date_to)),
+                ("DateFrom", encode_datetime("date_from", date_from)),
+            ],
+            body=None,
+            response_type=BudgetsResponse,
+            decode=_codec.decode_budgets_response,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def get(
+        self,
+        *,
+        budget_id: str | uuid.UUID,
+        date_to: datetime.datetime | datetime.date | None = None,
+        date_from: datetime.datetime | datetime.date | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[BudgetsResponse]:
+        """GET Budgets/{BudgetID}: like ``budgets.get()``, with the raw answer.
+
+        Args:
+            budget_id: Xero's identifier of the budget.
+            date_to: The last day of the periods wanted (a date).
+            date_from: The first day of the periods wanted (a date).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``BudgetsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``date_to`` or ``date_from`` a naive
+                datetime; ``max_retries`` not a whole number >= 0.
+            NotFoundError: No such budget in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="GET",
+            path="Budgets/" + encode_path_segment("budget_id", encode_guid("budget_id", budget_id)),
+            params=[
+                ("DateTo", encode_datetime("date_to", date_to)),
+                ("DateFrom", encode_datetime("date_from", date_from)),
+            ],
+            body=None,
+            response_type=BudgetsResponse,
+            decode=_codec.decode_budgets_response,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+
+class BudgetsResource:
+    """The organisation's budgets (read-only; needs the accounting.budgets.read scope)."""
+
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
+        self.with_raw_response = BudgetsResourceWithRawResponse(client)
+
+    def list(
+        self,
+        *,
+        ids: Sequence[str | uuid.UUID] | None = None,
+        date_to: datetime.datetime | datetime.date | None = None,
+        date_from: datetime.datetime | datetime.date | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> builtins.list[Budget]:
+        """List the organisation's budgets (never paged), without their lines.
+
+        ``GET Budgets``
+
+        Args:
+            ids: Only the budgets with these ids.
+            date_to: The last day of the periods wanted (a date).
+            date_from: The first day of the periods wanted (a date).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A list of ``Budget``, one per budget that matches the filters (empty when there is
+            none).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``date_to`` or ``date_from`` a naive
+                datetime; ``max_retries`` not a whole number >= 0.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.list(
+            ids=ids,
+            date_to=date_to,
+            date_from=date_from,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return raw.parsed.budgets
+
+    def iter(
+        self,
+        *,
+        ids: Sequence[str | uuid.UUID] | None = None,
+        date_to: datetime.datetime | datetime.date | None = None,
+        date_from: datetime.datetime | datetime.date | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+    ) -> Iterator[Budget]:
+        """Like ``list()``, but yields one ``Budget`` at a time.
+
+        The answer is parsed while it streams in, so memory does not grow with its size.
+        Errors anywhere in the stream raise (never a silently shorter list); the call is
+        not retried once it has started. ``GET Budgets``
+
+        A number ``timeout`` bounds the time spent waiting for and reading the answer (the
+        time you spend between items does not count); the client's ``max_item_bytes`` bounds
+        what is held at once: one item and anything before it that is not an item.
+
+        Args:
+            ids: Only the budgets with these ids.
+            date_to: The last day of the periods wanted (a date).
+            date_from: The first day of the periods wanted (a date).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+
+        Returns:
+            An iterator yielding one ``Budget`` per budget that matches the filters.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``date_to`` or ``date_from`` a naive
+                datetime.
+            XeroAPIError: Xero answered with an error (before or while streaming).
+            XeroResponseError: The answer is malformed, truncated or unsafe.
+            XeroConnectionError: The connection failed, dropped or timed out.
+        """
+        return iter_items(
+            self._client,
+            path="Budgets",
+            params=[
+                ("IDs", encode_guid_list("ids", ids)),
+                ("DateTo", encode_datetime("date_to", date_to)),
+                ("DateFrom", encode_datetime("date_from", date_from)),
+            ],
+            wrapper="Budgets",
+            item="Budget",
+            decode=_codec.decode_budget,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            envelope=_codec.decode_budgets_response,
+        )
+
+    def get(
+        self,
+        *,
+        budget_id: str | uuid.UUID,
+        date_to: datetime.datetime | datetime.date | None = None,
+        date_from: datetime.datetime | datetime.date | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Budget:
+        """Get one budget with its lines and balances, optionally for a range of periods.
+
+        ``GET Budgets/{BudgetID}``
+
+        Args:
+            budget_id: Xero's identifier of the budget.
+            date_to: The last day of the periods wanted (a date).
+            date_from: The first day of the periods wanted (a date).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``Budget`` found (never ``None``).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``date_to`` or ``date_from`` a naive
+                datetime; ``max_retries`` not a whole number >= 0.
+            NotFoundError: No such budget in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.get(
+            budget_id=budget_id,
+            date_to=date_to,
+            date_from=date_from,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.budgets), None), "Budget")
+
+
+class AsyncBudgetsResourceWithRawResponse:
+    """Budgets endpoints returning the raw HTTP answer with the parsed envelope."""
+
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+
+    async def list(
+        self,
+        *,
+        ids: Sequence[str | uuid.UUID] | None = None,
+        date_to: datetime.datetime | datetime.date | None = None,
+        date_from: datetime.datetime | datetime.date | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[BudgetsResponse]:
+        """GET Budgets: like ``budgets.list()``, with the raw answer.
+
+        Args:
+            ids: Only the budgets with these ids.
+            date_to: The last day of the periods wanted (a date).
+            date_from: The first day of the periods wanted (a date).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``BudgetsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``date_to`` or ``date_from`` a naive
+                datetime; ``max_retries`` not a whole number >= 0.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="GET",
+            path="Budgets",
+            params=[
+                ("IDs", encode_guid_list("ids", ids)),
+                ("DateTo", encode_datetime("date_to", date_to)),
+                ("DateFrom", encode_datetime("date_from", date_from)),
+            ],
+            body=None,
+            response_type=BudgetsResponse,
+            decode=_codec.decode_budgets_response,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def get(
+        self,
+        *,
+        budget_id: str | uuid.UUID,
+        date_to: datetime.datetime | datetime.date | None = None,
+        date_from: datetime.datetime | datetime.date | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[BudgetsResponse]:
+        """GET Budgets/{BudgetID}: like ``budgets.get()``, with the raw answer.
+
+        Args:
+            budget_id: Xero's identifier of the budget.
+            date_to: The last day of the periods wanted (a date).
+            date_from: The first day of the periods wanted (a date).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``BudgetsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``date_to`` or ``date_from`` a naive
+                datetime; ``max_retries`` not a whole number >= 0.
+            NotFoundError: No such budget in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="GET",
+            path="Budgets/" + encode_path_segment("budget_id", encode_guid("budget_id", budget_id)),
+            params=[
+                ("DateTo", encode_datetime("date_to", date_to)),
+                ("DateFrom", encode_datetime("date_from", date_from)),
+            ],
+            body=None,
+            response_type=BudgetsResponse,
+            decode=_codec.decode_budgets_response,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+
+class AsyncBudgetsResource:
+    """The organisation's budgets (read-only; needs the accounting.budgets.read scope)."""
+
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+        self.with_raw_response = AsyncBudgetsResourceWithRawResponse(client)
+
+    async def list(
+        self,
+        *,
+        ids: Sequence[str | uuid.UUID] | None = None,
+        date_to: datetime.datetime | datetime.date | None = None,
+        date_from: datetime.datetime | datetime.date | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> builtins.list[Budget]:
+        """List the organisation's budgets (never paged), without their lines.
+
+        ``GET Budgets``
+
+        Args:
+            ids: Only the budgets with these ids.
+            date_to: The last day of the periods wanted (a date).
+            date_from: The first day of the periods wanted (a date).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A list of ``Budget``, one per budget that matches the filters (empty when there is
+            none).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``date_to`` or ``date_from`` a naive
+                datetime; ``max_retries`` not a whole number >= 0.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.list(
+            ids=ids,
+            date_to=date_to,
+            date_from=date_from,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return raw.parsed.budgets
+
+    def iter(
+        self,
+        *,
+        ids: Sequence[str | uuid.UUID] | None = None,
+        date_to: datetime.datetime | datetime.date | None = None,
+        date_from: datetime.datetime | datetime.date | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+    ) -> AsyncIterator[Budget]:
+        """Like ``list()``, but an async generator yielding one ``Budget`` at a time.
+
+        The answer is parsed while it streams in, so memory does not grow with its size.
+        Errors anywhere in the stream raise (never a silently shorter list); the call is
+        not retried once it has started. ``GET Budgets``
+
+        A number ``timeout`` bounds the time spent waiting for and reading the answer (the
+        time you spend between items does not count); the client's ``max_item_bytes`` bounds
+        what is held at once: one item and anything before it that is not an item.
+
+        Args:
+            ids: Only the budgets with these ids.
+            date_to: The last day of the periods wanted (a date).
+            date_from: The first day of the periods wanted (a date).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+
+        Returns:
+            An async iterator yielding one ``Budget`` per budget that matches the filters.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``date_to`` or ``date_from`` a naive
+                datetime.
+            XeroAPIError: Xero answered with an error (before or while streaming).
+            XeroResponseError: The answer is malformed, truncated or unsafe.
+            XeroConnectionError: The connection failed, dropped or timed out.
+        """
+        return aiter_items(
+            self._client,
+            path="Budgets",
+            params=[
+                ("IDs", encode_guid_list("ids", ids)),
+                ("DateTo", encode_datetime("date_to", date_to)),
+                ("DateFrom", encode_datetime("date_from", date_from)),
+            ],
+            wrapper="Budgets",
+            item="Budget",
+            decode=_codec.decode_budget,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            envelope=_codec.decode_budgets_response,
+        )
+
+    async def get(
+        self,
+        *,
+        budget_id: str | uuid.UUID,
+        date_to: datetime.datetime | datetime.date | None = None,
+        date_from: datetime.datetime | datetime.date | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Budget:
+        """Get one budget with its lines and balances, optionally for a range of periods.
+
+        ``GET Budgets/{BudgetID}``
+
+        Args:
+            budget_id: Xero's identifier of the budget.
+            date_to: The last day of the periods wanted (a date).
+            date_from: The first day of the periods wanted (a date).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``Budget`` found (never ``None``).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``date_to`` or ``date_from`` a naive
+                datetime; ``max_retries`` not a whole number >= 0.
+            NotFoundError: No such budget in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.get(
+            budget_id=budget_id,
+            date_to=date_to,
+            date_from=date_from,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.budgets), None), "Budget")
+
+
+class ContactGroupsResourceWithRawResponse:
+    """Contact_groups endpoints returning the raw HTTP answer with the parsed envelope."""
+
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
+
+    def list(
+        self,
+        *,
+        where: str | None = None,
+        order: str | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[ContactGroupsResponse]:
+        """GET ContactGroups: like ``contact_groups.list()``, with the raw answer.
+
+        Args:
+            where: A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with
+                xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather
+                than by concatenation.
+            order: Sort order, e.g. Name ASC.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``ContactGroupsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``where`` or ``order`` empty;
+                ``max_retries`` not a whole number >= 0.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="GET",
+            path="ContactGroups",
+            params=[
+                ("where", encode_string("where", where)),
+                ("order", encode_string("order", order)),
+            ],
+            body=None,
+            response_type=ContactGroupsResponse,
+            decode=_codec.decode_contact_groups_response,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def get(
+        self,
+        *,
+        contact_group_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[ContactGroupsResponse]:
+        """GET ContactGroups/{ContactGroupID}: like ``contact_groups.get()``, with the raw answer.
+
+        Args:
+            contact_group_id: Xero's identifier of the contact group.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``ContactGroupsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such contact group in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="GET",
+            path="ContactGroups/"
+            + encode_path_segment(
+                "contact_group_id", encode_guid("contact_group_id", contact_group_id)
+            ),
+            params=[],
+            body=None,
+            response_type=ContactGroupsResponse,
+            decode=_codec.decode_contact_groups_response,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def create(
+        self,
+        contact_group: ContactGroup,
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[ContactGroupsResponse]:
+        """PUT ContactGroups: like ``contact_groups.create()``, with the raw answer.
+
+        Args:
+            contact_group: One contact group to create, or to rename or delete (POST
+                ContactGroups/{ContactGroupID}).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``ContactGroupsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: the contact group does not match its
+                schema (a required field missing or a value of the wrong type; a value outside
+                its enumeration; text not of the form its pattern gives, such as a GUID);
+                ``max_retries`` not a whole number >= 0.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="PUT",
+            path="ContactGroups",
+            params=[],
+            body=contact_group,
+            response_type=ContactGroupsResponse,
+            decode=_codec.decode_contact_groups_response,
+            encode=_codec.encode_request_contact_group,
+            check=_checks.CHECKS[ContactGroup],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def create_many(
+        self,
+        contact_groups: Sequence[ContactGroup],
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[ContactGroupsResponse]:
+        """PUT ContactGroups: like ``contact_groups.create_many()``, with the raw answer.
+
+        Args:
+            contact_groups: A batch of contact groups to create (PUT ContactGroups).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``ContactGroupsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``contact_groups`` not a list of
+                contact groups; a contact group in ``contact_groups`` does not match its schema
+                (a required field missing or a value of the wrong type; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID);
+                ``max_retries`` not a whole number >= 0.
+            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
+                failing element); with ``summarize_errors=False`` failed items are in the result
+                instead.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="PUT",
+            path="ContactGroups",
+            params=[],
+            body=_checks.as_list(contact_groups, "contact_groups", "ContactGroup"),
+            response_type=ContactGroupsResponse,
+            decode=_codec.decode_contact_groups_response,
+            encode=_codec.encode_request_contact_groups,
+            check=_checks.CHECKS[ContactGroup],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def save(
+        self,
+        contact_group: ContactGroup,
+        *,
+        contact_group_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[ContactGroupsResponse]:
+        """POST ContactGroups/{ContactGroupID}: like ``contact_groups.save()``, with the raw answer.
+
+        Args:
+            contact_group: One contact group to create, or to rename or delete (POST
+                ContactGroups/{ContactGroupID}).
+            contact_group_id: Xero's identifier of the contact group.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``ContactGroupsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: the contact group does not match its
+                schema (a required field missing or a value of the wrong type; a value outside
+                its enumeration; text not of the form its pattern gives, such as a GUID);
+                ``max_retries`` not a whole number >= 0.
+            NotFoundError: No such contact group in this organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="POST",
+            path="ContactGroups/"
+            + encode_path_segment(
+                "contact_group_id", encode_guid("contact_group_id", contact_group_id)
+            ),
+            params=[],
+            body=contact_group,
+            response_type=ContactGroupsResponse,
+            decode=_codec.decode_contact_groups_response,
+            encode=_codec.encode_request_contact_group,
+            check=_checks.CHECKS[ContactGroup],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def delete(
+        self,
+        *,
+        contact_group_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[ContactGroupsResponse]:
+        """POST ContactGroups/{ContactGroupID}: like ``contact_groups.delete()``, with the raw answer.
+
+        Args:
+            contact_group_id: Xero's identifier of the contact group.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``ContactGroupsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: the contact group does not match its
+                schema (a required field missing or a value of the wrong type; a value outside
+                its enumeration; text not of the form its pattern gives, such as a GUID);
+                ``max_retries`` not a whole number >= 0.
+            NotFoundError: No such contact group in this organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="POST",
+            path="ContactGroups/"
+            + encode_path_segment(
+                "contact_group_id", encode_guid("contact_group_id", contact_group_id)
+            ),
+            params=[],
+            body=ContactGroup(status=ContactGroupStatus("DELETED")),
+            response_type=ContactGroupsResponse,
+            decode=_codec.decode_contact_groups_response,
+            encode=_codec.encode_request_contact_group,
+            check=_checks.CHECKS[ContactGroup],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def add_contacts(
+        self,
+        contacts: Sequence[Contact],
+        *,
+        contact_group_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[ContactsResponse]:
+        """PUT ContactGroups/{ContactGroupID}/Contacts: like ``contact_groups.add_contacts()``, with the raw answer.
+
+        Args:
+            contacts: A batch of contacts to create (PUT Contacts) or create-or-update (POST
+                Contacts).
+            contact_group_id: Xero's identifier of the contact group.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``ContactsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``contacts`` not a list of contacts; a
+                contact in ``contacts`` does not match its schema (a required field missing or a
+                value of the wrong type; a ``float`` or ``str`` for a ``Decimal``, or more
+                decimal places or digits than allowed; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short; a number out of range); ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such contact in this organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="PUT",
+            path="ContactGroups/"
+            + encode_path_segment(
+                "contact_group_id", encode_guid("contact_group_id", contact_group_id)
+            )
+            + "/Contacts",
+            params=[],
+            body=_checks.as_list(contacts, "contacts", "Contact"),
+            response_type=ContactsResponse,
+            decode=_codec.decode_contacts_response,
+            encode=_codec.encode_request_contacts,
+            check=_checks.CHECKS[Contact],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+
+class ContactGroupsResource:
+    """Groups of contacts (at most 100 per organisation) and their members; a group is deleted by
+    saving Status DELETED."""
+
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
+        self.with_raw_response = ContactGroupsResourceWithRawResponse(client)
+
+    def list(
+        self,
+        *,
+        where: str | None = None,
+        order: str | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> builtins.list[ContactGroup]:
+        """List the organisation's active contact groups (never paged; members only on get()).
+
+        ``GET ContactGroups``
+
+        Args:
+            where: A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with
+                xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather
+                than by concatenation.
+            order: Sort order, e.g. Name ASC.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A list of ``ContactGroup``, one per contact group that matches the filters (empty
+            when there is none).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``where`` or ``order`` empty;
+                ``max_retries`` not a whole number >= 0.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.list(
+            where=where, order=order, tenant_id=tenant_id, timeout=timeout, max_retries=max_retries
+        )
+        return raw.parsed.contact_groups
+
+    def iter(
+        self,
+        *,
+        where: str | None = None,
+        order: str | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+    ) -> Iterator[ContactGroup]:
+        """Like ``list()``, but yields one ``ContactGroup`` at a time.
+
+        The answer is parsed while it streams in, so memory does not grow with its size.
+        Errors anywhere in the stream raise (never a silently shorter list); the call is
+        not retried once it has started. ``GET ContactGroups``
+
+        A number ``timeout`` bounds the time spent waiting for and reading the answer (the
+        time you spend between items does not count); the client's ``max_item_bytes`` bounds
+        what is held at once: one item and anything before it that is not an item.
+
+        Args:
+            where: A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with
+                xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather
+                than by concatenation.
+            order: Sort order, e.g. Name ASC.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+
+        Returns:
+            An iterator yielding one ``ContactGroup`` per contact group that matches the
+            filters.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``where`` or ``order`` empty.
+            XeroAPIError: Xero answered with an error (before or while streaming).
+            XeroResponseError: The answer is malformed, truncated or unsafe.
+            XeroConnectionError: The connection failed, dropped or timed out.
+        """
+        return iter_items(
+            self._client,
+            path="ContactGroups",
+            params=[
+                ("where", encode_string("where", where)),
+                ("order", encode_string("order", order)),
+            ],
+            wrapper="ContactGroups",
+            item="ContactGroup",
+            decode=_codec.decode_contact_group,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            envelope=_codec.decode_contact_groups_response,
+        )
+
+    def get(
+        self,
+        *,
+        contact_group_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> ContactGroup:
+        """Get one contact group with its contacts (ContactID and Name of each) by its
+        ContactGroupID.
+
+        ``GET ContactGroups/{ContactGroupID}``
+
+        Args:
+            contact_group_id: Xero's identifier of the contact group.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``ContactGroup`` found (never ``None``).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such contact group in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.get(
+            contact_group_id=contact_group_id,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.contact_groups), None), "ContactGroup")
+
+    def create(
+        self,
+        contact_group: ContactGroup,
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> ContactGroup:
+        """Create one contact group (its Name is needed and must be unique).
+
+        ``PUT ContactGroups``
+
+        Args:
+            contact_group: One contact group to create, or to rename or delete (POST
+                ContactGroups/{ContactGroupID}).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``ContactGroup`` as Xero saved it, with the values Xero sets (such as its ID).
+
+        Raises:
+            RequestValidationError: Nothing was sent: the contact group does not match its
+                schema (a required field missing or a value of the wrong type; a value outside
+                its enumeration; text not of the form its pattern gives, such as a GUID);
+                ``max_retries`` not a whole number >= 0.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.create(
+            contact_group,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.contact_groups), None), "ContactGroup")
+
+    def create_many(
+        self,
+        contact_groups: Sequence[ContactGroup],
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> BatchResult[ContactGroup]:
+        """Create several contact groups in one call.
+
+        ``PUT ContactGroups``
+
+        Args:
+            contact_groups: A batch of contact groups to create (PUT ContactGroups).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A ``BatchResult`` of ``ContactGroup``: ``.items`` in the order sent, each with the
+            decoded ``.item``, its ``.status`` (OK, WARNING or ERROR; OK when errors were
+            summarised), ``.validation_errors`` and ``.warnings``; ``.succeeded`` and
+            ``.failed`` split them. With ``summarize_errors=True`` a failing batch raises
+            ``ValidationError`` instead.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``contact_groups`` not a list of
+                contact groups; a contact group in ``contact_groups`` does not match its schema
+                (a required field missing or a value of the wrong type; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID);
+                ``max_retries`` not a whole number >= 0.
+            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
+                failing element); with ``summarize_errors=False`` failed items are in the result
+                instead.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.create_many(
+            contact_groups,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return batch_result(raw.parsed.contact_groups)
+
+    def save(
+        self,
+        contact_group: ContactGroup,
+        *,
+        contact_group_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> ContactGroup:
+        """Update one contact group: rename it, or delete it with Status DELETED.
+
+        ``POST ContactGroups/{ContactGroupID}``
+
+        Args:
+            contact_group: One contact group to create, or to rename or delete (POST
+                ContactGroups/{ContactGroupID}).
+            contact_group_id: Xero's identifier of the contact group.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``ContactGroup`` as Xero saved it, with the values Xero sets (such as its ID).
+
+        Raises:
+            RequestValidationError: Nothing was sent: the contact group does not match its
+                schema (a required field missing or a value of the wrong type; a value outside
+                its enumeration; text not of the form its pattern gives, such as a GUID);
+                ``max_retries`` not a whole number >= 0.
+            NotFoundError: No such contact group in this organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.save(
+            contact_group,
+            contact_group_id=contact_group_id,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.contact_groups), None), "ContactGroup")
+
+    def delete(
+        self,
+        *,
+        contact_group_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> ContactGroup:
+        """Delete a contact group (2.0 has no DELETE for groups: this saves Status DELETED). Its
+        contacts stay; they leave the group.
+
+        ``POST ContactGroups/{ContactGroupID}``
+
+        Args:
+            contact_group_id: Xero's identifier of the contact group.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``ContactGroup`` as Xero saved it, with the values Xero sets (such as its ID).
+
+        Raises:
+            RequestValidationError: Nothing was sent: the contact group does not match its
+                schema (a required field missing or a value of the wrong type; a value outside
+                its enumeration; text not of the form its pattern gives, such as a GUID);
+                ``max_retries`` not a whole number >= 0.
+            NotFoundError: No such contact group in this organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.delete(
+            contact_group_id=contact_group_id,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.contact_groups), None), "ContactGroup")
+
+    def add_contacts(
+        self,
+        contacts: Sequence[Contact],
+        *,
+        contact_group_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> builtins.list[Contact]:
+        """Add existing contacts (by ContactID) to a contact group; answers with the contacts
+        added.
+
+        ``PUT ContactGroups/{ContactGroupID}/Contacts``
+
+        Args:
+            contacts: A batch of contacts to create (PUT Contacts) or create-or-update (POST
+                Contacts).
+            contact_group_id: Xero's identifier of the contact group.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A list of ``Contact``: the contacts as Xero saved them.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``contacts`` not a list of contacts; a
+                contact in ``contacts`` does not match its schema (a required field missing or a
+                value of the wrong type; a ``float`` or ``str`` for a ``Decimal``, or more
+                decimal places or digits than allowed; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short; a number out of range); ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such contact in this organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.add_contacts(
+            contacts,
+            contact_group_id=contact_group_id,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return raw.parsed.contacts
+
+
+class AsyncContactGroupsResourceWithRawResponse:
+    """Contact_groups endpoints returning the raw HTTP answer with the parsed envelope."""
+
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+
+    async def list(
+        self,
+        *,
+        where: str | None = None,
+        order: str | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[ContactGroupsResponse]:
+        """GET ContactGroups: like ``contact_groups.list()``, with the raw answer.
+
+        Args:
+            where: A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with
+                xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather
+                than by concatenation.
+            order: Sort order, e.g. Name ASC.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``ContactGroupsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``where`` or ``order`` empty;
+                ``max_retries`` not a whole number >= 0.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="GET",
+            path="ContactGroups",
+            params=[
+                ("where", encode_string("where", where)),
+                ("order", encode_string("order", order)),
+            ],
+            body=None,
+            response_type=ContactGroupsResponse,
+            decode=_codec.decode_contact_groups_response,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def get(
+        self,
+        *,
+        contact_group_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[ContactGroupsResponse]:
+        """GET ContactGroups/{ContactGroupID}: like ``contact_groups.get()``, with the raw answer.
+
+        Args:
+            contact_group_id: Xero's identifier of the contact group.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``ContactGroupsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such contact group in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="GET",
+            path="ContactGroups/"
+            + encode_path_segment(
+                "contact_group_id", encode_guid("contact_group_id", contact_group_id)
+            ),
+            params=[],
+            body=None,
+            response_type=ContactGroupsResponse,
+            decode=_codec.decode_contact_groups_response,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def create(
+        self,
+        contact_group: ContactGroup,
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[ContactGroupsResponse]:
+        """PUT ContactGroups: like ``contact_groups.create()``, with the raw answer.
+
+        Args:
+            contact_group: One contact group to create, or to rename or delete (POST
+                ContactGroups/{ContactGroupID}).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``ContactGroupsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: the contact group does not match its
+                schema (a required field missing or a value of the wrong type; a value outside
+                its enumeration; text not of the form its pattern gives, such as a GUID);
+                ``max_retries`` not a whole number >= 0.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="PUT",
+            path="ContactGroups",
+            params=[],
+            body=contact_group,
+            response_type=ContactGroupsResponse,
+            decode=_codec.decode_contact_groups_response,
+            encode=_codec.encode_request_contact_group,
+            check=_checks.CHECKS[ContactGroup],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def create_many(
+        self,
+        contact_groups: Sequence[ContactGroup],
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[ContactGroupsResponse]:
+        """PUT ContactGroups: like ``contact_groups.create_many()``, with the raw answer.
+
+        Args:
+            contact_groups: A batch of contact groups to create (PUT ContactGroups).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``ContactGroupsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``contact_groups`` not a list of
+                contact groups; a contact group in ``contact_groups`` does not match its schema
+                (a required field missing or a value of the wrong type; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID);
+                ``max_retries`` not a whole number >= 0.
+            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
+                failing element); with ``summarize_errors=False`` failed items are in the result
+                instead.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="PUT",
+            path="ContactGroups",
+            params=[],
+            body=_checks.as_list(contact_groups, "contact_groups", "ContactGroup"),
+            response_type=ContactGroupsResponse,
+            decode=_codec.decode_contact_groups_response,
+            encode=_codec.encode_request_contact_groups,
+            check=_checks.CHECKS[ContactGroup],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def save(
+        self,
+        contact_group: ContactGroup,
+        *,
+        contact_group_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[ContactGroupsResponse]:
+        """POST ContactGroups/{ContactGroupID}: like ``contact_groups.save()``, with the raw answer.
+
+        Args:
+            contact_group: One contact group to create, or to rename or delete (POST
+                ContactGroups/{ContactGroupID}).
+            contact_group_id: Xero's identifier of the contact group.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``ContactGroupsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: the contact group does not match its
+                schema (a required field missing or a value of the wrong type; a value outside
+                its enumeration; text not of the form its pattern gives, such as a GUID);
+                ``max_retries`` not a whole number >= 0.
+            NotFoundError: No such contact group in this organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="POST",
+            path="ContactGroups/"
+            + encode_path_segment(
+                "contact_group_id", encode_guid("contact_group_id", contact_group_id)
+            ),
+            params=[],
+            body=contact_group,
+            response_type=ContactGroupsResponse,
+            decode=_codec.decode_contact_groups_response,
+            encode=_codec.encode_request_contact_group,
+            check=_checks.CHECKS[ContactGroup],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def delete(
+        self,
+        *,
+        contact_group_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[ContactGroupsResponse]:
+        """POST ContactGroups/{ContactGroupID}: like ``contact_groups.delete()``, with the raw answer.
+
+        Args:
+            contact_group_id: Xero's identifier of the contact group.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``ContactGroupsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: the contact group does not match its
+                schema (a required field missing or a value of the wrong type; a value outside
+                its enumeration; text not of the form its pattern gives, such as a GUID);
+                ``max_retries`` not a whole number >= 0.
+            NotFoundError: No such contact group in this organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="POST",
+            path="ContactGroups/"
+            + encode_path_segment(
+                "contact_group_id", encode_guid("contact_group_id", contact_group_id)
+            ),
+            params=[],
+            body=ContactGroup(status=ContactGroupStatus("DELETED")),
+            response_type=ContactGroupsResponse,
+            decode=_codec.decode_contact_groups_response,
+            encode=_codec.encode_request_contact_group,
+            check=_checks.CHECKS[ContactGroup],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def add_contacts(
+        self,
+        contacts: Sequence[Contact],
+        *,
+        contact_group_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[ContactsResponse]:
+        """PUT ContactGroups/{ContactGroupID}/Contacts: like ``contact_groups.add_contacts()``, with the raw answer.
+
+        Args:
+            contacts: A batch of contacts to create (PUT Contacts) or create-or-update (POST
+                Contacts).
+            contact_group_id: Xero's identifier of the contact group.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``ContactsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``contacts`` not a list of contacts; a
+                contact in ``contacts`` does not match its schema (a required field missing or a
+                value of the wrong type; a ``float`` or ``str`` for a ``Decimal``, or more
+                decimal places or digits than allowed; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short; a number out of range); ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such contact in this organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="PUT",
+            path="ContactGroups/"
+            + encode_path_segment(
+                "contact_group_id", encode_guid("contact_group_id", contact_group_id)
+            )
+            + "/Contacts",
+            params=[],
+            body=_checks.as_list(contacts, "contacts", "Contact"),
+            response_type=ContactsResponse,
+            decode=_codec.decode_contacts_response,
+            encode=_codec.encode_request_contacts,
+            check=_checks.CHECKS[Contact],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+
+class AsyncContactGroupsResource:
+    """Groups of contacts (at most 100 per organisation) and their members; a group is deleted by
+    saving Status DELETED."""
+
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+        self.with_raw_response = AsyncContactGroupsResourceWithRawResponse(client)
+
+    async def list(
+        self,
+        *,
+        where: str | None = None,
+        order: str | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> builtins.list[ContactGroup]:
+        """List the organisation's active contact groups (never paged; members only on get()).
+
+        ``GET ContactGroups``
+
+        Args:
+            where: A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with
+                xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather
+                than by concatenation.
+            order: Sort order, e.g. Name ASC.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A list of ``ContactGroup``, one per contact group that matches the filters (empty
+            when there is none).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``where`` or ``order`` empty;
+                ``max_retries`` not a whole number >= 0.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.list(
+            where=where, order=order, tenant_id=tenant_id, timeout=timeout, max_retries=max_retries
+        )
+        return raw.parsed.contact_groups
+
+    def iter(
+        self,
+        *,
+        where: str | None = None,
+        order: str | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+    ) -> AsyncIterator[ContactGroup]:
+        """Like ``list()``, but an async generator yielding one ``ContactGroup`` at a time.
+
+        The answer is parsed while it streams in, so memory does not grow with its size.
+        Errors anywhere in the stream raise (never a silently shorter list); the call is
+        not retried once it has started. ``GET ContactGroups``
+
+        A number ``timeout`` bounds the time spent waiting for and reading the answer (the
+        time you spend between items does not count); the client's ``max_item_bytes`` bounds
+        what is held at once: one item and anything before it that is not an item.
+
+        Args:
+            where: A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with
+                xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather
+                than by concatenation.
+            order: Sort order, e.g. Name ASC.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+
+        Returns:
+            An async iterator yielding one ``ContactGroup`` per contact group that matches the
+            filters.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``where`` or ``order`` empty.
+            XeroAPIError: Xero answered with an error (before or while streaming).
+            XeroResponseError: The answer is malformed, truncated or unsafe.
+            XeroConnectionError: The connection failed, dropped or timed out.
+        """
+        return aiter_items(
+            self._client,
+            path="ContactGroups",
+            params=[
+                ("where", encode_string("where", where)),
+                ("order", encode_string("order", order)),
+            ],
+            wrapper="ContactGroups",
+            item="ContactGroup",
+            decode=_codec.decode_contact_group,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            envelope=_codec.decode_contact_groups_response,
+        )
+
+    async def get(
+        self,
+        *,
+        contact_group_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> ContactGroup:
+        """Get one contact group with its contacts (ContactID and Name of each) by its
+        ContactGroupID.
+
+        ``GET ContactGroups/{ContactGroupID}``
+
+        Args:
+            contact_group_id: Xero's identifier of the contact group.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``ContactGroup`` found (never ``None``).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such contact group in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.get(
+            contact_group_id=contact_group_id,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.contact_groups), None), "ContactGroup")
+
+    async def create(
+        self,
+        contact_group: ContactGroup,
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> ContactGroup:
+        """Create one contact group (its Name is needed and must be unique).
+
+        ``PUT ContactGroups``
+
+        Args:
+            contact_group: One contact group to create, or to rename or delete (POST
+                ContactGroups/{ContactGroupID}).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``ContactGroup`` as Xero saved it, with the values Xero sets (such as its ID).
+
+        Raises:
+            RequestValidationError: Nothing was sent: the contact group does not match its
+                schema (a required field missing or a value of the wrong type; a value outside
+                its enumeration; text not of the form its pattern gives, such as a GUID);
+                ``max_retries`` not a whole number >= 0.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.create(
+            contact_group,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.contact_groups), None), "ContactGroup")
+
+    async def create_many(
+        self,
+        contact_groups: Sequence[ContactGroup],
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> BatchResult[ContactGroup]:
+        """Create several contact groups in one call.
+
+        ``PUT ContactGroups``
+
+        Args:
+            contact_groups: A batch of contact groups to create (PUT ContactGroups).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A ``BatchResult`` of ``ContactGroup``: ``.items`` in the order sent, each with the
+            decoded ``.item``, its ``.status`` (OK, WARNING or ERROR; OK when errors were
+            summarised), ``.validation_errors`` and ``.warnings``; ``.succeeded`` and
+            ``.failed`` split them. With ``summarize_errors=True`` a failing batch raises
+            ``ValidationError`` instead.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``contact_groups`` not a list of
+                contact groups; a contact group in ``contact_groups`` does not match its schema
+                (a required field missing or a value of the wrong type; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID);
+                ``max_retries`` not a whole number >= 0.
+            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
+                failing element); with ``summarize_errors=False`` failed items are in the result
+                instead.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.create_many(
+            contact_groups,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return batch_result(raw.parsed.contact_groups)
+
+    async def save(
+        self,
+        contact_group: ContactGroup,
+        *,
+        contact_group_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> ContactGroup:
+        """Update one contact group: rename it, or delete it with Status DELETED.
+
+        ``POST ContactGroups/{ContactGroupID}``
+
+        Args:
+            contact_group: One contact group to create, or to rename or delete (POST
+                ContactGroups/{ContactGroupID}).
+            contact_group_id: Xero's identifier of the contact group.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``ContactGroup`` as Xero saved it, with the values Xero sets (such as its ID).
+
+        Raises:
+            RequestValidationError: Nothing was sent: the contact group does not match its
+                schema (a required field missing or a value of the wrong type; a value outside
+                its enumeration; text not of the form its pattern gives, such as a GUID);
+                ``max_retries`` not a whole number >= 0.
+            NotFoundError: No such contact group in this organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.save(
+            contact_group,
+            contact_group_id=contact_group_id,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.contact_groups), None), "ContactGroup")
+
+    async def delete(
+        self,
+        *,
+        contact_group_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> ContactGroup:
+        """Delete a contact group (2.0 has no DELETE for groups: this saves Status DELETED). Its
+        contacts stay; they leave the group.
+
+        ``POST ContactGroups/{ContactGroupID}``
+
+        Args:
+            contact_group_id: Xero's identifier of the contact group.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``ContactGroup`` as Xero saved it, with the values Xero sets (such as its ID).
+
+        Raises:
+            RequestValidationError: Nothing was sent: the contact group does not match its
+                schema (a required field missing or a value of the wrong type; a value outside
+                its enumeration; text not of the form its pattern gives, such as a GUID);
+                ``max_retries`` not a whole number >= 0.
+            NotFoundError: No such contact group in this organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.delete(
+            contact_group_id=contact_group_id,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.contact_groups), None), "ContactGroup")
+
+    async def add_contacts(
+        self,
+        contacts: Sequence[Contact],
+        *,
+        contact_group_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> builtins.list[Contact]:
+        """Add existing contacts (by ContactID) to a contact group; answers with the contacts
+        added.
+
+        ``PUT ContactGroups/{ContactGroupID}/Contacts``
+
+        Args:
+            contacts: A batch of contacts to create (PUT Contacts) or create-or-update (POST
+                Contacts).
+            contact_group_id: Xero's identifier of the contact group.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A list of ``Contact``: the contacts as Xero saved them.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``contacts`` not a list of contacts; a
+                contact in ``contacts`` does not match its schema (a required field missing or a
+                value of the wrong type; a ``float`` or ``str`` for a ``Decimal``, or more
+                decimal places or digits than allowed; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short; a number out of range); ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such contact in this organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.add_contacts(
+            contacts,
+            contact_group_id=contact_group_id,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return raw.parsed.contacts
+
+
 class ContactsResourceWithRawResponse:
     """Contacts endpoints returning the raw HTTP answer with the parsed envelope."""
 
@@ -10057,6 +13144,536 @@ class AsyncCreditNotesResource:
         return require_payload(next(iter(raw.parsed.credit_notes), None), "CreditNote")
 
 
+class CurrenciesResourceWithRawResponse:
+    """Currencies endpoints returning the raw HTTP answer with the parsed envelope."""
+
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
+
+    def list(
+        self,
+        *,
+        where: str | None = None,
+        order: str | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[CurrenciesResponse]:
+        """GET Currencies: like ``currencies.list()``, with the raw answer.
+
+        Args:
+            where: A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with
+                xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather
+                than by concatenation.
+            order: Sort order, e.g. Name ASC.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``CurrenciesResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``where`` or ``order`` empty;
+                ``max_retries`` not a whole number >= 0.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="GET",
+            path="Currencies",
+            params=[
+                ("where", encode_string("where", where)),
+                ("order", encode_string("order", order)),
+            ],
+            body=None,
+            response_type=CurrenciesResponse,
+            decode=_codec.decode_currencies_response,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def create(
+        self,
+        currency: Currency,
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[CurrenciesResponse]:
+        """PUT Currencies: like ``currencies.create()``, with the raw answer.
+
+        Args:
+            currency: One currency to add to the organisation (PUT Currencies takes one, never a
+                batch).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``CurrenciesResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: the currency does not match its schema
+                (a required field missing or a value of the wrong type; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID);
+                ``max_retries`` not a whole number >= 0.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="PUT",
+            path="Currencies",
+            params=[],
+            body=currency,
+            response_type=CurrenciesResponse,
+            decode=_codec.decode_currencies_response,
+            encode=_codec.encode_request_currency,
+            check=_checks.CHECKS[Currency],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+
+class CurrenciesResource:
+    """The currencies of the organisation: its base currency and those added for multicurrency."""
+
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
+        self.with_raw_response = CurrenciesResourceWithRawResponse(client)
+
+    def list(
+        self,
+        *,
+        where: str | None = None,
+        order: str | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> builtins.list[Currency]:
+        """List the organisation's currencies (never paged), optionally filtered and sorted.
+
+        ``GET Currencies``
+
+        Args:
+            where: A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with
+                xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather
+                than by concatenation.
+            order: Sort order, e.g. Name ASC.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A list of ``Currency``, one per currency that matches the filters (empty when there
+            is none).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``where`` or ``order`` empty;
+                ``max_retries`` not a whole number >= 0.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.list(
+            where=where, order=order, tenant_id=tenant_id, timeout=timeout, max_retries=max_retries
+        )
+        return raw.parsed.currencies
+
+    def iter(
+        self,
+        *,
+        where: str | None = None,
+        order: str | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+    ) -> Iterator[Currency]:
+        """Like ``list()``, but yields one ``Currency`` at a time.
+
+        The answer is parsed while it streams in, so memory does not grow with its size.
+        Errors anywhere in the stream raise (never a silently shorter list); the call is
+        not retried once it has started. ``GET Currencies``
+
+        A number ``timeout`` bounds the time spent waiting for and reading the answer (the
+        time you spend between items does not count); the client's ``max_item_bytes`` bounds
+        what is held at once: one item and anything before it that is not an item.
+
+        Args:
+            where: A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with
+                xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather
+                than by concatenation.
+            order: Sort order, e.g. Name ASC.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+
+        Returns:
+            An iterator yielding one ``Currency`` per currency that matches the filters.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``where`` or ``order`` empty.
+            XeroAPIError: Xero answered with an error (before or while streaming).
+            XeroResponseError: The answer is malformed, truncated or unsafe.
+            XeroConnectionError: The connection failed, dropped or timed out.
+        """
+        return iter_items(
+            self._client,
+            path="Currencies",
+            params=[
+                ("where", encode_string("where", where)),
+                ("order", encode_string("order", order)),
+            ],
+            wrapper="Currencies",
+            item="Currency",
+            decode=_codec.decode_currency,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            envelope=_codec.decode_currencies_response,
+        )
+
+    def create(
+        self,
+        currency: Currency,
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Currency:
+        """Add a currency to the organisation by its ISO 4217 Code (one per call; the
+        organisation's plan must allow multicurrency).
+
+        ``PUT Currencies``
+
+        Args:
+            currency: One currency to add to the organisation (PUT Currencies takes one, never a
+                batch).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``Currency`` as Xero saved it, with the values Xero sets (such as its ID).
+
+        Raises:
+            RequestValidationError: Nothing was sent: the currency does not match its schema
+                (a required field missing or a value of the wrong type; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID);
+                ``max_retries`` not a whole number >= 0.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.create(
+            currency,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.currencies), None), "Currency")
+
+
+class AsyncCurrenciesResourceWithRawResponse:
+    """Currencies endpoints returning the raw HTTP answer with the parsed envelope."""
+
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+
+    async def list(
+        self,
+        *,
+        where: str | None = None,
+        order: str | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[CurrenciesResponse]:
+        """GET Currencies: like ``currencies.list()``, with the raw answer.
+
+        Args:
+            where: A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with
+                xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather
+                than by concatenation.
+            order: Sort order, e.g. Name ASC.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``CurrenciesResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``where`` or ``order`` empty;
+                ``max_retries`` not a whole number >= 0.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="GET",
+            path="Currencies",
+            params=[
+                ("where", encode_string("where", where)),
+                ("order", encode_string("order", order)),
+            ],
+            body=None,
+            response_type=CurrenciesResponse,
+            decode=_codec.decode_currencies_response,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def create(
+        self,
+        currency: Currency,
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[CurrenciesResponse]:
+        """PUT Currencies: like ``currencies.create()``, with the raw answer.
+
+        Args:
+            currency: One currency to add to the organisation (PUT Currencies takes one, never a
+                batch).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``CurrenciesResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: the currency does not match its schema
+                (a required field missing or a value of the wrong type; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID);
+                ``max_retries`` not a whole number >= 0.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="PUT",
+            path="Currencies",
+            params=[],
+            body=currency,
+            response_type=CurrenciesResponse,
+            decode=_codec.decode_currencies_response,
+            encode=_codec.encode_request_currency,
+            check=_checks.CHECKS[Currency],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+
+class AsyncCurrenciesResource:
+    """The currencies of the organisation: its base currency and those added for multicurrency."""
+
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+        self.with_raw_response = AsyncCurrenciesResourceWithRawResponse(client)
+
+    async def list(
+        self,
+        *,
+        where: str | None = None,
+        order: str | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> builtins.list[Currency]:
+        """List the organisation's currencies (never paged), optionally filtered and sorted.
+
+        ``GET Currencies``
+
+        Args:
+            where: A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with
+                xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather
+                than by concatenation.
+            order: Sort order, e.g. Name ASC.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A list of ``Currency``, one per currency that matches the filters (empty when there
+            is none).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``where`` or ``order`` empty;
+                ``max_retries`` not a whole number >= 0.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.list(
+            where=where, order=order, tenant_id=tenant_id, timeout=timeout, max_retries=max_retries
+        )
+        return raw.parsed.currencies
+
+    def iter(
+        self,
+        *,
+        where: str | None = None,
+        order: str | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+    ) -> AsyncIterator[Currency]:
+        """Like ``list()``, but an async generator yielding one ``Currency`` at a time.
+
+        The answer is parsed while it streams in, so memory does not grow with its size.
+        Errors anywhere in the stream raise (never a silently shorter list); the call is
+        not retried once it has started. ``GET Currencies``
+
+        A number ``timeout`` bounds the time spent waiting for and reading the answer (the
+        time you spend between items does not count); the client's ``max_item_bytes`` bounds
+        what is held at once: one item and anything before it that is not an item.
+
+        Args:
+            where: A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with
+                xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather
+                than by concatenation.
+            order: Sort order, e.g. Name ASC.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+
+        Returns:
+            An async iterator yielding one ``Currency`` per currency that matches the filters.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``where`` or ``order`` empty.
+            XeroAPIError: Xero answered with an error (before or while streaming).
+            XeroResponseError: The answer is malformed, truncated or unsafe.
+            XeroConnectionError: The connection failed, dropped or timed out.
+        """
+        return aiter_items(
+            self._client,
+            path="Currencies",
+            params=[
+                ("where", encode_string("where", where)),
+                ("order", encode_string("order", order)),
+            ],
+            wrapper="Currencies",
+            item="Currency",
+            decode=_codec.decode_currency,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            envelope=_codec.decode_currencies_response,
+        )
+
+    async def create(
+        self,
+        currency: Currency,
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Currency:
+        """Add a currency to the organisation by its ISO 4217 Code (one per call; the
+        organisation's plan must allow multicurrency).
+
+        ``PUT Currencies``
+
+        Args:
+            currency: One currency to add to the organisation (PUT Currencies takes one, never a
+                batch).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``Currency`` as Xero saved it, with the values Xero sets (such as its ID).
+
+        Raises:
+            RequestValidationError: Nothing was sent: the currency does not match its schema
+                (a required field missing or a value of the wrong type; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID);
+                ``max_retries`` not a whole number >= 0.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.create(
+            currency,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.currencies), None), "Currency")
+
+
 class ExpenseClaimsResourceWithRawResponse:
     """Expense_claims endpoints returning the raw HTTP answer with the parsed envelope."""
 
@@ -11553,6 +15170,192 @@ class AsyncExpenseClaimsResource:
             max_retries=max_retries,
         )
         return require_payload(next(iter(raw.parsed.expense_claims), None), "ExpenseClaim")
+
+
+class InvoiceRemindersResourceWithRawResponse:
+    """Invoice_reminders endpoints returning the raw HTTP answer with the parsed envelope."""
+
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
+
+    def get(
+        self,
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[InvoiceRemindersResponse]:
+        """GET InvoiceReminders/Settings: like ``invoice_reminders.get()``, with the raw answer.
+
+        Args:
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``InvoiceRemindersResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="GET",
+            path="InvoiceReminders/Settings",
+            params=[],
+            body=None,
+            response_type=InvoiceRemindersResponse,
+            decode=_codec.decode_invoice_reminders_response,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+
+class InvoiceRemindersResource:
+    """The organisation's invoice reminder setting (read-only)."""
+
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
+        self.with_raw_response = InvoiceRemindersResourceWithRawResponse(client)
+
+    def get(
+        self,
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> InvoiceReminder:
+        """Get the invoice reminder setting: whether Xero reminds contacts of overdue invoices.
+
+        ``GET InvoiceReminders/Settings``
+
+        Args:
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``InvoiceReminder`` found (never ``None``).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.get(
+            tenant_id=tenant_id, timeout=timeout, max_retries=max_retries
+        )
+        return require_payload(next(iter(raw.parsed.invoice_reminders), None), "InvoiceReminder")
+
+
+class AsyncInvoiceRemindersResourceWithRawResponse:
+    """Invoice_reminders endpoints returning the raw HTTP answer with the parsed envelope."""
+
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+
+    async def get(
+        self,
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[InvoiceRemindersResponse]:
+        """GET InvoiceReminders/Settings: like ``invoice_reminders.get()``, with the raw answer.
+
+        Args:
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``InvoiceRemindersResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="GET",
+            path="InvoiceReminders/Settings",
+            params=[],
+            body=None,
+            response_type=InvoiceRemindersResponse,
+            decode=_codec.decode_invoice_reminders_response,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+
+class AsyncInvoiceRemindersResource:
+    """The organisation's invoice reminder setting (read-only)."""
+
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+        self.with_raw_response = AsyncInvoiceRemindersResourceWithRawResponse(client)
+
+    async def get(
+        self,
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> InvoiceReminder:
+        """Get the invoice reminder setting: whether Xero reminds contacts of overdue invoices.
+
+        ``GET InvoiceReminders/Settings``
+
+        Args:
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``InvoiceReminder`` found (never ``None``).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.get(
+            tenant_id=tenant_id, timeout=timeout, max_retries=max_retries
+        )
+        return require_payload(next(iter(raw.parsed.invoice_reminders), None), "InvoiceReminder")
 
 
 class InvoicesResourceWithRawResponse:
@@ -19083,6 +22886,534 @@ class AsyncManualJournalsResource:
         return require_payload(next(iter(raw.parsed.manual_journals), None), "ManualJournal")
 
 
+class OrganisationResourceWithRawResponse:
+    """Organisation endpoints returning the raw HTTP answer with the parsed envelope."""
+
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
+
+    def get(
+        self,
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[OrganisationsResponse]:
+        """GET Organisation: like ``organisation.get()``, with the raw answer.
+
+        Args:
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``OrganisationsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="GET",
+            path="Organisation",
+            params=[],
+            body=None,
+            response_type=OrganisationsResponse,
+            decode=_codec.decode_organisations_response,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def list_actions(
+        self,
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[ActionsResponse]:
+        """GET Organisation/Actions: like ``organisation.list_actions()``, with the raw answer.
+
+        Args:
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``ActionsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="GET",
+            path="Organisation/Actions",
+            params=[],
+            body=None,
+            response_type=ActionsResponse,
+            decode=_codec.decode_actions_response,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def get_cis_settings(
+        self,
+        *,
+        organisation_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[CisOrgSettingsResponse]:
+        """GET Organisation/{OrganisationID}/CISSettings: like ``organisation.get_cis_settings()``, with the raw answer.
+
+        Args:
+            organisation_id: Xero's identifier of the organisation (its OrganisationID).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``CisOrgSettingsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such cis org setting in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="GET",
+            path="Organisation/"
+            + encode_path_segment(
+                "organisation_id", encode_guid("organisation_id", organisation_id)
+            )
+            + "/CISSettings",
+            params=[],
+            body=None,
+            response_type=CisOrgSettingsResponse,
+            decode=_codec.decode_cis_org_settings_response,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+
+class OrganisationResource:
+    """The organisation of the call's tenant (read-only), what it may do, and its CIS settings."""
+
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
+        self.with_raw_response = OrganisationResourceWithRawResponse(client)
+
+    def get(
+        self,
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Organisation:
+        """Get the organisation of the tenant: name, region, base currency, tax and financial year
+        settings.
+
+        ``GET Organisation``
+
+        Args:
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``Organisation`` found (never ``None``).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.get(
+            tenant_id=tenant_id, timeout=timeout, max_retries=max_retries
+        )
+        return require_payload(next(iter(raw.parsed.organisations), None), "Organisation")
+
+    def list_actions(
+        self,
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> builtins.list[Action]:
+        """List what the organisation may do (ALLOWED or NOT-ALLOWED), e.g. UseMulticurrency or
+        CreateApprovedInvoice.
+
+        ``GET Organisation/Actions``
+
+        Args:
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A list of ``Action``, one per action of the organisation (empty when there is none).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.list_actions(
+            tenant_id=tenant_id, timeout=timeout, max_retries=max_retries
+        )
+        return raw.parsed.actions
+
+    def get_cis_settings(
+        self,
+        *,
+        organisation_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> CisOrgSetting:
+        """Get the organisation's Construction Industry Scheme settings (UK organisations).
+
+        ``GET Organisation/{OrganisationID}/CISSettings``
+
+        Args:
+            organisation_id: Xero's identifier of the organisation (its OrganisationID).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``CisOrgSetting`` found (never ``None``).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such cis org setting in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.get_cis_settings(
+            organisation_id=organisation_id,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.cis_settings), None), "CisOrgSetting")
+
+
+class AsyncOrganisationResourceWithRawResponse:
+    """Organisation endpoints returning the raw HTTP answer with the parsed envelope."""
+
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+
+    async def get(
+        self,
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[OrganisationsResponse]:
+        """GET Organisation: like ``organisation.get()``, with the raw answer.
+
+        Args:
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``OrganisationsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="GET",
+            path="Organisation",
+            params=[],
+            body=None,
+            response_type=OrganisationsResponse,
+            decode=_codec.decode_organisations_response,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def list_actions(
+        self,
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[ActionsResponse]:
+        """GET Organisation/Actions: like ``organisation.list_actions()``, with the raw answer.
+
+        Args:
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``ActionsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="GET",
+            path="Organisation/Actions",
+            params=[],
+            body=None,
+            response_type=ActionsResponse,
+            decode=_codec.decode_actions_response,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def get_cis_settings(
+        self,
+        *,
+        organisation_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[CisOrgSettingsResponse]:
+        """GET Organisation/{OrganisationID}/CISSettings: like ``organisation.get_cis_settings()``, with the raw answer.
+
+        Args:
+            organisation_id: Xero's identifier of the organisation (its OrganisationID).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``CisOrgSettingsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such cis org setting in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="GET",
+            path="Organisation/"
+            + encode_path_segment(
+                "organisation_id", encode_guid("organisation_id", organisation_id)
+            )
+            + "/CISSettings",
+            params=[],
+            body=None,
+            response_type=CisOrgSettingsResponse,
+            decode=_codec.decode_cis_org_settings_response,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+
+class AsyncOrganisationResource:
+    """The organisation of the call's tenant (read-only), what it may do, and its CIS settings."""
+
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+        self.with_raw_response = AsyncOrganisationResourceWithRawResponse(client)
+
+    async def get(
+        self,
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Organisation:
+        """Get the organisation of the tenant: name, region, base currency, tax and financial year
+        settings.
+
+        ``GET Organisation``
+
+        Args:
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``Organisation`` found (never ``None``).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.get(
+            tenant_id=tenant_id, timeout=timeout, max_retries=max_retries
+        )
+        return require_payload(next(iter(raw.parsed.organisations), None), "Organisation")
+
+    async def list_actions(
+        self,
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> builtins.list[Action]:
+        """List what the organisation may do (ALLOWED or NOT-ALLOWED), e.g. UseMulticurrency or
+        CreateApprovedInvoice.
+
+        ``GET Organisation/Actions``
+
+        Args:
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A list of ``Action``, one per action of the organisation (empty when there is none).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.list_actions(
+            tenant_id=tenant_id, timeout=timeout, max_retries=max_retries
+        )
+        return raw.parsed.actions
+
+    async def get_cis_settings(
+        self,
+        *,
+        organisation_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> CisOrgSetting:
+        """Get the organisation's Construction Industry Scheme settings (UK organisations).
+
+        ``GET Organisation/{OrganisationID}/CISSettings``
+
+        Args:
+            organisation_id: Xero's identifier of the organisation (its OrganisationID).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``CisOrgSetting`` found (never ``None``).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such cis org setting in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.get_cis_settings(
+            organisation_id=organisation_id,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.cis_settings), None), "CisOrgSetting")
+
+
 class OverpaymentsResourceWithRawResponse:
     """Overpayments endpoints returning the raw HTTP answer with the parsed envelope."""
 
@@ -19752,6 +24083,707 @@ class AsyncOverpaymentsResource:
             max_retries=max_retries,
         )
         return require_payload(next(iter(raw.parsed.overpayments), None), "Overpayment")
+
+
+class PaymentServicesResourceWithRawResponse:
+    """Payment_services endpoints returning the raw HTTP answer with the parsed envelope."""
+
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
+
+    def list(
+        self,
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[PaymentServicesResponse]:
+        """GET PaymentServices: like ``payment_services.list()``, with the raw answer.
+
+        Args:
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``PaymentServicesResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="GET",
+            path="PaymentServices",
+            params=[],
+            body=None,
+            response_type=PaymentServicesResponse,
+            decode=_codec.decode_payment_services_response,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def create(
+        self,
+        payment_service: PaymentService,
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[PaymentServicesResponse]:
+        """PUT PaymentServices: like ``payment_services.create()``, with the raw answer.
+
+        Args:
+            payment_service: One payment service to create, or to apply to a branding theme.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``PaymentServicesResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: the payment service does not match its
+                schema (a required field missing or a value of the wrong type; a value outside
+                its enumeration; text not of the form its pattern gives, such as a GUID);
+                ``max_retries`` not a whole number >= 0.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="PUT",
+            path="PaymentServices",
+            params=[],
+            body=payment_service,
+            response_type=PaymentServicesResponse,
+            decode=_codec.decode_payment_services_response,
+            encode=_codec.encode_request_payment_service,
+            check=_checks.CHECKS[PaymentService],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def create_many(
+        self,
+        payment_services: Sequence[PaymentService],
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[PaymentServicesResponse]:
+        """PUT PaymentServices: like ``payment_services.create_many()``, with the raw answer.
+
+        Args:
+            payment_services: A batch of payment services to create (PUT PaymentServices) or to apply to a
+                branding theme (POST BrandingThemes/{BrandingThemeID}/PaymentServices).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``PaymentServicesResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``payment_services`` not a list of
+                payment services; a payment service in ``payment_services`` does not match its
+                schema (a required field missing or a value of the wrong type; a value outside
+                its enumeration; text not of the form its pattern gives, such as a GUID);
+                ``max_retries`` not a whole number >= 0.
+            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
+                failing element); with ``summarize_errors=False`` failed items are in the result
+                instead.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="PUT",
+            path="PaymentServices",
+            params=[],
+            body=_checks.as_list(payment_services, "payment_services", "PaymentService"),
+            response_type=PaymentServicesResponse,
+            decode=_codec.decode_payment_services_response,
+            encode=_codec.encode_request_payment_services,
+            check=_checks.CHECKS[PaymentService],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+
+class PaymentServicesResource:
+    """Custom payment services: Pay Now links of online invoices (needs the paymentservices scope)."""
+
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
+        self.with_raw_response = PaymentServicesResourceWithRawResponse(client)
+
+    def list(
+        self,
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> builtins.list[PaymentService]:
+        """List the organisation's payment services (never paged, no filters).
+
+        ``GET PaymentServices``
+
+        Args:
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A list of ``PaymentService``, one per payment service of the organisation (empty
+            when there is none).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.list(
+            tenant_id=tenant_id, timeout=timeout, max_retries=max_retries
+        )
+        return raw.parsed.payment_services
+
+    def iter(
+        self,
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+    ) -> Iterator[PaymentService]:
+        """Like ``list()``, but yields one ``PaymentService`` at a time.
+
+        The answer is parsed while it streams in, so memory does not grow with its size.
+        Errors anywhere in the stream raise (never a silently shorter list); the call is
+        not retried once it has started. ``GET PaymentServices``
+
+        A number ``timeout`` bounds the time spent waiting for and reading the answer (the
+        time you spend between items does not count); the client's ``max_item_bytes`` bounds
+        what is held at once: one item and anything before it that is not an item.
+
+        Args:
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+
+        Returns:
+            An iterator yielding one ``PaymentService`` per payment service of the organisation.
+
+        Raises:
+            XeroAPIError: Xero answered with an error (before or while streaming).
+            XeroResponseError: The answer is malformed, truncated or unsafe.
+            XeroConnectionError: The connection failed, dropped or timed out.
+        """
+        return iter_items(
+            self._client,
+            path="PaymentServices",
+            params=[],
+            wrapper="PaymentServices",
+            item="PaymentService",
+            decode=_codec.decode_payment_service,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            envelope=_codec.decode_payment_services_response,
+        )
+
+    def create(
+        self,
+        payment_service: PaymentService,
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> PaymentService:
+        """Create one payment service (PaymentServiceName and PaymentServiceUrl are needed).
+
+        ``PUT PaymentServices``
+
+        Args:
+            payment_service: One payment service to create, or to apply to a branding theme.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``PaymentService`` as Xero saved it, with the values Xero sets (such as its ID).
+
+        Raises:
+            RequestValidationError: Nothing was sent: the payment service does not match its
+                schema (a required field missing or a value of the wrong type; a value outside
+                its enumeration; text not of the form its pattern gives, such as a GUID);
+                ``max_retries`` not a whole number >= 0.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.create(
+            payment_service,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.payment_services), None), "PaymentService")
+
+    def create_many(
+        self,
+        payment_services: Sequence[PaymentService],
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> BatchResult[PaymentService]:
+        """Create several payment services in one call.
+
+        ``PUT PaymentServices``
+
+        Args:
+            payment_services: A batch of payment services to create (PUT PaymentServices) or to apply to a
+                branding theme (POST BrandingThemes/{BrandingThemeID}/PaymentServices).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A ``BatchResult`` of ``PaymentService``: ``.items`` in the order sent, each with the
+            decoded ``.item``, its ``.status`` (OK, WARNING or ERROR; OK when errors were
+            summarised), ``.validation_errors`` and ``.warnings``; ``.succeeded`` and
+            ``.failed`` split them. With ``summarize_errors=True`` a failing batch raises
+            ``ValidationError`` instead.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``payment_services`` not a list of
+                payment services; a payment service in ``payment_services`` does not match its
+                schema (a required field missing or a value of the wrong type; a value outside
+                its enumeration; text not of the form its pattern gives, such as a GUID);
+                ``max_retries`` not a whole number >= 0.
+            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
+                failing element); with ``summarize_errors=False`` failed items are in the result
+                instead.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.create_many(
+            payment_services,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return batch_result(raw.parsed.payment_services)
+
+
+class AsyncPaymentServicesResourceWithRawResponse:
+    """Payment_services endpoints returning the raw HTTP answer with the parsed envelope."""
+
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+
+    async def list(
+        self,
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[PaymentServicesResponse]:
+        """GET PaymentServices: like ``payment_services.list()``, with the raw answer.
+
+        Args:
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``PaymentServicesResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="GET",
+            path="PaymentServices",
+            params=[],
+            body=None,
+            response_type=PaymentServicesResponse,
+            decode=_codec.decode_payment_services_response,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def create(
+        self,
+        payment_service: PaymentService,
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[PaymentServicesResponse]:
+        """PUT PaymentServices: like ``payment_services.create()``, with the raw answer.
+
+        Args:
+            payment_service: One payment service to create, or to apply to a branding theme.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``PaymentServicesResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: the payment service does not match its
+                schema (a required field missing or a value of the wrong type; a value outside
+                its enumeration; text not of the form its pattern gives, such as a GUID);
+                ``max_retries`` not a whole number >= 0.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="PUT",
+            path="PaymentServices",
+            params=[],
+            body=payment_service,
+            response_type=PaymentServicesResponse,
+            decode=_codec.decode_payment_services_response,
+            encode=_codec.encode_request_payment_service,
+            check=_checks.CHECKS[PaymentService],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def create_many(
+        self,
+        payment_services: Sequence[PaymentService],
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[PaymentServicesResponse]:
+        """PUT PaymentServices: like ``payment_services.create_many()``, with the raw answer.
+
+        Args:
+            payment_services: A batch of payment services to create (PUT PaymentServices) or to apply to a
+                branding theme (POST BrandingThemes/{BrandingThemeID}/PaymentServices).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``PaymentServicesResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``payment_services`` not a list of
+                payment services; a payment service in ``payment_services`` does not match its
+                schema (a required field missing or a value of the wrong type; a value outside
+                its enumeration; text not of the form its pattern gives, such as a GUID);
+                ``max_retries`` not a whole number >= 0.
+            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
+                failing element); with ``summarize_errors=False`` failed items are in the result
+                instead.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="PUT",
+            path="PaymentServices",
+            params=[],
+            body=_checks.as_list(payment_services, "payment_services", "PaymentService"),
+            response_type=PaymentServicesResponse,
+            decode=_codec.decode_payment_services_response,
+            encode=_codec.encode_request_payment_services,
+            check=_checks.CHECKS[PaymentService],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+
+class AsyncPaymentServicesResource:
+    """Custom payment services: Pay Now links of online invoices (needs the paymentservices scope)."""
+
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+        self.with_raw_response = AsyncPaymentServicesResourceWithRawResponse(client)
+
+    async def list(
+        self,
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> builtins.list[PaymentService]:
+        """List the organisation's payment services (never paged, no filters).
+
+        ``GET PaymentServices``
+
+        Args:
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A list of ``PaymentService``, one per payment service of the organisation (empty
+            when there is none).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.list(
+            tenant_id=tenant_id, timeout=timeout, max_retries=max_retries
+        )
+        return raw.parsed.payment_services
+
+    def iter(
+        self,
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+    ) -> AsyncIterator[PaymentService]:
+        """Like ``list()``, but an async generator yielding one ``PaymentService`` at a time.
+
+        The answer is parsed while it streams in, so memory does not grow with its size.
+        Errors anywhere in the stream raise (never a silently shorter list); the call is
+        not retried once it has started. ``GET PaymentServices``
+
+        A number ``timeout`` bounds the time spent waiting for and reading the answer (the
+        time you spend between items does not count); the client's ``max_item_bytes`` bounds
+        what is held at once: one item and anything before it that is not an item.
+
+        Args:
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+
+        Returns:
+            An async iterator yielding one ``PaymentService`` per payment service of the
+            organisation.
+
+        Raises:
+            XeroAPIError: Xero answered with an error (before or while streaming).
+            XeroResponseError: The answer is malformed, truncated or unsafe.
+            XeroConnectionError: The connection failed, dropped or timed out.
+        """
+        return aiter_items(
+            self._client,
+            path="PaymentServices",
+            params=[],
+            wrapper="PaymentServices",
+            item="PaymentService",
+            decode=_codec.decode_payment_service,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            envelope=_codec.decode_payment_services_response,
+        )
+
+    async def create(
+        self,
+        payment_service: PaymentService,
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> PaymentService:
+        """Create one payment service (PaymentServiceName and PaymentServiceUrl are needed).
+
+        ``PUT PaymentServices``
+
+        Args:
+            payment_service: One payment service to create, or to apply to a branding theme.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``PaymentService`` as Xero saved it, with the values Xero sets (such as its ID).
+
+        Raises:
+            RequestValidationError: Nothing was sent: the payment service does not match its
+                schema (a required field missing or a value of the wrong type; a value outside
+                its enumeration; text not of the form its pattern gives, such as a GUID);
+                ``max_retries`` not a whole number >= 0.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.create(
+            payment_service,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.payment_services), None), "PaymentService")
+
+    async def create_many(
+        self,
+        payment_services: Sequence[PaymentService],
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> BatchResult[PaymentService]:
+        """Create several payment services in one call.
+
+        ``PUT PaymentServices``
+
+        Args:
+            payment_services: A batch of payment services to create (PUT PaymentServices) or to apply to a
+                branding theme (POST BrandingThemes/{BrandingThemeID}/PaymentServices).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A ``BatchResult`` of ``PaymentService``: ``.items`` in the order sent, each with the
+            decoded ``.item``, its ``.status`` (OK, WARNING or ERROR; OK when errors were
+            summarised), ``.validation_errors`` and ``.warnings``; ``.succeeded`` and
+            ``.failed`` split them. With ``summarize_errors=True`` a failing batch raises
+            ``ValidationError`` instead.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``payment_services`` not a list of
+                payment services; a payment service in ``payment_services`` does not match its
+                schema (a required field missing or a value of the wrong type; a value outside
+                its enumeration; text not of the form its pattern gives, such as a GUID);
+                ``max_retries`` not a whole number >= 0.
+            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
+                failing element); with ``summarize_errors=False`` failed items are in the result
+                instead.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.create_many(
+            payment_services,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return batch_result(raw.parsed.payment_services)
 
 
 class PaymentsResourceWithRawResponse:
@@ -29345,6 +34377,1624 @@ class AsyncRepeatingInvoicesResource:
             max_retries=max_retries,
         )
         return require_payload(next(iter(raw.parsed.repeating_invoices), None), "RepeatingInvoice")
+
+
+class SetupResourceWithRawResponse:
+    """Setup endpoints returning the raw HTTP answer with the parsed envelope."""
+
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
+
+    def save(
+        self,
+        setup: Setup,
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[SetupResponse]:
+        """POST Setup: like ``setup.save()``, with the raw answer.
+
+        Args:
+            setup: The organisation's chart of accounts, conversion date and opening balances (POST
+                Setup).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``SetupResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: the setup does not match its schema (a
+                required field missing or a value of the wrong type; a ``float`` or ``str`` for
+                a ``Decimal``, or more decimal places or digits than allowed; a naive
+                ``datetime``; a value outside its enumeration; text not of the form its pattern
+                gives, such as a GUID; text too long or too short; a number out of range);
+                ``max_retries`` not a whole number >= 0.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="POST",
+            path="Setup",
+            params=[],
+            body=setup,
+            response_type=SetupResponse,
+            decode=_codec.decode_setup_response,
+            encode=_codec.encode_request_setup,
+            check=_checks.CHECKS[Setup],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+
+class SetupResource:
+    """Setting up an organisation in one call: chart of accounts, conversion date and opening
+    balances."""
+
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
+        self.with_raw_response = SetupResourceWithRawResponse(client)
+
+    def save(
+        self,
+        setup: Setup,
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> ImportSummary:
+        """Set the chart of accounts, the conversion date and the conversion balances; answers with
+        counts of the accounts created, updated, deleted, locked and system.
+
+        ``POST Setup``
+
+        Args:
+            setup: The organisation's chart of accounts, conversion date and opening balances (POST
+                Setup).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``ImportSummary`` as Xero saved it, with the values Xero sets (such as its ID).
+
+        Raises:
+            RequestValidationError: Nothing was sent: the setup does not match its schema (a
+                required field missing or a value of the wrong type; a ``float`` or ``str`` for
+                a ``Decimal``, or more decimal places or digits than allowed; a naive
+                ``datetime``; a value outside its enumeration; text not of the form its pattern
+                gives, such as a GUID; text too long or too short; a number out of range);
+                ``max_retries`` not a whole number >= 0.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.save(
+            setup,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(raw.parsed.import_summary, "ImportSummary")
+
+
+class AsyncSetupResourceWithRawResponse:
+    """Setup endpoints returning the raw HTTP answer with the parsed envelope."""
+
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+
+    async def save(
+        self,
+        setup: Setup,
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[SetupResponse]:
+        """POST Setup: like ``setup.save()``, with the raw answer.
+
+        Args:
+            setup: The organisation's chart of accounts, conversion date and opening balances (POST
+                Setup).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``SetupResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: the setup does not match its schema (a
+                required field missing or a value of the wrong type; a ``float`` or ``str`` for
+                a ``Decimal``, or more decimal places or digits than allowed; a naive
+                ``datetime``; a value outside its enumeration; text not of the form its pattern
+                gives, such as a GUID; text too long or too short; a number out of range);
+                ``max_retries`` not a whole number >= 0.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="POST",
+            path="Setup",
+            params=[],
+            body=setup,
+            response_type=SetupResponse,
+            decode=_codec.decode_setup_response,
+            encode=_codec.encode_request_setup,
+            check=_checks.CHECKS[Setup],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+
+class AsyncSetupResource:
+    """Setting up an organisation in one call: chart of accounts, conversion date and opening
+    balances."""
+
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+        self.with_raw_response = AsyncSetupResourceWithRawResponse(client)
+
+    async def save(
+        self,
+        setup: Setup,
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> ImportSummary:
+        """Set the chart of accounts, the conversion date and the conversion balances; answers with
+        counts of the accounts created, updated, deleted, locked and system.
+
+        ``POST Setup``
+
+        Args:
+            setup: The organisation's chart of accounts, conversion date and opening balances (POST
+                Setup).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``ImportSummary`` as Xero saved it, with the values Xero sets (such as its ID).
+
+        Raises:
+            RequestValidationError: Nothing was sent: the setup does not match its schema (a
+                required field missing or a value of the wrong type; a ``float`` or ``str`` for
+                a ``Decimal``, or more decimal places or digits than allowed; a naive
+                ``datetime``; a value outside its enumeration; text not of the form its pattern
+                gives, such as a GUID; text too long or too short; a number out of range);
+                ``max_retries`` not a whole number >= 0.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.save(
+            setup,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(raw.parsed.import_summary, "ImportSummary")
+
+
+class TaxRatesResourceWithRawResponse:
+    """Tax_rates endpoints returning the raw HTTP answer with the parsed envelope."""
+
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
+
+    def list(
+        self,
+        *,
+        where: str | None = None,
+        order: str | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[TaxRatesResponse]:
+        """GET TaxRates: like ``tax_rates.list()``, with the raw answer.
+
+        Args:
+            where: A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with
+                xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather
+                than by concatenation.
+            order: Sort order, e.g. Name ASC.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``TaxRatesResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``where`` or ``order`` empty;
+                ``max_retries`` not a whole number >= 0.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="GET",
+            path="TaxRates",
+            params=[
+                ("where", encode_string("where", where)),
+                ("order", encode_string("order", order)),
+            ],
+            body=None,
+            response_type=TaxRatesResponse,
+            decode=_codec.decode_tax_rates_response,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def get(
+        self,
+        *,
+        tax_type: str,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[TaxRatesResponse]:
+        """GET TaxRates/{TaxType}: like ``tax_rates.get()``, with the raw answer.
+
+        Args:
+            tax_type: The tax type, e.g. OUTPUT2 or TAX001.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``TaxRatesResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such tax rate in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="GET",
+            path="TaxRates/" + encode_path_segment("tax_type", encode_string("tax_type", tax_type)),
+            params=[],
+            body=None,
+            response_type=TaxRatesResponse,
+            decode=_codec.decode_tax_rates_response,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def create(
+        self,
+        tax_rate: TaxRate,
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[TaxRatesResponse]:
+        """PUT TaxRates: like ``tax_rates.create()``, with the raw answer.
+
+        Args:
+            tax_rate: One tax rate to create or update.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``TaxRatesResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: the tax rate does not match its schema
+                (a required field missing or a value of the wrong type; a ``float`` or ``str``
+                for a ``Decimal``, or more decimal places or digits than allowed; a value
+                outside its enumeration; text too long or too short); ``max_retries`` not a
+                whole number >= 0.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="PUT",
+            path="TaxRates",
+            params=[],
+            body=tax_rate,
+            response_type=TaxRatesResponse,
+            decode=_codec.decode_tax_rates_response,
+            encode=_codec.encode_request_tax_rate,
+            check=_checks.CHECKS[TaxRate],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def create_many(
+        self,
+        tax_rates: Sequence[TaxRate],
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[TaxRatesResponse]:
+        """PUT TaxRates: like ``tax_rates.create_many()``, with the raw answer.
+
+        Args:
+            tax_rates: A batch of tax rates to create (PUT TaxRates) or update (POST TaxRates, matched
+                on TaxType or Name).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``TaxRatesResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``tax_rates`` not a list of tax rates;
+                a tax rate in ``tax_rates`` does not match its schema (a required field missing
+                or a value of the wrong type; a ``float`` or ``str`` for a ``Decimal``, or more
+                decimal places or digits than allowed; a value outside its enumeration; text too
+                long or too short); ``max_retries`` not a whole number >= 0.
+            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
+                failing element); with ``summarize_errors=False`` failed items are in the result
+                instead.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="PUT",
+            path="TaxRates",
+            params=[],
+            body=_checks.as_list(tax_rates, "tax_rates", "TaxRate"),
+            response_type=TaxRatesResponse,
+            decode=_codec.decode_tax_rates_response,
+            encode=_codec.encode_request_tax_rates,
+            check=_checks.CHECKS[TaxRate],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def save(
+        self,
+        tax_rate: TaxRate,
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[TaxRatesResponse]:
+        """POST TaxRates: like ``tax_rates.save()``, with the raw answer.
+
+        Args:
+            tax_rate: One tax rate to create or update.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``TaxRatesResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: the tax rate does not match its schema
+                (a required field missing or a value of the wrong type; a ``float`` or ``str``
+                for a ``Decimal``, or more decimal places or digits than allowed; a value
+                outside its enumeration; text too long or too short); ``max_retries`` not a
+                whole number >= 0.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="POST",
+            path="TaxRates",
+            params=[],
+            body=tax_rate,
+            response_type=TaxRatesResponse,
+            decode=_codec.decode_tax_rates_response,
+            encode=_codec.encode_request_tax_rate,
+            check=_checks.CHECKS[TaxRate],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def save_many(
+        self,
+        tax_rates: Sequence[TaxRate],
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[TaxRatesResponse]:
+        """POST TaxRates: like ``tax_rates.save_many()``, with the raw answer.
+
+        Args:
+            tax_rates: A batch of tax rates to create (PUT TaxRates) or update (POST TaxRates, matched
+                on TaxType or Name).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``TaxRatesResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``tax_rates`` not a list of tax rates;
+                a tax rate in ``tax_rates`` does not match its schema (a required field missing
+                or a value of the wrong type; a ``float`` or ``str`` for a ``Decimal``, or more
+                decimal places or digits than allowed; a value outside its enumeration; text too
+                long or too short); ``max_retries`` not a whole number >= 0.
+            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
+                failing element); with ``summarize_errors=False`` failed items are in the result
+                instead.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="POST",
+            path="TaxRates",
+            params=[],
+            body=_checks.as_list(tax_rates, "tax_rates", "TaxRate"),
+            response_type=TaxRatesResponse,
+            decode=_codec.decode_tax_rates_response,
+            encode=_codec.encode_request_tax_rates,
+            check=_checks.CHECKS[TaxRate],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+
+class TaxRatesResource:
+    """The organisation's tax rates and their components; a rate is removed by saving Status
+    DELETED (Xero archives one already used)."""
+
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
+        self.with_raw_response = TaxRatesResourceWithRawResponse(client)
+
+    def list(
+        self,
+        *,
+        where: str | None = None,
+        order: str | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> builtins.list[TaxRate]:
+        """List the organisation's tax rates with their components (never paged), optionally
+        filtered and sorted.
+
+        ``GET TaxRates``
+
+        Args:
+            where: A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with
+                xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather
+                than by concatenation.
+            order: Sort order, e.g. Name ASC.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A list of ``TaxRate``, one per tax rate that matches the filters (empty when there
+            is none).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``where`` or ``order`` empty;
+                ``max_retries`` not a whole number >= 0.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.list(
+            where=where, order=order, tenant_id=tenant_id, timeout=timeout, max_retries=max_retries
+        )
+        return raw.parsed.tax_rates
+
+    def iter(
+        self,
+        *,
+        where: str | None = None,
+        order: str | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+    ) -> Iterator[TaxRate]:
+        """Like ``list()``, but yields one ``TaxRate`` at a time.
+
+        The answer is parsed while it streams in, so memory does not grow with its size.
+        Errors anywhere in the stream raise (never a silently shorter list); the call is
+        not retried once it has started. ``GET TaxRates``
+
+        A number ``timeout`` bounds the time spent waiting for and reading the answer (the
+        time you spend between items does not count); the client's ``max_item_bytes`` bounds
+        what is held at once: one item and anything before it that is not an item.
+
+        Args:
+            where: A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with
+                xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather
+                than by concatenation.
+            order: Sort order, e.g. Name ASC.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+
+        Returns:
+            An iterator yielding one ``TaxRate`` per tax rate that matches the filters.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``where`` or ``order`` empty.
+            XeroAPIError: Xero answered with an error (before or while streaming).
+            XeroResponseError: The answer is malformed, truncated or unsafe.
+            XeroConnectionError: The connection failed, dropped or timed out.
+        """
+        return iter_items(
+            self._client,
+            path="TaxRates",
+            params=[
+                ("where", encode_string("where", where)),
+                ("order", encode_string("order", order)),
+            ],
+            wrapper="TaxRates",
+            item="TaxRate",
+            decode=_codec.decode_tax_rate,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            envelope=_codec.decode_tax_rates_response,
+        )
+
+    def get(
+        self,
+        *,
+        tax_type: str,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> TaxRate:
+        """Get the tax rate of one tax type (2.0 reads one rate only by its TaxType).
+
+        ``GET TaxRates/{TaxType}``
+
+        Args:
+            tax_type: The tax type, e.g. OUTPUT2 or TAX001.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``TaxRate`` found (never ``None``).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such tax rate in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.get(
+            tax_type=tax_type, tenant_id=tenant_id, timeout=timeout, max_retries=max_retries
+        )
+        return require_payload(next(iter(raw.parsed.tax_rates), None), "TaxRate")
+
+    def create(
+        self,
+        tax_rate: TaxRate,
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> TaxRate:
+        """Create one tax rate from its Name and TaxComponents; Xero assigns its TaxType (TAX001,
+        ...).
+
+        ``PUT TaxRates``
+
+        Args:
+            tax_rate: One tax rate to create or update.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``TaxRate`` as Xero saved it, with the values Xero sets (such as its ID).
+
+        Raises:
+            RequestValidationError: Nothing was sent: the tax rate does not match its schema
+                (a required field missing or a value of the wrong type; a ``float`` or ``str``
+                for a ``Decimal``, or more decimal places or digits than allowed; a value
+                outside its enumeration; text too long or too short); ``max_retries`` not a
+                whole number >= 0.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.create(
+            tax_rate,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.tax_rates), None), "TaxRate")
+
+    def create_many(
+        self,
+        tax_rates: Sequence[TaxRate],
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> BatchResult[TaxRate]:
+        """Create several tax rates in one call.
+
+        ``PUT TaxRates``
+
+        Args:
+            tax_rates: A batch of tax rates to create (PUT TaxRates) or update (POST TaxRates, matched
+                on TaxType or Name).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A ``BatchResult`` of ``TaxRate``: ``.items`` in the order sent, each with the
+            decoded ``.item``, its ``.status`` (OK, WARNING or ERROR; OK when errors were
+            summarised), ``.validation_errors`` and ``.warnings``; ``.succeeded`` and
+            ``.failed`` split them. With ``summarize_errors=True`` a failing batch raises
+            ``ValidationError`` instead.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``tax_rates`` not a list of tax rates;
+                a tax rate in ``tax_rates`` does not match its schema (a required field missing
+                or a value of the wrong type; a ``float`` or ``str`` for a ``Decimal``, or more
+                decimal places or digits than allowed; a value outside its enumeration; text too
+                long or too short); ``max_retries`` not a whole number >= 0.
+            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
+                failing element); with ``summarize_errors=False`` failed items are in the result
+                instead.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.create_many(
+            tax_rates,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return batch_result(raw.parsed.tax_rates)
+
+    def save(
+        self,
+        tax_rate: TaxRate,
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> TaxRate:
+        """Update one tax rate, found by its TaxType (or its Name): rename it, change its
+        components, or remove it with Status DELETED (a rate already used is archived instead).
+
+        ``POST TaxRates``
+
+        Args:
+            tax_rate: One tax rate to create or update.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``TaxRate`` as Xero saved it, with the values Xero sets (such as its ID).
+
+        Raises:
+            RequestValidationError: Nothing was sent: the tax rate does not match its schema
+                (a required field missing or a value of the wrong type; a ``float`` or ``str``
+                for a ``Decimal``, or more decimal places or digits than allowed; a value
+                outside its enumeration; text too long or too short); ``max_retries`` not a
+                whole number >= 0.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.save(
+            tax_rate,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.tax_rates), None), "TaxRate")
+
+    def save_many(
+        self,
+        tax_rates: Sequence[TaxRate],
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> BatchResult[TaxRate]:
+        """Update several tax rates in one call, each as by save().
+
+        ``POST TaxRates``
+
+        Args:
+            tax_rates: A batch of tax rates to create (PUT TaxRates) or update (POST TaxRates, matched
+                on TaxType or Name).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A ``BatchResult`` of ``TaxRate``: ``.items`` in the order sent, each with the
+            decoded ``.item``, its ``.status`` (OK, WARNING or ERROR; OK when errors were
+            summarised), ``.validation_errors`` and ``.warnings``; ``.succeeded`` and
+            ``.failed`` split them. With ``summarize_errors=True`` a failing batch raises
+            ``ValidationError`` instead.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``tax_rates`` not a list of tax rates;
+                a tax rate in ``tax_rates`` does not match its schema (a required field missing
+                or a value of the wrong type; a ``float`` or ``str`` for a ``Decimal``, or more
+                decimal places or digits than allowed; a value outside its enumeration; text too
+                long or too short); ``max_retries`` not a whole number >= 0.
+            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
+                failing element); with ``summarize_errors=False`` failed items are in the result
+                instead.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.save_many(
+            tax_rates,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return batch_result(raw.parsed.tax_rates)
+
+
+class AsyncTaxRatesResourceWithRawResponse:
+    """Tax_rates endpoints returning the raw HTTP answer with the parsed envelope."""
+
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+
+    async def list(
+        self,
+        *,
+        where: str | None = None,
+        order: str | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[TaxRatesResponse]:
+        """GET TaxRates: like ``tax_rates.list()``, with the raw answer.
+
+        Args:
+            where: A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with
+                xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather
+                than by concatenation.
+            order: Sort order, e.g. Name ASC.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``TaxRatesResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``where`` or ``order`` empty;
+                ``max_retries`` not a whole number >= 0.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="GET",
+            path="TaxRates",
+            params=[
+                ("where", encode_string("where", where)),
+                ("order", encode_string("order", order)),
+            ],
+            body=None,
+            response_type=TaxRatesResponse,
+            decode=_codec.decode_tax_rates_response,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def get(
+        self,
+        *,
+        tax_type: str,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[TaxRatesResponse]:
+        """GET TaxRates/{TaxType}: like ``tax_rates.get()``, with the raw answer.
+
+        Args:
+            tax_type: The tax type, e.g. OUTPUT2 or TAX001.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``TaxRatesResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such tax rate in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="GET",
+            path="TaxRates/" + encode_path_segment("tax_type", encode_string("tax_type", tax_type)),
+            params=[],
+            body=None,
+            response_type=TaxRatesResponse,
+            decode=_codec.decode_tax_rates_response,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def create(
+        self,
+        tax_rate: TaxRate,
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[TaxRatesResponse]:
+        """PUT TaxRates: like ``tax_rates.create()``, with the raw answer.
+
+        Args:
+            tax_rate: One tax rate to create or update.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``TaxRatesResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: the tax rate does not match its schema
+                (a required field missing or a value of the wrong type; a ``float`` or ``str``
+                for a ``Decimal``, or more decimal places or digits than allowed; a value
+                outside its enumeration; text too long or too short); ``max_retries`` not a
+                whole number >= 0.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="PUT",
+            path="TaxRates",
+            params=[],
+            body=tax_rate,
+            response_type=TaxRatesResponse,
+            decode=_codec.decode_tax_rates_response,
+            encode=_codec.encode_request_tax_rate,
+            check=_checks.CHECKS[TaxRate],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def create_many(
+        self,
+        tax_rates: Sequence[TaxRate],
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[TaxRatesResponse]:
+        """PUT TaxRates: like ``tax_rates.create_many()``, with the raw answer.
+
+        Args:
+            tax_rates: A batch of tax rates to create (PUT TaxRates) or update (POST TaxRates, matched
+                on TaxType or Name).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``TaxRatesResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``tax_rates`` not a list of tax rates;
+                a tax rate in ``tax_rates`` does not match its schema (a required field missing
+                or a value of the wrong type; a ``float`` or ``str`` for a ``Decimal``, or more
+                decimal places or digits than allowed; a value outside its enumeration; text too
+                long or too short); ``max_retries`` not a whole number >= 0.
+            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
+                failing element); with ``summarize_errors=False`` failed items are in the result
+                instead.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="PUT",
+            path="TaxRates",
+            params=[],
+            body=_checks.as_list(tax_rates, "tax_rates", "TaxRate"),
+            response_type=TaxRatesResponse,
+            decode=_codec.decode_tax_rates_response,
+            encode=_codec.encode_request_tax_rates,
+            check=_checks.CHECKS[TaxRate],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def save(
+        self,
+        tax_rate: TaxRate,
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[TaxRatesResponse]:
+        """POST TaxRates: like ``tax_rates.save()``, with the raw answer.
+
+        Args:
+            tax_rate: One tax rate to create or update.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``TaxRatesResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: the tax rate does not match its schema
+                (a required field missing or a value of the wrong type; a ``float`` or ``str``
+                for a ``Decimal``, or more decimal places or digits than allowed; a value
+                outside its enumeration; text too long or too short); ``max_retries`` not a
+                whole number >= 0.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="POST",
+            path="TaxRates",
+            params=[],
+            body=tax_rate,
+            response_type=TaxRatesResponse,
+            decode=_codec.decode_tax_rates_response,
+            encode=_codec.encode_request_tax_rate,
+            check=_checks.CHECKS[TaxRate],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def save_many(
+        self,
+        tax_rates: Sequence[TaxRate],
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[TaxRatesResponse]:
+        """POST TaxRates: like ``tax_rates.save_many()``, with the raw answer.
+
+        Args:
+            tax_rates: A batch of tax rates to create (PUT TaxRates) or update (POST TaxRates, matched
+                on TaxType or Name).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``TaxRatesResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``tax_rates`` not a list of tax rates;
+                a tax rate in ``tax_rates`` does not match its schema (a required field missing
+                or a value of the wrong type; a ``float`` or ``str`` for a ``Decimal``, or more
+                decimal places or digits than allowed; a value outside its enumeration; text too
+                long or too short); ``max_retries`` not a whole number >= 0.
+            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
+                failing element); with ``summarize_errors=False`` failed items are in the result
+                instead.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="POST",
+            path="TaxRates",
+            params=[],
+            body=_checks.as_list(tax_rates, "tax_rates", "TaxRate"),
+            response_type=TaxRatesResponse,
+            decode=_codec.decode_tax_rates_response,
+            encode=_codec.encode_request_tax_rates,
+            check=_checks.CHECKS[TaxRate],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+
+class AsyncTaxRatesResource:
+    """The organisation's tax rates and their components; a rate is removed by saving Status
+    DELETED (Xero archives one already used)."""
+
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+        self.with_raw_response = AsyncTaxRatesResourceWithRawResponse(client)
+
+    async def list(
+        self,
+        *,
+        where: str | None = None,
+        order: str | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> builtins.list[TaxRate]:
+        """List the organisation's tax rates with their components (never paged), optionally
+        filtered and sorted.
+
+        ``GET TaxRates``
+
+        Args:
+            where: A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with
+                xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather
+                than by concatenation.
+            order: Sort order, e.g. Name ASC.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A list of ``TaxRate``, one per tax rate that matches the filters (empty when there
+            is none).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``where`` or ``order`` empty;
+                ``max_retries`` not a whole number >= 0.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.list(
+            where=where, order=order, tenant_id=tenant_id, timeout=timeout, max_retries=max_retries
+        )
+        return raw.parsed.tax_rates
+
+    def iter(
+        self,
+        *,
+        where: str | None = None,
+        order: str | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+    ) -> AsyncIterator[TaxRate]:
+        """Like ``list()``, but an async generator yielding one ``TaxRate`` at a time.
+
+        The answer is parsed while it streams in, so memory does not grow with its size.
+        Errors anywhere in the stream raise (never a silently shorter list); the call is
+        not retried once it has started. ``GET TaxRates``
+
+        A number ``timeout`` bounds the time spent waiting for and reading the answer (the
+        time you spend between items does not count); the client's ``max_item_bytes`` bounds
+        what is held at once: one item and anything before it that is not an item.
+
+        Args:
+            where: A filter over any element of the answer, e.g. Status=="ACTIVE"; build it with
+                xero_customer_api.field (quoting, Guid(...), DateTime(...), null tests) rather
+                than by concatenation.
+            order: Sort order, e.g. Name ASC.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+
+        Returns:
+            An async iterator yielding one ``TaxRate`` per tax rate that matches the filters.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``where`` or ``order`` empty.
+            XeroAPIError: Xero answered with an error (before or while streaming).
+            XeroResponseError: The answer is malformed, truncated or unsafe.
+            XeroConnectionError: The connection failed, dropped or timed out.
+        """
+        return aiter_items(
+            self._client,
+            path="TaxRates",
+            params=[
+                ("where", encode_string("where", where)),
+                ("order", encode_string("order", order)),
+            ],
+            wrapper="TaxRates",
+            item="TaxRate",
+            decode=_codec.decode_tax_rate,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            envelope=_codec.decode_tax_rates_response,
+        )
+
+    async def get(
+        self,
+        *,
+        tax_type: str,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> TaxRate:
+        """Get the tax rate of one tax type (2.0 reads one rate only by its TaxType).
+
+        ``GET TaxRates/{TaxType}``
+
+        Args:
+            tax_type: The tax type, e.g. OUTPUT2 or TAX001.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``TaxRate`` found (never ``None``).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such tax rate in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.get(
+            tax_type=tax_type, tenant_id=tenant_id, timeout=timeout, max_retries=max_retries
+        )
+        return require_payload(next(iter(raw.parsed.tax_rates), None), "TaxRate")
+
+    async def create(
+        self,
+        tax_rate: TaxRate,
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> TaxRate:
+        """Create one tax rate from its Name and TaxComponents; Xero assigns its TaxType (TAX001,
+        ...).
+
+        ``PUT TaxRates``
+
+        Args:
+            tax_rate: One tax rate to create or update.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``TaxRate`` as Xero saved it, with the values Xero sets (such as its ID).
+
+        Raises:
+            RequestValidationError: Nothing was sent: the tax rate does not match its schema
+                (a required field missing or a value of the wrong type; a ``float`` or ``str``
+                for a ``Decimal``, or more decimal places or digits than allowed; a value
+                outside its enumeration; text too long or too short); ``max_retries`` not a
+                whole number >= 0.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.create(
+            tax_rate,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.tax_rates), None), "TaxRate")
+
+    async def create_many(
+        self,
+        tax_rates: Sequence[TaxRate],
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> BatchResult[TaxRate]:
+        """Create several tax rates in one call.
+
+        ``PUT TaxRates``
+
+        Args:
+            tax_rates: A batch of tax rates to create (PUT TaxRates) or update (POST TaxRates, matched
+                on TaxType or Name).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A ``BatchResult`` of ``TaxRate``: ``.items`` in the order sent, each with the
+            decoded ``.item``, its ``.status`` (OK, WARNING or ERROR; OK when errors were
+            summarised), ``.validation_errors`` and ``.warnings``; ``.succeeded`` and
+            ``.failed`` split them. With ``summarize_errors=True`` a failing batch raises
+            ``ValidationError`` instead.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``tax_rates`` not a list of tax rates;
+                a tax rate in ``tax_rates`` does not match its schema (a required field missing
+                or a value of the wrong type; a ``float`` or ``str`` for a ``Decimal``, or more
+                decimal places or digits than allowed; a value outside its enumeration; text too
+                long or too short); ``max_retries`` not a whole number >= 0.
+            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
+                failing element); with ``summarize_errors=False`` failed items are in the result
+                instead.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.create_many(
+            tax_rates,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return batch_result(raw.parsed.tax_rates)
+
+    async def save(
+        self,
+        tax_rate: TaxRate,
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> TaxRate:
+        """Update one tax rate, found by its TaxType (or its Name): rename it, change its
+        components, or remove it with Status DELETED (a rate already used is archived instead).
+
+        ``POST TaxRates``
+
+        Args:
+            tax_rate: One tax rate to create or update.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``TaxRate`` as Xero saved it, with the values Xero sets (such as its ID).
+
+        Raises:
+            RequestValidationError: Nothing was sent: the tax rate does not match its schema
+                (a required field missing or a value of the wrong type; a ``float`` or ``str``
+                for a ``Decimal``, or more decimal places or digits than allowed; a value
+                outside its enumeration; text too long or too short); ``max_retries`` not a
+                whole number >= 0.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.save(
+            tax_rate,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.tax_rates), None), "TaxRate")
+
+    async def save_many(
+        self,
+        tax_rates: Sequence[TaxRate],
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> BatchResult[TaxRate]:
+        """Update several tax rates in one call, each as by save().
+
+        ``POST TaxRates``
+
+        Args:
+            tax_rates: A batch of tax rates to create (PUT TaxRates) or update (POST TaxRates, matched
+                on TaxType or Name).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A ``BatchResult`` of ``TaxRate``: ``.items`` in the order sent, each with the
+            decoded ``.item``, its ``.status`` (OK, WARNING or ERROR; OK when errors were
+            summarised), ``.validation_errors`` and ``.warnings``; ``.succeeded`` and
+            ``.failed`` split them. With ``summarize_errors=True`` a failing batch raises
+            ``ValidationError`` instead.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``tax_rates`` not a list of tax rates;
+                a tax rate in ``tax_rates`` does not match its schema (a required field missing
+                or a value of the wrong type; a ``float`` or ``str`` for a ``Decimal``, or more
+                decimal places or digits than allowed; a value outside its enumeration; text too
+                long or too short); ``max_retries`` not a whole number >= 0.
+            ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
+                failing element); with ``summarize_errors=False`` failed items are in the result
+                instead.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.save_many(
+            tax_rates,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return batch_result(raw.parsed.tax_rates)
 
 
 class TrackingCategoriesResourceWithRawResponse:

@@ -189,6 +189,15 @@ class Service:
         self._settings_cache = None
         self._numbers = {}
 
+    def tax_rate(self, org: int, tax_type: str) -> Decimal | None:
+        """The rate (a fraction) of a tax type lines and accounts may use: a seeded one, or an
+        ACTIVE rate the organisation made through TaxRates (resources.settings)."""
+        if tax_type in TAX_RATES:
+            return TAX_RATES[tax_type]
+        from .resources import settings
+
+        return settings.usable_rate(self, org, tax_type)
+
     def _accrec_numbers(self, org: int) -> set[str]:
         """The ACCREC invoice numbers in use (read once per call, kept up to date by it)."""
         if org not in self._numbers:
@@ -608,7 +617,7 @@ class Service:
             tax_type = line.tax_type or (account.tax_type if account else None) or "NONE"
             if amounts == NO_TAX:
                 tax_type = "NONE"
-            rate = TAX_RATES.get(tax_type)
+            rate = self.tax_rate(org, tax_type)
             if rate is None:
                 problems.append(f"Line {n}: the TaxType '{tax_type}' is not valid.")
                 rate = Decimal(0)
@@ -938,7 +947,7 @@ class Service:
 
         if kind is not None and kind not in ACCOUNT_CLASS:
             problems.append(f"The account Type {kind} cannot be used here.")
-        if item.tax_type is not None and item.tax_type not in TAX_RATES:
+        if item.tax_type is not None and self.tax_rate(org, item.tax_type) is None:
             problems.append(f"The TaxType {item.tax_type} is not valid.")
         if problems:
             echo = replace(item, account_id=codec.ZERO_ID)

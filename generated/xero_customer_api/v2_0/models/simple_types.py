@@ -62,6 +62,15 @@ class AccountType(Enum):
     WAGESPAYABLELIABILITY = "WAGESPAYABLELIABILITY"
 
 
+class ActionStatus(Enum):
+    """
+    Whether the organisation may do an action: ALLOWED or NOT-ALLOWED.
+    """
+
+    ALLOWED = "ALLOWED"
+    NOT_ALLOWED = "NOT-ALLOWED"
+
+
 class AddressType(Enum):
     """
     The kind of a contact address: POBOX (postal), STREET or DELIVERY.
@@ -141,6 +150,24 @@ class BatchPaymentType(Enum):
 
     PAYBATCH = "PAYBATCH"
     RECBATCH = "RECBATCH"
+
+
+class BrandingThemeType(Enum):
+    """
+    The kind of a branding theme: INVOICE (the only kind Xero has).
+    """
+
+    INVOICE = "INVOICE"
+
+
+class BudgetType(Enum):
+    """
+    The kind of a budget: OVERALL (the organisation's) or TRACKING (one per tracking
+    option).
+    """
+
+    OVERALL = "OVERALL"
+    TRACKING = "TRACKING"
 
 
 class ContactGroupStatus(Enum):
@@ -225,6 +252,18 @@ class ExpenseClaimStatus(Enum):
     PAID = "PAID"
     VOIDED = "VOIDED"
     DELETED = "DELETED"
+
+
+class ExternalLinkType(Enum):
+    """
+    The service an organisation's profile link points to.
+    """
+
+    FACEBOOK = "Facebook"
+    GOOGLE_PLUS = "GooglePlus"
+    LINKED_IN = "LinkedIn"
+    TWITTER = "Twitter"
+    WEBSITE = "Website"
 
 
 class InvoiceAddressType(Enum):
@@ -342,6 +381,47 @@ class ManualJournalStatus(Enum):
     ARCHIVED = "ARCHIVED"
 
 
+class OrganisationClass(Enum):
+    """
+    The Xero plan the organisation is on (DEMO, TRIAL, STARTER, STANDARD, PREMIUM
+    ...).
+    """
+
+    DEMO = "DEMO"
+    TRIAL = "TRIAL"
+    STARTER = "STARTER"
+    STANDARD = "STANDARD"
+    PREMIUM = "PREMIUM"
+    PREMIUM_20 = "PREMIUM_20"
+    PREMIUM_50 = "PREMIUM_50"
+    PREMIUM_100 = "PREMIUM_100"
+    LEDGER = "LEDGER"
+    GST_CASHBOOK = "GST_CASHBOOK"
+    NON_GST_CASHBOOK = "NON_GST_CASHBOOK"
+    ULTIMATE = "ULTIMATE"
+    LITE = "LITE"
+    ULTIMATE_10 = "ULTIMATE_10"
+    ULTIMATE_20 = "ULTIMATE_20"
+    ULTIMATE_50 = "ULTIMATE_50"
+    ULTIMATE_100 = "ULTIMATE_100"
+    IGNITE = "IGNITE"
+    GROW = "GROW"
+    COMPREHENSIVE = "COMPREHENSIVE"
+    SIMPLE = "SIMPLE"
+    BASICLITE = "BASICLITE"
+    ULTRA = "ULTRA"
+
+
+class OrganisationEdition(Enum):
+    """
+    BUSINESS, or PARTNER (sold through accounting partners, with restricted
+    functions such as no invoicing).
+    """
+
+    BUSINESS = "BUSINESS"
+    PARTNER = "PARTNER"
+
+
 class OrganisationRole(Enum):
     """
     What a user may do in the organisation: READONLY, INVOICEONLY, STANDARD,
@@ -356,6 +436,53 @@ class OrganisationRole(Enum):
     CASHBOOKCLIENT = "CASHBOOKCLIENT"
     UNKNOWN = "UNKNOWN"
     REMOVED = "REMOVED"
+
+
+class OrganisationType(Enum):
+    """
+    The legal form of the organisation (OrganisationType and
+    OrganisationEntityType).
+    """
+
+    ACCOUNTING_PRACTICE = "ACCOUNTING_PRACTICE"
+    COMPANY = "COMPANY"
+    CHARITY = "CHARITY"
+    CLUB_OR_SOCIETY = "CLUB_OR_SOCIETY"
+    INDIVIDUAL = "INDIVIDUAL"
+    LOOK_THROUGH_COMPANY = "LOOK_THROUGH_COMPANY"
+    NOT_FOR_PROFIT = "NOT_FOR_PROFIT"
+    PARTNERSHIP = "PARTNERSHIP"
+    S_CORPORATION = "S_CORPORATION"
+    SELF_MANAGED_SUPERANNUATION_FUND = "SELF_MANAGED_SUPERANNUATION_FUND"
+    SOLE_TRADER = "SOLE_TRADER"
+    SUPERANNUATION_FUND = "SUPERANNUATION_FUND"
+    TRUST = "TRUST"
+    PERSONAL = "PERSONAL"
+    SINGLEMEMBERLLC = "SINGLEMEMBERLLC"
+    CCORPORATIONLLC = "CCORPORATIONLLC"
+    PARTNERSHIPLLC = "PARTNERSHIPLLC"
+    SCORPORATIONLLC = "SCORPORATIONLLC"
+    LLC = "LLC"
+    NOTLLC = "NOTLLC"
+    UNSPECIFIED = "UNSPECIFIED"
+
+
+class OrganisationVersion(Enum):
+    """
+    The regional edition of the organisation: AU, NZ, GLOBAL, UK or US, each also as
+    an ONRAMP variant.
+    """
+
+    AU = "AU"
+    NZ = "NZ"
+    GLOBAL = "GLOBAL"
+    UK = "UK"
+    US = "US"
+    AUONRAMP = "AUONRAMP"
+    NZONRAMP = "NZONRAMP"
+    GLOBALONRAMP = "GLOBALONRAMP"
+    UKONRAMP = "UKONRAMP"
+    USONRAMP = "USONRAMP"
 
 
 class OverpaymentStatus(Enum):
@@ -517,6 +644,150 @@ class RepeatingInvoiceStatus(Enum):
     DELETED = "DELETED"
 
 
+class ReportTaxType(Enum):
+    """
+    How a tax rate is reported on the tax return; the valid values depend on the
+    organisation's region.
+    """
+
+    AVALARA = "AVALARA"
+    BASEXCLUDED = "BASEXCLUDED"
+    CAPITALSALESOUTPUT = "CAPITALSALESOUTPUT"
+    CAPITALEXPENSESINPUT = "CAPITALEXPENSESINPUT"
+    ECOUTPUT = "ECOUTPUT"
+    ECOUTPUTSERVICES = "ECOUTPUTSERVICES"
+    ECINPUT = "ECINPUT"
+    ECACQUISITIONS = "ECACQUISITIONS"
+    EXEMPTEXPENSES = "EXEMPTEXPENSES"
+    EXEMPTINPUT = "EXEMPTINPUT"
+    EXEMPTOUTPUT = "EXEMPTOUTPUT"
+    GSTONIMPORTS = "GSTONIMPORTS"
+    INPUT = "INPUT"
+    INPUTTAXED = "INPUTTAXED"
+    MOSSSALES = "MOSSSALES"
+    NONE = "NONE"
+    NONEOUTPUT = "NONEOUTPUT"
+    OUTPUT = "OUTPUT"
+    PURCHASESINPUT = "PURCHASESINPUT"
+    SALESOUTPUT = "SALESOUTPUT"
+    EXEMPTCAPITAL = "EXEMPTCAPITAL"
+    EXEMPTEXPORT = "EXEMPTEXPORT"
+    CAPITALEXINPUT = "CAPITALEXINPUT"
+    GSTONCAPIMPORTS = "GSTONCAPIMPORTS"
+    GSTONCAPITALIMPORTS = "GSTONCAPITALIMPORTS"
+    REVERSECHARGES = "REVERSECHARGES"
+    PAYMENTS = "PAYMENTS"
+    INVOICE = "INVOICE"
+    CASH = "CASH"
+    ACCRUAL = "ACCRUAL"
+    FLATRATECASH = "FLATRATECASH"
+    FLATRATEACCRUAL = "FLATRATEACCRUAL"
+    ACCRUALS = "ACCRUALS"
+    TXCA = "TXCA"
+    SRCAS = "SRCAS"
+    DSOUTPUT = "DSOUTPUT"
+    BLINPUT2 = "BLINPUT2"
+    EPINPUT = "EPINPUT"
+    IMINPUT2 = "IMINPUT2"
+    MEINPUT = "MEINPUT"
+    IGDSINPUT2 = "IGDSINPUT2"
+    ESN33_OUTPUT = "ESN33OUTPUT"
+    OPINPUT = "OPINPUT"
+    OSOUTPUT = "OSOUTPUT"
+    TXN33_INPUT = "TXN33INPUT"
+    TXESSINPUT = "TXESSINPUT"
+    TXREINPUT = "TXREINPUT"
+    TXPETINPUT = "TXPETINPUT"
+    NRINPUT = "NRINPUT"
+    ES33_OUTPUT = "ES33OUTPUT"
+    ZERORATEDINPUT = "ZERORATEDINPUT"
+    ZERORATEDOUTPUT = "ZERORATEDOUTPUT"
+    DRCHARGESUPPLY = "DRCHARGESUPPLY"
+    DRCHARGE = "DRCHARGE"
+    CAPINPUT = "CAPINPUT"
+    CAPIMPORTS = "CAPIMPORTS"
+    IMINPUT = "IMINPUT"
+    INPUT2 = "INPUT2"
+    CIUINPUT = "CIUINPUT"
+    SRINPUT = "SRINPUT"
+    OUTPUT2 = "OUTPUT2"
+    SROUTPUT = "SROUTPUT"
+    CAPOUTPUT = "CAPOUTPUT"
+    SROUTPUT2 = "SROUTPUT2"
+    CIUOUTPUT = "CIUOUTPUT"
+    ZROUTPUT = "ZROUTPUT"
+    ZREXPORT = "ZREXPORT"
+    ACC28_PLUS = "ACC28PLUS"
+    ACCUPTO28 = "ACCUPTO28"
+    OTHEROUTPUT = "OTHEROUTPUT"
+    SHOUTPUT = "SHOUTPUT"
+    ZRINPUT = "ZRINPUT"
+    BADDEBT = "BADDEBT"
+    OTHERINPUT = "OTHERINPUT"
+    BADDEBTRELIEF = "BADDEBTRELIEF"
+    IGDSINPUT3 = "IGDSINPUT3"
+    SROVR = "SROVR"
+    TOURISTREFUND = "TOURISTREFUND"
+    TXRCN33 = "TXRCN33"
+    TXRCRE = "TXRCRE"
+    TXRCESS = "TXRCESS"
+    TXRCTS = "TXRCTS"
+    CAPEXINPUT = "CAPEXINPUT"
+    UNDEFINED = "UNDEFINED"
+    CAPEXOUTPUT = "CAPEXOUTPUT"
+    ZEROEXPOUTPUT = "ZEROEXPOUTPUT"
+    GOODSIMPORT = "GOODSIMPORT"
+    NONEINPUT = "NONEINPUT"
+    NOTREPORTED = "NOTREPORTED"
+    SROVRRS = "SROVRRS"
+    SROVRLVG = "SROVRLVG"
+    SRLVG = "SRLVG"
+    IM = "IM"
+    IMESS = "IMESS"
+    IMN33 = "IMN33"
+    IMRE = "IMRE"
+    BADDEBTRECOVERY = "BADDEBTRECOVERY"
+    USSALESTAX = "USSALESTAX"
+    BLINPUT3 = "BLINPUT3"
+
+
+class SalesTaxBasis(Enum):
+    """
+    The accounting basis of the organisation's tax returns.
+    """
+
+    PAYMENTS = "PAYMENTS"
+    INVOICE = "INVOICE"
+    NONE = "NONE"
+    CASH = "CASH"
+    ACCRUAL = "ACCRUAL"
+    FLATRATECASH = "FLATRATECASH"
+    FLATRATEACCRUAL = "FLATRATEACCRUAL"
+    ACCRUALS = "ACCRUALS"
+
+
+class SalesTaxPeriod(Enum):
+    """
+    How often the organisation files tax returns.
+    """
+
+    MONTHLY = "MONTHLY"
+    QUARTERLY1 = "QUARTERLY1"
+    QUARTERLY2 = "QUARTERLY2"
+    QUARTERLY3 = "QUARTERLY3"
+    ANNUALLY = "ANNUALLY"
+    ONEMONTHS = "ONEMONTHS"
+    TWOMONTHS = "TWOMONTHS"
+    SIXMONTHS = "SIXMONTHS"
+    VALUE_1_MONTHLY = "1MONTHLY"
+    VALUE_2_MONTHLY = "2MONTHLY"
+    VALUE_3_MONTHLY = "3MONTHLY"
+    VALUE_6_MONTHLY = "6MONTHLY"
+    QUARTERLY = "QUARTERLY"
+    YEARLY = "YEARLY"
+    NONE = "NONE"
+
+
 class ScheduleDueDateType(Enum):
     """
     How the DueDate number of a repeating invoice schedule is read:
@@ -561,6 +832,21 @@ class TaxNumberType(Enum):
     EIN = "EIN"
     ITIN = "ITIN"
     ATIN = "ATIN"
+
+
+class TaxRateStatus(Enum):
+    """
+    Whether a tax rate can be used: ACTIVE; DELETED (removed before any use);
+    ARCHIVED (removed after use on a transaction); PENDING (created but not yet
+    configured).
+
+    Deleted and archived rates cannot be restored.
+    """
+
+    ACTIVE = "ACTIVE"
+    DELETED = "DELETED"
+    ARCHIVED = "ARCHIVED"
+    PENDING = "PENDING"
 
 
 class Taxability(Enum):

@@ -12,6 +12,7 @@ from .simple_types import (
     AccountClass,
     AccountStatus,
     AccountType,
+    ActionStatus,
     AddressType,
     BankAccountType,
     BankTransactionStatus,
@@ -19,6 +20,8 @@ from .simple_types import (
     BankTransferStatus,
     BatchPaymentStatus,
     BatchPaymentType,
+    BrandingThemeType,
+    BudgetType,
     ContactGroupStatus,
     ContactStatus,
     CreditNoteStatus,
@@ -26,6 +29,7 @@ from .simple_types import (
     DefaultLineAmountType,
     EntityValidationStatus,
     ExpenseClaimStatus,
+    ExternalLinkType,
     InvoiceAddressType,
     InvoiceStatus,
     InvoiceType,
@@ -34,7 +38,11 @@ from .simple_types import (
     LinkedTransactionStatus,
     LinkedTransactionType,
     ManualJournalStatus,
+    OrganisationClass,
+    OrganisationEdition,
     OrganisationRole,
+    OrganisationType,
+    OrganisationVersion,
     OverpaymentStatus,
     OverpaymentType,
     PaymentStatus,
@@ -48,11 +56,15 @@ from .simple_types import (
     QuoteStatus,
     ReceiptStatus,
     RepeatingInvoiceStatus,
+    ReportTaxType,
+    SalesTaxBasis,
+    SalesTaxPeriod,
     ScheduleDueDateType,
     ScheduleUnit,
     SourceTransactionTypeCode,
     Taxability,
     TaxNumberType,
+    TaxRateStatus,
     TrackingStatus,
 )
 
@@ -147,6 +159,45 @@ class BalanceAmounts:
 
 
 @dataclass(slots=True, kw_only=True)
+class BalanceDetail:
+    """
+    The opening balance of an account in one currency.
+
+    Attributes:
+        balance: The balance: debits positive, credits negative.
+        currency_code: The currency of the balance (leave out for the base
+            currency).
+        currency_rate: Rate to the base currency (Xero's daily rate when left
+            out).
+    """
+
+    balance: None | Decimal = field(
+        default=None,
+        metadata={
+            "name": "Balance",
+            "type": "Element",
+            "fraction_digits": 4,
+        },
+    )
+    currency_code: None | str = field(
+        default=None,
+        metadata={
+            "name": "CurrencyCode",
+            "type": "Element",
+            "pattern": r"[A-Z]{3}",
+        },
+    )
+    currency_rate: None | Decimal = field(
+        default=None,
+        metadata={
+            "name": "CurrencyRate",
+            "type": "Element",
+            "fraction_digits": 6,
+        },
+    )
+
+
+@dataclass(slots=True, kw_only=True)
 class BatchPaymentDetails:
     """
     Bank details used when the contact is paid in a batch payment.
@@ -198,28 +249,82 @@ class BatchPaymentDetails:
 
 
 @dataclass(slots=True, kw_only=True)
-class BrandingTheme:
+class BudgetBalance:
     """
-    The branding theme of documents sent to a contact.
+    The budgeted amount of one account for one period.
 
     Attributes:
-        branding_theme_id: Xero's identifier of the theme.
-        name: Name of the theme.
+        period: The period (a month), e.g. 2026-07, as Xero writes it.
+        amount: The budgeted amount.
+        unit_amount: The budgeted unit amount, when the budget is kept by
+            quantity.
+        notes: Notes on this balance (at most 255 characters).
     """
 
-    branding_theme_id: None | str = field(
+    period: None | str = field(
         default=None,
         metadata={
-            "name": "BrandingThemeID",
+            "name": "Period",
             "type": "Element",
-            "pattern": r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}",
         },
     )
-    name: None | str = field(
+    amount: None | Decimal = field(
         default=None,
         metadata={
-            "name": "Name",
+            "name": "Amount",
             "type": "Element",
+            "fraction_digits": 4,
+        },
+    )
+    unit_amount: None | Decimal = field(
+        default=None,
+        metadata={
+            "name": "UnitAmount",
+            "type": "Element",
+            "fraction_digits": 4,
+        },
+    )
+    notes: None | str = field(
+        default=None,
+        metadata={
+            "name": "Notes",
+            "type": "Element",
+        },
+    )
+
+
+@dataclass(slots=True, kw_only=True)
+class CisOrgSetting:
+    """
+    The UK Construction Industry Scheme settings of the organisation.
+
+    Attributes:
+        cis_contractor_enabled: Whether the organisation is a CIS contractor.
+        cis_sub_contractor_enabled: Whether the organisation is a CIS
+            subcontractor.
+        rate: The CIS deduction rate of the organisation (percent). Read-only.
+    """
+
+    cis_contractor_enabled: None | bool = field(
+        default=None,
+        metadata={
+            "name": "CISContractorEnabled",
+            "type": "Element",
+        },
+    )
+    cis_sub_contractor_enabled: None | bool = field(
+        default=None,
+        metadata={
+            "name": "CISSubContractorEnabled",
+            "type": "Element",
+        },
+    )
+    rate: None | Decimal = field(
+        default=None,
+        metadata={
+            "name": "Rate",
+            "type": "Element",
+            "fraction_digits": 6,
         },
     )
 
@@ -230,12 +335,12 @@ class CisSetting:
     The Construction Industry Scheme (UK) setting of a contact.
 
     Attributes:
-        cisenabled: Whether the contact is a CIS subcontractor.
+        cis_enabled: Whether the contact is a CIS subcontractor.
         rate: The CIS deduction rate of the contact, in percent; absent when
             CISEnabled is false. Read-only.
     """
 
-    cisenabled: None | bool = field(
+    cis_enabled: None | bool = field(
         default=None,
         metadata={
             "name": "CISEnabled",
@@ -248,6 +353,34 @@ class CisSetting:
             "name": "Rate",
             "type": "Element",
             "fraction_digits": 6,
+        },
+    )
+
+
+@dataclass(slots=True, kw_only=True)
+class ContactGroupMember:
+    """
+    A contact as a contact group lists it: its ContactID and Name (GET the contact
+    for the rest).
+
+    Attributes:
+        contact_id: Xero's identifier of the contact.
+        name: Name of the contact.
+    """
+
+    contact_id: None | str = field(
+        default=None,
+        metadata={
+            "name": "ContactID",
+            "type": "Element",
+            "pattern": r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}",
+        },
+    )
+    name: None | str = field(
+        default=None,
+        metadata={
+            "name": "Name",
+            "type": "Element",
         },
     )
 
@@ -296,6 +429,32 @@ class ContactPerson:
 
 
 @dataclass(slots=True, kw_only=True)
+class ConversionDate:
+    """
+    The month the organisation started using Xero.
+
+    Attributes:
+        month: The month, 1 to 12.
+        year: The year, after 2006.
+    """
+
+    month: None | int = field(
+        default=None,
+        metadata={
+            "name": "Month",
+            "type": "Element",
+        },
+    )
+    year: None | int = field(
+        default=None,
+        metadata={
+            "name": "Year",
+            "type": "Element",
+        },
+    )
+
+
+@dataclass(slots=True, kw_only=True)
 class EntityValidationError:
     """
     One validation error of an element.
@@ -327,6 +486,106 @@ class EntityWarning:
         default=None,
         metadata={
             "name": "Message",
+            "type": "Element",
+        },
+    )
+
+
+@dataclass(slots=True, kw_only=True)
+class ImportSummaryAccounts:
+    """
+    What a setup call did to the chart of accounts.
+
+    Attributes:
+        total: Number of accounts of the organisation.
+        new: Number of accounts created.
+        updated: Number of accounts updated.
+        deleted: Number of accounts deleted.
+        locked: Number of locked accounts.
+        system: Number of system accounts.
+        errored: Number of accounts refused.
+        present: Whether accounts were part of the call.
+        new_or_updated: Number of accounts created or updated.
+    """
+
+    total: None | int = field(
+        default=None,
+        metadata={
+            "name": "Total",
+            "type": "Element",
+        },
+    )
+    new: None | int = field(
+        default=None,
+        metadata={
+            "name": "New",
+            "type": "Element",
+        },
+    )
+    updated: None | int = field(
+        default=None,
+        metadata={
+            "name": "Updated",
+            "type": "Element",
+        },
+    )
+    deleted: None | int = field(
+        default=None,
+        metadata={
+            "name": "Deleted",
+            "type": "Element",
+        },
+    )
+    locked: None | int = field(
+        default=None,
+        metadata={
+            "name": "Locked",
+            "type": "Element",
+        },
+    )
+    system: None | int = field(
+        default=None,
+        metadata={
+            "name": "System",
+            "type": "Element",
+        },
+    )
+    errored: None | int = field(
+        default=None,
+        metadata={
+            "name": "Errored",
+            "type": "Element",
+        },
+    )
+    present: None | bool = field(
+        default=None,
+        metadata={
+            "name": "Present",
+            "type": "Element",
+        },
+    )
+    new_or_updated: None | int = field(
+        default=None,
+        metadata={
+            "name": "NewOrUpdated",
+            "type": "Element",
+        },
+    )
+
+
+@dataclass(slots=True, kw_only=True)
+class ImportSummaryOrganisation:
+    """
+    What a setup call did to the organisation.
+
+    Attributes:
+        present: Whether organisation details were part of the call.
+    """
+
+    present: None | bool = field(
+        default=None,
+        metadata={
+            "name": "Present",
             "type": "Element",
         },
     )
@@ -405,6 +664,24 @@ class InvoicePayment:
 
 
 @dataclass(slots=True, kw_only=True)
+class InvoiceReminder:
+    """
+    The organisation's invoice reminder setting.
+
+    Attributes:
+        enabled: Whether Xero sends reminders of overdue invoices.
+    """
+
+    enabled: None | bool = field(
+        default=None,
+        metadata={
+            "name": "Enabled",
+            "type": "Element",
+        },
+    )
+
+
+@dataclass(slots=True, kw_only=True)
 class ItemPriceDetails:
     """
     How an item is bought or sold (PurchaseDetails, SalesDetails): its unit price,
@@ -414,7 +691,7 @@ class ItemPriceDetails:
         unit_price: Price of one unit (2 decimal places, 4 with unitdp=4).
         account_code: Default account of the lines; not used in the purchase
             details of an item tracked as inventory.
-        cogsaccount_code: Cost of goods sold account: only in the purchase
+        cogs_account_code: Cost of goods sold account: only in the purchase
             details of an item tracked as inventory.
         tax_type: Default tax type of the lines.
     """
@@ -435,7 +712,7 @@ class ItemPriceDetails:
             "max_length": 10,
         },
     )
-    cogsaccount_code: None | str = field(
+    cogs_account_code: None | str = field(
         default=None,
         metadata={
             "name": "COGSAccountCode",
@@ -535,6 +812,79 @@ class LineItemTracking:
 
 
 @dataclass(slots=True, kw_only=True)
+class TaxComponent:
+    """
+    One component of a tax rate, e.g. a state and a federal part.
+
+    Attributes:
+        name: Name of the component. Required.
+        rate: The component's rate in percent (up to 4 decimal places), e.g.
+            15.0000. Required.
+        is_compound: Whether the component is charged on top of the others
+            (compound).
+        is_non_recoverable: Whether the tax is non-recoverable (Canada only).
+    """
+
+    name: None | str = field(
+        default=None,
+        metadata={
+            "name": "Name",
+            "type": "Element",
+        },
+    )
+    rate: None | Decimal = field(
+        default=None,
+        metadata={
+            "name": "Rate",
+            "type": "Element",
+            "fraction_digits": 6,
+        },
+    )
+    is_compound: None | bool = field(
+        default=None,
+        metadata={
+            "name": "IsCompound",
+            "type": "Element",
+        },
+    )
+    is_non_recoverable: None | bool = field(
+        default=None,
+        metadata={
+            "name": "IsNonRecoverable",
+            "type": "Element",
+        },
+    )
+
+
+@dataclass(slots=True, kw_only=True)
+class Action:
+    """
+    Something the organisation may or may not do given its plan and settings, e.g.
+
+    UseMulticurrency.
+
+    Attributes:
+        name: Name of the action, e.g. CreateApprovedInvoice or UseMulticurrency.
+        status: ALLOWED or NOT-ALLOWED.
+    """
+
+    name: None | str = field(
+        default=None,
+        metadata={
+            "name": "Name",
+            "type": "Element",
+        },
+    )
+    status: None | ActionStatus = field(
+        default=None,
+        metadata={
+            "name": "Status",
+            "type": "Element",
+        },
+    )
+
+
+@dataclass(slots=True, kw_only=True)
 class Balances:
     """
     What the contact owes and is owed, in the organisation's currency.
@@ -563,20 +913,26 @@ class Balances:
 
 
 @dataclass(slots=True, kw_only=True)
-class ContactGroup:
+class BrandingTheme:
     """
-    A group a contact belongs to.
+    A branding theme: the layout and logo of documents sent to contacts.
+
+    Themes are read-only in the API.
 
     Attributes:
-        contact_group_id: Xero's identifier of the group.
-        name: Name of the group.
-        status: ACTIVE or DELETED.
+        branding_theme_id: Xero's identifier of the theme.
+        name: Name of the theme.
+        logo_url: Where the theme's logo image is. Read-only.
+        type: Always INVOICE. Read-only.
+        sort_order: Rank of the theme in Xero's list; the default theme has 0.
+            Read-only.
+        created_date_utc: When the theme was created (UTC). Read-only.
     """
 
-    contact_group_id: None | str = field(
+    branding_theme_id: None | str = field(
         default=None,
         metadata={
-            "name": "ContactGroupID",
+            "name": "BrandingThemeID",
             "type": "Element",
             "pattern": r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}",
         },
@@ -588,10 +944,107 @@ class ContactGroup:
             "type": "Element",
         },
     )
-    status: None | ContactGroupStatus = field(
+    logo_url: None | str = field(
         default=None,
         metadata={
-            "name": "Status",
+            "name": "LogoUrl",
+            "type": "Element",
+        },
+    )
+    type: None | BrandingThemeType = field(
+        default=None,
+        metadata={
+            "name": "Type",
+            "type": "Element",
+        },
+    )
+    sort_order: None | int = field(
+        default=None,
+        metadata={
+            "name": "SortOrder",
+            "type": "Element",
+        },
+    )
+    created_date_utc: None | datetime.datetime = field(
+        default=None,
+        metadata={
+            "name": "CreatedDateUTC",
+            "type": "Element",
+            "nillable": True,
+            "format": "xero:utc-datetime",
+        },
+    )
+
+
+@dataclass(slots=True, kw_only=True)
+class BudgetLine:
+    """
+    The budget of one account, period by period.
+
+    Attributes:
+        account_id: Xero's identifier of the account.
+        account_code: Code of the account.
+        budget_balances: The amounts of each period.
+    """
+
+    account_id: None | str = field(
+        default=None,
+        metadata={
+            "name": "AccountID",
+            "type": "Element",
+            "pattern": r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}",
+        },
+    )
+    account_code: None | str = field(
+        default=None,
+        metadata={
+            "name": "AccountCode",
+            "type": "Element",
+            "max_length": 10,
+        },
+    )
+    budget_balances: list[BudgetBalance] = field(
+        default_factory=list,
+        metadata={
+            "wrapper": "BudgetBalances",
+            "name": "BudgetBalance",
+            "type": "Element",
+        },
+    )
+
+
+@dataclass(slots=True, kw_only=True)
+class ConversionBalance:
+    """
+    The opening balance of one account at the conversion date.
+
+    Attributes:
+        account_code: Code of the account.
+        balance: The balance: debits positive, credits negative.
+        balance_details: Balances per currency of a multicurrency account.
+    """
+
+    account_code: None | str = field(
+        default=None,
+        metadata={
+            "name": "AccountCode",
+            "type": "Element",
+            "max_length": 10,
+        },
+    )
+    balance: None | Decimal = field(
+        default=None,
+        metadata={
+            "name": "Balance",
+            "type": "Element",
+            "fraction_digits": 4,
+        },
+    )
+    balance_details: list[BalanceDetail] = field(
+        default_factory=list,
+        metadata={
+            "wrapper": "BalanceDetails",
+            "name": "BalanceDetail",
             "type": "Element",
         },
     )
@@ -615,6 +1068,67 @@ class DataContractBase:
         metadata={
             "name": "status",
             "type": "Attribute",
+        },
+    )
+
+
+@dataclass(slots=True, kw_only=True)
+class ExternalLink:
+    """
+    A profile link of the organisation, e.g. its web site.
+
+    Attributes:
+        link_type: The service linked to: Facebook, GooglePlus, LinkedIn, Twitter
+            or Website.
+        url: The link, e.g. https://example.com.
+        description: Description of the link.
+    """
+
+    link_type: None | ExternalLinkType = field(
+        default=None,
+        metadata={
+            "name": "LinkType",
+            "type": "Element",
+        },
+    )
+    url: None | str = field(
+        default=None,
+        metadata={
+            "name": "Url",
+            "type": "Element",
+        },
+    )
+    description: None | str = field(
+        default=None,
+        metadata={
+            "name": "Description",
+            "type": "Element",
+        },
+    )
+
+
+@dataclass(slots=True, kw_only=True)
+class ImportSummary:
+    """
+    The answer to a setup call: counts of what changed.
+
+    Attributes:
+        accounts: What happened to the chart of accounts.
+        organisation: What happened to the organisation.
+    """
+
+    accounts: None | ImportSummaryAccounts = field(
+        default=None,
+        metadata={
+            "name": "Accounts",
+            "type": "Element",
+        },
+    )
+    organisation: None | ImportSummaryOrganisation = field(
+        default=None,
+        metadata={
+            "name": "Organisation",
+            "type": "Element",
         },
     )
 
@@ -1223,6 +1737,121 @@ class Address(DataContractBase):
                 "type": "Element",
             },
         )
+
+
+@dataclass(slots=True, kw_only=True)
+class ContactGroup(DataContractBase):
+    """
+    A group of contacts, e.g.
+
+    Wholesale customers. Name is required to create one; a group is deleted by
+    saving Status DELETED.
+
+    Attributes:
+        validation_errors: Validation errors Xero found in this element (on a
+            failed or summarised write). Read-only.
+        warnings: Warnings Xero raised for this element. Read-only.
+        contact_group_id: Xero's identifier of the group. Set by Xero.
+        name: Name of the group (at most 500 characters). Required on create.
+        status: ACTIVE or DELETED; save DELETED to delete the group (lists show
+            only ACTIVE groups).
+        contacts: The contacts in the group (ContactID and Name; only on a GET of
+            one group). Read-only here: members have their own endpoints.
+    """
+
+    validation_errors: list[EntityValidationError] = field(
+        default_factory=list,
+        metadata={
+            "wrapper": "ValidationErrors",
+            "name": "ValidationError",
+            "type": "Element",
+        },
+    )
+    warnings: list[EntityWarning] = field(
+        default_factory=list,
+        metadata={
+            "wrapper": "Warnings",
+            "name": "Warning",
+            "type": "Element",
+        },
+    )
+    contact_group_id: None | str = field(
+        default=None,
+        metadata={
+            "name": "ContactGroupID",
+            "type": "Element",
+            "pattern": r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}",
+        },
+    )
+    name: None | str = field(
+        default=None,
+        metadata={
+            "name": "Name",
+            "type": "Element",
+        },
+    )
+    status: None | ContactGroupStatus = field(
+        default=None,
+        metadata={
+            "name": "Status",
+            "type": "Element",
+        },
+    )
+    contacts: list[ContactGroupMember] = field(
+        default_factory=list,
+        metadata={
+            "wrapper": "Contacts",
+            "name": "Contact",
+            "type": "Element",
+        },
+    )
+
+
+@dataclass(slots=True, kw_only=True)
+class Currency(DataContractBase):
+    """
+    A currency the organisation uses (its base currency and any added for
+    multicurrency).
+
+    Attributes:
+        validation_errors: Validation errors Xero found in this element (on a
+            failed or summarised write). Read-only.
+        warnings: Warnings Xero raised for this element. Read-only.
+        code: ISO 4217 code of the currency, e.g. EUR. Required to add one.
+        description: Name of the currency, e.g. Euro. Set by Xero.
+    """
+
+    validation_errors: list[EntityValidationError] = field(
+        default_factory=list,
+        metadata={
+            "wrapper": "ValidationErrors",
+            "name": "ValidationError",
+            "type": "Element",
+        },
+    )
+    warnings: list[EntityWarning] = field(
+        default_factory=list,
+        metadata={
+            "wrapper": "Warnings",
+            "name": "Warning",
+            "type": "Element",
+        },
+    )
+    code: None | str = field(
+        default=None,
+        metadata={
+            "name": "Code",
+            "type": "Element",
+            "pattern": r"[A-Z]{3}",
+        },
+    )
+    description: None | str = field(
+        default=None,
+        metadata={
+            "name": "Description",
+            "type": "Element",
+        },
+    )
 
 
 @dataclass(slots=True, kw_only=True)
@@ -1988,6 +2617,81 @@ class ManualJournalLine(DataContractBase):
 
 
 @dataclass(slots=True, kw_only=True)
+class PaymentService(DataContractBase):
+    """
+    A custom payment service: a Pay Now link shown on online invoices of the
+    branding themes it is applied to.
+
+    Attributes:
+        validation_errors: Validation errors Xero found in this element (on a
+            failed or summarised write). Read-only.
+        warnings: Warnings Xero raised for this element. Read-only.
+        payment_service_id: Xero's identifier of the payment service. Set by
+            Xero.
+        payment_service_name: Name of the payment service. Required on create.
+        payment_service_url: The payment URL; Xero appends the invoice's details
+            to it. Required on create.
+        pay_now_text: Text of the Pay Now button of online invoices (Xero's
+            default: Pay by credit card).
+        payment_service_type: The kind of service: CUSTOM for every service made
+            through the API (Xero has been seen to write it Custom). Read-only.
+    """
+
+    validation_errors: list[EntityValidationError] = field(
+        default_factory=list,
+        metadata={
+            "wrapper": "ValidationErrors",
+            "name": "ValidationError",
+            "type": "Element",
+        },
+    )
+    warnings: list[EntityWarning] = field(
+        default_factory=list,
+        metadata={
+            "wrapper": "Warnings",
+            "name": "Warning",
+            "type": "Element",
+        },
+    )
+    payment_service_id: None | str = field(
+        default=None,
+        metadata={
+            "name": "PaymentServiceID",
+            "type": "Element",
+            "pattern": r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}",
+        },
+    )
+    payment_service_name: None | str = field(
+        default=None,
+        metadata={
+            "name": "PaymentServiceName",
+            "type": "Element",
+        },
+    )
+    payment_service_url: None | str = field(
+        default=None,
+        metadata={
+            "name": "PaymentServiceUrl",
+            "type": "Element",
+        },
+    )
+    pay_now_text: None | str = field(
+        default=None,
+        metadata={
+            "name": "PayNowText",
+            "type": "Element",
+        },
+    )
+    payment_service_type: None | str = field(
+        default=None,
+        metadata={
+            "name": "PaymentServiceType",
+            "type": "Element",
+        },
+    )
+
+
+@dataclass(slots=True, kw_only=True)
 class PaymentTerms:
     """
     A contact's default payment terms.
@@ -2093,6 +2797,179 @@ class Phone(DataContractBase):
             default_factory=list,
             metadata={
                 "name": "Warning",
+                "type": "Element",
+            },
+        )
+
+
+@dataclass(slots=True, kw_only=True)
+class TaxRate(DataContractBase):
+    """
+    A tax rate of the organisation: a name, a tax type and its components.
+
+    Xero assigns a custom rate its TaxType (TAX001, ...) and computes its display
+    and effective rates.
+
+    Attributes:
+        validation_errors: Validation errors Xero found in this element (on a
+            failed or summarised write). Read-only.
+        warnings: Warnings Xero raised for this element. Read-only.
+        name: Name of the tax rate. Required on create; identifies the rate on
+            update.
+        tax_type: The tax type, e.g. OUTPUT2 or a custom TAX001. Set by Xero on
+            create; identifies the rate on update.
+        tax_components: The components of the rate (at least one on create).
+        status: ACTIVE, DELETED, ARCHIVED or PENDING; save DELETED to remove a
+            rate (Xero archives one already used).
+        report_tax_type: How the rate is reported on tax returns (regional
+            values).
+        can_apply_to_assets: Whether the rate can be used on asset accounts.
+            Read-only.
+        can_apply_to_equity: Whether the rate can be used on equity accounts.
+            Read-only.
+        can_apply_to_expenses: Whether the rate can be used on expense accounts.
+            Read-only.
+        can_apply_to_liabilities: Whether the rate can be used on liability
+            accounts. Read-only.
+        can_apply_to_revenue: Whether the rate can be used on revenue accounts.
+            Read-only.
+        display_tax_rate: The rate shown in Xero (percent, 4 decimal places): the
+            sum of the components. Read-only.
+        effective_rate: The rate charged in effect (percent, 4 decimal places),
+            compounding included. Read-only.
+    """
+
+    validation_errors: list[EntityValidationError] = field(
+        default_factory=list,
+        metadata={
+            "wrapper": "ValidationErrors",
+            "name": "ValidationError",
+            "type": "Element",
+        },
+    )
+    warnings: list[EntityWarning] = field(
+        default_factory=list,
+        metadata={
+            "wrapper": "Warnings",
+            "name": "Warning",
+            "type": "Element",
+        },
+    )
+    name: None | str = field(
+        default=None,
+        metadata={
+            "name": "Name",
+            "type": "Element",
+        },
+    )
+    tax_type: None | str = field(
+        default=None,
+        metadata={
+            "name": "TaxType",
+            "type": "Element",
+            "min_length": 1,
+        },
+    )
+    tax_components: list[TaxComponent] = field(
+        default_factory=list,
+        metadata={
+            "wrapper": "TaxComponents",
+            "name": "TaxComponent",
+            "type": "Element",
+        },
+    )
+    status: None | TaxRateStatus = field(
+        default=None,
+        metadata={
+            "name": "Status",
+            "type": "Element",
+        },
+    )
+    report_tax_type: None | ReportTaxType = field(
+        default=None,
+        metadata={
+            "name": "ReportTaxType",
+            "type": "Element",
+        },
+    )
+    can_apply_to_assets: None | bool = field(
+        default=None,
+        metadata={
+            "name": "CanApplyToAssets",
+            "type": "Element",
+        },
+    )
+    can_apply_to_equity: None | bool = field(
+        default=None,
+        metadata={
+            "name": "CanApplyToEquity",
+            "type": "Element",
+        },
+    )
+    can_apply_to_expenses: None | bool = field(
+        default=None,
+        metadata={
+            "name": "CanApplyToExpenses",
+            "type": "Element",
+        },
+    )
+    can_apply_to_liabilities: None | bool = field(
+        default=None,
+        metadata={
+            "name": "CanApplyToLiabilities",
+            "type": "Element",
+        },
+    )
+    can_apply_to_revenue: None | bool = field(
+        default=None,
+        metadata={
+            "name": "CanApplyToRevenue",
+            "type": "Element",
+        },
+    )
+    display_tax_rate: None | Decimal = field(
+        default=None,
+        metadata={
+            "name": "DisplayTaxRate",
+            "type": "Element",
+            "fraction_digits": 6,
+        },
+    )
+    effective_rate: None | Decimal = field(
+        default=None,
+        metadata={
+            "name": "EffectiveRate",
+            "type": "Element",
+            "fraction_digits": 6,
+        },
+    )
+
+    @dataclass(slots=True, kw_only=True)
+    class ValidationErrors:
+        validation_error: list[EntityValidationError] = field(
+            default_factory=list,
+            metadata={
+                "name": "ValidationError",
+                "type": "Element",
+            },
+        )
+
+    @dataclass(slots=True, kw_only=True)
+    class Warnings:
+        warning: list[EntityWarning] = field(
+            default_factory=list,
+            metadata={
+                "name": "Warning",
+                "type": "Element",
+            },
+        )
+
+    @dataclass(slots=True, kw_only=True)
+    class TaxComponents:
+        tax_component: list[TaxComponent] = field(
+            default_factory=list,
+            metadata={
+                "name": "TaxComponent",
                 "type": "Element",
             },
         )
@@ -2990,6 +3867,371 @@ class ManualJournal(DataContractBase):
 
 
 @dataclass(slots=True, kw_only=True)
+class Organisation:
+    """
+    The organisation (tenant) a call is made for: its name, region, currency, tax
+    and financial year settings.
+
+    Read-only in the API.
+
+    Attributes:
+        organisation_id: Xero's identifier of the organisation.
+        api_key: A key identifying the organisation in Xero-to-Xero transactions.
+        name: Display name of the organisation.
+        legal_name: Legal name of the organisation, shown on reports.
+        pays_tax: Whether the organisation is registered with a tax authority.
+        version: The regional edition: AU, NZ, GLOBAL, UK or US (or an ONRAMP
+            variant).
+        organisation_type: The legal form of the organisation.
+        base_currency: The organisation's base currency (ISO 4217).
+        country_code: The organisation's country (ISO 3166 two-letter code).
+        is_demo_company: Whether this is a demo company.
+        organisation_status: ACTIVE when the organisation can be reached through
+            the API.
+        registration_number: Company registration number (NZ, AU, UK).
+        employer_identification_number: Employer Identification Number (US).
+        tax_number: Tax number: GST number (NZ), Tax File Number (AU), VAT number
+            (UK), Tax ID (US).
+        financial_year_end_day: Day of the month the financial year ends (1 to
+            31).
+        financial_year_end_month: Month the financial year ends (1 to 12).
+        sales_tax_basis: Accounting basis of tax returns.
+        sales_tax_period: How often tax returns are filed.
+        default_sales_tax: Default LineAmountTypes of sales, e.g. Tax Exclusive.
+        default_purchases_tax: Default LineAmountTypes of purchases, e.g. Tax
+            Inclusive.
+        period_lock_date: Transactions dated on or before this date cannot be
+            changed (if set).
+        end_of_year_lock_date: Lock date of the last closed financial year (if
+            set).
+        created_date_utc: When the organisation was created in Xero (UTC).
+        timezone: The organisation's time zone, e.g. NEWZEALANDSTANDARDTIME (an
+            open list).
+        organisation_entity_type: The legal form of the organisation (as
+            OrganisationType).
+        short_code: A short identifier of the organisation, used in Xero's deep
+            links.
+        class_: The Xero plan of the organisation.
+        edition: BUSINESS or PARTNER.
+        line_of_business: What the organisation does, as set in its settings.
+        addresses: Postal, street and delivery addresses of the organisation.
+        phones: Phone numbers of the organisation.
+        external_links: Profile links (web site, social networks).
+        payment_terms: Default payment terms of bills and sales invoices.
+    """
+
+    organisation_id: None | str = field(
+        default=None,
+        metadata={
+            "name": "OrganisationID",
+            "type": "Element",
+            "pattern": r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}",
+        },
+    )
+    api_key: None | str = field(
+        default=None,
+        metadata={
+            "name": "APIKey",
+            "type": "Element",
+        },
+    )
+    name: None | str = field(
+        default=None,
+        metadata={
+            "name": "Name",
+            "type": "Element",
+        },
+    )
+    legal_name: None | str = field(
+        default=None,
+        metadata={
+            "name": "LegalName",
+            "type": "Element",
+        },
+    )
+    pays_tax: None | bool = field(
+        default=None,
+        metadata={
+            "name": "PaysTax",
+            "type": "Element",
+        },
+    )
+    version: None | OrganisationVersion = field(
+        default=None,
+        metadata={
+            "name": "Version",
+            "type": "Element",
+        },
+    )
+    organisation_type: None | OrganisationType = field(
+        default=None,
+        metadata={
+            "name": "OrganisationType",
+            "type": "Element",
+        },
+    )
+    base_currency: None | str = field(
+        default=None,
+        metadata={
+            "name": "BaseCurrency",
+            "type": "Element",
+            "pattern": r"[A-Z]{3}",
+        },
+    )
+    country_code: None | str = field(
+        default=None,
+        metadata={
+            "name": "CountryCode",
+            "type": "Element",
+        },
+    )
+    is_demo_company: None | bool = field(
+        default=None,
+        metadata={
+            "name": "IsDemoCompany",
+            "type": "Element",
+        },
+    )
+    organisation_status: None | str = field(
+        default=None,
+        metadata={
+            "name": "OrganisationStatus",
+            "type": "Element",
+        },
+    )
+    registration_number: None | str = field(
+        default=None,
+        metadata={
+            "name": "RegistrationNumber",
+            "type": "Element",
+        },
+    )
+    employer_identification_number: None | str = field(
+        default=None,
+        metadata={
+            "name": "EmployerIdentificationNumber",
+            "type": "Element",
+        },
+    )
+    tax_number: None | str = field(
+        default=None,
+        metadata={
+            "name": "TaxNumber",
+            "type": "Element",
+        },
+    )
+    financial_year_end_day: None | int = field(
+        default=None,
+        metadata={
+            "name": "FinancialYearEndDay",
+            "type": "Element",
+        },
+    )
+    financial_year_end_month: None | int = field(
+        default=None,
+        metadata={
+            "name": "FinancialYearEndMonth",
+            "type": "Element",
+        },
+    )
+    sales_tax_basis: None | SalesTaxBasis = field(
+        default=None,
+        metadata={
+            "name": "SalesTaxBasis",
+            "type": "Element",
+        },
+    )
+    sales_tax_period: None | SalesTaxPeriod = field(
+        default=None,
+        metadata={
+            "name": "SalesTaxPeriod",
+            "type": "Element",
+        },
+    )
+    default_sales_tax: None | str = field(
+        default=None,
+        metadata={
+            "name": "DefaultSalesTax",
+            "type": "Element",
+        },
+    )
+    default_purchases_tax: None | str = field(
+        default=None,
+        metadata={
+            "name": "DefaultPurchasesTax",
+            "type": "Element",
+        },
+    )
+    period_lock_date: None | datetime.date = field(
+        default=None,
+        metadata={
+            "name": "PeriodLockDate",
+            "type": "Element",
+            "format": "xero:date",
+        },
+    )
+    end_of_year_lock_date: None | datetime.date = field(
+        default=None,
+        metadata={
+            "name": "EndOfYearLockDate",
+            "type": "Element",
+            "format": "xero:date",
+        },
+    )
+    created_date_utc: None | datetime.datetime = field(
+        default=None,
+        metadata={
+            "name": "CreatedDateUTC",
+            "type": "Element",
+            "nillable": True,
+            "format": "xero:utc-datetime",
+        },
+    )
+    timezone: None | str = field(
+        default=None,
+        metadata={
+            "name": "Timezone",
+            "type": "Element",
+        },
+    )
+    organisation_entity_type: None | OrganisationType = field(
+        default=None,
+        metadata={
+            "name": "OrganisationEntityType",
+            "type": "Element",
+        },
+    )
+    short_code: None | str = field(
+        default=None,
+        metadata={
+            "name": "ShortCode",
+            "type": "Element",
+        },
+    )
+    class_: None | OrganisationClass = field(
+        default=None,
+        metadata={
+            "name": "Class",
+            "type": "Element",
+        },
+    )
+    edition: None | OrganisationEdition = field(
+        default=None,
+        metadata={
+            "name": "Edition",
+            "type": "Element",
+        },
+    )
+    line_of_business: None | str = field(
+        default=None,
+        metadata={
+            "name": "LineOfBusiness",
+            "type": "Element",
+        },
+    )
+    addresses: list[Address] = field(
+        default_factory=list,
+        metadata={
+            "wrapper": "Addresses",
+            "name": "Address",
+            "type": "Element",
+        },
+    )
+    phones: list[Phone] = field(
+        default_factory=list,
+        metadata={
+            "wrapper": "Phones",
+            "name": "Phone",
+            "type": "Element",
+        },
+    )
+    external_links: list[ExternalLink] = field(
+        default_factory=list,
+        metadata={
+            "wrapper": "ExternalLinks",
+            "name": "ExternalLink",
+            "type": "Element",
+        },
+    )
+    payment_terms: None | PaymentTerms = field(
+        default=None,
+        metadata={
+            "name": "PaymentTerms",
+            "type": "Element",
+        },
+    )
+
+    @dataclass(slots=True, kw_only=True)
+    class Addresses:
+        address: list[Address] = field(
+            default_factory=list,
+            metadata={
+                "name": "Address",
+                "type": "Element",
+            },
+        )
+
+    @dataclass(slots=True, kw_only=True)
+    class Phones:
+        phone: list[Phone] = field(
+            default_factory=list,
+            metadata={
+                "name": "Phone",
+                "type": "Element",
+            },
+        )
+
+    @dataclass(slots=True, kw_only=True)
+    class ExternalLinks:
+        external_link: list[ExternalLink] = field(
+            default_factory=list,
+            metadata={
+                "name": "ExternalLink",
+                "type": "Element",
+            },
+        )
+
+
+@dataclass(slots=True, kw_only=True)
+class Setup:
+    """
+    The organisation's setup in one call: its chart of accounts, its conversion date
+    and the opening balances at that date.
+
+    Attributes:
+        conversion_date: The month the organisation started using Xero.
+        conversion_balances: The opening balance of each account that has one at
+            the conversion date.
+        accounts: The chart of accounts: accounts to create or update (matched on
+            Code).
+    """
+
+    conversion_date: None | ConversionDate = field(
+        default=None,
+        metadata={
+            "name": "ConversionDate",
+            "type": "Element",
+        },
+    )
+    conversion_balances: list[ConversionBalance] = field(
+        default_factory=list,
+        metadata={
+            "wrapper": "ConversionBalances",
+            "name": "ConversionBalance",
+            "type": "Element",
+        },
+    )
+    accounts: list[Account] = field(
+        default_factory=list,
+        metadata={
+            "wrapper": "Accounts",
+            "name": "Account",
+            "type": "Element",
+        },
+    )
+
+
+@dataclass(slots=True, kw_only=True)
 class TrackingCategory(DataContractBase):
     """
     A tracking category of the organisation, e.g.
@@ -3443,6 +4685,72 @@ class BankTransaction(DataContractBase):
                 "type": "Element",
             },
         )
+
+
+@dataclass(slots=True, kw_only=True)
+class Budget:
+    """
+    A budget of the organisation: the overall budget or one per tracking option.
+
+    Budgets are read-only in the API.
+
+    Attributes:
+        budget_id: Xero's identifier of the budget.
+        type: OVERALL or TRACKING.
+        description: Description of the budget (at most 255 characters).
+        updated_date_utc: When the budget was last changed (UTC). Read-only.
+        budget_lines: One line per account budgeted, with its balances (only on a
+            GET of one budget, within DateFrom and DateTo).
+        tracking: The tracking category and option a TRACKING budget is for.
+    """
+
+    budget_id: None | str = field(
+        default=None,
+        metadata={
+            "name": "BudgetID",
+            "type": "Element",
+            "pattern": r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}",
+        },
+    )
+    type: None | BudgetType = field(
+        default=None,
+        metadata={
+            "name": "Type",
+            "type": "Element",
+        },
+    )
+    description: None | str = field(
+        default=None,
+        metadata={
+            "name": "Description",
+            "type": "Element",
+        },
+    )
+    updated_date_utc: None | datetime.datetime = field(
+        default=None,
+        metadata={
+            "name": "UpdatedDateUTC",
+            "type": "Element",
+            "nillable": True,
+            "format": "xero:utc-datetime",
+        },
+    )
+    budget_lines: list[BudgetLine] = field(
+        default_factory=list,
+        metadata={
+            "wrapper": "BudgetLines",
+            "name": "BudgetLine",
+            "type": "Element",
+        },
+    )
+    tracking: list[TrackingCategory] = field(
+        default_factory=list,
+        metadata={
+            "wrapper": "Tracking",
+            "name": "TrackingCategory",
+            "type": "Element",
+        },
+    )
 
 
 @dataclass(slots=True, kw_only=True)

@@ -1333,7 +1333,7 @@ def _price_model(rec: PriceRecord | None, unit_dp: int) -> models.ItemPriceDetai
     return models.ItemPriceDetails(
         unit_price=None if rec.unit_price is None else quantize(rec.unit_price, unit_dp),
         account_code=rec.account_code,
-        cogsaccount_code=rec.cogs_account_code,
+        cogs_account_code=rec.cogs_account_code,
         tax_type=rec.tax_type,
     )
 
@@ -1438,8 +1438,8 @@ def _price(given: models.ItemPriceDetails | None, old: PriceRecord | None) -> Pr
     return PriceRecord(
         unit_price=given.unit_price if given.unit_price is not None else base.unit_price,
         account_code=given.account_code if given.account_code is not None else base.account_code,
-        cogs_account_code=given.cogsaccount_code
-        if given.cogsaccount_code is not None
+        cogs_account_code=given.cogs_account_code
+        if given.cogs_account_code is not None
         else base.cogs_account_code,
         tax_type=given.tax_type if given.tax_type is not None else base.tax_type,
     )
@@ -1548,7 +1548,7 @@ def contact_cis_settings(service: Service, call: Call) -> Answer:
     contact = service.store.contact_by_id(call.org.org_id, key.lower())
     if contact is None:
         raise NotFound()
-    setting = models.CisSetting(cisenabled=False)
+    setting = models.CisSetting(cis_enabled=False)
     return Service._shape(call, "CISSettings", [codec.entity(setting, "CISSetting")])
 
 

@@ -3,26 +3,37 @@
 # Regenerate with `make generate`; `make check` fails when this file has drifted.
 
 from .accounts_response import AccountsResponse
+from .actions_response import ActionsResponse
 from .api_exception import ApiException
 from .bank_transactions_response import BankTransactionsResponse
 from .bank_transfers_response import BankTransfersResponse
 from .batch_payments_response import BatchPaymentsResponse
+from .branding_themes_response import BrandingThemesResponse
+from .budgets_response import BudgetsResponse
+from .cis_org_settings_response import CisOrgSettingsResponse
+from .contact_groups_response import ContactGroupsResponse
 from .contacts_response import ContactsResponse
 from .credit_notes_response import CreditNotesResponse
+from .currencies_response import CurrenciesResponse
 from .expense_claims_response import ExpenseClaimsResponse
+from .invoice_reminders_response import InvoiceRemindersResponse
 from .invoices_response import InvoicesResponse
 from .items_response import ItemsResponse
 from .journals_response import JournalsResponse
 from .linked_transactions_response import LinkedTransactionsResponse
 from .manual_journals_response import ManualJournalsResponse
 from .options_response import OptionsResponse
+from .organisations_response import OrganisationsResponse
 from .overpayments_response import OverpaymentsResponse
+from .payment_services_response import PaymentServicesResponse
 from .payments_response import PaymentsResponse
 from .prepayments_response import PrepaymentsResponse
 from .purchase_orders_response import PurchaseOrdersResponse
 from .quotes_response import QuotesResponse
 from .receipts_response import ReceiptsResponse
 from .repeating_invoices_response import RepeatingInvoicesResponse
+from .setup_response import SetupResponse
+from .tax_rates_response import TaxRatesResponse
 from .tracking_categories_response import TrackingCategoriesResponse
 from .users_response import (
     Response,
@@ -31,27 +42,38 @@ from .users_response import (
 
 __all__ = [
     "AccountsResponse",
+    "ActionsResponse",
     "ApiException",
     "BankTransactionsResponse",
     "BankTransfersResponse",
     "BatchPaymentsResponse",
+    "BrandingThemesResponse",
+    "BudgetsResponse",
+    "CisOrgSettingsResponse",
+    "ContactGroupsResponse",
     "ContactsResponse",
     "CreditNotesResponse",
+    "CurrenciesResponse",
     "ExpenseClaimsResponse",
+    "InvoiceRemindersResponse",
     "InvoicesResponse",
     "ItemsResponse",
     "JournalsResponse",
     "LinkedTransactionsResponse",
     "ManualJournalsResponse",
     "OptionsResponse",
+    "OrganisationsResponse",
     "OverpaymentsResponse",
+    "PaymentServicesResponse",
     "PaymentsResponse",
     "PrepaymentsResponse",
     "PurchaseOrdersResponse",
     "QuotesResponse",
     "ReceiptsResponse",
     "RepeatingInvoicesResponse",
-    "TrackingCategoriesResponse",
     "Response",
+    "SetupResponse",
+    "TaxRatesResponse",
+    "TrackingCategoriesResponse",
     "UsersResponse",
 ]

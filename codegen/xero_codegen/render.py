@@ -1,21 +1,48 @@
 """Pure rendering: intermediate model in, ``{relative path: source}`` out.
 
-One Jinja environment (StrictUndefined, so a typo in a template fails the run), templates
-named after the file they produce, every filter registered in :func:`environment`.
+One Jinja environment (StrictUndefined, so a typo in a template fails the run), every filter
+registered in :func:`environment`. Templates are named after the file they produce, below
+``templates/`` as below the version package: ``_client.py.jinja`` renders ``_client.py``;
+an upper-case stem stands for a file per item: ``_resources/RESOURCE.py.jinja`` renders
+``_resources/<resource>.py`` once per resource, ``_codecs/MODULE.py.jinja`` the codec of each
+models module. The layout of a version package:
+
+- ``__init__.py``: ``API_VERSION``, the clients; ``models`` on first access.
+- ``_client.py``: the clients; each resource attribute imports its module on first access.
+- ``_resources/<resource>.py``: the endpoints of one resource (sync, async, raw variants).
+- ``_commands/<resource>.py``: its ``xero`` commands; ``_cli.py`` lists every resource's
+  group and imports a group's module only when it is invoked (or its help is shown).
+- ``_codecs/<module>.py``: the lxml codec of the models of ``models/<module>.py`` (the
+  models of one XSD; ``types`` is one module as the entity graph is cyclic), and the request
+  documents of a write schema (``_codecs/requests/<resource>_request.py``).
+- ``_codec.py``: every codec module at once, with the DECODERS/ENCODERS/WRITERS tables (for
+  the sandbox, tests and tools; the clients never import it).
+- ``_checks.py``: the client-side check tables of every model a request body can hold.
 """
 
 from __future__ import annotations
 
 import re
 import textwrap
+from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 import jinja2
 
-from .checks_ir import ChecksIR
-from .codec_ir import CodecIR
-from .ir import ApiVersion, BodyField, Endpoint, PathParam, QueryParam, _snake
+from .ir import (
+    ApiVersion,
+    BodyField,
+    CheckValue,
+    Endpoint,
+    Model,
+    PathParam,
+    QueryParam,
+    RequestDocument,
+    Resource,
+    _snake,
+)
 
 _SLOT_SPLIT = re.compile(r"\{([A-Za-z][A-Za-z0-9]*)\}")
 
@@ -121,8 +148,21 @@ def encode_function(endpoint: Endpoint) -> str:
     request = endpoint.request
     assert request is not None
     if request.element:
-        return f"_codec.encode_request_{_snake(request.element)}"
-    return f"_codec.encode_{_snake(request.type)}"
+        return f"encode_request_{_snake(request.element)}"
+    return f"encode_{_snake(request.type)}"
+
+
+def check_expression(value: CheckValue, model_var: str = "") -> str:
+    """The expression building the runtime's check (``model_var`` prefixes model tables)."""
+    if value.kind == "union":
+        return "union(" + ", ".join(check_expression(m, model_var) for m in value.members) + ")"
+    if value.kind == "enum":
+        return f"enum({value.ref})"
+    if value.kind == "model":
+        return f"model({model_var}{value.ref})"
+    if value.kind == "any":
+        return "ANY"
+    return f"{value.kind}(" + ", ".join(f"{k}={v}" for k, v in value.facets) + ")"
 
 
 def body_type(endpoint: Endpoint) -> str:
@@ -239,42 +279,192 @@ def environment() -> jinja2.Environment:
         wrap=wrap,
         snake=_snake,
         all_order=all_order,
+        check_expr=check_expression,
     )
     env.filters.update(CLI_FILTERS)
     env.globals["header"] = HEADER
     return env
 
 
-def render_api(api: ApiVersion) -> dict[str, str]:
-    """Sources of one API version's package (models excluded), keyed by path below it."""
+# ------------------------------------------------------------------------------ layout
+# Which generated module holds which codec function: derived from the model (pure), so that
+# each module imports exactly the functions it calls from the others.
+
+
+def _module_path(module: str) -> str:
+    """``responses.invoices_response`` -> ``responses/invoices_response``."""
+    return module.replace(".", "/")
+
+
+def _up(module: str) -> str:
+    """The relative prefix from ``_codecs/<module>.py`` (or ``_resources/x.py``) up to the
+    version package."""
+    return "." * (module.count(".") + 2)
+
+
+def provided(model: Model) -> list[str]:
+    """The functions (and tables) the codec module of ``model`` defines for it."""
+    names = [f"decode_{model.function}", f"write_{model.function}", f"encode_{model.function}"]
+    if model.write_fields is not None:
+        names.append(f"write_{model.function}_request")
+    if model.subtypes:
+        names += [f"write_any_{model.function}", f"_SUBTYPES_{model.name}"]
+    return names
+
+
+@dataclass(frozen=True)
+class CodecModule:
+    """What one generated codec module holds and imports (derived, for its template)."""
+
+    module: str  # dotted, below _codecs (and below models)
+    models: tuple[Model, ...]
+    requests: tuple[RequestDocument, ...]
+    enums: tuple[str, ...]  # enum tables it defines (_E_Name)
+    classes: tuple[str, ...]  # model and enum classes it imports
+    imports: tuple[tuple[str, tuple[str, ...]], ...]  # (codec module, names) of other modules
+    xsi_nil: bool
+    xsi_type: bool
+
+    @property
+    def up(self) -> str:
+        return _up(self.module)
+
+    @property
+    def functions(self) -> list[str]:
+        names = [n for m in self.models for n in provided(m) if not n.startswith("_")]
+        return names + [f"encode_request_{r.function}" for r in self.requests]
+
+
+def codec_modules(api: ApiVersion) -> list[CodecModule]:
+    """One codec module per models module with complex types, plus the request documents of
+    each write schema (in a module named after the schema)."""
+    by_name = {m.name: m for m in api.models}
+    names = sorted({m.module for m in api.models} | {r.module for r in api.requests})
+    out: list[CodecModule] = []
+    for module in names:
+        models = tuple(m for m in api.models if m.module == module)
+        requests = tuple(r for r in api.requests if r.module == module)
+        fields = [f for m in models for f in (*m.fields, *(m.write_fields or ()))]
+        refs = {f.ref for f in fields if f.kind == "model" and f.ref}
+        refs |= {_class_of(api, fn) for m in models for _, fn in m.subtypes}
+        refs |= {r.model for r in requests}
+        imports: dict[str, set[str]] = {}
+        for ref in sorted(refs):
+            target = by_name[ref]
+            if target.module != module:
+                imports.setdefault(target.module, set()).update(provided(target))
+        enums = tuple(sorted({f.ref for f in fields if f.kind == "enum" and f.ref}))
+        classes = {m.name for m in models} | refs | set(enums)
+        referenced = {by_name[r] for r in refs if r in by_name}
+        out.append(
+            CodecModule(
+                module=module,
+                models=models,
+                requests=requests,
+                enums=enums,
+                classes=tuple(sorted(classes)),
+                imports=tuple((k, tuple(sorted(v))) for k, v in sorted(imports.items())),
+                xsi_nil=any(f.nillable for f in fields),
+                xsi_type=any(m.subtypes for m in (*models, *referenced)),
+            )
+        )
+    return out
+
+
+def _class_of(api: ApiVersion, function: str) -> str:
+    return next(m.name for m in api.models if m.function == function)
+
+
+def _group(pairs: Iterable[tuple[str, str]]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    grouped: dict[str, set[str]] = {}
+    for module, name in pairs:
+        grouped.setdefault(module, set()).add(name)
+    return tuple((k, tuple(sorted(v))) for k, v in sorted(grouped.items()))
+
+
+def _module_of(api: ApiVersion, model: str) -> str:
+    return api.model(model).module
+
+
+def resource_codec_imports(
+    api: ApiVersion, resource: Resource
+) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The codec functions a resource's endpoints call, by codec module."""
+    pairs: list[tuple[str, str]] = []
+    requests = {r.element: r for r in api.requests}
+    for e in resource.endpoints:
+        for name in (e.response.type, e.response.payload_type if e.stream else None):
+            if name:
+                pairs.append((_module_of(api, name), f"decode_{_snake(name)}"))
+        if e.request is not None:
+            if e.request.element:
+                pairs.append((requests[e.request.element].module, encode_function(e)))
+            else:
+                pairs.append((_module_of(api, e.request.type), encode_function(e)))
+    return _group(pairs)
+
+
+def command_codec_imports(
+    api: ApiVersion, resource: Resource
+) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The codec functions a resource's commands call (decoders of input documents)."""
+    pairs: list[tuple[str, str]] = []
+    for e in resource.endpoints:
+        if e.request is not None and e.request.param and e.request.element:
+            model = e.request.item_type or e.request.type
+            pairs.append((_module_of(api, model), f"decode_{_snake(model)}"))
+    return _group(pairs)
+
+
+# ------------------------------------------------------------------------------ rendering
+
+
+def render_version(api: ApiVersion, exports: list[tuple[str, str]]) -> dict[str, str]:
+    """Every source of one API version's package but the model classes (which xsdata
+    renders), keyed by path below the package."""
     env = environment()
     context = {"api": api}
-    return {
+    files = {
         "__init__.py": env.get_template("version__init__.py.jinja").render(context),
         "_client.py": env.get_template("_client.py.jinja").render(context),
-        "_resources.py": env.get_template("_resources.py.jinja").render(context),
         "_cli.py": env.get_template("_cli.py.jinja").render(context),
+        "_checks.py": render_checks(api),
+        "models/__init__.py": env.get_template("models__init__.py.jinja").render(
+            api=api, exports=exports
+        ),
+        "_resources/__init__.py": env.get_template("_resources/__init__.py.jinja").render(context),
+        "_commands/__init__.py": env.get_template("_commands/__init__.py.jinja").render(context),
     }
+    resource_template = env.get_template("_resources/RESOURCE.py.jinja")
+    command_template = env.get_template("_commands/RESOURCE.py.jinja")
+    for resource in api.resources:
+        files[f"_resources/{resource.name}.py"] = resource_template.render(
+            api=api, resource=resource, codec_imports=resource_codec_imports(api, resource)
+        )
+        files[f"_commands/{resource.name}.py"] = command_template.render(
+            api=api, resource=resource, codec_imports=command_codec_imports(api, resource)
+        )
+    modules = codec_modules(api)
+    files["_codec.py"] = env.get_template("_codec.py.jinja").render(api=api, modules=modules)
+    module_template = env.get_template("_codecs/MODULE.py.jinja")
+    packages = {"_codecs"}
+    for module in modules:
+        path = f"_codecs/{_module_path(module.module)}"
+        files[f"{path}.py"] = module_template.render(api=api, cm=module)
+        parts = path.split("/")
+        packages.update("/".join(parts[:i]) for i in range(1, len(parts)))
+    package_template = env.get_template("_codecs/__init__.py.jinja")
+    for package in sorted(packages):
+        files[f"{package}/__init__.py"] = package_template.render(api=api, package=package)
+    return files
 
 
-def render_codec(api: ApiVersion, codec: CodecIR) -> str:
-    """``_codec.py``: the generated lxml decoder and encoder of every model."""
-    return environment().get_template("_codec.py.jinja").render(api=api, codec=codec)
-
-
-def render_checks(api: ApiVersion, checks: ChecksIR) -> str:
+def render_checks(api: ApiVersion) -> str:
     """``_checks.py``: the check table of every model a request body can hold."""
     bodies = [e.request.type for e in api.endpoints if e.request is not None]
-    reachable = {m.name: m for body in bodies for m in checks.reachable(body)}
+    reachable = {m.name: m for body in bodies for m in api.reachable(body)}
     models = [reachable[name] for name in sorted(reachable)]
-    return (
-        environment().get_template("_checks.py.jinja").render(api=api, checks=checks, models=models)
-    )
-
-
-def render_models_init(api: ApiVersion, exports: list[tuple[str, str]]) -> str:
-    """``models/__init__.py``: every generated class, importable as ``models.Name``."""
-    return environment().get_template("models__init__.py.jinja").render(api=api, exports=exports)
+    return environment().get_template("_checks.py.jinja").render(api=api, models=models)
 
 
 def render_package(apis: list[ApiVersion], latest: ApiVersion, version: str) -> dict[str, str]:

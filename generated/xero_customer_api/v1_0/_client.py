@@ -2,12 +2,16 @@
 # codegen/ (templates; the runtime is copied verbatim from codegen/xero_codegen/runtime/).
 # Regenerate with `make generate`; `make check` fails when this file has drifted.
 
-"""The clients of the Xero Customer API 1.0."""
+"""The clients of the Xero Customer API 1.0.
+
+A client loads a resource's module (``_resources/<resource>.py``, with its codec) on first use
+of the resource: ``XeroClient(...)`` itself imports none of them.
+"""
 
 from __future__ import annotations
 
 from functools import cached_property
-from typing import ClassVar, Literal
+from typing import TYPE_CHECKING, ClassVar, Literal
 
 import httpx
 
@@ -20,16 +24,12 @@ from .._runtime import (
     TimeoutTypes,
 )
 from .._runtime._base_client import DEFAULT_MAX_ITEM_BYTES, DEFAULT_MAX_RETRY_AFTER
-from ._resources import (
-    AccountsResource,
-    AsyncAccountsResource,
-    AsyncContactsResource,
-    AsyncInvoicesResource,
-    AsyncTrackingResource,
-    ContactsResource,
-    InvoicesResource,
-    TrackingResource,
-)
+
+if TYPE_CHECKING:
+    from ._resources.accounts import AccountsResource, AsyncAccountsResource
+    from ._resources.contacts import AsyncContactsResource, ContactsResource
+    from ._resources.invoices import AsyncInvoicesResource, InvoicesResource
+    from ._resources.tracking import AsyncTrackingResource, TrackingResource
 
 __all__ = ["AsyncXeroClient", "XeroClient"]
 
@@ -102,21 +102,29 @@ class XeroClient(SyncAPIClient):
     @cached_property
     def contacts(self) -> ContactsResource:
         """Customers and suppliers of the organisation."""
+        from ._resources.contacts import ContactsResource
+
         return ContactsResource(self)
 
     @cached_property
     def invoices(self) -> InvoicesResource:
         """Sales invoices and bills of the organisation."""
+        from ._resources.invoices import InvoicesResource
+
         return InvoicesResource(self)
 
     @cached_property
     def accounts(self) -> AccountsResource:
         """The organisation's chart of accounts."""
+        from ._resources.accounts import AccountsResource
+
         return AccountsResource(self)
 
     @cached_property
     def tracking(self) -> TrackingResource:
         """The organisation's tracking categories and their options."""
+        from ._resources.tracking import TrackingResource
+
         return TrackingResource(self)
 
 
@@ -182,19 +190,27 @@ class AsyncXeroClient(AsyncAPIClient):
     @cached_property
     def contacts(self) -> AsyncContactsResource:
         """Customers and suppliers of the organisation."""
+        from ._resources.contacts import AsyncContactsResource
+
         return AsyncContactsResource(self)
 
     @cached_property
     def invoices(self) -> AsyncInvoicesResource:
         """Sales invoices and bills of the organisation."""
+        from ._resources.invoices import AsyncInvoicesResource
+
         return AsyncInvoicesResource(self)
 
     @cached_property
     def accounts(self) -> AsyncAccountsResource:
         """The organisation's chart of accounts."""
+        from ._resources.accounts import AsyncAccountsResource
+
         return AsyncAccountsResource(self)
 
     @cached_property
     def tracking(self) -> AsyncTrackingResource:
         """The organisation's tracking categories and their options."""
+        from ._resources.tracking import AsyncTrackingResource
+
         return AsyncTrackingResource(self)

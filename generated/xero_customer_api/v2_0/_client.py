@@ -2,13 +2,17 @@
 # codegen/ (templates; the runtime is copied verbatim from codegen/xero_codegen/runtime/).
 # Regenerate with `make generate`; `make check` fails when this file has drifted.
 
-"""The clients of the Xero Accounting API 2.0."""
+"""The clients of the Xero Accounting API 2.0.
+
+A client loads a resource's module (``_resources/<resource>.py``, with its codec) on first use
+of the resource: ``XeroClient(...)`` itself imports none of them.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from functools import cached_property
-from typing import Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 import httpx
 
@@ -24,18 +28,16 @@ from .._runtime import (
 from .._runtime._base_client import DEFAULT_MAX_ITEM_BYTES, DEFAULT_MAX_RETRY_AFTER
 from .._runtime._limiter import Limiter, RateLimits
 from .._runtime._tokens import TokenStore
-from ._resources import (
-    AccountsResource,
-    AsyncAccountsResource,
-    AsyncContactsResource,
-    AsyncInvoicesResource,
-    AsyncPaymentsResource,
-    AsyncTrackingCategoriesResource,
-    ContactsResource,
-    InvoicesResource,
-    PaymentsResource,
-    TrackingCategoriesResource,
-)
+
+if TYPE_CHECKING:
+    from ._resources.accounts import AccountsResource, AsyncAccountsResource
+    from ._resources.contacts import AsyncContactsResource, ContactsResource
+    from ._resources.invoices import AsyncInvoicesResource, InvoicesResource
+    from ._resources.payments import AsyncPaymentsResource, PaymentsResource
+    from ._resources.tracking_categories import (
+        AsyncTrackingCategoriesResource,
+        TrackingCategoriesResource,
+    )
 
 __all__ = ["AsyncXeroClient", "XeroClient"]
 
@@ -168,27 +170,37 @@ class XeroClient(SyncAPIClient):
     @cached_property
     def accounts(self) -> AccountsResource:
         """The organisation's chart of accounts."""
+        from ._resources.accounts import AccountsResource
+
         return AccountsResource(self)
 
     @cached_property
     def contacts(self) -> ContactsResource:
         """Customers and suppliers of the organisation (2.0 has no DELETE: save a contact with
         ContactStatus ARCHIVED)."""
+        from ._resources.contacts import ContactsResource
+
         return ContactsResource(self)
 
     @cached_property
     def invoices(self) -> InvoicesResource:
         """Sales invoices (ACCREC) and bills (ACCPAY) of the organisation."""
+        from ._resources.invoices import InvoicesResource
+
         return InvoicesResource(self)
 
     @cached_property
     def payments(self) -> PaymentsResource:
         """Payments against invoices."""
+        from ._resources.payments import PaymentsResource
+
         return PaymentsResource(self)
 
     @cached_property
     def tracking_categories(self) -> TrackingCategoriesResource:
         """The organisation's tracking categories and their options."""
+        from ._resources.tracking_categories import TrackingCategoriesResource
+
         return TrackingCategoriesResource(self)
 
 
@@ -315,25 +327,35 @@ class AsyncXeroClient(AsyncAPIClient):
     @cached_property
     def accounts(self) -> AsyncAccountsResource:
         """The organisation's chart of accounts."""
+        from ._resources.accounts import AsyncAccountsResource
+
         return AsyncAccountsResource(self)
 
     @cached_property
     def contacts(self) -> AsyncContactsResource:
         """Customers and suppliers of the organisation (2.0 has no DELETE: save a contact with
         ContactStatus ARCHIVED)."""
+        from ._resources.contacts import AsyncContactsResource
+
         return AsyncContactsResource(self)
 
     @cached_property
     def invoices(self) -> AsyncInvoicesResource:
         """Sales invoices (ACCREC) and bills (ACCPAY) of the organisation."""
+        from ._resources.invoices import AsyncInvoicesResource
+
         return AsyncInvoicesResource(self)
 
     @cached_property
     def payments(self) -> AsyncPaymentsResource:
         """Payments against invoices."""
+        from ._resources.payments import AsyncPaymentsResource
+
         return AsyncPaymentsResource(self)
 
     @cached_property
     def tracking_categories(self) -> AsyncTrackingCategoriesResource:
         """The organisation's tracking categories and their options."""
+        from ._resources.tracking_categories import AsyncTrackingCategoriesResource
+
         return AsyncTrackingCategoriesResource(self)

@@ -632,7 +632,7 @@ def load_api(
         api.get("write_schemas"),
     )
     problems: list[str] = list(built.problems)
-    by_name = _by_name(built.models)
+    models_by_name = _by_name(built.models)
     resources_doc: dict[str, dict[str, str]] = manifest.get("resources", {})
     sources = manifest_sources(schema_dir, resources_doc)
     by_resource: dict[str, list[Endpoint]] = {name: [] for name in resources_doc}
@@ -722,8 +722,8 @@ def load_api(
                     item_type=item_type if item_tag else None,
                     element=spec["element"],
                     fields=tuple(body_fields),
-                    refusals=refusals(by_name, item_type),
-                    rules=tuple(RULES[r] for r in rules_of(by_name, item_type)),
+                    refusals=refusals(models_by_name, item_type),
+                    rules=tuple(RULES[r] for r in rules_of(models_by_name, item_type)),
                 )
             else:
                 root_cls = _find_class(classes, spec["type"])
@@ -746,8 +746,8 @@ def load_api(
                     doc=_root_element_doc(xsd, root_cls.meta_name or root_cls.name),
                     items=spec.get("items"),
                     item_type=item_type,
-                    refusals=refusals(by_name, spec["type"]),
-                    rules=tuple(RULES[r] for r in rules_of(by_name, spec["type"])),
+                    refusals=refusals(models_by_name, spec["type"]),
+                    rules=tuple(RULES[r] for r in rules_of(models_by_name, spec["type"])),
                 )
 
         rspec = raw.get("response", {})

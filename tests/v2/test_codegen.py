@@ -52,6 +52,7 @@ def test_path_slots_must_match_path_parameters(tmp_path: Path) -> None:
         _copy(tmp_path), ('path = "Accounts/{AccountID}"', 'path = "Accounts/{AccountId}"')
     )
     assert len(problems) == 1 and "path slots" in problems[0]
+    assert problems[0].startswith("schemas/v2.0/resources/accounts.toml: endpoints[")
 
 
 def test_new_parameter_types_and_returns_are_checked(tmp_path: Path) -> None:
@@ -70,13 +71,36 @@ def test_new_parameter_types_and_returns_are_checked(tmp_path: Path) -> None:
 def test_a_request_element_must_exist_in_its_write_schema(tmp_path: Path) -> None:
     problems = _break(_copy(tmp_path), ('element = "Contacts"', 'element = "People"'))
     assert problems == [
-        "endpoints[8] (contacts.create_many): requests/contacts_request.xsd has no root <People>"
+        "schemas/v2.0/resources/contacts.toml: endpoints[3] (contacts.create_many):"
+        " requests/contacts_request.xsd has no root <People>"
+    ]
+
+
+def test_a_problem_names_the_resource_file_and_its_index_there(tmp_path: Path) -> None:
+    root = _copy(tmp_path)
+    items = root / "schemas/v2.0/resources/items.toml"
+    items.write_text(
+        'doc = "Goods and services."\n\n'
+        "[[endpoints]]\n"
+        'name = "list"\nmethod = "GET"\npath = "Items"\ndoc = "All items."\n'
+        'response = { schema = "responses/items_response.xsd", type = "ItemsResponse",'
+        ' payload = "items" }\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(ManifestError) as info:
+        build(root)
+    assert info.value.problems == [
+        "schemas/v2.0/resources/items.toml: endpoints[0] (items.list): response schema/type"
+        " responses/items_response.xsd/ItemsResponse not found"
     ]
 
 
 def test_1_0_output_has_no_2_0_features() -> None:
-    resources = (ROOT / "generated/xero_customer_api/v1_0/_resources.py").read_text()
+    package = ROOT / "generated/xero_customer_api/v1_0"
+    resources = "".join(p.read_text() for p in sorted((package / "_resources").glob("*.py")))
+    assert "class ContactsResource" in resources
     for needle in ("tenant_id", "idempotency_key", "encode_path_segment", "iter_pages", "headers="):
         assert needle not in resources, needle
-    codec = (ROOT / "generated/xero_customer_api/v1_0/_codec.py").read_text()
+    codec = "".join(p.read_text() for p in sorted((package / "_codecs").rglob("*.py")))
+    assert "def decode_contact(" in codec
     assert "_XSI_" not in codec and "_request(" not in codec

@@ -225,8 +225,11 @@ class ContactsResourceWithRawResponse:
 
         Raises:
             RequestValidationError: Nothing was sent: the contact does not match its schema
-                (a required field missing or a value of the wrong type); ``max_retries`` not a
-                whole number >= 0.
+                (a required field missing or a value of the wrong type; a ``float`` or ``str``
+                for a ``Decimal``, or more decimal places or digits than allowed; a naive
+                ``datetime``; a value outside its enumeration; text not of the form its pattern
+                gives, such as a GUID; text too long or too short; a number out of range);
+                ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -284,7 +287,11 @@ class ContactsResourceWithRawResponse:
         Raises:
             RequestValidationError: Nothing was sent: ``contacts`` not a list of contacts; a
                 contact in ``contacts`` does not match its schema (a required field missing or a
-                value of the wrong type); ``max_retries`` not a whole number >= 0.
+                value of the wrong type; a ``float`` or ``str`` for a ``Decimal``, or more
+                decimal places or digits than allowed; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short; a number out of range); ``max_retries`` not a whole number >=
+                0.
             ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
                 failing element); with ``summarize_errors=False`` failed items are in the result
                 instead.
@@ -339,8 +346,11 @@ class ContactsResourceWithRawResponse:
 
         Raises:
             RequestValidationError: Nothing was sent: the contact does not match its schema
-                (a required field missing or a value of the wrong type); ``max_retries`` not a
-                whole number >= 0.
+                (a required field missing or a value of the wrong type; a ``float`` or ``str``
+                for a ``Decimal``, or more decimal places or digits than allowed; a naive
+                ``datetime``; a value outside its enumeration; text not of the form its pattern
+                gives, such as a GUID; text too long or too short; a number out of range);
+                ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -398,7 +408,11 @@ class ContactsResourceWithRawResponse:
         Raises:
             RequestValidationError: Nothing was sent: ``contacts`` not a list of contacts; a
                 contact in ``contacts`` does not match its schema (a required field missing or a
-                value of the wrong type); ``max_retries`` not a whole number >= 0.
+                value of the wrong type; a ``float`` or ``str`` for a ``Decimal``, or more
+                decimal places or digits than allowed; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short; a number out of range); ``max_retries`` not a whole number >=
+                0.
             ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
                 failing element); with ``summarize_errors=False`` failed items are in the result
                 instead.
@@ -664,8 +678,11 @@ class ContactsResource:
 
         Raises:
             RequestValidationError: Nothing was sent: the contact does not match its schema
-                (a required field missing or a value of the wrong type); ``max_retries`` not a
-                whole number >= 0.
+                (a required field missing or a value of the wrong type; a ``float`` or ``str``
+                for a ``Decimal``, or more decimal places or digits than allowed; a naive
+                ``datetime``; a value outside its enumeration; text not of the form its pattern
+                gives, such as a GUID; text too long or too short; a number out of range);
+                ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -722,7 +739,11 @@ class ContactsResource:
         Raises:
             RequestValidationError: Nothing was sent: ``contacts`` not a list of contacts; a
                 contact in ``contacts`` does not match its schema (a required field missing or a
-                value of the wrong type); ``max_retries`` not a whole number >= 0.
+                value of the wrong type; a ``float`` or ``str`` for a ``Decimal``, or more
+                decimal places or digits than allowed; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short; a number out of range); ``max_retries`` not a whole number >=
+                0.
             ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
                 failing element); with ``summarize_errors=False`` failed items are in the result
                 instead.
@@ -772,8 +793,11 @@ class ContactsResource:
 
         Raises:
             RequestValidationError: Nothing was sent: the contact does not match its schema
-                (a required field missing or a value of the wrong type); ``max_retries`` not a
-                whole number >= 0.
+                (a required field missing or a value of the wrong type; a ``float`` or ``str``
+                for a ``Decimal``, or more decimal places or digits than allowed; a naive
+                ``datetime``; a value outside its enumeration; text not of the form its pattern
+                gives, such as a GUID; text too long or too short; a number out of range);
+                ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -830,7 +854,11 @@ class ContactsResource:
         Raises:
             RequestValidationError: Nothing was sent: ``contacts`` not a list of contacts; a
                 contact in ``contacts`` does not match its schema (a required field missing or a
-                value of the wrong type); ``max_retries`` not a whole number >= 0.
+                value of the wrong type; a ``float`` or ``str`` for a ``Decimal``, or more
+                decimal places or digits than allowed; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short; a number out of range); ``max_retries`` not a whole number >=
+                0.
             ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
                 failing element); with ``summarize_errors=False`` failed items are in the result
                 instead.
@@ -1021,8 +1049,11 @@ class AsyncContactsResourceWithRawResponse:
 
         Raises:
             RequestValidationError: Nothing was sent: the contact does not match its schema
-                (a required field missing or a value of the wrong type); ``max_retries`` not a
-                whole number >= 0.
+                (a required field missing or a value of the wrong type; a ``float`` or ``str``
+                for a ``Decimal``, or more decimal places or digits than allowed; a naive
+                ``datetime``; a value outside its enumeration; text not of the form its pattern
+                gives, such as a GUID; text too long or too short; a number out of range);
+                ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -1080,7 +1111,11 @@ class AsyncContactsResourceWithRawResponse:
         Raises:
             RequestValidationError: Nothing was sent: ``contacts`` not a list of contacts; a
                 contact in ``contacts`` does not match its schema (a required field missing or a
-                value of the wrong type); ``max_retries`` not a whole number >= 0.
+                value of the wrong type; a ``float`` or ``str`` for a ``Decimal``, or more
+                decimal places or digits than allowed; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short; a number out of range); ``max_retries`` not a whole number >=
+                0.
             ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
                 failing element); with ``summarize_errors=False`` failed items are in the result
                 instead.
@@ -1135,8 +1170,11 @@ class AsyncContactsResourceWithRawResponse:
 
         Raises:
             RequestValidationError: Nothing was sent: the contact does not match its schema
-                (a required field missing or a value of the wrong type); ``max_retries`` not a
-                whole number >= 0.
+                (a required field missing or a value of the wrong type; a ``float`` or ``str``
+                for a ``Decimal``, or more decimal places or digits than allowed; a naive
+                ``datetime``; a value outside its enumeration; text not of the form its pattern
+                gives, such as a GUID; text too long or too short; a number out of range);
+                ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -1194,7 +1232,11 @@ class AsyncContactsResourceWithRawResponse:
         Raises:
             RequestValidationError: Nothing was sent: ``contacts`` not a list of contacts; a
                 contact in ``contacts`` does not match its schema (a required field missing or a
-                value of the wrong type); ``max_retries`` not a whole number >= 0.
+                value of the wrong type; a ``float`` or ``str`` for a ``Decimal``, or more
+                decimal places or digits than allowed; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short; a number out of range); ``max_retries`` not a whole number >=
+                0.
             ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
                 failing element); with ``summarize_errors=False`` failed items are in the result
                 instead.
@@ -1460,8 +1502,11 @@ class AsyncContactsResource:
 
         Raises:
             RequestValidationError: Nothing was sent: the contact does not match its schema
-                (a required field missing or a value of the wrong type); ``max_retries`` not a
-                whole number >= 0.
+                (a required field missing or a value of the wrong type; a ``float`` or ``str``
+                for a ``Decimal``, or more decimal places or digits than allowed; a naive
+                ``datetime``; a value outside its enumeration; text not of the form its pattern
+                gives, such as a GUID; text too long or too short; a number out of range);
+                ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -1518,7 +1563,11 @@ class AsyncContactsResource:
         Raises:
             RequestValidationError: Nothing was sent: ``contacts`` not a list of contacts; a
                 contact in ``contacts`` does not match its schema (a required field missing or a
-                value of the wrong type); ``max_retries`` not a whole number >= 0.
+                value of the wrong type; a ``float`` or ``str`` for a ``Decimal``, or more
+                decimal places or digits than allowed; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short; a number out of range); ``max_retries`` not a whole number >=
+                0.
             ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
                 failing element); with ``summarize_errors=False`` failed items are in the result
                 instead.
@@ -1568,8 +1617,11 @@ class AsyncContactsResource:
 
         Raises:
             RequestValidationError: Nothing was sent: the contact does not match its schema
-                (a required field missing or a value of the wrong type); ``max_retries`` not a
-                whole number >= 0.
+                (a required field missing or a value of the wrong type; a ``float`` or ``str``
+                for a ``Decimal``, or more decimal places or digits than allowed; a naive
+                ``datetime``; a value outside its enumeration; text not of the form its pattern
+                gives, such as a GUID; text too long or too short; a number out of range);
+                ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -1626,7 +1678,11 @@ class AsyncContactsResource:
         Raises:
             RequestValidationError: Nothing was sent: ``contacts`` not a list of contacts; a
                 contact in ``contacts`` does not match its schema (a required field missing or a
-                value of the wrong type); ``max_retries`` not a whole number >= 0.
+                value of the wrong type; a ``float`` or ``str`` for a ``Decimal``, or more
+                decimal places or digits than allowed; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short; a number out of range); ``max_retries`` not a whole number >=
+                0.
             ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
                 failing element); with ``summarize_errors=False`` failed items are in the result
                 instead.

@@ -284,8 +284,12 @@ class InvoicesResourceWithRawResponse:
 
         Raises:
             RequestValidationError: Nothing was sent: the invoice does not match its schema
-                (a required field missing or a value of the wrong type); ``max_retries`` not a
-                whole number >= 0.
+                (a required field missing or a value of the wrong type; a ``float`` or ``str``
+                for a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
+                ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short; a number out of range); ``max_retries`` not a whole number >=
+                0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -357,7 +361,11 @@ class InvoicesResourceWithRawResponse:
         Raises:
             RequestValidationError: Nothing was sent: ``invoices`` not a list of invoices;
                 an invoice in ``invoices`` does not match its schema (a required field missing
-                or a value of the wrong type); ``max_retries`` not a whole number >= 0.
+                or a value of the wrong type; a ``float`` or ``str`` for a ``Decimal``, or more
+                decimal places or digits than allowed; a ``str`` or ``datetime`` for a
+                ``datetime.date``; a naive ``datetime``; a value outside its enumeration; text
+                not of the form its pattern gives, such as a GUID; text too long or too short; a
+                number out of range); ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
                 failing element); with ``summarize_errors=False`` failed items are in the result
                 instead.
@@ -425,8 +433,12 @@ class InvoicesResourceWithRawResponse:
 
         Raises:
             RequestValidationError: Nothing was sent: the invoice does not match its schema
-                (a required field missing or a value of the wrong type); ``max_retries`` not a
-                whole number >= 0.
+                (a required field missing or a value of the wrong type; a ``float`` or ``str``
+                for a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
+                ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short; a number out of range); ``max_retries`` not a whole number >=
+                0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -498,7 +510,11 @@ class InvoicesResourceWithRawResponse:
         Raises:
             RequestValidationError: Nothing was sent: ``invoices`` not a list of invoices;
                 an invoice in ``invoices`` does not match its schema (a required field missing
-                or a value of the wrong type); ``max_retries`` not a whole number >= 0.
+                or a value of the wrong type; a ``float`` or ``str`` for a ``Decimal``, or more
+                decimal places or digits than allowed; a ``str`` or ``datetime`` for a
+                ``datetime.date``; a naive ``datetime``; a value outside its enumeration; text
+                not of the form its pattern gives, such as a GUID; text too long or too short; a
+                number out of range); ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
                 failing element); with ``summarize_errors=False`` failed items are in the result
                 instead.
@@ -569,8 +585,12 @@ class InvoicesResourceWithRawResponse:
         Raises:
             RequestValidationError: Nothing was sent: not exactly one of ``invoice_id`` and
                 ``invoice_number`` given; the invoice does not match its schema (a required
-                field missing or a value of the wrong type); ``max_retries`` not a whole number
-                >= 0.
+                field missing or a value of the wrong type; a ``float`` or ``str`` for a
+                ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
+                ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short; a number out of range); ``max_retries`` not a whole number >=
+                0.
             NotFoundError: No such invoice in this organisation.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
@@ -915,8 +935,12 @@ class InvoicesResource:
 
         Raises:
             RequestValidationError: Nothing was sent: the invoice does not match its schema
-                (a required field missing or a value of the wrong type); ``max_retries`` not a
-                whole number >= 0.
+                (a required field missing or a value of the wrong type; a ``float`` or ``str``
+                for a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
+                ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short; a number out of range); ``max_retries`` not a whole number >=
+                0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -976,7 +1000,11 @@ class InvoicesResource:
         Raises:
             RequestValidationError: Nothing was sent: ``invoices`` not a list of invoices;
                 an invoice in ``invoices`` does not match its schema (a required field missing
-                or a value of the wrong type); ``max_retries`` not a whole number >= 0.
+                or a value of the wrong type; a ``float`` or ``str`` for a ``Decimal``, or more
+                decimal places or digits than allowed; a ``str`` or ``datetime`` for a
+                ``datetime.date``; a naive ``datetime``; a value outside its enumeration; text
+                not of the form its pattern gives, such as a GUID; text too long or too short; a
+                number out of range); ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
                 failing element); with ``summarize_errors=False`` failed items are in the result
                 instead.
@@ -1029,8 +1057,12 @@ class InvoicesResource:
 
         Raises:
             RequestValidationError: Nothing was sent: the invoice does not match its schema
-                (a required field missing or a value of the wrong type); ``max_retries`` not a
-                whole number >= 0.
+                (a required field missing or a value of the wrong type; a ``float`` or ``str``
+                for a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
+                ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short; a number out of range); ``max_retries`` not a whole number >=
+                0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -1090,7 +1122,11 @@ class InvoicesResource:
         Raises:
             RequestValidationError: Nothing was sent: ``invoices`` not a list of invoices;
                 an invoice in ``invoices`` does not match its schema (a required field missing
-                or a value of the wrong type); ``max_retries`` not a whole number >= 0.
+                or a value of the wrong type; a ``float`` or ``str`` for a ``Decimal``, or more
+                decimal places or digits than allowed; a ``str`` or ``datetime`` for a
+                ``datetime.date``; a naive ``datetime``; a value outside its enumeration; text
+                not of the form its pattern gives, such as a GUID; text too long or too short; a
+                number out of range); ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
                 failing element); with ``summarize_errors=False`` failed items are in the result
                 instead.
@@ -1146,8 +1182,12 @@ class InvoicesResource:
         Raises:
             RequestValidationError: Nothing was sent: not exactly one of ``invoice_id`` and
                 ``invoice_number`` given; the invoice does not match its schema (a required
-                field missing or a value of the wrong type); ``max_retries`` not a whole number
-                >= 0.
+                field missing or a value of the wrong type; a ``float`` or ``str`` for a
+                ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
+                ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short; a number out of range); ``max_retries`` not a whole number >=
+                0.
             NotFoundError: No such invoice in this organisation.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
@@ -1394,8 +1434,12 @@ class AsyncInvoicesResourceWithRawResponse:
 
         Raises:
             RequestValidationError: Nothing was sent: the invoice does not match its schema
-                (a required field missing or a value of the wrong type); ``max_retries`` not a
-                whole number >= 0.
+                (a required field missing or a value of the wrong type; a ``float`` or ``str``
+                for a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
+                ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short; a number out of range); ``max_retries`` not a whole number >=
+                0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -1467,7 +1511,11 @@ class AsyncInvoicesResourceWithRawResponse:
         Raises:
             RequestValidationError: Nothing was sent: ``invoices`` not a list of invoices;
                 an invoice in ``invoices`` does not match its schema (a required field missing
-                or a value of the wrong type); ``max_retries`` not a whole number >= 0.
+                or a value of the wrong type; a ``float`` or ``str`` for a ``Decimal``, or more
+                decimal places or digits than allowed; a ``str`` or ``datetime`` for a
+                ``datetime.date``; a naive ``datetime``; a value outside its enumeration; text
+                not of the form its pattern gives, such as a GUID; text too long or too short; a
+                number out of range); ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
                 failing element); with ``summarize_errors=False`` failed items are in the result
                 instead.
@@ -1535,8 +1583,12 @@ class AsyncInvoicesResourceWithRawResponse:
 
         Raises:
             RequestValidationError: Nothing was sent: the invoice does not match its schema
-                (a required field missing or a value of the wrong type); ``max_retries`` not a
-                whole number >= 0.
+                (a required field missing or a value of the wrong type; a ``float`` or ``str``
+                for a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
+                ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short; a number out of range); ``max_retries`` not a whole number >=
+                0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -1608,7 +1660,11 @@ class AsyncInvoicesResourceWithRawResponse:
         Raises:
             RequestValidationError: Nothing was sent: ``invoices`` not a list of invoices;
                 an invoice in ``invoices`` does not match its schema (a required field missing
-                or a value of the wrong type); ``max_retries`` not a whole number >= 0.
+                or a value of the wrong type; a ``float`` or ``str`` for a ``Decimal``, or more
+                decimal places or digits than allowed; a ``str`` or ``datetime`` for a
+                ``datetime.date``; a naive ``datetime``; a value outside its enumeration; text
+                not of the form its pattern gives, such as a GUID; text too long or too short; a
+                number out of range); ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
                 failing element); with ``summarize_errors=False`` failed items are in the result
                 instead.
@@ -1679,8 +1735,12 @@ class AsyncInvoicesResourceWithRawResponse:
         Raises:
             RequestValidationError: Nothing was sent: not exactly one of ``invoice_id`` and
                 ``invoice_number`` given; the invoice does not match its schema (a required
-                field missing or a value of the wrong type); ``max_retries`` not a whole number
-                >= 0.
+                field missing or a value of the wrong type; a ``float`` or ``str`` for a
+                ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
+                ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short; a number out of range); ``max_retries`` not a whole number >=
+                0.
             NotFoundError: No such invoice in this organisation.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
@@ -2025,8 +2085,12 @@ class AsyncInvoicesResource:
 
         Raises:
             RequestValidationError: Nothing was sent: the invoice does not match its schema
-                (a required field missing or a value of the wrong type); ``max_retries`` not a
-                whole number >= 0.
+                (a required field missing or a value of the wrong type; a ``float`` or ``str``
+                for a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
+                ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short; a number out of range); ``max_retries`` not a whole number >=
+                0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -2086,7 +2150,11 @@ class AsyncInvoicesResource:
         Raises:
             RequestValidationError: Nothing was sent: ``invoices`` not a list of invoices;
                 an invoice in ``invoices`` does not match its schema (a required field missing
-                or a value of the wrong type); ``max_retries`` not a whole number >= 0.
+                or a value of the wrong type; a ``float`` or ``str`` for a ``Decimal``, or more
+                decimal places or digits than allowed; a ``str`` or ``datetime`` for a
+                ``datetime.date``; a naive ``datetime``; a value outside its enumeration; text
+                not of the form its pattern gives, such as a GUID; text too long or too short; a
+                number out of range); ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
                 failing element); with ``summarize_errors=False`` failed items are in the result
                 instead.
@@ -2139,8 +2207,12 @@ class AsyncInvoicesResource:
 
         Raises:
             RequestValidationError: Nothing was sent: the invoice does not match its schema
-                (a required field missing or a value of the wrong type); ``max_retries`` not a
-                whole number >= 0.
+                (a required field missing or a value of the wrong type; a ``float`` or ``str``
+                for a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
+                ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short; a number out of range); ``max_retries`` not a whole number >=
+                0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -2200,7 +2272,11 @@ class AsyncInvoicesResource:
         Raises:
             RequestValidationError: Nothing was sent: ``invoices`` not a list of invoices;
                 an invoice in ``invoices`` does not match its schema (a required field missing
-                or a value of the wrong type); ``max_retries`` not a whole number >= 0.
+                or a value of the wrong type; a ``float`` or ``str`` for a ``Decimal``, or more
+                decimal places or digits than allowed; a ``str`` or ``datetime`` for a
+                ``datetime.date``; a naive ``datetime``; a value outside its enumeration; text
+                not of the form its pattern gives, such as a GUID; text too long or too short; a
+                number out of range); ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
                 failing element); with ``summarize_errors=False`` failed items are in the result
                 instead.
@@ -2256,8 +2332,12 @@ class AsyncInvoicesResource:
         Raises:
             RequestValidationError: Nothing was sent: not exactly one of ``invoice_id`` and
                 ``invoice_number`` given; the invoice does not match its schema (a required
-                field missing or a value of the wrong type); ``max_retries`` not a whole number
-                >= 0.
+                field missing or a value of the wrong type; a ``float`` or ``str`` for a
+                ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
+                ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short; a number out of range); ``max_retries`` not a whole number >=
+                0.
             NotFoundError: No such invoice in this organisation.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).

@@ -199,8 +199,12 @@ class PaymentsResourceWithRawResponse:
 
         Raises:
             RequestValidationError: Nothing was sent: the payment does not match its schema
-                (a required field missing or a value of the wrong type); ``max_retries`` not a
-                whole number >= 0.
+                (a required field missing or a value of the wrong type; a ``float`` or ``str``
+                for a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
+                ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short; a number out of range); ``max_retries`` not a whole number >=
+                0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -257,7 +261,11 @@ class PaymentsResourceWithRawResponse:
         Raises:
             RequestValidationError: Nothing was sent: ``payments`` not a list of payments; a
                 payment in ``payments`` does not match its schema (a required field missing or a
-                value of the wrong type); ``max_retries`` not a whole number >= 0.
+                value of the wrong type; a ``float`` or ``str`` for a ``Decimal``, or more
+                decimal places or digits than allowed; a ``str`` or ``datetime`` for a
+                ``datetime.date``; a naive ``datetime``; a value outside its enumeration; text
+                not of the form its pattern gives, such as a GUID; text too long or too short; a
+                number out of range); ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
                 failing element); with ``summarize_errors=False`` failed items are in the result
                 instead.
@@ -312,8 +320,12 @@ class PaymentsResourceWithRawResponse:
 
         Raises:
             RequestValidationError: Nothing was sent: the payment does not match its schema
-                (a required field missing or a value of the wrong type); ``max_retries`` not a
-                whole number >= 0.
+                (a required field missing or a value of the wrong type; a ``float`` or ``str``
+                for a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
+                ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short; a number out of range); ``max_retries`` not a whole number >=
+                0.
             NotFoundError: No such payment in this organisation.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
@@ -544,8 +556,12 @@ class PaymentsResource:
 
         Raises:
             RequestValidationError: Nothing was sent: the payment does not match its schema
-                (a required field missing or a value of the wrong type); ``max_retries`` not a
-                whole number >= 0.
+                (a required field missing or a value of the wrong type; a ``float`` or ``str``
+                for a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
+                ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short; a number out of range); ``max_retries`` not a whole number >=
+                0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -601,7 +617,11 @@ class PaymentsResource:
         Raises:
             RequestValidationError: Nothing was sent: ``payments`` not a list of payments; a
                 payment in ``payments`` does not match its schema (a required field missing or a
-                value of the wrong type); ``max_retries`` not a whole number >= 0.
+                value of the wrong type; a ``float`` or ``str`` for a ``Decimal``, or more
+                decimal places or digits than allowed; a ``str`` or ``datetime`` for a
+                ``datetime.date``; a naive ``datetime``; a value outside its enumeration; text
+                not of the form its pattern gives, such as a GUID; text too long or too short; a
+                number out of range); ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
                 failing element); with ``summarize_errors=False`` failed items are in the result
                 instead.
@@ -650,8 +670,12 @@ class PaymentsResource:
 
         Raises:
             RequestValidationError: Nothing was sent: the payment does not match its schema
-                (a required field missing or a value of the wrong type); ``max_retries`` not a
-                whole number >= 0.
+                (a required field missing or a value of the wrong type; a ``float`` or ``str``
+                for a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
+                ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short; a number out of range); ``max_retries`` not a whole number >=
+                0.
             NotFoundError: No such payment in this organisation.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
@@ -817,8 +841,12 @@ class AsyncPaymentsResourceWithRawResponse:
 
         Raises:
             RequestValidationError: Nothing was sent: the payment does not match its schema
-                (a required field missing or a value of the wrong type); ``max_retries`` not a
-                whole number >= 0.
+                (a required field missing or a value of the wrong type; a ``float`` or ``str``
+                for a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
+                ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short; a number out of range); ``max_retries`` not a whole number >=
+                0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -875,7 +903,11 @@ class AsyncPaymentsResourceWithRawResponse:
         Raises:
             RequestValidationError: Nothing was sent: ``payments`` not a list of payments; a
                 payment in ``payments`` does not match its schema (a required field missing or a
-                value of the wrong type); ``max_retries`` not a whole number >= 0.
+                value of the wrong type; a ``float`` or ``str`` for a ``Decimal``, or more
+                decimal places or digits than allowed; a ``str`` or ``datetime`` for a
+                ``datetime.date``; a naive ``datetime``; a value outside its enumeration; text
+                not of the form its pattern gives, such as a GUID; text too long or too short; a
+                number out of range); ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
                 failing element); with ``summarize_errors=False`` failed items are in the result
                 instead.
@@ -930,8 +962,12 @@ class AsyncPaymentsResourceWithRawResponse:
 
         Raises:
             RequestValidationError: Nothing was sent: the payment does not match its schema
-                (a required field missing or a value of the wrong type); ``max_retries`` not a
-                whole number >= 0.
+                (a required field missing or a value of the wrong type; a ``float`` or ``str``
+                for a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
+                ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short; a number out of range); ``max_retries`` not a whole number >=
+                0.
             NotFoundError: No such payment in this organisation.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
@@ -1162,8 +1198,12 @@ class AsyncPaymentsResource:
 
         Raises:
             RequestValidationError: Nothing was sent: the payment does not match its schema
-                (a required field missing or a value of the wrong type); ``max_retries`` not a
-                whole number >= 0.
+                (a required field missing or a value of the wrong type; a ``float`` or ``str``
+                for a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
+                ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short; a number out of range); ``max_retries`` not a whole number >=
+                0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -1219,7 +1259,11 @@ class AsyncPaymentsResource:
         Raises:
             RequestValidationError: Nothing was sent: ``payments`` not a list of payments; a
                 payment in ``payments`` does not match its schema (a required field missing or a
-                value of the wrong type); ``max_retries`` not a whole number >= 0.
+                value of the wrong type; a ``float`` or ``str`` for a ``Decimal``, or more
+                decimal places or digits than allowed; a ``str`` or ``datetime`` for a
+                ``datetime.date``; a naive ``datetime``; a value outside its enumeration; text
+                not of the form its pattern gives, such as a GUID; text too long or too short; a
+                number out of range); ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
                 failing element); with ``summarize_errors=False`` failed items are in the result
                 instead.
@@ -1268,8 +1312,12 @@ class AsyncPaymentsResource:
 
         Raises:
             RequestValidationError: Nothing was sent: the payment does not match its schema
-                (a required field missing or a value of the wrong type); ``max_retries`` not a
-                whole number >= 0.
+                (a required field missing or a value of the wrong type; a ``float`` or ``str``
+                for a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
+                ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short; a number out of range); ``max_retries`` not a whole number >=
+                0.
             NotFoundError: No such payment in this organisation.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).

@@ -192,8 +192,9 @@ class TrackingCategoriesResourceWithRawResponse:
 
         Raises:
             RequestValidationError: Nothing was sent: the tracking category does not match
-                its schema (a required field missing or a value of the wrong type);
-                ``max_retries`` not a whole number >= 0.
+                its schema (a required field missing or a value of the wrong type; a value
+                outside its enumeration; text not of the form its pattern gives, such as a
+                GUID); ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -248,8 +249,9 @@ class TrackingCategoriesResourceWithRawResponse:
 
         Raises:
             RequestValidationError: Nothing was sent: the tracking category does not match
-                its schema (a required field missing or a value of the wrong type);
-                ``max_retries`` not a whole number >= 0.
+                its schema (a required field missing or a value of the wrong type; a value
+                outside its enumeration; text not of the form its pattern gives, such as a
+                GUID); ``max_retries`` not a whole number >= 0.
             NotFoundError: No such tracking category in this organisation.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
@@ -356,8 +358,9 @@ class TrackingCategoriesResourceWithRawResponse:
 
         Raises:
             RequestValidationError: Nothing was sent: the tracking option does not match its
-                schema (a required field missing or a value of the wrong type); ``max_retries``
-                not a whole number >= 0.
+                schema (a required field missing or a value of the wrong type; a value outside
+                its enumeration; text not of the form its pattern gives, such as a GUID);
+                ``max_retries`` not a whole number >= 0.
             NotFoundError: No such tracking option in this organisation.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
@@ -418,8 +421,9 @@ class TrackingCategoriesResourceWithRawResponse:
         Raises:
             RequestValidationError: Nothing was sent: ``options`` not a list of tracking
                 options; a tracking option in ``options`` does not match its schema (a required
-                field missing or a value of the wrong type); ``max_retries`` not a whole number
-                >= 0.
+                field missing or a value of the wrong type; a value outside its enumeration;
+                text not of the form its pattern gives, such as a GUID); ``max_retries`` not a
+                whole number >= 0.
             NotFoundError: No such tracking option in this organisation.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
@@ -481,8 +485,9 @@ class TrackingCategoriesResourceWithRawResponse:
 
         Raises:
             RequestValidationError: Nothing was sent: the tracking option does not match its
-                schema (a required field missing or a value of the wrong type); ``max_retries``
-                not a whole number >= 0.
+                schema (a required field missing or a value of the wrong type; a value outside
+                its enumeration; text not of the form its pattern gives, such as a GUID);
+                ``max_retries`` not a whole number >= 0.
             NotFoundError: No such tracking option in this organisation.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
@@ -753,8 +758,9 @@ class TrackingCategoriesResource:
 
         Raises:
             RequestValidationError: Nothing was sent: the tracking category does not match
-                its schema (a required field missing or a value of the wrong type);
-                ``max_retries`` not a whole number >= 0.
+                its schema (a required field missing or a value of the wrong type; a value
+                outside its enumeration; text not of the form its pattern gives, such as a
+                GUID); ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -805,8 +811,9 @@ class TrackingCategoriesResource:
 
         Raises:
             RequestValidationError: Nothing was sent: the tracking category does not match
-                its schema (a required field missing or a value of the wrong type);
-                ``max_retries`` not a whole number >= 0.
+                its schema (a required field missing or a value of the wrong type; a value
+                outside its enumeration; text not of the form its pattern gives, such as a
+                GUID); ``max_retries`` not a whole number >= 0.
             NotFoundError: No such tracking category in this organisation.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
@@ -900,8 +907,9 @@ class TrackingCategoriesResource:
 
         Raises:
             RequestValidationError: Nothing was sent: the tracking option does not match its
-                schema (a required field missing or a value of the wrong type); ``max_retries``
-                not a whole number >= 0.
+                schema (a required field missing or a value of the wrong type; a value outside
+                its enumeration; text not of the form its pattern gives, such as a GUID);
+                ``max_retries`` not a whole number >= 0.
             NotFoundError: No such tracking option in this organisation.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
@@ -954,8 +962,9 @@ class TrackingCategoriesResource:
         Raises:
             RequestValidationError: Nothing was sent: ``options`` not a list of tracking
                 options; a tracking option in ``options`` does not match its schema (a required
-                field missing or a value of the wrong type); ``max_retries`` not a whole number
-                >= 0.
+                field missing or a value of the wrong type; a value outside its enumeration;
+                text not of the form its pattern gives, such as a GUID); ``max_retries`` not a
+                whole number >= 0.
             NotFoundError: No such tracking option in this organisation.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
@@ -1009,8 +1018,9 @@ class TrackingCategoriesResource:
 
         Raises:
             RequestValidationError: Nothing was sent: the tracking option does not match its
-                schema (a required field missing or a value of the wrong type); ``max_retries``
-                not a whole number >= 0.
+                schema (a required field missing or a value of the wrong type; a value outside
+                its enumeration; text not of the form its pattern gives, such as a GUID);
+                ``max_retries`` not a whole number >= 0.
             NotFoundError: No such tracking option in this organisation.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
@@ -1214,8 +1224,9 @@ class AsyncTrackingCategoriesResourceWithRawResponse:
 
         Raises:
             RequestValidationError: Nothing was sent: the tracking category does not match
-                its schema (a required field missing or a value of the wrong type);
-                ``max_retries`` not a whole number >= 0.
+                its schema (a required field missing or a value of the wrong type; a value
+                outside its enumeration; text not of the form its pattern gives, such as a
+                GUID); ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -1270,8 +1281,9 @@ class AsyncTrackingCategoriesResourceWithRawResponse:
 
         Raises:
             RequestValidationError: Nothing was sent: the tracking category does not match
-                its schema (a required field missing or a value of the wrong type);
-                ``max_retries`` not a whole number >= 0.
+                its schema (a required field missing or a value of the wrong type; a value
+                outside its enumeration; text not of the form its pattern gives, such as a
+                GUID); ``max_retries`` not a whole number >= 0.
             NotFoundError: No such tracking category in this organisation.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
@@ -1378,8 +1390,9 @@ class AsyncTrackingCategoriesResourceWithRawResponse:
 
         Raises:
             RequestValidationError: Nothing was sent: the tracking option does not match its
-                schema (a required field missing or a value of the wrong type); ``max_retries``
-                not a whole number >= 0.
+                schema (a required field missing or a value of the wrong type; a value outside
+                its enumeration; text not of the form its pattern gives, such as a GUID);
+                ``max_retries`` not a whole number >= 0.
             NotFoundError: No such tracking option in this organisation.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
@@ -1440,8 +1453,9 @@ class AsyncTrackingCategoriesResourceWithRawResponse:
         Raises:
             RequestValidationError: Nothing was sent: ``options`` not a list of tracking
                 options; a tracking option in ``options`` does not match its schema (a required
-                field missing or a value of the wrong type); ``max_retries`` not a whole number
-                >= 0.
+                field missing or a value of the wrong type; a value outside its enumeration;
+                text not of the form its pattern gives, such as a GUID); ``max_retries`` not a
+                whole number >= 0.
             NotFoundError: No such tracking option in this organisation.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
@@ -1503,8 +1517,9 @@ class AsyncTrackingCategoriesResourceWithRawResponse:
 
         Raises:
             RequestValidationError: Nothing was sent: the tracking option does not match its
-                schema (a required field missing or a value of the wrong type); ``max_retries``
-                not a whole number >= 0.
+                schema (a required field missing or a value of the wrong type; a value outside
+                its enumeration; text not of the form its pattern gives, such as a GUID);
+                ``max_retries`` not a whole number >= 0.
             NotFoundError: No such tracking option in this organisation.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
@@ -1775,8 +1790,9 @@ class AsyncTrackingCategoriesResource:
 
         Raises:
             RequestValidationError: Nothing was sent: the tracking category does not match
-                its schema (a required field missing or a value of the wrong type);
-                ``max_retries`` not a whole number >= 0.
+                its schema (a required field missing or a value of the wrong type; a value
+                outside its enumeration; text not of the form its pattern gives, such as a
+                GUID); ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -1827,8 +1843,9 @@ class AsyncTrackingCategoriesResource:
 
         Raises:
             RequestValidationError: Nothing was sent: the tracking category does not match
-                its schema (a required field missing or a value of the wrong type);
-                ``max_retries`` not a whole number >= 0.
+                its schema (a required field missing or a value of the wrong type; a value
+                outside its enumeration; text not of the form its pattern gives, such as a
+                GUID); ``max_retries`` not a whole number >= 0.
             NotFoundError: No such tracking category in this organisation.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
@@ -1922,8 +1939,9 @@ class AsyncTrackingCategoriesResource:
 
         Raises:
             RequestValidationError: Nothing was sent: the tracking option does not match its
-                schema (a required field missing or a value of the wrong type); ``max_retries``
-                not a whole number >= 0.
+                schema (a required field missing or a value of the wrong type; a value outside
+                its enumeration; text not of the form its pattern gives, such as a GUID);
+                ``max_retries`` not a whole number >= 0.
             NotFoundError: No such tracking option in this organisation.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
@@ -1976,8 +1994,9 @@ class AsyncTrackingCategoriesResource:
         Raises:
             RequestValidationError: Nothing was sent: ``options`` not a list of tracking
                 options; a tracking option in ``options`` does not match its schema (a required
-                field missing or a value of the wrong type); ``max_retries`` not a whole number
-                >= 0.
+                field missing or a value of the wrong type; a value outside its enumeration;
+                text not of the form its pattern gives, such as a GUID); ``max_retries`` not a
+                whole number >= 0.
             NotFoundError: No such tracking option in this organisation.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
@@ -2031,8 +2050,9 @@ class AsyncTrackingCategoriesResource:
 
         Raises:
             RequestValidationError: Nothing was sent: the tracking option does not match its
-                schema (a required field missing or a value of the wrong type); ``max_retries``
-                not a whole number >= 0.
+                schema (a required field missing or a value of the wrong type; a value outside
+                its enumeration; text not of the form its pattern gives, such as a GUID);
+                ``max_retries`` not a whole number >= 0.
             NotFoundError: No such tracking option in this organisation.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).

@@ -8,6 +8,7 @@ tests imported does not count.
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -222,3 +223,118 @@ def test_the_client_attributes_are_precisely_typed(tmp_path: Path) -> None:
         check=False,
     )
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+# A resource made up for the test (so that no real resource added later can clash with it),
+# added the way docs/maintaining.md says: its types, its request and response XSDs, its
+# resources/<resource>.toml, and generation.
+GADGET_TYPE = """
+  <xs:complexType name="Gadget">
+    <xs:annotation><xs:documentation>A made-up record of the layout test.</xs:documentation></xs:annotation>
+    <xs:all>
+      <xs:element name="GadgetID" type="guid" minOccurs="0">
+        <xs:annotation><xs:documentation>Xero's identifier of the gadget.</xs:documentation></xs:annotation>
+      </xs:element>
+      <xs:element name="Name" type="xs:string" minOccurs="0">
+        <xs:annotation><xs:documentation>The gadget's name.</xs:documentation></xs:annotation>
+      </xs:element>
+    </xs:all>
+  </xs:complexType>
+"""
+GADGET_WRITE = """
+  <xs:complexType name="Gadget">
+    <xs:sequence>
+      <xs:element name="Name" type="xs:string" minOccurs="0"/>
+    </xs:sequence>
+  </xs:complexType>
+"""
+GADGET_REQUEST = """<?xml version="1.0" encoding="UTF-8"?>
+<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" elementFormDefault="qualified">
+  <xs:include schemaLocation="write_types.xsd"/>
+  <xs:element name="Gadget" type="Gadget">
+    <xs:annotation><xs:documentation>One gadget to create.</xs:documentation></xs:annotation>
+  </xs:element>
+</xs:schema>
+"""
+GADGET_RESPONSE = """<?xml version="1.0" encoding="UTF-8"?>
+<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" elementFormDefault="qualified">
+  <xs:include schemaLocation="../types.xsd"/>
+  <xs:complexType name="GadgetsResponse">
+    <xs:annotation><xs:documentation>The answer to every Gadgets call.</xs:documentation></xs:annotation>
+    <xs:all>
+      <xs:element name="Id" type="xs:string" minOccurs="0">
+        <xs:annotation><xs:documentation>Identifier of this response.</xs:documentation></xs:annotation>
+      </xs:element>
+      <xs:element name="Gadgets" minOccurs="0">
+        <xs:annotation><xs:documentation>The gadgets read or written.</xs:documentation></xs:annotation>
+        <xs:complexType><xs:sequence>
+          <xs:element name="Gadget" type="Gadget" minOccurs="0" maxOccurs="unbounded"/>
+        </xs:sequence></xs:complexType>
+      </xs:element>
+    </xs:all>
+  </xs:complexType>
+  <xs:element name="Response" type="GadgetsResponse"/>
+</xs:schema>
+"""
+GADGET_TOML = """doc = "Made-up gadgets of the layout test."
+
+[[endpoints]]
+name = "list"
+method = "GET"
+path = "Gadgets"
+response = { schema = "responses/gadgets_response.xsd", type = "GadgetsResponse", payload = "gadgets" }
+doc = "List the gadgets."
+
+[[endpoints]]
+name = "create"
+method = "PUT"
+path = "Gadgets"
+request = { schema = "requests/gadgets_request.xsd", element = "Gadget", param = "gadget" }
+response = { schema = "responses/gadgets_response.xsd", type = "GadgetsResponse", payload = "gadgets" }
+returns = "one"
+doc = "Create one gadget."
+"""
+
+
+def _insert_before_last_marker(path: Path, text: str) -> None:
+    source = path.read_text(encoding="utf-8")
+    marker = source.rindex("  <!-- (end of family")
+    path.write_text(source[:marker] + text + source[marker:], encoding="utf-8")
+
+
+def test_a_new_resource_is_its_xsds_its_toml_and_a_generate(tmp_path: Path) -> None:
+    from xero_codegen.pipeline import build
+
+    shutil.copytree(ROOT / "schemas", tmp_path / "schemas")
+    shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
+    v2 = tmp_path / "schemas" / "v2.0"
+    _insert_before_last_marker(v2 / "types.xsd", GADGET_TYPE)
+    _insert_before_last_marker(v2 / "requests" / "write_types.xsd", GADGET_WRITE)
+    (v2 / "requests" / "gadgets_request.xsd").write_text(GADGET_REQUEST, encoding="utf-8")
+    (v2 / "responses" / "gadgets_response.xsd").write_text(GADGET_RESPONSE, encoding="utf-8")
+    (v2 / "resources" / "gadgets.toml").write_text(GADGET_TOML, encoding="utf-8")
+
+    files = build(tmp_path).files
+    before = build(ROOT).files
+    package = "xero_customer_api/v2_0"
+    new = sorted(set(files) - set(before))
+    assert new == [
+        f"{package}/_codecs/requests/gadgets_request.py",
+        f"{package}/_codecs/responses/gadgets_response.py",
+        f"{package}/_commands/gadgets.py",
+        f"{package}/_resources/gadgets.py",
+        f"{package}/models/responses/gadgets_response.py",
+    ]
+    resource = files[f"{package}/_resources/gadgets.py"].decode()
+    assert "class GadgetsResource:" in resource and "class AsyncGadgetsResource:" in resource
+    assert "def create(" in resource and "encode_request_gadget" in resource
+    client = files[f"{package}/_client.py"].decode()
+    assert "def gadgets(self) -> GadgetsResource:" in client
+    assert "from ._resources.gadgets import GadgetsResource" in client
+    cli = files[f"{package}/_cli.py"].decode()
+    assert '"._commands.gadgets"' in cli
+    # the other resources' modules are untouched by the addition (the lists in the package
+    # files name it)
+    for path in before:
+        if ("/_resources/" in path or "/_commands/" in path) and "__init__" not in path:
+            assert files[path] == before[path], path

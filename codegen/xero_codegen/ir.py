@@ -465,6 +465,13 @@ class ApiVersion:
                 return model
         raise KeyError(name)
 
+    @property
+    def body_models(self) -> tuple[Model, ...]:
+        """Every model a request body can hold (the bodies' classes and what they nest)."""
+        bodies = [e.request.type for e in self.endpoints if e.request is not None]
+        found = {m.name: m for body in bodies for m in self.reachable(body)}
+        return tuple(found[name] for name in sorted(found))
+
     def reachable(self, name: str) -> tuple[Model, ...]:
         """The model called ``name`` and every model nested in it, in a stable order."""
         seen: dict[str, Model] = {}

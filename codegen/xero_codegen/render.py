@@ -1,10 +1,12 @@
 """Pure rendering: intermediate model in, ``{relative path: source}`` out.
 
 One Jinja environment (StrictUndefined, so a typo in a template fails the run), every filter
-registered in :func:`environment`. Templates are named after the file they produce, below
-``templates/`` as below the version package: ``_client.py.jinja`` renders ``_client.py``;
-an upper-case stem stands for a file per item: ``_resources/RESOURCE.py.jinja`` renders
-``_resources/<resource>.py`` once per resource, ``_codecs/MODULE.py.jinja`` the codec of each
+registered in :func:`environment`. Templates are named after the file they produce, in a tree
+that mirrors the generated one: ``templates/package/`` renders ``xero_customer_api/``,
+``templates/version/`` each version package (``version/_client.py.jinja`` ->
+``v2_0/_client.py``). An upper-case stem stands for a file per item:
+``version/_resources/RESOURCE.py.jinja`` renders ``_resources/<resource>.py`` once per
+resource (and ``_commands/RESOURCE``), ``version/_codecs/MODULE.py.jinja`` the codec of each
 models module. The layout of a version package:
 
 - ``__init__.py``: ``API_VERSION``, the clients; ``models`` on first access.
@@ -419,52 +421,48 @@ def command_codec_imports(
 # ------------------------------------------------------------------------------ rendering
 
 
+PER_RESOURCE = "RESOURCE.py.jinja"
+PER_MODULE = "MODULE.py.jinja"
+
+
 def render_version(api: ApiVersion, exports: list[tuple[str, str]]) -> dict[str, str]:
     """Every source of one API version's package but the model classes (which xsdata
-    renders), keyed by path below the package."""
+    renders), keyed by path below the package: one per template of ``templates/version/``,
+    per resource or per codec module where the template's stem says so."""
     env = environment()
-    context = {"api": api}
-    files = {
-        "__init__.py": env.get_template("version__init__.py.jinja").render(context),
-        "_client.py": env.get_template("_client.py.jinja").render(context),
-        "_cli.py": env.get_template("_cli.py.jinja").render(context),
-        "_checks.py": render_checks(api),
-        "models/__init__.py": env.get_template("models__init__.py.jinja").render(
-            api=api, exports=exports
-        ),
-        "_resources/__init__.py": env.get_template("_resources/__init__.py.jinja").render(context),
-        "_commands/__init__.py": env.get_template("_commands/__init__.py.jinja").render(context),
-    }
-    resource_template = env.get_template("_resources/RESOURCE.py.jinja")
-    command_template = env.get_template("_commands/RESOURCE.py.jinja")
-    for resource in api.resources:
-        files[f"_resources/{resource.name}.py"] = resource_template.render(
-            api=api, resource=resource, codec_imports=resource_codec_imports(api, resource)
-        )
-        files[f"_commands/{resource.name}.py"] = command_template.render(
-            api=api, resource=resource, codec_imports=command_codec_imports(api, resource)
-        )
     modules = codec_modules(api)
-    files["_codec.py"] = env.get_template("_codec.py.jinja").render(api=api, modules=modules)
-    module_template = env.get_template("_codecs/MODULE.py.jinja")
-    packages = {"_codecs"}
-    for module in modules:
-        path = f"_codecs/{_module_path(module.module)}"
-        files[f"{path}.py"] = module_template.render(api=api, cm=module)
-        parts = path.split("/")
-        packages.update("/".join(parts[:i]) for i in range(1, len(parts)))
-    package_template = env.get_template("_codecs/__init__.py.jinja")
-    for package in sorted(packages):
-        files[f"{package}/__init__.py"] = package_template.render(api=api, package=package)
-    return files
-
-
-def render_checks(api: ApiVersion) -> str:
-    """``_checks.py``: the check table of every model a request body can hold."""
-    bodies = [e.request.type for e in api.endpoints if e.request is not None]
-    reachable = {m.name: m for body in bodies for m in api.reachable(body)}
-    models = [reachable[name] for name in sorted(reachable)]
-    return environment().get_template("_checks.py.jinja").render(api=api, models=models)
+    files: dict[str, str] = {}
+    for template in sorted(
+        p.relative_to(TEMPLATES / "version") for p in (TEMPLATES / "version").rglob("*.jinja")
+    ):
+        name = f"version/{template.as_posix()}"
+        folder = template.parent.as_posix()
+        prefix = "" if folder == "." else f"{folder}/"
+        if template.name == PER_RESOURCE:
+            for resource in api.resources:
+                imports = (
+                    resource_codec_imports(api, resource)
+                    if folder == "_resources"
+                    else command_codec_imports(api, resource)
+                )
+                files[f"{prefix}{resource.name}.py"] = env.get_template(name).render(
+                    api=api, resource=resource, codec_imports=imports
+                )
+        elif template.name == PER_MODULE:
+            for module in modules:
+                path = f"{prefix}{_module_path(module.module)}.py"
+                files[path] = env.get_template(name).render(api=api, cm=module)
+                parts = path.split("/")[:-1]
+                for i in range(2, len(parts) + 1):  # subpackages: _codecs/responses/__init__.py
+                    sub = "/".join(parts[:i])
+                    files[f"{sub}/__init__.py"] = env.get_template(
+                        f"version/{folder}/__init__.py.jinja"
+                    ).render(api=api, package=sub)
+        else:
+            files[f"{prefix}{template.name.removesuffix('.jinja')}"] = env.get_template(
+                name
+            ).render(api=api, modules=modules, exports=exports, package=folder)
+    return dict(sorted(files.items()))
 
 
 def render_package(apis: list[ApiVersion], latest: ApiVersion, version: str) -> dict[str, str]:
@@ -473,8 +471,8 @@ def render_package(apis: list[ApiVersion], latest: ApiVersion, version: str) -> 
     env = environment()
     context = {"apis": apis, "latest": latest, "version": version}
     return {
-        "__init__.py": env.get_template("package__init__.py.jinja").render(context),
-        "cli.py": env.get_template("cli.py.jinja").render(context),
-        "redis.py": env.get_template("redis.py.jinja").render(context),
+        "__init__.py": env.get_template("package/__init__.py.jinja").render(context),
+        "cli.py": env.get_template("package/cli.py.jinja").render(context),
+        "redis.py": env.get_template("package/redis.py.jinja").render(context),
         "py.typed": HEADER,
     }

@@ -18,7 +18,7 @@ CODEGEN = ROOT / "codegen" / "xero_codegen"
 
 def _generator_sources() -> list[Path]:
     return sorted(
-        p for p in [*CODEGEN.glob("*.py"), *(CODEGEN / "templates").glob("*.jinja")] if p.is_file()
+        p for p in [*CODEGEN.glob("*.py"), *(CODEGEN / "templates").rglob("*.jinja")] if p.is_file()
     )
 
 

@@ -337,6 +337,19 @@ class CodecModule:
         return names + [f"encode_request_{r.function}" for r in self.requests]
 
 
+def gathered(modules: list[CodecModule]) -> list[tuple[str, list[str]]]:
+    """What ``_codec.py`` imports from each codec module: every function, the first module
+    that defines a name winning (two write schemas may have the same root element)."""
+    seen: set[str] = set()
+    out: list[tuple[str, list[str]]] = []
+    for module in modules:
+        names = [n for n in module.functions if n not in seen]
+        seen.update(names)
+        if names:
+            out.append((module.module, names))
+    return out
+
+
 def codec_modules(api: ApiVersion) -> list[CodecModule]:
     """One codec module per models module with complex types, plus the request documents of
     each write schema (in a module named after the schema)."""
@@ -393,14 +406,15 @@ def resource_codec_imports(
 ) -> tuple[tuple[str, tuple[str, ...]], ...]:
     """The codec functions a resource's endpoints call, by codec module."""
     pairs: list[tuple[str, str]] = []
-    requests = {r.element: r for r in api.requests}
     for e in resource.endpoints:
         for name in (e.response.type, e.response.payload_type if e.stream else None):
             if name:
                 pairs.append((_module_of(api, name), f"decode_{_snake(name)}"))
         if e.request is not None:
             if e.request.element:
-                pairs.append((requests[e.request.element].module, encode_function(e)))
+                # the request document of its own schema (another schema may have the same root)
+                module = e.request.schema.removesuffix(".xsd").replace("/", ".")
+                pairs.append((module, encode_function(e)))
             else:
                 pairs.append((_module_of(api, e.request.type), encode_function(e)))
     return _group(pairs)
@@ -461,7 +475,13 @@ def render_version(api: ApiVersion, exports: list[tuple[str, str]]) -> dict[str,
         else:
             files[f"{prefix}{template.name.removesuffix('.jinja')}"] = env.get_template(
                 name
-            ).render(api=api, modules=modules, exports=exports, package=folder)
+            ).render(
+                api=api,
+                modules=modules,
+                gathered=gathered(modules),
+                exports=exports,
+                package=folder,
+            )
     return dict(sorted(files.items()))
 
 

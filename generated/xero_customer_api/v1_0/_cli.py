@@ -15,7 +15,7 @@ import importlib
 
 import click
 
-__all__ = ["GROUPS"]
+__all__ = ["GROUPS", "ResourceGroup"]
 
 
 class ResourceGroup(click.Group):

@@ -10,6 +10,7 @@ of the resource: ``XeroClient(...)`` itself imports none of them.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING, ClassVar, Literal
 
@@ -62,7 +63,7 @@ class XeroClient(SyncAPIClient):
             is not an item (16 MiB by default); a longer stretch of junk fails.
     """
 
-    _environments: ClassVar[dict[str, str]] = ENVIRONMENTS
+    _environments: ClassVar[Mapping[str, str]] = ENVIRONMENTS
     _default_environment: ClassVar[str] = "test"
     _api_version: ClassVar[str] = "1.0"
     _auth_style: ClassVar[str] = "query-keys"
@@ -150,7 +151,7 @@ class AsyncXeroClient(AsyncAPIClient):
             is not an item (16 MiB by default); a longer stretch of junk fails.
     """
 
-    _environments: ClassVar[dict[str, str]] = ENVIRONMENTS
+    _environments: ClassVar[Mapping[str, str]] = ENVIRONMENTS
     _default_environment: ClassVar[str] = "test"
     _api_version: ClassVar[str] = "1.0"
     _auth_style: ClassVar[str] = "query-keys"

@@ -18,7 +18,7 @@ import click
 from .._runtime import _cli_support as cs
 from ._client import XeroClient
 
-__all__ = ["GROUPS"]
+__all__ = ["GROUPS", "ResourceGroup"]
 
 
 class ResourceGroup(click.Group):

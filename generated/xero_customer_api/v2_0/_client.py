@@ -101,7 +101,7 @@ class XeroClient(SyncAPIClient):
         RequestValidationError: The credentials or options are unusable (nothing was sent).
     """
 
-    _environments: ClassVar[dict[str, str]] = ENVIRONMENTS
+    _environments: ClassVar[Mapping[str, str]] = ENVIRONMENTS
     _default_environment: ClassVar[str] = "production"
     _api_version: ClassVar[str] = "2.0"
     _auth_style: ClassVar[str] = "oauth2"
@@ -258,7 +258,7 @@ class AsyncXeroClient(AsyncAPIClient):
         RequestValidationError: The credentials or options are unusable (nothing was sent).
     """
 
-    _environments: ClassVar[dict[str, str]] = ENVIRONMENTS
+    _environments: ClassVar[Mapping[str, str]] = ENVIRONMENTS
     _default_environment: ClassVar[str] = "production"
     _api_version: ClassVar[str] = "2.0"
     _auth_style: ClassVar[str] = "oauth2"

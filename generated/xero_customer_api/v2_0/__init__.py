@@ -29,5 +29,8 @@ if not TYPE_CHECKING:
             return importlib.import_module(".models", __name__)
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
+    def __dir__() -> list[str]:
+        return sorted({*globals(), *__all__})
+
 
 del TYPE_CHECKING  # not part of the package's namespace

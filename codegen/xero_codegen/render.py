@@ -486,13 +486,15 @@ def render_version(api: ApiVersion, exports: list[tuple[str, str]]) -> dict[str,
 
 
 def render_package(apis: list[ApiVersion], latest: ApiVersion, version: str) -> dict[str, str]:
-    """Sources of the top-level package, keyed by path below it (``version``: the SDK
-    distribution's, from its ``pyproject.toml``)."""
+    """Sources of the top-level package, one per template of ``templates/package/``, keyed by
+    path below it (``version``: the SDK distribution's, from its ``pyproject.toml``)."""
     env = environment()
     context = {"apis": apis, "latest": latest, "version": version}
-    return {
-        "__init__.py": env.get_template("package/__init__.py.jinja").render(context),
-        "cli.py": env.get_template("package/cli.py.jinja").render(context),
-        "redis.py": env.get_template("package/redis.py.jinja").render(context),
-        "py.typed": HEADER,
+    files = {
+        template.name.removesuffix(".jinja"): env.get_template(f"package/{template.name}").render(
+            context
+        )
+        for template in sorted((TEMPLATES / "package").glob("*.jinja"))
     }
+    files["py.typed"] = HEADER
+    return dict(sorted(files.items()))

@@ -1,28 +1,19 @@
-"""The small intermediate model the templates render from.
+"""The one intermediate model of an API version: what every renderer reads.
 
-Built from two sources and nothing else: an API version's ``manifest.toml`` (endpoints, query
-parameters, environments) and its XSDs (documentation, via lxml; payload types, via the
-classes xsdata analysed). Everything here is plain frozen data, sorted where order is not
-given by the manifest, so rendering is a pure function of it.
+Plain frozen data and nothing else (no I/O, no xsdata): the endpoints of each resource (from
+the manifest), the models with their fields as the codec and the client-side checks see them
+(element or attribute, wrapper, value kind, facets, occurrence bounds), the enumerations, the
+write shapes and the request documents (from the XSDs). ``frontend.load_api`` builds it once,
+in one walk over the manifest and xsdata's analysed classes; ``render`` turns it into sources.
+Order is the manifest's for endpoints and sorted elsewhere, so rendering is a pure function of
+it. The properties below only derive text (docstrings) from the data.
 """
 
 from __future__ import annotations
 
-import keyword
 import re
-from dataclasses import dataclass, field, replace
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass, field
 
-from lxml import etree
-from xsdata.codegen.models import Class
-
-from .manifest import load_manifest
-
-if TYPE_CHECKING:
-    from .checks_ir import ChecksIR
-
-XS = "{http://www.w3.org/2001/XMLSchema}"
 QUERY_TYPES = (
     "guid",
     "string",
@@ -306,10 +297,137 @@ class Resource:
     name: str
     doc: str
     endpoints: tuple[Endpoint, ...]
+    source: str = ""  # the manifest file that declares it (for messages and docs)
 
     @property
     def class_name(self) -> str:
         return "".join(part.capitalize() for part in self.name.split("_"))
+
+    @property
+    def model_names(self) -> tuple[str, ...]:
+        """Every model and enum the resource's methods name (arguments, results, bodies)."""
+        names: set[str] = set()
+        for e in self.endpoints:
+            names.update((e.response.type, e.response.payload_type))
+            if e.request:
+                names.add(e.request.type)
+                if e.request.item_type:
+                    names.add(e.request.item_type)
+                names.update(f.enum for f in e.request.fields if f.enum)
+        return tuple(sorted(names))
+
+
+# ------------------------------------------------------------------------------ models
+# The payload types, from xsdata's analysis of the XSDs: what the codec reads and writes and
+# what the client-side checks walk. One walk builds both views of a field.
+
+
+@dataclass(frozen=True)
+class CheckValue:
+    """What the client-side checks accept for a value (``runtime/_checks.py`` has the checks)."""
+
+    kind: (
+        str  # text | decimal | integer | boolean | date | utc_datetime | enum | model | union | any
+    )
+    ref: str | None = None  # class name of an enum or model
+    facets: tuple[tuple[str, str], ...] = ()  # (keyword, Python literal), in a fixed order
+    members: tuple[CheckValue, ...] = ()  # of a union
+
+    @property
+    def model_refs(self) -> tuple[str, ...]:
+        if self.kind == "model" and self.ref:
+            return (self.ref,)
+        return tuple(r for m in self.members for r in m.model_refs)
+
+
+PY_TYPES = {
+    "str": "str",
+    "decimal": "Decimal",
+    "bool": "bool",
+    "int": "int",
+    "date": "datetime.date",
+    "utc_datetime": "datetime.datetime",
+}
+
+
+@dataclass(frozen=True)
+class Field:
+    """One element (or attribute) of a model."""
+
+    attr: str  # python field name
+    tag: str  # element (or attribute) name; of one item, for lists
+    wrapper: str | None  # wrapper element of a list, if any
+    path: str  # below the parent, as problems name it: "Name", "LineItems/LineItem", "@status"
+    kind: str  # codec kind: str | decimal | bool | int | date | utc_datetime | enum | model
+    ref: str | None  # class name for kind enum/model
+    is_list: bool
+    required: bool
+    check: CheckValue
+    is_attribute: bool = False  # an XML attribute of the element (``tag`` is its name)
+    nillable: bool = False  # ``xsi:nil="true"`` reads as None
+    min_occurs: int = 0  # of a list
+    max_occurs: int | None = None  # of a list (None: unbounded)
+
+    @property
+    def outer_tag(self) -> str:
+        """The child element that holds the field (the wrapper of a wrapped list)."""
+        return self.wrapper or self.tag
+
+    @property
+    def py_type(self) -> str:
+        """Annotation of the decoder's local variable (``Any`` for enums: unknown values stay text)."""
+        if self.kind == "enum":
+            return "Any"
+        base = self.ref if self.kind == "model" else PY_TYPES[self.kind]
+        assert base is not None
+        if self.is_list:
+            return f"list[{base}]"
+        return f"{base} | None"
+
+    @property
+    def ref_function(self) -> str:
+        """snake_case stem of the referenced model's codec functions."""
+        return _snake(self.ref or "")
+
+
+@dataclass(frozen=True)
+class Model:
+    name: str  # python class name
+    module: str  # its module below ``models`` (the XSD it comes from): "types", "responses.x"
+    root: str  # element name of the class as a document root
+    fields: tuple[Field, ...]
+    # Models derived from this one, as (xsi:type name, function stem): an element of this type
+    # carrying ``xsi:type`` is decoded as the derived model.
+    subtypes: tuple[tuple[str, str], ...] = ()
+    # The fields a request writes, in the write schema's order (None: no write shape, requests
+    # write ``fields``). See ``write_schemas`` in the manifest.
+    write_fields: tuple[Field, ...] | None = None
+    rule: str | None = None  # the check rule of the manifest's [checks.rules]
+
+    @property
+    def function(self) -> str:
+        """snake_case stem of its decode_/encode_/write_ functions."""
+        return _snake(self.name)
+
+    @property
+    def request_writer(self) -> str:
+        """The writer requests use for this model."""
+        return f"write_{self.function}" + ("_request" if self.write_fields is not None else "")
+
+
+@dataclass(frozen=True)
+class RequestDocument:
+    """A root element of a write schema: one model, or a batch of one repeated element."""
+
+    element: str
+    module: str  # the write schema's module path ("requests.invoices_request")
+    model: str  # the model written (of one item, for a batch)
+    item: str | None  # the repeated element of a batch
+
+    @property
+    def function(self) -> str:
+        """stem: ``encode_request_<function>``."""
+        return _snake(self.element)
 
 
 @dataclass(frozen=True)
@@ -329,6 +447,9 @@ class ApiVersion:
     retries: str = "safe-methods"  # the runtime's retry policy (RETRY_POLICIES key)
     content_type: str = "text/xml; charset=utf-8"  # of request bodies
     base_url_env: str = "XERO_BASE_URL"  # the `xero` CLI's variable for another entry point
+    models: tuple[Model, ...] = ()  # every complex type, sorted by name
+    enums: tuple[str, ...] = ()  # every enumeration's class name, sorted
+    requests: tuple[RequestDocument, ...] = ()  # the write schemas' root elements, sorted
 
     @property
     def endpoints(self) -> tuple[Endpoint, ...]:
@@ -336,16 +457,34 @@ class ApiVersion:
 
     @property
     def model_names(self) -> tuple[str, ...]:
-        names = {e.response.type for e in self.endpoints} | {
-            e.response.payload_type for e in self.endpoints
-        }
-        for e in self.endpoints:
-            if e.request:
-                names.add(e.request.type)
-                if e.request.item_type:
-                    names.add(e.request.item_type)
-                names.update(f.enum for f in e.request.fields if f.enum)
-        return tuple(sorted(names))
+        return tuple(sorted({n for r in self.resources for n in r.model_names}))
+
+    def model(self, name: str) -> Model:
+        for model in self.models:
+            if model.name == name:
+                return model
+        raise KeyError(name)
+
+    @property
+    def body_models(self) -> tuple[Model, ...]:
+        """Every model a request body can hold (the bodies' classes and what they nest)."""
+        bodies = [e.request.type for e in self.endpoints if e.request is not None]
+        found = {m.name: m for body in bodies for m in self.reachable(body)}
+        return tuple(found[name] for name in sorted(found))
+
+    def reachable(self, name: str) -> tuple[Model, ...]:
+        """The model called ``name`` and every model nested in it, in a stable order."""
+        seen: dict[str, Model] = {}
+        todo = [name]
+        while todo:
+            current = todo.pop(0)
+            if current in seen:
+                continue
+            found = self.model(current)
+            seen[current] = found
+            for f in found.fields:
+                todo.extend(f.check.model_refs)
+        return tuple(seen.values())
 
 
 def _noun(class_name: str) -> str:
@@ -367,372 +506,7 @@ def _join(names: list[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
 
 
-def _doc_of(element: etree._Element) -> str:
-    text = element.findtext(f"{XS}annotation/{XS}documentation") or ""
-    return " ".join(text.split())
-
-
-def _root_element_doc(xsd: Path, name: str) -> str:
-    tree = etree.parse(str(xsd), etree.XMLParser(resolve_entities=False, no_network=True))
-    for element in tree.getroot().iterfind(f"{XS}element"):
-        if element.get("name") == name:
-            return _doc_of(element)
-    return ""
-
-
 def _snake(name: str) -> str:
     text = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1_\2", name)
     text = re.sub(r"([a-z\d])([A-Z])", r"\1_\2", text)
     return text.lower()
-
-
-def _local(qname: str) -> str:
-    """``Name`` of ``{namespace}Name``."""
-    return qname.rsplit("}", 1)[-1]
-
-
-def _find_class(classes: list[Class], name: str) -> Class | None:
-    for obj in classes:
-        if obj.name == name:
-            return obj
-    return None
-
-
-def _field(obj: Class, python_name: str) -> tuple[str, bool, str] | None:
-    """(type local name, is_list, doc) of the attribute of ``obj`` called ``python_name``."""
-    for attr in obj.attrs:
-        if _snake(attr.name) == python_name:
-            type_name = _local(attr.types[0].qname)
-            return type_name, attr.is_list, " ".join((attr.help or "").split())
-    return None
-
-
-def _refetch(endpoints: list[Endpoint], name: str, target: str) -> Refetch | str:
-    """The ``refetch`` of list ``name``: ``target``, a GET of one item of the same type by a
-    GUID query parameter; or what is wrong with it."""
-    listed = next(e for e in endpoints if e.name == name)
-    whole = next((e for e in endpoints if e.name == target), None)
-    if not (listed.method == "GET" and listed.response.is_list):
-        return "belongs on a GET of a list"
-    if whole is None:
-        return "names no endpoint of this resource"
-    key = next((q for q in whole.query if q.type == "guid"), None)
-    if (
-        whole.method != "GET"
-        or whole.response.is_list
-        or whole.response.payload_type != listed.response.payload_type
-        or key is None
-    ):
-        return f"must be a GET of one {listed.response.payload_type} by a GUID query parameter"
-    return Refetch(endpoint=target, key=key.name)
-
-
-def _stream_tags(obj: Class, python_name: str) -> tuple[str, str] | None:
-    """(wrapper, item) element names of the wrapped list field ``python_name`` of ``obj``."""
-    for attr in obj.attrs:
-        if _snake(attr.name) == python_name and attr.is_list and attr.wrapper:
-            return attr.wrapper, attr.local_name
-    return None
-
-
-def _request_root(xsd: Path, element: str) -> tuple[str, str | None, str] | None:
-    """(type of one item, item element or None, documentation) of a root element of ``xsd``.
-
-    A root with a ``type`` is a single body; a root whose anonymous type is a sequence of one
-    repeated typed element is a batch of that element.
-    """
-    tree = etree.parse(str(xsd), etree.XMLParser(resolve_entities=False, no_network=True))
-    for root in tree.getroot().iterfind(f"{XS}element"):
-        if root.get("name") != element:
-            continue
-        if root.get("type"):
-            return _local(root.get("type", "")), None, _doc_of(root)
-        items = root.findall(f"{XS}complexType/{XS}sequence/{XS}element")
-        if len(items) == 1 and items[0].get("type") and items[0].get("maxOccurs") == "unbounded":
-            return _local(items[0].get("type", "")), items[0].get("name"), _doc_of(root)
-    return None
-
-
-def _enum_of(classes: list[Class], model: str, python_name: str) -> tuple[bool, str | None]:
-    """(found, enum class) of the field ``python_name`` of ``model``, following bases."""
-    obj = _find_class(classes, model)
-    while obj is not None:
-        for attr in obj.attrs:
-            if _snake(attr.name) == python_name:
-                target = _find_class(classes, _local(attr.types[0].qname))
-                if target is not None and target.is_enumeration:
-                    return True, target.name
-                return True, None
-        base = obj.extensions[0].type.qname if obj.extensions else ""
-        obj = _find_class(classes, _local(base)) if base else None
-    return False, None
-
-
-def _params(
-    raw: list[dict[str, Any]], types: tuple[str, ...], where: str, problems: list[str]
-) -> list[QueryParam]:
-    params: list[QueryParam] = []
-    for q in raw:
-        qtype = q.get("type", "")
-        if qtype not in types:
-            problems.append(f"{where}: parameter {q.get('name')!r} has unknown type {qtype!r}")
-        if qtype in ("enum", "enum_list") and not q.get("values"):
-            problems.append(f"{where}: enum parameter {q.get('name')!r} needs values")
-        params.append(
-            QueryParam(
-                name=q["name"],
-                wire=q["wire"],
-                type=qtype,
-                doc=q.get("doc", ""),
-                values=tuple(q.get("values", ())),
-                default=q.get("default"),
-            )
-        )
-    return params
-
-
-def load_api(
-    schema_dir: Path,
-    classes: list[Class],
-    manifest: dict[str, Any] | None = None,
-    checks: ChecksIR | None = None,
-) -> ApiVersion:
-    """Cross-check ``schema_dir/manifest.toml`` (read here unless given) with the classes.
-
-    ``checks`` (the client-side checks of the models) says which check rules apply to each
-    request body, for the docstrings.
-    """
-    if manifest is None:
-        manifest = load_manifest(schema_dir)
-    problems: list[str] = []
-    api = manifest.get("api", {})
-    resources_doc: dict[str, dict[str, str]] = manifest.get("resources", {})
-    by_resource: dict[str, list[Endpoint]] = {name: [] for name in resources_doc}
-    refetches: list[tuple[str, str, str, str]] = []  # (resource, endpoint, target, where)
-    seen: set[str] = set()
-    lower_paths = api.get("path_case") == "lower"
-
-    for index, raw in enumerate(manifest.get("endpoints", [])):
-        where = f"endpoints[{index}] ({raw.get('resource')}.{raw.get('name')})"
-        resource, name, method = raw.get("resource", ""), raw.get("name", ""), raw.get("method", "")
-        if resource not in by_resource:
-            problems.append(f"{where}: resource {resource!r} is not declared under [resources]")
-            continue
-        if not name.isidentifier() or keyword.iskeyword(name):
-            problems.append(f"{where}: name {name!r} is not a Python identifier")
-        if f"{resource}.{name}" in seen:
-            problems.append(f"{where}: duplicate endpoint")
-        seen.add(f"{resource}.{name}")
-        if method not in METHODS:
-            problems.append(f"{where}: method {method!r} is not one of {', '.join(METHODS)}")
-        path = raw.get("path", "")
-        if not path or path.startswith("/") or (lower_paths and path != path.lower()):
-            problems.append(
-                f"{where}: path {path!r} must be relative"
-                + (" and lower case" if lower_paths else "")
-            )
-
-        query = _params(raw.get("query", []), QUERY_TYPES, where, problems)
-        headers = _params(raw.get("headers", []), HEADER_TYPES, where, problems)
-        path_params: list[PathParam] = []
-        for pp in raw.get("path_params", []):
-            if pp.get("type") not in PATH_TYPES:
-                problems.append(f"{where}: path parameter {pp.get('name')!r} has unknown type")
-            path_params.append(
-                PathParam(name=pp["name"], slot=pp["slot"], type=pp["type"], doc=pp.get("doc", ""))
-            )
-        slots = set(_SLOT.findall(path))
-        if slots != {pp.slot for pp in path_params}:
-            problems.append(f"{where}: path slots {sorted(slots)} and path_params do not match")
-        names = (
-            [q.name for q in query] + [h.name for h in headers] + [pp.name for pp in path_params]
-        )
-        if len(set(names)) != len(names):
-            problems.append(f"{where}: a parameter name is used twice")
-        one_of = tuple(raw.get("one_of", ()))
-        for name_ in one_of:
-            if name_ not in names:
-                problems.append(f"{where}: one_of names unknown parameter {name_!r}")
-        for slot in slots:
-            fillers = [pp.name for pp in path_params if pp.slot == slot]
-            if len(fillers) > 1 and set(fillers) != set(one_of):
-                problems.append(f"{where}: path slot {slot} has alternatives but no one_of of them")
-
-        request: RequestBody | None = None
-        if "request" in raw:
-            spec = raw["request"]
-            xsd = schema_dir / spec["schema"]
-            if not xsd.is_file():
-                problems.append(f"{where}: request schema {spec['schema']} does not exist")
-                continue
-            if "element" in spec:
-                found_root = _request_root(xsd, spec["element"])
-                if found_root is None:
-                    problems.append(f"{where}: {spec['schema']} has no root <{spec['element']}>")
-                    continue
-                item_type, item_tag, root_doc = found_root
-                if _find_class(classes, item_type) is None:
-                    problems.append(f"{where}: no model {item_type!r} for <{spec['element']}>")
-                    continue
-                body_fields: list[BodyField] = []
-                for field_name, values in spec.get("fields", {}).items():
-                    known, enum = _enum_of(classes, item_type, field_name)
-                    if not known or not values:
-                        problems.append(f"{where}: {item_type} has no field {field_name!r}")
-                    body_fields.append(BodyField(name=field_name, values=tuple(values), enum=enum))
-                if (spec.get("param") is None) == (not body_fields):
-                    problems.append(f"{where}: a request needs exactly one of param and fields")
-                request = RequestBody(
-                    schema=spec["schema"],
-                    type=item_type,
-                    param=spec.get("param"),
-                    doc=root_doc,
-                    items=item_tag,
-                    item_type=item_type if item_tag else None,
-                    element=spec["element"],
-                    fields=tuple(body_fields),
-                    refusals=checks.refusals(item_type) if checks is not None else (),
-                    rules=checks.rule_docs(item_type) if checks is not None else (),
-                )
-            else:
-                root_cls = _find_class(classes, spec["type"])
-                if root_cls is None:
-                    problems.append(f"{where}: xsdata produced no class {spec['type']!r}")
-                    continue
-                item_type = None
-                if spec.get("items"):
-                    found = _field(root_cls, spec["items"])
-                    if found is None or not found[1]:
-                        problems.append(
-                            f"{where}: {spec['type']}.{spec['items']} is not a list field"
-                        )
-                        continue
-                    item_type = found[0]
-                request = RequestBody(
-                    schema=spec["schema"],
-                    type=spec["type"],
-                    param=spec["param"],
-                    doc=_root_element_doc(xsd, root_cls.meta_name or root_cls.name),
-                    items=spec.get("items"),
-                    item_type=item_type,
-                    refusals=checks.refusals(spec["type"]) if checks is not None else (),
-                    rules=checks.rule_docs(spec["type"]) if checks is not None else (),
-                )
-
-        rspec = raw.get("response", {})
-        xsd = schema_dir / rspec.get("schema", "")
-        response_cls = _find_class(classes, rspec.get("type", ""))
-        if not xsd.is_file() or response_cls is None:
-            problems.append(
-                f"{where}: response schema/type {rspec.get('schema')}/{rspec.get('type')} not found"
-            )
-            continue
-        found = _field(response_cls, rspec["payload"])
-        if found is None:
-            problems.append(f"{where}: {rspec['type']} has no field {rspec['payload']!r}")
-            continue
-        response = ResponseSpec(
-            schema=rspec["schema"],
-            type=rspec["type"],
-            payload=rspec["payload"],
-            payload_type=found[0],
-            is_list=found[1],
-            doc=found[2],
-        )
-        returns = raw.get("returns", "list")
-        if returns not in RETURNS or (returns != "list" and not response.is_list):
-            problems.append(
-                f"{where}: returns {returns!r} needs a list payload and one of {RETURNS}"
-            )
-        stream: tuple[str, str] | None = None
-        if raw.get("stream", False):
-            stream = _stream_tags(response_cls, rspec["payload"])
-            if method != "GET" or stream is None:
-                problems.append(
-                    f"{where}: stream = true needs a GET whose payload is a wrapped list"
-                )
-        paging: Paging | None = None
-        if "paging" in raw:
-            pg = raw["paging"]
-            paging = Paging(
-                page=pg.get("page", ""),
-                size=pg.get("size", ""),
-                default_size=int(pg.get("default_size", 0)),
-            )
-            by_name = {q.name: q for q in query}
-            if (
-                stream is None
-                or by_name.get(paging.page, QueryParam("", "", "", "")).type != "int"
-                or by_name.get(paging.size, QueryParam("", "", "", "")).type != "int"
-                or paging.default_size < 1
-            ):
-                problems.append(
-                    f"{where}: paging needs stream = true, int query parameters page and size"
-                    " and a positive default_size"
-                )
-        if "refetch" in raw:
-            refetches.append((resource, name, str(raw["refetch"]), where))
-        by_resource[resource].append(
-            Endpoint(
-                resource=resource,
-                name=name,
-                method=method,
-                path=path,
-                doc=" ".join(raw.get("doc", "").split()),
-                query=tuple(query),
-                one_of=one_of,
-                request=request,
-                response=response,
-                stream=stream,
-                path_params=tuple(path_params),
-                headers=tuple(headers),
-                paging=paging,
-                returns=returns,
-                tenanted=bool(api.get("tenant_parameter", False)),
-            )
-        )
-
-    for resource, name, target, where in refetches:
-        again = _refetch(by_resource[resource], name, target)
-        if isinstance(again, str):
-            problems.append(f"{where}: refetch = {target!r} {again}")
-            continue
-        by_resource[resource] = [
-            replace(e, refetch=again) if e.name == name else e for e in by_resource[resource]
-        ]
-
-    environments = api.get("environments", {})
-    if api.get("default_environment") not in environments:
-        problems.append("api.default_environment must name one of api.environments")
-    for env_name, url in environments.items():
-        if not str(url).startswith("https://") or not str(url).endswith("/"):
-            problems.append(f"api.environments.{env_name} must be an https URL ending in /")
-    if problems:
-        raise ManifestError(problems)
-
-    resources = tuple(
-        Resource(
-            name=name, doc=resources_doc[name].get("doc", ""), endpoints=tuple(by_resource[name])
-        )
-        for name in resources_doc
-    )
-    schema_files = tuple(
-        sorted(p.relative_to(schema_dir).as_posix() for p in schema_dir.rglob("*.xsd"))
-    )
-    return ApiVersion(
-        version=str(api["version"]),
-        package=str(api["package"]),
-        title=str(api.get("title", "")),
-        auth=str(api.get("auth", "query-keys")),
-        errors=str(api.get("errors", "response-errors")),
-        environments=tuple(sorted((k, str(v)) for k, v in environments.items())),
-        default_environment=str(api["default_environment"]),
-        resources=resources,
-        schema_files=schema_files,
-        write_schemas=api.get("write_schemas"),
-        tenant_parameter=bool(api.get("tenant_parameter", False)),
-        idempotency=bool(api.get("idempotency", False)),
-        retries=str(api.get("retries", "safe-methods")),
-        content_type=str(api.get("content_type", "text/xml; charset=utf-8")),
-        base_url_env=str(api.get("base_url_env", "XERO_BASE_URL")),
-    )

@@ -1,7 +1,13 @@
-"""Generation end to end: schemas -> intermediate model -> rendered files -> disk.
+"""Generation end to end, in four visible steps:
+
+1. parse the schemas: ``manifest.load_manifest`` (``manifest.toml`` + ``resources/*.toml``)
+   and ``xsdata_driver.render_models`` (xsdata's analysed classes and the model sources);
+2. build the one intermediate model: ``frontend.load_api`` -> ``ir.ApiVersion``;
+3. render it, purely: ``render.render_version`` / ``render.render_package``;
+4. format (the pinned ruff) and write: ``write`` replaces the package on disk.
 
 ``build`` is pure apart from reading inputs and running the pinned formatter in a scratch
-folder; ``write`` replaces the package on disk; ``diff`` compares a build with what is there.
+folder; ``diff`` compares a build with what is there.
 """
 
 from __future__ import annotations
@@ -14,18 +20,10 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from .checks_ir import build_checks_ir
-from .codec_ir import build_codec_ir
-from .ir import ApiVersion, load_api
+from .frontend import load_api
+from .ir import ApiVersion
 from .manifest import load_manifest
-from .render import (
-    HEADER,
-    render_api,
-    render_checks,
-    render_codec,
-    render_models_init,
-    render_package,
-)
+from .render import HEADER, render_package, render_version
 from .xsdata_driver import render_models
 
 PACKAGE = "xero_customer_api"
@@ -90,6 +88,7 @@ def build(root: Path) -> Build:
     to_format: dict[str, str] = {}
     apis: list[ApiVersion] = []
     for schema_dir in _version_dirs(schemas):
+        # 1. parse
         manifest = load_manifest(schema_dir)
         package = manifest["api"]["package"]
         response_files = {Path(e["response"]["schema"]).name for e in manifest.get("endpoints", [])}
@@ -100,19 +99,15 @@ def build(root: Path) -> Build:
             write_schemas=manifest["api"].get("write_schemas"),
             attribute_names=manifest["api"].get("attribute_names"),
         )
-        checks = build_checks_ir(models.classes, manifest.get("checks", {}).get("rules", {}))
-        api = load_api(schema_dir, models.classes, manifest, checks)
+        # 2. the intermediate model
+        api = load_api(schema_dir, models.classes, manifest)
         apis.append(api)
+        # 3. render
         models_prefix = f"{PACKAGE}/{package}/models/"
         for rel, text in models.sources.items():
-            if rel.startswith(models_prefix):
+            if rel.startswith(models_prefix) and rel != f"{models_prefix}__init__.py":
                 to_format[rel] = text
-        to_format[f"{models_prefix}__init__.py"] = render_models_init(api, models.exports)
-        to_format[f"{PACKAGE}/{package}/_codec.py"] = render_codec(
-            api, build_codec_ir(models.classes, schema_dir, api.write_schemas)
-        )
-        to_format[f"{PACKAGE}/{package}/_checks.py"] = render_checks(api, checks)
-        for rel, text in render_api(api).items():
+        for rel, text in render_version(api, models.exports).items():
             to_format[f"{PACKAGE}/{package}/{rel}"] = text
     if not apis:
         raise GenerationError(f"no API versions (schemas/*/manifest.toml) under {schemas}")

@@ -1,21 +1,50 @@
 """Pure rendering: intermediate model in, ``{relative path: source}`` out.
 
-One Jinja environment (StrictUndefined, so a typo in a template fails the run), templates
-named after the file they produce, every filter registered in :func:`environment`.
+One Jinja environment (StrictUndefined, so a typo in a template fails the run), every filter
+registered in :func:`environment`. Templates are named after the file they produce, in a tree
+that mirrors the generated one: ``templates/package/`` renders ``xero_customer_api/``,
+``templates/version/`` each version package (``version/_client.py.jinja`` ->
+``v2_0/_client.py``). An upper-case stem stands for a file per item:
+``version/_resources/RESOURCE.py.jinja`` renders ``_resources/<resource>.py`` once per
+resource (and ``_commands/RESOURCE``), ``version/_codecs/MODULE.py.jinja`` the codec of each
+models module. The layout of a version package:
+
+- ``__init__.py``: ``API_VERSION``, the clients; ``models`` on first access.
+- ``_client.py``: the clients; each resource attribute imports its module on first access.
+- ``_resources/<resource>.py``: the endpoints of one resource (sync, async, raw variants).
+- ``_commands/<resource>.py``: its ``xero`` commands; ``_cli.py`` lists every resource's
+  group and imports a group's module only when it is invoked (or its help is shown).
+- ``_codecs/<module>.py``: the lxml codec of the models of ``models/<module>.py`` (the
+  models of one XSD; ``types`` is one module as the entity graph is cyclic), and the request
+  documents of a write schema (``_codecs/requests/<resource>_request.py``).
+- ``_codec.py``: every codec module at once, with the DECODERS/ENCODERS/WRITERS tables (for
+  the sandbox, tests and tools; the clients never import it).
+- ``_checks.py``: the client-side check tables of every model a request body can hold.
 """
 
 from __future__ import annotations
 
 import re
 import textwrap
+from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 import jinja2
 
-from .checks_ir import ChecksIR
-from .codec_ir import CodecIR
-from .ir import ApiVersion, BodyField, Endpoint, PathParam, QueryParam, _snake
+from .ir import (
+    ApiVersion,
+    BodyField,
+    CheckValue,
+    Endpoint,
+    Model,
+    PathParam,
+    QueryParam,
+    RequestDocument,
+    Resource,
+    _snake,
+)
 
 _SLOT_SPLIT = re.compile(r"\{([A-Za-z][A-Za-z0-9]*)\}")
 
@@ -121,8 +150,21 @@ def encode_function(endpoint: Endpoint) -> str:
     request = endpoint.request
     assert request is not None
     if request.element:
-        return f"_codec.encode_request_{_snake(request.element)}"
-    return f"_codec.encode_{_snake(request.type)}"
+        return f"encode_request_{_snake(request.element)}"
+    return f"encode_{_snake(request.type)}"
+
+
+def check_expression(value: CheckValue, model_var: str = "") -> str:
+    """The expression building the runtime's check (``model_var`` prefixes model tables)."""
+    if value.kind == "union":
+        return "union(" + ", ".join(check_expression(m, model_var) for m in value.members) + ")"
+    if value.kind == "enum":
+        return f"enum({value.ref})"
+    if value.kind == "model":
+        return f"model({model_var}{value.ref})"
+    if value.kind == "any":
+        return "ANY"
+    return f"{value.kind}(" + ", ".join(f"{k}={v}" for k, v in value.facets) + ")"
 
 
 def body_type(endpoint: Endpoint) -> str:
@@ -239,52 +281,220 @@ def environment() -> jinja2.Environment:
         wrap=wrap,
         snake=_snake,
         all_order=all_order,
+        check_expr=check_expression,
     )
     env.filters.update(CLI_FILTERS)
     env.globals["header"] = HEADER
     return env
 
 
-def render_api(api: ApiVersion) -> dict[str, str]:
-    """Sources of one API version's package (models excluded), keyed by path below it."""
+# ------------------------------------------------------------------------------ layout
+# Which generated module holds which codec function: derived from the model (pure), so that
+# each module imports exactly the functions it calls from the others.
+
+
+def _module_path(module: str) -> str:
+    """``responses.invoices_response`` -> ``responses/invoices_response``."""
+    return module.replace(".", "/")
+
+
+def _up(module: str) -> str:
+    """The relative prefix from ``_codecs/<module>.py`` (or ``_resources/x.py``) up to the
+    version package."""
+    return "." * (module.count(".") + 2)
+
+
+def provided(model: Model) -> list[str]:
+    """The functions (and tables) the codec module of ``model`` defines for it."""
+    names = [f"decode_{model.function}", f"write_{model.function}", f"encode_{model.function}"]
+    if model.write_fields is not None:
+        names.append(f"write_{model.function}_request")
+    if model.subtypes:
+        names += [f"write_any_{model.function}", f"_SUBTYPES_{model.name}"]
+    return names
+
+
+@dataclass(frozen=True)
+class CodecModule:
+    """What one generated codec module holds and imports (derived, for its template)."""
+
+    module: str  # dotted, below _codecs (and below models)
+    models: tuple[Model, ...]
+    requests: tuple[RequestDocument, ...]
+    enums: tuple[str, ...]  # enum tables it defines (_E_Name)
+    classes: tuple[str, ...]  # model and enum classes it imports
+    imports: tuple[tuple[str, tuple[str, ...]], ...]  # (codec module, names) of other modules
+    xsi_nil: bool
+    xsi_type: bool
+
+    @property
+    def up(self) -> str:
+        return _up(self.module)
+
+    @property
+    def functions(self) -> list[str]:
+        names = [n for m in self.models for n in provided(m) if not n.startswith("_")]
+        return names + [f"encode_request_{r.function}" for r in self.requests]
+
+
+def gathered(modules: list[CodecModule]) -> list[tuple[str, list[str]]]:
+    """What ``_codec.py`` imports from each codec module: every function, the first module
+    that defines a name winning (two write schemas may have the same root element)."""
+    seen: set[str] = set()
+    out: list[tuple[str, list[str]]] = []
+    for module in modules:
+        names = [n for n in module.functions if n not in seen]
+        seen.update(names)
+        if names:
+            out.append((module.module, names))
+    return out
+
+
+def codec_modules(api: ApiVersion) -> list[CodecModule]:
+    """One codec module per models module with complex types, plus the request documents of
+    each write schema (in a module named after the schema)."""
+    by_name = {m.name: m for m in api.models}
+    names = sorted({m.module for m in api.models} | {r.module for r in api.requests})
+    out: list[CodecModule] = []
+    for module in names:
+        models = tuple(m for m in api.models if m.module == module)
+        requests = tuple(r for r in api.requests if r.module == module)
+        fields = [f for m in models for f in (*m.fields, *(m.write_fields or ()))]
+        refs = {f.ref for f in fields if f.kind == "model" and f.ref}
+        refs |= {_class_of(api, fn) for m in models for _, fn in m.subtypes}
+        refs |= {r.model for r in requests}
+        imports: dict[str, set[str]] = {}
+        for ref in sorted(refs):
+            target = by_name[ref]
+            if target.module != module:
+                imports.setdefault(target.module, set()).update(provided(target))
+        enums = tuple(sorted({f.ref for f in fields if f.kind == "enum" and f.ref}))
+        classes = {m.name for m in models} | refs | set(enums)
+        referenced = {by_name[r] for r in refs if r in by_name}
+        out.append(
+            CodecModule(
+                module=module,
+                models=models,
+                requests=requests,
+                enums=enums,
+                classes=tuple(sorted(classes)),
+                imports=tuple((k, tuple(sorted(v))) for k, v in sorted(imports.items())),
+                xsi_nil=any(f.nillable for f in fields),
+                xsi_type=any(m.subtypes for m in (*models, *referenced)),
+            )
+        )
+    return out
+
+
+def _class_of(api: ApiVersion, function: str) -> str:
+    return next(m.name for m in api.models if m.function == function)
+
+
+def _group(pairs: Iterable[tuple[str, str]]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    grouped: dict[str, set[str]] = {}
+    for module, name in pairs:
+        grouped.setdefault(module, set()).add(name)
+    return tuple((k, tuple(sorted(v))) for k, v in sorted(grouped.items()))
+
+
+def _module_of(api: ApiVersion, model: str) -> str:
+    return api.model(model).module
+
+
+def resource_codec_imports(
+    api: ApiVersion, resource: Resource
+) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The codec functions a resource's endpoints call, by codec module."""
+    pairs: list[tuple[str, str]] = []
+    for e in resource.endpoints:
+        for name in (e.response.type, e.response.payload_type if e.stream else None):
+            if name:
+                pairs.append((_module_of(api, name), f"decode_{_snake(name)}"))
+        if e.request is not None:
+            if e.request.element:
+                # the request document of its own schema (another schema may have the same root)
+                module = e.request.schema.removesuffix(".xsd").replace("/", ".")
+                pairs.append((module, encode_function(e)))
+            else:
+                pairs.append((_module_of(api, e.request.type), encode_function(e)))
+    return _group(pairs)
+
+
+def command_codec_imports(
+    api: ApiVersion, resource: Resource
+) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The codec functions a resource's commands call (decoders of input documents)."""
+    pairs: list[tuple[str, str]] = []
+    for e in resource.endpoints:
+        if e.request is not None and e.request.param and e.request.element:
+            model = e.request.item_type or e.request.type
+            pairs.append((_module_of(api, model), f"decode_{_snake(model)}"))
+    return _group(pairs)
+
+
+# ------------------------------------------------------------------------------ rendering
+
+
+PER_RESOURCE = "RESOURCE.py.jinja"
+PER_MODULE = "MODULE.py.jinja"
+
+
+def render_version(api: ApiVersion, exports: list[tuple[str, str]]) -> dict[str, str]:
+    """Every source of one API version's package but the model classes (which xsdata
+    renders), keyed by path below the package: one per template of ``templates/version/``,
+    per resource or per codec module where the template's stem says so."""
     env = environment()
-    context = {"api": api}
-    return {
-        "__init__.py": env.get_template("version__init__.py.jinja").render(context),
-        "_client.py": env.get_template("_client.py.jinja").render(context),
-        "_resources.py": env.get_template("_resources.py.jinja").render(context),
-        "_cli.py": env.get_template("_cli.py.jinja").render(context),
-    }
-
-
-def render_codec(api: ApiVersion, codec: CodecIR) -> str:
-    """``_codec.py``: the generated lxml decoder and encoder of every model."""
-    return environment().get_template("_codec.py.jinja").render(api=api, codec=codec)
-
-
-def render_checks(api: ApiVersion, checks: ChecksIR) -> str:
-    """``_checks.py``: the check table of every model a request body can hold."""
-    bodies = [e.request.type for e in api.endpoints if e.request is not None]
-    reachable = {m.name: m for body in bodies for m in checks.reachable(body)}
-    models = [reachable[name] for name in sorted(reachable)]
-    return (
-        environment().get_template("_checks.py.jinja").render(api=api, checks=checks, models=models)
-    )
-
-
-def render_models_init(api: ApiVersion, exports: list[tuple[str, str]]) -> str:
-    """``models/__init__.py``: every generated class, importable as ``models.Name``."""
-    return environment().get_template("models__init__.py.jinja").render(api=api, exports=exports)
+    modules = codec_modules(api)
+    files: dict[str, str] = {}
+    for template in sorted(
+        p.relative_to(TEMPLATES / "version") for p in (TEMPLATES / "version").rglob("*.jinja")
+    ):
+        name = f"version/{template.as_posix()}"
+        folder = template.parent.as_posix()
+        prefix = "" if folder == "." else f"{folder}/"
+        if template.name == PER_RESOURCE:
+            for resource in api.resources:
+                imports = (
+                    resource_codec_imports(api, resource)
+                    if folder == "_resources"
+                    else command_codec_imports(api, resource)
+                )
+                files[f"{prefix}{resource.name}.py"] = env.get_template(name).render(
+                    api=api, resource=resource, codec_imports=imports
+                )
+        elif template.name == PER_MODULE:
+            for module in modules:
+                path = f"{prefix}{_module_path(module.module)}.py"
+                files[path] = env.get_template(name).render(api=api, cm=module)
+                parts = path.split("/")[:-1]
+                for i in range(2, len(parts) + 1):  # subpackages: _codecs/responses/__init__.py
+                    sub = "/".join(parts[:i])
+                    files[f"{sub}/__init__.py"] = env.get_template(
+                        f"version/{folder}/__init__.py.jinja"
+                    ).render(api=api, package=sub)
+        else:
+            files[f"{prefix}{template.name.removesuffix('.jinja')}"] = env.get_template(
+                name
+            ).render(
+                api=api,
+                modules=modules,
+                gathered=gathered(modules),
+                exports=exports,
+                package=folder,
+            )
+    return dict(sorted(files.items()))
 
 
 def render_package(apis: list[ApiVersion], latest: ApiVersion, version: str) -> dict[str, str]:
-    """Sources of the top-level package, keyed by path below it (``version``: the SDK
-    distribution's, from its ``pyproject.toml``)."""
+    """Sources of the top-level package, one per template of ``templates/package/``, keyed by
+    path below it (``version``: the SDK distribution's, from its ``pyproject.toml``)."""
     env = environment()
     context = {"apis": apis, "latest": latest, "version": version}
-    return {
-        "__init__.py": env.get_template("package__init__.py.jinja").render(context),
-        "cli.py": env.get_template("cli.py.jinja").render(context),
-        "redis.py": env.get_template("redis.py.jinja").render(context),
-        "py.typed": HEADER,
+    files = {
+        template.name.removesuffix(".jinja"): env.get_template(f"package/{template.name}").render(
+            context
+        )
+        for template in sorted((TEMPLATES / "package").glob("*.jinja"))
     }
+    files["py.typed"] = HEADER
+    return dict(sorted(files.items()))

@@ -171,7 +171,8 @@ def test_answers_valid_against_the_xsd_read_back_whole(
     assert validator.validate(root), validator.error_log
     assert _codec.DECODERS[response](root, True) == document
     for element in root.iter():  # Xero's order is not ours: reading must not care
-        element[:] = list(reversed(element))
+        if len({child.tag for child in element}) == len(element):  # not a list
+            element[:] = list(reversed(element))
     assert _codec.DECODERS[response](root, True) == document
 
 
@@ -198,7 +199,7 @@ def test_request_bodies_are_the_writable_subset_in_order(
 
 
 def _snake(name: str) -> str:
-    special = {"ID": "id", "IncludePDF": "include_pdf", "COGSAccountCode": "cogsaccount_code"}
+    special = {"ID": "id", "IncludePDF": "include_pdf", "COGSAccountCode": "cogs_account_code"}
     if name in special:
         return special[name]
     import re

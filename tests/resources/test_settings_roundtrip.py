@@ -141,7 +141,8 @@ def test_answers_valid_against_the_xsd_read_back_the_same(stem: str, data: st.Da
     assert validator.validate(root), validator.error_log
     assert _codec.DECODERS[cls](root, True) == answer
     for element in root.iter():  # Xero's order is its own: reading does not depend on it
-        element[:] = list(reversed(element))
+        if len({child.tag for child in element}) == len(element):  # not a list
+            element[:] = list(reversed(element))
     assert _codec.DECODERS[cls](root, True) == answer
 
 

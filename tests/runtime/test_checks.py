@@ -14,6 +14,7 @@ from xero_customer_api import RequestValidationError
 from xero_customer_api._runtime import _checks
 from xero_customer_api.v1_0 import _codec, models
 from xero_customer_api.v1_0._checks import CHECKS
+from xero_customer_api.v1_0._resources import contacts, invoices
 
 from .helpers import (
     CONTACT_OK,
@@ -40,6 +41,9 @@ def no_encoding(monkeypatch: pytest.MonkeyPatch) -> None:
 
     for name in ("encode_invoice", "encode_invoices", "encode_contact", "encode_contacts"):
         monkeypatch.setattr(_codec, name, refuse)
+        # each resource's module calls the encoders it imported from its codec modules
+        module = invoices if "invoice" in name else contacts
+        monkeypatch.setattr(module, name, refuse)
 
 
 def refused(call: Any, body: bytes = INVOICE_OK) -> tuple[str, ...]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,7 @@ CODEGEN = ROOT / "codegen" / "xero_codegen"
 
 def _generator_sources() -> list[Path]:
     return sorted(
-        p for p in [*CODEGEN.glob("*.py"), *(CODEGEN / "templates").glob("*.jinja")] if p.is_file()
+        p for p in [*CODEGEN.glob("*.py"), *(CODEGEN / "templates").rglob("*.jinja")] if p.is_file()
     )
 
 
@@ -52,6 +53,7 @@ def test_path_slots_must_match_path_parameters(tmp_path: Path) -> None:
         _copy(tmp_path), ('path = "Accounts/{AccountID}"', 'path = "Accounts/{AccountId}"')
     )
     assert len(problems) == 1 and "path slots" in problems[0]
+    assert problems[0].startswith("schemas/v2.0/resources/accounts.toml: endpoints[")
 
 
 def test_new_parameter_types_and_returns_are_checked(tmp_path: Path) -> None:
@@ -69,17 +71,47 @@ def test_new_parameter_types_and_returns_are_checked(tmp_path: Path) -> None:
 
 def test_a_request_element_must_exist_in_its_write_schema(tmp_path: Path) -> None:
     problems = _break(_copy(tmp_path), ('element = "Contacts"', 'element = "People"'))
-    assert len(problems) == 1
-    assert re.fullmatch(
-        r"endpoints\[\d+\] \(\w+\.\w+\): "
-        r"requests/contacts_request\.xsd has no root <People>",
+    # The first resource file naming the element is broken: contacts.create_many, or another
+    # resource that sends <Contacts> too. The problem names that file and the endpoint's index
+    # in it.
+    assert len(problems) == 1, problems
+    found = re.fullmatch(
+        r"schemas/v2\.0/resources/(\w+)\.toml: endpoints\[(\d+)\] \((\w+)\.(\w+)\):"
+        r" requests/contacts_request\.xsd has no root <People>",
         problems[0],
-    ), problems
+    )
+    assert found, problems
+    file, index, resource, name = found.groups()
+    assert file == resource
+    endpoints = tomllib.loads((ROOT / f"schemas/v2.0/resources/{file}.toml").read_text())
+    assert endpoints["endpoints"][int(index)]["name"] == name
+
+
+def test_a_problem_names_the_resource_file_and_its_index_there(tmp_path: Path) -> None:
+    root = _copy(tmp_path)
+    gadgets = root / "schemas/v2.0/resources/gadgets.toml"
+    gadgets.write_text(
+        'doc = "Gadgets (no such resource: its response XSD is missing)."\n\n'
+        "[[endpoints]]\n"
+        'name = "list"\nmethod = "GET"\npath = "Gadgets"\ndoc = "All gadgets."\n'
+        'response = { schema = "responses/gadgets_response.xsd", type = "GadgetsResponse",'
+        ' payload = "gadgets" }\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(ManifestError) as info:
+        build(root)
+    assert info.value.problems == [
+        "schemas/v2.0/resources/gadgets.toml: endpoints[0] (gadgets.list): response schema/type"
+        " responses/gadgets_response.xsd/GadgetsResponse not found"
+    ]
 
 
 def test_1_0_output_has_no_2_0_features() -> None:
-    resources = (ROOT / "generated/xero_customer_api/v1_0/_resources.py").read_text()
+    package = ROOT / "generated/xero_customer_api/v1_0"
+    resources = "".join(p.read_text() for p in sorted((package / "_resources").glob("*.py")))
+    assert "class ContactsResource" in resources
     for needle in ("tenant_id", "idempotency_key", "encode_path_segment", "iter_pages", "headers="):
         assert needle not in resources, needle
-    codec = (ROOT / "generated/xero_customer_api/v1_0/_codec.py").read_text()
+    codec = "".join(p.read_text() for p in sorted((package / "_codecs").rglob("*.py")))
+    assert "def decode_contact(" in codec
     assert "_XSI_" not in codec and "_request(" not in codec

@@ -71,7 +71,8 @@ def test_generated_decoder_agrees_with_xsdata(path: Path) -> None:
 def test_read_order_does_not_matter(path: Path) -> None:
     root = parse(path)
     for element in root.iter():
-        element[:] = list(reversed(element))
+        if len({child.tag for child in element}) == len(element):  # not a list
+            element[:] = list(reversed(element))
     assert _codec.DECODERS[RESPONSES[path.parent.name]](root, True) == _decode(path)
 
 

@@ -1,7 +1,7 @@
 """The one adapter between the generator's intermediate model and ``xero-codegen diff``/``drift``.
 
 :func:`load_contract` runs the generator's own front end over one API version's folder
-(xsdata analysis -> :func:`~xero_codegen.ir.load_api` -> :func:`~xero_codegen.codec_ir.build_codec_ir`)
+(xsdata analysis -> :func:`~xero_codegen.frontend.load_api`, the one intermediate model)
 and flattens what it finds, plus the XSD facts the IR does not keep (facets, defaults,
 documentation, occurrence bounds) and the manifest's rename annotations, into a
 :class:`Contract`: plain, comparable, JSON-friendly data. The diff rules and the drift report
@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import hashlib
 import inspect
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,8 +39,7 @@ from typing import Any
 from xsdata.codegen.models import Attr, Class
 from xsdata.models.config import GeneratorConfig
 
-from ..codec_ir import CodecIR, build_codec_ir
-from ..ir import load_api
+from ..frontend import load_api
 from ..manifest import load_manifest
 from ..xsdata_driver import CONFIG_PATH, XeroFilters, render_models
 
@@ -192,7 +190,7 @@ def _facets(attr: Attr, kind: str) -> dict[str, str]:
 
 
 def _attrs_in_order(obj: Class, by_qname: dict[str, Class]) -> list[tuple[Class, Attr]]:
-    """Every attr of ``obj``, inherited ones first: the order codec_ir lists fields in."""
+    """Every attr of ``obj``, inherited ones first: the order frontend.build_models lists fields in."""
     found: list[tuple[Class, Attr]] = []
     for ext in obj.extensions:
         parent = by_qname.get(ext.type.qname)
@@ -263,11 +261,7 @@ def _load(schema_dir: Path, manifest_path: Path) -> Contract:
     )
     classes = models_result.classes
     api = load_api(schema_dir, classes, manifest)
-    if "write_schemas" in inspect.signature(build_codec_ir).parameters:
-        build_any: Callable[..., CodecIR] = build_codec_ir
-        codec = build_any(classes, schema_dir, api_raw.get("write_schemas"))
-    else:
-        codec = build_codec_ir(classes)
+    codec = api  # its models and enums, as the generated codec sees them
     # ------------------------------------------------------------------------------------
     filters = XeroFilters(GeneratorConfig.read(CONFIG_PATH))
     by_qname = {obj.qname: obj for obj in classes}
@@ -354,7 +348,7 @@ def _load(schema_dir: Path, manifest_path: Path) -> Contract:
     for cm in codec.models:
         obj = by_class[cm.name]
         attrs = _attrs_in_order(obj, by_qname)
-        if len(attrs) != len(cm.fields):  # codec_ir raised otherwise; keep the pairing honest
+        if len(attrs) != len(cm.fields):  # build_models lists them so; keep the pairing honest
             raise ContractError(f"{cm.name}: the codec's fields do not match the XSD's")
         written = {f.attr for f in (write_views[cm.name] or cm.fields)}
         fields: list[Field] = []

@@ -2,11 +2,35 @@
 # codegen/ (templates; the runtime is copied verbatim from codegen/xero_codegen/runtime/).
 # Regenerate with `make generate`; `make check` fails when this file has drifted.
 
-"""Xero Customer API 1.0 (``api.xro/1.0``): clients and models."""
+"""Xero Customer API 1.0 (``api.xro/1.0``): clients and models.
 
-from . import models
+``models`` is imported on first access, and each resource's module on the client's first use
+of that resource, so importing the clients costs the runtime and the clients only.
+"""
+
+from typing import TYPE_CHECKING
+
 from ._client import AsyncXeroClient, XeroClient
+
+if TYPE_CHECKING:
+    from . import models
 
 API_VERSION = "1.0"
 
 __all__ = ["API_VERSION", "AsyncXeroClient", "XeroClient", "models"]
+
+if not TYPE_CHECKING:
+
+    def __getattr__(name: str) -> object:
+        """Import ``models`` on first access."""
+        if name == "models":
+            import importlib
+
+            return importlib.import_module(".models", __name__)
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+    def __dir__() -> list[str]:
+        return sorted({*globals(), *__all__})
+
+
+del TYPE_CHECKING  # not part of the package's namespace

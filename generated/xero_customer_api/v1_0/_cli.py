@@ -4,559 +4,60 @@
 
 """The ``xero`` commands of the Xero Customer API 1.0: a group per resource, a command per endpoint.
 
-Generated from the same manifest and XSD documentation as the client; the shared behaviour
-(credentials, output formats, input documents, errors and exit codes) is in
-``xero_customer_api._runtime._cli_support``.
+Each resource's commands live in ``_commands/<resource>.py``; the group listed here knows its
+name and help (so ``xero --help`` lists every resource) and imports that module only when a
+command of the resource runs or its help is shown (click's lazy-group pattern).
 """
 
 from __future__ import annotations
 
-import datetime
-from typing import IO, Literal
+import importlib
 
 import click
 
-from .._runtime import _cli_support as cs
-from . import _checks
-from ._client import XeroClient
-from .models import (
-    Contact,
-    Contacts,
-    Invoice,
-    Invoices,
-)
-
-__all__ = ["GROUPS"]
+__all__ = ["GROUPS", "ResourceGroup"]
 
 
-@click.group(name="contacts")
-def contacts() -> None:
-    """Customers and suppliers of the organisation."""
+class ResourceGroup(click.Group):
+    """A resource's group whose commands are imported from ``module`` on first need."""
 
+    def __init__(self, name: str, module: str, help: str) -> None:
+        super().__init__(name=name, help=help)
+        self.module = module
 
-@contacts.command(name="get", epilog="HTTP: GET contact")
-@click.option(
-    "--contact-id",
-    "contact_id",
-    type=cs.GUID,
-    default=None,
-    help="Xero's identifier of the contact.",
-)
-@click.option(
-    "--contact-number",
-    "contact_number",
-    type=str,
-    default=None,
-    help="The partner's own number stored against the contact.",
-)
-@cs.output_options
-@click.pass_obj
-def contacts_get(
-    state: cs.State,
-    contact_id: str | None,
-    contact_number: str | None,
-    output_format: str | None,
-    raw: bool,
-) -> None:
-    """Get one contact by its ContactID or by its ContactNumber (give exactly one)."""
-    cs.require_one_of(
-        {
-            "--contact-id": contact_id,
-            "--contact-number": contact_number,
-        }
-    )
-    with state.client(XeroClient, raw=raw) as client:
-        answer = client.contacts.with_raw_response.get(
-            contact_id=contact_id,
-            contact_number=contact_number,
-        )
-        state.emit(answer, "contact", output_format)
+    def loaded(self) -> click.Group:
+        """The resource's own group (``GROUP`` of its module), imported now if need be."""
+        group = importlib.import_module(self.module, __package__).GROUP
+        if not isinstance(group, click.Group):  # pragma: no cover - generated together
+            raise TypeError(f"{self.module}.GROUP is not a click group")
+        return group
 
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return self.loaded().list_commands(ctx)
 
-@contacts.command(name="list", epilog="HTTP: GET contacts")
-@click.option(
-    "--type",
-    "type",
-    type=click.Choice(
-        (
-            "all",
-            "customers",
-            "suppliers",
-        )
-    ),
-    default=None,
-    help="customers: contacts with sales invoices; suppliers: contacts with bills; all (Xero's default): every contact.",
-)
-@click.option(
-    "--sort-by",
-    "sort_by",
-    type=click.Choice(
-        (
-            "name",
-            "emailaddress",
-        )
-    ),
-    default=None,
-    help="Sort by name (Xero's default) or by email address.",
-)
-@click.option(
-    "--direction",
-    "direction",
-    type=click.Choice(
-        (
-            "asc",
-            "desc",
-        )
-    ),
-    default=None,
-    help="Sort direction: asc (default) or desc.",
-)
-@click.option(
-    "--updated-after",
-    "updated_after",
-    type=cs.DATETIME,
-    default=None,
-    help="Only contacts changed after this moment (a timezone-aware datetime, or a date meaning midnight UTC).",
-)
-@cs.output_options
-@click.pass_obj
-def contacts_list(
-    state: cs.State,
-    type: Literal["all", "customers", "suppliers"] | None,
-    sort_by: Literal["name", "emailaddress"] | None,
-    direction: Literal["asc", "desc"] | None,
-    updated_after: datetime.datetime | datetime.date | None,
-    output_format: str | None,
-    raw: bool,
-) -> None:
-    """List the organisation's contacts, optionally filtered and sorted."""
-    with state.client(XeroClient, raw=raw) as client:
-        answer = client.contacts.with_raw_response.list(
-            type=type,
-            sort_by=sort_by,
-            direction=direction,
-            updated_after=updated_after,
-        )
-        state.emit(answer, "contacts", output_format)
-
-
-@contacts.command(name="create", epilog="HTTP: PUT contact")
-@cs.input_options
-@cs.output_options
-@click.pass_obj
-def contacts_create(
-    state: cs.State,
-    input_file: IO[bytes],
-    input_format: str,
-    output_format: str | None,
-    raw: bool,
-) -> None:
-    """Insert a new contact. Returns the saved contact with its ContactID.
-
-    Input (--file or standard input): A contact to insert (PUT contact) or to insert or update
-    (POST contact). As XML: the root element <Contact>; as JSON: one object in the model's shape
-    (snake_case field names, amounts as strings, dates YYYY-MM-DD).
-    """
-    contact = cs.read_document(input_file, Contact, input_format, _checks.CHECKS[Contact])
-    with state.client(XeroClient, raw=raw) as client:
-        answer = client.contacts.with_raw_response.create(
-            contact,
-        )
-        state.emit(answer, "contact", output_format)
-
-
-@contacts.command(name="save", epilog="HTTP: POST contact")
-@cs.input_options
-@cs.output_options
-@click.pass_obj
-def contacts_save(
-    state: cs.State,
-    input_file: IO[bytes],
-    input_format: str,
-    output_format: str | None,
-    raw: bool,
-) -> None:
-    """Insert or update a contact: an existing contact is matched on ContactID, then ContactNumber,
-    then Name and updated; otherwise a new one is created.
-
-    Input (--file or standard input): A contact to insert (PUT contact) or to insert or update
-    (POST contact). As XML: the root element <Contact>; as JSON: one object in the model's shape
-    (snake_case field names, amounts as strings, dates YYYY-MM-DD).
-    """
-    contact = cs.read_document(input_file, Contact, input_format, _checks.CHECKS[Contact])
-    with state.client(XeroClient, raw=raw) as client:
-        answer = client.contacts.with_raw_response.save(
-            contact,
-        )
-        state.emit(answer, "contact", output_format)
-
-
-@contacts.command(name="save-many", epilog="HTTP: POST contacts")
-@cs.input_options
-@cs.output_options
-@click.pass_obj
-def contacts_save_many(
-    state: cs.State,
-    input_file: IO[bytes],
-    input_format: str,
-    output_format: str | None,
-    raw: bool,
-) -> None:
-    """Insert or update a batch of contacts in one call, each matched as by save().
-
-    Input (--file or standard input): A batch of contacts to insert or update (POST contacts).
-    As XML: the root element <Contacts> (or one <Contact>); as JSON: a list of Contact objects
-    in the model's shape, or {"contact": [...]}.
-    """
-    contacts = cs.read_batch(
-        input_file, Contacts, "contact", Contact, input_format, _checks.CHECKS[Contacts]
-    )
-    with state.client(XeroClient, raw=raw) as client:
-        answer = client.contacts.with_raw_response.save_many(
-            contacts,
-        )
-        state.emit(answer, "contacts", output_format)
-
-
-@contacts.command(
-    name="import", epilog="HTTP: POST contacts (and POST contact to isolate refused rows)"
-)
-@click.argument("csv_file", metavar="FILE.csv", type=click.Path(dir_okay=False, allow_dash=True))
-@click.option(
-    "--batch-size",
-    type=click.IntRange(1, 1000),
-    default=100,
-    show_default=True,
-    help="Rows per POST contacts call.",
-)
-@click.option(
-    "--start-row",
-    type=click.IntRange(min=2),
-    default=2,
-    show_default=True,
-    help="Skip the rows before this one (the header is row 1), to resume an import that stopped.",
-)
-@cs.output_options
-@click.pass_obj
-def contacts_import(
-    state: cs.State,
-    csv_file: str,
-    batch_size: int,
-    start_row: int,
-    output_format: str | None,
-    raw: bool,
-) -> None:
-    """Insert or update contacts from a CSV file, in batches (POST contacts). Insert or update a
-    batch of contacts in one call, each matched as by save().
-
-    The header row names Contact fields (e.g. name or Name); nested lists cannot be imported. A
-    row that cannot be read, or that Xero refuses, is reported on standard error with its row
-    number (the header is row 1) and the reason; the other rows are saved, and the exit code is
-    5. If the import stops (Xero or the network failing), the saved and rejected rows are
-    reported with the first row not known to be saved: --start-row resumes there.
-    """
-    with state.client(XeroClient, raw=raw) as client:
-        cs.import_csv(
-            state,
-            csv_file,
-            Contact,
-            client.contacts.save_many,
-            client.contacts.save,
-            batch_size=batch_size,
-            label="contacts",
-            output_format=output_format,
-            start_row=start_row,
-        )
-
-
-@contacts.command(name="export", epilog="HTTP: GET contacts")
-@click.option(
-    "--type",
-    "type",
-    type=click.Choice(
-        (
-            "all",
-            "customers",
-            "suppliers",
-        )
-    ),
-    default=None,
-    help="customers: contacts with sales invoices; suppliers: contacts with bills; all (Xero's default): every contact.",
-)
-@click.option(
-    "--sort-by",
-    "sort_by",
-    type=click.Choice(
-        (
-            "name",
-            "emailaddress",
-        )
-    ),
-    default=None,
-    help="Sort by name (Xero's default) or by email address.",
-)
-@click.option(
-    "--direction",
-    "direction",
-    type=click.Choice(
-        (
-            "asc",
-            "desc",
-        )
-    ),
-    default=None,
-    help="Sort direction: asc (default) or desc.",
-)
-@click.option(
-    "--updated-after",
-    "updated_after",
-    type=cs.DATETIME,
-    default=None,
-    help="Only contacts changed after this moment (a timezone-aware datetime, or a date meaning midnight UTC).",
-)
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(cs.EXPORT_FORMATS),
-    default="jsonl",
-    show_default=True,
-    help="jsonl: one JSON object a line, written as they come; json: one JSON list.",
-)
-@cs.progress_option
-@click.pass_obj
-def contacts_export(
-    state: cs.State,
-    type: Literal["all", "customers", "suppliers"] | None,
-    sort_by: Literal["name", "emailaddress"] | None,
-    direction: Literal["asc", "desc"] | None,
-    updated_after: datetime.datetime | datetime.date | None,
-    output_format: str,
-    progress: bool | None,
-) -> None:
-    """Export contacts for another system (GET contacts), with a count and rate on standard error
-    when it is a terminal (or with --progress). List the organisation's contacts, optionally
-    filtered and sorted."""
-    with state.client(XeroClient) as client:
-        items = client.contacts.iter(
-            type=type,
-            sort_by=sort_by,
-            direction=direction,
-            updated_after=updated_after,
-        )
-        cs.export_items(
-            items,
-            label="contacts",
-            output_format=output_format,
-            progress=progress,
-        )
-
-
-@click.group(name="invoices")
-def invoices() -> None:
-    """Sales invoices and bills of the organisation."""
-
-
-@invoices.command(name="get", epilog="HTTP: GET invoice")
-@click.option(
-    "--invoice-id",
-    "invoice_id",
-    type=cs.GUID,
-    default=None,
-    help="Xero's identifier of the invoice.",
-)
-@click.option(
-    "--invoice-number",
-    "invoice_number",
-    type=str,
-    default=None,
-    help="The invoice number, e.g. INV-0001.",
-)
-@cs.output_options
-@click.pass_obj
-def invoices_get(
-    state: cs.State,
-    invoice_id: str | None,
-    invoice_number: str | None,
-    output_format: str | None,
-    raw: bool,
-) -> None:
-    """Get one invoice, with its lines, by its InvoiceID or by its InvoiceNumber (give exactly
-    one).
-    """
-    cs.require_one_of(
-        {
-            "--invoice-id": invoice_id,
-            "--invoice-number": invoice_number,
-        }
-    )
-    with state.client(XeroClient, raw=raw) as client:
-        answer = client.invoices.with_raw_response.get(
-            invoice_id=invoice_id,
-            invoice_number=invoice_number,
-        )
-        state.emit(answer, "invoice", output_format)
-
-
-@invoices.command(name="list", epilog="HTTP: GET invoices")
-@click.option(
-    "--modified-since",
-    "modified_since",
-    type=cs.DATETIME,
-    default=None,
-    help="Only invoices whose UpdatedDateUTC is after this moment (a timezone-aware datetime, or a date meaning midnight UTC).",
-)
-@cs.output_options
-@click.pass_obj
-def invoices_list(
-    state: cs.State,
-    modified_since: datetime.datetime | datetime.date | None,
-    output_format: str | None,
-    raw: bool,
-) -> None:
-    """List the organisation's invoices. Lines may be left out; fetch one invoice to get them."""
-    with state.client(XeroClient, raw=raw) as client:
-        answer = client.invoices.with_raw_response.list(
-            modified_since=modified_since,
-        )
-        state.emit(answer, "invoices", output_format)
-
-
-@invoices.command(name="create", epilog="HTTP: PUT invoice")
-@cs.input_options
-@cs.output_options
-@click.pass_obj
-def invoices_create(
-    state: cs.State,
-    input_file: IO[bytes],
-    input_format: str,
-    output_format: str | None,
-    raw: bool,
-) -> None:
-    """Insert a new invoice (1.0 can only insert invoices). Totals must add up; the saved invoice
-    is returned.
-
-    Input (--file or standard input): An invoice to insert (PUT invoice). As XML: the root
-    element <Invoice>; as JSON: one object in the model's shape (snake_case field names, amounts
-    as strings, dates YYYY-MM-DD).
-    """
-    invoice = cs.read_document(input_file, Invoice, input_format, _checks.CHECKS[Invoice])
-    with state.client(XeroClient, raw=raw) as client:
-        answer = client.invoices.with_raw_response.create(
-            invoice,
-        )
-        state.emit(answer, "invoice", output_format)
-
-
-@invoices.command(name="create-many", epilog="HTTP: PUT invoices")
-@cs.input_options
-@cs.output_options
-@click.pass_obj
-def invoices_create_many(
-    state: cs.State,
-    input_file: IO[bytes],
-    input_format: str,
-    output_format: str | None,
-    raw: bool,
-) -> None:
-    """Insert a batch of new invoices in one call.
-
-    Input (--file or standard input): A batch of invoices to insert (PUT invoices). As XML: the
-    root element <Invoices> (or one <Invoice>); as JSON: a list of Invoice objects in the
-    model's shape, or {"invoice": [...]}.
-    """
-    invoices = cs.read_batch(
-        input_file, Invoices, "invoice", Invoice, input_format, _checks.CHECKS[Invoices]
-    )
-    with state.client(XeroClient, raw=raw) as client:
-        answer = client.invoices.with_raw_response.create_many(
-            invoices,
-        )
-        state.emit(answer, "invoices", output_format)
-
-
-@invoices.command(name="export", epilog="HTTP: GET invoices")
-@click.option(
-    "--modified-since",
-    "modified_since",
-    type=cs.DATETIME,
-    default=None,
-    help="Only invoices whose UpdatedDateUTC is after this moment (a timezone-aware datetime, or a date meaning midnight UTC).",
-)
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(cs.EXPORT_FORMATS),
-    default="jsonl",
-    show_default=True,
-    help="jsonl: one JSON object a line, written as they come; json: one JSON list.",
-)
-@cs.progress_option
-@cs.with_lines_option(Invoice)
-@click.pass_obj
-def invoices_export(
-    state: cs.State,
-    modified_since: datetime.datetime | datetime.date | None,
-    output_format: str,
-    progress: bool | None,
-    with_lines: bool,
-) -> None:
-    """Export invoices for another system (GET invoices), with a count and rate on standard error
-    when it is a terminal (or with --progress). List the organisation's invoices. Lines may be
-    left out; fetch one invoice to get them."""
-    with state.client(XeroClient) as client:
-        items = client.invoices.iter(
-            modified_since=modified_since,
-        )
-        cs.export_items(
-            items,
-            label="invoices",
-            output_format=output_format,
-            progress=progress,
-            refetch=cs.Refetch("invoice_id", client.invoices.get) if with_lines else None,
-        )
-
-
-@click.group(name="accounts")
-def accounts() -> None:
-    """The organisation's chart of accounts."""
-
-
-@accounts.command(name="list", epilog="HTTP: GET accounts")
-@cs.output_options
-@click.pass_obj
-def accounts_list(
-    state: cs.State,
-    output_format: str | None,
-    raw: bool,
-) -> None:
-    """List the organisation's chart of accounts."""
-    with state.client(XeroClient, raw=raw) as client:
-        answer = client.accounts.with_raw_response.list()
-        state.emit(answer, "accounts", output_format)
-
-
-@click.group(name="tracking")
-def tracking() -> None:
-    """The organisation's tracking categories and their options."""
-
-
-@tracking.command(name="list", epilog="HTTP: GET tracking")
-@cs.output_options
-@click.pass_obj
-def tracking_list(
-    state: cs.State,
-    output_format: str | None,
-    raw: bool,
-) -> None:
-    """List the organisation's tracking categories with their options."""
-    with state.client(XeroClient, raw=raw) as client:
-        answer = client.tracking.with_raw_response.list()
-        state.emit(answer, "tracking", output_format)
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        return self.loaded().get_command(ctx, cmd_name)
 
 
 GROUPS: tuple[click.Command, ...] = (
-    contacts,
-    invoices,
-    accounts,
-    tracking,
+    ResourceGroup(
+        "contacts",
+        "._commands.contacts",
+        "Customers and suppliers of the organisation.",
+    ),
+    ResourceGroup(
+        "invoices",
+        "._commands.invoices",
+        "Sales invoices and bills of the organisation.",
+    ),
+    ResourceGroup(
+        "accounts",
+        "._commands.accounts",
+        "The organisation's chart of accounts.",
+    ),
+    ResourceGroup(
+        "tracking",
+        "._commands.tracking",
+        "The organisation's tracking categories and their options.",
+    ),
 )

@@ -2,12 +2,17 @@
 # codegen/ (templates; the runtime is copied verbatim from codegen/xero_codegen/runtime/).
 # Regenerate with `make generate`; `make check` fails when this file has drifted.
 
-"""The clients of the Xero Customer API 1.0."""
+"""The clients of the Xero Customer API 1.0.
+
+A client loads a resource's module (``_resources/<resource>.py``, with its codec) on first use
+of the resource: ``XeroClient(...)`` itself imports none of them.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import cached_property
-from typing import ClassVar, Literal
+from typing import TYPE_CHECKING, ClassVar, Literal
 
 import httpx
 
@@ -20,16 +25,12 @@ from .._runtime import (
     TimeoutTypes,
 )
 from .._runtime._base_client import DEFAULT_MAX_ITEM_BYTES, DEFAULT_MAX_RETRY_AFTER
-from ._resources import (
-    AccountsResource,
-    AsyncAccountsResource,
-    AsyncContactsResource,
-    AsyncInvoicesResource,
-    AsyncTrackingResource,
-    ContactsResource,
-    InvoicesResource,
-    TrackingResource,
-)
+
+if TYPE_CHECKING:
+    from ._resources.accounts import AccountsResource, AsyncAccountsResource
+    from ._resources.contacts import AsyncContactsResource, ContactsResource
+    from ._resources.invoices import AsyncInvoicesResource, InvoicesResource
+    from ._resources.tracking import AsyncTrackingResource, TrackingResource
 
 __all__ = ["AsyncXeroClient", "XeroClient"]
 
@@ -62,7 +63,7 @@ class XeroClient(SyncAPIClient):
             is not an item (16 MiB by default); a longer stretch of junk fails.
     """
 
-    _environments: ClassVar[dict[str, str]] = ENVIRONMENTS
+    _environments: ClassVar[Mapping[str, str]] = ENVIRONMENTS
     _default_environment: ClassVar[str] = "test"
     _api_version: ClassVar[str] = "1.0"
     _auth_style: ClassVar[str] = "query-keys"
@@ -102,21 +103,29 @@ class XeroClient(SyncAPIClient):
     @cached_property
     def contacts(self) -> ContactsResource:
         """Customers and suppliers of the organisation."""
+        from ._resources.contacts import ContactsResource
+
         return ContactsResource(self)
 
     @cached_property
     def invoices(self) -> InvoicesResource:
         """Sales invoices and bills of the organisation."""
+        from ._resources.invoices import InvoicesResource
+
         return InvoicesResource(self)
 
     @cached_property
     def accounts(self) -> AccountsResource:
         """The organisation's chart of accounts."""
+        from ._resources.accounts import AccountsResource
+
         return AccountsResource(self)
 
     @cached_property
     def tracking(self) -> TrackingResource:
         """The organisation's tracking categories and their options."""
+        from ._resources.tracking import TrackingResource
+
         return TrackingResource(self)
 
 
@@ -142,7 +151,7 @@ class AsyncXeroClient(AsyncAPIClient):
             is not an item (16 MiB by default); a longer stretch of junk fails.
     """
 
-    _environments: ClassVar[dict[str, str]] = ENVIRONMENTS
+    _environments: ClassVar[Mapping[str, str]] = ENVIRONMENTS
     _default_environment: ClassVar[str] = "test"
     _api_version: ClassVar[str] = "1.0"
     _auth_style: ClassVar[str] = "query-keys"
@@ -182,19 +191,27 @@ class AsyncXeroClient(AsyncAPIClient):
     @cached_property
     def contacts(self) -> AsyncContactsResource:
         """Customers and suppliers of the organisation."""
+        from ._resources.contacts import AsyncContactsResource
+
         return AsyncContactsResource(self)
 
     @cached_property
     def invoices(self) -> AsyncInvoicesResource:
         """Sales invoices and bills of the organisation."""
+        from ._resources.invoices import AsyncInvoicesResource
+
         return AsyncInvoicesResource(self)
 
     @cached_property
     def accounts(self) -> AsyncAccountsResource:
         """The organisation's chart of accounts."""
+        from ._resources.accounts import AsyncAccountsResource
+
         return AsyncAccountsResource(self)
 
     @cached_property
     def tracking(self) -> AsyncTrackingResource:
         """The organisation's tracking categories and their options."""
+        from ._resources.tracking import AsyncTrackingResource
+
         return AsyncTrackingResource(self)

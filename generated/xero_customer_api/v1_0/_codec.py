@@ -2,1787 +2,202 @@
 # codegen/ (templates; the runtime is copied verbatim from codegen/xero_codegen/runtime/).
 # Regenerate with `make generate`; `make check` fails when this file has drifted.
 
-"""Fast XML codec of the Xero Customer API 1.0: one lxml decoder and encoder per model.
+"""The whole lxml codec of the Xero Customer API 1.0 in one namespace, with its tables.
 
-Generated from the same xsdata analysis as the models (see ``codegen/xero_codegen/codec_ir.py``),
-so element names, wrappers, order and optionality agree with xsdata's binding by construction.
-Decoders take an lxml element and return the xsdata dataclass; unknown elements are ignored
-unless ``strict``. Encoders write the children in schema order, leaving out ``None``.
-xsdata (``_runtime._xml.bind`` / ``serialize``) stays the reference implementation; the
-differential tests in ``tests/codec`` hold the two together.
+The codec is generated one module per models module (``_codecs/<module>.py``), so that a
+resource loads only what it reads and writes; this module gathers them for the sandbox, the
+tests and tools (the clients never import it): every ``decode_*``, ``write_*``, ``encode_*``
+function, and ``DECODERS``, ``ENCODERS`` and ``WRITERS`` by model class.
 """
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Callable
-from decimal import Decimal
 from typing import Any
 
 from lxml import etree
-from lxml.etree import SubElement
 
-from .._runtime._codec import (
-    bool_text,
-    decimal_text,
-    enum_table,
-    enum_text,
-    invalid,
-    missing,
-    parse_date,
-    parse_utc_datetime,
-    read_bool,
-    read_enum,
-    skipped,
-    to_bytes,
-    unknown,
-    write_date,
-    write_utc_datetime,
-)
 from .._runtime._gc import paused
+from ._codecs.requests.contacts_request import (
+    decode_contacts,
+    encode_contacts,
+    write_contacts,
+)
+from ._codecs.requests.invoices_request import (
+    decode_invoices,
+    encode_invoices,
+    write_invoices,
+)
+from ._codecs.responses.accounts_response import (
+    decode_accounts_response,
+    encode_accounts_response,
+    write_accounts_response,
+)
+from ._codecs.responses.contact_response import (
+    decode_contact_response,
+    encode_contact_response,
+    write_contact_response,
+)
+from ._codecs.responses.contacts_response import (
+    decode_contacts_response,
+    encode_contacts_response,
+    write_contacts_response,
+)
+from ._codecs.responses.invoice_response import (
+    decode_invoice_response,
+    encode_invoice_response,
+    write_invoice_response,
+)
+from ._codecs.responses.invoices_response import (
+    decode_invoices_response,
+    encode_invoices_response,
+    write_invoices_response,
+)
+from ._codecs.responses.tracking_response import (
+    decode_response,
+    decode_tracking_response,
+    encode_response,
+    encode_tracking_response,
+    write_response,
+    write_tracking_response,
+)
+from ._codecs.types import (
+    decode_account,
+    decode_address,
+    decode_contact,
+    decode_error,
+    decode_error_exception,
+    decode_invoice,
+    decode_line_item,
+    decode_line_item_tracking,
+    decode_payment,
+    decode_phone,
+    decode_response_envelope,
+    decode_tracking_category,
+    decode_tracking_option,
+    encode_account,
+    encode_address,
+    encode_contact,
+    encode_error,
+    encode_error_exception,
+    encode_invoice,
+    encode_line_item,
+    encode_line_item_tracking,
+    encode_payment,
+    encode_phone,
+    encode_response_envelope,
+    encode_tracking_category,
+    encode_tracking_option,
+    write_account,
+    write_address,
+    write_contact,
+    write_error,
+    write_error_exception,
+    write_invoice,
+    write_line_item,
+    write_line_item_tracking,
+    write_payment,
+    write_phone,
+    write_response_envelope,
+    write_tracking_category,
+    write_tracking_option,
+)
 from .models import (
     Account,
     AccountsResponse,
-    AccountType,
     Address,
-    AddressType,
     Contact,
     ContactResponse,
     Contacts,
     ContactsResponse,
-    ContactStatus,
     Error,
     ErrorException,
     Invoice,
     InvoiceResponse,
     Invoices,
     InvoicesResponse,
-    InvoiceStatus,
-    InvoiceType,
     LineItem,
     LineItemTracking,
     Payment,
     Phone,
-    PhoneType,
     Response,
     ResponseEnvelope,
-    TaxType,
     TrackingCategory,
     TrackingOption,
     TrackingResponse,
 )
 
-__all__ = ["DECODERS", "ENCODERS", "WRITERS"]
-
-_E_AccountType = enum_table(AccountType)
-_E_AddressType = enum_table(AddressType)
-_E_ContactStatus = enum_table(ContactStatus)
-_E_InvoiceStatus = enum_table(InvoiceStatus)
-_E_InvoiceType = enum_table(InvoiceType)
-_E_PhoneType = enum_table(PhoneType)
-_E_TaxType = enum_table(TaxType)
-
-
-def decode_account(el: etree._Element, strict: bool = False) -> Account:
-    """An element holding a ``Account`` (``<Account>``) -> the dataclass."""
-    v_code: str | None = None
-    v_name: str | None = None
-    v_type: Any = None
-    v_tax_type: Any = None
-    v_description: str | None = None
-    for child in el:
-        tag = child.tag
-        if tag == "Code":
-            v_code = child.text or ""
-        elif tag == "Name":
-            v_name = child.text or ""
-        elif tag == "Type":
-            text = child.text
-            v_type = _E_AccountType.get(text)
-            if v_type is None:
-                v_type = read_enum(_E_AccountType, text)
-        elif tag == "TaxType":
-            text = child.text
-            v_tax_type = _E_TaxType.get(text)
-            if v_tax_type is None:
-                v_tax_type = read_enum(_E_TaxType, text)
-        elif tag == "Description":
-            v_description = child.text or ""
-        elif strict and isinstance(tag, str):
-            raise unknown("Account", tag)
-        elif isinstance(tag, str):
-            skipped("Account", tag)
-    if v_code is None:
-        raise missing("Account", "Code")
-    if v_name is None:
-        raise missing("Account", "Name")
-    if v_type is None:
-        raise missing("Account", "Type")
-    # Every field is assigned below, as the dataclass __init__ would (the models are plain
-    # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
-    # the cost of a keyword-argument call per object.
-    obj = Account.__new__(Account)
-    obj.code = v_code
-    obj.name = v_name
-    obj.type = v_type
-    obj.tax_type = v_tax_type
-    obj.description = v_description
-    return obj
-
-
-def write_account(el: etree._Element, obj: Account) -> None:
-    """Append the children of a ``Account`` to ``el``, in schema order."""
-    if obj.code is not None:
-        SubElement(el, "Code").text = obj.code or None
-    if obj.name is not None:
-        SubElement(el, "Name").text = obj.name or None
-    if obj.type is not None:
-        SubElement(el, "Type").text = enum_text(obj.type)
-    if obj.tax_type is not None:
-        SubElement(el, "TaxType").text = enum_text(obj.tax_type)
-    if obj.description is not None:
-        SubElement(el, "Description").text = obj.description or None
-
-
-def encode_account(obj: Account) -> bytes:
-    """A ``Account`` as the document ``<Account>...</Account>`` (UTF-8, no declaration)."""
-    el = etree.Element("Account")
-    write_account(el, obj)
-    return to_bytes(el)
-
-
-def decode_accounts_response(el: etree._Element, strict: bool = False) -> AccountsResponse:
-    """An element holding a ``AccountsResponse`` (``<Response>``) -> the dataclass."""
-    v_errors: list[Error] = []
-    v_id: str | None = None
-    v_status: str | None = None
-    v_provider_name: str | None = None
-    v_date_time_utc: datetime.datetime | None = None
-    v_accounts: list[Account] = []
-    for child in el:
-        tag = child.tag
-        if tag == "Errors":
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Error":
-                        i_errors = decode_error(item, strict)
-                        v_errors.append(i_errors)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Errors", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Errors", item.tag)
-        elif tag == "ID":
-            v_id = child.text or ""
-        elif tag == "Status":
-            v_status = child.text or ""
-        elif tag == "ProviderName":
-            v_provider_name = child.text or ""
-        elif tag == "DateTimeUTC":
-            try:
-                v_date_time_utc = parse_utc_datetime(child.text or "")
-            except ValueError:
-                raise invalid("Xero UTC timestamp", "Response.DateTimeUTC", child.text) from None
-        elif tag == "Accounts":
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Account":
-                        i_accounts = decode_account(item, strict)
-                        v_accounts.append(i_accounts)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Accounts", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Accounts", item.tag)
-        elif strict and isinstance(tag, str):
-            raise unknown("Response", tag)
-        elif isinstance(tag, str):
-            skipped("Response", tag)
-    if v_id is None:
-        raise missing("Response", "ID")
-    if v_status is None:
-        raise missing("Response", "Status")
-    if v_provider_name is None:
-        raise missing("Response", "ProviderName")
-    if v_date_time_utc is None:
-        raise missing("Response", "DateTimeUTC")
-    # Every field is assigned below, as the dataclass __init__ would (the models are plain
-    # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
-    # the cost of a keyword-argument call per object.
-    obj = AccountsResponse.__new__(AccountsResponse)
-    obj.errors = v_errors
-    obj.id = v_id
-    obj.status = v_status
-    obj.provider_name = v_provider_name
-    obj.date_time_utc = v_date_time_utc
-    obj.accounts = v_accounts
-    return obj
-
-
-def write_accounts_response(el: etree._Element, obj: AccountsResponse) -> None:
-    """Append the children of a ``AccountsResponse`` to ``el``, in schema order."""
-    wrapper = SubElement(el, "Errors")
-    for i_errors in obj.errors:
-        write_error(SubElement(wrapper, "Error"), i_errors)
-    if obj.id is not None:
-        SubElement(el, "ID").text = obj.id or None
-    if obj.status is not None:
-        SubElement(el, "Status").text = obj.status or None
-    if obj.provider_name is not None:
-        SubElement(el, "ProviderName").text = obj.provider_name or None
-    if obj.date_time_utc is not None:
-        SubElement(el, "DateTimeUTC").text = write_utc_datetime(obj.date_time_utc)
-    wrapper = SubElement(el, "Accounts")
-    for i_accounts in obj.accounts:
-        write_account(SubElement(wrapper, "Account"), i_accounts)
-
-
-def encode_accounts_response(obj: AccountsResponse) -> bytes:
-    """A ``AccountsResponse`` as the document ``<Response>...</Response>`` (UTF-8, no declaration)."""
-    el = etree.Element("Response")
-    write_accounts_response(el, obj)
-    return to_bytes(el)
-
-
-def decode_address(el: etree._Element, strict: bool = False) -> Address:
-    """An element holding a ``Address`` (``<Address>``) -> the dataclass."""
-    v_address_type: Any = None
-    v_address_line1: str | None = None
-    v_address_line2: str | None = None
-    v_address_line3: str | None = None
-    v_address_line4: str | None = None
-    v_city: str | None = None
-    v_region: str | None = None
-    v_postal_code: str | None = None
-    v_country: str | None = None
-    for child in el:
-        tag = child.tag
-        if tag == "AddressType":
-            text = child.text
-            v_address_type = _E_AddressType.get(text)
-            if v_address_type is None:
-                v_address_type = read_enum(_E_AddressType, text)
-        elif tag == "AddressLine1":
-            v_address_line1 = child.text or ""
-        elif tag == "AddressLine2":
-            v_address_line2 = child.text or ""
-        elif tag == "AddressLine3":
-            v_address_line3 = child.text or ""
-        elif tag == "AddressLine4":
-            v_address_line4 = child.text or ""
-        elif tag == "City":
-            v_city = child.text or ""
-        elif tag == "Region":
-            v_region = child.text or ""
-        elif tag == "PostalCode":
-            v_postal_code = child.text or ""
-        elif tag == "Country":
-            v_country = child.text or ""
-        elif strict and isinstance(tag, str):
-            raise unknown("Address", tag)
-        elif isinstance(tag, str):
-            skipped("Address", tag)
-    if v_address_type is None:
-        raise missing("Address", "AddressType")
-    # Every field is assigned below, as the dataclass __init__ would (the models are plain
-    # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
-    # the cost of a keyword-argument call per object.
-    obj = Address.__new__(Address)
-    obj.address_type = v_address_type
-    obj.address_line1 = v_address_line1
-    obj.address_line2 = v_address_line2
-    obj.address_line3 = v_address_line3
-    obj.address_line4 = v_address_line4
-    obj.city = v_city
-    obj.region = v_region
-    obj.postal_code = v_postal_code
-    obj.country = v_country
-    return obj
-
-
-def write_address(el: etree._Element, obj: Address) -> None:
-    """Append the children of a ``Address`` to ``el``, in schema order."""
-    if obj.address_type is not None:
-        SubElement(el, "AddressType").text = enum_text(obj.address_type)
-    if obj.address_line1 is not None:
-        SubElement(el, "AddressLine1").text = obj.address_line1 or None
-    if obj.address_line2 is not None:
-        SubElement(el, "AddressLine2").text = obj.address_line2 or None
-    if obj.address_line3 is not None:
-        SubElement(el, "AddressLine3").text = obj.address_line3 or None
-    if obj.address_line4 is not None:
-        SubElement(el, "AddressLine4").text = obj.address_line4 or None
-    if obj.city is not None:
-        SubElement(el, "City").text = obj.city or None
-    if obj.region is not None:
-        SubElement(el, "Region").text = obj.region or None
-    if obj.postal_code is not None:
-        SubElement(el, "PostalCode").text = obj.postal_code or None
-    if obj.country is not None:
-        SubElement(el, "Country").text = obj.country or None
-
-
-def encode_address(obj: Address) -> bytes:
-    """A ``Address`` as the document ``<Address>...</Address>`` (UTF-8, no declaration)."""
-    el = etree.Element("Address")
-    write_address(el, obj)
-    return to_bytes(el)
-
-
-def decode_contact(el: etree._Element, strict: bool = False) -> Contact:
-    """An element holding a ``Contact`` (``<Contact>``) -> the dataclass."""
-    v_contact_id: str | None = None
-    v_contact_number: str | None = None
-    v_contact_status: Any = None
-    v_name: str | None = None
-    v_email_address: str | None = None
-    v_addresses: list[Address] = []
-    v_phones: list[Phone] = []
-    v_skype_user_name: str | None = None
-    v_updated_date_utc: datetime.datetime | None = None
-    for child in el:
-        tag = child.tag
-        if tag == "ContactID":
-            v_contact_id = child.text or ""
-        elif tag == "ContactNumber":
-            v_contact_number = child.text or ""
-        elif tag == "ContactStatus":
-            text = child.text
-            v_contact_status = _E_ContactStatus.get(text)
-            if v_contact_status is None:
-                v_contact_status = read_enum(_E_ContactStatus, text)
-        elif tag == "Name":
-            v_name = child.text or ""
-        elif tag == "EmailAddress":
-            v_email_address = child.text or ""
-        elif tag == "Addresses":
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Address":
-                        i_addresses = decode_address(item, strict)
-                        v_addresses.append(i_addresses)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Addresses", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Addresses", item.tag)
-        elif tag == "Phones":
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Phone":
-                        i_phones = decode_phone(item, strict)
-                        v_phones.append(i_phones)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Phones", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Phones", item.tag)
-        elif tag == "SkypeUserName":
-            v_skype_user_name = child.text or ""
-        elif tag == "UpdatedDateUTC":
-            try:
-                v_updated_date_utc = parse_utc_datetime(child.text or "")
-            except ValueError:
-                raise invalid("Xero UTC timestamp", "Contact.UpdatedDateUTC", child.text) from None
-        elif strict and isinstance(tag, str):
-            raise unknown("Contact", tag)
-        elif isinstance(tag, str):
-            skipped("Contact", tag)
-    if v_name is None:
-        raise missing("Contact", "Name")
-    # Every field is assigned below, as the dataclass __init__ would (the models are plain
-    # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
-    # the cost of a keyword-argument call per object.
-    obj = Contact.__new__(Contact)
-    obj.contact_id = v_contact_id
-    obj.contact_number = v_contact_number
-    obj.contact_status = v_contact_status
-    obj.name = v_name
-    obj.email_address = v_email_address
-    obj.addresses = v_addresses
-    obj.phones = v_phones
-    obj.skype_user_name = v_skype_user_name
-    obj.updated_date_utc = v_updated_date_utc
-    return obj
-
-
-def write_contact(el: etree._Element, obj: Contact) -> None:
-    """Append the children of a ``Contact`` to ``el``, in schema order."""
-    if obj.contact_id is not None:
-        SubElement(el, "ContactID").text = obj.contact_id or None
-    if obj.contact_number is not None:
-        SubElement(el, "ContactNumber").text = obj.contact_number or None
-    if obj.contact_status is not None:
-        SubElement(el, "ContactStatus").text = enum_text(obj.contact_status)
-    if obj.name is not None:
-        SubElement(el, "Name").text = obj.name or None
-    if obj.email_address is not None:
-        SubElement(el, "EmailAddress").text = obj.email_address or None
-    wrapper = SubElement(el, "Addresses")
-    for i_addresses in obj.addresses:
-        write_address(SubElement(wrapper, "Address"), i_addresses)
-    wrapper = SubElement(el, "Phones")
-    for i_phones in obj.phones:
-        write_phone(SubElement(wrapper, "Phone"), i_phones)
-    if obj.skype_user_name is not None:
-        SubElement(el, "SkypeUserName").text = obj.skype_user_name or None
-    if obj.updated_date_utc is not None:
-        SubElement(el, "UpdatedDateUTC").text = write_utc_datetime(obj.updated_date_utc)
-
-
-def encode_contact(obj: Contact) -> bytes:
-    """A ``Contact`` as the document ``<Contact>...</Contact>`` (UTF-8, no declaration)."""
-    el = etree.Element("Contact")
-    write_contact(el, obj)
-    return to_bytes(el)
-
-
-def decode_contact_response(el: etree._Element, strict: bool = False) -> ContactResponse:
-    """An element holding a ``ContactResponse`` (``<Response>``) -> the dataclass."""
-    v_errors: list[Error] = []
-    v_id: str | None = None
-    v_status: str | None = None
-    v_provider_name: str | None = None
-    v_date_time_utc: datetime.datetime | None = None
-    v_contact: Contact | None = None
-    for child in el:
-        tag = child.tag
-        if tag == "Errors":
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Error":
-                        i_errors = decode_error(item, strict)
-                        v_errors.append(i_errors)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Errors", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Errors", item.tag)
-        elif tag == "ID":
-            v_id = child.text or ""
-        elif tag == "Status":
-            v_status = child.text or ""
-        elif tag == "ProviderName":
-            v_provider_name = child.text or ""
-        elif tag == "DateTimeUTC":
-            try:
-                v_date_time_utc = parse_utc_datetime(child.text or "")
-            except ValueError:
-                raise invalid("Xero UTC timestamp", "Response.DateTimeUTC", child.text) from None
-        elif tag == "Contact":
-            v_contact = decode_contact(child, strict)
-        elif strict and isinstance(tag, str):
-            raise unknown("Response", tag)
-        elif isinstance(tag, str):
-            skipped("Response", tag)
-    if v_id is None:
-        raise missing("Response", "ID")
-    if v_status is None:
-        raise missing("Response", "Status")
-    if v_provider_name is None:
-        raise missing("Response", "ProviderName")
-    if v_date_time_utc is None:
-        raise missing("Response", "DateTimeUTC")
-    # Every field is assigned below, as the dataclass __init__ would (the models are plain
-    # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
-    # the cost of a keyword-argument call per object.
-    obj = ContactResponse.__new__(ContactResponse)
-    obj.errors = v_errors
-    obj.id = v_id
-    obj.status = v_status
-    obj.provider_name = v_provider_name
-    obj.date_time_utc = v_date_time_utc
-    obj.contact = v_contact
-    return obj
-
-
-def write_contact_response(el: etree._Element, obj: ContactResponse) -> None:
-    """Append the children of a ``ContactResponse`` to ``el``, in schema order."""
-    wrapper = SubElement(el, "Errors")
-    for i_errors in obj.errors:
-        write_error(SubElement(wrapper, "Error"), i_errors)
-    if obj.id is not None:
-        SubElement(el, "ID").text = obj.id or None
-    if obj.status is not None:
-        SubElement(el, "Status").text = obj.status or None
-    if obj.provider_name is not None:
-        SubElement(el, "ProviderName").text = obj.provider_name or None
-    if obj.date_time_utc is not None:
-        SubElement(el, "DateTimeUTC").text = write_utc_datetime(obj.date_time_utc)
-    if obj.contact is not None:
-        write_contact(SubElement(el, "Contact"), obj.contact)
-
-
-def encode_contact_response(obj: ContactResponse) -> bytes:
-    """A ``ContactResponse`` as the document ``<Response>...</Response>`` (UTF-8, no declaration)."""
-    el = etree.Element("Response")
-    write_contact_response(el, obj)
-    return to_bytes(el)
-
-
-def decode_contacts(el: etree._Element, strict: bool = False) -> Contacts:
-    """An element holding a ``Contacts`` (``<Contacts>``) -> the dataclass."""
-    v_contact: list[Contact] = []
-    for child in el:
-        tag = child.tag
-        if tag == "Contact":
-            i_contact = decode_contact(child, strict)
-            v_contact.append(i_contact)
-        elif strict and isinstance(tag, str):
-            raise unknown("Contacts", tag)
-        elif isinstance(tag, str):
-            skipped("Contacts", tag)
-    # Every field is assigned below, as the dataclass __init__ would (the models are plain
-    # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
-    # the cost of a keyword-argument call per object.
-    obj = Contacts.__new__(Contacts)
-    obj.contact = v_contact
-    return obj
-
-
-def write_contacts(el: etree._Element, obj: Contacts) -> None:
-    """Append the children of a ``Contacts`` to ``el``, in schema order."""
-    for i_contact in obj.contact:
-        write_contact(SubElement(el, "Contact"), i_contact)
-
-
-def encode_contacts(obj: Contacts) -> bytes:
-    """A ``Contacts`` as the document ``<Contacts>...</Contacts>`` (UTF-8, no declaration)."""
-    el = etree.Element("Contacts")
-    write_contacts(el, obj)
-    return to_bytes(el)
-
-
-def decode_contacts_response(el: etree._Element, strict: bool = False) -> ContactsResponse:
-    """An element holding a ``ContactsResponse`` (``<Response>``) -> the dataclass."""
-    v_errors: list[Error] = []
-    v_id: str | None = None
-    v_status: str | None = None
-    v_provider_name: str | None = None
-    v_date_time_utc: datetime.datetime | None = None
-    v_contacts: list[Contact] = []
-    for child in el:
-        tag = child.tag
-        if tag == "Errors":
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Error":
-                        i_errors = decode_error(item, strict)
-                        v_errors.append(i_errors)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Errors", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Errors", item.tag)
-        elif tag == "ID":
-            v_id = child.text or ""
-        elif tag == "Status":
-            v_status = child.text or ""
-        elif tag == "ProviderName":
-            v_provider_name = child.text or ""
-        elif tag == "DateTimeUTC":
-            try:
-                v_date_time_utc = parse_utc_datetime(child.text or "")
-            except ValueError:
-                raise invalid("Xero UTC timestamp", "Response.DateTimeUTC", child.text) from None
-        elif tag == "Contacts":
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Contact":
-                        i_contacts = decode_contact(item, strict)
-                        v_contacts.append(i_contacts)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Contacts", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Contacts", item.tag)
-        elif strict and isinstance(tag, str):
-            raise unknown("Response", tag)
-        elif isinstance(tag, str):
-            skipped("Response", tag)
-    if v_id is None:
-        raise missing("Response", "ID")
-    if v_status is None:
-        raise missing("Response", "Status")
-    if v_provider_name is None:
-        raise missing("Response", "ProviderName")
-    if v_date_time_utc is None:
-        raise missing("Response", "DateTimeUTC")
-    # Every field is assigned below, as the dataclass __init__ would (the models are plain
-    # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
-    # the cost of a keyword-argument call per object.
-    obj = ContactsResponse.__new__(ContactsResponse)
-    obj.errors = v_errors
-    obj.id = v_id
-    obj.status = v_status
-    obj.provider_name = v_provider_name
-    obj.date_time_utc = v_date_time_utc
-    obj.contacts = v_contacts
-    return obj
-
-
-def write_contacts_response(el: etree._Element, obj: ContactsResponse) -> None:
-    """Append the children of a ``ContactsResponse`` to ``el``, in schema order."""
-    wrapper = SubElement(el, "Errors")
-    for i_errors in obj.errors:
-        write_error(SubElement(wrapper, "Error"), i_errors)
-    if obj.id is not None:
-        SubElement(el, "ID").text = obj.id or None
-    if obj.status is not None:
-        SubElement(el, "Status").text = obj.status or None
-    if obj.provider_name is not None:
-        SubElement(el, "ProviderName").text = obj.provider_name or None
-    if obj.date_time_utc is not None:
-        SubElement(el, "DateTimeUTC").text = write_utc_datetime(obj.date_time_utc)
-    wrapper = SubElement(el, "Contacts")
-    for i_contacts in obj.contacts:
-        write_contact(SubElement(wrapper, "Contact"), i_contacts)
-
-
-def encode_contacts_response(obj: ContactsResponse) -> bytes:
-    """A ``ContactsResponse`` as the document ``<Response>...</Response>`` (UTF-8, no declaration)."""
-    el = etree.Element("Response")
-    write_contacts_response(el, obj)
-    return to_bytes(el)
-
-
-def decode_error(el: etree._Element, strict: bool = False) -> Error:
-    """An element holding a ``Error`` (``<Error>``) -> the dataclass."""
-    v_description: str | None = None
-    v_exception: ErrorException | None = None
-    for child in el:
-        tag = child.tag
-        if tag == "Description":
-            v_description = child.text or ""
-        elif tag == "Exception":
-            v_exception = decode_error_exception(child, strict)
-        elif strict and isinstance(tag, str):
-            raise unknown("Error", tag)
-        elif isinstance(tag, str):
-            skipped("Error", tag)
-    if v_description is None:
-        raise missing("Error", "Description")
-    # Every field is assigned below, as the dataclass __init__ would (the models are plain
-    # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
-    # the cost of a keyword-argument call per object.
-    obj = Error.__new__(Error)
-    obj.description = v_description
-    obj.exception = v_exception
-    return obj
-
-
-def write_error(el: etree._Element, obj: Error) -> None:
-    """Append the children of a ``Error`` to ``el``, in schema order."""
-    if obj.description is not None:
-        SubElement(el, "Description").text = obj.description or None
-    if obj.exception is not None:
-        write_error_exception(SubElement(el, "Exception"), obj.exception)
-
-
-def encode_error(obj: Error) -> bytes:
-    """A ``Error`` as the document ``<Error>...</Error>`` (UTF-8, no declaration)."""
-    el = etree.Element("Error")
-    write_error(el, obj)
-    return to_bytes(el)
-
-
-def decode_error_exception(el: etree._Element, strict: bool = False) -> ErrorException:
-    """An element holding a ``ErrorException`` (``<ErrorException>``) -> the dataclass."""
-    v_date_time: datetime.datetime | None = None
-    v_exception_type: str | None = None
-    v_message: str | None = None
-    v_source: str | None = None
-    v_stack_trace: str | None = None
-    for child in el:
-        tag = child.tag
-        if tag == "DateTime":
-            try:
-                v_date_time = parse_utc_datetime(child.text or "")
-            except ValueError:
-                raise invalid("Xero UTC timestamp", "ErrorException.DateTime", child.text) from None
-        elif tag == "ExceptionType":
-            v_exception_type = child.text or ""
-        elif tag == "Message":
-            v_message = child.text or ""
-        elif tag == "Source":
-            v_source = child.text or ""
-        elif tag == "StackTrace":
-            v_stack_trace = child.text or ""
-        elif strict and isinstance(tag, str):
-            raise unknown("ErrorException", tag)
-        elif isinstance(tag, str):
-            skipped("ErrorException", tag)
-    # Every field is assigned below, as the dataclass __init__ would (the models are plain
-    # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
-    # the cost of a keyword-argument call per object.
-    obj = ErrorException.__new__(ErrorException)
-    obj.date_time = v_date_time
-    obj.exception_type = v_exception_type
-    obj.message = v_message
-    obj.source = v_source
-    obj.stack_trace = v_stack_trace
-    return obj
-
-
-def write_error_exception(el: etree._Element, obj: ErrorException) -> None:
-    """Append the children of a ``ErrorException`` to ``el``, in schema order."""
-    if obj.date_time is not None:
-        SubElement(el, "DateTime").text = write_utc_datetime(obj.date_time)
-    if obj.exception_type is not None:
-        SubElement(el, "ExceptionType").text = obj.exception_type or None
-    if obj.message is not None:
-        SubElement(el, "Message").text = obj.message or None
-    if obj.source is not None:
-        SubElement(el, "Source").text = obj.source or None
-    if obj.stack_trace is not None:
-        SubElement(el, "StackTrace").text = obj.stack_trace or None
-
-
-def encode_error_exception(obj: ErrorException) -> bytes:
-    """A ``ErrorException`` as the document ``<ErrorException>...</ErrorException>`` (UTF-8, no declaration)."""
-    el = etree.Element("ErrorException")
-    write_error_exception(el, obj)
-    return to_bytes(el)
-
-
-def decode_invoice(el: etree._Element, strict: bool = False) -> Invoice:
-    """An element holding a ``Invoice`` (``<Invoice>``) -> the dataclass."""
-    v_invoice_type: Any = None
-    v_invoice_id: str | None = None
-    v_contact: Contact | None = None
-    v_invoice_date: datetime.date | None = None
-    v_due_date: datetime.date | None = None
-    v_invoice_number: str | None = None
-    v_reference: str | None = None
-    v_tax_inclusive: bool | None = None
-    v_includes_tax: bool | None = None
-    v_sub_total: Decimal | None = None
-    v_total_tax: Decimal | None = None
-    v_total: Decimal | None = None
-    v_invoice_status: Any = None
-    v_line_items: list[LineItem] = []
-    v_payments: list[Payment] = []
-    v_fully_paid_on: datetime.date | None = None
-    v_amount_due: Decimal | None = None
-    v_amount_paid: Decimal | None = None
-    v_amount_credited: Decimal | None = None
-    v_updated_date_utc: datetime.datetime | None = None
-    for child in el:
-        tag = child.tag
-        if tag == "InvoiceType":
-            text = child.text
-            v_invoice_type = _E_InvoiceType.get(text)
-            if v_invoice_type is None:
-                v_invoice_type = read_enum(_E_InvoiceType, text)
-        elif tag == "InvoiceID":
-            v_invoice_id = child.text or ""
-        elif tag == "Contact":
-            v_contact = decode_contact(child, strict)
-        elif tag == "InvoiceDate":
-            try:
-                v_invoice_date = parse_date(child.text or "")
-            except ValueError:
-                raise invalid("Xero date", "Invoice.InvoiceDate", child.text) from None
-        elif tag == "DueDate":
-            try:
-                v_due_date = parse_date(child.text or "")
-            except ValueError:
-                raise invalid("Xero date", "Invoice.DueDate", child.text) from None
-        elif tag == "InvoiceNumber":
-            v_invoice_number = child.text or ""
-        elif tag == "Reference":
-            v_reference = child.text or ""
-        elif tag == "TaxInclusive":
-            text = child.text
-            if text == "true":
-                v_tax_inclusive = True
-            elif text == "false":
-                v_tax_inclusive = False
-            else:
-                v_tax_inclusive = read_bool(text, "Invoice.TaxInclusive")
-        elif tag == "IncludesTax":
-            text = child.text
-            if text == "true":
-                v_includes_tax = True
-            elif text == "false":
-                v_includes_tax = False
-            else:
-                v_includes_tax = read_bool(text, "Invoice.IncludesTax")
-        elif tag == "SubTotal":
-            try:
-                v_sub_total = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "Invoice.SubTotal", child.text) from None
-            if not v_sub_total.is_finite():
-                raise invalid("decimal", "Invoice.SubTotal", child.text)
-        elif tag == "TotalTax":
-            try:
-                v_total_tax = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "Invoice.TotalTax", child.text) from None
-            if not v_total_tax.is_finite():
-                raise invalid("decimal", "Invoice.TotalTax", child.text)
-        elif tag == "Total":
-            try:
-                v_total = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "Invoice.Total", child.text) from None
-            if not v_total.is_finite():
-                raise invalid("decimal", "Invoice.Total", child.text)
-        elif tag == "InvoiceStatus":
-            text = child.text
-            v_invoice_status = _E_InvoiceStatus.get(text)
-            if v_invoice_status is None:
-                v_invoice_status = read_enum(_E_InvoiceStatus, text)
-        elif tag == "LineItems":
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "LineItem":
-                        i_line_items = decode_line_item(item, strict)
-                        v_line_items.append(i_line_items)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("LineItems", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("LineItems", item.tag)
-        elif tag == "Payments":
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Payment":
-                        i_payments = decode_payment(item, strict)
-                        v_payments.append(i_payments)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Payments", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Payments", item.tag)
-        elif tag == "FullyPaidOn":
-            try:
-                v_fully_paid_on = parse_date(child.text or "")
-            except ValueError:
-                raise invalid("Xero date", "Invoice.FullyPaidOn", child.text) from None
-        elif tag == "AmountDue":
-            try:
-                v_amount_due = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "Invoice.AmountDue", child.text) from None
-            if not v_amount_due.is_finite():
-                raise invalid("decimal", "Invoice.AmountDue", child.text)
-        elif tag == "AmountPaid":
-            try:
-                v_amount_paid = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "Invoice.AmountPaid", child.text) from None
-            if not v_amount_paid.is_finite():
-                raise invalid("decimal", "Invoice.AmountPaid", child.text)
-        elif tag == "AmountCredited":
-            try:
-                v_amount_credited = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "Invoice.AmountCredited", child.text) from None
-            if not v_amount_credited.is_finite():
-                raise invalid("decimal", "Invoice.AmountCredited", child.text)
-        elif tag == "UpdatedDateUTC":
-            try:
-                v_updated_date_utc = parse_utc_datetime(child.text or "")
-            except ValueError:
-                raise invalid("Xero UTC timestamp", "Invoice.UpdatedDateUTC", child.text) from None
-        elif strict and isinstance(tag, str):
-            raise unknown("Invoice", tag)
-        elif isinstance(tag, str):
-            skipped("Invoice", tag)
-    if v_invoice_type is None:
-        raise missing("Invoice", "InvoiceType")
-    if v_contact is None:
-        raise missing("Invoice", "Contact")
-    if v_invoice_date is None:
-        raise missing("Invoice", "InvoiceDate")
-    if v_invoice_number is None:
-        raise missing("Invoice", "InvoiceNumber")
-    # Every field is assigned below, as the dataclass __init__ would (the models are plain
-    # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
-    # the cost of a keyword-argument call per object.
-    obj = Invoice.__new__(Invoice)
-    obj.invoice_type = v_invoice_type
-    obj.invoice_id = v_invoice_id
-    obj.contact = v_contact
-    obj.invoice_date = v_invoice_date
-    obj.due_date = v_due_date
-    obj.invoice_number = v_invoice_number
-    obj.reference = v_reference
-    obj.tax_inclusive = v_tax_inclusive
-    obj.includes_tax = v_includes_tax
-    obj.sub_total = v_sub_total
-    obj.total_tax = v_total_tax
-    obj.total = v_total
-    obj.invoice_status = v_invoice_status
-    obj.line_items = v_line_items
-    obj.payments = v_payments
-    obj.fully_paid_on = v_fully_paid_on
-    obj.amount_due = v_amount_due
-    obj.amount_paid = v_amount_paid
-    obj.amount_credited = v_amount_credited
-    obj.updated_date_utc = v_updated_date_utc
-    return obj
-
-
-def write_invoice(el: etree._Element, obj: Invoice) -> None:
-    """Append the children of a ``Invoice`` to ``el``, in schema order."""
-    if obj.invoice_type is not None:
-        SubElement(el, "InvoiceType").text = enum_text(obj.invoice_type)
-    if obj.invoice_id is not None:
-        SubElement(el, "InvoiceID").text = obj.invoice_id or None
-    if obj.contact is not None:
-        write_contact(SubElement(el, "Contact"), obj.contact)
-    if obj.invoice_date is not None:
-        SubElement(el, "InvoiceDate").text = write_date(obj.invoice_date)
-    if obj.due_date is not None:
-        SubElement(el, "DueDate").text = write_date(obj.due_date)
-    if obj.invoice_number is not None:
-        SubElement(el, "InvoiceNumber").text = obj.invoice_number or None
-    if obj.reference is not None:
-        SubElement(el, "Reference").text = obj.reference or None
-    if obj.tax_inclusive is not None:
-        SubElement(el, "TaxInclusive").text = bool_text(obj.tax_inclusive)
-    if obj.includes_tax is not None:
-        SubElement(el, "IncludesTax").text = bool_text(obj.includes_tax)
-    if obj.sub_total is not None:
-        SubElement(el, "SubTotal").text = decimal_text(obj.sub_total)
-    if obj.total_tax is not None:
-        SubElement(el, "TotalTax").text = decimal_text(obj.total_tax)
-    if obj.total is not None:
-        SubElement(el, "Total").text = decimal_text(obj.total)
-    if obj.invoice_status is not None:
-        SubElement(el, "InvoiceStatus").text = enum_text(obj.invoice_status)
-    wrapper = SubElement(el, "LineItems")
-    for i_line_items in obj.line_items:
-        write_line_item(SubElement(wrapper, "LineItem"), i_line_items)
-    wrapper = SubElement(el, "Payments")
-    for i_payments in obj.payments:
-        write_payment(SubElement(wrapper, "Payment"), i_payments)
-    if obj.fully_paid_on is not None:
-        SubElement(el, "FullyPaidOn").text = write_date(obj.fully_paid_on)
-    if obj.amount_due is not None:
-        SubElement(el, "AmountDue").text = decimal_text(obj.amount_due)
-    if obj.amount_paid is not None:
-        SubElement(el, "AmountPaid").text = decimal_text(obj.amount_paid)
-    if obj.amount_credited is not None:
-        SubElement(el, "AmountCredited").text = decimal_text(obj.amount_credited)
-    if obj.updated_date_utc is not None:
-        SubElement(el, "UpdatedDateUTC").text = write_utc_datetime(obj.updated_date_utc)
-
-
-def encode_invoice(obj: Invoice) -> bytes:
-    """A ``Invoice`` as the document ``<Invoice>...</Invoice>`` (UTF-8, no declaration)."""
-    el = etree.Element("Invoice")
-    write_invoice(el, obj)
-    return to_bytes(el)
-
-
-def decode_invoice_response(el: etree._Element, strict: bool = False) -> InvoiceResponse:
-    """An element holding a ``InvoiceResponse`` (``<Response>``) -> the dataclass."""
-    v_errors: list[Error] = []
-    v_id: str | None = None
-    v_status: str | None = None
-    v_provider_name: str | None = None
-    v_date_time_utc: datetime.datetime | None = None
-    v_invoice: Invoice | None = None
-    for child in el:
-        tag = child.tag
-        if tag == "Errors":
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Error":
-                        i_errors = decode_error(item, strict)
-                        v_errors.append(i_errors)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Errors", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Errors", item.tag)
-        elif tag == "ID":
-            v_id = child.text or ""
-        elif tag == "Status":
-            v_status = child.text or ""
-        elif tag == "ProviderName":
-            v_provider_name = child.text or ""
-        elif tag == "DateTimeUTC":
-            try:
-                v_date_time_utc = parse_utc_datetime(child.text or "")
-            except ValueError:
-                raise invalid("Xero UTC timestamp", "Response.DateTimeUTC", child.text) from None
-        elif tag == "Invoice":
-            v_invoice = decode_invoice(child, strict)
-        elif strict and isinstance(tag, str):
-            raise unknown("Response", tag)
-        elif isinstance(tag, str):
-            skipped("Response", tag)
-    if v_id is None:
-        raise missing("Response", "ID")
-    if v_status is None:
-        raise missing("Response", "Status")
-    if v_provider_name is None:
-        raise missing("Response", "ProviderName")
-    if v_date_time_utc is None:
-        raise missing("Response", "DateTimeUTC")
-    # Every field is assigned below, as the dataclass __init__ would (the models are plain
-    # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
-    # the cost of a keyword-argument call per object.
-    obj = InvoiceResponse.__new__(InvoiceResponse)
-    obj.errors = v_errors
-    obj.id = v_id
-    obj.status = v_status
-    obj.provider_name = v_provider_name
-    obj.date_time_utc = v_date_time_utc
-    obj.invoice = v_invoice
-    return obj
-
-
-def write_invoice_response(el: etree._Element, obj: InvoiceResponse) -> None:
-    """Append the children of a ``InvoiceResponse`` to ``el``, in schema order."""
-    wrapper = SubElement(el, "Errors")
-    for i_errors in obj.errors:
-        write_error(SubElement(wrapper, "Error"), i_errors)
-    if obj.id is not None:
-        SubElement(el, "ID").text = obj.id or None
-    if obj.status is not None:
-        SubElement(el, "Status").text = obj.status or None
-    if obj.provider_name is not None:
-        SubElement(el, "ProviderName").text = obj.provider_name or None
-    if obj.date_time_utc is not None:
-        SubElement(el, "DateTimeUTC").text = write_utc_datetime(obj.date_time_utc)
-    if obj.invoice is not None:
-        write_invoice(SubElement(el, "Invoice"), obj.invoice)
-
-
-def encode_invoice_response(obj: InvoiceResponse) -> bytes:
-    """A ``InvoiceResponse`` as the document ``<Response>...</Response>`` (UTF-8, no declaration)."""
-    el = etree.Element("Response")
-    write_invoice_response(el, obj)
-    return to_bytes(el)
-
-
-def decode_invoices(el: etree._Element, strict: bool = False) -> Invoices:
-    """An element holding a ``Invoices`` (``<Invoices>``) -> the dataclass."""
-    v_invoice: list[Invoice] = []
-    for child in el:
-        tag = child.tag
-        if tag == "Invoice":
-            i_invoice = decode_invoice(child, strict)
-            v_invoice.append(i_invoice)
-        elif strict and isinstance(tag, str):
-            raise unknown("Invoices", tag)
-        elif isinstance(tag, str):
-            skipped("Invoices", tag)
-    # Every field is assigned below, as the dataclass __init__ would (the models are plain
-    # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
-    # the cost of a keyword-argument call per object.
-    obj = Invoices.__new__(Invoices)
-    obj.invoice = v_invoice
-    return obj
-
-
-def write_invoices(el: etree._Element, obj: Invoices) -> None:
-    """Append the children of a ``Invoices`` to ``el``, in schema order."""
-    for i_invoice in obj.invoice:
-        write_invoice(SubElement(el, "Invoice"), i_invoice)
-
-
-def encode_invoices(obj: Invoices) -> bytes:
-    """A ``Invoices`` as the document ``<Invoices>...</Invoices>`` (UTF-8, no declaration)."""
-    el = etree.Element("Invoices")
-    write_invoices(el, obj)
-    return to_bytes(el)
-
-
-def decode_invoices_response(el: etree._Element, strict: bool = False) -> InvoicesResponse:
-    """An element holding a ``InvoicesResponse`` (``<Response>``) -> the dataclass."""
-    v_errors: list[Error] = []
-    v_id: str | None = None
-    v_status: str | None = None
-    v_provider_name: str | None = None
-    v_date_time_utc: datetime.datetime | None = None
-    v_invoices: list[Invoice] = []
-    for child in el:
-        tag = child.tag
-        if tag == "Errors":
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Error":
-                        i_errors = decode_error(item, strict)
-                        v_errors.append(i_errors)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Errors", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Errors", item.tag)
-        elif tag == "ID":
-            v_id = child.text or ""
-        elif tag == "Status":
-            v_status = child.text or ""
-        elif tag == "ProviderName":
-            v_provider_name = child.text or ""
-        elif tag == "DateTimeUTC":
-            try:
-                v_date_time_utc = parse_utc_datetime(child.text or "")
-            except ValueError:
-                raise invalid("Xero UTC timestamp", "Response.DateTimeUTC", child.text) from None
-        elif tag == "Invoices":
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Invoice":
-                        i_invoices = decode_invoice(item, strict)
-                        v_invoices.append(i_invoices)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Invoices", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Invoices", item.tag)
-        elif strict and isinstance(tag, str):
-            raise unknown("Response", tag)
-        elif isinstance(tag, str):
-            skipped("Response", tag)
-    if v_id is None:
-        raise missing("Response", "ID")
-    if v_status is None:
-        raise missing("Response", "Status")
-    if v_provider_name is None:
-        raise missing("Response", "ProviderName")
-    if v_date_time_utc is None:
-        raise missing("Response", "DateTimeUTC")
-    # Every field is assigned below, as the dataclass __init__ would (the models are plain
-    # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
-    # the cost of a keyword-argument call per object.
-    obj = InvoicesResponse.__new__(InvoicesResponse)
-    obj.errors = v_errors
-    obj.id = v_id
-    obj.status = v_status
-    obj.provider_name = v_provider_name
-    obj.date_time_utc = v_date_time_utc
-    obj.invoices = v_invoices
-    return obj
-
-
-def write_invoices_response(el: etree._Element, obj: InvoicesResponse) -> None:
-    """Append the children of a ``InvoicesResponse`` to ``el``, in schema order."""
-    wrapper = SubElement(el, "Errors")
-    for i_errors in obj.errors:
-        write_error(SubElement(wrapper, "Error"), i_errors)
-    if obj.id is not None:
-        SubElement(el, "ID").text = obj.id or None
-    if obj.status is not None:
-        SubElement(el, "Status").text = obj.status or None
-    if obj.provider_name is not None:
-        SubElement(el, "ProviderName").text = obj.provider_name or None
-    if obj.date_time_utc is not None:
-        SubElement(el, "DateTimeUTC").text = write_utc_datetime(obj.date_time_utc)
-    wrapper = SubElement(el, "Invoices")
-    for i_invoices in obj.invoices:
-        write_invoice(SubElement(wrapper, "Invoice"), i_invoices)
-
-
-def encode_invoices_response(obj: InvoicesResponse) -> bytes:
-    """A ``InvoicesResponse`` as the document ``<Response>...</Response>`` (UTF-8, no declaration)."""
-    el = etree.Element("Response")
-    write_invoices_response(el, obj)
-    return to_bytes(el)
-
-
-def decode_line_item(el: etree._Element, strict: bool = False) -> LineItem:
-    """An element holding a ``LineItem`` (``<LineItem>``) -> the dataclass."""
-    v_line_item_id: str | None = None
-    v_description: str | None = None
-    v_quantity: Decimal | None = None
-    v_unit_amount: Decimal | None = None
-    v_tax_type: Any = None
-    v_tax_amount: Decimal | None = None
-    v_line_amount: Decimal | None = None
-    v_account_code: str | None = None
-    v_tracking: list[LineItemTracking] = []
-    for child in el:
-        tag = child.tag
-        if tag == "LineItemID":
-            v_line_item_id = child.text or ""
-        elif tag == "Description":
-            v_description = child.text or ""
-        elif tag == "Quantity":
-            try:
-                v_quantity = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "LineItem.Quantity", child.text) from None
-            if not v_quantity.is_finite():
-                raise invalid("decimal", "LineItem.Quantity", child.text)
-        elif tag == "UnitAmount":
-            try:
-                v_unit_amount = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "LineItem.UnitAmount", child.text) from None
-            if not v_unit_amount.is_finite():
-                raise invalid("decimal", "LineItem.UnitAmount", child.text)
-        elif tag == "TaxType":
-            text = child.text
-            v_tax_type = _E_TaxType.get(text)
-            if v_tax_type is None:
-                v_tax_type = read_enum(_E_TaxType, text)
-        elif tag == "TaxAmount":
-            try:
-                v_tax_amount = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "LineItem.TaxAmount", child.text) from None
-            if not v_tax_amount.is_finite():
-                raise invalid("decimal", "LineItem.TaxAmount", child.text)
-        elif tag == "LineAmount":
-            try:
-                v_line_amount = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "LineItem.LineAmount", child.text) from None
-            if not v_line_amount.is_finite():
-                raise invalid("decimal", "LineItem.LineAmount", child.text)
-        elif tag == "AccountCode":
-            v_account_code = child.text or ""
-        elif tag == "Tracking":
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "TrackingCategory":
-                        i_tracking = decode_line_item_tracking(item, strict)
-                        v_tracking.append(i_tracking)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Tracking", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Tracking", item.tag)
-        elif strict and isinstance(tag, str):
-            raise unknown("LineItem", tag)
-        elif isinstance(tag, str):
-            skipped("LineItem", tag)
-    if v_description is None:
-        raise missing("LineItem", "Description")
-    if v_unit_amount is None:
-        raise missing("LineItem", "UnitAmount")
-    if v_line_amount is None:
-        raise missing("LineItem", "LineAmount")
-    # Every field is assigned below, as the dataclass __init__ would (the models are plain
-    # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
-    # the cost of a keyword-argument call per object.
-    obj = LineItem.__new__(LineItem)
-    obj.line_item_id = v_line_item_id
-    obj.description = v_description
-    obj.quantity = v_quantity
-    obj.unit_amount = v_unit_amount
-    obj.tax_type = v_tax_type
-    obj.tax_amount = v_tax_amount
-    obj.line_amount = v_line_amount
-    obj.account_code = v_account_code
-    obj.tracking = v_tracking
-    return obj
-
-
-def write_line_item(el: etree._Element, obj: LineItem) -> None:
-    """Append the children of a ``LineItem`` to ``el``, in schema order."""
-    if obj.line_item_id is not None:
-        SubElement(el, "LineItemID").text = obj.line_item_id or None
-    if obj.description is not None:
-        SubElement(el, "Description").text = obj.description or None
-    if obj.quantity is not None:
-        SubElement(el, "Quantity").text = decimal_text(obj.quantity)
-    if obj.unit_amount is not None:
-        SubElement(el, "UnitAmount").text = decimal_text(obj.unit_amount)
-    if obj.tax_type is not None:
-        SubElement(el, "TaxType").text = enum_text(obj.tax_type)
-    if obj.tax_amount is not None:
-        SubElement(el, "TaxAmount").text = decimal_text(obj.tax_amount)
-    if obj.line_amount is not None:
-        SubElement(el, "LineAmount").text = decimal_text(obj.line_amount)
-    if obj.account_code is not None:
-        SubElement(el, "AccountCode").text = obj.account_code or None
-    wrapper = SubElement(el, "Tracking")
-    for i_tracking in obj.tracking:
-        write_line_item_tracking(SubElement(wrapper, "TrackingCategory"), i_tracking)
-
-
-def encode_line_item(obj: LineItem) -> bytes:
-    """A ``LineItem`` as the document ``<LineItem>...</LineItem>`` (UTF-8, no declaration)."""
-    el = etree.Element("LineItem")
-    write_line_item(el, obj)
-    return to_bytes(el)
-
-
-def decode_line_item_tracking(el: etree._Element, strict: bool = False) -> LineItemTracking:
-    """An element holding a ``LineItemTracking`` (``<LineItemTracking>``) -> the dataclass."""
-    v_name: str | None = None
-    v_option: str | None = None
-    for child in el:
-        tag = child.tag
-        if tag == "Name":
-            v_name = child.text or ""
-        elif tag == "Option":
-            v_option = child.text or ""
-        elif strict and isinstance(tag, str):
-            raise unknown("LineItemTracking", tag)
-        elif isinstance(tag, str):
-            skipped("LineItemTracking", tag)
-    if v_name is None:
-        raise missing("LineItemTracking", "Name")
-    if v_option is None:
-        raise missing("LineItemTracking", "Option")
-    # Every field is assigned below, as the dataclass __init__ would (the models are plain
-    # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
-    # the cost of a keyword-argument call per object.
-    obj = LineItemTracking.__new__(LineItemTracking)
-    obj.name = v_name
-    obj.option = v_option
-    return obj
-
-
-def write_line_item_tracking(el: etree._Element, obj: LineItemTracking) -> None:
-    """Append the children of a ``LineItemTracking`` to ``el``, in schema order."""
-    if obj.name is not None:
-        SubElement(el, "Name").text = obj.name or None
-    if obj.option is not None:
-        SubElement(el, "Option").text = obj.option or None
-
-
-def encode_line_item_tracking(obj: LineItemTracking) -> bytes:
-    """A ``LineItemTracking`` as the document ``<LineItemTracking>...</LineItemTracking>`` (UTF-8, no declaration)."""
-    el = etree.Element("LineItemTracking")
-    write_line_item_tracking(el, obj)
-    return to_bytes(el)
-
-
-def decode_payment(el: etree._Element, strict: bool = False) -> Payment:
-    """An element holding a ``Payment`` (``<Payment>``) -> the dataclass."""
-    v_date: datetime.date | None = None
-    v_amount: Decimal | None = None
-    for child in el:
-        tag = child.tag
-        if tag == "Date":
-            try:
-                v_date = parse_date(child.text or "")
-            except ValueError:
-                raise invalid("Xero date", "Payment.Date", child.text) from None
-        elif tag == "Amount":
-            try:
-                v_amount = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "Payment.Amount", child.text) from None
-            if not v_amount.is_finite():
-                raise invalid("decimal", "Payment.Amount", child.text)
-        elif strict and isinstance(tag, str):
-            raise unknown("Payment", tag)
-        elif isinstance(tag, str):
-            skipped("Payment", tag)
-    if v_date is None:
-        raise missing("Payment", "Date")
-    if v_amount is None:
-        raise missing("Payment", "Amount")
-    # Every field is assigned below, as the dataclass __init__ would (the models are plain
-    # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
-    # the cost of a keyword-argument call per object.
-    obj = Payment.__new__(Payment)
-    obj.date = v_date
-    obj.amount = v_amount
-    return obj
-
-
-def write_payment(el: etree._Element, obj: Payment) -> None:
-    """Append the children of a ``Payment`` to ``el``, in schema order."""
-    if obj.date is not None:
-        SubElement(el, "Date").text = write_date(obj.date)
-    if obj.amount is not None:
-        SubElement(el, "Amount").text = decimal_text(obj.amount)
-
-
-def encode_payment(obj: Payment) -> bytes:
-    """A ``Payment`` as the document ``<Payment>...</Payment>`` (UTF-8, no declaration)."""
-    el = etree.Element("Payment")
-    write_payment(el, obj)
-    return to_bytes(el)
-
-
-def decode_phone(el: etree._Element, strict: bool = False) -> Phone:
-    """An element holding a ``Phone`` (``<Phone>``) -> the dataclass."""
-    v_phone_type: Any = None
-    v_phone_number: str | None = None
-    v_phone_area_code: str | None = None
-    v_phone_country_code: str | None = None
-    for child in el:
-        tag = child.tag
-        if tag == "PhoneType":
-            text = child.text
-            v_phone_type = _E_PhoneType.get(text)
-            if v_phone_type is None:
-                v_phone_type = read_enum(_E_PhoneType, text)
-        elif tag == "PhoneNumber":
-            v_phone_number = child.text or ""
-        elif tag == "PhoneAreaCode":
-            v_phone_area_code = child.text or ""
-        elif tag == "PhoneCountryCode":
-            v_phone_country_code = child.text or ""
-        elif strict and isinstance(tag, str):
-            raise unknown("Phone", tag)
-        elif isinstance(tag, str):
-            skipped("Phone", tag)
-    if v_phone_type is None:
-        raise missing("Phone", "PhoneType")
-    # Every field is assigned below, as the dataclass __init__ would (the models are plain
-    # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
-    # the cost of a keyword-argument call per object.
-    obj = Phone.__new__(Phone)
-    obj.phone_type = v_phone_type
-    obj.phone_number = v_phone_number
-    obj.phone_area_code = v_phone_area_code
-    obj.phone_country_code = v_phone_country_code
-    return obj
-
-
-def write_phone(el: etree._Element, obj: Phone) -> None:
-    """Append the children of a ``Phone`` to ``el``, in schema order."""
-    if obj.phone_type is not None:
-        SubElement(el, "PhoneType").text = enum_text(obj.phone_type)
-    if obj.phone_number is not None:
-        SubElement(el, "PhoneNumber").text = obj.phone_number or None
-    if obj.phone_area_code is not None:
-        SubElement(el, "PhoneAreaCode").text = obj.phone_area_code or None
-    if obj.phone_country_code is not None:
-        SubElement(el, "PhoneCountryCode").text = obj.phone_country_code or None
-
-
-def encode_phone(obj: Phone) -> bytes:
-    """A ``Phone`` as the document ``<Phone>...</Phone>`` (UTF-8, no declaration)."""
-    el = etree.Element("Phone")
-    write_phone(el, obj)
-    return to_bytes(el)
-
-
-def decode_response(el: etree._Element, strict: bool = False) -> Response:
-    """An element holding a ``Response`` (``<Response>``) -> the dataclass."""
-    v_errors: list[Error] = []
-    v_id: str | None = None
-    v_status: str | None = None
-    v_provider_name: str | None = None
-    v_date_time_utc: datetime.datetime | None = None
-    v_tracking: list[TrackingCategory] = []
-    for child in el:
-        tag = child.tag
-        if tag == "Errors":
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Error":
-                        i_errors = decode_error(item, strict)
-                        v_errors.append(i_errors)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Errors", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Errors", item.tag)
-        elif tag == "ID":
-            v_id = child.text or ""
-        elif tag == "Status":
-            v_status = child.text or ""
-        elif tag == "ProviderName":
-            v_provider_name = child.text or ""
-        elif tag == "DateTimeUTC":
-            try:
-                v_date_time_utc = parse_utc_datetime(child.text or "")
-            except ValueError:
-                raise invalid("Xero UTC timestamp", "Response.DateTimeUTC", child.text) from None
-        elif tag == "Tracking":
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "TrackingCategory":
-                        i_tracking = decode_tracking_category(item, strict)
-                        v_tracking.append(i_tracking)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Tracking", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Tracking", item.tag)
-        elif strict and isinstance(tag, str):
-            raise unknown("Response", tag)
-        elif isinstance(tag, str):
-            skipped("Response", tag)
-    if v_id is None:
-        raise missing("Response", "ID")
-    if v_status is None:
-        raise missing("Response", "Status")
-    if v_provider_name is None:
-        raise missing("Response", "ProviderName")
-    if v_date_time_utc is None:
-        raise missing("Response", "DateTimeUTC")
-    # Every field is assigned below, as the dataclass __init__ would (the models are plain
-    # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
-    # the cost of a keyword-argument call per object.
-    obj = Response.__new__(Response)
-    obj.errors = v_errors
-    obj.id = v_id
-    obj.status = v_status
-    obj.provider_name = v_provider_name
-    obj.date_time_utc = v_date_time_utc
-    obj.tracking = v_tracking
-    return obj
-
-
-def write_response(el: etree._Element, obj: Response) -> None:
-    """Append the children of a ``Response`` to ``el``, in schema order."""
-    wrapper = SubElement(el, "Errors")
-    for i_errors in obj.errors:
-        write_error(SubElement(wrapper, "Error"), i_errors)
-    if obj.id is not None:
-        SubElement(el, "ID").text = obj.id or None
-    if obj.status is not None:
-        SubElement(el, "Status").text = obj.status or None
-    if obj.provider_name is not None:
-        SubElement(el, "ProviderName").text = obj.provider_name or None
-    if obj.date_time_utc is not None:
-        SubElement(el, "DateTimeUTC").text = write_utc_datetime(obj.date_time_utc)
-    wrapper = SubElement(el, "Tracking")
-    for i_tracking in obj.tracking:
-        write_tracking_category(SubElement(wrapper, "TrackingCategory"), i_tracking)
-
-
-def encode_response(obj: Response) -> bytes:
-    """A ``Response`` as the document ``<Response>...</Response>`` (UTF-8, no declaration)."""
-    el = etree.Element("Response")
-    write_response(el, obj)
-    return to_bytes(el)
-
-
-def decode_response_envelope(el: etree._Element, strict: bool = False) -> ResponseEnvelope:
-    """An element holding a ``ResponseEnvelope`` (``<ResponseEnvelope>``) -> the dataclass."""
-    v_errors: list[Error] = []
-    v_id: str | None = None
-    v_status: str | None = None
-    v_provider_name: str | None = None
-    v_date_time_utc: datetime.datetime | None = None
-    for child in el:
-        tag = child.tag
-        if tag == "Errors":
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Error":
-                        i_errors = decode_error(item, strict)
-                        v_errors.append(i_errors)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Errors", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Errors", item.tag)
-        elif tag == "ID":
-            v_id = child.text or ""
-        elif tag == "Status":
-            v_status = child.text or ""
-        elif tag == "ProviderName":
-            v_provider_name = child.text or ""
-        elif tag == "DateTimeUTC":
-            try:
-                v_date_time_utc = parse_utc_datetime(child.text or "")
-            except ValueError:
-                raise invalid(
-                    "Xero UTC timestamp", "ResponseEnvelope.DateTimeUTC", child.text
-                ) from None
-        elif strict and isinstance(tag, str):
-            raise unknown("ResponseEnvelope", tag)
-        elif isinstance(tag, str):
-            skipped("ResponseEnvelope", tag)
-    if v_id is None:
-        raise missing("ResponseEnvelope", "ID")
-    if v_status is None:
-        raise missing("ResponseEnvelope", "Status")
-    if v_provider_name is None:
-        raise missing("ResponseEnvelope", "ProviderName")
-    if v_date_time_utc is None:
-        raise missing("ResponseEnvelope", "DateTimeUTC")
-    # Every field is assigned below, as the dataclass __init__ would (the models are plain
-    # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
-    # the cost of a keyword-argument call per object.
-    obj = ResponseEnvelope.__new__(ResponseEnvelope)
-    obj.errors = v_errors
-    obj.id = v_id
-    obj.status = v_status
-    obj.provider_name = v_provider_name
-    obj.date_time_utc = v_date_time_utc
-    return obj
-
-
-def write_response_envelope(el: etree._Element, obj: ResponseEnvelope) -> None:
-    """Append the children of a ``ResponseEnvelope`` to ``el``, in schema order."""
-    wrapper = SubElement(el, "Errors")
-    for i_errors in obj.errors:
-        write_error(SubElement(wrapper, "Error"), i_errors)
-    if obj.id is not None:
-        SubElement(el, "ID").text = obj.id or None
-    if obj.status is not None:
-        SubElement(el, "Status").text = obj.status or None
-    if obj.provider_name is not None:
-        SubElement(el, "ProviderName").text = obj.provider_name or None
-    if obj.date_time_utc is not None:
-        SubElement(el, "DateTimeUTC").text = write_utc_datetime(obj.date_time_utc)
-
-
-def encode_response_envelope(obj: ResponseEnvelope) -> bytes:
-    """A ``ResponseEnvelope`` as the document ``<ResponseEnvelope>...</ResponseEnvelope>`` (UTF-8, no declaration)."""
-    el = etree.Element("ResponseEnvelope")
-    write_response_envelope(el, obj)
-    return to_bytes(el)
-
-
-def decode_tracking_category(el: etree._Element, strict: bool = False) -> TrackingCategory:
-    """An element holding a ``TrackingCategory`` (``<TrackingCategory>``) -> the dataclass."""
-    v_name: str | None = None
-    v_options: list[TrackingOption] = []
-    for child in el:
-        tag = child.tag
-        if tag == "Name":
-            v_name = child.text or ""
-        elif tag == "Options":
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Option":
-                        i_options = decode_tracking_option(item, strict)
-                        v_options.append(i_options)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Options", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Options", item.tag)
-        elif strict and isinstance(tag, str):
-            raise unknown("TrackingCategory", tag)
-        elif isinstance(tag, str):
-            skipped("TrackingCategory", tag)
-    if v_name is None:
-        raise missing("TrackingCategory", "Name")
-    # Every field is assigned below, as the dataclass __init__ would (the models are plain
-    # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
-    # the cost of a keyword-argument call per object.
-    obj = TrackingCategory.__new__(TrackingCategory)
-    obj.name = v_name
-    obj.options = v_options
-    return obj
-
-
-def write_tracking_category(el: etree._Element, obj: TrackingCategory) -> None:
-    """Append the children of a ``TrackingCategory`` to ``el``, in schema order."""
-    if obj.name is not None:
-        SubElement(el, "Name").text = obj.name or None
-    wrapper = SubElement(el, "Options")
-    for i_options in obj.options:
-        write_tracking_option(SubElement(wrapper, "Option"), i_options)
-
-
-def encode_tracking_category(obj: TrackingCategory) -> bytes:
-    """A ``TrackingCategory`` as the document ``<TrackingCategory>...</TrackingCategory>`` (UTF-8, no declaration)."""
-    el = etree.Element("TrackingCategory")
-    write_tracking_category(el, obj)
-    return to_bytes(el)
-
-
-def decode_tracking_option(el: etree._Element, strict: bool = False) -> TrackingOption:
-    """An element holding a ``TrackingOption`` (``<TrackingOption>``) -> the dataclass."""
-    v_name: str | None = None
-    for child in el:
-        tag = child.tag
-        if tag == "Name":
-            v_name = child.text or ""
-        elif strict and isinstance(tag, str):
-            raise unknown("TrackingOption", tag)
-        elif isinstance(tag, str):
-            skipped("TrackingOption", tag)
-    if v_name is None:
-        raise missing("TrackingOption", "Name")
-    # Every field is assigned below, as the dataclass __init__ would (the models are plain
-    # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
-    # the cost of a keyword-argument call per object.
-    obj = TrackingOption.__new__(TrackingOption)
-    obj.name = v_name
-    return obj
-
-
-def write_tracking_option(el: etree._Element, obj: TrackingOption) -> None:
-    """Append the children of a ``TrackingOption`` to ``el``, in schema order."""
-    if obj.name is not None:
-        SubElement(el, "Name").text = obj.name or None
-
-
-def encode_tracking_option(obj: TrackingOption) -> bytes:
-    """A ``TrackingOption`` as the document ``<TrackingOption>...</TrackingOption>`` (UTF-8, no declaration)."""
-    el = etree.Element("TrackingOption")
-    write_tracking_option(el, obj)
-    return to_bytes(el)
-
-
-def decode_tracking_response(el: etree._Element, strict: bool = False) -> TrackingResponse:
-    """An element holding a ``TrackingResponse`` (``<Response>``) -> the dataclass."""
-    v_errors: list[Error] = []
-    v_id: str | None = None
-    v_status: str | None = None
-    v_provider_name: str | None = None
-    v_date_time_utc: datetime.datetime | None = None
-    v_tracking: list[TrackingCategory] = []
-    for child in el:
-        tag = child.tag
-        if tag == "Errors":
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Error":
-                        i_errors = decode_error(item, strict)
-                        v_errors.append(i_errors)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Errors", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Errors", item.tag)
-        elif tag == "ID":
-            v_id = child.text or ""
-        elif tag == "Status":
-            v_status = child.text or ""
-        elif tag == "ProviderName":
-            v_provider_name = child.text or ""
-        elif tag == "DateTimeUTC":
-            try:
-                v_date_time_utc = parse_utc_datetime(child.text or "")
-            except ValueError:
-                raise invalid("Xero UTC timestamp", "Response.DateTimeUTC", child.text) from None
-        elif tag == "Tracking":
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "TrackingCategory":
-                        i_tracking = decode_tracking_category(item, strict)
-                        v_tracking.append(i_tracking)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Tracking", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Tracking", item.tag)
-        elif strict and isinstance(tag, str):
-            raise unknown("Response", tag)
-        elif isinstance(tag, str):
-            skipped("Response", tag)
-    if v_id is None:
-        raise missing("Response", "ID")
-    if v_status is None:
-        raise missing("Response", "Status")
-    if v_provider_name is None:
-        raise missing("Response", "ProviderName")
-    if v_date_time_utc is None:
-        raise missing("Response", "DateTimeUTC")
-    # Every field is assigned below, as the dataclass __init__ would (the models are plain
-    # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
-    # the cost of a keyword-argument call per object.
-    obj = TrackingResponse.__new__(TrackingResponse)
-    obj.errors = v_errors
-    obj.id = v_id
-    obj.status = v_status
-    obj.provider_name = v_provider_name
-    obj.date_time_utc = v_date_time_utc
-    obj.tracking = v_tracking
-    return obj
-
-
-def write_tracking_response(el: etree._Element, obj: TrackingResponse) -> None:
-    """Append the children of a ``TrackingResponse`` to ``el``, in schema order."""
-    wrapper = SubElement(el, "Errors")
-    for i_errors in obj.errors:
-        write_error(SubElement(wrapper, "Error"), i_errors)
-    if obj.id is not None:
-        SubElement(el, "ID").text = obj.id or None
-    if obj.status is not None:
-        SubElement(el, "Status").text = obj.status or None
-    if obj.provider_name is not None:
-        SubElement(el, "ProviderName").text = obj.provider_name or None
-    if obj.date_time_utc is not None:
-        SubElement(el, "DateTimeUTC").text = write_utc_datetime(obj.date_time_utc)
-    wrapper = SubElement(el, "Tracking")
-    for i_tracking in obj.tracking:
-        write_tracking_category(SubElement(wrapper, "TrackingCategory"), i_tracking)
-
-
-def encode_tracking_response(obj: TrackingResponse) -> bytes:
-    """A ``TrackingResponse`` as the document ``<Response>...</Response>`` (UTF-8, no declaration)."""
-    el = etree.Element("Response")
-    write_tracking_response(el, obj)
-    return to_bytes(el)
-
+__all__ = [
+    "DECODERS",
+    "ENCODERS",
+    "WRITERS",
+    "decode_account",
+    "decode_accounts_response",
+    "decode_address",
+    "decode_contact",
+    "decode_contact_response",
+    "decode_contacts",
+    "decode_contacts_response",
+    "decode_error",
+    "decode_error_exception",
+    "decode_invoice",
+    "decode_invoice_response",
+    "decode_invoices",
+    "decode_invoices_response",
+    "decode_line_item",
+    "decode_line_item_tracking",
+    "decode_payment",
+    "decode_phone",
+    "decode_response",
+    "decode_response_envelope",
+    "decode_tracking_category",
+    "decode_tracking_option",
+    "decode_tracking_response",
+    "encode_account",
+    "encode_accounts_response",
+    "encode_address",
+    "encode_contact",
+    "encode_contact_response",
+    "encode_contacts",
+    "encode_contacts_response",
+    "encode_error",
+    "encode_error_exception",
+    "encode_invoice",
+    "encode_invoice_response",
+    "encode_invoices",
+    "encode_invoices_response",
+    "encode_line_item",
+    "encode_line_item_tracking",
+    "encode_payment",
+    "encode_phone",
+    "encode_response",
+    "encode_response_envelope",
+    "encode_tracking_category",
+    "encode_tracking_option",
+    "encode_tracking_response",
+    "write_account",
+    "write_accounts_response",
+    "write_address",
+    "write_contact",
+    "write_contact_response",
+    "write_contacts",
+    "write_contacts_response",
+    "write_error",
+    "write_error_exception",
+    "write_invoice",
+    "write_invoice_response",
+    "write_invoices",
+    "write_invoices_response",
+    "write_line_item",
+    "write_line_item_tracking",
+    "write_payment",
+    "write_phone",
+    "write_response",
+    "write_response_envelope",
+    "write_tracking_category",
+    "write_tracking_option",
+    "write_tracking_response",
+]
 
 DECODERS: dict[type[Any], Callable[[etree._Element, bool], Any]] = {
     Account: paused(decode_account),

@@ -4,7 +4,7 @@
 
 """Client-side checks of the Xero Accounting API 2.0's request bodies: one table per model.
 
-Generated from the XSD types and facets (``codegen/xero_codegen/checks_ir.py``): for each
+Generated from the XSD types and facets (``codegen/xero_codegen/frontend.py``): for each
 field of each model a request body can hold, its element path, the check of its value and
 its occurrence bounds. ``_runtime/_checks.py`` holds the value checks and the walker
 (``as_list``, which turns a batch argument into the list of a body, is re-exported for the

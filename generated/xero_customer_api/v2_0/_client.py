@@ -2,13 +2,17 @@
 # codegen/ (templates; the runtime is copied verbatim from codegen/xero_codegen/runtime/).
 # Regenerate with `make generate`; `make check` fails when this file has drifted.
 
-"""The clients of the Xero Accounting API 2.0."""
+"""The clients of the Xero Accounting API 2.0.
+
+A client loads a resource's module (``_resources/<resource>.py``, with its codec) on first use
+of the resource: ``XeroClient(...)`` itself imports none of them.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from functools import cached_property
-from typing import Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 import httpx
 
@@ -24,68 +28,53 @@ from .._runtime import (
 from .._runtime._base_client import DEFAULT_MAX_ITEM_BYTES, DEFAULT_MAX_RETRY_AFTER
 from .._runtime._limiter import Limiter, RateLimits
 from .._runtime._tokens import TokenStore
-from ._resources import (
-    AccountsResource,
-    AsyncAccountsResource,
-    AsyncBankTransactionsResource,
-    AsyncBankTransfersResource,
-    AsyncBatchPaymentsResource,
-    AsyncBrandingThemesResource,
-    AsyncBudgetsResource,
-    AsyncContactGroupsResource,
-    AsyncContactsResource,
-    AsyncCreditNotesResource,
-    AsyncCurrenciesResource,
-    AsyncExpenseClaimsResource,
-    AsyncInvoiceRemindersResource,
-    AsyncInvoicesResource,
-    AsyncItemsResource,
-    AsyncJournalsResource,
-    AsyncLinkedTransactionsResource,
-    AsyncManualJournalsResource,
-    AsyncOrganisationResource,
-    AsyncOverpaymentsResource,
-    AsyncPaymentServicesResource,
-    AsyncPaymentsResource,
-    AsyncPrepaymentsResource,
-    AsyncPurchaseOrdersResource,
-    AsyncQuotesResource,
-    AsyncReceiptsResource,
-    AsyncRepeatingInvoicesResource,
-    AsyncSetupResource,
-    AsyncTaxRatesResource,
-    AsyncTrackingCategoriesResource,
-    AsyncUsersResource,
-    BankTransactionsResource,
-    BankTransfersResource,
-    BatchPaymentsResource,
-    BrandingThemesResource,
-    BudgetsResource,
-    ContactGroupsResource,
-    ContactsResource,
-    CreditNotesResource,
-    CurrenciesResource,
-    ExpenseClaimsResource,
-    InvoiceRemindersResource,
-    InvoicesResource,
-    ItemsResource,
-    JournalsResource,
-    LinkedTransactionsResource,
-    ManualJournalsResource,
-    OrganisationResource,
-    OverpaymentsResource,
-    PaymentServicesResource,
-    PaymentsResource,
-    PrepaymentsResource,
-    PurchaseOrdersResource,
-    QuotesResource,
-    ReceiptsResource,
-    RepeatingInvoicesResource,
-    SetupResource,
-    TaxRatesResource,
-    TrackingCategoriesResource,
-    UsersResource,
-)
+
+if TYPE_CHECKING:
+    from ._resources.accounts import AccountsResource, AsyncAccountsResource
+    from ._resources.bank_transactions import (
+        AsyncBankTransactionsResource,
+        BankTransactionsResource,
+    )
+    from ._resources.bank_transfers import AsyncBankTransfersResource, BankTransfersResource
+    from ._resources.batch_payments import AsyncBatchPaymentsResource, BatchPaymentsResource
+    from ._resources.branding_themes import AsyncBrandingThemesResource, BrandingThemesResource
+    from ._resources.budgets import AsyncBudgetsResource, BudgetsResource
+    from ._resources.contact_groups import AsyncContactGroupsResource, ContactGroupsResource
+    from ._resources.contacts import AsyncContactsResource, ContactsResource
+    from ._resources.credit_notes import AsyncCreditNotesResource, CreditNotesResource
+    from ._resources.currencies import AsyncCurrenciesResource, CurrenciesResource
+    from ._resources.expense_claims import AsyncExpenseClaimsResource, ExpenseClaimsResource
+    from ._resources.invoice_reminders import (
+        AsyncInvoiceRemindersResource,
+        InvoiceRemindersResource,
+    )
+    from ._resources.invoices import AsyncInvoicesResource, InvoicesResource
+    from ._resources.items import AsyncItemsResource, ItemsResource
+    from ._resources.journals import AsyncJournalsResource, JournalsResource
+    from ._resources.linked_transactions import (
+        AsyncLinkedTransactionsResource,
+        LinkedTransactionsResource,
+    )
+    from ._resources.manual_journals import AsyncManualJournalsResource, ManualJournalsResource
+    from ._resources.organisation import AsyncOrganisationResource, OrganisationResource
+    from ._resources.overpayments import AsyncOverpaymentsResource, OverpaymentsResource
+    from ._resources.payment_services import AsyncPaymentServicesResource, PaymentServicesResource
+    from ._resources.payments import AsyncPaymentsResource, PaymentsResource
+    from ._resources.prepayments import AsyncPrepaymentsResource, PrepaymentsResource
+    from ._resources.purchase_orders import AsyncPurchaseOrdersResource, PurchaseOrdersResource
+    from ._resources.quotes import AsyncQuotesResource, QuotesResource
+    from ._resources.receipts import AsyncReceiptsResource, ReceiptsResource
+    from ._resources.repeating_invoices import (
+        AsyncRepeatingInvoicesResource,
+        RepeatingInvoicesResource,
+    )
+    from ._resources.setup import AsyncSetupResource, SetupResource
+    from ._resources.tax_rates import AsyncTaxRatesResource, TaxRatesResource
+    from ._resources.tracking_categories import (
+        AsyncTrackingCategoriesResource,
+        TrackingCategoriesResource,
+    )
+    from ._resources.users import AsyncUsersResource, UsersResource
 
 __all__ = ["AsyncXeroClient", "XeroClient"]
 
@@ -149,7 +138,7 @@ class XeroClient(SyncAPIClient):
         RequestValidationError: The credentials or options are unusable (nothing was sent).
     """
 
-    _environments: ClassVar[dict[str, str]] = ENVIRONMENTS
+    _environments: ClassVar[Mapping[str, str]] = ENVIRONMENTS
     _default_environment: ClassVar[str] = "production"
     _api_version: ClassVar[str] = "2.0"
     _auth_style: ClassVar[str] = "oauth2"
@@ -218,6 +207,8 @@ class XeroClient(SyncAPIClient):
     @cached_property
     def accounts(self) -> AccountsResource:
         """The organisation's chart of accounts."""
+        from ._resources.accounts import AccountsResource
+
         return AccountsResource(self)
 
     @cached_property
@@ -225,96 +216,130 @@ class XeroClient(SyncAPIClient):
         """Money spent (SPEND) and received (RECEIVE) through the organisation's bank accounts,
         outside invoices; -OVERPAYMENT and -PREPAYMENT types also make an overpayment or
         prepayment."""
+        from ._resources.bank_transactions import BankTransactionsResource
+
         return BankTransactionsResource(self)
 
     @cached_property
     def bank_transfers(self) -> BankTransfersResource:
         """Money moved between two of the organisation's bank accounts. Transfers are made and
         deleted, never changed."""
+        from ._resources.bank_transfers import BankTransfersResource
+
         return BankTransfersResource(self)
 
     @cached_property
     def batch_payments(self) -> BatchPaymentsResource:
         """Batch payments: one bank line paying several bills (PAYBATCH) or receiving payment of
         several sales invoices (RECBATCH); history is not here."""
+        from ._resources.batch_payments import BatchPaymentsResource
+
         return BatchPaymentsResource(self)
 
     @cached_property
     def branding_themes(self) -> BrandingThemesResource:
         """The organisation's branding themes (read-only) and the payment services applied to each."""
+        from ._resources.branding_themes import BrandingThemesResource
+
         return BrandingThemesResource(self)
 
     @cached_property
     def budgets(self) -> BudgetsResource:
         """The organisation's budgets (read-only; needs the accounting.budgets.read scope)."""
+        from ._resources.budgets import BudgetsResource
+
         return BudgetsResource(self)
 
     @cached_property
     def contact_groups(self) -> ContactGroupsResource:
         """Groups of contacts (at most 100 per organisation) and their members; a group is deleted
         by saving Status DELETED."""
+        from ._resources.contact_groups import ContactGroupsResource
+
         return ContactGroupsResource(self)
 
     @cached_property
     def contacts(self) -> ContactsResource:
         """Customers and suppliers of the organisation (2.0 has no DELETE: save a contact with
         ContactStatus ARCHIVED)."""
+        from ._resources.contacts import ContactsResource
+
         return ContactsResource(self)
 
     @cached_property
     def credit_notes(self) -> CreditNotesResource:
         """Credit notes to customers (ACCRECCREDIT) and from suppliers (ACCPAYCREDIT); allocations,
         attachments, history and PDFs are not here."""
+        from ._resources.credit_notes import CreditNotesResource
+
         return CreditNotesResource(self)
 
     @cached_property
     def currencies(self) -> CurrenciesResource:
         """The currencies of the organisation: its base currency and those added for multicurrency."""
+        from ._resources.currencies import CurrenciesResource
+
         return CurrenciesResource(self)
 
     @cached_property
     def expense_claims(self) -> ExpenseClaimsResource:
         """Expense claims: a user's receipts claimed together, approved and paid; history is not
         here."""
+        from ._resources.expense_claims import ExpenseClaimsResource
+
         return ExpenseClaimsResource(self)
 
     @cached_property
     def invoice_reminders(self) -> InvoiceRemindersResource:
         """The organisation's invoice reminder setting (read-only)."""
+        from ._resources.invoice_reminders import InvoiceRemindersResource
+
         return InvoiceRemindersResource(self)
 
     @cached_property
     def invoices(self) -> InvoicesResource:
         """Sales invoices (ACCREC) and bills (ACCPAY) of the organisation."""
+        from ._resources.invoices import InvoicesResource
+
         return InvoicesResource(self)
 
     @cached_property
     def items(self) -> ItemsResource:
         """The organisation's items (products and services it buys or sells), each with a unique
         Code; deleted with DELETE."""
+        from ._resources.items import ItemsResource
+
         return ItemsResource(self)
 
     @cached_property
     def journals(self) -> JournalsResource:
         """The general ledger, read-only: one journal per posting (approved invoices, payments,
         bank transactions, posted manual journals...), numbered in order."""
+        from ._resources.journals import JournalsResource
+
         return JournalsResource(self)
 
     @cached_property
     def linked_transactions(self) -> LinkedTransactionsResource:
         """Billable expenses: lines of bills or spent money linked to a customer, to be charged on
         to them on a sales invoice."""
+        from ._resources.linked_transactions import LinkedTransactionsResource
+
         return LinkedTransactionsResource(self)
 
     @cached_property
     def manual_journals(self) -> ManualJournalsResource:
         """Journals entered by hand: balanced debits and credits to any accounts, drafted, posted,
         voided or deleted."""
+        from ._resources.manual_journals import ManualJournalsResource
+
         return ManualJournalsResource(self)
 
     @cached_property
     def organisation(self) -> OrganisationResource:
         """The organisation of the call's tenant (read-only), what it may do, and its CIS settings."""
+        from ._resources.organisation import OrganisationResource
+
         return OrganisationResource(self)
 
     @cached_property
@@ -322,69 +347,93 @@ class XeroClient(SyncAPIClient):
         """Overpayments of the organisation (read-only here: a overpayment is made by a RECEIVE-
         OVERPAYMENT or SPEND-OVERPAYMENT bank transaction; allocations and history are not
         here)."""
+        from ._resources.overpayments import OverpaymentsResource
+
         return OverpaymentsResource(self)
 
     @cached_property
     def payment_services(self) -> PaymentServicesResource:
         """Custom payment services: Pay Now links of online invoices (needs the paymentservices
         scope)."""
+        from ._resources.payment_services import PaymentServicesResource
+
         return PaymentServicesResource(self)
 
     @cached_property
     def payments(self) -> PaymentsResource:
         """Payments against invoices."""
+        from ._resources.payments import PaymentsResource
+
         return PaymentsResource(self)
 
     @cached_property
     def prepayments(self) -> PrepaymentsResource:
         """Prepayments of the organisation (read-only here: a prepayment is made by a RECEIVE-
         PREPAYMENT or SPEND-PREPAYMENT bank transaction; allocations and history are not here)."""
+        from ._resources.prepayments import PrepaymentsResource
+
         return PrepaymentsResource(self)
 
     @cached_property
     def purchase_orders(self) -> PurchaseOrdersResource:
         """Purchase orders to suppliers: DRAFT -> SUBMITTED -> AUTHORISED -> BILLED; deleted by
         saving Status DELETED."""
+        from ._resources.purchase_orders import PurchaseOrdersResource
+
         return PurchaseOrdersResource(self)
 
     @cached_property
     def quotes(self) -> QuotesResource:
         """Quotes (estimates) to customers: DRAFT -> SENT -> ACCEPTED or DECLINED, ACCEPTED ->
         INVOICED; deleted by saving Status DELETED."""
+        from ._resources.quotes import QuotesResource
+
         return QuotesResource(self)
 
     @cached_property
     def receipts(self) -> ReceiptsResource:
         """Expense claim receipts: what users spent, to be claimed in expense claims; attachments
         and history are not here."""
+        from ._resources.receipts import ReceiptsResource
+
         return ReceiptsResource(self)
 
     @cached_property
     def repeating_invoices(self) -> RepeatingInvoicesResource:
         """Repeating invoice templates: Xero makes an invoice or bill on each date of their
         schedule (DRAFT or AUTHORISED templates; deleted by saving Status DELETED)."""
+        from ._resources.repeating_invoices import RepeatingInvoicesResource
+
         return RepeatingInvoicesResource(self)
 
     @cached_property
     def setup(self) -> SetupResource:
         """Setting up an organisation in one call: chart of accounts, conversion date and opening
         balances."""
+        from ._resources.setup import SetupResource
+
         return SetupResource(self)
 
     @cached_property
     def tax_rates(self) -> TaxRatesResource:
         """The organisation's tax rates and their components; a rate is removed by saving Status
         DELETED (Xero archives one already used)."""
+        from ._resources.tax_rates import TaxRatesResource
+
         return TaxRatesResource(self)
 
     @cached_property
     def tracking_categories(self) -> TrackingCategoriesResource:
         """The organisation's tracking categories and their options."""
+        from ._resources.tracking_categories import TrackingCategoriesResource
+
         return TrackingCategoriesResource(self)
 
     @cached_property
     def users(self) -> UsersResource:
         """The users of the organisation (read-only)."""
+        from ._resources.users import UsersResource
+
         return UsersResource(self)
 
 
@@ -442,7 +491,7 @@ class AsyncXeroClient(AsyncAPIClient):
         RequestValidationError: The credentials or options are unusable (nothing was sent).
     """
 
-    _environments: ClassVar[dict[str, str]] = ENVIRONMENTS
+    _environments: ClassVar[Mapping[str, str]] = ENVIRONMENTS
     _default_environment: ClassVar[str] = "production"
     _api_version: ClassVar[str] = "2.0"
     _auth_style: ClassVar[str] = "oauth2"
@@ -511,6 +560,8 @@ class AsyncXeroClient(AsyncAPIClient):
     @cached_property
     def accounts(self) -> AsyncAccountsResource:
         """The organisation's chart of accounts."""
+        from ._resources.accounts import AsyncAccountsResource
+
         return AsyncAccountsResource(self)
 
     @cached_property
@@ -518,96 +569,130 @@ class AsyncXeroClient(AsyncAPIClient):
         """Money spent (SPEND) and received (RECEIVE) through the organisation's bank accounts,
         outside invoices; -OVERPAYMENT and -PREPAYMENT types also make an overpayment or
         prepayment."""
+        from ._resources.bank_transactions import AsyncBankTransactionsResource
+
         return AsyncBankTransactionsResource(self)
 
     @cached_property
     def bank_transfers(self) -> AsyncBankTransfersResource:
         """Money moved between two of the organisation's bank accounts. Transfers are made and
         deleted, never changed."""
+        from ._resources.bank_transfers import AsyncBankTransfersResource
+
         return AsyncBankTransfersResource(self)
 
     @cached_property
     def batch_payments(self) -> AsyncBatchPaymentsResource:
         """Batch payments: one bank line paying several bills (PAYBATCH) or receiving payment of
         several sales invoices (RECBATCH); history is not here."""
+        from ._resources.batch_payments import AsyncBatchPaymentsResource
+
         return AsyncBatchPaymentsResource(self)
 
     @cached_property
     def branding_themes(self) -> AsyncBrandingThemesResource:
         """The organisation's branding themes (read-only) and the payment services applied to each."""
+        from ._resources.branding_themes import AsyncBrandingThemesResource
+
         return AsyncBrandingThemesResource(self)
 
     @cached_property
     def budgets(self) -> AsyncBudgetsResource:
         """The organisation's budgets (read-only; needs the accounting.budgets.read scope)."""
+        from ._resources.budgets import AsyncBudgetsResource
+
         return AsyncBudgetsResource(self)
 
     @cached_property
     def contact_groups(self) -> AsyncContactGroupsResource:
         """Groups of contacts (at most 100 per organisation) and their members; a group is deleted
         by saving Status DELETED."""
+        from ._resources.contact_groups import AsyncContactGroupsResource
+
         return AsyncContactGroupsResource(self)
 
     @cached_property
     def contacts(self) -> AsyncContactsResource:
         """Customers and suppliers of the organisation (2.0 has no DELETE: save a contact with
         ContactStatus ARCHIVED)."""
+        from ._resources.contacts import AsyncContactsResource
+
         return AsyncContactsResource(self)
 
     @cached_property
     def credit_notes(self) -> AsyncCreditNotesResource:
         """Credit notes to customers (ACCRECCREDIT) and from suppliers (ACCPAYCREDIT); allocations,
         attachments, history and PDFs are not here."""
+        from ._resources.credit_notes import AsyncCreditNotesResource
+
         return AsyncCreditNotesResource(self)
 
     @cached_property
     def currencies(self) -> AsyncCurrenciesResource:
         """The currencies of the organisation: its base currency and those added for multicurrency."""
+        from ._resources.currencies import AsyncCurrenciesResource
+
         return AsyncCurrenciesResource(self)
 
     @cached_property
     def expense_claims(self) -> AsyncExpenseClaimsResource:
         """Expense claims: a user's receipts claimed together, approved and paid; history is not
         here."""
+        from ._resources.expense_claims import AsyncExpenseClaimsResource
+
         return AsyncExpenseClaimsResource(self)
 
     @cached_property
     def invoice_reminders(self) -> AsyncInvoiceRemindersResource:
         """The organisation's invoice reminder setting (read-only)."""
+        from ._resources.invoice_reminders import AsyncInvoiceRemindersResource
+
         return AsyncInvoiceRemindersResource(self)
 
     @cached_property
     def invoices(self) -> AsyncInvoicesResource:
         """Sales invoices (ACCREC) and bills (ACCPAY) of the organisation."""
+        from ._resources.invoices import AsyncInvoicesResource
+
         return AsyncInvoicesResource(self)
 
     @cached_property
     def items(self) -> AsyncItemsResource:
         """The organisation's items (products and services it buys or sells), each with a unique
         Code; deleted with DELETE."""
+        from ._resources.items import AsyncItemsResource
+
         return AsyncItemsResource(self)
 
     @cached_property
     def journals(self) -> AsyncJournalsResource:
         """The general ledger, read-only: one journal per posting (approved invoices, payments,
         bank transactions, posted manual journals...), numbered in order."""
+        from ._resources.journals import AsyncJournalsResource
+
         return AsyncJournalsResource(self)
 
     @cached_property
     def linked_transactions(self) -> AsyncLinkedTransactionsResource:
         """Billable expenses: lines of bills or spent money linked to a customer, to be charged on
         to them on a sales invoice."""
+        from ._resources.linked_transactions import AsyncLinkedTransactionsResource
+
         return AsyncLinkedTransactionsResource(self)
 
     @cached_property
     def manual_journals(self) -> AsyncManualJournalsResource:
         """Journals entered by hand: balanced debits and credits to any accounts, drafted, posted,
         voided or deleted."""
+        from ._resources.manual_journals import AsyncManualJournalsResource
+
         return AsyncManualJournalsResource(self)
 
     @cached_property
     def organisation(self) -> AsyncOrganisationResource:
         """The organisation of the call's tenant (read-only), what it may do, and its CIS settings."""
+        from ._resources.organisation import AsyncOrganisationResource
+
         return AsyncOrganisationResource(self)
 
     @cached_property
@@ -615,67 +700,91 @@ class AsyncXeroClient(AsyncAPIClient):
         """Overpayments of the organisation (read-only here: a overpayment is made by a RECEIVE-
         OVERPAYMENT or SPEND-OVERPAYMENT bank transaction; allocations and history are not
         here)."""
+        from ._resources.overpayments import AsyncOverpaymentsResource
+
         return AsyncOverpaymentsResource(self)
 
     @cached_property
     def payment_services(self) -> AsyncPaymentServicesResource:
         """Custom payment services: Pay Now links of online invoices (needs the paymentservices
         scope)."""
+        from ._resources.payment_services import AsyncPaymentServicesResource
+
         return AsyncPaymentServicesResource(self)
 
     @cached_property
     def payments(self) -> AsyncPaymentsResource:
         """Payments against invoices."""
+        from ._resources.payments import AsyncPaymentsResource
+
         return AsyncPaymentsResource(self)
 
     @cached_property
     def prepayments(self) -> AsyncPrepaymentsResource:
         """Prepayments of the organisation (read-only here: a prepayment is made by a RECEIVE-
         PREPAYMENT or SPEND-PREPAYMENT bank transaction; allocations and history are not here)."""
+        from ._resources.prepayments import AsyncPrepaymentsResource
+
         return AsyncPrepaymentsResource(self)
 
     @cached_property
     def purchase_orders(self) -> AsyncPurchaseOrdersResource:
         """Purchase orders to suppliers: DRAFT -> SUBMITTED -> AUTHORISED -> BILLED; deleted by
         saving Status DELETED."""
+        from ._resources.purchase_orders import AsyncPurchaseOrdersResource
+
         return AsyncPurchaseOrdersResource(self)
 
     @cached_property
     def quotes(self) -> AsyncQuotesResource:
         """Quotes (estimates) to customers: DRAFT -> SENT -> ACCEPTED or DECLINED, ACCEPTED ->
         INVOICED; deleted by saving Status DELETED."""
+        from ._resources.quotes import AsyncQuotesResource
+
         return AsyncQuotesResource(self)
 
     @cached_property
     def receipts(self) -> AsyncReceiptsResource:
         """Expense claim receipts: what users spent, to be claimed in expense claims; attachments
         and history are not here."""
+        from ._resources.receipts import AsyncReceiptsResource
+
         return AsyncReceiptsResource(self)
 
     @cached_property
     def repeating_invoices(self) -> AsyncRepeatingInvoicesResource:
         """Repeating invoice templates: Xero makes an invoice or bill on each date of their
         schedule (DRAFT or AUTHORISED templates; deleted by saving Status DELETED)."""
+        from ._resources.repeating_invoices import AsyncRepeatingInvoicesResource
+
         return AsyncRepeatingInvoicesResource(self)
 
     @cached_property
     def setup(self) -> AsyncSetupResource:
         """Setting up an organisation in one call: chart of accounts, conversion date and opening
         balances."""
+        from ._resources.setup import AsyncSetupResource
+
         return AsyncSetupResource(self)
 
     @cached_property
     def tax_rates(self) -> AsyncTaxRatesResource:
         """The organisation's tax rates and their components; a rate is removed by saving Status
         DELETED (Xero archives one already used)."""
+        from ._resources.tax_rates import AsyncTaxRatesResource
+
         return AsyncTaxRatesResource(self)
 
     @cached_property
     def tracking_categories(self) -> AsyncTrackingCategoriesResource:
         """The organisation's tracking categories and their options."""
+        from ._resources.tracking_categories import AsyncTrackingCategoriesResource
+
         return AsyncTrackingCategoriesResource(self)
 
     @cached_property
     def users(self) -> AsyncUsersResource:
         """The users of the organisation (read-only)."""
+        from ._resources.users import AsyncUsersResource
+
         return AsyncUsersResource(self)

@@ -11,10 +11,12 @@ writers, with ``UpdatedDateUTC`` as Xero writes it (milliseconds, no zone: UTC).
 
 from __future__ import annotations
 
+import copy
 import functools
 import uuid
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any, TypeVar, cast
 
 from lxml import etree
@@ -53,15 +55,84 @@ def format_envelope_time(value: datetime) -> str:
     return f"{utc:%Y-%m-%dT%H:%M:%S}.{utc.microsecond:06d}0Z"
 
 
+_XS = "{http://www.w3.org/2001/XMLSchema}"
+#: A date as Xero takes it in a request: ``YYYY-MM-DD`` or that day at midnight.
+_DATE_IN = r"\d{4}-\d{2}-\d{2}(T00:00:00)?"
+
+
+def _xs_all(schema: etree._Element) -> None:
+    """Every ``xs:sequence`` of single elements becomes an ``xs:all`` (Xero's own XSDs use
+    ``xs:all``: it takes a type's elements in any order); lists keep their sequence."""
+    for sequence in list(schema.iter(f"{_XS}sequence")):
+        children = [c for c in sequence if isinstance(c.tag, str)]
+        if children and all(
+            c.tag == f"{_XS}element" and c.get("maxOccurs", "1") in ("0", "1") for c in children
+        ):
+            sequence.tag = f"{_XS}all"
+
+
+def _lenient_dates(schema: etree._Element) -> None:
+    """The ``date`` type also takes a date alone (``2026-07-01``), as Xero documents."""
+    for simple in schema.iterchildren(f"{_XS}simpleType"):
+        if simple.get("name") != "date":
+            continue
+        restriction = simple.find(f"{_XS}restriction")
+        if restriction is None:
+            continue
+        restriction.set("base", "xs:string")
+        for old in list(restriction):
+            restriction.remove(old)
+        etree.SubElement(restriction, f"{_XS}pattern").set("value", _DATE_IN)
+
+
+def _no_lengths(schema: etree._Element) -> None:
+    """``maxLength`` facets are checked per element by the service (a ValidationException
+    naming the element, as Xero answers), not as an unreadable document."""
+    for facet in list(schema.iter(f"{_XS}maxLength")):
+        parent = facet.getparent()
+        if parent is not None:
+            parent.remove(facet)
+
+
+def request_schema(path: Path) -> etree.XMLSchema:
+    """The request XSD at *path* and what it includes, as one schema the way Xero reads
+    requests: elements in any order, dates with or without a time, lengths left to the
+    service."""
+    parser = etree.XMLParser(**HARDENED_PARSER_OPTIONS)
+    combined = etree.Element(f"{_XS}schema", nsmap={"xs": _XS[1:-1]})
+    combined.set("elementFormDefault", "qualified")
+    combined.set("attributeFormDefault", "unqualified")
+    seen: set[Path] = set()
+
+    def add(file: Path) -> None:
+        file = file.resolve()
+        if file in seen:
+            return
+        seen.add(file)
+        root = etree.parse(str(file), parser).getroot()
+        for child in root:
+            if not isinstance(child.tag, str):
+                continue
+            if child.tag == f"{_XS}include":
+                add(file.parent / child.get("schemaLocation", ""))
+            else:
+                combined.append(copy.deepcopy(child))
+
+    add(path)
+    _xs_all(combined)
+    _lenient_dates(combined)
+    _no_lengths(combined)
+    return etree.XMLSchema(combined)
+
+
 class RequestReader:
     """Parses a request body, checks it against the 2.0 request XSDs, decodes its entities."""
 
     def __init__(self) -> None:
         base = schema_dir("2.0") / "requests"
-        parser = etree.XMLParser(**HARDENED_PARSER_OPTIONS)
         self._schemas: dict[str, etree.XMLSchema] = {}
         for filename, roots in REQUEST_SCHEMAS.items():
-            schema = etree.XMLSchema(etree.parse(str(base / filename), parser))
+            schema = request_schema(base / filename)
             for root in roots:
                 self._schemas[root] = schema
 

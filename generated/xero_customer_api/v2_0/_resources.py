@@ -6584,8 +6584,8 @@ class TrackingCategoriesResourceWithRawResponse:
         Raises:
             RequestValidationError: Nothing was sent: the tracking category does not match
                 its schema (a required field missing or a value of the wrong type; a value
-                outside its enumeration; text not of the form its pattern gives, such as a
-                GUID); ``max_retries`` not a whole number >= 0.
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short); ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -6641,8 +6641,8 @@ class TrackingCategoriesResourceWithRawResponse:
         Raises:
             RequestValidationError: Nothing was sent: the tracking category does not match
                 its schema (a required field missing or a value of the wrong type; a value
-                outside its enumeration; text not of the form its pattern gives, such as a
-                GUID); ``max_retries`` not a whole number >= 0.
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short); ``max_retries`` not a whole number >= 0.
             NotFoundError: No such tracking category in this organisation.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
@@ -6750,8 +6750,8 @@ class TrackingCategoriesResourceWithRawResponse:
         Raises:
             RequestValidationError: Nothing was sent: the tracking option does not match its
                 schema (a required field missing or a value of the wrong type; a value outside
-                its enumeration; text not of the form its pattern gives, such as a GUID);
-                ``max_retries`` not a whole number >= 0.
+                its enumeration; text not of the form its pattern gives, such as a GUID; text
+                too long or too short); ``max_retries`` not a whole number >= 0.
             NotFoundError: No such tracking option in this organisation.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
@@ -6813,8 +6813,8 @@ class TrackingCategoriesResourceWithRawResponse:
             RequestValidationError: Nothing was sent: ``options`` not a list of tracking
                 options; a tracking option in ``options`` does not match its schema (a required
                 field missing or a value of the wrong type; a value outside its enumeration;
-                text not of the form its pattern gives, such as a GUID); ``max_retries`` not a
-                whole number >= 0.
+                text not of the form its pattern gives, such as a GUID; text too long or too
+                short); ``max_retries`` not a whole number >= 0.
             NotFoundError: No such tracking option in this organisation.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
@@ -6877,8 +6877,8 @@ class TrackingCategoriesResourceWithRawResponse:
         Raises:
             RequestValidationError: Nothing was sent: the tracking option does not match its
                 schema (a required field missing or a value of the wrong type; a value outside
-                its enumeration; text not of the form its pattern gives, such as a GUID);
-                ``max_retries`` not a whole number >= 0.
+                its enumeration; text not of the form its pattern gives, such as a GUID; text
+                too long or too short); ``max_retries`` not a whole number >= 0.
             NotFoundError: No such tracking option in this organisation.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
@@ -7150,8 +7150,8 @@ class TrackingCategoriesResource:
         Raises:
             RequestValidationError: Nothing was sent: the tracking category does not match
                 its schema (a required field missing or a value of the wrong type; a value
-                outside its enumeration; text not of the form its pattern gives, such as a
-                GUID); ``max_retries`` not a whole number >= 0.
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short); ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -7203,8 +7203,8 @@ class TrackingCategoriesResource:
         Raises:
             RequestValidationError: Nothing was sent: the tracking category does not match
                 its schema (a required field missing or a value of the wrong type; a value
-                outside its enumeration; text not of the form its pattern gives, such as a
-                GUID); ``max_retries`` not a whole number >= 0.
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short); ``max_retries`` not a whole number >= 0.
             NotFoundError: No such tracking category in this organisation.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
@@ -7299,8 +7299,8 @@ class TrackingCategoriesResource:
         Raises:
             RequestValidationError: Nothing was sent: the tracking option does not match its
                 schema (a required field missing or a value of the wrong type; a value outside
-                its enumeration; text not of the form its pattern gives, such as a GUID);
-                ``max_retries`` not a whole number >= 0.
+                its enumeration; text not of the form its pattern gives, such as a GUID; text
+                too long or too short); ``max_retries`` not a whole number >= 0.
             NotFoundError: No such tracking option in this organisation.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
@@ -7354,8 +7354,8 @@ class TrackingCategoriesResource:
             RequestValidationError: Nothing was sent: ``options`` not a list of tracking
                 options; a tracking option in ``options`` does not match its schema (a required
                 field missing or a value of the wrong type; a value outside its enumeration;
-                text not of the form its pattern gives, such as a GUID); ``max_retries`` not a
-                whole number >= 0.
+                text not of the form its pattern gives, such as a GUID; text too long or too
+                short); ``max_retries`` not a whole number >= 0.
             NotFoundError: No such tracking option in this organisation.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
@@ -7410,8 +7410,8 @@ class TrackingCategoriesResource:
         Raises:
             RequestValidationError: Nothing was sent: the tracking option does not match its
                 schema (a required field missing or a value of the wrong type; a value outside
-                its enumeration; text not of the form its pattern gives, such as a GUID);
-                ``max_retries`` not a whole number >= 0.
+                its enumeration; text not of the form its pattern gives, such as a GUID; text
+                too long or too short); ``max_retries`` not a whole number >= 0.
             NotFoundError: No such tracking option in this organisation.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
@@ -7616,8 +7616,8 @@ class AsyncTrackingCategoriesResourceWithRawResponse:
         Raises:
             RequestValidationError: Nothing was sent: the tracking category does not match
                 its schema (a required field missing or a value of the wrong type; a value
-                outside its enumeration; text not of the form its pattern gives, such as a
-                GUID); ``max_retries`` not a whole number >= 0.
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short); ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -7673,8 +7673,8 @@ class AsyncTrackingCategoriesResourceWithRawResponse:
         Raises:
             RequestValidationError: Nothing was sent: the tracking category does not match
                 its schema (a required field missing or a value of the wrong type; a value
-                outside its enumeration; text not of the form its pattern gives, such as a
-                GUID); ``max_retries`` not a whole number >= 0.
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short); ``max_retries`` not a whole number >= 0.
             NotFoundError: No such tracking category in this organisation.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
@@ -7782,8 +7782,8 @@ class AsyncTrackingCategoriesResourceWithRawResponse:
         Raises:
             RequestValidationError: Nothing was sent: the tracking option does not match its
                 schema (a required field missing or a value of the wrong type; a value outside
-                its enumeration; text not of the form its pattern gives, such as a GUID);
-                ``max_retries`` not a whole number >= 0.
+                its enumeration; text not of the form its pattern gives, such as a GUID; text
+                too long or too short); ``max_retries`` not a whole number >= 0.
             NotFoundError: No such tracking option in this organisation.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
@@ -7845,8 +7845,8 @@ class AsyncTrackingCategoriesResourceWithRawResponse:
             RequestValidationError: Nothing was sent: ``options`` not a list of tracking
                 options; a tracking option in ``options`` does not match its schema (a required
                 field missing or a value of the wrong type; a value outside its enumeration;
-                text not of the form its pattern gives, such as a GUID); ``max_retries`` not a
-                whole number >= 0.
+                text not of the form its pattern gives, such as a GUID; text too long or too
+                short); ``max_retries`` not a whole number >= 0.
             NotFoundError: No such tracking option in this organisation.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
@@ -7909,8 +7909,8 @@ class AsyncTrackingCategoriesResourceWithRawResponse:
         Raises:
             RequestValidationError: Nothing was sent: the tracking option does not match its
                 schema (a required field missing or a value of the wrong type; a value outside
-                its enumeration; text not of the form its pattern gives, such as a GUID);
-                ``max_retries`` not a whole number >= 0.
+                its enumeration; text not of the form its pattern gives, such as a GUID; text
+                too long or too short); ``max_retries`` not a whole number >= 0.
             NotFoundError: No such tracking option in this organisation.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
@@ -8182,8 +8182,8 @@ class AsyncTrackingCategoriesResource:
         Raises:
             RequestValidationError: Nothing was sent: the tracking category does not match
                 its schema (a required field missing or a value of the wrong type; a value
-                outside its enumeration; text not of the form its pattern gives, such as a
-                GUID); ``max_retries`` not a whole number >= 0.
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short); ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -8235,8 +8235,8 @@ class AsyncTrackingCategoriesResource:
         Raises:
             RequestValidationError: Nothing was sent: the tracking category does not match
                 its schema (a required field missing or a value of the wrong type; a value
-                outside its enumeration; text not of the form its pattern gives, such as a
-                GUID); ``max_retries`` not a whole number >= 0.
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short); ``max_retries`` not a whole number >= 0.
             NotFoundError: No such tracking category in this organisation.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
@@ -8331,8 +8331,8 @@ class AsyncTrackingCategoriesResource:
         Raises:
             RequestValidationError: Nothing was sent: the tracking option does not match its
                 schema (a required field missing or a value of the wrong type; a value outside
-                its enumeration; text not of the form its pattern gives, such as a GUID);
-                ``max_retries`` not a whole number >= 0.
+                its enumeration; text not of the form its pattern gives, such as a GUID; text
+                too long or too short); ``max_retries`` not a whole number >= 0.
             NotFoundError: No such tracking option in this organisation.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
@@ -8386,8 +8386,8 @@ class AsyncTrackingCategoriesResource:
             RequestValidationError: Nothing was sent: ``options`` not a list of tracking
                 options; a tracking option in ``options`` does not match its schema (a required
                 field missing or a value of the wrong type; a value outside its enumeration;
-                text not of the form its pattern gives, such as a GUID); ``max_retries`` not a
-                whole number >= 0.
+                text not of the form its pattern gives, such as a GUID; text too long or too
+                short); ``max_retries`` not a whole number >= 0.
             NotFoundError: No such tracking option in this organisation.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
@@ -8442,8 +8442,8 @@ class AsyncTrackingCategoriesResource:
         Raises:
             RequestValidationError: Nothing was sent: the tracking option does not match its
                 schema (a required field missing or a value of the wrong type; a value outside
-                its enumeration; text not of the form its pattern gives, such as a GUID);
-                ``max_retries`` not a whole number >= 0.
+                its enumeration; text not of the form its pattern gives, such as a GUID; text
+                too long or too short); ``max_retries`` not a whole number >= 0.
             NotFoundError: No such tracking option in this organisation.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).

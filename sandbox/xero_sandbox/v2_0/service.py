@@ -45,7 +45,7 @@ from .. import records
 from ..amounts import fits_decimal, multiply, round2, total
 from ..records import EXCLUSIVE, INCLUSIVE, NO_TAX
 from ..store import App, Org, Store, new_guid
-from . import codec, view
+from . import codec, schema, view
 from .errors import POST_DATA_INVALID, QUERY_PARSE, VALIDATION, ApiError, Problems
 from .where import QueryError, compile_order, compile_where
 
@@ -163,6 +163,17 @@ def _guid(value: str, what: str) -> str:
     return value.lower()
 
 
+def _entity_of(resource: str) -> str | None:
+    """The read type of a path's resource (``Contacts`` -> ``Contact``, ``Currencies`` ->
+    ``Currency``), if types.xsd has it."""
+    known = {name.casefold(): name for name in schema.read_types().complex}
+    word = resource.casefold()
+    for singular in (word[:-3] + "y" if word.endswith("ies") else None, word[:-1], word):
+        if singular and singular in known:
+            return known[singular]
+    return None
+
+
 # ----------------------------------------------------------------------------- service
 
 
@@ -208,18 +219,21 @@ class Service:
         build: Callable[[Any], Any],
         *,
         pageable: bool,
+        entity: str | None = None,
     ) -> list[etree._Element]:
         """where/order over the answer's elements, then the page (records are built lazily
-        when neither is given)."""
+        when neither is given). *entity* is the read type the filter names fields of (by
+        default the singular of the path's resource, when types.xsd has it)."""
         where = call.query.get("where", "").strip()
         order = call.query.get("order", "").strip()
         page = _int(call.query, "page", 1, 10**9) if pageable else None
         size = _int(call.query, "pageSize", 1, MAX_PAGE_SIZE) if pageable else None
+        entity = entity or _entity_of(call.segments[0])
         try:
-            predicate = compile_where(where) if where else None
-            sorter = compile_order(order) if order else None
+            predicate = compile_where(where, entity) if where else None
+            sorter = compile_order(order, entity) if order else None
         except QueryError as exc:
-            raise ApiError(QUERY_PARSE, f"The where or order could not be parsed: {exc}") from exc
+            raise ApiError(QUERY_PARSE, str(exc)) from exc
         if predicate is None and sorter is None:
             if page is not None:
                 per = size or DEFAULT_PAGE_SIZE

@@ -168,6 +168,7 @@ class BatchPaymentDetails:
         metadata={
             "name": "Reference",
             "type": "Element",
+            "max_length": 12,
         },
     )
 
@@ -421,6 +422,7 @@ class LineItemTracking:
         metadata={
             "name": "Name",
             "type": "Element",
+            "max_length": 100,
         },
     )
     option: None | str = field(
@@ -428,6 +430,7 @@ class LineItemTracking:
         metadata={
             "name": "Option",
             "type": "Element",
+            "max_length": 100,
         },
     )
 
@@ -701,6 +704,7 @@ class Account(DataContractBase):
         metadata={
             "name": "Name",
             "type": "Element",
+            "max_length": 150,
         },
     )
     status: None | AccountStatus = field(
@@ -730,6 +734,7 @@ class Account(DataContractBase):
         metadata={
             "name": "Description",
             "type": "Element",
+            "max_length": 4000,
         },
     )
     class_: None | AccountClass = field(
@@ -892,6 +897,7 @@ class Address(DataContractBase):
         metadata={
             "name": "AddressLine1",
             "type": "Element",
+            "max_length": 500,
         },
     )
     address_line2: None | str = field(
@@ -899,6 +905,7 @@ class Address(DataContractBase):
         metadata={
             "name": "AddressLine2",
             "type": "Element",
+            "max_length": 500,
         },
     )
     address_line3: None | str = field(
@@ -906,6 +913,7 @@ class Address(DataContractBase):
         metadata={
             "name": "AddressLine3",
             "type": "Element",
+            "max_length": 500,
         },
     )
     address_line4: None | str = field(
@@ -913,6 +921,7 @@ class Address(DataContractBase):
         metadata={
             "name": "AddressLine4",
             "type": "Element",
+            "max_length": 500,
         },
     )
     city: None | str = field(
@@ -920,6 +929,7 @@ class Address(DataContractBase):
         metadata={
             "name": "City",
             "type": "Element",
+            "max_length": 255,
         },
     )
     region: None | str = field(
@@ -927,6 +937,7 @@ class Address(DataContractBase):
         metadata={
             "name": "Region",
             "type": "Element",
+            "max_length": 255,
         },
     )
     postal_code: None | str = field(
@@ -934,6 +945,7 @@ class Address(DataContractBase):
         metadata={
             "name": "PostalCode",
             "type": "Element",
+            "max_length": 50,
         },
     )
     country: None | str = field(
@@ -941,6 +953,7 @@ class Address(DataContractBase):
         metadata={
             "name": "Country",
             "type": "Element",
+            "max_length": 50,
         },
     )
     attention_to: None | str = field(
@@ -948,6 +961,7 @@ class Address(DataContractBase):
         metadata={
             "name": "AttentionTo",
             "type": "Element",
+            "max_length": 255,
         },
     )
 
@@ -1244,6 +1258,7 @@ class Phone(DataContractBase):
         metadata={
             "name": "PhoneNumber",
             "type": "Element",
+            "max_length": 50,
         },
     )
     phone_area_code: None | str = field(
@@ -1251,6 +1266,7 @@ class Phone(DataContractBase):
         metadata={
             "name": "PhoneAreaCode",
             "type": "Element",
+            "max_length": 10,
         },
     )
     phone_country_code: None | str = field(
@@ -1258,6 +1274,7 @@ class Phone(DataContractBase):
         metadata={
             "name": "PhoneCountryCode",
             "type": "Element",
+            "max_length": 20,
         },
     )
 
@@ -1326,6 +1343,7 @@ class TrackingOption(DataContractBase):
         metadata={
             "name": "Name",
             "type": "Element",
+            "max_length": 100,
         },
     )
     status: None | TrackingStatus = field(
@@ -1463,6 +1481,7 @@ class Contact(DataContractBase):
         metadata={
             "name": "ContactNumber",
             "type": "Element",
+            "max_length": 50,
         },
     )
     account_number: None | str = field(
@@ -1470,6 +1489,7 @@ class Contact(DataContractBase):
         metadata={
             "name": "AccountNumber",
             "type": "Element",
+            "max_length": 50,
         },
     )
     contact_status: None | ContactStatus = field(
@@ -1484,6 +1504,7 @@ class Contact(DataContractBase):
         metadata={
             "name": "Name",
             "type": "Element",
+            "max_length": 255,
         },
     )
     first_name: None | str = field(
@@ -1491,6 +1512,7 @@ class Contact(DataContractBase):
         metadata={
             "name": "FirstName",
             "type": "Element",
+            "max_length": 255,
         },
     )
     last_name: None | str = field(
@@ -1498,6 +1520,7 @@ class Contact(DataContractBase):
         metadata={
             "name": "LastName",
             "type": "Element",
+            "max_length": 255,
         },
     )
     company_number: None | str = field(
@@ -1505,6 +1528,7 @@ class Contact(DataContractBase):
         metadata={
             "name": "CompanyNumber",
             "type": "Element",
+            "max_length": 50,
         },
     )
     email_address: None | str = field(
@@ -1512,6 +1536,7 @@ class Contact(DataContractBase):
         metadata={
             "name": "EmailAddress",
             "type": "Element",
+            "max_length": 255,
         },
     )
     skype_user_name: None | str = field(
@@ -1541,6 +1566,7 @@ class Contact(DataContractBase):
         metadata={
             "name": "TaxNumber",
             "type": "Element",
+            "max_length": 50,
         },
     )
     tax_number_type: None | TaxNumberType = field(
@@ -1780,6 +1806,7 @@ class TrackingCategory(DataContractBase):
         metadata={
             "name": "Name",
             "type": "Element",
+            "max_length": 100,
         },
     )
     status: None | TrackingStatus = field(
@@ -2007,6 +2034,7 @@ class Invoice(DataContractBase):
         metadata={
             "name": "InvoiceNumber",
             "type": "Element",
+            "max_length": 255,
         },
     )
     reference: None | str = field(

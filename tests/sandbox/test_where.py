@@ -124,9 +124,7 @@ def test_order_by_one_or_more_fields() -> None:
             compile_order(bad)
 
 
-@pytest.mark.parametrize(
-    "bad", ['Type OR Status=="PAID"', 'Name.Contains("a") == true', "Type"]
-)
+@pytest.mark.parametrize("bad", ['Type OR Status=="PAID"', 'Name.Contains("a") == true', "Type"])
 def test_a_filter_is_made_of_comparisons(bad: str) -> None:
     with pytest.raises(QueryError):
         compile_where(bad)
@@ -138,11 +136,13 @@ def test_a_filter_is_made_of_comparisons(bad: str) -> None:
 CONTACTS = [
     etree.fromstring(
         "<Contact><ContactID>5b1e2c3d-4f50-4a61-8b72-93a4b5c6d7e8</ContactID>"
-        "<Name>The \"Best\" Bikes</Name><IsCustomer>true</IsCustomer>"
+        '<Name>The "Best" Bikes</Name><IsCustomer>true</IsCustomer>'
         "<Balances><AccountsReceivable><Outstanding>12.50</Outstanding></AccountsReceivable>"
         "</Balances></Contact>"
     ),
-    etree.fromstring("<Contact><Name>Back\\slash Co</Name><IsCustomer>false</IsCustomer></Contact>"),
+    etree.fromstring(
+        "<Contact><Name>Back\\slash Co</Name><IsCustomer>false</IsCustomer></Contact>"
+    ),
     etree.fromstring("<Contact><Name>NaN</Name></Contact>"),
     etree.fromstring("<Contact><Name>Ends in \\</Name></Contact>"),
 ]
@@ -177,13 +177,16 @@ def test_dynamic_linq_strings_and_typed_fields(where: str, expected: list[int]) 
         ('Name=="open', "Unterminated string literal"),
         ('Name=="a" AND Name=="b', "Unterminated string literal"),
         ('Nope=="x"', "No property or field 'Nope' exists in type 'Contact'"),
-        ('Balances.Nope > 1', "No property or field 'Nope' exists in type 'Balances'"),
+        ("Balances.Nope > 1", "No property or field 'Nope' exists in type 'Balances'"),
         ("Name > 1", "Operator '>' incompatible with operand types 'String' and 'Int32'"),
         (
             'ContactID=="5b1e2c3d-4f50-4a61-8b72-93a4b5c6d7e8"',
             "Operator '==' incompatible with operand types 'Guid' and 'String'",
         ),
-        ("IsCustomer < true", "Operator '<' incompatible with operand types 'Boolean' and 'Boolean'"),
+        (
+            "IsCustomer < true",
+            "Operator '<' incompatible with operand types 'Boolean' and 'Boolean'",
+        ),
         ('ContactID.Contains("5b")', "No applicable method 'Contains' exists in type 'Guid'"),
         ('Name=="x" AND', "Syntax error"),
         ('Name=="x\\"" ', "Unterminated string literal"),
@@ -199,7 +202,7 @@ def test_an_unknown_order_field_is_refused() -> None:
     with pytest.raises(QueryError, match="No property or field 'Nope' exists in type 'Contact'"):
         compile_order("Nope DESC", "Contact")
     assert [e.findtext("Name") for e in compile_order("name desc", "Contact")(CONTACTS[:2])] == [
-        "The \"Best\" Bikes",
+        'The "Best" Bikes',
         "Back\\slash Co",
     ]
 

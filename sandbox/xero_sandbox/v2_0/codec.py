@@ -14,8 +14,9 @@ from __future__ import annotations
 import copy
 import functools
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
@@ -24,7 +25,9 @@ from xero_customer_api import XeroResponseError
 from xero_customer_api._runtime._xml import HARDENED_PARSER_OPTIONS, UnsafeXMLError, parse_document
 from xero_customer_api.v2_0 import _codec
 
+from ..amounts import fits_decimal
 from ..xsd import schema_dir
+from . import schema
 from .errors import POST_DATA_INVALID, ApiError
 
 T = TypeVar("T")
@@ -157,7 +160,72 @@ class RequestReader:
                 for e in list(cast(Iterable[Any], schema.error_log))[:5]
             )
             raise ApiError(POST_DATA_INVALID, f"The {root.tag} document is not valid: {problems}")
-        return [root] if root.tag == item else list(root.iterchildren(item))
+        items = [root] if root.tag == item else list(root.iterchildren(item))
+        for element in items:
+            check_numbers(element)
+        return items
+
+
+def _leaves(
+    element: etree._Element, type_name: str | None = None
+) -> Iterator[tuple[etree._Element, schema.Child]]:
+    """Each simple-typed element below a request's *element*, with its write-type
+    declaration (a request's element is of the write type of its own name, ``Option`` of
+    ``TrackingOption``)."""
+    types = schema.write_types()
+    kind = type_name or schema.request_roots().get(str(element.tag), str(element.tag))
+    stack: list[tuple[etree._Element, str | None]] = [(element, kind)]
+    while stack:
+        node, kind_ = stack.pop()
+        children = types.children(kind_)
+        for child in node:
+            if not isinstance(child.tag, str):
+                continue
+            declared = children.get(child.tag)
+            if declared is None:
+                continue
+            if declared.item is not None:
+                stack.extend(
+                    (item, declared.item[1]) for item in child.iterchildren(declared.item[0])
+                )
+            elif declared.type in types.complex:
+                stack.append((child, declared.type))
+            else:
+                yield child, declared
+
+
+def length_problems(element: etree._Element, type_name: str | None = None) -> list[str]:
+    """Each value of *element* (and of its nested elements) longer than the ``maxLength``
+    the write types give it, as validation messages."""
+    problems = []
+    for child, declared in _leaves(element, type_name):
+        if declared.max_length is not None and len(child.text or "") > declared.max_length:
+            # inferred: Xero's wording of a too-long value is not in the facts
+            problems.append(
+                f"{child.tag} must not be longer than {declared.max_length} characters."
+            )
+    return problems
+
+
+def check_numbers(element: etree._Element) -> None:
+    """Refuse a decimal that .NET's System.Decimal (what Xero reads amounts into) cannot
+    hold, such as a 90-digit UnitAmount: a 400 PostDataInvalidException, never arithmetic
+    on it. # inferred: the facts give no wording for it."""
+    types = schema.write_types()
+    for child, declared in _leaves(element):
+        if types.base_of(declared.type) != "decimal":
+            continue
+        text = (child.text or "").strip()
+        try:
+            fits = fits_decimal(Decimal(text)) if len(text) <= 80 else False
+        except (InvalidOperation, ValueError):
+            fits = False
+        if not fits:
+            raise ApiError(
+                POST_DATA_INVALID,
+                f"The value of {child.tag} ('{text[:40]}{'...' if len(text) > 40 else ''}')"
+                " is outside the range of a decimal.",
+            )
 
 
 def decode(cls: type[T], element: etree._Element) -> T:

@@ -106,7 +106,9 @@ def _child(el: etree._Element, simple: dict[str, SimpleType]) -> Child:
     inline_simple = el.find(f"{XS}simpleType")
     if inline_simple is not None:
         found = _simple(inline_simple)
-        return Child(name, found.base if found else "string", None, found.max_length if found else None)
+        return Child(
+            name, found.base if found else "string", None, found.max_length if found else None
+        )
     inline = el.find(f"{XS}complexType")
     if inline is not None:
         items = [c for c in inline.iter(f"{XS}element") if c is not inline]
@@ -161,3 +163,18 @@ def read_types() -> SchemaSet:
 def write_types() -> SchemaSet:
     """``requests/write_types.xsd`` (what requests may carry)."""
     return load("requests/write_types.xsd")
+
+
+@cache
+def request_roots() -> dict[str, str]:
+    """Element name -> write type of the top-level elements of ``requests/*_request.xsd``
+    (``Contact`` -> ``Contact``, ``Option`` -> ``TrackingOption``)."""
+    parser = etree.XMLParser(**HARDENED_PARSER_OPTIONS)
+    out: dict[str, str] = {}
+    for file in sorted((schema_dir("2.0") / "requests").glob("*_request.xsd")):
+        root = etree.parse(str(file), parser).getroot()
+        for el in root.iterchildren(f"{XS}element"):
+            kind = _strip(el.get("type"))
+            if kind:
+                out[el.get("name", "")] = kind
+    return out

@@ -122,6 +122,11 @@ class App:
     partner_key: str
     custom_org_id: int | None
 
+    @property
+    def public(self) -> bool:
+        """A PKCE app (no client secret): it authenticates with PKCE alone."""
+        return not self.client_secret
+
 
 class StoreVersionError(RuntimeError):
     """The database file was written by a sandbox with another table layout."""
@@ -249,10 +254,19 @@ class Store:
             return self._insert_org(name, self._partner_or_first(partner_key))
 
     def add_app(
-        self, name: str, partner_key: str | None = None, tenant_id: str | None = None
+        self,
+        name: str,
+        partner_key: str | None = None,
+        tenant_id: str | None = None,
+        *,
+        pkce: bool = False,
     ) -> App:
         """Create an OAuth 2.0 app for a partner (default: the first), with a custom
-        connection to the organisation of *tenant_id* (default: the partner's first)."""
+        connection to the organisation of *tenant_id* (default: the partner's first).
+
+        ``pkce=True`` makes a PKCE app (Xero's "mobile or desktop app"): a public client
+        with no secret and no custom connection, whose authorizations need an S256
+        ``code_challenge``."""
         with self.write():
             partner = self._partner_or_first(partner_key)
             if tenant_id is None:
@@ -267,6 +281,8 @@ class Store:
                 ).fetchone()
                 if row is None:
                     raise KeyError("no such tenant of this partner")
+            if pkce:
+                return self._insert_app(name, partner, None, secret=False)
             return self._insert_app(name, partner, None if row is None else int(row[0]))
 
     def _insert_partner(self, name: str) -> str:
@@ -277,8 +293,12 @@ class Store:
         )
         return api_key
 
-    def _insert_app(self, name: str, partner_key: str, org_id: int | None) -> App:
-        app = App(seed.new_client_id(), seed.new_secret(), name, partner_key, org_id)
+    def _insert_app(
+        self, name: str, partner_key: str, org_id: int | None, *, secret: bool = True
+    ) -> App:
+        app = App(
+            seed.new_client_id(), seed.new_secret() if secret else "", name, partner_key, org_id
+        )
         self._conn.execute(
             "INSERT INTO apps VALUES (?, ?, ?, ?, ?, ?)",
             (*(app.client_id, app.client_secret, name, partner_key, org_id), _now()),

@@ -1,0 +1,165 @@
+"""The identity server is as strict as documented (issue 20 item 17): S256 PKCE for PKCE apps
+(no ``code_challenge`` refused, ``plain`` refused) and the client secret of a confidential app
+on the token endpoint (every grant, refresh included) and on revocation."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import secrets
+from urllib.parse import parse_qs, urlsplit
+
+import httpx
+import pytest
+from xero_sandbox.store import App, Credentials, Store
+
+pytestmark = pytest.mark.asyncio
+
+REDIRECT = "https://app.example/callback"
+SCOPE = "offline_access accounting.contacts"
+
+
+def _pair() -> tuple[str, str]:
+    verifier = secrets.token_urlsafe(48)
+    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest())
+    return verifier, challenge.decode().rstrip("=")
+
+
+async def _authorize(
+    http: httpx.AsyncClient, client_id: str, tenant: str, **pkce: str
+) -> httpx.Response:
+    params = {
+        "response_type": "code",
+        "client_id": client_id,
+        "redirect_uri": REDIRECT,
+        "scope": SCOPE,
+        "state": "st",
+        **pkce,
+    }
+    page = await http.get("/identity/connect/authorize", params=params)
+    if page.status_code != 200:
+        return page
+    return await http.post(
+        "/identity/connect/authorize", data={**params, "action": "allow", "tenant": tenant}
+    )
+
+
+def _code(answer: httpx.Response) -> str:
+    assert answer.status_code == 302, answer.text
+    return parse_qs(urlsplit(answer.headers["location"]).query)["code"][0]
+
+
+@pytest.fixture
+def pkce_app(store: Store, credentials: Credentials) -> App:
+    return store.add_app("Desktop App", pkce=True)
+
+
+async def test_a_pkce_app_must_send_an_s256_challenge(
+    http: httpx.AsyncClient, pkce_app: App, credentials: Credentials
+) -> None:
+    assert pkce_app.client_secret == "" and pkce_app.custom_org_id is None
+    tenant = credentials.tenant_id
+    verifier, challenge = _pair()
+    for pkce in (
+        {},  # no code_challenge at all
+        {"code_challenge": verifier, "code_challenge_method": "plain"},
+        {"code_challenge": challenge},  # no method: RFC 7636's default is plain
+        {"code_challenge": challenge, "code_challenge_method": "s256"},
+    ):
+        refused = await _authorize(http, pkce_app.client_id, tenant, **pkce)
+        assert refused.status_code == 400, pkce
+        assert "invalid_request" in refused.text
+    code = _code(
+        await _authorize(
+            http, pkce_app.client_id, tenant, code_challenge=challenge, code_challenge_method="S256"
+        )
+    )
+    grant = {"grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT}
+    missing = await http.post("/connect/token", data={**grant, "client_id": pkce_app.client_id})
+    assert missing.status_code == 400 and missing.json()["error"] == "invalid_request"
+    wrong = await http.post(
+        "/connect/token",
+        data={**grant, "client_id": pkce_app.client_id, "code_verifier": _pair()[0]},
+    )
+    assert wrong.status_code == 400 and wrong.json()["error"] == "invalid_grant"
+    code = _code(
+        await _authorize(
+            http, pkce_app.client_id, tenant, code_challenge=challenge, code_challenge_method="S256"
+        )
+    )
+    grant["code"] = code
+    token = await http.post(
+        "/connect/token",
+        data={**grant, "client_id": pkce_app.client_id, "code_verifier": verifier},
+    )
+    assert token.status_code == 200, token.text
+    # a PKCE app refreshes and revokes with its client id alone; it has no custom connection
+    rotated = await http.post(
+        "/connect/token",
+        data={
+            "grant_type": "refresh_token",
+            "refresh_token": token.json()["refresh_token"],
+            "client_id": pkce_app.client_id,
+        },
+    )
+    assert rotated.status_code == 200, rotated.text
+    custom = await http.post(
+        "/connect/token",
+        data={"grant_type": "client_credentials", "client_id": pkce_app.client_id},
+    )
+    assert custom.status_code in (400, 401)
+
+
+async def test_a_confidential_app_must_send_its_secret_everywhere(
+    http: httpx.AsyncClient, credentials: Credentials
+) -> None:
+    app_id, secret, tenant = credentials.client_id, credentials.client_secret, credentials.tenant_id
+    verifier, challenge = _pair()
+    # plain is refused for every app
+    plain = await _authorize(
+        http, app_id, tenant, code_challenge=verifier, code_challenge_method="plain"
+    )
+    assert plain.status_code == 400 and "invalid_request" in plain.text
+    code = _code(
+        await _authorize(
+            http, app_id, tenant, code_challenge=challenge, code_challenge_method="S256"
+        )
+    )
+    grant = {
+        "grant_type": "authorization_code",
+        "code": code,
+        "redirect_uri": REDIRECT,
+        "code_verifier": verifier,
+    }
+    no_secret = await http.post("/connect/token", data={**grant, "client_id": app_id})
+    assert no_secret.status_code == 401 and no_secret.json()["error"] == "invalid_client"
+    token = await http.post("/connect/token", data=grant, auth=(app_id, secret))
+    assert token.status_code == 200, token.text
+    refresh = token.json()["refresh_token"]
+    by_id = await http.post(
+        "/connect/token",
+        data={"grant_type": "refresh_token", "refresh_token": refresh, "client_id": app_id},
+    )
+    assert by_id.status_code == 401 and by_id.json()["error"] == "invalid_client"
+    revoke_by_id = await http.post(
+        "/connect/revocation", data={"token": refresh, "client_id": app_id}
+    )
+    assert revoke_by_id.status_code == 401
+    still = await http.post(
+        "/connect/token",
+        data={"grant_type": "refresh_token", "refresh_token": refresh},
+        auth=(app_id, secret),
+    )
+    assert still.status_code == 200, "the refused revocation revoked nothing"
+    revoked = await http.post(
+        "/connect/revocation", data={"token": still.json()["refresh_token"]}, auth=(app_id, secret)
+    )
+    assert revoked.status_code == 200
+    # a confidential app may also authorize without PKCE (Xero's web apps), but then its
+    # code is redeemed with the secret only
+    code = _code(await _authorize(http, app_id, tenant))
+    bare = {"grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT}
+    assert (
+        await http.post("/connect/token", data={**bare, "client_id": app_id})
+    ).status_code == 401
+    assert (await http.post("/connect/token", data=bare, auth=(app_id, secret))).status_code == 200

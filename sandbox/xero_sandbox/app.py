@@ -19,7 +19,7 @@ from typing import Any
 
 from . import console, identity, v1_0, v2_0
 from .faults import FaultBoard
-from .http import HTML_TYPE, LOOPBACK, Request, Response, json_response
+from .http import HTML_TYPE, LOOPBACK, MAX_HEADER_BYTES, Request, Response, json_response
 from .identity import Identity
 from .limits import RateLimiter
 from .store import Store
@@ -32,6 +32,15 @@ Send = Callable[[Message], Awaitable[None]]
 MAX_BODY = 5 * 1024 * 1024
 log = logging.getLogger("xero_sandbox")
 _json = json_response
+
+
+def _head_size(scope: Scope) -> int:
+    """The size of a request's line and headers as sent (near enough: separators counted)."""
+    size = len(scope.get("method", "")) + len(scope.get("raw_path") or b"") + 12
+    size += len(scope.get("query_string", b""))
+    for name, value in scope.get("headers", []):
+        size += len(name) + len(value) + 4
+    return size
 
 
 class SandboxApp:
@@ -69,6 +78,15 @@ class SandboxApp:
             await self._lifespan(receive, send)
             return
         if scope["type"] != "http":
+            return
+        if _head_size(scope) > MAX_HEADER_BYTES:
+            too_big = Response(
+                431,
+                b"Request header fields too large (at most 16 KiB)",
+                b"text/plain",
+                [(b"connection", b"close")],
+            )
+            await self._send(too_big, send, receive, scope)
             return
         try:
             async with asyncio.timeout(self.body_timeout):
@@ -116,10 +134,13 @@ class SandboxApp:
             if not message.get("more_body", False):
                 break
         client = scope.get("client")
-        headers = {
-            bytes(name).decode("latin-1").lower(): bytes(value).decode("latin-1")
-            for name, value in scope.get("headers", [])
-        }
+        headers: dict[str, str] = {}
+        repeated: set[str] = set()
+        for name, value in scope.get("headers", []):
+            key = bytes(name).decode("latin-1").lower()
+            if key in headers:
+                repeated.add(key)
+            headers[key] = bytes(value).decode("latin-1")
         return Request(
             method=scope["method"].upper(),
             path=scope["path"],
@@ -127,6 +148,7 @@ class SandboxApp:
             body=b"".join(chunks),
             client=(str(client[0]), int(client[1])) if client else None,
             headers=headers,
+            repeated=frozenset(repeated),
         )
 
     # ------------------------------------------------------------------ routing
@@ -167,9 +189,16 @@ class SandboxApp:
         else:
             response = self.identity.handle(request)
             client_id = identity.client_of(request)
+            if not identity.proven(self.store, request, response, client_id):
+                # anyone can name a client id: an exchange that did not prove it is that
+                # app's (its secret, or a grant the server accepted) stays out of the app's
+                # console, so no one can write into another partner's console
+                client_id = ""
         app = self.store.app(client_id) if client_id else None
         if app is not None:
-            self.traffic.record_oauth(app.partner_key, request, response, self.store.all_keys())
+            self.traffic.record_oauth(
+                app.partner_key, request, response, self.store.all_keys(), self.store.is_token
+            )
         return response
 
     def _console(self, request: Request, as_json: bool = False) -> Response:

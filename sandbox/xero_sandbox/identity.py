@@ -623,3 +623,29 @@ def client_of(request: Request) -> str:
         parse_qsl(request.body.decode("utf-8", "replace")) if request.method == "POST" else []
     )
     return next((v for k, v in pairs if k == "client_id"), "")
+
+
+def proven(store: Store, request: Request, response: Response, client_id: str) -> bool:
+    """True if an identity-server exchange naming *client_id* came from that app: it was
+    accepted (a code or token issued, a revocation done, a consent page for a valid
+    request), or it carried the app's secret."""
+    if not client_id:
+        return False
+    if response.status < 400:
+        return True
+    app = store.app(client_id)
+    if app is None or app.public:
+        return False
+    given = ""
+    header = request.headers.get("authorization", "")
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() == "basic":
+        try:
+            decoded = base64.b64decode(value.strip(), validate=True).decode("utf-8")
+        except (ValueError, UnicodeDecodeError):
+            return False
+        given = unquote(decoded.partition(":")[2])
+    elif request.method == "POST":
+        pairs = parse_qsl(request.body.decode("utf-8", "replace"))
+        given = next((v for k, v in pairs if k == "client_secret"), "")
+    return bool(given) and secrets.compare_digest(given.encode(), app.client_secret.encode())

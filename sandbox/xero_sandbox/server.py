@@ -18,7 +18,8 @@ SIGHUP); after a signal the process then ends by that same signal, as uvicorn do
 Slow or idle clients cannot hold connections: a connection must deliver a request's headers
 within ``header_timeout`` seconds of opening (or of its previous response), its body within
 ``body_timeout`` (else 408), and an idle keep-alive connection is closed after
-``keep_alive_timeout``. Past ``max_connections`` open connections, requests get 503.
+``keep_alive_timeout``. A request line and headers larger than 16 KiB are refused (431).
+Past ``max_connections`` open connections, requests get 503.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ import uvicorn
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from .app import SandboxApp
+from .http import MAX_HEADER_BYTES
 from .identity import AUTHORIZE_PATH, TOKEN_PATH
 from .process import CONSOLE_PREFIX
 from .store import Credentials, Store, StoreVersionError
@@ -72,8 +74,6 @@ class ServeOptions:
     latency: float = 0.0
 
 
-#: Largest request line + headers accepted (h11's incomplete-event limit), bytes.
-MAX_HEADER_BYTES = 16 * 1024
 #: Signals that stop the server gracefully.
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 

@@ -405,6 +405,18 @@ class Store:
         )
         return [str(r[0]) for r in rows]
 
+    def is_token(self, value: str) -> bool:
+        """True if *value* is an access or refresh token or an authorization code the
+        identity server issued (for redaction)."""
+        row = self._one(
+            "SELECT 1 FROM oauth_tokens WHERE access_token = ? OR refresh_token = ?"
+            " UNION ALL SELECT 1 FROM oauth_codes WHERE code = ? LIMIT 1",
+            value,
+            value,
+            value,
+        )
+        return row is not None
+
     # ------------------------------------------------------------------ OAuth codes and tokens
 
     def save_code(self, row: dict[str, Any]) -> None:

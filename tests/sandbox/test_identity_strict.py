@@ -163,3 +163,103 @@ async def test_a_confidential_app_must_send_its_secret_everywhere(
         await http.post("/connect/token", data={**bare, "client_id": app_id})
     ).status_code == 401
     assert (await http.post("/connect/token", data=bare, auth=(app_id, secret))).status_code == 200
+
+
+# ----------------------------------------------------------------------------- the console
+
+
+async def _export(http: httpx.AsyncClient, api_key: str) -> str:
+    page = await http.get("/console/export", params={"apiKey": api_key})
+    assert page.status_code == 200
+    return page.text
+
+
+async def test_the_console_hides_encoded_and_pasted_tokens(
+    http: httpx.AsyncClient, store: Store, credentials: Credentials
+) -> None:
+    app_id, secret, tenant = credentials.client_id, credentials.client_secret, credentials.tenant_id
+    verifier, challenge = _pair()
+    code = _code(
+        await _authorize(
+            http, app_id, tenant, code_challenge=challenge, code_challenge_method="S256"
+        )
+    )
+    token = (
+        await http.post(
+            "/connect/token",
+            data={
+                "grant_type": "authorization_code",
+                "code": code,
+                "redirect_uri": REDIRECT,
+                "code_verifier": verifier,
+            },
+            auth=(app_id, secret),
+        )
+    ).json()
+    access, refresh = token["access_token"], token["refresh_token"]
+    # a refresh token sent as refresh%5Ftoken= (a form decodes it to refresh_token)
+    rotated = await http.post(
+        "/connect/token",
+        content=f"grant_type=refresh_token&refresh%5Ftoken={refresh}".encode(),
+        headers={"content-type": "application/x-www-form-urlencoded"},
+        auth=(app_id, secret),
+    )
+    assert rotated.status_code == 200, rotated.text
+    new_access = rotated.json()["access_token"]
+    # an access token pasted into a where value, sent with another token
+    await http.get(
+        "/api.xro/2.0/Contacts",
+        params={"where": f'Name=="{access}"'},
+        headers={"Authorization": f"Bearer {new_access}", "xero-tenant-id": tenant},
+    )
+    exported = await _export(http, credentials.api_key)
+    for value in (access, refresh, new_access, rotated.json()["refresh_token"], code, verifier):
+        assert value not in exported
+    assert "refresh%5Ftoken=REDACTED" in exported
+    assert 'Name==\\"REDACTED\\"' in exported or "Name%3D%3D%22REDACTED%22" in exported
+
+
+async def test_a_request_naming_another_app_stays_out_of_its_console(
+    http: httpx.AsyncClient, store: Store, credentials: Credentials
+) -> None:
+    other_partner = store.add_partner("Other Partner")
+    other_org = store.add_org("Other Org", other_partner)[1]
+    other = store.add_app("Other App", other_partner, other_org)
+    # the first partner's client tries the other app's client id with a wrong secret
+    tried = await http.post(
+        "/connect/token",
+        data={"grant_type": "client_credentials", "note": "from-the-first-partner"},
+        auth=(other.client_id, credentials.client_secret),
+    )
+    assert tried.status_code == 401
+    assert "from-the-first-partner" not in await _export(http, other_partner)
+    # the other app's own calls are shown to its partner
+    own = await http.post(
+        "/connect/token",
+        data={"grant_type": "client_credentials", "note": "its-own-call"},
+        auth=(other.client_id, other.client_secret),
+    )
+    assert own.status_code == 200
+    exported = await _export(http, other_partner)
+    assert "its-own-call" in exported and other.client_secret not in exported
+
+
+async def test_two_tenant_headers_are_refused(
+    http: httpx.AsyncClient, store: Store, credentials: Credentials
+) -> None:
+    token = (
+        await http.post(
+            "/connect/token",
+            data={"grant_type": "client_credentials"},
+            auth=(credentials.client_id, credentials.client_secret),
+        )
+    ).json()["access_token"]
+    headers = [
+        ("Authorization", f"Bearer {token}"),
+        ("xero-tenant-id", "00000000-0000-0000-0000-000000000001"),
+        ("xero-tenant-id", credentials.tenant_id),
+    ]
+    answer = await http.get("/api.xro/2.0/Contacts", headers=httpx.Headers(headers))
+    assert answer.status_code == 403
+    one = await http.get("/api.xro/2.0/Contacts", headers=httpx.Headers(headers[::2]))
+    assert one.status_code == 200

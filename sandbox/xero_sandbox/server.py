@@ -19,7 +19,9 @@ Slow or idle clients cannot hold connections: a connection must deliver a reques
 within ``header_timeout`` seconds of opening (or of its previous response), its body within
 ``body_timeout`` (else 408), and an idle keep-alive connection is closed after
 ``keep_alive_timeout``. A request line and headers larger than 16 KiB are refused (431).
-Past ``max_connections`` open connections, requests get 503.
+At ``max_connections`` open connections, a new connection first drops the one that has
+waited longest for its request's headers (from the client address holding the most such
+connections); only when every connection holds a request do new requests get 503.
 """
 
 from __future__ import annotations
@@ -89,11 +91,38 @@ def is_loopback(host: str) -> bool:
 
 
 def tracking_protocol(
-    registry: dict[tuple[str, int], asyncio.Transport], header_timeout: float = 10.0
+    registry: dict[tuple[str, int], asyncio.Transport],
+    header_timeout: float = 10.0,
+    max_connections: int | None = None,
 ) -> type[asyncio.Protocol]:
     """uvicorn's h11 protocol, keeping ``registry[client address] = transport`` for open
     connections, and closing a connection whose request headers take longer than
-    *header_timeout* seconds (counted from the connection or from its previous response)."""
+    *header_timeout* seconds (counted from the connection or from its previous response).
+
+    At *max_connections* open connections, a new one first makes room by dropping the
+    connection that has waited longest for a request head (a slow or idle client: it holds
+    no request), preferring the client address holding the most such connections; so
+    sockets that never finish their headers cannot get other clients' calls a 503. Only
+    when every connection is busy with a request does a new request get uvicorn's 503."""
+    waiting: dict[H11Protocol, float] = {}  # connections with no request in progress
+
+    def make_room(newcomer: H11Protocol) -> None:
+        if max_connections is None or len(registry) < max_connections:
+            return
+        candidates = [p for p in waiting if p is not newcomer]
+        if not candidates:
+            return
+        per_client: dict[str, int] = {}
+        for p in candidates:
+            host = p.client[0] if p.client else ""
+            per_client[host] = per_client.get(host, 0) + 1
+        busiest = max(per_client.values())
+        victim = min(
+            (p for p in candidates if per_client[p.client[0] if p.client else ""] == busiest),
+            key=lambda p: waiting[p],
+        )
+        waiting.pop(victim, None)
+        victim.transport.abort()
 
     class TrackingH11Protocol(H11Protocol):
         _header_timer: asyncio.TimerHandle | None = None
@@ -102,12 +131,14 @@ def tracking_protocol(
             super().connection_made(transport)
             if self.client is not None:
                 registry[self.client] = transport
+            make_room(self)
             self._arm_header_timer()
 
         def data_received(self, data: bytes) -> None:
             super().data_received(data)
             if self.cycle is not None and not self.cycle.response_complete:
                 self._cancel_header_timer()  # a request's headers are in
+                waiting.pop(self, None)
 
         def on_response_complete(self) -> None:
             super().on_response_complete()
@@ -118,6 +149,7 @@ def tracking_protocol(
 
         def _arm_header_timer(self) -> None:
             self._cancel_header_timer()
+            waiting[self] = self.loop.time()
             self._header_timer = self.loop.call_later(header_timeout, self._headers_too_slow)
 
         def _cancel_header_timer(self) -> None:
@@ -140,6 +172,7 @@ def tracking_protocol(
 
         def connection_lost(self, exc: Exception | None) -> None:
             self._cancel_header_timer()
+            waiting.pop(self, None)
             if self.client is not None:
                 registry.pop(self.client, None)
             super().connection_lost(exc)
@@ -278,7 +311,7 @@ def serve(options: ServeOptions, out: Any = None) -> int:
         scheme = "http" if options.http else "https"
         config = uvicorn.Config(
             app,
-            http=tracking_protocol(transports, options.header_timeout),
+            http=tracking_protocol(transports, options.header_timeout, options.max_connections),
             ws="none",
             lifespan="on",
             log_level="warning",

@@ -158,12 +158,13 @@ class SandboxApp:
         for version in self.versions:
             if path.lower().startswith(version.prefix.lower()):
                 return await version.handle(request)
+        # the store may be busy with a long write: these wait for it in a worker thread
         if path.rstrip("/") in identity.PATHS:
-            return self._identity(request)
+            return await asyncio.to_thread(self._identity, request)
         if path == "/console":
-            return self._console(request)
+            return await asyncio.to_thread(self._console, request)
         if path == "/console/export":
-            return self._console(request, as_json=True)
+            return await asyncio.to_thread(self._console, request, True)
         if path.startswith("/_sandbox/"):
             return self._sandbox(request)
         if path.lower() == v1_0.LOGIN_PATH.lower():

@@ -138,6 +138,8 @@ class Store:
     def __init__(self, path: str | Path | None = None) -> None:
         self._lock = threading.RLock()
         target = ":memory:" if path is None else str(path)
+        self._target = None if path is None else target
+        self._readers = threading.local()
         self._conn = sqlite3.connect(
             target, check_same_thread=False, isolation_level=None, timeout=10.0
         )
@@ -180,9 +182,33 @@ class Store:
                 raise
             self._conn.execute("COMMIT")
 
+    def _db(self) -> sqlite3.Connection:
+        """This thread's read connection inside :meth:`read` on a file, else the shared one."""
+        reader: sqlite3.Connection | None = getattr(self._readers, "active", None)
+        return self._conn if reader is None else reader
+
     @contextmanager
     def read(self) -> Iterator[None]:
-        """A consistent read (holds the lock; SQLite reads are snapshot-consistent)."""
+        """A consistent read. On a file (WAL), each thread reads through a connection of its
+        own, beside any write in progress (a long batch of one tenant does not hold up
+        another's reads); in memory, it holds the lock."""
+        if self._target is not None and getattr(self._readers, "active", None) is None:
+            reader: sqlite3.Connection | None = getattr(self._readers, "conn", None)
+            if reader is None:
+                reader = sqlite3.connect(
+                    self._target, check_same_thread=False, isolation_level=None, timeout=10.0
+                )
+                reader.execute("PRAGMA busy_timeout = 10000")
+                reader.execute("PRAGMA query_only = ON")
+                self._readers.conn = reader
+            reader.execute("BEGIN")
+            self._readers.active = reader
+            try:
+                yield
+            finally:
+                self._readers.active = None
+                reader.execute("COMMIT")
+            return
         with self._lock:
             self._conn.execute("BEGIN")
             try:
@@ -200,10 +226,14 @@ class Store:
             return now
 
     def _one(self, sql: str, *args: Any) -> Any:
+        if getattr(self._readers, "active", None) is not None:
+            return self._db().execute(sql, args).fetchone()
         with self._lock:
             return self._conn.execute(sql, args).fetchone()
 
     def _all(self, sql: str, *args: Any) -> list[Any]:
+        if getattr(self._readers, "active", None) is not None:
+            return self._db().execute(sql, args).fetchall()
         with self._lock:
             return self._conn.execute(sql, args).fetchall()
 
@@ -212,24 +242,34 @@ class Store:
     def ensure_seeded(self) -> Credentials:
         """Seed the demo partner, organisation and app on an empty store; return the first keys."""
         with self.write():
-            row = self._conn.execute(
-                "SELECT p.name, p.api_key, o.customer_key, o.tenant_id, o.org_id FROM partners p"
-                " JOIN orgs o ON o.partner_key = p.api_key ORDER BY p.created, p.rowid, o.org_id"
-                " LIMIT 1"
-            ).fetchone()
+            row = (
+                self._db()
+                .execute(
+                    "SELECT p.name, p.api_key, o.customer_key, o.tenant_id, o.org_id FROM partners p"
+                    " JOIN orgs o ON o.partner_key = p.api_key ORDER BY p.created, p.rowid, o.org_id"
+                    " LIMIT 1"
+                )
+                .fetchone()
+            )
             if row is None:
                 api_key = self._insert_partner(seed.PARTNER_NAME)
                 customer_key, tenant_id = self._insert_org(seed.ORG_NAME, api_key)
-                org_id = self._conn.execute(
-                    "SELECT org_id FROM orgs WHERE tenant_id = ?", (tenant_id,)
-                ).fetchone()[0]
+                org_id = (
+                    self._db()
+                    .execute("SELECT org_id FROM orgs WHERE tenant_id = ?", (tenant_id,))
+                    .fetchone()[0]
+                )
                 self._insert_app(seed.APP_NAME, api_key, int(org_id))
                 row = (seed.PARTNER_NAME, api_key, customer_key, tenant_id, org_id)
-            app = self._conn.execute(
-                "SELECT client_id, client_secret FROM apps WHERE partner_key = ?"
-                " ORDER BY created, rowid LIMIT 1",
-                (row[1],),
-            ).fetchone()
+            app = (
+                self._db()
+                .execute(
+                    "SELECT client_id, client_secret FROM apps WHERE partner_key = ?"
+                    " ORDER BY created, rowid LIMIT 1",
+                    (row[1],),
+                )
+                .fetchone()
+            )
             return Credentials(row[0], row[1], row[2], app[0], app[1], row[3])
 
     def add_partner(self, name: str) -> str:
@@ -239,9 +279,11 @@ class Store:
 
     def _partner_or_first(self, partner_key: str | None) -> str:
         if partner_key is None:
-            row = self._conn.execute(
-                "SELECT api_key FROM partners ORDER BY created, rowid LIMIT 1"
-            ).fetchone()
+            row = (
+                self._db()
+                .execute("SELECT api_key FROM partners ORDER BY created, rowid LIMIT 1")
+                .fetchone()
+            )
             return self._insert_partner(seed.PARTNER_NAME) if row is None else str(row[0])
         if self.partner_name(partner_key) is None:
             raise KeyError("no such partner key")
@@ -270,15 +312,23 @@ class Store:
         with self.write():
             partner = self._partner_or_first(partner_key)
             if tenant_id is None:
-                row = self._conn.execute(
-                    "SELECT org_id FROM orgs WHERE partner_key = ? ORDER BY org_id LIMIT 1",
-                    (partner,),
-                ).fetchone()
+                row = (
+                    self._db()
+                    .execute(
+                        "SELECT org_id FROM orgs WHERE partner_key = ? ORDER BY org_id LIMIT 1",
+                        (partner,),
+                    )
+                    .fetchone()
+                )
             else:
-                row = self._conn.execute(
-                    "SELECT org_id FROM orgs WHERE partner_key = ? AND tenant_id = ?",
-                    (partner, tenant_id),
-                ).fetchone()
+                row = (
+                    self._db()
+                    .execute(
+                        "SELECT org_id FROM orgs WHERE partner_key = ? AND tenant_id = ?",
+                        (partner, tenant_id),
+                    )
+                    .fetchone()
+                )
                 if row is None:
                     raise KeyError("no such tenant of this partner")
             if pkce:
@@ -287,7 +337,7 @@ class Store:
 
     def _insert_partner(self, name: str) -> str:
         api_key = seed.new_key()
-        self._conn.execute(
+        self._db().execute(
             "INSERT INTO partners (api_key, name, created) VALUES (?, ?, ?)",
             (api_key, name, datetime.now(UTC).isoformat()),
         )
@@ -299,7 +349,7 @@ class Store:
         app = App(
             seed.new_client_id(), seed.new_secret() if secret else "", name, partner_key, org_id
         )
-        self._conn.execute(
+        self._db().execute(
             "INSERT INTO apps VALUES (?, ?, ?, ?, ?, ?)",
             (*(app.client_id, app.client_secret, name, partner_key, org_id), _now()),
         )
@@ -308,7 +358,7 @@ class Store:
     def _insert_org(self, name: str, partner_key: str) -> tuple[str, str]:
         customer_key = seed.new_key()
         tenant_id = new_guid()
-        cur = self._conn.execute(
+        cur = self._db().execute(
             "INSERT INTO orgs (name, partner_key, customer_key, tenant_id, created)"
             " VALUES (?, ?, ?, ?, ?)",
             (name, partner_key, customer_key, tenant_id, _now()),
@@ -422,7 +472,7 @@ class Store:
     def save_code(self, row: dict[str, Any]) -> None:
         """Store an authorization code (``tenants`` a list of tenant ids)."""
         with self.write():
-            self._conn.execute(
+            self._db().execute(
                 "INSERT INTO oauth_codes VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     row["code"],
@@ -449,12 +499,12 @@ class Store:
     def delete_code(self, code: str) -> None:
         """Use up an authorization code."""
         with self.write():
-            self._conn.execute("DELETE FROM oauth_codes WHERE code = ?", (code,))
+            self._db().execute("DELETE FROM oauth_codes WHERE code = ?", (code,))
 
     def save_token(self, row: dict[str, Any]) -> None:
         """Store an issued token."""
         with self.write():
-            self._conn.execute(
+            self._db().execute(
                 "INSERT INTO oauth_tokens (access_token, refresh_token, client_id, scope, tenants,"
                 " issued, expires_in) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (
@@ -494,7 +544,7 @@ class Store:
     def revoke_token(self, access_token: str, *, access: bool, refresh: bool) -> None:
         """Mark a token's access and/or refresh part as no longer usable."""
         with self.write():
-            self._conn.execute(
+            self._db().execute(
                 "UPDATE oauth_tokens SET access_revoked = access_revoked OR ?,"
                 " refresh_revoked = refresh_revoked OR ? WHERE access_token = ?",
                 (int(access), int(refresh), access_token),
@@ -519,7 +569,7 @@ class Store:
         self, client_id: str, tenant_id: str, key: str, fingerprint: str, status: int, body: bytes
     ) -> None:
         """Keep an answer for replays (inside the write that made it)."""
-        self._conn.execute(
+        self._db().execute(
             "INSERT OR REPLACE INTO idempotency VALUES (?, ?, ?, ?, ?, ?)",
             (client_id, tenant_id, key, fingerprint, status, body),
         )
@@ -534,27 +584,33 @@ class Store:
     def save_account(self, org_id: int, account: Account, position: int | None = None) -> None:
         """Insert or replace an account (inside :meth:`write`)."""
         if position is None:
-            row = self._conn.execute(
-                "SELECT position FROM accounts WHERE account_id = ?", (account.account_id,)
-            ).fetchone()
+            row = (
+                self._db()
+                .execute(
+                    "SELECT position FROM accounts WHERE account_id = ?", (account.account_id,)
+                )
+                .fetchone()
+            )
             position = (
                 int(row[0])
                 if row is not None
                 else int(
-                    self._conn.execute(
+                    self._db()
+                    .execute(
                         "SELECT COALESCE(MAX(position), -1) + 1 FROM accounts WHERE org_id = ?",
                         (org_id,),
-                    ).fetchone()[0]
+                    )
+                    .fetchone()[0]
                 )
             )
-        self._conn.execute(
+        self._db().execute(
             "INSERT OR REPLACE INTO accounts VALUES (?, ?, ?, ?, ?)",
             (account.account_id, org_id, position, account.code, records.dumps(account)),
         )
 
     def delete_account(self, org_id: int, account_id: str) -> None:
         """Remove an account (inside :meth:`write`)."""
-        self._conn.execute(
+        self._db().execute(
             "DELETE FROM accounts WHERE org_id = ? AND account_id = ?", (org_id, account_id)
         )
 
@@ -568,27 +624,33 @@ class Store:
     ) -> None:
         """Insert or replace a tracking category with its options (inside :meth:`write`)."""
         if position is None:
-            row = self._conn.execute(
-                "SELECT position FROM tracking WHERE category_id = ?", (category.category_id,)
-            ).fetchone()
+            row = (
+                self._db()
+                .execute(
+                    "SELECT position FROM tracking WHERE category_id = ?", (category.category_id,)
+                )
+                .fetchone()
+            )
             position = (
                 int(row[0])
                 if row is not None
                 else int(
-                    self._conn.execute(
+                    self._db()
+                    .execute(
                         "SELECT COALESCE(MAX(position), -1) + 1 FROM tracking WHERE org_id = ?",
                         (org_id,),
-                    ).fetchone()[0]
+                    )
+                    .fetchone()[0]
                 )
             )
-        self._conn.execute(
+        self._db().execute(
             "INSERT OR REPLACE INTO tracking VALUES (?, ?, ?, ?)",
             (category.category_id, org_id, position, records.dumps(category)),
         )
 
     def delete_tracking(self, org_id: int, category_id: str) -> None:
         """Remove a tracking category (inside :meth:`write`)."""
-        self._conn.execute(
+        self._db().execute(
             "DELETE FROM tracking WHERE org_id = ? AND category_id = ?", (org_id, category_id)
         )
 
@@ -619,7 +681,7 @@ class Store:
 
     def save_contact(self, org_id: int, contact: Contact) -> None:
         """Insert or replace a contact (inside :meth:`write`)."""
-        self._conn.execute(
+        self._db().execute(
             "INSERT INTO contacts (contact_id, org_id, name_key, number, updated, body)"
             " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (contact_id) DO UPDATE SET"
             " name_key = excluded.name_key, number = excluded.number,"
@@ -679,15 +741,17 @@ class Store:
 
     def save_invoice(self, org_id: int, invoice: Invoice) -> None:
         """Insert or replace an invoice (inside :meth:`write`); the contact is stored by reference."""
-        row = self._conn.execute(
-            "SELECT seq FROM invoices WHERE invoice_id = ?", (invoice.invoice_id,)
-        ).fetchone()
+        row = (
+            self._db()
+            .execute("SELECT seq FROM invoices WHERE invoice_id = ?", (invoice.invoice_id,))
+            .fetchone()
+        )
         seq = (
             row[0]
             if row is not None
-            else self._conn.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM invoices").fetchone()[0]
+            else self._db().execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM invoices").fetchone()[0]
         )
-        self._conn.execute(
+        self._db().execute(
             "INSERT OR REPLACE INTO invoices"
             " (invoice_id, org_id, number, type, contact_id, updated, seq, body)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -728,15 +792,17 @@ class Store:
 
     def save_payment(self, org_id: int, payment: Payment) -> None:
         """Insert or replace a payment (inside :meth:`write`)."""
-        row = self._conn.execute(
-            "SELECT seq FROM payments WHERE payment_id = ?", (payment.payment_id,)
-        ).fetchone()
+        row = (
+            self._db()
+            .execute("SELECT seq FROM payments WHERE payment_id = ?", (payment.payment_id,))
+            .fetchone()
+        )
         seq = (
             row[0]
             if row is not None
-            else self._conn.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM payments").fetchone()[0]
+            else self._db().execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM payments").fetchone()[0]
         )
-        self._conn.execute(
+        self._db().execute(
             "INSERT OR REPLACE INTO payments VALUES (?, ?, ?, ?, ?)",
             (payment.payment_id, org_id, payment.invoice_id, seq, records.dumps(payment)),
         )

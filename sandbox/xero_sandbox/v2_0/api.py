@@ -77,17 +77,28 @@ class Api:
         self.service = Service(store)
 
     async def handle(self, request: Request) -> Response:
-        """Answer one ``/api.xro/2.0/...`` request."""
+        """Answer one ``/api.xro/2.0/...`` request.
+
+        All of it runs off the event loop, in a worker thread: a long call (a 5 MB batch)
+        must not hold up other tenants' calls, the identity server or the console. The
+        store still runs one write at a time; on a file, reads run beside it."""
+        response = await asyncio.to_thread(self._handle, request)
+        if self.latency and response.after is not None:  # an admitted call takes time
+            await asyncio.sleep(self.latency)
+        return response
+
+    def _handle(self, request: Request) -> Response:
         segments = [s for s in request.path[len(PREFIX) :].split("/") if s]
         resource = segments[0].lower() if segments else ""
         endpoint = f"2.0/{resource}"
         self.faults.count(request.method, endpoint)
-        row, detail = self.identity.bearer(request)
+        with self.store.read():
+            row, detail = self.identity.bearer(request)
+            app = self.store.app(str(row["client_id"])) if row is not None else None
+            tenant = request.headers.get("xero-tenant-id", "").strip().lower()
+            org = self.store.org_by_tenant(tenant) if tenant and row is not None else None
         if row is None:
             return unauthorized(detail)
-        app = self.store.app(str(row["client_id"]))
-        tenant = request.headers.get("xero-tenant-id", "").strip().lower()
-        org = self.store.org_by_tenant(tenant) if tenant else None
         if "xero-tenant-id" in request.repeated:
             # two tenant headers name no one tenant: refused, never the last one taken
             # (inferred: answered as a wrong tenant header is, 403)
@@ -95,18 +106,12 @@ class Api:
         elif app is None or org is None or tenant not in row["tenants"]:
             response = forbidden()
         else:
-            # off the event loop: a long call (a 5 MB batch) must not hold up other tenants'
-            # calls, the identity server or the console; the store still runs one
-            # transaction at a time, and the body is read before its lock is taken
-            response = await asyncio.to_thread(
-                self._limited, request, segments, resource, endpoint, row, app, org
-            )
-            if self.latency and response.after is not None:  # an admitted call takes time
-                await asyncio.sleep(self.latency)
+            response = self._limited(request, segments, resource, endpoint, row, app, org)
         if app is not None:
-            self.traffic.record_oauth(
-                app.partner_key, request, response, self.store.all_keys(), self.store.is_token
-            )
+            with self.store.read():
+                self.traffic.record_oauth(
+                    app.partner_key, request, response, self.store.all_keys(), self.store.is_token
+                )
         return response
 
     def _limited(

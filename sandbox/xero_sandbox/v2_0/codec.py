@@ -199,10 +199,8 @@ def _leaves(
     while stack:
         node, kind_ = stack.pop()
         children = types.children(kind_)
-        for child in node:
-            if not isinstance(child.tag, str):
-                continue
-            declared = children.get(child.tag)
+        for child in node.iterchildren(tag=etree.Element):
+            declared = children.get(str(child.tag))
             if declared is None:
                 continue
             if declared.item is not None:

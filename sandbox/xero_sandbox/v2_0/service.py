@@ -33,6 +33,7 @@ from __future__ import annotations
 import datetime
 import email.utils
 import re
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from decimal import Decimal
@@ -208,18 +209,33 @@ class Service:
         self.store = store
         self.view = view.View(store)
         self.reader = codec.RequestReader()
-        self._settings_cache: (
-            tuple[
-                tuple[int, int], tuple[dict[str, records.Account], list[records.TrackingCategory]]
-            ]
-            | None
-        ) = None
-        self._numbers: dict[int, set[str]] = {}
+        self._calls = threading.local()  # what one call read: calls run on several threads
+
+    @property
+    def _settings_cache(
+        self,
+    ) -> (
+        tuple[tuple[int, int], tuple[dict[str, records.Account], list[records.TrackingCategory]]]
+        | None
+    ):
+        found: Any = getattr(self._calls, "settings", None)
+        return found  # type: ignore[no-any-return]
+
+    @_settings_cache.setter
+    def _settings_cache(self, value: Any) -> None:
+        self._calls.settings = value
+
+    @property
+    def _numbers(self) -> dict[int, set[str]]:
+        found: dict[int, set[str]] | None = getattr(self._calls, "numbers", None)
+        if found is None:
+            found = self._calls.numbers = {}
+        return found
 
     def begin(self) -> None:
-        """Forget what was read for the previous call."""
-        self._settings_cache = None
-        self._numbers = {}
+        """Forget what this thread read for its previous call."""
+        self._calls.settings = None
+        self._calls.numbers = {}
 
     def _accrec_numbers(self, org: int) -> set[str]:
         """The ACCREC invoice numbers in use (read once per call, kept up to date by it)."""

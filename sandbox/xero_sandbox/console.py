@@ -85,18 +85,40 @@ def shown_headers(headers: dict[str, str]) -> str:
     return "\n".join(lines)
 
 
-def _secrets_pattern(secrets: Iterable[str]) -> re.Pattern[str] | None:
-    """One case-blind pattern for every secret of at least 8 chars (longest first)."""
-    found = sorted({s for s in secrets if len(s) >= 8}, key=len, reverse=True)
+def _hide(text: str, secrets: Iterable[str]) -> str:
+    """*text* with every occurrence of each secret of at least 8 chars replaced, without
+    regard to case (longest first). Plain substring search: a regular expression of many
+    alternatives took seconds over a console of large bodies."""
+    found = sorted({s.casefold() for s in secrets if len(s) >= 8}, key=len, reverse=True)
     if not found:
-        return None
-    return re.compile("|".join(re.escape(s) for s in found), re.IGNORECASE)
+        return text
+    folded = text.casefold()
+    if len(folded) != len(text):  # a character that folds to several: search the text itself
+        folded, found = text, sorted({s for s in secrets if len(s) >= 8}, key=len, reverse=True)
+    spans: list[tuple[int, int]] = []
+    for secret in found:
+        start = folded.find(secret)
+        while start != -1:
+            spans.append((start, start + len(secret)))
+            start = folded.find(secret, start + len(secret))
+    if not spans:
+        return text
+    spans.sort(key=lambda span: (span[0], -span[1]))
+    out, at = [], 0
+    for begin, end in spans:
+        if begin < at:  # inside (or overlapping) a span already hidden
+            at = max(at, end)
+            continue
+        out.append(text[at:begin])
+        out.append(REDACTED)
+        at = end
+    out.append(text[at:])
+    return "".join(out)
 
 
 def redact_text(text: str, secrets: Iterable[str]) -> str:
     """*text* with every occurrence of each secret (at least 8 chars) replaced."""
-    pattern = _secrets_pattern(secrets)
-    return text if pattern is None else pattern.sub(REDACTED, text)
+    return _hide(text, secrets)
 
 
 @dataclass(frozen=True)
@@ -136,10 +158,9 @@ class _Recorded:
 
     def exchange(self) -> Exchange:
         if self.redacted is None:
-            pattern = _secrets_pattern(self.secrets)
 
             def clean(text: str) -> str:
-                return redact_oauth(text if pattern is None else pattern.sub(REDACTED, text))
+                return redact_oauth(_hide(text, self.secrets))
 
             self.redacted = Exchange(
                 when=self.when,

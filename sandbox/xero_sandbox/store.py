@@ -137,11 +137,22 @@ class Store:
 
     def __init__(self, path: str | Path | None = None) -> None:
         self._lock = threading.RLock()
-        target = ":memory:" if path is None else str(path)
-        self._target = None if path is None else target
+        # in memory: a named shared-cache database, so that each thread's read connection
+        # sees the same data (and reads, uncommitted, beside a write in progress)
+        self._memory = path is None
+        target = f"file:xero-sandbox-{uuid.uuid4().hex}?mode=memory&cache=shared"
+        if path is not None:
+            target = str(path)
+        self._target = target
         self._readers = threading.local()
+        self._reader_conns: list[sqlite3.Connection] = []
+        self._readers_lock = threading.Lock()  # never the store's lock: a write holds that
         self._conn = sqlite3.connect(
-            target, check_same_thread=False, isolation_level=None, timeout=10.0
+            target,
+            check_same_thread=False,
+            isolation_level=None,
+            timeout=10.0,
+            uri=self._memory,
         )
         self._conn.execute("PRAGMA busy_timeout = 10000")
         if path is not None:
@@ -164,8 +175,11 @@ class Store:
         self._last_stamp = datetime.now(UTC)
 
     def close(self) -> None:
-        """Close the connection (the WAL is checkpointed by SQLite)."""
-        with self._lock:
+        """Close the connections (the WAL is checkpointed by SQLite)."""
+        with self._lock, self._readers_lock:
+            for reader in self._reader_conns:
+                reader.close()
+            self._reader_conns.clear()
             self._conn.close()
 
     # ------------------------------------------------------------------ transactions
@@ -175,11 +189,14 @@ class Store:
         """One write transaction: committed on success, rolled back on any exception."""
         with self._lock:
             self._conn.execute("BEGIN IMMEDIATE")
+            self._readers.writing = True
             try:
                 yield
             except BaseException:
                 self._conn.execute("ROLLBACK")
                 raise
+            finally:
+                self._readers.writing = False
             self._conn.execute("COMMIT")
 
     def _db(self) -> sqlite3.Connection:
@@ -189,32 +206,37 @@ class Store:
 
     @contextmanager
     def read(self) -> Iterator[None]:
-        """A consistent read. On a file (WAL), each thread reads through a connection of its
-        own, beside any write in progress (a long batch of one tenant does not hold up
-        another's reads); in memory, it holds the lock."""
-        if self._target is not None and getattr(self._readers, "active", None) is None:
-            reader: sqlite3.Connection | None = getattr(self._readers, "conn", None)
-            if reader is None:
-                reader = sqlite3.connect(
-                    self._target, check_same_thread=False, isolation_level=None, timeout=10.0
-                )
-                reader.execute("PRAGMA busy_timeout = 10000")
-                reader.execute("PRAGMA query_only = ON")
-                self._readers.conn = reader
-            reader.execute("BEGIN")
-            self._readers.active = reader
-            try:
-                yield
-            finally:
-                self._readers.active = None
-                reader.execute("COMMIT")
+        """A read beside any write in progress (a long batch of one tenant does not hold up
+        another's reads): each thread reads through a connection of its own. On a file (WAL)
+        it reads the last committed state; in memory (a shared cache, where readers would
+        otherwise wait for the writer's table locks) it also sees rows of a write still in
+        progress, as another Xero call may."""
+        if getattr(self._readers, "writing", False) or getattr(self._readers, "active", None):
+            yield  # inside this thread's write (or read): read what it sees
             return
-        with self._lock:
-            self._conn.execute("BEGIN")
-            try:
-                yield
-            finally:
-                self._conn.execute("COMMIT")
+        reader: sqlite3.Connection | None = getattr(self._readers, "conn", None)
+        if reader is None:
+            reader = sqlite3.connect(
+                self._target,
+                check_same_thread=False,
+                isolation_level=None,
+                timeout=10.0,
+                uri=self._memory,
+            )
+            reader.execute("PRAGMA busy_timeout = 10000")
+            reader.execute("PRAGMA query_only = ON")
+            if self._memory:
+                reader.execute("PRAGMA read_uncommitted = 1")
+            self._readers.conn = reader
+            with self._readers_lock:
+                self._reader_conns.append(reader)
+        reader.execute("BEGIN")
+        self._readers.active = reader
+        try:
+            yield
+        finally:
+            self._readers.active = None
+            reader.execute("COMMIT")
 
     def stamp(self) -> datetime:
         """A strictly increasing UTC timestamp for UpdatedDateUTC."""

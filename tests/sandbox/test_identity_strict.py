@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import secrets
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
@@ -263,3 +264,20 @@ async def test_two_tenant_headers_are_refused(
     assert answer.status_code == 403
     one = await http.get("/api.xro/2.0/Contacts", headers=httpx.Headers(headers[::2]))
     assert one.status_code == 200
+
+
+async def test_keys_add_app_pkce_prints_no_secret(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+    from xero_sandbox.cli import main
+
+    db = tmp_path / "keys.db"
+    printed = CliRunner().invoke(main, ["keys", "add-app", "--db", str(db), "--pkce"])
+    assert printed.exit_code == 0, printed.output
+    lines = printed.output.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("export XERO_CLIENT_ID=")
+    store = Store(db)
+    try:
+        app = store.app(lines[0].split("=", 1)[1])
+        assert app is not None and app.public and app.custom_org_id is None
+    finally:
+        store.close()

@@ -15,6 +15,7 @@ import logging
 import socket
 import struct
 from collections.abc import Awaitable, Callable, MutableMapping
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from . import console, identity, v1_0, v2_0
@@ -30,6 +31,8 @@ Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 
 MAX_BODY = 5 * 1024 * 1024
+#: Worker threads for calls (see SandboxApp.workers).
+WORKERS = 64
 log = logging.getLogger("xero_sandbox")
 _json = json_response
 
@@ -68,9 +71,20 @@ class SandboxApp:
         self.identity = Identity(store, token_ttl)
         self.limits = RateLimiter(time_scale=time_scale, enabled=limits)
         self.transports = transports if transports is not None else {}
+        # Calls run in these threads, off the event loop: more than asyncio's default (a few
+        # per core), as a call may wait for the store behind another tenant's long write
+        self.workers = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="sandbox")
         self.versions: list[v1_0.Api | v2_0.Api] = [
             v1_0.Api(store, self.faults, self.traffic),
-            v2_0.Api(store, self.faults, self.traffic, self.identity, self.limits, latency),
+            v2_0.Api(
+                store,
+                self.faults,
+                self.traffic,
+                self.identity,
+                self.limits,
+                latency,
+                self.workers,
+            ),
         ]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -115,6 +129,7 @@ class SandboxApp:
             if message["type"] == "lifespan.startup":
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
+                self.workers.shutdown(wait=False)  # calls in progress have been answered
                 await send({"type": "lifespan.shutdown.complete"})
                 return
 
@@ -160,16 +175,20 @@ class SandboxApp:
                 return await version.handle(request)
         # the store may be busy with a long write: these wait for it in a worker thread
         if path.rstrip("/") in identity.PATHS:
-            return await asyncio.to_thread(self._identity, request)
+            return await self._off_loop(self._identity, request)
         if path == "/console":
-            return await asyncio.to_thread(self._console, request)
+            return await self._off_loop(self._console, request)
         if path == "/console/export":
-            return await asyncio.to_thread(self._console, request, True)
+            return await self._off_loop(self._console, request, True)
         if path.startswith("/_sandbox/"):
             return self._sandbox(request)
         if path.lower() == v1_0.LOGIN_PATH.lower():
             return v1_0.login_page()
         return Response(404, v1_0.NOT_FOUND_PAGE, HTML_TYPE)
+
+    async def _off_loop(self, work: Callable[..., Response], *args: Any) -> Response:
+        """*work* in one of the worker threads (the store may be busy with a long write)."""
+        return await asyncio.get_running_loop().run_in_executor(self.workers, work, *args)
 
     def _identity(self, request: Request) -> Response:
         """The identity server's paths, and the tenantless ``GET /connections``."""

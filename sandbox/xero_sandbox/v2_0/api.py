@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+from concurrent.futures import Executor
 
 from .. import console
 from ..faults import Fault, FaultBoard
@@ -67,8 +68,10 @@ class Api:
         identity: Identity,
         limits: RateLimiter,
         latency: float = 0.0,
+        workers: Executor | None = None,
     ) -> None:
         self.store = store
+        self.workers = workers
         self.latency = latency
         self.faults = faults
         self.traffic = traffic
@@ -82,7 +85,9 @@ class Api:
         All of it runs off the event loop, in a worker thread: a long call (a 5 MB batch)
         must not hold up other tenants' calls, the identity server or the console. The
         store still runs one write at a time; on a file, reads run beside it."""
-        response = await asyncio.to_thread(self._handle, request)
+        response = await asyncio.get_running_loop().run_in_executor(
+            self.workers, self._handle, request
+        )
         if self.latency and response.after is not None:  # an admitted call takes time
             await asyncio.sleep(self.latency)
         return response

@@ -191,6 +191,14 @@ async def test_an_email_address_that_is_not_one_is_refused(
     )
     assert answer.status_code == 400
     assert _error(answer)[2] == ["Email address must be valid."]
+    on_invoice = await api.put(
+        "/api.xro/2.0/Invoices",
+        content=f"<Invoice><Type>ACCREC</Type><Contact><Name>Inv {email}</Name><EmailAddress>"
+        f"{email}</EmailAddress></Contact><LineItems><LineItem><Description>a</Description>"
+        "<Quantity>1</Quantity><UnitAmount>1</UnitAmount></LineItem></LineItems></Invoice>",
+    )
+    assert on_invoice.status_code == 400
+    assert _error(on_invoice)[2] == ["Email address must be valid."]
 
 
 # ----------------------------------------------------------------------------- item 17

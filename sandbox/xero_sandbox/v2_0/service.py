@@ -267,7 +267,8 @@ class Service:
             if code not in have:
                 # Xero's words (reference 1.0 notes: a 2.0 ValidationException example)
                 problems.append(f"Users Organisation is not subscribed to currency {code}")
-        emails = [getattr(item, "email_address", None)] + [
+        people = [item, getattr(item, "contact", None)]  # an invoice's contact, too
+        emails = [getattr(p, "email_address", None) for p in people] + [
             p.email_address for p in getattr(item, "contact_persons", None) or []
         ]
         for address in emails:

@@ -626,10 +626,11 @@ def client_of(request: Request) -> str:
 
 
 def proven(store: Store, request: Request, response: Response, client_id: str) -> bool:
-    """True if an identity-server exchange naming *client_id* came from that app: it was
-    accepted (a code or token issued, a revocation done, a consent page for a valid
-    request), or it carried the app's secret."""
-    if not client_id:
+    """True if a token or revocation request naming *client_id* came from that app: the
+    server accepted it (which takes the app's secret, or a PKCE app's code verifier or
+    refresh token), or it carried the app's secret. Authorization pages prove nothing
+    (anyone can open one naming any app): they are never shown in a console."""
+    if not client_id or request.path.rstrip("/") not in (TOKEN_PATH, REVOCATION_PATH):
         return False
     if response.status < 400:
         return True

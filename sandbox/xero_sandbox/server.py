@@ -21,7 +21,9 @@ within ``header_timeout`` seconds of opening (or of its previous response), its 
 ``keep_alive_timeout``. A request line and headers larger than 16 KiB are refused (431).
 At ``max_connections`` open connections, a new connection first drops the one that has
 waited longest for its request's headers (from the client address holding the most such
-connections); only when every connection holds a request do new requests get 503.
+connections); only when every connection holds a request do new requests get 503. One
+client address holds at most a quarter of ``max_connections`` (at least 16) connections
+waiting for headers.
 """
 
 from __future__ import annotations
@@ -103,10 +105,24 @@ def tracking_protocol(
     connection that has waited longest for a request head (a slow or idle client: it holds
     no request), preferring the client address holding the most such connections; so
     sockets that never finish their headers cannot get other clients' calls a 503. Only
-    when every connection is busy with a request does a new request get uvicorn's 503."""
+    when every connection is busy with a request does a new request get uvicorn's 503. And
+    one client address holds at most a quarter of *max_connections* (at least 16)
+    connections waiting for headers: past that, its own longest-waiting one is dropped."""
     waiting: dict[H11Protocol, float] = {}  # connections with no request in progress
+    client_cap = max(16, (max_connections or 256) // 4)
+
+    def host_of(protocol: H11Protocol) -> str:
+        return protocol.client[0] if protocol.client else ""
 
     def make_room(newcomer: H11Protocol) -> None:
+        # one client address holds at most `client_cap` connections waiting for headers:
+        # past that, its own longest-waiting one goes
+        host = host_of(newcomer)
+        own = [p for p in waiting if p is not newcomer and host_of(p) == host]
+        if len(own) >= client_cap:
+            victim = min(own, key=lambda p: waiting[p])
+            waiting.pop(victim, None)
+            victim.transport.abort()
         if max_connections is None or len(registry) < max_connections:
             return
         candidates = [p for p in waiting if p is not newcomer]

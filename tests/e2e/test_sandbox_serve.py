@@ -228,3 +228,34 @@ def test_slow_clients_cannot_crowd_out_others() -> None:
         for conn in slow:
             conn.close()
         running.stop()
+
+
+def test_one_client_holds_a_bounded_number_of_headerless_connections() -> None:
+    """A quarter of --max-connections (at least 16) per client address: the longest-waiting
+    ones beyond it are dropped, well before the limit."""
+    running = launch(["--http", "--max-connections", "100"])
+    slow: list[socket.socket] = []
+    try:
+        address = _address(running)
+        for _ in range(60):
+            conn = socket.create_connection(address)
+            conn.sendall(b"GET /_sandbox/stats HTTP/1.1\r\nHost: x\r\n")
+            slow.append(conn)
+        time.sleep(0.5)
+        closed = 0
+        for conn in slow:
+            conn.settimeout(0.05)
+            try:
+                closed += conn.recv(1) == b""
+            except TimeoutError:
+                pass
+            except ConnectionResetError:
+                closed += 1
+        assert closed >= 60 - 25, closed  # at most 25 (a quarter of 100) kept
+        assert closed <= 60 - 20, closed  # the newest ones are kept
+        with httpx.Client(base_url=running.root_url) as http:
+            assert http.get("/_sandbox/stats").status_code == 200
+    finally:
+        for conn in slow:
+            conn.close()
+        running.stop()

@@ -19,11 +19,11 @@ Slow or idle clients cannot hold connections: a connection must deliver a reques
 within ``header_timeout`` seconds of opening (or of its previous response), its body within
 ``body_timeout`` (else 408), and an idle keep-alive connection is closed after
 ``keep_alive_timeout``. A request line and headers larger than 16 KiB are refused (431).
-At ``max_connections`` open connections, a new connection first drops the one that has
-waited longest for its request's headers (from the client address holding the most such
-connections); only when every connection holds a request do new requests get 503. One
-client address holds at most a quarter of ``max_connections`` (at least 16) connections
-waiting for headers.
+At ``max_connections`` open connections, a new connection first drops one that holds no
+request: one that never sent a whole request head (else an idle keep-alive one), the
+longest-waiting of the client address holding the most; only when every connection holds a
+request do new requests get 503. One client address holds at most a quarter of
+``max_connections`` (at least 16) connections that never sent a whole request head.
 """
 
 from __future__ import annotations
@@ -101,44 +101,48 @@ def tracking_protocol(
     connections, and closing a connection whose request headers take longer than
     *header_timeout* seconds (counted from the connection or from its previous response).
 
-    At *max_connections* open connections, a new one first makes room by dropping the
-    connection that has waited longest for a request head (a slow or idle client: it holds
-    no request), preferring the client address holding the most such connections; so
-    sockets that never finish their headers cannot get other clients' calls a 503. Only
-    when every connection is busy with a request does a new request get uvicorn's 503. And
-    one client address holds at most a quarter of *max_connections* (at least 16)
-    connections waiting for headers: past that, its own longest-waiting one is dropped."""
+    At *max_connections* open connections, a new one first makes room by dropping a
+    connection that holds no request: one that has not yet sent a whole request head (a
+    slow client), else an idle keep-alive one; the longest-waiting of the client address
+    holding the most such connections. So sockets that never finish their headers cannot
+    get other clients' calls a 503: only when every connection is busy with a request does
+    a new request get uvicorn's 503. And one client address holds at most a quarter of
+    *max_connections* (at least 16) connections that have not yet sent a whole request
+    head: past that, its own longest-waiting one is dropped."""
     waiting: dict[H11Protocol, float] = {}  # connections with no request in progress
+    fresh: set[H11Protocol] = set()  # ... of which never a whole request head
     client_cap = max(16, (max_connections or 256) // 4)
 
     def host_of(protocol: H11Protocol) -> str:
         return protocol.client[0] if protocol.client else ""
 
+    def drop(victim: H11Protocol) -> None:
+        waiting.pop(victim, None)
+        fresh.discard(victim)
+        victim.transport.abort()
+
     def make_room(newcomer: H11Protocol) -> None:
-        # one client address holds at most `client_cap` connections waiting for headers:
-        # past that, its own longest-waiting one goes
         host = host_of(newcomer)
-        own = [p for p in waiting if p is not newcomer and host_of(p) == host]
+        own = [p for p in fresh if p is not newcomer and host_of(p) == host]
         if len(own) >= client_cap:
-            victim = min(own, key=lambda p: waiting[p])
-            waiting.pop(victim, None)
-            victim.transport.abort()
+            drop(min(own, key=lambda p: waiting.get(p, 0.0)))
         if max_connections is None or len(registry) < max_connections:
             return
-        candidates = [p for p in waiting if p is not newcomer]
+        candidates = [p for p in fresh if p is not newcomer] or [
+            p for p in waiting if p is not newcomer
+        ]
         if not candidates:
             return
-        per_client: dict[str, int] = {}
+        counts: dict[str, int] = {}
         for p in candidates:
-            host = p.client[0] if p.client else ""
-            per_client[host] = per_client.get(host, 0) + 1
-        busiest = max(per_client.values())
-        victim = min(
-            (p for p in candidates if per_client[p.client[0] if p.client else ""] == busiest),
-            key=lambda p: waiting[p],
+            counts[host_of(p)] = counts.get(host_of(p), 0) + 1
+        busiest = max(counts.values())
+        drop(
+            min(
+                (p for p in candidates if counts[host_of(p)] == busiest),
+                key=lambda p: waiting.get(p, 0.0),
+            )
         )
-        waiting.pop(victim, None)
-        victim.transport.abort()
 
     class TrackingH11Protocol(H11Protocol):
         _header_timer: asyncio.TimerHandle | None = None
@@ -147,14 +151,16 @@ def tracking_protocol(
             super().connection_made(transport)
             if self.client is not None:
                 registry[self.client] = transport
-            make_room(self)
             self._arm_header_timer()
+            fresh.add(self)
+            make_room(self)
 
         def data_received(self, data: bytes) -> None:
             super().data_received(data)
             if self.cycle is not None and not self.cycle.response_complete:
                 self._cancel_header_timer()  # a request's headers are in
                 waiting.pop(self, None)
+                fresh.discard(self)
 
         def on_response_complete(self) -> None:
             super().on_response_complete()
@@ -189,6 +195,7 @@ def tracking_protocol(
         def connection_lost(self, exc: Exception | None) -> None:
             self._cancel_header_timer()
             waiting.pop(self, None)
+            fresh.discard(self)
             if self.client is not None:
                 registry.pop(self.client, None)
             super().connection_lost(exc)

@@ -15,11 +15,12 @@ import logging
 import socket
 import struct
 from collections.abc import Awaitable, Callable, MutableMapping
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from . import console, identity, v1_0, v2_0
 from .faults import FaultBoard
-from .http import HTML_TYPE, LOOPBACK, Request, Response, json_response
+from .http import HTML_TYPE, LOOPBACK, MAX_HEADER_BYTES, Request, Response, json_response
 from .identity import Identity
 from .limits import RateLimiter
 from .store import Store
@@ -30,8 +31,19 @@ Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 
 MAX_BODY = 5 * 1024 * 1024
+#: Worker threads for calls (see SandboxApp.workers).
+WORKERS = 64
 log = logging.getLogger("xero_sandbox")
 _json = json_response
+
+
+def _head_size(scope: Scope) -> int:
+    """The size of a request's line and headers as sent (near enough: separators counted)."""
+    size = len(scope.get("method", "")) + len(scope.get("raw_path") or b"") + 12
+    size += len(scope.get("query_string", b""))
+    for name, value in scope.get("headers", []):
+        size += len(name) + len(value) + 4
+    return size
 
 
 class SandboxApp:
@@ -59,9 +71,20 @@ class SandboxApp:
         self.identity = Identity(store, token_ttl)
         self.limits = RateLimiter(time_scale=time_scale, enabled=limits)
         self.transports = transports if transports is not None else {}
+        # Calls run in these threads, off the event loop: more than asyncio's default (a few
+        # per core), as a call may wait for the store behind another tenant's long write
+        self.workers = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="sandbox")
         self.versions: list[v1_0.Api | v2_0.Api] = [
             v1_0.Api(store, self.faults, self.traffic),
-            v2_0.Api(store, self.faults, self.traffic, self.identity, self.limits, latency),
+            v2_0.Api(
+                store,
+                self.faults,
+                self.traffic,
+                self.identity,
+                self.limits,
+                latency,
+                self.workers,
+            ),
         ]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -69,6 +92,15 @@ class SandboxApp:
             await self._lifespan(receive, send)
             return
         if scope["type"] != "http":
+            return
+        if _head_size(scope) > MAX_HEADER_BYTES:
+            too_big = Response(
+                431,
+                b"Request header fields too large (at most 16 KiB)",
+                b"text/plain",
+                [(b"connection", b"close")],
+            )
+            await self._send(too_big, send, receive, scope)
             return
         try:
             async with asyncio.timeout(self.body_timeout):
@@ -97,6 +129,7 @@ class SandboxApp:
             if message["type"] == "lifespan.startup":
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
+                self.workers.shutdown(wait=False)  # calls in progress have been answered
                 await send({"type": "lifespan.shutdown.complete"})
                 return
 
@@ -116,10 +149,13 @@ class SandboxApp:
             if not message.get("more_body", False):
                 break
         client = scope.get("client")
-        headers = {
-            bytes(name).decode("latin-1").lower(): bytes(value).decode("latin-1")
-            for name, value in scope.get("headers", [])
-        }
+        headers: dict[str, str] = {}
+        repeated: set[str] = set()
+        for name, value in scope.get("headers", []):
+            key = bytes(name).decode("latin-1").lower()
+            if key in headers:
+                repeated.add(key)
+            headers[key] = bytes(value).decode("latin-1")
         return Request(
             method=scope["method"].upper(),
             path=scope["path"],
@@ -127,6 +163,7 @@ class SandboxApp:
             body=b"".join(chunks),
             client=(str(client[0]), int(client[1])) if client else None,
             headers=headers,
+            repeated=frozenset(repeated),
         )
 
     # ------------------------------------------------------------------ routing
@@ -136,17 +173,22 @@ class SandboxApp:
         for version in self.versions:
             if path.lower().startswith(version.prefix.lower()):
                 return await version.handle(request)
+        # the store may be busy with a long write: these wait for it in a worker thread
         if path.rstrip("/") in identity.PATHS:
-            return self._identity(request)
+            return await self._off_loop(self._identity, request)
         if path == "/console":
-            return self._console(request)
+            return await self._off_loop(self._console, request)
         if path == "/console/export":
-            return self._console(request, as_json=True)
+            return await self._off_loop(self._console, request, True)
         if path.startswith("/_sandbox/"):
             return self._sandbox(request)
         if path.lower() == v1_0.LOGIN_PATH.lower():
             return v1_0.login_page()
         return Response(404, v1_0.NOT_FOUND_PAGE, HTML_TYPE)
+
+    async def _off_loop(self, work: Callable[..., Response], *args: Any) -> Response:
+        """*work* in one of the worker threads (the store may be busy with a long write)."""
+        return await asyncio.get_running_loop().run_in_executor(self.workers, work, *args)
 
     def _identity(self, request: Request) -> Response:
         """The identity server's paths, and the tenantless ``GET /connections``."""
@@ -167,9 +209,16 @@ class SandboxApp:
         else:
             response = self.identity.handle(request)
             client_id = identity.client_of(request)
+            if not identity.proven(self.store, request, response, client_id):
+                # anyone can name a client id: an exchange that did not prove it is that
+                # app's (its secret, or a grant the server accepted) stays out of the app's
+                # console, so no one can write into another partner's console
+                client_id = ""
         app = self.store.app(client_id) if client_id else None
         if app is not None:
-            self.traffic.record_oauth(app.partner_key, request, response, self.store.all_keys())
+            self.traffic.record_oauth(
+                app.partner_key, request, response, self.store.all_keys(), self.store.is_token
+            )
         return response
 
     def _console(self, request: Request, as_json: bool = False) -> Response:

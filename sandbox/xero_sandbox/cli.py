@@ -180,20 +180,30 @@ def add_org(db: Path, name: str, partner_key: str | None) -> None:
     default=None,
     help="Organisation of its custom connection (client credentials); default: the partner's first.",
 )
-def add_app(db: Path, name: str, partner_key: str | None, tenant_id: str | None) -> None:
+@click.option(
+    "--pkce",
+    is_flag=True,
+    help="A PKCE app (mobile or desktop): no client secret and no custom connection; its"
+    " authorizations need an S256 code_challenge.",
+)
+def add_app(
+    db: Path, name: str, partner_key: str | None, tenant_id: str | None, pkce: bool
+) -> None:
     """Create an OAuth 2.0 app and print its client id and secret as
-    `export XERO_CLIENT_ID=...` and `export XERO_CLIENT_SECRET=...` lines."""
+    `export XERO_CLIENT_ID=...` and `export XERO_CLIENT_SECRET=...` lines (a PKCE app has
+    no secret: only its client id is printed)."""
     store = _open(db)
     try:
         store.ensure_seeded()
         try:
-            app = store.add_app(name, partner_key, tenant_id)
+            app = store.add_app(name, partner_key, tenant_id, pkce=pkce)
         except KeyError as exc:
             raise click.ClickException(str(exc).strip("'")) from exc
     finally:
         store.close()
     click.echo(f"export XERO_CLIENT_ID={shlex.quote(app.client_id)}")
-    click.echo(f"export XERO_CLIENT_SECRET={shlex.quote(app.client_secret)}")
+    if app.client_secret:
+        click.echo(f"export XERO_CLIENT_SECRET={shlex.quote(app.client_secret)}")
 
 
 @keys.command("add-partner")

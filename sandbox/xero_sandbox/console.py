@@ -15,12 +15,12 @@ import json
 import re
 import threading
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import resources
 from typing import TYPE_CHECKING
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import parse_qsl, unquote, unquote_plus, urlencode
 
 if TYPE_CHECKING:
     from .http import Request, Response
@@ -37,7 +37,21 @@ _OAUTH_FIELDS = (
     "code_verifier",
     "token",
 )
-_FORM_SECRET = re.compile(r"(?<![A-Za-z_])(" + "|".join(_OAUTH_FIELDS) + r")=[^&\s]*")
+
+
+def _encoded(name: str) -> str:
+    """A pattern for *name* with any of its characters percent-encoded (``refresh%5Ftoken``):
+    a form body decodes to the same field either way."""
+    return "".join(f"(?:{re.escape(c)}|%{ord(c):02X})" for c in name)
+
+
+_FORM_SECRET = re.compile(
+    r"(?<![A-Za-z_%])(" + "|".join(_encoded(f) for f in _OAUTH_FIELDS) + r")=[^&\s]*",
+    re.IGNORECASE,
+)
+#: Words shaped like the sandbox's tokens and codes (``secrets.token_urlsafe``), looked up
+#: before an exchange is kept: a token pasted anywhere (a ``where`` value) is hidden too.
+_TOKEN_LIKE = re.compile(r"[A-Za-z0-9_\-]{32,}")
 _JSON_SECRET = re.compile(r'("(?:' + "|".join(_OAUTH_FIELDS) + r')"\s*:\s*)"[^"]*"')
 #: Request headers shown in the console (their credentials redacted).
 _SHOWN_HEADERS = ("authorization", "xero-tenant-id", "idempotency-key", "if-modified-since")
@@ -71,18 +85,40 @@ def shown_headers(headers: dict[str, str]) -> str:
     return "\n".join(lines)
 
 
-def _secrets_pattern(secrets: Iterable[str]) -> re.Pattern[str] | None:
-    """One case-blind pattern for every secret of at least 8 chars (longest first)."""
-    found = sorted({s for s in secrets if len(s) >= 8}, key=len, reverse=True)
+def _hide(text: str, secrets: Iterable[str]) -> str:
+    """*text* with every occurrence of each secret of at least 8 chars replaced, without
+    regard to case (longest first). Plain substring search: a regular expression of many
+    alternatives took seconds over a console of large bodies."""
+    found = sorted({s.casefold() for s in secrets if len(s) >= 8}, key=len, reverse=True)
     if not found:
-        return None
-    return re.compile("|".join(re.escape(s) for s in found), re.IGNORECASE)
+        return text
+    folded = text.casefold()
+    if len(folded) != len(text):  # a character that folds to several: search the text itself
+        folded, found = text, sorted({s for s in secrets if len(s) >= 8}, key=len, reverse=True)
+    spans: list[tuple[int, int]] = []
+    for secret in found:
+        start = folded.find(secret)
+        while start != -1:
+            spans.append((start, start + len(secret)))
+            start = folded.find(secret, start + len(secret))
+    if not spans:
+        return text
+    spans.sort(key=lambda span: (span[0], -span[1]))
+    out, at = [], 0
+    for begin, end in spans:
+        if begin < at:  # inside (or overlapping) a span already hidden
+            at = max(at, end)
+            continue
+        out.append(text[at:begin])
+        out.append(REDACTED)
+        at = end
+    out.append(text[at:])
+    return "".join(out)
 
 
 def redact_text(text: str, secrets: Iterable[str]) -> str:
     """*text* with every occurrence of each secret (at least 8 chars) replaced."""
-    pattern = _secrets_pattern(secrets)
-    return text if pattern is None else pattern.sub(REDACTED, text)
+    return _hide(text, secrets)
 
 
 @dataclass(frozen=True)
@@ -122,10 +158,9 @@ class _Recorded:
 
     def exchange(self) -> Exchange:
         if self.redacted is None:
-            pattern = _secrets_pattern(self.secrets)
 
             def clean(text: str) -> str:
-                return redact_oauth(text if pattern is None else pattern.sub(REDACTED, text))
+                return redact_oauth(_hide(text, self.secrets))
 
             self.redacted = Exchange(
                 when=self.when,
@@ -178,9 +213,29 @@ class TrafficLog:
             self._by_partner.setdefault(partner_key, deque(maxlen=_PER_PARTNER)).append(recorded)
 
     def record_oauth(
-        self, partner_key: str, request: Request, response: Response, secrets: Iterable[str]
+        self,
+        partner_key: str,
+        request: Request,
+        response: Response,
+        secrets: Iterable[str],
+        is_token: Callable[[str], bool] | None = None,
     ) -> None:
-        """Keep a 2.0 or identity-server exchange (bearer tokens and secrets redacted)."""
+        """Keep a 2.0 or identity-server exchange (bearer tokens and secrets redacted): the
+        request's own bearer token, and every word *is_token* knows as a token or code,
+        wherever it appears (a ``where`` value, a body), are hidden as well."""
+        found = []
+        bearer = request.headers.get("authorization", "").partition(" ")[2].strip()
+        if bearer:
+            found.append(bearer)
+        if is_token is not None:
+            shown = " ".join(
+                (
+                    unquote(request.path),
+                    unquote_plus(request.query_string),
+                    request.body[:_BODY_LIMIT].decode("utf-8", "replace"),
+                )
+            )
+            found.extend(w for w in set(_TOKEN_LIKE.findall(shown)) if is_token(w))
         self.record(
             partner_key,
             request.method,
@@ -189,7 +244,7 @@ class TrafficLog:
             response.status,
             request.body,
             response.body,
-            secrets,
+            [*secrets, *found],
             note=f"fault: {response.fault.kind}" if response.fault else "",
             headers=shown_headers(request.headers),
         )

@@ -15,11 +15,14 @@ HTML_TYPE = b"text/html; charset=utf-8"
 JSON_TYPE = b"application/json"
 TEXT_TYPE = b"text/plain; charset=utf-8"
 LOOPBACK = ("127.0.0.1", "::1", "localhost")
+#: Largest request line + headers accepted, bytes (larger: 431, however it arrived).
+MAX_HEADER_BYTES = 16 * 1024
 
 
 @dataclass
 class Request:
-    """A fully read HTTP request (header names lower-cased; the last of a repeated one wins)."""
+    """A fully read HTTP request (header names lower-cased; the last of a repeated one wins,
+    and ``repeated`` names the headers sent more than once)."""
 
     method: str
     path: str
@@ -27,6 +30,7 @@ class Request:
     body: bytes
     client: tuple[str, int] | None
     headers: dict[str, str] = field(default_factory=dict)
+    repeated: frozenset[str] = frozenset()
 
     @property
     def query(self) -> dict[str, str]:

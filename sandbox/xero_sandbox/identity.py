@@ -6,13 +6,17 @@ Paths (on the sandbox's own host, as Xero has them on identity.xero.com / login.
     The authorization page: the app's name, the scopes asked for and a checkbox per
     organisation of the app's partner; a person picks the organisations to connect and
     presses Allow (or Cancel). ``POST`` of that form redirects to the app's ``redirect_uri``
-    with ``code`` and ``state`` (or ``error=access_denied``). PKCE (S256) is required.
+    with ``code`` and ``state`` (or ``error=access_denied``). PKCE takes S256 only
+    (``plain`` is refused); a PKCE app's authorization without ``code_challenge`` is refused
+    (``invalid_request``).
 ``POST /connect/token``
     ``client_credentials`` (a "custom connection": the app's one organisation; no refresh
     token), ``authorization_code`` (with the PKCE ``code_verifier``) and ``refresh_token``.
     Refresh tokens rotate: each use issues a new one and the old one is refused from then
-    on. Access tokens live ``token_ttl`` seconds (``--token-ttl``). Clients authenticate with
-    HTTP Basic or form fields; a PKCE client may also send only its ``client_id``.
+    on. Access tokens live ``token_ttl`` seconds (``--token-ttl``). A confidential app (one
+    with a secret) authenticates with it, by HTTP Basic or form fields, on every grant and on
+    revocation; a PKCE app (``keys add-app --pkce``: no secret) sends only its ``client_id``,
+    and its code is redeemed only with the ``code_verifier`` of an S256 challenge.
 ``POST /connect/revocation``
     RFC 7009: revokes a refresh token (and its access token) or an access token.
 ``GET /connections``
@@ -46,6 +50,7 @@ from authlib.oauth2.rfc6749 import (
     AuthorizationCodeMixin,
     AuthorizationServer,
     ClientMixin,
+    InvalidRequestError,
     OAuth2Error,
     OAuth2Payload,
     OAuth2Request,
@@ -117,11 +122,22 @@ class Client(ClientMixin):  # type: ignore[misc]
             return True
         return parts.scheme == "http" and _is_loopback(parts.hostname or "")
 
+    @property
+    def public(self) -> bool:
+        """A PKCE app: no secret, so PKCE (S256) alone proves it."""
+        return self.app.public
+
     def check_client_secret(self, client_secret: str) -> bool:
+        if self.app.public:
+            return False
         return secrets.compare_digest(client_secret.encode(), self.app.client_secret.encode())
 
     def check_endpoint_auth_method(self, method: str, endpoint: str) -> bool:
-        return True  # each grant names the methods it accepts
+        # A confidential app authenticates with its secret at the token endpoint (every
+        # grant, refresh included) and at revocation; a PKCE app with its client id alone.
+        if self.app.public:
+            return method == "none"
+        return method in ("client_secret_basic", "client_secret_post")
 
     def check_response_type(self, response_type: str) -> bool:
         return response_type == "code"
@@ -250,6 +266,30 @@ class _ClientCredentials(grants.ClientCredentialsGrant):  # type: ignore[misc]
     TOKEN_ENDPOINT_AUTH_METHODS = ["client_secret_basic", "client_secret_post"]
 
 
+class _S256(CodeChallenge):  # type: ignore[misc]
+    """PKCE as Xero has it: S256 only (``plain`` and a missing method are refused), and a
+    PKCE app's authorization must carry a ``code_challenge`` (RFC 7636 4.4.1:
+    ``invalid_request``; Xero's own wording is not in the facts: # inferred)."""
+
+    SUPPORTED_CODE_CHALLENGE_METHOD = ["S256"]
+    DEFAULT_CODE_CHALLENGE_METHOD = "S256"
+
+    def validate_code_challenge(self, grant: Any, redirect_uri: str) -> None:
+        request: OAuth2Request = grant.request
+        challenge = request.payload.data.get("code_challenge")
+        method = request.payload.data.get("code_challenge_method")
+        client = request.client
+        if not challenge and not method:
+            if isinstance(client, Client) and client.public:
+                raise InvalidRequestError("Missing 'code_challenge': a PKCE app must use PKCE")
+            return
+        if challenge and not method:
+            raise InvalidRequestError("Missing 'code_challenge_method': only S256 is supported")
+        if method != "S256":
+            raise InvalidRequestError("Unsupported 'code_challenge_method': only S256 is supported")
+        super().validate_code_challenge(grant, redirect_uri)
+
+
 class _AuthorizationCode(grants.AuthorizationCodeGrant):  # type: ignore[misc]
     TOKEN_ENDPOINT_AUTH_METHODS = ["client_secret_basic", "client_secret_post", "none"]
 
@@ -342,7 +382,7 @@ class Identity(AuthorizationServer):  # type: ignore[misc]
             ),
         )
         self.register_grant(_ClientCredentials)
-        self.register_grant(_AuthorizationCode, [CodeChallenge(required=True)])
+        self.register_grant(_AuthorizationCode, [_S256(required=True)])
         self.register_grant(_RefreshToken)
         self.register_endpoint(_Revocation)
 
@@ -590,3 +630,30 @@ def client_of(request: Request) -> str:
         parse_qsl(request.body.decode("utf-8", "replace")) if request.method == "POST" else []
     )
     return next((v for k, v in pairs if k == "client_id"), "")
+
+
+def proven(store: Store, request: Request, response: Response, client_id: str) -> bool:
+    """True if a token or revocation request naming *client_id* came from that app: the
+    server accepted it (which takes the app's secret, or a PKCE app's code verifier or
+    refresh token), or it carried the app's secret. Authorization pages prove nothing
+    (anyone can open one naming any app): they are never shown in a console."""
+    if not client_id or request.path.rstrip("/") not in (TOKEN_PATH, REVOCATION_PATH):
+        return False
+    if response.status < 400:
+        return True
+    app = store.app(client_id)
+    if app is None or app.public:
+        return False
+    given = ""
+    header = request.headers.get("authorization", "")
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() == "basic":
+        try:
+            decoded = base64.b64decode(value.strip(), validate=True).decode("utf-8")
+        except (ValueError, UnicodeDecodeError):
+            return False
+        given = unquote(decoded.partition(":")[2])
+    elif request.method == "POST":
+        pairs = parse_qsl(request.body.decode("utf-8", "replace"))
+        given = next((v for k, v in pairs if k == "client_secret"), "")
+    return bool(given) and secrets.compare_digest(given.encode(), app.client_secret.encode())

@@ -18,7 +18,12 @@ SIGHUP); after a signal the process then ends by that same signal, as uvicorn do
 Slow or idle clients cannot hold connections: a connection must deliver a request's headers
 within ``header_timeout`` seconds of opening (or of its previous response), its body within
 ``body_timeout`` (else 408), and an idle keep-alive connection is closed after
-``keep_alive_timeout``. Past ``max_connections`` open connections, requests get 503.
+``keep_alive_timeout``. A request line and headers larger than 16 KiB are refused (431).
+At ``max_connections`` open connections, a new connection first drops one that holds no
+request: one that never sent a whole request head (else an idle keep-alive one), the
+longest-waiting of the client address holding the most; only when every connection holds a
+request do new requests get 503. One client address holds at most a quarter of
+``max_connections`` (at least 16) connections that never sent a whole request head.
 """
 
 from __future__ import annotations
@@ -44,6 +49,7 @@ import uvicorn
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from .app import SandboxApp
+from .http import MAX_HEADER_BYTES
 from .identity import AUTHORIZE_PATH, TOKEN_PATH
 from .process import CONSOLE_PREFIX
 from .store import Credentials, Store, StoreVersionError
@@ -72,8 +78,6 @@ class ServeOptions:
     latency: float = 0.0
 
 
-#: Largest request line + headers accepted (h11's incomplete-event limit), bytes.
-MAX_HEADER_BYTES = 16 * 1024
 #: Signals that stop the server gracefully.
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
@@ -89,11 +93,56 @@ def is_loopback(host: str) -> bool:
 
 
 def tracking_protocol(
-    registry: dict[tuple[str, int], asyncio.Transport], header_timeout: float = 10.0
+    registry: dict[tuple[str, int], asyncio.Transport],
+    header_timeout: float = 10.0,
+    max_connections: int | None = None,
 ) -> type[asyncio.Protocol]:
     """uvicorn's h11 protocol, keeping ``registry[client address] = transport`` for open
     connections, and closing a connection whose request headers take longer than
-    *header_timeout* seconds (counted from the connection or from its previous response)."""
+    *header_timeout* seconds (counted from the connection or from its previous response).
+
+    At *max_connections* open connections, a new one first makes room by dropping a
+    connection that holds no request: one that has not yet sent a whole request head (a
+    slow client), else an idle keep-alive one; the longest-waiting of the client address
+    holding the most such connections. So sockets that never finish their headers cannot
+    get other clients' calls a 503: only when every connection is busy with a request does
+    a new request get uvicorn's 503. And one client address holds at most a quarter of
+    *max_connections* (at least 16) connections that have not yet sent a whole request
+    head: past that, its own longest-waiting one is dropped."""
+    waiting: dict[H11Protocol, float] = {}  # connections with no request in progress
+    fresh: set[H11Protocol] = set()  # ... of which never a whole request head
+    client_cap = max(16, (max_connections or 256) // 4)
+
+    def host_of(protocol: H11Protocol) -> str:
+        return protocol.client[0] if protocol.client else ""
+
+    def drop(victim: H11Protocol) -> None:
+        waiting.pop(victim, None)
+        fresh.discard(victim)
+        victim.transport.abort()
+
+    def make_room(newcomer: H11Protocol) -> None:
+        host = host_of(newcomer)
+        own = [p for p in fresh if p is not newcomer and host_of(p) == host]
+        if len(own) >= client_cap:
+            drop(min(own, key=lambda p: waiting.get(p, 0.0)))
+        if max_connections is None or len(registry) < max_connections:
+            return
+        candidates = [p for p in fresh if p is not newcomer] or [
+            p for p in waiting if p is not newcomer
+        ]
+        if not candidates:
+            return
+        counts: dict[str, int] = {}
+        for p in candidates:
+            counts[host_of(p)] = counts.get(host_of(p), 0) + 1
+        busiest = max(counts.values())
+        drop(
+            min(
+                (p for p in candidates if counts[host_of(p)] == busiest),
+                key=lambda p: waiting.get(p, 0.0),
+            )
+        )
 
     class TrackingH11Protocol(H11Protocol):
         _header_timer: asyncio.TimerHandle | None = None
@@ -103,11 +152,15 @@ def tracking_protocol(
             if self.client is not None:
                 registry[self.client] = transport
             self._arm_header_timer()
+            fresh.add(self)
+            make_room(self)
 
         def data_received(self, data: bytes) -> None:
             super().data_received(data)
             if self.cycle is not None and not self.cycle.response_complete:
                 self._cancel_header_timer()  # a request's headers are in
+                waiting.pop(self, None)
+                fresh.discard(self)
 
         def on_response_complete(self) -> None:
             super().on_response_complete()
@@ -118,6 +171,7 @@ def tracking_protocol(
 
         def _arm_header_timer(self) -> None:
             self._cancel_header_timer()
+            waiting[self] = self.loop.time()
             self._header_timer = self.loop.call_later(header_timeout, self._headers_too_slow)
 
         def _cancel_header_timer(self) -> None:
@@ -140,6 +194,8 @@ def tracking_protocol(
 
         def connection_lost(self, exc: Exception | None) -> None:
             self._cancel_header_timer()
+            waiting.pop(self, None)
+            fresh.discard(self)
             if self.client is not None:
                 registry.pop(self.client, None)
             super().connection_lost(exc)
@@ -278,7 +334,7 @@ def serve(options: ServeOptions, out: Any = None) -> int:
         scheme = "http" if options.http else "https"
         config = uvicorn.Config(
             app,
-            http=tracking_protocol(transports, options.header_timeout),
+            http=tracking_protocol(transports, options.header_timeout, options.max_connections),
             ws="none",
             lifespan="on",
             log_level="warning",

@@ -122,6 +122,11 @@ class App:
     partner_key: str
     custom_org_id: int | None
 
+    @property
+    def public(self) -> bool:
+        """A PKCE app (no client secret): it authenticates with PKCE alone."""
+        return not self.client_secret
+
 
 class StoreVersionError(RuntimeError):
     """The database file was written by a sandbox with another table layout."""
@@ -132,9 +137,22 @@ class Store:
 
     def __init__(self, path: str | Path | None = None) -> None:
         self._lock = threading.RLock()
-        target = ":memory:" if path is None else str(path)
+        # in memory: a named shared-cache database, so that each thread's read connection
+        # sees the same data (and reads, uncommitted, beside a write in progress)
+        self._memory = path is None
+        target = f"file:xero-sandbox-{uuid.uuid4().hex}?mode=memory&cache=shared"
+        if path is not None:
+            target = str(path)
+        self._target = target
+        self._readers = threading.local()
+        self._reader_conns: list[sqlite3.Connection] = []
+        self._readers_lock = threading.Lock()  # never the store's lock: a write holds that
         self._conn = sqlite3.connect(
-            target, check_same_thread=False, isolation_level=None, timeout=10.0
+            target,
+            check_same_thread=False,
+            isolation_level=None,
+            timeout=10.0,
+            uri=self._memory,
         )
         self._conn.execute("PRAGMA busy_timeout = 10000")
         if path is not None:
@@ -157,8 +175,11 @@ class Store:
         self._last_stamp = datetime.now(UTC)
 
     def close(self) -> None:
-        """Close the connection (the WAL is checkpointed by SQLite)."""
-        with self._lock:
+        """Close the connections (the WAL is checkpointed by SQLite)."""
+        with self._lock, self._readers_lock:
+            for reader in self._reader_conns:
+                reader.close()
+            self._reader_conns.clear()
             self._conn.close()
 
     # ------------------------------------------------------------------ transactions
@@ -168,22 +189,54 @@ class Store:
         """One write transaction: committed on success, rolled back on any exception."""
         with self._lock:
             self._conn.execute("BEGIN IMMEDIATE")
+            self._readers.writing = True
             try:
                 yield
             except BaseException:
                 self._conn.execute("ROLLBACK")
                 raise
+            finally:
+                self._readers.writing = False
             self._conn.execute("COMMIT")
+
+    def _db(self) -> sqlite3.Connection:
+        """This thread's read connection inside :meth:`read` on a file, else the shared one."""
+        reader: sqlite3.Connection | None = getattr(self._readers, "active", None)
+        return self._conn if reader is None else reader
 
     @contextmanager
     def read(self) -> Iterator[None]:
-        """A consistent read (holds the lock; SQLite reads are snapshot-consistent)."""
-        with self._lock:
-            self._conn.execute("BEGIN")
-            try:
-                yield
-            finally:
-                self._conn.execute("COMMIT")
+        """A read beside any write in progress (a long batch of one tenant does not hold up
+        another's reads): each thread reads through a connection of its own. On a file (WAL)
+        it reads the last committed state; in memory (a shared cache, where readers would
+        otherwise wait for the writer's table locks) it also sees rows of a write still in
+        progress, as another Xero call may."""
+        if getattr(self._readers, "writing", False) or getattr(self._readers, "active", None):
+            yield  # inside this thread's write (or read): read what it sees
+            return
+        reader: sqlite3.Connection | None = getattr(self._readers, "conn", None)
+        if reader is None:
+            reader = sqlite3.connect(
+                self._target,
+                check_same_thread=False,
+                isolation_level=None,
+                timeout=10.0,
+                uri=self._memory,
+            )
+            reader.execute("PRAGMA busy_timeout = 10000")
+            reader.execute("PRAGMA query_only = ON")
+            if self._memory:
+                reader.execute("PRAGMA read_uncommitted = 1")
+            self._readers.conn = reader
+            with self._readers_lock:
+                self._reader_conns.append(reader)
+        reader.execute("BEGIN")
+        self._readers.active = reader
+        try:
+            yield
+        finally:
+            self._readers.active = None
+            reader.execute("COMMIT")
 
     def stamp(self) -> datetime:
         """A strictly increasing UTC timestamp for UpdatedDateUTC."""
@@ -195,10 +248,14 @@ class Store:
             return now
 
     def _one(self, sql: str, *args: Any) -> Any:
+        if getattr(self._readers, "active", None) is not None:
+            return self._db().execute(sql, args).fetchone()
         with self._lock:
             return self._conn.execute(sql, args).fetchone()
 
     def _all(self, sql: str, *args: Any) -> list[Any]:
+        if getattr(self._readers, "active", None) is not None:
+            return self._db().execute(sql, args).fetchall()
         with self._lock:
             return self._conn.execute(sql, args).fetchall()
 
@@ -207,24 +264,34 @@ class Store:
     def ensure_seeded(self) -> Credentials:
         """Seed the demo partner, organisation and app on an empty store; return the first keys."""
         with self.write():
-            row = self._conn.execute(
-                "SELECT p.name, p.api_key, o.customer_key, o.tenant_id, o.org_id FROM partners p"
-                " JOIN orgs o ON o.partner_key = p.api_key ORDER BY p.created, p.rowid, o.org_id"
-                " LIMIT 1"
-            ).fetchone()
+            row = (
+                self._db()
+                .execute(
+                    "SELECT p.name, p.api_key, o.customer_key, o.tenant_id, o.org_id FROM partners p"
+                    " JOIN orgs o ON o.partner_key = p.api_key ORDER BY p.created, p.rowid, o.org_id"
+                    " LIMIT 1"
+                )
+                .fetchone()
+            )
             if row is None:
                 api_key = self._insert_partner(seed.PARTNER_NAME)
                 customer_key, tenant_id = self._insert_org(seed.ORG_NAME, api_key)
-                org_id = self._conn.execute(
-                    "SELECT org_id FROM orgs WHERE tenant_id = ?", (tenant_id,)
-                ).fetchone()[0]
+                org_id = (
+                    self._db()
+                    .execute("SELECT org_id FROM orgs WHERE tenant_id = ?", (tenant_id,))
+                    .fetchone()[0]
+                )
                 self._insert_app(seed.APP_NAME, api_key, int(org_id))
                 row = (seed.PARTNER_NAME, api_key, customer_key, tenant_id, org_id)
-            app = self._conn.execute(
-                "SELECT client_id, client_secret FROM apps WHERE partner_key = ?"
-                " ORDER BY created, rowid LIMIT 1",
-                (row[1],),
-            ).fetchone()
+            app = (
+                self._db()
+                .execute(
+                    "SELECT client_id, client_secret FROM apps WHERE partner_key = ?"
+                    " ORDER BY created, rowid LIMIT 1",
+                    (row[1],),
+                )
+                .fetchone()
+            )
             return Credentials(row[0], row[1], row[2], app[0], app[1], row[3])
 
     def add_partner(self, name: str) -> str:
@@ -234,9 +301,11 @@ class Store:
 
     def _partner_or_first(self, partner_key: str | None) -> str:
         if partner_key is None:
-            row = self._conn.execute(
-                "SELECT api_key FROM partners ORDER BY created, rowid LIMIT 1"
-            ).fetchone()
+            row = (
+                self._db()
+                .execute("SELECT api_key FROM partners ORDER BY created, rowid LIMIT 1")
+                .fetchone()
+            )
             return self._insert_partner(seed.PARTNER_NAME) if row is None else str(row[0])
         if self.partner_name(partner_key) is None:
             raise KeyError("no such partner key")
@@ -249,37 +318,60 @@ class Store:
             return self._insert_org(name, self._partner_or_first(partner_key))
 
     def add_app(
-        self, name: str, partner_key: str | None = None, tenant_id: str | None = None
+        self,
+        name: str,
+        partner_key: str | None = None,
+        tenant_id: str | None = None,
+        *,
+        pkce: bool = False,
     ) -> App:
         """Create an OAuth 2.0 app for a partner (default: the first), with a custom
-        connection to the organisation of *tenant_id* (default: the partner's first)."""
+        connection to the organisation of *tenant_id* (default: the partner's first).
+
+        ``pkce=True`` makes a PKCE app (Xero's "mobile or desktop app"): a public client
+        with no secret and no custom connection, whose authorizations need an S256
+        ``code_challenge``."""
         with self.write():
             partner = self._partner_or_first(partner_key)
             if tenant_id is None:
-                row = self._conn.execute(
-                    "SELECT org_id FROM orgs WHERE partner_key = ? ORDER BY org_id LIMIT 1",
-                    (partner,),
-                ).fetchone()
+                row = (
+                    self._db()
+                    .execute(
+                        "SELECT org_id FROM orgs WHERE partner_key = ? ORDER BY org_id LIMIT 1",
+                        (partner,),
+                    )
+                    .fetchone()
+                )
             else:
-                row = self._conn.execute(
-                    "SELECT org_id FROM orgs WHERE partner_key = ? AND tenant_id = ?",
-                    (partner, tenant_id),
-                ).fetchone()
+                row = (
+                    self._db()
+                    .execute(
+                        "SELECT org_id FROM orgs WHERE partner_key = ? AND tenant_id = ?",
+                        (partner, tenant_id),
+                    )
+                    .fetchone()
+                )
                 if row is None:
                     raise KeyError("no such tenant of this partner")
+            if pkce:
+                return self._insert_app(name, partner, None, secret=False)
             return self._insert_app(name, partner, None if row is None else int(row[0]))
 
     def _insert_partner(self, name: str) -> str:
         api_key = seed.new_key()
-        self._conn.execute(
+        self._db().execute(
             "INSERT INTO partners (api_key, name, created) VALUES (?, ?, ?)",
             (api_key, name, datetime.now(UTC).isoformat()),
         )
         return api_key
 
-    def _insert_app(self, name: str, partner_key: str, org_id: int | None) -> App:
-        app = App(seed.new_client_id(), seed.new_secret(), name, partner_key, org_id)
-        self._conn.execute(
+    def _insert_app(
+        self, name: str, partner_key: str, org_id: int | None, *, secret: bool = True
+    ) -> App:
+        app = App(
+            seed.new_client_id(), seed.new_secret() if secret else "", name, partner_key, org_id
+        )
+        self._db().execute(
             "INSERT INTO apps VALUES (?, ?, ?, ?, ?, ?)",
             (*(app.client_id, app.client_secret, name, partner_key, org_id), _now()),
         )
@@ -288,7 +380,7 @@ class Store:
     def _insert_org(self, name: str, partner_key: str) -> tuple[str, str]:
         customer_key = seed.new_key()
         tenant_id = new_guid()
-        cur = self._conn.execute(
+        cur = self._db().execute(
             "INSERT INTO orgs (name, partner_key, customer_key, tenant_id, created)"
             " VALUES (?, ?, ?, ?, ?)",
             (name, partner_key, customer_key, tenant_id, _now()),
@@ -324,6 +416,11 @@ class Store:
                 ),
                 position=pos,
             )
+        from .v2_0 import resources  # records the 2.0 resource modules keep per organisation
+
+        org = Org(org_id, name, tenant_id, _now())
+        for seed_org in resources.seeders():
+            seed_org(self, org)
         return customer_key, tenant_id
 
     def partner_name(self, api_key: str) -> str | None:
@@ -385,12 +482,24 @@ class Store:
         )
         return [str(r[0]) for r in rows]
 
+    def is_token(self, value: str) -> bool:
+        """True if *value* is an access or refresh token or an authorization code the
+        identity server issued (for redaction)."""
+        row = self._one(
+            "SELECT 1 FROM oauth_tokens WHERE access_token = ? OR refresh_token = ?"
+            " UNION ALL SELECT 1 FROM oauth_codes WHERE code = ? LIMIT 1",
+            value,
+            value,
+            value,
+        )
+        return row is not None
+
     # ------------------------------------------------------------------ OAuth codes and tokens
 
     def save_code(self, row: dict[str, Any]) -> None:
         """Store an authorization code (``tenants`` a list of tenant ids)."""
         with self.write():
-            self._conn.execute(
+            self._db().execute(
                 "INSERT INTO oauth_codes VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     row["code"],
@@ -417,12 +526,12 @@ class Store:
     def delete_code(self, code: str) -> None:
         """Use up an authorization code."""
         with self.write():
-            self._conn.execute("DELETE FROM oauth_codes WHERE code = ?", (code,))
+            self._db().execute("DELETE FROM oauth_codes WHERE code = ?", (code,))
 
     def save_token(self, row: dict[str, Any]) -> None:
         """Store an issued token."""
         with self.write():
-            self._conn.execute(
+            self._db().execute(
                 "INSERT INTO oauth_tokens (access_token, refresh_token, client_id, scope, tenants,"
                 " issued, expires_in) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (
@@ -462,7 +571,7 @@ class Store:
     def revoke_token(self, access_token: str, *, access: bool, refresh: bool) -> None:
         """Mark a token's access and/or refresh part as no longer usable."""
         with self.write():
-            self._conn.execute(
+            self._db().execute(
                 "UPDATE oauth_tokens SET access_revoked = access_revoked OR ?,"
                 " refresh_revoked = refresh_revoked OR ? WHERE access_token = ?",
                 (int(access), int(refresh), access_token),
@@ -487,7 +596,7 @@ class Store:
         self, client_id: str, tenant_id: str, key: str, fingerprint: str, status: int, body: bytes
     ) -> None:
         """Keep an answer for replays (inside the write that made it)."""
-        self._conn.execute(
+        self._db().execute(
             "INSERT OR REPLACE INTO idempotency VALUES (?, ?, ?, ?, ?, ?)",
             (client_id, tenant_id, key, fingerprint, status, body),
         )
@@ -502,27 +611,33 @@ class Store:
     def save_account(self, org_id: int, account: Account, position: int | None = None) -> None:
         """Insert or replace an account (inside :meth:`write`)."""
         if position is None:
-            row = self._conn.execute(
-                "SELECT position FROM accounts WHERE account_id = ?", (account.account_id,)
-            ).fetchone()
+            row = (
+                self._db()
+                .execute(
+                    "SELECT position FROM accounts WHERE account_id = ?", (account.account_id,)
+                )
+                .fetchone()
+            )
             position = (
                 int(row[0])
                 if row is not None
                 else int(
-                    self._conn.execute(
+                    self._db()
+                    .execute(
                         "SELECT COALESCE(MAX(position), -1) + 1 FROM accounts WHERE org_id = ?",
                         (org_id,),
-                    ).fetchone()[0]
+                    )
+                    .fetchone()[0]
                 )
             )
-        self._conn.execute(
+        self._db().execute(
             "INSERT OR REPLACE INTO accounts VALUES (?, ?, ?, ?, ?)",
             (account.account_id, org_id, position, account.code, records.dumps(account)),
         )
 
     def delete_account(self, org_id: int, account_id: str) -> None:
         """Remove an account (inside :meth:`write`)."""
-        self._conn.execute(
+        self._db().execute(
             "DELETE FROM accounts WHERE org_id = ? AND account_id = ?", (org_id, account_id)
         )
 
@@ -536,27 +651,33 @@ class Store:
     ) -> None:
         """Insert or replace a tracking category with its options (inside :meth:`write`)."""
         if position is None:
-            row = self._conn.execute(
-                "SELECT position FROM tracking WHERE category_id = ?", (category.category_id,)
-            ).fetchone()
+            row = (
+                self._db()
+                .execute(
+                    "SELECT position FROM tracking WHERE category_id = ?", (category.category_id,)
+                )
+                .fetchone()
+            )
             position = (
                 int(row[0])
                 if row is not None
                 else int(
-                    self._conn.execute(
+                    self._db()
+                    .execute(
                         "SELECT COALESCE(MAX(position), -1) + 1 FROM tracking WHERE org_id = ?",
                         (org_id,),
-                    ).fetchone()[0]
+                    )
+                    .fetchone()[0]
                 )
             )
-        self._conn.execute(
+        self._db().execute(
             "INSERT OR REPLACE INTO tracking VALUES (?, ?, ?, ?)",
             (category.category_id, org_id, position, records.dumps(category)),
         )
 
     def delete_tracking(self, org_id: int, category_id: str) -> None:
         """Remove a tracking category (inside :meth:`write`)."""
-        self._conn.execute(
+        self._db().execute(
             "DELETE FROM tracking WHERE org_id = ? AND category_id = ?", (org_id, category_id)
         )
 
@@ -587,7 +708,7 @@ class Store:
 
     def save_contact(self, org_id: int, contact: Contact) -> None:
         """Insert or replace a contact (inside :meth:`write`)."""
-        self._conn.execute(
+        self._db().execute(
             "INSERT INTO contacts (contact_id, org_id, name_key, number, updated, body)"
             " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (contact_id) DO UPDATE SET"
             " name_key = excluded.name_key, number = excluded.number,"
@@ -647,15 +768,17 @@ class Store:
 
     def save_invoice(self, org_id: int, invoice: Invoice) -> None:
         """Insert or replace an invoice (inside :meth:`write`); the contact is stored by reference."""
-        row = self._conn.execute(
-            "SELECT seq FROM invoices WHERE invoice_id = ?", (invoice.invoice_id,)
-        ).fetchone()
+        row = (
+            self._db()
+            .execute("SELECT seq FROM invoices WHERE invoice_id = ?", (invoice.invoice_id,))
+            .fetchone()
+        )
         seq = (
             row[0]
             if row is not None
-            else self._conn.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM invoices").fetchone()[0]
+            else self._db().execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM invoices").fetchone()[0]
         )
-        self._conn.execute(
+        self._db().execute(
             "INSERT OR REPLACE INTO invoices"
             " (invoice_id, org_id, number, type, contact_id, updated, seq, body)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -696,15 +819,17 @@ class Store:
 
     def save_payment(self, org_id: int, payment: Payment) -> None:
         """Insert or replace a payment (inside :meth:`write`)."""
-        row = self._conn.execute(
-            "SELECT seq FROM payments WHERE payment_id = ?", (payment.payment_id,)
-        ).fetchone()
+        row = (
+            self._db()
+            .execute("SELECT seq FROM payments WHERE payment_id = ?", (payment.payment_id,))
+            .fetchone()
+        )
         seq = (
             row[0]
             if row is not None
-            else self._conn.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM payments").fetchone()[0]
+            else self._db().execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM payments").fetchone()[0]
         )
-        self._conn.execute(
+        self._db().execute(
             "INSERT OR REPLACE INTO payments VALUES (?, ?, ?, ?, ?)",
             (payment.payment_id, org_id, payment.invoice_id, seq, records.dumps(payment)),
         )

@@ -173,12 +173,20 @@ def test_idle_keep_alive_connection_is_closed_after_a_response(
     assert b'"requests"' in received
 
 
-def test_connections_beyond_the_limit_get_503() -> None:
+def _busy(address: tuple[str, int]) -> socket.socket:
+    """A connection holding a request: its headers are in, its body never comes."""
+    conn = socket.create_connection(address)
+    conn.sendall(b"PUT /api.xro/2.0/Contacts HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n")
+    return conn
+
+
+def test_connections_beyond_the_limit_get_503_only_when_all_are_busy() -> None:
     running = launch(["--http", "--max-connections", "3"])
     try:
         address = _address(running)
-        held = [socket.create_connection(address) for _ in range(2)]
+        held = [_busy(address) for _ in range(2)]
         try:
+            time.sleep(0.3)
             with httpx.Client(base_url=running.root_url) as http:
                 refused = http.get("/_sandbox/stats")
             assert refused.status_code == 503
@@ -193,4 +201,61 @@ def test_connections_beyond_the_limit_get_503() -> None:
                 time.sleep(0.05)
             assert answer.status_code == 200
     finally:
+        running.stop()
+
+
+def test_slow_clients_cannot_crowd_out_others() -> None:
+    """Sockets that never finish their headers (slowloris, reconnecting as they are
+    dropped) do not get other clients' requests a 503: the server drops the longest-waiting
+    headerless connection to make room."""
+    running = launch(["--http", "--max-connections", "20"])
+    slow: list[socket.socket] = []
+    try:
+        address = _address(running)
+        codes = []
+        with httpx.Client(base_url=running.root_url) as http:
+            for round_ in range(30):
+                for _ in range(10):  # ten more slow sockets each round
+                    conn = socket.create_connection(address)
+                    conn.sendall(b"GET /_sandbox/stats HTTP/1.1\r\nHost: x\r\n")
+                    slow.append(conn)
+                time.sleep(0.02)
+                answer = http.get("/_sandbox/stats", headers={"connection": "close"})
+                codes.append(answer.status_code)
+                assert round_ >= 0
+        assert codes.count(200) == len(codes), codes
+    finally:
+        for conn in slow:
+            conn.close()
+        running.stop()
+
+
+def test_one_client_holds_a_bounded_number_of_headerless_connections() -> None:
+    """A quarter of --max-connections (at least 16) per client address: the longest-waiting
+    ones beyond it are dropped, well before the limit."""
+    running = launch(["--http", "--max-connections", "100"])
+    slow: list[socket.socket] = []
+    try:
+        address = _address(running)
+        for _ in range(60):
+            conn = socket.create_connection(address)
+            conn.sendall(b"GET /_sandbox/stats HTTP/1.1\r\nHost: x\r\n")
+            slow.append(conn)
+        time.sleep(0.5)
+        closed = 0
+        for conn in slow:
+            conn.settimeout(0.05)
+            try:
+                closed += conn.recv(1) == b""
+            except TimeoutError:
+                pass
+            except ConnectionResetError:
+                closed += 1
+        assert closed >= 60 - 25, closed  # at most 25 (a quarter of 100) kept
+        assert closed <= 60 - 20, closed  # the newest ones are kept
+        with httpx.Client(base_url=running.root_url) as http:
+            assert http.get("/_sandbox/stats").status_code == 200
+    finally:
+        for conn in slow:
+            conn.close()
         running.stop()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import enum
+import re
 import types
 import typing
 from decimal import Decimal
@@ -90,6 +91,10 @@ def _scalar(tp: Any, xsd_type: str) -> st.SearchStrategy[Any]:
     if isinstance(tp, type) and issubclass(tp, enum.Enum):
         return st.sampled_from(list(tp))
     if tp is str:
+        limit = re.fullmatch(r"text(\d+)", xsd_type)  # the length types (simple_types.xsd)
+        if limit is not None:
+            most = int(limit.group(1))
+            return TEXT.map(lambda s: s[:most])
         return PATTERNED.get(xsd_type, TEXT)
     if tp is Decimal:
         return DECIMALS

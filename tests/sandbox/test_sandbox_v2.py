@@ -44,10 +44,10 @@ async def _client(app: SandboxApp, credentials: Credentials) -> AsyncIterator[ht
 @pytest.mark.parametrize(
     "where",
     [
-        "(" * 10_000 + 'Name=="x"' + ")" * 10_000,
-        'Name=="' + "x" * 30_000 + '"',
-        "Name==" + "9" * 30_000,
-        'Name=="a" AND ' * 1_500 + 'Name=="b"',
+        "(" * 2_000 + 'Name=="x"' + ")" * 2_000,
+        'Name=="' + "x" * 12_000 + '"',
+        "Name==" + "9" * 12_000,
+        'Name=="a" AND ' * 500 + 'Name=="b"',
         "Name==\x00",
         "Name == '\u2028'",
     ],
@@ -59,11 +59,21 @@ async def test_hostile_where_is_a_400_api_exception(api: httpx.AsyncClient, wher
 
 
 @pytest.mark.asyncio
+async def test_a_request_line_and_headers_over_16_kib_are_refused(api: httpx.AsyncClient) -> None:
+    where = 'Name=="' + "x" * 17_000 + '"'
+    assert (await api.get("/api.xro/2.0/Contacts", params={"where": where})).status_code == 431
+    big = await api.get("/api.xro/2.0/Contacts", headers={"X-Padding": "p" * 20 * 1024})
+    assert big.status_code == 431 and big.headers["connection"] == "close"
+    fits = await api.get("/api.xro/2.0/Contacts", headers={"X-Padding": "p" * 15 * 1024})
+    assert fits.status_code == 200
+
+
+@pytest.mark.asyncio
 async def test_an_injection_attempt_is_only_a_string_literal(api: httpx.AsyncClient) -> None:
     await api.put("/api.xro/2.0/Contacts", content=b"<Contact><Name>Plain</Name></Contact>")
-    answer = await api.get("/api.xro/2.0/Contacts", params={"where": 'Name=="x\\" OR 1==1 --"'})
+    answer = await api.get("/api.xro/2.0/Contacts", params={"where": 'Name=="x"" OR 1==1 --"'})
     assert answer.status_code == 200 and b"<Contact>" not in answer.content
-    every = await api.get("/api.xro/2.0/Contacts", params={"where": 'Name!="x\\" OR 1==1 --"'})
+    every = await api.get("/api.xro/2.0/Contacts", params={"where": 'Name!="x"" OR 1==1 --"'})
     assert b"<Name>Plain</Name>" in every.content
 
 

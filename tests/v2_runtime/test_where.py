@@ -24,6 +24,15 @@ class Status(enum.Enum):
         (field("Type").eq("ACCREC"), 'Type=="ACCREC"'),
         (field("Status").ne(Status.AUTHORISED), 'Status!="AUTHORISED"'),
         (field("Contact.ContactID").eq(CONTACT_ID), f'Contact.ContactID==Guid("{CONTACT_ID}")'),
+        # a GUID-shaped str compared with an ...ID element is a Guid too (Xero types it so)
+        (
+            field("ContactID").eq(str(CONTACT_ID).upper()),
+            f'ContactID==Guid("{CONTACT_ID}")',
+        ),
+        (field("InvoiceID").ne(str(CONTACT_ID)), f'InvoiceID!=Guid("{CONTACT_ID}")'),
+        # ...but not a str that is no GUID, nor a GUID compared with a text element
+        (field("ContactID").eq("not-a-guid"), 'ContactID=="not-a-guid"'),
+        (field("Reference").eq(str(CONTACT_ID)), f'Reference=="{CONTACT_ID}"'),
         (field("Date").ge(datetime.date(2026, 1, 31)), "Date>=DateTime(2026,01,31)"),
         (field("Date").lt(datetime.date(2026, 12, 1)), "Date<DateTime(2026,12,01)"),
         (

@@ -13,7 +13,8 @@ client.invoices.list(where=open_sales & recent)
 A :class:`Where` is a ``str``, so it goes wherever ``where=`` takes a string. Values become
 literals of Xero's filter language (.NET's Dynamic LINQ, whose messages Xero's
 ``QueryParseException`` quotes): strings in double quotes with an inner ``"`` doubled (its only
-escape; a backslash is an ordinary character there), ``uuid.UUID`` as ``Guid("...")``,
+escape; a backslash is an ordinary character there), ``uuid.UUID`` as ``Guid("...")`` (and so is a GUID-shaped ``str`` compared with an element
+whose name ends in ``ID``, such as ``ContactID``: Xero's filter types those as Guid),
 ``datetime.date`` as ``DateTime(y,mm,dd)``, aware ``datetime`` as ``DateTime(y,mm,dd,hh,mm,ss)``
 in UTC, ``bool`` as ``true``/``false``, ``int`` and ``Decimal`` as numbers, ``None`` as ``null``
 (only with ``eq``/``ne``), an ``Enum`` member as its value. Field names must be element names
@@ -44,6 +45,7 @@ WhereValue: TypeAlias = (
 """What a comparison takes (``None`` only with ``eq``/``ne``)."""
 
 _PATH = re.compile(r"[A-Za-z][A-Za-z0-9_]*(?:\.[A-Za-z][A-Za-z0-9_]*){0,7}")
+_GUID = re.compile(r"[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _MAX_LITERAL = 4000
 
@@ -162,6 +164,10 @@ class Field:
         if isinstance(value, datetime.date):
             return f"DateTime({value.year},{value.month:02d},{value.day:02d})"
         if isinstance(value, str):
+            if self.path.endswith("ID") and _GUID.fullmatch(value):
+                # an ...ID element is a Guid to Xero's filter: a text literal would be
+                # "Operator '==' incompatible with operand types 'Guid' and 'String'"
+                return f'Guid("{uuid.UUID(value)}")'
             return self._string(value)
         raise RequestValidationError(
             [

@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+from concurrent.futures import Executor
 
 from .. import console
 from ..faults import Fault, FaultBoard
@@ -67,8 +68,10 @@ class Api:
         identity: Identity,
         limits: RateLimiter,
         latency: float = 0.0,
+        workers: Executor | None = None,
     ) -> None:
         self.store = store
+        self.workers = workers
         self.latency = latency
         self.faults = faults
         self.traffic = traffic
@@ -77,25 +80,43 @@ class Api:
         self.service = Service(store)
 
     async def handle(self, request: Request) -> Response:
-        """Answer one ``/api.xro/2.0/...`` request."""
+        """Answer one ``/api.xro/2.0/...`` request.
+
+        All of it runs off the event loop, in a worker thread: a long call (a 5 MB batch)
+        must not hold up other tenants' calls, the identity server or the console. The
+        store still runs one write at a time; on a file, reads run beside it."""
+        response = await asyncio.get_running_loop().run_in_executor(
+            self.workers, self._handle, request
+        )
+        if self.latency and response.after is not None:  # an admitted call takes time
+            await asyncio.sleep(self.latency)
+        return response
+
+    def _handle(self, request: Request) -> Response:
         segments = [s for s in request.path[len(PREFIX) :].split("/") if s]
         resource = segments[0].lower() if segments else ""
         endpoint = f"2.0/{resource}"
         self.faults.count(request.method, endpoint)
-        row, detail = self.identity.bearer(request)
+        with self.store.read():
+            row, detail = self.identity.bearer(request)
+            app = self.store.app(str(row["client_id"])) if row is not None else None
+            tenant = request.headers.get("xero-tenant-id", "").strip().lower()
+            org = self.store.org_by_tenant(tenant) if tenant and row is not None else None
         if row is None:
             return unauthorized(detail)
-        app = self.store.app(str(row["client_id"]))
-        tenant = request.headers.get("xero-tenant-id", "").strip().lower()
-        org = self.store.org_by_tenant(tenant) if tenant else None
-        if app is None or org is None or tenant not in row["tenants"]:
+        if "xero-tenant-id" in request.repeated:
+            # two tenant headers name no one tenant: refused, never the last one taken
+            # (inferred: answered as a wrong tenant header is, 403)
+            response = forbidden()
+        elif app is None or org is None or tenant not in row["tenants"]:
             response = forbidden()
         else:
             response = self._limited(request, segments, resource, endpoint, row, app, org)
-            if self.latency and response.after is not None:  # an admitted call takes time
-                await asyncio.sleep(self.latency)
         if app is not None:
-            self.traffic.record_oauth(app.partner_key, request, response, self.store.all_keys())
+            with self.store.read():
+                self.traffic.record_oauth(
+                    app.partner_key, request, response, self.store.all_keys(), self.store.is_token
+                )
         return response
 
     def _limited(
@@ -156,15 +177,18 @@ class Api:
             app,
             app.name,
         )
-        self.service.begin()
+        if request.method in ("PUT", "POST") and request.body.strip():
+            self.service.reader.read_ahead(request.body)  # outside the store's lock
         key = request.headers.get("idempotency-key")
         if request.method in ("PUT", "POST") and key is not None:
             return self._idempotent(request, call, handler, key)
         try:
             if request.method == "GET":
                 with self.store.read():
+                    self.service.begin()
                     return self._answer(handler(self.service, call))
             with self.store.write():
+                self.service.begin()
                 return self._answer(handler(self.service, call))
         except ApiError as exc:
             return self._error(exc)
@@ -207,6 +231,7 @@ class Api:
         tenant = call.org.tenant_id
         try:
             with self.store.write():
+                self.service.begin()
                 stored = self.store.idempotent_answer(call.app.client_id, tenant, key)
                 if stored is not None:
                     if stored[0] != fingerprint:

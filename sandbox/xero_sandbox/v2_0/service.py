@@ -33,7 +33,8 @@ from __future__ import annotations
 import datetime
 import email.utils
 import re
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
@@ -45,7 +46,7 @@ from .. import records
 from ..amounts import fits_decimal, multiply, round2, total
 from ..records import EXCLUSIVE, INCLUSIVE, NO_TAX
 from ..store import App, Org, Store, new_guid
-from . import codec, view
+from . import codec, schema, view
 from .errors import POST_DATA_INVALID, QUERY_PARSE, VALIDATION, ApiError, Problems
 from .where import QueryError, compile_order, compile_where
 
@@ -72,6 +73,15 @@ _TRANSITIONS = {
     "DELETED": {"DELETED"},
 }
 DEFAULT_PAGE_SIZE = 100
+#: The base currency of every seeded organisation (its chart and tax rates are NZ's).
+BASE_CURRENCY = "NZD"
+#: Further currencies of an organisation: each source gives the codes it has added (the
+#: Currencies resource registers one). # inferred: an organisation has its base currency and
+#: those it added; Xero refuses any other (reference 1.0 notes, ValidationException example).
+CURRENCY_SOURCES: list[Callable[[Store, int], Iterable[str]]] = []
+#: An email address as Xero takes it: something@domain.tld, no blanks.
+# inferred: Xero's exact rule is not in the facts; this refuses what is plainly not an address.
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$")
 MAX_PAGE_SIZE = 1000
 
 
@@ -113,7 +123,13 @@ def _int(query: dict[str, str], name: str, low: int, high: int) -> int | None:
     value = query.get(name)
     if value is None or value == "":
         return None
-    if not value.isdigit() or not low <= int(value) <= high:
+    # ASCII digits only ("²" is a digit to str.isdigit, not to int()), and short enough for
+    # int() (which refuses 4,300 digits and more)
+    if (
+        not (value.isascii() and value.isdigit())
+        or len(value) > 12
+        or not low <= int(value) <= high
+    ):
         raise ApiError(
             POST_DATA_INVALID, f"{name} must be a whole number from {low} to {high}, not '{value}'."
         )
@@ -150,7 +166,13 @@ def modified_since(headers: dict[str, str]) -> datetime.datetime | None:
         raise ApiError(POST_DATA_INVALID, "If-Modified-Since is not a timestamp.")
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=datetime.UTC)
-    return parsed.astimezone(datetime.UTC).replace(microsecond=0)
+    try:
+        return parsed.astimezone(datetime.UTC).replace(microsecond=0)
+    except (OverflowError, ValueError):
+        # the ends of time (0001-01-01 east of UTC, 9999-12-31 west of it) have no UTC
+        # form: a 400 as the issue reports Xero answers (the reference notes an older 500
+        # for dates before 1753, which the sandbox does not reproduce)
+        raise ApiError(POST_DATA_INVALID, "If-Modified-Since is not a timestamp.") from None
 
 
 def _since(updated: datetime.datetime, since: datetime.datetime | None) -> bool:
@@ -161,6 +183,17 @@ def _guid(value: str, what: str) -> str:
     if not _GUID.match(value):
         raise ApiError(POST_DATA_INVALID, f"'{value[:60]}' is not a valid {what} (a GUID).")
     return value.lower()
+
+
+def _entity_of(resource: str) -> str | None:
+    """The read type of a path's resource (``Contacts`` -> ``Contact``, ``Currencies`` ->
+    ``Currency``), if types.xsd has it."""
+    known = {name.casefold(): name for name in schema.read_types().complex}
+    word = resource.casefold()
+    for singular in (word[:-3] + "y" if word.endswith("ies") else None, word[:-1], word):
+        if singular and singular in known:
+            return known[singular]
+    return None
 
 
 # ----------------------------------------------------------------------------- service
@@ -176,18 +209,33 @@ class Service:
         self.store = store
         self.view = view.View(store)
         self.reader = codec.RequestReader()
-        self._settings_cache: (
-            tuple[
-                tuple[int, int], tuple[dict[str, records.Account], list[records.TrackingCategory]]
-            ]
-            | None
-        ) = None
-        self._numbers: dict[int, set[str]] = {}
+        self._calls = threading.local()  # what one call read: calls run on several threads
+
+    @property
+    def _settings_cache(
+        self,
+    ) -> (
+        tuple[tuple[int, int], tuple[dict[str, records.Account], list[records.TrackingCategory]]]
+        | None
+    ):
+        found: Any = getattr(self._calls, "settings", None)
+        return found  # type: ignore[no-any-return]
+
+    @_settings_cache.setter
+    def _settings_cache(self, value: Any) -> None:
+        self._calls.settings = value
+
+    @property
+    def _numbers(self) -> dict[int, set[str]]:
+        found: dict[int, set[str]] | None = getattr(self._calls, "numbers", None)
+        if found is None:
+            found = self._calls.numbers = {}
+        return found
 
     def begin(self) -> None:
-        """Forget what was read for the previous call."""
-        self._settings_cache = None
-        self._numbers = {}
+        """Forget what this thread read for its previous call."""
+        self._calls.settings = None
+        self._calls.numbers = {}
 
     def tax_rate(self, org: int, tax_type: str) -> Decimal | None:
         """The rate (a fraction) of a tax type lines and accounts may use: a seeded one, or an
@@ -204,6 +252,44 @@ class Service:
             self._numbers[org] = self.store.invoice_numbers(org, "ACCREC")
         return self._numbers[org]
 
+    # ------------------------------------------------------------------ what Xero refuses
+
+    def currencies(self, org: int) -> set[str]:
+        """The currencies an organisation has: its base currency and those added."""
+        found = {BASE_CURRENCY}
+        for source in CURRENCY_SOURCES:
+            found.update(source(self.store, org))
+        return found
+
+    def _unfaithful(self, org: int, element: etree._Element, item: Any) -> list[str]:
+        """What Xero refuses in any write of *item* (read from *element*): values longer
+        than the documented lengths, a currency the organisation does not have, an email
+        address that is not one."""
+        problems = codec.length_problems(element)
+        codes = [
+            getattr(item, name)
+            for name in ("currency_code", "default_currency")
+            if getattr(item, name, None)
+        ]
+        have = self.currencies(org) if codes else set()
+        for code in codes:
+            if code not in have:
+                # Xero's words (reference 1.0 notes: a 2.0 ValidationException example)
+                problems.append(f"Users Organisation is not subscribed to currency {code}")
+        people = [item, getattr(item, "contact", None)]  # an invoice's contact, too
+        emails = [getattr(p, "email_address", None) for p in people] + [
+            p.email_address for p in getattr(item, "contact_persons", None) or []
+        ]
+        for address in emails:
+            if address and not _EMAIL.match(address.strip()):
+                problems.append("Email address must be valid.")  # inferred: Xero's wording
+        return problems
+
+    def _refuse_unfaithful(self, org: int, element: etree._Element, item: Any) -> None:
+        problems = self._unfaithful(org, element, item)
+        if problems:
+            raise Problems(problems)
+
     # ------------------------------------------------------------------ reading helpers
 
     @staticmethod
@@ -217,18 +303,21 @@ class Service:
         build: Callable[[Any], Any],
         *,
         pageable: bool,
+        entity: str | None = None,
     ) -> list[etree._Element]:
         """where/order over the answer's elements, then the page (records are built lazily
-        when neither is given)."""
+        when neither is given). *entity* is the read type the filter names fields of (by
+        default the singular of the path's resource, when types.xsd has it)."""
         where = call.query.get("where", "").strip()
         order = call.query.get("order", "").strip()
         page = _int(call.query, "page", 1, 10**9) if pageable else None
         size = _int(call.query, "pageSize", 1, MAX_PAGE_SIZE) if pageable else None
+        entity = entity or _entity_of(call.segments[0])
         try:
-            predicate = compile_where(where) if where else None
-            sorter = compile_order(order) if order else None
+            predicate = compile_where(where, entity) if where else None
+            sorter = compile_order(order, entity) if order else None
         except QueryError as exc:
-            raise ApiError(QUERY_PARSE, f"The where or order could not be parsed: {exc}") from exc
+            raise ApiError(QUERY_PARSE, str(exc)) from exc
         if predicate is None and sorter is None:
             if page is not None:
                 per = size or DEFAULT_PAGE_SIZE
@@ -300,13 +389,12 @@ class Service:
 
     def _write_contacts(self, call: Call, *, create_only: bool) -> Answer:
         org = call.org.org_id
-        items = [
-            codec.decode(models.Contact, el)
-            for el in self.reader.parse(call.body, "Contact", batch="Contacts")
-        ]
+        elements = self.reader.parse(call.body, "Contact", batch="Contacts")
+        items = [codec.decode(models.Contact, el) for el in elements]
         results: list[models.Contact | Problems] = []
-        for item in items:
+        for element, item in zip(elements, items, strict=True):
             try:
+                self._refuse_unfaithful(org, element, item)
                 saved = self._save_contact(org, item, create_only=create_only)
                 results.append(view.contact_model(saved))
             except Problems as problems:
@@ -525,14 +613,13 @@ class Service:
     def _write_invoices(self, call: Call, *, create_only: bool) -> Answer:
         org = call.org.org_id
         target = call.segments[1] if len(call.segments) > 1 else None
-        items = [
-            codec.decode(models.Invoice, el)
-            for el in self.reader.parse(call.body, "Invoice", batch=None if target else "Invoices")
-        ]
+        elements = self.reader.parse(call.body, "Invoice", batch=None if target else "Invoices")
+        items = [codec.decode(models.Invoice, el) for el in elements]
         unit_dp = _int(call.query, "unitdp", 2, 4) or 2
         results: list[models.Invoice | Problems] = []
-        for item in items:
+        for element, item in zip(elements, items, strict=True):
             try:
+                self._refuse_unfaithful(org, element, item)
                 existing = None
                 if target is not None:
                     existing = self._find_invoice(org, target)
@@ -912,16 +999,25 @@ class Service:
         """PUT Accounts: create one account."""
         (element,) = self.reader.parse(call.body, "Account", batch=None)
         item = codec.decode(models.Account, element)
-        return self._save_account(call, item, None)
+        return self._save_account(
+            call, item, None, self._unfaithful(call.org.org_id, element, item)
+        )
 
     def post_account(self, call: Call) -> Answer:
         """POST Accounts/{AccountID}: update (rename, archive ...)."""
         existing = self._account(call)
         (element,) = self.reader.parse(call.body, "Account", batch=None)
-        return self._save_account(call, codec.decode(models.Account, element), existing)
+        item = codec.decode(models.Account, element)
+        return self._save_account(
+            call, item, existing, self._unfaithful(call.org.org_id, element, item)
+        )
 
     def _save_account(
-        self, call: Call, item: models.Account, existing: records.Account | None
+        self,
+        call: Call,
+        item: models.Account,
+        existing: records.Account | None,
+        refused: list[str],
     ) -> Answer:
         org = call.org.org_id
         others = [
@@ -929,7 +1025,7 @@ class Service:
             for a in self.store.accounts(org)
             if a.status != "DELETED" and (existing is None or a.account_id != existing.account_id)
         ]
-        problems = []
+        problems = list(refused)
         code = item.code if item.code is not None else (existing.code if existing else None)
         name = item.name if item.name is not None else (existing.name if existing else None)
         kind = item.type.value if item.type else (existing.type if existing else None)
@@ -1048,16 +1144,21 @@ class Service:
         """PUT TrackingCategories: create one category (at most two active)."""
         (element,) = self.reader.parse(call.body, "TrackingCategory", batch=None)
         item = codec.decode(models.TrackingCategory, element)
-        return self._save_category(call, item, None)
+        return self._save_category(call, item, None, codec.length_problems(element))
 
     def post_tracking(self, call: Call) -> Answer:
         """POST TrackingCategories/{id}: rename or archive."""
         existing = self._category(call)
         (element,) = self.reader.parse(call.body, "TrackingCategory", batch=None)
-        return self._save_category(call, codec.decode(models.TrackingCategory, element), existing)
+        item = codec.decode(models.TrackingCategory, element)
+        return self._save_category(call, item, existing, codec.length_problems(element))
 
     def _save_category(
-        self, call: Call, item: models.TrackingCategory, existing: records.TrackingCategory | None
+        self,
+        call: Call,
+        item: models.TrackingCategory,
+        existing: records.TrackingCategory | None,
+        refused: list[str],
     ) -> Answer:
         org = call.org.org_id
         others = [
@@ -1067,7 +1168,7 @@ class Service:
         ]
         name = item.name if item.name is not None else (existing.name if existing else "")
         status = item.status.value if item.status else (existing.status if existing else "ACTIVE")
-        problems = []
+        problems = list(refused)
         if not name.strip():
             problems.append("A tracking category needs a Name.")
         elif any(c.name.casefold() == name.casefold() for c in others):
@@ -1103,12 +1204,13 @@ class Service:
     def put_options(self, call: Call) -> Answer:
         """PUT TrackingCategories/{id}/Options: add one option or several."""
         rec = self._category(call)
-        items = [
-            codec.decode(models.TrackingOption, el)
-            for el in self.reader.parse(call.body, "Option", batch="Options")
-        ]
+        elements = self.reader.parse(call.body, "Option", batch="Options")
         added = []
-        for item in items:
+        for element in elements:
+            item = codec.decode(models.TrackingOption, element)
+            too_long = codec.length_problems(element, "TrackingOption")
+            if too_long:
+                raise self._refuse(item, "tracking_option_id", too_long)
             name = (item.name or "").strip()
             if not name or any(
                 o.name.casefold() == name.casefold() for o in rec.options if o.status != "DELETED"
@@ -1140,6 +1242,9 @@ class Service:
         option = self._option(call, rec)
         (element,) = self.reader.parse(call.body, "Option", batch=None)
         item = codec.decode(models.TrackingOption, element)
+        too_long = codec.length_problems(element, "TrackingOption")
+        if too_long:
+            raise self._refuse(item, "tracking_option_id", too_long)
         if item.name is not None:
             if any(
                 o.name.casefold() == item.name.casefold() and o.option_id != option.option_id
@@ -1199,13 +1304,12 @@ class Service:
     def put_payments(self, call: Call) -> Answer:
         """PUT Payments: create one or a batch."""
         org = call.org.org_id
-        items = [
-            codec.decode(models.Payment, el)
-            for el in self.reader.parse(call.body, "Payment", batch="Payments")
-        ]
+        elements = self.reader.parse(call.body, "Payment", batch="Payments")
+        items = [codec.decode(models.Payment, el) for el in elements]
         results: list[models.Payment | Problems] = []
-        for item in items:
+        for element, item in zip(elements, items, strict=True):
             try:
+                self._refuse_unfaithful(org, element, item)
                 results.append(self.view.payment(org, self._create_payment(org, item)))
             except Problems as problems:
                 results.append(problems)

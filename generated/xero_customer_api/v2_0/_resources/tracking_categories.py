@@ -193,8 +193,8 @@ class TrackingCategoriesResourceWithRawResponse:
         Raises:
             RequestValidationError: Nothing was sent: the tracking category does not match
                 its schema (a required field missing or a value of the wrong type; a value
-                outside its enumeration; text not of the form its pattern gives, such as a
-                GUID); ``max_retries`` not a whole number >= 0.
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short); ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -250,8 +250,8 @@ class TrackingCategoriesResourceWithRawResponse:
         Raises:
             RequestValidationError: Nothing was sent: the tracking category does not match
                 its schema (a required field missing or a value of the wrong type; a value
-                outside its enumeration; text not of the form its pattern gives, such as a
-                GUID); ``max_retries`` not a whole number >= 0.
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short); ``max_retries`` not a whole number >= 0.
             NotFoundError: No such tracking category in this organisation.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
@@ -359,8 +359,8 @@ class TrackingCategoriesResourceWithRawResponse:
         Raises:
             RequestValidationError: Nothing was sent: the tracking option does not match its
                 schema (a required field missing or a value of the wrong type; a value outside
-                its enumeration; text not of the form its pattern gives, such as a GUID);
-                ``max_retries`` not a whole number >= 0.
+                its enumeration; text not of the form its pattern gives, such as a GUID; text
+                too long or too short); ``max_retries`` not a whole number >= 0.
             NotFoundError: No such tracking option in this organisation.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
@@ -422,8 +422,8 @@ class TrackingCategoriesResourceWithRawResponse:
             RequestValidationError: Nothing was sent: ``options`` not a list of tracking
                 options; a tracking option in ``options`` does not match its schema (a required
                 field missing or a value of the wrong type; a value outside its enumeration;
-                text not of the form its pattern gives, such as a GUID); ``max_retries`` not a
-                whole number >= 0.
+                text not of the form its pattern gives, such as a GUID; text too long or too
+                short); ``max_retries`` not a whole number >= 0.
             NotFoundError: No such tracking option in this organisation.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
@@ -486,8 +486,8 @@ class TrackingCategoriesResourceWithRawResponse:
         Raises:
             RequestValidationError: Nothing was sent: the tracking option does not match its
                 schema (a required field missing or a value of the wrong type; a value outside
-                its enumeration; text not of the form its pattern gives, such as a GUID);
-                ``max_retries`` not a whole number >= 0.
+                its enumeration; text not of the form its pattern gives, such as a GUID; text
+                too long or too short); ``max_retries`` not a whole number >= 0.
             NotFoundError: No such tracking option in this organisation.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
@@ -759,8 +759,8 @@ class TrackingCategoriesResource:
         Raises:
             RequestValidationError: Nothing was sent: the tracking category does not match
                 its schema (a required field missing or a value of the wrong type; a value
-                outside its enumeration; text not of the form its pattern gives, such as a
-                GUID); ``max_retries`` not a whole number >= 0.
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short); ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -812,8 +812,8 @@ class TrackingCategoriesResource:
         Raises:
             RequestValidationError: Nothing was sent: the tracking category does not match
                 its schema (a required field missing or a value of the wrong type; a value
-                outside its enumeration; text not of the form its pattern gives, such as a
-                GUID); ``max_retries`` not a whole number >= 0.
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short); ``max_retries`` not a whole number >= 0.
             NotFoundError: No such tracking category in this organisation.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
@@ -908,8 +908,8 @@ class TrackingCategoriesResource:
         Raises:
             RequestValidationError: Nothing was sent: the tracking option does not match its
                 schema (a required field missing or a value of the wrong type; a value outside
-                its enumeration; text not of the form its pattern gives, such as a GUID);
-                ``max_retries`` not a whole number >= 0.
+                its enumeration; text not of the form its pattern gives, such as a GUID; text
+                too long or too short); ``max_retries`` not a whole number >= 0.
             NotFoundError: No such tracking option in this organisation.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
@@ -963,8 +963,8 @@ class TrackingCategoriesResource:
             RequestValidationError: Nothing was sent: ``options`` not a list of tracking
                 options; a tracking option in ``options`` does not match its schema (a required
                 field missing or a value of the wrong type; a value outside its enumeration;
-                text not of the form its pattern gives, such as a GUID); ``max_retries`` not a
-                whole number >= 0.
+                text not of the form its pattern gives, such as a GUID; text too long or too
+                short); ``max_retries`` not a whole number >= 0.
             NotFoundError: No such tracking option in this organisation.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
@@ -1019,8 +1019,8 @@ class TrackingCategoriesResource:
         Raises:
             RequestValidationError: Nothing was sent: the tracking option does not match its
                 schema (a required field missing or a value of the wrong type; a value outside
-                its enumeration; text not of the form its pattern gives, such as a GUID);
-                ``max_retries`` not a whole number >= 0.
+                its enumeration; text not of the form its pattern gives, such as a GUID; text
+                too long or too short); ``max_retries`` not a whole number >= 0.
             NotFoundError: No such tracking option in this organisation.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
@@ -1225,8 +1225,8 @@ class AsyncTrackingCategoriesResourceWithRawResponse:
         Raises:
             RequestValidationError: Nothing was sent: the tracking category does not match
                 its schema (a required field missing or a value of the wrong type; a value
-                outside its enumeration; text not of the form its pattern gives, such as a
-                GUID); ``max_retries`` not a whole number >= 0.
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short); ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -1282,8 +1282,8 @@ class AsyncTrackingCategoriesResourceWithRawResponse:
         Raises:
             RequestValidationError: Nothing was sent: the tracking category does not match
                 its schema (a required field missing or a value of the wrong type; a value
-                outside its enumeration; text not of the form its pattern gives, such as a
-                GUID); ``max_retries`` not a whole number >= 0.
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short); ``max_retries`` not a whole number >= 0.
             NotFoundError: No such tracking category in this organisation.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
@@ -1391,8 +1391,8 @@ class AsyncTrackingCategoriesResourceWithRawResponse:
         Raises:
             RequestValidationError: Nothing was sent: the tracking option does not match its
                 schema (a required field missing or a value of the wrong type; a value outside
-                its enumeration; text not of the form its pattern gives, such as a GUID);
-                ``max_retries`` not a whole number >= 0.
+                its enumeration; text not of the form its pattern gives, such as a GUID; text
+                too long or too short); ``max_retries`` not a whole number >= 0.
             NotFoundError: No such tracking option in this organisation.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
@@ -1454,8 +1454,8 @@ class AsyncTrackingCategoriesResourceWithRawResponse:
             RequestValidationError: Nothing was sent: ``options`` not a list of tracking
                 options; a tracking option in ``options`` does not match its schema (a required
                 field missing or a value of the wrong type; a value outside its enumeration;
-                text not of the form its pattern gives, such as a GUID); ``max_retries`` not a
-                whole number >= 0.
+                text not of the form its pattern gives, such as a GUID; text too long or too
+                short); ``max_retries`` not a whole number >= 0.
             NotFoundError: No such tracking option in this organisation.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
@@ -1518,8 +1518,8 @@ class AsyncTrackingCategoriesResourceWithRawResponse:
         Raises:
             RequestValidationError: Nothing was sent: the tracking option does not match its
                 schema (a required field missing or a value of the wrong type; a value outside
-                its enumeration; text not of the form its pattern gives, such as a GUID);
-                ``max_retries`` not a whole number >= 0.
+                its enumeration; text not of the form its pattern gives, such as a GUID; text
+                too long or too short); ``max_retries`` not a whole number >= 0.
             NotFoundError: No such tracking option in this organisation.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
@@ -1791,8 +1791,8 @@ class AsyncTrackingCategoriesResource:
         Raises:
             RequestValidationError: Nothing was sent: the tracking category does not match
                 its schema (a required field missing or a value of the wrong type; a value
-                outside its enumeration; text not of the form its pattern gives, such as a
-                GUID); ``max_retries`` not a whole number >= 0.
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short); ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -1844,8 +1844,8 @@ class AsyncTrackingCategoriesResource:
         Raises:
             RequestValidationError: Nothing was sent: the tracking category does not match
                 its schema (a required field missing or a value of the wrong type; a value
-                outside its enumeration; text not of the form its pattern gives, such as a
-                GUID); ``max_retries`` not a whole number >= 0.
+                outside its enumeration; text not of the form its pattern gives, such as a GUID;
+                text too long or too short); ``max_retries`` not a whole number >= 0.
             NotFoundError: No such tracking category in this organisation.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
@@ -1940,8 +1940,8 @@ class AsyncTrackingCategoriesResource:
         Raises:
             RequestValidationError: Nothing was sent: the tracking option does not match its
                 schema (a required field missing or a value of the wrong type; a value outside
-                its enumeration; text not of the form its pattern gives, such as a GUID);
-                ``max_retries`` not a whole number >= 0.
+                its enumeration; text not of the form its pattern gives, such as a GUID; text
+                too long or too short); ``max_retries`` not a whole number >= 0.
             NotFoundError: No such tracking option in this organisation.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
@@ -1995,8 +1995,8 @@ class AsyncTrackingCategoriesResource:
             RequestValidationError: Nothing was sent: ``options`` not a list of tracking
                 options; a tracking option in ``options`` does not match its schema (a required
                 field missing or a value of the wrong type; a value outside its enumeration;
-                text not of the form its pattern gives, such as a GUID); ``max_retries`` not a
-                whole number >= 0.
+                text not of the form its pattern gives, such as a GUID; text too long or too
+                short); ``max_retries`` not a whole number >= 0.
             NotFoundError: No such tracking option in this organisation.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
@@ -2051,8 +2051,8 @@ class AsyncTrackingCategoriesResource:
         Raises:
             RequestValidationError: Nothing was sent: the tracking option does not match its
                 schema (a required field missing or a value of the wrong type; a value outside
-                its enumeration; text not of the form its pattern gives, such as a GUID);
-                ``max_retries`` not a whole number >= 0.
+                its enumeration; text not of the form its pattern gives, such as a GUID; text
+                too long or too short); ``max_retries`` not a whole number >= 0.
             NotFoundError: No such tracking option in this organisation.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).

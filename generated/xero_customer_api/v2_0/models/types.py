@@ -244,6 +244,7 @@ class BatchPaymentDetails:
         metadata={
             "name": "Reference",
             "type": "Element",
+            "max_length": 12,
         },
     )
 
@@ -800,6 +801,7 @@ class LineItemTracking:
         metadata={
             "name": "Name",
             "type": "Element",
+            "max_length": 100,
         },
     )
     option: None | str = field(
@@ -807,6 +809,7 @@ class LineItemTracking:
         metadata={
             "name": "Option",
             "type": "Element",
+            "max_length": 100,
         },
     )
 
@@ -1468,6 +1471,7 @@ class Account(DataContractBase):
         metadata={
             "name": "Name",
             "type": "Element",
+            "max_length": 150,
         },
     )
     status: None | AccountStatus = field(
@@ -1497,6 +1501,7 @@ class Account(DataContractBase):
         metadata={
             "name": "Description",
             "type": "Element",
+            "max_length": 4000,
         },
     )
     class_: None | AccountClass = field(
@@ -1659,6 +1664,7 @@ class Address(DataContractBase):
         metadata={
             "name": "AddressLine1",
             "type": "Element",
+            "max_length": 500,
         },
     )
     address_line2: None | str = field(
@@ -1666,6 +1672,7 @@ class Address(DataContractBase):
         metadata={
             "name": "AddressLine2",
             "type": "Element",
+            "max_length": 500,
         },
     )
     address_line3: None | str = field(
@@ -1673,6 +1680,7 @@ class Address(DataContractBase):
         metadata={
             "name": "AddressLine3",
             "type": "Element",
+            "max_length": 500,
         },
     )
     address_line4: None | str = field(
@@ -1680,6 +1688,7 @@ class Address(DataContractBase):
         metadata={
             "name": "AddressLine4",
             "type": "Element",
+            "max_length": 500,
         },
     )
     city: None | str = field(
@@ -1687,6 +1696,7 @@ class Address(DataContractBase):
         metadata={
             "name": "City",
             "type": "Element",
+            "max_length": 255,
         },
     )
     region: None | str = field(
@@ -1694,6 +1704,7 @@ class Address(DataContractBase):
         metadata={
             "name": "Region",
             "type": "Element",
+            "max_length": 255,
         },
     )
     postal_code: None | str = field(
@@ -1701,6 +1712,7 @@ class Address(DataContractBase):
         metadata={
             "name": "PostalCode",
             "type": "Element",
+            "max_length": 50,
         },
     )
     country: None | str = field(
@@ -1708,6 +1720,7 @@ class Address(DataContractBase):
         metadata={
             "name": "Country",
             "type": "Element",
+            "max_length": 50,
         },
     )
     attention_to: None | str = field(
@@ -1715,6 +1728,7 @@ class Address(DataContractBase):
         metadata={
             "name": "AttentionTo",
             "type": "Element",
+            "max_length": 255,
         },
     )
 
@@ -2764,6 +2778,7 @@ class Phone(DataContractBase):
         metadata={
             "name": "PhoneNumber",
             "type": "Element",
+            "max_length": 50,
         },
     )
     phone_area_code: None | str = field(
@@ -2771,6 +2786,7 @@ class Phone(DataContractBase):
         metadata={
             "name": "PhoneAreaCode",
             "type": "Element",
+            "max_length": 10,
         },
     )
     phone_country_code: None | str = field(
@@ -2778,6 +2794,7 @@ class Phone(DataContractBase):
         metadata={
             "name": "PhoneCountryCode",
             "type": "Element",
+            "max_length": 20,
         },
     )
 
@@ -3019,6 +3036,7 @@ class TrackingOption(DataContractBase):
         metadata={
             "name": "Name",
             "type": "Element",
+            "max_length": 100,
         },
     )
     status: None | TrackingStatus = field(
@@ -3338,6 +3356,7 @@ class Contact(DataContractBase):
         metadata={
             "name": "ContactNumber",
             "type": "Element",
+            "max_length": 50,
         },
     )
     account_number: None | str = field(
@@ -3345,6 +3364,7 @@ class Contact(DataContractBase):
         metadata={
             "name": "AccountNumber",
             "type": "Element",
+            "max_length": 50,
         },
     )
     contact_status: None | ContactStatus = field(
@@ -3359,6 +3379,7 @@ class Contact(DataContractBase):
         metadata={
             "name": "Name",
             "type": "Element",
+            "max_length": 255,
         },
     )
     first_name: None | str = field(
@@ -3366,6 +3387,7 @@ class Contact(DataContractBase):
         metadata={
             "name": "FirstName",
             "type": "Element",
+            "max_length": 255,
         },
     )
     last_name: None | str = field(
@@ -3373,6 +3395,7 @@ class Contact(DataContractBase):
         metadata={
             "name": "LastName",
             "type": "Element",
+            "max_length": 255,
         },
     )
     company_number: None | str = field(
@@ -3380,6 +3403,7 @@ class Contact(DataContractBase):
         metadata={
             "name": "CompanyNumber",
             "type": "Element",
+            "max_length": 50,
         },
     )
     email_address: None | str = field(
@@ -3387,6 +3411,7 @@ class Contact(DataContractBase):
         metadata={
             "name": "EmailAddress",
             "type": "Element",
+            "max_length": 255,
         },
     )
     skype_user_name: None | str = field(
@@ -3416,6 +3441,7 @@ class Contact(DataContractBase):
         metadata={
             "name": "TaxNumber",
             "type": "Element",
+            "max_length": 50,
         },
     )
     tax_number_type: None | TaxNumberType = field(
@@ -4278,6 +4304,7 @@ class TrackingCategory(DataContractBase):
         metadata={
             "name": "Name",
             "type": "Element",
+            "max_length": 100,
         },
     )
     status: None | TrackingStatus = field(
@@ -6673,6 +6700,7 @@ class Invoice(DataContractBase):
         metadata={
             "name": "InvoiceNumber",
             "type": "Element",
+            "max_length": 255,
         },
     )
     reference: None | str = field(

@@ -3,7 +3,8 @@
 Each module of this package defines ``ROUTES``, a mapping of ``(method, resource, number of
 path segments) -> (handler, scope family)`` like :data:`..service.ROUTES` (``resource`` is
 the lower-cased first path segment), and may define ``SCHEMA``, SQL run when the store opens
-(``CREATE TABLE IF NOT EXISTS ...``). A handler is called as ``handler(service, call)`` and
+(``CREATE TABLE IF NOT EXISTS ...``), and ``SEED(store, org)``, run when the store creates an
+organisation (so that a read never has to write). A handler is called as ``handler(service, call)`` and
 returns an :class:`..service.Answer`; it raises :class:`..errors.ApiError` or
 :class:`..service.NotFound` as the built-in handlers do. Modules are found by name, so adding
 a resource to the sandbox is adding its module here.
@@ -35,6 +36,12 @@ def routes() -> dict[tuple[str, str, int], tuple[Any, str]]:
                 raise RuntimeError(f"route {key} is defined twice (in {module.__name__})")
             found[key] = value
     return found
+
+
+def seeders() -> list[Any]:
+    """The ``SEED(store, org)`` functions of the modules that keep records of their own for a
+    new organisation; the store calls each inside the write that creates the organisation."""
+    return [module.SEED for module in modules() if getattr(module, "SEED", None)]
 
 
 def schemas() -> list[str]:

@@ -41,6 +41,7 @@ Every rule marked ``# inferred:`` below is the sandbox's choice where the facts 
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -48,14 +49,12 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from lxml import etree
-from xero_customer_api._runtime._xml import UnsafeXMLError, parse_document
 from xero_customer_api.v2_0 import models
 
 from ... import records
 from ...amounts import fits_decimal, multiply, quantize, round2, total
 from ...records import EXCLUSIVE, INCLUSIVE, NO_TAX
 from ...store import new_guid
-from ...xsd import schema_dir
 from .. import codec, view
 from ..codec import RequestReader
 from ..errors import POST_DATA_INVALID, ApiError, Problems
@@ -319,85 +318,11 @@ def _delete(service: Service, org: int, kind: str, record_id: str) -> None:
 # ----------------------------------------------------------------------------- requests
 
 
-class _Reader(RequestReader):
-    """The request reader of this family's bodies, checked against our request XSDs.
-
-    Xero reads its elements in any order (its XSDs use xs:all) and dates as YYYY-MM-DD as
-    well as YYYY-MM-DDT00:00:00; our write types fix one order and the dateTime form. So before
-    the check, each element's children are put in the write order of its type (unknown elements
-    stay, and are refused by the check) and date-only values get their midnight."""
-
-    FILES = {
-        "quotes_request.xsd": ("Quote", "Quotes"),
-        "purchase_orders_request.xsd": ("PurchaseOrder", "PurchaseOrders"),
-        "repeating_invoices_request.xsd": ("RepeatingInvoice", "RepeatingInvoices"),
-        "items_request.xsd": ("Item", "Items"),
-    }
-
-    def __init__(self) -> None:  # not the base class's: it loads the first five's schemas
-        base = schema_dir("2.0") / "requests"
-        self._schemas = {}
-        for filename, roots in self.FILES.items():
-            schema = etree.XMLSchema(etree.parse(str(base / filename)))
-            for root in roots:
-                self._schemas[root] = schema
-        self._types = _write_types(base / "write_types.xsd")
-
-    def parse(self, body: bytes, item: str, *, batch: str | None) -> list[etree._Element]:
-        """The ``<item>`` elements of a body whose root is ``<item>`` or ``<batch>``."""
-        try:
-            root = parse_document(body) if body.strip() else None
-        except (UnsafeXMLError, etree.XMLSyntaxError):
-            root = None  # the base class words these refusals
-        if root is not None:
-            for element in [root] if root.tag == item else list(root.iterchildren(item)):
-                self._normalise(element, item)
-            body = etree.tostring(root)
-        return super().parse(body, item, batch=batch)
-
-    def _normalise(self, element: etree._Element, type_name: str) -> None:
-        children = self._types.get(type_name)
-        if children is None:
-            return
-        order = {name: n for n, (name, _) in enumerate(children)}
-        kinds = dict(children)
-        element[:] = sorted(element, key=lambda c: order.get(str(c.tag), len(order)))
-        for child in element:
-            kind = kinds.get(str(child.tag))
-            if kind == "date" and child.text and _DATE_ONLY.match(child.text.strip()):
-                child.text = child.text.strip() + "T00:00:00"
-            elif kind is not None and kind.startswith("list:"):
-                for grandchild in child:
-                    self._normalise(grandchild, kind[5:])
-            elif kind is not None:
-                self._normalise(child, kind)
-
-
-_DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_XS = "{http://www.w3.org/2001/XMLSchema}"
-
-
-def _write_types(path: Any) -> dict[str, list[tuple[str, str]]]:
-    """Write type -> its children in order: (element, type; ``list:T`` for a wrapped list)."""
-    out: dict[str, list[tuple[str, str]]] = {}
-    for ctype in etree.parse(str(path)).getroot().iterfind(f"{_XS}complexType"):
-        children = []
-        for el in ctype.iterfind(f"{_XS}sequence/{_XS}element"):
-            inner = el.find(f"{_XS}complexType/{_XS}sequence/{_XS}element")
-            kind = f"list:{inner.get('type')}" if inner is not None else str(el.get("type"))
-            children.append((str(el.get("name")), kind))
-        out[str(ctype.get("name"))] = children
-    return out
-
-
-_READER: _Reader | None = None
-
-
-def _reader() -> _Reader:
-    global _READER
-    if _READER is None:
-        _READER = _Reader()
-    return _READER
+@functools.cache
+def _reader() -> RequestReader:
+    """The 2.0 request reader: every request XSD, elements in any order and date-only dates
+    read as Xero reads them (one mechanism for every resource, in ..codec)."""
+    return RequestReader()
 
 
 def _items(call: Call, cls: type[T], item: str, batch: str) -> list[T]:

@@ -50,12 +50,10 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from lxml import etree
-from xero_customer_api._runtime._xml import HARDENED_PARSER_OPTIONS
 from xero_customer_api.v2_0 import models
 
 from ... import records, seed
-from ...store import new_guid
-from ...xsd import schema_dir
+from ...store import Org, Store, new_guid
 from .. import codec
 from ..errors import POST_DATA_INVALID, VALIDATION, ApiError, Problems
 from ..service import _GUID, Answer, Call, Handler, NotFound, Service
@@ -373,8 +371,15 @@ class Settings:
         self.store = service.store
         self.org = call.org
         self.org_id = call.org.org_id
-        if self._get("org", "settings") is None:
+        if self._get("org", "settings") is None:  # an organisation made before this module
             self._seed()
+
+    @classmethod
+    def seeding(cls, store: Store, org: Org) -> Settings:
+        """The records of a new organisation, inside the store's write that creates it."""
+        self = cls.__new__(cls)
+        self.store, self.org, self.org_id = store, org, org.org_id
+        return self
 
     def _get(self, kind: str, key: str) -> str | None:
         row = self.store._one(
@@ -511,31 +516,11 @@ def _seed_budget(tenant: str, now: datetime.datetime) -> BudgetRec:
 
 # ----------------------------------------------------------------------------- requests
 
-_REQUEST_SCHEMAS = {
-    "contact_groups_request.xsd": ("ContactGroup", "ContactGroups"),
-    "currencies_request.xsd": ("Currency",),
-    "payment_services_request.xsd": ("PaymentService", "PaymentServices"),
-    "setup_request.xsd": ("Setup",),
-    "tax_rates_request.xsd": ("TaxRate", "TaxRates"),
-}
-
-
-class _Reader(codec.RequestReader):
-    """The sandbox's request check over this family's request XSDs."""
-
-    def __init__(self) -> None:
-        base = schema_dir("2.0") / "requests"
-        parser = etree.XMLParser(**HARDENED_PARSER_OPTIONS)
-        self._schemas = {}
-        for filename, roots in _REQUEST_SCHEMAS.items():
-            schema = etree.XMLSchema(etree.parse(str(base / filename), parser))
-            for root in roots:
-                self._schemas[root] = schema
-
 
 @functools.cache
-def _reader() -> _Reader:
-    return _Reader()
+def _reader() -> codec.RequestReader:
+    """The 2.0 request reader: every request XSD, elements in any order, date-only dates."""
+    return codec.RequestReader()
 
 
 def _items(call: Call, cls: type[T], item: str, batch: str | None) -> list[T]:
@@ -1287,7 +1272,7 @@ def post_setup(service: Service, call: Call) -> Answer:
     for given in item.accounts:
         existing = before.get(given.code or "")
         try:
-            service._save_account(call, given, existing)
+            service._save_account(call, given, existing, [])
         except ApiError as exc:
             errors.extend(exc.elements)
             continue
@@ -1370,3 +1355,9 @@ ROUTES: dict[tuple[str, str, int], tuple[Handler, str]] = {
     ("GET", "budgets", 2): (get_budget, "accounting.budgets"),
     ("POST", "setup", 1): (post_setup, "accounting.settings"),
 }
+
+
+def SEED(store: Store, org: Org) -> None:
+    """Seed a new organisation's settings (tax rates, branding themes, a budget) when the store
+    creates it, so that reads never write."""
+    Settings.seeding(store, org)._seed()

@@ -17,7 +17,7 @@ import struct
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
-from . import console, identity, v1_0, v2_0
+from . import console, identity, v1_0, v2_0, webhooks
 from .faults import FaultBoard
 from .http import HTML_TYPE, LOOPBACK, Request, Response, json_response
 from .identity import Identity
@@ -59,6 +59,7 @@ class SandboxApp:
         self.identity = Identity(store, token_ttl)
         self.limits = RateLimiter(time_scale=time_scale, enabled=limits)
         self.transports = transports if transports is not None else {}
+        self.webhooks = webhooks.Dispatcher(store, time_scale=time_scale)
         self.versions: list[v1_0.Api | v2_0.Api] = [
             v1_0.Api(store, self.faults, self.traffic),
             v2_0.Api(store, self.faults, self.traffic, self.identity, self.limits, latency),
@@ -70,6 +71,7 @@ class SandboxApp:
             return
         if scope["type"] != "http":
             return
+        self.webhooks.learn_base(scope)
         try:
             async with asyncio.timeout(self.body_timeout):
                 request = await self._read(scope, receive)
@@ -95,8 +97,10 @@ class SandboxApp:
         while True:
             message = await receive()
             if message["type"] == "lifespan.startup":
+                self.webhooks.ensure_started()
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
+                await self.webhooks.stop()
                 await send({"type": "lifespan.shutdown.complete"})
                 return
 
@@ -138,6 +142,11 @@ class SandboxApp:
                 return await version.handle(request)
         if path.rstrip("/") in identity.PATHS:
             return self._identity(request)
+        if path.startswith(webhooks.ADMIN_PREFIX):
+            return await self.webhooks.admin(request)
+        if path == webhooks.CONSOLE_PATH:
+            page = await self.webhooks.console(request)
+            return v1_0.object_moved(request) if page is None else page
         if path == "/console":
             return self._console(request)
         if path == "/console/export":

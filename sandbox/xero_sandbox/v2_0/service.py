@@ -33,7 +33,7 @@ from __future__ import annotations
 import datetime
 import email.utils
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
@@ -41,7 +41,7 @@ from typing import Any
 from lxml import etree
 from xero_customer_api.v2_0 import models
 
-from .. import records
+from .. import records, webhooks
 from ..amounts import fits_decimal, multiply, round2, total
 from ..records import EXCLUSIVE, INCLUSIVE, NO_TAX
 from ..store import App, Org, Store, new_guid
@@ -188,6 +188,29 @@ class Service:
         """Forget what was read for the previous call."""
         self._settings_cache = None
         self._numbers = {}
+
+    def emit(
+        self,
+        org: int,
+        category: str,
+        event_type: str,
+        resource_id: str,
+        *,
+        data: Mapping[str, str] | None = None,
+    ) -> None:
+        """Announce a saved change to the webhooks (call it after the record was saved,
+        inside the write's transaction: a rolled-back write announces nothing).
+
+        Args:
+            org: The organisation's ``org_id``.
+            category: ``CONTACT``, ``INVOICE``, ``CREDITNOTE`` (Xero's ``eventCategory``).
+            event_type: ``CREATE``, or ``UPDATE`` for any change to an existing record
+                (archiving, voiding, a payment applied).
+            resource_id: The record's id.
+            data: The event's extra block; credit notes carry
+                ``{"Type": "ACCRECCREDIT", "Status": "AUTHORISED"}``.
+        """
+        webhooks.record_event(self.store, org, category, event_type, resource_id, data=data)
 
     def _accrec_numbers(self, org: int) -> set[str]:
         """The ACCREC invoice numbers in use (read once per call, kept up to date by it)."""
@@ -383,6 +406,7 @@ class Service:
             ]
         rec.updated = self.store.stamp()
         self.store.save_contact(org, rec)
+        self.emit(org, "CONTACT", "UPDATE" if existing else "CREATE", rec.contact_id)
         return rec
 
     # ------------------------------------------------------------------ batches
@@ -555,6 +579,7 @@ class Service:
             updated=self.store.stamp(),
         )
         self.store.save_contact(org, rec)
+        self.emit(org, "CONTACT", "CREATE", rec.contact_id)  # inferred: Xero announces it too
         return rec
 
     def _settings(
@@ -768,6 +793,7 @@ class Service:
             app_id=call.app.client_id,
         )
         self.store.save_invoice(org, rec)
+        self.emit(org, "INVOICE", "CREATE", rec.invoice_id)
         if kind == "ACCREC":
             self._accrec_numbers(org).add(rec.number)
         return rec
@@ -861,6 +887,7 @@ class Service:
             rec.amount_due = Decimal(0)
         rec.updated = self.store.stamp()
         self.store.save_invoice(org, rec)
+        self.emit(org, "INVOICE", "UPDATE", rec.invoice_id)
         return rec
 
     # ------------------------------------------------------------------ accounts
@@ -1249,6 +1276,8 @@ class Service:
             invoice.fully_paid_on = rec.date
         invoice.updated = self.store.stamp()
         self.store.save_invoice(org, invoice)
+        # inferred: a payment changes the invoice (amounts, status), announced as an UPDATE
+        self.emit(org, "INVOICE", "UPDATE", invoice.invoice_id)
         return rec
 
     def post_payment(self, call: Call) -> Answer:
@@ -1273,6 +1302,7 @@ class Service:
                     invoice.status, invoice.fully_paid_on = "AUTHORISED", None
                 invoice.updated = self.store.stamp()
                 self.store.save_invoice(org, invoice)
+                self.emit(org, "INVOICE", "UPDATE", invoice.invoice_id)  # inferred, as above
         return self._shape(call, "Payments", [codec.entity(self.view.payment(org, rec))])
 
 

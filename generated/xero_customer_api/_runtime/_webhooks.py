@@ -55,6 +55,7 @@ __all__ = [
     "EventCategory",
     "EventType",
     "TenantType",
+    "WebhookApp",
     "WebhookError",
     "WebhookEvent",
     "WebhookEventData",
@@ -439,7 +440,7 @@ def _verdict(body: bytes, headers: Headers, key: str | bytes) -> WebhookResponse
     try:
         payload = parse(body, header(headers), key)
     except WebhookSignatureError as exc:
-        log.warning("webhook refused (401): %s", exc)
+        log.info("webhook refused (401): %s", exc)
         return WebhookResponse(401, [], b"")
     except WebhookPayloadError as exc:
         log.error("webhook payload unreadable (400): %s", exc)
@@ -499,31 +500,28 @@ def _close(result: object) -> None:
 _Scope = Mapping[str, Any]
 _Receive = Callable[[], Awaitable[Mapping[str, Any]]]
 _Send = Callable[[dict[str, Any]], Awaitable[None]]
-_Asgi = Callable[[_Scope, _Receive, _Send], Awaitable[None]]
 
 
-def asgi_app(
-    key: str | bytes,
-    on_events: Callable[[WebhookPayload], object],
-    *,
-    max_body: int = MAX_BODY,
-) -> _Asgi:
-    """An ASGI 3 application receiving Xero's webhooks at whatever path it is mounted on.
+class WebhookApp:
+    """The ASGI application :func:`asgi_app` returns (an object, not a function, so that
+    Starlette's ``Route`` and ``Mount`` serve it as an ASGI app)."""
 
-    Mount it in Starlette or FastAPI (``app.mount("/xero/webhooks", asgi_app(...))``) or
-    serve it alone with any ASGI server. POST only (405 otherwise); a body beyond *max_body*
-    bytes gets 413. *on_events* may be a plain function or a coroutine function; it runs as
-    :func:`handle` describes.
+    def __init__(
+        self, key: str | bytes, on_events: Callable[[WebhookPayload], object], max_body: int
+    ) -> None:
+        _key_bytes(key)
+        self._key = key
+        self._on_events = on_events
+        self._max_body = max_body
 
-    Raises:
-        WebhookError: At once, when *key* is empty.
-    """
-    _key_bytes(key)
+    def __repr__(self) -> str:
+        return f"WebhookApp(on_events={self._on_events!r})"  # never the key
 
-    async def app(scope: _Scope, receive: _Receive, send: _Send) -> None:
+    async def __call__(self, scope: _Scope, receive: _Receive, send: _Send) -> None:
+        """Answer one request (``http`` scopes; anything else is ignored)."""
         if scope["type"] != "http":
             return
-        if scope.get("method", "").upper() != "POST":
+        if str(scope.get("method", "")).upper() != "POST":
             await _asgi_send(send, WebhookResponse(405, [("allow", "POST")], b""))
             return
         chunks: list[bytes] = []
@@ -534,16 +532,16 @@ def asgi_app(
                 return
             chunk = bytes(message.get("body", b""))
             size += len(chunk)
-            if size > max_body:
+            if size > self._max_body:
                 await _asgi_send(send, WebhookResponse(413, [], b""))
                 return
             chunks.append(chunk)
             if not message.get("more_body", False):
                 break
-        verdict = _verdict(b"".join(chunks), scope.get("headers", ()), key)
+        verdict = _verdict(b"".join(chunks), scope.get("headers", ()), self._key)
         if isinstance(verdict, WebhookPayload):
             try:
-                result = on_events(verdict)
+                result = self._on_events(verdict)
                 if inspect.isawaitable(result):
                     await result
                 verdict = WebhookResponse(200, [], b"")
@@ -552,7 +550,24 @@ def asgi_app(
                 verdict = WebhookResponse(500, [], b"")
         await _asgi_send(send, verdict)
 
-    return app
+
+def asgi_app(
+    key: str | bytes,
+    on_events: Callable[[WebhookPayload], object],
+    *,
+    max_body: int = MAX_BODY,
+) -> WebhookApp:
+    """An ASGI 3 application receiving Xero's webhooks at whatever path it is served on.
+
+    In Starlette or FastAPI: ``Route("/xero/webhooks", asgi_app(key, on_events),
+    methods=["POST"])`` (or ``app.mount(...)``); or serve it alone with any ASGI server. POST
+    only (405 otherwise); a body beyond *max_body* bytes gets 413. *on_events* may be a
+    plain function or a coroutine function; it runs as :func:`handle` describes.
+
+    Raises:
+        WebhookError: At once, when *key* is empty.
+    """
+    return WebhookApp(key, on_events, max_body)
 
 
 async def _asgi_send(send: _Send, response: WebhookResponse) -> None:

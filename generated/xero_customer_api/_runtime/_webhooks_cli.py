@@ -28,6 +28,7 @@ from __future__ import annotations
 import contextlib
 import json
 import shlex
+import signal
 import ssl
 import sys
 import threading
@@ -368,9 +369,17 @@ def _registered(
 
 
 def _wait(listener: Listener) -> None:
+    """Until Ctrl-C, SIGTERM or --max-events; then the webhook is removed (``finally``)."""
+    previous = None
+    if threading.current_thread() is threading.main_thread():
+        previous = signal.signal(signal.SIGTERM, lambda *_: listener.done.set())
     try:
         while not listener.done.wait(0.2):
             pass
     except KeyboardInterrupt:
-        click.echo("# stopped", err=True)
+        pass
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+    click.echo("# stopped", err=True)
     sys.stdout.flush()

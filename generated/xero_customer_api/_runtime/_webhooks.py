@@ -518,7 +518,16 @@ class WebhookApp:
         return f"WebhookApp(on_events={self._on_events!r})"  # never the key
 
     async def __call__(self, scope: _Scope, receive: _Receive, send: _Send) -> None:
-        """Answer one request (``http`` scopes; anything else is ignored)."""
+        """Answer one request (``http`` scopes; ``lifespan`` is acknowledged when served
+        alone; anything else is ignored)."""
+        if scope["type"] == "lifespan":
+            while True:
+                message = await receive()
+                kind = message["type"]
+                if kind in ("lifespan.startup", "lifespan.shutdown"):
+                    await send({"type": f"{kind}.complete"})
+                if kind == "lifespan.shutdown":
+                    return
         if scope["type"] != "http":
             return
         if str(scope.get("method", "")).upper() != "POST":

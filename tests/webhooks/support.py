@@ -164,17 +164,21 @@ def hooks(sb: RunningSandbox) -> dict[str, dict[str, Any]]:
     return {h["subscription_id"]: h for h in answer.json()["webhooks"]}
 
 
-def client(sb: RunningSandbox, **options: Any) -> XeroClient:
-    """An SDK client of the demo app's custom connection."""
-    return XeroClient(
-        client_id=sb.client_id,
-        client_secret=sb.client_secret,
-        tenant_id=sb.tenant_id,
-        token_url=sb.token_url,
-        base_url=sb.v2_base_url,
-        http_client=httpx.Client(verify=sb.verify()),
-        **options,
-    )
+@contextmanager
+def client(sb: RunningSandbox, **options: Any) -> Iterator[XeroClient]:
+    """An SDK client of the demo app's custom connection (its HTTP client closed after)."""
+    with httpx.Client(verify=sb.verify()) as http:
+        sdk = XeroClient(
+            client_id=options.pop("client_id", sb.client_id),
+            client_secret=options.pop("client_secret", sb.client_secret),
+            tenant_id=options.pop("tenant_id", sb.tenant_id),
+            token_url=sb.token_url,
+            base_url=sb.v2_base_url,
+            http_client=http,
+            **options,
+        )
+        with sdk:
+            yield sdk
 
 
 def guide_blocks() -> dict[str, tuple[str, str]]:

@@ -122,78 +122,81 @@ def test_listen_prints_text_and_stops_on_sigterm(sandbox: RunningSandbox) -> Non
 
 def test_forward_to_passes_the_raw_request_on() -> None:
     key = "forwarding-key-0123456789"
-    with serving(Receiver(key=key, fail_first=1)) as app:
-        with listen("--key", key, "--forward-to", app.url) as running:
-            url = running.url()
-            body = json.dumps(
-                {
-                    "events": [
-                        {
-                            "resourceUrl": "https://api.xero.com/api.xro/2.0/Contacts/ab",
-                            "resourceId": "ab",
-                            "eventDateUtc": "2026-01-01T00:00:00.000",
-                            "eventType": "CREATE",
-                            "eventCategory": "CONTACT",
-                            "tenantId": "t1",
-                            "tenantType": "ORGANISATION",
-                        }
-                    ],
-                    "firstEventSequence": 7,
-                    "lastEventSequence": 7,
-                    "entropy": "ABCDEFGHIJKLMNOPQRST",
-                },
-                indent=3,  # any spacing: it is passed on byte for byte
-            ).encode()
-            signed = {
-                "x-xero-signature": xero_signature(body, key),
-                "content-type": "application/json",
-            }
-            with httpx.Client(timeout=10) as http:
-                assert http.post(url, content=body, headers=signed).status_code == 500  # the app's
-                assert http.post(url, content=body, headers=signed).status_code == 200
-                assert [r.body for r in app.requests] == [body, body]
-                assert all(
-                    r.headers["x-xero-signature"] == signed["x-xero-signature"]
-                    for r in app.requests
-                )
-                # the handshake is answered by the listener; bad signatures never reach the app
-                check = b'{"events":[],"firstEventSequence":0,"lastEventSequence":0,"entropy":"X"}'
-                assert (
-                    http.post(
-                        url, content=check, headers={"x-xero-signature": xero_signature(check, key)}
-                    ).status_code
-                    == 200
-                )
-                assert (
-                    http.post(
-                        url,
-                        content=check,
-                        headers={"x-xero-signature": xero_signature(check, "no")},
-                    ).status_code
-                    == 401
-                )
-                assert http.post(url, content=body).status_code == 401
-                assert len(app.requests) == 2
-            assert running.process.stdout is not None
-            assert "CONTACT     CREATE  ab  tenant t1" in running.process.stdout.readline()
+    with (
+        serving(Receiver(key=key, fail_first=1)) as app,
+        listen("--key", key, "--forward-to", app.url) as running,
+    ):
+        url = running.url()
+        body = json.dumps(
+            {
+                "events": [
+                    {
+                        "resourceUrl": "https://api.xero.com/api.xro/2.0/Contacts/ab",
+                        "resourceId": "ab",
+                        "eventDateUtc": "2026-01-01T00:00:00.000",
+                        "eventType": "CREATE",
+                        "eventCategory": "CONTACT",
+                        "tenantId": "t1",
+                        "tenantType": "ORGANISATION",
+                    }
+                ],
+                "firstEventSequence": 7,
+                "lastEventSequence": 7,
+                "entropy": "ABCDEFGHIJKLMNOPQRST",
+            },
+            indent=3,  # any spacing: it is passed on byte for byte
+        ).encode()
+        signed = {
+            "x-xero-signature": xero_signature(body, key),
+            "content-type": "application/json",
+        }
+        with httpx.Client(timeout=10) as http:
+            assert http.post(url, content=body, headers=signed).status_code == 500  # the app's
+            assert http.post(url, content=body, headers=signed).status_code == 200
+            assert [r.body for r in app.requests] == [body, body]
+            assert all(
+                r.headers["x-xero-signature"] == signed["x-xero-signature"] for r in app.requests
+            )
+            # the handshake is answered by the listener; bad signatures never reach the app
+            check = b'{"events":[],"firstEventSequence":0,"lastEventSequence":0,"entropy":"X"}'
+            assert (
+                http.post(
+                    url, content=check, headers={"x-xero-signature": xero_signature(check, key)}
+                ).status_code
+                == 200
+            )
+            assert (
+                http.post(
+                    url,
+                    content=check,
+                    headers={"x-xero-signature": xero_signature(check, "no")},
+                ).status_code
+                == 401
+            )
+            assert http.post(url, content=body).status_code == 401
+            assert len(app.requests) == 2
+        assert running.process.stdout is not None
+        assert "CONTACT     CREATE  ab  tenant t1" in running.process.stdout.readline()
 
 
 def test_forward_to_without_a_key_lets_the_app_answer_everything() -> None:
-    with serving(Receiver(key="the app's key")) as app:
-        with listen("--forward-to", app.url) as running:
-            url = running.url()
-            check = b'{"events":[],"firstEventSequence":0,"lastEventSequence":0,"entropy":"X"}'
-            with httpx.Client(timeout=10) as http:
-                good = http.post(
-                    url,
-                    content=check,
-                    headers={"x-xero-signature": xero_signature(check, "the app's key")},
-                )
-                bad = http.post(
-                    url, content=check, headers={"x-xero-signature": xero_signature(check, "other")}
-                )
-            assert (good.status_code, bad.status_code) == (200, 401)
-            assert [r.status for r in app.requests] == [200, 401]
+    with (
+        serving(Receiver(key="the app's key")) as app,
+        listen("--forward-to", app.url) as running,
+    ):
+        url = running.url()
+        check = b'{"events":[],"firstEventSequence":0,"lastEventSequence":0,"entropy":"X"}'
+        with httpx.Client(timeout=10) as http:
+            good = http.post(
+                url,
+                content=check,
+                headers={"x-xero-signature": xero_signature(check, "the app's key")},
+            )
+            bad = http.post(
+                url, content=check, headers={"x-xero-signature": xero_signature(check, "other")}
+            )
+        assert (good.status_code, bad.status_code) == (200, 401)
+        assert [r.status for r in app.requests] == [200, 401]
 
 
 def test_listen_needs_a_key_a_target_or_the_sandbox() -> None:

@@ -18,6 +18,7 @@ from typing import Any
 
 import httpx
 import pytest
+from xero_customer_api import ValidationError
 from xero_customer_api.v2_0 import models
 from xero_sandbox.process import RunningSandbox, launch, sandbox_command
 
@@ -222,7 +223,7 @@ def test_payments_update_their_invoice(sandbox: RunningSandbox, hooked: Receiver
 
 def test_a_refused_write_announces_nothing(sandbox: RunningSandbox, hooked: Receiver) -> None:
     with client(sandbox) as sdk:
-        with pytest.raises(Exception):
+        with pytest.raises(ValidationError):
             sdk.invoices.create(
                 models.Invoice(
                     type=models.InvoiceType.ACCREC,

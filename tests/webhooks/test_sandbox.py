@@ -430,3 +430,22 @@ def test_xero_sandbox_webhooks_command_line(sandbox: RunningSandbox) -> None:
         assert hook_id.group(1) not in run("list").stdout
         wrong = run("add", "--url", receiver.url, "--client-secret", "nope", check=False)
         assert wrong.returncode != 0 and "client id and secret" in wrong.stderr
+
+
+def test_api_1_0_writes_are_announced_too(sandbox: RunningSandbox, hooked: Receiver) -> None:
+    from xero_customer_api import v1_0
+
+    with (
+        httpx.Client(verify=sandbox.verify()) as http,
+        v1_0.XeroClient(
+            api_key=sandbox.api_key,
+            customer_key=sandbox.customer_key,
+            base_url=sandbox.base_url,
+            http_client=http,
+        ) as old,
+    ):
+        made = old.contacts.create(v1_0.models.Contact(name=f"Via 1.0 {uuid.uuid4()}"))
+    hooked.wait_for(lambda: len(hooked.events()) >= 1)
+    (event,) = hooked.events()
+    assert (event["eventCategory"], event["eventType"]) == ("CONTACT", "CREATE")
+    assert event["resourceId"] == made.contact_id

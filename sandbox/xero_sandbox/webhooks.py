@@ -52,6 +52,7 @@ import weakref
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from importlib import resources
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
@@ -1008,6 +1009,7 @@ def _render_console(
 ) -> str:
     esc = html.escape
     action = esc(f"{CONSOLE_PATH}?{urlencode({'apiKey': api_key})}")
+    console_home = f"/console?{urlencode({'apiKey': api_key})}"
     sections = []
     for app in apps:
         subs = subscriptions(store, app.client_id)
@@ -1057,8 +1059,9 @@ def _render_console(
     note = f'<p class="message" id="message">{esc(message)}</p>' if message else ""
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-        f"<title>Webhooks - {esc(provider)}</title></head><body>"
-        f"<h1>Webhooks</h1>{note}"
+        f"<title>Webhooks - {esc(provider)}</title><style>{_css()}</style></head><body>"
+        f'<h1>Webhooks</h1><p class="lead">Webhooks of the apps of <strong>{esc(provider)}</strong>'
+        f' (<a href="{esc(console_home)}">back to the console</a>).</p>{note}'
         f'<form method="post" action="{action}" id="add"><input type="hidden" name="action" value="add">'
         f'<label>App <select name="client_id">{options}</select></label> '
         '<label>URL <input name="url" size="60" placeholder="http://127.0.0.1:8000/xero/webhooks"></label> '
@@ -1066,6 +1069,12 @@ def _render_console(
         "<p>Adding runs Xero's intent-to-receive check: the URL must answer 200 to correctly"
         " signed payloads and 401 to wrongly signed ones, with empty bodies, within 5 seconds.</p>"
         f"{''.join(sections)}</body></html>"
+    )
+
+
+def _css() -> str:
+    return (
+        resources.files("xero_sandbox").joinpath("static/console.css").read_text(encoding="utf-8")
     )
 
 

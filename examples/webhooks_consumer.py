@@ -29,6 +29,7 @@ Each saved record is a JSON field of the Redis hash ``xero:records:{tenant id}``
 from __future__ import annotations
 
 import dataclasses
+import enum
 import functools
 import json
 import os
@@ -152,8 +153,15 @@ def save_record(tenant_id: str, category: str, resource_id: str, record: Any | N
     if record is None:
         r.hdel(f"xero:records:{tenant_id}", field)
         return
-    data = dataclasses.asdict(record) if dataclasses.is_dataclass(record) else record
-    r.hset(f"xero:records:{tenant_id}", field, json.dumps(data, default=str))
+    data = record
+    if dataclasses.is_dataclass(record) and not isinstance(record, type):
+        data = dataclasses.asdict(record)
+    r.hset(f"xero:records:{tenant_id}", field, json.dumps(data, default=_jsonable))
+
+
+def _jsonable(value: Any) -> Any:
+    """Enums as their value, Decimals and dates as text."""
+    return getattr(value, "value", None) if isinstance(value, enum.Enum) else str(value)
 
 
 @app.task(name="xero_webhooks.process_event", bind=True, max_retries=20)

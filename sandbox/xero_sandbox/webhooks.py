@@ -2,12 +2,14 @@
 deliveries, retries with back-off, disabling, and the console page.
 
 An app subscribes a URL (``xero-sandbox webhooks add --url URL``, the console's webhooks
-page, or ``POST /_sandbox/webhooks`` with the app's client id and secret as HTTP Basic). The
-sandbox first performs Xero's *intent to receive* check: several payloads with no events and
-both sequences 0, some signed with the subscription's key and some with another key on
+page, or ``POST /_sandbox/webhooks`` with the app's client id and secret as HTTP Basic) and
+gets the webhook's signing key. Like Xero's, a new webhook is ``PENDING`` ("intent to receive
+required") until it passes Xero's *intent to receive* check: several payloads with no events
+and both sequences 0, some signed with the webhook's key and some with another key on
 purpose. The URL must answer 200 to every good one and 401 to every bad one, with an empty
-body, within 5 seconds each; otherwise it is refused with what went wrong. The answer to a
-subscription carries its signing key.
+body, within 5 seconds each; otherwise it is refused with what went wrong and stays
+``PENDING`` (nothing is delivered) until the check passes (``enable``: the receiver usually
+needs the new key first). ``add`` runs the check at once unless told not to.
 
 Then every create or update of a contact or an invoice (or any record whose handler calls
 :func:`record_event`, e.g. ``Service.emit``) in an organisation the app is connected to
@@ -502,6 +504,7 @@ class Dispatcher:
         self._task: asyncio.Task[None] | None = None
         self._client: httpx.AsyncClient | None = None
         self._sending: set[int] = set()
+        self._attempts: set[asyncio.Task[None]] = set()
         _state(store).dispatcher = self
 
     # ---------------------------------------------------------------- life
@@ -532,6 +535,11 @@ class Dispatcher:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
+        for task in list(self._attempts):
+            task.cancel()
+        if self._attempts:
+            await asyncio.gather(*self._attempts, return_exceptions=True)
+        self._sending.clear()
         if self._client is not None:
             await self._client.aclose()
             self._client = None
@@ -581,23 +589,35 @@ class Dispatcher:
                 await asyncio.sleep(self.batch_window)  # let a burst share a delivery
             try:
                 self._batch()
-                ready = self._due()
-                if ready:
-                    await asyncio.gather(*(self._attempt(d) for d in ready))
+                for item in self._due():  # each in its own task: a slow receiver holds no other
+                    self._sending.add(item[0].delivery_id)
+                    task = asyncio.create_task(self._attempt(item))
+                    self._attempts.add(task)
+                    task.add_done_callback(self._attempted)
             except asyncio.CancelledError:
                 raise
             except Exception:  # keep delivering whatever one bad row does
                 log.exception("webhook dispatcher step failed")
                 await asyncio.sleep(0.5)
 
+    def _attempted(self, task: asyncio.Task[None]) -> None:
+        self._attempts.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("webhook delivery failed unexpectedly", exc_info=task.exception())
+        if self._wakeup is not None:
+            self._wakeup.set()  # its next attempt may be due before what the loop waits for
+
     def _next_due(self) -> float | None:
-        row = self.store._one(
-            "SELECT min(next_attempt) FROM webhook_deliveries WHERE status = 'pending'"
-        )
+        """When the loop has work next: now for undelivered events, else the earliest retry
+        of a delivery not in flight; None for nothing."""
         pending = self.store._one("SELECT 1 FROM webhook_events WHERE delivery_id IS NULL LIMIT 1")
         if pending is not None:
             return time.time()
-        return None if row is None or row[0] is None else float(row[0])
+        rows = self.store._all(
+            "SELECT delivery_id, next_attempt FROM webhook_deliveries WHERE status = 'pending'"
+        )
+        times = [float(t) for d, t in rows if t is not None and int(d) not in self._sending]
+        return min(times, default=None)
 
     def _batch(self) -> None:
         """Pending events -> deliveries (at most :data:`MAX_BATCH` events each)."""
@@ -660,14 +680,18 @@ class Dispatcher:
             if delivery.delivery_id in self._sending:
                 continue
             sub = subscription(self.store, delivery.subscription_id)
-            if sub is None:
+            if sub is None:  # its webhook was removed meanwhile
+                self.store._all(
+                    "UPDATE webhook_deliveries SET status = 'failed', next_attempt = NULL,"
+                    " last_error = 'webhook removed' WHERE delivery_id = ?",
+                    delivery.delivery_id,
+                )
                 continue
             out.append((delivery, sub))
         return out
 
     async def _attempt(self, item: tuple[Delivery, Subscription]) -> None:
         delivery, sub = item
-        self._sending.add(delivery.delivery_id)
         try:
             code, error = await self._post(sub, delivery.payload)
             self._settle(delivery, sub, code, error)

@@ -9,7 +9,8 @@ and both sequences 0, some signed with the webhook's key and some with another k
 purpose. The URL must answer 200 to every good one and 401 to every bad one, with an empty
 body, within 5 seconds each; otherwise it is refused with what went wrong and stays
 ``PENDING`` (nothing is delivered) until the check passes (``enable``: the receiver usually
-needs the new key first). ``add`` runs the check at once unless told not to.
+needs the new key first). A key of your own may be given instead (``add --key``, not
+Xero's way): then the check runs at once and the URL is refused unless it passes.
 
 Then every create or update of a contact or an invoice (or any record whose handler calls
 :func:`record_event`, e.g. ``Service.emit``) in an organisation the app is connected to
@@ -782,39 +783,44 @@ class Dispatcher:
         url: str,
         categories: Iterable[str] | None = None,
         *,
-        verify: bool = True,
+        key: str | None = None,
     ) -> Subscription:
-        """A new webhook of *app* for *url*, with a new signing key.
+        """A new webhook of *app* for *url*.
 
-        Like Xero's, it starts as ``PENDING`` ("intent to receive required"): with *verify*
-        the check runs at once and makes it ``ACTIVE`` when the URL passes; when it fails (or
-        without *verify*) it stays ``PENDING``, its ``reason`` saying why, and nothing is
-        delivered until :meth:`enable` passes (the receiver needs the key first).
+        Like Xero's, a new webhook gets a new signing key and is ``PENDING`` ("intent to
+        receive required"): nothing is delivered until :meth:`enable` runs the check and it
+        passes (the receiver needs the key first, so no check can pass before).
+
+        With *key* (a sandbox convenience, not Xero's: a key you chose and gave your
+        receiver beforehand) the check runs at once, and the webhook is created ``ACTIVE``
+        only if the URL passes it.
 
         Raises:
-            RegistrationError: The URL or the categories are unusable.
+            RegistrationError: The URL, the categories or the key are unusable, or (with
+                *key*) the URL failed the check: then no webhook is created.
         """
         url = _check_url(url)
         wanted = _categories(categories)
+        if key is not None:
+            if len(key) < 16 or not key.isprintable():
+                raise RegistrationError("a signing key must be at least 16 printable characters")
+            await intent_to_receive(self.client, url, key)
         sub_id = str(uuid.uuid4())
         with self.store.write():
             self.store._all(
                 f"INSERT INTO webhook_subscriptions ({_SUB_COLUMNS}) VALUES (?, ?, ?, ?, ?,"
-                " 'PENDING', 0, ?, 'intent to receive required')",
+                " ?, 0, ?, ?)",
                 sub_id,
                 app.client_id,
                 url,
-                new_key(),
+                key or new_key(),
                 json.dumps(list(wanted)),
+                "PENDING" if key is None else "ACTIVE",
                 datetime.now(UTC).isoformat(),
+                "intent to receive required" if key is None else None,
             )
         found = subscription(self.store, sub_id)
         assert found is not None
-        if verify:
-            with contextlib.suppress(RegistrationError):
-                return await self.enable(found)
-            found = subscription(self.store, sub_id)
-            assert found is not None
         return found
 
     async def enable(self, sub: Subscription) -> Subscription:
@@ -884,9 +890,9 @@ class Dispatcher:
     async def admin(self, request: Request) -> Response:
         """``/_sandbox/webhooks`` (loopback clients; the app's id and secret as HTTP Basic):
 
-        - ``POST /_sandbox/webhooks`` ``{"url": ..., "categories": [...], "verify": true}``:
-          a new webhook (201 with its key; ``status`` ACTIVE when the URL passed the
-          intent-to-receive check, else PENDING with the ``reason``);
+        - ``POST /_sandbox/webhooks`` ``{"url": ..., "categories": [...]}``: a new PENDING
+          webhook (201 with its new key); with ``"key": ...`` (one you chose) the check runs
+          at once: 201 ACTIVE, or 422 with the reason and nothing created;
         - ``GET /_sandbox/webhooks``: the app's webhooks with their recent deliveries;
         - ``POST /_sandbox/webhooks/{id}/enable``: run the check; ACTIVE when it passes
           (422 with the reason otherwise);
@@ -917,10 +923,10 @@ class Dispatcher:
                     isinstance(given, list) and all(isinstance(c, str) for c in given)
                 ):
                     raise RegistrationError("categories must be a list of names")
-                verify = spec.get("verify", True)
-                if not isinstance(verify, bool):
-                    raise RegistrationError("verify must be true or false")
-                added = await self.subscribe(app, spec["url"], given, verify=verify)
+                key = spec.get("key")
+                if key is not None and not isinstance(key, str):
+                    raise RegistrationError("key must be a string")
+                added = await self.subscribe(app, spec["url"], given, key=key)
                 return json_response(201, added.public(with_key=True))
             if not parts and method == "GET":
                 out = []
@@ -1002,13 +1008,13 @@ class Dispatcher:
                 app = apps.get(form.get("client_id", ""))
                 if app is None:
                     return "Choose one of your apps."
-                added = await self.subscribe(app, form.get("url", ""))
+                added = await self.subscribe(app, form.get("url", ""), key=form.get("key") or None)
                 if added.status != "ACTIVE":
                     return (
-                        f"Webhook added for {app.name} but not enabled: {added.reason}. Give"
-                        " your receiver its signing key (below), then Enable."
+                        f"Webhook added for {app.name}, pending: give your receiver its signing"
+                        " key (below), then press Enable to run the intent-to-receive check."
                     )
-                return f"Webhook added for {app.name}: {added.url}"
+                return f"Webhook added for {app.name} and active: {added.url}"
             sub = subscription(self.store, form.get("subscription_id", ""))
             if sub is None or sub.client_id not in apps:
                 return "No such webhook."
@@ -1089,6 +1095,7 @@ def _render_console(
         f'<form method="post" action="{action}" id="add"><input type="hidden" name="action" value="add">'
         f'<label>App <select name="client_id">{options}</select></label> '
         '<label>URL <input name="url" size="60" placeholder="http://127.0.0.1:8000/xero/webhooks"></label> '
+        '<label>Signing key (optional: one your receiver already has) <input name="key" size="30"></label> '
         '<button type="submit">Add webhook</button></form>'
         "<p>Adding runs Xero's intent-to-receive check: the URL must answer 200 to correctly"
         " signed payloads and 401 to wrongly signed ones, with empty bodies, within 5 seconds.</p>"

@@ -102,33 +102,36 @@ def webhooks() -> None:
     help="Only these categories (repeat; default: all).",
 )
 @click.option(
-    "--no-verify",
-    is_flag=True,
-    help="Skip the check for now (the webhook stays PENDING until `enable`).",
+    "--key",
+    default=None,
+    help="A signing key your receiver already has (sandbox only; Xero always makes one):"
+    " the check then runs at once.",
 )
 @_options
 def add(
     url: str,
     categories: tuple[str, ...],
-    no_verify: bool,
+    key: str | None,
     sandbox_url: str,
     client_id: str,
     client_secret: str,
     ca_bundle: str | None,
 ) -> None:
-    """Subscribe URL to the app's events and print its signing key
+    """Subscribe URL to the app's events; print the signing key and the webhook's id
     (`export XERO_WEBHOOK_KEY=...` and `export XERO_WEBHOOK_ID=...`).
 
-    Then the sandbox runs Xero's intent-to-receive check against URL (payloads without
-    events, some wrongly signed): it must answer 200 to the good ones and 401 to the bad
-    ones, with empty bodies, within 5 seconds. If it does, the webhook is ACTIVE; if not
-    (e.g. the receiver does not have the new key yet) the URL is refused for now: the
-    webhook stays PENDING, the reason is printed, nothing is delivered, and
-    `xero-sandbox webhooks enable ID` runs the check again.
+    As at Xero, the new webhook waits for the intent-to-receive check (PENDING): give your
+    receiver the key, then run `xero-sandbox webhooks enable ID`. The sandbox sends payloads
+    without events, some signed wrongly on purpose: the URL must answer 200 to the good ones
+    and 401 to the bad ones, with empty bodies, within 5 seconds, or it is refused with the
+    reason. With --key (a key your receiver already has) the check runs now, and the URL is
+    refused (nothing added) unless it passes.
     """
-    body: dict[str, Any] = {"url": url, "verify": not no_verify}
+    body: dict[str, Any] = {"url": url}
     if categories:
         body["categories"] = [c.upper() for c in categories]
+    if key is not None:
+        body["key"] = key
     found = _call("POST", "", sandbox_url, client_id, client_secret, ca_bundle, body)
     click.echo(f"export XERO_WEBHOOK_KEY={shlex.quote(str(found['key']))}")
     click.echo(f"export XERO_WEBHOOK_ID={shlex.quote(str(found['subscription_id']))}")
@@ -136,8 +139,8 @@ def add(
     click.echo(f"# {state}", err=True)
     if found["status"] != "ACTIVE":
         click.echo(
-            f"# not enabled: {found.get('reason')}\n# give the receiver XERO_WEBHOOK_KEY, then"
-            f" run: xero-sandbox webhooks enable {found['subscription_id']}",
+            "# pending: give the receiver XERO_WEBHOOK_KEY, then run:"
+            f" xero-sandbox webhooks enable {found['subscription_id']}",
             err=True,
         )
 

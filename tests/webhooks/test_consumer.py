@@ -144,7 +144,7 @@ def wait(predicate: Any, timeout: float = 30.0) -> None:
 def test_sandbox_to_receiver_to_worker_to_sdk_fetch(
     sandbox: RunningSandbox, consumer: ModuleType, worker: None, receiver: FailFirst
 ) -> None:
-    hook = admin(sandbox, "POST", "", {"url": receiver.url, "verify": False}).json()  # type: ignore[attr-defined]
+    hook = admin(sandbox, "POST", "", {"url": receiver.url}).json()  # type: ignore[attr-defined]
     receiver.app = consumer.create_receiver(hook["key"])
     assert admin(sandbox, "POST", f"/{hook['subscription_id']}/enable").json()["status"] == "ACTIVE"
     r = consumer.shared_state()[2]

@@ -66,7 +66,7 @@ def invoice(contact_id: str) -> models.Invoice:
 
 def test_the_intent_to_receive_check_as_xero_performs_it(sandbox: RunningSandbox) -> None:
     with serving(Receiver()) as receiver:
-        hook = admin(sandbox, "POST", "", {"url": receiver.url, "verify": False}).json()
+        hook = admin(sandbox, "POST", "", {"url": receiver.url}).json()
         assert hook["status"] == "PENDING" and hook["reason"] == "intent to receive required"
         assert receiver.requests == []  # nothing sent before the check
         receiver.key = hook["key"]
@@ -92,13 +92,21 @@ def test_the_intent_to_receive_check_as_xero_performs_it(sandbox: RunningSandbox
         admin(sandbox, "DELETE", f"/{hook['subscription_id']}")
 
 
+KNOWN_KEY = "a-key-the-receiver-already-has"
+
+
+def knows_the_key(body: bytes, headers: dict[str, str]) -> tuple[int, bytes]:
+    good = headers.get("x-xero-signature") == xero_signature(body, KNOWN_KEY)
+    return (200 if good else 401), b""
+
+
 @pytest.mark.parametrize(
     ("answer", "reason"),
     [
         (lambda body, headers: (200, b""), "answered 200 to a wrongly signed payload"),
         (lambda body, headers: (401, b""), "answered 401 to a correctly signed payload"),
         (lambda body, headers: (500, b""), "answered 500"),
-        (lambda body, headers: (200 if headers.get("x-xero-signature") else 401, b"ok"), "body"),
+        (lambda body, headers: (knows_the_key(body, headers)[0], b"ok"), "has a body"),
     ],
     ids=["always-200", "always-401", "500", "with-a-body"],
 )
@@ -106,13 +114,16 @@ def test_a_receiver_that_answers_wrongly_is_refused(
     sandbox: RunningSandbox, answer: Any, reason: str
 ) -> None:
     with serving(Receiver(answer=answer)) as receiver:
-        added = admin(sandbox, "POST", "", {"url": receiver.url})
-        assert added.status_code == 201
-        hook = added.json()
+        # with a key given: checked at once, refused, nothing created
+        refused = admin(sandbox, "POST", "", {"url": receiver.url, "key": KNOWN_KEY})
+        assert refused.status_code == 422 and reason in refused.json()["error"]
+        assert receiver.url not in {h["url"] for h in hooks(sandbox).values()}
+        # the Xero way: pending, then the check on enable
+        hook = admin(sandbox, "POST", "", {"url": receiver.url}).json()
         assert hook["status"] == "PENDING"
-        assert reason in hook["reason"]
         again = admin(sandbox, "POST", f"/{hook['subscription_id']}/enable")
-        assert again.status_code == 422 and reason in again.json()["error"]
+        assert again.status_code == 422
+        assert hooks(sandbox)[hook["subscription_id"]]["status"] == "PENDING"
         with client(sandbox) as sdk:
             sdk.contacts.create(contact(f"Refused {uuid.uuid4()}"))
         time.sleep(0.5)
@@ -120,33 +131,39 @@ def test_a_receiver_that_answers_wrongly_is_refused(
         admin(sandbox, "DELETE", f"/{hook['subscription_id']}")
 
 
-def test_a_good_receiver_is_active_at_once(sandbox: RunningSandbox) -> None:
-    key_holder: dict[str, str] = {}
+def test_a_receiver_slower_than_5_seconds_is_refused(sandbox: RunningSandbox) -> None:
+    def slow(body: bytes, headers: dict[str, str]) -> tuple[int, bytes]:
+        time.sleep(5.5)
+        return knows_the_key(body, headers)
 
-    def answer(body: bytes, headers: dict[str, str]) -> tuple[int, bytes]:
-        # a receiver that got its key in advance (here: it is told the key by the test)
-        key = key_holder.get("key", "")
-        return (200 if headers["x-xero-signature"] == xero_signature(body, key) else 401), b""
+    with serving(Receiver(answer=slow)) as receiver:
+        started = time.monotonic()
+        refused = admin(sandbox, "POST", "", {"url": receiver.url, "key": KNOWN_KEY})
+        assert 5 <= time.monotonic() - started < 8
+        assert refused.status_code == 422 and "no answer within 5 s" in refused.json()["error"]
 
-    with serving(Receiver(answer=answer)) as receiver:
-        pending = admin(sandbox, "POST", "", {"url": receiver.url, "verify": False}).json()
-        key_holder["key"] = pending["key"]
-        admin(sandbox, "DELETE", f"/{pending['subscription_id']}")
-        # unreachable URLs and bad input are refused with the reason
-        dead = admin(sandbox, "POST", "", {"url": "http://127.0.0.1:9/nothing"}).json()
-        assert dead["status"] == "PENDING" and "could not be reached" in dead["reason"]
-        admin(sandbox, "DELETE", f"/{dead['subscription_id']}")
-        assert admin(sandbox, "POST", "", {"url": "ftp://x"}).status_code == 422
-        assert (
-            admin(sandbox, "POST", "", {"url": receiver.url, "categories": ["NOPE"]}).status_code
-            == 422
-        )
-        assert (
-            admin(
-                sandbox, "POST", "", {"url": receiver.url}, auth=(sandbox.client_id, "wrong")
-            ).status_code
-            == 401
-        )
+
+def test_a_receiver_with_the_key_is_active_at_once(sandbox: RunningSandbox) -> None:
+    with serving(Receiver(answer=knows_the_key)) as receiver:
+        added = admin(sandbox, "POST", "", {"url": receiver.url, "key": KNOWN_KEY})
+        assert added.status_code == 201 and added.json()["status"] == "ACTIVE"
+        assert added.json()["key"] == KNOWN_KEY
+        assert [r.status for r in receiver.requests].count(401) >= 1
+        admin(sandbox, "DELETE", f"/{added.json()['subscription_id']}")
+
+
+def test_unusable_urls_and_requests_are_refused(sandbox: RunningSandbox) -> None:
+    dead = admin(sandbox, "POST", "", {"url": "http://127.0.0.1:9/nothing", "key": KNOWN_KEY})
+    assert dead.status_code == 422 and "could not be reached" in dead.json()["error"]
+    assert admin(sandbox, "POST", "", {"url": "ftp://x"}).status_code == 422
+    assert (
+        admin(sandbox, "POST", "", {"url": "http://x/", "categories": ["NOPE"]}).status_code == 422
+    )
+    assert admin(sandbox, "POST", "", {"url": "http://x/", "key": "short"}).status_code == 422
+    assert admin(sandbox, "POST", "", {"nourl": 1}).status_code == 422
+    wrong = admin(sandbox, "POST", "", {"url": "http://x/"}, auth=(sandbox.client_id, "wrong"))
+    assert wrong.status_code == 401
+    assert admin(sandbox, "DELETE", "/no-such-webhook").status_code == 404
 
 
 # ----------------------------------------------------------------------------- deliveries
@@ -389,9 +406,28 @@ def test_the_console_page_lists_and_resends(sandbox: RunningSandbox, hooked: Rec
         hooked.wait_for(lambda: len(hooked.deliveries) == 2)
         refused = http.post(
             page_url,
-            data={"action": "add", "client_id": sandbox.client_id, "url": "http://127.0.0.1:9/x"},
+            data={
+                "action": "add",
+                "client_id": sandbox.client_id,
+                "url": "http://127.0.0.1:9/x",
+                "key": KNOWN_KEY,
+            },
         )
-        assert "not enabled" in refused.text
+        assert "Refused: intent to receive: the URL could not be reached" in refused.text
+        pending = http.post(
+            page_url,
+            data={"action": "add", "client_id": sandbox.client_id, "url": "http://127.0.0.1:9/y"},
+        )
+        assert "pending: give your receiver its signing key" in pending.text
+        (added,) = [h for h in hooks(sandbox).values() if h["url"] == "http://127.0.0.1:9/y"]
+        enabled = http.post(
+            page_url, data={"action": "enable", "subscription_id": added["subscription_id"]}
+        )
+        assert "Refused: intent to receive" in enabled.text
+        removed = http.post(
+            page_url, data={"action": "remove", "subscription_id": added["subscription_id"]}
+        )
+        assert "Webhook removed" in removed.text
         assert http.get(f"{root(sandbox)}/console/webhooks?apiKey=nope").status_code != 200
         home = http.get(f"{root(sandbox)}/console?apiKey={sandbox.api_key}").text
         assert f'id="webhooks" href="/console/webhooks?apiKey={sandbox.api_key}"' in home
@@ -415,7 +451,7 @@ def test_xero_sandbox_webhooks_command_line(sandbox: RunningSandbox) -> None:
         key = re.search(r"^export XERO_WEBHOOK_KEY=(\S+)$", added.stdout, re.M)
         hook_id = re.search(r"^export XERO_WEBHOOK_ID=(\S+)$", added.stdout, re.M)
         assert key and hook_id
-        assert "not enabled" in added.stderr  # the receiver did not have the key yet
+        assert "pending" in added.stderr and "webhooks enable" in added.stderr
         receiver.key = key.group(1).strip("'")
         assert "ACTIVE" in run("enable", hook_id.group(1)).stdout
         with client(sandbox) as sdk:
@@ -432,6 +468,11 @@ def test_xero_sandbox_webhooks_command_line(sandbox: RunningSandbox) -> None:
         assert hook_id.group(1) not in run("list").stdout
         wrong = run("add", "--url", receiver.url, "--client-secret", "nope", check=False)
         assert wrong.returncode != 0 and "client id and secret" in wrong.stderr
+        refused = run("add", "--url", receiver.url, "--key", KNOWN_KEY, check=False)
+        assert refused.returncode == 1 and "answered 401 to a correctly signed" in refused.stderr
+        receiver.key = KNOWN_KEY
+        at_once = run("add", "--url", receiver.url, "--key", KNOWN_KEY)
+        assert "(ACTIVE)" in at_once.stderr and KNOWN_KEY in at_once.stdout
 
 
 def test_api_1_0_writes_are_announced_too(sandbox: RunningSandbox, hooked: Receiver) -> None:

@@ -344,7 +344,7 @@ def _registered(
     root = f"{parts.scheme}://{parts.netloc}"
     auth = (str(client_id), str(client_secret))
     with httpx.Client(verify=_verify(ca_bundle), timeout=60.0) as http:
-        body: dict[str, Any] = {"url": url, "verify": False}
+        body: dict[str, Any] = {"url": url}
         if categories:
             body["categories"] = [c.upper() for c in categories]
         hook = _sandbox_call(http, root, "POST", "", auth, body)

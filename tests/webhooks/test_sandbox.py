@@ -492,3 +492,33 @@ def test_api_1_0_writes_are_announced_too(sandbox: RunningSandbox, hooked: Recei
     (event,) = hooked.events()
     assert (event["eventCategory"], event["eventType"]) == ("CONTACT", "CREATE")
     assert event["resourceId"] == made.contact_id
+
+
+def test_webhooks_and_pending_retries_survive_a_restart(tmp_path: Any) -> None:
+    db = tmp_path / "restart.db"
+    down = {"on": True}
+
+    def answer(body: bytes, headers: dict[str, str]) -> tuple[int, bytes]:
+        if headers.get("x-xero-signature") != xero_signature(body, receiver.key):
+            return 401, b""
+        return (503 if down["on"] and json.loads(body)["events"] else 200), b""
+
+    with serving(Receiver(answer=answer)) as receiver:
+        first = launch(["--http", "--time-scale", "600", "--db", str(db)])
+        try:
+            hook = subscribe(first, receiver)
+            with client(first) as sdk:
+                made = sdk.contacts.create(contact("Across a restart"))
+            receiver.wait_for(lambda: any(r.status == 503 for r in receiver.requests))
+        finally:
+            first.stop()
+        down["on"] = False
+        second = launch(["--http", "--time-scale", "600", "--db", str(db)])
+        try:
+            receiver.wait_for(lambda: len(receiver.deliveries) == 1)
+            assert receiver.events()[0]["resourceId"] == made.contact_id
+            state = hooks(second)[hook["subscription_id"]]
+            assert state["status"] == "ACTIVE"
+            assert state["deliveries"][0]["status"] == "delivered"
+        finally:
+            second.stop()

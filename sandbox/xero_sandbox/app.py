@@ -190,9 +190,7 @@ class SandboxApp:
             body = console.export(provider, self.traffic.recent(api_key)).encode()
             headers = [(b"cache-control", b"no-store")]
             return Response(200, body, b"application/json; charset=utf-8", headers)
-        page = console.render(
-            provider, self.traffic.recent(api_key), webhooks.console_link(api_key)
-        )
+        page = console.render(provider, self.traffic.recent(api_key), webhooks.CONSOLE_PATH)
         return Response(200, page.encode(), HTML_TYPE, [(b"cache-control", b"no-store")])
 
     def _sandbox(self, request: Request) -> Response:

@@ -233,7 +233,8 @@ def _css() -> str:
 
 
 def render(provider: str, exchanges: list[Exchange], webhooks_url: str = "") -> str:
-    """The console page for one partner (with a link to its webhooks page, when given)."""
+    """The console page for one partner (with a link to its webhooks page, when given: the
+    link takes the page's own query, so the partner key never appears in the page)."""
     esc = html.escape
     rows = []
     for ex in exchanges:
@@ -260,7 +261,8 @@ def render(provider: str, exchanges: list[Exchange], webhooks_url: str = "") -> 
         f'<h1>Partner Console</h1><p class="lead">Recent API requests of <strong id="provider">{esc(provider)}</strong>'
         f" ({len(exchanges)} shown, newest first). Keys, tokens and client secrets are shown as {REDACTED}.</p>"
         + (
-            f'<p><a id="webhooks" href="{esc(webhooks_url)}">Webhooks</a></p>'
+            f'<p><a id="webhooks" href="{esc(webhooks_url)}"'
+            ' onclick="this.search = location.search">Webhooks</a></p>'
             if webhooks_url
             else ""
         )

@@ -57,7 +57,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import resources
 from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qsl, urlencode, urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 import httpx
 
@@ -991,7 +991,7 @@ class Dispatcher:
         if request.method == "POST":
             form = dict(parse_qsl(request.body.decode("utf-8", "replace")))
             message = await self._console_action(form, {a.client_id: a for a in apps})
-        page = _render_console(provider, api_key, apps, self.store, message)
+        page = _render_console(provider, apps, self.store, message)
         return Response(200, page.encode(), HTML_TYPE, [(b"cache-control", b"no-store")])
 
     def _apps(self, api_key: str) -> list[App]:
@@ -1034,12 +1034,9 @@ class Dispatcher:
         return "Unknown action."
 
 
-def _render_console(
-    provider: str, api_key: str, apps: list[App], store: Store, message: str
-) -> str:
+def _render_console(provider: str, apps: list[App], store: Store, message: str) -> str:
     esc = html.escape
-    action = esc(f"{CONSOLE_PATH}?{urlencode({'apiKey': api_key})}")
-    console_home = f"/console?{urlencode({'apiKey': api_key})}"
+    action = ""  # the page's own URL: the partner key never appears in the page
     sections = []
     for app in apps:
         subs = subscriptions(store, app.client_id)
@@ -1091,7 +1088,8 @@ def _render_console(
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         f"<title>Webhooks - {esc(provider)}</title><style>{_css()}</style></head><body>"
         f'<h1>Webhooks</h1><p class="lead">Webhooks of the apps of <strong>{esc(provider)}</strong>'
-        f' (<a href="{esc(console_home)}">back to the console</a>).</p>{note}'
+        ' (<a href="/console" onclick="this.search = location.search">back to the console</a>).'
+        f"</p>{note}"
         f'<form method="post" action="{action}" id="add"><input type="hidden" name="action" value="add">'
         f'<label>App <select name="client_id">{options}</select></label> '
         '<label>URL <input name="url" size="60" placeholder="http://127.0.0.1:8000/xero/webhooks"></label> '
@@ -1107,8 +1105,3 @@ def _css() -> str:
     return (
         resources.files("xero_sandbox").joinpath("static/console.css").read_text(encoding="utf-8")
     )
-
-
-def console_link(api_key: str) -> str:
-    """The webhooks page's URL path for a partner."""
-    return f"{CONSOLE_PATH}?{urlencode({'apiKey': api_key})}"

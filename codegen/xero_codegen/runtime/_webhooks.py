@@ -50,6 +50,8 @@ __all__ = [
     "SIGNATURE_HEADER",
     "EventCategory",
     "EventType",
+    "Headers",
+    "OnEvents",
     "TenantType",
     "WebhookApp",
     "WebhookError",

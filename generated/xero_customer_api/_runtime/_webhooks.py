@@ -54,6 +54,8 @@ __all__ = [
     "SIGNATURE_HEADER",
     "EventCategory",
     "EventType",
+    "Headers",
+    "OnEvents",
     "TenantType",
     "WebhookApp",
     "WebhookError",

@@ -202,3 +202,20 @@ def test_forward_to_without_a_key_lets_the_app_answer_everything() -> None:
 def test_listen_needs_a_key_a_target_or_the_sandbox() -> None:
     done = subprocess.run([XERO, "webhooks", "listen"], capture_output=True, text=True, timeout=60)
     assert done.returncode == 2 and "--key" in done.stderr
+
+
+def test_listen_with_the_sandbox_forwarding_to_an_app(sandbox: RunningSandbox) -> None:
+    with (
+        serving(Receiver()) as app,
+        listen("--sandbox", "--forward-to", app.url, env=sandbox_env(sandbox)) as running,
+    ):
+        running.url()
+        exported = next(line for line in running.err_lines if "XERO_WEBHOOK_KEY=" in line)
+        app.key = exported.strip().split("=", 1)[1].strip("'")
+        assert app.requests == []  # the listener answered the check itself
+        with client(sandbox) as sdk:
+            made = sdk.contacts.create(models.Contact(name=f"Forwarded {uuid.uuid4()}"))
+        app.wait_for(lambda: len(app.deliveries) == 1)
+        assert app.events()[0]["resourceId"] == made.contact_id
+        assert running.process.stdout is not None
+        assert str(made.contact_id) in running.process.stdout.readline()

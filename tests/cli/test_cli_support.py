@@ -330,7 +330,7 @@ def complete(words: str, api_version: str | None = "1.0") -> list[str]:
 
 
 def test_shell_completion() -> None:
-    assert complete("xero ") == ["accounts", "contacts", "invoices", "tracking", "webhooks"]
+    assert complete("xero ") == ["accounts", "contacts", "invoices", "tracking"]
     assert complete("xero ", api_version=None) == [
         "accounts",
         "connections",
@@ -338,7 +338,6 @@ def test_shell_completion() -> None:
         "invoices",
         "payments",
         "tracking-categories",
-        "webhooks",
     ]
     assert set(complete("xero contacts ")) >= {
         "get",

@@ -219,3 +219,21 @@ def test_listen_with_the_sandbox_forwarding_to_an_app(sandbox: RunningSandbox) -
         assert app.events()[0]["resourceId"] == made.contact_id
         assert running.process.stdout is not None
         assert str(made.contact_id) in running.process.stdout.readline()
+
+
+def test_the_webhooks_group_is_in_every_api_version_and_completes() -> None:
+    from click.testing import CliRunner
+    from xero_customer_api.cli import main
+
+    for version in ("1.0", "2.0"):
+        env = {
+            "XERO_API_VERSION": version,
+            "_XERO_COMPLETE": "bash_complete",
+            "COMP_WORDS": "xero webh",
+            "COMP_CWORD": "1",
+        }
+        result = CliRunner().invoke(main, [], env=env, prog_name="xero")
+        assert result.exit_code == 0
+        assert [line.split(",", 1)[1] for line in result.stdout.splitlines()] == ["webhooks"]
+    shown = CliRunner().invoke(main, ["webhooks", "--help"])
+    assert shown.exit_code == 0 and "listen" in shown.stdout

@@ -237,3 +237,20 @@ def test_the_webhooks_group_is_in_every_api_version_and_completes() -> None:
         assert [line.split(",", 1)[1] for line in result.stdout.splitlines()] == ["webhooks"]
     shown = CliRunner().invoke(main, ["webhooks", "--help"])
     assert shown.exit_code == 0 and "listen" in shown.stdout
+
+
+def test_a_busy_port_is_a_clear_error() -> None:
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        done = subprocess.run(
+            [XERO, "webhooks", "listen", "--key", "k" * 20, "--port", str(port)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert done.returncode == 1 and "--port 0 picks a free port" in done.stderr
+    assert "Traceback" not in done.stderr

@@ -200,7 +200,12 @@ def _handler_class(listener: Listener, path: str) -> type[BaseHTTPRequestHandler
 @contextlib.contextmanager
 def serving(listener: Listener, host: str, port: int, path: str) -> Iterator[str]:
     """Serve *listener* in a background thread; yields its URL."""
-    server = ThreadingHTTPServer((host, port), _handler_class(listener, path))
+    try:
+        server = ThreadingHTTPServer((host, port), _handler_class(listener, path))
+    except OSError as exc:
+        raise click.ClickException(
+            f"cannot listen on {host}:{port} ({exc.strerror or exc}); --port 0 picks a free port"
+        ) from None
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, name="xero-webhooks-listen", daemon=True)
     thread.start()

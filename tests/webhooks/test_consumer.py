@@ -198,6 +198,8 @@ def test_sandbox_to_receiver_to_worker_to_sdk_fetch(
         )
         assert saved[f"CONTACT:{ids[1]}"]["email_address"] == f"last-{tag}@example.com"
         assert Decimal(saved[f"INVOICE:{invoices[1].invoice_id}"]["total"]) == invoices[1].total
+        # the fetches went through the shared Redis limiter (its windows are in Redis)
+        assert r.keys("xero:limits:*:day")  # each tenant's day window (144 s at this scale)
         # Xero delivering everything again: every task sees a duplicate
         for delivery in state["deliveries"]:
             path = f"/{hook['subscription_id']}/deliveries/{delivery['delivery_id']}/resend"

@@ -57,7 +57,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import resources
 from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import httpx
 
@@ -979,18 +979,22 @@ class Dispatcher:
 
     async def console(self, request: Request) -> Response | None:
         """``/console/webhooks?apiKey=...``: the partner's apps, their webhooks and
-        deliveries; forms to add, re-enable, remove a webhook and resend a delivery.
-        None when the apiKey is unknown (the caller answers as the console does)."""
+        deliveries; forms to add, re-enable, remove a webhook and resend a delivery. A form
+        is answered with a redirect to the page (303, the outcome in ``message``), so that
+        reloading it does not do the action again. None when the apiKey is unknown (the
+        caller answers as the console does)."""
         api_key = request.query.get("apiKey", "")
         provider = self.store.partner_name(api_key) if api_key else None
         if provider is None:
             return None
         self.ensure_started()
         apps = [a for a in self._apps(api_key)]
-        message = ""
         if request.method == "POST":
             form = dict(parse_qsl(request.body.decode("utf-8", "replace")))
             message = await self._console_action(form, {a.client_id: a for a in apps})
+            where = f"{CONSOLE_PATH}?{urlencode({'apiKey': api_key, 'message': message})}"
+            return Response(303, b"", HTML_TYPE, [(b"location", where.encode())])
+        message = request.query.get("message", "")[:500]
         page = _render_console(provider, apps, self.store, message)
         return Response(200, page.encode(), HTML_TYPE, [(b"cache-control", b"no-store")])
 

@@ -390,6 +390,9 @@ def test_the_console_page_lists_and_resends(sandbox: RunningSandbox, hooked: Rec
     (hook,) = [h for h in hooks(sandbox).values() if h["url"] == hooked.url]
     page_url = f"{root(sandbox)}/console/webhooks?apiKey={sandbox.api_key}"
     with httpx.Client() as http:
+        posted = http.post(page_url, data={"action": "nothing"})
+        assert posted.status_code == 303  # post, redirect, get: a reload does not post again
+    with httpx.Client(follow_redirects=True) as http:
         page = http.get(page_url).text
         assert f'data-webhook="{hook["subscription_id"]}"' in page
         assert "delivered" in page and "<b>" not in page  # escaped
@@ -428,7 +431,8 @@ def test_the_console_page_lists_and_resends(sandbox: RunningSandbox, hooked: Rec
             page_url, data={"action": "remove", "subscription_id": added["subscription_id"]}
         )
         assert "Webhook removed" in removed.text
-        assert http.get(f"{root(sandbox)}/console/webhooks?apiKey=nope").status_code != 200
+        unknown = http.get(f"{root(sandbox)}/console/webhooks?apiKey=nope", follow_redirects=False)
+        assert unknown.status_code != 200
         home = http.get(f"{root(sandbox)}/console?apiKey={sandbox.api_key}").text
         assert 'id="webhooks" href="/console/webhooks"' in home
         assert sandbox.api_key not in home and sandbox.api_key not in page  # never in a page

@@ -4,6 +4,7 @@ test_frameworks.py (through each framework's test client)."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shlex
@@ -37,6 +38,7 @@ RUN_HERE = {
     "Xero's intent-to-receive check, then events flow",
     "events.py: what your app does with verified events",
     "Starlette",
+    "tests: sign a payload as Xero does",
 }
 RUN_IN_TEST_FRAMEWORKS = {"FastAPI", "Flask", "Django: myapp/views.py", "Django: urls.py"}
 
@@ -170,3 +172,10 @@ def test_subscribe_your_app_then_enable(
     assert event.tenant_id == sandbox.tenant_id and event.event_date_utc.tzinfo is not None
     removed = shell(f'xero-sandbox webhooks remove "{env["XERO_WEBHOOK_ID"]}"', env, tmp_path)
     assert removed.returncode == 0, removed.stderr
+
+
+def test_signing_in_your_own_tests() -> None:
+    _, code = guide_blocks()["tests: sign a payload as Xero does"]
+    namespace: dict[str, object] = {}
+    exec(compile(code, "docs/webhooks.md", "exec"), namespace)
+    assert namespace["body"] == json.dumps(namespace["check"]).encode()

@@ -286,6 +286,6 @@ def render_package(apis: list[ApiVersion], latest: ApiVersion, version: str) -> 
         "__init__.py": env.get_template("package__init__.py.jinja").render(context),
         "cli.py": env.get_template("cli.py.jinja").render(context),
         "redis.py": env.get_template("redis.py.jinja").render(context),
-        "webhooks.py": env.get_template("webhooks.py.jinja").render(context),
+        "webhooks.py": env.get_template("package/webhooks.py.jinja").render(context),
         "py.typed": HEADER,
     }

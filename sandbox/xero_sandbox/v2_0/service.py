@@ -189,29 +189,6 @@ class Service:
         self._settings_cache = None
         self._numbers = {}
 
-    def emit(
-        self,
-        org: int,
-        category: str,
-        event_type: str,
-        resource_id: str,
-        *,
-        data: Mapping[str, str] | None = None,
-    ) -> None:
-        """Announce a saved change to the webhooks (call it after the record was saved,
-        inside the write's transaction: a rolled-back write announces nothing).
-
-        Args:
-            org: The organisation's ``org_id``.
-            category: ``CONTACT``, ``INVOICE``, ``CREDITNOTE`` (Xero's ``eventCategory``).
-            event_type: ``CREATE``, or ``UPDATE`` for any change to an existing record
-                (archiving, voiding, a payment applied).
-            resource_id: The record's id.
-            data: The event's extra block; credit notes carry
-                ``{"Type": "ACCRECCREDIT", "Status": "AUTHORISED"}``.
-        """
-        webhooks.record_event(self.store, org, category, event_type, resource_id, data=data)
-
     def _accrec_numbers(self, org: int) -> set[str]:
         """The ACCREC invoice numbers in use (read once per call, kept up to date by it)."""
         if org not in self._numbers:
@@ -408,6 +385,31 @@ class Service:
         self.store.save_contact(org, rec)
         self.emit(org, "CONTACT", "UPDATE" if existing else "CREATE", rec.contact_id)
         return rec
+
+    # ------------------------------------------------------------------ webhooks
+
+    def emit(
+        self,
+        org: int,
+        category: str,
+        event_type: str,
+        resource_id: str,
+        *,
+        data: Mapping[str, str] | None = None,
+    ) -> None:
+        """Announce a saved change to the webhooks (call it after the record was saved,
+        inside the write's transaction: a rolled-back write announces nothing).
+
+        Args:
+            org: The organisation's ``org_id``.
+            category: ``CONTACT``, ``INVOICE``, ``CREDITNOTE`` (Xero's ``eventCategory``).
+            event_type: ``CREATE``, or ``UPDATE`` for any change to an existing record
+                (archiving, voiding, a payment applied).
+            resource_id: The record's id.
+            data: The event's extra block; credit notes carry
+                ``{"Type": "ACCRECCREDIT", "Status": "AUTHORISED"}``.
+        """
+        webhooks.record_event(self.store, org, category, event_type, resource_id, data=data)
 
     # ------------------------------------------------------------------ batches
 

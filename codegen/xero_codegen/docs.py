@@ -451,6 +451,7 @@ def _mkdocs_yml(versions: list[Contract], upgrades: list[tuple[Contract, Contrac
         lines.append(f"  - Upgrading {old.version} to {new.version}: {_upgrade_name(old, new)}")
     lines.append("  - Errors: errors.md")
     lines.append("  - Rate limits and many workers: rate-limits.md")
+    lines.append("  - Webhooks: webhooks.md")
     for c in reversed(versions):
         base = f"reference/{c.package}"
         lines.append(f"  - API {c.version}:")

@@ -15,6 +15,7 @@ import os
 import click
 
 from ._runtime import _cli_support as cs
+from ._runtime._webhooks_cli import webhooks as webhooks_command
 from .v1_0._cli import GROUPS as GROUPS_V1_0
 from .v2_0._cli import GROUPS as GROUPS_V2_0
 
@@ -341,3 +342,4 @@ def main(
 
 main.versions = VERSIONS
 main.default_version = "2.0"
+main.add_command(webhooks_command)  # xero webhooks listen (any API version)

@@ -18,7 +18,7 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from . import console, identity, v1_0, v2_0
+from . import console, identity, v1_0, v2_0, webhooks
 from .faults import FaultBoard
 from .http import HTML_TYPE, LOOPBACK, MAX_HEADER_BYTES, Request, Response, json_response
 from .identity import Identity
@@ -74,6 +74,7 @@ class SandboxApp:
         # Calls run in these threads, off the event loop: more than asyncio's default (a few
         # per core), as a call may wait for the store behind another tenant's long write
         self.workers = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="sandbox")
+        self.webhooks = webhooks.Dispatcher(store, time_scale=time_scale)
         self.versions: list[v1_0.Api | v2_0.Api] = [
             v1_0.Api(store, self.faults, self.traffic),
             v2_0.Api(
@@ -102,6 +103,7 @@ class SandboxApp:
             )
             await self._send(too_big, send, receive, scope)
             return
+        self.webhooks.learn_base(scope)
         try:
             async with asyncio.timeout(self.body_timeout):
                 request = await self._read(scope, receive)
@@ -127,8 +129,10 @@ class SandboxApp:
         while True:
             message = await receive()
             if message["type"] == "lifespan.startup":
+                self.webhooks.ensure_started()
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
+                await self.webhooks.stop()
                 self.workers.shutdown(wait=False)  # calls in progress have been answered
                 await send({"type": "lifespan.shutdown.complete"})
                 return
@@ -176,6 +180,11 @@ class SandboxApp:
         # the store may be busy with a long write: these wait for it in a worker thread
         if path.rstrip("/") in identity.PATHS:
             return await self._off_loop(self._identity, request)
+        if path.startswith(webhooks.ADMIN_PREFIX):
+            return await self.webhooks.admin(request)
+        if path == webhooks.CONSOLE_PATH:
+            page = await self.webhooks.console(request)
+            return v1_0.object_moved(request) if page is None else page
         if path == "/console":
             return await self._off_loop(self._console, request)
         if path == "/console/export":
@@ -230,7 +239,7 @@ class SandboxApp:
             body = console.export(provider, self.traffic.recent(api_key)).encode()
             headers = [(b"cache-control", b"no-store")]
             return Response(200, body, b"application/json; charset=utf-8", headers)
-        page = console.render(provider, self.traffic.recent(api_key))
+        page = console.render(provider, self.traffic.recent(api_key), webhooks.CONSOLE_PATH)
         return Response(200, page.encode(), HTML_TYPE, [(b"cache-control", b"no-store")])
 
     def _sandbox(self, request: Request) -> Response:

@@ -1,4 +1,5 @@
-"""Command line: ``xero-sandbox serve`` and ``xero-sandbox keys add-org|add-partner``."""
+"""Command line: ``xero-sandbox serve``, ``xero-sandbox keys add-org|add-partner`` and
+``xero-sandbox webhooks add|list|...``."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from . import seed
+from . import seed, webhooks_cli
 from .server import ServeOptions, serve
 from .store import Store, StoreVersionError
 
@@ -220,3 +221,6 @@ def add_partner(db: Path, name: str) -> None:
     finally:
         store.close()
     click.echo(key)
+
+
+main.add_command(webhooks_cli.webhooks)  # xero-sandbox webhooks add|list|enable|resend|remove

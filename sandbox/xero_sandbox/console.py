@@ -287,8 +287,9 @@ def _css() -> str:
     )
 
 
-def render(provider: str, exchanges: list[Exchange]) -> str:
-    """The console page for one partner."""
+def render(provider: str, exchanges: list[Exchange], webhooks_url: str = "") -> str:
+    """The console page for one partner (with a link to its webhooks page, when given: the
+    link takes the page's own query, so the partner key never appears in the page)."""
     esc = html.escape
     rows = []
     for ex in exchanges:
@@ -314,6 +315,12 @@ def render(provider: str, exchanges: list[Exchange]) -> str:
         f"<title>Partner Console - {esc(provider)}</title><style>{_css()}</style></head><body>"
         f'<h1>Partner Console</h1><p class="lead">Recent API requests of <strong id="provider">{esc(provider)}</strong>'
         f" ({len(exchanges)} shown, newest first). Keys, tokens and client secrets are shown as {REDACTED}.</p>"
-        '<table id="traffic"><thead><tr><th>Time</th><th>Method</th><th>Path</th><th>Status</th><th>Bodies</th></tr>'
+        + (
+            f'<p><a id="webhooks" href="{esc(webhooks_url)}"'
+            ' onclick="this.search = location.search">Webhooks</a></p>'
+            if webhooks_url
+            else ""
+        )
+        + '<table id="traffic"><thead><tr><th>Time</th><th>Method</th><th>Path</th><th>Status</th><th>Bodies</th></tr>'
         f"</thead><tbody>{''.join(rows) or empty}</tbody></table></body></html>"
     )

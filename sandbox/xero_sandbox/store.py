@@ -171,6 +171,9 @@ class Store:
 
         for script in resources.schemas():
             self._conn.executescript(script)
+        from .webhooks import SCHEMA as WEBHOOKS_SCHEMA  # subscriptions, events, deliveries
+
+        self._conn.executescript(WEBHOOKS_SCHEMA)
         self._conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         self._last_stamp = datetime.now(UTC)
 

@@ -331,10 +331,10 @@ def complete(words: str, api_version: str | None = "1.0") -> list[str]:
 
 
 def test_shell_completion() -> None:
-    assert complete("xero ") == ["accounts", "contacts", "invoices", "tracking"]
+    assert complete("xero ") == ["accounts", "contacts", "invoices", "tracking", "webhooks"]
     resources = load_manifest(Path(__file__).resolve().parents[2] / "schemas" / "v2.0")
     assert complete("xero ", api_version=None) == sorted(
-        ["connections", *(name.replace("_", "-") for name in resources["resources"])]
+        ["connections", "webhooks", *(n.replace("_", "-") for n in resources["resources"])]
     )
     assert {"accounts", "contacts", "invoices", "payments", "tracking-categories"} <= set(
         complete("xero ", api_version=None)

@@ -21,6 +21,9 @@ XeroError                       base of every error the SDK raises
 │                               redirect to its login page, not with XML
 ├── XeroResponseError           the answer cannot be read: not XML, malformed, truncated,
 │                               unsafe (DOCTYPE, entities), too large, or an unexpected root
+├── WebhookError                xero_customer_api.webhooks: a webhook could not be received
+│   ├── WebhookSignatureError   the x-xero-signature is missing or wrong (answer 401)
+│   └── WebhookPayloadError     signed, but not a payload of Xero's shape (.field)
 ├── XeroConnectionError         the request did not complete: DNS, refused, reset, TLS ...
 │   │                           (.may_have_been_applied: a write that may have reached Xero)
 │   └── XeroTimeoutError        ... or it took longer than the timeout

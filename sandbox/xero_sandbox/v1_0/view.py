@@ -22,7 +22,7 @@ from typing import TypeVar
 
 from xero_customer_api.v1_0 import models
 
-from .. import records
+from .. import records, webhooks
 from ..records import EXCLUSIVE, INCLUSIVE, NO_TAX
 from ..store import Store
 
@@ -255,6 +255,9 @@ class View:
         assert contact.contact_id is not None
         existing = self.store.contact_by_id(org_id, contact.contact_id)
         self.store.save_contact(org_id, contact_record(contact, existing))
+        # the organisation's data changed: 2.0 apps connected to it hear of it by webhook
+        kind = "UPDATE" if existing else "CREATE"
+        webhooks.record_event(self.store, org_id, "CONTACT", kind, contact.contact_id)
 
     # invoices
     def _invoice(self, org_id: int, rec: records.Invoice) -> models.Invoice:
@@ -330,3 +333,4 @@ class View:
                 updated=invoice.updated_date_utc,
             ),
         )
+        webhooks.record_event(self.store, org_id, "INVOICE", "CREATE", invoice.invoice_id)

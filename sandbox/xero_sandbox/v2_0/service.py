@@ -34,7 +34,7 @@ import datetime
 import email.utils
 import re
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
@@ -42,7 +42,7 @@ from typing import Any
 from lxml import etree
 from xero_customer_api.v2_0 import models
 
-from .. import records
+from .. import records, webhooks
 from ..amounts import fits_decimal, multiply, round2, total
 from ..records import EXCLUSIVE, INCLUSIVE, NO_TAX
 from ..store import App, Org, Store, new_guid
@@ -480,7 +480,33 @@ class Service:
             ]
         rec.updated = self.store.stamp()
         self.store.save_contact(org, rec)
+        self.emit(org, "CONTACT", "UPDATE" if existing else "CREATE", rec.contact_id)
         return rec
+
+    # ------------------------------------------------------------------ webhooks
+
+    def emit(
+        self,
+        org: int,
+        category: str,
+        event_type: str,
+        resource_id: str,
+        *,
+        data: Mapping[str, str] | None = None,
+    ) -> None:
+        """Announce a saved change to the webhooks (call it after the record was saved,
+        inside the write's transaction: a rolled-back write announces nothing).
+
+        Args:
+            org: The organisation's ``org_id``.
+            category: ``CONTACT``, ``INVOICE``, ``CREDITNOTE`` (Xero's ``eventCategory``).
+            event_type: ``CREATE``, or ``UPDATE`` for any change to an existing record
+                (archiving, voiding, a payment applied).
+            resource_id: The record's id.
+            data: The event's extra block; credit notes carry
+                ``{"Type": "ACCRECCREDIT", "Status": "AUTHORISED"}``.
+        """
+        webhooks.record_event(self.store, org, category, event_type, resource_id, data=data)
 
     # ------------------------------------------------------------------ batches
 
@@ -656,6 +682,7 @@ class Service:
             updated=self.store.stamp(),
         )
         self.store.save_contact(org, rec)
+        self.emit(org, "CONTACT", "CREATE", rec.contact_id)  # inferred: Xero announces it too
         return rec
 
     def _settings(
@@ -869,6 +896,7 @@ class Service:
             app_id=call.app.client_id,
         )
         self.store.save_invoice(org, rec)
+        self.emit(org, "INVOICE", "CREATE", rec.invoice_id)
         if kind == "ACCREC":
             self._accrec_numbers(org).add(rec.number)
         return rec
@@ -967,6 +995,7 @@ class Service:
             rec.amount_due = Decimal(0)
         rec.updated = self.store.stamp()
         self.store.save_invoice(org, rec)
+        self.emit(org, "INVOICE", "UPDATE", rec.invoice_id)
         return rec
 
     # ------------------------------------------------------------------ accounts
@@ -1372,6 +1401,8 @@ class Service:
             invoice.fully_paid_on = rec.date
         invoice.updated = self.store.stamp()
         self.store.save_invoice(org, invoice)
+        # inferred: a payment changes the invoice (amounts, status), announced as an UPDATE
+        self.emit(org, "INVOICE", "UPDATE", invoice.invoice_id)
         return rec
 
     def post_payment(self, call: Call) -> Answer:
@@ -1396,6 +1427,7 @@ class Service:
                     invoice.status, invoice.fully_paid_on = "AUTHORISED", None
                 invoice.updated = self.store.stamp()
                 self.store.save_invoice(org, invoice)
+                self.emit(org, "INVOICE", "UPDATE", invoice.invoice_id)  # inferred, as above
         return self._shape(call, "Payments", [codec.entity(self.view.payment(org, rec))])
 
 

@@ -51,7 +51,7 @@ from typing import Any, TypeVar
 
 from xero_customer_api.v2_0 import models
 
-from ... import records
+from ... import records, webhooks
 from ...amounts import round2
 from ...records import EXCLUSIVE
 from ...store import Store, new_guid
@@ -306,8 +306,23 @@ def _credit_note(store: Store, org: int, key: str) -> CreditNote | None:
 
 
 def _save_credit_note(store: Store, org: int, rec: CreditNote) -> None:
+    existed = _one_credit_note(store, org, rec.credit_note_id) is not None
     columns = {"org_id": org, "number": rec.number, "type": rec.type}
     _save(store, "credit_notes", "credit_note_id", rec.credit_note_id, columns, rec)
+    webhooks.record_event(  # Xero's webhooks announce credit notes (with their type and status)
+        store,
+        org,
+        "CREDITNOTE",
+        "UPDATE" if existed else "CREATE",
+        rec.credit_note_id,
+        data={"Type": rec.type, "Status": rec.status},
+    )
+
+
+def _one_credit_note(store: Store, org: int, credit_note_id: str) -> CreditNote | None:
+    found = _rows(store, "credit_notes", CreditNote, "org_id = ? AND credit_note_id = ?",
+                  org, credit_note_id.lower())  # fmt: skip
+    return found[0] if found else None
 
 
 def credits_of(store: Store, org: int, kind: str) -> list[Credit]:
@@ -630,6 +645,7 @@ def allocate(
         invoice.status, invoice.fully_paid_on = "PAID", date
     invoice.updated = store.stamp()
     store.save_invoice(org, invoice)
+    webhooks.record_event(store, org, "INVOICE", "UPDATE", invoice.invoice_id)
     found.remaining_credit -= amount
     if found.remaining_credit == 0:
         found.status = "PAID"
@@ -1180,6 +1196,7 @@ def _delete_payment(service: Service, org: int, payment_id: str) -> None:
             invoice.status, invoice.fully_paid_on = "AUTHORISED", None
         invoice.updated = store.stamp()
         store.save_invoice(org, invoice)
+        webhooks.record_event(store, org, "INVOICE", "UPDATE", invoice.invoice_id)
 
 
 # ----------------------------------------------------------------------------- receipts

@@ -53,6 +53,7 @@ from ._oauth import Connection, asend_token_request, parse_connections, send_tok
 from ._ratelimit import RateLimit
 from ._secrets import redact
 from ._tokens import TokenStore
+from ._transport import ACCEPT_ENCODING, adecoded, decoded
 from ._types import NOT_GIVEN, NotGiven, TimeoutTypes
 from ._xml import UnsafeXMLError, bind, parse_document, serialize
 
@@ -97,7 +98,11 @@ _TENANT_HEADER = "xero-tenant-id"
 _IDEMPOTENCY_HEADER = "Idempotency-Key"
 _MAX_IDEMPOTENCY_KEY = 128
 _USER_AGENT = "xero-customer-api-python"
-_DEFAULT_HEADERS = {"Accept": "text/xml, application/xml", "User-Agent": _USER_AGENT}
+_DEFAULT_HEADERS = {
+    "Accept": "text/xml, application/xml",
+    "Accept-Encoding": ACCEPT_ENCODING,
+    "User-Agent": _USER_AGENT,
+}
 """Headers of every request: set once on an HTTP client the SDK creates itself (merging them
 into httpx's defaults on every request costs tens of microseconds), per request otherwise."""
 
@@ -1184,7 +1189,7 @@ class SyncAPIClient(_ClientCore[httpx.Client]):
             response = self._http.send(request, stream=True, follow_redirects=False)
             try:
                 body = _Body(self, response, slot.extend(deadline) if slot else deadline)
-                for chunk in response.iter_bytes():
+                for chunk in decoded(response):
                     body.add(chunk)
                 return response.status_code, response.headers, body.content()
             finally:
@@ -1290,7 +1295,7 @@ class AsyncAPIClient(_ClientCore[httpx.AsyncClient]):
             response = await self._http.send(request, stream=True, follow_redirects=False)
             try:
                 body = _Body(self, response, slot.extend(deadline) if slot else deadline)
-                async for chunk in response.aiter_bytes():
+                async for chunk in adecoded(response):
                     body.add(chunk)
                 return response.status_code, response.headers, body.content()
             finally:

@@ -44,6 +44,7 @@ from ._errors import (
 )
 from ._ratelimit import RateLimit
 from ._secrets import redact, register_secret
+from ._transport import ACCEPT_ENCODING, adecoded, decoded
 
 __all__ = [
     "DEFAULT_AUTHORIZE_URL",
@@ -63,6 +64,7 @@ _TOKEN_TIMEOUT = 30.0
 _MAX_TOKEN_BYTES = 1024 * 1024
 _FORM_HEADERS = {
     "Accept": "application/json",
+    "Accept-Encoding": ACCEPT_ENCODING,
     "Content-Type": "application/x-www-form-urlencoded;charset=UTF-8",
 }
 
@@ -235,7 +237,7 @@ def send_token_request(
         response = http.send(request, stream=True, follow_redirects=False)
         try:
             body = _CappedBody(response.status_code)
-            for chunk in response.iter_bytes():
+            for chunk in decoded(response):
                 body.add(chunk)
             content = body.content()
         finally:
@@ -253,7 +255,7 @@ async def asend_token_request(
         response = await http.send(request, stream=True, follow_redirects=False)
         try:
             body = _CappedBody(response.status_code)
-            async for chunk in response.aiter_bytes():
+            async for chunk in adecoded(response):
                 body.add(chunk)
             content = body.content()
         finally:

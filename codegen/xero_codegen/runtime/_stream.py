@@ -1,7 +1,7 @@
 """Streaming a large list answer: one model at a time, memory independent of its size.
 
 ``client.contacts.iter(...)`` sends the same GET as ``list()`` but reads the body as it
-arrives: an lxml pull parser is fed from ``response.iter_bytes()``, every ``<Contacts>/<Contact>``
+arrives: an lxml pull parser is fed from the decoded body (:func:`._transport.decoded`), every ``<Contacts>/<Contact>``
 is decoded by the generated codec as soon as it ends, then cleared and dropped from the tree.
 
 The same hardening as whole documents, by the same code: the parser options of
@@ -47,6 +47,7 @@ from ._base_client import _Attempt, _Body, _deadline, check_deadline, check_payl
 from ._codec import unknown
 from ._drift import watching
 from ._errors import XeroError, XeroResponseError
+from ._transport import adecoded, decoded
 from ._types import NOT_GIVEN, NotGiven, TimeoutTypes
 from ._xml import (
     DOCTYPE_MARK_BYTES,
@@ -275,7 +276,7 @@ def iter_items(
         if not _streamable(response):
             body = _Body(client, response, deadline)
             try:
-                for part in response.iter_bytes():
+                for part in decoded(response):
                     body.add(part)
             except httpx.HTTPError as exc:
                 failure = client._transport_error(exc, request, started)
@@ -300,7 +301,7 @@ def iter_items(
                 return
             raise error
         stream = ItemStream(client, response.status_code, wrapper, item, decode, envelope)
-        chunks = response.iter_bytes()
+        chunks = decoded(response)
         done = False
         while not done:
             try:
@@ -356,7 +357,7 @@ async def aiter_items(
         if not _streamable(response):
             body = _Body(client, response, deadline)
             try:
-                async for part in response.aiter_bytes():
+                async for part in adecoded(response):
                     body.add(part)
             except httpx.HTTPError as exc:
                 failure = client._transport_error(exc, request, started)
@@ -382,7 +383,7 @@ async def aiter_items(
                 return
             raise error
         stream = ItemStream(client, response.status_code, wrapper, item, decode, envelope)
-        chunks = response.aiter_bytes()
+        chunks = adecoded(response)
         done = False
         while not done:
             try:

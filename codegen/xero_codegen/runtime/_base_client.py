@@ -53,7 +53,7 @@ from ._oauth import Connection, asend_token_request, parse_connections, send_tok
 from ._ratelimit import RateLimit
 from ._secrets import redact
 from ._tokens import TokenStore
-from ._transport import ACCEPT_ENCODING, adecoded, decoded
+from ._transport import ACCEPT_ENCODING, adecoded, bound_by_deadlines, deadline_scope, decoded
 from ._types import NOT_GIVEN, NotGiven, TimeoutTypes
 from ._xml import UnsafeXMLError, bind, parse_document, serialize
 
@@ -458,6 +458,7 @@ class _ClientCore(Generic[_HttpT]):
             if http_client is not None
             else self._http_client_class()(timeout=httpx_timeout(timeout), headers=_DEFAULT_HEADERS)
         )
+        bound_by_deadlines(self._http)  # the total timeout of every attempt: see _transport
 
     @classmethod
     def _http_client_class(cls) -> type[_HttpT]:
@@ -943,6 +944,13 @@ class _ClientCore(Generic[_HttpT]):
         # Never put the URL into the message: it carries the keys. The cause is a detached,
         # redacted copy of httpx's exception (which holds the request and so the keys).
         detail = redact(str(exc)) or type(exc).__name__
+        total = request.extensions.get("xero_total_timeout")
+        if (
+            isinstance(exc, httpx.TimeoutException)
+            and isinstance(total, float)
+            and time.monotonic() - started >= total * 0.98
+        ):  # the deadline of the attempt cut a socket wait short
+            detail = f"the attempt took longer than the total timeout ({total:g} s)"
         cause = _detached(exc)
         if log.isEnabledFor(logging.DEBUG):
             elapsed_ms = (time.monotonic() - started) * 1000
@@ -1158,9 +1166,11 @@ class SyncAPIClient(_ClientCore[httpx.Client]):
             while True:
                 started = time.monotonic()
                 outcome: RawResponse[R] | _Attempt
+                deadline = _deadline(request, started)
                 try:
-                    self._auth.authorize(request)  # may fetch or refresh the token
-                    answer = self._send(request, _deadline(request, started))
+                    with deadline_scope(deadline):  # the token call counts against it too
+                        self._auth.authorize(request)  # may fetch or refresh the token
+                    answer = self._send(request, deadline)
                 except XeroConnectionError as exc:  # the token endpoint failed: nothing was sent
                     outcome = _Attempt(exc, sent=False)
                 except httpx.HTTPError as exc:
@@ -1185,15 +1195,17 @@ class SyncAPIClient(_ClientCore[httpx.Client]):
     ) -> tuple[int, httpx.Headers, bytes]:
         slot = self._take_slot(request)  # rate limits: may wait, not counted in the deadline
         response: httpx.Response | None = None
+        deadline = slot.extend(deadline) if slot else deadline
         try:
-            response = self._http.send(request, stream=True, follow_redirects=False)
-            try:
-                body = _Body(self, response, slot.extend(deadline) if slot else deadline)
-                for chunk in decoded(response):
-                    body.add(chunk)
-                return response.status_code, response.headers, body.content()
-            finally:
-                response.close()
+            with deadline_scope(deadline):
+                response = self._http.send(request, stream=True, follow_redirects=False)
+                try:
+                    body = _Body(self, response, deadline)
+                    for chunk in decoded(response):
+                        body.add(chunk)
+                    return response.status_code, response.headers, body.content()
+                finally:
+                    response.close()
         finally:
             self._give_slot(slot, response)
 
@@ -1264,9 +1276,11 @@ class AsyncAPIClient(_ClientCore[httpx.AsyncClient]):
             while True:
                 started = time.monotonic()
                 outcome: RawResponse[R] | _Attempt
+                deadline = _deadline(request, started)
                 try:
-                    await self._auth.aauthorize(request)  # may fetch or refresh the token
-                    answer = await self._send(request, _deadline(request, started))
+                    with deadline_scope(deadline):  # the token call counts against it too
+                        await self._auth.aauthorize(request)  # may fetch or refresh the token
+                    answer = await self._send(request, deadline)
                 except XeroConnectionError as exc:  # the token endpoint failed: nothing was sent
                     outcome = _Attempt(exc, sent=False)
                 except httpx.HTTPError as exc:
@@ -1291,15 +1305,17 @@ class AsyncAPIClient(_ClientCore[httpx.AsyncClient]):
     ) -> tuple[int, httpx.Headers, bytes]:
         slot = await self._atake_slot(request)  # rate limits: may wait, not in the deadline
         response: httpx.Response | None = None
+        deadline = slot.extend(deadline) if slot else deadline
         try:
-            response = await self._http.send(request, stream=True, follow_redirects=False)
-            try:
-                body = _Body(self, response, slot.extend(deadline) if slot else deadline)
-                async for chunk in adecoded(response):
-                    body.add(chunk)
-                return response.status_code, response.headers, body.content()
-            finally:
-                await response.aclose()
+            with deadline_scope(deadline):
+                response = await self._http.send(request, stream=True, follow_redirects=False)
+                try:
+                    body = _Body(self, response, deadline)
+                    async for chunk in adecoded(response):
+                        body.add(chunk)
+                    return response.status_code, response.headers, body.content()
+                finally:
+                    await response.aclose()
         finally:
             await self._agive_slot(slot, response)
 

@@ -44,7 +44,14 @@ from ._errors import (
 )
 from ._ratelimit import RateLimit
 from ._secrets import redact, register_secret
-from ._transport import ACCEPT_ENCODING, adecoded, decoded
+from ._transport import (
+    ACCEPT_ENCODING,
+    adecoded,
+    bound_by_deadlines,
+    current_deadline,
+    deadline_scope,
+    decoded,
+)
 
 __all__ = [
     "DEFAULT_AUTHORIZE_URL",
@@ -232,18 +239,24 @@ class TokenEndpoint:
 def send_token_request(
     http: httpx.Client, request: httpx.Request
 ) -> tuple[int, httpx.Headers, bytes]:
-    """Send a token call on ``http``; transport failures become XeroConnectionError."""
+    """Send a token call on ``http``; transport failures become XeroConnectionError.
+
+    The call ends by the deadline of the attempt it serves (the client's total timeout), and
+    within ``_TOKEN_TIMEOUT`` seconds in any case (see :mod:`._transport`).
+    """
+    scope = deadline_scope(current_deadline(), cap=_token_timeout(request))
     try:
-        response = http.send(request, stream=True, follow_redirects=False)
-        try:
-            body = _CappedBody(response.status_code)
-            for chunk in decoded(response):
-                body.add(chunk)
-            content = body.content()
-        finally:
-            response.close()
+        with scope:
+            response = http.send(request, stream=True, follow_redirects=False)
+            try:
+                body = _CappedBody(response.status_code)
+                for chunk in decoded(response):
+                    body.add(chunk)
+                content = body.content()
+            finally:
+                response.close()
     except httpx.HTTPError as exc:
-        raise _transport_error(exc) from None
+        raise _transport_error(exc, scope.passed()) from None
     return response.status_code, response.headers, content
 
 
@@ -251,18 +264,26 @@ async def asend_token_request(
     http: httpx.AsyncClient, request: httpx.Request
 ) -> tuple[int, httpx.Headers, bytes]:
     """The async twin of :func:`send_token_request`."""
+    scope = deadline_scope(current_deadline(), cap=_token_timeout(request))
     try:
-        response = await http.send(request, stream=True, follow_redirects=False)
-        try:
-            body = _CappedBody(response.status_code)
-            async for chunk in adecoded(response):
-                body.add(chunk)
-            content = body.content()
-        finally:
-            await response.aclose()
+        with scope:
+            response = await http.send(request, stream=True, follow_redirects=False)
+            try:
+                body = _CappedBody(response.status_code)
+                async for chunk in adecoded(response):
+                    body.add(chunk)
+                content = body.content()
+            finally:
+                await response.aclose()
     except httpx.HTTPError as exc:
-        raise _transport_error(exc) from None
+        raise _transport_error(exc, scope.passed()) from None
     return response.status_code, response.headers, content
+
+
+def _token_timeout(request: httpx.Request) -> float:
+    """The total seconds a token call may take (``_TOKEN_TIMEOUT`` unless set per request)."""
+    given = request.extensions.get("xero_total_timeout")
+    return float(given) if isinstance(given, (int, float)) else _TOKEN_TIMEOUT
 
 
 class _CappedBody:
@@ -286,8 +307,10 @@ class _CappedBody:
         return b"".join(self._parts)
 
 
-def _transport_error(exc: httpx.HTTPError) -> XeroConnectionError:
+def _transport_error(exc: httpx.HTTPError, past_deadline: bool = False) -> XeroConnectionError:
     detail = redact(str(exc)) or type(exc).__name__
+    if isinstance(exc, httpx.TimeoutException) and past_deadline:
+        detail = "the call took longer than its total timeout"
     if isinstance(exc, httpx.TimeoutException):
         return XeroTimeoutError(f"timed out talking to Xero's token endpoint: {detail}")
     return XeroConnectionError(f"the connection to Xero's token endpoint failed: {detail}")
@@ -442,6 +465,18 @@ def _exchange_setup(
     return endpoint, endpoint.code_request(found, code_verifier, str(redirect_uri))
 
 
+def _set_total_timeout(request: httpx.Request, timeout: object) -> None:
+    if (
+        isinstance(timeout, bool)
+        or not isinstance(timeout, (int, float))
+        or not 0 < timeout < 86400 * 365
+    ):
+        raise RequestValidationError(
+            ["`timeout` must be a number of seconds above 0 (at most a year)"]
+        )
+    request.extensions["xero_total_timeout"] = float(timeout)
+
+
 def exchange_code(
     *,
     client_id: str,
@@ -452,6 +487,7 @@ def exchange_code(
     callback_url: str | None = None,
     state: str | None = None,
     token_url: str = DEFAULT_TOKEN_URL,
+    timeout: float = _TOKEN_TIMEOUT,
     http_client: httpx.Client | None = None,
 ) -> dict[str, Any]:
     """Finish the authorization-code flow: trade the callback's code for a token.
@@ -466,6 +502,7 @@ def exchange_code(
         state: The ``state`` from :func:`authorization_url`, checked against the callback's.
         token_url: Xero's token endpoint (override for a sandbox).
         http_client: An ``httpx.Client`` to send with (a private one by default).
+        timeout: The seconds the whole exchange may take (connect, send, answer).
 
     Returns:
         The token dict (``access_token``, ``refresh_token``, ``expires_at``, ``scope`` ...):
@@ -480,7 +517,9 @@ def exchange_code(
     endpoint, request = _exchange_setup(
         client_id, client_secret, redirect_uri, code_verifier, code, callback_url, state, token_url
     )
+    _set_total_timeout(request, timeout)
     http = http_client if http_client is not None else httpx.Client()
+    bound_by_deadlines(http)
     try:
         answer = send_token_request(http, request)
     finally:
@@ -499,13 +538,16 @@ async def aexchange_code(
     callback_url: str | None = None,
     state: str | None = None,
     token_url: str = DEFAULT_TOKEN_URL,
+    timeout: float = _TOKEN_TIMEOUT,
     http_client: httpx.AsyncClient | None = None,
 ) -> dict[str, Any]:
     """The async twin of :func:`exchange_code` (``http_client`` an ``httpx.AsyncClient``)."""
     endpoint, request = _exchange_setup(
         client_id, client_secret, redirect_uri, code_verifier, code, callback_url, state, token_url
     )
+    _set_total_timeout(request, timeout)
     http = http_client if http_client is not None else httpx.AsyncClient()
+    bound_by_deadlines(http)
     try:
         answer = await asend_token_request(http, request)
     finally:

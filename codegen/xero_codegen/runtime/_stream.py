@@ -47,7 +47,7 @@ from ._base_client import _Attempt, _Body, _deadline, check_deadline, check_payl
 from ._codec import unknown
 from ._drift import watching
 from ._errors import XeroError, XeroResponseError
-from ._transport import adecoded, decoded
+from ._transport import adecoded, deadline_scope, decoded
 from ._types import NOT_GIVEN, NotGiven, TimeoutTypes
 from ._xml import (
     DOCTYPE_MARK_BYTES,
@@ -260,13 +260,15 @@ def iter_items(
     request = client._build_request(
         "GET", path, params, None, timeout, extra_headers=headers, tenant_id=tenant_id
     )
-    client._auth.authorize(request)
+    with deadline_scope(_deadline(request, time.monotonic())):  # the token call's
+        client._auth.authorize(request)
     slot = client._take_slot(request)  # rate limits: may wait (before the deadline starts)
     started = time.monotonic()
     deadline = _deadline(request, started)
     failure: _Attempt | None = None
     try:
-        response = client._http.send(request, stream=True, follow_redirects=False)
+        with deadline_scope(deadline):
+            response = client._http.send(request, stream=True, follow_redirects=False)
     except httpx.HTTPError as exc:
         failure = client._transport_error(exc, request, started)
     if failure is not None:
@@ -276,8 +278,9 @@ def iter_items(
         if not _streamable(response):
             body = _Body(client, response, deadline)
             try:
-                for part in decoded(response):
-                    body.add(part)
+                with deadline_scope(deadline):
+                    for part in decoded(response):
+                        body.add(part)
             except httpx.HTTPError as exc:
                 failure = client._transport_error(exc, request, started)
             if failure is not None:
@@ -305,7 +308,8 @@ def iter_items(
         done = False
         while not done:
             try:
-                chunk = next(chunks)
+                with deadline_scope(deadline):  # moved on by the caller's time
+                    chunk = next(chunks)
                 check_deadline(response, deadline)
             except StopIteration:
                 done = True
@@ -341,13 +345,15 @@ async def aiter_items(
     request = client._build_request(
         "GET", path, params, None, timeout, extra_headers=headers, tenant_id=tenant_id
     )
-    await client._auth.aauthorize(request)
+    with deadline_scope(_deadline(request, time.monotonic())):  # the token call's
+        await client._auth.aauthorize(request)
     slot = await client._atake_slot(request)
     started = time.monotonic()
     deadline = _deadline(request, started)
     failure: _Attempt | None = None
     try:
-        response = await client._http.send(request, stream=True, follow_redirects=False)
+        with deadline_scope(deadline):
+            response = await client._http.send(request, stream=True, follow_redirects=False)
     except httpx.HTTPError as exc:
         failure = client._transport_error(exc, request, started)
     if failure is not None:
@@ -357,8 +363,9 @@ async def aiter_items(
         if not _streamable(response):
             body = _Body(client, response, deadline)
             try:
-                async for part in adecoded(response):
-                    body.add(part)
+                with deadline_scope(deadline):
+                    async for part in adecoded(response):
+                        body.add(part)
             except httpx.HTTPError as exc:
                 failure = client._transport_error(exc, request, started)
             if failure is not None:
@@ -387,7 +394,8 @@ async def aiter_items(
         done = False
         while not done:
             try:
-                chunk = await chunks.__anext__()
+                with deadline_scope(deadline):  # moved on by the caller's time
+                    chunk = await chunks.__anext__()
                 check_deadline(response, deadline)
             except StopAsyncIteration:
                 done = True

@@ -1,4 +1,18 @@
-"""What every answer's bytes go through between the socket and the SDK: content decoding.
+"""What every answer's bytes go through between the socket and the SDK: the total deadline
+of an attempt, and content decoding.
+
+**Deadlines.** httpx's timeouts are per phase and per socket operation: a server that sends
+one byte a second resets the read timeout with every byte, through the status line, 100 KiB
+of headers and the body. So the SDK keeps the deadline of the attempt under way in a context
+variable (:func:`deadline_scope`, set around the token call, the send and every read of a
+body), and the clients it sends with get a network backend (:func:`bound_by_deadlines`)
+whose every connect, TLS handshake, write and read waits at most until that deadline. Past
+it, httpcore raises its own timeout, which the SDK reports as ``XeroTimeoutError``. The
+backend does nothing outside an SDK call (no deadline set), so an ``http_client`` given to
+the SDK behaves as before for other uses. A transport without httpcore's connection pool
+(a mock, a custom transport) keeps only the check after every body chunk.
+
+**Decoding.**
 
 httpx decodes ``Content-Encoding`` itself, but a stacked coding (``gzip, gzip``) hands the
 outer layer's whole output to an unbounded ``zlib.decompress()``: 7 KB on the wire can
@@ -14,15 +28,29 @@ streamed lists, token calls, the code exchange) takes the *raw* bytes and decode
 
 from __future__ import annotations
 
+import contextvars
+import ssl
+import time
+import typing
 import zlib
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterable, Iterator
 
+import httpcore
 import httpx
 
 from ._errors import XeroResponseError
 from ._secrets import redact
 
-__all__ = ["ACCEPT_ENCODING", "DECODED_PIECE", "ContentDecoder", "adecoded", "decoded"]
+__all__ = [
+    "ACCEPT_ENCODING",
+    "DECODED_PIECE",
+    "ContentDecoder",
+    "adecoded",
+    "bound_by_deadlines",
+    "current_deadline",
+    "deadline_scope",
+    "decoded",
+]
 
 ACCEPT_ENCODING = "gzip, deflate"
 """What the SDK asks for: the codings :class:`ContentDecoder` reads."""
@@ -157,3 +185,213 @@ async def adecoded(response: httpx.Response) -> AsyncIterator[bytes]:
             yield piece
     for piece in decoder.flush():
         yield piece
+
+
+# ---------------------------------------------------------------------- deadlines
+
+_DEADLINE: contextvars.ContextVar[float | None] = contextvars.ContextVar(
+    "xero_customer_api_deadline", default=None
+)
+
+
+def current_deadline() -> float | None:
+    """The deadline (``time.monotonic()``) of the attempt under way, if any."""
+    return _DEADLINE.get()
+
+
+class deadline_scope:  # noqa: N801 - used like a function: ``with deadline_scope(d):``
+    """Within the block, every socket operation of the SDK's clients ends by ``deadline``
+    (``time.monotonic()`` seconds; None: no total deadline, only httpx's own timeouts).
+
+    ``cap``: seconds from now the block may take at most, whatever the deadline outside it
+    (a token call without a deadline of its own still ends).
+    """
+
+    __slots__ = ("_deadline", "_token")
+
+    def __init__(self, deadline: float | None, *, cap: float | None = None) -> None:
+        if cap is not None:
+            limit = time.monotonic() + cap
+            deadline = limit if deadline is None else min(deadline, limit)
+        self._deadline = deadline
+        self._token: contextvars.Token[float | None] | None = None
+
+    def __enter__(self) -> None:
+        self._token = _DEADLINE.set(self._deadline)
+
+    def __exit__(self, *exc: object) -> None:
+        assert self._token is not None
+        _DEADLINE.reset(self._token)
+
+    def passed(self) -> bool:
+        """Whether the block's deadline has passed (a timeout was the deadline's doing)."""
+        return self._deadline is not None and time.monotonic() >= self._deadline - 0.01
+
+
+_PAST = "the total timeout of the attempt has passed"
+
+
+def _bounded(timeout: float | None, error: type[Exception]) -> float | None:
+    """``timeout`` shortened to what is left before the deadline; ``error`` once past it."""
+    deadline = _DEADLINE.get()
+    if deadline is None:
+        return timeout
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise error(_PAST)
+    return left if timeout is None else min(timeout, left)
+
+
+class _Stream(httpcore.NetworkStream):
+    __slots__ = ("_inner",)
+
+    def __init__(self, inner: httpcore.NetworkStream) -> None:
+        self._inner = inner
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._inner.read(max_bytes, _bounded(timeout, httpcore.ReadTimeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._inner.write(buffer, _bounded(timeout, httpcore.WriteTimeout))
+
+    def close(self) -> None:
+        self._inner.close()
+
+    def start_tls(
+        self,
+        ssl_context: ssl.SSLContext,
+        server_hostname: str | None = None,
+        timeout: float | None = None,
+    ) -> httpcore.NetworkStream:
+        inner = self._inner.start_tls(
+            ssl_context, server_hostname, _bounded(timeout, httpcore.ConnectTimeout)
+        )
+        return _Stream(inner)
+
+    def get_extra_info(self, info: str) -> typing.Any:
+        return self._inner.get_extra_info(info)
+
+
+class _Backend(httpcore.NetworkBackend):
+    __slots__ = ("_inner",)
+
+    def __init__(self, inner: httpcore.NetworkBackend) -> None:
+        self._inner = inner
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[typing.Any] | None = None,
+    ) -> httpcore.NetworkStream:
+        stream = self._inner.connect_tcp(
+            host, port, _bounded(timeout, httpcore.ConnectTimeout), local_address, socket_options
+        )
+        return _Stream(stream)
+
+    def connect_unix_socket(
+        self,
+        path: str,
+        timeout: float | None = None,
+        socket_options: Iterable[typing.Any] | None = None,
+    ) -> httpcore.NetworkStream:
+        stream = self._inner.connect_unix_socket(
+            path, _bounded(timeout, httpcore.ConnectTimeout), socket_options
+        )
+        return _Stream(stream)
+
+    def sleep(self, seconds: float) -> None:
+        self._inner.sleep(seconds)
+
+
+class _AsyncStream(httpcore.AsyncNetworkStream):
+    __slots__ = ("_inner",)
+
+    def __init__(self, inner: httpcore.AsyncNetworkStream) -> None:
+        self._inner = inner
+
+    async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return await self._inner.read(max_bytes, _bounded(timeout, httpcore.ReadTimeout))
+
+    async def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        await self._inner.write(buffer, _bounded(timeout, httpcore.WriteTimeout))
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+    async def start_tls(
+        self,
+        ssl_context: ssl.SSLContext,
+        server_hostname: str | None = None,
+        timeout: float | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        inner = await self._inner.start_tls(
+            ssl_context, server_hostname, _bounded(timeout, httpcore.ConnectTimeout)
+        )
+        return _AsyncStream(inner)
+
+    def get_extra_info(self, info: str) -> typing.Any:
+        return self._inner.get_extra_info(info)
+
+
+class _AsyncBackend(httpcore.AsyncNetworkBackend):
+    __slots__ = ("_inner",)
+
+    def __init__(self, inner: httpcore.AsyncNetworkBackend) -> None:
+        self._inner = inner
+
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[typing.Any] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        stream = await self._inner.connect_tcp(
+            host, port, _bounded(timeout, httpcore.ConnectTimeout), local_address, socket_options
+        )
+        return _AsyncStream(stream)
+
+    async def connect_unix_socket(
+        self,
+        path: str,
+        timeout: float | None = None,
+        socket_options: Iterable[typing.Any] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        stream = await self._inner.connect_unix_socket(
+            path, _bounded(timeout, httpcore.ConnectTimeout), socket_options
+        )
+        return _AsyncStream(stream)
+
+    async def sleep(self, seconds: float) -> None:
+        await self._inner.sleep(seconds)
+
+
+def bound_by_deadlines(http: httpx.Client | httpx.AsyncClient) -> bool:
+    """Give ``http``'s connection pools the deadline-keeping network backend.
+
+    Reaches into httpx's transports (``HTTPTransport._pool``, httpcore's
+    ``ConnectionPool._network_backend``): neither exposes its backend. Connections the pool
+    opens from now on are bounded; a transport of another kind (mock, custom) is left as it
+    is. Returns whether any pool was bounded.
+    """
+    transports = [getattr(http, "_transport", None)]
+    mounts = getattr(http, "_mounts", None)
+    if isinstance(mounts, dict):
+        transports.extend(mounts.values())
+    bounded = False
+    for transport in transports:
+        pool = getattr(transport, "_pool", None)
+        backend = getattr(pool, "_network_backend", None)
+        if isinstance(backend, (_Backend, _AsyncBackend)):
+            bounded = True
+        elif isinstance(backend, httpcore.NetworkBackend):
+            pool._network_backend = _Backend(backend)  # type: ignore[union-attr]
+            bounded = True
+        elif isinstance(backend, httpcore.AsyncNetworkBackend):
+            pool._network_backend = _AsyncBackend(backend)  # type: ignore[union-attr]
+            bounded = True
+    return bounded

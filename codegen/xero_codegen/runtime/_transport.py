@@ -199,7 +199,7 @@ def current_deadline() -> float | None:
     return _DEADLINE.get()
 
 
-class deadline_scope:  # noqa: N801 - used like a function: ``with deadline_scope(d):``
+class deadline_scope:
     """Within the block, every socket operation of the SDK's clients ends by ``deadline``
     (``time.monotonic()`` seconds; None: no total deadline, only httpx's own timeouts).
 

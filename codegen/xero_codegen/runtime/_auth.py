@@ -29,7 +29,9 @@ request before each attempt and to :meth:`AuthScheme.renew` after a 401.
 
 from __future__ import annotations
 
+import contextlib
 import inspect
+import math
 import threading
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
@@ -77,6 +79,25 @@ def key_problem(label: str, value: object) -> str | None:
     if not key.isascii() or not key.isprintable() or any(c.isspace() for c in key):
         return f"{label} cannot be a Xero key: only printable ASCII without spaces is allowed"
     return None
+
+
+def _expiry(token: Mapping[str, Any] | None) -> float | None:
+    value = (token or {}).get("expires_at")
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return float(value) if math.isfinite(value) else None
+
+
+def _older(candidate: Mapping[str, Any] | None, held: Mapping[str, Any] | None) -> bool:
+    """Whether ``candidate`` was issued before ``held`` (it expires earlier): adopting it
+    would bring back a refresh token Xero has rotated away. Unknown expiries compare as
+    not older."""
+    if candidate is None or held is None:
+        return candidate is None
+    if candidate.get("access_token") == held.get("access_token"):
+        return False
+    a, b = _expiry(candidate), _expiry(held)
+    return a is not None and b is not None and a < b
 
 
 class Sender:
@@ -381,74 +402,110 @@ class OAuth2Auth(AuthScheme):
         return dict(token)
 
     def _callback_failed(self, exc: Exception) -> XeroError:
+        kept = "the token store and the client keep" if self._tokens else "the client keeps"
         return XeroError(
             "on_token_refresh raised "
-            f"{type(exc).__name__}: {redact(str(exc))[:200]} (the client keeps the new token)"
+            f"{type(exc).__name__}: {redact(str(exc))[:200]} ({kept} the new token)"
         )
 
     def _adopt(self, token: Mapping[str, Any]) -> None:
-        """Use a token another client or worker fetched (read from the token store)."""
+        """Use a token another client or worker fetched (read from the token store), unless
+        it is older than the one this client holds (see :func:`_older`)."""
+        if _older(token, self._token):
+            return  # a store that lost a write: this client's refresh token is the live one
         self._remember(token)
         self._token = dict(token)
 
     def _refresh(self) -> None:
         """A new token: through the token store when there is one (one refresh among all
-        its users; the others adopt the result), else fetched here."""
+        its users; the others adopt the result), else fetched here.
+
+        The new token is in the store (and this client) before ``on_token_refresh`` runs:
+        a callback that raises, or a worker that dies inside it, cannot lose the rotated
+        refresh token.
+        """
         if self._tokens is None:
-            return self._fetch_new()
+            self._notify(self._fetch_new())
+            return
+        fetched: list[dict[str, Any]] = []
 
         def fetch(current: Mapping[str, Any] | None) -> dict[str, Any]:
             if current is not None:
                 self._adopt(current)  # the newest stored token: its refresh token is the live one
-            self._fetch_new()
-            assert self._token is not None
-            return dict(self._token)
+            fetched.append(self._fetch_new())
+            return dict(fetched[-1])
 
-        self._adopt(self._tokens.refresh(self._tokens_key, self._token, fetch, self._usable))
+        try:
+            self._adopt(self._tokens.refresh(self._tokens_key, self._token, fetch, self._usable))
+        except XeroError:
+            if fetched:  # the store failed to keep it: the app's callback is its only copy
+                with contextlib.suppress(XeroError):
+                    self._notify(fetched[-1])
+            raise
+        if fetched:
+            self._notify(fetched[-1])
 
     async def _arefresh(self) -> None:
         """The async twin of :meth:`_refresh`."""
         if self._tokens is None:
-            return await self._afetch_new()
+            await self._anotify(await self._afetch_new())
+            return
+        fetched: list[dict[str, Any]] = []
 
         async def fetch(current: Mapping[str, Any] | None) -> dict[str, Any]:
             if current is not None:
                 self._adopt(current)
-            await self._afetch_new()
-            assert self._token is not None
-            return dict(self._token)
+            fetched.append(await self._afetch_new())
+            return dict(fetched[-1])
 
-        self._adopt(await self._tokens.arefresh(self._tokens_key, self._token, fetch, self._usable))
+        try:
+            self._adopt(
+                await self._tokens.arefresh(self._tokens_key, self._token, fetch, self._usable)
+            )
+        except XeroError:
+            if fetched:
+                with contextlib.suppress(XeroError):
+                    await self._anotify(fetched[-1])
+            raise
+        if fetched:
+            await self._anotify(fetched[-1])
 
-    def _fetch_new(self) -> None:
+    def _fetch_new(self) -> dict[str, Any]:
         send = self._sender.send
         assert send is not None, "a sync scheme has a sync sender"
-        token = self._store(send(self._new_token_request()))
-        if self._on_token_refresh is not None:
-            try:
-                result = self._on_token_refresh(token)
-            except Exception as exc:
-                raise self._callback_failed(exc) from exc
-            if inspect.isawaitable(result):  # e.g. a lambda returning a coroutine
-                close = getattr(result, "close", None)
-                if callable(close):
-                    close()  # never awaited here: do not leave it pending
-                raise XeroError(
-                    "on_token_refresh returned an awaitable, which XeroClient cannot await"
-                    " (use AsyncXeroClient, or a plain function); the client keeps the new token"
-                )
+        return self._store(send(self._new_token_request()))
 
-    async def _afetch_new(self) -> None:
+    async def _afetch_new(self) -> dict[str, Any]:
         asend = self._sender.asend
         assert asend is not None, "an async scheme has an async sender"
-        token = self._store(await asend(self._new_token_request()))
-        if self._on_token_refresh is not None:
-            try:
-                result = self._on_token_refresh(token)
-                if inspect.isawaitable(result):
-                    await result
-            except Exception as exc:
-                raise self._callback_failed(exc) from exc
+        return self._store(await asend(self._new_token_request()))
+
+    def _notify(self, token: dict[str, Any]) -> None:
+        """Hand a new token to ``on_token_refresh`` (after it is stored)."""
+        if self._on_token_refresh is None:
+            return
+        try:
+            result = self._on_token_refresh(dict(token))
+        except Exception as exc:
+            raise self._callback_failed(exc) from exc
+        if inspect.isawaitable(result):  # e.g. a lambda returning a coroutine
+            close = getattr(result, "close", None)
+            if callable(close):
+                close()  # never awaited here: do not leave it pending
+            raise XeroError(
+                "on_token_refresh returned an awaitable, which XeroClient cannot await"
+                " (use AsyncXeroClient, or a plain function); the client keeps the new token"
+            )
+
+    async def _anotify(self, token: dict[str, Any]) -> None:
+        if self._on_token_refresh is None:
+            return
+        try:
+            result = self._on_token_refresh(dict(token))
+            if inspect.isawaitable(result):
+                await result
+        except Exception as exc:
+            raise self._callback_failed(exc) from exc
 
     def _async_lock(self) -> asyncio.Lock:
         if self._alock is None:

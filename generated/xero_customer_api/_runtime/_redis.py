@@ -15,7 +15,8 @@ Import it as ``xero_customer_api.redis`` (needs the ``redis`` extra:
 - :class:`RedisTokenStore`: each organisation's tokens in Redis; a refresh is done by one
   worker under a Redis lock (redis-py's :class:`redis.lock.Lock`, which expires if its holder
   dies) while the others wait, then use the token it stored. The rotated refresh token is
-  written before the lock is released, so it is never lost.
+  written before the lock is released and before ``on_token_refresh`` runs, so it is never
+  lost.
 
 Tokens are kept as JSON in clear: protect the Redis server as you protect the tokens.
 """

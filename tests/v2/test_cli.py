@@ -203,7 +203,13 @@ def test_get_by_number_and_delete_with_a_status(xero: Any) -> None:
 
 
 def test_create_reads_json_or_xml_and_writes_the_request_shape(xero: Any) -> None:
-    run, seen = xero(answer("contacts_response/batch_mixed_statuses.xml"))
+    contacts = answer("contacts_response/batch_mixed_statuses.xml")
+    options = answer("options_response/created.xml")
+    run, seen = xero(
+        lambda request: (
+            options(request) if request.url.path.endswith("/Options") else contacts(request)
+        )
+    )
     document = json.dumps(
         [{"name": "Tui Bakery", "is_customer": True}, {"name": "Kowhai Cycles Ltd"}]
     )

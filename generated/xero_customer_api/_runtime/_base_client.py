@@ -39,10 +39,9 @@ from . import _gc
 from ._auth import AUTH_SCHEMES, AuthScheme, Sender
 from ._checks import Model, check_body
 from ._drift import DriftCounter, watching
-from ._envelope import ENVELOPE_READERS, EnvelopeReader
+from ._envelope import ENVELOPE_READERS, EnvelopeReader, html_title
 from ._errors import (
     AuthenticationError,
-    InvalidPartnerKeyError,
     RateLimitError,
     RequestValidationError,
     ServerError,
@@ -792,15 +791,9 @@ class _ClientCore(Generic[_HttpT]):
         if early is not None:
             raise early  # an error answer that is not XML (2.0: JSON 401/403, text 404 ...)
         if 300 <= status < 400:
-            raise InvalidPartnerKeyError(
-                f"Xero refused the partner key (apiKey): HTTP {status} redirect to its login page",
-                status_code=status,
-            )
+            raise self._envelope.page_error(status, None, redirect=True)
         if "html" in content_type and status < 500:
-            raise InvalidPartnerKeyError(
-                f"Xero refused the partner key (apiKey): HTTP {status} with an HTML page instead of XML",
-                status_code=status,
-            )
+            raise self._envelope.page_error(status, html_title(content), redirect=False)
         try:
             root = parse_document(content)
         except Exception as exc:
@@ -875,10 +868,8 @@ class _ClientCore(Generic[_HttpT]):
         """
         tag = root.tag if isinstance(root.tag, str) else ""
         if tag.lower() == "html" and status < 500:
-            raise InvalidPartnerKeyError(
-                f"Xero refused the partner key (apiKey): HTTP {status} with an HTML page instead of XML",
-                status_code=status,
-            )
+            title = root.findtext(".//title") if len(root) else None
+            raise self._envelope.page_error(status, title, redirect=False)
         self._envelope.raise_for_errors(root, status, headers)  # Xero's own error envelope
         if status >= 400:
             limits = RateLimit.from_headers(headers)
@@ -899,7 +890,8 @@ class _ClientCore(Generic[_HttpT]):
         problem = redact(headers.get("x-rate-limit-problem", "").strip().lower())[:40] or None
         which = f" ({problem} limit)" if problem else ""
         return RateLimitError(
-            f"Xero is rate limiting this partner (HTTP {status}){which}{hint}",
+            f"Xero is rate limiting {self._envelope.rate_limited(problem)} (HTTP {status})"
+            f"{which}{hint}",
             retry_after=retry_after,
             rate_limit=RateLimit.from_headers(headers),
             problem=problem,
@@ -1392,14 +1384,17 @@ _A = TypeVar("_A", bound=AsyncAPIClient)
 
 
 _payload_tags: dict[type, str | None] = {}
+_ENVELOPE_HEADER = frozenset({"Id", "ID", "Status", "ProviderName", "DateTimeUTC"})
 
 
 def payload_tag(response_type: type) -> str | None:
     """The element a success envelope of ``response_type`` must hold (``Contacts``), if known.
 
     That is the one field a response dataclass adds to its envelope base class (1.0:
-    ``ContactsResponse(ResponseEnvelope)``); its element, or the wrapper of a list. None for
-    a type that is not shaped so (no check).
+    ``ContactsResponse(ResponseEnvelope)``), or (2.0, no base class) its one wrapped list
+    beside the envelope's header elements (``Id``, ``Status``, ``ProviderName``,
+    ``DateTimeUTC``); its element, or the wrapper of a list. None for a type that is not
+    shaped so (no check).
     """
     if response_type in _payload_tags:
         return _payload_tags[response_type]
@@ -1411,7 +1406,11 @@ def payload_tag(response_type: type) -> str | None:
             f.name for base in response_type.__mro__[1:] if is_dataclass(base) for f in fields(base)
         }
         own = [f for f in fields(response_type) if f.name not in inherited]
-        if inherited and len(own) == 1:
+        if not inherited:
+            own = [f for f in own if f.metadata.get("name") not in _ENVELOPE_HEADER]
+            if len(own) != 1 or not own[0].metadata.get("wrapper"):
+                own = []
+        if len(own) == 1:
             meta = own[0].metadata
             name = meta.get("wrapper") or meta.get("name")
             tag = name if isinstance(name, str) and name else None

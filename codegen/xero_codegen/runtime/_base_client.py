@@ -356,6 +356,36 @@ def _parse_retry_after(value: str | None, *, now: float | None = None) -> float 
     return max(0.0, when.timestamp() - now)
 
 
+MAX_TIMEOUT = 365 * 86_400.0
+"""The longest timeout accepted, in seconds (a year): sockets refuse far larger ones."""
+
+
+def timeout_problem(timeout: object) -> str | None:
+    """Why ``timeout`` cannot be a timeout (None when it can): a number of seconds above 0
+    and at most :data:`MAX_TIMEOUT`, ``None`` (no limit) or an ``httpx.Timeout`` whose phases
+    are such numbers or None. Never shows the value (only its type)."""
+    rule = (
+        "`timeout` must be a number of seconds above 0 and at most a year (31,536,000), "
+        "None (wait forever) or an httpx.Timeout"
+    )
+    if timeout is None:
+        return None
+    if isinstance(timeout, httpx.Timeout):
+        phases = (timeout.connect, timeout.read, timeout.write, timeout.pool)
+        if all(p is None or timeout_problem(p) is None for p in phases):
+            return None
+        return rule + " of such numbers"
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)):
+        return f"{rule}; got a {type(timeout).__name__}"
+    try:
+        seconds = float(timeout)
+    except OverflowError:
+        return rule
+    if not 0 < seconds <= MAX_TIMEOUT:  # also refuses nan
+        return rule
+    return None
+
+
 def httpx_timeout(timeout: TimeoutTypes) -> httpx.Timeout:
     """The per-phase limits handed to httpx.
 
@@ -428,6 +458,9 @@ class _ClientCore(Generic[_HttpT]):
             problems.append("`max_item_bytes` must be a positive whole number")
         if not isinstance(max_retry_after, (int, float)) or not max_retry_after >= 0:
             problems.append("`max_retry_after` must be a number of seconds >= 0")
+        bad_timeout = timeout_problem(timeout)
+        if bad_timeout is not None:
+            problems.append(bad_timeout)
         if problems:
             raise RequestValidationError(problems)
         assert auth is not None
@@ -452,6 +485,7 @@ class _ClientCore(Generic[_HttpT]):
         # A client the SDK opens is the SDK's to close, and carries the default headers.
         self._owns_http_client = http_client is None
         self._headers_on_client = http_client is None
+        self._closed = False  # close() was called (or the with block ended)
         self._http: _HttpT = (
             http_client
             if http_client is not None
@@ -505,6 +539,10 @@ class _ClientCore(Generic[_HttpT]):
                 problems.append(
                     "`tenant_id` must be the organisation's tenant id (a non-empty string)"
                 )
+        if not isinstance(timeout, NotGiven):
+            bad_timeout = timeout_problem(timeout)
+            if bad_timeout is not None:
+                problems.append(bad_timeout)
         retries = self.max_retries
         if not isinstance(max_retries, NotGiven):
             try:
@@ -659,6 +697,11 @@ class _ClientCore(Generic[_HttpT]):
         PUT/POST of a version whose retry policy keys writes carry ``idempotency_key`` or a
         fresh one.
         """
+        self._check_open()
+        if not isinstance(timeout, NotGiven):
+            bad_timeout = timeout_problem(timeout)
+            if bad_timeout is not None:
+                raise RequestValidationError([bad_timeout])
         headers = dict(self._auth.headers())
         if not self._headers_on_client:
             headers = {**_DEFAULT_HEADERS, **headers}
@@ -714,6 +757,14 @@ class _ClientCore(Generic[_HttpT]):
             # httpx refuses to build it (a URL too long or malformed, a value of the wrong
             # type): nothing was sent, and no httpx exception may reach the caller.
             raise RequestValidationError([_unbuildable(exc, path, params)]) from None
+
+    def _check_open(self) -> None:
+        """Raise XeroError when the client (or its HTTP client) has been closed."""
+        if self._closed or self._http.is_closed:
+            raise XeroError(
+                f"this {type(self).__name__} is closed (used after close() or after its"
+                " `with` block): make a new client"
+            )
 
     def _call_headers(
         self,
@@ -1104,7 +1155,9 @@ class SyncAPIClient(_ClientCore[httpx.Client]):
         return typing.cast(list[Connection], raw.parsed)
 
     def close(self) -> None:
-        """Close the HTTP connections (only those the client opened itself)."""
+        """Close the HTTP connections (only those the client opened itself); later calls
+        raise XeroError."""
+        self._closed = True
         if self._owns_http_client:
             self._http.close()
 
@@ -1214,7 +1267,9 @@ class AsyncAPIClient(_ClientCore[httpx.AsyncClient]):
         return typing.cast(list[Connection], raw.parsed)
 
     async def close(self) -> None:
-        """Close the HTTP connections (only those the client opened itself)."""
+        """Close the HTTP connections (only those the client opened itself); later calls
+        raise XeroError."""
+        self._closed = True
         if self._owns_http_client:
             await self._http.aclose()
 

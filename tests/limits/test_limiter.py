@@ -486,39 +486,39 @@ def test_2_0_clients_keep_the_default_limits_shared_by_the_app() -> None:
     handler, _ = xero()
     transport = httpx.MockTransport(handler)
     a = XeroClient(
-        access_token="T" * 20,
+        access_token="T" * 20 * 20,
         tenant_id=TENANT,
         base_url=BASE_URL,
         http_client=httpx.Client(transport=transport),
     )
     b = XeroClient(
-        access_token="T" * 20,
+        access_token="T" * 20 * 20,
         tenant_id=OTHER,
         base_url=BASE_URL,
         http_client=httpx.Client(transport=transport),
     )
-    c = AsyncXeroClient(access_token="T" * 20, tenant_id=TENANT, base_url=BASE_URL)
-    other_app = XeroClient(access_token="U" * 20, tenant_id=TENANT, base_url=BASE_URL)
+    c = AsyncXeroClient(access_token="T" * 20 * 20, tenant_id=TENANT, base_url=BASE_URL)
+    other_app = XeroClient(access_token="U" * 20 * 20, tenant_id=TENANT, base_url=BASE_URL)
     assert a._limiter is b._limiter is c._limiter is _limiter.shared_limiter(RateLimits())
     assert a._limit_app == b._limit_app == c._limit_app != other_app._limit_app
     assert "T" * 20 not in a._limit_app  # a hash, never the token
     assert a.with_options(tenant_id=OTHER)._limiter is a._limiter
     assert V1Client(api_key="K" * 30, customer_key="C" * 30)._limiter is None  # 1.0: no limits
-    assert XeroClient(access_token="T" * 20, limiter=None)._limiter is None
-    assert XeroClient(access_token="T" * 20, limiter=False)._limiter is None
+    assert XeroClient(access_token="T" * 20 * 20, limiter=None)._limiter is None
+    assert XeroClient(access_token="T" * 20 * 20, limiter=False)._limiter is None
     mine = InProcessLimiter()
-    assert XeroClient(access_token="T" * 20, limiter=mine)._limiter is mine
+    assert XeroClient(access_token="T" * 20 * 20, limiter=mine)._limiter is mine
     with pytest.raises(RequestValidationError, match="`limiter`"):
-        XeroClient(access_token="T" * 20, limiter="fast")  # type: ignore[arg-type]
+        XeroClient(access_token="T" * 20 * 20, limiter="fast")  # type: ignore[arg-type]
     with pytest.raises(RequestValidationError, match="per_minute"):
-        XeroClient(access_token="T" * 20, limiter=RateLimits(per_minute=0))
+        XeroClient(access_token="T" * 20 * 20, limiter=RateLimits(per_minute=0))
 
 
 def test_a_client_learns_from_answers_and_refuses_a_spent_day_without_sending() -> None:
     lim, _ = limiter()
     handler, seen = xero([headers(minute=40, day=1, app=900), headers(minute=39, day=0, app=899)])
     with XeroClient(
-        access_token="T" * 20,
+        access_token="T" * 20 * 20,
         tenant_id=TENANT,
         base_url=BASE_URL,
         limiter=lim,
@@ -542,7 +542,7 @@ def test_a_client_gives_the_slot_back_when_the_connection_fails() -> None:
         raise httpx.ConnectError("refused", request=request)
 
     with XeroClient(
-        access_token="T" * 20,
+        access_token="T" * 20 * 20,
         tenant_id=TENANT,
         base_url=BASE_URL,
         limiter=lim,
@@ -575,7 +575,7 @@ async def test_async_streams_take_and_give_back_slots() -> None:
         )
 
     async with AsyncXeroClient(
-        access_token="T" * 20,
+        access_token="T" * 20 * 20,
         tenant_id=TENANT,
         base_url=BASE_URL,
         limiter=lim,

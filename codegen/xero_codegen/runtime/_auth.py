@@ -41,7 +41,7 @@ import httpx
 
 from ._errors import XeroError
 from ._oauth import DEFAULT_TOKEN_URL, TokenEndpoint, check_endpoint_url
-from ._secrets import forget_secret, redact, register_secret
+from ._secrets import forget_secret, redact, register_secret, secret_problem
 from ._tokens import TokenStore
 
 if TYPE_CHECKING:
@@ -255,13 +255,12 @@ class OAuth2Auth(AuthScheme):
         token_url = credentials.get("token_url")
         scopes = credentials.get("scopes")
         before = len(problems)
-        for name, value in (
-            ("access_token", access_token),
-            ("client_id", client_id),
-            ("client_secret", client_secret),
-        ):
-            if value is not None and not _visible(value):
-                problems.append(f"`{name}` must be a non-empty string of visible ASCII characters")
+        if client_id is not None and not _visible(client_id):
+            problems.append("`client_id` must be a non-empty string of visible ASCII characters")
+        for name, value in (("access_token", access_token), ("client_secret", client_secret)):
+            problem = None if value is None else secret_problem(f"`{name}`", value)
+            if problem is not None:
+                problems.append(problem)
         stored: dict[str, Any] | None = None
         if token is not None:
             if not isinstance(token, Mapping):
@@ -269,8 +268,10 @@ class OAuth2Auth(AuthScheme):
             else:
                 stored = dict(token)
                 for key in ("access_token", "refresh_token"):
-                    if stored.get(key) is not None and not _visible(stored[key]):
-                        problems.append(f"`token[{key!r}]` must be a non-empty string")
+                    if stored.get(key) is not None:
+                        problem = secret_problem(f"`token[{key!r}]`", stored[key])
+                        if problem is not None:
+                            problems.append(problem)
                 if not stored.get("access_token") and not stored.get("refresh_token"):
                     problems.append("`token` needs an `access_token` or a `refresh_token`")
                 expires_at = stored.get("expires_at")

@@ -43,7 +43,7 @@ from ._errors import (
     XeroTimeoutError,
 )
 from ._ratelimit import RateLimit
-from ._secrets import redact, register_secret
+from ._secrets import redact, register_secret, secret_problem
 from ._transport import (
     ACCEPT_ENCODING,
     adecoded,
@@ -185,8 +185,18 @@ class TokenEndpoint:
             data = None
         if isinstance(data, dict):
             for key in ("access_token", "refresh_token", "id_token"):
-                if isinstance(data.get(key), str) and data[key]:
-                    register(data[key])
+                value = data.get(key)
+                if value is None:
+                    continue
+                if status == 200 and secret_problem(key, value) is not None:
+                    raise XeroResponseError(
+                        f"Xero's token endpoint answered an unusable {key.replace('_', ' ')} (too"
+                        " short to be real, not text, or with spaces, line breaks or control"
+                        " characters); it is not shown and was not used",
+                        status_code=status,
+                    )
+                if isinstance(value, str) and value:
+                    register(value)
         rate_limit = RateLimit.from_headers(headers)
         if status == 200 and isinstance(data, dict) and isinstance(data.get("access_token"), str):
             if data.get("expires_in") is not None:

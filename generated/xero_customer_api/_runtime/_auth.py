@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import contextlib
 import inspect
-import math
 import threading
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
@@ -44,7 +43,13 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import httpx
 
 from ._errors import XeroError
-from ._oauth import DEFAULT_TOKEN_URL, TokenEndpoint, check_endpoint_url
+from ._oauth import (
+    DEFAULT_TOKEN_URL,
+    MAX_EPOCH_SECONDS,
+    TokenEndpoint,
+    check_endpoint_url,
+    whole_seconds,
+)
 from ._secrets import forget_secret, redact, register_secret, secret_problem
 from ._tokens import TokenStore
 
@@ -87,9 +92,10 @@ def key_problem(label: str, value: object) -> str | None:
 
 def _expiry(token: Mapping[str, Any] | None) -> float | None:
     value = (token or {}).get("expires_at")
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
+    if isinstance(value, str):
         return None
-    return float(value) if math.isfinite(value) else None
+    seconds = whole_seconds(value, 0, MAX_EPOCH_SECONDS)  # never OverflowError
+    return None if seconds is None else float(seconds)
 
 
 def _older(candidate: Mapping[str, Any] | None, held: Mapping[str, Any] | None) -> bool:
@@ -280,9 +286,13 @@ class OAuth2Auth(AuthScheme):
                     problems.append("`token` needs an `access_token` or a `refresh_token`")
                 expires_at = stored.get("expires_at")
                 if expires_at is not None and (
-                    isinstance(expires_at, bool) or not isinstance(expires_at, (int, float))
+                    isinstance(expires_at, str)
+                    or whole_seconds(expires_at, 0, MAX_EPOCH_SECONDS) is None
                 ):
-                    problems.append("`token['expires_at']` must be a number (seconds since 1970)")
+                    problems.append(
+                        "`token['expires_at']` must be a number of seconds since 1970 (at most"
+                        " the year 3000)"
+                    )
         if on_token_refresh is not None and not callable(on_token_refresh):
             problems.append("`on_token_refresh` must be callable")
         elif sender.asend is None and inspect.iscoroutinefunction(on_token_refresh):
@@ -375,10 +385,10 @@ class OAuth2Auth(AuthScheme):
             return False
         if self.mode == "access-token":
             return True
-        expires_at = token.get("expires_at")
+        expires_at = _expiry(token)
         if expires_at is None:
-            return True  # unknown lifetime: used until Xero says it expired
-        return float(expires_at) - REFRESH_LEEWAY > time.time()
+            return True  # unknown (or unreadable) lifetime: used until Xero says it expired
+        return expires_at - REFRESH_LEEWAY > time.time()
 
     def _bearer(self) -> str:
         assert self._token is not None

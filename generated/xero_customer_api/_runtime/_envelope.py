@@ -18,7 +18,6 @@ under the manifest's ``errors`` value.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 from typing import Any, Protocol
@@ -41,6 +40,7 @@ from ._errors import (
 )
 from ._ratelimit import RateLimit
 from ._secrets import redact
+from ._transport import load_json
 
 __all__ = [
     "ENVELOPE_READERS",
@@ -240,8 +240,8 @@ def _problem(content: bytes) -> dict[str, Any]:
     if content.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] != b"{":
         return {}
     try:
-        data = json.loads(content.decode("utf-8-sig"))
-    except (ValueError, UnicodeDecodeError):
+        data = load_json(content)
+    except ValueError:
         return {}
     if not isinstance(data, dict):
         return {}
@@ -347,7 +347,14 @@ class ApiExceptionReader:
         self, root: etree._Element, status_code: int, headers: Mapping[str, str] | None
     ) -> XeroAPIError:
         number_text = _text(root.find("ErrorNumber"))
-        error_number = int(number_text) if number_text and number_text.isdigit() else None
+        error_number = (
+            int(number_text)
+            if number_text
+            and number_text.isascii()
+            and number_text.isdigit()
+            and len(number_text) <= 9
+            else None
+        )  # only ASCII digits: "²".isdigit() is True, int("²") raises
         kind = _text(root.find("Type"))
         kind = redact(kind[:100]) if kind else None
         summary = _text(root.find("Message"))

@@ -30,7 +30,7 @@ from __future__ import annotations
 import base64
 import datetime
 import ipaddress
-import json
+import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -55,6 +55,7 @@ from ._transport import (
     current_deadline,
     deadline_scope,
     decoded,
+    load_json,
 )
 
 __all__ = [
@@ -184,8 +185,8 @@ class TokenEndpoint:
         status, headers, content = answer
         data: object = None
         try:
-            data = json.loads(content.decode("utf-8-sig"))
-        except (ValueError, UnicodeDecodeError):
+            data = load_json(content)
+        except ValueError:
             data = None
         if isinstance(data, dict):
             for key in ("access_token", "refresh_token", "id_token"):
@@ -203,16 +204,20 @@ class TokenEndpoint:
                     register(value)
         rate_limit = RateLimit.from_headers(headers)
         if status == 200 and isinstance(data, dict) and isinstance(data.get("access_token"), str):
+            # A lifetime that is not a sane finite number is dropped, not refused: the
+            # token (and a rotated refresh token) was issued and must not be lost.
             if data.get("expires_in") is not None:
-                try:
-                    int(data["expires_in"])
-                except (TypeError, ValueError):
+                lifetime = whole_seconds(data["expires_in"], 1, MAX_TOKEN_LIFETIME)
+                if lifetime is None:
                     data.pop("expires_in")
+                else:
+                    data["expires_in"] = lifetime
             if data.get("expires_at") is not None:
-                try:
-                    data["expires_at"] = int(data["expires_at"])
-                except (TypeError, ValueError):
+                when = whole_seconds(data["expires_at"], 0, MAX_EPOCH_SECONDS)
+                if when is None:
                     data.pop("expires_at")
+                else:
+                    data["expires_at"] = when
             return dict(OAuth2Token.from_dict(data))
         where = "Xero's token endpoint"
         if isinstance(data, dict) and data.get("error"):
@@ -319,6 +324,29 @@ class _CappedBody:
 
     def content(self) -> bytes:
         return b"".join(self._parts)
+
+
+MAX_TOKEN_LIFETIME = 10 * 365 * 86_400
+"""The longest token lifetime read from an answer (``expires_in``), in seconds."""
+MAX_EPOCH_SECONDS = 32_503_680_000
+"""The latest ``expires_at`` read or accepted (the year 3000), in seconds since 1970."""
+
+
+def whole_seconds(value: object, lowest: int, highest: int) -> int | None:
+    """``value`` as whole seconds when it is a finite number in ``[lowest, highest]``
+    (a JSON number or its digits as a string), else None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str):
+        text = value.strip()
+        if not (text.isascii() and text.isdigit()) or len(text) > 12:
+            return None
+        value = int(text)
+    if isinstance(value, int):
+        return value if lowest <= value <= highest else None
+    if isinstance(value, float) and math.isfinite(value) and lowest <= value <= highest:
+        return int(value)
+    return None
 
 
 def _transport_error(exc: httpx.HTTPError, past_deadline: bool = False) -> XeroConnectionError:
@@ -608,18 +636,18 @@ def _utc(value: object) -> datetime.datetime | None:
         text = f"{head}.{digits[:6]}{rest}"
     try:
         when = datetime.datetime.fromisoformat(text)
-    except ValueError:
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=datetime.UTC)
+        return when.astimezone(datetime.UTC)
+    except (ValueError, OverflowError):  # not a date, or out of range once in UTC
         return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=datetime.UTC)
-    return when.astimezone(datetime.UTC)
 
 
 def parse_connections(status: int, content: bytes) -> list[Connection]:
     """The JSON list of ``GET /connections`` as typed connections."""
     try:
-        data = json.loads(content.decode("utf-8-sig"))
-    except (ValueError, UnicodeDecodeError) as exc:
+        data = load_json(content)
+    except ValueError as exc:
         raise XeroResponseError(
             f"the connections answer (HTTP {status}) is not JSON: {redact(str(exc))[:200]}",
             status_code=status,

@@ -33,6 +33,7 @@ streamed lists, token calls, the code exchange) takes the *raw* bytes and decode
 from __future__ import annotations
 
 import contextvars
+import json
 import ssl
 import time
 import typing
@@ -54,6 +55,7 @@ __all__ = [
     "current_deadline",
     "deadline_scope",
     "decoded",
+    "load_json",
 ]
 
 ACCEPT_ENCODING = "gzip, deflate"
@@ -399,3 +401,21 @@ def bound_by_deadlines(http: httpx.Client | httpx.AsyncClient) -> bool:
             pool._network_backend = _AsyncBackend(backend)  # type: ignore[union-attr]
             bounded = True
     return bounded
+
+
+# ---------------------------------------------------------------------- JSON answers
+
+
+def load_json(content: bytes) -> object:
+    """The JSON of an answer (401/403 problems, token answers, ``/connections``).
+
+    Raises ValueError for anything that is not readable JSON, including JSON nested deeper
+    than the interpreter's recursion limit (json raises RecursionError from its C parser,
+    which bounds the nesting); callers map ValueError to the SDK's errors.
+    """
+    try:
+        return json.loads(content.decode("utf-8-sig"))
+    except (ValueError, UnicodeDecodeError):
+        raise
+    except RecursionError:
+        raise ValueError("the JSON is nested too deeply") from None

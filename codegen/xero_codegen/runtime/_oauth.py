@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import base64
 import datetime
+import hmac
 import ipaddress
 import math
 from collections.abc import Callable, Mapping, Sequence
@@ -70,6 +71,7 @@ DEFAULT_TOKEN_URL = "https://identity.xero.com/connect/token"
 DEFAULT_AUTHORIZE_URL = "https://login.xero.com/identity/connect/authorize"
 _TOKEN_TIMEOUT = 30.0
 _MAX_TOKEN_BYTES = 1024 * 1024
+_MAX_CALLBACK_URL = 8192
 _FORM_HEADERS = {
     "Accept": "application/json",
     "Accept-Encoding": ACCEPT_ENCODING,
@@ -450,23 +452,50 @@ def _code_from(code: str | None, callback_url: str | None, state: str | None) ->
     if (code is None) == (callback_url is None):
         raise RequestValidationError(["give either `code` or `callback_url`"])
     if code is not None:
+        if state is not None:  # never silently ignored: there is no callback to check it on
+            raise RequestValidationError(
+                [
+                    "`state` is checked against the callback's: give it with `callback_url`"
+                    " (with `code` there is no state to compare it with; check it yourself)"
+                ]
+            )
         if not isinstance(code, str) or not code.strip():
             raise RequestValidationError(["`code` must be a non-empty string"])
         return code.strip()
     if not isinstance(callback_url, str):
         raise RequestValidationError(["`callback_url` must be the callback URL as a string"])
-    if state is None:
+    if not isinstance(state, str) or not state.strip():
+        # an empty state would match a callback without one (Authlib compares truthy states)
         raise RequestValidationError(
-            ["`state` (from authorization_url) is required with `callback_url`"]
+            [
+                "`state` (the non-empty state from authorization_url, kept e.g. in the session)"
+                " is required with `callback_url`"
+            ]
         )
-    query = httpx.URL(callback_url).params
+    if len(callback_url) > _MAX_CALLBACK_URL:
+        raise RequestValidationError(
+            [f"`callback_url` is too long to be a callback ({len(callback_url):,} characters)"]
+        )
+    try:
+        query = httpx.URL(callback_url).params
+    except (httpx.InvalidURL, ValueError, TypeError) as exc:
+        raise RequestValidationError(
+            [f"`callback_url` is not a valid URL: {redact(str(exc))[:100]}"]
+        ) from None
+    returned = query.get("state")
+    if not returned or not hmac.compare_digest(
+        returned.encode("utf-8", "surrogatepass"), state.strip().encode("utf-8", "surrogatepass")
+    ):
+        raise RequestValidationError(
+            ["`callback_url` carries another `state` than the authorization request (CSRF?)"]
+        )
     if query.get("error"):
         detail = redact(str(query.get("error")))[:100]
         raise AuthenticationError(
             f"the user or Xero declined the authorization: {detail}", status_code=400, detail=detail
         )
     try:
-        params = parse_authorization_code_response(callback_url, state=state)
+        params = parse_authorization_code_response(callback_url, state=state.strip())
     except MissingCodeException:
         raise RequestValidationError(["`callback_url` carries no `code`"]) from None
     except MismatchingStateException:

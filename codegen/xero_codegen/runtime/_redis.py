@@ -71,7 +71,9 @@ redis.call('ZREMRANGEBYSCORE', KEYS[5], '-inf', now)
 if tenant then redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now) end
 local function used(k) return tonumber(redis.call('HGET', k, 'used') or '0') end
 local function left(k) local ms = redis.call('PTTL', k); if ms < 0 then return 0 end; return ms end
-if tenant and used(KEYS[3]) >= tonumber(ARGV[5]) then return {-1, left(KEYS[3])} end
+if tenant and redis.call('HGET', KEYS[3], 'closed') == '1' and used(KEYS[3]) >= tonumber(ARGV[5]) then
+  return {-1, left(KEYS[3])}
+end
 local wait = -1
 if tenant and used(KEYS[2]) >= tonumber(ARGV[4]) then wait = math.max(wait, left(KEYS[2])) end
 if used(KEYS[4]) >= tonumber(ARGV[6]) then wait = math.max(wait, left(KEYS[4])) end
@@ -143,7 +145,7 @@ local function learn(k, limit, rem, len, gen, seq, pending)
   end
 end
 local function close(k, limit, ms)
-  redis.call('HSET', k, 'used', limit, 'anchored', '1', 'gen', now)
+  redis.call('HSET', k, 'used', limit, 'anchored', '1', 'gen', now, 'closed', '1')
   redis.call('PEXPIRE', k, math.max(1, ms))
 end
 learn(KEYS[4], tonumber(ARGV[10]), ARGV[5], tonumber(ARGV[11]), ARGV[14], ARGV[15], ARGV[16])
@@ -379,6 +381,40 @@ class RedisLimiter(_RedisConnections, Limiter):
         if limit is not None and (waited + wait > limit if ms > 0 else waited >= limit):
             raise wait_too_long_error(waited + wait, limit)
         return wait
+
+    def reset(self) -> None:
+        """Forget every count and closed window of this limiter's prefix (leases of calls in
+        progress are kept)."""
+        client = self._sync()
+        try:
+            with self._gate:
+                doomed = [
+                    key
+                    for key in client.scan_iter(match=f"{self.prefix}:*", count=500)
+                    if not (key.decode() if isinstance(key, bytes) else str(key)).endswith(
+                        ":leases"
+                    )
+                ]
+                for start in range(0, len(doomed), 500):
+                    client.delete(*doomed[start : start + 500])
+        except redis.exceptions.RedisError as exc:
+            raise _store_failed(exc) from None
+
+    async def areset(self) -> None:
+        client = self._async()
+        try:
+            async with self._async_gate():
+                doomed = [
+                    key
+                    async for key in client.scan_iter(match=f"{self.prefix}:*", count=500)
+                    if not (key.decode() if isinstance(key, bytes) else str(key)).endswith(
+                        ":leases"
+                    )
+                ]
+                for start in range(0, len(doomed), 500):
+                    await client.delete(*doomed[start : start + 500])
+        except redis.exceptions.RedisError as exc:
+            raise _store_failed(exc) from None
 
     def _run(self, which: int, keys: list[str], args: list[Any]) -> Any:
         """Run a script, waiting for a turn among the commands in flight (``_gate``)."""

@@ -67,7 +67,19 @@ __all__ = [
 ]
 
 REFRESH_LEEWAY = 60
-"""Seconds before its expiry at which a token is refreshed ahead of use."""
+"""Seconds before its expiry at which a token is refreshed ahead of use (at most: see
+:func:`refresh_leeway`)."""
+
+
+def refresh_leeway(token: Mapping[str, Any]) -> float:
+    """How long before its expiry ``token`` is refreshed: :data:`REFRESH_LEEWAY`, or a tenth
+    of its lifetime when that is shorter (a 60 s token refreshed 60 s early would mean a
+    token request per call)."""
+    lifetime = whole_seconds(token.get("expires_in"), 1, 10 * 365 * 86_400)
+    if isinstance(token.get("expires_in"), str) or lifetime is None:
+        return float(REFRESH_LEEWAY)
+    return min(float(REFRESH_LEEWAY), lifetime / 10)
+
 
 MIN_KEY_LENGTH = 16
 """The shortest partner or customer key accepted. Xero's keys are 30 upper-case letters and
@@ -388,7 +400,7 @@ class OAuth2Auth(AuthScheme):
         expires_at = _expiry(token)
         if expires_at is None:
             return True  # unknown (or unreadable) lifetime: used until Xero says it expired
-        return expires_at - REFRESH_LEEWAY > time.time()
+        return expires_at - refresh_leeway(token) > time.time()
 
     def _bearer(self) -> str:
         assert self._token is not None

@@ -31,7 +31,9 @@ from .._runtime._codec import (
     missing,
     parse_date,
     parse_utc_datetime,
+    plain_decimal,
     read_bool,
+    read_decimal,
     read_enum,
     skipped,
     to_bytes,
@@ -802,26 +804,23 @@ def decode_invoice(el: etree._Element, strict: bool = False) -> Invoice:
             else:
                 v_includes_tax = read_bool(text, "Invoice.IncludesTax")
         elif tag == "SubTotal":
-            try:
-                v_sub_total = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "Invoice.SubTotal", child.text) from None
-            if not v_sub_total.is_finite():
-                raise invalid("decimal", "Invoice.SubTotal", child.text)
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_sub_total = Decimal(text)
+            else:
+                v_sub_total = read_decimal(text, "Invoice.SubTotal")
         elif tag == "TotalTax":
-            try:
-                v_total_tax = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "Invoice.TotalTax", child.text) from None
-            if not v_total_tax.is_finite():
-                raise invalid("decimal", "Invoice.TotalTax", child.text)
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_total_tax = Decimal(text)
+            else:
+                v_total_tax = read_decimal(text, "Invoice.TotalTax")
         elif tag == "Total":
-            try:
-                v_total = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "Invoice.Total", child.text) from None
-            if not v_total.is_finite():
-                raise invalid("decimal", "Invoice.Total", child.text)
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_total = Decimal(text)
+            else:
+                v_total = read_decimal(text, "Invoice.Total")
         elif tag == "InvoiceStatus":
             text = child.text
             v_invoice_status = _E_InvoiceStatus.get(text)
@@ -853,26 +852,23 @@ def decode_invoice(el: etree._Element, strict: bool = False) -> Invoice:
             except ValueError:
                 raise invalid("Xero date", "Invoice.FullyPaidOn", child.text) from None
         elif tag == "AmountDue":
-            try:
-                v_amount_due = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "Invoice.AmountDue", child.text) from None
-            if not v_amount_due.is_finite():
-                raise invalid("decimal", "Invoice.AmountDue", child.text)
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_amount_due = Decimal(text)
+            else:
+                v_amount_due = read_decimal(text, "Invoice.AmountDue")
         elif tag == "AmountPaid":
-            try:
-                v_amount_paid = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "Invoice.AmountPaid", child.text) from None
-            if not v_amount_paid.is_finite():
-                raise invalid("decimal", "Invoice.AmountPaid", child.text)
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_amount_paid = Decimal(text)
+            else:
+                v_amount_paid = read_decimal(text, "Invoice.AmountPaid")
         elif tag == "AmountCredited":
-            try:
-                v_amount_credited = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "Invoice.AmountCredited", child.text) from None
-            if not v_amount_credited.is_finite():
-                raise invalid("decimal", "Invoice.AmountCredited", child.text)
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_amount_credited = Decimal(text)
+            else:
+                v_amount_credited = read_decimal(text, "Invoice.AmountCredited")
         elif tag == "UpdatedDateUTC":
             try:
                 v_updated_date_utc = parse_utc_datetime(child.text or "")
@@ -1194,38 +1190,34 @@ def decode_line_item(el: etree._Element, strict: bool = False) -> LineItem:
         elif tag == "Description":
             v_description = child.text or ""
         elif tag == "Quantity":
-            try:
-                v_quantity = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "LineItem.Quantity", child.text) from None
-            if not v_quantity.is_finite():
-                raise invalid("decimal", "LineItem.Quantity", child.text)
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_quantity = Decimal(text)
+            else:
+                v_quantity = read_decimal(text, "LineItem.Quantity")
         elif tag == "UnitAmount":
-            try:
-                v_unit_amount = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "LineItem.UnitAmount", child.text) from None
-            if not v_unit_amount.is_finite():
-                raise invalid("decimal", "LineItem.UnitAmount", child.text)
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_unit_amount = Decimal(text)
+            else:
+                v_unit_amount = read_decimal(text, "LineItem.UnitAmount")
         elif tag == "TaxType":
             text = child.text
             v_tax_type = _E_TaxType.get(text)
             if v_tax_type is None:
                 v_tax_type = read_enum(_E_TaxType, text)
         elif tag == "TaxAmount":
-            try:
-                v_tax_amount = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "LineItem.TaxAmount", child.text) from None
-            if not v_tax_amount.is_finite():
-                raise invalid("decimal", "LineItem.TaxAmount", child.text)
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_tax_amount = Decimal(text)
+            else:
+                v_tax_amount = read_decimal(text, "LineItem.TaxAmount")
         elif tag == "LineAmount":
-            try:
-                v_line_amount = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "LineItem.LineAmount", child.text) from None
-            if not v_line_amount.is_finite():
-                raise invalid("decimal", "LineItem.LineAmount", child.text)
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_line_amount = Decimal(text)
+            else:
+                v_line_amount = read_decimal(text, "LineItem.LineAmount")
         elif tag == "AccountCode":
             v_account_code = child.text or ""
         elif tag == "Tracking":
@@ -1348,12 +1340,11 @@ def decode_payment(el: etree._Element, strict: bool = False) -> Payment:
             except ValueError:
                 raise invalid("Xero date", "Payment.Date", child.text) from None
         elif tag == "Amount":
-            try:
-                v_amount = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "Payment.Amount", child.text) from None
-            if not v_amount.is_finite():
-                raise invalid("decimal", "Payment.Amount", child.text)
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_amount = Decimal(text)
+            else:
+                v_amount = read_decimal(text, "Payment.Amount")
         elif strict and isinstance(tag, str):
             raise unknown("Payment", tag)
         elif isinstance(tag, str):

@@ -441,8 +441,8 @@ def contacts_create(
 @click.option(
     "--summarize-errors/--no-summarize-errors",
     "summarize_errors",
-    default=True,
-    help="True (default): one invalid element fails the whole call with a ValidationError. False: always an answer, each item with its own status, validation errors and warnings.",
+    default=False,
+    help="False (default): always an answer, each item with its own status, validation errors and warnings. True: one invalid element fails the whole call with a ValidationError, yet Xero may still save the valid ones without returning their ids.",
 )
 @cs.input_options
 @cs.output_options
@@ -510,8 +510,8 @@ def contacts_save(
 @click.option(
     "--summarize-errors/--no-summarize-errors",
     "summarize_errors",
-    default=True,
-    help="True (default): one invalid element fails the whole call with a ValidationError. False: always an answer, each item with its own status, validation errors and warnings.",
+    default=False,
+    help="False (default): always an answer, each item with its own status, validation errors and warnings. True: one invalid element fails the whole call with a ValidationError, yet Xero may still save the valid ones without returning their ids.",
 )
 @cs.input_options
 @cs.output_options
@@ -980,8 +980,8 @@ def invoices_create(
 @click.option(
     "--summarize-errors/--no-summarize-errors",
     "summarize_errors",
-    default=True,
-    help="True (default): one invalid element fails the whole call with a ValidationError. False: always an answer, each item with its own status, validation errors and warnings.",
+    default=False,
+    help="False (default): always an answer, each item with its own status, validation errors and warnings. True: one invalid element fails the whole call with a ValidationError, yet Xero may still save the valid ones without returning their ids.",
 )
 @click.option(
     "--unit-dp",
@@ -1067,8 +1067,8 @@ def invoices_save(
 @click.option(
     "--summarize-errors/--no-summarize-errors",
     "summarize_errors",
-    default=True,
-    help="True (default): one invalid element fails the whole call with a ValidationError. False: always an answer, each item with its own status, validation errors and warnings.",
+    default=False,
+    help="False (default): always an answer, each item with its own status, validation errors and warnings. True: one invalid element fails the whole call with a ValidationError, yet Xero may still save the valid ones without returning their ids.",
 )
 @click.option(
     "--unit-dp",
@@ -1524,8 +1524,8 @@ def payments_create(
 @click.option(
     "--summarize-errors/--no-summarize-errors",
     "summarize_errors",
-    default=True,
-    help="True (default): one invalid element fails the whole call with a ValidationError. False: always an answer, each item with its own status, validation errors and warnings.",
+    default=False,
+    help="False (default): always an answer, each item with its own status, validation errors and warnings. True: one invalid element fails the whole call with a ValidationError, yet Xero may still save the valid ones without returning their ids.",
 )
 @cs.input_options
 @cs.output_options

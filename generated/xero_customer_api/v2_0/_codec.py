@@ -30,7 +30,9 @@ from .._runtime._codec import (
     invalid,
     parse_date,
     parse_utc_datetime,
+    plain_decimal,
     read_bool,
+    read_decimal,
     read_enum,
     read_int,
     skipped,
@@ -735,19 +737,17 @@ def decode_balance_amounts(el: etree._Element, strict: bool = False) -> BalanceA
     for child in el:
         tag = child.tag
         if tag == "Outstanding":
-            try:
-                v_outstanding = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "BalanceAmounts.Outstanding", child.text) from None
-            if not v_outstanding.is_finite():
-                raise invalid("decimal", "BalanceAmounts.Outstanding", child.text)
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_outstanding = Decimal(text)
+            else:
+                v_outstanding = read_decimal(text, "BalanceAmounts.Outstanding")
         elif tag == "Overdue":
-            try:
-                v_overdue = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "BalanceAmounts.Overdue", child.text) from None
-            if not v_overdue.is_finite():
-                raise invalid("decimal", "BalanceAmounts.Overdue", child.text)
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_overdue = Decimal(text)
+            else:
+                v_overdue = read_decimal(text, "BalanceAmounts.Overdue")
         elif strict and isinstance(tag, str):
             raise unknown("BalanceAmounts", tag)
         elif isinstance(tag, str):
@@ -1121,12 +1121,11 @@ def decode_contact(el: etree._Element, strict: bool = False) -> Contact:
         elif tag == "Website":
             v_website = child.text or ""
         elif tag == "Discount":
-            try:
-                v_discount = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "Contact.Discount", child.text) from None
-            if not v_discount.is_finite():
-                raise invalid("decimal", "Contact.Discount", child.text)
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_discount = Decimal(text)
+            else:
+                v_discount = read_decimal(text, "Contact.Discount")
         elif tag == "Balances":
             v_balances = decode_balances(child, strict)
         elif tag == "HasAttachments":
@@ -1778,33 +1777,29 @@ def decode_invoice(el: etree._Element, strict: bool = False) -> Invoice:
                     elif isinstance(item.tag, str):
                         skipped("LineItems", item.tag)
         elif tag == "SubTotal":
-            try:
-                v_sub_total = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "Invoice.SubTotal", child.text) from None
-            if not v_sub_total.is_finite():
-                raise invalid("decimal", "Invoice.SubTotal", child.text)
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_sub_total = Decimal(text)
+            else:
+                v_sub_total = read_decimal(text, "Invoice.SubTotal")
         elif tag == "TotalTax":
-            try:
-                v_total_tax = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "Invoice.TotalTax", child.text) from None
-            if not v_total_tax.is_finite():
-                raise invalid("decimal", "Invoice.TotalTax", child.text)
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_total_tax = Decimal(text)
+            else:
+                v_total_tax = read_decimal(text, "Invoice.TotalTax")
         elif tag == "Total":
-            try:
-                v_total = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "Invoice.Total", child.text) from None
-            if not v_total.is_finite():
-                raise invalid("decimal", "Invoice.Total", child.text)
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_total = Decimal(text)
+            else:
+                v_total = read_decimal(text, "Invoice.Total")
         elif tag == "TotalDiscount":
-            try:
-                v_total_discount = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "Invoice.TotalDiscount", child.text) from None
-            if not v_total_discount.is_finite():
-                raise invalid("decimal", "Invoice.TotalDiscount", child.text)
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_total_discount = Decimal(text)
+            else:
+                v_total_discount = read_decimal(text, "Invoice.TotalDiscount")
         elif tag == "UpdatedDateUTC":
             # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
             if not child.values() or child.get(_XSI_NIL) != "true":
@@ -1817,12 +1812,11 @@ def decode_invoice(el: etree._Element, strict: bool = False) -> Invoice:
         elif tag == "CurrencyCode":
             v_currency_code = child.text or ""
         elif tag == "CurrencyRate":
-            try:
-                v_currency_rate = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "Invoice.CurrencyRate", child.text) from None
-            if not v_currency_rate.is_finite():
-                raise invalid("decimal", "Invoice.CurrencyRate", child.text)
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_currency_rate = Decimal(text)
+            else:
+                v_currency_rate = read_decimal(text, "Invoice.CurrencyRate")
         elif tag == "FullyPaidOnDate":
             # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
             if not child.values() or child.get(_XSI_NIL) != "true":
@@ -1873,26 +1867,23 @@ def decode_invoice(el: etree._Element, strict: bool = False) -> Invoice:
                     elif isinstance(item.tag, str):
                         skipped("Payments", item.tag)
         elif tag == "AmountDue":
-            try:
-                v_amount_due = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "Invoice.AmountDue", child.text) from None
-            if not v_amount_due.is_finite():
-                raise invalid("decimal", "Invoice.AmountDue", child.text)
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_amount_due = Decimal(text)
+            else:
+                v_amount_due = read_decimal(text, "Invoice.AmountDue")
         elif tag == "AmountPaid":
-            try:
-                v_amount_paid = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "Invoice.AmountPaid", child.text) from None
-            if not v_amount_paid.is_finite():
-                raise invalid("decimal", "Invoice.AmountPaid", child.text)
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_amount_paid = Decimal(text)
+            else:
+                v_amount_paid = read_decimal(text, "Invoice.AmountPaid")
         elif tag == "AmountCredited":
-            try:
-                v_amount_credited = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "Invoice.AmountCredited", child.text) from None
-            if not v_amount_credited.is_finite():
-                raise invalid("decimal", "Invoice.AmountCredited", child.text)
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_amount_credited = Decimal(text)
+            else:
+                v_amount_credited = read_decimal(text, "Invoice.AmountCredited")
         elif tag == "HasAttachments":
             text = child.text
             if text == "true":
@@ -1930,19 +1921,17 @@ def decode_invoice(el: etree._Element, strict: bool = False) -> Invoice:
                     elif isinstance(item.tag, str):
                         skipped("InvoiceAddresses", item.tag)
         elif tag == "CISDeduction":
-            try:
-                v_cisdeduction = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "Invoice.CISDeduction", child.text) from None
-            if not v_cisdeduction.is_finite():
-                raise invalid("decimal", "Invoice.CISDeduction", child.text)
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_cisdeduction = Decimal(text)
+            else:
+                v_cisdeduction = read_decimal(text, "Invoice.CISDeduction")
         elif tag == "CISRate":
-            try:
-                v_cisrate = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "Invoice.CISRate", child.text) from None
-            if not v_cisrate.is_finite():
-                raise invalid("decimal", "Invoice.CISRate", child.text)
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_cisrate = Decimal(text)
+            else:
+                v_cisrate = read_decimal(text, "Invoice.CISRate")
         elif tag == "Attachments":
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
@@ -2240,21 +2229,19 @@ def decode_invoice_payment(el: etree._Element, strict: bool = False) -> InvoiceP
                 except ValueError:
                     raise invalid("Xero date", "InvoicePayment.Date", child.text) from None
         elif tag == "Amount":
-            try:
-                v_amount = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "InvoicePayment.Amount", child.text) from None
-            if not v_amount.is_finite():
-                raise invalid("decimal", "InvoicePayment.Amount", child.text)
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_amount = Decimal(text)
+            else:
+                v_amount = read_decimal(text, "InvoicePayment.Amount")
         elif tag == "Reference":
             v_reference = child.text or ""
         elif tag == "CurrencyRate":
-            try:
-                v_currency_rate = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "InvoicePayment.CurrencyRate", child.text) from None
-            if not v_currency_rate.is_finite():
-                raise invalid("decimal", "InvoicePayment.CurrencyRate", child.text)
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_currency_rate = Decimal(text)
+            else:
+                v_currency_rate = read_decimal(text, "InvoicePayment.CurrencyRate")
         elif tag == "HasAccount":
             text = child.text
             if text == "true":
@@ -2436,37 +2423,33 @@ def decode_line_item(el: etree._Element, strict: bool = False) -> LineItem:
         elif tag == "Description":
             v_description = child.text or ""
         elif tag == "Quantity":
-            try:
-                v_quantity = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "LineItem.Quantity", child.text) from None
-            if not v_quantity.is_finite():
-                raise invalid("decimal", "LineItem.Quantity", child.text)
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_quantity = Decimal(text)
+            else:
+                v_quantity = read_decimal(text, "LineItem.Quantity")
         elif tag == "UnitAmount":
-            try:
-                v_unit_amount = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "LineItem.UnitAmount", child.text) from None
-            if not v_unit_amount.is_finite():
-                raise invalid("decimal", "LineItem.UnitAmount", child.text)
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_unit_amount = Decimal(text)
+            else:
+                v_unit_amount = read_decimal(text, "LineItem.UnitAmount")
         elif tag == "AccountCode":
             v_account_code = child.text or ""
         elif tag == "TaxType":
             v_tax_type = child.text or ""
         elif tag == "TaxAmount":
-            try:
-                v_tax_amount = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "LineItem.TaxAmount", child.text) from None
-            if not v_tax_amount.is_finite():
-                raise invalid("decimal", "LineItem.TaxAmount", child.text)
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_tax_amount = Decimal(text)
+            else:
+                v_tax_amount = read_decimal(text, "LineItem.TaxAmount")
         elif tag == "LineAmount":
-            try:
-                v_line_amount = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "LineItem.LineAmount", child.text) from None
-            if not v_line_amount.is_finite():
-                raise invalid("decimal", "LineItem.LineAmount", child.text)
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_line_amount = Decimal(text)
+            else:
+                v_line_amount = read_decimal(text, "LineItem.LineAmount")
         elif tag == "Tracking":
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
@@ -2478,19 +2461,17 @@ def decode_line_item(el: etree._Element, strict: bool = False) -> LineItem:
                     elif isinstance(item.tag, str):
                         skipped("Tracking", item.tag)
         elif tag == "DiscountRate":
-            try:
-                v_discount_rate = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "LineItem.DiscountRate", child.text) from None
-            if not v_discount_rate.is_finite():
-                raise invalid("decimal", "LineItem.DiscountRate", child.text)
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_discount_rate = Decimal(text)
+            else:
+                v_discount_rate = read_decimal(text, "LineItem.DiscountRate")
         elif tag == "DiscountAmount":
-            try:
-                v_discount_amount = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "LineItem.DiscountAmount", child.text) from None
-            if not v_discount_amount.is_finite():
-                raise invalid("decimal", "LineItem.DiscountAmount", child.text)
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_discount_amount = Decimal(text)
+            else:
+                v_discount_amount = read_decimal(text, "LineItem.DiscountAmount")
         elif tag == "AccountID":
             v_account_id = child.text or ""
         elif tag == "Taxability":
@@ -2851,19 +2832,17 @@ def decode_payment(el: etree._Element, strict: bool = False) -> Payment:
                 except ValueError:
                     raise invalid("Xero date", "Payment.Date", child.text) from None
         elif tag == "Amount":
-            try:
-                v_amount = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "Payment.Amount", child.text) from None
-            if not v_amount.is_finite():
-                raise invalid("decimal", "Payment.Amount", child.text)
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_amount = Decimal(text)
+            else:
+                v_amount = read_decimal(text, "Payment.Amount")
         elif tag == "CurrencyRate":
-            try:
-                v_currency_rate = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "Payment.CurrencyRate", child.text) from None
-            if not v_currency_rate.is_finite():
-                raise invalid("decimal", "Payment.CurrencyRate", child.text)
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_currency_rate = Decimal(text)
+            else:
+                v_currency_rate = read_decimal(text, "Payment.CurrencyRate")
         elif tag == "Reference":
             v_reference = child.text or ""
         elif tag == "IsReconciled":
@@ -2914,12 +2893,11 @@ def decode_payment(el: etree._Element, strict: bool = False) -> Payment:
             else:
                 v_has_validation_errors = read_bool(text, "Payment.HasValidationErrors")
         elif tag == "BankAmount":
-            try:
-                v_bank_amount = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "Payment.BankAmount", child.text) from None
-            if not v_bank_amount.is_finite():
-                raise invalid("decimal", "Payment.BankAmount", child.text)
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_bank_amount = Decimal(text)
+            else:
+                v_bank_amount = read_decimal(text, "Payment.BankAmount")
         elif tag == "InvoiceNumber":
             v_invoice_number = child.text or ""
         elif tag == "CreditNoteNumber":

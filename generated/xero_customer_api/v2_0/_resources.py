@@ -19,7 +19,7 @@ from typing import Literal
 
 from .._runtime import NOT_GIVEN, AsyncAPIClient, NotGiven, RawResponse, SyncAPIClient, TimeoutTypes
 from .._runtime._base_client import require_payload
-from .._runtime._batch import BatchResult, batch_result
+from .._runtime._batch import BatchResult, asend_batch, send_batch
 from .._runtime._paging import aiter_pages, iter_pages
 from .._runtime._query import (
     check_choice,
@@ -1419,7 +1419,7 @@ class ContactsResourceWithRawResponse:
         self,
         contacts: Sequence[Contact],
         *,
-        summarize_errors: bool = True,
+        summarize_errors: bool = False,
         tenant_id: str | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -1430,9 +1430,10 @@ class ContactsResourceWithRawResponse:
         Args:
             contacts: A batch of contacts to create (PUT Contacts) or create-or-update (POST
                 Contacts).
-            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
-                False: always an answer, each item with its own status, validation errors and
-                warnings.
+            summarize_errors: False (default): always an answer, each item with its own status, validation
+                errors and warnings. True: one invalid element fails the whole call with a
+                ValidationError, yet Xero may still save the valid ones without returning their
+                ids.
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
                 per call and reuses it on every retry, so a retried write applies once.
@@ -1540,7 +1541,7 @@ class ContactsResourceWithRawResponse:
         self,
         contacts: Sequence[Contact],
         *,
-        summarize_errors: bool = True,
+        summarize_errors: bool = False,
         tenant_id: str | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -1551,9 +1552,10 @@ class ContactsResourceWithRawResponse:
         Args:
             contacts: A batch of contacts to create (PUT Contacts) or create-or-update (POST
                 Contacts).
-            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
-                False: always an answer, each item with its own status, validation errors and
-                warnings.
+            summarize_errors: False (default): always an answer, each item with its own status, validation
+                errors and warnings. True: one invalid element fails the whole call with a
+                ValidationError, yet Xero may still save the valid ones without returning their
+                ids.
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
                 per call and reuses it on every retry, so a retried write applies once.
@@ -1866,7 +1868,7 @@ class ContactsResource:
         self,
         contacts: Sequence[Contact],
         *,
-        summarize_errors: bool = True,
+        summarize_errors: bool = False,
         tenant_id: str | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -1879,9 +1881,10 @@ class ContactsResource:
         Args:
             contacts: A batch of contacts to create (PUT Contacts) or create-or-update (POST
                 Contacts).
-            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
-                False: always an answer, each item with its own status, validation errors and
-                warnings.
+            summarize_errors: False (default): always an answer, each item with its own status, validation
+                errors and warnings. True: one invalid element fails the whole call with a
+                ValidationError, yet Xero may still save the valid ones without returning their
+                ids.
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
                 per call and reuses it on every retry, so a retried write applies once.
@@ -1915,7 +1918,10 @@ class ContactsResource:
             XeroError: The call failed otherwise (network, timeout, token endpoint,
                 unreadable answer).
         """
-        raw = self.with_raw_response.create_many(
+        return send_batch(
+            self.with_raw_response.create_many,
+            "contacts",
+            _checks.CHECKS[Contact],
             contacts,
             summarize_errors=summarize_errors,
             tenant_id=tenant_id,
@@ -1923,7 +1929,6 @@ class ContactsResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return batch_result(raw.parsed.contacts)
 
     def save(
         self,
@@ -1981,7 +1986,7 @@ class ContactsResource:
         self,
         contacts: Sequence[Contact],
         *,
-        summarize_errors: bool = True,
+        summarize_errors: bool = False,
         tenant_id: str | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -1994,9 +1999,10 @@ class ContactsResource:
         Args:
             contacts: A batch of contacts to create (PUT Contacts) or create-or-update (POST
                 Contacts).
-            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
-                False: always an answer, each item with its own status, validation errors and
-                warnings.
+            summarize_errors: False (default): always an answer, each item with its own status, validation
+                errors and warnings. True: one invalid element fails the whole call with a
+                ValidationError, yet Xero may still save the valid ones without returning their
+                ids.
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
                 per call and reuses it on every retry, so a retried write applies once.
@@ -2030,7 +2036,10 @@ class ContactsResource:
             XeroError: The call failed otherwise (network, timeout, token endpoint,
                 unreadable answer).
         """
-        raw = self.with_raw_response.save_many(
+        return send_batch(
+            self.with_raw_response.save_many,
+            "contacts",
+            _checks.CHECKS[Contact],
             contacts,
             summarize_errors=summarize_errors,
             tenant_id=tenant_id,
@@ -2038,7 +2047,6 @@ class ContactsResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return batch_result(raw.parsed.contacts)
 
 
 class AsyncContactsResourceWithRawResponse:
@@ -2243,7 +2251,7 @@ class AsyncContactsResourceWithRawResponse:
         self,
         contacts: Sequence[Contact],
         *,
-        summarize_errors: bool = True,
+        summarize_errors: bool = False,
         tenant_id: str | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -2254,9 +2262,10 @@ class AsyncContactsResourceWithRawResponse:
         Args:
             contacts: A batch of contacts to create (PUT Contacts) or create-or-update (POST
                 Contacts).
-            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
-                False: always an answer, each item with its own status, validation errors and
-                warnings.
+            summarize_errors: False (default): always an answer, each item with its own status, validation
+                errors and warnings. True: one invalid element fails the whole call with a
+                ValidationError, yet Xero may still save the valid ones without returning their
+                ids.
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
                 per call and reuses it on every retry, so a retried write applies once.
@@ -2364,7 +2373,7 @@ class AsyncContactsResourceWithRawResponse:
         self,
         contacts: Sequence[Contact],
         *,
-        summarize_errors: bool = True,
+        summarize_errors: bool = False,
         tenant_id: str | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -2375,9 +2384,10 @@ class AsyncContactsResourceWithRawResponse:
         Args:
             contacts: A batch of contacts to create (PUT Contacts) or create-or-update (POST
                 Contacts).
-            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
-                False: always an answer, each item with its own status, validation errors and
-                warnings.
+            summarize_errors: False (default): always an answer, each item with its own status, validation
+                errors and warnings. True: one invalid element fails the whole call with a
+                ValidationError, yet Xero may still save the valid ones without returning their
+                ids.
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
                 per call and reuses it on every retry, so a retried write applies once.
@@ -2690,7 +2700,7 @@ class AsyncContactsResource:
         self,
         contacts: Sequence[Contact],
         *,
-        summarize_errors: bool = True,
+        summarize_errors: bool = False,
         tenant_id: str | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -2703,9 +2713,10 @@ class AsyncContactsResource:
         Args:
             contacts: A batch of contacts to create (PUT Contacts) or create-or-update (POST
                 Contacts).
-            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
-                False: always an answer, each item with its own status, validation errors and
-                warnings.
+            summarize_errors: False (default): always an answer, each item with its own status, validation
+                errors and warnings. True: one invalid element fails the whole call with a
+                ValidationError, yet Xero may still save the valid ones without returning their
+                ids.
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
                 per call and reuses it on every retry, so a retried write applies once.
@@ -2739,7 +2750,10 @@ class AsyncContactsResource:
             XeroError: The call failed otherwise (network, timeout, token endpoint,
                 unreadable answer).
         """
-        raw = await self.with_raw_response.create_many(
+        return await asend_batch(
+            self.with_raw_response.create_many,
+            "contacts",
+            _checks.CHECKS[Contact],
             contacts,
             summarize_errors=summarize_errors,
             tenant_id=tenant_id,
@@ -2747,7 +2761,6 @@ class AsyncContactsResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return batch_result(raw.parsed.contacts)
 
     async def save(
         self,
@@ -2805,7 +2818,7 @@ class AsyncContactsResource:
         self,
         contacts: Sequence[Contact],
         *,
-        summarize_errors: bool = True,
+        summarize_errors: bool = False,
         tenant_id: str | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -2818,9 +2831,10 @@ class AsyncContactsResource:
         Args:
             contacts: A batch of contacts to create (PUT Contacts) or create-or-update (POST
                 Contacts).
-            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
-                False: always an answer, each item with its own status, validation errors and
-                warnings.
+            summarize_errors: False (default): always an answer, each item with its own status, validation
+                errors and warnings. True: one invalid element fails the whole call with a
+                ValidationError, yet Xero may still save the valid ones without returning their
+                ids.
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
                 per call and reuses it on every retry, so a retried write applies once.
@@ -2854,7 +2868,10 @@ class AsyncContactsResource:
             XeroError: The call failed otherwise (network, timeout, token endpoint,
                 unreadable answer).
         """
-        raw = await self.with_raw_response.save_many(
+        return await asend_batch(
+            self.with_raw_response.save_many,
+            "contacts",
+            _checks.CHECKS[Contact],
             contacts,
             summarize_errors=summarize_errors,
             tenant_id=tenant_id,
@@ -2862,7 +2879,6 @@ class AsyncContactsResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return batch_result(raw.parsed.contacts)
 
 
 class InvoicesResourceWithRawResponse:
@@ -3135,7 +3151,7 @@ class InvoicesResourceWithRawResponse:
         self,
         invoices: Sequence[Invoice],
         *,
-        summarize_errors: bool = True,
+        summarize_errors: bool = False,
         unit_dp: Literal[2, 4] | None = None,
         tenant_id: str | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
@@ -3147,9 +3163,10 @@ class InvoicesResourceWithRawResponse:
         Args:
             invoices: A batch of invoices to create (PUT Invoices) or create-or-update (POST
                 Invoices).
-            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
-                False: always an answer, each item with its own status, validation errors and
-                warnings.
+            summarize_errors: False (default): always an answer, each item with its own status, validation
+                errors and warnings. True: one invalid element fails the whole call with a
+                ValidationError, yet Xero may still save the valid ones without returning their
+                ids.
             unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
@@ -3284,7 +3301,7 @@ class InvoicesResourceWithRawResponse:
         self,
         invoices: Sequence[Invoice],
         *,
-        summarize_errors: bool = True,
+        summarize_errors: bool = False,
         unit_dp: Literal[2, 4] | None = None,
         tenant_id: str | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
@@ -3296,9 +3313,10 @@ class InvoicesResourceWithRawResponse:
         Args:
             invoices: A batch of invoices to create (PUT Invoices) or create-or-update (POST
                 Invoices).
-            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
-                False: always an answer, each item with its own status, validation errors and
-                warnings.
+            summarize_errors: False (default): always an answer, each item with its own status, validation
+                errors and warnings. True: one invalid element fails the whole call with a
+                ValidationError, yet Xero may still save the valid ones without returning their
+                ids.
             unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
@@ -3769,7 +3787,7 @@ class InvoicesResource:
         self,
         invoices: Sequence[Invoice],
         *,
-        summarize_errors: bool = True,
+        summarize_errors: bool = False,
         unit_dp: Literal[2, 4] | None = None,
         tenant_id: str | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
@@ -3783,9 +3801,10 @@ class InvoicesResource:
         Args:
             invoices: A batch of invoices to create (PUT Invoices) or create-or-update (POST
                 Invoices).
-            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
-                False: always an answer, each item with its own status, validation errors and
-                warnings.
+            summarize_errors: False (default): always an answer, each item with its own status, validation
+                errors and warnings. True: one invalid element fails the whole call with a
+                ValidationError, yet Xero may still save the valid ones without returning their
+                ids.
             unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
@@ -3820,7 +3839,10 @@ class InvoicesResource:
             XeroError: The call failed otherwise (network, timeout, token endpoint,
                 unreadable answer).
         """
-        raw = self.with_raw_response.create_many(
+        return send_batch(
+            self.with_raw_response.create_many,
+            "invoices",
+            _checks.CHECKS[Invoice],
             invoices,
             summarize_errors=summarize_errors,
             unit_dp=unit_dp,
@@ -3829,7 +3851,6 @@ class InvoicesResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return batch_result(raw.parsed.invoices)
 
     def save(
         self,
@@ -3891,7 +3912,7 @@ class InvoicesResource:
         self,
         invoices: Sequence[Invoice],
         *,
-        summarize_errors: bool = True,
+        summarize_errors: bool = False,
         unit_dp: Literal[2, 4] | None = None,
         tenant_id: str | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
@@ -3905,9 +3926,10 @@ class InvoicesResource:
         Args:
             invoices: A batch of invoices to create (PUT Invoices) or create-or-update (POST
                 Invoices).
-            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
-                False: always an answer, each item with its own status, validation errors and
-                warnings.
+            summarize_errors: False (default): always an answer, each item with its own status, validation
+                errors and warnings. True: one invalid element fails the whole call with a
+                ValidationError, yet Xero may still save the valid ones without returning their
+                ids.
             unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
@@ -3942,7 +3964,10 @@ class InvoicesResource:
             XeroError: The call failed otherwise (network, timeout, token endpoint,
                 unreadable answer).
         """
-        raw = self.with_raw_response.save_many(
+        return send_batch(
+            self.with_raw_response.save_many,
+            "invoices",
+            _checks.CHECKS[Invoice],
             invoices,
             summarize_errors=summarize_errors,
             unit_dp=unit_dp,
@@ -3951,7 +3976,6 @@ class InvoicesResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return batch_result(raw.parsed.invoices)
 
     def delete(
         self,
@@ -4285,7 +4309,7 @@ class AsyncInvoicesResourceWithRawResponse:
         self,
         invoices: Sequence[Invoice],
         *,
-        summarize_errors: bool = True,
+        summarize_errors: bool = False,
         unit_dp: Literal[2, 4] | None = None,
         tenant_id: str | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
@@ -4297,9 +4321,10 @@ class AsyncInvoicesResourceWithRawResponse:
         Args:
             invoices: A batch of invoices to create (PUT Invoices) or create-or-update (POST
                 Invoices).
-            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
-                False: always an answer, each item with its own status, validation errors and
-                warnings.
+            summarize_errors: False (default): always an answer, each item with its own status, validation
+                errors and warnings. True: one invalid element fails the whole call with a
+                ValidationError, yet Xero may still save the valid ones without returning their
+                ids.
             unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
@@ -4434,7 +4459,7 @@ class AsyncInvoicesResourceWithRawResponse:
         self,
         invoices: Sequence[Invoice],
         *,
-        summarize_errors: bool = True,
+        summarize_errors: bool = False,
         unit_dp: Literal[2, 4] | None = None,
         tenant_id: str | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
@@ -4446,9 +4471,10 @@ class AsyncInvoicesResourceWithRawResponse:
         Args:
             invoices: A batch of invoices to create (PUT Invoices) or create-or-update (POST
                 Invoices).
-            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
-                False: always an answer, each item with its own status, validation errors and
-                warnings.
+            summarize_errors: False (default): always an answer, each item with its own status, validation
+                errors and warnings. True: one invalid element fails the whole call with a
+                ValidationError, yet Xero may still save the valid ones without returning their
+                ids.
             unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
@@ -4919,7 +4945,7 @@ class AsyncInvoicesResource:
         self,
         invoices: Sequence[Invoice],
         *,
-        summarize_errors: bool = True,
+        summarize_errors: bool = False,
         unit_dp: Literal[2, 4] | None = None,
         tenant_id: str | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
@@ -4933,9 +4959,10 @@ class AsyncInvoicesResource:
         Args:
             invoices: A batch of invoices to create (PUT Invoices) or create-or-update (POST
                 Invoices).
-            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
-                False: always an answer, each item with its own status, validation errors and
-                warnings.
+            summarize_errors: False (default): always an answer, each item with its own status, validation
+                errors and warnings. True: one invalid element fails the whole call with a
+                ValidationError, yet Xero may still save the valid ones without returning their
+                ids.
             unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
@@ -4970,7 +4997,10 @@ class AsyncInvoicesResource:
             XeroError: The call failed otherwise (network, timeout, token endpoint,
                 unreadable answer).
         """
-        raw = await self.with_raw_response.create_many(
+        return await asend_batch(
+            self.with_raw_response.create_many,
+            "invoices",
+            _checks.CHECKS[Invoice],
             invoices,
             summarize_errors=summarize_errors,
             unit_dp=unit_dp,
@@ -4979,7 +5009,6 @@ class AsyncInvoicesResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return batch_result(raw.parsed.invoices)
 
     async def save(
         self,
@@ -5041,7 +5070,7 @@ class AsyncInvoicesResource:
         self,
         invoices: Sequence[Invoice],
         *,
-        summarize_errors: bool = True,
+        summarize_errors: bool = False,
         unit_dp: Literal[2, 4] | None = None,
         tenant_id: str | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
@@ -5055,9 +5084,10 @@ class AsyncInvoicesResource:
         Args:
             invoices: A batch of invoices to create (PUT Invoices) or create-or-update (POST
                 Invoices).
-            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
-                False: always an answer, each item with its own status, validation errors and
-                warnings.
+            summarize_errors: False (default): always an answer, each item with its own status, validation
+                errors and warnings. True: one invalid element fails the whole call with a
+                ValidationError, yet Xero may still save the valid ones without returning their
+                ids.
             unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
@@ -5092,7 +5122,10 @@ class AsyncInvoicesResource:
             XeroError: The call failed otherwise (network, timeout, token endpoint,
                 unreadable answer).
         """
-        raw = await self.with_raw_response.save_many(
+        return await asend_batch(
+            self.with_raw_response.save_many,
+            "invoices",
+            _checks.CHECKS[Invoice],
             invoices,
             summarize_errors=summarize_errors,
             unit_dp=unit_dp,
@@ -5101,7 +5134,6 @@ class AsyncInvoicesResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return batch_result(raw.parsed.invoices)
 
     async def delete(
         self,
@@ -5344,7 +5376,7 @@ class PaymentsResourceWithRawResponse:
         self,
         payments: Sequence[Payment],
         *,
-        summarize_errors: bool = True,
+        summarize_errors: bool = False,
         tenant_id: str | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -5354,9 +5386,10 @@ class PaymentsResourceWithRawResponse:
 
         Args:
             payments: A batch of payments to create (PUT Payments).
-            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
-                False: always an answer, each item with its own status, validation errors and
-                warnings.
+            summarize_errors: False (default): always an answer, each item with its own status, validation
+                errors and warnings. True: one invalid element fails the whole call with a
+                ValidationError, yet Xero may still save the valid ones without returning their
+                ids.
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
                 per call and reuses it on every retry, so a retried write applies once.
@@ -5695,7 +5728,7 @@ class PaymentsResource:
         self,
         payments: Sequence[Payment],
         *,
-        summarize_errors: bool = True,
+        summarize_errors: bool = False,
         tenant_id: str | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -5707,9 +5740,10 @@ class PaymentsResource:
 
         Args:
             payments: A batch of payments to create (PUT Payments).
-            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
-                False: always an answer, each item with its own status, validation errors and
-                warnings.
+            summarize_errors: False (default): always an answer, each item with its own status, validation
+                errors and warnings. True: one invalid element fails the whole call with a
+                ValidationError, yet Xero may still save the valid ones without returning their
+                ids.
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
                 per call and reuses it on every retry, so a retried write applies once.
@@ -5743,7 +5777,10 @@ class PaymentsResource:
             XeroError: The call failed otherwise (network, timeout, token endpoint,
                 unreadable answer).
         """
-        raw = self.with_raw_response.create_many(
+        return send_batch(
+            self.with_raw_response.create_many,
+            "payments",
+            _checks.CHECKS[Payment],
             payments,
             summarize_errors=summarize_errors,
             tenant_id=tenant_id,
@@ -5751,7 +5788,6 @@ class PaymentsResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return batch_result(raw.parsed.payments)
 
     def delete(
         self,
@@ -5986,7 +6022,7 @@ class AsyncPaymentsResourceWithRawResponse:
         self,
         payments: Sequence[Payment],
         *,
-        summarize_errors: bool = True,
+        summarize_errors: bool = False,
         tenant_id: str | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -5996,9 +6032,10 @@ class AsyncPaymentsResourceWithRawResponse:
 
         Args:
             payments: A batch of payments to create (PUT Payments).
-            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
-                False: always an answer, each item with its own status, validation errors and
-                warnings.
+            summarize_errors: False (default): always an answer, each item with its own status, validation
+                errors and warnings. True: one invalid element fails the whole call with a
+                ValidationError, yet Xero may still save the valid ones without returning their
+                ids.
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
                 per call and reuses it on every retry, so a retried write applies once.
@@ -6337,7 +6374,7 @@ class AsyncPaymentsResource:
         self,
         payments: Sequence[Payment],
         *,
-        summarize_errors: bool = True,
+        summarize_errors: bool = False,
         tenant_id: str | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -6349,9 +6386,10 @@ class AsyncPaymentsResource:
 
         Args:
             payments: A batch of payments to create (PUT Payments).
-            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
-                False: always an answer, each item with its own status, validation errors and
-                warnings.
+            summarize_errors: False (default): always an answer, each item with its own status, validation
+                errors and warnings. True: one invalid element fails the whole call with a
+                ValidationError, yet Xero may still save the valid ones without returning their
+                ids.
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
                 per call and reuses it on every retry, so a retried write applies once.
@@ -6385,7 +6423,10 @@ class AsyncPaymentsResource:
             XeroError: The call failed otherwise (network, timeout, token endpoint,
                 unreadable answer).
         """
-        raw = await self.with_raw_response.create_many(
+        return await asend_batch(
+            self.with_raw_response.create_many,
+            "payments",
+            _checks.CHECKS[Payment],
             payments,
             summarize_errors=summarize_errors,
             tenant_id=tenant_id,
@@ -6393,7 +6434,6 @@ class AsyncPaymentsResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return batch_result(raw.parsed.payments)
 
     async def delete(
         self,

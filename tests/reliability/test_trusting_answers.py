@@ -91,3 +91,28 @@ def test_iter_stops_when_the_server_ignores_page() -> None:
         for _ in client.contacts.iter(page_size=2):
             pass
     assert pages == ["1", "2"]
+
+
+def test_a_second_value_never_silently_wins() -> None:
+    body = (
+        HEAD + b"<Contacts><Contact><ContactID>5b1e2c3d-4f50-4a61-8b72-93a4b5c6d7e8</ContactID>"
+        b"<Name>Real Name</Name><Name>Injected</Name></Contact></Contacts></Response>"
+    )
+    with (
+        sync_client(lambda r: xml(body)) as client,
+        pytest.raises(XeroResponseError, match="more than one <Name>"),
+    ):
+        client.contacts.list()
+
+
+def test_two_lists_are_never_joined() -> None:
+    contact = (
+        b"<Contact><ContactID>5b1e2c3d-4f50-4a61-8b72-93a4b5c6d7e8</ContactID>"
+        b"<Name>A</Name></Contact>"
+    )
+    body = HEAD + b"<Contacts>" + contact + b"</Contacts><Contacts>" + contact + b"</Contacts>"
+    with (
+        sync_client(lambda r: xml(body + b"</Response>")) as client,
+        pytest.raises(XeroResponseError, match="more than one <Contacts>"),
+    ):
+        client.contacts.list()

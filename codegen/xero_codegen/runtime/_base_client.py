@@ -714,6 +714,10 @@ class _ClientCore(Generic[_HttpT]):
                 [f"`idempotency_key` is not sent with {method} calls of API {self._api_version}"]
             )
         content: bytes | None = None
+        if body is None and check is not None:  # a write's document left out: never an empty PUT
+            raise RequestValidationError(
+                [f"the {check.name} to send is required (the body of this call); got None"]
+            )
         if body is not None:
             problems = check_body(body, check) if check is not None else []
             if problems:

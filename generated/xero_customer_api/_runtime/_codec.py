@@ -45,6 +45,7 @@ __all__ = [
     "read_enum",
     "read_int",
     "read_utc_datetime",
+    "repeated",
     "skipped",
     "to_bytes",
     "unknown",
@@ -64,6 +65,13 @@ _FALSE = frozenset({"false", "0"})
 
 def missing(cls: str, tag: str) -> XeroResponseError:
     return XeroResponseError(f"the response does not match the schema: <{cls}> has no <{tag}>")
+
+
+def repeated(cls: str, tag: str) -> XeroResponseError:
+    """``<cls>`` holds ``<tag>`` twice, where the schema allows it once."""
+    return XeroResponseError(
+        f"the response does not match the schema: <{cls}> holds more than one <{tag}>"
+    )
 
 
 def unknown(cls: str, tag: object) -> XeroResponseError:

@@ -48,7 +48,7 @@ import httpx
 from lxml import etree
 
 from ._base_client import _Attempt, _Body, _deadline, check_deadline, check_payload, token_expired
-from ._codec import unknown
+from ._codec import repeated, unknown
 from ._drift import watching
 from ._errors import XeroError, XeroResponseError
 from ._transport import adecoded, deadline_scope, decoded
@@ -160,6 +160,8 @@ class ItemStream(Generic[T]):
         items = self._drain()
         self._check(root)
         check_payload(root, self._wrapper, self._status)
+        if len(root.findall(self._wrapper)) > 1:  # an empty second list is refused too
+            raise repeated(root.tag if isinstance(root.tag, str) else "?", self._wrapper)
         self._drop_last()
         if self._envelope is not None:
             try:
@@ -199,6 +201,8 @@ class ItemStream(Generic[T]):
                 # answer (or a DOCTYPE, in any encoding) fails before the first item is out.
                 self._check(root)
                 self._checked = True
+            if self._list is not None and parent is not self._list:
+                raise repeated(root.tag, self._wrapper)  # never joined, as by list()
             try:
                 with watching(self._core._drift):
                     items.append(self._decode(element, self._core.strict))

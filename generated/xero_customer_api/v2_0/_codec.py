@@ -35,6 +35,7 @@ from .._runtime._codec import (
     read_decimal,
     read_enum,
     read_int,
+    repeated,
     skipped,
     to_bytes,
     unknown,
@@ -149,6 +150,8 @@ def decode_account(el: etree._Element, strict: bool = False) -> Account:
     v_has_attachments: bool | None = None
     v_updated_date_utc: datetime.datetime | None = None
     v_add_to_watchlist: bool | None = None
+    w_validation_errors = False
+    w_warnings = False
     text = el.get("status")
     if text is not None:
         v_validation_status = _E_EntityValidationStatus.get(text)
@@ -157,6 +160,9 @@ def decode_account(el: etree._Element, strict: bool = False) -> Account:
     for child in el:
         tag = child.tag
         if tag == "ValidationErrors":
+            if w_validation_errors:  # a second list is never joined to the first
+                raise repeated("Account", "ValidationErrors")
+            w_validation_errors = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "ValidationError":
@@ -167,6 +173,9 @@ def decode_account(el: etree._Element, strict: bool = False) -> Account:
                     elif isinstance(item.tag, str):
                         skipped("ValidationErrors", item.tag)
         elif tag == "Warnings":
+            if w_warnings:  # a second list is never joined to the first
+                raise repeated("Account", "Warnings")
+            w_warnings = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "Warning":
@@ -177,33 +186,53 @@ def decode_account(el: etree._Element, strict: bool = False) -> Account:
                     elif isinstance(item.tag, str):
                         skipped("Warnings", item.tag)
         elif tag == "AccountID":
+            if v_account_id is not None:  # a second value never silently wins
+                raise repeated("Account", "AccountID")
             v_account_id = child.text or ""
         elif tag == "Code":
+            if v_code is not None:  # a second value never silently wins
+                raise repeated("Account", "Code")
             v_code = child.text or ""
         elif tag == "Name":
+            if v_name is not None:  # a second value never silently wins
+                raise repeated("Account", "Name")
             v_name = child.text or ""
         elif tag == "Status":
+            if v_status is not None:  # a second value never silently wins
+                raise repeated("Account", "Status")
             text = child.text
             v_status = _E_AccountStatus.get(text)
             if v_status is None:
                 v_status = read_enum(_E_AccountStatus, text)
         elif tag == "Type":
+            if v_type is not None:  # a second value never silently wins
+                raise repeated("Account", "Type")
             text = child.text
             v_type = _E_AccountType.get(text)
             if v_type is None:
                 v_type = read_enum(_E_AccountType, text)
         elif tag == "TaxType":
+            if v_tax_type is not None:  # a second value never silently wins
+                raise repeated("Account", "TaxType")
             v_tax_type = child.text or ""
         elif tag == "Description":
+            if v_description is not None:  # a second value never silently wins
+                raise repeated("Account", "Description")
             v_description = child.text or ""
         elif tag == "Class":
+            if v_class_ is not None:  # a second value never silently wins
+                raise repeated("Account", "Class")
             text = child.text
             v_class_ = _E_AccountClass.get(text)
             if v_class_ is None:
                 v_class_ = read_enum(_E_AccountClass, text)
         elif tag == "SystemAccount":
+            if v_system_account is not None:  # a second value never silently wins
+                raise repeated("Account", "SystemAccount")
             v_system_account = child.text or ""
         elif tag == "EnablePaymentsToAccount":
+            if v_enable_payments_to_account is not None:  # a second value never silently wins
+                raise repeated("Account", "EnablePaymentsToAccount")
             text = child.text
             if text == "true":
                 v_enable_payments_to_account = True
@@ -212,6 +241,8 @@ def decode_account(el: etree._Element, strict: bool = False) -> Account:
             else:
                 v_enable_payments_to_account = read_bool(text, "Account.EnablePaymentsToAccount")
         elif tag == "ShowInExpenseClaims":
+            if v_show_in_expense_claims is not None:  # a second value never silently wins
+                raise repeated("Account", "ShowInExpenseClaims")
             text = child.text
             if text == "true":
                 v_show_in_expense_claims = True
@@ -220,19 +251,31 @@ def decode_account(el: etree._Element, strict: bool = False) -> Account:
             else:
                 v_show_in_expense_claims = read_bool(text, "Account.ShowInExpenseClaims")
         elif tag == "BankAccountNumber":
+            if v_bank_account_number is not None:  # a second value never silently wins
+                raise repeated("Account", "BankAccountNumber")
             v_bank_account_number = child.text or ""
         elif tag == "BankAccountType":
+            if v_bank_account_type is not None:  # a second value never silently wins
+                raise repeated("Account", "BankAccountType")
             text = child.text
             v_bank_account_type = _E_BankAccountType.get(text)
             if v_bank_account_type is None:
                 v_bank_account_type = read_enum(_E_BankAccountType, text)
         elif tag == "CurrencyCode":
+            if v_currency_code is not None:  # a second value never silently wins
+                raise repeated("Account", "CurrencyCode")
             v_currency_code = child.text or ""
         elif tag == "ReportingCode":
+            if v_reporting_code is not None:  # a second value never silently wins
+                raise repeated("Account", "ReportingCode")
             v_reporting_code = child.text or ""
         elif tag == "ReportingCodeName":
+            if v_reporting_code_name is not None:  # a second value never silently wins
+                raise repeated("Account", "ReportingCodeName")
             v_reporting_code_name = child.text or ""
         elif tag == "HasAttachments":
+            if v_has_attachments is not None:  # a second value never silently wins
+                raise repeated("Account", "HasAttachments")
             text = child.text
             if text == "true":
                 v_has_attachments = True
@@ -250,6 +293,8 @@ def decode_account(el: etree._Element, strict: bool = False) -> Account:
                         "Xero UTC timestamp", "Account.UpdatedDateUTC", child.text
                     ) from None
         elif tag == "AddToWatchlist":
+            if v_add_to_watchlist is not None:  # a second value never silently wins
+                raise repeated("Account", "AddToWatchlist")
             text = child.text
             if text == "true":
                 v_add_to_watchlist = True
@@ -387,20 +432,32 @@ def decode_accounts_response(el: etree._Element, strict: bool = False) -> Accoun
     v_provider_name: str | None = None
     v_date_time_utc: datetime.datetime | None = None
     v_accounts: list[Account] = []
+    w_accounts = False
     for child in el:
         tag = child.tag
         if tag == "Id":
+            if v_id is not None:  # a second value never silently wins
+                raise repeated("Response", "Id")
             v_id = child.text or ""
         elif tag == "Status":
+            if v_status is not None:  # a second value never silently wins
+                raise repeated("Response", "Status")
             v_status = child.text or ""
         elif tag == "ProviderName":
+            if v_provider_name is not None:  # a second value never silently wins
+                raise repeated("Response", "ProviderName")
             v_provider_name = child.text or ""
         elif tag == "DateTimeUTC":
+            if v_date_time_utc is not None:  # a second value never silently wins
+                raise repeated("Response", "DateTimeUTC")
             try:
                 v_date_time_utc = parse_utc_datetime(child.text or "")
             except ValueError:
                 raise invalid("Xero UTC timestamp", "Response.DateTimeUTC", child.text) from None
         elif tag == "Accounts":
+            if w_accounts:  # a second list is never joined to the first
+                raise repeated("Response", "Accounts")
+            w_accounts = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "Account":
@@ -463,6 +520,8 @@ def decode_address(el: etree._Element, strict: bool = False) -> Address:
     v_postal_code: str | None = None
     v_country: str | None = None
     v_attention_to: str | None = None
+    w_validation_errors = False
+    w_warnings = False
     text = el.get("status")
     if text is not None:
         v_validation_status = _E_EntityValidationStatus.get(text)
@@ -471,6 +530,9 @@ def decode_address(el: etree._Element, strict: bool = False) -> Address:
     for child in el:
         tag = child.tag
         if tag == "ValidationErrors":
+            if w_validation_errors:  # a second list is never joined to the first
+                raise repeated("Address", "ValidationErrors")
+            w_validation_errors = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "ValidationError":
@@ -481,6 +543,9 @@ def decode_address(el: etree._Element, strict: bool = False) -> Address:
                     elif isinstance(item.tag, str):
                         skipped("ValidationErrors", item.tag)
         elif tag == "Warnings":
+            if w_warnings:  # a second list is never joined to the first
+                raise repeated("Address", "Warnings")
+            w_warnings = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "Warning":
@@ -491,27 +556,47 @@ def decode_address(el: etree._Element, strict: bool = False) -> Address:
                     elif isinstance(item.tag, str):
                         skipped("Warnings", item.tag)
         elif tag == "AddressType":
+            if v_address_type is not None:  # a second value never silently wins
+                raise repeated("Address", "AddressType")
             text = child.text
             v_address_type = _E_AddressType.get(text)
             if v_address_type is None:
                 v_address_type = read_enum(_E_AddressType, text)
         elif tag == "AddressLine1":
+            if v_address_line1 is not None:  # a second value never silently wins
+                raise repeated("Address", "AddressLine1")
             v_address_line1 = child.text or ""
         elif tag == "AddressLine2":
+            if v_address_line2 is not None:  # a second value never silently wins
+                raise repeated("Address", "AddressLine2")
             v_address_line2 = child.text or ""
         elif tag == "AddressLine3":
+            if v_address_line3 is not None:  # a second value never silently wins
+                raise repeated("Address", "AddressLine3")
             v_address_line3 = child.text or ""
         elif tag == "AddressLine4":
+            if v_address_line4 is not None:  # a second value never silently wins
+                raise repeated("Address", "AddressLine4")
             v_address_line4 = child.text or ""
         elif tag == "City":
+            if v_city is not None:  # a second value never silently wins
+                raise repeated("Address", "City")
             v_city = child.text or ""
         elif tag == "Region":
+            if v_region is not None:  # a second value never silently wins
+                raise repeated("Address", "Region")
             v_region = child.text or ""
         elif tag == "PostalCode":
+            if v_postal_code is not None:  # a second value never silently wins
+                raise repeated("Address", "PostalCode")
             v_postal_code = child.text or ""
         elif tag == "Country":
+            if v_country is not None:  # a second value never silently wins
+                raise repeated("Address", "Country")
             v_country = child.text or ""
         elif tag == "AttentionTo":
+            if v_attention_to is not None:  # a second value never silently wins
+                raise repeated("Address", "AttentionTo")
             v_attention_to = child.text or ""
         elif strict and isinstance(tag, str):
             raise unknown("Address", tag)
@@ -607,15 +692,25 @@ def decode_api_exception(el: etree._Element, strict: bool = False) -> ApiExcepti
     v_type: str | None = None
     v_message: str | None = None
     v_elements: list[DataContractBase] = []
+    w_elements = False
     for child in el:
         tag = child.tag
         if tag == "ErrorNumber":
+            if v_error_number is not None:  # a second value never silently wins
+                raise repeated("ApiException", "ErrorNumber")
             v_error_number = read_int(child.text, "ApiException.ErrorNumber")
         elif tag == "Type":
+            if v_type is not None:  # a second value never silently wins
+                raise repeated("ApiException", "Type")
             v_type = child.text or ""
         elif tag == "Message":
+            if v_message is not None:  # a second value never silently wins
+                raise repeated("ApiException", "Message")
             v_message = child.text or ""
         elif tag == "Elements":
+            if w_elements:  # a second list is never joined to the first
+                raise repeated("ApiException", "Elements")
+            w_elements = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "DataContractBase":
@@ -673,16 +768,28 @@ def decode_attachment(el: etree._Element, strict: bool = False) -> Attachment:
     for child in el:
         tag = child.tag
         if tag == "AttachmentID":
+            if v_attachment_id is not None:  # a second value never silently wins
+                raise repeated("Attachment", "AttachmentID")
             v_attachment_id = child.text or ""
         elif tag == "FileName":
+            if v_file_name is not None:  # a second value never silently wins
+                raise repeated("Attachment", "FileName")
             v_file_name = child.text or ""
         elif tag == "Url":
+            if v_url is not None:  # a second value never silently wins
+                raise repeated("Attachment", "Url")
             v_url = child.text or ""
         elif tag == "MimeType":
+            if v_mime_type is not None:  # a second value never silently wins
+                raise repeated("Attachment", "MimeType")
             v_mime_type = child.text or ""
         elif tag == "ContentLength":
+            if v_content_length is not None:  # a second value never silently wins
+                raise repeated("Attachment", "ContentLength")
             v_content_length = read_int(child.text, "Attachment.ContentLength")
         elif tag == "IncludeOnline":
+            if v_include_online is not None:  # a second value never silently wins
+                raise repeated("Attachment", "IncludeOnline")
             text = child.text
             if text == "true":
                 v_include_online = True
@@ -737,12 +844,16 @@ def decode_balance_amounts(el: etree._Element, strict: bool = False) -> BalanceA
     for child in el:
         tag = child.tag
         if tag == "Outstanding":
+            if v_outstanding is not None:  # a second value never silently wins
+                raise repeated("BalanceAmounts", "Outstanding")
             text = child.text
             if text is not None and plain_decimal(text) is not None:
                 v_outstanding = Decimal(text)
             else:
                 v_outstanding = read_decimal(text, "BalanceAmounts.Outstanding")
         elif tag == "Overdue":
+            if v_overdue is not None:  # a second value never silently wins
+                raise repeated("BalanceAmounts", "Overdue")
             text = child.text
             if text is not None and plain_decimal(text) is not None:
                 v_overdue = Decimal(text)
@@ -783,8 +894,12 @@ def decode_balances(el: etree._Element, strict: bool = False) -> Balances:
     for child in el:
         tag = child.tag
         if tag == "AccountsReceivable":
+            if v_accounts_receivable is not None:  # a second value never silently wins
+                raise repeated("Balances", "AccountsReceivable")
             v_accounts_receivable = decode_balance_amounts(child, strict)
         elif tag == "AccountsPayable":
+            if v_accounts_payable is not None:  # a second value never silently wins
+                raise repeated("Balances", "AccountsPayable")
             v_accounts_payable = decode_balance_amounts(child, strict)
         elif strict and isinstance(tag, str):
             raise unknown("Balances", tag)
@@ -824,14 +939,24 @@ def decode_batch_payment_details(el: etree._Element, strict: bool = False) -> Ba
     for child in el:
         tag = child.tag
         if tag == "BankAccountNumber":
+            if v_bank_account_number is not None:  # a second value never silently wins
+                raise repeated("BatchPaymentDetails", "BankAccountNumber")
             v_bank_account_number = child.text or ""
         elif tag == "BankAccountName":
+            if v_bank_account_name is not None:  # a second value never silently wins
+                raise repeated("BatchPaymentDetails", "BankAccountName")
             v_bank_account_name = child.text or ""
         elif tag == "Details":
+            if v_details is not None:  # a second value never silently wins
+                raise repeated("BatchPaymentDetails", "Details")
             v_details = child.text or ""
         elif tag == "Code":
+            if v_code is not None:  # a second value never silently wins
+                raise repeated("BatchPaymentDetails", "Code")
             v_code = child.text or ""
         elif tag == "Reference":
+            if v_reference is not None:  # a second value never silently wins
+                raise repeated("BatchPaymentDetails", "Reference")
             v_reference = child.text or ""
         elif strict and isinstance(tag, str):
             raise unknown("BatchPaymentDetails", tag)
@@ -892,8 +1017,12 @@ def decode_branding_theme(el: etree._Element, strict: bool = False) -> BrandingT
     for child in el:
         tag = child.tag
         if tag == "BrandingThemeID":
+            if v_branding_theme_id is not None:  # a second value never silently wins
+                raise repeated("BrandingTheme", "BrandingThemeID")
             v_branding_theme_id = child.text or ""
         elif tag == "Name":
+            if v_name is not None:  # a second value never silently wins
+                raise repeated("BrandingTheme", "Name")
             v_name = child.text or ""
         elif strict and isinstance(tag, str):
             raise unknown("BrandingTheme", tag)
@@ -966,6 +1095,13 @@ def decode_contact(el: etree._Element, strict: bool = False) -> Contact:
     v_has_validation_errors: bool | None = None
     v_merged_to_contact_id: str | None = None
     v_attachments: list[Attachment] = []
+    w_validation_errors = False
+    w_warnings = False
+    w_contact_persons = False
+    w_addresses = False
+    w_phones = False
+    w_contact_groups = False
+    w_attachments = False
     text = el.get("status")
     if text is not None:
         v_validation_status = _E_EntityValidationStatus.get(text)
@@ -974,6 +1110,9 @@ def decode_contact(el: etree._Element, strict: bool = False) -> Contact:
     for child in el:
         tag = child.tag
         if tag == "ValidationErrors":
+            if w_validation_errors:  # a second list is never joined to the first
+                raise repeated("Contact", "ValidationErrors")
+            w_validation_errors = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "ValidationError":
@@ -984,6 +1123,9 @@ def decode_contact(el: etree._Element, strict: bool = False) -> Contact:
                     elif isinstance(item.tag, str):
                         skipped("ValidationErrors", item.tag)
         elif tag == "Warnings":
+            if w_warnings:  # a second list is never joined to the first
+                raise repeated("Contact", "Warnings")
+            w_warnings = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "Warning":
@@ -994,29 +1136,52 @@ def decode_contact(el: etree._Element, strict: bool = False) -> Contact:
                     elif isinstance(item.tag, str):
                         skipped("Warnings", item.tag)
         elif tag == "ContactID":
+            if v_contact_id is not None:  # a second value never silently wins
+                raise repeated("Contact", "ContactID")
             v_contact_id = child.text or ""
         elif tag == "ContactNumber":
+            if v_contact_number is not None:  # a second value never silently wins
+                raise repeated("Contact", "ContactNumber")
             v_contact_number = child.text or ""
         elif tag == "AccountNumber":
+            if v_account_number is not None:  # a second value never silently wins
+                raise repeated("Contact", "AccountNumber")
             v_account_number = child.text or ""
         elif tag == "ContactStatus":
+            if v_contact_status is not None:  # a second value never silently wins
+                raise repeated("Contact", "ContactStatus")
             text = child.text
             v_contact_status = _E_ContactStatus.get(text)
             if v_contact_status is None:
                 v_contact_status = read_enum(_E_ContactStatus, text)
         elif tag == "Name":
+            if v_name is not None:  # a second value never silently wins
+                raise repeated("Contact", "Name")
             v_name = child.text or ""
         elif tag == "FirstName":
+            if v_first_name is not None:  # a second value never silently wins
+                raise repeated("Contact", "FirstName")
             v_first_name = child.text or ""
         elif tag == "LastName":
+            if v_last_name is not None:  # a second value never silently wins
+                raise repeated("Contact", "LastName")
             v_last_name = child.text or ""
         elif tag == "CompanyNumber":
+            if v_company_number is not None:  # a second value never silently wins
+                raise repeated("Contact", "CompanyNumber")
             v_company_number = child.text or ""
         elif tag == "EmailAddress":
+            if v_email_address is not None:  # a second value never silently wins
+                raise repeated("Contact", "EmailAddress")
             v_email_address = child.text or ""
         elif tag == "SkypeUserName":
+            if v_skype_user_name is not None:  # a second value never silently wins
+                raise repeated("Contact", "SkypeUserName")
             v_skype_user_name = child.text or ""
         elif tag == "ContactPersons":
+            if w_contact_persons:  # a second list is never joined to the first
+                raise repeated("Contact", "ContactPersons")
+            w_contact_persons = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "ContactPerson":
@@ -1027,19 +1192,32 @@ def decode_contact(el: etree._Element, strict: bool = False) -> Contact:
                     elif isinstance(item.tag, str):
                         skipped("ContactPersons", item.tag)
         elif tag == "BankAccountDetails":
+            if v_bank_account_details is not None:  # a second value never silently wins
+                raise repeated("Contact", "BankAccountDetails")
             v_bank_account_details = child.text or ""
         elif tag == "TaxNumber":
+            if v_tax_number is not None:  # a second value never silently wins
+                raise repeated("Contact", "TaxNumber")
             v_tax_number = child.text or ""
         elif tag == "TaxNumberType":
+            if v_tax_number_type is not None:  # a second value never silently wins
+                raise repeated("Contact", "TaxNumberType")
             text = child.text
             v_tax_number_type = _E_TaxNumberType.get(text)
             if v_tax_number_type is None:
                 v_tax_number_type = read_enum(_E_TaxNumberType, text)
         elif tag == "AccountsReceivableTaxType":
+            if v_accounts_receivable_tax_type is not None:  # a second value never silently wins
+                raise repeated("Contact", "AccountsReceivableTaxType")
             v_accounts_receivable_tax_type = child.text or ""
         elif tag == "AccountsPayableTaxType":
+            if v_accounts_payable_tax_type is not None:  # a second value never silently wins
+                raise repeated("Contact", "AccountsPayableTaxType")
             v_accounts_payable_tax_type = child.text or ""
         elif tag == "Addresses":
+            if w_addresses:  # a second list is never joined to the first
+                raise repeated("Contact", "Addresses")
+            w_addresses = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "Address":
@@ -1050,6 +1228,9 @@ def decode_contact(el: etree._Element, strict: bool = False) -> Contact:
                     elif isinstance(item.tag, str):
                         skipped("Addresses", item.tag)
         elif tag == "Phones":
+            if w_phones:  # a second list is never joined to the first
+                raise repeated("Contact", "Phones")
+            w_phones = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "Phone":
@@ -1060,6 +1241,8 @@ def decode_contact(el: etree._Element, strict: bool = False) -> Contact:
                     elif isinstance(item.tag, str):
                         skipped("Phones", item.tag)
         elif tag == "IsSupplier":
+            if v_is_supplier is not None:  # a second value never silently wins
+                raise repeated("Contact", "IsSupplier")
             text = child.text
             if text == "true":
                 v_is_supplier = True
@@ -1068,6 +1251,8 @@ def decode_contact(el: etree._Element, strict: bool = False) -> Contact:
             else:
                 v_is_supplier = read_bool(text, "Contact.IsSupplier")
         elif tag == "IsCustomer":
+            if v_is_customer is not None:  # a second value never silently wins
+                raise repeated("Contact", "IsCustomer")
             text = child.text
             if text == "true":
                 v_is_customer = True
@@ -1076,28 +1261,48 @@ def decode_contact(el: etree._Element, strict: bool = False) -> Contact:
             else:
                 v_is_customer = read_bool(text, "Contact.IsCustomer")
         elif tag == "SalesDefaultLineAmountType":
+            if v_sales_default_line_amount_type is not None:  # a second value never silently wins
+                raise repeated("Contact", "SalesDefaultLineAmountType")
             text = child.text
             v_sales_default_line_amount_type = _E_DefaultLineAmountType.get(text)
             if v_sales_default_line_amount_type is None:
                 v_sales_default_line_amount_type = read_enum(_E_DefaultLineAmountType, text)
         elif tag == "PurchasesDefaultLineAmountType":
+            if (
+                v_purchases_default_line_amount_type is not None
+            ):  # a second value never silently wins
+                raise repeated("Contact", "PurchasesDefaultLineAmountType")
             text = child.text
             v_purchases_default_line_amount_type = _E_DefaultLineAmountType.get(text)
             if v_purchases_default_line_amount_type is None:
                 v_purchases_default_line_amount_type = read_enum(_E_DefaultLineAmountType, text)
         elif tag == "DefaultCurrency":
+            if v_default_currency is not None:  # a second value never silently wins
+                raise repeated("Contact", "DefaultCurrency")
             v_default_currency = child.text or ""
         elif tag == "XeroNetworkKey":
+            if v_xero_network_key is not None:  # a second value never silently wins
+                raise repeated("Contact", "XeroNetworkKey")
             v_xero_network_key = child.text or ""
         elif tag == "SalesDefaultAccountCode":
+            if v_sales_default_account_code is not None:  # a second value never silently wins
+                raise repeated("Contact", "SalesDefaultAccountCode")
             v_sales_default_account_code = child.text or ""
         elif tag == "PurchasesDefaultAccountCode":
+            if v_purchases_default_account_code is not None:  # a second value never silently wins
+                raise repeated("Contact", "PurchasesDefaultAccountCode")
             v_purchases_default_account_code = child.text or ""
         elif tag == "PaymentTerms":
+            if v_payment_terms is not None:  # a second value never silently wins
+                raise repeated("Contact", "PaymentTerms")
             v_payment_terms = decode_payment_terms(child, strict)
         elif tag == "BatchPayments":
+            if v_batch_payments is not None:  # a second value never silently wins
+                raise repeated("Contact", "BatchPayments")
             v_batch_payments = decode_batch_payment_details(child, strict)
         elif tag == "BrandingTheme":
+            if v_branding_theme is not None:  # a second value never silently wins
+                raise repeated("Contact", "BrandingTheme")
             v_branding_theme = decode_branding_theme(child, strict)
         elif tag == "UpdatedDateUTC":
             # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
@@ -1109,6 +1314,9 @@ def decode_contact(el: etree._Element, strict: bool = False) -> Contact:
                         "Xero UTC timestamp", "Contact.UpdatedDateUTC", child.text
                     ) from None
         elif tag == "ContactGroups":
+            if w_contact_groups:  # a second list is never joined to the first
+                raise repeated("Contact", "ContactGroups")
+            w_contact_groups = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "ContactGroup":
@@ -1119,16 +1327,24 @@ def decode_contact(el: etree._Element, strict: bool = False) -> Contact:
                     elif isinstance(item.tag, str):
                         skipped("ContactGroups", item.tag)
         elif tag == "Website":
+            if v_website is not None:  # a second value never silently wins
+                raise repeated("Contact", "Website")
             v_website = child.text or ""
         elif tag == "Discount":
+            if v_discount is not None:  # a second value never silently wins
+                raise repeated("Contact", "Discount")
             text = child.text
             if text is not None and plain_decimal(text) is not None:
                 v_discount = Decimal(text)
             else:
                 v_discount = read_decimal(text, "Contact.Discount")
         elif tag == "Balances":
+            if v_balances is not None:  # a second value never silently wins
+                raise repeated("Contact", "Balances")
             v_balances = decode_balances(child, strict)
         elif tag == "HasAttachments":
+            if v_has_attachments is not None:  # a second value never silently wins
+                raise repeated("Contact", "HasAttachments")
             text = child.text
             if text == "true":
                 v_has_attachments = True
@@ -1137,6 +1353,8 @@ def decode_contact(el: etree._Element, strict: bool = False) -> Contact:
             else:
                 v_has_attachments = read_bool(text, "Contact.HasAttachments")
         elif tag == "HasValidationErrors":
+            if v_has_validation_errors is not None:  # a second value never silently wins
+                raise repeated("Contact", "HasValidationErrors")
             text = child.text
             if text == "true":
                 v_has_validation_errors = True
@@ -1145,8 +1363,13 @@ def decode_contact(el: etree._Element, strict: bool = False) -> Contact:
             else:
                 v_has_validation_errors = read_bool(text, "Contact.HasValidationErrors")
         elif tag == "MergedToContactID":
+            if v_merged_to_contact_id is not None:  # a second value never silently wins
+                raise repeated("Contact", "MergedToContactID")
             v_merged_to_contact_id = child.text or ""
         elif tag == "Attachments":
+            if w_attachments:  # a second list is never joined to the first
+                raise repeated("Contact", "Attachments")
+            w_attachments = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "Attachment":
@@ -1391,10 +1614,16 @@ def decode_contact_group(el: etree._Element, strict: bool = False) -> ContactGro
     for child in el:
         tag = child.tag
         if tag == "ContactGroupID":
+            if v_contact_group_id is not None:  # a second value never silently wins
+                raise repeated("ContactGroup", "ContactGroupID")
             v_contact_group_id = child.text or ""
         elif tag == "Name":
+            if v_name is not None:  # a second value never silently wins
+                raise repeated("ContactGroup", "Name")
             v_name = child.text or ""
         elif tag == "Status":
+            if v_status is not None:  # a second value never silently wins
+                raise repeated("ContactGroup", "Status")
             text = child.text
             v_status = _E_ContactGroupStatus.get(text)
             if v_status is None:
@@ -1439,12 +1668,20 @@ def decode_contact_person(el: etree._Element, strict: bool = False) -> ContactPe
     for child in el:
         tag = child.tag
         if tag == "FirstName":
+            if v_first_name is not None:  # a second value never silently wins
+                raise repeated("ContactPerson", "FirstName")
             v_first_name = child.text or ""
         elif tag == "LastName":
+            if v_last_name is not None:  # a second value never silently wins
+                raise repeated("ContactPerson", "LastName")
             v_last_name = child.text or ""
         elif tag == "EmailAddress":
+            if v_email_address is not None:  # a second value never silently wins
+                raise repeated("ContactPerson", "EmailAddress")
             v_email_address = child.text or ""
         elif tag == "IncludeInEmails":
+            if v_include_in_emails is not None:  # a second value never silently wins
+                raise repeated("ContactPerson", "IncludeInEmails")
             text = child.text
             if text == "true":
                 v_include_in_emails = True
@@ -1506,20 +1743,32 @@ def decode_contacts_response(el: etree._Element, strict: bool = False) -> Contac
     v_provider_name: str | None = None
     v_date_time_utc: datetime.datetime | None = None
     v_contacts: list[Contact] = []
+    w_contacts = False
     for child in el:
         tag = child.tag
         if tag == "Id":
+            if v_id is not None:  # a second value never silently wins
+                raise repeated("Response", "Id")
             v_id = child.text or ""
         elif tag == "Status":
+            if v_status is not None:  # a second value never silently wins
+                raise repeated("Response", "Status")
             v_status = child.text or ""
         elif tag == "ProviderName":
+            if v_provider_name is not None:  # a second value never silently wins
+                raise repeated("Response", "ProviderName")
             v_provider_name = child.text or ""
         elif tag == "DateTimeUTC":
+            if v_date_time_utc is not None:  # a second value never silently wins
+                raise repeated("Response", "DateTimeUTC")
             try:
                 v_date_time_utc = parse_utc_datetime(child.text or "")
             except ValueError:
                 raise invalid("Xero UTC timestamp", "Response.DateTimeUTC", child.text) from None
         elif tag == "Contacts":
+            if w_contacts:  # a second list is never joined to the first
+                raise repeated("Response", "Contacts")
+            w_contacts = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "Contact":
@@ -1610,6 +1859,8 @@ def decode_entity_validation_error(
     for child in el:
         tag = child.tag
         if tag == "Message":
+            if v_message is not None:  # a second value never silently wins
+                raise repeated("EntityValidationError", "Message")
             v_message = child.text or ""
         elif strict and isinstance(tag, str):
             raise unknown("EntityValidationError", tag)
@@ -1642,6 +1893,8 @@ def decode_entity_warning(el: etree._Element, strict: bool = False) -> EntityWar
     for child in el:
         tag = child.tag
         if tag == "Message":
+            if v_message is not None:  # a second value never silently wins
+                raise repeated("EntityWarning", "Message")
             v_message = child.text or ""
         elif strict and isinstance(tag, str):
             raise unknown("EntityWarning", tag)
@@ -1708,6 +1961,12 @@ def decode_invoice(el: etree._Element, strict: bool = False) -> Invoice:
     v_cisdeduction: Decimal | None = None
     v_cisrate: Decimal | None = None
     v_attachments: list[Attachment] = []
+    w_validation_errors = False
+    w_warnings = False
+    w_line_items = False
+    w_payments = False
+    w_invoice_addresses = False
+    w_attachments = False
     text = el.get("status")
     if text is not None:
         v_validation_status = _E_EntityValidationStatus.get(text)
@@ -1716,6 +1975,9 @@ def decode_invoice(el: etree._Element, strict: bool = False) -> Invoice:
     for child in el:
         tag = child.tag
         if tag == "ValidationErrors":
+            if w_validation_errors:  # a second list is never joined to the first
+                raise repeated("Invoice", "ValidationErrors")
+            w_validation_errors = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "ValidationError":
@@ -1726,6 +1988,9 @@ def decode_invoice(el: etree._Element, strict: bool = False) -> Invoice:
                     elif isinstance(item.tag, str):
                         skipped("ValidationErrors", item.tag)
         elif tag == "Warnings":
+            if w_warnings:  # a second list is never joined to the first
+                raise repeated("Invoice", "Warnings")
+            w_warnings = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "Warning":
@@ -1736,11 +2001,15 @@ def decode_invoice(el: etree._Element, strict: bool = False) -> Invoice:
                     elif isinstance(item.tag, str):
                         skipped("Warnings", item.tag)
         elif tag == "Type":
+            if v_type is not None:  # a second value never silently wins
+                raise repeated("Invoice", "Type")
             text = child.text
             v_type = _E_InvoiceType.get(text)
             if v_type is None:
                 v_type = read_enum(_E_InvoiceType, text)
         elif tag == "Contact":
+            if v_contact is not None:  # a second value never silently wins
+                raise repeated("Invoice", "Contact")
             v_contact = decode_contact(child, strict)
         elif tag == "Date":
             # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
@@ -1757,16 +2026,23 @@ def decode_invoice(el: etree._Element, strict: bool = False) -> Invoice:
                 except ValueError:
                     raise invalid("Xero date", "Invoice.DueDate", child.text) from None
         elif tag == "Status":
+            if v_status is not None:  # a second value never silently wins
+                raise repeated("Invoice", "Status")
             text = child.text
             v_status = _E_InvoiceStatus.get(text)
             if v_status is None:
                 v_status = read_enum(_E_InvoiceStatus, text)
         elif tag == "LineAmountTypes":
+            if v_line_amount_types is not None:  # a second value never silently wins
+                raise repeated("Invoice", "LineAmountTypes")
             text = child.text
             v_line_amount_types = _E_LineAmountTypes.get(text)
             if v_line_amount_types is None:
                 v_line_amount_types = read_enum(_E_LineAmountTypes, text)
         elif tag == "LineItems":
+            if w_line_items:  # a second list is never joined to the first
+                raise repeated("Invoice", "LineItems")
+            w_line_items = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "LineItem":
@@ -1777,24 +2053,32 @@ def decode_invoice(el: etree._Element, strict: bool = False) -> Invoice:
                     elif isinstance(item.tag, str):
                         skipped("LineItems", item.tag)
         elif tag == "SubTotal":
+            if v_sub_total is not None:  # a second value never silently wins
+                raise repeated("Invoice", "SubTotal")
             text = child.text
             if text is not None and plain_decimal(text) is not None:
                 v_sub_total = Decimal(text)
             else:
                 v_sub_total = read_decimal(text, "Invoice.SubTotal")
         elif tag == "TotalTax":
+            if v_total_tax is not None:  # a second value never silently wins
+                raise repeated("Invoice", "TotalTax")
             text = child.text
             if text is not None and plain_decimal(text) is not None:
                 v_total_tax = Decimal(text)
             else:
                 v_total_tax = read_decimal(text, "Invoice.TotalTax")
         elif tag == "Total":
+            if v_total is not None:  # a second value never silently wins
+                raise repeated("Invoice", "Total")
             text = child.text
             if text is not None and plain_decimal(text) is not None:
                 v_total = Decimal(text)
             else:
                 v_total = read_decimal(text, "Invoice.Total")
         elif tag == "TotalDiscount":
+            if v_total_discount is not None:  # a second value never silently wins
+                raise repeated("Invoice", "TotalDiscount")
             text = child.text
             if text is not None and plain_decimal(text) is not None:
                 v_total_discount = Decimal(text)
@@ -1810,8 +2094,12 @@ def decode_invoice(el: etree._Element, strict: bool = False) -> Invoice:
                         "Xero UTC timestamp", "Invoice.UpdatedDateUTC", child.text
                     ) from None
         elif tag == "CurrencyCode":
+            if v_currency_code is not None:  # a second value never silently wins
+                raise repeated("Invoice", "CurrencyCode")
             v_currency_code = child.text or ""
         elif tag == "CurrencyRate":
+            if v_currency_rate is not None:  # a second value never silently wins
+                raise repeated("Invoice", "CurrencyRate")
             text = child.text
             if text is not None and plain_decimal(text) is not None:
                 v_currency_rate = Decimal(text)
@@ -1825,16 +2113,28 @@ def decode_invoice(el: etree._Element, strict: bool = False) -> Invoice:
                 except ValueError:
                     raise invalid("Xero date", "Invoice.FullyPaidOnDate", child.text) from None
         elif tag == "InvoiceID":
+            if v_invoice_id is not None:  # a second value never silently wins
+                raise repeated("Invoice", "InvoiceID")
             v_invoice_id = child.text or ""
         elif tag == "InvoiceNumber":
+            if v_invoice_number is not None:  # a second value never silently wins
+                raise repeated("Invoice", "InvoiceNumber")
             v_invoice_number = child.text or ""
         elif tag == "Reference":
+            if v_reference is not None:  # a second value never silently wins
+                raise repeated("Invoice", "Reference")
             v_reference = child.text or ""
         elif tag == "BrandingThemeID":
+            if v_branding_theme_id is not None:  # a second value never silently wins
+                raise repeated("Invoice", "BrandingThemeID")
             v_branding_theme_id = child.text or ""
         elif tag == "Url":
+            if v_url is not None:  # a second value never silently wins
+                raise repeated("Invoice", "Url")
             v_url = child.text or ""
         elif tag == "SentToContact":
+            if v_sent_to_contact is not None:  # a second value never silently wins
+                raise repeated("Invoice", "SentToContact")
             text = child.text
             if text == "true":
                 v_sent_to_contact = True
@@ -1857,6 +2157,9 @@ def decode_invoice(el: etree._Element, strict: bool = False) -> Invoice:
                 except ValueError:
                     raise invalid("Xero date", "Invoice.PlannedPaymentDate", child.text) from None
         elif tag == "Payments":
+            if w_payments:  # a second list is never joined to the first
+                raise repeated("Invoice", "Payments")
+            w_payments = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "Payment":
@@ -1867,24 +2170,32 @@ def decode_invoice(el: etree._Element, strict: bool = False) -> Invoice:
                     elif isinstance(item.tag, str):
                         skipped("Payments", item.tag)
         elif tag == "AmountDue":
+            if v_amount_due is not None:  # a second value never silently wins
+                raise repeated("Invoice", "AmountDue")
             text = child.text
             if text is not None and plain_decimal(text) is not None:
                 v_amount_due = Decimal(text)
             else:
                 v_amount_due = read_decimal(text, "Invoice.AmountDue")
         elif tag == "AmountPaid":
+            if v_amount_paid is not None:  # a second value never silently wins
+                raise repeated("Invoice", "AmountPaid")
             text = child.text
             if text is not None and plain_decimal(text) is not None:
                 v_amount_paid = Decimal(text)
             else:
                 v_amount_paid = read_decimal(text, "Invoice.AmountPaid")
         elif tag == "AmountCredited":
+            if v_amount_credited is not None:  # a second value never silently wins
+                raise repeated("Invoice", "AmountCredited")
             text = child.text
             if text is not None and plain_decimal(text) is not None:
                 v_amount_credited = Decimal(text)
             else:
                 v_amount_credited = read_decimal(text, "Invoice.AmountCredited")
         elif tag == "HasAttachments":
+            if v_has_attachments is not None:  # a second value never silently wins
+                raise repeated("Invoice", "HasAttachments")
             text = child.text
             if text == "true":
                 v_has_attachments = True
@@ -1893,6 +2204,8 @@ def decode_invoice(el: etree._Element, strict: bool = False) -> Invoice:
             else:
                 v_has_attachments = read_bool(text, "Invoice.HasAttachments")
         elif tag == "IsDiscounted":
+            if v_is_discounted is not None:  # a second value never silently wins
+                raise repeated("Invoice", "IsDiscounted")
             text = child.text
             if text == "true":
                 v_is_discounted = True
@@ -1901,6 +2214,8 @@ def decode_invoice(el: etree._Element, strict: bool = False) -> Invoice:
             else:
                 v_is_discounted = read_bool(text, "Invoice.IsDiscounted")
         elif tag == "HasErrors":
+            if v_has_errors is not None:  # a second value never silently wins
+                raise repeated("Invoice", "HasErrors")
             text = child.text
             if text == "true":
                 v_has_errors = True
@@ -1909,8 +2224,13 @@ def decode_invoice(el: etree._Element, strict: bool = False) -> Invoice:
             else:
                 v_has_errors = read_bool(text, "Invoice.HasErrors")
         elif tag == "RepeatingInvoiceID":
+            if v_repeating_invoice_id is not None:  # a second value never silently wins
+                raise repeated("Invoice", "RepeatingInvoiceID")
             v_repeating_invoice_id = child.text or ""
         elif tag == "InvoiceAddresses":
+            if w_invoice_addresses:  # a second list is never joined to the first
+                raise repeated("Invoice", "InvoiceAddresses")
+            w_invoice_addresses = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "InvoiceAddress":
@@ -1921,18 +2241,25 @@ def decode_invoice(el: etree._Element, strict: bool = False) -> Invoice:
                     elif isinstance(item.tag, str):
                         skipped("InvoiceAddresses", item.tag)
         elif tag == "CISDeduction":
+            if v_cisdeduction is not None:  # a second value never silently wins
+                raise repeated("Invoice", "CISDeduction")
             text = child.text
             if text is not None and plain_decimal(text) is not None:
                 v_cisdeduction = Decimal(text)
             else:
                 v_cisdeduction = read_decimal(text, "Invoice.CISDeduction")
         elif tag == "CISRate":
+            if v_cisrate is not None:  # a second value never silently wins
+                raise repeated("Invoice", "CISRate")
             text = child.text
             if text is not None and plain_decimal(text) is not None:
                 v_cisrate = Decimal(text)
             else:
                 v_cisrate = read_decimal(text, "Invoice.CISRate")
         elif tag == "Attachments":
+            if w_attachments:  # a second list is never joined to the first
+                raise repeated("Invoice", "Attachments")
+            w_attachments = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "Attachment":
@@ -2139,25 +2466,43 @@ def decode_invoice_address(el: etree._Element, strict: bool = False) -> InvoiceA
     for child in el:
         tag = child.tag
         if tag == "InvoiceAddressType":
+            if v_invoice_address_type is not None:  # a second value never silently wins
+                raise repeated("InvoiceAddress", "InvoiceAddressType")
             text = child.text
             v_invoice_address_type = _E_InvoiceAddressType.get(text)
             if v_invoice_address_type is None:
                 v_invoice_address_type = read_enum(_E_InvoiceAddressType, text)
         elif tag == "AddressLine1":
+            if v_address_line1 is not None:  # a second value never silently wins
+                raise repeated("InvoiceAddress", "AddressLine1")
             v_address_line1 = child.text or ""
         elif tag == "AddressLine2":
+            if v_address_line2 is not None:  # a second value never silently wins
+                raise repeated("InvoiceAddress", "AddressLine2")
             v_address_line2 = child.text or ""
         elif tag == "AddressLine3":
+            if v_address_line3 is not None:  # a second value never silently wins
+                raise repeated("InvoiceAddress", "AddressLine3")
             v_address_line3 = child.text or ""
         elif tag == "AddressLine4":
+            if v_address_line4 is not None:  # a second value never silently wins
+                raise repeated("InvoiceAddress", "AddressLine4")
             v_address_line4 = child.text or ""
         elif tag == "City":
+            if v_city is not None:  # a second value never silently wins
+                raise repeated("InvoiceAddress", "City")
             v_city = child.text or ""
         elif tag == "Region":
+            if v_region is not None:  # a second value never silently wins
+                raise repeated("InvoiceAddress", "Region")
             v_region = child.text or ""
         elif tag == "PostalCode":
+            if v_postal_code is not None:  # a second value never silently wins
+                raise repeated("InvoiceAddress", "PostalCode")
             v_postal_code = child.text or ""
         elif tag == "Country":
+            if v_country is not None:  # a second value never silently wins
+                raise repeated("InvoiceAddress", "Country")
             v_country = child.text or ""
         elif strict and isinstance(tag, str):
             raise unknown("InvoiceAddress", tag)
@@ -2220,6 +2565,8 @@ def decode_invoice_payment(el: etree._Element, strict: bool = False) -> InvoiceP
     for child in el:
         tag = child.tag
         if tag == "PaymentID":
+            if v_payment_id is not None:  # a second value never silently wins
+                raise repeated("InvoicePayment", "PaymentID")
             v_payment_id = child.text or ""
         elif tag == "Date":
             # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
@@ -2229,20 +2576,28 @@ def decode_invoice_payment(el: etree._Element, strict: bool = False) -> InvoiceP
                 except ValueError:
                     raise invalid("Xero date", "InvoicePayment.Date", child.text) from None
         elif tag == "Amount":
+            if v_amount is not None:  # a second value never silently wins
+                raise repeated("InvoicePayment", "Amount")
             text = child.text
             if text is not None and plain_decimal(text) is not None:
                 v_amount = Decimal(text)
             else:
                 v_amount = read_decimal(text, "InvoicePayment.Amount")
         elif tag == "Reference":
+            if v_reference is not None:  # a second value never silently wins
+                raise repeated("InvoicePayment", "Reference")
             v_reference = child.text or ""
         elif tag == "CurrencyRate":
+            if v_currency_rate is not None:  # a second value never silently wins
+                raise repeated("InvoicePayment", "CurrencyRate")
             text = child.text
             if text is not None and plain_decimal(text) is not None:
                 v_currency_rate = Decimal(text)
             else:
                 v_currency_rate = read_decimal(text, "InvoicePayment.CurrencyRate")
         elif tag == "HasAccount":
+            if v_has_account is not None:  # a second value never silently wins
+                raise repeated("InvoicePayment", "HasAccount")
             text = child.text
             if text == "true":
                 v_has_account = True
@@ -2251,6 +2606,8 @@ def decode_invoice_payment(el: etree._Element, strict: bool = False) -> InvoiceP
             else:
                 v_has_account = read_bool(text, "InvoicePayment.HasAccount")
         elif tag == "HasValidationErrors":
+            if v_has_validation_errors is not None:  # a second value never silently wins
+                raise repeated("InvoicePayment", "HasValidationErrors")
             text = child.text
             if text == "true":
                 v_has_validation_errors = True
@@ -2308,20 +2665,32 @@ def decode_invoices_response(el: etree._Element, strict: bool = False) -> Invoic
     v_provider_name: str | None = None
     v_date_time_utc: datetime.datetime | None = None
     v_invoices: list[Invoice] = []
+    w_invoices = False
     for child in el:
         tag = child.tag
         if tag == "Id":
+            if v_id is not None:  # a second value never silently wins
+                raise repeated("Response", "Id")
             v_id = child.text or ""
         elif tag == "Status":
+            if v_status is not None:  # a second value never silently wins
+                raise repeated("Response", "Status")
             v_status = child.text or ""
         elif tag == "ProviderName":
+            if v_provider_name is not None:  # a second value never silently wins
+                raise repeated("Response", "ProviderName")
             v_provider_name = child.text or ""
         elif tag == "DateTimeUTC":
+            if v_date_time_utc is not None:  # a second value never silently wins
+                raise repeated("Response", "DateTimeUTC")
             try:
                 v_date_time_utc = parse_utc_datetime(child.text or "")
             except ValueError:
                 raise invalid("Xero UTC timestamp", "Response.DateTimeUTC", child.text) from None
         elif tag == "Invoices":
+            if w_invoices:  # a second list is never joined to the first
+                raise repeated("Response", "Invoices")
+            w_invoices = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "Invoice":
@@ -2389,6 +2758,9 @@ def decode_line_item(el: etree._Element, strict: bool = False) -> LineItem:
     v_account_id: str | None = None
     v_taxability: Any = None
     v_item: LineItemItem | None = None
+    w_validation_errors = False
+    w_warnings = False
+    w_tracking = False
     text = el.get("status")
     if text is not None:
         v_validation_status = _E_EntityValidationStatus.get(text)
@@ -2397,6 +2769,9 @@ def decode_line_item(el: etree._Element, strict: bool = False) -> LineItem:
     for child in el:
         tag = child.tag
         if tag == "ValidationErrors":
+            if w_validation_errors:  # a second list is never joined to the first
+                raise repeated("LineItem", "ValidationErrors")
+            w_validation_errors = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "ValidationError":
@@ -2407,6 +2782,9 @@ def decode_line_item(el: etree._Element, strict: bool = False) -> LineItem:
                     elif isinstance(item.tag, str):
                         skipped("ValidationErrors", item.tag)
         elif tag == "Warnings":
+            if w_warnings:  # a second list is never joined to the first
+                raise repeated("LineItem", "Warnings")
+            w_warnings = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "Warning":
@@ -2417,40 +2795,61 @@ def decode_line_item(el: etree._Element, strict: bool = False) -> LineItem:
                     elif isinstance(item.tag, str):
                         skipped("Warnings", item.tag)
         elif tag == "LineItemID":
+            if v_line_item_id is not None:  # a second value never silently wins
+                raise repeated("LineItem", "LineItemID")
             v_line_item_id = child.text or ""
         elif tag == "ItemCode":
+            if v_item_code is not None:  # a second value never silently wins
+                raise repeated("LineItem", "ItemCode")
             v_item_code = child.text or ""
         elif tag == "Description":
+            if v_description is not None:  # a second value never silently wins
+                raise repeated("LineItem", "Description")
             v_description = child.text or ""
         elif tag == "Quantity":
+            if v_quantity is not None:  # a second value never silently wins
+                raise repeated("LineItem", "Quantity")
             text = child.text
             if text is not None and plain_decimal(text) is not None:
                 v_quantity = Decimal(text)
             else:
                 v_quantity = read_decimal(text, "LineItem.Quantity")
         elif tag == "UnitAmount":
+            if v_unit_amount is not None:  # a second value never silently wins
+                raise repeated("LineItem", "UnitAmount")
             text = child.text
             if text is not None and plain_decimal(text) is not None:
                 v_unit_amount = Decimal(text)
             else:
                 v_unit_amount = read_decimal(text, "LineItem.UnitAmount")
         elif tag == "AccountCode":
+            if v_account_code is not None:  # a second value never silently wins
+                raise repeated("LineItem", "AccountCode")
             v_account_code = child.text or ""
         elif tag == "TaxType":
+            if v_tax_type is not None:  # a second value never silently wins
+                raise repeated("LineItem", "TaxType")
             v_tax_type = child.text or ""
         elif tag == "TaxAmount":
+            if v_tax_amount is not None:  # a second value never silently wins
+                raise repeated("LineItem", "TaxAmount")
             text = child.text
             if text is not None and plain_decimal(text) is not None:
                 v_tax_amount = Decimal(text)
             else:
                 v_tax_amount = read_decimal(text, "LineItem.TaxAmount")
         elif tag == "LineAmount":
+            if v_line_amount is not None:  # a second value never silently wins
+                raise repeated("LineItem", "LineAmount")
             text = child.text
             if text is not None and plain_decimal(text) is not None:
                 v_line_amount = Decimal(text)
             else:
                 v_line_amount = read_decimal(text, "LineItem.LineAmount")
         elif tag == "Tracking":
+            if w_tracking:  # a second list is never joined to the first
+                raise repeated("LineItem", "Tracking")
+            w_tracking = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "TrackingCategory":
@@ -2461,25 +2860,35 @@ def decode_line_item(el: etree._Element, strict: bool = False) -> LineItem:
                     elif isinstance(item.tag, str):
                         skipped("Tracking", item.tag)
         elif tag == "DiscountRate":
+            if v_discount_rate is not None:  # a second value never silently wins
+                raise repeated("LineItem", "DiscountRate")
             text = child.text
             if text is not None and plain_decimal(text) is not None:
                 v_discount_rate = Decimal(text)
             else:
                 v_discount_rate = read_decimal(text, "LineItem.DiscountRate")
         elif tag == "DiscountAmount":
+            if v_discount_amount is not None:  # a second value never silently wins
+                raise repeated("LineItem", "DiscountAmount")
             text = child.text
             if text is not None and plain_decimal(text) is not None:
                 v_discount_amount = Decimal(text)
             else:
                 v_discount_amount = read_decimal(text, "LineItem.DiscountAmount")
         elif tag == "AccountID":
+            if v_account_id is not None:  # a second value never silently wins
+                raise repeated("LineItem", "AccountID")
             v_account_id = child.text or ""
         elif tag == "Taxability":
+            if v_taxability is not None:  # a second value never silently wins
+                raise repeated("LineItem", "Taxability")
             text = child.text
             v_taxability = _E_Taxability.get(text)
             if v_taxability is None:
                 v_taxability = read_enum(_E_Taxability, text)
         elif tag == "Item":
+            if v_item is not None:  # a second value never silently wins
+                raise repeated("LineItem", "Item")
             v_item = decode_line_item_item(child, strict)
         elif strict and isinstance(tag, str):
             raise unknown("LineItem", tag)
@@ -2603,10 +3012,16 @@ def decode_line_item_item(el: etree._Element, strict: bool = False) -> LineItemI
     for child in el:
         tag = child.tag
         if tag == "ItemID":
+            if v_item_id is not None:  # a second value never silently wins
+                raise repeated("LineItemItem", "ItemID")
             v_item_id = child.text or ""
         elif tag == "Code":
+            if v_code is not None:  # a second value never silently wins
+                raise repeated("LineItemItem", "Code")
             v_code = child.text or ""
         elif tag == "Name":
+            if v_name is not None:  # a second value never silently wins
+                raise repeated("LineItemItem", "Name")
             v_name = child.text or ""
         elif strict and isinstance(tag, str):
             raise unknown("LineItemItem", tag)
@@ -2648,12 +3063,20 @@ def decode_line_item_tracking(el: etree._Element, strict: bool = False) -> LineI
     for child in el:
         tag = child.tag
         if tag == "TrackingCategoryID":
+            if v_tracking_category_id is not None:  # a second value never silently wins
+                raise repeated("LineItemTracking", "TrackingCategoryID")
             v_tracking_category_id = child.text or ""
         elif tag == "TrackingOptionID":
+            if v_tracking_option_id is not None:  # a second value never silently wins
+                raise repeated("LineItemTracking", "TrackingOptionID")
             v_tracking_option_id = child.text or ""
         elif tag == "Name":
+            if v_name is not None:  # a second value never silently wins
+                raise repeated("LineItemTracking", "Name")
             v_name = child.text or ""
         elif tag == "Option":
+            if v_option is not None:  # a second value never silently wins
+                raise repeated("LineItemTracking", "Option")
             v_option = child.text or ""
         elif strict and isinstance(tag, str):
             raise unknown("LineItemTracking", tag)
@@ -2709,20 +3132,32 @@ def decode_options_response(el: etree._Element, strict: bool = False) -> Options
     v_provider_name: str | None = None
     v_date_time_utc: datetime.datetime | None = None
     v_options: list[TrackingOption] = []
+    w_options = False
     for child in el:
         tag = child.tag
         if tag == "Id":
+            if v_id is not None:  # a second value never silently wins
+                raise repeated("Response", "Id")
             v_id = child.text or ""
         elif tag == "Status":
+            if v_status is not None:  # a second value never silently wins
+                raise repeated("Response", "Status")
             v_status = child.text or ""
         elif tag == "ProviderName":
+            if v_provider_name is not None:  # a second value never silently wins
+                raise repeated("Response", "ProviderName")
             v_provider_name = child.text or ""
         elif tag == "DateTimeUTC":
+            if v_date_time_utc is not None:  # a second value never silently wins
+                raise repeated("Response", "DateTimeUTC")
             try:
                 v_date_time_utc = parse_utc_datetime(child.text or "")
             except ValueError:
                 raise invalid("Xero UTC timestamp", "Response.DateTimeUTC", child.text) from None
         elif tag == "Options":
+            if w_options:  # a second list is never joined to the first
+                raise repeated("Response", "Options")
+            w_options = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "Option":
@@ -2795,6 +3230,8 @@ def decode_payment(el: etree._Element, strict: bool = False) -> Payment:
     v_bank_account_number: str | None = None
     v_particulars: str | None = None
     v_details: str | None = None
+    w_validation_errors = False
+    w_warnings = False
     text = el.get("status")
     if text is not None:
         v_validation_status = _E_EntityValidationStatus.get(text)
@@ -2803,6 +3240,9 @@ def decode_payment(el: etree._Element, strict: bool = False) -> Payment:
     for child in el:
         tag = child.tag
         if tag == "ValidationErrors":
+            if w_validation_errors:  # a second list is never joined to the first
+                raise repeated("Payment", "ValidationErrors")
+            w_validation_errors = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "ValidationError":
@@ -2813,6 +3253,9 @@ def decode_payment(el: etree._Element, strict: bool = False) -> Payment:
                     elif isinstance(item.tag, str):
                         skipped("ValidationErrors", item.tag)
         elif tag == "Warnings":
+            if w_warnings:  # a second list is never joined to the first
+                raise repeated("Payment", "Warnings")
+            w_warnings = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "Warning":
@@ -2823,6 +3266,8 @@ def decode_payment(el: etree._Element, strict: bool = False) -> Payment:
                     elif isinstance(item.tag, str):
                         skipped("Warnings", item.tag)
         elif tag == "PaymentID":
+            if v_payment_id is not None:  # a second value never silently wins
+                raise repeated("Payment", "PaymentID")
             v_payment_id = child.text or ""
         elif tag == "Date":
             # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
@@ -2832,20 +3277,28 @@ def decode_payment(el: etree._Element, strict: bool = False) -> Payment:
                 except ValueError:
                     raise invalid("Xero date", "Payment.Date", child.text) from None
         elif tag == "Amount":
+            if v_amount is not None:  # a second value never silently wins
+                raise repeated("Payment", "Amount")
             text = child.text
             if text is not None and plain_decimal(text) is not None:
                 v_amount = Decimal(text)
             else:
                 v_amount = read_decimal(text, "Payment.Amount")
         elif tag == "CurrencyRate":
+            if v_currency_rate is not None:  # a second value never silently wins
+                raise repeated("Payment", "CurrencyRate")
             text = child.text
             if text is not None and plain_decimal(text) is not None:
                 v_currency_rate = Decimal(text)
             else:
                 v_currency_rate = read_decimal(text, "Payment.CurrencyRate")
         elif tag == "Reference":
+            if v_reference is not None:  # a second value never silently wins
+                raise repeated("Payment", "Reference")
             v_reference = child.text or ""
         elif tag == "IsReconciled":
+            if v_is_reconciled is not None:  # a second value never silently wins
+                raise repeated("Payment", "IsReconciled")
             text = child.text
             if text == "true":
                 v_is_reconciled = True
@@ -2854,11 +3307,15 @@ def decode_payment(el: etree._Element, strict: bool = False) -> Payment:
             else:
                 v_is_reconciled = read_bool(text, "Payment.IsReconciled")
         elif tag == "Status":
+            if v_status is not None:  # a second value never silently wins
+                raise repeated("Payment", "Status")
             text = child.text
             v_status = _E_PaymentStatus.get(text)
             if v_status is None:
                 v_status = read_enum(_E_PaymentStatus, text)
         elif tag == "PaymentType":
+            if v_payment_type is not None:  # a second value never silently wins
+                raise repeated("Payment", "PaymentType")
             text = child.text
             v_payment_type = _E_PaymentType.get(text)
             if v_payment_type is None:
@@ -2873,10 +3330,16 @@ def decode_payment(el: etree._Element, strict: bool = False) -> Payment:
                         "Xero UTC timestamp", "Payment.UpdatedDateUTC", child.text
                     ) from None
         elif tag == "Account":
+            if v_account is not None:  # a second value never silently wins
+                raise repeated("Payment", "Account")
             v_account = decode_account(child, strict)
         elif tag == "Invoice":
+            if v_invoice is not None:  # a second value never silently wins
+                raise repeated("Payment", "Invoice")
             v_invoice = decode_invoice(child, strict)
         elif tag == "HasAccount":
+            if v_has_account is not None:  # a second value never silently wins
+                raise repeated("Payment", "HasAccount")
             text = child.text
             if text == "true":
                 v_has_account = True
@@ -2885,6 +3348,8 @@ def decode_payment(el: etree._Element, strict: bool = False) -> Payment:
             else:
                 v_has_account = read_bool(text, "Payment.HasAccount")
         elif tag == "HasValidationErrors":
+            if v_has_validation_errors is not None:  # a second value never silently wins
+                raise repeated("Payment", "HasValidationErrors")
             text = child.text
             if text == "true":
                 v_has_validation_errors = True
@@ -2893,22 +3358,36 @@ def decode_payment(el: etree._Element, strict: bool = False) -> Payment:
             else:
                 v_has_validation_errors = read_bool(text, "Payment.HasValidationErrors")
         elif tag == "BankAmount":
+            if v_bank_amount is not None:  # a second value never silently wins
+                raise repeated("Payment", "BankAmount")
             text = child.text
             if text is not None and plain_decimal(text) is not None:
                 v_bank_amount = Decimal(text)
             else:
                 v_bank_amount = read_decimal(text, "Payment.BankAmount")
         elif tag == "InvoiceNumber":
+            if v_invoice_number is not None:  # a second value never silently wins
+                raise repeated("Payment", "InvoiceNumber")
             v_invoice_number = child.text or ""
         elif tag == "CreditNoteNumber":
+            if v_credit_note_number is not None:  # a second value never silently wins
+                raise repeated("Payment", "CreditNoteNumber")
             v_credit_note_number = child.text or ""
         elif tag == "BatchPaymentID":
+            if v_batch_payment_id is not None:  # a second value never silently wins
+                raise repeated("Payment", "BatchPaymentID")
             v_batch_payment_id = child.text or ""
         elif tag == "BankAccountNumber":
+            if v_bank_account_number is not None:  # a second value never silently wins
+                raise repeated("Payment", "BankAccountNumber")
             v_bank_account_number = child.text or ""
         elif tag == "Particulars":
+            if v_particulars is not None:  # a second value never silently wins
+                raise repeated("Payment", "Particulars")
             v_particulars = child.text or ""
         elif tag == "Details":
+            if v_details is not None:  # a second value never silently wins
+                raise repeated("Payment", "Details")
             v_details = child.text or ""
         elif strict and isinstance(tag, str):
             raise unknown("Payment", tag)
@@ -3033,8 +3512,12 @@ def decode_payment_term(el: etree._Element, strict: bool = False) -> PaymentTerm
     for child in el:
         tag = child.tag
         if tag == "Day":
+            if v_day is not None:  # a second value never silently wins
+                raise repeated("PaymentTerm", "Day")
             v_day = read_int(child.text, "PaymentTerm.Day")
         elif tag == "Type":
+            if v_type is not None:  # a second value never silently wins
+                raise repeated("PaymentTerm", "Type")
             text = child.text
             v_type = _E_PaymentTermType.get(text)
             if v_type is None:
@@ -3083,8 +3566,12 @@ def decode_payment_terms(el: etree._Element, strict: bool = False) -> PaymentTer
     for child in el:
         tag = child.tag
         if tag == "Bills":
+            if v_bills is not None:  # a second value never silently wins
+                raise repeated("PaymentTerms", "Bills")
             v_bills = decode_payment_term(child, strict)
         elif tag == "Sales":
+            if v_sales is not None:  # a second value never silently wins
+                raise repeated("PaymentTerms", "Sales")
             v_sales = decode_payment_term(child, strict)
         elif strict and isinstance(tag, str):
             raise unknown("PaymentTerms", tag)
@@ -3130,20 +3617,32 @@ def decode_payments_response(el: etree._Element, strict: bool = False) -> Paymen
     v_provider_name: str | None = None
     v_date_time_utc: datetime.datetime | None = None
     v_payments: list[Payment] = []
+    w_payments = False
     for child in el:
         tag = child.tag
         if tag == "Id":
+            if v_id is not None:  # a second value never silently wins
+                raise repeated("Response", "Id")
             v_id = child.text or ""
         elif tag == "Status":
+            if v_status is not None:  # a second value never silently wins
+                raise repeated("Response", "Status")
             v_status = child.text or ""
         elif tag == "ProviderName":
+            if v_provider_name is not None:  # a second value never silently wins
+                raise repeated("Response", "ProviderName")
             v_provider_name = child.text or ""
         elif tag == "DateTimeUTC":
+            if v_date_time_utc is not None:  # a second value never silently wins
+                raise repeated("Response", "DateTimeUTC")
             try:
                 v_date_time_utc = parse_utc_datetime(child.text or "")
             except ValueError:
                 raise invalid("Xero UTC timestamp", "Response.DateTimeUTC", child.text) from None
         elif tag == "Payments":
+            if w_payments:  # a second list is never joined to the first
+                raise repeated("Response", "Payments")
+            w_payments = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "Payment":
@@ -3200,6 +3699,8 @@ def decode_phone(el: etree._Element, strict: bool = False) -> Phone:
     v_phone_number: str | None = None
     v_phone_area_code: str | None = None
     v_phone_country_code: str | None = None
+    w_validation_errors = False
+    w_warnings = False
     text = el.get("status")
     if text is not None:
         v_validation_status = _E_EntityValidationStatus.get(text)
@@ -3208,6 +3709,9 @@ def decode_phone(el: etree._Element, strict: bool = False) -> Phone:
     for child in el:
         tag = child.tag
         if tag == "ValidationErrors":
+            if w_validation_errors:  # a second list is never joined to the first
+                raise repeated("Phone", "ValidationErrors")
+            w_validation_errors = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "ValidationError":
@@ -3218,6 +3722,9 @@ def decode_phone(el: etree._Element, strict: bool = False) -> Phone:
                     elif isinstance(item.tag, str):
                         skipped("ValidationErrors", item.tag)
         elif tag == "Warnings":
+            if w_warnings:  # a second list is never joined to the first
+                raise repeated("Phone", "Warnings")
+            w_warnings = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "Warning":
@@ -3228,15 +3735,23 @@ def decode_phone(el: etree._Element, strict: bool = False) -> Phone:
                     elif isinstance(item.tag, str):
                         skipped("Warnings", item.tag)
         elif tag == "PhoneType":
+            if v_phone_type is not None:  # a second value never silently wins
+                raise repeated("Phone", "PhoneType")
             text = child.text
             v_phone_type = _E_PhoneType.get(text)
             if v_phone_type is None:
                 v_phone_type = read_enum(_E_PhoneType, text)
         elif tag == "PhoneNumber":
+            if v_phone_number is not None:  # a second value never silently wins
+                raise repeated("Phone", "PhoneNumber")
             v_phone_number = child.text or ""
         elif tag == "PhoneAreaCode":
+            if v_phone_area_code is not None:  # a second value never silently wins
+                raise repeated("Phone", "PhoneAreaCode")
             v_phone_area_code = child.text or ""
         elif tag == "PhoneCountryCode":
+            if v_phone_country_code is not None:  # a second value never silently wins
+                raise repeated("Phone", "PhoneCountryCode")
             v_phone_country_code = child.text or ""
         elif strict and isinstance(tag, str):
             raise unknown("Phone", tag)
@@ -3303,20 +3818,32 @@ def decode_response(el: etree._Element, strict: bool = False) -> Response:
     v_provider_name: str | None = None
     v_date_time_utc: datetime.datetime | None = None
     v_tracking_categories: list[TrackingCategory] = []
+    w_tracking_categories = False
     for child in el:
         tag = child.tag
         if tag == "Id":
+            if v_id is not None:  # a second value never silently wins
+                raise repeated("Response", "Id")
             v_id = child.text or ""
         elif tag == "Status":
+            if v_status is not None:  # a second value never silently wins
+                raise repeated("Response", "Status")
             v_status = child.text or ""
         elif tag == "ProviderName":
+            if v_provider_name is not None:  # a second value never silently wins
+                raise repeated("Response", "ProviderName")
             v_provider_name = child.text or ""
         elif tag == "DateTimeUTC":
+            if v_date_time_utc is not None:  # a second value never silently wins
+                raise repeated("Response", "DateTimeUTC")
             try:
                 v_date_time_utc = parse_utc_datetime(child.text or "")
             except ValueError:
                 raise invalid("Xero UTC timestamp", "Response.DateTimeUTC", child.text) from None
         elif tag == "TrackingCategories":
+            if w_tracking_categories:  # a second list is never joined to the first
+                raise repeated("Response", "TrackingCategories")
+            w_tracking_categories = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "TrackingCategory":
@@ -3373,20 +3900,32 @@ def decode_tracking_categories_response(
     v_provider_name: str | None = None
     v_date_time_utc: datetime.datetime | None = None
     v_tracking_categories: list[TrackingCategory] = []
+    w_tracking_categories = False
     for child in el:
         tag = child.tag
         if tag == "Id":
+            if v_id is not None:  # a second value never silently wins
+                raise repeated("Response", "Id")
             v_id = child.text or ""
         elif tag == "Status":
+            if v_status is not None:  # a second value never silently wins
+                raise repeated("Response", "Status")
             v_status = child.text or ""
         elif tag == "ProviderName":
+            if v_provider_name is not None:  # a second value never silently wins
+                raise repeated("Response", "ProviderName")
             v_provider_name = child.text or ""
         elif tag == "DateTimeUTC":
+            if v_date_time_utc is not None:  # a second value never silently wins
+                raise repeated("Response", "DateTimeUTC")
             try:
                 v_date_time_utc = parse_utc_datetime(child.text or "")
             except ValueError:
                 raise invalid("Xero UTC timestamp", "Response.DateTimeUTC", child.text) from None
         elif tag == "TrackingCategories":
+            if w_tracking_categories:  # a second list is never joined to the first
+                raise repeated("Response", "TrackingCategories")
+            w_tracking_categories = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "TrackingCategory":
@@ -3443,6 +3982,9 @@ def decode_tracking_category(el: etree._Element, strict: bool = False) -> Tracki
     v_name: str | None = None
     v_status: Any = None
     v_options: list[TrackingOption] = []
+    w_validation_errors = False
+    w_warnings = False
+    w_options = False
     text = el.get("status")
     if text is not None:
         v_validation_status = _E_EntityValidationStatus.get(text)
@@ -3451,6 +3993,9 @@ def decode_tracking_category(el: etree._Element, strict: bool = False) -> Tracki
     for child in el:
         tag = child.tag
         if tag == "ValidationErrors":
+            if w_validation_errors:  # a second list is never joined to the first
+                raise repeated("TrackingCategory", "ValidationErrors")
+            w_validation_errors = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "ValidationError":
@@ -3461,6 +4006,9 @@ def decode_tracking_category(el: etree._Element, strict: bool = False) -> Tracki
                     elif isinstance(item.tag, str):
                         skipped("ValidationErrors", item.tag)
         elif tag == "Warnings":
+            if w_warnings:  # a second list is never joined to the first
+                raise repeated("TrackingCategory", "Warnings")
+            w_warnings = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "Warning":
@@ -3471,15 +4019,24 @@ def decode_tracking_category(el: etree._Element, strict: bool = False) -> Tracki
                     elif isinstance(item.tag, str):
                         skipped("Warnings", item.tag)
         elif tag == "TrackingCategoryID":
+            if v_tracking_category_id is not None:  # a second value never silently wins
+                raise repeated("TrackingCategory", "TrackingCategoryID")
             v_tracking_category_id = child.text or ""
         elif tag == "Name":
+            if v_name is not None:  # a second value never silently wins
+                raise repeated("TrackingCategory", "Name")
             v_name = child.text or ""
         elif tag == "Status":
+            if v_status is not None:  # a second value never silently wins
+                raise repeated("TrackingCategory", "Status")
             text = child.text
             v_status = _E_TrackingStatus.get(text)
             if v_status is None:
                 v_status = read_enum(_E_TrackingStatus, text)
         elif tag == "Options":
+            if w_options:  # a second list is never joined to the first
+                raise repeated("TrackingCategory", "Options")
+            w_options = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "Option":
@@ -3555,6 +4112,8 @@ def decode_tracking_option(el: etree._Element, strict: bool = False) -> Tracking
     v_name: str | None = None
     v_status: Any = None
     v_tracking_category_id: str | None = None
+    w_validation_errors = False
+    w_warnings = False
     text = el.get("status")
     if text is not None:
         v_validation_status = _E_EntityValidationStatus.get(text)
@@ -3563,6 +4122,9 @@ def decode_tracking_option(el: etree._Element, strict: bool = False) -> Tracking
     for child in el:
         tag = child.tag
         if tag == "ValidationErrors":
+            if w_validation_errors:  # a second list is never joined to the first
+                raise repeated("TrackingOption", "ValidationErrors")
+            w_validation_errors = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "ValidationError":
@@ -3573,6 +4135,9 @@ def decode_tracking_option(el: etree._Element, strict: bool = False) -> Tracking
                     elif isinstance(item.tag, str):
                         skipped("ValidationErrors", item.tag)
         elif tag == "Warnings":
+            if w_warnings:  # a second list is never joined to the first
+                raise repeated("TrackingOption", "Warnings")
+            w_warnings = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "Warning":
@@ -3583,15 +4148,23 @@ def decode_tracking_option(el: etree._Element, strict: bool = False) -> Tracking
                     elif isinstance(item.tag, str):
                         skipped("Warnings", item.tag)
         elif tag == "TrackingOptionID":
+            if v_tracking_option_id is not None:  # a second value never silently wins
+                raise repeated("TrackingOption", "TrackingOptionID")
             v_tracking_option_id = child.text or ""
         elif tag == "Name":
+            if v_name is not None:  # a second value never silently wins
+                raise repeated("TrackingOption", "Name")
             v_name = child.text or ""
         elif tag == "Status":
+            if v_status is not None:  # a second value never silently wins
+                raise repeated("TrackingOption", "Status")
             text = child.text
             v_status = _E_TrackingStatus.get(text)
             if v_status is None:
                 v_status = read_enum(_E_TrackingStatus, text)
         elif tag == "TrackingCategoryID":
+            if v_tracking_category_id is not None:  # a second value never silently wins
+                raise repeated("TrackingOption", "TrackingCategoryID")
             v_tracking_category_id = child.text or ""
         elif strict and isinstance(tag, str):
             raise unknown("TrackingOption", tag)

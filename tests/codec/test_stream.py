@@ -448,11 +448,10 @@ def test_a_list_larger_than_the_cap_still_streams() -> None:
 
 
 def test_items_interleaved_with_junk_outside_the_list_are_capped() -> None:
-    # Junk outside the list stays in the tree even while items flow: it counts for good.
-    part = (
-        b"<Contacts><Contact><Name>A</Name></Contact></Contacts><Junk>" + b"x" * 2000 + b"</Junk>"
-    )
-    body = HEAD + part * 50 + b"</Response>"
+    # Junk outside the list stays in the tree after the items flowed: it counts for good.
+    # (A second list is refused outright, issue 20 item 13: the junk follows the one list.)
+    items = b"<Contacts>" + b"<Contact><Name>A</Name></Contact>" * 50 + b"</Contacts>"
+    body = HEAD + items + (b"<Junk>" + b"x" * 2000 + b"</Junk>") * 50 + b"</Response>"
     client = make_sync(body, max_item_bytes=CAP)
     with pytest.raises(XeroResponseError, match="max_item_bytes"):
         for _ in client.contacts.iter():
@@ -518,12 +517,14 @@ def test_strict_refuses_unknown_elements_in_iter_as_in_list(case: str) -> None:
     assert make_sync(body).contacts.list() == list(make_sync(body).contacts.iter())
 
 
-def test_several_lists_stream_as_list_reads_them() -> None:
-    body = contacts_doc(2).replace(
-        b"</Contacts>", b"</Contacts><Contacts><Contact><Name>X</Name></Contact></Contacts>"
-    )
-    assert [c.name for c in make_sync(body).contacts.iter()] == ["C0", "C1", "X"]
-    assert [c.name for c in make_sync(body).contacts.list()] == ["C0", "C1", "X"]
+def test_several_lists_are_refused_by_stream_and_list_alike() -> None:
+    # issue 20 item 13: two <Contacts> lists were joined; a second list is never joined
+    for second in (b"<Contacts><Contact><Name>X</Name></Contact></Contacts>", b"<Contacts/>"):
+        body = contacts_doc(2).replace(b"</Contacts>", b"</Contacts>" + second)
+        with pytest.raises(XeroResponseError, match="more than one <Contacts>"):
+            list(make_sync(body).contacts.iter())
+        with pytest.raises(XeroResponseError, match="more than one <Contacts>"):
+            make_sync(body).contacts.list()
 
 
 def _chain(exc: BaseException) -> list[BaseException]:

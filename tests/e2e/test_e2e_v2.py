@@ -223,12 +223,12 @@ def test_summarize_errors_both_ways(v2: Factory, unique: str) -> None:
     good = invoice(contact, ("1", "10.00"), reference=f"good-{unique}")
     bad = invoice(contact, ("1", "10.00"), reference=f"bad-{unique}")
     bad.line_items[0].account_code = "999"
-    with pytest.raises(ValidationError) as summarised:
-        client.invoices.create_many([good, bad])
+    with pytest.raises(ValidationError, match="may have been saved") as summarised:
+        client.invoices.create_many([good, bad], summarize_errors=True)
     assert [e.xsi_type for e in summarised.value.elements] == ["Invoice"]
     assert "Account code '999'" in summarised.value.elements[0].validation_errors[0]
 
-    result = client.invoices.create_many([good, bad], summarize_errors=False)
+    result = client.invoices.create_many([good, bad])  # summarize_errors=False by default
     assert [item.status for item in result.items] == ["OK", "ERROR"]
     assert len(result.succeeded) == 1 and len(result.failed) == 1
     assert result.failed[0].item.invoice_id == "00000000-0000-0000-0000-000000000000"
@@ -681,7 +681,9 @@ async def test_async_batches_both_ways(sandbox: RunningSandbox, unique: str) -> 
         assert [i.status for i in result.items] == ["OK", "ERROR"]
         assert "already assigned" in result.failed[0].validation_errors[0]
         with pytest.raises(ValidationError) as refused:
-            await client.contacts.create_many([models.Contact(name=f"Twin {unique}")])
+            await client.contacts.create_many(
+                [models.Contact(name=f"Twin {unique}")], summarize_errors=True
+            )
         assert refused.value.elements[0].xsi_type == "Contact"
         saved = await client.contacts.save_many(
             [models.Contact(name=f"Twin {unique}", email_address="twin@example.com")]

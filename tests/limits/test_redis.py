@@ -109,7 +109,9 @@ def test_calls_sent_at_once_may_reach_the_server_in_any_order(redis_url: str) ->
 
 def test_a_spent_day_raises_at_once(redis_url: str) -> None:
     limiter = RedisLimiter(redis_url)
-    limiter.release(limiter.acquire(APP, TENANT), 200, headers(day=0))
+    limiter.release(limiter.acquire(APP, TENANT), 200, headers(day=0))  # does not block
+    day = httpx.Headers({"Retry-After": "5000", "X-Rate-Limit-Problem": "day"})
+    limiter.release(limiter.acquire(APP, TENANT), 429, day)
     with pytest.raises(RateLimitError) as info:
         RedisLimiter(redis_url).acquire(APP, TENANT)  # another worker sees it too
     assert info.value.problem == "day" and info.value.retry_after is not None

@@ -20,6 +20,7 @@ from pathlib import Path
 import httpx
 import pytest
 from xero_customer_api import AsyncXeroClient, RateLimitError, RateLimits, XeroClient
+from xero_customer_api._runtime._auth import refresh_leeway
 from xero_customer_api.redis import RedisLimiter, RedisTokenStore
 from xero_sandbox.process import RunningSandbox, start_sandbox
 
@@ -36,7 +37,6 @@ INVOICES = 120
 PAGE_SIZE = 10
 PAGES = INVOICES // PAGE_SIZE  # fetched all at once: more than 5 in progress per tenant
 USED = 52  # calls each tenant has already made this minute, as only the server knows
-REFRESH_LEEWAY = 60  # the SDK refreshes a token this many seconds before it expires
 LATENCY = 0.02  # seconds each call takes at the sandbox
 
 
@@ -181,7 +181,9 @@ def test_four_workers_sharing_redis_get_no_429_and_refresh_each_token_once(
     before = tokens_issued(db)
     store = RedisTokenStore(redis_url)
     for org in orgs:  # the tokens expire (to the SDK) a moment into the run
-        store.put(org.tenant_id, {**org.token, "expires_at": time.time() + REFRESH_LEEWAY + 0.5})
+        # the SDK refreshes a token refresh_leeway(token) seconds before it expires
+        early = refresh_leeway(org.token) + 0.5
+        store.put(org.tenant_id, {**org.token, "expires_at": time.time() + early})
     use_minutes(sb, orgs)
     env = {
         "XERO_CLIENT_ID": sb.client_id,

@@ -308,6 +308,7 @@ SAMPLE_ARGUMENTS: dict[str, object] = {
         ApiExceptionElement("Invoice", validation_errors=("Account code '999' is not valid",)),
     ),
     "problem": "minute",
+    "field": "events[0].eventDateUtc",  # WebhookPayloadError
 }
 """A value for every constructor parameter of every error class. A new class or parameter
 fails test_every_error_class_round_trips_through_pickle until it has a sample here."""

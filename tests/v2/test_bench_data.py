@@ -98,7 +98,9 @@ def test_iter_pages_through_the_bench_server_with_the_2_0_auth_headers() -> None
                 client.contacts.list(page=1, tenant_id="another-tenant")
         with (
             XeroClient(
-                access_token="wrong", tenant_id=BENCH_TENANT, base_url=server.base_url_v2
+                access_token="wrong-token-value",
+                tenant_id=BENCH_TENANT,
+                base_url=server.base_url_v2,
             ) as client,
             pytest.raises(AuthenticationError),
         ):

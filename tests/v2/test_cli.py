@@ -168,8 +168,13 @@ def test_all_pages_through_the_list(xero: Any) -> None:
     template = (FIXTURES / "responses/contacts_response/page_of_two.xml").read_bytes()
     empty = (FIXTURES / "responses/contacts_response/empty.xml").read_bytes()
 
+    root = etree.fromstring(template)  # page 2: the same contacts in the other order
+    root.find("Contacts")[:] = list(reversed(root.find("Contacts")))
+    second = etree.tostring(root)
+
     def pages(request: httpx.Request) -> httpx.Response:
-        body = template if request.url.params["page"] in ("1", "2") else empty
+        page = request.url.params["page"]
+        body = template if page == "1" else second if page == "2" else empty
         return httpx.Response(200, content=body, headers={"content-type": "text/xml"})
 
     run, seen = xero(pages)
@@ -203,7 +208,13 @@ def test_get_by_number_and_delete_with_a_status(xero: Any) -> None:
 
 
 def test_create_reads_json_or_xml_and_writes_the_request_shape(xero: Any) -> None:
-    run, seen = xero(answer("contacts_response/batch_mixed_statuses.xml"))
+    contacts = answer("contacts_response/batch_mixed_statuses.xml")
+    options = answer("options_response/created.xml")
+    run, seen = xero(
+        lambda request: (
+            options(request) if request.url.path.endswith("/Options") else contacts(request)
+        )
+    )
     document = json.dumps(
         [{"name": "Tui Bakery", "is_customer": True}, {"name": "Kowhai Cycles Ltd"}]
     )

@@ -28,11 +28,17 @@ def _page_of(size: int) -> bytes:
 
 
 PAGE = _page_of(20)
+_REVERSED = etree.fromstring(PAGE)
+_REVERSED.find("Contacts")[:] = list(reversed(_REVERSED.find("Contacts")))  # type: ignore[index,arg-type]
+PAGE_B = etree.tostring(_REVERSED)
+"""Every other page: the same contacts in the other order (a page that starts as the one
+before it means the server ignores ``page``, which iter() refuses)."""
 
 
 def _peak(pages: int) -> tuple[int, int]:
     def handler(request: httpx.Request) -> httpx.Response:
-        body = PAGE if int(request.url.params["page"]) <= pages else _page_of(1)
+        page = int(request.url.params["page"])
+        body = (PAGE if page % 2 else PAGE_B) if page <= pages else _page_of(1)
         return httpx.Response(200, content=body, headers={"content-type": "text/xml"})
 
     client = XeroClient(

@@ -204,8 +204,17 @@ def test_client_credentials_fetches_a_token_with_basic_auth() -> None:
     assert xero.bearers == ["Bearer CC-TOKEN-1-abcdefgh"] * 2
 
 
-def test_client_credentials_fetches_again_before_expiry() -> None:
-    # the first token expires within the refresh leeway: the next call fetches a new one
+def later(monkeypatch: pytest.MonkeyPatch, seconds: float) -> None:
+    """Move the wall clock the token expiries are read against ``seconds`` ahead."""
+    import time
+
+    now = time.time()
+    monkeypatch.setattr(time, "time", lambda: now + seconds)
+
+
+def test_client_credentials_fetches_again_before_expiry(monkeypatch: pytest.MonkeyPatch) -> None:
+    # 28 s later the first token (30 s) expires within the refresh leeway (a tenth of its
+    # lifetime): the next call fetches a new one
     xero = Xero(
         tokens=[token_json("CC-TOKEN-1-abcdefgh", expires_in=30), token_json("CC-TOKEN-2-abcdefgh")]
     )
@@ -214,6 +223,7 @@ def test_client_credentials_fetches_again_before_expiry() -> None:
         xero, client_id=CLIENT_ID, client_secret=CLIENT_SECRET, on_token_refresh=seen.append
     ) as client:
         client.contacts()
+        later(monkeypatch, 28)
         client.contacts()
         client.contacts()
     assert xero.bearers == [
@@ -226,12 +236,15 @@ def test_client_credentials_fetches_again_before_expiry() -> None:
 
 
 @pytest.mark.asyncio
-async def test_async_client_credentials_fetch_and_refetch() -> None:
+async def test_async_client_credentials_fetch_and_refetch(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     xero = Xero(
         tokens=[token_json("CC-TOKEN-1-abcdefgh", expires_in=30), token_json("CC-TOKEN-2-abcdefgh")]
     )
     async with async_client(xero, client_id=CLIENT_ID, client_secret=CLIENT_SECRET) as client:
         await client.contacts()
+        later(monkeypatch, 28)
         await client.contacts()
     assert xero.bearers == ["Bearer CC-TOKEN-1-abcdefgh", "Bearer CC-TOKEN-2-abcdefgh"]
     assert xero.token_forms[1]["grant_type"] == "client_credentials"
@@ -535,7 +548,9 @@ async def test_many_tasks_refresh_exactly_once() -> None:
     assert calls == 1
 
 
-def test_rotated_tokens_do_not_grow_the_redaction_set_without_bound() -> None:
+def test_rotated_tokens_do_not_grow_the_redaction_set_without_bound(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     from xero_customer_api._runtime import _secrets
 
     tokens = [
@@ -550,8 +565,9 @@ def test_rotated_tokens_do_not_grow_the_redaction_set_without_bound() -> None:
     ) as client:
         client.contacts()
         size = len(_secrets._secrets)
-        for _ in range(30):
-            client.contacts()  # each call refreshes (the tokens expire at once)
+        for n in range(30):
+            later(monkeypatch, 2 * (n + 1))  # each call 2 s later: the 1 s tokens have expired
+            client.contacts()  # so each call refreshes
         assert len(_secrets._secrets) <= size + 8
         current = xero.issued[-1]
     assert len(xero.token_requests) == 31

@@ -35,10 +35,9 @@ from . import _gc
 from ._auth import AUTH_SCHEMES, AuthScheme, Sender
 from ._checks import Model, check_body
 from ._drift import DriftCounter, watching
-from ._envelope import ENVELOPE_READERS, EnvelopeReader
+from ._envelope import ENVELOPE_READERS, EnvelopeReader, html_title
 from ._errors import (
     AuthenticationError,
-    InvalidPartnerKeyError,
     RateLimitError,
     RequestValidationError,
     ServerError,
@@ -53,6 +52,7 @@ from ._oauth import Connection, asend_token_request, parse_connections, send_tok
 from ._ratelimit import RateLimit
 from ._secrets import redact
 from ._tokens import TokenStore
+from ._transport import ACCEPT_ENCODING, adecoded, bound_by_deadlines, deadline_scope, decoded
 from ._types import NOT_GIVEN, NotGiven, TimeoutTypes
 from ._xml import UnsafeXMLError, bind, parse_document, serialize
 
@@ -97,7 +97,11 @@ _TENANT_HEADER = "xero-tenant-id"
 _IDEMPOTENCY_HEADER = "Idempotency-Key"
 _MAX_IDEMPOTENCY_KEY = 128
 _USER_AGENT = "xero-customer-api-python"
-_DEFAULT_HEADERS = {"Accept": "text/xml, application/xml", "User-Agent": _USER_AGENT}
+_DEFAULT_HEADERS = {
+    "Accept": "text/xml, application/xml",
+    "Accept-Encoding": ACCEPT_ENCODING,
+    "User-Agent": _USER_AGENT,
+}
 """Headers of every request: set once on an HTTP client the SDK creates itself (merging them
 into httpx's defaults on every request costs tens of microseconds), per request otherwise."""
 
@@ -352,6 +356,36 @@ def _parse_retry_after(value: str | None, *, now: float | None = None) -> float 
     return max(0.0, when.timestamp() - now)
 
 
+MAX_TIMEOUT = 365 * 86_400.0
+"""The longest timeout accepted, in seconds (a year): sockets refuse far larger ones."""
+
+
+def timeout_problem(timeout: object) -> str | None:
+    """Why ``timeout`` cannot be a timeout (None when it can): a number of seconds above 0
+    and at most :data:`MAX_TIMEOUT`, ``None`` (no limit) or an ``httpx.Timeout`` whose phases
+    are such numbers or None. Never shows the value (only its type)."""
+    rule = (
+        "`timeout` must be a number of seconds above 0 and at most a year (31,536,000), "
+        "None (wait forever) or an httpx.Timeout"
+    )
+    if timeout is None:
+        return None
+    if isinstance(timeout, httpx.Timeout):
+        phases = (timeout.connect, timeout.read, timeout.write, timeout.pool)
+        if all(p is None or timeout_problem(p) is None for p in phases):
+            return None
+        return rule + " of such numbers"
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)):
+        return f"{rule}; got a {type(timeout).__name__}"
+    try:
+        seconds = float(timeout)
+    except OverflowError:
+        return rule
+    if not 0 < seconds <= MAX_TIMEOUT:  # also refuses nan
+        return rule
+    return None
+
+
 def httpx_timeout(timeout: TimeoutTypes) -> httpx.Timeout:
     """The per-phase limits handed to httpx.
 
@@ -424,6 +458,9 @@ class _ClientCore(Generic[_HttpT]):
             problems.append("`max_item_bytes` must be a positive whole number")
         if not isinstance(max_retry_after, (int, float)) or not max_retry_after >= 0:
             problems.append("`max_retry_after` must be a number of seconds >= 0")
+        bad_timeout = timeout_problem(timeout)
+        if bad_timeout is not None:
+            problems.append(bad_timeout)
         if problems:
             raise RequestValidationError(problems)
         assert auth is not None
@@ -448,11 +485,13 @@ class _ClientCore(Generic[_HttpT]):
         # A client the SDK opens is the SDK's to close, and carries the default headers.
         self._owns_http_client = http_client is None
         self._headers_on_client = http_client is None
+        self._closed = False  # close() was called (or the with block ended)
         self._http: _HttpT = (
             http_client
             if http_client is not None
             else self._http_client_class()(timeout=httpx_timeout(timeout), headers=_DEFAULT_HEADERS)
         )
+        bound_by_deadlines(self._http)  # the total timeout of every attempt: see _transport
 
     @classmethod
     def _http_client_class(cls) -> type[_HttpT]:
@@ -500,6 +539,10 @@ class _ClientCore(Generic[_HttpT]):
                 problems.append(
                     "`tenant_id` must be the organisation's tenant id (a non-empty string)"
                 )
+        if not isinstance(timeout, NotGiven):
+            bad_timeout = timeout_problem(timeout)
+            if bad_timeout is not None:
+                problems.append(bad_timeout)
         retries = self.max_retries
         if not isinstance(max_retries, NotGiven):
             try:
@@ -654,6 +697,11 @@ class _ClientCore(Generic[_HttpT]):
         PUT/POST of a version whose retry policy keys writes carry ``idempotency_key`` or a
         fresh one.
         """
+        self._check_open()
+        if not isinstance(timeout, NotGiven):
+            bad_timeout = timeout_problem(timeout)
+            if bad_timeout is not None:
+                raise RequestValidationError([bad_timeout])
         headers = dict(self._auth.headers())
         if not self._headers_on_client:
             headers = {**_DEFAULT_HEADERS, **headers}
@@ -666,6 +714,10 @@ class _ClientCore(Generic[_HttpT]):
                 [f"`idempotency_key` is not sent with {method} calls of API {self._api_version}"]
             )
         content: bytes | None = None
+        if body is None and check is not None:  # a write's document left out: never an empty PUT
+            raise RequestValidationError(
+                [f"the {check.name} to send is required (the body of this call); got None"]
+            )
         if body is not None:
             problems = check_body(body, check) if check is not None else []
             if problems:
@@ -709,6 +761,14 @@ class _ClientCore(Generic[_HttpT]):
             # httpx refuses to build it (a URL too long or malformed, a value of the wrong
             # type): nothing was sent, and no httpx exception may reach the caller.
             raise RequestValidationError([_unbuildable(exc, path, params)]) from None
+
+    def _check_open(self) -> None:
+        """Raise XeroError when the client (or its HTTP client) has been closed."""
+        if self._closed or self._http.is_closed:
+            raise XeroError(
+                f"this {type(self).__name__} is closed (used after close() or after its"
+                " `with` block): make a new client"
+            )
 
     def _call_headers(
         self,
@@ -782,15 +842,9 @@ class _ClientCore(Generic[_HttpT]):
         if early is not None:
             raise early  # an error answer that is not XML (2.0: JSON 401/403, text 404 ...)
         if 300 <= status < 400:
-            raise InvalidPartnerKeyError(
-                f"Xero refused the partner key (apiKey): HTTP {status} redirect to its login page",
-                status_code=status,
-            )
+            raise self._envelope.page_error(status, None, redirect=True)
         if "html" in content_type and status < 500:
-            raise InvalidPartnerKeyError(
-                f"Xero refused the partner key (apiKey): HTTP {status} with an HTML page instead of XML",
-                status_code=status,
-            )
+            raise self._envelope.page_error(status, html_title(content), redirect=False)
         try:
             root = parse_document(content)
         except Exception as exc:
@@ -865,10 +919,8 @@ class _ClientCore(Generic[_HttpT]):
         """
         tag = root.tag if isinstance(root.tag, str) else ""
         if tag.lower() == "html" and status < 500:
-            raise InvalidPartnerKeyError(
-                f"Xero refused the partner key (apiKey): HTTP {status} with an HTML page instead of XML",
-                status_code=status,
-            )
+            title = root.findtext(".//title") if len(root) else None
+            raise self._envelope.page_error(status, title, redirect=False)
         self._envelope.raise_for_errors(root, status, headers)  # Xero's own error envelope
         if status >= 400:
             limits = RateLimit.from_headers(headers)
@@ -889,7 +941,8 @@ class _ClientCore(Generic[_HttpT]):
         problem = redact(headers.get("x-rate-limit-problem", "").strip().lower())[:40] or None
         which = f" ({problem} limit)" if problem else ""
         return RateLimitError(
-            f"Xero is rate limiting this partner (HTTP {status}){which}{hint}",
+            f"Xero is rate limiting {self._envelope.rate_limited(problem)} (HTTP {status})"
+            f"{which}{hint}",
             retry_after=retry_after,
             rate_limit=RateLimit.from_headers(headers),
             problem=problem,
@@ -938,6 +991,13 @@ class _ClientCore(Generic[_HttpT]):
         # Never put the URL into the message: it carries the keys. The cause is a detached,
         # redacted copy of httpx's exception (which holds the request and so the keys).
         detail = redact(str(exc)) or type(exc).__name__
+        total = request.extensions.get("xero_total_timeout")
+        if (
+            isinstance(exc, httpx.TimeoutException)
+            and isinstance(total, float)
+            and time.monotonic() - started >= total * 0.98
+        ):  # the deadline of the attempt cut a socket wait short
+            detail = f"the attempt took longer than the total timeout ({total:g} s)"
         cause = _detached(exc)
         if log.isEnabledFor(logging.DEBUG):
             elapsed_ms = (time.monotonic() - started) * 1000
@@ -1099,7 +1159,9 @@ class SyncAPIClient(_ClientCore[httpx.Client]):
         return typing.cast(list[Connection], raw.parsed)
 
     def close(self) -> None:
-        """Close the HTTP connections (only those the client opened itself)."""
+        """Close the HTTP connections (only those the client opened itself); later calls
+        raise XeroError."""
+        self._closed = True
         if self._owns_http_client:
             self._http.close()
 
@@ -1153,9 +1215,11 @@ class SyncAPIClient(_ClientCore[httpx.Client]):
             while True:
                 started = time.monotonic()
                 outcome: RawResponse[R] | _Attempt
+                deadline = _deadline(request, started)
                 try:
-                    self._auth.authorize(request)  # may fetch or refresh the token
-                    answer = self._send(request, _deadline(request, started))
+                    with deadline_scope(deadline):  # the token call counts against it too
+                        self._auth.authorize(request)  # may fetch or refresh the token
+                    answer = self._send(request, deadline)
                 except XeroConnectionError as exc:  # the token endpoint failed: nothing was sent
                     outcome = _Attempt(exc, sent=False)
                 except httpx.HTTPError as exc:
@@ -1180,15 +1244,17 @@ class SyncAPIClient(_ClientCore[httpx.Client]):
     ) -> tuple[int, httpx.Headers, bytes]:
         slot = self._take_slot(request)  # rate limits: may wait, not counted in the deadline
         response: httpx.Response | None = None
+        deadline = slot.extend(deadline) if slot else deadline
         try:
-            response = self._http.send(request, stream=True, follow_redirects=False)
-            try:
-                body = _Body(self, response, slot.extend(deadline) if slot else deadline)
-                for chunk in response.iter_bytes():
-                    body.add(chunk)
-                return response.status_code, response.headers, body.content()
-            finally:
-                response.close()
+            with deadline_scope(deadline):
+                response = self._http.send(request, stream=True, follow_redirects=False)
+                try:
+                    body = _Body(self, response, deadline)
+                    for chunk in decoded(response):
+                        body.add(chunk)
+                    return response.status_code, response.headers, body.content()
+                finally:
+                    response.close()
         finally:
             self._give_slot(slot, response)
 
@@ -1205,7 +1271,9 @@ class AsyncAPIClient(_ClientCore[httpx.AsyncClient]):
         return typing.cast(list[Connection], raw.parsed)
 
     async def close(self) -> None:
-        """Close the HTTP connections (only those the client opened itself)."""
+        """Close the HTTP connections (only those the client opened itself); later calls
+        raise XeroError."""
+        self._closed = True
         if self._owns_http_client:
             await self._http.aclose()
 
@@ -1259,9 +1327,11 @@ class AsyncAPIClient(_ClientCore[httpx.AsyncClient]):
             while True:
                 started = time.monotonic()
                 outcome: RawResponse[R] | _Attempt
+                deadline = _deadline(request, started)
                 try:
-                    await self._auth.aauthorize(request)  # may fetch or refresh the token
-                    answer = await self._send(request, _deadline(request, started))
+                    with deadline_scope(deadline):  # the token call counts against it too
+                        await self._auth.aauthorize(request)  # may fetch or refresh the token
+                    answer = await self._send(request, deadline)
                 except XeroConnectionError as exc:  # the token endpoint failed: nothing was sent
                     outcome = _Attempt(exc, sent=False)
                 except httpx.HTTPError as exc:
@@ -1286,15 +1356,17 @@ class AsyncAPIClient(_ClientCore[httpx.AsyncClient]):
     ) -> tuple[int, httpx.Headers, bytes]:
         slot = await self._atake_slot(request)  # rate limits: may wait, not in the deadline
         response: httpx.Response | None = None
+        deadline = slot.extend(deadline) if slot else deadline
         try:
-            response = await self._http.send(request, stream=True, follow_redirects=False)
-            try:
-                body = _Body(self, response, slot.extend(deadline) if slot else deadline)
-                async for chunk in response.aiter_bytes():
-                    body.add(chunk)
-                return response.status_code, response.headers, body.content()
-            finally:
-                await response.aclose()
+            with deadline_scope(deadline):
+                response = await self._http.send(request, stream=True, follow_redirects=False)
+                try:
+                    body = _Body(self, response, deadline)
+                    async for chunk in adecoded(response):
+                        body.add(chunk)
+                    return response.status_code, response.headers, body.content()
+                finally:
+                    await response.aclose()
         finally:
             await self._agive_slot(slot, response)
 
@@ -1367,14 +1439,17 @@ _A = TypeVar("_A", bound=AsyncAPIClient)
 
 
 _payload_tags: dict[type, str | None] = {}
+_ENVELOPE_HEADER = frozenset({"Id", "ID", "Status", "ProviderName", "DateTimeUTC"})
 
 
 def payload_tag(response_type: type) -> str | None:
     """The element a success envelope of ``response_type`` must hold (``Contacts``), if known.
 
     That is the one field a response dataclass adds to its envelope base class (1.0:
-    ``ContactsResponse(ResponseEnvelope)``); its element, or the wrapper of a list. None for
-    a type that is not shaped so (no check).
+    ``ContactsResponse(ResponseEnvelope)``), or (2.0, no base class) its one wrapped list
+    beside the envelope's header elements (``Id``, ``Status``, ``ProviderName``,
+    ``DateTimeUTC``); its element, or the wrapper of a list. None for a type that is not
+    shaped so (no check).
     """
     if response_type in _payload_tags:
         return _payload_tags[response_type]
@@ -1386,7 +1461,11 @@ def payload_tag(response_type: type) -> str | None:
             f.name for base in response_type.__mro__[1:] if is_dataclass(base) for f in fields(base)
         }
         own = [f for f in fields(response_type) if f.name not in inherited]
-        if inherited and len(own) == 1:
+        if not inherited:
+            own = [f for f in own if f.metadata.get("name") not in _ENVELOPE_HEADER]
+            if len(own) != 1 or not own[0].metadata.get("wrapper"):
+                own = []
+        if len(own) == 1:
             meta = own[0].metadata
             name = meta.get("wrapper") or meta.get("name")
             tag = name if isinstance(name, str) and name else None

@@ -544,12 +544,24 @@ def _line_amount(line: Any, path: str, problems: list[str]) -> None:
     quantity = Decimal(1) if raw_quantity is None else _number(raw_quantity)
     if unit is None or amount is None or quantity is None:
         return  # a missing value is reported as such
+    # inferred: a discount applies to Quantity x UnitAmount as Xero's line amounts show it,
+    # DiscountRate in percent, DiscountAmount (2.0) subtracted
+    raw_rate, raw_off = getattr(line, "discount_rate", None), getattr(line, "discount_amount", None)
+    rate, off = _number(raw_rate), _number(raw_off)
+    if (raw_rate is not None and rate is None) or (raw_off is not None and off is None):
+        return  # reported as a value of the wrong type
     try:
-        expected = round2(_EXACT.multiply(quantity, unit))
+        gross = _EXACT.multiply(quantity, unit)
+        what = "Quantity x UnitAmount"
+        if rate is not None:
+            gross = _EXACT.divide(_EXACT.multiply(gross, _EXACT.subtract(Decimal(100), rate)), 100)
+            what += f" less {rate}%"
+        if off is not None:
+            gross = _EXACT.subtract(gross, off)
+            what += f" less {off}"
+        expected = round2(gross)
         if round2(amount) != expected:
-            problems.append(
-                f"{path}: LineAmount {amount} does not equal Quantity x UnitAmount ({expected})"
-            )
+            problems.append(f"{path}: LineAmount {amount} does not equal {what} ({expected})")
     except InvalidOperation:
         problems.append(f"{path}: the amounts are too large to check")
 

@@ -10,6 +10,7 @@ xsdata would only warn (a bad decimal or date), the codec raises XeroResponseErr
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from enum import Enum
@@ -17,6 +18,7 @@ from typing import Any, TypeVar
 
 from lxml import etree
 
+from ._checks import MAX_DECIMAL_DIGITS
 from ._converters import format_date, format_utc_datetime, parse_date, parse_utc_datetime
 from ._drift import kept_open, skipped
 from ._errors import XeroResponseError
@@ -32,12 +34,14 @@ __all__ = [
     "missing",
     "parse_date",
     "parse_utc_datetime",
+    "plain_decimal",
     "read_bool",
     "read_date",
     "read_decimal",
     "read_enum",
     "read_int",
     "read_utc_datetime",
+    "repeated",
     "skipped",
     "to_bytes",
     "unknown",
@@ -57,6 +61,13 @@ _FALSE = frozenset({"false", "0"})
 
 def missing(cls: str, tag: str) -> XeroResponseError:
     return XeroResponseError(f"the response does not match the schema: <{cls}> has no <{tag}>")
+
+
+def repeated(cls: str, tag: str) -> XeroResponseError:
+    """``<cls>`` holds ``<tag>`` twice, where the schema allows it once."""
+    return XeroResponseError(
+        f"the response does not match the schema: <{cls}> holds more than one <{tag}>"
+    )
 
 
 def unknown(cls: str, tag: object) -> XeroResponseError:
@@ -107,13 +118,34 @@ def read_enum(table: dict[str | None, Any], text: str | None) -> Any:
     return member
 
 
+_DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]{1,4})?", re.ASCII)
+_INT = re.compile(r"[+-]?[0-9]{1,19}", re.ASCII)
+plain_decimal = re.compile(r"(?=.{1,28}\Z)-?[0-9]+(?:\.[0-9]+)?", re.ASCII | re.DOTALL).fullmatch
+"""The generated decoders' fast path: a decimal as Xero writes it, which ``Decimal()`` reads
+as :func:`read_decimal` would (at most 28 characters, so at most 28 digits, ASCII, no
+exponent); anything else goes to :func:`read_decimal`."""
+
+
 def read_decimal(text: str | None, where: str) -> Decimal:
+    """A decimal as the write side allows it (:data:`._checks.MAX_DECIMAL_DIGITS` digits
+    written out, finite), from ASCII digits only: ``1E+999999999`` or 100,000 digits would
+    cost seconds and gigabytes in every comparison, ``1_000`` and other scripts' digits are
+    not Xero's."""
+    value_text = (text or "").strip()
+    if len(value_text) > 2 * MAX_DECIMAL_DIGITS or not _DECIMAL.fullmatch(value_text):
+        raise _bad("decimal", where, text)
     try:
-        value = Decimal((text or "").strip())
+        value = Decimal(value_text)
     except InvalidOperation:
         raise _bad("decimal", where, text) from None
     if not value.is_finite():
         raise _bad("decimal", where, text)
+    _, digits, exponent = value.as_tuple()
+    assert isinstance(exponent, int)
+    integer = 0 if digits == (0,) else max(len(digits) + exponent, 0)
+    fraction = max(-exponent, 0)
+    if integer + fraction > MAX_DECIMAL_DIGITS:
+        raise _bad(f"decimal of at most {MAX_DECIMAL_DIGITS} digits", where, text)
     return value
 
 
@@ -127,10 +159,12 @@ def read_bool(text: str | None, where: str) -> bool:
 
 
 def read_int(text: str | None, where: str) -> int:
-    try:
-        return int((text or "").strip())
-    except ValueError:
-        raise _bad("whole number", where, text) from None
+    """A whole number from ASCII digits only (``1_0`` and other scripts' digits are not
+    Xero's; at most 19 digits)."""
+    value = (text or "").strip()
+    if not _INT.fullmatch(value):
+        raise _bad("whole number", where, text)
+    return int(value)
 
 
 def read_date(text: str | None, where: str) -> Any:

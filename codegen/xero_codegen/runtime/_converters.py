@@ -40,10 +40,12 @@ __all__ = [
 DATE_FORMAT = "xero:date"
 UTC_DATETIME_FORMAT = "xero:utc-datetime"
 
-_DATE_RE = re.compile(r"\s*(\d{4})-(\d{2})-(\d{2})(?:T00:00:00(?:\.0+)?)?\s*\Z")
+# re.ASCII: \d is 0-9 only (Arabic-Indic or full-width digits are not Xero's dates)
+_DATE_RE = re.compile(r"\s*(\d{4})-(\d{2})-(\d{2})(?:T00:00:00(?:\.0+)?)?\s*\Z", re.ASCII)
 _DATETIME_RE = re.compile(
     r"\s*(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,7}))?"
-    r"(Z|[+-]\d{2}:\d{2})?\s*\Z"
+    r"(Z|[+-]\d{2}:\d{2})?\s*\Z",
+    re.ASCII,
 )
 _UTC = datetime.UTC
 

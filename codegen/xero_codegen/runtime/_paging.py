@@ -1,7 +1,9 @@
 """Walking a paged list (API 2.0's ``page``/``pageSize``) one streamed page at a time.
 
 Xero's XML answers carry no page count, so a page shorter than the size asked for (or than
-Xero's default size) is the last one. Each page goes through :func:`._stream.iter_items`, so
+Xero's default size) is the last one. A page that starts with the item the previous page
+started with means the server ignores ``page``: that raises rather than loop forever (and
+:data:`MAX_PAGES` bounds any list). Each page goes through :func:`._stream.iter_items`, so
 it is parsed while it streams in and memory stays flat however many pages there are.
 """
 
@@ -12,6 +14,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from lxml import etree
 
+from ._errors import XeroResponseError
 from ._stream import aiter_items, iter_items
 from ._types import NOT_GIVEN, NotGiven, TimeoutTypes
 
@@ -31,6 +34,25 @@ def _page_params(
     if all(name != page_param for name, _ in params):
         filled.append((page_param, str(page)))
     return filled
+
+
+_NOTHING = object()
+MAX_PAGES = 100_000
+"""The most pages one ``iter()`` follows (5,000 calls are a tenant's whole day on 2.0)."""
+
+
+def _check_new_page(first: object, previous: object, page: int, first_page: int | None) -> object:
+    """Raise unless the page that starts with ``first`` is a new one: a server that ignores
+    ``page`` answers the same page again (same first item), and would be followed forever.
+    Returns ``first`` (the next page's ``previous``)."""
+    if previous is not _NOTHING and first == previous:
+        raise XeroResponseError(
+            f"page {page} starts with the same item as page {page - 1}: the server ignores"
+            " `page` (stopped rather than read the same page forever)"
+        )
+    if page - (first_page or 1) >= MAX_PAGES:
+        raise XeroResponseError(f"stopped after {MAX_PAGES:,} pages: the list does not end")
+    return first
 
 
 def _pages(first_page: int | None, page_size: int | None, default_size: int) -> tuple[int, int]:
@@ -61,6 +83,7 @@ def iter_pages(
     page holding fewer than ``page_size`` (or ``default_size``) items.
     """
     page, size = _pages(first_page, page_size, default_size)
+    previous: object = _NOTHING
     while True:
         count = 0
         for obj in iter_items(
@@ -75,6 +98,8 @@ def iter_pages(
             headers=headers,
             tenant_id=tenant_id,
         ):
+            if count == 0:
+                previous = _check_new_page(obj, previous, page, first_page)
             count += 1
             yield obj
         if count < size:
@@ -101,6 +126,7 @@ async def aiter_pages(
 ) -> AsyncIterator[T]:
     """:func:`iter_pages` as an async generator."""
     page, size = _pages(first_page, page_size, default_size)
+    previous: object = _NOTHING
     while True:
         count = 0
         async for obj in aiter_items(
@@ -115,6 +141,8 @@ async def aiter_pages(
             headers=headers,
             tenant_id=tenant_id,
         ):
+            if count == 0:
+                previous = _check_new_page(obj, previous, page, first_page)
             count += 1
             yield obj
         if count < size:

@@ -11,7 +11,8 @@ Import it as ``xero_customer_api.redis`` (needs the ``redis`` extra:
 - :class:`RedisTokenStore`: each organisation's tokens in Redis; a refresh is done by one
   worker under a Redis lock (redis-py's :class:`redis.lock.Lock`, which expires if its holder
   dies) while the others wait, then use the token it stored. The rotated refresh token is
-  written before the lock is released, so it is never lost.
+  written before the lock is released and before ``on_token_refresh`` runs, so it is never
+  lost.
 
 Tokens are kept as JSON in clear: protect the Redis server as you protect the tokens.
 """
@@ -21,8 +22,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import threading
 import time
 import uuid
+import weakref
 from collections.abc import Mapping
 from typing import Any
 
@@ -68,7 +71,9 @@ redis.call('ZREMRANGEBYSCORE', KEYS[5], '-inf', now)
 if tenant then redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now) end
 local function used(k) return tonumber(redis.call('HGET', k, 'used') or '0') end
 local function left(k) local ms = redis.call('PTTL', k); if ms < 0 then return 0 end; return ms end
-if tenant and used(KEYS[3]) >= tonumber(ARGV[5]) then return {-1, left(KEYS[3])} end
+if tenant and redis.call('HGET', KEYS[3], 'closed') == '1' and used(KEYS[3]) >= tonumber(ARGV[5]) then
+  return {-1, left(KEYS[3])}
+end
 local wait = -1
 if tenant and used(KEYS[2]) >= tonumber(ARGV[4]) then wait = math.max(wait, left(KEYS[2])) end
 if used(KEYS[4]) >= tonumber(ARGV[6]) then wait = math.max(wait, left(KEYS[4])) end
@@ -140,7 +145,7 @@ local function learn(k, limit, rem, len, gen, seq, pending)
   end
 end
 local function close(k, limit, ms)
-  redis.call('HSET', k, 'used', limit, 'anchored', '1', 'gen', now)
+  redis.call('HSET', k, 'used', limit, 'anchored', '1', 'gen', now, 'closed', '1')
   redis.call('PEXPIRE', k, math.max(1, ms))
 end
 learn(KEYS[4], tonumber(ARGV[10]), ARGV[5], tonumber(ARGV[11]), ARGV[14], ARGV[15], ARGV[16])
@@ -159,11 +164,26 @@ return 1
 """
 
 
+def _unreachable(exc: BaseException) -> bool:
+    """A real connection failure (refused, reset, timed out), not a busy pool or an error
+    answer."""
+    return isinstance(
+        exc, (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError)
+    ) and not isinstance(exc, redis.exceptions.MaxConnectionsError)
+
+
 def _store_failed(exc: BaseException) -> XeroConnectionError:
-    return XeroConnectionError(
-        f"the shared state in Redis cannot be reached: {type(exc).__name__}: "
-        f"{redact(str(exc))[:200]}"
-    )
+    detail = f"{type(exc).__name__}: {redact(str(exc))[:200]}"
+    if _unreachable(exc):
+        return XeroConnectionError(f"the shared state in Redis cannot be reached: {detail}")
+    return XeroConnectionError(f"Redis refused a command on the shared state: {detail}")
+
+
+DEFAULT_MAX_CONNECTIONS = 50
+"""Redis connections (and commands in flight) per limiter or token store, per sync/async."""
+
+_RELEASE_RETRIES = (0.05, 0.25)
+"""Seconds to wait before each retry of a release that failed on the connection."""
 
 
 def _count(value: int | None) -> str:
@@ -180,12 +200,31 @@ class _RedisConnections:
         url: str | None,
         client: redis.Redis | None,
         async_client: redis.asyncio.Redis | None,
+        max_connections: int = DEFAULT_MAX_CONNECTIONS,
     ) -> None:
         if url is None and client is None and async_client is None:
             raise ValueError(f"{type(self).__name__} needs a Redis `url` or `client`")
+        if isinstance(max_connections, bool) or not isinstance(max_connections, int):
+            raise ValueError("`max_connections` must be a whole number >= 1")
+        if max_connections < 1:
+            raise ValueError("`max_connections` must be a whole number >= 1")
         self._url = url
         self._client = client
         self._async_client = async_client
+        self.max_connections = max_connections
+        # Commands in flight are bounded: past the bound, callers wait their turn (redis-py's
+        # own pool would raise MaxConnectionsError past its 100 connections instead).
+        self._gate = threading.BoundedSemaphore(max_connections)
+        self._async_gates: weakref.WeakKeyDictionary[
+            asyncio.AbstractEventLoop, asyncio.Semaphore
+        ] = weakref.WeakKeyDictionary()
+
+    def _async_gate(self) -> asyncio.Semaphore:
+        loop = asyncio.get_running_loop()
+        gate = self._async_gates.get(loop)
+        if gate is None:
+            gate = self._async_gates[loop] = asyncio.Semaphore(self.max_connections)
+        return gate
 
     def close(self) -> None:
         """Close the Redis connections this object opened (from ``url``)."""
@@ -202,7 +241,10 @@ class _RedisConnections:
     def _sync(self) -> redis.Redis:
         if self._client is None:
             assert self._url is not None
-            self._client = redis.Redis.from_url(self._url)
+            pool = redis.BlockingConnectionPool.from_url(
+                self._url, max_connections=self.max_connections, timeout=None
+            )
+            self._client = redis.Redis.from_pool(pool)
         return self._client
 
     def _async(self) -> redis.asyncio.Redis:
@@ -211,7 +253,10 @@ class _RedisConnections:
                 raise ValueError(
                     f"an async client needs {type(self).__name__}(url=...) or async_client="
                 )
-            self._async_client = redis.asyncio.Redis.from_url(self._url)
+            pool = redis.asyncio.BlockingConnectionPool.from_url(
+                self._url, max_connections=self.max_connections, timeout=None
+            )
+            self._async_client = redis.asyncio.Redis.from_pool(pool)
         return self._async_client
 
 
@@ -228,6 +273,9 @@ class RedisLimiter(_RedisConnections, Limiter):
         lease_seconds: How long a call may hold its in-progress slot: a worker that dies
             holding one frees it after this long. Keep it above the longest call.
         poll_seconds: How often a call waiting for a call in progress to end looks again.
+        max_connections: Redis commands in flight at once per event loop (and for all
+            threads); more callers wait their turn. Connections made from ``url`` are a
+            blocking pool of this size.
     """
 
     def __init__(
@@ -240,8 +288,9 @@ class RedisLimiter(_RedisConnections, Limiter):
         prefix: str = "xero:limits",
         lease_seconds: float = 120.0,
         poll_seconds: float = 0.005,
+        max_connections: int = DEFAULT_MAX_CONNECTIONS,
     ) -> None:
-        _RedisConnections.__init__(self, url, client, async_client)
+        _RedisConnections.__init__(self, url, client, async_client, max_connections)
         self.limits = limits or RateLimits()
         problems = self.limits.problems()
         if problems:
@@ -333,13 +382,59 @@ class RedisLimiter(_RedisConnections, Limiter):
             raise wait_too_long_error(waited + wait, limit)
         return wait
 
+    def reset(self) -> None:
+        """Forget every count and closed window of this limiter's prefix (leases of calls in
+        progress are kept)."""
+        client = self._sync()
+        try:
+            with self._gate:
+                doomed = [
+                    key
+                    for key in client.scan_iter(match=f"{self.prefix}:*", count=500)
+                    if not (key.decode() if isinstance(key, bytes) else str(key)).endswith(
+                        ":leases"
+                    )
+                ]
+                for start in range(0, len(doomed), 500):
+                    client.delete(*doomed[start : start + 500])
+        except redis.exceptions.RedisError as exc:
+            raise _store_failed(exc) from None
+
+    async def areset(self) -> None:
+        client = self._async()
+        try:
+            async with self._async_gate():
+                doomed = [
+                    key
+                    async for key in client.scan_iter(match=f"{self.prefix}:*", count=500)
+                    if not (key.decode() if isinstance(key, bytes) else str(key)).endswith(
+                        ":leases"
+                    )
+                ]
+                for start in range(0, len(doomed), 500):
+                    await client.delete(*doomed[start : start + 500])
+        except redis.exceptions.RedisError as exc:
+            raise _store_failed(exc) from None
+
+    def _run(self, which: int, keys: list[str], args: list[Any]) -> Any:
+        """Run a script, waiting for a turn among the commands in flight (``_gate``)."""
+        with self._gate:
+            return self._script(which)(keys=keys, args=args, client=self._sync())
+
+    async def _arun(self, which: int, keys: list[str], args: list[Any]) -> Any:
+        async with self._async_gate():
+            return await self._async_script(which)(keys=keys, args=args, client=self._async())
+
     def acquire(self, app: str, tenant: str | None) -> Slot:
         lease = uuid.uuid4().hex
         keys, args = self._keys(app, tenant), self._acquire_args(lease, tenant)
         started = time.monotonic()
         while True:
             try:
-                answer = self._script(0)(keys=keys, args=args, client=self._sync())
+                answer = self._run(0, keys, args)
+            except redis.exceptions.MaxConnectionsError:
+                time.sleep(self.poll)  # a pool shared with others is full: wait, not fail
+                continue
             except redis.exceptions.RedisError as exc:
                 raise _store_failed(exc) from None
             wait = self._decide(answer, tenant, time.monotonic() - started)
@@ -353,8 +448,10 @@ class RedisLimiter(_RedisConnections, Limiter):
         started = time.monotonic()
         while True:
             try:
-                script = self._async_script(0)
-                answer = await script(keys=keys, args=args, client=self._async())
+                answer = await self._arun(0, keys, args)
+            except redis.exceptions.MaxConnectionsError:
+                await asyncio.sleep(self.poll)
+                continue
             except redis.exceptions.RedisError as exc:
                 raise _store_failed(exc) from None
             wait = self._decide(answer, tenant, time.monotonic() - started)
@@ -363,26 +460,38 @@ class RedisLimiter(_RedisConnections, Limiter):
             await asyncio.sleep(wait)
 
     def release(self, slot: Slot, status: int | None, headers: httpx.Headers | None) -> None:
+        """Give the slot back; a release that fails on the connection is tried again
+        (``_RELEASE_RETRIES``), then left to expire (a release never fails a call)."""
         if slot.released:
             return
         slot.released = True
-        keys = self._keys(slot.app, slot.tenant)
-        with contextlib.suppress(
-            redis.exceptions.RedisError
-        ):  # the lease expires by itself; a release never fails a call
-            self._script(1)(
-                keys=keys, args=self._release_args(slot, status, headers), client=self._sync()
-            )
+        keys, args = self._keys(slot.app, slot.tenant), self._release_args(slot, status, headers)
+        for delay in (*_RELEASE_RETRIES, None):
+            try:
+                self._run(1, keys, args)
+                return
+            except redis.exceptions.RedisError as exc:
+                if delay is None or not (
+                    _unreachable(exc) or isinstance(exc, redis.exceptions.MaxConnectionsError)
+                ):
+                    return  # the lease expires by itself after lease_seconds
+                time.sleep(delay)
 
     async def arelease(self, slot: Slot, status: int | None, headers: httpx.Headers | None) -> None:
         if slot.released:
             return
         slot.released = True
-        keys = self._keys(slot.app, slot.tenant)
-        with contextlib.suppress(redis.exceptions.RedisError):
-            await self._async_script(1)(
-                keys=keys, args=self._release_args(slot, status, headers), client=self._async()
-            )
+        keys, args = self._keys(slot.app, slot.tenant), self._release_args(slot, status, headers)
+        for delay in (*_RELEASE_RETRIES, None):
+            try:
+                await self._arun(1, keys, args)
+                return
+            except redis.exceptions.RedisError as exc:
+                if delay is None or not (
+                    _unreachable(exc) or isinstance(exc, redis.exceptions.MaxConnectionsError)
+                ):
+                    return
+                await asyncio.sleep(delay)
 
 
 class RedisTokenStore(_RedisConnections, TokenStore):
@@ -395,6 +504,7 @@ class RedisTokenStore(_RedisConnections, TokenStore):
         prefix: The prefix of the keys (``{prefix}:{tenant_id}``).
         lock_seconds: How long a refresh may hold the lock (it expires if the worker dies).
         wait_seconds: How long a worker waits for another's refresh before giving up.
+        max_connections: The size of the blocking connection pool made from ``url``.
     """
 
     def __init__(
@@ -406,8 +516,9 @@ class RedisTokenStore(_RedisConnections, TokenStore):
         prefix: str = "xero:tokens",
         lock_seconds: float = 30.0,
         wait_seconds: float = 60.0,
+        max_connections: int = DEFAULT_MAX_CONNECTIONS,
     ) -> None:
-        _RedisConnections.__init__(self, url, client, async_client)
+        _RedisConnections.__init__(self, url, client, async_client, max_connections)
         self.prefix = prefix
         self.lock_seconds = lock_seconds
         self.wait_seconds = wait_seconds

@@ -33,6 +33,7 @@ request before each attempt and to :meth:`AuthScheme.renew` after a 401.
 
 from __future__ import annotations
 
+import contextlib
 import inspect
 import threading
 import time
@@ -42,8 +43,14 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import httpx
 
 from ._errors import XeroError
-from ._oauth import DEFAULT_TOKEN_URL, TokenEndpoint, check_endpoint_url
-from ._secrets import forget_secret, redact, register_secret
+from ._oauth import (
+    DEFAULT_TOKEN_URL,
+    MAX_EPOCH_SECONDS,
+    TokenEndpoint,
+    check_endpoint_url,
+    whole_seconds,
+)
+from ._secrets import forget_secret, redact, register_secret, secret_problem
 from ._tokens import TokenStore
 
 if TYPE_CHECKING:
@@ -60,7 +67,19 @@ __all__ = [
 ]
 
 REFRESH_LEEWAY = 60
-"""Seconds before its expiry at which a token is refreshed ahead of use."""
+"""Seconds before its expiry at which a token is refreshed ahead of use (at most: see
+:func:`refresh_leeway`)."""
+
+
+def refresh_leeway(token: Mapping[str, Any]) -> float:
+    """How long before its expiry ``token`` is refreshed: :data:`REFRESH_LEEWAY`, or a tenth
+    of its lifetime when that is shorter (a 60 s token refreshed 60 s early would mean a
+    token request per call)."""
+    lifetime = whole_seconds(token.get("expires_in"), 1, 10 * 365 * 86_400)
+    if isinstance(token.get("expires_in"), str) or lifetime is None:
+        return float(REFRESH_LEEWAY)
+    return min(float(REFRESH_LEEWAY), lifetime / 10)
+
 
 MIN_KEY_LENGTH = 16
 """The shortest partner or customer key accepted. Xero's keys are 30 upper-case letters and
@@ -81,6 +100,26 @@ def key_problem(label: str, value: object) -> str | None:
     if not key.isascii() or not key.isprintable() or any(c.isspace() for c in key):
         return f"{label} cannot be a Xero key: only printable ASCII without spaces is allowed"
     return None
+
+
+def _expiry(token: Mapping[str, Any] | None) -> float | None:
+    value = (token or {}).get("expires_at")
+    if isinstance(value, str):
+        return None
+    seconds = whole_seconds(value, 0, MAX_EPOCH_SECONDS)  # never OverflowError
+    return None if seconds is None else float(seconds)
+
+
+def _older(candidate: Mapping[str, Any] | None, held: Mapping[str, Any] | None) -> bool:
+    """Whether ``candidate`` was issued before ``held`` (it expires earlier): adopting it
+    would bring back a refresh token Xero has rotated away. Unknown expiries compare as
+    not older."""
+    if candidate is None or held is None:
+        return candidate is None
+    if candidate.get("access_token") == held.get("access_token"):
+        return False
+    a, b = _expiry(candidate), _expiry(held)
+    return a is not None and b is not None and a < b
 
 
 class Sender:
@@ -238,13 +277,12 @@ class OAuth2Auth(AuthScheme):
         token_url = credentials.get("token_url")
         scopes = credentials.get("scopes")
         before = len(problems)
-        for name, value in (
-            ("access_token", access_token),
-            ("client_id", client_id),
-            ("client_secret", client_secret),
-        ):
-            if value is not None and not _visible(value):
-                problems.append(f"`{name}` must be a non-empty string of visible ASCII characters")
+        if client_id is not None and not _visible(client_id):
+            problems.append("`client_id` must be a non-empty string of visible ASCII characters")
+        for name, value in (("access_token", access_token), ("client_secret", client_secret)):
+            problem = None if value is None else secret_problem(f"`{name}`", value)
+            if problem is not None:
+                problems.append(problem)
         stored: dict[str, Any] | None = None
         if token is not None:
             if not isinstance(token, Mapping):
@@ -252,15 +290,21 @@ class OAuth2Auth(AuthScheme):
             else:
                 stored = dict(token)
                 for key in ("access_token", "refresh_token"):
-                    if stored.get(key) is not None and not _visible(stored[key]):
-                        problems.append(f"`token[{key!r}]` must be a non-empty string")
+                    if stored.get(key) is not None:
+                        problem = secret_problem(f"`token[{key!r}]`", stored[key])
+                        if problem is not None:
+                            problems.append(problem)
                 if not stored.get("access_token") and not stored.get("refresh_token"):
                     problems.append("`token` needs an `access_token` or a `refresh_token`")
                 expires_at = stored.get("expires_at")
                 if expires_at is not None and (
-                    isinstance(expires_at, bool) or not isinstance(expires_at, (int, float))
+                    isinstance(expires_at, str)
+                    or whole_seconds(expires_at, 0, MAX_EPOCH_SECONDS) is None
                 ):
-                    problems.append("`token['expires_at']` must be a number (seconds since 1970)")
+                    problems.append(
+                        "`token['expires_at']` must be a number of seconds since 1970 (at most"
+                        " the year 3000)"
+                    )
         if on_token_refresh is not None and not callable(on_token_refresh):
             problems.append("`on_token_refresh` must be callable")
         elif sender.asend is None and inspect.iscoroutinefunction(on_token_refresh):
@@ -353,10 +397,10 @@ class OAuth2Auth(AuthScheme):
             return False
         if self.mode == "access-token":
             return True
-        expires_at = token.get("expires_at")
+        expires_at = _expiry(token)
         if expires_at is None:
-            return True  # unknown lifetime: used until Xero says it expired
-        return float(expires_at) - REFRESH_LEEWAY > time.time()
+            return True  # unknown (or unreadable) lifetime: used until Xero says it expired
+        return expires_at - refresh_leeway(token) > time.time()
 
     def _bearer(self) -> str:
         assert self._token is not None
@@ -385,74 +429,110 @@ class OAuth2Auth(AuthScheme):
         return dict(token)
 
     def _callback_failed(self, exc: Exception) -> XeroError:
+        kept = "the token store and the client keep" if self._tokens else "the client keeps"
         return XeroError(
             "on_token_refresh raised "
-            f"{type(exc).__name__}: {redact(str(exc))[:200]} (the client keeps the new token)"
+            f"{type(exc).__name__}: {redact(str(exc))[:200]} ({kept} the new token)"
         )
 
     def _adopt(self, token: Mapping[str, Any]) -> None:
-        """Use a token another client or worker fetched (read from the token store)."""
+        """Use a token another client or worker fetched (read from the token store), unless
+        it is older than the one this client holds (see :func:`_older`)."""
+        if _older(token, self._token):
+            return  # a store that lost a write: this client's refresh token is the live one
         self._remember(token)
         self._token = dict(token)
 
     def _refresh(self) -> None:
         """A new token: through the token store when there is one (one refresh among all
-        its users; the others adopt the result), else fetched here."""
+        its users; the others adopt the result), else fetched here.
+
+        The new token is in the store (and this client) before ``on_token_refresh`` runs:
+        a callback that raises, or a worker that dies inside it, cannot lose the rotated
+        refresh token.
+        """
         if self._tokens is None:
-            return self._fetch_new()
+            self._notify(self._fetch_new())
+            return
+        fetched: list[dict[str, Any]] = []
 
         def fetch(current: Mapping[str, Any] | None) -> dict[str, Any]:
             if current is not None:
                 self._adopt(current)  # the newest stored token: its refresh token is the live one
-            self._fetch_new()
-            assert self._token is not None
-            return dict(self._token)
+            fetched.append(self._fetch_new())
+            return dict(fetched[-1])
 
-        self._adopt(self._tokens.refresh(self._tokens_key, self._token, fetch, self._usable))
+        try:
+            self._adopt(self._tokens.refresh(self._tokens_key, self._token, fetch, self._usable))
+        except XeroError:
+            if fetched:  # the store failed to keep it: the app's callback is its only copy
+                with contextlib.suppress(XeroError):
+                    self._notify(fetched[-1])
+            raise
+        if fetched:
+            self._notify(fetched[-1])
 
     async def _arefresh(self) -> None:
         """The async twin of :meth:`_refresh`."""
         if self._tokens is None:
-            return await self._afetch_new()
+            await self._anotify(await self._afetch_new())
+            return
+        fetched: list[dict[str, Any]] = []
 
         async def fetch(current: Mapping[str, Any] | None) -> dict[str, Any]:
             if current is not None:
                 self._adopt(current)
-            await self._afetch_new()
-            assert self._token is not None
-            return dict(self._token)
+            fetched.append(await self._afetch_new())
+            return dict(fetched[-1])
 
-        self._adopt(await self._tokens.arefresh(self._tokens_key, self._token, fetch, self._usable))
+        try:
+            self._adopt(
+                await self._tokens.arefresh(self._tokens_key, self._token, fetch, self._usable)
+            )
+        except XeroError:
+            if fetched:
+                with contextlib.suppress(XeroError):
+                    await self._anotify(fetched[-1])
+            raise
+        if fetched:
+            await self._anotify(fetched[-1])
 
-    def _fetch_new(self) -> None:
+    def _fetch_new(self) -> dict[str, Any]:
         send = self._sender.send
         assert send is not None, "a sync scheme has a sync sender"
-        token = self._store(send(self._new_token_request()))
-        if self._on_token_refresh is not None:
-            try:
-                result = self._on_token_refresh(token)
-            except Exception as exc:
-                raise self._callback_failed(exc) from exc
-            if inspect.isawaitable(result):  # e.g. a lambda returning a coroutine
-                close = getattr(result, "close", None)
-                if callable(close):
-                    close()  # never awaited here: do not leave it pending
-                raise XeroError(
-                    "on_token_refresh returned an awaitable, which XeroClient cannot await"
-                    " (use AsyncXeroClient, or a plain function); the client keeps the new token"
-                )
+        return self._store(send(self._new_token_request()))
 
-    async def _afetch_new(self) -> None:
+    async def _afetch_new(self) -> dict[str, Any]:
         asend = self._sender.asend
         assert asend is not None, "an async scheme has an async sender"
-        token = self._store(await asend(self._new_token_request()))
-        if self._on_token_refresh is not None:
-            try:
-                result = self._on_token_refresh(token)
-                if inspect.isawaitable(result):
-                    await result
-            except Exception as exc:
-                raise self._callback_failed(exc) from exc
+        return self._store(await asend(self._new_token_request()))
+
+    def _notify(self, token: dict[str, Any]) -> None:
+        """Hand a new token to ``on_token_refresh`` (after it is stored)."""
+        if self._on_token_refresh is None:
+            return
+        try:
+            result = self._on_token_refresh(dict(token))
+        except Exception as exc:
+            raise self._callback_failed(exc) from exc
+        if inspect.isawaitable(result):  # e.g. a lambda returning a coroutine
+            close = getattr(result, "close", None)
+            if callable(close):
+                close()  # never awaited here: do not leave it pending
+            raise XeroError(
+                "on_token_refresh returned an awaitable, which XeroClient cannot await"
+                " (use AsyncXeroClient, or a plain function); the client keeps the new token"
+            )
+
+    async def _anotify(self, token: dict[str, Any]) -> None:
+        if self._on_token_refresh is None:
+            return
+        try:
+            result = self._on_token_refresh(dict(token))
+            if inspect.isawaitable(result):
+                await result
+        except Exception as exc:
+            raise self._callback_failed(exc) from exc
 
     def _async_lock(self) -> asyncio.Lock:
         if self._alock is None:

@@ -2,24 +2,39 @@
 # codegen/ (templates; the runtime is copied verbatim from codegen/xero_codegen/runtime/).
 # Regenerate with `make generate`; `make check` fails when this file has drifted.
 
-"""The result of a batch write: one status per element sent.
+"""Batch writes: sending them (:func:`send_batch`) and their result, one status per element.
 
 API 2.0 takes many elements in one PUT/POST. With ``summarizeErrors=false`` Xero answers 200
 and marks every element with a ``status`` attribute (``OK``, ``WARNING`` or ``ERROR``) and its
 own ``ValidationErrors``/``Warnings``; with summarised errors (Xero's default) a failing batch
-is a 400 ``ApiException`` (raised as ``ValidationError``) and a successful one carries no
-status (each element then counts as ``OK``). ``create_many`` / ``save_many`` return a
+is a 400 ``ApiException`` (raised as ``ValidationError``), yet Xero still saves the valid
+elements and returns no ids for them (a resend then makes duplicates), and a successful one
+carries no status (each element then counts as ``OK``). So the SDK's ``create_many`` /
+``save_many`` send ``summarizeErrors=false`` unless asked otherwise, and return a
 :class:`BatchResult` either way.
+
+:func:`send_batch` is the one mechanism behind every batch method: it checks the whole batch
+before sending any of it, refuses an empty one, sends it in parts of at most
+:data:`BATCH_SIZE` (Xero's advice), each with its own Idempotency-Key, and requires every
+element sent to come back.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Awaitable, Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
-__all__ = ["BatchItem", "BatchResult", "batch_result"]
+from ._checks import Model, as_list, check_body
+from ._errors import RequestValidationError, ValidationError, XeroError, XeroResponseError
+from ._secrets import redact
+from ._types import NOT_GIVEN, NotGiven
+
+__all__ = ["BATCH_SIZE", "BatchItem", "BatchResult", "asend_batch", "batch_result", "send_batch"]
+
+BATCH_SIZE = 50
+"""Elements per call: Xero advises at most 50; a larger batch is sent in parts."""
 
 M = TypeVar("M")
 
@@ -120,3 +135,133 @@ def batch_result(items: Iterable[M] | None) -> BatchResult[M]:
             )
         )
     return BatchResult(results)
+
+
+# ---------------------------------------------------------------------- sending
+
+
+def _plan(
+    items: object, check: Model, param: str, idempotency_key: str | NotGiven
+) -> tuple[list[list[Any]], list[str | NotGiven]]:
+    """The parts to send and their Idempotency-Keys, after checking the whole batch."""
+    elements: list[Any] = as_list(items, param, check.cls.__name__)  # type: ignore[arg-type]
+    if not elements:
+        raise RequestValidationError([f"`{param}` is an empty batch: there is nothing to send"])
+    problems = check_body(elements, check)
+    if problems:
+        raise RequestValidationError([redact(p) for p in problems])
+    parts = [elements[i : i + BATCH_SIZE] for i in range(0, len(elements), BATCH_SIZE)]
+    keys: list[str | NotGiven] = [idempotency_key] * len(parts)
+    if isinstance(idempotency_key, str) and len(parts) > 1:
+        # one key per part, derived from the caller's: a retry of the whole batch applies once
+        keys = [f"{idempotency_key[:120]}-{n}" for n in range(1, len(parts) + 1)]
+    return parts, keys
+
+
+def _answered(raw: Any, payload: str, part: list[Any], start: int) -> list[BatchItem[Any]]:
+    """The part's results; every element sent must come back."""
+    got = list(getattr(raw.parsed, payload) or ())
+    if len(got) != len(part):
+        first, last = start + len(got) + 1, start + len(part)
+        unknown = f"elements {first} to {last}" if len(got) < len(part) else "none"
+        raise XeroResponseError(
+            f"Xero answered {len(got)} element{'s' if len(got) != 1 else ''} for {len(part)} sent:"
+            f" the answer cannot be matched to the batch (unknown: {unknown}; they may or may"
+            " not have been saved: look them up before sending them again)",
+            status_code=raw.status_code,
+        )
+    return batch_result(got).items
+
+
+def _explained(exc: XeroError, summarized: bool, done: list[BatchItem[Any]]) -> XeroError:
+    """``exc`` with what the caller must know: valid elements of a summarised batch may have
+    been saved; parts sent before were saved (their results on ``.partial_result``)."""
+    notes = []
+    if summarized and isinstance(exc, ValidationError):
+        notes.append(
+            "with summarize_errors=True the valid elements may have been saved without their"
+            " ids: look them up before sending them again (summarize_errors=False, the default,"
+            " answers each element)"
+        )
+    if done:
+        notes.append(
+            f"the first {len(done)} elements were sent in earlier parts (see .partial_result)"
+        )
+    if not notes:
+        return exc
+    args, kwargs = exc._init_arguments
+    try:
+        clone = type(exc)(f"{args[0]}; {'; '.join(notes)}", *args[1:], **kwargs)
+    except Exception:  # a class that cannot be rebuilt keeps its own message
+        clone = exc
+    if done:
+        clone.partial_result = BatchResult(list(done))  # type: ignore[attr-defined]
+    return clone
+
+
+def send_batch(
+    send: Callable[..., Any],
+    payload: str,
+    check: Model,
+    items: Iterable[Any],
+    /,
+    *,
+    summarize_errors: bool | NotGiven = NOT_GIVEN,
+    idempotency_key: str | NotGiven = NOT_GIVEN,
+    **options: Any,
+) -> BatchResult[Any]:
+    """Send a batch through ``send`` (the raw method) in parts; see the module docstring.
+
+    ``payload`` is the answer's list attribute (``contacts``), ``check`` the element's model
+    checks; ``options`` go to every part's call. ``summarize_errors`` is passed on only where
+    the endpoint has it (Xero's batch endpoints without summarizeErrors answer as summarised).
+    """
+    param = getattr(send, "__name__", "items")
+    parts, keys = _plan(items, check, _param_name(send, param), idempotency_key)
+    done: list[BatchItem[Any]] = []
+    for part, key in zip(parts, keys, strict=True):
+        try:
+            raw = send(part, **_summarize(summarize_errors), idempotency_key=key, **options)
+            done.extend(_answered(raw, payload, part, len(done)))
+        except XeroError as exc:
+            summarized = summarize_errors is not False
+            raise _explained(exc, summarized, done).with_traceback(None) from None
+    return BatchResult(done)
+
+
+async def asend_batch(
+    send: Callable[..., Awaitable[Any]],
+    payload: str,
+    check: Model,
+    items: Iterable[Any],
+    /,
+    *,
+    summarize_errors: bool | NotGiven = NOT_GIVEN,
+    idempotency_key: str | NotGiven = NOT_GIVEN,
+    **options: Any,
+) -> BatchResult[Any]:
+    """The async twin of :func:`send_batch`."""
+    param = getattr(send, "__name__", "items")
+    parts, keys = _plan(items, check, _param_name(send, param), idempotency_key)
+    done: list[BatchItem[Any]] = []
+    for part, key in zip(parts, keys, strict=True):
+        try:
+            raw = await send(part, **_summarize(summarize_errors), idempotency_key=key, **options)
+            done.extend(_answered(raw, payload, part, len(done)))
+        except XeroError as exc:
+            summarized = summarize_errors is not False
+            raise _explained(exc, summarized, done).with_traceback(None) from None
+    return BatchResult(done)
+
+
+def _summarize(summarize_errors: bool | NotGiven) -> dict[str, bool]:
+    """The ``summarize_errors=`` argument of a part's call, where the endpoint has one."""
+    return {} if isinstance(summarize_errors, NotGiven) else {"summarize_errors": summarize_errors}
+
+
+def _param_name(send: Callable[..., Any], fallback: str) -> str:
+    """The name of the raw method's first parameter (``contacts``), for messages."""
+    code = getattr(getattr(send, "__func__", send), "__code__", None)
+    if code is not None and code.co_argcount > 1:
+        return str(code.co_varnames[1])
+    return fallback

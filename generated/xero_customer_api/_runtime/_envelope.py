@@ -18,7 +18,7 @@ under the manifest's ``errors`` value.
 
 from __future__ import annotations
 
-import json
+import re
 from collections.abc import Mapping
 from typing import Any, Protocol
 
@@ -29,15 +29,18 @@ from ._errors import (
     AuthenticationError,
     ErrorDetail,
     InvalidCustomerKeyError,
+    InvalidPartnerKeyError,
     NotFoundError,
     PermissionDeniedError,
     ServerError,
     ValidationError,
     XeroAPIError,
+    XeroError,
     XeroResponseError,
 )
 from ._ratelimit import RateLimit
 from ._secrets import redact
+from ._transport import load_json
 
 __all__ = [
     "ENVELOPE_READERS",
@@ -45,6 +48,7 @@ __all__ = [
     "ApiExceptionReader",
     "EnvelopeReader",
     "ResponseErrorsReader",
+    "html_title",
 ]
 
 # Short exception type name (after the last dot) -> the SDK's error class.
@@ -76,6 +80,13 @@ class EnvelopeReader(Protocol):
     def check_root(self, root: etree._Element, status_code: int) -> None:
         """Raise XeroResponseError if the document is not a success envelope."""
 
+    def page_error(self, status_code: int, title: str | None, redirect: bool) -> XeroError:
+        """The error of an HTML page (its ``title``, if any) or a redirect (``redirect``)
+        where XML was expected."""
+
+    def rate_limited(self, problem: str | None) -> str:
+        """Who Xero is rate limiting, in this version's words (after "rate limiting ")."""
+
 
 def _text(element: etree._Element | None) -> str | None:
     if element is None:
@@ -88,6 +99,17 @@ def _text(element: etree._Element | None) -> str | None:
 
 class ResponseErrorsReader:
     """The 1.0 ``<Response><Errors><Error>...`` envelope."""
+
+    def page_error(self, status_code: int, title: str | None, redirect: bool) -> XeroError:
+        # 1.0 answers a refused partner key with its login page (or a redirect to it)
+        what = "redirect to its login page" if redirect else "with an HTML page instead of XML"
+        return InvalidPartnerKeyError(
+            f"Xero refused the partner key (apiKey): HTTP {status_code} {what}",
+            status_code=status_code,
+        )
+
+    def rate_limited(self, problem: str | None) -> str:
+        return "this partner"
 
     def status_error(
         self, status_code: int, headers: Mapping[str, str], content: bytes
@@ -218,8 +240,8 @@ def _problem(content: bytes) -> dict[str, Any]:
     if content.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] != b"{":
         return {}
     try:
-        data = json.loads(content.decode("utf-8-sig"))
-    except (ValueError, UnicodeDecodeError):
+        data = load_json(content)
+    except ValueError:
         return {}
     if not isinstance(data, dict):
         return {}
@@ -260,6 +282,21 @@ def _messages(element: etree._Element, tag: str) -> tuple[str, ...]:
 
 class ApiExceptionReader:
     """API 2.0: errors by HTTP status, a 400's ``<ApiException>`` read in detail."""
+
+    def page_error(self, status_code: int, title: str | None, redirect: bool) -> XeroError:
+        # 2.0 has no login page: an HTML answer comes from something between the app and Xero
+        title = " ".join(redact(title).split())[:80] if title else None
+        named = f" ({title!r})" if title else ""
+        return XeroResponseError(
+            f"Xero answered HTTP {status_code} with an HTML page{named} instead of XML: a proxy,"
+            " a captive portal, a maintenance page or a wrong base_url answered, not the API",
+            status_code=status_code,
+        )
+
+    def rate_limited(self, problem: str | None) -> str:
+        if problem == "appminute":
+            return "this app across all organisations"
+        return "this app for this organisation"
 
     def status_error(
         self, status_code: int, headers: Mapping[str, str], content: bytes
@@ -310,7 +347,14 @@ class ApiExceptionReader:
         self, root: etree._Element, status_code: int, headers: Mapping[str, str] | None
     ) -> XeroAPIError:
         number_text = _text(root.find("ErrorNumber"))
-        error_number = int(number_text) if number_text and number_text.isdigit() else None
+        error_number = (
+            int(number_text)
+            if number_text
+            and number_text.isascii()
+            and number_text.isdigit()
+            and len(number_text) <= 9
+            else None
+        )  # only ASCII digits: "²".isdigit() is True, int("²") raises
         kind = _text(root.find("Type"))
         kind = redact(kind[:100]) if kind else None
         summary = _text(root.find("Message"))
@@ -382,6 +426,15 @@ class ApiExceptionReader:
                 f"expected a <Response> document, got <{redact(tag)[:60]}> (HTTP {status_code})",
                 status_code=status_code,
             )
+
+
+_TITLE = re.compile(rb"<title[^>]*>([^<]{1,200})</title", re.IGNORECASE)
+
+
+def html_title(content: bytes) -> str | None:
+    """The ``<title>`` of an HTML page, if it has one."""
+    match = _TITLE.search(content[:65536])
+    return None if match is None else match.group(1).decode("utf-8", "replace")
 
 
 ENVELOPE_READERS: dict[str, EnvelopeReader] = {

@@ -197,6 +197,15 @@ class Limiter:
         """:meth:`release` for async clients."""
         self.release(slot, status, headers)
 
+    def reset(self) -> None:
+        """Forget every count and closed window learned so far (calls in progress keep their
+        slots): e.g. once you know Xero's day has reset. Sync; see :meth:`areset`."""
+        raise NotImplementedError
+
+    async def areset(self) -> None:
+        """:meth:`reset` for async code."""
+        self.reset()
+
 
 def retry_after_seconds(headers: httpx.Headers | None) -> float | None:
     """A 429's ``Retry-After`` in whole seconds (None when absent or not digits)."""
@@ -227,6 +236,7 @@ class _Window:
 
     __slots__ = (
         "anchored",
+        "closed",
         "epoch",
         "in_flight",
         "learned",
@@ -243,6 +253,7 @@ class _Window:
         self.start: float | None = None
         self.used = 0
         self.anchored = False  # start moved to the first answer of the window
+        self.closed = False  # the server said it is spent (a 429 naming it, Retry-After)
         self.epoch = 0
         self.seq = 0
         self.learned = 0
@@ -250,7 +261,7 @@ class _Window:
 
     def _roll(self, now: float) -> None:
         if self.start is not None and now >= self.start + self.length:
-            self.start, self.used, self.anchored = None, 0, False
+            self.start, self.used, self.anchored, self.closed = None, 0, False, False
             self.epoch, self.seq, self.learned = self.epoch + 1, 0, 0
             self.in_flight = set()
 
@@ -306,7 +317,11 @@ class _Window:
         """The server said this window is spent for ``seconds`` (a 429's Retry-After)."""
         self.used = self.limit
         self.start = now + seconds - self.length
-        self.anchored = True
+        self.anchored, self.closed = True, True
+
+    def spent_by_server(self, now: float) -> bool:
+        """Whether the server closed this window (a 429 naming it) and it has not reset."""
+        return self.remaining(now) <= 0 and self.closed
 
 
 class _Tenant:
@@ -355,6 +370,13 @@ class _Waiter:
         return True
 
 
+_DAY_RULE = """A tenant's day blocks calls only once Xero said so: a 429 naming the day, for
+its Retry-After. The counts of 200 answers (X-DayLimit-Remaining: 0) and the local count do
+not: Xero's day does not start at this process's first call, so a block from them could last
+up to 24 hours past Xero's own reset; the one call that meets the spent day gets the 429 and
+its Retry-After, which then holds every call of the tenant for exactly that long."""
+
+
 class InProcessLimiter(Limiter):
     """The limits kept in this process, safe across threads and event loops.
 
@@ -381,6 +403,18 @@ class InProcessLimiter(Limiter):
     def __repr__(self) -> str:
         return f"InProcessLimiter({self.limits!r})"
 
+    def reset(self) -> None:
+        with self._lock:
+            for state in self._apps.values():
+                state.minute = _App(self.limits).minute
+                for t in state.tenants.values():
+                    fresh = _Tenant(self.limits)
+                    t.minute, t.day = fresh.minute, fresh.day
+            keys = list(self._waiters)
+        for key in keys:  # waiting calls look again
+            with self._lock:
+                self._pass_on(key)
+
     # ------------------------------------------------------------------ state (under the lock)
 
     def _tenant(self, app: str, tenant: str | None) -> tuple[_App, _Tenant]:
@@ -402,7 +436,7 @@ class InProcessLimiter(Limiter):
         """
         now = self._clock()
         state, t = self._tenant(app, tenant)
-        if tenant is not None and t.day.remaining(now) <= 0:
+        if tenant is not None and t.day.spent_by_server(now):  # see _DAY_RULE
             raise day_spent_error(tenant, t.day.reset_in(now))
         waits = self._waits(now, state, t, tenant)
         if not waits:
@@ -436,7 +470,7 @@ class InProcessLimiter(Limiter):
         """Whether one more call of ``tenant`` could take a slot now."""
         now = self._clock()
         state, t = self._tenant(app, tenant)
-        if tenant is not None and t.day.remaining(now) <= 0:
+        if tenant is not None and t.day.spent_by_server(now):
             return False
         return not self._waits(now, state, t, tenant)
 

@@ -29,8 +29,9 @@ from __future__ import annotations
 
 import base64
 import datetime
+import hmac
 import ipaddress
-import json
+import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -47,7 +48,16 @@ from ._errors import (
     XeroTimeoutError,
 )
 from ._ratelimit import RateLimit
-from ._secrets import redact, register_secret
+from ._secrets import redact, register_secret, secret_problem
+from ._transport import (
+    ACCEPT_ENCODING,
+    adecoded,
+    bound_by_deadlines,
+    current_deadline,
+    deadline_scope,
+    decoded,
+    load_json,
+)
 
 __all__ = [
     "DEFAULT_AUTHORIZE_URL",
@@ -65,8 +75,10 @@ DEFAULT_TOKEN_URL = "https://identity.xero.com/connect/token"
 DEFAULT_AUTHORIZE_URL = "https://login.xero.com/identity/connect/authorize"
 _TOKEN_TIMEOUT = 30.0
 _MAX_TOKEN_BYTES = 1024 * 1024
+_MAX_CALLBACK_URL = 8192
 _FORM_HEADERS = {
     "Accept": "application/json",
+    "Accept-Encoding": ACCEPT_ENCODING,
     "Content-Type": "application/x-www-form-urlencoded;charset=UTF-8",
 }
 
@@ -175,25 +187,39 @@ class TokenEndpoint:
         status, headers, content = answer
         data: object = None
         try:
-            data = json.loads(content.decode("utf-8-sig"))
-        except (ValueError, UnicodeDecodeError):
+            data = load_json(content)
+        except ValueError:
             data = None
         if isinstance(data, dict):
             for key in ("access_token", "refresh_token", "id_token"):
-                if isinstance(data.get(key), str) and data[key]:
-                    register(data[key])
+                value = data.get(key)
+                if value is None:
+                    continue
+                if status == 200 and secret_problem(key, value) is not None:
+                    raise XeroResponseError(
+                        f"Xero's token endpoint answered an unusable {key.replace('_', ' ')} (too"
+                        " short to be real, not text, or with spaces, line breaks or control"
+                        " characters); it is not shown and was not used",
+                        status_code=status,
+                    )
+                if isinstance(value, str) and value:
+                    register(value)
         rate_limit = RateLimit.from_headers(headers)
         if status == 200 and isinstance(data, dict) and isinstance(data.get("access_token"), str):
+            # A lifetime that is not a sane finite number is dropped, not refused: the
+            # token (and a rotated refresh token) was issued and must not be lost.
             if data.get("expires_in") is not None:
-                try:
-                    int(data["expires_in"])
-                except (TypeError, ValueError):
+                lifetime = whole_seconds(data["expires_in"], 1, MAX_TOKEN_LIFETIME)
+                if lifetime is None:
                     data.pop("expires_in")
+                else:
+                    data["expires_in"] = lifetime
             if data.get("expires_at") is not None:
-                try:
-                    data["expires_at"] = int(data["expires_at"])
-                except (TypeError, ValueError):
+                when = whole_seconds(data["expires_at"], 0, MAX_EPOCH_SECONDS)
+                if when is None:
                     data.pop("expires_at")
+                else:
+                    data["expires_at"] = when
             return dict(OAuth2Token.from_dict(data))
         where = "Xero's token endpoint"
         if isinstance(data, dict) and data.get("error"):
@@ -234,18 +260,24 @@ class TokenEndpoint:
 def send_token_request(
     http: httpx.Client, request: httpx.Request
 ) -> tuple[int, httpx.Headers, bytes]:
-    """Send a token call on ``http``; transport failures become XeroConnectionError."""
+    """Send a token call on ``http``; transport failures become XeroConnectionError.
+
+    The call ends by the deadline of the attempt it serves (the client's total timeout), and
+    within ``_TOKEN_TIMEOUT`` seconds in any case (see :mod:`._transport`).
+    """
+    scope = deadline_scope(current_deadline(), cap=_token_timeout(request))
     try:
-        response = http.send(request, stream=True, follow_redirects=False)
-        try:
-            body = _CappedBody(response.status_code)
-            for chunk in response.iter_bytes():
-                body.add(chunk)
-            content = body.content()
-        finally:
-            response.close()
+        with scope:
+            response = http.send(request, stream=True, follow_redirects=False)
+            try:
+                body = _CappedBody(response.status_code)
+                for chunk in decoded(response):
+                    body.add(chunk)
+                content = body.content()
+            finally:
+                response.close()
     except httpx.HTTPError as exc:
-        raise _transport_error(exc) from None
+        raise _transport_error(exc, scope.passed()) from None
     return response.status_code, response.headers, content
 
 
@@ -253,18 +285,26 @@ async def asend_token_request(
     http: httpx.AsyncClient, request: httpx.Request
 ) -> tuple[int, httpx.Headers, bytes]:
     """The async twin of :func:`send_token_request`."""
+    scope = deadline_scope(current_deadline(), cap=_token_timeout(request))
     try:
-        response = await http.send(request, stream=True, follow_redirects=False)
-        try:
-            body = _CappedBody(response.status_code)
-            async for chunk in response.aiter_bytes():
-                body.add(chunk)
-            content = body.content()
-        finally:
-            await response.aclose()
+        with scope:
+            response = await http.send(request, stream=True, follow_redirects=False)
+            try:
+                body = _CappedBody(response.status_code)
+                async for chunk in adecoded(response):
+                    body.add(chunk)
+                content = body.content()
+            finally:
+                await response.aclose()
     except httpx.HTTPError as exc:
-        raise _transport_error(exc) from None
+        raise _transport_error(exc, scope.passed()) from None
     return response.status_code, response.headers, content
+
+
+def _token_timeout(request: httpx.Request) -> float:
+    """The total seconds a token call may take (``_TOKEN_TIMEOUT`` unless set per request)."""
+    given = request.extensions.get("xero_total_timeout")
+    return float(given) if isinstance(given, (int, float)) else _TOKEN_TIMEOUT
 
 
 class _CappedBody:
@@ -288,8 +328,33 @@ class _CappedBody:
         return b"".join(self._parts)
 
 
-def _transport_error(exc: httpx.HTTPError) -> XeroConnectionError:
+MAX_TOKEN_LIFETIME = 10 * 365 * 86_400
+"""The longest token lifetime read from an answer (``expires_in``), in seconds."""
+MAX_EPOCH_SECONDS = 32_503_680_000
+"""The latest ``expires_at`` read or accepted (the year 3000), in seconds since 1970."""
+
+
+def whole_seconds(value: object, lowest: int, highest: int) -> int | None:
+    """``value`` as whole seconds when it is a finite number in ``[lowest, highest]``
+    (a JSON number or its digits as a string), else None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str):
+        text = value.strip()
+        if not (text.isascii() and text.isdigit()) or len(text) > 12:
+            return None
+        value = int(text)
+    if isinstance(value, int):
+        return value if lowest <= value <= highest else None
+    if isinstance(value, float) and math.isfinite(value) and lowest <= value <= highest:
+        return int(value)
+    return None
+
+
+def _transport_error(exc: httpx.HTTPError, past_deadline: bool = False) -> XeroConnectionError:
     detail = redact(str(exc)) or type(exc).__name__
+    if isinstance(exc, httpx.TimeoutException) and past_deadline:
+        detail = "the call took longer than its total timeout"
     if isinstance(exc, httpx.TimeoutException):
         return XeroTimeoutError(f"timed out talking to Xero's token endpoint: {detail}")
     return XeroConnectionError(f"the connection to Xero's token endpoint failed: {detail}")
@@ -391,23 +456,50 @@ def _code_from(code: str | None, callback_url: str | None, state: str | None) ->
     if (code is None) == (callback_url is None):
         raise RequestValidationError(["give either `code` or `callback_url`"])
     if code is not None:
+        if state is not None:  # never silently ignored: there is no callback to check it on
+            raise RequestValidationError(
+                [
+                    "`state` is checked against the callback's: give it with `callback_url`"
+                    " (with `code` there is no state to compare it with; check it yourself)"
+                ]
+            )
         if not isinstance(code, str) or not code.strip():
             raise RequestValidationError(["`code` must be a non-empty string"])
         return code.strip()
     if not isinstance(callback_url, str):
         raise RequestValidationError(["`callback_url` must be the callback URL as a string"])
-    if state is None:
+    if not isinstance(state, str) or not state.strip():
+        # an empty state would match a callback without one (Authlib compares truthy states)
         raise RequestValidationError(
-            ["`state` (from authorization_url) is required with `callback_url`"]
+            [
+                "`state` (the non-empty state from authorization_url, kept e.g. in the session)"
+                " is required with `callback_url`"
+            ]
         )
-    query = httpx.URL(callback_url).params
+    if len(callback_url) > _MAX_CALLBACK_URL:
+        raise RequestValidationError(
+            [f"`callback_url` is too long to be a callback ({len(callback_url):,} characters)"]
+        )
+    try:
+        query = httpx.URL(callback_url).params
+    except (httpx.InvalidURL, ValueError, TypeError) as exc:
+        raise RequestValidationError(
+            [f"`callback_url` is not a valid URL: {redact(str(exc))[:100]}"]
+        ) from None
+    returned = query.get("state")
+    if not returned or not hmac.compare_digest(
+        returned.encode("utf-8", "surrogatepass"), state.strip().encode("utf-8", "surrogatepass")
+    ):
+        raise RequestValidationError(
+            ["`callback_url` carries another `state` than the authorization request (CSRF?)"]
+        )
     if query.get("error"):
         detail = redact(str(query.get("error")))[:100]
         raise AuthenticationError(
             f"the user or Xero declined the authorization: {detail}", status_code=400, detail=detail
         )
     try:
-        params = parse_authorization_code_response(callback_url, state=state)
+        params = parse_authorization_code_response(callback_url, state=state.strip())
     except MissingCodeException:
         raise RequestValidationError(["`callback_url` carries no `code`"]) from None
     except MismatchingStateException:
@@ -444,6 +536,18 @@ def _exchange_setup(
     return endpoint, endpoint.code_request(found, code_verifier, str(redirect_uri))
 
 
+def _set_total_timeout(request: httpx.Request, timeout: object) -> None:
+    if (
+        isinstance(timeout, bool)
+        or not isinstance(timeout, (int, float))
+        or not 0 < timeout < 86400 * 365
+    ):
+        raise RequestValidationError(
+            ["`timeout` must be a number of seconds above 0 (at most a year)"]
+        )
+    request.extensions["xero_total_timeout"] = float(timeout)
+
+
 def exchange_code(
     *,
     client_id: str,
@@ -454,6 +558,7 @@ def exchange_code(
     callback_url: str | None = None,
     state: str | None = None,
     token_url: str = DEFAULT_TOKEN_URL,
+    timeout: float = _TOKEN_TIMEOUT,
     http_client: httpx.Client | None = None,
 ) -> dict[str, Any]:
     """Finish the authorization-code flow: trade the callback's code for a token.
@@ -468,6 +573,7 @@ def exchange_code(
         state: The ``state`` from :func:`authorization_url`, checked against the callback's.
         token_url: Xero's token endpoint (override for a sandbox).
         http_client: An ``httpx.Client`` to send with (a private one by default).
+        timeout: The seconds the whole exchange may take (connect, send, answer).
 
     Returns:
         The token dict (``access_token``, ``refresh_token``, ``expires_at``, ``scope`` ...):
@@ -482,7 +588,9 @@ def exchange_code(
     endpoint, request = _exchange_setup(
         client_id, client_secret, redirect_uri, code_verifier, code, callback_url, state, token_url
     )
+    _set_total_timeout(request, timeout)
     http = http_client if http_client is not None else httpx.Client()
+    bound_by_deadlines(http)
     try:
         answer = send_token_request(http, request)
     finally:
@@ -501,13 +609,16 @@ async def aexchange_code(
     callback_url: str | None = None,
     state: str | None = None,
     token_url: str = DEFAULT_TOKEN_URL,
+    timeout: float = _TOKEN_TIMEOUT,
     http_client: httpx.AsyncClient | None = None,
 ) -> dict[str, Any]:
     """The async twin of :func:`exchange_code` (``http_client`` an ``httpx.AsyncClient``)."""
     endpoint, request = _exchange_setup(
         client_id, client_secret, redirect_uri, code_verifier, code, callback_url, state, token_url
     )
+    _set_total_timeout(request, timeout)
     http = http_client if http_client is not None else httpx.AsyncClient()
+    bound_by_deadlines(http)
     try:
         answer = await asend_token_request(http, request)
     finally:
@@ -554,18 +665,18 @@ def _utc(value: object) -> datetime.datetime | None:
         text = f"{head}.{digits[:6]}{rest}"
     try:
         when = datetime.datetime.fromisoformat(text)
-    except ValueError:
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=datetime.UTC)
+        return when.astimezone(datetime.UTC)
+    except (ValueError, OverflowError):  # not a date, or out of range once in UTC
         return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=datetime.UTC)
-    return when.astimezone(datetime.UTC)
 
 
 def parse_connections(status: int, content: bytes) -> list[Connection]:
     """The JSON list of ``GET /connections`` as typed connections."""
     try:
-        data = json.loads(content.decode("utf-8-sig"))
-    except (ValueError, UnicodeDecodeError) as exc:
+        data = load_json(content)
+    except ValueError as exc:
         raise XeroResponseError(
             f"the connections answer (HTTP {status}) is not JSON: {redact(str(exc))[:200]}",
             status_code=status,

@@ -55,7 +55,23 @@ def encode_string(name: str, value: str | None) -> str | None:
         raise RequestValidationError(
             [f"Expected a non-empty value for `{name}` but received {value!r}"]
         )
+    if not _encodable(value):
+        raise RequestValidationError(
+            [f"`{name}` is not valid text (it holds lone surrogates, which cannot be sent)"]
+        )
     return value
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+MAX_INT = 2_147_483_647
+"""The largest whole number a parameter may have (Xero reads them as 32-bit integers)."""
 
 
 def check_choice(name: str, value: str | None, choices: Iterable[str]) -> str | None:
@@ -79,9 +95,15 @@ def encode_datetime(name: str, value: datetime.datetime | datetime.date | None) 
             raise RequestValidationError(
                 [f"`{name}` must be timezone-aware (Xero reads it as UTC); got a naive datetime"]
             )
-        return value.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%S")
+        try:
+            utc = value.astimezone(datetime.UTC)
+        except (OverflowError, ValueError):
+            raise RequestValidationError(
+                [f"`{name}` is out of range once in UTC (years 1 to 9999)"]
+            ) from None
+        return f"{utc.year:04d}-{utc.month:02d}-{utc.day:02d}T{utc:%H:%M:%S}"
     if isinstance(value, datetime.date):
-        return value.strftime("%Y-%m-%dT00:00:00")
+        return f"{value.year:04d}-{value.month:02d}-{value.day:02d}T00:00:00"
     raise RequestValidationError(
         [f"`{name}` must be a datetime or a date; got {type(value).__name__}"]
     )
@@ -118,6 +140,8 @@ def encode_int(name: str, value: int | None, choices: Iterable[int] | None = Non
             raise RequestValidationError([f"`{name}` must be one of {listed}; got {value!r}"])
     elif value < 1:
         raise RequestValidationError([f"`{name}` must be at least 1; got {value!r}"])
+    elif value > MAX_INT:
+        raise RequestValidationError([f"`{name}` must be at most {MAX_INT:,}"])
     return str(value)
 
 

@@ -7,11 +7,11 @@ line, repr and message.
 
 One mechanism for every kind of secret: whatever authenticates a call registers its values
 with :func:`register_secret` (the 1.0 keys, and any later scheme's tokens or client secrets).
-A registered secret of any length is hidden: :func:`redact` replaces every occurrence, plain
-or in one of its URL-encoded forms, with ``***`` (the longest match first, so a secret that
-contains another is hidden whole). Callers refuse values too short to be real secrets before
-registering them (see :func:`._auth.key_problem`): a one-letter "secret" would mask that
-letter everywhere.
+A registered secret is hidden: :func:`redact` replaces every occurrence, plain or in one of
+its URL-encoded forms, with ``***`` (the longest match first, so a secret that contains
+another is hidden whole). Callers refuse values too short to be real secrets before
+registering them (see :func:`._auth.key_problem`, :func:`secret_problem`): a one-letter
+"secret" would mask that letter everywhere, so shorter values are never registered.
 
 The keys travel in the query string, so httpx and httpcore would write them into their own
 log records. A logging filter on the ``httpx``, ``httpcore`` and ``xero_customer_api``
@@ -28,9 +28,41 @@ import re
 import threading
 from urllib.parse import quote, quote_plus
 
-__all__ = ["MASK", "SecretFilter", "forget_secret", "redact", "register_secret"]
+__all__ = [
+    "MASK",
+    "MIN_SECRET_LENGTH",
+    "SecretFilter",
+    "forget_secret",
+    "redact",
+    "register_secret",
+    "secret_problem",
+]
 
 MASK = "***"
+MIN_SECRET_LENGTH = 8
+"""The shortest token or client secret accepted (Xero's are far longer: access tokens over a
+thousand characters, client secrets 48). Redaction is process-wide (the log filter cannot know
+which client wrote a record), so a shorter "secret" would mask ordinary words in every message
+of every client; :func:`register_secret` ignores shorter values, and the credentials' checks
+refuse them (see :func:`secret_problem`)."""
+
+
+def secret_problem(label: str, value: object) -> str | None:
+    """Why ``value`` cannot be a real token or secret (``label`` names it), or None. Never
+    shows the value."""
+    if not isinstance(value, str) or not value:
+        return f"{label} must be a non-empty string"
+    if not all(" " < c <= "~" for c in value):
+        return f"{label} must be visible ASCII characters only (no spaces, line breaks or controls)"
+    if len(value) < MIN_SECRET_LENGTH:
+        return (
+            f"{label} is too short to be a real one ({len(value)} characters; at least "
+            f"{MIN_SECRET_LENGTH} are required): so short a value cannot be hidden from logs and "
+            "messages without masking ordinary words; in tests use a longer fake value"
+        )
+    return None
+
+
 _lock = threading.Lock()
 _secrets: frozenset[str] = frozenset()
 _pattern: re.Pattern[str] | None = None
@@ -51,8 +83,8 @@ _LOGGERS = (
 def register_secret(value: str) -> None:
     """Remember a secret (any length) so that :func:`redact` and the log filter hide it."""
     global _secrets, _pattern
-    if not isinstance(value, str) or not value:
-        return
+    if not isinstance(value, str) or len(value) < MIN_SECRET_LENGTH:
+        return  # refused where it was given (secret_problem); masking it would mangle text
     forms = {value, quote(value, safe=""), quote_plus(value), _httpx_form(value)}
     with _lock:
         if not forms <= _secrets:

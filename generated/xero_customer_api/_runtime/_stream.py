@@ -5,7 +5,7 @@
 """Streaming a large list answer: one model at a time, memory independent of its size.
 
 ``client.contacts.iter(...)`` sends the same GET as ``list()`` but reads the body as it
-arrives: an lxml pull parser is fed from ``response.iter_bytes()``, every ``<Contacts>/<Contact>``
+arrives: an lxml pull parser is fed from the decoded body (:func:`._transport.decoded`), every ``<Contacts>/<Contact>``
 is decoded by the generated codec as soon as it ends, then cleared and dropped from the tree.
 
 The same hardening as whole documents, by the same code: the parser options of
@@ -48,9 +48,10 @@ import httpx
 from lxml import etree
 
 from ._base_client import _Attempt, _Body, _deadline, check_deadline, check_payload, token_expired
-from ._codec import unknown
+from ._codec import repeated, unknown
 from ._drift import watching
 from ._errors import XeroError, XeroResponseError
+from ._transport import adecoded, deadline_scope, decoded
 from ._types import NOT_GIVEN, NotGiven, TimeoutTypes
 from ._xml import (
     DOCTYPE_MARK_BYTES,
@@ -159,6 +160,8 @@ class ItemStream(Generic[T]):
         items = self._drain()
         self._check(root)
         check_payload(root, self._wrapper, self._status)
+        if len(root.findall(self._wrapper)) > 1:  # an empty second list is refused too
+            raise repeated(root.tag if isinstance(root.tag, str) else "?", self._wrapper)
         self._drop_last()
         if self._envelope is not None:
             try:
@@ -198,6 +201,8 @@ class ItemStream(Generic[T]):
                 # answer (or a DOCTYPE, in any encoding) fails before the first item is out.
                 self._check(root)
                 self._checked = True
+            if self._list is not None and parent is not self._list:
+                raise repeated(root.tag, self._wrapper)  # never joined, as by list()
             try:
                 with watching(self._core._drift):
                     items.append(self._decode(element, self._core.strict))
@@ -263,13 +268,15 @@ def iter_items(
     request = client._build_request(
         "GET", path, params, None, timeout, extra_headers=headers, tenant_id=tenant_id
     )
-    client._auth.authorize(request)
+    with deadline_scope(_deadline(request, time.monotonic())):  # the token call's
+        client._auth.authorize(request)
     slot = client._take_slot(request)  # rate limits: may wait (before the deadline starts)
     started = time.monotonic()
     deadline = _deadline(request, started)
     failure: _Attempt | None = None
     try:
-        response = client._http.send(request, stream=True, follow_redirects=False)
+        with deadline_scope(deadline):
+            response = client._http.send(request, stream=True, follow_redirects=False)
     except httpx.HTTPError as exc:
         failure = client._transport_error(exc, request, started)
     if failure is not None:
@@ -279,8 +286,9 @@ def iter_items(
         if not _streamable(response):
             body = _Body(client, response, deadline)
             try:
-                for part in response.iter_bytes():
-                    body.add(part)
+                with deadline_scope(deadline):
+                    for part in decoded(response):
+                        body.add(part)
             except httpx.HTTPError as exc:
                 failure = client._transport_error(exc, request, started)
             if failure is not None:
@@ -304,11 +312,12 @@ def iter_items(
                 return
             raise error
         stream = ItemStream(client, response.status_code, wrapper, item, decode, envelope)
-        chunks = response.iter_bytes()
+        chunks = decoded(response)
         done = False
         while not done:
             try:
-                chunk = next(chunks)
+                with deadline_scope(deadline):  # moved on by the caller's time
+                    chunk = next(chunks)
                 check_deadline(response, deadline)
             except StopIteration:
                 done = True
@@ -344,13 +353,15 @@ async def aiter_items(
     request = client._build_request(
         "GET", path, params, None, timeout, extra_headers=headers, tenant_id=tenant_id
     )
-    await client._auth.aauthorize(request)
+    with deadline_scope(_deadline(request, time.monotonic())):  # the token call's
+        await client._auth.aauthorize(request)
     slot = await client._atake_slot(request)
     started = time.monotonic()
     deadline = _deadline(request, started)
     failure: _Attempt | None = None
     try:
-        response = await client._http.send(request, stream=True, follow_redirects=False)
+        with deadline_scope(deadline):
+            response = await client._http.send(request, stream=True, follow_redirects=False)
     except httpx.HTTPError as exc:
         failure = client._transport_error(exc, request, started)
     if failure is not None:
@@ -360,8 +371,9 @@ async def aiter_items(
         if not _streamable(response):
             body = _Body(client, response, deadline)
             try:
-                async for part in response.aiter_bytes():
-                    body.add(part)
+                with deadline_scope(deadline):
+                    async for part in adecoded(response):
+                        body.add(part)
             except httpx.HTTPError as exc:
                 failure = client._transport_error(exc, request, started)
             if failure is not None:
@@ -386,11 +398,12 @@ async def aiter_items(
                 return
             raise error
         stream = ItemStream(client, response.status_code, wrapper, item, decode, envelope)
-        chunks = response.aiter_bytes()
+        chunks = adecoded(response)
         done = False
         while not done:
             try:
-                chunk = await chunks.__anext__()
+                with deadline_scope(deadline):  # moved on by the caller's time
+                    chunk = await chunks.__anext__()
                 check_deadline(response, deadline)
             except StopAsyncIteration:
                 done = True

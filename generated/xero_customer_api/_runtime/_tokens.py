@@ -9,11 +9,14 @@ two clients (or two worker processes) refreshing the same token at the same time
 organisation (it must connect again). A :class:`TokenStore` makes the refresh happen once:
 :meth:`TokenStore.refresh` runs under the key's lock, and a client that waited finds the
 token another one stored meanwhile and uses it instead of refreshing again. The new token is
-stored before the lock is released, so the rotated refresh token is never lost.
+stored before the lock is released and before ``on_token_refresh`` runs, so the rotated
+refresh token is never lost (a callback that raises, or a worker that dies in it, leaves it in
+the store), and a client never adopts a stored token older (expiring earlier) than its own.
 
 Give one to a client as ``XeroClient(..., token_store=store, tenant_id=...)``: the client's
 tokens live under its ``tenant_id`` (``"default"`` without one). A token already in the store
-wins over the ``token=`` given to the client (the store holds the live refresh token).
+wins over the ``token=`` given to the client (the store holds the live refresh token),
+unless it is older.
 
 :class:`MemoryTokenStore` serves the clients of one process;
 ``xero_customer_api.redis.RedisTokenStore`` those of many processes and machines.

@@ -30,8 +30,11 @@ from ..._runtime._codec import (
     missing,
     parse_date,
     parse_utc_datetime,
+    plain_decimal,
     read_bool,
+    read_decimal,
     read_enum,
+    repeated,
     skipped,
     to_bytes,
     unknown,
@@ -122,20 +125,30 @@ def decode_account(el: etree._Element, strict: bool = False) -> Account:
     for child in el:
         tag = child.tag
         if tag == "Code":
+            if v_code is not None:  # a second value never silently wins
+                raise repeated("Account", "Code")
             v_code = child.text or ""
         elif tag == "Name":
+            if v_name is not None:  # a second value never silently wins
+                raise repeated("Account", "Name")
             v_name = child.text or ""
         elif tag == "Type":
+            if v_type is not None:  # a second value never silently wins
+                raise repeated("Account", "Type")
             text = child.text
             v_type = _E_AccountType.get(text)
             if v_type is None:
                 v_type = read_enum(_E_AccountType, text)
         elif tag == "TaxType":
+            if v_tax_type is not None:  # a second value never silently wins
+                raise repeated("Account", "TaxType")
             text = child.text
             v_tax_type = _E_TaxType.get(text)
             if v_tax_type is None:
                 v_tax_type = read_enum(_E_TaxType, text)
         elif tag == "Description":
+            if v_description is not None:  # a second value never silently wins
+                raise repeated("Account", "Description")
             v_description = child.text or ""
         elif strict and isinstance(tag, str):
             raise unknown("Account", tag)
@@ -194,25 +207,43 @@ def decode_address(el: etree._Element, strict: bool = False) -> Address:
     for child in el:
         tag = child.tag
         if tag == "AddressType":
+            if v_address_type is not None:  # a second value never silently wins
+                raise repeated("Address", "AddressType")
             text = child.text
             v_address_type = _E_AddressType.get(text)
             if v_address_type is None:
                 v_address_type = read_enum(_E_AddressType, text)
         elif tag == "AddressLine1":
+            if v_address_line1 is not None:  # a second value never silently wins
+                raise repeated("Address", "AddressLine1")
             v_address_line1 = child.text or ""
         elif tag == "AddressLine2":
+            if v_address_line2 is not None:  # a second value never silently wins
+                raise repeated("Address", "AddressLine2")
             v_address_line2 = child.text or ""
         elif tag == "AddressLine3":
+            if v_address_line3 is not None:  # a second value never silently wins
+                raise repeated("Address", "AddressLine3")
             v_address_line3 = child.text or ""
         elif tag == "AddressLine4":
+            if v_address_line4 is not None:  # a second value never silently wins
+                raise repeated("Address", "AddressLine4")
             v_address_line4 = child.text or ""
         elif tag == "City":
+            if v_city is not None:  # a second value never silently wins
+                raise repeated("Address", "City")
             v_city = child.text or ""
         elif tag == "Region":
+            if v_region is not None:  # a second value never silently wins
+                raise repeated("Address", "Region")
             v_region = child.text or ""
         elif tag == "PostalCode":
+            if v_postal_code is not None:  # a second value never silently wins
+                raise repeated("Address", "PostalCode")
             v_postal_code = child.text or ""
         elif tag == "Country":
+            if v_country is not None:  # a second value never silently wins
+                raise repeated("Address", "Country")
             v_country = child.text or ""
         elif strict and isinstance(tag, str):
             raise unknown("Address", tag)
@@ -276,22 +307,37 @@ def decode_contact(el: etree._Element, strict: bool = False) -> Contact:
     v_phones: list[Phone] = []
     v_skype_user_name: str | None = None
     v_updated_date_utc: datetime.datetime | None = None
+    w_addresses = False
+    w_phones = False
     for child in el:
         tag = child.tag
         if tag == "ContactID":
+            if v_contact_id is not None:  # a second value never silently wins
+                raise repeated("Contact", "ContactID")
             v_contact_id = child.text or ""
         elif tag == "ContactNumber":
+            if v_contact_number is not None:  # a second value never silently wins
+                raise repeated("Contact", "ContactNumber")
             v_contact_number = child.text or ""
         elif tag == "ContactStatus":
+            if v_contact_status is not None:  # a second value never silently wins
+                raise repeated("Contact", "ContactStatus")
             text = child.text
             v_contact_status = _E_ContactStatus.get(text)
             if v_contact_status is None:
                 v_contact_status = read_enum(_E_ContactStatus, text)
         elif tag == "Name":
+            if v_name is not None:  # a second value never silently wins
+                raise repeated("Contact", "Name")
             v_name = child.text or ""
         elif tag == "EmailAddress":
+            if v_email_address is not None:  # a second value never silently wins
+                raise repeated("Contact", "EmailAddress")
             v_email_address = child.text or ""
         elif tag == "Addresses":
+            if w_addresses:  # a second list is never joined to the first
+                raise repeated("Contact", "Addresses")
+            w_addresses = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "Address":
@@ -302,6 +348,9 @@ def decode_contact(el: etree._Element, strict: bool = False) -> Contact:
                     elif isinstance(item.tag, str):
                         skipped("Addresses", item.tag)
         elif tag == "Phones":
+            if w_phones:  # a second list is never joined to the first
+                raise repeated("Contact", "Phones")
+            w_phones = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "Phone":
@@ -312,8 +361,12 @@ def decode_contact(el: etree._Element, strict: bool = False) -> Contact:
                     elif isinstance(item.tag, str):
                         skipped("Phones", item.tag)
         elif tag == "SkypeUserName":
+            if v_skype_user_name is not None:  # a second value never silently wins
+                raise repeated("Contact", "SkypeUserName")
             v_skype_user_name = child.text or ""
         elif tag == "UpdatedDateUTC":
+            if v_updated_date_utc is not None:  # a second value never silently wins
+                raise repeated("Contact", "UpdatedDateUTC")
             try:
                 v_updated_date_utc = parse_utc_datetime(child.text or "")
             except ValueError:
@@ -378,8 +431,12 @@ def decode_error(el: etree._Element, strict: bool = False) -> Error:
     for child in el:
         tag = child.tag
         if tag == "Description":
+            if v_description is not None:  # a second value never silently wins
+                raise repeated("Error", "Description")
             v_description = child.text or ""
         elif tag == "Exception":
+            if v_exception is not None:  # a second value never silently wins
+                raise repeated("Error", "Exception")
             v_exception = decode_error_exception(child, strict)
         elif strict and isinstance(tag, str):
             raise unknown("Error", tag)
@@ -421,17 +478,27 @@ def decode_error_exception(el: etree._Element, strict: bool = False) -> ErrorExc
     for child in el:
         tag = child.tag
         if tag == "DateTime":
+            if v_date_time is not None:  # a second value never silently wins
+                raise repeated("ErrorException", "DateTime")
             try:
                 v_date_time = parse_utc_datetime(child.text or "")
             except ValueError:
                 raise invalid("Xero UTC timestamp", "ErrorException.DateTime", child.text) from None
         elif tag == "ExceptionType":
+            if v_exception_type is not None:  # a second value never silently wins
+                raise repeated("ErrorException", "ExceptionType")
             v_exception_type = child.text or ""
         elif tag == "Message":
+            if v_message is not None:  # a second value never silently wins
+                raise repeated("ErrorException", "Message")
             v_message = child.text or ""
         elif tag == "Source":
+            if v_source is not None:  # a second value never silently wins
+                raise repeated("ErrorException", "Source")
             v_source = child.text or ""
         elif tag == "StackTrace":
+            if v_stack_trace is not None:  # a second value never silently wins
+                raise repeated("ErrorException", "StackTrace")
             v_stack_trace = child.text or ""
         elif strict and isinstance(tag, str):
             raise unknown("ErrorException", tag)
@@ -492,32 +559,50 @@ def decode_invoice(el: etree._Element, strict: bool = False) -> Invoice:
     v_amount_paid: Decimal | None = None
     v_amount_credited: Decimal | None = None
     v_updated_date_utc: datetime.datetime | None = None
+    w_line_items = False
+    w_payments = False
     for child in el:
         tag = child.tag
         if tag == "InvoiceType":
+            if v_invoice_type is not None:  # a second value never silently wins
+                raise repeated("Invoice", "InvoiceType")
             text = child.text
             v_invoice_type = _E_InvoiceType.get(text)
             if v_invoice_type is None:
                 v_invoice_type = read_enum(_E_InvoiceType, text)
         elif tag == "InvoiceID":
+            if v_invoice_id is not None:  # a second value never silently wins
+                raise repeated("Invoice", "InvoiceID")
             v_invoice_id = child.text or ""
         elif tag == "Contact":
+            if v_contact is not None:  # a second value never silently wins
+                raise repeated("Invoice", "Contact")
             v_contact = decode_contact(child, strict)
         elif tag == "InvoiceDate":
+            if v_invoice_date is not None:  # a second value never silently wins
+                raise repeated("Invoice", "InvoiceDate")
             try:
                 v_invoice_date = parse_date(child.text or "")
             except ValueError:
                 raise invalid("Xero date", "Invoice.InvoiceDate", child.text) from None
         elif tag == "DueDate":
+            if v_due_date is not None:  # a second value never silently wins
+                raise repeated("Invoice", "DueDate")
             try:
                 v_due_date = parse_date(child.text or "")
             except ValueError:
                 raise invalid("Xero date", "Invoice.DueDate", child.text) from None
         elif tag == "InvoiceNumber":
+            if v_invoice_number is not None:  # a second value never silently wins
+                raise repeated("Invoice", "InvoiceNumber")
             v_invoice_number = child.text or ""
         elif tag == "Reference":
+            if v_reference is not None:  # a second value never silently wins
+                raise repeated("Invoice", "Reference")
             v_reference = child.text or ""
         elif tag == "TaxInclusive":
+            if v_tax_inclusive is not None:  # a second value never silently wins
+                raise repeated("Invoice", "TaxInclusive")
             text = child.text
             if text == "true":
                 v_tax_inclusive = True
@@ -526,6 +611,8 @@ def decode_invoice(el: etree._Element, strict: bool = False) -> Invoice:
             else:
                 v_tax_inclusive = read_bool(text, "Invoice.TaxInclusive")
         elif tag == "IncludesTax":
+            if v_includes_tax is not None:  # a second value never silently wins
+                raise repeated("Invoice", "IncludesTax")
             text = child.text
             if text == "true":
                 v_includes_tax = True
@@ -534,32 +621,40 @@ def decode_invoice(el: etree._Element, strict: bool = False) -> Invoice:
             else:
                 v_includes_tax = read_bool(text, "Invoice.IncludesTax")
         elif tag == "SubTotal":
-            try:
-                v_sub_total = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "Invoice.SubTotal", child.text) from None
-            if not v_sub_total.is_finite():
-                raise invalid("decimal", "Invoice.SubTotal", child.text)
+            if v_sub_total is not None:  # a second value never silently wins
+                raise repeated("Invoice", "SubTotal")
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_sub_total = Decimal(text)
+            else:
+                v_sub_total = read_decimal(text, "Invoice.SubTotal")
         elif tag == "TotalTax":
-            try:
-                v_total_tax = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "Invoice.TotalTax", child.text) from None
-            if not v_total_tax.is_finite():
-                raise invalid("decimal", "Invoice.TotalTax", child.text)
+            if v_total_tax is not None:  # a second value never silently wins
+                raise repeated("Invoice", "TotalTax")
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_total_tax = Decimal(text)
+            else:
+                v_total_tax = read_decimal(text, "Invoice.TotalTax")
         elif tag == "Total":
-            try:
-                v_total = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "Invoice.Total", child.text) from None
-            if not v_total.is_finite():
-                raise invalid("decimal", "Invoice.Total", child.text)
+            if v_total is not None:  # a second value never silently wins
+                raise repeated("Invoice", "Total")
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_total = Decimal(text)
+            else:
+                v_total = read_decimal(text, "Invoice.Total")
         elif tag == "InvoiceStatus":
+            if v_invoice_status is not None:  # a second value never silently wins
+                raise repeated("Invoice", "InvoiceStatus")
             text = child.text
             v_invoice_status = _E_InvoiceStatus.get(text)
             if v_invoice_status is None:
                 v_invoice_status = read_enum(_E_InvoiceStatus, text)
         elif tag == "LineItems":
+            if w_line_items:  # a second list is never joined to the first
+                raise repeated("Invoice", "LineItems")
+            w_line_items = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "LineItem":
@@ -570,6 +665,9 @@ def decode_invoice(el: etree._Element, strict: bool = False) -> Invoice:
                     elif isinstance(item.tag, str):
                         skipped("LineItems", item.tag)
         elif tag == "Payments":
+            if w_payments:  # a second list is never joined to the first
+                raise repeated("Invoice", "Payments")
+            w_payments = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "Payment":
@@ -580,32 +678,39 @@ def decode_invoice(el: etree._Element, strict: bool = False) -> Invoice:
                     elif isinstance(item.tag, str):
                         skipped("Payments", item.tag)
         elif tag == "FullyPaidOn":
+            if v_fully_paid_on is not None:  # a second value never silently wins
+                raise repeated("Invoice", "FullyPaidOn")
             try:
                 v_fully_paid_on = parse_date(child.text or "")
             except ValueError:
                 raise invalid("Xero date", "Invoice.FullyPaidOn", child.text) from None
         elif tag == "AmountDue":
-            try:
-                v_amount_due = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "Invoice.AmountDue", child.text) from None
-            if not v_amount_due.is_finite():
-                raise invalid("decimal", "Invoice.AmountDue", child.text)
+            if v_amount_due is not None:  # a second value never silently wins
+                raise repeated("Invoice", "AmountDue")
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_amount_due = Decimal(text)
+            else:
+                v_amount_due = read_decimal(text, "Invoice.AmountDue")
         elif tag == "AmountPaid":
-            try:
-                v_amount_paid = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "Invoice.AmountPaid", child.text) from None
-            if not v_amount_paid.is_finite():
-                raise invalid("decimal", "Invoice.AmountPaid", child.text)
+            if v_amount_paid is not None:  # a second value never silently wins
+                raise repeated("Invoice", "AmountPaid")
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_amount_paid = Decimal(text)
+            else:
+                v_amount_paid = read_decimal(text, "Invoice.AmountPaid")
         elif tag == "AmountCredited":
-            try:
-                v_amount_credited = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "Invoice.AmountCredited", child.text) from None
-            if not v_amount_credited.is_finite():
-                raise invalid("decimal", "Invoice.AmountCredited", child.text)
+            if v_amount_credited is not None:  # a second value never silently wins
+                raise repeated("Invoice", "AmountCredited")
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_amount_credited = Decimal(text)
+            else:
+                v_amount_credited = read_decimal(text, "Invoice.AmountCredited")
         elif tag == "UpdatedDateUTC":
+            if v_updated_date_utc is not None:  # a second value never silently wins
+                raise repeated("Invoice", "UpdatedDateUTC")
             try:
                 v_updated_date_utc = parse_utc_datetime(child.text or "")
             except ValueError:
@@ -713,48 +818,64 @@ def decode_line_item(el: etree._Element, strict: bool = False) -> LineItem:
     v_line_amount: Decimal | None = None
     v_account_code: str | None = None
     v_tracking: list[LineItemTracking] = []
+    w_tracking = False
     for child in el:
         tag = child.tag
         if tag == "LineItemID":
+            if v_line_item_id is not None:  # a second value never silently wins
+                raise repeated("LineItem", "LineItemID")
             v_line_item_id = child.text or ""
         elif tag == "Description":
+            if v_description is not None:  # a second value never silently wins
+                raise repeated("LineItem", "Description")
             v_description = child.text or ""
         elif tag == "Quantity":
-            try:
-                v_quantity = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "LineItem.Quantity", child.text) from None
-            if not v_quantity.is_finite():
-                raise invalid("decimal", "LineItem.Quantity", child.text)
+            if v_quantity is not None:  # a second value never silently wins
+                raise repeated("LineItem", "Quantity")
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_quantity = Decimal(text)
+            else:
+                v_quantity = read_decimal(text, "LineItem.Quantity")
         elif tag == "UnitAmount":
-            try:
-                v_unit_amount = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "LineItem.UnitAmount", child.text) from None
-            if not v_unit_amount.is_finite():
-                raise invalid("decimal", "LineItem.UnitAmount", child.text)
+            if v_unit_amount is not None:  # a second value never silently wins
+                raise repeated("LineItem", "UnitAmount")
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_unit_amount = Decimal(text)
+            else:
+                v_unit_amount = read_decimal(text, "LineItem.UnitAmount")
         elif tag == "TaxType":
+            if v_tax_type is not None:  # a second value never silently wins
+                raise repeated("LineItem", "TaxType")
             text = child.text
             v_tax_type = _E_TaxType.get(text)
             if v_tax_type is None:
                 v_tax_type = read_enum(_E_TaxType, text)
         elif tag == "TaxAmount":
-            try:
-                v_tax_amount = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "LineItem.TaxAmount", child.text) from None
-            if not v_tax_amount.is_finite():
-                raise invalid("decimal", "LineItem.TaxAmount", child.text)
+            if v_tax_amount is not None:  # a second value never silently wins
+                raise repeated("LineItem", "TaxAmount")
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_tax_amount = Decimal(text)
+            else:
+                v_tax_amount = read_decimal(text, "LineItem.TaxAmount")
         elif tag == "LineAmount":
-            try:
-                v_line_amount = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "LineItem.LineAmount", child.text) from None
-            if not v_line_amount.is_finite():
-                raise invalid("decimal", "LineItem.LineAmount", child.text)
+            if v_line_amount is not None:  # a second value never silently wins
+                raise repeated("LineItem", "LineAmount")
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_line_amount = Decimal(text)
+            else:
+                v_line_amount = read_decimal(text, "LineItem.LineAmount")
         elif tag == "AccountCode":
+            if v_account_code is not None:  # a second value never silently wins
+                raise repeated("LineItem", "AccountCode")
             v_account_code = child.text or ""
         elif tag == "Tracking":
+            if w_tracking:  # a second list is never joined to the first
+                raise repeated("LineItem", "Tracking")
+            w_tracking = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "TrackingCategory":
@@ -827,8 +948,12 @@ def decode_line_item_tracking(el: etree._Element, strict: bool = False) -> LineI
     for child in el:
         tag = child.tag
         if tag == "Name":
+            if v_name is not None:  # a second value never silently wins
+                raise repeated("LineItemTracking", "Name")
             v_name = child.text or ""
         elif tag == "Option":
+            if v_option is not None:  # a second value never silently wins
+                raise repeated("LineItemTracking", "Option")
             v_option = child.text or ""
         elif strict and isinstance(tag, str):
             raise unknown("LineItemTracking", tag)
@@ -869,17 +994,20 @@ def decode_payment(el: etree._Element, strict: bool = False) -> Payment:
     for child in el:
         tag = child.tag
         if tag == "Date":
+            if v_date is not None:  # a second value never silently wins
+                raise repeated("Payment", "Date")
             try:
                 v_date = parse_date(child.text or "")
             except ValueError:
                 raise invalid("Xero date", "Payment.Date", child.text) from None
         elif tag == "Amount":
-            try:
-                v_amount = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "Payment.Amount", child.text) from None
-            if not v_amount.is_finite():
-                raise invalid("decimal", "Payment.Amount", child.text)
+            if v_amount is not None:  # a second value never silently wins
+                raise repeated("Payment", "Amount")
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_amount = Decimal(text)
+            else:
+                v_amount = read_decimal(text, "Payment.Amount")
         elif strict and isinstance(tag, str):
             raise unknown("Payment", tag)
         elif isinstance(tag, str):
@@ -921,15 +1049,23 @@ def decode_phone(el: etree._Element, strict: bool = False) -> Phone:
     for child in el:
         tag = child.tag
         if tag == "PhoneType":
+            if v_phone_type is not None:  # a second value never silently wins
+                raise repeated("Phone", "PhoneType")
             text = child.text
             v_phone_type = _E_PhoneType.get(text)
             if v_phone_type is None:
                 v_phone_type = read_enum(_E_PhoneType, text)
         elif tag == "PhoneNumber":
+            if v_phone_number is not None:  # a second value never silently wins
+                raise repeated("Phone", "PhoneNumber")
             v_phone_number = child.text or ""
         elif tag == "PhoneAreaCode":
+            if v_phone_area_code is not None:  # a second value never silently wins
+                raise repeated("Phone", "PhoneAreaCode")
             v_phone_area_code = child.text or ""
         elif tag == "PhoneCountryCode":
+            if v_phone_country_code is not None:  # a second value never silently wins
+                raise repeated("Phone", "PhoneCountryCode")
             v_phone_country_code = child.text or ""
         elif strict and isinstance(tag, str):
             raise unknown("Phone", tag)
@@ -974,9 +1110,13 @@ def decode_response_envelope(el: etree._Element, strict: bool = False) -> Respon
     v_status: str | None = None
     v_provider_name: str | None = None
     v_date_time_utc: datetime.datetime | None = None
+    w_errors = False
     for child in el:
         tag = child.tag
         if tag == "Errors":
+            if w_errors:  # a second list is never joined to the first
+                raise repeated("ResponseEnvelope", "Errors")
+            w_errors = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "Error":
@@ -987,12 +1127,20 @@ def decode_response_envelope(el: etree._Element, strict: bool = False) -> Respon
                     elif isinstance(item.tag, str):
                         skipped("Errors", item.tag)
         elif tag == "ID":
+            if v_id is not None:  # a second value never silently wins
+                raise repeated("ResponseEnvelope", "ID")
             v_id = child.text or ""
         elif tag == "Status":
+            if v_status is not None:  # a second value never silently wins
+                raise repeated("ResponseEnvelope", "Status")
             v_status = child.text or ""
         elif tag == "ProviderName":
+            if v_provider_name is not None:  # a second value never silently wins
+                raise repeated("ResponseEnvelope", "ProviderName")
             v_provider_name = child.text or ""
         elif tag == "DateTimeUTC":
+            if v_date_time_utc is not None:  # a second value never silently wins
+                raise repeated("ResponseEnvelope", "DateTimeUTC")
             try:
                 v_date_time_utc = parse_utc_datetime(child.text or "")
             except ValueError:
@@ -1049,11 +1197,17 @@ def decode_tracking_category(el: etree._Element, strict: bool = False) -> Tracki
     """An element holding a ``TrackingCategory`` (``<TrackingCategory>``) -> the dataclass."""
     v_name: str | None = None
     v_options: list[TrackingOption] = []
+    w_options = False
     for child in el:
         tag = child.tag
         if tag == "Name":
+            if v_name is not None:  # a second value never silently wins
+                raise repeated("TrackingCategory", "Name")
             v_name = child.text or ""
         elif tag == "Options":
+            if w_options:  # a second list is never joined to the first
+                raise repeated("TrackingCategory", "Options")
+            w_options = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "Option":
@@ -1100,6 +1254,8 @@ def decode_tracking_option(el: etree._Element, strict: bool = False) -> Tracking
     for child in el:
         tag = child.tag
         if tag == "Name":
+            if v_name is not None:  # a second value never silently wins
+                raise repeated("TrackingOption", "Name")
             v_name = child.text or ""
         elif strict and isinstance(tag, str):
             raise unknown("TrackingOption", tag)

@@ -30,9 +30,12 @@ from ..._runtime._codec import (
     invalid,
     parse_date,
     parse_utc_datetime,
+    plain_decimal,
     read_bool,
+    read_decimal,
     read_enum,
     read_int,
+    repeated,
     skipped,
     to_bytes,
     unknown,
@@ -500,6 +503,8 @@ def decode_account(el: etree._Element, strict: bool = False) -> Account:
     v_has_attachments: bool | None = None
     v_updated_date_utc: datetime.datetime | None = None
     v_add_to_watchlist: bool | None = None
+    w_validation_errors = False
+    w_warnings = False
     text = el.get("status")
     if text is not None:
         v_validation_status = _E_EntityValidationStatus.get(text)
@@ -508,6 +513,9 @@ def decode_account(el: etree._Element, strict: bool = False) -> Account:
     for child in el:
         tag = child.tag
         if tag == "ValidationErrors":
+            if w_validation_errors:  # a second list is never joined to the first
+                raise repeated("Account", "ValidationErrors")
+            w_validation_errors = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "ValidationError":
@@ -518,6 +526,9 @@ def decode_account(el: etree._Element, strict: bool = False) -> Account:
                     elif isinstance(item.tag, str):
                         skipped("ValidationErrors", item.tag)
         elif tag == "Warnings":
+            if w_warnings:  # a second list is never joined to the first
+                raise repeated("Account", "Warnings")
+            w_warnings = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "Warning":
@@ -528,33 +539,53 @@ def decode_account(el: etree._Element, strict: bool = False) -> Account:
                     elif isinstance(item.tag, str):
                         skipped("Warnings", item.tag)
         elif tag == "AccountID":
+            if v_account_id is not None:  # a second value never silently wins
+                raise repeated("Account", "AccountID")
             v_account_id = child.text or ""
         elif tag == "Code":
+            if v_code is not None:  # a second value never silently wins
+                raise repeated("Account", "Code")
             v_code = child.text or ""
         elif tag == "Name":
+            if v_name is not None:  # a second value never silently wins
+                raise repeated("Account", "Name")
             v_name = child.text or ""
         elif tag == "Status":
+            if v_status is not None:  # a second value never silently wins
+                raise repeated("Account", "Status")
             text = child.text
             v_status = _E_AccountStatus.get(text)
             if v_status is None:
                 v_status = read_enum(_E_AccountStatus, text)
         elif tag == "Type":
+            if v_type is not None:  # a second value never silently wins
+                raise repeated("Account", "Type")
             text = child.text
             v_type = _E_AccountType.get(text)
             if v_type is None:
                 v_type = read_enum(_E_AccountType, text)
         elif tag == "TaxType":
+            if v_tax_type is not None:  # a second value never silently wins
+                raise repeated("Account", "TaxType")
             v_tax_type = child.text or ""
         elif tag == "Description":
+            if v_description is not None:  # a second value never silently wins
+                raise repeated("Account", "Description")
             v_description = child.text or ""
         elif tag == "Class":
+            if v_class_ is not None:  # a second value never silently wins
+                raise repeated("Account", "Class")
             text = child.text
             v_class_ = _E_AccountClass.get(text)
             if v_class_ is None:
                 v_class_ = read_enum(_E_AccountClass, text)
         elif tag == "SystemAccount":
+            if v_system_account is not None:  # a second value never silently wins
+                raise repeated("Account", "SystemAccount")
             v_system_account = child.text or ""
         elif tag == "EnablePaymentsToAccount":
+            if v_enable_payments_to_account is not None:  # a second value never silently wins
+                raise repeated("Account", "EnablePaymentsToAccount")
             text = child.text
             if text == "true":
                 v_enable_payments_to_account = True
@@ -563,6 +594,8 @@ def decode_account(el: etree._Element, strict: bool = False) -> Account:
             else:
                 v_enable_payments_to_account = read_bool(text, "Account.EnablePaymentsToAccount")
         elif tag == "ShowInExpenseClaims":
+            if v_show_in_expense_claims is not None:  # a second value never silently wins
+                raise repeated("Account", "ShowInExpenseClaims")
             text = child.text
             if text == "true":
                 v_show_in_expense_claims = True
@@ -571,19 +604,31 @@ def decode_account(el: etree._Element, strict: bool = False) -> Account:
             else:
                 v_show_in_expense_claims = read_bool(text, "Account.ShowInExpenseClaims")
         elif tag == "BankAccountNumber":
+            if v_bank_account_number is not None:  # a second value never silently wins
+                raise repeated("Account", "BankAccountNumber")
             v_bank_account_number = child.text or ""
         elif tag == "BankAccountType":
+            if v_bank_account_type is not None:  # a second value never silently wins
+                raise repeated("Account", "BankAccountType")
             text = child.text
             v_bank_account_type = _E_BankAccountType.get(text)
             if v_bank_account_type is None:
                 v_bank_account_type = read_enum(_E_BankAccountType, text)
         elif tag == "CurrencyCode":
+            if v_currency_code is not None:  # a second value never silently wins
+                raise repeated("Account", "CurrencyCode")
             v_currency_code = child.text or ""
         elif tag == "ReportingCode":
+            if v_reporting_code is not None:  # a second value never silently wins
+                raise repeated("Account", "ReportingCode")
             v_reporting_code = child.text or ""
         elif tag == "ReportingCodeName":
+            if v_reporting_code_name is not None:  # a second value never silently wins
+                raise repeated("Account", "ReportingCodeName")
             v_reporting_code_name = child.text or ""
         elif tag == "HasAttachments":
+            if v_has_attachments is not None:  # a second value never silently wins
+                raise repeated("Account", "HasAttachments")
             text = child.text
             if text == "true":
                 v_has_attachments = True
@@ -601,6 +646,8 @@ def decode_account(el: etree._Element, strict: bool = False) -> Account:
                         "Xero UTC timestamp", "Account.UpdatedDateUTC", child.text
                     ) from None
         elif tag == "AddToWatchlist":
+            if v_add_to_watchlist is not None:  # a second value never silently wins
+                raise repeated("Account", "AddToWatchlist")
             text = child.text
             if text == "true":
                 v_add_to_watchlist = True
@@ -738,8 +785,12 @@ def decode_action(el: etree._Element, strict: bool = False) -> Action:
     for child in el:
         tag = child.tag
         if tag == "Name":
+            if v_name is not None:  # a second value never silently wins
+                raise repeated("Action", "Name")
             v_name = child.text or ""
         elif tag == "Status":
+            if v_status is not None:  # a second value never silently wins
+                raise repeated("Action", "Status")
             text = child.text
             v_status = _E_ActionStatus.get(text)
             if v_status is None:
@@ -787,6 +838,8 @@ def decode_address(el: etree._Element, strict: bool = False) -> Address:
     v_postal_code: str | None = None
     v_country: str | None = None
     v_attention_to: str | None = None
+    w_validation_errors = False
+    w_warnings = False
     text = el.get("status")
     if text is not None:
         v_validation_status = _E_EntityValidationStatus.get(text)
@@ -795,6 +848,9 @@ def decode_address(el: etree._Element, strict: bool = False) -> Address:
     for child in el:
         tag = child.tag
         if tag == "ValidationErrors":
+            if w_validation_errors:  # a second list is never joined to the first
+                raise repeated("Address", "ValidationErrors")
+            w_validation_errors = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "ValidationError":
@@ -805,6 +861,9 @@ def decode_address(el: etree._Element, strict: bool = False) -> Address:
                     elif isinstance(item.tag, str):
                         skipped("ValidationErrors", item.tag)
         elif tag == "Warnings":
+            if w_warnings:  # a second list is never joined to the first
+                raise repeated("Address", "Warnings")
+            w_warnings = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "Warning":
@@ -815,27 +874,47 @@ def decode_address(el: etree._Element, strict: bool = False) -> Address:
                     elif isinstance(item.tag, str):
                         skipped("Warnings", item.tag)
         elif tag == "AddressType":
+            if v_address_type is not None:  # a second value never silently wins
+                raise repeated("Address", "AddressType")
             text = child.text
             v_address_type = _E_AddressType.get(text)
             if v_address_type is None:
                 v_address_type = read_enum(_E_AddressType, text)
         elif tag == "AddressLine1":
+            if v_address_line1 is not None:  # a second value never silently wins
+                raise repeated("Address", "AddressLine1")
             v_address_line1 = child.text or ""
         elif tag == "AddressLine2":
+            if v_address_line2 is not None:  # a second value never silently wins
+                raise repeated("Address", "AddressLine2")
             v_address_line2 = child.text or ""
         elif tag == "AddressLine3":
+            if v_address_line3 is not None:  # a second value never silently wins
+                raise repeated("Address", "AddressLine3")
             v_address_line3 = child.text or ""
         elif tag == "AddressLine4":
+            if v_address_line4 is not None:  # a second value never silently wins
+                raise repeated("Address", "AddressLine4")
             v_address_line4 = child.text or ""
         elif tag == "City":
+            if v_city is not None:  # a second value never silently wins
+                raise repeated("Address", "City")
             v_city = child.text or ""
         elif tag == "Region":
+            if v_region is not None:  # a second value never silently wins
+                raise repeated("Address", "Region")
             v_region = child.text or ""
         elif tag == "PostalCode":
+            if v_postal_code is not None:  # a second value never silently wins
+                raise repeated("Address", "PostalCode")
             v_postal_code = child.text or ""
         elif tag == "Country":
+            if v_country is not None:  # a second value never silently wins
+                raise repeated("Address", "Country")
             v_country = child.text or ""
         elif tag == "AttentionTo":
+            if v_attention_to is not None:  # a second value never silently wins
+                raise repeated("Address", "AttentionTo")
             v_attention_to = child.text or ""
         elif strict and isinstance(tag, str):
             raise unknown("Address", tag)
@@ -936,6 +1015,8 @@ def decode_allocation(el: etree._Element, strict: bool = False) -> Allocation:
     v_date: datetime.date | None = None
     v_is_deleted: bool | None = None
     v_updated_date_utc: datetime.datetime | None = None
+    w_validation_errors = False
+    w_warnings = False
     text = el.get("status")
     if text is not None:
         v_validation_status = _E_EntityValidationStatus.get(text)
@@ -944,6 +1025,9 @@ def decode_allocation(el: etree._Element, strict: bool = False) -> Allocation:
     for child in el:
         tag = child.tag
         if tag == "ValidationErrors":
+            if w_validation_errors:  # a second list is never joined to the first
+                raise repeated("Allocation", "ValidationErrors")
+            w_validation_errors = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "ValidationError":
@@ -954,6 +1038,9 @@ def decode_allocation(el: etree._Element, strict: bool = False) -> Allocation:
                     elif isinstance(item.tag, str):
                         skipped("ValidationErrors", item.tag)
         elif tag == "Warnings":
+            if w_warnings:  # a second list is never joined to the first
+                raise repeated("Allocation", "Warnings")
+            w_warnings = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "Warning":
@@ -964,16 +1051,21 @@ def decode_allocation(el: etree._Element, strict: bool = False) -> Allocation:
                     elif isinstance(item.tag, str):
                         skipped("Warnings", item.tag)
         elif tag == "AllocationID":
+            if v_allocation_id is not None:  # a second value never silently wins
+                raise repeated("Allocation", "AllocationID")
             v_allocation_id = child.text or ""
         elif tag == "Invoice":
+            if v_invoice is not None:  # a second value never silently wins
+                raise repeated("Allocation", "Invoice")
             v_invoice = decode_allocation_invoice(child, strict)
         elif tag == "AppliedAmount":
-            try:
-                v_applied_amount = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "Allocation.AppliedAmount", child.text) from None
-            if not v_applied_amount.is_finite():
-                raise invalid("decimal", "Allocation.AppliedAmount", child.text)
+            if v_applied_amount is not None:  # a second value never silently wins
+                raise repeated("Allocation", "AppliedAmount")
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_applied_amount = Decimal(text)
+            else:
+                v_applied_amount = read_decimal(text, "Allocation.AppliedAmount")
         elif tag == "Date":
             # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
             if not child.values() or child.get(_XSI_NIL) != "true":
@@ -982,6 +1074,8 @@ def decode_allocation(el: etree._Element, strict: bool = False) -> Allocation:
                 except ValueError:
                     raise invalid("Xero date", "Allocation.Date", child.text) from None
         elif tag == "IsDeleted":
+            if v_is_deleted is not None:  # a second value never silently wins
+                raise repeated("Allocation", "IsDeleted")
             text = child.text
             if text == "true":
                 v_is_deleted = True
@@ -1068,20 +1162,30 @@ def decode_allocation_invoice(el: etree._Element, strict: bool = False) -> Alloc
     for child in el:
         tag = child.tag
         if tag == "InvoiceID":
+            if v_invoice_id is not None:  # a second value never silently wins
+                raise repeated("AllocationInvoice", "InvoiceID")
             v_invoice_id = child.text or ""
         elif tag == "InvoiceNumber":
+            if v_invoice_number is not None:  # a second value never silently wins
+                raise repeated("AllocationInvoice", "InvoiceNumber")
             v_invoice_number = child.text or ""
         elif tag == "Type":
+            if v_type is not None:  # a second value never silently wins
+                raise repeated("AllocationInvoice", "Type")
             text = child.text
             v_type = _E_InvoiceType.get(text)
             if v_type is None:
                 v_type = read_enum(_E_InvoiceType, text)
         elif tag == "Status":
+            if v_status is not None:  # a second value never silently wins
+                raise repeated("AllocationInvoice", "Status")
             text = child.text
             v_status = _E_InvoiceStatus.get(text)
             if v_status is None:
                 v_status = read_enum(_E_InvoiceStatus, text)
         elif tag == "Contact":
+            if v_contact is not None:  # a second value never silently wins
+                raise repeated("AllocationInvoice", "Contact")
             v_contact = decode_contact(child, strict)
         elif tag == "Date":
             # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
@@ -1098,37 +1202,45 @@ def decode_allocation_invoice(el: etree._Element, strict: bool = False) -> Alloc
                 except ValueError:
                     raise invalid("Xero date", "AllocationInvoice.DueDate", child.text) from None
         elif tag == "Reference":
+            if v_reference is not None:  # a second value never silently wins
+                raise repeated("AllocationInvoice", "Reference")
             v_reference = child.text or ""
         elif tag == "CurrencyCode":
+            if v_currency_code is not None:  # a second value never silently wins
+                raise repeated("AllocationInvoice", "CurrencyCode")
             v_currency_code = child.text or ""
         elif tag == "Total":
-            try:
-                v_total = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "AllocationInvoice.Total", child.text) from None
-            if not v_total.is_finite():
-                raise invalid("decimal", "AllocationInvoice.Total", child.text)
+            if v_total is not None:  # a second value never silently wins
+                raise repeated("AllocationInvoice", "Total")
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_total = Decimal(text)
+            else:
+                v_total = read_decimal(text, "AllocationInvoice.Total")
         elif tag == "AmountDue":
-            try:
-                v_amount_due = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "AllocationInvoice.AmountDue", child.text) from None
-            if not v_amount_due.is_finite():
-                raise invalid("decimal", "AllocationInvoice.AmountDue", child.text)
+            if v_amount_due is not None:  # a second value never silently wins
+                raise repeated("AllocationInvoice", "AmountDue")
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_amount_due = Decimal(text)
+            else:
+                v_amount_due = read_decimal(text, "AllocationInvoice.AmountDue")
         elif tag == "AmountPaid":
-            try:
-                v_amount_paid = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "AllocationInvoice.AmountPaid", child.text) from None
-            if not v_amount_paid.is_finite():
-                raise invalid("decimal", "AllocationInvoice.AmountPaid", child.text)
+            if v_amount_paid is not None:  # a second value never silently wins
+                raise repeated("AllocationInvoice", "AmountPaid")
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_amount_paid = Decimal(text)
+            else:
+                v_amount_paid = read_decimal(text, "AllocationInvoice.AmountPaid")
         elif tag == "AmountCredited":
-            try:
-                v_amount_credited = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "AllocationInvoice.AmountCredited", child.text) from None
-            if not v_amount_credited.is_finite():
-                raise invalid("decimal", "AllocationInvoice.AmountCredited", child.text)
+            if v_amount_credited is not None:  # a second value never silently wins
+                raise repeated("AllocationInvoice", "AmountCredited")
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_amount_credited = Decimal(text)
+            else:
+                v_amount_credited = read_decimal(text, "AllocationInvoice.AmountCredited")
         elif tag == "UpdatedDateUTC":
             # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
             if not child.values() or child.get(_XSI_NIL) != "true":
@@ -1213,16 +1325,28 @@ def decode_attachment(el: etree._Element, strict: bool = False) -> Attachment:
     for child in el:
         tag = child.tag
         if tag == "AttachmentID":
+            if v_attachment_id is not None:  # a second value never silently wins
+                raise repeated("Attachment", "AttachmentID")
             v_attachment_id = child.text or ""
         elif tag == "FileName":
+            if v_file_name is not None:  # a second value never silently wins
+                raise repeated("Attachment", "FileName")
             v_file_name = child.text or ""
         elif tag == "Url":
+            if v_url is not None:  # a second value never silently wins
+                raise repeated("Attachment", "Url")
             v_url = child.text or ""
         elif tag == "MimeType":
+            if v_mime_type is not None:  # a second value never silently wins
+                raise repeated("Attachment", "MimeType")
             v_mime_type = child.text or ""
         elif tag == "ContentLength":
+            if v_content_length is not None:  # a second value never silently wins
+                raise repeated("Attachment", "ContentLength")
             v_content_length = read_int(child.text, "Attachment.ContentLength")
         elif tag == "IncludeOnline":
+            if v_include_online is not None:  # a second value never silently wins
+                raise repeated("Attachment", "IncludeOnline")
             text = child.text
             if text == "true":
                 v_include_online = True
@@ -1277,19 +1401,21 @@ def decode_balance_amounts(el: etree._Element, strict: bool = False) -> BalanceA
     for child in el:
         tag = child.tag
         if tag == "Outstanding":
-            try:
-                v_outstanding = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "BalanceAmounts.Outstanding", child.text) from None
-            if not v_outstanding.is_finite():
-                raise invalid("decimal", "BalanceAmounts.Outstanding", child.text)
+            if v_outstanding is not None:  # a second value never silently wins
+                raise repeated("BalanceAmounts", "Outstanding")
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_outstanding = Decimal(text)
+            else:
+                v_outstanding = read_decimal(text, "BalanceAmounts.Outstanding")
         elif tag == "Overdue":
-            try:
-                v_overdue = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "BalanceAmounts.Overdue", child.text) from None
-            if not v_overdue.is_finite():
-                raise invalid("decimal", "BalanceAmounts.Overdue", child.text)
+            if v_overdue is not None:  # a second value never silently wins
+                raise repeated("BalanceAmounts", "Overdue")
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_overdue = Decimal(text)
+            else:
+                v_overdue = read_decimal(text, "BalanceAmounts.Overdue")
         elif strict and isinstance(tag, str):
             raise unknown("BalanceAmounts", tag)
         elif isinstance(tag, str):
@@ -1326,21 +1452,25 @@ def decode_balance_detail(el: etree._Element, strict: bool = False) -> BalanceDe
     for child in el:
         tag = child.tag
         if tag == "Balance":
-            try:
-                v_balance = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "BalanceDetail.Balance", child.text) from None
-            if not v_balance.is_finite():
-                raise invalid("decimal", "BalanceDetail.Balance", child.text)
+            if v_balance is not None:  # a second value never silently wins
+                raise repeated("BalanceDetail", "Balance")
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_balance = Decimal(text)
+            else:
+                v_balance = read_decimal(text, "BalanceDetail.Balance")
         elif tag == "CurrencyCode":
+            if v_currency_code is not None:  # a second value never silently wins
+                raise repeated("BalanceDetail", "CurrencyCode")
             v_currency_code = child.text or ""
         elif tag == "CurrencyRate":
-            try:
-                v_currency_rate = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "BalanceDetail.CurrencyRate", child.text) from None
-            if not v_currency_rate.is_finite():
-                raise invalid("decimal", "BalanceDetail.CurrencyRate", child.text)
+            if v_currency_rate is not None:  # a second value never silently wins
+                raise repeated("BalanceDetail", "CurrencyRate")
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_currency_rate = Decimal(text)
+            else:
+                v_currency_rate = read_decimal(text, "BalanceDetail.CurrencyRate")
         elif strict and isinstance(tag, str):
             raise unknown("BalanceDetail", tag)
         elif isinstance(tag, str):
@@ -1390,8 +1520,12 @@ def decode_balances(el: etree._Element, strict: bool = False) -> Balances:
     for child in el:
         tag = child.tag
         if tag == "AccountsReceivable":
+            if v_accounts_receivable is not None:  # a second value never silently wins
+                raise repeated("Balances", "AccountsReceivable")
             v_accounts_receivable = decode_balance_amounts(child, strict)
         elif tag == "AccountsPayable":
+            if v_accounts_payable is not None:  # a second value never silently wins
+                raise repeated("Balances", "AccountsPayable")
             v_accounts_payable = decode_balance_amounts(child, strict)
         elif strict and isinstance(tag, str):
             raise unknown("Balances", tag)
@@ -1446,6 +1580,9 @@ def decode_bank_transaction(el: etree._Element, strict: bool = False) -> BankTra
     v_overpayment_id: str | None = None
     v_updated_date_utc: datetime.datetime | None = None
     v_has_attachments: bool | None = None
+    w_validation_errors = False
+    w_warnings = False
+    w_line_items = False
     text = el.get("status")
     if text is not None:
         v_validation_status = _E_EntityValidationStatus.get(text)
@@ -1454,6 +1591,9 @@ def decode_bank_transaction(el: etree._Element, strict: bool = False) -> BankTra
     for child in el:
         tag = child.tag
         if tag == "ValidationErrors":
+            if w_validation_errors:  # a second list is never joined to the first
+                raise repeated("BankTransaction", "ValidationErrors")
+            w_validation_errors = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "ValidationError":
@@ -1464,6 +1604,9 @@ def decode_bank_transaction(el: etree._Element, strict: bool = False) -> BankTra
                     elif isinstance(item.tag, str):
                         skipped("ValidationErrors", item.tag)
         elif tag == "Warnings":
+            if w_warnings:  # a second list is never joined to the first
+                raise repeated("BankTransaction", "Warnings")
+            w_warnings = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "Warning":
@@ -1474,13 +1617,20 @@ def decode_bank_transaction(el: etree._Element, strict: bool = False) -> BankTra
                     elif isinstance(item.tag, str):
                         skipped("Warnings", item.tag)
         elif tag == "Type":
+            if v_type is not None:  # a second value never silently wins
+                raise repeated("BankTransaction", "Type")
             text = child.text
             v_type = _E_BankTransactionType.get(text)
             if v_type is None:
                 v_type = read_enum(_E_BankTransactionType, text)
         elif tag == "Contact":
+            if v_contact is not None:  # a second value never silently wins
+                raise repeated("BankTransaction", "Contact")
             v_contact = decode_contact(child, strict)
         elif tag == "LineItems":
+            if w_line_items:  # a second list is never joined to the first
+                raise repeated("BankTransaction", "LineItems")
+            w_line_items = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "LineItem":
@@ -1491,8 +1641,12 @@ def decode_bank_transaction(el: etree._Element, strict: bool = False) -> BankTra
                     elif isinstance(item.tag, str):
                         skipped("LineItems", item.tag)
         elif tag == "BankAccount":
+            if v_bank_account is not None:  # a second value never silently wins
+                raise repeated("BankTransaction", "BankAccount")
             v_bank_account = decode_account(child, strict)
         elif tag == "IsReconciled":
+            if v_is_reconciled is not None:  # a second value never silently wins
+                raise repeated("BankTransaction", "IsReconciled")
             text = child.text
             if text == "true":
                 v_is_reconciled = True
@@ -1508,54 +1662,74 @@ def decode_bank_transaction(el: etree._Element, strict: bool = False) -> BankTra
                 except ValueError:
                     raise invalid("Xero date", "BankTransaction.Date", child.text) from None
         elif tag == "Reference":
+            if v_reference is not None:  # a second value never silently wins
+                raise repeated("BankTransaction", "Reference")
             v_reference = child.text or ""
         elif tag == "CurrencyCode":
+            if v_currency_code is not None:  # a second value never silently wins
+                raise repeated("BankTransaction", "CurrencyCode")
             v_currency_code = child.text or ""
         elif tag == "CurrencyRate":
-            try:
-                v_currency_rate = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "BankTransaction.CurrencyRate", child.text) from None
-            if not v_currency_rate.is_finite():
-                raise invalid("decimal", "BankTransaction.CurrencyRate", child.text)
+            if v_currency_rate is not None:  # a second value never silently wins
+                raise repeated("BankTransaction", "CurrencyRate")
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_currency_rate = Decimal(text)
+            else:
+                v_currency_rate = read_decimal(text, "BankTransaction.CurrencyRate")
         elif tag == "Url":
+            if v_url is not None:  # a second value never silently wins
+                raise repeated("BankTransaction", "Url")
             v_url = child.text or ""
         elif tag == "Status":
+            if v_status is not None:  # a second value never silently wins
+                raise repeated("BankTransaction", "Status")
             text = child.text
             v_status = _E_BankTransactionStatus.get(text)
             if v_status is None:
                 v_status = read_enum(_E_BankTransactionStatus, text)
         elif tag == "LineAmountTypes":
+            if v_line_amount_types is not None:  # a second value never silently wins
+                raise repeated("BankTransaction", "LineAmountTypes")
             text = child.text
             v_line_amount_types = _E_LineAmountTypes.get(text)
             if v_line_amount_types is None:
                 v_line_amount_types = read_enum(_E_LineAmountTypes, text)
         elif tag == "SubTotal":
-            try:
-                v_sub_total = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "BankTransaction.SubTotal", child.text) from None
-            if not v_sub_total.is_finite():
-                raise invalid("decimal", "BankTransaction.SubTotal", child.text)
+            if v_sub_total is not None:  # a second value never silently wins
+                raise repeated("BankTransaction", "SubTotal")
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_sub_total = Decimal(text)
+            else:
+                v_sub_total = read_decimal(text, "BankTransaction.SubTotal")
         elif tag == "TotalTax":
-            try:
-                v_total_tax = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "BankTransaction.TotalTax", child.text) from None
-            if not v_total_tax.is_finite():
-                raise invalid("decimal", "BankTransaction.TotalTax", child.text)
+            if v_total_tax is not None:  # a second value never silently wins
+                raise repeated("BankTransaction", "TotalTax")
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_total_tax = Decimal(text)
+            else:
+                v_total_tax = read_decimal(text, "BankTransaction.TotalTax")
         elif tag == "Total":
-            try:
-                v_total = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "BankTransaction.Total", child.text) from None
-            if not v_total.is_finite():
-                raise invalid("decimal", "BankTransaction.Total", child.text)
+            if v_total is not None:  # a second value never silently wins
+                raise repeated("BankTransaction", "Total")
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_total = Decimal(text)
+            else:
+                v_total = read_decimal(text, "BankTransaction.Total")
         elif tag == "BankTransactionID":
+            if v_bank_transaction_id is not None:  # a second value never silently wins
+                raise repeated("BankTransaction", "BankTransactionID")
             v_bank_transaction_id = child.text or ""
         elif tag == "PrepaymentID":
+            if v_prepayment_id is not None:  # a second value never silently wins
+                raise repeated("BankTransaction", "PrepaymentID")
             v_prepayment_id = child.text or ""
         elif tag == "OverpaymentID":
+            if v_overpayment_id is not None:  # a second value never silently wins
+                raise repeated("BankTransaction", "OverpaymentID")
             v_overpayment_id = child.text or ""
         elif tag == "UpdatedDateUTC":
             # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
@@ -1567,6 +1741,8 @@ def decode_bank_transaction(el: etree._Element, strict: bool = False) -> BankTra
                         "Xero UTC timestamp", "BankTransaction.UpdatedDateUTC", child.text
                     ) from None
         elif tag == "HasAttachments":
+            if v_has_attachments is not None:  # a second value never silently wins
+                raise repeated("BankTransaction", "HasAttachments")
             text = child.text
             if text == "true":
                 v_has_attachments = True
@@ -1722,6 +1898,10 @@ def decode_bank_transfer(el: etree._Element, strict: bool = False) -> BankTransf
     v_status: Any = None
     v_from_tracking: list[LineItemTracking] = []
     v_to_tracking: list[LineItemTracking] = []
+    w_validation_errors = False
+    w_warnings = False
+    w_from_tracking = False
+    w_to_tracking = False
     text = el.get("status")
     if text is not None:
         v_validation_status = _E_EntityValidationStatus.get(text)
@@ -1730,6 +1910,9 @@ def decode_bank_transfer(el: etree._Element, strict: bool = False) -> BankTransf
     for child in el:
         tag = child.tag
         if tag == "ValidationErrors":
+            if w_validation_errors:  # a second list is never joined to the first
+                raise repeated("BankTransfer", "ValidationErrors")
+            w_validation_errors = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "ValidationError":
@@ -1740,6 +1923,9 @@ def decode_bank_transfer(el: etree._Element, strict: bool = False) -> BankTransf
                     elif isinstance(item.tag, str):
                         skipped("ValidationErrors", item.tag)
         elif tag == "Warnings":
+            if w_warnings:  # a second list is never joined to the first
+                raise repeated("BankTransfer", "Warnings")
+            w_warnings = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "Warning":
@@ -1750,16 +1936,21 @@ def decode_bank_transfer(el: etree._Element, strict: bool = False) -> BankTransf
                     elif isinstance(item.tag, str):
                         skipped("Warnings", item.tag)
         elif tag == "FromBankAccount":
+            if v_from_bank_account is not None:  # a second value never silently wins
+                raise repeated("BankTransfer", "FromBankAccount")
             v_from_bank_account = decode_account(child, strict)
         elif tag == "ToBankAccount":
+            if v_to_bank_account is not None:  # a second value never silently wins
+                raise repeated("BankTransfer", "ToBankAccount")
             v_to_bank_account = decode_account(child, strict)
         elif tag == "Amount":
-            try:
-                v_amount = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "BankTransfer.Amount", child.text) from None
-            if not v_amount.is_finite():
-                raise invalid("decimal", "BankTransfer.Amount", child.text)
+            if v_amount is not None:  # a second value never silently wins
+                raise repeated("BankTransfer", "Amount")
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_amount = Decimal(text)
+            else:
+                v_amount = read_decimal(text, "BankTransfer.Amount")
         elif tag == "Date":
             # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
             if not child.values() or child.get(_XSI_NIL) != "true":
@@ -1768,19 +1959,28 @@ def decode_bank_transfer(el: etree._Element, strict: bool = False) -> BankTransf
                 except ValueError:
                     raise invalid("Xero date", "BankTransfer.Date", child.text) from None
         elif tag == "BankTransferID":
+            if v_bank_transfer_id is not None:  # a second value never silently wins
+                raise repeated("BankTransfer", "BankTransferID")
             v_bank_transfer_id = child.text or ""
         elif tag == "CurrencyRate":
-            try:
-                v_currency_rate = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "BankTransfer.CurrencyRate", child.text) from None
-            if not v_currency_rate.is_finite():
-                raise invalid("decimal", "BankTransfer.CurrencyRate", child.text)
+            if v_currency_rate is not None:  # a second value never silently wins
+                raise repeated("BankTransfer", "CurrencyRate")
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_currency_rate = Decimal(text)
+            else:
+                v_currency_rate = read_decimal(text, "BankTransfer.CurrencyRate")
         elif tag == "FromBankTransactionID":
+            if v_from_bank_transaction_id is not None:  # a second value never silently wins
+                raise repeated("BankTransfer", "FromBankTransactionID")
             v_from_bank_transaction_id = child.text or ""
         elif tag == "ToBankTransactionID":
+            if v_to_bank_transaction_id is not None:  # a second value never silently wins
+                raise repeated("BankTransfer", "ToBankTransactionID")
             v_to_bank_transaction_id = child.text or ""
         elif tag == "FromIsReconciled":
+            if v_from_is_reconciled is not None:  # a second value never silently wins
+                raise repeated("BankTransfer", "FromIsReconciled")
             text = child.text
             if text == "true":
                 v_from_is_reconciled = True
@@ -1789,6 +1989,8 @@ def decode_bank_transfer(el: etree._Element, strict: bool = False) -> BankTransf
             else:
                 v_from_is_reconciled = read_bool(text, "BankTransfer.FromIsReconciled")
         elif tag == "ToIsReconciled":
+            if v_to_is_reconciled is not None:  # a second value never silently wins
+                raise repeated("BankTransfer", "ToIsReconciled")
             text = child.text
             if text == "true":
                 v_to_is_reconciled = True
@@ -1797,8 +1999,12 @@ def decode_bank_transfer(el: etree._Element, strict: bool = False) -> BankTransf
             else:
                 v_to_is_reconciled = read_bool(text, "BankTransfer.ToIsReconciled")
         elif tag == "Reference":
+            if v_reference is not None:  # a second value never silently wins
+                raise repeated("BankTransfer", "Reference")
             v_reference = child.text or ""
         elif tag == "HasAttachments":
+            if v_has_attachments is not None:  # a second value never silently wins
+                raise repeated("BankTransfer", "HasAttachments")
             text = child.text
             if text == "true":
                 v_has_attachments = True
@@ -1816,11 +2022,16 @@ def decode_bank_transfer(el: etree._Element, strict: bool = False) -> BankTransf
                         "Xero UTC timestamp", "BankTransfer.CreatedDateUTC", child.text
                     ) from None
         elif tag == "Status":
+            if v_status is not None:  # a second value never silently wins
+                raise repeated("BankTransfer", "Status")
             text = child.text
             v_status = _E_BankTransferStatus.get(text)
             if v_status is None:
                 v_status = read_enum(_E_BankTransferStatus, text)
         elif tag == "FromTracking":
+            if w_from_tracking:  # a second list is never joined to the first
+                raise repeated("BankTransfer", "FromTracking")
+            w_from_tracking = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "TrackingCategory":
@@ -1831,6 +2042,9 @@ def decode_bank_transfer(el: etree._Element, strict: bool = False) -> BankTransf
                     elif isinstance(item.tag, str):
                         skipped("FromTracking", item.tag)
         elif tag == "ToTracking":
+            if w_to_tracking:  # a second list is never joined to the first
+                raise repeated("BankTransfer", "ToTracking")
+            w_to_tracking = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "TrackingCategory":
@@ -1976,6 +2190,9 @@ def decode_batch_payment(el: etree._Element, strict: bool = False) -> BatchPayme
     v_total_amount: Decimal | None = None
     v_updated_date_utc: datetime.datetime | None = None
     v_is_reconciled: bool | None = None
+    w_validation_errors = False
+    w_warnings = False
+    w_payments = False
     text = el.get("status")
     if text is not None:
         v_validation_status = _E_EntityValidationStatus.get(text)
@@ -1984,6 +2201,9 @@ def decode_batch_payment(el: etree._Element, strict: bool = False) -> BatchPayme
     for child in el:
         tag = child.tag
         if tag == "ValidationErrors":
+            if w_validation_errors:  # a second list is never joined to the first
+                raise repeated("BatchPayment", "ValidationErrors")
+            w_validation_errors = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "ValidationError":
@@ -1994,6 +2214,9 @@ def decode_batch_payment(el: etree._Element, strict: bool = False) -> BatchPayme
                     elif isinstance(item.tag, str):
                         skipped("ValidationErrors", item.tag)
         elif tag == "Warnings":
+            if w_warnings:  # a second list is never joined to the first
+                raise repeated("BatchPayment", "Warnings")
+            w_warnings = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "Warning":
@@ -2004,6 +2227,8 @@ def decode_batch_payment(el: etree._Element, strict: bool = False) -> BatchPayme
                     elif isinstance(item.tag, str):
                         skipped("Warnings", item.tag)
         elif tag == "Account":
+            if v_account is not None:  # a second value never silently wins
+                raise repeated("BatchPayment", "Account")
             v_account = decode_account(child, strict)
         elif tag == "Date":
             # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
@@ -2013,16 +2238,29 @@ def decode_batch_payment(el: etree._Element, strict: bool = False) -> BatchPayme
                 except ValueError:
                     raise invalid("Xero date", "BatchPayment.Date", child.text) from None
         elif tag == "Reference":
+            if v_reference is not None:  # a second value never silently wins
+                raise repeated("BatchPayment", "Reference")
             v_reference = child.text or ""
         elif tag == "Particulars":
+            if v_particulars is not None:  # a second value never silently wins
+                raise repeated("BatchPayment", "Particulars")
             v_particulars = child.text or ""
         elif tag == "Code":
+            if v_code is not None:  # a second value never silently wins
+                raise repeated("BatchPayment", "Code")
             v_code = child.text or ""
         elif tag == "Details":
+            if v_details is not None:  # a second value never silently wins
+                raise repeated("BatchPayment", "Details")
             v_details = child.text or ""
         elif tag == "Narrative":
+            if v_narrative is not None:  # a second value never silently wins
+                raise repeated("BatchPayment", "Narrative")
             v_narrative = child.text or ""
         elif tag == "Payments":
+            if w_payments:  # a second list is never joined to the first
+                raise repeated("BatchPayment", "Payments")
+            w_payments = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "Payment":
@@ -2033,31 +2271,39 @@ def decode_batch_payment(el: etree._Element, strict: bool = False) -> BatchPayme
                     elif isinstance(item.tag, str):
                         skipped("Payments", item.tag)
         elif tag == "BatchPaymentID":
+            if v_batch_payment_id is not None:  # a second value never silently wins
+                raise repeated("BatchPayment", "BatchPaymentID")
             v_batch_payment_id = child.text or ""
         elif tag == "Status":
+            if v_status is not None:  # a second value never silently wins
+                raise repeated("BatchPayment", "Status")
             text = child.text
             v_status = _E_BatchPaymentStatus.get(text)
             if v_status is None:
                 v_status = read_enum(_E_BatchPaymentStatus, text)
         elif tag == "Type":
+            if v_type is not None:  # a second value never silently wins
+                raise repeated("BatchPayment", "Type")
             text = child.text
             v_type = _E_BatchPaymentType.get(text)
             if v_type is None:
                 v_type = read_enum(_E_BatchPaymentType, text)
         elif tag == "Amount":
-            try:
-                v_amount = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "BatchPayment.Amount", child.text) from None
-            if not v_amount.is_finite():
-                raise invalid("decimal", "BatchPayment.Amount", child.text)
+            if v_amount is not None:  # a second value never silently wins
+                raise repeated("BatchPayment", "Amount")
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_amount = Decimal(text)
+            else:
+                v_amount = read_decimal(text, "BatchPayment.Amount")
         elif tag == "TotalAmount":
-            try:
-                v_total_amount = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "BatchPayment.TotalAmount", child.text) from None
-            if not v_total_amount.is_finite():
-                raise invalid("decimal", "BatchPayment.TotalAmount", child.text)
+            if v_total_amount is not None:  # a second value never silently wins
+                raise repeated("BatchPayment", "TotalAmount")
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_total_amount = Decimal(text)
+            else:
+                v_total_amount = read_decimal(text, "BatchPayment.TotalAmount")
         elif tag == "UpdatedDateUTC":
             # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
             if not child.values() or child.get(_XSI_NIL) != "true":
@@ -2068,6 +2314,8 @@ def decode_batch_payment(el: etree._Element, strict: bool = False) -> BatchPayme
                         "Xero UTC timestamp", "BatchPayment.UpdatedDateUTC", child.text
                     ) from None
         elif tag == "IsReconciled":
+            if v_is_reconciled is not None:  # a second value never silently wins
+                raise repeated("BatchPayment", "IsReconciled")
             text = child.text
             if text == "true":
                 v_is_reconciled = True
@@ -2191,14 +2439,24 @@ def decode_batch_payment_details(el: etree._Element, strict: bool = False) -> Ba
     for child in el:
         tag = child.tag
         if tag == "BankAccountNumber":
+            if v_bank_account_number is not None:  # a second value never silently wins
+                raise repeated("BatchPaymentDetails", "BankAccountNumber")
             v_bank_account_number = child.text or ""
         elif tag == "BankAccountName":
+            if v_bank_account_name is not None:  # a second value never silently wins
+                raise repeated("BatchPaymentDetails", "BankAccountName")
             v_bank_account_name = child.text or ""
         elif tag == "Details":
+            if v_details is not None:  # a second value never silently wins
+                raise repeated("BatchPaymentDetails", "Details")
             v_details = child.text or ""
         elif tag == "Code":
+            if v_code is not None:  # a second value never silently wins
+                raise repeated("BatchPaymentDetails", "Code")
             v_code = child.text or ""
         elif tag == "Reference":
+            if v_reference is not None:  # a second value never silently wins
+                raise repeated("BatchPaymentDetails", "Reference")
             v_reference = child.text or ""
         elif strict and isinstance(tag, str):
             raise unknown("BatchPaymentDetails", tag)
@@ -2263,17 +2521,27 @@ def decode_branding_theme(el: etree._Element, strict: bool = False) -> BrandingT
     for child in el:
         tag = child.tag
         if tag == "BrandingThemeID":
+            if v_branding_theme_id is not None:  # a second value never silently wins
+                raise repeated("BrandingTheme", "BrandingThemeID")
             v_branding_theme_id = child.text or ""
         elif tag == "Name":
+            if v_name is not None:  # a second value never silently wins
+                raise repeated("BrandingTheme", "Name")
             v_name = child.text or ""
         elif tag == "LogoUrl":
+            if v_logo_url is not None:  # a second value never silently wins
+                raise repeated("BrandingTheme", "LogoUrl")
             v_logo_url = child.text or ""
         elif tag == "Type":
+            if v_type is not None:  # a second value never silently wins
+                raise repeated("BrandingTheme", "Type")
             text = child.text
             v_type = _E_BrandingThemeType.get(text)
             if v_type is None:
                 v_type = read_enum(_E_BrandingThemeType, text)
         elif tag == "SortOrder":
+            if v_sort_order is not None:  # a second value never silently wins
+                raise repeated("BrandingTheme", "SortOrder")
             v_sort_order = read_int(child.text, "BrandingTheme.SortOrder")
         elif tag == "CreatedDateUTC":
             # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
@@ -2332,16 +2600,24 @@ def decode_budget(el: etree._Element, strict: bool = False) -> Budget:
     v_updated_date_utc: datetime.datetime | None = None
     v_budget_lines: list[BudgetLine] = []
     v_tracking: list[TrackingCategory] = []
+    w_budget_lines = False
+    w_tracking = False
     for child in el:
         tag = child.tag
         if tag == "BudgetID":
+            if v_budget_id is not None:  # a second value never silently wins
+                raise repeated("Budget", "BudgetID")
             v_budget_id = child.text or ""
         elif tag == "Type":
+            if v_type is not None:  # a second value never silently wins
+                raise repeated("Budget", "Type")
             text = child.text
             v_type = _E_BudgetType.get(text)
             if v_type is None:
                 v_type = read_enum(_E_BudgetType, text)
         elif tag == "Description":
+            if v_description is not None:  # a second value never silently wins
+                raise repeated("Budget", "Description")
             v_description = child.text or ""
         elif tag == "UpdatedDateUTC":
             # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
@@ -2353,6 +2629,9 @@ def decode_budget(el: etree._Element, strict: bool = False) -> Budget:
                         "Xero UTC timestamp", "Budget.UpdatedDateUTC", child.text
                     ) from None
         elif tag == "BudgetLines":
+            if w_budget_lines:  # a second list is never joined to the first
+                raise repeated("Budget", "BudgetLines")
+            w_budget_lines = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "BudgetLine":
@@ -2363,6 +2642,9 @@ def decode_budget(el: etree._Element, strict: bool = False) -> Budget:
                     elif isinstance(item.tag, str):
                         skipped("BudgetLines", item.tag)
         elif tag == "Tracking":
+            if w_tracking:  # a second list is never joined to the first
+                raise repeated("Budget", "Tracking")
+            w_tracking = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "TrackingCategory":
@@ -2423,22 +2705,28 @@ def decode_budget_balance(el: etree._Element, strict: bool = False) -> BudgetBal
     for child in el:
         tag = child.tag
         if tag == "Period":
+            if v_period is not None:  # a second value never silently wins
+                raise repeated("BudgetBalance", "Period")
             v_period = child.text or ""
         elif tag == "Amount":
-            try:
-                v_amount = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "BudgetBalance.Amount", child.text) from None
-            if not v_amount.is_finite():
-                raise invalid("decimal", "BudgetBalance.Amount", child.text)
+            if v_amount is not None:  # a second value never silently wins
+                raise repeated("BudgetBalance", "Amount")
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_amount = Decimal(text)
+            else:
+                v_amount = read_decimal(text, "BudgetBalance.Amount")
         elif tag == "UnitAmount":
-            try:
-                v_unit_amount = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "BudgetBalance.UnitAmount", child.text) from None
-            if not v_unit_amount.is_finite():
-                raise invalid("decimal", "BudgetBalance.UnitAmount", child.text)
+            if v_unit_amount is not None:  # a second value never silently wins
+                raise repeated("BudgetBalance", "UnitAmount")
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_unit_amount = Decimal(text)
+            else:
+                v_unit_amount = read_decimal(text, "BudgetBalance.UnitAmount")
         elif tag == "Notes":
+            if v_notes is not None:  # a second value never silently wins
+                raise repeated("BudgetBalance", "Notes")
             v_notes = child.text or ""
         elif strict and isinstance(tag, str):
             raise unknown("BudgetBalance", tag)
@@ -2479,13 +2767,21 @@ def decode_budget_line(el: etree._Element, strict: bool = False) -> BudgetLine:
     v_account_id: str | None = None
     v_account_code: str | None = None
     v_budget_balances: list[BudgetBalance] = []
+    w_budget_balances = False
     for child in el:
         tag = child.tag
         if tag == "AccountID":
+            if v_account_id is not None:  # a second value never silently wins
+                raise repeated("BudgetLine", "AccountID")
             v_account_id = child.text or ""
         elif tag == "AccountCode":
+            if v_account_code is not None:  # a second value never silently wins
+                raise repeated("BudgetLine", "AccountCode")
             v_account_code = child.text or ""
         elif tag == "BudgetBalances":
+            if w_budget_balances:  # a second list is never joined to the first
+                raise repeated("BudgetLine", "BudgetBalances")
+            w_budget_balances = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "BudgetBalance":
@@ -2535,6 +2831,8 @@ def decode_cis_org_setting(el: etree._Element, strict: bool = False) -> CisOrgSe
     for child in el:
         tag = child.tag
         if tag == "CISContractorEnabled":
+            if v_cis_contractor_enabled is not None:  # a second value never silently wins
+                raise repeated("CisOrgSetting", "CISContractorEnabled")
             text = child.text
             if text == "true":
                 v_cis_contractor_enabled = True
@@ -2543,6 +2841,8 @@ def decode_cis_org_setting(el: etree._Element, strict: bool = False) -> CisOrgSe
             else:
                 v_cis_contractor_enabled = read_bool(text, "CisOrgSetting.CISContractorEnabled")
         elif tag == "CISSubContractorEnabled":
+            if v_cis_sub_contractor_enabled is not None:  # a second value never silently wins
+                raise repeated("CisOrgSetting", "CISSubContractorEnabled")
             text = child.text
             if text == "true":
                 v_cis_sub_contractor_enabled = True
@@ -2553,12 +2853,13 @@ def decode_cis_org_setting(el: etree._Element, strict: bool = False) -> CisOrgSe
                     text, "CisOrgSetting.CISSubContractorEnabled"
                 )
         elif tag == "Rate":
-            try:
-                v_rate = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "CisOrgSetting.Rate", child.text) from None
-            if not v_rate.is_finite():
-                raise invalid("decimal", "CisOrgSetting.Rate", child.text)
+            if v_rate is not None:  # a second value never silently wins
+                raise repeated("CisOrgSetting", "Rate")
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_rate = Decimal(text)
+            else:
+                v_rate = read_decimal(text, "CisOrgSetting.Rate")
         elif strict and isinstance(tag, str):
             raise unknown("CisOrgSetting", tag)
         elif isinstance(tag, str):
@@ -2597,6 +2898,8 @@ def decode_cis_setting(el: etree._Element, strict: bool = False) -> CisSetting:
     for child in el:
         tag = child.tag
         if tag == "CISEnabled":
+            if v_cis_enabled is not None:  # a second value never silently wins
+                raise repeated("CisSetting", "CISEnabled")
             text = child.text
             if text == "true":
                 v_cis_enabled = True
@@ -2605,12 +2908,13 @@ def decode_cis_setting(el: etree._Element, strict: bool = False) -> CisSetting:
             else:
                 v_cis_enabled = read_bool(text, "CisSetting.CISEnabled")
         elif tag == "Rate":
-            try:
-                v_rate = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "CisSetting.Rate", child.text) from None
-            if not v_rate.is_finite():
-                raise invalid("decimal", "CisSetting.Rate", child.text)
+            if v_rate is not None:  # a second value never silently wins
+                raise repeated("CisSetting", "Rate")
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_rate = Decimal(text)
+            else:
+                v_rate = read_decimal(text, "CisSetting.Rate")
         elif strict and isinstance(tag, str):
             raise unknown("CisSetting", tag)
         elif isinstance(tag, str):
@@ -2682,6 +2986,13 @@ def decode_contact(el: etree._Element, strict: bool = False) -> Contact:
     v_has_validation_errors: bool | None = None
     v_merged_to_contact_id: str | None = None
     v_attachments: list[Attachment] = []
+    w_validation_errors = False
+    w_warnings = False
+    w_contact_persons = False
+    w_addresses = False
+    w_phones = False
+    w_contact_groups = False
+    w_attachments = False
     text = el.get("status")
     if text is not None:
         v_validation_status = _E_EntityValidationStatus.get(text)
@@ -2690,6 +3001,9 @@ def decode_contact(el: etree._Element, strict: bool = False) -> Contact:
     for child in el:
         tag = child.tag
         if tag == "ValidationErrors":
+            if w_validation_errors:  # a second list is never joined to the first
+                raise repeated("Contact", "ValidationErrors")
+            w_validation_errors = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "ValidationError":
@@ -2700,6 +3014,9 @@ def decode_contact(el: etree._Element, strict: bool = False) -> Contact:
                     elif isinstance(item.tag, str):
                         skipped("ValidationErrors", item.tag)
         elif tag == "Warnings":
+            if w_warnings:  # a second list is never joined to the first
+                raise repeated("Contact", "Warnings")
+            w_warnings = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "Warning":
@@ -2710,29 +3027,52 @@ def decode_contact(el: etree._Element, strict: bool = False) -> Contact:
                     elif isinstance(item.tag, str):
                         skipped("Warnings", item.tag)
         elif tag == "ContactID":
+            if v_contact_id is not None:  # a second value never silently wins
+                raise repeated("Contact", "ContactID")
             v_contact_id = child.text or ""
         elif tag == "ContactNumber":
+            if v_contact_number is not None:  # a second value never silently wins
+                raise repeated("Contact", "ContactNumber")
             v_contact_number = child.text or ""
         elif tag == "AccountNumber":
+            if v_account_number is not None:  # a second value never silently wins
+                raise repeated("Contact", "AccountNumber")
             v_account_number = child.text or ""
         elif tag == "ContactStatus":
+            if v_contact_status is not None:  # a second value never silently wins
+                raise repeated("Contact", "ContactStatus")
             text = child.text
             v_contact_status = _E_ContactStatus.get(text)
             if v_contact_status is None:
                 v_contact_status = read_enum(_E_ContactStatus, text)
         elif tag == "Name":
+            if v_name is not None:  # a second value never silently wins
+                raise repeated("Contact", "Name")
             v_name = child.text or ""
         elif tag == "FirstName":
+            if v_first_name is not None:  # a second value never silently wins
+                raise repeated("Contact", "FirstName")
             v_first_name = child.text or ""
         elif tag == "LastName":
+            if v_last_name is not None:  # a second value never silently wins
+                raise repeated("Contact", "LastName")
             v_last_name = child.text or ""
         elif tag == "CompanyNumber":
+            if v_company_number is not None:  # a second value never silently wins
+                raise repeated("Contact", "CompanyNumber")
             v_company_number = child.text or ""
         elif tag == "EmailAddress":
+            if v_email_address is not None:  # a second value never silently wins
+                raise repeated("Contact", "EmailAddress")
             v_email_address = child.text or ""
         elif tag == "SkypeUserName":
+            if v_skype_user_name is not None:  # a second value never silently wins
+                raise repeated("Contact", "SkypeUserName")
             v_skype_user_name = child.text or ""
         elif tag == "ContactPersons":
+            if w_contact_persons:  # a second list is never joined to the first
+                raise repeated("Contact", "ContactPersons")
+            w_contact_persons = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "ContactPerson":
@@ -2743,19 +3083,32 @@ def decode_contact(el: etree._Element, strict: bool = False) -> Contact:
                     elif isinstance(item.tag, str):
                         skipped("ContactPersons", item.tag)
         elif tag == "BankAccountDetails":
+            if v_bank_account_details is not None:  # a second value never silently wins
+                raise repeated("Contact", "BankAccountDetails")
             v_bank_account_details = child.text or ""
         elif tag == "TaxNumber":
+            if v_tax_number is not None:  # a second value never silently wins
+                raise repeated("Contact", "TaxNumber")
             v_tax_number = child.text or ""
         elif tag == "TaxNumberType":
+            if v_tax_number_type is not None:  # a second value never silently wins
+                raise repeated("Contact", "TaxNumberType")
             text = child.text
             v_tax_number_type = _E_TaxNumberType.get(text)
             if v_tax_number_type is None:
                 v_tax_number_type = read_enum(_E_TaxNumberType, text)
         elif tag == "AccountsReceivableTaxType":
+            if v_accounts_receivable_tax_type is not None:  # a second value never silently wins
+                raise repeated("Contact", "AccountsReceivableTaxType")
             v_accounts_receivable_tax_type = child.text or ""
         elif tag == "AccountsPayableTaxType":
+            if v_accounts_payable_tax_type is not None:  # a second value never silently wins
+                raise repeated("Contact", "AccountsPayableTaxType")
             v_accounts_payable_tax_type = child.text or ""
         elif tag == "Addresses":
+            if w_addresses:  # a second list is never joined to the first
+                raise repeated("Contact", "Addresses")
+            w_addresses = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "Address":
@@ -2766,6 +3119,9 @@ def decode_contact(el: etree._Element, strict: bool = False) -> Contact:
                     elif isinstance(item.tag, str):
                         skipped("Addresses", item.tag)
         elif tag == "Phones":
+            if w_phones:  # a second list is never joined to the first
+                raise repeated("Contact", "Phones")
+            w_phones = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "Phone":
@@ -2776,6 +3132,8 @@ def decode_contact(el: etree._Element, strict: bool = False) -> Contact:
                     elif isinstance(item.tag, str):
                         skipped("Phones", item.tag)
         elif tag == "IsSupplier":
+            if v_is_supplier is not None:  # a second value never silently wins
+                raise repeated("Contact", "IsSupplier")
             text = child.text
             if text == "true":
                 v_is_supplier = True
@@ -2784,6 +3142,8 @@ def decode_contact(el: etree._Element, strict: bool = False) -> Contact:
             else:
                 v_is_supplier = read_bool(text, "Contact.IsSupplier")
         elif tag == "IsCustomer":
+            if v_is_customer is not None:  # a second value never silently wins
+                raise repeated("Contact", "IsCustomer")
             text = child.text
             if text == "true":
                 v_is_customer = True
@@ -2792,28 +3152,48 @@ def decode_contact(el: etree._Element, strict: bool = False) -> Contact:
             else:
                 v_is_customer = read_bool(text, "Contact.IsCustomer")
         elif tag == "SalesDefaultLineAmountType":
+            if v_sales_default_line_amount_type is not None:  # a second value never silently wins
+                raise repeated("Contact", "SalesDefaultLineAmountType")
             text = child.text
             v_sales_default_line_amount_type = _E_DefaultLineAmountType.get(text)
             if v_sales_default_line_amount_type is None:
                 v_sales_default_line_amount_type = read_enum(_E_DefaultLineAmountType, text)
         elif tag == "PurchasesDefaultLineAmountType":
+            if (
+                v_purchases_default_line_amount_type is not None
+            ):  # a second value never silently wins
+                raise repeated("Contact", "PurchasesDefaultLineAmountType")
             text = child.text
             v_purchases_default_line_amount_type = _E_DefaultLineAmountType.get(text)
             if v_purchases_default_line_amount_type is None:
                 v_purchases_default_line_amount_type = read_enum(_E_DefaultLineAmountType, text)
         elif tag == "DefaultCurrency":
+            if v_default_currency is not None:  # a second value never silently wins
+                raise repeated("Contact", "DefaultCurrency")
             v_default_currency = child.text or ""
         elif tag == "XeroNetworkKey":
+            if v_xero_network_key is not None:  # a second value never silently wins
+                raise repeated("Contact", "XeroNetworkKey")
             v_xero_network_key = child.text or ""
         elif tag == "SalesDefaultAccountCode":
+            if v_sales_default_account_code is not None:  # a second value never silently wins
+                raise repeated("Contact", "SalesDefaultAccountCode")
             v_sales_default_account_code = child.text or ""
         elif tag == "PurchasesDefaultAccountCode":
+            if v_purchases_default_account_code is not None:  # a second value never silently wins
+                raise repeated("Contact", "PurchasesDefaultAccountCode")
             v_purchases_default_account_code = child.text or ""
         elif tag == "PaymentTerms":
+            if v_payment_terms is not None:  # a second value never silently wins
+                raise repeated("Contact", "PaymentTerms")
             v_payment_terms = decode_payment_terms(child, strict)
         elif tag == "BatchPayments":
+            if v_batch_payments is not None:  # a second value never silently wins
+                raise repeated("Contact", "BatchPayments")
             v_batch_payments = decode_batch_payment_details(child, strict)
         elif tag == "BrandingTheme":
+            if v_branding_theme is not None:  # a second value never silently wins
+                raise repeated("Contact", "BrandingTheme")
             v_branding_theme = decode_branding_theme(child, strict)
         elif tag == "UpdatedDateUTC":
             # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
@@ -2825,6 +3205,9 @@ def decode_contact(el: etree._Element, strict: bool = False) -> Contact:
                         "Xero UTC timestamp", "Contact.UpdatedDateUTC", child.text
                     ) from None
         elif tag == "ContactGroups":
+            if w_contact_groups:  # a second list is never joined to the first
+                raise repeated("Contact", "ContactGroups")
+            w_contact_groups = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "ContactGroup":
@@ -2835,17 +3218,24 @@ def decode_contact(el: etree._Element, strict: bool = False) -> Contact:
                     elif isinstance(item.tag, str):
                         skipped("ContactGroups", item.tag)
         elif tag == "Website":
+            if v_website is not None:  # a second value never silently wins
+                raise repeated("Contact", "Website")
             v_website = child.text or ""
         elif tag == "Discount":
-            try:
-                v_discount = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "Contact.Discount", child.text) from None
-            if not v_discount.is_finite():
-                raise invalid("decimal", "Contact.Discount", child.text)
+            if v_discount is not None:  # a second value never silently wins
+                raise repeated("Contact", "Discount")
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_discount = Decimal(text)
+            else:
+                v_discount = read_decimal(text, "Contact.Discount")
         elif tag == "Balances":
+            if v_balances is not None:  # a second value never silently wins
+                raise repeated("Contact", "Balances")
             v_balances = decode_balances(child, strict)
         elif tag == "HasAttachments":
+            if v_has_attachments is not None:  # a second value never silently wins
+                raise repeated("Contact", "HasAttachments")
             text = child.text
             if text == "true":
                 v_has_attachments = True
@@ -2854,6 +3244,8 @@ def decode_contact(el: etree._Element, strict: bool = False) -> Contact:
             else:
                 v_has_attachments = read_bool(text, "Contact.HasAttachments")
         elif tag == "HasValidationErrors":
+            if v_has_validation_errors is not None:  # a second value never silently wins
+                raise repeated("Contact", "HasValidationErrors")
             text = child.text
             if text == "true":
                 v_has_validation_errors = True
@@ -2862,8 +3254,13 @@ def decode_contact(el: etree._Element, strict: bool = False) -> Contact:
             else:
                 v_has_validation_errors = read_bool(text, "Contact.HasValidationErrors")
         elif tag == "MergedToContactID":
+            if v_merged_to_contact_id is not None:  # a second value never silently wins
+                raise repeated("Contact", "MergedToContactID")
             v_merged_to_contact_id = child.text or ""
         elif tag == "Attachments":
+            if w_attachments:  # a second list is never joined to the first
+                raise repeated("Contact", "Attachments")
+            w_attachments = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "Attachment":
@@ -3109,6 +3506,9 @@ def decode_contact_group(el: etree._Element, strict: bool = False) -> ContactGro
     v_name: str | None = None
     v_status: Any = None
     v_contacts: list[ContactGroupMember] = []
+    w_validation_errors = False
+    w_warnings = False
+    w_contacts = False
     text = el.get("status")
     if text is not None:
         v_validation_status = _E_EntityValidationStatus.get(text)
@@ -3117,6 +3517,9 @@ def decode_contact_group(el: etree._Element, strict: bool = False) -> ContactGro
     for child in el:
         tag = child.tag
         if tag == "ValidationErrors":
+            if w_validation_errors:  # a second list is never joined to the first
+                raise repeated("ContactGroup", "ValidationErrors")
+            w_validation_errors = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "ValidationError":
@@ -3127,6 +3530,9 @@ def decode_contact_group(el: etree._Element, strict: bool = False) -> ContactGro
                     elif isinstance(item.tag, str):
                         skipped("ValidationErrors", item.tag)
         elif tag == "Warnings":
+            if w_warnings:  # a second list is never joined to the first
+                raise repeated("ContactGroup", "Warnings")
+            w_warnings = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "Warning":
@@ -3137,15 +3543,24 @@ def decode_contact_group(el: etree._Element, strict: bool = False) -> ContactGro
                     elif isinstance(item.tag, str):
                         skipped("Warnings", item.tag)
         elif tag == "ContactGroupID":
+            if v_contact_group_id is not None:  # a second value never silently wins
+                raise repeated("ContactGroup", "ContactGroupID")
             v_contact_group_id = child.text or ""
         elif tag == "Name":
+            if v_name is not None:  # a second value never silently wins
+                raise repeated("ContactGroup", "Name")
             v_name = child.text or ""
         elif tag == "Status":
+            if v_status is not None:  # a second value never silently wins
+                raise repeated("ContactGroup", "Status")
             text = child.text
             v_status = _E_ContactGroupStatus.get(text)
             if v_status is None:
                 v_status = read_enum(_E_ContactGroupStatus, text)
         elif tag == "Contacts":
+            if w_contacts:  # a second list is never joined to the first
+                raise repeated("ContactGroup", "Contacts")
+            w_contacts = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "Contact":
@@ -3219,8 +3634,12 @@ def decode_contact_group_member(el: etree._Element, strict: bool = False) -> Con
     for child in el:
         tag = child.tag
         if tag == "ContactID":
+            if v_contact_id is not None:  # a second value never silently wins
+                raise repeated("ContactGroupMember", "ContactID")
             v_contact_id = child.text or ""
         elif tag == "Name":
+            if v_name is not None:  # a second value never silently wins
+                raise repeated("ContactGroupMember", "Name")
             v_name = child.text or ""
         elif strict and isinstance(tag, str):
             raise unknown("ContactGroupMember", tag)
@@ -3259,12 +3678,20 @@ def decode_contact_person(el: etree._Element, strict: bool = False) -> ContactPe
     for child in el:
         tag = child.tag
         if tag == "FirstName":
+            if v_first_name is not None:  # a second value never silently wins
+                raise repeated("ContactPerson", "FirstName")
             v_first_name = child.text or ""
         elif tag == "LastName":
+            if v_last_name is not None:  # a second value never silently wins
+                raise repeated("ContactPerson", "LastName")
             v_last_name = child.text or ""
         elif tag == "EmailAddress":
+            if v_email_address is not None:  # a second value never silently wins
+                raise repeated("ContactPerson", "EmailAddress")
             v_email_address = child.text or ""
         elif tag == "IncludeInEmails":
+            if v_include_in_emails is not None:  # a second value never silently wins
+                raise repeated("ContactPerson", "IncludeInEmails")
             text = child.text
             if text == "true":
                 v_include_in_emails = True
@@ -3324,18 +3751,25 @@ def decode_conversion_balance(el: etree._Element, strict: bool = False) -> Conve
     v_account_code: str | None = None
     v_balance: Decimal | None = None
     v_balance_details: list[BalanceDetail] = []
+    w_balance_details = False
     for child in el:
         tag = child.tag
         if tag == "AccountCode":
+            if v_account_code is not None:  # a second value never silently wins
+                raise repeated("ConversionBalance", "AccountCode")
             v_account_code = child.text or ""
         elif tag == "Balance":
-            try:
-                v_balance = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "ConversionBalance.Balance", child.text) from None
-            if not v_balance.is_finite():
-                raise invalid("decimal", "ConversionBalance.Balance", child.text)
+            if v_balance is not None:  # a second value never silently wins
+                raise repeated("ConversionBalance", "Balance")
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_balance = Decimal(text)
+            else:
+                v_balance = read_decimal(text, "ConversionBalance.Balance")
         elif tag == "BalanceDetails":
+            if w_balance_details:  # a second list is never joined to the first
+                raise repeated("ConversionBalance", "BalanceDetails")
+            w_balance_details = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "BalanceDetail":
@@ -3397,8 +3831,12 @@ def decode_conversion_date(el: etree._Element, strict: bool = False) -> Conversi
     for child in el:
         tag = child.tag
         if tag == "Month":
+            if v_month is not None:  # a second value never silently wins
+                raise repeated("ConversionDate", "Month")
             v_month = read_int(child.text, "ConversionDate.Month")
         elif tag == "Year":
+            if v_year is not None:  # a second value never silently wins
+                raise repeated("ConversionDate", "Year")
             v_year = read_int(child.text, "ConversionDate.Year")
         elif strict and isinstance(tag, str):
             raise unknown("ConversionDate", tag)
@@ -3470,6 +3908,12 @@ def decode_credit_note(el: etree._Element, strict: bool = False) -> CreditNote:
     v_has_attachments: bool | None = None
     v_has_errors: bool | None = None
     v_invoice_addresses: list[InvoiceAddress] = []
+    w_validation_errors = False
+    w_warnings = False
+    w_line_items = False
+    w_allocations = False
+    w_payments = False
+    w_invoice_addresses = False
     text = el.get("status")
     if text is not None:
         v_validation_status = _E_EntityValidationStatus.get(text)
@@ -3478,6 +3922,9 @@ def decode_credit_note(el: etree._Element, strict: bool = False) -> CreditNote:
     for child in el:
         tag = child.tag
         if tag == "ValidationErrors":
+            if w_validation_errors:  # a second list is never joined to the first
+                raise repeated("CreditNote", "ValidationErrors")
+            w_validation_errors = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "ValidationError":
@@ -3488,6 +3935,9 @@ def decode_credit_note(el: etree._Element, strict: bool = False) -> CreditNote:
                     elif isinstance(item.tag, str):
                         skipped("ValidationErrors", item.tag)
         elif tag == "Warnings":
+            if w_warnings:  # a second list is never joined to the first
+                raise repeated("CreditNote", "Warnings")
+            w_warnings = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "Warning":
@@ -3498,11 +3948,15 @@ def decode_credit_note(el: etree._Element, strict: bool = False) -> CreditNote:
                     elif isinstance(item.tag, str):
                         skipped("Warnings", item.tag)
         elif tag == "Type":
+            if v_type is not None:  # a second value never silently wins
+                raise repeated("CreditNote", "Type")
             text = child.text
             v_type = _E_CreditNoteType.get(text)
             if v_type is None:
                 v_type = read_enum(_E_CreditNoteType, text)
         elif tag == "Contact":
+            if v_contact is not None:  # a second value never silently wins
+                raise repeated("CreditNote", "Contact")
             v_contact = decode_contact(child, strict)
         elif tag == "Date":
             # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
@@ -3519,16 +3973,23 @@ def decode_credit_note(el: etree._Element, strict: bool = False) -> CreditNote:
                 except ValueError:
                     raise invalid("Xero date", "CreditNote.DueDate", child.text) from None
         elif tag == "Status":
+            if v_status is not None:  # a second value never silently wins
+                raise repeated("CreditNote", "Status")
             text = child.text
             v_status = _E_CreditNoteStatus.get(text)
             if v_status is None:
                 v_status = read_enum(_E_CreditNoteStatus, text)
         elif tag == "LineAmountTypes":
+            if v_line_amount_types is not None:  # a second value never silently wins
+                raise repeated("CreditNote", "LineAmountTypes")
             text = child.text
             v_line_amount_types = _E_LineAmountTypes.get(text)
             if v_line_amount_types is None:
                 v_line_amount_types = read_enum(_E_LineAmountTypes, text)
         elif tag == "LineItems":
+            if w_line_items:  # a second list is never joined to the first
+                raise repeated("CreditNote", "LineItems")
+            w_line_items = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "LineItem":
@@ -3539,40 +4000,45 @@ def decode_credit_note(el: etree._Element, strict: bool = False) -> CreditNote:
                     elif isinstance(item.tag, str):
                         skipped("LineItems", item.tag)
         elif tag == "SubTotal":
-            try:
-                v_sub_total = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "CreditNote.SubTotal", child.text) from None
-            if not v_sub_total.is_finite():
-                raise invalid("decimal", "CreditNote.SubTotal", child.text)
+            if v_sub_total is not None:  # a second value never silently wins
+                raise repeated("CreditNote", "SubTotal")
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_sub_total = Decimal(text)
+            else:
+                v_sub_total = read_decimal(text, "CreditNote.SubTotal")
         elif tag == "TotalTax":
-            try:
-                v_total_tax = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "CreditNote.TotalTax", child.text) from None
-            if not v_total_tax.is_finite():
-                raise invalid("decimal", "CreditNote.TotalTax", child.text)
+            if v_total_tax is not None:  # a second value never silently wins
+                raise repeated("CreditNote", "TotalTax")
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_total_tax = Decimal(text)
+            else:
+                v_total_tax = read_decimal(text, "CreditNote.TotalTax")
         elif tag == "Total":
-            try:
-                v_total = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "CreditNote.Total", child.text) from None
-            if not v_total.is_finite():
-                raise invalid("decimal", "CreditNote.Total", child.text)
+            if v_total is not None:  # a second value never silently wins
+                raise repeated("CreditNote", "Total")
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_total = Decimal(text)
+            else:
+                v_total = read_decimal(text, "CreditNote.Total")
         elif tag == "CISDeduction":
-            try:
-                v_cis_deduction = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "CreditNote.CISDeduction", child.text) from None
-            if not v_cis_deduction.is_finite():
-                raise invalid("decimal", "CreditNote.CISDeduction", child.text)
+            if v_cis_deduction is not None:  # a second value never silently wins
+                raise repeated("CreditNote", "CISDeduction")
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_cis_deduction = Decimal(text)
+            else:
+                v_cis_deduction = read_decimal(text, "CreditNote.CISDeduction")
         elif tag == "CISRate":
-            try:
-                v_cis_rate = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "CreditNote.CISRate", child.text) from None
-            if not v_cis_rate.is_finite():
-                raise invalid("decimal", "CreditNote.CISRate", child.text)
+            if v_cis_rate is not None:  # a second value never silently wins
+                raise repeated("CreditNote", "CISRate")
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_cis_rate = Decimal(text)
+            else:
+                v_cis_rate = read_decimal(text, "CreditNote.CISRate")
         elif tag == "UpdatedDateUTC":
             # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
             if not child.values() or child.get(_XSI_NIL) != "true":
@@ -3583,14 +4049,17 @@ def decode_credit_note(el: etree._Element, strict: bool = False) -> CreditNote:
                         "Xero UTC timestamp", "CreditNote.UpdatedDateUTC", child.text
                     ) from None
         elif tag == "CurrencyCode":
+            if v_currency_code is not None:  # a second value never silently wins
+                raise repeated("CreditNote", "CurrencyCode")
             v_currency_code = child.text or ""
         elif tag == "CurrencyRate":
-            try:
-                v_currency_rate = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "CreditNote.CurrencyRate", child.text) from None
-            if not v_currency_rate.is_finite():
-                raise invalid("decimal", "CreditNote.CurrencyRate", child.text)
+            if v_currency_rate is not None:  # a second value never silently wins
+                raise repeated("CreditNote", "CurrencyRate")
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_currency_rate = Decimal(text)
+            else:
+                v_currency_rate = read_decimal(text, "CreditNote.CurrencyRate")
         elif tag == "FullyPaidOnDate":
             # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
             if not child.values() or child.get(_XSI_NIL) != "true":
@@ -3599,12 +4068,20 @@ def decode_credit_note(el: etree._Element, strict: bool = False) -> CreditNote:
                 except ValueError:
                     raise invalid("Xero date", "CreditNote.FullyPaidOnDate", child.text) from None
         elif tag == "CreditNoteID":
+            if v_credit_note_id is not None:  # a second value never silently wins
+                raise repeated("CreditNote", "CreditNoteID")
             v_credit_note_id = child.text or ""
         elif tag == "CreditNoteNumber":
+            if v_credit_note_number is not None:  # a second value never silently wins
+                raise repeated("CreditNote", "CreditNoteNumber")
             v_credit_note_number = child.text or ""
         elif tag == "Reference":
+            if v_reference is not None:  # a second value never silently wins
+                raise repeated("CreditNote", "Reference")
             v_reference = child.text or ""
         elif tag == "SentToContact":
+            if v_sent_to_contact is not None:  # a second value never silently wins
+                raise repeated("CreditNote", "SentToContact")
             text = child.text
             if text == "true":
                 v_sent_to_contact = True
@@ -3613,13 +4090,17 @@ def decode_credit_note(el: etree._Element, strict: bool = False) -> CreditNote:
             else:
                 v_sent_to_contact = read_bool(text, "CreditNote.SentToContact")
         elif tag == "RemainingCredit":
-            try:
-                v_remaining_credit = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "CreditNote.RemainingCredit", child.text) from None
-            if not v_remaining_credit.is_finite():
-                raise invalid("decimal", "CreditNote.RemainingCredit", child.text)
+            if v_remaining_credit is not None:  # a second value never silently wins
+                raise repeated("CreditNote", "RemainingCredit")
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_remaining_credit = Decimal(text)
+            else:
+                v_remaining_credit = read_decimal(text, "CreditNote.RemainingCredit")
         elif tag == "Allocations":
+            if w_allocations:  # a second list is never joined to the first
+                raise repeated("CreditNote", "Allocations")
+            w_allocations = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "Allocation":
@@ -3630,13 +4111,17 @@ def decode_credit_note(el: etree._Element, strict: bool = False) -> CreditNote:
                     elif isinstance(item.tag, str):
                         skipped("Allocations", item.tag)
         elif tag == "AppliedAmount":
-            try:
-                v_applied_amount = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "CreditNote.AppliedAmount", child.text) from None
-            if not v_applied_amount.is_finite():
-                raise invalid("decimal", "CreditNote.AppliedAmount", child.text)
+            if v_applied_amount is not None:  # a second value never silently wins
+                raise repeated("CreditNote", "AppliedAmount")
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_applied_amount = Decimal(text)
+            else:
+                v_applied_amount = read_decimal(text, "CreditNote.AppliedAmount")
         elif tag == "Payments":
+            if w_payments:  # a second list is never joined to the first
+                raise repeated("CreditNote", "Payments")
+            w_payments = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "Payment":
@@ -3647,8 +4132,12 @@ def decode_credit_note(el: etree._Element, strict: bool = False) -> CreditNote:
                     elif isinstance(item.tag, str):
                         skipped("Payments", item.tag)
         elif tag == "BrandingThemeID":
+            if v_branding_theme_id is not None:  # a second value never silently wins
+                raise repeated("CreditNote", "BrandingThemeID")
             v_branding_theme_id = child.text or ""
         elif tag == "HasAttachments":
+            if v_has_attachments is not None:  # a second value never silently wins
+                raise repeated("CreditNote", "HasAttachments")
             text = child.text
             if text == "true":
                 v_has_attachments = True
@@ -3657,6 +4146,8 @@ def decode_credit_note(el: etree._Element, strict: bool = False) -> CreditNote:
             else:
                 v_has_attachments = read_bool(text, "CreditNote.HasAttachments")
         elif tag == "HasErrors":
+            if v_has_errors is not None:  # a second value never silently wins
+                raise repeated("CreditNote", "HasErrors")
             text = child.text
             if text == "true":
                 v_has_errors = True
@@ -3665,6 +4156,9 @@ def decode_credit_note(el: etree._Element, strict: bool = False) -> CreditNote:
             else:
                 v_has_errors = read_bool(text, "CreditNote.HasErrors")
         elif tag == "InvoiceAddresses":
+            if w_invoice_addresses:  # a second list is never joined to the first
+                raise repeated("CreditNote", "InvoiceAddresses")
+            w_invoice_addresses = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "InvoiceAddress":
@@ -3835,6 +4329,8 @@ def decode_currency(el: etree._Element, strict: bool = False) -> Currency:
     v_warnings: list[EntityWarning] = []
     v_code: str | None = None
     v_description: str | None = None
+    w_validation_errors = False
+    w_warnings = False
     text = el.get("status")
     if text is not None:
         v_validation_status = _E_EntityValidationStatus.get(text)
@@ -3843,6 +4339,9 @@ def decode_currency(el: etree._Element, strict: bool = False) -> Currency:
     for child in el:
         tag = child.tag
         if tag == "ValidationErrors":
+            if w_validation_errors:  # a second list is never joined to the first
+                raise repeated("Currency", "ValidationErrors")
+            w_validation_errors = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "ValidationError":
@@ -3853,6 +4352,9 @@ def decode_currency(el: etree._Element, strict: bool = False) -> Currency:
                     elif isinstance(item.tag, str):
                         skipped("ValidationErrors", item.tag)
         elif tag == "Warnings":
+            if w_warnings:  # a second list is never joined to the first
+                raise repeated("Currency", "Warnings")
+            w_warnings = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "Warning":
@@ -3863,8 +4365,12 @@ def decode_currency(el: etree._Element, strict: bool = False) -> Currency:
                     elif isinstance(item.tag, str):
                         skipped("Warnings", item.tag)
         elif tag == "Code":
+            if v_code is not None:  # a second value never silently wins
+                raise repeated("Currency", "Code")
             v_code = child.text or ""
         elif tag == "Description":
+            if v_description is not None:  # a second value never silently wins
+                raise repeated("Currency", "Description")
             v_description = child.text or ""
         elif strict and isinstance(tag, str):
             raise unknown("Currency", tag)
@@ -3955,6 +4461,8 @@ def decode_entity_validation_error(
     for child in el:
         tag = child.tag
         if tag == "Message":
+            if v_message is not None:  # a second value never silently wins
+                raise repeated("EntityValidationError", "Message")
             v_message = child.text or ""
         elif strict and isinstance(tag, str):
             raise unknown("EntityValidationError", tag)
@@ -3987,6 +4495,8 @@ def decode_entity_warning(el: etree._Element, strict: bool = False) -> EntityWar
     for child in el:
         tag = child.tag
         if tag == "Message":
+            if v_message is not None:  # a second value never silently wins
+                raise repeated("EntityWarning", "Message")
             v_message = child.text or ""
         elif strict and isinstance(tag, str):
             raise unknown("EntityWarning", tag)
@@ -4030,6 +4540,10 @@ def decode_expense_claim(el: etree._Element, strict: bool = False) -> ExpenseCla
     v_payment_due_date: datetime.date | None = None
     v_reporting_date: datetime.date | None = None
     v_receipt_id: str | None = None
+    w_validation_errors = False
+    w_warnings = False
+    w_receipts = False
+    w_payments = False
     text = el.get("status")
     if text is not None:
         v_validation_status = _E_EntityValidationStatus.get(text)
@@ -4038,6 +4552,9 @@ def decode_expense_claim(el: etree._Element, strict: bool = False) -> ExpenseCla
     for child in el:
         tag = child.tag
         if tag == "ValidationErrors":
+            if w_validation_errors:  # a second list is never joined to the first
+                raise repeated("ExpenseClaim", "ValidationErrors")
+            w_validation_errors = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "ValidationError":
@@ -4048,6 +4565,9 @@ def decode_expense_claim(el: etree._Element, strict: bool = False) -> ExpenseCla
                     elif isinstance(item.tag, str):
                         skipped("ValidationErrors", item.tag)
         elif tag == "Warnings":
+            if w_warnings:  # a second list is never joined to the first
+                raise repeated("ExpenseClaim", "Warnings")
+            w_warnings = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "Warning":
@@ -4058,15 +4578,24 @@ def decode_expense_claim(el: etree._Element, strict: bool = False) -> ExpenseCla
                     elif isinstance(item.tag, str):
                         skipped("Warnings", item.tag)
         elif tag == "ExpenseClaimID":
+            if v_expense_claim_id is not None:  # a second value never silently wins
+                raise repeated("ExpenseClaim", "ExpenseClaimID")
             v_expense_claim_id = child.text or ""
         elif tag == "Status":
+            if v_status is not None:  # a second value never silently wins
+                raise repeated("ExpenseClaim", "Status")
             text = child.text
             v_status = _E_ExpenseClaimStatus.get(text)
             if v_status is None:
                 v_status = read_enum(_E_ExpenseClaimStatus, text)
         elif tag == "User":
+            if v_user is not None:  # a second value never silently wins
+                raise repeated("ExpenseClaim", "User")
             v_user = decode_user(child, strict)
         elif tag == "Receipts":
+            if w_receipts:  # a second list is never joined to the first
+                raise repeated("ExpenseClaim", "Receipts")
+            w_receipts = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "Receipt":
@@ -4077,6 +4606,9 @@ def decode_expense_claim(el: etree._Element, strict: bool = False) -> ExpenseCla
                     elif isinstance(item.tag, str):
                         skipped("Receipts", item.tag)
         elif tag == "Payments":
+            if w_payments:  # a second list is never joined to the first
+                raise repeated("ExpenseClaim", "Payments")
+            w_payments = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "Payment":
@@ -4096,26 +4628,29 @@ def decode_expense_claim(el: etree._Element, strict: bool = False) -> ExpenseCla
                         "Xero UTC timestamp", "ExpenseClaim.UpdatedDateUTC", child.text
                     ) from None
         elif tag == "Total":
-            try:
-                v_total = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "ExpenseClaim.Total", child.text) from None
-            if not v_total.is_finite():
-                raise invalid("decimal", "ExpenseClaim.Total", child.text)
+            if v_total is not None:  # a second value never silently wins
+                raise repeated("ExpenseClaim", "Total")
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_total = Decimal(text)
+            else:
+                v_total = read_decimal(text, "ExpenseClaim.Total")
         elif tag == "AmountDue":
-            try:
-                v_amount_due = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "ExpenseClaim.AmountDue", child.text) from None
-            if not v_amount_due.is_finite():
-                raise invalid("decimal", "ExpenseClaim.AmountDue", child.text)
+            if v_amount_due is not None:  # a second value never silently wins
+                raise repeated("ExpenseClaim", "AmountDue")
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_amount_due = Decimal(text)
+            else:
+                v_amount_due = read_decimal(text, "ExpenseClaim.AmountDue")
         elif tag == "AmountPaid":
-            try:
-                v_amount_paid = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "ExpenseClaim.AmountPaid", child.text) from None
-            if not v_amount_paid.is_finite():
-                raise invalid("decimal", "ExpenseClaim.AmountPaid", child.text)
+            if v_amount_paid is not None:  # a second value never silently wins
+                raise repeated("ExpenseClaim", "AmountPaid")
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_amount_paid = Decimal(text)
+            else:
+                v_amount_paid = read_decimal(text, "ExpenseClaim.AmountPaid")
         elif tag == "PaymentDueDate":
             # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
             if not child.values() or child.get(_XSI_NIL) != "true":
@@ -4131,6 +4666,8 @@ def decode_expense_claim(el: etree._Element, strict: bool = False) -> ExpenseCla
                 except ValueError:
                     raise invalid("Xero date", "ExpenseClaim.ReportingDate", child.text) from None
         elif tag == "ReceiptID":
+            if v_receipt_id is not None:  # a second value never silently wins
+                raise repeated("ExpenseClaim", "ReceiptID")
             v_receipt_id = child.text or ""
         elif strict and isinstance(tag, str):
             raise unknown("ExpenseClaim", tag)
@@ -4226,13 +4763,19 @@ def decode_external_link(el: etree._Element, strict: bool = False) -> ExternalLi
     for child in el:
         tag = child.tag
         if tag == "LinkType":
+            if v_link_type is not None:  # a second value never silently wins
+                raise repeated("ExternalLink", "LinkType")
             text = child.text
             v_link_type = _E_ExternalLinkType.get(text)
             if v_link_type is None:
                 v_link_type = read_enum(_E_ExternalLinkType, text)
         elif tag == "Url":
+            if v_url is not None:  # a second value never silently wins
+                raise repeated("ExternalLink", "Url")
             v_url = child.text or ""
         elif tag == "Description":
+            if v_description is not None:  # a second value never silently wins
+                raise repeated("ExternalLink", "Description")
             v_description = child.text or ""
         elif strict and isinstance(tag, str):
             raise unknown("ExternalLink", tag)
@@ -4272,8 +4815,12 @@ def decode_import_summary(el: etree._Element, strict: bool = False) -> ImportSum
     for child in el:
         tag = child.tag
         if tag == "Accounts":
+            if v_accounts is not None:  # a second value never silently wins
+                raise repeated("ImportSummary", "Accounts")
             v_accounts = decode_import_summary_accounts(child, strict)
         elif tag == "Organisation":
+            if v_organisation is not None:  # a second value never silently wins
+                raise repeated("ImportSummary", "Organisation")
             v_organisation = decode_import_summary_organisation(child, strict)
         elif strict and isinstance(tag, str):
             raise unknown("ImportSummary", tag)
@@ -4319,20 +4866,36 @@ def decode_import_summary_accounts(
     for child in el:
         tag = child.tag
         if tag == "Total":
+            if v_total is not None:  # a second value never silently wins
+                raise repeated("ImportSummaryAccounts", "Total")
             v_total = read_int(child.text, "ImportSummaryAccounts.Total")
         elif tag == "New":
+            if v_new is not None:  # a second value never silently wins
+                raise repeated("ImportSummaryAccounts", "New")
             v_new = read_int(child.text, "ImportSummaryAccounts.New")
         elif tag == "Updated":
+            if v_updated is not None:  # a second value never silently wins
+                raise repeated("ImportSummaryAccounts", "Updated")
             v_updated = read_int(child.text, "ImportSummaryAccounts.Updated")
         elif tag == "Deleted":
+            if v_deleted is not None:  # a second value never silently wins
+                raise repeated("ImportSummaryAccounts", "Deleted")
             v_deleted = read_int(child.text, "ImportSummaryAccounts.Deleted")
         elif tag == "Locked":
+            if v_locked is not None:  # a second value never silently wins
+                raise repeated("ImportSummaryAccounts", "Locked")
             v_locked = read_int(child.text, "ImportSummaryAccounts.Locked")
         elif tag == "System":
+            if v_system is not None:  # a second value never silently wins
+                raise repeated("ImportSummaryAccounts", "System")
             v_system = read_int(child.text, "ImportSummaryAccounts.System")
         elif tag == "Errored":
+            if v_errored is not None:  # a second value never silently wins
+                raise repeated("ImportSummaryAccounts", "Errored")
             v_errored = read_int(child.text, "ImportSummaryAccounts.Errored")
         elif tag == "Present":
+            if v_present is not None:  # a second value never silently wins
+                raise repeated("ImportSummaryAccounts", "Present")
             text = child.text
             if text == "true":
                 v_present = True
@@ -4341,6 +4904,8 @@ def decode_import_summary_accounts(
             else:
                 v_present = read_bool(text, "ImportSummaryAccounts.Present")
         elif tag == "NewOrUpdated":
+            if v_new_or_updated is not None:  # a second value never silently wins
+                raise repeated("ImportSummaryAccounts", "NewOrUpdated")
             v_new_or_updated = read_int(child.text, "ImportSummaryAccounts.NewOrUpdated")
         elif strict and isinstance(tag, str):
             raise unknown("ImportSummaryAccounts", tag)
@@ -4399,6 +4964,8 @@ def decode_import_summary_organisation(
     for child in el:
         tag = child.tag
         if tag == "Present":
+            if v_present is not None:  # a second value never silently wins
+                raise repeated("ImportSummaryOrganisation", "Present")
             text = child.text
             if text == "true":
                 v_present = True
@@ -4474,6 +5041,15 @@ def decode_invoice(el: etree._Element, strict: bool = False) -> Invoice:
     v_cis_deduction: Decimal | None = None
     v_cis_rate: Decimal | None = None
     v_attachments: list[Attachment] = []
+    w_validation_errors = False
+    w_warnings = False
+    w_line_items = False
+    w_payments = False
+    w_credit_notes = False
+    w_prepayments = False
+    w_overpayments = False
+    w_invoice_addresses = False
+    w_attachments = False
     text = el.get("status")
     if text is not None:
         v_validation_status = _E_EntityValidationStatus.get(text)
@@ -4482,6 +5058,9 @@ def decode_invoice(el: etree._Element, strict: bool = False) -> Invoice:
     for child in el:
         tag = child.tag
         if tag == "ValidationErrors":
+            if w_validation_errors:  # a second list is never joined to the first
+                raise repeated("Invoice", "ValidationErrors")
+            w_validation_errors = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "ValidationError":
@@ -4492,6 +5071,9 @@ def decode_invoice(el: etree._Element, strict: bool = False) -> Invoice:
                     elif isinstance(item.tag, str):
                         skipped("ValidationErrors", item.tag)
         elif tag == "Warnings":
+            if w_warnings:  # a second list is never joined to the first
+                raise repeated("Invoice", "Warnings")
+            w_warnings = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "Warning":
@@ -4502,11 +5084,15 @@ def decode_invoice(el: etree._Element, strict: bool = False) -> Invoice:
                     elif isinstance(item.tag, str):
                         skipped("Warnings", item.tag)
         elif tag == "Type":
+            if v_type is not None:  # a second value never silently wins
+                raise repeated("Invoice", "Type")
             text = child.text
             v_type = _E_InvoiceType.get(text)
             if v_type is None:
                 v_type = read_enum(_E_InvoiceType, text)
         elif tag == "Contact":
+            if v_contact is not None:  # a second value never silently wins
+                raise repeated("Invoice", "Contact")
             v_contact = decode_contact(child, strict)
         elif tag == "Date":
             # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
@@ -4523,16 +5109,23 @@ def decode_invoice(el: etree._Element, strict: bool = False) -> Invoice:
                 except ValueError:
                     raise invalid("Xero date", "Invoice.DueDate", child.text) from None
         elif tag == "Status":
+            if v_status is not None:  # a second value never silently wins
+                raise repeated("Invoice", "Status")
             text = child.text
             v_status = _E_InvoiceStatus.get(text)
             if v_status is None:
                 v_status = read_enum(_E_InvoiceStatus, text)
         elif tag == "LineAmountTypes":
+            if v_line_amount_types is not None:  # a second value never silently wins
+                raise repeated("Invoice", "LineAmountTypes")
             text = child.text
             v_line_amount_types = _E_LineAmountTypes.get(text)
             if v_line_amount_types is None:
                 v_line_amount_types = read_enum(_E_LineAmountTypes, text)
         elif tag == "LineItems":
+            if w_line_items:  # a second list is never joined to the first
+                raise repeated("Invoice", "LineItems")
+            w_line_items = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "LineItem":
@@ -4543,33 +5136,37 @@ def decode_invoice(el: etree._Element, strict: bool = False) -> Invoice:
                     elif isinstance(item.tag, str):
                         skipped("LineItems", item.tag)
         elif tag == "SubTotal":
-            try:
-                v_sub_total = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "Invoice.SubTotal", child.text) from None
-            if not v_sub_total.is_finite():
-                raise invalid("decimal", "Invoice.SubTotal", child.text)
+            if v_sub_total is not None:  # a second value never silently wins
+                raise repeated("Invoice", "SubTotal")
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_sub_total = Decimal(text)
+            else:
+                v_sub_total = read_decimal(text, "Invoice.SubTotal")
         elif tag == "TotalTax":
-            try:
-                v_total_tax = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "Invoice.TotalTax", child.text) from None
-            if not v_total_tax.is_finite():
-                raise invalid("decimal", "Invoice.TotalTax", child.text)
+            if v_total_tax is not None:  # a second value never silently wins
+                raise repeated("Invoice", "TotalTax")
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_total_tax = Decimal(text)
+            else:
+                v_total_tax = read_decimal(text, "Invoice.TotalTax")
         elif tag == "Total":
-            try:
-                v_total = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "Invoice.Total", child.text) from None
-            if not v_total.is_finite():
-                raise invalid("decimal", "Invoice.Total", child.text)
+            if v_total is not None:  # a second value never silently wins
+                raise repeated("Invoice", "Total")
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_total = Decimal(text)
+            else:
+                v_total = read_decimal(text, "Invoice.Total")
         elif tag == "TotalDiscount":
-            try:
-                v_total_discount = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "Invoice.TotalDiscount", child.text) from None
-            if not v_total_discount.is_finite():
-                raise invalid("decimal", "Invoice.TotalDiscount", child.text)
+            if v_total_discount is not None:  # a second value never silently wins
+                raise repeated("Invoice", "TotalDiscount")
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_total_discount = Decimal(text)
+            else:
+                v_total_discount = read_decimal(text, "Invoice.TotalDiscount")
         elif tag == "UpdatedDateUTC":
             # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
             if not child.values() or child.get(_XSI_NIL) != "true":
@@ -4580,14 +5177,17 @@ def decode_invoice(el: etree._Element, strict: bool = False) -> Invoice:
                         "Xero UTC timestamp", "Invoice.UpdatedDateUTC", child.text
                     ) from None
         elif tag == "CurrencyCode":
+            if v_currency_code is not None:  # a second value never silently wins
+                raise repeated("Invoice", "CurrencyCode")
             v_currency_code = child.text or ""
         elif tag == "CurrencyRate":
-            try:
-                v_currency_rate = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "Invoice.CurrencyRate", child.text) from None
-            if not v_currency_rate.is_finite():
-                raise invalid("decimal", "Invoice.CurrencyRate", child.text)
+            if v_currency_rate is not None:  # a second value never silently wins
+                raise repeated("Invoice", "CurrencyRate")
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_currency_rate = Decimal(text)
+            else:
+                v_currency_rate = read_decimal(text, "Invoice.CurrencyRate")
         elif tag == "FullyPaidOnDate":
             # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
             if not child.values() or child.get(_XSI_NIL) != "true":
@@ -4596,16 +5196,28 @@ def decode_invoice(el: etree._Element, strict: bool = False) -> Invoice:
                 except ValueError:
                     raise invalid("Xero date", "Invoice.FullyPaidOnDate", child.text) from None
         elif tag == "InvoiceID":
+            if v_invoice_id is not None:  # a second value never silently wins
+                raise repeated("Invoice", "InvoiceID")
             v_invoice_id = child.text or ""
         elif tag == "InvoiceNumber":
+            if v_invoice_number is not None:  # a second value never silently wins
+                raise repeated("Invoice", "InvoiceNumber")
             v_invoice_number = child.text or ""
         elif tag == "Reference":
+            if v_reference is not None:  # a second value never silently wins
+                raise repeated("Invoice", "Reference")
             v_reference = child.text or ""
         elif tag == "BrandingThemeID":
+            if v_branding_theme_id is not None:  # a second value never silently wins
+                raise repeated("Invoice", "BrandingThemeID")
             v_branding_theme_id = child.text or ""
         elif tag == "Url":
+            if v_url is not None:  # a second value never silently wins
+                raise repeated("Invoice", "Url")
             v_url = child.text or ""
         elif tag == "SentToContact":
+            if v_sent_to_contact is not None:  # a second value never silently wins
+                raise repeated("Invoice", "SentToContact")
             text = child.text
             if text == "true":
                 v_sent_to_contact = True
@@ -4628,6 +5240,9 @@ def decode_invoice(el: etree._Element, strict: bool = False) -> Invoice:
                 except ValueError:
                     raise invalid("Xero date", "Invoice.PlannedPaymentDate", child.text) from None
         elif tag == "Payments":
+            if w_payments:  # a second list is never joined to the first
+                raise repeated("Invoice", "Payments")
+            w_payments = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "Payment":
@@ -4638,6 +5253,9 @@ def decode_invoice(el: etree._Element, strict: bool = False) -> Invoice:
                     elif isinstance(item.tag, str):
                         skipped("Payments", item.tag)
         elif tag == "CreditNotes":
+            if w_credit_notes:  # a second list is never joined to the first
+                raise repeated("Invoice", "CreditNotes")
+            w_credit_notes = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "CreditNote":
@@ -4648,6 +5266,9 @@ def decode_invoice(el: etree._Element, strict: bool = False) -> Invoice:
                     elif isinstance(item.tag, str):
                         skipped("CreditNotes", item.tag)
         elif tag == "Prepayments":
+            if w_prepayments:  # a second list is never joined to the first
+                raise repeated("Invoice", "Prepayments")
+            w_prepayments = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "Prepayment":
@@ -4658,6 +5279,9 @@ def decode_invoice(el: etree._Element, strict: bool = False) -> Invoice:
                     elif isinstance(item.tag, str):
                         skipped("Prepayments", item.tag)
         elif tag == "Overpayments":
+            if w_overpayments:  # a second list is never joined to the first
+                raise repeated("Invoice", "Overpayments")
+            w_overpayments = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "Overpayment":
@@ -4668,27 +5292,32 @@ def decode_invoice(el: etree._Element, strict: bool = False) -> Invoice:
                     elif isinstance(item.tag, str):
                         skipped("Overpayments", item.tag)
         elif tag == "AmountDue":
-            try:
-                v_amount_due = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "Invoice.AmountDue", child.text) from None
-            if not v_amount_due.is_finite():
-                raise invalid("decimal", "Invoice.AmountDue", child.text)
+            if v_amount_due is not None:  # a second value never silently wins
+                raise repeated("Invoice", "AmountDue")
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_amount_due = Decimal(text)
+            else:
+                v_amount_due = read_decimal(text, "Invoice.AmountDue")
         elif tag == "AmountPaid":
-            try:
-                v_amount_paid = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "Invoice.AmountPaid", child.text) from None
-            if not v_amount_paid.is_finite():
-                raise invalid("decimal", "Invoice.AmountPaid", child.text)
+            if v_amount_paid is not None:  # a second value never silently wins
+                raise repeated("Invoice", "AmountPaid")
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_amount_paid = Decimal(text)
+            else:
+                v_amount_paid = read_decimal(text, "Invoice.AmountPaid")
         elif tag == "AmountCredited":
-            try:
-                v_amount_credited = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "Invoice.AmountCredited", child.text) from None
-            if not v_amount_credited.is_finite():
-                raise invalid("decimal", "Invoice.AmountCredited", child.text)
+            if v_amount_credited is not None:  # a second value never silently wins
+                raise repeated("Invoice", "AmountCredited")
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_amount_credited = Decimal(text)
+            else:
+                v_amount_credited = read_decimal(text, "Invoice.AmountCredited")
         elif tag == "HasAttachments":
+            if v_has_attachments is not None:  # a second value never silently wins
+                raise repeated("Invoice", "HasAttachments")
             text = child.text
             if text == "true":
                 v_has_attachments = True
@@ -4697,6 +5326,8 @@ def decode_invoice(el: etree._Element, strict: bool = False) -> Invoice:
             else:
                 v_has_attachments = read_bool(text, "Invoice.HasAttachments")
         elif tag == "IsDiscounted":
+            if v_is_discounted is not None:  # a second value never silently wins
+                raise repeated("Invoice", "IsDiscounted")
             text = child.text
             if text == "true":
                 v_is_discounted = True
@@ -4705,6 +5336,8 @@ def decode_invoice(el: etree._Element, strict: bool = False) -> Invoice:
             else:
                 v_is_discounted = read_bool(text, "Invoice.IsDiscounted")
         elif tag == "HasErrors":
+            if v_has_errors is not None:  # a second value never silently wins
+                raise repeated("Invoice", "HasErrors")
             text = child.text
             if text == "true":
                 v_has_errors = True
@@ -4713,8 +5346,13 @@ def decode_invoice(el: etree._Element, strict: bool = False) -> Invoice:
             else:
                 v_has_errors = read_bool(text, "Invoice.HasErrors")
         elif tag == "RepeatingInvoiceID":
+            if v_repeating_invoice_id is not None:  # a second value never silently wins
+                raise repeated("Invoice", "RepeatingInvoiceID")
             v_repeating_invoice_id = child.text or ""
         elif tag == "InvoiceAddresses":
+            if w_invoice_addresses:  # a second list is never joined to the first
+                raise repeated("Invoice", "InvoiceAddresses")
+            w_invoice_addresses = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "InvoiceAddress":
@@ -4725,20 +5363,25 @@ def decode_invoice(el: etree._Element, strict: bool = False) -> Invoice:
                     elif isinstance(item.tag, str):
                         skipped("InvoiceAddresses", item.tag)
         elif tag == "CISDeduction":
-            try:
-                v_cis_deduction = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "Invoice.CISDeduction", child.text) from None
-            if not v_cis_deduction.is_finite():
-                raise invalid("decimal", "Invoice.CISDeduction", child.text)
+            if v_cis_deduction is not None:  # a second value never silently wins
+                raise repeated("Invoice", "CISDeduction")
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_cis_deduction = Decimal(text)
+            else:
+                v_cis_deduction = read_decimal(text, "Invoice.CISDeduction")
         elif tag == "CISRate":
-            try:
-                v_cis_rate = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "Invoice.CISRate", child.text) from None
-            if not v_cis_rate.is_finite():
-                raise invalid("decimal", "Invoice.CISRate", child.text)
+            if v_cis_rate is not None:  # a second value never silently wins
+                raise repeated("Invoice", "CISRate")
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_cis_rate = Decimal(text)
+            else:
+                v_cis_rate = read_decimal(text, "Invoice.CISRate")
         elif tag == "Attachments":
+            if w_attachments:  # a second list is never joined to the first
+                raise repeated("Invoice", "Attachments")
+            w_attachments = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "Attachment":
@@ -4957,25 +5600,43 @@ def decode_invoice_address(el: etree._Element, strict: bool = False) -> InvoiceA
     for child in el:
         tag = child.tag
         if tag == "InvoiceAddressType":
+            if v_invoice_address_type is not None:  # a second value never silently wins
+                raise repeated("InvoiceAddress", "InvoiceAddressType")
             text = child.text
             v_invoice_address_type = _E_InvoiceAddressType.get(text)
             if v_invoice_address_type is None:
                 v_invoice_address_type = read_enum(_E_InvoiceAddressType, text)
         elif tag == "AddressLine1":
+            if v_address_line1 is not None:  # a second value never silently wins
+                raise repeated("InvoiceAddress", "AddressLine1")
             v_address_line1 = child.text or ""
         elif tag == "AddressLine2":
+            if v_address_line2 is not None:  # a second value never silently wins
+                raise repeated("InvoiceAddress", "AddressLine2")
             v_address_line2 = child.text or ""
         elif tag == "AddressLine3":
+            if v_address_line3 is not None:  # a second value never silently wins
+                raise repeated("InvoiceAddress", "AddressLine3")
             v_address_line3 = child.text or ""
         elif tag == "AddressLine4":
+            if v_address_line4 is not None:  # a second value never silently wins
+                raise repeated("InvoiceAddress", "AddressLine4")
             v_address_line4 = child.text or ""
         elif tag == "City":
+            if v_city is not None:  # a second value never silently wins
+                raise repeated("InvoiceAddress", "City")
             v_city = child.text or ""
         elif tag == "Region":
+            if v_region is not None:  # a second value never silently wins
+                raise repeated("InvoiceAddress", "Region")
             v_region = child.text or ""
         elif tag == "PostalCode":
+            if v_postal_code is not None:  # a second value never silently wins
+                raise repeated("InvoiceAddress", "PostalCode")
             v_postal_code = child.text or ""
         elif tag == "Country":
+            if v_country is not None:  # a second value never silently wins
+                raise repeated("InvoiceAddress", "Country")
             v_country = child.text or ""
         elif strict and isinstance(tag, str):
             raise unknown("InvoiceAddress", tag)
@@ -5038,6 +5699,8 @@ def decode_invoice_payment(el: etree._Element, strict: bool = False) -> InvoiceP
     for child in el:
         tag = child.tag
         if tag == "PaymentID":
+            if v_payment_id is not None:  # a second value never silently wins
+                raise repeated("InvoicePayment", "PaymentID")
             v_payment_id = child.text or ""
         elif tag == "Date":
             # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
@@ -5047,22 +5710,28 @@ def decode_invoice_payment(el: etree._Element, strict: bool = False) -> InvoiceP
                 except ValueError:
                     raise invalid("Xero date", "InvoicePayment.Date", child.text) from None
         elif tag == "Amount":
-            try:
-                v_amount = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "InvoicePayment.Amount", child.text) from None
-            if not v_amount.is_finite():
-                raise invalid("decimal", "InvoicePayment.Amount", child.text)
+            if v_amount is not None:  # a second value never silently wins
+                raise repeated("InvoicePayment", "Amount")
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_amount = Decimal(text)
+            else:
+                v_amount = read_decimal(text, "InvoicePayment.Amount")
         elif tag == "Reference":
+            if v_reference is not None:  # a second value never silently wins
+                raise repeated("InvoicePayment", "Reference")
             v_reference = child.text or ""
         elif tag == "CurrencyRate":
-            try:
-                v_currency_rate = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "InvoicePayment.CurrencyRate", child.text) from None
-            if not v_currency_rate.is_finite():
-                raise invalid("decimal", "InvoicePayment.CurrencyRate", child.text)
+            if v_currency_rate is not None:  # a second value never silently wins
+                raise repeated("InvoicePayment", "CurrencyRate")
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_currency_rate = Decimal(text)
+            else:
+                v_currency_rate = read_decimal(text, "InvoicePayment.CurrencyRate")
         elif tag == "HasAccount":
+            if v_has_account is not None:  # a second value never silently wins
+                raise repeated("InvoicePayment", "HasAccount")
             text = child.text
             if text == "true":
                 v_has_account = True
@@ -5071,6 +5740,8 @@ def decode_invoice_payment(el: etree._Element, strict: bool = False) -> InvoiceP
             else:
                 v_has_account = read_bool(text, "InvoicePayment.HasAccount")
         elif tag == "HasValidationErrors":
+            if v_has_validation_errors is not None:  # a second value never silently wins
+                raise repeated("InvoicePayment", "HasValidationErrors")
             text = child.text
             if text == "true":
                 v_has_validation_errors = True
@@ -5127,6 +5798,8 @@ def decode_invoice_reminder(el: etree._Element, strict: bool = False) -> Invoice
     for child in el:
         tag = child.tag
         if tag == "Enabled":
+            if v_enabled is not None:  # a second value never silently wins
+                raise repeated("InvoiceReminder", "Enabled")
             text = child.text
             if text == "true":
                 v_enabled = True
@@ -5178,6 +5851,8 @@ def decode_item(el: etree._Element, strict: bool = False) -> Item:
     v_total_cost_pool: Decimal | None = None
     v_quantity_on_hand: Decimal | None = None
     v_updated_date_utc: datetime.datetime | None = None
+    w_validation_errors = False
+    w_warnings = False
     text = el.get("status")
     if text is not None:
         v_validation_status = _E_EntityValidationStatus.get(text)
@@ -5186,6 +5861,9 @@ def decode_item(el: etree._Element, strict: bool = False) -> Item:
     for child in el:
         tag = child.tag
         if tag == "ValidationErrors":
+            if w_validation_errors:  # a second list is never joined to the first
+                raise repeated("Item", "ValidationErrors")
+            w_validation_errors = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "ValidationError":
@@ -5196,6 +5874,9 @@ def decode_item(el: etree._Element, strict: bool = False) -> Item:
                     elif isinstance(item.tag, str):
                         skipped("ValidationErrors", item.tag)
         elif tag == "Warnings":
+            if w_warnings:  # a second list is never joined to the first
+                raise repeated("Item", "Warnings")
+            w_warnings = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "Warning":
@@ -5206,16 +5887,28 @@ def decode_item(el: etree._Element, strict: bool = False) -> Item:
                     elif isinstance(item.tag, str):
                         skipped("Warnings", item.tag)
         elif tag == "ItemID":
+            if v_item_id is not None:  # a second value never silently wins
+                raise repeated("Item", "ItemID")
             v_item_id = child.text or ""
         elif tag == "Code":
+            if v_code is not None:  # a second value never silently wins
+                raise repeated("Item", "Code")
             v_code = child.text or ""
         elif tag == "Name":
+            if v_name is not None:  # a second value never silently wins
+                raise repeated("Item", "Name")
             v_name = child.text or ""
         elif tag == "Description":
+            if v_description is not None:  # a second value never silently wins
+                raise repeated("Item", "Description")
             v_description = child.text or ""
         elif tag == "PurchaseDescription":
+            if v_purchase_description is not None:  # a second value never silently wins
+                raise repeated("Item", "PurchaseDescription")
             v_purchase_description = child.text or ""
         elif tag == "IsSold":
+            if v_is_sold is not None:  # a second value never silently wins
+                raise repeated("Item", "IsSold")
             text = child.text
             if text == "true":
                 v_is_sold = True
@@ -5224,6 +5917,8 @@ def decode_item(el: etree._Element, strict: bool = False) -> Item:
             else:
                 v_is_sold = read_bool(text, "Item.IsSold")
         elif tag == "IsPurchased":
+            if v_is_purchased is not None:  # a second value never silently wins
+                raise repeated("Item", "IsPurchased")
             text = child.text
             if text == "true":
                 v_is_purchased = True
@@ -5232,12 +5927,20 @@ def decode_item(el: etree._Element, strict: bool = False) -> Item:
             else:
                 v_is_purchased = read_bool(text, "Item.IsPurchased")
         elif tag == "PurchaseDetails":
+            if v_purchase_details is not None:  # a second value never silently wins
+                raise repeated("Item", "PurchaseDetails")
             v_purchase_details = decode_item_price_details(child, strict)
         elif tag == "SalesDetails":
+            if v_sales_details is not None:  # a second value never silently wins
+                raise repeated("Item", "SalesDetails")
             v_sales_details = decode_item_price_details(child, strict)
         elif tag == "InventoryAssetAccountCode":
+            if v_inventory_asset_account_code is not None:  # a second value never silently wins
+                raise repeated("Item", "InventoryAssetAccountCode")
             v_inventory_asset_account_code = child.text or ""
         elif tag == "IsTrackedAsInventory":
+            if v_is_tracked_as_inventory is not None:  # a second value never silently wins
+                raise repeated("Item", "IsTrackedAsInventory")
             text = child.text
             if text == "true":
                 v_is_tracked_as_inventory = True
@@ -5246,19 +5949,21 @@ def decode_item(el: etree._Element, strict: bool = False) -> Item:
             else:
                 v_is_tracked_as_inventory = read_bool(text, "Item.IsTrackedAsInventory")
         elif tag == "TotalCostPool":
-            try:
-                v_total_cost_pool = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "Item.TotalCostPool", child.text) from None
-            if not v_total_cost_pool.is_finite():
-                raise invalid("decimal", "Item.TotalCostPool", child.text)
+            if v_total_cost_pool is not None:  # a second value never silently wins
+                raise repeated("Item", "TotalCostPool")
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_total_cost_pool = Decimal(text)
+            else:
+                v_total_cost_pool = read_decimal(text, "Item.TotalCostPool")
         elif tag == "QuantityOnHand":
-            try:
-                v_quantity_on_hand = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "Item.QuantityOnHand", child.text) from None
-            if not v_quantity_on_hand.is_finite():
-                raise invalid("decimal", "Item.QuantityOnHand", child.text)
+            if v_quantity_on_hand is not None:  # a second value never silently wins
+                raise repeated("Item", "QuantityOnHand")
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_quantity_on_hand = Decimal(text)
+            else:
+                v_quantity_on_hand = read_decimal(text, "Item.QuantityOnHand")
         elif tag == "UpdatedDateUTC":
             # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
             if not child.values() or child.get(_XSI_NIL) != "true":
@@ -5375,17 +6080,24 @@ def decode_item_price_details(el: etree._Element, strict: bool = False) -> ItemP
     for child in el:
         tag = child.tag
         if tag == "UnitPrice":
-            try:
-                v_unit_price = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "ItemPriceDetails.UnitPrice", child.text) from None
-            if not v_unit_price.is_finite():
-                raise invalid("decimal", "ItemPriceDetails.UnitPrice", child.text)
+            if v_unit_price is not None:  # a second value never silently wins
+                raise repeated("ItemPriceDetails", "UnitPrice")
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_unit_price = Decimal(text)
+            else:
+                v_unit_price = read_decimal(text, "ItemPriceDetails.UnitPrice")
         elif tag == "AccountCode":
+            if v_account_code is not None:  # a second value never silently wins
+                raise repeated("ItemPriceDetails", "AccountCode")
             v_account_code = child.text or ""
         elif tag == "COGSAccountCode":
+            if v_cogs_account_code is not None:  # a second value never silently wins
+                raise repeated("ItemPriceDetails", "COGSAccountCode")
             v_cogs_account_code = child.text or ""
         elif tag == "TaxType":
+            if v_tax_type is not None:  # a second value never silently wins
+                raise repeated("ItemPriceDetails", "TaxType")
             v_tax_type = child.text or ""
         elif strict and isinstance(tag, str):
             raise unknown("ItemPriceDetails", tag)
@@ -5447,6 +6159,9 @@ def decode_journal(el: etree._Element, strict: bool = False) -> Journal:
     v_source_id: str | None = None
     v_source_type: Any = None
     v_journal_lines: list[JournalLine] = []
+    w_validation_errors = False
+    w_warnings = False
+    w_journal_lines = False
     text = el.get("status")
     if text is not None:
         v_validation_status = _E_EntityValidationStatus.get(text)
@@ -5455,6 +6170,9 @@ def decode_journal(el: etree._Element, strict: bool = False) -> Journal:
     for child in el:
         tag = child.tag
         if tag == "ValidationErrors":
+            if w_validation_errors:  # a second list is never joined to the first
+                raise repeated("Journal", "ValidationErrors")
+            w_validation_errors = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "ValidationError":
@@ -5465,6 +6183,9 @@ def decode_journal(el: etree._Element, strict: bool = False) -> Journal:
                     elif isinstance(item.tag, str):
                         skipped("ValidationErrors", item.tag)
         elif tag == "Warnings":
+            if w_warnings:  # a second list is never joined to the first
+                raise repeated("Journal", "Warnings")
+            w_warnings = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "Warning":
@@ -5475,6 +6196,8 @@ def decode_journal(el: etree._Element, strict: bool = False) -> Journal:
                     elif isinstance(item.tag, str):
                         skipped("Warnings", item.tag)
         elif tag == "JournalID":
+            if v_journal_id is not None:  # a second value never silently wins
+                raise repeated("Journal", "JournalID")
             v_journal_id = child.text or ""
         elif tag == "JournalDate":
             # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
@@ -5484,6 +6207,8 @@ def decode_journal(el: etree._Element, strict: bool = False) -> Journal:
                 except ValueError:
                     raise invalid("Xero date", "Journal.JournalDate", child.text) from None
         elif tag == "JournalNumber":
+            if v_journal_number is not None:  # a second value never silently wins
+                raise repeated("Journal", "JournalNumber")
             v_journal_number = read_int(child.text, "Journal.JournalNumber")
         elif tag == "CreatedDateUTC":
             # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
@@ -5495,15 +6220,24 @@ def decode_journal(el: etree._Element, strict: bool = False) -> Journal:
                         "Xero UTC timestamp", "Journal.CreatedDateUTC", child.text
                     ) from None
         elif tag == "Reference":
+            if v_reference is not None:  # a second value never silently wins
+                raise repeated("Journal", "Reference")
             v_reference = child.text or ""
         elif tag == "SourceID":
+            if v_source_id is not None:  # a second value never silently wins
+                raise repeated("Journal", "SourceID")
             v_source_id = child.text or ""
         elif tag == "SourceType":
+            if v_source_type is not None:  # a second value never silently wins
+                raise repeated("Journal", "SourceType")
             text = child.text
             v_source_type = _E_JournalSourceType.get(text)
             if v_source_type is None:
                 v_source_type = read_enum(_E_JournalSourceType, text)
         elif tag == "JournalLines":
+            if w_journal_lines:  # a second list is never joined to the first
+                raise repeated("Journal", "JournalLines")
+            w_journal_lines = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "JournalLine":
@@ -5588,6 +6322,9 @@ def decode_journal_line(el: etree._Element, strict: bool = False) -> JournalLine
     v_tax_type: str | None = None
     v_tax_name: str | None = None
     v_tracking_categories: list[LineItemTracking] = []
+    w_validation_errors = False
+    w_warnings = False
+    w_tracking_categories = False
     text = el.get("status")
     if text is not None:
         v_validation_status = _E_EntityValidationStatus.get(text)
@@ -5596,6 +6333,9 @@ def decode_journal_line(el: etree._Element, strict: bool = False) -> JournalLine
     for child in el:
         tag = child.tag
         if tag == "ValidationErrors":
+            if w_validation_errors:  # a second list is never joined to the first
+                raise repeated("JournalLine", "ValidationErrors")
+            w_validation_errors = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "ValidationError":
@@ -5606,6 +6346,9 @@ def decode_journal_line(el: etree._Element, strict: bool = False) -> JournalLine
                     elif isinstance(item.tag, str):
                         skipped("ValidationErrors", item.tag)
         elif tag == "Warnings":
+            if w_warnings:  # a second list is never joined to the first
+                raise repeated("JournalLine", "Warnings")
+            w_warnings = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "Warning":
@@ -5616,46 +6359,68 @@ def decode_journal_line(el: etree._Element, strict: bool = False) -> JournalLine
                     elif isinstance(item.tag, str):
                         skipped("Warnings", item.tag)
         elif tag == "JournalLineID":
+            if v_journal_line_id is not None:  # a second value never silently wins
+                raise repeated("JournalLine", "JournalLineID")
             v_journal_line_id = child.text or ""
         elif tag == "AccountID":
+            if v_account_id is not None:  # a second value never silently wins
+                raise repeated("JournalLine", "AccountID")
             v_account_id = child.text or ""
         elif tag == "AccountCode":
+            if v_account_code is not None:  # a second value never silently wins
+                raise repeated("JournalLine", "AccountCode")
             v_account_code = child.text or ""
         elif tag == "AccountType":
+            if v_account_type is not None:  # a second value never silently wins
+                raise repeated("JournalLine", "AccountType")
             text = child.text
             v_account_type = _E_AccountType.get(text)
             if v_account_type is None:
                 v_account_type = read_enum(_E_AccountType, text)
         elif tag == "AccountName":
+            if v_account_name is not None:  # a second value never silently wins
+                raise repeated("JournalLine", "AccountName")
             v_account_name = child.text or ""
         elif tag == "Description":
+            if v_description is not None:  # a second value never silently wins
+                raise repeated("JournalLine", "Description")
             v_description = child.text or ""
         elif tag == "NetAmount":
-            try:
-                v_net_amount = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "JournalLine.NetAmount", child.text) from None
-            if not v_net_amount.is_finite():
-                raise invalid("decimal", "JournalLine.NetAmount", child.text)
+            if v_net_amount is not None:  # a second value never silently wins
+                raise repeated("JournalLine", "NetAmount")
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_net_amount = Decimal(text)
+            else:
+                v_net_amount = read_decimal(text, "JournalLine.NetAmount")
         elif tag == "GrossAmount":
-            try:
-                v_gross_amount = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "JournalLine.GrossAmount", child.text) from None
-            if not v_gross_amount.is_finite():
-                raise invalid("decimal", "JournalLine.GrossAmount", child.text)
+            if v_gross_amount is not None:  # a second value never silently wins
+                raise repeated("JournalLine", "GrossAmount")
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_gross_amount = Decimal(text)
+            else:
+                v_gross_amount = read_decimal(text, "JournalLine.GrossAmount")
         elif tag == "TaxAmount":
-            try:
-                v_tax_amount = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "JournalLine.TaxAmount", child.text) from None
-            if not v_tax_amount.is_finite():
-                raise invalid("decimal", "JournalLine.TaxAmount", child.text)
+            if v_tax_amount is not None:  # a second value never silently wins
+                raise repeated("JournalLine", "TaxAmount")
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_tax_amount = Decimal(text)
+            else:
+                v_tax_amount = read_decimal(text, "JournalLine.TaxAmount")
         elif tag == "TaxType":
+            if v_tax_type is not None:  # a second value never silently wins
+                raise repeated("JournalLine", "TaxType")
             v_tax_type = child.text or ""
         elif tag == "TaxName":
+            if v_tax_name is not None:  # a second value never silently wins
+                raise repeated("JournalLine", "TaxName")
             v_tax_name = child.text or ""
         elif tag == "TrackingCategories":
+            if w_tracking_categories:  # a second list is never joined to the first
+                raise repeated("JournalLine", "TrackingCategories")
+            w_tracking_categories = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "TrackingCategory":
@@ -5755,6 +6520,9 @@ def decode_line_item(el: etree._Element, strict: bool = False) -> LineItem:
     v_account_id: str | None = None
     v_taxability: Any = None
     v_item: LineItemItem | None = None
+    w_validation_errors = False
+    w_warnings = False
+    w_tracking = False
     text = el.get("status")
     if text is not None:
         v_validation_status = _E_EntityValidationStatus.get(text)
@@ -5763,6 +6531,9 @@ def decode_line_item(el: etree._Element, strict: bool = False) -> LineItem:
     for child in el:
         tag = child.tag
         if tag == "ValidationErrors":
+            if w_validation_errors:  # a second list is never joined to the first
+                raise repeated("LineItem", "ValidationErrors")
+            w_validation_errors = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "ValidationError":
@@ -5773,6 +6544,9 @@ def decode_line_item(el: etree._Element, strict: bool = False) -> LineItem:
                     elif isinstance(item.tag, str):
                         skipped("ValidationErrors", item.tag)
         elif tag == "Warnings":
+            if w_warnings:  # a second list is never joined to the first
+                raise repeated("LineItem", "Warnings")
+            w_warnings = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "Warning":
@@ -5783,44 +6557,61 @@ def decode_line_item(el: etree._Element, strict: bool = False) -> LineItem:
                     elif isinstance(item.tag, str):
                         skipped("Warnings", item.tag)
         elif tag == "LineItemID":
+            if v_line_item_id is not None:  # a second value never silently wins
+                raise repeated("LineItem", "LineItemID")
             v_line_item_id = child.text or ""
         elif tag == "ItemCode":
+            if v_item_code is not None:  # a second value never silently wins
+                raise repeated("LineItem", "ItemCode")
             v_item_code = child.text or ""
         elif tag == "Description":
+            if v_description is not None:  # a second value never silently wins
+                raise repeated("LineItem", "Description")
             v_description = child.text or ""
         elif tag == "Quantity":
-            try:
-                v_quantity = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "LineItem.Quantity", child.text) from None
-            if not v_quantity.is_finite():
-                raise invalid("decimal", "LineItem.Quantity", child.text)
+            if v_quantity is not None:  # a second value never silently wins
+                raise repeated("LineItem", "Quantity")
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_quantity = Decimal(text)
+            else:
+                v_quantity = read_decimal(text, "LineItem.Quantity")
         elif tag == "UnitAmount":
-            try:
-                v_unit_amount = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "LineItem.UnitAmount", child.text) from None
-            if not v_unit_amount.is_finite():
-                raise invalid("decimal", "LineItem.UnitAmount", child.text)
+            if v_unit_amount is not None:  # a second value never silently wins
+                raise repeated("LineItem", "UnitAmount")
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_unit_amount = Decimal(text)
+            else:
+                v_unit_amount = read_decimal(text, "LineItem.UnitAmount")
         elif tag == "AccountCode":
+            if v_account_code is not None:  # a second value never silently wins
+                raise repeated("LineItem", "AccountCode")
             v_account_code = child.text or ""
         elif tag == "TaxType":
+            if v_tax_type is not None:  # a second value never silently wins
+                raise repeated("LineItem", "TaxType")
             v_tax_type = child.text or ""
         elif tag == "TaxAmount":
-            try:
-                v_tax_amount = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "LineItem.TaxAmount", child.text) from None
-            if not v_tax_amount.is_finite():
-                raise invalid("decimal", "LineItem.TaxAmount", child.text)
+            if v_tax_amount is not None:  # a second value never silently wins
+                raise repeated("LineItem", "TaxAmount")
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_tax_amount = Decimal(text)
+            else:
+                v_tax_amount = read_decimal(text, "LineItem.TaxAmount")
         elif tag == "LineAmount":
-            try:
-                v_line_amount = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "LineItem.LineAmount", child.text) from None
-            if not v_line_amount.is_finite():
-                raise invalid("decimal", "LineItem.LineAmount", child.text)
+            if v_line_amount is not None:  # a second value never silently wins
+                raise repeated("LineItem", "LineAmount")
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_line_amount = Decimal(text)
+            else:
+                v_line_amount = read_decimal(text, "LineItem.LineAmount")
         elif tag == "Tracking":
+            if w_tracking:  # a second list is never joined to the first
+                raise repeated("LineItem", "Tracking")
+            w_tracking = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "TrackingCategory":
@@ -5831,27 +6622,35 @@ def decode_line_item(el: etree._Element, strict: bool = False) -> LineItem:
                     elif isinstance(item.tag, str):
                         skipped("Tracking", item.tag)
         elif tag == "DiscountRate":
-            try:
-                v_discount_rate = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "LineItem.DiscountRate", child.text) from None
-            if not v_discount_rate.is_finite():
-                raise invalid("decimal", "LineItem.DiscountRate", child.text)
+            if v_discount_rate is not None:  # a second value never silently wins
+                raise repeated("LineItem", "DiscountRate")
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_discount_rate = Decimal(text)
+            else:
+                v_discount_rate = read_decimal(text, "LineItem.DiscountRate")
         elif tag == "DiscountAmount":
-            try:
-                v_discount_amount = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "LineItem.DiscountAmount", child.text) from None
-            if not v_discount_amount.is_finite():
-                raise invalid("decimal", "LineItem.DiscountAmount", child.text)
+            if v_discount_amount is not None:  # a second value never silently wins
+                raise repeated("LineItem", "DiscountAmount")
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_discount_amount = Decimal(text)
+            else:
+                v_discount_amount = read_decimal(text, "LineItem.DiscountAmount")
         elif tag == "AccountID":
+            if v_account_id is not None:  # a second value never silently wins
+                raise repeated("LineItem", "AccountID")
             v_account_id = child.text or ""
         elif tag == "Taxability":
+            if v_taxability is not None:  # a second value never silently wins
+                raise repeated("LineItem", "Taxability")
             text = child.text
             v_taxability = _E_Taxability.get(text)
             if v_taxability is None:
                 v_taxability = read_enum(_E_Taxability, text)
         elif tag == "Item":
+            if v_item is not None:  # a second value never silently wins
+                raise repeated("LineItem", "Item")
             v_item = decode_line_item_item(child, strict)
         elif strict and isinstance(tag, str):
             raise unknown("LineItem", tag)
@@ -5975,10 +6774,16 @@ def decode_line_item_item(el: etree._Element, strict: bool = False) -> LineItemI
     for child in el:
         tag = child.tag
         if tag == "ItemID":
+            if v_item_id is not None:  # a second value never silently wins
+                raise repeated("LineItemItem", "ItemID")
             v_item_id = child.text or ""
         elif tag == "Code":
+            if v_code is not None:  # a second value never silently wins
+                raise repeated("LineItemItem", "Code")
             v_code = child.text or ""
         elif tag == "Name":
+            if v_name is not None:  # a second value never silently wins
+                raise repeated("LineItemItem", "Name")
             v_name = child.text or ""
         elif strict and isinstance(tag, str):
             raise unknown("LineItemItem", tag)
@@ -6020,12 +6825,20 @@ def decode_line_item_tracking(el: etree._Element, strict: bool = False) -> LineI
     for child in el:
         tag = child.tag
         if tag == "TrackingCategoryID":
+            if v_tracking_category_id is not None:  # a second value never silently wins
+                raise repeated("LineItemTracking", "TrackingCategoryID")
             v_tracking_category_id = child.text or ""
         elif tag == "TrackingOptionID":
+            if v_tracking_option_id is not None:  # a second value never silently wins
+                raise repeated("LineItemTracking", "TrackingOptionID")
             v_tracking_option_id = child.text or ""
         elif tag == "Name":
+            if v_name is not None:  # a second value never silently wins
+                raise repeated("LineItemTracking", "Name")
             v_name = child.text or ""
         elif tag == "Option":
+            if v_option is not None:  # a second value never silently wins
+                raise repeated("LineItemTracking", "Option")
             v_option = child.text or ""
         elif strict and isinstance(tag, str):
             raise unknown("LineItemTracking", tag)
@@ -6089,6 +6902,8 @@ def decode_linked_transaction(el: etree._Element, strict: bool = False) -> Linke
     v_type: Any = None
     v_updated_date_utc: datetime.datetime | None = None
     v_source_transaction_type_code: Any = None
+    w_validation_errors = False
+    w_warnings = False
     text = el.get("status")
     if text is not None:
         v_validation_status = _E_EntityValidationStatus.get(text)
@@ -6097,6 +6912,9 @@ def decode_linked_transaction(el: etree._Element, strict: bool = False) -> Linke
     for child in el:
         tag = child.tag
         if tag == "ValidationErrors":
+            if w_validation_errors:  # a second list is never joined to the first
+                raise repeated("LinkedTransaction", "ValidationErrors")
+            w_validation_errors = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "ValidationError":
@@ -6107,6 +6925,9 @@ def decode_linked_transaction(el: etree._Element, strict: bool = False) -> Linke
                     elif isinstance(item.tag, str):
                         skipped("ValidationErrors", item.tag)
         elif tag == "Warnings":
+            if w_warnings:  # a second list is never joined to the first
+                raise repeated("LinkedTransaction", "Warnings")
+            w_warnings = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "Warning":
@@ -6117,23 +6938,39 @@ def decode_linked_transaction(el: etree._Element, strict: bool = False) -> Linke
                     elif isinstance(item.tag, str):
                         skipped("Warnings", item.tag)
         elif tag == "SourceTransactionID":
+            if v_source_transaction_id is not None:  # a second value never silently wins
+                raise repeated("LinkedTransaction", "SourceTransactionID")
             v_source_transaction_id = child.text or ""
         elif tag == "SourceLineItemID":
+            if v_source_line_item_id is not None:  # a second value never silently wins
+                raise repeated("LinkedTransaction", "SourceLineItemID")
             v_source_line_item_id = child.text or ""
         elif tag == "ContactID":
+            if v_contact_id is not None:  # a second value never silently wins
+                raise repeated("LinkedTransaction", "ContactID")
             v_contact_id = child.text or ""
         elif tag == "TargetTransactionID":
+            if v_target_transaction_id is not None:  # a second value never silently wins
+                raise repeated("LinkedTransaction", "TargetTransactionID")
             v_target_transaction_id = child.text or ""
         elif tag == "TargetLineItemID":
+            if v_target_line_item_id is not None:  # a second value never silently wins
+                raise repeated("LinkedTransaction", "TargetLineItemID")
             v_target_line_item_id = child.text or ""
         elif tag == "LinkedTransactionID":
+            if v_linked_transaction_id is not None:  # a second value never silently wins
+                raise repeated("LinkedTransaction", "LinkedTransactionID")
             v_linked_transaction_id = child.text or ""
         elif tag == "Status":
+            if v_status is not None:  # a second value never silently wins
+                raise repeated("LinkedTransaction", "Status")
             text = child.text
             v_status = _E_LinkedTransactionStatus.get(text)
             if v_status is None:
                 v_status = read_enum(_E_LinkedTransactionStatus, text)
         elif tag == "Type":
+            if v_type is not None:  # a second value never silently wins
+                raise repeated("LinkedTransaction", "Type")
             text = child.text
             v_type = _E_LinkedTransactionType.get(text)
             if v_type is None:
@@ -6148,6 +6985,8 @@ def decode_linked_transaction(el: etree._Element, strict: bool = False) -> Linke
                         "Xero UTC timestamp", "LinkedTransaction.UpdatedDateUTC", child.text
                     ) from None
         elif tag == "SourceTransactionTypeCode":
+            if v_source_transaction_type_code is not None:  # a second value never silently wins
+                raise repeated("LinkedTransaction", "SourceTransactionTypeCode")
             text = child.text
             v_source_transaction_type_code = _E_SourceTransactionTypeCode.get(text)
             if v_source_transaction_type_code is None:
@@ -6247,6 +7086,9 @@ def decode_manual_journal(el: etree._Element, strict: bool = False) -> ManualJou
     v_has_attachments: bool | None = None
     v_updated_date_utc: datetime.datetime | None = None
     v_manual_journal_id: str | None = None
+    w_validation_errors = False
+    w_warnings = False
+    w_journal_lines = False
     text = el.get("status")
     if text is not None:
         v_validation_status = _E_EntityValidationStatus.get(text)
@@ -6255,6 +7097,9 @@ def decode_manual_journal(el: etree._Element, strict: bool = False) -> ManualJou
     for child in el:
         tag = child.tag
         if tag == "ValidationErrors":
+            if w_validation_errors:  # a second list is never joined to the first
+                raise repeated("ManualJournal", "ValidationErrors")
+            w_validation_errors = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "ValidationError":
@@ -6265,6 +7110,9 @@ def decode_manual_journal(el: etree._Element, strict: bool = False) -> ManualJou
                     elif isinstance(item.tag, str):
                         skipped("ValidationErrors", item.tag)
         elif tag == "Warnings":
+            if w_warnings:  # a second list is never joined to the first
+                raise repeated("ManualJournal", "Warnings")
+            w_warnings = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "Warning":
@@ -6275,8 +7123,13 @@ def decode_manual_journal(el: etree._Element, strict: bool = False) -> ManualJou
                     elif isinstance(item.tag, str):
                         skipped("Warnings", item.tag)
         elif tag == "Narration":
+            if v_narration is not None:  # a second value never silently wins
+                raise repeated("ManualJournal", "Narration")
             v_narration = child.text or ""
         elif tag == "JournalLines":
+            if w_journal_lines:  # a second list is never joined to the first
+                raise repeated("ManualJournal", "JournalLines")
+            w_journal_lines = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "JournalLine":
@@ -6294,18 +7147,26 @@ def decode_manual_journal(el: etree._Element, strict: bool = False) -> ManualJou
                 except ValueError:
                     raise invalid("Xero date", "ManualJournal.Date", child.text) from None
         elif tag == "LineAmountTypes":
+            if v_line_amount_types is not None:  # a second value never silently wins
+                raise repeated("ManualJournal", "LineAmountTypes")
             text = child.text
             v_line_amount_types = _E_LineAmountTypes.get(text)
             if v_line_amount_types is None:
                 v_line_amount_types = read_enum(_E_LineAmountTypes, text)
         elif tag == "Status":
+            if v_status is not None:  # a second value never silently wins
+                raise repeated("ManualJournal", "Status")
             text = child.text
             v_status = _E_ManualJournalStatus.get(text)
             if v_status is None:
                 v_status = read_enum(_E_ManualJournalStatus, text)
         elif tag == "Url":
+            if v_url is not None:  # a second value never silently wins
+                raise repeated("ManualJournal", "Url")
             v_url = child.text or ""
         elif tag == "ShowOnCashBasisReports":
+            if v_show_on_cash_basis_reports is not None:  # a second value never silently wins
+                raise repeated("ManualJournal", "ShowOnCashBasisReports")
             text = child.text
             if text == "true":
                 v_show_on_cash_basis_reports = True
@@ -6316,6 +7177,8 @@ def decode_manual_journal(el: etree._Element, strict: bool = False) -> ManualJou
                     text, "ManualJournal.ShowOnCashBasisReports"
                 )
         elif tag == "HasAttachments":
+            if v_has_attachments is not None:  # a second value never silently wins
+                raise repeated("ManualJournal", "HasAttachments")
             text = child.text
             if text == "true":
                 v_has_attachments = True
@@ -6333,6 +7196,8 @@ def decode_manual_journal(el: etree._Element, strict: bool = False) -> ManualJou
                         "Xero UTC timestamp", "ManualJournal.UpdatedDateUTC", child.text
                     ) from None
         elif tag == "ManualJournalID":
+            if v_manual_journal_id is not None:  # a second value never silently wins
+                raise repeated("ManualJournal", "ManualJournalID")
             v_manual_journal_id = child.text or ""
         elif strict and isinstance(tag, str):
             raise unknown("ManualJournal", tag)
@@ -6434,6 +7299,9 @@ def decode_manual_journal_line(el: etree._Element, strict: bool = False) -> Manu
     v_account_id: str | None = None
     v_tracking: list[LineItemTracking] = []
     v_is_blank: bool | None = None
+    w_validation_errors = False
+    w_warnings = False
+    w_tracking = False
     text = el.get("status")
     if text is not None:
         v_validation_status = _E_EntityValidationStatus.get(text)
@@ -6442,6 +7310,9 @@ def decode_manual_journal_line(el: etree._Element, strict: bool = False) -> Manu
     for child in el:
         tag = child.tag
         if tag == "ValidationErrors":
+            if w_validation_errors:  # a second list is never joined to the first
+                raise repeated("ManualJournalLine", "ValidationErrors")
+            w_validation_errors = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "ValidationError":
@@ -6452,6 +7323,9 @@ def decode_manual_journal_line(el: etree._Element, strict: bool = False) -> Manu
                     elif isinstance(item.tag, str):
                         skipped("ValidationErrors", item.tag)
         elif tag == "Warnings":
+            if w_warnings:  # a second list is never joined to the first
+                raise repeated("ManualJournalLine", "Warnings")
+            w_warnings = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "Warning":
@@ -6462,28 +7336,41 @@ def decode_manual_journal_line(el: etree._Element, strict: bool = False) -> Manu
                     elif isinstance(item.tag, str):
                         skipped("Warnings", item.tag)
         elif tag == "Description":
+            if v_description is not None:  # a second value never silently wins
+                raise repeated("ManualJournalLine", "Description")
             v_description = child.text or ""
         elif tag == "TaxType":
+            if v_tax_type is not None:  # a second value never silently wins
+                raise repeated("ManualJournalLine", "TaxType")
             v_tax_type = child.text or ""
         elif tag == "TaxAmount":
-            try:
-                v_tax_amount = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "ManualJournalLine.TaxAmount", child.text) from None
-            if not v_tax_amount.is_finite():
-                raise invalid("decimal", "ManualJournalLine.TaxAmount", child.text)
+            if v_tax_amount is not None:  # a second value never silently wins
+                raise repeated("ManualJournalLine", "TaxAmount")
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_tax_amount = Decimal(text)
+            else:
+                v_tax_amount = read_decimal(text, "ManualJournalLine.TaxAmount")
         elif tag == "LineAmount":
-            try:
-                v_line_amount = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "ManualJournalLine.LineAmount", child.text) from None
-            if not v_line_amount.is_finite():
-                raise invalid("decimal", "ManualJournalLine.LineAmount", child.text)
+            if v_line_amount is not None:  # a second value never silently wins
+                raise repeated("ManualJournalLine", "LineAmount")
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_line_amount = Decimal(text)
+            else:
+                v_line_amount = read_decimal(text, "ManualJournalLine.LineAmount")
         elif tag == "AccountCode":
+            if v_account_code is not None:  # a second value never silently wins
+                raise repeated("ManualJournalLine", "AccountCode")
             v_account_code = child.text or ""
         elif tag == "AccountID":
+            if v_account_id is not None:  # a second value never silently wins
+                raise repeated("ManualJournalLine", "AccountID")
             v_account_id = child.text or ""
         elif tag == "Tracking":
+            if w_tracking:  # a second list is never joined to the first
+                raise repeated("ManualJournalLine", "Tracking")
+            w_tracking = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "TrackingCategory":
@@ -6494,6 +7381,8 @@ def decode_manual_journal_line(el: etree._Element, strict: bool = False) -> Manu
                     elif isinstance(item.tag, str):
                         skipped("Tracking", item.tag)
         elif tag == "IsBlank":
+            if v_is_blank is not None:  # a second value never silently wins
+                raise repeated("ManualJournalLine", "IsBlank")
             text = child.text
             if text == "true":
                 v_is_blank = True
@@ -6617,17 +7506,30 @@ def decode_organisation(el: etree._Element, strict: bool = False) -> Organisatio
     v_phones: list[Phone] = []
     v_external_links: list[ExternalLink] = []
     v_payment_terms: PaymentTerms | None = None
+    w_addresses = False
+    w_phones = False
+    w_external_links = False
     for child in el:
         tag = child.tag
         if tag == "OrganisationID":
+            if v_organisation_id is not None:  # a second value never silently wins
+                raise repeated("Organisation", "OrganisationID")
             v_organisation_id = child.text or ""
         elif tag == "APIKey":
+            if v_api_key is not None:  # a second value never silently wins
+                raise repeated("Organisation", "APIKey")
             v_api_key = child.text or ""
         elif tag == "Name":
+            if v_name is not None:  # a second value never silently wins
+                raise repeated("Organisation", "Name")
             v_name = child.text or ""
         elif tag == "LegalName":
+            if v_legal_name is not None:  # a second value never silently wins
+                raise repeated("Organisation", "LegalName")
             v_legal_name = child.text or ""
         elif tag == "PaysTax":
+            if v_pays_tax is not None:  # a second value never silently wins
+                raise repeated("Organisation", "PaysTax")
             text = child.text
             if text == "true":
                 v_pays_tax = True
@@ -6636,20 +7538,30 @@ def decode_organisation(el: etree._Element, strict: bool = False) -> Organisatio
             else:
                 v_pays_tax = read_bool(text, "Organisation.PaysTax")
         elif tag == "Version":
+            if v_version is not None:  # a second value never silently wins
+                raise repeated("Organisation", "Version")
             text = child.text
             v_version = _E_OrganisationVersion.get(text)
             if v_version is None:
                 v_version = read_enum(_E_OrganisationVersion, text)
         elif tag == "OrganisationType":
+            if v_organisation_type is not None:  # a second value never silently wins
+                raise repeated("Organisation", "OrganisationType")
             text = child.text
             v_organisation_type = _E_OrganisationType.get(text)
             if v_organisation_type is None:
                 v_organisation_type = read_enum(_E_OrganisationType, text)
         elif tag == "BaseCurrency":
+            if v_base_currency is not None:  # a second value never silently wins
+                raise repeated("Organisation", "BaseCurrency")
             v_base_currency = child.text or ""
         elif tag == "CountryCode":
+            if v_country_code is not None:  # a second value never silently wins
+                raise repeated("Organisation", "CountryCode")
             v_country_code = child.text or ""
         elif tag == "IsDemoCompany":
+            if v_is_demo_company is not None:  # a second value never silently wins
+                raise repeated("Organisation", "IsDemoCompany")
             text = child.text
             if text == "true":
                 v_is_demo_company = True
@@ -6658,37 +7570,61 @@ def decode_organisation(el: etree._Element, strict: bool = False) -> Organisatio
             else:
                 v_is_demo_company = read_bool(text, "Organisation.IsDemoCompany")
         elif tag == "OrganisationStatus":
+            if v_organisation_status is not None:  # a second value never silently wins
+                raise repeated("Organisation", "OrganisationStatus")
             v_organisation_status = child.text or ""
         elif tag == "RegistrationNumber":
+            if v_registration_number is not None:  # a second value never silently wins
+                raise repeated("Organisation", "RegistrationNumber")
             v_registration_number = child.text or ""
         elif tag == "EmployerIdentificationNumber":
+            if v_employer_identification_number is not None:  # a second value never silently wins
+                raise repeated("Organisation", "EmployerIdentificationNumber")
             v_employer_identification_number = child.text or ""
         elif tag == "TaxNumber":
+            if v_tax_number is not None:  # a second value never silently wins
+                raise repeated("Organisation", "TaxNumber")
             v_tax_number = child.text or ""
         elif tag == "FinancialYearEndDay":
+            if v_financial_year_end_day is not None:  # a second value never silently wins
+                raise repeated("Organisation", "FinancialYearEndDay")
             v_financial_year_end_day = read_int(child.text, "Organisation.FinancialYearEndDay")
         elif tag == "FinancialYearEndMonth":
+            if v_financial_year_end_month is not None:  # a second value never silently wins
+                raise repeated("Organisation", "FinancialYearEndMonth")
             v_financial_year_end_month = read_int(child.text, "Organisation.FinancialYearEndMonth")
         elif tag == "SalesTaxBasis":
+            if v_sales_tax_basis is not None:  # a second value never silently wins
+                raise repeated("Organisation", "SalesTaxBasis")
             text = child.text
             v_sales_tax_basis = _E_SalesTaxBasis.get(text)
             if v_sales_tax_basis is None:
                 v_sales_tax_basis = read_enum(_E_SalesTaxBasis, text)
         elif tag == "SalesTaxPeriod":
+            if v_sales_tax_period is not None:  # a second value never silently wins
+                raise repeated("Organisation", "SalesTaxPeriod")
             text = child.text
             v_sales_tax_period = _E_SalesTaxPeriod.get(text)
             if v_sales_tax_period is None:
                 v_sales_tax_period = read_enum(_E_SalesTaxPeriod, text)
         elif tag == "DefaultSalesTax":
+            if v_default_sales_tax is not None:  # a second value never silently wins
+                raise repeated("Organisation", "DefaultSalesTax")
             v_default_sales_tax = child.text or ""
         elif tag == "DefaultPurchasesTax":
+            if v_default_purchases_tax is not None:  # a second value never silently wins
+                raise repeated("Organisation", "DefaultPurchasesTax")
             v_default_purchases_tax = child.text or ""
         elif tag == "PeriodLockDate":
+            if v_period_lock_date is not None:  # a second value never silently wins
+                raise repeated("Organisation", "PeriodLockDate")
             try:
                 v_period_lock_date = parse_date(child.text or "")
             except ValueError:
                 raise invalid("Xero date", "Organisation.PeriodLockDate", child.text) from None
         elif tag == "EndOfYearLockDate":
+            if v_end_of_year_lock_date is not None:  # a second value never silently wins
+                raise repeated("Organisation", "EndOfYearLockDate")
             try:
                 v_end_of_year_lock_date = parse_date(child.text or "")
             except ValueError:
@@ -6703,27 +7639,42 @@ def decode_organisation(el: etree._Element, strict: bool = False) -> Organisatio
                         "Xero UTC timestamp", "Organisation.CreatedDateUTC", child.text
                     ) from None
         elif tag == "Timezone":
+            if v_timezone is not None:  # a second value never silently wins
+                raise repeated("Organisation", "Timezone")
             v_timezone = child.text or ""
         elif tag == "OrganisationEntityType":
+            if v_organisation_entity_type is not None:  # a second value never silently wins
+                raise repeated("Organisation", "OrganisationEntityType")
             text = child.text
             v_organisation_entity_type = _E_OrganisationType.get(text)
             if v_organisation_entity_type is None:
                 v_organisation_entity_type = read_enum(_E_OrganisationType, text)
         elif tag == "ShortCode":
+            if v_short_code is not None:  # a second value never silently wins
+                raise repeated("Organisation", "ShortCode")
             v_short_code = child.text or ""
         elif tag == "Class":
+            if v_class_ is not None:  # a second value never silently wins
+                raise repeated("Organisation", "Class")
             text = child.text
             v_class_ = _E_OrganisationClass.get(text)
             if v_class_ is None:
                 v_class_ = read_enum(_E_OrganisationClass, text)
         elif tag == "Edition":
+            if v_edition is not None:  # a second value never silently wins
+                raise repeated("Organisation", "Edition")
             text = child.text
             v_edition = _E_OrganisationEdition.get(text)
             if v_edition is None:
                 v_edition = read_enum(_E_OrganisationEdition, text)
         elif tag == "LineOfBusiness":
+            if v_line_of_business is not None:  # a second value never silently wins
+                raise repeated("Organisation", "LineOfBusiness")
             v_line_of_business = child.text or ""
         elif tag == "Addresses":
+            if w_addresses:  # a second list is never joined to the first
+                raise repeated("Organisation", "Addresses")
+            w_addresses = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "Address":
@@ -6734,6 +7685,9 @@ def decode_organisation(el: etree._Element, strict: bool = False) -> Organisatio
                     elif isinstance(item.tag, str):
                         skipped("Addresses", item.tag)
         elif tag == "Phones":
+            if w_phones:  # a second list is never joined to the first
+                raise repeated("Organisation", "Phones")
+            w_phones = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "Phone":
@@ -6744,6 +7698,9 @@ def decode_organisation(el: etree._Element, strict: bool = False) -> Organisatio
                     elif isinstance(item.tag, str):
                         skipped("Phones", item.tag)
         elif tag == "ExternalLinks":
+            if w_external_links:  # a second list is never joined to the first
+                raise repeated("Organisation", "ExternalLinks")
+            w_external_links = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "ExternalLink":
@@ -6754,6 +7711,8 @@ def decode_organisation(el: etree._Element, strict: bool = False) -> Organisatio
                     elif isinstance(item.tag, str):
                         skipped("ExternalLinks", item.tag)
         elif tag == "PaymentTerms":
+            if v_payment_terms is not None:  # a second value never silently wins
+                raise repeated("Organisation", "PaymentTerms")
             v_payment_terms = decode_payment_terms(child, strict)
         elif strict and isinstance(tag, str):
             raise unknown("Organisation", tag)
@@ -6906,6 +7865,12 @@ def decode_overpayment(el: etree._Element, strict: bool = False) -> Overpayment:
     v_has_attachments: bool | None = None
     v_attachments: list[Attachment] = []
     v_reference: str | None = None
+    w_validation_errors = False
+    w_warnings = False
+    w_line_items = False
+    w_allocations = False
+    w_payments = False
+    w_attachments = False
     text = el.get("status")
     if text is not None:
         v_validation_status = _E_EntityValidationStatus.get(text)
@@ -6914,6 +7879,9 @@ def decode_overpayment(el: etree._Element, strict: bool = False) -> Overpayment:
     for child in el:
         tag = child.tag
         if tag == "ValidationErrors":
+            if w_validation_errors:  # a second list is never joined to the first
+                raise repeated("Overpayment", "ValidationErrors")
+            w_validation_errors = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "ValidationError":
@@ -6924,6 +7892,9 @@ def decode_overpayment(el: etree._Element, strict: bool = False) -> Overpayment:
                     elif isinstance(item.tag, str):
                         skipped("ValidationErrors", item.tag)
         elif tag == "Warnings":
+            if w_warnings:  # a second list is never joined to the first
+                raise repeated("Overpayment", "Warnings")
+            w_warnings = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "Warning":
@@ -6934,11 +7905,15 @@ def decode_overpayment(el: etree._Element, strict: bool = False) -> Overpayment:
                     elif isinstance(item.tag, str):
                         skipped("Warnings", item.tag)
         elif tag == "Type":
+            if v_type is not None:  # a second value never silently wins
+                raise repeated("Overpayment", "Type")
             text = child.text
             v_type = _E_OverpaymentType.get(text)
             if v_type is None:
                 v_type = read_enum(_E_OverpaymentType, text)
         elif tag == "Contact":
+            if v_contact is not None:  # a second value never silently wins
+                raise repeated("Overpayment", "Contact")
             v_contact = decode_contact(child, strict)
         elif tag == "Date":
             # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
@@ -6948,16 +7923,23 @@ def decode_overpayment(el: etree._Element, strict: bool = False) -> Overpayment:
                 except ValueError:
                     raise invalid("Xero date", "Overpayment.Date", child.text) from None
         elif tag == "Status":
+            if v_status is not None:  # a second value never silently wins
+                raise repeated("Overpayment", "Status")
             text = child.text
             v_status = _E_OverpaymentStatus.get(text)
             if v_status is None:
                 v_status = read_enum(_E_OverpaymentStatus, text)
         elif tag == "LineAmountTypes":
+            if v_line_amount_types is not None:  # a second value never silently wins
+                raise repeated("Overpayment", "LineAmountTypes")
             text = child.text
             v_line_amount_types = _E_LineAmountTypes.get(text)
             if v_line_amount_types is None:
                 v_line_amount_types = read_enum(_E_LineAmountTypes, text)
         elif tag == "LineItems":
+            if w_line_items:  # a second list is never joined to the first
+                raise repeated("Overpayment", "LineItems")
+            w_line_items = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "LineItem":
@@ -6968,26 +7950,29 @@ def decode_overpayment(el: etree._Element, strict: bool = False) -> Overpayment:
                     elif isinstance(item.tag, str):
                         skipped("LineItems", item.tag)
         elif tag == "SubTotal":
-            try:
-                v_sub_total = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "Overpayment.SubTotal", child.text) from None
-            if not v_sub_total.is_finite():
-                raise invalid("decimal", "Overpayment.SubTotal", child.text)
+            if v_sub_total is not None:  # a second value never silently wins
+                raise repeated("Overpayment", "SubTotal")
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_sub_total = Decimal(text)
+            else:
+                v_sub_total = read_decimal(text, "Overpayment.SubTotal")
         elif tag == "TotalTax":
-            try:
-                v_total_tax = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "Overpayment.TotalTax", child.text) from None
-            if not v_total_tax.is_finite():
-                raise invalid("decimal", "Overpayment.TotalTax", child.text)
+            if v_total_tax is not None:  # a second value never silently wins
+                raise repeated("Overpayment", "TotalTax")
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_total_tax = Decimal(text)
+            else:
+                v_total_tax = read_decimal(text, "Overpayment.TotalTax")
         elif tag == "Total":
-            try:
-                v_total = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "Overpayment.Total", child.text) from None
-            if not v_total.is_finite():
-                raise invalid("decimal", "Overpayment.Total", child.text)
+            if v_total is not None:  # a second value never silently wins
+                raise repeated("Overpayment", "Total")
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_total = Decimal(text)
+            else:
+                v_total = read_decimal(text, "Overpayment.Total")
         elif tag == "UpdatedDateUTC":
             # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
             if not child.values() or child.get(_XSI_NIL) != "true":
@@ -6998,24 +7983,33 @@ def decode_overpayment(el: etree._Element, strict: bool = False) -> Overpayment:
                         "Xero UTC timestamp", "Overpayment.UpdatedDateUTC", child.text
                     ) from None
         elif tag == "CurrencyCode":
+            if v_currency_code is not None:  # a second value never silently wins
+                raise repeated("Overpayment", "CurrencyCode")
             v_currency_code = child.text or ""
         elif tag == "CurrencyRate":
-            try:
-                v_currency_rate = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "Overpayment.CurrencyRate", child.text) from None
-            if not v_currency_rate.is_finite():
-                raise invalid("decimal", "Overpayment.CurrencyRate", child.text)
+            if v_currency_rate is not None:  # a second value never silently wins
+                raise repeated("Overpayment", "CurrencyRate")
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_currency_rate = Decimal(text)
+            else:
+                v_currency_rate = read_decimal(text, "Overpayment.CurrencyRate")
         elif tag == "OverpaymentID":
+            if v_overpayment_id is not None:  # a second value never silently wins
+                raise repeated("Overpayment", "OverpaymentID")
             v_overpayment_id = child.text or ""
         elif tag == "RemainingCredit":
-            try:
-                v_remaining_credit = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "Overpayment.RemainingCredit", child.text) from None
-            if not v_remaining_credit.is_finite():
-                raise invalid("decimal", "Overpayment.RemainingCredit", child.text)
+            if v_remaining_credit is not None:  # a second value never silently wins
+                raise repeated("Overpayment", "RemainingCredit")
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_remaining_credit = Decimal(text)
+            else:
+                v_remaining_credit = read_decimal(text, "Overpayment.RemainingCredit")
         elif tag == "Allocations":
+            if w_allocations:  # a second list is never joined to the first
+                raise repeated("Overpayment", "Allocations")
+            w_allocations = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "Allocation":
@@ -7026,6 +8020,9 @@ def decode_overpayment(el: etree._Element, strict: bool = False) -> Overpayment:
                     elif isinstance(item.tag, str):
                         skipped("Allocations", item.tag)
         elif tag == "Payments":
+            if w_payments:  # a second list is never joined to the first
+                raise repeated("Overpayment", "Payments")
+            w_payments = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "Payment":
@@ -7036,13 +8033,16 @@ def decode_overpayment(el: etree._Element, strict: bool = False) -> Overpayment:
                     elif isinstance(item.tag, str):
                         skipped("Payments", item.tag)
         elif tag == "AppliedAmount":
-            try:
-                v_applied_amount = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "Overpayment.AppliedAmount", child.text) from None
-            if not v_applied_amount.is_finite():
-                raise invalid("decimal", "Overpayment.AppliedAmount", child.text)
+            if v_applied_amount is not None:  # a second value never silently wins
+                raise repeated("Overpayment", "AppliedAmount")
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_applied_amount = Decimal(text)
+            else:
+                v_applied_amount = read_decimal(text, "Overpayment.AppliedAmount")
         elif tag == "HasAttachments":
+            if v_has_attachments is not None:  # a second value never silently wins
+                raise repeated("Overpayment", "HasAttachments")
             text = child.text
             if text == "true":
                 v_has_attachments = True
@@ -7051,6 +8051,9 @@ def decode_overpayment(el: etree._Element, strict: bool = False) -> Overpayment:
             else:
                 v_has_attachments = read_bool(text, "Overpayment.HasAttachments")
         elif tag == "Attachments":
+            if w_attachments:  # a second list is never joined to the first
+                raise repeated("Overpayment", "Attachments")
+            w_attachments = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "Attachment":
@@ -7061,6 +8064,8 @@ def decode_overpayment(el: etree._Element, strict: bool = False) -> Overpayment:
                     elif isinstance(item.tag, str):
                         skipped("Attachments", item.tag)
         elif tag == "Reference":
+            if v_reference is not None:  # a second value never silently wins
+                raise repeated("Overpayment", "Reference")
             v_reference = child.text or ""
         elif strict and isinstance(tag, str):
             raise unknown("Overpayment", tag)
@@ -7184,6 +8189,8 @@ def decode_payment(el: etree._Element, strict: bool = False) -> Payment:
     v_bank_account_number: str | None = None
     v_particulars: str | None = None
     v_details: str | None = None
+    w_validation_errors = False
+    w_warnings = False
     text = el.get("status")
     if text is not None:
         v_validation_status = _E_EntityValidationStatus.get(text)
@@ -7192,6 +8199,9 @@ def decode_payment(el: etree._Element, strict: bool = False) -> Payment:
     for child in el:
         tag = child.tag
         if tag == "ValidationErrors":
+            if w_validation_errors:  # a second list is never joined to the first
+                raise repeated("Payment", "ValidationErrors")
+            w_validation_errors = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "ValidationError":
@@ -7202,6 +8212,9 @@ def decode_payment(el: etree._Element, strict: bool = False) -> Payment:
                     elif isinstance(item.tag, str):
                         skipped("ValidationErrors", item.tag)
         elif tag == "Warnings":
+            if w_warnings:  # a second list is never joined to the first
+                raise repeated("Payment", "Warnings")
+            w_warnings = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "Warning":
@@ -7212,6 +8225,8 @@ def decode_payment(el: etree._Element, strict: bool = False) -> Payment:
                     elif isinstance(item.tag, str):
                         skipped("Warnings", item.tag)
         elif tag == "PaymentID":
+            if v_payment_id is not None:  # a second value never silently wins
+                raise repeated("Payment", "PaymentID")
             v_payment_id = child.text or ""
         elif tag == "Date":
             # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
@@ -7221,22 +8236,28 @@ def decode_payment(el: etree._Element, strict: bool = False) -> Payment:
                 except ValueError:
                     raise invalid("Xero date", "Payment.Date", child.text) from None
         elif tag == "Amount":
-            try:
-                v_amount = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "Payment.Amount", child.text) from None
-            if not v_amount.is_finite():
-                raise invalid("decimal", "Payment.Amount", child.text)
+            if v_amount is not None:  # a second value never silently wins
+                raise repeated("Payment", "Amount")
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_amount = Decimal(text)
+            else:
+                v_amount = read_decimal(text, "Payment.Amount")
         elif tag == "CurrencyRate":
-            try:
-                v_currency_rate = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "Payment.CurrencyRate", child.text) from None
-            if not v_currency_rate.is_finite():
-                raise invalid("decimal", "Payment.CurrencyRate", child.text)
+            if v_currency_rate is not None:  # a second value never silently wins
+                raise repeated("Payment", "CurrencyRate")
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_currency_rate = Decimal(text)
+            else:
+                v_currency_rate = read_decimal(text, "Payment.CurrencyRate")
         elif tag == "Reference":
+            if v_reference is not None:  # a second value never silently wins
+                raise repeated("Payment", "Reference")
             v_reference = child.text or ""
         elif tag == "IsReconciled":
+            if v_is_reconciled is not None:  # a second value never silently wins
+                raise repeated("Payment", "IsReconciled")
             text = child.text
             if text == "true":
                 v_is_reconciled = True
@@ -7245,11 +8266,15 @@ def decode_payment(el: etree._Element, strict: bool = False) -> Payment:
             else:
                 v_is_reconciled = read_bool(text, "Payment.IsReconciled")
         elif tag == "Status":
+            if v_status is not None:  # a second value never silently wins
+                raise repeated("Payment", "Status")
             text = child.text
             v_status = _E_PaymentStatus.get(text)
             if v_status is None:
                 v_status = read_enum(_E_PaymentStatus, text)
         elif tag == "PaymentType":
+            if v_payment_type is not None:  # a second value never silently wins
+                raise repeated("Payment", "PaymentType")
             text = child.text
             v_payment_type = _E_PaymentType.get(text)
             if v_payment_type is None:
@@ -7264,10 +8289,16 @@ def decode_payment(el: etree._Element, strict: bool = False) -> Payment:
                         "Xero UTC timestamp", "Payment.UpdatedDateUTC", child.text
                     ) from None
         elif tag == "Account":
+            if v_account is not None:  # a second value never silently wins
+                raise repeated("Payment", "Account")
             v_account = decode_account(child, strict)
         elif tag == "Invoice":
+            if v_invoice is not None:  # a second value never silently wins
+                raise repeated("Payment", "Invoice")
             v_invoice = decode_invoice(child, strict)
         elif tag == "HasAccount":
+            if v_has_account is not None:  # a second value never silently wins
+                raise repeated("Payment", "HasAccount")
             text = child.text
             if text == "true":
                 v_has_account = True
@@ -7276,6 +8307,8 @@ def decode_payment(el: etree._Element, strict: bool = False) -> Payment:
             else:
                 v_has_account = read_bool(text, "Payment.HasAccount")
         elif tag == "HasValidationErrors":
+            if v_has_validation_errors is not None:  # a second value never silently wins
+                raise repeated("Payment", "HasValidationErrors")
             text = child.text
             if text == "true":
                 v_has_validation_errors = True
@@ -7284,23 +8317,36 @@ def decode_payment(el: etree._Element, strict: bool = False) -> Payment:
             else:
                 v_has_validation_errors = read_bool(text, "Payment.HasValidationErrors")
         elif tag == "BankAmount":
-            try:
-                v_bank_amount = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "Payment.BankAmount", child.text) from None
-            if not v_bank_amount.is_finite():
-                raise invalid("decimal", "Payment.BankAmount", child.text)
+            if v_bank_amount is not None:  # a second value never silently wins
+                raise repeated("Payment", "BankAmount")
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_bank_amount = Decimal(text)
+            else:
+                v_bank_amount = read_decimal(text, "Payment.BankAmount")
         elif tag == "InvoiceNumber":
+            if v_invoice_number is not None:  # a second value never silently wins
+                raise repeated("Payment", "InvoiceNumber")
             v_invoice_number = child.text or ""
         elif tag == "CreditNoteNumber":
+            if v_credit_note_number is not None:  # a second value never silently wins
+                raise repeated("Payment", "CreditNoteNumber")
             v_credit_note_number = child.text or ""
         elif tag == "BatchPaymentID":
+            if v_batch_payment_id is not None:  # a second value never silently wins
+                raise repeated("Payment", "BatchPaymentID")
             v_batch_payment_id = child.text or ""
         elif tag == "BankAccountNumber":
+            if v_bank_account_number is not None:  # a second value never silently wins
+                raise repeated("Payment", "BankAccountNumber")
             v_bank_account_number = child.text or ""
         elif tag == "Particulars":
+            if v_particulars is not None:  # a second value never silently wins
+                raise repeated("Payment", "Particulars")
             v_particulars = child.text or ""
         elif tag == "Details":
+            if v_details is not None:  # a second value never silently wins
+                raise repeated("Payment", "Details")
             v_details = child.text or ""
         elif strict and isinstance(tag, str):
             raise unknown("Payment", tag)
@@ -7428,6 +8474,8 @@ def decode_payment_service(el: etree._Element, strict: bool = False) -> PaymentS
     v_payment_service_url: str | None = None
     v_pay_now_text: str | None = None
     v_payment_service_type: str | None = None
+    w_validation_errors = False
+    w_warnings = False
     text = el.get("status")
     if text is not None:
         v_validation_status = _E_EntityValidationStatus.get(text)
@@ -7436,6 +8484,9 @@ def decode_payment_service(el: etree._Element, strict: bool = False) -> PaymentS
     for child in el:
         tag = child.tag
         if tag == "ValidationErrors":
+            if w_validation_errors:  # a second list is never joined to the first
+                raise repeated("PaymentService", "ValidationErrors")
+            w_validation_errors = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "ValidationError":
@@ -7446,6 +8497,9 @@ def decode_payment_service(el: etree._Element, strict: bool = False) -> PaymentS
                     elif isinstance(item.tag, str):
                         skipped("ValidationErrors", item.tag)
         elif tag == "Warnings":
+            if w_warnings:  # a second list is never joined to the first
+                raise repeated("PaymentService", "Warnings")
+            w_warnings = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "Warning":
@@ -7456,14 +8510,24 @@ def decode_payment_service(el: etree._Element, strict: bool = False) -> PaymentS
                     elif isinstance(item.tag, str):
                         skipped("Warnings", item.tag)
         elif tag == "PaymentServiceID":
+            if v_payment_service_id is not None:  # a second value never silently wins
+                raise repeated("PaymentService", "PaymentServiceID")
             v_payment_service_id = child.text or ""
         elif tag == "PaymentServiceName":
+            if v_payment_service_name is not None:  # a second value never silently wins
+                raise repeated("PaymentService", "PaymentServiceName")
             v_payment_service_name = child.text or ""
         elif tag == "PaymentServiceUrl":
+            if v_payment_service_url is not None:  # a second value never silently wins
+                raise repeated("PaymentService", "PaymentServiceUrl")
             v_payment_service_url = child.text or ""
         elif tag == "PayNowText":
+            if v_pay_now_text is not None:  # a second value never silently wins
+                raise repeated("PaymentService", "PayNowText")
             v_pay_now_text = child.text or ""
         elif tag == "PaymentServiceType":
+            if v_payment_service_type is not None:  # a second value never silently wins
+                raise repeated("PaymentService", "PaymentServiceType")
             v_payment_service_type = child.text or ""
         elif strict and isinstance(tag, str):
             raise unknown("PaymentService", tag)
@@ -7533,8 +8597,12 @@ def decode_payment_term(el: etree._Element, strict: bool = False) -> PaymentTerm
     for child in el:
         tag = child.tag
         if tag == "Day":
+            if v_day is not None:  # a second value never silently wins
+                raise repeated("PaymentTerm", "Day")
             v_day = read_int(child.text, "PaymentTerm.Day")
         elif tag == "Type":
+            if v_type is not None:  # a second value never silently wins
+                raise repeated("PaymentTerm", "Type")
             text = child.text
             v_type = _E_PaymentTermType.get(text)
             if v_type is None:
@@ -7583,8 +8651,12 @@ def decode_payment_terms(el: etree._Element, strict: bool = False) -> PaymentTer
     for child in el:
         tag = child.tag
         if tag == "Bills":
+            if v_bills is not None:  # a second value never silently wins
+                raise repeated("PaymentTerms", "Bills")
             v_bills = decode_payment_term(child, strict)
         elif tag == "Sales":
+            if v_sales is not None:  # a second value never silently wins
+                raise repeated("PaymentTerms", "Sales")
             v_sales = decode_payment_term(child, strict)
         elif strict and isinstance(tag, str):
             raise unknown("PaymentTerms", tag)
@@ -7632,6 +8704,8 @@ def decode_phone(el: etree._Element, strict: bool = False) -> Phone:
     v_phone_number: str | None = None
     v_phone_area_code: str | None = None
     v_phone_country_code: str | None = None
+    w_validation_errors = False
+    w_warnings = False
     text = el.get("status")
     if text is not None:
         v_validation_status = _E_EntityValidationStatus.get(text)
@@ -7640,6 +8714,9 @@ def decode_phone(el: etree._Element, strict: bool = False) -> Phone:
     for child in el:
         tag = child.tag
         if tag == "ValidationErrors":
+            if w_validation_errors:  # a second list is never joined to the first
+                raise repeated("Phone", "ValidationErrors")
+            w_validation_errors = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "ValidationError":
@@ -7650,6 +8727,9 @@ def decode_phone(el: etree._Element, strict: bool = False) -> Phone:
                     elif isinstance(item.tag, str):
                         skipped("ValidationErrors", item.tag)
         elif tag == "Warnings":
+            if w_warnings:  # a second list is never joined to the first
+                raise repeated("Phone", "Warnings")
+            w_warnings = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "Warning":
@@ -7660,15 +8740,23 @@ def decode_phone(el: etree._Element, strict: bool = False) -> Phone:
                     elif isinstance(item.tag, str):
                         skipped("Warnings", item.tag)
         elif tag == "PhoneType":
+            if v_phone_type is not None:  # a second value never silently wins
+                raise repeated("Phone", "PhoneType")
             text = child.text
             v_phone_type = _E_PhoneType.get(text)
             if v_phone_type is None:
                 v_phone_type = read_enum(_E_PhoneType, text)
         elif tag == "PhoneNumber":
+            if v_phone_number is not None:  # a second value never silently wins
+                raise repeated("Phone", "PhoneNumber")
             v_phone_number = child.text or ""
         elif tag == "PhoneAreaCode":
+            if v_phone_area_code is not None:  # a second value never silently wins
+                raise repeated("Phone", "PhoneAreaCode")
             v_phone_area_code = child.text or ""
         elif tag == "PhoneCountryCode":
+            if v_phone_country_code is not None:  # a second value never silently wins
+                raise repeated("Phone", "PhoneCountryCode")
             v_phone_country_code = child.text or ""
         elif strict and isinstance(tag, str):
             raise unknown("Phone", tag)
@@ -7755,6 +8843,12 @@ def decode_prepayment(el: etree._Element, strict: bool = False) -> Prepayment:
     v_reference: str | None = None
     v_invoice_number: str | None = None
     v_branding_theme_id: str | None = None
+    w_validation_errors = False
+    w_warnings = False
+    w_line_items = False
+    w_allocations = False
+    w_payments = False
+    w_attachments = False
     text = el.get("status")
     if text is not None:
         v_validation_status = _E_EntityValidationStatus.get(text)
@@ -7763,6 +8857,9 @@ def decode_prepayment(el: etree._Element, strict: bool = False) -> Prepayment:
     for child in el:
         tag = child.tag
         if tag == "ValidationErrors":
+            if w_validation_errors:  # a second list is never joined to the first
+                raise repeated("Prepayment", "ValidationErrors")
+            w_validation_errors = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "ValidationError":
@@ -7773,6 +8870,9 @@ def decode_prepayment(el: etree._Element, strict: bool = False) -> Prepayment:
                     elif isinstance(item.tag, str):
                         skipped("ValidationErrors", item.tag)
         elif tag == "Warnings":
+            if w_warnings:  # a second list is never joined to the first
+                raise repeated("Prepayment", "Warnings")
+            w_warnings = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "Warning":
@@ -7783,11 +8883,15 @@ def decode_prepayment(el: etree._Element, strict: bool = False) -> Prepayment:
                     elif isinstance(item.tag, str):
                         skipped("Warnings", item.tag)
         elif tag == "Type":
+            if v_type is not None:  # a second value never silently wins
+                raise repeated("Prepayment", "Type")
             text = child.text
             v_type = _E_PrepaymentType.get(text)
             if v_type is None:
                 v_type = read_enum(_E_PrepaymentType, text)
         elif tag == "Contact":
+            if v_contact is not None:  # a second value never silently wins
+                raise repeated("Prepayment", "Contact")
             v_contact = decode_contact(child, strict)
         elif tag == "Date":
             # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
@@ -7797,16 +8901,23 @@ def decode_prepayment(el: etree._Element, strict: bool = False) -> Prepayment:
                 except ValueError:
                     raise invalid("Xero date", "Prepayment.Date", child.text) from None
         elif tag == "Status":
+            if v_status is not None:  # a second value never silently wins
+                raise repeated("Prepayment", "Status")
             text = child.text
             v_status = _E_PrepaymentStatus.get(text)
             if v_status is None:
                 v_status = read_enum(_E_PrepaymentStatus, text)
         elif tag == "LineAmountTypes":
+            if v_line_amount_types is not None:  # a second value never silently wins
+                raise repeated("Prepayment", "LineAmountTypes")
             text = child.text
             v_line_amount_types = _E_LineAmountTypes.get(text)
             if v_line_amount_types is None:
                 v_line_amount_types = read_enum(_E_LineAmountTypes, text)
         elif tag == "LineItems":
+            if w_line_items:  # a second list is never joined to the first
+                raise repeated("Prepayment", "LineItems")
+            w_line_items = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "LineItem":
@@ -7817,26 +8928,29 @@ def decode_prepayment(el: etree._Element, strict: bool = False) -> Prepayment:
                     elif isinstance(item.tag, str):
                         skipped("LineItems", item.tag)
         elif tag == "SubTotal":
-            try:
-                v_sub_total = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "Prepayment.SubTotal", child.text) from None
-            if not v_sub_total.is_finite():
-                raise invalid("decimal", "Prepayment.SubTotal", child.text)
+            if v_sub_total is not None:  # a second value never silently wins
+                raise repeated("Prepayment", "SubTotal")
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_sub_total = Decimal(text)
+            else:
+                v_sub_total = read_decimal(text, "Prepayment.SubTotal")
         elif tag == "TotalTax":
-            try:
-                v_total_tax = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "Prepayment.TotalTax", child.text) from None
-            if not v_total_tax.is_finite():
-                raise invalid("decimal", "Prepayment.TotalTax", child.text)
+            if v_total_tax is not None:  # a second value never silently wins
+                raise repeated("Prepayment", "TotalTax")
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_total_tax = Decimal(text)
+            else:
+                v_total_tax = read_decimal(text, "Prepayment.TotalTax")
         elif tag == "Total":
-            try:
-                v_total = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "Prepayment.Total", child.text) from None
-            if not v_total.is_finite():
-                raise invalid("decimal", "Prepayment.Total", child.text)
+            if v_total is not None:  # a second value never silently wins
+                raise repeated("Prepayment", "Total")
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_total = Decimal(text)
+            else:
+                v_total = read_decimal(text, "Prepayment.Total")
         elif tag == "UpdatedDateUTC":
             # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
             if not child.values() or child.get(_XSI_NIL) != "true":
@@ -7847,24 +8961,33 @@ def decode_prepayment(el: etree._Element, strict: bool = False) -> Prepayment:
                         "Xero UTC timestamp", "Prepayment.UpdatedDateUTC", child.text
                     ) from None
         elif tag == "CurrencyCode":
+            if v_currency_code is not None:  # a second value never silently wins
+                raise repeated("Prepayment", "CurrencyCode")
             v_currency_code = child.text or ""
         elif tag == "CurrencyRate":
-            try:
-                v_currency_rate = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "Prepayment.CurrencyRate", child.text) from None
-            if not v_currency_rate.is_finite():
-                raise invalid("decimal", "Prepayment.CurrencyRate", child.text)
+            if v_currency_rate is not None:  # a second value never silently wins
+                raise repeated("Prepayment", "CurrencyRate")
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_currency_rate = Decimal(text)
+            else:
+                v_currency_rate = read_decimal(text, "Prepayment.CurrencyRate")
         elif tag == "PrepaymentID":
+            if v_prepayment_id is not None:  # a second value never silently wins
+                raise repeated("Prepayment", "PrepaymentID")
             v_prepayment_id = child.text or ""
         elif tag == "RemainingCredit":
-            try:
-                v_remaining_credit = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "Prepayment.RemainingCredit", child.text) from None
-            if not v_remaining_credit.is_finite():
-                raise invalid("decimal", "Prepayment.RemainingCredit", child.text)
+            if v_remaining_credit is not None:  # a second value never silently wins
+                raise repeated("Prepayment", "RemainingCredit")
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_remaining_credit = Decimal(text)
+            else:
+                v_remaining_credit = read_decimal(text, "Prepayment.RemainingCredit")
         elif tag == "Allocations":
+            if w_allocations:  # a second list is never joined to the first
+                raise repeated("Prepayment", "Allocations")
+            w_allocations = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "Allocation":
@@ -7875,6 +8998,9 @@ def decode_prepayment(el: etree._Element, strict: bool = False) -> Prepayment:
                     elif isinstance(item.tag, str):
                         skipped("Allocations", item.tag)
         elif tag == "Payments":
+            if w_payments:  # a second list is never joined to the first
+                raise repeated("Prepayment", "Payments")
+            w_payments = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "Payment":
@@ -7885,13 +9011,16 @@ def decode_prepayment(el: etree._Element, strict: bool = False) -> Prepayment:
                     elif isinstance(item.tag, str):
                         skipped("Payments", item.tag)
         elif tag == "AppliedAmount":
-            try:
-                v_applied_amount = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "Prepayment.AppliedAmount", child.text) from None
-            if not v_applied_amount.is_finite():
-                raise invalid("decimal", "Prepayment.AppliedAmount", child.text)
+            if v_applied_amount is not None:  # a second value never silently wins
+                raise repeated("Prepayment", "AppliedAmount")
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_applied_amount = Decimal(text)
+            else:
+                v_applied_amount = read_decimal(text, "Prepayment.AppliedAmount")
         elif tag == "HasAttachments":
+            if v_has_attachments is not None:  # a second value never silently wins
+                raise repeated("Prepayment", "HasAttachments")
             text = child.text
             if text == "true":
                 v_has_attachments = True
@@ -7900,6 +9029,9 @@ def decode_prepayment(el: etree._Element, strict: bool = False) -> Prepayment:
             else:
                 v_has_attachments = read_bool(text, "Prepayment.HasAttachments")
         elif tag == "Attachments":
+            if w_attachments:  # a second list is never joined to the first
+                raise repeated("Prepayment", "Attachments")
+            w_attachments = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "Attachment":
@@ -7910,10 +9042,16 @@ def decode_prepayment(el: etree._Element, strict: bool = False) -> Prepayment:
                     elif isinstance(item.tag, str):
                         skipped("Attachments", item.tag)
         elif tag == "Reference":
+            if v_reference is not None:  # a second value never silently wins
+                raise repeated("Prepayment", "Reference")
             v_reference = child.text or ""
         elif tag == "InvoiceNumber":
+            if v_invoice_number is not None:  # a second value never silently wins
+                raise repeated("Prepayment", "InvoiceNumber")
             v_invoice_number = child.text or ""
         elif tag == "BrandingThemeID":
+            if v_branding_theme_id is not None:  # a second value never silently wins
+                raise repeated("Prepayment", "BrandingThemeID")
             v_branding_theme_id = child.text or ""
         elif strict and isinstance(tag, str):
             raise unknown("Prepayment", tag)
@@ -8048,6 +9186,10 @@ def decode_purchase_order(el: etree._Element, strict: bool = False) -> PurchaseO
     v_has_attachments: bool | None = None
     v_updated_date_utc: datetime.datetime | None = None
     v_attachments: list[Attachment] = []
+    w_validation_errors = False
+    w_warnings = False
+    w_line_items = False
+    w_attachments = False
     text = el.get("status")
     if text is not None:
         v_validation_status = _E_EntityValidationStatus.get(text)
@@ -8056,6 +9198,9 @@ def decode_purchase_order(el: etree._Element, strict: bool = False) -> PurchaseO
     for child in el:
         tag = child.tag
         if tag == "ValidationErrors":
+            if w_validation_errors:  # a second list is never joined to the first
+                raise repeated("PurchaseOrder", "ValidationErrors")
+            w_validation_errors = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "ValidationError":
@@ -8066,6 +9211,9 @@ def decode_purchase_order(el: etree._Element, strict: bool = False) -> PurchaseO
                     elif isinstance(item.tag, str):
                         skipped("ValidationErrors", item.tag)
         elif tag == "Warnings":
+            if w_warnings:  # a second list is never joined to the first
+                raise repeated("PurchaseOrder", "Warnings")
+            w_warnings = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "Warning":
@@ -8076,8 +9224,13 @@ def decode_purchase_order(el: etree._Element, strict: bool = False) -> PurchaseO
                     elif isinstance(item.tag, str):
                         skipped("Warnings", item.tag)
         elif tag == "Contact":
+            if v_contact is not None:  # a second value never silently wins
+                raise repeated("PurchaseOrder", "Contact")
             v_contact = decode_contact(child, strict)
         elif tag == "LineItems":
+            if w_line_items:  # a second list is never joined to the first
+                raise repeated("PurchaseOrder", "LineItems")
+            w_line_items = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "LineItem":
@@ -8102,24 +9255,38 @@ def decode_purchase_order(el: etree._Element, strict: bool = False) -> PurchaseO
                 except ValueError:
                     raise invalid("Xero date", "PurchaseOrder.DeliveryDate", child.text) from None
         elif tag == "LineAmountTypes":
+            if v_line_amount_types is not None:  # a second value never silently wins
+                raise repeated("PurchaseOrder", "LineAmountTypes")
             text = child.text
             v_line_amount_types = _E_LineAmountTypes.get(text)
             if v_line_amount_types is None:
                 v_line_amount_types = read_enum(_E_LineAmountTypes, text)
         elif tag == "PurchaseOrderNumber":
+            if v_purchase_order_number is not None:  # a second value never silently wins
+                raise repeated("PurchaseOrder", "PurchaseOrderNumber")
             v_purchase_order_number = child.text or ""
         elif tag == "Reference":
+            if v_reference is not None:  # a second value never silently wins
+                raise repeated("PurchaseOrder", "Reference")
             v_reference = child.text or ""
         elif tag == "BrandingThemeID":
+            if v_branding_theme_id is not None:  # a second value never silently wins
+                raise repeated("PurchaseOrder", "BrandingThemeID")
             v_branding_theme_id = child.text or ""
         elif tag == "CurrencyCode":
+            if v_currency_code is not None:  # a second value never silently wins
+                raise repeated("PurchaseOrder", "CurrencyCode")
             v_currency_code = child.text or ""
         elif tag == "Status":
+            if v_status is not None:  # a second value never silently wins
+                raise repeated("PurchaseOrder", "Status")
             text = child.text
             v_status = _E_PurchaseOrderStatus.get(text)
             if v_status is None:
                 v_status = read_enum(_E_PurchaseOrderStatus, text)
         elif tag == "SentToContact":
+            if v_sent_to_contact is not None:  # a second value never silently wins
+                raise repeated("PurchaseOrder", "SentToContact")
             text = child.text
             if text == "true":
                 v_sent_to_contact = True
@@ -8128,12 +9295,20 @@ def decode_purchase_order(el: etree._Element, strict: bool = False) -> PurchaseO
             else:
                 v_sent_to_contact = read_bool(text, "PurchaseOrder.SentToContact")
         elif tag == "DeliveryAddress":
+            if v_delivery_address is not None:  # a second value never silently wins
+                raise repeated("PurchaseOrder", "DeliveryAddress")
             v_delivery_address = child.text or ""
         elif tag == "AttentionTo":
+            if v_attention_to is not None:  # a second value never silently wins
+                raise repeated("PurchaseOrder", "AttentionTo")
             v_attention_to = child.text or ""
         elif tag == "Telephone":
+            if v_telephone is not None:  # a second value never silently wins
+                raise repeated("PurchaseOrder", "Telephone")
             v_telephone = child.text or ""
         elif tag == "DeliveryInstructions":
+            if v_delivery_instructions is not None:  # a second value never silently wins
+                raise repeated("PurchaseOrder", "DeliveryInstructions")
             v_delivery_instructions = child.text or ""
         elif tag == "ExpectedArrivalDate":
             # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
@@ -8145,43 +9320,52 @@ def decode_purchase_order(el: etree._Element, strict: bool = False) -> PurchaseO
                         "Xero date", "PurchaseOrder.ExpectedArrivalDate", child.text
                     ) from None
         elif tag == "PurchaseOrderID":
+            if v_purchase_order_id is not None:  # a second value never silently wins
+                raise repeated("PurchaseOrder", "PurchaseOrderID")
             v_purchase_order_id = child.text or ""
         elif tag == "CurrencyRate":
-            try:
-                v_currency_rate = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "PurchaseOrder.CurrencyRate", child.text) from None
-            if not v_currency_rate.is_finite():
-                raise invalid("decimal", "PurchaseOrder.CurrencyRate", child.text)
+            if v_currency_rate is not None:  # a second value never silently wins
+                raise repeated("PurchaseOrder", "CurrencyRate")
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_currency_rate = Decimal(text)
+            else:
+                v_currency_rate = read_decimal(text, "PurchaseOrder.CurrencyRate")
         elif tag == "SubTotal":
-            try:
-                v_sub_total = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "PurchaseOrder.SubTotal", child.text) from None
-            if not v_sub_total.is_finite():
-                raise invalid("decimal", "PurchaseOrder.SubTotal", child.text)
+            if v_sub_total is not None:  # a second value never silently wins
+                raise repeated("PurchaseOrder", "SubTotal")
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_sub_total = Decimal(text)
+            else:
+                v_sub_total = read_decimal(text, "PurchaseOrder.SubTotal")
         elif tag == "TotalTax":
-            try:
-                v_total_tax = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "PurchaseOrder.TotalTax", child.text) from None
-            if not v_total_tax.is_finite():
-                raise invalid("decimal", "PurchaseOrder.TotalTax", child.text)
+            if v_total_tax is not None:  # a second value never silently wins
+                raise repeated("PurchaseOrder", "TotalTax")
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_total_tax = Decimal(text)
+            else:
+                v_total_tax = read_decimal(text, "PurchaseOrder.TotalTax")
         elif tag == "Total":
-            try:
-                v_total = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "PurchaseOrder.Total", child.text) from None
-            if not v_total.is_finite():
-                raise invalid("decimal", "PurchaseOrder.Total", child.text)
+            if v_total is not None:  # a second value never silently wins
+                raise repeated("PurchaseOrder", "Total")
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_total = Decimal(text)
+            else:
+                v_total = read_decimal(text, "PurchaseOrder.Total")
         elif tag == "TotalDiscount":
-            try:
-                v_total_discount = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "PurchaseOrder.TotalDiscount", child.text) from None
-            if not v_total_discount.is_finite():
-                raise invalid("decimal", "PurchaseOrder.TotalDiscount", child.text)
+            if v_total_discount is not None:  # a second value never silently wins
+                raise repeated("PurchaseOrder", "TotalDiscount")
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_total_discount = Decimal(text)
+            else:
+                v_total_discount = read_decimal(text, "PurchaseOrder.TotalDiscount")
         elif tag == "HasAttachments":
+            if v_has_attachments is not None:  # a second value never silently wins
+                raise repeated("PurchaseOrder", "HasAttachments")
             text = child.text
             if text == "true":
                 v_has_attachments = True
@@ -8199,6 +9383,9 @@ def decode_purchase_order(el: etree._Element, strict: bool = False) -> PurchaseO
                         "Xero UTC timestamp", "PurchaseOrder.UpdatedDateUTC", child.text
                     ) from None
         elif tag == "Attachments":
+            if w_attachments:  # a second list is never joined to the first
+                raise repeated("PurchaseOrder", "Attachments")
+            w_attachments = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "Attachment":
@@ -8386,6 +9573,9 @@ def decode_quote(el: etree._Element, strict: bool = False) -> Quote:
     v_branding_theme_id: str | None = None
     v_updated_date_utc: datetime.datetime | None = None
     v_line_amount_types: Any = None
+    w_validation_errors = False
+    w_warnings = False
+    w_line_items = False
     text = el.get("status")
     if text is not None:
         v_validation_status = _E_EntityValidationStatus.get(text)
@@ -8394,6 +9584,9 @@ def decode_quote(el: etree._Element, strict: bool = False) -> Quote:
     for child in el:
         tag = child.tag
         if tag == "ValidationErrors":
+            if w_validation_errors:  # a second list is never joined to the first
+                raise repeated("Quote", "ValidationErrors")
+            w_validation_errors = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "ValidationError":
@@ -8404,6 +9597,9 @@ def decode_quote(el: etree._Element, strict: bool = False) -> Quote:
                     elif isinstance(item.tag, str):
                         skipped("ValidationErrors", item.tag)
         elif tag == "Warnings":
+            if w_warnings:  # a second list is never joined to the first
+                raise repeated("Quote", "Warnings")
+            w_warnings = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "Warning":
@@ -8414,16 +9610,29 @@ def decode_quote(el: etree._Element, strict: bool = False) -> Quote:
                     elif isinstance(item.tag, str):
                         skipped("Warnings", item.tag)
         elif tag == "QuoteID":
+            if v_quote_id is not None:  # a second value never silently wins
+                raise repeated("Quote", "QuoteID")
             v_quote_id = child.text or ""
         elif tag == "QuoteNumber":
+            if v_quote_number is not None:  # a second value never silently wins
+                raise repeated("Quote", "QuoteNumber")
             v_quote_number = child.text or ""
         elif tag == "Reference":
+            if v_reference is not None:  # a second value never silently wins
+                raise repeated("Quote", "Reference")
             v_reference = child.text or ""
         elif tag == "Terms":
+            if v_terms is not None:  # a second value never silently wins
+                raise repeated("Quote", "Terms")
             v_terms = child.text or ""
         elif tag == "Contact":
+            if v_contact is not None:  # a second value never silently wins
+                raise repeated("Quote", "Contact")
             v_contact = decode_contact(child, strict)
         elif tag == "LineItems":
+            if w_line_items:  # a second list is never joined to the first
+                raise repeated("Quote", "LineItems")
+            w_line_items = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "LineItem":
@@ -8448,52 +9657,67 @@ def decode_quote(el: etree._Element, strict: bool = False) -> Quote:
                 except ValueError:
                     raise invalid("Xero date", "Quote.ExpiryDate", child.text) from None
         elif tag == "Status":
+            if v_status is not None:  # a second value never silently wins
+                raise repeated("Quote", "Status")
             text = child.text
             v_status = _E_QuoteStatus.get(text)
             if v_status is None:
                 v_status = read_enum(_E_QuoteStatus, text)
         elif tag == "CurrencyCode":
+            if v_currency_code is not None:  # a second value never silently wins
+                raise repeated("Quote", "CurrencyCode")
             v_currency_code = child.text or ""
         elif tag == "CurrencyRate":
-            try:
-                v_currency_rate = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "Quote.CurrencyRate", child.text) from None
-            if not v_currency_rate.is_finite():
-                raise invalid("decimal", "Quote.CurrencyRate", child.text)
+            if v_currency_rate is not None:  # a second value never silently wins
+                raise repeated("Quote", "CurrencyRate")
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_currency_rate = Decimal(text)
+            else:
+                v_currency_rate = read_decimal(text, "Quote.CurrencyRate")
         elif tag == "SubTotal":
-            try:
-                v_sub_total = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "Quote.SubTotal", child.text) from None
-            if not v_sub_total.is_finite():
-                raise invalid("decimal", "Quote.SubTotal", child.text)
+            if v_sub_total is not None:  # a second value never silently wins
+                raise repeated("Quote", "SubTotal")
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_sub_total = Decimal(text)
+            else:
+                v_sub_total = read_decimal(text, "Quote.SubTotal")
         elif tag == "TotalTax":
-            try:
-                v_total_tax = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "Quote.TotalTax", child.text) from None
-            if not v_total_tax.is_finite():
-                raise invalid("decimal", "Quote.TotalTax", child.text)
+            if v_total_tax is not None:  # a second value never silently wins
+                raise repeated("Quote", "TotalTax")
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_total_tax = Decimal(text)
+            else:
+                v_total_tax = read_decimal(text, "Quote.TotalTax")
         elif tag == "Total":
-            try:
-                v_total = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "Quote.Total", child.text) from None
-            if not v_total.is_finite():
-                raise invalid("decimal", "Quote.Total", child.text)
+            if v_total is not None:  # a second value never silently wins
+                raise repeated("Quote", "Total")
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_total = Decimal(text)
+            else:
+                v_total = read_decimal(text, "Quote.Total")
         elif tag == "TotalDiscount":
-            try:
-                v_total_discount = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "Quote.TotalDiscount", child.text) from None
-            if not v_total_discount.is_finite():
-                raise invalid("decimal", "Quote.TotalDiscount", child.text)
+            if v_total_discount is not None:  # a second value never silently wins
+                raise repeated("Quote", "TotalDiscount")
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_total_discount = Decimal(text)
+            else:
+                v_total_discount = read_decimal(text, "Quote.TotalDiscount")
         elif tag == "Title":
+            if v_title is not None:  # a second value never silently wins
+                raise repeated("Quote", "Title")
             v_title = child.text or ""
         elif tag == "Summary":
+            if v_summary is not None:  # a second value never silently wins
+                raise repeated("Quote", "Summary")
             v_summary = child.text or ""
         elif tag == "BrandingThemeID":
+            if v_branding_theme_id is not None:  # a second value never silently wins
+                raise repeated("Quote", "BrandingThemeID")
             v_branding_theme_id = child.text or ""
         elif tag == "UpdatedDateUTC":
             # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
@@ -8505,6 +9729,8 @@ def decode_quote(el: etree._Element, strict: bool = False) -> Quote:
                         "Xero UTC timestamp", "Quote.UpdatedDateUTC", child.text
                     ) from None
         elif tag == "LineAmountTypes":
+            if v_line_amount_types is not None:  # a second value never silently wins
+                raise repeated("Quote", "LineAmountTypes")
             text = child.text
             v_line_amount_types = _E_QuoteLineAmountTypes.get(text)
             if v_line_amount_types is None:
@@ -8661,6 +9887,10 @@ def decode_receipt(el: etree._Element, strict: bool = False) -> Receipt:
     v_has_attachments: bool | None = None
     v_url: str | None = None
     v_attachments: list[Attachment] = []
+    w_validation_errors = False
+    w_warnings = False
+    w_line_items = False
+    w_attachments = False
     text = el.get("status")
     if text is not None:
         v_validation_status = _E_EntityValidationStatus.get(text)
@@ -8669,6 +9899,9 @@ def decode_receipt(el: etree._Element, strict: bool = False) -> Receipt:
     for child in el:
         tag = child.tag
         if tag == "ValidationErrors":
+            if w_validation_errors:  # a second list is never joined to the first
+                raise repeated("Receipt", "ValidationErrors")
+            w_validation_errors = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "ValidationError":
@@ -8679,6 +9912,9 @@ def decode_receipt(el: etree._Element, strict: bool = False) -> Receipt:
                     elif isinstance(item.tag, str):
                         skipped("ValidationErrors", item.tag)
         elif tag == "Warnings":
+            if w_warnings:  # a second list is never joined to the first
+                raise repeated("Receipt", "Warnings")
+            w_warnings = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "Warning":
@@ -8696,8 +9932,13 @@ def decode_receipt(el: etree._Element, strict: bool = False) -> Receipt:
                 except ValueError:
                     raise invalid("Xero date", "Receipt.Date", child.text) from None
         elif tag == "Contact":
+            if v_contact is not None:  # a second value never silently wins
+                raise repeated("Receipt", "Contact")
             v_contact = decode_contact(child, strict)
         elif tag == "LineItems":
+            if w_line_items:  # a second list is never joined to the first
+                raise repeated("Receipt", "LineItems")
+            w_line_items = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "LineItem":
@@ -8708,43 +9949,58 @@ def decode_receipt(el: etree._Element, strict: bool = False) -> Receipt:
                     elif isinstance(item.tag, str):
                         skipped("LineItems", item.tag)
         elif tag == "User":
+            if v_user is not None:  # a second value never silently wins
+                raise repeated("Receipt", "User")
             v_user = decode_user(child, strict)
         elif tag == "Reference":
+            if v_reference is not None:  # a second value never silently wins
+                raise repeated("Receipt", "Reference")
             v_reference = child.text or ""
         elif tag == "LineAmountTypes":
+            if v_line_amount_types is not None:  # a second value never silently wins
+                raise repeated("Receipt", "LineAmountTypes")
             text = child.text
             v_line_amount_types = _E_LineAmountTypes.get(text)
             if v_line_amount_types is None:
                 v_line_amount_types = read_enum(_E_LineAmountTypes, text)
         elif tag == "SubTotal":
-            try:
-                v_sub_total = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "Receipt.SubTotal", child.text) from None
-            if not v_sub_total.is_finite():
-                raise invalid("decimal", "Receipt.SubTotal", child.text)
+            if v_sub_total is not None:  # a second value never silently wins
+                raise repeated("Receipt", "SubTotal")
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_sub_total = Decimal(text)
+            else:
+                v_sub_total = read_decimal(text, "Receipt.SubTotal")
         elif tag == "TotalTax":
-            try:
-                v_total_tax = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "Receipt.TotalTax", child.text) from None
-            if not v_total_tax.is_finite():
-                raise invalid("decimal", "Receipt.TotalTax", child.text)
+            if v_total_tax is not None:  # a second value never silently wins
+                raise repeated("Receipt", "TotalTax")
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_total_tax = Decimal(text)
+            else:
+                v_total_tax = read_decimal(text, "Receipt.TotalTax")
         elif tag == "Total":
-            try:
-                v_total = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "Receipt.Total", child.text) from None
-            if not v_total.is_finite():
-                raise invalid("decimal", "Receipt.Total", child.text)
+            if v_total is not None:  # a second value never silently wins
+                raise repeated("Receipt", "Total")
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_total = Decimal(text)
+            else:
+                v_total = read_decimal(text, "Receipt.Total")
         elif tag == "ReceiptID":
+            if v_receipt_id is not None:  # a second value never silently wins
+                raise repeated("Receipt", "ReceiptID")
             v_receipt_id = child.text or ""
         elif tag == "Status":
+            if v_status is not None:  # a second value never silently wins
+                raise repeated("Receipt", "Status")
             text = child.text
             v_status = _E_ReceiptStatus.get(text)
             if v_status is None:
                 v_status = read_enum(_E_ReceiptStatus, text)
         elif tag == "ReceiptNumber":
+            if v_receipt_number is not None:  # a second value never silently wins
+                raise repeated("Receipt", "ReceiptNumber")
             v_receipt_number = child.text or ""
         elif tag == "UpdatedDateUTC":
             # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
@@ -8756,6 +10012,8 @@ def decode_receipt(el: etree._Element, strict: bool = False) -> Receipt:
                         "Xero UTC timestamp", "Receipt.UpdatedDateUTC", child.text
                     ) from None
         elif tag == "HasAttachments":
+            if v_has_attachments is not None:  # a second value never silently wins
+                raise repeated("Receipt", "HasAttachments")
             text = child.text
             if text == "true":
                 v_has_attachments = True
@@ -8764,8 +10022,13 @@ def decode_receipt(el: etree._Element, strict: bool = False) -> Receipt:
             else:
                 v_has_attachments = read_bool(text, "Receipt.HasAttachments")
         elif tag == "Url":
+            if v_url is not None:  # a second value never silently wins
+                raise repeated("Receipt", "Url")
             v_url = child.text or ""
         elif tag == "Attachments":
+            if w_attachments:  # a second list is never joined to the first
+                raise repeated("Receipt", "Attachments")
+            w_attachments = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "Attachment":
@@ -8906,6 +10169,10 @@ def decode_repeating_invoice(el: etree._Element, strict: bool = False) -> Repeat
     v_send_copy: bool | None = None
     v_mark_as_sent: bool | None = None
     v_include_pdf: bool | None = None
+    w_validation_errors = False
+    w_warnings = False
+    w_line_items = False
+    w_attachments = False
     text = el.get("status")
     if text is not None:
         v_validation_status = _E_EntityValidationStatus.get(text)
@@ -8914,6 +10181,9 @@ def decode_repeating_invoice(el: etree._Element, strict: bool = False) -> Repeat
     for child in el:
         tag = child.tag
         if tag == "ValidationErrors":
+            if w_validation_errors:  # a second list is never joined to the first
+                raise repeated("RepeatingInvoice", "ValidationErrors")
+            w_validation_errors = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "ValidationError":
@@ -8924,6 +10194,9 @@ def decode_repeating_invoice(el: etree._Element, strict: bool = False) -> Repeat
                     elif isinstance(item.tag, str):
                         skipped("ValidationErrors", item.tag)
         elif tag == "Warnings":
+            if w_warnings:  # a second list is never joined to the first
+                raise repeated("RepeatingInvoice", "Warnings")
+            w_warnings = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "Warning":
@@ -8934,15 +10207,24 @@ def decode_repeating_invoice(el: etree._Element, strict: bool = False) -> Repeat
                     elif isinstance(item.tag, str):
                         skipped("Warnings", item.tag)
         elif tag == "Type":
+            if v_type is not None:  # a second value never silently wins
+                raise repeated("RepeatingInvoice", "Type")
             text = child.text
             v_type = _E_InvoiceType.get(text)
             if v_type is None:
                 v_type = read_enum(_E_InvoiceType, text)
         elif tag == "Contact":
+            if v_contact is not None:  # a second value never silently wins
+                raise repeated("RepeatingInvoice", "Contact")
             v_contact = decode_contact(child, strict)
         elif tag == "Schedule":
+            if v_schedule is not None:  # a second value never silently wins
+                raise repeated("RepeatingInvoice", "Schedule")
             v_schedule = decode_schedule(child, strict)
         elif tag == "LineItems":
+            if w_line_items:  # a second list is never joined to the first
+                raise repeated("RepeatingInvoice", "LineItems")
+            w_line_items = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "LineItem":
@@ -8953,47 +10235,66 @@ def decode_repeating_invoice(el: etree._Element, strict: bool = False) -> Repeat
                     elif isinstance(item.tag, str):
                         skipped("LineItems", item.tag)
         elif tag == "LineAmountTypes":
+            if v_line_amount_types is not None:  # a second value never silently wins
+                raise repeated("RepeatingInvoice", "LineAmountTypes")
             text = child.text
             v_line_amount_types = _E_LineAmountTypes.get(text)
             if v_line_amount_types is None:
                 v_line_amount_types = read_enum(_E_LineAmountTypes, text)
         elif tag == "Reference":
+            if v_reference is not None:  # a second value never silently wins
+                raise repeated("RepeatingInvoice", "Reference")
             v_reference = child.text or ""
         elif tag == "BrandingThemeID":
+            if v_branding_theme_id is not None:  # a second value never silently wins
+                raise repeated("RepeatingInvoice", "BrandingThemeID")
             v_branding_theme_id = child.text or ""
         elif tag == "CurrencyCode":
+            if v_currency_code is not None:  # a second value never silently wins
+                raise repeated("RepeatingInvoice", "CurrencyCode")
             v_currency_code = child.text or ""
         elif tag == "Status":
+            if v_status is not None:  # a second value never silently wins
+                raise repeated("RepeatingInvoice", "Status")
             text = child.text
             v_status = _E_RepeatingInvoiceStatus.get(text)
             if v_status is None:
                 v_status = read_enum(_E_RepeatingInvoiceStatus, text)
         elif tag == "SubTotal":
-            try:
-                v_sub_total = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "RepeatingInvoice.SubTotal", child.text) from None
-            if not v_sub_total.is_finite():
-                raise invalid("decimal", "RepeatingInvoice.SubTotal", child.text)
+            if v_sub_total is not None:  # a second value never silently wins
+                raise repeated("RepeatingInvoice", "SubTotal")
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_sub_total = Decimal(text)
+            else:
+                v_sub_total = read_decimal(text, "RepeatingInvoice.SubTotal")
         elif tag == "TotalTax":
-            try:
-                v_total_tax = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "RepeatingInvoice.TotalTax", child.text) from None
-            if not v_total_tax.is_finite():
-                raise invalid("decimal", "RepeatingInvoice.TotalTax", child.text)
+            if v_total_tax is not None:  # a second value never silently wins
+                raise repeated("RepeatingInvoice", "TotalTax")
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_total_tax = Decimal(text)
+            else:
+                v_total_tax = read_decimal(text, "RepeatingInvoice.TotalTax")
         elif tag == "Total":
-            try:
-                v_total = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "RepeatingInvoice.Total", child.text) from None
-            if not v_total.is_finite():
-                raise invalid("decimal", "RepeatingInvoice.Total", child.text)
+            if v_total is not None:  # a second value never silently wins
+                raise repeated("RepeatingInvoice", "Total")
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_total = Decimal(text)
+            else:
+                v_total = read_decimal(text, "RepeatingInvoice.Total")
         elif tag == "RepeatingInvoiceID":
+            if v_repeating_invoice_id is not None:  # a second value never silently wins
+                raise repeated("RepeatingInvoice", "RepeatingInvoiceID")
             v_repeating_invoice_id = child.text or ""
         elif tag == "ID":
+            if v_id is not None:  # a second value never silently wins
+                raise repeated("RepeatingInvoice", "ID")
             v_id = child.text or ""
         elif tag == "HasAttachments":
+            if v_has_attachments is not None:  # a second value never silently wins
+                raise repeated("RepeatingInvoice", "HasAttachments")
             text = child.text
             if text == "true":
                 v_has_attachments = True
@@ -9002,6 +10303,9 @@ def decode_repeating_invoice(el: etree._Element, strict: bool = False) -> Repeat
             else:
                 v_has_attachments = read_bool(text, "RepeatingInvoice.HasAttachments")
         elif tag == "Attachments":
+            if w_attachments:  # a second list is never joined to the first
+                raise repeated("RepeatingInvoice", "Attachments")
+            w_attachments = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "Attachment":
@@ -9012,6 +10316,8 @@ def decode_repeating_invoice(el: etree._Element, strict: bool = False) -> Repeat
                     elif isinstance(item.tag, str):
                         skipped("Attachments", item.tag)
         elif tag == "ApprovedForSending":
+            if v_approved_for_sending is not None:  # a second value never silently wins
+                raise repeated("RepeatingInvoice", "ApprovedForSending")
             text = child.text
             if text == "true":
                 v_approved_for_sending = True
@@ -9020,6 +10326,8 @@ def decode_repeating_invoice(el: etree._Element, strict: bool = False) -> Repeat
             else:
                 v_approved_for_sending = read_bool(text, "RepeatingInvoice.ApprovedForSending")
         elif tag == "SendCopy":
+            if v_send_copy is not None:  # a second value never silently wins
+                raise repeated("RepeatingInvoice", "SendCopy")
             text = child.text
             if text == "true":
                 v_send_copy = True
@@ -9028,6 +10336,8 @@ def decode_repeating_invoice(el: etree._Element, strict: bool = False) -> Repeat
             else:
                 v_send_copy = read_bool(text, "RepeatingInvoice.SendCopy")
         elif tag == "MarkAsSent":
+            if v_mark_as_sent is not None:  # a second value never silently wins
+                raise repeated("RepeatingInvoice", "MarkAsSent")
             text = child.text
             if text == "true":
                 v_mark_as_sent = True
@@ -9036,6 +10346,8 @@ def decode_repeating_invoice(el: etree._Element, strict: bool = False) -> Repeat
             else:
                 v_mark_as_sent = read_bool(text, "RepeatingInvoice.MarkAsSent")
         elif tag == "IncludePDF":
+            if v_include_pdf is not None:  # a second value never silently wins
+                raise repeated("RepeatingInvoice", "IncludePDF")
             text = child.text
             if text == "true":
                 v_include_pdf = True
@@ -9185,15 +10497,23 @@ def decode_schedule(el: etree._Element, strict: bool = False) -> Schedule:
     for child in el:
         tag = child.tag
         if tag == "Period":
+            if v_period is not None:  # a second value never silently wins
+                raise repeated("Schedule", "Period")
             v_period = read_int(child.text, "Schedule.Period")
         elif tag == "Unit":
+            if v_unit is not None:  # a second value never silently wins
+                raise repeated("Schedule", "Unit")
             text = child.text
             v_unit = _E_ScheduleUnit.get(text)
             if v_unit is None:
                 v_unit = read_enum(_E_ScheduleUnit, text)
         elif tag == "DueDate":
+            if v_due_date is not None:  # a second value never silently wins
+                raise repeated("Schedule", "DueDate")
             v_due_date = read_int(child.text, "Schedule.DueDate")
         elif tag == "DueDateType":
+            if v_due_date_type is not None:  # a second value never silently wins
+                raise repeated("Schedule", "DueDateType")
             text = child.text
             v_due_date_type = _E_ScheduleDueDateType.get(text)
             if v_due_date_type is None:
@@ -9284,11 +10604,18 @@ def decode_setup(el: etree._Element, strict: bool = False) -> Setup:
     v_conversion_date: ConversionDate | None = None
     v_conversion_balances: list[ConversionBalance] = []
     v_accounts: list[Account] = []
+    w_conversion_balances = False
+    w_accounts = False
     for child in el:
         tag = child.tag
         if tag == "ConversionDate":
+            if v_conversion_date is not None:  # a second value never silently wins
+                raise repeated("Setup", "ConversionDate")
             v_conversion_date = decode_conversion_date(child, strict)
         elif tag == "ConversionBalances":
+            if w_conversion_balances:  # a second list is never joined to the first
+                raise repeated("Setup", "ConversionBalances")
+            w_conversion_balances = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "ConversionBalance":
@@ -9299,6 +10626,9 @@ def decode_setup(el: etree._Element, strict: bool = False) -> Setup:
                     elif isinstance(item.tag, str):
                         skipped("ConversionBalances", item.tag)
         elif tag == "Accounts":
+            if w_accounts:  # a second list is never joined to the first
+                raise repeated("Setup", "Accounts")
+            w_accounts = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "Account":
@@ -9369,15 +10699,20 @@ def decode_tax_component(el: etree._Element, strict: bool = False) -> TaxCompone
     for child in el:
         tag = child.tag
         if tag == "Name":
+            if v_name is not None:  # a second value never silently wins
+                raise repeated("TaxComponent", "Name")
             v_name = child.text or ""
         elif tag == "Rate":
-            try:
-                v_rate = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "TaxComponent.Rate", child.text) from None
-            if not v_rate.is_finite():
-                raise invalid("decimal", "TaxComponent.Rate", child.text)
+            if v_rate is not None:  # a second value never silently wins
+                raise repeated("TaxComponent", "Rate")
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_rate = Decimal(text)
+            else:
+                v_rate = read_decimal(text, "TaxComponent.Rate")
         elif tag == "IsCompound":
+            if v_is_compound is not None:  # a second value never silently wins
+                raise repeated("TaxComponent", "IsCompound")
             text = child.text
             if text == "true":
                 v_is_compound = True
@@ -9386,6 +10721,8 @@ def decode_tax_component(el: etree._Element, strict: bool = False) -> TaxCompone
             else:
                 v_is_compound = read_bool(text, "TaxComponent.IsCompound")
         elif tag == "IsNonRecoverable":
+            if v_is_non_recoverable is not None:  # a second value never silently wins
+                raise repeated("TaxComponent", "IsNonRecoverable")
             text = child.text
             if text == "true":
                 v_is_non_recoverable = True
@@ -9457,6 +10794,9 @@ def decode_tax_rate(el: etree._Element, strict: bool = False) -> TaxRate:
     v_can_apply_to_revenue: bool | None = None
     v_display_tax_rate: Decimal | None = None
     v_effective_rate: Decimal | None = None
+    w_validation_errors = False
+    w_warnings = False
+    w_tax_components = False
     text = el.get("status")
     if text is not None:
         v_validation_status = _E_EntityValidationStatus.get(text)
@@ -9465,6 +10805,9 @@ def decode_tax_rate(el: etree._Element, strict: bool = False) -> TaxRate:
     for child in el:
         tag = child.tag
         if tag == "ValidationErrors":
+            if w_validation_errors:  # a second list is never joined to the first
+                raise repeated("TaxRate", "ValidationErrors")
+            w_validation_errors = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "ValidationError":
@@ -9475,6 +10818,9 @@ def decode_tax_rate(el: etree._Element, strict: bool = False) -> TaxRate:
                     elif isinstance(item.tag, str):
                         skipped("ValidationErrors", item.tag)
         elif tag == "Warnings":
+            if w_warnings:  # a second list is never joined to the first
+                raise repeated("TaxRate", "Warnings")
+            w_warnings = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "Warning":
@@ -9485,10 +10831,17 @@ def decode_tax_rate(el: etree._Element, strict: bool = False) -> TaxRate:
                     elif isinstance(item.tag, str):
                         skipped("Warnings", item.tag)
         elif tag == "Name":
+            if v_name is not None:  # a second value never silently wins
+                raise repeated("TaxRate", "Name")
             v_name = child.text or ""
         elif tag == "TaxType":
+            if v_tax_type is not None:  # a second value never silently wins
+                raise repeated("TaxRate", "TaxType")
             v_tax_type = child.text or ""
         elif tag == "TaxComponents":
+            if w_tax_components:  # a second list is never joined to the first
+                raise repeated("TaxRate", "TaxComponents")
+            w_tax_components = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "TaxComponent":
@@ -9499,16 +10852,22 @@ def decode_tax_rate(el: etree._Element, strict: bool = False) -> TaxRate:
                     elif isinstance(item.tag, str):
                         skipped("TaxComponents", item.tag)
         elif tag == "Status":
+            if v_status is not None:  # a second value never silently wins
+                raise repeated("TaxRate", "Status")
             text = child.text
             v_status = _E_TaxRateStatus.get(text)
             if v_status is None:
                 v_status = read_enum(_E_TaxRateStatus, text)
         elif tag == "ReportTaxType":
+            if v_report_tax_type is not None:  # a second value never silently wins
+                raise repeated("TaxRate", "ReportTaxType")
             text = child.text
             v_report_tax_type = _E_ReportTaxType.get(text)
             if v_report_tax_type is None:
                 v_report_tax_type = read_enum(_E_ReportTaxType, text)
         elif tag == "CanApplyToAssets":
+            if v_can_apply_to_assets is not None:  # a second value never silently wins
+                raise repeated("TaxRate", "CanApplyToAssets")
             text = child.text
             if text == "true":
                 v_can_apply_to_assets = True
@@ -9517,6 +10876,8 @@ def decode_tax_rate(el: etree._Element, strict: bool = False) -> TaxRate:
             else:
                 v_can_apply_to_assets = read_bool(text, "TaxRate.CanApplyToAssets")
         elif tag == "CanApplyToEquity":
+            if v_can_apply_to_equity is not None:  # a second value never silently wins
+                raise repeated("TaxRate", "CanApplyToEquity")
             text = child.text
             if text == "true":
                 v_can_apply_to_equity = True
@@ -9525,6 +10886,8 @@ def decode_tax_rate(el: etree._Element, strict: bool = False) -> TaxRate:
             else:
                 v_can_apply_to_equity = read_bool(text, "TaxRate.CanApplyToEquity")
         elif tag == "CanApplyToExpenses":
+            if v_can_apply_to_expenses is not None:  # a second value never silently wins
+                raise repeated("TaxRate", "CanApplyToExpenses")
             text = child.text
             if text == "true":
                 v_can_apply_to_expenses = True
@@ -9533,6 +10896,8 @@ def decode_tax_rate(el: etree._Element, strict: bool = False) -> TaxRate:
             else:
                 v_can_apply_to_expenses = read_bool(text, "TaxRate.CanApplyToExpenses")
         elif tag == "CanApplyToLiabilities":
+            if v_can_apply_to_liabilities is not None:  # a second value never silently wins
+                raise repeated("TaxRate", "CanApplyToLiabilities")
             text = child.text
             if text == "true":
                 v_can_apply_to_liabilities = True
@@ -9541,6 +10906,8 @@ def decode_tax_rate(el: etree._Element, strict: bool = False) -> TaxRate:
             else:
                 v_can_apply_to_liabilities = read_bool(text, "TaxRate.CanApplyToLiabilities")
         elif tag == "CanApplyToRevenue":
+            if v_can_apply_to_revenue is not None:  # a second value never silently wins
+                raise repeated("TaxRate", "CanApplyToRevenue")
             text = child.text
             if text == "true":
                 v_can_apply_to_revenue = True
@@ -9549,19 +10916,21 @@ def decode_tax_rate(el: etree._Element, strict: bool = False) -> TaxRate:
             else:
                 v_can_apply_to_revenue = read_bool(text, "TaxRate.CanApplyToRevenue")
         elif tag == "DisplayTaxRate":
-            try:
-                v_display_tax_rate = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "TaxRate.DisplayTaxRate", child.text) from None
-            if not v_display_tax_rate.is_finite():
-                raise invalid("decimal", "TaxRate.DisplayTaxRate", child.text)
+            if v_display_tax_rate is not None:  # a second value never silently wins
+                raise repeated("TaxRate", "DisplayTaxRate")
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_display_tax_rate = Decimal(text)
+            else:
+                v_display_tax_rate = read_decimal(text, "TaxRate.DisplayTaxRate")
         elif tag == "EffectiveRate":
-            try:
-                v_effective_rate = Decimal(child.text)  # type: ignore[arg-type]
-            except (ArithmeticError, TypeError):
-                raise invalid("decimal", "TaxRate.EffectiveRate", child.text) from None
-            if not v_effective_rate.is_finite():
-                raise invalid("decimal", "TaxRate.EffectiveRate", child.text)
+            if v_effective_rate is not None:  # a second value never silently wins
+                raise repeated("TaxRate", "EffectiveRate")
+            text = child.text
+            if text is not None and plain_decimal(text) is not None:
+                v_effective_rate = Decimal(text)
+            else:
+                v_effective_rate = read_decimal(text, "TaxRate.EffectiveRate")
         elif strict and isinstance(tag, str):
             raise unknown("TaxRate", tag)
         elif isinstance(tag, str):
@@ -9658,6 +11027,9 @@ def decode_tracking_category(el: etree._Element, strict: bool = False) -> Tracki
     v_name: str | None = None
     v_status: Any = None
     v_options: list[TrackingOption] = []
+    w_validation_errors = False
+    w_warnings = False
+    w_options = False
     text = el.get("status")
     if text is not None:
         v_validation_status = _E_EntityValidationStatus.get(text)
@@ -9666,6 +11038,9 @@ def decode_tracking_category(el: etree._Element, strict: bool = False) -> Tracki
     for child in el:
         tag = child.tag
         if tag == "ValidationErrors":
+            if w_validation_errors:  # a second list is never joined to the first
+                raise repeated("TrackingCategory", "ValidationErrors")
+            w_validation_errors = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "ValidationError":
@@ -9676,6 +11051,9 @@ def decode_tracking_category(el: etree._Element, strict: bool = False) -> Tracki
                     elif isinstance(item.tag, str):
                         skipped("ValidationErrors", item.tag)
         elif tag == "Warnings":
+            if w_warnings:  # a second list is never joined to the first
+                raise repeated("TrackingCategory", "Warnings")
+            w_warnings = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "Warning":
@@ -9686,15 +11064,24 @@ def decode_tracking_category(el: etree._Element, strict: bool = False) -> Tracki
                     elif isinstance(item.tag, str):
                         skipped("Warnings", item.tag)
         elif tag == "TrackingCategoryID":
+            if v_tracking_category_id is not None:  # a second value never silently wins
+                raise repeated("TrackingCategory", "TrackingCategoryID")
             v_tracking_category_id = child.text or ""
         elif tag == "Name":
+            if v_name is not None:  # a second value never silently wins
+                raise repeated("TrackingCategory", "Name")
             v_name = child.text or ""
         elif tag == "Status":
+            if v_status is not None:  # a second value never silently wins
+                raise repeated("TrackingCategory", "Status")
             text = child.text
             v_status = _E_TrackingStatus.get(text)
             if v_status is None:
                 v_status = read_enum(_E_TrackingStatus, text)
         elif tag == "Options":
+            if w_options:  # a second list is never joined to the first
+                raise repeated("TrackingCategory", "Options")
+            w_options = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "Option":
@@ -9770,6 +11157,8 @@ def decode_tracking_option(el: etree._Element, strict: bool = False) -> Tracking
     v_name: str | None = None
     v_status: Any = None
     v_tracking_category_id: str | None = None
+    w_validation_errors = False
+    w_warnings = False
     text = el.get("status")
     if text is not None:
         v_validation_status = _E_EntityValidationStatus.get(text)
@@ -9778,6 +11167,9 @@ def decode_tracking_option(el: etree._Element, strict: bool = False) -> Tracking
     for child in el:
         tag = child.tag
         if tag == "ValidationErrors":
+            if w_validation_errors:  # a second list is never joined to the first
+                raise repeated("TrackingOption", "ValidationErrors")
+            w_validation_errors = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "ValidationError":
@@ -9788,6 +11180,9 @@ def decode_tracking_option(el: etree._Element, strict: bool = False) -> Tracking
                     elif isinstance(item.tag, str):
                         skipped("ValidationErrors", item.tag)
         elif tag == "Warnings":
+            if w_warnings:  # a second list is never joined to the first
+                raise repeated("TrackingOption", "Warnings")
+            w_warnings = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "Warning":
@@ -9798,15 +11193,23 @@ def decode_tracking_option(el: etree._Element, strict: bool = False) -> Tracking
                     elif isinstance(item.tag, str):
                         skipped("Warnings", item.tag)
         elif tag == "TrackingOptionID":
+            if v_tracking_option_id is not None:  # a second value never silently wins
+                raise repeated("TrackingOption", "TrackingOptionID")
             v_tracking_option_id = child.text or ""
         elif tag == "Name":
+            if v_name is not None:  # a second value never silently wins
+                raise repeated("TrackingOption", "Name")
             v_name = child.text or ""
         elif tag == "Status":
+            if v_status is not None:  # a second value never silently wins
+                raise repeated("TrackingOption", "Status")
             text = child.text
             v_status = _E_TrackingStatus.get(text)
             if v_status is None:
                 v_status = read_enum(_E_TrackingStatus, text)
         elif tag == "TrackingCategoryID":
+            if v_tracking_category_id is not None:  # a second value never silently wins
+                raise repeated("TrackingOption", "TrackingCategoryID")
             v_tracking_category_id = child.text or ""
         elif strict and isinstance(tag, str):
             raise unknown("TrackingOption", tag)
@@ -9876,12 +11279,20 @@ def decode_user(el: etree._Element, strict: bool = False) -> User:
     for child in el:
         tag = child.tag
         if tag == "UserID":
+            if v_user_id is not None:  # a second value never silently wins
+                raise repeated("User", "UserID")
             v_user_id = child.text or ""
         elif tag == "EmailAddress":
+            if v_email_address is not None:  # a second value never silently wins
+                raise repeated("User", "EmailAddress")
             v_email_address = child.text or ""
         elif tag == "FirstName":
+            if v_first_name is not None:  # a second value never silently wins
+                raise repeated("User", "FirstName")
             v_first_name = child.text or ""
         elif tag == "LastName":
+            if v_last_name is not None:  # a second value never silently wins
+                raise repeated("User", "LastName")
             v_last_name = child.text or ""
         elif tag == "UpdatedDateUTC":
             # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
@@ -9891,6 +11302,8 @@ def decode_user(el: etree._Element, strict: bool = False) -> User:
                 except ValueError:
                     raise invalid("Xero UTC timestamp", "User.UpdatedDateUTC", child.text) from None
         elif tag == "IsSubscriber":
+            if v_is_subscriber is not None:  # a second value never silently wins
+                raise repeated("User", "IsSubscriber")
             text = child.text
             if text == "true":
                 v_is_subscriber = True
@@ -9899,6 +11312,8 @@ def decode_user(el: etree._Element, strict: bool = False) -> User:
             else:
                 v_is_subscriber = read_bool(text, "User.IsSubscriber")
         elif tag == "OrganisationRole":
+            if v_organisation_role is not None:  # a second value never silently wins
+                raise repeated("User", "OrganisationRole")
             text = child.text
             v_organisation_role = _E_OrganisationRole.get(text)
             if v_organisation_role is None:

@@ -206,8 +206,8 @@ def bank_transactions_create(
 @click.option(
     "--summarize-errors/--no-summarize-errors",
     "summarize_errors",
-    default=True,
-    help="True (default): one invalid element fails the whole call with a ValidationError. False: always an answer, each item with its own status, validation errors and warnings.",
+    default=False,
+    help="False (default): always an answer, each item with its own status, validation errors and warnings. True: one invalid element fails the whole call with a ValidationError, yet Xero may still save the valid ones without returning their ids.",
 )
 @click.option(
     "--unit-dp",
@@ -299,8 +299,8 @@ def bank_transactions_save(
 @click.option(
     "--summarize-errors/--no-summarize-errors",
     "summarize_errors",
-    default=True,
-    help="True (default): one invalid element fails the whole call with a ValidationError. False: always an answer, each item with its own status, validation errors and warnings.",
+    default=False,
+    help="False (default): always an answer, each item with its own status, validation errors and warnings. True: one invalid element fails the whole call with a ValidationError, yet Xero may still save the valid ones without returning their ids.",
 )
 @click.option(
     "--unit-dp",

@@ -128,8 +128,8 @@ def repeating_invoices_create(
 @click.option(
     "--summarize-errors/--no-summarize-errors",
     "summarize_errors",
-    default=True,
-    help="True (default): one invalid element fails the whole call with a ValidationError. False: always an answer, each item with its own status, validation errors and warnings.",
+    default=False,
+    help="False (default): always an answer, each item with its own status, validation errors and warnings. True: one invalid element fails the whole call with a ValidationError, yet Xero may still save the valid ones without returning their ids.",
 )
 @cs.input_options
 @cs.output_options
@@ -203,8 +203,8 @@ def repeating_invoices_save(
 @click.option(
     "--summarize-errors/--no-summarize-errors",
     "summarize_errors",
-    default=True,
-    help="True (default): one invalid element fails the whole call with a ValidationError. False: always an answer, each item with its own status, validation errors and warnings.",
+    default=False,
+    help="False (default): always an answer, each item with its own status, validation errors and warnings. True: one invalid element fails the whole call with a ValidationError, yet Xero may still save the valid ones without returning their ids.",
 )
 @cs.input_options
 @cs.output_options

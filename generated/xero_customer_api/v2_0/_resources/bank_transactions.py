@@ -30,7 +30,7 @@ from ..._runtime import (
     TimeoutTypes,
 )
 from ..._runtime._base_client import require_payload
-from ..._runtime._batch import BatchResult, batch_result
+from ..._runtime._batch import BatchResult, asend_batch, send_batch
 from ..._runtime._paging import aiter_pages, iter_pages
 from ..._runtime._query import (
     encode_bool,
@@ -239,8 +239,8 @@ class BankTransactionsResourceWithRawResponse:
                 or ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
                 ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
                 outside its enumeration; text not of the form its pattern gives, such as a GUID;
-                text too long or too short; a number out of range); ``max_retries`` not a whole
-                number >= 0.
+                text too long or too short; a number out of range); a line's LineAmount is not
+                Quantity x UnitAmount; ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -283,7 +283,7 @@ class BankTransactionsResourceWithRawResponse:
         self,
         bank_transactions: Sequence[BankTransaction],
         *,
-        summarize_errors: bool = True,
+        summarize_errors: bool = False,
         unit_dp: Literal[2, 4] | None = None,
         tenant_id: str | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
@@ -294,9 +294,10 @@ class BankTransactionsResourceWithRawResponse:
 
         Args:
             bank_transactions: A batch of bank transactions to create (PUT) or to create or update (POST).
-            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
-                False: always an answer, each item with its own status, validation errors and
-                warnings.
+            summarize_errors: False (default): always an answer, each item with its own status, validation
+                errors and warnings. True: one invalid element fails the whole call with a
+                ValidationError, yet Xero may still save the valid ones without returning their
+                ids.
             unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
@@ -315,8 +316,8 @@ class BankTransactionsResourceWithRawResponse:
                 or ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
                 ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
                 outside its enumeration; text not of the form its pattern gives, such as a GUID;
-                text too long or too short; a number out of range); ``max_retries`` not a whole
-                number >= 0.
+                text too long or too short; a number out of range); a line's LineAmount is not
+                Quantity x UnitAmount; ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
                 failing element); with ``summarize_errors=False`` failed items are in the result
                 instead.
@@ -390,8 +391,8 @@ class BankTransactionsResourceWithRawResponse:
                 or ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
                 ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
                 outside its enumeration; text not of the form its pattern gives, such as a GUID;
-                text too long or too short; a number out of range); ``max_retries`` not a whole
-                number >= 0.
+                text too long or too short; a number out of range); a line's LineAmount is not
+                Quantity x UnitAmount; ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -434,7 +435,7 @@ class BankTransactionsResourceWithRawResponse:
         self,
         bank_transactions: Sequence[BankTransaction],
         *,
-        summarize_errors: bool = True,
+        summarize_errors: bool = False,
         unit_dp: Literal[2, 4] | None = None,
         tenant_id: str | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
@@ -445,9 +446,10 @@ class BankTransactionsResourceWithRawResponse:
 
         Args:
             bank_transactions: A batch of bank transactions to create (PUT) or to create or update (POST).
-            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
-                False: always an answer, each item with its own status, validation errors and
-                warnings.
+            summarize_errors: False (default): always an answer, each item with its own status, validation
+                errors and warnings. True: one invalid element fails the whole call with a
+                ValidationError, yet Xero may still save the valid ones without returning their
+                ids.
             unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
@@ -466,8 +468,8 @@ class BankTransactionsResourceWithRawResponse:
                 or ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
                 ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
                 outside its enumeration; text not of the form its pattern gives, such as a GUID;
-                text too long or too short; a number out of range); ``max_retries`` not a whole
-                number >= 0.
+                text too long or too short; a number out of range); a line's LineAmount is not
+                Quantity x UnitAmount; ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
                 failing element); with ``summarize_errors=False`` failed items are in the result
                 instead.
@@ -537,8 +539,8 @@ class BankTransactionsResourceWithRawResponse:
                 or ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
                 ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
                 outside its enumeration; text not of the form its pattern gives, such as a GUID;
-                text too long or too short; a number out of range); ``max_retries`` not a whole
-                number >= 0.
+                text too long or too short; a number out of range); a line's LineAmount is not
+                Quantity x UnitAmount; ``max_retries`` not a whole number >= 0.
             NotFoundError: No such bank transaction in this organisation.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
@@ -803,8 +805,8 @@ class BankTransactionsResource:
                 or ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
                 ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
                 outside its enumeration; text not of the form its pattern gives, such as a GUID;
-                text too long or too short; a number out of range); ``max_retries`` not a whole
-                number >= 0.
+                text too long or too short; a number out of range); a line's LineAmount is not
+                Quantity x UnitAmount; ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -830,7 +832,7 @@ class BankTransactionsResource:
         self,
         bank_transactions: Sequence[BankTransaction],
         *,
-        summarize_errors: bool = True,
+        summarize_errors: bool = False,
         unit_dp: Literal[2, 4] | None = None,
         tenant_id: str | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
@@ -843,9 +845,10 @@ class BankTransactionsResource:
 
         Args:
             bank_transactions: A batch of bank transactions to create (PUT) or to create or update (POST).
-            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
-                False: always an answer, each item with its own status, validation errors and
-                warnings.
+            summarize_errors: False (default): always an answer, each item with its own status, validation
+                errors and warnings. True: one invalid element fails the whole call with a
+                ValidationError, yet Xero may still save the valid ones without returning their
+                ids.
             unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
@@ -867,8 +870,8 @@ class BankTransactionsResource:
                 or ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
                 ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
                 outside its enumeration; text not of the form its pattern gives, such as a GUID;
-                text too long or too short; a number out of range); ``max_retries`` not a whole
-                number >= 0.
+                text too long or too short; a number out of range); a line's LineAmount is not
+                Quantity x UnitAmount; ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
                 failing element); with ``summarize_errors=False`` failed items are in the result
                 instead.
@@ -881,7 +884,10 @@ class BankTransactionsResource:
             XeroError: The call failed otherwise (network, timeout, token endpoint,
                 unreadable answer).
         """
-        raw = self.with_raw_response.create_many(
+        return send_batch(
+            self.with_raw_response.create_many,
+            "bank_transactions",
+            _checks.CHECKS[BankTransaction],
             bank_transactions,
             summarize_errors=summarize_errors,
             unit_dp=unit_dp,
@@ -890,7 +896,6 @@ class BankTransactionsResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return batch_result(raw.parsed.bank_transactions)
 
     def save(
         self,
@@ -929,8 +934,8 @@ class BankTransactionsResource:
                 or ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
                 ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
                 outside its enumeration; text not of the form its pattern gives, such as a GUID;
-                text too long or too short; a number out of range); ``max_retries`` not a whole
-                number >= 0.
+                text too long or too short; a number out of range); a line's LineAmount is not
+                Quantity x UnitAmount; ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -956,7 +961,7 @@ class BankTransactionsResource:
         self,
         bank_transactions: Sequence[BankTransaction],
         *,
-        summarize_errors: bool = True,
+        summarize_errors: bool = False,
         unit_dp: Literal[2, 4] | None = None,
         tenant_id: str | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
@@ -969,9 +974,10 @@ class BankTransactionsResource:
 
         Args:
             bank_transactions: A batch of bank transactions to create (PUT) or to create or update (POST).
-            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
-                False: always an answer, each item with its own status, validation errors and
-                warnings.
+            summarize_errors: False (default): always an answer, each item with its own status, validation
+                errors and warnings. True: one invalid element fails the whole call with a
+                ValidationError, yet Xero may still save the valid ones without returning their
+                ids.
             unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
@@ -993,8 +999,8 @@ class BankTransactionsResource:
                 or ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
                 ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
                 outside its enumeration; text not of the form its pattern gives, such as a GUID;
-                text too long or too short; a number out of range); ``max_retries`` not a whole
-                number >= 0.
+                text too long or too short; a number out of range); a line's LineAmount is not
+                Quantity x UnitAmount; ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
                 failing element); with ``summarize_errors=False`` failed items are in the result
                 instead.
@@ -1007,7 +1013,10 @@ class BankTransactionsResource:
             XeroError: The call failed otherwise (network, timeout, token endpoint,
                 unreadable answer).
         """
-        raw = self.with_raw_response.save_many(
+        return send_batch(
+            self.with_raw_response.save_many,
+            "bank_transactions",
+            _checks.CHECKS[BankTransaction],
             bank_transactions,
             summarize_errors=summarize_errors,
             unit_dp=unit_dp,
@@ -1016,7 +1025,6 @@ class BankTransactionsResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return batch_result(raw.parsed.bank_transactions)
 
     def delete(
         self,
@@ -1050,8 +1058,8 @@ class BankTransactionsResource:
                 or ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
                 ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
                 outside its enumeration; text not of the form its pattern gives, such as a GUID;
-                text too long or too short; a number out of range); ``max_retries`` not a whole
-                number >= 0.
+                text too long or too short; a number out of range); a line's LineAmount is not
+                Quantity x UnitAmount; ``max_retries`` not a whole number >= 0.
             NotFoundError: No such bank transaction in this organisation.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
@@ -1252,8 +1260,8 @@ class AsyncBankTransactionsResourceWithRawResponse:
                 or ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
                 ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
                 outside its enumeration; text not of the form its pattern gives, such as a GUID;
-                text too long or too short; a number out of range); ``max_retries`` not a whole
-                number >= 0.
+                text too long or too short; a number out of range); a line's LineAmount is not
+                Quantity x UnitAmount; ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -1296,7 +1304,7 @@ class AsyncBankTransactionsResourceWithRawResponse:
         self,
         bank_transactions: Sequence[BankTransaction],
         *,
-        summarize_errors: bool = True,
+        summarize_errors: bool = False,
         unit_dp: Literal[2, 4] | None = None,
         tenant_id: str | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
@@ -1307,9 +1315,10 @@ class AsyncBankTransactionsResourceWithRawResponse:
 
         Args:
             bank_transactions: A batch of bank transactions to create (PUT) or to create or update (POST).
-            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
-                False: always an answer, each item with its own status, validation errors and
-                warnings.
+            summarize_errors: False (default): always an answer, each item with its own status, validation
+                errors and warnings. True: one invalid element fails the whole call with a
+                ValidationError, yet Xero may still save the valid ones without returning their
+                ids.
             unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
@@ -1328,8 +1337,8 @@ class AsyncBankTransactionsResourceWithRawResponse:
                 or ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
                 ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
                 outside its enumeration; text not of the form its pattern gives, such as a GUID;
-                text too long or too short; a number out of range); ``max_retries`` not a whole
-                number >= 0.
+                text too long or too short; a number out of range); a line's LineAmount is not
+                Quantity x UnitAmount; ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
                 failing element); with ``summarize_errors=False`` failed items are in the result
                 instead.
@@ -1403,8 +1412,8 @@ class AsyncBankTransactionsResourceWithRawResponse:
                 or ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
                 ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
                 outside its enumeration; text not of the form its pattern gives, such as a GUID;
-                text too long or too short; a number out of range); ``max_retries`` not a whole
-                number >= 0.
+                text too long or too short; a number out of range); a line's LineAmount is not
+                Quantity x UnitAmount; ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -1447,7 +1456,7 @@ class AsyncBankTransactionsResourceWithRawResponse:
         self,
         bank_transactions: Sequence[BankTransaction],
         *,
-        summarize_errors: bool = True,
+        summarize_errors: bool = False,
         unit_dp: Literal[2, 4] | None = None,
         tenant_id: str | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
@@ -1458,9 +1467,10 @@ class AsyncBankTransactionsResourceWithRawResponse:
 
         Args:
             bank_transactions: A batch of bank transactions to create (PUT) or to create or update (POST).
-            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
-                False: always an answer, each item with its own status, validation errors and
-                warnings.
+            summarize_errors: False (default): always an answer, each item with its own status, validation
+                errors and warnings. True: one invalid element fails the whole call with a
+                ValidationError, yet Xero may still save the valid ones without returning their
+                ids.
             unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
@@ -1479,8 +1489,8 @@ class AsyncBankTransactionsResourceWithRawResponse:
                 or ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
                 ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
                 outside its enumeration; text not of the form its pattern gives, such as a GUID;
-                text too long or too short; a number out of range); ``max_retries`` not a whole
-                number >= 0.
+                text too long or too short; a number out of range); a line's LineAmount is not
+                Quantity x UnitAmount; ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
                 failing element); with ``summarize_errors=False`` failed items are in the result
                 instead.
@@ -1550,8 +1560,8 @@ class AsyncBankTransactionsResourceWithRawResponse:
                 or ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
                 ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
                 outside its enumeration; text not of the form its pattern gives, such as a GUID;
-                text too long or too short; a number out of range); ``max_retries`` not a whole
-                number >= 0.
+                text too long or too short; a number out of range); a line's LineAmount is not
+                Quantity x UnitAmount; ``max_retries`` not a whole number >= 0.
             NotFoundError: No such bank transaction in this organisation.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
@@ -1816,8 +1826,8 @@ class AsyncBankTransactionsResource:
                 or ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
                 ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
                 outside its enumeration; text not of the form its pattern gives, such as a GUID;
-                text too long or too short; a number out of range); ``max_retries`` not a whole
-                number >= 0.
+                text too long or too short; a number out of range); a line's LineAmount is not
+                Quantity x UnitAmount; ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -1843,7 +1853,7 @@ class AsyncBankTransactionsResource:
         self,
         bank_transactions: Sequence[BankTransaction],
         *,
-        summarize_errors: bool = True,
+        summarize_errors: bool = False,
         unit_dp: Literal[2, 4] | None = None,
         tenant_id: str | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
@@ -1856,9 +1866,10 @@ class AsyncBankTransactionsResource:
 
         Args:
             bank_transactions: A batch of bank transactions to create (PUT) or to create or update (POST).
-            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
-                False: always an answer, each item with its own status, validation errors and
-                warnings.
+            summarize_errors: False (default): always an answer, each item with its own status, validation
+                errors and warnings. True: one invalid element fails the whole call with a
+                ValidationError, yet Xero may still save the valid ones without returning their
+                ids.
             unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
@@ -1880,8 +1891,8 @@ class AsyncBankTransactionsResource:
                 or ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
                 ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
                 outside its enumeration; text not of the form its pattern gives, such as a GUID;
-                text too long or too short; a number out of range); ``max_retries`` not a whole
-                number >= 0.
+                text too long or too short; a number out of range); a line's LineAmount is not
+                Quantity x UnitAmount; ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
                 failing element); with ``summarize_errors=False`` failed items are in the result
                 instead.
@@ -1894,7 +1905,10 @@ class AsyncBankTransactionsResource:
             XeroError: The call failed otherwise (network, timeout, token endpoint,
                 unreadable answer).
         """
-        raw = await self.with_raw_response.create_many(
+        return await asend_batch(
+            self.with_raw_response.create_many,
+            "bank_transactions",
+            _checks.CHECKS[BankTransaction],
             bank_transactions,
             summarize_errors=summarize_errors,
             unit_dp=unit_dp,
@@ -1903,7 +1917,6 @@ class AsyncBankTransactionsResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return batch_result(raw.parsed.bank_transactions)
 
     async def save(
         self,
@@ -1942,8 +1955,8 @@ class AsyncBankTransactionsResource:
                 or ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
                 ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
                 outside its enumeration; text not of the form its pattern gives, such as a GUID;
-                text too long or too short; a number out of range); ``max_retries`` not a whole
-                number >= 0.
+                text too long or too short; a number out of range); a line's LineAmount is not
+                Quantity x UnitAmount; ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -1969,7 +1982,7 @@ class AsyncBankTransactionsResource:
         self,
         bank_transactions: Sequence[BankTransaction],
         *,
-        summarize_errors: bool = True,
+        summarize_errors: bool = False,
         unit_dp: Literal[2, 4] | None = None,
         tenant_id: str | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
@@ -1982,9 +1995,10 @@ class AsyncBankTransactionsResource:
 
         Args:
             bank_transactions: A batch of bank transactions to create (PUT) or to create or update (POST).
-            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
-                False: always an answer, each item with its own status, validation errors and
-                warnings.
+            summarize_errors: False (default): always an answer, each item with its own status, validation
+                errors and warnings. True: one invalid element fails the whole call with a
+                ValidationError, yet Xero may still save the valid ones without returning their
+                ids.
             unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
@@ -2006,8 +2020,8 @@ class AsyncBankTransactionsResource:
                 or ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
                 ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
                 outside its enumeration; text not of the form its pattern gives, such as a GUID;
-                text too long or too short; a number out of range); ``max_retries`` not a whole
-                number >= 0.
+                text too long or too short; a number out of range); a line's LineAmount is not
+                Quantity x UnitAmount; ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
                 failing element); with ``summarize_errors=False`` failed items are in the result
                 instead.
@@ -2020,7 +2034,10 @@ class AsyncBankTransactionsResource:
             XeroError: The call failed otherwise (network, timeout, token endpoint,
                 unreadable answer).
         """
-        raw = await self.with_raw_response.save_many(
+        return await asend_batch(
+            self.with_raw_response.save_many,
+            "bank_transactions",
+            _checks.CHECKS[BankTransaction],
             bank_transactions,
             summarize_errors=summarize_errors,
             unit_dp=unit_dp,
@@ -2029,7 +2046,6 @@ class AsyncBankTransactionsResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return batch_result(raw.parsed.bank_transactions)
 
     async def delete(
         self,
@@ -2063,8 +2079,8 @@ class AsyncBankTransactionsResource:
                 or ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
                 ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
                 outside its enumeration; text not of the form its pattern gives, such as a GUID;
-                text too long or too short; a number out of range); ``max_retries`` not a whole
-                number >= 0.
+                text too long or too short; a number out of range); a line's LineAmount is not
+                Quantity x UnitAmount; ``max_retries`` not a whole number >= 0.
             NotFoundError: No such bank transaction in this organisation.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).

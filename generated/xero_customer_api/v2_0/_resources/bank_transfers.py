@@ -29,7 +29,7 @@ from ..._runtime import (
     TimeoutTypes,
 )
 from ..._runtime._base_client import require_payload
-from ..._runtime._batch import BatchResult, batch_result
+from ..._runtime._batch import BatchResult, asend_batch, send_batch
 from ..._runtime._query import (
     encode_bool,
     encode_datetime,
@@ -354,7 +354,7 @@ class BankTransfersResourceWithRawResponse:
         self,
         bank_transfers: Sequence[BankTransfer],
         *,
-        summarize_errors: bool = True,
+        summarize_errors: bool = False,
         tenant_id: str | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -365,9 +365,10 @@ class BankTransfersResourceWithRawResponse:
         Args:
             bank_transfers: A batch of bank transfers to create (PUT), or to delete (POST, each with its
                 BankTransferID and Status DELETED).
-            summarize_errors: True (default): one refused transfer fails the whole call with a
-                ValidationError. False: always an answer, each item with its own status,
-                validation errors and warnings.
+            summarize_errors: False (default): always an answer, each item with its own status, validation
+                errors and warnings. True: one invalid element fails the whole call with a
+                ValidationError, yet Xero may still save the valid ones without returning their
+                ids.
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
                 per call and reuses it on every retry, so a retried write applies once.
@@ -686,14 +687,16 @@ class BankTransfersResource:
             XeroError: The call failed otherwise (network, timeout, token endpoint,
                 unreadable answer).
         """
-        raw = self.with_raw_response.create_many(
+        return send_batch(
+            self.with_raw_response.create_many,
+            "bank_transfers",
+            _checks.CHECKS[BankTransfer],
             bank_transfers,
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
             max_retries=max_retries,
         )
-        return batch_result(raw.parsed.bank_transfers)
 
     def delete(
         self,
@@ -752,7 +755,7 @@ class BankTransfersResource:
         self,
         bank_transfers: Sequence[BankTransfer],
         *,
-        summarize_errors: bool = True,
+        summarize_errors: bool = False,
         tenant_id: str | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -767,9 +770,10 @@ class BankTransfersResource:
         Args:
             bank_transfers: A batch of bank transfers to create (PUT), or to delete (POST, each with its
                 BankTransferID and Status DELETED).
-            summarize_errors: True (default): one refused transfer fails the whole call with a
-                ValidationError. False: always an answer, each item with its own status,
-                validation errors and warnings.
+            summarize_errors: False (default): always an answer, each item with its own status, validation
+                errors and warnings. True: one invalid element fails the whole call with a
+                ValidationError, yet Xero may still save the valid ones without returning their
+                ids.
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
                 per call and reuses it on every retry, so a retried write applies once.
@@ -803,7 +807,10 @@ class BankTransfersResource:
             XeroError: The call failed otherwise (network, timeout, token endpoint,
                 unreadable answer).
         """
-        raw = self.with_raw_response.delete_many(
+        return send_batch(
+            self.with_raw_response.delete_many,
+            "bank_transfers",
+            _checks.CHECKS[BankTransfer],
             bank_transfers,
             summarize_errors=summarize_errors,
             tenant_id=tenant_id,
@@ -811,7 +818,6 @@ class BankTransfersResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return batch_result(raw.parsed.bank_transfers)
 
 
 class AsyncBankTransfersResourceWithRawResponse:
@@ -1109,7 +1115,7 @@ class AsyncBankTransfersResourceWithRawResponse:
         self,
         bank_transfers: Sequence[BankTransfer],
         *,
-        summarize_errors: bool = True,
+        summarize_errors: bool = False,
         tenant_id: str | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -1120,9 +1126,10 @@ class AsyncBankTransfersResourceWithRawResponse:
         Args:
             bank_transfers: A batch of bank transfers to create (PUT), or to delete (POST, each with its
                 BankTransferID and Status DELETED).
-            summarize_errors: True (default): one refused transfer fails the whole call with a
-                ValidationError. False: always an answer, each item with its own status,
-                validation errors and warnings.
+            summarize_errors: False (default): always an answer, each item with its own status, validation
+                errors and warnings. True: one invalid element fails the whole call with a
+                ValidationError, yet Xero may still save the valid ones without returning their
+                ids.
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
                 per call and reuses it on every retry, so a retried write applies once.
@@ -1441,14 +1448,16 @@ class AsyncBankTransfersResource:
             XeroError: The call failed otherwise (network, timeout, token endpoint,
                 unreadable answer).
         """
-        raw = await self.with_raw_response.create_many(
+        return await asend_batch(
+            self.with_raw_response.create_many,
+            "bank_transfers",
+            _checks.CHECKS[BankTransfer],
             bank_transfers,
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
             max_retries=max_retries,
         )
-        return batch_result(raw.parsed.bank_transfers)
 
     async def delete(
         self,
@@ -1507,7 +1516,7 @@ class AsyncBankTransfersResource:
         self,
         bank_transfers: Sequence[BankTransfer],
         *,
-        summarize_errors: bool = True,
+        summarize_errors: bool = False,
         tenant_id: str | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -1522,9 +1531,10 @@ class AsyncBankTransfersResource:
         Args:
             bank_transfers: A batch of bank transfers to create (PUT), or to delete (POST, each with its
                 BankTransferID and Status DELETED).
-            summarize_errors: True (default): one refused transfer fails the whole call with a
-                ValidationError. False: always an answer, each item with its own status,
-                validation errors and warnings.
+            summarize_errors: False (default): always an answer, each item with its own status, validation
+                errors and warnings. True: one invalid element fails the whole call with a
+                ValidationError, yet Xero may still save the valid ones without returning their
+                ids.
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
                 per call and reuses it on every retry, so a retried write applies once.
@@ -1558,7 +1568,10 @@ class AsyncBankTransfersResource:
             XeroError: The call failed otherwise (network, timeout, token endpoint,
                 unreadable answer).
         """
-        raw = await self.with_raw_response.delete_many(
+        return await asend_batch(
+            self.with_raw_response.delete_many,
+            "bank_transfers",
+            _checks.CHECKS[BankTransfer],
             bank_transfers,
             summarize_errors=summarize_errors,
             tenant_id=tenant_id,
@@ -1566,4 +1579,3 @@ class AsyncBankTransfersResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return batch_result(raw.parsed.bank_transfers)

@@ -29,7 +29,7 @@ from ..._runtime import (
     TimeoutTypes,
 )
 from ..._runtime._base_client import require_payload
-from ..._runtime._batch import BatchResult, batch_result
+from ..._runtime._batch import BatchResult, asend_batch, send_batch
 from ..._runtime._query import (
     encode_bool,
     encode_datetime,
@@ -200,8 +200,8 @@ class BatchPaymentsResourceWithRawResponse:
                 ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
                 ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
                 outside its enumeration; text not of the form its pattern gives, such as a GUID;
-                text too long or too short; a number out of range); ``max_retries`` not a whole
-                number >= 0.
+                text too long or too short; a number out of range); a line's LineAmount is not
+                Quantity x UnitAmount; ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -232,7 +232,7 @@ class BatchPaymentsResourceWithRawResponse:
         self,
         batch_payments: Sequence[BatchPayment],
         *,
-        summarize_errors: bool = True,
+        summarize_errors: bool = False,
         tenant_id: str | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -242,9 +242,10 @@ class BatchPaymentsResourceWithRawResponse:
 
         Args:
             batch_payments: A batch of batch payments to create (PUT BatchPayments).
-            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
-                False: always an answer, each item with its own status, validation errors and
-                warnings.
+            summarize_errors: False (default): always an answer, each item with its own status, validation
+                errors and warnings. True: one invalid element fails the whole call with a
+                ValidationError, yet Xero may still save the valid ones without returning their
+                ids.
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
                 per call and reuses it on every retry, so a retried write applies once.
@@ -262,8 +263,8 @@ class BatchPaymentsResourceWithRawResponse:
                 a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
                 ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
                 enumeration; text not of the form its pattern gives, such as a GUID; text too
-                long or too short; a number out of range); ``max_retries`` not a whole number >=
-                0.
+                long or too short; a number out of range); a line's LineAmount is not Quantity x
+                UnitAmount; ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
                 failing element); with ``summarize_errors=False`` failed items are in the result
                 instead.
@@ -322,8 +323,8 @@ class BatchPaymentsResourceWithRawResponse:
                 ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
                 ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
                 outside its enumeration; text not of the form its pattern gives, such as a GUID;
-                text too long or too short; a number out of range); ``max_retries`` not a whole
-                number >= 0.
+                text too long or too short; a number out of range); a line's LineAmount is not
+                Quantity x UnitAmount; ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -379,8 +380,8 @@ class BatchPaymentsResourceWithRawResponse:
                 ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
                 ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
                 outside its enumeration; text not of the form its pattern gives, such as a GUID;
-                text too long or too short; a number out of range); ``max_retries`` not a whole
-                number >= 0.
+                text too long or too short; a number out of range); a line's LineAmount is not
+                Quantity x UnitAmount; ``max_retries`` not a whole number >= 0.
             NotFoundError: No such batch payment in this organisation.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
@@ -603,8 +604,8 @@ class BatchPaymentsResource:
                 ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
                 ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
                 outside its enumeration; text not of the form its pattern gives, such as a GUID;
-                text too long or too short; a number out of range); ``max_retries`` not a whole
-                number >= 0.
+                text too long or too short; a number out of range); a line's LineAmount is not
+                Quantity x UnitAmount; ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -629,7 +630,7 @@ class BatchPaymentsResource:
         self,
         batch_payments: Sequence[BatchPayment],
         *,
-        summarize_errors: bool = True,
+        summarize_errors: bool = False,
         tenant_id: str | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -641,9 +642,10 @@ class BatchPaymentsResource:
 
         Args:
             batch_payments: A batch of batch payments to create (PUT BatchPayments).
-            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
-                False: always an answer, each item with its own status, validation errors and
-                warnings.
+            summarize_errors: False (default): always an answer, each item with its own status, validation
+                errors and warnings. True: one invalid element fails the whole call with a
+                ValidationError, yet Xero may still save the valid ones without returning their
+                ids.
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
                 per call and reuses it on every retry, so a retried write applies once.
@@ -664,8 +666,8 @@ class BatchPaymentsResource:
                 a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
                 ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
                 enumeration; text not of the form its pattern gives, such as a GUID; text too
-                long or too short; a number out of range); ``max_retries`` not a whole number >=
-                0.
+                long or too short; a number out of range); a line's LineAmount is not Quantity x
+                UnitAmount; ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
                 failing element); with ``summarize_errors=False`` failed items are in the result
                 instead.
@@ -678,7 +680,10 @@ class BatchPaymentsResource:
             XeroError: The call failed otherwise (network, timeout, token endpoint,
                 unreadable answer).
         """
-        raw = self.with_raw_response.create_many(
+        return send_batch(
+            self.with_raw_response.create_many,
+            "batch_payments",
+            _checks.CHECKS[BatchPayment],
             batch_payments,
             summarize_errors=summarize_errors,
             tenant_id=tenant_id,
@@ -686,7 +691,6 @@ class BatchPaymentsResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return batch_result(raw.parsed.batch_payments)
 
     def save(
         self,
@@ -719,8 +723,8 @@ class BatchPaymentsResource:
                 ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
                 ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
                 outside its enumeration; text not of the form its pattern gives, such as a GUID;
-                text too long or too short; a number out of range); ``max_retries`` not a whole
-                number >= 0.
+                text too long or too short; a number out of range); a line's LineAmount is not
+                Quantity x UnitAmount; ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -772,8 +776,8 @@ class BatchPaymentsResource:
                 ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
                 ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
                 outside its enumeration; text not of the form its pattern gives, such as a GUID;
-                text too long or too short; a number out of range); ``max_retries`` not a whole
-                number >= 0.
+                text too long or too short; a number out of range); a line's LineAmount is not
+                Quantity x UnitAmount; ``max_retries`` not a whole number >= 0.
             NotFoundError: No such batch payment in this organisation.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
@@ -937,8 +941,8 @@ class AsyncBatchPaymentsResourceWithRawResponse:
                 ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
                 ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
                 outside its enumeration; text not of the form its pattern gives, such as a GUID;
-                text too long or too short; a number out of range); ``max_retries`` not a whole
-                number >= 0.
+                text too long or too short; a number out of range); a line's LineAmount is not
+                Quantity x UnitAmount; ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -969,7 +973,7 @@ class AsyncBatchPaymentsResourceWithRawResponse:
         self,
         batch_payments: Sequence[BatchPayment],
         *,
-        summarize_errors: bool = True,
+        summarize_errors: bool = False,
         tenant_id: str | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -979,9 +983,10 @@ class AsyncBatchPaymentsResourceWithRawResponse:
 
         Args:
             batch_payments: A batch of batch payments to create (PUT BatchPayments).
-            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
-                False: always an answer, each item with its own status, validation errors and
-                warnings.
+            summarize_errors: False (default): always an answer, each item with its own status, validation
+                errors and warnings. True: one invalid element fails the whole call with a
+                ValidationError, yet Xero may still save the valid ones without returning their
+                ids.
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
                 per call and reuses it on every retry, so a retried write applies once.
@@ -999,8 +1004,8 @@ class AsyncBatchPaymentsResourceWithRawResponse:
                 a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
                 ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
                 enumeration; text not of the form its pattern gives, such as a GUID; text too
-                long or too short; a number out of range); ``max_retries`` not a whole number >=
-                0.
+                long or too short; a number out of range); a line's LineAmount is not Quantity x
+                UnitAmount; ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
                 failing element); with ``summarize_errors=False`` failed items are in the result
                 instead.
@@ -1059,8 +1064,8 @@ class AsyncBatchPaymentsResourceWithRawResponse:
                 ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
                 ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
                 outside its enumeration; text not of the form its pattern gives, such as a GUID;
-                text too long or too short; a number out of range); ``max_retries`` not a whole
-                number >= 0.
+                text too long or too short; a number out of range); a line's LineAmount is not
+                Quantity x UnitAmount; ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -1116,8 +1121,8 @@ class AsyncBatchPaymentsResourceWithRawResponse:
                 ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
                 ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
                 outside its enumeration; text not of the form its pattern gives, such as a GUID;
-                text too long or too short; a number out of range); ``max_retries`` not a whole
-                number >= 0.
+                text too long or too short; a number out of range); a line's LineAmount is not
+                Quantity x UnitAmount; ``max_retries`` not a whole number >= 0.
             NotFoundError: No such batch payment in this organisation.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
@@ -1340,8 +1345,8 @@ class AsyncBatchPaymentsResource:
                 ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
                 ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
                 outside its enumeration; text not of the form its pattern gives, such as a GUID;
-                text too long or too short; a number out of range); ``max_retries`` not a whole
-                number >= 0.
+                text too long or too short; a number out of range); a line's LineAmount is not
+                Quantity x UnitAmount; ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -1366,7 +1371,7 @@ class AsyncBatchPaymentsResource:
         self,
         batch_payments: Sequence[BatchPayment],
         *,
-        summarize_errors: bool = True,
+        summarize_errors: bool = False,
         tenant_id: str | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -1378,9 +1383,10 @@ class AsyncBatchPaymentsResource:
 
         Args:
             batch_payments: A batch of batch payments to create (PUT BatchPayments).
-            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
-                False: always an answer, each item with its own status, validation errors and
-                warnings.
+            summarize_errors: False (default): always an answer, each item with its own status, validation
+                errors and warnings. True: one invalid element fails the whole call with a
+                ValidationError, yet Xero may still save the valid ones without returning their
+                ids.
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
                 per call and reuses it on every retry, so a retried write applies once.
@@ -1401,8 +1407,8 @@ class AsyncBatchPaymentsResource:
                 a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
                 ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
                 enumeration; text not of the form its pattern gives, such as a GUID; text too
-                long or too short; a number out of range); ``max_retries`` not a whole number >=
-                0.
+                long or too short; a number out of range); a line's LineAmount is not Quantity x
+                UnitAmount; ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
                 failing element); with ``summarize_errors=False`` failed items are in the result
                 instead.
@@ -1415,7 +1421,10 @@ class AsyncBatchPaymentsResource:
             XeroError: The call failed otherwise (network, timeout, token endpoint,
                 unreadable answer).
         """
-        raw = await self.with_raw_response.create_many(
+        return await asend_batch(
+            self.with_raw_response.create_many,
+            "batch_payments",
+            _checks.CHECKS[BatchPayment],
             batch_payments,
             summarize_errors=summarize_errors,
             tenant_id=tenant_id,
@@ -1423,7 +1432,6 @@ class AsyncBatchPaymentsResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return batch_result(raw.parsed.batch_payments)
 
     async def save(
         self,
@@ -1456,8 +1464,8 @@ class AsyncBatchPaymentsResource:
                 ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
                 ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
                 outside its enumeration; text not of the form its pattern gives, such as a GUID;
-                text too long or too short; a number out of range); ``max_retries`` not a whole
-                number >= 0.
+                text too long or too short; a number out of range); a line's LineAmount is not
+                Quantity x UnitAmount; ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -1509,8 +1517,8 @@ class AsyncBatchPaymentsResource:
                 ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
                 ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
                 outside its enumeration; text not of the form its pattern gives, such as a GUID;
-                text too long or too short; a number out of range); ``max_retries`` not a whole
-                number >= 0.
+                text too long or too short; a number out of range); a line's LineAmount is not
+                Quantity x UnitAmount; ``max_retries`` not a whole number >= 0.
             NotFoundError: No such batch payment in this organisation.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).

@@ -28,7 +28,7 @@ from ..._runtime import (
     TimeoutTypes,
 )
 from ..._runtime._base_client import require_payload
-from ..._runtime._batch import BatchResult, batch_result
+from ..._runtime._batch import BatchResult, asend_batch, send_batch
 from ..._runtime._query import (
     encode_guid,
     encode_path_segment,
@@ -702,14 +702,16 @@ class ContactGroupsResource:
             XeroError: The call failed otherwise (network, timeout, token endpoint,
                 unreadable answer).
         """
-        raw = self.with_raw_response.create_many(
+        return send_batch(
+            self.with_raw_response.create_many,
+            "contact_groups",
+            _checks.CHECKS[ContactGroup],
             contact_groups,
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
             max_retries=max_retries,
         )
-        return batch_result(raw.parsed.contact_groups)
 
     def save(
         self,
@@ -1517,14 +1519,16 @@ class AsyncContactGroupsResource:
             XeroError: The call failed otherwise (network, timeout, token endpoint,
                 unreadable answer).
         """
-        raw = await self.with_raw_response.create_many(
+        return await asend_batch(
+            self.with_raw_response.create_many,
+            "contact_groups",
+            _checks.CHECKS[ContactGroup],
             contact_groups,
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
             max_retries=max_retries,
         )
-        return batch_result(raw.parsed.contact_groups)
 
     async def save(
         self,

@@ -29,7 +29,7 @@ from ..._runtime import (
     TimeoutTypes,
 )
 from ..._runtime._base_client import require_payload
-from ..._runtime._batch import BatchResult, batch_result
+from ..._runtime._batch import BatchResult, asend_batch, send_batch
 from ..._runtime._paging import aiter_pages, iter_pages
 from ..._runtime._query import (
     check_one_of,
@@ -260,7 +260,7 @@ class ContactsResourceWithRawResponse:
         self,
         contacts: Sequence[Contact],
         *,
-        summarize_errors: bool = True,
+        summarize_errors: bool = False,
         tenant_id: str | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -271,9 +271,10 @@ class ContactsResourceWithRawResponse:
         Args:
             contacts: A batch of contacts to create (PUT Contacts) or create-or-update (POST
                 Contacts).
-            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
-                False: always an answer, each item with its own status, validation errors and
-                warnings.
+            summarize_errors: False (default): always an answer, each item with its own status, validation
+                errors and warnings. True: one invalid element fails the whole call with a
+                ValidationError, yet Xero may still save the valid ones without returning their
+                ids.
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
                 per call and reuses it on every retry, so a retried write applies once.
@@ -381,7 +382,7 @@ class ContactsResourceWithRawResponse:
         self,
         contacts: Sequence[Contact],
         *,
-        summarize_errors: bool = True,
+        summarize_errors: bool = False,
         tenant_id: str | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -392,9 +393,10 @@ class ContactsResourceWithRawResponse:
         Args:
             contacts: A batch of contacts to create (PUT Contacts) or create-or-update (POST
                 Contacts).
-            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
-                False: always an answer, each item with its own status, validation errors and
-                warnings.
+            summarize_errors: False (default): always an answer, each item with its own status, validation
+                errors and warnings. True: one invalid element fails the whole call with a
+                ValidationError, yet Xero may still save the valid ones without returning their
+                ids.
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
                 per call and reuses it on every retry, so a retried write applies once.
@@ -707,7 +709,7 @@ class ContactsResource:
         self,
         contacts: Sequence[Contact],
         *,
-        summarize_errors: bool = True,
+        summarize_errors: bool = False,
         tenant_id: str | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -720,9 +722,10 @@ class ContactsResource:
         Args:
             contacts: A batch of contacts to create (PUT Contacts) or create-or-update (POST
                 Contacts).
-            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
-                False: always an answer, each item with its own status, validation errors and
-                warnings.
+            summarize_errors: False (default): always an answer, each item with its own status, validation
+                errors and warnings. True: one invalid element fails the whole call with a
+                ValidationError, yet Xero may still save the valid ones without returning their
+                ids.
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
                 per call and reuses it on every retry, so a retried write applies once.
@@ -756,7 +759,10 @@ class ContactsResource:
             XeroError: The call failed otherwise (network, timeout, token endpoint,
                 unreadable answer).
         """
-        raw = self.with_raw_response.create_many(
+        return send_batch(
+            self.with_raw_response.create_many,
+            "contacts",
+            _checks.CHECKS[Contact],
             contacts,
             summarize_errors=summarize_errors,
             tenant_id=tenant_id,
@@ -764,7 +770,6 @@ class ContactsResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return batch_result(raw.parsed.contacts)
 
     def save(
         self,
@@ -822,7 +827,7 @@ class ContactsResource:
         self,
         contacts: Sequence[Contact],
         *,
-        summarize_errors: bool = True,
+        summarize_errors: bool = False,
         tenant_id: str | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -835,9 +840,10 @@ class ContactsResource:
         Args:
             contacts: A batch of contacts to create (PUT Contacts) or create-or-update (POST
                 Contacts).
-            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
-                False: always an answer, each item with its own status, validation errors and
-                warnings.
+            summarize_errors: False (default): always an answer, each item with its own status, validation
+                errors and warnings. True: one invalid element fails the whole call with a
+                ValidationError, yet Xero may still save the valid ones without returning their
+                ids.
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
                 per call and reuses it on every retry, so a retried write applies once.
@@ -871,7 +877,10 @@ class ContactsResource:
             XeroError: The call failed otherwise (network, timeout, token endpoint,
                 unreadable answer).
         """
-        raw = self.with_raw_response.save_many(
+        return send_batch(
+            self.with_raw_response.save_many,
+            "contacts",
+            _checks.CHECKS[Contact],
             contacts,
             summarize_errors=summarize_errors,
             tenant_id=tenant_id,
@@ -879,7 +888,6 @@ class ContactsResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return batch_result(raw.parsed.contacts)
 
 
 class AsyncContactsResourceWithRawResponse:
@@ -1084,7 +1092,7 @@ class AsyncContactsResourceWithRawResponse:
         self,
         contacts: Sequence[Contact],
         *,
-        summarize_errors: bool = True,
+        summarize_errors: bool = False,
         tenant_id: str | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -1095,9 +1103,10 @@ class AsyncContactsResourceWithRawResponse:
         Args:
             contacts: A batch of contacts to create (PUT Contacts) or create-or-update (POST
                 Contacts).
-            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
-                False: always an answer, each item with its own status, validation errors and
-                warnings.
+            summarize_errors: False (default): always an answer, each item with its own status, validation
+                errors and warnings. True: one invalid element fails the whole call with a
+                ValidationError, yet Xero may still save the valid ones without returning their
+                ids.
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
                 per call and reuses it on every retry, so a retried write applies once.
@@ -1205,7 +1214,7 @@ class AsyncContactsResourceWithRawResponse:
         self,
         contacts: Sequence[Contact],
         *,
-        summarize_errors: bool = True,
+        summarize_errors: bool = False,
         tenant_id: str | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -1216,9 +1225,10 @@ class AsyncContactsResourceWithRawResponse:
         Args:
             contacts: A batch of contacts to create (PUT Contacts) or create-or-update (POST
                 Contacts).
-            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
-                False: always an answer, each item with its own status, validation errors and
-                warnings.
+            summarize_errors: False (default): always an answer, each item with its own status, validation
+                errors and warnings. True: one invalid element fails the whole call with a
+                ValidationError, yet Xero may still save the valid ones without returning their
+                ids.
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
                 per call and reuses it on every retry, so a retried write applies once.
@@ -1531,7 +1541,7 @@ class AsyncContactsResource:
         self,
         contacts: Sequence[Contact],
         *,
-        summarize_errors: bool = True,
+        summarize_errors: bool = False,
         tenant_id: str | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -1544,9 +1554,10 @@ class AsyncContactsResource:
         Args:
             contacts: A batch of contacts to create (PUT Contacts) or create-or-update (POST
                 Contacts).
-            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
-                False: always an answer, each item with its own status, validation errors and
-                warnings.
+            summarize_errors: False (default): always an answer, each item with its own status, validation
+                errors and warnings. True: one invalid element fails the whole call with a
+                ValidationError, yet Xero may still save the valid ones without returning their
+                ids.
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
                 per call and reuses it on every retry, so a retried write applies once.
@@ -1580,7 +1591,10 @@ class AsyncContactsResource:
             XeroError: The call failed otherwise (network, timeout, token endpoint,
                 unreadable answer).
         """
-        raw = await self.with_raw_response.create_many(
+        return await asend_batch(
+            self.with_raw_response.create_many,
+            "contacts",
+            _checks.CHECKS[Contact],
             contacts,
             summarize_errors=summarize_errors,
             tenant_id=tenant_id,
@@ -1588,7 +1602,6 @@ class AsyncContactsResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return batch_result(raw.parsed.contacts)
 
     async def save(
         self,
@@ -1646,7 +1659,7 @@ class AsyncContactsResource:
         self,
         contacts: Sequence[Contact],
         *,
-        summarize_errors: bool = True,
+        summarize_errors: bool = False,
         tenant_id: str | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -1659,9 +1672,10 @@ class AsyncContactsResource:
         Args:
             contacts: A batch of contacts to create (PUT Contacts) or create-or-update (POST
                 Contacts).
-            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
-                False: always an answer, each item with its own status, validation errors and
-                warnings.
+            summarize_errors: False (default): always an answer, each item with its own status, validation
+                errors and warnings. True: one invalid element fails the whole call with a
+                ValidationError, yet Xero may still save the valid ones without returning their
+                ids.
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
                 per call and reuses it on every retry, so a retried write applies once.
@@ -1695,7 +1709,10 @@ class AsyncContactsResource:
             XeroError: The call failed otherwise (network, timeout, token endpoint,
                 unreadable answer).
         """
-        raw = await self.with_raw_response.save_many(
+        return await asend_batch(
+            self.with_raw_response.save_many,
+            "contacts",
+            _checks.CHECKS[Contact],
             contacts,
             summarize_errors=summarize_errors,
             tenant_id=tenant_id,
@@ -1703,4 +1720,3 @@ class AsyncContactsResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return batch_result(raw.parsed.contacts)

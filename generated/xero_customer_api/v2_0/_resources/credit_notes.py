@@ -30,7 +30,7 @@ from ..._runtime import (
     TimeoutTypes,
 )
 from ..._runtime._base_client import require_payload
-from ..._runtime._batch import BatchResult, batch_result
+from ..._runtime._batch import BatchResult, asend_batch, send_batch
 from ..._runtime._paging import aiter_pages, iter_pages
 from ..._runtime._query import (
     check_choice,
@@ -251,8 +251,8 @@ class CreditNotesResourceWithRawResponse:
                 ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
                 ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
                 outside its enumeration; text not of the form its pattern gives, such as a GUID;
-                text too long or too short; a number out of range); ``max_retries`` not a whole
-                number >= 0.
+                text too long or too short; a number out of range); a line's LineAmount is not
+                Quantity x UnitAmount; ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -295,7 +295,7 @@ class CreditNotesResourceWithRawResponse:
         self,
         credit_notes: Sequence[CreditNote],
         *,
-        summarize_errors: bool = True,
+        summarize_errors: bool = False,
         unit_dp: Literal[2, 4] | None = None,
         tenant_id: str | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
@@ -307,9 +307,10 @@ class CreditNotesResourceWithRawResponse:
         Args:
             credit_notes: A batch of credit notes to create (PUT CreditNotes) or create-or-update (POST
                 CreditNotes).
-            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
-                False: always an answer, each item with its own status, validation errors and
-                warnings.
+            summarize_errors: False (default): always an answer, each item with its own status, validation
+                errors and warnings. True: one invalid element fails the whole call with a
+                ValidationError, yet Xero may still save the valid ones without returning their
+                ids.
             unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
@@ -328,8 +329,8 @@ class CreditNotesResourceWithRawResponse:
                 ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
                 ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
                 enumeration; text not of the form its pattern gives, such as a GUID; text too
-                long or too short; a number out of range); ``max_retries`` not a whole number >=
-                0.
+                long or too short; a number out of range); a line's LineAmount is not Quantity x
+                UnitAmount; ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
                 failing element); with ``summarize_errors=False`` failed items are in the result
                 instead.
@@ -402,8 +403,8 @@ class CreditNotesResourceWithRawResponse:
                 ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
                 ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
                 outside its enumeration; text not of the form its pattern gives, such as a GUID;
-                text too long or too short; a number out of range); ``max_retries`` not a whole
-                number >= 0.
+                text too long or too short; a number out of range); a line's LineAmount is not
+                Quantity x UnitAmount; ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -446,7 +447,7 @@ class CreditNotesResourceWithRawResponse:
         self,
         credit_notes: Sequence[CreditNote],
         *,
-        summarize_errors: bool = True,
+        summarize_errors: bool = False,
         unit_dp: Literal[2, 4] | None = None,
         tenant_id: str | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
@@ -458,9 +459,10 @@ class CreditNotesResourceWithRawResponse:
         Args:
             credit_notes: A batch of credit notes to create (PUT CreditNotes) or create-or-update (POST
                 CreditNotes).
-            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
-                False: always an answer, each item with its own status, validation errors and
-                warnings.
+            summarize_errors: False (default): always an answer, each item with its own status, validation
+                errors and warnings. True: one invalid element fails the whole call with a
+                ValidationError, yet Xero may still save the valid ones without returning their
+                ids.
             unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
@@ -479,8 +481,8 @@ class CreditNotesResourceWithRawResponse:
                 ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
                 ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
                 enumeration; text not of the form its pattern gives, such as a GUID; text too
-                long or too short; a number out of range); ``max_retries`` not a whole number >=
-                0.
+                long or too short; a number out of range); a line's LineAmount is not Quantity x
+                UnitAmount; ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
                 failing element); with ``summarize_errors=False`` failed items are in the result
                 instead.
@@ -552,8 +554,8 @@ class CreditNotesResourceWithRawResponse:
                 ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
                 ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
                 outside its enumeration; text not of the form its pattern gives, such as a GUID;
-                text too long or too short; a number out of range); ``max_retries`` not a whole
-                number >= 0.
+                text too long or too short; a number out of range); a line's LineAmount is not
+                Quantity x UnitAmount; ``max_retries`` not a whole number >= 0.
             NotFoundError: No such credit note in this organisation.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
@@ -829,8 +831,8 @@ class CreditNotesResource:
                 ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
                 ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
                 outside its enumeration; text not of the form its pattern gives, such as a GUID;
-                text too long or too short; a number out of range); ``max_retries`` not a whole
-                number >= 0.
+                text too long or too short; a number out of range); a line's LineAmount is not
+                Quantity x UnitAmount; ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -856,7 +858,7 @@ class CreditNotesResource:
         self,
         credit_notes: Sequence[CreditNote],
         *,
-        summarize_errors: bool = True,
+        summarize_errors: bool = False,
         unit_dp: Literal[2, 4] | None = None,
         tenant_id: str | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
@@ -870,9 +872,10 @@ class CreditNotesResource:
         Args:
             credit_notes: A batch of credit notes to create (PUT CreditNotes) or create-or-update (POST
                 CreditNotes).
-            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
-                False: always an answer, each item with its own status, validation errors and
-                warnings.
+            summarize_errors: False (default): always an answer, each item with its own status, validation
+                errors and warnings. True: one invalid element fails the whole call with a
+                ValidationError, yet Xero may still save the valid ones without returning their
+                ids.
             unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
@@ -894,8 +897,8 @@ class CreditNotesResource:
                 ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
                 ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
                 enumeration; text not of the form its pattern gives, such as a GUID; text too
-                long or too short; a number out of range); ``max_retries`` not a whole number >=
-                0.
+                long or too short; a number out of range); a line's LineAmount is not Quantity x
+                UnitAmount; ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
                 failing element); with ``summarize_errors=False`` failed items are in the result
                 instead.
@@ -908,7 +911,10 @@ class CreditNotesResource:
             XeroError: The call failed otherwise (network, timeout, token endpoint,
                 unreadable answer).
         """
-        raw = self.with_raw_response.create_many(
+        return send_batch(
+            self.with_raw_response.create_many,
+            "credit_notes",
+            _checks.CHECKS[CreditNote],
             credit_notes,
             summarize_errors=summarize_errors,
             unit_dp=unit_dp,
@@ -917,7 +923,6 @@ class CreditNotesResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return batch_result(raw.parsed.credit_notes)
 
     def save(
         self,
@@ -953,8 +958,8 @@ class CreditNotesResource:
                 ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
                 ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
                 outside its enumeration; text not of the form its pattern gives, such as a GUID;
-                text too long or too short; a number out of range); ``max_retries`` not a whole
-                number >= 0.
+                text too long or too short; a number out of range); a line's LineAmount is not
+                Quantity x UnitAmount; ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -980,7 +985,7 @@ class CreditNotesResource:
         self,
         credit_notes: Sequence[CreditNote],
         *,
-        summarize_errors: bool = True,
+        summarize_errors: bool = False,
         unit_dp: Literal[2, 4] | None = None,
         tenant_id: str | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
@@ -994,9 +999,10 @@ class CreditNotesResource:
         Args:
             credit_notes: A batch of credit notes to create (PUT CreditNotes) or create-or-update (POST
                 CreditNotes).
-            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
-                False: always an answer, each item with its own status, validation errors and
-                warnings.
+            summarize_errors: False (default): always an answer, each item with its own status, validation
+                errors and warnings. True: one invalid element fails the whole call with a
+                ValidationError, yet Xero may still save the valid ones without returning their
+                ids.
             unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
@@ -1018,8 +1024,8 @@ class CreditNotesResource:
                 ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
                 ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
                 enumeration; text not of the form its pattern gives, such as a GUID; text too
-                long or too short; a number out of range); ``max_retries`` not a whole number >=
-                0.
+                long or too short; a number out of range); a line's LineAmount is not Quantity x
+                UnitAmount; ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
                 failing element); with ``summarize_errors=False`` failed items are in the result
                 instead.
@@ -1032,7 +1038,10 @@ class CreditNotesResource:
             XeroError: The call failed otherwise (network, timeout, token endpoint,
                 unreadable answer).
         """
-        raw = self.with_raw_response.save_many(
+        return send_batch(
+            self.with_raw_response.save_many,
+            "credit_notes",
+            _checks.CHECKS[CreditNote],
             credit_notes,
             summarize_errors=summarize_errors,
             unit_dp=unit_dp,
@@ -1041,7 +1050,6 @@ class CreditNotesResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return batch_result(raw.parsed.credit_notes)
 
     def delete(
         self,
@@ -1076,8 +1084,8 @@ class CreditNotesResource:
                 ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
                 ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
                 outside its enumeration; text not of the form its pattern gives, such as a GUID;
-                text too long or too short; a number out of range); ``max_retries`` not a whole
-                number >= 0.
+                text too long or too short; a number out of range); a line's LineAmount is not
+                Quantity x UnitAmount; ``max_retries`` not a whole number >= 0.
             NotFoundError: No such credit note in this organisation.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
@@ -1289,8 +1297,8 @@ class AsyncCreditNotesResourceWithRawResponse:
                 ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
                 ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
                 outside its enumeration; text not of the form its pattern gives, such as a GUID;
-                text too long or too short; a number out of range); ``max_retries`` not a whole
-                number >= 0.
+                text too long or too short; a number out of range); a line's LineAmount is not
+                Quantity x UnitAmount; ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -1333,7 +1341,7 @@ class AsyncCreditNotesResourceWithRawResponse:
         self,
         credit_notes: Sequence[CreditNote],
         *,
-        summarize_errors: bool = True,
+        summarize_errors: bool = False,
         unit_dp: Literal[2, 4] | None = None,
         tenant_id: str | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
@@ -1345,9 +1353,10 @@ class AsyncCreditNotesResourceWithRawResponse:
         Args:
             credit_notes: A batch of credit notes to create (PUT CreditNotes) or create-or-update (POST
                 CreditNotes).
-            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
-                False: always an answer, each item with its own status, validation errors and
-                warnings.
+            summarize_errors: False (default): always an answer, each item with its own status, validation
+                errors and warnings. True: one invalid element fails the whole call with a
+                ValidationError, yet Xero may still save the valid ones without returning their
+                ids.
             unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
@@ -1366,8 +1375,8 @@ class AsyncCreditNotesResourceWithRawResponse:
                 ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
                 ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
                 enumeration; text not of the form its pattern gives, such as a GUID; text too
-                long or too short; a number out of range); ``max_retries`` not a whole number >=
-                0.
+                long or too short; a number out of range); a line's LineAmount is not Quantity x
+                UnitAmount; ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
                 failing element); with ``summarize_errors=False`` failed items are in the result
                 instead.
@@ -1440,8 +1449,8 @@ class AsyncCreditNotesResourceWithRawResponse:
                 ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
                 ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
                 outside its enumeration; text not of the form its pattern gives, such as a GUID;
-                text too long or too short; a number out of range); ``max_retries`` not a whole
-                number >= 0.
+                text too long or too short; a number out of range); a line's LineAmount is not
+                Quantity x UnitAmount; ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -1484,7 +1493,7 @@ class AsyncCreditNotesResourceWithRawResponse:
         self,
         credit_notes: Sequence[CreditNote],
         *,
-        summarize_errors: bool = True,
+        summarize_errors: bool = False,
         unit_dp: Literal[2, 4] | None = None,
         tenant_id: str | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
@@ -1496,9 +1505,10 @@ class AsyncCreditNotesResourceWithRawResponse:
         Args:
             credit_notes: A batch of credit notes to create (PUT CreditNotes) or create-or-update (POST
                 CreditNotes).
-            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
-                False: always an answer, each item with its own status, validation errors and
-                warnings.
+            summarize_errors: False (default): always an answer, each item with its own status, validation
+                errors and warnings. True: one invalid element fails the whole call with a
+                ValidationError, yet Xero may still save the valid ones without returning their
+                ids.
             unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
@@ -1517,8 +1527,8 @@ class AsyncCreditNotesResourceWithRawResponse:
                 ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
                 ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
                 enumeration; text not of the form its pattern gives, such as a GUID; text too
-                long or too short; a number out of range); ``max_retries`` not a whole number >=
-                0.
+                long or too short; a number out of range); a line's LineAmount is not Quantity x
+                UnitAmount; ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
                 failing element); with ``summarize_errors=False`` failed items are in the result
                 instead.
@@ -1590,8 +1600,8 @@ class AsyncCreditNotesResourceWithRawResponse:
                 ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
                 ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
                 outside its enumeration; text not of the form its pattern gives, such as a GUID;
-                text too long or too short; a number out of range); ``max_retries`` not a whole
-                number >= 0.
+                text too long or too short; a number out of range); a line's LineAmount is not
+                Quantity x UnitAmount; ``max_retries`` not a whole number >= 0.
             NotFoundError: No such credit note in this organisation.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
@@ -1868,8 +1878,8 @@ class AsyncCreditNotesResource:
                 ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
                 ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
                 outside its enumeration; text not of the form its pattern gives, such as a GUID;
-                text too long or too short; a number out of range); ``max_retries`` not a whole
-                number >= 0.
+                text too long or too short; a number out of range); a line's LineAmount is not
+                Quantity x UnitAmount; ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -1895,7 +1905,7 @@ class AsyncCreditNotesResource:
         self,
         credit_notes: Sequence[CreditNote],
         *,
-        summarize_errors: bool = True,
+        summarize_errors: bool = False,
         unit_dp: Literal[2, 4] | None = None,
         tenant_id: str | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
@@ -1909,9 +1919,10 @@ class AsyncCreditNotesResource:
         Args:
             credit_notes: A batch of credit notes to create (PUT CreditNotes) or create-or-update (POST
                 CreditNotes).
-            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
-                False: always an answer, each item with its own status, validation errors and
-                warnings.
+            summarize_errors: False (default): always an answer, each item with its own status, validation
+                errors and warnings. True: one invalid element fails the whole call with a
+                ValidationError, yet Xero may still save the valid ones without returning their
+                ids.
             unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
@@ -1933,8 +1944,8 @@ class AsyncCreditNotesResource:
                 ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
                 ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
                 enumeration; text not of the form its pattern gives, such as a GUID; text too
-                long or too short; a number out of range); ``max_retries`` not a whole number >=
-                0.
+                long or too short; a number out of range); a line's LineAmount is not Quantity x
+                UnitAmount; ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
                 failing element); with ``summarize_errors=False`` failed items are in the result
                 instead.
@@ -1947,7 +1958,10 @@ class AsyncCreditNotesResource:
             XeroError: The call failed otherwise (network, timeout, token endpoint,
                 unreadable answer).
         """
-        raw = await self.with_raw_response.create_many(
+        return await asend_batch(
+            self.with_raw_response.create_many,
+            "credit_notes",
+            _checks.CHECKS[CreditNote],
             credit_notes,
             summarize_errors=summarize_errors,
             unit_dp=unit_dp,
@@ -1956,7 +1970,6 @@ class AsyncCreditNotesResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return batch_result(raw.parsed.credit_notes)
 
     async def save(
         self,
@@ -1992,8 +2005,8 @@ class AsyncCreditNotesResource:
                 ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
                 ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
                 outside its enumeration; text not of the form its pattern gives, such as a GUID;
-                text too long or too short; a number out of range); ``max_retries`` not a whole
-                number >= 0.
+                text too long or too short; a number out of range); a line's LineAmount is not
+                Quantity x UnitAmount; ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -2019,7 +2032,7 @@ class AsyncCreditNotesResource:
         self,
         credit_notes: Sequence[CreditNote],
         *,
-        summarize_errors: bool = True,
+        summarize_errors: bool = False,
         unit_dp: Literal[2, 4] | None = None,
         tenant_id: str | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
@@ -2033,9 +2046,10 @@ class AsyncCreditNotesResource:
         Args:
             credit_notes: A batch of credit notes to create (PUT CreditNotes) or create-or-update (POST
                 CreditNotes).
-            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
-                False: always an answer, each item with its own status, validation errors and
-                warnings.
+            summarize_errors: False (default): always an answer, each item with its own status, validation
+                errors and warnings. True: one invalid element fails the whole call with a
+                ValidationError, yet Xero may still save the valid ones without returning their
+                ids.
             unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
@@ -2057,8 +2071,8 @@ class AsyncCreditNotesResource:
                 ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
                 ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
                 enumeration; text not of the form its pattern gives, such as a GUID; text too
-                long or too short; a number out of range); ``max_retries`` not a whole number >=
-                0.
+                long or too short; a number out of range); a line's LineAmount is not Quantity x
+                UnitAmount; ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
                 failing element); with ``summarize_errors=False`` failed items are in the result
                 instead.
@@ -2071,7 +2085,10 @@ class AsyncCreditNotesResource:
             XeroError: The call failed otherwise (network, timeout, token endpoint,
                 unreadable answer).
         """
-        raw = await self.with_raw_response.save_many(
+        return await asend_batch(
+            self.with_raw_response.save_many,
+            "credit_notes",
+            _checks.CHECKS[CreditNote],
             credit_notes,
             summarize_errors=summarize_errors,
             unit_dp=unit_dp,
@@ -2080,7 +2097,6 @@ class AsyncCreditNotesResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return batch_result(raw.parsed.credit_notes)
 
     async def delete(
         self,
@@ -2115,8 +2131,8 @@ class AsyncCreditNotesResource:
                 ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
                 ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
                 outside its enumeration; text not of the form its pattern gives, such as a GUID;
-                text too long or too short; a number out of range); ``max_retries`` not a whole
-                number >= 0.
+                text too long or too short; a number out of range); a line's LineAmount is not
+                Quantity x UnitAmount; ``max_retries`` not a whole number >= 0.
             NotFoundError: No such credit note in this organisation.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).

@@ -29,7 +29,7 @@ from ..._runtime import (
     TimeoutTypes,
 )
 from ..._runtime._base_client import require_payload
-from ..._runtime._batch import BatchResult, batch_result
+from ..._runtime._batch import BatchResult, asend_batch, send_batch
 from ..._runtime._paging import aiter_pages, iter_pages
 from ..._runtime._query import (
     check_choice,
@@ -288,8 +288,8 @@ class InvoicesResourceWithRawResponse:
                 for a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
                 ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
                 enumeration; text not of the form its pattern gives, such as a GUID; text too
-                long or too short; a number out of range); ``max_retries`` not a whole number >=
-                0.
+                long or too short; a number out of range); a line's LineAmount is not Quantity x
+                UnitAmount; ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -332,7 +332,7 @@ class InvoicesResourceWithRawResponse:
         self,
         invoices: Sequence[Invoice],
         *,
-        summarize_errors: bool = True,
+        summarize_errors: bool = False,
         unit_dp: Literal[2, 4] | None = None,
         tenant_id: str | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
@@ -344,9 +344,10 @@ class InvoicesResourceWithRawResponse:
         Args:
             invoices: A batch of invoices to create (PUT Invoices) or create-or-update (POST
                 Invoices).
-            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
-                False: always an answer, each item with its own status, validation errors and
-                warnings.
+            summarize_errors: False (default): always an answer, each item with its own status, validation
+                errors and warnings. True: one invalid element fails the whole call with a
+                ValidationError, yet Xero may still save the valid ones without returning their
+                ids.
             unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
@@ -365,7 +366,8 @@ class InvoicesResourceWithRawResponse:
                 decimal places or digits than allowed; a ``str`` or ``datetime`` for a
                 ``datetime.date``; a naive ``datetime``; a value outside its enumeration; text
                 not of the form its pattern gives, such as a GUID; text too long or too short; a
-                number out of range); ``max_retries`` not a whole number >= 0.
+                number out of range); a line's LineAmount is not Quantity x UnitAmount;
+                ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
                 failing element); with ``summarize_errors=False`` failed items are in the result
                 instead.
@@ -437,8 +439,8 @@ class InvoicesResourceWithRawResponse:
                 for a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
                 ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
                 enumeration; text not of the form its pattern gives, such as a GUID; text too
-                long or too short; a number out of range); ``max_retries`` not a whole number >=
-                0.
+                long or too short; a number out of range); a line's LineAmount is not Quantity x
+                UnitAmount; ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -481,7 +483,7 @@ class InvoicesResourceWithRawResponse:
         self,
         invoices: Sequence[Invoice],
         *,
-        summarize_errors: bool = True,
+        summarize_errors: bool = False,
         unit_dp: Literal[2, 4] | None = None,
         tenant_id: str | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
@@ -493,9 +495,10 @@ class InvoicesResourceWithRawResponse:
         Args:
             invoices: A batch of invoices to create (PUT Invoices) or create-or-update (POST
                 Invoices).
-            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
-                False: always an answer, each item with its own status, validation errors and
-                warnings.
+            summarize_errors: False (default): always an answer, each item with its own status, validation
+                errors and warnings. True: one invalid element fails the whole call with a
+                ValidationError, yet Xero may still save the valid ones without returning their
+                ids.
             unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
@@ -514,7 +517,8 @@ class InvoicesResourceWithRawResponse:
                 decimal places or digits than allowed; a ``str`` or ``datetime`` for a
                 ``datetime.date``; a naive ``datetime``; a value outside its enumeration; text
                 not of the form its pattern gives, such as a GUID; text too long or too short; a
-                number out of range); ``max_retries`` not a whole number >= 0.
+                number out of range); a line's LineAmount is not Quantity x UnitAmount;
+                ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
                 failing element); with ``summarize_errors=False`` failed items are in the result
                 instead.
@@ -591,8 +595,8 @@ class InvoicesResourceWithRawResponse:
                 ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
                 ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
                 enumeration; text not of the form its pattern gives, such as a GUID; text too
-                long or too short; a number out of range); ``max_retries`` not a whole number >=
-                0.
+                long or too short; a number out of range); a line's LineAmount is not Quantity x
+                UnitAmount; ``max_retries`` not a whole number >= 0.
             NotFoundError: No such invoice in this organisation.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
@@ -953,8 +957,8 @@ class InvoicesResource:
                 for a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
                 ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
                 enumeration; text not of the form its pattern gives, such as a GUID; text too
-                long or too short; a number out of range); ``max_retries`` not a whole number >=
-                0.
+                long or too short; a number out of range); a line's LineAmount is not Quantity x
+                UnitAmount; ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -980,7 +984,7 @@ class InvoicesResource:
         self,
         invoices: Sequence[Invoice],
         *,
-        summarize_errors: bool = True,
+        summarize_errors: bool = False,
         unit_dp: Literal[2, 4] | None = None,
         tenant_id: str | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
@@ -994,9 +998,10 @@ class InvoicesResource:
         Args:
             invoices: A batch of invoices to create (PUT Invoices) or create-or-update (POST
                 Invoices).
-            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
-                False: always an answer, each item with its own status, validation errors and
-                warnings.
+            summarize_errors: False (default): always an answer, each item with its own status, validation
+                errors and warnings. True: one invalid element fails the whole call with a
+                ValidationError, yet Xero may still save the valid ones without returning their
+                ids.
             unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
@@ -1018,7 +1023,8 @@ class InvoicesResource:
                 decimal places or digits than allowed; a ``str`` or ``datetime`` for a
                 ``datetime.date``; a naive ``datetime``; a value outside its enumeration; text
                 not of the form its pattern gives, such as a GUID; text too long or too short; a
-                number out of range); ``max_retries`` not a whole number >= 0.
+                number out of range); a line's LineAmount is not Quantity x UnitAmount;
+                ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
                 failing element); with ``summarize_errors=False`` failed items are in the result
                 instead.
@@ -1031,7 +1037,10 @@ class InvoicesResource:
             XeroError: The call failed otherwise (network, timeout, token endpoint,
                 unreadable answer).
         """
-        raw = self.with_raw_response.create_many(
+        return send_batch(
+            self.with_raw_response.create_many,
+            "invoices",
+            _checks.CHECKS[Invoice],
             invoices,
             summarize_errors=summarize_errors,
             unit_dp=unit_dp,
@@ -1040,7 +1049,6 @@ class InvoicesResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return batch_result(raw.parsed.invoices)
 
     def save(
         self,
@@ -1075,8 +1083,8 @@ class InvoicesResource:
                 for a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
                 ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
                 enumeration; text not of the form its pattern gives, such as a GUID; text too
-                long or too short; a number out of range); ``max_retries`` not a whole number >=
-                0.
+                long or too short; a number out of range); a line's LineAmount is not Quantity x
+                UnitAmount; ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -1102,7 +1110,7 @@ class InvoicesResource:
         self,
         invoices: Sequence[Invoice],
         *,
-        summarize_errors: bool = True,
+        summarize_errors: bool = False,
         unit_dp: Literal[2, 4] | None = None,
         tenant_id: str | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
@@ -1116,9 +1124,10 @@ class InvoicesResource:
         Args:
             invoices: A batch of invoices to create (PUT Invoices) or create-or-update (POST
                 Invoices).
-            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
-                False: always an answer, each item with its own status, validation errors and
-                warnings.
+            summarize_errors: False (default): always an answer, each item with its own status, validation
+                errors and warnings. True: one invalid element fails the whole call with a
+                ValidationError, yet Xero may still save the valid ones without returning their
+                ids.
             unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
@@ -1140,7 +1149,8 @@ class InvoicesResource:
                 decimal places or digits than allowed; a ``str`` or ``datetime`` for a
                 ``datetime.date``; a naive ``datetime``; a value outside its enumeration; text
                 not of the form its pattern gives, such as a GUID; text too long or too short; a
-                number out of range); ``max_retries`` not a whole number >= 0.
+                number out of range); a line's LineAmount is not Quantity x UnitAmount;
+                ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
                 failing element); with ``summarize_errors=False`` failed items are in the result
                 instead.
@@ -1153,7 +1163,10 @@ class InvoicesResource:
             XeroError: The call failed otherwise (network, timeout, token endpoint,
                 unreadable answer).
         """
-        raw = self.with_raw_response.save_many(
+        return send_batch(
+            self.with_raw_response.save_many,
+            "invoices",
+            _checks.CHECKS[Invoice],
             invoices,
             summarize_errors=summarize_errors,
             unit_dp=unit_dp,
@@ -1162,7 +1175,6 @@ class InvoicesResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return batch_result(raw.parsed.invoices)
 
     def delete(
         self,
@@ -1202,8 +1214,8 @@ class InvoicesResource:
                 ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
                 ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
                 enumeration; text not of the form its pattern gives, such as a GUID; text too
-                long or too short; a number out of range); ``max_retries`` not a whole number >=
-                0.
+                long or too short; a number out of range); a line's LineAmount is not Quantity x
+                UnitAmount; ``max_retries`` not a whole number >= 0.
             NotFoundError: No such invoice in this organisation.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
@@ -1455,8 +1467,8 @@ class AsyncInvoicesResourceWithRawResponse:
                 for a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
                 ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
                 enumeration; text not of the form its pattern gives, such as a GUID; text too
-                long or too short; a number out of range); ``max_retries`` not a whole number >=
-                0.
+                long or too short; a number out of range); a line's LineAmount is not Quantity x
+                UnitAmount; ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -1499,7 +1511,7 @@ class AsyncInvoicesResourceWithRawResponse:
         self,
         invoices: Sequence[Invoice],
         *,
-        summarize_errors: bool = True,
+        summarize_errors: bool = False,
         unit_dp: Literal[2, 4] | None = None,
         tenant_id: str | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
@@ -1511,9 +1523,10 @@ class AsyncInvoicesResourceWithRawResponse:
         Args:
             invoices: A batch of invoices to create (PUT Invoices) or create-or-update (POST
                 Invoices).
-            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
-                False: always an answer, each item with its own status, validation errors and
-                warnings.
+            summarize_errors: False (default): always an answer, each item with its own status, validation
+                errors and warnings. True: one invalid element fails the whole call with a
+                ValidationError, yet Xero may still save the valid ones without returning their
+                ids.
             unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
@@ -1532,7 +1545,8 @@ class AsyncInvoicesResourceWithRawResponse:
                 decimal places or digits than allowed; a ``str`` or ``datetime`` for a
                 ``datetime.date``; a naive ``datetime``; a value outside its enumeration; text
                 not of the form its pattern gives, such as a GUID; text too long or too short; a
-                number out of range); ``max_retries`` not a whole number >= 0.
+                number out of range); a line's LineAmount is not Quantity x UnitAmount;
+                ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
                 failing element); with ``summarize_errors=False`` failed items are in the result
                 instead.
@@ -1604,8 +1618,8 @@ class AsyncInvoicesResourceWithRawResponse:
                 for a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
                 ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
                 enumeration; text not of the form its pattern gives, such as a GUID; text too
-                long or too short; a number out of range); ``max_retries`` not a whole number >=
-                0.
+                long or too short; a number out of range); a line's LineAmount is not Quantity x
+                UnitAmount; ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -1648,7 +1662,7 @@ class AsyncInvoicesResourceWithRawResponse:
         self,
         invoices: Sequence[Invoice],
         *,
-        summarize_errors: bool = True,
+        summarize_errors: bool = False,
         unit_dp: Literal[2, 4] | None = None,
         tenant_id: str | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
@@ -1660,9 +1674,10 @@ class AsyncInvoicesResourceWithRawResponse:
         Args:
             invoices: A batch of invoices to create (PUT Invoices) or create-or-update (POST
                 Invoices).
-            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
-                False: always an answer, each item with its own status, validation errors and
-                warnings.
+            summarize_errors: False (default): always an answer, each item with its own status, validation
+                errors and warnings. True: one invalid element fails the whole call with a
+                ValidationError, yet Xero may still save the valid ones without returning their
+                ids.
             unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
@@ -1681,7 +1696,8 @@ class AsyncInvoicesResourceWithRawResponse:
                 decimal places or digits than allowed; a ``str`` or ``datetime`` for a
                 ``datetime.date``; a naive ``datetime``; a value outside its enumeration; text
                 not of the form its pattern gives, such as a GUID; text too long or too short; a
-                number out of range); ``max_retries`` not a whole number >= 0.
+                number out of range); a line's LineAmount is not Quantity x UnitAmount;
+                ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
                 failing element); with ``summarize_errors=False`` failed items are in the result
                 instead.
@@ -1758,8 +1774,8 @@ class AsyncInvoicesResourceWithRawResponse:
                 ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
                 ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
                 enumeration; text not of the form its pattern gives, such as a GUID; text too
-                long or too short; a number out of range); ``max_retries`` not a whole number >=
-                0.
+                long or too short; a number out of range); a line's LineAmount is not Quantity x
+                UnitAmount; ``max_retries`` not a whole number >= 0.
             NotFoundError: No such invoice in this organisation.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
@@ -2120,8 +2136,8 @@ class AsyncInvoicesResource:
                 for a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
                 ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
                 enumeration; text not of the form its pattern gives, such as a GUID; text too
-                long or too short; a number out of range); ``max_retries`` not a whole number >=
-                0.
+                long or too short; a number out of range); a line's LineAmount is not Quantity x
+                UnitAmount; ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -2147,7 +2163,7 @@ class AsyncInvoicesResource:
         self,
         invoices: Sequence[Invoice],
         *,
-        summarize_errors: bool = True,
+        summarize_errors: bool = False,
         unit_dp: Literal[2, 4] | None = None,
         tenant_id: str | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
@@ -2161,9 +2177,10 @@ class AsyncInvoicesResource:
         Args:
             invoices: A batch of invoices to create (PUT Invoices) or create-or-update (POST
                 Invoices).
-            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
-                False: always an answer, each item with its own status, validation errors and
-                warnings.
+            summarize_errors: False (default): always an answer, each item with its own status, validation
+                errors and warnings. True: one invalid element fails the whole call with a
+                ValidationError, yet Xero may still save the valid ones without returning their
+                ids.
             unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
@@ -2185,7 +2202,8 @@ class AsyncInvoicesResource:
                 decimal places or digits than allowed; a ``str`` or ``datetime`` for a
                 ``datetime.date``; a naive ``datetime``; a value outside its enumeration; text
                 not of the form its pattern gives, such as a GUID; text too long or too short; a
-                number out of range); ``max_retries`` not a whole number >= 0.
+                number out of range); a line's LineAmount is not Quantity x UnitAmount;
+                ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
                 failing element); with ``summarize_errors=False`` failed items are in the result
                 instead.
@@ -2198,7 +2216,10 @@ class AsyncInvoicesResource:
             XeroError: The call failed otherwise (network, timeout, token endpoint,
                 unreadable answer).
         """
-        raw = await self.with_raw_response.create_many(
+        return await asend_batch(
+            self.with_raw_response.create_many,
+            "invoices",
+            _checks.CHECKS[Invoice],
             invoices,
             summarize_errors=summarize_errors,
             unit_dp=unit_dp,
@@ -2207,7 +2228,6 @@ class AsyncInvoicesResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return batch_result(raw.parsed.invoices)
 
     async def save(
         self,
@@ -2242,8 +2262,8 @@ class AsyncInvoicesResource:
                 for a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
                 ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
                 enumeration; text not of the form its pattern gives, such as a GUID; text too
-                long or too short; a number out of range); ``max_retries`` not a whole number >=
-                0.
+                long or too short; a number out of range); a line's LineAmount is not Quantity x
+                UnitAmount; ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -2269,7 +2289,7 @@ class AsyncInvoicesResource:
         self,
         invoices: Sequence[Invoice],
         *,
-        summarize_errors: bool = True,
+        summarize_errors: bool = False,
         unit_dp: Literal[2, 4] | None = None,
         tenant_id: str | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
@@ -2283,9 +2303,10 @@ class AsyncInvoicesResource:
         Args:
             invoices: A batch of invoices to create (PUT Invoices) or create-or-update (POST
                 Invoices).
-            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
-                False: always an answer, each item with its own status, validation errors and
-                warnings.
+            summarize_errors: False (default): always an answer, each item with its own status, validation
+                errors and warnings. True: one invalid element fails the whole call with a
+                ValidationError, yet Xero may still save the valid ones without returning their
+                ids.
             unit_dp: 4 to read and write unit amounts with 4 decimal places (default 2).
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
@@ -2307,7 +2328,8 @@ class AsyncInvoicesResource:
                 decimal places or digits than allowed; a ``str`` or ``datetime`` for a
                 ``datetime.date``; a naive ``datetime``; a value outside its enumeration; text
                 not of the form its pattern gives, such as a GUID; text too long or too short; a
-                number out of range); ``max_retries`` not a whole number >= 0.
+                number out of range); a line's LineAmount is not Quantity x UnitAmount;
+                ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
                 failing element); with ``summarize_errors=False`` failed items are in the result
                 instead.
@@ -2320,7 +2342,10 @@ class AsyncInvoicesResource:
             XeroError: The call failed otherwise (network, timeout, token endpoint,
                 unreadable answer).
         """
-        raw = await self.with_raw_response.save_many(
+        return await asend_batch(
+            self.with_raw_response.save_many,
+            "invoices",
+            _checks.CHECKS[Invoice],
             invoices,
             summarize_errors=summarize_errors,
             unit_dp=unit_dp,
@@ -2329,7 +2354,6 @@ class AsyncInvoicesResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return batch_result(raw.parsed.invoices)
 
     async def delete(
         self,
@@ -2369,8 +2393,8 @@ class AsyncInvoicesResource:
                 ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
                 ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
                 enumeration; text not of the form its pattern gives, such as a GUID; text too
-                long or too short; a number out of range); ``max_retries`` not a whole number >=
-                0.
+                long or too short; a number out of range); a line's LineAmount is not Quantity x
+                UnitAmount; ``max_retries`` not a whole number >= 0.
             NotFoundError: No such invoice in this organisation.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).

@@ -30,7 +30,7 @@ from ..._runtime import (
     TimeoutTypes,
 )
 from ..._runtime._base_client import require_payload
-from ..._runtime._batch import BatchResult, batch_result
+from ..._runtime._batch import BatchResult, asend_batch, send_batch
 from ..._runtime._query import (
     check_one_of,
     encode_bool,
@@ -279,7 +279,7 @@ class ItemsResourceWithRawResponse:
         self,
         items: Sequence[Item],
         *,
-        summarize_errors: bool = True,
+        summarize_errors: bool = False,
         unit_dp: Literal[2, 4] | None = None,
         tenant_id: str | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
@@ -290,9 +290,10 @@ class ItemsResourceWithRawResponse:
 
         Args:
             items: A batch of items to create (PUT Items) or create-or-update (POST Items).
-            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
-                False: always an answer, each item with its own status, validation errors and
-                warnings.
+            summarize_errors: False (default): always an answer, each item with its own status, validation
+                errors and warnings. True: one invalid element fails the whole call with a
+                ValidationError, yet Xero may still save the valid ones without returning their
+                ids.
             unit_dp: 4 to read and write unit prices with 4 decimal places (default 2).
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
@@ -425,7 +426,7 @@ class ItemsResourceWithRawResponse:
         self,
         items: Sequence[Item],
         *,
-        summarize_errors: bool = True,
+        summarize_errors: bool = False,
         unit_dp: Literal[2, 4] | None = None,
         tenant_id: str | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
@@ -436,9 +437,10 @@ class ItemsResourceWithRawResponse:
 
         Args:
             items: A batch of items to create (PUT Items) or create-or-update (POST Items).
-            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
-                False: always an answer, each item with its own status, validation errors and
-                warnings.
+            summarize_errors: False (default): always an answer, each item with its own status, validation
+                errors and warnings. True: one invalid element fails the whole call with a
+                ValidationError, yet Xero may still save the valid ones without returning their
+                ids.
             unit_dp: 4 to read and write unit prices with 4 decimal places (default 2).
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
@@ -810,7 +812,7 @@ class ItemsResource:
         self,
         items: Sequence[Item],
         *,
-        summarize_errors: bool = True,
+        summarize_errors: bool = False,
         unit_dp: Literal[2, 4] | None = None,
         tenant_id: str | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
@@ -823,9 +825,10 @@ class ItemsResource:
 
         Args:
             items: A batch of items to create (PUT Items) or create-or-update (POST Items).
-            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
-                False: always an answer, each item with its own status, validation errors and
-                warnings.
+            summarize_errors: False (default): always an answer, each item with its own status, validation
+                errors and warnings. True: one invalid element fails the whole call with a
+                ValidationError, yet Xero may still save the valid ones without returning their
+                ids.
             unit_dp: 4 to read and write unit prices with 4 decimal places (default 2).
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
@@ -858,7 +861,10 @@ class ItemsResource:
             XeroError: The call failed otherwise (network, timeout, token endpoint,
                 unreadable answer).
         """
-        raw = self.with_raw_response.create_many(
+        return send_batch(
+            self.with_raw_response.create_many,
+            "items",
+            _checks.CHECKS[Item],
             items,
             summarize_errors=summarize_errors,
             unit_dp=unit_dp,
@@ -867,7 +873,6 @@ class ItemsResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return batch_result(raw.parsed.items)
 
     def save(
         self,
@@ -928,7 +933,7 @@ class ItemsResource:
         self,
         items: Sequence[Item],
         *,
-        summarize_errors: bool = True,
+        summarize_errors: bool = False,
         unit_dp: Literal[2, 4] | None = None,
         tenant_id: str | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
@@ -941,9 +946,10 @@ class ItemsResource:
 
         Args:
             items: A batch of items to create (PUT Items) or create-or-update (POST Items).
-            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
-                False: always an answer, each item with its own status, validation errors and
-                warnings.
+            summarize_errors: False (default): always an answer, each item with its own status, validation
+                errors and warnings. True: one invalid element fails the whole call with a
+                ValidationError, yet Xero may still save the valid ones without returning their
+                ids.
             unit_dp: 4 to read and write unit prices with 4 decimal places (default 2).
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
@@ -976,7 +982,10 @@ class ItemsResource:
             XeroError: The call failed otherwise (network, timeout, token endpoint,
                 unreadable answer).
         """
-        raw = self.with_raw_response.save_many(
+        return send_batch(
+            self.with_raw_response.save_many,
+            "items",
+            _checks.CHECKS[Item],
             items,
             summarize_errors=summarize_errors,
             unit_dp=unit_dp,
@@ -985,7 +994,6 @@ class ItemsResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return batch_result(raw.parsed.items)
 
     def update(
         self,
@@ -1267,7 +1275,7 @@ class AsyncItemsResourceWithRawResponse:
         self,
         items: Sequence[Item],
         *,
-        summarize_errors: bool = True,
+        summarize_errors: bool = False,
         unit_dp: Literal[2, 4] | None = None,
         tenant_id: str | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
@@ -1278,9 +1286,10 @@ class AsyncItemsResourceWithRawResponse:
 
         Args:
             items: A batch of items to create (PUT Items) or create-or-update (POST Items).
-            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
-                False: always an answer, each item with its own status, validation errors and
-                warnings.
+            summarize_errors: False (default): always an answer, each item with its own status, validation
+                errors and warnings. True: one invalid element fails the whole call with a
+                ValidationError, yet Xero may still save the valid ones without returning their
+                ids.
             unit_dp: 4 to read and write unit prices with 4 decimal places (default 2).
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
@@ -1413,7 +1422,7 @@ class AsyncItemsResourceWithRawResponse:
         self,
         items: Sequence[Item],
         *,
-        summarize_errors: bool = True,
+        summarize_errors: bool = False,
         unit_dp: Literal[2, 4] | None = None,
         tenant_id: str | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
@@ -1424,9 +1433,10 @@ class AsyncItemsResourceWithRawResponse:
 
         Args:
             items: A batch of items to create (PUT Items) or create-or-update (POST Items).
-            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
-                False: always an answer, each item with its own status, validation errors and
-                warnings.
+            summarize_errors: False (default): always an answer, each item with its own status, validation
+                errors and warnings. True: one invalid element fails the whole call with a
+                ValidationError, yet Xero may still save the valid ones without returning their
+                ids.
             unit_dp: 4 to read and write unit prices with 4 decimal places (default 2).
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
@@ -1798,7 +1808,7 @@ class AsyncItemsResource:
         self,
         items: Sequence[Item],
         *,
-        summarize_errors: bool = True,
+        summarize_errors: bool = False,
         unit_dp: Literal[2, 4] | None = None,
         tenant_id: str | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
@@ -1811,9 +1821,10 @@ class AsyncItemsResource:
 
         Args:
             items: A batch of items to create (PUT Items) or create-or-update (POST Items).
-            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
-                False: always an answer, each item with its own status, validation errors and
-                warnings.
+            summarize_errors: False (default): always an answer, each item with its own status, validation
+                errors and warnings. True: one invalid element fails the whole call with a
+                ValidationError, yet Xero may still save the valid ones without returning their
+                ids.
             unit_dp: 4 to read and write unit prices with 4 decimal places (default 2).
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
@@ -1846,7 +1857,10 @@ class AsyncItemsResource:
             XeroError: The call failed otherwise (network, timeout, token endpoint,
                 unreadable answer).
         """
-        raw = await self.with_raw_response.create_many(
+        return await asend_batch(
+            self.with_raw_response.create_many,
+            "items",
+            _checks.CHECKS[Item],
             items,
             summarize_errors=summarize_errors,
             unit_dp=unit_dp,
@@ -1855,7 +1869,6 @@ class AsyncItemsResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return batch_result(raw.parsed.items)
 
     async def save(
         self,
@@ -1916,7 +1929,7 @@ class AsyncItemsResource:
         self,
         items: Sequence[Item],
         *,
-        summarize_errors: bool = True,
+        summarize_errors: bool = False,
         unit_dp: Literal[2, 4] | None = None,
         tenant_id: str | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
@@ -1929,9 +1942,10 @@ class AsyncItemsResource:
 
         Args:
             items: A batch of items to create (PUT Items) or create-or-update (POST Items).
-            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
-                False: always an answer, each item with its own status, validation errors and
-                warnings.
+            summarize_errors: False (default): always an answer, each item with its own status, validation
+                errors and warnings. True: one invalid element fails the whole call with a
+                ValidationError, yet Xero may still save the valid ones without returning their
+                ids.
             unit_dp: 4 to read and write unit prices with 4 decimal places (default 2).
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
@@ -1964,7 +1978,10 @@ class AsyncItemsResource:
             XeroError: The call failed otherwise (network, timeout, token endpoint,
                 unreadable answer).
         """
-        raw = await self.with_raw_response.save_many(
+        return await asend_batch(
+            self.with_raw_response.save_many,
+            "items",
+            _checks.CHECKS[Item],
             items,
             summarize_errors=summarize_errors,
             unit_dp=unit_dp,
@@ -1973,7 +1990,6 @@ class AsyncItemsResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return batch_result(raw.parsed.items)
 
     async def update(
         self,

@@ -30,7 +30,7 @@ from ..._runtime import (
     TimeoutTypes,
 )
 from ..._runtime._base_client import require_payload
-from ..._runtime._batch import BatchResult, batch_result
+from ..._runtime._batch import BatchResult, asend_batch, send_batch
 from ..._runtime._paging import aiter_pages, iter_pages
 from ..._runtime._query import (
     check_choice,
@@ -241,7 +241,7 @@ class ManualJournalsResourceWithRawResponse:
         self,
         manual_journals: Sequence[ManualJournal],
         *,
-        summarize_errors: bool = True,
+        summarize_errors: bool = False,
         tenant_id: str | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -251,9 +251,10 @@ class ManualJournalsResourceWithRawResponse:
 
         Args:
             manual_journals: A batch of manual journals to create (PUT) or to create or update (POST).
-            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
-                False: always an answer, each item with its own status, validation errors and
-                warnings.
+            summarize_errors: False (default): always an answer, each item with its own status, validation
+                errors and warnings. True: one invalid element fails the whole call with a
+                ValidationError, yet Xero may still save the valid ones without returning their
+                ids.
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
                 per call and reuses it on every retry, so a retried write applies once.
@@ -362,7 +363,7 @@ class ManualJournalsResourceWithRawResponse:
         self,
         manual_journals: Sequence[ManualJournal],
         *,
-        summarize_errors: bool = True,
+        summarize_errors: bool = False,
         tenant_id: str | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -372,9 +373,10 @@ class ManualJournalsResourceWithRawResponse:
 
         Args:
             manual_journals: A batch of manual journals to create (PUT) or to create or update (POST).
-            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
-                False: always an answer, each item with its own status, validation errors and
-                warnings.
+            summarize_errors: False (default): always an answer, each item with its own status, validation
+                errors and warnings. True: one invalid element fails the whole call with a
+                ValidationError, yet Xero may still save the valid ones without returning their
+                ids.
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
                 per call and reuses it on every retry, so a retried write applies once.
@@ -731,7 +733,7 @@ class ManualJournalsResource:
         self,
         manual_journals: Sequence[ManualJournal],
         *,
-        summarize_errors: bool = True,
+        summarize_errors: bool = False,
         tenant_id: str | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -743,9 +745,10 @@ class ManualJournalsResource:
 
         Args:
             manual_journals: A batch of manual journals to create (PUT) or to create or update (POST).
-            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
-                False: always an answer, each item with its own status, validation errors and
-                warnings.
+            summarize_errors: False (default): always an answer, each item with its own status, validation
+                errors and warnings. True: one invalid element fails the whole call with a
+                ValidationError, yet Xero may still save the valid ones without returning their
+                ids.
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
                 per call and reuses it on every retry, so a retried write applies once.
@@ -779,7 +782,10 @@ class ManualJournalsResource:
             XeroError: The call failed otherwise (network, timeout, token endpoint,
                 unreadable answer).
         """
-        raw = self.with_raw_response.create_many(
+        return send_batch(
+            self.with_raw_response.create_many,
+            "manual_journals",
+            _checks.CHECKS[ManualJournal],
             manual_journals,
             summarize_errors=summarize_errors,
             tenant_id=tenant_id,
@@ -787,7 +793,6 @@ class ManualJournalsResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return batch_result(raw.parsed.manual_journals)
 
     def save(
         self,
@@ -846,7 +851,7 @@ class ManualJournalsResource:
         self,
         manual_journals: Sequence[ManualJournal],
         *,
-        summarize_errors: bool = True,
+        summarize_errors: bool = False,
         tenant_id: str | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -858,9 +863,10 @@ class ManualJournalsResource:
 
         Args:
             manual_journals: A batch of manual journals to create (PUT) or to create or update (POST).
-            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
-                False: always an answer, each item with its own status, validation errors and
-                warnings.
+            summarize_errors: False (default): always an answer, each item with its own status, validation
+                errors and warnings. True: one invalid element fails the whole call with a
+                ValidationError, yet Xero may still save the valid ones without returning their
+                ids.
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
                 per call and reuses it on every retry, so a retried write applies once.
@@ -894,7 +900,10 @@ class ManualJournalsResource:
             XeroError: The call failed otherwise (network, timeout, token endpoint,
                 unreadable answer).
         """
-        raw = self.with_raw_response.save_many(
+        return send_batch(
+            self.with_raw_response.save_many,
+            "manual_journals",
+            _checks.CHECKS[ManualJournal],
             manual_journals,
             summarize_errors=summarize_errors,
             tenant_id=tenant_id,
@@ -902,7 +911,6 @@ class ManualJournalsResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return batch_result(raw.parsed.manual_journals)
 
     def delete(
         self,
@@ -1140,7 +1148,7 @@ class AsyncManualJournalsResourceWithRawResponse:
         self,
         manual_journals: Sequence[ManualJournal],
         *,
-        summarize_errors: bool = True,
+        summarize_errors: bool = False,
         tenant_id: str | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -1150,9 +1158,10 @@ class AsyncManualJournalsResourceWithRawResponse:
 
         Args:
             manual_journals: A batch of manual journals to create (PUT) or to create or update (POST).
-            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
-                False: always an answer, each item with its own status, validation errors and
-                warnings.
+            summarize_errors: False (default): always an answer, each item with its own status, validation
+                errors and warnings. True: one invalid element fails the whole call with a
+                ValidationError, yet Xero may still save the valid ones without returning their
+                ids.
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
                 per call and reuses it on every retry, so a retried write applies once.
@@ -1261,7 +1270,7 @@ class AsyncManualJournalsResourceWithRawResponse:
         self,
         manual_journals: Sequence[ManualJournal],
         *,
-        summarize_errors: bool = True,
+        summarize_errors: bool = False,
         tenant_id: str | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -1271,9 +1280,10 @@ class AsyncManualJournalsResourceWithRawResponse:
 
         Args:
             manual_journals: A batch of manual journals to create (PUT) or to create or update (POST).
-            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
-                False: always an answer, each item with its own status, validation errors and
-                warnings.
+            summarize_errors: False (default): always an answer, each item with its own status, validation
+                errors and warnings. True: one invalid element fails the whole call with a
+                ValidationError, yet Xero may still save the valid ones without returning their
+                ids.
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
                 per call and reuses it on every retry, so a retried write applies once.
@@ -1630,7 +1640,7 @@ class AsyncManualJournalsResource:
         self,
         manual_journals: Sequence[ManualJournal],
         *,
-        summarize_errors: bool = True,
+        summarize_errors: bool = False,
         tenant_id: str | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -1642,9 +1652,10 @@ class AsyncManualJournalsResource:
 
         Args:
             manual_journals: A batch of manual journals to create (PUT) or to create or update (POST).
-            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
-                False: always an answer, each item with its own status, validation errors and
-                warnings.
+            summarize_errors: False (default): always an answer, each item with its own status, validation
+                errors and warnings. True: one invalid element fails the whole call with a
+                ValidationError, yet Xero may still save the valid ones without returning their
+                ids.
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
                 per call and reuses it on every retry, so a retried write applies once.
@@ -1678,7 +1689,10 @@ class AsyncManualJournalsResource:
             XeroError: The call failed otherwise (network, timeout, token endpoint,
                 unreadable answer).
         """
-        raw = await self.with_raw_response.create_many(
+        return await asend_batch(
+            self.with_raw_response.create_many,
+            "manual_journals",
+            _checks.CHECKS[ManualJournal],
             manual_journals,
             summarize_errors=summarize_errors,
             tenant_id=tenant_id,
@@ -1686,7 +1700,6 @@ class AsyncManualJournalsResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return batch_result(raw.parsed.manual_journals)
 
     async def save(
         self,
@@ -1745,7 +1758,7 @@ class AsyncManualJournalsResource:
         self,
         manual_journals: Sequence[ManualJournal],
         *,
-        summarize_errors: bool = True,
+        summarize_errors: bool = False,
         tenant_id: str | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -1757,9 +1770,10 @@ class AsyncManualJournalsResource:
 
         Args:
             manual_journals: A batch of manual journals to create (PUT) or to create or update (POST).
-            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
-                False: always an answer, each item with its own status, validation errors and
-                warnings.
+            summarize_errors: False (default): always an answer, each item with its own status, validation
+                errors and warnings. True: one invalid element fails the whole call with a
+                ValidationError, yet Xero may still save the valid ones without returning their
+                ids.
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
                 per call and reuses it on every retry, so a retried write applies once.
@@ -1793,7 +1807,10 @@ class AsyncManualJournalsResource:
             XeroError: The call failed otherwise (network, timeout, token endpoint,
                 unreadable answer).
         """
-        raw = await self.with_raw_response.save_many(
+        return await asend_batch(
+            self.with_raw_response.save_many,
+            "manual_journals",
+            _checks.CHECKS[ManualJournal],
             manual_journals,
             summarize_errors=summarize_errors,
             tenant_id=tenant_id,
@@ -1801,7 +1818,6 @@ class AsyncManualJournalsResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return batch_result(raw.parsed.manual_journals)
 
     async def delete(
         self,

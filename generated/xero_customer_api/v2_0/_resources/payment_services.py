@@ -26,7 +26,7 @@ from ..._runtime import (
     TimeoutTypes,
 )
 from ..._runtime._base_client import require_payload
-from ..._runtime._batch import BatchResult, batch_result
+from ..._runtime._batch import BatchResult, asend_batch, send_batch
 from ..._runtime._stream import aiter_items, iter_items
 from .. import _checks
 from .._codecs.requests.payment_services_request import (
@@ -388,14 +388,16 @@ class PaymentServicesResource:
             XeroError: The call failed otherwise (network, timeout, token endpoint,
                 unreadable answer).
         """
-        raw = self.with_raw_response.create_many(
+        return send_batch(
+            self.with_raw_response.create_many,
+            "payment_services",
+            _checks.CHECKS[PaymentService],
             payment_services,
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
             max_retries=max_retries,
         )
-        return batch_result(raw.parsed.payment_services)
 
 
 class AsyncPaymentServicesResourceWithRawResponse:
@@ -739,11 +741,13 @@ class AsyncPaymentServicesResource:
             XeroError: The call failed otherwise (network, timeout, token endpoint,
                 unreadable answer).
         """
-        raw = await self.with_raw_response.create_many(
+        return await asend_batch(
+            self.with_raw_response.create_many,
+            "payment_services",
+            _checks.CHECKS[PaymentService],
             payment_services,
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
             max_retries=max_retries,
         )
-        return batch_result(raw.parsed.payment_services)

@@ -30,7 +30,7 @@ from ..._runtime import (
     TimeoutTypes,
 )
 from ..._runtime._base_client import require_payload
-from ..._runtime._batch import BatchResult, batch_result
+from ..._runtime._batch import BatchResult, asend_batch, send_batch
 from ..._runtime._paging import aiter_pages, iter_pages
 from ..._runtime._query import (
     check_choice,
@@ -241,8 +241,8 @@ class PurchaseOrdersResourceWithRawResponse:
                 ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
                 ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
                 outside its enumeration; text not of the form its pattern gives, such as a GUID;
-                text too long or too short; a number out of range); ``max_retries`` not a whole
-                number >= 0.
+                text too long or too short; a number out of range); a line's LineAmount is not
+                Quantity x UnitAmount; ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -273,7 +273,7 @@ class PurchaseOrdersResourceWithRawResponse:
         self,
         purchase_orders: Sequence[PurchaseOrder],
         *,
-        summarize_errors: bool = True,
+        summarize_errors: bool = False,
         tenant_id: str | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -284,9 +284,10 @@ class PurchaseOrdersResourceWithRawResponse:
         Args:
             purchase_orders: A batch of purchase orders to create (PUT PurchaseOrders) or create-or-update
                 (POST PurchaseOrders).
-            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
-                False: always an answer, each item with its own status, validation errors and
-                warnings.
+            summarize_errors: False (default): always an answer, each item with its own status, validation
+                errors and warnings. True: one invalid element fails the whole call with a
+                ValidationError, yet Xero may still save the valid ones without returning their
+                ids.
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
                 per call and reuses it on every retry, so a retried write applies once.
@@ -304,8 +305,8 @@ class PurchaseOrdersResourceWithRawResponse:
                 ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
                 ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
                 outside its enumeration; text not of the form its pattern gives, such as a GUID;
-                text too long or too short; a number out of range); ``max_retries`` not a whole
-                number >= 0.
+                text too long or too short; a number out of range); a line's LineAmount is not
+                Quantity x UnitAmount; ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
                 failing element); with ``summarize_errors=False`` failed items are in the result
                 instead.
@@ -364,8 +365,8 @@ class PurchaseOrdersResourceWithRawResponse:
                 ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
                 ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
                 outside its enumeration; text not of the form its pattern gives, such as a GUID;
-                text too long or too short; a number out of range); ``max_retries`` not a whole
-                number >= 0.
+                text too long or too short; a number out of range); a line's LineAmount is not
+                Quantity x UnitAmount; ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -396,7 +397,7 @@ class PurchaseOrdersResourceWithRawResponse:
         self,
         purchase_orders: Sequence[PurchaseOrder],
         *,
-        summarize_errors: bool = True,
+        summarize_errors: bool = False,
         tenant_id: str | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -407,9 +408,10 @@ class PurchaseOrdersResourceWithRawResponse:
         Args:
             purchase_orders: A batch of purchase orders to create (PUT PurchaseOrders) or create-or-update
                 (POST PurchaseOrders).
-            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
-                False: always an answer, each item with its own status, validation errors and
-                warnings.
+            summarize_errors: False (default): always an answer, each item with its own status, validation
+                errors and warnings. True: one invalid element fails the whole call with a
+                ValidationError, yet Xero may still save the valid ones without returning their
+                ids.
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
                 per call and reuses it on every retry, so a retried write applies once.
@@ -427,8 +429,8 @@ class PurchaseOrdersResourceWithRawResponse:
                 ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
                 ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
                 outside its enumeration; text not of the form its pattern gives, such as a GUID;
-                text too long or too short; a number out of range); ``max_retries`` not a whole
-                number >= 0.
+                text too long or too short; a number out of range); a line's LineAmount is not
+                Quantity x UnitAmount; ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
                 failing element); with ``summarize_errors=False`` failed items are in the result
                 instead.
@@ -489,8 +491,8 @@ class PurchaseOrdersResourceWithRawResponse:
                 ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
                 ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
                 outside its enumeration; text not of the form its pattern gives, such as a GUID;
-                text too long or too short; a number out of range); ``max_retries`` not a whole
-                number >= 0.
+                text too long or too short; a number out of range); a line's LineAmount is not
+                Quantity x UnitAmount; ``max_retries`` not a whole number >= 0.
             NotFoundError: No such purchase order in this organisation.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
@@ -550,8 +552,8 @@ class PurchaseOrdersResourceWithRawResponse:
                 ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
                 ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
                 outside its enumeration; text not of the form its pattern gives, such as a GUID;
-                text too long or too short; a number out of range); ``max_retries`` not a whole
-                number >= 0.
+                text too long or too short; a number out of range); a line's LineAmount is not
+                Quantity x UnitAmount; ``max_retries`` not a whole number >= 0.
             NotFoundError: No such purchase order in this organisation.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
@@ -824,8 +826,8 @@ class PurchaseOrdersResource:
                 ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
                 ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
                 outside its enumeration; text not of the form its pattern gives, such as a GUID;
-                text too long or too short; a number out of range); ``max_retries`` not a whole
-                number >= 0.
+                text too long or too short; a number out of range); a line's LineAmount is not
+                Quantity x UnitAmount; ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -850,7 +852,7 @@ class PurchaseOrdersResource:
         self,
         purchase_orders: Sequence[PurchaseOrder],
         *,
-        summarize_errors: bool = True,
+        summarize_errors: bool = False,
         tenant_id: str | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -863,9 +865,10 @@ class PurchaseOrdersResource:
         Args:
             purchase_orders: A batch of purchase orders to create (PUT PurchaseOrders) or create-or-update
                 (POST PurchaseOrders).
-            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
-                False: always an answer, each item with its own status, validation errors and
-                warnings.
+            summarize_errors: False (default): always an answer, each item with its own status, validation
+                errors and warnings. True: one invalid element fails the whole call with a
+                ValidationError, yet Xero may still save the valid ones without returning their
+                ids.
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
                 per call and reuses it on every retry, so a retried write applies once.
@@ -886,8 +889,8 @@ class PurchaseOrdersResource:
                 ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
                 ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
                 outside its enumeration; text not of the form its pattern gives, such as a GUID;
-                text too long or too short; a number out of range); ``max_retries`` not a whole
-                number >= 0.
+                text too long or too short; a number out of range); a line's LineAmount is not
+                Quantity x UnitAmount; ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
                 failing element); with ``summarize_errors=False`` failed items are in the result
                 instead.
@@ -900,7 +903,10 @@ class PurchaseOrdersResource:
             XeroError: The call failed otherwise (network, timeout, token endpoint,
                 unreadable answer).
         """
-        raw = self.with_raw_response.create_many(
+        return send_batch(
+            self.with_raw_response.create_many,
+            "purchase_orders",
+            _checks.CHECKS[PurchaseOrder],
             purchase_orders,
             summarize_errors=summarize_errors,
             tenant_id=tenant_id,
@@ -908,7 +914,6 @@ class PurchaseOrdersResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return batch_result(raw.parsed.purchase_orders)
 
     def save(
         self,
@@ -942,8 +947,8 @@ class PurchaseOrdersResource:
                 ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
                 ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
                 outside its enumeration; text not of the form its pattern gives, such as a GUID;
-                text too long or too short; a number out of range); ``max_retries`` not a whole
-                number >= 0.
+                text too long or too short; a number out of range); a line's LineAmount is not
+                Quantity x UnitAmount; ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -968,7 +973,7 @@ class PurchaseOrdersResource:
         self,
         purchase_orders: Sequence[PurchaseOrder],
         *,
-        summarize_errors: bool = True,
+        summarize_errors: bool = False,
         tenant_id: str | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -981,9 +986,10 @@ class PurchaseOrdersResource:
         Args:
             purchase_orders: A batch of purchase orders to create (PUT PurchaseOrders) or create-or-update
                 (POST PurchaseOrders).
-            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
-                False: always an answer, each item with its own status, validation errors and
-                warnings.
+            summarize_errors: False (default): always an answer, each item with its own status, validation
+                errors and warnings. True: one invalid element fails the whole call with a
+                ValidationError, yet Xero may still save the valid ones without returning their
+                ids.
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
                 per call and reuses it on every retry, so a retried write applies once.
@@ -1004,8 +1010,8 @@ class PurchaseOrdersResource:
                 ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
                 ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
                 outside its enumeration; text not of the form its pattern gives, such as a GUID;
-                text too long or too short; a number out of range); ``max_retries`` not a whole
-                number >= 0.
+                text too long or too short; a number out of range); a line's LineAmount is not
+                Quantity x UnitAmount; ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
                 failing element); with ``summarize_errors=False`` failed items are in the result
                 instead.
@@ -1018,7 +1024,10 @@ class PurchaseOrdersResource:
             XeroError: The call failed otherwise (network, timeout, token endpoint,
                 unreadable answer).
         """
-        raw = self.with_raw_response.save_many(
+        return send_batch(
+            self.with_raw_response.save_many,
+            "purchase_orders",
+            _checks.CHECKS[PurchaseOrder],
             purchase_orders,
             summarize_errors=summarize_errors,
             tenant_id=tenant_id,
@@ -1026,7 +1035,6 @@ class PurchaseOrdersResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return batch_result(raw.parsed.purchase_orders)
 
     def update(
         self,
@@ -1061,8 +1069,8 @@ class PurchaseOrdersResource:
                 ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
                 ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
                 outside its enumeration; text not of the form its pattern gives, such as a GUID;
-                text too long or too short; a number out of range); ``max_retries`` not a whole
-                number >= 0.
+                text too long or too short; a number out of range); a line's LineAmount is not
+                Quantity x UnitAmount; ``max_retries`` not a whole number >= 0.
             NotFoundError: No such purchase order in this organisation.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
@@ -1116,8 +1124,8 @@ class PurchaseOrdersResource:
                 ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
                 ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
                 outside its enumeration; text not of the form its pattern gives, such as a GUID;
-                text too long or too short; a number out of range); ``max_retries`` not a whole
-                number >= 0.
+                text too long or too short; a number out of range); a line's LineAmount is not
+                Quantity x UnitAmount; ``max_retries`` not a whole number >= 0.
             NotFoundError: No such purchase order in this organisation.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
@@ -1318,8 +1326,8 @@ class AsyncPurchaseOrdersResourceWithRawResponse:
                 ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
                 ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
                 outside its enumeration; text not of the form its pattern gives, such as a GUID;
-                text too long or too short; a number out of range); ``max_retries`` not a whole
-                number >= 0.
+                text too long or too short; a number out of range); a line's LineAmount is not
+                Quantity x UnitAmount; ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -1350,7 +1358,7 @@ class AsyncPurchaseOrdersResourceWithRawResponse:
         self,
         purchase_orders: Sequence[PurchaseOrder],
         *,
-        summarize_errors: bool = True,
+        summarize_errors: bool = False,
         tenant_id: str | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -1361,9 +1369,10 @@ class AsyncPurchaseOrdersResourceWithRawResponse:
         Args:
             purchase_orders: A batch of purchase orders to create (PUT PurchaseOrders) or create-or-update
                 (POST PurchaseOrders).
-            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
-                False: always an answer, each item with its own status, validation errors and
-                warnings.
+            summarize_errors: False (default): always an answer, each item with its own status, validation
+                errors and warnings. True: one invalid element fails the whole call with a
+                ValidationError, yet Xero may still save the valid ones without returning their
+                ids.
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
                 per call and reuses it on every retry, so a retried write applies once.
@@ -1381,8 +1390,8 @@ class AsyncPurchaseOrdersResourceWithRawResponse:
                 ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
                 ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
                 outside its enumeration; text not of the form its pattern gives, such as a GUID;
-                text too long or too short; a number out of range); ``max_retries`` not a whole
-                number >= 0.
+                text too long or too short; a number out of range); a line's LineAmount is not
+                Quantity x UnitAmount; ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
                 failing element); with ``summarize_errors=False`` failed items are in the result
                 instead.
@@ -1441,8 +1450,8 @@ class AsyncPurchaseOrdersResourceWithRawResponse:
                 ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
                 ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
                 outside its enumeration; text not of the form its pattern gives, such as a GUID;
-                text too long or too short; a number out of range); ``max_retries`` not a whole
-                number >= 0.
+                text too long or too short; a number out of range); a line's LineAmount is not
+                Quantity x UnitAmount; ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -1473,7 +1482,7 @@ class AsyncPurchaseOrdersResourceWithRawResponse:
         self,
         purchase_orders: Sequence[PurchaseOrder],
         *,
-        summarize_errors: bool = True,
+        summarize_errors: bool = False,
         tenant_id: str | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -1484,9 +1493,10 @@ class AsyncPurchaseOrdersResourceWithRawResponse:
         Args:
             purchase_orders: A batch of purchase orders to create (PUT PurchaseOrders) or create-or-update
                 (POST PurchaseOrders).
-            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
-                False: always an answer, each item with its own status, validation errors and
-                warnings.
+            summarize_errors: False (default): always an answer, each item with its own status, validation
+                errors and warnings. True: one invalid element fails the whole call with a
+                ValidationError, yet Xero may still save the valid ones without returning their
+                ids.
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
                 per call and reuses it on every retry, so a retried write applies once.
@@ -1504,8 +1514,8 @@ class AsyncPurchaseOrdersResourceWithRawResponse:
                 ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
                 ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
                 outside its enumeration; text not of the form its pattern gives, such as a GUID;
-                text too long or too short; a number out of range); ``max_retries`` not a whole
-                number >= 0.
+                text too long or too short; a number out of range); a line's LineAmount is not
+                Quantity x UnitAmount; ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
                 failing element); with ``summarize_errors=False`` failed items are in the result
                 instead.
@@ -1566,8 +1576,8 @@ class AsyncPurchaseOrdersResourceWithRawResponse:
                 ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
                 ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
                 outside its enumeration; text not of the form its pattern gives, such as a GUID;
-                text too long or too short; a number out of range); ``max_retries`` not a whole
-                number >= 0.
+                text too long or too short; a number out of range); a line's LineAmount is not
+                Quantity x UnitAmount; ``max_retries`` not a whole number >= 0.
             NotFoundError: No such purchase order in this organisation.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
@@ -1627,8 +1637,8 @@ class AsyncPurchaseOrdersResourceWithRawResponse:
                 ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
                 ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
                 outside its enumeration; text not of the form its pattern gives, such as a GUID;
-                text too long or too short; a number out of range); ``max_retries`` not a whole
-                number >= 0.
+                text too long or too short; a number out of range); a line's LineAmount is not
+                Quantity x UnitAmount; ``max_retries`` not a whole number >= 0.
             NotFoundError: No such purchase order in this organisation.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
@@ -1901,8 +1911,8 @@ class AsyncPurchaseOrdersResource:
                 ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
                 ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
                 outside its enumeration; text not of the form its pattern gives, such as a GUID;
-                text too long or too short; a number out of range); ``max_retries`` not a whole
-                number >= 0.
+                text too long or too short; a number out of range); a line's LineAmount is not
+                Quantity x UnitAmount; ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -1927,7 +1937,7 @@ class AsyncPurchaseOrdersResource:
         self,
         purchase_orders: Sequence[PurchaseOrder],
         *,
-        summarize_errors: bool = True,
+        summarize_errors: bool = False,
         tenant_id: str | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -1940,9 +1950,10 @@ class AsyncPurchaseOrdersResource:
         Args:
             purchase_orders: A batch of purchase orders to create (PUT PurchaseOrders) or create-or-update
                 (POST PurchaseOrders).
-            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
-                False: always an answer, each item with its own status, validation errors and
-                warnings.
+            summarize_errors: False (default): always an answer, each item with its own status, validation
+                errors and warnings. True: one invalid element fails the whole call with a
+                ValidationError, yet Xero may still save the valid ones without returning their
+                ids.
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
                 per call and reuses it on every retry, so a retried write applies once.
@@ -1963,8 +1974,8 @@ class AsyncPurchaseOrdersResource:
                 ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
                 ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
                 outside its enumeration; text not of the form its pattern gives, such as a GUID;
-                text too long or too short; a number out of range); ``max_retries`` not a whole
-                number >= 0.
+                text too long or too short; a number out of range); a line's LineAmount is not
+                Quantity x UnitAmount; ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
                 failing element); with ``summarize_errors=False`` failed items are in the result
                 instead.
@@ -1977,7 +1988,10 @@ class AsyncPurchaseOrdersResource:
             XeroError: The call failed otherwise (network, timeout, token endpoint,
                 unreadable answer).
         """
-        raw = await self.with_raw_response.create_many(
+        return await asend_batch(
+            self.with_raw_response.create_many,
+            "purchase_orders",
+            _checks.CHECKS[PurchaseOrder],
             purchase_orders,
             summarize_errors=summarize_errors,
             tenant_id=tenant_id,
@@ -1985,7 +1999,6 @@ class AsyncPurchaseOrdersResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return batch_result(raw.parsed.purchase_orders)
 
     async def save(
         self,
@@ -2019,8 +2032,8 @@ class AsyncPurchaseOrdersResource:
                 ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
                 ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
                 outside its enumeration; text not of the form its pattern gives, such as a GUID;
-                text too long or too short; a number out of range); ``max_retries`` not a whole
-                number >= 0.
+                text too long or too short; a number out of range); a line's LineAmount is not
+                Quantity x UnitAmount; ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -2045,7 +2058,7 @@ class AsyncPurchaseOrdersResource:
         self,
         purchase_orders: Sequence[PurchaseOrder],
         *,
-        summarize_errors: bool = True,
+        summarize_errors: bool = False,
         tenant_id: str | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -2058,9 +2071,10 @@ class AsyncPurchaseOrdersResource:
         Args:
             purchase_orders: A batch of purchase orders to create (PUT PurchaseOrders) or create-or-update
                 (POST PurchaseOrders).
-            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
-                False: always an answer, each item with its own status, validation errors and
-                warnings.
+            summarize_errors: False (default): always an answer, each item with its own status, validation
+                errors and warnings. True: one invalid element fails the whole call with a
+                ValidationError, yet Xero may still save the valid ones without returning their
+                ids.
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
                 per call and reuses it on every retry, so a retried write applies once.
@@ -2081,8 +2095,8 @@ class AsyncPurchaseOrdersResource:
                 ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
                 ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
                 outside its enumeration; text not of the form its pattern gives, such as a GUID;
-                text too long or too short; a number out of range); ``max_retries`` not a whole
-                number >= 0.
+                text too long or too short; a number out of range); a line's LineAmount is not
+                Quantity x UnitAmount; ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
                 failing element); with ``summarize_errors=False`` failed items are in the result
                 instead.
@@ -2095,7 +2109,10 @@ class AsyncPurchaseOrdersResource:
             XeroError: The call failed otherwise (network, timeout, token endpoint,
                 unreadable answer).
         """
-        raw = await self.with_raw_response.save_many(
+        return await asend_batch(
+            self.with_raw_response.save_many,
+            "purchase_orders",
+            _checks.CHECKS[PurchaseOrder],
             purchase_orders,
             summarize_errors=summarize_errors,
             tenant_id=tenant_id,
@@ -2103,7 +2120,6 @@ class AsyncPurchaseOrdersResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return batch_result(raw.parsed.purchase_orders)
 
     async def update(
         self,
@@ -2138,8 +2154,8 @@ class AsyncPurchaseOrdersResource:
                 ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
                 ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
                 outside its enumeration; text not of the form its pattern gives, such as a GUID;
-                text too long or too short; a number out of range); ``max_retries`` not a whole
-                number >= 0.
+                text too long or too short; a number out of range); a line's LineAmount is not
+                Quantity x UnitAmount; ``max_retries`` not a whole number >= 0.
             NotFoundError: No such purchase order in this organisation.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
@@ -2193,8 +2209,8 @@ class AsyncPurchaseOrdersResource:
                 ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
                 ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
                 outside its enumeration; text not of the form its pattern gives, such as a GUID;
-                text too long or too short; a number out of range); ``max_retries`` not a whole
-                number >= 0.
+                text too long or too short; a number out of range); a line's LineAmount is not
+                Quantity x UnitAmount; ``max_retries`` not a whole number >= 0.
             NotFoundError: No such purchase order in this organisation.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).

@@ -223,8 +223,8 @@ class ReceiptsResourceWithRawResponse:
                 for a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
                 ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
                 enumeration; text not of the form its pattern gives, such as a GUID; text too
-                long or too short; a number out of range); ``max_retries`` not a whole number >=
-                0.
+                long or too short; a number out of range); a line's LineAmount is not Quantity x
+                UnitAmount; ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -295,7 +295,8 @@ class ReceiptsResourceWithRawResponse:
                 decimal places or digits than allowed; a ``str`` or ``datetime`` for a
                 ``datetime.date``; a naive ``datetime``; a value outside its enumeration; text
                 not of the form its pattern gives, such as a GUID; text too long or too short; a
-                number out of range); ``max_retries`` not a whole number >= 0.
+                number out of range); a line's LineAmount is not Quantity x UnitAmount;
+                ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -367,8 +368,8 @@ class ReceiptsResourceWithRawResponse:
                 for a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
                 ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
                 enumeration; text not of the form its pattern gives, such as a GUID; text too
-                long or too short; a number out of range); ``max_retries`` not a whole number >=
-                0.
+                long or too short; a number out of range); a line's LineAmount is not Quantity x
+                UnitAmount; ``max_retries`` not a whole number >= 0.
             NotFoundError: No such receipt in this organisation.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
@@ -620,8 +621,8 @@ class ReceiptsResource:
                 for a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
                 ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
                 enumeration; text not of the form its pattern gives, such as a GUID; text too
-                long or too short; a number out of range); ``max_retries`` not a whole number >=
-                0.
+                long or too short; a number out of range); a line's LineAmount is not Quantity x
+                UnitAmount; ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -677,7 +678,8 @@ class ReceiptsResource:
                 decimal places or digits than allowed; a ``str`` or ``datetime`` for a
                 ``datetime.date``; a naive ``datetime``; a value outside its enumeration; text
                 not of the form its pattern gives, such as a GUID; text too long or too short; a
-                number out of range); ``max_retries`` not a whole number >= 0.
+                number out of range); a line's LineAmount is not Quantity x UnitAmount;
+                ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -734,8 +736,8 @@ class ReceiptsResource:
                 for a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
                 ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
                 enumeration; text not of the form its pattern gives, such as a GUID; text too
-                long or too short; a number out of range); ``max_retries`` not a whole number >=
-                0.
+                long or too short; a number out of range); a line's LineAmount is not Quantity x
+                UnitAmount; ``max_retries`` not a whole number >= 0.
             NotFoundError: No such receipt in this organisation.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
@@ -928,8 +930,8 @@ class AsyncReceiptsResourceWithRawResponse:
                 for a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
                 ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
                 enumeration; text not of the form its pattern gives, such as a GUID; text too
-                long or too short; a number out of range); ``max_retries`` not a whole number >=
-                0.
+                long or too short; a number out of range); a line's LineAmount is not Quantity x
+                UnitAmount; ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -1000,7 +1002,8 @@ class AsyncReceiptsResourceWithRawResponse:
                 decimal places or digits than allowed; a ``str`` or ``datetime`` for a
                 ``datetime.date``; a naive ``datetime``; a value outside its enumeration; text
                 not of the form its pattern gives, such as a GUID; text too long or too short; a
-                number out of range); ``max_retries`` not a whole number >= 0.
+                number out of range); a line's LineAmount is not Quantity x UnitAmount;
+                ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -1072,8 +1075,8 @@ class AsyncReceiptsResourceWithRawResponse:
                 for a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
                 ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
                 enumeration; text not of the form its pattern gives, such as a GUID; text too
-                long or too short; a number out of range); ``max_retries`` not a whole number >=
-                0.
+                long or too short; a number out of range); a line's LineAmount is not Quantity x
+                UnitAmount; ``max_retries`` not a whole number >= 0.
             NotFoundError: No such receipt in this organisation.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
@@ -1325,8 +1328,8 @@ class AsyncReceiptsResource:
                 for a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
                 ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
                 enumeration; text not of the form its pattern gives, such as a GUID; text too
-                long or too short; a number out of range); ``max_retries`` not a whole number >=
-                0.
+                long or too short; a number out of range); a line's LineAmount is not Quantity x
+                UnitAmount; ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -1382,7 +1385,8 @@ class AsyncReceiptsResource:
                 decimal places or digits than allowed; a ``str`` or ``datetime`` for a
                 ``datetime.date``; a naive ``datetime``; a value outside its enumeration; text
                 not of the form its pattern gives, such as a GUID; text too long or too short; a
-                number out of range); ``max_retries`` not a whole number >= 0.
+                number out of range); a line's LineAmount is not Quantity x UnitAmount;
+                ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -1439,8 +1443,8 @@ class AsyncReceiptsResource:
                 for a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
                 ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
                 enumeration; text not of the form its pattern gives, such as a GUID; text too
-                long or too short; a number out of range); ``max_retries`` not a whole number >=
-                0.
+                long or too short; a number out of range); a line's LineAmount is not Quantity x
+                UnitAmount; ``max_retries`` not a whole number >= 0.
             NotFoundError: No such receipt in this organisation.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).

@@ -28,7 +28,7 @@ from ..._runtime import (
     TimeoutTypes,
 )
 from ..._runtime._base_client import require_payload
-from ..._runtime._batch import BatchResult, batch_result
+from ..._runtime._batch import BatchResult, asend_batch, send_batch
 from ..._runtime._query import (
     encode_bool,
     encode_guid,
@@ -191,8 +191,8 @@ class RepeatingInvoicesResourceWithRawResponse:
                 or ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
                 ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
                 outside its enumeration; text not of the form its pattern gives, such as a GUID;
-                text too long or too short; a number out of range); ``max_retries`` not a whole
-                number >= 0.
+                text too long or too short; a number out of range); a line's LineAmount is not
+                Quantity x UnitAmount; ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -223,7 +223,7 @@ class RepeatingInvoicesResourceWithRawResponse:
         self,
         repeating_invoices: Sequence[RepeatingInvoice],
         *,
-        summarize_errors: bool = True,
+        summarize_errors: bool = False,
         tenant_id: str | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -234,9 +234,10 @@ class RepeatingInvoicesResourceWithRawResponse:
         Args:
             repeating_invoices: A batch of repeating invoice templates to create (PUT RepeatingInvoices) or
                 create-or-update (POST RepeatingInvoices).
-            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
-                False: always an answer, each item with its own status, validation errors and
-                warnings.
+            summarize_errors: False (default): always an answer, each item with its own status, validation
+                errors and warnings. True: one invalid element fails the whole call with a
+                ValidationError, yet Xero may still save the valid ones without returning their
+                ids.
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
                 per call and reuses it on every retry, so a retried write applies once.
@@ -254,8 +255,8 @@ class RepeatingInvoicesResourceWithRawResponse:
                 or ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
                 ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
                 outside its enumeration; text not of the form its pattern gives, such as a GUID;
-                text too long or too short; a number out of range); ``max_retries`` not a whole
-                number >= 0.
+                text too long or too short; a number out of range); a line's LineAmount is not
+                Quantity x UnitAmount; ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
                 failing element); with ``summarize_errors=False`` failed items are in the result
                 instead.
@@ -314,8 +315,8 @@ class RepeatingInvoicesResourceWithRawResponse:
                 or ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
                 ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
                 outside its enumeration; text not of the form its pattern gives, such as a GUID;
-                text too long or too short; a number out of range); ``max_retries`` not a whole
-                number >= 0.
+                text too long or too short; a number out of range); a line's LineAmount is not
+                Quantity x UnitAmount; ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -346,7 +347,7 @@ class RepeatingInvoicesResourceWithRawResponse:
         self,
         repeating_invoices: Sequence[RepeatingInvoice],
         *,
-        summarize_errors: bool = True,
+        summarize_errors: bool = False,
         tenant_id: str | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -357,9 +358,10 @@ class RepeatingInvoicesResourceWithRawResponse:
         Args:
             repeating_invoices: A batch of repeating invoice templates to create (PUT RepeatingInvoices) or
                 create-or-update (POST RepeatingInvoices).
-            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
-                False: always an answer, each item with its own status, validation errors and
-                warnings.
+            summarize_errors: False (default): always an answer, each item with its own status, validation
+                errors and warnings. True: one invalid element fails the whole call with a
+                ValidationError, yet Xero may still save the valid ones without returning their
+                ids.
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
                 per call and reuses it on every retry, so a retried write applies once.
@@ -377,8 +379,8 @@ class RepeatingInvoicesResourceWithRawResponse:
                 or ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
                 ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
                 outside its enumeration; text not of the form its pattern gives, such as a GUID;
-                text too long or too short; a number out of range); ``max_retries`` not a whole
-                number >= 0.
+                text too long or too short; a number out of range); a line's LineAmount is not
+                Quantity x UnitAmount; ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
                 failing element); with ``summarize_errors=False`` failed items are in the result
                 instead.
@@ -439,8 +441,8 @@ class RepeatingInvoicesResourceWithRawResponse:
                 or ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
                 ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
                 outside its enumeration; text not of the form its pattern gives, such as a GUID;
-                text too long or too short; a number out of range); ``max_retries`` not a whole
-                number >= 0.
+                text too long or too short; a number out of range); a line's LineAmount is not
+                Quantity x UnitAmount; ``max_retries`` not a whole number >= 0.
             NotFoundError: No such repeating invoice in this organisation.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
@@ -500,8 +502,8 @@ class RepeatingInvoicesResourceWithRawResponse:
                 or ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
                 ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
                 outside its enumeration; text not of the form its pattern gives, such as a GUID;
-                text too long or too short; a number out of range); ``max_retries`` not a whole
-                number >= 0.
+                text too long or too short; a number out of range); a line's LineAmount is not
+                Quantity x UnitAmount; ``max_retries`` not a whole number >= 0.
             NotFoundError: No such repeating invoice in this organisation.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
@@ -711,8 +713,8 @@ class RepeatingInvoicesResource:
                 or ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
                 ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
                 outside its enumeration; text not of the form its pattern gives, such as a GUID;
-                text too long or too short; a number out of range); ``max_retries`` not a whole
-                number >= 0.
+                text too long or too short; a number out of range); a line's LineAmount is not
+                Quantity x UnitAmount; ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -737,7 +739,7 @@ class RepeatingInvoicesResource:
         self,
         repeating_invoices: Sequence[RepeatingInvoice],
         *,
-        summarize_errors: bool = True,
+        summarize_errors: bool = False,
         tenant_id: str | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -750,9 +752,10 @@ class RepeatingInvoicesResource:
         Args:
             repeating_invoices: A batch of repeating invoice templates to create (PUT RepeatingInvoices) or
                 create-or-update (POST RepeatingInvoices).
-            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
-                False: always an answer, each item with its own status, validation errors and
-                warnings.
+            summarize_errors: False (default): always an answer, each item with its own status, validation
+                errors and warnings. True: one invalid element fails the whole call with a
+                ValidationError, yet Xero may still save the valid ones without returning their
+                ids.
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
                 per call and reuses it on every retry, so a retried write applies once.
@@ -773,8 +776,8 @@ class RepeatingInvoicesResource:
                 or ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
                 ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
                 outside its enumeration; text not of the form its pattern gives, such as a GUID;
-                text too long or too short; a number out of range); ``max_retries`` not a whole
-                number >= 0.
+                text too long or too short; a number out of range); a line's LineAmount is not
+                Quantity x UnitAmount; ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
                 failing element); with ``summarize_errors=False`` failed items are in the result
                 instead.
@@ -787,7 +790,10 @@ class RepeatingInvoicesResource:
             XeroError: The call failed otherwise (network, timeout, token endpoint,
                 unreadable answer).
         """
-        raw = self.with_raw_response.create_many(
+        return send_batch(
+            self.with_raw_response.create_many,
+            "repeating_invoices",
+            _checks.CHECKS[RepeatingInvoice],
             repeating_invoices,
             summarize_errors=summarize_errors,
             tenant_id=tenant_id,
@@ -795,7 +801,6 @@ class RepeatingInvoicesResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return batch_result(raw.parsed.repeating_invoices)
 
     def save(
         self,
@@ -829,8 +834,8 @@ class RepeatingInvoicesResource:
                 or ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
                 ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
                 outside its enumeration; text not of the form its pattern gives, such as a GUID;
-                text too long or too short; a number out of range); ``max_retries`` not a whole
-                number >= 0.
+                text too long or too short; a number out of range); a line's LineAmount is not
+                Quantity x UnitAmount; ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -855,7 +860,7 @@ class RepeatingInvoicesResource:
         self,
         repeating_invoices: Sequence[RepeatingInvoice],
         *,
-        summarize_errors: bool = True,
+        summarize_errors: bool = False,
         tenant_id: str | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -868,9 +873,10 @@ class RepeatingInvoicesResource:
         Args:
             repeating_invoices: A batch of repeating invoice templates to create (PUT RepeatingInvoices) or
                 create-or-update (POST RepeatingInvoices).
-            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
-                False: always an answer, each item with its own status, validation errors and
-                warnings.
+            summarize_errors: False (default): always an answer, each item with its own status, validation
+                errors and warnings. True: one invalid element fails the whole call with a
+                ValidationError, yet Xero may still save the valid ones without returning their
+                ids.
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
                 per call and reuses it on every retry, so a retried write applies once.
@@ -891,8 +897,8 @@ class RepeatingInvoicesResource:
                 or ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
                 ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
                 outside its enumeration; text not of the form its pattern gives, such as a GUID;
-                text too long or too short; a number out of range); ``max_retries`` not a whole
-                number >= 0.
+                text too long or too short; a number out of range); a line's LineAmount is not
+                Quantity x UnitAmount; ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
                 failing element); with ``summarize_errors=False`` failed items are in the result
                 instead.
@@ -905,7 +911,10 @@ class RepeatingInvoicesResource:
             XeroError: The call failed otherwise (network, timeout, token endpoint,
                 unreadable answer).
         """
-        raw = self.with_raw_response.save_many(
+        return send_batch(
+            self.with_raw_response.save_many,
+            "repeating_invoices",
+            _checks.CHECKS[RepeatingInvoice],
             repeating_invoices,
             summarize_errors=summarize_errors,
             tenant_id=tenant_id,
@@ -913,7 +922,6 @@ class RepeatingInvoicesResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return batch_result(raw.parsed.repeating_invoices)
 
     def update(
         self,
@@ -948,8 +956,8 @@ class RepeatingInvoicesResource:
                 or ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
                 ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
                 outside its enumeration; text not of the form its pattern gives, such as a GUID;
-                text too long or too short; a number out of range); ``max_retries`` not a whole
-                number >= 0.
+                text too long or too short; a number out of range); a line's LineAmount is not
+                Quantity x UnitAmount; ``max_retries`` not a whole number >= 0.
             NotFoundError: No such repeating invoice in this organisation.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
@@ -1004,8 +1012,8 @@ class RepeatingInvoicesResource:
                 or ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
                 ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
                 outside its enumeration; text not of the form its pattern gives, such as a GUID;
-                text too long or too short; a number out of range); ``max_retries`` not a whole
-                number >= 0.
+                text too long or too short; a number out of range); a line's LineAmount is not
+                Quantity x UnitAmount; ``max_retries`` not a whole number >= 0.
             NotFoundError: No such repeating invoice in this organisation.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
@@ -1162,8 +1170,8 @@ class AsyncRepeatingInvoicesResourceWithRawResponse:
                 or ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
                 ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
                 outside its enumeration; text not of the form its pattern gives, such as a GUID;
-                text too long or too short; a number out of range); ``max_retries`` not a whole
-                number >= 0.
+                text too long or too short; a number out of range); a line's LineAmount is not
+                Quantity x UnitAmount; ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -1194,7 +1202,7 @@ class AsyncRepeatingInvoicesResourceWithRawResponse:
         self,
         repeating_invoices: Sequence[RepeatingInvoice],
         *,
-        summarize_errors: bool = True,
+        summarize_errors: bool = False,
         tenant_id: str | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -1205,9 +1213,10 @@ class AsyncRepeatingInvoicesResourceWithRawResponse:
         Args:
             repeating_invoices: A batch of repeating invoice templates to create (PUT RepeatingInvoices) or
                 create-or-update (POST RepeatingInvoices).
-            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
-                False: always an answer, each item with its own status, validation errors and
-                warnings.
+            summarize_errors: False (default): always an answer, each item with its own status, validation
+                errors and warnings. True: one invalid element fails the whole call with a
+                ValidationError, yet Xero may still save the valid ones without returning their
+                ids.
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
                 per call and reuses it on every retry, so a retried write applies once.
@@ -1225,8 +1234,8 @@ class AsyncRepeatingInvoicesResourceWithRawResponse:
                 or ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
                 ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
                 outside its enumeration; text not of the form its pattern gives, such as a GUID;
-                text too long or too short; a number out of range); ``max_retries`` not a whole
-                number >= 0.
+                text too long or too short; a number out of range); a line's LineAmount is not
+                Quantity x UnitAmount; ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
                 failing element); with ``summarize_errors=False`` failed items are in the result
                 instead.
@@ -1285,8 +1294,8 @@ class AsyncRepeatingInvoicesResourceWithRawResponse:
                 or ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
                 ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
                 outside its enumeration; text not of the form its pattern gives, such as a GUID;
-                text too long or too short; a number out of range); ``max_retries`` not a whole
-                number >= 0.
+                text too long or too short; a number out of range); a line's LineAmount is not
+                Quantity x UnitAmount; ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -1317,7 +1326,7 @@ class AsyncRepeatingInvoicesResourceWithRawResponse:
         self,
         repeating_invoices: Sequence[RepeatingInvoice],
         *,
-        summarize_errors: bool = True,
+        summarize_errors: bool = False,
         tenant_id: str | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -1328,9 +1337,10 @@ class AsyncRepeatingInvoicesResourceWithRawResponse:
         Args:
             repeating_invoices: A batch of repeating invoice templates to create (PUT RepeatingInvoices) or
                 create-or-update (POST RepeatingInvoices).
-            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
-                False: always an answer, each item with its own status, validation errors and
-                warnings.
+            summarize_errors: False (default): always an answer, each item with its own status, validation
+                errors and warnings. True: one invalid element fails the whole call with a
+                ValidationError, yet Xero may still save the valid ones without returning their
+                ids.
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
                 per call and reuses it on every retry, so a retried write applies once.
@@ -1348,8 +1358,8 @@ class AsyncRepeatingInvoicesResourceWithRawResponse:
                 or ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
                 ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
                 outside its enumeration; text not of the form its pattern gives, such as a GUID;
-                text too long or too short; a number out of range); ``max_retries`` not a whole
-                number >= 0.
+                text too long or too short; a number out of range); a line's LineAmount is not
+                Quantity x UnitAmount; ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
                 failing element); with ``summarize_errors=False`` failed items are in the result
                 instead.
@@ -1410,8 +1420,8 @@ class AsyncRepeatingInvoicesResourceWithRawResponse:
                 or ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
                 ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
                 outside its enumeration; text not of the form its pattern gives, such as a GUID;
-                text too long or too short; a number out of range); ``max_retries`` not a whole
-                number >= 0.
+                text too long or too short; a number out of range); a line's LineAmount is not
+                Quantity x UnitAmount; ``max_retries`` not a whole number >= 0.
             NotFoundError: No such repeating invoice in this organisation.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
@@ -1471,8 +1481,8 @@ class AsyncRepeatingInvoicesResourceWithRawResponse:
                 or ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
                 ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
                 outside its enumeration; text not of the form its pattern gives, such as a GUID;
-                text too long or too short; a number out of range); ``max_retries`` not a whole
-                number >= 0.
+                text too long or too short; a number out of range); a line's LineAmount is not
+                Quantity x UnitAmount; ``max_retries`` not a whole number >= 0.
             NotFoundError: No such repeating invoice in this organisation.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
@@ -1682,8 +1692,8 @@ class AsyncRepeatingInvoicesResource:
                 or ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
                 ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
                 outside its enumeration; text not of the form its pattern gives, such as a GUID;
-                text too long or too short; a number out of range); ``max_retries`` not a whole
-                number >= 0.
+                text too long or too short; a number out of range); a line's LineAmount is not
+                Quantity x UnitAmount; ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -1708,7 +1718,7 @@ class AsyncRepeatingInvoicesResource:
         self,
         repeating_invoices: Sequence[RepeatingInvoice],
         *,
-        summarize_errors: bool = True,
+        summarize_errors: bool = False,
         tenant_id: str | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -1721,9 +1731,10 @@ class AsyncRepeatingInvoicesResource:
         Args:
             repeating_invoices: A batch of repeating invoice templates to create (PUT RepeatingInvoices) or
                 create-or-update (POST RepeatingInvoices).
-            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
-                False: always an answer, each item with its own status, validation errors and
-                warnings.
+            summarize_errors: False (default): always an answer, each item with its own status, validation
+                errors and warnings. True: one invalid element fails the whole call with a
+                ValidationError, yet Xero may still save the valid ones without returning their
+                ids.
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
                 per call and reuses it on every retry, so a retried write applies once.
@@ -1744,8 +1755,8 @@ class AsyncRepeatingInvoicesResource:
                 or ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
                 ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
                 outside its enumeration; text not of the form its pattern gives, such as a GUID;
-                text too long or too short; a number out of range); ``max_retries`` not a whole
-                number >= 0.
+                text too long or too short; a number out of range); a line's LineAmount is not
+                Quantity x UnitAmount; ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
                 failing element); with ``summarize_errors=False`` failed items are in the result
                 instead.
@@ -1758,7 +1769,10 @@ class AsyncRepeatingInvoicesResource:
             XeroError: The call failed otherwise (network, timeout, token endpoint,
                 unreadable answer).
         """
-        raw = await self.with_raw_response.create_many(
+        return await asend_batch(
+            self.with_raw_response.create_many,
+            "repeating_invoices",
+            _checks.CHECKS[RepeatingInvoice],
             repeating_invoices,
             summarize_errors=summarize_errors,
             tenant_id=tenant_id,
@@ -1766,7 +1780,6 @@ class AsyncRepeatingInvoicesResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return batch_result(raw.parsed.repeating_invoices)
 
     async def save(
         self,
@@ -1800,8 +1813,8 @@ class AsyncRepeatingInvoicesResource:
                 or ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
                 ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
                 outside its enumeration; text not of the form its pattern gives, such as a GUID;
-                text too long or too short; a number out of range); ``max_retries`` not a whole
-                number >= 0.
+                text too long or too short; a number out of range); a line's LineAmount is not
+                Quantity x UnitAmount; ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -1826,7 +1839,7 @@ class AsyncRepeatingInvoicesResource:
         self,
         repeating_invoices: Sequence[RepeatingInvoice],
         *,
-        summarize_errors: bool = True,
+        summarize_errors: bool = False,
         tenant_id: str | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -1839,9 +1852,10 @@ class AsyncRepeatingInvoicesResource:
         Args:
             repeating_invoices: A batch of repeating invoice templates to create (PUT RepeatingInvoices) or
                 create-or-update (POST RepeatingInvoices).
-            summarize_errors: True (default): one invalid element fails the whole call with a ValidationError.
-                False: always an answer, each item with its own status, validation errors and
-                warnings.
+            summarize_errors: False (default): always an answer, each item with its own status, validation
+                errors and warnings. True: one invalid element fails the whole call with a
+                ValidationError, yet Xero may still save the valid ones without returning their
+                ids.
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
                 per call and reuses it on every retry, so a retried write applies once.
@@ -1862,8 +1876,8 @@ class AsyncRepeatingInvoicesResource:
                 or ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
                 ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
                 outside its enumeration; text not of the form its pattern gives, such as a GUID;
-                text too long or too short; a number out of range); ``max_retries`` not a whole
-                number >= 0.
+                text too long or too short; a number out of range); a line's LineAmount is not
+                Quantity x UnitAmount; ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
                 failing element); with ``summarize_errors=False`` failed items are in the result
                 instead.
@@ -1876,7 +1890,10 @@ class AsyncRepeatingInvoicesResource:
             XeroError: The call failed otherwise (network, timeout, token endpoint,
                 unreadable answer).
         """
-        raw = await self.with_raw_response.save_many(
+        return await asend_batch(
+            self.with_raw_response.save_many,
+            "repeating_invoices",
+            _checks.CHECKS[RepeatingInvoice],
             repeating_invoices,
             summarize_errors=summarize_errors,
             tenant_id=tenant_id,
@@ -1884,7 +1901,6 @@ class AsyncRepeatingInvoicesResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return batch_result(raw.parsed.repeating_invoices)
 
     async def update(
         self,
@@ -1919,8 +1935,8 @@ class AsyncRepeatingInvoicesResource:
                 or ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
                 ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
                 outside its enumeration; text not of the form its pattern gives, such as a GUID;
-                text too long or too short; a number out of range); ``max_retries`` not a whole
-                number >= 0.
+                text too long or too short; a number out of range); a line's LineAmount is not
+                Quantity x UnitAmount; ``max_retries`` not a whole number >= 0.
             NotFoundError: No such repeating invoice in this organisation.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
@@ -1975,8 +1991,8 @@ class AsyncRepeatingInvoicesResource:
                 or ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
                 ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
                 outside its enumeration; text not of the form its pattern gives, such as a GUID;
-                text too long or too short; a number out of range); ``max_retries`` not a whole
-                number >= 0.
+                text too long or too short; a number out of range); a line's LineAmount is not
+                Quantity x UnitAmount; ``max_retries`` not a whole number >= 0.
             NotFoundError: No such repeating invoice in this organisation.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).

@@ -27,7 +27,7 @@ from ..._runtime import (
     TimeoutTypes,
 )
 from ..._runtime._base_client import require_payload
-from ..._runtime._batch import BatchResult, batch_result
+from ..._runtime._batch import BatchResult, asend_batch, send_batch
 from ..._runtime._query import (
     encode_path_segment,
     encode_string,
@@ -616,14 +616,16 @@ class TaxRatesResource:
             XeroError: The call failed otherwise (network, timeout, token endpoint,
                 unreadable answer).
         """
-        raw = self.with_raw_response.create_many(
+        return send_batch(
+            self.with_raw_response.create_many,
+            "tax_rates",
+            _checks.CHECKS[TaxRate],
             tax_rates,
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
             max_retries=max_retries,
         )
-        return batch_result(raw.parsed.tax_rates)
 
     def save(
         self,
@@ -723,14 +725,16 @@ class TaxRatesResource:
             XeroError: The call failed otherwise (network, timeout, token endpoint,
                 unreadable answer).
         """
-        raw = self.with_raw_response.save_many(
+        return send_batch(
+            self.with_raw_response.save_many,
+            "tax_rates",
+            _checks.CHECKS[TaxRate],
             tax_rates,
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
             max_retries=max_retries,
         )
-        return batch_result(raw.parsed.tax_rates)
 
 
 class AsyncTaxRatesResourceWithRawResponse:
@@ -1299,14 +1303,16 @@ class AsyncTaxRatesResource:
             XeroError: The call failed otherwise (network, timeout, token endpoint,
                 unreadable answer).
         """
-        raw = await self.with_raw_response.create_many(
+        return await asend_batch(
+            self.with_raw_response.create_many,
+            "tax_rates",
+            _checks.CHECKS[TaxRate],
             tax_rates,
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
             max_retries=max_retries,
         )
-        return batch_result(raw.parsed.tax_rates)
 
     async def save(
         self,
@@ -1406,11 +1412,13 @@ class AsyncTaxRatesResource:
             XeroError: The call failed otherwise (network, timeout, token endpoint,
                 unreadable answer).
         """
-        raw = await self.with_raw_response.save_many(
+        return await asend_batch(
+            self.with_raw_response.save_many,
+            "tax_rates",
+            _checks.CHECKS[TaxRate],
             tax_rates,
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
             max_retries=max_retries,
         )
-        return batch_result(raw.parsed.tax_rates)

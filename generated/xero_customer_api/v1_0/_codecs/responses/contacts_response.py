@@ -23,6 +23,7 @@ from ...._runtime._codec import (
     invalid,
     missing,
     parse_utc_datetime,
+    repeated,
     skipped,
     to_bytes,
     unknown,
@@ -55,9 +56,14 @@ def decode_contacts_response(el: etree._Element, strict: bool = False) -> Contac
     v_provider_name: str | None = None
     v_date_time_utc: datetime.datetime | None = None
     v_contacts: list[Contact] = []
+    w_errors = False
+    w_contacts = False
     for child in el:
         tag = child.tag
         if tag == "Errors":
+            if w_errors:  # a second list is never joined to the first
+                raise repeated("Response", "Errors")
+            w_errors = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "Error":
@@ -68,17 +74,28 @@ def decode_contacts_response(el: etree._Element, strict: bool = False) -> Contac
                     elif isinstance(item.tag, str):
                         skipped("Errors", item.tag)
         elif tag == "ID":
+            if v_id is not None:  # a second value never silently wins
+                raise repeated("Response", "ID")
             v_id = child.text or ""
         elif tag == "Status":
+            if v_status is not None:  # a second value never silently wins
+                raise repeated("Response", "Status")
             v_status = child.text or ""
         elif tag == "ProviderName":
+            if v_provider_name is not None:  # a second value never silently wins
+                raise repeated("Response", "ProviderName")
             v_provider_name = child.text or ""
         elif tag == "DateTimeUTC":
+            if v_date_time_utc is not None:  # a second value never silently wins
+                raise repeated("Response", "DateTimeUTC")
             try:
                 v_date_time_utc = parse_utc_datetime(child.text or "")
             except ValueError:
                 raise invalid("Xero UTC timestamp", "Response.DateTimeUTC", child.text) from None
         elif tag == "Contacts":
+            if w_contacts:  # a second list is never joined to the first
+                raise repeated("Response", "Contacts")
+            w_contacts = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "Contact":

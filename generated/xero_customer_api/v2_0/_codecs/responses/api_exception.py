@@ -19,6 +19,7 @@ from lxml.etree import SubElement
 
 from ...._runtime._codec import (
     read_int,
+    repeated,
     skipped,
     to_bytes,
     unknown,
@@ -47,15 +48,25 @@ def decode_api_exception(el: etree._Element, strict: bool = False) -> ApiExcepti
     v_type: str | None = None
     v_message: str | None = None
     v_elements: list[DataContractBase] = []
+    w_elements = False
     for child in el:
         tag = child.tag
         if tag == "ErrorNumber":
+            if v_error_number is not None:  # a second value never silently wins
+                raise repeated("ApiException", "ErrorNumber")
             v_error_number = read_int(child.text, "ApiException.ErrorNumber")
         elif tag == "Type":
+            if v_type is not None:  # a second value never silently wins
+                raise repeated("ApiException", "Type")
             v_type = child.text or ""
         elif tag == "Message":
+            if v_message is not None:  # a second value never silently wins
+                raise repeated("ApiException", "Message")
             v_message = child.text or ""
         elif tag == "Elements":
+            if w_elements:  # a second list is never joined to the first
+                raise repeated("ApiException", "Elements")
+            w_elements = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "DataContractBase":

@@ -22,6 +22,7 @@ from lxml.etree import SubElement
 from ...._runtime._codec import (
     invalid,
     parse_utc_datetime,
+    repeated,
     skipped,
     to_bytes,
     unknown,
@@ -52,20 +53,32 @@ def decode_batch_payments_response(
     v_provider_name: str | None = None
     v_date_time_utc: datetime.datetime | None = None
     v_batch_payments: list[BatchPayment] = []
+    w_batch_payments = False
     for child in el:
         tag = child.tag
         if tag == "Id":
+            if v_id is not None:  # a second value never silently wins
+                raise repeated("Response", "Id")
             v_id = child.text or ""
         elif tag == "Status":
+            if v_status is not None:  # a second value never silently wins
+                raise repeated("Response", "Status")
             v_status = child.text or ""
         elif tag == "ProviderName":
+            if v_provider_name is not None:  # a second value never silently wins
+                raise repeated("Response", "ProviderName")
             v_provider_name = child.text or ""
         elif tag == "DateTimeUTC":
+            if v_date_time_utc is not None:  # a second value never silently wins
+                raise repeated("Response", "DateTimeUTC")
             try:
                 v_date_time_utc = parse_utc_datetime(child.text or "")
             except ValueError:
                 raise invalid("Xero UTC timestamp", "Response.DateTimeUTC", child.text) from None
         elif tag == "BatchPayments":
+            if w_batch_payments:  # a second list is never joined to the first
+                raise repeated("Response", "BatchPayments")
+            w_batch_payments = True
             if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
                 for item in child:
                     if item.tag == "BatchPayment":

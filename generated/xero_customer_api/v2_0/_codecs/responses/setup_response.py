@@ -22,6 +22,7 @@ from lxml.etree import SubElement
 from ...._runtime._codec import (
     invalid,
     parse_utc_datetime,
+    repeated,
     skipped,
     to_bytes,
     unknown,
@@ -50,17 +51,27 @@ def decode_setup_response(el: etree._Element, strict: bool = False) -> SetupResp
     for child in el:
         tag = child.tag
         if tag == "Id":
+            if v_id is not None:  # a second value never silently wins
+                raise repeated("Response", "Id")
             v_id = child.text or ""
         elif tag == "Status":
+            if v_status is not None:  # a second value never silently wins
+                raise repeated("Response", "Status")
             v_status = child.text or ""
         elif tag == "ProviderName":
+            if v_provider_name is not None:  # a second value never silently wins
+                raise repeated("Response", "ProviderName")
             v_provider_name = child.text or ""
         elif tag == "DateTimeUTC":
+            if v_date_time_utc is not None:  # a second value never silently wins
+                raise repeated("Response", "DateTimeUTC")
             try:
                 v_date_time_utc = parse_utc_datetime(child.text or "")
             except ValueError:
                 raise invalid("Xero UTC timestamp", "Response.DateTimeUTC", child.text) from None
         elif tag == "ImportSummary":
+            if v_import_summary is not None:  # a second value never silently wins
+                raise repeated("Response", "ImportSummary")
             v_import_summary = decode_import_summary(child, strict)
         elif strict and isinstance(tag, str):
             raise unknown("Response", tag)

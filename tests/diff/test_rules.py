@@ -728,12 +728,20 @@ ACCOUNT_NUMBER = _write_element(
     "text50",
     "The organisation's own account number for the contact (at most 50 characters).",
 )
+LANGUAGE = _write_element("PreferredLanguage", "text50", "Language of the contact.")
+SKYPE_READ = '          <xs:element name="SkypeUserName" type="xs:string" minOccurs="0">'
+SKYPE_WRITE = '      <xs:element name="SkypeUserName" type="xs:string" minOccurs="0">'
 WRITE_CASES: dict[str, list[Edit]] = {
     "email-removed": [(WRITE_TYPES, EMAIL, "")],
     "order-swapped": [
         (WRITE_TYPES, CONTACT_NUMBER + ACCOUNT_NUMBER, ACCOUNT_NUMBER + CONTACT_NUMBER)
     ],
     "email-type": [(WRITE_TYPES, EMAIL, EMAIL.replace('"text255"', '"text500"'))],
+    # a new element of the read type and of the write type at once
+    "language-added": [
+        ("types.xsd", SKYPE_READ, LANGUAGE.replace("      <", "          <") + SKYPE_READ),
+        (WRITE_TYPES, SKYPE_WRITE, LANGUAGE + SKYPE_WRITE),
+    ],
 }
 
 
@@ -806,3 +814,19 @@ def test_versions_without_write_schemas_report_no_roots() -> None:
     base = tiny_contract()
     assert base.requests == {} and not any(m.write_type for m in base.models.values())
     assert [w.element for w in base.models["Draft"].writes] == ["Ref", "Title", "Count", "Lines"]
+
+
+def test_a_new_element_written_at_once_is_dangerous(v2_contracts: dict[str, Contract]) -> None:
+    changes = compare(v2_contracts["base"], v2_contracts["language-added"])
+    _check(changes, {"write-element-added", "request-field-added", "response-field-added"})
+    added = next(c for c in changes if c.id == "write-element-added")
+    assert (added.subject, added.level, added.new) == (
+        "field Contact.PreferredLanguage",
+        "dangerous",
+        "text50",
+    )
+    # the write type writes it: a contact read from an answer sends it back when saved
+    contact = v2_contracts["language-added"].models["Contact"]
+    assert "PreferredLanguage" in [w.element for w in contact.writes]
+    # a version without write types (1.0, tiny) judges a new request field safe, as before
+    assert not tiny_contract().models["Draft"].write_type

@@ -277,7 +277,9 @@ class _Sym:
     def field(self, model: str, f: Field, request: bool, response: bool) -> tuple[str, ...]:
         found = [f"{self.model(model)}.{f.name}"]
         if request:
-            for ep in self.request_users.get(model, ()):
+            users = self.request_users.get(model, ())
+            direct = [ep for ep in users if ep.request and ep.request.model == model]
+            for ep in [*direct, *(ep for ep in users if ep not in direct)]:
                 found.append(self.method(ep, ep.request.param if ep.request else None))
                 found.append(f"{self.command(ep)} (input field {f.name})")
         if response:
@@ -799,24 +801,44 @@ def _fields(
         f, g = a.field(source), b.field(target)
         assert f is not None and g is not None
         _field(b, f, g, refs, out, sn, req_old and b.in_request, resp_old and b.in_response)
-    _writes(a, b, pairs, out, so, sn, refs)
+    _writes(a, b, pairs, added, out, so, sn, refs)
 
 
 def _writes(
     a: Model,
     b: Model,
     pairs: dict[str, str],
+    added: set[str],
     out: list[Change],
     so: _Sym,
     sn: _Sym,
     refs: dict[str, str],
 ) -> None:
     """What requests write of a model both sides write: its elements, their declared types
-    (write schemas only) and their order. ``pairs`` maps the old keys of kept fields to new."""
+    (write schemas only) and their order. ``pairs`` maps the old keys of kept fields to new;
+    ``added`` holds the keys of new fields."""
     if not (a.in_request and b.in_request):
         return
     was_written = {w.element: w for w in a.writes}
     now_written = {w.element: w for w in b.writes}
+    if a.write_type and b.write_type:
+        # A new element of the model that its write type writes: request-field-added says a
+        # caller may set it; it is also sent back whenever a record read from an answer is
+        # saved, and the server may refuse it in a request (as it does read-only elements).
+        # (From a version without write types, e.g. 1.0 -> 2.0, a new field is just new.)
+        for key in sorted(added & set(now_written)):
+            g = b.field(key)
+            assert g is not None
+            out.append(
+                Change(
+                    "write-element-added",
+                    f"field {b.name}.{key}",
+                    "now written by requests",
+                    sn.field(b.name, g, True, False),
+                    None,
+                    now_written[key].type or None,
+                )
+            )
     for source, target in sorted(pairs.items()):
         f, g = a.field(source), b.field(target)
         assert f is not None and g is not None

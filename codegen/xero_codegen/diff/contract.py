@@ -11,6 +11,13 @@ Fields the IR of a later API version adds (path parameters, headers, parameter d
 write shapes) are read with ``getattr`` and a neutral default, so this module works on the
 IR before and after they exist.
 
+What requests write is part of the contract: each model's :attr:`Model.writes` (the
+elements of its write type in the order the SDK writes them, each with the type the write
+schema declares; every element of the model for a version without write schemas), whether
+the server reads the model's elements in any order (:attr:`Model.any_order`: its type in the
+read schemas is an ``xs:all``, as in 2.0), and the request documents
+(:attr:`Contract.requests`, the write schemas' root elements).
+
 Renames (read from ``manifest.toml`` here, not by the generator):
 
 - ``renamed_from = "resource.name"`` (or just ``"name"``, same resource) on an ``[[endpoints]]``;

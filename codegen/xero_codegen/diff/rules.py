@@ -12,7 +12,10 @@ categories) by what they protect:
 
 Direction matters: a model field is judged as part of a request (what the SDK writes) and
 as part of a response (what it reads) separately, so a shared model can yield one change of
-each side. :data:`RULES` is the whole table; :func:`compare` is the only entry point.
+each side. What requests carry is judged on its own too (the ``write-*`` and
+``request-root-*`` rules): an element of a model that stays can stop or start being written
+(2.0's write types in ``requests/write_types.xsd``), change its declared type or its place in
+the order, and a request document can come or go. :data:`RULES` is the whole table; :func:`compare` is the only entry point.
 """
 
 from __future__ import annotations

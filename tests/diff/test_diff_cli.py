@@ -134,3 +134,66 @@ def test_guard_skips_without_tag_or_main(tmp_path: Path) -> None:
     _break(repo)
     code, out = _run("release-check", "--root", str(repo))
     assert code == 0 and "skipped" in out
+
+
+def test_removing_a_written_element_is_breaking_in_every_format(tmp_path: Path) -> None:
+    """Issue 21, item 7: EmailAddress removed from the Contact write type (the SDK would stop
+    sending every contact's email) reported no change at all."""
+    v2 = ROOT / "schemas" / "v2.0"
+    write_types = v2 / "requests" / "write_types.xsd"
+    text = write_types.read_text(encoding="utf-8")
+    start = text.index('<xs:complexType name="Contact">')
+    begin = text.index('      <xs:element name="EmailAddress"', start)
+    end = text.index("</xs:element>\n", begin) + len("</xs:element>\n")
+    new = edited_copy(
+        tmp_path / "v2.0", [("requests/write_types.xsd", text[begin:end], "")], source=v2
+    )
+    code, out = _run("diff", str(v2), str(new), "--fail-on", "breaking")
+    assert code == 1
+    assert "1 changes: 1 breaking, 0 dangerous, 0 safe" in out
+    assert "breaking  write-element-removed" in out and "field Contact.EmailAddress" in out
+    assert "client.contacts.create(contact=...)" in out or "(+" in out
+    code, md = _run("diff", str(v2), str(new), "--format", "markdown")
+    assert code == 0 and "### Breaking (1)" in md
+    assert "| `write-element-removed` | field Contact.EmailAddress |" in md
+    code, out = _run("diff", str(v2), str(new), "--format", "json")
+    data = json.loads(out)
+    jsonschema.validate(data, json.loads(SCHEMA_PATH.read_text(encoding="utf-8")))
+    assert data["summary"]["worst"] == "breaking"
+    (change,) = data["changes"]
+    assert (change["id"], change["level"], change["layers"]) == (
+        "write-element-removed",
+        "breaking",
+        ["wire"],
+    )
+    assert change["subject"] == "field Contact.EmailAddress"
+    assert "v2_0.models.Contact.email_address" in change["symbols"]
+    assert "client.contacts.create(contact=...)" in change["symbols"]
+
+
+def test_guard_sees_write_shapes(tmp_path: Path) -> None:
+    """A written element removed needs a bump; the order of an xs:all type's elements does not."""
+    repo = tmp_path / "repo"
+    shutil.copytree(ROOT / "schemas" / "v2.0", repo / "schemas" / "v2.0")
+    (repo / "pyproject.toml").write_text('[project]\nname = "x"\nversion = "0.1.0"\n')
+    (repo / "CHANGELOG.md").write_text("# Changelog\n\n## [0.1.0]\n\n- first\n")
+    _git(repo.parent, "init", "-q", "-b", "main", str(repo))
+    _git(repo, "-c", "user.name=t", "-c", "user.email=t@example.com", "add", "-A")
+    _git(repo, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qm", "init")
+    write_types = repo / "schemas" / "v2.0" / "requests" / "write_types.xsd"
+    text = write_types.read_text(encoding="utf-8")
+    start = text.index('<xs:complexType name="Contact">')
+    first = text.index('      <xs:element name="ContactNumber"', start)
+    second = text.index('      <xs:element name="AccountNumber"', start)
+    third = text.index('      <xs:element name="ContactStatus"', start)
+    swapped = text[:first] + text[second:third] + text[first:second] + text[third:]
+    write_types.write_text(swapped, encoding="utf-8")
+    code, out = _run("release-check", "--root", str(repo))
+    assert code == 0, out
+    assert "schemas/v2.0: 1 changes since main, 0 breaking" in out
+    begin = swapped.index('      <xs:element name="EmailAddress"', start)
+    end = swapped.index("</xs:element>\n", begin) + len("</xs:element>\n")
+    write_types.write_text(swapped[:begin] + swapped[end:], encoding="utf-8")
+    code, out = _run("release-check", "--root", str(repo))
+    assert code == 1
+    assert "breaking in schemas/v2.0: write-element-removed field Contact.EmailAddress" in out

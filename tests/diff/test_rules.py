@@ -695,3 +695,138 @@ def test_every_rule_has_a_test() -> None:
     source = Path(__file__).read_text(encoding="utf-8")
     tested |= {rule for rule in RULES if f'{{"{rule}"}}' in source}
     assert tested == set(RULES)
+
+
+# ------------------------------------------------------------------------------ write shapes
+# 2.0's write types (requests/write_types.xsd): what the SDK sends, in its order. Edited copies
+# of the project's own 2.0 schemas (issue 21, item 7: removing EmailAddress from the Contact
+# write type reported no change at all).
+
+V2 = Path(__file__).resolve().parents[2] / "schemas" / "v2.0"
+WRITE_TYPES = "requests/write_types.xsd"
+
+
+def _write_element(name: str, type_: str, doc: str) -> str:
+    return (
+        f'      <xs:element name="{name}" type="{type_}" minOccurs="0">\n'
+        f"        <xs:annotation><xs:documentation>{doc}</xs:documentation></xs:annotation>\n"
+        "      </xs:element>\n"
+    )
+
+
+EMAIL = _write_element(
+    "EmailAddress", "text255", "Email address of the contact (at most 255 characters)."
+)
+CONTACT_NUMBER = _write_element(
+    "ContactNumber",
+    "text50",
+    "An API-only external key for the contact (1 to 50 characters); also gets the contact in"
+    " GET Contacts/{ContactNumber}.",
+)
+ACCOUNT_NUMBER = _write_element(
+    "AccountNumber",
+    "text50",
+    "The organisation's own account number for the contact (at most 50 characters).",
+)
+LANGUAGE = _write_element("PreferredLanguage", "text50", "Language of the contact.")
+SKYPE_READ = '          <xs:element name="SkypeUserName" type="xs:string" minOccurs="0">'
+SKYPE_WRITE = '      <xs:element name="SkypeUserName" type="xs:string" minOccurs="0">'
+WRITE_CASES: dict[str, list[Edit]] = {
+    "email-removed": [(WRITE_TYPES, EMAIL, "")],
+    "order-swapped": [
+        (WRITE_TYPES, CONTACT_NUMBER + ACCOUNT_NUMBER, ACCOUNT_NUMBER + CONTACT_NUMBER)
+    ],
+    "email-type": [(WRITE_TYPES, EMAIL, EMAIL.replace('"text255"', '"text500"'))],
+    # a new element of the read type and of the write type at once
+    "language-added": [
+        ("types.xsd", SKYPE_READ, LANGUAGE.replace("      <", "          <") + SKYPE_READ),
+        (WRITE_TYPES, SKYPE_WRITE, LANGUAGE + SKYPE_WRITE),
+    ],
+}
+
+
+@pytest.fixture(scope="module")
+def v2_contracts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Contract]:
+    root = tmp_path_factory.mktemp("v2")
+    found = {"base": load_contract(V2)}
+    for case, edits in WRITE_CASES.items():
+        found[case] = load_contract(edited_copy(root / case, edits, source=V2))
+    return found
+
+
+def test_write_element_removed_is_breaking(v2_contracts: dict[str, Contract]) -> None:
+    changes = compare(v2_contracts["base"], v2_contracts["email-removed"])
+    _check(changes, {"write-element-removed"})
+    (change,) = changes
+    assert change.subject == "field Contact.EmailAddress"
+    assert change.level == "breaking" and change.layers == ("wire",)
+    assert "v2_0.models.Contact.email_address" in change.symbols
+    assert "client.contacts.create(contact=...)" in change.symbols
+    # the model still has the element: answers still carry it, nothing else changed
+    assert v2_contracts["email-removed"].models["Contact"].field("EmailAddress") is not None
+
+
+def test_write_element_added_is_dangerous(v2_contracts: dict[str, Contract]) -> None:
+    changes = compare(v2_contracts["email-removed"], v2_contracts["base"])
+    _check(changes, {"write-element-added"})
+    assert changes[0].new == "text255"
+
+
+def test_write_order_changed_is_safe_where_xero_reads_any_order(
+    v2_contracts: dict[str, Contract],
+) -> None:
+    base, swapped = v2_contracts["base"], v2_contracts["order-swapped"]
+    assert base.models["Contact"].any_order  # types.xsd declares Contact as an xs:all
+    changes = compare(base, swapped)
+    _check(changes, {"write-order-changed"})
+    assert changes[0].old is not None and changes[0].new is not None
+    assert changes[0].old.startswith("ContactID, ContactNumber, AccountNumber")
+    assert changes[0].new.startswith("ContactID, AccountNumber, ContactNumber")
+    assert "any order" in RULES["write-order-changed"].summary
+    # a server that reads one order (xs:sequence) refuses the old order
+    sequence = dataclasses.replace(swapped.models["Contact"], any_order=False)
+    strict = dataclasses.replace(swapped, models={**swapped.models, "Contact": sequence})
+    _check(compare(base, strict), {"request-field-order-changed"})
+
+
+def test_write_element_type_changed_is_breaking(v2_contracts: dict[str, Contract]) -> None:
+    changes = compare(v2_contracts["base"], v2_contracts["email-type"])
+    _check(changes, {"write-element-type-changed"})
+    assert (changes[0].old, changes[0].new) == ("text255", "text500")
+
+
+def test_request_roots(v2_contracts: dict[str, Contract]) -> None:
+    base = v2_contracts["base"]
+    assert base.requests["Contacts"].item == "Contact"
+    without = {k: v for k, v in base.requests.items() if k != "Contacts"}
+    removed = dataclasses.replace(base, requests=without)
+    changes = compare(base, removed)
+    _check(changes, {"request-root-removed"})
+    assert changes[0].subject == "request <Contacts>"
+    assert "client.contacts.create_many(contacts=...)" in changes[0].symbols
+    _check(compare(removed, base), {"request-root-added"})
+    single = dataclasses.replace(base.requests["Contacts"], item=None)
+    changed = dataclasses.replace(base, requests={**base.requests, "Contacts": single})
+    _check(compare(base, changed), {"request-root-changed"})
+
+
+def test_versions_without_write_schemas_report_no_roots() -> None:
+    base = tiny_contract()
+    assert base.requests == {} and not any(m.write_type for m in base.models.values())
+    assert [w.element for w in base.models["Draft"].writes] == ["Ref", "Title", "Count", "Lines"]
+
+
+def test_a_new_element_written_at_once_is_dangerous(v2_contracts: dict[str, Contract]) -> None:
+    changes = compare(v2_contracts["base"], v2_contracts["language-added"])
+    _check(changes, {"write-element-added", "request-field-added", "response-field-added"})
+    added = next(c for c in changes if c.id == "write-element-added")
+    assert (added.subject, added.level, added.new) == (
+        "field Contact.PreferredLanguage",
+        "dangerous",
+        "text50",
+    )
+    # the write type writes it: a contact read from an answer sends it back when saved
+    contact = v2_contracts["language-added"].models["Contact"]
+    assert "PreferredLanguage" in [w.element for w in contact.writes]
+    # a version without write types (1.0, tiny) judges a new request field safe, as before
+    assert not tiny_contract().models["Draft"].write_type

@@ -11,6 +11,13 @@ Fields the IR of a later API version adds (path parameters, headers, parameter d
 write shapes) are read with ``getattr`` and a neutral default, so this module works on the
 IR before and after they exist.
 
+What requests write is part of the contract: each model's :attr:`Model.writes` (the
+elements of its write type in the order the SDK writes them, each with the type the write
+schema declares; every element of the model for a version without write schemas), whether
+the server reads the model's elements in any order (:attr:`Model.any_order`: its type in the
+read schemas is an ``xs:all``, as in 2.0), and the request documents
+(:attr:`Contract.requests`, the write schemas' root elements).
+
 Renames (read from ``manifest.toml`` here, not by the generator):
 
 - ``renamed_from = "resource.name"`` (or just ``"name"``, same resource) on an ``[[endpoints]]``;
@@ -36,10 +43,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from lxml import etree
 from xsdata.codegen.models import Attr, Class
 from xsdata.models.config import GeneratorConfig
 
-from ..frontend import load_api
+from ..frontend import _write_shapes, load_api
 from ..manifest import load_manifest
 from ..xsdata_driver import CONFIG_PATH, XeroFilters, render_models
 
@@ -85,6 +93,14 @@ class Field:
 
 
 @dataclass(frozen=True)
+class WriteElement:
+    """One element a request writes for a model, in the order the SDK writes them."""
+
+    element: str  # the child element (the wrapper of a wrapped list): a Field.key
+    type: str  # its type as the write schema declares it (of one item for a list); "" without one
+
+
+@dataclass(frozen=True)
 class Model:
     name: str
     root: str
@@ -92,6 +108,13 @@ class Model:
     fields: tuple[Field, ...]
     in_request: bool = False
     in_response: bool = False
+    # What requests write for this model, in the SDK's order: its write type's elements when
+    # the version has write schemas (``write_type``), else every element of the model; empty
+    # when no request writes the model.
+    writes: tuple[WriteElement, ...] = ()
+    write_type: bool = False  # a write schema declares its write shape (the 2.0 write types)
+    # Its schema type is an ``xs:all``: the server reads its elements in any order (2.0).
+    any_order: bool = False
 
     def field(self, key: str) -> Field | None:
         for f in self.fields:
@@ -156,6 +179,15 @@ class Endpoint:
 
 
 @dataclass(frozen=True)
+class RequestDocument:
+    """A root element of a write schema: the document a request body is."""
+
+    element: str
+    model: str  # the model written (of one item for a batch)
+    item: str | None  # the repeated element of a batch
+
+
+@dataclass(frozen=True)
 class Contract:
     version: str
     package: str
@@ -169,6 +201,8 @@ class Contract:
     renames: dict[str, str] = field(default_factory=dict)  # [renames] table: new -> old
     tenant_parameter: bool = False  # every method takes tenant_id=
     idempotency: bool = False  # every PUT/POST takes idempotency_key=
+    # The write schemas' root elements by name (empty without write schemas).
+    requests: dict[str, RequestDocument] = field(default_factory=dict)
 
 
 class ContractError(ValueError):
@@ -210,6 +244,28 @@ def _reach(roots: set[str], refs: dict[str, set[str]]) -> set[str]:
         seen.add(name)
         todo.extend(r for r in refs.get(name, ()) if r not in seen)
     return seen
+
+
+_XS = "{http://www.w3.org/2001/XMLSchema}"
+
+
+def _any_order_types(schema_dir: Path, write_schemas: str | None) -> set[str]:
+    """Names of the complex types (outside the write schemas) whose content is an ``xs:all``."""
+    write_dir = (schema_dir / write_schemas).resolve() if write_schemas else None
+    parser = etree.XMLParser(resolve_entities=False, no_network=True)
+    found: set[str] = set()
+    for xsd in sorted(schema_dir.rglob("*.xsd")):
+        if write_dir is not None and write_dir in xsd.resolve().parents:
+            continue
+        for ctype in etree.parse(str(xsd), parser).getroot().iter(f"{_XS}complexType"):
+            name = ctype.get("name")
+            content = [
+                *ctype.iterfind(f"{_XS}all"),
+                *ctype.iterfind(f"{_XS}complexContent/*/{_XS}all"),
+            ]
+            if name and content:
+                found.add(name)
+    return found
 
 
 _CACHE: dict[str, Contract] = {}
@@ -344,6 +400,13 @@ def _load(schema_dir: Path, manifest_path: Path) -> Contract:
     enum_request = {r for name in in_request for r in write_refs.get(name, ())}
     enum_response = {r for name in in_response for r in read_refs.get(name, ())}
 
+    # The write shapes as the write schemas declare them (the IR keeps the model's fields of
+    # each, in order; the declared type of each element is read here with the front end's
+    # own reader), and which types the server reads in any order.
+    write_schemas = api_raw.get("write_schemas")
+    shapes = _write_shapes(schema_dir, str(write_schemas))[0] if write_schemas else {}
+    any_order = _any_order_types(schema_dir, str(write_schemas) if write_schemas else None)
+
     models: dict[str, Model] = {}
     for cm in codec.models:
         obj = by_class[cm.name]
@@ -376,6 +439,13 @@ def _load(schema_dir: Path, manifest_path: Path) -> Contract:
                     in_response=cm.name in in_response,
                 )
             )
+        view = write_views[cm.name]
+        writes: tuple[WriteElement, ...] = ()
+        if cm.name in in_request and view is not None:
+            declared = dict(shapes.get(obj.name, ()))
+            writes = tuple(WriteElement(f.outer_tag, declared.get(f.outer_tag, "")) for f in view)
+        elif cm.name in in_request:
+            writes = tuple(WriteElement(f.key, "") for f in fields if not f.attribute)
         models[cm.name] = Model(
             name=cm.name,
             root=cm.root,
@@ -383,6 +453,9 @@ def _load(schema_dir: Path, manifest_path: Path) -> Contract:
             fields=tuple(fields),
             in_request=cm.name in in_request,
             in_response=cm.name in in_response,
+            writes=writes,
+            write_type=view is not None,
+            any_order=obj.name in any_order,
         )
 
     enums: dict[str, EnumType] = {}
@@ -412,4 +485,8 @@ def _load(schema_dir: Path, manifest_path: Path) -> Contract:
         renames={str(k): str(v) for k, v in manifest.get("renames", {}).items()},
         tenant_parameter=bool(api_raw.get("tenant_parameter", False)),
         idempotency=bool(api_raw.get("idempotency", False)),
+        requests={
+            r.element: RequestDocument(r.element, r.model, r.item)
+            for r in getattr(api, "requests", ())
+        },
     )

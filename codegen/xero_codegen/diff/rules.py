@@ -12,7 +12,10 @@ categories) by what they protect:
 
 Direction matters: a model field is judged as part of a request (what the SDK writes) and
 as part of a response (what it reads) separately, so a shared model can yield one change of
-each side. :data:`RULES` is the whole table; :func:`compare` is the only entry point.
+each side. What requests carry is judged on its own too (the ``write-*`` and
+``request-root-*`` rules): an element of a model that stays can stop or start being written
+(2.0's write types in ``requests/write_types.xsd``), change its declared type or its place in
+the order, and a request document can come or go. :data:`RULES` is the whole table; :func:`compare` is the only entry point.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from .contract import Contract, Endpoint, EnumType, Field, Model, Param
+from .contract import Contract, Endpoint, EnumType, Field, Model, Param, RequestDocument
 
 LEVELS = ("safe", "dangerous", "breaking")
 LAYERS = ("wire", "python", "cli")
@@ -125,9 +128,62 @@ RULES: dict[str, Rule] = _rules(
         "answers may hold values outside the old facet",
     ),
     ("response-facet-tightened", "safe", "wire", "answers stay within a narrower facet"),
-    ("request-field-order-changed", "breaking", "wire", "the old SDK writes another order"),
+    (
+        "request-field-order-changed",
+        "breaking",
+        "wire",
+        "the old SDK writes another order and the server reads one order (xs:sequence)",
+    ),
     ("field-default-changed", "dangerous", "wire,python", "the default value changed"),
     ("field-doc-changed", "safe", "python", "attribute documentation"),
+    # -------------------------------------------------------------- write shapes
+    # What a request carries (2.0's write types in requests/write_types.xsd; 1.0 writes every
+    # element of a model). Elements added to or removed from the model itself are judged by
+    # the request-field-* rules above; these see the elements of a model that stays.
+    (
+        "write-element-removed",
+        "breaking",
+        "wire",
+        "the SDK no longer sends an element it sent: a value set on it is silently dropped",
+    ),
+    (
+        "write-element-added",
+        "dangerous",
+        "wire",
+        "the SDK now sends an element it did not (e.g. one read from an answer): the server may"
+        " refuse it",
+    ),
+    (
+        "write-element-type-changed",
+        "breaking",
+        "wire",
+        "a written element is declared with another type: values the old SDK sent may be refused",
+    ),
+    (
+        "write-order-changed",
+        "safe",
+        "wire",
+        "the SDK writes the elements in another order; safe because Xero reads the type as an"
+        " xs:all (2.0 reads a request's elements in any order), so both orders read alike",
+    ),
+    (
+        "request-root-added",
+        "safe",
+        "wire",
+        "a new request document (root element of a write schema)",
+    ),
+    (
+        "request-root-removed",
+        "breaking",
+        "wire",
+        "a request document's root element is gone: bodies sent under it are refused",
+    ),
+    (
+        "request-root-changed",
+        "breaking",
+        "wire",
+        "a request document holds another model, or became a batch or back",
+    ),
     # -------------------------------------------------------------- enumerations
     ("enum-added", "safe", "python", "a new enumeration class"),
     ("enum-removed", "breaking", "python", "an enumeration class is gone"),
@@ -224,7 +280,9 @@ class _Sym:
     def field(self, model: str, f: Field, request: bool, response: bool) -> tuple[str, ...]:
         found = [f"{self.model(model)}.{f.name}"]
         if request:
-            for ep in self.request_users.get(model, ()):
+            users = self.request_users.get(model, ())
+            direct = [ep for ep in users if ep.request and ep.request.model == model]
+            for ep in [*direct, *(ep for ep in users if ep not in direct)]:
                 found.append(self.method(ep, ep.request.param if ep.request else None))
                 found.append(f"{self.command(ep)} (input field {f.name})")
         if response:
@@ -251,6 +309,7 @@ def compare(old: Contract, new: Contract) -> list[Change]:
     enum_map = _enum_pairs(old, new, out, so, sn)
     refs = {**model_map, **enum_map}  # old class -> new class
     _endpoints(old, new, out, so, sn, refs)
+    _requests(old, new, out, refs)
     for old_name, new_name in model_map.items():
         _fields(old.models[old_name], new.models[new_name], new, out, so, sn, refs)
     for old_name, new_name in enum_map.items():
@@ -745,25 +804,166 @@ def _fields(
         f, g = a.field(source), b.field(target)
         assert f is not None and g is not None
         _field(b, f, g, refs, out, sn, req_old and b.in_request, resp_old and b.in_response)
-    # element order of what requests write (xs:sequence)
-    if a.in_request and b.in_request:
-        inverse = {v: k for k, v in pairs.items()}
-        before = [f.key for f in a.fields if f.in_request and f.key in pairs and not f.attribute]
-        after = [
-            inverse[g.key]
-            for g in b.fields
-            if g.in_request and g.key in inverse and not g.attribute
-        ]
-        common = [k for k in after if k in before]
-        if [k for k in before if k in common] != common:
+    _writes(a, b, pairs, added, out, so, sn, refs)
+
+
+def _writes(
+    a: Model,
+    b: Model,
+    pairs: dict[str, str],
+    added: set[str],
+    out: list[Change],
+    so: _Sym,
+    sn: _Sym,
+    refs: dict[str, str],
+) -> None:
+    """What requests write of a model both sides write: its elements, their declared types
+    (write schemas only) and their order. ``pairs`` maps the old keys of kept fields to new;
+    ``added`` holds the keys of new fields."""
+    if not (a.in_request and b.in_request):
+        return
+    was_written = {w.element: w for w in a.writes}
+    now_written = {w.element: w for w in b.writes}
+    if a.write_type and b.write_type:
+        # A new element of the model that its write type writes: request-field-added says a
+        # caller may set it; it is also sent back whenever a record read from an answer is
+        # saved, and the server may refuse it in a request (as it does read-only elements).
+        # (From a version without write types, e.g. 1.0 -> 2.0, a new field is just new.)
+        for key in sorted(added & set(now_written)):
+            g = b.field(key)
+            assert g is not None
             out.append(
                 Change(
-                    "request-field-order-changed",
-                    f"model {b.name}",
-                    "order of the elements requests write",
-                    (sn.model(b.name),),
-                    ", ".join(k for k in before if k in common),
-                    ", ".join(pairs[k] for k in common),
+                    "write-element-added",
+                    f"field {b.name}.{key}",
+                    "now written by requests",
+                    sn.field(b.name, g, True, False),
+                    None,
+                    now_written[key].type or None,
+                )
+            )
+    for source, target in sorted(pairs.items()):
+        f, g = a.field(source), b.field(target)
+        assert f is not None and g is not None
+        if f.attribute != g.attribute:
+            continue  # field-node-changed says it
+        was, now = was_written.get(source), now_written.get(target)
+        subject = f"field {b.name}.{target}"
+        if was is not None and now is None:
+            out.append(
+                Change(
+                    "write-element-removed",
+                    subject,
+                    "no longer written by requests",
+                    so.field(a.name, f, True, False),
+                    was.type or None,
+                    None,
+                )
+            )
+        elif was is None and now is not None:
+            out.append(
+                Change(
+                    "write-element-added",
+                    subject,
+                    "now written by requests",
+                    sn.field(b.name, g, True, False),
+                    None,
+                    now.type or None,
+                )
+            )
+        elif (
+            was is not None
+            and now is not None
+            and a.write_type
+            and b.write_type
+            and refs.get(was.type, was.type) != now.type
+        ):
+            out.append(
+                Change(
+                    "write-element-type-changed",
+                    subject,
+                    "type of the written element",
+                    sn.field(b.name, g, True, False),
+                    was.type,
+                    now.type,
+                )
+            )
+    # the order of the elements written by both sides
+    inverse = {v: k for k, v in pairs.items()}
+    before = [w.element for w in a.writes if pairs.get(w.element) in now_written]
+    after = [inverse[w.element] for w in b.writes if inverse.get(w.element) in was_written]
+    if before != after:
+        # Xero reads an xs:all type's elements in any order (2.0): only the SDK's own order
+        # changed. A sequence is read in one order: the old SDK's is refused.
+        rule = "write-order-changed" if b.any_order else "request-field-order-changed"
+        out.append(
+            Change(
+                rule,
+                f"model {b.name}",
+                "order of the elements requests write",
+                (sn.model(b.name),),
+                ", ".join(before),
+                ", ".join(pairs[k] for k in after),
+            )
+        )
+
+
+def _has_write_schemas(contract: Contract) -> bool:
+    return bool(contract.requests) or any(m.write_type for m in contract.models.values())
+
+
+def _requests(old: Contract, new: Contract, out: list[Change], refs: dict[str, str]) -> None:
+    """The request documents (root elements of the write schemas), by element name."""
+    if not (_has_write_schemas(old) and _has_write_schemas(new)):
+        return  # a version without write schemas writes each body under its model's root
+
+    def users(contract: Contract, doc: RequestDocument) -> tuple[str, ...]:
+        return tuple(
+            _Sym.method(ep, ep.request.param)
+            for ep in contract.endpoints.values()
+            if ep.request is not None
+            and ep.request.model == doc.model
+            and ep.request.batch == (doc.item is not None)
+        )
+
+    def shape(doc: RequestDocument, rename: bool = False) -> str:
+        model = refs.get(doc.model, doc.model) if rename else doc.model
+        return f"{model} (batch of <{doc.item}>)" if doc.item else model
+
+    for element in sorted(set(old.requests) | set(new.requests)):
+        before, after = old.requests.get(element), new.requests.get(element)
+        subject = f"request <{element}>"
+        if before is None and after is not None:
+            out.append(
+                Change(
+                    "request-root-added",
+                    subject,
+                    "new request document",
+                    users(new, after),
+                    None,
+                    shape(after),
+                )
+            )
+        elif after is None and before is not None:
+            out.append(
+                Change(
+                    "request-root-removed",
+                    subject,
+                    "request document removed",
+                    users(old, before),
+                    shape(before),
+                    None,
+                )
+            )
+        elif before is not None and after is not None and shape(before, True) != shape(after):
+            out.append(
+                Change(
+                    "request-root-changed",
+                    subject,
+                    "what the document holds",
+                    users(new, after),
+                    shape(before),
+                    shape(after),
                 )
             )
 

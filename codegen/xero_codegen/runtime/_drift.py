@@ -2,8 +2,9 @@
 
 Xero changes its API without notice. The generated decoders skip an element they do not
 know (unless ``strict=True``) and keep an unknown enumerated value as its text; both are
-reported here: counted per client and logged as a warning once per kind and client, naming
-the command that turns recorded answers into a schema patch (``xero-codegen drift``).
+reported here: counted per client and logged as a warning once per kind and client, saying
+what a user of the package does (upgrade; report it with the answer recorded) and what a
+maintainer with a checkout runs (``xero-codegen drift``, recorded answers -> schema patch).
 
 The client activates its counter around each decode (:func:`watching`); the decoders call
 :func:`skipped` and :func:`kept_open`, which cost nothing on the known path (they are only
@@ -25,10 +26,16 @@ log = logging.getLogger("xero_customer_api")
 
 UNKNOWN_ELEMENT = "unknown element"
 UNKNOWN_VALUE = "unknown enum value"
+# Worded for both readers of the log: a user of the installed package (who has no
+# xero-codegen) and a maintainer with a checkout of the SDK's repository.
 _ADVICE = (
-    "the SDK's schemas may be behind Xero's API: save such answers and run "
-    "`xero-codegen drift FILE...` for a schema patch (logged once per client; "
-    "client.schema_drift() counts them all)"
+    "the SDK's schemas may be behind Xero's API. Upgrade the SDK "
+    "(pip install -U xero-customer-api); if the latest release still warns, report it to the "
+    "SDK's maintainers with the answer attached (private values blanked), recorded with "
+    "client.<resource>.with_raw_response.<method>(...).content or "
+    "`xero <resource> <command> --format xml > answer.xml`. "
+    "Maintainers, in a checkout of the SDK: `xero-codegen drift answer.xml` turns recorded "
+    "answers into a schema patch. (Logged once per client; client.schema_drift() counts them all.)"
 )
 
 

@@ -268,6 +268,13 @@ def test_prepayment_and_overpayment_types_need_a_contact_and_get_their_ids(
         )
     )
     assert over.overpayment_id and over.total_tax == Decimal("0.00")
+    # the ids name records: the prepayment and overpayment the transactions made, all unallocated
+    prepayment = client.prepayments.get(prepayment_id=pre.prepayment_id)
+    assert prepayment.type is models.PrepaymentType.SPEND_PREPAYMENT
+    assert prepayment.total == prepayment.remaining_credit == pre.total
+    overpayment = client.overpayments.get(overpayment_id=over.overpayment_id)
+    assert overpayment.type is models.OverpaymentType.RECEIVE_OVERPAYMENT
+    assert overpayment.total == overpayment.remaining_credit == over.total
     with pytest.raises(ValidationError) as no_contact:
         client.bank_transactions.create(
             spend("x", type=models.BankTransactionType.SPEND_PREPAYMENT, contact=None)

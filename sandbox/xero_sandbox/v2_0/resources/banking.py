@@ -57,6 +57,7 @@ from ...store import Store, new_guid
 from .. import codec, view
 from ..errors import POST_DATA_INVALID, ApiError, Problems
 from ..service import TAX_RATES, Answer, Call, NotFound, Service, _bool, _int, modified_since
+from . import credits
 
 T = TypeVar("T")
 _GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
@@ -659,6 +660,31 @@ def _save_bank_transaction(
         updated=store.stamp(),
     )
     _put(store, "bank_transactions", "bank_transaction_id", org, rec.bank_transaction_id, rec)
+    credit_id = rec.prepayment_id or rec.overpayment_id
+    if credit_id is not None and rec.contact_id is not None:
+        # the prepayment or overpayment the transaction makes (GET Prepayments, Overpayments),
+        # all of it still to allocate
+        credits.save_credit(
+            store,
+            org,
+            credits.Credit(
+                credit_id=credit_id,
+                kind=credits.PREPAYMENT if rec.prepayment_id else credits.OVERPAYMENT,
+                type=rec.type,
+                contact_id=rec.contact_id,
+                date=rec.date,
+                status=rec.status,
+                line_amount_types=rec.line_amount_types,
+                lines=rec.lines,
+                sub_total=rec.sub_total,
+                total_tax=rec.total_tax,
+                total=rec.total,
+                remaining_credit=rec.total,
+                updated=rec.updated,
+                currency_code=rec.currency_code,
+                currency_rate=rec.currency_rate,
+            ),
+        )
     return rec
 
 

@@ -100,7 +100,12 @@ CASES = [
         ),
         "GET",
         "Reports/AgedReceivablesByContact",
-        [("contactId", G), ("date", "2026-03-31"), ("fromDate", "2026-01-01"), ("toDate", "2026-03-31")],
+        [
+            ("contactId", G),
+            ("date", "2026-03-31"),
+            ("fromDate", "2026-01-01"),
+            ("toDate", "2026-03-31"),
+        ],
         R + "aged_receivables.xml",
     ),
     Case(
@@ -236,8 +241,16 @@ BAD: list[tuple[str, Any, str]] = [
         "`date` must be a datetime.date",
     ),
     ("text for a date", lambda c: c.reports.bank_summary(from_date="2026-01-01"), "`from_date`"),
-    ("contact id", lambda c: c.reports.aged_receivables_by_contact(contact_id="Tui"), "`contact_id`"),
-    ("tracking id", lambda c: c.reports.profit_and_loss(tracking_option_id="North"), "`tracking_option_id`"),
+    (
+        "contact id",
+        lambda c: c.reports.aged_receivables_by_contact(contact_id="Tui"),
+        "`contact_id`",
+    ),
+    (
+        "tracking id",
+        lambda c: c.reports.profit_and_loss(tracking_option_id="North"),
+        "`tracking_option_id`",
+    ),
     ("bool", lambda c: c.reports.trial_balance(payments_only="yes"), "`payments_only`"),
     ("year", lambda c: c.reports.ten_ninety_nine(report_year="2025"), "`report_year`"),
     ("report id", lambda c: c.reports.get(report_id=""), "report_id"),

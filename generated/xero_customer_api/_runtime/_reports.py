@@ -281,12 +281,19 @@ class ReportTable:
         return "\n".join(out) + "\n"
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
 def _text(value: CellValue) -> str:
     if value is None:
         return ""
     if isinstance(value, Percent):
         return str(value)
     if isinstance(value, Decimal):
+        exponent = value.as_tuple().exponent
+        if isinstance(exponent, int) and exponent < -6:  # a ratio: shown to 6 places
+            value = value.quantize(Decimal("0.000001"))
         return f"{value:,}"
     if isinstance(value, datetime.date):
         return value.isoformat()
@@ -307,6 +314,7 @@ class _Flattener:
         self.lines: list[ReportLine] = []
         self.skipped: list[SkippedRow] = []
         self.header_seen = False
+        self.width = 0  # the number of columns the Header named
 
     def skip(self, where: str, reason: str) -> None:
         self.skipped.append(SkippedRow(where, reason))
@@ -333,6 +341,7 @@ class _Flattener:
             if label.lower() in TEXT_COLUMNS:
                 self.text_columns.add(i)
         self.columns = names
+        self.width = len(names)
 
     def line(self, row: Any, where: str, titles: tuple[str, ...]) -> None:
         cells = row.cells
@@ -342,12 +351,20 @@ class _Flattener:
         if not self.header_seen and not self.columns:
             self.skip(where, "no Header row before it: columns are named column_1, column_2...")
             self.header_seen = True
-        while len(self.columns) < len(cells):
-            self.columns.append(f"column_{len(self.columns) + 1}")
-        if len(cells) < len(self.columns):
+        if len(cells) > len(self.columns):
+            added = [f"column_{n + 1}" for n in range(len(self.columns), len(cells))]
+            if self.width:
+                self.skip(
+                    where,
+                    f"{_count(len(cells), 'cell')} for {_count(self.width, 'header column')}: "
+                    f"the extra ones in {', '.join(added)}",
+                )
+            self.columns.extend(added)
+        if len(cells) < self.width:
             self.skip(
                 where,
-                f"{len(cells)} cells for {len(self.columns)} columns: the missing ones are empty",
+                f"{_count(len(cells), 'cell')} for {_count(self.width, 'header column')}: "
+                "the missing ones are empty",
             )
         values: dict[str, CellValue] = {}
         account_id: str | None = None
@@ -389,7 +406,7 @@ class _Flattener:
                 title = " ".join((row.title or "").split())
                 named = f"{here} (section {title!r})" if title else f"{here} (untitled section)"
                 if row.cells:
-                    self.skip(named, f"{len(row.cells)} cells on the section row itself ignored")
+                    self.skip(named, f"{_count(len(row.cells), 'cell')} of the section row ignored")
                 if not row.rows:
                     self.skip(named, "a section with no rows")
                     continue

@@ -30,6 +30,7 @@ rather than dropped in silence.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime
 import importlib
 import io
@@ -438,6 +439,10 @@ class ReportMixin:
         """
         flat = _Flattener()
         flat.walk(self.rows, "rows", ())
+        for index, line in enumerate(flat.lines):  # columns added after it: empty in it
+            if len(line.values) < len(flat.columns):
+                values = {c: line.values.get(c) for c in flat.columns}
+                flat.lines[index] = dataclasses.replace(line, values=values)
         if not flat.header_seen and not self.rows:
             flat.skip("rows", "the report has no rows")
         return ReportTable(

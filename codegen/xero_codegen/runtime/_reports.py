@@ -488,7 +488,9 @@ class ReportMixin:
 
 def render_report(value: Any, fmt: str) -> str | None:
     """The command line's rendering of a report (``--format table|csv|json``), or ``None``
-    when ``value`` is not a report (or the format is another)."""
+    when ``value`` is not a report nor a list of one report (or the format is another)."""
+    if isinstance(value, list) and len(value) == 1:
+        value = value[0]  # a command's payload is Xero's list, of the one report asked for
     if not isinstance(value, ReportMixin):
         return None
     table = value.to_table()

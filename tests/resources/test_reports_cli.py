@@ -38,7 +38,7 @@ class Server:
         outer = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 - http.server's name
+            def do_GET(self) -> None:
                 outer.seen.append(self.path)
                 name = urllib.parse.urlsplit(self.path).path.rsplit("/", 1)[-1]
                 body = (FIXTURES / "reports_response" / ANSWERS[name]).read_bytes()

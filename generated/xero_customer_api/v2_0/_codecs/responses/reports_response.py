@@ -39,7 +39,6 @@ from ...models import (
     ReportCell,
     ReportField,
     ReportRow,
-    ReportRows,
     ReportsResponse,
     RowType,
     TenNinetyNineContact,
@@ -51,7 +50,6 @@ __all__ = [
     "decode_report_cell",
     "decode_report_field",
     "decode_report_row",
-    "decode_report_rows",
     "decode_reports_response",
     "decode_ten_ninety_nine_contact",
     "encode_report",
@@ -59,7 +57,6 @@ __all__ = [
     "encode_report_cell",
     "encode_report_field",
     "encode_report_row",
-    "encode_report_rows",
     "encode_reports_response",
     "encode_ten_ninety_nine_contact",
     "write_report",
@@ -67,7 +64,6 @@ __all__ = [
     "write_report_cell",
     "write_report_field",
     "write_report_row",
-    "write_report_rows",
     "write_reports_response",
     "write_ten_ninety_nine_contact",
 ]
@@ -391,39 +387,6 @@ def encode_report_row(obj: ReportRow) -> bytes:
     """A ``ReportRow`` as the document ``<ReportRow>...</ReportRow>`` (UTF-8, no declaration)."""
     el = etree.Element("ReportRow")
     write_report_row(el, obj)
-    return to_bytes(el)
-
-
-def decode_report_rows(el: etree._Element, strict: bool = False) -> ReportRows:
-    """An element holding a ``ReportRows`` (``<ReportRows>``) -> the dataclass."""
-    v_row: list[ReportRow] = []
-    for child in el:
-        tag = child.tag
-        if tag == "Row":
-            i_row = decode_report_row(child, strict)
-            v_row.append(i_row)
-        elif strict and isinstance(tag, str):
-            raise unknown("ReportRows", tag)
-        elif isinstance(tag, str):
-            skipped("ReportRows", tag)
-    # Every field is assigned below, as the dataclass __init__ would (the models are plain
-    # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
-    # the cost of a keyword-argument call per object.
-    obj = ReportRows.__new__(ReportRows)
-    obj.row = v_row
-    return obj
-
-
-def write_report_rows(el: etree._Element, obj: ReportRows) -> None:
-    """Append the children of a ``ReportRows`` to ``el``, in schema order."""
-    for i_row in obj.row:
-        write_report_row(SubElement(el, "Row"), i_row)
-
-
-def encode_report_rows(obj: ReportRows) -> bytes:
-    """A ``ReportRows`` as the document ``<ReportRows>...</ReportRows>`` (UTF-8, no declaration)."""
-    el = etree.Element("ReportRows")
-    write_report_rows(el, obj)
     return to_bytes(el)
 
 

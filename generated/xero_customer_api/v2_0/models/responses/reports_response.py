@@ -78,21 +78,6 @@ class ReportField:
     )
 
 
-@dataclass(slots=True, kw_only=True)
-class ReportRows:
-    """
-    The rows of a report section (a wrapper: the SDK exposes them as a list).
-    """
-
-    row: list[ReportRow] = field(
-        default_factory=list,
-        metadata={
-            "name": "Row",
-            "type": "Element",
-        },
-    )
-
-
 class RowType(Enum):
     """
     What a row of a report is.

@@ -216,8 +216,10 @@ def test_no_header_and_no_rows() -> None:
         "no Header row before it: columns are named column_1, column_2...",
         "no RowType: not a Header, Section, Row or SummaryRow",
     ]
-    empty = models.Report(report_id="Y").to_table()
+    empty = models.Report(report_id="Y", report_titles=["1099 report"]).to_table()
     assert empty.lines == () and [s.reason for s in empty.skipped] == ["the report has no rows"]
+    assert empty.to_text().startswith("1099 report\n\n(no rows)\n")
+    assert render_report([report], "csv") == table.to_csv()  # a command's list of one report
 
 
 def test_duplicate_header_labels_get_distinct_columns() -> None:

@@ -255,8 +255,11 @@ class ReportTable:
             return "  ".join(parts).rstrip()
 
         out = [*self.titles, ""] if self.titles else []
-        out.append(fmt(header))
-        out.append("  ".join("-" * w for w in widths))
+        if not shown:
+            out.append("(no rows)")
+        else:
+            out.append(fmt(header))
+            out.append("  ".join("-" * w for w in widths))
         section: tuple[str, ...] | None = None
         for line, row in zip(self.lines, cells, strict=True):
             if line.sections != section:

@@ -285,3 +285,12 @@ def test_to_dataframe_without_pandas(monkeypatch: pytest.MonkeyPatch) -> None:
     assert "xero-customer-api[pandas]" in str(error)
     assert isinstance(error.__cause__, ImportError)
     assert report.to_table().lines  # the table needs no pandas
+
+
+def test_missing_extra_error_is_public_and_pickles() -> None:
+    import pickle
+
+    error = MissingExtraError("needs pandas", extra="pandas")
+    again = pickle.loads(pickle.dumps(error))
+    assert type(again) is MissingExtraError and again.extra == "pandas"
+    assert MissingExtraError.__module__ == "xero_customer_api"

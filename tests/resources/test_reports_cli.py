@@ -145,3 +145,18 @@ def test_bad_input_is_refused(server: Server, args: tuple[str, ...], message: st
     assert result.exit_code != 0
     assert message in result.output
     assert server.seen == []
+
+
+def test_csv_of_other_answers(capsys: pytest.CaptureFixture[str]) -> None:
+    """--format csv is every command's: a list of models as rows of their fields."""
+    from xero_customer_api._runtime import _cli_support as cs
+    from xero_customer_api.v2_0 import models
+
+    contacts = [
+        models.Contact(name="Tui, Print Co", is_customer=True),
+        models.Contact(name="Rimu Paper", email_address="a@rimu.example"),
+    ]
+    cs.write_value(contacts, "csv", "contacts")
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert [r["name"] for r in rows] == ["Tui, Print Co", "Rimu Paper"]
+    assert rows[0]["is_customer"] == "yes" and rows[1]["email_address"] == "a@rimu.example"

@@ -32,7 +32,7 @@ CASES = [
         R + "trial_balance.xml",
     ),
     Case(
-        "reports.trial_balance.defaults",
+        "reports.trial_balance/defaults",
         lambda c: c.reports.trial_balance(),
         "GET",
         "Reports/TrialBalance",
@@ -158,7 +158,7 @@ CASES = [
         R + "published.xml",
     ),
     Case(
-        "reports.get.by_name",
+        "reports.get/by_name",
         lambda c: c.reports.get(report_id="ProfitAndLoss"),
         "GET",
         "Reports/ProfitAndLoss",

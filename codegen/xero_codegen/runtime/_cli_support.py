@@ -5,7 +5,8 @@ command per endpoint) stay thin; everything they share lives here:
 
 * :class:`Settings` and :class:`State`: credentials and target from options or ``XERO_*``
   environment variables, and the one place a client is built (:func:`build_http_client`).
-* Output: ``--format table|json|jsonl|xml`` (a table on a terminal, JSON when piped) and
+* Output: ``--format table|json|jsonl|csv|xml`` (a table on a terminal, JSON when piped; a report
+  prints its flattened table, ``runtime/_reports.py``) and
   ``--raw`` (the HTTP exchange, keys redacted).
 * Input: a document from ``--file`` or standard input, as XML (the request's root element) or
   JSON in the model's shape; CSV import in batches; export as JSON lines.

@@ -594,6 +594,8 @@ def _params(
                 doc=q.get("doc", ""),
                 values=tuple(q.get("values", ())),
                 default=q.get("default"),
+                cli_alias=q.get("cli_alias"),
+                required=bool(q.get("required", False)),
             )
         )
     return params

@@ -19,6 +19,7 @@ QUERY_TYPES = (
     "string",
     "enum",
     "datetime",
+    "date",
     "bool",
     "int",
     "guid_list",
@@ -48,6 +49,8 @@ class QueryParam:
     doc: str
     values: tuple[str | int, ...] = ()
     default: bool | int | None = None  # given: the argument has this default and is always sent
+    cli_alias: str | None = None  # a shorter extra option name on the command line (--from)
+    required: bool = False  # a keyword argument without default (Xero refuses the call without)
 
 
 @dataclass(frozen=True)
@@ -188,6 +191,7 @@ class Endpoint:
             "guid": "not a GUID",
             "enum": "not one of its values",
             "datetime": "a naive datetime",
+            "date": "not a date (a datetime is refused)",
             "string": "empty",
         }
         for kind, problem in kinds.items():

@@ -69,6 +69,8 @@ def python_query_type(param: QueryParam) -> str:
         base = _literal(param.values)
     elif param.type == "datetime":
         base = "datetime.datetime | datetime.date"
+    elif param.type == "date":
+        base = "datetime.date"
     elif param.type == "bool":
         base = "bool"
     elif param.type == "int":
@@ -81,7 +83,7 @@ def python_query_type(param: QueryParam) -> str:
         base = f"Sequence[{_literal(param.values)}]"
     else:
         base = "str"
-    return base if param.default is not None else base + " | None"
+    return base if param.default is not None or param.required else base + " | None"
 
 
 def query_default(param: QueryParam) -> str:
@@ -98,6 +100,8 @@ def query_expression(param: QueryParam) -> str:
         return f'check_choice("{param.name}", {param.name}, ({values},))'
     if param.type == "datetime":
         return f'encode_datetime("{param.name}", {param.name})'
+    if param.type == "date":
+        return f'encode_date("{param.name}", {param.name})'
     if param.type == "bool":
         return f'encode_bool("{param.name}", {param.name})'
     if param.type == "int":
@@ -221,6 +225,8 @@ def cli_type(param: QueryParam) -> str:
         return "click.Choice((" + "".join(f'"{v}", ' for v in param.values) + "))"
     if param.type == "datetime":
         return "cs.DATETIME"
+    if param.type == "date":
+        return "cs.DATE"
     if param.type == "int":
         return "click.IntRange(min=1)"  # the SDK refuses a value outside param.values
     return "str"
@@ -229,7 +235,7 @@ def cli_type(param: QueryParam) -> str:
 def cli_annotation(param: QueryParam) -> str:
     """The annotation of a query parameter's option value in a generated command."""
     if param.type == "guid":
-        return "str | None"
+        return "str" if param.required else "str | None"
     if param.type == "guid_list":
         return "tuple[str, ...]"
     if param.type == "string_list":

@@ -153,7 +153,8 @@ def _optional_wrappers_allowed() -> contextlib.AbstractContextManager[None]:
                 and len(source.attrs) == 1
                 and source.attrs[0].is_element
                 and source.attrs[0].is_list
-                and not source.attrs[0].is_forward_ref
+                # a circular reference is fine (a report row's rows are report rows)
+                and not any(t.forward for t in source.attrs[0].types)
                 and (source.attrs[0].namespace or "") == (namespace or "")
             )
 

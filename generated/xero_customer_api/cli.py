@@ -177,6 +177,17 @@ Endpoints of API 2.0:
   xero repeating-invoices save-many       Create or update a batch of templates in one call, each as by save().
   xero repeating-invoices update          Update the template of the path with what the template given sets.
   xero repeating-invoices delete          Delete a repeating invoice template (2.0 has no DELETE for them.
+  xero reports trial-balance              Get the Trial Balance at a date.
+  xero reports profit-and-loss            Get the Profit and Loss over a period.
+  xero reports balance-sheet              Get the Balance Sheet at a date.
+  xero reports aged-receivables-by-contactGet the aged receivables of a customer.
+  xero reports aged-payables-by-contact   Get the aged payables of a supplier.
+  xero reports bank-summary               Get the Bank Summary over a period.
+  xero reports budget-summary             Get the Budget Summary.
+  xero reports executive-summary          Get the Executive Summary of a month against the previous one.
+  xero reports ten-ninety-nine            Get the 1099 report of a year (US organisations; needs the accounting.reports.tenninetynine.read scope).
+  xero reports list                       List the organisation's published reports (e.g.
+  xero reports get                        Get one published report by its ReportID (a GUID), or a named report by its name (e.g.
   xero setup save                         Set the chart of accounts, the conversion date and the conversion balances; answers with counts of the accounts created, updated, deleted, locked and system.
   xero tax-rates list                     List the organisation's tax rates with their components (never paged), optionally filtered and sorted.
   xero tax-rates get                      Get the tax rate of one tax type (2.0 reads one rate only by its TaxType).

@@ -348,8 +348,10 @@ def _load(schema_dir: Path, manifest_path: Path) -> Contract:
                         type=p.type,
                         values=tuple(str(v) for v in getattr(p, "values", ())),
                         default=_text(getattr(p, "default", None)),
-                        # path parameters are required unless they are alternatives (one_of)
-                        required=location == "path" and p.name not in ep.one_of,
+                        # path parameters are required unless they are alternatives (one_of);
+                        # a query parameter when the manifest says so (`required = true`)
+                        required=(location == "path" and p.name not in ep.one_of)
+                        or bool(getattr(p, "required", False)),
                         doc=p.doc,
                         renamed_from=renamed_params.get(p.name),
                     )

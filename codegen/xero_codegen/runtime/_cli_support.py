@@ -5,7 +5,8 @@ command per endpoint) stay thin; everything they share lives here:
 
 * :class:`Settings` and :class:`State`: credentials and target from options or ``XERO_*``
   environment variables, and the one place a client is built (:func:`build_http_client`).
-* Output: ``--format table|json|jsonl|xml`` (a table on a terminal, JSON when piped) and
+* Output: ``--format table|json|jsonl|csv|xml`` (a table on a terminal, JSON when piped; a report
+  prints its flattened table, ``runtime/_reports.py``) and
   ``--raw`` (the HTTP exchange, keys redacted).
 * Input: a document from ``--file`` or standard input, as XML (the request's root element) or
   JSON in the model's shape; CSV import in batches; export as JSON lines.
@@ -54,10 +55,12 @@ from ._errors import (
     XeroError,
 )
 from ._query import check_one_of, encode_guid
+from ._reports import render_report
 from ._secrets import redact, register_secret
 from ._xml import UnsafeXMLError, bind, parse_document
 
 __all__ = [
+    "DATE",
     "DATETIME",
     "EXIT_CODES_HELP",
     "GUID",
@@ -88,7 +91,7 @@ B = TypeVar("B")
 C = TypeVar("C", bound=SyncAPIClient)
 F = TypeVar("F", bound=Callable[..., Any])
 
-OUTPUT_FORMATS = ("table", "json", "jsonl", "xml")
+OUTPUT_FORMATS = ("table", "json", "jsonl", "csv", "xml")
 EXPORT_FORMATS = ("jsonl", "json")
 INPUT_FORMATS = ("auto", "xml", "json")
 
@@ -292,6 +295,21 @@ GUID = GuidType()
 DATETIME = DateTimeType()
 
 
+class DateType(_DateTimeBase):
+    """A calendar date, YYYY-MM-DD: the SDK's ``datetime.date`` parameters (report dates)."""
+
+    name = "date"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        try:
+            return datetime.date.fromisoformat(str(value).strip())
+        except ValueError:
+            self.fail(f"{value!r} is not a date such as 2026-03-31", param, ctx)
+
+
+DATE = DateType()
+
+
 def require_one_of(options: Mapping[str, object]) -> None:
     """Exactly one of the options must be given (a usage error otherwise)."""
     try:
@@ -481,7 +499,7 @@ def output_options(func: F) -> F:
         type=click.Choice(OUTPUT_FORMATS),
         default=None,
         help="Output format: table (default on a terminal), json (default when piped), "
-        "jsonl (one JSON object a line) or xml (the response body as received).",
+        "jsonl (one JSON object a line), csv or xml (the response body as received).",
     )(func)
     return func
 
@@ -537,11 +555,20 @@ def to_jsonable(value: Any) -> Any:
 def write_value(value: Any, fmt: str, label: str) -> None:
     """Write a payload (one model or a list of them) as table, json or jsonl."""
     out = sys.stdout
-    if fmt == "json":
+    report = render_report(value, fmt)  # a report: its flattened table (runtime/_reports.py)
+    if report is not None:
+        out.write(report)
+    elif fmt == "json":
         out.write(json.dumps(to_jsonable(value), indent=2, ensure_ascii=False) + "\n")
     elif fmt == "jsonl":
         for item in value if isinstance(value, list) else [value]:
             out.write(json.dumps(to_jsonable(item), ensure_ascii=False) + "\n")
+    elif fmt == "csv":
+        items = value if isinstance(value, list) else [value]
+        names = [f.name for f in dataclasses.fields(items[0])] if items else []
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(names)
+        writer.writerows([_cell(getattr(item, n)) for n in names] for item in items)
     elif isinstance(value, list):
         out.write(render_table(value, label))
     else:

@@ -46,6 +46,7 @@ from ._oauth import (
     exchange_code,
 )
 from ._ratelimit import RateLimit
+from ._reports import MissingExtraError, Percent, ReportLine, ReportTable, SkippedRow
 from ._tokens import MemoryTokenStore, TokenStore
 from ._types import NOT_GIVEN, NotGiven, TimeoutTypes
 from ._where import Field, Where, all_of, any_of, field
@@ -71,15 +72,20 @@ __all__ = [
     "InvalidPartnerKeyError",
     "Limiter",
     "MemoryTokenStore",
+    "MissingExtraError",
     "NotFoundError",
     "NotGiven",
+    "Percent",
     "PermissionDeniedError",
     "RateLimit",
     "RateLimitError",
     "RateLimits",
     "RawResponse",
+    "ReportLine",
+    "ReportTable",
     "RequestValidationError",
     "ServerError",
+    "SkippedRow",
     "SyncAPIClient",
     "TimeoutTypes",
     "TokenStore",

@@ -20,6 +20,7 @@ __all__ = [
     "check_one_of",
     "encode_bool",
     "encode_choice_list",
+    "encode_date",
     "encode_datetime",
     "encode_guid",
     "encode_guid_list",
@@ -107,6 +108,18 @@ def encode_datetime(name: str, value: datetime.datetime | datetime.date | None) 
     raise RequestValidationError(
         [f"`{name}` must be a datetime or a date; got {type(value).__name__}"]
     )
+
+
+def encode_date(name: str, value: datetime.date | None) -> str | None:
+    """A calendar date as Xero reads it: ``YYYY-MM-DD``. A datetime is refused (which day it
+    is depends on a time zone the SDK cannot know)."""
+    if value is None:
+        return None
+    if isinstance(value, datetime.datetime) or not isinstance(value, datetime.date):
+        raise RequestValidationError(
+            [f"`{name}` must be a datetime.date (YYYY-MM-DD); got {type(value).__name__}"]
+        )
+    return value.isoformat()
 
 
 def check_one_of(arguments: Mapping[str, object]) -> None:

@@ -184,6 +184,11 @@ GROUPS: tuple[click.Command, ...] = (
         "Repeating invoice templates: Xero makes an invoice or bill on each date of their schedule (DRAFT or AUTHORISED templates; deleted by saving Status DELETED).",
     ),
     ResourceGroup(
+        "reports",
+        "._commands.reports",
+        "Reports computed from the organisation's books (Trial Balance, Profit and Loss, Balance Sheet, aged receivables and payables, Bank Summary, Budget Summary, Executive Summary, 1099) and its published reports. Each is one Report of titled rows; report.to_table() flattens it into typed rows and report.to_dataframe() into a pandas DataFrame.",
+    ),
+    ResourceGroup(
         "setup",
         "._commands.setup",
         "Setting up an organisation in one call: chart of accounts, conversion date and opening balances.",

@@ -68,6 +68,7 @@ if TYPE_CHECKING:
         AsyncRepeatingInvoicesResource,
         RepeatingInvoicesResource,
     )
+    from ._resources.reports import AsyncReportsResource, ReportsResource
     from ._resources.setup import AsyncSetupResource, SetupResource
     from ._resources.tax_rates import AsyncTaxRatesResource, TaxRatesResource
     from ._resources.tracking_categories import (
@@ -405,6 +406,16 @@ class XeroClient(SyncAPIClient):
         from ._resources.repeating_invoices import RepeatingInvoicesResource
 
         return RepeatingInvoicesResource(self)
+
+    @cached_property
+    def reports(self) -> ReportsResource:
+        """Reports computed from the organisation's books (Trial Balance, Profit and Loss, Balance
+        Sheet, aged receivables and payables, Bank Summary, Budget Summary, Executive Summary,
+        1099) and its published reports. Each is one Report of titled rows; report.to_table()
+        flattens it into typed rows and report.to_dataframe() into a pandas DataFrame."""
+        from ._resources.reports import ReportsResource
+
+        return ReportsResource(self)
 
     @cached_property
     def setup(self) -> SetupResource:
@@ -758,6 +769,16 @@ class AsyncXeroClient(AsyncAPIClient):
         from ._resources.repeating_invoices import AsyncRepeatingInvoicesResource
 
         return AsyncRepeatingInvoicesResource(self)
+
+    @cached_property
+    def reports(self) -> AsyncReportsResource:
+        """Reports computed from the organisation's books (Trial Balance, Profit and Loss, Balance
+        Sheet, aged receivables and payables, Bank Summary, Budget Summary, Executive Summary,
+        1099) and its published reports. Each is one Report of titled rows; report.to_table()
+        flattens it into typed rows and report.to_dataframe() into a pandas DataFrame."""
+        from ._resources.reports import AsyncReportsResource
+
+        return AsyncReportsResource(self)
 
     @cached_property
     def setup(self) -> AsyncSetupResource:

@@ -167,6 +167,12 @@ if TYPE_CHECKING:
         RepeatingInvoicesResource,
         RepeatingInvoicesResourceWithRawResponse,
     )
+    from .reports import (
+        AsyncReportsResource,
+        AsyncReportsResourceWithRawResponse,
+        ReportsResource,
+        ReportsResourceWithRawResponse,
+    )
     from .setup import (
         AsyncSetupResource,
         AsyncSetupResourceWithRawResponse,
@@ -247,6 +253,8 @@ __all__ = [
     "AsyncReceiptsResourceWithRawResponse",
     "AsyncRepeatingInvoicesResource",
     "AsyncRepeatingInvoicesResourceWithRawResponse",
+    "AsyncReportsResource",
+    "AsyncReportsResourceWithRawResponse",
     "AsyncSetupResource",
     "AsyncSetupResourceWithRawResponse",
     "AsyncTaxRatesResource",
@@ -305,6 +313,8 @@ __all__ = [
     "ReceiptsResourceWithRawResponse",
     "RepeatingInvoicesResource",
     "RepeatingInvoicesResourceWithRawResponse",
+    "ReportsResource",
+    "ReportsResourceWithRawResponse",
     "SetupResource",
     "SetupResourceWithRawResponse",
     "TaxRatesResource",
@@ -344,6 +354,7 @@ if not TYPE_CHECKING:
         "Quotes": "quotes",
         "Receipts": "receipts",
         "RepeatingInvoices": "repeating_invoices",
+        "Reports": "reports",
         "Setup": "setup",
         "TaxRates": "tax_rates",
         "TrackingCategories": "tracking_categories",

@@ -38,6 +38,16 @@ from .responses.purchase_orders_response import PurchaseOrdersResponse
 from .responses.quotes_response import QuotesResponse
 from .responses.receipts_response import ReceiptsResponse
 from .responses.repeating_invoices_response import RepeatingInvoicesResponse
+from .responses.reports_response import (
+    Report,
+    ReportAttribute,
+    ReportCell,
+    ReportField,
+    ReportRow,
+    ReportsResponse,
+    RowType,
+    TenNinetyNineContact,
+)
 from .responses.setup_response import SetupResponse
 from .responses.tax_rates_response import TaxRatesResponse
 from .responses.tracking_categories_response import TrackingCategoriesResponse
@@ -311,8 +321,15 @@ __all__ = [
     "RepeatingInvoice",
     "RepeatingInvoiceStatus",
     "RepeatingInvoicesResponse",
+    "Report",
+    "ReportAttribute",
+    "ReportCell",
+    "ReportField",
+    "ReportRow",
     "ReportTaxType",
+    "ReportsResponse",
     "Response",
+    "RowType",
     "SalesTaxBasis",
     "SalesTaxPeriod",
     "Schedule",
@@ -327,6 +344,7 @@ __all__ = [
     "TaxRateStatus",
     "TaxRatesResponse",
     "Taxability",
+    "TenNinetyNineContact",
     "TrackingCategoriesResponse",
     "TrackingCategory",
     "TrackingOption",

@@ -32,6 +32,16 @@ from .purchase_orders_response import PurchaseOrdersResponse
 from .quotes_response import QuotesResponse
 from .receipts_response import ReceiptsResponse
 from .repeating_invoices_response import RepeatingInvoicesResponse
+from .reports_response import (
+    Report,
+    ReportAttribute,
+    ReportCell,
+    ReportField,
+    ReportRow,
+    ReportsResponse,
+    RowType,
+    TenNinetyNineContact,
+)
 from .setup_response import SetupResponse
 from .tax_rates_response import TaxRatesResponse
 from .tracking_categories_response import TrackingCategoriesResponse
@@ -71,9 +81,17 @@ __all__ = [
     "QuotesResponse",
     "ReceiptsResponse",
     "RepeatingInvoicesResponse",
+    "Report",
+    "ReportAttribute",
+    "ReportCell",
+    "ReportField",
+    "ReportRow",
+    "ReportsResponse",
     "Response",
+    "RowType",
     "SetupResponse",
     "TaxRatesResponse",
+    "TenNinetyNineContact",
     "TrackingCategoriesResponse",
     "UsersResponse",
 ]

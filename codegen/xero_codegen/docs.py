@@ -47,6 +47,7 @@ GUIDES = (
     ("Paging and batches", "guide/paging-and-batches.md"),
     ("Raw responses", "guide/raw-responses.md"),
     ("The async client", "guide/async.md"),
+    ("Reports", "guide/reports.md"),
     ("Errors, retries and logging", "guide/errors-and-retries.md"),
     ("The local sandbox", "guide/sandbox.md"),
     ("Coming from xero-python", "guide/coming-from-xero-python.md"),
@@ -446,6 +447,7 @@ def _mkdocs_yml(versions: list[Contract], upgrades: list[tuple[Contract, Contrac
         "  - When Xero changes the API:",
         "      - Workflow: maintaining.md",
         "      - Diff rules: diff-rules.md",
+        "      - Coverage of Xero's API: coverage.md",
     ]
     for old, new in upgrades:
         lines.append(f"  - Upgrading {old.version} to {new.version}: {_upgrade_name(old, new)}")

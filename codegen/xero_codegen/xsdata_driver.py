@@ -39,6 +39,8 @@ from xsdata.formats.dataclass.generator import DataclassGenerator
 from xsdata.models.config import GeneratorConfig, ObjectType
 from xsdata.utils import package as xsdata_package
 
+from .ir import _snake
+
 # The simple types of schemas/*/types.xsd that carry a temporal meaning, recognised by the
 # pattern facet xsdata keeps on the attribute. Keys are the XSD patterns, values the Python
 # type and the runtime converter's format marker.
@@ -76,11 +78,15 @@ class XeroFilters(Filters):
         }
 
     def field_name(self, name: str, class_name: str) -> str:
-        """The natural snake_case name; only a keyword (or a module-level name) is suffixed."""
+        """The natural snake_case name; only a keyword (or a module-level name) is suffixed.
+
+        The snake_case is the generator's own (``ir._snake``: ``CISSettings`` ->
+        ``cis_settings``, ``APIKey`` -> ``api_key``), the one function every part of the
+        generator names fields with, so that the models, the codec and the manifest's field
+        names (``payload = "cis_settings"``) cannot disagree.
+        """
         natural = self.apply_substitutions(name, ObjectType.FIELD)
-        natural = self.apply_substitutions(
-            self.field_case(natural, class_name=class_name), ObjectType.FIELD
-        )
+        natural = self.apply_substitutions(_snake(natural), ObjectType.FIELD)
         if natural.isidentifier() and not natural[:1].isdigit():
             if keyword.iskeyword(natural) or natural in _MODULE_NAMES:
                 return natural + "_"

@@ -58,6 +58,7 @@ from ._secrets import redact, register_secret
 from ._xml import UnsafeXMLError, bind, parse_document
 
 __all__ = [
+    "DATE",
     "DATETIME",
     "EXIT_CODES_HELP",
     "GUID",
@@ -227,8 +228,9 @@ class XeroGroup(click.Group):
 if TYPE_CHECKING:
     _GuidBase = click.ParamType[str, Any]
     _DateTimeBase = click.ParamType[datetime.datetime | datetime.date, Any]
+    _DateBase = click.ParamType[datetime.date, Any]
 else:  # click < 8.3 has no generic ParamType
-    _GuidBase = _DateTimeBase = click.ParamType
+    _GuidBase = _DateTimeBase = _DateBase = click.ParamType
 
 
 class GuidType(_GuidBase):
@@ -288,8 +290,33 @@ class DateTimeType(_DateTimeBase):
         return moment
 
 
+class DateType(_DateBase):
+    """A calendar date, YYYY-MM-DD (what a ``date`` query parameter sends)."""
+
+    name = "date"
+
+    def get_metavar(  # click < 8.2 passes no context
+        self, param: click.Parameter, ctx: click.Context | None = None
+    ) -> str | None:
+        return "YYYY-MM-DD"
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> datetime.date:
+        if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+            return value
+        text = str(value).strip()
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            try:
+                return datetime.date.fromisoformat(text)
+            except ValueError:
+                pass
+        self.fail(f"{value!r} is not a date (2024-01-31)", param, ctx)
+
+
 GUID = GuidType()
 DATETIME = DateTimeType()
+DATE = DateType()
 
 
 def require_one_of(options: Mapping[str, object]) -> None:

@@ -16,6 +16,7 @@ __all__ = [
     "check_one_of",
     "encode_bool",
     "encode_choice_list",
+    "encode_date",
     "encode_datetime",
     "encode_guid",
     "encode_guid_list",
@@ -101,8 +102,22 @@ def encode_bool(name: str, value: bool | None) -> str | None:
     return "true" if value else "false"
 
 
-def encode_int(name: str, value: int | None, choices: Iterable[int] | None = None) -> str | None:
-    """A whole number (at least 1, or one of ``choices``), or None when not given."""
+def encode_date(name: str, value: datetime.date | None) -> str | None:
+    """A calendar date as YYYY-MM-DD, or None when not given. A ``datetime`` is refused: its
+    time (and zone) would be dropped silently."""
+    if value is None:
+        return None
+    if isinstance(value, datetime.datetime) or not isinstance(value, datetime.date):
+        raise RequestValidationError(
+            [f"`{name}` must be a datetime.date (not a datetime or text); got {value!r}"]
+        )
+    return value.isoformat()
+
+
+def encode_int(
+    name: str, value: int | None, choices: Iterable[int] | None = None, *, minimum: int = 1
+) -> str | None:
+    """A whole number (at least ``minimum``, or one of ``choices``), or None when not given."""
     if value is None:
         return None
     if not isinstance(value, int) or isinstance(value, bool):
@@ -112,8 +127,8 @@ def encode_int(name: str, value: int | None, choices: Iterable[int] | None = Non
         if value not in allowed:
             listed = ", ".join(str(c) for c in allowed)
             raise RequestValidationError([f"`{name}` must be one of {listed}; got {value!r}"])
-    elif value < 1:
-        raise RequestValidationError([f"`{name}` must be at least 1; got {value!r}"])
+    elif value < minimum:
+        raise RequestValidationError([f"`{name}` must be at least {minimum}; got {value!r}"])
     return str(value)
 
 

@@ -687,7 +687,7 @@ def load_api(
     )
     problems: list[str] = list(built.problems)
     models_by_name = _by_name(built.models)
-    resources_doc: dict[str, dict[str, str]] = manifest.get("resources", {})
+    resources_doc: dict[str, dict[str, Any]] = manifest.get("resources", {})
     sources = manifest_sources(schema_dir, resources_doc)
     by_resource: dict[str, list[Endpoint]] = {name: [] for name in resources_doc}
     refetches: list[tuple[str, str, str, str]] = []  # (resource, endpoint, target, where)
@@ -781,7 +781,9 @@ def load_api(
                     body_fields.append(BodyField(name=fname, values=tuple(values), enum=enum))
                 model_fields = {
                     f.attr: f
-                    for f in (models_by_name[item_type].fields if item_type in models_by_name else ())
+                    for f in (
+                        models_by_name[item_type].fields if item_type in models_by_name else ()
+                    )
                 }
                 for fname in spec.get("arguments", ()):
                     found_field = model_fields.get(fname)

@@ -185,7 +185,9 @@ class Endpoint:
     def returns_doc(self) -> str:
         """The ``Returns:`` text of the method."""
         if self.response is None:
-            return f"None: Xero answers 204 No Content once the {self.noun} is {_past(self.method)}."
+            return (
+                f"None: Xero answers 204 No Content once the {self.noun} is {_past(self.method)}."
+            )
         payload, noun = self.response.payload_type, _noun(self.response.payload_type)
         if self.returns == "batch":
             return (
@@ -258,7 +260,13 @@ class Endpoint:
         if (self.method == "GET" and self.response is not None and not self.response.is_list) or (
             self.tenanted and self.path_params
         ):
-            entries.append(("NotFoundError", f"No such {noun} in this organisation."))
+            if self.sub_resource:
+                parent = _noun(_singular(self.resource))
+                entries.append(
+                    ("NotFoundError", f"No such {parent} (or {noun}) in this organisation.")
+                )
+            else:
+                entries.append(("NotFoundError", f"No such {noun} in this organisation."))
         if request is not None and self.tenanted:
             entries.append(
                 (

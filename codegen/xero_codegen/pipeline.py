@@ -91,7 +91,11 @@ def build(root: Path) -> Build:
         # 1. parse
         manifest = load_manifest(schema_dir)
         package = manifest["api"]["package"]
-        response_files = {Path(e["response"]["schema"]).name for e in manifest.get("endpoints", [])}
+        response_files = {
+            Path(e["response"]["schema"]).name
+            for e in manifest.get("endpoints", [])
+            if "response" in e
+        }
         models = render_models(
             schema_dir,
             f"{PACKAGE}.{package}.models",

@@ -353,11 +353,19 @@ def bank_transactions_save_many(
     required=True,
     help="Xero's identifier of the bank transaction to delete.",
 )
+@click.option(
+    "--unit-dp",
+    "unit_dp",
+    type=click.IntRange(min=1),
+    default=None,
+    help="4 to read unit amounts with 4 decimal places (default 2).",
+)
 @cs.output_options
 @click.pass_obj
 def bank_transactions_delete(
     state: cs.State,
     bank_transaction_id: str,
+    unit_dp: Literal[2, 4] | None,
     output_format: str | None,
     raw: bool,
 ) -> None:
@@ -367,6 +375,7 @@ def bank_transactions_delete(
     with state.client(XeroClient, raw=raw) as client:
         answer = client.bank_transactions.with_raw_response.delete(
             bank_transaction_id=bank_transaction_id,
+            unit_dp=unit_dp,
         )
         state.emit(answer, "bank_transactions", output_format)
 

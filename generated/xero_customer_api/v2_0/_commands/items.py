@@ -333,6 +333,33 @@ def items_update(
         state.emit(answer, "items", output_format)
 
 
+@items.command(name="delete", epilog="HTTP: DELETE Items/{ItemID}")
+@click.option(
+    "--item-id",
+    "item_id",
+    type=cs.GUID,
+    required=True,
+    help="Xero's identifier of the item to delete.",
+)
+@cs.output_options
+@click.pass_obj
+def items_delete(
+    state: cs.State,
+    item_id: str,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """Delete an item for good (Xero answers 204 No Content). An item used on a transaction cannot
+    be deleted; archive it with update() (IsSold and IsPurchased false) instead.
+
+    Xero answers 204 No Content: nothing is printed on success (--raw shows the exchange).
+    """
+    with state.client(XeroClient, raw=raw) as client:
+        client.items.with_raw_response.delete(
+            item_id=item_id,
+        )
+
+
 @items.command(name="import", epilog="HTTP: POST Items (and POST Items to isolate refused rows)")
 @click.argument("csv_file", metavar="FILE.csv", type=click.Path(dir_okay=False, allow_dash=True))
 @click.option(

@@ -229,6 +229,34 @@ def payments_delete(
         state.emit(answer, "payments", output_format)
 
 
+@payments.command(name="save", epilog="HTTP: POST Payments")
+@cs.input_options
+@cs.output_options
+@click.pass_obj
+def payments_save(
+    state: cs.State,
+    input_file: IO[bytes],
+    input_format: str,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """Create one payment with POST (Xero's createPayment; create() does the same with PUT): Date,
+    Amount, Account and an Invoice or CreditNote are needed.
+
+    Input (--file or standard input): One payment to create (POST Payments), or the body that
+    deletes one (Status DELETED). As XML: the root element <Payment>; as JSON: one object in the
+    model's shape (snake_case field names, amounts as strings, dates YYYY-MM-DD).
+    """
+    payment = cs.read_one(
+        input_file, "Payment", Payment, decode_payment, input_format, _checks.CHECKS[Payment]
+    )
+    with state.client(XeroClient, raw=raw) as client:
+        answer = client.payments.with_raw_response.save(
+            payment,
+        )
+        state.emit(answer, "payments", output_format)
+
+
 @payments.command(name="export", epilog="HTTP: GET Payments")
 @click.option(
     "--where",

@@ -53,16 +53,16 @@ def purchase_orders() -> None:
 @click.option(
     "--date-from",
     "date_from",
-    type=cs.DATETIME,
+    type=cs.DATE,
     default=None,
-    help="Only purchase orders dated on or after this date (a date, sent as YYYY-MM-DDT00:00:00).",
+    help="Only purchase orders dated on or after this date (a datetime.date, sent as YYYY-MM-DD).",
 )
 @click.option(
     "--date-to",
     "date_to",
-    type=cs.DATETIME,
+    type=cs.DATE,
     default=None,
-    help="Only purchase orders dated on or before this date (a date, sent as YYYY-MM-DDT00:00:00).",
+    help="Only purchase orders dated on or before this date (a datetime.date, sent as YYYY-MM-DD).",
 )
 @click.option(
     "--order",
@@ -100,8 +100,8 @@ def purchase_orders() -> None:
 def purchase_orders_list(
     state: cs.State,
     status: Literal["DRAFT", "SUBMITTED", "AUTHORISED", "BILLED", "DELETED"] | None,
-    date_from: datetime.datetime | datetime.date | None,
-    date_to: datetime.datetime | datetime.date | None,
+    date_from: datetime.date | None,
+    date_to: datetime.date | None,
     order: str | None,
     page: int | None,
     page_size: int | None,
@@ -474,16 +474,16 @@ def purchase_orders_import(
 @click.option(
     "--date-from",
     "date_from",
-    type=cs.DATETIME,
+    type=cs.DATE,
     default=None,
-    help="Only purchase orders dated on or after this date (a date, sent as YYYY-MM-DDT00:00:00).",
+    help="Only purchase orders dated on or after this date (a datetime.date, sent as YYYY-MM-DD).",
 )
 @click.option(
     "--date-to",
     "date_to",
-    type=cs.DATETIME,
+    type=cs.DATE,
     default=None,
-    help="Only purchase orders dated on or before this date (a date, sent as YYYY-MM-DDT00:00:00).",
+    help="Only purchase orders dated on or before this date (a datetime.date, sent as YYYY-MM-DD).",
 )
 @click.option(
     "--order",
@@ -526,8 +526,8 @@ def purchase_orders_import(
 def purchase_orders_export(
     state: cs.State,
     status: Literal["DRAFT", "SUBMITTED", "AUTHORISED", "BILLED", "DELETED"] | None,
-    date_from: datetime.datetime | datetime.date | None,
-    date_to: datetime.datetime | datetime.date | None,
+    date_from: datetime.date | None,
+    date_to: datetime.date | None,
     order: str | None,
     page: int | None,
     page_size: int | None,

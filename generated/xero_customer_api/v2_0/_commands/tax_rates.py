@@ -213,6 +213,48 @@ def tax_rates_save_many(
         state.emit(answer, "tax_rates", output_format)
 
 
+@tax_rates.command(name="delete", epilog="HTTP: POST TaxRates")
+@click.option(
+    "--name",
+    "name",
+    type=str,
+    default=None,
+    help="The tax rate's name (sent in the body).",
+)
+@click.option(
+    "--tax-type",
+    "tax_type",
+    type=str,
+    default=None,
+    help="The tax rate's tax type (sent in the body).",
+)
+@cs.output_options
+@click.pass_obj
+def tax_rates_delete(
+    state: cs.State,
+    name: str | None,
+    tax_type: str | None,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """Delete a tax rate, named by its Name or its TaxType (give exactly one): saves Status
+    DELETED, as Xero has no DELETE for tax rates. A rate already used is archived instead
+    (Status ARCHIVED in the answer).
+    """
+    cs.require_one_of(
+        {
+            "--name": name,
+            "--tax-type": tax_type,
+        }
+    )
+    with state.client(XeroClient, raw=raw) as client:
+        answer = client.tax_rates.with_raw_response.delete(
+            name=name,
+            tax_type=tax_type,
+        )
+        state.emit(answer, "tax_rates", output_format)
+
+
 @tax_rates.command(
     name="import", epilog="HTTP: POST TaxRates (and POST TaxRates to isolate refused rows)"
 )

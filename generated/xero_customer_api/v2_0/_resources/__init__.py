@@ -48,8 +48,12 @@ if TYPE_CHECKING:
         BudgetsResourceWithRawResponse,
     )
     from .contact_groups import (
+        AsyncContactGroupsContactsResource,
+        AsyncContactGroupsContactsResourceWithRawResponse,
         AsyncContactGroupsResource,
         AsyncContactGroupsResourceWithRawResponse,
+        ContactGroupsContactsResource,
+        ContactGroupsContactsResourceWithRawResponse,
         ContactGroupsResource,
         ContactGroupsResourceWithRawResponse,
     )
@@ -207,6 +211,8 @@ __all__ = [
     "AsyncBrandingThemesResourceWithRawResponse",
     "AsyncBudgetsResource",
     "AsyncBudgetsResourceWithRawResponse",
+    "AsyncContactGroupsContactsResource",
+    "AsyncContactGroupsContactsResourceWithRawResponse",
     "AsyncContactGroupsResource",
     "AsyncContactGroupsResourceWithRawResponse",
     "AsyncContactsResource",
@@ -265,6 +271,8 @@ __all__ = [
     "BrandingThemesResourceWithRawResponse",
     "BudgetsResource",
     "BudgetsResourceWithRawResponse",
+    "ContactGroupsContactsResource",
+    "ContactGroupsContactsResourceWithRawResponse",
     "ContactGroupsResource",
     "ContactGroupsResourceWithRawResponse",
     "ContactsResource",
@@ -325,6 +333,7 @@ if not TYPE_CHECKING:
         "BrandingThemes": "branding_themes",
         "Budgets": "budgets",
         "ContactGroups": "contact_groups",
+        "ContactGroupsContacts": "contact_groups",
         "Contacts": "contacts",
         "CreditNotes": "credit_notes",
         "Currencies": "currencies",

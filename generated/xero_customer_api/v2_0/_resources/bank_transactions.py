@@ -512,6 +512,7 @@ class BankTransactionsResourceWithRawResponse:
         self,
         *,
         bank_transaction_id: str | uuid.UUID,
+        unit_dp: Literal[2, 4] | None = None,
         tenant_id: str | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -521,6 +522,7 @@ class BankTransactionsResourceWithRawResponse:
 
         Args:
             bank_transaction_id: Xero's identifier of the bank transaction to delete.
+            unit_dp: 4 to read unit amounts with 4 decimal places (default 2).
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
                 per call and reuses it on every retry, so a retried write applies once.
@@ -557,7 +559,19 @@ class BankTransactionsResourceWithRawResponse:
             + encode_path_segment(
                 "bank_transaction_id", encode_guid("bank_transaction_id", bank_transaction_id)
             ),
-            params=[],
+            params=[
+                (
+                    "unitdp",
+                    encode_int(
+                        "unit_dp",
+                        unit_dp,
+                        (
+                            2,
+                            4,
+                        ),
+                    ),
+                ),
+            ],
             body=BankTransaction(status=BankTransactionStatus("DELETED")),
             response_type=BankTransactionsResponse,
             decode=decode_bank_transactions_response,
@@ -1022,6 +1036,7 @@ class BankTransactionsResource:
         self,
         *,
         bank_transaction_id: str | uuid.UUID,
+        unit_dp: Literal[2, 4] | None = None,
         tenant_id: str | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -1034,6 +1049,7 @@ class BankTransactionsResource:
 
         Args:
             bank_transaction_id: Xero's identifier of the bank transaction to delete.
+            unit_dp: 4 to read unit amounts with 4 decimal places (default 2).
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
                 per call and reuses it on every retry, so a retried write applies once.
@@ -1066,6 +1082,7 @@ class BankTransactionsResource:
         """
         raw = self.with_raw_response.delete(
             bank_transaction_id=bank_transaction_id,
+            unit_dp=unit_dp,
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -1525,6 +1542,7 @@ class AsyncBankTransactionsResourceWithRawResponse:
         self,
         *,
         bank_transaction_id: str | uuid.UUID,
+        unit_dp: Literal[2, 4] | None = None,
         tenant_id: str | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -1534,6 +1552,7 @@ class AsyncBankTransactionsResourceWithRawResponse:
 
         Args:
             bank_transaction_id: Xero's identifier of the bank transaction to delete.
+            unit_dp: 4 to read unit amounts with 4 decimal places (default 2).
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
                 per call and reuses it on every retry, so a retried write applies once.
@@ -1570,7 +1589,19 @@ class AsyncBankTransactionsResourceWithRawResponse:
             + encode_path_segment(
                 "bank_transaction_id", encode_guid("bank_transaction_id", bank_transaction_id)
             ),
-            params=[],
+            params=[
+                (
+                    "unitdp",
+                    encode_int(
+                        "unit_dp",
+                        unit_dp,
+                        (
+                            2,
+                            4,
+                        ),
+                    ),
+                ),
+            ],
             body=BankTransaction(status=BankTransactionStatus("DELETED")),
             response_type=BankTransactionsResponse,
             decode=decode_bank_transactions_response,
@@ -2035,6 +2066,7 @@ class AsyncBankTransactionsResource:
         self,
         *,
         bank_transaction_id: str | uuid.UUID,
+        unit_dp: Literal[2, 4] | None = None,
         tenant_id: str | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -2047,6 +2079,7 @@ class AsyncBankTransactionsResource:
 
         Args:
             bank_transaction_id: Xero's identifier of the bank transaction to delete.
+            unit_dp: 4 to read unit amounts with 4 decimal places (default 2).
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
                 per call and reuses it on every retry, so a retried write applies once.
@@ -2079,6 +2112,7 @@ class AsyncBankTransactionsResource:
         """
         raw = await self.with_raw_response.delete(
             bank_transaction_id=bank_transaction_id,
+            unit_dp=unit_dp,
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,

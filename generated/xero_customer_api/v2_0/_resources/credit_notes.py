@@ -525,6 +525,7 @@ class CreditNotesResourceWithRawResponse:
         self,
         *,
         credit_note_id: str | uuid.UUID,
+        unit_dp: Literal[2, 4] | None = None,
         status: Literal["DELETED", "VOIDED"] = "DELETED",
         tenant_id: str | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
@@ -535,6 +536,7 @@ class CreditNotesResourceWithRawResponse:
 
         Args:
             credit_note_id: Xero's identifier of the credit note.
+            unit_dp: 4 to read unit amounts with 4 decimal places (default 2).
             status: The status to save: DELETED or VOIDED (default DELETED).
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
@@ -570,7 +572,19 @@ class CreditNotesResourceWithRawResponse:
             method="POST",
             path="CreditNotes/"
             + encode_path_segment("credit_note_id", encode_guid("credit_note_id", credit_note_id)),
-            params=[],
+            params=[
+                (
+                    "unitdp",
+                    encode_int(
+                        "unit_dp",
+                        unit_dp,
+                        (
+                            2,
+                            4,
+                        ),
+                    ),
+                ),
+            ],
             body=CreditNote(
                 status=CreditNoteStatus(
                     check_choice(
@@ -1047,6 +1061,7 @@ class CreditNotesResource:
         self,
         *,
         credit_note_id: str | uuid.UUID,
+        unit_dp: Literal[2, 4] | None = None,
         status: Literal["DELETED", "VOIDED"] = "DELETED",
         tenant_id: str | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
@@ -1060,6 +1075,7 @@ class CreditNotesResource:
 
         Args:
             credit_note_id: Xero's identifier of the credit note.
+            unit_dp: 4 to read unit amounts with 4 decimal places (default 2).
             status: The status to save: DELETED or VOIDED (default DELETED).
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
@@ -1092,6 +1108,7 @@ class CreditNotesResource:
         """
         raw = self.with_raw_response.delete(
             credit_note_id=credit_note_id,
+            unit_dp=unit_dp,
             status=status,
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
@@ -1563,6 +1580,7 @@ class AsyncCreditNotesResourceWithRawResponse:
         self,
         *,
         credit_note_id: str | uuid.UUID,
+        unit_dp: Literal[2, 4] | None = None,
         status: Literal["DELETED", "VOIDED"] = "DELETED",
         tenant_id: str | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
@@ -1573,6 +1591,7 @@ class AsyncCreditNotesResourceWithRawResponse:
 
         Args:
             credit_note_id: Xero's identifier of the credit note.
+            unit_dp: 4 to read unit amounts with 4 decimal places (default 2).
             status: The status to save: DELETED or VOIDED (default DELETED).
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
@@ -1608,7 +1627,19 @@ class AsyncCreditNotesResourceWithRawResponse:
             method="POST",
             path="CreditNotes/"
             + encode_path_segment("credit_note_id", encode_guid("credit_note_id", credit_note_id)),
-            params=[],
+            params=[
+                (
+                    "unitdp",
+                    encode_int(
+                        "unit_dp",
+                        unit_dp,
+                        (
+                            2,
+                            4,
+                        ),
+                    ),
+                ),
+            ],
             body=CreditNote(
                 status=CreditNoteStatus(
                     check_choice(
@@ -2086,6 +2117,7 @@ class AsyncCreditNotesResource:
         self,
         *,
         credit_note_id: str | uuid.UUID,
+        unit_dp: Literal[2, 4] | None = None,
         status: Literal["DELETED", "VOIDED"] = "DELETED",
         tenant_id: str | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
@@ -2099,6 +2131,7 @@ class AsyncCreditNotesResource:
 
         Args:
             credit_note_id: Xero's identifier of the credit note.
+            unit_dp: 4 to read unit amounts with 4 decimal places (default 2).
             status: The status to save: DELETED or VOIDED (default DELETED).
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
@@ -2131,6 +2164,7 @@ class AsyncCreditNotesResource:
         """
         raw = await self.with_raw_response.delete(
             credit_note_id=credit_note_id,
+            unit_dp=unit_dp,
             status=status,
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,

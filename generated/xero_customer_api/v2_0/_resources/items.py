@@ -570,6 +570,51 @@ class ItemsResourceWithRawResponse:
             max_retries=max_retries,
         )
 
+    def delete(
+        self,
+        *,
+        item_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[None]:
+        """DELETE Items/{ItemID}: like ``items.delete()``, with the raw answer.
+
+        Args:
+            item_id: Xero's identifier of the item to delete.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status (204 No Content), headers and body as received; ``.parsed``
+            is None.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such item in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="DELETE",
+            path="Items/" + encode_path_segment("item_id", encode_guid("item_id", item_id)),
+            params=[],
+            body=None,
+            response_type=type(None),
+            read=self._client._read_no_content,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
 
 class ItemsResource:
     """The organisation's items (products and services it buys or sells), each with a unique Code;
@@ -1044,6 +1089,45 @@ class ItemsResource:
             max_retries=max_retries,
         )
         return require_payload(next(iter(raw.parsed.items), None), "Item")
+
+    def delete(
+        self,
+        *,
+        item_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> None:
+        """Delete an item for good (Xero answers 204 No Content). An item used on a transaction
+        cannot be deleted; archive it with update() (IsSold and IsPurchased false) instead.
+
+        ``DELETE Items/{ItemID}``
+
+        Args:
+            item_id: Xero's identifier of the item to delete.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            None: Xero answers 204 No Content once the item is removed.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such item in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        self.with_raw_response.delete(
+            item_id=item_id, tenant_id=tenant_id, timeout=timeout, max_retries=max_retries
+        )
 
 
 class AsyncItemsResourceWithRawResponse:
@@ -1558,6 +1642,51 @@ class AsyncItemsResourceWithRawResponse:
             max_retries=max_retries,
         )
 
+    async def delete(
+        self,
+        *,
+        item_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[None]:
+        """DELETE Items/{ItemID}: like ``items.delete()``, with the raw answer.
+
+        Args:
+            item_id: Xero's identifier of the item to delete.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status (204 No Content), headers and body as received; ``.parsed``
+            is None.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such item in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="DELETE",
+            path="Items/" + encode_path_segment("item_id", encode_guid("item_id", item_id)),
+            params=[],
+            body=None,
+            response_type=type(None),
+            read=self._client._read_no_content,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
 
 class AsyncItemsResource:
     """The organisation's items (products and services it buys or sells), each with a unique Code;
@@ -2032,3 +2161,42 @@ class AsyncItemsResource:
             max_retries=max_retries,
         )
         return require_payload(next(iter(raw.parsed.items), None), "Item")
+
+    async def delete(
+        self,
+        *,
+        item_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> None:
+        """Delete an item for good (Xero answers 204 No Content). An item used on a transaction
+        cannot be deleted; archive it with update() (IsSold and IsPurchased false) instead.
+
+        ``DELETE Items/{ItemID}``
+
+        Args:
+            item_id: Xero's identifier of the item to delete.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            None: Xero answers 204 No Content once the item is removed.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such item in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        await self.with_raw_response.delete(
+            item_id=item_id, tenant_id=tenant_id, timeout=timeout, max_retries=max_retries
+        )

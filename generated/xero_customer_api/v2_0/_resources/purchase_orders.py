@@ -36,6 +36,7 @@ from ..._runtime._query import (
     check_choice,
     check_one_of,
     encode_bool,
+    encode_date,
     encode_datetime,
     encode_guid,
     encode_int,
@@ -73,8 +74,8 @@ class PurchaseOrdersResourceWithRawResponse:
         self,
         *,
         status: Literal["DRAFT", "SUBMITTED", "AUTHORISED", "BILLED", "DELETED"] | None = None,
-        date_from: datetime.datetime | datetime.date | None = None,
-        date_to: datetime.datetime | datetime.date | None = None,
+        date_from: datetime.date | None = None,
+        date_to: datetime.date | None = None,
         order: str | None = None,
         page: int | None = None,
         page_size: int | None = None,
@@ -87,10 +88,10 @@ class PurchaseOrdersResourceWithRawResponse:
 
         Args:
             status: Only the purchase orders in this status.
-            date_from: Only purchase orders dated on or after this date (a date, sent as YYYY-MM-
-                DDT00:00:00).
-            date_to: Only purchase orders dated on or before this date (a date, sent as YYYY-MM-
-                DDT00:00:00).
+            date_from: Only purchase orders dated on or after this date (a datetime.date, sent as YYYY-
+                MM-DD).
+            date_to: Only purchase orders dated on or before this date (a datetime.date, sent as
+                YYYY-MM-DD).
             order: Sort order, e.g. Date DESC or PurchaseOrderNumber ASC.
             page: Page number (from 1): up to page_size purchase orders each.
             page_size: Records per page (Xero's default 100).
@@ -107,8 +108,8 @@ class PurchaseOrdersResourceWithRawResponse:
 
         Raises:
             RequestValidationError: Nothing was sent: ``status`` not one of its values;
-                ``date_from`` or ``date_to`` a naive datetime; ``order`` empty; ``max_retries``
-                not a whole number >= 0.
+                ``date_from`` or ``date_to`` not a ``datetime.date`` (a ``datetime`` is
+                refused); ``order`` empty; ``max_retries`` not a whole number >= 0.
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
@@ -136,8 +137,8 @@ class PurchaseOrdersResourceWithRawResponse:
                         ),
                     ),
                 ),
-                ("DateFrom", encode_datetime("date_from", date_from)),
-                ("DateTo", encode_datetime("date_to", date_to)),
+                ("DateFrom", encode_date("date_from", date_from)),
+                ("DateTo", encode_date("date_to", date_to)),
                 ("order", encode_string("order", order)),
                 ("page", encode_int("page", page)),
                 ("pageSize", encode_int("page_size", page_size)),
@@ -595,8 +596,8 @@ class PurchaseOrdersResource:
         self,
         *,
         status: Literal["DRAFT", "SUBMITTED", "AUTHORISED", "BILLED", "DELETED"] | None = None,
-        date_from: datetime.datetime | datetime.date | None = None,
-        date_to: datetime.datetime | datetime.date | None = None,
+        date_from: datetime.date | None = None,
+        date_to: datetime.date | None = None,
         order: str | None = None,
         page: int | None = None,
         page_size: int | None = None,
@@ -612,10 +613,10 @@ class PurchaseOrdersResource:
 
         Args:
             status: Only the purchase orders in this status.
-            date_from: Only purchase orders dated on or after this date (a date, sent as YYYY-MM-
-                DDT00:00:00).
-            date_to: Only purchase orders dated on or before this date (a date, sent as YYYY-MM-
-                DDT00:00:00).
+            date_from: Only purchase orders dated on or after this date (a datetime.date, sent as YYYY-
+                MM-DD).
+            date_to: Only purchase orders dated on or before this date (a datetime.date, sent as
+                YYYY-MM-DD).
             order: Sort order, e.g. Date DESC or PurchaseOrderNumber ASC.
             page: Page number (from 1): up to page_size purchase orders each.
             page_size: Records per page (Xero's default 100).
@@ -632,8 +633,8 @@ class PurchaseOrdersResource:
 
         Raises:
             RequestValidationError: Nothing was sent: ``status`` not one of its values;
-                ``date_from`` or ``date_to`` a naive datetime; ``order`` empty; ``max_retries``
-                not a whole number >= 0.
+                ``date_from`` or ``date_to`` not a ``datetime.date`` (a ``datetime`` is
+                refused); ``order`` empty; ``max_retries`` not a whole number >= 0.
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
@@ -661,8 +662,8 @@ class PurchaseOrdersResource:
         self,
         *,
         status: Literal["DRAFT", "SUBMITTED", "AUTHORISED", "BILLED", "DELETED"] | None = None,
-        date_from: datetime.datetime | datetime.date | None = None,
-        date_to: datetime.datetime | datetime.date | None = None,
+        date_from: datetime.date | None = None,
+        date_to: datetime.date | None = None,
         order: str | None = None,
         page: int | None = None,
         page_size: int | None = None,
@@ -683,10 +684,10 @@ class PurchaseOrdersResource:
 
         Args:
             status: Only the purchase orders in this status.
-            date_from: Only purchase orders dated on or after this date (a date, sent as YYYY-MM-
-                DDT00:00:00).
-            date_to: Only purchase orders dated on or before this date (a date, sent as YYYY-MM-
-                DDT00:00:00).
+            date_from: Only purchase orders dated on or after this date (a datetime.date, sent as YYYY-
+                MM-DD).
+            date_to: Only purchase orders dated on or before this date (a datetime.date, sent as
+                YYYY-MM-DD).
             order: Sort order, e.g. Date DESC or PurchaseOrderNumber ASC.
             page: Page number (from 1): up to page_size purchase orders each.
             page_size: Records per page (Xero's default 100).
@@ -702,7 +703,8 @@ class PurchaseOrdersResource:
 
         Raises:
             RequestValidationError: Nothing was sent: ``status`` not one of its values;
-                ``date_from`` or ``date_to`` a naive datetime; ``order`` empty.
+                ``date_from`` or ``date_to`` not a ``datetime.date`` (a ``datetime`` is
+                refused); ``order`` empty.
             XeroAPIError: Xero answered with an error (before or while streaming).
             XeroResponseError: The answer is malformed, truncated or unsafe.
             XeroConnectionError: The connection failed, dropped or timed out.
@@ -725,8 +727,8 @@ class PurchaseOrdersResource:
                         ),
                     ),
                 ),
-                ("DateFrom", encode_datetime("date_from", date_from)),
-                ("DateTo", encode_datetime("date_to", date_to)),
+                ("DateFrom", encode_date("date_from", date_from)),
+                ("DateTo", encode_date("date_to", date_to)),
                 ("order", encode_string("order", order)),
                 ("page", encode_int("page", page)),
                 ("pageSize", encode_int("page_size", page_size)),
@@ -1150,8 +1152,8 @@ class AsyncPurchaseOrdersResourceWithRawResponse:
         self,
         *,
         status: Literal["DRAFT", "SUBMITTED", "AUTHORISED", "BILLED", "DELETED"] | None = None,
-        date_from: datetime.datetime | datetime.date | None = None,
-        date_to: datetime.datetime | datetime.date | None = None,
+        date_from: datetime.date | None = None,
+        date_to: datetime.date | None = None,
         order: str | None = None,
         page: int | None = None,
         page_size: int | None = None,
@@ -1164,10 +1166,10 @@ class AsyncPurchaseOrdersResourceWithRawResponse:
 
         Args:
             status: Only the purchase orders in this status.
-            date_from: Only purchase orders dated on or after this date (a date, sent as YYYY-MM-
-                DDT00:00:00).
-            date_to: Only purchase orders dated on or before this date (a date, sent as YYYY-MM-
-                DDT00:00:00).
+            date_from: Only purchase orders dated on or after this date (a datetime.date, sent as YYYY-
+                MM-DD).
+            date_to: Only purchase orders dated on or before this date (a datetime.date, sent as
+                YYYY-MM-DD).
             order: Sort order, e.g. Date DESC or PurchaseOrderNumber ASC.
             page: Page number (from 1): up to page_size purchase orders each.
             page_size: Records per page (Xero's default 100).
@@ -1184,8 +1186,8 @@ class AsyncPurchaseOrdersResourceWithRawResponse:
 
         Raises:
             RequestValidationError: Nothing was sent: ``status`` not one of its values;
-                ``date_from`` or ``date_to`` a naive datetime; ``order`` empty; ``max_retries``
-                not a whole number >= 0.
+                ``date_from`` or ``date_to`` not a ``datetime.date`` (a ``datetime`` is
+                refused); ``order`` empty; ``max_retries`` not a whole number >= 0.
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
@@ -1213,8 +1215,8 @@ class AsyncPurchaseOrdersResourceWithRawResponse:
                         ),
                     ),
                 ),
-                ("DateFrom", encode_datetime("date_from", date_from)),
-                ("DateTo", encode_datetime("date_to", date_to)),
+                ("DateFrom", encode_date("date_from", date_from)),
+                ("DateTo", encode_date("date_to", date_to)),
                 ("order", encode_string("order", order)),
                 ("page", encode_int("page", page)),
                 ("pageSize", encode_int("page_size", page_size)),
@@ -1672,8 +1674,8 @@ class AsyncPurchaseOrdersResource:
         self,
         *,
         status: Literal["DRAFT", "SUBMITTED", "AUTHORISED", "BILLED", "DELETED"] | None = None,
-        date_from: datetime.datetime | datetime.date | None = None,
-        date_to: datetime.datetime | datetime.date | None = None,
+        date_from: datetime.date | None = None,
+        date_to: datetime.date | None = None,
         order: str | None = None,
         page: int | None = None,
         page_size: int | None = None,
@@ -1689,10 +1691,10 @@ class AsyncPurchaseOrdersResource:
 
         Args:
             status: Only the purchase orders in this status.
-            date_from: Only purchase orders dated on or after this date (a date, sent as YYYY-MM-
-                DDT00:00:00).
-            date_to: Only purchase orders dated on or before this date (a date, sent as YYYY-MM-
-                DDT00:00:00).
+            date_from: Only purchase orders dated on or after this date (a datetime.date, sent as YYYY-
+                MM-DD).
+            date_to: Only purchase orders dated on or before this date (a datetime.date, sent as
+                YYYY-MM-DD).
             order: Sort order, e.g. Date DESC or PurchaseOrderNumber ASC.
             page: Page number (from 1): up to page_size purchase orders each.
             page_size: Records per page (Xero's default 100).
@@ -1709,8 +1711,8 @@ class AsyncPurchaseOrdersResource:
 
         Raises:
             RequestValidationError: Nothing was sent: ``status`` not one of its values;
-                ``date_from`` or ``date_to`` a naive datetime; ``order`` empty; ``max_retries``
-                not a whole number >= 0.
+                ``date_from`` or ``date_to`` not a ``datetime.date`` (a ``datetime`` is
+                refused); ``order`` empty; ``max_retries`` not a whole number >= 0.
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
@@ -1738,8 +1740,8 @@ class AsyncPurchaseOrdersResource:
         self,
         *,
         status: Literal["DRAFT", "SUBMITTED", "AUTHORISED", "BILLED", "DELETED"] | None = None,
-        date_from: datetime.datetime | datetime.date | None = None,
-        date_to: datetime.datetime | datetime.date | None = None,
+        date_from: datetime.date | None = None,
+        date_to: datetime.date | None = None,
         order: str | None = None,
         page: int | None = None,
         page_size: int | None = None,
@@ -1760,10 +1762,10 @@ class AsyncPurchaseOrdersResource:
 
         Args:
             status: Only the purchase orders in this status.
-            date_from: Only purchase orders dated on or after this date (a date, sent as YYYY-MM-
-                DDT00:00:00).
-            date_to: Only purchase orders dated on or before this date (a date, sent as YYYY-MM-
-                DDT00:00:00).
+            date_from: Only purchase orders dated on or after this date (a datetime.date, sent as YYYY-
+                MM-DD).
+            date_to: Only purchase orders dated on or before this date (a datetime.date, sent as
+                YYYY-MM-DD).
             order: Sort order, e.g. Date DESC or PurchaseOrderNumber ASC.
             page: Page number (from 1): up to page_size purchase orders each.
             page_size: Records per page (Xero's default 100).
@@ -1779,7 +1781,8 @@ class AsyncPurchaseOrdersResource:
 
         Raises:
             RequestValidationError: Nothing was sent: ``status`` not one of its values;
-                ``date_from`` or ``date_to`` a naive datetime; ``order`` empty.
+                ``date_from`` or ``date_to`` not a ``datetime.date`` (a ``datetime`` is
+                refused); ``order`` empty.
             XeroAPIError: Xero answered with an error (before or while streaming).
             XeroResponseError: The answer is malformed, truncated or unsafe.
             XeroConnectionError: The connection failed, dropped or timed out.
@@ -1802,8 +1805,8 @@ class AsyncPurchaseOrdersResource:
                         ),
                     ),
                 ),
-                ("DateFrom", encode_datetime("date_from", date_from)),
-                ("DateTo", encode_datetime("date_to", date_to)),
+                ("DateFrom", encode_date("date_from", date_from)),
+                ("DateTo", encode_date("date_to", date_to)),
                 ("order", encode_string("order", order)),
                 ("page", encode_int("page", page)),
                 ("pageSize", encode_int("page_size", page_size)),

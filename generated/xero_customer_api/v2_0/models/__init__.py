@@ -17,6 +17,7 @@ from .responses.batch_payments_response import BatchPaymentsResponse
 from .responses.branding_themes_response import BrandingThemesResponse
 from .responses.budgets_response import BudgetsResponse
 from .responses.cis_org_settings_response import CisOrgSettingsResponse
+from .responses.contact_cis_settings_response import ContactCisSettingsResponse
 from .responses.contact_groups_response import ContactGroupsResponse
 from .responses.contacts_response import ContactsResponse
 from .responses.credit_notes_response import CreditNotesResponse
@@ -215,6 +216,7 @@ __all__ = [
     "CisOrgSettingsResponse",
     "CisSetting",
     "Contact",
+    "ContactCisSettingsResponse",
     "ContactGroup",
     "ContactGroupMember",
     "ContactGroupStatus",

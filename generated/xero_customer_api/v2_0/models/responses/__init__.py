@@ -11,6 +11,7 @@ from .batch_payments_response import BatchPaymentsResponse
 from .branding_themes_response import BrandingThemesResponse
 from .budgets_response import BudgetsResponse
 from .cis_org_settings_response import CisOrgSettingsResponse
+from .contact_cis_settings_response import ContactCisSettingsResponse
 from .contact_groups_response import ContactGroupsResponse
 from .contacts_response import ContactsResponse
 from .credit_notes_response import CreditNotesResponse
@@ -50,6 +51,7 @@ __all__ = [
     "BrandingThemesResponse",
     "BudgetsResponse",
     "CisOrgSettingsResponse",
+    "ContactCisSettingsResponse",
     "ContactGroupsResponse",
     "ContactsResponse",
     "CreditNotesResponse",

@@ -441,7 +441,7 @@ def test_manual_journals_every_verb_and_their_journals(client: XeroClient, uniqu
     assert {line.account_code for line in entry.journal_lines} == {"429", "404", "970"}
     assert entry.journal_id and entry.journal_number
     by_id = client.journals.get(journal_id=entry.journal_id)
-    by_number = client.journals.get(journal_number=str(entry.journal_number))
+    by_number = client.journals.get(journal_number=entry.journal_number)
     assert by_id.journal_number == by_number.journal_number == entry.journal_number
     assert by_id.source_id is None and by_id.source_type is None  # only in lists
     after = client.journals.list(offset=entry.journal_number - 1 or None)

@@ -311,9 +311,7 @@ class Service:
         org = call.org.org_id
         items = [
             codec.decode(models.Contact, el)
-            for el in self.reader.parse(
-                call.body, "Contact", batch=None if target else "Contacts"
-            )
+            for el in self.reader.parse(call.body, "Contact", batch=None if target else "Contacts")
         ]
         if target is not None:
             # inferred: the path names the contact; a ContactID in the body is overruled

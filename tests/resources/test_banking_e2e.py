@@ -548,7 +548,7 @@ def test_manual_journal_rules(client: XeroClient, unique: str) -> None:  # noqa:
         post_unknown.value
     )
     with pytest.raises(NotFoundError):
-        client.journals.get(journal_number="999999999")
+        client.journals.get(journal_number=999999999)
 
 
 # ============================================================================ linked transactions
@@ -679,8 +679,7 @@ def test_linked_transaction_rules_and_delete(
         "The SourceTransactionID must be an ACCPAY invoice or a SPEND bank transaction."
     ]
 
-    # spent money is a source too, and a DELETE (which the SDK cannot yet express: the
-    # generator has no empty-answer endpoint) answers 204 with no body
+    # spent money is a source too, and delete() (DELETE, 204 with no body) returns None
     money = client.bank_transactions.create(spend(f"Sup {unique}"))
     link = client.linked_transactions.create(
         models.LinkedTransaction(
@@ -699,21 +698,13 @@ def test_linked_transaction_rules_and_delete(
             )
         )
     assert errors_of(twice.value) == ["This source line item is already a linked transaction."]
-    with httpx.Client(verify=sandbox.verify(), base_url=sandbox.v2_base_url) as http:
-        token = http.post(
-            sandbox.token_url,
-            data={"grant_type": "client_credentials"},
-            auth=(sandbox.client_id, sandbox.client_secret),
-        ).json()["access_token"]
-        headers = {"Authorization": f"Bearer {token}", "xero-tenant-id": sandbox.tenant_id}
-        answer = http.delete(f"LinkedTransactions/{link.linked_transaction_id}", headers=headers)
-        assert (answer.status_code, answer.content) == (204, b"")
-        assert (
-            http.delete(
-                f"LinkedTransactions/{link.linked_transaction_id}", headers=headers
-            ).status_code
-            == 404
-        )
+    assert link.linked_transaction_id is not None
+    raw = client.linked_transactions.with_raw_response.delete(
+        linked_transaction_id=link.linked_transaction_id
+    )
+    assert (raw.status_code, raw.content, raw.parsed) == (204, b"", None)
+    with pytest.raises(NotFoundError):
+        client.linked_transactions.delete(linked_transaction_id=link.linked_transaction_id)
     with pytest.raises(NotFoundError):
         client.linked_transactions.get(linked_transaction_id=str(link.linked_transaction_id))
 

@@ -109,7 +109,8 @@ def build(root: Path) -> Build:
         # 3. render
         models_prefix = f"{PACKAGE}/{package}/models/"
         for rel, text in models.sources.items():
-            if rel.startswith(models_prefix) and rel != f"{models_prefix}__init__.py":
+            # package __init__ modules are rendered (lazily importing) by render_version
+            if rel.startswith(models_prefix) and not rel.endswith("/__init__.py"):
                 to_format[rel] = text
         for rel, text in render_version(api, models.exports).items():
             to_format[f"{PACKAGE}/{package}/{rel}"] = text

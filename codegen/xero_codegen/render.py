@@ -506,6 +506,12 @@ def render_version(api: ApiVersion, exports: list[tuple[str, str]]) -> dict[str,
                 exports=exports,
                 package=folder,
             )
+    # each subpackage of the models (models/responses/) is lazy like models/ itself
+    for sub in sorted({m.rsplit(".", 1)[0] for m, _ in exports if "." in m}):
+        own = [(m.removeprefix(sub + "."), n) for m, n in exports if m.startswith(sub + ".")]
+        files[f"models/{sub.replace('.', '/')}/__init__.py"] = env.get_template(
+            "version/models/__init__.py.jinja"
+        ).render(api=api, exports=own)
     return dict(sorted(files.items()))
 
 

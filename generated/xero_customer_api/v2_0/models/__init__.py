@@ -6,172 +6,178 @@
 
 Fields are snake_case, repeated children are plain lists, money is ``Decimal``, calendar dates
 are ``datetime.date`` and UTC timestamps timezone-aware ``datetime.datetime``.
+
+A model's module (one per XSD) is imported on first access of one of its names, so a client's
+first call loads only the models it uses.
 """
 
-from .responses.accounts_response import AccountsResponse
-from .responses.actions_response import ActionsResponse
-from .responses.api_exception import ApiException
-from .responses.bank_transactions_response import BankTransactionsResponse
-from .responses.bank_transfers_response import BankTransfersResponse
-from .responses.batch_payments_response import BatchPaymentsResponse
-from .responses.branding_themes_response import BrandingThemesResponse
-from .responses.budgets_response import BudgetsResponse
-from .responses.cis_org_settings_response import CisOrgSettingsResponse
-from .responses.contact_cis_settings_response import ContactCisSettingsResponse
-from .responses.contact_groups_response import ContactGroupsResponse
-from .responses.contacts_response import ContactsResponse
-from .responses.credit_notes_response import CreditNotesResponse
-from .responses.currencies_response import CurrenciesResponse
-from .responses.expense_claims_response import ExpenseClaimsResponse
-from .responses.invoice_reminders_response import InvoiceRemindersResponse
-from .responses.invoices_response import InvoicesResponse
-from .responses.items_response import ItemsResponse
-from .responses.journals_response import JournalsResponse
-from .responses.linked_transactions_response import LinkedTransactionsResponse
-from .responses.manual_journals_response import ManualJournalsResponse
-from .responses.options_response import OptionsResponse
-from .responses.organisations_response import OrganisationsResponse
-from .responses.overpayments_response import OverpaymentsResponse
-from .responses.payment_services_response import PaymentServicesResponse
-from .responses.payments_response import PaymentsResponse
-from .responses.prepayments_response import PrepaymentsResponse
-from .responses.purchase_orders_response import PurchaseOrdersResponse
-from .responses.quotes_response import QuotesResponse
-from .responses.receipts_response import ReceiptsResponse
-from .responses.repeating_invoices_response import RepeatingInvoicesResponse
-from .responses.setup_response import SetupResponse
-from .responses.tax_rates_response import TaxRatesResponse
-from .responses.tracking_categories_response import TrackingCategoriesResponse
-from .responses.users_response import Response, UsersResponse
-from .simple_types import (
-    AccountClass,
-    AccountStatus,
-    AccountType,
-    ActionStatus,
-    AddressType,
-    BankAccountType,
-    BankTransactionStatus,
-    BankTransactionType,
-    BankTransferStatus,
-    BatchPaymentStatus,
-    BatchPaymentType,
-    BrandingThemeType,
-    BudgetType,
-    ContactGroupStatus,
-    ContactStatus,
-    CreditNoteStatus,
-    CreditNoteType,
-    DefaultLineAmountType,
-    EntityValidationStatus,
-    ExpenseClaimStatus,
-    ExternalLinkType,
-    InvoiceAddressType,
-    InvoiceStatus,
-    InvoiceType,
-    JournalSourceType,
-    LineAmountTypes,
-    LinkedTransactionStatus,
-    LinkedTransactionType,
-    ManualJournalStatus,
-    OrganisationClass,
-    OrganisationEdition,
-    OrganisationRole,
-    OrganisationType,
-    OrganisationVersion,
-    OverpaymentStatus,
-    OverpaymentType,
-    PaymentStatus,
-    PaymentTermType,
-    PaymentType,
-    PhoneType,
-    PrepaymentStatus,
-    PrepaymentType,
-    PurchaseOrderStatus,
-    QuoteLineAmountTypes,
-    QuoteStatus,
-    ReceiptStatus,
-    RepeatingInvoiceStatus,
-    ReportTaxType,
-    SalesTaxBasis,
-    SalesTaxPeriod,
-    ScheduleDueDateType,
-    ScheduleUnit,
-    SourceTransactionTypeCode,
-    Taxability,
-    TaxNumberType,
-    TaxRateStatus,
-    TrackingStatus,
-)
-from .types import (
-    Account,
-    Action,
-    Address,
-    Allocation,
-    AllocationInvoice,
-    Attachment,
-    BalanceAmounts,
-    BalanceDetail,
-    Balances,
-    BankTransaction,
-    BankTransfer,
-    BatchPayment,
-    BatchPaymentDetails,
-    BrandingTheme,
-    Budget,
-    BudgetBalance,
-    BudgetLine,
-    CisOrgSetting,
-    CisSetting,
-    Contact,
-    ContactGroup,
-    ContactGroupMember,
-    ContactPerson,
-    ConversionBalance,
-    ConversionDate,
-    CreditNote,
-    Currency,
-    DataContractBase,
-    EntityValidationError,
-    EntityWarning,
-    ExpenseClaim,
-    ExternalLink,
-    ImportSummary,
-    ImportSummaryAccounts,
-    ImportSummaryOrganisation,
-    Invoice,
-    InvoiceAddress,
-    InvoicePayment,
-    InvoiceReminder,
-    Item,
-    ItemPriceDetails,
-    Journal,
-    JournalLine,
-    LineItem,
-    LineItemItem,
-    LineItemTracking,
-    LinkedTransaction,
-    ManualJournal,
-    ManualJournalLine,
-    Organisation,
-    Overpayment,
-    Payment,
-    PaymentService,
-    PaymentTerm,
-    PaymentTerms,
-    Phone,
-    Prepayment,
-    PurchaseOrder,
-    Quote,
-    Receipt,
-    RepeatingInvoice,
-    Schedule,
-    Setup,
-    TaxComponent,
-    TaxRate,
-    TrackingCategory,
-    TrackingOption,
-    User,
-)
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .responses.accounts_response import AccountsResponse
+    from .responses.actions_response import ActionsResponse
+    from .responses.api_exception import ApiException
+    from .responses.bank_transactions_response import BankTransactionsResponse
+    from .responses.bank_transfers_response import BankTransfersResponse
+    from .responses.batch_payments_response import BatchPaymentsResponse
+    from .responses.branding_themes_response import BrandingThemesResponse
+    from .responses.budgets_response import BudgetsResponse
+    from .responses.cis_org_settings_response import CisOrgSettingsResponse
+    from .responses.contact_cis_settings_response import ContactCisSettingsResponse
+    from .responses.contact_groups_response import ContactGroupsResponse
+    from .responses.contacts_response import ContactsResponse
+    from .responses.credit_notes_response import CreditNotesResponse
+    from .responses.currencies_response import CurrenciesResponse
+    from .responses.expense_claims_response import ExpenseClaimsResponse
+    from .responses.invoice_reminders_response import InvoiceRemindersResponse
+    from .responses.invoices_response import InvoicesResponse
+    from .responses.items_response import ItemsResponse
+    from .responses.journals_response import JournalsResponse
+    from .responses.linked_transactions_response import LinkedTransactionsResponse
+    from .responses.manual_journals_response import ManualJournalsResponse
+    from .responses.options_response import OptionsResponse
+    from .responses.organisations_response import OrganisationsResponse
+    from .responses.overpayments_response import OverpaymentsResponse
+    from .responses.payment_services_response import PaymentServicesResponse
+    from .responses.payments_response import PaymentsResponse
+    from .responses.prepayments_response import PrepaymentsResponse
+    from .responses.purchase_orders_response import PurchaseOrdersResponse
+    from .responses.quotes_response import QuotesResponse
+    from .responses.receipts_response import ReceiptsResponse
+    from .responses.repeating_invoices_response import RepeatingInvoicesResponse
+    from .responses.setup_response import SetupResponse
+    from .responses.tax_rates_response import TaxRatesResponse
+    from .responses.tracking_categories_response import TrackingCategoriesResponse
+    from .responses.users_response import Response, UsersResponse
+    from .simple_types import (
+        AccountClass,
+        AccountStatus,
+        AccountType,
+        ActionStatus,
+        AddressType,
+        BankAccountType,
+        BankTransactionStatus,
+        BankTransactionType,
+        BankTransferStatus,
+        BatchPaymentStatus,
+        BatchPaymentType,
+        BrandingThemeType,
+        BudgetType,
+        ContactGroupStatus,
+        ContactStatus,
+        CreditNoteStatus,
+        CreditNoteType,
+        DefaultLineAmountType,
+        EntityValidationStatus,
+        ExpenseClaimStatus,
+        ExternalLinkType,
+        InvoiceAddressType,
+        InvoiceStatus,
+        InvoiceType,
+        JournalSourceType,
+        LineAmountTypes,
+        LinkedTransactionStatus,
+        LinkedTransactionType,
+        ManualJournalStatus,
+        OrganisationClass,
+        OrganisationEdition,
+        OrganisationRole,
+        OrganisationType,
+        OrganisationVersion,
+        OverpaymentStatus,
+        OverpaymentType,
+        PaymentStatus,
+        PaymentTermType,
+        PaymentType,
+        PhoneType,
+        PrepaymentStatus,
+        PrepaymentType,
+        PurchaseOrderStatus,
+        QuoteLineAmountTypes,
+        QuoteStatus,
+        ReceiptStatus,
+        RepeatingInvoiceStatus,
+        ReportTaxType,
+        SalesTaxBasis,
+        SalesTaxPeriod,
+        ScheduleDueDateType,
+        ScheduleUnit,
+        SourceTransactionTypeCode,
+        Taxability,
+        TaxNumberType,
+        TaxRateStatus,
+        TrackingStatus,
+    )
+    from .types import (
+        Account,
+        Action,
+        Address,
+        Allocation,
+        AllocationInvoice,
+        Attachment,
+        BalanceAmounts,
+        BalanceDetail,
+        Balances,
+        BankTransaction,
+        BankTransfer,
+        BatchPayment,
+        BatchPaymentDetails,
+        BrandingTheme,
+        Budget,
+        BudgetBalance,
+        BudgetLine,
+        CisOrgSetting,
+        CisSetting,
+        Contact,
+        ContactGroup,
+        ContactGroupMember,
+        ContactPerson,
+        ConversionBalance,
+        ConversionDate,
+        CreditNote,
+        Currency,
+        DataContractBase,
+        EntityValidationError,
+        EntityWarning,
+        ExpenseClaim,
+        ExternalLink,
+        ImportSummary,
+        ImportSummaryAccounts,
+        ImportSummaryOrganisation,
+        Invoice,
+        InvoiceAddress,
+        InvoicePayment,
+        InvoiceReminder,
+        Item,
+        ItemPriceDetails,
+        Journal,
+        JournalLine,
+        LineItem,
+        LineItemItem,
+        LineItemTracking,
+        LinkedTransaction,
+        ManualJournal,
+        ManualJournalLine,
+        Organisation,
+        Overpayment,
+        Payment,
+        PaymentService,
+        PaymentTerm,
+        PaymentTerms,
+        Phone,
+        Prepayment,
+        PurchaseOrder,
+        Quote,
+        Receipt,
+        RepeatingInvoice,
+        Schedule,
+        Setup,
+        TaxComponent,
+        TaxRate,
+        TrackingCategory,
+        TrackingOption,
+        User,
+    )
 
 __all__ = [
     "Account",
@@ -336,3 +342,185 @@ __all__ = [
     "User",
     "UsersResponse",
 ]
+
+if not TYPE_CHECKING:
+    # Hidden from type checkers, so that a misspelt name stays an error for them.
+    _MODULES = {
+        "AccountsResponse": "responses.accounts_response",
+        "ActionsResponse": "responses.actions_response",
+        "ApiException": "responses.api_exception",
+        "BankTransactionsResponse": "responses.bank_transactions_response",
+        "BankTransfersResponse": "responses.bank_transfers_response",
+        "BatchPaymentsResponse": "responses.batch_payments_response",
+        "BrandingThemesResponse": "responses.branding_themes_response",
+        "BudgetsResponse": "responses.budgets_response",
+        "CisOrgSettingsResponse": "responses.cis_org_settings_response",
+        "ContactCisSettingsResponse": "responses.contact_cis_settings_response",
+        "ContactGroupsResponse": "responses.contact_groups_response",
+        "ContactsResponse": "responses.contacts_response",
+        "CreditNotesResponse": "responses.credit_notes_response",
+        "CurrenciesResponse": "responses.currencies_response",
+        "ExpenseClaimsResponse": "responses.expense_claims_response",
+        "InvoiceRemindersResponse": "responses.invoice_reminders_response",
+        "InvoicesResponse": "responses.invoices_response",
+        "ItemsResponse": "responses.items_response",
+        "JournalsResponse": "responses.journals_response",
+        "LinkedTransactionsResponse": "responses.linked_transactions_response",
+        "ManualJournalsResponse": "responses.manual_journals_response",
+        "OptionsResponse": "responses.options_response",
+        "OrganisationsResponse": "responses.organisations_response",
+        "OverpaymentsResponse": "responses.overpayments_response",
+        "PaymentServicesResponse": "responses.payment_services_response",
+        "PaymentsResponse": "responses.payments_response",
+        "PrepaymentsResponse": "responses.prepayments_response",
+        "PurchaseOrdersResponse": "responses.purchase_orders_response",
+        "QuotesResponse": "responses.quotes_response",
+        "ReceiptsResponse": "responses.receipts_response",
+        "RepeatingInvoicesResponse": "responses.repeating_invoices_response",
+        "SetupResponse": "responses.setup_response",
+        "TaxRatesResponse": "responses.tax_rates_response",
+        "TrackingCategoriesResponse": "responses.tracking_categories_response",
+        "Response": "responses.users_response",
+        "UsersResponse": "responses.users_response",
+        "AccountClass": "simple_types",
+        "AccountStatus": "simple_types",
+        "AccountType": "simple_types",
+        "ActionStatus": "simple_types",
+        "AddressType": "simple_types",
+        "BankAccountType": "simple_types",
+        "BankTransactionStatus": "simple_types",
+        "BankTransactionType": "simple_types",
+        "BankTransferStatus": "simple_types",
+        "BatchPaymentStatus": "simple_types",
+        "BatchPaymentType": "simple_types",
+        "BrandingThemeType": "simple_types",
+        "BudgetType": "simple_types",
+        "ContactGroupStatus": "simple_types",
+        "ContactStatus": "simple_types",
+        "CreditNoteStatus": "simple_types",
+        "CreditNoteType": "simple_types",
+        "DefaultLineAmountType": "simple_types",
+        "EntityValidationStatus": "simple_types",
+        "ExpenseClaimStatus": "simple_types",
+        "ExternalLinkType": "simple_types",
+        "InvoiceAddressType": "simple_types",
+        "InvoiceStatus": "simple_types",
+        "InvoiceType": "simple_types",
+        "JournalSourceType": "simple_types",
+        "LineAmountTypes": "simple_types",
+        "LinkedTransactionStatus": "simple_types",
+        "LinkedTransactionType": "simple_types",
+        "ManualJournalStatus": "simple_types",
+        "OrganisationClass": "simple_types",
+        "OrganisationEdition": "simple_types",
+        "OrganisationRole": "simple_types",
+        "OrganisationType": "simple_types",
+        "OrganisationVersion": "simple_types",
+        "OverpaymentStatus": "simple_types",
+        "OverpaymentType": "simple_types",
+        "PaymentStatus": "simple_types",
+        "PaymentTermType": "simple_types",
+        "PaymentType": "simple_types",
+        "PhoneType": "simple_types",
+        "PrepaymentStatus": "simple_types",
+        "PrepaymentType": "simple_types",
+        "PurchaseOrderStatus": "simple_types",
+        "QuoteLineAmountTypes": "simple_types",
+        "QuoteStatus": "simple_types",
+        "ReceiptStatus": "simple_types",
+        "RepeatingInvoiceStatus": "simple_types",
+        "ReportTaxType": "simple_types",
+        "SalesTaxBasis": "simple_types",
+        "SalesTaxPeriod": "simple_types",
+        "ScheduleDueDateType": "simple_types",
+        "ScheduleUnit": "simple_types",
+        "SourceTransactionTypeCode": "simple_types",
+        "TaxNumberType": "simple_types",
+        "TaxRateStatus": "simple_types",
+        "Taxability": "simple_types",
+        "TrackingStatus": "simple_types",
+        "Account": "types",
+        "Action": "types",
+        "Address": "types",
+        "Allocation": "types",
+        "AllocationInvoice": "types",
+        "Attachment": "types",
+        "BalanceAmounts": "types",
+        "BalanceDetail": "types",
+        "Balances": "types",
+        "BankTransaction": "types",
+        "BankTransfer": "types",
+        "BatchPayment": "types",
+        "BatchPaymentDetails": "types",
+        "BrandingTheme": "types",
+        "Budget": "types",
+        "BudgetBalance": "types",
+        "BudgetLine": "types",
+        "CisOrgSetting": "types",
+        "CisSetting": "types",
+        "Contact": "types",
+        "ContactGroup": "types",
+        "ContactGroupMember": "types",
+        "ContactPerson": "types",
+        "ConversionBalance": "types",
+        "ConversionDate": "types",
+        "CreditNote": "types",
+        "Currency": "types",
+        "DataContractBase": "types",
+        "EntityValidationError": "types",
+        "EntityWarning": "types",
+        "ExpenseClaim": "types",
+        "ExternalLink": "types",
+        "ImportSummary": "types",
+        "ImportSummaryAccounts": "types",
+        "ImportSummaryOrganisation": "types",
+        "Invoice": "types",
+        "InvoiceAddress": "types",
+        "InvoicePayment": "types",
+        "InvoiceReminder": "types",
+        "Item": "types",
+        "ItemPriceDetails": "types",
+        "Journal": "types",
+        "JournalLine": "types",
+        "LineItem": "types",
+        "LineItemItem": "types",
+        "LineItemTracking": "types",
+        "LinkedTransaction": "types",
+        "ManualJournal": "types",
+        "ManualJournalLine": "types",
+        "Organisation": "types",
+        "Overpayment": "types",
+        "Payment": "types",
+        "PaymentService": "types",
+        "PaymentTerm": "types",
+        "PaymentTerms": "types",
+        "Phone": "types",
+        "Prepayment": "types",
+        "PurchaseOrder": "types",
+        "Quote": "types",
+        "Receipt": "types",
+        "RepeatingInvoice": "types",
+        "Schedule": "types",
+        "Setup": "types",
+        "TaxComponent": "types",
+        "TaxRate": "types",
+        "TrackingCategory": "types",
+        "TrackingOption": "types",
+        "User": "types",
+    }
+
+    def __getattr__(name: str) -> object:
+        """Import the module of the model ``name`` on first access."""
+        import importlib
+
+        if name not in _MODULES:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(importlib.import_module(f".{_MODULES[name]}", __name__), name)
+        globals()[name] = value
+        return value
+
+    def __dir__() -> list[str]:
+        return sorted({*globals(), *__all__})
+
+
+del TYPE_CHECKING  # not part of the package's namespace

@@ -430,6 +430,12 @@ class CheckValue:
             return (self.ref,)
         return tuple(r for m in self.members for r in m.model_refs)
 
+    @property
+    def enum_refs(self) -> tuple[str, ...]:
+        if self.kind == "enum" and self.ref:
+            return (self.ref,)
+        return tuple(r for m in self.members for r in m.enum_refs)
+
 
 PY_TYPES = {
     "str": "str",

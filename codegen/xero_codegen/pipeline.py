@@ -102,6 +102,7 @@ def build(root: Path) -> Build:
             response_files,
             write_schemas=manifest["api"].get("write_schemas"),
             attribute_names=manifest["api"].get("attribute_names"),
+            per_type=manifest["api"].get("model_modules") == "per-type",
         )
         # 2. the intermediate model
         api = load_api(schema_dir, models.classes, manifest)

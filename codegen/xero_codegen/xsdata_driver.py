@@ -240,8 +240,15 @@ def render_models(
     *,
     write_schemas: str | None = None,
     attribute_names: dict[str, str] | None = None,
+    per_type: bool = False,
 ) -> ModelsResult:
-    """Run xsdata over every model XSD below ``schema_dir`` into ``package`` (dotted)."""
+    """Run xsdata over every model XSD below ``schema_dir`` into ``package`` (dotted).
+
+    ``per_type`` (the manifest's ``api.model_modules = "per-type"``): each complex type of
+    ``types.xsd`` gets a module of its own, ``models/types/<type>.py``, so that using one
+    resource loads only the types it reaches (the types' graph has no cycle: the modules
+    import each other without a cycle either).
+    """
     config = GeneratorConfig.read(CONFIG_PATH)
     config.output.package = package
     xsd_files = [p.resolve().as_uri() for p in model_schemas(schema_dir, write_schemas)]
@@ -267,6 +274,12 @@ def render_models(
         _clear_path_caches()  # xsdata memoises cwd-relative paths
         root = Path.cwd()
         generator.normalize_packages(classes)
+        if per_type:
+            shared = f"{package}.types"
+            for obj in classes:
+                if obj.target_module == shared and not obj.is_enumeration:
+                    obj.package = shared
+                    obj.module = _snake(generator.filters.class_name(obj.name))
         for result in generator.render(classes):
             relative = result.path.relative_to(root).as_posix()
             if relative in sources and not result.source.strip().startswith(

@@ -265,6 +265,8 @@ def _load(schema_dir: Path, manifest_path: Path) -> Contract:
             "write_schemas": api_raw.get("write_schemas"),
             "attribute_names": api_raw.get("attribute_names"),
         }
+    if "per_type" in inspect.signature(render_models).parameters:
+        extra["per_type"] = api_raw.get("model_modules") == "per-type"
     models_result = render_models(
         schema_dir, f"xero_customer_api.{package}.models", response_files, **extra
     )

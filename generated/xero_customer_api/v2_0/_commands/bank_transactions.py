@@ -20,7 +20,7 @@ import click
 from ..._runtime import _cli_support as cs
 from .. import _checks
 from .._client import XeroClient
-from .._codecs.types import decode_bank_transaction
+from .._codecs.types.bank_transaction import decode_bank_transaction
 from ..models import (
     BankTransaction,
 )
@@ -192,7 +192,7 @@ def bank_transactions_create(
         BankTransaction,
         decode_bank_transaction,
         input_format,
-        _checks.CHECKS[BankTransaction],
+        _checks.CHECKS["BankTransaction"],
     )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.bank_transactions.with_raw_response.create(
@@ -241,7 +241,7 @@ def bank_transactions_create_many(
         BankTransaction,
         decode_bank_transaction,
         input_format,
-        _checks.CHECKS[BankTransaction],
+        _checks.CHECKS["BankTransaction"],
     )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.bank_transactions.with_raw_response.create_many(
@@ -285,7 +285,7 @@ def bank_transactions_save(
         BankTransaction,
         decode_bank_transaction,
         input_format,
-        _checks.CHECKS[BankTransaction],
+        _checks.CHECKS["BankTransaction"],
     )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.bank_transactions.with_raw_response.save(
@@ -334,7 +334,7 @@ def bank_transactions_save_many(
         BankTransaction,
         decode_bank_transaction,
         input_format,
-        _checks.CHECKS[BankTransaction],
+        _checks.CHECKS["BankTransaction"],
     )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.bank_transactions.with_raw_response.save_many(

@@ -19,7 +19,8 @@ import click
 from ..._runtime import _cli_support as cs
 from .. import _checks
 from .._client import XeroClient
-from .._codecs.types import decode_contact, decode_contact_group
+from .._codecs.types.contact import decode_contact
+from .._codecs.types.contact_group import decode_contact_group
 from ..models import (
     Contact,
     ContactGroup,
@@ -120,7 +121,7 @@ def contact_groups_create(
         ContactGroup,
         decode_contact_group,
         input_format,
-        _checks.CHECKS[ContactGroup],
+        _checks.CHECKS["ContactGroup"],
     )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.contact_groups.with_raw_response.create(
@@ -153,7 +154,7 @@ def contact_groups_create_many(
         ContactGroup,
         decode_contact_group,
         input_format,
-        _checks.CHECKS[ContactGroup],
+        _checks.CHECKS["ContactGroup"],
     )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.contact_groups.with_raw_response.create_many(
@@ -193,7 +194,7 @@ def contact_groups_save(
         ContactGroup,
         decode_contact_group,
         input_format,
-        _checks.CHECKS[ContactGroup],
+        _checks.CHECKS["ContactGroup"],
     )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.contact_groups.with_raw_response.save(
@@ -263,7 +264,7 @@ def contact_groups_contacts_add(
         Contact,
         decode_contact,
         input_format,
-        _checks.CHECKS[Contact],
+        _checks.CHECKS["Contact"],
     )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.contact_groups.contacts.with_raw_response.add(

@@ -20,7 +20,7 @@ import click
 from ..._runtime import _cli_support as cs
 from .. import _checks
 from .._client import XeroClient
-from .._codecs.types import decode_contact
+from .._codecs.types.contact import decode_contact
 from ..models import (
     Contact,
 )
@@ -210,7 +210,7 @@ def contacts_create(
     strings, dates YYYY-MM-DD).
     """
     contact = cs.read_one(
-        input_file, "Contact", Contact, decode_contact, input_format, _checks.CHECKS[Contact]
+        input_file, "Contact", Contact, decode_contact, input_format, _checks.CHECKS["Contact"]
     )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.contacts.with_raw_response.create(
@@ -250,7 +250,7 @@ def contacts_create_many(
         Contact,
         decode_contact,
         input_format,
-        _checks.CHECKS[Contact],
+        _checks.CHECKS["Contact"],
     )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.contacts.with_raw_response.create_many(
@@ -279,7 +279,7 @@ def contacts_save(
     strings, dates YYYY-MM-DD).
     """
     contact = cs.read_one(
-        input_file, "Contact", Contact, decode_contact, input_format, _checks.CHECKS[Contact]
+        input_file, "Contact", Contact, decode_contact, input_format, _checks.CHECKS["Contact"]
     )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.contacts.with_raw_response.save(
@@ -319,7 +319,7 @@ def contacts_save_many(
         Contact,
         decode_contact,
         input_format,
-        _checks.CHECKS[Contact],
+        _checks.CHECKS["Contact"],
     )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.contacts.with_raw_response.save_many(
@@ -382,7 +382,7 @@ def contacts_update(
     strings, dates YYYY-MM-DD).
     """
     contact = cs.read_one(
-        input_file, "Contact", Contact, decode_contact, input_format, _checks.CHECKS[Contact]
+        input_file, "Contact", Contact, decode_contact, input_format, _checks.CHECKS["Contact"]
     )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.contacts.with_raw_response.update(

@@ -20,7 +20,7 @@ import click
 from ..._runtime import _cli_support as cs
 from .. import _checks
 from .._client import XeroClient
-from .._codecs.types import decode_credit_note
+from .._codecs.types.credit_note import decode_credit_note
 from ..models import (
     CreditNote,
 )
@@ -206,7 +206,7 @@ def credit_notes_create(
         CreditNote,
         decode_credit_note,
         input_format,
-        _checks.CHECKS[CreditNote],
+        _checks.CHECKS["CreditNote"],
     )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.credit_notes.with_raw_response.create(
@@ -255,7 +255,7 @@ def credit_notes_create_many(
         CreditNote,
         decode_credit_note,
         input_format,
-        _checks.CHECKS[CreditNote],
+        _checks.CHECKS["CreditNote"],
     )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.credit_notes.with_raw_response.create_many(
@@ -298,7 +298,7 @@ def credit_notes_save(
         CreditNote,
         decode_credit_note,
         input_format,
-        _checks.CHECKS[CreditNote],
+        _checks.CHECKS["CreditNote"],
     )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.credit_notes.with_raw_response.save(
@@ -347,7 +347,7 @@ def credit_notes_save_many(
         CreditNote,
         decode_credit_note,
         input_format,
-        _checks.CHECKS[CreditNote],
+        _checks.CHECKS["CreditNote"],
     )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.credit_notes.with_raw_response.save_many(

@@ -20,7 +20,7 @@ import click
 from ..._runtime import _cli_support as cs
 from .. import _checks
 from .._client import XeroClient
-from .._codecs.types import decode_item
+from .._codecs.types.item import decode_item
 from ..models import (
     Item,
 )
@@ -158,7 +158,7 @@ def items_create(
     <Item>; as JSON: one object in the model's shape (snake_case field names, amounts as
     strings, dates YYYY-MM-DD).
     """
-    item = cs.read_one(input_file, "Item", Item, decode_item, input_format, _checks.CHECKS[Item])
+    item = cs.read_one(input_file, "Item", Item, decode_item, input_format, _checks.CHECKS["Item"])
     with state.client(XeroClient, raw=raw) as client:
         answer = client.items.with_raw_response.create(
             item,
@@ -200,7 +200,7 @@ def items_create_many(
     objects in the model's shape, or one object.
     """
     items = cs.read_items(
-        input_file, "Items", "Item", Item, decode_item, input_format, _checks.CHECKS[Item]
+        input_file, "Items", "Item", Item, decode_item, input_format, _checks.CHECKS["Item"]
     )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.items.with_raw_response.create_many(
@@ -237,7 +237,7 @@ def items_save(
     <Item>; as JSON: one object in the model's shape (snake_case field names, amounts as
     strings, dates YYYY-MM-DD).
     """
-    item = cs.read_one(input_file, "Item", Item, decode_item, input_format, _checks.CHECKS[Item])
+    item = cs.read_one(input_file, "Item", Item, decode_item, input_format, _checks.CHECKS["Item"])
     with state.client(XeroClient, raw=raw) as client:
         answer = client.items.with_raw_response.save(
             item,
@@ -279,7 +279,7 @@ def items_save_many(
     objects in the model's shape, or one object.
     """
     items = cs.read_items(
-        input_file, "Items", "Item", Item, decode_item, input_format, _checks.CHECKS[Item]
+        input_file, "Items", "Item", Item, decode_item, input_format, _checks.CHECKS["Item"]
     )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.items.with_raw_response.save_many(
@@ -323,7 +323,7 @@ def items_update(
     <Item>; as JSON: one object in the model's shape (snake_case field names, amounts as
     strings, dates YYYY-MM-DD).
     """
-    item = cs.read_one(input_file, "Item", Item, decode_item, input_format, _checks.CHECKS[Item])
+    item = cs.read_one(input_file, "Item", Item, decode_item, input_format, _checks.CHECKS["Item"])
     with state.client(XeroClient, raw=raw) as client:
         answer = client.items.with_raw_response.update(
             item,

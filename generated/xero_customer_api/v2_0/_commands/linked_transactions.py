@@ -19,7 +19,7 @@ import click
 from ..._runtime import _cli_support as cs
 from .. import _checks
 from .._client import XeroClient
-from .._codecs.types import decode_linked_transaction
+from .._codecs.types.linked_transaction import decode_linked_transaction
 from ..models import (
     LinkedTransaction,
 )
@@ -184,7 +184,7 @@ def linked_transactions_create(
         LinkedTransaction,
         decode_linked_transaction,
         input_format,
-        _checks.CHECKS[LinkedTransaction],
+        _checks.CHECKS["LinkedTransaction"],
     )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.linked_transactions.with_raw_response.create(
@@ -228,7 +228,7 @@ def linked_transactions_save(
         LinkedTransaction,
         decode_linked_transaction,
         input_format,
-        _checks.CHECKS[LinkedTransaction],
+        _checks.CHECKS["LinkedTransaction"],
     )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.linked_transactions.with_raw_response.save(

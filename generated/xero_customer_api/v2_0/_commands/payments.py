@@ -20,7 +20,7 @@ import click
 from ..._runtime import _cli_support as cs
 from .. import _checks
 from .._client import XeroClient
-from .._codecs.types import decode_payment
+from .._codecs.types.payment import decode_payment
 from ..models import (
     Payment,
 )
@@ -155,7 +155,7 @@ def payments_create(
     model's shape (snake_case field names, amounts as strings, dates YYYY-MM-DD).
     """
     payment = cs.read_one(
-        input_file, "Payment", Payment, decode_payment, input_format, _checks.CHECKS[Payment]
+        input_file, "Payment", Payment, decode_payment, input_format, _checks.CHECKS["Payment"]
     )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.payments.with_raw_response.create(
@@ -195,7 +195,7 @@ def payments_create_many(
         Payment,
         decode_payment,
         input_format,
-        _checks.CHECKS[Payment],
+        _checks.CHECKS["Payment"],
     )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.payments.with_raw_response.create_many(
@@ -248,7 +248,7 @@ def payments_save(
     model's shape (snake_case field names, amounts as strings, dates YYYY-MM-DD).
     """
     payment = cs.read_one(
-        input_file, "Payment", Payment, decode_payment, input_format, _checks.CHECKS[Payment]
+        input_file, "Payment", Payment, decode_payment, input_format, _checks.CHECKS["Payment"]
     )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.payments.with_raw_response.save(

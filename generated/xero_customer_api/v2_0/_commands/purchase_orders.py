@@ -20,7 +20,7 @@ import click
 from ..._runtime import _cli_support as cs
 from .. import _checks
 from .._client import XeroClient
-from .._codecs.types import decode_purchase_order
+from .._codecs.types.purchase_order import decode_purchase_order
 from ..models import (
     PurchaseOrder,
 )
@@ -208,7 +208,7 @@ def purchase_orders_create(
         PurchaseOrder,
         decode_purchase_order,
         input_format,
-        _checks.CHECKS[PurchaseOrder],
+        _checks.CHECKS["PurchaseOrder"],
     )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.purchase_orders.with_raw_response.create(
@@ -249,7 +249,7 @@ def purchase_orders_create_many(
         PurchaseOrder,
         decode_purchase_order,
         input_format,
-        _checks.CHECKS[PurchaseOrder],
+        _checks.CHECKS["PurchaseOrder"],
     )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.purchase_orders.with_raw_response.create_many(
@@ -283,7 +283,7 @@ def purchase_orders_save(
         PurchaseOrder,
         decode_purchase_order,
         input_format,
-        _checks.CHECKS[PurchaseOrder],
+        _checks.CHECKS["PurchaseOrder"],
     )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.purchase_orders.with_raw_response.save(
@@ -324,7 +324,7 @@ def purchase_orders_save_many(
         PurchaseOrder,
         decode_purchase_order,
         input_format,
-        _checks.CHECKS[PurchaseOrder],
+        _checks.CHECKS["PurchaseOrder"],
     )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.purchase_orders.with_raw_response.save_many(
@@ -366,7 +366,7 @@ def purchase_orders_update(
         PurchaseOrder,
         decode_purchase_order,
         input_format,
-        _checks.CHECKS[PurchaseOrder],
+        _checks.CHECKS["PurchaseOrder"],
     )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.purchase_orders.with_raw_response.update(

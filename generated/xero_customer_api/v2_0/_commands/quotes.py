@@ -20,7 +20,7 @@ import click
 from ..._runtime import _cli_support as cs
 from .. import _checks
 from .._client import XeroClient
-from .._codecs.types import decode_quote
+from .._codecs.types.quote import decode_quote
 from ..models import (
     Quote,
 )
@@ -216,7 +216,7 @@ def quotes_create(
     names, amounts as strings, dates YYYY-MM-DD).
     """
     quote = cs.read_one(
-        input_file, "Quote", Quote, decode_quote, input_format, _checks.CHECKS[Quote]
+        input_file, "Quote", Quote, decode_quote, input_format, _checks.CHECKS["Quote"]
     )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.quotes.with_raw_response.create(
@@ -250,7 +250,7 @@ def quotes_create_many(
     Quote objects in the model's shape, or one object.
     """
     quotes = cs.read_items(
-        input_file, "Quotes", "Quote", Quote, decode_quote, input_format, _checks.CHECKS[Quote]
+        input_file, "Quotes", "Quote", Quote, decode_quote, input_format, _checks.CHECKS["Quote"]
     )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.quotes.with_raw_response.create_many(
@@ -279,7 +279,7 @@ def quotes_save(
     names, amounts as strings, dates YYYY-MM-DD).
     """
     quote = cs.read_one(
-        input_file, "Quote", Quote, decode_quote, input_format, _checks.CHECKS[Quote]
+        input_file, "Quote", Quote, decode_quote, input_format, _checks.CHECKS["Quote"]
     )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.quotes.with_raw_response.save(
@@ -313,7 +313,7 @@ def quotes_save_many(
     Quote objects in the model's shape, or one object.
     """
     quotes = cs.read_items(
-        input_file, "Quotes", "Quote", Quote, decode_quote, input_format, _checks.CHECKS[Quote]
+        input_file, "Quotes", "Quote", Quote, decode_quote, input_format, _checks.CHECKS["Quote"]
     )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.quotes.with_raw_response.save_many(
@@ -350,7 +350,7 @@ def quotes_update(
     names, amounts as strings, dates YYYY-MM-DD).
     """
     quote = cs.read_one(
-        input_file, "Quote", Quote, decode_quote, input_format, _checks.CHECKS[Quote]
+        input_file, "Quote", Quote, decode_quote, input_format, _checks.CHECKS["Quote"]
     )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.quotes.with_raw_response.update(

@@ -19,7 +19,7 @@ import click
 from ..._runtime import _cli_support as cs
 from .. import _checks
 from .._client import XeroClient
-from .._codecs.types import decode_tax_rate
+from .._codecs.types.tax_rate import decode_tax_rate
 from ..models import (
     TaxRate,
 )
@@ -110,7 +110,7 @@ def tax_rates_create(
     strings, dates YYYY-MM-DD).
     """
     tax_rate = cs.read_one(
-        input_file, "TaxRate", TaxRate, decode_tax_rate, input_format, _checks.CHECKS[TaxRate]
+        input_file, "TaxRate", TaxRate, decode_tax_rate, input_format, _checks.CHECKS["TaxRate"]
     )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.tax_rates.with_raw_response.create(
@@ -143,7 +143,7 @@ def tax_rates_create_many(
         TaxRate,
         decode_tax_rate,
         input_format,
-        _checks.CHECKS[TaxRate],
+        _checks.CHECKS["TaxRate"],
     )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.tax_rates.with_raw_response.create_many(
@@ -171,7 +171,7 @@ def tax_rates_save(
     strings, dates YYYY-MM-DD).
     """
     tax_rate = cs.read_one(
-        input_file, "TaxRate", TaxRate, decode_tax_rate, input_format, _checks.CHECKS[TaxRate]
+        input_file, "TaxRate", TaxRate, decode_tax_rate, input_format, _checks.CHECKS["TaxRate"]
     )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.tax_rates.with_raw_response.save(
@@ -204,7 +204,7 @@ def tax_rates_save_many(
         TaxRate,
         decode_tax_rate,
         input_format,
-        _checks.CHECKS[TaxRate],
+        _checks.CHECKS["TaxRate"],
     )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.tax_rates.with_raw_response.save_many(

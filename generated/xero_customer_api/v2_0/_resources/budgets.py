@@ -36,7 +36,7 @@ from ..._runtime._query import (
 )
 from ..._runtime._stream import aiter_items, iter_items
 from .._codecs.responses.budgets_response import decode_budgets_response
-from .._codecs.types import decode_budget
+from .._codecs.types.budget import decode_budget
 from ..models import (
     Budget,
     BudgetsResponse,

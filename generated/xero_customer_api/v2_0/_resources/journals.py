@@ -39,7 +39,7 @@ from ..._runtime._query import (
     encode_path_segment,
 )
 from .._codecs.responses.journals_response import decode_journals_response
-from .._codecs.types import decode_journal
+from .._codecs.types.journal import decode_journal
 from ..models import (
     Journal,
     JournalsResponse,

@@ -39,7 +39,7 @@ from ..._runtime._query import (
 from .. import _checks
 from .._codecs.requests.linked_transactions_request import encode_request_linked_transaction
 from .._codecs.responses.linked_transactions_response import decode_linked_transactions_response
-from .._codecs.types import decode_linked_transaction
+from .._codecs.types.linked_transaction import decode_linked_transaction
 from ..models import (
     LinkedTransaction,
     LinkedTransactionsResponse,
@@ -239,7 +239,7 @@ class LinkedTransactionsResourceWithRawResponse:
             response_type=LinkedTransactionsResponse,
             decode=decode_linked_transactions_response,
             encode=encode_request_linked_transaction,
-            check=_checks.CHECKS[LinkedTransaction],
+            check=_checks.CHECKS["LinkedTransaction"],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -300,7 +300,7 @@ class LinkedTransactionsResourceWithRawResponse:
             response_type=LinkedTransactionsResponse,
             decode=decode_linked_transactions_response,
             encode=encode_request_linked_transaction,
-            check=_checks.CHECKS[LinkedTransaction],
+            check=_checks.CHECKS["LinkedTransaction"],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -899,7 +899,7 @@ class AsyncLinkedTransactionsResourceWithRawResponse:
             response_type=LinkedTransactionsResponse,
             decode=decode_linked_transactions_response,
             encode=encode_request_linked_transaction,
-            check=_checks.CHECKS[LinkedTransaction],
+            check=_checks.CHECKS["LinkedTransaction"],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -960,7 +960,7 @@ class AsyncLinkedTransactionsResourceWithRawResponse:
             response_type=LinkedTransactionsResponse,
             decode=decode_linked_transactions_response,
             encode=encode_request_linked_transaction,
-            check=_checks.CHECKS[LinkedTransaction],
+            check=_checks.CHECKS["LinkedTransaction"],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,

@@ -108,76 +108,74 @@ if TYPE_CHECKING:
         TaxRateStatus,
         TrackingStatus,
     )
-    from .types import (
-        Account,
-        Action,
-        Address,
-        Allocation,
-        AllocationInvoice,
-        Attachment,
-        BalanceAmounts,
-        BalanceDetail,
-        Balances,
-        BankTransaction,
-        BankTransfer,
-        BatchPayment,
-        BatchPaymentDetails,
-        BrandingTheme,
-        Budget,
-        BudgetBalance,
-        BudgetLine,
-        CisOrgSetting,
-        CisSetting,
-        Contact,
-        ContactGroup,
-        ContactGroupMember,
-        ContactPerson,
-        ConversionBalance,
-        ConversionDate,
-        CreditNote,
-        Currency,
-        DataContractBase,
-        EntityValidationError,
-        EntityWarning,
-        ExpenseClaim,
-        ExternalLink,
-        ImportSummary,
-        ImportSummaryAccounts,
-        ImportSummaryOrganisation,
-        Invoice,
-        InvoiceAddress,
-        InvoicePayment,
-        InvoiceReminder,
-        Item,
-        ItemPriceDetails,
-        Journal,
-        JournalLine,
-        LineItem,
-        LineItemItem,
-        LineItemTracking,
-        LinkedTransaction,
-        ManualJournal,
-        ManualJournalLine,
-        Organisation,
-        Overpayment,
-        Payment,
-        PaymentService,
-        PaymentTerm,
-        PaymentTerms,
-        Phone,
-        Prepayment,
-        PurchaseOrder,
-        Quote,
-        Receipt,
-        RepeatingInvoice,
-        Schedule,
-        Setup,
-        TaxComponent,
-        TaxRate,
-        TrackingCategory,
-        TrackingOption,
-        User,
-    )
+    from .types.account import Account
+    from .types.action import Action
+    from .types.address import Address
+    from .types.allocation import Allocation
+    from .types.allocation_invoice import AllocationInvoice
+    from .types.attachment import Attachment
+    from .types.balance_amounts import BalanceAmounts
+    from .types.balance_detail import BalanceDetail
+    from .types.balances import Balances
+    from .types.bank_transaction import BankTransaction
+    from .types.bank_transfer import BankTransfer
+    from .types.batch_payment import BatchPayment
+    from .types.batch_payment_details import BatchPaymentDetails
+    from .types.branding_theme import BrandingTheme
+    from .types.budget import Budget
+    from .types.budget_balance import BudgetBalance
+    from .types.budget_line import BudgetLine
+    from .types.cis_org_setting import CisOrgSetting
+    from .types.cis_setting import CisSetting
+    from .types.contact import Contact
+    from .types.contact_group import ContactGroup
+    from .types.contact_group_member import ContactGroupMember
+    from .types.contact_person import ContactPerson
+    from .types.conversion_balance import ConversionBalance
+    from .types.conversion_date import ConversionDate
+    from .types.credit_note import CreditNote
+    from .types.currency import Currency
+    from .types.data_contract_base import DataContractBase
+    from .types.entity_validation_error import EntityValidationError
+    from .types.entity_warning import EntityWarning
+    from .types.expense_claim import ExpenseClaim
+    from .types.external_link import ExternalLink
+    from .types.import_summary import ImportSummary
+    from .types.import_summary_accounts import ImportSummaryAccounts
+    from .types.import_summary_organisation import ImportSummaryOrganisation
+    from .types.invoice import Invoice
+    from .types.invoice_address import InvoiceAddress
+    from .types.invoice_payment import InvoicePayment
+    from .types.invoice_reminder import InvoiceReminder
+    from .types.item import Item
+    from .types.item_price_details import ItemPriceDetails
+    from .types.journal import Journal
+    from .types.journal_line import JournalLine
+    from .types.line_item import LineItem
+    from .types.line_item_item import LineItemItem
+    from .types.line_item_tracking import LineItemTracking
+    from .types.linked_transaction import LinkedTransaction
+    from .types.manual_journal import ManualJournal
+    from .types.manual_journal_line import ManualJournalLine
+    from .types.organisation import Organisation
+    from .types.overpayment import Overpayment
+    from .types.payment import Payment
+    from .types.payment_service import PaymentService
+    from .types.payment_term import PaymentTerm
+    from .types.payment_terms import PaymentTerms
+    from .types.phone import Phone
+    from .types.prepayment import Prepayment
+    from .types.purchase_order import PurchaseOrder
+    from .types.quote import Quote
+    from .types.receipt import Receipt
+    from .types.repeating_invoice import RepeatingInvoice
+    from .types.schedule import Schedule
+    from .types.setup import Setup
+    from .types.tax_component import TaxComponent
+    from .types.tax_rate import TaxRate
+    from .types.tracking_category import TrackingCategory
+    from .types.tracking_option import TrackingOption
+    from .types.user import User
 
 __all__ = [
     "Account",
@@ -439,74 +437,74 @@ if not TYPE_CHECKING:
         "TaxRateStatus": "simple_types",
         "Taxability": "simple_types",
         "TrackingStatus": "simple_types",
-        "Account": "types",
-        "Action": "types",
-        "Address": "types",
-        "Allocation": "types",
-        "AllocationInvoice": "types",
-        "Attachment": "types",
-        "BalanceAmounts": "types",
-        "BalanceDetail": "types",
-        "Balances": "types",
-        "BankTransaction": "types",
-        "BankTransfer": "types",
-        "BatchPayment": "types",
-        "BatchPaymentDetails": "types",
-        "BrandingTheme": "types",
-        "Budget": "types",
-        "BudgetBalance": "types",
-        "BudgetLine": "types",
-        "CisOrgSetting": "types",
-        "CisSetting": "types",
-        "Contact": "types",
-        "ContactGroup": "types",
-        "ContactGroupMember": "types",
-        "ContactPerson": "types",
-        "ConversionBalance": "types",
-        "ConversionDate": "types",
-        "CreditNote": "types",
-        "Currency": "types",
-        "DataContractBase": "types",
-        "EntityValidationError": "types",
-        "EntityWarning": "types",
-        "ExpenseClaim": "types",
-        "ExternalLink": "types",
-        "ImportSummary": "types",
-        "ImportSummaryAccounts": "types",
-        "ImportSummaryOrganisation": "types",
-        "Invoice": "types",
-        "InvoiceAddress": "types",
-        "InvoicePayment": "types",
-        "InvoiceReminder": "types",
-        "Item": "types",
-        "ItemPriceDetails": "types",
-        "Journal": "types",
-        "JournalLine": "types",
-        "LineItem": "types",
-        "LineItemItem": "types",
-        "LineItemTracking": "types",
-        "LinkedTransaction": "types",
-        "ManualJournal": "types",
-        "ManualJournalLine": "types",
-        "Organisation": "types",
-        "Overpayment": "types",
-        "Payment": "types",
-        "PaymentService": "types",
-        "PaymentTerm": "types",
-        "PaymentTerms": "types",
-        "Phone": "types",
-        "Prepayment": "types",
-        "PurchaseOrder": "types",
-        "Quote": "types",
-        "Receipt": "types",
-        "RepeatingInvoice": "types",
-        "Schedule": "types",
-        "Setup": "types",
-        "TaxComponent": "types",
-        "TaxRate": "types",
-        "TrackingCategory": "types",
-        "TrackingOption": "types",
-        "User": "types",
+        "Account": "types.account",
+        "Action": "types.action",
+        "Address": "types.address",
+        "Allocation": "types.allocation",
+        "AllocationInvoice": "types.allocation_invoice",
+        "Attachment": "types.attachment",
+        "BalanceAmounts": "types.balance_amounts",
+        "BalanceDetail": "types.balance_detail",
+        "Balances": "types.balances",
+        "BankTransaction": "types.bank_transaction",
+        "BankTransfer": "types.bank_transfer",
+        "BatchPayment": "types.batch_payment",
+        "BatchPaymentDetails": "types.batch_payment_details",
+        "BrandingTheme": "types.branding_theme",
+        "Budget": "types.budget",
+        "BudgetBalance": "types.budget_balance",
+        "BudgetLine": "types.budget_line",
+        "CisOrgSetting": "types.cis_org_setting",
+        "CisSetting": "types.cis_setting",
+        "Contact": "types.contact",
+        "ContactGroup": "types.contact_group",
+        "ContactGroupMember": "types.contact_group_member",
+        "ContactPerson": "types.contact_person",
+        "ConversionBalance": "types.conversion_balance",
+        "ConversionDate": "types.conversion_date",
+        "CreditNote": "types.credit_note",
+        "Currency": "types.currency",
+        "DataContractBase": "types.data_contract_base",
+        "EntityValidationError": "types.entity_validation_error",
+        "EntityWarning": "types.entity_warning",
+        "ExpenseClaim": "types.expense_claim",
+        "ExternalLink": "types.external_link",
+        "ImportSummary": "types.import_summary",
+        "ImportSummaryAccounts": "types.import_summary_accounts",
+        "ImportSummaryOrganisation": "types.import_summary_organisation",
+        "Invoice": "types.invoice",
+        "InvoiceAddress": "types.invoice_address",
+        "InvoicePayment": "types.invoice_payment",
+        "InvoiceReminder": "types.invoice_reminder",
+        "Item": "types.item",
+        "ItemPriceDetails": "types.item_price_details",
+        "Journal": "types.journal",
+        "JournalLine": "types.journal_line",
+        "LineItem": "types.line_item",
+        "LineItemItem": "types.line_item_item",
+        "LineItemTracking": "types.line_item_tracking",
+        "LinkedTransaction": "types.linked_transaction",
+        "ManualJournal": "types.manual_journal",
+        "ManualJournalLine": "types.manual_journal_line",
+        "Organisation": "types.organisation",
+        "Overpayment": "types.overpayment",
+        "Payment": "types.payment",
+        "PaymentService": "types.payment_service",
+        "PaymentTerm": "types.payment_term",
+        "PaymentTerms": "types.payment_terms",
+        "Phone": "types.phone",
+        "Prepayment": "types.prepayment",
+        "PurchaseOrder": "types.purchase_order",
+        "Quote": "types.quote",
+        "Receipt": "types.receipt",
+        "RepeatingInvoice": "types.repeating_invoice",
+        "Schedule": "types.schedule",
+        "Setup": "types.setup",
+        "TaxComponent": "types.tax_component",
+        "TaxRate": "types.tax_rate",
+        "TrackingCategory": "types.tracking_category",
+        "TrackingOption": "types.tracking_option",
+        "User": "types.user",
     }
 
     def __getattr__(name: str) -> object:

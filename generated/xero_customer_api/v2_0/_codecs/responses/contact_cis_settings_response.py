@@ -27,7 +27,7 @@ from ...._runtime._codec import (
     unknown,
     write_utc_datetime,
 )
-from ..._codecs.types import decode_cis_setting, write_cis_setting
+from ..._codecs.types.cis_setting import decode_cis_setting, write_cis_setting
 from ...models import (
     CisSetting,
     ContactCisSettingsResponse,

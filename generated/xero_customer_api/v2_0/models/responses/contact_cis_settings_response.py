@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from ..types import CisSetting
+from ..types.cis_setting import CisSetting
 
 
 @dataclass(slots=True, kw_only=True)

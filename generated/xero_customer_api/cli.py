@@ -82,9 +82,9 @@ Endpoints of API 2.0:
   xero contact-groups create-many         Create several contact groups in one call.
   xero contact-groups save                Update one contact group.
   xero contact-groups delete              Delete a contact group (2.0 has no DELETE for groups.
-  xero contact-groups add                 Add existing contacts (by ContactID) to a contact group; answers with the contacts added.
-  xero contact-groups remove              Remove one contact from a contact group (Xero answers 204 No Content); the contact itself stays.
-  xero contact-groups remove-all          Remove every contact from a contact group (Xero answers 204 No Content); the group and the contacts stay.
+  xero contact-groups contacts add        Add existing contacts (by ContactID) to a contact group; answers with the contacts added.
+  xero contact-groups contacts remove     Remove one contact from a contact group (Xero answers 204 No Content); the contact itself stays.
+  xero contact-groups contacts remove-all Remove every contact from a contact group (Xero answers 204 No Content); the group and the contacts stay.
   xero contacts list                      List the organisation's contacts, one page or (without page) all, optionally filtered and sorted.
   xero contacts get                       Get one contact, complete, by its ContactID or by its ContactNumber (give exactly one).
   xero contacts create                    Create one contact.

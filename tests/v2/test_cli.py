@@ -91,7 +91,8 @@ def test_help_lists_every_2_0_endpoint_and_both_versions() -> None:
     result = CliRunner().invoke(main, ["--help"], env=ENV)
     assert result.exit_code == 0
     for endpoint in MANIFEST["endpoints"]:
-        assert f"xero {dashed(endpoint['resource'])} {dashed(endpoint['name'])}" in result.output
+        words = [endpoint["resource"], endpoint.get("sub_resource"), endpoint["name"]]
+        assert "xero " + " ".join(dashed(w) for w in words if w) in result.output
     for var in (
         "XERO_ACCESS_TOKEN",
         "XERO_CLIENT_ID",
@@ -106,12 +107,13 @@ def test_help_lists_every_2_0_endpoint_and_both_versions() -> None:
 
 
 @pytest.mark.parametrize(
-    "endpoint", MANIFEST["endpoints"], ids=lambda e: f"{e['resource']}.{e['name']}"
+    "endpoint",
+    MANIFEST["endpoints"],
+    ids=lambda e: ".".join(w for w in (e["resource"], e.get("sub_resource"), e["name"]) if w),
 )
 def test_every_endpoint_is_a_command_with_its_options(endpoint: dict[str, Any]) -> None:
-    result = CliRunner().invoke(
-        main, [dashed(endpoint["resource"]), dashed(endpoint["name"]), "--help"], env=ENV
-    )
+    words = [endpoint["resource"], endpoint.get("sub_resource"), endpoint["name"]]
+    result = CliRunner().invoke(main, [*(dashed(w) for w in words if w), "--help"], env=ENV)
     assert result.exit_code == 0, result.output
     for param in [
         *endpoint.get("query", []),

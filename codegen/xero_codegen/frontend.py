@@ -916,9 +916,6 @@ def load_api(
     for env_name, url in environments.items():
         if not str(url).startswith("https://") or not str(url).endswith("/"):
             problems.append(f"api.environments.{env_name} must be an https URL ending in /")
-    if problems:
-        raise ManifestError(problems)
-
     for name, endpoints in by_resource.items():
         subs = resources_doc[name].get("sub_resources", {})
         own = {e.name for e in endpoints if e.sub_resource is None}

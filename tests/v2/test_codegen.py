@@ -69,6 +69,37 @@ def test_new_parameter_types_and_returns_are_checked(tmp_path: Path) -> None:
     assert any("paging" in p for p in problems)
 
 
+def test_second_wave_keys_are_checked(tmp_path: Path) -> None:
+    """returns = "none", sub_resource, offset paging, min, int path parameters and body
+    arguments each refuse what they cannot generate, naming the file."""
+    problems = _break(
+        _copy(tmp_path),
+        # a 204 endpoint with a response
+        (
+            'path = "Items/{ItemID}"\nreturns = "none"',
+            'path = "Items/{ItemID}"\nreturns = "none"\nresponse = { schema = "responses/'
+            'items_response.xsd", type = "ItemsResponse", payload = "items" }',
+        ),
+        # a nested resource without its [sub_resources.<name>] doc
+        ("[sub_resources.contacts]\ndoc = ", "[sub_resources.members]\ndoc = "),
+        # offset paging whose next field is not a whole number of the item
+        ('next = "journal_number"', 'next = "journal_id"'),
+        # min on a text parameter
+        ('wire = "where"\ntype = "string"', 'wire = "where"\ntype = "string"\nmin = 0'),
+        # a body argument that is not a text field of the body
+        ('arguments = ["name", "tax_type"]', 'arguments = ["name", "tax_components"]'),
+    )
+    joined = "\n".join(problems)
+    assert 'returns = "none" (204 No Content) takes no response' in joined
+    assert "schemas/v2.0/resources/contact_groups.toml: [sub_resources.contacts] needs a doc" in (
+        joined
+    )
+    assert "[sub_resources.members] has no endpoint" in joined
+    assert "offset paging needs next = a whole-number field of Journal" in joined
+    assert "min is for int parameters" in joined
+    assert "argument 'tax_components' is not a text field of TaxRate" in joined
+
+
 def test_a_request_element_must_exist_in_its_write_schema(tmp_path: Path) -> None:
     problems = _break(_copy(tmp_path), ('element = "Contacts"', 'element = "People"'))
     # The first resource file naming the element is broken: contacts.create_many, or another

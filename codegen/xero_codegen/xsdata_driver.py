@@ -233,6 +233,51 @@ def model_schemas(schema_dir: Path, write_schemas: str | None = None) -> list[Pa
     )
 
 
+def _split_types(classes: list[Class], shared: str, filters: Filters) -> None:
+    """Give each complex type of the module ``shared`` a module of its own below it
+    (``<shared>.<type>``), keeping types that refer to each other in a cycle together (in the
+    module of the first of them by name): the modules then import each other without a cycle.
+    """
+    own = {obj.qname: obj for obj in classes if obj.target_module == shared}
+    own = {q: obj for q, obj in own.items() if not obj.is_enumeration}
+
+    def refs(obj: Class) -> set[str]:
+        found = {ext.type.qname for ext in obj.extensions}
+        found |= {t.qname for attr in obj.attrs for t in attr.types}
+        for inner in obj.inner:
+            found |= refs(inner)
+        return found & own.keys()
+
+    graph = {q: sorted(refs(obj)) for q, obj in own.items()}
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    groups: list[list[str]] = []
+
+    def visit(node: str) -> None:  # Tarjan's strongly connected components
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        for nxt in graph[node]:
+            if nxt not in index:
+                visit(nxt)
+                low[node] = min(low[node], low[nxt])
+            elif nxt in stack:
+                low[node] = min(low[node], index[nxt])
+        if low[node] == index[node]:
+            group: list[str] = []
+            while not group or group[-1] != node:
+                group.append(stack.pop())
+            groups.append(group)
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    for group in groups:
+        names = sorted(filters.class_name(own[q].name) for q in group)
+        for q in group:
+            own[q].package, own[q].module = shared, _snake(names[0])
+
+
 def render_models(
     schema_dir: Path,
     package: str,
@@ -275,11 +320,7 @@ def render_models(
         root = Path.cwd()
         generator.normalize_packages(classes)
         if per_type:
-            shared = f"{package}.types"
-            for obj in classes:
-                if obj.target_module == shared and not obj.is_enumeration:
-                    obj.package = shared
-                    obj.module = _snake(generator.filters.class_name(obj.name))
+            _split_types(classes, f"{package}.types", generator.filters)
         for result in generator.render(classes):
             relative = result.path.relative_to(root).as_posix()
             if relative in sources and not result.source.strip().startswith(

@@ -291,8 +291,8 @@ def render_models(
 
     ``per_type`` (the manifest's ``api.model_modules = "per-type"``): each complex type of
     ``types.xsd`` gets a module of its own, ``models/types/<type>.py``, so that using one
-    resource loads only the types it reaches (the types' graph has no cycle: the modules
-    import each other without a cycle either).
+    resource loads only the types it reaches (types that refer to each other in a cycle share
+    a module, so the modules import each other without a cycle).
     """
     config = GeneratorConfig.read(CONFIG_PATH)
     config.output.package = package

@@ -361,3 +361,47 @@ def test_connections_with_a_revoked_token_is_an_auth_error(xero: Any) -> None:
     run, _ = xero(lambda request: httpx.Response(401, json=problem))
     done = run("connections")
     assert done.exit_code != 0 and TOKEN not in done.output
+
+
+def test_journals_all_walks_by_offset_and_quotes_take_dates(xero: Any) -> None:
+    def journals(numbers: range) -> bytes:
+        items = "".join(f"<Journal><JournalNumber>{n}</JournalNumber></Journal>" for n in numbers)
+        return f"<Response><Status>OK</Status><Journals>{items}</Journals></Response>".encode()
+
+    def answers(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/Journals"):
+            start = int(request.url.params["offset"])
+            body = journals(range(start + 1, start + 101) if start < 100 else range(101, 104))
+        else:
+            body = (FIXTURES / "responses/quotes_response/empty.xml").read_bytes()
+        return httpx.Response(200, content=body, headers={"content-type": "text/xml"})
+
+    run, seen = xero(answers)
+    result = run("journals", "list", "--all", "--offset", "0", "--format", "jsonl")
+    assert result.exit_code == 0, result.output
+    assert [json.loads(line)["journal_number"] for line in result.stdout.splitlines()] == list(
+        range(1, 104)
+    )
+    assert [r.url.params["offset"] for r in seen] == ["0", "100"]
+    result = run("quotes", "list", "--date-from", "2026-07-01", "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert seen[-1].url.params["DateFrom"] == "2026-07-01"
+    refused = run("quotes", "list", "--date-from", "2026-07-01T00:00:00Z")
+    assert refused.exit_code != 0 and "is not a date" in refused.output
+
+
+def test_no_content_and_nested_commands(xero: Any) -> None:
+    run, seen = xero(lambda request: httpx.Response(204))
+    result = run("items", "delete", "--item-id", GUID)
+    assert (result.exit_code, result.stdout) == (0, "")
+    result = run(
+        "contact-groups", "contacts", "remove", "--contact-group-id", GUID, "--contact-id", GUID
+    )
+    assert (result.exit_code, result.stdout) == (0, "")
+    result = run("contact-groups", "contacts", "remove-all", "--contact-group-id", GUID)
+    assert result.exit_code == 0, result.output
+    assert [(r.method, r.url.path) for r in seen] == [
+        ("DELETE", f"/api.xro/2.0/Items/{GUID}"),
+        ("DELETE", f"/api.xro/2.0/ContactGroups/{GUID}/Contacts/{GUID}"),
+        ("DELETE", f"/api.xro/2.0/ContactGroups/{GUID}/Contacts"),
+    ]

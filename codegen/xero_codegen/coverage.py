@@ -165,6 +165,12 @@ class Report:
 # ----------------------------------------------------------------------------- reading
 
 
+def _endpoint_id(endpoint: Mapping[str, Any]) -> str:
+    """``resource.name`` of a manifest endpoint (``resource.sub_resource.name`` when nested)."""
+    parts = (endpoint.get("resource"), endpoint.get("sub_resource"), endpoint.get("name"))
+    return ".".join(str(p) for p in parts if p)
+
+
 def load_openapi(path: Path) -> dict[str, Any]:
     """Xero's OpenAPI description, from YAML or JSON."""
     try:
@@ -341,7 +347,7 @@ def compare(schema_dir: Path, spec: Mapping[str, Any]) -> Report:
                         upper,
                         bare,
                         str(op.get("operationId", "")),
-                        tuple(f"{e['resource']}.{e['name']}" for e in found),
+                        tuple(_endpoint_id(e) for e in found),
                         missing_params=tuple(sorted(theirs - mine)),
                         extra_params=tuple(sorted(mine - theirs)),
                     )
@@ -359,7 +365,7 @@ def compare(schema_dir: Path, spec: Mapping[str, Any]) -> Report:
         (f"{r[0]} {r[1]}".strip(), r[2]) for n, r in enumerate(rules) if n not in used_rules
     ]
     report.unmatched_endpoints = sorted(
-        f"{e['resource']}.{e['name']} ({k[0]} {e['path']})"
+        f"{_endpoint_id(e)} ({k[0]} {e['path']})"
         for k, eps in ours.items()
         if k not in matched
         for e in eps

@@ -74,7 +74,8 @@ def _md(text: str) -> str:
 
 
 def _cli(name: str) -> str:
-    return name.replace("_", "-")
+    """``contacts.remove_all`` -> ``contacts remove-all`` (a nested resource is a sub-group)."""
+    return name.replace("_", "-").replace(".", " ")
 
 
 # ----------------------------------------------------------------------------- examples
@@ -100,7 +101,9 @@ def _examples(schema_dir: Path) -> dict[str, Examples]:
     found: dict[str, Examples] = {}
     for raw in load_manifest(schema_dir).get("endpoints", []):
         python, cli = raw.get("example"), raw.get("cli_example")
-        found[f"{raw.get('resource')}.{raw.get('name')}"] = Examples(
+        sub = raw.get("sub_resource")
+        key = ".".join(str(p) for p in (raw.get("resource"), sub, raw.get("name")) if p)
+        found[key] = Examples(
             python.strip() if isinstance(python, str) and python.strip() else None,
             cli.strip() if isinstance(cli, str) and cli.strip() else None,
         )
@@ -263,11 +266,13 @@ def _resource_page(c: Contract, resource: str, examples: dict[str, Examples]) ->
             "one": result,
             "list": f"a list of {result}",
             "batch": f"a BatchResult of {result}",
+            "none": "None (Xero answers 204 No Content)",
         }
         lines += [f"Returns {returns.get(ep.returns, result)}.", ""]
         if ep.stream:
             lines += [
-                f"`client.{resource}.iter(...)` streams the same list one model at a time.",
+                f"`client.{resource}.iter(...)` streams the same list one model at a time"
+                + (" (walking every page)." if ep.paged else "."),
                 "",
             ]
         python = _python_example(ep, examples.get(ep.id))

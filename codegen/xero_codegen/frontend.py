@@ -506,10 +506,23 @@ def _find_class(classes: list[Class], name: str) -> Class | None:
     return None
 
 
+_FILTERS: XeroFilters | None = None
+
+
+def field_name(obj: Class, attr: Attr) -> str:
+    """The Python name of ``attr`` of ``obj``: the one the generated models use (xsdata's
+    field naming with the project's policy, ``xsdata_driver.XeroFilters.field_name``), so the
+    manifest names a field exactly as the models spell it."""
+    global _FILTERS
+    if _FILTERS is None:
+        _FILTERS = XeroFilters(GeneratorConfig.read(CONFIG_PATH))
+    return _FILTERS.field_name(attr.name, obj.name)
+
+
 def _field(obj: Class, python_name: str) -> tuple[str, bool, str] | None:
     """(type local name, is_list, doc) of the attribute of ``obj`` called ``python_name``."""
     for attr in obj.attrs:
-        if _snake(attr.name) == python_name:
+        if field_name(obj, attr) == python_name:
             type_name = _local(attr.types[0].qname)
             return type_name, attr.is_list, " ".join((attr.help or "").split())
     return None
@@ -520,13 +533,14 @@ def _refetch(endpoints: list[Endpoint], name: str, target: str) -> Refetch | str
     GUID query parameter; or what is wrong with it."""
     listed = next(e for e in endpoints if e.name == name)
     whole = next((e for e in endpoints if e.name == target), None)
-    if not (listed.method == "GET" and listed.response.is_list):
+    if not (listed.method == "GET" and listed.response and listed.response.is_list):
         return "belongs on a GET of a list"
     if whole is None:
         return "names no endpoint of this resource"
     key = next((q for q in whole.query if q.type == "guid"), None)
     if (
         whole.method != "GET"
+        or whole.response is None
         or whole.response.is_list
         or whole.response.payload_type != listed.response.payload_type
         or key is None
@@ -538,7 +552,7 @@ def _refetch(endpoints: list[Endpoint], name: str, target: str) -> Refetch | str
 def _stream_tags(obj: Class, python_name: str) -> tuple[str, str] | None:
     """(wrapper, item) element names of the wrapped list field ``python_name`` of ``obj``."""
     for attr in obj.attrs:
-        if _snake(attr.name) == python_name and attr.is_list and attr.wrapper:
+        if field_name(obj, attr) == python_name and attr.is_list and attr.wrapper:
             return attr.wrapper, attr.local_name
     return None
 
@@ -566,7 +580,7 @@ def _enum_of(classes: list[Class], model: str, python_name: str) -> tuple[bool, 
     obj = _find_class(classes, model)
     while obj is not None:
         for attr in obj.attrs:
-            if _snake(attr.name) == python_name:
+            if field_name(obj, attr) == python_name:
                 target = _find_class(classes, _local(attr.types[0].qname))
                 if target is not None and target.is_enumeration:
                     return True, target.name
@@ -574,6 +588,45 @@ def _enum_of(classes: list[Class], model: str, python_name: str) -> tuple[bool, 
         base = obj.extensions[0].type.qname if obj.extensions else ""
         obj = _find_class(classes, _local(base)) if base else None
     return False, None
+
+
+def _paging(
+    pg: dict[str, Any],
+    query: list[QueryParam],
+    stream: tuple[str, str] | None,
+    response: ResponseSpec | None,
+    models: dict[str, Model],
+) -> tuple[Paging, str | None]:
+    """The endpoint's ``paging`` and what is wrong with it (None: nothing)."""
+    paging = Paging(
+        page=str(pg.get("page", "")),
+        size=str(pg.get("size", "")),
+        default_size=int(pg.get("default_size", 0)),
+        offset=str(pg.get("offset", "")),
+        next=str(pg.get("next", "")),
+    )
+    by_name = {q.name: q for q in query}
+
+    def is_int(name: str) -> bool:
+        return name in by_name and by_name[name].type == "int"
+
+    if stream is None or response is None or paging.default_size < 1:
+        return paging, "paging needs stream = true and a positive default_size"
+    if paging.offset:
+        item = models.get(response.payload_type)
+        field = next((f for f in item.fields if f.attr == paging.next), None) if item else None
+        if paging.page or paging.size or not is_int(paging.offset):
+            return paging, "offset paging needs an int query parameter offset and no page or size"
+        if field is None or field.kind != "int" or field.is_list:
+            return paging, (
+                f"offset paging needs next = a whole-number field of {response.payload_type}"
+            )
+        return paging, None
+    if paging.next:
+        return paging, "paging.next is for offset paging"
+    if not is_int(paging.page) or (paging.size and not is_int(paging.size)):
+        return paging, "paging needs int query parameters page (and size, when Xero has one)"
+    return paging, None
 
 
 def _params(
@@ -596,6 +649,7 @@ def _params(
                 default=q.get("default"),
                 cli_alias=q.get("cli_alias"),
                 required=bool(q.get("required", False)),
+                minimum=q.get("min"),
             )
         )
     return params
@@ -635,7 +689,7 @@ def load_api(
     )
     problems: list[str] = list(built.problems)
     models_by_name = _by_name(built.models)
-    resources_doc: dict[str, dict[str, str]] = manifest.get("resources", {})
+    resources_doc: dict[str, dict[str, Any]] = manifest.get("resources", {})
     sources = manifest_sources(schema_dir, resources_doc)
     by_resource: dict[str, list[Endpoint]] = {name: [] for name in resources_doc}
     refetches: list[tuple[str, str, str, str]] = []  # (resource, endpoint, target, where)
@@ -653,9 +707,19 @@ def load_api(
             continue
         if not name.isidentifier() or keyword.iskeyword(name):
             problems.append(f"{where}: name {name!r} is not a Python identifier")
-        if f"{resource}.{name}" in seen:
+        sub = raw.get("sub_resource")
+        if sub is not None and (
+            not isinstance(sub, str)
+            or not sub.isidentifier()
+            or keyword.iskeyword(sub)
+            or sub.startswith("_")
+            or sub == "with_raw_response"
+        ):
+            problems.append(f"{where}: sub_resource {sub!r} is not a usable attribute name")
+        key = f"{resource}.{sub}.{name}" if sub else f"{resource}.{name}"
+        if key in seen:
             problems.append(f"{where}: duplicate endpoint")
-        seen.add(f"{resource}.{name}")
+        seen.add(key)
         if method not in METHODS:
             problems.append(f"{where}: method {method!r} is not one of {', '.join(METHODS)}")
         path = raw.get("path", "")
@@ -666,6 +730,9 @@ def load_api(
             )
 
         query = _params(raw.get("query", []), QUERY_TYPES, where, problems)
+        for q in query:
+            if q.minimum is not None and q.type != "int":
+                problems.append(f"{where}: min is for int parameters (got {q.name!r})")
         headers = _params(raw.get("headers", []), HEADER_TYPES, where, problems)
         path_params: list[PathParam] = []
         for pp in raw.get("path_params", []):
@@ -683,8 +750,9 @@ def load_api(
         if len(set(names)) != len(names):
             problems.append(f"{where}: a parameter name is used twice")
         one_of = tuple(raw.get("one_of", ()))
+        arguments = [str(a) for a in raw.get("request", {}).get("arguments", ())]
         for name_ in one_of:
-            if name_ not in names:
+            if name_ not in names and name_ not in arguments:
                 problems.append(f"{where}: one_of names unknown parameter {name_!r}")
         for slot in slots:
             fillers = [pp.name for pp in path_params if pp.slot == slot]
@@ -708,11 +776,25 @@ def load_api(
                     problems.append(f"{where}: no model {item_type!r} for <{spec['element']}>")
                     continue
                 body_fields: list[BodyField] = []
-                for field_name, values in spec.get("fields", {}).items():
-                    known, enum = _enum_of(classes, item_type, field_name)
+                for fname, values in spec.get("fields", {}).items():
+                    known, enum = _enum_of(classes, item_type, fname)
                     if not known or not values:
-                        problems.append(f"{where}: {item_type} has no field {field_name!r}")
-                    body_fields.append(BodyField(name=field_name, values=tuple(values), enum=enum))
+                        problems.append(f"{where}: {item_type} has no field {fname!r}")
+                    body_fields.append(BodyField(name=fname, values=tuple(values), enum=enum))
+                model_fields = {
+                    f.attr: f
+                    for f in (
+                        models_by_name[item_type].fields if item_type in models_by_name else ()
+                    )
+                }
+                for fname in spec.get("arguments", ()):
+                    found_field = model_fields.get(fname)
+                    if found_field is None or found_field.is_list or found_field.kind != "str":
+                        problems.append(
+                            f"{where}: argument {fname!r} is not a text field of {item_type}"
+                        )
+                        continue
+                    body_fields.append(BodyField(name=fname, values=(), enum=None, argument="str"))
                 if (spec.get("param") is None) == (not body_fields):
                     problems.append(f"{where}: a request needs exactly one of param and fields")
                 request = RequestBody(
@@ -752,57 +834,52 @@ def load_api(
                     rules=tuple(RULES[r] for r in rules_of(models_by_name, spec["type"])),
                 )
 
-        rspec = raw.get("response", {})
-        xsd = schema_dir / rspec.get("schema", "")
-        response_cls = _find_class(classes, rspec.get("type", ""))
-        if not xsd.is_file() or response_cls is None:
-            problems.append(
-                f"{where}: response schema/type {rspec.get('schema')}/{rspec.get('type')} not found"
-            )
-            continue
-        found = _field(response_cls, rspec["payload"])
-        if found is None:
-            problems.append(f"{where}: {rspec['type']} has no field {rspec['payload']!r}")
-            continue
-        response = ResponseSpec(
-            schema=rspec["schema"],
-            type=rspec["type"],
-            payload=rspec["payload"],
-            payload_type=found[0],
-            is_list=found[1],
-            doc=found[2],
-        )
         returns = raw.get("returns", "list")
-        if returns not in RETURNS or (returns != "list" and not response.is_list):
-            problems.append(
-                f"{where}: returns {returns!r} needs a list payload and one of {RETURNS}"
+        response: ResponseSpec | None = None
+        response_cls: Class | None = None
+        if returns == "none":
+            if "response" in raw or raw.get("stream", False):
+                problems.append(
+                    f'{where}: returns = "none" (204 No Content) takes no response and no stream'
+                )
+        else:
+            rspec = raw.get("response", {})
+            xsd = schema_dir / rspec.get("schema", "")
+            response_cls = _find_class(classes, rspec.get("type", ""))
+            if not xsd.is_file() or response_cls is None:
+                problems.append(
+                    f"{where}: response schema/type {rspec.get('schema')}/{rspec.get('type')}"
+                    " not found"
+                )
+                continue
+            found = _field(response_cls, rspec["payload"])
+            if found is None:
+                problems.append(f"{where}: {rspec['type']} has no field {rspec['payload']!r}")
+                continue
+            response = ResponseSpec(
+                schema=rspec["schema"],
+                type=rspec["type"],
+                payload=rspec["payload"],
+                payload_type=found[0],
+                is_list=found[1],
+                doc=found[2],
             )
+            if returns not in RETURNS or (returns != "list" and not response.is_list):
+                problems.append(
+                    f"{where}: returns {returns!r} needs a list payload and one of {RETURNS}"
+                )
         stream: tuple[str, str] | None = None
-        if raw.get("stream", False):
-            stream = _stream_tags(response_cls, rspec["payload"])
+        if raw.get("stream", False) and response is not None and response_cls is not None:
+            stream = _stream_tags(response_cls, response.payload)
             if method != "GET" or stream is None:
                 problems.append(
                     f"{where}: stream = true needs a GET whose payload is a wrapped list"
                 )
         paging: Paging | None = None
         if "paging" in raw:
-            pg = raw["paging"]
-            paging = Paging(
-                page=pg.get("page", ""),
-                size=pg.get("size", ""),
-                default_size=int(pg.get("default_size", 0)),
-            )
-            by_name = {q.name: q for q in query}
-            if (
-                stream is None
-                or by_name.get(paging.page, QueryParam("", "", "", "")).type != "int"
-                or by_name.get(paging.size, QueryParam("", "", "", "")).type != "int"
-                or paging.default_size < 1
-            ):
-                problems.append(
-                    f"{where}: paging needs stream = true, int query parameters page and size"
-                    " and a positive default_size"
-                )
+            paging, trouble = _paging(raw["paging"], query, stream, response, models_by_name)
+            if trouble:
+                problems.append(f"{where}: {trouble}")
         if "refetch" in raw:
             refetches.append((resource, name, str(raw["refetch"]), where))
         by_resource[resource].append(
@@ -822,6 +899,7 @@ def load_api(
                 paging=paging,
                 returns=returns,
                 tenanted=bool(api.get("tenant_parameter", False)),
+                sub_resource=sub,
             )
         )
 
@@ -840,6 +918,19 @@ def load_api(
     for env_name, url in environments.items():
         if not str(url).startswith("https://") or not str(url).endswith("/"):
             problems.append(f"api.environments.{env_name} must be an https URL ending in /")
+    for name, endpoints in by_resource.items():
+        subs = resources_doc[name].get("sub_resources", {})
+        own = {e.name for e in endpoints if e.sub_resource is None}
+        for sub in dict.fromkeys(e.sub_resource for e in endpoints if e.sub_resource):
+            if sub in own:
+                problems.append(
+                    f"{sources[name]}: sub_resource {sub!r} has the name of an endpoint of {name}"
+                )
+            if not str(subs.get(sub, {}).get("doc", "")).strip():
+                problems.append(f"{sources[name]}: [sub_resources.{sub}] needs a doc")
+        for sub in subs:
+            if sub not in {e.sub_resource for e in endpoints}:
+                problems.append(f"{sources[name]}: [sub_resources.{sub}] has no endpoint")
     if problems:
         raise ManifestError(problems)
 
@@ -849,6 +940,10 @@ def load_api(
             doc=resources_doc[name].get("doc", ""),
             endpoints=tuple(by_resource[name]),
             source=sources[name],
+            sub_docs=tuple(
+                (sub, " ".join(str(spec.get("doc", "")).split()))
+                for sub, spec in resources_doc[name].get("sub_resources", {}).items()
+            ),
         )
         for name in resources_doc
     )

@@ -26,10 +26,10 @@ QUERY_TYPES = (
     "string_list",
     "enum_list",
 )
-PATH_TYPES = ("guid", "string")
+PATH_TYPES = ("guid", "string", "int")
 HEADER_TYPES = ("datetime",)
 METHODS = ("GET", "PUT", "POST", "DELETE")
-RETURNS = ("list", "one", "batch")
+RETURNS = ("list", "one", "batch", "none")
 _SLOT = re.compile(r"\{([A-Za-z][A-Za-z0-9]*)\}")
 
 
@@ -51,6 +51,7 @@ class QueryParam:
     default: bool | int | None = None  # given: the argument has this default and is always sent
     cli_alias: str | None = None  # a shorter extra option name on the command line (--from)
     required: bool = False  # a keyword argument without default (Xero refuses the call without)
+    minimum: int | None = None  # int: the smallest value accepted (1 when not given)
 
 
 @dataclass(frozen=True)
@@ -63,18 +64,26 @@ class PathParam:
 
 @dataclass(frozen=True)
 class Paging:
-    page: str  # python name of the page-number query parameter
-    size: str  # python name of the page-size query parameter
-    default_size: int  # Xero's page size when none is asked for
+    """How ``iter()`` walks a list: by page number (``page``, with or without a ``size``
+    parameter) or by offset (``offset``: the next call's offset is the ``next`` field of the
+    last item received). A page shorter than the size asked for (or ``default_size``) ends
+    the walk."""
+
+    page: str = ""  # python name of the page-number query parameter
+    size: str = ""  # python name of the page-size query parameter ("": the size is fixed)
+    default_size: int = 0  # Xero's page size when none is asked for
+    offset: str = ""  # python name of the offset query parameter (offset paging)
+    next: str = ""  # offset paging: field of an item whose value is the next offset
 
 
 @dataclass(frozen=True)
 class BodyField:
     """A model field of a body the method builds itself (e.g. Status=DELETED)."""
 
-    name: str  # model field (and, with several values, keyword argument)
+    name: str  # model field (and, with several values or an argument, keyword argument)
     values: tuple[str, ...]  # one: fixed; several: a Literal argument, the first the default
     enum: str | None  # enum class of the field, if any
+    argument: str | None = None  # "str": the caller gives the (text) value; no ``values``
 
 
 @dataclass(frozen=True)
@@ -123,7 +132,7 @@ class Endpoint:
     query: tuple[QueryParam, ...]
     one_of: tuple[str, ...]
     request: RequestBody | None
-    response: ResponseSpec
+    response: ResponseSpec | None  # None: the endpoint answers nothing (returns = "none")
     stream: tuple[str, str] | None = None  # (wrapper, item) element names when `stream = true`
     path_params: tuple[PathParam, ...] = ()
     headers: tuple[QueryParam, ...] = ()
@@ -131,16 +140,44 @@ class Endpoint:
     returns: str = "list"  # one of RETURNS; "list" follows the payload's own shape
     tenanted: bool = False  # the API's calls name a tenant (OAuth 2.0 errors, tenant_id=)
     refetch: Refetch | None = None
+    sub_resource: str | None = None  # the nested resource it belongs to (client.<r>.<sub>)
+
+    @property
+    def result(self) -> ResponseSpec:
+        """The response of an endpoint that answers a document (not ``returns = "none"``)."""
+        assert self.response is not None, f"{self.id} answers nothing"
+        return self.response
+
+    @property
+    def call_path(self) -> str:
+        """The attribute path of its resource on a client: ``contact_groups.contacts``."""
+        return f"{self.resource}.{self.sub_resource}" if self.sub_resource else self.resource
+
+    @property
+    def noun(self) -> str:
+        """What the endpoint is about, in words (``tax rate``)."""
+        if self.response is not None:
+            return _noun(self.response.payload_type)
+        if self.sub_resource:
+            return _noun(_singular(self.sub_resource.title().replace("_", "")))
+        slots = [p.slot for p in self.path_params]
+        return _noun(slots[-1].removesuffix("ID")) if slots else _noun(_singular(self.resource))
 
     @property
     def choice_fields(self) -> tuple[BodyField, ...]:
         """Body fields the caller chooses (a keyword argument each)."""
         fields = self.request.fields if self.request else ()
-        return tuple(f for f in fields if len(f.values) > 1)
+        return tuple(f for f in fields if len(f.values) > 1 and f.argument is None)
+
+    @property
+    def argument_fields(self) -> tuple[BodyField, ...]:
+        """Body fields whose value is an argument (``tax_rates.delete(name=...)``)."""
+        fields = self.request.fields if self.request else ()
+        return tuple(f for f in fields if f.argument is not None)
 
     @property
     def id(self) -> str:
-        return f"{self.resource}.{self.name}"
+        return f"{self.call_path}.{self.name}"
 
     # ------------------------------------------------------------ docstrings
     # What the generated methods really return and raise, computed from the endpoint: one
@@ -149,6 +186,10 @@ class Endpoint:
     @property
     def returns_doc(self) -> str:
         """The ``Returns:`` text of the method."""
+        if self.response is None:
+            return (
+                f"None: Xero answers 204 No Content once the {self.noun} is {_past(self.method)}."
+            )
         payload, noun = self.response.payload_type, _noun(self.response.payload_type)
         if self.returns == "batch":
             return (
@@ -178,9 +219,9 @@ class Endpoint:
     @property
     def stream_returns_doc(self) -> str:
         """The ``Returns:`` text of the ``iter()`` variant (sync; the async one says so)."""
-        noun = _noun(self.response.payload_type)
+        noun = _noun(self.result.payload_type)
         which = "that matches the filters" if self.query else "of the organisation"
-        return f"one ``{self.response.payload_type}`` per {noun} {which}"
+        return f"one ``{self.result.payload_type}`` per {noun} {which}"
 
     def _refusals(self) -> list[str]:
         refused: list[str] = []
@@ -191,7 +232,7 @@ class Endpoint:
             "guid": "not a GUID",
             "enum": "not one of its values",
             "datetime": "a naive datetime",
-            "date": "not a date (a datetime is refused)",
+            "date": "not a ``datetime.date`` (a ``datetime`` is refused)",
             "string": "empty",
         }
         for kind, problem in kinds.items():
@@ -217,11 +258,17 @@ class Endpoint:
         entries = [
             ("RequestValidationError", "Nothing was sent: " + "; ".join(refused) + "."),
         ]
-        noun = _noun(self.response.payload_type)
-        if (self.method == "GET" and not self.response.is_list) or (
+        noun = self.noun
+        if (self.method == "GET" and self.response is not None and not self.response.is_list) or (
             self.tenanted and self.path_params
         ):
-            entries.append(("NotFoundError", f"No such {noun} in this organisation."))
+            if self.sub_resource:
+                parent = _noun(_singular(self.resource))
+                entries.append(
+                    ("NotFoundError", f"No such {parent} (or {noun}) in this organisation.")
+                )
+            else:
+                entries.append(("NotFoundError", f"No such {noun} in this organisation."))
         if request is not None and self.tenanted:
             entries.append(
                 (
@@ -302,23 +349,65 @@ class Resource:
     doc: str
     endpoints: tuple[Endpoint, ...]
     source: str = ""  # the manifest file that declares it (for messages and docs)
+    sub_docs: tuple[tuple[str, str], ...] = ()  # (sub-resource, doc) of its nested resources
 
     @property
     def class_name(self) -> str:
-        return "".join(part.capitalize() for part in self.name.split("_"))
+        return _pascal(self.name)
+
+    @property
+    def own_endpoints(self) -> tuple[Endpoint, ...]:
+        """The endpoints of the resource itself (not of a nested resource)."""
+        return tuple(e for e in self.endpoints if e.sub_resource is None)
+
+    @property
+    def sub_resources(self) -> tuple[SubResource, ...]:
+        """Its nested resources (``client.contact_groups.contacts``), in the manifest's order."""
+        docs = dict(self.sub_docs)
+        names = list(dict.fromkeys(e.sub_resource for e in self.endpoints if e.sub_resource))
+        return tuple(
+            SubResource(
+                name=name,
+                parent=self.name,
+                doc=docs.get(name, ""),
+                endpoints=tuple(e for e in self.endpoints if e.sub_resource == name),
+            )
+            for name in names
+        )
 
     @property
     def model_names(self) -> tuple[str, ...]:
         """Every model and enum the resource's methods name (arguments, results, bodies)."""
         names: set[str] = set()
         for e in self.endpoints:
-            names.update((e.response.type, e.response.payload_type))
+            if e.response is not None:
+                names.update((e.response.type, e.response.payload_type))
             if e.request:
                 names.add(e.request.type)
                 if e.request.item_type:
                     names.add(e.request.item_type)
                 names.update(f.enum for f in e.request.fields if f.enum)
         return tuple(sorted(names))
+
+
+@dataclass(frozen=True)
+class SubResource:
+    """A resource nested in another (``client.contact_groups.contacts``): its endpoints are
+    the parent's with ``sub_resource = "<name>"``; its class lives in the parent's module."""
+
+    name: str
+    parent: str
+    doc: str
+    endpoints: tuple[Endpoint, ...]
+
+    @property
+    def class_name(self) -> str:
+        """``ContactGroupsContacts``."""
+        return _pascal(self.parent) + _pascal(self.name)
+
+    @property
+    def call_path(self) -> str:
+        return f"{self.parent}.{self.name}"
 
 
 # ------------------------------------------------------------------------------ models
@@ -342,6 +431,12 @@ class CheckValue:
         if self.kind == "model" and self.ref:
             return (self.ref,)
         return tuple(r for m in self.members for r in m.model_refs)
+
+    @property
+    def enum_refs(self) -> tuple[str, ...]:
+        if self.kind == "enum" and self.ref:
+            return (self.ref,)
+        return tuple(r for m in self.members for r in m.enum_refs)
 
 
 PY_TYPES = {
@@ -508,6 +603,22 @@ def _plural(noun: str) -> str:
 
 def _join(names: list[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+
+
+def _pascal(name: str) -> str:
+    """``contact_groups`` -> ``ContactGroups``."""
+    return "".join(part.capitalize() for part in name.split("_"))
+
+
+def _singular(name: str) -> str:
+    """``Contacts`` -> ``Contact``, ``tax_rates`` -> ``tax_rate`` (plain English plurals)."""
+    if name.endswith("ies"):
+        return name[:-3] + "y"
+    return name[:-1] if name.endswith("s") and not name.endswith("ss") else name
+
+
+def _past(method: str) -> str:
+    return {"DELETE": "removed", "PUT": "added", "POST": "saved"}.get(method, "done")
 
 
 def _snake(name: str) -> str:

@@ -91,13 +91,18 @@ def build(root: Path) -> Build:
         # 1. parse
         manifest = load_manifest(schema_dir)
         package = manifest["api"]["package"]
-        response_files = {Path(e["response"]["schema"]).name for e in manifest.get("endpoints", [])}
+        response_files = {
+            Path(e["response"]["schema"]).name
+            for e in manifest.get("endpoints", [])
+            if "response" in e
+        }
         models = render_models(
             schema_dir,
             f"{PACKAGE}.{package}.models",
             response_files,
             write_schemas=manifest["api"].get("write_schemas"),
             attribute_names=manifest["api"].get("attribute_names"),
+            per_type=manifest["api"].get("model_modules") == "per-type",
         )
         # 2. the intermediate model
         api = load_api(schema_dir, models.classes, manifest)
@@ -105,7 +110,8 @@ def build(root: Path) -> Build:
         # 3. render
         models_prefix = f"{PACKAGE}/{package}/models/"
         for rel, text in models.sources.items():
-            if rel.startswith(models_prefix) and rel != f"{models_prefix}__init__.py":
+            # package __init__ modules are rendered (lazily importing) by render_version
+            if rel.startswith(models_prefix) and not rel.endswith("/__init__.py"):
                 to_format[rel] = text
         for rel, text in render_version(api, models.exports).items():
             to_format[f"{PACKAGE}/{package}/{rel}"] = text

@@ -106,6 +106,8 @@ def query_expression(param: QueryParam) -> str:
         return f'encode_bool("{param.name}", {param.name})'
     if param.type == "int":
         choices = f", ({values},)" if param.values else ""
+        if param.minimum is not None and not param.values:
+            choices = f", minimum={param.minimum}"
         return f'encode_int("{param.name}", {param.name}{choices})'
     if param.type == "guid_list":
         return f'encode_guid_list("{param.name}", {param.name})'
@@ -118,7 +120,7 @@ def query_expression(param: QueryParam) -> str:
 
 def path_param_type(param: PathParam, endpoint: Endpoint) -> str:
     """The annotation of a path parameter (optional when it is one of alternatives)."""
-    base = "str | uuid.UUID" if param.type == "guid" else "str"
+    base = {"guid": "str | uuid.UUID", "int": "int"}.get(param.type, "str")
     return base + " | None = None" if param.name in endpoint.one_of else base
 
 
@@ -132,7 +134,7 @@ def path_expression(endpoint: Endpoint) -> str:
             continue
         fillers = [p for p in endpoint.path_params if p.slot == piece]
         encoded = " or ".join(
-            f'encode_{"guid" if p.type == "guid" else "string"}("{p.name}", {p.name})'
+            f'encode_{p.type if p.type in ("guid", "int") else "string"}("{p.name}", {p.name})'
             for p in fillers
         )
         label = " or ".join(p.name for p in fillers)
@@ -141,6 +143,8 @@ def path_expression(endpoint: Endpoint) -> str:
 
 
 def return_type(endpoint: Endpoint) -> str:
+    if endpoint.response is None:
+        return "None"
     payload = endpoint.response.payload_type
     if endpoint.returns == "one":
         return payload
@@ -185,6 +189,9 @@ def body_expression(endpoint: Endpoint) -> str:
     if request.fields:
         values = []
         for f in request.fields:
+            if f.argument is not None:
+                values.append(f'{f.name}=encode_string("{f.name}", {f.name})')
+                continue
             if len(f.values) == 1:
                 value = f'"{f.values[0]}"'
             else:
@@ -204,6 +211,11 @@ def body_expression(endpoint: Endpoint) -> str:
 
 def body_field_type(f: BodyField) -> str:
     return _literal(f.values)
+
+
+def argument_type(f: BodyField, endpoint: Endpoint) -> str:
+    """The annotation (and default) of a body field given as an argument."""
+    return "str | None = None" if f.name in endpoint.one_of else "str"
 
 
 def all_order(names: list[str]) -> list[str]:
@@ -228,7 +240,8 @@ def cli_type(param: QueryParam) -> str:
     if param.type == "date":
         return "cs.DATE"
     if param.type == "int":
-        return "click.IntRange(min=1)"  # the SDK refuses a value outside param.values
+        # the SDK refuses a value outside param.values
+        return f"click.IntRange(min={1 if param.minimum is None else param.minimum})"
     return "str"
 
 
@@ -281,6 +294,7 @@ def environment() -> jinja2.Environment:
         path_expr=path_expression,
         encode_fn=encode_function,
         body_field_type=body_field_type,
+        argument_type=argument_type,
         return_type=return_type,
         body_type=body_type,
         body_expr=body_expression,
@@ -413,7 +427,11 @@ def resource_codec_imports(
     """The codec functions a resource's endpoints call, by codec module."""
     pairs: list[tuple[str, str]] = []
     for e in resource.endpoints:
-        for name in (e.response.type, e.response.payload_type if e.stream else None):
+        if e.response is None:
+            names: tuple[str | None, ...] = ()
+        else:
+            names = (e.response.type, e.response.payload_type if e.stream else None)
+        for name in names:
             if name:
                 pairs.append((_module_of(api, name), f"decode_{_snake(name)}"))
         if e.request is not None:
@@ -488,6 +506,12 @@ def render_version(api: ApiVersion, exports: list[tuple[str, str]]) -> dict[str,
                 exports=exports,
                 package=folder,
             )
+    # each subpackage of the models (models/responses/) is lazy like models/ itself
+    for sub in sorted({m.rsplit(".", 1)[0] for m, _ in exports if "." in m}):
+        own = [(m.removeprefix(sub + "."), n) for m, n in exports if m.startswith(sub + ".")]
+        files[f"models/{sub.replace('.', '/')}/__init__.py"] = env.get_template(
+            "version/models/__init__.py.jinja"
+        ).render(api=api, exports=own)
     return dict(sorted(files.items()))
 
 

@@ -39,6 +39,8 @@ from xsdata.formats.dataclass.generator import DataclassGenerator
 from xsdata.models.config import GeneratorConfig, ObjectType
 from xsdata.utils import package as xsdata_package
 
+from .ir import _snake
+
 # The simple types of schemas/*/types.xsd that carry a temporal meaning, recognised by the
 # pattern facet xsdata keeps on the attribute. Keys are the XSD patterns, values the Python
 # type and the runtime converter's format marker.
@@ -76,11 +78,15 @@ class XeroFilters(Filters):
         }
 
     def field_name(self, name: str, class_name: str) -> str:
-        """The natural snake_case name; only a keyword (or a module-level name) is suffixed."""
+        """The natural snake_case name; only a keyword (or a module-level name) is suffixed.
+
+        The snake_case is the generator's own (``ir._snake``: ``CISSettings`` ->
+        ``cis_settings``, ``APIKey`` -> ``api_key``), the one function every part of the
+        generator names fields with, so that the models, the codec and the manifest's field
+        names (``payload = "cis_settings"``) cannot disagree.
+        """
         natural = self.apply_substitutions(name, ObjectType.FIELD)
-        natural = self.apply_substitutions(
-            self.field_case(natural, class_name=class_name), ObjectType.FIELD
-        )
+        natural = self.apply_substitutions(_snake(natural), ObjectType.FIELD)
         if natural.isidentifier() and not natural[:1].isdigit():
             if keyword.iskeyword(natural) or natural in _MODULE_NAMES:
                 return natural + "_"
@@ -228,6 +234,51 @@ def model_schemas(schema_dir: Path, write_schemas: str | None = None) -> list[Pa
     )
 
 
+def _split_types(classes: list[Class], shared: str, filters: Filters) -> None:
+    """Give each complex type of the module ``shared`` a module of its own below it
+    (``<shared>.<type>``), keeping types that refer to each other in a cycle together (in the
+    module of the first of them by name): the modules then import each other without a cycle.
+    """
+    own = {obj.qname: obj for obj in classes if obj.target_module == shared}
+    own = {q: obj for q, obj in own.items() if not obj.is_enumeration}
+
+    def refs(obj: Class) -> set[str]:
+        found = {ext.type.qname for ext in obj.extensions}
+        found |= {t.qname for attr in obj.attrs for t in attr.types}
+        for inner in obj.inner:
+            found |= refs(inner)
+        return found & own.keys()
+
+    graph = {q: sorted(refs(obj)) for q, obj in own.items()}
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    groups: list[list[str]] = []
+
+    def visit(node: str) -> None:  # Tarjan's strongly connected components
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        for nxt in graph[node]:
+            if nxt not in index:
+                visit(nxt)
+                low[node] = min(low[node], low[nxt])
+            elif nxt in stack:
+                low[node] = min(low[node], index[nxt])
+        if low[node] == index[node]:
+            group: list[str] = []
+            while not group or group[-1] != node:
+                group.append(stack.pop())
+            groups.append(group)
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    for group in groups:
+        names = sorted(filters.class_name(own[q].name) for q in group)
+        for q in group:
+            own[q].package, own[q].module = shared, _snake(names[0])
+
+
 def render_models(
     schema_dir: Path,
     package: str,
@@ -235,8 +286,15 @@ def render_models(
     *,
     write_schemas: str | None = None,
     attribute_names: dict[str, str] | None = None,
+    per_type: bool = False,
 ) -> ModelsResult:
-    """Run xsdata over every model XSD below ``schema_dir`` into ``package`` (dotted)."""
+    """Run xsdata over every model XSD below ``schema_dir`` into ``package`` (dotted).
+
+    ``per_type`` (the manifest's ``api.model_modules = "per-type"``): each complex type of
+    ``types.xsd`` gets a module of its own, ``models/types/<type>.py``, so that using one
+    resource loads only the types it reaches (types that refer to each other in a cycle share
+    a module, so the modules import each other without a cycle).
+    """
     config = GeneratorConfig.read(CONFIG_PATH)
     config.output.package = package
     xsd_files = [p.resolve().as_uri() for p in model_schemas(schema_dir, write_schemas)]
@@ -262,6 +320,8 @@ def render_models(
         _clear_path_caches()  # xsdata memoises cwd-relative paths
         root = Path.cwd()
         generator.normalize_packages(classes)
+        if per_type:
+            _split_types(classes, f"{package}.types", generator.filters)
         for result in generator.render(classes):
             relative = result.path.relative_to(root).as_posix()
             if relative in sources and not result.source.strip().startswith(

@@ -83,13 +83,17 @@ Endpoints of API 2.0:
   xero contact-groups create-many         Create several contact groups in one call.
   xero contact-groups save                Update one contact group.
   xero contact-groups delete              Delete a contact group (2.0 has no DELETE for groups.
-  xero contact-groups add-contacts        Add existing contacts (by ContactID) to a contact group; answers with the contacts added.
+  xero contact-groups contacts add        Add existing contacts (by ContactID) to a contact group; answers with the contacts added.
+  xero contact-groups contacts remove     Remove one contact from a contact group (Xero answers 204 No Content); the contact itself stays.
+  xero contact-groups contacts remove-all Remove every contact from a contact group (Xero answers 204 No Content); the group and the contacts stay.
   xero contacts list                      List the organisation's contacts, one page or (without page) all, optionally filtered and sorted.
   xero contacts get                       Get one contact, complete, by its ContactID or by its ContactNumber (give exactly one).
   xero contacts create                    Create one contact.
   xero contacts create-many               Create a batch of contacts in one call (Xero advises at most 50 a call).
   xero contacts save                      Create or update one contact.
   xero contacts save-many                 Create or update a batch of contacts in one call, each as by save().
+  xero contacts cis-settings              Get the Construction Industry Scheme (UK) setting of a contact.
+  xero contacts update                    Update the contact of the path with what the contact given sets (only the elements given change).
   xero credit-notes list                  List the organisation's credit notes.
   xero credit-notes get                   Get one credit note, with its lines and allocations, by its CreditNoteID or by its CreditNoteNumber (give exactly one).
   xero credit-notes create                Create one credit note (a draft unless a Status is given).
@@ -120,12 +124,14 @@ Endpoints of API 2.0:
   xero items save                         Create or update one item.
   xero items save-many                    Create or update a batch of items in one call, each as by save().
   xero items update                       Update the item of the path with what the item given sets (e.g.
+  xero items delete                       Delete an item for good (Xero answers 204 No Content).
   xero journals list                      List up to 100 journals whose JournalNumber is greater than offset, oldest first.
   xero journals get                       Get one journal, with its lines, by its JournalID or by its JournalNumber (give exactly one).
   xero linked-transactions list           List the organisation's linked transactions, up to 100 a page, optionally filtered by Xero's own filters (no where or order here).
   xero linked-transactions get            Get one linked transaction by its LinkedTransactionID.
   xero linked-transactions create         Create one linked transaction (billable expense) from a line of an ACCPAY bill or a SPEND bank transaction, for a customer (ContactID) or a sales invoice (TargetTransactionID).
   xero linked-transactions save           Update one linked transaction, for example to charge it on a sales invoice (TargetTransactionID and TargetLineItemID).
+  xero linked-transactions delete         Delete a linked transaction that is not yet billed (Xero answers 204 No Content); the source line stays, no longer billable.
   xero manual-journals list               List the organisation's manual journals, one page (with page) or all, optionally filtered and sorted.
   xero manual-journals get                Get one manual journal, with its lines, by its ManualJournalID.
   xero manual-journals create             Create one manual journal (a Narration and at least two lines whose debits equal their credits).
@@ -146,6 +152,7 @@ Endpoints of API 2.0:
   xero payments create                    Create one payment against an invoice (Date, Amount, Account and Invoice are needed).
   xero payments create-many               Create a batch of payments in one call.
   xero payments delete                    Delete a payment (2.0 has no DELETE for payments.
+  xero payments save                      Create one payment with POST (Xero's createPayment; create() does the same with PUT).
   xero prepayments list                   List the organisation's prepayments, with their lines and allocations.
   xero prepayments get                    Get one prepayment by its PrepaymentID.
   xero purchase-orders list               List the organisation's purchase orders, filtered by their own parameters (purchase orders take no where) and sorted, one page or (without page) all.
@@ -195,6 +202,7 @@ Endpoints of API 2.0:
   xero tax-rates create-many              Create several tax rates in one call.
   xero tax-rates save                     Update one tax rate, found by its TaxType (or its Name).
   xero tax-rates save-many                Update several tax rates in one call, each as by save().
+  xero tax-rates delete                   Delete a tax rate, named by its Name or its TaxType (give exactly one).
   xero tracking-categories list           List the tracking categories with their options (never paged; no If-Modified-Since).
   xero tracking-categories get            Get one tracking category, with its options, by its TrackingCategoryID.
   xero tracking-categories create         Create one tracking category (then add its options with create_option()).

@@ -448,7 +448,7 @@ def test_manual_journals_every_verb_and_their_journals(client: XeroClient, uniqu
     assert {line.account_code for line in entry.journal_lines} == {"429", "404", "970"}
     assert entry.journal_id and entry.journal_number
     by_id = client.journals.get(journal_id=entry.journal_id)
-    by_number = client.journals.get(journal_number=str(entry.journal_number))
+    by_number = client.journals.get(journal_number=entry.journal_number)
     assert by_id.journal_number == by_number.journal_number == entry.journal_number
     assert by_id.source_id is None and by_id.source_type is None  # only in lists
     after = client.journals.list(offset=entry.journal_number - 1 or None)
@@ -555,7 +555,7 @@ def test_manual_journal_rules(client: XeroClient, unique: str) -> None:  # noqa:
         post_unknown.value
     )
     with pytest.raises(NotFoundError):
-        client.journals.get(journal_number="999999999")
+        client.journals.get(journal_number=999999999)
 
 
 # ============================================================================ linked transactions
@@ -686,8 +686,7 @@ def test_linked_transaction_rules_and_delete(
         "The SourceTransactionID must be an ACCPAY invoice or a SPEND bank transaction."
     ]
 
-    # spent money is a source too, and a DELETE (which the SDK cannot yet express: the
-    # generator has no empty-answer endpoint) answers 204 with no body
+    # spent money is a source too, and delete() (DELETE, 204 with no body) returns None
     money = client.bank_transactions.create(spend(f"Sup {unique}"))
     link = client.linked_transactions.create(
         models.LinkedTransaction(
@@ -706,21 +705,13 @@ def test_linked_transaction_rules_and_delete(
             )
         )
     assert errors_of(twice.value) == ["This source line item is already a linked transaction."]
-    with httpx.Client(verify=sandbox.verify(), base_url=sandbox.v2_base_url) as http:
-        token = http.post(
-            sandbox.token_url,
-            data={"grant_type": "client_credentials"},
-            auth=(sandbox.client_id, sandbox.client_secret),
-        ).json()["access_token"]
-        headers = {"Authorization": f"Bearer {token}", "xero-tenant-id": sandbox.tenant_id}
-        answer = http.delete(f"LinkedTransactions/{link.linked_transaction_id}", headers=headers)
-        assert (answer.status_code, answer.content) == (204, b"")
-        assert (
-            http.delete(
-                f"LinkedTransactions/{link.linked_transaction_id}", headers=headers
-            ).status_code
-            == 404
-        )
+    assert link.linked_transaction_id is not None
+    raw = client.linked_transactions.with_raw_response.delete(
+        linked_transaction_id=link.linked_transaction_id
+    )
+    assert (raw.status_code, raw.content, raw.parsed) == (204, b"", None)
+    with pytest.raises(NotFoundError):
+        client.linked_transactions.delete(linked_transaction_id=link.linked_transaction_id)
     with pytest.raises(NotFoundError):
         client.linked_transactions.get(linked_transaction_id=str(link.linked_transaction_id))
 

@@ -166,10 +166,10 @@ CASES = [
         "GET",
         "Quotes",
         [
-            ("DateFrom", "2026-07-01T00:00:00"),
-            ("DateTo", "2026-07-31T00:00:00"),
-            ("ExpiryDateFrom", "2026-08-01T00:00:00"),
-            ("ExpiryDateTo", "2026-08-31T00:00:00"),
+            ("DateFrom", "2026-07-01"),
+            ("DateTo", "2026-07-31"),
+            ("ExpiryDateFrom", "2026-08-01"),
+            ("ExpiryDateTo", "2026-08-31"),
             ("ContactID", GUID.lower()),
             ("Status", "SENT"),
             ("page", "2"),
@@ -263,7 +263,7 @@ CASES = [
         lambda c: c.purchase_orders.list(
             status="AUTHORISED",
             date_from=datetime.date(2026, 7, 1),
-            date_to=datetime.datetime(2026, 7, 31, tzinfo=datetime.UTC),
+            date_to=datetime.date(2026, 7, 31),
             order="PurchaseOrderNumber ASC",
             page=3,
             page_size=25,
@@ -273,8 +273,8 @@ CASES = [
         "PurchaseOrders",
         [
             ("Status", "AUTHORISED"),
-            ("DateFrom", "2026-07-01T00:00:00"),
-            ("DateTo", "2026-07-31T00:00:00"),
+            ("DateFrom", "2026-07-01"),
+            ("DateTo", "2026-07-31"),
             ("order", "PurchaseOrderNumber ASC"),
             ("page", "3"),
             ("pageSize", "25"),
@@ -643,8 +643,10 @@ async def test_async_wire(case: Case) -> None:
 
 def test_every_endpoint_of_the_family_has_a_case() -> None:
     manifest = load_manifest(SCHEMAS)
-    declared = {
-        f"{e['resource']}.{e['name']}" for e in manifest["endpoints"] if e["resource"] in FAMILY
+    declared = {  # 204 No Content endpoints: tests/resources/test_no_content_wire.py
+        f"{e['resource']}.{e['name']}"
+        for e in manifest["endpoints"]
+        if e["resource"] in FAMILY and e.get("returns") != "none"
     }
     assert declared == {c.id.split("/")[0] for c in CASES if c.id.split(".")[0] in FAMILY}
 

@@ -105,29 +105,37 @@ def test_contact_groups(client: XeroClient, sandbox: RunningSandbox, org: dict[s
     assert more.items[0].item.name == "E2E schools"
     gid = group.contact_group_id or ""
     contact = client.contacts.create(models.Contact(name=f"E2E member {uuid.uuid4().hex[:6]}"))
-    added = client.contact_groups.add_contacts(
+    other = client.contacts.create(models.Contact(name=f"E2E member {uuid.uuid4().hex[:6]}"))
+    added = client.contact_groups.contacts.add(
         contact_group_id=gid, contacts=[models.Contact(contact_id=contact.contact_id)]
     )
     assert [c.contact_id for c in added] == [contact.contact_id]
     assert [m.contact_id for m in client.contact_groups.get(contact_group_id=gid).contacts] == [
         contact.contact_id
     ]
-    # the member DELETEs (204, no body): over the wire with the app's token
-    token = httpx.post(
-        sandbox.token_url,
-        data={"grant_type": "client_credentials"},
-        auth=(org["XERO_CLIENT_ID"], org["XERO_CLIENT_SECRET"]),
-        verify=sandbox.verify(),
-    ).json()["access_token"]
-    with httpx.Client(
-        base_url=sandbox.v2_base_url,
-        verify=sandbox.verify(),
-        headers={"Authorization": f"Bearer {token}", "xero-tenant-id": org["tenant_id"]},
-    ) as raw:
-        one = raw.delete(f"ContactGroups/{gid}/Contacts/{contact.contact_id}")
-        assert one.status_code == 204 and one.content == b""
-        every = raw.delete(f"ContactGroups/{gid}/Contacts")
-        assert every.status_code == 204
+    # the member DELETEs (204, no body) through the SDK: None, and the raw answer is a 204
+    client.contact_groups.contacts.add(
+        contact_group_id=gid, contacts=[models.Contact(contact_id=other.contact_id)]
+    )
+    removed = client.contact_groups.contacts.remove(
+        contact_group_id=gid, contact_id=contact.contact_id
+    )
+    assert removed is None
+    assert [m.contact_id for m in client.contact_groups.get(contact_group_id=gid).contacts] == [
+        other.contact_id
+    ]
+    with pytest.raises(ValidationError, match="is not in the contact group"):
+        client.contact_groups.contacts.remove(contact_group_id=gid, contact_id=contact.contact_id)
+    with pytest.raises(NotFoundError):
+        client.contact_groups.contacts.remove_all(contact_group_id=str(uuid.uuid4()))
+    raw = client.contact_groups.contacts.with_raw_response.remove_all(contact_group_id=gid)
+    assert (raw.status_code, raw.content, raw.parsed) == (204, b"", None)
+    assert client.contact_groups.get(contact_group_id=gid).contacts == []
+    # the same member calls from the parent's raw view
+    client.contact_groups.with_raw_response.contacts.add(
+        contact_group_id=gid, contacts=[models.Contact(contact_id=other.contact_id)]
+    )
+    client.contact_groups.contacts.remove_all(contact_group_id=gid)
     assert client.contact_groups.get(contact_group_id=gid).contacts == []
     names = [g.name for g in client.contact_groups.list(order="Name")]
     assert names == ["E2E schools", "E2E wholesale"]

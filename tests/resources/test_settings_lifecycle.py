@@ -258,7 +258,7 @@ async def test_contact_groups_membership_and_deletion(
     gid = group.contact_group_id
     tui = await xero.contacts.create(models.Contact(name="Tui Bakery"))
     kea = await xero.contacts.create(models.Contact(name="Kea Cycles"))
-    added = await xero.contact_groups.add_contacts(
+    added = await xero.contact_groups.contacts.add(
         contact_group_id=gid,
         contacts=[
             models.Contact(contact_id=tui.contact_id),
@@ -266,7 +266,7 @@ async def test_contact_groups_membership_and_deletion(
         ],
     )
     assert [c.name for c in added] == ["Tui Bakery", "Kea Cycles"]
-    await xero.contact_groups.add_contacts(
+    await xero.contact_groups.contacts.add(
         contact_group_id=gid, contacts=[models.Contact(contact_id=tui.contact_id)]
     )  # already in: still once
     one = await xero.contact_groups.get(contact_group_id=gid)
@@ -281,11 +281,14 @@ async def test_contact_groups_membership_and_deletion(
     ]
     again = await http.delete(f"ContactGroups/{gid}/Contacts/{tui.contact_id}")
     assert again.status_code == 400 and b"is not in the contact group" in again.content
-    cleared = await http.delete(f"ContactGroups/{gid}/Contacts")
-    assert cleared.status_code == 204 and cleared.content == b""
+    with pytest.raises(ValidationError, match="is not in the contact group"):  # via the SDK
+        await xero.contact_groups.contacts.remove(contact_group_id=gid, contact_id=tui.contact_id)
+    assert await xero.contact_groups.contacts.remove_all(contact_group_id=gid) is None
     assert (await xero.contact_groups.get(contact_group_id=gid)).contacts == []
+    cleared = await http.delete(f"ContactGroups/{gid}/Contacts")  # already empty: still 204
+    assert cleared.status_code == 204 and cleared.content == b""
     with pytest.raises(ValidationError) as refused:
-        await xero.contact_groups.add_contacts(
+        await xero.contact_groups.contacts.add(
             contact_group_id=gid,
             contacts=[models.Contact(contact_id="0" * 8 + "-0000-4000-8000-" + "0" * 12)],
         )

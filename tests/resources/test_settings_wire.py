@@ -148,8 +148,8 @@ CASES = [
         "Budgets",
         [
             ("IDs", f"{G},{G2}"),
-            ("DateTo", "2026-12-31T00:00:00"),
-            ("DateFrom", "2026-07-01T00:00:00"),
+            ("DateTo", "2026-12-31"),
+            ("DateFrom", "2026-07-01"),
         ],
         "budgets_response/list.xml",
     ),
@@ -158,7 +158,7 @@ CASES = [
         lambda c: c.budgets.get(budget_id=GUID, date_from=datetime.date(2026, 7, 1)),
         "GET",
         f"Budgets/{G}",
-        [("DateFrom", "2026-07-01T00:00:00")],
+        [("DateFrom", "2026-07-01")],
         "budgets_response/one_with_lines.xml",
     ),
     # ------------------------------------------------------------------ contact groups
@@ -227,8 +227,8 @@ CASES = [
         ["Status"],
     ),
     Case(
-        "contact_groups.add_contacts",
-        lambda c: c.contact_groups.add_contacts(
+        "contact_groups.contacts.add",
+        lambda c: c.contact_groups.contacts.add(
             contact_group_id=GUID,
             contacts=[models.Contact(contact_id=G), models.Contact(contact_id=G2)],
         ),
@@ -360,6 +360,28 @@ CASES = [
         ["TaxType", "Status"],
     ),
     Case(
+        "tax_rates.delete/name",
+        lambda c: c.tax_rates.delete(name="Provincial and federal"),
+        "POST",
+        "TaxRates",
+        [],
+        "tax_rates_response/two_rates.xml",
+        "TaxRate",
+        "tax_rates_request",
+        ["Name", "Status"],
+    ),
+    Case(
+        "tax_rates.delete/tax_type",
+        lambda c: c.tax_rates.delete(tax_type="TAX002"),
+        "POST",
+        "TaxRates",
+        [],
+        "tax_rates_response/two_rates.xml",
+        "TaxRate",
+        "tax_rates_request",
+        ["TaxType", "Status"],
+    ),
+    Case(
         "tax_rates.save_many",
         lambda c: c.tax_rates.save_many([TAX_RATE, TAX_RATE]),
         "POST",
@@ -457,9 +479,14 @@ def test_results_are_xeros_entities_typed() -> None:
     "call",
     [
         lambda c: c.contact_groups.get(contact_group_id="not-a-guid"),
-        lambda c: c.contact_groups.add_contacts(contact_group_id=GUID, contacts=models.Contact()),
+        lambda c: c.contact_groups.contacts.add(contact_group_id=GUID, contacts=models.Contact()),
+        lambda c: c.tax_rates.delete(),  # neither name nor tax_type
+        lambda c: c.tax_rates.delete(name="Old", tax_type="TAX002"),  # both
+        lambda c: c.tax_rates.delete(name=""),
         lambda c: c.organisation.get_cis_settings(organisation_id="42"),
-        lambda c: c.budgets.list(date_from=datetime.datetime(2026, 7, 1)),  # naive
+        lambda c: c.budgets.list(
+            date_from=datetime.datetime(2026, 7, 1, tzinfo=datetime.UTC)
+        ),  # a datetime: refused (date only)
         lambda c: c.tax_rates.get(tax_type=""),
         lambda c: c.currencies.create(models.Currency(code="aud")),  # not three capitals
     ],

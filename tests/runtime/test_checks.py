@@ -29,7 +29,7 @@ from .helpers import (
 
 def check_body(body: Any) -> list[str]:
     """The problems of a body, with the generated table of its class."""
-    return _checks.check_body(body, CHECKS[type(body)])
+    return _checks.check_body(body, CHECKS[type(body).__name__])
 
 
 @pytest.fixture

@@ -113,7 +113,7 @@ def journals(client: XeroClient) -> None:
     assert_type(page[0].journal_lines, list[models.JournalLine])
     assert_type(page[0].journal_lines[0].net_amount, Decimal | None)
     assert_type(client.journals.get(journal_id=ID), models.Journal)
-    assert_type(client.journals.get(journal_number="42"), models.Journal)
+    assert_type(client.journals.get(journal_number=42), models.Journal)
 
 
 def linked_transactions(client: XeroClient) -> None:
@@ -140,5 +140,5 @@ async def async_calls(client: AsyncXeroClient) -> None:
     )
     assert_type(await client.manual_journals.create(JOURNAL), models.ManualJournal)
     assert_type(await client.journals.list(offset=1), list[models.Journal])
-    assert_type(await client.journals.get(journal_number="1"), models.Journal)
+    assert_type(await client.journals.get(journal_number=1), models.Journal)
     assert_type(await client.linked_transactions.create(LINK), models.LinkedTransaction)

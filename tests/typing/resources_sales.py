@@ -69,7 +69,7 @@ ITEM = models.Item(
 def quotes(client: XeroClient) -> None:
     listed = client.quotes.list(
         date_from=DAY,
-        date_to=SINCE,
+        date_to=DAY,
         expiry_date_from=DAY,
         expiry_date_to=DAY,
         contact_id=uuid.UUID(ID),

@@ -69,10 +69,17 @@ def sync_calls(client: XeroClient) -> None:
         client.contact_groups.save(contact_group_id=ID, contact_group=GROUP), models.ContactGroup
     )
     assert_type(client.contact_groups.delete(contact_group_id=ID), models.ContactGroup)
-    added = client.contact_groups.add_contacts(
+    added = client.contact_groups.contacts.add(
         contact_group_id=ID, contacts=[models.Contact(contact_id=ID)]
     )
     assert_type(added, list[models.Contact])
+    assert_type(client.contact_groups.contacts.remove(contact_group_id=ID, contact_id=ID), None)
+    assert_type(client.contact_groups.contacts.remove_all(contact_group_id=ID), None)
+    assert_type(
+        client.contact_groups.with_raw_response.contacts.remove_all(contact_group_id=ID),
+        RawResponse[None],
+    )
+    assert_type(client.tax_rates.delete(name="Old rate"), models.TaxRate)
     # payment services and branding themes
     assert_type(client.payment_services.list(), list[models.PaymentService])
     assert_type(client.payment_services.iter(), Iterator[models.PaymentService])
@@ -118,9 +125,10 @@ async def async_calls(client: AsyncXeroClient) -> None:
     assert_type(await client.tax_rates.create_many([RATE]), BatchResult[models.TaxRate])
     assert_type(await client.currencies.create(models.Currency(code="EUR")), models.Currency)
     assert_type(
-        await client.contact_groups.add_contacts(contact_group_id=ID, contacts=[]),
+        await client.contact_groups.contacts.add(contact_group_id=ID, contacts=[]),
         list[models.Contact],
     )
+    assert_type(await client.contact_groups.contacts.remove_all(contact_group_id=ID), None)
     assert_type(await client.payment_services.list(), list[models.PaymentService])
     assert_type(await client.branding_themes.get(branding_theme_id=ID), models.BrandingTheme)
     assert_type(await client.budgets.get(budget_id=ID), models.Budget)

@@ -91,7 +91,8 @@ def test_help_lists_every_2_0_endpoint_and_both_versions() -> None:
     result = CliRunner().invoke(main, ["--help"], env=ENV)
     assert result.exit_code == 0
     for endpoint in MANIFEST["endpoints"]:
-        assert f"xero {dashed(endpoint['resource'])} {dashed(endpoint['name'])}" in result.output
+        words = [endpoint["resource"], endpoint.get("sub_resource"), endpoint["name"]]
+        assert "xero " + " ".join(dashed(w) for w in words if w) in result.output
     for var in (
         "XERO_ACCESS_TOKEN",
         "XERO_CLIENT_ID",
@@ -106,12 +107,13 @@ def test_help_lists_every_2_0_endpoint_and_both_versions() -> None:
 
 
 @pytest.mark.parametrize(
-    "endpoint", MANIFEST["endpoints"], ids=lambda e: f"{e['resource']}.{e['name']}"
+    "endpoint",
+    MANIFEST["endpoints"],
+    ids=lambda e: ".".join(w for w in (e["resource"], e.get("sub_resource"), e["name"]) if w),
 )
 def test_every_endpoint_is_a_command_with_its_options(endpoint: dict[str, Any]) -> None:
-    result = CliRunner().invoke(
-        main, [dashed(endpoint["resource"]), dashed(endpoint["name"]), "--help"], env=ENV
-    )
+    words = [endpoint["resource"], endpoint.get("sub_resource"), endpoint["name"]]
+    result = CliRunner().invoke(main, [*(dashed(w) for w in words if w), "--help"], env=ENV)
     assert result.exit_code == 0, result.output
     for param in [
         *endpoint.get("query", []),
@@ -370,3 +372,47 @@ def test_connections_with_a_revoked_token_is_an_auth_error(xero: Any) -> None:
     run, _ = xero(lambda request: httpx.Response(401, json=problem))
     done = run("connections")
     assert done.exit_code != 0 and TOKEN not in done.output
+
+
+def test_journals_all_walks_by_offset_and_quotes_take_dates(xero: Any) -> None:
+    def journals(numbers: range) -> bytes:
+        items = "".join(f"<Journal><JournalNumber>{n}</JournalNumber></Journal>" for n in numbers)
+        return f"<Response><Status>OK</Status><Journals>{items}</Journals></Response>".encode()
+
+    def answers(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/Journals"):
+            start = int(request.url.params["offset"])
+            body = journals(range(start + 1, start + 101) if start < 100 else range(101, 104))
+        else:
+            body = (FIXTURES / "responses/quotes_response/empty.xml").read_bytes()
+        return httpx.Response(200, content=body, headers={"content-type": "text/xml"})
+
+    run, seen = xero(answers)
+    result = run("journals", "list", "--all", "--offset", "0", "--format", "jsonl")
+    assert result.exit_code == 0, result.output
+    assert [json.loads(line)["journal_number"] for line in result.stdout.splitlines()] == list(
+        range(1, 104)
+    )
+    assert [r.url.params["offset"] for r in seen] == ["0", "100"]
+    result = run("quotes", "list", "--date-from", "2026-07-01", "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert seen[-1].url.params["DateFrom"] == "2026-07-01"
+    refused = run("quotes", "list", "--date-from", "2026-07-01T00:00:00Z")
+    assert refused.exit_code != 0 and "is not a date" in refused.output
+
+
+def test_no_content_and_nested_commands(xero: Any) -> None:
+    run, seen = xero(lambda request: httpx.Response(204))
+    result = run("items", "delete", "--item-id", GUID)
+    assert (result.exit_code, result.stdout) == (0, "")
+    result = run(
+        "contact-groups", "contacts", "remove", "--contact-group-id", GUID, "--contact-id", GUID
+    )
+    assert (result.exit_code, result.stdout) == (0, "")
+    result = run("contact-groups", "contacts", "remove-all", "--contact-group-id", GUID)
+    assert result.exit_code == 0, result.output
+    assert [(r.method, r.url.path) for r in seen] == [
+        ("DELETE", f"/api.xro/2.0/Items/{GUID}"),
+        ("DELETE", f"/api.xro/2.0/ContactGroups/{GUID}/Contacts/{GUID}"),
+        ("DELETE", f"/api.xro/2.0/ContactGroups/{GUID}/Contacts"),
+    ]

@@ -69,6 +69,37 @@ def test_new_parameter_types_and_returns_are_checked(tmp_path: Path) -> None:
     assert any("paging" in p for p in problems)
 
 
+def test_second_wave_keys_are_checked(tmp_path: Path) -> None:
+    """returns = "none", sub_resource, offset paging, min, int path parameters and body
+    arguments each refuse what they cannot generate, naming the file."""
+    problems = _break(
+        _copy(tmp_path),
+        # a 204 endpoint with a response
+        (
+            'path = "Items/{ItemID}"\nreturns = "none"',
+            'path = "Items/{ItemID}"\nreturns = "none"\nresponse = { schema = "responses/'
+            'items_response.xsd", type = "ItemsResponse", payload = "items" }',
+        ),
+        # a nested resource without its [sub_resources.<name>] doc
+        ("[sub_resources.contacts]\ndoc = ", "[sub_resources.members]\ndoc = "),
+        # offset paging whose next field is not a whole number of the item
+        ('next = "journal_number"', 'next = "journal_id"'),
+        # min on a text parameter
+        ('wire = "where"\ntype = "string"', 'wire = "where"\ntype = "string"\nmin = 0'),
+        # a body argument that is not a text field of the body
+        ('arguments = ["name", "tax_type"]', 'arguments = ["name", "tax_components"]'),
+    )
+    joined = "\n".join(problems)
+    assert 'returns = "none" (204 No Content) takes no response' in joined
+    assert "schemas/v2.0/resources/contact_groups.toml: [sub_resources.contacts] needs a doc" in (
+        joined
+    )
+    assert "[sub_resources.members] has no endpoint" in joined
+    assert "offset paging needs next = a whole-number field of Journal" in joined
+    assert "min is for int parameters" in joined
+    assert "argument 'tax_components' is not a text field of TaxRate" in joined
+
+
 def test_a_request_element_must_exist_in_its_write_schema(tmp_path: Path) -> None:
     problems = _break(_copy(tmp_path), ('element = "Contacts"', 'element = "People"'))
     # The first resource file naming the element is broken: contacts.create_many, or another
@@ -115,3 +146,61 @@ def test_1_0_output_has_no_2_0_features() -> None:
     codec = "".join(p.read_text() for p in sorted((package / "_codecs").rglob("*.py")))
     assert "def decode_contact(" in codec
     assert "_XSI_" not in codec and "_request(" not in codec
+
+
+CYCLIC_TYPES = """<?xml version="1.0" encoding="UTF-8"?>
+<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" elementFormDefault="qualified">
+  <xs:complexType name="Row">
+    <xs:all>
+      <xs:element name="Title" type="xs:string" minOccurs="0"/>
+      <xs:element name="Section" type="Section" minOccurs="0"/>
+      <xs:element name="Cell" type="Cell" minOccurs="0"/>
+    </xs:all>
+  </xs:complexType>
+  <xs:complexType name="Section">
+    <xs:all>
+      <xs:element name="Heading" type="xs:string" minOccurs="0"/>
+      <xs:element name="FirstRow" type="Row" minOccurs="0"/>
+    </xs:all>
+  </xs:complexType>
+  <xs:complexType name="Cell">
+    <xs:all><xs:element name="Value" type="xs:string" minOccurs="0"/></xs:all>
+  </xs:complexType>
+</xs:schema>
+"""
+
+
+def test_per_type_modules_keep_a_cycle_together(tmp_path: Path) -> None:
+    """api.model_modules = "per-type": a module per type of types.xsd, except that types
+    referring to each other in a cycle share one (the modules then import without a cycle)."""
+    import subprocess
+    import sys
+
+    from xero_codegen.xsdata_driver import render_models
+
+    schemas = tmp_path / "schemas"
+    schemas.mkdir()
+    (schemas / "types.xsd").write_text(CYCLIC_TYPES, encoding="utf-8")
+    sources = render_models(schemas, "pkg.models", set(), per_type=True).sources
+    modules = {p: s for p, s in sources.items() if p.startswith("pkg/models/types/")}
+    assert sorted(modules) == [
+        "pkg/models/types/__init__.py",
+        "pkg/models/types/cell.py",
+        "pkg/models/types/row.py",  # Row and Section refer to each other: one module
+    ]
+    assert "class Row" in modules["pkg/models/types/row.py"]
+    assert "class Section" in modules["pkg/models/types/row.py"]
+    for path, text in sources.items():
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_text(text, encoding="utf-8")
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from pkg.models.types.row import Row, Section; print(Row.__name__)",
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+    assert done.stdout.strip() == "Row", done.stderr

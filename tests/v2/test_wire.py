@@ -181,6 +181,25 @@ CASES = [
         {"xero-tenant-id": OTHER_TENANT},
     ),
     Case(
+        "contacts.update",
+        lambda c: c.contacts.update(CONTACT, contact_id=uuid.UUID(GUID)),
+        "POST",
+        f"Contacts/{GUID.lower()}",
+        [],
+        "contacts_response/one_detailed.xml",
+        "Contact",
+        "contacts_request",
+        CONTACT_ORDER,
+    ),
+    Case(
+        "contacts.cis_settings",
+        lambda c: c.contacts.cis_settings(contact_id=GUID),
+        "GET",
+        f"Contacts/{GUID.lower()}/CISSettings",
+        [],
+        "contact_cis_settings_response/subcontractor.xml",
+    ),
+    Case(
         "contacts.save_many",
         lambda c: c.contacts.save_many([CONTACT] * 3, summarize_errors=False),
         "POST",
@@ -492,6 +511,18 @@ CASES = [
         ["Date", "Amount", "Account", "Invoice"],
     ),
     Case(
+        "payments.save",
+        lambda c: c.payments.save(PAYMENT, idempotency_key=KEY),
+        "POST",
+        "Payments",
+        [],
+        "payments_response/page.xml",
+        "Payment",
+        "payments_request",
+        ["Date", "Amount", "Account", "Invoice"],
+        {"Idempotency-Key": KEY},
+    ),
+    Case(
         "payments.create_many",
         lambda c: c.payments.create_many([PAYMENT]),
         "PUT",
@@ -623,7 +654,10 @@ def test_every_endpoint_has_a_case() -> None:
     """Every endpoint of the manifest has a wire case: here (the first five resources) or in
     its family's ``tests/resources/test_*wire*.py`` (a ``CASES`` list of the same shape)."""
     manifest = load_manifest(SCHEMAS)
-    declared = {f"{e['resource']}.{e['name']}" for e in manifest["endpoints"]}
+    declared = {
+        ".".join(p for p in (e["resource"], e.get("sub_resource"), e["name"]) if p)
+        for e in manifest["endpoints"]
+    }
     every = list(CASES)
     for path in sorted((Path(__file__).parents[1] / "resources").glob("test_*wire*.py")):
         every += importlib.import_module(f"tests.resources.{path.stem}").CASES

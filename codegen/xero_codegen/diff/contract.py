@@ -167,9 +167,10 @@ class Endpoint:
     one_of: tuple[str, ...]
     request: Body | None
     response_model: str  # class of the payload (of one item for a list)
-    returns: str  # one | list | batch
+    returns: str  # one | list | batch | none
     stream: bool
     renamed_from: str | None = None
+    paged: bool = False  # iter() walks the pages (or offsets) itself
 
     def param(self, name: str) -> Param | None:
         for p in self.params:
@@ -281,6 +282,12 @@ def _fingerprint(schema_dir: Path) -> str:
     return digest.hexdigest()
 
 
+def _raw_id(raw: dict[str, Any]) -> str:
+    """The id of a manifest endpoint: ``resource.name``, or ``resource.sub_resource.name``."""
+    sub = raw.get("sub_resource")
+    return ".".join(str(p) for p in (raw.get("resource"), sub, raw.get("name")) if p)
+
+
 def load_contract(schema_dir: Path) -> Contract:
     """The contract of the API version in ``schema_dir`` (an XSD folder with manifest.toml).
 
@@ -302,7 +309,9 @@ def _load(schema_dir: Path, manifest_path: Path) -> Contract:
     manifest: dict[str, Any] = load_manifest(manifest_path.parent)
     api_raw = manifest.get("api", {})
     package = str(api_raw.get("package", ""))
-    response_files = {Path(e["response"]["schema"]).name for e in manifest.get("endpoints", [])}
+    response_files = {
+        Path(e["response"]["schema"]).name for e in manifest.get("endpoints", []) if "response" in e
+    }
     # --- the generator's own front end, called as pipeline.build calls it (the only
     # IR-shaped calls of the diff package). The 2.0 front end takes the write-shape folder
     # and attribute names; pass them when the functions accept them.
@@ -312,6 +321,8 @@ def _load(schema_dir: Path, manifest_path: Path) -> Contract:
             "write_schemas": api_raw.get("write_schemas"),
             "attribute_names": api_raw.get("attribute_names"),
         }
+    if "per_type" in inspect.signature(render_models).parameters:
+        extra["per_type"] = api_raw.get("model_modules") == "per-type"
     models_result = render_models(
         schema_dir, f"xero_customer_api.{package}.models", response_files, **extra
     )
@@ -324,7 +335,7 @@ def _load(schema_dir: Path, manifest_path: Path) -> Contract:
     by_class = {filters.class_name(obj.name): obj for obj in classes}
     closed = set(manifest.get("enums", {}).get("closed", ()))
 
-    raw_endpoints = {f"{e.get('resource')}.{e.get('name')}": e for e in manifest["endpoints"]}
+    raw_endpoints = {_raw_id(e): e for e in manifest["endpoints"]}
     endpoints: dict[str, Endpoint] = {}
     for ep in api.endpoints:
         raw = raw_endpoints.get(ep.id, {})
@@ -365,7 +376,7 @@ def _load(schema_dir: Path, manifest_path: Path) -> Contract:
                 doc=ep.request.doc,
             )
         returns = str(getattr(ep, "returns", "list"))
-        if not ep.response.is_list:
+        if ep.response is not None and not ep.response.is_list:
             returns = "one"
         renamed = raw.get("renamed_from")
         if renamed and "." not in str(renamed):
@@ -373,16 +384,18 @@ def _load(schema_dir: Path, manifest_path: Path) -> Contract:
         endpoints[ep.id] = Endpoint(
             id=ep.id,
             resource=ep.resource,
-            name=ep.name,
+            # a nested resource's endpoint is named from its resource: "contacts.add"
+            name=ep.id.removeprefix(f"{ep.resource}."),
             method=ep.method,
             path=ep.path,
             doc=ep.doc,
             params=tuple(params),
             one_of=tuple(ep.one_of),
             request=body,
-            response_model=ep.response.payload_type,
+            response_model=ep.response.payload_type if ep.response is not None else "",
             returns=returns,
             stream=ep.stream is not None,
+            paged=ep.paging is not None,
             renamed_from=_text(renamed),
         )
 
@@ -396,7 +409,7 @@ def _load(schema_dir: Path, manifest_path: Path) -> Contract:
     }
     request_roots = {e.request.model for e in endpoints.values() if e.request}
     request_roots |= {ep.request.type for ep in api.endpoints if ep.request}
-    response_roots = {ep.response.type for ep in api.endpoints}
+    response_roots = {ep.response.type for ep in api.endpoints if ep.response is not None}
     in_request = _reach(request_roots, write_refs)
     in_response = _reach(response_roots, read_refs)
     enum_request = {r for name in in_request for r in write_refs.get(name, ())}

@@ -868,6 +868,21 @@ class _ClientCore(Generic[_HttpT]):
         finally:
             _gc.resume()
 
+    def _read_no_content(self, status: int, headers: httpx.Headers, content: bytes) -> None:
+        """The answer of an endpoint that returns nothing (204 No Content).
+
+        Any 2xx is success, with or without a body (nothing in it is needed); an error answer
+        raises exactly as for any other endpoint (ApiException 400, 404, 429, 5xx ...).
+        """
+        if 200 <= status < 300:
+            return None
+        self._interpret(status, headers, content, type(None))  # raises the answer's error
+        raise XeroAPIError(  # an answer no status above explains (not reached with Xero)
+            f"Xero answered HTTP {status}",
+            status_code=status,
+            rate_limit=RateLimit.from_headers(headers),
+        )
+
     def _read_error(
         self,
         exc: BaseException,

@@ -335,7 +335,7 @@ def union(*members: Value) -> Value:
 
 def model(target: Model) -> Value:
     """A nested complex type: an instance of the model class, checked field by field."""
-    return Value(_a(target.cls.__name__), _no_check, model=target, nested=True)
+    return Value(_a(target.class_name), _no_check, model=target, nested=True)
 
 
 def _no_check(value: Any) -> str | None:
@@ -375,16 +375,36 @@ class Field:
 
 
 class Model:
-    """The checks of one generated model class (its fields are set once all models exist)."""
+    """The checks of one generated model class (its fields are set once all models exist).
 
-    __slots__ = ("cls", "fields", "name", "plan", "rule")
+    ``cls`` may be given by name: the class is then imported from ``module`` when a check
+    first needs it, so a table of checks does not load every model.
+    """
 
-    def __init__(self, cls: type[Any], name: str, rule: str | None = None) -> None:
-        self.cls = cls
+    __slots__ = ("class_name", "cls", "fields", "module", "name", "plan", "rule")
+    cls: type[Any]
+
+    def __init__(
+        self, cls: type[Any] | str, name: str, rule: str | None = None, *, module: str = ""
+    ) -> None:
+        if isinstance(cls, str):
+            self.class_name, self.module = cls, module
+        else:
+            self.cls, self.class_name, self.module = cls, cls.__name__, cls.__module__
         self.name = name  # the element name of the class as a document root
         self.rule = _RULES[rule] if rule is not None else None
         self.fields: tuple[Field, ...] = ()
         self.plan: tuple[_Step, ...] | None = None  # the walker's view of fields, on first use
+
+    def __getattr__(self, attr: str) -> Any:
+        """``cls`` given by name: import it on first use (any other name is an error)."""
+        if attr != "cls":
+            raise AttributeError(attr)
+        import importlib
+
+        found: type[Any] = getattr(importlib.import_module(self.module), self.class_name)
+        self.cls = found
+        return found
 
 
 # --------------------------------------------------------------------- walking

@@ -230,8 +230,9 @@ class XeroGroup(click.Group):
 if TYPE_CHECKING:
     _GuidBase = click.ParamType[str, Any]
     _DateTimeBase = click.ParamType[datetime.datetime | datetime.date, Any]
+    _DateBase = click.ParamType[datetime.date, Any]
 else:  # click < 8.3 has no generic ParamType
-    _GuidBase = _DateTimeBase = click.ParamType
+    _GuidBase = _DateTimeBase = _DateBase = click.ParamType
 
 
 class GuidType(_GuidBase):
@@ -291,22 +292,32 @@ class DateTimeType(_DateTimeBase):
         return moment
 
 
-GUID = GuidType()
-DATETIME = DateTimeType()
-
-
-class DateType(_DateTimeBase):
-    """A calendar date, YYYY-MM-DD: the SDK's ``datetime.date`` parameters (report dates)."""
+class DateType(_DateBase):
+    """A calendar date, YYYY-MM-DD (what a ``date`` query parameter sends)."""
 
     name = "date"
 
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        try:
-            return datetime.date.fromisoformat(str(value).strip())
-        except ValueError:
-            self.fail(f"{value!r} is not a date such as 2026-03-31", param, ctx)
+    def get_metavar(  # click < 8.2 passes no context
+        self, param: click.Parameter, ctx: click.Context | None = None
+    ) -> str | None:
+        return "YYYY-MM-DD"
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> datetime.date:
+        if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+            return value
+        text = str(value).strip()
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            try:
+                return datetime.date.fromisoformat(text)
+            except ValueError:
+                pass
+        self.fail(f"{value!r} is not a date (2024-01-31)", param, ctx)
 
 
+GUID = GuidType()
+DATETIME = DateTimeType()
 DATE = DateType()
 
 

@@ -136,8 +136,10 @@ def encode_bool(name: str, value: bool | None) -> str | None:
     return "true" if value else "false"
 
 
-def encode_int(name: str, value: int | None, choices: Iterable[int] | None = None) -> str | None:
-    """A whole number (at least 1, or one of ``choices``), or None when not given."""
+def encode_int(
+    name: str, value: int | None, choices: Iterable[int] | None = None, *, minimum: int = 1
+) -> str | None:
+    """A whole number (at least ``minimum``, or one of ``choices``), or None when not given."""
     if value is None:
         return None
     if not isinstance(value, int) or isinstance(value, bool):
@@ -147,8 +149,8 @@ def encode_int(name: str, value: int | None, choices: Iterable[int] | None = Non
         if value not in allowed:
             listed = ", ".join(str(c) for c in allowed)
             raise RequestValidationError([f"`{name}` must be one of {listed}; got {value!r}"])
-    elif value < 1:
-        raise RequestValidationError([f"`{name}` must be at least 1; got {value!r}"])
+    elif value < minimum:
+        raise RequestValidationError([f"`{name}` must be at least {minimum}; got {value!r}"])
     elif value > MAX_INT:
         raise RequestValidationError([f"`{name}` must be at most {MAX_INT:,}"])
     return str(value)

@@ -2,7 +2,9 @@
 # codegen/ (templates; the runtime is copied verbatim from codegen/xero_codegen/runtime/).
 # Regenerate with `make generate`; `make check` fails when this file has drifted.
 
-"""Walking a paged list (API 2.0's ``page``/``pageSize``) one streamed page at a time.
+"""Walking a paged list one streamed page at a time: by page number (API 2.0's ``page``, with
+``pageSize`` where Xero has it) or by offset (Journals: the next call's ``offset`` is a field
+of the last item received).
 
 Xero's XML answers carry no page count, so a page shorter than the size asked for (or than
 Xero's default size) is the last one. A page that starts with the item the previous page
@@ -25,7 +27,7 @@ from ._types import NOT_GIVEN, NotGiven, TimeoutTypes
 if TYPE_CHECKING:
     from ._base_client import AsyncAPIClient, SyncAPIClient
 
-__all__ = ["aiter_pages", "iter_pages"]
+__all__ = ["aiter_offsets", "aiter_pages", "iter_offsets", "iter_pages"]
 
 T = TypeVar("T")
 
@@ -152,3 +154,98 @@ async def aiter_pages(
         if count < size:
             return
         page += 1
+
+
+def iter_offsets(
+    client: SyncAPIClient,
+    *,
+    path: str,
+    params: Sequence[tuple[str, str | None]],
+    offset_param: str,
+    first_offset: int | None,
+    page_size: int,
+    next_of: Callable[[T], int | None],
+    wrapper: str,
+    item: str,
+    decode: Callable[[etree._Element, bool], T],
+    headers: Sequence[tuple[str, str | None]] = (),
+    tenant_id: str | NotGiven = NOT_GIVEN,
+    timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+    envelope: Callable[[etree._Element, bool], object] | None = None,
+) -> Iterator[T]:
+    """Every item from ``first_offset`` on (0 by default), one at a time.
+
+    Each call asks for the items after ``offset``; the next offset is ``next_of`` of the
+    last item received (Journals: its JournalNumber). Stops after a page holding fewer than
+    ``page_size`` items, or when the last item gives no offset beyond the current one.
+    """
+    offset = first_offset or 0
+    while True:
+        count = 0
+        last: T | None = None
+        for obj in iter_items(
+            client,
+            path=path,
+            params=_page_params(params, offset_param, offset),
+            wrapper=wrapper,
+            item=item,
+            decode=decode,
+            timeout=timeout,
+            envelope=envelope,
+            headers=headers,
+            tenant_id=tenant_id,
+        ):
+            count += 1
+            last = obj
+            yield obj
+        if count < page_size or last is None:
+            return
+        following = next_of(last)
+        if following is None or following <= offset:
+            return  # no number, or one that would not move on: stop rather than loop
+        offset = following
+
+
+async def aiter_offsets(
+    client: AsyncAPIClient,
+    *,
+    path: str,
+    params: Sequence[tuple[str, str | None]],
+    offset_param: str,
+    first_offset: int | None,
+    page_size: int,
+    next_of: Callable[[T], int | None],
+    wrapper: str,
+    item: str,
+    decode: Callable[[etree._Element, bool], T],
+    headers: Sequence[tuple[str, str | None]] = (),
+    tenant_id: str | NotGiven = NOT_GIVEN,
+    timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+    envelope: Callable[[etree._Element, bool], object] | None = None,
+) -> AsyncIterator[T]:
+    """:func:`iter_offsets` as an async generator."""
+    offset = first_offset or 0
+    while True:
+        count = 0
+        last: T | None = None
+        async for obj in aiter_items(
+            client,
+            path=path,
+            params=_page_params(params, offset_param, offset),
+            wrapper=wrapper,
+            item=item,
+            decode=decode,
+            timeout=timeout,
+            envelope=envelope,
+            headers=headers,
+            tenant_id=tenant_id,
+        ):
+            count += 1
+            last = obj
+            yield obj
+        if count < page_size or last is None:
+            return
+        following = next_of(last)
+        if following is None or following <= offset:
+            return
+        offset = following

@@ -13,8 +13,6 @@ resources).
 
 from __future__ import annotations
 
-from typing import Any
-
 from .._runtime._checks import (
     Field,
     Model,
@@ -28,34 +26,28 @@ from .._runtime._checks import (
     utc_datetime,
 )
 from .models import (
-    Address,
     AddressType,
-    Contact,
-    Contacts,
     ContactStatus,
-    Invoice,
-    Invoices,
     InvoiceStatus,
     InvoiceType,
-    LineItem,
-    LineItemTracking,
-    Payment,
-    Phone,
     PhoneType,
     TaxType,
 )
 
 __all__ = ["CHECKS", "as_list"]
 
-_Address = Model(Address, "Address")
-_Contact = Model(Contact, "Contact")
-_Contacts = Model(Contacts, "Contacts")
-_Invoice = Model(Invoice, "Invoice", rule="invoice-totals")
-_Invoices = Model(Invoices, "Invoices")
-_LineItem = Model(LineItem, "LineItem", rule="line-amount")
-_LineItemTracking = Model(LineItemTracking, "LineItemTracking")
-_Payment = Model(Payment, "Payment")
-_Phone = Model(Phone, "Phone")
+# The model classes are found by name in this package on first use (a check table does not
+# import its class): a client's first call loads only the models it sends.
+_MODELS = "xero_customer_api.v1_0.models"
+_Address = Model("Address", "Address", module=_MODELS)
+_Contact = Model("Contact", "Contact", module=_MODELS)
+_Contacts = Model("Contacts", "Contacts", module=_MODELS)
+_Invoice = Model("Invoice", "Invoice", rule="invoice-totals", module=_MODELS)
+_Invoices = Model("Invoices", "Invoices", module=_MODELS)
+_LineItem = Model("LineItem", "LineItem", rule="line-amount", module=_MODELS)
+_LineItemTracking = Model("LineItemTracking", "LineItemTracking", module=_MODELS)
+_Payment = Model("Payment", "Payment", module=_MODELS)
+_Phone = Model("Phone", "Phone", module=_MODELS)
 
 _Address.fields = (
     Field("address_type", "AddressType", enum(AddressType), required=True),
@@ -155,15 +147,15 @@ _Phone.fields = (
     Field("phone_country_code", "PhoneCountryCode", text()),
 )
 
-CHECKS: dict[type[Any], Model] = {
-    Address: _Address,
-    Contact: _Contact,
-    Contacts: _Contacts,
-    Invoice: _Invoice,
-    Invoices: _Invoices,
-    LineItem: _LineItem,
-    LineItemTracking: _LineItemTracking,
-    Payment: _Payment,
-    Phone: _Phone,
+CHECKS: dict[str, Model] = {
+    "Address": _Address,
+    "Contact": _Contact,
+    "Contacts": _Contacts,
+    "Invoice": _Invoice,
+    "Invoices": _Invoices,
+    "LineItem": _LineItem,
+    "LineItemTracking": _LineItemTracking,
+    "Payment": _Payment,
+    "Phone": _Phone,
 }
-"""Model class -> the checks of a request body of that class (and of everything in it)."""
+"""Model class name -> the checks of a request body of that class (and of everything in it)."""

@@ -13,8 +13,6 @@ resources).
 
 from __future__ import annotations
 
-from typing import Any
-
 from .._runtime._checks import (
     Field,
     Model,
@@ -29,163 +27,113 @@ from .._runtime._checks import (
     utc_datetime,
 )
 from .models import (
-    Account,
     AccountClass,
     AccountStatus,
     AccountType,
-    Address,
     AddressType,
-    Allocation,
-    AllocationInvoice,
-    Attachment,
-    BalanceAmounts,
-    BalanceDetail,
-    Balances,
     BankAccountType,
-    BankTransaction,
     BankTransactionStatus,
     BankTransactionType,
-    BankTransfer,
     BankTransferStatus,
-    BatchPayment,
-    BatchPaymentDetails,
     BatchPaymentStatus,
     BatchPaymentType,
-    BrandingTheme,
     BrandingThemeType,
-    Contact,
-    ContactGroup,
-    ContactGroupMember,
     ContactGroupStatus,
-    ContactPerson,
     ContactStatus,
-    ConversionBalance,
-    ConversionDate,
-    CreditNote,
     CreditNoteStatus,
     CreditNoteType,
-    Currency,
     DefaultLineAmountType,
-    EntityValidationError,
     EntityValidationStatus,
-    EntityWarning,
-    ExpenseClaim,
     ExpenseClaimStatus,
-    Invoice,
-    InvoiceAddress,
     InvoiceAddressType,
-    InvoicePayment,
     InvoiceStatus,
     InvoiceType,
-    Item,
-    ItemPriceDetails,
     LineAmountTypes,
-    LineItem,
-    LineItemItem,
-    LineItemTracking,
-    LinkedTransaction,
     LinkedTransactionStatus,
     LinkedTransactionType,
-    ManualJournal,
-    ManualJournalLine,
     ManualJournalStatus,
     OrganisationRole,
-    Overpayment,
     OverpaymentStatus,
     OverpaymentType,
-    Payment,
-    PaymentService,
     PaymentStatus,
-    PaymentTerm,
-    PaymentTerms,
     PaymentTermType,
     PaymentType,
-    Phone,
     PhoneType,
-    Prepayment,
     PrepaymentStatus,
     PrepaymentType,
-    PurchaseOrder,
     PurchaseOrderStatus,
-    Quote,
     QuoteLineAmountTypes,
     QuoteStatus,
-    Receipt,
     ReceiptStatus,
-    RepeatingInvoice,
     RepeatingInvoiceStatus,
     ReportTaxType,
-    Schedule,
     ScheduleDueDateType,
     ScheduleUnit,
-    Setup,
     SourceTransactionTypeCode,
     Taxability,
-    TaxComponent,
     TaxNumberType,
-    TaxRate,
     TaxRateStatus,
-    TrackingCategory,
-    TrackingOption,
     TrackingStatus,
-    User,
 )
 
 __all__ = ["CHECKS", "as_list"]
 
-_Account = Model(Account, "Account")
-_Address = Model(Address, "Address")
-_Allocation = Model(Allocation, "Allocation")
-_AllocationInvoice = Model(AllocationInvoice, "AllocationInvoice")
-_Attachment = Model(Attachment, "Attachment")
-_BalanceAmounts = Model(BalanceAmounts, "BalanceAmounts")
-_BalanceDetail = Model(BalanceDetail, "BalanceDetail")
-_Balances = Model(Balances, "Balances")
-_BankTransaction = Model(BankTransaction, "BankTransaction")
-_BankTransfer = Model(BankTransfer, "BankTransfer")
-_BatchPayment = Model(BatchPayment, "BatchPayment")
-_BatchPaymentDetails = Model(BatchPaymentDetails, "BatchPaymentDetails")
-_BrandingTheme = Model(BrandingTheme, "BrandingTheme")
-_Contact = Model(Contact, "Contact")
-_ContactGroup = Model(ContactGroup, "ContactGroup")
-_ContactGroupMember = Model(ContactGroupMember, "ContactGroupMember")
-_ContactPerson = Model(ContactPerson, "ContactPerson")
-_ConversionBalance = Model(ConversionBalance, "ConversionBalance")
-_ConversionDate = Model(ConversionDate, "ConversionDate")
-_CreditNote = Model(CreditNote, "CreditNote")
-_Currency = Model(Currency, "Currency")
-_EntityValidationError = Model(EntityValidationError, "EntityValidationError")
-_EntityWarning = Model(EntityWarning, "EntityWarning")
-_ExpenseClaim = Model(ExpenseClaim, "ExpenseClaim")
-_Invoice = Model(Invoice, "Invoice")
-_InvoiceAddress = Model(InvoiceAddress, "InvoiceAddress")
-_InvoicePayment = Model(InvoicePayment, "InvoicePayment")
-_Item = Model(Item, "Item")
-_ItemPriceDetails = Model(ItemPriceDetails, "ItemPriceDetails")
-_LineItem = Model(LineItem, "LineItem", rule="line-amount")
-_LineItemItem = Model(LineItemItem, "LineItemItem")
-_LineItemTracking = Model(LineItemTracking, "LineItemTracking")
-_LinkedTransaction = Model(LinkedTransaction, "LinkedTransaction")
-_ManualJournal = Model(ManualJournal, "ManualJournal")
-_ManualJournalLine = Model(ManualJournalLine, "ManualJournalLine")
-_Overpayment = Model(Overpayment, "Overpayment")
-_Payment = Model(Payment, "Payment")
-_PaymentService = Model(PaymentService, "PaymentService")
-_PaymentTerm = Model(PaymentTerm, "PaymentTerm")
-_PaymentTerms = Model(PaymentTerms, "PaymentTerms")
-_Phone = Model(Phone, "Phone")
-_Prepayment = Model(Prepayment, "Prepayment")
-_PurchaseOrder = Model(PurchaseOrder, "PurchaseOrder")
-_Quote = Model(Quote, "Quote")
-_Receipt = Model(Receipt, "Receipt")
-_RepeatingInvoice = Model(RepeatingInvoice, "RepeatingInvoice")
-_Schedule = Model(Schedule, "Schedule")
-_Setup = Model(Setup, "Setup")
-_TaxComponent = Model(TaxComponent, "TaxComponent")
-_TaxRate = Model(TaxRate, "TaxRate")
-_TrackingCategory = Model(TrackingCategory, "TrackingCategory")
-_TrackingOption = Model(TrackingOption, "TrackingOption")
-_User = Model(User, "User")
+# The model classes are found by name in this package on first use (a check table does not
+# import its class): a client's first call loads only the models it sends.
+_MODELS = "xero_customer_api.v2_0.models"
+_Account = Model("Account", "Account", module=_MODELS)
+_Address = Model("Address", "Address", module=_MODELS)
+_Allocation = Model("Allocation", "Allocation", module=_MODELS)
+_AllocationInvoice = Model("AllocationInvoice", "AllocationInvoice", module=_MODELS)
+_Attachment = Model("Attachment", "Attachment", module=_MODELS)
+_BalanceAmounts = Model("BalanceAmounts", "BalanceAmounts", module=_MODELS)
+_BalanceDetail = Model("BalanceDetail", "BalanceDetail", module=_MODELS)
+_Balances = Model("Balances", "Balances", module=_MODELS)
+_BankTransaction = Model("BankTransaction", "BankTransaction", module=_MODELS)
+_BankTransfer = Model("BankTransfer", "BankTransfer", module=_MODELS)
+_BatchPayment = Model("BatchPayment", "BatchPayment", module=_MODELS)
+_BatchPaymentDetails = Model("BatchPaymentDetails", "BatchPaymentDetails", module=_MODELS)
+_BrandingTheme = Model("BrandingTheme", "BrandingTheme", module=_MODELS)
+_Contact = Model("Contact", "Contact", module=_MODELS)
+_ContactGroup = Model("ContactGroup", "ContactGroup", module=_MODELS)
+_ContactGroupMember = Model("ContactGroupMember", "ContactGroupMember", module=_MODELS)
+_ContactPerson = Model("ContactPerson", "ContactPerson", module=_MODELS)
+_ConversionBalance = Model("ConversionBalance", "ConversionBalance", module=_MODELS)
+_ConversionDate = Model("ConversionDate", "ConversionDate", module=_MODELS)
+_CreditNote = Model("CreditNote", "CreditNote", module=_MODELS)
+_Currency = Model("Currency", "Currency", module=_MODELS)
+_EntityValidationError = Model("EntityValidationError", "EntityValidationError", module=_MODELS)
+_EntityWarning = Model("EntityWarning", "EntityWarning", module=_MODELS)
+_ExpenseClaim = Model("ExpenseClaim", "ExpenseClaim", module=_MODELS)
+_Invoice = Model("Invoice", "Invoice", module=_MODELS)
+_InvoiceAddress = Model("InvoiceAddress", "InvoiceAddress", module=_MODELS)
+_InvoicePayment = Model("InvoicePayment", "InvoicePayment", module=_MODELS)
+_Item = Model("Item", "Item", module=_MODELS)
+_ItemPriceDetails = Model("ItemPriceDetails", "ItemPriceDetails", module=_MODELS)
+_LineItem = Model("LineItem", "LineItem", rule="line-amount", module=_MODELS)
+_LineItemItem = Model("LineItemItem", "LineItemItem", module=_MODELS)
+_LineItemTracking = Model("LineItemTracking", "LineItemTracking", module=_MODELS)
+_LinkedTransaction = Model("LinkedTransaction", "LinkedTransaction", module=_MODELS)
+_ManualJournal = Model("ManualJournal", "ManualJournal", module=_MODELS)
+_ManualJournalLine = Model("ManualJournalLine", "ManualJournalLine", module=_MODELS)
+_Overpayment = Model("Overpayment", "Overpayment", module=_MODELS)
+_Payment = Model("Payment", "Payment", module=_MODELS)
+_PaymentService = Model("PaymentService", "PaymentService", module=_MODELS)
+_PaymentTerm = Model("PaymentTerm", "PaymentTerm", module=_MODELS)
+_PaymentTerms = Model("PaymentTerms", "PaymentTerms", module=_MODELS)
+_Phone = Model("Phone", "Phone", module=_MODELS)
+_Prepayment = Model("Prepayment", "Prepayment", module=_MODELS)
+_PurchaseOrder = Model("PurchaseOrder", "PurchaseOrder", module=_MODELS)
+_Quote = Model("Quote", "Quote", module=_MODELS)
+_Receipt = Model("Receipt", "Receipt", module=_MODELS)
+_RepeatingInvoice = Model("RepeatingInvoice", "RepeatingInvoice", module=_MODELS)
+_Schedule = Model("Schedule", "Schedule", module=_MODELS)
+_Setup = Model("Setup", "Setup", module=_MODELS)
+_TaxComponent = Model("TaxComponent", "TaxComponent", module=_MODELS)
+_TaxRate = Model("TaxRate", "TaxRate", module=_MODELS)
+_TrackingCategory = Model("TrackingCategory", "TrackingCategory", module=_MODELS)
+_TrackingOption = Model("TrackingOption", "TrackingOption", module=_MODELS)
+_User = Model("User", "User", module=_MODELS)
 
 _Account.fields = (
     Field("validation_status", "@status", enum(EntityValidationStatus)),
@@ -1359,59 +1307,59 @@ _User.fields = (
     Field("organisation_role", "OrganisationRole", enum(OrganisationRole)),
 )
 
-CHECKS: dict[type[Any], Model] = {
-    Account: _Account,
-    Address: _Address,
-    Allocation: _Allocation,
-    AllocationInvoice: _AllocationInvoice,
-    Attachment: _Attachment,
-    BalanceAmounts: _BalanceAmounts,
-    BalanceDetail: _BalanceDetail,
-    Balances: _Balances,
-    BankTransaction: _BankTransaction,
-    BankTransfer: _BankTransfer,
-    BatchPayment: _BatchPayment,
-    BatchPaymentDetails: _BatchPaymentDetails,
-    BrandingTheme: _BrandingTheme,
-    Contact: _Contact,
-    ContactGroup: _ContactGroup,
-    ContactGroupMember: _ContactGroupMember,
-    ContactPerson: _ContactPerson,
-    ConversionBalance: _ConversionBalance,
-    ConversionDate: _ConversionDate,
-    CreditNote: _CreditNote,
-    Currency: _Currency,
-    EntityValidationError: _EntityValidationError,
-    EntityWarning: _EntityWarning,
-    ExpenseClaim: _ExpenseClaim,
-    Invoice: _Invoice,
-    InvoiceAddress: _InvoiceAddress,
-    InvoicePayment: _InvoicePayment,
-    Item: _Item,
-    ItemPriceDetails: _ItemPriceDetails,
-    LineItem: _LineItem,
-    LineItemItem: _LineItemItem,
-    LineItemTracking: _LineItemTracking,
-    LinkedTransaction: _LinkedTransaction,
-    ManualJournal: _ManualJournal,
-    ManualJournalLine: _ManualJournalLine,
-    Overpayment: _Overpayment,
-    Payment: _Payment,
-    PaymentService: _PaymentService,
-    PaymentTerm: _PaymentTerm,
-    PaymentTerms: _PaymentTerms,
-    Phone: _Phone,
-    Prepayment: _Prepayment,
-    PurchaseOrder: _PurchaseOrder,
-    Quote: _Quote,
-    Receipt: _Receipt,
-    RepeatingInvoice: _RepeatingInvoice,
-    Schedule: _Schedule,
-    Setup: _Setup,
-    TaxComponent: _TaxComponent,
-    TaxRate: _TaxRate,
-    TrackingCategory: _TrackingCategory,
-    TrackingOption: _TrackingOption,
-    User: _User,
+CHECKS: dict[str, Model] = {
+    "Account": _Account,
+    "Address": _Address,
+    "Allocation": _Allocation,
+    "AllocationInvoice": _AllocationInvoice,
+    "Attachment": _Attachment,
+    "BalanceAmounts": _BalanceAmounts,
+    "BalanceDetail": _BalanceDetail,
+    "Balances": _Balances,
+    "BankTransaction": _BankTransaction,
+    "BankTransfer": _BankTransfer,
+    "BatchPayment": _BatchPayment,
+    "BatchPaymentDetails": _BatchPaymentDetails,
+    "BrandingTheme": _BrandingTheme,
+    "Contact": _Contact,
+    "ContactGroup": _ContactGroup,
+    "ContactGroupMember": _ContactGroupMember,
+    "ContactPerson": _ContactPerson,
+    "ConversionBalance": _ConversionBalance,
+    "ConversionDate": _ConversionDate,
+    "CreditNote": _CreditNote,
+    "Currency": _Currency,
+    "EntityValidationError": _EntityValidationError,
+    "EntityWarning": _EntityWarning,
+    "ExpenseClaim": _ExpenseClaim,
+    "Invoice": _Invoice,
+    "InvoiceAddress": _InvoiceAddress,
+    "InvoicePayment": _InvoicePayment,
+    "Item": _Item,
+    "ItemPriceDetails": _ItemPriceDetails,
+    "LineItem": _LineItem,
+    "LineItemItem": _LineItemItem,
+    "LineItemTracking": _LineItemTracking,
+    "LinkedTransaction": _LinkedTransaction,
+    "ManualJournal": _ManualJournal,
+    "ManualJournalLine": _ManualJournalLine,
+    "Overpayment": _Overpayment,
+    "Payment": _Payment,
+    "PaymentService": _PaymentService,
+    "PaymentTerm": _PaymentTerm,
+    "PaymentTerms": _PaymentTerms,
+    "Phone": _Phone,
+    "Prepayment": _Prepayment,
+    "PurchaseOrder": _PurchaseOrder,
+    "Quote": _Quote,
+    "Receipt": _Receipt,
+    "RepeatingInvoice": _RepeatingInvoice,
+    "Schedule": _Schedule,
+    "Setup": _Setup,
+    "TaxComponent": _TaxComponent,
+    "TaxRate": _TaxRate,
+    "TrackingCategory": _TrackingCategory,
+    "TrackingOption": _TrackingOption,
+    "User": _User,
 }
-"""Model class -> the checks of a request body of that class (and of everything in it)."""
+"""Model class name -> the checks of a request body of that class (and of everything in it)."""

@@ -149,6 +149,11 @@ from ._codecs.responses.cis_org_settings_response import (
     encode_cis_org_settings_response,
     write_cis_org_settings_response,
 )
+from ._codecs.responses.contact_cis_settings_response import (
+    decode_contact_cis_settings_response,
+    encode_contact_cis_settings_response,
+    write_contact_cis_settings_response,
+)
 from ._codecs.responses.contact_groups_response import (
     decode_contact_groups_response,
     encode_contact_groups_response,
@@ -300,249 +305,383 @@ from ._codecs.responses.users_response import (
     write_response,
     write_users_response,
 )
-from ._codecs.types import (
+from ._codecs.types.account import (
     decode_account,
-    decode_action,
-    decode_address,
-    decode_allocation,
-    decode_allocation_invoice,
-    decode_attachment,
-    decode_balance_amounts,
-    decode_balance_detail,
-    decode_balances,
-    decode_bank_transaction,
-    decode_bank_transfer,
-    decode_batch_payment,
-    decode_batch_payment_details,
-    decode_branding_theme,
-    decode_budget,
-    decode_budget_balance,
-    decode_budget_line,
-    decode_cis_org_setting,
-    decode_cis_setting,
-    decode_contact,
-    decode_contact_group,
-    decode_contact_group_member,
-    decode_contact_person,
-    decode_conversion_balance,
-    decode_conversion_date,
-    decode_credit_note,
-    decode_currency,
-    decode_data_contract_base,
-    decode_entity_validation_error,
-    decode_entity_warning,
-    decode_expense_claim,
-    decode_external_link,
-    decode_import_summary,
-    decode_import_summary_accounts,
-    decode_import_summary_organisation,
-    decode_invoice,
-    decode_invoice_address,
-    decode_invoice_payment,
-    decode_invoice_reminder,
-    decode_item,
-    decode_item_price_details,
-    decode_journal,
-    decode_journal_line,
-    decode_line_item,
-    decode_line_item_item,
-    decode_line_item_tracking,
-    decode_linked_transaction,
-    decode_manual_journal,
-    decode_manual_journal_line,
-    decode_organisation,
-    decode_overpayment,
-    decode_payment,
-    decode_payment_service,
-    decode_payment_term,
-    decode_payment_terms,
-    decode_phone,
-    decode_prepayment,
-    decode_purchase_order,
-    decode_quote,
-    decode_receipt,
-    decode_repeating_invoice,
-    decode_schedule,
-    decode_setup,
-    decode_tax_component,
-    decode_tax_rate,
-    decode_tracking_category,
-    decode_tracking_option,
-    decode_user,
     encode_account,
-    encode_action,
-    encode_address,
-    encode_allocation,
-    encode_allocation_invoice,
-    encode_attachment,
-    encode_balance_amounts,
-    encode_balance_detail,
-    encode_balances,
-    encode_bank_transaction,
-    encode_bank_transfer,
-    encode_batch_payment,
-    encode_batch_payment_details,
-    encode_branding_theme,
-    encode_budget,
-    encode_budget_balance,
-    encode_budget_line,
-    encode_cis_org_setting,
-    encode_cis_setting,
-    encode_contact,
-    encode_contact_group,
-    encode_contact_group_member,
-    encode_contact_person,
-    encode_conversion_balance,
-    encode_conversion_date,
-    encode_credit_note,
-    encode_currency,
-    encode_data_contract_base,
-    encode_entity_validation_error,
-    encode_entity_warning,
-    encode_expense_claim,
-    encode_external_link,
-    encode_import_summary,
-    encode_import_summary_accounts,
-    encode_import_summary_organisation,
-    encode_invoice,
-    encode_invoice_address,
-    encode_invoice_payment,
-    encode_invoice_reminder,
-    encode_item,
-    encode_item_price_details,
-    encode_journal,
-    encode_journal_line,
-    encode_line_item,
-    encode_line_item_item,
-    encode_line_item_tracking,
-    encode_linked_transaction,
-    encode_manual_journal,
-    encode_manual_journal_line,
-    encode_organisation,
-    encode_overpayment,
-    encode_payment,
-    encode_payment_service,
-    encode_payment_term,
-    encode_payment_terms,
-    encode_phone,
-    encode_prepayment,
-    encode_purchase_order,
-    encode_quote,
-    encode_receipt,
-    encode_repeating_invoice,
-    encode_schedule,
-    encode_setup,
-    encode_tax_component,
-    encode_tax_rate,
-    encode_tracking_category,
-    encode_tracking_option,
-    encode_user,
     write_account,
     write_account_request,
+)
+from ._codecs.types.action import (
+    decode_action,
+    encode_action,
     write_action,
+)
+from ._codecs.types.address import (
+    decode_address,
+    encode_address,
     write_address,
     write_address_request,
+)
+from ._codecs.types.allocation import (
+    decode_allocation,
+    encode_allocation,
     write_allocation,
+)
+from ._codecs.types.allocation_invoice import (
+    decode_allocation_invoice,
+    encode_allocation_invoice,
     write_allocation_invoice,
-    write_any_data_contract_base,
+)
+from ._codecs.types.attachment import (
+    decode_attachment,
+    encode_attachment,
     write_attachment,
+)
+from ._codecs.types.balance_amounts import (
+    decode_balance_amounts,
+    encode_balance_amounts,
     write_balance_amounts,
+)
+from ._codecs.types.balance_detail import (
+    decode_balance_detail,
+    encode_balance_detail,
     write_balance_detail,
     write_balance_detail_request,
+)
+from ._codecs.types.balances import (
+    decode_balances,
+    encode_balances,
     write_balances,
+)
+from ._codecs.types.bank_transaction import (
+    decode_bank_transaction,
+    encode_bank_transaction,
     write_bank_transaction,
     write_bank_transaction_request,
+)
+from ._codecs.types.bank_transfer import (
+    decode_bank_transfer,
+    encode_bank_transfer,
     write_bank_transfer,
     write_bank_transfer_request,
+)
+from ._codecs.types.batch_payment import (
+    decode_batch_payment,
+    encode_batch_payment,
     write_batch_payment,
+    write_batch_payment_request,
+)
+from ._codecs.types.batch_payment_details import (
+    decode_batch_payment_details,
+    encode_batch_payment_details,
     write_batch_payment_details,
     write_batch_payment_details_request,
-    write_batch_payment_request,
+)
+from ._codecs.types.branding_theme import (
+    decode_branding_theme,
+    encode_branding_theme,
     write_branding_theme,
+)
+from ._codecs.types.budget import (
+    decode_budget,
+    encode_budget,
     write_budget,
+)
+from ._codecs.types.budget_balance import (
+    decode_budget_balance,
+    encode_budget_balance,
     write_budget_balance,
+)
+from ._codecs.types.budget_line import (
+    decode_budget_line,
+    encode_budget_line,
     write_budget_line,
+)
+from ._codecs.types.cis_org_setting import (
+    decode_cis_org_setting,
+    encode_cis_org_setting,
     write_cis_org_setting,
+)
+from ._codecs.types.cis_setting import (
+    decode_cis_setting,
+    encode_cis_setting,
     write_cis_setting,
+)
+from ._codecs.types.contact import (
+    decode_contact,
+    encode_contact,
     write_contact,
+    write_contact_request,
+)
+from ._codecs.types.contact_group import (
+    decode_contact_group,
+    encode_contact_group,
     write_contact_group,
-    write_contact_group_member,
     write_contact_group_request,
+)
+from ._codecs.types.contact_group_member import (
+    decode_contact_group_member,
+    encode_contact_group_member,
+    write_contact_group_member,
+)
+from ._codecs.types.contact_person import (
+    decode_contact_person,
+    encode_contact_person,
     write_contact_person,
     write_contact_person_request,
-    write_contact_request,
+)
+from ._codecs.types.conversion_balance import (
+    decode_conversion_balance,
+    encode_conversion_balance,
     write_conversion_balance,
     write_conversion_balance_request,
+)
+from ._codecs.types.conversion_date import (
+    decode_conversion_date,
+    encode_conversion_date,
     write_conversion_date,
     write_conversion_date_request,
+)
+from ._codecs.types.credit_note import (
+    decode_credit_note,
+    encode_credit_note,
     write_credit_note,
     write_credit_note_request,
+)
+from ._codecs.types.currency import (
+    decode_currency,
+    encode_currency,
     write_currency,
     write_currency_request,
+)
+from ._codecs.types.data_contract_base import (
+    decode_data_contract_base,
+    encode_data_contract_base,
+    write_any_data_contract_base,
     write_data_contract_base,
+)
+from ._codecs.types.entity_validation_error import (
+    decode_entity_validation_error,
+    encode_entity_validation_error,
     write_entity_validation_error,
+)
+from ._codecs.types.entity_warning import (
+    decode_entity_warning,
+    encode_entity_warning,
     write_entity_warning,
+)
+from ._codecs.types.expense_claim import (
+    decode_expense_claim,
+    encode_expense_claim,
     write_expense_claim,
     write_expense_claim_request,
+)
+from ._codecs.types.external_link import (
+    decode_external_link,
+    encode_external_link,
     write_external_link,
+)
+from ._codecs.types.import_summary import (
+    decode_import_summary,
+    encode_import_summary,
     write_import_summary,
+)
+from ._codecs.types.import_summary_accounts import (
+    decode_import_summary_accounts,
+    encode_import_summary_accounts,
     write_import_summary_accounts,
+)
+from ._codecs.types.import_summary_organisation import (
+    decode_import_summary_organisation,
+    encode_import_summary_organisation,
     write_import_summary_organisation,
+)
+from ._codecs.types.invoice import (
+    decode_invoice,
+    encode_invoice,
     write_invoice,
-    write_invoice_address,
-    write_invoice_payment,
-    write_invoice_reminder,
     write_invoice_request,
+)
+from ._codecs.types.invoice_address import (
+    decode_invoice_address,
+    encode_invoice_address,
+    write_invoice_address,
+)
+from ._codecs.types.invoice_payment import (
+    decode_invoice_payment,
+    encode_invoice_payment,
+    write_invoice_payment,
+)
+from ._codecs.types.invoice_reminder import (
+    decode_invoice_reminder,
+    encode_invoice_reminder,
+    write_invoice_reminder,
+)
+from ._codecs.types.item import (
+    decode_item,
+    encode_item,
     write_item,
+    write_item_request,
+)
+from ._codecs.types.item_price_details import (
+    decode_item_price_details,
+    encode_item_price_details,
     write_item_price_details,
     write_item_price_details_request,
-    write_item_request,
+)
+from ._codecs.types.journal import (
+    decode_journal,
+    encode_journal,
     write_journal,
+)
+from ._codecs.types.journal_line import (
+    decode_journal_line,
+    encode_journal_line,
     write_journal_line,
+)
+from ._codecs.types.line_item import (
+    decode_line_item,
+    encode_line_item,
     write_line_item,
-    write_line_item_item,
     write_line_item_request,
+)
+from ._codecs.types.line_item_item import (
+    decode_line_item_item,
+    encode_line_item_item,
+    write_line_item_item,
+)
+from ._codecs.types.line_item_tracking import (
+    decode_line_item_tracking,
+    encode_line_item_tracking,
     write_line_item_tracking,
     write_line_item_tracking_request,
+)
+from ._codecs.types.linked_transaction import (
+    decode_linked_transaction,
+    encode_linked_transaction,
     write_linked_transaction,
     write_linked_transaction_request,
+)
+from ._codecs.types.manual_journal import (
+    decode_manual_journal,
+    encode_manual_journal,
     write_manual_journal,
+    write_manual_journal_request,
+)
+from ._codecs.types.manual_journal_line import (
+    decode_manual_journal_line,
+    encode_manual_journal_line,
     write_manual_journal_line,
     write_manual_journal_line_request,
-    write_manual_journal_request,
+)
+from ._codecs.types.organisation import (
+    decode_organisation,
+    encode_organisation,
     write_organisation,
+)
+from ._codecs.types.overpayment import (
+    decode_overpayment,
+    encode_overpayment,
     write_overpayment,
+)
+from ._codecs.types.payment import (
+    decode_payment,
+    encode_payment,
     write_payment,
     write_payment_request,
+)
+from ._codecs.types.payment_service import (
+    decode_payment_service,
+    encode_payment_service,
     write_payment_service,
     write_payment_service_request,
+)
+from ._codecs.types.payment_term import (
+    decode_payment_term,
+    encode_payment_term,
     write_payment_term,
     write_payment_term_request,
+)
+from ._codecs.types.payment_terms import (
+    decode_payment_terms,
+    encode_payment_terms,
     write_payment_terms,
     write_payment_terms_request,
+)
+from ._codecs.types.phone import (
+    decode_phone,
+    encode_phone,
     write_phone,
     write_phone_request,
+)
+from ._codecs.types.prepayment import (
+    decode_prepayment,
+    encode_prepayment,
     write_prepayment,
+)
+from ._codecs.types.purchase_order import (
+    decode_purchase_order,
+    encode_purchase_order,
     write_purchase_order,
     write_purchase_order_request,
+)
+from ._codecs.types.quote import (
+    decode_quote,
+    encode_quote,
     write_quote,
     write_quote_request,
+)
+from ._codecs.types.receipt import (
+    decode_receipt,
+    encode_receipt,
     write_receipt,
     write_receipt_request,
+)
+from ._codecs.types.repeating_invoice import (
+    decode_repeating_invoice,
+    encode_repeating_invoice,
     write_repeating_invoice,
     write_repeating_invoice_request,
+)
+from ._codecs.types.schedule import (
+    decode_schedule,
+    encode_schedule,
     write_schedule,
     write_schedule_request,
+)
+from ._codecs.types.setup import (
+    decode_setup,
+    encode_setup,
     write_setup,
     write_setup_request,
+)
+from ._codecs.types.tax_component import (
+    decode_tax_component,
+    encode_tax_component,
     write_tax_component,
     write_tax_component_request,
+)
+from ._codecs.types.tax_rate import (
+    decode_tax_rate,
+    encode_tax_rate,
     write_tax_rate,
     write_tax_rate_request,
+)
+from ._codecs.types.tracking_category import (
+    decode_tracking_category,
+    encode_tracking_category,
     write_tracking_category,
     write_tracking_category_request,
+)
+from ._codecs.types.tracking_option import (
+    decode_tracking_option,
+    encode_tracking_option,
     write_tracking_option,
     write_tracking_option_request,
+)
+from ._codecs.types.user import (
+    decode_user,
+    encode_user,
     write_user,
     write_user_request,
 )
@@ -576,6 +715,7 @@ from .models import (
     CisOrgSettingsResponse,
     CisSetting,
     Contact,
+    ContactCisSettingsResponse,
     ContactGroup,
     ContactGroupMember,
     ContactGroupsResponse,
@@ -692,6 +832,7 @@ __all__ = [
     "decode_cis_org_settings_response",
     "decode_cis_setting",
     "decode_contact",
+    "decode_contact_cis_settings_response",
     "decode_contact_group",
     "decode_contact_group_member",
     "decode_contact_groups_response",
@@ -802,6 +943,7 @@ __all__ = [
     "encode_cis_org_settings_response",
     "encode_cis_setting",
     "encode_contact",
+    "encode_contact_cis_settings_response",
     "encode_contact_group",
     "encode_contact_group_member",
     "encode_contact_groups_response",
@@ -962,6 +1104,7 @@ __all__ = [
     "write_cis_org_settings_response",
     "write_cis_setting",
     "write_contact",
+    "write_contact_cis_settings_response",
     "write_contact_group",
     "write_contact_group_member",
     "write_contact_group_request",
@@ -1107,6 +1250,7 @@ DECODERS: dict[type[Any], Callable[[etree._Element, bool], Any]] = {
     CisOrgSettingsResponse: paused(decode_cis_org_settings_response),
     CisSetting: paused(decode_cis_setting),
     Contact: paused(decode_contact),
+    ContactCisSettingsResponse: paused(decode_contact_cis_settings_response),
     ContactGroup: paused(decode_contact_group),
     ContactGroupMember: paused(decode_contact_group_member),
     ContactGroupsResponse: paused(decode_contact_groups_response),
@@ -1222,6 +1366,7 @@ ENCODERS: dict[type[Any], Callable[[Any], bytes]] = {
     CisOrgSettingsResponse: encode_cis_org_settings_response,
     CisSetting: encode_cis_setting,
     Contact: encode_contact,
+    ContactCisSettingsResponse: encode_contact_cis_settings_response,
     ContactGroup: encode_contact_group,
     ContactGroupMember: encode_contact_group_member,
     ContactGroupsResponse: encode_contact_groups_response,
@@ -1336,6 +1481,7 @@ WRITERS: dict[type[Any], tuple[str, Callable[[etree._Element, Any], None]]] = {
     CisOrgSettingsResponse: ("Response", write_cis_org_settings_response),
     CisSetting: ("CisSetting", write_cis_setting),
     Contact: ("Contact", write_contact),
+    ContactCisSettingsResponse: ("Response", write_contact_cis_settings_response),
     ContactGroup: ("ContactGroup", write_contact_group),
     ContactGroupMember: ("ContactGroupMember", write_contact_group_member),
     ContactGroupsResponse: ("Response", write_contact_groups_response),

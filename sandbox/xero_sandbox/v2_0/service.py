@@ -387,10 +387,22 @@ class Service:
         """POST Contacts: create or update one or a batch."""
         return self._write_contacts(call, create_only=False)
 
-    def _write_contacts(self, call: Call, *, create_only: bool) -> Answer:
+    def post_contact(self, call: Call) -> Answer:
+        """POST Contacts/{ContactID}: update the contact of the path (404 for an unknown id)."""
+        target = call.segments[1].lower()
+        if self.store.contact_by_id(call.org.org_id, target) is None:
+            raise NotFound()
+        return self._write_contacts(call, create_only=False, target=target)
+
+    def _write_contacts(
+        self, call: Call, *, create_only: bool, target: str | None = None
+    ) -> Answer:
         org = call.org.org_id
-        elements = self.reader.parse(call.body, "Contact", batch="Contacts")
+        elements = self.reader.parse(call.body, "Contact", batch=None if target else "Contacts")
         items = [codec.decode(models.Contact, el) for el in elements]
+        if target is not None:
+            # inferred: the path names the contact; a ContactID in the body is overruled
+            items = [replace(item, contact_id=target) for item in items]
         results: list[models.Contact | Problems] = []
         for element, item in zip(elements, items, strict=True):
             try:
@@ -1441,6 +1453,7 @@ ROUTES: dict[tuple[str, str, int], tuple[Handler, str]] = {
     ("GET", "contacts", 2): (Service.get_contact, "accounting.contacts"),
     ("PUT", "contacts", 1): (Service.put_contacts, "accounting.contacts"),
     ("POST", "contacts", 1): (Service.post_contacts, "accounting.contacts"),
+    ("POST", "contacts", 2): (Service.post_contact, "accounting.contacts"),
     ("GET", "invoices", 1): (Service.list_invoices, "accounting.transactions"),
     ("GET", "invoices", 2): (Service.get_invoice, "accounting.transactions"),
     ("PUT", "invoices", 1): (Service.put_invoices, "accounting.transactions"),
@@ -1462,6 +1475,8 @@ ROUTES: dict[tuple[str, str, int], tuple[Handler, str]] = {
     ("GET", "payments", 1): (Service.list_payments, "accounting.transactions"),
     ("GET", "payments", 2): (Service.get_payment, "accounting.transactions"),
     ("PUT", "payments", 1): (Service.put_payments, "accounting.transactions"),
+    # POST Payments creates, as PUT does (Xero's createPayment; one payment or a batch)
+    ("POST", "payments", 1): (Service.put_payments, "accounting.transactions"),
     ("POST", "payments", 2): (Service.post_payment, "accounting.transactions"),
 }
 

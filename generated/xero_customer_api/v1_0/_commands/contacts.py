@@ -156,7 +156,7 @@ def contacts_create(
     (POST contact). As XML: the root element <Contact>; as JSON: one object in the model's shape
     (snake_case field names, amounts as strings, dates YYYY-MM-DD).
     """
-    contact = cs.read_document(input_file, Contact, input_format, _checks.CHECKS[Contact])
+    contact = cs.read_document(input_file, Contact, input_format, _checks.CHECKS["Contact"])
     with state.client(XeroClient, raw=raw) as client:
         answer = client.contacts.with_raw_response.create(
             contact,
@@ -182,7 +182,7 @@ def contacts_save(
     (POST contact). As XML: the root element <Contact>; as JSON: one object in the model's shape
     (snake_case field names, amounts as strings, dates YYYY-MM-DD).
     """
-    contact = cs.read_document(input_file, Contact, input_format, _checks.CHECKS[Contact])
+    contact = cs.read_document(input_file, Contact, input_format, _checks.CHECKS["Contact"])
     with state.client(XeroClient, raw=raw) as client:
         answer = client.contacts.with_raw_response.save(
             contact,
@@ -208,7 +208,7 @@ def contacts_save_many(
     in the model's shape, or {"contact": [...]}.
     """
     contacts = cs.read_batch(
-        input_file, Contacts, "contact", Contact, input_format, _checks.CHECKS[Contacts]
+        input_file, Contacts, "contact", Contact, input_format, _checks.CHECKS["Contacts"]
     )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.contacts.with_raw_response.save_many(

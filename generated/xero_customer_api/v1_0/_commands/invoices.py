@@ -116,7 +116,7 @@ def invoices_create(
     element <Invoice>; as JSON: one object in the model's shape (snake_case field names, amounts
     as strings, dates YYYY-MM-DD).
     """
-    invoice = cs.read_document(input_file, Invoice, input_format, _checks.CHECKS[Invoice])
+    invoice = cs.read_document(input_file, Invoice, input_format, _checks.CHECKS["Invoice"])
     with state.client(XeroClient, raw=raw) as client:
         answer = client.invoices.with_raw_response.create(
             invoice,
@@ -142,7 +142,7 @@ def invoices_create_many(
     model's shape, or {"invoice": [...]}.
     """
     invoices = cs.read_batch(
-        input_file, Invoices, "invoice", Invoice, input_format, _checks.CHECKS[Invoices]
+        input_file, Invoices, "invoice", Invoice, input_format, _checks.CHECKS["Invoices"]
     )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.invoices.with_raw_response.create_many(

@@ -233,7 +233,7 @@ class ContactsResourceWithRawResponse:
             response_type=ContactResponse,
             decode=decode_contact_response,
             encode=encode_contact,
-            check=_checks.CHECKS[Contact],
+            check=_checks.CHECKS["Contact"],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -276,7 +276,7 @@ class ContactsResourceWithRawResponse:
             response_type=ContactResponse,
             decode=decode_contact_response,
             encode=encode_contact,
-            check=_checks.CHECKS[Contact],
+            check=_checks.CHECKS["Contact"],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -320,7 +320,7 @@ class ContactsResourceWithRawResponse:
             response_type=ContactsResponse,
             decode=decode_contacts_response,
             encode=encode_contacts,
-            check=_checks.CHECKS[Contacts],
+            check=_checks.CHECKS["Contacts"],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -785,7 +785,7 @@ class AsyncContactsResourceWithRawResponse:
             response_type=ContactResponse,
             decode=decode_contact_response,
             encode=encode_contact,
-            check=_checks.CHECKS[Contact],
+            check=_checks.CHECKS["Contact"],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -828,7 +828,7 @@ class AsyncContactsResourceWithRawResponse:
             response_type=ContactResponse,
             decode=decode_contact_response,
             encode=encode_contact,
-            check=_checks.CHECKS[Contact],
+            check=_checks.CHECKS["Contact"],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -872,7 +872,7 @@ class AsyncContactsResourceWithRawResponse:
             response_type=ContactsResponse,
             decode=decode_contacts_response,
             encode=encode_contacts,
-            check=_checks.CHECKS[Contacts],
+            check=_checks.CHECKS["Contacts"],
             timeout=timeout,
             max_retries=max_retries,
         )

@@ -193,7 +193,7 @@ class InvoicesResourceWithRawResponse:
             response_type=InvoiceResponse,
             decode=decode_invoice_response,
             encode=encode_invoice,
-            check=_checks.CHECKS[Invoice],
+            check=_checks.CHECKS["Invoice"],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -241,7 +241,7 @@ class InvoicesResourceWithRawResponse:
             response_type=InvoicesResponse,
             decode=decode_invoices_response,
             encode=encode_invoices,
-            check=_checks.CHECKS[Invoices],
+            check=_checks.CHECKS["Invoices"],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -588,7 +588,7 @@ class AsyncInvoicesResourceWithRawResponse:
             response_type=InvoiceResponse,
             decode=decode_invoice_response,
             encode=encode_invoice,
-            check=_checks.CHECKS[Invoice],
+            check=_checks.CHECKS["Invoice"],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -636,7 +636,7 @@ class AsyncInvoicesResourceWithRawResponse:
             response_type=InvoicesResponse,
             decode=decode_invoices_response,
             encode=encode_invoices,
-            check=_checks.CHECKS[Invoices],
+            check=_checks.CHECKS["Invoices"],
             timeout=timeout,
             max_retries=max_retries,
         )

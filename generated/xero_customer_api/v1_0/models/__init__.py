@@ -6,38 +6,44 @@
 
 Fields are snake_case, repeated children are plain lists, money is ``Decimal``, calendar dates
 are ``datetime.date`` and UTC timestamps timezone-aware ``datetime.datetime``.
+
+A model's module (one per XSD) is imported on first access of one of its names, so a client's
+first call loads only the models it uses.
 """
 
-from .requests.contacts_request import Contacts
-from .requests.invoices_request import Invoices
-from .responses.accounts_response import AccountsResponse
-from .responses.contact_response import ContactResponse
-from .responses.contacts_response import ContactsResponse
-from .responses.invoice_response import InvoiceResponse
-from .responses.invoices_response import InvoicesResponse
-from .responses.tracking_response import Response, TrackingResponse
-from .types import (
-    Account,
-    AccountType,
-    Address,
-    AddressType,
-    Contact,
-    ContactStatus,
-    Error,
-    ErrorException,
-    Invoice,
-    InvoiceStatus,
-    InvoiceType,
-    LineItem,
-    LineItemTracking,
-    Payment,
-    Phone,
-    PhoneType,
-    ResponseEnvelope,
-    TaxType,
-    TrackingCategory,
-    TrackingOption,
-)
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .requests.contacts_request import Contacts
+    from .requests.invoices_request import Invoices
+    from .responses.accounts_response import AccountsResponse
+    from .responses.contact_response import ContactResponse
+    from .responses.contacts_response import ContactsResponse
+    from .responses.invoice_response import InvoiceResponse
+    from .responses.invoices_response import InvoicesResponse
+    from .responses.tracking_response import Response, TrackingResponse
+    from .types import (
+        Account,
+        AccountType,
+        Address,
+        AddressType,
+        Contact,
+        ContactStatus,
+        Error,
+        ErrorException,
+        Invoice,
+        InvoiceStatus,
+        InvoiceType,
+        LineItem,
+        LineItemTracking,
+        Payment,
+        Phone,
+        PhoneType,
+        ResponseEnvelope,
+        TaxType,
+        TrackingCategory,
+        TrackingOption,
+    )
 
 __all__ = [
     "Account",
@@ -70,3 +76,53 @@ __all__ = [
     "TrackingOption",
     "TrackingResponse",
 ]
+
+if not TYPE_CHECKING:
+    # Hidden from type checkers, so that a misspelt name stays an error for them.
+    _MODULES = {
+        "Contacts": "requests.contacts_request",
+        "Invoices": "requests.invoices_request",
+        "AccountsResponse": "responses.accounts_response",
+        "ContactResponse": "responses.contact_response",
+        "ContactsResponse": "responses.contacts_response",
+        "InvoiceResponse": "responses.invoice_response",
+        "InvoicesResponse": "responses.invoices_response",
+        "Response": "responses.tracking_response",
+        "TrackingResponse": "responses.tracking_response",
+        "Account": "types",
+        "AccountType": "types",
+        "Address": "types",
+        "AddressType": "types",
+        "Contact": "types",
+        "ContactStatus": "types",
+        "Error": "types",
+        "ErrorException": "types",
+        "Invoice": "types",
+        "InvoiceStatus": "types",
+        "InvoiceType": "types",
+        "LineItem": "types",
+        "LineItemTracking": "types",
+        "Payment": "types",
+        "Phone": "types",
+        "PhoneType": "types",
+        "ResponseEnvelope": "types",
+        "TaxType": "types",
+        "TrackingCategory": "types",
+        "TrackingOption": "types",
+    }
+
+    def __getattr__(name: str) -> object:
+        """Import the module of the model ``name`` on first access."""
+        import importlib
+
+        if name not in _MODULES:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(importlib.import_module(f".{_MODULES[name]}", __name__), name)
+        globals()[name] = value
+        return value
+
+    def __dir__() -> list[str]:
+        return sorted({*globals(), *__all__})
+
+
+del TYPE_CHECKING  # not part of the package's namespace

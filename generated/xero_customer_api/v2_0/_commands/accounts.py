@@ -20,7 +20,7 @@ import click
 from ..._runtime import _cli_support as cs
 from .. import _checks
 from .._client import XeroClient
-from .._codecs.types import decode_account
+from .._codecs.types.account import decode_account
 from ..models import (
     Account,
 )
@@ -117,7 +117,7 @@ def accounts_create(
     object in the model's shape (snake_case field names, amounts as strings, dates YYYY-MM-DD).
     """
     account = cs.read_one(
-        input_file, "Account", Account, decode_account, input_format, _checks.CHECKS[Account]
+        input_file, "Account", Account, decode_account, input_format, _checks.CHECKS["Account"]
     )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.accounts.with_raw_response.create(
@@ -152,7 +152,7 @@ def accounts_save(
     object in the model's shape (snake_case field names, amounts as strings, dates YYYY-MM-DD).
     """
     account = cs.read_one(
-        input_file, "Account", Account, decode_account, input_format, _checks.CHECKS[Account]
+        input_file, "Account", Account, decode_account, input_format, _checks.CHECKS["Account"]
     )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.accounts.with_raw_response.save(

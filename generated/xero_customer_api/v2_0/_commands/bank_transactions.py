@@ -20,7 +20,7 @@ import click
 from ..._runtime import _cli_support as cs
 from .. import _checks
 from .._client import XeroClient
-from .._codecs.types import decode_bank_transaction
+from .._codecs.types.bank_transaction import decode_bank_transaction
 from ..models import (
     BankTransaction,
 )
@@ -192,7 +192,7 @@ def bank_transactions_create(
         BankTransaction,
         decode_bank_transaction,
         input_format,
-        _checks.CHECKS[BankTransaction],
+        _checks.CHECKS["BankTransaction"],
     )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.bank_transactions.with_raw_response.create(
@@ -241,7 +241,7 @@ def bank_transactions_create_many(
         BankTransaction,
         decode_bank_transaction,
         input_format,
-        _checks.CHECKS[BankTransaction],
+        _checks.CHECKS["BankTransaction"],
     )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.bank_transactions.with_raw_response.create_many(
@@ -285,7 +285,7 @@ def bank_transactions_save(
         BankTransaction,
         decode_bank_transaction,
         input_format,
-        _checks.CHECKS[BankTransaction],
+        _checks.CHECKS["BankTransaction"],
     )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.bank_transactions.with_raw_response.save(
@@ -334,7 +334,7 @@ def bank_transactions_save_many(
         BankTransaction,
         decode_bank_transaction,
         input_format,
-        _checks.CHECKS[BankTransaction],
+        _checks.CHECKS["BankTransaction"],
     )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.bank_transactions.with_raw_response.save_many(
@@ -353,11 +353,19 @@ def bank_transactions_save_many(
     required=True,
     help="Xero's identifier of the bank transaction to delete.",
 )
+@click.option(
+    "--unit-dp",
+    "unit_dp",
+    type=click.IntRange(min=1),
+    default=None,
+    help="4 to read unit amounts with 4 decimal places (default 2).",
+)
 @cs.output_options
 @click.pass_obj
 def bank_transactions_delete(
     state: cs.State,
     bank_transaction_id: str,
+    unit_dp: Literal[2, 4] | None,
     output_format: str | None,
     raw: bool,
 ) -> None:
@@ -367,6 +375,7 @@ def bank_transactions_delete(
     with state.client(XeroClient, raw=raw) as client:
         answer = client.bank_transactions.with_raw_response.delete(
             bank_transaction_id=bank_transaction_id,
+            unit_dp=unit_dp,
         )
         state.emit(answer, "bank_transactions", output_format)
 

@@ -20,7 +20,7 @@ import click
 from ..._runtime import _cli_support as cs
 from .. import _checks
 from .._client import XeroClient
-from .._codecs.types import decode_bank_transfer
+from .._codecs.types.bank_transfer import decode_bank_transfer
 from ..models import (
     BankTransfer,
 )
@@ -135,7 +135,7 @@ def bank_transfers_create(
         BankTransfer,
         decode_bank_transfer,
         input_format,
-        _checks.CHECKS[BankTransfer],
+        _checks.CHECKS["BankTransfer"],
     )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.bank_transfers.with_raw_response.create(
@@ -170,7 +170,7 @@ def bank_transfers_create_many(
         BankTransfer,
         decode_bank_transfer,
         input_format,
-        _checks.CHECKS[BankTransfer],
+        _checks.CHECKS["BankTransfer"],
     )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.bank_transfers.with_raw_response.create_many(
@@ -238,7 +238,7 @@ def bank_transfers_delete_many(
         BankTransfer,
         decode_bank_transfer,
         input_format,
-        _checks.CHECKS[BankTransfer],
+        _checks.CHECKS["BankTransfer"],
     )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.bank_transfers.with_raw_response.delete_many(

@@ -20,7 +20,7 @@ import click
 from ..._runtime import _cli_support as cs
 from .. import _checks
 from .._client import XeroClient
-from .._codecs.types import decode_batch_payment
+from .._codecs.types.batch_payment import decode_batch_payment
 from ..models import (
     BatchPayment,
 )
@@ -124,7 +124,7 @@ def batch_payments_create(
         BatchPayment,
         decode_batch_payment,
         input_format,
-        _checks.CHECKS[BatchPayment],
+        _checks.CHECKS["BatchPayment"],
     )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.batch_payments.with_raw_response.create(
@@ -164,7 +164,7 @@ def batch_payments_create_many(
         BatchPayment,
         decode_batch_payment,
         input_format,
-        _checks.CHECKS[BatchPayment],
+        _checks.CHECKS["BatchPayment"],
     )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.batch_payments.with_raw_response.create_many(
@@ -198,7 +198,7 @@ def batch_payments_save(
         BatchPayment,
         decode_batch_payment,
         input_format,
-        _checks.CHECKS[BatchPayment],
+        _checks.CHECKS["BatchPayment"],
     )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.batch_payments.with_raw_response.save(

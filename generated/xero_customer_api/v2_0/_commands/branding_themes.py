@@ -19,7 +19,7 @@ import click
 from ..._runtime import _cli_support as cs
 from .. import _checks
 from .._client import XeroClient
-from .._codecs.types import decode_payment_service
+from .._codecs.types.payment_service import decode_payment_service
 from ..models import (
     PaymentService,
 )
@@ -131,7 +131,7 @@ def branding_themes_add_payment_service(
         PaymentService,
         decode_payment_service,
         input_format,
-        _checks.CHECKS[PaymentService],
+        _checks.CHECKS["PaymentService"],
     )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.branding_themes.with_raw_response.add_payment_service(

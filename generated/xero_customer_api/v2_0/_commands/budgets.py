@@ -38,24 +38,24 @@ def budgets() -> None:
 @click.option(
     "--date-to",
     "date_to",
-    type=cs.DATETIME,
+    type=cs.DATE,
     default=None,
-    help="The last day of the periods wanted (a date).",
+    help="The last day of the periods wanted (a datetime.date, sent as YYYY-MM-DD).",
 )
 @click.option(
     "--date-from",
     "date_from",
-    type=cs.DATETIME,
+    type=cs.DATE,
     default=None,
-    help="The first day of the periods wanted (a date).",
+    help="The first day of the periods wanted (a datetime.date, sent as YYYY-MM-DD).",
 )
 @cs.output_options
 @click.pass_obj
 def budgets_list(
     state: cs.State,
     ids: tuple[str, ...],
-    date_to: datetime.datetime | datetime.date | None,
-    date_from: datetime.datetime | datetime.date | None,
+    date_to: datetime.date | None,
+    date_from: datetime.date | None,
     output_format: str | None,
     raw: bool,
 ) -> None:
@@ -80,24 +80,24 @@ def budgets_list(
 @click.option(
     "--date-to",
     "date_to",
-    type=cs.DATETIME,
+    type=cs.DATE,
     default=None,
-    help="The last day of the periods wanted (a date).",
+    help="The last day of the periods wanted (a datetime.date, sent as YYYY-MM-DD).",
 )
 @click.option(
     "--date-from",
     "date_from",
-    type=cs.DATETIME,
+    type=cs.DATE,
     default=None,
-    help="The first day of the periods wanted (a date).",
+    help="The first day of the periods wanted (a datetime.date, sent as YYYY-MM-DD).",
 )
 @cs.output_options
 @click.pass_obj
 def budgets_get(
     state: cs.State,
     budget_id: str,
-    date_to: datetime.datetime | datetime.date | None,
-    date_from: datetime.datetime | datetime.date | None,
+    date_to: datetime.date | None,
+    date_from: datetime.date | None,
     output_format: str | None,
     raw: bool,
 ) -> None:
@@ -109,63 +109,6 @@ def budgets_get(
             date_from=date_from,
         )
         state.emit(answer, "budgets", output_format)
-
-
-@budgets.command(name="export", epilog="HTTP: GET Budgets")
-@click.option(
-    "--ids",
-    "ids",
-    type=cs.GUID,
-    multiple=True,
-    help="Only the budgets with these ids. Repeat the option for several.",
-)
-@click.option(
-    "--date-to",
-    "date_to",
-    type=cs.DATETIME,
-    default=None,
-    help="The last day of the periods wanted (a date).",
-)
-@click.option(
-    "--date-from",
-    "date_from",
-    type=cs.DATETIME,
-    default=None,
-    help="The first day of the periods wanted (a date).",
-)
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(cs.EXPORT_FORMATS),
-    default="jsonl",
-    show_default=True,
-    help="jsonl: one JSON object a line, written as they come; json: one JSON list.",
-)
-@cs.progress_option
-@click.pass_obj
-def budgets_export(
-    state: cs.State,
-    ids: tuple[str, ...],
-    date_to: datetime.datetime | datetime.date | None,
-    date_from: datetime.datetime | datetime.date | None,
-    output_format: str,
-    progress: bool | None,
-) -> None:
-    """Export budgets for another system (GET Budgets), with a count and rate on standard error
-    when it is a terminal (or with --progress). List the organisation's budgets (never paged),
-    without their lines."""
-    with state.client(XeroClient) as client:
-        items = client.budgets.iter(
-            ids=list(ids) or None,
-            date_to=date_to,
-            date_from=date_from,
-        )
-        cs.export_items(
-            items,
-            label="budgets",
-            output_format=output_format,
-            progress=progress,
-        )
 
 
 GROUP = budgets

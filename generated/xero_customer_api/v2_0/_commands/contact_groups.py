@@ -19,7 +19,8 @@ import click
 from ..._runtime import _cli_support as cs
 from .. import _checks
 from .._client import XeroClient
-from .._codecs.types import decode_contact, decode_contact_group
+from .._codecs.types.contact import decode_contact
+from .._codecs.types.contact_group import decode_contact_group
 from ..models import (
     Contact,
     ContactGroup,
@@ -32,6 +33,12 @@ __all__ = ["GROUP"]
 def contact_groups() -> None:
     """Groups of contacts (at most 100 per organisation) and their members; a group is deleted by
     saving Status DELETED."""
+
+
+@contact_groups.group(name="contacts")
+def contact_groups_contacts() -> None:
+    """The members of a contact group: add existing contacts, remove one, or remove them all (the
+    contacts themselves stay)."""
 
 
 @contact_groups.command(name="list", epilog="HTTP: GET ContactGroups")
@@ -114,7 +121,7 @@ def contact_groups_create(
         ContactGroup,
         decode_contact_group,
         input_format,
-        _checks.CHECKS[ContactGroup],
+        _checks.CHECKS["ContactGroup"],
     )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.contact_groups.with_raw_response.create(
@@ -147,7 +154,7 @@ def contact_groups_create_many(
         ContactGroup,
         decode_contact_group,
         input_format,
-        _checks.CHECKS[ContactGroup],
+        _checks.CHECKS["ContactGroup"],
     )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.contact_groups.with_raw_response.create_many(
@@ -187,7 +194,7 @@ def contact_groups_save(
         ContactGroup,
         decode_contact_group,
         input_format,
-        _checks.CHECKS[ContactGroup],
+        _checks.CHECKS["ContactGroup"],
     )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.contact_groups.with_raw_response.save(
@@ -223,8 +230,8 @@ def contact_groups_delete(
         state.emit(answer, "contact_groups", output_format)
 
 
-@contact_groups.command(
-    name="add-contacts", epilog="HTTP: PUT ContactGroups/{ContactGroupID}/Contacts"
+@contact_groups_contacts.command(
+    name="add", epilog="HTTP: PUT ContactGroups/{ContactGroupID}/Contacts"
 )
 @click.option(
     "--contact-group-id",
@@ -236,7 +243,7 @@ def contact_groups_delete(
 @cs.input_options
 @cs.output_options
 @click.pass_obj
-def contact_groups_add_contacts(
+def contact_groups_contacts_add(
     state: cs.State,
     contact_group_id: str,
     input_file: IO[bytes],
@@ -257,14 +264,81 @@ def contact_groups_add_contacts(
         Contact,
         decode_contact,
         input_format,
-        _checks.CHECKS[Contact],
+        _checks.CHECKS["Contact"],
     )
     with state.client(XeroClient, raw=raw) as client:
-        answer = client.contact_groups.with_raw_response.add_contacts(
+        answer = client.contact_groups.contacts.with_raw_response.add(
             contacts,
             contact_group_id=contact_group_id,
         )
         state.emit(answer, "contacts", output_format)
+
+
+@contact_groups_contacts.command(
+    name="remove", epilog="HTTP: DELETE ContactGroups/{ContactGroupID}/Contacts/{ContactID}"
+)
+@click.option(
+    "--contact-group-id",
+    "contact_group_id",
+    type=cs.GUID,
+    required=True,
+    help="Xero's identifier of the contact group.",
+)
+@click.option(
+    "--contact-id",
+    "contact_id",
+    type=cs.GUID,
+    required=True,
+    help="Xero's identifier of the contact to remove from the group.",
+)
+@cs.output_options
+@click.pass_obj
+def contact_groups_contacts_remove(
+    state: cs.State,
+    contact_group_id: str,
+    contact_id: str,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """Remove one contact from a contact group (Xero answers 204 No Content); the contact itself
+    stays.
+
+    Xero answers 204 No Content: nothing is printed on success (--raw shows the exchange).
+    """
+    with state.client(XeroClient, raw=raw) as client:
+        client.contact_groups.contacts.with_raw_response.remove(
+            contact_group_id=contact_group_id,
+            contact_id=contact_id,
+        )
+
+
+@contact_groups_contacts.command(
+    name="remove-all", epilog="HTTP: DELETE ContactGroups/{ContactGroupID}/Contacts"
+)
+@click.option(
+    "--contact-group-id",
+    "contact_group_id",
+    type=cs.GUID,
+    required=True,
+    help="Xero's identifier of the contact group.",
+)
+@cs.output_options
+@click.pass_obj
+def contact_groups_contacts_remove_all(
+    state: cs.State,
+    contact_group_id: str,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """Remove every contact from a contact group (Xero answers 204 No Content); the group and the
+    contacts stay.
+
+    Xero answers 204 No Content: nothing is printed on success (--raw shows the exchange).
+    """
+    with state.client(XeroClient, raw=raw) as client:
+        client.contact_groups.contacts.with_raw_response.remove_all(
+            contact_group_id=contact_group_id,
+        )
 
 
 GROUP = contact_groups

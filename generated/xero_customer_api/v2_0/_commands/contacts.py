@@ -20,7 +20,7 @@ import click
 from ..._runtime import _cli_support as cs
 from .. import _checks
 from .._client import XeroClient
-from .._codecs.types import decode_contact
+from .._codecs.types.contact import decode_contact
 from ..models import (
     Contact,
 )
@@ -210,7 +210,7 @@ def contacts_create(
     strings, dates YYYY-MM-DD).
     """
     contact = cs.read_one(
-        input_file, "Contact", Contact, decode_contact, input_format, _checks.CHECKS[Contact]
+        input_file, "Contact", Contact, decode_contact, input_format, _checks.CHECKS["Contact"]
     )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.contacts.with_raw_response.create(
@@ -250,7 +250,7 @@ def contacts_create_many(
         Contact,
         decode_contact,
         input_format,
-        _checks.CHECKS[Contact],
+        _checks.CHECKS["Contact"],
     )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.contacts.with_raw_response.create_many(
@@ -279,7 +279,7 @@ def contacts_save(
     strings, dates YYYY-MM-DD).
     """
     contact = cs.read_one(
-        input_file, "Contact", Contact, decode_contact, input_format, _checks.CHECKS[Contact]
+        input_file, "Contact", Contact, decode_contact, input_format, _checks.CHECKS["Contact"]
     )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.contacts.with_raw_response.save(
@@ -319,12 +319,75 @@ def contacts_save_many(
         Contact,
         decode_contact,
         input_format,
-        _checks.CHECKS[Contact],
+        _checks.CHECKS["Contact"],
     )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.contacts.with_raw_response.save_many(
             contacts,
             summarize_errors=summarize_errors,
+        )
+        state.emit(answer, "contacts", output_format)
+
+
+@contacts.command(name="cis-settings", epilog="HTTP: GET Contacts/{ContactID}/CISSettings")
+@click.option(
+    "--contact-id",
+    "contact_id",
+    type=cs.GUID,
+    required=True,
+    help="Xero's identifier of the contact.",
+)
+@cs.output_options
+@click.pass_obj
+def contacts_cis_settings(
+    state: cs.State,
+    contact_id: str,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """Get the Construction Industry Scheme (UK) setting of a contact: whether it is a CIS
+    subcontractor, and its deduction rate.
+    """
+    with state.client(XeroClient, raw=raw) as client:
+        answer = client.contacts.with_raw_response.cis_settings(
+            contact_id=contact_id,
+        )
+        state.emit(answer, "cis_settings", output_format)
+
+
+@contacts.command(name="update", epilog="HTTP: POST Contacts/{ContactID}")
+@click.option(
+    "--contact-id",
+    "contact_id",
+    type=cs.GUID,
+    required=True,
+    help="Xero's identifier of the contact to update.",
+)
+@cs.input_options
+@cs.output_options
+@click.pass_obj
+def contacts_update(
+    state: cs.State,
+    contact_id: str,
+    input_file: IO[bytes],
+    input_format: str,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """Update the contact of the path with what the contact given sets (only the elements given
+    change).
+
+    Input (--file or standard input): One contact to create or update. As XML: the root element
+    <Contact>; as JSON: one object in the model's shape (snake_case field names, amounts as
+    strings, dates YYYY-MM-DD).
+    """
+    contact = cs.read_one(
+        input_file, "Contact", Contact, decode_contact, input_format, _checks.CHECKS["Contact"]
+    )
+    with state.client(XeroClient, raw=raw) as client:
+        answer = client.contacts.with_raw_response.update(
+            contact,
+            contact_id=contact_id,
         )
         state.emit(answer, "contacts", output_format)
 

@@ -20,7 +20,7 @@ import click
 from ..._runtime import _cli_support as cs
 from .. import _checks
 from .._client import XeroClient
-from .._codecs.types import decode_credit_note
+from .._codecs.types.credit_note import decode_credit_note
 from ..models import (
     CreditNote,
 )
@@ -206,7 +206,7 @@ def credit_notes_create(
         CreditNote,
         decode_credit_note,
         input_format,
-        _checks.CHECKS[CreditNote],
+        _checks.CHECKS["CreditNote"],
     )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.credit_notes.with_raw_response.create(
@@ -255,7 +255,7 @@ def credit_notes_create_many(
         CreditNote,
         decode_credit_note,
         input_format,
-        _checks.CHECKS[CreditNote],
+        _checks.CHECKS["CreditNote"],
     )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.credit_notes.with_raw_response.create_many(
@@ -298,7 +298,7 @@ def credit_notes_save(
         CreditNote,
         decode_credit_note,
         input_format,
-        _checks.CHECKS[CreditNote],
+        _checks.CHECKS["CreditNote"],
     )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.credit_notes.with_raw_response.save(
@@ -347,7 +347,7 @@ def credit_notes_save_many(
         CreditNote,
         decode_credit_note,
         input_format,
-        _checks.CHECKS[CreditNote],
+        _checks.CHECKS["CreditNote"],
     )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.credit_notes.with_raw_response.save_many(
@@ -367,6 +367,13 @@ def credit_notes_save_many(
     help="Xero's identifier of the credit note.",
 )
 @click.option(
+    "--unit-dp",
+    "unit_dp",
+    type=click.IntRange(min=1),
+    default=None,
+    help="4 to read unit amounts with 4 decimal places (default 2).",
+)
+@click.option(
     "--status",
     "status",
     type=click.Choice(
@@ -384,6 +391,7 @@ def credit_notes_save_many(
 def credit_notes_delete(
     state: cs.State,
     credit_note_id: str,
+    unit_dp: Literal[2, 4] | None,
     status: Literal["DELETED", "VOIDED"],
     output_format: str | None,
     raw: bool,
@@ -394,6 +402,7 @@ def credit_notes_delete(
     with state.client(XeroClient, raw=raw) as client:
         answer = client.credit_notes.with_raw_response.delete(
             credit_note_id=credit_note_id,
+            unit_dp=unit_dp,
             status=status,
         )
         state.emit(answer, "credit_notes", output_format)

@@ -19,7 +19,7 @@ import click
 from ..._runtime import _cli_support as cs
 from .. import _checks
 from .._client import XeroClient
-from .._codecs.types import decode_currency
+from .._codecs.types.currency import decode_currency
 from ..models import (
     Currency,
 )
@@ -84,7 +84,7 @@ def currencies_create(
     model's shape (snake_case field names, amounts as strings, dates YYYY-MM-DD).
     """
     currency = cs.read_one(
-        input_file, "Currency", Currency, decode_currency, input_format, _checks.CHECKS[Currency]
+        input_file, "Currency", Currency, decode_currency, input_format, _checks.CHECKS["Currency"]
     )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.currencies.with_raw_response.create(

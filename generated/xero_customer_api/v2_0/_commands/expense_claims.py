@@ -20,7 +20,7 @@ import click
 from ..._runtime import _cli_support as cs
 from .. import _checks
 from .._client import XeroClient
-from .._codecs.types import decode_expense_claim
+from .._codecs.types.expense_claim import decode_expense_claim
 from ..models import (
     ExpenseClaim,
 )
@@ -123,7 +123,7 @@ def expense_claims_create(
         ExpenseClaim,
         decode_expense_claim,
         input_format,
-        _checks.CHECKS[ExpenseClaim],
+        _checks.CHECKS["ExpenseClaim"],
     )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.expense_claims.with_raw_response.create(
@@ -157,7 +157,7 @@ def expense_claims_create_many(
         ExpenseClaim,
         decode_expense_claim,
         input_format,
-        _checks.CHECKS[ExpenseClaim],
+        _checks.CHECKS["ExpenseClaim"],
     )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.expense_claims.with_raw_response.create_many(
@@ -197,7 +197,7 @@ def expense_claims_save(
         ExpenseClaim,
         decode_expense_claim,
         input_format,
-        _checks.CHECKS[ExpenseClaim],
+        _checks.CHECKS["ExpenseClaim"],
     )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.expense_claims.with_raw_response.save(

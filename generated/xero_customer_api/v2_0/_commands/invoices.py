@@ -20,7 +20,7 @@ import click
 from ..._runtime import _cli_support as cs
 from .. import _checks
 from .._client import XeroClient
-from .._codecs.types import decode_invoice
+from .._codecs.types.invoice import decode_invoice
 from ..models import (
     Invoice,
 )
@@ -286,7 +286,7 @@ def invoices_create(
     shape (snake_case field names, amounts as strings, dates YYYY-MM-DD).
     """
     invoice = cs.read_one(
-        input_file, "Invoice", Invoice, decode_invoice, input_format, _checks.CHECKS[Invoice]
+        input_file, "Invoice", Invoice, decode_invoice, input_format, _checks.CHECKS["Invoice"]
     )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.invoices.with_raw_response.create(
@@ -335,7 +335,7 @@ def invoices_create_many(
         Invoice,
         decode_invoice,
         input_format,
-        _checks.CHECKS[Invoice],
+        _checks.CHECKS["Invoice"],
     )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.invoices.with_raw_response.create_many(
@@ -373,7 +373,7 @@ def invoices_save(
     shape (snake_case field names, amounts as strings, dates YYYY-MM-DD).
     """
     invoice = cs.read_one(
-        input_file, "Invoice", Invoice, decode_invoice, input_format, _checks.CHECKS[Invoice]
+        input_file, "Invoice", Invoice, decode_invoice, input_format, _checks.CHECKS["Invoice"]
     )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.invoices.with_raw_response.save(
@@ -422,7 +422,7 @@ def invoices_save_many(
         Invoice,
         decode_invoice,
         input_format,
-        _checks.CHECKS[Invoice],
+        _checks.CHECKS["Invoice"],
     )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.invoices.with_raw_response.save_many(

@@ -20,7 +20,7 @@ import click
 from ..._runtime import _cli_support as cs
 from .. import _checks
 from .._client import XeroClient
-from .._codecs.types import decode_item
+from .._codecs.types.item import decode_item
 from ..models import (
     Item,
 )
@@ -158,7 +158,7 @@ def items_create(
     <Item>; as JSON: one object in the model's shape (snake_case field names, amounts as
     strings, dates YYYY-MM-DD).
     """
-    item = cs.read_one(input_file, "Item", Item, decode_item, input_format, _checks.CHECKS[Item])
+    item = cs.read_one(input_file, "Item", Item, decode_item, input_format, _checks.CHECKS["Item"])
     with state.client(XeroClient, raw=raw) as client:
         answer = client.items.with_raw_response.create(
             item,
@@ -200,7 +200,7 @@ def items_create_many(
     objects in the model's shape, or one object.
     """
     items = cs.read_items(
-        input_file, "Items", "Item", Item, decode_item, input_format, _checks.CHECKS[Item]
+        input_file, "Items", "Item", Item, decode_item, input_format, _checks.CHECKS["Item"]
     )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.items.with_raw_response.create_many(
@@ -237,7 +237,7 @@ def items_save(
     <Item>; as JSON: one object in the model's shape (snake_case field names, amounts as
     strings, dates YYYY-MM-DD).
     """
-    item = cs.read_one(input_file, "Item", Item, decode_item, input_format, _checks.CHECKS[Item])
+    item = cs.read_one(input_file, "Item", Item, decode_item, input_format, _checks.CHECKS["Item"])
     with state.client(XeroClient, raw=raw) as client:
         answer = client.items.with_raw_response.save(
             item,
@@ -279,7 +279,7 @@ def items_save_many(
     objects in the model's shape, or one object.
     """
     items = cs.read_items(
-        input_file, "Items", "Item", Item, decode_item, input_format, _checks.CHECKS[Item]
+        input_file, "Items", "Item", Item, decode_item, input_format, _checks.CHECKS["Item"]
     )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.items.with_raw_response.save_many(
@@ -323,7 +323,7 @@ def items_update(
     <Item>; as JSON: one object in the model's shape (snake_case field names, amounts as
     strings, dates YYYY-MM-DD).
     """
-    item = cs.read_one(input_file, "Item", Item, decode_item, input_format, _checks.CHECKS[Item])
+    item = cs.read_one(input_file, "Item", Item, decode_item, input_format, _checks.CHECKS["Item"])
     with state.client(XeroClient, raw=raw) as client:
         answer = client.items.with_raw_response.update(
             item,
@@ -331,6 +331,33 @@ def items_update(
             unit_dp=unit_dp,
         )
         state.emit(answer, "items", output_format)
+
+
+@items.command(name="delete", epilog="HTTP: DELETE Items/{ItemID}")
+@click.option(
+    "--item-id",
+    "item_id",
+    type=cs.GUID,
+    required=True,
+    help="Xero's identifier of the item to delete.",
+)
+@cs.output_options
+@click.pass_obj
+def items_delete(
+    state: cs.State,
+    item_id: str,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """Delete an item for good (Xero answers 204 No Content). An item used on a transaction cannot
+    be deleted; archive it with update() (IsSold and IsPurchased false) instead.
+
+    Xero answers 204 No Content: nothing is printed on success (--raw shows the exchange).
+    """
+    with state.client(XeroClient, raw=raw) as client:
+        client.items.with_raw_response.delete(
+            item_id=item_id,
+        )
 
 
 @items.command(name="import", epilog="HTTP: POST Items (and POST Items to isolate refused rows)")

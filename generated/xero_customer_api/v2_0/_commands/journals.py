@@ -32,9 +32,9 @@ def journals() -> None:
 @click.option(
     "--offset",
     "offset",
-    type=click.IntRange(min=1),
+    type=click.IntRange(min=0),
     default=None,
-    help="Only journals whose JournalNumber is greater than this: the last JournalNumber of the previous call. Leave it out to start from the first journal.",
+    help="Only journals whose JournalNumber is greater than this: the last JournalNumber of the previous call. Leave it out (or give 0) to start from the first journal.",
 )
 @click.option(
     "--payments-only/--no-payments-only",
@@ -49,6 +49,9 @@ def journals() -> None:
     default=None,
     help="Only journals created since this moment (a timezone-aware datetime, or a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-Since header: a filter, so the answer may be an empty list.",
 )
+@click.option(
+    "--all", "all_pages", is_flag=True, help="Walk the whole list from --offset on (0 by default)."
+)
 @cs.output_options
 @click.pass_obj
 def journals_list(
@@ -56,14 +59,29 @@ def journals_list(
     offset: int | None,
     payments_only: bool | None,
     modified_since: datetime.datetime | datetime.date | None,
+    all_pages: bool,
     output_format: str | None,
     raw: bool,
 ) -> None:
     """List up to 100 journals whose JournalNumber is greater than offset, oldest first. Read them
     all by calling again with offset set to the last JournalNumber received, until a call
     returns fewer than 100.
+
+    With --all, every page is fetched in turn (as the SDK's iter()).
     """
     with state.client(XeroClient, raw=raw) as client:
+        if all_pages:
+            cs.emit_items(
+                state,
+                client.journals.iter(
+                    offset=offset,
+                    payments_only=payments_only,
+                    modified_since=modified_since,
+                ),
+                "journals",
+                output_format,
+            )
+            return
         answer = client.journals.with_raw_response.list(
             offset=offset,
             payments_only=payments_only,
@@ -83,16 +101,16 @@ def journals_list(
 @click.option(
     "--journal-number",
     "journal_number",
-    type=str,
+    type=click.IntRange(min=1),
     default=None,
-    help='The journal\'s JournalNumber as text of digits, e.g. "42".',
+    help="The journal's JournalNumber, e.g. 42.",
 )
 @cs.output_options
 @click.pass_obj
 def journals_get(
     state: cs.State,
     journal_id: str | None,
-    journal_number: str | None,
+    journal_number: int | None,
     output_format: str | None,
     raw: bool,
 ) -> None:
@@ -117,9 +135,9 @@ def journals_get(
 @click.option(
     "--offset",
     "offset",
-    type=click.IntRange(min=1),
+    type=click.IntRange(min=0),
     default=None,
-    help="Only journals whose JournalNumber is greater than this: the last JournalNumber of the previous call. Leave it out to start from the first journal.",
+    help="Only journals whose JournalNumber is greater than this: the last JournalNumber of the previous call. Leave it out (or give 0) to start from the first journal.",
 )
 @click.option(
     "--payments-only/--no-payments-only",
@@ -157,7 +175,7 @@ def journals_export(
     greater than offset, oldest first. Read them all by calling again with offset set to the
     last JournalNumber received, until a call returns fewer than 100."""
     with state.client(XeroClient) as client:
-        items = client.journals.list(
+        items = client.journals.iter(
             offset=offset,
             payments_only=payments_only,
             modified_since=modified_since,

@@ -19,7 +19,7 @@ import click
 from ..._runtime import _cli_support as cs
 from .. import _checks
 from .._client import XeroClient
-from .._codecs.types import decode_linked_transaction
+from .._codecs.types.linked_transaction import decode_linked_transaction
 from ..models import (
     LinkedTransaction,
 )
@@ -84,6 +84,9 @@ def linked_transactions() -> None:
     default=None,
     help="Only those charged on this sales invoice (ACCREC).",
 )
+@click.option(
+    "--all", "all_pages", is_flag=True, help="Page through the whole list (ignores --page)."
+)
 @cs.output_options
 @click.pass_obj
 def linked_transactions_list(
@@ -94,13 +97,30 @@ def linked_transactions_list(
     contact_id: str | None,
     status: Literal["APPROVED", "DRAFT", "ONDRAFT", "BILLED", "VOIDED"] | None,
     target_transaction_id: str | None,
+    all_pages: bool,
     output_format: str | None,
     raw: bool,
 ) -> None:
     """List the organisation's linked transactions, up to 100 a page, optionally filtered by Xero's
     own filters (no where or order here).
+
+    With --all, every page is fetched in turn (as the SDK's iter()).
     """
     with state.client(XeroClient, raw=raw) as client:
+        if all_pages:
+            cs.emit_items(
+                state,
+                client.linked_transactions.iter(
+                    linked_transaction_id=linked_transaction_id,
+                    source_transaction_id=source_transaction_id,
+                    contact_id=contact_id,
+                    status=status,
+                    target_transaction_id=target_transaction_id,
+                ),
+                "linked_transactions",
+                output_format,
+            )
+            return
         answer = client.linked_transactions.with_raw_response.list(
             page=page,
             linked_transaction_id=linked_transaction_id,
@@ -164,7 +184,7 @@ def linked_transactions_create(
         LinkedTransaction,
         decode_linked_transaction,
         input_format,
-        _checks.CHECKS[LinkedTransaction],
+        _checks.CHECKS["LinkedTransaction"],
     )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.linked_transactions.with_raw_response.create(
@@ -208,7 +228,7 @@ def linked_transactions_save(
         LinkedTransaction,
         decode_linked_transaction,
         input_format,
-        _checks.CHECKS[LinkedTransaction],
+        _checks.CHECKS["LinkedTransaction"],
     )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.linked_transactions.with_raw_response.save(
@@ -216,6 +236,35 @@ def linked_transactions_save(
             linked_transaction_id=linked_transaction_id,
         )
         state.emit(answer, "linked_transactions", output_format)
+
+
+@linked_transactions.command(
+    name="delete", epilog="HTTP: DELETE LinkedTransactions/{LinkedTransactionID}"
+)
+@click.option(
+    "--linked-transaction-id",
+    "linked_transaction_id",
+    type=cs.GUID,
+    required=True,
+    help="Xero's identifier of the linked transaction to delete.",
+)
+@cs.output_options
+@click.pass_obj
+def linked_transactions_delete(
+    state: cs.State,
+    linked_transaction_id: str,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """Delete a linked transaction that is not yet billed (Xero answers 204 No Content); the source
+    line stays, no longer billable.
+
+    Xero answers 204 No Content: nothing is printed on success (--raw shows the exchange).
+    """
+    with state.client(XeroClient, raw=raw) as client:
+        client.linked_transactions.with_raw_response.delete(
+            linked_transaction_id=linked_transaction_id,
+        )
 
 
 GROUP = linked_transactions

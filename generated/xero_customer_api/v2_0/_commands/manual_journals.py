@@ -20,7 +20,7 @@ import click
 from ..._runtime import _cli_support as cs
 from .. import _checks
 from .._client import XeroClient
-from .._codecs.types import decode_manual_journal
+from .._codecs.types.manual_journal import decode_manual_journal
 from ..models import (
     ManualJournal,
 )
@@ -164,7 +164,7 @@ def manual_journals_create(
         ManualJournal,
         decode_manual_journal,
         input_format,
-        _checks.CHECKS[ManualJournal],
+        _checks.CHECKS["ManualJournal"],
     )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.manual_journals.with_raw_response.create(
@@ -204,7 +204,7 @@ def manual_journals_create_many(
         ManualJournal,
         decode_manual_journal,
         input_format,
-        _checks.CHECKS[ManualJournal],
+        _checks.CHECKS["ManualJournal"],
     )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.manual_journals.with_raw_response.create_many(
@@ -239,7 +239,7 @@ def manual_journals_save(
         ManualJournal,
         decode_manual_journal,
         input_format,
-        _checks.CHECKS[ManualJournal],
+        _checks.CHECKS["ManualJournal"],
     )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.manual_journals.with_raw_response.save(
@@ -279,7 +279,7 @@ def manual_journals_save_many(
         ManualJournal,
         decode_manual_journal,
         input_format,
-        _checks.CHECKS[ManualJournal],
+        _checks.CHECKS["ManualJournal"],
     )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.manual_journals.with_raw_response.save_many(

@@ -19,7 +19,7 @@ import click
 from ..._runtime import _cli_support as cs
 from .. import _checks
 from .._client import XeroClient
-from .._codecs.types import decode_payment_service
+from .._codecs.types.payment_service import decode_payment_service
 from ..models import (
     PaymentService,
 )
@@ -69,7 +69,7 @@ def payment_services_create(
         PaymentService,
         decode_payment_service,
         input_format,
-        _checks.CHECKS[PaymentService],
+        _checks.CHECKS["PaymentService"],
     )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.payment_services.with_raw_response.create(
@@ -104,7 +104,7 @@ def payment_services_create_many(
         PaymentService,
         decode_payment_service,
         input_format,
-        _checks.CHECKS[PaymentService],
+        _checks.CHECKS["PaymentService"],
     )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.payment_services.with_raw_response.create_many(

@@ -20,7 +20,7 @@ import click
 from ..._runtime import _cli_support as cs
 from .. import _checks
 from .._client import XeroClient
-from .._codecs.types import decode_payment
+from .._codecs.types.payment import decode_payment
 from ..models import (
     Payment,
 )
@@ -155,7 +155,7 @@ def payments_create(
     model's shape (snake_case field names, amounts as strings, dates YYYY-MM-DD).
     """
     payment = cs.read_one(
-        input_file, "Payment", Payment, decode_payment, input_format, _checks.CHECKS[Payment]
+        input_file, "Payment", Payment, decode_payment, input_format, _checks.CHECKS["Payment"]
     )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.payments.with_raw_response.create(
@@ -195,7 +195,7 @@ def payments_create_many(
         Payment,
         decode_payment,
         input_format,
-        _checks.CHECKS[Payment],
+        _checks.CHECKS["Payment"],
     )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.payments.with_raw_response.create_many(
@@ -225,6 +225,34 @@ def payments_delete(
     with state.client(XeroClient, raw=raw) as client:
         answer = client.payments.with_raw_response.delete(
             payment_id=payment_id,
+        )
+        state.emit(answer, "payments", output_format)
+
+
+@payments.command(name="save", epilog="HTTP: POST Payments")
+@cs.input_options
+@cs.output_options
+@click.pass_obj
+def payments_save(
+    state: cs.State,
+    input_file: IO[bytes],
+    input_format: str,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """Create one payment with POST (Xero's createPayment; create() does the same with PUT): Date,
+    Amount, Account and an Invoice or CreditNote are needed.
+
+    Input (--file or standard input): One payment to create (POST Payments), or the body that
+    deletes one (Status DELETED). As XML: the root element <Payment>; as JSON: one object in the
+    model's shape (snake_case field names, amounts as strings, dates YYYY-MM-DD).
+    """
+    payment = cs.read_one(
+        input_file, "Payment", Payment, decode_payment, input_format, _checks.CHECKS["Payment"]
+    )
+    with state.client(XeroClient, raw=raw) as client:
+        answer = client.payments.with_raw_response.save(
+            payment,
         )
         state.emit(answer, "payments", output_format)
 

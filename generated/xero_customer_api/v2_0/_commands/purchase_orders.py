@@ -20,7 +20,7 @@ import click
 from ..._runtime import _cli_support as cs
 from .. import _checks
 from .._client import XeroClient
-from .._codecs.types import decode_purchase_order
+from .._codecs.types.purchase_order import decode_purchase_order
 from ..models import (
     PurchaseOrder,
 )
@@ -53,16 +53,16 @@ def purchase_orders() -> None:
 @click.option(
     "--date-from",
     "date_from",
-    type=cs.DATETIME,
+    type=cs.DATE,
     default=None,
-    help="Only purchase orders dated on or after this date (a date, sent as YYYY-MM-DDT00:00:00).",
+    help="Only purchase orders dated on or after this date (a datetime.date, sent as YYYY-MM-DD).",
 )
 @click.option(
     "--date-to",
     "date_to",
-    type=cs.DATETIME,
+    type=cs.DATE,
     default=None,
-    help="Only purchase orders dated on or before this date (a date, sent as YYYY-MM-DDT00:00:00).",
+    help="Only purchase orders dated on or before this date (a datetime.date, sent as YYYY-MM-DD).",
 )
 @click.option(
     "--order",
@@ -100,8 +100,8 @@ def purchase_orders() -> None:
 def purchase_orders_list(
     state: cs.State,
     status: Literal["DRAFT", "SUBMITTED", "AUTHORISED", "BILLED", "DELETED"] | None,
-    date_from: datetime.datetime | datetime.date | None,
-    date_to: datetime.datetime | datetime.date | None,
+    date_from: datetime.date | None,
+    date_to: datetime.date | None,
     order: str | None,
     page: int | None,
     page_size: int | None,
@@ -208,7 +208,7 @@ def purchase_orders_create(
         PurchaseOrder,
         decode_purchase_order,
         input_format,
-        _checks.CHECKS[PurchaseOrder],
+        _checks.CHECKS["PurchaseOrder"],
     )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.purchase_orders.with_raw_response.create(
@@ -249,7 +249,7 @@ def purchase_orders_create_many(
         PurchaseOrder,
         decode_purchase_order,
         input_format,
-        _checks.CHECKS[PurchaseOrder],
+        _checks.CHECKS["PurchaseOrder"],
     )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.purchase_orders.with_raw_response.create_many(
@@ -283,7 +283,7 @@ def purchase_orders_save(
         PurchaseOrder,
         decode_purchase_order,
         input_format,
-        _checks.CHECKS[PurchaseOrder],
+        _checks.CHECKS["PurchaseOrder"],
     )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.purchase_orders.with_raw_response.save(
@@ -324,7 +324,7 @@ def purchase_orders_save_many(
         PurchaseOrder,
         decode_purchase_order,
         input_format,
-        _checks.CHECKS[PurchaseOrder],
+        _checks.CHECKS["PurchaseOrder"],
     )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.purchase_orders.with_raw_response.save_many(
@@ -366,7 +366,7 @@ def purchase_orders_update(
         PurchaseOrder,
         decode_purchase_order,
         input_format,
-        _checks.CHECKS[PurchaseOrder],
+        _checks.CHECKS["PurchaseOrder"],
     )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.purchase_orders.with_raw_response.update(
@@ -474,16 +474,16 @@ def purchase_orders_import(
 @click.option(
     "--date-from",
     "date_from",
-    type=cs.DATETIME,
+    type=cs.DATE,
     default=None,
-    help="Only purchase orders dated on or after this date (a date, sent as YYYY-MM-DDT00:00:00).",
+    help="Only purchase orders dated on or after this date (a datetime.date, sent as YYYY-MM-DD).",
 )
 @click.option(
     "--date-to",
     "date_to",
-    type=cs.DATETIME,
+    type=cs.DATE,
     default=None,
-    help="Only purchase orders dated on or before this date (a date, sent as YYYY-MM-DDT00:00:00).",
+    help="Only purchase orders dated on or before this date (a datetime.date, sent as YYYY-MM-DD).",
 )
 @click.option(
     "--order",
@@ -526,8 +526,8 @@ def purchase_orders_import(
 def purchase_orders_export(
     state: cs.State,
     status: Literal["DRAFT", "SUBMITTED", "AUTHORISED", "BILLED", "DELETED"] | None,
-    date_from: datetime.datetime | datetime.date | None,
-    date_to: datetime.datetime | datetime.date | None,
+    date_from: datetime.date | None,
+    date_to: datetime.date | None,
     order: str | None,
     page: int | None,
     page_size: int | None,

@@ -20,7 +20,7 @@ import click
 from ..._runtime import _cli_support as cs
 from .. import _checks
 from .._client import XeroClient
-from .._codecs.types import decode_quote
+from .._codecs.types.quote import decode_quote
 from ..models import (
     Quote,
 )
@@ -38,30 +38,30 @@ def quotes() -> None:
 @click.option(
     "--date-from",
     "date_from",
-    type=cs.DATETIME,
+    type=cs.DATE,
     default=None,
-    help="Only quotes dated on or after this date (a date, sent as YYYY-MM-DDT00:00:00).",
+    help="Only quotes dated on or after this date (a datetime.date, sent as YYYY-MM-DD).",
 )
 @click.option(
     "--date-to",
     "date_to",
-    type=cs.DATETIME,
+    type=cs.DATE,
     default=None,
-    help="Only quotes dated on or before this date (a date, sent as YYYY-MM-DDT00:00:00).",
+    help="Only quotes dated on or before this date (a datetime.date, sent as YYYY-MM-DD).",
 )
 @click.option(
     "--expiry-date-from",
     "expiry_date_from",
-    type=cs.DATETIME,
+    type=cs.DATE,
     default=None,
-    help="Only quotes expiring on or after this date (a date, sent as YYYY-MM-DDT00:00:00).",
+    help="Only quotes expiring on or after this date (a datetime.date, sent as YYYY-MM-DD).",
 )
 @click.option(
     "--expiry-date-to",
     "expiry_date_to",
-    type=cs.DATETIME,
+    type=cs.DATE,
     default=None,
-    help="Only quotes expiring on or before this date (a date, sent as YYYY-MM-DDT00:00:00).",
+    help="Only quotes expiring on or before this date (a datetime.date, sent as YYYY-MM-DD).",
 )
 @click.option(
     "--contact-id",
@@ -114,27 +114,51 @@ def quotes() -> None:
     default=None,
     help="Only records created or changed since this moment (a timezone-aware datetime, or a date meaning midnight UTC; accurate to the second). Sent as the If-Modified-Since header: a filter, so the answer may be an empty list.",
 )
+@click.option(
+    "--all", "all_pages", is_flag=True, help="Page through the whole list (ignores --page)."
+)
 @cs.output_options
 @click.pass_obj
 def quotes_list(
     state: cs.State,
-    date_from: datetime.datetime | datetime.date | None,
-    date_to: datetime.datetime | datetime.date | None,
-    expiry_date_from: datetime.datetime | datetime.date | None,
-    expiry_date_to: datetime.datetime | datetime.date | None,
+    date_from: datetime.date | None,
+    date_to: datetime.date | None,
+    expiry_date_from: datetime.date | None,
+    expiry_date_to: datetime.date | None,
     contact_id: str | None,
     status: Literal["DRAFT", "SENT", "DECLINED", "ACCEPTED", "INVOICED", "DELETED"] | None,
     page: int | None,
     order: str | None,
     quote_number: str | None,
     modified_since: datetime.datetime | datetime.date | None,
+    all_pages: bool,
     output_format: str | None,
     raw: bool,
 ) -> None:
     """List the organisation's quotes, filtered by their own parameters (quotes take no where) and
     sorted; give page for up to 100 quotes a page.
+
+    With --all, every page is fetched in turn (as the SDK's iter()).
     """
     with state.client(XeroClient, raw=raw) as client:
+        if all_pages:
+            cs.emit_items(
+                state,
+                client.quotes.iter(
+                    date_from=date_from,
+                    date_to=date_to,
+                    expiry_date_from=expiry_date_from,
+                    expiry_date_to=expiry_date_to,
+                    contact_id=contact_id,
+                    status=status,
+                    order=order,
+                    quote_number=quote_number,
+                    modified_since=modified_since,
+                ),
+                "quotes",
+                output_format,
+            )
+            return
         answer = client.quotes.with_raw_response.list(
             date_from=date_from,
             date_to=date_to,
@@ -192,7 +216,7 @@ def quotes_create(
     names, amounts as strings, dates YYYY-MM-DD).
     """
     quote = cs.read_one(
-        input_file, "Quote", Quote, decode_quote, input_format, _checks.CHECKS[Quote]
+        input_file, "Quote", Quote, decode_quote, input_format, _checks.CHECKS["Quote"]
     )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.quotes.with_raw_response.create(
@@ -226,7 +250,7 @@ def quotes_create_many(
     Quote objects in the model's shape, or one object.
     """
     quotes = cs.read_items(
-        input_file, "Quotes", "Quote", Quote, decode_quote, input_format, _checks.CHECKS[Quote]
+        input_file, "Quotes", "Quote", Quote, decode_quote, input_format, _checks.CHECKS["Quote"]
     )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.quotes.with_raw_response.create_many(
@@ -255,7 +279,7 @@ def quotes_save(
     names, amounts as strings, dates YYYY-MM-DD).
     """
     quote = cs.read_one(
-        input_file, "Quote", Quote, decode_quote, input_format, _checks.CHECKS[Quote]
+        input_file, "Quote", Quote, decode_quote, input_format, _checks.CHECKS["Quote"]
     )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.quotes.with_raw_response.save(
@@ -289,7 +313,7 @@ def quotes_save_many(
     Quote objects in the model's shape, or one object.
     """
     quotes = cs.read_items(
-        input_file, "Quotes", "Quote", Quote, decode_quote, input_format, _checks.CHECKS[Quote]
+        input_file, "Quotes", "Quote", Quote, decode_quote, input_format, _checks.CHECKS["Quote"]
     )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.quotes.with_raw_response.save_many(
@@ -326,7 +350,7 @@ def quotes_update(
     names, amounts as strings, dates YYYY-MM-DD).
     """
     quote = cs.read_one(
-        input_file, "Quote", Quote, decode_quote, input_format, _checks.CHECKS[Quote]
+        input_file, "Quote", Quote, decode_quote, input_format, _checks.CHECKS["Quote"]
     )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.quotes.with_raw_response.update(
@@ -414,30 +438,30 @@ def quotes_import(
 @click.option(
     "--date-from",
     "date_from",
-    type=cs.DATETIME,
+    type=cs.DATE,
     default=None,
-    help="Only quotes dated on or after this date (a date, sent as YYYY-MM-DDT00:00:00).",
+    help="Only quotes dated on or after this date (a datetime.date, sent as YYYY-MM-DD).",
 )
 @click.option(
     "--date-to",
     "date_to",
-    type=cs.DATETIME,
+    type=cs.DATE,
     default=None,
-    help="Only quotes dated on or before this date (a date, sent as YYYY-MM-DDT00:00:00).",
+    help="Only quotes dated on or before this date (a datetime.date, sent as YYYY-MM-DD).",
 )
 @click.option(
     "--expiry-date-from",
     "expiry_date_from",
-    type=cs.DATETIME,
+    type=cs.DATE,
     default=None,
-    help="Only quotes expiring on or after this date (a date, sent as YYYY-MM-DDT00:00:00).",
+    help="Only quotes expiring on or after this date (a datetime.date, sent as YYYY-MM-DD).",
 )
 @click.option(
     "--expiry-date-to",
     "expiry_date_to",
-    type=cs.DATETIME,
+    type=cs.DATE,
     default=None,
-    help="Only quotes expiring on or before this date (a date, sent as YYYY-MM-DDT00:00:00).",
+    help="Only quotes expiring on or before this date (a datetime.date, sent as YYYY-MM-DD).",
 )
 @click.option(
     "--contact-id",
@@ -502,10 +526,10 @@ def quotes_import(
 @click.pass_obj
 def quotes_export(
     state: cs.State,
-    date_from: datetime.datetime | datetime.date | None,
-    date_to: datetime.datetime | datetime.date | None,
-    expiry_date_from: datetime.datetime | datetime.date | None,
-    expiry_date_to: datetime.datetime | datetime.date | None,
+    date_from: datetime.date | None,
+    date_to: datetime.date | None,
+    expiry_date_from: datetime.date | None,
+    expiry_date_to: datetime.date | None,
     contact_id: str | None,
     status: Literal["DRAFT", "SENT", "DECLINED", "ACCEPTED", "INVOICED", "DELETED"] | None,
     page: int | None,

@@ -20,7 +20,7 @@ import click
 from ..._runtime import _cli_support as cs
 from .. import _checks
 from .._client import XeroClient
-from .._codecs.types import decode_receipt
+from .._codecs.types.receipt import decode_receipt
 from ..models import (
     Receipt,
 )
@@ -144,7 +144,7 @@ def receipts_create(
     strings, dates YYYY-MM-DD).
     """
     receipt = cs.read_one(
-        input_file, "Receipt", Receipt, decode_receipt, input_format, _checks.CHECKS[Receipt]
+        input_file, "Receipt", Receipt, decode_receipt, input_format, _checks.CHECKS["Receipt"]
     )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.receipts.with_raw_response.create(
@@ -187,7 +187,7 @@ def receipts_create_many(
         Receipt,
         decode_receipt,
         input_format,
-        _checks.CHECKS[Receipt],
+        _checks.CHECKS["Receipt"],
     )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.receipts.with_raw_response.create_many(
@@ -232,7 +232,7 @@ def receipts_save(
     strings, dates YYYY-MM-DD).
     """
     receipt = cs.read_one(
-        input_file, "Receipt", Receipt, decode_receipt, input_format, _checks.CHECKS[Receipt]
+        input_file, "Receipt", Receipt, decode_receipt, input_format, _checks.CHECKS["Receipt"]
     )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.receipts.with_raw_response.save(

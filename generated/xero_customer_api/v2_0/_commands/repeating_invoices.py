@@ -19,7 +19,7 @@ import click
 from ..._runtime import _cli_support as cs
 from .. import _checks
 from .._client import XeroClient
-from .._codecs.types import decode_repeating_invoice
+from .._codecs.types.repeating_invoice import decode_repeating_invoice
 from ..models import (
     RepeatingInvoice,
 )
@@ -115,7 +115,7 @@ def repeating_invoices_create(
         RepeatingInvoice,
         decode_repeating_invoice,
         input_format,
-        _checks.CHECKS[RepeatingInvoice],
+        _checks.CHECKS["RepeatingInvoice"],
     )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.repeating_invoices.with_raw_response.create(
@@ -156,7 +156,7 @@ def repeating_invoices_create_many(
         RepeatingInvoice,
         decode_repeating_invoice,
         input_format,
-        _checks.CHECKS[RepeatingInvoice],
+        _checks.CHECKS["RepeatingInvoice"],
     )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.repeating_invoices.with_raw_response.create_many(
@@ -190,7 +190,7 @@ def repeating_invoices_save(
         RepeatingInvoice,
         decode_repeating_invoice,
         input_format,
-        _checks.CHECKS[RepeatingInvoice],
+        _checks.CHECKS["RepeatingInvoice"],
     )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.repeating_invoices.with_raw_response.save(
@@ -231,7 +231,7 @@ def repeating_invoices_save_many(
         RepeatingInvoice,
         decode_repeating_invoice,
         input_format,
-        _checks.CHECKS[RepeatingInvoice],
+        _checks.CHECKS["RepeatingInvoice"],
     )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.repeating_invoices.with_raw_response.save_many(
@@ -274,7 +274,7 @@ def repeating_invoices_update(
         RepeatingInvoice,
         decode_repeating_invoice,
         input_format,
-        _checks.CHECKS[RepeatingInvoice],
+        _checks.CHECKS["RepeatingInvoice"],
     )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.repeating_invoices.with_raw_response.update(

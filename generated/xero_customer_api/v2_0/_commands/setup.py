@@ -19,7 +19,7 @@ import click
 from ..._runtime import _cli_support as cs
 from .. import _checks
 from .._client import XeroClient
-from .._codecs.types import decode_setup
+from .._codecs.types.setup import decode_setup
 from ..models import (
     Setup,
 )
@@ -52,7 +52,7 @@ def setup_save(
     model's shape (snake_case field names, amounts as strings, dates YYYY-MM-DD).
     """
     setup = cs.read_one(
-        input_file, "Setup", Setup, decode_setup, input_format, _checks.CHECKS[Setup]
+        input_file, "Setup", Setup, decode_setup, input_format, _checks.CHECKS["Setup"]
     )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.setup.with_raw_response.save(

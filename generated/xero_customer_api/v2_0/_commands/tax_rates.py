@@ -19,7 +19,7 @@ import click
 from ..._runtime import _cli_support as cs
 from .. import _checks
 from .._client import XeroClient
-from .._codecs.types import decode_tax_rate
+from .._codecs.types.tax_rate import decode_tax_rate
 from ..models import (
     TaxRate,
 )
@@ -110,7 +110,7 @@ def tax_rates_create(
     strings, dates YYYY-MM-DD).
     """
     tax_rate = cs.read_one(
-        input_file, "TaxRate", TaxRate, decode_tax_rate, input_format, _checks.CHECKS[TaxRate]
+        input_file, "TaxRate", TaxRate, decode_tax_rate, input_format, _checks.CHECKS["TaxRate"]
     )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.tax_rates.with_raw_response.create(
@@ -143,7 +143,7 @@ def tax_rates_create_many(
         TaxRate,
         decode_tax_rate,
         input_format,
-        _checks.CHECKS[TaxRate],
+        _checks.CHECKS["TaxRate"],
     )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.tax_rates.with_raw_response.create_many(
@@ -171,7 +171,7 @@ def tax_rates_save(
     strings, dates YYYY-MM-DD).
     """
     tax_rate = cs.read_one(
-        input_file, "TaxRate", TaxRate, decode_tax_rate, input_format, _checks.CHECKS[TaxRate]
+        input_file, "TaxRate", TaxRate, decode_tax_rate, input_format, _checks.CHECKS["TaxRate"]
     )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.tax_rates.with_raw_response.save(
@@ -204,11 +204,53 @@ def tax_rates_save_many(
         TaxRate,
         decode_tax_rate,
         input_format,
-        _checks.CHECKS[TaxRate],
+        _checks.CHECKS["TaxRate"],
     )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.tax_rates.with_raw_response.save_many(
             tax_rates,
+        )
+        state.emit(answer, "tax_rates", output_format)
+
+
+@tax_rates.command(name="delete", epilog="HTTP: POST TaxRates")
+@click.option(
+    "--name",
+    "name",
+    type=str,
+    default=None,
+    help="The tax rate's name (sent in the body).",
+)
+@click.option(
+    "--tax-type",
+    "tax_type",
+    type=str,
+    default=None,
+    help="The tax rate's tax type (sent in the body).",
+)
+@cs.output_options
+@click.pass_obj
+def tax_rates_delete(
+    state: cs.State,
+    name: str | None,
+    tax_type: str | None,
+    output_format: str | None,
+    raw: bool,
+) -> None:
+    """Delete a tax rate, named by its Name or its TaxType (give exactly one): saves Status
+    DELETED, as Xero has no DELETE for tax rates. A rate already used is archived instead
+    (Status ARCHIVED in the answer).
+    """
+    cs.require_one_of(
+        {
+            "--name": name,
+            "--tax-type": tax_type,
+        }
+    )
+    with state.client(XeroClient, raw=raw) as client:
+        answer = client.tax_rates.with_raw_response.delete(
+            name=name,
+            tax_type=tax_type,
         )
         state.emit(answer, "tax_rates", output_format)
 

@@ -19,7 +19,8 @@ import click
 from ..._runtime import _cli_support as cs
 from .. import _checks
 from .._client import XeroClient
-from .._codecs.types import decode_tracking_category, decode_tracking_option
+from .._codecs.types.tracking_category import decode_tracking_category
+from .._codecs.types.tracking_option import decode_tracking_option
 from ..models import (
     TrackingCategory,
     TrackingOption,
@@ -122,7 +123,7 @@ def tracking_categories_create(
         TrackingCategory,
         decode_tracking_category,
         input_format,
-        _checks.CHECKS[TrackingCategory],
+        _checks.CHECKS["TrackingCategory"],
     )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.tracking_categories.with_raw_response.create(
@@ -165,7 +166,7 @@ def tracking_categories_save(
         TrackingCategory,
         decode_tracking_category,
         input_format,
-        _checks.CHECKS[TrackingCategory],
+        _checks.CHECKS["TrackingCategory"],
     )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.tracking_categories.with_raw_response.save(
@@ -235,7 +236,7 @@ def tracking_categories_create_option(
         TrackingOption,
         decode_tracking_option,
         input_format,
-        _checks.CHECKS[TrackingOption],
+        _checks.CHECKS["TrackingOption"],
     )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.tracking_categories.with_raw_response.create_option(
@@ -279,7 +280,7 @@ def tracking_categories_create_options(
         TrackingOption,
         decode_tracking_option,
         input_format,
-        _checks.CHECKS[TrackingOption],
+        _checks.CHECKS["TrackingOption"],
     )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.tracking_categories.with_raw_response.create_options(
@@ -332,7 +333,7 @@ def tracking_categories_save_option(
         TrackingOption,
         decode_tracking_option,
         input_format,
-        _checks.CHECKS[TrackingOption],
+        _checks.CHECKS["TrackingOption"],
     )
     with state.client(XeroClient, raw=raw) as client:
         answer = client.tracking_categories.with_raw_response.save_option(

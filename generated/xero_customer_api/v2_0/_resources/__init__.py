@@ -48,8 +48,12 @@ if TYPE_CHECKING:
         BudgetsResourceWithRawResponse,
     )
     from .contact_groups import (
+        AsyncContactGroupsContactsResource,
+        AsyncContactGroupsContactsResourceWithRawResponse,
         AsyncContactGroupsResource,
         AsyncContactGroupsResourceWithRawResponse,
+        ContactGroupsContactsResource,
+        ContactGroupsContactsResourceWithRawResponse,
         ContactGroupsResource,
         ContactGroupsResourceWithRawResponse,
     )
@@ -213,6 +217,8 @@ __all__ = [
     "AsyncBrandingThemesResourceWithRawResponse",
     "AsyncBudgetsResource",
     "AsyncBudgetsResourceWithRawResponse",
+    "AsyncContactGroupsContactsResource",
+    "AsyncContactGroupsContactsResourceWithRawResponse",
     "AsyncContactGroupsResource",
     "AsyncContactGroupsResourceWithRawResponse",
     "AsyncContactsResource",
@@ -273,6 +279,8 @@ __all__ = [
     "BrandingThemesResourceWithRawResponse",
     "BudgetsResource",
     "BudgetsResourceWithRawResponse",
+    "ContactGroupsContactsResource",
+    "ContactGroupsContactsResourceWithRawResponse",
     "ContactGroupsResource",
     "ContactGroupsResourceWithRawResponse",
     "ContactsResource",
@@ -335,6 +343,7 @@ if not TYPE_CHECKING:
         "BrandingThemes": "branding_themes",
         "Budgets": "budgets",
         "ContactGroups": "contact_groups",
+        "ContactGroupsContacts": "contact_groups",
         "Contacts": "contacts",
         "CreditNotes": "credit_notes",
         "Currencies": "currencies",

@@ -38,7 +38,7 @@ from ..._runtime._stream import aiter_items, iter_items
 from .. import _checks
 from .._codecs.requests.accounts_request import encode_request_account
 from .._codecs.responses.accounts_response import decode_accounts_response
-from .._codecs.types import decode_account
+from .._codecs.types.account import decode_account
 from ..models import (
     Account,
     AccountsResponse,
@@ -210,7 +210,7 @@ class AccountsResourceWithRawResponse:
             response_type=AccountsResponse,
             decode=decode_accounts_response,
             encode=encode_request_account,
-            check=_checks.CHECKS[Account],
+            check=_checks.CHECKS["Account"],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -269,7 +269,7 @@ class AccountsResourceWithRawResponse:
             response_type=AccountsResponse,
             decode=decode_accounts_response,
             encode=encode_request_account,
-            check=_checks.CHECKS[Account],
+            check=_checks.CHECKS["Account"],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -780,7 +780,7 @@ class AsyncAccountsResourceWithRawResponse:
             response_type=AccountsResponse,
             decode=decode_accounts_response,
             encode=encode_request_account,
-            check=_checks.CHECKS[Account],
+            check=_checks.CHECKS["Account"],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -839,7 +839,7 @@ class AsyncAccountsResourceWithRawResponse:
             response_type=AccountsResponse,
             decode=decode_accounts_response,
             encode=encode_request_account,
-            check=_checks.CHECKS[Account],
+            check=_checks.CHECKS["Account"],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,

@@ -46,7 +46,7 @@ from .._codecs.requests.bank_transactions_request import (
     encode_request_bank_transactions,
 )
 from .._codecs.responses.bank_transactions_response import decode_bank_transactions_response
-from .._codecs.types import decode_bank_transaction
+from .._codecs.types.bank_transaction import decode_bank_transaction
 from ..models import (
     BankTransaction,
     BankTransactionsResponse,
@@ -272,7 +272,7 @@ class BankTransactionsResourceWithRawResponse:
             response_type=BankTransactionsResponse,
             decode=decode_bank_transactions_response,
             encode=encode_request_bank_transaction,
-            check=_checks.CHECKS[BankTransaction],
+            check=_checks.CHECKS["BankTransaction"],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -351,7 +351,7 @@ class BankTransactionsResourceWithRawResponse:
             response_type=BankTransactionsResponse,
             decode=decode_bank_transactions_response,
             encode=encode_request_bank_transactions,
-            check=_checks.CHECKS[BankTransaction],
+            check=_checks.CHECKS["BankTransaction"],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -424,7 +424,7 @@ class BankTransactionsResourceWithRawResponse:
             response_type=BankTransactionsResponse,
             decode=decode_bank_transactions_response,
             encode=encode_request_bank_transaction,
-            check=_checks.CHECKS[BankTransaction],
+            check=_checks.CHECKS["BankTransaction"],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -503,7 +503,7 @@ class BankTransactionsResourceWithRawResponse:
             response_type=BankTransactionsResponse,
             decode=decode_bank_transactions_response,
             encode=encode_request_bank_transactions,
-            check=_checks.CHECKS[BankTransaction],
+            check=_checks.CHECKS["BankTransaction"],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -514,6 +514,7 @@ class BankTransactionsResourceWithRawResponse:
         self,
         *,
         bank_transaction_id: str | uuid.UUID,
+        unit_dp: Literal[2, 4] | None = None,
         tenant_id: str | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -523,6 +524,7 @@ class BankTransactionsResourceWithRawResponse:
 
         Args:
             bank_transaction_id: Xero's identifier of the bank transaction to delete.
+            unit_dp: 4 to read unit amounts with 4 decimal places (default 2).
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
                 per call and reuses it on every retry, so a retried write applies once.
@@ -559,12 +561,24 @@ class BankTransactionsResourceWithRawResponse:
             + encode_path_segment(
                 "bank_transaction_id", encode_guid("bank_transaction_id", bank_transaction_id)
             ),
-            params=[],
+            params=[
+                (
+                    "unitdp",
+                    encode_int(
+                        "unit_dp",
+                        unit_dp,
+                        (
+                            2,
+                            4,
+                        ),
+                    ),
+                ),
+            ],
             body=BankTransaction(status=BankTransactionStatus("DELETED")),
             response_type=BankTransactionsResponse,
             decode=decode_bank_transactions_response,
             encode=encode_request_bank_transaction,
-            check=_checks.CHECKS[BankTransaction],
+            check=_checks.CHECKS["BankTransaction"],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -887,7 +901,7 @@ class BankTransactionsResource:
         return send_batch(
             self.with_raw_response.create_many,
             "bank_transactions",
-            _checks.CHECKS[BankTransaction],
+            _checks.CHECKS["BankTransaction"],
             bank_transactions,
             summarize_errors=summarize_errors,
             unit_dp=unit_dp,
@@ -1016,7 +1030,7 @@ class BankTransactionsResource:
         return send_batch(
             self.with_raw_response.save_many,
             "bank_transactions",
-            _checks.CHECKS[BankTransaction],
+            _checks.CHECKS["BankTransaction"],
             bank_transactions,
             summarize_errors=summarize_errors,
             unit_dp=unit_dp,
@@ -1030,6 +1044,7 @@ class BankTransactionsResource:
         self,
         *,
         bank_transaction_id: str | uuid.UUID,
+        unit_dp: Literal[2, 4] | None = None,
         tenant_id: str | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -1042,6 +1057,7 @@ class BankTransactionsResource:
 
         Args:
             bank_transaction_id: Xero's identifier of the bank transaction to delete.
+            unit_dp: 4 to read unit amounts with 4 decimal places (default 2).
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
                 per call and reuses it on every retry, so a retried write applies once.
@@ -1074,6 +1090,7 @@ class BankTransactionsResource:
         """
         raw = self.with_raw_response.delete(
             bank_transaction_id=bank_transaction_id,
+            unit_dp=unit_dp,
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -1293,7 +1310,7 @@ class AsyncBankTransactionsResourceWithRawResponse:
             response_type=BankTransactionsResponse,
             decode=decode_bank_transactions_response,
             encode=encode_request_bank_transaction,
-            check=_checks.CHECKS[BankTransaction],
+            check=_checks.CHECKS["BankTransaction"],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -1372,7 +1389,7 @@ class AsyncBankTransactionsResourceWithRawResponse:
             response_type=BankTransactionsResponse,
             decode=decode_bank_transactions_response,
             encode=encode_request_bank_transactions,
-            check=_checks.CHECKS[BankTransaction],
+            check=_checks.CHECKS["BankTransaction"],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -1445,7 +1462,7 @@ class AsyncBankTransactionsResourceWithRawResponse:
             response_type=BankTransactionsResponse,
             decode=decode_bank_transactions_response,
             encode=encode_request_bank_transaction,
-            check=_checks.CHECKS[BankTransaction],
+            check=_checks.CHECKS["BankTransaction"],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -1524,7 +1541,7 @@ class AsyncBankTransactionsResourceWithRawResponse:
             response_type=BankTransactionsResponse,
             decode=decode_bank_transactions_response,
             encode=encode_request_bank_transactions,
-            check=_checks.CHECKS[BankTransaction],
+            check=_checks.CHECKS["BankTransaction"],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -1535,6 +1552,7 @@ class AsyncBankTransactionsResourceWithRawResponse:
         self,
         *,
         bank_transaction_id: str | uuid.UUID,
+        unit_dp: Literal[2, 4] | None = None,
         tenant_id: str | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -1544,6 +1562,7 @@ class AsyncBankTransactionsResourceWithRawResponse:
 
         Args:
             bank_transaction_id: Xero's identifier of the bank transaction to delete.
+            unit_dp: 4 to read unit amounts with 4 decimal places (default 2).
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
                 per call and reuses it on every retry, so a retried write applies once.
@@ -1580,12 +1599,24 @@ class AsyncBankTransactionsResourceWithRawResponse:
             + encode_path_segment(
                 "bank_transaction_id", encode_guid("bank_transaction_id", bank_transaction_id)
             ),
-            params=[],
+            params=[
+                (
+                    "unitdp",
+                    encode_int(
+                        "unit_dp",
+                        unit_dp,
+                        (
+                            2,
+                            4,
+                        ),
+                    ),
+                ),
+            ],
             body=BankTransaction(status=BankTransactionStatus("DELETED")),
             response_type=BankTransactionsResponse,
             decode=decode_bank_transactions_response,
             encode=encode_request_bank_transaction,
-            check=_checks.CHECKS[BankTransaction],
+            check=_checks.CHECKS["BankTransaction"],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -1908,7 +1939,7 @@ class AsyncBankTransactionsResource:
         return await asend_batch(
             self.with_raw_response.create_many,
             "bank_transactions",
-            _checks.CHECKS[BankTransaction],
+            _checks.CHECKS["BankTransaction"],
             bank_transactions,
             summarize_errors=summarize_errors,
             unit_dp=unit_dp,
@@ -2037,7 +2068,7 @@ class AsyncBankTransactionsResource:
         return await asend_batch(
             self.with_raw_response.save_many,
             "bank_transactions",
-            _checks.CHECKS[BankTransaction],
+            _checks.CHECKS["BankTransaction"],
             bank_transactions,
             summarize_errors=summarize_errors,
             unit_dp=unit_dp,
@@ -2051,6 +2082,7 @@ class AsyncBankTransactionsResource:
         self,
         *,
         bank_transaction_id: str | uuid.UUID,
+        unit_dp: Literal[2, 4] | None = None,
         tenant_id: str | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -2063,6 +2095,7 @@ class AsyncBankTransactionsResource:
 
         Args:
             bank_transaction_id: Xero's identifier of the bank transaction to delete.
+            unit_dp: 4 to read unit amounts with 4 decimal places (default 2).
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
                 per call and reuses it on every retry, so a retried write applies once.
@@ -2095,6 +2128,7 @@ class AsyncBankTransactionsResource:
         """
         raw = await self.with_raw_response.delete(
             bank_transaction_id=bank_transaction_id,
+            unit_dp=unit_dp,
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,

@@ -36,7 +36,7 @@ from .. import _checks
 from .._codecs.requests.payment_services_request import encode_request_payment_service
 from .._codecs.responses.branding_themes_response import decode_branding_themes_response
 from .._codecs.responses.payment_services_response import decode_payment_services_response
-from .._codecs.types import decode_branding_theme
+from .._codecs.types.branding_theme import decode_branding_theme
 from ..models import (
     BrandingTheme,
     BrandingThemesResponse,
@@ -251,7 +251,7 @@ class BrandingThemesResourceWithRawResponse:
             response_type=PaymentServicesResponse,
             decode=decode_payment_services_response,
             encode=encode_request_payment_service,
-            check=_checks.CHECKS[PaymentService],
+            check=_checks.CHECKS["PaymentService"],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -682,7 +682,7 @@ class AsyncBrandingThemesResourceWithRawResponse:
             response_type=PaymentServicesResponse,
             decode=decode_payment_services_response,
             encode=encode_request_payment_service,
-            check=_checks.CHECKS[PaymentService],
+            check=_checks.CHECKS["PaymentService"],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,

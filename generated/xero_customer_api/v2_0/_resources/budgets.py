@@ -29,14 +29,14 @@ from ..._runtime import (
 )
 from ..._runtime._base_client import require_payload
 from ..._runtime._query import (
-    encode_datetime,
+    encode_date,
     encode_guid,
     encode_guid_list,
     encode_path_segment,
 )
 from ..._runtime._stream import aiter_items, iter_items
 from .._codecs.responses.budgets_response import decode_budgets_response
-from .._codecs.types import decode_budget
+from .._codecs.types.budget import decode_budget
 from ..models import (
     Budget,
     BudgetsResponse,
@@ -60,8 +60,8 @@ class BudgetsResourceWithRawResponse:
         self,
         *,
         ids: Sequence[str | uuid.UUID] | None = None,
-        date_to: datetime.datetime | datetime.date | None = None,
-        date_from: datetime.datetime | datetime.date | None = None,
+        date_to: datetime.date | None = None,
+        date_from: datetime.date | None = None,
         tenant_id: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
@@ -70,8 +70,8 @@ class BudgetsResourceWithRawResponse:
 
         Args:
             ids: Only the budgets with these ids.
-            date_to: The last day of the periods wanted (a date).
-            date_from: The first day of the periods wanted (a date).
+            date_to: The last day of the periods wanted (a datetime.date, sent as YYYY-MM-DD).
+            date_from: The first day of the periods wanted (a datetime.date, sent as YYYY-MM-DD).
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
             max_retries: Retries for this call where safe; the client's by default.
@@ -81,8 +81,9 @@ class BudgetsResourceWithRawResponse:
             ``BudgetsResponse`` envelope as ``.parsed``.
 
         Raises:
-            RequestValidationError: Nothing was sent: ``date_to`` or ``date_from`` a naive
-                datetime; ``max_retries`` not a whole number >= 0.
+            RequestValidationError: Nothing was sent: ``date_to`` or ``date_from`` not a
+                ``datetime.date`` (a ``datetime`` is refused); ``max_retries`` not a whole
+                number >= 0.
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
@@ -97,8 +98,8 @@ class BudgetsResourceWithRawResponse:
             path="Budgets",
             params=[
                 ("IDs", encode_guid_list("ids", ids)),
-                ("DateTo", encode_datetime("date_to", date_to)),
-                ("DateFrom", encode_datetime("date_from", date_from)),
+                ("DateTo", encode_date("date_to", date_to)),
+                ("DateFrom", encode_date("date_from", date_from)),
             ],
             body=None,
             response_type=BudgetsResponse,
@@ -112,8 +113,8 @@ class BudgetsResourceWithRawResponse:
         self,
         *,
         budget_id: str | uuid.UUID,
-        date_to: datetime.datetime | datetime.date | None = None,
-        date_from: datetime.datetime | datetime.date | None = None,
+        date_to: datetime.date | None = None,
+        date_from: datetime.date | None = None,
         tenant_id: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
@@ -122,8 +123,8 @@ class BudgetsResourceWithRawResponse:
 
         Args:
             budget_id: Xero's identifier of the budget.
-            date_to: The last day of the periods wanted (a date).
-            date_from: The first day of the periods wanted (a date).
+            date_to: The last day of the periods wanted (a datetime.date, sent as YYYY-MM-DD).
+            date_from: The first day of the periods wanted (a datetime.date, sent as YYYY-MM-DD).
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
             max_retries: Retries for this call where safe; the client's by default.
@@ -133,8 +134,9 @@ class BudgetsResourceWithRawResponse:
             ``BudgetsResponse`` envelope as ``.parsed``.
 
         Raises:
-            RequestValidationError: Nothing was sent: ``date_to`` or ``date_from`` a naive
-                datetime; ``max_retries`` not a whole number >= 0.
+            RequestValidationError: Nothing was sent: ``date_to`` or ``date_from`` not a
+                ``datetime.date`` (a ``datetime`` is refused); ``max_retries`` not a whole
+                number >= 0.
             NotFoundError: No such budget in this organisation.
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).
@@ -149,8 +151,8 @@ class BudgetsResourceWithRawResponse:
             method="GET",
             path="Budgets/" + encode_path_segment("budget_id", encode_guid("budget_id", budget_id)),
             params=[
-                ("DateTo", encode_datetime("date_to", date_to)),
-                ("DateFrom", encode_datetime("date_from", date_from)),
+                ("DateTo", encode_date("date_to", date_to)),
+                ("DateFrom", encode_date("date_from", date_from)),
             ],
             body=None,
             response_type=BudgetsResponse,
@@ -172,8 +174,8 @@ class BudgetsResource:
         self,
         *,
         ids: Sequence[str | uuid.UUID] | None = None,
-        date_to: datetime.datetime | datetime.date | None = None,
-        date_from: datetime.datetime | datetime.date | None = None,
+        date_to: datetime.date | None = None,
+        date_from: datetime.date | None = None,
         tenant_id: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
@@ -184,8 +186,8 @@ class BudgetsResource:
 
         Args:
             ids: Only the budgets with these ids.
-            date_to: The last day of the periods wanted (a date).
-            date_from: The first day of the periods wanted (a date).
+            date_to: The last day of the periods wanted (a datetime.date, sent as YYYY-MM-DD).
+            date_from: The first day of the periods wanted (a datetime.date, sent as YYYY-MM-DD).
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
             max_retries: Retries for this call where safe; the client's by default.
@@ -195,8 +197,9 @@ class BudgetsResource:
             none).
 
         Raises:
-            RequestValidationError: Nothing was sent: ``date_to`` or ``date_from`` a naive
-                datetime; ``max_retries`` not a whole number >= 0.
+            RequestValidationError: Nothing was sent: ``date_to`` or ``date_from`` not a
+                ``datetime.date`` (a ``datetime`` is refused); ``max_retries`` not a whole
+                number >= 0.
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
@@ -220,8 +223,8 @@ class BudgetsResource:
         self,
         *,
         ids: Sequence[str | uuid.UUID] | None = None,
-        date_to: datetime.datetime | datetime.date | None = None,
-        date_from: datetime.datetime | datetime.date | None = None,
+        date_to: datetime.date | None = None,
+        date_from: datetime.date | None = None,
         tenant_id: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
     ) -> Iterator[Budget]:
@@ -237,8 +240,8 @@ class BudgetsResource:
 
         Args:
             ids: Only the budgets with these ids.
-            date_to: The last day of the periods wanted (a date).
-            date_from: The first day of the periods wanted (a date).
+            date_to: The last day of the periods wanted (a datetime.date, sent as YYYY-MM-DD).
+            date_from: The first day of the periods wanted (a datetime.date, sent as YYYY-MM-DD).
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
 
@@ -246,8 +249,8 @@ class BudgetsResource:
             An iterator yielding one ``Budget`` per budget that matches the filters.
 
         Raises:
-            RequestValidationError: Nothing was sent: ``date_to`` or ``date_from`` a naive
-                datetime.
+            RequestValidationError: Nothing was sent: ``date_to`` or ``date_from`` not a
+                ``datetime.date`` (a ``datetime`` is refused).
             XeroAPIError: Xero answered with an error (before or while streaming).
             XeroResponseError: The answer is malformed, truncated or unsafe.
             XeroConnectionError: The connection failed, dropped or timed out.
@@ -257,8 +260,8 @@ class BudgetsResource:
             path="Budgets",
             params=[
                 ("IDs", encode_guid_list("ids", ids)),
-                ("DateTo", encode_datetime("date_to", date_to)),
-                ("DateFrom", encode_datetime("date_from", date_from)),
+                ("DateTo", encode_date("date_to", date_to)),
+                ("DateFrom", encode_date("date_from", date_from)),
             ],
             wrapper="Budgets",
             item="Budget",
@@ -272,8 +275,8 @@ class BudgetsResource:
         self,
         *,
         budget_id: str | uuid.UUID,
-        date_to: datetime.datetime | datetime.date | None = None,
-        date_from: datetime.datetime | datetime.date | None = None,
+        date_to: datetime.date | None = None,
+        date_from: datetime.date | None = None,
         tenant_id: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
@@ -284,8 +287,8 @@ class BudgetsResource:
 
         Args:
             budget_id: Xero's identifier of the budget.
-            date_to: The last day of the periods wanted (a date).
-            date_from: The first day of the periods wanted (a date).
+            date_to: The last day of the periods wanted (a datetime.date, sent as YYYY-MM-DD).
+            date_from: The first day of the periods wanted (a datetime.date, sent as YYYY-MM-DD).
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
             max_retries: Retries for this call where safe; the client's by default.
@@ -294,8 +297,9 @@ class BudgetsResource:
             The ``Budget`` found (never ``None``).
 
         Raises:
-            RequestValidationError: Nothing was sent: ``date_to`` or ``date_from`` a naive
-                datetime; ``max_retries`` not a whole number >= 0.
+            RequestValidationError: Nothing was sent: ``date_to`` or ``date_from`` not a
+                ``datetime.date`` (a ``datetime`` is refused); ``max_retries`` not a whole
+                number >= 0.
             NotFoundError: No such budget in this organisation.
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).
@@ -327,8 +331,8 @@ class AsyncBudgetsResourceWithRawResponse:
         self,
         *,
         ids: Sequence[str | uuid.UUID] | None = None,
-        date_to: datetime.datetime | datetime.date | None = None,
-        date_from: datetime.datetime | datetime.date | None = None,
+        date_to: datetime.date | None = None,
+        date_from: datetime.date | None = None,
         tenant_id: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
@@ -337,8 +341,8 @@ class AsyncBudgetsResourceWithRawResponse:
 
         Args:
             ids: Only the budgets with these ids.
-            date_to: The last day of the periods wanted (a date).
-            date_from: The first day of the periods wanted (a date).
+            date_to: The last day of the periods wanted (a datetime.date, sent as YYYY-MM-DD).
+            date_from: The first day of the periods wanted (a datetime.date, sent as YYYY-MM-DD).
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
             max_retries: Retries for this call where safe; the client's by default.
@@ -348,8 +352,9 @@ class AsyncBudgetsResourceWithRawResponse:
             ``BudgetsResponse`` envelope as ``.parsed``.
 
         Raises:
-            RequestValidationError: Nothing was sent: ``date_to`` or ``date_from`` a naive
-                datetime; ``max_retries`` not a whole number >= 0.
+            RequestValidationError: Nothing was sent: ``date_to`` or ``date_from`` not a
+                ``datetime.date`` (a ``datetime`` is refused); ``max_retries`` not a whole
+                number >= 0.
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
@@ -364,8 +369,8 @@ class AsyncBudgetsResourceWithRawResponse:
             path="Budgets",
             params=[
                 ("IDs", encode_guid_list("ids", ids)),
-                ("DateTo", encode_datetime("date_to", date_to)),
-                ("DateFrom", encode_datetime("date_from", date_from)),
+                ("DateTo", encode_date("date_to", date_to)),
+                ("DateFrom", encode_date("date_from", date_from)),
             ],
             body=None,
             response_type=BudgetsResponse,
@@ -379,8 +384,8 @@ class AsyncBudgetsResourceWithRawResponse:
         self,
         *,
         budget_id: str | uuid.UUID,
-        date_to: datetime.datetime | datetime.date | None = None,
-        date_from: datetime.datetime | datetime.date | None = None,
+        date_to: datetime.date | None = None,
+        date_from: datetime.date | None = None,
         tenant_id: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
@@ -389,8 +394,8 @@ class AsyncBudgetsResourceWithRawResponse:
 
         Args:
             budget_id: Xero's identifier of the budget.
-            date_to: The last day of the periods wanted (a date).
-            date_from: The first day of the periods wanted (a date).
+            date_to: The last day of the periods wanted (a datetime.date, sent as YYYY-MM-DD).
+            date_from: The first day of the periods wanted (a datetime.date, sent as YYYY-MM-DD).
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
             max_retries: Retries for this call where safe; the client's by default.
@@ -400,8 +405,9 @@ class AsyncBudgetsResourceWithRawResponse:
             ``BudgetsResponse`` envelope as ``.parsed``.
 
         Raises:
-            RequestValidationError: Nothing was sent: ``date_to`` or ``date_from`` a naive
-                datetime; ``max_retries`` not a whole number >= 0.
+            RequestValidationError: Nothing was sent: ``date_to`` or ``date_from`` not a
+                ``datetime.date`` (a ``datetime`` is refused); ``max_retries`` not a whole
+                number >= 0.
             NotFoundError: No such budget in this organisation.
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).
@@ -416,8 +422,8 @@ class AsyncBudgetsResourceWithRawResponse:
             method="GET",
             path="Budgets/" + encode_path_segment("budget_id", encode_guid("budget_id", budget_id)),
             params=[
-                ("DateTo", encode_datetime("date_to", date_to)),
-                ("DateFrom", encode_datetime("date_from", date_from)),
+                ("DateTo", encode_date("date_to", date_to)),
+                ("DateFrom", encode_date("date_from", date_from)),
             ],
             body=None,
             response_type=BudgetsResponse,
@@ -439,8 +445,8 @@ class AsyncBudgetsResource:
         self,
         *,
         ids: Sequence[str | uuid.UUID] | None = None,
-        date_to: datetime.datetime | datetime.date | None = None,
-        date_from: datetime.datetime | datetime.date | None = None,
+        date_to: datetime.date | None = None,
+        date_from: datetime.date | None = None,
         tenant_id: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
@@ -451,8 +457,8 @@ class AsyncBudgetsResource:
 
         Args:
             ids: Only the budgets with these ids.
-            date_to: The last day of the periods wanted (a date).
-            date_from: The first day of the periods wanted (a date).
+            date_to: The last day of the periods wanted (a datetime.date, sent as YYYY-MM-DD).
+            date_from: The first day of the periods wanted (a datetime.date, sent as YYYY-MM-DD).
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
             max_retries: Retries for this call where safe; the client's by default.
@@ -462,8 +468,9 @@ class AsyncBudgetsResource:
             none).
 
         Raises:
-            RequestValidationError: Nothing was sent: ``date_to`` or ``date_from`` a naive
-                datetime; ``max_retries`` not a whole number >= 0.
+            RequestValidationError: Nothing was sent: ``date_to`` or ``date_from`` not a
+                ``datetime.date`` (a ``datetime`` is refused); ``max_retries`` not a whole
+                number >= 0.
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
@@ -487,8 +494,8 @@ class AsyncBudgetsResource:
         self,
         *,
         ids: Sequence[str | uuid.UUID] | None = None,
-        date_to: datetime.datetime | datetime.date | None = None,
-        date_from: datetime.datetime | datetime.date | None = None,
+        date_to: datetime.date | None = None,
+        date_from: datetime.date | None = None,
         tenant_id: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
     ) -> AsyncIterator[Budget]:
@@ -504,8 +511,8 @@ class AsyncBudgetsResource:
 
         Args:
             ids: Only the budgets with these ids.
-            date_to: The last day of the periods wanted (a date).
-            date_from: The first day of the periods wanted (a date).
+            date_to: The last day of the periods wanted (a datetime.date, sent as YYYY-MM-DD).
+            date_from: The first day of the periods wanted (a datetime.date, sent as YYYY-MM-DD).
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
 
@@ -513,8 +520,8 @@ class AsyncBudgetsResource:
             An async iterator yielding one ``Budget`` per budget that matches the filters.
 
         Raises:
-            RequestValidationError: Nothing was sent: ``date_to`` or ``date_from`` a naive
-                datetime.
+            RequestValidationError: Nothing was sent: ``date_to`` or ``date_from`` not a
+                ``datetime.date`` (a ``datetime`` is refused).
             XeroAPIError: Xero answered with an error (before or while streaming).
             XeroResponseError: The answer is malformed, truncated or unsafe.
             XeroConnectionError: The connection failed, dropped or timed out.
@@ -524,8 +531,8 @@ class AsyncBudgetsResource:
             path="Budgets",
             params=[
                 ("IDs", encode_guid_list("ids", ids)),
-                ("DateTo", encode_datetime("date_to", date_to)),
-                ("DateFrom", encode_datetime("date_from", date_from)),
+                ("DateTo", encode_date("date_to", date_to)),
+                ("DateFrom", encode_date("date_from", date_from)),
             ],
             wrapper="Budgets",
             item="Budget",
@@ -539,8 +546,8 @@ class AsyncBudgetsResource:
         self,
         *,
         budget_id: str | uuid.UUID,
-        date_to: datetime.datetime | datetime.date | None = None,
-        date_from: datetime.datetime | datetime.date | None = None,
+        date_to: datetime.date | None = None,
+        date_from: datetime.date | None = None,
         tenant_id: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
@@ -551,8 +558,8 @@ class AsyncBudgetsResource:
 
         Args:
             budget_id: Xero's identifier of the budget.
-            date_to: The last day of the periods wanted (a date).
-            date_from: The first day of the periods wanted (a date).
+            date_to: The last day of the periods wanted (a datetime.date, sent as YYYY-MM-DD).
+            date_from: The first day of the periods wanted (a datetime.date, sent as YYYY-MM-DD).
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
             max_retries: Retries for this call where safe; the client's by default.
@@ -561,8 +568,9 @@ class AsyncBudgetsResource:
             The ``Budget`` found (never ``None``).
 
         Raises:
-            RequestValidationError: Nothing was sent: ``date_to`` or ``date_from`` a naive
-                datetime; ``max_retries`` not a whole number >= 0.
+            RequestValidationError: Nothing was sent: ``date_to`` or ``date_from`` not a
+                ``datetime.date`` (a ``datetime`` is refused); ``max_retries`` not a whole
+                number >= 0.
             NotFoundError: No such budget in this organisation.
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).

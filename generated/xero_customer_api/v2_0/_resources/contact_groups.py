@@ -11,6 +11,9 @@ Each method checks its arguments, then makes one call through the client's runti
 owns transport, retries, errors and XML. ``contact_groups.with_raw_response.<method>(...)``
 returns the raw HTTP answer (status, headers, bytes) next to the parsed envelope. The client
 imports this module on first use of ``client.contact_groups``.
+
+``client.contact_groups.contacts`` (ContactGroupsContactsResource, in this module): The members of a contact group: add existing contacts, remove one, or remove them all (the
+contacts themselves stay).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from __future__ import annotations
 import builtins
 import uuid
 from collections.abc import AsyncIterator, Iterator, Sequence
+from functools import cached_property
 
 from ..._runtime import (
     NOT_GIVEN,
@@ -43,7 +47,7 @@ from .._codecs.requests.contact_groups_request import (
 from .._codecs.requests.contacts_request import encode_request_contacts
 from .._codecs.responses.contact_groups_response import decode_contact_groups_response
 from .._codecs.responses.contacts_response import decode_contacts_response
-from .._codecs.types import decode_contact_group
+from .._codecs.types.contact_group import decode_contact_group
 from ..models import (
     Contact,
     ContactGroup,
@@ -53,11 +57,342 @@ from ..models import (
 )
 
 __all__ = [
+    "AsyncContactGroupsContactsResource",
+    "AsyncContactGroupsContactsResourceWithRawResponse",
     "AsyncContactGroupsResource",
     "AsyncContactGroupsResourceWithRawResponse",
+    "ContactGroupsContactsResource",
+    "ContactGroupsContactsResourceWithRawResponse",
     "ContactGroupsResource",
     "ContactGroupsResourceWithRawResponse",
 ]
+
+
+class ContactGroupsContactsResourceWithRawResponse:
+    """Contact_groups.contacts endpoints returning the raw HTTP answer with the parsed envelope."""
+
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
+
+    def add(
+        self,
+        contacts: Sequence[Contact],
+        *,
+        contact_group_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[ContactsResponse]:
+        """PUT ContactGroups/{ContactGroupID}/Contacts: like ``contact_groups.contacts.add()``, with the raw answer.
+
+        Args:
+            contacts: A batch of contacts to create (PUT Contacts) or create-or-update (POST
+                Contacts).
+            contact_group_id: Xero's identifier of the contact group.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``ContactsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``contacts`` not a list of contacts; a
+                contact in ``contacts`` does not match its schema (a required field missing or a
+                value of the wrong type; a ``float`` or ``str`` for a ``Decimal``, or more
+                decimal places or digits than allowed; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short; a number out of range); ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such contact group (or contact) in this organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="PUT",
+            path="ContactGroups/"
+            + encode_path_segment(
+                "contact_group_id", encode_guid("contact_group_id", contact_group_id)
+            )
+            + "/Contacts",
+            params=[],
+            body=_checks.as_list(contacts, "contacts", "Contact"),
+            response_type=ContactsResponse,
+            decode=decode_contacts_response,
+            encode=encode_request_contacts,
+            check=_checks.CHECKS["Contact"],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def remove(
+        self,
+        *,
+        contact_group_id: str | uuid.UUID,
+        contact_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[None]:
+        """DELETE ContactGroups/{ContactGroupID}/Contacts/{ContactID}: like ``contact_groups.contacts.remove()``, with the raw answer.
+
+        Args:
+            contact_group_id: Xero's identifier of the contact group.
+            contact_id: Xero's identifier of the contact to remove from the group.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status (204 No Content), headers and body as received; ``.parsed``
+            is None.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such contact group (or contact) in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="DELETE",
+            path="ContactGroups/"
+            + encode_path_segment(
+                "contact_group_id", encode_guid("contact_group_id", contact_group_id)
+            )
+            + "/Contacts/"
+            + encode_path_segment("contact_id", encode_guid("contact_id", contact_id)),
+            params=[],
+            body=None,
+            response_type=type(None),
+            read=self._client._read_no_content,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def remove_all(
+        self,
+        *,
+        contact_group_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[None]:
+        """DELETE ContactGroups/{ContactGroupID}/Contacts: like ``contact_groups.contacts.remove_all()``, with the raw answer.
+
+        Args:
+            contact_group_id: Xero's identifier of the contact group.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status (204 No Content), headers and body as received; ``.parsed``
+            is None.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such contact group (or contact) in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="DELETE",
+            path="ContactGroups/"
+            + encode_path_segment(
+                "contact_group_id", encode_guid("contact_group_id", contact_group_id)
+            )
+            + "/Contacts",
+            params=[],
+            body=None,
+            response_type=type(None),
+            read=self._client._read_no_content,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+
+class ContactGroupsContactsResource:
+    """The members of a contact group: add existing contacts, remove one, or remove them all (the
+    contacts themselves stay)."""
+
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
+        self.with_raw_response = ContactGroupsContactsResourceWithRawResponse(client)
+
+    def add(
+        self,
+        contacts: Sequence[Contact],
+        *,
+        contact_group_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> builtins.list[Contact]:
+        """Add existing contacts (by ContactID) to a contact group; answers with the contacts
+        added.
+
+        ``PUT ContactGroups/{ContactGroupID}/Contacts``
+
+        Args:
+            contacts: A batch of contacts to create (PUT Contacts) or create-or-update (POST
+                Contacts).
+            contact_group_id: Xero's identifier of the contact group.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            A list of ``Contact``: the contacts as Xero saved them.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``contacts`` not a list of contacts; a
+                contact in ``contacts`` does not match its schema (a required field missing or a
+                value of the wrong type; a ``float`` or ``str`` for a ``Decimal``, or more
+                decimal places or digits than allowed; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short; a number out of range); ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such contact group (or contact) in this organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.add(
+            contacts,
+            contact_group_id=contact_group_id,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return raw.parsed.contacts
+
+    def remove(
+        self,
+        *,
+        contact_group_id: str | uuid.UUID,
+        contact_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> None:
+        """Remove one contact from a contact group (Xero answers 204 No Content); the contact
+        itself stays.
+
+        ``DELETE ContactGroups/{ContactGroupID}/Contacts/{ContactID}``
+
+        Args:
+            contact_group_id: Xero's identifier of the contact group.
+            contact_id: Xero's identifier of the contact to remove from the group.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            None: Xero answers 204 No Content once the contact is removed.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such contact group (or contact) in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        self.with_raw_response.remove(
+            contact_group_id=contact_group_id,
+            contact_id=contact_id,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def remove_all(
+        self,
+        *,
+        contact_group_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> None:
+        """Remove every contact from a contact group (Xero answers 204 No Content); the group and
+        the contacts stay.
+
+        ``DELETE ContactGroups/{ContactGroupID}/Contacts``
+
+        Args:
+            contact_group_id: Xero's identifier of the contact group.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            None: Xero answers 204 No Content once the contact is removed.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such contact group (or contact) in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        self.with_raw_response.remove_all(
+            contact_group_id=contact_group_id,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
 
 
 class ContactGroupsResourceWithRawResponse:
@@ -65,6 +400,12 @@ class ContactGroupsResourceWithRawResponse:
 
     def __init__(self, client: SyncAPIClient) -> None:
         self._client = client
+
+    @cached_property
+    def contacts(self) -> ContactGroupsContactsResourceWithRawResponse:
+        """``contact_groups.contacts`` with raw answers: The members of a contact group: add existing contacts, remove one, or remove them all
+        (the contacts themselves stay)."""
+        return ContactGroupsContactsResourceWithRawResponse(self._client)
 
     def list(
         self,
@@ -213,7 +554,7 @@ class ContactGroupsResourceWithRawResponse:
             response_type=ContactGroupsResponse,
             decode=decode_contact_groups_response,
             encode=encode_request_contact_group,
-            check=_checks.CHECKS[ContactGroup],
+            check=_checks.CHECKS["ContactGroup"],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -269,7 +610,7 @@ class ContactGroupsResourceWithRawResponse:
             response_type=ContactGroupsResponse,
             decode=decode_contact_groups_response,
             encode=encode_request_contact_groups,
-            check=_checks.CHECKS[ContactGroup],
+            check=_checks.CHECKS["ContactGroup"],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -330,7 +671,7 @@ class ContactGroupsResourceWithRawResponse:
             response_type=ContactGroupsResponse,
             decode=decode_contact_groups_response,
             encode=encode_request_contact_group,
-            check=_checks.CHECKS[ContactGroup],
+            check=_checks.CHECKS["ContactGroup"],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -388,72 +729,7 @@ class ContactGroupsResourceWithRawResponse:
             response_type=ContactGroupsResponse,
             decode=decode_contact_groups_response,
             encode=encode_request_contact_group,
-            check=_checks.CHECKS[ContactGroup],
-            tenant_id=tenant_id,
-            idempotency_key=idempotency_key,
-            timeout=timeout,
-            max_retries=max_retries,
-        )
-
-    def add_contacts(
-        self,
-        contacts: Sequence[Contact],
-        *,
-        contact_group_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> RawResponse[ContactsResponse]:
-        """PUT ContactGroups/{ContactGroupID}/Contacts: like ``contact_groups.add_contacts()``, with the raw answer.
-
-        Args:
-            contacts: A batch of contacts to create (PUT Contacts) or create-or-update (POST
-                Contacts).
-            contact_group_id: Xero's identifier of the contact group.
-            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
-            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
-                per call and reuses it on every retry, so a retried write applies once.
-            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
-            max_retries: Retries for this call where safe; the client's by default.
-
-        Returns:
-            The HTTP status, headers and body as received, and the parsed
-            ``ContactsResponse`` envelope as ``.parsed``.
-
-        Raises:
-            RequestValidationError: Nothing was sent: ``contacts`` not a list of contacts; a
-                contact in ``contacts`` does not match its schema (a required field missing or a
-                value of the wrong type; a ``float`` or ``str`` for a ``Decimal``, or more
-                decimal places or digits than allowed; a naive ``datetime``; a value outside its
-                enumeration; text not of the form its pattern gives, such as a GUID; text too
-                long or too short; a number out of range); ``max_retries`` not a whole number >=
-                0.
-            NotFoundError: No such contact in this organisation.
-            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
-                failing element).
-            AuthenticationError: The access token was refused (expired, revoked,
-                disconnected).
-            PermissionDeniedError: The tenant is not connected to this app, or a scope is
-                missing.
-            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
-            XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, timeout, token endpoint,
-                unreadable answer).
-        """
-        return self._client._request(
-            method="PUT",
-            path="ContactGroups/"
-            + encode_path_segment(
-                "contact_group_id", encode_guid("contact_group_id", contact_group_id)
-            )
-            + "/Contacts",
-            params=[],
-            body=_checks.as_list(contacts, "contacts", "Contact"),
-            response_type=ContactsResponse,
-            decode=decode_contacts_response,
-            encode=encode_request_contacts,
-            check=_checks.CHECKS[Contact],
+            check=_checks.CHECKS["ContactGroup"],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -468,6 +744,12 @@ class ContactGroupsResource:
     def __init__(self, client: SyncAPIClient) -> None:
         self._client = client
         self.with_raw_response = ContactGroupsResourceWithRawResponse(client)
+
+    @cached_property
+    def contacts(self) -> ContactGroupsContactsResource:
+        """The members of a contact group: add existing contacts, remove one, or remove them all
+        (the contacts themselves stay)."""
+        return ContactGroupsContactsResource(self._client)
 
     def list(
         self,
@@ -705,7 +987,7 @@ class ContactGroupsResource:
         return send_batch(
             self.with_raw_response.create_many,
             "contact_groups",
-            _checks.CHECKS[ContactGroup],
+            _checks.CHECKS["ContactGroup"],
             contact_groups,
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
@@ -818,7 +1100,189 @@ class ContactGroupsResource:
         )
         return require_payload(next(iter(raw.parsed.contact_groups), None), "ContactGroup")
 
-    def add_contacts(
+
+class AsyncContactGroupsContactsResourceWithRawResponse:
+    """Contact_groups.contacts endpoints returning the raw HTTP answer with the parsed envelope."""
+
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+
+    async def add(
+        self,
+        contacts: Sequence[Contact],
+        *,
+        contact_group_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[ContactsResponse]:
+        """PUT ContactGroups/{ContactGroupID}/Contacts: like ``contact_groups.contacts.add()``, with the raw answer.
+
+        Args:
+            contacts: A batch of contacts to create (PUT Contacts) or create-or-update (POST
+                Contacts).
+            contact_group_id: Xero's identifier of the contact group.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``ContactsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``contacts`` not a list of contacts; a
+                contact in ``contacts`` does not match its schema (a required field missing or a
+                value of the wrong type; a ``float`` or ``str`` for a ``Decimal``, or more
+                decimal places or digits than allowed; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short; a number out of range); ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such contact group (or contact) in this organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="PUT",
+            path="ContactGroups/"
+            + encode_path_segment(
+                "contact_group_id", encode_guid("contact_group_id", contact_group_id)
+            )
+            + "/Contacts",
+            params=[],
+            body=_checks.as_list(contacts, "contacts", "Contact"),
+            response_type=ContactsResponse,
+            decode=decode_contacts_response,
+            encode=encode_request_contacts,
+            check=_checks.CHECKS["Contact"],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def remove(
+        self,
+        *,
+        contact_group_id: str | uuid.UUID,
+        contact_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[None]:
+        """DELETE ContactGroups/{ContactGroupID}/Contacts/{ContactID}: like ``contact_groups.contacts.remove()``, with the raw answer.
+
+        Args:
+            contact_group_id: Xero's identifier of the contact group.
+            contact_id: Xero's identifier of the contact to remove from the group.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status (204 No Content), headers and body as received; ``.parsed``
+            is None.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such contact group (or contact) in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="DELETE",
+            path="ContactGroups/"
+            + encode_path_segment(
+                "contact_group_id", encode_guid("contact_group_id", contact_group_id)
+            )
+            + "/Contacts/"
+            + encode_path_segment("contact_id", encode_guid("contact_id", contact_id)),
+            params=[],
+            body=None,
+            response_type=type(None),
+            read=self._client._read_no_content,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def remove_all(
+        self,
+        *,
+        contact_group_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[None]:
+        """DELETE ContactGroups/{ContactGroupID}/Contacts: like ``contact_groups.contacts.remove_all()``, with the raw answer.
+
+        Args:
+            contact_group_id: Xero's identifier of the contact group.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status (204 No Content), headers and body as received; ``.parsed``
+            is None.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such contact group (or contact) in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="DELETE",
+            path="ContactGroups/"
+            + encode_path_segment(
+                "contact_group_id", encode_guid("contact_group_id", contact_group_id)
+            )
+            + "/Contacts",
+            params=[],
+            body=None,
+            response_type=type(None),
+            read=self._client._read_no_content,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+
+class AsyncContactGroupsContactsResource:
+    """The members of a contact group: add existing contacts, remove one, or remove them all (the
+    contacts themselves stay)."""
+
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+        self.with_raw_response = AsyncContactGroupsContactsResourceWithRawResponse(client)
+
+    async def add(
         self,
         contacts: Sequence[Contact],
         *,
@@ -854,7 +1318,7 @@ class ContactGroupsResource:
                 enumeration; text not of the form its pattern gives, such as a GUID; text too
                 long or too short; a number out of range); ``max_retries`` not a whole number >=
                 0.
-            NotFoundError: No such contact in this organisation.
+            NotFoundError: No such contact group (or contact) in this organisation.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -866,7 +1330,7 @@ class ContactGroupsResource:
             XeroError: The call failed otherwise (network, timeout, token endpoint,
                 unreadable answer).
         """
-        raw = self.with_raw_response.add_contacts(
+        raw = await self.with_raw_response.add(
             contacts,
             contact_group_id=contact_group_id,
             tenant_id=tenant_id,
@@ -876,12 +1340,105 @@ class ContactGroupsResource:
         )
         return raw.parsed.contacts
 
+    async def remove(
+        self,
+        *,
+        contact_group_id: str | uuid.UUID,
+        contact_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> None:
+        """Remove one contact from a contact group (Xero answers 204 No Content); the contact
+        itself stays.
+
+        ``DELETE ContactGroups/{ContactGroupID}/Contacts/{ContactID}``
+
+        Args:
+            contact_group_id: Xero's identifier of the contact group.
+            contact_id: Xero's identifier of the contact to remove from the group.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            None: Xero answers 204 No Content once the contact is removed.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such contact group (or contact) in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        await self.with_raw_response.remove(
+            contact_group_id=contact_group_id,
+            contact_id=contact_id,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def remove_all(
+        self,
+        *,
+        contact_group_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> None:
+        """Remove every contact from a contact group (Xero answers 204 No Content); the group and
+        the contacts stay.
+
+        ``DELETE ContactGroups/{ContactGroupID}/Contacts``
+
+        Args:
+            contact_group_id: Xero's identifier of the contact group.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            None: Xero answers 204 No Content once the contact is removed.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such contact group (or contact) in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        await self.with_raw_response.remove_all(
+            contact_group_id=contact_group_id,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
 
 class AsyncContactGroupsResourceWithRawResponse:
     """Contact_groups endpoints returning the raw HTTP answer with the parsed envelope."""
 
     def __init__(self, client: AsyncAPIClient) -> None:
         self._client = client
+
+    @cached_property
+    def contacts(self) -> AsyncContactGroupsContactsResourceWithRawResponse:
+        """``contact_groups.contacts`` with raw answers: The members of a contact group: add existing contacts, remove one, or remove them all
+        (the contacts themselves stay)."""
+        return AsyncContactGroupsContactsResourceWithRawResponse(self._client)
 
     async def list(
         self,
@@ -1030,7 +1587,7 @@ class AsyncContactGroupsResourceWithRawResponse:
             response_type=ContactGroupsResponse,
             decode=decode_contact_groups_response,
             encode=encode_request_contact_group,
-            check=_checks.CHECKS[ContactGroup],
+            check=_checks.CHECKS["ContactGroup"],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -1086,7 +1643,7 @@ class AsyncContactGroupsResourceWithRawResponse:
             response_type=ContactGroupsResponse,
             decode=decode_contact_groups_response,
             encode=encode_request_contact_groups,
-            check=_checks.CHECKS[ContactGroup],
+            check=_checks.CHECKS["ContactGroup"],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -1147,7 +1704,7 @@ class AsyncContactGroupsResourceWithRawResponse:
             response_type=ContactGroupsResponse,
             decode=decode_contact_groups_response,
             encode=encode_request_contact_group,
-            check=_checks.CHECKS[ContactGroup],
+            check=_checks.CHECKS["ContactGroup"],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -1205,72 +1762,7 @@ class AsyncContactGroupsResourceWithRawResponse:
             response_type=ContactGroupsResponse,
             decode=decode_contact_groups_response,
             encode=encode_request_contact_group,
-            check=_checks.CHECKS[ContactGroup],
-            tenant_id=tenant_id,
-            idempotency_key=idempotency_key,
-            timeout=timeout,
-            max_retries=max_retries,
-        )
-
-    async def add_contacts(
-        self,
-        contacts: Sequence[Contact],
-        *,
-        contact_group_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> RawResponse[ContactsResponse]:
-        """PUT ContactGroups/{ContactGroupID}/Contacts: like ``contact_groups.add_contacts()``, with the raw answer.
-
-        Args:
-            contacts: A batch of contacts to create (PUT Contacts) or create-or-update (POST
-                Contacts).
-            contact_group_id: Xero's identifier of the contact group.
-            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
-            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
-                per call and reuses it on every retry, so a retried write applies once.
-            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
-            max_retries: Retries for this call where safe; the client's by default.
-
-        Returns:
-            The HTTP status, headers and body as received, and the parsed
-            ``ContactsResponse`` envelope as ``.parsed``.
-
-        Raises:
-            RequestValidationError: Nothing was sent: ``contacts`` not a list of contacts; a
-                contact in ``contacts`` does not match its schema (a required field missing or a
-                value of the wrong type; a ``float`` or ``str`` for a ``Decimal``, or more
-                decimal places or digits than allowed; a naive ``datetime``; a value outside its
-                enumeration; text not of the form its pattern gives, such as a GUID; text too
-                long or too short; a number out of range); ``max_retries`` not a whole number >=
-                0.
-            NotFoundError: No such contact in this organisation.
-            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
-                failing element).
-            AuthenticationError: The access token was refused (expired, revoked,
-                disconnected).
-            PermissionDeniedError: The tenant is not connected to this app, or a scope is
-                missing.
-            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
-            XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, timeout, token endpoint,
-                unreadable answer).
-        """
-        return await self._client._request(
-            method="PUT",
-            path="ContactGroups/"
-            + encode_path_segment(
-                "contact_group_id", encode_guid("contact_group_id", contact_group_id)
-            )
-            + "/Contacts",
-            params=[],
-            body=_checks.as_list(contacts, "contacts", "Contact"),
-            response_type=ContactsResponse,
-            decode=decode_contacts_response,
-            encode=encode_request_contacts,
-            check=_checks.CHECKS[Contact],
+            check=_checks.CHECKS["ContactGroup"],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -1285,6 +1777,12 @@ class AsyncContactGroupsResource:
     def __init__(self, client: AsyncAPIClient) -> None:
         self._client = client
         self.with_raw_response = AsyncContactGroupsResourceWithRawResponse(client)
+
+    @cached_property
+    def contacts(self) -> AsyncContactGroupsContactsResource:
+        """The members of a contact group: add existing contacts, remove one, or remove them all
+        (the contacts themselves stay)."""
+        return AsyncContactGroupsContactsResource(self._client)
 
     async def list(
         self,
@@ -1522,7 +2020,7 @@ class AsyncContactGroupsResource:
         return await asend_batch(
             self.with_raw_response.create_many,
             "contact_groups",
-            _checks.CHECKS[ContactGroup],
+            _checks.CHECKS["ContactGroup"],
             contact_groups,
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
@@ -1634,61 +2132,3 @@ class AsyncContactGroupsResource:
             max_retries=max_retries,
         )
         return require_payload(next(iter(raw.parsed.contact_groups), None), "ContactGroup")
-
-    async def add_contacts(
-        self,
-        contacts: Sequence[Contact],
-        *,
-        contact_group_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> builtins.list[Contact]:
-        """Add existing contacts (by ContactID) to a contact group; answers with the contacts
-        added.
-
-        ``PUT ContactGroups/{ContactGroupID}/Contacts``
-
-        Args:
-            contacts: A batch of contacts to create (PUT Contacts) or create-or-update (POST
-                Contacts).
-            contact_group_id: Xero's identifier of the contact group.
-            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
-            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
-                per call and reuses it on every retry, so a retried write applies once.
-            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
-            max_retries: Retries for this call where safe; the client's by default.
-
-        Returns:
-            A list of ``Contact``: the contacts as Xero saved them.
-
-        Raises:
-            RequestValidationError: Nothing was sent: ``contacts`` not a list of contacts; a
-                contact in ``contacts`` does not match its schema (a required field missing or a
-                value of the wrong type; a ``float`` or ``str`` for a ``Decimal``, or more
-                decimal places or digits than allowed; a naive ``datetime``; a value outside its
-                enumeration; text not of the form its pattern gives, such as a GUID; text too
-                long or too short; a number out of range); ``max_retries`` not a whole number >=
-                0.
-            NotFoundError: No such contact in this organisation.
-            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
-                failing element).
-            AuthenticationError: The access token was refused (expired, revoked,
-                disconnected).
-            PermissionDeniedError: The tenant is not connected to this app, or a scope is
-                missing.
-            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
-            XeroAPIError: Xero answered with another error.
-            XeroError: The call failed otherwise (network, timeout, token endpoint,
-                unreadable answer).
-        """
-        raw = await self.with_raw_response.add_contacts(
-            contacts,
-            contact_group_id=contact_group_id,
-            tenant_id=tenant_id,
-            idempotency_key=idempotency_key,
-            timeout=timeout,
-            max_retries=max_retries,
-        )
-        return raw.parsed.contacts

@@ -43,10 +43,13 @@ from ..._runtime._query import (
 )
 from .. import _checks
 from .._codecs.requests.contacts_request import encode_request_contact, encode_request_contacts
+from .._codecs.responses.contact_cis_settings_response import decode_contact_cis_settings_response
 from .._codecs.responses.contacts_response import decode_contacts_response
-from .._codecs.types import decode_contact
+from .._codecs.types.contact import decode_contact
 from ..models import (
+    CisSetting,
     Contact,
+    ContactCisSettingsResponse,
     ContactsResponse,
 )
 
@@ -249,7 +252,7 @@ class ContactsResourceWithRawResponse:
             response_type=ContactsResponse,
             decode=decode_contacts_response,
             encode=encode_request_contact,
-            check=_checks.CHECKS[Contact],
+            check=_checks.CHECKS["Contact"],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -315,7 +318,7 @@ class ContactsResourceWithRawResponse:
             response_type=ContactsResponse,
             decode=decode_contacts_response,
             encode=encode_request_contacts,
-            check=_checks.CHECKS[Contact],
+            check=_checks.CHECKS["Contact"],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -371,7 +374,7 @@ class ContactsResourceWithRawResponse:
             response_type=ContactsResponse,
             decode=decode_contacts_response,
             encode=encode_request_contact,
-            check=_checks.CHECKS[Contact],
+            check=_checks.CHECKS["Contact"],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -437,7 +440,114 @@ class ContactsResourceWithRawResponse:
             response_type=ContactsResponse,
             decode=decode_contacts_response,
             encode=encode_request_contacts,
-            check=_checks.CHECKS[Contact],
+            check=_checks.CHECKS["Contact"],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def cis_settings(
+        self,
+        *,
+        contact_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[ContactCisSettingsResponse]:
+        """GET Contacts/{ContactID}/CISSettings: like ``contacts.cis_settings()``, with the raw answer.
+
+        Args:
+            contact_id: Xero's identifier of the contact.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``ContactCisSettingsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such cis setting in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="GET",
+            path="Contacts/"
+            + encode_path_segment("contact_id", encode_guid("contact_id", contact_id))
+            + "/CISSettings",
+            params=[],
+            body=None,
+            response_type=ContactCisSettingsResponse,
+            decode=decode_contact_cis_settings_response,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def update(
+        self,
+        contact: Contact,
+        *,
+        contact_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[ContactsResponse]:
+        """POST Contacts/{ContactID}: like ``contacts.update()``, with the raw answer.
+
+        Args:
+            contact: One contact to create or update.
+            contact_id: Xero's identifier of the contact to update.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``ContactsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: the contact does not match its schema
+                (a required field missing or a value of the wrong type; a ``float`` or ``str``
+                for a ``Decimal``, or more decimal places or digits than allowed; a naive
+                ``datetime``; a value outside its enumeration; text not of the form its pattern
+                gives, such as a GUID; text too long or too short; a number out of range);
+                ``max_retries`` not a whole number >= 0.
+            NotFoundError: No such contact in this organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="POST",
+            path="Contacts/"
+            + encode_path_segment("contact_id", encode_guid("contact_id", contact_id)),
+            params=[],
+            body=contact,
+            response_type=ContactsResponse,
+            decode=decode_contacts_response,
+            encode=encode_request_contact,
+            check=_checks.CHECKS["Contact"],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -762,7 +872,7 @@ class ContactsResource:
         return send_batch(
             self.with_raw_response.create_many,
             "contacts",
-            _checks.CHECKS[Contact],
+            _checks.CHECKS["Contact"],
             contacts,
             summarize_errors=summarize_errors,
             tenant_id=tenant_id,
@@ -880,7 +990,7 @@ class ContactsResource:
         return send_batch(
             self.with_raw_response.save_many,
             "contacts",
-            _checks.CHECKS[Contact],
+            _checks.CHECKS["Contact"],
             contacts,
             summarize_errors=summarize_errors,
             tenant_id=tenant_id,
@@ -888,6 +998,102 @@ class ContactsResource:
             timeout=timeout,
             max_retries=max_retries,
         )
+
+    def cis_settings(
+        self,
+        *,
+        contact_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> CisSetting:
+        """Get the Construction Industry Scheme (UK) setting of a contact: whether it is a CIS
+        subcontractor, and its deduction rate.
+
+        ``GET Contacts/{ContactID}/CISSettings``
+
+        Args:
+            contact_id: Xero's identifier of the contact.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``CisSetting`` found (never ``None``).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such cis setting in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.cis_settings(
+            contact_id=contact_id, tenant_id=tenant_id, timeout=timeout, max_retries=max_retries
+        )
+        return require_payload(next(iter(raw.parsed.cis_settings), None), "CisSetting")
+
+    def update(
+        self,
+        contact: Contact,
+        *,
+        contact_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Contact:
+        """Update the contact of the path with what the contact given sets (only the elements given
+        change).
+
+        ``POST Contacts/{ContactID}``
+
+        Args:
+            contact: One contact to create or update.
+            contact_id: Xero's identifier of the contact to update.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``Contact`` as Xero saved it, with the values Xero sets (such as its ID).
+
+        Raises:
+            RequestValidationError: Nothing was sent: the contact does not match its schema
+                (a required field missing or a value of the wrong type; a ``float`` or ``str``
+                for a ``Decimal``, or more decimal places or digits than allowed; a naive
+                ``datetime``; a value outside its enumeration; text not of the form its pattern
+                gives, such as a GUID; text too long or too short; a number out of range);
+                ``max_retries`` not a whole number >= 0.
+            NotFoundError: No such contact in this organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.update(
+            contact,
+            contact_id=contact_id,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.contacts), None), "Contact")
 
 
 class AsyncContactsResourceWithRawResponse:
@@ -1081,7 +1287,7 @@ class AsyncContactsResourceWithRawResponse:
             response_type=ContactsResponse,
             decode=decode_contacts_response,
             encode=encode_request_contact,
-            check=_checks.CHECKS[Contact],
+            check=_checks.CHECKS["Contact"],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -1147,7 +1353,7 @@ class AsyncContactsResourceWithRawResponse:
             response_type=ContactsResponse,
             decode=decode_contacts_response,
             encode=encode_request_contacts,
-            check=_checks.CHECKS[Contact],
+            check=_checks.CHECKS["Contact"],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -1203,7 +1409,7 @@ class AsyncContactsResourceWithRawResponse:
             response_type=ContactsResponse,
             decode=decode_contacts_response,
             encode=encode_request_contact,
-            check=_checks.CHECKS[Contact],
+            check=_checks.CHECKS["Contact"],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -1269,7 +1475,114 @@ class AsyncContactsResourceWithRawResponse:
             response_type=ContactsResponse,
             decode=decode_contacts_response,
             encode=encode_request_contacts,
-            check=_checks.CHECKS[Contact],
+            check=_checks.CHECKS["Contact"],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def cis_settings(
+        self,
+        *,
+        contact_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[ContactCisSettingsResponse]:
+        """GET Contacts/{ContactID}/CISSettings: like ``contacts.cis_settings()``, with the raw answer.
+
+        Args:
+            contact_id: Xero's identifier of the contact.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``ContactCisSettingsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such cis setting in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="GET",
+            path="Contacts/"
+            + encode_path_segment("contact_id", encode_guid("contact_id", contact_id))
+            + "/CISSettings",
+            params=[],
+            body=None,
+            response_type=ContactCisSettingsResponse,
+            decode=decode_contact_cis_settings_response,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def update(
+        self,
+        contact: Contact,
+        *,
+        contact_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[ContactsResponse]:
+        """POST Contacts/{ContactID}: like ``contacts.update()``, with the raw answer.
+
+        Args:
+            contact: One contact to create or update.
+            contact_id: Xero's identifier of the contact to update.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``ContactsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: the contact does not match its schema
+                (a required field missing or a value of the wrong type; a ``float`` or ``str``
+                for a ``Decimal``, or more decimal places or digits than allowed; a naive
+                ``datetime``; a value outside its enumeration; text not of the form its pattern
+                gives, such as a GUID; text too long or too short; a number out of range);
+                ``max_retries`` not a whole number >= 0.
+            NotFoundError: No such contact in this organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="POST",
+            path="Contacts/"
+            + encode_path_segment("contact_id", encode_guid("contact_id", contact_id)),
+            params=[],
+            body=contact,
+            response_type=ContactsResponse,
+            decode=decode_contacts_response,
+            encode=encode_request_contact,
+            check=_checks.CHECKS["Contact"],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -1594,7 +1907,7 @@ class AsyncContactsResource:
         return await asend_batch(
             self.with_raw_response.create_many,
             "contacts",
-            _checks.CHECKS[Contact],
+            _checks.CHECKS["Contact"],
             contacts,
             summarize_errors=summarize_errors,
             tenant_id=tenant_id,
@@ -1712,7 +2025,7 @@ class AsyncContactsResource:
         return await asend_batch(
             self.with_raw_response.save_many,
             "contacts",
-            _checks.CHECKS[Contact],
+            _checks.CHECKS["Contact"],
             contacts,
             summarize_errors=summarize_errors,
             tenant_id=tenant_id,
@@ -1720,3 +2033,99 @@ class AsyncContactsResource:
             timeout=timeout,
             max_retries=max_retries,
         )
+
+    async def cis_settings(
+        self,
+        *,
+        contact_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> CisSetting:
+        """Get the Construction Industry Scheme (UK) setting of a contact: whether it is a CIS
+        subcontractor, and its deduction rate.
+
+        ``GET Contacts/{ContactID}/CISSettings``
+
+        Args:
+            contact_id: Xero's identifier of the contact.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``CisSetting`` found (never ``None``).
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such cis setting in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.cis_settings(
+            contact_id=contact_id, tenant_id=tenant_id, timeout=timeout, max_retries=max_retries
+        )
+        return require_payload(next(iter(raw.parsed.cis_settings), None), "CisSetting")
+
+    async def update(
+        self,
+        contact: Contact,
+        *,
+        contact_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Contact:
+        """Update the contact of the path with what the contact given sets (only the elements given
+        change).
+
+        ``POST Contacts/{ContactID}``
+
+        Args:
+            contact: One contact to create or update.
+            contact_id: Xero's identifier of the contact to update.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``Contact`` as Xero saved it, with the values Xero sets (such as its ID).
+
+        Raises:
+            RequestValidationError: Nothing was sent: the contact does not match its schema
+                (a required field missing or a value of the wrong type; a ``float`` or ``str``
+                for a ``Decimal``, or more decimal places or digits than allowed; a naive
+                ``datetime``; a value outside its enumeration; text not of the form its pattern
+                gives, such as a GUID; text too long or too short; a number out of range);
+                ``max_retries`` not a whole number >= 0.
+            NotFoundError: No such contact in this organisation.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.update(
+            contact,
+            contact_id=contact_id,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.contacts), None), "Contact")

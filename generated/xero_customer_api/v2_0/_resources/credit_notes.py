@@ -48,7 +48,7 @@ from .._codecs.requests.credit_notes_request import (
     encode_request_credit_notes,
 )
 from .._codecs.responses.credit_notes_response import decode_credit_notes_response
-from .._codecs.types import decode_credit_note
+from .._codecs.types.credit_note import decode_credit_note
 from ..models import (
     CreditNote,
     CreditNotesResponse,
@@ -284,7 +284,7 @@ class CreditNotesResourceWithRawResponse:
             response_type=CreditNotesResponse,
             decode=decode_credit_notes_response,
             encode=encode_request_credit_note,
-            check=_checks.CHECKS[CreditNote],
+            check=_checks.CHECKS["CreditNote"],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -364,7 +364,7 @@ class CreditNotesResourceWithRawResponse:
             response_type=CreditNotesResponse,
             decode=decode_credit_notes_response,
             encode=encode_request_credit_notes,
-            check=_checks.CHECKS[CreditNote],
+            check=_checks.CHECKS["CreditNote"],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -436,7 +436,7 @@ class CreditNotesResourceWithRawResponse:
             response_type=CreditNotesResponse,
             decode=decode_credit_notes_response,
             encode=encode_request_credit_note,
-            check=_checks.CHECKS[CreditNote],
+            check=_checks.CHECKS["CreditNote"],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -516,7 +516,7 @@ class CreditNotesResourceWithRawResponse:
             response_type=CreditNotesResponse,
             decode=decode_credit_notes_response,
             encode=encode_request_credit_notes,
-            check=_checks.CHECKS[CreditNote],
+            check=_checks.CHECKS["CreditNote"],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -527,6 +527,7 @@ class CreditNotesResourceWithRawResponse:
         self,
         *,
         credit_note_id: str | uuid.UUID,
+        unit_dp: Literal[2, 4] | None = None,
         status: Literal["DELETED", "VOIDED"] = "DELETED",
         tenant_id: str | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
@@ -537,6 +538,7 @@ class CreditNotesResourceWithRawResponse:
 
         Args:
             credit_note_id: Xero's identifier of the credit note.
+            unit_dp: 4 to read unit amounts with 4 decimal places (default 2).
             status: The status to save: DELETED or VOIDED (default DELETED).
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
@@ -572,7 +574,19 @@ class CreditNotesResourceWithRawResponse:
             method="POST",
             path="CreditNotes/"
             + encode_path_segment("credit_note_id", encode_guid("credit_note_id", credit_note_id)),
-            params=[],
+            params=[
+                (
+                    "unitdp",
+                    encode_int(
+                        "unit_dp",
+                        unit_dp,
+                        (
+                            2,
+                            4,
+                        ),
+                    ),
+                ),
+            ],
             body=CreditNote(
                 status=CreditNoteStatus(
                     check_choice(
@@ -588,7 +602,7 @@ class CreditNotesResourceWithRawResponse:
             response_type=CreditNotesResponse,
             decode=decode_credit_notes_response,
             encode=encode_request_credit_note,
-            check=_checks.CHECKS[CreditNote],
+            check=_checks.CHECKS["CreditNote"],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -914,7 +928,7 @@ class CreditNotesResource:
         return send_batch(
             self.with_raw_response.create_many,
             "credit_notes",
-            _checks.CHECKS[CreditNote],
+            _checks.CHECKS["CreditNote"],
             credit_notes,
             summarize_errors=summarize_errors,
             unit_dp=unit_dp,
@@ -1041,7 +1055,7 @@ class CreditNotesResource:
         return send_batch(
             self.with_raw_response.save_many,
             "credit_notes",
-            _checks.CHECKS[CreditNote],
+            _checks.CHECKS["CreditNote"],
             credit_notes,
             summarize_errors=summarize_errors,
             unit_dp=unit_dp,
@@ -1055,6 +1069,7 @@ class CreditNotesResource:
         self,
         *,
         credit_note_id: str | uuid.UUID,
+        unit_dp: Literal[2, 4] | None = None,
         status: Literal["DELETED", "VOIDED"] = "DELETED",
         tenant_id: str | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
@@ -1068,6 +1083,7 @@ class CreditNotesResource:
 
         Args:
             credit_note_id: Xero's identifier of the credit note.
+            unit_dp: 4 to read unit amounts with 4 decimal places (default 2).
             status: The status to save: DELETED or VOIDED (default DELETED).
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
@@ -1100,6 +1116,7 @@ class CreditNotesResource:
         """
         raw = self.with_raw_response.delete(
             credit_note_id=credit_note_id,
+            unit_dp=unit_dp,
             status=status,
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
@@ -1330,7 +1347,7 @@ class AsyncCreditNotesResourceWithRawResponse:
             response_type=CreditNotesResponse,
             decode=decode_credit_notes_response,
             encode=encode_request_credit_note,
-            check=_checks.CHECKS[CreditNote],
+            check=_checks.CHECKS["CreditNote"],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -1410,7 +1427,7 @@ class AsyncCreditNotesResourceWithRawResponse:
             response_type=CreditNotesResponse,
             decode=decode_credit_notes_response,
             encode=encode_request_credit_notes,
-            check=_checks.CHECKS[CreditNote],
+            check=_checks.CHECKS["CreditNote"],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -1482,7 +1499,7 @@ class AsyncCreditNotesResourceWithRawResponse:
             response_type=CreditNotesResponse,
             decode=decode_credit_notes_response,
             encode=encode_request_credit_note,
-            check=_checks.CHECKS[CreditNote],
+            check=_checks.CHECKS["CreditNote"],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -1562,7 +1579,7 @@ class AsyncCreditNotesResourceWithRawResponse:
             response_type=CreditNotesResponse,
             decode=decode_credit_notes_response,
             encode=encode_request_credit_notes,
-            check=_checks.CHECKS[CreditNote],
+            check=_checks.CHECKS["CreditNote"],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -1573,6 +1590,7 @@ class AsyncCreditNotesResourceWithRawResponse:
         self,
         *,
         credit_note_id: str | uuid.UUID,
+        unit_dp: Literal[2, 4] | None = None,
         status: Literal["DELETED", "VOIDED"] = "DELETED",
         tenant_id: str | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
@@ -1583,6 +1601,7 @@ class AsyncCreditNotesResourceWithRawResponse:
 
         Args:
             credit_note_id: Xero's identifier of the credit note.
+            unit_dp: 4 to read unit amounts with 4 decimal places (default 2).
             status: The status to save: DELETED or VOIDED (default DELETED).
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
@@ -1618,7 +1637,19 @@ class AsyncCreditNotesResourceWithRawResponse:
             method="POST",
             path="CreditNotes/"
             + encode_path_segment("credit_note_id", encode_guid("credit_note_id", credit_note_id)),
-            params=[],
+            params=[
+                (
+                    "unitdp",
+                    encode_int(
+                        "unit_dp",
+                        unit_dp,
+                        (
+                            2,
+                            4,
+                        ),
+                    ),
+                ),
+            ],
             body=CreditNote(
                 status=CreditNoteStatus(
                     check_choice(
@@ -1634,7 +1665,7 @@ class AsyncCreditNotesResourceWithRawResponse:
             response_type=CreditNotesResponse,
             decode=decode_credit_notes_response,
             encode=encode_request_credit_note,
-            check=_checks.CHECKS[CreditNote],
+            check=_checks.CHECKS["CreditNote"],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -1961,7 +1992,7 @@ class AsyncCreditNotesResource:
         return await asend_batch(
             self.with_raw_response.create_many,
             "credit_notes",
-            _checks.CHECKS[CreditNote],
+            _checks.CHECKS["CreditNote"],
             credit_notes,
             summarize_errors=summarize_errors,
             unit_dp=unit_dp,
@@ -2088,7 +2119,7 @@ class AsyncCreditNotesResource:
         return await asend_batch(
             self.with_raw_response.save_many,
             "credit_notes",
-            _checks.CHECKS[CreditNote],
+            _checks.CHECKS["CreditNote"],
             credit_notes,
             summarize_errors=summarize_errors,
             unit_dp=unit_dp,
@@ -2102,6 +2133,7 @@ class AsyncCreditNotesResource:
         self,
         *,
         credit_note_id: str | uuid.UUID,
+        unit_dp: Literal[2, 4] | None = None,
         status: Literal["DELETED", "VOIDED"] = "DELETED",
         tenant_id: str | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
@@ -2115,6 +2147,7 @@ class AsyncCreditNotesResource:
 
         Args:
             credit_note_id: Xero's identifier of the credit note.
+            unit_dp: 4 to read unit amounts with 4 decimal places (default 2).
             status: The status to save: DELETED or VOIDED (default DELETED).
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
@@ -2147,6 +2180,7 @@ class AsyncCreditNotesResource:
         """
         raw = await self.with_raw_response.delete(
             credit_note_id=credit_note_id,
+            unit_dp=unit_dp,
             status=status,
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,

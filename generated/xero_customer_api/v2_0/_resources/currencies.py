@@ -33,7 +33,7 @@ from ..._runtime._stream import aiter_items, iter_items
 from .. import _checks
 from .._codecs.requests.currencies_request import encode_request_currency
 from .._codecs.responses.currencies_response import decode_currencies_response
-from .._codecs.types import decode_currency
+from .._codecs.types.currency import decode_currency
 from ..models import (
     CurrenciesResponse,
     Currency,
@@ -152,7 +152,7 @@ class CurrenciesResourceWithRawResponse:
             response_type=CurrenciesResponse,
             decode=decode_currencies_response,
             encode=encode_request_currency,
-            check=_checks.CHECKS[Currency],
+            check=_checks.CHECKS["Currency"],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -417,7 +417,7 @@ class AsyncCurrenciesResourceWithRawResponse:
             response_type=CurrenciesResponse,
             decode=decode_currencies_response,
             encode=encode_request_currency,
-            check=_checks.CHECKS[Currency],
+            check=_checks.CHECKS["Currency"],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,

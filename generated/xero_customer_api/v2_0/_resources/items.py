@@ -44,7 +44,7 @@ from ..._runtime._stream import aiter_items, iter_items
 from .. import _checks
 from .._codecs.requests.items_request import encode_request_item, encode_request_items
 from .._codecs.responses.items_response import decode_items_response
-from .._codecs.types import decode_item
+from .._codecs.types.item import decode_item
 from ..models import (
     Item,
     ItemsResponse,
@@ -268,7 +268,7 @@ class ItemsResourceWithRawResponse:
             response_type=ItemsResponse,
             decode=decode_items_response,
             encode=encode_request_item,
-            check=_checks.CHECKS[Item],
+            check=_checks.CHECKS["Item"],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -345,7 +345,7 @@ class ItemsResourceWithRawResponse:
             response_type=ItemsResponse,
             decode=decode_items_response,
             encode=encode_request_items,
-            check=_checks.CHECKS[Item],
+            check=_checks.CHECKS["Item"],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -415,7 +415,7 @@ class ItemsResourceWithRawResponse:
             response_type=ItemsResponse,
             decode=decode_items_response,
             encode=encode_request_item,
-            check=_checks.CHECKS[Item],
+            check=_checks.CHECKS["Item"],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -492,7 +492,7 @@ class ItemsResourceWithRawResponse:
             response_type=ItemsResponse,
             decode=decode_items_response,
             encode=encode_request_items,
-            check=_checks.CHECKS[Item],
+            check=_checks.CHECKS["Item"],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -565,9 +565,54 @@ class ItemsResourceWithRawResponse:
             response_type=ItemsResponse,
             decode=decode_items_response,
             encode=encode_request_item,
-            check=_checks.CHECKS[Item],
+            check=_checks.CHECKS["Item"],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def delete(
+        self,
+        *,
+        item_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[None]:
+        """DELETE Items/{ItemID}: like ``items.delete()``, with the raw answer.
+
+        Args:
+            item_id: Xero's identifier of the item to delete.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status (204 No Content), headers and body as received; ``.parsed``
+            is None.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such item in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="DELETE",
+            path="Items/" + encode_path_segment("item_id", encode_guid("item_id", item_id)),
+            params=[],
+            body=None,
+            response_type=type(None),
+            read=self._client._read_no_content,
+            tenant_id=tenant_id,
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -864,7 +909,7 @@ class ItemsResource:
         return send_batch(
             self.with_raw_response.create_many,
             "items",
-            _checks.CHECKS[Item],
+            _checks.CHECKS["Item"],
             items,
             summarize_errors=summarize_errors,
             unit_dp=unit_dp,
@@ -985,7 +1030,7 @@ class ItemsResource:
         return send_batch(
             self.with_raw_response.save_many,
             "items",
-            _checks.CHECKS[Item],
+            _checks.CHECKS["Item"],
             items,
             summarize_errors=summarize_errors,
             unit_dp=unit_dp,
@@ -1052,6 +1097,45 @@ class ItemsResource:
             max_retries=max_retries,
         )
         return require_payload(next(iter(raw.parsed.items), None), "Item")
+
+    def delete(
+        self,
+        *,
+        item_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> None:
+        """Delete an item for good (Xero answers 204 No Content). An item used on a transaction
+        cannot be deleted; archive it with update() (IsSold and IsPurchased false) instead.
+
+        ``DELETE Items/{ItemID}``
+
+        Args:
+            item_id: Xero's identifier of the item to delete.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            None: Xero answers 204 No Content once the item is removed.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such item in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        self.with_raw_response.delete(
+            item_id=item_id, tenant_id=tenant_id, timeout=timeout, max_retries=max_retries
+        )
 
 
 class AsyncItemsResourceWithRawResponse:
@@ -1264,7 +1348,7 @@ class AsyncItemsResourceWithRawResponse:
             response_type=ItemsResponse,
             decode=decode_items_response,
             encode=encode_request_item,
-            check=_checks.CHECKS[Item],
+            check=_checks.CHECKS["Item"],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -1341,7 +1425,7 @@ class AsyncItemsResourceWithRawResponse:
             response_type=ItemsResponse,
             decode=decode_items_response,
             encode=encode_request_items,
-            check=_checks.CHECKS[Item],
+            check=_checks.CHECKS["Item"],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -1411,7 +1495,7 @@ class AsyncItemsResourceWithRawResponse:
             response_type=ItemsResponse,
             decode=decode_items_response,
             encode=encode_request_item,
-            check=_checks.CHECKS[Item],
+            check=_checks.CHECKS["Item"],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -1488,7 +1572,7 @@ class AsyncItemsResourceWithRawResponse:
             response_type=ItemsResponse,
             decode=decode_items_response,
             encode=encode_request_items,
-            check=_checks.CHECKS[Item],
+            check=_checks.CHECKS["Item"],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -1561,9 +1645,54 @@ class AsyncItemsResourceWithRawResponse:
             response_type=ItemsResponse,
             decode=decode_items_response,
             encode=encode_request_item,
-            check=_checks.CHECKS[Item],
+            check=_checks.CHECKS["Item"],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def delete(
+        self,
+        *,
+        item_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[None]:
+        """DELETE Items/{ItemID}: like ``items.delete()``, with the raw answer.
+
+        Args:
+            item_id: Xero's identifier of the item to delete.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status (204 No Content), headers and body as received; ``.parsed``
+            is None.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such item in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="DELETE",
+            path="Items/" + encode_path_segment("item_id", encode_guid("item_id", item_id)),
+            params=[],
+            body=None,
+            response_type=type(None),
+            read=self._client._read_no_content,
+            tenant_id=tenant_id,
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -1860,7 +1989,7 @@ class AsyncItemsResource:
         return await asend_batch(
             self.with_raw_response.create_many,
             "items",
-            _checks.CHECKS[Item],
+            _checks.CHECKS["Item"],
             items,
             summarize_errors=summarize_errors,
             unit_dp=unit_dp,
@@ -1981,7 +2110,7 @@ class AsyncItemsResource:
         return await asend_batch(
             self.with_raw_response.save_many,
             "items",
-            _checks.CHECKS[Item],
+            _checks.CHECKS["Item"],
             items,
             summarize_errors=summarize_errors,
             unit_dp=unit_dp,
@@ -2048,3 +2177,42 @@ class AsyncItemsResource:
             max_retries=max_retries,
         )
         return require_payload(next(iter(raw.parsed.items), None), "Item")
+
+    async def delete(
+        self,
+        *,
+        item_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> None:
+        """Delete an item for good (Xero answers 204 No Content). An item used on a transaction
+        cannot be deleted; archive it with update() (IsSold and IsPurchased false) instead.
+
+        ``DELETE Items/{ItemID}``
+
+        Args:
+            item_id: Xero's identifier of the item to delete.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            None: Xero answers 204 No Content once the item is removed.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such item in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        await self.with_raw_response.delete(
+            item_id=item_id, tenant_id=tenant_id, timeout=timeout, max_retries=max_retries
+        )

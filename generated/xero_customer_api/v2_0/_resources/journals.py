@@ -18,6 +18,7 @@ from __future__ import annotations
 import builtins
 import datetime
 import uuid
+from collections.abc import AsyncIterator, Iterator
 
 from ..._runtime import (
     NOT_GIVEN,
@@ -28,6 +29,7 @@ from ..._runtime import (
     TimeoutTypes,
 )
 from ..._runtime._base_client import require_payload
+from ..._runtime._paging import aiter_offsets, iter_offsets
 from ..._runtime._query import (
     check_one_of,
     encode_bool,
@@ -35,9 +37,9 @@ from ..._runtime._query import (
     encode_guid,
     encode_int,
     encode_path_segment,
-    encode_string,
 )
 from .._codecs.responses.journals_response import decode_journals_response
+from .._codecs.types.journal import decode_journal
 from ..models import (
     Journal,
     JournalsResponse,
@@ -71,7 +73,7 @@ class JournalsResourceWithRawResponse:
 
         Args:
             offset: Only journals whose JournalNumber is greater than this: the last JournalNumber
-                of the previous call. Leave it out to start from the first journal.
+                of the previous call. Leave it out (or give 0) to start from the first journal.
             payments_only: True: only the cash-basis journals (those of payments).
             modified_since: Only journals created since this moment (a timezone-aware datetime, or a date
                 meaning midnight UTC; accurate to the second). Sent as the If-Modified-Since
@@ -100,7 +102,7 @@ class JournalsResourceWithRawResponse:
             method="GET",
             path="Journals",
             params=[
-                ("offset", encode_int("offset", offset)),
+                ("offset", encode_int("offset", offset, minimum=0)),
                 ("paymentsOnly", encode_bool("payments_only", payments_only)),
             ],
             headers=[
@@ -118,7 +120,7 @@ class JournalsResourceWithRawResponse:
         self,
         *,
         journal_id: str | uuid.UUID | None = None,
-        journal_number: str | None = None,
+        journal_number: int | None = None,
         tenant_id: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
@@ -127,7 +129,7 @@ class JournalsResourceWithRawResponse:
 
         Args:
             journal_id: Xero's identifier of the journal.
-            journal_number: The journal's JournalNumber as text of digits, e.g. "42".
+            journal_number: The journal's JournalNumber, e.g. 42.
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
             max_retries: Retries for this call where safe; the client's by default.
@@ -161,7 +163,7 @@ class JournalsResourceWithRawResponse:
             + encode_path_segment(
                 "journal_id or journal_number",
                 encode_guid("journal_id", journal_id)
-                or encode_string("journal_number", journal_number),
+                or encode_int("journal_number", journal_number),
             ),
             params=[],
             body=None,
@@ -199,7 +201,7 @@ class JournalsResource:
 
         Args:
             offset: Only journals whose JournalNumber is greater than this: the last JournalNumber
-                of the previous call. Leave it out to start from the first journal.
+                of the previous call. Leave it out (or give 0) to start from the first journal.
             payments_only: True: only the cash-basis journals (those of payments).
             modified_since: Only journals created since this moment (a timezone-aware datetime, or a date
                 meaning midnight UTC; accurate to the second). Sent as the If-Modified-Since
@@ -234,11 +236,73 @@ class JournalsResource:
         )
         return raw.parsed.journals
 
+    def iter(
+        self,
+        *,
+        offset: int | None = None,
+        payments_only: bool | None = None,
+        modified_since: datetime.datetime | datetime.date | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+    ) -> Iterator[Journal]:
+        """Like ``list()``, but yields one ``Journal`` at a time.
+
+        Walks the list by offset from offset (0 by default: from the start): each call asks for
+        the records after the offset, and the next offset is the journal_number of the last
+        record received, until a call returns fewer than 100; each call is parsed while it
+        streams in, so memory stays flat however many records there are. Errors on any call
+        raise (never a silently shorter list); a call is not retried once it has started. ``GET
+        Journals``
+
+        A number ``timeout`` bounds the time spent waiting for and reading the answer (the
+        time you spend between items does not count); the client's ``max_item_bytes`` bounds
+        what is held at once: one item and anything before it that is not an item.
+
+        Args:
+            offset: Only journals whose JournalNumber is greater than this: the last JournalNumber
+                of the previous call. Leave it out (or give 0) to start from the first journal.
+            payments_only: True: only the cash-basis journals (those of payments).
+            modified_since: Only journals created since this moment (a timezone-aware datetime, or a date
+                meaning midnight UTC; accurate to the second). Sent as the If-Modified-Since
+                header: a filter, so the answer may be an empty list.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+
+        Returns:
+            An iterator yielding one ``Journal`` per journal that matches the filters.
+
+        Raises:
+            XeroAPIError: Xero answered with an error (before or while streaming).
+            XeroResponseError: The answer is malformed, truncated or unsafe.
+            XeroConnectionError: The connection failed, dropped or timed out.
+        """
+        return iter_offsets(
+            self._client,
+            path="Journals",
+            params=[
+                ("offset", encode_int("offset", offset, minimum=0)),
+                ("paymentsOnly", encode_bool("payments_only", payments_only)),
+            ],
+            offset_param="offset",
+            first_offset=offset,
+            page_size=100,
+            next_of=lambda item: item.journal_number,
+            wrapper="Journals",
+            item="Journal",
+            decode=decode_journal,
+            headers=[
+                ("If-Modified-Since", encode_datetime("modified_since", modified_since)),
+            ],
+            tenant_id=tenant_id,
+            timeout=timeout,
+            envelope=decode_journals_response,
+        )
+
     def get(
         self,
         *,
         journal_id: str | uuid.UUID | None = None,
-        journal_number: str | None = None,
+        journal_number: int | None = None,
         tenant_id: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
@@ -250,7 +314,7 @@ class JournalsResource:
 
         Args:
             journal_id: Xero's identifier of the journal.
-            journal_number: The journal's JournalNumber as text of digits, e.g. "42".
+            journal_number: The journal's JournalNumber, e.g. 42.
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
             max_retries: Retries for this call where safe; the client's by default.
@@ -301,7 +365,7 @@ class AsyncJournalsResourceWithRawResponse:
 
         Args:
             offset: Only journals whose JournalNumber is greater than this: the last JournalNumber
-                of the previous call. Leave it out to start from the first journal.
+                of the previous call. Leave it out (or give 0) to start from the first journal.
             payments_only: True: only the cash-basis journals (those of payments).
             modified_since: Only journals created since this moment (a timezone-aware datetime, or a date
                 meaning midnight UTC; accurate to the second). Sent as the If-Modified-Since
@@ -330,7 +394,7 @@ class AsyncJournalsResourceWithRawResponse:
             method="GET",
             path="Journals",
             params=[
-                ("offset", encode_int("offset", offset)),
+                ("offset", encode_int("offset", offset, minimum=0)),
                 ("paymentsOnly", encode_bool("payments_only", payments_only)),
             ],
             headers=[
@@ -348,7 +412,7 @@ class AsyncJournalsResourceWithRawResponse:
         self,
         *,
         journal_id: str | uuid.UUID | None = None,
-        journal_number: str | None = None,
+        journal_number: int | None = None,
         tenant_id: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
@@ -357,7 +421,7 @@ class AsyncJournalsResourceWithRawResponse:
 
         Args:
             journal_id: Xero's identifier of the journal.
-            journal_number: The journal's JournalNumber as text of digits, e.g. "42".
+            journal_number: The journal's JournalNumber, e.g. 42.
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
             max_retries: Retries for this call where safe; the client's by default.
@@ -391,7 +455,7 @@ class AsyncJournalsResourceWithRawResponse:
             + encode_path_segment(
                 "journal_id or journal_number",
                 encode_guid("journal_id", journal_id)
-                or encode_string("journal_number", journal_number),
+                or encode_int("journal_number", journal_number),
             ),
             params=[],
             body=None,
@@ -429,7 +493,7 @@ class AsyncJournalsResource:
 
         Args:
             offset: Only journals whose JournalNumber is greater than this: the last JournalNumber
-                of the previous call. Leave it out to start from the first journal.
+                of the previous call. Leave it out (or give 0) to start from the first journal.
             payments_only: True: only the cash-basis journals (those of payments).
             modified_since: Only journals created since this moment (a timezone-aware datetime, or a date
                 meaning midnight UTC; accurate to the second). Sent as the If-Modified-Since
@@ -464,11 +528,73 @@ class AsyncJournalsResource:
         )
         return raw.parsed.journals
 
+    def iter(
+        self,
+        *,
+        offset: int | None = None,
+        payments_only: bool | None = None,
+        modified_since: datetime.datetime | datetime.date | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+    ) -> AsyncIterator[Journal]:
+        """Like ``list()``, but an async generator yielding one ``Journal`` at a time.
+
+        Walks the list by offset from offset (0 by default: from the start): each call asks for
+        the records after the offset, and the next offset is the journal_number of the last
+        record received, until a call returns fewer than 100; each call is parsed while it
+        streams in, so memory stays flat however many records there are. Errors on any call
+        raise (never a silently shorter list); a call is not retried once it has started. ``GET
+        Journals``
+
+        A number ``timeout`` bounds the time spent waiting for and reading the answer (the
+        time you spend between items does not count); the client's ``max_item_bytes`` bounds
+        what is held at once: one item and anything before it that is not an item.
+
+        Args:
+            offset: Only journals whose JournalNumber is greater than this: the last JournalNumber
+                of the previous call. Leave it out (or give 0) to start from the first journal.
+            payments_only: True: only the cash-basis journals (those of payments).
+            modified_since: Only journals created since this moment (a timezone-aware datetime, or a date
+                meaning midnight UTC; accurate to the second). Sent as the If-Modified-Since
+                header: a filter, so the answer may be an empty list.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+
+        Returns:
+            An async iterator yielding one ``Journal`` per journal that matches the filters.
+
+        Raises:
+            XeroAPIError: Xero answered with an error (before or while streaming).
+            XeroResponseError: The answer is malformed, truncated or unsafe.
+            XeroConnectionError: The connection failed, dropped or timed out.
+        """
+        return aiter_offsets(
+            self._client,
+            path="Journals",
+            params=[
+                ("offset", encode_int("offset", offset, minimum=0)),
+                ("paymentsOnly", encode_bool("payments_only", payments_only)),
+            ],
+            offset_param="offset",
+            first_offset=offset,
+            page_size=100,
+            next_of=lambda item: item.journal_number,
+            wrapper="Journals",
+            item="Journal",
+            decode=decode_journal,
+            headers=[
+                ("If-Modified-Since", encode_datetime("modified_since", modified_since)),
+            ],
+            tenant_id=tenant_id,
+            timeout=timeout,
+            envelope=decode_journals_response,
+        )
+
     async def get(
         self,
         *,
         journal_id: str | uuid.UUID | None = None,
-        journal_number: str | None = None,
+        journal_number: int | None = None,
         tenant_id: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
@@ -480,7 +606,7 @@ class AsyncJournalsResource:
 
         Args:
             journal_id: Xero's identifier of the journal.
-            journal_number: The journal's JournalNumber as text of digits, e.g. "42".
+            journal_number: The journal's JournalNumber, e.g. 42.
             tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
             timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
             max_retries: Retries for this call where safe; the client's by default.

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import builtins
 import uuid
+from collections.abc import AsyncIterator, Iterator
 from typing import Literal
 
 from ..._runtime import (
@@ -28,6 +29,7 @@ from ..._runtime import (
     TimeoutTypes,
 )
 from ..._runtime._base_client import require_payload
+from ..._runtime._paging import aiter_pages, iter_pages
 from ..._runtime._query import (
     check_choice,
     encode_guid,
@@ -37,6 +39,7 @@ from ..._runtime._query import (
 from .. import _checks
 from .._codecs.requests.linked_transactions_request import encode_request_linked_transaction
 from .._codecs.responses.linked_transactions_response import decode_linked_transactions_response
+from .._codecs.types.linked_transaction import decode_linked_transaction
 from ..models import (
     LinkedTransaction,
     LinkedTransactionsResponse,
@@ -236,7 +239,7 @@ class LinkedTransactionsResourceWithRawResponse:
             response_type=LinkedTransactionsResponse,
             decode=decode_linked_transactions_response,
             encode=encode_request_linked_transaction,
-            check=_checks.CHECKS[LinkedTransaction],
+            check=_checks.CHECKS["LinkedTransaction"],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -297,9 +300,57 @@ class LinkedTransactionsResourceWithRawResponse:
             response_type=LinkedTransactionsResponse,
             decode=decode_linked_transactions_response,
             encode=encode_request_linked_transaction,
-            check=_checks.CHECKS[LinkedTransaction],
+            check=_checks.CHECKS["LinkedTransaction"],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def delete(
+        self,
+        *,
+        linked_transaction_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[None]:
+        """DELETE LinkedTransactions/{LinkedTransactionID}: like ``linked_transactions.delete()``, with the raw answer.
+
+        Args:
+            linked_transaction_id: Xero's identifier of the linked transaction to delete.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status (204 No Content), headers and body as received; ``.parsed``
+            is None.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such linked transaction in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="DELETE",
+            path="LinkedTransactions/"
+            + encode_path_segment(
+                "linked_transaction_id", encode_guid("linked_transaction_id", linked_transaction_id)
+            ),
+            params=[],
+            body=None,
+            response_type=type(None),
+            read=self._client._read_no_content,
+            tenant_id=tenant_id,
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -371,6 +422,96 @@ class LinkedTransactionsResource:
             max_retries=max_retries,
         )
         return raw.parsed.linked_transactions
+
+    def iter(
+        self,
+        *,
+        page: int | None = None,
+        linked_transaction_id: str | uuid.UUID | None = None,
+        source_transaction_id: str | uuid.UUID | None = None,
+        contact_id: str | uuid.UUID | None = None,
+        status: Literal["APPROVED", "DRAFT", "ONDRAFT", "BILLED", "VOIDED"] | None = None,
+        target_transaction_id: str | uuid.UUID | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+    ) -> Iterator[LinkedTransaction]:
+        """Like ``list()``, but yields one ``LinkedTransaction`` at a time.
+
+        Walks the pages from page (1 by default), 100 records a page (Xero's fixed size), until
+        a page comes back shorter; each page is parsed while it streams in, so memory stays flat
+        however many records there are. Errors on any page raise (never a silently shorter
+        list); a page is not retried once it has started. ``GET LinkedTransactions``
+
+        A number ``timeout`` bounds the time spent waiting for and reading the answer (the
+        time you spend between items does not count); the client's ``max_item_bytes`` bounds
+        what is held at once: one item and anything before it that is not an item.
+
+        Args:
+            page: Page number (from 1): up to 100 linked transactions each.
+            linked_transaction_id: Only the linked transaction with this id.
+            source_transaction_id: Only those made from this bill (ACCPAY invoice) or SPEND bank transaction.
+            contact_id: Only those to be charged to this customer (with status: in that status too).
+            status: Only those in this status (Xero reads it together with contact_id).
+            target_transaction_id: Only those charged on this sales invoice (ACCREC).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+
+        Returns:
+            An iterator yielding one ``LinkedTransaction`` per linked transaction that matches
+            the filters.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``linked_transaction_id``,
+                ``source_transaction_id``, ``contact_id`` or ``target_transaction_id`` not a
+                GUID; ``status`` not one of its values.
+            XeroAPIError: Xero answered with an error (before or while streaming).
+            XeroResponseError: The answer is malformed, truncated or unsafe.
+            XeroConnectionError: The connection failed, dropped or timed out.
+        """
+        return iter_pages(
+            self._client,
+            path="LinkedTransactions",
+            params=[
+                ("page", encode_int("page", page)),
+                (
+                    "LinkedTransactionID",
+                    encode_guid("linked_transaction_id", linked_transaction_id),
+                ),
+                (
+                    "SourceTransactionID",
+                    encode_guid("source_transaction_id", source_transaction_id),
+                ),
+                ("ContactID", encode_guid("contact_id", contact_id)),
+                (
+                    "Status",
+                    check_choice(
+                        "status",
+                        status,
+                        (
+                            "APPROVED",
+                            "DRAFT",
+                            "ONDRAFT",
+                            "BILLED",
+                            "VOIDED",
+                        ),
+                    ),
+                ),
+                (
+                    "TargetTransactionID",
+                    encode_guid("target_transaction_id", target_transaction_id),
+                ),
+            ],
+            page_param="page",
+            first_page=page,
+            page_size=None,
+            default_size=100,
+            wrapper="LinkedTransactions",
+            item="LinkedTransaction",
+            decode=decode_linked_transaction,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            envelope=decode_linked_transactions_response,
+        )
 
     def get(
         self,
@@ -527,6 +668,48 @@ class LinkedTransactionsResource:
         )
         return require_payload(
             next(iter(raw.parsed.linked_transactions), None), "LinkedTransaction"
+        )
+
+    def delete(
+        self,
+        *,
+        linked_transaction_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> None:
+        """Delete a linked transaction that is not yet billed (Xero answers 204 No Content); the
+        source line stays, no longer billable.
+
+        ``DELETE LinkedTransactions/{LinkedTransactionID}``
+
+        Args:
+            linked_transaction_id: Xero's identifier of the linked transaction to delete.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            None: Xero answers 204 No Content once the linked transaction is removed.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such linked transaction in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        self.with_raw_response.delete(
+            linked_transaction_id=linked_transaction_id,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -716,7 +899,7 @@ class AsyncLinkedTransactionsResourceWithRawResponse:
             response_type=LinkedTransactionsResponse,
             decode=decode_linked_transactions_response,
             encode=encode_request_linked_transaction,
-            check=_checks.CHECKS[LinkedTransaction],
+            check=_checks.CHECKS["LinkedTransaction"],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -777,9 +960,57 @@ class AsyncLinkedTransactionsResourceWithRawResponse:
             response_type=LinkedTransactionsResponse,
             decode=decode_linked_transactions_response,
             encode=encode_request_linked_transaction,
-            check=_checks.CHECKS[LinkedTransaction],
+            check=_checks.CHECKS["LinkedTransaction"],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def delete(
+        self,
+        *,
+        linked_transaction_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[None]:
+        """DELETE LinkedTransactions/{LinkedTransactionID}: like ``linked_transactions.delete()``, with the raw answer.
+
+        Args:
+            linked_transaction_id: Xero's identifier of the linked transaction to delete.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status (204 No Content), headers and body as received; ``.parsed``
+            is None.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such linked transaction in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="DELETE",
+            path="LinkedTransactions/"
+            + encode_path_segment(
+                "linked_transaction_id", encode_guid("linked_transaction_id", linked_transaction_id)
+            ),
+            params=[],
+            body=None,
+            response_type=type(None),
+            read=self._client._read_no_content,
+            tenant_id=tenant_id,
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -851,6 +1082,96 @@ class AsyncLinkedTransactionsResource:
             max_retries=max_retries,
         )
         return raw.parsed.linked_transactions
+
+    def iter(
+        self,
+        *,
+        page: int | None = None,
+        linked_transaction_id: str | uuid.UUID | None = None,
+        source_transaction_id: str | uuid.UUID | None = None,
+        contact_id: str | uuid.UUID | None = None,
+        status: Literal["APPROVED", "DRAFT", "ONDRAFT", "BILLED", "VOIDED"] | None = None,
+        target_transaction_id: str | uuid.UUID | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+    ) -> AsyncIterator[LinkedTransaction]:
+        """Like ``list()``, but an async generator yielding one ``LinkedTransaction`` at a time.
+
+        Walks the pages from page (1 by default), 100 records a page (Xero's fixed size), until
+        a page comes back shorter; each page is parsed while it streams in, so memory stays flat
+        however many records there are. Errors on any page raise (never a silently shorter
+        list); a page is not retried once it has started. ``GET LinkedTransactions``
+
+        A number ``timeout`` bounds the time spent waiting for and reading the answer (the
+        time you spend between items does not count); the client's ``max_item_bytes`` bounds
+        what is held at once: one item and anything before it that is not an item.
+
+        Args:
+            page: Page number (from 1): up to 100 linked transactions each.
+            linked_transaction_id: Only the linked transaction with this id.
+            source_transaction_id: Only those made from this bill (ACCPAY invoice) or SPEND bank transaction.
+            contact_id: Only those to be charged to this customer (with status: in that status too).
+            status: Only those in this status (Xero reads it together with contact_id).
+            target_transaction_id: Only those charged on this sales invoice (ACCREC).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+
+        Returns:
+            An async iterator yielding one ``LinkedTransaction`` per linked transaction that
+            matches the filters.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``linked_transaction_id``,
+                ``source_transaction_id``, ``contact_id`` or ``target_transaction_id`` not a
+                GUID; ``status`` not one of its values.
+            XeroAPIError: Xero answered with an error (before or while streaming).
+            XeroResponseError: The answer is malformed, truncated or unsafe.
+            XeroConnectionError: The connection failed, dropped or timed out.
+        """
+        return aiter_pages(
+            self._client,
+            path="LinkedTransactions",
+            params=[
+                ("page", encode_int("page", page)),
+                (
+                    "LinkedTransactionID",
+                    encode_guid("linked_transaction_id", linked_transaction_id),
+                ),
+                (
+                    "SourceTransactionID",
+                    encode_guid("source_transaction_id", source_transaction_id),
+                ),
+                ("ContactID", encode_guid("contact_id", contact_id)),
+                (
+                    "Status",
+                    check_choice(
+                        "status",
+                        status,
+                        (
+                            "APPROVED",
+                            "DRAFT",
+                            "ONDRAFT",
+                            "BILLED",
+                            "VOIDED",
+                        ),
+                    ),
+                ),
+                (
+                    "TargetTransactionID",
+                    encode_guid("target_transaction_id", target_transaction_id),
+                ),
+            ],
+            page_param="page",
+            first_page=page,
+            page_size=None,
+            default_size=100,
+            wrapper="LinkedTransactions",
+            item="LinkedTransaction",
+            decode=decode_linked_transaction,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            envelope=decode_linked_transactions_response,
+        )
 
     async def get(
         self,
@@ -1007,4 +1328,46 @@ class AsyncLinkedTransactionsResource:
         )
         return require_payload(
             next(iter(raw.parsed.linked_transactions), None), "LinkedTransaction"
+        )
+
+    async def delete(
+        self,
+        *,
+        linked_transaction_id: str | uuid.UUID,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> None:
+        """Delete a linked transaction that is not yet billed (Xero answers 204 No Content); the
+        source line stays, no longer billable.
+
+        ``DELETE LinkedTransactions/{LinkedTransactionID}``
+
+        Args:
+            linked_transaction_id: Xero's identifier of the linked transaction to delete.
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            None: Xero answers 204 No Content once the linked transaction is removed.
+
+        Raises:
+            RequestValidationError: Nothing was sent: ``max_retries`` not a whole number >=
+                0.
+            NotFoundError: No such linked transaction in this organisation.
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        await self.with_raw_response.delete(
+            linked_transaction_id=linked_transaction_id,
+            tenant_id=tenant_id,
+            timeout=timeout,
+            max_retries=max_retries,
         )

@@ -40,7 +40,7 @@ from ..._runtime._query import (
     encode_string_list,
 )
 from .._codecs.responses.overpayments_response import decode_overpayments_response
-from .._codecs.types import decode_overpayment
+from .._codecs.types.overpayment import decode_overpayment
 from ..models import (
     Overpayment,
     OverpaymentsResponse,

@@ -34,7 +34,7 @@ from .._codecs.requests.payment_services_request import (
     encode_request_payment_services,
 )
 from .._codecs.responses.payment_services_response import decode_payment_services_response
-from .._codecs.types import decode_payment_service
+from .._codecs.types.payment_service import decode_payment_service
 from ..models import (
     PaymentService,
     PaymentServicesResponse,
@@ -143,7 +143,7 @@ class PaymentServicesResourceWithRawResponse:
             response_type=PaymentServicesResponse,
             decode=decode_payment_services_response,
             encode=encode_request_payment_service,
-            check=_checks.CHECKS[PaymentService],
+            check=_checks.CHECKS["PaymentService"],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -200,7 +200,7 @@ class PaymentServicesResourceWithRawResponse:
             response_type=PaymentServicesResponse,
             decode=decode_payment_services_response,
             encode=encode_request_payment_services,
-            check=_checks.CHECKS[PaymentService],
+            check=_checks.CHECKS["PaymentService"],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -391,7 +391,7 @@ class PaymentServicesResource:
         return send_batch(
             self.with_raw_response.create_many,
             "payment_services",
-            _checks.CHECKS[PaymentService],
+            _checks.CHECKS["PaymentService"],
             payment_services,
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
@@ -495,7 +495,7 @@ class AsyncPaymentServicesResourceWithRawResponse:
             response_type=PaymentServicesResponse,
             decode=decode_payment_services_response,
             encode=encode_request_payment_service,
-            check=_checks.CHECKS[PaymentService],
+            check=_checks.CHECKS["PaymentService"],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -552,7 +552,7 @@ class AsyncPaymentServicesResourceWithRawResponse:
             response_type=PaymentServicesResponse,
             decode=decode_payment_services_response,
             encode=encode_request_payment_services,
-            check=_checks.CHECKS[PaymentService],
+            check=_checks.CHECKS["PaymentService"],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -744,7 +744,7 @@ class AsyncPaymentServicesResource:
         return await asend_batch(
             self.with_raw_response.create_many,
             "payment_services",
-            _checks.CHECKS[PaymentService],
+            _checks.CHECKS["PaymentService"],
             payment_services,
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,

@@ -41,7 +41,7 @@ from ..._runtime._query import (
 from .. import _checks
 from .._codecs.requests.payments_request import encode_request_payment, encode_request_payments
 from .._codecs.responses.payments_response import decode_payments_response
-from .._codecs.types import decode_payment
+from .._codecs.types.payment import decode_payment
 from ..models import (
     Payment,
     PaymentsResponse,
@@ -224,7 +224,7 @@ class PaymentsResourceWithRawResponse:
             response_type=PaymentsResponse,
             decode=decode_payments_response,
             encode=encode_request_payment,
-            check=_checks.CHECKS[Payment],
+            check=_checks.CHECKS["Payment"],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -290,7 +290,7 @@ class PaymentsResourceWithRawResponse:
             response_type=PaymentsResponse,
             decode=decode_payments_response,
             encode=encode_request_payments,
-            check=_checks.CHECKS[Payment],
+            check=_checks.CHECKS["Payment"],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -349,7 +349,65 @@ class PaymentsResourceWithRawResponse:
             response_type=PaymentsResponse,
             decode=decode_payments_response,
             encode=encode_request_payment,
-            check=_checks.CHECKS[Payment],
+            check=_checks.CHECKS["Payment"],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def save(
+        self,
+        payment: Payment,
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[PaymentsResponse]:
+        """POST Payments: like ``payments.save()``, with the raw answer.
+
+        Args:
+            payment: One payment to create (POST Payments), or the body that deletes one (Status
+                DELETED).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``PaymentsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: the payment does not match its schema
+                (a required field missing or a value of the wrong type; a ``float`` or ``str``
+                for a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
+                ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short; a number out of range); a line's LineAmount is not Quantity x
+                UnitAmount; ``max_retries`` not a whole number >= 0.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return self._client._request(
+            method="POST",
+            path="Payments",
+            params=[],
+            body=payment,
+            response_type=PaymentsResponse,
+            decode=decode_payments_response,
+            encode=encode_request_payment,
+            check=_checks.CHECKS["Payment"],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -641,7 +699,7 @@ class PaymentsResource:
         return send_batch(
             self.with_raw_response.create_many,
             "payments",
-            _checks.CHECKS[Payment],
+            _checks.CHECKS["Payment"],
             payments,
             summarize_errors=summarize_errors,
             tenant_id=tenant_id,
@@ -696,6 +754,60 @@ class PaymentsResource:
         """
         raw = self.with_raw_response.delete(
             payment_id=payment_id,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.payments), None), "Payment")
+
+    def save(
+        self,
+        payment: Payment,
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Payment:
+        """Create one payment with POST (Xero's createPayment; create() does the same with PUT):
+        Date, Amount, Account and an Invoice or CreditNote are needed.
+
+        ``POST Payments``
+
+        Args:
+            payment: One payment to create (POST Payments), or the body that deletes one (Status
+                DELETED).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``Payment`` as Xero saved it, with the values Xero sets (such as its ID).
+
+        Raises:
+            RequestValidationError: Nothing was sent: the payment does not match its schema
+                (a required field missing or a value of the wrong type; a ``float`` or ``str``
+                for a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
+                ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short; a number out of range); a line's LineAmount is not Quantity x
+                UnitAmount; ``max_retries`` not a whole number >= 0.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.save(
+            payment,
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -872,7 +984,7 @@ class AsyncPaymentsResourceWithRawResponse:
             response_type=PaymentsResponse,
             decode=decode_payments_response,
             encode=encode_request_payment,
-            check=_checks.CHECKS[Payment],
+            check=_checks.CHECKS["Payment"],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -938,7 +1050,7 @@ class AsyncPaymentsResourceWithRawResponse:
             response_type=PaymentsResponse,
             decode=decode_payments_response,
             encode=encode_request_payments,
-            check=_checks.CHECKS[Payment],
+            check=_checks.CHECKS["Payment"],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -997,7 +1109,65 @@ class AsyncPaymentsResourceWithRawResponse:
             response_type=PaymentsResponse,
             decode=decode_payments_response,
             encode=encode_request_payment,
-            check=_checks.CHECKS[Payment],
+            check=_checks.CHECKS["Payment"],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def save(
+        self,
+        payment: Payment,
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[PaymentsResponse]:
+        """POST Payments: like ``payments.save()``, with the raw answer.
+
+        Args:
+            payment: One payment to create (POST Payments), or the body that deletes one (Status
+                DELETED).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``PaymentsResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: the payment does not match its schema
+                (a required field missing or a value of the wrong type; a ``float`` or ``str``
+                for a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
+                ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short; a number out of range); a line's LineAmount is not Quantity x
+                UnitAmount; ``max_retries`` not a whole number >= 0.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        return await self._client._request(
+            method="POST",
+            path="Payments",
+            params=[],
+            body=payment,
+            response_type=PaymentsResponse,
+            decode=decode_payments_response,
+            encode=encode_request_payment,
+            check=_checks.CHECKS["Payment"],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -1289,7 +1459,7 @@ class AsyncPaymentsResource:
         return await asend_batch(
             self.with_raw_response.create_many,
             "payments",
-            _checks.CHECKS[Payment],
+            _checks.CHECKS["Payment"],
             payments,
             summarize_errors=summarize_errors,
             tenant_id=tenant_id,
@@ -1344,6 +1514,60 @@ class AsyncPaymentsResource:
         """
         raw = await self.with_raw_response.delete(
             payment_id=payment_id,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.payments), None), "Payment")
+
+    async def save(
+        self,
+        payment: Payment,
+        *,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Payment:
+        """Create one payment with POST (Xero's createPayment; create() does the same with PUT):
+        Date, Amount, Account and an Invoice or CreditNote are needed.
+
+        ``POST Payments``
+
+        Args:
+            payment: One payment to create (POST Payments), or the body that deletes one (Status
+                DELETED).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``Payment`` as Xero saved it, with the values Xero sets (such as its ID).
+
+        Raises:
+            RequestValidationError: Nothing was sent: the payment does not match its schema
+                (a required field missing or a value of the wrong type; a ``float`` or ``str``
+                for a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
+                ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
+                enumeration; text not of the form its pattern gives, such as a GUID; text too
+                long or too short; a number out of range); a line's LineAmount is not Quantity x
+                UnitAmount; ``max_retries`` not a whole number >= 0.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.save(
+            payment,
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,

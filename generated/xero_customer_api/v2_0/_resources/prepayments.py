@@ -40,7 +40,7 @@ from ..._runtime._query import (
     encode_string_list,
 )
 from .._codecs.responses.prepayments_response import decode_prepayments_response
-from .._codecs.types import decode_prepayment
+from .._codecs.types.prepayment import decode_prepayment
 from ..models import (
     Prepayment,
     PrepaymentsResponse,

@@ -36,6 +36,7 @@ from ..._runtime._query import (
     check_choice,
     check_one_of,
     encode_bool,
+    encode_date,
     encode_datetime,
     encode_guid,
     encode_int,
@@ -48,7 +49,7 @@ from .._codecs.requests.purchase_orders_request import (
     encode_request_purchase_orders,
 )
 from .._codecs.responses.purchase_orders_response import decode_purchase_orders_response
-from .._codecs.types import decode_purchase_order
+from .._codecs.types.purchase_order import decode_purchase_order
 from ..models import (
     PurchaseOrder,
     PurchaseOrdersResponse,
@@ -73,8 +74,8 @@ class PurchaseOrdersResourceWithRawResponse:
         self,
         *,
         status: Literal["DRAFT", "SUBMITTED", "AUTHORISED", "BILLED", "DELETED"] | None = None,
-        date_from: datetime.datetime | datetime.date | None = None,
-        date_to: datetime.datetime | datetime.date | None = None,
+        date_from: datetime.date | None = None,
+        date_to: datetime.date | None = None,
         order: str | None = None,
         page: int | None = None,
         page_size: int | None = None,
@@ -87,10 +88,10 @@ class PurchaseOrdersResourceWithRawResponse:
 
         Args:
             status: Only the purchase orders in this status.
-            date_from: Only purchase orders dated on or after this date (a date, sent as YYYY-MM-
-                DDT00:00:00).
-            date_to: Only purchase orders dated on or before this date (a date, sent as YYYY-MM-
-                DDT00:00:00).
+            date_from: Only purchase orders dated on or after this date (a datetime.date, sent as YYYY-
+                MM-DD).
+            date_to: Only purchase orders dated on or before this date (a datetime.date, sent as
+                YYYY-MM-DD).
             order: Sort order, e.g. Date DESC or PurchaseOrderNumber ASC.
             page: Page number (from 1): up to page_size purchase orders each.
             page_size: Records per page (Xero's default 100).
@@ -107,8 +108,8 @@ class PurchaseOrdersResourceWithRawResponse:
 
         Raises:
             RequestValidationError: Nothing was sent: ``status`` not one of its values;
-                ``date_from`` or ``date_to`` a naive datetime; ``order`` empty; ``max_retries``
-                not a whole number >= 0.
+                ``date_from`` or ``date_to`` not a ``datetime.date`` (a ``datetime`` is
+                refused); ``order`` empty; ``max_retries`` not a whole number >= 0.
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
@@ -136,8 +137,8 @@ class PurchaseOrdersResourceWithRawResponse:
                         ),
                     ),
                 ),
-                ("DateFrom", encode_datetime("date_from", date_from)),
-                ("DateTo", encode_datetime("date_to", date_to)),
+                ("DateFrom", encode_date("date_from", date_from)),
+                ("DateTo", encode_date("date_to", date_to)),
                 ("order", encode_string("order", order)),
                 ("page", encode_int("page", page)),
                 ("pageSize", encode_int("page_size", page_size)),
@@ -262,7 +263,7 @@ class PurchaseOrdersResourceWithRawResponse:
             response_type=PurchaseOrdersResponse,
             decode=decode_purchase_orders_response,
             encode=encode_request_purchase_order,
-            check=_checks.CHECKS[PurchaseOrder],
+            check=_checks.CHECKS["PurchaseOrder"],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -329,7 +330,7 @@ class PurchaseOrdersResourceWithRawResponse:
             response_type=PurchaseOrdersResponse,
             decode=decode_purchase_orders_response,
             encode=encode_request_purchase_orders,
-            check=_checks.CHECKS[PurchaseOrder],
+            check=_checks.CHECKS["PurchaseOrder"],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -386,7 +387,7 @@ class PurchaseOrdersResourceWithRawResponse:
             response_type=PurchaseOrdersResponse,
             decode=decode_purchase_orders_response,
             encode=encode_request_purchase_order,
-            check=_checks.CHECKS[PurchaseOrder],
+            check=_checks.CHECKS["PurchaseOrder"],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -453,7 +454,7 @@ class PurchaseOrdersResourceWithRawResponse:
             response_type=PurchaseOrdersResponse,
             decode=decode_purchase_orders_response,
             encode=encode_request_purchase_orders,
-            check=_checks.CHECKS[PurchaseOrder],
+            check=_checks.CHECKS["PurchaseOrder"],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -516,7 +517,7 @@ class PurchaseOrdersResourceWithRawResponse:
             response_type=PurchaseOrdersResponse,
             decode=decode_purchase_orders_response,
             encode=encode_request_purchase_order,
-            check=_checks.CHECKS[PurchaseOrder],
+            check=_checks.CHECKS["PurchaseOrder"],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -577,7 +578,7 @@ class PurchaseOrdersResourceWithRawResponse:
             response_type=PurchaseOrdersResponse,
             decode=decode_purchase_orders_response,
             encode=encode_request_purchase_order,
-            check=_checks.CHECKS[PurchaseOrder],
+            check=_checks.CHECKS["PurchaseOrder"],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -597,8 +598,8 @@ class PurchaseOrdersResource:
         self,
         *,
         status: Literal["DRAFT", "SUBMITTED", "AUTHORISED", "BILLED", "DELETED"] | None = None,
-        date_from: datetime.datetime | datetime.date | None = None,
-        date_to: datetime.datetime | datetime.date | None = None,
+        date_from: datetime.date | None = None,
+        date_to: datetime.date | None = None,
         order: str | None = None,
         page: int | None = None,
         page_size: int | None = None,
@@ -614,10 +615,10 @@ class PurchaseOrdersResource:
 
         Args:
             status: Only the purchase orders in this status.
-            date_from: Only purchase orders dated on or after this date (a date, sent as YYYY-MM-
-                DDT00:00:00).
-            date_to: Only purchase orders dated on or before this date (a date, sent as YYYY-MM-
-                DDT00:00:00).
+            date_from: Only purchase orders dated on or after this date (a datetime.date, sent as YYYY-
+                MM-DD).
+            date_to: Only purchase orders dated on or before this date (a datetime.date, sent as
+                YYYY-MM-DD).
             order: Sort order, e.g. Date DESC or PurchaseOrderNumber ASC.
             page: Page number (from 1): up to page_size purchase orders each.
             page_size: Records per page (Xero's default 100).
@@ -634,8 +635,8 @@ class PurchaseOrdersResource:
 
         Raises:
             RequestValidationError: Nothing was sent: ``status`` not one of its values;
-                ``date_from`` or ``date_to`` a naive datetime; ``order`` empty; ``max_retries``
-                not a whole number >= 0.
+                ``date_from`` or ``date_to`` not a ``datetime.date`` (a ``datetime`` is
+                refused); ``order`` empty; ``max_retries`` not a whole number >= 0.
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
@@ -663,8 +664,8 @@ class PurchaseOrdersResource:
         self,
         *,
         status: Literal["DRAFT", "SUBMITTED", "AUTHORISED", "BILLED", "DELETED"] | None = None,
-        date_from: datetime.datetime | datetime.date | None = None,
-        date_to: datetime.datetime | datetime.date | None = None,
+        date_from: datetime.date | None = None,
+        date_to: datetime.date | None = None,
         order: str | None = None,
         page: int | None = None,
         page_size: int | None = None,
@@ -685,10 +686,10 @@ class PurchaseOrdersResource:
 
         Args:
             status: Only the purchase orders in this status.
-            date_from: Only purchase orders dated on or after this date (a date, sent as YYYY-MM-
-                DDT00:00:00).
-            date_to: Only purchase orders dated on or before this date (a date, sent as YYYY-MM-
-                DDT00:00:00).
+            date_from: Only purchase orders dated on or after this date (a datetime.date, sent as YYYY-
+                MM-DD).
+            date_to: Only purchase orders dated on or before this date (a datetime.date, sent as
+                YYYY-MM-DD).
             order: Sort order, e.g. Date DESC or PurchaseOrderNumber ASC.
             page: Page number (from 1): up to page_size purchase orders each.
             page_size: Records per page (Xero's default 100).
@@ -704,7 +705,8 @@ class PurchaseOrdersResource:
 
         Raises:
             RequestValidationError: Nothing was sent: ``status`` not one of its values;
-                ``date_from`` or ``date_to`` a naive datetime; ``order`` empty.
+                ``date_from`` or ``date_to`` not a ``datetime.date`` (a ``datetime`` is
+                refused); ``order`` empty.
             XeroAPIError: Xero answered with an error (before or while streaming).
             XeroResponseError: The answer is malformed, truncated or unsafe.
             XeroConnectionError: The connection failed, dropped or timed out.
@@ -727,8 +729,8 @@ class PurchaseOrdersResource:
                         ),
                     ),
                 ),
-                ("DateFrom", encode_datetime("date_from", date_from)),
-                ("DateTo", encode_datetime("date_to", date_to)),
+                ("DateFrom", encode_date("date_from", date_from)),
+                ("DateTo", encode_date("date_to", date_to)),
                 ("order", encode_string("order", order)),
                 ("page", encode_int("page", page)),
                 ("pageSize", encode_int("page_size", page_size)),
@@ -906,7 +908,7 @@ class PurchaseOrdersResource:
         return send_batch(
             self.with_raw_response.create_many,
             "purchase_orders",
-            _checks.CHECKS[PurchaseOrder],
+            _checks.CHECKS["PurchaseOrder"],
             purchase_orders,
             summarize_errors=summarize_errors,
             tenant_id=tenant_id,
@@ -1027,7 +1029,7 @@ class PurchaseOrdersResource:
         return send_batch(
             self.with_raw_response.save_many,
             "purchase_orders",
-            _checks.CHECKS[PurchaseOrder],
+            _checks.CHECKS["PurchaseOrder"],
             purchase_orders,
             summarize_errors=summarize_errors,
             tenant_id=tenant_id,
@@ -1158,8 +1160,8 @@ class AsyncPurchaseOrdersResourceWithRawResponse:
         self,
         *,
         status: Literal["DRAFT", "SUBMITTED", "AUTHORISED", "BILLED", "DELETED"] | None = None,
-        date_from: datetime.datetime | datetime.date | None = None,
-        date_to: datetime.datetime | datetime.date | None = None,
+        date_from: datetime.date | None = None,
+        date_to: datetime.date | None = None,
         order: str | None = None,
         page: int | None = None,
         page_size: int | None = None,
@@ -1172,10 +1174,10 @@ class AsyncPurchaseOrdersResourceWithRawResponse:
 
         Args:
             status: Only the purchase orders in this status.
-            date_from: Only purchase orders dated on or after this date (a date, sent as YYYY-MM-
-                DDT00:00:00).
-            date_to: Only purchase orders dated on or before this date (a date, sent as YYYY-MM-
-                DDT00:00:00).
+            date_from: Only purchase orders dated on or after this date (a datetime.date, sent as YYYY-
+                MM-DD).
+            date_to: Only purchase orders dated on or before this date (a datetime.date, sent as
+                YYYY-MM-DD).
             order: Sort order, e.g. Date DESC or PurchaseOrderNumber ASC.
             page: Page number (from 1): up to page_size purchase orders each.
             page_size: Records per page (Xero's default 100).
@@ -1192,8 +1194,8 @@ class AsyncPurchaseOrdersResourceWithRawResponse:
 
         Raises:
             RequestValidationError: Nothing was sent: ``status`` not one of its values;
-                ``date_from`` or ``date_to`` a naive datetime; ``order`` empty; ``max_retries``
-                not a whole number >= 0.
+                ``date_from`` or ``date_to`` not a ``datetime.date`` (a ``datetime`` is
+                refused); ``order`` empty; ``max_retries`` not a whole number >= 0.
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
@@ -1221,8 +1223,8 @@ class AsyncPurchaseOrdersResourceWithRawResponse:
                         ),
                     ),
                 ),
-                ("DateFrom", encode_datetime("date_from", date_from)),
-                ("DateTo", encode_datetime("date_to", date_to)),
+                ("DateFrom", encode_date("date_from", date_from)),
+                ("DateTo", encode_date("date_to", date_to)),
                 ("order", encode_string("order", order)),
                 ("page", encode_int("page", page)),
                 ("pageSize", encode_int("page_size", page_size)),
@@ -1347,7 +1349,7 @@ class AsyncPurchaseOrdersResourceWithRawResponse:
             response_type=PurchaseOrdersResponse,
             decode=decode_purchase_orders_response,
             encode=encode_request_purchase_order,
-            check=_checks.CHECKS[PurchaseOrder],
+            check=_checks.CHECKS["PurchaseOrder"],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -1414,7 +1416,7 @@ class AsyncPurchaseOrdersResourceWithRawResponse:
             response_type=PurchaseOrdersResponse,
             decode=decode_purchase_orders_response,
             encode=encode_request_purchase_orders,
-            check=_checks.CHECKS[PurchaseOrder],
+            check=_checks.CHECKS["PurchaseOrder"],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -1471,7 +1473,7 @@ class AsyncPurchaseOrdersResourceWithRawResponse:
             response_type=PurchaseOrdersResponse,
             decode=decode_purchase_orders_response,
             encode=encode_request_purchase_order,
-            check=_checks.CHECKS[PurchaseOrder],
+            check=_checks.CHECKS["PurchaseOrder"],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -1538,7 +1540,7 @@ class AsyncPurchaseOrdersResourceWithRawResponse:
             response_type=PurchaseOrdersResponse,
             decode=decode_purchase_orders_response,
             encode=encode_request_purchase_orders,
-            check=_checks.CHECKS[PurchaseOrder],
+            check=_checks.CHECKS["PurchaseOrder"],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -1601,7 +1603,7 @@ class AsyncPurchaseOrdersResourceWithRawResponse:
             response_type=PurchaseOrdersResponse,
             decode=decode_purchase_orders_response,
             encode=encode_request_purchase_order,
-            check=_checks.CHECKS[PurchaseOrder],
+            check=_checks.CHECKS["PurchaseOrder"],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -1662,7 +1664,7 @@ class AsyncPurchaseOrdersResourceWithRawResponse:
             response_type=PurchaseOrdersResponse,
             decode=decode_purchase_orders_response,
             encode=encode_request_purchase_order,
-            check=_checks.CHECKS[PurchaseOrder],
+            check=_checks.CHECKS["PurchaseOrder"],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -1682,8 +1684,8 @@ class AsyncPurchaseOrdersResource:
         self,
         *,
         status: Literal["DRAFT", "SUBMITTED", "AUTHORISED", "BILLED", "DELETED"] | None = None,
-        date_from: datetime.datetime | datetime.date | None = None,
-        date_to: datetime.datetime | datetime.date | None = None,
+        date_from: datetime.date | None = None,
+        date_to: datetime.date | None = None,
         order: str | None = None,
         page: int | None = None,
         page_size: int | None = None,
@@ -1699,10 +1701,10 @@ class AsyncPurchaseOrdersResource:
 
         Args:
             status: Only the purchase orders in this status.
-            date_from: Only purchase orders dated on or after this date (a date, sent as YYYY-MM-
-                DDT00:00:00).
-            date_to: Only purchase orders dated on or before this date (a date, sent as YYYY-MM-
-                DDT00:00:00).
+            date_from: Only purchase orders dated on or after this date (a datetime.date, sent as YYYY-
+                MM-DD).
+            date_to: Only purchase orders dated on or before this date (a datetime.date, sent as
+                YYYY-MM-DD).
             order: Sort order, e.g. Date DESC or PurchaseOrderNumber ASC.
             page: Page number (from 1): up to page_size purchase orders each.
             page_size: Records per page (Xero's default 100).
@@ -1719,8 +1721,8 @@ class AsyncPurchaseOrdersResource:
 
         Raises:
             RequestValidationError: Nothing was sent: ``status`` not one of its values;
-                ``date_from`` or ``date_to`` a naive datetime; ``order`` empty; ``max_retries``
-                not a whole number >= 0.
+                ``date_from`` or ``date_to`` not a ``datetime.date`` (a ``datetime`` is
+                refused); ``order`` empty; ``max_retries`` not a whole number >= 0.
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
@@ -1748,8 +1750,8 @@ class AsyncPurchaseOrdersResource:
         self,
         *,
         status: Literal["DRAFT", "SUBMITTED", "AUTHORISED", "BILLED", "DELETED"] | None = None,
-        date_from: datetime.datetime | datetime.date | None = None,
-        date_to: datetime.datetime | datetime.date | None = None,
+        date_from: datetime.date | None = None,
+        date_to: datetime.date | None = None,
         order: str | None = None,
         page: int | None = None,
         page_size: int | None = None,
@@ -1770,10 +1772,10 @@ class AsyncPurchaseOrdersResource:
 
         Args:
             status: Only the purchase orders in this status.
-            date_from: Only purchase orders dated on or after this date (a date, sent as YYYY-MM-
-                DDT00:00:00).
-            date_to: Only purchase orders dated on or before this date (a date, sent as YYYY-MM-
-                DDT00:00:00).
+            date_from: Only purchase orders dated on or after this date (a datetime.date, sent as YYYY-
+                MM-DD).
+            date_to: Only purchase orders dated on or before this date (a datetime.date, sent as
+                YYYY-MM-DD).
             order: Sort order, e.g. Date DESC or PurchaseOrderNumber ASC.
             page: Page number (from 1): up to page_size purchase orders each.
             page_size: Records per page (Xero's default 100).
@@ -1789,7 +1791,8 @@ class AsyncPurchaseOrdersResource:
 
         Raises:
             RequestValidationError: Nothing was sent: ``status`` not one of its values;
-                ``date_from`` or ``date_to`` a naive datetime; ``order`` empty.
+                ``date_from`` or ``date_to`` not a ``datetime.date`` (a ``datetime`` is
+                refused); ``order`` empty.
             XeroAPIError: Xero answered with an error (before or while streaming).
             XeroResponseError: The answer is malformed, truncated or unsafe.
             XeroConnectionError: The connection failed, dropped or timed out.
@@ -1812,8 +1815,8 @@ class AsyncPurchaseOrdersResource:
                         ),
                     ),
                 ),
-                ("DateFrom", encode_datetime("date_from", date_from)),
-                ("DateTo", encode_datetime("date_to", date_to)),
+                ("DateFrom", encode_date("date_from", date_from)),
+                ("DateTo", encode_date("date_to", date_to)),
                 ("order", encode_string("order", order)),
                 ("page", encode_int("page", page)),
                 ("pageSize", encode_int("page_size", page_size)),
@@ -1991,7 +1994,7 @@ class AsyncPurchaseOrdersResource:
         return await asend_batch(
             self.with_raw_response.create_many,
             "purchase_orders",
-            _checks.CHECKS[PurchaseOrder],
+            _checks.CHECKS["PurchaseOrder"],
             purchase_orders,
             summarize_errors=summarize_errors,
             tenant_id=tenant_id,
@@ -2112,7 +2115,7 @@ class AsyncPurchaseOrdersResource:
         return await asend_batch(
             self.with_raw_response.save_many,
             "purchase_orders",
-            _checks.CHECKS[PurchaseOrder],
+            _checks.CHECKS["PurchaseOrder"],
             purchase_orders,
             summarize_errors=summarize_errors,
             tenant_id=tenant_id,

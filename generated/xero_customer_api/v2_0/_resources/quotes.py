@@ -31,20 +31,21 @@ from ..._runtime import (
 )
 from ..._runtime._base_client import require_payload
 from ..._runtime._batch import BatchResult, asend_batch, send_batch
+from ..._runtime._paging import aiter_pages, iter_pages
 from ..._runtime._query import (
     check_choice,
     encode_bool,
+    encode_date,
     encode_datetime,
     encode_guid,
     encode_int,
     encode_path_segment,
     encode_string,
 )
-from ..._runtime._stream import aiter_items, iter_items
 from .. import _checks
 from .._codecs.requests.quotes_request import encode_request_quote, encode_request_quotes
 from .._codecs.responses.quotes_response import decode_quotes_response
-from .._codecs.types import decode_quote
+from .._codecs.types.quote import decode_quote
 from ..models import (
     Quote,
     QuotesResponse,
@@ -68,10 +69,10 @@ class QuotesResourceWithRawResponse:
     def list(
         self,
         *,
-        date_from: datetime.datetime | datetime.date | None = None,
-        date_to: datetime.datetime | datetime.date | None = None,
-        expiry_date_from: datetime.datetime | datetime.date | None = None,
-        expiry_date_to: datetime.datetime | datetime.date | None = None,
+        date_from: datetime.date | None = None,
+        date_to: datetime.date | None = None,
+        expiry_date_from: datetime.date | None = None,
+        expiry_date_to: datetime.date | None = None,
         contact_id: str | uuid.UUID | None = None,
         status: Literal["DRAFT", "SENT", "DECLINED", "ACCEPTED", "INVOICED", "DELETED"]
         | None = None,
@@ -86,12 +87,12 @@ class QuotesResourceWithRawResponse:
         """GET Quotes: like ``quotes.list()``, with the raw answer.
 
         Args:
-            date_from: Only quotes dated on or after this date (a date, sent as YYYY-MM-DDT00:00:00).
-            date_to: Only quotes dated on or before this date (a date, sent as YYYY-MM-DDT00:00:00).
-            expiry_date_from: Only quotes expiring on or after this date (a date, sent as YYYY-MM-
-                DDT00:00:00).
-            expiry_date_to: Only quotes expiring on or before this date (a date, sent as YYYY-MM-
-                DDT00:00:00).
+            date_from: Only quotes dated on or after this date (a datetime.date, sent as YYYY-MM-DD).
+            date_to: Only quotes dated on or before this date (a datetime.date, sent as YYYY-MM-DD).
+            expiry_date_from: Only quotes expiring on or after this date (a datetime.date, sent as YYYY-MM-
+                DD).
+            expiry_date_to: Only quotes expiring on or before this date (a datetime.date, sent as YYYY-MM-
+                DD).
             contact_id: Only the quotes of this contact.
             status: Only the quotes in this status.
             page: Page number (from 1): up to 100 quotes each.
@@ -111,8 +112,8 @@ class QuotesResourceWithRawResponse:
         Raises:
             RequestValidationError: Nothing was sent: ``contact_id`` not a GUID; ``status``
                 not one of its values; ``date_from``, ``date_to``, ``expiry_date_from`` or
-                ``expiry_date_to`` a naive datetime; ``order`` or ``quote_number`` empty;
-                ``max_retries`` not a whole number >= 0.
+                ``expiry_date_to`` not a ``datetime.date`` (a ``datetime`` is refused);
+                ``order`` or ``quote_number`` empty; ``max_retries`` not a whole number >= 0.
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
@@ -126,10 +127,10 @@ class QuotesResourceWithRawResponse:
             method="GET",
             path="Quotes",
             params=[
-                ("DateFrom", encode_datetime("date_from", date_from)),
-                ("DateTo", encode_datetime("date_to", date_to)),
-                ("ExpiryDateFrom", encode_datetime("expiry_date_from", expiry_date_from)),
-                ("ExpiryDateTo", encode_datetime("expiry_date_to", expiry_date_to)),
+                ("DateFrom", encode_date("date_from", date_from)),
+                ("DateTo", encode_date("date_to", date_to)),
+                ("ExpiryDateFrom", encode_date("expiry_date_from", expiry_date_from)),
+                ("ExpiryDateTo", encode_date("expiry_date_to", expiry_date_to)),
                 ("ContactID", encode_guid("contact_id", contact_id)),
                 (
                     "Status",
@@ -256,7 +257,7 @@ class QuotesResourceWithRawResponse:
             response_type=QuotesResponse,
             decode=decode_quotes_response,
             encode=encode_request_quote,
-            check=_checks.CHECKS[Quote],
+            check=_checks.CHECKS["Quote"],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -322,7 +323,7 @@ class QuotesResourceWithRawResponse:
             response_type=QuotesResponse,
             decode=decode_quotes_response,
             encode=encode_request_quotes,
-            check=_checks.CHECKS[Quote],
+            check=_checks.CHECKS["Quote"],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -379,7 +380,7 @@ class QuotesResourceWithRawResponse:
             response_type=QuotesResponse,
             decode=decode_quotes_response,
             encode=encode_request_quote,
-            check=_checks.CHECKS[Quote],
+            check=_checks.CHECKS["Quote"],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -445,7 +446,7 @@ class QuotesResourceWithRawResponse:
             response_type=QuotesResponse,
             decode=decode_quotes_response,
             encode=encode_request_quotes,
-            check=_checks.CHECKS[Quote],
+            check=_checks.CHECKS["Quote"],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -505,7 +506,7 @@ class QuotesResourceWithRawResponse:
             response_type=QuotesResponse,
             decode=decode_quotes_response,
             encode=encode_request_quote,
-            check=_checks.CHECKS[Quote],
+            check=_checks.CHECKS["Quote"],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -563,7 +564,7 @@ class QuotesResourceWithRawResponse:
             response_type=QuotesResponse,
             decode=decode_quotes_response,
             encode=encode_request_quote,
-            check=_checks.CHECKS[Quote],
+            check=_checks.CHECKS["Quote"],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -582,10 +583,10 @@ class QuotesResource:
     def list(
         self,
         *,
-        date_from: datetime.datetime | datetime.date | None = None,
-        date_to: datetime.datetime | datetime.date | None = None,
-        expiry_date_from: datetime.datetime | datetime.date | None = None,
-        expiry_date_to: datetime.datetime | datetime.date | None = None,
+        date_from: datetime.date | None = None,
+        date_to: datetime.date | None = None,
+        expiry_date_from: datetime.date | None = None,
+        expiry_date_to: datetime.date | None = None,
         contact_id: str | uuid.UUID | None = None,
         status: Literal["DRAFT", "SENT", "DECLINED", "ACCEPTED", "INVOICED", "DELETED"]
         | None = None,
@@ -603,12 +604,12 @@ class QuotesResource:
         ``GET Quotes``
 
         Args:
-            date_from: Only quotes dated on or after this date (a date, sent as YYYY-MM-DDT00:00:00).
-            date_to: Only quotes dated on or before this date (a date, sent as YYYY-MM-DDT00:00:00).
-            expiry_date_from: Only quotes expiring on or after this date (a date, sent as YYYY-MM-
-                DDT00:00:00).
-            expiry_date_to: Only quotes expiring on or before this date (a date, sent as YYYY-MM-
-                DDT00:00:00).
+            date_from: Only quotes dated on or after this date (a datetime.date, sent as YYYY-MM-DD).
+            date_to: Only quotes dated on or before this date (a datetime.date, sent as YYYY-MM-DD).
+            expiry_date_from: Only quotes expiring on or after this date (a datetime.date, sent as YYYY-MM-
+                DD).
+            expiry_date_to: Only quotes expiring on or before this date (a datetime.date, sent as YYYY-MM-
+                DD).
             contact_id: Only the quotes of this contact.
             status: Only the quotes in this status.
             page: Page number (from 1): up to 100 quotes each.
@@ -628,8 +629,8 @@ class QuotesResource:
         Raises:
             RequestValidationError: Nothing was sent: ``contact_id`` not a GUID; ``status``
                 not one of its values; ``date_from``, ``date_to``, ``expiry_date_from`` or
-                ``expiry_date_to`` a naive datetime; ``order`` or ``quote_number`` empty;
-                ``max_retries`` not a whole number >= 0.
+                ``expiry_date_to`` not a ``datetime.date`` (a ``datetime`` is refused);
+                ``order`` or ``quote_number`` empty; ``max_retries`` not a whole number >= 0.
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
@@ -659,10 +660,10 @@ class QuotesResource:
     def iter(
         self,
         *,
-        date_from: datetime.datetime | datetime.date | None = None,
-        date_to: datetime.datetime | datetime.date | None = None,
-        expiry_date_from: datetime.datetime | datetime.date | None = None,
-        expiry_date_to: datetime.datetime | datetime.date | None = None,
+        date_from: datetime.date | None = None,
+        date_to: datetime.date | None = None,
+        expiry_date_from: datetime.date | None = None,
+        expiry_date_to: datetime.date | None = None,
         contact_id: str | uuid.UUID | None = None,
         status: Literal["DRAFT", "SENT", "DECLINED", "ACCEPTED", "INVOICED", "DELETED"]
         | None = None,
@@ -675,21 +676,22 @@ class QuotesResource:
     ) -> Iterator[Quote]:
         """Like ``list()``, but yields one ``Quote`` at a time.
 
-        The answer is parsed while it streams in, so memory does not grow with its size.
-        Errors anywhere in the stream raise (never a silently shorter list); the call is
-        not retried once it has started. ``GET Quotes``
+        Walks the pages from page (1 by default), 100 records a page (Xero's fixed size), until
+        a page comes back shorter; each page is parsed while it streams in, so memory stays flat
+        however many records there are. Errors on any page raise (never a silently shorter
+        list); a page is not retried once it has started. ``GET Quotes``
 
         A number ``timeout`` bounds the time spent waiting for and reading the answer (the
         time you spend between items does not count); the client's ``max_item_bytes`` bounds
         what is held at once: one item and anything before it that is not an item.
 
         Args:
-            date_from: Only quotes dated on or after this date (a date, sent as YYYY-MM-DDT00:00:00).
-            date_to: Only quotes dated on or before this date (a date, sent as YYYY-MM-DDT00:00:00).
-            expiry_date_from: Only quotes expiring on or after this date (a date, sent as YYYY-MM-
-                DDT00:00:00).
-            expiry_date_to: Only quotes expiring on or before this date (a date, sent as YYYY-MM-
-                DDT00:00:00).
+            date_from: Only quotes dated on or after this date (a datetime.date, sent as YYYY-MM-DD).
+            date_to: Only quotes dated on or before this date (a datetime.date, sent as YYYY-MM-DD).
+            expiry_date_from: Only quotes expiring on or after this date (a datetime.date, sent as YYYY-MM-
+                DD).
+            expiry_date_to: Only quotes expiring on or before this date (a datetime.date, sent as YYYY-MM-
+                DD).
             contact_id: Only the quotes of this contact.
             status: Only the quotes in this status.
             page: Page number (from 1): up to 100 quotes each.
@@ -707,19 +709,20 @@ class QuotesResource:
         Raises:
             RequestValidationError: Nothing was sent: ``contact_id`` not a GUID; ``status``
                 not one of its values; ``date_from``, ``date_to``, ``expiry_date_from`` or
-                ``expiry_date_to`` a naive datetime; ``order`` or ``quote_number`` empty.
+                ``expiry_date_to`` not a ``datetime.date`` (a ``datetime`` is refused);
+                ``order`` or ``quote_number`` empty.
             XeroAPIError: Xero answered with an error (before or while streaming).
             XeroResponseError: The answer is malformed, truncated or unsafe.
             XeroConnectionError: The connection failed, dropped or timed out.
         """
-        return iter_items(
+        return iter_pages(
             self._client,
             path="Quotes",
             params=[
-                ("DateFrom", encode_datetime("date_from", date_from)),
-                ("DateTo", encode_datetime("date_to", date_to)),
-                ("ExpiryDateFrom", encode_datetime("expiry_date_from", expiry_date_from)),
-                ("ExpiryDateTo", encode_datetime("expiry_date_to", expiry_date_to)),
+                ("DateFrom", encode_date("date_from", date_from)),
+                ("DateTo", encode_date("date_to", date_to)),
+                ("ExpiryDateFrom", encode_date("expiry_date_from", expiry_date_from)),
+                ("ExpiryDateTo", encode_date("expiry_date_to", expiry_date_to)),
                 ("ContactID", encode_guid("contact_id", contact_id)),
                 (
                     "Status",
@@ -740,6 +743,10 @@ class QuotesResource:
                 ("order", encode_string("order", order)),
                 ("QuoteNumber", encode_string("quote_number", quote_number)),
             ],
+            page_param="page",
+            first_page=page,
+            page_size=None,
+            default_size=100,
             wrapper="Quotes",
             item="Quote",
             decode=decode_quote,
@@ -899,7 +906,7 @@ class QuotesResource:
         return send_batch(
             self.with_raw_response.create_many,
             "quotes",
-            _checks.CHECKS[Quote],
+            _checks.CHECKS["Quote"],
             quotes,
             summarize_errors=summarize_errors,
             tenant_id=tenant_id,
@@ -1017,7 +1024,7 @@ class QuotesResource:
         return send_batch(
             self.with_raw_response.save_many,
             "quotes",
-            _checks.CHECKS[Quote],
+            _checks.CHECKS["Quote"],
             quotes,
             summarize_errors=summarize_errors,
             tenant_id=tenant_id,
@@ -1146,10 +1153,10 @@ class AsyncQuotesResourceWithRawResponse:
     async def list(
         self,
         *,
-        date_from: datetime.datetime | datetime.date | None = None,
-        date_to: datetime.datetime | datetime.date | None = None,
-        expiry_date_from: datetime.datetime | datetime.date | None = None,
-        expiry_date_to: datetime.datetime | datetime.date | None = None,
+        date_from: datetime.date | None = None,
+        date_to: datetime.date | None = None,
+        expiry_date_from: datetime.date | None = None,
+        expiry_date_to: datetime.date | None = None,
         contact_id: str | uuid.UUID | None = None,
         status: Literal["DRAFT", "SENT", "DECLINED", "ACCEPTED", "INVOICED", "DELETED"]
         | None = None,
@@ -1164,12 +1171,12 @@ class AsyncQuotesResourceWithRawResponse:
         """GET Quotes: like ``quotes.list()``, with the raw answer.
 
         Args:
-            date_from: Only quotes dated on or after this date (a date, sent as YYYY-MM-DDT00:00:00).
-            date_to: Only quotes dated on or before this date (a date, sent as YYYY-MM-DDT00:00:00).
-            expiry_date_from: Only quotes expiring on or after this date (a date, sent as YYYY-MM-
-                DDT00:00:00).
-            expiry_date_to: Only quotes expiring on or before this date (a date, sent as YYYY-MM-
-                DDT00:00:00).
+            date_from: Only quotes dated on or after this date (a datetime.date, sent as YYYY-MM-DD).
+            date_to: Only quotes dated on or before this date (a datetime.date, sent as YYYY-MM-DD).
+            expiry_date_from: Only quotes expiring on or after this date (a datetime.date, sent as YYYY-MM-
+                DD).
+            expiry_date_to: Only quotes expiring on or before this date (a datetime.date, sent as YYYY-MM-
+                DD).
             contact_id: Only the quotes of this contact.
             status: Only the quotes in this status.
             page: Page number (from 1): up to 100 quotes each.
@@ -1189,8 +1196,8 @@ class AsyncQuotesResourceWithRawResponse:
         Raises:
             RequestValidationError: Nothing was sent: ``contact_id`` not a GUID; ``status``
                 not one of its values; ``date_from``, ``date_to``, ``expiry_date_from`` or
-                ``expiry_date_to`` a naive datetime; ``order`` or ``quote_number`` empty;
-                ``max_retries`` not a whole number >= 0.
+                ``expiry_date_to`` not a ``datetime.date`` (a ``datetime`` is refused);
+                ``order`` or ``quote_number`` empty; ``max_retries`` not a whole number >= 0.
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
@@ -1204,10 +1211,10 @@ class AsyncQuotesResourceWithRawResponse:
             method="GET",
             path="Quotes",
             params=[
-                ("DateFrom", encode_datetime("date_from", date_from)),
-                ("DateTo", encode_datetime("date_to", date_to)),
-                ("ExpiryDateFrom", encode_datetime("expiry_date_from", expiry_date_from)),
-                ("ExpiryDateTo", encode_datetime("expiry_date_to", expiry_date_to)),
+                ("DateFrom", encode_date("date_from", date_from)),
+                ("DateTo", encode_date("date_to", date_to)),
+                ("ExpiryDateFrom", encode_date("expiry_date_from", expiry_date_from)),
+                ("ExpiryDateTo", encode_date("expiry_date_to", expiry_date_to)),
                 ("ContactID", encode_guid("contact_id", contact_id)),
                 (
                     "Status",
@@ -1334,7 +1341,7 @@ class AsyncQuotesResourceWithRawResponse:
             response_type=QuotesResponse,
             decode=decode_quotes_response,
             encode=encode_request_quote,
-            check=_checks.CHECKS[Quote],
+            check=_checks.CHECKS["Quote"],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -1400,7 +1407,7 @@ class AsyncQuotesResourceWithRawResponse:
             response_type=QuotesResponse,
             decode=decode_quotes_response,
             encode=encode_request_quotes,
-            check=_checks.CHECKS[Quote],
+            check=_checks.CHECKS["Quote"],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -1457,7 +1464,7 @@ class AsyncQuotesResourceWithRawResponse:
             response_type=QuotesResponse,
             decode=decode_quotes_response,
             encode=encode_request_quote,
-            check=_checks.CHECKS[Quote],
+            check=_checks.CHECKS["Quote"],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -1523,7 +1530,7 @@ class AsyncQuotesResourceWithRawResponse:
             response_type=QuotesResponse,
             decode=decode_quotes_response,
             encode=encode_request_quotes,
-            check=_checks.CHECKS[Quote],
+            check=_checks.CHECKS["Quote"],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -1583,7 +1590,7 @@ class AsyncQuotesResourceWithRawResponse:
             response_type=QuotesResponse,
             decode=decode_quotes_response,
             encode=encode_request_quote,
-            check=_checks.CHECKS[Quote],
+            check=_checks.CHECKS["Quote"],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -1641,7 +1648,7 @@ class AsyncQuotesResourceWithRawResponse:
             response_type=QuotesResponse,
             decode=decode_quotes_response,
             encode=encode_request_quote,
-            check=_checks.CHECKS[Quote],
+            check=_checks.CHECKS["Quote"],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -1660,10 +1667,10 @@ class AsyncQuotesResource:
     async def list(
         self,
         *,
-        date_from: datetime.datetime | datetime.date | None = None,
-        date_to: datetime.datetime | datetime.date | None = None,
-        expiry_date_from: datetime.datetime | datetime.date | None = None,
-        expiry_date_to: datetime.datetime | datetime.date | None = None,
+        date_from: datetime.date | None = None,
+        date_to: datetime.date | None = None,
+        expiry_date_from: datetime.date | None = None,
+        expiry_date_to: datetime.date | None = None,
         contact_id: str | uuid.UUID | None = None,
         status: Literal["DRAFT", "SENT", "DECLINED", "ACCEPTED", "INVOICED", "DELETED"]
         | None = None,
@@ -1681,12 +1688,12 @@ class AsyncQuotesResource:
         ``GET Quotes``
 
         Args:
-            date_from: Only quotes dated on or after this date (a date, sent as YYYY-MM-DDT00:00:00).
-            date_to: Only quotes dated on or before this date (a date, sent as YYYY-MM-DDT00:00:00).
-            expiry_date_from: Only quotes expiring on or after this date (a date, sent as YYYY-MM-
-                DDT00:00:00).
-            expiry_date_to: Only quotes expiring on or before this date (a date, sent as YYYY-MM-
-                DDT00:00:00).
+            date_from: Only quotes dated on or after this date (a datetime.date, sent as YYYY-MM-DD).
+            date_to: Only quotes dated on or before this date (a datetime.date, sent as YYYY-MM-DD).
+            expiry_date_from: Only quotes expiring on or after this date (a datetime.date, sent as YYYY-MM-
+                DD).
+            expiry_date_to: Only quotes expiring on or before this date (a datetime.date, sent as YYYY-MM-
+                DD).
             contact_id: Only the quotes of this contact.
             status: Only the quotes in this status.
             page: Page number (from 1): up to 100 quotes each.
@@ -1706,8 +1713,8 @@ class AsyncQuotesResource:
         Raises:
             RequestValidationError: Nothing was sent: ``contact_id`` not a GUID; ``status``
                 not one of its values; ``date_from``, ``date_to``, ``expiry_date_from`` or
-                ``expiry_date_to`` a naive datetime; ``order`` or ``quote_number`` empty;
-                ``max_retries`` not a whole number >= 0.
+                ``expiry_date_to`` not a ``datetime.date`` (a ``datetime`` is refused);
+                ``order`` or ``quote_number`` empty; ``max_retries`` not a whole number >= 0.
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
@@ -1737,10 +1744,10 @@ class AsyncQuotesResource:
     def iter(
         self,
         *,
-        date_from: datetime.datetime | datetime.date | None = None,
-        date_to: datetime.datetime | datetime.date | None = None,
-        expiry_date_from: datetime.datetime | datetime.date | None = None,
-        expiry_date_to: datetime.datetime | datetime.date | None = None,
+        date_from: datetime.date | None = None,
+        date_to: datetime.date | None = None,
+        expiry_date_from: datetime.date | None = None,
+        expiry_date_to: datetime.date | None = None,
         contact_id: str | uuid.UUID | None = None,
         status: Literal["DRAFT", "SENT", "DECLINED", "ACCEPTED", "INVOICED", "DELETED"]
         | None = None,
@@ -1753,21 +1760,22 @@ class AsyncQuotesResource:
     ) -> AsyncIterator[Quote]:
         """Like ``list()``, but an async generator yielding one ``Quote`` at a time.
 
-        The answer is parsed while it streams in, so memory does not grow with its size.
-        Errors anywhere in the stream raise (never a silently shorter list); the call is
-        not retried once it has started. ``GET Quotes``
+        Walks the pages from page (1 by default), 100 records a page (Xero's fixed size), until
+        a page comes back shorter; each page is parsed while it streams in, so memory stays flat
+        however many records there are. Errors on any page raise (never a silently shorter
+        list); a page is not retried once it has started. ``GET Quotes``
 
         A number ``timeout`` bounds the time spent waiting for and reading the answer (the
         time you spend between items does not count); the client's ``max_item_bytes`` bounds
         what is held at once: one item and anything before it that is not an item.
 
         Args:
-            date_from: Only quotes dated on or after this date (a date, sent as YYYY-MM-DDT00:00:00).
-            date_to: Only quotes dated on or before this date (a date, sent as YYYY-MM-DDT00:00:00).
-            expiry_date_from: Only quotes expiring on or after this date (a date, sent as YYYY-MM-
-                DDT00:00:00).
-            expiry_date_to: Only quotes expiring on or before this date (a date, sent as YYYY-MM-
-                DDT00:00:00).
+            date_from: Only quotes dated on or after this date (a datetime.date, sent as YYYY-MM-DD).
+            date_to: Only quotes dated on or before this date (a datetime.date, sent as YYYY-MM-DD).
+            expiry_date_from: Only quotes expiring on or after this date (a datetime.date, sent as YYYY-MM-
+                DD).
+            expiry_date_to: Only quotes expiring on or before this date (a datetime.date, sent as YYYY-MM-
+                DD).
             contact_id: Only the quotes of this contact.
             status: Only the quotes in this status.
             page: Page number (from 1): up to 100 quotes each.
@@ -1785,19 +1793,20 @@ class AsyncQuotesResource:
         Raises:
             RequestValidationError: Nothing was sent: ``contact_id`` not a GUID; ``status``
                 not one of its values; ``date_from``, ``date_to``, ``expiry_date_from`` or
-                ``expiry_date_to`` a naive datetime; ``order`` or ``quote_number`` empty.
+                ``expiry_date_to`` not a ``datetime.date`` (a ``datetime`` is refused);
+                ``order`` or ``quote_number`` empty.
             XeroAPIError: Xero answered with an error (before or while streaming).
             XeroResponseError: The answer is malformed, truncated or unsafe.
             XeroConnectionError: The connection failed, dropped or timed out.
         """
-        return aiter_items(
+        return aiter_pages(
             self._client,
             path="Quotes",
             params=[
-                ("DateFrom", encode_datetime("date_from", date_from)),
-                ("DateTo", encode_datetime("date_to", date_to)),
-                ("ExpiryDateFrom", encode_datetime("expiry_date_from", expiry_date_from)),
-                ("ExpiryDateTo", encode_datetime("expiry_date_to", expiry_date_to)),
+                ("DateFrom", encode_date("date_from", date_from)),
+                ("DateTo", encode_date("date_to", date_to)),
+                ("ExpiryDateFrom", encode_date("expiry_date_from", expiry_date_from)),
+                ("ExpiryDateTo", encode_date("expiry_date_to", expiry_date_to)),
                 ("ContactID", encode_guid("contact_id", contact_id)),
                 (
                     "Status",
@@ -1818,6 +1827,10 @@ class AsyncQuotesResource:
                 ("order", encode_string("order", order)),
                 ("QuoteNumber", encode_string("quote_number", quote_number)),
             ],
+            page_param="page",
+            first_page=page,
+            page_size=None,
+            default_size=100,
             wrapper="Quotes",
             item="Quote",
             decode=decode_quote,
@@ -1977,7 +1990,7 @@ class AsyncQuotesResource:
         return await asend_batch(
             self.with_raw_response.create_many,
             "quotes",
-            _checks.CHECKS[Quote],
+            _checks.CHECKS["Quote"],
             quotes,
             summarize_errors=summarize_errors,
             tenant_id=tenant_id,
@@ -2095,7 +2108,7 @@ class AsyncQuotesResource:
         return await asend_batch(
             self.with_raw_response.save_many,
             "quotes",
-            _checks.CHECKS[Quote],
+            _checks.CHECKS["Quote"],
             quotes,
             summarize_errors=summarize_errors,
             tenant_id=tenant_id,

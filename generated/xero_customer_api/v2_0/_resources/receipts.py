@@ -41,7 +41,7 @@ from ..._runtime._stream import aiter_items, iter_items
 from .. import _checks
 from .._codecs.requests.receipts_request import encode_request_receipt, encode_request_receipts
 from .._codecs.responses.receipts_response import decode_receipts_response
-from .._codecs.types import decode_receipt
+from .._codecs.types.receipt import decode_receipt
 from ..models import (
     Receipt,
     ReceiptsResponse,
@@ -256,7 +256,7 @@ class ReceiptsResourceWithRawResponse:
             response_type=ReceiptsResponse,
             decode=decode_receipts_response,
             encode=encode_request_receipt,
-            check=_checks.CHECKS[Receipt],
+            check=_checks.CHECKS["Receipt"],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -328,7 +328,7 @@ class ReceiptsResourceWithRawResponse:
             response_type=ReceiptsResponse,
             decode=decode_receipts_response,
             encode=encode_request_receipts,
-            check=_checks.CHECKS[Receipt],
+            check=_checks.CHECKS["Receipt"],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -403,7 +403,7 @@ class ReceiptsResourceWithRawResponse:
             response_type=ReceiptsResponse,
             decode=decode_receipts_response,
             encode=encode_request_receipt,
-            check=_checks.CHECKS[Receipt],
+            check=_checks.CHECKS["Receipt"],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -963,7 +963,7 @@ class AsyncReceiptsResourceWithRawResponse:
             response_type=ReceiptsResponse,
             decode=decode_receipts_response,
             encode=encode_request_receipt,
-            check=_checks.CHECKS[Receipt],
+            check=_checks.CHECKS["Receipt"],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -1035,7 +1035,7 @@ class AsyncReceiptsResourceWithRawResponse:
             response_type=ReceiptsResponse,
             decode=decode_receipts_response,
             encode=encode_request_receipts,
-            check=_checks.CHECKS[Receipt],
+            check=_checks.CHECKS["Receipt"],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -1110,7 +1110,7 @@ class AsyncReceiptsResourceWithRawResponse:
             response_type=ReceiptsResponse,
             decode=decode_receipts_response,
             encode=encode_request_receipt,
-            check=_checks.CHECKS[Receipt],
+            check=_checks.CHECKS["Receipt"],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,

@@ -83,8 +83,8 @@ class ReportsResourceWithRawResponse:
             ``ReportsResponse`` envelope as ``.parsed``.
 
         Raises:
-            RequestValidationError: Nothing was sent: ``date`` not a date (a datetime is
-                refused); ``max_retries`` not a whole number >= 0.
+            RequestValidationError: Nothing was sent: ``date`` not a ``datetime.date`` (a
+                ``datetime`` is refused); ``max_retries`` not a whole number >= 0.
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
@@ -153,7 +153,8 @@ class ReportsResourceWithRawResponse:
             RequestValidationError: Nothing was sent: ``tracking_category_id``,
                 ``tracking_category_id_2``, ``tracking_option_id`` or ``tracking_option_id_2``
                 not a GUID; ``timeframe`` not one of its values; ``from_date`` or ``to_date``
-                not a date (a datetime is refused); ``max_retries`` not a whole number >= 0.
+                not a ``datetime.date`` (a ``datetime`` is refused); ``max_retries`` not a whole
+                number >= 0.
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
@@ -256,8 +257,8 @@ class ReportsResourceWithRawResponse:
         Raises:
             RequestValidationError: Nothing was sent: ``tracking_option_id_1`` or
                 ``tracking_option_id_2`` not a GUID; ``timeframe`` not one of its values;
-                ``date`` not a date (a datetime is refused); ``max_retries`` not a whole number
-                >= 0.
+                ``date`` not a ``datetime.date`` (a ``datetime`` is refused); ``max_retries``
+                not a whole number >= 0.
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
@@ -347,8 +348,8 @@ class ReportsResourceWithRawResponse:
 
         Raises:
             RequestValidationError: Nothing was sent: ``contact_id`` not a GUID; ``date``,
-                ``from_date`` or ``to_date`` not a date (a datetime is refused); ``max_retries``
-                not a whole number >= 0.
+                ``from_date`` or ``to_date`` not a ``datetime.date`` (a ``datetime`` is
+                refused); ``max_retries`` not a whole number >= 0.
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
@@ -404,8 +405,8 @@ class ReportsResourceWithRawResponse:
 
         Raises:
             RequestValidationError: Nothing was sent: ``contact_id`` not a GUID; ``date``,
-                ``from_date`` or ``to_date`` not a date (a datetime is refused); ``max_retries``
-                not a whole number >= 0.
+                ``from_date`` or ``to_date`` not a ``datetime.date`` (a ``datetime`` is
+                refused); ``max_retries`` not a whole number >= 0.
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
@@ -458,7 +459,8 @@ class ReportsResourceWithRawResponse:
 
         Raises:
             RequestValidationError: Nothing was sent: ``from_date`` or ``to_date`` not a
-                date (a datetime is refused); ``max_retries`` not a whole number >= 0.
+                ``datetime.date`` (a ``datetime`` is refused); ``max_retries`` not a whole
+                number >= 0.
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
@@ -510,8 +512,8 @@ class ReportsResourceWithRawResponse:
             ``ReportsResponse`` envelope as ``.parsed``.
 
         Raises:
-            RequestValidationError: Nothing was sent: ``date`` not a date (a datetime is
-                refused); ``max_retries`` not a whole number >= 0.
+            RequestValidationError: Nothing was sent: ``date`` not a ``datetime.date`` (a
+                ``datetime`` is refused); ``max_retries`` not a whole number >= 0.
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
@@ -590,8 +592,8 @@ class ReportsResourceWithRawResponse:
             ``ReportsResponse`` envelope as ``.parsed``.
 
         Raises:
-            RequestValidationError: Nothing was sent: ``date`` not a date (a datetime is
-                refused); ``max_retries`` not a whole number >= 0.
+            RequestValidationError: Nothing was sent: ``date`` not a ``datetime.date`` (a
+                ``datetime`` is refused); ``max_retries`` not a whole number >= 0.
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
@@ -787,8 +789,8 @@ class ReportsResource:
             The ``Report`` found (never ``None``).
 
         Raises:
-            RequestValidationError: Nothing was sent: ``date`` not a date (a datetime is
-                refused); ``max_retries`` not a whole number >= 0.
+            RequestValidationError: Nothing was sent: ``date`` not a ``datetime.date`` (a
+                ``datetime`` is refused); ``max_retries`` not a whole number >= 0.
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
@@ -854,7 +856,8 @@ class ReportsResource:
             RequestValidationError: Nothing was sent: ``tracking_category_id``,
                 ``tracking_category_id_2``, ``tracking_option_id`` or ``tracking_option_id_2``
                 not a GUID; ``timeframe`` not one of its values; ``from_date`` or ``to_date``
-                not a date (a datetime is refused); ``max_retries`` not a whole number >= 0.
+                not a ``datetime.date`` (a ``datetime`` is refused); ``max_retries`` not a whole
+                number >= 0.
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
@@ -919,8 +922,8 @@ class ReportsResource:
         Raises:
             RequestValidationError: Nothing was sent: ``tracking_option_id_1`` or
                 ``tracking_option_id_2`` not a GUID; ``timeframe`` not one of its values;
-                ``date`` not a date (a datetime is refused); ``max_retries`` not a whole number
-                >= 0.
+                ``date`` not a ``datetime.date`` (a ``datetime`` is refused); ``max_retries``
+                not a whole number >= 0.
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
@@ -976,8 +979,8 @@ class ReportsResource:
 
         Raises:
             RequestValidationError: Nothing was sent: ``contact_id`` not a GUID; ``date``,
-                ``from_date`` or ``to_date`` not a date (a datetime is refused); ``max_retries``
-                not a whole number >= 0.
+                ``from_date`` or ``to_date`` not a ``datetime.date`` (a ``datetime`` is
+                refused); ``max_retries`` not a whole number >= 0.
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
@@ -1030,8 +1033,8 @@ class ReportsResource:
 
         Raises:
             RequestValidationError: Nothing was sent: ``contact_id`` not a GUID; ``date``,
-                ``from_date`` or ``to_date`` not a date (a datetime is refused); ``max_retries``
-                not a whole number >= 0.
+                ``from_date`` or ``to_date`` not a ``datetime.date`` (a ``datetime`` is
+                refused); ``max_retries`` not a whole number >= 0.
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
@@ -1080,7 +1083,8 @@ class ReportsResource:
 
         Raises:
             RequestValidationError: Nothing was sent: ``from_date`` or ``to_date`` not a
-                date (a datetime is refused); ``max_retries`` not a whole number >= 0.
+                ``datetime.date`` (a ``datetime`` is refused); ``max_retries`` not a whole
+                number >= 0.
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
@@ -1128,8 +1132,8 @@ class ReportsResource:
             The ``Report`` found (never ``None``).
 
         Raises:
-            RequestValidationError: Nothing was sent: ``date`` not a date (a datetime is
-                refused); ``max_retries`` not a whole number >= 0.
+            RequestValidationError: Nothing was sent: ``date`` not a ``datetime.date`` (a
+                ``datetime`` is refused); ``max_retries`` not a whole number >= 0.
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
@@ -1174,8 +1178,8 @@ class ReportsResource:
             The ``Report`` found (never ``None``).
 
         Raises:
-            RequestValidationError: Nothing was sent: ``date`` not a date (a datetime is
-                refused); ``max_retries`` not a whole number >= 0.
+            RequestValidationError: Nothing was sent: ``date`` not a ``datetime.date`` (a
+                ``datetime`` is refused); ``max_retries`` not a whole number >= 0.
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
@@ -1338,8 +1342,8 @@ class AsyncReportsResourceWithRawResponse:
             ``ReportsResponse`` envelope as ``.parsed``.
 
         Raises:
-            RequestValidationError: Nothing was sent: ``date`` not a date (a datetime is
-                refused); ``max_retries`` not a whole number >= 0.
+            RequestValidationError: Nothing was sent: ``date`` not a ``datetime.date`` (a
+                ``datetime`` is refused); ``max_retries`` not a whole number >= 0.
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
@@ -1408,7 +1412,8 @@ class AsyncReportsResourceWithRawResponse:
             RequestValidationError: Nothing was sent: ``tracking_category_id``,
                 ``tracking_category_id_2``, ``tracking_option_id`` or ``tracking_option_id_2``
                 not a GUID; ``timeframe`` not one of its values; ``from_date`` or ``to_date``
-                not a date (a datetime is refused); ``max_retries`` not a whole number >= 0.
+                not a ``datetime.date`` (a ``datetime`` is refused); ``max_retries`` not a whole
+                number >= 0.
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
@@ -1511,8 +1516,8 @@ class AsyncReportsResourceWithRawResponse:
         Raises:
             RequestValidationError: Nothing was sent: ``tracking_option_id_1`` or
                 ``tracking_option_id_2`` not a GUID; ``timeframe`` not one of its values;
-                ``date`` not a date (a datetime is refused); ``max_retries`` not a whole number
-                >= 0.
+                ``date`` not a ``datetime.date`` (a ``datetime`` is refused); ``max_retries``
+                not a whole number >= 0.
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
@@ -1602,8 +1607,8 @@ class AsyncReportsResourceWithRawResponse:
 
         Raises:
             RequestValidationError: Nothing was sent: ``contact_id`` not a GUID; ``date``,
-                ``from_date`` or ``to_date`` not a date (a datetime is refused); ``max_retries``
-                not a whole number >= 0.
+                ``from_date`` or ``to_date`` not a ``datetime.date`` (a ``datetime`` is
+                refused); ``max_retries`` not a whole number >= 0.
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
@@ -1659,8 +1664,8 @@ class AsyncReportsResourceWithRawResponse:
 
         Raises:
             RequestValidationError: Nothing was sent: ``contact_id`` not a GUID; ``date``,
-                ``from_date`` or ``to_date`` not a date (a datetime is refused); ``max_retries``
-                not a whole number >= 0.
+                ``from_date`` or ``to_date`` not a ``datetime.date`` (a ``datetime`` is
+                refused); ``max_retries`` not a whole number >= 0.
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
@@ -1713,7 +1718,8 @@ class AsyncReportsResourceWithRawResponse:
 
         Raises:
             RequestValidationError: Nothing was sent: ``from_date`` or ``to_date`` not a
-                date (a datetime is refused); ``max_retries`` not a whole number >= 0.
+                ``datetime.date`` (a ``datetime`` is refused); ``max_retries`` not a whole
+                number >= 0.
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
@@ -1765,8 +1771,8 @@ class AsyncReportsResourceWithRawResponse:
             ``ReportsResponse`` envelope as ``.parsed``.
 
         Raises:
-            RequestValidationError: Nothing was sent: ``date`` not a date (a datetime is
-                refused); ``max_retries`` not a whole number >= 0.
+            RequestValidationError: Nothing was sent: ``date`` not a ``datetime.date`` (a
+                ``datetime`` is refused); ``max_retries`` not a whole number >= 0.
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
@@ -1845,8 +1851,8 @@ class AsyncReportsResourceWithRawResponse:
             ``ReportsResponse`` envelope as ``.parsed``.
 
         Raises:
-            RequestValidationError: Nothing was sent: ``date`` not a date (a datetime is
-                refused); ``max_retries`` not a whole number >= 0.
+            RequestValidationError: Nothing was sent: ``date`` not a ``datetime.date`` (a
+                ``datetime`` is refused); ``max_retries`` not a whole number >= 0.
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
@@ -2042,8 +2048,8 @@ class AsyncReportsResource:
             The ``Report`` found (never ``None``).
 
         Raises:
-            RequestValidationError: Nothing was sent: ``date`` not a date (a datetime is
-                refused); ``max_retries`` not a whole number >= 0.
+            RequestValidationError: Nothing was sent: ``date`` not a ``datetime.date`` (a
+                ``datetime`` is refused); ``max_retries`` not a whole number >= 0.
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
@@ -2109,7 +2115,8 @@ class AsyncReportsResource:
             RequestValidationError: Nothing was sent: ``tracking_category_id``,
                 ``tracking_category_id_2``, ``tracking_option_id`` or ``tracking_option_id_2``
                 not a GUID; ``timeframe`` not one of its values; ``from_date`` or ``to_date``
-                not a date (a datetime is refused); ``max_retries`` not a whole number >= 0.
+                not a ``datetime.date`` (a ``datetime`` is refused); ``max_retries`` not a whole
+                number >= 0.
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
@@ -2174,8 +2181,8 @@ class AsyncReportsResource:
         Raises:
             RequestValidationError: Nothing was sent: ``tracking_option_id_1`` or
                 ``tracking_option_id_2`` not a GUID; ``timeframe`` not one of its values;
-                ``date`` not a date (a datetime is refused); ``max_retries`` not a whole number
-                >= 0.
+                ``date`` not a ``datetime.date`` (a ``datetime`` is refused); ``max_retries``
+                not a whole number >= 0.
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
@@ -2231,8 +2238,8 @@ class AsyncReportsResource:
 
         Raises:
             RequestValidationError: Nothing was sent: ``contact_id`` not a GUID; ``date``,
-                ``from_date`` or ``to_date`` not a date (a datetime is refused); ``max_retries``
-                not a whole number >= 0.
+                ``from_date`` or ``to_date`` not a ``datetime.date`` (a ``datetime`` is
+                refused); ``max_retries`` not a whole number >= 0.
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
@@ -2285,8 +2292,8 @@ class AsyncReportsResource:
 
         Raises:
             RequestValidationError: Nothing was sent: ``contact_id`` not a GUID; ``date``,
-                ``from_date`` or ``to_date`` not a date (a datetime is refused); ``max_retries``
-                not a whole number >= 0.
+                ``from_date`` or ``to_date`` not a ``datetime.date`` (a ``datetime`` is
+                refused); ``max_retries`` not a whole number >= 0.
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
@@ -2335,7 +2342,8 @@ class AsyncReportsResource:
 
         Raises:
             RequestValidationError: Nothing was sent: ``from_date`` or ``to_date`` not a
-                date (a datetime is refused); ``max_retries`` not a whole number >= 0.
+                ``datetime.date`` (a ``datetime`` is refused); ``max_retries`` not a whole
+                number >= 0.
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
@@ -2383,8 +2391,8 @@ class AsyncReportsResource:
             The ``Report`` found (never ``None``).
 
         Raises:
-            RequestValidationError: Nothing was sent: ``date`` not a date (a datetime is
-                refused); ``max_retries`` not a whole number >= 0.
+            RequestValidationError: Nothing was sent: ``date`` not a ``datetime.date`` (a
+                ``datetime`` is refused); ``max_retries`` not a whole number >= 0.
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is
@@ -2429,8 +2437,8 @@ class AsyncReportsResource:
             The ``Report`` found (never ``None``).
 
         Raises:
-            RequestValidationError: Nothing was sent: ``date`` not a date (a datetime is
-                refused); ``max_retries`` not a whole number >= 0.
+            RequestValidationError: Nothing was sent: ``date`` not a ``datetime.date`` (a
+                ``datetime`` is refused); ``max_retries`` not a whole number >= 0.
             AuthenticationError: The access token was refused (expired, revoked,
                 disconnected).
             PermissionDeniedError: The tenant is not connected to this app, or a scope is

@@ -29,6 +29,7 @@ from ..._runtime import (
 from ..._runtime._base_client import require_payload
 from ..._runtime._batch import BatchResult, asend_batch, send_batch
 from ..._runtime._query import (
+    check_one_of,
     encode_path_segment,
     encode_string,
 )
@@ -36,10 +37,11 @@ from ..._runtime._stream import aiter_items, iter_items
 from .. import _checks
 from .._codecs.requests.tax_rates_request import encode_request_tax_rate, encode_request_tax_rates
 from .._codecs.responses.tax_rates_response import decode_tax_rates_response
-from .._codecs.types import decode_tax_rate
+from .._codecs.types.tax_rate import decode_tax_rate
 from ..models import (
     TaxRate,
     TaxRatesResponse,
+    TaxRateStatus,
 )
 
 __all__ = [
@@ -200,7 +202,7 @@ class TaxRatesResourceWithRawResponse:
             response_type=TaxRatesResponse,
             decode=decode_tax_rates_response,
             encode=encode_request_tax_rate,
-            check=_checks.CHECKS[TaxRate],
+            check=_checks.CHECKS["TaxRate"],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -257,7 +259,7 @@ class TaxRatesResourceWithRawResponse:
             response_type=TaxRatesResponse,
             decode=decode_tax_rates_response,
             encode=encode_request_tax_rates,
-            check=_checks.CHECKS[TaxRate],
+            check=_checks.CHECKS["TaxRate"],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -312,7 +314,7 @@ class TaxRatesResourceWithRawResponse:
             response_type=TaxRatesResponse,
             decode=decode_tax_rates_response,
             encode=encode_request_tax_rate,
-            check=_checks.CHECKS[TaxRate],
+            check=_checks.CHECKS["TaxRate"],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -369,7 +371,76 @@ class TaxRatesResourceWithRawResponse:
             response_type=TaxRatesResponse,
             decode=decode_tax_rates_response,
             encode=encode_request_tax_rates,
-            check=_checks.CHECKS[TaxRate],
+            check=_checks.CHECKS["TaxRate"],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def delete(
+        self,
+        *,
+        name: str | None = None,
+        tax_type: str | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[TaxRatesResponse]:
+        """POST TaxRates: like ``tax_rates.delete()``, with the raw answer.
+
+        Args:
+            name: The tax rate's name, sent in the body to say which tax rate this is (give
+                exactly one of name and tax_type).
+            tax_type: The tax rate's tax type, sent in the body to say which tax rate this is (give
+                exactly one of name and tax_type).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``TaxRatesResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: not exactly one of ``name`` and
+                ``tax_type`` given; the tax rate does not match its schema (a required field
+                missing or a value of the wrong type; a ``float`` or ``str`` for a ``Decimal``,
+                or more decimal places or digits than allowed; a value outside its enumeration;
+                text too long or too short); ``max_retries`` not a whole number >= 0.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        check_one_of(
+            {
+                "name": name,
+                "tax_type": tax_type,
+            }
+        )
+        return self._client._request(
+            method="POST",
+            path="TaxRates",
+            params=[],
+            body=TaxRate(
+                status=TaxRateStatus("DELETED"),
+                name=encode_string("name", name),
+                tax_type=encode_string("tax_type", tax_type),
+            ),
+            response_type=TaxRatesResponse,
+            decode=decode_tax_rates_response,
+            encode=encode_request_tax_rate,
+            check=_checks.CHECKS["TaxRate"],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -619,7 +690,7 @@ class TaxRatesResource:
         return send_batch(
             self.with_raw_response.create_many,
             "tax_rates",
-            _checks.CHECKS[TaxRate],
+            _checks.CHECKS["TaxRate"],
             tax_rates,
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
@@ -728,13 +799,70 @@ class TaxRatesResource:
         return send_batch(
             self.with_raw_response.save_many,
             "tax_rates",
-            _checks.CHECKS[TaxRate],
+            _checks.CHECKS["TaxRate"],
             tax_rates,
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
             max_retries=max_retries,
         )
+
+    def delete(
+        self,
+        *,
+        name: str | None = None,
+        tax_type: str | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> TaxRate:
+        """Delete a tax rate, named by its Name or its TaxType (give exactly one): saves Status
+        DELETED, as Xero has no DELETE for tax rates. A rate already used is archived instead
+        (Status ARCHIVED in the answer).
+
+        ``POST TaxRates``
+
+        Args:
+            name: The tax rate's name, sent in the body to say which tax rate this is (give
+                exactly one of name and tax_type).
+            tax_type: The tax rate's tax type, sent in the body to say which tax rate this is (give
+                exactly one of name and tax_type).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``TaxRate`` as Xero saved it, with the values Xero sets (such as its ID).
+
+        Raises:
+            RequestValidationError: Nothing was sent: not exactly one of ``name`` and
+                ``tax_type`` given; the tax rate does not match its schema (a required field
+                missing or a value of the wrong type; a ``float`` or ``str`` for a ``Decimal``,
+                or more decimal places or digits than allowed; a value outside its enumeration;
+                text too long or too short); ``max_retries`` not a whole number >= 0.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = self.with_raw_response.delete(
+            name=name,
+            tax_type=tax_type,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.tax_rates), None), "TaxRate")
 
 
 class AsyncTaxRatesResourceWithRawResponse:
@@ -887,7 +1015,7 @@ class AsyncTaxRatesResourceWithRawResponse:
             response_type=TaxRatesResponse,
             decode=decode_tax_rates_response,
             encode=encode_request_tax_rate,
-            check=_checks.CHECKS[TaxRate],
+            check=_checks.CHECKS["TaxRate"],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -944,7 +1072,7 @@ class AsyncTaxRatesResourceWithRawResponse:
             response_type=TaxRatesResponse,
             decode=decode_tax_rates_response,
             encode=encode_request_tax_rates,
-            check=_checks.CHECKS[TaxRate],
+            check=_checks.CHECKS["TaxRate"],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -999,7 +1127,7 @@ class AsyncTaxRatesResourceWithRawResponse:
             response_type=TaxRatesResponse,
             decode=decode_tax_rates_response,
             encode=encode_request_tax_rate,
-            check=_checks.CHECKS[TaxRate],
+            check=_checks.CHECKS["TaxRate"],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -1056,7 +1184,76 @@ class AsyncTaxRatesResourceWithRawResponse:
             response_type=TaxRatesResponse,
             decode=decode_tax_rates_response,
             encode=encode_request_tax_rates,
-            check=_checks.CHECKS[TaxRate],
+            check=_checks.CHECKS["TaxRate"],
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def delete(
+        self,
+        *,
+        name: str | None = None,
+        tax_type: str | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[TaxRatesResponse]:
+        """POST TaxRates: like ``tax_rates.delete()``, with the raw answer.
+
+        Args:
+            name: The tax rate's name, sent in the body to say which tax rate this is (give
+                exactly one of name and tax_type).
+            tax_type: The tax rate's tax type, sent in the body to say which tax rate this is (give
+                exactly one of name and tax_type).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The HTTP status, headers and body as received, and the parsed
+            ``TaxRatesResponse`` envelope as ``.parsed``.
+
+        Raises:
+            RequestValidationError: Nothing was sent: not exactly one of ``name`` and
+                ``tax_type`` given; the tax rate does not match its schema (a required field
+                missing or a value of the wrong type; a ``float`` or ``str`` for a ``Decimal``,
+                or more decimal places or digits than allowed; a value outside its enumeration;
+                text too long or too short); ``max_retries`` not a whole number >= 0.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        check_one_of(
+            {
+                "name": name,
+                "tax_type": tax_type,
+            }
+        )
+        return await self._client._request(
+            method="POST",
+            path="TaxRates",
+            params=[],
+            body=TaxRate(
+                status=TaxRateStatus("DELETED"),
+                name=encode_string("name", name),
+                tax_type=encode_string("tax_type", tax_type),
+            ),
+            response_type=TaxRatesResponse,
+            decode=decode_tax_rates_response,
+            encode=encode_request_tax_rate,
+            check=_checks.CHECKS["TaxRate"],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -1306,7 +1503,7 @@ class AsyncTaxRatesResource:
         return await asend_batch(
             self.with_raw_response.create_many,
             "tax_rates",
-            _checks.CHECKS[TaxRate],
+            _checks.CHECKS["TaxRate"],
             tax_rates,
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
@@ -1415,10 +1612,67 @@ class AsyncTaxRatesResource:
         return await asend_batch(
             self.with_raw_response.save_many,
             "tax_rates",
-            _checks.CHECKS[TaxRate],
+            _checks.CHECKS["TaxRate"],
             tax_rates,
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
             max_retries=max_retries,
         )
+
+    async def delete(
+        self,
+        *,
+        name: str | None = None,
+        tax_type: str | None = None,
+        tenant_id: str | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> TaxRate:
+        """Delete a tax rate, named by its Name or its TaxType (give exactly one): saves Status
+        DELETED, as Xero has no DELETE for tax rates. A rate already used is archived instead
+        (Status ARCHIVED in the answer).
+
+        ``POST TaxRates``
+
+        Args:
+            name: The tax rate's name, sent in the body to say which tax rate this is (give
+                exactly one of name and tax_type).
+            tax_type: The tax rate's tax type, sent in the body to say which tax rate this is (give
+                exactly one of name and tax_type).
+            tenant_id: The organisation (xero-tenant-id) of this call; the client's by default.
+            idempotency_key: Sent as Idempotency-Key (at most 128 characters); by default the SDK makes one
+                per call and reuses it on every retry, so a retried write applies once.
+            timeout: Seconds (or an ``httpx.Timeout``) for this call; the client's by default.
+            max_retries: Retries for this call where safe; the client's by default.
+
+        Returns:
+            The ``TaxRate`` as Xero saved it, with the values Xero sets (such as its ID).
+
+        Raises:
+            RequestValidationError: Nothing was sent: not exactly one of ``name`` and
+                ``tax_type`` given; the tax rate does not match its schema (a required field
+                missing or a value of the wrong type; a ``float`` or ``str`` for a ``Decimal``,
+                or more decimal places or digits than allowed; a value outside its enumeration;
+                text too long or too short); ``max_retries`` not a whole number >= 0.
+            ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
+                failing element).
+            AuthenticationError: The access token was refused (expired, revoked,
+                disconnected).
+            PermissionDeniedError: The tenant is not connected to this app, or a scope is
+                missing.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, token endpoint,
+                unreadable answer).
+        """
+        raw = await self.with_raw_response.delete(
+            name=name,
+            tax_type=tax_type,
+            tenant_id=tenant_id,
+            idempotency_key=idempotency_key,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return require_payload(next(iter(raw.parsed.tax_rates), None), "TaxRate")

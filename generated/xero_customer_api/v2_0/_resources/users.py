@@ -36,7 +36,7 @@ from ..._runtime._query import (
 )
 from ..._runtime._stream import aiter_items, iter_items
 from .._codecs.responses.users_response import decode_users_response
-from .._codecs.types import decode_user
+from .._codecs.types.user import decode_user
 from ..models import (
     User,
     UsersResponse,

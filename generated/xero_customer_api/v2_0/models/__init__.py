@@ -6,181 +6,186 @@
 
 Fields are snake_case, repeated children are plain lists, money is ``Decimal``, calendar dates
 are ``datetime.date`` and UTC timestamps timezone-aware ``datetime.datetime``.
+
+A model's module (one per XSD) is imported on first access of one of its names, so a client's
+first call loads only the models it uses.
 """
 
-from .responses.accounts_response import AccountsResponse
-from .responses.actions_response import ActionsResponse
-from .responses.api_exception import ApiException
-from .responses.bank_transactions_response import BankTransactionsResponse
-from .responses.bank_transfers_response import BankTransfersResponse
-from .responses.batch_payments_response import BatchPaymentsResponse
-from .responses.branding_themes_response import BrandingThemesResponse
-from .responses.budgets_response import BudgetsResponse
-from .responses.cis_org_settings_response import CisOrgSettingsResponse
-from .responses.contact_groups_response import ContactGroupsResponse
-from .responses.contacts_response import ContactsResponse
-from .responses.credit_notes_response import CreditNotesResponse
-from .responses.currencies_response import CurrenciesResponse
-from .responses.expense_claims_response import ExpenseClaimsResponse
-from .responses.invoice_reminders_response import InvoiceRemindersResponse
-from .responses.invoices_response import InvoicesResponse
-from .responses.items_response import ItemsResponse
-from .responses.journals_response import JournalsResponse
-from .responses.linked_transactions_response import LinkedTransactionsResponse
-from .responses.manual_journals_response import ManualJournalsResponse
-from .responses.options_response import OptionsResponse
-from .responses.organisations_response import OrganisationsResponse
-from .responses.overpayments_response import OverpaymentsResponse
-from .responses.payment_services_response import PaymentServicesResponse
-from .responses.payments_response import PaymentsResponse
-from .responses.prepayments_response import PrepaymentsResponse
-from .responses.purchase_orders_response import PurchaseOrdersResponse
-from .responses.quotes_response import QuotesResponse
-from .responses.receipts_response import ReceiptsResponse
-from .responses.repeating_invoices_response import RepeatingInvoicesResponse
-from .responses.reports_response import (
-    Report,
-    ReportAttribute,
-    ReportCell,
-    ReportField,
-    ReportRow,
-    ReportsResponse,
-    RowType,
-    TenNinetyNineContact,
-)
-from .responses.setup_response import SetupResponse
-from .responses.tax_rates_response import TaxRatesResponse
-from .responses.tracking_categories_response import TrackingCategoriesResponse
-from .responses.users_response import Response, UsersResponse
-from .simple_types import (
-    AccountClass,
-    AccountStatus,
-    AccountType,
-    ActionStatus,
-    AddressType,
-    BankAccountType,
-    BankTransactionStatus,
-    BankTransactionType,
-    BankTransferStatus,
-    BatchPaymentStatus,
-    BatchPaymentType,
-    BrandingThemeType,
-    BudgetType,
-    ContactGroupStatus,
-    ContactStatus,
-    CreditNoteStatus,
-    CreditNoteType,
-    DefaultLineAmountType,
-    EntityValidationStatus,
-    ExpenseClaimStatus,
-    ExternalLinkType,
-    InvoiceAddressType,
-    InvoiceStatus,
-    InvoiceType,
-    JournalSourceType,
-    LineAmountTypes,
-    LinkedTransactionStatus,
-    LinkedTransactionType,
-    ManualJournalStatus,
-    OrganisationClass,
-    OrganisationEdition,
-    OrganisationRole,
-    OrganisationType,
-    OrganisationVersion,
-    OverpaymentStatus,
-    OverpaymentType,
-    PaymentStatus,
-    PaymentTermType,
-    PaymentType,
-    PhoneType,
-    PrepaymentStatus,
-    PrepaymentType,
-    PurchaseOrderStatus,
-    QuoteLineAmountTypes,
-    QuoteStatus,
-    ReceiptStatus,
-    RepeatingInvoiceStatus,
-    ReportTaxType,
-    SalesTaxBasis,
-    SalesTaxPeriod,
-    ScheduleDueDateType,
-    ScheduleUnit,
-    SourceTransactionTypeCode,
-    Taxability,
-    TaxNumberType,
-    TaxRateStatus,
-    TrackingStatus,
-)
-from .types import (
-    Account,
-    Action,
-    Address,
-    Allocation,
-    AllocationInvoice,
-    Attachment,
-    BalanceAmounts,
-    BalanceDetail,
-    Balances,
-    BankTransaction,
-    BankTransfer,
-    BatchPayment,
-    BatchPaymentDetails,
-    BrandingTheme,
-    Budget,
-    BudgetBalance,
-    BudgetLine,
-    CisOrgSetting,
-    CisSetting,
-    Contact,
-    ContactGroup,
-    ContactGroupMember,
-    ContactPerson,
-    ConversionBalance,
-    ConversionDate,
-    CreditNote,
-    Currency,
-    DataContractBase,
-    EntityValidationError,
-    EntityWarning,
-    ExpenseClaim,
-    ExternalLink,
-    ImportSummary,
-    ImportSummaryAccounts,
-    ImportSummaryOrganisation,
-    Invoice,
-    InvoiceAddress,
-    InvoicePayment,
-    InvoiceReminder,
-    Item,
-    ItemPriceDetails,
-    Journal,
-    JournalLine,
-    LineItem,
-    LineItemItem,
-    LineItemTracking,
-    LinkedTransaction,
-    ManualJournal,
-    ManualJournalLine,
-    Organisation,
-    Overpayment,
-    Payment,
-    PaymentService,
-    PaymentTerm,
-    PaymentTerms,
-    Phone,
-    Prepayment,
-    PurchaseOrder,
-    Quote,
-    Receipt,
-    RepeatingInvoice,
-    Schedule,
-    Setup,
-    TaxComponent,
-    TaxRate,
-    TrackingCategory,
-    TrackingOption,
-    User,
-)
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .responses.accounts_response import AccountsResponse
+    from .responses.actions_response import ActionsResponse
+    from .responses.api_exception import ApiException
+    from .responses.bank_transactions_response import BankTransactionsResponse
+    from .responses.bank_transfers_response import BankTransfersResponse
+    from .responses.batch_payments_response import BatchPaymentsResponse
+    from .responses.branding_themes_response import BrandingThemesResponse
+    from .responses.budgets_response import BudgetsResponse
+    from .responses.cis_org_settings_response import CisOrgSettingsResponse
+    from .responses.contact_cis_settings_response import ContactCisSettingsResponse
+    from .responses.contact_groups_response import ContactGroupsResponse
+    from .responses.contacts_response import ContactsResponse
+    from .responses.credit_notes_response import CreditNotesResponse
+    from .responses.currencies_response import CurrenciesResponse
+    from .responses.expense_claims_response import ExpenseClaimsResponse
+    from .responses.invoice_reminders_response import InvoiceRemindersResponse
+    from .responses.invoices_response import InvoicesResponse
+    from .responses.items_response import ItemsResponse
+    from .responses.journals_response import JournalsResponse
+    from .responses.linked_transactions_response import LinkedTransactionsResponse
+    from .responses.manual_journals_response import ManualJournalsResponse
+    from .responses.options_response import OptionsResponse
+    from .responses.organisations_response import OrganisationsResponse
+    from .responses.overpayments_response import OverpaymentsResponse
+    from .responses.payment_services_response import PaymentServicesResponse
+    from .responses.payments_response import PaymentsResponse
+    from .responses.prepayments_response import PrepaymentsResponse
+    from .responses.purchase_orders_response import PurchaseOrdersResponse
+    from .responses.quotes_response import QuotesResponse
+    from .responses.receipts_response import ReceiptsResponse
+    from .responses.repeating_invoices_response import RepeatingInvoicesResponse
+    from .responses.reports_response import (
+        Report,
+        ReportAttribute,
+        ReportCell,
+        ReportField,
+        ReportRow,
+        ReportsResponse,
+        RowType,
+        TenNinetyNineContact,
+    )
+    from .responses.setup_response import SetupResponse
+    from .responses.tax_rates_response import TaxRatesResponse
+    from .responses.tracking_categories_response import TrackingCategoriesResponse
+    from .responses.users_response import Response, UsersResponse
+    from .simple_types import (
+        AccountClass,
+        AccountStatus,
+        AccountType,
+        ActionStatus,
+        AddressType,
+        BankAccountType,
+        BankTransactionStatus,
+        BankTransactionType,
+        BankTransferStatus,
+        BatchPaymentStatus,
+        BatchPaymentType,
+        BrandingThemeType,
+        BudgetType,
+        ContactGroupStatus,
+        ContactStatus,
+        CreditNoteStatus,
+        CreditNoteType,
+        DefaultLineAmountType,
+        EntityValidationStatus,
+        ExpenseClaimStatus,
+        ExternalLinkType,
+        InvoiceAddressType,
+        InvoiceStatus,
+        InvoiceType,
+        JournalSourceType,
+        LineAmountTypes,
+        LinkedTransactionStatus,
+        LinkedTransactionType,
+        ManualJournalStatus,
+        OrganisationClass,
+        OrganisationEdition,
+        OrganisationRole,
+        OrganisationType,
+        OrganisationVersion,
+        OverpaymentStatus,
+        OverpaymentType,
+        PaymentStatus,
+        PaymentTermType,
+        PaymentType,
+        PhoneType,
+        PrepaymentStatus,
+        PrepaymentType,
+        PurchaseOrderStatus,
+        QuoteLineAmountTypes,
+        QuoteStatus,
+        ReceiptStatus,
+        RepeatingInvoiceStatus,
+        ReportTaxType,
+        SalesTaxBasis,
+        SalesTaxPeriod,
+        ScheduleDueDateType,
+        ScheduleUnit,
+        SourceTransactionTypeCode,
+        Taxability,
+        TaxNumberType,
+        TaxRateStatus,
+        TrackingStatus,
+    )
+    from .types.account import Account
+    from .types.action import Action
+    from .types.address import Address
+    from .types.allocation import Allocation
+    from .types.allocation_invoice import AllocationInvoice
+    from .types.attachment import Attachment
+    from .types.balance_amounts import BalanceAmounts
+    from .types.balance_detail import BalanceDetail
+    from .types.balances import Balances
+    from .types.bank_transaction import BankTransaction
+    from .types.bank_transfer import BankTransfer
+    from .types.batch_payment import BatchPayment
+    from .types.batch_payment_details import BatchPaymentDetails
+    from .types.branding_theme import BrandingTheme
+    from .types.budget import Budget
+    from .types.budget_balance import BudgetBalance
+    from .types.budget_line import BudgetLine
+    from .types.cis_org_setting import CisOrgSetting
+    from .types.cis_setting import CisSetting
+    from .types.contact import Contact
+    from .types.contact_group import ContactGroup
+    from .types.contact_group_member import ContactGroupMember
+    from .types.contact_person import ContactPerson
+    from .types.conversion_balance import ConversionBalance
+    from .types.conversion_date import ConversionDate
+    from .types.credit_note import CreditNote
+    from .types.currency import Currency
+    from .types.data_contract_base import DataContractBase
+    from .types.entity_validation_error import EntityValidationError
+    from .types.entity_warning import EntityWarning
+    from .types.expense_claim import ExpenseClaim
+    from .types.external_link import ExternalLink
+    from .types.import_summary import ImportSummary
+    from .types.import_summary_accounts import ImportSummaryAccounts
+    from .types.import_summary_organisation import ImportSummaryOrganisation
+    from .types.invoice import Invoice
+    from .types.invoice_address import InvoiceAddress
+    from .types.invoice_payment import InvoicePayment
+    from .types.invoice_reminder import InvoiceReminder
+    from .types.item import Item
+    from .types.item_price_details import ItemPriceDetails
+    from .types.journal import Journal
+    from .types.journal_line import JournalLine
+    from .types.line_item import LineItem
+    from .types.line_item_item import LineItemItem
+    from .types.line_item_tracking import LineItemTracking
+    from .types.linked_transaction import LinkedTransaction
+    from .types.manual_journal import ManualJournal
+    from .types.manual_journal_line import ManualJournalLine
+    from .types.organisation import Organisation
+    from .types.overpayment import Overpayment
+    from .types.payment import Payment
+    from .types.payment_service import PaymentService
+    from .types.payment_term import PaymentTerm
+    from .types.payment_terms import PaymentTerms
+    from .types.phone import Phone
+    from .types.prepayment import Prepayment
+    from .types.purchase_order import PurchaseOrder
+    from .types.quote import Quote
+    from .types.receipt import Receipt
+    from .types.repeating_invoice import RepeatingInvoice
+    from .types.schedule import Schedule
+    from .types.setup import Setup
+    from .types.tax_component import TaxComponent
+    from .types.tax_rate import TaxRate
+    from .types.tracking_category import TrackingCategory
+    from .types.tracking_option import TrackingOption
+    from .types.user import User
 
 __all__ = [
     "Account",
@@ -225,6 +230,7 @@ __all__ = [
     "CisOrgSettingsResponse",
     "CisSetting",
     "Contact",
+    "ContactCisSettingsResponse",
     "ContactGroup",
     "ContactGroupMember",
     "ContactGroupStatus",
@@ -352,3 +358,193 @@ __all__ = [
     "User",
     "UsersResponse",
 ]
+
+if not TYPE_CHECKING:
+    # Hidden from type checkers, so that a misspelt name stays an error for them.
+    _MODULES = {
+        "AccountsResponse": "responses.accounts_response",
+        "ActionsResponse": "responses.actions_response",
+        "ApiException": "responses.api_exception",
+        "BankTransactionsResponse": "responses.bank_transactions_response",
+        "BankTransfersResponse": "responses.bank_transfers_response",
+        "BatchPaymentsResponse": "responses.batch_payments_response",
+        "BrandingThemesResponse": "responses.branding_themes_response",
+        "BudgetsResponse": "responses.budgets_response",
+        "CisOrgSettingsResponse": "responses.cis_org_settings_response",
+        "ContactCisSettingsResponse": "responses.contact_cis_settings_response",
+        "ContactGroupsResponse": "responses.contact_groups_response",
+        "ContactsResponse": "responses.contacts_response",
+        "CreditNotesResponse": "responses.credit_notes_response",
+        "CurrenciesResponse": "responses.currencies_response",
+        "ExpenseClaimsResponse": "responses.expense_claims_response",
+        "InvoiceRemindersResponse": "responses.invoice_reminders_response",
+        "InvoicesResponse": "responses.invoices_response",
+        "ItemsResponse": "responses.items_response",
+        "JournalsResponse": "responses.journals_response",
+        "LinkedTransactionsResponse": "responses.linked_transactions_response",
+        "ManualJournalsResponse": "responses.manual_journals_response",
+        "OptionsResponse": "responses.options_response",
+        "OrganisationsResponse": "responses.organisations_response",
+        "OverpaymentsResponse": "responses.overpayments_response",
+        "PaymentServicesResponse": "responses.payment_services_response",
+        "PaymentsResponse": "responses.payments_response",
+        "PrepaymentsResponse": "responses.prepayments_response",
+        "PurchaseOrdersResponse": "responses.purchase_orders_response",
+        "QuotesResponse": "responses.quotes_response",
+        "ReceiptsResponse": "responses.receipts_response",
+        "RepeatingInvoicesResponse": "responses.repeating_invoices_response",
+        "Report": "responses.reports_response",
+        "ReportAttribute": "responses.reports_response",
+        "ReportCell": "responses.reports_response",
+        "ReportField": "responses.reports_response",
+        "ReportRow": "responses.reports_response",
+        "ReportsResponse": "responses.reports_response",
+        "RowType": "responses.reports_response",
+        "TenNinetyNineContact": "responses.reports_response",
+        "SetupResponse": "responses.setup_response",
+        "TaxRatesResponse": "responses.tax_rates_response",
+        "TrackingCategoriesResponse": "responses.tracking_categories_response",
+        "Response": "responses.users_response",
+        "UsersResponse": "responses.users_response",
+        "AccountClass": "simple_types",
+        "AccountStatus": "simple_types",
+        "AccountType": "simple_types",
+        "ActionStatus": "simple_types",
+        "AddressType": "simple_types",
+        "BankAccountType": "simple_types",
+        "BankTransactionStatus": "simple_types",
+        "BankTransactionType": "simple_types",
+        "BankTransferStatus": "simple_types",
+        "BatchPaymentStatus": "simple_types",
+        "BatchPaymentType": "simple_types",
+        "BrandingThemeType": "simple_types",
+        "BudgetType": "simple_types",
+        "ContactGroupStatus": "simple_types",
+        "ContactStatus": "simple_types",
+        "CreditNoteStatus": "simple_types",
+        "CreditNoteType": "simple_types",
+        "DefaultLineAmountType": "simple_types",
+        "EntityValidationStatus": "simple_types",
+        "ExpenseClaimStatus": "simple_types",
+        "ExternalLinkType": "simple_types",
+        "InvoiceAddressType": "simple_types",
+        "InvoiceStatus": "simple_types",
+        "InvoiceType": "simple_types",
+        "JournalSourceType": "simple_types",
+        "LineAmountTypes": "simple_types",
+        "LinkedTransactionStatus": "simple_types",
+        "LinkedTransactionType": "simple_types",
+        "ManualJournalStatus": "simple_types",
+        "OrganisationClass": "simple_types",
+        "OrganisationEdition": "simple_types",
+        "OrganisationRole": "simple_types",
+        "OrganisationType": "simple_types",
+        "OrganisationVersion": "simple_types",
+        "OverpaymentStatus": "simple_types",
+        "OverpaymentType": "simple_types",
+        "PaymentStatus": "simple_types",
+        "PaymentTermType": "simple_types",
+        "PaymentType": "simple_types",
+        "PhoneType": "simple_types",
+        "PrepaymentStatus": "simple_types",
+        "PrepaymentType": "simple_types",
+        "PurchaseOrderStatus": "simple_types",
+        "QuoteLineAmountTypes": "simple_types",
+        "QuoteStatus": "simple_types",
+        "ReceiptStatus": "simple_types",
+        "RepeatingInvoiceStatus": "simple_types",
+        "ReportTaxType": "simple_types",
+        "SalesTaxBasis": "simple_types",
+        "SalesTaxPeriod": "simple_types",
+        "ScheduleDueDateType": "simple_types",
+        "ScheduleUnit": "simple_types",
+        "SourceTransactionTypeCode": "simple_types",
+        "TaxNumberType": "simple_types",
+        "TaxRateStatus": "simple_types",
+        "Taxability": "simple_types",
+        "TrackingStatus": "simple_types",
+        "Account": "types.account",
+        "Action": "types.action",
+        "Address": "types.address",
+        "Allocation": "types.allocation",
+        "AllocationInvoice": "types.allocation_invoice",
+        "Attachment": "types.attachment",
+        "BalanceAmounts": "types.balance_amounts",
+        "BalanceDetail": "types.balance_detail",
+        "Balances": "types.balances",
+        "BankTransaction": "types.bank_transaction",
+        "BankTransfer": "types.bank_transfer",
+        "BatchPayment": "types.batch_payment",
+        "BatchPaymentDetails": "types.batch_payment_details",
+        "BrandingTheme": "types.branding_theme",
+        "Budget": "types.budget",
+        "BudgetBalance": "types.budget_balance",
+        "BudgetLine": "types.budget_line",
+        "CisOrgSetting": "types.cis_org_setting",
+        "CisSetting": "types.cis_setting",
+        "Contact": "types.contact",
+        "ContactGroup": "types.contact_group",
+        "ContactGroupMember": "types.contact_group_member",
+        "ContactPerson": "types.contact_person",
+        "ConversionBalance": "types.conversion_balance",
+        "ConversionDate": "types.conversion_date",
+        "CreditNote": "types.credit_note",
+        "Currency": "types.currency",
+        "DataContractBase": "types.data_contract_base",
+        "EntityValidationError": "types.entity_validation_error",
+        "EntityWarning": "types.entity_warning",
+        "ExpenseClaim": "types.expense_claim",
+        "ExternalLink": "types.external_link",
+        "ImportSummary": "types.import_summary",
+        "ImportSummaryAccounts": "types.import_summary_accounts",
+        "ImportSummaryOrganisation": "types.import_summary_organisation",
+        "Invoice": "types.invoice",
+        "InvoiceAddress": "types.invoice_address",
+        "InvoicePayment": "types.invoice_payment",
+        "InvoiceReminder": "types.invoice_reminder",
+        "Item": "types.item",
+        "ItemPriceDetails": "types.item_price_details",
+        "Journal": "types.journal",
+        "JournalLine": "types.journal_line",
+        "LineItem": "types.line_item",
+        "LineItemItem": "types.line_item_item",
+        "LineItemTracking": "types.line_item_tracking",
+        "LinkedTransaction": "types.linked_transaction",
+        "ManualJournal": "types.manual_journal",
+        "ManualJournalLine": "types.manual_journal_line",
+        "Organisation": "types.organisation",
+        "Overpayment": "types.overpayment",
+        "Payment": "types.payment",
+        "PaymentService": "types.payment_service",
+        "PaymentTerm": "types.payment_term",
+        "PaymentTerms": "types.payment_terms",
+        "Phone": "types.phone",
+        "Prepayment": "types.prepayment",
+        "PurchaseOrder": "types.purchase_order",
+        "Quote": "types.quote",
+        "Receipt": "types.receipt",
+        "RepeatingInvoice": "types.repeating_invoice",
+        "Schedule": "types.schedule",
+        "Setup": "types.setup",
+        "TaxComponent": "types.tax_component",
+        "TaxRate": "types.tax_rate",
+        "TrackingCategory": "types.tracking_category",
+        "TrackingOption": "types.tracking_option",
+        "User": "types.user",
+    }
+
+    def __getattr__(name: str) -> object:
+        """Import the module of the model ``name`` on first access."""
+        import importlib
+
+        if name not in _MODULES:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(importlib.import_module(f".{_MODULES[name]}", __name__), name)
+        globals()[name] = value
+        return value
+
+    def __dir__() -> list[str]:
+        return sorted({*globals(), *__all__})
+
+
+del TYPE_CHECKING  # not part of the package's namespace

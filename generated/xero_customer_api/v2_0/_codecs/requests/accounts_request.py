@@ -19,7 +19,9 @@ from lxml import etree
 from ...._runtime._codec import (
     to_bytes,
 )
-from ..._codecs.types import write_account_request
+from ..._codecs.types.account import (
+    write_account_request,
+)
 from ...models import (
     Account,
 )

@@ -22,7 +22,7 @@ from lxml.etree import SubElement
 from ...._runtime._codec import (
     to_bytes,
 )
-from ..._codecs.types import (
+from ..._codecs.types.contact_group import (
     write_contact_group_request,
 )
 from ...models import (

@@ -22,7 +22,9 @@ from lxml.etree import SubElement
 from ...._runtime._codec import (
     to_bytes,
 )
-from ..._codecs.types import write_contact_request
+from ..._codecs.types.contact import (
+    write_contact_request,
+)
 from ...models import (
     Contact,
 )

@@ -22,7 +22,7 @@ from lxml.etree import SubElement
 from ...._runtime._codec import (
     to_bytes,
 )
-from ..._codecs.types import (
+from ..._codecs.types.credit_note import (
     write_credit_note_request,
 )
 from ...models import (

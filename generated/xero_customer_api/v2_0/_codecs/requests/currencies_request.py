@@ -19,7 +19,7 @@ from lxml import etree
 from ...._runtime._codec import (
     to_bytes,
 )
-from ..._codecs.types import (
+from ..._codecs.types.currency import (
     write_currency_request,
 )
 from ...models import (

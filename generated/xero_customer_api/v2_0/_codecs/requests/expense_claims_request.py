@@ -22,7 +22,7 @@ from lxml.etree import SubElement
 from ...._runtime._codec import (
     to_bytes,
 )
-from ..._codecs.types import (
+from ..._codecs.types.expense_claim import (
     write_expense_claim_request,
 )
 from ...models import (

@@ -22,7 +22,7 @@ from lxml.etree import SubElement
 from ...._runtime._codec import (
     to_bytes,
 )
-from ..._codecs.types import write_item_request
+from ..._codecs.types.item import write_item_request
 from ...models import (
     Item,
 )

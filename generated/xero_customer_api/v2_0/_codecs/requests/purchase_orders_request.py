@@ -22,7 +22,7 @@ from lxml.etree import SubElement
 from ...._runtime._codec import (
     to_bytes,
 )
-from ..._codecs.types import (
+from ..._codecs.types.purchase_order import (
     write_purchase_order_request,
 )
 from ...models import (

@@ -22,7 +22,7 @@ from lxml.etree import SubElement
 from ...._runtime._codec import (
     to_bytes,
 )
-from ..._codecs.types import write_quote_request
+from ..._codecs.types.quote import write_quote_request
 from ...models import (
     Quote,
 )

@@ -22,7 +22,9 @@ from lxml.etree import SubElement
 from ...._runtime._codec import (
     to_bytes,
 )
-from ..._codecs.types import write_receipt_request
+from ..._codecs.types.receipt import (
+    write_receipt_request,
+)
 from ...models import (
     Receipt,
 )

@@ -19,7 +19,7 @@ from lxml import etree
 from ...._runtime._codec import (
     to_bytes,
 )
-from ..._codecs.types import write_setup_request
+from ..._codecs.types.setup import write_setup_request
 from ...models import (
     Setup,
 )

@@ -22,8 +22,10 @@ from lxml.etree import SubElement
 from ...._runtime._codec import (
     to_bytes,
 )
-from ..._codecs.types import (
+from ..._codecs.types.tracking_category import (
     write_tracking_category_request,
+)
+from ..._codecs.types.tracking_option import (
     write_tracking_option_request,
 )
 from ...models import (

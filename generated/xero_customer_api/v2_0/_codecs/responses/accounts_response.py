@@ -28,7 +28,10 @@ from ...._runtime._codec import (
     unknown,
     write_utc_datetime,
 )
-from ..._codecs.types import decode_account, write_account
+from ..._codecs.types.account import (
+    decode_account,
+    write_account,
+)
 from ...models import (
     Account,
     AccountsResponse,

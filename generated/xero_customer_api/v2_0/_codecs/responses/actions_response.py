@@ -28,7 +28,7 @@ from ...._runtime._codec import (
     unknown,
     write_utc_datetime,
 )
-from ..._codecs.types import decode_action, write_action
+from ..._codecs.types.action import decode_action, write_action
 from ...models import (
     Action,
     ActionsResponse,

@@ -24,7 +24,7 @@ from ...._runtime._codec import (
     to_bytes,
     unknown,
 )
-from ..._codecs.types import (
+from ..._codecs.types.data_contract_base import (
     _SUBTYPES_DataContractBase,
     decode_data_contract_base,
     write_any_data_contract_base,

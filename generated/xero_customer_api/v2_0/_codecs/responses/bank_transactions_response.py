@@ -28,7 +28,7 @@ from ...._runtime._codec import (
     unknown,
     write_utc_datetime,
 )
-from ..._codecs.types import (
+from ..._codecs.types.bank_transaction import (
     decode_bank_transaction,
     write_bank_transaction,
 )

@@ -28,7 +28,7 @@ from ...._runtime._codec import (
     unknown,
     write_utc_datetime,
 )
-from ..._codecs.types import (
+from ..._codecs.types.bank_transfer import (
     decode_bank_transfer,
     write_bank_transfer,
 )

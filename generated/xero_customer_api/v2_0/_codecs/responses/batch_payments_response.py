@@ -28,7 +28,7 @@ from ...._runtime._codec import (
     unknown,
     write_utc_datetime,
 )
-from ..._codecs.types import (
+from ..._codecs.types.batch_payment import (
     decode_batch_payment,
     write_batch_payment,
 )

@@ -28,7 +28,10 @@ from ...._runtime._codec import (
     unknown,
     write_utc_datetime,
 )
-from ..._codecs.types import decode_branding_theme, write_branding_theme
+from ..._codecs.types.branding_theme import (
+    decode_branding_theme,
+    write_branding_theme,
+)
 from ...models import (
     BrandingTheme,
     BrandingThemesResponse,

@@ -28,7 +28,7 @@ from ...._runtime._codec import (
     unknown,
     write_utc_datetime,
 )
-from ..._codecs.types import decode_budget, write_budget
+from ..._codecs.types.budget import decode_budget, write_budget
 from ...models import (
     Budget,
     BudgetsResponse,

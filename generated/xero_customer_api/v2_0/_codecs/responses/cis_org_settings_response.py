@@ -28,7 +28,10 @@ from ...._runtime._codec import (
     unknown,
     write_utc_datetime,
 )
-from ..._codecs.types import decode_cis_org_setting, write_cis_org_setting
+from ..._codecs.types.cis_org_setting import (
+    decode_cis_org_setting,
+    write_cis_org_setting,
+)
 from ...models import (
     CisOrgSetting,
     CisOrgSettingsResponse,

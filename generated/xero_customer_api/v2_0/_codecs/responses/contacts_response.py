@@ -28,7 +28,10 @@ from ...._runtime._codec import (
     unknown,
     write_utc_datetime,
 )
-from ..._codecs.types import decode_contact, write_contact
+from ..._codecs.types.contact import (
+    decode_contact,
+    write_contact,
+)
 from ...models import (
     Contact,
     ContactsResponse,

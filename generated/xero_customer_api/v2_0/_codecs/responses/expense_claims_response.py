@@ -28,7 +28,7 @@ from ...._runtime._codec import (
     unknown,
     write_utc_datetime,
 )
-from ..._codecs.types import (
+from ..._codecs.types.expense_claim import (
     decode_expense_claim,
     write_expense_claim,
 )

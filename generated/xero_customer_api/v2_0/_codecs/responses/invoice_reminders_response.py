@@ -28,7 +28,7 @@ from ...._runtime._codec import (
     unknown,
     write_utc_datetime,
 )
-from ..._codecs.types import (
+from ..._codecs.types.invoice_reminder import (
     decode_invoice_reminder,
     write_invoice_reminder,
 )

@@ -28,7 +28,10 @@ from ...._runtime._codec import (
     unknown,
     write_utc_datetime,
 )
-from ..._codecs.types import decode_invoice, write_invoice
+from ..._codecs.types.invoice import (
+    decode_invoice,
+    write_invoice,
+)
 from ...models import (
     Invoice,
     InvoicesResponse,

@@ -28,7 +28,7 @@ from ...._runtime._codec import (
     unknown,
     write_utc_datetime,
 )
-from ..._codecs.types import decode_item, write_item
+from ..._codecs.types.item import decode_item, write_item
 from ...models import (
     Item,
     ItemsResponse,

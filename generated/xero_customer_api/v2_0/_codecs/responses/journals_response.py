@@ -28,7 +28,7 @@ from ...._runtime._codec import (
     unknown,
     write_utc_datetime,
 )
-from ..._codecs.types import decode_journal, write_journal
+from ..._codecs.types.journal import decode_journal, write_journal
 from ...models import (
     Journal,
     JournalsResponse,

@@ -28,7 +28,7 @@ from ...._runtime._codec import (
     unknown,
     write_utc_datetime,
 )
-from ..._codecs.types import (
+from ..._codecs.types.linked_transaction import (
     decode_linked_transaction,
     write_linked_transaction,
 )

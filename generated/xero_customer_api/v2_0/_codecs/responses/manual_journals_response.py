@@ -28,7 +28,7 @@ from ...._runtime._codec import (
     unknown,
     write_utc_datetime,
 )
-from ..._codecs.types import (
+from ..._codecs.types.manual_journal import (
     decode_manual_journal,
     write_manual_journal,
 )

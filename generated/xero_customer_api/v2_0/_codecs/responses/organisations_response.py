@@ -28,7 +28,10 @@ from ...._runtime._codec import (
     unknown,
     write_utc_datetime,
 )
-from ..._codecs.types import decode_organisation, write_organisation
+from ..._codecs.types.organisation import (
+    decode_organisation,
+    write_organisation,
+)
 from ...models import (
     Organisation,
     OrganisationsResponse,

@@ -28,7 +28,7 @@ from ...._runtime._codec import (
     unknown,
     write_utc_datetime,
 )
-from ..._codecs.types import decode_overpayment, write_overpayment
+from ..._codecs.types.overpayment import decode_overpayment, write_overpayment
 from ...models import (
     Overpayment,
     OverpaymentsResponse,

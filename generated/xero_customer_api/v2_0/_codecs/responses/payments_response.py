@@ -28,7 +28,10 @@ from ...._runtime._codec import (
     unknown,
     write_utc_datetime,
 )
-from ..._codecs.types import decode_payment, write_payment
+from ..._codecs.types.payment import (
+    decode_payment,
+    write_payment,
+)
 from ...models import (
     Payment,
     PaymentsResponse,

@@ -28,7 +28,7 @@ from ...._runtime._codec import (
     unknown,
     write_utc_datetime,
 )
-from ..._codecs.types import decode_prepayment, write_prepayment
+from ..._codecs.types.prepayment import decode_prepayment, write_prepayment
 from ...models import (
     Prepayment,
     PrepaymentsResponse,

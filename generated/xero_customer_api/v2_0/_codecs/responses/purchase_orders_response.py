@@ -28,7 +28,7 @@ from ...._runtime._codec import (
     unknown,
     write_utc_datetime,
 )
-from ..._codecs.types import (
+from ..._codecs.types.purchase_order import (
     decode_purchase_order,
     write_purchase_order,
 )

@@ -28,7 +28,7 @@ from ...._runtime._codec import (
     unknown,
     write_utc_datetime,
 )
-from ..._codecs.types import decode_quote, write_quote
+from ..._codecs.types.quote import decode_quote, write_quote
 from ...models import (
     Quote,
     QuotesResponse,

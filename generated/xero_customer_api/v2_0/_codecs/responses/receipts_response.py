@@ -28,7 +28,10 @@ from ...._runtime._codec import (
     unknown,
     write_utc_datetime,
 )
-from ..._codecs.types import decode_receipt, write_receipt
+from ..._codecs.types.receipt import (
+    decode_receipt,
+    write_receipt,
+)
 from ...models import (
     Receipt,
     ReceiptsResponse,

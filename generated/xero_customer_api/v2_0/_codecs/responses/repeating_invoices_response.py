@@ -28,7 +28,7 @@ from ...._runtime._codec import (
     unknown,
     write_utc_datetime,
 )
-from ..._codecs.types import (
+from ..._codecs.types.repeating_invoice import (
     decode_repeating_invoice,
     write_repeating_invoice,
 )

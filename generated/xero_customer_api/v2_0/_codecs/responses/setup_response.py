@@ -28,7 +28,10 @@ from ...._runtime._codec import (
     unknown,
     write_utc_datetime,
 )
-from ..._codecs.types import decode_import_summary, write_import_summary
+from ..._codecs.types.import_summary import (
+    decode_import_summary,
+    write_import_summary,
+)
 from ...models import (
     ImportSummary,
     SetupResponse,

@@ -28,7 +28,7 @@ from ...._runtime._codec import (
     unknown,
     write_utc_datetime,
 )
-from ..._codecs.types import (
+from ..._codecs.types.tax_rate import (
     decode_tax_rate,
     write_tax_rate,
 )

@@ -28,7 +28,7 @@ from ...._runtime._codec import (
     unknown,
     write_utc_datetime,
 )
-from ..._codecs.types import (
+from ..._codecs.types.tracking_category import (
     decode_tracking_category,
     write_tracking_category,
 )

@@ -28,7 +28,7 @@ from ...._runtime._codec import (
     unknown,
     write_utc_datetime,
 )
-from ..._codecs.types import decode_user, write_user
+from ..._codecs.types.user import decode_user, write_user
 from ...models import (
     Response,
     User,

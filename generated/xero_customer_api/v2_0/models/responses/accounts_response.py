@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from ..types import Account
+from ..types.account import Account
 
 
 @dataclass(slots=True, kw_only=True)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from ..types import Action
+from ..types.action import Action
 
 
 @dataclass(slots=True, kw_only=True)

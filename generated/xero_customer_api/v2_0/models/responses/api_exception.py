@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..types import DataContractBase
+from ..types.data_contract_base import DataContractBase
 
 
 @dataclass(slots=True, kw_only=True)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from ..types import BankTransaction
+from ..types.bank_transaction import BankTransaction
 
 
 @dataclass(slots=True, kw_only=True)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from ..types import BankTransfer
+from ..types.bank_transfer import BankTransfer
 
 
 @dataclass(slots=True, kw_only=True)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from ..types import BatchPayment
+from ..types.batch_payment import BatchPayment
 
 
 @dataclass(slots=True, kw_only=True)

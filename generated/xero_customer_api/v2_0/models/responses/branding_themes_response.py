@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from ..types import BrandingTheme
+from ..types.branding_theme import BrandingTheme
 
 
 @dataclass(slots=True, kw_only=True)

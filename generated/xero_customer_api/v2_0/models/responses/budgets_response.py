@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from ..types import Budget
+from ..types.budget import Budget
 
 
 @dataclass(slots=True, kw_only=True)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from ..types import CisOrgSetting
+from ..types.cis_org_setting import CisOrgSetting
 
 
 @dataclass(slots=True, kw_only=True)

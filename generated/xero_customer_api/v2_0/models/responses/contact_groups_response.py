@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from ..types import ContactGroup
+from ..types.contact_group import ContactGroup
 
 
 @dataclass(slots=True, kw_only=True)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from ..types import Contact
+from ..types.contact import Contact
 
 
 @dataclass(slots=True, kw_only=True)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from ..types import CreditNote
+from ..types.credit_note import CreditNote
 
 
 @dataclass(slots=True, kw_only=True)

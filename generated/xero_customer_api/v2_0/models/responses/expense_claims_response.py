@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from ..types import ExpenseClaim
+from ..types.expense_claim import ExpenseClaim
 
 
 @dataclass(slots=True, kw_only=True)

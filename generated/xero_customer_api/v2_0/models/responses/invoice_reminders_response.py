@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from ..types import InvoiceReminder
+from ..types.invoice_reminder import InvoiceReminder
 
 
 @dataclass(slots=True, kw_only=True)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from ..types import Item
+from ..types.item import Item
 
 
 @dataclass(slots=True, kw_only=True)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from ..types import Journal
+from ..types.journal import Journal
 
 
 @dataclass(slots=True, kw_only=True)

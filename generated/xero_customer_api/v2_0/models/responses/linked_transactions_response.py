@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from ..types import LinkedTransaction
+from ..types.linked_transaction import LinkedTransaction
 
 
 @dataclass(slots=True, kw_only=True)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from ..types import ManualJournal
+from ..types.manual_journal import ManualJournal
 
 
 @dataclass(slots=True, kw_only=True)

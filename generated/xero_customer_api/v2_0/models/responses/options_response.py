@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from ..types import TrackingOption
+from ..types.tracking_option import TrackingOption
 
 
 @dataclass(slots=True, kw_only=True)

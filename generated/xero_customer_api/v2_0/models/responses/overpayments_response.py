@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from ..types import Overpayment
+from ..types.overpayment import Overpayment
 
 
 @dataclass(slots=True, kw_only=True)

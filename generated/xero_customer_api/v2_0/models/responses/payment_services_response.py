@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from ..types import PaymentService
+from ..types.payment_service import PaymentService
 
 
 @dataclass(slots=True, kw_only=True)

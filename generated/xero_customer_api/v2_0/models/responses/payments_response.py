@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from ..types import Payment
+from ..types.payment import Payment
 
 
 @dataclass(slots=True, kw_only=True)

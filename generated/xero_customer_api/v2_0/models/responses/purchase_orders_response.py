@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from ..types import PurchaseOrder
+from ..types.purchase_order import PurchaseOrder
 
 
 @dataclass(slots=True, kw_only=True)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from ..types import Receipt
+from ..types.receipt import Receipt
 
 
 @dataclass(slots=True, kw_only=True)

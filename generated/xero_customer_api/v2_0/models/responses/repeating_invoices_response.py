@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from ..types import RepeatingInvoice
+from ..types.repeating_invoice import RepeatingInvoice
 
 
 @dataclass(slots=True, kw_only=True)

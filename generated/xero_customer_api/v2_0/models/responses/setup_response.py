@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from ..types import ImportSummary
+from ..types.import_summary import ImportSummary
 
 
 @dataclass(slots=True, kw_only=True)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from ..types import TaxRate
+from ..types.tax_rate import TaxRate
 
 
 @dataclass(slots=True, kw_only=True)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from ..types import TrackingCategory
+from ..types.tracking_category import TrackingCategory
 
 
 @dataclass(slots=True, kw_only=True)

@@ -847,6 +847,7 @@ def load_api(
             doc=resources_doc[name].get("doc", ""),
             endpoints=tuple(by_resource[name]),
             source=sources[name],
+            cli_columns=tuple(str(c) for c in resources_doc[name].get("cli_columns", ())),
         )
         for name in resources_doc
     )

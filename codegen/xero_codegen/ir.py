@@ -298,6 +298,7 @@ class Resource:
     doc: str
     endpoints: tuple[Endpoint, ...]
     source: str = ""  # the manifest file that declares it (for messages and docs)
+    cli_columns: tuple[str, ...] = ()  # the `xero` table's default columns (manifest cli_columns)
 
     @property
     def class_name(self) -> str:

@@ -241,10 +241,31 @@ def cli_annotation(param: QueryParam) -> str:
     return python_query_type(param)
 
 
+_ABBREVIATIONS = ("e.g.", "i.e.", "etc.", "vs.", "cf.", "approx.", "no.")
+
+
 def first_sentence(text: str) -> str:
+    """The summary of a doc string for a help listing: its first sentence, up to a colon that
+    introduces details, never cut inside an abbreviation (``e.g.``) or parentheses; a
+    parenthesised aside is left out when the sentence would be longer than a listing's line."""
     text = " ".join(text.split())
-    head = text.partition(". ")[0].partition(": ")[0]
-    return head if head == text else head + "."
+    depth = 0
+    end = len(text)
+    for i, char in enumerate(text):
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth = max(depth - 1, 0)
+        elif depth == 0 and char in ".:" and text[i + 1 : i + 2] in (" ", ""):
+            word = text[: i + 1].rsplit(" ", 1)[-1].lower()
+            if char == "." and (word in _ABBREVIATIONS or word.startswith("(")):
+                continue
+            end = i
+            break
+    head = text[:end].rstrip(" ,;")
+    if len(head) > 58:
+        head = re.sub(r"\s*\([^()]*\)", "", head)
+    return head + "."
 
 
 CLI_FILTERS = {

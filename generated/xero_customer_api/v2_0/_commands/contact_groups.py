@@ -25,7 +25,16 @@ from ..models import (
     ContactGroup,
 )
 
-__all__ = ["GROUP"]
+__all__ = ["COLUMNS", "GROUP"]
+
+COLUMNS: dict[type, tuple[str, ...]] = {
+    ContactGroup: (
+        "name",
+        "status",
+        "contact_group_id",
+    ),
+}
+"""The default table columns of the resource's records (the manifest's ``cli_columns``)."""
 
 
 @click.group(name="contact-groups")
@@ -34,7 +43,11 @@ def contact_groups() -> None:
     saving Status DELETED."""
 
 
-@contact_groups.command(name="list", epilog="HTTP: GET ContactGroups")
+@contact_groups.command(
+    name="list",
+    short_help="List the organisation's active contact groups (never paged; members only on get).",
+    epilog="HTTP: GET ContactGroups",
+)
 @click.option(
     "--where",
     "where",
@@ -56,18 +69,32 @@ def contact_groups_list(
     where: str | None,
     order: str | None,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """List the organisation's active contact groups (never paged; members only on get())."""
-    with state.client(XeroClient, raw=raw) as client:
+    shown = cs.columns_for(columns, ContactGroup, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "--where": where,
+            "--order": order,
+        },
+        record=ContactGroup,
+    ) as client:
         answer = client.contact_groups.with_raw_response.list(
             where=where,
             order=order,
         )
-        state.emit(answer, "contact_groups", output_format)
+        state.emit(answer, "contact_groups", output_format, one=False, columns=shown)
 
 
-@contact_groups.command(name="get", epilog="HTTP: GET ContactGroups/{ContactGroupID}")
+@contact_groups.command(
+    name="get",
+    short_help="Get one contact group with its contacts by its ContactGroupID.",
+    epilog="HTTP: GET ContactGroups/{ContactGroupID}",
+)
 @click.option(
     "--contact-group-id",
     "contact_group_id",
@@ -81,17 +108,30 @@ def contact_groups_get(
     state: cs.State,
     contact_group_id: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Get one contact group with its contacts (ContactID and Name of each) by its ContactGroupID."""
-    with state.client(XeroClient, raw=raw) as client:
+    shown = cs.columns_for(columns, ContactGroup, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "--contact-group-id": contact_group_id,
+        },
+        record=ContactGroup,
+    ) as client:
         answer = client.contact_groups.with_raw_response.get(
             contact_group_id=contact_group_id,
         )
-        state.emit(answer, "contact_groups", output_format)
+        state.emit(answer, "contact_groups", output_format, one=True, columns=shown)
 
 
-@contact_groups.command(name="create", epilog="HTTP: PUT ContactGroups")
+@contact_groups.command(
+    name="create",
+    short_help="Create one contact group.",
+    epilog="HTTP: PUT ContactGroups",
+)
 @cs.input_options
 @cs.output_options
 @click.pass_obj
@@ -100,6 +140,7 @@ def contact_groups_create(
     input_file: IO[bytes],
     input_format: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Create one contact group (its Name is needed and must be unique).
@@ -108,6 +149,7 @@ def contact_groups_create(
     ContactGroups/{ContactGroupID}). As XML: the root element <ContactGroup>; as JSON: one
     object in the model's shape (snake_case field names, amounts as strings, dates YYYY-MM-DD).
     """
+    shown = cs.columns_for(columns, ContactGroup, COLUMNS)
     contact_group = cs.read_one(
         input_file,
         "ContactGroup",
@@ -116,14 +158,18 @@ def contact_groups_create(
         input_format,
         _checks.CHECKS[ContactGroup],
     )
-    with state.client(XeroClient, raw=raw) as client:
+    with state.client(XeroClient, raw=raw, asked={}, record=ContactGroup) as client:
         answer = client.contact_groups.with_raw_response.create(
             contact_group,
         )
-        state.emit(answer, "contact_groups", output_format)
+        state.emit(answer, "contact_groups", output_format, one=True, columns=shown)
 
 
-@contact_groups.command(name="create-many", epilog="HTTP: PUT ContactGroups")
+@contact_groups.command(
+    name="create-many",
+    short_help="Create several contact groups in one call.",
+    epilog="HTTP: PUT ContactGroups",
+)
 @cs.input_options
 @cs.output_options
 @click.pass_obj
@@ -132,6 +178,7 @@ def contact_groups_create_many(
     input_file: IO[bytes],
     input_format: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Create several contact groups in one call.
@@ -140,6 +187,7 @@ def contact_groups_create_many(
     As XML: the root element <ContactGroups> (or one <ContactGroup>); as JSON: a list of
     ContactGroup objects in the model's shape, or one object.
     """
+    shown = cs.columns_for(columns, ContactGroup, COLUMNS)
     contact_groups = cs.read_items(
         input_file,
         "ContactGroups",
@@ -149,14 +197,18 @@ def contact_groups_create_many(
         input_format,
         _checks.CHECKS[ContactGroup],
     )
-    with state.client(XeroClient, raw=raw) as client:
+    with state.client(XeroClient, raw=raw, asked={}, record=ContactGroup) as client:
         answer = client.contact_groups.with_raw_response.create_many(
             contact_groups,
         )
-        state.emit(answer, "contact_groups", output_format)
+        state.emit(answer, "contact_groups", output_format, one=False, columns=shown)
 
 
-@contact_groups.command(name="save", epilog="HTTP: POST ContactGroups/{ContactGroupID}")
+@contact_groups.command(
+    name="save",
+    short_help="Update one contact group.",
+    epilog="HTTP: POST ContactGroups/{ContactGroupID}",
+)
 @click.option(
     "--contact-group-id",
     "contact_group_id",
@@ -173,6 +225,7 @@ def contact_groups_save(
     input_file: IO[bytes],
     input_format: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Update one contact group: rename it, or delete it with Status DELETED.
@@ -181,6 +234,7 @@ def contact_groups_save(
     ContactGroups/{ContactGroupID}). As XML: the root element <ContactGroup>; as JSON: one
     object in the model's shape (snake_case field names, amounts as strings, dates YYYY-MM-DD).
     """
+    shown = cs.columns_for(columns, ContactGroup, COLUMNS)
     contact_group = cs.read_one(
         input_file,
         "ContactGroup",
@@ -189,15 +243,26 @@ def contact_groups_save(
         input_format,
         _checks.CHECKS[ContactGroup],
     )
-    with state.client(XeroClient, raw=raw) as client:
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "--contact-group-id": contact_group_id,
+        },
+        record=ContactGroup,
+    ) as client:
         answer = client.contact_groups.with_raw_response.save(
             contact_group,
             contact_group_id=contact_group_id,
         )
-        state.emit(answer, "contact_groups", output_format)
+        state.emit(answer, "contact_groups", output_format, one=True, columns=shown)
 
 
-@contact_groups.command(name="delete", epilog="HTTP: POST ContactGroups/{ContactGroupID}")
+@contact_groups.command(
+    name="delete",
+    short_help="Delete a contact group.",
+    epilog="HTTP: POST ContactGroups/{ContactGroupID}",
+)
 @click.option(
     "--contact-group-id",
     "contact_group_id",
@@ -211,20 +276,31 @@ def contact_groups_delete(
     state: cs.State,
     contact_group_id: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Delete a contact group (2.0 has no DELETE for groups: this saves Status DELETED). Its
     contacts stay; they leave the group.
     """
-    with state.client(XeroClient, raw=raw) as client:
+    shown = cs.columns_for(columns, ContactGroup, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "--contact-group-id": contact_group_id,
+        },
+        record=ContactGroup,
+    ) as client:
         answer = client.contact_groups.with_raw_response.delete(
             contact_group_id=contact_group_id,
         )
-        state.emit(answer, "contact_groups", output_format)
+        state.emit(answer, "contact_groups", output_format, one=True, columns=shown)
 
 
 @contact_groups.command(
-    name="add-contacts", epilog="HTTP: PUT ContactGroups/{ContactGroupID}/Contacts"
+    name="add-contacts",
+    short_help="Add existing contacts to a contact group; answers with the contacts added.",
+    epilog="HTTP: PUT ContactGroups/{ContactGroupID}/Contacts",
 )
 @click.option(
     "--contact-group-id",
@@ -242,6 +318,7 @@ def contact_groups_add_contacts(
     input_file: IO[bytes],
     input_format: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Add existing contacts (by ContactID) to a contact group; answers with the contacts added.
@@ -250,6 +327,7 @@ def contact_groups_add_contacts(
     update (POST Contacts). As XML: the root element <Contacts> (or one <Contact>); as JSON: a
     list of Contact objects in the model's shape, or one object.
     """
+    shown = cs.columns_for(columns, Contact, COLUMNS)
     contacts = cs.read_items(
         input_file,
         "Contacts",
@@ -259,12 +337,19 @@ def contact_groups_add_contacts(
         input_format,
         _checks.CHECKS[Contact],
     )
-    with state.client(XeroClient, raw=raw) as client:
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "--contact-group-id": contact_group_id,
+        },
+        record=Contact,
+    ) as client:
         answer = client.contact_groups.with_raw_response.add_contacts(
             contacts,
             contact_group_id=contact_group_id,
         )
-        state.emit(answer, "contacts", output_format)
+        state.emit(answer, "contacts", output_format, one=False, columns=shown)
 
 
 GROUP = contact_groups

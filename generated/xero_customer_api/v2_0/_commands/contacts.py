@@ -25,7 +25,17 @@ from ..models import (
     Contact,
 )
 
-__all__ = ["GROUP"]
+__all__ = ["COLUMNS", "GROUP"]
+
+COLUMNS: dict[type, tuple[str, ...]] = {
+    Contact: (
+        "name",
+        "email_address",
+        "contact_number",
+        "contact_status",
+    ),
+}
+"""The default table columns of the resource's records (the manifest's ``cli_columns``)."""
 
 
 @click.group(name="contacts")
@@ -34,7 +44,11 @@ def contacts() -> None:
     ContactStatus ARCHIVED)."""
 
 
-@contacts.command(name="list", epilog="HTTP: GET Contacts")
+@contacts.command(
+    name="list",
+    short_help="List the organisation's contacts, one page or all, optionally filtered and sorted.",
+    epilog="HTTP: GET Contacts",
+)
 @click.option(
     "--where",
     "where",
@@ -114,6 +128,7 @@ def contacts_list(
     modified_since: datetime.datetime | datetime.date | None,
     all_pages: bool,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """List the organisation's contacts, one page or (without page) all, optionally filtered and
@@ -121,7 +136,16 @@ def contacts_list(
 
     With --all, every page is fetched in turn (as the SDK's iter()).
     """
-    with state.client(XeroClient, raw=raw) as client:
+    shown = cs.columns_for(columns, Contact, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "--where": where,
+            "--order": order,
+        },
+        record=Contact,
+    ) as client:
         if all_pages:
             cs.emit_items(
                 state,
@@ -137,6 +161,7 @@ def contacts_list(
                 ),
                 "contacts",
                 output_format,
+                shown,
             )
             return
         answer = client.contacts.with_raw_response.list(
@@ -150,10 +175,14 @@ def contacts_list(
             search_term=search_term,
             modified_since=modified_since,
         )
-        state.emit(answer, "contacts", output_format)
+        state.emit(answer, "contacts", output_format, one=False, columns=shown)
 
 
-@contacts.command(name="get", epilog="HTTP: GET Contacts/{Contact}")
+@contacts.command(
+    name="get",
+    short_help="Get one contact, complete, by its ContactID or by its ContactNumber.",
+    epilog="HTTP: GET Contacts/{Contact}",
+)
 @click.option(
     "--contact-id",
     "contact_id",
@@ -175,6 +204,7 @@ def contacts_get(
     contact_id: str | None,
     contact_number: str | None,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Get one contact, complete, by its ContactID or by its ContactNumber (give exactly one)."""
@@ -184,15 +214,28 @@ def contacts_get(
             "--contact-number": contact_number,
         }
     )
-    with state.client(XeroClient, raw=raw) as client:
+    shown = cs.columns_for(columns, Contact, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "--contact-id": contact_id,
+            "--contact-number": contact_number,
+        },
+        record=Contact,
+    ) as client:
         answer = client.contacts.with_raw_response.get(
             contact_id=contact_id,
             contact_number=contact_number,
         )
-        state.emit(answer, "contacts", output_format)
+        state.emit(answer, "contacts", output_format, one=True, columns=shown)
 
 
-@contacts.command(name="create", epilog="HTTP: PUT Contacts")
+@contacts.command(
+    name="create",
+    short_help="Create one contact.",
+    epilog="HTTP: PUT Contacts",
+)
 @cs.input_options
 @cs.output_options
 @click.pass_obj
@@ -201,6 +244,7 @@ def contacts_create(
     input_file: IO[bytes],
     input_format: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Create one contact.
@@ -209,17 +253,22 @@ def contacts_create(
     <Contact>; as JSON: one object in the model's shape (snake_case field names, amounts as
     strings, dates YYYY-MM-DD).
     """
+    shown = cs.columns_for(columns, Contact, COLUMNS)
     contact = cs.read_one(
         input_file, "Contact", Contact, decode_contact, input_format, _checks.CHECKS[Contact]
     )
-    with state.client(XeroClient, raw=raw) as client:
+    with state.client(XeroClient, raw=raw, asked={}, record=Contact) as client:
         answer = client.contacts.with_raw_response.create(
             contact,
         )
-        state.emit(answer, "contacts", output_format)
+        state.emit(answer, "contacts", output_format, one=True, columns=shown)
 
 
-@contacts.command(name="create-many", epilog="HTTP: PUT Contacts")
+@contacts.command(
+    name="create-many",
+    short_help="Create a batch of contacts in one call.",
+    epilog="HTTP: PUT Contacts",
+)
 @click.option(
     "--summarize-errors/--no-summarize-errors",
     "summarize_errors",
@@ -235,6 +284,7 @@ def contacts_create_many(
     input_file: IO[bytes],
     input_format: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Create a batch of contacts in one call (Xero advises at most 50 a call).
@@ -243,6 +293,7 @@ def contacts_create_many(
     update (POST Contacts). As XML: the root element <Contacts> (or one <Contact>); as JSON: a
     list of Contact objects in the model's shape, or one object.
     """
+    shown = cs.columns_for(columns, Contact, COLUMNS)
     contacts = cs.read_items(
         input_file,
         "Contacts",
@@ -252,15 +303,19 @@ def contacts_create_many(
         input_format,
         _checks.CHECKS[Contact],
     )
-    with state.client(XeroClient, raw=raw) as client:
+    with state.client(XeroClient, raw=raw, asked={}, record=Contact) as client:
         answer = client.contacts.with_raw_response.create_many(
             contacts,
             summarize_errors=summarize_errors,
         )
-        state.emit(answer, "contacts", output_format)
+        state.emit(answer, "contacts", output_format, one=False, columns=shown)
 
 
-@contacts.command(name="save", epilog="HTTP: POST Contacts")
+@contacts.command(
+    name="save",
+    short_help="Create or update one contact.",
+    epilog="HTTP: POST Contacts",
+)
 @cs.input_options
 @cs.output_options
 @click.pass_obj
@@ -269,6 +324,7 @@ def contacts_save(
     input_file: IO[bytes],
     input_format: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Create or update one contact: a contact with a ContactID (or a known ContactNumber) is
@@ -278,17 +334,22 @@ def contacts_save(
     <Contact>; as JSON: one object in the model's shape (snake_case field names, amounts as
     strings, dates YYYY-MM-DD).
     """
+    shown = cs.columns_for(columns, Contact, COLUMNS)
     contact = cs.read_one(
         input_file, "Contact", Contact, decode_contact, input_format, _checks.CHECKS[Contact]
     )
-    with state.client(XeroClient, raw=raw) as client:
+    with state.client(XeroClient, raw=raw, asked={}, record=Contact) as client:
         answer = client.contacts.with_raw_response.save(
             contact,
         )
-        state.emit(answer, "contacts", output_format)
+        state.emit(answer, "contacts", output_format, one=True, columns=shown)
 
 
-@contacts.command(name="save-many", epilog="HTTP: POST Contacts")
+@contacts.command(
+    name="save-many",
+    short_help="Create or update a batch of contacts in one call, each as by save.",
+    epilog="HTTP: POST Contacts",
+)
 @click.option(
     "--summarize-errors/--no-summarize-errors",
     "summarize_errors",
@@ -304,6 +365,7 @@ def contacts_save_many(
     input_file: IO[bytes],
     input_format: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Create or update a batch of contacts in one call, each as by save().
@@ -312,6 +374,7 @@ def contacts_save_many(
     update (POST Contacts). As XML: the root element <Contacts> (or one <Contact>); as JSON: a
     list of Contact objects in the model's shape, or one object.
     """
+    shown = cs.columns_for(columns, Contact, COLUMNS)
     contacts = cs.read_items(
         input_file,
         "Contacts",
@@ -321,16 +384,18 @@ def contacts_save_many(
         input_format,
         _checks.CHECKS[Contact],
     )
-    with state.client(XeroClient, raw=raw) as client:
+    with state.client(XeroClient, raw=raw, asked={}, record=Contact) as client:
         answer = client.contacts.with_raw_response.save_many(
             contacts,
             summarize_errors=summarize_errors,
         )
-        state.emit(answer, "contacts", output_format)
+        state.emit(answer, "contacts", output_format, one=False, columns=shown)
 
 
 @contacts.command(
-    name="import", epilog="HTTP: POST Contacts (and POST Contacts to isolate refused rows)"
+    name="import",
+    short_help="Create or update contacts from a CSV file.",
+    epilog="HTTP: POST Contacts (and POST Contacts to isolate refused rows)",
 )
 @click.argument("csv_file", metavar="FILE.csv", type=click.Path(dir_okay=False, allow_dash=True))
 @click.option(
@@ -355,17 +420,20 @@ def contacts_import(
     batch_size: int,
     start_row: int,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Insert or update contacts from a CSV file, in batches (POST Contacts). Create or update a
     batch of contacts in one call, each as by save().
 
-    The header row names Contact fields (e.g. name or Name); nested lists cannot be imported. A
-    row that cannot be read, or that Xero refuses, is reported on standard error with its row
+    The header row names Contact fields (e.g. name or Name); nested lists cannot be imported.
+
+    A row that cannot be read, or that Xero refuses, is reported on standard error with its row
     number (the header is row 1) and the reason; the other rows are saved, and the exit code is
     5. If the import stops (Xero or the network failing), the saved and rejected rows are
     reported with the first row not known to be saved: --start-row resumes there.
     """
+    shown = cs.columns_for(columns, Contact, COLUMNS)
     with state.client(XeroClient, raw=raw) as client:
         cs.import_csv(
             state,
@@ -378,10 +446,15 @@ def contacts_import(
             label="contacts",
             output_format=output_format,
             start_row=start_row,
+            columns=shown,
         )
 
 
-@contacts.command(name="export", epilog="HTTP: GET Contacts")
+@contacts.command(
+    name="export",
+    short_help="Export contacts as JSON lines or JSON, with progress.",
+    epilog="HTTP: GET Contacts",
+)
 @click.option(
     "--where",
     "where",

@@ -24,7 +24,18 @@ from ..models import (
     LinkedTransaction,
 )
 
-__all__ = ["GROUP"]
+__all__ = ["COLUMNS", "GROUP"]
+
+COLUMNS: dict[type, tuple[str, ...]] = {
+    LinkedTransaction: (
+        "linked_transaction_id",
+        "type",
+        "status",
+        "source_transaction_type_code",
+        "updated_date_utc",
+    ),
+}
+"""The default table columns of the resource's records (the manifest's ``cli_columns``)."""
 
 
 @click.group(name="linked-transactions")
@@ -33,7 +44,11 @@ def linked_transactions() -> None:
     them on a sales invoice."""
 
 
-@linked_transactions.command(name="list", epilog="HTTP: GET LinkedTransactions")
+@linked_transactions.command(
+    name="list",
+    short_help="List the organisation's linked transactions, up to 100 a page, optionally filtered by Xero's own filters.",
+    epilog="HTTP: GET LinkedTransactions",
+)
 @click.option(
     "--page",
     "page",
@@ -95,12 +110,14 @@ def linked_transactions_list(
     status: Literal["APPROVED", "DRAFT", "ONDRAFT", "BILLED", "VOIDED"] | None,
     target_transaction_id: str | None,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """List the organisation's linked transactions, up to 100 a page, optionally filtered by Xero's
     own filters (no where or order here).
     """
-    with state.client(XeroClient, raw=raw) as client:
+    shown = cs.columns_for(columns, LinkedTransaction, COLUMNS)
+    with state.client(XeroClient, raw=raw, asked={}, record=LinkedTransaction) as client:
         answer = client.linked_transactions.with_raw_response.list(
             page=page,
             linked_transaction_id=linked_transaction_id,
@@ -109,11 +126,13 @@ def linked_transactions_list(
             status=status,
             target_transaction_id=target_transaction_id,
         )
-        state.emit(answer, "linked_transactions", output_format)
+        state.emit(answer, "linked_transactions", output_format, one=False, columns=shown)
 
 
 @linked_transactions.command(
-    name="get", epilog="HTTP: GET LinkedTransactions/{LinkedTransactionID}"
+    name="get",
+    short_help="Get one linked transaction by its LinkedTransactionID.",
+    epilog="HTTP: GET LinkedTransactions/{LinkedTransactionID}",
 )
 @click.option(
     "--linked-transaction-id",
@@ -128,17 +147,30 @@ def linked_transactions_get(
     state: cs.State,
     linked_transaction_id: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Get one linked transaction by its LinkedTransactionID."""
-    with state.client(XeroClient, raw=raw) as client:
+    shown = cs.columns_for(columns, LinkedTransaction, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "--linked-transaction-id": linked_transaction_id,
+        },
+        record=LinkedTransaction,
+    ) as client:
         answer = client.linked_transactions.with_raw_response.get(
             linked_transaction_id=linked_transaction_id,
         )
-        state.emit(answer, "linked_transactions", output_format)
+        state.emit(answer, "linked_transactions", output_format, one=True, columns=shown)
 
 
-@linked_transactions.command(name="create", epilog="HTTP: PUT LinkedTransactions")
+@linked_transactions.command(
+    name="create",
+    short_help="Create one linked transaction from a line of an ACCPAY bill or a SPEND bank transaction, for a customer or a sales invoice. Xero takes one per call.",
+    epilog="HTTP: PUT LinkedTransactions",
+)
 @cs.input_options
 @cs.output_options
 @click.pass_obj
@@ -147,6 +179,7 @@ def linked_transactions_create(
     input_file: IO[bytes],
     input_format: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Create one linked transaction (billable expense) from a line of an ACCPAY bill or a SPEND
@@ -158,6 +191,7 @@ def linked_transactions_create(
     <LinkedTransaction>; as JSON: one object in the model's shape (snake_case field names,
     amounts as strings, dates YYYY-MM-DD).
     """
+    shown = cs.columns_for(columns, LinkedTransaction, COLUMNS)
     linked_transaction = cs.read_one(
         input_file,
         "LinkedTransaction",
@@ -166,15 +200,17 @@ def linked_transactions_create(
         input_format,
         _checks.CHECKS[LinkedTransaction],
     )
-    with state.client(XeroClient, raw=raw) as client:
+    with state.client(XeroClient, raw=raw, asked={}, record=LinkedTransaction) as client:
         answer = client.linked_transactions.with_raw_response.create(
             linked_transaction,
         )
-        state.emit(answer, "linked_transactions", output_format)
+        state.emit(answer, "linked_transactions", output_format, one=True, columns=shown)
 
 
 @linked_transactions.command(
-    name="save", epilog="HTTP: POST LinkedTransactions/{LinkedTransactionID}"
+    name="save",
+    short_help="Update one linked transaction, for example to charge it on a sales invoice.",
+    epilog="HTTP: POST LinkedTransactions/{LinkedTransactionID}",
 )
 @click.option(
     "--linked-transaction-id",
@@ -192,6 +228,7 @@ def linked_transactions_save(
     input_file: IO[bytes],
     input_format: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Update one linked transaction, for example to charge it on a sales invoice
@@ -202,6 +239,7 @@ def linked_transactions_save(
     <LinkedTransaction>; as JSON: one object in the model's shape (snake_case field names,
     amounts as strings, dates YYYY-MM-DD).
     """
+    shown = cs.columns_for(columns, LinkedTransaction, COLUMNS)
     linked_transaction = cs.read_one(
         input_file,
         "LinkedTransaction",
@@ -210,12 +248,19 @@ def linked_transactions_save(
         input_format,
         _checks.CHECKS[LinkedTransaction],
     )
-    with state.client(XeroClient, raw=raw) as client:
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "--linked-transaction-id": linked_transaction_id,
+        },
+        record=LinkedTransaction,
+    ) as client:
         answer = client.linked_transactions.with_raw_response.save(
             linked_transaction,
             linked_transaction_id=linked_transaction_id,
         )
-        state.emit(answer, "linked_transactions", output_format)
+        state.emit(answer, "linked_transactions", output_format, one=True, columns=shown)
 
 
 GROUP = linked_transactions

@@ -25,7 +25,17 @@ from ..models import (
     TrackingOption,
 )
 
-__all__ = ["GROUP"]
+__all__ = ["COLUMNS", "GROUP"]
+
+COLUMNS: dict[type, tuple[str, ...]] = {
+    TrackingCategory: (
+        "name",
+        "status",
+        "options",
+        "tracking_category_id",
+    ),
+}
+"""The default table columns of the resource's records (the manifest's ``cli_columns``)."""
 
 
 @click.group(name="tracking-categories")
@@ -33,7 +43,11 @@ def tracking_categories() -> None:
     """The organisation's tracking categories and their options."""
 
 
-@tracking_categories.command(name="list", epilog="HTTP: GET TrackingCategories")
+@tracking_categories.command(
+    name="list",
+    short_help="List the tracking categories with their options.",
+    epilog="HTTP: GET TrackingCategories",
+)
 @click.option(
     "--where",
     "where",
@@ -62,19 +76,33 @@ def tracking_categories_list(
     order: str | None,
     include_archived: bool | None,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """List the tracking categories with their options (never paged; no If-Modified-Since)."""
-    with state.client(XeroClient, raw=raw) as client:
+    shown = cs.columns_for(columns, TrackingCategory, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "--where": where,
+            "--order": order,
+        },
+        record=TrackingCategory,
+    ) as client:
         answer = client.tracking_categories.with_raw_response.list(
             where=where,
             order=order,
             include_archived=include_archived,
         )
-        state.emit(answer, "tracking_categories", output_format)
+        state.emit(answer, "tracking_categories", output_format, one=False, columns=shown)
 
 
-@tracking_categories.command(name="get", epilog="HTTP: GET TrackingCategories/{TrackingCategoryID}")
+@tracking_categories.command(
+    name="get",
+    short_help="Get one tracking category, with its options, by its TrackingCategoryID.",
+    epilog="HTTP: GET TrackingCategories/{TrackingCategoryID}",
+)
 @click.option(
     "--tracking-category-id",
     "tracking_category_id",
@@ -88,17 +116,30 @@ def tracking_categories_get(
     state: cs.State,
     tracking_category_id: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Get one tracking category, with its options, by its TrackingCategoryID."""
-    with state.client(XeroClient, raw=raw) as client:
+    shown = cs.columns_for(columns, TrackingCategory, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "--tracking-category-id": tracking_category_id,
+        },
+        record=TrackingCategory,
+    ) as client:
         answer = client.tracking_categories.with_raw_response.get(
             tracking_category_id=tracking_category_id,
         )
-        state.emit(answer, "tracking_categories", output_format)
+        state.emit(answer, "tracking_categories", output_format, one=True, columns=shown)
 
 
-@tracking_categories.command(name="create", epilog="HTTP: PUT TrackingCategories")
+@tracking_categories.command(
+    name="create",
+    short_help="Create one tracking category (then add its options with create_option).",
+    epilog="HTTP: PUT TrackingCategories",
+)
 @cs.input_options
 @cs.output_options
 @click.pass_obj
@@ -107,6 +148,7 @@ def tracking_categories_create(
     input_file: IO[bytes],
     input_format: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Create one tracking category (then add its options with create_option()).
@@ -116,6 +158,7 @@ def tracking_categories_create(
     <TrackingCategory>; as JSON: one object in the model's shape (snake_case field names,
     amounts as strings, dates YYYY-MM-DD).
     """
+    shown = cs.columns_for(columns, TrackingCategory, COLUMNS)
     tracking_category = cs.read_one(
         input_file,
         "TrackingCategory",
@@ -124,15 +167,17 @@ def tracking_categories_create(
         input_format,
         _checks.CHECKS[TrackingCategory],
     )
-    with state.client(XeroClient, raw=raw) as client:
+    with state.client(XeroClient, raw=raw, asked={}, record=TrackingCategory) as client:
         answer = client.tracking_categories.with_raw_response.create(
             tracking_category,
         )
-        state.emit(answer, "tracking_categories", output_format)
+        state.emit(answer, "tracking_categories", output_format, one=True, columns=shown)
 
 
 @tracking_categories.command(
-    name="save", epilog="HTTP: POST TrackingCategories/{TrackingCategoryID}"
+    name="save",
+    short_help="Update one tracking category.",
+    epilog="HTTP: POST TrackingCategories/{TrackingCategoryID}",
 )
 @click.option(
     "--tracking-category-id",
@@ -150,6 +195,7 @@ def tracking_categories_save(
     input_file: IO[bytes],
     input_format: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Update one tracking category: rename it, or archive it with Status ARCHIVED.
@@ -159,6 +205,7 @@ def tracking_categories_save(
     <TrackingCategory>; as JSON: one object in the model's shape (snake_case field names,
     amounts as strings, dates YYYY-MM-DD).
     """
+    shown = cs.columns_for(columns, TrackingCategory, COLUMNS)
     tracking_category = cs.read_one(
         input_file,
         "TrackingCategory",
@@ -167,16 +214,25 @@ def tracking_categories_save(
         input_format,
         _checks.CHECKS[TrackingCategory],
     )
-    with state.client(XeroClient, raw=raw) as client:
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "--tracking-category-id": tracking_category_id,
+        },
+        record=TrackingCategory,
+    ) as client:
         answer = client.tracking_categories.with_raw_response.save(
             tracking_category,
             tracking_category_id=tracking_category_id,
         )
-        state.emit(answer, "tracking_categories", output_format)
+        state.emit(answer, "tracking_categories", output_format, one=True, columns=shown)
 
 
 @tracking_categories.command(
-    name="delete", epilog="HTTP: DELETE TrackingCategories/{TrackingCategoryID}"
+    name="delete",
+    short_help="Delete a tracking category that is not in use.",
+    epilog="HTTP: DELETE TrackingCategories/{TrackingCategoryID}",
 )
 @click.option(
     "--tracking-category-id",
@@ -191,18 +247,29 @@ def tracking_categories_delete(
     state: cs.State,
     tracking_category_id: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Delete a tracking category that is not in use (archive it otherwise)."""
-    with state.client(XeroClient, raw=raw) as client:
+    shown = cs.columns_for(columns, TrackingCategory, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "--tracking-category-id": tracking_category_id,
+        },
+        record=TrackingCategory,
+    ) as client:
         answer = client.tracking_categories.with_raw_response.delete(
             tracking_category_id=tracking_category_id,
         )
-        state.emit(answer, "tracking_categories", output_format)
+        state.emit(answer, "tracking_categories", output_format, one=True, columns=shown)
 
 
 @tracking_categories.command(
-    name="create-option", epilog="HTTP: PUT TrackingCategories/{TrackingCategoryID}/Options"
+    name="create-option",
+    short_help="Add one option to a tracking category.",
+    epilog="HTTP: PUT TrackingCategories/{TrackingCategoryID}/Options",
 )
 @click.option(
     "--tracking-category-id",
@@ -220,6 +287,7 @@ def tracking_categories_create_option(
     input_file: IO[bytes],
     input_format: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Add one option to a tracking category.
@@ -229,6 +297,7 @@ def tracking_categories_create_option(
     element <Option>; as JSON: one object in the model's shape (snake_case field names, amounts
     as strings, dates YYYY-MM-DD).
     """
+    shown = cs.columns_for(columns, TrackingOption, COLUMNS)
     option = cs.read_one(
         input_file,
         "Option",
@@ -237,16 +306,25 @@ def tracking_categories_create_option(
         input_format,
         _checks.CHECKS[TrackingOption],
     )
-    with state.client(XeroClient, raw=raw) as client:
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "--tracking-category-id": tracking_category_id,
+        },
+        record=TrackingOption,
+    ) as client:
         answer = client.tracking_categories.with_raw_response.create_option(
             option,
             tracking_category_id=tracking_category_id,
         )
-        state.emit(answer, "options", output_format)
+        state.emit(answer, "options", output_format, one=True, columns=shown)
 
 
 @tracking_categories.command(
-    name="create-options", epilog="HTTP: PUT TrackingCategories/{TrackingCategoryID}/Options"
+    name="create-options",
+    short_help="Add several options to a tracking category in one call.",
+    epilog="HTTP: PUT TrackingCategories/{TrackingCategoryID}/Options",
 )
 @click.option(
     "--tracking-category-id",
@@ -264,6 +342,7 @@ def tracking_categories_create_options(
     input_file: IO[bytes],
     input_format: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Add several options to a tracking category in one call.
@@ -272,6 +351,7 @@ def tracking_categories_create_options(
     TrackingCategories/{TrackingCategoryID}/Options). As XML: the root element <Options> (or one
     <Option>); as JSON: a list of TrackingOption objects in the model's shape, or one object.
     """
+    shown = cs.columns_for(columns, TrackingOption, COLUMNS)
     options = cs.read_items(
         input_file,
         "Options",
@@ -281,16 +361,24 @@ def tracking_categories_create_options(
         input_format,
         _checks.CHECKS[TrackingOption],
     )
-    with state.client(XeroClient, raw=raw) as client:
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "--tracking-category-id": tracking_category_id,
+        },
+        record=TrackingOption,
+    ) as client:
         answer = client.tracking_categories.with_raw_response.create_options(
             options,
             tracking_category_id=tracking_category_id,
         )
-        state.emit(answer, "options", output_format)
+        state.emit(answer, "options", output_format, one=False, columns=shown)
 
 
 @tracking_categories.command(
     name="save-option",
+    short_help="Update one option of a tracking category.",
     epilog="HTTP: POST TrackingCategories/{TrackingCategoryID}/Options/{TrackingOptionID}",
 )
 @click.option(
@@ -317,6 +405,7 @@ def tracking_categories_save_option(
     input_file: IO[bytes],
     input_format: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Update one option of a tracking category: rename it, or archive it with Status ARCHIVED.
@@ -326,6 +415,7 @@ def tracking_categories_save_option(
     element <Option>; as JSON: one object in the model's shape (snake_case field names, amounts
     as strings, dates YYYY-MM-DD).
     """
+    shown = cs.columns_for(columns, TrackingOption, COLUMNS)
     option = cs.read_one(
         input_file,
         "Option",
@@ -334,17 +424,26 @@ def tracking_categories_save_option(
         input_format,
         _checks.CHECKS[TrackingOption],
     )
-    with state.client(XeroClient, raw=raw) as client:
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "--tracking-category-id": tracking_category_id,
+            "--tracking-option-id": tracking_option_id,
+        },
+        record=TrackingOption,
+    ) as client:
         answer = client.tracking_categories.with_raw_response.save_option(
             option,
             tracking_category_id=tracking_category_id,
             tracking_option_id=tracking_option_id,
         )
-        state.emit(answer, "options", output_format)
+        state.emit(answer, "options", output_format, one=True, columns=shown)
 
 
 @tracking_categories.command(
     name="delete-option",
+    short_help="Delete an option of a tracking category.",
     epilog="HTTP: DELETE TrackingCategories/{TrackingCategoryID}/Options/{TrackingOptionID}",
 )
 @click.option(
@@ -368,15 +467,25 @@ def tracking_categories_delete_option(
     tracking_category_id: str,
     tracking_option_id: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Delete an option of a tracking category."""
-    with state.client(XeroClient, raw=raw) as client:
+    shown = cs.columns_for(columns, TrackingOption, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "--tracking-category-id": tracking_category_id,
+            "--tracking-option-id": tracking_option_id,
+        },
+        record=TrackingOption,
+    ) as client:
         answer = client.tracking_categories.with_raw_response.delete_option(
             tracking_category_id=tracking_category_id,
             tracking_option_id=tracking_option_id,
         )
-        state.emit(answer, "options", output_format)
+        state.emit(answer, "options", output_format, one=True, columns=shown)
 
 
 GROUP = tracking_categories

@@ -334,7 +334,13 @@ def test_shell_completion() -> None:
     assert complete("xero ") == ["accounts", "contacts", "invoices", "tracking"]
     resources = load_manifest(Path(__file__).resolve().parents[2] / "schemas" / "v2.0")
     assert complete("xero ", api_version=None) == sorted(
-        ["connections", *(name.replace("_", "-") for name in resources["resources"])]
+        [
+            "connections",
+            "login",
+            "logout",
+            "profiles",
+            *(name.replace("_", "-") for name in resources["resources"]),
+        ]
     )
     assert {"accounts", "contacts", "invoices", "payments", "tracking-categories"} <= set(
         complete("xero ", api_version=None)

@@ -479,10 +479,12 @@ def _explained(asked: Mapping[str, object], record: type | None, tenant_id: Any)
             ExitCode.NOT_FOUND,
         ) from exc
     except ValidationError as exc:
-        shown = [
-            f"{k} {v!r}" for k, v in given.items() if k in ("--where", "--order")
-        ]
-        if not shown or not re.search(r"where|order", exc.message + " ".join(exc.descriptions if isinstance(exc, XeroAPIError) else ()), re.I):
+        shown = [f"{k} {v!r}" for k, v in given.items() if k in ("--where", "--order")]
+        if not shown or not re.search(
+            r"where|order",
+            exc.message + " ".join(exc.descriptions if isinstance(exc, XeroAPIError) else ()),
+            re.I,
+        ):
             raise
         raise CliError(f"{error_line(exc)} ({', '.join(shown)})", ExitCode.VALIDATION) from exc
     except PermissionDeniedError as exc:
@@ -524,9 +526,11 @@ class State:
         s = self.settings
         style = getattr(client_class, "_auth_style", "query-keys")
         credentials = _credentials(s, style, tenant=tenant)
-        with _explained(asked or {}, record, credentials.get("tenant_id")):
-            with self._client(client_class, credentials, raw) as client:
-                yield client
+        with (
+            _explained(asked or {}, record, credentials.get("tenant_id")),
+            self._client(client_class, credentials, raw) as client,
+        ):
+            yield client
 
     @contextlib.contextmanager
     def _client(self, client_class: type[C], credentials: dict[str, Any], raw: bool) -> Iterator[C]:
@@ -1868,7 +1872,7 @@ class InvoiceCsv:
     def _invoice(self, number: str, group: list[tuple[int, dict[str, str]]]) -> Any:
         m = self.models
         head: dict[str, str] = {}
-        for line, record in group:  # the invoice's own values: the same on each of its rows
+        for _line, record in group:  # the invoice's own values: the same on each of its rows
             for column in _INVOICE_LEVEL:
                 value = record.get(column, "")
                 if not value:
@@ -2209,9 +2213,7 @@ class EncryptedFileBackend(ProfileBackend):
         return True
 
     def describe(self) -> str:
-        how = (
-            "XERO_TOKEN_PASSPHRASE" if self.passphrase is not None else f"the key {self.key_file}"
-        )
+        how = "XERO_TOKEN_PASSPHRASE" if self.passphrase is not None else f"the key {self.key_file}"
         return f"an encrypted file in {self.folder / 'profiles'} (key: {how})"
 
 
@@ -2380,7 +2382,7 @@ class _Callback:
         self.done = threading.Event()
 
         class Handler(http.server.BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 - the http.server name
+            def do_GET(self) -> None:
                 if not self.path.startswith("/callback"):
                     self.send_error(404)
                     return

@@ -861,7 +861,7 @@ def render_table(items: Sequence[Any], label: str, columns: Sequence[str] | None
     floors = [
         widths[i]
         if numeric[i] or n.endswith("_id") or n == "id"
-        else min(widths[i], max(len(heads[i]), 10))
+        else min(widths[i], max(len(heads[i]), 16))
         for i, n in enumerate(names)
     ]
     limit = table_width()

@@ -56,7 +56,11 @@ def connections(
     --tenant-id (XERO_TENANT_ID) takes: GET /connections (needs no tenant)."""
     with state.client(XeroClient, raw=raw, tenant=False) as client:
         cs.emit_value(
-            state, client.connections(), "connections", output_format, cs.Columns(given=columns)
+            state,
+            client.connections(),
+            "connections",
+            output_format,
+            cs.Columns(given=columns, default=("tenant_id", "tenant_name", "tenant_type", "id")),
         )
 
 

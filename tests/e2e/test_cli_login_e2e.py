@@ -51,6 +51,7 @@ def environment(sandbox: RunningSandbox, config: Path, **extra: str) -> dict[str
     env.update({k: sandbox.values[k] for k in keep})
     env["XERO_CA_BUNDLE"] = str(sandbox.ca_bundle)
     env["XERO_CONFIG_DIR"] = str(config)
+    env["XERO_TOKEN_STORE"] = "file"  # never the keyring of the machine running the tests
     env.update(extra)
     return env
 

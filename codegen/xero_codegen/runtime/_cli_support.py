@@ -1418,12 +1418,15 @@ def import_csv(
     table = read_csv_table(path)
     rows, rejected, counted = (rows_of or flat_rows(item_cls))(table, start_row)
     total = len(counted)
+    # several rows make one record (an invoice's lines): count records, not rows
+    units = len(rows) + len(rejected)
+    grouped = units != total
     if start_row > 2:
         err.write(f"Starting at row {start_row} of {name} (--start-row).\n")
     saved: list[T] = []
     stopped: _Stopped | None = None
     with click.progressbar(
-        length=total, label=f"Importing {label}", file=err, show_pos=True, show_eta=False
+        length=units, label=f"Importing {label}", file=err, show_pos=True, show_eta=False
     ) as bar:
         bar.update(len(rejected))
 
@@ -1461,7 +1464,15 @@ def import_csv(
     if on_saved is not None:
         on_saved(saved)
     if stopped is None:
-        err.write(f"Imported {len(saved)} of {total} rows from {name}; {len(rejected)} rejected.\n")
+        if grouped:
+            err.write(
+                f"Imported {len(saved)} of {units} {label} ({total} rows) from {name}; "
+                f"{len(rejected)} rejected.\n"
+            )
+        else:
+            err.write(
+                f"Imported {len(saved)} of {total} rows from {name}; {len(rejected)} rejected.\n"
+            )
     else:
         left = sum(1 for line in counted if line >= stopped.line)
         err.write(
@@ -1482,7 +1493,8 @@ def import_csv(
         raise stopped.cause
     if rejected:
         raise CliError(
-            f"{len(rejected)} of {total} rows rejected (see above); the others were saved",
+            f"{len(rejected)} of {units if grouped else total} {label if grouped else 'rows'} "
+            "rejected (see above); the others were saved",
             ExitCode.VALIDATION,
         )
 

@@ -68,7 +68,7 @@ def login(sandbox: RunningSandbox, env: dict[str, str], *args: str) -> tuple[int
     """Run `xero login --no-browser --port 0 ARGS`, approve the URL it prints, follow the
     redirect to its loopback server; its exit code, output and errors."""
     process = subprocess.Popen(
-        [*command(), *args, "login", "--no-browser", "--port", "0", "--wait", "30"],
+        [*command(), "login", "--no-browser", "--port", "0", "--wait", "30", *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -156,8 +156,10 @@ def test_login_refresh_rotation_and_logout(short_lived: RunningSandbox, tmp_path
 def test_named_profiles_with_a_key_file(short_lived: RunningSandbox, tmp_path: Path) -> None:
     key = tmp_path / "keys" / "xero.key"
     env = environment(short_lived, tmp_path / "config", XERO_TOKEN_KEY_FILE=str(key))
-    code, _out, err = login(short_lived, env, "--profile", "books")
+    tenant = short_lived.values["XERO_TENANT_ID"]
+    code, out, err = login(short_lived, env, "--profile", "books", "--tenant-id", tenant)
     assert code == 0, err
+    assert f"profile 'books', organisations Demo Company ({tenant}); using {tenant}" in out
     assert f"Made the key file {key}" in err and oct(key.stat().st_mode & 0o777) == "0o600"
     # the named profile answers; the default one does not exist
     listed = xero(env, "--profile", "books", "accounts", "list", "--columns", "code,name")
@@ -168,3 +170,6 @@ def test_named_profiles_with_a_key_file(short_lived: RunningSandbox, tmp_path: P
     assert "no login for the profile 'other': run xero login --profile other" in missing.stderr
     bad = xero(env, "--profile", "../etc", "accounts", "list")
     assert bad.returncode == 2 and "'../etc' is not a profile name" in bad.stderr
+    gone = xero(env, "logout", "--profile", "books")
+    assert gone.returncode == 0 and "profile 'books'" in gone.stdout
+    assert json.loads(xero(env, "profiles", "--format", "json").stdout) == []

@@ -2469,7 +2469,22 @@ def login_commands(client_class: type[C]) -> tuple[click.Command, ...]:
     @click.option(
         "--no-browser",
         is_flag=True,
-        help="Print the URL to open (on any device) instead of opening a browser.",
+        help="Print the URL instead of opening a browser (open it in a browser on this "
+        "machine: Xero sends it back to localhost).",
+    )
+    @click.option(
+        "--profile",
+        "profile",
+        default=None,
+        callback=lambda ctx, param, value: None if value is None else check_profile_name(value),
+        help='The profile to keep the login under (default: the global --profile, else "default").',
+    )
+    @click.option(
+        "--tenant-id",
+        "tenant_id",
+        type=GUID,
+        default=None,
+        help="The organisation to use (default: the global --tenant-id, else the first connected).",
     )
     @click.option(
         "--token-store",
@@ -2493,6 +2508,8 @@ def login_commands(client_class: type[C]) -> tuple[click.Command, ...]:
         no_browser: bool,
         token_store: str | None,
         wait: float,
+        profile: str | None,
+        tenant_id: str | None,
     ) -> None:
         """Log in to Xero in the browser and keep the tokens under a profile
         (--profile, default "default"): the authorization-code flow with PKCE, Xero's
@@ -2508,7 +2525,11 @@ def login_commands(client_class: type[C]) -> tuple[click.Command, ...]:
         from ._oauth import DEFAULT_AUTHORIZE_URL, DEFAULT_TOKEN_URL, authorization_url
         from ._oauth import exchange_code as exchange
 
-        s = state.settings
+        s = dataclasses.replace(
+            state.settings,
+            profile=profile or state.settings.profile,
+            tenant_id=tenant_id or state.settings.tenant_id,
+        )
         name = s.profile or "default"
         if not s.client_id:
             raise CliError(
@@ -2585,11 +2606,18 @@ def login_commands(client_class: type[C]) -> tuple[click.Command, ...]:
         )
 
     @click.command(name="logout", short_help="Revoke and forget a profile's tokens.")
+    @click.option(
+        "--profile",
+        "profile",
+        default=None,
+        callback=lambda ctx, param, value: None if value is None else check_profile_name(value),
+        help='The profile to log out (default: the global --profile, else "default").',
+    )
     @click.pass_obj
-    def logout(state: State) -> None:
+    def logout(state: State, profile: str | None) -> None:
         """Revoke the refresh token of the profile (--profile, default "default") at Xero's
         identity server and forget the profile (its tokens and organisation)."""
-        name = state.settings.profile or "default"
+        name = profile or state.settings.profile or "default"
         backend = _backend_of(name)
         record = backend.load(name)
         if record is None:

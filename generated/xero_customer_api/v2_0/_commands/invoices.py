@@ -639,7 +639,6 @@ def invoices_import(
     """Insert or update invoices from a CSV file, in batches (POST Invoices). Create or update a
     batch of invoices in one call, each as by save().
 
-    \b
     Xero's own invoice CSV template: a header with ContactName, EmailAddress, POAddressLine1-4,
     POCity, PORegion, POPostalCode, POCountry, InvoiceNumber, Reference, InvoiceDate, DueDate,
     Total, InventoryItemCode, Description, Quantity, UnitAmount, Discount, AccountCode, TaxType,

@@ -184,6 +184,15 @@ def test_errors_show_the_value_refused(xero2: Run) -> None:
     assert f"no invoice with --invoice-id {missing}" in gone.output
     where = xero2("invoices", "list", "--where", "123")
     assert where.exit_code == 5 and "(--where '123')" in where.output
+    stranger = "00000000-0000-4000-8000-000000000000"
+    refused = xero2("--tenant-id", stranger, "invoices", "list")
+    assert refused.exit_code == 3
+    assert f"is the organisation {stranger} (--tenant-id or XERO_TENANT_ID) connected" in (
+        " ".join(refused.output.split())
+    )
+    token = xero2("--access-token", "not-a-token-0123456789", "invoices", "list")
+    assert token.exit_code == 3
+    assert "the access token (--access-token or XERO_ACCESS_TOKEN) was refused" in token.output
     typed = xero2(
         "invoices",
         "create",

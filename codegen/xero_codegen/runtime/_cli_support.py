@@ -400,8 +400,10 @@ def _credentials(s: Settings, auth_style: str, *, tenant: bool = True) -> dict[s
                 register_secret(secret)
         found: dict[str, Any] | None = None
         tenant_id = s.tenant_id
+        source = ""
         if s.access_token:
             found = {"access_token": s.access_token}
+            source = "the access token (--access-token or XERO_ACCESS_TOKEN) was refused: expired or revoked?"
         elif s.profile or not (s.client_id and s.client_secret):
             name = s.profile or "default"
             saved = load_profile(name)
@@ -421,8 +423,10 @@ def _credentials(s: Settings, auth_style: str, *, tenant: bool = True) -> dict[s
                 if token_url:
                     found["token_url"] = token_url
                 tenant_id = tenant_id or record.get("tenant_id")
+                source = f"the login of the profile {name!r} was refused: run xero login --profile {name} again"
         if found is None and s.client_id and s.client_secret:
             found = {"client_id": s.client_id, "client_secret": s.client_secret}
+            source = "the custom connection's --client-id and --client-secret were refused: are they the app's?"
             if s.token_url:
                 found["token_url"] = s.token_url
         if found is None:
@@ -434,7 +438,7 @@ def _credentials(s: Settings, auth_style: str, *, tenant: bool = True) -> dict[s
             )
         if tenant and not tenant_id:
             raise CliError(NO_TENANT, ExitCode.AUTH)
-        return {**found, "tenant_id": tenant_id or None}
+        return {**found, "tenant_id": tenant_id or None, "_source": source}
     if not s.api_key:
         raise CliError("no partner key: give --api-key or set XERO_API_KEY", ExitCode.AUTH)
     if not s.customer_key:
@@ -459,7 +463,9 @@ def _noun(cls: type | None) -> str:
 
 
 @contextlib.contextmanager
-def _explained(asked: Mapping[str, object], record: type | None, tenant_id: Any) -> Iterator[None]:
+def _explained(
+    asked: Mapping[str, object], record: type | None, tenant_id: Any, source: str = ""
+) -> Iterator[None]:
     """SDK errors with what the command asked for: the record a 404 did not find (and the
     options naming it), the filter Xero could not read, the tenant a 403 refused."""
     given = {k: v for k, v in asked.items() if v is not None}
@@ -483,6 +489,10 @@ def _explained(asked: Mapping[str, object], record: type | None, tenant_id: Any)
         ):
             raise
         raise CliError(f"{error_line(exc)} ({', '.join(shown)})", ExitCode.VALIDATION) from exc
+    except AuthenticationError as exc:
+        if not source:
+            raise
+        raise CliError(f"{error_line(exc)}; {source}", ExitCode.AUTH) from exc
     except PermissionDeniedError as exc:
         if not tenant_id:
             raise
@@ -522,8 +532,9 @@ class State:
         s = self.settings
         style = getattr(client_class, "_auth_style", "query-keys")
         credentials = _credentials(s, style, tenant=tenant)
+        source = credentials.pop("_source", "")
         with (
-            _explained(asked or {}, record, credentials.get("tenant_id")),
+            _explained(asked or {}, record, credentials.get("tenant_id"), source),
             self._client(client_class, credentials, raw) as client,
         ):
             yield client

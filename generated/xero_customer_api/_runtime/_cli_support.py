@@ -1986,8 +1986,11 @@ class InvoiceCsv:
     # ------------------------------------------------------------------ writing
 
     def header(self) -> list[str]:
-        """The header row (a ``*`` before each required column, as Xero's template has)."""
-        return [("*" + c if c in INVOICE_CSV_REQUIRED else c) for c in INVOICE_CSV_COLUMNS]
+        """The header row, a ``*`` before each column Xero's template marks required (the
+        import's required ones, and AccountCode and TaxType, which Xero can also take from an
+        item or the account)."""
+        marked = (*INVOICE_CSV_REQUIRED, "AccountCode", "TaxType")
+        return [("*" + c if c in marked else c) for c in INVOICE_CSV_COLUMNS]
 
     def lines_of(self, invoice: Any) -> list[list[str]]:
         """The rows of one invoice: one per line item (one without lines if it has none)."""

@@ -268,6 +268,19 @@ def first_sentence(text: str) -> str:
     return head + "."
 
 
+def listing_line(name: str, summary: str, *, column: int = 40, width: int = 96) -> str:
+    """One entry of the ``xero --help`` endpoint listing: ``name`` padded to ``column``, then the
+    summary wrapped to ``width`` with its continuation lines under the summary (a ``\\b``
+    block that click leaves as written)."""
+    return textwrap.fill(
+        str(name).ljust(column) + str(summary),
+        width=width,
+        initial_indent="  ",
+        subsequent_indent=" " * (column + 2),
+        break_on_hyphens=False,
+    )
+
+
 CLI_FILTERS = {
     "cli_name": lambda name: str(name).replace("_", "-"),
     "cli_type": cli_type,
@@ -275,6 +288,7 @@ CLI_FILTERS = {
     "pyrepr": lambda value: repr(str(value)),
     "ljust_to": lambda text, width: str(text).ljust(width),
     "first_sentence": first_sentence,
+    "listing_line": listing_line,
 }
 
 

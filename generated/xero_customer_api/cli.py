@@ -55,170 +55,257 @@ Versions (another entry point: --base-url, or the variable):
 
 \b
 Endpoints of API 2.0:
-  xero accounts list                      List the whole chart of accounts, optionally filtered and sorted.
+  xero accounts list                      List the whole chart of accounts, optionally filtered
+                                          and sorted.
   xero accounts get                       Get one account by its AccountID.
   xero accounts create                    Create one account.
-  xero accounts save                      Update one account, e.g. archive it with Status ARCHIVED.
+  xero accounts save                      Update one account, e.g. archive it with Status
+                                          ARCHIVED.
   xero accounts delete                    Delete an account that has no transactions.
-  xero bank-transactions list             List the organisation's bank transactions, one page or all, optionally filtered and sorted.
-  xero bank-transactions get              Get one bank transaction, with its lines, by its BankTransactionID.
+  xero bank-transactions list             List the organisation's bank transactions, one page or
+                                          all, optionally filtered and sorted.
+  xero bank-transactions get              Get one bank transaction, with its lines, by its
+                                          BankTransactionID.
   xero bank-transactions create           Create one bank transaction.
   xero bank-transactions create-many      Create a batch of bank transactions in one call.
   xero bank-transactions save             Create or update one bank transaction.
-  xero bank-transactions save-many        Create or update a batch of bank transactions in one call, each as by save.
+  xero bank-transactions save-many        Create or update a batch of bank transactions in one
+                                          call, each as by save.
   xero bank-transactions delete           Delete a bank transaction by saving Status DELETED.
-  xero bank-transfers list                List the organisation's bank transfers, all of them, optionally filtered and sorted; deleted ones only with include_deleted.
+  xero bank-transfers list                List the organisation's bank transfers, all of them,
+                                          optionally filtered and sorted; deleted ones only with
+                                          include_deleted.
   xero bank-transfers get                 Get one bank transfer by its BankTransferID.
-  xero bank-transfers create              Make one bank transfer between two different BANK accounts.
-  xero bank-transfers create-many         Make a batch of bank transfers in one call; Xero takes no summarizeErrors here, so one invalid transfer fails the call.
+  xero bank-transfers create              Make one bank transfer between two different BANK
+                                          accounts.
+  xero bank-transfers create-many         Make a batch of bank transfers in one call; Xero takes
+                                          no summarizeErrors here, so one invalid transfer fails
+                                          the call.
   xero bank-transfers delete              Delete a bank transfer.
   xero bank-transfers delete-many         Delete several bank transfers in one call.
-  xero batch-payments list                List the organisation's batch payments, optionally filtered and sorted.
-  xero batch-payments get                 Get one batch payment, with its payments, by its BatchPaymentID.
+  xero batch-payments list                List the organisation's batch payments, optionally
+                                          filtered and sorted.
+  xero batch-payments get                 Get one batch payment, with its payments, by its
+                                          BatchPaymentID.
   xero batch-payments create              Create one batch payment.
   xero batch-payments create-many         Create several batch payments in one call.
-  xero batch-payments save                Update one batch payment named by its BatchPaymentID in the body.
+  xero batch-payments save                Update one batch payment named by its BatchPaymentID
+                                          in the body.
   xero batch-payments delete              Delete a batch payment and its payments.
   xero branding-themes list               List the organisation's branding themes.
   xero branding-themes get                Get one branding theme by its BrandingThemeID.
-  xero branding-themes list-payment-servicesList the payment services applied to a branding theme.
+  xero branding-themes list-payment-servicesList the payment services applied to a branding
+                                          theme.
   xero branding-themes add-payment-serviceApply an existing payment service to a branding theme.
   xero budgets list                       List the organisation's budgets, without their lines.
-  xero budgets get                        Get one budget with its lines and balances, optionally for a range of periods.
-  xero contact-groups list                List the organisation's active contact groups (never paged; members only on get).
-  xero contact-groups get                 Get one contact group with its contacts by its ContactGroupID.
+  xero budgets get                        Get one budget with its lines and balances, optionally
+                                          for a range of periods.
+  xero contact-groups list                List the organisation's active contact groups (never
+                                          paged; members only on get).
+  xero contact-groups get                 Get one contact group with its contacts by its
+                                          ContactGroupID.
   xero contact-groups create              Create one contact group.
   xero contact-groups create-many         Create several contact groups in one call.
   xero contact-groups save                Update one contact group.
   xero contact-groups delete              Delete a contact group.
-  xero contact-groups add-contacts        Add existing contacts to a contact group; answers with the contacts added.
-  xero contacts list                      List the organisation's contacts, one page or all, optionally filtered and sorted.
-  xero contacts get                       Get one contact, complete, by its ContactID or by its ContactNumber.
+  xero contact-groups add-contacts        Add existing contacts to a contact group; answers with
+                                          the contacts added.
+  xero contacts list                      List the organisation's contacts, one page or all,
+                                          optionally filtered and sorted.
+  xero contacts get                       Get one contact, complete, by its ContactID or by its
+                                          ContactNumber.
   xero contacts create                    Create one contact.
   xero contacts create-many               Create a batch of contacts in one call.
   xero contacts save                      Create or update one contact.
-  xero contacts save-many                 Create or update a batch of contacts in one call, each as by save.
+  xero contacts save-many                 Create or update a batch of contacts in one call, each
+                                          as by save.
   xero credit-notes list                  List the organisation's credit notes.
-  xero credit-notes get                   Get one credit note, with its lines and allocations, by its CreditNoteID or by its CreditNoteNumber.
-  xero credit-notes create                Create one credit note (a draft unless a Status is given).
+  xero credit-notes get                   Get one credit note, with its lines and allocations,
+                                          by its CreditNoteID or by its CreditNoteNumber.
+  xero credit-notes create                Create one credit note (a draft unless a Status is
+                                          given).
   xero credit-notes create-many           Create a batch of credit notes in one call.
   xero credit-notes save                  Create or update one credit note.
-  xero credit-notes save-many             Create or update a batch of credit notes in one call, each as by save.
-  xero credit-notes delete                Delete a draft or submitted credit note or void an approved one; 2.0 has no DELETE for credit notes, so this saves the new status.
-  xero currencies list                    List the organisation's currencies, optionally filtered and sorted.
-  xero currencies create                  Add a currency to the organisation by its ISO 4217 Code.
-  xero expense-claims list                List the organisation's expense claims, optionally filtered and sorted.
-  xero expense-claims get                 Get one expense claim, with its receipts and payments, by its ExpenseClaimID.
-  xero expense-claims create              Create one expense claim of a user's receipts; the claim is SUBMITTED.
+  xero credit-notes save-many             Create or update a batch of credit notes in one call,
+                                          each as by save.
+  xero credit-notes delete                Delete a draft or submitted credit note or void an
+                                          approved one; 2.0 has no DELETE for credit notes, so
+                                          this saves the new status.
+  xero currencies list                    List the organisation's currencies, optionally
+                                          filtered and sorted.
+  xero currencies create                  Add a currency to the organisation by its ISO 4217
+                                          Code.
+  xero expense-claims list                List the organisation's expense claims, optionally
+                                          filtered and sorted.
+  xero expense-claims get                 Get one expense claim, with its receipts and payments,
+                                          by its ExpenseClaimID.
+  xero expense-claims create              Create one expense claim of a user's receipts; the
+                                          claim is SUBMITTED.
   xero expense-claims create-many         Create several expense claims in one call.
   xero expense-claims save                Update one expense claim.
-  xero expense-claims delete              Delete a submitted expense claim or void an approved one; 2.0 has no DELETE for expense claims, so this saves the new status.
+  xero expense-claims delete              Delete a submitted expense claim or void an approved
+                                          one; 2.0 has no DELETE for expense claims, so this
+                                          saves the new status.
   xero invoice-reminders get              Get the invoice reminder setting.
   xero invoices list                      List the organisation's invoices and bills.
-  xero invoices get                       Get one invoice, with its lines, by its InvoiceID or by its InvoiceNumber.
+  xero invoices get                       Get one invoice, with its lines, by its InvoiceID or
+                                          by its InvoiceNumber.
   xero invoices create                    Create one invoice or bill.
   xero invoices create-many               Create a batch of invoices in one call.
   xero invoices save                      Create or update one invoice.
-  xero invoices save-many                 Create or update a batch of invoices in one call, each as by save.
-  xero invoices delete                    Delete a draft or submitted invoice or void an approved one; 2.0 has no DELETE for invoices, so this saves the new status.
-  xero items list                         List the organisation's items, optionally filtered and sorted.
+  xero invoices save-many                 Create or update a batch of invoices in one call, each
+                                          as by save.
+  xero invoices delete                    Delete a draft or submitted invoice or void an
+                                          approved one; 2.0 has no DELETE for invoices, so this
+                                          saves the new status.
+  xero items list                         List the organisation's items, optionally filtered and
+                                          sorted.
   xero items get                          Get one item by its ItemID or by its Code.
-  xero items create                       Create one item (its Code is needed and must be unused).
+  xero items create                       Create one item (its Code is needed and must be
+                                          unused).
   xero items create-many                  Create a batch of items in one call.
   xero items save                         Create or update one item.
-  xero items save-many                    Create or update a batch of items in one call, each as by save.
-  xero items update                       Update the item of the path with what the item given sets.
-  xero journals list                      List up to 100 journals whose JournalNumber is greater than offset, oldest first.
-  xero journals get                       Get one journal, with its lines, by its JournalID or by its JournalNumber.
-  xero linked-transactions list           List the organisation's linked transactions, up to 100 a page, optionally filtered by Xero's own filters.
+  xero items save-many                    Create or update a batch of items in one call, each as
+                                          by save.
+  xero items update                       Update the item of the path with what the item given
+                                          sets.
+  xero journals list                      List up to 100 journals whose JournalNumber is greater
+                                          than offset, oldest first.
+  xero journals get                       Get one journal, with its lines, by its JournalID or
+                                          by its JournalNumber.
+  xero linked-transactions list           List the organisation's linked transactions, up to 100
+                                          a page, optionally filtered by Xero's own filters.
   xero linked-transactions get            Get one linked transaction by its LinkedTransactionID.
-  xero linked-transactions create         Create one linked transaction from a line of an ACCPAY bill or a SPEND bank transaction, for a customer or a sales invoice. Xero takes one per call.
-  xero linked-transactions save           Update one linked transaction, for example to charge it on a sales invoice.
-  xero manual-journals list               List the organisation's manual journals, one page or all, optionally filtered and sorted.
-  xero manual-journals get                Get one manual journal, with its lines, by its ManualJournalID.
+  xero linked-transactions create         Create one linked transaction from a line of an ACCPAY
+                                          bill or a SPEND bank transaction, for a customer or a
+                                          sales invoice. Xero takes one per call.
+  xero linked-transactions save           Update one linked transaction, for example to charge
+                                          it on a sales invoice.
+  xero manual-journals list               List the organisation's manual journals, one page or
+                                          all, optionally filtered and sorted.
+  xero manual-journals get                Get one manual journal, with its lines, by its
+                                          ManualJournalID.
   xero manual-journals create             Create one manual journal.
   xero manual-journals create-many        Create a batch of manual journals in one call.
   xero manual-journals save               Create or update one manual journal.
-  xero manual-journals save-many          Create or update a batch of manual journals in one call, each as by save.
-  xero manual-journals delete             Delete a draft manual journal or void a posted one; 2.0 has no DELETE for manual journals, so this saves the new status.
+  xero manual-journals save-many          Create or update a batch of manual journals in one
+                                          call, each as by save.
+  xero manual-journals delete             Delete a draft manual journal or void a posted one;
+                                          2.0 has no DELETE for manual journals, so this saves
+                                          the new status.
   xero organisation get                   Get the organisation of the tenant.
-  xero organisation list-actions          List what the organisation may do, e.g. UseMulticurrency or CreateApprovedInvoice.
-  xero organisation get-cis-settings      Get the organisation's Construction Industry Scheme settings.
-  xero overpayments list                  List the organisation's overpayments, with their lines and allocations.
+  xero organisation list-actions          List what the organisation may do, e.g.
+                                          UseMulticurrency or CreateApprovedInvoice.
+  xero organisation get-cis-settings      Get the organisation's Construction Industry Scheme
+                                          settings.
+  xero overpayments list                  List the organisation's overpayments, with their lines
+                                          and allocations.
   xero overpayments get                   Get one overpayment by its OverpaymentID.
   xero payment-services list              List the organisation's payment services.
   xero payment-services create            Create one payment service.
   xero payment-services create-many       Create several payment services in one call.
-  xero payments list                      List payments, one page or all, optionally filtered and sorted.
+  xero payments list                      List payments, one page or all, optionally filtered
+                                          and sorted.
   xero payments get                       Get one payment by its PaymentID.
   xero payments create                    Create one payment against an invoice.
   xero payments create-many               Create a batch of payments in one call.
   xero payments delete                    Delete a payment.
-  xero prepayments list                   List the organisation's prepayments, with their lines and allocations.
+  xero prepayments list                   List the organisation's prepayments, with their lines
+                                          and allocations.
   xero prepayments get                    Get one prepayment by its PrepaymentID.
-  xero purchase-orders list               List the organisation's purchase orders, filtered by their own parameters and sorted, one page or all.
-  xero purchase-orders get                Get one purchase order, with its lines, by its PurchaseOrderID or by its PurchaseOrderNumber.
+  xero purchase-orders list               List the organisation's purchase orders, filtered by
+                                          their own parameters and sorted, one page or all.
+  xero purchase-orders get                Get one purchase order, with its lines, by its
+                                          PurchaseOrderID or by its PurchaseOrderNumber.
   xero purchase-orders create             Create one purchase order.
   xero purchase-orders create-many        Create a batch of purchase orders in one call.
   xero purchase-orders save               Create or update one purchase order.
-  xero purchase-orders save-many          Create or update a batch of purchase orders in one call, each as by save.
-  xero purchase-orders update             Update the purchase order of the path with what the order given sets.
+  xero purchase-orders save-many          Create or update a batch of purchase orders in one
+                                          call, each as by save.
+  xero purchase-orders update             Update the purchase order of the path with what the
+                                          order given sets.
   xero purchase-orders delete             Delete a purchase order that is not BILLED.
-  xero quotes list                        List the organisation's quotes, filtered by their own parameters and sorted; give page for up to 100 quotes a page.
+  xero quotes list                        List the organisation's quotes, filtered by their own
+                                          parameters and sorted; give page for up to 100 quotes
+                                          a page.
   xero quotes get                         Get one quote, with its lines, by its QuoteID.
   xero quotes create                      Create one quote.
   xero quotes create-many                 Create a batch of quotes in one call.
   xero quotes save                        Create or update one quote.
-  xero quotes save-many                   Create or update a batch of quotes in one call, each as by save.
-  xero quotes update                      Update the quote of the path with what the quote given sets.
+  xero quotes save-many                   Create or update a batch of quotes in one call, each
+                                          as by save.
+  xero quotes update                      Update the quote of the path with what the quote given
+                                          sets.
   xero quotes delete                      Delete a quote.
-  xero receipts list                      List the organisation's receipts, optionally filtered and sorted.
+  xero receipts list                      List the organisation's receipts, optionally filtered
+                                          and sorted.
   xero receipts get                       Get one receipt, with its lines, by its ReceiptID.
   xero receipts create                    Create one draft receipt.
   xero receipts create-many               Create several draft receipts in one call.
   xero receipts save                      Update one receipt.
-  xero repeating-invoices list            List the repeating invoice templates, optionally filtered and sorted.
-  xero repeating-invoices get             Get one repeating invoice template, with its schedule and lines, by its RepeatingInvoiceID.
+  xero repeating-invoices list            List the repeating invoice templates, optionally
+                                          filtered and sorted.
+  xero repeating-invoices get             Get one repeating invoice template, with its schedule
+                                          and lines, by its RepeatingInvoiceID.
   xero repeating-invoices create          Create one repeating invoice template.
-  xero repeating-invoices create-many     Create a batch of repeating invoice templates in one call.
+  xero repeating-invoices create-many     Create a batch of repeating invoice templates in one
+                                          call.
   xero repeating-invoices save            Create or update one template.
-  xero repeating-invoices save-many       Create or update a batch of templates in one call, each as by save.
-  xero repeating-invoices update          Update the template of the path with what the template given sets.
-  xero repeating-invoices delete          Delete a repeating invoice template; invoices it made stay.
-  xero setup save                         Set the chart of accounts, the conversion date and the conversion balances; answers with counts of the accounts created, updated, deleted, locked and system.
-  xero tax-rates list                     List the organisation's tax rates with their components, optionally filtered and sorted.
+  xero repeating-invoices save-many       Create or update a batch of templates in one call,
+                                          each as by save.
+  xero repeating-invoices update          Update the template of the path with what the template
+                                          given sets.
+  xero repeating-invoices delete          Delete a repeating invoice template; invoices it made
+                                          stay.
+  xero setup save                         Set the chart of accounts, the conversion date and the
+                                          conversion balances; answers with counts of the
+                                          accounts created, updated, deleted, locked and system.
+  xero tax-rates list                     List the organisation's tax rates with their
+                                          components, optionally filtered and sorted.
   xero tax-rates get                      Get the tax rate of one tax type.
-  xero tax-rates create                   Create one tax rate from its Name and TaxComponents; Xero assigns its TaxType.
+  xero tax-rates create                   Create one tax rate from its Name and TaxComponents;
+                                          Xero assigns its TaxType.
   xero tax-rates create-many              Create several tax rates in one call.
-  xero tax-rates save                     Update one tax rate, found by its TaxType (or its Name).
-  xero tax-rates save-many                Update several tax rates in one call, each as by save().
+  xero tax-rates save                     Update one tax rate, found by its TaxType (or its
+                                          Name).
+  xero tax-rates save-many                Update several tax rates in one call, each as by
+                                          save().
   xero tracking-categories list           List the tracking categories with their options.
-  xero tracking-categories get            Get one tracking category, with its options, by its TrackingCategoryID.
-  xero tracking-categories create         Create one tracking category (then add its options with create_option).
+  xero tracking-categories get            Get one tracking category, with its options, by its
+                                          TrackingCategoryID.
+  xero tracking-categories create         Create one tracking category (then add its options
+                                          with create_option).
   xero tracking-categories save           Update one tracking category.
   xero tracking-categories delete         Delete a tracking category that is not in use.
   xero tracking-categories create-option  Add one option to a tracking category.
-  xero tracking-categories create-options Add several options to a tracking category in one call.
+  xero tracking-categories create-options Add several options to a tracking category in one
+                                          call.
   xero tracking-categories save-option    Update one option of a tracking category.
   xero tracking-categories delete-option  Delete an option of a tracking category.
-  xero users list                         List the organisation's users, optionally filtered and sorted.
+  xero users list                         List the organisation's users, optionally filtered and
+                                          sorted.
   xero users get                          Get one user by its UserID.
   xero connections                        The organisations (tenants) the token can reach.
   xero login / logout / profiles          Log in in the browser (PKCE); keep the tokens.
 
 \b
 Endpoints of API 1.0 (--api-version 1.0):
-  xero contacts get                       Get one contact by its ContactID or by its ContactNumber.
-  xero contacts list                      List the organisation's contacts, optionally filtered and sorted.
+  xero contacts get                       Get one contact by its ContactID or by its
+                                          ContactNumber.
+  xero contacts list                      List the organisation's contacts, optionally filtered
+                                          and sorted.
   xero contacts create                    Insert a new contact.
   xero contacts save                      Insert or update a contact.
-  xero contacts save-many                 Insert or update a batch of contacts in one call, each matched as by save.
-  xero invoices get                       Get one invoice, with its lines, by its InvoiceID or by its InvoiceNumber.
+  xero contacts save-many                 Insert or update a batch of contacts in one call, each
+                                          matched as by save.
+  xero invoices get                       Get one invoice, with its lines, by its InvoiceID or
+                                          by its InvoiceNumber.
   xero invoices list                      List the organisation's invoices.
   xero invoices create                    Insert a new invoice (1.0 can only insert invoices).
   xero invoices create-many               Insert a batch of new invoices in one call.
   xero accounts list                      List the organisation's chart of accounts.
-  xero tracking list                      List the organisation's tracking categories with their options.
+  xero tracking list                      List the organisation's tracking categories with their
+                                          options.
 """
 
 

@@ -133,3 +133,33 @@ def test_the_profile_token_store_saves_each_rotation_once(config: Path) -> None:
     assert len(fetched) == 1
     assert store.get("any tenant") == rotated
     assert "refresh" not in repr(store)
+
+
+def test_login_on_a_busy_port_says_what_to_do(config: Path) -> None:
+    import socket
+
+    from click.testing import CliRunner
+    from xero_customer_api.cli import main
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = CliRunner().invoke(
+            main,
+            ["login", "--no-browser", "--port", str(port)],
+            env={"XERO_CLIENT_ID": "CLIENT", "XERO_TOKEN_STORE": "file"},
+        )
+    assert done.exit_code == 2
+    assert f"cannot listen on localhost port {port}" in done.output
+    assert "give another --port" in " ".join(done.output.split())
+
+
+def test_login_needs_a_client_id(config: Path) -> None:
+    from click.testing import CliRunner
+    from xero_customer_api.cli import main
+
+    done = CliRunner().invoke(
+        main, ["login", "--no-browser"], env={"XERO_CLIENT_ID": None, "XERO_TOKEN_STORE": "file"}
+    )
+    assert done.exit_code == 3 and "--client-id or set XERO_CLIENT_ID" in done.output

@@ -2548,7 +2548,14 @@ def login_commands(client_class: type[C]) -> tuple[click.Command, ...]:
                 ExitCode.AUTH,
             )
         backend = profile_backend(token_store)
-        server = _Callback("127.0.0.1", port)
+        try:
+            server = _Callback("127.0.0.1", port)
+        except OSError as exc:
+            raise CliError(
+                f"cannot listen on localhost port {port} for Xero's redirect ({exc.strerror}): "
+                "give another --port (and register http://localhost:PORT/callback for the app)",
+                ExitCode.USAGE,
+            ) from None
         try:
             redirect_uri = f"http://localhost:{server.port}/callback"
             request = authorization_url(

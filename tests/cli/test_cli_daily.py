@@ -496,3 +496,13 @@ def test_invoice_csv_layout_round_trips_in_memory() -> None:
     assert rejected == [] and counted == [2]
     ((line, back),) = found
     assert line == 2 and back == invoice
+
+
+def test_field_name_import_refuses_columns_xero_sets(xero2: Run, tmp_path: Path) -> None:
+    path = write(tmp_path / "ro.csv", ["InvoiceID", "AmountDue"], [[GUID_ZERO, "10.00"]])
+    done = xero2("invoices", "import", str(path))
+    assert done.exit_code == 2
+    assert "the CSV column 'AmountDue' is set by Xero (amount_due is read-only" in done.output
+
+
+GUID_ZERO = "00000000-0000-4000-8000-000000000000"

@@ -1311,8 +1311,14 @@ def _norm(name: str) -> str:
     return re.sub(r"[^a-z0-9]", "", name.lower())
 
 
-def _csv_columns(header: Sequence[str], item_cls: type) -> list[str]:
-    """The model field of each CSV column (by field name or XML element name, any case)."""
+def _csv_columns(
+    header: Sequence[str], item_cls: type, writable: Sequence[str] | None = None
+) -> list[str]:
+    """The model field of each CSV column (by field name or XML element name, any case).
+
+    ``writable``: the fields a request sends (the write shape); a column of another field
+    (set by Xero, such as AmountDue) is refused rather than silently dropped.
+    """
     hints = _hints(item_cls)
     by_name: dict[str, str] = {}
     meta = _CONTEXT.build(item_cls)
@@ -1323,12 +1329,17 @@ def _csv_columns(header: Sequence[str], item_cls: type) -> list[str]:
             continue  # nested lists and objects have no flat column
         by_name[_norm(var.name)] = var.name
         by_name[_norm(var.local_name)] = var.name
+    allowed = sorted(n for n in set(by_name.values()) if writable is None or n in writable)
     columns: list[str] = []
     for title in header:
         field_name = by_name.get(_norm(title))
         if field_name is None:
-            allowed = ", ".join(sorted(set(by_name.values())))
-            raise InputError(f"unknown CSV column {title!r}; columns: {allowed}")
+            raise InputError(f"unknown CSV column {title!r}; columns: {', '.join(allowed)}")
+        if writable is not None and field_name not in writable:
+            raise InputError(
+                f"the CSV column {title!r} is set by Xero ({field_name} is read-only and never "
+                f"sent): leave it out; columns: {', '.join(allowed)}"
+            )
         columns.append(field_name)
     return columns
 
@@ -1360,13 +1371,14 @@ def read_csv_table(path: str) -> list[list[str]]:
     return table
 
 
-def flat_rows(item_cls: type[T]) -> RowReader[T]:
-    """One ``item_cls`` per row, its fields named by the header."""
+def flat_rows(item_cls: type[T], writable: Sequence[str] | None = None) -> RowReader[T]:
+    """One ``item_cls`` per row, its fields named by the header (only ``writable`` ones, when
+    given: the fields a request sends)."""
 
     def read(
         table: list[list[str]], start_row: int
     ) -> tuple[list[tuple[int, T]], list[tuple[int, str]], list[int]]:
-        columns = _csv_columns(table[0], item_cls)
+        columns = _csv_columns(table[0], item_cls, writable)
         rows: list[tuple[int, T]] = []
         rejected: list[tuple[int, str]] = []
         counted: list[int] = []  # the row number of every row that is not blank

@@ -311,6 +311,7 @@ def contacts_import(
             output_format=output_format,
             start_row=start_row,
             columns=shown,
+            rows_of=cs.flat_rows(Contact, None),
         )
 
 

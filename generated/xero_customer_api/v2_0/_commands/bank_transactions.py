@@ -506,6 +506,24 @@ def bank_transactions_import(
             output_format=output_format,
             start_row=start_row,
             columns=shown,
+            rows_of=cs.flat_rows(
+                BankTransaction,
+                (
+                    "type",
+                    "contact",
+                    "line_items",
+                    "bank_account",
+                    "is_reconciled",
+                    "date",
+                    "reference",
+                    "currency_code",
+                    "currency_rate",
+                    "url",
+                    "status",
+                    "line_amount_types",
+                    "bank_transaction_id",
+                ),
+            ),
         )
 
 

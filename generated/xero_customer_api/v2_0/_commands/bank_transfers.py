@@ -374,6 +374,22 @@ def bank_transfers_import(
             output_format=output_format,
             start_row=start_row,
             columns=shown,
+            rows_of=cs.flat_rows(
+                BankTransfer,
+                (
+                    "from_bank_account",
+                    "to_bank_account",
+                    "amount",
+                    "date",
+                    "bank_transfer_id",
+                    "from_is_reconciled",
+                    "to_is_reconciled",
+                    "reference",
+                    "status",
+                    "from_tracking",
+                    "to_tracking",
+                ),
+            ),
         )
 
 

@@ -533,6 +533,24 @@ def credit_notes_import(
             output_format=output_format,
             start_row=start_row,
             columns=shown,
+            rows_of=cs.flat_rows(
+                CreditNote,
+                (
+                    "type",
+                    "contact",
+                    "date",
+                    "due_date",
+                    "status",
+                    "line_amount_types",
+                    "line_items",
+                    "currency_code",
+                    "currency_rate",
+                    "credit_note_id",
+                    "credit_note_number",
+                    "reference",
+                    "branding_theme_id",
+                ),
+            ),
         )
 
 

@@ -675,7 +675,30 @@ def invoices_import(
             output_format=output_format,
             start_row=start_row,
             columns=shown,
-            rows_of=layout.rows_or(cs.flat_rows(Invoice)),
+            rows_of=layout.rows_or(
+                cs.flat_rows(
+                    Invoice,
+                    (
+                        "type",
+                        "contact",
+                        "date",
+                        "due_date",
+                        "status",
+                        "line_amount_types",
+                        "line_items",
+                        "currency_code",
+                        "currency_rate",
+                        "invoice_id",
+                        "invoice_number",
+                        "reference",
+                        "branding_theme_id",
+                        "url",
+                        "sent_to_contact",
+                        "expected_payment_date",
+                        "planned_payment_date",
+                    ),
+                )
+            ),
             on_saved=lambda saved: layout.check_totals(saved, sys.stderr),
         )
 

@@ -463,6 +463,21 @@ def items_import(
             output_format=output_format,
             start_row=start_row,
             columns=shown,
+            rows_of=cs.flat_rows(
+                Item,
+                (
+                    "item_id",
+                    "code",
+                    "name",
+                    "description",
+                    "purchase_description",
+                    "is_sold",
+                    "is_purchased",
+                    "purchase_details",
+                    "sales_details",
+                    "inventory_asset_account_code",
+                ),
+            ),
         )
 
 

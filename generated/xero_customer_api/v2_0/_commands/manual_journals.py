@@ -462,6 +462,19 @@ def manual_journals_import(
             output_format=output_format,
             start_row=start_row,
             columns=shown,
+            rows_of=cs.flat_rows(
+                ManualJournal,
+                (
+                    "narration",
+                    "journal_lines",
+                    "date",
+                    "line_amount_types",
+                    "status",
+                    "url",
+                    "show_on_cash_basis_reports",
+                    "manual_journal_id",
+                ),
+            ),
         )
 
 

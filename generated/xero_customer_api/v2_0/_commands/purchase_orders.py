@@ -548,6 +548,29 @@ def purchase_orders_import(
             output_format=output_format,
             start_row=start_row,
             columns=shown,
+            rows_of=cs.flat_rows(
+                PurchaseOrder,
+                (
+                    "purchase_order_id",
+                    "purchase_order_number",
+                    "contact",
+                    "date",
+                    "delivery_date",
+                    "expected_arrival_date",
+                    "status",
+                    "line_amount_types",
+                    "line_items",
+                    "currency_code",
+                    "currency_rate",
+                    "reference",
+                    "branding_theme_id",
+                    "sent_to_contact",
+                    "delivery_address",
+                    "attention_to",
+                    "telephone",
+                    "delivery_instructions",
+                ),
+            ),
         )
 
 

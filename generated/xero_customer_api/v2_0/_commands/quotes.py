@@ -503,6 +503,26 @@ def quotes_import(
             output_format=output_format,
             start_row=start_row,
             columns=shown,
+            rows_of=cs.flat_rows(
+                Quote,
+                (
+                    "quote_id",
+                    "quote_number",
+                    "contact",
+                    "date",
+                    "expiry_date",
+                    "status",
+                    "line_amount_types",
+                    "line_items",
+                    "currency_code",
+                    "currency_rate",
+                    "reference",
+                    "title",
+                    "summary",
+                    "terms",
+                    "branding_theme_id",
+                ),
+            ),
         )
 
 

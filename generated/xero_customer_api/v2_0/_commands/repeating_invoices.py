@@ -453,6 +453,25 @@ def repeating_invoices_import(
             output_format=output_format,
             start_row=start_row,
             columns=shown,
+            rows_of=cs.flat_rows(
+                RepeatingInvoice,
+                (
+                    "repeating_invoice_id",
+                    "type",
+                    "contact",
+                    "schedule",
+                    "status",
+                    "line_amount_types",
+                    "line_items",
+                    "currency_code",
+                    "reference",
+                    "branding_theme_id",
+                    "approved_for_sending",
+                    "send_copy",
+                    "mark_as_sent",
+                    "include_pdf",
+                ),
+            ),
         )
 
 

@@ -330,6 +330,16 @@ def tax_rates_import(
             output_format=output_format,
             start_row=start_row,
             columns=shown,
+            rows_of=cs.flat_rows(
+                TaxRate,
+                (
+                    "name",
+                    "tax_type",
+                    "tax_components",
+                    "status",
+                    "report_tax_type",
+                ),
+            ),
         )
 
 

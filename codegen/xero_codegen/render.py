@@ -221,8 +221,10 @@ def cli_type(param: QueryParam) -> str:
         return "click.Choice((" + "".join(f'"{v}", ' for v in param.values) + "))"
     if param.type == "datetime":
         return "cs.DATETIME"
+    if param.type == "int" and param.values:
+        return "cs.IntChoice((" + "".join(f"{v}, " for v in param.values) + "))"
     if param.type == "int":
-        return "click.IntRange(min=1)"  # the SDK refuses a value outside param.values
+        return "click.IntRange(min=1)"
     return "str"
 
 

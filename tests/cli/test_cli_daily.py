@@ -185,6 +185,8 @@ def test_errors_show_the_value_refused(xero2: Run) -> None:
     assert f"no invoice with --invoice-id {missing}" in gone.output
     where = xero2("invoices", "list", "--where", "123")
     assert where.exit_code == 5 and "(--where '123')" in where.output
+    digits = xero2("invoices", "list", "--unit-dp", "3")
+    assert digits.exit_code == 2 and "'3' is not 2 or 4" in digits.output
     stranger = "00000000-0000-4000-8000-000000000000"
     refused = xero2("--tenant-id", stranger, "invoices", "list")
     assert refused.exit_code == 3

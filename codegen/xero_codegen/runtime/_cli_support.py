@@ -65,19 +65,28 @@ __all__ = [
     "EXIT_CODES_HELP",
     "GUID",
     "CliError",
+    "Columns",
     "ExitCode",
     "InputError",
+    "IntChoice",
+    "InvoiceCsv",
+    "ProfileTokenStore",
     "Progress",
     "Refetch",
     "Settings",
     "State",
     "XeroGroup",
     "build_http_client",
+    "columns_for",
+    "export_invoices_csv",
     "export_items",
+    "flat_rows",
     "from_jsonable",
     "import_csv",
     "input_options",
+    "login_commands",
     "output_options",
+    "profile_backend",
     "progress_option",
     "read_batch",
     "read_document",
@@ -289,6 +298,36 @@ class DateTimeType(_DateTimeBase):
                 ctx,
             )
         return moment
+
+
+if TYPE_CHECKING:
+    _IntBase = click.ParamType[int, Any]
+else:
+    _IntBase = click.ParamType
+
+
+class IntChoice(_IntBase):
+    """A whole number among ``choices`` (``--unit-dp 2|4``)."""
+
+    name = "integer"
+
+    def __init__(self, choices: Sequence[int]) -> None:
+        self.choices = tuple(choices)
+
+    def get_metavar(  # click < 8.2 passes no context
+        self, param: click.Parameter, ctx: click.Context | None = None
+    ) -> str | None:
+        return "[" + "|".join(str(c) for c in self.choices) + "]"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        try:
+            number = int(str(value).strip())
+        except ValueError:
+            number = None
+        if number not in self.choices:
+            allowed = " or ".join(str(c) for c in self.choices)
+            self.fail(f"{value!r} is not {allowed}", param, ctx)
+        return number
 
 
 GUID = GuidType()

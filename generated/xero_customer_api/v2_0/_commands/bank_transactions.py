@@ -84,7 +84,12 @@ def bank_transactions() -> None:
 @click.option(
     "--unit-dp",
     "unit_dp",
-    type=click.IntRange(min=1),
+    type=cs.IntChoice(
+        (
+            2,
+            4,
+        )
+    ),
     default=None,
     help="4 to read and write unit amounts with 4 decimal places (default 2).",
 )
@@ -169,7 +174,12 @@ def bank_transactions_list(
 @click.option(
     "--unit-dp",
     "unit_dp",
-    type=click.IntRange(min=1),
+    type=cs.IntChoice(
+        (
+            2,
+            4,
+        )
+    ),
     default=None,
     help="4 to read and write unit amounts with 4 decimal places (default 2).",
 )
@@ -210,7 +220,12 @@ def bank_transactions_get(
 @click.option(
     "--unit-dp",
     "unit_dp",
-    type=click.IntRange(min=1),
+    type=cs.IntChoice(
+        (
+            2,
+            4,
+        )
+    ),
     default=None,
     help="4 to read and write unit amounts with 4 decimal places (default 2).",
 )
@@ -264,7 +279,12 @@ def bank_transactions_create(
 @click.option(
     "--unit-dp",
     "unit_dp",
-    type=click.IntRange(min=1),
+    type=cs.IntChoice(
+        (
+            2,
+            4,
+        )
+    ),
     default=None,
     help="4 to read and write unit amounts with 4 decimal places (default 2).",
 )
@@ -314,7 +334,12 @@ def bank_transactions_create_many(
 @click.option(
     "--unit-dp",
     "unit_dp",
-    type=click.IntRange(min=1),
+    type=cs.IntChoice(
+        (
+            2,
+            4,
+        )
+    ),
     default=None,
     help="4 to read and write unit amounts with 4 decimal places (default 2).",
 )
@@ -369,7 +394,12 @@ def bank_transactions_save(
 @click.option(
     "--unit-dp",
     "unit_dp",
-    type=click.IntRange(min=1),
+    type=cs.IntChoice(
+        (
+            2,
+            4,
+        )
+    ),
     default=None,
     help="4 to read and write unit amounts with 4 decimal places (default 2).",
 )
@@ -563,7 +593,12 @@ def bank_transactions_import(
 @click.option(
     "--unit-dp",
     "unit_dp",
-    type=click.IntRange(min=1),
+    type=cs.IntChoice(
+        (
+            2,
+            4,
+        )
+    ),
     default=None,
     help="4 to read and write unit amounts with 4 decimal places (default 2).",
 )

@@ -83,7 +83,12 @@ def credit_notes() -> None:
 @click.option(
     "--unit-dp",
     "unit_dp",
-    type=click.IntRange(min=1),
+    type=cs.IntChoice(
+        (
+            2,
+            4,
+        )
+    ),
     default=None,
     help="4 to read and write unit amounts with 4 decimal places (default 2).",
 )
@@ -175,7 +180,12 @@ def credit_notes_list(
 @click.option(
     "--unit-dp",
     "unit_dp",
-    type=click.IntRange(min=1),
+    type=cs.IntChoice(
+        (
+            2,
+            4,
+        )
+    ),
     default=None,
     help="4 to read and write unit amounts with 4 decimal places (default 2).",
 )
@@ -225,7 +235,12 @@ def credit_notes_get(
 @click.option(
     "--unit-dp",
     "unit_dp",
-    type=click.IntRange(min=1),
+    type=cs.IntChoice(
+        (
+            2,
+            4,
+        )
+    ),
     default=None,
     help="4 to read and write unit amounts with 4 decimal places (default 2).",
 )
@@ -278,7 +293,12 @@ def credit_notes_create(
 @click.option(
     "--unit-dp",
     "unit_dp",
-    type=click.IntRange(min=1),
+    type=cs.IntChoice(
+        (
+            2,
+            4,
+        )
+    ),
     default=None,
     help="4 to read and write unit amounts with 4 decimal places (default 2).",
 )
@@ -328,7 +348,12 @@ def credit_notes_create_many(
 @click.option(
     "--unit-dp",
     "unit_dp",
-    type=click.IntRange(min=1),
+    type=cs.IntChoice(
+        (
+            2,
+            4,
+        )
+    ),
     default=None,
     help="4 to read and write unit amounts with 4 decimal places (default 2).",
 )
@@ -382,7 +407,12 @@ def credit_notes_save(
 @click.option(
     "--unit-dp",
     "unit_dp",
-    type=click.IntRange(min=1),
+    type=cs.IntChoice(
+        (
+            2,
+            4,
+        )
+    ),
     default=None,
     help="4 to read and write unit amounts with 4 decimal places (default 2).",
 )
@@ -590,7 +620,12 @@ def credit_notes_import(
 @click.option(
     "--unit-dp",
     "unit_dp",
-    type=click.IntRange(min=1),
+    type=cs.IntChoice(
+        (
+            2,
+            4,
+        )
+    ),
     default=None,
     help="4 to read and write unit amounts with 4 decimal places (default 2).",
 )

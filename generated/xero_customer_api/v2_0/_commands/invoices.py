@@ -133,7 +133,12 @@ def invoices() -> None:
 @click.option(
     "--unit-dp",
     "unit_dp",
-    type=click.IntRange(min=1),
+    type=cs.IntChoice(
+        (
+            2,
+            4,
+        )
+    ),
     default=None,
     help="4 to read and write unit amounts with 4 decimal places (default 2).",
 )
@@ -262,7 +267,12 @@ def invoices_list(
 @click.option(
     "--unit-dp",
     "unit_dp",
-    type=click.IntRange(min=1),
+    type=cs.IntChoice(
+        (
+            2,
+            4,
+        )
+    ),
     default=None,
     help="4 to read and write unit amounts with 4 decimal places (default 2).",
 )
@@ -312,7 +322,12 @@ def invoices_get(
 @click.option(
     "--unit-dp",
     "unit_dp",
-    type=click.IntRange(min=1),
+    type=cs.IntChoice(
+        (
+            2,
+            4,
+        )
+    ),
     default=None,
     help="4 to read and write unit amounts with 4 decimal places (default 2).",
 )
@@ -360,7 +375,12 @@ def invoices_create(
 @click.option(
     "--unit-dp",
     "unit_dp",
-    type=click.IntRange(min=1),
+    type=cs.IntChoice(
+        (
+            2,
+            4,
+        )
+    ),
     default=None,
     help="4 to read and write unit amounts with 4 decimal places (default 2).",
 )
@@ -410,7 +430,12 @@ def invoices_create_many(
 @click.option(
     "--unit-dp",
     "unit_dp",
-    type=click.IntRange(min=1),
+    type=cs.IntChoice(
+        (
+            2,
+            4,
+        )
+    ),
     default=None,
     help="4 to read and write unit amounts with 4 decimal places (default 2).",
 )
@@ -459,7 +484,12 @@ def invoices_save(
 @click.option(
     "--unit-dp",
     "unit_dp",
-    type=click.IntRange(min=1),
+    type=cs.IntChoice(
+        (
+            2,
+            4,
+        )
+    ),
     default=None,
     help="4 to read and write unit amounts with 4 decimal places (default 2).",
 )
@@ -523,7 +553,12 @@ def invoices_save_many(
 @click.option(
     "--unit-dp",
     "unit_dp",
-    type=click.IntRange(min=1),
+    type=cs.IntChoice(
+        (
+            2,
+            4,
+        )
+    ),
     default=None,
     help="4 to read and write unit amounts with 4 decimal places (default 2).",
 )
@@ -788,7 +823,12 @@ def invoices_import(
 @click.option(
     "--unit-dp",
     "unit_dp",
-    type=click.IntRange(min=1),
+    type=cs.IntChoice(
+        (
+            2,
+            4,
+        )
+    ),
     default=None,
     help="4 to read and write unit amounts with 4 decimal places (default 2).",
 )

@@ -66,7 +66,12 @@ def items() -> None:
 @click.option(
     "--unit-dp",
     "unit_dp",
-    type=click.IntRange(min=1),
+    type=cs.IntChoice(
+        (
+            2,
+            4,
+        )
+    ),
     default=None,
     help="4 to read and write unit prices with 4 decimal places (default 2).",
 )
@@ -131,7 +136,12 @@ def items_list(
 @click.option(
     "--unit-dp",
     "unit_dp",
-    type=click.IntRange(min=1),
+    type=cs.IntChoice(
+        (
+            2,
+            4,
+        )
+    ),
     default=None,
     help="4 to read and write unit prices with 4 decimal places (default 2).",
 )
@@ -179,7 +189,12 @@ def items_get(
 @click.option(
     "--unit-dp",
     "unit_dp",
-    type=click.IntRange(min=1),
+    type=cs.IntChoice(
+        (
+            2,
+            4,
+        )
+    ),
     default=None,
     help="4 to read and write unit prices with 4 decimal places (default 2).",
 )
@@ -225,7 +240,12 @@ def items_create(
 @click.option(
     "--unit-dp",
     "unit_dp",
-    type=click.IntRange(min=1),
+    type=cs.IntChoice(
+        (
+            2,
+            4,
+        )
+    ),
     default=None,
     help="4 to read and write unit prices with 4 decimal places (default 2).",
 )
@@ -269,7 +289,12 @@ def items_create_many(
 @click.option(
     "--unit-dp",
     "unit_dp",
-    type=click.IntRange(min=1),
+    type=cs.IntChoice(
+        (
+            2,
+            4,
+        )
+    ),
     default=None,
     help="4 to read and write unit prices with 4 decimal places (default 2).",
 )
@@ -316,7 +341,12 @@ def items_save(
 @click.option(
     "--unit-dp",
     "unit_dp",
-    type=click.IntRange(min=1),
+    type=cs.IntChoice(
+        (
+            2,
+            4,
+        )
+    ),
     default=None,
     help="4 to read and write unit prices with 4 decimal places (default 2).",
 )
@@ -367,7 +397,12 @@ def items_save_many(
 @click.option(
     "--unit-dp",
     "unit_dp",
-    type=click.IntRange(min=1),
+    type=cs.IntChoice(
+        (
+            2,
+            4,
+        )
+    ),
     default=None,
     help="4 to read and write unit prices with 4 decimal places (default 2).",
 )
@@ -503,7 +538,12 @@ def items_import(
 @click.option(
     "--unit-dp",
     "unit_dp",
-    type=click.IntRange(min=1),
+    type=cs.IntChoice(
+        (
+            2,
+            4,
+        )
+    ),
     default=None,
     help="4 to read and write unit prices with 4 decimal places (default 2).",
 )

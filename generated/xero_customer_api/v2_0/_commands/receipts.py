@@ -68,7 +68,12 @@ def receipts() -> None:
 @click.option(
     "--unit-dp",
     "unit_dp",
-    type=click.IntRange(min=1),
+    type=cs.IntChoice(
+        (
+            2,
+            4,
+        )
+    ),
     default=None,
     help="4 to read and write unit amounts with 4 decimal places (default 2).",
 )
@@ -126,7 +131,12 @@ def receipts_list(
 @click.option(
     "--unit-dp",
     "unit_dp",
-    type=click.IntRange(min=1),
+    type=cs.IntChoice(
+        (
+            2,
+            4,
+        )
+    ),
     default=None,
     help="4 to read and write unit amounts with 4 decimal places (default 2).",
 )
@@ -165,7 +175,12 @@ def receipts_get(
 @click.option(
     "--unit-dp",
     "unit_dp",
-    type=click.IntRange(min=1),
+    type=cs.IntChoice(
+        (
+            2,
+            4,
+        )
+    ),
     default=None,
     help="4 to read and write unit amounts with 4 decimal places (default 2).",
 )
@@ -207,7 +222,12 @@ def receipts_create(
 @click.option(
     "--unit-dp",
     "unit_dp",
-    type=click.IntRange(min=1),
+    type=cs.IntChoice(
+        (
+            2,
+            4,
+        )
+    ),
     default=None,
     help="4 to read and write unit amounts with 4 decimal places (default 2).",
 )
@@ -263,7 +283,12 @@ def receipts_create_many(
 @click.option(
     "--unit-dp",
     "unit_dp",
-    type=click.IntRange(min=1),
+    type=cs.IntChoice(
+        (
+            2,
+            4,
+        )
+    ),
     default=None,
     help="4 to read and write unit amounts with 4 decimal places (default 2).",
 )
@@ -329,7 +354,12 @@ def receipts_save(
 @click.option(
     "--unit-dp",
     "unit_dp",
-    type=click.IntRange(min=1),
+    type=cs.IntChoice(
+        (
+            2,
+            4,
+        )
+    ),
     default=None,
     help="4 to read and write unit amounts with 4 decimal places (default 2).",
 )

@@ -462,6 +462,8 @@ def _credentials(s: Settings, auth_style: str, *, tenant: bool = True) -> dict[s
                 if token_url:
                     found["token_url"] = token_url
                 tenant_id = tenant_id or record.get("tenant_id")
+                if record.get("base_url") and not s.base_url:  # where the login was made
+                    found["_base_url"] = record["base_url"]
                 source = f"the login of the profile {name!r} was refused: run xero login --profile {name} again"
         if found is None and s.client_id and s.client_secret:
             found = {"client_id": s.client_id, "client_secret": s.client_secret}
@@ -572,15 +574,18 @@ class State:
         style = getattr(client_class, "_auth_style", "query-keys")
         credentials = _credentials(s, style, tenant=tenant)
         source = credentials.pop("_source", "")
+        if "_base_url" in credentials:
+            s = dataclasses.replace(s, base_url=credentials.pop("_base_url"))
         with (
             _explained(asked or {}, record, credentials.get("tenant_id"), source),
-            self._client(client_class, credentials, raw) as client,
+            self._client(client_class, s, credentials, raw) as client,
         ):
             yield client
 
     @contextlib.contextmanager
-    def _client(self, client_class: type[C], credentials: dict[str, Any], raw: bool) -> Iterator[C]:
-        s = self.settings
+    def _client(
+        self, client_class: type[C], s: Settings, credentials: dict[str, Any], raw: bool
+    ) -> Iterator[C]:
         self.raw = raw
         recorder = _Recorder()
         hooks: dict[str, list[Callable[..., Any]]] = (

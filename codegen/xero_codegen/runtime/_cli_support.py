@@ -442,7 +442,10 @@ def _credentials(s: Settings, auth_style: str, *, tenant: bool = True) -> dict[s
         source = ""
         if s.access_token:
             found = {"access_token": s.access_token}
-            source = "the access token (--access-token or XERO_ACCESS_TOKEN) was refused: expired or revoked?"
+            source = (
+                "the access token (--access-token or XERO_ACCESS_TOKEN) was refused: "
+                "expired or revoked?"
+            )
         elif s.profile or not (s.client_id and s.client_secret):
             name = s.profile or "default"
             saved = load_profile(name)
@@ -464,10 +467,16 @@ def _credentials(s: Settings, auth_style: str, *, tenant: bool = True) -> dict[s
                 tenant_id = tenant_id or record.get("tenant_id")
                 if record.get("base_url") and not s.base_url:  # where the login was made
                     found["_base_url"] = record["base_url"]
-                source = f"the login of the profile {name!r} was refused: run xero login --profile {name} again"
+                source = (
+                    f"the login of the profile {name!r} was refused: "
+                    f"run xero login --profile {name} again"
+                )
         if found is None and s.client_id and s.client_secret:
             found = {"client_id": s.client_id, "client_secret": s.client_secret}
-            source = "the custom connection's --client-id and --client-secret were refused: are they the app's?"
+            source = (
+                "the custom connection's --client-id and --client-secret were refused: "
+                "are they the app's?"
+            )
             if s.token_url:
                 found["token_url"] = s.token_url
         if found is None:
@@ -2646,7 +2655,9 @@ def login_commands(client_class: type[C]) -> tuple[click.Command, ...]:
                     http_client=http,
                 )
             )
-            register_secret(str(token.get("access_token", "")))
+            for name_ in ("access_token", "refresh_token", "id_token"):
+                if token.get(name_):
+                    register_secret(str(token[name_]))
             options: dict[str, Any] = {"access_token": token["access_token"], "http_client": http}
             if s.base_url:
                 options["base_url"] = s.base_url

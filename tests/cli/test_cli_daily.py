@@ -508,3 +508,36 @@ def test_field_name_import_refuses_columns_xero_sets(xero2: Run, tmp_path: Path)
 
 
 GUID_ZERO = "00000000-0000-4000-8000-000000000000"
+
+
+def test_columns_with_a_record_and_with_all_pages(xero2: Run, unique: str) -> None:
+    made = make_invoice(xero2, f"DA-{unique}")
+    shown = xero2(
+        "invoices",
+        "get",
+        "--invoice-id",
+        str(made["invoice_id"]),
+        "--columns",
+        "invoice_number,status,line_items",
+        "--format",
+        "table",
+    )
+    assert shown.exit_code == 0, shown.output
+    lines = shown.stdout.splitlines()
+    assert lines[:2] == [f"invoice_number  DA-{unique}", "status          DRAFT"]
+    assert "line_items (1):" in lines and lines[-1].split()[0] == "Widget"
+    every = xero2(
+        "invoices",
+        "list",
+        "--all",
+        "--where",
+        f'InvoiceNumber=="DA-{unique}"',
+        "--columns",
+        "invoice_number,amount_due",
+        "--format",
+        "jsonl",
+    )
+    assert every.exit_code == 0, every.output
+    assert [json.loads(line) for line in every.stdout.splitlines()] == [
+        {"invoice_number": f"DA-{unique}", "amount_due": "22.50"}
+    ]

@@ -385,12 +385,7 @@ Endpoints of API 1.0 (--api-version 1.0):
     "--environment",
     envvar="XERO_ENVIRONMENT",
     show_envvar=True,
-    type=click.Choice(
-        (
-            "production",
-            "test",
-        )
-    ),
+    type=cs.EnvironmentChoice(ENVIRONMENTS, "2.0"),
     default=None,
     help="Which Xero host to call (2.0: production; 1.0: production or test); each version's default otherwise.",
 )
@@ -434,13 +429,6 @@ def main(
     timeout: float | None,
     max_retries: int | None,
 ) -> None:
-    if environment is not None and environment not in ENVIRONMENTS[api_version]:
-        raise click.BadParameter(
-            f"{environment!r}: API {api_version} has only {' and '.join(ENVIRONMENTS[api_version])}"
-            " (another entry point, e.g. a sandbox: --base-url)",
-            ctx=ctx,
-            param_hint="'--environment'",
-        )
     ctx.obj = cs.State(
         cs.Settings(
             api_key=api_key,

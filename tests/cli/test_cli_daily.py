@@ -155,6 +155,13 @@ def test_help_summaries_are_whole_sentences(xero2: Run) -> None:
 
 def test_environment_is_offered_per_version(xero2: Run) -> None:
     assert "2.0: production; 1.0: production or test" in " ".join(xero2("--help").stdout.split())
+    assert "[production|test]" not in xero2("--help").stdout  # not offered to every version
+    for version, hosts in (("2.0", ["production"]), ("1.0", ["production", "test"])):
+        words = f"xero --api-version {version} --environment "
+        completion = xero2(
+            env={"_XERO_COMPLETE": "bash_complete", "COMP_WORDS": words, "COMP_CWORD": "4"}
+        )
+        assert [line.split(",")[1] for line in completion.stdout.split()] == hosts
     refused = xero2("--environment", "test", "accounts", "list")
     assert refused.exit_code == 2
     assert "'test': API 2.0 has only production" in refused.output

@@ -70,6 +70,7 @@ __all__ = [
     "GUID",
     "CliError",
     "Columns",
+    "EnvironmentChoice",
     "ExitCode",
     "InputError",
     "IntChoice",
@@ -332,6 +333,52 @@ class IntChoice(_IntBase):
             allowed = " or ".join(str(c) for c in self.choices)
             self.fail(f"{value!r} is not {allowed}", param, ctx)
         return number
+
+
+if TYPE_CHECKING:
+    _StrBase = click.ParamType[str, Any]
+else:
+    _StrBase = click.ParamType
+
+
+class EnvironmentChoice(_StrBase):
+    """``--environment``: a host of the API version chosen by ``--api-version`` (which is
+    read first), so that a version is never offered a host it does not have."""
+
+    name = "environment"
+
+    def __init__(self, per_version: Mapping[str, Sequence[str]], default_version: str) -> None:
+        self.per_version = {k: tuple(v) for k, v in per_version.items()}
+        self.default_version = default_version
+
+    def _version(self, ctx: click.Context | None) -> str:
+        chosen = ctx.params.get("api_version") if ctx is not None else None
+        return str(chosen or self.default_version)
+
+    def get_metavar(  # click < 8.2 passes no context
+        self, param: click.Parameter, ctx: click.Context | None = None
+    ) -> str | None:
+        return "NAME"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        version = self._version(ctx)
+        hosts = self.per_version.get(version, ())
+        if value not in hosts:
+            self.fail(
+                f"{value!r}: API {version} has only {' and '.join(hosts)} (another entry "
+                "point, e.g. a sandbox: --base-url)",
+                param,
+                ctx,
+            )
+        return str(value)
+
+    def shell_complete(
+        self, ctx: click.Context, param: click.Parameter, incomplete: str
+    ) -> list[Any]:
+        from click.shell_completion import CompletionItem
+
+        hosts = self.per_version.get(self._version(ctx), ())
+        return [CompletionItem(h) for h in hosts if h.startswith(incomplete)]
 
 
 GUID = GuidType()

@@ -157,7 +157,10 @@ def test_named_profiles_with_a_key_file(short_lived: RunningSandbox, tmp_path: P
     key = tmp_path / "keys" / "xero.key"
     env = environment(short_lived, tmp_path / "config", XERO_TOKEN_KEY_FILE=str(key))
     tenant = short_lived.values["XERO_TENANT_ID"]
-    code, out, err = login(short_lived, env, "--profile", "books", "--tenant-id", tenant)
+    client_id = env.pop("XERO_CLIENT_ID")  # given to the command instead
+    code, out, err = login(
+        short_lived, env, "--profile", "books", "--tenant-id", tenant, "--client-id", client_id
+    )
     assert code == 0, err
     assert f"profile 'books', organisations Demo Company ({tenant}); using {tenant}" in out
     assert f"Made the key file {key}" in err and oct(key.stat().st_mode & 0o777) == "0o600"

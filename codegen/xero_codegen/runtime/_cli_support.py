@@ -2609,6 +2609,12 @@ def login_commands(client_class: type[C]) -> tuple[click.Command, ...]:
         help="The organisation to use (default: the global --tenant-id, else the first connected).",
     )
     @click.option(
+        "--client-id",
+        "client_id",
+        default=None,
+        help="The app's client id (default: the global --client-id, XERO_CLIENT_ID).",
+    )
+    @click.option(
         "--token-store",
         type=click.Choice(("auto", "keyring", "file")),
         default=None,
@@ -2632,6 +2638,7 @@ def login_commands(client_class: type[C]) -> tuple[click.Command, ...]:
         wait: float,
         profile: str | None,
         tenant_id: str | None,
+        client_id: str | None,
     ) -> None:
         """Log in to Xero in the browser and keep the tokens under a profile
         (--profile, default "default"): the authorization-code flow with PKCE, Xero's
@@ -2651,6 +2658,7 @@ def login_commands(client_class: type[C]) -> tuple[click.Command, ...]:
             state.settings,
             profile=profile or state.settings.profile,
             tenant_id=tenant_id or state.settings.tenant_id,
+            client_id=client_id or state.settings.client_id,
         )
         name = s.profile or "default"
         if not s.client_id:

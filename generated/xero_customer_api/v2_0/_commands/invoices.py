@@ -626,7 +626,7 @@ def invoices_delete(
     type=click.IntRange(1, 1000),
     default=100,
     show_default=True,
-    help="Rows per POST Invoices call.",
+    help="Invoices (rows with a field-name header) per POST Invoices call.",
 )
 @click.option(
     "--start-row",

@@ -212,6 +212,12 @@ def test_errors_show_the_value_refused(xero2: Run) -> None:
         input='{"type": "ACCREC", "contact": {"name": "X"}, "line_items": [{"quantity": "lots"}]}',
     )
     assert typed.exit_code == 2 and "'lots' is not a number" in typed.output
+    flag = xero2(
+        "invoices",
+        "create",
+        input='{"type": "ACCREC", "contact": {"name": "X"}, "line_items": [{"quantity": true}]}',
+    )
+    assert flag.exit_code == 2 and "expected a number, got a boolean (true)" in flag.output
 
 
 # ---------------------------------------------------------------------------- invoice CSV

@@ -80,7 +80,7 @@ def test_json_reading_accepts_numbers_and_xero_dates() -> None:
     ("data", "message"),
     [
         ([], "Contact: expected an object, got a list"),
-        ({"name": 3}, "Contact.name: expected a string, got a number"),
+        ({"name": 3}, "Contact.name: expected a string, got a number (3)"),
         ({"name": "n", "phones": {}}, "Contact.phones: expected a list, got an object"),
         (
             {"name": "n", "phones": [{"phone_type": "PAGER"}]},

@@ -1121,9 +1121,10 @@ def _parse_text(value: Any, path: str, parse: Callable[[str], T], what: str) -> 
 
 
 def _json_kind(value: Any) -> str:
+    """What a JSON value is, with the value itself when it is short (the value refused)."""
     if value is None:
         return "null"
-    return {
+    kind = {
         bool: "a boolean",
         int: "a number",
         float: "a number",
@@ -1131,6 +1132,10 @@ def _json_kind(value: Any) -> str:
         list: "a list",
         dict: "an object",
     }.get(type(value), type(value).__name__)
+    if isinstance(value, (bool, int, float, str)):
+        text = json.dumps(value, ensure_ascii=False)
+        return f"{kind} ({text if len(text) <= 40 else text[:39] + '…'})"
+    return kind
 
 
 _CONTEXT = XmlContext()

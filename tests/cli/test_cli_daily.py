@@ -557,3 +557,44 @@ def test_columns_with_a_record_and_with_all_pages(xero2: Run, unique: str) -> No
     assert [json.loads(line) for line in every.stdout.splitlines()] == [
         {"invoice_number": f"DA-{unique}", "amount_due": "22.50"}
     ]
+
+
+def test_import_dry_run_checks_without_sending(xero2: Run, unique: str, tmp_path: Path) -> None:
+    good = [
+        "Dry " + unique,
+        "",
+        f"DR-{unique}",
+        "",
+        "2024-05-01",
+        "2024-05-31",
+        "",
+        "Fine",
+        "1",
+        "5.00",
+        "",
+        "200",
+        "OUTPUT",
+        "",
+        "",
+        "",
+    ]
+    bad = [*good[:2], f"DR2-{unique}", *good[3:8], "1", "-", *good[10:]]
+    path = write(tmp_path / "dry.csv", TEMPLATE, [good, bad])
+    no_credentials = {"XERO_CLIENT_ID": None, "XERO_CLIENT_SECRET": None, "XERO_TENANT_ID": None}
+    done = xero2(
+        "invoices", "import", str(path), "--dry-run", "--format", "json", env=no_credentials
+    )
+    assert done.exit_code == 5
+    assert [i["invoice_number"] for i in json.loads(done.stdout)] == [f"DR-{unique}"]
+    assert "row 3: would be rejected: column UnitAmount: '-' is not a number" in done.stderr
+    assert "nothing was sent" in done.stderr
+    listed = xero2(
+        "invoices", "list", "--where", f'InvoiceNumber=="DR-{unique}"', "--format", "json"
+    )
+    assert json.loads(listed.stdout) == []
+    contacts = write(
+        tmp_path / "contacts.csv", ["Name", "EmailAddress"], [[f"Dry {unique}", "x@y.z"]]
+    )
+    checked = xero2("contacts", "import", str(contacts), "--dry-run", "--format", "json")
+    assert checked.exit_code == 0, checked.output
+    assert json.loads(checked.stdout)[0]["name"] == f"Dry {unique}"

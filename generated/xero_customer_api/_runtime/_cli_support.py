@@ -1631,6 +1631,43 @@ def import_csv(
         )
 
 
+def check_csv(
+    path: str,
+    rows_of: RowReader[T],
+    check: Model,
+    *,
+    label: str,
+    output_format: str | None,
+    start_row: int = 2,
+    columns: Columns | None = None,
+) -> None:
+    """``import --dry-run``: read the CSV file as the import would, run the checks the client
+    makes before sending on each record, report each problem with its row, write what would
+    be sent, and send nothing. Exit code 5 when a row would be rejected."""
+    name = "standard input" if path == "-" else path
+    rows, rejected, counted = rows_of(read_csv_table(path), start_row)
+    good: list[T] = []
+    for line, item in rows:
+        problems = check_body(item, check)
+        if problems:
+            rejected.append((line, "; ".join(problems)))
+        else:
+            good.append(item)
+    err = sys.stderr
+    for line, reason in sorted(rejected):
+        err.write(f"row {line}: would be rejected: {redact(reason)}\n")
+    err.write(
+        f"Dry run: {len(good)} {label} from {len(counted)} rows of {name} would be sent, "
+        f"{len(rejected)} rejected; nothing was sent.\n"
+    )
+    err.flush()
+    write_value(good, resolve_format(output_format), label, columns)
+    if rejected:
+        raise CliError(
+            f"{len(rejected)} rejected (see above); nothing was sent", ExitCode.VALIDATION
+        )
+
+
 # ---------------------------------------------------------------------------- progress
 
 

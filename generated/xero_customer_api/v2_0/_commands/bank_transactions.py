@@ -500,6 +500,11 @@ def bank_transactions_delete(
     show_default=True,
     help="Skip the rows before this one (the header is row 1), to resume an import that stopped.",
 )
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Read and check every row as the import would (the SDK's checks before sending), print what would be sent, and send nothing (no credentials needed).",
+)
 @cs.output_options
 @click.pass_obj
 def bank_transactions_import(
@@ -507,6 +512,7 @@ def bank_transactions_import(
     csv_file: str,
     batch_size: int,
     start_row: int,
+    dry_run: bool,
     output_format: str | None,
     columns: tuple[str, ...] | None,
     raw: bool,
@@ -523,6 +529,35 @@ def bank_transactions_import(
     reported with the first row not known to be saved: --start-row resumes there.
     """
     shown = cs.columns_for(columns, BankTransaction, COLUMNS)
+    rows_of = cs.flat_rows(
+        BankTransaction,
+        (
+            "type",
+            "contact",
+            "line_items",
+            "bank_account",
+            "is_reconciled",
+            "date",
+            "reference",
+            "currency_code",
+            "currency_rate",
+            "url",
+            "status",
+            "line_amount_types",
+            "bank_transaction_id",
+        ),
+    )
+    if dry_run:
+        cs.check_csv(
+            csv_file,
+            rows_of,
+            _checks.CHECKS[BankTransaction],
+            label="bank_transactions",
+            output_format=output_format,
+            start_row=start_row,
+            columns=shown,
+        )
+        return
     with state.client(XeroClient, raw=raw) as client:
         cs.import_csv(
             state,
@@ -536,24 +571,7 @@ def bank_transactions_import(
             output_format=output_format,
             start_row=start_row,
             columns=shown,
-            rows_of=cs.flat_rows(
-                BankTransaction,
-                (
-                    "type",
-                    "contact",
-                    "line_items",
-                    "bank_account",
-                    "is_reconciled",
-                    "date",
-                    "reference",
-                    "currency_code",
-                    "currency_rate",
-                    "url",
-                    "status",
-                    "line_amount_types",
-                    "bank_transaction_id",
-                ),
-            ),
+            rows_of=rows_of,
         )
 
 

@@ -337,6 +337,11 @@ def bank_transfers_delete_many(
     show_default=True,
     help="Skip the rows before this one (the header is row 1), to resume an import that stopped.",
 )
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Read and check every row as the import would (the SDK's checks before sending), print what would be sent, and send nothing (no credentials needed).",
+)
 @cs.output_options
 @click.pass_obj
 def bank_transfers_import(
@@ -344,6 +349,7 @@ def bank_transfers_import(
     csv_file: str,
     batch_size: int,
     start_row: int,
+    dry_run: bool,
     output_format: str | None,
     columns: tuple[str, ...] | None,
     raw: bool,
@@ -361,6 +367,33 @@ def bank_transfers_import(
     reported with the first row not known to be saved: --start-row resumes there.
     """
     shown = cs.columns_for(columns, BankTransfer, COLUMNS)
+    rows_of = cs.flat_rows(
+        BankTransfer,
+        (
+            "from_bank_account",
+            "to_bank_account",
+            "amount",
+            "date",
+            "bank_transfer_id",
+            "from_is_reconciled",
+            "to_is_reconciled",
+            "reference",
+            "status",
+            "from_tracking",
+            "to_tracking",
+        ),
+    )
+    if dry_run:
+        cs.check_csv(
+            csv_file,
+            rows_of,
+            _checks.CHECKS[BankTransfer],
+            label="bank_transfers",
+            output_format=output_format,
+            start_row=start_row,
+            columns=shown,
+        )
+        return
     with state.client(XeroClient, raw=raw) as client:
         cs.import_csv(
             state,
@@ -374,22 +407,7 @@ def bank_transfers_import(
             output_format=output_format,
             start_row=start_row,
             columns=shown,
-            rows_of=cs.flat_rows(
-                BankTransfer,
-                (
-                    "from_bank_account",
-                    "to_bank_account",
-                    "amount",
-                    "date",
-                    "bank_transfer_id",
-                    "from_is_reconciled",
-                    "to_is_reconciled",
-                    "reference",
-                    "status",
-                    "from_tracking",
-                    "to_tracking",
-                ),
-            ),
+            rows_of=rows_of,
         )
 
 

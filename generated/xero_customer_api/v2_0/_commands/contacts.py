@@ -412,6 +412,11 @@ def contacts_save_many(
     show_default=True,
     help="Skip the rows before this one (the header is row 1), to resume an import that stopped.",
 )
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Read and check every row as the import would (the SDK's checks before sending), print what would be sent, and send nothing (no credentials needed).",
+)
 @cs.output_options
 @click.pass_obj
 def contacts_import(
@@ -419,6 +424,7 @@ def contacts_import(
     csv_file: str,
     batch_size: int,
     start_row: int,
+    dry_run: bool,
     output_format: str | None,
     columns: tuple[str, ...] | None,
     raw: bool,
@@ -434,6 +440,48 @@ def contacts_import(
     reported with the first row not known to be saved: --start-row resumes there.
     """
     shown = cs.columns_for(columns, Contact, COLUMNS)
+    rows_of = cs.flat_rows(
+        Contact,
+        (
+            "contact_id",
+            "contact_number",
+            "account_number",
+            "contact_status",
+            "name",
+            "first_name",
+            "last_name",
+            "company_number",
+            "email_address",
+            "skype_user_name",
+            "contact_persons",
+            "bank_account_details",
+            "tax_number",
+            "tax_number_type",
+            "accounts_receivable_tax_type",
+            "accounts_payable_tax_type",
+            "addresses",
+            "phones",
+            "sales_default_line_amount_type",
+            "purchases_default_line_amount_type",
+            "default_currency",
+            "xero_network_key",
+            "sales_default_account_code",
+            "purchases_default_account_code",
+            "payment_terms",
+            "batch_payments",
+        ),
+    )
+    if dry_run:
+        cs.check_csv(
+            csv_file,
+            rows_of,
+            _checks.CHECKS[Contact],
+            label="contacts",
+            output_format=output_format,
+            start_row=start_row,
+            columns=shown,
+        )
+        return
     with state.client(XeroClient, raw=raw) as client:
         cs.import_csv(
             state,
@@ -447,37 +495,7 @@ def contacts_import(
             output_format=output_format,
             start_row=start_row,
             columns=shown,
-            rows_of=cs.flat_rows(
-                Contact,
-                (
-                    "contact_id",
-                    "contact_number",
-                    "account_number",
-                    "contact_status",
-                    "name",
-                    "first_name",
-                    "last_name",
-                    "company_number",
-                    "email_address",
-                    "skype_user_name",
-                    "contact_persons",
-                    "bank_account_details",
-                    "tax_number",
-                    "tax_number_type",
-                    "accounts_receivable_tax_type",
-                    "accounts_payable_tax_type",
-                    "addresses",
-                    "phones",
-                    "sales_default_line_amount_type",
-                    "purchases_default_line_amount_type",
-                    "default_currency",
-                    "xero_network_key",
-                    "sales_default_account_code",
-                    "purchases_default_account_code",
-                    "payment_terms",
-                    "batch_payments",
-                ),
-            ),
+            rows_of=rows_of,
         )
 
 

@@ -528,6 +528,11 @@ def credit_notes_delete(
     show_default=True,
     help="Skip the rows before this one (the header is row 1), to resume an import that stopped.",
 )
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Read and check every row as the import would (the SDK's checks before sending), print what would be sent, and send nothing (no credentials needed).",
+)
 @cs.output_options
 @click.pass_obj
 def credit_notes_import(
@@ -535,6 +540,7 @@ def credit_notes_import(
     csv_file: str,
     batch_size: int,
     start_row: int,
+    dry_run: bool,
     output_format: str | None,
     columns: tuple[str, ...] | None,
     raw: bool,
@@ -550,6 +556,35 @@ def credit_notes_import(
     reported with the first row not known to be saved: --start-row resumes there.
     """
     shown = cs.columns_for(columns, CreditNote, COLUMNS)
+    rows_of = cs.flat_rows(
+        CreditNote,
+        (
+            "type",
+            "contact",
+            "date",
+            "due_date",
+            "status",
+            "line_amount_types",
+            "line_items",
+            "currency_code",
+            "currency_rate",
+            "credit_note_id",
+            "credit_note_number",
+            "reference",
+            "branding_theme_id",
+        ),
+    )
+    if dry_run:
+        cs.check_csv(
+            csv_file,
+            rows_of,
+            _checks.CHECKS[CreditNote],
+            label="credit_notes",
+            output_format=output_format,
+            start_row=start_row,
+            columns=shown,
+        )
+        return
     with state.client(XeroClient, raw=raw) as client:
         cs.import_csv(
             state,
@@ -563,24 +598,7 @@ def credit_notes_import(
             output_format=output_format,
             start_row=start_row,
             columns=shown,
-            rows_of=cs.flat_rows(
-                CreditNote,
-                (
-                    "type",
-                    "contact",
-                    "date",
-                    "due_date",
-                    "status",
-                    "line_amount_types",
-                    "line_items",
-                    "currency_code",
-                    "currency_rate",
-                    "credit_note_id",
-                    "credit_note_number",
-                    "reference",
-                    "branding_theme_id",
-                ),
-            ),
+            rows_of=rows_of,
         )
 
 

@@ -636,6 +636,11 @@ def invoices_delete(
     help="Skip the rows before this one (the header is row 1), to resume an import that stopped.",
 )
 @click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Read and check every row as the import would (the SDK's checks before sending), print what would be sent, and send nothing (no credentials needed).",
+)
+@click.option(
     "--type",
     "invoice_type",
     type=click.Choice(("ACCREC", "ACCPAY")),
@@ -664,6 +669,7 @@ def invoices_import(
     csv_file: str,
     batch_size: int,
     start_row: int,
+    dry_run: bool,
     invoice_type: str,
     status: str,
     date_format: str,
@@ -697,6 +703,41 @@ def invoices_import(
     layout = cs.InvoiceCsv(
         _models, invoice_type=invoice_type, status=status, date_format=date_format
     )
+    rows_of = layout.rows_or(
+        cs.flat_rows(
+            Invoice,
+            (
+                "type",
+                "contact",
+                "date",
+                "due_date",
+                "status",
+                "line_amount_types",
+                "line_items",
+                "currency_code",
+                "currency_rate",
+                "invoice_id",
+                "invoice_number",
+                "reference",
+                "branding_theme_id",
+                "url",
+                "sent_to_contact",
+                "expected_payment_date",
+                "planned_payment_date",
+            ),
+        )
+    )
+    if dry_run:
+        cs.check_csv(
+            csv_file,
+            rows_of,
+            _checks.CHECKS[Invoice],
+            label="invoices",
+            output_format=output_format,
+            start_row=start_row,
+            columns=shown,
+        )
+        return
     with state.client(XeroClient, raw=raw) as client:
         cs.import_csv(
             state,
@@ -710,30 +751,7 @@ def invoices_import(
             output_format=output_format,
             start_row=start_row,
             columns=shown,
-            rows_of=layout.rows_or(
-                cs.flat_rows(
-                    Invoice,
-                    (
-                        "type",
-                        "contact",
-                        "date",
-                        "due_date",
-                        "status",
-                        "line_amount_types",
-                        "line_items",
-                        "currency_code",
-                        "currency_rate",
-                        "invoice_id",
-                        "invoice_number",
-                        "reference",
-                        "branding_theme_id",
-                        "url",
-                        "sent_to_contact",
-                        "expected_payment_date",
-                        "planned_payment_date",
-                    ),
-                )
-            ),
+            rows_of=rows_of,
             on_saved=lambda saved: layout.check_totals(saved, sys.stderr),
         )
 

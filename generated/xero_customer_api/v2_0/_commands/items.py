@@ -463,6 +463,11 @@ def items_update(
     show_default=True,
     help="Skip the rows before this one (the header is row 1), to resume an import that stopped.",
 )
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Read and check every row as the import would (the SDK's checks before sending), print what would be sent, and send nothing (no credentials needed).",
+)
 @cs.output_options
 @click.pass_obj
 def items_import(
@@ -470,6 +475,7 @@ def items_import(
     csv_file: str,
     batch_size: int,
     start_row: int,
+    dry_run: bool,
     output_format: str | None,
     columns: tuple[str, ...] | None,
     raw: bool,
@@ -485,6 +491,32 @@ def items_import(
     reported with the first row not known to be saved: --start-row resumes there.
     """
     shown = cs.columns_for(columns, Item, COLUMNS)
+    rows_of = cs.flat_rows(
+        Item,
+        (
+            "item_id",
+            "code",
+            "name",
+            "description",
+            "purchase_description",
+            "is_sold",
+            "is_purchased",
+            "purchase_details",
+            "sales_details",
+            "inventory_asset_account_code",
+        ),
+    )
+    if dry_run:
+        cs.check_csv(
+            csv_file,
+            rows_of,
+            _checks.CHECKS[Item],
+            label="items",
+            output_format=output_format,
+            start_row=start_row,
+            columns=shown,
+        )
+        return
     with state.client(XeroClient, raw=raw) as client:
         cs.import_csv(
             state,
@@ -498,21 +530,7 @@ def items_import(
             output_format=output_format,
             start_row=start_row,
             columns=shown,
-            rows_of=cs.flat_rows(
-                Item,
-                (
-                    "item_id",
-                    "code",
-                    "name",
-                    "description",
-                    "purchase_description",
-                    "is_sold",
-                    "is_purchased",
-                    "purchase_details",
-                    "sales_details",
-                    "inventory_asset_account_code",
-                ),
-            ),
+            rows_of=rows_of,
         )
 
 

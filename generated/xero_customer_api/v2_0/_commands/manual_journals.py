@@ -426,6 +426,11 @@ def manual_journals_delete(
     show_default=True,
     help="Skip the rows before this one (the header is row 1), to resume an import that stopped.",
 )
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Read and check every row as the import would (the SDK's checks before sending), print what would be sent, and send nothing (no credentials needed).",
+)
 @cs.output_options
 @click.pass_obj
 def manual_journals_import(
@@ -433,6 +438,7 @@ def manual_journals_import(
     csv_file: str,
     batch_size: int,
     start_row: int,
+    dry_run: bool,
     output_format: str | None,
     columns: tuple[str, ...] | None,
     raw: bool,
@@ -449,6 +455,30 @@ def manual_journals_import(
     reported with the first row not known to be saved: --start-row resumes there.
     """
     shown = cs.columns_for(columns, ManualJournal, COLUMNS)
+    rows_of = cs.flat_rows(
+        ManualJournal,
+        (
+            "narration",
+            "journal_lines",
+            "date",
+            "line_amount_types",
+            "status",
+            "url",
+            "show_on_cash_basis_reports",
+            "manual_journal_id",
+        ),
+    )
+    if dry_run:
+        cs.check_csv(
+            csv_file,
+            rows_of,
+            _checks.CHECKS[ManualJournal],
+            label="manual_journals",
+            output_format=output_format,
+            start_row=start_row,
+            columns=shown,
+        )
+        return
     with state.client(XeroClient, raw=raw) as client:
         cs.import_csv(
             state,
@@ -462,19 +492,7 @@ def manual_journals_import(
             output_format=output_format,
             start_row=start_row,
             columns=shown,
-            rows_of=cs.flat_rows(
-                ManualJournal,
-                (
-                    "narration",
-                    "journal_lines",
-                    "date",
-                    "line_amount_types",
-                    "status",
-                    "url",
-                    "show_on_cash_basis_reports",
-                    "manual_journal_id",
-                ),
-            ),
+            rows_of=rows_of,
         )
 
 

@@ -512,6 +512,11 @@ def purchase_orders_delete(
     show_default=True,
     help="Skip the rows before this one (the header is row 1), to resume an import that stopped.",
 )
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Read and check every row as the import would (the SDK's checks before sending), print what would be sent, and send nothing (no credentials needed).",
+)
 @cs.output_options
 @click.pass_obj
 def purchase_orders_import(
@@ -519,6 +524,7 @@ def purchase_orders_import(
     csv_file: str,
     batch_size: int,
     start_row: int,
+    dry_run: bool,
     output_format: str | None,
     columns: tuple[str, ...] | None,
     raw: bool,
@@ -535,6 +541,40 @@ def purchase_orders_import(
     reported with the first row not known to be saved: --start-row resumes there.
     """
     shown = cs.columns_for(columns, PurchaseOrder, COLUMNS)
+    rows_of = cs.flat_rows(
+        PurchaseOrder,
+        (
+            "purchase_order_id",
+            "purchase_order_number",
+            "contact",
+            "date",
+            "delivery_date",
+            "expected_arrival_date",
+            "status",
+            "line_amount_types",
+            "line_items",
+            "currency_code",
+            "currency_rate",
+            "reference",
+            "branding_theme_id",
+            "sent_to_contact",
+            "delivery_address",
+            "attention_to",
+            "telephone",
+            "delivery_instructions",
+        ),
+    )
+    if dry_run:
+        cs.check_csv(
+            csv_file,
+            rows_of,
+            _checks.CHECKS[PurchaseOrder],
+            label="purchase_orders",
+            output_format=output_format,
+            start_row=start_row,
+            columns=shown,
+        )
+        return
     with state.client(XeroClient, raw=raw) as client:
         cs.import_csv(
             state,
@@ -548,29 +588,7 @@ def purchase_orders_import(
             output_format=output_format,
             start_row=start_row,
             columns=shown,
-            rows_of=cs.flat_rows(
-                PurchaseOrder,
-                (
-                    "purchase_order_id",
-                    "purchase_order_number",
-                    "contact",
-                    "date",
-                    "delivery_date",
-                    "expected_arrival_date",
-                    "status",
-                    "line_amount_types",
-                    "line_items",
-                    "currency_code",
-                    "currency_rate",
-                    "reference",
-                    "branding_theme_id",
-                    "sent_to_contact",
-                    "delivery_address",
-                    "attention_to",
-                    "telephone",
-                    "delivery_instructions",
-                ),
-            ),
+            rows_of=rows_of,
         )
 
 

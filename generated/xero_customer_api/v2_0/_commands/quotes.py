@@ -468,6 +468,11 @@ def quotes_delete(
     show_default=True,
     help="Skip the rows before this one (the header is row 1), to resume an import that stopped.",
 )
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Read and check every row as the import would (the SDK's checks before sending), print what would be sent, and send nothing (no credentials needed).",
+)
 @cs.output_options
 @click.pass_obj
 def quotes_import(
@@ -475,6 +480,7 @@ def quotes_import(
     csv_file: str,
     batch_size: int,
     start_row: int,
+    dry_run: bool,
     output_format: str | None,
     columns: tuple[str, ...] | None,
     raw: bool,
@@ -490,6 +496,37 @@ def quotes_import(
     reported with the first row not known to be saved: --start-row resumes there.
     """
     shown = cs.columns_for(columns, Quote, COLUMNS)
+    rows_of = cs.flat_rows(
+        Quote,
+        (
+            "quote_id",
+            "quote_number",
+            "contact",
+            "date",
+            "expiry_date",
+            "status",
+            "line_amount_types",
+            "line_items",
+            "currency_code",
+            "currency_rate",
+            "reference",
+            "title",
+            "summary",
+            "terms",
+            "branding_theme_id",
+        ),
+    )
+    if dry_run:
+        cs.check_csv(
+            csv_file,
+            rows_of,
+            _checks.CHECKS[Quote],
+            label="quotes",
+            output_format=output_format,
+            start_row=start_row,
+            columns=shown,
+        )
+        return
     with state.client(XeroClient, raw=raw) as client:
         cs.import_csv(
             state,
@@ -503,26 +540,7 @@ def quotes_import(
             output_format=output_format,
             start_row=start_row,
             columns=shown,
-            rows_of=cs.flat_rows(
-                Quote,
-                (
-                    "quote_id",
-                    "quote_number",
-                    "contact",
-                    "date",
-                    "expiry_date",
-                    "status",
-                    "line_amount_types",
-                    "line_items",
-                    "currency_code",
-                    "currency_rate",
-                    "reference",
-                    "title",
-                    "summary",
-                    "terms",
-                    "branding_theme_id",
-                ),
-            ),
+            rows_of=rows_of,
         )
 
 

@@ -417,6 +417,11 @@ def repeating_invoices_delete(
     show_default=True,
     help="Skip the rows before this one (the header is row 1), to resume an import that stopped.",
 )
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Read and check every row as the import would (the SDK's checks before sending), print what would be sent, and send nothing (no credentials needed).",
+)
 @cs.output_options
 @click.pass_obj
 def repeating_invoices_import(
@@ -424,6 +429,7 @@ def repeating_invoices_import(
     csv_file: str,
     batch_size: int,
     start_row: int,
+    dry_run: bool,
     output_format: str | None,
     columns: tuple[str, ...] | None,
     raw: bool,
@@ -440,6 +446,36 @@ def repeating_invoices_import(
     reported with the first row not known to be saved: --start-row resumes there.
     """
     shown = cs.columns_for(columns, RepeatingInvoice, COLUMNS)
+    rows_of = cs.flat_rows(
+        RepeatingInvoice,
+        (
+            "repeating_invoice_id",
+            "type",
+            "contact",
+            "schedule",
+            "status",
+            "line_amount_types",
+            "line_items",
+            "currency_code",
+            "reference",
+            "branding_theme_id",
+            "approved_for_sending",
+            "send_copy",
+            "mark_as_sent",
+            "include_pdf",
+        ),
+    )
+    if dry_run:
+        cs.check_csv(
+            csv_file,
+            rows_of,
+            _checks.CHECKS[RepeatingInvoice],
+            label="repeating_invoices",
+            output_format=output_format,
+            start_row=start_row,
+            columns=shown,
+        )
+        return
     with state.client(XeroClient, raw=raw) as client:
         cs.import_csv(
             state,
@@ -453,25 +489,7 @@ def repeating_invoices_import(
             output_format=output_format,
             start_row=start_row,
             columns=shown,
-            rows_of=cs.flat_rows(
-                RepeatingInvoice,
-                (
-                    "repeating_invoice_id",
-                    "type",
-                    "contact",
-                    "schedule",
-                    "status",
-                    "line_amount_types",
-                    "line_items",
-                    "currency_code",
-                    "reference",
-                    "branding_theme_id",
-                    "approved_for_sending",
-                    "send_copy",
-                    "mark_as_sent",
-                    "include_pdf",
-                ),
-            ),
+            rows_of=rows_of,
         )
 
 

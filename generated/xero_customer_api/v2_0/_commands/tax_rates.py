@@ -295,6 +295,11 @@ def tax_rates_save_many(
     show_default=True,
     help="Skip the rows before this one (the header is row 1), to resume an import that stopped.",
 )
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Read and check every row as the import would (the SDK's checks before sending), print what would be sent, and send nothing (no credentials needed).",
+)
 @cs.output_options
 @click.pass_obj
 def tax_rates_import(
@@ -302,6 +307,7 @@ def tax_rates_import(
     csv_file: str,
     batch_size: int,
     start_row: int,
+    dry_run: bool,
     output_format: str | None,
     columns: tuple[str, ...] | None,
     raw: bool,
@@ -317,6 +323,27 @@ def tax_rates_import(
     reported with the first row not known to be saved: --start-row resumes there.
     """
     shown = cs.columns_for(columns, TaxRate, COLUMNS)
+    rows_of = cs.flat_rows(
+        TaxRate,
+        (
+            "name",
+            "tax_type",
+            "tax_components",
+            "status",
+            "report_tax_type",
+        ),
+    )
+    if dry_run:
+        cs.check_csv(
+            csv_file,
+            rows_of,
+            _checks.CHECKS[TaxRate],
+            label="tax_rates",
+            output_format=output_format,
+            start_row=start_row,
+            columns=shown,
+        )
+        return
     with state.client(XeroClient, raw=raw) as client:
         cs.import_csv(
             state,
@@ -330,16 +357,7 @@ def tax_rates_import(
             output_format=output_format,
             start_row=start_row,
             columns=shown,
-            rows_of=cs.flat_rows(
-                TaxRate,
-                (
-                    "name",
-                    "tax_type",
-                    "tax_components",
-                    "status",
-                    "report_tax_type",
-                ),
-            ),
+            rows_of=rows_of,
         )
 
 

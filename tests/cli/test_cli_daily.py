@@ -598,3 +598,11 @@ def test_import_dry_run_checks_without_sending(xero2: Run, unique: str, tmp_path
     checked = xero2("contacts", "import", str(contacts), "--dry-run", "--format", "json")
     assert checked.exit_code == 0, checked.output
     assert json.loads(checked.stdout)[0]["name"] == f"Dry {unique}"
+
+
+def test_csv_output_of_any_list_with_columns(xero2: Run) -> None:
+    done = xero2(
+        "accounts", "list", "--where", 'Code=="200"', "--format", "csv", "--columns", "code,name"
+    )
+    assert done.exit_code == 0, done.output
+    assert done.stdout == "code,name\n200,Sales\n"

@@ -134,7 +134,7 @@ def test_bad_base_url_is_a_usage_error(xero: XeroRun) -> None:
         ("invoices", "get"),
         ("contacts", "get", "--contact-id", "not-a-guid"),
         ("contacts", "list", "--updated-after", "yesterday"),
-        ("contacts", "list", "--format", "csv"),
+        ("contacts", "list", "--format", "yaml"),
         ("nosuch", "list"),
     ],
 )

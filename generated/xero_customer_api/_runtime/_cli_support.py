@@ -105,7 +105,7 @@ B = TypeVar("B")
 C = TypeVar("C", bound=SyncAPIClient)
 F = TypeVar("F", bound=Callable[..., Any])
 
-OUTPUT_FORMATS = ("table", "json", "jsonl", "xml")
+OUTPUT_FORMATS = ("table", "json", "jsonl", "csv", "xml")
 EXPORT_FORMATS = ("jsonl", "json")
 INPUT_FORMATS = ("auto", "xml", "json")
 
@@ -742,7 +742,8 @@ def output_options(func: F) -> F:
         type=click.Choice(OUTPUT_FORMATS),
         default=None,
         help="Output format: table (default on a terminal), json (default when piped), "
-        "jsonl (one JSON object a line) or xml (the response body as received).",
+        "jsonl (one JSON object a line), csv (every field, or --columns) or xml (the response "
+        "body as received).",
     )(func)
     return func
 
@@ -873,7 +874,7 @@ def _project(item: Any, names: Sequence[str]) -> dict[str, Any]:
 
 
 def write_value(value: Any, fmt: str, label: str, columns: Columns | None = None) -> None:
-    """Write a payload (one model or a list of them) as table, json or jsonl.
+    """Write a payload (one model or a list of them) as table, json, jsonl or csv.
 
     ``columns``: a table's columns (or a record's lines); ``--columns`` also picks the keys of
     each JSON object.
@@ -890,6 +891,18 @@ def write_value(value: Any, fmt: str, label: str, columns: Columns | None = None
         else:
             document = plain if isinstance(value, list) else plain[0]
             out.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+    elif fmt == "csv":  # every field (a file for another program), or the --columns given
+        items = value if isinstance(value, list) else [value]
+        names = (
+            list(given)
+            if given
+            else [f.name for f in dataclasses.fields(items[0])]
+            if items
+            else []
+        )
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(names)
+        writer.writerows([_cell(_value_at(item, n)) for n in names] for item in items)
     elif isinstance(value, list):
         out.write(render_table(value, label, table))
     else:

@@ -325,8 +325,10 @@ def _cli_page(c: Contract) -> str:
     lines = [HEADER, f"# Command line: {c.title}", ""]
     lines += [
         "`xero --help` lists the groups, `xero GROUP COMMAND --help` a command's options. Every",
-        "command also takes `--format` (table, json, csv, xml) and `--raw`; commands with a body",
-        "read it with `--file` (default: standard input) and `--input-format`.",
+        "command also takes `--format` (table, json, jsonl, csv, xml), `--columns a,b,c` (the fields",
+        "to show, for tables and JSON) and `--raw`; commands with a body read it with `--file`",
+        "(default: standard input) and `--input-format`. Logging in (`xero login`), the tables,",
+        "and CSV import and export are described in the README's *Command line* section.",
         "",
     ]
     for resource in sorted({e.resource for e in c.endpoints.values()}):

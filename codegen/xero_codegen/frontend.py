@@ -944,6 +944,7 @@ def load_api(
                 (sub, " ".join(str(spec.get("doc", "")).split()))
                 for sub, spec in resources_doc[name].get("sub_resources", {}).items()
             ),
+            cli_columns=tuple(str(c) for c in resources_doc[name].get("cli_columns", ())),
         )
         for name in resources_doc
     )

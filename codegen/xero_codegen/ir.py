@@ -350,6 +350,7 @@ class Resource:
     endpoints: tuple[Endpoint, ...]
     source: str = ""  # the manifest file that declares it (for messages and docs)
     sub_docs: tuple[tuple[str, str], ...] = ()  # (sub-resource, doc) of its nested resources
+    cli_columns: tuple[str, ...] = ()  # the `xero` table's default columns (manifest cli_columns)
 
     @property
     def class_name(self) -> str:

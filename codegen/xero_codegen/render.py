@@ -239,6 +239,8 @@ def cli_type(param: QueryParam) -> str:
         return "cs.DATETIME"
     if param.type == "date":
         return "cs.DATE"
+    if param.type == "int" and param.values:
+        return "cs.IntChoice((" + "".join(f"{v}, " for v in param.values) + "))"
     if param.type == "int":
         # the SDK refuses a value outside param.values
         return f"click.IntRange(min={1 if param.minimum is None else param.minimum})"
@@ -260,10 +262,44 @@ def cli_annotation(param: QueryParam) -> str:
     return python_query_type(param)
 
 
+_ABBREVIATIONS = ("e.g.", "i.e.", "etc.", "vs.", "cf.", "approx.", "no.")
+
+
 def first_sentence(text: str) -> str:
+    """The summary of a doc string for a help listing: its first sentence, up to a colon that
+    introduces details, never cut inside an abbreviation (``e.g.``) or parentheses; a
+    parenthesised aside is left out when the sentence would be longer than a listing's line."""
     text = " ".join(text.split())
-    head = text.partition(". ")[0].partition(": ")[0]
-    return head if head == text else head + "."
+    depth = 0
+    end = len(text)
+    for i, char in enumerate(text):
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth = max(depth - 1, 0)
+        elif depth == 0 and char in ".:" and text[i + 1 : i + 2] in (" ", ""):
+            word = text[: i + 1].rsplit(" ", 1)[-1].lower()
+            if char == "." and (word in _ABBREVIATIONS or word.startswith("(")):
+                continue
+            end = i
+            break
+    head = text[:end].rstrip(" ,;")
+    if len(head) > 58:
+        head = re.sub(r"\s*\([^()]*\)", "", head)
+    return head + "."
+
+
+def listing_line(name: str, summary: str, *, column: int = 40, width: int = 96) -> str:
+    """One entry of the ``xero --help`` endpoint listing: ``name`` padded to ``column``, then the
+    summary wrapped to ``width`` with its continuation lines under the summary (a ``\\b``
+    block that click leaves as written)."""
+    return textwrap.fill(
+        str(name).ljust(column) + str(summary),
+        width=width,
+        initial_indent="  ",
+        subsequent_indent=" " * (column + 2),
+        break_on_hyphens=False,
+    )
 
 
 CLI_FILTERS = {
@@ -273,6 +309,7 @@ CLI_FILTERS = {
     "pyrepr": lambda value: repr(str(value)),
     "ljust_to": lambda text, width: str(text).ljust(width),
     "first_sentence": first_sentence,
+    "listing_line": listing_line,
 }
 
 

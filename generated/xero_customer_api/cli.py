@@ -25,6 +25,14 @@ VERSIONS: dict[str, tuple[click.Command, ...]] = {
     "1.0": GROUPS_V1_0,
     "2.0": GROUPS_V2_0,
 }
+# The hosts of each version (--environment).
+ENVIRONMENTS: dict[str, tuple[str, ...]] = {
+    "1.0": (
+        "production",
+        "test",
+    ),
+    "2.0": ("production",),
+}
 # The variable that points each version's commands at another entry point (e.g. a sandbox).
 BASE_URL_VARIABLES: dict[str, str] = {
     "1.0": "XERO_V1_BASE_URL",
@@ -34,11 +42,12 @@ BASE_URL_VARIABLES: dict[str, str] = {
 HELP = """Call Xero's APIs from the shell: a command per endpoint of the chosen API version.
 
 API 2.0 by default; --api-version (or XERO_API_VERSION) picks another. Credentials come
-from the options below or from the environment: API 2.0 takes an access token
-(XERO_ACCESS_TOKEN) or a custom connection's client id and secret (XERO_CLIENT_ID,
-XERO_CLIENT_SECRET, XERO_TOKEN_URL), and the organisation's XERO_TENANT_ID; API 1.0 takes
-XERO_API_KEY and XERO_CUSTOMER_KEY. Output is a table on a terminal and JSON when piped;
-choose with --format.
+from the options below or from the environment: API 2.0 takes the tokens of `xero login`
+(a profile: --profile), an access token (XERO_ACCESS_TOKEN) or a custom connection's client
+id and secret (XERO_CLIENT_ID, XERO_CLIENT_SECRET, XERO_TOKEN_URL), and the organisation's
+XERO_TENANT_ID (`xero connections` lists them); API 1.0 takes XERO_API_KEY and
+XERO_CUSTOMER_KEY. Output is a table on a terminal and JSON when piped; choose with --format,
+and the fields with --columns.
 
 \b
 Versions (another entry point: --base-url, or the variable):
@@ -47,143 +56,221 @@ Versions (another entry point: --base-url, or the variable):
 
 \b
 Endpoints of API 2.0:
-  xero accounts list                      List the whole chart of accounts (never paged), optionally filtered and sorted.
+  xero accounts list                      List the whole chart of accounts, optionally filtered
+                                          and sorted.
   xero accounts get                       Get one account by its AccountID.
-  xero accounts create                    Create one account (2.0 takes one account per call.
-  xero accounts save                      Update one account, e.g.
-  xero accounts delete                    Delete an account that has no transactions (archive it otherwise).
-  xero bank-transactions list             List the organisation's bank transactions, one page (with page) or all, optionally filtered and sorted.
-  xero bank-transactions get              Get one bank transaction, with its lines, by its BankTransactionID.
-  xero bank-transactions create           Create one bank transaction (Type, LineItems and a BANK BankAccount are needed).
-  xero bank-transactions create-many      Create a batch of bank transactions in one call (Xero advises at most 50 a call).
+  xero accounts create                    Create one account.
+  xero accounts save                      Update one account, e.g. archive it with Status
+                                          ARCHIVED.
+  xero accounts delete                    Delete an account that has no transactions.
+  xero bank-transactions list             List the organisation's bank transactions, one page or
+                                          all, optionally filtered and sorted.
+  xero bank-transactions get              Get one bank transaction, with its lines, by its
+                                          BankTransactionID.
+  xero bank-transactions create           Create one bank transaction.
+  xero bank-transactions create-many      Create a batch of bank transactions in one call.
   xero bank-transactions save             Create or update one bank transaction.
-  xero bank-transactions save-many        Create or update a batch of bank transactions in one call, each as by save().
-  xero bank-transactions delete           Delete a bank transaction by saving Status DELETED (2.0 has no DELETE for them).
-  xero bank-transfers list                List the organisation's bank transfers, all of them (not paged), optionally filtered and sorted; deleted ones only with include_deleted.
+  xero bank-transactions save-many        Create or update a batch of bank transactions in one
+                                          call, each as by save.
+  xero bank-transactions delete           Delete a bank transaction by saving Status DELETED.
+  xero bank-transfers list                List the organisation's bank transfers, all of them,
+                                          optionally filtered and sorted; deleted ones only with
+                                          include_deleted.
   xero bank-transfers get                 Get one bank transfer by its BankTransferID.
-  xero bank-transfers create              Make one bank transfer between two different BANK accounts (FromBankAccount, ToBankAccount and a positive Amount are needed).
-  xero bank-transfers create-many         Make a batch of bank transfers in one call; Xero takes no summarizeErrors here, so one invalid transfer fails the call.
-  xero bank-transfers delete              Delete a bank transfer (saves Status DELETED; its two bank transactions go with it).
+  xero bank-transfers create              Make one bank transfer between two different BANK
+                                          accounts.
+  xero bank-transfers create-many         Make a batch of bank transfers in one call; Xero takes
+                                          no summarizeErrors here, so one invalid transfer fails
+                                          the call.
+  xero bank-transfers delete              Delete a bank transfer.
   xero bank-transfers delete-many         Delete several bank transfers in one call.
-  xero batch-payments list                List the organisation's batch payments (never paged), optionally filtered and sorted.
-  xero batch-payments get                 Get one batch payment, with its payments, by its BatchPaymentID.
+  xero batch-payments list                List the organisation's batch payments, optionally
+                                          filtered and sorted.
+  xero batch-payments get                 Get one batch payment, with its payments, by its
+                                          BatchPaymentID.
   xero batch-payments create              Create one batch payment.
   xero batch-payments create-many         Create several batch payments in one call.
-  xero batch-payments save                Update one batch payment named by its BatchPaymentID in the body.
-  xero batch-payments delete              Delete a batch payment and its payments (2.0 has no DELETE for batch payments.
-  xero branding-themes list               List the organisation's branding themes (never paged, no filters).
+  xero batch-payments save                Update one batch payment named by its BatchPaymentID
+                                          in the body.
+  xero batch-payments delete              Delete a batch payment and its payments.
+  xero branding-themes list               List the organisation's branding themes.
   xero branding-themes get                Get one branding theme by its BrandingThemeID.
-  xero branding-themes list-payment-servicesList the payment services applied to a branding theme (shown on its online invoices).
-  xero branding-themes add-payment-serviceApply an existing payment service (by its PaymentServiceID) to a branding theme.
-  xero budgets list                       List the organisation's budgets (never paged), without their lines.
-  xero budgets get                        Get one budget with its lines and balances, optionally for a range of periods.
-  xero contact-groups list                List the organisation's active contact groups (never paged; members only on get()).
-  xero contact-groups get                 Get one contact group with its contacts (ContactID and Name of each) by its ContactGroupID.
-  xero contact-groups create              Create one contact group (its Name is needed and must be unique).
+  xero branding-themes list-payment-servicesList the payment services applied to a branding
+                                          theme.
+  xero branding-themes add-payment-serviceApply an existing payment service to a branding theme.
+  xero budgets list                       List the organisation's budgets, without their lines.
+  xero budgets get                        Get one budget with its lines and balances, optionally
+                                          for a range of periods.
+  xero contact-groups list                List the organisation's active contact groups (never
+                                          paged; members only on get).
+  xero contact-groups get                 Get one contact group with its contacts by its
+                                          ContactGroupID.
+  xero contact-groups create              Create one contact group.
   xero contact-groups create-many         Create several contact groups in one call.
   xero contact-groups save                Update one contact group.
-  xero contact-groups delete              Delete a contact group (2.0 has no DELETE for groups.
-  xero contact-groups contacts add        Add existing contacts (by ContactID) to a contact group; answers with the contacts added.
-  xero contact-groups contacts remove     Remove one contact from a contact group (Xero answers 204 No Content); the contact itself stays.
-  xero contact-groups contacts remove-all Remove every contact from a contact group (Xero answers 204 No Content); the group and the contacts stay.
-  xero contacts list                      List the organisation's contacts, one page or (without page) all, optionally filtered and sorted.
-  xero contacts get                       Get one contact, complete, by its ContactID or by its ContactNumber (give exactly one).
+  xero contact-groups delete              Delete a contact group.
+  xero contact-groups contacts add        Add existing contacts to a contact group; answers with
+                                          the contacts added.
+  xero contact-groups contacts remove     Remove one contact from a contact group; the contact
+                                          itself stays.
+  xero contact-groups contacts remove-all Remove every contact from a contact group; the group
+                                          and the contacts stay.
+  xero contacts list                      List the organisation's contacts, one page or all,
+                                          optionally filtered and sorted.
+  xero contacts get                       Get one contact, complete, by its ContactID or by its
+                                          ContactNumber.
   xero contacts create                    Create one contact.
-  xero contacts create-many               Create a batch of contacts in one call (Xero advises at most 50 a call).
+  xero contacts create-many               Create a batch of contacts in one call.
   xero contacts save                      Create or update one contact.
-  xero contacts save-many                 Create or update a batch of contacts in one call, each as by save().
-  xero contacts cis-settings              Get the Construction Industry Scheme (UK) setting of a contact.
-  xero contacts update                    Update the contact of the path with what the contact given sets (only the elements given change).
+  xero contacts save-many                 Create or update a batch of contacts in one call, each
+                                          as by save.
+  xero contacts cis-settings              Get the Construction Industry Scheme setting of a
+                                          contact.
+  xero contacts update                    Update the contact of the path with what the contact
+                                          given sets.
   xero credit-notes list                  List the organisation's credit notes.
-  xero credit-notes get                   Get one credit note, with its lines and allocations, by its CreditNoteID or by its CreditNoteNumber (give exactly one).
-  xero credit-notes create                Create one credit note (a draft unless a Status is given).
-  xero credit-notes create-many           Create a batch of credit notes in one call (Xero advises at most 50 a call).
+  xero credit-notes get                   Get one credit note, with its lines and allocations,
+                                          by its CreditNoteID or by its CreditNoteNumber.
+  xero credit-notes create                Create one credit note (a draft unless a Status is
+                                          given).
+  xero credit-notes create-many           Create a batch of credit notes in one call.
   xero credit-notes save                  Create or update one credit note.
-  xero credit-notes save-many             Create or update a batch of credit notes in one call, each as by save().
-  xero credit-notes delete                Delete a draft or submitted credit note (status DELETED) or void an approved one (status VOIDED); 2.0 has no DELETE for credit notes, so this saves the new status.
-  xero currencies list                    List the organisation's currencies (never paged), optionally filtered and sorted.
-  xero currencies create                  Add a currency to the organisation by its ISO 4217 Code (one per call; the organisation's plan must allow multicurrency).
-  xero expense-claims list                List the organisation's expense claims (never paged), optionally filtered and sorted.
-  xero expense-claims get                 Get one expense claim, with its receipts and payments, by its ExpenseClaimID.
-  xero expense-claims create              Create one expense claim of a user's receipts (User and Receipts by their ids); the claim is SUBMITTED.
-  xero expense-claims create-many         Create several expense claims in one call (no summarizeErrors.
+  xero credit-notes save-many             Create or update a batch of credit notes in one call,
+                                          each as by save.
+  xero credit-notes delete                Delete a draft or submitted credit note or void an
+                                          approved one; 2.0 has no DELETE for credit notes, so
+                                          this saves the new status.
+  xero currencies list                    List the organisation's currencies, optionally
+                                          filtered and sorted.
+  xero currencies create                  Add a currency to the organisation by its ISO 4217
+                                          Code.
+  xero expense-claims list                List the organisation's expense claims, optionally
+                                          filtered and sorted.
+  xero expense-claims get                 Get one expense claim, with its receipts and payments,
+                                          by its ExpenseClaimID.
+  xero expense-claims create              Create one expense claim of a user's receipts; the
+                                          claim is SUBMITTED.
+  xero expense-claims create-many         Create several expense claims in one call.
   xero expense-claims save                Update one expense claim.
-  xero expense-claims delete              Delete a submitted expense claim (status DELETED) or void an approved one (status VOIDED); 2.0 has no DELETE for expense claims, so this saves the new status.
+  xero expense-claims delete              Delete a submitted expense claim or void an approved
+                                          one; 2.0 has no DELETE for expense claims, so this
+                                          saves the new status.
   xero invoice-reminders get              Get the invoice reminder setting.
   xero invoices list                      List the organisation's invoices and bills.
-  xero invoices get                       Get one invoice, with its lines, by its InvoiceID or by its InvoiceNumber (give exactly one).
+  xero invoices get                       Get one invoice, with its lines, by its InvoiceID or
+                                          by its InvoiceNumber.
   xero invoices create                    Create one invoice or bill.
-  xero invoices create-many               Create a batch of invoices in one call (Xero advises at most 50 a call).
+  xero invoices create-many               Create a batch of invoices in one call.
   xero invoices save                      Create or update one invoice.
-  xero invoices save-many                 Create or update a batch of invoices in one call, each as by save().
-  xero invoices delete                    Delete a draft or submitted invoice (status DELETED) or void an approved one (status VOIDED); 2.0 has no DELETE for invoices, so this saves the new status.
-  xero items list                         List the organisation's items (never paged), optionally filtered and sorted.
-  xero items get                          Get one item by its ItemID or by its Code (give exactly one).
-  xero items create                       Create one item (its Code is needed and must be unused).
+  xero invoices save-many                 Create or update a batch of invoices in one call, each
+                                          as by save.
+  xero invoices delete                    Delete a draft or submitted invoice or void an
+                                          approved one; 2.0 has no DELETE for invoices, so this
+                                          saves the new status.
+  xero items list                         List the organisation's items, optionally filtered and
+                                          sorted.
+  xero items get                          Get one item by its ItemID or by its Code.
+  xero items create                       Create one item (its Code is needed and must be
+                                          unused).
   xero items create-many                  Create a batch of items in one call.
   xero items save                         Create or update one item.
-  xero items save-many                    Create or update a batch of items in one call, each as by save().
-  xero items update                       Update the item of the path with what the item given sets (e.g.
+  xero items save-many                    Create or update a batch of items in one call, each as
+                                          by save.
+  xero items update                       Update the item of the path with what the item given
+                                          sets.
   xero items delete                       Delete an item for good (Xero answers 204 No Content).
-  xero journals list                      List up to 100 journals whose JournalNumber is greater than offset, oldest first.
-  xero journals get                       Get one journal, with its lines, by its JournalID or by its JournalNumber (give exactly one).
-  xero linked-transactions list           List the organisation's linked transactions, up to 100 a page, optionally filtered by Xero's own filters (no where or order here).
+  xero journals list                      List up to 100 journals whose JournalNumber is greater
+                                          than offset, oldest first.
+  xero journals get                       Get one journal, with its lines, by its JournalID or
+                                          by its JournalNumber.
+  xero linked-transactions list           List the organisation's linked transactions, up to 100
+                                          a page, optionally filtered by Xero's own filters.
   xero linked-transactions get            Get one linked transaction by its LinkedTransactionID.
-  xero linked-transactions create         Create one linked transaction (billable expense) from a line of an ACCPAY bill or a SPEND bank transaction, for a customer (ContactID) or a sales invoice (TargetTransactionID).
-  xero linked-transactions save           Update one linked transaction, for example to charge it on a sales invoice (TargetTransactionID and TargetLineItemID).
-  xero linked-transactions delete         Delete a linked transaction that is not yet billed (Xero answers 204 No Content); the source line stays, no longer billable.
-  xero manual-journals list               List the organisation's manual journals, one page (with page) or all, optionally filtered and sorted.
-  xero manual-journals get                Get one manual journal, with its lines, by its ManualJournalID.
-  xero manual-journals create             Create one manual journal (a Narration and at least two lines whose debits equal their credits).
+  xero linked-transactions create         Create one linked transaction from a line of an ACCPAY
+                                          bill or a SPEND bank transaction, for a customer or a
+                                          sales invoice. Xero takes one per call.
+  xero linked-transactions save           Update one linked transaction, for example to charge
+                                          it on a sales invoice.
+  xero linked-transactions delete         Delete a linked transaction that is not yet billed;
+                                          the source line stays, no longer billable.
+  xero manual-journals list               List the organisation's manual journals, one page or
+                                          all, optionally filtered and sorted.
+  xero manual-journals get                Get one manual journal, with its lines, by its
+                                          ManualJournalID.
+  xero manual-journals create             Create one manual journal.
   xero manual-journals create-many        Create a batch of manual journals in one call.
   xero manual-journals save               Create or update one manual journal.
-  xero manual-journals save-many          Create or update a batch of manual journals in one call, each as by save().
-  xero manual-journals delete             Delete a draft manual journal (status DELETED) or void a posted one (status VOIDED); 2.0 has no DELETE for manual journals, so this saves the new status.
+  xero manual-journals save-many          Create or update a batch of manual journals in one
+                                          call, each as by save.
+  xero manual-journals delete             Delete a draft manual journal or void a posted one;
+                                          2.0 has no DELETE for manual journals, so this saves
+                                          the new status.
   xero organisation get                   Get the organisation of the tenant.
-  xero organisation list-actions          List what the organisation may do (ALLOWED or NOT-ALLOWED), e.g.
-  xero organisation get-cis-settings      Get the organisation's Construction Industry Scheme settings (UK organisations).
-  xero overpayments list                  List the organisation's overpayments, with their lines and allocations.
+  xero organisation list-actions          List what the organisation may do, e.g.
+                                          UseMulticurrency or CreateApprovedInvoice.
+  xero organisation get-cis-settings      Get the organisation's Construction Industry Scheme
+                                          settings.
+  xero overpayments list                  List the organisation's overpayments, with their lines
+                                          and allocations.
   xero overpayments get                   Get one overpayment by its OverpaymentID.
-  xero payment-services list              List the organisation's payment services (never paged, no filters).
-  xero payment-services create            Create one payment service (PaymentServiceName and PaymentServiceUrl are needed).
+  xero payment-services list              List the organisation's payment services.
+  xero payment-services create            Create one payment service.
   xero payment-services create-many       Create several payment services in one call.
-  xero payments list                      List payments, one page or (without page) all, optionally filtered and sorted.
+  xero payments list                      List payments, one page or all, optionally filtered
+                                          and sorted.
   xero payments get                       Get one payment by its PaymentID.
-  xero payments create                    Create one payment against an invoice (Date, Amount, Account and Invoice are needed).
+  xero payments create                    Create one payment against an invoice.
   xero payments create-many               Create a batch of payments in one call.
-  xero payments delete                    Delete a payment (2.0 has no DELETE for payments.
-  xero payments save                      Create one payment with POST (Xero's createPayment; create() does the same with PUT).
-  xero prepayments list                   List the organisation's prepayments, with their lines and allocations.
+  xero payments delete                    Delete a payment.
+  xero payments save                      Create one payment with POST (Xero's createPayment;
+                                          create does the same with PUT).
+  xero prepayments list                   List the organisation's prepayments, with their lines
+                                          and allocations.
   xero prepayments get                    Get one prepayment by its PrepaymentID.
-  xero purchase-orders list               List the organisation's purchase orders, filtered by their own parameters (purchase orders take no where) and sorted, one page or (without page) all.
-  xero purchase-orders get                Get one purchase order, with its lines, by its PurchaseOrderID or by its PurchaseOrderNumber (give exactly one).
-  xero purchase-orders create             Create one purchase order (Contact and LineItems are needed; the PurchaseOrderNumber is made when left out).
-  xero purchase-orders create-many        Create a batch of purchase orders in one call (Xero advises at most 50 a call).
+  xero purchase-orders list               List the organisation's purchase orders, filtered by
+                                          their own parameters and sorted, one page or all.
+  xero purchase-orders get                Get one purchase order, with its lines, by its
+                                          PurchaseOrderID or by its PurchaseOrderNumber.
+  xero purchase-orders create             Create one purchase order.
+  xero purchase-orders create-many        Create a batch of purchase orders in one call.
   xero purchase-orders save               Create or update one purchase order.
-  xero purchase-orders save-many          Create or update a batch of purchase orders in one call, each as by save().
-  xero purchase-orders update             Update the purchase order of the path with what the order given sets (status changes such as AUTHORISED included).
-  xero purchase-orders delete             Delete a purchase order that is not BILLED (2.0 has no DELETE for purchase orders.
-  xero quotes list                        List the organisation's quotes, filtered by their own parameters (quotes take no where) and sorted; give page for up to 100 quotes a page.
+  xero purchase-orders save-many          Create or update a batch of purchase orders in one
+                                          call, each as by save.
+  xero purchase-orders update             Update the purchase order of the path with what the
+                                          order given sets.
+  xero purchase-orders delete             Delete a purchase order that is not BILLED.
+  xero quotes list                        List the organisation's quotes, filtered by their own
+                                          parameters and sorted; give page for up to 100 quotes
+                                          a page.
   xero quotes get                         Get one quote, with its lines, by its QuoteID.
-  xero quotes create                      Create one quote (Contact and LineItems are needed; the QuoteNumber is made when left out).
-  xero quotes create-many                 Create a batch of quotes in one call (Xero advises at most 50 a call).
+  xero quotes create                      Create one quote.
+  xero quotes create-many                 Create a batch of quotes in one call.
   xero quotes save                        Create or update one quote.
-  xero quotes save-many                   Create or update a batch of quotes in one call, each as by save().
-  xero quotes update                      Update the quote of the path with what the quote given sets (status changes such as SENT or ACCEPTED included).
-  xero quotes delete                      Delete a quote (2.0 has no DELETE for quotes.
-  xero receipts list                      List the organisation's receipts (never paged), optionally filtered and sorted.
+  xero quotes save-many                   Create or update a batch of quotes in one call, each
+                                          as by save.
+  xero quotes update                      Update the quote of the path with what the quote given
+                                          sets.
+  xero quotes delete                      Delete a quote.
+  xero receipts list                      List the organisation's receipts, optionally filtered
+                                          and sorted.
   xero receipts get                       Get one receipt, with its lines, by its ReceiptID.
-  xero receipts create                    Create one draft receipt (Date, Contact, LineItems and User are needed).
-  xero receipts create-many               Create several draft receipts in one call (no summarizeErrors.
+  xero receipts create                    Create one draft receipt.
+  xero receipts create-many               Create several draft receipts in one call.
   xero receipts save                      Update one receipt.
-  xero repeating-invoices list            List the repeating invoice templates (never paged; no If-Modified-Since), optionally filtered and sorted.
-  xero repeating-invoices get             Get one repeating invoice template, with its schedule and lines, by its RepeatingInvoiceID.
-  xero repeating-invoices create          Create one repeating invoice template (Type, Contact, Schedule and LineItems are needed).
-  xero repeating-invoices create-many     Create a batch of repeating invoice templates in one call.
+  xero repeating-invoices list            List the repeating invoice templates, optionally
+                                          filtered and sorted.
+  xero repeating-invoices get             Get one repeating invoice template, with its schedule
+                                          and lines, by its RepeatingInvoiceID.
+  xero repeating-invoices create          Create one repeating invoice template.
+  xero repeating-invoices create-many     Create a batch of repeating invoice templates in one
+                                          call.
   xero repeating-invoices save            Create or update one template.
-  xero repeating-invoices save-many       Create or update a batch of templates in one call, each as by save().
-  xero repeating-invoices update          Update the template of the path with what the template given sets.
-  xero repeating-invoices delete          Delete a repeating invoice template (2.0 has no DELETE for them.
+  xero repeating-invoices save-many       Create or update a batch of templates in one call,
+                                          each as by save.
+  xero repeating-invoices update          Update the template of the path with what the template
+                                          given sets.
+  xero repeating-invoices delete          Delete a repeating invoice template; invoices it made
+                                          stay.
   xero reports trial-balance              Get the Trial Balance at a date.
   xero reports profit-and-loss            Get the Profit and Loss over a period.
   xero reports balance-sheet              Get the Balance Sheet at a date.
@@ -191,44 +278,63 @@ Endpoints of API 2.0:
   xero reports aged-payables-by-contact   Get the aged payables of a supplier.
   xero reports bank-summary               Get the Bank Summary over a period.
   xero reports budget-summary             Get the Budget Summary.
-  xero reports executive-summary          Get the Executive Summary of a month against the previous one.
-  xero reports ten-ninety-nine            Get the 1099 report of a year (US organisations; needs the accounting.reports.tenninetynine.read scope).
-  xero reports list                       List the organisation's published reports (e.g.
-  xero reports get                        Get one published report by its ReportID (a GUID), or a named report by its name (e.g.
-  xero setup save                         Set the chart of accounts, the conversion date and the conversion balances; answers with counts of the accounts created, updated, deleted, locked and system.
-  xero tax-rates list                     List the organisation's tax rates with their components (never paged), optionally filtered and sorted.
-  xero tax-rates get                      Get the tax rate of one tax type (2.0 reads one rate only by its TaxType).
-  xero tax-rates create                   Create one tax rate from its Name and TaxComponents; Xero assigns its TaxType (TAX001, ...).
+  xero reports executive-summary          Get the Executive Summary of a month against the
+                                          previous one.
+  xero reports ten-ninety-nine            Get the 1099 report of a year.
+  xero reports list                       List the organisation's published reports, each with
+                                          its ReportID and name.
+  xero reports get                        Get one published report by its ReportID, or a named
+                                          report by its name with Xero's defaults.
+  xero setup save                         Set the chart of accounts, the conversion date and the
+                                          conversion balances; answers with counts of the
+                                          accounts created, updated, deleted, locked and system.
+  xero tax-rates list                     List the organisation's tax rates with their
+                                          components, optionally filtered and sorted.
+  xero tax-rates get                      Get the tax rate of one tax type.
+  xero tax-rates create                   Create one tax rate from its Name and TaxComponents;
+                                          Xero assigns its TaxType.
   xero tax-rates create-many              Create several tax rates in one call.
-  xero tax-rates save                     Update one tax rate, found by its TaxType (or its Name).
-  xero tax-rates save-many                Update several tax rates in one call, each as by save().
-  xero tax-rates delete                   Delete a tax rate, named by its Name or its TaxType (give exactly one).
-  xero tracking-categories list           List the tracking categories with their options (never paged; no If-Modified-Since).
-  xero tracking-categories get            Get one tracking category, with its options, by its TrackingCategoryID.
-  xero tracking-categories create         Create one tracking category (then add its options with create_option()).
+  xero tax-rates save                     Update one tax rate, found by its TaxType (or its
+                                          Name).
+  xero tax-rates save-many                Update several tax rates in one call, each as by
+                                          save().
+  xero tax-rates delete                   Delete a tax rate, named by its Name or its TaxType.
+  xero tracking-categories list           List the tracking categories with their options.
+  xero tracking-categories get            Get one tracking category, with its options, by its
+                                          TrackingCategoryID.
+  xero tracking-categories create         Create one tracking category (then add its options
+                                          with create_option).
   xero tracking-categories save           Update one tracking category.
-  xero tracking-categories delete         Delete a tracking category that is not in use (archive it otherwise).
+  xero tracking-categories delete         Delete a tracking category that is not in use.
   xero tracking-categories create-option  Add one option to a tracking category.
-  xero tracking-categories create-options Add several options to a tracking category in one call.
+  xero tracking-categories create-options Add several options to a tracking category in one
+                                          call.
   xero tracking-categories save-option    Update one option of a tracking category.
   xero tracking-categories delete-option  Delete an option of a tracking category.
-  xero users list                         List the organisation's users (never paged), optionally filtered and sorted.
+  xero users list                         List the organisation's users, optionally filtered and
+                                          sorted.
   xero users get                          Get one user by its UserID.
   xero connections                        The organisations (tenants) the token can reach.
+  xero login / logout / profiles          Log in in the browser (PKCE); keep the tokens.
 
 \b
 Endpoints of API 1.0 (--api-version 1.0):
-  xero contacts get                       Get one contact by its ContactID or by its ContactNumber (give exactly one).
-  xero contacts list                      List the organisation's contacts, optionally filtered and sorted.
+  xero contacts get                       Get one contact by its ContactID or by its
+                                          ContactNumber.
+  xero contacts list                      List the organisation's contacts, optionally filtered
+                                          and sorted.
   xero contacts create                    Insert a new contact.
   xero contacts save                      Insert or update a contact.
-  xero contacts save-many                 Insert or update a batch of contacts in one call, each matched as by save().
-  xero invoices get                       Get one invoice, with its lines, by its InvoiceID or by its InvoiceNumber (give exactly one).
+  xero contacts save-many                 Insert or update a batch of contacts in one call, each
+                                          matched as by save.
+  xero invoices get                       Get one invoice, with its lines, by its InvoiceID or
+                                          by its InvoiceNumber.
   xero invoices list                      List the organisation's invoices.
   xero invoices create                    Insert a new invoice (1.0 can only insert invoices).
   xero invoices create-many               Insert a batch of new invoices in one call.
   xero accounts list                      List the organisation's chart of accounts.
-  xero tracking list                      List the organisation's tracking categories with their options.
+  xero tracking list                      List the organisation's tracking categories with their
+                                          options.
 """
 
 
@@ -270,13 +376,27 @@ Endpoints of API 1.0 (--api-version 1.0):
     "--tenant-id",
     envvar="XERO_TENANT_ID",
     show_envvar=True,
-    help="API 2.0: the organisation (xero-tenant-id).",
+    type=cs.GUID,
+    help="API 2.0: the organisation (xero-tenant-id); `xero connections` lists them.",
 )
 @click.option(
     "--token-url",
     envvar="XERO_TOKEN_URL",
     show_envvar=True,
     help="API 2.0: another token endpoint (e.g. the sandbox's).",
+)
+@click.option(
+    "--authorize-url",
+    envvar="XERO_AUTHORIZE_URL",
+    show_envvar=True,
+    help="API 2.0: another authorization page for xero login (e.g. the sandbox's).",
+)
+@click.option(
+    "--profile",
+    envvar="XERO_PROFILE",
+    show_envvar=True,
+    callback=lambda ctx, param, value: None if value is None else cs.check_profile_name(value),
+    help='API 2.0: the xero login profile to use (default: "default", when no other credentials are given).',
 )
 @click.option(
     "--api-key",
@@ -294,14 +414,9 @@ Endpoints of API 1.0 (--api-version 1.0):
     "--environment",
     envvar="XERO_ENVIRONMENT",
     show_envvar=True,
-    type=click.Choice(
-        (
-            "production",
-            "test",
-        )
-    ),
+    type=cs.EnvironmentChoice(ENVIRONMENTS, "2.0"),
     default=None,
-    help="Which Xero host to call (each version's default otherwise).",
+    help="Which Xero host to call (2.0: production; 1.0: production or test); each version's default otherwise.",
 )
 @click.option(
     "--base-url",
@@ -333,6 +448,8 @@ def main(
     client_secret: str | None,
     tenant_id: str | None,
     token_url: str | None,
+    authorize_url: str | None,
+    profile: str | None,
     api_key: str | None,
     customer_key: str | None,
     environment: str | None,
@@ -350,6 +467,8 @@ def main(
             client_secret=client_secret,
             tenant_id=tenant_id,
             token_url=token_url,
+            authorize_url=authorize_url,
+            profile=profile,
             environment=environment,
             base_url=base_url or os.environ.get(BASE_URL_VARIABLES[api_version]) or None,
             ca_bundle=ca_bundle,

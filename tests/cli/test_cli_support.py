@@ -80,7 +80,7 @@ def test_json_reading_accepts_numbers_and_xero_dates() -> None:
     ("data", "message"),
     [
         ([], "Contact: expected an object, got a list"),
-        ({"name": 3}, "Contact.name: expected a string, got a number"),
+        ({"name": 3}, "Contact.name: expected a string, got a number (3)"),
         ({"name": "n", "phones": {}}, "Contact.phones: expected a list, got an object"),
         (
             {"name": "n", "phones": [{"phone_type": "PAGER"}]},
@@ -334,7 +334,14 @@ def test_shell_completion() -> None:
     assert complete("xero ") == ["accounts", "contacts", "invoices", "tracking", "webhooks"]
     resources = load_manifest(Path(__file__).resolve().parents[2] / "schemas" / "v2.0")
     assert complete("xero ", api_version=None) == sorted(
-        ["connections", "webhooks", *(n.replace("_", "-") for n in resources["resources"])]
+        [
+            "connections",
+            "login",
+            "logout",
+            "profiles",
+            "webhooks",
+            *(name.replace("_", "-") for name in resources["resources"]),
+        ]
     )
     assert {"accounts", "contacts", "invoices", "payments", "tracking-categories"} <= set(
         complete("xero ", api_version=None)

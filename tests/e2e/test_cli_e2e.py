@@ -125,3 +125,61 @@ def test_the_2_0_cli_uses_the_printed_exports_unchanged(
     assert found.returncode == 0, found.stderr
     assert [c["tenant_id"] for c in json.loads(found.stdout)] == [sandbox.tenant_id]
     assert env["XERO_CLIENT_SECRET"] not in found.stdout + found.stderr
+
+
+def test_the_2_0_cli_for_daily_work(sandbox: RunningSandbox, unique: str, tmp_path: Path) -> None:
+    """The installed script with the printed exports: an invoice CSV in Xero's template
+    imported and exported again unchanged, the daily table at 100 columns, the record view of
+    `get`, and a missing tenant (exit 3, what to do)."""
+    env = {name: value for name, value in sandbox.values.items() if name.startswith("XERO_")}
+    env["COLUMNS"] = "100"
+    header = (
+        "*ContactName,EmailAddress,*InvoiceNumber,Reference,*InvoiceDate,*DueDate,"
+        "*Description,*Quantity,*UnitAmount,*AccountCode,*TaxType,TrackingName1,TrackingOption1"
+    )
+    rows = [
+        f"Kaka {unique},kaka@example.com,E2E-{unique}-1,Job 4,2026-07-01,2026-07-31,"
+        "Bike service,1,120.00,200,OUTPUT2,Region,North",
+        f"Kaka {unique},kaka@example.com,E2E-{unique}-1,Job 4,2026-07-01,2026-07-31,"
+        "Brake pads,2,35.50,200,OUTPUT2,,",
+    ]
+    path = tmp_path / "invoices.csv"
+    path.write_text("\n".join([header, *rows]) + "\n")
+    imported = xero(env, "invoices", "import", str(path), "--format", "table")
+    assert imported.returncode == 0, imported.stderr
+    assert "Imported 1 of 1 invoices (2 rows)" in imported.stderr
+    head, _rule, row = imported.stdout.splitlines()
+    assert head.split()[:3] == ["INVOICE_NUMBER", "CONTACT", "DATE"]
+    assert row.startswith(f"E2E-{unique}-1") and max(map(len, (head, row))) <= 100
+
+    exported = xero(
+        env,
+        "invoices",
+        "export",
+        "--format",
+        "csv",
+        "--type",
+        "ACCREC",
+        "--invoice-numbers",
+        f"E2E-{unique}-1",
+    )
+    assert exported.returncode == 0, exported.stderr
+    got = list(csv.DictReader(exported.stdout.splitlines()))
+    given = list(csv.DictReader([header, *rows]))
+    assert len(got) == 2
+    for want, have in zip(given, got, strict=True):
+        for column, value in want.items():
+            if column.lstrip("*") in ("Quantity", "UnitAmount"):
+                assert float(have[column]) == float(value)
+            else:
+                assert have[column] == value, column
+
+    shown = xero(env, "invoices", "get", "--invoice-number", f"E2E-{unique}-1", "--format", "table")
+    assert shown.returncode == 0, shown.stderr
+    assert f"invoice_number            E2E-{unique}-1" in shown.stdout.splitlines()
+    assert "line_items (2):" in shown.stdout
+
+    no_tenant = {k: v for k, v in env.items() if k != "XERO_TENANT_ID"}
+    missing = xero(no_tenant, "invoices", "list")
+    assert missing.returncode == 3
+    assert "--tenant-id" in missing.stderr and "xero connections" in missing.stderr

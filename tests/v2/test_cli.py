@@ -199,7 +199,7 @@ def test_get_by_number_and_delete_with_a_status(xero: Any) -> None:
         "json",
     )
     assert result.exit_code == 0, result.output
-    assert json.loads(result.stdout)[0]["status"] == "VOIDED"
+    assert json.loads(result.stdout)["status"] == "VOIDED"  # one record: an object
     assert seen[0].method == "POST" and seen[0].url.path == "/api.xro/2.0/Invoices/INV-0107"
     assert etree.fromstring(seen[0].content).findtext("Status") == "VOIDED"
     assert "Idempotency-Key" in seen[0].headers

@@ -21,8 +21,8 @@ __all__ = ["GROUPS", "ResourceGroup"]
 class ResourceGroup(click.Group):
     """A resource's group whose commands are imported from ``module`` on first need."""
 
-    def __init__(self, name: str, module: str, help: str) -> None:
-        super().__init__(name=name, help=help)
+    def __init__(self, name: str, module: str, help: str, short_help: str) -> None:
+        super().__init__(name=name, help=help, short_help=short_help)
         self.module = module
 
     def loaded(self) -> click.Group:
@@ -44,20 +44,24 @@ GROUPS: tuple[click.Command, ...] = (
         "contacts",
         "._commands.contacts",
         "Customers and suppliers of the organisation.",
+        "Customers and suppliers of the organisation.",
     ),
     ResourceGroup(
         "invoices",
         "._commands.invoices",
+        "Sales invoices and bills of the organisation.",
         "Sales invoices and bills of the organisation.",
     ),
     ResourceGroup(
         "accounts",
         "._commands.accounts",
         "The organisation's chart of accounts.",
+        "The organisation's chart of accounts.",
     ),
     ResourceGroup(
         "tracking",
         "._commands.tracking",
+        "The organisation's tracking categories and their options.",
         "The organisation's tracking categories and their options.",
     ),
 )

@@ -24,8 +24,8 @@ __all__ = ["GROUPS", "ResourceGroup"]
 class ResourceGroup(click.Group):
     """A resource's group whose commands are imported from ``module`` on first need."""
 
-    def __init__(self, name: str, module: str, help: str) -> None:
-        super().__init__(name=name, help=help)
+    def __init__(self, name: str, module: str, help: str, short_help: str) -> None:
+        super().__init__(name=name, help=help, short_help=short_help)
         self.module = module
 
     def loaded(self) -> click.Group:
@@ -42,14 +42,26 @@ class ResourceGroup(click.Group):
         return self.loaded().get_command(ctx, cmd_name)
 
 
-@click.command(name="connections", epilog="HTTP: GET /connections")
+@click.command(
+    name="connections",
+    short_help="The organisations (tenants) the token can reach.",
+    epilog="HTTP: GET /connections",
+)
 @cs.output_options
 @click.pass_obj
-def connections(state: cs.State, output_format: str | None, raw: bool) -> None:
+def connections(
+    state: cs.State, output_format: str | None, columns: tuple[str, ...] | None, raw: bool
+) -> None:
     """The organisations (tenants) the token can reach, each with the tenant id that
     --tenant-id (XERO_TENANT_ID) takes: GET /connections (needs no tenant)."""
-    with state.client(XeroClient, raw=raw) as client:
-        cs.emit_value(state, client.connections(), "connections", output_format)
+    with state.client(XeroClient, raw=raw, tenant=False) as client:
+        cs.emit_value(
+            state,
+            client.connections(),
+            "connections",
+            output_format,
+            cs.Columns(given=columns, default=("tenant_id", "tenant_name", "tenant_type", "id")),
+        )
 
 
 GROUPS: tuple[click.Command, ...] = (
@@ -57,156 +69,188 @@ GROUPS: tuple[click.Command, ...] = (
         "accounts",
         "._commands.accounts",
         "The organisation's chart of accounts.",
+        "The organisation's chart of accounts.",
     ),
     ResourceGroup(
         "bank-transactions",
         "._commands.bank_transactions",
         "Money spent (SPEND) and received (RECEIVE) through the organisation's bank accounts, outside invoices; -OVERPAYMENT and -PREPAYMENT types also make an overpayment or prepayment.",
+        "Money spent and received through the organisation's bank accounts, outside invoices; -OVERPAYMENT and -PREPAYMENT types also make an overpayment or prepayment.",
     ),
     ResourceGroup(
         "bank-transfers",
         "._commands.bank_transfers",
         "Money moved between two of the organisation's bank accounts. Transfers are made and deleted, never changed.",
+        "Money moved between two of the organisation's bank accounts.",
     ),
     ResourceGroup(
         "batch-payments",
         "._commands.batch_payments",
         "Batch payments: one bank line paying several bills (PAYBATCH) or receiving payment of several sales invoices (RECBATCH); history is not here.",
+        "Batch payments.",
     ),
     ResourceGroup(
         "branding-themes",
         "._commands.branding_themes",
         "The organisation's branding themes (read-only) and the payment services applied to each.",
+        "The organisation's branding themes and the payment services applied to each.",
     ),
     ResourceGroup(
         "budgets",
         "._commands.budgets",
         "The organisation's budgets (read-only; needs the accounting.budgets.read scope).",
+        "The organisation's budgets.",
     ),
     ResourceGroup(
         "contact-groups",
         "._commands.contact_groups",
         "Groups of contacts (at most 100 per organisation) and their members; a group is deleted by saving Status DELETED.",
+        "Groups of contacts and their members; a group is deleted by saving Status DELETED.",
     ),
     ResourceGroup(
         "contacts",
         "._commands.contacts",
         "Customers and suppliers of the organisation (2.0 has no DELETE: save a contact with ContactStatus ARCHIVED).",
+        "Customers and suppliers of the organisation.",
     ),
     ResourceGroup(
         "credit-notes",
         "._commands.credit_notes",
         "Credit notes to customers (ACCRECCREDIT) and from suppliers (ACCPAYCREDIT); allocations, attachments, history and PDFs are not here.",
+        "Credit notes to customers and from suppliers; allocations, attachments, history and PDFs are not here.",
     ),
     ResourceGroup(
         "currencies",
         "._commands.currencies",
         "The currencies of the organisation: its base currency and those added for multicurrency.",
+        "The currencies of the organisation.",
     ),
     ResourceGroup(
         "expense-claims",
         "._commands.expense_claims",
         "Expense claims: a user's receipts claimed together, approved and paid; history is not here.",
+        "Expense claims.",
     ),
     ResourceGroup(
         "invoice-reminders",
         "._commands.invoice_reminders",
         "The organisation's invoice reminder setting (read-only).",
+        "The organisation's invoice reminder setting (read-only)..",
     ),
     ResourceGroup(
         "invoices",
         "._commands.invoices",
         "Sales invoices (ACCREC) and bills (ACCPAY) of the organisation.",
+        "Sales invoices and bills of the organisation.",
     ),
     ResourceGroup(
         "items",
         "._commands.items",
         "The organisation's items (products and services it buys or sells), each with a unique Code; deleted with DELETE.",
+        "The organisation's items, each with a unique Code; deleted with DELETE.",
     ),
     ResourceGroup(
         "journals",
         "._commands.journals",
         "The general ledger, read-only: one journal per posting (approved invoices, payments, bank transactions, posted manual journals...), numbered in order.",
+        "The general ledger, read-only.",
     ),
     ResourceGroup(
         "linked-transactions",
         "._commands.linked_transactions",
         "Billable expenses: lines of bills or spent money linked to a customer, to be charged on to them on a sales invoice.",
+        "Billable expenses.",
     ),
     ResourceGroup(
         "manual-journals",
         "._commands.manual_journals",
         "Journals entered by hand: balanced debits and credits to any accounts, drafted, posted, voided or deleted.",
+        "Journals entered by hand.",
     ),
     ResourceGroup(
         "organisation",
         "._commands.organisation",
         "The organisation of the call's tenant (read-only), what it may do, and its CIS settings.",
+        "The organisation of the call's tenant, what it may do, and its CIS settings.",
     ),
     ResourceGroup(
         "overpayments",
         "._commands.overpayments",
         "Overpayments of the organisation (read-only here: a overpayment is made by a RECEIVE-OVERPAYMENT or SPEND-OVERPAYMENT bank transaction; allocations and history are not here).",
+        "Overpayments of the organisation.",
     ),
     ResourceGroup(
         "payment-services",
         "._commands.payment_services",
         "Custom payment services: Pay Now links of online invoices (needs the paymentservices scope).",
+        "Custom payment services.",
     ),
     ResourceGroup(
         "payments",
         "._commands.payments",
+        "Payments against invoices.",
         "Payments against invoices.",
     ),
     ResourceGroup(
         "prepayments",
         "._commands.prepayments",
         "Prepayments of the organisation (read-only here: a prepayment is made by a RECEIVE-PREPAYMENT or SPEND-PREPAYMENT bank transaction; allocations and history are not here).",
+        "Prepayments of the organisation.",
     ),
     ResourceGroup(
         "purchase-orders",
         "._commands.purchase_orders",
         "Purchase orders to suppliers: DRAFT -> SUBMITTED -> AUTHORISED -> BILLED; deleted by saving Status DELETED.",
+        "Purchase orders to suppliers.",
     ),
     ResourceGroup(
         "quotes",
         "._commands.quotes",
         "Quotes (estimates) to customers: DRAFT -> SENT -> ACCEPTED or DECLINED, ACCEPTED -> INVOICED; deleted by saving Status DELETED.",
+        "Quotes (estimates) to customers.",
     ),
     ResourceGroup(
         "receipts",
         "._commands.receipts",
         "Expense claim receipts: what users spent, to be claimed in expense claims; attachments and history are not here.",
+        "Expense claim receipts.",
     ),
     ResourceGroup(
         "repeating-invoices",
         "._commands.repeating_invoices",
         "Repeating invoice templates: Xero makes an invoice or bill on each date of their schedule (DRAFT or AUTHORISED templates; deleted by saving Status DELETED).",
+        "Repeating invoice templates.",
     ),
     ResourceGroup(
         "reports",
         "._commands.reports",
         "Reports computed from the organisation's books (Trial Balance, Profit and Loss, Balance Sheet, aged receivables and payables, Bank Summary, Budget Summary, Executive Summary, 1099) and its published reports. Each is one Report of titled rows; report.to_table() flattens it into typed rows and report.to_dataframe() into a pandas DataFrame.",
+        "Reports computed from the organisation's books and its published reports.",
     ),
     ResourceGroup(
         "setup",
         "._commands.setup",
         "Setting up an organisation in one call: chart of accounts, conversion date and opening balances.",
+        "Setting up an organisation in one call.",
     ),
     ResourceGroup(
         "tax-rates",
         "._commands.tax_rates",
         "The organisation's tax rates and their components; a rate is removed by saving Status DELETED (Xero archives one already used).",
+        "The organisation's tax rates and their components; a rate is removed by saving Status DELETED.",
     ),
     ResourceGroup(
         "tracking-categories",
         "._commands.tracking_categories",
+        "The organisation's tracking categories and their options.",
         "The organisation's tracking categories and their options.",
     ),
     ResourceGroup(
         "users",
         "._commands.users",
         "The users of the organisation (read-only).",
+        "The users of the organisation (read-only)..",
     ),
     connections,
+    *cs.login_commands(XeroClient),
 )

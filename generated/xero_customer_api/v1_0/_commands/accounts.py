@@ -16,27 +16,39 @@ import click
 
 from ..._runtime import _cli_support as cs
 from .._client import XeroClient
+from ..models import (
+    Account,
+)
 
-__all__ = ["GROUP"]
+__all__ = ["COLUMNS", "GROUP"]
+
+COLUMNS: dict[type, tuple[str, ...]] = {}
+"""The default table columns of the resource's records (the manifest's ``cli_columns``)."""
 
 
-@click.group(name="accounts")
+@click.group(name="accounts", short_help="The organisation's chart of accounts.")
 def accounts() -> None:
     """The organisation's chart of accounts."""
 
 
-@accounts.command(name="list", epilog="HTTP: GET accounts")
+@accounts.command(
+    name="list",
+    short_help="List the organisation's chart of accounts.",
+    epilog="HTTP: GET accounts",
+)
 @cs.output_options
 @click.pass_obj
 def accounts_list(
     state: cs.State,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """List the organisation's chart of accounts."""
-    with state.client(XeroClient, raw=raw) as client:
+    shown = cs.columns_for(columns, Account, COLUMNS)
+    with state.client(XeroClient, raw=raw, asked={}, record=Account) as client:
         answer = client.accounts.with_raw_response.list()
-        state.emit(answer, "accounts", output_format)
+        state.emit(answer, "accounts", output_format, one=False, columns=shown)
 
 
 GROUP = accounts

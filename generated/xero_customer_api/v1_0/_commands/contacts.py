@@ -25,15 +25,29 @@ from ..models import (
     Contacts,
 )
 
-__all__ = ["GROUP"]
+__all__ = ["COLUMNS", "GROUP"]
+
+COLUMNS: dict[type, tuple[str, ...]] = {
+    Contact: (
+        "name",
+        "email_address",
+        "contact_number",
+        "contact_status",
+    ),
+}
+"""The default table columns of the resource's records (the manifest's ``cli_columns``)."""
 
 
-@click.group(name="contacts")
+@click.group(name="contacts", short_help="Customers and suppliers of the organisation.")
 def contacts() -> None:
     """Customers and suppliers of the organisation."""
 
 
-@contacts.command(name="get", epilog="HTTP: GET contact")
+@contacts.command(
+    name="get",
+    short_help="Get one contact by its ContactID or by its ContactNumber.",
+    epilog="HTTP: GET contact",
+)
 @click.option(
     "--contact-id",
     "contact_id",
@@ -55,6 +69,7 @@ def contacts_get(
     contact_id: str | None,
     contact_number: str | None,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Get one contact by its ContactID or by its ContactNumber (give exactly one)."""
@@ -64,15 +79,20 @@ def contacts_get(
             "--contact-number": contact_number,
         }
     )
-    with state.client(XeroClient, raw=raw) as client:
+    shown = cs.columns_for(columns, Contact, COLUMNS)
+    with state.client(XeroClient, raw=raw, asked={}, record=Contact) as client:
         answer = client.contacts.with_raw_response.get(
             contact_id=contact_id,
             contact_number=contact_number,
         )
-        state.emit(answer, "contact", output_format)
+        state.emit(answer, "contact", output_format, one=False, columns=shown)
 
 
-@contacts.command(name="list", epilog="HTTP: GET contacts")
+@contacts.command(
+    name="list",
+    short_help="List the organisation's contacts, optionally filtered and sorted.",
+    epilog="HTTP: GET contacts",
+)
 @click.option(
     "--type",
     "type",
@@ -126,20 +146,26 @@ def contacts_list(
     direction: Literal["asc", "desc"] | None,
     updated_after: datetime.datetime | datetime.date | None,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """List the organisation's contacts, optionally filtered and sorted."""
-    with state.client(XeroClient, raw=raw) as client:
+    shown = cs.columns_for(columns, Contact, COLUMNS)
+    with state.client(XeroClient, raw=raw, asked={}, record=Contact) as client:
         answer = client.contacts.with_raw_response.list(
             type=type,
             sort_by=sort_by,
             direction=direction,
             updated_after=updated_after,
         )
-        state.emit(answer, "contacts", output_format)
+        state.emit(answer, "contacts", output_format, one=False, columns=shown)
 
 
-@contacts.command(name="create", epilog="HTTP: PUT contact")
+@contacts.command(
+    name="create",
+    short_help="Insert a new contact.",
+    epilog="HTTP: PUT contact",
+)
 @cs.input_options
 @cs.output_options
 @click.pass_obj
@@ -148,6 +174,7 @@ def contacts_create(
     input_file: IO[bytes],
     input_format: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Insert a new contact. Returns the saved contact with its ContactID.
@@ -156,15 +183,20 @@ def contacts_create(
     (POST contact). As XML: the root element <Contact>; as JSON: one object in the model's shape
     (snake_case field names, amounts as strings, dates YYYY-MM-DD).
     """
+    shown = cs.columns_for(columns, Contact, COLUMNS)
     contact = cs.read_document(input_file, Contact, input_format, _checks.CHECKS["Contact"])
-    with state.client(XeroClient, raw=raw) as client:
+    with state.client(XeroClient, raw=raw, asked={}, record=Contact) as client:
         answer = client.contacts.with_raw_response.create(
             contact,
         )
-        state.emit(answer, "contact", output_format)
+        state.emit(answer, "contact", output_format, one=False, columns=shown)
 
 
-@contacts.command(name="save", epilog="HTTP: POST contact")
+@contacts.command(
+    name="save",
+    short_help="Insert or update a contact.",
+    epilog="HTTP: POST contact",
+)
 @cs.input_options
 @cs.output_options
 @click.pass_obj
@@ -173,6 +205,7 @@ def contacts_save(
     input_file: IO[bytes],
     input_format: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Insert or update a contact: an existing contact is matched on ContactID, then ContactNumber,
@@ -182,15 +215,20 @@ def contacts_save(
     (POST contact). As XML: the root element <Contact>; as JSON: one object in the model's shape
     (snake_case field names, amounts as strings, dates YYYY-MM-DD).
     """
+    shown = cs.columns_for(columns, Contact, COLUMNS)
     contact = cs.read_document(input_file, Contact, input_format, _checks.CHECKS["Contact"])
-    with state.client(XeroClient, raw=raw) as client:
+    with state.client(XeroClient, raw=raw, asked={}, record=Contact) as client:
         answer = client.contacts.with_raw_response.save(
             contact,
         )
-        state.emit(answer, "contact", output_format)
+        state.emit(answer, "contact", output_format, one=False, columns=shown)
 
 
-@contacts.command(name="save-many", epilog="HTTP: POST contacts")
+@contacts.command(
+    name="save-many",
+    short_help="Insert or update a batch of contacts in one call, each matched as by save.",
+    epilog="HTTP: POST contacts",
+)
 @cs.input_options
 @cs.output_options
 @click.pass_obj
@@ -199,6 +237,7 @@ def contacts_save_many(
     input_file: IO[bytes],
     input_format: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Insert or update a batch of contacts in one call, each matched as by save().
@@ -207,18 +246,21 @@ def contacts_save_many(
     As XML: the root element <Contacts> (or one <Contact>); as JSON: a list of Contact objects
     in the model's shape, or {"contact": [...]}.
     """
+    shown = cs.columns_for(columns, Contact, COLUMNS)
     contacts = cs.read_batch(
         input_file, Contacts, "contact", Contact, input_format, _checks.CHECKS["Contacts"]
     )
-    with state.client(XeroClient, raw=raw) as client:
+    with state.client(XeroClient, raw=raw, asked={}, record=Contact) as client:
         answer = client.contacts.with_raw_response.save_many(
             contacts,
         )
-        state.emit(answer, "contacts", output_format)
+        state.emit(answer, "contacts", output_format, one=False, columns=shown)
 
 
 @contacts.command(
-    name="import", epilog="HTTP: POST contacts (and POST contact to isolate refused rows)"
+    name="import",
+    short_help="Create or update contacts from a CSV file.",
+    epilog="HTTP: POST contacts (and POST contact to isolate refused rows)",
 )
 @click.argument("csv_file", metavar="FILE.csv", type=click.Path(dir_okay=False, allow_dash=True))
 @click.option(
@@ -235,6 +277,11 @@ def contacts_save_many(
     show_default=True,
     help="Skip the rows before this one (the header is row 1), to resume an import that stopped.",
 )
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Read and check every row as the import would (the SDK's checks before sending), print what would be sent, and send nothing (no credentials needed).",
+)
 @cs.output_options
 @click.pass_obj
 def contacts_import(
@@ -242,18 +289,34 @@ def contacts_import(
     csv_file: str,
     batch_size: int,
     start_row: int,
+    dry_run: bool,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Insert or update contacts from a CSV file, in batches (POST contacts). Insert or update a
     batch of contacts in one call, each matched as by save().
 
-    The header row names Contact fields (e.g. name or Name); nested lists cannot be imported. A
-    row that cannot be read, or that Xero refuses, is reported on standard error with its row
+    The header row names Contact fields (e.g. name or Name); nested lists cannot be imported.
+
+    A row that cannot be read, or that Xero refuses, is reported on standard error with its row
     number (the header is row 1) and the reason; the other rows are saved, and the exit code is
     5. If the import stops (Xero or the network failing), the saved and rejected rows are
     reported with the first row not known to be saved: --start-row resumes there.
     """
+    shown = cs.columns_for(columns, Contact, COLUMNS)
+    rows_of = cs.flat_rows(Contact, None)
+    if dry_run:
+        cs.check_csv(
+            csv_file,
+            rows_of,
+            _checks.CHECKS["Contact"],
+            label="contacts",
+            output_format=output_format,
+            start_row=start_row,
+            columns=shown,
+        )
+        return
     with state.client(XeroClient, raw=raw) as client:
         cs.import_csv(
             state,
@@ -265,10 +328,16 @@ def contacts_import(
             label="contacts",
             output_format=output_format,
             start_row=start_row,
+            columns=shown,
+            rows_of=rows_of,
         )
 
 
-@contacts.command(name="export", epilog="HTTP: GET contacts")
+@contacts.command(
+    name="export",
+    short_help="Export contacts as JSON lines or JSON, with progress.",
+    epilog="HTTP: GET contacts",
+)
 @click.option(
     "--type",
     "type",

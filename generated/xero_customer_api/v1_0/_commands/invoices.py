@@ -25,15 +25,32 @@ from ..models import (
     Invoices,
 )
 
-__all__ = ["GROUP"]
+__all__ = ["COLUMNS", "GROUP"]
+
+COLUMNS: dict[type, tuple[str, ...]] = {
+    Invoice: (
+        "invoice_number",
+        "contact",
+        "invoice_date",
+        "due_date",
+        "invoice_status",
+        "total",
+        "amount_due",
+    ),
+}
+"""The default table columns of the resource's records (the manifest's ``cli_columns``)."""
 
 
-@click.group(name="invoices")
+@click.group(name="invoices", short_help="Sales invoices and bills of the organisation.")
 def invoices() -> None:
     """Sales invoices and bills of the organisation."""
 
 
-@invoices.command(name="get", epilog="HTTP: GET invoice")
+@invoices.command(
+    name="get",
+    short_help="Get one invoice, with its lines, by its InvoiceID or by its InvoiceNumber.",
+    epilog="HTTP: GET invoice",
+)
 @click.option(
     "--invoice-id",
     "invoice_id",
@@ -55,6 +72,7 @@ def invoices_get(
     invoice_id: str | None,
     invoice_number: str | None,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Get one invoice, with its lines, by its InvoiceID or by its InvoiceNumber (give exactly
@@ -66,15 +84,20 @@ def invoices_get(
             "--invoice-number": invoice_number,
         }
     )
-    with state.client(XeroClient, raw=raw) as client:
+    shown = cs.columns_for(columns, Invoice, COLUMNS)
+    with state.client(XeroClient, raw=raw, asked={}, record=Invoice) as client:
         answer = client.invoices.with_raw_response.get(
             invoice_id=invoice_id,
             invoice_number=invoice_number,
         )
-        state.emit(answer, "invoice", output_format)
+        state.emit(answer, "invoice", output_format, one=False, columns=shown)
 
 
-@invoices.command(name="list", epilog="HTTP: GET invoices")
+@invoices.command(
+    name="list",
+    short_help="List the organisation's invoices.",
+    epilog="HTTP: GET invoices",
+)
 @click.option(
     "--modified-since",
     "modified_since",
@@ -88,17 +111,23 @@ def invoices_list(
     state: cs.State,
     modified_since: datetime.datetime | datetime.date | None,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """List the organisation's invoices. Lines may be left out; fetch one invoice to get them."""
-    with state.client(XeroClient, raw=raw) as client:
+    shown = cs.columns_for(columns, Invoice, COLUMNS)
+    with state.client(XeroClient, raw=raw, asked={}, record=Invoice) as client:
         answer = client.invoices.with_raw_response.list(
             modified_since=modified_since,
         )
-        state.emit(answer, "invoices", output_format)
+        state.emit(answer, "invoices", output_format, one=False, columns=shown)
 
 
-@invoices.command(name="create", epilog="HTTP: PUT invoice")
+@invoices.command(
+    name="create",
+    short_help="Insert a new invoice (1.0 can only insert invoices).",
+    epilog="HTTP: PUT invoice",
+)
 @cs.input_options
 @cs.output_options
 @click.pass_obj
@@ -107,6 +136,7 @@ def invoices_create(
     input_file: IO[bytes],
     input_format: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Insert a new invoice (1.0 can only insert invoices). Totals must add up; the saved invoice
@@ -116,15 +146,20 @@ def invoices_create(
     element <Invoice>; as JSON: one object in the model's shape (snake_case field names, amounts
     as strings, dates YYYY-MM-DD).
     """
+    shown = cs.columns_for(columns, Invoice, COLUMNS)
     invoice = cs.read_document(input_file, Invoice, input_format, _checks.CHECKS["Invoice"])
-    with state.client(XeroClient, raw=raw) as client:
+    with state.client(XeroClient, raw=raw, asked={}, record=Invoice) as client:
         answer = client.invoices.with_raw_response.create(
             invoice,
         )
-        state.emit(answer, "invoice", output_format)
+        state.emit(answer, "invoice", output_format, one=False, columns=shown)
 
 
-@invoices.command(name="create-many", epilog="HTTP: PUT invoices")
+@invoices.command(
+    name="create-many",
+    short_help="Insert a batch of new invoices in one call.",
+    epilog="HTTP: PUT invoices",
+)
 @cs.input_options
 @cs.output_options
 @click.pass_obj
@@ -133,6 +168,7 @@ def invoices_create_many(
     input_file: IO[bytes],
     input_format: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Insert a batch of new invoices in one call.
@@ -141,17 +177,22 @@ def invoices_create_many(
     root element <Invoices> (or one <Invoice>); as JSON: a list of Invoice objects in the
     model's shape, or {"invoice": [...]}.
     """
+    shown = cs.columns_for(columns, Invoice, COLUMNS)
     invoices = cs.read_batch(
         input_file, Invoices, "invoice", Invoice, input_format, _checks.CHECKS["Invoices"]
     )
-    with state.client(XeroClient, raw=raw) as client:
+    with state.client(XeroClient, raw=raw, asked={}, record=Invoice) as client:
         answer = client.invoices.with_raw_response.create_many(
             invoices,
         )
-        state.emit(answer, "invoices", output_format)
+        state.emit(answer, "invoices", output_format, one=False, columns=shown)
 
 
-@invoices.command(name="export", epilog="HTTP: GET invoices")
+@invoices.command(
+    name="export",
+    short_help="Export invoices as JSON lines or JSON, with progress.",
+    epilog="HTTP: GET invoices",
+)
 @click.option(
     "--modified-since",
     "modified_since",

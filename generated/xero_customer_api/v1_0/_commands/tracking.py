@@ -16,27 +16,41 @@ import click
 
 from ..._runtime import _cli_support as cs
 from .._client import XeroClient
+from ..models import (
+    TrackingCategory,
+)
 
-__all__ = ["GROUP"]
+__all__ = ["COLUMNS", "GROUP"]
+
+COLUMNS: dict[type, tuple[str, ...]] = {}
+"""The default table columns of the resource's records (the manifest's ``cli_columns``)."""
 
 
-@click.group(name="tracking")
+@click.group(
+    name="tracking", short_help="The organisation's tracking categories and their options."
+)
 def tracking() -> None:
     """The organisation's tracking categories and their options."""
 
 
-@tracking.command(name="list", epilog="HTTP: GET tracking")
+@tracking.command(
+    name="list",
+    short_help="List the organisation's tracking categories with their options.",
+    epilog="HTTP: GET tracking",
+)
 @cs.output_options
 @click.pass_obj
 def tracking_list(
     state: cs.State,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """List the organisation's tracking categories with their options."""
-    with state.client(XeroClient, raw=raw) as client:
+    shown = cs.columns_for(columns, TrackingCategory, COLUMNS)
+    with state.client(XeroClient, raw=raw, asked={}, record=TrackingCategory) as client:
         answer = client.tracking.with_raw_response.list()
-        state.emit(answer, "tracking", output_format)
+        state.emit(answer, "tracking", output_format, one=False, columns=shown)
 
 
 GROUP = tracking

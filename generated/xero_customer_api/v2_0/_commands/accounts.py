@@ -25,15 +25,30 @@ from ..models import (
     Account,
 )
 
-__all__ = ["GROUP"]
+__all__ = ["COLUMNS", "GROUP"]
+
+COLUMNS: dict[type, tuple[str, ...]] = {
+    Account: (
+        "code",
+        "name",
+        "type",
+        "tax_type",
+        "status",
+    ),
+}
+"""The default table columns of the resource's records (the manifest's ``cli_columns``)."""
 
 
-@click.group(name="accounts")
+@click.group(name="accounts", short_help="The organisation's chart of accounts.")
 def accounts() -> None:
     """The organisation's chart of accounts."""
 
 
-@accounts.command(name="list", epilog="HTTP: GET Accounts")
+@accounts.command(
+    name="list",
+    short_help="List the whole chart of accounts, optionally filtered and sorted.",
+    epilog="HTTP: GET Accounts",
+)
 @click.option(
     "--where",
     "where",
@@ -63,19 +78,33 @@ def accounts_list(
     order: str | None,
     modified_since: datetime.datetime | datetime.date | None,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """List the whole chart of accounts (never paged), optionally filtered and sorted."""
-    with state.client(XeroClient, raw=raw) as client:
+    shown = cs.columns_for(columns, Account, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "--where": where,
+            "--order": order,
+        },
+        record=Account,
+    ) as client:
         answer = client.accounts.with_raw_response.list(
             where=where,
             order=order,
             modified_since=modified_since,
         )
-        state.emit(answer, "accounts", output_format)
+        state.emit(answer, "accounts", output_format, one=False, columns=shown)
 
 
-@accounts.command(name="get", epilog="HTTP: GET Accounts/{AccountID}")
+@accounts.command(
+    name="get",
+    short_help="Get one account by its AccountID.",
+    epilog="HTTP: GET Accounts/{AccountID}",
+)
 @click.option(
     "--account-id",
     "account_id",
@@ -89,17 +118,30 @@ def accounts_get(
     state: cs.State,
     account_id: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Get one account by its AccountID."""
-    with state.client(XeroClient, raw=raw) as client:
+    shown = cs.columns_for(columns, Account, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "--account-id": account_id,
+        },
+        record=Account,
+    ) as client:
         answer = client.accounts.with_raw_response.get(
             account_id=account_id,
         )
-        state.emit(answer, "accounts", output_format)
+        state.emit(answer, "accounts", output_format, one=True, columns=shown)
 
 
-@accounts.command(name="create", epilog="HTTP: PUT Accounts")
+@accounts.command(
+    name="create",
+    short_help="Create one account.",
+    epilog="HTTP: PUT Accounts",
+)
 @cs.input_options
 @cs.output_options
 @click.pass_obj
@@ -108,6 +150,7 @@ def accounts_create(
     input_file: IO[bytes],
     input_format: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Create one account (2.0 takes one account per call: there is no batch).
@@ -116,17 +159,22 @@ def accounts_create(
     or update (POST Accounts/{AccountID}). As XML: the root element <Account>; as JSON: one
     object in the model's shape (snake_case field names, amounts as strings, dates YYYY-MM-DD).
     """
+    shown = cs.columns_for(columns, Account, COLUMNS)
     account = cs.read_one(
         input_file, "Account", Account, decode_account, input_format, _checks.CHECKS["Account"]
     )
-    with state.client(XeroClient, raw=raw) as client:
+    with state.client(XeroClient, raw=raw, asked={}, record=Account) as client:
         answer = client.accounts.with_raw_response.create(
             account,
         )
-        state.emit(answer, "accounts", output_format)
+        state.emit(answer, "accounts", output_format, one=True, columns=shown)
 
 
-@accounts.command(name="save", epilog="HTTP: POST Accounts/{AccountID}")
+@accounts.command(
+    name="save",
+    short_help="Update one account, e.g. archive it with Status ARCHIVED.",
+    epilog="HTTP: POST Accounts/{AccountID}",
+)
 @click.option(
     "--account-id",
     "account_id",
@@ -143,6 +191,7 @@ def accounts_save(
     input_file: IO[bytes],
     input_format: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Update one account, e.g. archive it with Status ARCHIVED.
@@ -151,18 +200,30 @@ def accounts_save(
     or update (POST Accounts/{AccountID}). As XML: the root element <Account>; as JSON: one
     object in the model's shape (snake_case field names, amounts as strings, dates YYYY-MM-DD).
     """
+    shown = cs.columns_for(columns, Account, COLUMNS)
     account = cs.read_one(
         input_file, "Account", Account, decode_account, input_format, _checks.CHECKS["Account"]
     )
-    with state.client(XeroClient, raw=raw) as client:
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "--account-id": account_id,
+        },
+        record=Account,
+    ) as client:
         answer = client.accounts.with_raw_response.save(
             account,
             account_id=account_id,
         )
-        state.emit(answer, "accounts", output_format)
+        state.emit(answer, "accounts", output_format, one=True, columns=shown)
 
 
-@accounts.command(name="delete", epilog="HTTP: DELETE Accounts/{AccountID}")
+@accounts.command(
+    name="delete",
+    short_help="Delete an account that has no transactions.",
+    epilog="HTTP: DELETE Accounts/{AccountID}",
+)
 @click.option(
     "--account-id",
     "account_id",
@@ -176,17 +237,30 @@ def accounts_delete(
     state: cs.State,
     account_id: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Delete an account that has no transactions (archive it otherwise)."""
-    with state.client(XeroClient, raw=raw) as client:
+    shown = cs.columns_for(columns, Account, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "--account-id": account_id,
+        },
+        record=Account,
+    ) as client:
         answer = client.accounts.with_raw_response.delete(
             account_id=account_id,
         )
-        state.emit(answer, "accounts", output_format)
+        state.emit(answer, "accounts", output_format, one=True, columns=shown)
 
 
-@accounts.command(name="export", epilog="HTTP: GET Accounts")
+@accounts.command(
+    name="export",
+    short_help="Export accounts as JSON lines or JSON, with progress.",
+    epilog="HTTP: GET Accounts",
+)
 @click.option(
     "--where",
     "where",

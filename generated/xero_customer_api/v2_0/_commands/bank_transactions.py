@@ -25,16 +25,37 @@ from ..models import (
     BankTransaction,
 )
 
-__all__ = ["GROUP"]
+__all__ = ["COLUMNS", "GROUP"]
+
+COLUMNS: dict[type, tuple[str, ...]] = {
+    BankTransaction: (
+        "date",
+        "type",
+        "contact",
+        "bank_account",
+        "reference",
+        "status",
+        "total",
+        "is_reconciled",
+    ),
+}
+"""The default table columns of the resource's records (the manifest's ``cli_columns``)."""
 
 
-@click.group(name="bank-transactions")
+@click.group(
+    name="bank-transactions",
+    short_help="Money spent and received through the organisation's bank accounts, outside invoices; -OVERPAYMENT and -PREPAYMENT types also make an overpayment or prepayment.",
+)
 def bank_transactions() -> None:
     """Money spent (SPEND) and received (RECEIVE) through the organisation's bank accounts, outside
     invoices; -OVERPAYMENT and -PREPAYMENT types also make an overpayment or prepayment."""
 
 
-@bank_transactions.command(name="list", epilog="HTTP: GET BankTransactions")
+@bank_transactions.command(
+    name="list",
+    short_help="List the organisation's bank transactions, one page or all, optionally filtered and sorted.",
+    epilog="HTTP: GET BankTransactions",
+)
 @click.option(
     "--where",
     "where",
@@ -66,7 +87,12 @@ def bank_transactions() -> None:
 @click.option(
     "--unit-dp",
     "unit_dp",
-    type=click.IntRange(min=1),
+    type=cs.IntChoice(
+        (
+            2,
+            4,
+        )
+    ),
     default=None,
     help="4 to read and write unit amounts with 4 decimal places (default 2).",
 )
@@ -92,6 +118,7 @@ def bank_transactions_list(
     modified_since: datetime.datetime | datetime.date | None,
     all_pages: bool,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """List the organisation's bank transactions, one page (with page) or all, optionally filtered
@@ -99,7 +126,16 @@ def bank_transactions_list(
 
     With --all, every page is fetched in turn (as the SDK's iter()).
     """
-    with state.client(XeroClient, raw=raw) as client:
+    shown = cs.columns_for(columns, BankTransaction, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "--where": where,
+            "--order": order,
+        },
+        record=BankTransaction,
+    ) as client:
         if all_pages:
             cs.emit_items(
                 state,
@@ -112,6 +148,7 @@ def bank_transactions_list(
                 ),
                 "bank_transactions",
                 output_format,
+                shown,
             )
             return
         answer = client.bank_transactions.with_raw_response.list(
@@ -122,10 +159,14 @@ def bank_transactions_list(
             unit_dp=unit_dp,
             modified_since=modified_since,
         )
-        state.emit(answer, "bank_transactions", output_format)
+        state.emit(answer, "bank_transactions", output_format, one=False, columns=shown)
 
 
-@bank_transactions.command(name="get", epilog="HTTP: GET BankTransactions/{BankTransactionID}")
+@bank_transactions.command(
+    name="get",
+    short_help="Get one bank transaction, with its lines, by its BankTransactionID.",
+    epilog="HTTP: GET BankTransactions/{BankTransactionID}",
+)
 @click.option(
     "--bank-transaction-id",
     "bank_transaction_id",
@@ -136,7 +177,12 @@ def bank_transactions_list(
 @click.option(
     "--unit-dp",
     "unit_dp",
-    type=click.IntRange(min=1),
+    type=cs.IntChoice(
+        (
+            2,
+            4,
+        )
+    ),
     default=None,
     help="4 to read and write unit amounts with 4 decimal places (default 2).",
 )
@@ -147,24 +193,42 @@ def bank_transactions_get(
     bank_transaction_id: str,
     unit_dp: Literal[2, 4] | None,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Get one bank transaction, with its lines, by its BankTransactionID. A bank-feed statement
     line is not a bank transaction, so its id is not found.
     """
-    with state.client(XeroClient, raw=raw) as client:
+    shown = cs.columns_for(columns, BankTransaction, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "--bank-transaction-id": bank_transaction_id,
+        },
+        record=BankTransaction,
+    ) as client:
         answer = client.bank_transactions.with_raw_response.get(
             bank_transaction_id=bank_transaction_id,
             unit_dp=unit_dp,
         )
-        state.emit(answer, "bank_transactions", output_format)
+        state.emit(answer, "bank_transactions", output_format, one=True, columns=shown)
 
 
-@bank_transactions.command(name="create", epilog="HTTP: PUT BankTransactions")
+@bank_transactions.command(
+    name="create",
+    short_help="Create one bank transaction.",
+    epilog="HTTP: PUT BankTransactions",
+)
 @click.option(
     "--unit-dp",
     "unit_dp",
-    type=click.IntRange(min=1),
+    type=cs.IntChoice(
+        (
+            2,
+            4,
+        )
+    ),
     default=None,
     help="4 to read and write unit amounts with 4 decimal places (default 2).",
 )
@@ -177,6 +241,7 @@ def bank_transactions_create(
     input_file: IO[bytes],
     input_format: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Create one bank transaction (Type, LineItems and a BANK BankAccount are needed).
@@ -186,6 +251,7 @@ def bank_transactions_create(
     DELETED). As XML: the root element <BankTransaction>; as JSON: one object in the model's
     shape (snake_case field names, amounts as strings, dates YYYY-MM-DD).
     """
+    shown = cs.columns_for(columns, BankTransaction, COLUMNS)
     bank_transaction = cs.read_one(
         input_file,
         "BankTransaction",
@@ -194,15 +260,19 @@ def bank_transactions_create(
         input_format,
         _checks.CHECKS["BankTransaction"],
     )
-    with state.client(XeroClient, raw=raw) as client:
+    with state.client(XeroClient, raw=raw, asked={}, record=BankTransaction) as client:
         answer = client.bank_transactions.with_raw_response.create(
             bank_transaction,
             unit_dp=unit_dp,
         )
-        state.emit(answer, "bank_transactions", output_format)
+        state.emit(answer, "bank_transactions", output_format, one=True, columns=shown)
 
 
-@bank_transactions.command(name="create-many", epilog="HTTP: PUT BankTransactions")
+@bank_transactions.command(
+    name="create-many",
+    short_help="Create a batch of bank transactions in one call.",
+    epilog="HTTP: PUT BankTransactions",
+)
 @click.option(
     "--summarize-errors/--no-summarize-errors",
     "summarize_errors",
@@ -212,7 +282,12 @@ def bank_transactions_create(
 @click.option(
     "--unit-dp",
     "unit_dp",
-    type=click.IntRange(min=1),
+    type=cs.IntChoice(
+        (
+            2,
+            4,
+        )
+    ),
     default=None,
     help="4 to read and write unit amounts with 4 decimal places (default 2).",
 )
@@ -226,6 +301,7 @@ def bank_transactions_create_many(
     input_file: IO[bytes],
     input_format: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Create a batch of bank transactions in one call (Xero advises at most 50 a call).
@@ -234,6 +310,7 @@ def bank_transactions_create_many(
     or update (POST). As XML: the root element <BankTransactions> (or one <BankTransaction>); as
     JSON: a list of BankTransaction objects in the model's shape, or one object.
     """
+    shown = cs.columns_for(columns, BankTransaction, COLUMNS)
     bank_transactions = cs.read_items(
         input_file,
         "BankTransactions",
@@ -243,20 +320,29 @@ def bank_transactions_create_many(
         input_format,
         _checks.CHECKS["BankTransaction"],
     )
-    with state.client(XeroClient, raw=raw) as client:
+    with state.client(XeroClient, raw=raw, asked={}, record=BankTransaction) as client:
         answer = client.bank_transactions.with_raw_response.create_many(
             bank_transactions,
             summarize_errors=summarize_errors,
             unit_dp=unit_dp,
         )
-        state.emit(answer, "bank_transactions", output_format)
+        state.emit(answer, "bank_transactions", output_format, one=False, columns=shown)
 
 
-@bank_transactions.command(name="save", epilog="HTTP: POST BankTransactions")
+@bank_transactions.command(
+    name="save",
+    short_help="Create or update one bank transaction.",
+    epilog="HTTP: POST BankTransactions",
+)
 @click.option(
     "--unit-dp",
     "unit_dp",
-    type=click.IntRange(min=1),
+    type=cs.IntChoice(
+        (
+            2,
+            4,
+        )
+    ),
     default=None,
     help="4 to read and write unit amounts with 4 decimal places (default 2).",
 )
@@ -269,6 +355,7 @@ def bank_transactions_save(
     input_file: IO[bytes],
     input_format: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Create or update one bank transaction. One with a BankTransactionID is updated (its lines
@@ -279,6 +366,7 @@ def bank_transactions_save(
     DELETED). As XML: the root element <BankTransaction>; as JSON: one object in the model's
     shape (snake_case field names, amounts as strings, dates YYYY-MM-DD).
     """
+    shown = cs.columns_for(columns, BankTransaction, COLUMNS)
     bank_transaction = cs.read_one(
         input_file,
         "BankTransaction",
@@ -287,15 +375,19 @@ def bank_transactions_save(
         input_format,
         _checks.CHECKS["BankTransaction"],
     )
-    with state.client(XeroClient, raw=raw) as client:
+    with state.client(XeroClient, raw=raw, asked={}, record=BankTransaction) as client:
         answer = client.bank_transactions.with_raw_response.save(
             bank_transaction,
             unit_dp=unit_dp,
         )
-        state.emit(answer, "bank_transactions", output_format)
+        state.emit(answer, "bank_transactions", output_format, one=True, columns=shown)
 
 
-@bank_transactions.command(name="save-many", epilog="HTTP: POST BankTransactions")
+@bank_transactions.command(
+    name="save-many",
+    short_help="Create or update a batch of bank transactions in one call, each as by save.",
+    epilog="HTTP: POST BankTransactions",
+)
 @click.option(
     "--summarize-errors/--no-summarize-errors",
     "summarize_errors",
@@ -305,7 +397,12 @@ def bank_transactions_save(
 @click.option(
     "--unit-dp",
     "unit_dp",
-    type=click.IntRange(min=1),
+    type=cs.IntChoice(
+        (
+            2,
+            4,
+        )
+    ),
     default=None,
     help="4 to read and write unit amounts with 4 decimal places (default 2).",
 )
@@ -319,6 +416,7 @@ def bank_transactions_save_many(
     input_file: IO[bytes],
     input_format: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Create or update a batch of bank transactions in one call, each as by save().
@@ -327,6 +425,7 @@ def bank_transactions_save_many(
     or update (POST). As XML: the root element <BankTransactions> (or one <BankTransaction>); as
     JSON: a list of BankTransaction objects in the model's shape, or one object.
     """
+    shown = cs.columns_for(columns, BankTransaction, COLUMNS)
     bank_transactions = cs.read_items(
         input_file,
         "BankTransactions",
@@ -336,16 +435,20 @@ def bank_transactions_save_many(
         input_format,
         _checks.CHECKS["BankTransaction"],
     )
-    with state.client(XeroClient, raw=raw) as client:
+    with state.client(XeroClient, raw=raw, asked={}, record=BankTransaction) as client:
         answer = client.bank_transactions.with_raw_response.save_many(
             bank_transactions,
             summarize_errors=summarize_errors,
             unit_dp=unit_dp,
         )
-        state.emit(answer, "bank_transactions", output_format)
+        state.emit(answer, "bank_transactions", output_format, one=False, columns=shown)
 
 
-@bank_transactions.command(name="delete", epilog="HTTP: POST BankTransactions/{BankTransactionID}")
+@bank_transactions.command(
+    name="delete",
+    short_help="Delete a bank transaction by saving Status DELETED.",
+    epilog="HTTP: POST BankTransactions/{BankTransactionID}",
+)
 @click.option(
     "--bank-transaction-id",
     "bank_transaction_id",
@@ -356,7 +459,12 @@ def bank_transactions_save_many(
 @click.option(
     "--unit-dp",
     "unit_dp",
-    type=click.IntRange(min=1),
+    type=cs.IntChoice(
+        (
+            2,
+            4,
+        )
+    ),
     default=None,
     help="4 to read unit amounts with 4 decimal places (default 2).",
 )
@@ -367,21 +475,31 @@ def bank_transactions_delete(
     bank_transaction_id: str,
     unit_dp: Literal[2, 4] | None,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Delete a bank transaction by saving Status DELETED (2.0 has no DELETE for them). A
     reconciled transaction cannot be deleted.
     """
-    with state.client(XeroClient, raw=raw) as client:
+    shown = cs.columns_for(columns, BankTransaction, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "--bank-transaction-id": bank_transaction_id,
+        },
+        record=BankTransaction,
+    ) as client:
         answer = client.bank_transactions.with_raw_response.delete(
             bank_transaction_id=bank_transaction_id,
             unit_dp=unit_dp,
         )
-        state.emit(answer, "bank_transactions", output_format)
+        state.emit(answer, "bank_transactions", output_format, one=True, columns=shown)
 
 
 @bank_transactions.command(
     name="import",
+    short_help="Create or update bank transactions from a CSV file.",
     epilog="HTTP: POST BankTransactions (and POST BankTransactions to isolate refused rows)",
 )
 @click.argument("csv_file", metavar="FILE.csv", type=click.Path(dir_okay=False, allow_dash=True))
@@ -399,6 +517,11 @@ def bank_transactions_delete(
     show_default=True,
     help="Skip the rows before this one (the header is row 1), to resume an import that stopped.",
 )
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Read and check every row as the import would (the SDK's checks before sending), print what would be sent, and send nothing (no credentials needed).",
+)
 @cs.output_options
 @click.pass_obj
 def bank_transactions_import(
@@ -406,18 +529,52 @@ def bank_transactions_import(
     csv_file: str,
     batch_size: int,
     start_row: int,
+    dry_run: bool,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Insert or update bank_transactions from a CSV file, in batches (POST BankTransactions).
     Create or update a batch of bank transactions in one call, each as by save().
 
     The header row names BankTransaction fields (e.g. name or Name); nested lists cannot be
-    imported. A row that cannot be read, or that Xero refuses, is reported on standard error
-    with its row number (the header is row 1) and the reason; the other rows are saved, and the
-    exit code is 5. If the import stops (Xero or the network failing), the saved and rejected
-    rows are reported with the first row not known to be saved: --start-row resumes there.
+    imported.
+
+    A row that cannot be read, or that Xero refuses, is reported on standard error with its row
+    number (the header is row 1) and the reason; the other rows are saved, and the exit code is
+    5. If the import stops (Xero or the network failing), the saved and rejected rows are
+    reported with the first row not known to be saved: --start-row resumes there.
     """
+    shown = cs.columns_for(columns, BankTransaction, COLUMNS)
+    rows_of = cs.flat_rows(
+        BankTransaction,
+        (
+            "type",
+            "contact",
+            "line_items",
+            "bank_account",
+            "is_reconciled",
+            "date",
+            "reference",
+            "currency_code",
+            "currency_rate",
+            "url",
+            "status",
+            "line_amount_types",
+            "bank_transaction_id",
+        ),
+    )
+    if dry_run:
+        cs.check_csv(
+            csv_file,
+            rows_of,
+            _checks.CHECKS["BankTransaction"],
+            label="bank_transactions",
+            output_format=output_format,
+            start_row=start_row,
+            columns=shown,
+        )
+        return
     with state.client(XeroClient, raw=raw) as client:
         cs.import_csv(
             state,
@@ -430,10 +587,16 @@ def bank_transactions_import(
             label="bank_transactions",
             output_format=output_format,
             start_row=start_row,
+            columns=shown,
+            rows_of=rows_of,
         )
 
 
-@bank_transactions.command(name="export", epilog="HTTP: GET BankTransactions")
+@bank_transactions.command(
+    name="export",
+    short_help="Export bank transactions as JSON lines or JSON, with progress.",
+    epilog="HTTP: GET BankTransactions",
+)
 @click.option(
     "--where",
     "where",
@@ -465,7 +628,12 @@ def bank_transactions_import(
 @click.option(
     "--unit-dp",
     "unit_dp",
-    type=click.IntRange(min=1),
+    type=cs.IntChoice(
+        (
+            2,
+            4,
+        )
+    ),
     default=None,
     help="4 to read and write unit amounts with 4 decimal places (default 2).",
 )

@@ -25,16 +25,33 @@ from ..models import (
     BankTransfer,
 )
 
-__all__ = ["GROUP"]
+__all__ = ["COLUMNS", "GROUP"]
+
+COLUMNS: dict[type, tuple[str, ...]] = {
+    BankTransfer: (
+        "date",
+        "from_bank_account",
+        "to_bank_account",
+        "amount",
+        "reference",
+    ),
+}
+"""The default table columns of the resource's records (the manifest's ``cli_columns``)."""
 
 
-@click.group(name="bank-transfers")
+@click.group(
+    name="bank-transfers", short_help="Money moved between two of the organisation's bank accounts."
+)
 def bank_transfers() -> None:
     """Money moved between two of the organisation's bank accounts. Transfers are made and deleted,
     never changed."""
 
 
-@bank_transfers.command(name="list", epilog="HTTP: GET BankTransfers")
+@bank_transfers.command(
+    name="list",
+    short_help="List the organisation's bank transfers, all of them, optionally filtered and sorted; deleted ones only with include_deleted.",
+    epilog="HTTP: GET BankTransfers",
+)
 @click.option(
     "--where",
     "where",
@@ -71,22 +88,36 @@ def bank_transfers_list(
     include_deleted: bool | None,
     modified_since: datetime.datetime | datetime.date | None,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """List the organisation's bank transfers, all of them (not paged), optionally filtered and
     sorted; deleted ones only with include_deleted.
     """
-    with state.client(XeroClient, raw=raw) as client:
+    shown = cs.columns_for(columns, BankTransfer, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "--where": where,
+            "--order": order,
+        },
+        record=BankTransfer,
+    ) as client:
         answer = client.bank_transfers.with_raw_response.list(
             where=where,
             order=order,
             include_deleted=include_deleted,
             modified_since=modified_since,
         )
-        state.emit(answer, "bank_transfers", output_format)
+        state.emit(answer, "bank_transfers", output_format, one=False, columns=shown)
 
 
-@bank_transfers.command(name="get", epilog="HTTP: GET BankTransfers/{BankTransferID}")
+@bank_transfers.command(
+    name="get",
+    short_help="Get one bank transfer by its BankTransferID.",
+    epilog="HTTP: GET BankTransfers/{BankTransferID}",
+)
 @click.option(
     "--bank-transfer-id",
     "bank_transfer_id",
@@ -100,17 +131,30 @@ def bank_transfers_get(
     state: cs.State,
     bank_transfer_id: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Get one bank transfer by its BankTransferID."""
-    with state.client(XeroClient, raw=raw) as client:
+    shown = cs.columns_for(columns, BankTransfer, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "--bank-transfer-id": bank_transfer_id,
+        },
+        record=BankTransfer,
+    ) as client:
         answer = client.bank_transfers.with_raw_response.get(
             bank_transfer_id=bank_transfer_id,
         )
-        state.emit(answer, "bank_transfers", output_format)
+        state.emit(answer, "bank_transfers", output_format, one=True, columns=shown)
 
 
-@bank_transfers.command(name="create", epilog="HTTP: PUT BankTransfers")
+@bank_transfers.command(
+    name="create",
+    short_help="Make one bank transfer between two different BANK accounts.",
+    epilog="HTTP: PUT BankTransfers",
+)
 @cs.input_options
 @cs.output_options
 @click.pass_obj
@@ -119,6 +163,7 @@ def bank_transfers_create(
     input_file: IO[bytes],
     input_format: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Make one bank transfer between two different BANK accounts (FromBankAccount, ToBankAccount
@@ -129,6 +174,7 @@ def bank_transfers_create(
     <BankTransfer>; as JSON: one object in the model's shape (snake_case field names, amounts as
     strings, dates YYYY-MM-DD).
     """
+    shown = cs.columns_for(columns, BankTransfer, COLUMNS)
     bank_transfer = cs.read_one(
         input_file,
         "BankTransfer",
@@ -137,14 +183,18 @@ def bank_transfers_create(
         input_format,
         _checks.CHECKS["BankTransfer"],
     )
-    with state.client(XeroClient, raw=raw) as client:
+    with state.client(XeroClient, raw=raw, asked={}, record=BankTransfer) as client:
         answer = client.bank_transfers.with_raw_response.create(
             bank_transfer,
         )
-        state.emit(answer, "bank_transfers", output_format)
+        state.emit(answer, "bank_transfers", output_format, one=True, columns=shown)
 
 
-@bank_transfers.command(name="create-many", epilog="HTTP: PUT BankTransfers")
+@bank_transfers.command(
+    name="create-many",
+    short_help="Make a batch of bank transfers in one call; Xero takes no summarizeErrors here, so one invalid transfer fails the call.",
+    epilog="HTTP: PUT BankTransfers",
+)
 @cs.input_options
 @cs.output_options
 @click.pass_obj
@@ -153,6 +203,7 @@ def bank_transfers_create_many(
     input_file: IO[bytes],
     input_format: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Make a batch of bank transfers in one call; Xero takes no summarizeErrors here, so one
@@ -163,6 +214,7 @@ def bank_transfers_create_many(
     <BankTransfers> (or one <BankTransfer>); as JSON: a list of BankTransfer objects in the
     model's shape, or one object.
     """
+    shown = cs.columns_for(columns, BankTransfer, COLUMNS)
     bank_transfers = cs.read_items(
         input_file,
         "BankTransfers",
@@ -172,14 +224,18 @@ def bank_transfers_create_many(
         input_format,
         _checks.CHECKS["BankTransfer"],
     )
-    with state.client(XeroClient, raw=raw) as client:
+    with state.client(XeroClient, raw=raw, asked={}, record=BankTransfer) as client:
         answer = client.bank_transfers.with_raw_response.create_many(
             bank_transfers,
         )
-        state.emit(answer, "bank_transfers", output_format)
+        state.emit(answer, "bank_transfers", output_format, one=False, columns=shown)
 
 
-@bank_transfers.command(name="delete", epilog="HTTP: POST BankTransfers/{BankTransferID}")
+@bank_transfers.command(
+    name="delete",
+    short_help="Delete a bank transfer.",
+    epilog="HTTP: POST BankTransfers/{BankTransferID}",
+)
 @click.option(
     "--bank-transfer-id",
     "bank_transfer_id",
@@ -193,19 +249,32 @@ def bank_transfers_delete(
     state: cs.State,
     bank_transfer_id: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Delete a bank transfer (saves Status DELETED; its two bank transactions go with it). A
     transfer with a reconciled side cannot be deleted.
     """
-    with state.client(XeroClient, raw=raw) as client:
+    shown = cs.columns_for(columns, BankTransfer, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "--bank-transfer-id": bank_transfer_id,
+        },
+        record=BankTransfer,
+    ) as client:
         answer = client.bank_transfers.with_raw_response.delete(
             bank_transfer_id=bank_transfer_id,
         )
-        state.emit(answer, "bank_transfers", output_format)
+        state.emit(answer, "bank_transfers", output_format, one=True, columns=shown)
 
 
-@bank_transfers.command(name="delete-many", epilog="HTTP: POST BankTransfers")
+@bank_transfers.command(
+    name="delete-many",
+    short_help="Delete several bank transfers in one call.",
+    epilog="HTTP: POST BankTransfers",
+)
 @click.option(
     "--summarize-errors/--no-summarize-errors",
     "summarize_errors",
@@ -221,6 +290,7 @@ def bank_transfers_delete_many(
     input_file: IO[bytes],
     input_format: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Delete several bank transfers in one call. Send each as BankTransfer(bank_transfer_id=...,
@@ -231,6 +301,7 @@ def bank_transfers_delete_many(
     <BankTransfers> (or one <BankTransfer>); as JSON: a list of BankTransfer objects in the
     model's shape, or one object.
     """
+    shown = cs.columns_for(columns, BankTransfer, COLUMNS)
     bank_transfers = cs.read_items(
         input_file,
         "BankTransfers",
@@ -240,15 +311,19 @@ def bank_transfers_delete_many(
         input_format,
         _checks.CHECKS["BankTransfer"],
     )
-    with state.client(XeroClient, raw=raw) as client:
+    with state.client(XeroClient, raw=raw, asked={}, record=BankTransfer) as client:
         answer = client.bank_transfers.with_raw_response.delete_many(
             bank_transfers,
             summarize_errors=summarize_errors,
         )
-        state.emit(answer, "bank_transfers", output_format)
+        state.emit(answer, "bank_transfers", output_format, one=False, columns=shown)
 
 
-@bank_transfers.command(name="import", epilog="HTTP: POST BankTransfers")
+@bank_transfers.command(
+    name="import",
+    short_help="Create or update bank transfers from a CSV file.",
+    epilog="HTTP: POST BankTransfers",
+)
 @click.argument("csv_file", metavar="FILE.csv", type=click.Path(dir_okay=False, allow_dash=True))
 @click.option(
     "--batch-size",
@@ -264,6 +339,11 @@ def bank_transfers_delete_many(
     show_default=True,
     help="Skip the rows before this one (the header is row 1), to resume an import that stopped.",
 )
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Read and check every row as the import would (the SDK's checks before sending), print what would be sent, and send nothing (no credentials needed).",
+)
 @cs.output_options
 @click.pass_obj
 def bank_transfers_import(
@@ -271,7 +351,9 @@ def bank_transfers_import(
     csv_file: str,
     batch_size: int,
     start_row: int,
+    dry_run: bool,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Insert or update bank_transfers from a CSV file, in batches (POST BankTransfers). Delete
@@ -279,11 +361,41 @@ def bank_transfers_import(
     status=BankTransferStatus.DELETED); POST BankTransfers takes nothing else.
 
     The header row names BankTransfer fields (e.g. name or Name); nested lists cannot be
-    imported. A row that cannot be read, or that Xero refuses, is reported on standard error
-    with its row number (the header is row 1) and the reason; the other rows are saved, and the
-    exit code is 5. If the import stops (Xero or the network failing), the saved and rejected
-    rows are reported with the first row not known to be saved: --start-row resumes there.
+    imported.
+
+    A row that cannot be read, or that Xero refuses, is reported on standard error with its row
+    number (the header is row 1) and the reason; the other rows are saved, and the exit code is
+    5. If the import stops (Xero or the network failing), the saved and rejected rows are
+    reported with the first row not known to be saved: --start-row resumes there.
     """
+    shown = cs.columns_for(columns, BankTransfer, COLUMNS)
+    rows_of = cs.flat_rows(
+        BankTransfer,
+        (
+            "from_bank_account",
+            "to_bank_account",
+            "amount",
+            "date",
+            "bank_transfer_id",
+            "from_is_reconciled",
+            "to_is_reconciled",
+            "reference",
+            "status",
+            "from_tracking",
+            "to_tracking",
+        ),
+    )
+    if dry_run:
+        cs.check_csv(
+            csv_file,
+            rows_of,
+            _checks.CHECKS["BankTransfer"],
+            label="bank_transfers",
+            output_format=output_format,
+            start_row=start_row,
+            columns=shown,
+        )
+        return
     with state.client(XeroClient, raw=raw) as client:
         cs.import_csv(
             state,
@@ -296,10 +408,16 @@ def bank_transfers_import(
             label="bank_transfers",
             output_format=output_format,
             start_row=start_row,
+            columns=shown,
+            rows_of=rows_of,
         )
 
 
-@bank_transfers.command(name="export", epilog="HTTP: GET BankTransfers")
+@bank_transfers.command(
+    name="export",
+    short_help="Export bank transfers as JSON lines or JSON, with progress.",
+    epilog="HTTP: GET BankTransfers",
+)
 @click.option(
     "--where",
     "where",

@@ -25,16 +25,32 @@ from ..models import (
     BatchPayment,
 )
 
-__all__ = ["GROUP"]
+__all__ = ["COLUMNS", "GROUP"]
+
+COLUMNS: dict[type, tuple[str, ...]] = {
+    BatchPayment: (
+        "date",
+        "account",
+        "reference",
+        "type",
+        "status",
+        "total_amount",
+    ),
+}
+"""The default table columns of the resource's records (the manifest's ``cli_columns``)."""
 
 
-@click.group(name="batch-payments")
+@click.group(name="batch-payments", short_help="Batch payments.")
 def batch_payments() -> None:
     """Batch payments: one bank line paying several bills (PAYBATCH) or receiving payment of
     several sales invoices (RECBATCH); history is not here."""
 
 
-@batch_payments.command(name="list", epilog="HTTP: GET BatchPayments")
+@batch_payments.command(
+    name="list",
+    short_help="List the organisation's batch payments, optionally filtered and sorted.",
+    epilog="HTTP: GET BatchPayments",
+)
 @click.option(
     "--where",
     "where",
@@ -64,19 +80,33 @@ def batch_payments_list(
     order: str | None,
     modified_since: datetime.datetime | datetime.date | None,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """List the organisation's batch payments (never paged), optionally filtered and sorted."""
-    with state.client(XeroClient, raw=raw) as client:
+    shown = cs.columns_for(columns, BatchPayment, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "--where": where,
+            "--order": order,
+        },
+        record=BatchPayment,
+    ) as client:
         answer = client.batch_payments.with_raw_response.list(
             where=where,
             order=order,
             modified_since=modified_since,
         )
-        state.emit(answer, "batch_payments", output_format)
+        state.emit(answer, "batch_payments", output_format, one=False, columns=shown)
 
 
-@batch_payments.command(name="get", epilog="HTTP: GET BatchPayments/{BatchPaymentID}")
+@batch_payments.command(
+    name="get",
+    short_help="Get one batch payment, with its payments, by its BatchPaymentID.",
+    epilog="HTTP: GET BatchPayments/{BatchPaymentID}",
+)
 @click.option(
     "--batch-payment-id",
     "batch_payment_id",
@@ -90,17 +120,30 @@ def batch_payments_get(
     state: cs.State,
     batch_payment_id: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Get one batch payment, with its payments, by its BatchPaymentID."""
-    with state.client(XeroClient, raw=raw) as client:
+    shown = cs.columns_for(columns, BatchPayment, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "--batch-payment-id": batch_payment_id,
+        },
+        record=BatchPayment,
+    ) as client:
         answer = client.batch_payments.with_raw_response.get(
             batch_payment_id=batch_payment_id,
         )
-        state.emit(answer, "batch_payments", output_format)
+        state.emit(answer, "batch_payments", output_format, one=True, columns=shown)
 
 
-@batch_payments.command(name="create", epilog="HTTP: PUT BatchPayments")
+@batch_payments.command(
+    name="create",
+    short_help="Create one batch payment.",
+    epilog="HTTP: PUT BatchPayments",
+)
 @cs.input_options
 @cs.output_options
 @click.pass_obj
@@ -109,6 +152,7 @@ def batch_payments_create(
     input_file: IO[bytes],
     input_format: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Create one batch payment: a payment of each of its invoices (Account, Date and Payments are
@@ -118,6 +162,7 @@ def batch_payments_create(
     DELETED). As XML: the root element <BatchPayment>; as JSON: one object in the model's shape
     (snake_case field names, amounts as strings, dates YYYY-MM-DD).
     """
+    shown = cs.columns_for(columns, BatchPayment, COLUMNS)
     batch_payment = cs.read_one(
         input_file,
         "BatchPayment",
@@ -126,14 +171,18 @@ def batch_payments_create(
         input_format,
         _checks.CHECKS["BatchPayment"],
     )
-    with state.client(XeroClient, raw=raw) as client:
+    with state.client(XeroClient, raw=raw, asked={}, record=BatchPayment) as client:
         answer = client.batch_payments.with_raw_response.create(
             batch_payment,
         )
-        state.emit(answer, "batch_payments", output_format)
+        state.emit(answer, "batch_payments", output_format, one=True, columns=shown)
 
 
-@batch_payments.command(name="create-many", epilog="HTTP: PUT BatchPayments")
+@batch_payments.command(
+    name="create-many",
+    short_help="Create several batch payments in one call.",
+    epilog="HTTP: PUT BatchPayments",
+)
 @click.option(
     "--summarize-errors/--no-summarize-errors",
     "summarize_errors",
@@ -149,6 +198,7 @@ def batch_payments_create_many(
     input_file: IO[bytes],
     input_format: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Create several batch payments in one call.
@@ -157,6 +207,7 @@ def batch_payments_create_many(
     As XML: the root element <BatchPayments> (or one <BatchPayment>); as JSON: a list of
     BatchPayment objects in the model's shape, or one object.
     """
+    shown = cs.columns_for(columns, BatchPayment, COLUMNS)
     batch_payments = cs.read_items(
         input_file,
         "BatchPayments",
@@ -166,15 +217,19 @@ def batch_payments_create_many(
         input_format,
         _checks.CHECKS["BatchPayment"],
     )
-    with state.client(XeroClient, raw=raw) as client:
+    with state.client(XeroClient, raw=raw, asked={}, record=BatchPayment) as client:
         answer = client.batch_payments.with_raw_response.create_many(
             batch_payments,
             summarize_errors=summarize_errors,
         )
-        state.emit(answer, "batch_payments", output_format)
+        state.emit(answer, "batch_payments", output_format, one=False, columns=shown)
 
 
-@batch_payments.command(name="save", epilog="HTTP: POST BatchPayments")
+@batch_payments.command(
+    name="save",
+    short_help="Update one batch payment named by its BatchPaymentID in the body.",
+    epilog="HTTP: POST BatchPayments",
+)
 @cs.input_options
 @cs.output_options
 @click.pass_obj
@@ -183,6 +238,7 @@ def batch_payments_save(
     input_file: IO[bytes],
     input_format: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Update one batch payment named by its BatchPaymentID in the body: Xero only lets its Status
@@ -192,6 +248,7 @@ def batch_payments_save(
     DELETED). As XML: the root element <BatchPayment>; as JSON: one object in the model's shape
     (snake_case field names, amounts as strings, dates YYYY-MM-DD).
     """
+    shown = cs.columns_for(columns, BatchPayment, COLUMNS)
     batch_payment = cs.read_one(
         input_file,
         "BatchPayment",
@@ -200,14 +257,18 @@ def batch_payments_save(
         input_format,
         _checks.CHECKS["BatchPayment"],
     )
-    with state.client(XeroClient, raw=raw) as client:
+    with state.client(XeroClient, raw=raw, asked={}, record=BatchPayment) as client:
         answer = client.batch_payments.with_raw_response.save(
             batch_payment,
         )
-        state.emit(answer, "batch_payments", output_format)
+        state.emit(answer, "batch_payments", output_format, one=True, columns=shown)
 
 
-@batch_payments.command(name="delete", epilog="HTTP: POST BatchPayments/{BatchPaymentID}")
+@batch_payments.command(
+    name="delete",
+    short_help="Delete a batch payment and its payments.",
+    epilog="HTTP: POST BatchPayments/{BatchPaymentID}",
+)
 @click.option(
     "--batch-payment-id",
     "batch_payment_id",
@@ -221,19 +282,32 @@ def batch_payments_delete(
     state: cs.State,
     batch_payment_id: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Delete a batch payment and its payments (2.0 has no DELETE for batch payments: this saves
     Status DELETED).
     """
-    with state.client(XeroClient, raw=raw) as client:
+    shown = cs.columns_for(columns, BatchPayment, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "--batch-payment-id": batch_payment_id,
+        },
+        record=BatchPayment,
+    ) as client:
         answer = client.batch_payments.with_raw_response.delete(
             batch_payment_id=batch_payment_id,
         )
-        state.emit(answer, "batch_payments", output_format)
+        state.emit(answer, "batch_payments", output_format, one=True, columns=shown)
 
 
-@batch_payments.command(name="export", epilog="HTTP: GET BatchPayments")
+@batch_payments.command(
+    name="export",
+    short_help="Export batch payments as JSON lines or JSON, with progress.",
+    epilog="HTTP: GET BatchPayments",
+)
 @click.option(
     "--where",
     "where",

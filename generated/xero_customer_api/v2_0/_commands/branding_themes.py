@@ -21,32 +21,56 @@ from .. import _checks
 from .._client import XeroClient
 from .._codecs.types.payment_service import decode_payment_service
 from ..models import (
+    BrandingTheme,
     PaymentService,
 )
 
-__all__ = ["GROUP"]
+__all__ = ["COLUMNS", "GROUP"]
+
+COLUMNS: dict[type, tuple[str, ...]] = {
+    BrandingTheme: (
+        "name",
+        "type",
+        "sort_order",
+        "branding_theme_id",
+    ),
+}
+"""The default table columns of the resource's records (the manifest's ``cli_columns``)."""
 
 
-@click.group(name="branding-themes")
+@click.group(
+    name="branding-themes",
+    short_help="The organisation's branding themes and the payment services applied to each.",
+)
 def branding_themes() -> None:
     """The organisation's branding themes (read-only) and the payment services applied to each."""
 
 
-@branding_themes.command(name="list", epilog="HTTP: GET BrandingThemes")
+@branding_themes.command(
+    name="list",
+    short_help="List the organisation's branding themes.",
+    epilog="HTTP: GET BrandingThemes",
+)
 @cs.output_options
 @click.pass_obj
 def branding_themes_list(
     state: cs.State,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """List the organisation's branding themes (never paged, no filters)."""
-    with state.client(XeroClient, raw=raw) as client:
+    shown = cs.columns_for(columns, BrandingTheme, COLUMNS)
+    with state.client(XeroClient, raw=raw, asked={}, record=BrandingTheme) as client:
         answer = client.branding_themes.with_raw_response.list()
-        state.emit(answer, "branding_themes", output_format)
+        state.emit(answer, "branding_themes", output_format, one=False, columns=shown)
 
 
-@branding_themes.command(name="get", epilog="HTTP: GET BrandingThemes/{BrandingThemeID}")
+@branding_themes.command(
+    name="get",
+    short_help="Get one branding theme by its BrandingThemeID.",
+    epilog="HTTP: GET BrandingThemes/{BrandingThemeID}",
+)
 @click.option(
     "--branding-theme-id",
     "branding_theme_id",
@@ -60,18 +84,28 @@ def branding_themes_get(
     state: cs.State,
     branding_theme_id: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Get one branding theme by its BrandingThemeID."""
-    with state.client(XeroClient, raw=raw) as client:
+    shown = cs.columns_for(columns, BrandingTheme, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "--branding-theme-id": branding_theme_id,
+        },
+        record=BrandingTheme,
+    ) as client:
         answer = client.branding_themes.with_raw_response.get(
             branding_theme_id=branding_theme_id,
         )
-        state.emit(answer, "branding_themes", output_format)
+        state.emit(answer, "branding_themes", output_format, one=True, columns=shown)
 
 
 @branding_themes.command(
     name="list-payment-services",
+    short_help="List the payment services applied to a branding theme.",
     epilog="HTTP: GET BrandingThemes/{BrandingThemeID}/PaymentServices",
 )
 @click.option(
@@ -87,18 +121,29 @@ def branding_themes_list_payment_services(
     state: cs.State,
     branding_theme_id: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """List the payment services applied to a branding theme (shown on its online invoices)."""
-    with state.client(XeroClient, raw=raw) as client:
+    shown = cs.columns_for(columns, PaymentService, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "--branding-theme-id": branding_theme_id,
+        },
+        record=PaymentService,
+    ) as client:
         answer = client.branding_themes.with_raw_response.list_payment_services(
             branding_theme_id=branding_theme_id,
         )
-        state.emit(answer, "payment_services", output_format)
+        state.emit(answer, "payment_services", output_format, one=False, columns=shown)
 
 
 @branding_themes.command(
-    name="add-payment-service", epilog="HTTP: POST BrandingThemes/{BrandingThemeID}/PaymentServices"
+    name="add-payment-service",
+    short_help="Apply an existing payment service to a branding theme.",
+    epilog="HTTP: POST BrandingThemes/{BrandingThemeID}/PaymentServices",
 )
 @click.option(
     "--branding-theme-id",
@@ -116,6 +161,7 @@ def branding_themes_add_payment_service(
     input_file: IO[bytes],
     input_format: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Apply an existing payment service (by its PaymentServiceID) to a branding theme: its online
@@ -125,6 +171,7 @@ def branding_themes_add_payment_service(
     theme. As XML: the root element <PaymentService>; as JSON: one object in the model's shape
     (snake_case field names, amounts as strings, dates YYYY-MM-DD).
     """
+    shown = cs.columns_for(columns, PaymentService, COLUMNS)
     payment_service = cs.read_one(
         input_file,
         "PaymentService",
@@ -133,12 +180,19 @@ def branding_themes_add_payment_service(
         input_format,
         _checks.CHECKS["PaymentService"],
     )
-    with state.client(XeroClient, raw=raw) as client:
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "--branding-theme-id": branding_theme_id,
+        },
+        record=PaymentService,
+    ) as client:
         answer = client.branding_themes.with_raw_response.add_payment_service(
             payment_service,
             branding_theme_id=branding_theme_id,
         )
-        state.emit(answer, "payment_services", output_format)
+        state.emit(answer, "payment_services", output_format, one=True, columns=shown)
 
 
 GROUP = branding_themes

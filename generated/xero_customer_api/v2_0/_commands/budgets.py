@@ -18,16 +18,33 @@ import click
 
 from ..._runtime import _cli_support as cs
 from .._client import XeroClient
+from ..models import (
+    Budget,
+)
 
-__all__ = ["GROUP"]
+__all__ = ["COLUMNS", "GROUP"]
+
+COLUMNS: dict[type, tuple[str, ...]] = {
+    Budget: (
+        "description",
+        "type",
+        "updated_date_utc",
+        "budget_id",
+    ),
+}
+"""The default table columns of the resource's records (the manifest's ``cli_columns``)."""
 
 
-@click.group(name="budgets")
+@click.group(name="budgets", short_help="The organisation's budgets.")
 def budgets() -> None:
     """The organisation's budgets (read-only; needs the accounting.budgets.read scope)."""
 
 
-@budgets.command(name="list", epilog="HTTP: GET Budgets")
+@budgets.command(
+    name="list",
+    short_help="List the organisation's budgets, without their lines.",
+    epilog="HTTP: GET Budgets",
+)
 @click.option(
     "--ids",
     "ids",
@@ -57,19 +74,25 @@ def budgets_list(
     date_to: datetime.date | None,
     date_from: datetime.date | None,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """List the organisation's budgets (never paged), without their lines."""
-    with state.client(XeroClient, raw=raw) as client:
+    shown = cs.columns_for(columns, Budget, COLUMNS)
+    with state.client(XeroClient, raw=raw, asked={}, record=Budget) as client:
         answer = client.budgets.with_raw_response.list(
             ids=list(ids) or None,
             date_to=date_to,
             date_from=date_from,
         )
-        state.emit(answer, "budgets", output_format)
+        state.emit(answer, "budgets", output_format, one=False, columns=shown)
 
 
-@budgets.command(name="get", epilog="HTTP: GET Budgets/{BudgetID}")
+@budgets.command(
+    name="get",
+    short_help="Get one budget with its lines and balances, optionally for a range of periods.",
+    epilog="HTTP: GET Budgets/{BudgetID}",
+)
 @click.option(
     "--budget-id",
     "budget_id",
@@ -99,16 +122,25 @@ def budgets_get(
     date_to: datetime.date | None,
     date_from: datetime.date | None,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Get one budget with its lines and balances, optionally for a range of periods."""
-    with state.client(XeroClient, raw=raw) as client:
+    shown = cs.columns_for(columns, Budget, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "--budget-id": budget_id,
+        },
+        record=Budget,
+    ) as client:
         answer = client.budgets.with_raw_response.get(
             budget_id=budget_id,
             date_to=date_to,
             date_from=date_from,
         )
-        state.emit(answer, "budgets", output_format)
+        state.emit(answer, "budgets", output_format, one=True, columns=shown)
 
 
 GROUP = budgets

@@ -26,22 +26,38 @@ from ..models import (
     ContactGroup,
 )
 
-__all__ = ["GROUP"]
+__all__ = ["COLUMNS", "GROUP"]
+
+COLUMNS: dict[type, tuple[str, ...]] = {
+    ContactGroup: (
+        "name",
+        "status",
+        "contact_group_id",
+    ),
+}
+"""The default table columns of the resource's records (the manifest's ``cli_columns``)."""
 
 
-@click.group(name="contact-groups")
+@click.group(
+    name="contact-groups",
+    short_help="Groups of contacts and their members; a group is deleted by saving Status DELETED.",
+)
 def contact_groups() -> None:
     """Groups of contacts (at most 100 per organisation) and their members; a group is deleted by
     saving Status DELETED."""
 
 
-@contact_groups.group(name="contacts")
+@contact_groups.group(name="contacts", short_help="The members of a contact group.")
 def contact_groups_contacts() -> None:
     """The members of a contact group: add existing contacts, remove one, or remove them all (the
     contacts themselves stay)."""
 
 
-@contact_groups.command(name="list", epilog="HTTP: GET ContactGroups")
+@contact_groups.command(
+    name="list",
+    short_help="List the organisation's active contact groups (never paged; members only on get).",
+    epilog="HTTP: GET ContactGroups",
+)
 @click.option(
     "--where",
     "where",
@@ -63,18 +79,32 @@ def contact_groups_list(
     where: str | None,
     order: str | None,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """List the organisation's active contact groups (never paged; members only on get())."""
-    with state.client(XeroClient, raw=raw) as client:
+    shown = cs.columns_for(columns, ContactGroup, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "--where": where,
+            "--order": order,
+        },
+        record=ContactGroup,
+    ) as client:
         answer = client.contact_groups.with_raw_response.list(
             where=where,
             order=order,
         )
-        state.emit(answer, "contact_groups", output_format)
+        state.emit(answer, "contact_groups", output_format, one=False, columns=shown)
 
 
-@contact_groups.command(name="get", epilog="HTTP: GET ContactGroups/{ContactGroupID}")
+@contact_groups.command(
+    name="get",
+    short_help="Get one contact group with its contacts by its ContactGroupID.",
+    epilog="HTTP: GET ContactGroups/{ContactGroupID}",
+)
 @click.option(
     "--contact-group-id",
     "contact_group_id",
@@ -88,17 +118,30 @@ def contact_groups_get(
     state: cs.State,
     contact_group_id: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Get one contact group with its contacts (ContactID and Name of each) by its ContactGroupID."""
-    with state.client(XeroClient, raw=raw) as client:
+    shown = cs.columns_for(columns, ContactGroup, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "--contact-group-id": contact_group_id,
+        },
+        record=ContactGroup,
+    ) as client:
         answer = client.contact_groups.with_raw_response.get(
             contact_group_id=contact_group_id,
         )
-        state.emit(answer, "contact_groups", output_format)
+        state.emit(answer, "contact_groups", output_format, one=True, columns=shown)
 
 
-@contact_groups.command(name="create", epilog="HTTP: PUT ContactGroups")
+@contact_groups.command(
+    name="create",
+    short_help="Create one contact group.",
+    epilog="HTTP: PUT ContactGroups",
+)
 @cs.input_options
 @cs.output_options
 @click.pass_obj
@@ -107,6 +150,7 @@ def contact_groups_create(
     input_file: IO[bytes],
     input_format: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Create one contact group (its Name is needed and must be unique).
@@ -115,6 +159,7 @@ def contact_groups_create(
     ContactGroups/{ContactGroupID}). As XML: the root element <ContactGroup>; as JSON: one
     object in the model's shape (snake_case field names, amounts as strings, dates YYYY-MM-DD).
     """
+    shown = cs.columns_for(columns, ContactGroup, COLUMNS)
     contact_group = cs.read_one(
         input_file,
         "ContactGroup",
@@ -123,14 +168,18 @@ def contact_groups_create(
         input_format,
         _checks.CHECKS["ContactGroup"],
     )
-    with state.client(XeroClient, raw=raw) as client:
+    with state.client(XeroClient, raw=raw, asked={}, record=ContactGroup) as client:
         answer = client.contact_groups.with_raw_response.create(
             contact_group,
         )
-        state.emit(answer, "contact_groups", output_format)
+        state.emit(answer, "contact_groups", output_format, one=True, columns=shown)
 
 
-@contact_groups.command(name="create-many", epilog="HTTP: PUT ContactGroups")
+@contact_groups.command(
+    name="create-many",
+    short_help="Create several contact groups in one call.",
+    epilog="HTTP: PUT ContactGroups",
+)
 @cs.input_options
 @cs.output_options
 @click.pass_obj
@@ -139,6 +188,7 @@ def contact_groups_create_many(
     input_file: IO[bytes],
     input_format: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Create several contact groups in one call.
@@ -147,6 +197,7 @@ def contact_groups_create_many(
     As XML: the root element <ContactGroups> (or one <ContactGroup>); as JSON: a list of
     ContactGroup objects in the model's shape, or one object.
     """
+    shown = cs.columns_for(columns, ContactGroup, COLUMNS)
     contact_groups = cs.read_items(
         input_file,
         "ContactGroups",
@@ -156,14 +207,18 @@ def contact_groups_create_many(
         input_format,
         _checks.CHECKS["ContactGroup"],
     )
-    with state.client(XeroClient, raw=raw) as client:
+    with state.client(XeroClient, raw=raw, asked={}, record=ContactGroup) as client:
         answer = client.contact_groups.with_raw_response.create_many(
             contact_groups,
         )
-        state.emit(answer, "contact_groups", output_format)
+        state.emit(answer, "contact_groups", output_format, one=False, columns=shown)
 
 
-@contact_groups.command(name="save", epilog="HTTP: POST ContactGroups/{ContactGroupID}")
+@contact_groups.command(
+    name="save",
+    short_help="Update one contact group.",
+    epilog="HTTP: POST ContactGroups/{ContactGroupID}",
+)
 @click.option(
     "--contact-group-id",
     "contact_group_id",
@@ -180,6 +235,7 @@ def contact_groups_save(
     input_file: IO[bytes],
     input_format: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Update one contact group: rename it, or delete it with Status DELETED.
@@ -188,6 +244,7 @@ def contact_groups_save(
     ContactGroups/{ContactGroupID}). As XML: the root element <ContactGroup>; as JSON: one
     object in the model's shape (snake_case field names, amounts as strings, dates YYYY-MM-DD).
     """
+    shown = cs.columns_for(columns, ContactGroup, COLUMNS)
     contact_group = cs.read_one(
         input_file,
         "ContactGroup",
@@ -196,15 +253,26 @@ def contact_groups_save(
         input_format,
         _checks.CHECKS["ContactGroup"],
     )
-    with state.client(XeroClient, raw=raw) as client:
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "--contact-group-id": contact_group_id,
+        },
+        record=ContactGroup,
+    ) as client:
         answer = client.contact_groups.with_raw_response.save(
             contact_group,
             contact_group_id=contact_group_id,
         )
-        state.emit(answer, "contact_groups", output_format)
+        state.emit(answer, "contact_groups", output_format, one=True, columns=shown)
 
 
-@contact_groups.command(name="delete", epilog="HTTP: POST ContactGroups/{ContactGroupID}")
+@contact_groups.command(
+    name="delete",
+    short_help="Delete a contact group.",
+    epilog="HTTP: POST ContactGroups/{ContactGroupID}",
+)
 @click.option(
     "--contact-group-id",
     "contact_group_id",
@@ -218,20 +286,31 @@ def contact_groups_delete(
     state: cs.State,
     contact_group_id: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Delete a contact group (2.0 has no DELETE for groups: this saves Status DELETED). Its
     contacts stay; they leave the group.
     """
-    with state.client(XeroClient, raw=raw) as client:
+    shown = cs.columns_for(columns, ContactGroup, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "--contact-group-id": contact_group_id,
+        },
+        record=ContactGroup,
+    ) as client:
         answer = client.contact_groups.with_raw_response.delete(
             contact_group_id=contact_group_id,
         )
-        state.emit(answer, "contact_groups", output_format)
+        state.emit(answer, "contact_groups", output_format, one=True, columns=shown)
 
 
 @contact_groups_contacts.command(
-    name="add", epilog="HTTP: PUT ContactGroups/{ContactGroupID}/Contacts"
+    name="add",
+    short_help="Add existing contacts to a contact group; answers with the contacts added.",
+    epilog="HTTP: PUT ContactGroups/{ContactGroupID}/Contacts",
 )
 @click.option(
     "--contact-group-id",
@@ -249,6 +328,7 @@ def contact_groups_contacts_add(
     input_file: IO[bytes],
     input_format: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Add existing contacts (by ContactID) to a contact group; answers with the contacts added.
@@ -257,6 +337,7 @@ def contact_groups_contacts_add(
     update (POST Contacts). As XML: the root element <Contacts> (or one <Contact>); as JSON: a
     list of Contact objects in the model's shape, or one object.
     """
+    shown = cs.columns_for(columns, Contact, COLUMNS)
     contacts = cs.read_items(
         input_file,
         "Contacts",
@@ -266,16 +347,25 @@ def contact_groups_contacts_add(
         input_format,
         _checks.CHECKS["Contact"],
     )
-    with state.client(XeroClient, raw=raw) as client:
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "--contact-group-id": contact_group_id,
+        },
+        record=Contact,
+    ) as client:
         answer = client.contact_groups.contacts.with_raw_response.add(
             contacts,
             contact_group_id=contact_group_id,
         )
-        state.emit(answer, "contacts", output_format)
+        state.emit(answer, "contacts", output_format, one=False, columns=shown)
 
 
 @contact_groups_contacts.command(
-    name="remove", epilog="HTTP: DELETE ContactGroups/{ContactGroupID}/Contacts/{ContactID}"
+    name="remove",
+    short_help="Remove one contact from a contact group; the contact itself stays.",
+    epilog="HTTP: DELETE ContactGroups/{ContactGroupID}/Contacts/{ContactID}",
 )
 @click.option(
     "--contact-group-id",
@@ -298,6 +388,7 @@ def contact_groups_contacts_remove(
     contact_group_id: str,
     contact_id: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Remove one contact from a contact group (Xero answers 204 No Content); the contact itself
@@ -305,7 +396,14 @@ def contact_groups_contacts_remove(
 
     Xero answers 204 No Content: nothing is printed on success (--raw shows the exchange).
     """
-    with state.client(XeroClient, raw=raw) as client:
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "--contact-group-id": contact_group_id,
+            "--contact-id": contact_id,
+        },
+    ) as client:
         client.contact_groups.contacts.with_raw_response.remove(
             contact_group_id=contact_group_id,
             contact_id=contact_id,
@@ -313,7 +411,9 @@ def contact_groups_contacts_remove(
 
 
 @contact_groups_contacts.command(
-    name="remove-all", epilog="HTTP: DELETE ContactGroups/{ContactGroupID}/Contacts"
+    name="remove-all",
+    short_help="Remove every contact from a contact group; the group and the contacts stay.",
+    epilog="HTTP: DELETE ContactGroups/{ContactGroupID}/Contacts",
 )
 @click.option(
     "--contact-group-id",
@@ -328,6 +428,7 @@ def contact_groups_contacts_remove_all(
     state: cs.State,
     contact_group_id: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Remove every contact from a contact group (Xero answers 204 No Content); the group and the
@@ -335,7 +436,13 @@ def contact_groups_contacts_remove_all(
 
     Xero answers 204 No Content: nothing is printed on success (--raw shows the exchange).
     """
-    with state.client(XeroClient, raw=raw) as client:
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "--contact-group-id": contact_group_id,
+        },
+    ) as client:
         client.contact_groups.contacts.with_raw_response.remove_all(
             contact_group_id=contact_group_id,
         )

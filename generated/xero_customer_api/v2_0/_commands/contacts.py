@@ -22,19 +22,34 @@ from .. import _checks
 from .._client import XeroClient
 from .._codecs.types.contact import decode_contact
 from ..models import (
+    CisSetting,
     Contact,
 )
 
-__all__ = ["GROUP"]
+__all__ = ["COLUMNS", "GROUP"]
+
+COLUMNS: dict[type, tuple[str, ...]] = {
+    Contact: (
+        "name",
+        "email_address",
+        "contact_number",
+        "contact_status",
+    ),
+}
+"""The default table columns of the resource's records (the manifest's ``cli_columns``)."""
 
 
-@click.group(name="contacts")
+@click.group(name="contacts", short_help="Customers and suppliers of the organisation.")
 def contacts() -> None:
     """Customers and suppliers of the organisation (2.0 has no DELETE: save a contact with
     ContactStatus ARCHIVED)."""
 
 
-@contacts.command(name="list", epilog="HTTP: GET Contacts")
+@contacts.command(
+    name="list",
+    short_help="List the organisation's contacts, one page or all, optionally filtered and sorted.",
+    epilog="HTTP: GET Contacts",
+)
 @click.option(
     "--where",
     "where",
@@ -114,6 +129,7 @@ def contacts_list(
     modified_since: datetime.datetime | datetime.date | None,
     all_pages: bool,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """List the organisation's contacts, one page or (without page) all, optionally filtered and
@@ -121,7 +137,16 @@ def contacts_list(
 
     With --all, every page is fetched in turn (as the SDK's iter()).
     """
-    with state.client(XeroClient, raw=raw) as client:
+    shown = cs.columns_for(columns, Contact, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "--where": where,
+            "--order": order,
+        },
+        record=Contact,
+    ) as client:
         if all_pages:
             cs.emit_items(
                 state,
@@ -137,6 +162,7 @@ def contacts_list(
                 ),
                 "contacts",
                 output_format,
+                shown,
             )
             return
         answer = client.contacts.with_raw_response.list(
@@ -150,10 +176,14 @@ def contacts_list(
             search_term=search_term,
             modified_since=modified_since,
         )
-        state.emit(answer, "contacts", output_format)
+        state.emit(answer, "contacts", output_format, one=False, columns=shown)
 
 
-@contacts.command(name="get", epilog="HTTP: GET Contacts/{Contact}")
+@contacts.command(
+    name="get",
+    short_help="Get one contact, complete, by its ContactID or by its ContactNumber.",
+    epilog="HTTP: GET Contacts/{Contact}",
+)
 @click.option(
     "--contact-id",
     "contact_id",
@@ -175,6 +205,7 @@ def contacts_get(
     contact_id: str | None,
     contact_number: str | None,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Get one contact, complete, by its ContactID or by its ContactNumber (give exactly one)."""
@@ -184,15 +215,28 @@ def contacts_get(
             "--contact-number": contact_number,
         }
     )
-    with state.client(XeroClient, raw=raw) as client:
+    shown = cs.columns_for(columns, Contact, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "--contact-id": contact_id,
+            "--contact-number": contact_number,
+        },
+        record=Contact,
+    ) as client:
         answer = client.contacts.with_raw_response.get(
             contact_id=contact_id,
             contact_number=contact_number,
         )
-        state.emit(answer, "contacts", output_format)
+        state.emit(answer, "contacts", output_format, one=True, columns=shown)
 
 
-@contacts.command(name="create", epilog="HTTP: PUT Contacts")
+@contacts.command(
+    name="create",
+    short_help="Create one contact.",
+    epilog="HTTP: PUT Contacts",
+)
 @cs.input_options
 @cs.output_options
 @click.pass_obj
@@ -201,6 +245,7 @@ def contacts_create(
     input_file: IO[bytes],
     input_format: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Create one contact.
@@ -209,17 +254,22 @@ def contacts_create(
     <Contact>; as JSON: one object in the model's shape (snake_case field names, amounts as
     strings, dates YYYY-MM-DD).
     """
+    shown = cs.columns_for(columns, Contact, COLUMNS)
     contact = cs.read_one(
         input_file, "Contact", Contact, decode_contact, input_format, _checks.CHECKS["Contact"]
     )
-    with state.client(XeroClient, raw=raw) as client:
+    with state.client(XeroClient, raw=raw, asked={}, record=Contact) as client:
         answer = client.contacts.with_raw_response.create(
             contact,
         )
-        state.emit(answer, "contacts", output_format)
+        state.emit(answer, "contacts", output_format, one=True, columns=shown)
 
 
-@contacts.command(name="create-many", epilog="HTTP: PUT Contacts")
+@contacts.command(
+    name="create-many",
+    short_help="Create a batch of contacts in one call.",
+    epilog="HTTP: PUT Contacts",
+)
 @click.option(
     "--summarize-errors/--no-summarize-errors",
     "summarize_errors",
@@ -235,6 +285,7 @@ def contacts_create_many(
     input_file: IO[bytes],
     input_format: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Create a batch of contacts in one call (Xero advises at most 50 a call).
@@ -243,6 +294,7 @@ def contacts_create_many(
     update (POST Contacts). As XML: the root element <Contacts> (or one <Contact>); as JSON: a
     list of Contact objects in the model's shape, or one object.
     """
+    shown = cs.columns_for(columns, Contact, COLUMNS)
     contacts = cs.read_items(
         input_file,
         "Contacts",
@@ -252,15 +304,19 @@ def contacts_create_many(
         input_format,
         _checks.CHECKS["Contact"],
     )
-    with state.client(XeroClient, raw=raw) as client:
+    with state.client(XeroClient, raw=raw, asked={}, record=Contact) as client:
         answer = client.contacts.with_raw_response.create_many(
             contacts,
             summarize_errors=summarize_errors,
         )
-        state.emit(answer, "contacts", output_format)
+        state.emit(answer, "contacts", output_format, one=False, columns=shown)
 
 
-@contacts.command(name="save", epilog="HTTP: POST Contacts")
+@contacts.command(
+    name="save",
+    short_help="Create or update one contact.",
+    epilog="HTTP: POST Contacts",
+)
 @cs.input_options
 @cs.output_options
 @click.pass_obj
@@ -269,6 +325,7 @@ def contacts_save(
     input_file: IO[bytes],
     input_format: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Create or update one contact: a contact with a ContactID (or a known ContactNumber) is
@@ -278,17 +335,22 @@ def contacts_save(
     <Contact>; as JSON: one object in the model's shape (snake_case field names, amounts as
     strings, dates YYYY-MM-DD).
     """
+    shown = cs.columns_for(columns, Contact, COLUMNS)
     contact = cs.read_one(
         input_file, "Contact", Contact, decode_contact, input_format, _checks.CHECKS["Contact"]
     )
-    with state.client(XeroClient, raw=raw) as client:
+    with state.client(XeroClient, raw=raw, asked={}, record=Contact) as client:
         answer = client.contacts.with_raw_response.save(
             contact,
         )
-        state.emit(answer, "contacts", output_format)
+        state.emit(answer, "contacts", output_format, one=True, columns=shown)
 
 
-@contacts.command(name="save-many", epilog="HTTP: POST Contacts")
+@contacts.command(
+    name="save-many",
+    short_help="Create or update a batch of contacts in one call, each as by save.",
+    epilog="HTTP: POST Contacts",
+)
 @click.option(
     "--summarize-errors/--no-summarize-errors",
     "summarize_errors",
@@ -304,6 +366,7 @@ def contacts_save_many(
     input_file: IO[bytes],
     input_format: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Create or update a batch of contacts in one call, each as by save().
@@ -312,6 +375,7 @@ def contacts_save_many(
     update (POST Contacts). As XML: the root element <Contacts> (or one <Contact>); as JSON: a
     list of Contact objects in the model's shape, or one object.
     """
+    shown = cs.columns_for(columns, Contact, COLUMNS)
     contacts = cs.read_items(
         input_file,
         "Contacts",
@@ -321,15 +385,19 @@ def contacts_save_many(
         input_format,
         _checks.CHECKS["Contact"],
     )
-    with state.client(XeroClient, raw=raw) as client:
+    with state.client(XeroClient, raw=raw, asked={}, record=Contact) as client:
         answer = client.contacts.with_raw_response.save_many(
             contacts,
             summarize_errors=summarize_errors,
         )
-        state.emit(answer, "contacts", output_format)
+        state.emit(answer, "contacts", output_format, one=False, columns=shown)
 
 
-@contacts.command(name="cis-settings", epilog="HTTP: GET Contacts/{ContactID}/CISSettings")
+@contacts.command(
+    name="cis-settings",
+    short_help="Get the Construction Industry Scheme setting of a contact.",
+    epilog="HTTP: GET Contacts/{ContactID}/CISSettings",
+)
 @click.option(
     "--contact-id",
     "contact_id",
@@ -343,19 +411,32 @@ def contacts_cis_settings(
     state: cs.State,
     contact_id: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Get the Construction Industry Scheme (UK) setting of a contact: whether it is a CIS
     subcontractor, and its deduction rate.
     """
-    with state.client(XeroClient, raw=raw) as client:
+    shown = cs.columns_for(columns, CisSetting, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "--contact-id": contact_id,
+        },
+        record=CisSetting,
+    ) as client:
         answer = client.contacts.with_raw_response.cis_settings(
             contact_id=contact_id,
         )
-        state.emit(answer, "cis_settings", output_format)
+        state.emit(answer, "cis_settings", output_format, one=True, columns=shown)
 
 
-@contacts.command(name="update", epilog="HTTP: POST Contacts/{ContactID}")
+@contacts.command(
+    name="update",
+    short_help="Update the contact of the path with what the contact given sets.",
+    epilog="HTTP: POST Contacts/{ContactID}",
+)
 @click.option(
     "--contact-id",
     "contact_id",
@@ -372,6 +453,7 @@ def contacts_update(
     input_file: IO[bytes],
     input_format: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Update the contact of the path with what the contact given sets (only the elements given
@@ -381,19 +463,29 @@ def contacts_update(
     <Contact>; as JSON: one object in the model's shape (snake_case field names, amounts as
     strings, dates YYYY-MM-DD).
     """
+    shown = cs.columns_for(columns, Contact, COLUMNS)
     contact = cs.read_one(
         input_file, "Contact", Contact, decode_contact, input_format, _checks.CHECKS["Contact"]
     )
-    with state.client(XeroClient, raw=raw) as client:
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "--contact-id": contact_id,
+        },
+        record=Contact,
+    ) as client:
         answer = client.contacts.with_raw_response.update(
             contact,
             contact_id=contact_id,
         )
-        state.emit(answer, "contacts", output_format)
+        state.emit(answer, "contacts", output_format, one=True, columns=shown)
 
 
 @contacts.command(
-    name="import", epilog="HTTP: POST Contacts (and POST Contacts to isolate refused rows)"
+    name="import",
+    short_help="Create or update contacts from a CSV file.",
+    epilog="HTTP: POST Contacts (and POST Contacts to isolate refused rows)",
 )
 @click.argument("csv_file", metavar="FILE.csv", type=click.Path(dir_okay=False, allow_dash=True))
 @click.option(
@@ -410,6 +502,11 @@ def contacts_update(
     show_default=True,
     help="Skip the rows before this one (the header is row 1), to resume an import that stopped.",
 )
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Read and check every row as the import would (the SDK's checks before sending), print what would be sent, and send nothing (no credentials needed).",
+)
 @cs.output_options
 @click.pass_obj
 def contacts_import(
@@ -417,18 +514,64 @@ def contacts_import(
     csv_file: str,
     batch_size: int,
     start_row: int,
+    dry_run: bool,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Insert or update contacts from a CSV file, in batches (POST Contacts). Create or update a
     batch of contacts in one call, each as by save().
 
-    The header row names Contact fields (e.g. name or Name); nested lists cannot be imported. A
-    row that cannot be read, or that Xero refuses, is reported on standard error with its row
+    The header row names Contact fields (e.g. name or Name); nested lists cannot be imported.
+
+    A row that cannot be read, or that Xero refuses, is reported on standard error with its row
     number (the header is row 1) and the reason; the other rows are saved, and the exit code is
     5. If the import stops (Xero or the network failing), the saved and rejected rows are
     reported with the first row not known to be saved: --start-row resumes there.
     """
+    shown = cs.columns_for(columns, Contact, COLUMNS)
+    rows_of = cs.flat_rows(
+        Contact,
+        (
+            "contact_id",
+            "contact_number",
+            "account_number",
+            "contact_status",
+            "name",
+            "first_name",
+            "last_name",
+            "company_number",
+            "email_address",
+            "skype_user_name",
+            "contact_persons",
+            "bank_account_details",
+            "tax_number",
+            "tax_number_type",
+            "accounts_receivable_tax_type",
+            "accounts_payable_tax_type",
+            "addresses",
+            "phones",
+            "sales_default_line_amount_type",
+            "purchases_default_line_amount_type",
+            "default_currency",
+            "xero_network_key",
+            "sales_default_account_code",
+            "purchases_default_account_code",
+            "payment_terms",
+            "batch_payments",
+        ),
+    )
+    if dry_run:
+        cs.check_csv(
+            csv_file,
+            rows_of,
+            _checks.CHECKS["Contact"],
+            label="contacts",
+            output_format=output_format,
+            start_row=start_row,
+            columns=shown,
+        )
+        return
     with state.client(XeroClient, raw=raw) as client:
         cs.import_csv(
             state,
@@ -441,10 +584,16 @@ def contacts_import(
             label="contacts",
             output_format=output_format,
             start_row=start_row,
+            columns=shown,
+            rows_of=rows_of,
         )
 
 
-@contacts.command(name="export", epilog="HTTP: GET Contacts")
+@contacts.command(
+    name="export",
+    short_help="Export contacts as JSON lines or JSON, with progress.",
+    epilog="HTTP: GET Contacts",
+)
 @click.option(
     "--where",
     "where",

@@ -25,16 +25,36 @@ from ..models import (
     CreditNote,
 )
 
-__all__ = ["GROUP"]
+__all__ = ["COLUMNS", "GROUP"]
+
+COLUMNS: dict[type, tuple[str, ...]] = {
+    CreditNote: (
+        "credit_note_number",
+        "contact",
+        "date",
+        "type",
+        "status",
+        "total",
+        "remaining_credit",
+    ),
+}
+"""The default table columns of the resource's records (the manifest's ``cli_columns``)."""
 
 
-@click.group(name="credit-notes")
+@click.group(
+    name="credit-notes",
+    short_help="Credit notes to customers and from suppliers; allocations, attachments, history and PDFs are not here.",
+)
 def credit_notes() -> None:
     """Credit notes to customers (ACCRECCREDIT) and from suppliers (ACCPAYCREDIT); allocations,
     attachments, history and PDFs are not here."""
 
 
-@credit_notes.command(name="list", epilog="HTTP: GET CreditNotes")
+@credit_notes.command(
+    name="list",
+    short_help="List the organisation's credit notes.",
+    epilog="HTTP: GET CreditNotes",
+)
 @click.option(
     "--where",
     "where",
@@ -66,7 +86,12 @@ def credit_notes() -> None:
 @click.option(
     "--unit-dp",
     "unit_dp",
-    type=click.IntRange(min=1),
+    type=cs.IntChoice(
+        (
+            2,
+            4,
+        )
+    ),
     default=None,
     help="4 to read and write unit amounts with 4 decimal places (default 2).",
 )
@@ -92,6 +117,7 @@ def credit_notes_list(
     modified_since: datetime.datetime | datetime.date | None,
     all_pages: bool,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """List the organisation's credit notes. Unpaged lists leave out the lines: give page (or use
@@ -99,7 +125,16 @@ def credit_notes_list(
 
     With --all, every page is fetched in turn (as the SDK's iter()).
     """
-    with state.client(XeroClient, raw=raw) as client:
+    shown = cs.columns_for(columns, CreditNote, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "--where": where,
+            "--order": order,
+        },
+        record=CreditNote,
+    ) as client:
         if all_pages:
             cs.emit_items(
                 state,
@@ -112,6 +147,7 @@ def credit_notes_list(
                 ),
                 "credit_notes",
                 output_format,
+                shown,
             )
             return
         answer = client.credit_notes.with_raw_response.list(
@@ -122,10 +158,14 @@ def credit_notes_list(
             unit_dp=unit_dp,
             modified_since=modified_since,
         )
-        state.emit(answer, "credit_notes", output_format)
+        state.emit(answer, "credit_notes", output_format, one=False, columns=shown)
 
 
-@credit_notes.command(name="get", epilog="HTTP: GET CreditNotes/{CreditNote}")
+@credit_notes.command(
+    name="get",
+    short_help="Get one credit note, with its lines and allocations, by its CreditNoteID or by its CreditNoteNumber.",
+    epilog="HTTP: GET CreditNotes/{CreditNote}",
+)
 @click.option(
     "--credit-note-id",
     "credit_note_id",
@@ -143,7 +183,12 @@ def credit_notes_list(
 @click.option(
     "--unit-dp",
     "unit_dp",
-    type=click.IntRange(min=1),
+    type=cs.IntChoice(
+        (
+            2,
+            4,
+        )
+    ),
     default=None,
     help="4 to read and write unit amounts with 4 decimal places (default 2).",
 )
@@ -155,6 +200,7 @@ def credit_notes_get(
     credit_note_number: str | None,
     unit_dp: Literal[2, 4] | None,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Get one credit note, with its lines and allocations, by its CreditNoteID or by its
@@ -166,20 +212,38 @@ def credit_notes_get(
             "--credit-note-number": credit_note_number,
         }
     )
-    with state.client(XeroClient, raw=raw) as client:
+    shown = cs.columns_for(columns, CreditNote, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "--credit-note-id": credit_note_id,
+            "--credit-note-number": credit_note_number,
+        },
+        record=CreditNote,
+    ) as client:
         answer = client.credit_notes.with_raw_response.get(
             credit_note_id=credit_note_id,
             credit_note_number=credit_note_number,
             unit_dp=unit_dp,
         )
-        state.emit(answer, "credit_notes", output_format)
+        state.emit(answer, "credit_notes", output_format, one=True, columns=shown)
 
 
-@credit_notes.command(name="create", epilog="HTTP: PUT CreditNotes")
+@credit_notes.command(
+    name="create",
+    short_help="Create one credit note (a draft unless a Status is given).",
+    epilog="HTTP: PUT CreditNotes",
+)
 @click.option(
     "--unit-dp",
     "unit_dp",
-    type=click.IntRange(min=1),
+    type=cs.IntChoice(
+        (
+            2,
+            4,
+        )
+    ),
     default=None,
     help="4 to read and write unit amounts with 4 decimal places (default 2).",
 )
@@ -192,6 +256,7 @@ def credit_notes_create(
     input_file: IO[bytes],
     input_format: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Create one credit note (a draft unless a Status is given).
@@ -200,6 +265,7 @@ def credit_notes_create(
     or void (Status VOIDED). As XML: the root element <CreditNote>; as JSON: one object in the
     model's shape (snake_case field names, amounts as strings, dates YYYY-MM-DD).
     """
+    shown = cs.columns_for(columns, CreditNote, COLUMNS)
     credit_note = cs.read_one(
         input_file,
         "CreditNote",
@@ -208,15 +274,19 @@ def credit_notes_create(
         input_format,
         _checks.CHECKS["CreditNote"],
     )
-    with state.client(XeroClient, raw=raw) as client:
+    with state.client(XeroClient, raw=raw, asked={}, record=CreditNote) as client:
         answer = client.credit_notes.with_raw_response.create(
             credit_note,
             unit_dp=unit_dp,
         )
-        state.emit(answer, "credit_notes", output_format)
+        state.emit(answer, "credit_notes", output_format, one=True, columns=shown)
 
 
-@credit_notes.command(name="create-many", epilog="HTTP: PUT CreditNotes")
+@credit_notes.command(
+    name="create-many",
+    short_help="Create a batch of credit notes in one call.",
+    epilog="HTTP: PUT CreditNotes",
+)
 @click.option(
     "--summarize-errors/--no-summarize-errors",
     "summarize_errors",
@@ -226,7 +296,12 @@ def credit_notes_create(
 @click.option(
     "--unit-dp",
     "unit_dp",
-    type=click.IntRange(min=1),
+    type=cs.IntChoice(
+        (
+            2,
+            4,
+        )
+    ),
     default=None,
     help="4 to read and write unit amounts with 4 decimal places (default 2).",
 )
@@ -240,6 +315,7 @@ def credit_notes_create_many(
     input_file: IO[bytes],
     input_format: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Create a batch of credit notes in one call (Xero advises at most 50 a call).
@@ -248,6 +324,7 @@ def credit_notes_create_many(
     create-or-update (POST CreditNotes). As XML: the root element <CreditNotes> (or one
     <CreditNote>); as JSON: a list of CreditNote objects in the model's shape, or one object.
     """
+    shown = cs.columns_for(columns, CreditNote, COLUMNS)
     credit_notes = cs.read_items(
         input_file,
         "CreditNotes",
@@ -257,20 +334,29 @@ def credit_notes_create_many(
         input_format,
         _checks.CHECKS["CreditNote"],
     )
-    with state.client(XeroClient, raw=raw) as client:
+    with state.client(XeroClient, raw=raw, asked={}, record=CreditNote) as client:
         answer = client.credit_notes.with_raw_response.create_many(
             credit_notes,
             summarize_errors=summarize_errors,
             unit_dp=unit_dp,
         )
-        state.emit(answer, "credit_notes", output_format)
+        state.emit(answer, "credit_notes", output_format, one=False, columns=shown)
 
 
-@credit_notes.command(name="save", epilog="HTTP: POST CreditNotes")
+@credit_notes.command(
+    name="save",
+    short_help="Create or update one credit note.",
+    epilog="HTTP: POST CreditNotes",
+)
 @click.option(
     "--unit-dp",
     "unit_dp",
-    type=click.IntRange(min=1),
+    type=cs.IntChoice(
+        (
+            2,
+            4,
+        )
+    ),
     default=None,
     help="4 to read and write unit amounts with 4 decimal places (default 2).",
 )
@@ -283,6 +369,7 @@ def credit_notes_save(
     input_file: IO[bytes],
     input_format: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Create or update one credit note: one with a CreditNoteID (or a known CreditNoteNumber) is
@@ -292,6 +379,7 @@ def credit_notes_save(
     or void (Status VOIDED). As XML: the root element <CreditNote>; as JSON: one object in the
     model's shape (snake_case field names, amounts as strings, dates YYYY-MM-DD).
     """
+    shown = cs.columns_for(columns, CreditNote, COLUMNS)
     credit_note = cs.read_one(
         input_file,
         "CreditNote",
@@ -300,15 +388,19 @@ def credit_notes_save(
         input_format,
         _checks.CHECKS["CreditNote"],
     )
-    with state.client(XeroClient, raw=raw) as client:
+    with state.client(XeroClient, raw=raw, asked={}, record=CreditNote) as client:
         answer = client.credit_notes.with_raw_response.save(
             credit_note,
             unit_dp=unit_dp,
         )
-        state.emit(answer, "credit_notes", output_format)
+        state.emit(answer, "credit_notes", output_format, one=True, columns=shown)
 
 
-@credit_notes.command(name="save-many", epilog="HTTP: POST CreditNotes")
+@credit_notes.command(
+    name="save-many",
+    short_help="Create or update a batch of credit notes in one call, each as by save.",
+    epilog="HTTP: POST CreditNotes",
+)
 @click.option(
     "--summarize-errors/--no-summarize-errors",
     "summarize_errors",
@@ -318,7 +410,12 @@ def credit_notes_save(
 @click.option(
     "--unit-dp",
     "unit_dp",
-    type=click.IntRange(min=1),
+    type=cs.IntChoice(
+        (
+            2,
+            4,
+        )
+    ),
     default=None,
     help="4 to read and write unit amounts with 4 decimal places (default 2).",
 )
@@ -332,6 +429,7 @@ def credit_notes_save_many(
     input_file: IO[bytes],
     input_format: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Create or update a batch of credit notes in one call, each as by save().
@@ -340,6 +438,7 @@ def credit_notes_save_many(
     create-or-update (POST CreditNotes). As XML: the root element <CreditNotes> (or one
     <CreditNote>); as JSON: a list of CreditNote objects in the model's shape, or one object.
     """
+    shown = cs.columns_for(columns, CreditNote, COLUMNS)
     credit_notes = cs.read_items(
         input_file,
         "CreditNotes",
@@ -349,16 +448,20 @@ def credit_notes_save_many(
         input_format,
         _checks.CHECKS["CreditNote"],
     )
-    with state.client(XeroClient, raw=raw) as client:
+    with state.client(XeroClient, raw=raw, asked={}, record=CreditNote) as client:
         answer = client.credit_notes.with_raw_response.save_many(
             credit_notes,
             summarize_errors=summarize_errors,
             unit_dp=unit_dp,
         )
-        state.emit(answer, "credit_notes", output_format)
+        state.emit(answer, "credit_notes", output_format, one=False, columns=shown)
 
 
-@credit_notes.command(name="delete", epilog="HTTP: POST CreditNotes/{CreditNoteID}")
+@credit_notes.command(
+    name="delete",
+    short_help="Delete a draft or submitted credit note or void an approved one; 2.0 has no DELETE for credit notes, so this saves the new status.",
+    epilog="HTTP: POST CreditNotes/{CreditNoteID}",
+)
 @click.option(
     "--credit-note-id",
     "credit_note_id",
@@ -369,7 +472,12 @@ def credit_notes_save_many(
 @click.option(
     "--unit-dp",
     "unit_dp",
-    type=click.IntRange(min=1),
+    type=cs.IntChoice(
+        (
+            2,
+            4,
+        )
+    ),
     default=None,
     help="4 to read unit amounts with 4 decimal places (default 2).",
 )
@@ -394,22 +502,33 @@ def credit_notes_delete(
     unit_dp: Literal[2, 4] | None,
     status: Literal["DELETED", "VOIDED"],
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Delete a draft or submitted credit note (status DELETED) or void an approved one (status
     VOIDED); 2.0 has no DELETE for credit notes, so this saves the new status.
     """
-    with state.client(XeroClient, raw=raw) as client:
+    shown = cs.columns_for(columns, CreditNote, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "--credit-note-id": credit_note_id,
+        },
+        record=CreditNote,
+    ) as client:
         answer = client.credit_notes.with_raw_response.delete(
             credit_note_id=credit_note_id,
             unit_dp=unit_dp,
             status=status,
         )
-        state.emit(answer, "credit_notes", output_format)
+        state.emit(answer, "credit_notes", output_format, one=True, columns=shown)
 
 
 @credit_notes.command(
-    name="import", epilog="HTTP: POST CreditNotes (and POST CreditNotes to isolate refused rows)"
+    name="import",
+    short_help="Create or update credit notes from a CSV file.",
+    epilog="HTTP: POST CreditNotes (and POST CreditNotes to isolate refused rows)",
 )
 @click.argument("csv_file", metavar="FILE.csv", type=click.Path(dir_okay=False, allow_dash=True))
 @click.option(
@@ -426,6 +545,11 @@ def credit_notes_delete(
     show_default=True,
     help="Skip the rows before this one (the header is row 1), to resume an import that stopped.",
 )
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Read and check every row as the import would (the SDK's checks before sending), print what would be sent, and send nothing (no credentials needed).",
+)
 @cs.output_options
 @click.pass_obj
 def credit_notes_import(
@@ -433,18 +557,51 @@ def credit_notes_import(
     csv_file: str,
     batch_size: int,
     start_row: int,
+    dry_run: bool,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Insert or update credit_notes from a CSV file, in batches (POST CreditNotes). Create or
     update a batch of credit notes in one call, each as by save().
 
     The header row names CreditNote fields (e.g. name or Name); nested lists cannot be imported.
+
     A row that cannot be read, or that Xero refuses, is reported on standard error with its row
     number (the header is row 1) and the reason; the other rows are saved, and the exit code is
     5. If the import stops (Xero or the network failing), the saved and rejected rows are
     reported with the first row not known to be saved: --start-row resumes there.
     """
+    shown = cs.columns_for(columns, CreditNote, COLUMNS)
+    rows_of = cs.flat_rows(
+        CreditNote,
+        (
+            "type",
+            "contact",
+            "date",
+            "due_date",
+            "status",
+            "line_amount_types",
+            "line_items",
+            "currency_code",
+            "currency_rate",
+            "credit_note_id",
+            "credit_note_number",
+            "reference",
+            "branding_theme_id",
+        ),
+    )
+    if dry_run:
+        cs.check_csv(
+            csv_file,
+            rows_of,
+            _checks.CHECKS["CreditNote"],
+            label="credit_notes",
+            output_format=output_format,
+            start_row=start_row,
+            columns=shown,
+        )
+        return
     with state.client(XeroClient, raw=raw) as client:
         cs.import_csv(
             state,
@@ -457,10 +614,16 @@ def credit_notes_import(
             label="credit_notes",
             output_format=output_format,
             start_row=start_row,
+            columns=shown,
+            rows_of=rows_of,
         )
 
 
-@credit_notes.command(name="export", epilog="HTTP: GET CreditNotes")
+@credit_notes.command(
+    name="export",
+    short_help="Export credit notes as JSON lines or JSON, with progress.",
+    epilog="HTTP: GET CreditNotes",
+)
 @click.option(
     "--where",
     "where",
@@ -492,7 +655,12 @@ def credit_notes_import(
 @click.option(
     "--unit-dp",
     "unit_dp",
-    type=click.IntRange(min=1),
+    type=cs.IntChoice(
+        (
+            2,
+            4,
+        )
+    ),
     default=None,
     help="4 to read and write unit amounts with 4 decimal places (default 2).",
 )

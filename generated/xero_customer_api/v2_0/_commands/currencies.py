@@ -24,15 +24,27 @@ from ..models import (
     Currency,
 )
 
-__all__ = ["GROUP"]
+__all__ = ["COLUMNS", "GROUP"]
+
+COLUMNS: dict[type, tuple[str, ...]] = {
+    Currency: (
+        "code",
+        "description",
+    ),
+}
+"""The default table columns of the resource's records (the manifest's ``cli_columns``)."""
 
 
-@click.group(name="currencies")
+@click.group(name="currencies", short_help="The currencies of the organisation.")
 def currencies() -> None:
     """The currencies of the organisation: its base currency and those added for multicurrency."""
 
 
-@currencies.command(name="list", epilog="HTTP: GET Currencies")
+@currencies.command(
+    name="list",
+    short_help="List the organisation's currencies, optionally filtered and sorted.",
+    epilog="HTTP: GET Currencies",
+)
 @click.option(
     "--where",
     "where",
@@ -54,18 +66,32 @@ def currencies_list(
     where: str | None,
     order: str | None,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """List the organisation's currencies (never paged), optionally filtered and sorted."""
-    with state.client(XeroClient, raw=raw) as client:
+    shown = cs.columns_for(columns, Currency, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "--where": where,
+            "--order": order,
+        },
+        record=Currency,
+    ) as client:
         answer = client.currencies.with_raw_response.list(
             where=where,
             order=order,
         )
-        state.emit(answer, "currencies", output_format)
+        state.emit(answer, "currencies", output_format, one=False, columns=shown)
 
 
-@currencies.command(name="create", epilog="HTTP: PUT Currencies")
+@currencies.command(
+    name="create",
+    short_help="Add a currency to the organisation by its ISO 4217 Code.",
+    epilog="HTTP: PUT Currencies",
+)
 @cs.input_options
 @cs.output_options
 @click.pass_obj
@@ -74,6 +100,7 @@ def currencies_create(
     input_file: IO[bytes],
     input_format: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Add a currency to the organisation by its ISO 4217 Code (one per call; the organisation's
@@ -83,14 +110,15 @@ def currencies_create(
     takes one, never a batch). As XML: the root element <Currency>; as JSON: one object in the
     model's shape (snake_case field names, amounts as strings, dates YYYY-MM-DD).
     """
+    shown = cs.columns_for(columns, Currency, COLUMNS)
     currency = cs.read_one(
         input_file, "Currency", Currency, decode_currency, input_format, _checks.CHECKS["Currency"]
     )
-    with state.client(XeroClient, raw=raw) as client:
+    with state.client(XeroClient, raw=raw, asked={}, record=Currency) as client:
         answer = client.currencies.with_raw_response.create(
             currency,
         )
-        state.emit(answer, "currencies", output_format)
+        state.emit(answer, "currencies", output_format, one=True, columns=shown)
 
 
 GROUP = currencies

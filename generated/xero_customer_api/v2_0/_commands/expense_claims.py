@@ -25,15 +25,31 @@ from ..models import (
     ExpenseClaim,
 )
 
-__all__ = ["GROUP"]
+__all__ = ["COLUMNS", "GROUP"]
+
+COLUMNS: dict[type, tuple[str, ...]] = {
+    ExpenseClaim: (
+        "user",
+        "status",
+        "total",
+        "amount_due",
+        "payment_due_date",
+        "expense_claim_id",
+    ),
+}
+"""The default table columns of the resource's records (the manifest's ``cli_columns``)."""
 
 
-@click.group(name="expense-claims")
+@click.group(name="expense-claims", short_help="Expense claims.")
 def expense_claims() -> None:
     """Expense claims: a user's receipts claimed together, approved and paid; history is not here."""
 
 
-@expense_claims.command(name="list", epilog="HTTP: GET ExpenseClaims")
+@expense_claims.command(
+    name="list",
+    short_help="List the organisation's expense claims, optionally filtered and sorted.",
+    epilog="HTTP: GET ExpenseClaims",
+)
 @click.option(
     "--where",
     "where",
@@ -63,19 +79,33 @@ def expense_claims_list(
     order: str | None,
     modified_since: datetime.datetime | datetime.date | None,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """List the organisation's expense claims (never paged), optionally filtered and sorted."""
-    with state.client(XeroClient, raw=raw) as client:
+    shown = cs.columns_for(columns, ExpenseClaim, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "--where": where,
+            "--order": order,
+        },
+        record=ExpenseClaim,
+    ) as client:
         answer = client.expense_claims.with_raw_response.list(
             where=where,
             order=order,
             modified_since=modified_since,
         )
-        state.emit(answer, "expense_claims", output_format)
+        state.emit(answer, "expense_claims", output_format, one=False, columns=shown)
 
 
-@expense_claims.command(name="get", epilog="HTTP: GET ExpenseClaims/{ExpenseClaimID}")
+@expense_claims.command(
+    name="get",
+    short_help="Get one expense claim, with its receipts and payments, by its ExpenseClaimID.",
+    epilog="HTTP: GET ExpenseClaims/{ExpenseClaimID}",
+)
 @click.option(
     "--expense-claim-id",
     "expense_claim_id",
@@ -89,17 +119,30 @@ def expense_claims_get(
     state: cs.State,
     expense_claim_id: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Get one expense claim, with its receipts and payments, by its ExpenseClaimID."""
-    with state.client(XeroClient, raw=raw) as client:
+    shown = cs.columns_for(columns, ExpenseClaim, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "--expense-claim-id": expense_claim_id,
+        },
+        record=ExpenseClaim,
+    ) as client:
         answer = client.expense_claims.with_raw_response.get(
             expense_claim_id=expense_claim_id,
         )
-        state.emit(answer, "expense_claims", output_format)
+        state.emit(answer, "expense_claims", output_format, one=True, columns=shown)
 
 
-@expense_claims.command(name="create", epilog="HTTP: PUT ExpenseClaims")
+@expense_claims.command(
+    name="create",
+    short_help="Create one expense claim of a user's receipts; the claim is SUBMITTED.",
+    epilog="HTTP: PUT ExpenseClaims",
+)
 @cs.input_options
 @cs.output_options
 @click.pass_obj
@@ -108,6 +151,7 @@ def expense_claims_create(
     input_file: IO[bytes],
     input_format: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Create one expense claim of a user's receipts (User and Receipts by their ids); the claim is
@@ -117,6 +161,7 @@ def expense_claims_create(
     or delete it by its Status). As XML: the root element <ExpenseClaim>; as JSON: one object in
     the model's shape (snake_case field names, amounts as strings, dates YYYY-MM-DD).
     """
+    shown = cs.columns_for(columns, ExpenseClaim, COLUMNS)
     expense_claim = cs.read_one(
         input_file,
         "ExpenseClaim",
@@ -125,14 +170,18 @@ def expense_claims_create(
         input_format,
         _checks.CHECKS["ExpenseClaim"],
     )
-    with state.client(XeroClient, raw=raw) as client:
+    with state.client(XeroClient, raw=raw, asked={}, record=ExpenseClaim) as client:
         answer = client.expense_claims.with_raw_response.create(
             expense_claim,
         )
-        state.emit(answer, "expense_claims", output_format)
+        state.emit(answer, "expense_claims", output_format, one=True, columns=shown)
 
 
-@expense_claims.command(name="create-many", epilog="HTTP: PUT ExpenseClaims")
+@expense_claims.command(
+    name="create-many",
+    short_help="Create several expense claims in one call.",
+    epilog="HTTP: PUT ExpenseClaims",
+)
 @cs.input_options
 @cs.output_options
 @click.pass_obj
@@ -141,6 +190,7 @@ def expense_claims_create_many(
     input_file: IO[bytes],
     input_format: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Create several expense claims in one call (no summarizeErrors: one invalid claim fails the
@@ -150,6 +200,7 @@ def expense_claims_create_many(
     As XML: the root element <ExpenseClaims> (or one <ExpenseClaim>); as JSON: a list of
     ExpenseClaim objects in the model's shape, or one object.
     """
+    shown = cs.columns_for(columns, ExpenseClaim, COLUMNS)
     expense_claims = cs.read_items(
         input_file,
         "ExpenseClaims",
@@ -159,14 +210,18 @@ def expense_claims_create_many(
         input_format,
         _checks.CHECKS["ExpenseClaim"],
     )
-    with state.client(XeroClient, raw=raw) as client:
+    with state.client(XeroClient, raw=raw, asked={}, record=ExpenseClaim) as client:
         answer = client.expense_claims.with_raw_response.create_many(
             expense_claims,
         )
-        state.emit(answer, "expense_claims", output_format)
+        state.emit(answer, "expense_claims", output_format, one=False, columns=shown)
 
 
-@expense_claims.command(name="save", epilog="HTTP: POST ExpenseClaims/{ExpenseClaimID}")
+@expense_claims.command(
+    name="save",
+    short_help="Update one expense claim.",
+    epilog="HTTP: POST ExpenseClaims/{ExpenseClaimID}",
+)
 @click.option(
     "--expense-claim-id",
     "expense_claim_id",
@@ -183,6 +238,7 @@ def expense_claims_save(
     input_file: IO[bytes],
     input_format: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Update one expense claim: approve it (Status AUTHORISED), void or delete it.
@@ -191,6 +247,7 @@ def expense_claims_save(
     or delete it by its Status). As XML: the root element <ExpenseClaim>; as JSON: one object in
     the model's shape (snake_case field names, amounts as strings, dates YYYY-MM-DD).
     """
+    shown = cs.columns_for(columns, ExpenseClaim, COLUMNS)
     expense_claim = cs.read_one(
         input_file,
         "ExpenseClaim",
@@ -199,15 +256,26 @@ def expense_claims_save(
         input_format,
         _checks.CHECKS["ExpenseClaim"],
     )
-    with state.client(XeroClient, raw=raw) as client:
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "--expense-claim-id": expense_claim_id,
+        },
+        record=ExpenseClaim,
+    ) as client:
         answer = client.expense_claims.with_raw_response.save(
             expense_claim,
             expense_claim_id=expense_claim_id,
         )
-        state.emit(answer, "expense_claims", output_format)
+        state.emit(answer, "expense_claims", output_format, one=True, columns=shown)
 
 
-@expense_claims.command(name="delete", epilog="HTTP: POST ExpenseClaims/{ExpenseClaimID}")
+@expense_claims.command(
+    name="delete",
+    short_help="Delete a submitted expense claim or void an approved one; 2.0 has no DELETE for expense claims, so this saves the new status.",
+    epilog="HTTP: POST ExpenseClaims/{ExpenseClaimID}",
+)
 @click.option(
     "--expense-claim-id",
     "expense_claim_id",
@@ -235,20 +303,33 @@ def expense_claims_delete(
     expense_claim_id: str,
     status: Literal["DELETED", "VOIDED"],
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Delete a submitted expense claim (status DELETED) or void an approved one (status VOIDED);
     2.0 has no DELETE for expense claims, so this saves the new status.
     """
-    with state.client(XeroClient, raw=raw) as client:
+    shown = cs.columns_for(columns, ExpenseClaim, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "--expense-claim-id": expense_claim_id,
+        },
+        record=ExpenseClaim,
+    ) as client:
         answer = client.expense_claims.with_raw_response.delete(
             expense_claim_id=expense_claim_id,
             status=status,
         )
-        state.emit(answer, "expense_claims", output_format)
+        state.emit(answer, "expense_claims", output_format, one=True, columns=shown)
 
 
-@expense_claims.command(name="export", epilog="HTTP: GET ExpenseClaims")
+@expense_claims.command(
+    name="export",
+    short_help="Export expense claims as JSON lines or JSON, with progress.",
+    epilog="HTTP: GET ExpenseClaims",
+)
 @click.option(
     "--where",
     "where",

@@ -16,27 +16,43 @@ import click
 
 from ..._runtime import _cli_support as cs
 from .._client import XeroClient
+from ..models import (
+    InvoiceReminder,
+)
 
-__all__ = ["GROUP"]
+__all__ = ["COLUMNS", "GROUP"]
+
+COLUMNS: dict[type, tuple[str, ...]] = {
+    InvoiceReminder: ("enabled",),
+}
+"""The default table columns of the resource's records (the manifest's ``cli_columns``)."""
 
 
-@click.group(name="invoice-reminders")
+@click.group(
+    name="invoice-reminders", short_help="The organisation's invoice reminder setting (read-only).."
+)
 def invoice_reminders() -> None:
     """The organisation's invoice reminder setting (read-only)."""
 
 
-@invoice_reminders.command(name="get", epilog="HTTP: GET InvoiceReminders/Settings")
+@invoice_reminders.command(
+    name="get",
+    short_help="Get the invoice reminder setting.",
+    epilog="HTTP: GET InvoiceReminders/Settings",
+)
 @cs.output_options
 @click.pass_obj
 def invoice_reminders_get(
     state: cs.State,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Get the invoice reminder setting: whether Xero reminds contacts of overdue invoices."""
-    with state.client(XeroClient, raw=raw) as client:
+    shown = cs.columns_for(columns, InvoiceReminder, COLUMNS)
+    with state.client(XeroClient, raw=raw, asked={}, record=InvoiceReminder) as client:
         answer = client.invoice_reminders.with_raw_response.get()
-        state.emit(answer, "invoice_reminders", output_format)
+        state.emit(answer, "invoice_reminders", output_format, one=True, columns=shown)
 
 
 GROUP = invoice_reminders

@@ -13,27 +13,46 @@ of these commands runs (or its help is shown).
 from __future__ import annotations
 
 import datetime
+import sys
 from typing import IO, Literal
 
 import click
 
 from ..._runtime import _cli_support as cs
 from .. import _checks
+from .. import models as _models
 from .._client import XeroClient
 from .._codecs.types.invoice import decode_invoice
 from ..models import (
     Invoice,
 )
 
-__all__ = ["GROUP"]
+__all__ = ["COLUMNS", "GROUP"]
+
+COLUMNS: dict[type, tuple[str, ...]] = {
+    Invoice: (
+        "invoice_number",
+        "contact",
+        "date",
+        "due_date",
+        "status",
+        "total",
+        "amount_due",
+    ),
+}
+"""The default table columns of the resource's records (the manifest's ``cli_columns``)."""
 
 
-@click.group(name="invoices")
+@click.group(name="invoices", short_help="Sales invoices and bills of the organisation.")
 def invoices() -> None:
     """Sales invoices (ACCREC) and bills (ACCPAY) of the organisation."""
 
 
-@invoices.command(name="list", epilog="HTTP: GET Invoices")
+@invoices.command(
+    name="list",
+    short_help="List the organisation's invoices and bills.",
+    epilog="HTTP: GET Invoices",
+)
 @click.option(
     "--where",
     "where",
@@ -114,7 +133,12 @@ def invoices() -> None:
 @click.option(
     "--unit-dp",
     "unit_dp",
-    type=click.IntRange(min=1),
+    type=cs.IntChoice(
+        (
+            2,
+            4,
+        )
+    ),
     default=None,
     help="4 to read and write unit amounts with 4 decimal places (default 2).",
 )
@@ -161,6 +185,7 @@ def invoices_list(
     modified_since: datetime.datetime | datetime.date | None,
     all_pages: bool,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """List the organisation's invoices and bills. Unpaged lists leave out the lines and most of
@@ -168,7 +193,16 @@ def invoices_list(
 
     With --all, every page is fetched in turn (as the SDK's iter()).
     """
-    with state.client(XeroClient, raw=raw) as client:
+    shown = cs.columns_for(columns, Invoice, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "--where": where,
+            "--order": order,
+        },
+        record=Invoice,
+    ) as client:
         if all_pages:
             cs.emit_items(
                 state,
@@ -189,6 +223,7 @@ def invoices_list(
                 ),
                 "invoices",
                 output_format,
+                shown,
             )
             return
         answer = client.invoices.with_raw_response.list(
@@ -207,10 +242,14 @@ def invoices_list(
             search_term=search_term,
             modified_since=modified_since,
         )
-        state.emit(answer, "invoices", output_format)
+        state.emit(answer, "invoices", output_format, one=False, columns=shown)
 
 
-@invoices.command(name="get", epilog="HTTP: GET Invoices/{Invoice}")
+@invoices.command(
+    name="get",
+    short_help="Get one invoice, with its lines, by its InvoiceID or by its InvoiceNumber.",
+    epilog="HTTP: GET Invoices/{Invoice}",
+)
 @click.option(
     "--invoice-id",
     "invoice_id",
@@ -228,7 +267,12 @@ def invoices_list(
 @click.option(
     "--unit-dp",
     "unit_dp",
-    type=click.IntRange(min=1),
+    type=cs.IntChoice(
+        (
+            2,
+            4,
+        )
+    ),
     default=None,
     help="4 to read and write unit amounts with 4 decimal places (default 2).",
 )
@@ -240,6 +284,7 @@ def invoices_get(
     invoice_number: str | None,
     unit_dp: Literal[2, 4] | None,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Get one invoice, with its lines, by its InvoiceID or by its InvoiceNumber (give exactly
@@ -251,20 +296,38 @@ def invoices_get(
             "--invoice-number": invoice_number,
         }
     )
-    with state.client(XeroClient, raw=raw) as client:
+    shown = cs.columns_for(columns, Invoice, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "--invoice-id": invoice_id,
+            "--invoice-number": invoice_number,
+        },
+        record=Invoice,
+    ) as client:
         answer = client.invoices.with_raw_response.get(
             invoice_id=invoice_id,
             invoice_number=invoice_number,
             unit_dp=unit_dp,
         )
-        state.emit(answer, "invoices", output_format)
+        state.emit(answer, "invoices", output_format, one=True, columns=shown)
 
 
-@invoices.command(name="create", epilog="HTTP: PUT Invoices")
+@invoices.command(
+    name="create",
+    short_help="Create one invoice or bill.",
+    epilog="HTTP: PUT Invoices",
+)
 @click.option(
     "--unit-dp",
     "unit_dp",
-    type=click.IntRange(min=1),
+    type=cs.IntChoice(
+        (
+            2,
+            4,
+        )
+    ),
     default=None,
     help="4 to read and write unit amounts with 4 decimal places (default 2).",
 )
@@ -277,6 +340,7 @@ def invoices_create(
     input_file: IO[bytes],
     input_format: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Create one invoice or bill.
@@ -285,18 +349,23 @@ def invoices_create(
     void (Status VOIDED). As XML: the root element <Invoice>; as JSON: one object in the model's
     shape (snake_case field names, amounts as strings, dates YYYY-MM-DD).
     """
+    shown = cs.columns_for(columns, Invoice, COLUMNS)
     invoice = cs.read_one(
         input_file, "Invoice", Invoice, decode_invoice, input_format, _checks.CHECKS["Invoice"]
     )
-    with state.client(XeroClient, raw=raw) as client:
+    with state.client(XeroClient, raw=raw, asked={}, record=Invoice) as client:
         answer = client.invoices.with_raw_response.create(
             invoice,
             unit_dp=unit_dp,
         )
-        state.emit(answer, "invoices", output_format)
+        state.emit(answer, "invoices", output_format, one=True, columns=shown)
 
 
-@invoices.command(name="create-many", epilog="HTTP: PUT Invoices")
+@invoices.command(
+    name="create-many",
+    short_help="Create a batch of invoices in one call.",
+    epilog="HTTP: PUT Invoices",
+)
 @click.option(
     "--summarize-errors/--no-summarize-errors",
     "summarize_errors",
@@ -306,7 +375,12 @@ def invoices_create(
 @click.option(
     "--unit-dp",
     "unit_dp",
-    type=click.IntRange(min=1),
+    type=cs.IntChoice(
+        (
+            2,
+            4,
+        )
+    ),
     default=None,
     help="4 to read and write unit amounts with 4 decimal places (default 2).",
 )
@@ -320,6 +394,7 @@ def invoices_create_many(
     input_file: IO[bytes],
     input_format: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Create a batch of invoices in one call (Xero advises at most 50 a call).
@@ -328,6 +403,7 @@ def invoices_create_many(
     update (POST Invoices). As XML: the root element <Invoices> (or one <Invoice>); as JSON: a
     list of Invoice objects in the model's shape, or one object.
     """
+    shown = cs.columns_for(columns, Invoice, COLUMNS)
     invoices = cs.read_items(
         input_file,
         "Invoices",
@@ -337,20 +413,29 @@ def invoices_create_many(
         input_format,
         _checks.CHECKS["Invoice"],
     )
-    with state.client(XeroClient, raw=raw) as client:
+    with state.client(XeroClient, raw=raw, asked={}, record=Invoice) as client:
         answer = client.invoices.with_raw_response.create_many(
             invoices,
             summarize_errors=summarize_errors,
             unit_dp=unit_dp,
         )
-        state.emit(answer, "invoices", output_format)
+        state.emit(answer, "invoices", output_format, one=False, columns=shown)
 
 
-@invoices.command(name="save", epilog="HTTP: POST Invoices")
+@invoices.command(
+    name="save",
+    short_help="Create or update one invoice.",
+    epilog="HTTP: POST Invoices",
+)
 @click.option(
     "--unit-dp",
     "unit_dp",
-    type=click.IntRange(min=1),
+    type=cs.IntChoice(
+        (
+            2,
+            4,
+        )
+    ),
     default=None,
     help="4 to read and write unit amounts with 4 decimal places (default 2).",
 )
@@ -363,6 +448,7 @@ def invoices_save(
     input_file: IO[bytes],
     input_format: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Create or update one invoice: an invoice with an InvoiceID (or a known InvoiceNumber) is
@@ -372,18 +458,23 @@ def invoices_save(
     void (Status VOIDED). As XML: the root element <Invoice>; as JSON: one object in the model's
     shape (snake_case field names, amounts as strings, dates YYYY-MM-DD).
     """
+    shown = cs.columns_for(columns, Invoice, COLUMNS)
     invoice = cs.read_one(
         input_file, "Invoice", Invoice, decode_invoice, input_format, _checks.CHECKS["Invoice"]
     )
-    with state.client(XeroClient, raw=raw) as client:
+    with state.client(XeroClient, raw=raw, asked={}, record=Invoice) as client:
         answer = client.invoices.with_raw_response.save(
             invoice,
             unit_dp=unit_dp,
         )
-        state.emit(answer, "invoices", output_format)
+        state.emit(answer, "invoices", output_format, one=True, columns=shown)
 
 
-@invoices.command(name="save-many", epilog="HTTP: POST Invoices")
+@invoices.command(
+    name="save-many",
+    short_help="Create or update a batch of invoices in one call, each as by save.",
+    epilog="HTTP: POST Invoices",
+)
 @click.option(
     "--summarize-errors/--no-summarize-errors",
     "summarize_errors",
@@ -393,7 +484,12 @@ def invoices_save(
 @click.option(
     "--unit-dp",
     "unit_dp",
-    type=click.IntRange(min=1),
+    type=cs.IntChoice(
+        (
+            2,
+            4,
+        )
+    ),
     default=None,
     help="4 to read and write unit amounts with 4 decimal places (default 2).",
 )
@@ -407,6 +503,7 @@ def invoices_save_many(
     input_file: IO[bytes],
     input_format: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Create or update a batch of invoices in one call, each as by save().
@@ -415,6 +512,7 @@ def invoices_save_many(
     update (POST Invoices). As XML: the root element <Invoices> (or one <Invoice>); as JSON: a
     list of Invoice objects in the model's shape, or one object.
     """
+    shown = cs.columns_for(columns, Invoice, COLUMNS)
     invoices = cs.read_items(
         input_file,
         "Invoices",
@@ -424,16 +522,20 @@ def invoices_save_many(
         input_format,
         _checks.CHECKS["Invoice"],
     )
-    with state.client(XeroClient, raw=raw) as client:
+    with state.client(XeroClient, raw=raw, asked={}, record=Invoice) as client:
         answer = client.invoices.with_raw_response.save_many(
             invoices,
             summarize_errors=summarize_errors,
             unit_dp=unit_dp,
         )
-        state.emit(answer, "invoices", output_format)
+        state.emit(answer, "invoices", output_format, one=False, columns=shown)
 
 
-@invoices.command(name="delete", epilog="HTTP: POST Invoices/{Invoice}")
+@invoices.command(
+    name="delete",
+    short_help="Delete a draft or submitted invoice or void an approved one; 2.0 has no DELETE for invoices, so this saves the new status.",
+    epilog="HTTP: POST Invoices/{Invoice}",
+)
 @click.option(
     "--invoice-id",
     "invoice_id",
@@ -451,7 +553,12 @@ def invoices_save_many(
 @click.option(
     "--unit-dp",
     "unit_dp",
-    type=click.IntRange(min=1),
+    type=cs.IntChoice(
+        (
+            2,
+            4,
+        )
+    ),
     default=None,
     help="4 to read and write unit amounts with 4 decimal places (default 2).",
 )
@@ -477,6 +584,7 @@ def invoices_delete(
     unit_dp: Literal[2, 4] | None,
     status: Literal["DELETED", "VOIDED"],
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Delete a draft or submitted invoice (status DELETED) or void an approved one (status
@@ -488,18 +596,29 @@ def invoices_delete(
             "--invoice-number": invoice_number,
         }
     )
-    with state.client(XeroClient, raw=raw) as client:
+    shown = cs.columns_for(columns, Invoice, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "--invoice-id": invoice_id,
+            "--invoice-number": invoice_number,
+        },
+        record=Invoice,
+    ) as client:
         answer = client.invoices.with_raw_response.delete(
             invoice_id=invoice_id,
             invoice_number=invoice_number,
             unit_dp=unit_dp,
             status=status,
         )
-        state.emit(answer, "invoices", output_format)
+        state.emit(answer, "invoices", output_format, one=True, columns=shown)
 
 
 @invoices.command(
-    name="import", epilog="HTTP: POST Invoices (and POST Invoices to isolate refused rows)"
+    name="import",
+    short_help="Create or update invoices from a CSV file.",
+    epilog="HTTP: POST Invoices (and POST Invoices to isolate refused rows)",
 )
 @click.argument("csv_file", metavar="FILE.csv", type=click.Path(dir_okay=False, allow_dash=True))
 @click.option(
@@ -507,7 +626,7 @@ def invoices_delete(
     type=click.IntRange(1, 1000),
     default=100,
     show_default=True,
-    help="Rows per POST Invoices call.",
+    help="Invoices (rows with a field-name header) per POST Invoices call.",
 )
 @click.option(
     "--start-row",
@@ -516,6 +635,33 @@ def invoices_delete(
     show_default=True,
     help="Skip the rows before this one (the header is row 1), to resume an import that stopped.",
 )
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Read and check every row as the import would (the SDK's checks before sending), print what would be sent, and send nothing (no credentials needed).",
+)
+@click.option(
+    "--type",
+    "invoice_type",
+    type=click.Choice(("ACCREC", "ACCPAY")),
+    default="ACCREC",
+    show_default=True,
+    help="Xero's template: sales invoices (ACCREC) or bills (ACCPAY).",
+)
+@click.option(
+    "--status",
+    type=click.Choice(("DRAFT", "SUBMITTED", "AUTHORISED")),
+    default="DRAFT",
+    show_default=True,
+    help="Xero's template: the status the invoices are saved in.",
+)
+@click.option(
+    "--date-format",
+    type=click.Choice(tuple(cs.DATE_FORMATS)),
+    default="iso",
+    show_default=True,
+    help="Xero's template: how InvoiceDate and DueDate are written: iso 2024-01-31, dmy 31/01/2024, mdy 01/31/2024.",
+)
 @cs.output_options
 @click.pass_obj
 def invoices_import(
@@ -523,18 +669,75 @@ def invoices_import(
     csv_file: str,
     batch_size: int,
     start_row: int,
+    dry_run: bool,
+    invoice_type: str,
+    status: str,
+    date_format: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Insert or update invoices from a CSV file, in batches (POST Invoices). Create or update a
     batch of invoices in one call, each as by save().
 
-    The header row names Invoice fields (e.g. name or Name); nested lists cannot be imported. A
-    row that cannot be read, or that Xero refuses, is reported on standard error with its row
+    Xero's own invoice CSV template: a header with ContactName, EmailAddress, POAddressLine1-4,
+    POCity, PORegion, POPostalCode, POCountry, InvoiceNumber, Reference, InvoiceDate, DueDate,
+    Total, InventoryItemCode, Description, Quantity, UnitAmount, Discount, AccountCode, TaxType,
+    TaxAmount, TrackingName1, TrackingOption1, TrackingName2, TrackingOption2, Currency and
+    LineAmountTypes (any order, any subset with the required ones; a leading * is ignored). One
+    row per line item; the rows of an invoice share its InvoiceNumber and repeat (or leave
+    blank) its own values. Required: ContactName, InvoiceNumber, InvoiceDate, DueDate,
+    Description, Quantity, UnitAmount. --type says whether they are sales invoices or bills. A
+    problem rejects the whole invoice, reported with the row, column and value. `xero invoices
+    export --format csv` writes the same columns.
+
+    Otherwise the header row names Invoice fields (e.g. invoice_id, reference) and each row
+    updates one invoice.
+
+    A row that cannot be read, or that Xero refuses, is reported on standard error with its row
     number (the header is row 1) and the reason; the other rows are saved, and the exit code is
     5. If the import stops (Xero or the network failing), the saved and rejected rows are
     reported with the first row not known to be saved: --start-row resumes there.
     """
+    shown = cs.columns_for(columns, Invoice, COLUMNS)
+    layout = cs.InvoiceCsv(
+        _models, invoice_type=invoice_type, status=status, date_format=date_format
+    )
+    rows_of = layout.rows_or(
+        cs.flat_rows(
+            Invoice,
+            (
+                "type",
+                "contact",
+                "date",
+                "due_date",
+                "status",
+                "line_amount_types",
+                "line_items",
+                "currency_code",
+                "currency_rate",
+                "invoice_id",
+                "invoice_number",
+                "reference",
+                "branding_theme_id",
+                "url",
+                "sent_to_contact",
+                "expected_payment_date",
+                "planned_payment_date",
+            ),
+        )
+    )
+    if dry_run:
+        cs.check_csv(
+            csv_file,
+            rows_of,
+            _checks.CHECKS["Invoice"],
+            label="invoices",
+            output_format=output_format,
+            start_row=start_row,
+            columns=shown,
+        )
+        return
     with state.client(XeroClient, raw=raw) as client:
         cs.import_csv(
             state,
@@ -547,10 +750,17 @@ def invoices_import(
             label="invoices",
             output_format=output_format,
             start_row=start_row,
+            columns=shown,
+            rows_of=rows_of,
+            on_saved=lambda saved: layout.check_totals(saved, sys.stderr),
         )
 
 
-@invoices.command(name="export", epilog="HTTP: GET Invoices")
+@invoices.command(
+    name="export",
+    short_help="Export invoices as JSON lines, JSON or CSV, with progress.",
+    epilog="HTTP: GET Invoices",
+)
 @click.option(
     "--where",
     "where",
@@ -631,7 +841,12 @@ def invoices_import(
 @click.option(
     "--unit-dp",
     "unit_dp",
-    type=click.IntRange(min=1),
+    type=cs.IntChoice(
+        (
+            2,
+            4,
+        )
+    ),
     default=None,
     help="4 to read and write unit amounts with 4 decimal places (default 2).",
 )
@@ -658,10 +873,24 @@ def invoices_import(
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(cs.EXPORT_FORMATS),
+    type=click.Choice(cs.EXPORT_FORMATS + ("csv",)),
     default="jsonl",
     show_default=True,
-    help="jsonl: one JSON object a line, written as they come; json: one JSON list.",
+    help="jsonl: one JSON object a line, written as they come; json: one JSON list. csv: the columns of Xero's invoice CSV template, one row per line item (what `xero invoices import` reads).",
+)
+@click.option(
+    "--type",
+    "invoice_type",
+    type=click.Choice(("ACCREC", "ACCPAY")),
+    default=None,
+    help="Only sales invoices (ACCREC) or only bills (ACCPAY): a CSV file holds one kind, as Xero's template does.",
+)
+@click.option(
+    "--date-format",
+    type=click.Choice(tuple(cs.DATE_FORMATS)),
+    default="iso",
+    show_default=True,
+    help="With --format csv: how dates are written (iso 2024-01-31, dmy 31/01/2024, mdy 01/31/2024).",
 )
 @cs.progress_option
 @click.pass_obj
@@ -682,12 +911,21 @@ def invoices_export(
     search_term: str | None,
     modified_since: datetime.datetime | datetime.date | None,
     output_format: str,
+    invoice_type: str | None,
+    date_format: str,
     progress: bool | None,
 ) -> None:
     """Export invoices for another system (GET Invoices), with a count and rate on standard error
     when it is a terminal (or with --progress). List the organisation's invoices and bills.
     Unpaged lists leave out the lines and most of the contact: give page (or use iter()) to have
     them."""
+    if invoice_type is not None:
+        kind = f'Type=="{invoice_type}"'
+        where = f"({where}) AND {kind}" if where else kind
+    if output_format == "csv" and invoice_type is None:
+        raise click.UsageError(
+            "--format csv needs --type ACCREC (sales invoices) or --type ACCPAY (bills): a CSV file holds one kind"
+        )
     with state.client(XeroClient) as client:
         items = client.invoices.iter(
             where=where,
@@ -705,6 +943,14 @@ def invoices_export(
             search_term=search_term,
             modified_since=modified_since,
         )
+        if output_format == "csv":
+            cs.export_invoices_csv(
+                items,
+                cs.InvoiceCsv(_models, date_format=date_format),
+                label="invoices",
+                progress=progress,
+            )
+            return
         cs.export_items(
             items,
             label="invoices",

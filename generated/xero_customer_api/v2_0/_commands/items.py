@@ -25,16 +25,33 @@ from ..models import (
     Item,
 )
 
-__all__ = ["GROUP"]
+__all__ = ["COLUMNS", "GROUP"]
+
+COLUMNS: dict[type, tuple[str, ...]] = {
+    Item: (
+        "code",
+        "name",
+        "description",
+        "sales_details.unit_price",
+    ),
+}
+"""The default table columns of the resource's records (the manifest's ``cli_columns``)."""
 
 
-@click.group(name="items")
+@click.group(
+    name="items",
+    short_help="The organisation's items, each with a unique Code; deleted with DELETE.",
+)
 def items() -> None:
     """The organisation's items (products and services it buys or sells), each with a unique Code;
     deleted with DELETE."""
 
 
-@items.command(name="list", epilog="HTTP: GET Items")
+@items.command(
+    name="list",
+    short_help="List the organisation's items, optionally filtered and sorted.",
+    epilog="HTTP: GET Items",
+)
 @click.option(
     "--where",
     "where",
@@ -52,7 +69,12 @@ def items() -> None:
 @click.option(
     "--unit-dp",
     "unit_dp",
-    type=click.IntRange(min=1),
+    type=cs.IntChoice(
+        (
+            2,
+            4,
+        )
+    ),
     default=None,
     help="4 to read and write unit prices with 4 decimal places (default 2).",
 )
@@ -72,20 +94,34 @@ def items_list(
     unit_dp: Literal[2, 4] | None,
     modified_since: datetime.datetime | datetime.date | None,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """List the organisation's items (never paged), optionally filtered and sorted."""
-    with state.client(XeroClient, raw=raw) as client:
+    shown = cs.columns_for(columns, Item, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "--where": where,
+            "--order": order,
+        },
+        record=Item,
+    ) as client:
         answer = client.items.with_raw_response.list(
             where=where,
             order=order,
             unit_dp=unit_dp,
             modified_since=modified_since,
         )
-        state.emit(answer, "items", output_format)
+        state.emit(answer, "items", output_format, one=False, columns=shown)
 
 
-@items.command(name="get", epilog="HTTP: GET Items/{Item}")
+@items.command(
+    name="get",
+    short_help="Get one item by its ItemID or by its Code.",
+    epilog="HTTP: GET Items/{Item}",
+)
 @click.option(
     "--item-id",
     "item_id",
@@ -103,7 +139,12 @@ def items_list(
 @click.option(
     "--unit-dp",
     "unit_dp",
-    type=click.IntRange(min=1),
+    type=cs.IntChoice(
+        (
+            2,
+            4,
+        )
+    ),
     default=None,
     help="4 to read and write unit prices with 4 decimal places (default 2).",
 )
@@ -115,6 +156,7 @@ def items_get(
     code: str | None,
     unit_dp: Literal[2, 4] | None,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Get one item by its ItemID or by its Code (give exactly one)."""
@@ -124,20 +166,38 @@ def items_get(
             "--code": code,
         }
     )
-    with state.client(XeroClient, raw=raw) as client:
+    shown = cs.columns_for(columns, Item, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "--item-id": item_id,
+            "--code": code,
+        },
+        record=Item,
+    ) as client:
         answer = client.items.with_raw_response.get(
             item_id=item_id,
             code=code,
             unit_dp=unit_dp,
         )
-        state.emit(answer, "items", output_format)
+        state.emit(answer, "items", output_format, one=True, columns=shown)
 
 
-@items.command(name="create", epilog="HTTP: PUT Items")
+@items.command(
+    name="create",
+    short_help="Create one item (its Code is needed and must be unused).",
+    epilog="HTTP: PUT Items",
+)
 @click.option(
     "--unit-dp",
     "unit_dp",
-    type=click.IntRange(min=1),
+    type=cs.IntChoice(
+        (
+            2,
+            4,
+        )
+    ),
     default=None,
     help="4 to read and write unit prices with 4 decimal places (default 2).",
 )
@@ -150,6 +210,7 @@ def items_create(
     input_file: IO[bytes],
     input_format: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Create one item (its Code is needed and must be unused).
@@ -158,16 +219,21 @@ def items_create(
     <Item>; as JSON: one object in the model's shape (snake_case field names, amounts as
     strings, dates YYYY-MM-DD).
     """
+    shown = cs.columns_for(columns, Item, COLUMNS)
     item = cs.read_one(input_file, "Item", Item, decode_item, input_format, _checks.CHECKS["Item"])
-    with state.client(XeroClient, raw=raw) as client:
+    with state.client(XeroClient, raw=raw, asked={}, record=Item) as client:
         answer = client.items.with_raw_response.create(
             item,
             unit_dp=unit_dp,
         )
-        state.emit(answer, "items", output_format)
+        state.emit(answer, "items", output_format, one=True, columns=shown)
 
 
-@items.command(name="create-many", epilog="HTTP: PUT Items")
+@items.command(
+    name="create-many",
+    short_help="Create a batch of items in one call.",
+    epilog="HTTP: PUT Items",
+)
 @click.option(
     "--summarize-errors/--no-summarize-errors",
     "summarize_errors",
@@ -177,7 +243,12 @@ def items_create(
 @click.option(
     "--unit-dp",
     "unit_dp",
-    type=click.IntRange(min=1),
+    type=cs.IntChoice(
+        (
+            2,
+            4,
+        )
+    ),
     default=None,
     help="4 to read and write unit prices with 4 decimal places (default 2).",
 )
@@ -191,6 +262,7 @@ def items_create_many(
     input_file: IO[bytes],
     input_format: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Create a batch of items in one call.
@@ -199,23 +271,33 @@ def items_create_many(
     (POST Items). As XML: the root element <Items> (or one <Item>); as JSON: a list of Item
     objects in the model's shape, or one object.
     """
+    shown = cs.columns_for(columns, Item, COLUMNS)
     items = cs.read_items(
         input_file, "Items", "Item", Item, decode_item, input_format, _checks.CHECKS["Item"]
     )
-    with state.client(XeroClient, raw=raw) as client:
+    with state.client(XeroClient, raw=raw, asked={}, record=Item) as client:
         answer = client.items.with_raw_response.create_many(
             items,
             summarize_errors=summarize_errors,
             unit_dp=unit_dp,
         )
-        state.emit(answer, "items", output_format)
+        state.emit(answer, "items", output_format, one=False, columns=shown)
 
 
-@items.command(name="save", epilog="HTTP: POST Items")
+@items.command(
+    name="save",
+    short_help="Create or update one item.",
+    epilog="HTTP: POST Items",
+)
 @click.option(
     "--unit-dp",
     "unit_dp",
-    type=click.IntRange(min=1),
+    type=cs.IntChoice(
+        (
+            2,
+            4,
+        )
+    ),
     default=None,
     help="4 to read and write unit prices with 4 decimal places (default 2).",
 )
@@ -228,6 +310,7 @@ def items_save(
     input_file: IO[bytes],
     input_format: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Create or update one item: an item with an ItemID (or a known Code) is updated, otherwise
@@ -237,16 +320,21 @@ def items_save(
     <Item>; as JSON: one object in the model's shape (snake_case field names, amounts as
     strings, dates YYYY-MM-DD).
     """
+    shown = cs.columns_for(columns, Item, COLUMNS)
     item = cs.read_one(input_file, "Item", Item, decode_item, input_format, _checks.CHECKS["Item"])
-    with state.client(XeroClient, raw=raw) as client:
+    with state.client(XeroClient, raw=raw, asked={}, record=Item) as client:
         answer = client.items.with_raw_response.save(
             item,
             unit_dp=unit_dp,
         )
-        state.emit(answer, "items", output_format)
+        state.emit(answer, "items", output_format, one=True, columns=shown)
 
 
-@items.command(name="save-many", epilog="HTTP: POST Items")
+@items.command(
+    name="save-many",
+    short_help="Create or update a batch of items in one call, each as by save.",
+    epilog="HTTP: POST Items",
+)
 @click.option(
     "--summarize-errors/--no-summarize-errors",
     "summarize_errors",
@@ -256,7 +344,12 @@ def items_save(
 @click.option(
     "--unit-dp",
     "unit_dp",
-    type=click.IntRange(min=1),
+    type=cs.IntChoice(
+        (
+            2,
+            4,
+        )
+    ),
     default=None,
     help="4 to read and write unit prices with 4 decimal places (default 2).",
 )
@@ -270,6 +363,7 @@ def items_save_many(
     input_file: IO[bytes],
     input_format: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Create or update a batch of items in one call, each as by save().
@@ -278,19 +372,24 @@ def items_save_many(
     (POST Items). As XML: the root element <Items> (or one <Item>); as JSON: a list of Item
     objects in the model's shape, or one object.
     """
+    shown = cs.columns_for(columns, Item, COLUMNS)
     items = cs.read_items(
         input_file, "Items", "Item", Item, decode_item, input_format, _checks.CHECKS["Item"]
     )
-    with state.client(XeroClient, raw=raw) as client:
+    with state.client(XeroClient, raw=raw, asked={}, record=Item) as client:
         answer = client.items.with_raw_response.save_many(
             items,
             summarize_errors=summarize_errors,
             unit_dp=unit_dp,
         )
-        state.emit(answer, "items", output_format)
+        state.emit(answer, "items", output_format, one=False, columns=shown)
 
 
-@items.command(name="update", epilog="HTTP: POST Items/{ItemID}")
+@items.command(
+    name="update",
+    short_help="Update the item of the path with what the item given sets.",
+    epilog="HTTP: POST Items/{ItemID}",
+)
 @click.option(
     "--item-id",
     "item_id",
@@ -301,7 +400,12 @@ def items_save_many(
 @click.option(
     "--unit-dp",
     "unit_dp",
-    type=click.IntRange(min=1),
+    type=cs.IntChoice(
+        (
+            2,
+            4,
+        )
+    ),
     default=None,
     help="4 to read and write unit prices with 4 decimal places (default 2).",
 )
@@ -315,6 +419,7 @@ def items_update(
     input_file: IO[bytes],
     input_format: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Update the item of the path with what the item given sets (e.g. a new Code or prices).
@@ -323,17 +428,29 @@ def items_update(
     <Item>; as JSON: one object in the model's shape (snake_case field names, amounts as
     strings, dates YYYY-MM-DD).
     """
+    shown = cs.columns_for(columns, Item, COLUMNS)
     item = cs.read_one(input_file, "Item", Item, decode_item, input_format, _checks.CHECKS["Item"])
-    with state.client(XeroClient, raw=raw) as client:
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "--item-id": item_id,
+        },
+        record=Item,
+    ) as client:
         answer = client.items.with_raw_response.update(
             item,
             item_id=item_id,
             unit_dp=unit_dp,
         )
-        state.emit(answer, "items", output_format)
+        state.emit(answer, "items", output_format, one=True, columns=shown)
 
 
-@items.command(name="delete", epilog="HTTP: DELETE Items/{ItemID}")
+@items.command(
+    name="delete",
+    short_help="Delete an item for good (Xero answers 204 No Content).",
+    epilog="HTTP: DELETE Items/{ItemID}",
+)
 @click.option(
     "--item-id",
     "item_id",
@@ -347,6 +464,7 @@ def items_delete(
     state: cs.State,
     item_id: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Delete an item for good (Xero answers 204 No Content). An item used on a transaction cannot
@@ -354,13 +472,23 @@ def items_delete(
 
     Xero answers 204 No Content: nothing is printed on success (--raw shows the exchange).
     """
-    with state.client(XeroClient, raw=raw) as client:
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "--item-id": item_id,
+        },
+    ) as client:
         client.items.with_raw_response.delete(
             item_id=item_id,
         )
 
 
-@items.command(name="import", epilog="HTTP: POST Items (and POST Items to isolate refused rows)")
+@items.command(
+    name="import",
+    short_help="Create or update items from a CSV file.",
+    epilog="HTTP: POST Items (and POST Items to isolate refused rows)",
+)
 @click.argument("csv_file", metavar="FILE.csv", type=click.Path(dir_okay=False, allow_dash=True))
 @click.option(
     "--batch-size",
@@ -376,6 +504,11 @@ def items_delete(
     show_default=True,
     help="Skip the rows before this one (the header is row 1), to resume an import that stopped.",
 )
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Read and check every row as the import would (the SDK's checks before sending), print what would be sent, and send nothing (no credentials needed).",
+)
 @cs.output_options
 @click.pass_obj
 def items_import(
@@ -383,18 +516,48 @@ def items_import(
     csv_file: str,
     batch_size: int,
     start_row: int,
+    dry_run: bool,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Insert or update items from a CSV file, in batches (POST Items). Create or update a batch of
     items in one call, each as by save().
 
-    The header row names Item fields (e.g. name or Name); nested lists cannot be imported. A row
-    that cannot be read, or that Xero refuses, is reported on standard error with its row number
-    (the header is row 1) and the reason; the other rows are saved, and the exit code is 5. If
-    the import stops (Xero or the network failing), the saved and rejected rows are reported
-    with the first row not known to be saved: --start-row resumes there.
+    The header row names Item fields (e.g. name or Name); nested lists cannot be imported.
+
+    A row that cannot be read, or that Xero refuses, is reported on standard error with its row
+    number (the header is row 1) and the reason; the other rows are saved, and the exit code is
+    5. If the import stops (Xero or the network failing), the saved and rejected rows are
+    reported with the first row not known to be saved: --start-row resumes there.
     """
+    shown = cs.columns_for(columns, Item, COLUMNS)
+    rows_of = cs.flat_rows(
+        Item,
+        (
+            "item_id",
+            "code",
+            "name",
+            "description",
+            "purchase_description",
+            "is_sold",
+            "is_purchased",
+            "purchase_details",
+            "sales_details",
+            "inventory_asset_account_code",
+        ),
+    )
+    if dry_run:
+        cs.check_csv(
+            csv_file,
+            rows_of,
+            _checks.CHECKS["Item"],
+            label="items",
+            output_format=output_format,
+            start_row=start_row,
+            columns=shown,
+        )
+        return
     with state.client(XeroClient, raw=raw) as client:
         cs.import_csv(
             state,
@@ -407,10 +570,16 @@ def items_import(
             label="items",
             output_format=output_format,
             start_row=start_row,
+            columns=shown,
+            rows_of=rows_of,
         )
 
 
-@items.command(name="export", epilog="HTTP: GET Items")
+@items.command(
+    name="export",
+    short_help="Export items as JSON lines or JSON, with progress.",
+    epilog="HTTP: GET Items",
+)
 @click.option(
     "--where",
     "where",
@@ -428,7 +597,12 @@ def items_import(
 @click.option(
     "--unit-dp",
     "unit_dp",
-    type=click.IntRange(min=1),
+    type=cs.IntChoice(
+        (
+            2,
+            4,
+        )
+    ),
     default=None,
     help="4 to read and write unit prices with 4 decimal places (default 2).",
 )

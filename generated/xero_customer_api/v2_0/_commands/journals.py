@@ -18,17 +18,35 @@ import click
 
 from ..._runtime import _cli_support as cs
 from .._client import XeroClient
+from ..models import (
+    Journal,
+)
 
-__all__ = ["GROUP"]
+__all__ = ["COLUMNS", "GROUP"]
+
+COLUMNS: dict[type, tuple[str, ...]] = {
+    Journal: (
+        "journal_number",
+        "journal_date",
+        "source_type",
+        "reference",
+        "created_date_utc",
+    ),
+}
+"""The default table columns of the resource's records (the manifest's ``cli_columns``)."""
 
 
-@click.group(name="journals")
+@click.group(name="journals", short_help="The general ledger, read-only.")
 def journals() -> None:
     """The general ledger, read-only: one journal per posting (approved invoices, payments, bank
     transactions, posted manual journals...), numbered in order."""
 
 
-@journals.command(name="list", epilog="HTTP: GET Journals")
+@journals.command(
+    name="list",
+    short_help="List up to 100 journals whose JournalNumber is greater than offset, oldest first.",
+    epilog="HTTP: GET Journals",
+)
 @click.option(
     "--offset",
     "offset",
@@ -61,6 +79,7 @@ def journals_list(
     modified_since: datetime.datetime | datetime.date | None,
     all_pages: bool,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """List up to 100 journals whose JournalNumber is greater than offset, oldest first. Read them
@@ -69,7 +88,8 @@ def journals_list(
 
     With --all, every page is fetched in turn (as the SDK's iter()).
     """
-    with state.client(XeroClient, raw=raw) as client:
+    shown = cs.columns_for(columns, Journal, COLUMNS)
+    with state.client(XeroClient, raw=raw, asked={}, record=Journal) as client:
         if all_pages:
             cs.emit_items(
                 state,
@@ -80,6 +100,7 @@ def journals_list(
                 ),
                 "journals",
                 output_format,
+                shown,
             )
             return
         answer = client.journals.with_raw_response.list(
@@ -87,10 +108,14 @@ def journals_list(
             payments_only=payments_only,
             modified_since=modified_since,
         )
-        state.emit(answer, "journals", output_format)
+        state.emit(answer, "journals", output_format, one=False, columns=shown)
 
 
-@journals.command(name="get", epilog="HTTP: GET Journals/{Journal}")
+@journals.command(
+    name="get",
+    short_help="Get one journal, with its lines, by its JournalID or by its JournalNumber.",
+    epilog="HTTP: GET Journals/{Journal}",
+)
 @click.option(
     "--journal-id",
     "journal_id",
@@ -112,6 +137,7 @@ def journals_get(
     journal_id: str | None,
     journal_number: int | None,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Get one journal, with its lines, by its JournalID or by its JournalNumber (give exactly
@@ -123,15 +149,28 @@ def journals_get(
             "--journal-number": journal_number,
         }
     )
-    with state.client(XeroClient, raw=raw) as client:
+    shown = cs.columns_for(columns, Journal, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "--journal-id": journal_id,
+            "--journal-number": journal_number,
+        },
+        record=Journal,
+    ) as client:
         answer = client.journals.with_raw_response.get(
             journal_id=journal_id,
             journal_number=journal_number,
         )
-        state.emit(answer, "journals", output_format)
+        state.emit(answer, "journals", output_format, one=True, columns=shown)
 
 
-@journals.command(name="export", epilog="HTTP: GET Journals")
+@journals.command(
+    name="export",
+    short_help="Export journals as JSON lines or JSON, with progress.",
+    epilog="HTTP: GET Journals",
+)
 @click.option(
     "--offset",
     "offset",

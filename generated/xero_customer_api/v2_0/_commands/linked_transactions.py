@@ -24,16 +24,31 @@ from ..models import (
     LinkedTransaction,
 )
 
-__all__ = ["GROUP"]
+__all__ = ["COLUMNS", "GROUP"]
+
+COLUMNS: dict[type, tuple[str, ...]] = {
+    LinkedTransaction: (
+        "linked_transaction_id",
+        "type",
+        "status",
+        "source_transaction_type_code",
+        "updated_date_utc",
+    ),
+}
+"""The default table columns of the resource's records (the manifest's ``cli_columns``)."""
 
 
-@click.group(name="linked-transactions")
+@click.group(name="linked-transactions", short_help="Billable expenses.")
 def linked_transactions() -> None:
     """Billable expenses: lines of bills or spent money linked to a customer, to be charged on to
     them on a sales invoice."""
 
 
-@linked_transactions.command(name="list", epilog="HTTP: GET LinkedTransactions")
+@linked_transactions.command(
+    name="list",
+    short_help="List the organisation's linked transactions, up to 100 a page, optionally filtered by Xero's own filters.",
+    epilog="HTTP: GET LinkedTransactions",
+)
 @click.option(
     "--page",
     "page",
@@ -99,6 +114,7 @@ def linked_transactions_list(
     target_transaction_id: str | None,
     all_pages: bool,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """List the organisation's linked transactions, up to 100 a page, optionally filtered by Xero's
@@ -106,7 +122,8 @@ def linked_transactions_list(
 
     With --all, every page is fetched in turn (as the SDK's iter()).
     """
-    with state.client(XeroClient, raw=raw) as client:
+    shown = cs.columns_for(columns, LinkedTransaction, COLUMNS)
+    with state.client(XeroClient, raw=raw, asked={}, record=LinkedTransaction) as client:
         if all_pages:
             cs.emit_items(
                 state,
@@ -119,6 +136,7 @@ def linked_transactions_list(
                 ),
                 "linked_transactions",
                 output_format,
+                shown,
             )
             return
         answer = client.linked_transactions.with_raw_response.list(
@@ -129,11 +147,13 @@ def linked_transactions_list(
             status=status,
             target_transaction_id=target_transaction_id,
         )
-        state.emit(answer, "linked_transactions", output_format)
+        state.emit(answer, "linked_transactions", output_format, one=False, columns=shown)
 
 
 @linked_transactions.command(
-    name="get", epilog="HTTP: GET LinkedTransactions/{LinkedTransactionID}"
+    name="get",
+    short_help="Get one linked transaction by its LinkedTransactionID.",
+    epilog="HTTP: GET LinkedTransactions/{LinkedTransactionID}",
 )
 @click.option(
     "--linked-transaction-id",
@@ -148,17 +168,30 @@ def linked_transactions_get(
     state: cs.State,
     linked_transaction_id: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Get one linked transaction by its LinkedTransactionID."""
-    with state.client(XeroClient, raw=raw) as client:
+    shown = cs.columns_for(columns, LinkedTransaction, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "--linked-transaction-id": linked_transaction_id,
+        },
+        record=LinkedTransaction,
+    ) as client:
         answer = client.linked_transactions.with_raw_response.get(
             linked_transaction_id=linked_transaction_id,
         )
-        state.emit(answer, "linked_transactions", output_format)
+        state.emit(answer, "linked_transactions", output_format, one=True, columns=shown)
 
 
-@linked_transactions.command(name="create", epilog="HTTP: PUT LinkedTransactions")
+@linked_transactions.command(
+    name="create",
+    short_help="Create one linked transaction from a line of an ACCPAY bill or a SPEND bank transaction, for a customer or a sales invoice. Xero takes one per call.",
+    epilog="HTTP: PUT LinkedTransactions",
+)
 @cs.input_options
 @cs.output_options
 @click.pass_obj
@@ -167,6 +200,7 @@ def linked_transactions_create(
     input_file: IO[bytes],
     input_format: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Create one linked transaction (billable expense) from a line of an ACCPAY bill or a SPEND
@@ -178,6 +212,7 @@ def linked_transactions_create(
     <LinkedTransaction>; as JSON: one object in the model's shape (snake_case field names,
     amounts as strings, dates YYYY-MM-DD).
     """
+    shown = cs.columns_for(columns, LinkedTransaction, COLUMNS)
     linked_transaction = cs.read_one(
         input_file,
         "LinkedTransaction",
@@ -186,15 +221,17 @@ def linked_transactions_create(
         input_format,
         _checks.CHECKS["LinkedTransaction"],
     )
-    with state.client(XeroClient, raw=raw) as client:
+    with state.client(XeroClient, raw=raw, asked={}, record=LinkedTransaction) as client:
         answer = client.linked_transactions.with_raw_response.create(
             linked_transaction,
         )
-        state.emit(answer, "linked_transactions", output_format)
+        state.emit(answer, "linked_transactions", output_format, one=True, columns=shown)
 
 
 @linked_transactions.command(
-    name="save", epilog="HTTP: POST LinkedTransactions/{LinkedTransactionID}"
+    name="save",
+    short_help="Update one linked transaction, for example to charge it on a sales invoice.",
+    epilog="HTTP: POST LinkedTransactions/{LinkedTransactionID}",
 )
 @click.option(
     "--linked-transaction-id",
@@ -212,6 +249,7 @@ def linked_transactions_save(
     input_file: IO[bytes],
     input_format: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Update one linked transaction, for example to charge it on a sales invoice
@@ -222,6 +260,7 @@ def linked_transactions_save(
     <LinkedTransaction>; as JSON: one object in the model's shape (snake_case field names,
     amounts as strings, dates YYYY-MM-DD).
     """
+    shown = cs.columns_for(columns, LinkedTransaction, COLUMNS)
     linked_transaction = cs.read_one(
         input_file,
         "LinkedTransaction",
@@ -230,16 +269,25 @@ def linked_transactions_save(
         input_format,
         _checks.CHECKS["LinkedTransaction"],
     )
-    with state.client(XeroClient, raw=raw) as client:
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "--linked-transaction-id": linked_transaction_id,
+        },
+        record=LinkedTransaction,
+    ) as client:
         answer = client.linked_transactions.with_raw_response.save(
             linked_transaction,
             linked_transaction_id=linked_transaction_id,
         )
-        state.emit(answer, "linked_transactions", output_format)
+        state.emit(answer, "linked_transactions", output_format, one=True, columns=shown)
 
 
 @linked_transactions.command(
-    name="delete", epilog="HTTP: DELETE LinkedTransactions/{LinkedTransactionID}"
+    name="delete",
+    short_help="Delete a linked transaction that is not yet billed; the source line stays, no longer billable.",
+    epilog="HTTP: DELETE LinkedTransactions/{LinkedTransactionID}",
 )
 @click.option(
     "--linked-transaction-id",
@@ -254,6 +302,7 @@ def linked_transactions_delete(
     state: cs.State,
     linked_transaction_id: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Delete a linked transaction that is not yet billed (Xero answers 204 No Content); the source
@@ -261,7 +310,13 @@ def linked_transactions_delete(
 
     Xero answers 204 No Content: nothing is printed on success (--raw shows the exchange).
     """
-    with state.client(XeroClient, raw=raw) as client:
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "--linked-transaction-id": linked_transaction_id,
+        },
+    ) as client:
         client.linked_transactions.with_raw_response.delete(
             linked_transaction_id=linked_transaction_id,
         )

@@ -25,16 +25,31 @@ from ..models import (
     ManualJournal,
 )
 
-__all__ = ["GROUP"]
+__all__ = ["COLUMNS", "GROUP"]
+
+COLUMNS: dict[type, tuple[str, ...]] = {
+    ManualJournal: (
+        "date",
+        "narration",
+        "status",
+        "line_amount_types",
+        "manual_journal_id",
+    ),
+}
+"""The default table columns of the resource's records (the manifest's ``cli_columns``)."""
 
 
-@click.group(name="manual-journals")
+@click.group(name="manual-journals", short_help="Journals entered by hand.")
 def manual_journals() -> None:
     """Journals entered by hand: balanced debits and credits to any accounts, drafted, posted,
     voided or deleted."""
 
 
-@manual_journals.command(name="list", epilog="HTTP: GET ManualJournals")
+@manual_journals.command(
+    name="list",
+    short_help="List the organisation's manual journals, one page or all, optionally filtered and sorted.",
+    epilog="HTTP: GET ManualJournals",
+)
 @click.option(
     "--where",
     "where",
@@ -84,6 +99,7 @@ def manual_journals_list(
     modified_since: datetime.datetime | datetime.date | None,
     all_pages: bool,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """List the organisation's manual journals, one page (with page) or all, optionally filtered
@@ -91,7 +107,16 @@ def manual_journals_list(
 
     With --all, every page is fetched in turn (as the SDK's iter()).
     """
-    with state.client(XeroClient, raw=raw) as client:
+    shown = cs.columns_for(columns, ManualJournal, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "--where": where,
+            "--order": order,
+        },
+        record=ManualJournal,
+    ) as client:
         if all_pages:
             cs.emit_items(
                 state,
@@ -103,6 +128,7 @@ def manual_journals_list(
                 ),
                 "manual_journals",
                 output_format,
+                shown,
             )
             return
         answer = client.manual_journals.with_raw_response.list(
@@ -112,10 +138,14 @@ def manual_journals_list(
             page_size=page_size,
             modified_since=modified_since,
         )
-        state.emit(answer, "manual_journals", output_format)
+        state.emit(answer, "manual_journals", output_format, one=False, columns=shown)
 
 
-@manual_journals.command(name="get", epilog="HTTP: GET ManualJournals/{ManualJournalID}")
+@manual_journals.command(
+    name="get",
+    short_help="Get one manual journal, with its lines, by its ManualJournalID.",
+    epilog="HTTP: GET ManualJournals/{ManualJournalID}",
+)
 @click.option(
     "--manual-journal-id",
     "manual_journal_id",
@@ -129,17 +159,30 @@ def manual_journals_get(
     state: cs.State,
     manual_journal_id: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Get one manual journal, with its lines, by its ManualJournalID."""
-    with state.client(XeroClient, raw=raw) as client:
+    shown = cs.columns_for(columns, ManualJournal, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "--manual-journal-id": manual_journal_id,
+        },
+        record=ManualJournal,
+    ) as client:
         answer = client.manual_journals.with_raw_response.get(
             manual_journal_id=manual_journal_id,
         )
-        state.emit(answer, "manual_journals", output_format)
+        state.emit(answer, "manual_journals", output_format, one=True, columns=shown)
 
 
-@manual_journals.command(name="create", epilog="HTTP: PUT ManualJournals")
+@manual_journals.command(
+    name="create",
+    short_help="Create one manual journal.",
+    epilog="HTTP: PUT ManualJournals",
+)
 @cs.input_options
 @cs.output_options
 @click.pass_obj
@@ -148,6 +191,7 @@ def manual_journals_create(
     input_file: IO[bytes],
     input_format: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Create one manual journal (a Narration and at least two lines whose debits equal their
@@ -158,6 +202,7 @@ def manual_journals_create(
     XML: the root element <ManualJournal>; as JSON: one object in the model's shape (snake_case
     field names, amounts as strings, dates YYYY-MM-DD).
     """
+    shown = cs.columns_for(columns, ManualJournal, COLUMNS)
     manual_journal = cs.read_one(
         input_file,
         "ManualJournal",
@@ -166,14 +211,18 @@ def manual_journals_create(
         input_format,
         _checks.CHECKS["ManualJournal"],
     )
-    with state.client(XeroClient, raw=raw) as client:
+    with state.client(XeroClient, raw=raw, asked={}, record=ManualJournal) as client:
         answer = client.manual_journals.with_raw_response.create(
             manual_journal,
         )
-        state.emit(answer, "manual_journals", output_format)
+        state.emit(answer, "manual_journals", output_format, one=True, columns=shown)
 
 
-@manual_journals.command(name="create-many", epilog="HTTP: PUT ManualJournals")
+@manual_journals.command(
+    name="create-many",
+    short_help="Create a batch of manual journals in one call.",
+    epilog="HTTP: PUT ManualJournals",
+)
 @click.option(
     "--summarize-errors/--no-summarize-errors",
     "summarize_errors",
@@ -189,6 +238,7 @@ def manual_journals_create_many(
     input_file: IO[bytes],
     input_format: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Create a batch of manual journals in one call.
@@ -197,6 +247,7 @@ def manual_journals_create_many(
     update (POST). As XML: the root element <ManualJournals> (or one <ManualJournal>); as JSON:
     a list of ManualJournal objects in the model's shape, or one object.
     """
+    shown = cs.columns_for(columns, ManualJournal, COLUMNS)
     manual_journals = cs.read_items(
         input_file,
         "ManualJournals",
@@ -206,15 +257,19 @@ def manual_journals_create_many(
         input_format,
         _checks.CHECKS["ManualJournal"],
     )
-    with state.client(XeroClient, raw=raw) as client:
+    with state.client(XeroClient, raw=raw, asked={}, record=ManualJournal) as client:
         answer = client.manual_journals.with_raw_response.create_many(
             manual_journals,
             summarize_errors=summarize_errors,
         )
-        state.emit(answer, "manual_journals", output_format)
+        state.emit(answer, "manual_journals", output_format, one=False, columns=shown)
 
 
-@manual_journals.command(name="save", epilog="HTTP: POST ManualJournals")
+@manual_journals.command(
+    name="save",
+    short_help="Create or update one manual journal.",
+    epilog="HTTP: POST ManualJournals",
+)
 @cs.input_options
 @cs.output_options
 @click.pass_obj
@@ -223,6 +278,7 @@ def manual_journals_save(
     input_file: IO[bytes],
     input_format: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Create or update one manual journal. One with a ManualJournalID is updated (a draft
@@ -233,6 +289,7 @@ def manual_journals_save(
     XML: the root element <ManualJournal>; as JSON: one object in the model's shape (snake_case
     field names, amounts as strings, dates YYYY-MM-DD).
     """
+    shown = cs.columns_for(columns, ManualJournal, COLUMNS)
     manual_journal = cs.read_one(
         input_file,
         "ManualJournal",
@@ -241,14 +298,18 @@ def manual_journals_save(
         input_format,
         _checks.CHECKS["ManualJournal"],
     )
-    with state.client(XeroClient, raw=raw) as client:
+    with state.client(XeroClient, raw=raw, asked={}, record=ManualJournal) as client:
         answer = client.manual_journals.with_raw_response.save(
             manual_journal,
         )
-        state.emit(answer, "manual_journals", output_format)
+        state.emit(answer, "manual_journals", output_format, one=True, columns=shown)
 
 
-@manual_journals.command(name="save-many", epilog="HTTP: POST ManualJournals")
+@manual_journals.command(
+    name="save-many",
+    short_help="Create or update a batch of manual journals in one call, each as by save.",
+    epilog="HTTP: POST ManualJournals",
+)
 @click.option(
     "--summarize-errors/--no-summarize-errors",
     "summarize_errors",
@@ -264,6 +325,7 @@ def manual_journals_save_many(
     input_file: IO[bytes],
     input_format: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Create or update a batch of manual journals in one call, each as by save().
@@ -272,6 +334,7 @@ def manual_journals_save_many(
     update (POST). As XML: the root element <ManualJournals> (or one <ManualJournal>); as JSON:
     a list of ManualJournal objects in the model's shape, or one object.
     """
+    shown = cs.columns_for(columns, ManualJournal, COLUMNS)
     manual_journals = cs.read_items(
         input_file,
         "ManualJournals",
@@ -281,15 +344,19 @@ def manual_journals_save_many(
         input_format,
         _checks.CHECKS["ManualJournal"],
     )
-    with state.client(XeroClient, raw=raw) as client:
+    with state.client(XeroClient, raw=raw, asked={}, record=ManualJournal) as client:
         answer = client.manual_journals.with_raw_response.save_many(
             manual_journals,
             summarize_errors=summarize_errors,
         )
-        state.emit(answer, "manual_journals", output_format)
+        state.emit(answer, "manual_journals", output_format, one=False, columns=shown)
 
 
-@manual_journals.command(name="delete", epilog="HTTP: POST ManualJournals/{ManualJournalID}")
+@manual_journals.command(
+    name="delete",
+    short_help="Delete a draft manual journal or void a posted one; 2.0 has no DELETE for manual journals, so this saves the new status.",
+    epilog="HTTP: POST ManualJournals/{ManualJournalID}",
+)
 @click.option(
     "--manual-journal-id",
     "manual_journal_id",
@@ -317,21 +384,31 @@ def manual_journals_delete(
     manual_journal_id: str,
     status: Literal["DELETED", "VOIDED"],
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Delete a draft manual journal (status DELETED) or void a posted one (status VOIDED); 2.0 has
     no DELETE for manual journals, so this saves the new status.
     """
-    with state.client(XeroClient, raw=raw) as client:
+    shown = cs.columns_for(columns, ManualJournal, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "--manual-journal-id": manual_journal_id,
+        },
+        record=ManualJournal,
+    ) as client:
         answer = client.manual_journals.with_raw_response.delete(
             manual_journal_id=manual_journal_id,
             status=status,
         )
-        state.emit(answer, "manual_journals", output_format)
+        state.emit(answer, "manual_journals", output_format, one=True, columns=shown)
 
 
 @manual_journals.command(
     name="import",
+    short_help="Create or update manual journals from a CSV file.",
     epilog="HTTP: POST ManualJournals (and POST ManualJournals to isolate refused rows)",
 )
 @click.argument("csv_file", metavar="FILE.csv", type=click.Path(dir_okay=False, allow_dash=True))
@@ -349,6 +426,11 @@ def manual_journals_delete(
     show_default=True,
     help="Skip the rows before this one (the header is row 1), to resume an import that stopped.",
 )
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Read and check every row as the import would (the SDK's checks before sending), print what would be sent, and send nothing (no credentials needed).",
+)
 @cs.output_options
 @click.pass_obj
 def manual_journals_import(
@@ -356,18 +438,47 @@ def manual_journals_import(
     csv_file: str,
     batch_size: int,
     start_row: int,
+    dry_run: bool,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Insert or update manual_journals from a CSV file, in batches (POST ManualJournals). Create
     or update a batch of manual journals in one call, each as by save().
 
     The header row names ManualJournal fields (e.g. name or Name); nested lists cannot be
-    imported. A row that cannot be read, or that Xero refuses, is reported on standard error
-    with its row number (the header is row 1) and the reason; the other rows are saved, and the
-    exit code is 5. If the import stops (Xero or the network failing), the saved and rejected
-    rows are reported with the first row not known to be saved: --start-row resumes there.
+    imported.
+
+    A row that cannot be read, or that Xero refuses, is reported on standard error with its row
+    number (the header is row 1) and the reason; the other rows are saved, and the exit code is
+    5. If the import stops (Xero or the network failing), the saved and rejected rows are
+    reported with the first row not known to be saved: --start-row resumes there.
     """
+    shown = cs.columns_for(columns, ManualJournal, COLUMNS)
+    rows_of = cs.flat_rows(
+        ManualJournal,
+        (
+            "narration",
+            "journal_lines",
+            "date",
+            "line_amount_types",
+            "status",
+            "url",
+            "show_on_cash_basis_reports",
+            "manual_journal_id",
+        ),
+    )
+    if dry_run:
+        cs.check_csv(
+            csv_file,
+            rows_of,
+            _checks.CHECKS["ManualJournal"],
+            label="manual_journals",
+            output_format=output_format,
+            start_row=start_row,
+            columns=shown,
+        )
+        return
     with state.client(XeroClient, raw=raw) as client:
         cs.import_csv(
             state,
@@ -380,10 +491,16 @@ def manual_journals_import(
             label="manual_journals",
             output_format=output_format,
             start_row=start_row,
+            columns=shown,
+            rows_of=rows_of,
         )
 
 
-@manual_journals.command(name="export", epilog="HTTP: GET ManualJournals")
+@manual_journals.command(
+    name="export",
+    short_help="Export manual journals as JSON lines or JSON, with progress.",
+    epilog="HTTP: GET ManualJournals",
+)
 @click.option(
     "--where",
     "where",

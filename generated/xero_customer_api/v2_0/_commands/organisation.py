@@ -16,49 +16,83 @@ import click
 
 from ..._runtime import _cli_support as cs
 from .._client import XeroClient
+from ..models import (
+    Action,
+    CisOrgSetting,
+    Organisation,
+)
 
-__all__ = ["GROUP"]
+__all__ = ["COLUMNS", "GROUP"]
+
+COLUMNS: dict[type, tuple[str, ...]] = {
+    Organisation: (
+        "name",
+        "legal_name",
+        "base_currency",
+        "country_code",
+        "organisation_type",
+        "organisation_status",
+    ),
+}
+"""The default table columns of the resource's records (the manifest's ``cli_columns``)."""
 
 
-@click.group(name="organisation")
+@click.group(
+    name="organisation",
+    short_help="The organisation of the call's tenant, what it may do, and its CIS settings.",
+)
 def organisation() -> None:
     """The organisation of the call's tenant (read-only), what it may do, and its CIS settings."""
 
 
-@organisation.command(name="get", epilog="HTTP: GET Organisation")
+@organisation.command(
+    name="get",
+    short_help="Get the organisation of the tenant.",
+    epilog="HTTP: GET Organisation",
+)
 @cs.output_options
 @click.pass_obj
 def organisation_get(
     state: cs.State,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Get the organisation of the tenant: name, region, base currency, tax and financial year
     settings.
     """
-    with state.client(XeroClient, raw=raw) as client:
+    shown = cs.columns_for(columns, Organisation, COLUMNS)
+    with state.client(XeroClient, raw=raw, asked={}, record=Organisation) as client:
         answer = client.organisation.with_raw_response.get()
-        state.emit(answer, "organisations", output_format)
+        state.emit(answer, "organisations", output_format, one=True, columns=shown)
 
 
-@organisation.command(name="list-actions", epilog="HTTP: GET Organisation/Actions")
+@organisation.command(
+    name="list-actions",
+    short_help="List what the organisation may do, e.g. UseMulticurrency or CreateApprovedInvoice.",
+    epilog="HTTP: GET Organisation/Actions",
+)
 @cs.output_options
 @click.pass_obj
 def organisation_list_actions(
     state: cs.State,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """List what the organisation may do (ALLOWED or NOT-ALLOWED), e.g. UseMulticurrency or
     CreateApprovedInvoice.
     """
-    with state.client(XeroClient, raw=raw) as client:
+    shown = cs.columns_for(columns, Action, COLUMNS)
+    with state.client(XeroClient, raw=raw, asked={}, record=Action) as client:
         answer = client.organisation.with_raw_response.list_actions()
-        state.emit(answer, "actions", output_format)
+        state.emit(answer, "actions", output_format, one=False, columns=shown)
 
 
 @organisation.command(
-    name="get-cis-settings", epilog="HTTP: GET Organisation/{OrganisationID}/CISSettings"
+    name="get-cis-settings",
+    short_help="Get the organisation's Construction Industry Scheme settings.",
+    epilog="HTTP: GET Organisation/{OrganisationID}/CISSettings",
 )
 @click.option(
     "--organisation-id",
@@ -73,14 +107,23 @@ def organisation_get_cis_settings(
     state: cs.State,
     organisation_id: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Get the organisation's Construction Industry Scheme settings (UK organisations)."""
-    with state.client(XeroClient, raw=raw) as client:
+    shown = cs.columns_for(columns, CisOrgSetting, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "--organisation-id": organisation_id,
+        },
+        record=CisOrgSetting,
+    ) as client:
         answer = client.organisation.with_raw_response.get_cis_settings(
             organisation_id=organisation_id,
         )
-        state.emit(answer, "cis_settings", output_format)
+        state.emit(answer, "cis_settings", output_format, one=True, columns=shown)
 
 
 GROUP = organisation

@@ -19,17 +19,37 @@ import click
 
 from ..._runtime import _cli_support as cs
 from .._client import XeroClient
+from ..models import (
+    Overpayment,
+)
 
-__all__ = ["GROUP"]
+__all__ = ["COLUMNS", "GROUP"]
+
+COLUMNS: dict[type, tuple[str, ...]] = {
+    Overpayment: (
+        "date",
+        "type",
+        "contact",
+        "status",
+        "total",
+        "remaining_credit",
+        "reference",
+    ),
+}
+"""The default table columns of the resource's records (the manifest's ``cli_columns``)."""
 
 
-@click.group(name="overpayments")
+@click.group(name="overpayments", short_help="Overpayments of the organisation.")
 def overpayments() -> None:
     """Overpayments of the organisation (read-only here: a overpayment is made by a RECEIVE-
     OVERPAYMENT or SPEND-OVERPAYMENT bank transaction; allocations and history are not here)."""
 
 
-@overpayments.command(name="list", epilog="HTTP: GET Overpayments")
+@overpayments.command(
+    name="list",
+    short_help="List the organisation's overpayments, with their lines and allocations.",
+    epilog="HTTP: GET Overpayments",
+)
 @click.option(
     "--where",
     "where",
@@ -61,7 +81,12 @@ def overpayments() -> None:
 @click.option(
     "--unit-dp",
     "unit_dp",
-    type=click.IntRange(min=1),
+    type=cs.IntChoice(
+        (
+            2,
+            4,
+        )
+    ),
     default=None,
     help="4 to read and write unit amounts with 4 decimal places (default 2).",
 )
@@ -95,13 +120,23 @@ def overpayments_list(
     modified_since: datetime.datetime | datetime.date | None,
     all_pages: bool,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """List the organisation's overpayments, with their lines and allocations.
 
     With --all, every page is fetched in turn (as the SDK's iter()).
     """
-    with state.client(XeroClient, raw=raw) as client:
+    shown = cs.columns_for(columns, Overpayment, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "--where": where,
+            "--order": order,
+        },
+        record=Overpayment,
+    ) as client:
         if all_pages:
             cs.emit_items(
                 state,
@@ -115,6 +150,7 @@ def overpayments_list(
                 ),
                 "overpayments",
                 output_format,
+                shown,
             )
             return
         answer = client.overpayments.with_raw_response.list(
@@ -126,10 +162,14 @@ def overpayments_list(
             references=list(references) or None,
             modified_since=modified_since,
         )
-        state.emit(answer, "overpayments", output_format)
+        state.emit(answer, "overpayments", output_format, one=False, columns=shown)
 
 
-@overpayments.command(name="get", epilog="HTTP: GET Overpayments/{OverpaymentID}")
+@overpayments.command(
+    name="get",
+    short_help="Get one overpayment by its OverpaymentID.",
+    epilog="HTTP: GET Overpayments/{OverpaymentID}",
+)
 @click.option(
     "--overpayment-id",
     "overpayment_id",
@@ -143,17 +183,30 @@ def overpayments_get(
     state: cs.State,
     overpayment_id: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Get one overpayment by its OverpaymentID."""
-    with state.client(XeroClient, raw=raw) as client:
+    shown = cs.columns_for(columns, Overpayment, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "--overpayment-id": overpayment_id,
+        },
+        record=Overpayment,
+    ) as client:
         answer = client.overpayments.with_raw_response.get(
             overpayment_id=overpayment_id,
         )
-        state.emit(answer, "overpayments", output_format)
+        state.emit(answer, "overpayments", output_format, one=True, columns=shown)
 
 
-@overpayments.command(name="export", epilog="HTTP: GET Overpayments")
+@overpayments.command(
+    name="export",
+    short_help="Export overpayments as JSON lines or JSON, with progress.",
+    epilog="HTTP: GET Overpayments",
+)
 @click.option(
     "--where",
     "where",
@@ -185,7 +238,12 @@ def overpayments_get(
 @click.option(
     "--unit-dp",
     "unit_dp",
-    type=click.IntRange(min=1),
+    type=cs.IntChoice(
+        (
+            2,
+            4,
+        )
+    ),
     default=None,
     help="4 to read and write unit amounts with 4 decimal places (default 2).",
 )

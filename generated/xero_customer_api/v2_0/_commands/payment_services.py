@@ -24,29 +24,49 @@ from ..models import (
     PaymentService,
 )
 
-__all__ = ["GROUP"]
+__all__ = ["COLUMNS", "GROUP"]
+
+COLUMNS: dict[type, tuple[str, ...]] = {
+    PaymentService: (
+        "payment_service_name",
+        "payment_service_type",
+        "payment_service_url",
+        "payment_service_id",
+    ),
+}
+"""The default table columns of the resource's records (the manifest's ``cli_columns``)."""
 
 
-@click.group(name="payment-services")
+@click.group(name="payment-services", short_help="Custom payment services.")
 def payment_services() -> None:
     """Custom payment services: Pay Now links of online invoices (needs the paymentservices scope)."""
 
 
-@payment_services.command(name="list", epilog="HTTP: GET PaymentServices")
+@payment_services.command(
+    name="list",
+    short_help="List the organisation's payment services.",
+    epilog="HTTP: GET PaymentServices",
+)
 @cs.output_options
 @click.pass_obj
 def payment_services_list(
     state: cs.State,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """List the organisation's payment services (never paged, no filters)."""
-    with state.client(XeroClient, raw=raw) as client:
+    shown = cs.columns_for(columns, PaymentService, COLUMNS)
+    with state.client(XeroClient, raw=raw, asked={}, record=PaymentService) as client:
         answer = client.payment_services.with_raw_response.list()
-        state.emit(answer, "payment_services", output_format)
+        state.emit(answer, "payment_services", output_format, one=False, columns=shown)
 
 
-@payment_services.command(name="create", epilog="HTTP: PUT PaymentServices")
+@payment_services.command(
+    name="create",
+    short_help="Create one payment service.",
+    epilog="HTTP: PUT PaymentServices",
+)
 @cs.input_options
 @cs.output_options
 @click.pass_obj
@@ -55,6 +75,7 @@ def payment_services_create(
     input_file: IO[bytes],
     input_format: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Create one payment service (PaymentServiceName and PaymentServiceUrl are needed).
@@ -63,6 +84,7 @@ def payment_services_create(
     theme. As XML: the root element <PaymentService>; as JSON: one object in the model's shape
     (snake_case field names, amounts as strings, dates YYYY-MM-DD).
     """
+    shown = cs.columns_for(columns, PaymentService, COLUMNS)
     payment_service = cs.read_one(
         input_file,
         "PaymentService",
@@ -71,14 +93,18 @@ def payment_services_create(
         input_format,
         _checks.CHECKS["PaymentService"],
     )
-    with state.client(XeroClient, raw=raw) as client:
+    with state.client(XeroClient, raw=raw, asked={}, record=PaymentService) as client:
         answer = client.payment_services.with_raw_response.create(
             payment_service,
         )
-        state.emit(answer, "payment_services", output_format)
+        state.emit(answer, "payment_services", output_format, one=True, columns=shown)
 
 
-@payment_services.command(name="create-many", epilog="HTTP: PUT PaymentServices")
+@payment_services.command(
+    name="create-many",
+    short_help="Create several payment services in one call.",
+    epilog="HTTP: PUT PaymentServices",
+)
 @cs.input_options
 @cs.output_options
 @click.pass_obj
@@ -87,6 +113,7 @@ def payment_services_create_many(
     input_file: IO[bytes],
     input_format: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Create several payment services in one call.
@@ -97,6 +124,7 @@ def payment_services_create_many(
     <PaymentServices> (or one <PaymentService>); as JSON: a list of PaymentService objects in
     the model's shape, or one object.
     """
+    shown = cs.columns_for(columns, PaymentService, COLUMNS)
     payment_services = cs.read_items(
         input_file,
         "PaymentServices",
@@ -106,11 +134,11 @@ def payment_services_create_many(
         input_format,
         _checks.CHECKS["PaymentService"],
     )
-    with state.client(XeroClient, raw=raw) as client:
+    with state.client(XeroClient, raw=raw, asked={}, record=PaymentService) as client:
         answer = client.payment_services.with_raw_response.create_many(
             payment_services,
         )
-        state.emit(answer, "payment_services", output_format)
+        state.emit(answer, "payment_services", output_format, one=False, columns=shown)
 
 
 GROUP = payment_services

@@ -25,15 +25,31 @@ from ..models import (
     Payment,
 )
 
-__all__ = ["GROUP"]
+__all__ = ["COLUMNS", "GROUP"]
+
+COLUMNS: dict[type, tuple[str, ...]] = {
+    Payment: (
+        "date",
+        "invoice.invoice_number",
+        "amount",
+        "reference",
+        "status",
+        "payment_type",
+    ),
+}
+"""The default table columns of the resource's records (the manifest's ``cli_columns``)."""
 
 
-@click.group(name="payments")
+@click.group(name="payments", short_help="Payments against invoices.")
 def payments() -> None:
     """Payments against invoices."""
 
 
-@payments.command(name="list", epilog="HTTP: GET Payments")
+@payments.command(
+    name="list",
+    short_help="List payments, one page or all, optionally filtered and sorted.",
+    epilog="HTTP: GET Payments",
+)
 @click.option(
     "--where",
     "where",
@@ -83,13 +99,23 @@ def payments_list(
     modified_since: datetime.datetime | datetime.date | None,
     all_pages: bool,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """List payments, one page or (without page) all, optionally filtered and sorted.
 
     With --all, every page is fetched in turn (as the SDK's iter()).
     """
-    with state.client(XeroClient, raw=raw) as client:
+    shown = cs.columns_for(columns, Payment, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "--where": where,
+            "--order": order,
+        },
+        record=Payment,
+    ) as client:
         if all_pages:
             cs.emit_items(
                 state,
@@ -101,6 +127,7 @@ def payments_list(
                 ),
                 "payments",
                 output_format,
+                shown,
             )
             return
         answer = client.payments.with_raw_response.list(
@@ -110,10 +137,14 @@ def payments_list(
             page_size=page_size,
             modified_since=modified_since,
         )
-        state.emit(answer, "payments", output_format)
+        state.emit(answer, "payments", output_format, one=False, columns=shown)
 
 
-@payments.command(name="get", epilog="HTTP: GET Payments/{PaymentID}")
+@payments.command(
+    name="get",
+    short_help="Get one payment by its PaymentID.",
+    epilog="HTTP: GET Payments/{PaymentID}",
+)
 @click.option(
     "--payment-id",
     "payment_id",
@@ -127,17 +158,30 @@ def payments_get(
     state: cs.State,
     payment_id: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Get one payment by its PaymentID."""
-    with state.client(XeroClient, raw=raw) as client:
+    shown = cs.columns_for(columns, Payment, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "--payment-id": payment_id,
+        },
+        record=Payment,
+    ) as client:
         answer = client.payments.with_raw_response.get(
             payment_id=payment_id,
         )
-        state.emit(answer, "payments", output_format)
+        state.emit(answer, "payments", output_format, one=True, columns=shown)
 
 
-@payments.command(name="create", epilog="HTTP: PUT Payments")
+@payments.command(
+    name="create",
+    short_help="Create one payment against an invoice.",
+    epilog="HTTP: PUT Payments",
+)
 @cs.input_options
 @cs.output_options
 @click.pass_obj
@@ -146,6 +190,7 @@ def payments_create(
     input_file: IO[bytes],
     input_format: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Create one payment against an invoice (Date, Amount, Account and Invoice are needed).
@@ -154,17 +199,22 @@ def payments_create(
     deletes one (Status DELETED). As XML: the root element <Payment>; as JSON: one object in the
     model's shape (snake_case field names, amounts as strings, dates YYYY-MM-DD).
     """
+    shown = cs.columns_for(columns, Payment, COLUMNS)
     payment = cs.read_one(
         input_file, "Payment", Payment, decode_payment, input_format, _checks.CHECKS["Payment"]
     )
-    with state.client(XeroClient, raw=raw) as client:
+    with state.client(XeroClient, raw=raw, asked={}, record=Payment) as client:
         answer = client.payments.with_raw_response.create(
             payment,
         )
-        state.emit(answer, "payments", output_format)
+        state.emit(answer, "payments", output_format, one=True, columns=shown)
 
 
-@payments.command(name="create-many", epilog="HTTP: PUT Payments")
+@payments.command(
+    name="create-many",
+    short_help="Create a batch of payments in one call.",
+    epilog="HTTP: PUT Payments",
+)
 @click.option(
     "--summarize-errors/--no-summarize-errors",
     "summarize_errors",
@@ -180,6 +230,7 @@ def payments_create_many(
     input_file: IO[bytes],
     input_format: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Create a batch of payments in one call.
@@ -188,6 +239,7 @@ def payments_create_many(
     root element <Payments> (or one <Payment>); as JSON: a list of Payment objects in the
     model's shape, or one object.
     """
+    shown = cs.columns_for(columns, Payment, COLUMNS)
     payments = cs.read_items(
         input_file,
         "Payments",
@@ -197,15 +249,19 @@ def payments_create_many(
         input_format,
         _checks.CHECKS["Payment"],
     )
-    with state.client(XeroClient, raw=raw) as client:
+    with state.client(XeroClient, raw=raw, asked={}, record=Payment) as client:
         answer = client.payments.with_raw_response.create_many(
             payments,
             summarize_errors=summarize_errors,
         )
-        state.emit(answer, "payments", output_format)
+        state.emit(answer, "payments", output_format, one=False, columns=shown)
 
 
-@payments.command(name="delete", epilog="HTTP: POST Payments/{PaymentID}")
+@payments.command(
+    name="delete",
+    short_help="Delete a payment.",
+    epilog="HTTP: POST Payments/{PaymentID}",
+)
 @click.option(
     "--payment-id",
     "payment_id",
@@ -219,17 +275,30 @@ def payments_delete(
     state: cs.State,
     payment_id: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Delete a payment (2.0 has no DELETE for payments: this saves Status DELETED)."""
-    with state.client(XeroClient, raw=raw) as client:
+    shown = cs.columns_for(columns, Payment, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "--payment-id": payment_id,
+        },
+        record=Payment,
+    ) as client:
         answer = client.payments.with_raw_response.delete(
             payment_id=payment_id,
         )
-        state.emit(answer, "payments", output_format)
+        state.emit(answer, "payments", output_format, one=True, columns=shown)
 
 
-@payments.command(name="save", epilog="HTTP: POST Payments")
+@payments.command(
+    name="save",
+    short_help="Create one payment with POST (Xero's createPayment; create does the same with PUT).",
+    epilog="HTTP: POST Payments",
+)
 @cs.input_options
 @cs.output_options
 @click.pass_obj
@@ -238,6 +307,7 @@ def payments_save(
     input_file: IO[bytes],
     input_format: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Create one payment with POST (Xero's createPayment; create() does the same with PUT): Date,
@@ -247,17 +317,22 @@ def payments_save(
     deletes one (Status DELETED). As XML: the root element <Payment>; as JSON: one object in the
     model's shape (snake_case field names, amounts as strings, dates YYYY-MM-DD).
     """
+    shown = cs.columns_for(columns, Payment, COLUMNS)
     payment = cs.read_one(
         input_file, "Payment", Payment, decode_payment, input_format, _checks.CHECKS["Payment"]
     )
-    with state.client(XeroClient, raw=raw) as client:
+    with state.client(XeroClient, raw=raw, asked={}, record=Payment) as client:
         answer = client.payments.with_raw_response.save(
             payment,
         )
-        state.emit(answer, "payments", output_format)
+        state.emit(answer, "payments", output_format, one=True, columns=shown)
 
 
-@payments.command(name="export", epilog="HTTP: GET Payments")
+@payments.command(
+    name="export",
+    short_help="Export payments as JSON lines or JSON, with progress.",
+    epilog="HTTP: GET Payments",
+)
 @click.option(
     "--where",
     "where",

@@ -19,17 +19,37 @@ import click
 
 from ..._runtime import _cli_support as cs
 from .._client import XeroClient
+from ..models import (
+    Prepayment,
+)
 
-__all__ = ["GROUP"]
+__all__ = ["COLUMNS", "GROUP"]
+
+COLUMNS: dict[type, tuple[str, ...]] = {
+    Prepayment: (
+        "date",
+        "type",
+        "contact",
+        "status",
+        "total",
+        "remaining_credit",
+        "reference",
+    ),
+}
+"""The default table columns of the resource's records (the manifest's ``cli_columns``)."""
 
 
-@click.group(name="prepayments")
+@click.group(name="prepayments", short_help="Prepayments of the organisation.")
 def prepayments() -> None:
     """Prepayments of the organisation (read-only here: a prepayment is made by a RECEIVE-
     PREPAYMENT or SPEND-PREPAYMENT bank transaction; allocations and history are not here)."""
 
 
-@prepayments.command(name="list", epilog="HTTP: GET Prepayments")
+@prepayments.command(
+    name="list",
+    short_help="List the organisation's prepayments, with their lines and allocations.",
+    epilog="HTTP: GET Prepayments",
+)
 @click.option(
     "--where",
     "where",
@@ -61,7 +81,12 @@ def prepayments() -> None:
 @click.option(
     "--unit-dp",
     "unit_dp",
-    type=click.IntRange(min=1),
+    type=cs.IntChoice(
+        (
+            2,
+            4,
+        )
+    ),
     default=None,
     help="4 to read and write unit amounts with 4 decimal places (default 2).",
 )
@@ -95,13 +120,23 @@ def prepayments_list(
     modified_since: datetime.datetime | datetime.date | None,
     all_pages: bool,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """List the organisation's prepayments, with their lines and allocations.
 
     With --all, every page is fetched in turn (as the SDK's iter()).
     """
-    with state.client(XeroClient, raw=raw) as client:
+    shown = cs.columns_for(columns, Prepayment, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "--where": where,
+            "--order": order,
+        },
+        record=Prepayment,
+    ) as client:
         if all_pages:
             cs.emit_items(
                 state,
@@ -115,6 +150,7 @@ def prepayments_list(
                 ),
                 "prepayments",
                 output_format,
+                shown,
             )
             return
         answer = client.prepayments.with_raw_response.list(
@@ -126,10 +162,14 @@ def prepayments_list(
             invoice_numbers=list(invoice_numbers) or None,
             modified_since=modified_since,
         )
-        state.emit(answer, "prepayments", output_format)
+        state.emit(answer, "prepayments", output_format, one=False, columns=shown)
 
 
-@prepayments.command(name="get", epilog="HTTP: GET Prepayments/{PrepaymentID}")
+@prepayments.command(
+    name="get",
+    short_help="Get one prepayment by its PrepaymentID.",
+    epilog="HTTP: GET Prepayments/{PrepaymentID}",
+)
 @click.option(
     "--prepayment-id",
     "prepayment_id",
@@ -143,17 +183,30 @@ def prepayments_get(
     state: cs.State,
     prepayment_id: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Get one prepayment by its PrepaymentID."""
-    with state.client(XeroClient, raw=raw) as client:
+    shown = cs.columns_for(columns, Prepayment, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "--prepayment-id": prepayment_id,
+        },
+        record=Prepayment,
+    ) as client:
         answer = client.prepayments.with_raw_response.get(
             prepayment_id=prepayment_id,
         )
-        state.emit(answer, "prepayments", output_format)
+        state.emit(answer, "prepayments", output_format, one=True, columns=shown)
 
 
-@prepayments.command(name="export", epilog="HTTP: GET Prepayments")
+@prepayments.command(
+    name="export",
+    short_help="Export prepayments as JSON lines or JSON, with progress.",
+    epilog="HTTP: GET Prepayments",
+)
 @click.option(
     "--where",
     "where",
@@ -185,7 +238,12 @@ def prepayments_get(
 @click.option(
     "--unit-dp",
     "unit_dp",
-    type=click.IntRange(min=1),
+    type=cs.IntChoice(
+        (
+            2,
+            4,
+        )
+    ),
     default=None,
     help="4 to read and write unit amounts with 4 decimal places (default 2).",
 )

@@ -25,16 +25,32 @@ from ..models import (
     PurchaseOrder,
 )
 
-__all__ = ["GROUP"]
+__all__ = ["COLUMNS", "GROUP"]
+
+COLUMNS: dict[type, tuple[str, ...]] = {
+    PurchaseOrder: (
+        "purchase_order_number",
+        "contact",
+        "date",
+        "delivery_date",
+        "status",
+        "total",
+    ),
+}
+"""The default table columns of the resource's records (the manifest's ``cli_columns``)."""
 
 
-@click.group(name="purchase-orders")
+@click.group(name="purchase-orders", short_help="Purchase orders to suppliers.")
 def purchase_orders() -> None:
     """Purchase orders to suppliers: DRAFT -> SUBMITTED -> AUTHORISED -> BILLED; deleted by saving
     Status DELETED."""
 
 
-@purchase_orders.command(name="list", epilog="HTTP: GET PurchaseOrders")
+@purchase_orders.command(
+    name="list",
+    short_help="List the organisation's purchase orders, filtered by their own parameters and sorted, one page or all.",
+    epilog="HTTP: GET PurchaseOrders",
+)
 @click.option(
     "--status",
     "status",
@@ -108,6 +124,7 @@ def purchase_orders_list(
     modified_since: datetime.datetime | datetime.date | None,
     all_pages: bool,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """List the organisation's purchase orders, filtered by their own parameters (purchase orders
@@ -115,7 +132,15 @@ def purchase_orders_list(
 
     With --all, every page is fetched in turn (as the SDK's iter()).
     """
-    with state.client(XeroClient, raw=raw) as client:
+    shown = cs.columns_for(columns, PurchaseOrder, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "--order": order,
+        },
+        record=PurchaseOrder,
+    ) as client:
         if all_pages:
             cs.emit_items(
                 state,
@@ -129,6 +154,7 @@ def purchase_orders_list(
                 ),
                 "purchase_orders",
                 output_format,
+                shown,
             )
             return
         answer = client.purchase_orders.with_raw_response.list(
@@ -140,10 +166,14 @@ def purchase_orders_list(
             page_size=page_size,
             modified_since=modified_since,
         )
-        state.emit(answer, "purchase_orders", output_format)
+        state.emit(answer, "purchase_orders", output_format, one=False, columns=shown)
 
 
-@purchase_orders.command(name="get", epilog="HTTP: GET PurchaseOrders/{PurchaseOrder}")
+@purchase_orders.command(
+    name="get",
+    short_help="Get one purchase order, with its lines, by its PurchaseOrderID or by its PurchaseOrderNumber.",
+    epilog="HTTP: GET PurchaseOrders/{PurchaseOrder}",
+)
 @click.option(
     "--purchase-order-id",
     "purchase_order_id",
@@ -165,6 +195,7 @@ def purchase_orders_get(
     purchase_order_id: str | None,
     purchase_order_number: str | None,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Get one purchase order, with its lines, by its PurchaseOrderID or by its PurchaseOrderNumber
@@ -176,15 +207,28 @@ def purchase_orders_get(
             "--purchase-order-number": purchase_order_number,
         }
     )
-    with state.client(XeroClient, raw=raw) as client:
+    shown = cs.columns_for(columns, PurchaseOrder, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "--purchase-order-id": purchase_order_id,
+            "--purchase-order-number": purchase_order_number,
+        },
+        record=PurchaseOrder,
+    ) as client:
         answer = client.purchase_orders.with_raw_response.get(
             purchase_order_id=purchase_order_id,
             purchase_order_number=purchase_order_number,
         )
-        state.emit(answer, "purchase_orders", output_format)
+        state.emit(answer, "purchase_orders", output_format, one=True, columns=shown)
 
 
-@purchase_orders.command(name="create", epilog="HTTP: PUT PurchaseOrders")
+@purchase_orders.command(
+    name="create",
+    short_help="Create one purchase order.",
+    epilog="HTTP: PUT PurchaseOrders",
+)
 @cs.input_options
 @cs.output_options
 @click.pass_obj
@@ -193,6 +237,7 @@ def purchase_orders_create(
     input_file: IO[bytes],
     input_format: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Create one purchase order (Contact and LineItems are needed; the PurchaseOrderNumber is made
@@ -202,6 +247,7 @@ def purchase_orders_create(
     DELETED). As XML: the root element <PurchaseOrder>; as JSON: one object in the model's shape
     (snake_case field names, amounts as strings, dates YYYY-MM-DD).
     """
+    shown = cs.columns_for(columns, PurchaseOrder, COLUMNS)
     purchase_order = cs.read_one(
         input_file,
         "PurchaseOrder",
@@ -210,14 +256,18 @@ def purchase_orders_create(
         input_format,
         _checks.CHECKS["PurchaseOrder"],
     )
-    with state.client(XeroClient, raw=raw) as client:
+    with state.client(XeroClient, raw=raw, asked={}, record=PurchaseOrder) as client:
         answer = client.purchase_orders.with_raw_response.create(
             purchase_order,
         )
-        state.emit(answer, "purchase_orders", output_format)
+        state.emit(answer, "purchase_orders", output_format, one=True, columns=shown)
 
 
-@purchase_orders.command(name="create-many", epilog="HTTP: PUT PurchaseOrders")
+@purchase_orders.command(
+    name="create-many",
+    short_help="Create a batch of purchase orders in one call.",
+    epilog="HTTP: PUT PurchaseOrders",
+)
 @click.option(
     "--summarize-errors/--no-summarize-errors",
     "summarize_errors",
@@ -233,6 +283,7 @@ def purchase_orders_create_many(
     input_file: IO[bytes],
     input_format: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Create a batch of purchase orders in one call (Xero advises at most 50 a call).
@@ -242,6 +293,7 @@ def purchase_orders_create_many(
     <PurchaseOrder>); as JSON: a list of PurchaseOrder objects in the model's shape, or one
     object.
     """
+    shown = cs.columns_for(columns, PurchaseOrder, COLUMNS)
     purchase_orders = cs.read_items(
         input_file,
         "PurchaseOrders",
@@ -251,15 +303,19 @@ def purchase_orders_create_many(
         input_format,
         _checks.CHECKS["PurchaseOrder"],
     )
-    with state.client(XeroClient, raw=raw) as client:
+    with state.client(XeroClient, raw=raw, asked={}, record=PurchaseOrder) as client:
         answer = client.purchase_orders.with_raw_response.create_many(
             purchase_orders,
             summarize_errors=summarize_errors,
         )
-        state.emit(answer, "purchase_orders", output_format)
+        state.emit(answer, "purchase_orders", output_format, one=False, columns=shown)
 
 
-@purchase_orders.command(name="save", epilog="HTTP: POST PurchaseOrders")
+@purchase_orders.command(
+    name="save",
+    short_help="Create or update one purchase order.",
+    epilog="HTTP: POST PurchaseOrders",
+)
 @cs.input_options
 @cs.output_options
 @click.pass_obj
@@ -268,6 +324,7 @@ def purchase_orders_save(
     input_file: IO[bytes],
     input_format: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Create or update one purchase order: one with a PurchaseOrderID (or a known
@@ -277,6 +334,7 @@ def purchase_orders_save(
     DELETED). As XML: the root element <PurchaseOrder>; as JSON: one object in the model's shape
     (snake_case field names, amounts as strings, dates YYYY-MM-DD).
     """
+    shown = cs.columns_for(columns, PurchaseOrder, COLUMNS)
     purchase_order = cs.read_one(
         input_file,
         "PurchaseOrder",
@@ -285,14 +343,18 @@ def purchase_orders_save(
         input_format,
         _checks.CHECKS["PurchaseOrder"],
     )
-    with state.client(XeroClient, raw=raw) as client:
+    with state.client(XeroClient, raw=raw, asked={}, record=PurchaseOrder) as client:
         answer = client.purchase_orders.with_raw_response.save(
             purchase_order,
         )
-        state.emit(answer, "purchase_orders", output_format)
+        state.emit(answer, "purchase_orders", output_format, one=True, columns=shown)
 
 
-@purchase_orders.command(name="save-many", epilog="HTTP: POST PurchaseOrders")
+@purchase_orders.command(
+    name="save-many",
+    short_help="Create or update a batch of purchase orders in one call, each as by save.",
+    epilog="HTTP: POST PurchaseOrders",
+)
 @click.option(
     "--summarize-errors/--no-summarize-errors",
     "summarize_errors",
@@ -308,6 +370,7 @@ def purchase_orders_save_many(
     input_file: IO[bytes],
     input_format: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Create or update a batch of purchase orders in one call, each as by save().
@@ -317,6 +380,7 @@ def purchase_orders_save_many(
     <PurchaseOrder>); as JSON: a list of PurchaseOrder objects in the model's shape, or one
     object.
     """
+    shown = cs.columns_for(columns, PurchaseOrder, COLUMNS)
     purchase_orders = cs.read_items(
         input_file,
         "PurchaseOrders",
@@ -326,15 +390,19 @@ def purchase_orders_save_many(
         input_format,
         _checks.CHECKS["PurchaseOrder"],
     )
-    with state.client(XeroClient, raw=raw) as client:
+    with state.client(XeroClient, raw=raw, asked={}, record=PurchaseOrder) as client:
         answer = client.purchase_orders.with_raw_response.save_many(
             purchase_orders,
             summarize_errors=summarize_errors,
         )
-        state.emit(answer, "purchase_orders", output_format)
+        state.emit(answer, "purchase_orders", output_format, one=False, columns=shown)
 
 
-@purchase_orders.command(name="update", epilog="HTTP: POST PurchaseOrders/{PurchaseOrderID}")
+@purchase_orders.command(
+    name="update",
+    short_help="Update the purchase order of the path with what the order given sets.",
+    epilog="HTTP: POST PurchaseOrders/{PurchaseOrderID}",
+)
 @click.option(
     "--purchase-order-id",
     "purchase_order_id",
@@ -351,6 +419,7 @@ def purchase_orders_update(
     input_file: IO[bytes],
     input_format: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Update the purchase order of the path with what the order given sets (status changes such as
@@ -360,6 +429,7 @@ def purchase_orders_update(
     DELETED). As XML: the root element <PurchaseOrder>; as JSON: one object in the model's shape
     (snake_case field names, amounts as strings, dates YYYY-MM-DD).
     """
+    shown = cs.columns_for(columns, PurchaseOrder, COLUMNS)
     purchase_order = cs.read_one(
         input_file,
         "PurchaseOrder",
@@ -368,15 +438,26 @@ def purchase_orders_update(
         input_format,
         _checks.CHECKS["PurchaseOrder"],
     )
-    with state.client(XeroClient, raw=raw) as client:
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "--purchase-order-id": purchase_order_id,
+        },
+        record=PurchaseOrder,
+    ) as client:
         answer = client.purchase_orders.with_raw_response.update(
             purchase_order,
             purchase_order_id=purchase_order_id,
         )
-        state.emit(answer, "purchase_orders", output_format)
+        state.emit(answer, "purchase_orders", output_format, one=True, columns=shown)
 
 
-@purchase_orders.command(name="delete", epilog="HTTP: POST PurchaseOrders/{PurchaseOrderID}")
+@purchase_orders.command(
+    name="delete",
+    short_help="Delete a purchase order that is not BILLED.",
+    epilog="HTTP: POST PurchaseOrders/{PurchaseOrderID}",
+)
 @click.option(
     "--purchase-order-id",
     "purchase_order_id",
@@ -390,20 +471,30 @@ def purchase_orders_delete(
     state: cs.State,
     purchase_order_id: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Delete a purchase order that is not BILLED (2.0 has no DELETE for purchase orders: this
     saves Status DELETED).
     """
-    with state.client(XeroClient, raw=raw) as client:
+    shown = cs.columns_for(columns, PurchaseOrder, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "--purchase-order-id": purchase_order_id,
+        },
+        record=PurchaseOrder,
+    ) as client:
         answer = client.purchase_orders.with_raw_response.delete(
             purchase_order_id=purchase_order_id,
         )
-        state.emit(answer, "purchase_orders", output_format)
+        state.emit(answer, "purchase_orders", output_format, one=True, columns=shown)
 
 
 @purchase_orders.command(
     name="import",
+    short_help="Create or update purchase orders from a CSV file.",
     epilog="HTTP: POST PurchaseOrders (and POST PurchaseOrders to isolate refused rows)",
 )
 @click.argument("csv_file", metavar="FILE.csv", type=click.Path(dir_okay=False, allow_dash=True))
@@ -421,6 +512,11 @@ def purchase_orders_delete(
     show_default=True,
     help="Skip the rows before this one (the header is row 1), to resume an import that stopped.",
 )
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Read and check every row as the import would (the SDK's checks before sending), print what would be sent, and send nothing (no credentials needed).",
+)
 @cs.output_options
 @click.pass_obj
 def purchase_orders_import(
@@ -428,18 +524,57 @@ def purchase_orders_import(
     csv_file: str,
     batch_size: int,
     start_row: int,
+    dry_run: bool,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Insert or update purchase_orders from a CSV file, in batches (POST PurchaseOrders). Create
     or update a batch of purchase orders in one call, each as by save().
 
     The header row names PurchaseOrder fields (e.g. name or Name); nested lists cannot be
-    imported. A row that cannot be read, or that Xero refuses, is reported on standard error
-    with its row number (the header is row 1) and the reason; the other rows are saved, and the
-    exit code is 5. If the import stops (Xero or the network failing), the saved and rejected
-    rows are reported with the first row not known to be saved: --start-row resumes there.
+    imported.
+
+    A row that cannot be read, or that Xero refuses, is reported on standard error with its row
+    number (the header is row 1) and the reason; the other rows are saved, and the exit code is
+    5. If the import stops (Xero or the network failing), the saved and rejected rows are
+    reported with the first row not known to be saved: --start-row resumes there.
     """
+    shown = cs.columns_for(columns, PurchaseOrder, COLUMNS)
+    rows_of = cs.flat_rows(
+        PurchaseOrder,
+        (
+            "purchase_order_id",
+            "purchase_order_number",
+            "contact",
+            "date",
+            "delivery_date",
+            "expected_arrival_date",
+            "status",
+            "line_amount_types",
+            "line_items",
+            "currency_code",
+            "currency_rate",
+            "reference",
+            "branding_theme_id",
+            "sent_to_contact",
+            "delivery_address",
+            "attention_to",
+            "telephone",
+            "delivery_instructions",
+        ),
+    )
+    if dry_run:
+        cs.check_csv(
+            csv_file,
+            rows_of,
+            _checks.CHECKS["PurchaseOrder"],
+            label="purchase_orders",
+            output_format=output_format,
+            start_row=start_row,
+            columns=shown,
+        )
+        return
     with state.client(XeroClient, raw=raw) as client:
         cs.import_csv(
             state,
@@ -452,10 +587,16 @@ def purchase_orders_import(
             label="purchase_orders",
             output_format=output_format,
             start_row=start_row,
+            columns=shown,
+            rows_of=rows_of,
         )
 
 
-@purchase_orders.command(name="export", epilog="HTTP: GET PurchaseOrders")
+@purchase_orders.command(
+    name="export",
+    short_help="Export purchase orders as JSON lines or JSON, with progress.",
+    epilog="HTTP: GET PurchaseOrders",
+)
 @click.option(
     "--status",
     "status",

@@ -25,16 +25,32 @@ from ..models import (
     Quote,
 )
 
-__all__ = ["GROUP"]
+__all__ = ["COLUMNS", "GROUP"]
+
+COLUMNS: dict[type, tuple[str, ...]] = {
+    Quote: (
+        "quote_number",
+        "contact",
+        "date",
+        "expiry_date",
+        "status",
+        "total",
+    ),
+}
+"""The default table columns of the resource's records (the manifest's ``cli_columns``)."""
 
 
-@click.group(name="quotes")
+@click.group(name="quotes", short_help="Quotes (estimates) to customers.")
 def quotes() -> None:
     """Quotes (estimates) to customers: DRAFT -> SENT -> ACCEPTED or DECLINED, ACCEPTED ->
     INVOICED; deleted by saving Status DELETED."""
 
 
-@quotes.command(name="list", epilog="HTTP: GET Quotes")
+@quotes.command(
+    name="list",
+    short_help="List the organisation's quotes, filtered by their own parameters and sorted; give page for up to 100 quotes a page.",
+    epilog="HTTP: GET Quotes",
+)
 @click.option(
     "--date-from",
     "date_from",
@@ -133,6 +149,7 @@ def quotes_list(
     modified_since: datetime.datetime | datetime.date | None,
     all_pages: bool,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """List the organisation's quotes, filtered by their own parameters (quotes take no where) and
@@ -140,7 +157,15 @@ def quotes_list(
 
     With --all, every page is fetched in turn (as the SDK's iter()).
     """
-    with state.client(XeroClient, raw=raw) as client:
+    shown = cs.columns_for(columns, Quote, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "--order": order,
+        },
+        record=Quote,
+    ) as client:
         if all_pages:
             cs.emit_items(
                 state,
@@ -157,6 +182,7 @@ def quotes_list(
                 ),
                 "quotes",
                 output_format,
+                shown,
             )
             return
         answer = client.quotes.with_raw_response.list(
@@ -171,10 +197,14 @@ def quotes_list(
             quote_number=quote_number,
             modified_since=modified_since,
         )
-        state.emit(answer, "quotes", output_format)
+        state.emit(answer, "quotes", output_format, one=False, columns=shown)
 
 
-@quotes.command(name="get", epilog="HTTP: GET Quotes/{QuoteID}")
+@quotes.command(
+    name="get",
+    short_help="Get one quote, with its lines, by its QuoteID.",
+    epilog="HTTP: GET Quotes/{QuoteID}",
+)
 @click.option(
     "--quote-id",
     "quote_id",
@@ -188,17 +218,30 @@ def quotes_get(
     state: cs.State,
     quote_id: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Get one quote, with its lines, by its QuoteID."""
-    with state.client(XeroClient, raw=raw) as client:
+    shown = cs.columns_for(columns, Quote, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "--quote-id": quote_id,
+        },
+        record=Quote,
+    ) as client:
         answer = client.quotes.with_raw_response.get(
             quote_id=quote_id,
         )
-        state.emit(answer, "quotes", output_format)
+        state.emit(answer, "quotes", output_format, one=True, columns=shown)
 
 
-@quotes.command(name="create", epilog="HTTP: PUT Quotes")
+@quotes.command(
+    name="create",
+    short_help="Create one quote.",
+    epilog="HTTP: PUT Quotes",
+)
 @cs.input_options
 @cs.output_options
 @click.pass_obj
@@ -207,6 +250,7 @@ def quotes_create(
     input_file: IO[bytes],
     input_format: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Create one quote (Contact and LineItems are needed; the QuoteNumber is made when left out).
@@ -215,17 +259,22 @@ def quotes_create(
     XML: the root element <Quote>; as JSON: one object in the model's shape (snake_case field
     names, amounts as strings, dates YYYY-MM-DD).
     """
+    shown = cs.columns_for(columns, Quote, COLUMNS)
     quote = cs.read_one(
         input_file, "Quote", Quote, decode_quote, input_format, _checks.CHECKS["Quote"]
     )
-    with state.client(XeroClient, raw=raw) as client:
+    with state.client(XeroClient, raw=raw, asked={}, record=Quote) as client:
         answer = client.quotes.with_raw_response.create(
             quote,
         )
-        state.emit(answer, "quotes", output_format)
+        state.emit(answer, "quotes", output_format, one=True, columns=shown)
 
 
-@quotes.command(name="create-many", epilog="HTTP: PUT Quotes")
+@quotes.command(
+    name="create-many",
+    short_help="Create a batch of quotes in one call.",
+    epilog="HTTP: PUT Quotes",
+)
 @click.option(
     "--summarize-errors/--no-summarize-errors",
     "summarize_errors",
@@ -241,6 +290,7 @@ def quotes_create_many(
     input_file: IO[bytes],
     input_format: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Create a batch of quotes in one call (Xero advises at most 50 a call).
@@ -249,18 +299,23 @@ def quotes_create_many(
     update (POST Quotes). As XML: the root element <Quotes> (or one <Quote>); as JSON: a list of
     Quote objects in the model's shape, or one object.
     """
+    shown = cs.columns_for(columns, Quote, COLUMNS)
     quotes = cs.read_items(
         input_file, "Quotes", "Quote", Quote, decode_quote, input_format, _checks.CHECKS["Quote"]
     )
-    with state.client(XeroClient, raw=raw) as client:
+    with state.client(XeroClient, raw=raw, asked={}, record=Quote) as client:
         answer = client.quotes.with_raw_response.create_many(
             quotes,
             summarize_errors=summarize_errors,
         )
-        state.emit(answer, "quotes", output_format)
+        state.emit(answer, "quotes", output_format, one=False, columns=shown)
 
 
-@quotes.command(name="save", epilog="HTTP: POST Quotes")
+@quotes.command(
+    name="save",
+    short_help="Create or update one quote.",
+    epilog="HTTP: POST Quotes",
+)
 @cs.input_options
 @cs.output_options
 @click.pass_obj
@@ -269,6 +324,7 @@ def quotes_save(
     input_file: IO[bytes],
     input_format: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Create or update one quote: a quote with a QuoteID (or a known QuoteNumber) is updated,
@@ -278,17 +334,22 @@ def quotes_save(
     XML: the root element <Quote>; as JSON: one object in the model's shape (snake_case field
     names, amounts as strings, dates YYYY-MM-DD).
     """
+    shown = cs.columns_for(columns, Quote, COLUMNS)
     quote = cs.read_one(
         input_file, "Quote", Quote, decode_quote, input_format, _checks.CHECKS["Quote"]
     )
-    with state.client(XeroClient, raw=raw) as client:
+    with state.client(XeroClient, raw=raw, asked={}, record=Quote) as client:
         answer = client.quotes.with_raw_response.save(
             quote,
         )
-        state.emit(answer, "quotes", output_format)
+        state.emit(answer, "quotes", output_format, one=True, columns=shown)
 
 
-@quotes.command(name="save-many", epilog="HTTP: POST Quotes")
+@quotes.command(
+    name="save-many",
+    short_help="Create or update a batch of quotes in one call, each as by save.",
+    epilog="HTTP: POST Quotes",
+)
 @click.option(
     "--summarize-errors/--no-summarize-errors",
     "summarize_errors",
@@ -304,6 +365,7 @@ def quotes_save_many(
     input_file: IO[bytes],
     input_format: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Create or update a batch of quotes in one call, each as by save().
@@ -312,18 +374,23 @@ def quotes_save_many(
     update (POST Quotes). As XML: the root element <Quotes> (or one <Quote>); as JSON: a list of
     Quote objects in the model's shape, or one object.
     """
+    shown = cs.columns_for(columns, Quote, COLUMNS)
     quotes = cs.read_items(
         input_file, "Quotes", "Quote", Quote, decode_quote, input_format, _checks.CHECKS["Quote"]
     )
-    with state.client(XeroClient, raw=raw) as client:
+    with state.client(XeroClient, raw=raw, asked={}, record=Quote) as client:
         answer = client.quotes.with_raw_response.save_many(
             quotes,
             summarize_errors=summarize_errors,
         )
-        state.emit(answer, "quotes", output_format)
+        state.emit(answer, "quotes", output_format, one=False, columns=shown)
 
 
-@quotes.command(name="update", epilog="HTTP: POST Quotes/{QuoteID}")
+@quotes.command(
+    name="update",
+    short_help="Update the quote of the path with what the quote given sets.",
+    epilog="HTTP: POST Quotes/{QuoteID}",
+)
 @click.option(
     "--quote-id",
     "quote_id",
@@ -340,6 +407,7 @@ def quotes_update(
     input_file: IO[bytes],
     input_format: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Update the quote of the path with what the quote given sets (status changes such as SENT or
@@ -349,18 +417,30 @@ def quotes_update(
     XML: the root element <Quote>; as JSON: one object in the model's shape (snake_case field
     names, amounts as strings, dates YYYY-MM-DD).
     """
+    shown = cs.columns_for(columns, Quote, COLUMNS)
     quote = cs.read_one(
         input_file, "Quote", Quote, decode_quote, input_format, _checks.CHECKS["Quote"]
     )
-    with state.client(XeroClient, raw=raw) as client:
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "--quote-id": quote_id,
+        },
+        record=Quote,
+    ) as client:
         answer = client.quotes.with_raw_response.update(
             quote,
             quote_id=quote_id,
         )
-        state.emit(answer, "quotes", output_format)
+        state.emit(answer, "quotes", output_format, one=True, columns=shown)
 
 
-@quotes.command(name="delete", epilog="HTTP: POST Quotes/{QuoteID}")
+@quotes.command(
+    name="delete",
+    short_help="Delete a quote.",
+    epilog="HTTP: POST Quotes/{QuoteID}",
+)
 @click.option(
     "--quote-id",
     "quote_id",
@@ -374,17 +454,30 @@ def quotes_delete(
     state: cs.State,
     quote_id: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Delete a quote (2.0 has no DELETE for quotes: this saves Status DELETED)."""
-    with state.client(XeroClient, raw=raw) as client:
+    shown = cs.columns_for(columns, Quote, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "--quote-id": quote_id,
+        },
+        record=Quote,
+    ) as client:
         answer = client.quotes.with_raw_response.delete(
             quote_id=quote_id,
         )
-        state.emit(answer, "quotes", output_format)
+        state.emit(answer, "quotes", output_format, one=True, columns=shown)
 
 
-@quotes.command(name="import", epilog="HTTP: POST Quotes (and POST Quotes to isolate refused rows)")
+@quotes.command(
+    name="import",
+    short_help="Create or update quotes from a CSV file.",
+    epilog="HTTP: POST Quotes (and POST Quotes to isolate refused rows)",
+)
 @click.argument("csv_file", metavar="FILE.csv", type=click.Path(dir_okay=False, allow_dash=True))
 @click.option(
     "--batch-size",
@@ -400,6 +493,11 @@ def quotes_delete(
     show_default=True,
     help="Skip the rows before this one (the header is row 1), to resume an import that stopped.",
 )
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Read and check every row as the import would (the SDK's checks before sending), print what would be sent, and send nothing (no credentials needed).",
+)
 @cs.output_options
 @click.pass_obj
 def quotes_import(
@@ -407,18 +505,53 @@ def quotes_import(
     csv_file: str,
     batch_size: int,
     start_row: int,
+    dry_run: bool,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Insert or update quotes from a CSV file, in batches (POST Quotes). Create or update a batch
     of quotes in one call, each as by save().
 
-    The header row names Quote fields (e.g. name or Name); nested lists cannot be imported. A
-    row that cannot be read, or that Xero refuses, is reported on standard error with its row
+    The header row names Quote fields (e.g. name or Name); nested lists cannot be imported.
+
+    A row that cannot be read, or that Xero refuses, is reported on standard error with its row
     number (the header is row 1) and the reason; the other rows are saved, and the exit code is
     5. If the import stops (Xero or the network failing), the saved and rejected rows are
     reported with the first row not known to be saved: --start-row resumes there.
     """
+    shown = cs.columns_for(columns, Quote, COLUMNS)
+    rows_of = cs.flat_rows(
+        Quote,
+        (
+            "quote_id",
+            "quote_number",
+            "contact",
+            "date",
+            "expiry_date",
+            "status",
+            "line_amount_types",
+            "line_items",
+            "currency_code",
+            "currency_rate",
+            "reference",
+            "title",
+            "summary",
+            "terms",
+            "branding_theme_id",
+        ),
+    )
+    if dry_run:
+        cs.check_csv(
+            csv_file,
+            rows_of,
+            _checks.CHECKS["Quote"],
+            label="quotes",
+            output_format=output_format,
+            start_row=start_row,
+            columns=shown,
+        )
+        return
     with state.client(XeroClient, raw=raw) as client:
         cs.import_csv(
             state,
@@ -431,10 +564,16 @@ def quotes_import(
             label="quotes",
             output_format=output_format,
             start_row=start_row,
+            columns=shown,
+            rows_of=rows_of,
         )
 
 
-@quotes.command(name="export", epilog="HTTP: GET Quotes")
+@quotes.command(
+    name="export",
+    short_help="Export quotes as JSON lines or JSON, with progress.",
+    epilog="HTTP: GET Quotes",
+)
 @click.option(
     "--date-from",
     "date_from",

@@ -25,16 +25,32 @@ from ..models import (
     Receipt,
 )
 
-__all__ = ["GROUP"]
+__all__ = ["COLUMNS", "GROUP"]
+
+COLUMNS: dict[type, tuple[str, ...]] = {
+    Receipt: (
+        "date",
+        "contact",
+        "user",
+        "reference",
+        "status",
+        "total",
+    ),
+}
+"""The default table columns of the resource's records (the manifest's ``cli_columns``)."""
 
 
-@click.group(name="receipts")
+@click.group(name="receipts", short_help="Expense claim receipts.")
 def receipts() -> None:
     """Expense claim receipts: what users spent, to be claimed in expense claims; attachments and
     history are not here."""
 
 
-@receipts.command(name="list", epilog="HTTP: GET Receipts")
+@receipts.command(
+    name="list",
+    short_help="List the organisation's receipts, optionally filtered and sorted.",
+    epilog="HTTP: GET Receipts",
+)
 @click.option(
     "--where",
     "where",
@@ -52,7 +68,12 @@ def receipts() -> None:
 @click.option(
     "--unit-dp",
     "unit_dp",
-    type=click.IntRange(min=1),
+    type=cs.IntChoice(
+        (
+            2,
+            4,
+        )
+    ),
     default=None,
     help="4 to read and write unit amounts with 4 decimal places (default 2).",
 )
@@ -72,20 +93,34 @@ def receipts_list(
     unit_dp: Literal[2, 4] | None,
     modified_since: datetime.datetime | datetime.date | None,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """List the organisation's receipts (never paged), optionally filtered and sorted."""
-    with state.client(XeroClient, raw=raw) as client:
+    shown = cs.columns_for(columns, Receipt, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "--where": where,
+            "--order": order,
+        },
+        record=Receipt,
+    ) as client:
         answer = client.receipts.with_raw_response.list(
             where=where,
             order=order,
             unit_dp=unit_dp,
             modified_since=modified_since,
         )
-        state.emit(answer, "receipts", output_format)
+        state.emit(answer, "receipts", output_format, one=False, columns=shown)
 
 
-@receipts.command(name="get", epilog="HTTP: GET Receipts/{ReceiptID}")
+@receipts.command(
+    name="get",
+    short_help="Get one receipt, with its lines, by its ReceiptID.",
+    epilog="HTTP: GET Receipts/{ReceiptID}",
+)
 @click.option(
     "--receipt-id",
     "receipt_id",
@@ -96,7 +131,12 @@ def receipts_list(
 @click.option(
     "--unit-dp",
     "unit_dp",
-    type=click.IntRange(min=1),
+    type=cs.IntChoice(
+        (
+            2,
+            4,
+        )
+    ),
     default=None,
     help="4 to read and write unit amounts with 4 decimal places (default 2).",
 )
@@ -107,22 +147,40 @@ def receipts_get(
     receipt_id: str,
     unit_dp: Literal[2, 4] | None,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Get one receipt, with its lines, by its ReceiptID."""
-    with state.client(XeroClient, raw=raw) as client:
+    shown = cs.columns_for(columns, Receipt, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "--receipt-id": receipt_id,
+        },
+        record=Receipt,
+    ) as client:
         answer = client.receipts.with_raw_response.get(
             receipt_id=receipt_id,
             unit_dp=unit_dp,
         )
-        state.emit(answer, "receipts", output_format)
+        state.emit(answer, "receipts", output_format, one=True, columns=shown)
 
 
-@receipts.command(name="create", epilog="HTTP: PUT Receipts")
+@receipts.command(
+    name="create",
+    short_help="Create one draft receipt.",
+    epilog="HTTP: PUT Receipts",
+)
 @click.option(
     "--unit-dp",
     "unit_dp",
-    type=click.IntRange(min=1),
+    type=cs.IntChoice(
+        (
+            2,
+            4,
+        )
+    ),
     default=None,
     help="4 to read and write unit amounts with 4 decimal places (default 2).",
 )
@@ -135,6 +193,7 @@ def receipts_create(
     input_file: IO[bytes],
     input_format: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Create one draft receipt (Date, Contact, LineItems and User are needed).
@@ -143,22 +202,32 @@ def receipts_create(
     <Receipt>; as JSON: one object in the model's shape (snake_case field names, amounts as
     strings, dates YYYY-MM-DD).
     """
+    shown = cs.columns_for(columns, Receipt, COLUMNS)
     receipt = cs.read_one(
         input_file, "Receipt", Receipt, decode_receipt, input_format, _checks.CHECKS["Receipt"]
     )
-    with state.client(XeroClient, raw=raw) as client:
+    with state.client(XeroClient, raw=raw, asked={}, record=Receipt) as client:
         answer = client.receipts.with_raw_response.create(
             receipt,
             unit_dp=unit_dp,
         )
-        state.emit(answer, "receipts", output_format)
+        state.emit(answer, "receipts", output_format, one=True, columns=shown)
 
 
-@receipts.command(name="create-many", epilog="HTTP: PUT Receipts")
+@receipts.command(
+    name="create-many",
+    short_help="Create several draft receipts in one call.",
+    epilog="HTTP: PUT Receipts",
+)
 @click.option(
     "--unit-dp",
     "unit_dp",
-    type=click.IntRange(min=1),
+    type=cs.IntChoice(
+        (
+            2,
+            4,
+        )
+    ),
     default=None,
     help="4 to read and write unit amounts with 4 decimal places (default 2).",
 )
@@ -171,6 +240,7 @@ def receipts_create_many(
     input_file: IO[bytes],
     input_format: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Create several draft receipts in one call (no summarizeErrors: one invalid receipt fails the
@@ -180,6 +250,7 @@ def receipts_create_many(
     root element <Receipts> (or one <Receipt>); as JSON: a list of Receipt objects in the
     model's shape, or one object.
     """
+    shown = cs.columns_for(columns, Receipt, COLUMNS)
     receipts = cs.read_items(
         input_file,
         "Receipts",
@@ -189,15 +260,19 @@ def receipts_create_many(
         input_format,
         _checks.CHECKS["Receipt"],
     )
-    with state.client(XeroClient, raw=raw) as client:
+    with state.client(XeroClient, raw=raw, asked={}, record=Receipt) as client:
         answer = client.receipts.with_raw_response.create_many(
             receipts,
             unit_dp=unit_dp,
         )
-        state.emit(answer, "receipts", output_format)
+        state.emit(answer, "receipts", output_format, one=False, columns=shown)
 
 
-@receipts.command(name="save", epilog="HTTP: POST Receipts/{ReceiptID}")
+@receipts.command(
+    name="save",
+    short_help="Update one receipt.",
+    epilog="HTTP: POST Receipts/{ReceiptID}",
+)
 @click.option(
     "--receipt-id",
     "receipt_id",
@@ -208,7 +283,12 @@ def receipts_create_many(
 @click.option(
     "--unit-dp",
     "unit_dp",
-    type=click.IntRange(min=1),
+    type=cs.IntChoice(
+        (
+            2,
+            4,
+        )
+    ),
     default=None,
     help="4 to read and write unit amounts with 4 decimal places (default 2).",
 )
@@ -222,6 +302,7 @@ def receipts_save(
     input_file: IO[bytes],
     input_format: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Update one receipt: its lines and details while a draft, or its Status (submit, authorise,
@@ -231,19 +312,31 @@ def receipts_save(
     <Receipt>; as JSON: one object in the model's shape (snake_case field names, amounts as
     strings, dates YYYY-MM-DD).
     """
+    shown = cs.columns_for(columns, Receipt, COLUMNS)
     receipt = cs.read_one(
         input_file, "Receipt", Receipt, decode_receipt, input_format, _checks.CHECKS["Receipt"]
     )
-    with state.client(XeroClient, raw=raw) as client:
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "--receipt-id": receipt_id,
+        },
+        record=Receipt,
+    ) as client:
         answer = client.receipts.with_raw_response.save(
             receipt,
             receipt_id=receipt_id,
             unit_dp=unit_dp,
         )
-        state.emit(answer, "receipts", output_format)
+        state.emit(answer, "receipts", output_format, one=True, columns=shown)
 
 
-@receipts.command(name="export", epilog="HTTP: GET Receipts")
+@receipts.command(
+    name="export",
+    short_help="Export receipts as JSON lines or JSON, with progress.",
+    epilog="HTTP: GET Receipts",
+)
 @click.option(
     "--where",
     "where",
@@ -261,7 +354,12 @@ def receipts_save(
 @click.option(
     "--unit-dp",
     "unit_dp",
-    type=click.IntRange(min=1),
+    type=cs.IntChoice(
+        (
+            2,
+            4,
+        )
+    ),
     default=None,
     help="4 to read and write unit amounts with 4 decimal places (default 2).",
 )

@@ -24,16 +24,32 @@ from ..models import (
     RepeatingInvoice,
 )
 
-__all__ = ["GROUP"]
+__all__ = ["COLUMNS", "GROUP"]
+
+COLUMNS: dict[type, tuple[str, ...]] = {
+    RepeatingInvoice: (
+        "type",
+        "contact",
+        "reference",
+        "status",
+        "total",
+        "repeating_invoice_id",
+    ),
+}
+"""The default table columns of the resource's records (the manifest's ``cli_columns``)."""
 
 
-@click.group(name="repeating-invoices")
+@click.group(name="repeating-invoices", short_help="Repeating invoice templates.")
 def repeating_invoices() -> None:
     """Repeating invoice templates: Xero makes an invoice or bill on each date of their schedule
     (DRAFT or AUTHORISED templates; deleted by saving Status DELETED)."""
 
 
-@repeating_invoices.command(name="list", epilog="HTTP: GET RepeatingInvoices")
+@repeating_invoices.command(
+    name="list",
+    short_help="List the repeating invoice templates, optionally filtered and sorted.",
+    epilog="HTTP: GET RepeatingInvoices",
+)
 @click.option(
     "--where",
     "where",
@@ -55,20 +71,34 @@ def repeating_invoices_list(
     where: str | None,
     order: str | None,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """List the repeating invoice templates (never paged; no If-Modified-Since), optionally
     filtered and sorted.
     """
-    with state.client(XeroClient, raw=raw) as client:
+    shown = cs.columns_for(columns, RepeatingInvoice, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "--where": where,
+            "--order": order,
+        },
+        record=RepeatingInvoice,
+    ) as client:
         answer = client.repeating_invoices.with_raw_response.list(
             where=where,
             order=order,
         )
-        state.emit(answer, "repeating_invoices", output_format)
+        state.emit(answer, "repeating_invoices", output_format, one=False, columns=shown)
 
 
-@repeating_invoices.command(name="get", epilog="HTTP: GET RepeatingInvoices/{RepeatingInvoiceID}")
+@repeating_invoices.command(
+    name="get",
+    short_help="Get one repeating invoice template, with its schedule and lines, by its RepeatingInvoiceID.",
+    epilog="HTTP: GET RepeatingInvoices/{RepeatingInvoiceID}",
+)
 @click.option(
     "--repeating-invoice-id",
     "repeating_invoice_id",
@@ -82,17 +112,30 @@ def repeating_invoices_get(
     state: cs.State,
     repeating_invoice_id: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Get one repeating invoice template, with its schedule and lines, by its RepeatingInvoiceID."""
-    with state.client(XeroClient, raw=raw) as client:
+    shown = cs.columns_for(columns, RepeatingInvoice, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "--repeating-invoice-id": repeating_invoice_id,
+        },
+        record=RepeatingInvoice,
+    ) as client:
         answer = client.repeating_invoices.with_raw_response.get(
             repeating_invoice_id=repeating_invoice_id,
         )
-        state.emit(answer, "repeating_invoices", output_format)
+        state.emit(answer, "repeating_invoices", output_format, one=True, columns=shown)
 
 
-@repeating_invoices.command(name="create", epilog="HTTP: PUT RepeatingInvoices")
+@repeating_invoices.command(
+    name="create",
+    short_help="Create one repeating invoice template.",
+    epilog="HTTP: PUT RepeatingInvoices",
+)
 @cs.input_options
 @cs.output_options
 @click.pass_obj
@@ -101,6 +144,7 @@ def repeating_invoices_create(
     input_file: IO[bytes],
     input_format: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Create one repeating invoice template (Type, Contact, Schedule and LineItems are needed).
@@ -109,6 +153,7 @@ def repeating_invoices_create(
     (Status DELETED). As XML: the root element <RepeatingInvoice>; as JSON: one object in the
     model's shape (snake_case field names, amounts as strings, dates YYYY-MM-DD).
     """
+    shown = cs.columns_for(columns, RepeatingInvoice, COLUMNS)
     repeating_invoice = cs.read_one(
         input_file,
         "RepeatingInvoice",
@@ -117,14 +162,18 @@ def repeating_invoices_create(
         input_format,
         _checks.CHECKS["RepeatingInvoice"],
     )
-    with state.client(XeroClient, raw=raw) as client:
+    with state.client(XeroClient, raw=raw, asked={}, record=RepeatingInvoice) as client:
         answer = client.repeating_invoices.with_raw_response.create(
             repeating_invoice,
         )
-        state.emit(answer, "repeating_invoices", output_format)
+        state.emit(answer, "repeating_invoices", output_format, one=True, columns=shown)
 
 
-@repeating_invoices.command(name="create-many", epilog="HTTP: PUT RepeatingInvoices")
+@repeating_invoices.command(
+    name="create-many",
+    short_help="Create a batch of repeating invoice templates in one call.",
+    epilog="HTTP: PUT RepeatingInvoices",
+)
 @click.option(
     "--summarize-errors/--no-summarize-errors",
     "summarize_errors",
@@ -140,6 +189,7 @@ def repeating_invoices_create_many(
     input_file: IO[bytes],
     input_format: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Create a batch of repeating invoice templates in one call.
@@ -149,6 +199,7 @@ def repeating_invoices_create_many(
     <RepeatingInvoices> (or one <RepeatingInvoice>); as JSON: a list of RepeatingInvoice objects
     in the model's shape, or one object.
     """
+    shown = cs.columns_for(columns, RepeatingInvoice, COLUMNS)
     repeating_invoices = cs.read_items(
         input_file,
         "RepeatingInvoices",
@@ -158,15 +209,19 @@ def repeating_invoices_create_many(
         input_format,
         _checks.CHECKS["RepeatingInvoice"],
     )
-    with state.client(XeroClient, raw=raw) as client:
+    with state.client(XeroClient, raw=raw, asked={}, record=RepeatingInvoice) as client:
         answer = client.repeating_invoices.with_raw_response.create_many(
             repeating_invoices,
             summarize_errors=summarize_errors,
         )
-        state.emit(answer, "repeating_invoices", output_format)
+        state.emit(answer, "repeating_invoices", output_format, one=False, columns=shown)
 
 
-@repeating_invoices.command(name="save", epilog="HTTP: POST RepeatingInvoices")
+@repeating_invoices.command(
+    name="save",
+    short_help="Create or update one template.",
+    epilog="HTTP: POST RepeatingInvoices",
+)
 @cs.input_options
 @cs.output_options
 @click.pass_obj
@@ -175,6 +230,7 @@ def repeating_invoices_save(
     input_file: IO[bytes],
     input_format: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Create or update one template: one with a RepeatingInvoiceID is updated, otherwise created.
@@ -184,6 +240,7 @@ def repeating_invoices_save(
     (Status DELETED). As XML: the root element <RepeatingInvoice>; as JSON: one object in the
     model's shape (snake_case field names, amounts as strings, dates YYYY-MM-DD).
     """
+    shown = cs.columns_for(columns, RepeatingInvoice, COLUMNS)
     repeating_invoice = cs.read_one(
         input_file,
         "RepeatingInvoice",
@@ -192,14 +249,18 @@ def repeating_invoices_save(
         input_format,
         _checks.CHECKS["RepeatingInvoice"],
     )
-    with state.client(XeroClient, raw=raw) as client:
+    with state.client(XeroClient, raw=raw, asked={}, record=RepeatingInvoice) as client:
         answer = client.repeating_invoices.with_raw_response.save(
             repeating_invoice,
         )
-        state.emit(answer, "repeating_invoices", output_format)
+        state.emit(answer, "repeating_invoices", output_format, one=True, columns=shown)
 
 
-@repeating_invoices.command(name="save-many", epilog="HTTP: POST RepeatingInvoices")
+@repeating_invoices.command(
+    name="save-many",
+    short_help="Create or update a batch of templates in one call, each as by save.",
+    epilog="HTTP: POST RepeatingInvoices",
+)
 @click.option(
     "--summarize-errors/--no-summarize-errors",
     "summarize_errors",
@@ -215,6 +276,7 @@ def repeating_invoices_save_many(
     input_file: IO[bytes],
     input_format: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Create or update a batch of templates in one call, each as by save().
@@ -224,6 +286,7 @@ def repeating_invoices_save_many(
     <RepeatingInvoices> (or one <RepeatingInvoice>); as JSON: a list of RepeatingInvoice objects
     in the model's shape, or one object.
     """
+    shown = cs.columns_for(columns, RepeatingInvoice, COLUMNS)
     repeating_invoices = cs.read_items(
         input_file,
         "RepeatingInvoices",
@@ -233,16 +296,18 @@ def repeating_invoices_save_many(
         input_format,
         _checks.CHECKS["RepeatingInvoice"],
     )
-    with state.client(XeroClient, raw=raw) as client:
+    with state.client(XeroClient, raw=raw, asked={}, record=RepeatingInvoice) as client:
         answer = client.repeating_invoices.with_raw_response.save_many(
             repeating_invoices,
             summarize_errors=summarize_errors,
         )
-        state.emit(answer, "repeating_invoices", output_format)
+        state.emit(answer, "repeating_invoices", output_format, one=False, columns=shown)
 
 
 @repeating_invoices.command(
-    name="update", epilog="HTTP: POST RepeatingInvoices/{RepeatingInvoiceID}"
+    name="update",
+    short_help="Update the template of the path with what the template given sets.",
+    epilog="HTTP: POST RepeatingInvoices/{RepeatingInvoiceID}",
 )
 @click.option(
     "--repeating-invoice-id",
@@ -260,6 +325,7 @@ def repeating_invoices_update(
     input_file: IO[bytes],
     input_format: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Update the template of the path with what the template given sets.
@@ -268,6 +334,7 @@ def repeating_invoices_update(
     (Status DELETED). As XML: the root element <RepeatingInvoice>; as JSON: one object in the
     model's shape (snake_case field names, amounts as strings, dates YYYY-MM-DD).
     """
+    shown = cs.columns_for(columns, RepeatingInvoice, COLUMNS)
     repeating_invoice = cs.read_one(
         input_file,
         "RepeatingInvoice",
@@ -276,16 +343,25 @@ def repeating_invoices_update(
         input_format,
         _checks.CHECKS["RepeatingInvoice"],
     )
-    with state.client(XeroClient, raw=raw) as client:
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "--repeating-invoice-id": repeating_invoice_id,
+        },
+        record=RepeatingInvoice,
+    ) as client:
         answer = client.repeating_invoices.with_raw_response.update(
             repeating_invoice,
             repeating_invoice_id=repeating_invoice_id,
         )
-        state.emit(answer, "repeating_invoices", output_format)
+        state.emit(answer, "repeating_invoices", output_format, one=True, columns=shown)
 
 
 @repeating_invoices.command(
-    name="delete", epilog="HTTP: POST RepeatingInvoices/{RepeatingInvoiceID}"
+    name="delete",
+    short_help="Delete a repeating invoice template; invoices it made stay.",
+    epilog="HTTP: POST RepeatingInvoices/{RepeatingInvoiceID}",
 )
 @click.option(
     "--repeating-invoice-id",
@@ -300,20 +376,30 @@ def repeating_invoices_delete(
     state: cs.State,
     repeating_invoice_id: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Delete a repeating invoice template (2.0 has no DELETE for them: this saves Status DELETED);
     invoices it made stay.
     """
-    with state.client(XeroClient, raw=raw) as client:
+    shown = cs.columns_for(columns, RepeatingInvoice, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "--repeating-invoice-id": repeating_invoice_id,
+        },
+        record=RepeatingInvoice,
+    ) as client:
         answer = client.repeating_invoices.with_raw_response.delete(
             repeating_invoice_id=repeating_invoice_id,
         )
-        state.emit(answer, "repeating_invoices", output_format)
+        state.emit(answer, "repeating_invoices", output_format, one=True, columns=shown)
 
 
 @repeating_invoices.command(
     name="import",
+    short_help="Create or update repeating invoices from a CSV file.",
     epilog="HTTP: POST RepeatingInvoices (and POST RepeatingInvoices to isolate refused rows)",
 )
 @click.argument("csv_file", metavar="FILE.csv", type=click.Path(dir_okay=False, allow_dash=True))
@@ -331,6 +417,11 @@ def repeating_invoices_delete(
     show_default=True,
     help="Skip the rows before this one (the header is row 1), to resume an import that stopped.",
 )
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Read and check every row as the import would (the SDK's checks before sending), print what would be sent, and send nothing (no credentials needed).",
+)
 @cs.output_options
 @click.pass_obj
 def repeating_invoices_import(
@@ -338,18 +429,53 @@ def repeating_invoices_import(
     csv_file: str,
     batch_size: int,
     start_row: int,
+    dry_run: bool,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Insert or update repeating_invoices from a CSV file, in batches (POST RepeatingInvoices).
     Create or update a batch of templates in one call, each as by save().
 
     The header row names RepeatingInvoice fields (e.g. name or Name); nested lists cannot be
-    imported. A row that cannot be read, or that Xero refuses, is reported on standard error
-    with its row number (the header is row 1) and the reason; the other rows are saved, and the
-    exit code is 5. If the import stops (Xero or the network failing), the saved and rejected
-    rows are reported with the first row not known to be saved: --start-row resumes there.
+    imported.
+
+    A row that cannot be read, or that Xero refuses, is reported on standard error with its row
+    number (the header is row 1) and the reason; the other rows are saved, and the exit code is
+    5. If the import stops (Xero or the network failing), the saved and rejected rows are
+    reported with the first row not known to be saved: --start-row resumes there.
     """
+    shown = cs.columns_for(columns, RepeatingInvoice, COLUMNS)
+    rows_of = cs.flat_rows(
+        RepeatingInvoice,
+        (
+            "repeating_invoice_id",
+            "type",
+            "contact",
+            "schedule",
+            "status",
+            "line_amount_types",
+            "line_items",
+            "currency_code",
+            "reference",
+            "branding_theme_id",
+            "approved_for_sending",
+            "send_copy",
+            "mark_as_sent",
+            "include_pdf",
+        ),
+    )
+    if dry_run:
+        cs.check_csv(
+            csv_file,
+            rows_of,
+            _checks.CHECKS["RepeatingInvoice"],
+            label="repeating_invoices",
+            output_format=output_format,
+            start_row=start_row,
+            columns=shown,
+        )
+        return
     with state.client(XeroClient, raw=raw) as client:
         cs.import_csv(
             state,
@@ -362,6 +488,8 @@ def repeating_invoices_import(
             label="repeating_invoices",
             output_format=output_format,
             start_row=start_row,
+            columns=shown,
+            rows_of=rows_of,
         )
 
 

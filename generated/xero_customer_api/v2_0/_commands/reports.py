@@ -19,11 +19,20 @@ import click
 
 from ..._runtime import _cli_support as cs
 from .._client import XeroClient
+from ..models import (
+    Report,
+)
 
-__all__ = ["GROUP"]
+__all__ = ["COLUMNS", "GROUP"]
+
+COLUMNS: dict[type, tuple[str, ...]] = {}
+"""The default table columns of the resource's records (the manifest's ``cli_columns``)."""
 
 
-@click.group(name="reports")
+@click.group(
+    name="reports",
+    short_help="Reports computed from the organisation's books and its published reports.",
+)
 def reports() -> None:
     """Reports computed from the organisation's books (Trial Balance, Profit and Loss, Balance
     Sheet, aged receivables and payables, Bank Summary, Budget Summary, Executive Summary, 1099)
@@ -31,7 +40,11 @@ def reports() -> None:
     into typed rows and report.to_dataframe() into a pandas DataFrame."""
 
 
-@reports.command(name="trial-balance", epilog="HTTP: GET Reports/TrialBalance")
+@reports.command(
+    name="trial-balance",
+    short_help="Get the Trial Balance at a date.",
+    epilog="HTTP: GET Reports/TrialBalance",
+)
 @click.option(
     "--date",
     "date",
@@ -52,21 +65,27 @@ def reports_trial_balance(
     date: datetime.date | None,
     payments_only: bool | None,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Get the Trial Balance at a date: per account, the month's debits and credits and the year-
     to-date ones, in sections Revenue, Expenses, Assets, Liabilities and Equity, with the totals
     (debits equal credits).
     """
-    with state.client(XeroClient, raw=raw) as client:
+    shown = cs.columns_for(columns, Report, COLUMNS)
+    with state.client(XeroClient, raw=raw, asked={}, record=Report) as client:
         answer = client.reports.with_raw_response.trial_balance(
             date=date,
             payments_only=payments_only,
         )
-        state.emit(answer, "reports", output_format)
+        state.emit(answer, "reports", output_format, one=True, columns=shown)
 
 
-@reports.command(name="profit-and-loss", epilog="HTTP: GET Reports/ProfitAndLoss")
+@reports.command(
+    name="profit-and-loss",
+    short_help="Get the Profit and Loss over a period.",
+    epilog="HTTP: GET Reports/ProfitAndLoss",
+)
 @click.option(
     "--from-date",
     "--from",
@@ -86,7 +105,22 @@ def reports_trial_balance(
 @click.option(
     "--periods",
     "periods",
-    type=click.IntRange(min=1),
+    type=cs.IntChoice(
+        (
+            1,
+            2,
+            3,
+            4,
+            5,
+            6,
+            7,
+            8,
+            9,
+            10,
+            11,
+            12,
+        )
+    ),
     default=None,
     help="How many comparative periods (1 to 12) after the first: each adds a column.",
 )
@@ -158,13 +192,15 @@ def reports_profit_and_loss(
     standard_layout: bool | None,
     payments_only: bool | None,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Get the Profit and Loss over a period: Income, Cost of Sales, Gross Profit, Operating
     Expenses and Net Profit, one column per period (with periods and timeframe), optionally for
     tracking options.
     """
-    with state.client(XeroClient, raw=raw) as client:
+    shown = cs.columns_for(columns, Report, COLUMNS)
+    with state.client(XeroClient, raw=raw, asked={}, record=Report) as client:
         answer = client.reports.with_raw_response.profit_and_loss(
             from_date=from_date,
             to_date=to_date,
@@ -177,10 +213,14 @@ def reports_profit_and_loss(
             standard_layout=standard_layout,
             payments_only=payments_only,
         )
-        state.emit(answer, "reports", output_format)
+        state.emit(answer, "reports", output_format, one=True, columns=shown)
 
 
-@reports.command(name="balance-sheet", epilog="HTTP: GET Reports/BalanceSheet")
+@reports.command(
+    name="balance-sheet",
+    short_help="Get the Balance Sheet at a date.",
+    epilog="HTTP: GET Reports/BalanceSheet",
+)
 @click.option(
     "--date",
     "date",
@@ -191,7 +231,22 @@ def reports_profit_and_loss(
 @click.option(
     "--periods",
     "periods",
-    type=click.IntRange(min=1),
+    type=cs.IntChoice(
+        (
+            1,
+            2,
+            3,
+            4,
+            5,
+            6,
+            7,
+            8,
+            9,
+            10,
+            11,
+            12,
+        )
+    ),
     default=None,
     help="How many comparative periods (1 to 12) after the first: each adds a column.",
 )
@@ -246,12 +301,14 @@ def reports_balance_sheet(
     standard_layout: bool | None,
     payments_only: bool | None,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Get the Balance Sheet at a date: Assets (Bank, Current, Fixed), Liabilities, Net Assets and
     Equity, with comparative columns (with periods and timeframe).
     """
-    with state.client(XeroClient, raw=raw) as client:
+    shown = cs.columns_for(columns, Report, COLUMNS)
+    with state.client(XeroClient, raw=raw, asked={}, record=Report) as client:
         answer = client.reports.with_raw_response.balance_sheet(
             date=date,
             periods=periods,
@@ -261,11 +318,13 @@ def reports_balance_sheet(
             standard_layout=standard_layout,
             payments_only=payments_only,
         )
-        state.emit(answer, "reports", output_format)
+        state.emit(answer, "reports", output_format, one=True, columns=shown)
 
 
 @reports.command(
-    name="aged-receivables-by-contact", epilog="HTTP: GET Reports/AgedReceivablesByContact"
+    name="aged-receivables-by-contact",
+    short_help="Get the aged receivables of a customer.",
+    epilog="HTTP: GET Reports/AgedReceivablesByContact",
 )
 @click.option(
     "--contact-id",
@@ -306,23 +365,29 @@ def reports_aged_receivables_by_contact(
     from_date: datetime.date | None,
     to_date: datetime.date | None,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Get the aged receivables of a customer: the opening balance, one row per outstanding
     document (sales invoices: date, number, due date, total, paid, credited, due, each cell
     tagged with its invoiceID), the total and the closing balance.
     """
-    with state.client(XeroClient, raw=raw) as client:
+    shown = cs.columns_for(columns, Report, COLUMNS)
+    with state.client(XeroClient, raw=raw, asked={}, record=Report) as client:
         answer = client.reports.with_raw_response.aged_receivables_by_contact(
             contact_id=contact_id,
             date=date,
             from_date=from_date,
             to_date=to_date,
         )
-        state.emit(answer, "reports", output_format)
+        state.emit(answer, "reports", output_format, one=True, columns=shown)
 
 
-@reports.command(name="aged-payables-by-contact", epilog="HTTP: GET Reports/AgedPayablesByContact")
+@reports.command(
+    name="aged-payables-by-contact",
+    short_help="Get the aged payables of a supplier.",
+    epilog="HTTP: GET Reports/AgedPayablesByContact",
+)
 @click.option(
     "--contact-id",
     "contact_id",
@@ -362,23 +427,29 @@ def reports_aged_payables_by_contact(
     from_date: datetime.date | None,
     to_date: datetime.date | None,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Get the aged payables of a supplier: the opening balance, one row per outstanding document
     (bills: date, number, due date, total, paid, credited, due, each cell tagged with its
     invoiceID), the total and the closing balance.
     """
-    with state.client(XeroClient, raw=raw) as client:
+    shown = cs.columns_for(columns, Report, COLUMNS)
+    with state.client(XeroClient, raw=raw, asked={}, record=Report) as client:
         answer = client.reports.with_raw_response.aged_payables_by_contact(
             contact_id=contact_id,
             date=date,
             from_date=from_date,
             to_date=to_date,
         )
-        state.emit(answer, "reports", output_format)
+        state.emit(answer, "reports", output_format, one=True, columns=shown)
 
 
-@reports.command(name="bank-summary", epilog="HTTP: GET Reports/BankSummary")
+@reports.command(
+    name="bank-summary",
+    short_help="Get the Bank Summary over a period.",
+    epilog="HTTP: GET Reports/BankSummary",
+)
 @click.option(
     "--from-date",
     "--from",
@@ -402,20 +473,26 @@ def reports_bank_summary(
     from_date: datetime.date | None,
     to_date: datetime.date | None,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Get the Bank Summary over a period: per bank account (first cell tagged accountID), the
     opening balance, cash received, cash spent and the closing balance, and their total.
     """
-    with state.client(XeroClient, raw=raw) as client:
+    shown = cs.columns_for(columns, Report, COLUMNS)
+    with state.client(XeroClient, raw=raw, asked={}, record=Report) as client:
         answer = client.reports.with_raw_response.bank_summary(
             from_date=from_date,
             to_date=to_date,
         )
-        state.emit(answer, "reports", output_format)
+        state.emit(answer, "reports", output_format, one=True, columns=shown)
 
 
-@reports.command(name="budget-summary", epilog="HTTP: GET Reports/BudgetSummary")
+@reports.command(
+    name="budget-summary",
+    short_help="Get the Budget Summary.",
+    epilog="HTTP: GET Reports/BudgetSummary",
+)
 @click.option(
     "--date",
     "date",
@@ -426,14 +503,35 @@ def reports_bank_summary(
 @click.option(
     "--periods",
     "periods",
-    type=click.IntRange(min=1),
+    type=cs.IntChoice(
+        (
+            1,
+            2,
+            3,
+            4,
+            5,
+            6,
+            7,
+            8,
+            9,
+            10,
+            11,
+            12,
+        )
+    ),
     default=None,
     help="How many periods (1 to 12).",
 )
 @click.option(
     "--timeframe",
     "timeframe",
-    type=click.IntRange(min=1),
+    type=cs.IntChoice(
+        (
+            1,
+            3,
+            12,
+        )
+    ),
     default=None,
     help="The length of each period in months: 1, 3 or 12 (a number here, unlike the Profit and Loss).",
 )
@@ -445,21 +543,27 @@ def reports_budget_summary(
     periods: Literal[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12] | None,
     timeframe: Literal[1, 3, 12] | None,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Get the Budget Summary: the overall budget's figures per account and period, in Profit and
     Loss sections.
     """
-    with state.client(XeroClient, raw=raw) as client:
+    shown = cs.columns_for(columns, Report, COLUMNS)
+    with state.client(XeroClient, raw=raw, asked={}, record=Report) as client:
         answer = client.reports.with_raw_response.budget_summary(
             date=date,
             periods=periods,
             timeframe=timeframe,
         )
-        state.emit(answer, "reports", output_format)
+        state.emit(answer, "reports", output_format, one=True, columns=shown)
 
 
-@reports.command(name="executive-summary", epilog="HTTP: GET Reports/ExecutiveSummary")
+@reports.command(
+    name="executive-summary",
+    short_help="Get the Executive Summary of a month against the previous one.",
+    epilog="HTTP: GET Reports/ExecutiveSummary",
+)
 @click.option(
     "--date",
     "date",
@@ -473,20 +577,26 @@ def reports_executive_summary(
     state: cs.State,
     date: datetime.date | None,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Get the Executive Summary of a month against the previous one: Cash, Profitability, Balance
     Sheet, Income, Performance and Position figures with their variance (percentages such as
     7.3%).
     """
-    with state.client(XeroClient, raw=raw) as client:
+    shown = cs.columns_for(columns, Report, COLUMNS)
+    with state.client(XeroClient, raw=raw, asked={}, record=Report) as client:
         answer = client.reports.with_raw_response.executive_summary(
             date=date,
         )
-        state.emit(answer, "reports", output_format)
+        state.emit(answer, "reports", output_format, one=True, columns=shown)
 
 
-@reports.command(name="ten-ninety-nine", epilog="HTTP: GET Reports/TenNinetyNine")
+@reports.command(
+    name="ten-ninety-nine",
+    short_help="Get the 1099 report of a year.",
+    epilog="HTTP: GET Reports/TenNinetyNine",
+)
 @click.option(
     "--report-year",
     "report_year",
@@ -500,36 +610,48 @@ def reports_ten_ninety_nine(
     state: cs.State,
     report_year: int | None,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Get the 1099 report of a year (US organisations; needs the
     accounting.reports.tenninetynine.read scope): one contact per contractor with the form's
     boxes, in report.contacts (no rows).
     """
-    with state.client(XeroClient, raw=raw) as client:
+    shown = cs.columns_for(columns, Report, COLUMNS)
+    with state.client(XeroClient, raw=raw, asked={}, record=Report) as client:
         answer = client.reports.with_raw_response.ten_ninety_nine(
             report_year=report_year,
         )
-        state.emit(answer, "reports", output_format)
+        state.emit(answer, "reports", output_format, one=True, columns=shown)
 
 
-@reports.command(name="list", epilog="HTTP: GET Reports")
+@reports.command(
+    name="list",
+    short_help="List the organisation's published reports, each with its ReportID and name.",
+    epilog="HTTP: GET Reports",
+)
 @cs.output_options
 @click.pass_obj
 def reports_list(
     state: cs.State,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """List the organisation's published reports (e.g. GST and BAS returns published from Xero),
     each with its ReportID (a GUID) and name.
     """
-    with state.client(XeroClient, raw=raw) as client:
+    shown = cs.columns_for(columns, Report, COLUMNS)
+    with state.client(XeroClient, raw=raw, asked={}, record=Report) as client:
         answer = client.reports.with_raw_response.list()
-        state.emit(answer, "reports", output_format)
+        state.emit(answer, "reports", output_format, one=False, columns=shown)
 
 
-@reports.command(name="get", epilog="HTTP: GET Reports/{ReportID}")
+@reports.command(
+    name="get",
+    short_help="Get one published report by its ReportID, or a named report by its name with Xero's defaults.",
+    epilog="HTTP: GET Reports/{ReportID}",
+)
 @click.option(
     "--report-id",
     "report_id",
@@ -543,16 +665,25 @@ def reports_get(
     state: cs.State,
     report_id: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Get one published report by its ReportID (a GUID), or a named report by its name (e.g.
     ProfitAndLoss) with Xero's defaults.
     """
-    with state.client(XeroClient, raw=raw) as client:
+    shown = cs.columns_for(columns, Report, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "--report-id": report_id,
+        },
+        record=Report,
+    ) as client:
         answer = client.reports.with_raw_response.get(
             report_id=report_id,
         )
-        state.emit(answer, "reports", output_format)
+        state.emit(answer, "reports", output_format, one=True, columns=shown)
 
 
 GROUP = reports

@@ -21,19 +21,32 @@ from .. import _checks
 from .._client import XeroClient
 from .._codecs.types.setup import decode_setup
 from ..models import (
+    ImportSummary,
     Setup,
 )
 
-__all__ = ["GROUP"]
+__all__ = ["COLUMNS", "GROUP"]
+
+COLUMNS: dict[type, tuple[str, ...]] = {
+    ImportSummary: (
+        "accounts",
+        "organisation",
+    ),
+}
+"""The default table columns of the resource's records (the manifest's ``cli_columns``)."""
 
 
-@click.group(name="setup")
+@click.group(name="setup", short_help="Setting up an organisation in one call.")
 def setup() -> None:
     """Setting up an organisation in one call: chart of accounts, conversion date and opening
     balances."""
 
 
-@setup.command(name="save", epilog="HTTP: POST Setup")
+@setup.command(
+    name="save",
+    short_help="Set the chart of accounts, the conversion date and the conversion balances; answers with counts of the accounts created, updated, deleted, locked and system.",
+    epilog="HTTP: POST Setup",
+)
 @cs.input_options
 @cs.output_options
 @click.pass_obj
@@ -42,6 +55,7 @@ def setup_save(
     input_file: IO[bytes],
     input_format: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Set the chart of accounts, the conversion date and the conversion balances; answers with
@@ -51,14 +65,15 @@ def setup_save(
     opening balances (POST Setup). As XML: the root element <Setup>; as JSON: one object in the
     model's shape (snake_case field names, amounts as strings, dates YYYY-MM-DD).
     """
+    shown = cs.columns_for(columns, ImportSummary, COLUMNS)
     setup = cs.read_one(
         input_file, "Setup", Setup, decode_setup, input_format, _checks.CHECKS["Setup"]
     )
-    with state.client(XeroClient, raw=raw) as client:
+    with state.client(XeroClient, raw=raw, asked={}, record=ImportSummary) as client:
         answer = client.setup.with_raw_response.save(
             setup,
         )
-        state.emit(answer, "import_summary", output_format)
+        state.emit(answer, "import_summary", output_format, one=False, columns=shown)
 
 
 GROUP = setup

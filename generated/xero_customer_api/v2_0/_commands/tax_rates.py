@@ -24,16 +24,34 @@ from ..models import (
     TaxRate,
 )
 
-__all__ = ["GROUP"]
+__all__ = ["COLUMNS", "GROUP"]
+
+COLUMNS: dict[type, tuple[str, ...]] = {
+    TaxRate: (
+        "name",
+        "tax_type",
+        "display_tax_rate",
+        "effective_rate",
+        "status",
+    ),
+}
+"""The default table columns of the resource's records (the manifest's ``cli_columns``)."""
 
 
-@click.group(name="tax-rates")
+@click.group(
+    name="tax-rates",
+    short_help="The organisation's tax rates and their components; a rate is removed by saving Status DELETED.",
+)
 def tax_rates() -> None:
     """The organisation's tax rates and their components; a rate is removed by saving Status
     DELETED (Xero archives one already used)."""
 
 
-@tax_rates.command(name="list", epilog="HTTP: GET TaxRates")
+@tax_rates.command(
+    name="list",
+    short_help="List the organisation's tax rates with their components, optionally filtered and sorted.",
+    epilog="HTTP: GET TaxRates",
+)
 @click.option(
     "--where",
     "where",
@@ -55,20 +73,34 @@ def tax_rates_list(
     where: str | None,
     order: str | None,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """List the organisation's tax rates with their components (never paged), optionally filtered
     and sorted.
     """
-    with state.client(XeroClient, raw=raw) as client:
+    shown = cs.columns_for(columns, TaxRate, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "--where": where,
+            "--order": order,
+        },
+        record=TaxRate,
+    ) as client:
         answer = client.tax_rates.with_raw_response.list(
             where=where,
             order=order,
         )
-        state.emit(answer, "tax_rates", output_format)
+        state.emit(answer, "tax_rates", output_format, one=False, columns=shown)
 
 
-@tax_rates.command(name="get", epilog="HTTP: GET TaxRates/{TaxType}")
+@tax_rates.command(
+    name="get",
+    short_help="Get the tax rate of one tax type.",
+    epilog="HTTP: GET TaxRates/{TaxType}",
+)
 @click.option(
     "--tax-type",
     "tax_type",
@@ -82,17 +114,30 @@ def tax_rates_get(
     state: cs.State,
     tax_type: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Get the tax rate of one tax type (2.0 reads one rate only by its TaxType)."""
-    with state.client(XeroClient, raw=raw) as client:
+    shown = cs.columns_for(columns, TaxRate, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "--tax-type": tax_type,
+        },
+        record=TaxRate,
+    ) as client:
         answer = client.tax_rates.with_raw_response.get(
             tax_type=tax_type,
         )
-        state.emit(answer, "tax_rates", output_format)
+        state.emit(answer, "tax_rates", output_format, one=True, columns=shown)
 
 
-@tax_rates.command(name="create", epilog="HTTP: PUT TaxRates")
+@tax_rates.command(
+    name="create",
+    short_help="Create one tax rate from its Name and TaxComponents; Xero assigns its TaxType.",
+    epilog="HTTP: PUT TaxRates",
+)
 @cs.input_options
 @cs.output_options
 @click.pass_obj
@@ -101,6 +146,7 @@ def tax_rates_create(
     input_file: IO[bytes],
     input_format: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Create one tax rate from its Name and TaxComponents; Xero assigns its TaxType (TAX001, ...).
@@ -109,17 +155,22 @@ def tax_rates_create(
     <TaxRate>; as JSON: one object in the model's shape (snake_case field names, amounts as
     strings, dates YYYY-MM-DD).
     """
+    shown = cs.columns_for(columns, TaxRate, COLUMNS)
     tax_rate = cs.read_one(
         input_file, "TaxRate", TaxRate, decode_tax_rate, input_format, _checks.CHECKS["TaxRate"]
     )
-    with state.client(XeroClient, raw=raw) as client:
+    with state.client(XeroClient, raw=raw, asked={}, record=TaxRate) as client:
         answer = client.tax_rates.with_raw_response.create(
             tax_rate,
         )
-        state.emit(answer, "tax_rates", output_format)
+        state.emit(answer, "tax_rates", output_format, one=True, columns=shown)
 
 
-@tax_rates.command(name="create-many", epilog="HTTP: PUT TaxRates")
+@tax_rates.command(
+    name="create-many",
+    short_help="Create several tax rates in one call.",
+    epilog="HTTP: PUT TaxRates",
+)
 @cs.input_options
 @cs.output_options
 @click.pass_obj
@@ -128,6 +179,7 @@ def tax_rates_create_many(
     input_file: IO[bytes],
     input_format: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Create several tax rates in one call.
@@ -136,6 +188,7 @@ def tax_rates_create_many(
     (POST TaxRates, matched on TaxType or Name). As XML: the root element <TaxRates> (or one
     <TaxRate>); as JSON: a list of TaxRate objects in the model's shape, or one object.
     """
+    shown = cs.columns_for(columns, TaxRate, COLUMNS)
     tax_rates = cs.read_items(
         input_file,
         "TaxRates",
@@ -145,14 +198,18 @@ def tax_rates_create_many(
         input_format,
         _checks.CHECKS["TaxRate"],
     )
-    with state.client(XeroClient, raw=raw) as client:
+    with state.client(XeroClient, raw=raw, asked={}, record=TaxRate) as client:
         answer = client.tax_rates.with_raw_response.create_many(
             tax_rates,
         )
-        state.emit(answer, "tax_rates", output_format)
+        state.emit(answer, "tax_rates", output_format, one=False, columns=shown)
 
 
-@tax_rates.command(name="save", epilog="HTTP: POST TaxRates")
+@tax_rates.command(
+    name="save",
+    short_help="Update one tax rate, found by its TaxType (or its Name).",
+    epilog="HTTP: POST TaxRates",
+)
 @cs.input_options
 @cs.output_options
 @click.pass_obj
@@ -161,6 +218,7 @@ def tax_rates_save(
     input_file: IO[bytes],
     input_format: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Update one tax rate, found by its TaxType (or its Name): rename it, change its components,
@@ -170,17 +228,22 @@ def tax_rates_save(
     <TaxRate>; as JSON: one object in the model's shape (snake_case field names, amounts as
     strings, dates YYYY-MM-DD).
     """
+    shown = cs.columns_for(columns, TaxRate, COLUMNS)
     tax_rate = cs.read_one(
         input_file, "TaxRate", TaxRate, decode_tax_rate, input_format, _checks.CHECKS["TaxRate"]
     )
-    with state.client(XeroClient, raw=raw) as client:
+    with state.client(XeroClient, raw=raw, asked={}, record=TaxRate) as client:
         answer = client.tax_rates.with_raw_response.save(
             tax_rate,
         )
-        state.emit(answer, "tax_rates", output_format)
+        state.emit(answer, "tax_rates", output_format, one=True, columns=shown)
 
 
-@tax_rates.command(name="save-many", epilog="HTTP: POST TaxRates")
+@tax_rates.command(
+    name="save-many",
+    short_help="Update several tax rates in one call, each as by save().",
+    epilog="HTTP: POST TaxRates",
+)
 @cs.input_options
 @cs.output_options
 @click.pass_obj
@@ -189,6 +252,7 @@ def tax_rates_save_many(
     input_file: IO[bytes],
     input_format: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Update several tax rates in one call, each as by save().
@@ -197,6 +261,7 @@ def tax_rates_save_many(
     (POST TaxRates, matched on TaxType or Name). As XML: the root element <TaxRates> (or one
     <TaxRate>); as JSON: a list of TaxRate objects in the model's shape, or one object.
     """
+    shown = cs.columns_for(columns, TaxRate, COLUMNS)
     tax_rates = cs.read_items(
         input_file,
         "TaxRates",
@@ -206,14 +271,18 @@ def tax_rates_save_many(
         input_format,
         _checks.CHECKS["TaxRate"],
     )
-    with state.client(XeroClient, raw=raw) as client:
+    with state.client(XeroClient, raw=raw, asked={}, record=TaxRate) as client:
         answer = client.tax_rates.with_raw_response.save_many(
             tax_rates,
         )
-        state.emit(answer, "tax_rates", output_format)
+        state.emit(answer, "tax_rates", output_format, one=False, columns=shown)
 
 
-@tax_rates.command(name="delete", epilog="HTTP: POST TaxRates")
+@tax_rates.command(
+    name="delete",
+    short_help="Delete a tax rate, named by its Name or its TaxType.",
+    epilog="HTTP: POST TaxRates",
+)
 @click.option(
     "--name",
     "name",
@@ -235,6 +304,7 @@ def tax_rates_delete(
     name: str | None,
     tax_type: str | None,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Delete a tax rate, named by its Name or its TaxType (give exactly one): saves Status
@@ -247,16 +317,19 @@ def tax_rates_delete(
             "--tax-type": tax_type,
         }
     )
-    with state.client(XeroClient, raw=raw) as client:
+    shown = cs.columns_for(columns, TaxRate, COLUMNS)
+    with state.client(XeroClient, raw=raw, asked={}, record=TaxRate) as client:
         answer = client.tax_rates.with_raw_response.delete(
             name=name,
             tax_type=tax_type,
         )
-        state.emit(answer, "tax_rates", output_format)
+        state.emit(answer, "tax_rates", output_format, one=True, columns=shown)
 
 
 @tax_rates.command(
-    name="import", epilog="HTTP: POST TaxRates (and POST TaxRates to isolate refused rows)"
+    name="import",
+    short_help="Create or update tax rates from a CSV file.",
+    epilog="HTTP: POST TaxRates (and POST TaxRates to isolate refused rows)",
 )
 @click.argument("csv_file", metavar="FILE.csv", type=click.Path(dir_okay=False, allow_dash=True))
 @click.option(
@@ -273,6 +346,11 @@ def tax_rates_delete(
     show_default=True,
     help="Skip the rows before this one (the header is row 1), to resume an import that stopped.",
 )
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Read and check every row as the import would (the SDK's checks before sending), print what would be sent, and send nothing (no credentials needed).",
+)
 @cs.output_options
 @click.pass_obj
 def tax_rates_import(
@@ -280,18 +358,43 @@ def tax_rates_import(
     csv_file: str,
     batch_size: int,
     start_row: int,
+    dry_run: bool,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Insert or update tax_rates from a CSV file, in batches (POST TaxRates). Update several tax
     rates in one call, each as by save().
 
-    The header row names TaxRate fields (e.g. name or Name); nested lists cannot be imported. A
-    row that cannot be read, or that Xero refuses, is reported on standard error with its row
+    The header row names TaxRate fields (e.g. name or Name); nested lists cannot be imported.
+
+    A row that cannot be read, or that Xero refuses, is reported on standard error with its row
     number (the header is row 1) and the reason; the other rows are saved, and the exit code is
     5. If the import stops (Xero or the network failing), the saved and rejected rows are
     reported with the first row not known to be saved: --start-row resumes there.
     """
+    shown = cs.columns_for(columns, TaxRate, COLUMNS)
+    rows_of = cs.flat_rows(
+        TaxRate,
+        (
+            "name",
+            "tax_type",
+            "tax_components",
+            "status",
+            "report_tax_type",
+        ),
+    )
+    if dry_run:
+        cs.check_csv(
+            csv_file,
+            rows_of,
+            _checks.CHECKS["TaxRate"],
+            label="tax_rates",
+            output_format=output_format,
+            start_row=start_row,
+            columns=shown,
+        )
+        return
     with state.client(XeroClient, raw=raw) as client:
         cs.import_csv(
             state,
@@ -304,6 +407,8 @@ def tax_rates_import(
             label="tax_rates",
             output_format=output_format,
             start_row=start_row,
+            columns=shown,
+            rows_of=rows_of,
         )
 
 

@@ -26,15 +26,32 @@ from ..models import (
     TrackingOption,
 )
 
-__all__ = ["GROUP"]
+__all__ = ["COLUMNS", "GROUP"]
+
+COLUMNS: dict[type, tuple[str, ...]] = {
+    TrackingCategory: (
+        "name",
+        "status",
+        "options",
+        "tracking_category_id",
+    ),
+}
+"""The default table columns of the resource's records (the manifest's ``cli_columns``)."""
 
 
-@click.group(name="tracking-categories")
+@click.group(
+    name="tracking-categories",
+    short_help="The organisation's tracking categories and their options.",
+)
 def tracking_categories() -> None:
     """The organisation's tracking categories and their options."""
 
 
-@tracking_categories.command(name="list", epilog="HTTP: GET TrackingCategories")
+@tracking_categories.command(
+    name="list",
+    short_help="List the tracking categories with their options.",
+    epilog="HTTP: GET TrackingCategories",
+)
 @click.option(
     "--where",
     "where",
@@ -63,19 +80,33 @@ def tracking_categories_list(
     order: str | None,
     include_archived: bool | None,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """List the tracking categories with their options (never paged; no If-Modified-Since)."""
-    with state.client(XeroClient, raw=raw) as client:
+    shown = cs.columns_for(columns, TrackingCategory, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "--where": where,
+            "--order": order,
+        },
+        record=TrackingCategory,
+    ) as client:
         answer = client.tracking_categories.with_raw_response.list(
             where=where,
             order=order,
             include_archived=include_archived,
         )
-        state.emit(answer, "tracking_categories", output_format)
+        state.emit(answer, "tracking_categories", output_format, one=False, columns=shown)
 
 
-@tracking_categories.command(name="get", epilog="HTTP: GET TrackingCategories/{TrackingCategoryID}")
+@tracking_categories.command(
+    name="get",
+    short_help="Get one tracking category, with its options, by its TrackingCategoryID.",
+    epilog="HTTP: GET TrackingCategories/{TrackingCategoryID}",
+)
 @click.option(
     "--tracking-category-id",
     "tracking_category_id",
@@ -89,17 +120,30 @@ def tracking_categories_get(
     state: cs.State,
     tracking_category_id: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Get one tracking category, with its options, by its TrackingCategoryID."""
-    with state.client(XeroClient, raw=raw) as client:
+    shown = cs.columns_for(columns, TrackingCategory, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "--tracking-category-id": tracking_category_id,
+        },
+        record=TrackingCategory,
+    ) as client:
         answer = client.tracking_categories.with_raw_response.get(
             tracking_category_id=tracking_category_id,
         )
-        state.emit(answer, "tracking_categories", output_format)
+        state.emit(answer, "tracking_categories", output_format, one=True, columns=shown)
 
 
-@tracking_categories.command(name="create", epilog="HTTP: PUT TrackingCategories")
+@tracking_categories.command(
+    name="create",
+    short_help="Create one tracking category (then add its options with create_option).",
+    epilog="HTTP: PUT TrackingCategories",
+)
 @cs.input_options
 @cs.output_options
 @click.pass_obj
@@ -108,6 +152,7 @@ def tracking_categories_create(
     input_file: IO[bytes],
     input_format: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Create one tracking category (then add its options with create_option()).
@@ -117,6 +162,7 @@ def tracking_categories_create(
     <TrackingCategory>; as JSON: one object in the model's shape (snake_case field names,
     amounts as strings, dates YYYY-MM-DD).
     """
+    shown = cs.columns_for(columns, TrackingCategory, COLUMNS)
     tracking_category = cs.read_one(
         input_file,
         "TrackingCategory",
@@ -125,15 +171,17 @@ def tracking_categories_create(
         input_format,
         _checks.CHECKS["TrackingCategory"],
     )
-    with state.client(XeroClient, raw=raw) as client:
+    with state.client(XeroClient, raw=raw, asked={}, record=TrackingCategory) as client:
         answer = client.tracking_categories.with_raw_response.create(
             tracking_category,
         )
-        state.emit(answer, "tracking_categories", output_format)
+        state.emit(answer, "tracking_categories", output_format, one=True, columns=shown)
 
 
 @tracking_categories.command(
-    name="save", epilog="HTTP: POST TrackingCategories/{TrackingCategoryID}"
+    name="save",
+    short_help="Update one tracking category.",
+    epilog="HTTP: POST TrackingCategories/{TrackingCategoryID}",
 )
 @click.option(
     "--tracking-category-id",
@@ -151,6 +199,7 @@ def tracking_categories_save(
     input_file: IO[bytes],
     input_format: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Update one tracking category: rename it, or archive it with Status ARCHIVED.
@@ -160,6 +209,7 @@ def tracking_categories_save(
     <TrackingCategory>; as JSON: one object in the model's shape (snake_case field names,
     amounts as strings, dates YYYY-MM-DD).
     """
+    shown = cs.columns_for(columns, TrackingCategory, COLUMNS)
     tracking_category = cs.read_one(
         input_file,
         "TrackingCategory",
@@ -168,16 +218,25 @@ def tracking_categories_save(
         input_format,
         _checks.CHECKS["TrackingCategory"],
     )
-    with state.client(XeroClient, raw=raw) as client:
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "--tracking-category-id": tracking_category_id,
+        },
+        record=TrackingCategory,
+    ) as client:
         answer = client.tracking_categories.with_raw_response.save(
             tracking_category,
             tracking_category_id=tracking_category_id,
         )
-        state.emit(answer, "tracking_categories", output_format)
+        state.emit(answer, "tracking_categories", output_format, one=True, columns=shown)
 
 
 @tracking_categories.command(
-    name="delete", epilog="HTTP: DELETE TrackingCategories/{TrackingCategoryID}"
+    name="delete",
+    short_help="Delete a tracking category that is not in use.",
+    epilog="HTTP: DELETE TrackingCategories/{TrackingCategoryID}",
 )
 @click.option(
     "--tracking-category-id",
@@ -192,18 +251,29 @@ def tracking_categories_delete(
     state: cs.State,
     tracking_category_id: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Delete a tracking category that is not in use (archive it otherwise)."""
-    with state.client(XeroClient, raw=raw) as client:
+    shown = cs.columns_for(columns, TrackingCategory, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "--tracking-category-id": tracking_category_id,
+        },
+        record=TrackingCategory,
+    ) as client:
         answer = client.tracking_categories.with_raw_response.delete(
             tracking_category_id=tracking_category_id,
         )
-        state.emit(answer, "tracking_categories", output_format)
+        state.emit(answer, "tracking_categories", output_format, one=True, columns=shown)
 
 
 @tracking_categories.command(
-    name="create-option", epilog="HTTP: PUT TrackingCategories/{TrackingCategoryID}/Options"
+    name="create-option",
+    short_help="Add one option to a tracking category.",
+    epilog="HTTP: PUT TrackingCategories/{TrackingCategoryID}/Options",
 )
 @click.option(
     "--tracking-category-id",
@@ -221,6 +291,7 @@ def tracking_categories_create_option(
     input_file: IO[bytes],
     input_format: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Add one option to a tracking category.
@@ -230,6 +301,7 @@ def tracking_categories_create_option(
     element <Option>; as JSON: one object in the model's shape (snake_case field names, amounts
     as strings, dates YYYY-MM-DD).
     """
+    shown = cs.columns_for(columns, TrackingOption, COLUMNS)
     option = cs.read_one(
         input_file,
         "Option",
@@ -238,16 +310,25 @@ def tracking_categories_create_option(
         input_format,
         _checks.CHECKS["TrackingOption"],
     )
-    with state.client(XeroClient, raw=raw) as client:
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "--tracking-category-id": tracking_category_id,
+        },
+        record=TrackingOption,
+    ) as client:
         answer = client.tracking_categories.with_raw_response.create_option(
             option,
             tracking_category_id=tracking_category_id,
         )
-        state.emit(answer, "options", output_format)
+        state.emit(answer, "options", output_format, one=True, columns=shown)
 
 
 @tracking_categories.command(
-    name="create-options", epilog="HTTP: PUT TrackingCategories/{TrackingCategoryID}/Options"
+    name="create-options",
+    short_help="Add several options to a tracking category in one call.",
+    epilog="HTTP: PUT TrackingCategories/{TrackingCategoryID}/Options",
 )
 @click.option(
     "--tracking-category-id",
@@ -265,6 +346,7 @@ def tracking_categories_create_options(
     input_file: IO[bytes],
     input_format: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Add several options to a tracking category in one call.
@@ -273,6 +355,7 @@ def tracking_categories_create_options(
     TrackingCategories/{TrackingCategoryID}/Options). As XML: the root element <Options> (or one
     <Option>); as JSON: a list of TrackingOption objects in the model's shape, or one object.
     """
+    shown = cs.columns_for(columns, TrackingOption, COLUMNS)
     options = cs.read_items(
         input_file,
         "Options",
@@ -282,16 +365,24 @@ def tracking_categories_create_options(
         input_format,
         _checks.CHECKS["TrackingOption"],
     )
-    with state.client(XeroClient, raw=raw) as client:
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "--tracking-category-id": tracking_category_id,
+        },
+        record=TrackingOption,
+    ) as client:
         answer = client.tracking_categories.with_raw_response.create_options(
             options,
             tracking_category_id=tracking_category_id,
         )
-        state.emit(answer, "options", output_format)
+        state.emit(answer, "options", output_format, one=False, columns=shown)
 
 
 @tracking_categories.command(
     name="save-option",
+    short_help="Update one option of a tracking category.",
     epilog="HTTP: POST TrackingCategories/{TrackingCategoryID}/Options/{TrackingOptionID}",
 )
 @click.option(
@@ -318,6 +409,7 @@ def tracking_categories_save_option(
     input_file: IO[bytes],
     input_format: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Update one option of a tracking category: rename it, or archive it with Status ARCHIVED.
@@ -327,6 +419,7 @@ def tracking_categories_save_option(
     element <Option>; as JSON: one object in the model's shape (snake_case field names, amounts
     as strings, dates YYYY-MM-DD).
     """
+    shown = cs.columns_for(columns, TrackingOption, COLUMNS)
     option = cs.read_one(
         input_file,
         "Option",
@@ -335,17 +428,26 @@ def tracking_categories_save_option(
         input_format,
         _checks.CHECKS["TrackingOption"],
     )
-    with state.client(XeroClient, raw=raw) as client:
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "--tracking-category-id": tracking_category_id,
+            "--tracking-option-id": tracking_option_id,
+        },
+        record=TrackingOption,
+    ) as client:
         answer = client.tracking_categories.with_raw_response.save_option(
             option,
             tracking_category_id=tracking_category_id,
             tracking_option_id=tracking_option_id,
         )
-        state.emit(answer, "options", output_format)
+        state.emit(answer, "options", output_format, one=True, columns=shown)
 
 
 @tracking_categories.command(
     name="delete-option",
+    short_help="Delete an option of a tracking category.",
     epilog="HTTP: DELETE TrackingCategories/{TrackingCategoryID}/Options/{TrackingOptionID}",
 )
 @click.option(
@@ -369,15 +471,25 @@ def tracking_categories_delete_option(
     tracking_category_id: str,
     tracking_option_id: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Delete an option of a tracking category."""
-    with state.client(XeroClient, raw=raw) as client:
+    shown = cs.columns_for(columns, TrackingOption, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "--tracking-category-id": tracking_category_id,
+            "--tracking-option-id": tracking_option_id,
+        },
+        record=TrackingOption,
+    ) as client:
         answer = client.tracking_categories.with_raw_response.delete_option(
             tracking_category_id=tracking_category_id,
             tracking_option_id=tracking_option_id,
         )
-        state.emit(answer, "options", output_format)
+        state.emit(answer, "options", output_format, one=True, columns=shown)
 
 
 GROUP = tracking_categories

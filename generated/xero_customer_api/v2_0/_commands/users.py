@@ -18,16 +18,34 @@ import click
 
 from ..._runtime import _cli_support as cs
 from .._client import XeroClient
+from ..models import (
+    User,
+)
 
-__all__ = ["GROUP"]
+__all__ = ["COLUMNS", "GROUP"]
+
+COLUMNS: dict[type, tuple[str, ...]] = {
+    User: (
+        "user_id",
+        "first_name",
+        "last_name",
+        "email_address",
+        "organisation_role",
+    ),
+}
+"""The default table columns of the resource's records (the manifest's ``cli_columns``)."""
 
 
-@click.group(name="users")
+@click.group(name="users", short_help="The users of the organisation (read-only)..")
 def users() -> None:
     """The users of the organisation (read-only)."""
 
 
-@users.command(name="list", epilog="HTTP: GET Users")
+@users.command(
+    name="list",
+    short_help="List the organisation's users, optionally filtered and sorted.",
+    epilog="HTTP: GET Users",
+)
 @click.option(
     "--where",
     "where",
@@ -57,19 +75,33 @@ def users_list(
     order: str | None,
     modified_since: datetime.datetime | datetime.date | None,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """List the organisation's users (never paged), optionally filtered and sorted."""
-    with state.client(XeroClient, raw=raw) as client:
+    shown = cs.columns_for(columns, User, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "--where": where,
+            "--order": order,
+        },
+        record=User,
+    ) as client:
         answer = client.users.with_raw_response.list(
             where=where,
             order=order,
             modified_since=modified_since,
         )
-        state.emit(answer, "users", output_format)
+        state.emit(answer, "users", output_format, one=False, columns=shown)
 
 
-@users.command(name="get", epilog="HTTP: GET Users/{UserID}")
+@users.command(
+    name="get",
+    short_help="Get one user by its UserID.",
+    epilog="HTTP: GET Users/{UserID}",
+)
 @click.option(
     "--user-id",
     "user_id",
@@ -83,17 +115,30 @@ def users_get(
     state: cs.State,
     user_id: str,
     output_format: str | None,
+    columns: tuple[str, ...] | None,
     raw: bool,
 ) -> None:
     """Get one user by its UserID."""
-    with state.client(XeroClient, raw=raw) as client:
+    shown = cs.columns_for(columns, User, COLUMNS)
+    with state.client(
+        XeroClient,
+        raw=raw,
+        asked={
+            "--user-id": user_id,
+        },
+        record=User,
+    ) as client:
         answer = client.users.with_raw_response.get(
             user_id=user_id,
         )
-        state.emit(answer, "users", output_format)
+        state.emit(answer, "users", output_format, one=True, columns=shown)
 
 
-@users.command(name="export", epilog="HTTP: GET Users")
+@users.command(
+    name="export",
+    short_help="Export users as JSON lines or JSON, with progress.",
+    epilog="HTTP: GET Users",
+)
 @click.option(
     "--where",
     "where",

@@ -193,6 +193,16 @@ def test_tracking_splits_and_filters_the_reports(w: World) -> None:
     assert find(only, "Net Profit").values[1] == "70.00"
     sheet = w.report("BalanceSheet", date="2026-07-31", trackingOptionID1=option.option_id)
     assert find(sheet, "Current Year Earnings").values[1] == "70.00"
+    person = next(c for c in w.store.tracking(w.org.org_id) if c.name == "Salesperson")
+    crossed = w.report("ProfitAndLoss", fromDate="2026-07-01", toDate="2026-07-31",
+                       trackingCategoryID=region.category_id,
+                       trackingCategoryID2=person.category_id)  # fmt: skip
+    header = crossed[0].values
+    sales = find(crossed, "Sales").values
+    assert sales[header.index("North - Unassigned")] == "70.00"
+    assert sales[header.index("Unassigned - Unassigned")] == "30.00"
+    assert sales[header.index("North - Mei Chen")] == "0.00" and sales[-1] == "100.00"
+    assert len(header) == 1 + 6 * 4 + 1  # (5 regions + none) x (3 people + none), the total
 
 
 @pytest.mark.parametrize(

@@ -307,14 +307,20 @@ class Books:
                 self.accounts[p.line.account_id] = ledger._account_of(p.line)
 
     def sums(
-        self, start: datetime.date | None, end: datetime.date, *, option: str | None = None
+        self,
+        start: datetime.date | None,
+        end: datetime.date,
+        *,
+        picks: Sequence[tuple[str, str | None]] = (),
     ) -> dict[str, Decimal]:
-        """Net movement per account from ``start`` (None: the beginning) to ``end``."""
+        """Net movement per account from ``start`` (None: the beginning) to ``end``, of the
+        lines carrying every (category, option) of ``picks`` (option None: no option of that
+        category)."""
         out: dict[str, Decimal] = {}
         for p in self.posted:
             if p.date > end or (start is not None and p.date < start):
                 continue
-            if option is not None and not _carries(p.line, option):
+            if not all(_carries(p.line, category, option) for category, option in picks):
                 continue
             out[p.line.account_id] = out.get(p.line.account_id, Decimal(0)) + p.line.net_amount
         return out
@@ -331,9 +337,9 @@ class Books:
         return -total(v for k, v in sums.items() if self.kind(k) in _PNL_TYPES)
 
 
-def _carries(line: ledger.Line, option: str) -> bool:
-    if option == "unassigned":
-        return not line.tracking
+def _carries(line: ledger.Line, category: str, option: str | None) -> bool:
+    if option is None:
+        return not any(t.category_id == category for t in line.tracking)
     return any(t.option_id == option for t in line.tracking)
 
 
@@ -435,30 +441,46 @@ def profit_and_loss(service: Service, call: Call, params: Params) -> Report:
     """ProfitAndLoss over fromDate..toDate (default: this month), comparative periods,
     tracking and the cash basis."""
     today = _today()
-    start = params.date("fromDate") or today.replace(day=1)
-    end = params.date("toDate") or _month_end(start.year, start.month)
+    given_start, given_end = params.date("fromDate"), params.date("toDate")
+    # inferred defaults: this month; the month of toDate, or to the end of fromDate's month
+    start = given_start or (given_end or today).replace(day=1)
+    end = given_end or _month_end(start.year, start.month)
     if end < start:
         raise ApiError(POST_DATA_INVALID, "fromDate must not be after toDate.")  # inferred
     periods = params.whole("periods", 1, 12)
     months = _TIMEFRAMES[params.choice("timeframe", _TIMEFRAMES) or "MONTH"]
     params.flag("standardLayout")  # the sandbox keeps no custom layouts: always standard
-    category = params.guid("trackingCategoryID")
+    categories = [
+        c for c in (params.guid("trackingCategoryID"), params.guid("trackingCategoryID2")) if c
+    ]
     options = [o for o in (params.guid("trackingOptionID"), params.guid("trackingOptionID2")) if o]
-    params.guid("trackingCategoryID2")
     books = Books(service, call, cash=params.flag("paymentsOnly"), options=options)
-    if category is not None and not options:
-        # one column per option of the category, then the lines with none, then the total
-        found = next(
-            (c for c in service.store.tracking(books.org) if c.category_id == category), None
-        )
-        if found is None:
-            raise ApiError(VALIDATION, "The tracking category does not exist.")  # inferred
-        picks: list[tuple[str, str | None]] = [
-            (o.name, o.option_id) for o in found.options if o.status != "DELETED"
+    if categories and not options:
+        # one column per option of the category (crossed with the second one's), then the
+        # lines with none, then the total
+        axes: list[list[tuple[str, tuple[str, str | None]]]] = []
+        for category in categories:
+            found = next(
+                (c for c in service.store.tracking(books.org) if c.category_id == category), None
+            )
+            if found is None:
+                raise ApiError(VALIDATION, "The tracking category does not exist.")  # inferred
+            axes.append(
+                [(o.name, (category, o.option_id)) for o in found.options if o.status != "DELETED"]
+                + [("Unassigned", (category, None))]
+            )
+        picks: list[tuple[str, list[tuple[str, str | None]]]] = [
+            (name, [pick]) for name, pick in axes[0]
         ]
-        picks += [("Unassigned", "unassigned"), ("Total", None)]
+        if len(axes) == 2:
+            picks = [
+                (f"{name} - {other}", [*chosen, pick])
+                for name, chosen in picks
+                for other, pick in axes[1]
+            ]
+        picks.append(("Total", []))
         labels = [name for name, _ in picks]
-        columns = [books.sums(start, end, option=option) for _, option in picks]
+        columns = [books.sums(start, end, picks=chosen) for _, chosen in picks]
     else:
         ranges = _columns(start, end, periods, months)
         labels = [_short_date(e) for _, e in ranges]
@@ -1116,9 +1138,9 @@ def _days(balance: Decimal, flow: Decimal, days: Decimal) -> Decimal | None:
 
 
 def ten_ninety_nine(service: Service, call: Call, params: Params) -> etree._Element:
-    """TenNinetyNine for ``reportYear`` (default: last year): its own shape, a Report of
+    """TenNinetyNine for ``reportYear`` (default: this year): its own shape, a Report of
     Contacts with the 1099 boxes and no rows."""
-    year = params.whole("reportYear", 1900, 9999) or _today().year - 1
+    year = params.whole("reportYear", 1900, 9999) or _today().year  # inferred default
     store, org = service.store, call.org.org_id
     # inferred: the payments made to suppliers in the year are non-employee compensation
     # (Box 7); the sandbox keeps no 1099 settings on contacts, so the other boxes are 0.

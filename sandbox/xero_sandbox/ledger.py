@@ -71,7 +71,7 @@ SYSTEM = {
     "CREDITORS": ("800", "Accounts Payable", "CURRLIAB"),
     "GST": ("820", "GST", "CURRLIAB"),
     "EXPCLAIMS": ("801", "Unpaid Expense Claims", "CURRLIAB"),
-    "SUSPENSE": ("999", "Suspense", "CURRLIAB"),
+    "SUSPENSE": ("SUSPENSE", "Suspense", "CURRLIAB"),
 }
 #: Source types whose journals are payments (a cash event) on every basis.
 PAYMENT_SOURCES = frozenset(

@@ -229,3 +229,14 @@ def test_budget_summary_reads_the_budget(w: World) -> None:
     assert amount(find(rows, "Net Profit").values[1]) == Decimal("36000.00") - 3 * (
         Decimal("800.00") + Decimal("2500.00")
     )
+
+
+def test_a_line_without_an_account_posts_to_suspense(w: World) -> None:
+    made = m.Invoice(type=m.InvoiceType.ACCREC, contact=m.Contact(name="Tui Bakery"), date=DAY,
+                     status=m.InvoiceStatus.AUTHORISED,
+                     line_items=[m.LineItem(description="Unsorted", quantity=Decimal(1),
+                                            unit_amount=Decimal("12.00"), tax_type="NONE")])  # fmt: skip
+    w.ok("PUT", "Invoices", encode_request_invoices([made]))
+    assert lines(w) == [("610", Decimal("12.00")), ("SUSPENSE", Decimal("-12.00"))]
+    suspense = [a for a in w.store.accounts(w.org.org_id) if a.name == "Suspense"]
+    assert [(a.code, a.type) for a in suspense] == [("SUSPENSE", "CURRLIAB")]

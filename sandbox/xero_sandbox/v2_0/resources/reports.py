@@ -145,7 +145,6 @@ class Report:
     name: str
     report_type: str
     titles: list[str]
-    date: datetime.date
     rows: list[Row]
 
     def element(self) -> etree._Element:
@@ -156,7 +155,8 @@ class Report:
         titles = etree.SubElement(el, "ReportTitles")
         for title in self.titles:
             etree.SubElement(titles, "ReportTitle").text = title
-        etree.SubElement(el, "ReportDate").text = long_date(self.date)
+        # the day the report is run, as the captures show it beside UpdatedDateUTC
+        etree.SubElement(el, "ReportDate").text = long_date(_today())
         etree.SubElement(el, "UpdatedDateUTC").text = codec.format_envelope_time(
             datetime.datetime.now(datetime.UTC)
         )
@@ -391,7 +391,6 @@ def trial_balance(service: Service, call: Call, params: Params) -> Report:
         "Trial Balance",
         "TrialBalance",
         ["Trial Balance", books.org_name, f"As at {long_date(date)}"],
-        date,
         [Row("Header", _cells("Account", "Debit", "Credit", "YTD Debit", "YTD Credit")), *sections],
     )
 
@@ -496,7 +495,6 @@ def profit_and_loss(service: Service, call: Call, params: Params) -> Report:
         "Profit and Loss",
         "ProfitAndLoss",
         titles,
-        end,
         [Row("Header", _cells("", *labels)), *rows],
     )
 
@@ -625,7 +623,6 @@ def balance_sheet(service: Service, call: Call, params: Params) -> Report:
         "Balance Sheet",
         "BalanceSheet",
         ["Balance Sheet", books.org_name, f"As at {long_date(date)}"],
-        date,
         rows,
     )
 
@@ -810,7 +807,6 @@ def _aged(service: Service, call: Call, params: Params, *, sales: bool) -> Repor
         "Aged Receivables By Contact" if sales else "Aged Payables By Contact",
         name,
         titles,
-        end,
         rows,
     )
 
@@ -871,7 +867,6 @@ def bank_summary(service: Service, call: Call, params: Params) -> Report:
         "Bank Summary",
         "BankSummary",
         ["Bank Summary", books.org_name, f"From {long_date(start)} to {long_date(end)}"],
-        end,
         [
             Row(
                 "Header",
@@ -958,7 +953,6 @@ def budget_summary(service: Service, call: Call, params: Params) -> Report:
             call.org.name,
             f"From {long_date(starts[0])} to {long_date(ends[-1])}",
         ],
-        date,
         rows,
     )
 
@@ -1036,7 +1030,6 @@ def executive_summary(service: Service, call: Call, params: Params) -> Report:
         "Executive Summary",
         "ExecutiveSummary",
         ["Executive Summary", books.org_name, f"For the month of {date:%B %Y}"],
-        date,
         rows,
     )
 
@@ -1259,7 +1252,6 @@ def _gst_return(
         "GST Return",
         "GSTReport",
         ["GST Return", books.org_name, f"For the period {long_date(start)} to {long_date(end)}"],
-        end,
         body,
     )
 

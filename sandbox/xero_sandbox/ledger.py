@@ -333,7 +333,14 @@ class _Books:
     def __init__(self, store: Store, org: int) -> None:
         self.store = store
         self.org = org
-        self._accounts = [a for a in store.accounts(org) if a.status != "DELETED"]
+        self._read: list[records.Account] | None = None
+
+    @property
+    def _accounts(self) -> list[records.Account]:
+        """The chart, read when a posting first needs it (a draft needs none)."""
+        if self._read is None:
+            self._read = [a for a in self.store.accounts(self.org) if a.status != "DELETED"]
+        return self._read
 
     def by_code(self, code: str | None) -> records.Account | None:
         if not code:

@@ -55,3 +55,4 @@ async def test_the_journals_page_shows_the_books(
     ]
     refused = await http.get("/console/journals", params={"apiKey": "nope"})
     assert refused.status_code in (302, 303)
+

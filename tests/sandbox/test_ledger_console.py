@@ -55,4 +55,3 @@ async def test_the_journals_page_shows_the_books(
     ]
     refused = await http.get("/console/journals", params={"apiKey": "nope"})
     assert refused.status_code in (302, 303)
-

@@ -30,6 +30,10 @@ from xero_customer_api.v2_0._codecs.requests.bank_transfers_request import (
     encode_request_bank_transfer,
     encode_request_bank_transfers,
 )
+from xero_customer_api.v2_0._codecs.requests.batch_payments_request import (
+    encode_request_batch_payment,
+    encode_request_batch_payments,
+)
 from xero_customer_api.v2_0._codecs.requests.credit_notes_request import (
     encode_request_credit_note,
     encode_request_credit_notes,
@@ -90,14 +94,25 @@ def lines(draw: st.DrawFn, sales: bool) -> list[m.LineItem]:
     ]
 
 
+invoice_step = st.tuples(
+    st.just("invoice"),
+    st.booleans(),
+    st.booleans(),
+    st.integers(0, 2),
+    st.integers(0, 4),
+    amounts,
+    st.data(),
+)
+credit_step = st.tuples(st.just("credit"), st.booleans(), st.integers(0, 2), st.data())
 step = st.one_of(
-    st.tuples(st.just("invoice"), st.booleans(), st.booleans(), st.integers(0, 2),
-              st.integers(0, 4), amounts, st.data()),
+    invoice_step,
+    st.tuples(st.just("pay"), st.integers(0, 50), st.integers(1, 100)),
     st.tuples(st.just("pay"), st.integers(0, 50), st.integers(1, 100)),
     st.tuples(st.just("void"), st.integers(0, 50)),
     st.tuples(st.just("approve"), st.integers(0, 50)),
     st.tuples(st.just("unpay"), st.integers(0, 50)),
-    st.tuples(st.just("credit"), st.booleans(), st.integers(0, 2), st.data()),
+    credit_step,
+    st.tuples(st.just("allocate"), st.integers(0, 50), st.integers(0, 50), st.integers(1, 100)),
     st.tuples(st.just("allocate"), st.integers(0, 50), st.integers(0, 50), st.integers(1, 100)),
     st.tuples(st.just("voidcredit"), st.integers(0, 50)),
     st.tuples(st.just("money"), st.sampled_from(["RECEIVE", "SPEND", "RECEIVE-PREPAYMENT",
@@ -108,6 +123,8 @@ step = st.one_of(
     st.tuples(st.just("untransfer"), st.integers(0, 50)),
     st.tuples(st.just("journal"), money, st.integers(0, 4), st.booleans()),
     st.tuples(st.just("unjournal"), st.integers(0, 50)),
+    st.tuples(st.just("batch"), st.integers(0, 50), st.integers(0, 50)),
+    st.tuples(st.just("unbatch"), st.integers(0, 50)),
 )  # fmt: skip
 
 
@@ -125,6 +142,7 @@ class Runner:
         self.money: list[str] = []
         self.transfers: list[str] = []
         self.journals: list[str] = []
+        self.batches: list[str] = []
         self.removed: list[str] = []  # ledger keys of documents voided or deleted
 
     def run(self, step: tuple[Any, ...]) -> None:
@@ -301,6 +319,34 @@ class Runner:
         if code == 200:
             self.removed.append(f"manualjournal:{key}")
 
+    def do_batch(self, first: int, second: int) -> None:
+        chosen = {}
+        for n in (first, second):
+            found = self._invoice(n)
+            if found is not None and found.status == "AUTHORISED" and found.amount_due > 1:
+                chosen[found.invoice_id] = found
+        if len({i.type for i in chosen.values()}) != 1:
+            return
+        batch = m.BatchPayment(
+            account=m.Account(code="090"),
+            date=max(i.date for i in chosen.values()),
+            payments=[
+                m.Payment(invoice=m.Invoice(invoice_id=i.invoice_id),
+                          amount=(i.amount_due / 2).quantize(Decimal("0.01")))
+                for i in chosen.values()
+            ],
+        )  # fmt: skip
+        root = self.w.ok("PUT", "BatchPayments", encode_request_batch_payments([batch]))
+        self.batches.append(root.findtext("BatchPayments/BatchPayment/BatchPaymentID") or "")
+
+    def do_unbatch(self, n: int) -> None:
+        key = self.pick(self.batches, n)
+        if key is None:
+            return
+        body = encode_request_batch_payment(m.BatchPayment(status=m.BatchPaymentStatus.DELETED))
+        code, _ = self.w.call("POST", f"BatchPayments/{key}", body)
+        assert code == 200
+
 
 # ----------------------------------------------------------------------------- invariants
 
@@ -385,16 +431,21 @@ def check_aged(w: World, date: datetime.date) -> None:
 
 
 @settings(
-    max_examples=25,
+    max_examples=40,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-@given(steps=st.lists(step, min_size=1, max_size=14))
-def test_the_books_hold_for_any_sequence_of_documents(steps: list[tuple[Any, ...]]) -> None:
+@given(
+    documents=st.lists(st.one_of(invoice_step, invoice_step, credit_step), min_size=2, max_size=6),
+    steps=st.lists(step, min_size=3, max_size=16),
+)
+def test_the_books_hold_for_any_sequence_of_documents(
+    documents: list[tuple[Any, ...]], steps: list[tuple[Any, ...]]
+) -> None:
     w = World()
     try:
         runner = Runner(w)
-        for s in steps:
+        for s in [*documents, *steps]:  # invoices and bills first: most steps act on them
             runner.run(s)
         check_journals(w)
         check_removed(w, runner.removed)

@@ -678,7 +678,8 @@ def _manual_journal(books: _Books, rec: Any) -> tuple[str, Posting | None]:
 def _allocation(books: _Books, rec: Any) -> tuple[str, Posting | None]:
     key = f"allocation:{rec.allocation_id}"
     invoice = books.store.invoice_by_id(books.org, rec.invoice_id)
-    if rec.is_deleted or invoice is None:
+    # inferred: only an allocation to a posted invoice moves money between posted documents
+    if rec.is_deleted or invoice is None or invoice.status not in ("AUTHORISED", "PAID"):
         return key, None
     source = _allocation_source(books, rec)
     if source is None:

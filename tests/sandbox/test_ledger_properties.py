@@ -223,8 +223,8 @@ class Runner:
 
     def do_allocate(self, source: int, target: int, percent: int) -> None:
         note_id, invoice = self.pick(self.notes, source), self._invoice(target)
-        if note_id is None or invoice is None:
-            return
+        if note_id is None or invoice is None or invoice.status != "AUTHORISED":
+            return  # Xero allocates to approved invoices only
         note = next(c for c in credits.credit_notes_of(self.w.store, self.w.org.org_id)
                     if c.credit_note_id == note_id)  # fmt: skip
         part = min(note.remaining_credit, invoice.amount_due) * percent / 100

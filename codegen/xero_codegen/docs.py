@@ -50,6 +50,7 @@ GUIDES = (
     ("Reports", "guide/reports.md"),
     ("Errors, retries and logging", "guide/errors-and-retries.md"),
     ("The local sandbox", "guide/sandbox.md"),
+    ("The sandbox's books", "guide/sandbox-books.md"),
     ("Coming from xero-python", "guide/coming-from-xero-python.md"),
 )
 

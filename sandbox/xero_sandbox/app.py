@@ -189,6 +189,8 @@ class SandboxApp:
             return await self._off_loop(self._console, request)
         if path == "/console/export":
             return await self._off_loop(self._console, request, True)
+        if path == "/console/journals":
+            return await self._off_loop(self._journals, request)
         if path.startswith("/_sandbox/"):
             return self._sandbox(request)
         if path.lower() == v1_0.LOGIN_PATH.lower():
@@ -240,6 +242,22 @@ class SandboxApp:
             headers = [(b"cache-control", b"no-store")]
             return Response(200, body, b"application/json; charset=utf-8", headers)
         page = console.render(provider, self.traffic.recent(api_key), webhooks.CONSOLE_PATH)
+        return Response(200, page.encode(), HTML_TYPE, [(b"cache-control", b"no-store")])
+
+    def _journals(self, request: Request) -> Response:
+        """The console's journals page: the books of the partner's organisations."""
+        from . import ledger
+
+        api_key = request.query.get("apiKey", "")
+        provider = self.store.partner_name(api_key) if api_key else None
+        if provider is None:
+            return v1_0.object_moved(request)
+        with self.store.read():
+            books = [
+                (org.name, ledger.journals(self.store, org.org_id)[::-1][: console.JOURNALS_SHOWN])
+                for org in self.store.orgs_of_partner(api_key)
+            ]
+        page = console.render_journals(provider, books, api_key)
         return Response(200, page.encode(), HTML_TYPE, [(b"cache-control", b"no-store")])
 
     def _sandbox(self, request: Request) -> Response:

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import resources
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, unquote, unquote_plus, urlencode
 
 if TYPE_CHECKING:
@@ -324,3 +324,48 @@ def render(provider: str, exchanges: list[Exchange], webhooks_url: str = "") -> 
         + '<table id="traffic"><thead><tr><th>Time</th><th>Method</th><th>Path</th><th>Status</th><th>Bodies</th></tr>'
         f"</thead><tbody>{''.join(rows) or empty}</tbody></table></body></html>"
     )
+
+
+def render_journals(provider: str, books: list[tuple[str, list[Any]]], api_key: str) -> str:
+    """The console's journals page: each organisation's newest journals of the ledger
+    (:mod:`xero_sandbox.ledger`), their lines as debits and credits."""
+    esc = html.escape
+    parts = []
+    for org_name, journals in books:
+        rows = []
+        for journal in journals:
+            lines = "".join(
+                f"<tr><td>{esc(line.account_code)}</td><td>{esc(line.account_name)}</td>"
+                f'<td class="amount">{line.net_amount:.2f}</td><td></td></tr>'
+                if line.net_amount >= 0
+                else f"<tr><td>{esc(line.account_code)}</td><td>{esc(line.account_name)}</td>"
+                f'<td></td><td class="amount">{-line.net_amount:.2f}</td></tr>'
+                for line in journal.lines
+            )
+            undo = f" (reverses {journal.reverses})" if journal.reverses else ""
+            rows.append(
+                '<tr class="journal">'
+                f"<td>{journal.number}</td><td>{esc(journal.date.isoformat())}</td>"
+                f"<td>{esc(journal.source_type)}{undo}</td><td>{esc(journal.reference or '')}</td>"
+                '<td><table class="lines"><thead><tr><th>Code</th><th>Account</th><th>Debit</th>'
+                f"<th>Credit</th></tr></thead><tbody>{lines}</tbody></table></td></tr>"
+            )
+        empty = '<tr><td colspan="5">Nothing posted yet.</td></tr>'
+        parts.append(
+            f"<h2>{esc(org_name)}</h2>"
+            '<table class="journals"><thead><tr><th>Number</th><th>Date</th><th>Source</th>'
+            f"<th>Reference</th><th>Lines</th></tr></thead><tbody>{''.join(rows) or empty}"
+            "</tbody></table>"
+        )
+    back = f'<a href="/console?apiKey={esc(api_key)}">Requests</a>'
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f"<title>Journals - {esc(provider)}</title><style>{_css()}</style></head><body>"
+        f'<h1>Journals</h1><p class="lead">The books of the organisations of <strong id="provider">'
+        f"{esc(provider)}</strong>: each one's newest {JOURNALS_SHOWN} journals, newest first."
+        f" {back}</p>{''.join(parts)}</body></html>"
+    )
+
+
+#: How many journals of each organisation the journals page shows.
+JOURNALS_SHOWN = 50

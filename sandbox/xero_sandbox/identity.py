@@ -80,6 +80,8 @@ ACCOUNTING_SCOPES = (
     "accounting.settings.read",
     "accounting.journals.read",
     "accounting.budgets.read",
+    "accounting.reports.read",
+    "accounting.reports.tenninetynine.read",
     "paymentservices",
 )
 SCOPES = (*ACCOUNTING_SCOPES, "offline_access", "openid", "profile", "email")
@@ -88,7 +90,7 @@ DEFAULT_SCOPES = " ".join(
     s
     for s in ACCOUNTING_SCOPES
     if not s.endswith(".read") or s.removesuffix(".read") not in ACCOUNTING_SCOPES
-)  # every write scope, and the read scopes that have no write twin (journals, budgets)
+)  # every write scope, and the read scopes that have no write twin (journals, budgets, reports)
 CODE_TTL = 300
 
 

@@ -42,7 +42,7 @@ from typing import Any
 from lxml import etree
 from xero_customer_api.v2_0 import models
 
-from .. import records, webhooks
+from .. import ledger, records, webhooks
 from ..amounts import fits_decimal, multiply, round2, total
 from ..records import EXCLUSIVE, INCLUSIVE, NO_TAX
 from ..store import App, Org, Store, new_guid
@@ -908,6 +908,7 @@ class Service:
             app_id=call.app.client_id,
         )
         self.store.save_invoice(org, rec)
+        ledger.saved(self.store, org, rec)
         self.emit(org, "INVOICE", "CREATE", rec.invoice_id)
         if kind == "ACCREC":
             self._accrec_numbers(org).add(rec.number)
@@ -1007,6 +1008,7 @@ class Service:
             rec.amount_due = Decimal(0)
         rec.updated = self.store.stamp()
         self.store.save_invoice(org, rec)
+        ledger.saved(self.store, org, rec)
         self.emit(org, "INVOICE", "UPDATE", rec.invoice_id)
         return rec
 
@@ -1406,6 +1408,7 @@ class Service:
             updated=self.store.stamp(),
         )
         self.store.save_payment(org, rec)
+        ledger.saved(self.store, org, rec)
         invoice.amount_paid += rec.amount
         invoice.amount_due -= rec.amount
         if invoice.amount_due == 0:
@@ -1431,6 +1434,7 @@ class Service:
             rec.status = "DELETED"
             rec.updated = self.store.stamp()
             self.store.save_payment(org, rec)
+            ledger.saved(self.store, org, rec)
             invoice = self.store.invoice_by_id(org, rec.invoice_id)
             if invoice is not None:
                 invoice.amount_paid -= rec.amount

@@ -18,9 +18,9 @@ state are marked ``# inferred:`` where they are applied):
   equal their credits ("The total debits (100.00) must equal total credits (-10.00)"); an
   unknown account code is removed with Xero's warning. DRAFT -> POSTED; a draft is deleted
   (DELETED), a posted journal voided (VOIDED) or archived; only drafts are edited.
-- Journals: read-only, numbered, listed after ``offset`` (100 at most, oldest first).
-  Posting a manual journal records its MANJOURNAL journal and voiding it a reversal; the
-  rest of the books (invoices, payments, bank transactions) come with the next issue.
+- Journals: read-only, numbered, listed after ``offset`` (100 at most, oldest first), read
+  from the books :mod:`xero_sandbox.ledger` keeps: every bank transaction, transfer and
+  manual journal saved here posts there (``_put``), as invoices, payments and credits do.
 - Linked transactions: a line of an ACCPAY bill or of a SPEND bank transaction, for a
   customer (ContactID) or an ACCREC invoice (TargetTransactionID); the status follows the
   source and the target; DELETE answers 204.
@@ -32,9 +32,8 @@ cannot be changed or deleted (the notes leave those rules unverified); that an -
 -PREPAYMENT needs a Contact and a foreign currency only goes with overpayments; that a
 transfer's two accounts differ and its rate is 1 between accounts of one currency; that a
 manual journal is created DRAFT or POSTED, only drafts are edited, a posted one is voided or
-archived, a posted one needs an account on every line, and posting records a MANJOURNAL
-journal whose lines carry the net amounts (voiding adds the reversal); that paymentsOnly keeps
-the journals of money moving; when each linked-transaction status applies, that one source
+archived, a posted one needs an account on every line (what its journals post: see the
+ledger's own inferred rules); when each linked-transaction status applies, that one source
 line is one billable expense and a BILLED one cannot be changed or deleted; and that a path
 that is not a GUID names no record (404).
 """
@@ -50,7 +49,7 @@ from typing import Any, TypeVar, cast
 from lxml import etree
 from xero_customer_api.v2_0 import models
 
-from ... import records
+from ... import ledger, records
 from ...amounts import fits_decimal, round2, total
 from ...records import EXCLUSIVE, INCLUSIVE, NO_TAX
 from ...store import Store, new_guid
@@ -63,25 +62,6 @@ T = TypeVar("T")
 _GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 #: Journals and linked transactions come 100 to a call.
 PAGE = 100
-#: Source types of the journals ``paymentsOnly=true`` keeps.
-# inferred: "cash-basis journals" read as the journals of money moving.
-_PAYMENT_SOURCES = frozenset(
-    {
-        "ACCRECPAYMENT",
-        "ACCPAYPAYMENT",
-        "ARCREDITPAYMENT",
-        "APCREDITPAYMENT",
-        "CASHREC",
-        "CASHPAID",
-        "TRANSFER",
-        "ARPREPAYMENT",
-        "APPREPAYMENT",
-        "AROVERPAYMENT",
-        "APOVERPAYMENT",
-        "EXPPAYMENT",
-    }
-)
-
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS bank_transactions (
     bank_transaction_id TEXT PRIMARY KEY, org_id INTEGER NOT NULL, seq INTEGER NOT NULL,
@@ -93,9 +73,6 @@ CREATE TABLE IF NOT EXISTS bank_transfers (
 CREATE TABLE IF NOT EXISTS manual_journals (
     manual_journal_id TEXT PRIMARY KEY, org_id INTEGER NOT NULL, seq INTEGER NOT NULL,
     body TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS journals (
-    journal_id TEXT PRIMARY KEY, org_id INTEGER NOT NULL, seq INTEGER NOT NULL,
-    body TEXT NOT NULL, UNIQUE (org_id, seq));
 CREATE TABLE IF NOT EXISTS linked_transactions (
     linked_transaction_id TEXT PRIMARY KEY, org_id INTEGER NOT NULL, seq INTEGER NOT NULL,
     body TEXT NOT NULL);
@@ -180,34 +157,9 @@ class Manual:
     show_on_cash_basis_reports: bool = True
 
 
-@dataclass(slots=True, kw_only=True)
-class LedgerLine:
-    """One line of a ledger journal."""
-
-    journal_line_id: str
-    account_id: str
-    account_code: str
-    account_type: str
-    account_name: str
-    net_amount: Decimal
-    tax_amount: Decimal
-    description: str | None = None
-    tax_type: str | None = None
-    tracking: list[records.LineTracking] = field(default_factory=list)
-
-
-@dataclass(slots=True, kw_only=True)
-class Ledger:
-    """A journal of the general ledger (``number`` is its JournalNumber)."""
-
-    journal_id: str
-    number: int
-    date: datetime.date
-    created: datetime.datetime
-    source_id: str
-    source_type: str
-    lines: list[LedgerLine]
-    reference: str | None = None
+#: The ledger's journal line and journal (:mod:`xero_sandbox.ledger` keeps the books).
+LedgerLine = ledger.Line
+Ledger = ledger.Journal
 
 
 @dataclass(slots=True, kw_only=True)
@@ -249,6 +201,7 @@ def _put(store: Store, table: str, key: str, org: int, value: str, rec: Any) -> 
         f"INSERT OR REPLACE INTO {table} VALUES (?, ?, ?, ?)",
         (value, org, seq, records.dumps(rec)),
     )
+    ledger.saved(store, org, rec)  # the books follow every document saved
 
 
 def record_journal(
@@ -261,29 +214,19 @@ def record_journal(
     lines: list[LedgerLine],
     reference: str | None = None,
 ) -> Ledger:
-    """Add a journal to the ledger with the next JournalNumber (inside :meth:`Store.write`).
-
-    The one way journals are made: posting a manual journal here, and the books of the next
-    issue for every other source type.
-    """
-    number = int(
-        store._one("SELECT COALESCE(MAX(seq), 0) + 1 FROM journals WHERE org_id = ?", org)[0]
-    )
-    rec = Ledger(
-        journal_id=new_guid(),
-        number=number,
-        date=date,
-        created=store.stamp(),
-        source_id=source_id,
+    """Add a journal to the ledger with the next JournalNumber (inside :meth:`Store.write`),
+    outside any document (documents post through :func:`ledger.saved`); a payment source
+    type is also a cash-basis journal."""
+    cash = lines if source_type in ledger.PAYMENT_SOURCES else None
+    posting = ledger.Posting(
         source_type=source_type,
+        source_id=source_id,
+        date=date,
         lines=lines,
+        cash_lines=cash,
         reference=reference,
     )
-    store._conn.execute(
-        "INSERT INTO journals VALUES (?, ?, ?, ?)",
-        (rec.journal_id, org, number, records.dumps(rec)),
-    )
-    return rec
+    return ledger._record(store, org, f"raw:{new_guid()}", posting, reverses=None)
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -1284,8 +1227,6 @@ def _save_manual(
             updated=store.stamp(),
         )
         _put(store, "manual_journals", "manual_journal_id", org, rec.manual_journal_id, rec)
-        if status == "POSTED":
-            _post_ledger(store, org, rec, reverse=False)
         return rec, warnings
     rec = existing
     status = item.status.value if item.status is not None else rec.status
@@ -1325,62 +1266,19 @@ def _save_manual(
     ):
         if value is not None:
             setattr(rec, attr, value)
-    before, rec.status = rec.status, status
+    rec.status = status
     rec.updated = store.stamp()
+    # posting, and voiding (a reversing journal), happen in the ledger as it is saved
     _put(store, "manual_journals", "manual_journal_id", org, rec.manual_journal_id, rec)
-    if before == "DRAFT" and status == "POSTED":
-        _post_ledger(store, org, rec, reverse=False)
-    elif before == "POSTED" and status == "VOIDED":
-        # inferred: voiding adds a reversing journal rather than changing the old one
-        _post_ledger(store, org, rec, reverse=True)
     return rec, warnings
-
-
-def _post_ledger(store: Store, org: int, rec: Manual, *, reverse: bool) -> None:
-    """The MANJOURNAL journal of a posted manual journal (or its reversal)."""
-    accounts = {a.account_id: a for a in store.accounts(org)}
-    sign = Decimal(-1) if reverse else Decimal(1)
-    lines = []
-    for line in rec.lines:
-        account = accounts.get(line.account_id or "")
-        if account is None or line.is_blank:
-            continue
-        # inferred: the line amount is the net amount, its tax rides on the same line
-        net = (
-            line.line_amount - line.tax_amount
-            if rec.line_amount_types == INCLUSIVE
-            else line.line_amount
-        )
-        lines.append(
-            LedgerLine(
-                journal_line_id=new_guid(),
-                account_id=account.account_id,
-                account_code=account.code,
-                account_type=account.type,
-                account_name=account.name,
-                net_amount=sign * net,
-                tax_amount=sign * line.tax_amount,
-                description=line.description,
-                tax_type=line.tax_type,
-                tracking=list(line.tracking),
-            )
-        )
-    record_journal(
-        store,
-        org,
-        source_type="MANJOURNAL",
-        source_id=rec.manual_journal_id,
-        date=rec.date,
-        lines=lines,
-        reference=rec.narration,
-    )
 
 
 # ============================================================================ journals
 
 
-def journal_model(rec: Ledger, *, listed: bool) -> models.Journal:
-    """A ledger journal; SourceID and SourceType only in lists (as Xero does)."""
+def journal_model(rec: Ledger, *, listed: bool, cash: bool = False) -> models.Journal:
+    """A ledger journal (its cash-basis lines when ``cash``); SourceID and SourceType only in
+    lists (as Xero does)."""
     return models.Journal(
         journal_id=rec.journal_id,
         journal_date=rec.date,
@@ -1404,7 +1302,7 @@ def journal_model(rec: Ledger, *, listed: bool) -> models.Journal:
                 tax_name=_TAX_NAMES.get(line.tax_type or "", line.tax_type),
                 tracking_categories=[_tracking_model(t) for t in line.tracking],
             )
-            for line in rec.lines
+            for line in ledger.lines_of(rec, cash=cash)
         ],
     )
 
@@ -1419,25 +1317,23 @@ _TAX_NAMES = {
 
 
 def list_journals(service: Service, call: Call) -> Answer:
-    """GET Journals: at most 100 journals numbered above ``offset``, oldest first."""
+    """GET Journals: at most 100 journals numbered above ``offset``, oldest first, read from
+    the ledger; ``paymentsOnly=true``: the cash-basis journals with their cash-basis lines;
+    If-Modified-Since: journals created at or after it."""
     org = call.org.org_id
     offset = _int(call.query, "offset", 0, 2**31 - 1) or 0
-    payments = _bool(call.query, "paymentsOnly", False)
+    cash = _bool(call.query, "paymentsOnly", False)
     since = modified_since(call.headers)
-    rows = service.store._all(
-        "SELECT body FROM journals WHERE org_id = ? AND seq > ? ORDER BY seq", org, offset
-    )
     found = []
-    for row in rows:
-        rec = records.loads(Ledger, row[0])
-        if payments and rec.source_type not in _PAYMENT_SOURCES:
+    for rec in ledger.journals(service.store, org, after=offset):
+        if cash and rec.cash_lines is None:
             continue
         if since is not None and rec.created.replace(microsecond=0) < since:
             continue
         found.append(rec)
         if len(found) == PAGE:
             break
-    return _shape(call, "Journals", [journal_model(r, listed=True) for r in found])
+    return _shape(call, "Journals", [journal_model(r, listed=True, cash=cash) for r in found])
 
 
 def get_journal(service: Service, call: Call) -> Answer:
@@ -1445,9 +1341,9 @@ def get_journal(service: Service, call: Call) -> Answer:
     key = call.segments[1]
     org = call.org.org_id
     if _GUID.match(key):
-        rec = _row(service.store, "journals", "journal_id", Ledger, org, key.lower())
-    elif key.isdigit():
-        rec = _row(service.store, "journals", "seq", Ledger, org, str(int(key)))
+        rec = ledger.journal(service.store, org, journal_id=key.lower())
+    elif key.isdigit() and int(key) < 2**31:
+        rec = ledger.journal(service.store, org, number=int(key))
     else:
         rec = None
     if rec is None:

@@ -51,7 +51,7 @@ from typing import Any, TypeVar
 
 from xero_customer_api.v2_0 import models
 
-from ... import records, webhooks
+from ... import ledger, records, webhooks
 from ...amounts import round2
 from ...records import EXCLUSIVE
 from ...store import Store, new_guid
@@ -309,6 +309,7 @@ def _save_credit_note(store: Store, org: int, rec: CreditNote) -> None:
     existed = _one_credit_note(store, org, rec.credit_note_id) is not None
     columns = {"org_id": org, "number": rec.number, "type": rec.type}
     _save(store, "credit_notes", "credit_note_id", rec.credit_note_id, columns, rec)
+    ledger.saved(store, org, rec)
     webhooks.record_event(  # Xero's webhooks announce credit notes (with their type and status)
         store,
         org,
@@ -334,6 +335,7 @@ def save_credit(store: Store, org: int, rec: Credit) -> None:
     """Insert or replace a prepayment or overpayment (inside a write): what a RECEIVE- or
     SPEND-PREPAYMENT/-OVERPAYMENT bank transaction makes."""
     _save(store, "credits", "credit_id", rec.credit_id, {"org_id": org, "kind": rec.kind}, rec)
+    ledger.saved(store, org, rec)
 
 
 def _allocations(store: Store, org: int, *, source: str | None = None,
@@ -349,6 +351,7 @@ def _allocations(store: Store, org: int, *, source: str | None = None,
 def _save_allocation(store: Store, org: int, rec: Allocation) -> None:
     columns = {"org_id": org, "source_id": rec.source_id, "invoice_id": rec.invoice_id}
     _save(store, "allocations", "allocation_id", rec.allocation_id, columns, rec)
+    ledger.saved(store, org, rec)
 
 
 def has_allocations(store: Store, org: int, invoice_id: str) -> bool:
@@ -1188,6 +1191,7 @@ def _delete_payment(service: Service, org: int, payment_id: str) -> None:
     rec.status = "DELETED"
     rec.updated = store.stamp()
     store.save_payment(org, rec)
+    ledger.saved(store, org, rec)
     invoice = store.invoice_by_id(org, rec.invoice_id)
     if invoice is not None:
         invoice.amount_paid -= rec.amount
@@ -1417,6 +1421,7 @@ def _claim_by_id(store: Store, org: int, claim_id: str) -> ExpenseClaim | None:
 
 def _save_claim(store: Store, org: int, rec: ExpenseClaim) -> None:
     _save(store, "expense_claims", "expense_claim_id", rec.expense_claim_id, {"org_id": org}, rec)
+    ledger.saved(store, org, rec)
 
 
 def claim_model(service: Service, call: Call, rec: ExpenseClaim) -> models.ExpenseClaim:

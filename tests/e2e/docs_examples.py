@@ -181,6 +181,29 @@ def needs_redis(page: Path) -> bool:
     return "REDIS_URL" in "".join(b.code for b in blocks(page))
 
 
+def needs_webhook(page: Path) -> bool:
+    """Whether the page's examples read ``XERO_WEBHOOK_KEY`` (a webhook's signing key)."""
+    return "XERO_WEBHOOK_KEY" in "".join(b.code for b in blocks(page))
+
+
+def subscribe_webhook(values: dict[str, str]) -> dict[str, str]:
+    """``xero-sandbox webhooks add`` on the page's sandbox, as the page tells the reader: the
+    ``XERO_WEBHOOK_KEY`` and ``XERO_WEBHOOK_ID`` it exports."""
+    command = [str(Path(sys.executable).with_name("xero-sandbox")), "webhooks", "add"]
+    command += ["--url", "http://127.0.0.1:8000/xero/webhooks"]
+    done = subprocess.run(
+        command, capture_output=True, text=True, timeout=60, env={**os.environ, **values}
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    exported = dict(
+        line.removeprefix("export ").split("=", 1)
+        for line in done.stdout.splitlines()
+        if line.startswith("export XERO_WEBHOOK_")
+    )
+    assert {"XERO_WEBHOOK_KEY", "XERO_WEBHOOK_ID"} <= exported.keys(), done.stdout
+    return {name: value.strip("'\"") for name, value in exported.items()}
+
+
 def run_page(page: Path, values: dict[str, str], namespace: dict[str, Any]) -> None:
     """Run every block of ``page`` in order in ``namespace``."""
     placeholders = {
@@ -191,6 +214,49 @@ def run_page(page: Path, values: dict[str, str], namespace: dict[str, Any]) -> N
         "YOUR_XERO_CUSTOMER_KEY": values["XERO_CUSTOMER_KEY"],
     }
     namespace["__name__"] = "__docs_example__"
+    modules: list[str] = []
+    try:
+        _run_blocks(page, placeholders, namespace, modules)
+    finally:
+        for name in modules:
+            sys.modules.pop(name, None)
+
+
+_MODULE_FILE = re.compile(r"#(?:[ \w]+:)? *(?P<path>[A-Za-z_]\w*(?:/[A-Za-z_]\w*)*)\.py\b")
+
+
+def _module_name(code: str) -> str | None:
+    """The module a block is, when its first line names its file (``# events.py: ...``,
+    ``# Django: myapp/views.py``): a page may show an app as several files."""
+    first = code.lstrip("\n").split("\n", 1)[0]
+    found = _MODULE_FILE.match(first)
+    return found.group("path").replace("/", ".") if found else None
+
+
+def _as_module(name: str, code: Any, modules: list[str]) -> None:
+    """Run ``code`` as the module ``name`` (its packages made as needed), importable by later
+    blocks of the page; every name registered is added to ``modules`` (removed after the page)."""
+    import types
+
+    parts = name.split(".")
+    for n in range(1, len(parts)):
+        package = ".".join(parts[:n])
+        if package not in sys.modules:
+            made = types.ModuleType(package)
+            made.__path__ = []
+            sys.modules[package] = made
+            modules.append(package)
+    module = types.ModuleType(name)
+    sys.modules[name] = module
+    modules.append(name)
+    if len(parts) > 1:
+        setattr(sys.modules[".".join(parts[:-1])], parts[-1], module)
+    exec(code, module.__dict__)
+
+
+def _run_blocks(
+    page: Path, placeholders: dict[str, str], namespace: dict[str, Any], modules: list[str]
+) -> None:
     for block in blocks(page):
         code = block.code
         for placeholder, value in placeholders.items():
@@ -207,7 +273,11 @@ def run_page(page: Path, values: dict[str, str], namespace: dict[str, Any]) -> N
             continue
         # the line numbers of a traceback are the page's own
         padded = "\n" * block.line + code
-        exec(compile(padded, block.page, "exec"), namespace)
+        module = _module_name(code)
+        if module is None:
+            exec(compile(padded, block.page, "exec"), namespace)
+        else:  # a file of the reader's app: later blocks import it
+            _as_module(module, compile(padded, block.page, "exec"), modules)
 
 
 def run_command(block: Block, command: str) -> None:

@@ -26,6 +26,7 @@ from xero_customer_api.v2_0 import AsyncXeroClient, XeroClient, models
 
 from . import xero_xsd
 from .conftest import FIXTURES, SCHEMAS, schema
+from .fake_xero import as_many_as_sent
 
 TOKEN = "eyJhbGciOiJSUzI1NiJ9.ACCESS-TOKEN-FOR-TESTS"
 TENANT = "b1f7a1c2-3d4e-4f50-8a6b-7c8d9e0f1a2b"
@@ -557,8 +558,9 @@ class Recorder:
     def __call__(self, request: httpx.Request) -> httpx.Response:
         request.read()
         self.requests.append(request)
+        content = as_many_as_sent(request.content, self.body)  # one element per element sent
         return httpx.Response(
-            200, content=self.body, headers={"content-type": "text/xml; charset=utf-8"}
+            200, content=content, headers={"content-type": "text/xml; charset=utf-8"}
         )
 
 

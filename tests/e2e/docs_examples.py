@@ -77,20 +77,10 @@ class Block:
         ]
 
 
-#: Pages whose examples need more than a sandbox (a receiver app, a listener, a worker) and
-#: are run, block by block, by a test of their own.
-OWN_RUNNERS = {"docs/webhooks.md": "tests/webhooks/test_guide.py"}
-
-
 def pages() -> list[Path]:
-    """Every page with at least one Python example (but those in OWN_RUNNERS)."""
+    """Every page with at least one Python example."""
     found = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
-    return [
-        p
-        for p in found
-        if "```python" in p.read_text(encoding="utf-8")
-        and p.relative_to(ROOT).as_posix() not in OWN_RUNNERS
-    ]
+    return [p for p in found if "```python" in p.read_text(encoding="utf-8")]
 
 
 def blocks(page: Path) -> list[Block]:

@@ -24,6 +24,7 @@ from xero_customer_api import (
     ValidationError,
     Where,
     XeroClient,
+    XeroToken,
     aexchange_code,
     all_of,
     any_of,
@@ -50,12 +51,13 @@ def sync_use() -> None:
         code_verifier=start.code_verifier,
         code="c",
     )
-    assert_type(token, dict[str, Any])
+    assert_type(token, XeroToken)
+    assert_type(token["access_token"], str)
     with XeroClient(
         client_id="id", client_secret="s", token=token, on_token_refresh=persist
     ) as client:
         assert_type(client.connections(), list[Connection])
-        other = client.with_options(tenant_id="t")
+        other = client.with_options(tenant_id=uuid.UUID("4c76ffb5-02e7-47c5-9a86-b0a5a35d1682"))
         assert_type(other, XeroClient)
         raw = other.contacts.with_raw_response.list(tenant_id="t2")
         assert_type(raw.rate_limit, RateLimit)

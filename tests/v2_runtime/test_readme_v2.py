@@ -38,6 +38,9 @@ TENANTS = [
 def blocks() -> list[str]:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     section = readme.split("## Quick start (API 2.0)", 1)[1].split("\n## ", 1)[0]
+    # the placeholder becomes a real tenant id, as tests/e2e/docs_examples.py does (tenant
+    # ids are GUIDs, checked before sending)
+    section = section.replace("YOUR_TENANT_ID", str(TENANTS[0]["tenantId"]))
     found = re.findall(r"```python\n(.*?)```", section, re.S)
     assert len(found) == 3, "the 2.0 quick start has three python blocks"
     # the second and third are one script split where the browser comes back with a code

@@ -158,6 +158,9 @@ class AccountsResourceWithRawResponse:
             response_type=AccountsResponse,
             decode=decode_accounts_response,
             tenant_id=tenant_id,
+            subject=[
+                ("account_id", account_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -272,6 +275,9 @@ class AccountsResourceWithRawResponse:
             check=_checks.CHECKS[Account],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
+            subject=[
+                ("account_id", account_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -318,6 +324,9 @@ class AccountsResourceWithRawResponse:
             response_type=AccountsResponse,
             decode=decode_accounts_response,
             tenant_id=tenant_id,
+            subject=[
+                ("account_id", account_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -728,6 +737,9 @@ class AsyncAccountsResourceWithRawResponse:
             response_type=AccountsResponse,
             decode=decode_accounts_response,
             tenant_id=tenant_id,
+            subject=[
+                ("account_id", account_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -842,6 +854,9 @@ class AsyncAccountsResourceWithRawResponse:
             check=_checks.CHECKS[Account],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
+            subject=[
+                ("account_id", account_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -888,6 +903,9 @@ class AsyncAccountsResourceWithRawResponse:
             response_type=AccountsResponse,
             decode=decode_accounts_response,
             tenant_id=tenant_id,
+            subject=[
+                ("account_id", account_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )

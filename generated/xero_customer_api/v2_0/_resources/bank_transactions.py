@@ -202,6 +202,9 @@ class BankTransactionsResourceWithRawResponse:
             response_type=BankTransactionsResponse,
             decode=decode_bank_transactions_response,
             tenant_id=tenant_id,
+            subject=[
+                ("bank_transaction_id", bank_transaction_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -567,6 +570,9 @@ class BankTransactionsResourceWithRawResponse:
             check=_checks.CHECKS[BankTransaction],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
+            subject=[
+                ("bank_transaction_id", bank_transaction_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -1223,6 +1229,9 @@ class AsyncBankTransactionsResourceWithRawResponse:
             response_type=BankTransactionsResponse,
             decode=decode_bank_transactions_response,
             tenant_id=tenant_id,
+            subject=[
+                ("bank_transaction_id", bank_transaction_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -1588,6 +1597,9 @@ class AsyncBankTransactionsResourceWithRawResponse:
             check=_checks.CHECKS[BankTransaction],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
+            subject=[
+                ("bank_transaction_id", bank_transaction_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )

@@ -170,6 +170,9 @@ class BankTransfersResourceWithRawResponse:
             response_type=BankTransfersResponse,
             decode=decode_bank_transfers_response,
             tenant_id=tenant_id,
+            subject=[
+                ("bank_transfer_id", bank_transfer_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -346,6 +349,9 @@ class BankTransfersResourceWithRawResponse:
             check=_checks.CHECKS[BankTransfer],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
+            subject=[
+                ("bank_transfer_id", bank_transfer_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -931,6 +937,9 @@ class AsyncBankTransfersResourceWithRawResponse:
             response_type=BankTransfersResponse,
             decode=decode_bank_transfers_response,
             tenant_id=tenant_id,
+            subject=[
+                ("bank_transfer_id", bank_transfer_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -1107,6 +1116,9 @@ class AsyncBankTransfersResourceWithRawResponse:
             check=_checks.CHECKS[BankTransfer],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
+            subject=[
+                ("bank_transfer_id", bank_transfer_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )

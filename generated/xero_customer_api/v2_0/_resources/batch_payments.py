@@ -167,6 +167,9 @@ class BatchPaymentsResourceWithRawResponse:
             response_type=BatchPaymentsResponse,
             decode=decode_batch_payments_response,
             tenant_id=tenant_id,
+            subject=[
+                ("batch_payment_id", batch_payment_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -408,6 +411,9 @@ class BatchPaymentsResourceWithRawResponse:
             check=_checks.CHECKS[BatchPayment],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
+            subject=[
+                ("batch_payment_id", batch_payment_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -908,6 +914,9 @@ class AsyncBatchPaymentsResourceWithRawResponse:
             response_type=BatchPaymentsResponse,
             decode=decode_batch_payments_response,
             tenant_id=tenant_id,
+            subject=[
+                ("batch_payment_id", batch_payment_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -1149,6 +1158,9 @@ class AsyncBatchPaymentsResourceWithRawResponse:
             check=_checks.CHECKS[BatchPayment],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
+            subject=[
+                ("batch_payment_id", batch_payment_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )

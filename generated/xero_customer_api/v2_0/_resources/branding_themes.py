@@ -144,6 +144,9 @@ class BrandingThemesResourceWithRawResponse:
             response_type=BrandingThemesResponse,
             decode=decode_branding_themes_response,
             tenant_id=tenant_id,
+            subject=[
+                ("branding_theme_id", branding_theme_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -193,6 +196,9 @@ class BrandingThemesResourceWithRawResponse:
             response_type=PaymentServicesResponse,
             decode=decode_payment_services_response,
             tenant_id=tenant_id,
+            subject=[
+                ("branding_theme_id", branding_theme_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -254,6 +260,9 @@ class BrandingThemesResourceWithRawResponse:
             check=_checks.CHECKS[PaymentService],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
+            subject=[
+                ("branding_theme_id", branding_theme_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -575,6 +584,9 @@ class AsyncBrandingThemesResourceWithRawResponse:
             response_type=BrandingThemesResponse,
             decode=decode_branding_themes_response,
             tenant_id=tenant_id,
+            subject=[
+                ("branding_theme_id", branding_theme_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -624,6 +636,9 @@ class AsyncBrandingThemesResourceWithRawResponse:
             response_type=PaymentServicesResponse,
             decode=decode_payment_services_response,
             tenant_id=tenant_id,
+            subject=[
+                ("branding_theme_id", branding_theme_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -685,6 +700,9 @@ class AsyncBrandingThemesResourceWithRawResponse:
             check=_checks.CHECKS[PaymentService],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
+            subject=[
+                ("branding_theme_id", branding_theme_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )

@@ -156,6 +156,9 @@ class BudgetsResourceWithRawResponse:
             response_type=BudgetsResponse,
             decode=decode_budgets_response,
             tenant_id=tenant_id,
+            subject=[
+                ("budget_id", budget_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -423,6 +426,9 @@ class AsyncBudgetsResourceWithRawResponse:
             response_type=BudgetsResponse,
             decode=decode_budgets_response,
             tenant_id=tenant_id,
+            subject=[
+                ("budget_id", budget_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )

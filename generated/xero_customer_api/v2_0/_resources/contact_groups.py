@@ -161,6 +161,9 @@ class ContactGroupsResourceWithRawResponse:
             response_type=ContactGroupsResponse,
             decode=decode_contact_groups_response,
             tenant_id=tenant_id,
+            subject=[
+                ("contact_group_id", contact_group_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -333,6 +336,9 @@ class ContactGroupsResourceWithRawResponse:
             check=_checks.CHECKS[ContactGroup],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
+            subject=[
+                ("contact_group_id", contact_group_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -391,6 +397,9 @@ class ContactGroupsResourceWithRawResponse:
             check=_checks.CHECKS[ContactGroup],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
+            subject=[
+                ("contact_group_id", contact_group_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -456,6 +465,9 @@ class ContactGroupsResourceWithRawResponse:
             check=_checks.CHECKS[Contact],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
+            subject=[
+                ("contact_group_id", contact_group_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -978,6 +990,9 @@ class AsyncContactGroupsResourceWithRawResponse:
             response_type=ContactGroupsResponse,
             decode=decode_contact_groups_response,
             tenant_id=tenant_id,
+            subject=[
+                ("contact_group_id", contact_group_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -1150,6 +1165,9 @@ class AsyncContactGroupsResourceWithRawResponse:
             check=_checks.CHECKS[ContactGroup],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
+            subject=[
+                ("contact_group_id", contact_group_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -1208,6 +1226,9 @@ class AsyncContactGroupsResourceWithRawResponse:
             check=_checks.CHECKS[ContactGroup],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
+            subject=[
+                ("contact_group_id", contact_group_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -1273,6 +1294,9 @@ class AsyncContactGroupsResourceWithRawResponse:
             check=_checks.CHECKS[Contact],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
+            subject=[
+                ("contact_group_id", contact_group_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )

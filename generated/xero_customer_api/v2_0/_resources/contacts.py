@@ -196,6 +196,10 @@ class ContactsResourceWithRawResponse:
             response_type=ContactsResponse,
             decode=decode_contacts_response,
             tenant_id=tenant_id,
+            subject=[
+                ("contact_id", contact_id),
+                ("contact_number", contact_number),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -1028,6 +1032,10 @@ class AsyncContactsResourceWithRawResponse:
             response_type=ContactsResponse,
             decode=decode_contacts_response,
             tenant_id=tenant_id,
+            subject=[
+                ("contact_id", contact_id),
+                ("contact_number", contact_number),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )

@@ -215,6 +215,10 @@ class CreditNotesResourceWithRawResponse:
             response_type=CreditNotesResponse,
             decode=decode_credit_notes_response,
             tenant_id=tenant_id,
+            subject=[
+                ("credit_note_id", credit_note_id),
+                ("credit_note_number", credit_note_number),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -591,6 +595,9 @@ class CreditNotesResourceWithRawResponse:
             check=_checks.CHECKS[CreditNote],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
+            subject=[
+                ("credit_note_id", credit_note_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -1261,6 +1268,10 @@ class AsyncCreditNotesResourceWithRawResponse:
             response_type=CreditNotesResponse,
             decode=decode_credit_notes_response,
             tenant_id=tenant_id,
+            subject=[
+                ("credit_note_id", credit_note_id),
+                ("credit_note_number", credit_note_number),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -1637,6 +1648,9 @@ class AsyncCreditNotesResourceWithRawResponse:
             check=_checks.CHECKS[CreditNote],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
+            subject=[
+                ("credit_note_id", credit_note_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )

@@ -166,6 +166,9 @@ class ExpenseClaimsResourceWithRawResponse:
             response_type=ExpenseClaimsResponse,
             decode=decode_expense_claims_response,
             tenant_id=tenant_id,
+            subject=[
+                ("expense_claim_id", expense_claim_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -346,6 +349,9 @@ class ExpenseClaimsResourceWithRawResponse:
             check=_checks.CHECKS[ExpenseClaim],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
+            subject=[
+                ("expense_claim_id", expense_claim_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -420,6 +426,9 @@ class ExpenseClaimsResourceWithRawResponse:
             check=_checks.CHECKS[ExpenseClaim],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
+            subject=[
+                ("expense_claim_id", expense_claim_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -915,6 +924,9 @@ class AsyncExpenseClaimsResourceWithRawResponse:
             response_type=ExpenseClaimsResponse,
             decode=decode_expense_claims_response,
             tenant_id=tenant_id,
+            subject=[
+                ("expense_claim_id", expense_claim_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -1095,6 +1107,9 @@ class AsyncExpenseClaimsResourceWithRawResponse:
             check=_checks.CHECKS[ExpenseClaim],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
+            subject=[
+                ("expense_claim_id", expense_claim_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -1169,6 +1184,9 @@ class AsyncExpenseClaimsResourceWithRawResponse:
             check=_checks.CHECKS[ExpenseClaim],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
+            subject=[
+                ("expense_claim_id", expense_claim_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )

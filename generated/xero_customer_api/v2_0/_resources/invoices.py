@@ -253,6 +253,10 @@ class InvoicesResourceWithRawResponse:
             response_type=InvoicesResponse,
             decode=decode_invoices_response,
             tenant_id=tenant_id,
+            subject=[
+                ("invoice_id", invoice_id),
+                ("invoice_number", invoice_number),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -654,6 +658,10 @@ class InvoicesResourceWithRawResponse:
             check=_checks.CHECKS[Invoice],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
+            subject=[
+                ("invoice_id", invoice_id),
+                ("invoice_number", invoice_number),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -1432,6 +1440,10 @@ class AsyncInvoicesResourceWithRawResponse:
             response_type=InvoicesResponse,
             decode=decode_invoices_response,
             tenant_id=tenant_id,
+            subject=[
+                ("invoice_id", invoice_id),
+                ("invoice_number", invoice_number),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -1833,6 +1845,10 @@ class AsyncInvoicesResourceWithRawResponse:
             check=_checks.CHECKS[Invoice],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
+            subject=[
+                ("invoice_id", invoice_id),
+                ("invoice_number", invoice_number),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )

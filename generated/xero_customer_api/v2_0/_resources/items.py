@@ -201,6 +201,10 @@ class ItemsResourceWithRawResponse:
             response_type=ItemsResponse,
             decode=decode_items_response,
             tenant_id=tenant_id,
+            subject=[
+                ("item_id", item_id),
+                ("code", code),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -568,6 +572,9 @@ class ItemsResourceWithRawResponse:
             check=_checks.CHECKS[Item],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
+            subject=[
+                ("item_id", item_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -1197,6 +1204,10 @@ class AsyncItemsResourceWithRawResponse:
             response_type=ItemsResponse,
             decode=decode_items_response,
             tenant_id=tenant_id,
+            subject=[
+                ("item_id", item_id),
+                ("code", code),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -1564,6 +1575,9 @@ class AsyncItemsResourceWithRawResponse:
             check=_checks.CHECKS[Item],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
+            subject=[
+                ("item_id", item_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )

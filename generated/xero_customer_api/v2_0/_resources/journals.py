@@ -168,6 +168,10 @@ class JournalsResourceWithRawResponse:
             response_type=JournalsResponse,
             decode=decode_journals_response,
             tenant_id=tenant_id,
+            subject=[
+                ("journal_id", journal_id),
+                ("journal_number", journal_number),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -398,6 +402,10 @@ class AsyncJournalsResourceWithRawResponse:
             response_type=JournalsResponse,
             decode=decode_journals_response,
             tenant_id=tenant_id,
+            subject=[
+                ("journal_id", journal_id),
+                ("journal_number", journal_number),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )

@@ -184,6 +184,9 @@ class LinkedTransactionsResourceWithRawResponse:
             response_type=LinkedTransactionsResponse,
             decode=decode_linked_transactions_response,
             tenant_id=tenant_id,
+            subject=[
+                ("linked_transaction_id", linked_transaction_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -300,6 +303,9 @@ class LinkedTransactionsResourceWithRawResponse:
             check=_checks.CHECKS[LinkedTransaction],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
+            subject=[
+                ("linked_transaction_id", linked_transaction_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -664,6 +670,9 @@ class AsyncLinkedTransactionsResourceWithRawResponse:
             response_type=LinkedTransactionsResponse,
             decode=decode_linked_transactions_response,
             tenant_id=tenant_id,
+            subject=[
+                ("linked_transaction_id", linked_transaction_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -780,6 +789,9 @@ class AsyncLinkedTransactionsResourceWithRawResponse:
             check=_checks.CHECKS[LinkedTransaction],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
+            subject=[
+                ("linked_transaction_id", linked_transaction_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )

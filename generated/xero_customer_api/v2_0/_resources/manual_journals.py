@@ -176,6 +176,9 @@ class ManualJournalsResourceWithRawResponse:
             response_type=ManualJournalsResponse,
             decode=decode_manual_journals_response,
             tenant_id=tenant_id,
+            subject=[
+                ("manual_journal_id", manual_journal_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -493,6 +496,9 @@ class ManualJournalsResourceWithRawResponse:
             check=_checks.CHECKS[ManualJournal],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
+            subject=[
+                ("manual_journal_id", manual_journal_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -1083,6 +1089,9 @@ class AsyncManualJournalsResourceWithRawResponse:
             response_type=ManualJournalsResponse,
             decode=decode_manual_journals_response,
             tenant_id=tenant_id,
+            subject=[
+                ("manual_journal_id", manual_journal_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -1400,6 +1409,9 @@ class AsyncManualJournalsResourceWithRawResponse:
             check=_checks.CHECKS[ManualJournal],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
+            subject=[
+                ("manual_journal_id", manual_journal_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )

@@ -185,6 +185,9 @@ class OrganisationResourceWithRawResponse:
             response_type=CisOrgSettingsResponse,
             decode=decode_cis_org_settings_response,
             tenant_id=tenant_id,
+            subject=[
+                ("organisation_id", organisation_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -449,6 +452,9 @@ class AsyncOrganisationResourceWithRawResponse:
             response_type=CisOrgSettingsResponse,
             decode=decode_cis_org_settings_response,
             tenant_id=tenant_id,
+            subject=[
+                ("organisation_id", organisation_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )

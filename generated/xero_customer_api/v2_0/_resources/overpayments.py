@@ -183,6 +183,9 @@ class OverpaymentsResourceWithRawResponse:
             response_type=OverpaymentsResponse,
             decode=decode_overpayments_response,
             tenant_id=tenant_id,
+            subject=[
+                ("overpayment_id", overpayment_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -518,6 +521,9 @@ class AsyncOverpaymentsResourceWithRawResponse:
             response_type=OverpaymentsResponse,
             decode=decode_overpayments_response,
             tenant_id=tenant_id,
+            subject=[
+                ("overpayment_id", overpayment_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )

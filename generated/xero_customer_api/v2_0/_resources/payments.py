@@ -169,6 +169,9 @@ class PaymentsResourceWithRawResponse:
             response_type=PaymentsResponse,
             decode=decode_payments_response,
             tenant_id=tenant_id,
+            subject=[
+                ("payment_id", payment_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -352,6 +355,9 @@ class PaymentsResourceWithRawResponse:
             check=_checks.CHECKS[Payment],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
+            subject=[
+                ("payment_id", payment_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -817,6 +823,9 @@ class AsyncPaymentsResourceWithRawResponse:
             response_type=PaymentsResponse,
             decode=decode_payments_response,
             tenant_id=tenant_id,
+            subject=[
+                ("payment_id", payment_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -1000,6 +1009,9 @@ class AsyncPaymentsResourceWithRawResponse:
             check=_checks.CHECKS[Payment],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
+            subject=[
+                ("payment_id", payment_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )

@@ -183,6 +183,9 @@ class PrepaymentsResourceWithRawResponse:
             response_type=PrepaymentsResponse,
             decode=decode_prepayments_response,
             tenant_id=tenant_id,
+            subject=[
+                ("prepayment_id", prepayment_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -518,6 +521,9 @@ class AsyncPrepaymentsResourceWithRawResponse:
             response_type=PrepaymentsResponse,
             decode=decode_prepayments_response,
             tenant_id=tenant_id,
+            subject=[
+                ("prepayment_id", prepayment_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )

@@ -208,6 +208,10 @@ class PurchaseOrdersResourceWithRawResponse:
             response_type=PurchaseOrdersResponse,
             decode=decode_purchase_orders_response,
             tenant_id=tenant_id,
+            subject=[
+                ("purchase_order_id", purchase_order_id),
+                ("purchase_order_number", purchase_order_number),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -519,6 +523,9 @@ class PurchaseOrdersResourceWithRawResponse:
             check=_checks.CHECKS[PurchaseOrder],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
+            subject=[
+                ("purchase_order_id", purchase_order_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -580,6 +587,9 @@ class PurchaseOrdersResourceWithRawResponse:
             check=_checks.CHECKS[PurchaseOrder],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
+            subject=[
+                ("purchase_order_id", purchase_order_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -1293,6 +1303,10 @@ class AsyncPurchaseOrdersResourceWithRawResponse:
             response_type=PurchaseOrdersResponse,
             decode=decode_purchase_orders_response,
             tenant_id=tenant_id,
+            subject=[
+                ("purchase_order_id", purchase_order_id),
+                ("purchase_order_number", purchase_order_number),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -1604,6 +1618,9 @@ class AsyncPurchaseOrdersResourceWithRawResponse:
             check=_checks.CHECKS[PurchaseOrder],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
+            subject=[
+                ("purchase_order_id", purchase_order_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -1665,6 +1682,9 @@ class AsyncPurchaseOrdersResourceWithRawResponse:
             check=_checks.CHECKS[PurchaseOrder],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
+            subject=[
+                ("purchase_order_id", purchase_order_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )

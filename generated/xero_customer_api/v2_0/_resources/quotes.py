@@ -202,6 +202,9 @@ class QuotesResourceWithRawResponse:
             response_type=QuotesResponse,
             decode=decode_quotes_response,
             tenant_id=tenant_id,
+            subject=[
+                ("quote_id", quote_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -508,6 +511,9 @@ class QuotesResourceWithRawResponse:
             check=_checks.CHECKS[Quote],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
+            subject=[
+                ("quote_id", quote_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -566,6 +572,9 @@ class QuotesResourceWithRawResponse:
             check=_checks.CHECKS[Quote],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
+            subject=[
+                ("quote_id", quote_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -1280,6 +1289,9 @@ class AsyncQuotesResourceWithRawResponse:
             response_type=QuotesResponse,
             decode=decode_quotes_response,
             tenant_id=tenant_id,
+            subject=[
+                ("quote_id", quote_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -1586,6 +1598,9 @@ class AsyncQuotesResourceWithRawResponse:
             check=_checks.CHECKS[Quote],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
+            subject=[
+                ("quote_id", quote_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -1644,6 +1659,9 @@ class AsyncQuotesResourceWithRawResponse:
             check=_checks.CHECKS[Quote],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
+            subject=[
+                ("quote_id", quote_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )

@@ -188,6 +188,9 @@ class ReceiptsResourceWithRawResponse:
             response_type=ReceiptsResponse,
             decode=decode_receipts_response,
             tenant_id=tenant_id,
+            subject=[
+                ("receipt_id", receipt_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -406,6 +409,9 @@ class ReceiptsResourceWithRawResponse:
             check=_checks.CHECKS[Receipt],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
+            subject=[
+                ("receipt_id", receipt_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -895,6 +901,9 @@ class AsyncReceiptsResourceWithRawResponse:
             response_type=ReceiptsResponse,
             decode=decode_receipts_response,
             tenant_id=tenant_id,
+            subject=[
+                ("receipt_id", receipt_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -1113,6 +1122,9 @@ class AsyncReceiptsResourceWithRawResponse:
             check=_checks.CHECKS[Receipt],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
+            subject=[
+                ("receipt_id", receipt_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )

@@ -158,6 +158,9 @@ class RepeatingInvoicesResourceWithRawResponse:
             response_type=RepeatingInvoicesResponse,
             decode=decode_repeating_invoices_response,
             tenant_id=tenant_id,
+            subject=[
+                ("repeating_invoice_id", repeating_invoice_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -469,6 +472,9 @@ class RepeatingInvoicesResourceWithRawResponse:
             check=_checks.CHECKS[RepeatingInvoice],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
+            subject=[
+                ("repeating_invoice_id", repeating_invoice_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -530,6 +536,9 @@ class RepeatingInvoicesResourceWithRawResponse:
             check=_checks.CHECKS[RepeatingInvoice],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
+            subject=[
+                ("repeating_invoice_id", repeating_invoice_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -1137,6 +1146,9 @@ class AsyncRepeatingInvoicesResourceWithRawResponse:
             response_type=RepeatingInvoicesResponse,
             decode=decode_repeating_invoices_response,
             tenant_id=tenant_id,
+            subject=[
+                ("repeating_invoice_id", repeating_invoice_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -1448,6 +1460,9 @@ class AsyncRepeatingInvoicesResourceWithRawResponse:
             check=_checks.CHECKS[RepeatingInvoice],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
+            subject=[
+                ("repeating_invoice_id", repeating_invoice_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -1509,6 +1524,9 @@ class AsyncRepeatingInvoicesResourceWithRawResponse:
             check=_checks.CHECKS[RepeatingInvoice],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
+            subject=[
+                ("repeating_invoice_id", repeating_invoice_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )

@@ -746,6 +746,9 @@ class ReportsResourceWithRawResponse:
             response_type=ReportsResponse,
             decode=decode_reports_response,
             tenant_id=tenant_id,
+            subject=[
+                ("report_id", report_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -2001,6 +2004,9 @@ class AsyncReportsResourceWithRawResponse:
             response_type=ReportsResponse,
             decode=decode_reports_response,
             tenant_id=tenant_id,
+            subject=[
+                ("report_id", report_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )

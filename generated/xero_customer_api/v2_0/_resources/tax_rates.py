@@ -148,6 +148,9 @@ class TaxRatesResourceWithRawResponse:
             response_type=TaxRatesResponse,
             decode=decode_tax_rates_response,
             tenant_id=tenant_id,
+            subject=[
+                ("tax_type", tax_type),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -835,6 +838,9 @@ class AsyncTaxRatesResourceWithRawResponse:
             response_type=TaxRatesResponse,
             decode=decode_tax_rates_response,
             tenant_id=tenant_id,
+            subject=[
+                ("tax_type", tax_type),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )

@@ -162,6 +162,9 @@ class TrackingCategoriesResourceWithRawResponse:
             response_type=TrackingCategoriesResponse,
             decode=decode_tracking_categories_response,
             tenant_id=tenant_id,
+            subject=[
+                ("tracking_category_id", tracking_category_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -278,6 +281,9 @@ class TrackingCategoriesResourceWithRawResponse:
             check=_checks.CHECKS[TrackingCategory],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
+            subject=[
+                ("tracking_category_id", tracking_category_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -326,6 +332,9 @@ class TrackingCategoriesResourceWithRawResponse:
             response_type=TrackingCategoriesResponse,
             decode=decode_tracking_categories_response,
             tenant_id=tenant_id,
+            subject=[
+                ("tracking_category_id", tracking_category_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -388,6 +397,9 @@ class TrackingCategoriesResourceWithRawResponse:
             check=_checks.CHECKS[TrackingOption],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
+            subject=[
+                ("tracking_category_id", tracking_category_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -451,6 +463,9 @@ class TrackingCategoriesResourceWithRawResponse:
             check=_checks.CHECKS[TrackingOption],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
+            subject=[
+                ("tracking_category_id", tracking_category_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -518,6 +533,10 @@ class TrackingCategoriesResourceWithRawResponse:
             check=_checks.CHECKS[TrackingOption],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
+            subject=[
+                ("tracking_category_id", tracking_category_id),
+                ("tracking_option_id", tracking_option_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -572,6 +591,10 @@ class TrackingCategoriesResourceWithRawResponse:
             response_type=OptionsResponse,
             decode=decode_options_response,
             tenant_id=tenant_id,
+            subject=[
+                ("tracking_category_id", tracking_category_id),
+                ("tracking_option_id", tracking_option_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -1194,6 +1217,9 @@ class AsyncTrackingCategoriesResourceWithRawResponse:
             response_type=TrackingCategoriesResponse,
             decode=decode_tracking_categories_response,
             tenant_id=tenant_id,
+            subject=[
+                ("tracking_category_id", tracking_category_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -1310,6 +1336,9 @@ class AsyncTrackingCategoriesResourceWithRawResponse:
             check=_checks.CHECKS[TrackingCategory],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
+            subject=[
+                ("tracking_category_id", tracking_category_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -1358,6 +1387,9 @@ class AsyncTrackingCategoriesResourceWithRawResponse:
             response_type=TrackingCategoriesResponse,
             decode=decode_tracking_categories_response,
             tenant_id=tenant_id,
+            subject=[
+                ("tracking_category_id", tracking_category_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -1420,6 +1452,9 @@ class AsyncTrackingCategoriesResourceWithRawResponse:
             check=_checks.CHECKS[TrackingOption],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
+            subject=[
+                ("tracking_category_id", tracking_category_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -1483,6 +1518,9 @@ class AsyncTrackingCategoriesResourceWithRawResponse:
             check=_checks.CHECKS[TrackingOption],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
+            subject=[
+                ("tracking_category_id", tracking_category_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -1550,6 +1588,10 @@ class AsyncTrackingCategoriesResourceWithRawResponse:
             check=_checks.CHECKS[TrackingOption],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
+            subject=[
+                ("tracking_category_id", tracking_category_id),
+                ("tracking_option_id", tracking_option_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -1604,6 +1646,10 @@ class AsyncTrackingCategoriesResourceWithRawResponse:
             response_type=OptionsResponse,
             decode=decode_options_response,
             tenant_id=tenant_id,
+            subject=[
+                ("tracking_category_id", tracking_category_id),
+                ("tracking_option_id", tracking_option_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )

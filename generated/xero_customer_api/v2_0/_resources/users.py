@@ -155,6 +155,9 @@ class UsersResourceWithRawResponse:
             response_type=UsersResponse,
             decode=decode_users_response,
             tenant_id=tenant_id,
+            subject=[
+                ("user_id", user_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -421,6 +424,9 @@ class AsyncUsersResourceWithRawResponse:
             response_type=UsersResponse,
             decode=decode_users_response,
             tenant_id=tenant_id,
+            subject=[
+                ("user_id", user_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )

@@ -70,7 +70,7 @@ def encode_string(name: str, value: str | None) -> str | None:
 _TAKES = {
     "where": (
         "a string such as 'Status==\"AUTHORISED\"' or a field(...) expression"
-        ' (from xero_customer_api import field; where=field("Status") == "AUTHORISED")'
+        ' (from xero_customer_api import field; where=field("Status").eq("AUTHORISED"))'
     ),
     "order": "a string such as 'UpdatedDateUTC DESC'",
 }

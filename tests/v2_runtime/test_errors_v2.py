@@ -185,9 +185,7 @@ def test_404_html_page_is_a_wrong_base_url_not_a_missing_record() -> None:
         client = sync_client(xero, access_token=ACCESS_TOKEN, max_retries=0)
         with client, pytest.raises(XeroResponseError) as info:
             client.contacts()
-        assert "was an HTML page ('Not Found'), not Xero's API: check base_url" in str(
-            info.value
-        )
+        assert "was an HTML page ('Not Found'), not Xero's API: check base_url" in str(info.value)
         assert not isinstance(info.value, NotFoundError)
     plain = b"The resource you're looking for cannot be found"
     error = call(httpx.Response(404, headers={"content-type": "text/html"}, content=plain))

@@ -458,3 +458,34 @@ def test_exchange_code_returns_a_typed_token_that_is_a_dict() -> None:
     assert type(token) is dict  # stored as JSON, given back as token=...
     assert token["refresh_token"] == REFRESH and token["scope"].split()[-1] == "offline_access"
     assert isinstance(token["expires_at"], int)
+
+
+def test_revoke_token_on_the_async_client() -> None:
+    identity = Identity()
+
+    async def main() -> None:
+        async with aclient(
+            identity,
+            access_token=None,
+            token={"access_token": ACCESS, "refresh_token": REFRESH, "expires_at": 4_000_000_000},
+            client_id=CLIENT_ID,
+        ) as xero:
+            await xero.revoke_token()
+            with pytest.raises(XeroError, match="revoked"):
+                await xero.contacts.list()
+
+    asyncio.run(main())
+    # a PKCE public client: its client id in the body, no Basic credentials
+    assert identity.revoked == [
+        {"token": REFRESH, "token_type_hint": "refresh_token", "client_id": CLIENT_ID}
+    ]
+    assert identity.auth == [""]
+
+
+def test_a_client_credentials_client_fetches_a_new_token_after_revoking() -> None:
+    identity = Identity()
+    with client(identity, access_token=None, client_id=CLIENT_ID, client_secret=SECRET) as xero:
+        xero.contacts.list()
+        xero.revoke_token()
+        xero.contacts.list()  # a custom connection simply asks for a new token
+    assert identity.revoked == [{"token": REFRESH, "token_type_hint": "refresh_token"}]

@@ -118,7 +118,7 @@ def test_quick_start_runs(
             super().__init__(http_client=transport(), **kwargs)
 
     def exchange(**kwargs: Any) -> dict[str, Any]:
-        token: dict[str, Any] = real_exchange(http_client=transport(), **kwargs)
+        token: dict[str, Any] = dict(real_exchange(http_client=transport(), **kwargs))
         return token
 
     monkeypatch.setattr(xero_customer_api, "XeroClient", FakeClient)

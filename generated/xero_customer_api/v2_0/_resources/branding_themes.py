@@ -61,7 +61,7 @@ class BrandingThemesResourceWithRawResponse:
     def list(
         self,
         *,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[BrandingThemesResponse]:
@@ -104,7 +104,7 @@ class BrandingThemesResourceWithRawResponse:
         self,
         *,
         branding_theme_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[BrandingThemesResponse]:
@@ -155,7 +155,7 @@ class BrandingThemesResourceWithRawResponse:
         self,
         *,
         branding_theme_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[PaymentServicesResponse]:
@@ -208,7 +208,7 @@ class BrandingThemesResourceWithRawResponse:
         payment_service: PaymentService,
         *,
         branding_theme_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
@@ -278,7 +278,7 @@ class BrandingThemesResource:
     def list(
         self,
         *,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> builtins.list[BrandingTheme]:
@@ -315,7 +315,7 @@ class BrandingThemesResource:
     def iter(
         self,
         *,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
     ) -> Iterator[BrandingTheme]:
         """Like ``list()``, but yields one ``BrandingTheme`` at a time.
@@ -356,7 +356,7 @@ class BrandingThemesResource:
         self,
         *,
         branding_theme_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> BrandingTheme:
@@ -398,7 +398,7 @@ class BrandingThemesResource:
         self,
         *,
         branding_theme_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> builtins.list[PaymentService]:
@@ -442,7 +442,7 @@ class BrandingThemesResource:
         payment_service: PaymentService,
         *,
         branding_theme_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
@@ -501,7 +501,7 @@ class AsyncBrandingThemesResourceWithRawResponse:
     async def list(
         self,
         *,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[BrandingThemesResponse]:
@@ -544,7 +544,7 @@ class AsyncBrandingThemesResourceWithRawResponse:
         self,
         *,
         branding_theme_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[BrandingThemesResponse]:
@@ -595,7 +595,7 @@ class AsyncBrandingThemesResourceWithRawResponse:
         self,
         *,
         branding_theme_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[PaymentServicesResponse]:
@@ -648,7 +648,7 @@ class AsyncBrandingThemesResourceWithRawResponse:
         payment_service: PaymentService,
         *,
         branding_theme_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
@@ -718,7 +718,7 @@ class AsyncBrandingThemesResource:
     async def list(
         self,
         *,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> builtins.list[BrandingTheme]:
@@ -755,7 +755,7 @@ class AsyncBrandingThemesResource:
     def iter(
         self,
         *,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
     ) -> AsyncIterator[BrandingTheme]:
         """Like ``list()``, but an async generator yielding one ``BrandingTheme`` at a time.
@@ -797,7 +797,7 @@ class AsyncBrandingThemesResource:
         self,
         *,
         branding_theme_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> BrandingTheme:
@@ -839,7 +839,7 @@ class AsyncBrandingThemesResource:
         self,
         *,
         branding_theme_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> builtins.list[PaymentService]:
@@ -883,7 +883,7 @@ class AsyncBrandingThemesResource:
         payment_service: PaymentService,
         *,
         branding_theme_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,

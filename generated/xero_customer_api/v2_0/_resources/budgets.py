@@ -62,7 +62,7 @@ class BudgetsResourceWithRawResponse:
         ids: Sequence[str | uuid.UUID] | None = None,
         date_to: datetime.datetime | datetime.date | None = None,
         date_from: datetime.datetime | datetime.date | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[BudgetsResponse]:
@@ -114,7 +114,7 @@ class BudgetsResourceWithRawResponse:
         budget_id: str | uuid.UUID,
         date_to: datetime.datetime | datetime.date | None = None,
         date_from: datetime.datetime | datetime.date | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[BudgetsResponse]:
@@ -177,7 +177,7 @@ class BudgetsResource:
         ids: Sequence[str | uuid.UUID] | None = None,
         date_to: datetime.datetime | datetime.date | None = None,
         date_from: datetime.datetime | datetime.date | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> builtins.list[Budget]:
@@ -225,7 +225,7 @@ class BudgetsResource:
         ids: Sequence[str | uuid.UUID] | None = None,
         date_to: datetime.datetime | datetime.date | None = None,
         date_from: datetime.datetime | datetime.date | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
     ) -> Iterator[Budget]:
         """Like ``list()``, but yields one ``Budget`` at a time.
@@ -277,7 +277,7 @@ class BudgetsResource:
         budget_id: str | uuid.UUID,
         date_to: datetime.datetime | datetime.date | None = None,
         date_from: datetime.datetime | datetime.date | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Budget:
@@ -332,7 +332,7 @@ class AsyncBudgetsResourceWithRawResponse:
         ids: Sequence[str | uuid.UUID] | None = None,
         date_to: datetime.datetime | datetime.date | None = None,
         date_from: datetime.datetime | datetime.date | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[BudgetsResponse]:
@@ -384,7 +384,7 @@ class AsyncBudgetsResourceWithRawResponse:
         budget_id: str | uuid.UUID,
         date_to: datetime.datetime | datetime.date | None = None,
         date_from: datetime.datetime | datetime.date | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[BudgetsResponse]:
@@ -447,7 +447,7 @@ class AsyncBudgetsResource:
         ids: Sequence[str | uuid.UUID] | None = None,
         date_to: datetime.datetime | datetime.date | None = None,
         date_from: datetime.datetime | datetime.date | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> builtins.list[Budget]:
@@ -495,7 +495,7 @@ class AsyncBudgetsResource:
         ids: Sequence[str | uuid.UUID] | None = None,
         date_to: datetime.datetime | datetime.date | None = None,
         date_from: datetime.datetime | datetime.date | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
     ) -> AsyncIterator[Budget]:
         """Like ``list()``, but an async generator yielding one ``Budget`` at a time.
@@ -547,7 +547,7 @@ class AsyncBudgetsResource:
         budget_id: str | uuid.UUID,
         date_to: datetime.datetime | datetime.date | None = None,
         date_from: datetime.datetime | datetime.date | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Budget:

@@ -63,7 +63,7 @@ class JournalsResourceWithRawResponse:
         offset: int | None = None,
         payments_only: bool | None = None,
         modified_since: datetime.datetime | datetime.date | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[JournalsResponse]:
@@ -119,7 +119,7 @@ class JournalsResourceWithRawResponse:
         *,
         journal_id: str | uuid.UUID | None = None,
         journal_number: str | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[JournalsResponse]:
@@ -191,7 +191,7 @@ class JournalsResource:
         offset: int | None = None,
         payments_only: bool | None = None,
         modified_since: datetime.datetime | datetime.date | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> builtins.list[Journal]:
@@ -243,7 +243,7 @@ class JournalsResource:
         *,
         journal_id: str | uuid.UUID | None = None,
         journal_number: str | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Journal:
@@ -297,7 +297,7 @@ class AsyncJournalsResourceWithRawResponse:
         offset: int | None = None,
         payments_only: bool | None = None,
         modified_since: datetime.datetime | datetime.date | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[JournalsResponse]:
@@ -353,7 +353,7 @@ class AsyncJournalsResourceWithRawResponse:
         *,
         journal_id: str | uuid.UUID | None = None,
         journal_number: str | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[JournalsResponse]:
@@ -425,7 +425,7 @@ class AsyncJournalsResource:
         offset: int | None = None,
         payments_only: bool | None = None,
         modified_since: datetime.datetime | datetime.date | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> builtins.list[Journal]:
@@ -477,7 +477,7 @@ class AsyncJournalsResource:
         *,
         journal_id: str | uuid.UUID | None = None,
         journal_number: str | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Journal:

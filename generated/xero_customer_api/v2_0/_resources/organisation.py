@@ -59,7 +59,7 @@ class OrganisationResourceWithRawResponse:
     def get(
         self,
         *,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[OrganisationsResponse]:
@@ -101,7 +101,7 @@ class OrganisationResourceWithRawResponse:
     def list_actions(
         self,
         *,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[ActionsResponse]:
@@ -144,7 +144,7 @@ class OrganisationResourceWithRawResponse:
         self,
         *,
         organisation_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[CisOrgSettingsResponse]:
@@ -203,7 +203,7 @@ class OrganisationResource:
     def get(
         self,
         *,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Organisation:
@@ -240,7 +240,7 @@ class OrganisationResource:
     def list_actions(
         self,
         *,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> builtins.list[Action]:
@@ -278,7 +278,7 @@ class OrganisationResource:
         self,
         *,
         organisation_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> CisOrgSetting:
@@ -326,7 +326,7 @@ class AsyncOrganisationResourceWithRawResponse:
     async def get(
         self,
         *,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[OrganisationsResponse]:
@@ -368,7 +368,7 @@ class AsyncOrganisationResourceWithRawResponse:
     async def list_actions(
         self,
         *,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[ActionsResponse]:
@@ -411,7 +411,7 @@ class AsyncOrganisationResourceWithRawResponse:
         self,
         *,
         organisation_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[CisOrgSettingsResponse]:
@@ -470,7 +470,7 @@ class AsyncOrganisationResource:
     async def get(
         self,
         *,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Organisation:
@@ -507,7 +507,7 @@ class AsyncOrganisationResource:
     async def list_actions(
         self,
         *,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> builtins.list[Action]:
@@ -545,7 +545,7 @@ class AsyncOrganisationResource:
         self,
         *,
         organisation_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> CisOrgSetting:

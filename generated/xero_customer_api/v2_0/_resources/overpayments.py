@@ -70,7 +70,7 @@ class OverpaymentsResourceWithRawResponse:
         unit_dp: Literal[2, 4] | None = None,
         references: Sequence[str] | None = None,
         modified_since: datetime.datetime | datetime.date | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[OverpaymentsResponse]:
@@ -145,7 +145,7 @@ class OverpaymentsResourceWithRawResponse:
         self,
         *,
         overpayment_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[OverpaymentsResponse]:
@@ -209,7 +209,7 @@ class OverpaymentsResource:
         unit_dp: Literal[2, 4] | None = None,
         references: Sequence[str] | None = None,
         modified_since: datetime.datetime | datetime.date | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> builtins.list[Overpayment]:
@@ -274,7 +274,7 @@ class OverpaymentsResource:
         unit_dp: Literal[2, 4] | None = None,
         references: Sequence[str] | None = None,
         modified_since: datetime.datetime | datetime.date | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
     ) -> Iterator[Overpayment]:
         """Like ``list()``, but yields one ``Overpayment`` at a time.
@@ -353,7 +353,7 @@ class OverpaymentsResource:
         self,
         *,
         overpayment_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Overpayment:
@@ -408,7 +408,7 @@ class AsyncOverpaymentsResourceWithRawResponse:
         unit_dp: Literal[2, 4] | None = None,
         references: Sequence[str] | None = None,
         modified_since: datetime.datetime | datetime.date | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[OverpaymentsResponse]:
@@ -483,7 +483,7 @@ class AsyncOverpaymentsResourceWithRawResponse:
         self,
         *,
         overpayment_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[OverpaymentsResponse]:
@@ -547,7 +547,7 @@ class AsyncOverpaymentsResource:
         unit_dp: Literal[2, 4] | None = None,
         references: Sequence[str] | None = None,
         modified_since: datetime.datetime | datetime.date | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> builtins.list[Overpayment]:
@@ -612,7 +612,7 @@ class AsyncOverpaymentsResource:
         unit_dp: Literal[2, 4] | None = None,
         references: Sequence[str] | None = None,
         modified_since: datetime.datetime | datetime.date | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
     ) -> AsyncIterator[Overpayment]:
         """Like ``list()``, but an async generator yielding one ``Overpayment`` at a time.
@@ -692,7 +692,7 @@ class AsyncOverpaymentsResource:
         self,
         *,
         overpayment_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Overpayment:

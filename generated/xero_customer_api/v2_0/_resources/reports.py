@@ -65,7 +65,7 @@ class ReportsResourceWithRawResponse:
         *,
         date: datetime.date | None = None,
         payments_only: bool | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[ReportsResponse]:
@@ -122,7 +122,7 @@ class ReportsResourceWithRawResponse:
         tracking_option_id_2: str | uuid.UUID | None = None,
         standard_layout: bool | None = None,
         payments_only: bool | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[ReportsResponse]:
@@ -230,7 +230,7 @@ class ReportsResourceWithRawResponse:
         tracking_option_id_2: str | uuid.UUID | None = None,
         standard_layout: bool | None = None,
         payments_only: bool | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[ReportsResponse]:
@@ -325,7 +325,7 @@ class ReportsResourceWithRawResponse:
         date: datetime.date | None = None,
         from_date: datetime.date | None = None,
         to_date: datetime.date | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[ReportsResponse]:
@@ -382,7 +382,7 @@ class ReportsResourceWithRawResponse:
         date: datetime.date | None = None,
         from_date: datetime.date | None = None,
         to_date: datetime.date | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[ReportsResponse]:
@@ -437,7 +437,7 @@ class ReportsResourceWithRawResponse:
         *,
         from_date: datetime.date | None = None,
         to_date: datetime.date | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[ReportsResponse]:
@@ -489,7 +489,7 @@ class ReportsResourceWithRawResponse:
         date: datetime.date | None = None,
         periods: Literal[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12] | None = None,
         timeframe: Literal[1, 3, 12] | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[ReportsResponse]:
@@ -572,7 +572,7 @@ class ReportsResourceWithRawResponse:
         self,
         *,
         date: datetime.date | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[ReportsResponse]:
@@ -619,7 +619,7 @@ class ReportsResourceWithRawResponse:
         self,
         *,
         report_year: int | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[ReportsResponse]:
@@ -664,7 +664,7 @@ class ReportsResourceWithRawResponse:
     def list(
         self,
         *,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[ReportsResponse]:
@@ -707,7 +707,7 @@ class ReportsResourceWithRawResponse:
         self,
         *,
         report_id: str,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[ReportsResponse]:
@@ -769,7 +769,7 @@ class ReportsResource:
         *,
         date: datetime.date | None = None,
         payments_only: bool | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Report:
@@ -823,7 +823,7 @@ class ReportsResource:
         tracking_option_id_2: str | uuid.UUID | None = None,
         standard_layout: bool | None = None,
         payments_only: bool | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Report:
@@ -894,7 +894,7 @@ class ReportsResource:
         tracking_option_id_2: str | uuid.UUID | None = None,
         standard_layout: bool | None = None,
         payments_only: bool | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Report:
@@ -954,7 +954,7 @@ class ReportsResource:
         date: datetime.date | None = None,
         from_date: datetime.date | None = None,
         to_date: datetime.date | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Report:
@@ -1008,7 +1008,7 @@ class ReportsResource:
         date: datetime.date | None = None,
         from_date: datetime.date | None = None,
         to_date: datetime.date | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Report:
@@ -1060,7 +1060,7 @@ class ReportsResource:
         *,
         from_date: datetime.date | None = None,
         to_date: datetime.date | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Report:
@@ -1108,7 +1108,7 @@ class ReportsResource:
         date: datetime.date | None = None,
         periods: Literal[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12] | None = None,
         timeframe: Literal[1, 3, 12] | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Report:
@@ -1156,7 +1156,7 @@ class ReportsResource:
         self,
         *,
         date: datetime.date | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Report:
@@ -1197,7 +1197,7 @@ class ReportsResource:
         self,
         *,
         report_year: int | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Report:
@@ -1236,7 +1236,7 @@ class ReportsResource:
     def list(
         self,
         *,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> builtins.list[Report]:
@@ -1274,7 +1274,7 @@ class ReportsResource:
         self,
         *,
         report_id: str,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Report:
@@ -1323,7 +1323,7 @@ class AsyncReportsResourceWithRawResponse:
         *,
         date: datetime.date | None = None,
         payments_only: bool | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[ReportsResponse]:
@@ -1380,7 +1380,7 @@ class AsyncReportsResourceWithRawResponse:
         tracking_option_id_2: str | uuid.UUID | None = None,
         standard_layout: bool | None = None,
         payments_only: bool | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[ReportsResponse]:
@@ -1488,7 +1488,7 @@ class AsyncReportsResourceWithRawResponse:
         tracking_option_id_2: str | uuid.UUID | None = None,
         standard_layout: bool | None = None,
         payments_only: bool | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[ReportsResponse]:
@@ -1583,7 +1583,7 @@ class AsyncReportsResourceWithRawResponse:
         date: datetime.date | None = None,
         from_date: datetime.date | None = None,
         to_date: datetime.date | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[ReportsResponse]:
@@ -1640,7 +1640,7 @@ class AsyncReportsResourceWithRawResponse:
         date: datetime.date | None = None,
         from_date: datetime.date | None = None,
         to_date: datetime.date | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[ReportsResponse]:
@@ -1695,7 +1695,7 @@ class AsyncReportsResourceWithRawResponse:
         *,
         from_date: datetime.date | None = None,
         to_date: datetime.date | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[ReportsResponse]:
@@ -1747,7 +1747,7 @@ class AsyncReportsResourceWithRawResponse:
         date: datetime.date | None = None,
         periods: Literal[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12] | None = None,
         timeframe: Literal[1, 3, 12] | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[ReportsResponse]:
@@ -1830,7 +1830,7 @@ class AsyncReportsResourceWithRawResponse:
         self,
         *,
         date: datetime.date | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[ReportsResponse]:
@@ -1877,7 +1877,7 @@ class AsyncReportsResourceWithRawResponse:
         self,
         *,
         report_year: int | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[ReportsResponse]:
@@ -1922,7 +1922,7 @@ class AsyncReportsResourceWithRawResponse:
     async def list(
         self,
         *,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[ReportsResponse]:
@@ -1965,7 +1965,7 @@ class AsyncReportsResourceWithRawResponse:
         self,
         *,
         report_id: str,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[ReportsResponse]:
@@ -2027,7 +2027,7 @@ class AsyncReportsResource:
         *,
         date: datetime.date | None = None,
         payments_only: bool | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Report:
@@ -2081,7 +2081,7 @@ class AsyncReportsResource:
         tracking_option_id_2: str | uuid.UUID | None = None,
         standard_layout: bool | None = None,
         payments_only: bool | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Report:
@@ -2152,7 +2152,7 @@ class AsyncReportsResource:
         tracking_option_id_2: str | uuid.UUID | None = None,
         standard_layout: bool | None = None,
         payments_only: bool | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Report:
@@ -2212,7 +2212,7 @@ class AsyncReportsResource:
         date: datetime.date | None = None,
         from_date: datetime.date | None = None,
         to_date: datetime.date | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Report:
@@ -2266,7 +2266,7 @@ class AsyncReportsResource:
         date: datetime.date | None = None,
         from_date: datetime.date | None = None,
         to_date: datetime.date | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Report:
@@ -2318,7 +2318,7 @@ class AsyncReportsResource:
         *,
         from_date: datetime.date | None = None,
         to_date: datetime.date | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Report:
@@ -2366,7 +2366,7 @@ class AsyncReportsResource:
         date: datetime.date | None = None,
         periods: Literal[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12] | None = None,
         timeframe: Literal[1, 3, 12] | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Report:
@@ -2414,7 +2414,7 @@ class AsyncReportsResource:
         self,
         *,
         date: datetime.date | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Report:
@@ -2455,7 +2455,7 @@ class AsyncReportsResource:
         self,
         *,
         report_year: int | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Report:
@@ -2494,7 +2494,7 @@ class AsyncReportsResource:
     async def list(
         self,
         *,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> builtins.list[Report]:
@@ -2532,7 +2532,7 @@ class AsyncReportsResource:
         self,
         *,
         report_id: str,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Report:

@@ -62,7 +62,7 @@ class UsersResourceWithRawResponse:
         where: str | None = None,
         order: str | None = None,
         modified_since: datetime.datetime | datetime.date | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[UsersResponse]:
@@ -118,7 +118,7 @@ class UsersResourceWithRawResponse:
         self,
         *,
         user_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[UsersResponse]:
@@ -176,7 +176,7 @@ class UsersResource:
         where: str | None = None,
         order: str | None = None,
         modified_since: datetime.datetime | datetime.date | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> builtins.list[User]:
@@ -228,7 +228,7 @@ class UsersResource:
         where: str | None = None,
         order: str | None = None,
         modified_since: datetime.datetime | datetime.date | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
     ) -> Iterator[User]:
         """Like ``list()``, but yields one ``User`` at a time.
@@ -283,7 +283,7 @@ class UsersResource:
         self,
         *,
         user_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> User:
@@ -331,7 +331,7 @@ class AsyncUsersResourceWithRawResponse:
         where: str | None = None,
         order: str | None = None,
         modified_since: datetime.datetime | datetime.date | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[UsersResponse]:
@@ -387,7 +387,7 @@ class AsyncUsersResourceWithRawResponse:
         self,
         *,
         user_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[UsersResponse]:
@@ -445,7 +445,7 @@ class AsyncUsersResource:
         where: str | None = None,
         order: str | None = None,
         modified_since: datetime.datetime | datetime.date | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> builtins.list[User]:
@@ -497,7 +497,7 @@ class AsyncUsersResource:
         where: str | None = None,
         order: str | None = None,
         modified_since: datetime.datetime | datetime.date | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
     ) -> AsyncIterator[User]:
         """Like ``list()``, but an async generator yielding one ``User`` at a time.
@@ -552,7 +552,7 @@ class AsyncUsersResource:
         self,
         *,
         user_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> User:

@@ -79,8 +79,8 @@ import xero_customer_api
 after_import = loaded()
 from xero_customer_api import XeroClient, AsyncXeroClient
 from xero_customer_api.v1_0 import XeroClient as XeroClient1
-client = XeroClient(access_token="t", tenant_id="4c76ffb5-02e7-47c5-9a86-b0a5a35d1682", limiter=None)
-aclient = AsyncXeroClient(access_token="t", tenant_id="4c76ffb5-02e7-47c5-9a86-b0a5a35d1682", limiter=None)
+client = XeroClient(access_token="test-access-token", tenant_id="4c76ffb5-02e7-47c5-9a86-b0a5a35d1682", limiter=None)
+aclient = AsyncXeroClient(access_token="test-access-token", tenant_id="4c76ffb5-02e7-47c5-9a86-b0a5a35d1682", limiter=None)
 client1 = XeroClient1(api_key="K" * 30, customer_key="C" * 30)
 after_clients = loaded()
 with_options = client.with_options(tenant_id="5d87aac6-13f8-48d6-8b97-c1b6b46e2793")
@@ -95,11 +95,11 @@ def test_a_resource_loads_its_own_modules_on_first_use() -> None:
         LOADED
         + """
 from xero_customer_api import XeroClient, AsyncXeroClient
-client = XeroClient(access_token="t", tenant_id="4c76ffb5-02e7-47c5-9a86-b0a5a35d1682", limiter=None)
+client = XeroClient(access_token="test-access-token", tenant_id="4c76ffb5-02e7-47c5-9a86-b0a5a35d1682", limiter=None)
 first = client.contacts
 again = client.contacts
 contacts = loaded()
-aclient = AsyncXeroClient(access_token="t", tenant_id="4c76ffb5-02e7-47c5-9a86-b0a5a35d1682", limiter=None)
+aclient = AsyncXeroClient(access_token="test-access-token", tenant_id="4c76ffb5-02e7-47c5-9a86-b0a5a35d1682", limiter=None)
 aclient.accounts
 print(json.dumps([first is again, type(first).__name__, contacts, loaded()]))
 """

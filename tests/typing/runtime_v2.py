@@ -10,6 +10,7 @@ import uuid
 from decimal import Decimal
 from typing import Any, assert_type
 
+from lxml import etree
 from xero_customer_api import (
     ApiExceptionElement,
     AsyncXeroClient,
@@ -31,6 +32,7 @@ from xero_customer_api import (
     authorization_url,
     exchange_code,
     field,
+    revoke_token,
 )
 from xero_customer_api.v2_0 import models
 
@@ -61,6 +63,11 @@ def sync_use() -> None:
         assert_type(other, XeroClient)
         raw = other.contacts.with_raw_response.list(tenant_id="t2")
         assert_type(raw.rate_limit, RateLimit)
+        anything = client.request("GET", "Contacts", params={"page": 1})
+        assert_type(anything.parsed, etree._Element | bytes)
+        assert_type(client.disconnect(uuid.uuid4()), None)
+        assert_type(client.revoke_token(), None)
+        assert_type(revoke_token(client_id="id", token=token), None)
         assert_type(raw.rate_limit.day_remaining, int | None)
         expression = field("Type").eq("ACCREC") & (
             field("Date").ge(datetime.date(2026, 1, 1))

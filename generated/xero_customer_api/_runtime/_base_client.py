@@ -183,7 +183,8 @@ class RawResponse(Generic[R]):
         status_code: HTTP status code.
         headers: Response headers.
         content: The body, exactly as received.
-        parsed: The response dataclass.
+        parsed: The response dataclass (for ``client.request(...)``: the lxml root of an
+            XML answer, the body's bytes otherwise).
         elapsed: Seconds from sending the request to reading the whole body.
         rate_limit: The rate-limit headers of the answer (API 2.0; all None on 1.0).
     """

@@ -15,7 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 BENCH_TOKEN = "bench-access-token"
-BENCH_TENANT = "00000000-bench-4000-8000-000000000000"
+BENCH_TENANT = "00000000-be0c-4000-8000-000000000000"
 DEFAULT_PAGE_SIZE = 100
 
 

@@ -25,6 +25,7 @@ from ._runtime import (
     DEFAULT_AUTHORIZE_URL,
     DEFAULT_MAX_RESPONSE_BYTES,
     DEFAULT_MAX_RETRIES,
+    DEFAULT_REVOCATION_URL,
     DEFAULT_TIMEOUT,
     DEFAULT_TOKEN_URL,
     NOT_GIVEN,
@@ -33,6 +34,7 @@ from ._runtime import (
     AuthorizationRequest,
     BatchItem,
     BatchResult,
+    BatchStatus,
     Connection,
     ErrorDetail,
     Field,
@@ -63,12 +65,15 @@ from ._runtime import (
     XeroError,
     XeroResponseError,
     XeroTimeoutError,
+    XeroToken,
     aexchange_code,
     all_of,
     any_of,
+    arevoke_token,
     authorization_url,
     exchange_code,
     field,
+    revoke_token,
 )
 
 if TYPE_CHECKING:
@@ -82,6 +87,7 @@ __all__ = [
     "DEFAULT_AUTHORIZE_URL",
     "DEFAULT_MAX_RESPONSE_BYTES",
     "DEFAULT_MAX_RETRIES",
+    "DEFAULT_REVOCATION_URL",
     "DEFAULT_TIMEOUT",
     "DEFAULT_TOKEN_URL",
     "NOT_GIVEN",
@@ -91,6 +97,7 @@ __all__ = [
     "AuthorizationRequest",
     "BatchItem",
     "BatchResult",
+    "BatchStatus",
     "Connection",
     "ErrorDetail",
     "Field",
@@ -122,12 +129,15 @@ __all__ = [
     "XeroError",
     "XeroResponseError",
     "XeroTimeoutError",
+    "XeroToken",
     "aexchange_code",
     "all_of",
     "any_of",
+    "arevoke_token",
     "authorization_url",
     "exchange_code",
     "field",
+    "revoke_token",
 ]
 
 if not TYPE_CHECKING:

@@ -178,7 +178,7 @@ class SandboxApp:
             if path.lower().startswith(version.prefix.lower()):
                 return await version.handle(request)
         # the store may be busy with a long write: these wait for it in a worker thread
-        if path.rstrip("/") in identity.PATHS:
+        if path.rstrip("/") in identity.PATHS or path.startswith(identity.CONNECTIONS_PATH + "/"):
             return await self._off_loop(self._identity, request)
         if path.startswith(webhooks.ADMIN_PREFIX):
             return await self.webhooks.admin(request)
@@ -203,16 +203,29 @@ class SandboxApp:
 
     def _identity(self, request: Request) -> Response:
         """The identity server's paths, and the tenantless ``GET /connections``."""
-        if request.path.rstrip("/") == identity.CONNECTIONS_PATH and request.method == "GET":
+        path = request.path.rstrip("/")
+        prefix, _, connection = path.partition(identity.CONNECTIONS_PATH + "/")
+        listing = path == identity.CONNECTIONS_PATH and request.method == "GET"
+        removal = not prefix and "/" not in connection and bool(connection)
+        if listing or removal:
             row, detail = self.identity.bearer(request)
             if row is None:
                 response = identity.unauthorized(detail)
                 client_id = ""
+            elif removal and request.method != "DELETE":
+                response = json_response(
+                    405, {"error": f"{request.method} is not allowed on {request.path}"}
+                )
+                client_id = str(row["client_id"])
             else:
                 client_id = str(row["client_id"])
                 decision = self.limits.acquire(client_id, None)
                 response = (
-                    self.identity.connections(row)
+                    (
+                        self.identity.disconnect(row, connection)
+                        if removal
+                        else self.identity.connections(row)
+                    )
                     if decision.allowed
                     else identity.too_many(decision.problem)
                 )

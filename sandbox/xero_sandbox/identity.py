@@ -21,6 +21,9 @@ Paths (on the sandbox's own host, as Xero has them on identity.xero.com / login.
     RFC 7009: revokes a refresh token (and its access token) or an access token.
 ``GET /connections``
     The tenants the bearer token reaches, as Xero's JSON list.
+``DELETE /connections/{id}``
+    Disconnects that tenant from the app: none of the app's tokens reach it any more (calls
+    naming it are refused with 403); 204 No Content, 404 for an id the token does not reach.
 
 Tokens, codes and apps are rows of the shared :class:`~xero_sandbox.store.Store`; Authlib's
 ``AuthorizationServer`` with ``ClientCredentialsGrant``, ``AuthorizationCodeGrant`` +
@@ -516,7 +519,7 @@ class Identity(AuthorizationServer):  # type: ignore[misc]
             issued = datetime.fromtimestamp(float(row["issued"]), UTC)
             out.append(
                 {
-                    "id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"{row['client_id']}/{tenant}")),
+                    "id": self.connection_id(row, tenant),
                     "authEventId": str(uuid.uuid5(uuid.NAMESPACE_URL, row["access_token"])),
                     "tenantId": tenant,
                     "tenantType": "ORGANISATION",
@@ -526,6 +529,22 @@ class Identity(AuthorizationServer):  # type: ignore[misc]
                 }
             )
         return json_response(200, out)
+
+    def connection_id(self, row: dict[str, Any], tenant: str) -> str:
+        """The id of the connection between the token's app and a tenant (stable per pair)."""
+        return str(uuid.uuid5(uuid.NAMESPACE_URL, f"{row['client_id']}/{tenant}"))
+
+    def disconnect(self, row: dict[str, Any], connection_id: str) -> Response:
+        """``DELETE /connections/{id}`` for a valid token: the tenant leaves every token of
+        the app (the authorization-code flow connects it again)."""
+        wanted = connection_id.strip().lower()
+        for tenant in row["tenants"]:
+            if self.connection_id(row, tenant) == wanted:
+                self.store.disconnect_tenant(str(row["client_id"]), tenant)
+                return Response(204, b"", TEXT_TYPE)
+        # inferred: Xero's answer for an unknown connection id is not documented; a 404 as
+        # for any unknown id of the API
+        return Response(404, b"The resource you're looking for cannot be found", HTML_TYPE)
 
 
 def _utc(iso: str) -> str:

@@ -571,6 +571,20 @@ class Store:
         """A token row by its refresh token."""
         return self._token("refresh_token", refresh_token)
 
+    def disconnect_tenant(self, client_id: str, tenant_id: str) -> None:
+        """Take a tenant out of every token of an app (``DELETE /connections/{id}``)."""
+        with self.write():
+            db = self._db()
+            rows = db.execute(
+                "SELECT access_token, tenants FROM oauth_tokens WHERE client_id = ?", (client_id,)
+            ).fetchall()
+            for access_token, tenants in rows:
+                kept = [t for t in json.loads(tenants) if t != tenant_id]
+                db.execute(
+                    "UPDATE oauth_tokens SET tenants = ? WHERE access_token = ?",
+                    (json.dumps(kept), access_token),
+                )
+
     def revoke_token(self, access_token: str, *, access: bool, refresh: bool) -> None:
         """Mark a token's access and/or refresh part as no longer usable."""
         with self.write():

@@ -74,15 +74,17 @@ def _connect(sandbox: RunningSandbox, http: httpx.Client, tenant_id: str) -> dic
         data=form | {"tenant": tenant_id, "action": "allow"},
     )
     location = answer.headers["location"]
-    return exchange_code(
-        client_id=sandbox.client_id,
-        client_secret=sandbox.client_secret,
-        redirect_uri=REDIRECT_URI,
-        code_verifier=start.code_verifier,
-        callback_url=location,
-        state=start.state,
-        token_url=sandbox.token_url,
-        http_client=http,
+    return dict(  # a XeroToken (a TypedDict); the callers keep plain dicts
+        exchange_code(
+            client_id=sandbox.client_id,
+            client_secret=sandbox.client_secret,
+            redirect_uri=REDIRECT_URI,
+            code_verifier=start.code_verifier,
+            callback_url=location,
+            state=start.state,
+            token_url=sandbox.token_url,
+            http_client=http,
+        )
     )
 
 

@@ -10,6 +10,7 @@ import uuid
 from decimal import Decimal
 from typing import Any, assert_type
 
+from lxml import etree
 from xero_customer_api import (
     ApiExceptionElement,
     AsyncXeroClient,
@@ -24,12 +25,14 @@ from xero_customer_api import (
     ValidationError,
     Where,
     XeroClient,
+    XeroToken,
     aexchange_code,
     all_of,
     any_of,
     authorization_url,
     exchange_code,
     field,
+    revoke_token,
 )
 from xero_customer_api.v2_0 import models
 
@@ -50,15 +53,21 @@ def sync_use() -> None:
         code_verifier=start.code_verifier,
         code="c",
     )
-    assert_type(token, dict[str, Any])
+    assert_type(token, XeroToken)
+    assert_type(token["access_token"], str)
     with XeroClient(
         client_id="id", client_secret="s", token=token, on_token_refresh=persist
     ) as client:
         assert_type(client.connections(), list[Connection])
-        other = client.with_options(tenant_id="t")
+        other = client.with_options(tenant_id=uuid.UUID("4c76ffb5-02e7-47c5-9a86-b0a5a35d1682"))
         assert_type(other, XeroClient)
         raw = other.contacts.with_raw_response.list(tenant_id="t2")
         assert_type(raw.rate_limit, RateLimit)
+        anything = client.request("GET", "Contacts", params={"page": 1})
+        assert_type(anything.parsed, etree._Element | bytes)
+        assert_type(client.disconnect(uuid.uuid4()), None)
+        assert_type(client.revoke_token(), None)
+        assert_type(revoke_token(client_id="id", token=token), None)
         assert_type(raw.rate_limit.day_remaining, int | None)
         expression = field("Type").eq("ACCREC") & (
             field("Date").ge(datetime.date(2026, 1, 1))

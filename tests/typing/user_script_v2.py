@@ -15,6 +15,7 @@ from xero_customer_api import (
     AsyncXeroClient,
     BatchItem,
     BatchResult,
+    BatchStatus,
     NotFoundError,
     RawResponse,
     ValidationError,
@@ -56,7 +57,7 @@ def sync_calls(client: XeroClient) -> None:
     assert_type(batch, BatchResult[models.Contact])
     assert_type(batch.items, list[BatchItem[models.Contact]])
     assert_type(batch.failed[0].item, models.Contact)
-    assert_type(batch.succeeded[0].status, str)
+    assert_type(batch.succeeded[0].status, BatchStatus)
     assert_type(batch.items[0].validation_errors, list[str])
 
     invoice = models.Invoice(

@@ -95,7 +95,7 @@ def test_iter_pages_through_the_bench_server_with_the_2_0_auth_headers() -> None
             assert server.requests == 3  # pages 1, 2 and the short page 3
             assert len(client.contacts.list()) == 7  # no pageSize: Xero's default of 100
             with pytest.raises(PermissionDeniedError):
-                client.contacts.list(page=1, tenant_id="another-tenant")
+                client.contacts.list(page=1, tenant_id="0b0b0b0b-0000-4000-8000-000000000000")
         with (
             XeroClient(
                 access_token="wrong-token-value",

@@ -60,10 +60,22 @@ def test_missing_status_with_errors_is_an_error() -> None:
     assert result.items[0].status == "ERROR"
 
 
-def test_unknown_status_is_kept_and_counts_as_success() -> None:
+def test_unknown_status_counts_as_warning_or_error() -> None:
+    # BatchItem.status is a Literal["OK", "WARNING", "ERROR"]: a status the SDK does not know
+    # is a WARNING (the element was not refused) unless the element carries errors
     result = batch_result([Model("a", "Pending")])
-    assert result.items[0].status == "PENDING"
+    assert result.items[0].status == "WARNING"
     assert result.succeeded == result.items
+    assert batch_result([Model("a", "ok")]).items[0].status == "OK"
+
+
+def test_batch_status_is_a_literal() -> None:
+    import typing
+
+    from xero_customer_api import BatchItem, BatchStatus
+
+    assert typing.get_args(BatchStatus) == ("OK", "WARNING", "ERROR")
+    assert typing.get_type_hints(BatchItem)["status"] == BatchStatus
 
 
 def test_objects_without_the_fields_and_empty_payloads() -> None:

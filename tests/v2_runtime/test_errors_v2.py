@@ -176,9 +176,19 @@ def test_404_text_is_not_found() -> None:
     assert "cannot be found" in error.message
 
 
-def test_404_html_page_is_not_found() -> None:
-    page = b"<!DOCTYPE html><html><body><h1>Not found</h1></body></html>"
-    error = call(httpx.Response(404, headers={"content-type": "text/html"}, content=page))
+def test_404_html_page_is_a_wrong_base_url_not_a_missing_record() -> None:
+    # issue 21: a host root answering an HTML 404 (a wrong base_url) must not read like
+    # "invoice not found": Xero's own 404 is a plain sentence (sent as text/html)
+    page = b"<!DOCTYPE html><html><head><title>Not Found</title></head><body>x</body></html>"
+    for headers in ({"content-type": "text/html"}, {}):
+        xero = Xero(api=[httpx.Response(404, headers=headers, content=page)])
+        client = sync_client(xero, access_token=ACCESS_TOKEN, max_retries=0)
+        with client, pytest.raises(XeroResponseError) as info:
+            client.contacts()
+        assert "was an HTML page ('Not Found'), not Xero's API: check base_url" in str(info.value)
+        assert not isinstance(info.value, NotFoundError)
+    plain = b"The resource you're looking for cannot be found"
+    error = call(httpx.Response(404, headers={"content-type": "text/html"}, content=plain))
     assert type(error) is NotFoundError
 
 

@@ -28,7 +28,7 @@ def test_import_and_a_static_token_client_do_not_load_authlib_or_asyncio() -> No
     assert (
         _loaded(
             "import xero_customer_api\n"
-            "c = xero_customer_api.XeroClient(access_token='tok-123456', tenant_id='t-1')\n"
+            "c = xero_customer_api.XeroClient(access_token='tok-123456', tenant_id='11111111-aaaa-4bbb-8ccc-000000000001')\n"
             "w = xero_customer_api.field('Name').eq('x')"
         )
         == []

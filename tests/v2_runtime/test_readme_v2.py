@@ -38,6 +38,9 @@ TENANTS = [
 def blocks() -> list[str]:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     section = readme.split("## Quick start (API 2.0)", 1)[1].split("\n## ", 1)[0]
+    # the placeholder becomes a real tenant id, as tests/e2e/docs_examples.py does (tenant
+    # ids are GUIDs, checked before sending)
+    section = section.replace("YOUR_TENANT_ID", str(TENANTS[0]["tenantId"]))
     found = re.findall(r"```python\n(.*?)```", section, re.S)
     assert len(found) == 3, "the 2.0 quick start has three python blocks"
     # the second and third are one script split where the browser comes back with a code
@@ -115,7 +118,7 @@ def test_quick_start_runs(
             super().__init__(http_client=transport(), **kwargs)
 
     def exchange(**kwargs: Any) -> dict[str, Any]:
-        token: dict[str, Any] = real_exchange(http_client=transport(), **kwargs)
+        token: dict[str, Any] = dict(real_exchange(http_client=transport(), **kwargs))
         return token
 
     monkeypatch.setattr(xero_customer_api, "XeroClient", FakeClient)

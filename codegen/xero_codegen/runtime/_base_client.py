@@ -32,12 +32,13 @@ import httpx
 from lxml import etree
 
 from . import _gc
-from ._auth import AUTH_SCHEMES, AuthScheme, Sender
+from ._auth import AUTH_SCHEMES, AuthScheme, OAuth2Auth, Sender
 from ._checks import Model, check_body
 from ._drift import DriftCounter, watching
-from ._envelope import ENVELOPE_READERS, EnvelopeReader, html_title
+from ._envelope import ENVELOPE_READERS, EnvelopeReader, html_title, is_html_page
 from ._errors import (
     AuthenticationError,
+    NotFoundError,
     RateLimitError,
     RequestValidationError,
     ServerError,
@@ -141,6 +142,23 @@ def new_idempotency_key() -> str:
     return "".join(uuid.uuid4().hex for _ in range(4))
 
 
+_GUID = re.compile(r"[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}", re.ASCII)
+
+
+def _tenant_problem(tenant_id: object) -> str:
+    """Why ``tenant_id`` is not a tenant id: Xero's are GUIDs (``Connection.tenant_id``)."""
+    if isinstance(tenant_id, str):
+        shown = repr(redact(tenant_id)[:60]) + ("..." if len(tenant_id) > 60 else "")
+        got = f"got {shown}"
+    else:
+        got = f"got a {type(tenant_id).__name__}"
+    return (
+        "`tenant_id` must be the organisation's tenant id, a GUID such as"
+        f" 4c76ffb5-02e7-47c5-9a86-b0a5a35d1682 (a str or uuid.UUID); {got}:"
+        " client.connections() lists the tenants your token can reach"
+    )
+
+
 def _visible_ascii(value: str) -> bool:
     return bool(value) and all(" " < c <= "~" for c in value)
 
@@ -161,7 +179,8 @@ class RawResponse(Generic[R]):
         status_code: HTTP status code.
         headers: Response headers.
         content: The body, exactly as received.
-        parsed: The response dataclass.
+        parsed: The response dataclass (for ``client.request(...)``: the lxml root of an
+            XML answer, the body's bytes otherwise).
         elapsed: Seconds from sending the request to reading the whole body.
         rate_limit: The rate-limit headers of the answer (API 2.0; all None on 1.0).
     """
@@ -247,6 +266,80 @@ def _is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
         return False
+
+
+_RAW_METHODS = frozenset({"GET", "PUT", "POST", "DELETE"})
+_RESERVED_HEADERS = {
+    "authorization": "the client's token is sent on every call",
+    _TENANT_HEADER: "give `tenant_id=`",
+    _IDEMPOTENCY_HEADER.lower(): "give `idempotency_key=`",
+}
+
+
+def _raw_value(name: str, value: object, problems: list[str]) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        if not _encodable(value):
+            problems.append(f"the query parameter `{name}` is not valid text (lone surrogates)")
+        return value
+    if isinstance(value, (int, uuid.UUID)):
+        return str(value)
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    problems.append(
+        f"the query parameter `{redact(name)[:60]}` must be a str, int, bool, date or UUID;"
+        f" got a {type(value).__name__}"
+    )
+    return None
+
+
+def _raw_params(params: object, problems: list[str]) -> list[tuple[str, str | None]]:
+    """``params=`` of :meth:`SyncAPIClient.request`: a mapping or (name, value) pairs."""
+    if params is None:
+        return []
+    if isinstance(params, Mapping):
+        pairs = list(params.items())
+    elif isinstance(params, Sequence) and not isinstance(params, (str, bytes)):
+        pairs = list(params)
+    else:
+        problems.append(
+            f"`params` must be a mapping or (name, value) pairs; got a {type(params).__name__}"
+        )
+        return []
+    out: list[tuple[str, str | None]] = []
+    for pair in pairs:
+        if not (
+            isinstance(pair, tuple) and len(pair) == 2 and isinstance(pair[0], str) and pair[0]
+        ):
+            problems.append("`params` must map non-empty names to values")
+            return []
+        out.append((pair[0], _raw_value(pair[0], pair[1], problems)))
+    return out
+
+
+def _raw_headers(headers: object, problems: list[str]) -> list[tuple[str, str | None]]:
+    """``headers=`` of :meth:`SyncAPIClient.request`: names the SDK sends itself refused."""
+    if headers is None:
+        return []
+    if not isinstance(headers, Mapping):
+        problems.append(f"`headers` must be a mapping; got a {type(headers).__name__}")
+        return []
+    out: list[tuple[str, str | None]] = []
+    for name, value in headers.items():
+        if not isinstance(name, str) or not name:
+            problems.append("`headers` must map non-empty header names to values")
+            continue
+        why = _RESERVED_HEADERS.get(name.lower())
+        if why is not None:
+            problems.append(f"the `{redact(name)}` header is the SDK's to send: {why}")
+            continue
+        canonical = "Content-Type" if name.lower() == "content-type" else name
+        canonical = "Accept" if name.lower() == "accept" else canonical
+        out.append((canonical, value))
+    return out
 
 
 _MAX_URL_COMPONENT = 65536
@@ -423,7 +516,7 @@ class _ClientCore(Generic[_HttpT]):
     def __init__(
         self,
         *,
-        tenant_id: str | None = None,
+        tenant_id: str | uuid.UUID | None = None,
         environment: str | None = None,
         base_url: str | httpx.URL | None = None,
         timeout: TimeoutTypes = DEFAULT_TIMEOUT,
@@ -507,19 +600,17 @@ class _ClientCore(Generic[_HttpT]):
         if not AUTH_SCHEMES[self._auth_style].uses_tenant:
             problems.append(f"API {self._api_version} has no tenants: leave out `tenant_id`")
             return None
-        if (
-            not isinstance(tenant_id, str)
-            or not _visible_ascii(tenant_id.strip())
-            or len(tenant_id) > 100
-        ):
-            problems.append("`tenant_id` must be the organisation's tenant id (a non-empty string)")
+        if isinstance(tenant_id, uuid.UUID):
+            return str(tenant_id)
+        if not isinstance(tenant_id, str) or not _GUID.fullmatch(tenant_id.strip()):
+            problems.append(_tenant_problem(tenant_id))
             return None
-        return tenant_id.strip()
+        return tenant_id.strip().lower()
 
     def with_options(
         self: _C,
         *,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> _C:
@@ -536,9 +627,7 @@ class _ClientCore(Generic[_HttpT]):
         if not isinstance(tenant_id, NotGiven):
             tenant = self._check_tenant(tenant_id, problems)
             if tenant is None and not problems:
-                problems.append(
-                    "`tenant_id` must be the organisation's tenant id (a non-empty string)"
-                )
+                problems.append(_tenant_problem(tenant_id))
         if not isinstance(timeout, NotGiven):
             bad_timeout = timeout_problem(timeout)
             if bad_timeout is not None:
@@ -685,7 +774,7 @@ class _ClientCore(Generic[_HttpT]):
         timeout: TimeoutTypes | NotGiven,
         encode: Callable[[Any], bytes] | None = None,
         extra_headers: Sequence[tuple[str, str | None]] = (),
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         tenantless: bool = False,
         check: Model | None = None,
@@ -728,7 +817,7 @@ class _ClientCore(Generic[_HttpT]):
                 raise RequestValidationError(
                     [f"the request body cannot be written as XML: {redact(str(exc))}"]
                 ) from exc
-            headers["Content-Type"] = self._content_type
+            headers.setdefault("Content-Type", self._content_type)
         effective_timeout = self.timeout if isinstance(timeout, NotGiven) else timeout
         bad_headers = [name for name, value in headers.items() if not _sendable_header(name, value)]
         if bad_headers:  # never show the value: it may be a token
@@ -774,7 +863,7 @@ class _ClientCore(Generic[_HttpT]):
         self,
         headers: dict[str, str],
         extra: Sequence[tuple[str, str | None]],
-        tenant_id: str | NotGiven,
+        tenant_id: str | uuid.UUID | NotGiven,
         tenantless: bool,
     ) -> None:
         problems: list[str] = []
@@ -790,9 +879,7 @@ class _ClientCore(Generic[_HttpT]):
             if not isinstance(tenant_id, NotGiven):
                 tenant = self._check_tenant(tenant_id, problems)
                 if tenant is None and not problems:
-                    problems.append(
-                        "`tenant_id` must be the organisation's tenant id (a non-empty string)"
-                    )
+                    problems.append(_tenant_problem(tenant_id))
             if tenant is None and not problems:
                 problems.append(
                     "`tenant_id` is required: give it to the client or to the call"
@@ -843,7 +930,7 @@ class _ClientCore(Generic[_HttpT]):
             raise early  # an error answer that is not XML (2.0: JSON 401/403, text 404 ...)
         if 300 <= status < 400:
             raise self._envelope.page_error(status, None, redirect=True)
-        if "html" in content_type and status < 500:
+        if ("html" in content_type or is_html_page(content)) and status < 500:
             raise self._envelope.page_error(status, html_title(content), redirect=False)
         try:
             root = parse_document(content)
@@ -1091,6 +1178,22 @@ class _ClientCore(Generic[_HttpT]):
         delay = self._retry_delay(request.method, attempt, retries_done, retries)
         if delay is None:
             attempt.raise_error()
+        if attempt.retry_after is not None and isinstance(attempt.error, RateLimitError):
+            # a wait Xero asked for can be long (up to max_retry_after): say so where it shows
+            error = attempt.error
+            limit = f"the {error.problem} limit" if error.problem else "a rate limit"
+            log.info(
+                "waiting %.0f s before retrying %s %s: Xero answered 429 (%s) with Retry-After %.0f"
+                " (retry %d of %d)",
+                delay,
+                request.method,
+                redact(path),
+                limit,
+                attempt.retry_after,
+                retries_done + 1,
+                retries,
+            )
+            return delay
         log.debug(
             "retrying %s %s in %.2f s after: %s",
             request.method,
@@ -1145,6 +1248,158 @@ class _ClientCore(Generic[_HttpT]):
             "headers": [("Accept", "application/json")],
         }
 
+    def _oauth(self, what: str) -> OAuth2Auth:
+        if not isinstance(self._auth, OAuth2Auth):
+            raise RequestValidationError([f"API {self._api_version} has no {what}"])
+        return self._auth
+
+    # ------------------------------------------------------------------ the escape hatch
+
+    def _raw_call(
+        self,
+        method: object,
+        path: object,
+        params: object,
+        content: object,
+        headers: object,
+        tenant_id: str | uuid.UUID | NotGiven,
+        idempotency_key: str | NotGiven,
+        timeout: TimeoutTypes | NotGiven,
+        max_retries: int | NotGiven,
+    ) -> dict[str, Any]:
+        """The ``_request`` arguments of :meth:`SyncAPIClient.request`, checked."""
+        problems: list[str] = []
+        verb = method.upper() if isinstance(method, str) else ""
+        if verb not in _RAW_METHODS:
+            problems.append(
+                f"`method` must be one of {', '.join(sorted(_RAW_METHODS))} (what Xero's API"
+                f" takes); got {redact(repr(method))[:40]}"
+            )
+        target, tenantless = self._raw_target(path, problems)
+        query = _raw_params(params, problems)
+        extra = _raw_headers(headers, problems)
+        body: bytes | None = None
+        if isinstance(content, str):
+            body = content.encode("utf-8", "surrogatepass") if _encodable(content) else None
+            if body is None:
+                problems.append("`content` is not valid text (lone surrogates)")
+        elif isinstance(content, (bytes, bytearray, memoryview)):
+            body = bytes(content)
+        elif content is not None:
+            problems.append(f"`content` must be bytes or str; got a {type(content).__name__}")
+        if problems:
+            raise RequestValidationError(problems)
+        call: dict[str, Any] = {
+            "method": verb,
+            "path": target,
+            "params": query,
+            "headers": extra,
+            "response_type": object,
+            "read": self._read_raw,
+            "tenantless": tenantless,
+            "timeout": timeout,
+            "max_retries": max_retries,
+        }
+        if body is not None:
+            call["body"] = body
+            call["encode"] = bytes
+        if not isinstance(tenant_id, NotGiven):
+            call["tenant_id"] = tenant_id
+        if not isinstance(idempotency_key, NotGiven):
+            call["idempotency_key"] = idempotency_key
+        return call
+
+    def _raw_target(self, path: object, problems: list[str]) -> tuple[str, bool]:
+        """The path (or same-host URL) to send to, and whether it lies outside ``base_url``
+        (``/connections``: sent without the tenant header)."""
+        if not isinstance(path, str) or not path.strip() or not _encodable(path):
+            problems.append("`path` must be a non-empty string such as 'Contacts'")
+            return "", False
+        try:
+            url = self.base_url.join(path)
+        except (httpx.InvalidURL, ValueError) as exc:
+            problems.append(f"`path` is not a valid URL path: {redact(str(exc))[:200]}")
+            return "", False
+        base = self.base_url
+        if (url.scheme, url.host, url.port) != (base.scheme, base.host, base.port):
+            problems.append(
+                f"`path` must be a path of the client's API such as 'Contacts' (or a URL on"
+                f" {base.host}); {redact(url.host or path)[:100]!r} is another host, and the"
+                " client's token and tenant would be sent there"
+            )
+            return "", False
+        if url.query or url.fragment:
+            problems.append("`path` must not carry a query or a fragment: give `params=`")
+            return "", False
+        return path, not url.path.startswith(base.path)
+
+    def _read_raw(
+        self, status: int, headers: httpx.Headers, content: bytes
+    ) -> etree._Element | bytes:
+        """The answer of :meth:`SyncAPIClient.request`: the parsed root of an XML answer,
+        the bytes of any other; errors exactly as the generated calls raise them."""
+        if status == 429:
+            raise self._rate_limit_error(status, headers, content)
+        early = self._envelope.status_error(status, headers, content) if status >= 300 else None
+        if early is not None:
+            raise early
+        if 300 <= status < 400:
+            raise self._envelope.page_error(status, None, redirect=True)
+        content_type = headers.get("content-type", "").lower()
+        if (("html" in content_type and status >= 300) or is_html_page(content)) and status < 500:
+            raise self._envelope.page_error(status, html_title(content), redirect=False)
+        head = content.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
+        if status < 300 and not ("xml" in content_type or (not content_type and head == b"<")):
+            return content  # JSON, a PDF, an empty 204 ...
+        try:
+            root = parse_document(content)
+        except Exception as exc:
+            raise self._read_error(
+                exc, status, len(content), parsing=True, headers=headers
+            ) from exc
+        self._envelope.raise_for_errors(root, status, headers)
+        if status >= 300:
+            self._check_document(root, status, headers)
+        return root
+
+    def _disconnect_call(self, connection_id: object) -> dict[str, Any]:
+        if not self._auth.uses_tenant:
+            raise RequestValidationError([f"API {self._api_version} has no connections"])
+        if isinstance(connection_id, uuid.UUID):
+            connection_id = str(connection_id)
+        if not isinstance(connection_id, str) or not _GUID.fullmatch(connection_id.strip()):
+            got = (
+                repr(redact(connection_id)[:60])
+                if isinstance(connection_id, str)
+                else f"a {type(connection_id).__name__}"
+            )
+            raise RequestValidationError(
+                [
+                    "`connection_id` must be a connection's id, a GUID (Connection.id of"
+                    f" client.connections(), not its tenant_id); got {got}"
+                ]
+            )
+        return {
+            "method": "DELETE",
+            "path": "/connections/" + connection_id.strip().lower(),
+            "response_type": object,
+            "read": self._read_disconnect,
+            "tenantless": True,
+            "headers": [("Accept", "application/json")],
+            "subject": [("connection_id", connection_id.strip().lower())],
+        }
+
+    def _read_disconnect(self, status: int, headers: httpx.Headers, content: bytes) -> None:
+        if status == 429:
+            raise self._rate_limit_error(status, headers, content)
+        if status >= 300:
+            error = self._envelope.status_error(status, headers, content)
+            raise error or XeroAPIError(
+                f"Xero answered HTTP {status} to DELETE /connections/...",
+                status_code=status,
+                rate_limit=RateLimit.from_headers(headers),
+            )
+
     def _too_large(self, size: int, status: int) -> XeroResponseError:
         return XeroResponseError(
             f"the response is larger than max_response_bytes ({self.max_response_bytes} bytes; got at least {size})",
@@ -1172,6 +1427,91 @@ class SyncAPIClient(_ClientCore[httpx.Client]):
     def _connections(self) -> list[Connection]:
         raw = self._request(**self._connections_call())
         return typing.cast(list[Connection], raw.parsed)
+
+    def _disconnect(self, connection_id: object) -> None:
+        self._request(**self._disconnect_call(connection_id))
+
+    def _revoke_token(self) -> None:
+        auth = self._oauth("tokens to revoke")
+        self._check_open()
+        try:
+            endpoint = auth.revocation_request()
+            answer = self._send_token(endpoint)
+            assert auth._endpoint is not None
+            auth._endpoint.check_revoked(answer)
+        except XeroError as error:
+            failure = error.with_traceback(None)
+        else:
+            auth.forget()
+            return
+        raise failure
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, object] | Sequence[tuple[str, object]] | None = None,
+        content: bytes | str | None = None,
+        headers: Mapping[str, str] | None = None,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[etree._Element | bytes]:
+        """Send a request the SDK has no method for yet, with everything the SDK's own calls
+        get: the client's token (fetched and refreshed), tenant header, rate limiter,
+        retries (writes carry an Idempotency-Key), timeouts, size cap, redacted logging and
+        safe XML parsing. Errors are raised as for the generated methods.
+
+        Args:
+            method: ``GET``, ``PUT``, ``POST`` or ``DELETE``.
+            path: A path of the client's API, relative to ``base_url`` (``Contacts``,
+                ``Invoices/{id}/History``), or ``/connections``-like paths of its host; a URL
+                of another host is refused (the token would go there).
+            params: Query parameters: a mapping or (name, value) pairs; values str, int,
+                bool, date or UUID (None values are left out).
+            content: The body (XML as ``str`` or ``bytes``), sent as ``text/xml`` unless
+                ``headers`` give a ``Content-Type``.
+            headers: More headers (``Accept``, ``If-Modified-Since`` ...); the SDK's own
+                (``Authorization``, ``xero-tenant-id``, ``Idempotency-Key``) are refused:
+                use the arguments.
+            tenant_id: The organisation of this call; the client's by default. Paths outside
+                the API (``/connections``) are sent without one.
+            idempotency_key: The Idempotency-Key of a PUT or POST (one is made otherwise).
+            timeout: Seconds (or an ``httpx.Timeout``) for this call.
+            max_retries: Retries for this call where safe.
+
+        Returns:
+            The raw answer; ``.parsed`` is the root element (lxml) of an XML answer and the
+            body's bytes otherwise (JSON, a PDF, an empty 204).
+
+        Raises:
+            RequestValidationError: Nothing was sent: an argument is unusable.
+            NotFoundError: HTTP 404.
+            ValidationError: Xero refused the request (a 400 ``ApiException``).
+            AuthenticationError, PermissionDeniedError: The token or tenant was refused.
+            RateLimitError: A rate limit was hit and waiting was not possible or allowed.
+            XeroAPIError: Xero answered with another error.
+            XeroError: The call failed otherwise (network, timeout, unreadable answer).
+        """
+        try:
+            call = self._raw_call(
+                method,
+                path,
+                params,
+                content,
+                headers,
+                tenant_id,
+                idempotency_key,
+                timeout,
+                max_retries,
+            )
+        except XeroError as error:
+            failure = error.with_traceback(None)
+        else:
+            return typing.cast(RawResponse[etree._Element | bytes], self._request(**call))
+        raise failure
 
     def close(self) -> None:
         """Close the HTTP connections (only those the client opened itself); later calls
@@ -1204,11 +1544,12 @@ class SyncAPIClient(_ClientCore[httpx.Client]):
         decode: Callable[[etree._Element, bool], R] | None = None,
         encode: Callable[[Any], bytes] | None = None,
         headers: Sequence[tuple[str, str | None]] = (),
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         read: Callable[[int, httpx.Headers, bytes], R] | None = None,
         tenantless: bool = False,
         check: Model | None = None,
+        subject: Sequence[tuple[str, object]] = (),
     ) -> RawResponse[R]:
         try:
             request = self._build_request(
@@ -1251,7 +1592,7 @@ class SyncAPIClient(_ClientCore[httpx.Client]):
                 retries_done += 1
         except XeroError as error:
             # Raised from here, without the SDK's inner frames (a cause keeps its own).
-            failure = error.with_traceback(None)
+            failure = _naming(error, method, path, subject).with_traceback(None)
         raise failure
 
     def _send(
@@ -1285,6 +1626,68 @@ class AsyncAPIClient(_ClientCore[httpx.AsyncClient]):
         raw = await self._request(**self._connections_call())
         return typing.cast(list[Connection], raw.parsed)
 
+    async def _disconnect(self, connection_id: object) -> None:
+        await self._request(**self._disconnect_call(connection_id))
+
+    async def _revoke_token(self) -> None:
+        auth = self._oauth("tokens to revoke")
+        self._check_open()
+        try:
+            endpoint = auth.revocation_request()
+            answer = await self._asend_token(endpoint)
+            assert auth._endpoint is not None
+            auth._endpoint.check_revoked(answer)
+        except XeroError as error:
+            failure = error.with_traceback(None)
+        else:
+            auth.forget()
+            return
+        raise failure
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, object] | Sequence[tuple[str, object]] | None = None,
+        content: bytes | str | None = None,
+        headers: Mapping[str, str] | None = None,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[etree._Element | bytes]:
+        """The async twin of :meth:`SyncAPIClient.request`: a request the SDK has no method
+        for yet, sent with the client's token, tenant, limiter, retries and safety checks.
+
+        Returns:
+            The raw answer; ``.parsed`` is the root element (lxml) of an XML answer and the
+            body's bytes otherwise.
+
+        Raises:
+            RequestValidationError: Nothing was sent: an argument is unusable.
+            XeroAPIError: Xero answered with an error (its subclasses as for any call).
+            XeroError: The call failed otherwise (network, timeout, unreadable answer).
+        """
+        try:
+            call = self._raw_call(
+                method,
+                path,
+                params,
+                content,
+                headers,
+                tenant_id,
+                idempotency_key,
+                timeout,
+                max_retries,
+            )
+        except XeroError as error:
+            failure = error.with_traceback(None)
+        else:
+            raw = await self._request(**call)
+            return typing.cast(RawResponse[etree._Element | bytes], raw)
+        raise failure
+
     async def close(self) -> None:
         """Close the HTTP connections (only those the client opened itself); later calls
         raise XeroError."""
@@ -1316,11 +1719,12 @@ class AsyncAPIClient(_ClientCore[httpx.AsyncClient]):
         decode: Callable[[etree._Element, bool], R] | None = None,
         encode: Callable[[Any], bytes] | None = None,
         headers: Sequence[tuple[str, str | None]] = (),
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         read: Callable[[int, httpx.Headers, bytes], R] | None = None,
         tenantless: bool = False,
         check: Model | None = None,
+        subject: Sequence[tuple[str, object]] = (),
     ) -> RawResponse[R]:
         try:
             request = self._build_request(
@@ -1363,7 +1767,7 @@ class AsyncAPIClient(_ClientCore[httpx.AsyncClient]):
                 retries_done += 1
         except XeroError as error:
             # Raised from here, without the SDK's inner frames (a cause keeps its own).
-            failure = error.with_traceback(None)
+            failure = _naming(error, method, path, subject).with_traceback(None)
         raise failure
 
     async def _send(
@@ -1384,6 +1788,36 @@ class AsyncAPIClient(_ClientCore[httpx.AsyncClient]):
                     await response.aclose()
         finally:
             await self._agive_slot(slot, response)
+
+
+def _naming(
+    error: XeroError, method: str, path: str, subject: Sequence[tuple[str, object]]
+) -> XeroError:
+    """A 404 that names what was asked for: the call's path arguments (``subject``, given
+    ones only), e.g. ``no invoice with invoice_number='INV-0001' (GET Invoices/...)``.
+
+    The error is rebuilt with the same class and attributes and a message that leads with
+    what was not found; anything else is returned as it is.
+    """
+    given = [(name, value) for name, value in subject if value is not None]
+    if not isinstance(error, NotFoundError) or not given:
+        return error
+    head = path.lstrip("/").split("/", 1)[0]
+    words = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", head).lower()
+    resource = words[:-1] if words.endswith("s") and not words.endswith("ss") else words
+    asked = " and ".join(f"{name}={str(value)!r}" for name, value in given)
+    args, kwargs = error._init_arguments
+    message = (
+        f"no {resource or 'record'} with {redact(asked)} in this organisation"
+        f" ({method} {redact(path)[:200]}): "
+        f"{args[0] if args else error.message}"
+    )
+    try:
+        named = type(error)(message, *args[1:], **kwargs)
+    except Exception:  # a subclass with another signature: keep Xero's own words
+        return error
+    named.__cause__ = error.__cause__
+    return named
 
 
 def token_expired(error: BaseException) -> bool:

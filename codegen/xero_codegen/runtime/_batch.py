@@ -20,23 +20,35 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Literal, TypeVar
 
 from ._checks import Model, as_list, check_body
 from ._errors import RequestValidationError, ValidationError, XeroError, XeroResponseError
 from ._secrets import redact
 from ._types import NOT_GIVEN, NotGiven
 
-__all__ = ["BATCH_SIZE", "BatchItem", "BatchResult", "asend_batch", "batch_result", "send_batch"]
+__all__ = [
+    "BATCH_SIZE",
+    "BatchItem",
+    "BatchResult",
+    "BatchStatus",
+    "asend_batch",
+    "batch_result",
+    "send_batch",
+]
 
 BATCH_SIZE = 50
 """Elements per call: Xero advises at most 50; a larger batch is sent in parts."""
 
 M = TypeVar("M")
 
-OK = "OK"
-WARNING = "WARNING"
-ERROR = "ERROR"
+BatchStatus = Literal["OK", "WARNING", "ERROR"]
+"""The status Xero gives each element of a batch answered with ``summarizeErrors=false``."""
+
+OK: BatchStatus = "OK"
+WARNING: BatchStatus = "WARNING"
+ERROR: BatchStatus = "ERROR"
+_STATUSES: dict[str, BatchStatus] = {"OK": OK, "WARNING": WARNING, "ERROR": ERROR}
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,13 +58,15 @@ class BatchItem(Generic[M]):
     Attributes:
         item: The decoded entity (on ``ERROR``, Xero's echo of what was sent, often with an
             all-zero id).
-        status: ``OK``, ``WARNING`` or ``ERROR`` (or whatever else Xero sent, upper case).
+        status: ``OK``, ``WARNING`` or ``ERROR`` (read case-insensitively; a status the SDK
+            does not know counts as ``ERROR`` when the element carries validation errors and
+            as ``WARNING`` otherwise).
         validation_errors: The messages of the element's ``ValidationErrors``.
         warnings: The messages of the element's ``Warnings``.
     """
 
     item: M
-    status: str
+    status: BatchStatus
     validation_errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
@@ -91,14 +105,16 @@ class BatchResult(Generic[M]):
         return len(self.items)
 
 
-def _status(value: object, has_errors: bool) -> str:
+def _status(value: object, has_errors: bool) -> BatchStatus:
     if value is None:
         # summarised answers carry no status: the element was accepted (unless it says not)
         return ERROR if has_errors else OK
     if isinstance(value, Enum):
         value = value.value
     text = str(value).strip().upper()
-    return text or (ERROR if has_errors else OK)
+    if not text:
+        return ERROR if has_errors else OK
+    return _STATUSES.get(text, ERROR if has_errors else WARNING)
 
 
 def _messages(entries: object) -> list[str]:

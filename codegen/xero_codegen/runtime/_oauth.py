@@ -30,7 +30,7 @@ import ipaddress
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypedDict, cast
 
 import httpx
 
@@ -57,18 +57,50 @@ from ._transport import (
 
 __all__ = [
     "DEFAULT_AUTHORIZE_URL",
+    "DEFAULT_REVOCATION_URL",
     "DEFAULT_TOKEN_URL",
     "AuthorizationRequest",
     "Connection",
     "TokenEndpoint",
+    "XeroToken",
     "aexchange_code",
+    "arevoke_token",
     "authorization_url",
     "check_endpoint_url",
     "exchange_code",
+    "revoke_token",
 ]
 
 DEFAULT_TOKEN_URL = "https://identity.xero.com/connect/token"
 DEFAULT_AUTHORIZE_URL = "https://login.xero.com/identity/connect/authorize"
+DEFAULT_REVOCATION_URL = "https://identity.xero.com/connect/revocation"
+
+
+class XeroToken(TypedDict, total=False):
+    """A token of Xero's identity server, as :func:`exchange_code` (and ``on_token_refresh``)
+    give it: a plain ``dict`` at run time, so it stores as JSON and goes back into
+    ``XeroClient(token=...)`` as it is. Keep it secret.
+
+    Attributes:
+        access_token: The bearer token of API calls (a JWT, valid 30 minutes).
+        refresh_token: Trades for a new token (``offline_access`` scope only); rotates on
+            every use and lapses after 60 days unused.
+        expires_in: The access token's lifetime in seconds, as Xero said.
+        expires_at: When the access token expires, in seconds since 1970 (added by the SDK).
+        token_type: ``Bearer``.
+        scope: The scopes granted, separated by spaces.
+        id_token: The OpenID Connect identity token (``openid`` scope only).
+    """
+
+    access_token: str
+    refresh_token: str
+    expires_in: int
+    expires_at: int
+    token_type: str
+    scope: str
+    id_token: str
+
+
 _TOKEN_TIMEOUT = 30.0
 _MAX_TOKEN_BYTES = 1024 * 1024
 _MAX_CALLBACK_URL = 8192
@@ -168,11 +200,43 @@ class TokenEndpoint:
             redirect_uri=redirect_uri,
         )
 
+    @property
+    def revocation_url(self) -> str:
+        """Xero's revocation endpoint beside the token endpoint (``/connect/revocation``)."""
+        return revocation_url_of(self.token_url)
+
+    def revocation_request(self, token: str, hint: str, url: str | None = None) -> httpx.Request:
+        """RFC 7009: revoke ``token`` (a refresh token revokes its access tokens too), at
+        ``url`` or the endpoint beside the token endpoint."""
+        from urllib.parse import urlencode
+
+        from authlib.oauth2.auth import ClientAuth
+
+        body = urlencode({"token": token, "token_type_hint": hint})
+        method = "client_secret_basic" if self.client_secret else "none"
+        auth = ClientAuth(self.client_id, self.client_secret, method)
+        url, headers, body = auth.prepare(
+            "POST", url or self.revocation_url, dict(_FORM_HEADERS), body
+        )
+        request = httpx.Request("POST", url, headers=headers, content=body.encode("utf-8"))
+        request.extensions["timeout"] = httpx.Timeout(_TOKEN_TIMEOUT).as_dict()
+        return request
+
+    def check_revoked(self, answer: tuple[int, httpx.Headers, bytes]) -> None:
+        """Return when the revocation endpoint accepted (HTTP 200), else raise its error."""
+        if answer[0] == 200:
+            return
+        self.parse(answer, where="Xero's revocation endpoint")
+        raise XeroResponseError(  # parse only returns for a 200 carrying a token
+            f"Xero's revocation endpoint answered HTTP {answer[0]}", status_code=answer[0]
+        )
+
     def parse(
         self,
         answer: tuple[int, httpx.Headers, bytes],
         *,
         register: Callable[[str], None] = register_secret,
+        where: str = "Xero's token endpoint",
     ) -> dict[str, Any]:
         """The token of a token-endpoint answer (``expires_at`` added), or the mapped error.
 
@@ -217,7 +281,6 @@ class TokenEndpoint:
                 else:
                     data["expires_at"] = when
             return dict(OAuth2Token.from_dict(data))
-        where = "Xero's token endpoint"
         if isinstance(data, dict) and data.get("error"):
             error = redact(str(data["error"]))[:100]
             description = data.get("error_description")
@@ -251,6 +314,18 @@ class TokenEndpoint:
         raise XeroResponseError(
             f"{where} answered HTTP {status} without a token", status_code=status
         )
+
+
+def revocation_url_of(token_url: str) -> str:
+    """The revocation endpoint of the identity server whose token endpoint is ``token_url``:
+    Xero's sit side by side (``.../connect/token``, ``.../connect/revocation``)."""
+    url = httpx.URL(token_url)
+    path = url.path
+    if path.rstrip("/").endswith("/token"):
+        path = path.rstrip("/")[: -len("token")] + "revocation"
+    else:
+        path = "/connect/revocation"
+    return str(url.copy_with(path=path, query=None, fragment=None))
 
 
 def send_token_request(
@@ -556,7 +631,7 @@ def exchange_code(
     token_url: str = DEFAULT_TOKEN_URL,
     timeout: float = _TOKEN_TIMEOUT,
     http_client: httpx.Client | None = None,
-) -> dict[str, Any]:
+) -> XeroToken:
     """Finish the authorization-code flow: trade the callback's code for a token.
 
     Args:
@@ -572,8 +647,9 @@ def exchange_code(
         timeout: The seconds the whole exchange may take (connect, send, answer).
 
     Returns:
-        The token dict (``access_token``, ``refresh_token``, ``expires_at``, ``scope`` ...):
-        persist it and give it to ``XeroClient(token=..., client_id=..., ...)``.
+        The token (a :class:`XeroToken`, a plain dict: ``access_token``, ``refresh_token``,
+        ``expires_at``, ``scope`` ...): persist it and give it to
+        ``XeroClient(token=..., client_id=..., ...)``.
 
     Raises:
         RequestValidationError: A missing or mismatching argument (nothing was sent).
@@ -592,7 +668,7 @@ def exchange_code(
     finally:
         if http_client is None:
             http.close()
-    return endpoint.parse(answer)
+    return cast(XeroToken, endpoint.parse(answer))
 
 
 async def aexchange_code(
@@ -607,7 +683,7 @@ async def aexchange_code(
     token_url: str = DEFAULT_TOKEN_URL,
     timeout: float = _TOKEN_TIMEOUT,
     http_client: httpx.AsyncClient | None = None,
-) -> dict[str, Any]:
+) -> XeroToken:
     """The async twin of :func:`exchange_code` (``http_client`` an ``httpx.AsyncClient``)."""
     endpoint, request = _exchange_setup(
         client_id, client_secret, redirect_uri, code_verifier, code, callback_url, state, token_url
@@ -620,7 +696,121 @@ async def aexchange_code(
     finally:
         if http_client is None:
             await http.aclose()
-    return endpoint.parse(answer)
+    return cast(XeroToken, endpoint.parse(answer))
+
+
+# ---------------------------------------------------------------------- revocation
+
+
+def token_to_revoke(token: object, problems: list[str]) -> tuple[str, str]:
+    """(value, token_type_hint) of what to revoke: a token dict's refresh token (else its
+    access token), or a token string (a refresh token, unless ``hint`` says otherwise)."""
+    if isinstance(token, Mapping):
+        for key in ("refresh_token", "access_token"):
+            value = token.get(key)
+            if isinstance(value, str) and value:
+                return value, key
+        problems.append("`token` holds neither a `refresh_token` nor an `access_token`")
+        return "", ""
+    if not isinstance(token, str) or not token or not token.isprintable() or " " in token:
+        problems.append("`token` must be a token dict or a refresh (or access) token string")
+        return "", ""
+    return token, "refresh_token"
+
+
+def _revoke_setup(
+    client_id: object,
+    client_secret: object,
+    token: object,
+    revocation_url: object,
+    token_type_hint: object,
+) -> tuple[TokenEndpoint, httpx.Request]:
+    problems: list[str] = []
+    client = _text_param("client_id", client_id, problems)
+    secret = (
+        None if client_secret is None else _text_param("client_secret", client_secret, problems)
+    )
+    problems.extend(check_endpoint_url("revocation_url", revocation_url))
+    value, hint = token_to_revoke(token, problems)
+    if token_type_hint is not None:
+        if token_type_hint not in ("refresh_token", "access_token"):
+            problems.append("`token_type_hint` must be 'refresh_token' or 'access_token'")
+        else:
+            hint = str(token_type_hint)
+    if problems:
+        raise RequestValidationError(problems)
+    register_secret(value)
+    endpoint = TokenEndpoint(token_url=str(revocation_url), client_id=client, client_secret=secret)
+    return endpoint, endpoint.revocation_request(value, hint, url=str(revocation_url))
+
+
+def revoke_token(
+    *,
+    client_id: str,
+    token: str | Mapping[str, Any],
+    client_secret: str | None = None,
+    token_type_hint: str | None = None,
+    revocation_url: str = DEFAULT_REVOCATION_URL,
+    timeout: float = _TOKEN_TIMEOUT,
+    http_client: httpx.Client | None = None,
+) -> None:
+    """Revoke a token at Xero's revocation endpoint (RFC 7009), e.g. when a user disconnects
+    your app or signs out: revoking a refresh token ends its access tokens too.
+
+    Args:
+        client_id: The app's client id.
+        token: A stored token dict (its ``refresh_token`` is revoked, else its
+            ``access_token``), or a refresh token string.
+        client_secret: The app's secret (leave out for a PKCE public client).
+        token_type_hint: ``refresh_token`` (the default for a string) or ``access_token``.
+        revocation_url: Xero's revocation endpoint (override for a sandbox).
+        timeout: The seconds the whole call may take.
+        http_client: An ``httpx.Client`` to send with (a private one by default).
+
+    Raises:
+        RequestValidationError: A missing or malformed argument (nothing was sent).
+        AuthenticationError: The endpoint refused the app's credentials (``.detail``:
+            ``invalid_client`` ...). An unknown or already revoked token is not an error
+            (RFC 7009: the endpoint answers 200).
+        XeroConnectionError: The endpoint could not be reached.
+    """
+    endpoint, request = _revoke_setup(
+        client_id, client_secret, token, revocation_url, token_type_hint
+    )
+    _set_total_timeout(request, timeout)
+    http = http_client if http_client is not None else httpx.Client()
+    bound_by_deadlines(http)
+    try:
+        answer = send_token_request(http, request)
+    finally:
+        if http_client is None:
+            http.close()
+    endpoint.check_revoked(answer)
+
+
+async def arevoke_token(
+    *,
+    client_id: str,
+    token: str | Mapping[str, Any],
+    client_secret: str | None = None,
+    token_type_hint: str | None = None,
+    revocation_url: str = DEFAULT_REVOCATION_URL,
+    timeout: float = _TOKEN_TIMEOUT,
+    http_client: httpx.AsyncClient | None = None,
+) -> None:
+    """The async twin of :func:`revoke_token` (``http_client`` an ``httpx.AsyncClient``)."""
+    endpoint, request = _revoke_setup(
+        client_id, client_secret, token, revocation_url, token_type_hint
+    )
+    _set_total_timeout(request, timeout)
+    http = http_client if http_client is not None else httpx.AsyncClient()
+    bound_by_deadlines(http)
+    try:
+        answer = await asend_token_request(http, request)
+    finally:
+        if http_client is None:
+            await http.aclose()
+    endpoint.check_revoked(answer)
 
 
 # ---------------------------------------------------------------------- connections
@@ -631,7 +821,8 @@ class Connection:
     """One organisation (tenant) a token can reach, from ``GET /connections``.
 
     Attributes:
-        id: The connection's id (to disconnect it).
+        id: The connection's id: ``client.disconnect(connection.id)`` disconnects the
+            organisation from the app.
         tenant_id: The organisation's tenant id: the ``tenant_id=`` of calls.
         tenant_type: ``ORGANISATION`` (or another kind of tenant).
         tenant_name: The organisation's name.

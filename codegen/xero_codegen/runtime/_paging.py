@@ -11,6 +11,7 @@ it is parsed while it streams in and memory stays flat however many pages there 
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, TypeVar
 
@@ -74,7 +75,7 @@ def iter_pages(
     item: str,
     decode: Callable[[etree._Element, bool], T],
     headers: Sequence[tuple[str, str | None]] = (),
-    tenant_id: str | NotGiven = NOT_GIVEN,
+    tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
     timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
     envelope: Callable[[etree._Element, bool], object] | None = None,
 ) -> Iterator[T]:
@@ -122,7 +123,7 @@ async def aiter_pages(
     item: str,
     decode: Callable[[etree._Element, bool], T],
     headers: Sequence[tuple[str, str | None]] = (),
-    tenant_id: str | NotGiven = NOT_GIVEN,
+    tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
     timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
     envelope: Callable[[etree._Element, bool], object] | None = None,
 ) -> AsyncIterator[T]:
@@ -165,7 +166,7 @@ def iter_offsets(
     item: str,
     decode: Callable[[etree._Element, bool], T],
     headers: Sequence[tuple[str, str | None]] = (),
-    tenant_id: str | NotGiven = NOT_GIVEN,
+    tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
     timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
     envelope: Callable[[etree._Element, bool], object] | None = None,
 ) -> Iterator[T]:
@@ -215,7 +216,7 @@ async def aiter_offsets(
     item: str,
     decode: Callable[[etree._Element, bool], T],
     headers: Sequence[tuple[str, str | None]] = (),
-    tenant_id: str | NotGiven = NOT_GIVEN,
+    tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
     timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
     envelope: Callable[[etree._Element, bool], object] | None = None,
 ) -> AsyncIterator[T]:

@@ -16,7 +16,7 @@ from ._base_client import (
     RawResponse,
     SyncAPIClient,
 )
-from ._batch import BatchItem, BatchResult
+from ._batch import BatchItem, BatchResult, BatchStatus
 from ._errors import (
     ApiExceptionElement,
     AuthenticationError,
@@ -38,12 +38,16 @@ from ._errors import (
 from ._limiter import InProcessLimiter, Limiter, RateLimits
 from ._oauth import (
     DEFAULT_AUTHORIZE_URL,
+    DEFAULT_REVOCATION_URL,
     DEFAULT_TOKEN_URL,
     AuthorizationRequest,
     Connection,
+    XeroToken,
     aexchange_code,
+    arevoke_token,
     authorization_url,
     exchange_code,
+    revoke_token,
 )
 from ._ratelimit import RateLimit
 from ._reports import MissingExtraError, Percent, ReportLine, ReportTable, SkippedRow
@@ -55,6 +59,7 @@ __all__ = [
     "DEFAULT_AUTHORIZE_URL",
     "DEFAULT_MAX_RESPONSE_BYTES",
     "DEFAULT_MAX_RETRIES",
+    "DEFAULT_REVOCATION_URL",
     "DEFAULT_TIMEOUT",
     "DEFAULT_TOKEN_URL",
     "NOT_GIVEN",
@@ -64,6 +69,7 @@ __all__ = [
     "AuthorizationRequest",
     "BatchItem",
     "BatchResult",
+    "BatchStatus",
     "Connection",
     "ErrorDetail",
     "Field",
@@ -96,10 +102,13 @@ __all__ = [
     "XeroError",
     "XeroResponseError",
     "XeroTimeoutError",
+    "XeroToken",
     "aexchange_code",
     "all_of",
     "any_of",
+    "arevoke_token",
     "authorization_url",
     "exchange_code",
     "field",
+    "revoke_token",
 ]

@@ -42,7 +42,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import httpx
 
-from ._errors import XeroError
+from ._errors import RequestValidationError, XeroError
 from ._oauth import (
     DEFAULT_TOKEN_URL,
     MAX_EPOCH_SECONDS,
@@ -260,6 +260,7 @@ class OAuth2Auth(AuthScheme):
         self._tokens: TokenStore | None = None  # shared token store (many clients, workers)
         self._tokens_key = ""
         self._registered: list[str] = []
+        self._revoked = False  # revoke_token() was called (authorization-code mode)
         if token is not None:
             self._remember(token)
 
@@ -406,9 +407,37 @@ class OAuth2Auth(AuthScheme):
         assert self._token is not None
         return f"Bearer {self._token['access_token']}"
 
+    def revocation_request(self) -> httpx.Request:
+        """The RFC 7009 request revoking this client's refresh token (its access token when
+        it has none)."""
+        if self._endpoint is None:
+            raise RequestValidationError(
+                [
+                    "revoke_token() needs the app's `client_id` (and `client_secret`): this"
+                    " client was given only an `access_token`; use the function"
+                    " revoke_token(client_id=..., client_secret=..., token=...)"
+                ]
+            )
+        token = self._token or {}
+        for key in ("refresh_token", "access_token"):
+            value = token.get(key)
+            if isinstance(value, str) and value:
+                return self._endpoint.revocation_request(value, key)
+        raise RequestValidationError(["this client holds no token to revoke yet"])
+
+    def forget(self) -> None:
+        """After a revocation: drop the token, so that no call sends it again."""
+        self._revoked = self.mode == "authorization-code"
+        self._token = None
+
     def _new_token_request(self) -> httpx.Request:
         assert self._endpoint is not None
         refresh_token = (self._token or {}).get("refresh_token")
+        if self._revoked:
+            raise XeroError(
+                "this client's token was revoked (revoke_token()): connect the organisation"
+                " again (authorization-code flow) and make a new client with the new token"
+            )
         if self.mode == "authorization-code":
             if not refresh_token:
                 raise XeroError(

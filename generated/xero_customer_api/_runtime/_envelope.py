@@ -49,6 +49,7 @@ __all__ = [
     "EnvelopeReader",
     "ResponseErrorsReader",
     "html_title",
+    "is_html_page",
 ]
 
 # Short exception type name (after the last dot) -> the SDK's error class.
@@ -288,8 +289,9 @@ class ApiExceptionReader:
         title = " ".join(redact(title).split())[:80] if title else None
         named = f" ({title!r})" if title else ""
         return XeroResponseError(
-            f"Xero answered HTTP {status_code} with an HTML page{named} instead of XML: a proxy,"
-            " a captive portal, a maintenance page or a wrong base_url answered, not the API",
+            f"the answer (HTTP {status_code}) was an HTML page{named}, not Xero's API: check"
+            " base_url (it must end in /api.xro/2.0/); a proxy, captive portal or maintenance"
+            " page may also have answered",
             status_code=status_code,
         )
 
@@ -310,8 +312,8 @@ class ApiExceptionReader:
                 status_code=status_code,
                 rate_limit=rate_limit,
             )
-        if _is_xml(headers, content):
-            return None  # an ApiException: read by raise_for_errors
+        if _is_xml(headers, content) or is_html_page(content):
+            return None  # an ApiException (raise_for_errors), or a web page (page_error)
         problem = _problem(content)
         detail = problem.get("detail")
         detail = redact(str(detail)[:_MAX_TEXT]) if detail else None
@@ -321,9 +323,15 @@ class ApiExceptionReader:
         title = problem.get("title")
         what = detail or (None if problem else _short_text(content)) or "no details"
         label = f"{redact(str(title)[:60])}: " if title else ""
+        hint = ""
+        if status_code == 403 and (detail or "").startswith("AuthenticationUnsuccessful"):
+            hint = (
+                " - the tenant_id sent is not an organisation this token is connected to:"
+                " check `tenant_id` (client.connections() lists the tenants the token reaches)"
+            )
         return _make(
             _status_class(status_code),
-            f"Xero answered HTTP {status_code}: {label}{what}",
+            f"Xero answered HTTP {status_code}: {label}{what}{hint}",
             status_code=status_code,
             rate_limit=rate_limit,
             detail=detail,
@@ -426,6 +434,13 @@ class ApiExceptionReader:
                 f"expected a <Response> document, got <{redact(tag)[:60]}> (HTTP {status_code})",
                 status_code=status_code,
             )
+
+
+def is_html_page(content: bytes) -> bool:
+    """Whether a body is an HTML document (``<!DOCTYPE html>`` or ``<html>``): a web server's
+    page, never an answer of Xero's API (whose 404 is a plain sentence sent as text/html)."""
+    head = content.lstrip(b"\xef\xbb\xbf \t\r\n")[:64].lower()
+    return head.startswith(b"<html") or head.startswith(b"<!doctype html")
 
 
 _TITLE = re.compile(rb"<title[^>]*>([^<]{1,200})</title", re.IGNORECASE)

@@ -15,6 +15,7 @@ it is parsed while it streams in and memory stays flat however many pages there 
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, TypeVar
 
@@ -78,7 +79,7 @@ def iter_pages(
     item: str,
     decode: Callable[[etree._Element, bool], T],
     headers: Sequence[tuple[str, str | None]] = (),
-    tenant_id: str | NotGiven = NOT_GIVEN,
+    tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
     timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
     envelope: Callable[[etree._Element, bool], object] | None = None,
 ) -> Iterator[T]:
@@ -126,7 +127,7 @@ async def aiter_pages(
     item: str,
     decode: Callable[[etree._Element, bool], T],
     headers: Sequence[tuple[str, str | None]] = (),
-    tenant_id: str | NotGiven = NOT_GIVEN,
+    tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
     timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
     envelope: Callable[[etree._Element, bool], object] | None = None,
 ) -> AsyncIterator[T]:
@@ -169,7 +170,7 @@ def iter_offsets(
     item: str,
     decode: Callable[[etree._Element, bool], T],
     headers: Sequence[tuple[str, str | None]] = (),
-    tenant_id: str | NotGiven = NOT_GIVEN,
+    tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
     timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
     envelope: Callable[[etree._Element, bool], object] | None = None,
 ) -> Iterator[T]:
@@ -219,7 +220,7 @@ async def aiter_offsets(
     item: str,
     decode: Callable[[etree._Element, bool], T],
     headers: Sequence[tuple[str, str | None]] = (),
-    tenant_id: str | NotGiven = NOT_GIVEN,
+    tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
     timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
     envelope: Callable[[etree._Element, bool], object] | None = None,
 ) -> AsyncIterator[T]:

@@ -53,6 +53,10 @@ def encode_string(name: str, value: str | None) -> str | None:
     if value is None:
         return None
     if not isinstance(value, str) or not value:
+        takes = _TAKES.get(name)
+        if takes is not None:
+            got = "an empty string" if value == "" else f"a {type(value).__name__}: {value!r}"
+            raise RequestValidationError([f"`{name}` takes {takes}; got {got}"[:300]])
         raise RequestValidationError(
             [f"Expected a non-empty value for `{name}` but received {value!r}"]
         )
@@ -61,6 +65,16 @@ def encode_string(name: str, value: str | None) -> str | None:
             [f"`{name}` is not valid text (it holds lone surrogates, which cannot be sent)"]
         )
     return value
+
+
+_TAKES = {
+    "where": (
+        "a string such as 'Status==\"AUTHORISED\"' or a field(...) expression"
+        ' (from xero_customer_api import field; where=field("Status").eq("AUTHORISED"))'
+    ),
+    "order": "a string such as 'UpdatedDateUTC DESC'",
+}
+"""What the free-text query parameters take, for the message when given something else."""
 
 
 def _encodable(text: str) -> bool:

@@ -41,6 +41,7 @@ interpreted as for ``list()``.
 from __future__ import annotations
 
 import time
+import uuid
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
@@ -258,7 +259,7 @@ def iter_items(
     timeout: TimeoutTypes | NotGiven,
     envelope: Callable[[etree._Element, bool], object] | None = None,
     headers: Sequence[tuple[str, str | None]] = (),
-    tenant_id: str | NotGiven = NOT_GIVEN,
+    tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
     _renewed: bool = False,
 ) -> Iterator[T]:
     """GET ``path`` and yield the decoded items of its ``<wrapper>`` as they arrive.
@@ -346,7 +347,7 @@ async def aiter_items(
     timeout: TimeoutTypes | NotGiven,
     envelope: Callable[[etree._Element, bool], object] | None = None,
     headers: Sequence[tuple[str, str | None]] = (),
-    tenant_id: str | NotGiven = NOT_GIVEN,
+    tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
     _renewed: bool = False,
 ) -> AsyncIterator[T]:
     """The async twin of :func:`iter_items`."""

@@ -10,6 +10,7 @@ of the resource: ``XeroClient(...)`` itself imports none of them.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Mapping, Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
@@ -153,7 +154,7 @@ class XeroClient(SyncAPIClient):
         access_token: str | None = None,
         client_id: str | None = None,
         client_secret: str | None = None,
-        tenant_id: str | None = None,
+        tenant_id: str | uuid.UUID | None = None,
         token: Mapping[str, Any] | None = None,
         on_token_refresh: Callable[[dict[str, Any]], object] | None = None,
         token_url: str | None = None,
@@ -204,6 +205,42 @@ class XeroClient(SyncAPIClient):
             XeroConnectionError: Xero could not be reached.
         """
         return self._connections()
+
+    def disconnect(self, connection_id: str | uuid.UUID) -> None:
+        """Disconnect an organisation from the app: ``DELETE /connections/{id}``.
+
+        The app's tokens no longer reach that organisation (calls naming its tenant are
+        refused with 403); connecting it again takes the authorization-code flow.
+
+        Args:
+            connection_id: The connection's ``id`` (``Connection.id`` of ``connections()``),
+                not its ``tenant_id``.
+
+        Raises:
+            RequestValidationError: ``connection_id`` is not a GUID (nothing was sent).
+            NotFoundError: No such connection for this token (disconnected already?).
+            AuthenticationError: The token is invalid, expired or revoked.
+            XeroAPIError: Xero answered with another error.
+            XeroConnectionError: Xero could not be reached.
+        """
+        self._disconnect(connection_id)
+
+    def revoke_token(self) -> None:
+        """Revoke this client's token at Xero's revocation endpoint (RFC 7009), beside
+        ``token_url``: its refresh token (which ends its access tokens too), else its access
+        token. Use it when a user signs out or removes your app.
+
+        The client forgets the token: with a ``token`` from the authorization-code flow
+        later calls raise ``XeroError`` (connect again); with client credentials the next
+        call fetches a new token.
+
+        Raises:
+            RequestValidationError: The client has no ``client_id`` (given an
+                ``access_token`` only) or no token yet (nothing was sent).
+            AuthenticationError: The endpoint refused the app's credentials.
+            XeroConnectionError: The endpoint could not be reached.
+        """
+        self._revoke_token()
 
     @cached_property
     def accounts(self) -> AccountsResource:
@@ -516,7 +553,7 @@ class AsyncXeroClient(AsyncAPIClient):
         access_token: str | None = None,
         client_id: str | None = None,
         client_secret: str | None = None,
-        tenant_id: str | None = None,
+        tenant_id: str | uuid.UUID | None = None,
         token: Mapping[str, Any] | None = None,
         on_token_refresh: Callable[[dict[str, Any]], object] | None = None,
         token_url: str | None = None,
@@ -567,6 +604,42 @@ class AsyncXeroClient(AsyncAPIClient):
             XeroConnectionError: Xero could not be reached.
         """
         return await self._connections()
+
+    async def disconnect(self, connection_id: str | uuid.UUID) -> None:
+        """Disconnect an organisation from the app: ``DELETE /connections/{id}``.
+
+        The app's tokens no longer reach that organisation (calls naming its tenant are
+        refused with 403); connecting it again takes the authorization-code flow.
+
+        Args:
+            connection_id: The connection's ``id`` (``Connection.id`` of ``connections()``),
+                not its ``tenant_id``.
+
+        Raises:
+            RequestValidationError: ``connection_id`` is not a GUID (nothing was sent).
+            NotFoundError: No such connection for this token (disconnected already?).
+            AuthenticationError: The token is invalid, expired or revoked.
+            XeroAPIError: Xero answered with another error.
+            XeroConnectionError: Xero could not be reached.
+        """
+        await self._disconnect(connection_id)
+
+    async def revoke_token(self) -> None:
+        """Revoke this client's token at Xero's revocation endpoint (RFC 7009), beside
+        ``token_url``: its refresh token (which ends its access tokens too), else its access
+        token. Use it when a user signs out or removes your app.
+
+        The client forgets the token: with a ``token`` from the authorization-code flow
+        later calls raise ``XeroError`` (connect again); with client credentials the next
+        call fetches a new token.
+
+        Raises:
+            RequestValidationError: The client has no ``client_id`` (given an
+                ``access_token`` only) or no token yet (nothing was sent).
+            AuthenticationError: The endpoint refused the app's credentials.
+            XeroConnectionError: The endpoint could not be reached.
+        """
+        await self._revoke_token()
 
     @cached_property
     def accounts(self) -> AsyncAccountsResource:

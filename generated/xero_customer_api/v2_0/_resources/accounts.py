@@ -64,7 +64,7 @@ class AccountsResourceWithRawResponse:
         where: str | None = None,
         order: str | None = None,
         modified_since: datetime.datetime | datetime.date | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[AccountsResponse]:
@@ -120,7 +120,7 @@ class AccountsResourceWithRawResponse:
         self,
         *,
         account_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[AccountsResponse]:
@@ -158,6 +158,9 @@ class AccountsResourceWithRawResponse:
             response_type=AccountsResponse,
             decode=decode_accounts_response,
             tenant_id=tenant_id,
+            subject=[
+                ("account_id", account_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -166,7 +169,7 @@ class AccountsResourceWithRawResponse:
         self,
         account: Account,
         *,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
@@ -222,7 +225,7 @@ class AccountsResourceWithRawResponse:
         account: Account,
         *,
         account_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
@@ -272,6 +275,9 @@ class AccountsResourceWithRawResponse:
             check=_checks.CHECKS["Account"],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
+            subject=[
+                ("account_id", account_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -280,7 +286,7 @@ class AccountsResourceWithRawResponse:
         self,
         *,
         account_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[AccountsResponse]:
@@ -318,6 +324,9 @@ class AccountsResourceWithRawResponse:
             response_type=AccountsResponse,
             decode=decode_accounts_response,
             tenant_id=tenant_id,
+            subject=[
+                ("account_id", account_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -336,7 +345,7 @@ class AccountsResource:
         where: str | None = None,
         order: str | None = None,
         modified_since: datetime.datetime | datetime.date | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> builtins.list[Account]:
@@ -388,7 +397,7 @@ class AccountsResource:
         where: str | None = None,
         order: str | None = None,
         modified_since: datetime.datetime | datetime.date | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
     ) -> Iterator[Account]:
         """Like ``list()``, but yields one ``Account`` at a time.
@@ -443,7 +452,7 @@ class AccountsResource:
         self,
         *,
         account_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Account:
@@ -482,7 +491,7 @@ class AccountsResource:
         self,
         account: Account,
         *,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
@@ -533,7 +542,7 @@ class AccountsResource:
         account: Account,
         *,
         account_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
@@ -586,7 +595,7 @@ class AccountsResource:
         self,
         *,
         account_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Account:
@@ -634,7 +643,7 @@ class AsyncAccountsResourceWithRawResponse:
         where: str | None = None,
         order: str | None = None,
         modified_since: datetime.datetime | datetime.date | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[AccountsResponse]:
@@ -690,7 +699,7 @@ class AsyncAccountsResourceWithRawResponse:
         self,
         *,
         account_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[AccountsResponse]:
@@ -728,6 +737,9 @@ class AsyncAccountsResourceWithRawResponse:
             response_type=AccountsResponse,
             decode=decode_accounts_response,
             tenant_id=tenant_id,
+            subject=[
+                ("account_id", account_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -736,7 +748,7 @@ class AsyncAccountsResourceWithRawResponse:
         self,
         account: Account,
         *,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
@@ -792,7 +804,7 @@ class AsyncAccountsResourceWithRawResponse:
         account: Account,
         *,
         account_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
@@ -842,6 +854,9 @@ class AsyncAccountsResourceWithRawResponse:
             check=_checks.CHECKS["Account"],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
+            subject=[
+                ("account_id", account_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -850,7 +865,7 @@ class AsyncAccountsResourceWithRawResponse:
         self,
         *,
         account_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[AccountsResponse]:
@@ -888,6 +903,9 @@ class AsyncAccountsResourceWithRawResponse:
             response_type=AccountsResponse,
             decode=decode_accounts_response,
             tenant_id=tenant_id,
+            subject=[
+                ("account_id", account_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -906,7 +924,7 @@ class AsyncAccountsResource:
         where: str | None = None,
         order: str | None = None,
         modified_since: datetime.datetime | datetime.date | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> builtins.list[Account]:
@@ -958,7 +976,7 @@ class AsyncAccountsResource:
         where: str | None = None,
         order: str | None = None,
         modified_since: datetime.datetime | datetime.date | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
     ) -> AsyncIterator[Account]:
         """Like ``list()``, but an async generator yielding one ``Account`` at a time.
@@ -1013,7 +1031,7 @@ class AsyncAccountsResource:
         self,
         *,
         account_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Account:
@@ -1052,7 +1070,7 @@ class AsyncAccountsResource:
         self,
         account: Account,
         *,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
@@ -1103,7 +1121,7 @@ class AsyncAccountsResource:
         account: Account,
         *,
         account_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
@@ -1156,7 +1174,7 @@ class AsyncAccountsResource:
         self,
         *,
         account_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Account:

@@ -61,7 +61,7 @@ class BrandingThemesResourceWithRawResponse:
     def list(
         self,
         *,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[BrandingThemesResponse]:
@@ -104,7 +104,7 @@ class BrandingThemesResourceWithRawResponse:
         self,
         *,
         branding_theme_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[BrandingThemesResponse]:
@@ -144,6 +144,9 @@ class BrandingThemesResourceWithRawResponse:
             response_type=BrandingThemesResponse,
             decode=decode_branding_themes_response,
             tenant_id=tenant_id,
+            subject=[
+                ("branding_theme_id", branding_theme_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -152,7 +155,7 @@ class BrandingThemesResourceWithRawResponse:
         self,
         *,
         branding_theme_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[PaymentServicesResponse]:
@@ -193,6 +196,9 @@ class BrandingThemesResourceWithRawResponse:
             response_type=PaymentServicesResponse,
             decode=decode_payment_services_response,
             tenant_id=tenant_id,
+            subject=[
+                ("branding_theme_id", branding_theme_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -202,7 +208,7 @@ class BrandingThemesResourceWithRawResponse:
         payment_service: PaymentService,
         *,
         branding_theme_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
@@ -254,6 +260,9 @@ class BrandingThemesResourceWithRawResponse:
             check=_checks.CHECKS["PaymentService"],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
+            subject=[
+                ("branding_theme_id", branding_theme_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -269,7 +278,7 @@ class BrandingThemesResource:
     def list(
         self,
         *,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> builtins.list[BrandingTheme]:
@@ -306,7 +315,7 @@ class BrandingThemesResource:
     def iter(
         self,
         *,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
     ) -> Iterator[BrandingTheme]:
         """Like ``list()``, but yields one ``BrandingTheme`` at a time.
@@ -347,7 +356,7 @@ class BrandingThemesResource:
         self,
         *,
         branding_theme_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> BrandingTheme:
@@ -389,7 +398,7 @@ class BrandingThemesResource:
         self,
         *,
         branding_theme_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> builtins.list[PaymentService]:
@@ -433,7 +442,7 @@ class BrandingThemesResource:
         payment_service: PaymentService,
         *,
         branding_theme_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
@@ -492,7 +501,7 @@ class AsyncBrandingThemesResourceWithRawResponse:
     async def list(
         self,
         *,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[BrandingThemesResponse]:
@@ -535,7 +544,7 @@ class AsyncBrandingThemesResourceWithRawResponse:
         self,
         *,
         branding_theme_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[BrandingThemesResponse]:
@@ -575,6 +584,9 @@ class AsyncBrandingThemesResourceWithRawResponse:
             response_type=BrandingThemesResponse,
             decode=decode_branding_themes_response,
             tenant_id=tenant_id,
+            subject=[
+                ("branding_theme_id", branding_theme_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -583,7 +595,7 @@ class AsyncBrandingThemesResourceWithRawResponse:
         self,
         *,
         branding_theme_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[PaymentServicesResponse]:
@@ -624,6 +636,9 @@ class AsyncBrandingThemesResourceWithRawResponse:
             response_type=PaymentServicesResponse,
             decode=decode_payment_services_response,
             tenant_id=tenant_id,
+            subject=[
+                ("branding_theme_id", branding_theme_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -633,7 +648,7 @@ class AsyncBrandingThemesResourceWithRawResponse:
         payment_service: PaymentService,
         *,
         branding_theme_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
@@ -685,6 +700,9 @@ class AsyncBrandingThemesResourceWithRawResponse:
             check=_checks.CHECKS["PaymentService"],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
+            subject=[
+                ("branding_theme_id", branding_theme_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -700,7 +718,7 @@ class AsyncBrandingThemesResource:
     async def list(
         self,
         *,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> builtins.list[BrandingTheme]:
@@ -737,7 +755,7 @@ class AsyncBrandingThemesResource:
     def iter(
         self,
         *,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
     ) -> AsyncIterator[BrandingTheme]:
         """Like ``list()``, but an async generator yielding one ``BrandingTheme`` at a time.
@@ -779,7 +797,7 @@ class AsyncBrandingThemesResource:
         self,
         *,
         branding_theme_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> BrandingTheme:
@@ -821,7 +839,7 @@ class AsyncBrandingThemesResource:
         self,
         *,
         branding_theme_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> builtins.list[PaymentService]:
@@ -865,7 +883,7 @@ class AsyncBrandingThemesResource:
         payment_service: PaymentService,
         *,
         branding_theme_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,

@@ -62,7 +62,7 @@ class BudgetsResourceWithRawResponse:
         ids: Sequence[str | uuid.UUID] | None = None,
         date_to: datetime.date | None = None,
         date_from: datetime.date | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[BudgetsResponse]:
@@ -115,7 +115,7 @@ class BudgetsResourceWithRawResponse:
         budget_id: str | uuid.UUID,
         date_to: datetime.date | None = None,
         date_from: datetime.date | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[BudgetsResponse]:
@@ -158,6 +158,9 @@ class BudgetsResourceWithRawResponse:
             response_type=BudgetsResponse,
             decode=decode_budgets_response,
             tenant_id=tenant_id,
+            subject=[
+                ("budget_id", budget_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -176,7 +179,7 @@ class BudgetsResource:
         ids: Sequence[str | uuid.UUID] | None = None,
         date_to: datetime.date | None = None,
         date_from: datetime.date | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> builtins.list[Budget]:
@@ -225,7 +228,7 @@ class BudgetsResource:
         ids: Sequence[str | uuid.UUID] | None = None,
         date_to: datetime.date | None = None,
         date_from: datetime.date | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
     ) -> Iterator[Budget]:
         """Like ``list()``, but yields one ``Budget`` at a time.
@@ -277,7 +280,7 @@ class BudgetsResource:
         budget_id: str | uuid.UUID,
         date_to: datetime.date | None = None,
         date_from: datetime.date | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Budget:
@@ -333,7 +336,7 @@ class AsyncBudgetsResourceWithRawResponse:
         ids: Sequence[str | uuid.UUID] | None = None,
         date_to: datetime.date | None = None,
         date_from: datetime.date | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[BudgetsResponse]:
@@ -386,7 +389,7 @@ class AsyncBudgetsResourceWithRawResponse:
         budget_id: str | uuid.UUID,
         date_to: datetime.date | None = None,
         date_from: datetime.date | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[BudgetsResponse]:
@@ -429,6 +432,9 @@ class AsyncBudgetsResourceWithRawResponse:
             response_type=BudgetsResponse,
             decode=decode_budgets_response,
             tenant_id=tenant_id,
+            subject=[
+                ("budget_id", budget_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -447,7 +453,7 @@ class AsyncBudgetsResource:
         ids: Sequence[str | uuid.UUID] | None = None,
         date_to: datetime.date | None = None,
         date_from: datetime.date | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> builtins.list[Budget]:
@@ -496,7 +502,7 @@ class AsyncBudgetsResource:
         ids: Sequence[str | uuid.UUID] | None = None,
         date_to: datetime.date | None = None,
         date_from: datetime.date | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
     ) -> AsyncIterator[Budget]:
         """Like ``list()``, but an async generator yielding one ``Budget`` at a time.
@@ -548,7 +554,7 @@ class AsyncBudgetsResource:
         budget_id: str | uuid.UUID,
         date_to: datetime.date | None = None,
         date_from: datetime.date | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Budget:

@@ -79,7 +79,7 @@ class ContactGroupsContactsResourceWithRawResponse:
         contacts: Sequence[Contact],
         *,
         contact_group_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
@@ -135,6 +135,9 @@ class ContactGroupsContactsResourceWithRawResponse:
             check=_checks.CHECKS["Contact"],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
+            subject=[
+                ("contact_group_id", contact_group_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -144,7 +147,7 @@ class ContactGroupsContactsResourceWithRawResponse:
         *,
         contact_group_id: str | uuid.UUID,
         contact_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[None]:
@@ -187,6 +190,10 @@ class ContactGroupsContactsResourceWithRawResponse:
             response_type=type(None),
             read=self._client._read_no_content,
             tenant_id=tenant_id,
+            subject=[
+                ("contact_group_id", contact_group_id),
+                ("contact_id", contact_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -195,7 +202,7 @@ class ContactGroupsContactsResourceWithRawResponse:
         self,
         *,
         contact_group_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[None]:
@@ -236,6 +243,9 @@ class ContactGroupsContactsResourceWithRawResponse:
             response_type=type(None),
             read=self._client._read_no_content,
             tenant_id=tenant_id,
+            subject=[
+                ("contact_group_id", contact_group_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -254,7 +264,7 @@ class ContactGroupsContactsResource:
         contacts: Sequence[Contact],
         *,
         contact_group_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
@@ -312,7 +322,7 @@ class ContactGroupsContactsResource:
         *,
         contact_group_id: str | uuid.UUID,
         contact_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> None:
@@ -356,7 +366,7 @@ class ContactGroupsContactsResource:
         self,
         *,
         contact_group_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> None:
@@ -412,7 +422,7 @@ class ContactGroupsResourceWithRawResponse:
         *,
         where: str | None = None,
         order: str | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[ContactGroupsResponse]:
@@ -462,7 +472,7 @@ class ContactGroupsResourceWithRawResponse:
         self,
         *,
         contact_group_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[ContactGroupsResponse]:
@@ -502,6 +512,9 @@ class ContactGroupsResourceWithRawResponse:
             response_type=ContactGroupsResponse,
             decode=decode_contact_groups_response,
             tenant_id=tenant_id,
+            subject=[
+                ("contact_group_id", contact_group_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -510,7 +523,7 @@ class ContactGroupsResourceWithRawResponse:
         self,
         contact_group: ContactGroup,
         *,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
@@ -565,7 +578,7 @@ class ContactGroupsResourceWithRawResponse:
         self,
         contact_groups: Sequence[ContactGroup],
         *,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
@@ -622,7 +635,7 @@ class ContactGroupsResourceWithRawResponse:
         contact_group: ContactGroup,
         *,
         contact_group_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
@@ -674,6 +687,9 @@ class ContactGroupsResourceWithRawResponse:
             check=_checks.CHECKS["ContactGroup"],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
+            subject=[
+                ("contact_group_id", contact_group_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -682,7 +698,7 @@ class ContactGroupsResourceWithRawResponse:
         self,
         *,
         contact_group_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
@@ -732,6 +748,9 @@ class ContactGroupsResourceWithRawResponse:
             check=_checks.CHECKS["ContactGroup"],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
+            subject=[
+                ("contact_group_id", contact_group_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -756,7 +775,7 @@ class ContactGroupsResource:
         *,
         where: str | None = None,
         order: str | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> builtins.list[ContactGroup]:
@@ -799,7 +818,7 @@ class ContactGroupsResource:
         *,
         where: str | None = None,
         order: str | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
     ) -> Iterator[ContactGroup]:
         """Like ``list()``, but yields one ``ContactGroup`` at a time.
@@ -849,7 +868,7 @@ class ContactGroupsResource:
         self,
         *,
         contact_group_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> ContactGroup:
@@ -892,7 +911,7 @@ class ContactGroupsResource:
         self,
         contact_group: ContactGroup,
         *,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
@@ -942,7 +961,7 @@ class ContactGroupsResource:
         self,
         contact_groups: Sequence[ContactGroup],
         *,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
@@ -1000,7 +1019,7 @@ class ContactGroupsResource:
         contact_group: ContactGroup,
         *,
         contact_group_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
@@ -1053,7 +1072,7 @@ class ContactGroupsResource:
         self,
         *,
         contact_group_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
@@ -1112,7 +1131,7 @@ class AsyncContactGroupsContactsResourceWithRawResponse:
         contacts: Sequence[Contact],
         *,
         contact_group_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
@@ -1168,6 +1187,9 @@ class AsyncContactGroupsContactsResourceWithRawResponse:
             check=_checks.CHECKS["Contact"],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
+            subject=[
+                ("contact_group_id", contact_group_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -1177,7 +1199,7 @@ class AsyncContactGroupsContactsResourceWithRawResponse:
         *,
         contact_group_id: str | uuid.UUID,
         contact_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[None]:
@@ -1220,6 +1242,10 @@ class AsyncContactGroupsContactsResourceWithRawResponse:
             response_type=type(None),
             read=self._client._read_no_content,
             tenant_id=tenant_id,
+            subject=[
+                ("contact_group_id", contact_group_id),
+                ("contact_id", contact_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -1228,7 +1254,7 @@ class AsyncContactGroupsContactsResourceWithRawResponse:
         self,
         *,
         contact_group_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[None]:
@@ -1269,6 +1295,9 @@ class AsyncContactGroupsContactsResourceWithRawResponse:
             response_type=type(None),
             read=self._client._read_no_content,
             tenant_id=tenant_id,
+            subject=[
+                ("contact_group_id", contact_group_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -1287,7 +1316,7 @@ class AsyncContactGroupsContactsResource:
         contacts: Sequence[Contact],
         *,
         contact_group_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
@@ -1345,7 +1374,7 @@ class AsyncContactGroupsContactsResource:
         *,
         contact_group_id: str | uuid.UUID,
         contact_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> None:
@@ -1389,7 +1418,7 @@ class AsyncContactGroupsContactsResource:
         self,
         *,
         contact_group_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> None:
@@ -1445,7 +1474,7 @@ class AsyncContactGroupsResourceWithRawResponse:
         *,
         where: str | None = None,
         order: str | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[ContactGroupsResponse]:
@@ -1495,7 +1524,7 @@ class AsyncContactGroupsResourceWithRawResponse:
         self,
         *,
         contact_group_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[ContactGroupsResponse]:
@@ -1535,6 +1564,9 @@ class AsyncContactGroupsResourceWithRawResponse:
             response_type=ContactGroupsResponse,
             decode=decode_contact_groups_response,
             tenant_id=tenant_id,
+            subject=[
+                ("contact_group_id", contact_group_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -1543,7 +1575,7 @@ class AsyncContactGroupsResourceWithRawResponse:
         self,
         contact_group: ContactGroup,
         *,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
@@ -1598,7 +1630,7 @@ class AsyncContactGroupsResourceWithRawResponse:
         self,
         contact_groups: Sequence[ContactGroup],
         *,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
@@ -1655,7 +1687,7 @@ class AsyncContactGroupsResourceWithRawResponse:
         contact_group: ContactGroup,
         *,
         contact_group_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
@@ -1707,6 +1739,9 @@ class AsyncContactGroupsResourceWithRawResponse:
             check=_checks.CHECKS["ContactGroup"],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
+            subject=[
+                ("contact_group_id", contact_group_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -1715,7 +1750,7 @@ class AsyncContactGroupsResourceWithRawResponse:
         self,
         *,
         contact_group_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
@@ -1765,6 +1800,9 @@ class AsyncContactGroupsResourceWithRawResponse:
             check=_checks.CHECKS["ContactGroup"],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
+            subject=[
+                ("contact_group_id", contact_group_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -1789,7 +1827,7 @@ class AsyncContactGroupsResource:
         *,
         where: str | None = None,
         order: str | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> builtins.list[ContactGroup]:
@@ -1832,7 +1870,7 @@ class AsyncContactGroupsResource:
         *,
         where: str | None = None,
         order: str | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
     ) -> AsyncIterator[ContactGroup]:
         """Like ``list()``, but an async generator yielding one ``ContactGroup`` at a time.
@@ -1882,7 +1920,7 @@ class AsyncContactGroupsResource:
         self,
         *,
         contact_group_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> ContactGroup:
@@ -1925,7 +1963,7 @@ class AsyncContactGroupsResource:
         self,
         contact_group: ContactGroup,
         *,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
@@ -1975,7 +2013,7 @@ class AsyncContactGroupsResource:
         self,
         contact_groups: Sequence[ContactGroup],
         *,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
@@ -2033,7 +2071,7 @@ class AsyncContactGroupsResource:
         contact_group: ContactGroup,
         *,
         contact_group_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
@@ -2086,7 +2124,7 @@ class AsyncContactGroupsResource:
         self,
         *,
         contact_group_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,

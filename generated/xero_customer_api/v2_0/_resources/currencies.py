@@ -15,6 +15,7 @@ imports this module on first use of ``client.currencies``.
 from __future__ import annotations
 
 import builtins
+import uuid
 from collections.abc import AsyncIterator, Iterator
 
 from ..._runtime import (
@@ -58,7 +59,7 @@ class CurrenciesResourceWithRawResponse:
         *,
         where: str | None = None,
         order: str | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[CurrenciesResponse]:
@@ -108,7 +109,7 @@ class CurrenciesResourceWithRawResponse:
         self,
         currency: Currency,
         *,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
@@ -172,7 +173,7 @@ class CurrenciesResource:
         *,
         where: str | None = None,
         order: str | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> builtins.list[Currency]:
@@ -215,7 +216,7 @@ class CurrenciesResource:
         *,
         where: str | None = None,
         order: str | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
     ) -> Iterator[Currency]:
         """Like ``list()``, but yields one ``Currency`` at a time.
@@ -264,7 +265,7 @@ class CurrenciesResource:
         self,
         currency: Currency,
         *,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
@@ -323,7 +324,7 @@ class AsyncCurrenciesResourceWithRawResponse:
         *,
         where: str | None = None,
         order: str | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[CurrenciesResponse]:
@@ -373,7 +374,7 @@ class AsyncCurrenciesResourceWithRawResponse:
         self,
         currency: Currency,
         *,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
@@ -437,7 +438,7 @@ class AsyncCurrenciesResource:
         *,
         where: str | None = None,
         order: str | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> builtins.list[Currency]:
@@ -480,7 +481,7 @@ class AsyncCurrenciesResource:
         *,
         where: str | None = None,
         order: str | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
     ) -> AsyncIterator[Currency]:
         """Like ``list()``, but an async generator yielding one ``Currency`` at a time.
@@ -529,7 +530,7 @@ class AsyncCurrenciesResource:
         self,
         currency: Currency,
         *,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,

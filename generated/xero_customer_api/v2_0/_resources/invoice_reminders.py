@@ -14,6 +14,8 @@ imports this module on first use of ``client.invoice_reminders``.
 
 from __future__ import annotations
 
+import uuid
+
 from ..._runtime import (
     NOT_GIVEN,
     AsyncAPIClient,
@@ -46,7 +48,7 @@ class InvoiceRemindersResourceWithRawResponse:
     def get(
         self,
         *,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[InvoiceRemindersResponse]:
@@ -96,7 +98,7 @@ class InvoiceRemindersResource:
     def get(
         self,
         *,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> InvoiceReminder:
@@ -139,7 +141,7 @@ class AsyncInvoiceRemindersResourceWithRawResponse:
     async def get(
         self,
         *,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[InvoiceRemindersResponse]:
@@ -189,7 +191,7 @@ class AsyncInvoiceRemindersResource:
     async def get(
         self,
         *,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> InvoiceReminder:

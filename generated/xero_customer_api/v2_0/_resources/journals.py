@@ -65,7 +65,7 @@ class JournalsResourceWithRawResponse:
         offset: int | None = None,
         payments_only: bool | None = None,
         modified_since: datetime.datetime | datetime.date | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[JournalsResponse]:
@@ -121,7 +121,7 @@ class JournalsResourceWithRawResponse:
         *,
         journal_id: str | uuid.UUID | None = None,
         journal_number: int | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[JournalsResponse]:
@@ -170,6 +170,10 @@ class JournalsResourceWithRawResponse:
             response_type=JournalsResponse,
             decode=decode_journals_response,
             tenant_id=tenant_id,
+            subject=[
+                ("journal_id", journal_id),
+                ("journal_number", journal_number),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -189,7 +193,7 @@ class JournalsResource:
         offset: int | None = None,
         payments_only: bool | None = None,
         modified_since: datetime.datetime | datetime.date | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> builtins.list[Journal]:
@@ -242,7 +246,7 @@ class JournalsResource:
         offset: int | None = None,
         payments_only: bool | None = None,
         modified_since: datetime.datetime | datetime.date | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
     ) -> Iterator[Journal]:
         """Like ``list()``, but yields one ``Journal`` at a time.
@@ -303,7 +307,7 @@ class JournalsResource:
         *,
         journal_id: str | uuid.UUID | None = None,
         journal_number: int | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Journal:
@@ -357,7 +361,7 @@ class AsyncJournalsResourceWithRawResponse:
         offset: int | None = None,
         payments_only: bool | None = None,
         modified_since: datetime.datetime | datetime.date | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[JournalsResponse]:
@@ -413,7 +417,7 @@ class AsyncJournalsResourceWithRawResponse:
         *,
         journal_id: str | uuid.UUID | None = None,
         journal_number: int | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[JournalsResponse]:
@@ -462,6 +466,10 @@ class AsyncJournalsResourceWithRawResponse:
             response_type=JournalsResponse,
             decode=decode_journals_response,
             tenant_id=tenant_id,
+            subject=[
+                ("journal_id", journal_id),
+                ("journal_number", journal_number),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -481,7 +489,7 @@ class AsyncJournalsResource:
         offset: int | None = None,
         payments_only: bool | None = None,
         modified_since: datetime.datetime | datetime.date | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> builtins.list[Journal]:
@@ -534,7 +542,7 @@ class AsyncJournalsResource:
         offset: int | None = None,
         payments_only: bool | None = None,
         modified_since: datetime.datetime | datetime.date | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
     ) -> AsyncIterator[Journal]:
         """Like ``list()``, but an async generator yielding one ``Journal`` at a time.
@@ -595,7 +603,7 @@ class AsyncJournalsResource:
         *,
         journal_id: str | uuid.UUID | None = None,
         journal_number: int | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Journal:

@@ -68,7 +68,7 @@ class LinkedTransactionsResourceWithRawResponse:
         contact_id: str | uuid.UUID | None = None,
         status: Literal["APPROVED", "DRAFT", "ONDRAFT", "BILLED", "VOIDED"] | None = None,
         target_transaction_id: str | uuid.UUID | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[LinkedTransactionsResponse]:
@@ -147,7 +147,7 @@ class LinkedTransactionsResourceWithRawResponse:
         self,
         *,
         linked_transaction_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[LinkedTransactionsResponse]:
@@ -187,6 +187,9 @@ class LinkedTransactionsResourceWithRawResponse:
             response_type=LinkedTransactionsResponse,
             decode=decode_linked_transactions_response,
             tenant_id=tenant_id,
+            subject=[
+                ("linked_transaction_id", linked_transaction_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -195,7 +198,7 @@ class LinkedTransactionsResourceWithRawResponse:
         self,
         linked_transaction: LinkedTransaction,
         *,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
@@ -251,7 +254,7 @@ class LinkedTransactionsResourceWithRawResponse:
         linked_transaction: LinkedTransaction,
         *,
         linked_transaction_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
@@ -303,6 +306,9 @@ class LinkedTransactionsResourceWithRawResponse:
             check=_checks.CHECKS["LinkedTransaction"],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
+            subject=[
+                ("linked_transaction_id", linked_transaction_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -311,7 +317,7 @@ class LinkedTransactionsResourceWithRawResponse:
         self,
         *,
         linked_transaction_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[None]:
@@ -351,6 +357,9 @@ class LinkedTransactionsResourceWithRawResponse:
             response_type=type(None),
             read=self._client._read_no_content,
             tenant_id=tenant_id,
+            subject=[
+                ("linked_transaction_id", linked_transaction_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -373,7 +382,7 @@ class LinkedTransactionsResource:
         contact_id: str | uuid.UUID | None = None,
         status: Literal["APPROVED", "DRAFT", "ONDRAFT", "BILLED", "VOIDED"] | None = None,
         target_transaction_id: str | uuid.UUID | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> builtins.list[LinkedTransaction]:
@@ -432,7 +441,7 @@ class LinkedTransactionsResource:
         contact_id: str | uuid.UUID | None = None,
         status: Literal["APPROVED", "DRAFT", "ONDRAFT", "BILLED", "VOIDED"] | None = None,
         target_transaction_id: str | uuid.UUID | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
     ) -> Iterator[LinkedTransaction]:
         """Like ``list()``, but yields one ``LinkedTransaction`` at a time.
@@ -517,7 +526,7 @@ class LinkedTransactionsResource:
         self,
         *,
         linked_transaction_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> LinkedTransaction:
@@ -561,7 +570,7 @@ class LinkedTransactionsResource:
         self,
         linked_transaction: LinkedTransaction,
         *,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
@@ -617,7 +626,7 @@ class LinkedTransactionsResource:
         linked_transaction: LinkedTransaction,
         *,
         linked_transaction_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
@@ -674,7 +683,7 @@ class LinkedTransactionsResource:
         self,
         *,
         linked_transaction_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> None:
@@ -728,7 +737,7 @@ class AsyncLinkedTransactionsResourceWithRawResponse:
         contact_id: str | uuid.UUID | None = None,
         status: Literal["APPROVED", "DRAFT", "ONDRAFT", "BILLED", "VOIDED"] | None = None,
         target_transaction_id: str | uuid.UUID | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[LinkedTransactionsResponse]:
@@ -807,7 +816,7 @@ class AsyncLinkedTransactionsResourceWithRawResponse:
         self,
         *,
         linked_transaction_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[LinkedTransactionsResponse]:
@@ -847,6 +856,9 @@ class AsyncLinkedTransactionsResourceWithRawResponse:
             response_type=LinkedTransactionsResponse,
             decode=decode_linked_transactions_response,
             tenant_id=tenant_id,
+            subject=[
+                ("linked_transaction_id", linked_transaction_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -855,7 +867,7 @@ class AsyncLinkedTransactionsResourceWithRawResponse:
         self,
         linked_transaction: LinkedTransaction,
         *,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
@@ -911,7 +923,7 @@ class AsyncLinkedTransactionsResourceWithRawResponse:
         linked_transaction: LinkedTransaction,
         *,
         linked_transaction_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
@@ -963,6 +975,9 @@ class AsyncLinkedTransactionsResourceWithRawResponse:
             check=_checks.CHECKS["LinkedTransaction"],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
+            subject=[
+                ("linked_transaction_id", linked_transaction_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -971,7 +986,7 @@ class AsyncLinkedTransactionsResourceWithRawResponse:
         self,
         *,
         linked_transaction_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[None]:
@@ -1011,6 +1026,9 @@ class AsyncLinkedTransactionsResourceWithRawResponse:
             response_type=type(None),
             read=self._client._read_no_content,
             tenant_id=tenant_id,
+            subject=[
+                ("linked_transaction_id", linked_transaction_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -1033,7 +1051,7 @@ class AsyncLinkedTransactionsResource:
         contact_id: str | uuid.UUID | None = None,
         status: Literal["APPROVED", "DRAFT", "ONDRAFT", "BILLED", "VOIDED"] | None = None,
         target_transaction_id: str | uuid.UUID | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> builtins.list[LinkedTransaction]:
@@ -1092,7 +1110,7 @@ class AsyncLinkedTransactionsResource:
         contact_id: str | uuid.UUID | None = None,
         status: Literal["APPROVED", "DRAFT", "ONDRAFT", "BILLED", "VOIDED"] | None = None,
         target_transaction_id: str | uuid.UUID | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
     ) -> AsyncIterator[LinkedTransaction]:
         """Like ``list()``, but an async generator yielding one ``LinkedTransaction`` at a time.
@@ -1177,7 +1195,7 @@ class AsyncLinkedTransactionsResource:
         self,
         *,
         linked_transaction_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> LinkedTransaction:
@@ -1221,7 +1239,7 @@ class AsyncLinkedTransactionsResource:
         self,
         linked_transaction: LinkedTransaction,
         *,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
@@ -1277,7 +1295,7 @@ class AsyncLinkedTransactionsResource:
         linked_transaction: LinkedTransaction,
         *,
         linked_transaction_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
@@ -1334,7 +1352,7 @@ class AsyncLinkedTransactionsResource:
         self,
         *,
         linked_transaction_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> None:

@@ -59,7 +59,7 @@ class OrganisationResourceWithRawResponse:
     def get(
         self,
         *,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[OrganisationsResponse]:
@@ -101,7 +101,7 @@ class OrganisationResourceWithRawResponse:
     def list_actions(
         self,
         *,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[ActionsResponse]:
@@ -144,7 +144,7 @@ class OrganisationResourceWithRawResponse:
         self,
         *,
         organisation_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[CisOrgSettingsResponse]:
@@ -185,6 +185,9 @@ class OrganisationResourceWithRawResponse:
             response_type=CisOrgSettingsResponse,
             decode=decode_cis_org_settings_response,
             tenant_id=tenant_id,
+            subject=[
+                ("organisation_id", organisation_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -200,7 +203,7 @@ class OrganisationResource:
     def get(
         self,
         *,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Organisation:
@@ -237,7 +240,7 @@ class OrganisationResource:
     def list_actions(
         self,
         *,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> builtins.list[Action]:
@@ -275,7 +278,7 @@ class OrganisationResource:
         self,
         *,
         organisation_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> CisOrgSetting:
@@ -323,7 +326,7 @@ class AsyncOrganisationResourceWithRawResponse:
     async def get(
         self,
         *,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[OrganisationsResponse]:
@@ -365,7 +368,7 @@ class AsyncOrganisationResourceWithRawResponse:
     async def list_actions(
         self,
         *,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[ActionsResponse]:
@@ -408,7 +411,7 @@ class AsyncOrganisationResourceWithRawResponse:
         self,
         *,
         organisation_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[CisOrgSettingsResponse]:
@@ -449,6 +452,9 @@ class AsyncOrganisationResourceWithRawResponse:
             response_type=CisOrgSettingsResponse,
             decode=decode_cis_org_settings_response,
             tenant_id=tenant_id,
+            subject=[
+                ("organisation_id", organisation_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -464,7 +470,7 @@ class AsyncOrganisationResource:
     async def get(
         self,
         *,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Organisation:
@@ -501,7 +507,7 @@ class AsyncOrganisationResource:
     async def list_actions(
         self,
         *,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> builtins.list[Action]:
@@ -539,7 +545,7 @@ class AsyncOrganisationResource:
         self,
         *,
         organisation_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> CisOrgSetting:

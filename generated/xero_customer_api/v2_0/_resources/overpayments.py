@@ -70,7 +70,7 @@ class OverpaymentsResourceWithRawResponse:
         unit_dp: Literal[2, 4] | None = None,
         references: Sequence[str] | None = None,
         modified_since: datetime.datetime | datetime.date | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[OverpaymentsResponse]:
@@ -145,7 +145,7 @@ class OverpaymentsResourceWithRawResponse:
         self,
         *,
         overpayment_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[OverpaymentsResponse]:
@@ -183,6 +183,9 @@ class OverpaymentsResourceWithRawResponse:
             response_type=OverpaymentsResponse,
             decode=decode_overpayments_response,
             tenant_id=tenant_id,
+            subject=[
+                ("overpayment_id", overpayment_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -206,7 +209,7 @@ class OverpaymentsResource:
         unit_dp: Literal[2, 4] | None = None,
         references: Sequence[str] | None = None,
         modified_since: datetime.datetime | datetime.date | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> builtins.list[Overpayment]:
@@ -271,7 +274,7 @@ class OverpaymentsResource:
         unit_dp: Literal[2, 4] | None = None,
         references: Sequence[str] | None = None,
         modified_since: datetime.datetime | datetime.date | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
     ) -> Iterator[Overpayment]:
         """Like ``list()``, but yields one ``Overpayment`` at a time.
@@ -350,7 +353,7 @@ class OverpaymentsResource:
         self,
         *,
         overpayment_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Overpayment:
@@ -405,7 +408,7 @@ class AsyncOverpaymentsResourceWithRawResponse:
         unit_dp: Literal[2, 4] | None = None,
         references: Sequence[str] | None = None,
         modified_since: datetime.datetime | datetime.date | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[OverpaymentsResponse]:
@@ -480,7 +483,7 @@ class AsyncOverpaymentsResourceWithRawResponse:
         self,
         *,
         overpayment_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[OverpaymentsResponse]:
@@ -518,6 +521,9 @@ class AsyncOverpaymentsResourceWithRawResponse:
             response_type=OverpaymentsResponse,
             decode=decode_overpayments_response,
             tenant_id=tenant_id,
+            subject=[
+                ("overpayment_id", overpayment_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -541,7 +547,7 @@ class AsyncOverpaymentsResource:
         unit_dp: Literal[2, 4] | None = None,
         references: Sequence[str] | None = None,
         modified_since: datetime.datetime | datetime.date | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> builtins.list[Overpayment]:
@@ -606,7 +612,7 @@ class AsyncOverpaymentsResource:
         unit_dp: Literal[2, 4] | None = None,
         references: Sequence[str] | None = None,
         modified_since: datetime.datetime | datetime.date | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
     ) -> AsyncIterator[Overpayment]:
         """Like ``list()``, but an async generator yielding one ``Overpayment`` at a time.
@@ -686,7 +692,7 @@ class AsyncOverpaymentsResource:
         self,
         *,
         overpayment_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Overpayment:

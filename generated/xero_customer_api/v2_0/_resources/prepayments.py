@@ -70,7 +70,7 @@ class PrepaymentsResourceWithRawResponse:
         unit_dp: Literal[2, 4] | None = None,
         invoice_numbers: Sequence[str] | None = None,
         modified_since: datetime.datetime | datetime.date | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[PrepaymentsResponse]:
@@ -145,7 +145,7 @@ class PrepaymentsResourceWithRawResponse:
         self,
         *,
         prepayment_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[PrepaymentsResponse]:
@@ -183,6 +183,9 @@ class PrepaymentsResourceWithRawResponse:
             response_type=PrepaymentsResponse,
             decode=decode_prepayments_response,
             tenant_id=tenant_id,
+            subject=[
+                ("prepayment_id", prepayment_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -206,7 +209,7 @@ class PrepaymentsResource:
         unit_dp: Literal[2, 4] | None = None,
         invoice_numbers: Sequence[str] | None = None,
         modified_since: datetime.datetime | datetime.date | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> builtins.list[Prepayment]:
@@ -271,7 +274,7 @@ class PrepaymentsResource:
         unit_dp: Literal[2, 4] | None = None,
         invoice_numbers: Sequence[str] | None = None,
         modified_since: datetime.datetime | datetime.date | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
     ) -> Iterator[Prepayment]:
         """Like ``list()``, but yields one ``Prepayment`` at a time.
@@ -350,7 +353,7 @@ class PrepaymentsResource:
         self,
         *,
         prepayment_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Prepayment:
@@ -405,7 +408,7 @@ class AsyncPrepaymentsResourceWithRawResponse:
         unit_dp: Literal[2, 4] | None = None,
         invoice_numbers: Sequence[str] | None = None,
         modified_since: datetime.datetime | datetime.date | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[PrepaymentsResponse]:
@@ -480,7 +483,7 @@ class AsyncPrepaymentsResourceWithRawResponse:
         self,
         *,
         prepayment_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[PrepaymentsResponse]:
@@ -518,6 +521,9 @@ class AsyncPrepaymentsResourceWithRawResponse:
             response_type=PrepaymentsResponse,
             decode=decode_prepayments_response,
             tenant_id=tenant_id,
+            subject=[
+                ("prepayment_id", prepayment_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -541,7 +547,7 @@ class AsyncPrepaymentsResource:
         unit_dp: Literal[2, 4] | None = None,
         invoice_numbers: Sequence[str] | None = None,
         modified_since: datetime.datetime | datetime.date | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> builtins.list[Prepayment]:
@@ -606,7 +612,7 @@ class AsyncPrepaymentsResource:
         unit_dp: Literal[2, 4] | None = None,
         invoice_numbers: Sequence[str] | None = None,
         modified_since: datetime.datetime | datetime.date | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
     ) -> AsyncIterator[Prepayment]:
         """Like ``list()``, but an async generator yielding one ``Prepayment`` at a time.
@@ -686,7 +692,7 @@ class AsyncPrepaymentsResource:
         self,
         *,
         prepayment_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Prepayment:

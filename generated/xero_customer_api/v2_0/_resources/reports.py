@@ -65,7 +65,7 @@ class ReportsResourceWithRawResponse:
         *,
         date: datetime.date | None = None,
         payments_only: bool | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[ReportsResponse]:
@@ -122,7 +122,7 @@ class ReportsResourceWithRawResponse:
         tracking_option_id_2: str | uuid.UUID | None = None,
         standard_layout: bool | None = None,
         payments_only: bool | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[ReportsResponse]:
@@ -231,7 +231,7 @@ class ReportsResourceWithRawResponse:
         tracking_option_id_2: str | uuid.UUID | None = None,
         standard_layout: bool | None = None,
         payments_only: bool | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[ReportsResponse]:
@@ -326,7 +326,7 @@ class ReportsResourceWithRawResponse:
         date: datetime.date | None = None,
         from_date: datetime.date | None = None,
         to_date: datetime.date | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[ReportsResponse]:
@@ -383,7 +383,7 @@ class ReportsResourceWithRawResponse:
         date: datetime.date | None = None,
         from_date: datetime.date | None = None,
         to_date: datetime.date | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[ReportsResponse]:
@@ -438,7 +438,7 @@ class ReportsResourceWithRawResponse:
         *,
         from_date: datetime.date | None = None,
         to_date: datetime.date | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[ReportsResponse]:
@@ -491,7 +491,7 @@ class ReportsResourceWithRawResponse:
         date: datetime.date | None = None,
         periods: Literal[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12] | None = None,
         timeframe: Literal[1, 3, 12] | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[ReportsResponse]:
@@ -574,7 +574,7 @@ class ReportsResourceWithRawResponse:
         self,
         *,
         date: datetime.date | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[ReportsResponse]:
@@ -621,7 +621,7 @@ class ReportsResourceWithRawResponse:
         self,
         *,
         report_year: int | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[ReportsResponse]:
@@ -666,7 +666,7 @@ class ReportsResourceWithRawResponse:
     def list(
         self,
         *,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[ReportsResponse]:
@@ -709,7 +709,7 @@ class ReportsResourceWithRawResponse:
         self,
         *,
         report_id: str,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[ReportsResponse]:
@@ -748,6 +748,9 @@ class ReportsResourceWithRawResponse:
             response_type=ReportsResponse,
             decode=decode_reports_response,
             tenant_id=tenant_id,
+            subject=[
+                ("report_id", report_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -768,7 +771,7 @@ class ReportsResource:
         *,
         date: datetime.date | None = None,
         payments_only: bool | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Report:
@@ -822,7 +825,7 @@ class ReportsResource:
         tracking_option_id_2: str | uuid.UUID | None = None,
         standard_layout: bool | None = None,
         payments_only: bool | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Report:
@@ -894,7 +897,7 @@ class ReportsResource:
         tracking_option_id_2: str | uuid.UUID | None = None,
         standard_layout: bool | None = None,
         payments_only: bool | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Report:
@@ -954,7 +957,7 @@ class ReportsResource:
         date: datetime.date | None = None,
         from_date: datetime.date | None = None,
         to_date: datetime.date | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Report:
@@ -1008,7 +1011,7 @@ class ReportsResource:
         date: datetime.date | None = None,
         from_date: datetime.date | None = None,
         to_date: datetime.date | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Report:
@@ -1060,7 +1063,7 @@ class ReportsResource:
         *,
         from_date: datetime.date | None = None,
         to_date: datetime.date | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Report:
@@ -1109,7 +1112,7 @@ class ReportsResource:
         date: datetime.date | None = None,
         periods: Literal[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12] | None = None,
         timeframe: Literal[1, 3, 12] | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Report:
@@ -1157,7 +1160,7 @@ class ReportsResource:
         self,
         *,
         date: datetime.date | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Report:
@@ -1198,7 +1201,7 @@ class ReportsResource:
         self,
         *,
         report_year: int | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Report:
@@ -1237,7 +1240,7 @@ class ReportsResource:
     def list(
         self,
         *,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> builtins.list[Report]:
@@ -1275,7 +1278,7 @@ class ReportsResource:
         self,
         *,
         report_id: str,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Report:
@@ -1324,7 +1327,7 @@ class AsyncReportsResourceWithRawResponse:
         *,
         date: datetime.date | None = None,
         payments_only: bool | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[ReportsResponse]:
@@ -1381,7 +1384,7 @@ class AsyncReportsResourceWithRawResponse:
         tracking_option_id_2: str | uuid.UUID | None = None,
         standard_layout: bool | None = None,
         payments_only: bool | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[ReportsResponse]:
@@ -1490,7 +1493,7 @@ class AsyncReportsResourceWithRawResponse:
         tracking_option_id_2: str | uuid.UUID | None = None,
         standard_layout: bool | None = None,
         payments_only: bool | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[ReportsResponse]:
@@ -1585,7 +1588,7 @@ class AsyncReportsResourceWithRawResponse:
         date: datetime.date | None = None,
         from_date: datetime.date | None = None,
         to_date: datetime.date | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[ReportsResponse]:
@@ -1642,7 +1645,7 @@ class AsyncReportsResourceWithRawResponse:
         date: datetime.date | None = None,
         from_date: datetime.date | None = None,
         to_date: datetime.date | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[ReportsResponse]:
@@ -1697,7 +1700,7 @@ class AsyncReportsResourceWithRawResponse:
         *,
         from_date: datetime.date | None = None,
         to_date: datetime.date | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[ReportsResponse]:
@@ -1750,7 +1753,7 @@ class AsyncReportsResourceWithRawResponse:
         date: datetime.date | None = None,
         periods: Literal[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12] | None = None,
         timeframe: Literal[1, 3, 12] | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[ReportsResponse]:
@@ -1833,7 +1836,7 @@ class AsyncReportsResourceWithRawResponse:
         self,
         *,
         date: datetime.date | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[ReportsResponse]:
@@ -1880,7 +1883,7 @@ class AsyncReportsResourceWithRawResponse:
         self,
         *,
         report_year: int | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[ReportsResponse]:
@@ -1925,7 +1928,7 @@ class AsyncReportsResourceWithRawResponse:
     async def list(
         self,
         *,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[ReportsResponse]:
@@ -1968,7 +1971,7 @@ class AsyncReportsResourceWithRawResponse:
         self,
         *,
         report_id: str,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[ReportsResponse]:
@@ -2007,6 +2010,9 @@ class AsyncReportsResourceWithRawResponse:
             response_type=ReportsResponse,
             decode=decode_reports_response,
             tenant_id=tenant_id,
+            subject=[
+                ("report_id", report_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -2027,7 +2033,7 @@ class AsyncReportsResource:
         *,
         date: datetime.date | None = None,
         payments_only: bool | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Report:
@@ -2081,7 +2087,7 @@ class AsyncReportsResource:
         tracking_option_id_2: str | uuid.UUID | None = None,
         standard_layout: bool | None = None,
         payments_only: bool | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Report:
@@ -2153,7 +2159,7 @@ class AsyncReportsResource:
         tracking_option_id_2: str | uuid.UUID | None = None,
         standard_layout: bool | None = None,
         payments_only: bool | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Report:
@@ -2213,7 +2219,7 @@ class AsyncReportsResource:
         date: datetime.date | None = None,
         from_date: datetime.date | None = None,
         to_date: datetime.date | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Report:
@@ -2267,7 +2273,7 @@ class AsyncReportsResource:
         date: datetime.date | None = None,
         from_date: datetime.date | None = None,
         to_date: datetime.date | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Report:
@@ -2319,7 +2325,7 @@ class AsyncReportsResource:
         *,
         from_date: datetime.date | None = None,
         to_date: datetime.date | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Report:
@@ -2368,7 +2374,7 @@ class AsyncReportsResource:
         date: datetime.date | None = None,
         periods: Literal[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12] | None = None,
         timeframe: Literal[1, 3, 12] | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Report:
@@ -2416,7 +2422,7 @@ class AsyncReportsResource:
         self,
         *,
         date: datetime.date | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Report:
@@ -2457,7 +2463,7 @@ class AsyncReportsResource:
         self,
         *,
         report_year: int | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Report:
@@ -2496,7 +2502,7 @@ class AsyncReportsResource:
     async def list(
         self,
         *,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> builtins.list[Report]:
@@ -2534,7 +2540,7 @@ class AsyncReportsResource:
         self,
         *,
         report_id: str,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Report:

@@ -70,7 +70,7 @@ class TrackingCategoriesResourceWithRawResponse:
         where: str | None = None,
         order: str | None = None,
         include_archived: bool | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[TrackingCategoriesResponse]:
@@ -122,7 +122,7 @@ class TrackingCategoriesResourceWithRawResponse:
         self,
         *,
         tracking_category_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[TrackingCategoriesResponse]:
@@ -162,6 +162,9 @@ class TrackingCategoriesResourceWithRawResponse:
             response_type=TrackingCategoriesResponse,
             decode=decode_tracking_categories_response,
             tenant_id=tenant_id,
+            subject=[
+                ("tracking_category_id", tracking_category_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -170,7 +173,7 @@ class TrackingCategoriesResourceWithRawResponse:
         self,
         tracking_category: TrackingCategory,
         *,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
@@ -226,7 +229,7 @@ class TrackingCategoriesResourceWithRawResponse:
         tracking_category: TrackingCategory,
         *,
         tracking_category_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
@@ -278,6 +281,9 @@ class TrackingCategoriesResourceWithRawResponse:
             check=_checks.CHECKS["TrackingCategory"],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
+            subject=[
+                ("tracking_category_id", tracking_category_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -286,7 +292,7 @@ class TrackingCategoriesResourceWithRawResponse:
         self,
         *,
         tracking_category_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[TrackingCategoriesResponse]:
@@ -326,6 +332,9 @@ class TrackingCategoriesResourceWithRawResponse:
             response_type=TrackingCategoriesResponse,
             decode=decode_tracking_categories_response,
             tenant_id=tenant_id,
+            subject=[
+                ("tracking_category_id", tracking_category_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -335,7 +344,7 @@ class TrackingCategoriesResourceWithRawResponse:
         option: TrackingOption,
         *,
         tracking_category_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
@@ -388,6 +397,9 @@ class TrackingCategoriesResourceWithRawResponse:
             check=_checks.CHECKS["TrackingOption"],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
+            subject=[
+                ("tracking_category_id", tracking_category_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -397,7 +409,7 @@ class TrackingCategoriesResourceWithRawResponse:
         options: Sequence[TrackingOption],
         *,
         tracking_category_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
@@ -451,6 +463,9 @@ class TrackingCategoriesResourceWithRawResponse:
             check=_checks.CHECKS["TrackingOption"],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
+            subject=[
+                ("tracking_category_id", tracking_category_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -461,7 +476,7 @@ class TrackingCategoriesResourceWithRawResponse:
         *,
         tracking_category_id: str | uuid.UUID,
         tracking_option_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
@@ -518,6 +533,10 @@ class TrackingCategoriesResourceWithRawResponse:
             check=_checks.CHECKS["TrackingOption"],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
+            subject=[
+                ("tracking_category_id", tracking_category_id),
+                ("tracking_option_id", tracking_option_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -527,7 +546,7 @@ class TrackingCategoriesResourceWithRawResponse:
         *,
         tracking_category_id: str | uuid.UUID,
         tracking_option_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[OptionsResponse]:
@@ -572,6 +591,10 @@ class TrackingCategoriesResourceWithRawResponse:
             response_type=OptionsResponse,
             decode=decode_options_response,
             tenant_id=tenant_id,
+            subject=[
+                ("tracking_category_id", tracking_category_id),
+                ("tracking_option_id", tracking_option_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -590,7 +613,7 @@ class TrackingCategoriesResource:
         where: str | None = None,
         order: str | None = None,
         include_archived: bool | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> builtins.list[TrackingCategory]:
@@ -640,7 +663,7 @@ class TrackingCategoriesResource:
         where: str | None = None,
         order: str | None = None,
         include_archived: bool | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
     ) -> Iterator[TrackingCategory]:
         """Like ``list()``, but yields one ``TrackingCategory`` at a time.
@@ -692,7 +715,7 @@ class TrackingCategoriesResource:
         self,
         *,
         tracking_category_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> TrackingCategory:
@@ -734,7 +757,7 @@ class TrackingCategoriesResource:
         self,
         tracking_category: TrackingCategory,
         *,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
@@ -786,7 +809,7 @@ class TrackingCategoriesResource:
         tracking_category: TrackingCategory,
         *,
         tracking_category_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
@@ -840,7 +863,7 @@ class TrackingCategoriesResource:
         self,
         *,
         tracking_category_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> TrackingCategory:
@@ -883,7 +906,7 @@ class TrackingCategoriesResource:
         option: TrackingOption,
         *,
         tracking_category_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
@@ -937,7 +960,7 @@ class TrackingCategoriesResource:
         options: Sequence[TrackingOption],
         *,
         tracking_category_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
@@ -993,7 +1016,7 @@ class TrackingCategoriesResource:
         *,
         tracking_category_id: str | uuid.UUID,
         tracking_option_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
@@ -1049,7 +1072,7 @@ class TrackingCategoriesResource:
         *,
         tracking_category_id: str | uuid.UUID,
         tracking_option_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> TrackingOption:
@@ -1102,7 +1125,7 @@ class AsyncTrackingCategoriesResourceWithRawResponse:
         where: str | None = None,
         order: str | None = None,
         include_archived: bool | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[TrackingCategoriesResponse]:
@@ -1154,7 +1177,7 @@ class AsyncTrackingCategoriesResourceWithRawResponse:
         self,
         *,
         tracking_category_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[TrackingCategoriesResponse]:
@@ -1194,6 +1217,9 @@ class AsyncTrackingCategoriesResourceWithRawResponse:
             response_type=TrackingCategoriesResponse,
             decode=decode_tracking_categories_response,
             tenant_id=tenant_id,
+            subject=[
+                ("tracking_category_id", tracking_category_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -1202,7 +1228,7 @@ class AsyncTrackingCategoriesResourceWithRawResponse:
         self,
         tracking_category: TrackingCategory,
         *,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
@@ -1258,7 +1284,7 @@ class AsyncTrackingCategoriesResourceWithRawResponse:
         tracking_category: TrackingCategory,
         *,
         tracking_category_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
@@ -1310,6 +1336,9 @@ class AsyncTrackingCategoriesResourceWithRawResponse:
             check=_checks.CHECKS["TrackingCategory"],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
+            subject=[
+                ("tracking_category_id", tracking_category_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -1318,7 +1347,7 @@ class AsyncTrackingCategoriesResourceWithRawResponse:
         self,
         *,
         tracking_category_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[TrackingCategoriesResponse]:
@@ -1358,6 +1387,9 @@ class AsyncTrackingCategoriesResourceWithRawResponse:
             response_type=TrackingCategoriesResponse,
             decode=decode_tracking_categories_response,
             tenant_id=tenant_id,
+            subject=[
+                ("tracking_category_id", tracking_category_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -1367,7 +1399,7 @@ class AsyncTrackingCategoriesResourceWithRawResponse:
         option: TrackingOption,
         *,
         tracking_category_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
@@ -1420,6 +1452,9 @@ class AsyncTrackingCategoriesResourceWithRawResponse:
             check=_checks.CHECKS["TrackingOption"],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
+            subject=[
+                ("tracking_category_id", tracking_category_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -1429,7 +1464,7 @@ class AsyncTrackingCategoriesResourceWithRawResponse:
         options: Sequence[TrackingOption],
         *,
         tracking_category_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
@@ -1483,6 +1518,9 @@ class AsyncTrackingCategoriesResourceWithRawResponse:
             check=_checks.CHECKS["TrackingOption"],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
+            subject=[
+                ("tracking_category_id", tracking_category_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -1493,7 +1531,7 @@ class AsyncTrackingCategoriesResourceWithRawResponse:
         *,
         tracking_category_id: str | uuid.UUID,
         tracking_option_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
@@ -1550,6 +1588,10 @@ class AsyncTrackingCategoriesResourceWithRawResponse:
             check=_checks.CHECKS["TrackingOption"],
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
+            subject=[
+                ("tracking_category_id", tracking_category_id),
+                ("tracking_option_id", tracking_option_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -1559,7 +1601,7 @@ class AsyncTrackingCategoriesResourceWithRawResponse:
         *,
         tracking_category_id: str | uuid.UUID,
         tracking_option_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[OptionsResponse]:
@@ -1604,6 +1646,10 @@ class AsyncTrackingCategoriesResourceWithRawResponse:
             response_type=OptionsResponse,
             decode=decode_options_response,
             tenant_id=tenant_id,
+            subject=[
+                ("tracking_category_id", tracking_category_id),
+                ("tracking_option_id", tracking_option_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -1622,7 +1668,7 @@ class AsyncTrackingCategoriesResource:
         where: str | None = None,
         order: str | None = None,
         include_archived: bool | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> builtins.list[TrackingCategory]:
@@ -1672,7 +1718,7 @@ class AsyncTrackingCategoriesResource:
         where: str | None = None,
         order: str | None = None,
         include_archived: bool | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
     ) -> AsyncIterator[TrackingCategory]:
         """Like ``list()``, but an async generator yielding one ``TrackingCategory`` at a time.
@@ -1724,7 +1770,7 @@ class AsyncTrackingCategoriesResource:
         self,
         *,
         tracking_category_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> TrackingCategory:
@@ -1766,7 +1812,7 @@ class AsyncTrackingCategoriesResource:
         self,
         tracking_category: TrackingCategory,
         *,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
@@ -1818,7 +1864,7 @@ class AsyncTrackingCategoriesResource:
         tracking_category: TrackingCategory,
         *,
         tracking_category_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
@@ -1872,7 +1918,7 @@ class AsyncTrackingCategoriesResource:
         self,
         *,
         tracking_category_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> TrackingCategory:
@@ -1915,7 +1961,7 @@ class AsyncTrackingCategoriesResource:
         option: TrackingOption,
         *,
         tracking_category_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
@@ -1969,7 +2015,7 @@ class AsyncTrackingCategoriesResource:
         options: Sequence[TrackingOption],
         *,
         tracking_category_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
@@ -2025,7 +2071,7 @@ class AsyncTrackingCategoriesResource:
         *,
         tracking_category_id: str | uuid.UUID,
         tracking_option_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
@@ -2081,7 +2127,7 @@ class AsyncTrackingCategoriesResource:
         *,
         tracking_category_id: str | uuid.UUID,
         tracking_option_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> TrackingOption:

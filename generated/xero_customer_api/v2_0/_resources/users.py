@@ -62,7 +62,7 @@ class UsersResourceWithRawResponse:
         where: str | None = None,
         order: str | None = None,
         modified_since: datetime.datetime | datetime.date | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[UsersResponse]:
@@ -118,7 +118,7 @@ class UsersResourceWithRawResponse:
         self,
         *,
         user_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[UsersResponse]:
@@ -155,6 +155,9 @@ class UsersResourceWithRawResponse:
             response_type=UsersResponse,
             decode=decode_users_response,
             tenant_id=tenant_id,
+            subject=[
+                ("user_id", user_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -173,7 +176,7 @@ class UsersResource:
         where: str | None = None,
         order: str | None = None,
         modified_since: datetime.datetime | datetime.date | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> builtins.list[User]:
@@ -225,7 +228,7 @@ class UsersResource:
         where: str | None = None,
         order: str | None = None,
         modified_since: datetime.datetime | datetime.date | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
     ) -> Iterator[User]:
         """Like ``list()``, but yields one ``User`` at a time.
@@ -280,7 +283,7 @@ class UsersResource:
         self,
         *,
         user_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> User:
@@ -328,7 +331,7 @@ class AsyncUsersResourceWithRawResponse:
         where: str | None = None,
         order: str | None = None,
         modified_since: datetime.datetime | datetime.date | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[UsersResponse]:
@@ -384,7 +387,7 @@ class AsyncUsersResourceWithRawResponse:
         self,
         *,
         user_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RawResponse[UsersResponse]:
@@ -421,6 +424,9 @@ class AsyncUsersResourceWithRawResponse:
             response_type=UsersResponse,
             decode=decode_users_response,
             tenant_id=tenant_id,
+            subject=[
+                ("user_id", user_id),
+            ],
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -439,7 +445,7 @@ class AsyncUsersResource:
         where: str | None = None,
         order: str | None = None,
         modified_since: datetime.datetime | datetime.date | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> builtins.list[User]:
@@ -491,7 +497,7 @@ class AsyncUsersResource:
         where: str | None = None,
         order: str | None = None,
         modified_since: datetime.datetime | datetime.date | None = None,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
     ) -> AsyncIterator[User]:
         """Like ``list()``, but an async generator yielding one ``User`` at a time.
@@ -546,7 +552,7 @@ class AsyncUsersResource:
         self,
         *,
         user_id: str | uuid.UUID,
-        tenant_id: str | NotGiven = NOT_GIVEN,
+        tenant_id: str | uuid.UUID | NotGiven = NOT_GIVEN,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> User:

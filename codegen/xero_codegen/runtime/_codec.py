@@ -10,8 +10,10 @@ xsdata would only warn (a bad decimal or date), the codec raises XeroResponseErr
 
 from __future__ import annotations
 
+import contextlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 from decimal import Decimal, InvalidOperation
 from enum import Enum
 from typing import Any, TypeVar
@@ -126,6 +128,23 @@ as :func:`read_decimal` would (at most 28 characters, so at most 28 digits, ASCI
 exponent); anything else goes to :func:`read_decimal`."""
 
 
+#: The largest magnitude of .NET's System.Decimal, which Xero keeps amounts in: 29 digits.
+SYSTEM_DECIMAL_MAX = Decimal("79228162514264337593543950335")
+_SYSTEM_DECIMALS: ContextVar[bool] = ContextVar("xero_system_decimals", default=False)
+
+
+@contextlib.contextmanager
+def reading_system_decimals() -> Iterator[None]:
+    """Read decimals as Xero's server does (.NET's System.Decimal: up to 29 digits within its
+    range) instead of the SDK's 28-digit rule: for a program that stands in for Xero and reads
+    what clients send (the local sandbox), never for reading Xero's answers."""
+    token = _SYSTEM_DECIMALS.set(True)
+    try:
+        yield
+    finally:
+        _SYSTEM_DECIMALS.reset(token)
+
+
 def read_decimal(text: str | None, where: str) -> Decimal:
     """A decimal as the write side allows it (:data:`._checks.MAX_DECIMAL_DIGITS` digits
     written out, finite), from ASCII digits only: ``1E+999999999`` or 100,000 digits would
@@ -144,7 +163,11 @@ def read_decimal(text: str | None, where: str) -> Decimal:
     assert isinstance(exponent, int)
     integer = 0 if digits == (0,) else max(len(digits) + exponent, 0)
     fraction = max(-exponent, 0)
-    if integer + fraction > MAX_DECIMAL_DIGITS:
+    if integer + fraction > MAX_DECIMAL_DIGITS and not (
+        _SYSTEM_DECIMALS.get()
+        and integer + fraction == MAX_DECIMAL_DIGITS + 1
+        and value.copy_abs() <= SYSTEM_DECIMAL_MAX  # copy_abs: exact (abs() rounds to 28)
+    ):
         raise _bad(f"decimal of at most {MAX_DECIMAL_DIGITS} digits", where, text)
     return value
 

@@ -21,6 +21,7 @@ from typing import Any, TypeVar, cast
 
 from lxml import etree
 from xero_customer_api import XeroResponseError
+from xero_customer_api._runtime._codec import reading_system_decimals
 from xero_customer_api._runtime._xml import HARDENED_PARSER_OPTIONS, UnsafeXMLError, parse_document
 from xero_customer_api.v1_0 import _codec, models
 
@@ -96,7 +97,8 @@ class RequestValidator:
 def decode(cls: type[T], element: etree._Element, strict: bool = True) -> T:
     """A generated model from an element, with the SDK's decoder (``strict``: no unknown tags)."""
     try:
-        return cast(T, _codec.DECODERS[cls](element, strict))
+        with reading_system_decimals():  # what Xero reads, not the SDK's 28-digit rule
+            return cast(T, _codec.DECODERS[cls](element, strict))
     except XeroResponseError as exc:  # the XSD check normally refuses these first
         raise ApiError(INVALID_XML, f"The request could not be read: {exc}") from exc
 
@@ -107,32 +109,36 @@ def _contact(contact: models.Contact) -> models.Contact:
     return contact
 
 
-def _out_of_range(obj: Any, path: str) -> Iterable[str]:
-    """Paths (``Invoice/LineItems/LineItem[1]/UnitAmount``) of the amounts of a model tree
-    that .NET's System.Decimal, which Xero 1.0 read them into, cannot hold."""
-    for f in dataclasses.fields(obj):
-        value = getattr(obj, f.name)
-        name = f.metadata.get("name", f.name)
-        if isinstance(value, Decimal):
-            if not wire.fits_decimal(value):
-                yield f"{path}/{name}"
-        elif dataclasses.is_dataclass(value):
-            yield from _out_of_range(value, f"{path}/{name}")
-        elif isinstance(value, list):
-            wrapper = f"/{f.metadata['wrapper']}" if "wrapper" in f.metadata else ""
-            for position, item in enumerate(value, start=1):
-                if dataclasses.is_dataclass(item):
-                    yield from _out_of_range(item, f"{path}{wrapper}/{name}[{position}]")
+_NUMBER = re.compile(r"\s*[+-]?[0-9]+(?:\.[0-9]+)?\s*", re.ASCII)
 
 
-def _check_ranges(root: etree._Element, item_tag: str, objs: list[T]) -> list[T]:
-    """*objs* (read from *root*), or ValidationException naming each amount out of range."""
+def _path(element: etree._Element) -> str:
+    """``Invoices/Invoice[1]/LineItems/LineItem[2]/UnitAmount``: an item of a list (a child of
+    its plural wrapper) gets its position."""
+    parts: list[str] = []
+    node: etree._Element | None = element
+    while node is not None:
+        parent = node.getparent()
+        tag = str(node.tag)
+        if parent is not None and str(parent.tag) in (f"{tag}s", f"{tag}es"):
+            position = [c for c in parent if c.tag == node.tag].index(node) + 1
+            tag = f"{tag}[{position}]"
+        parts.append(tag)
+        node = parent
+    return "/".join(reversed(parts))
+
+
+def _check_ranges(root: etree._Element) -> None:
+    """ValidationException naming each amount of the document that .NET's System.Decimal,
+    which Xero 1.0 read amounts into, cannot hold (checked on the XML, before the SDK's
+    decoder, which refuses numbers beyond its own limits as unreadable)."""
     paths = [
-        path
-        for position, obj in enumerate(objs, start=1)
-        for path in _out_of_range(
-            obj, item_tag if root.tag == item_tag else f"{root.tag}/{item_tag}[{position}]"
-        )
+        _path(el)
+        for el in root.iter()
+        if len(el) == 0
+        and el.text
+        and _NUMBER.fullmatch(el.text)
+        and not wire.fits_decimal(Decimal(el.text.strip()))
     ]
     if paths:
         raise ApiError.many(
@@ -145,23 +151,24 @@ def _check_ranges(root: etree._Element, item_tag: str, objs: list[T]) -> list[T]
                 for path in paths
             ]
         )
-    return objs
 
 
 def read_contacts(root: etree._Element) -> list[models.Contact]:
     """The contacts of a validated ``<Contact>`` or ``<Contacts>`` document, GUIDs lower-cased."""
+    _check_ranges(root)
     elements = [root] if root.tag == "Contact" else root.findall("Contact")
-    return _check_ranges(root, "Contact", [_contact(decode(models.Contact, el)) for el in elements])
+    return [_contact(decode(models.Contact, el)) for el in elements]
 
 
 def read_invoices(root: etree._Element) -> list[models.Invoice]:
     """The invoices of a validated ``<Invoice>`` or ``<Invoices>`` document, GUIDs lower-cased;
     ValidationException for an amount out of the range Xero could hold."""
+    _check_ranges(root)
     elements = [root] if root.tag == "Invoice" else root.findall("Invoice")
     invoices = [decode(models.Invoice, el) for el in elements]
     for invoice in invoices:
         _contact(invoice.contact)
-    return _check_ranges(root, "Invoice", invoices)
+    return invoices
 
 
 def load(cls: type[T], text: str) -> T:

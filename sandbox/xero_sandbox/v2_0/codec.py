@@ -23,6 +23,7 @@ from typing import Any, TypeVar, cast
 
 from lxml import etree
 from xero_customer_api import XeroResponseError
+from xero_customer_api._runtime._codec import reading_system_decimals
 from xero_customer_api._runtime._xml import HARDENED_PARSER_OPTIONS, UnsafeXMLError, parse_document
 from xero_customer_api.v2_0 import _codec
 
@@ -261,7 +262,8 @@ def check_numbers(element: etree._Element) -> None:
 def decode(cls: type[T], element: etree._Element) -> T:
     """A generated 2.0 model from a validated element."""
     try:
-        return cast(T, _codec.DECODERS[cls](element, True))
+        with reading_system_decimals():  # what Xero reads, not the SDK's 28-digit rule
+            return cast(T, _codec.DECODERS[cls](element, True))
     except XeroResponseError as exc:
         raise ApiError(POST_DATA_INVALID, f"The request could not be read: {exc}") from exc
 

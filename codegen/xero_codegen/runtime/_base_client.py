@@ -1164,7 +1164,7 @@ class SyncAPIClient(_ClientCore[httpx.Client]):
         """Close the HTTP connections (only those the client opened itself); later calls
         raise XeroError."""
         self._closed = True
-        release(self)
+        release(self, with_copies=self._owns_http_client)  # copies share its pool
         if self._owns_http_client:
             self._http.close()
 
@@ -1278,7 +1278,7 @@ class AsyncAPIClient(_ClientCore[httpx.AsyncClient]):
         """Close the HTTP connections (only those the client opened itself); later calls
         raise XeroError."""
         self._closed = True
-        release(self)
+        release(self, with_copies=self._owns_http_client)  # copies share its pool
         if self._owns_http_client:
             await self._http.aclose()
 

@@ -222,10 +222,17 @@ def hold(owner: object, secrets: Secrets) -> None:
     _install_filters()
 
 
-def release(owner: object) -> None:
-    """``owner`` is closed: its secrets no longer mask anything outside its own calls."""
+def release(owner: object, *, with_copies: bool = False) -> None:
+    """``owner`` is closed: its secrets no longer mask anything outside its own calls.
+    ``with_copies``: every other holder of the same secrets is done too (a client that closed
+    the connection pool its copies share)."""
     with _lock:
-        if _holders.pop(owner, None) is not None:
+        secrets = _holders.pop(owner, None)
+        if secrets is not None and with_copies:
+            for other, held in list(_holders.items()):
+                if held is secrets:
+                    del _holders[other]
+        if secrets is not None:
             _changed()
 
 

@@ -1168,7 +1168,7 @@ class SyncAPIClient(_ClientCore[httpx.Client]):
         """Close the HTTP connections (only those the client opened itself); later calls
         raise XeroError."""
         self._closed = True
-        release(self)
+        release(self, with_copies=self._owns_http_client)  # copies share its pool
         if self._owns_http_client:
             self._http.close()
 
@@ -1282,7 +1282,7 @@ class AsyncAPIClient(_ClientCore[httpx.AsyncClient]):
         """Close the HTTP connections (only those the client opened itself); later calls
         raise XeroError."""
         self._closed = True
-        release(self)
+        release(self, with_copies=self._owns_http_client)  # copies share its pool
         if self._owns_http_client:
             await self._http.aclose()
 

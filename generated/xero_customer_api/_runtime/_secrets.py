@@ -63,6 +63,7 @@ __all__ = [
     "redact",
     "register_secret",
     "release",
+    "scope_of",
     "scoped",
     "secret_problem",
 ]
@@ -287,22 +288,44 @@ def _redact_for_logs(text: str) -> str:
 
 
 def scoped(method: F) -> F:
-    """Run a client method (sync or async) in its secrets' scope (``self._auth.secrets``)."""
+    """Run a client method (sync or async) in its secrets' scope (``self._auth.secrets``).
+
+    The SDK's errors leave it with the traceback the method gave them (the wrapper adds no
+    frame of its own: it is named after the method, so a traceback stays one SDK frame deep).
+    """
+    from ._errors import XeroError  # here: _errors is imported after this module
+
     if inspect.iscoroutinefunction(method):
 
-        @functools.wraps(method)
         async def ascoped(self: Any, *args: Any, **kwargs: Any) -> Any:
-            with _secrets_of(self).scope():
-                return await method(self, *args, **kwargs)
+            try:
+                with _secrets_of(self).scope():
+                    return await method(self, *args, **kwargs)
+            except XeroError as error:
+                raise error.with_traceback(None)  # noqa: B904 - the same error, not a new one
 
-        return cast(F, ascoped)
+        return cast(F, _named(functools.wraps(method)(ascoped), method))
 
-    @functools.wraps(method)
     def in_scope(self: Any, *args: Any, **kwargs: Any) -> Any:
-        with _secrets_of(self).scope():
-            return method(self, *args, **kwargs)
+        try:
+            with _secrets_of(self).scope():
+                return method(self, *args, **kwargs)
+        except XeroError as error:
+            raise error.with_traceback(None)  # noqa: B904 - the same error, not a new one
 
-    return cast(F, in_scope)
+    return cast(F, _named(functools.wraps(method)(in_scope), method))
+
+
+def _named(wrapper: Callable[..., Any], method: Callable[..., Any]) -> Callable[..., Any]:
+    """``wrapper`` with the code name of ``method`` (what tracebacks show)."""
+    code = wrapper.__code__
+    wrapper.__code__ = code.replace(co_name=method.__name__, co_qualname=method.__qualname__)
+    return wrapper
+
+
+def scope_of(client: object) -> contextlib.AbstractContextManager[None]:
+    """The scope of ``client``'s secrets (for code of a client's call outside ``_request``)."""
+    return _secrets_of(client).scope()
 
 
 def _secrets_of(client: object) -> Secrets:

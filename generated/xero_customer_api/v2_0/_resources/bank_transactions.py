@@ -239,8 +239,10 @@ class BankTransactionsResourceWithRawResponse:
                 or ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
                 ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
                 outside its enumeration; text not of the form its pattern gives, such as a GUID;
-                text too long or too short; a number out of range); a line's LineAmount is not
-                Quantity x UnitAmount; ``max_retries`` not a whole number >= 0.
+                text too long or too short; a number out of range); the bank transaction without
+                ``Type``, ``LineItems`` or ``BankAccount`` (required to create one); a line's
+                LineAmount is not Quantity x UnitAmount; ``max_retries`` not a whole number >=
+                0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -272,7 +274,7 @@ class BankTransactionsResourceWithRawResponse:
             response_type=BankTransactionsResponse,
             decode=decode_bank_transactions_response,
             encode=encode_request_bank_transaction,
-            check=_checks.CHECKS[BankTransaction],
+            check=_checks.CHECKS[BankTransaction].requiring("Type", "LineItems", "BankAccount"),
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -316,8 +318,10 @@ class BankTransactionsResourceWithRawResponse:
                 or ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
                 ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
                 outside its enumeration; text not of the form its pattern gives, such as a GUID;
-                text too long or too short; a number out of range); a line's LineAmount is not
-                Quantity x UnitAmount; ``max_retries`` not a whole number >= 0.
+                text too long or too short; a number out of range); a bank transaction in
+                ``bank_transactions`` without ``Type``, ``LineItems`` or ``BankAccount``
+                (required to create one); a line's LineAmount is not Quantity x UnitAmount;
+                ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
                 failing element); with ``summarize_errors=False`` failed items are in the result
                 instead.
@@ -351,7 +355,7 @@ class BankTransactionsResourceWithRawResponse:
             response_type=BankTransactionsResponse,
             decode=decode_bank_transactions_response,
             encode=encode_request_bank_transactions,
-            check=_checks.CHECKS[BankTransaction],
+            check=_checks.CHECKS[BankTransaction].requiring("Type", "LineItems", "BankAccount"),
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -805,8 +809,10 @@ class BankTransactionsResource:
                 or ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
                 ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
                 outside its enumeration; text not of the form its pattern gives, such as a GUID;
-                text too long or too short; a number out of range); a line's LineAmount is not
-                Quantity x UnitAmount; ``max_retries`` not a whole number >= 0.
+                text too long or too short; a number out of range); the bank transaction without
+                ``Type``, ``LineItems`` or ``BankAccount`` (required to create one); a line's
+                LineAmount is not Quantity x UnitAmount; ``max_retries`` not a whole number >=
+                0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -870,8 +876,10 @@ class BankTransactionsResource:
                 or ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
                 ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
                 outside its enumeration; text not of the form its pattern gives, such as a GUID;
-                text too long or too short; a number out of range); a line's LineAmount is not
-                Quantity x UnitAmount; ``max_retries`` not a whole number >= 0.
+                text too long or too short; a number out of range); a bank transaction in
+                ``bank_transactions`` without ``Type``, ``LineItems`` or ``BankAccount``
+                (required to create one); a line's LineAmount is not Quantity x UnitAmount;
+                ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
                 failing element); with ``summarize_errors=False`` failed items are in the result
                 instead.
@@ -887,7 +895,7 @@ class BankTransactionsResource:
         return send_batch(
             self.with_raw_response.create_many,
             "bank_transactions",
-            _checks.CHECKS[BankTransaction],
+            _checks.CHECKS[BankTransaction].requiring("Type", "LineItems", "BankAccount"),
             bank_transactions,
             summarize_errors=summarize_errors,
             unit_dp=unit_dp,
@@ -1260,8 +1268,10 @@ class AsyncBankTransactionsResourceWithRawResponse:
                 or ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
                 ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
                 outside its enumeration; text not of the form its pattern gives, such as a GUID;
-                text too long or too short; a number out of range); a line's LineAmount is not
-                Quantity x UnitAmount; ``max_retries`` not a whole number >= 0.
+                text too long or too short; a number out of range); the bank transaction without
+                ``Type``, ``LineItems`` or ``BankAccount`` (required to create one); a line's
+                LineAmount is not Quantity x UnitAmount; ``max_retries`` not a whole number >=
+                0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -1293,7 +1303,7 @@ class AsyncBankTransactionsResourceWithRawResponse:
             response_type=BankTransactionsResponse,
             decode=decode_bank_transactions_response,
             encode=encode_request_bank_transaction,
-            check=_checks.CHECKS[BankTransaction],
+            check=_checks.CHECKS[BankTransaction].requiring("Type", "LineItems", "BankAccount"),
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -1337,8 +1347,10 @@ class AsyncBankTransactionsResourceWithRawResponse:
                 or ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
                 ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
                 outside its enumeration; text not of the form its pattern gives, such as a GUID;
-                text too long or too short; a number out of range); a line's LineAmount is not
-                Quantity x UnitAmount; ``max_retries`` not a whole number >= 0.
+                text too long or too short; a number out of range); a bank transaction in
+                ``bank_transactions`` without ``Type``, ``LineItems`` or ``BankAccount``
+                (required to create one); a line's LineAmount is not Quantity x UnitAmount;
+                ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
                 failing element); with ``summarize_errors=False`` failed items are in the result
                 instead.
@@ -1372,7 +1384,7 @@ class AsyncBankTransactionsResourceWithRawResponse:
             response_type=BankTransactionsResponse,
             decode=decode_bank_transactions_response,
             encode=encode_request_bank_transactions,
-            check=_checks.CHECKS[BankTransaction],
+            check=_checks.CHECKS[BankTransaction].requiring("Type", "LineItems", "BankAccount"),
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -1826,8 +1838,10 @@ class AsyncBankTransactionsResource:
                 or ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
                 ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
                 outside its enumeration; text not of the form its pattern gives, such as a GUID;
-                text too long or too short; a number out of range); a line's LineAmount is not
-                Quantity x UnitAmount; ``max_retries`` not a whole number >= 0.
+                text too long or too short; a number out of range); the bank transaction without
+                ``Type``, ``LineItems`` or ``BankAccount`` (required to create one); a line's
+                LineAmount is not Quantity x UnitAmount; ``max_retries`` not a whole number >=
+                0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -1891,8 +1905,10 @@ class AsyncBankTransactionsResource:
                 or ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
                 ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
                 outside its enumeration; text not of the form its pattern gives, such as a GUID;
-                text too long or too short; a number out of range); a line's LineAmount is not
-                Quantity x UnitAmount; ``max_retries`` not a whole number >= 0.
+                text too long or too short; a number out of range); a bank transaction in
+                ``bank_transactions`` without ``Type``, ``LineItems`` or ``BankAccount``
+                (required to create one); a line's LineAmount is not Quantity x UnitAmount;
+                ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
                 failing element); with ``summarize_errors=False`` failed items are in the result
                 instead.
@@ -1908,7 +1924,7 @@ class AsyncBankTransactionsResource:
         return await asend_batch(
             self.with_raw_response.create_many,
             "bank_transactions",
-            _checks.CHECKS[BankTransaction],
+            _checks.CHECKS[BankTransaction].requiring("Type", "LineItems", "BankAccount"),
             bank_transactions,
             summarize_errors=summarize_errors,
             unit_dp=unit_dp,

@@ -192,8 +192,9 @@ class ContactGroupsResourceWithRawResponse:
         Raises:
             RequestValidationError: Nothing was sent: the contact group does not match its
                 schema (a required field missing or a value of the wrong type; a value outside
-                its enumeration; text not of the form its pattern gives, such as a GUID);
-                ``max_retries`` not a whole number >= 0.
+                its enumeration; text not of the form its pattern gives, such as a GUID); the
+                contact group without ``Name`` (required to create one); ``max_retries`` not a
+                whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -213,7 +214,7 @@ class ContactGroupsResourceWithRawResponse:
             response_type=ContactGroupsResponse,
             decode=decode_contact_groups_response,
             encode=encode_request_contact_group,
-            check=_checks.CHECKS[ContactGroup],
+            check=_checks.CHECKS[ContactGroup].requiring("Name"),
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -247,7 +248,8 @@ class ContactGroupsResourceWithRawResponse:
             RequestValidationError: Nothing was sent: ``contact_groups`` not a list of
                 contact groups; a contact group in ``contact_groups`` does not match its schema
                 (a required field missing or a value of the wrong type; a value outside its
-                enumeration; text not of the form its pattern gives, such as a GUID);
+                enumeration; text not of the form its pattern gives, such as a GUID); a contact
+                group in ``contact_groups`` without ``Name`` (required to create one);
                 ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
                 failing element); with ``summarize_errors=False`` failed items are in the result
@@ -269,7 +271,7 @@ class ContactGroupsResourceWithRawResponse:
             response_type=ContactGroupsResponse,
             decode=decode_contact_groups_response,
             encode=encode_request_contact_groups,
-            check=_checks.CHECKS[ContactGroup],
+            check=_checks.CHECKS[ContactGroup].requiring("Name"),
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -634,8 +636,9 @@ class ContactGroupsResource:
         Raises:
             RequestValidationError: Nothing was sent: the contact group does not match its
                 schema (a required field missing or a value of the wrong type; a value outside
-                its enumeration; text not of the form its pattern gives, such as a GUID);
-                ``max_retries`` not a whole number >= 0.
+                its enumeration; text not of the form its pattern gives, such as a GUID); the
+                contact group without ``Name`` (required to create one); ``max_retries`` not a
+                whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -688,7 +691,8 @@ class ContactGroupsResource:
             RequestValidationError: Nothing was sent: ``contact_groups`` not a list of
                 contact groups; a contact group in ``contact_groups`` does not match its schema
                 (a required field missing or a value of the wrong type; a value outside its
-                enumeration; text not of the form its pattern gives, such as a GUID);
+                enumeration; text not of the form its pattern gives, such as a GUID); a contact
+                group in ``contact_groups`` without ``Name`` (required to create one);
                 ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
                 failing element); with ``summarize_errors=False`` failed items are in the result
@@ -705,7 +709,7 @@ class ContactGroupsResource:
         return send_batch(
             self.with_raw_response.create_many,
             "contact_groups",
-            _checks.CHECKS[ContactGroup],
+            _checks.CHECKS[ContactGroup].requiring("Name"),
             contact_groups,
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
@@ -1009,8 +1013,9 @@ class AsyncContactGroupsResourceWithRawResponse:
         Raises:
             RequestValidationError: Nothing was sent: the contact group does not match its
                 schema (a required field missing or a value of the wrong type; a value outside
-                its enumeration; text not of the form its pattern gives, such as a GUID);
-                ``max_retries`` not a whole number >= 0.
+                its enumeration; text not of the form its pattern gives, such as a GUID); the
+                contact group without ``Name`` (required to create one); ``max_retries`` not a
+                whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -1030,7 +1035,7 @@ class AsyncContactGroupsResourceWithRawResponse:
             response_type=ContactGroupsResponse,
             decode=decode_contact_groups_response,
             encode=encode_request_contact_group,
-            check=_checks.CHECKS[ContactGroup],
+            check=_checks.CHECKS[ContactGroup].requiring("Name"),
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -1064,7 +1069,8 @@ class AsyncContactGroupsResourceWithRawResponse:
             RequestValidationError: Nothing was sent: ``contact_groups`` not a list of
                 contact groups; a contact group in ``contact_groups`` does not match its schema
                 (a required field missing or a value of the wrong type; a value outside its
-                enumeration; text not of the form its pattern gives, such as a GUID);
+                enumeration; text not of the form its pattern gives, such as a GUID); a contact
+                group in ``contact_groups`` without ``Name`` (required to create one);
                 ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
                 failing element); with ``summarize_errors=False`` failed items are in the result
@@ -1086,7 +1092,7 @@ class AsyncContactGroupsResourceWithRawResponse:
             response_type=ContactGroupsResponse,
             decode=decode_contact_groups_response,
             encode=encode_request_contact_groups,
-            check=_checks.CHECKS[ContactGroup],
+            check=_checks.CHECKS[ContactGroup].requiring("Name"),
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -1451,8 +1457,9 @@ class AsyncContactGroupsResource:
         Raises:
             RequestValidationError: Nothing was sent: the contact group does not match its
                 schema (a required field missing or a value of the wrong type; a value outside
-                its enumeration; text not of the form its pattern gives, such as a GUID);
-                ``max_retries`` not a whole number >= 0.
+                its enumeration; text not of the form its pattern gives, such as a GUID); the
+                contact group without ``Name`` (required to create one); ``max_retries`` not a
+                whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -1505,7 +1512,8 @@ class AsyncContactGroupsResource:
             RequestValidationError: Nothing was sent: ``contact_groups`` not a list of
                 contact groups; a contact group in ``contact_groups`` does not match its schema
                 (a required field missing or a value of the wrong type; a value outside its
-                enumeration; text not of the form its pattern gives, such as a GUID);
+                enumeration; text not of the form its pattern gives, such as a GUID); a contact
+                group in ``contact_groups`` without ``Name`` (required to create one);
                 ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
                 failing element); with ``summarize_errors=False`` failed items are in the result
@@ -1522,7 +1530,7 @@ class AsyncContactGroupsResource:
         return await asend_batch(
             self.with_raw_response.create_many,
             "contact_groups",
-            _checks.CHECKS[ContactGroup],
+            _checks.CHECKS[ContactGroup].requiring("Name"),
             contact_groups,
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,

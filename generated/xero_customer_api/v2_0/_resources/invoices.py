@@ -288,8 +288,9 @@ class InvoicesResourceWithRawResponse:
                 for a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
                 ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
                 enumeration; text not of the form its pattern gives, such as a GUID; text too
-                long or too short; a number out of range); a line's LineAmount is not Quantity x
-                UnitAmount; ``max_retries`` not a whole number >= 0.
+                long or too short; a number out of range); the invoice without ``Type``,
+                ``Contact`` or ``LineItems`` (required to create one); a line's LineAmount is
+                not Quantity x UnitAmount; ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -321,7 +322,7 @@ class InvoicesResourceWithRawResponse:
             response_type=InvoicesResponse,
             decode=decode_invoices_response,
             encode=encode_request_invoice,
-            check=_checks.CHECKS[Invoice],
+            check=_checks.CHECKS[Invoice].requiring("Type", "Contact", "LineItems"),
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -366,8 +367,9 @@ class InvoicesResourceWithRawResponse:
                 decimal places or digits than allowed; a ``str`` or ``datetime`` for a
                 ``datetime.date``; a naive ``datetime``; a value outside its enumeration; text
                 not of the form its pattern gives, such as a GUID; text too long or too short; a
-                number out of range); a line's LineAmount is not Quantity x UnitAmount;
-                ``max_retries`` not a whole number >= 0.
+                number out of range); an invoice in ``invoices`` without ``Type``, ``Contact``
+                or ``LineItems`` (required to create one); a line's LineAmount is not Quantity x
+                UnitAmount; ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
                 failing element); with ``summarize_errors=False`` failed items are in the result
                 instead.
@@ -401,7 +403,7 @@ class InvoicesResourceWithRawResponse:
             response_type=InvoicesResponse,
             decode=decode_invoices_response,
             encode=encode_request_invoices,
-            check=_checks.CHECKS[Invoice],
+            check=_checks.CHECKS[Invoice].requiring("Type", "Contact", "LineItems"),
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -957,8 +959,9 @@ class InvoicesResource:
                 for a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
                 ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
                 enumeration; text not of the form its pattern gives, such as a GUID; text too
-                long or too short; a number out of range); a line's LineAmount is not Quantity x
-                UnitAmount; ``max_retries`` not a whole number >= 0.
+                long or too short; a number out of range); the invoice without ``Type``,
+                ``Contact`` or ``LineItems`` (required to create one); a line's LineAmount is
+                not Quantity x UnitAmount; ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -1023,8 +1026,9 @@ class InvoicesResource:
                 decimal places or digits than allowed; a ``str`` or ``datetime`` for a
                 ``datetime.date``; a naive ``datetime``; a value outside its enumeration; text
                 not of the form its pattern gives, such as a GUID; text too long or too short; a
-                number out of range); a line's LineAmount is not Quantity x UnitAmount;
-                ``max_retries`` not a whole number >= 0.
+                number out of range); an invoice in ``invoices`` without ``Type``, ``Contact``
+                or ``LineItems`` (required to create one); a line's LineAmount is not Quantity x
+                UnitAmount; ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
                 failing element); with ``summarize_errors=False`` failed items are in the result
                 instead.
@@ -1040,7 +1044,7 @@ class InvoicesResource:
         return send_batch(
             self.with_raw_response.create_many,
             "invoices",
-            _checks.CHECKS[Invoice],
+            _checks.CHECKS[Invoice].requiring("Type", "Contact", "LineItems"),
             invoices,
             summarize_errors=summarize_errors,
             unit_dp=unit_dp,
@@ -1467,8 +1471,9 @@ class AsyncInvoicesResourceWithRawResponse:
                 for a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
                 ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
                 enumeration; text not of the form its pattern gives, such as a GUID; text too
-                long or too short; a number out of range); a line's LineAmount is not Quantity x
-                UnitAmount; ``max_retries`` not a whole number >= 0.
+                long or too short; a number out of range); the invoice without ``Type``,
+                ``Contact`` or ``LineItems`` (required to create one); a line's LineAmount is
+                not Quantity x UnitAmount; ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -1500,7 +1505,7 @@ class AsyncInvoicesResourceWithRawResponse:
             response_type=InvoicesResponse,
             decode=decode_invoices_response,
             encode=encode_request_invoice,
-            check=_checks.CHECKS[Invoice],
+            check=_checks.CHECKS[Invoice].requiring("Type", "Contact", "LineItems"),
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -1545,8 +1550,9 @@ class AsyncInvoicesResourceWithRawResponse:
                 decimal places or digits than allowed; a ``str`` or ``datetime`` for a
                 ``datetime.date``; a naive ``datetime``; a value outside its enumeration; text
                 not of the form its pattern gives, such as a GUID; text too long or too short; a
-                number out of range); a line's LineAmount is not Quantity x UnitAmount;
-                ``max_retries`` not a whole number >= 0.
+                number out of range); an invoice in ``invoices`` without ``Type``, ``Contact``
+                or ``LineItems`` (required to create one); a line's LineAmount is not Quantity x
+                UnitAmount; ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
                 failing element); with ``summarize_errors=False`` failed items are in the result
                 instead.
@@ -1580,7 +1586,7 @@ class AsyncInvoicesResourceWithRawResponse:
             response_type=InvoicesResponse,
             decode=decode_invoices_response,
             encode=encode_request_invoices,
-            check=_checks.CHECKS[Invoice],
+            check=_checks.CHECKS[Invoice].requiring("Type", "Contact", "LineItems"),
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -2136,8 +2142,9 @@ class AsyncInvoicesResource:
                 for a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
                 ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
                 enumeration; text not of the form its pattern gives, such as a GUID; text too
-                long or too short; a number out of range); a line's LineAmount is not Quantity x
-                UnitAmount; ``max_retries`` not a whole number >= 0.
+                long or too short; a number out of range); the invoice without ``Type``,
+                ``Contact`` or ``LineItems`` (required to create one); a line's LineAmount is
+                not Quantity x UnitAmount; ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -2202,8 +2209,9 @@ class AsyncInvoicesResource:
                 decimal places or digits than allowed; a ``str`` or ``datetime`` for a
                 ``datetime.date``; a naive ``datetime``; a value outside its enumeration; text
                 not of the form its pattern gives, such as a GUID; text too long or too short; a
-                number out of range); a line's LineAmount is not Quantity x UnitAmount;
-                ``max_retries`` not a whole number >= 0.
+                number out of range); an invoice in ``invoices`` without ``Type``, ``Contact``
+                or ``LineItems`` (required to create one); a line's LineAmount is not Quantity x
+                UnitAmount; ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
                 failing element); with ``summarize_errors=False`` failed items are in the result
                 instead.
@@ -2219,7 +2227,7 @@ class AsyncInvoicesResource:
         return await asend_batch(
             self.with_raw_response.create_many,
             "invoices",
-            _checks.CHECKS[Invoice],
+            _checks.CHECKS[Invoice].requiring("Type", "Contact", "LineItems"),
             invoices,
             summarize_errors=summarize_errors,
             unit_dp=unit_dp,

@@ -235,8 +235,8 @@ class ItemsResourceWithRawResponse:
                 required field missing or a value of the wrong type; a ``float`` or ``str`` for
                 a ``Decimal``, or more decimal places or digits than allowed; a naive
                 ``datetime``; a value outside its enumeration; text not of the form its pattern
-                gives, such as a GUID; text too long or too short); ``max_retries`` not a whole
-                number >= 0.
+                gives, such as a GUID; text too long or too short); the item without ``Code``
+                (required to create one); ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -268,7 +268,7 @@ class ItemsResourceWithRawResponse:
             response_type=ItemsResponse,
             decode=decode_items_response,
             encode=encode_request_item,
-            check=_checks.CHECKS[Item],
+            check=_checks.CHECKS[Item].requiring("Code"),
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -311,7 +311,8 @@ class ItemsResourceWithRawResponse:
                 the wrong type; a ``float`` or ``str`` for a ``Decimal``, or more decimal places
                 or digits than allowed; a naive ``datetime``; a value outside its enumeration;
                 text not of the form its pattern gives, such as a GUID; text too long or too
-                short); ``max_retries`` not a whole number >= 0.
+                short); an item in ``items`` without ``Code`` (required to create one);
+                ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
                 failing element); with ``summarize_errors=False`` failed items are in the result
                 instead.
@@ -345,7 +346,7 @@ class ItemsResourceWithRawResponse:
             response_type=ItemsResponse,
             decode=decode_items_response,
             encode=encode_request_items,
-            check=_checks.CHECKS[Item],
+            check=_checks.CHECKS[Item].requiring("Code"),
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -785,8 +786,8 @@ class ItemsResource:
                 required field missing or a value of the wrong type; a ``float`` or ``str`` for
                 a ``Decimal``, or more decimal places or digits than allowed; a naive
                 ``datetime``; a value outside its enumeration; text not of the form its pattern
-                gives, such as a GUID; text too long or too short); ``max_retries`` not a whole
-                number >= 0.
+                gives, such as a GUID; text too long or too short); the item without ``Code``
+                (required to create one); ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -848,7 +849,8 @@ class ItemsResource:
                 the wrong type; a ``float`` or ``str`` for a ``Decimal``, or more decimal places
                 or digits than allowed; a naive ``datetime``; a value outside its enumeration;
                 text not of the form its pattern gives, such as a GUID; text too long or too
-                short); ``max_retries`` not a whole number >= 0.
+                short); an item in ``items`` without ``Code`` (required to create one);
+                ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
                 failing element); with ``summarize_errors=False`` failed items are in the result
                 instead.
@@ -864,7 +866,7 @@ class ItemsResource:
         return send_batch(
             self.with_raw_response.create_many,
             "items",
-            _checks.CHECKS[Item],
+            _checks.CHECKS[Item].requiring("Code"),
             items,
             summarize_errors=summarize_errors,
             unit_dp=unit_dp,
@@ -1231,8 +1233,8 @@ class AsyncItemsResourceWithRawResponse:
                 required field missing or a value of the wrong type; a ``float`` or ``str`` for
                 a ``Decimal``, or more decimal places or digits than allowed; a naive
                 ``datetime``; a value outside its enumeration; text not of the form its pattern
-                gives, such as a GUID; text too long or too short); ``max_retries`` not a whole
-                number >= 0.
+                gives, such as a GUID; text too long or too short); the item without ``Code``
+                (required to create one); ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -1264,7 +1266,7 @@ class AsyncItemsResourceWithRawResponse:
             response_type=ItemsResponse,
             decode=decode_items_response,
             encode=encode_request_item,
-            check=_checks.CHECKS[Item],
+            check=_checks.CHECKS[Item].requiring("Code"),
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -1307,7 +1309,8 @@ class AsyncItemsResourceWithRawResponse:
                 the wrong type; a ``float`` or ``str`` for a ``Decimal``, or more decimal places
                 or digits than allowed; a naive ``datetime``; a value outside its enumeration;
                 text not of the form its pattern gives, such as a GUID; text too long or too
-                short); ``max_retries`` not a whole number >= 0.
+                short); an item in ``items`` without ``Code`` (required to create one);
+                ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
                 failing element); with ``summarize_errors=False`` failed items are in the result
                 instead.
@@ -1341,7 +1344,7 @@ class AsyncItemsResourceWithRawResponse:
             response_type=ItemsResponse,
             decode=decode_items_response,
             encode=encode_request_items,
-            check=_checks.CHECKS[Item],
+            check=_checks.CHECKS[Item].requiring("Code"),
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -1781,8 +1784,8 @@ class AsyncItemsResource:
                 required field missing or a value of the wrong type; a ``float`` or ``str`` for
                 a ``Decimal``, or more decimal places or digits than allowed; a naive
                 ``datetime``; a value outside its enumeration; text not of the form its pattern
-                gives, such as a GUID; text too long or too short); ``max_retries`` not a whole
-                number >= 0.
+                gives, such as a GUID; text too long or too short); the item without ``Code``
+                (required to create one); ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -1844,7 +1847,8 @@ class AsyncItemsResource:
                 the wrong type; a ``float`` or ``str`` for a ``Decimal``, or more decimal places
                 or digits than allowed; a naive ``datetime``; a value outside its enumeration;
                 text not of the form its pattern gives, such as a GUID; text too long or too
-                short); ``max_retries`` not a whole number >= 0.
+                short); an item in ``items`` without ``Code`` (required to create one);
+                ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
                 failing element); with ``summarize_errors=False`` failed items are in the result
                 instead.
@@ -1860,7 +1864,7 @@ class AsyncItemsResource:
         return await asend_batch(
             self.with_raw_response.create_many,
             "items",
-            _checks.CHECKS[Item],
+            _checks.CHECKS[Item].requiring("Code"),
             items,
             summarize_errors=summarize_errors,
             unit_dp=unit_dp,

@@ -210,7 +210,8 @@ class ManualJournalsResourceWithRawResponse:
                 ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
                 ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
                 outside its enumeration; text not of the form its pattern gives, such as a GUID;
-                text too long or too short); ``max_retries`` not a whole number >= 0.
+                text too long or too short); the manual journal without ``Narration`` (required
+                to create one); ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -230,7 +231,7 @@ class ManualJournalsResourceWithRawResponse:
             response_type=ManualJournalsResponse,
             decode=decode_manual_journals_response,
             encode=encode_request_manual_journal,
-            check=_checks.CHECKS[ManualJournal],
+            check=_checks.CHECKS[ManualJournal].requiring("Narration"),
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -272,7 +273,8 @@ class ManualJournalsResourceWithRawResponse:
                 ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
                 ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
                 outside its enumeration; text not of the form its pattern gives, such as a GUID;
-                text too long or too short); ``max_retries`` not a whole number >= 0.
+                text too long or too short); a manual journal in ``manual_journals`` without
+                ``Narration`` (required to create one); ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
                 failing element); with ``summarize_errors=False`` failed items are in the result
                 instead.
@@ -295,7 +297,7 @@ class ManualJournalsResourceWithRawResponse:
             response_type=ManualJournalsResponse,
             decode=decode_manual_journals_response,
             encode=encode_request_manual_journals,
-            check=_checks.CHECKS[ManualJournal],
+            check=_checks.CHECKS[ManualJournal].requiring("Narration"),
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -708,7 +710,8 @@ class ManualJournalsResource:
                 ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
                 ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
                 outside its enumeration; text not of the form its pattern gives, such as a GUID;
-                text too long or too short); ``max_retries`` not a whole number >= 0.
+                text too long or too short); the manual journal without ``Narration`` (required
+                to create one); ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -769,7 +772,8 @@ class ManualJournalsResource:
                 ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
                 ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
                 outside its enumeration; text not of the form its pattern gives, such as a GUID;
-                text too long or too short); ``max_retries`` not a whole number >= 0.
+                text too long or too short); a manual journal in ``manual_journals`` without
+                ``Narration`` (required to create one); ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
                 failing element); with ``summarize_errors=False`` failed items are in the result
                 instead.
@@ -785,7 +789,7 @@ class ManualJournalsResource:
         return send_batch(
             self.with_raw_response.create_many,
             "manual_journals",
-            _checks.CHECKS[ManualJournal],
+            _checks.CHECKS[ManualJournal].requiring("Narration"),
             manual_journals,
             summarize_errors=summarize_errors,
             tenant_id=tenant_id,
@@ -1117,7 +1121,8 @@ class AsyncManualJournalsResourceWithRawResponse:
                 ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
                 ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
                 outside its enumeration; text not of the form its pattern gives, such as a GUID;
-                text too long or too short); ``max_retries`` not a whole number >= 0.
+                text too long or too short); the manual journal without ``Narration`` (required
+                to create one); ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -1137,7 +1142,7 @@ class AsyncManualJournalsResourceWithRawResponse:
             response_type=ManualJournalsResponse,
             decode=decode_manual_journals_response,
             encode=encode_request_manual_journal,
-            check=_checks.CHECKS[ManualJournal],
+            check=_checks.CHECKS[ManualJournal].requiring("Narration"),
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -1179,7 +1184,8 @@ class AsyncManualJournalsResourceWithRawResponse:
                 ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
                 ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
                 outside its enumeration; text not of the form its pattern gives, such as a GUID;
-                text too long or too short); ``max_retries`` not a whole number >= 0.
+                text too long or too short); a manual journal in ``manual_journals`` without
+                ``Narration`` (required to create one); ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
                 failing element); with ``summarize_errors=False`` failed items are in the result
                 instead.
@@ -1202,7 +1208,7 @@ class AsyncManualJournalsResourceWithRawResponse:
             response_type=ManualJournalsResponse,
             decode=decode_manual_journals_response,
             encode=encode_request_manual_journals,
-            check=_checks.CHECKS[ManualJournal],
+            check=_checks.CHECKS[ManualJournal].requiring("Narration"),
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -1615,7 +1621,8 @@ class AsyncManualJournalsResource:
                 ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
                 ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
                 outside its enumeration; text not of the form its pattern gives, such as a GUID;
-                text too long or too short); ``max_retries`` not a whole number >= 0.
+                text too long or too short); the manual journal without ``Narration`` (required
+                to create one); ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -1676,7 +1683,8 @@ class AsyncManualJournalsResource:
                 ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
                 ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
                 outside its enumeration; text not of the form its pattern gives, such as a GUID;
-                text too long or too short); ``max_retries`` not a whole number >= 0.
+                text too long or too short); a manual journal in ``manual_journals`` without
+                ``Narration`` (required to create one); ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
                 failing element); with ``summarize_errors=False`` failed items are in the result
                 instead.
@@ -1692,7 +1700,7 @@ class AsyncManualJournalsResource:
         return await asend_batch(
             self.with_raw_response.create_many,
             "manual_journals",
-            _checks.CHECKS[ManualJournal],
+            _checks.CHECKS[ManualJournal].requiring("Narration"),
             manual_journals,
             summarize_errors=summarize_errors,
             tenant_id=tenant_id,

@@ -203,7 +203,8 @@ class PaymentsResourceWithRawResponse:
                 for a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
                 ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
                 enumeration; text not of the form its pattern gives, such as a GUID; text too
-                long or too short; a number out of range); a line's LineAmount is not Quantity x
+                long or too short; a number out of range); the payment without ``Date`` or
+                ``Amount`` (required to create one); a line's LineAmount is not Quantity x
                 UnitAmount; ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
@@ -224,7 +225,7 @@ class PaymentsResourceWithRawResponse:
             response_type=PaymentsResponse,
             decode=decode_payments_response,
             encode=encode_request_payment,
-            check=_checks.CHECKS[Payment],
+            check=_checks.CHECKS[Payment].requiring("Date", "Amount"),
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -266,7 +267,8 @@ class PaymentsResourceWithRawResponse:
                 decimal places or digits than allowed; a ``str`` or ``datetime`` for a
                 ``datetime.date``; a naive ``datetime``; a value outside its enumeration; text
                 not of the form its pattern gives, such as a GUID; text too long or too short; a
-                number out of range); a line's LineAmount is not Quantity x UnitAmount;
+                number out of range); a payment in ``payments`` without ``Date`` or ``Amount``
+                (required to create one); a line's LineAmount is not Quantity x UnitAmount;
                 ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
                 failing element); with ``summarize_errors=False`` failed items are in the result
@@ -290,7 +292,7 @@ class PaymentsResourceWithRawResponse:
             response_type=PaymentsResponse,
             decode=decode_payments_response,
             encode=encode_request_payments,
-            check=_checks.CHECKS[Payment],
+            check=_checks.CHECKS[Payment].requiring("Date", "Amount"),
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -562,7 +564,8 @@ class PaymentsResource:
                 for a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
                 ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
                 enumeration; text not of the form its pattern gives, such as a GUID; text too
-                long or too short; a number out of range); a line's LineAmount is not Quantity x
+                long or too short; a number out of range); the payment without ``Date`` or
+                ``Amount`` (required to create one); a line's LineAmount is not Quantity x
                 UnitAmount; ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
@@ -624,7 +627,8 @@ class PaymentsResource:
                 decimal places or digits than allowed; a ``str`` or ``datetime`` for a
                 ``datetime.date``; a naive ``datetime``; a value outside its enumeration; text
                 not of the form its pattern gives, such as a GUID; text too long or too short; a
-                number out of range); a line's LineAmount is not Quantity x UnitAmount;
+                number out of range); a payment in ``payments`` without ``Date`` or ``Amount``
+                (required to create one); a line's LineAmount is not Quantity x UnitAmount;
                 ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
                 failing element); with ``summarize_errors=False`` failed items are in the result
@@ -641,7 +645,7 @@ class PaymentsResource:
         return send_batch(
             self.with_raw_response.create_many,
             "payments",
-            _checks.CHECKS[Payment],
+            _checks.CHECKS[Payment].requiring("Date", "Amount"),
             payments,
             summarize_errors=summarize_errors,
             tenant_id=tenant_id,
@@ -851,7 +855,8 @@ class AsyncPaymentsResourceWithRawResponse:
                 for a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
                 ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
                 enumeration; text not of the form its pattern gives, such as a GUID; text too
-                long or too short; a number out of range); a line's LineAmount is not Quantity x
+                long or too short; a number out of range); the payment without ``Date`` or
+                ``Amount`` (required to create one); a line's LineAmount is not Quantity x
                 UnitAmount; ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
@@ -872,7 +877,7 @@ class AsyncPaymentsResourceWithRawResponse:
             response_type=PaymentsResponse,
             decode=decode_payments_response,
             encode=encode_request_payment,
-            check=_checks.CHECKS[Payment],
+            check=_checks.CHECKS[Payment].requiring("Date", "Amount"),
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -914,7 +919,8 @@ class AsyncPaymentsResourceWithRawResponse:
                 decimal places or digits than allowed; a ``str`` or ``datetime`` for a
                 ``datetime.date``; a naive ``datetime``; a value outside its enumeration; text
                 not of the form its pattern gives, such as a GUID; text too long or too short; a
-                number out of range); a line's LineAmount is not Quantity x UnitAmount;
+                number out of range); a payment in ``payments`` without ``Date`` or ``Amount``
+                (required to create one); a line's LineAmount is not Quantity x UnitAmount;
                 ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
                 failing element); with ``summarize_errors=False`` failed items are in the result
@@ -938,7 +944,7 @@ class AsyncPaymentsResourceWithRawResponse:
             response_type=PaymentsResponse,
             decode=decode_payments_response,
             encode=encode_request_payments,
-            check=_checks.CHECKS[Payment],
+            check=_checks.CHECKS[Payment].requiring("Date", "Amount"),
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -1210,7 +1216,8 @@ class AsyncPaymentsResource:
                 for a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
                 ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
                 enumeration; text not of the form its pattern gives, such as a GUID; text too
-                long or too short; a number out of range); a line's LineAmount is not Quantity x
+                long or too short; a number out of range); the payment without ``Date`` or
+                ``Amount`` (required to create one); a line's LineAmount is not Quantity x
                 UnitAmount; ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
@@ -1272,7 +1279,8 @@ class AsyncPaymentsResource:
                 decimal places or digits than allowed; a ``str`` or ``datetime`` for a
                 ``datetime.date``; a naive ``datetime``; a value outside its enumeration; text
                 not of the form its pattern gives, such as a GUID; text too long or too short; a
-                number out of range); a line's LineAmount is not Quantity x UnitAmount;
+                number out of range); a payment in ``payments`` without ``Date`` or ``Amount``
+                (required to create one); a line's LineAmount is not Quantity x UnitAmount;
                 ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
                 failing element); with ``summarize_errors=False`` failed items are in the result
@@ -1289,7 +1297,7 @@ class AsyncPaymentsResource:
         return await asend_batch(
             self.with_raw_response.create_many,
             "payments",
-            _checks.CHECKS[Payment],
+            _checks.CHECKS[Payment].requiring("Date", "Amount"),
             payments,
             summarize_errors=summarize_errors,
             tenant_id=tenant_id,

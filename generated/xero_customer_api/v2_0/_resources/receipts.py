@@ -223,8 +223,9 @@ class ReceiptsResourceWithRawResponse:
                 for a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
                 ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
                 enumeration; text not of the form its pattern gives, such as a GUID; text too
-                long or too short; a number out of range); a line's LineAmount is not Quantity x
-                UnitAmount; ``max_retries`` not a whole number >= 0.
+                long or too short; a number out of range); the receipt without ``User``
+                (required to create one); a line's LineAmount is not Quantity x UnitAmount;
+                ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -256,7 +257,7 @@ class ReceiptsResourceWithRawResponse:
             response_type=ReceiptsResponse,
             decode=decode_receipts_response,
             encode=encode_request_receipt,
-            check=_checks.CHECKS[Receipt],
+            check=_checks.CHECKS[Receipt].requiring("User"),
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -295,8 +296,9 @@ class ReceiptsResourceWithRawResponse:
                 decimal places or digits than allowed; a ``str`` or ``datetime`` for a
                 ``datetime.date``; a naive ``datetime``; a value outside its enumeration; text
                 not of the form its pattern gives, such as a GUID; text too long or too short; a
-                number out of range); a line's LineAmount is not Quantity x UnitAmount;
-                ``max_retries`` not a whole number >= 0.
+                number out of range); a receipt in ``receipts`` without ``User`` (required to
+                create one); a line's LineAmount is not Quantity x UnitAmount; ``max_retries``
+                not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -328,7 +330,7 @@ class ReceiptsResourceWithRawResponse:
             response_type=ReceiptsResponse,
             decode=decode_receipts_response,
             encode=encode_request_receipts,
-            check=_checks.CHECKS[Receipt],
+            check=_checks.CHECKS[Receipt].requiring("User"),
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -621,8 +623,9 @@ class ReceiptsResource:
                 for a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
                 ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
                 enumeration; text not of the form its pattern gives, such as a GUID; text too
-                long or too short; a number out of range); a line's LineAmount is not Quantity x
-                UnitAmount; ``max_retries`` not a whole number >= 0.
+                long or too short; a number out of range); the receipt without ``User``
+                (required to create one); a line's LineAmount is not Quantity x UnitAmount;
+                ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -678,8 +681,9 @@ class ReceiptsResource:
                 decimal places or digits than allowed; a ``str`` or ``datetime`` for a
                 ``datetime.date``; a naive ``datetime``; a value outside its enumeration; text
                 not of the form its pattern gives, such as a GUID; text too long or too short; a
-                number out of range); a line's LineAmount is not Quantity x UnitAmount;
-                ``max_retries`` not a whole number >= 0.
+                number out of range); a receipt in ``receipts`` without ``User`` (required to
+                create one); a line's LineAmount is not Quantity x UnitAmount; ``max_retries``
+                not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -930,8 +934,9 @@ class AsyncReceiptsResourceWithRawResponse:
                 for a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
                 ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
                 enumeration; text not of the form its pattern gives, such as a GUID; text too
-                long or too short; a number out of range); a line's LineAmount is not Quantity x
-                UnitAmount; ``max_retries`` not a whole number >= 0.
+                long or too short; a number out of range); the receipt without ``User``
+                (required to create one); a line's LineAmount is not Quantity x UnitAmount;
+                ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -963,7 +968,7 @@ class AsyncReceiptsResourceWithRawResponse:
             response_type=ReceiptsResponse,
             decode=decode_receipts_response,
             encode=encode_request_receipt,
-            check=_checks.CHECKS[Receipt],
+            check=_checks.CHECKS[Receipt].requiring("User"),
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -1002,8 +1007,9 @@ class AsyncReceiptsResourceWithRawResponse:
                 decimal places or digits than allowed; a ``str`` or ``datetime`` for a
                 ``datetime.date``; a naive ``datetime``; a value outside its enumeration; text
                 not of the form its pattern gives, such as a GUID; text too long or too short; a
-                number out of range); a line's LineAmount is not Quantity x UnitAmount;
-                ``max_retries`` not a whole number >= 0.
+                number out of range); a receipt in ``receipts`` without ``User`` (required to
+                create one); a line's LineAmount is not Quantity x UnitAmount; ``max_retries``
+                not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -1035,7 +1041,7 @@ class AsyncReceiptsResourceWithRawResponse:
             response_type=ReceiptsResponse,
             decode=decode_receipts_response,
             encode=encode_request_receipts,
-            check=_checks.CHECKS[Receipt],
+            check=_checks.CHECKS[Receipt].requiring("User"),
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -1328,8 +1334,9 @@ class AsyncReceiptsResource:
                 for a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
                 ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
                 enumeration; text not of the form its pattern gives, such as a GUID; text too
-                long or too short; a number out of range); a line's LineAmount is not Quantity x
-                UnitAmount; ``max_retries`` not a whole number >= 0.
+                long or too short; a number out of range); the receipt without ``User``
+                (required to create one); a line's LineAmount is not Quantity x UnitAmount;
+                ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -1385,8 +1392,9 @@ class AsyncReceiptsResource:
                 decimal places or digits than allowed; a ``str`` or ``datetime`` for a
                 ``datetime.date``; a naive ``datetime``; a value outside its enumeration; text
                 not of the form its pattern gives, such as a GUID; text too long or too short; a
-                number out of range); a line's LineAmount is not Quantity x UnitAmount;
-                ``max_retries`` not a whole number >= 0.
+                number out of range); a receipt in ``receipts`` without ``User`` (required to
+                create one); a line's LineAmount is not Quantity x UnitAmount; ``max_retries``
+                not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,

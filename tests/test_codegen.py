@@ -390,3 +390,30 @@ def test_no_docstring_is_boilerplate() -> None:
                 assert "A list of ``" in doc, (cls_name, name)
             if name in ("save", "save_many"):  # contacts: no totals to check
                 assert "Total" not in doc, (cls_name, name)
+
+
+# ------------------------------------------------------------- request.required (issue 20, item 16)
+
+
+def test_request_required_is_carried_to_the_endpoint_and_checked(tmp_path: Path) -> None:
+    root = _copy_repo(tmp_path)
+    [api] = [a for a in build(root).apis if a.version == "2.0"]
+    by_name = {(r.name, e.name): e for r in api.resources for e in r.endpoints}
+    for name in ("create", "create_many"):
+        request = by_name[("invoices", name)].request
+        assert request is not None and request.required == ("Type", "Contact", "LineItems")
+    save = by_name[("invoices", "save")].request
+    assert save is not None and save.required == ()  # POST: an update may carry only the id
+    raises = dict(by_name[("contacts", "create")].raises)["RequestValidationError"]
+    assert "without ``Name`` (required to create one)" in raises
+
+    toml = root / "schemas/v2.0/resources/contacts.toml"
+    text = toml.read_text()
+    assert 'required = ["Name"]' in text
+    toml.write_text(text.replace('required = ["Name"]', 'required = ["Nom", "Name", "Name"]', 1))
+    with pytest.raises(ManifestError) as info:
+        build(root)
+    assert any(
+        "request.required names 'Nom', not written in Contact" in p for p in info.value.problems
+    )
+    assert any("names an element twice" in p for p in info.value.problems)

@@ -439,6 +439,26 @@ def _reachable(models: dict[str, Model], name: str) -> list[Model]:
     return list(seen.values())
 
 
+def _required_elements(
+    spec: dict[str, Any], models: dict[str, Model], name: str, where: str, problems: list[str]
+) -> tuple[str, ...]:
+    """The manifest's ``request.required``: child elements of the item (class ``name``) this
+    endpoint requires although the schema does not (what Xero needs to create a record)."""
+    required = spec.get("required", [])
+    if not isinstance(required, list) or not all(isinstance(r, str) for r in required):
+        problems.append(f"{where}: request.required must be a list of element names")
+        return ()
+    model = models.get(name)
+    written = (model.write_fields or model.fields) if model is not None else ()
+    known = {f.path.split("/", 1)[0] for f in written}
+    for element in required:
+        if element not in known:
+            problems.append(f"{where}: request.required names {element!r}, not written in {name}")
+    if len(set(required)) != len(required):
+        problems.append(f"{where}: request.required names an element twice")
+    return tuple(required)
+
+
 def refusals(models: dict[str, Model], name: str) -> tuple[str, ...]:
     """What the checks of a body of class ``name`` refuse, for its methods' docstrings."""
     values: list[CheckValue] = []
@@ -808,6 +828,7 @@ def load_api(
                     fields=tuple(body_fields),
                     refusals=refusals(models_by_name, item_type),
                     rules=tuple(RULES[r] for r in rules_of(models_by_name, item_type)),
+                    required=_required_elements(spec, models_by_name, item_type, where, problems),
                 )
             else:
                 root_cls = _find_class(classes, spec["type"])
@@ -832,6 +853,9 @@ def load_api(
                     item_type=item_type,
                     refusals=refusals(models_by_name, spec["type"]),
                     rules=tuple(RULES[r] for r in rules_of(models_by_name, spec["type"])),
+                    required=_required_elements(
+                        spec, models_by_name, item_type or spec["type"], where, problems
+                    ),
                 )
 
         returns = raw.get("returns", "list")

@@ -100,6 +100,9 @@ class RequestBody:
     # from the check rules (runtime/_checks.py) that apply to it.
     refusals: tuple[str, ...] = ()
     rules: tuple[str, ...] = ()
+    # Child elements of the item this endpoint requires although its (shared) write type does
+    # not: the manifest's request.required (what Xero needs to create a record).
+    required: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -253,6 +256,9 @@ class Endpoint:
                 refused.append(f"``{request.param}`` not a list of {_plural(noun)}")
             details = f" ({'; '.join(request.refusals)})" if request.refusals else ""
             refused.append(f"{subject} does not match its schema{details}")
+            if request.required:
+                needed = _join([f"``{name}``" for name in request.required])
+                refused.append(f"{subject} without {needed} (required to create one)")
             refused.extend(request.rules)
         refused.append("``max_retries`` not a whole number >= 0")
         entries = [

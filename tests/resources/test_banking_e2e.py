@@ -12,7 +12,12 @@ from typing import Any
 
 import httpx
 import pytest
-from xero_customer_api import NotFoundError, PermissionDeniedError, ValidationError
+from xero_customer_api import (
+    NotFoundError,
+    PermissionDeniedError,
+    RequestValidationError,
+    ValidationError,
+)
 from xero_customer_api.v2_0 import AsyncXeroClient, XeroClient, models
 from xero_sandbox.process import RunningSandbox
 
@@ -194,12 +199,15 @@ def test_bank_transaction_rules(client: XeroClient, unique: str) -> None:  # noq
         )
     assert errors_of(not_bank.value) == ["The account 200 is not a bank account."]
 
+    no_line = models.BankTransaction(
+        type=models.BankTransactionType.RECEIVE, bank_account=models.Account(code="090")
+    )
+    with pytest.raises(
+        RequestValidationError, match="LineItems/LineItem: at least 1 required to create"
+    ):
+        client.bank_transactions.create(no_line)  # refused before sending (issue 20 item 16)
     with pytest.raises(ValidationError) as no_lines:
-        client.bank_transactions.create(
-            models.BankTransaction(
-                type=models.BankTransactionType.RECEIVE, bank_account=models.Account(code="090")
-            )
-        )
+        client.bank_transactions.save(no_line)  # POST has no such check: the sandbox refuses
     assert "A bank transaction must have at least one line item." in errors_of(no_lines.value)
 
     with pytest.raises(ValidationError) as transfer:
@@ -502,8 +510,11 @@ def test_manual_journal_rules(client: XeroClient, unique: str) -> None:  # noqa:
     with pytest.raises(ValidationError) as one_line:
         client.manual_journals.create(journal(f"O {unique}", ("429", "0")))
     assert errors_of(one_line.value) == ["A manual journal must have at least two journal lines."]
+    blank = journal(" ", ("429", "1"), ("970", "-1"))
+    with pytest.raises(RequestValidationError, match="Narration is required to create"):
+        client.manual_journals.create(blank)  # refused before sending (issue 20 item 16)
     with pytest.raises(ValidationError) as no_narration:
-        client.manual_journals.create(journal(" ", ("429", "1"), ("970", "-1")))
+        client.manual_journals.save(blank)  # POST has no such check: the sandbox refuses
     assert errors_of(no_narration.value) == ["A manual journal needs a Narration."]
 
     warned = client.manual_journals.create(

@@ -15,7 +15,7 @@ from decimal import Decimal
 import httpx
 import pytest
 import pytest_asyncio
-from xero_customer_api import NotFoundError, ValidationError
+from xero_customer_api import NotFoundError, RequestValidationError, ValidationError
 from xero_customer_api.v2_0 import AsyncXeroClient, models
 from xero_sandbox.app import SandboxApp
 from xero_sandbox.store import Store
@@ -451,8 +451,10 @@ async def test_item_codes_are_unique_and_keys_work(sb: Sandbox) -> None:
     assert renamed.name == "Letters" and renamed.code == "abc"
     by_save = await sb.client.items.save(models.Item(code="abc", description="By code"))
     assert by_save.item_id == item.item_id and by_save.description == "By code"
+    with pytest.raises(RequestValidationError, match="Item/Code is required to create an Item"):
+        await sb.client.items.create(models.Item(name="No code"))  # refused before sending
     with pytest.raises(ValidationError):
-        await sb.client.items.create(models.Item(name="No code"))
+        await sb.client.items.save(models.Item(name="No code"))  # the sandbox refuses it too
 
 
 async def test_not_sold_clears_the_sales_side(sb: Sandbox) -> None:

@@ -564,14 +564,18 @@ def test_rotated_tokens_do_not_grow_the_redaction_set_without_bound(
         xero, client_id=CLIENT_ID, client_secret=CLIENT_SECRET, token=stored_token(expires_at=0)
     ) as client:
         client.contacts()
-        size = len(_secrets._secrets)
+        held = client._auth.secrets
+        size = len(held.forms)
         for n in range(30):
             later(monkeypatch, 2 * (n + 1))  # each call 2 s later: the 1 s tokens have expired
             client.contacts()  # so each call refreshes
-        assert len(_secrets._secrets) <= size + 8
+        assert len(held.forms) <= size + 8
         current = xero.issued[-1]
+        assert _secrets.redact(f"x {current} y") == "x *** y"  # the live token is still hidden
+        assert held.redact(f"x {current} y") == "x *** y"
     assert len(xero.token_requests) == 31
-    assert _secrets.redact(f"x {current} y") == "x *** y"  # the live token is still hidden
+    # closed: its token no longer masks anything outside its own calls
+    assert _secrets.redact(f"x {current} y") == f"x {current} y"
 
 
 def test_sync_client_refuses_a_coroutine_callback() -> None:

@@ -18,8 +18,9 @@ organisation with the ``xero-tenant-id`` header. The token comes from one of thr
 One token fetch or refresh runs at a time per client (and its :meth:`with_options` copies,
 which share the scheme): threads wait on a lock, tasks on an ``asyncio.Lock``; whoever
 waited finds the new token and does not refresh again. Every token, the client secret and
-the refresh token are registered with :mod:`._secrets`, so no log line, repr or message
-shows them.
+the refresh token go into the scheme's :class:`._secrets.Secrets` (``.secrets``, shared by the
+client and its :meth:`with_options` copies), so no log line, repr or message of that client
+shows them, and no other client's messages are masked with them.
 
 The client core builds a scheme from the constructor's credentials with
 ``AUTH_SCHEMES[style].from_credentials(credentials, problems, sender)``, then asks it for
@@ -46,7 +47,7 @@ from ._oauth import (
     check_endpoint_url,
     whole_seconds,
 )
-from ._secrets import forget_secret, redact, register_secret, secret_problem
+from ._secrets import Secrets, redact, secret_problem
 from ._tokens import TokenStore
 
 if TYPE_CHECKING:
@@ -138,6 +139,8 @@ class AuthScheme:
     uses_tenant: ClassVar[bool] = False
     """Whether calls name an organisation with a tenant id (``xero-tenant-id``)."""
     credential_names: ClassVar[tuple[str, ...]] = ()
+    secrets: Secrets
+    """The secrets this scheme holds (see :mod:`._secrets`): what the client's messages mask."""
 
     @classmethod
     def from_credentials(
@@ -188,14 +191,13 @@ class AuthScheme:
 class QueryKeyAuth(AuthScheme):
     """The 1.0 scheme: ``apiKey`` and ``xeroKey`` in the query string."""
 
-    __slots__ = ("_api_key", "_customer_key")
+    __slots__ = ("_api_key", "_customer_key", "secrets")
     credential_names = ("api_key", "customer_key")
 
     def __init__(self, *, api_key: str, customer_key: str) -> None:
         self._api_key = api_key
         self._customer_key = customer_key
-        register_secret(api_key)
-        register_secret(customer_key)
+        self.secrets = Secrets((api_key, customer_key))
 
     @classmethod
     def from_credentials(
@@ -257,6 +259,7 @@ class OAuth2Auth(AuthScheme):
         self._tokens_key = ""
         self._registered: list[str] = []
         self._revoked = False  # revoke_token() was called (authorization-code mode)
+        self.secrets = endpoint.secrets if endpoint is not None else Secrets()
         if token is not None:
             self._remember(token)
 
@@ -379,7 +382,7 @@ class OAuth2Auth(AuthScheme):
             str(token[k]) for k in ("access_token", "refresh_token", "id_token") if token.get(k)
         ]
         for value in values:
-            register_secret(value)
+            self.secrets.add(value)
         self._registered.extend(values)
         # keep the current and the previous token's values (late log lines may quote them)
         keep = 2 * 3
@@ -387,7 +390,7 @@ class OAuth2Auth(AuthScheme):
             stale, self._registered = self._registered[:-keep], self._registered[-keep:]
             for value in stale:
                 if value not in self._registered:
-                    forget_secret(value)
+                    self.secrets.discard(value)
 
     def _usable(self, token: Mapping[str, Any] | None) -> bool:
         if token is None or not token.get("access_token"):
@@ -446,7 +449,7 @@ class OAuth2Auth(AuthScheme):
     def _store(self, answer: tuple[int, httpx.Headers, bytes]) -> dict[str, Any]:
         assert self._endpoint is not None
         previous = self._token or {}
-        token = self._endpoint.parse(answer, register=register_secret)
+        token = self._endpoint.parse(answer)
         if self.mode == "authorization-code" and not token.get("refresh_token"):
             token["refresh_token"] = previous.get("refresh_token")
         self._remember(token)

@@ -24,7 +24,7 @@ from typing import Any, Generic, Literal, TypeVar
 
 from ._checks import Model, as_list, check_body
 from ._errors import RequestValidationError, ValidationError, XeroError, XeroResponseError
-from ._secrets import redact
+from ._secrets import redact, scope_of
 from ._types import NOT_GIVEN, NotGiven
 
 __all__ = [
@@ -229,7 +229,8 @@ def send_batch(
     the endpoint has it (Xero's batch endpoints without summarizeErrors answer as summarised).
     """
     param = getattr(send, "__name__", "items")
-    parts, keys = _plan(items, check, _param_name(send, param), idempotency_key)
+    with scope_of(getattr(getattr(send, "__self__", None), "_client", None)):  # its secrets
+        parts, keys = _plan(items, check, _param_name(send, param), idempotency_key)
     done: list[BatchItem[Any]] = []
     for part, key in zip(parts, keys, strict=True):
         try:
@@ -254,7 +255,8 @@ async def asend_batch(
 ) -> BatchResult[Any]:
     """The async twin of :func:`send_batch`."""
     param = getattr(send, "__name__", "items")
-    parts, keys = _plan(items, check, _param_name(send, param), idempotency_key)
+    with scope_of(getattr(getattr(send, "__self__", None), "_client", None)):  # its secrets
+        parts, keys = _plan(items, check, _param_name(send, param), idempotency_key)
     done: list[BatchItem[Any]] = []
     for part, key in zip(parts, keys, strict=True):
         try:

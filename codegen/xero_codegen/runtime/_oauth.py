@@ -44,7 +44,7 @@ from ._errors import (
     XeroTimeoutError,
 )
 from ._ratelimit import RateLimit
-from ._secrets import redact, register_secret, secret_problem
+from ._secrets import Secrets, redact, secret_problem
 from ._transport import (
     ACCEPT_ENCODING,
     adecoded,
@@ -155,13 +155,16 @@ class TokenEndpoint:
     client_id: str
     client_secret: str | None = field(default=None, repr=False)
     scopes: tuple[str, ...] = ()
+    secrets: Secrets = field(default_factory=Secrets, repr=False, compare=False)
+    """What this app's token calls hide (its secret, codes, verifiers, the tokens answered):
+    the secrets of the client (or the exchange) that uses the endpoint."""
 
     def __post_init__(self) -> None:
         if self.client_secret:
-            register_secret(self.client_secret)
+            self.secrets.add(self.client_secret)
             # the Basic credentials Authlib writes from it (never logged, but make sure)
             basic = f"{self.client_id}:{self.client_secret}".encode("latin-1", "replace")
-            register_secret(base64.b64encode(basic).decode("ascii"))
+            self.secrets.add(base64.b64encode(basic).decode("ascii"))
 
     def __repr__(self) -> str:
         secret = ", client_secret='***'" if self.client_secret else ""
@@ -186,13 +189,13 @@ class TokenEndpoint:
 
     def refresh_request(self, refresh_token: str) -> httpx.Request:
         """The refresh-token grant."""
-        register_secret(refresh_token)
+        self.secrets.add(refresh_token)
         return self._request("refresh_token", refresh_token=refresh_token)
 
     def code_request(self, code: str, code_verifier: str, redirect_uri: str) -> httpx.Request:
         """The authorization-code grant with its PKCE verifier."""
-        register_secret(code)
-        register_secret(code_verifier)
+        self.secrets.add(code)
+        self.secrets.add(code_verifier)
         return self._request(
             "authorization_code",
             code=code,
@@ -235,13 +238,16 @@ class TokenEndpoint:
         self,
         answer: tuple[int, httpx.Headers, bytes],
         *,
-        register: Callable[[str], None] = register_secret,
+        register: Callable[[str], None] | None = None,
         where: str = "Xero's token endpoint",
     ) -> dict[str, Any]:
         """The token of a token-endpoint answer (``expires_at`` added), or the mapped error.
 
-        The token's secrets are registered before anything could log or repeat them.
+        The token's secrets are added to ``register`` (this endpoint's :attr:`secrets` by
+        default) before anything could log or repeat them.
         """
+        if register is None:
+            register = self.secrets.add
         from authlib.oauth2.rfc6749 import OAuth2Token
 
         status, headers, content = answer
@@ -503,8 +509,7 @@ def authorization_url(
         problems.append("`code_verifier` must be a string of 43 to 128 characters (RFC 7636)")
     if problems:
         raise RequestValidationError(problems)
-    verifier = code_verifier or generate_token(64)
-    register_secret(verifier)
+    verifier = code_verifier or generate_token(64)  # hidden by the exchange that uses it
     chosen_state = state or generate_token(32)
     url = prepare_grant_uri(
         str(authorize_url),
@@ -663,12 +668,13 @@ def exchange_code(
     _set_total_timeout(request, timeout)
     http = http_client if http_client is not None else httpx.Client()
     bound_by_deadlines(http)
-    try:
-        answer = send_token_request(http, request)
-    finally:
-        if http_client is None:
-            http.close()
-    return cast(XeroToken, endpoint.parse(answer))
+    with endpoint.secrets.scope():  # its messages hide this exchange's secrets
+        try:
+            answer = send_token_request(http, request)
+        finally:
+            if http_client is None:
+                http.close()
+        return cast(XeroToken, endpoint.parse(answer))
 
 
 async def aexchange_code(
@@ -691,12 +697,13 @@ async def aexchange_code(
     _set_total_timeout(request, timeout)
     http = http_client if http_client is not None else httpx.AsyncClient()
     bound_by_deadlines(http)
-    try:
-        answer = await asend_token_request(http, request)
-    finally:
-        if http_client is None:
-            await http.aclose()
-    return cast(XeroToken, endpoint.parse(answer))
+    with endpoint.secrets.scope():  # its messages hide this exchange's secrets
+        try:
+            answer = await asend_token_request(http, request)
+        finally:
+            if http_client is None:
+                await http.aclose()
+        return cast(XeroToken, endpoint.parse(answer))
 
 
 # ---------------------------------------------------------------------- revocation
@@ -739,8 +746,8 @@ def _revoke_setup(
             hint = str(token_type_hint)
     if problems:
         raise RequestValidationError(problems)
-    register_secret(value)
     endpoint = TokenEndpoint(token_url=str(revocation_url), client_id=client, client_secret=secret)
+    endpoint.secrets.add(value)  # hidden in what this revocation's messages say
     return endpoint, endpoint.revocation_request(value, hint, url=str(revocation_url))
 
 
@@ -780,12 +787,13 @@ def revoke_token(
     _set_total_timeout(request, timeout)
     http = http_client if http_client is not None else httpx.Client()
     bound_by_deadlines(http)
-    try:
-        answer = send_token_request(http, request)
-    finally:
-        if http_client is None:
-            http.close()
-    endpoint.check_revoked(answer)
+    with endpoint.secrets.scope():  # its messages hide the token and the app's secret
+        try:
+            answer = send_token_request(http, request)
+        finally:
+            if http_client is None:
+                http.close()
+        endpoint.check_revoked(answer)
 
 
 async def arevoke_token(
@@ -805,12 +813,13 @@ async def arevoke_token(
     _set_total_timeout(request, timeout)
     http = http_client if http_client is not None else httpx.AsyncClient()
     bound_by_deadlines(http)
-    try:
-        answer = await asend_token_request(http, request)
-    finally:
-        if http_client is None:
-            await http.aclose()
-    endpoint.check_revoked(answer)
+    with endpoint.secrets.scope():  # its messages hide the token and the app's secret
+        try:
+            answer = await asend_token_request(http, request)
+        finally:
+            if http_client is None:
+                await http.aclose()
+        endpoint.check_revoked(answer)
 
 
 # ---------------------------------------------------------------------- connections

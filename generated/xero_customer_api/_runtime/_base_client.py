@@ -55,7 +55,7 @@ from ._errors import (
 from ._limiter import Limiter, Slot, app_key, resolve_limiter
 from ._oauth import Connection, asend_token_request, parse_connections, send_token_request
 from ._ratelimit import RateLimit
-from ._secrets import redact
+from ._secrets import hold, redact, release, scoped
 from ._tokens import TokenStore
 from ._transport import ACCEPT_ENCODING, adecoded, bound_by_deadlines, deadline_scope, decoded
 from ._types import NOT_GIVEN, NotGiven, TimeoutTypes
@@ -562,6 +562,7 @@ class _ClientCore(Generic[_HttpT]):
             raise RequestValidationError(problems)
         assert auth is not None
         self._auth: AuthScheme = auth
+        hold(self, auth.secrets)  # its secrets mask log lines while it is open (see _secrets)
         self._limit_app = app_key(auth.app_identity()) if self._limiter is not None else ""
         self._retry_policy = RETRY_POLICIES[self._retry_style]
         self.base_url = self._resolve_base_url(environment, base_url)
@@ -656,6 +657,7 @@ class _ClientCore(Generic[_HttpT]):
         if not isinstance(timeout, NotGiven):
             clone.timeout = timeout
         clone._owns_http_client = False
+        hold(clone, clone._auth.secrets)
         return clone
 
     # ------------------------------------------------------------------ token calls
@@ -1521,6 +1523,7 @@ class SyncAPIClient(_ClientCore[httpx.Client]):
         """Close the HTTP connections (only those the client opened itself); later calls
         raise XeroError."""
         self._closed = True
+        release(self, with_copies=self._owns_http_client)  # copies share its pool
         if self._owns_http_client:
             self._http.close()
 
@@ -1535,6 +1538,7 @@ class SyncAPIClient(_ClientCore[httpx.Client]):
     ) -> None:
         self.close()
 
+    @scoped  # its messages mask this client's secrets only
     def _request(
         self,
         *,
@@ -1696,6 +1700,7 @@ class AsyncAPIClient(_ClientCore[httpx.AsyncClient]):
         """Close the HTTP connections (only those the client opened itself); later calls
         raise XeroError."""
         self._closed = True
+        release(self, with_copies=self._owns_http_client)  # copies share its pool
         if self._owns_http_client:
             await self._http.aclose()
 
@@ -1710,6 +1715,7 @@ class AsyncAPIClient(_ClientCore[httpx.AsyncClient]):
     ) -> None:
         await self.close()
 
+    @scoped  # its messages mask this client's secrets only
     async def _request(
         self,
         *,

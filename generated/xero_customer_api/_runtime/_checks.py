@@ -31,6 +31,13 @@ TotalTax``; only totals that are present are checked). Amounts are compared roun
 2 decimal places, computed exactly. A rule runs only when the numbers below it passed their
 own checks.
 
+An endpoint can also require elements the schema leaves optional: the write types are shared
+by PUT (create) and POST (update or save), and an update may carry only the record's id, so
+what Xero requires of a *new* record is declared per endpoint in the manifest
+(``request.required``) and checked with :meth:`Model.requiring`, e.g.
+``Contact[3]/Name is required to create a Contact``. A batch is checked whole, so a missing
+element in its last item is refused before any part is sent.
+
 Every problem is collected (at most :data:`MAX_PROBLEMS`); :func:`check_body` returns them
 all, one line each, led by the XML path of the offending element, e.g.
 ``Invoice/LineItems/LineItem[1]/UnitAmount: expected a Decimal, got float 100.0 (use Decimal)``.
@@ -364,7 +371,7 @@ class Field:
         path: str,
         value: Value,
         *,
-        required: bool = False,
+        required: bool | str = False,
         is_list: bool = False,
         min_occurs: int = 0,
         max_occurs: int | None = None,
@@ -372,7 +379,7 @@ class Field:
         self.attr = attr  # the dataclass attribute
         self.path = path  # below the parent element: "Name", "LineItems/LineItem", "@status"
         self.value = value
-        self.required = required
+        self.required = required  # a str: required, with this note ending the problem
         self.is_list = is_list
         self.min_occurs = min_occurs
         self.max_occurs = max_occurs
@@ -385,7 +392,7 @@ class Model:
     first needs it, so a table of checks does not load every model.
     """
 
-    __slots__ = ("class_name", "cls", "fields", "module", "name", "plan", "rule")
+    __slots__ = ("class_name", "cls", "fields", "module", "name", "plan", "rule", "variants")
     cls: type[Any]
 
     def __init__(
@@ -399,6 +406,7 @@ class Model:
         self.rule = _RULES[rule] if rule is not None else None
         self.fields: tuple[Field, ...] = ()
         self.plan: tuple[_Step, ...] | None = None  # the walker's view of fields, on first use
+        self.variants: dict[tuple[str, ...], Model] = {}  # see requiring()
 
     def __getattr__(self, attr: str) -> Any:
         """``cls`` given by name: import it on first use (any other name is an error)."""
@@ -409,6 +417,41 @@ class Model:
         found: type[Any] = getattr(importlib.import_module(self.module), self.class_name)
         self.cls = found
         return found
+
+    def requiring(self, *elements: str) -> Model:
+        """These checks, with ``elements`` (child element names of the root, e.g. ``"Name"``,
+        ``"LineItems"``) required as well: what an endpoint needs that the shared write type
+        leaves optional (a create). A required list must hold at least one item. Unknown
+        names raise ``ValueError`` (the generator checks them against the schema first)."""
+        key = tuple(elements)
+        found = self.variants.get(key)
+        if found is not None:
+            return found
+        known = {f.path.split("/", 1)[0] for f in self.fields}
+        unknown = [e for e in key if e not in known]
+        if unknown:
+            raise ValueError(f"{self.name} has no element {', '.join(unknown)}")
+        variant = Model(self.class_name, self.name, module=self.module)
+        variant.rule = self.rule
+        note = f" to create {_a(self.name)}"
+        variant.fields = tuple(
+            _required(f, note) if f.path.split("/", 1)[0] in key else f for f in self.fields
+        )
+        self.variants[key] = variant
+        return variant
+
+
+def _required(field: Field, note: str) -> Field:
+    """``field`` required (a list: with at least one item), ``note`` ending its problem."""
+    return Field(
+        field.attr,
+        field.path,
+        field.value,
+        required=note or True,
+        is_list=field.is_list,
+        min_occurs=max(field.min_occurs, 1) if field.is_list else field.min_occurs,
+        max_occurs=field.max_occurs,
+    )
 
 
 # --------------------------------------------------------------------- walking
@@ -461,7 +504,7 @@ def check_body(body: object, root: Model) -> list[str]:
     return state.problems[:MAX_PROBLEMS]
 
 
-_Step = tuple[str, str, Check, "Model | None", bool, bool, int, "int | None", bool, str]
+_Step = tuple[str, str, Check, "Model | None", "bool | str", bool, int, "int | None", bool, str]
 
 
 def _plan(spec: Model) -> tuple[_Step, ...]:
@@ -493,11 +536,14 @@ def _walk(spec: Model, obj: Any, path: str, state: _State) -> None:
         value = getattr(obj, attr, None)
         if value is None:
             if required:
-                problems.append(f"{path}/{where} is required")
+                note = required if type(required) is str else ""
+                problems.append(f"{path}/{where} is required{note}")
             elif is_list:
                 problems.append(f"{path}/{where}: expected a list, got None")
         elif not is_list:
-            if sub is None:
+            if type(required) is str and type(value) is str and not value.strip():
+                problems.append(f"{path}/{where} is required{required}; got an empty text")
+            elif sub is None:
                 problem = check(value)
                 if problem is not None:
                     problems.append(f"{path}/{where}: {problem}")
@@ -516,7 +562,8 @@ def _walk(spec: Model, obj: Any, path: str, state: _State) -> None:
         else:
             count = len(value)
             if count < least:
-                problems.append(f"{path}/{where}: at least {least} required, got {count}")
+                note = required if type(required) is str else ""
+                problems.append(f"{path}/{where}: at least {least} required{note}, got {count}")
             if most is not None and count > most:
                 problems.append(f"{path}/{where}: at most {most} allowed, got {count}")
             if sub is not None:

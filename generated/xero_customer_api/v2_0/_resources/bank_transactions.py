@@ -242,8 +242,10 @@ class BankTransactionsResourceWithRawResponse:
                 or ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
                 ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
                 outside its enumeration; text not of the form its pattern gives, such as a GUID;
-                text too long or too short; a number out of range); a line's LineAmount is not
-                Quantity x UnitAmount; ``max_retries`` not a whole number >= 0.
+                text too long or too short; a number out of range); the bank transaction without
+                ``Type``, ``LineItems`` or ``BankAccount`` (required to create one); a line's
+                LineAmount is not Quantity x UnitAmount; ``max_retries`` not a whole number >=
+                0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -275,7 +277,7 @@ class BankTransactionsResourceWithRawResponse:
             response_type=BankTransactionsResponse,
             decode=decode_bank_transactions_response,
             encode=encode_request_bank_transaction,
-            check=_checks.CHECKS["BankTransaction"],
+            check=_checks.CHECKS["BankTransaction"].requiring("Type", "LineItems", "BankAccount"),
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -319,8 +321,10 @@ class BankTransactionsResourceWithRawResponse:
                 or ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
                 ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
                 outside its enumeration; text not of the form its pattern gives, such as a GUID;
-                text too long or too short; a number out of range); a line's LineAmount is not
-                Quantity x UnitAmount; ``max_retries`` not a whole number >= 0.
+                text too long or too short; a number out of range); a bank transaction in
+                ``bank_transactions`` without ``Type``, ``LineItems`` or ``BankAccount``
+                (required to create one); a line's LineAmount is not Quantity x UnitAmount;
+                ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
                 failing element); with ``summarize_errors=False`` failed items are in the result
                 instead.
@@ -354,7 +358,7 @@ class BankTransactionsResourceWithRawResponse:
             response_type=BankTransactionsResponse,
             decode=decode_bank_transactions_response,
             encode=encode_request_bank_transactions,
-            check=_checks.CHECKS["BankTransaction"],
+            check=_checks.CHECKS["BankTransaction"].requiring("Type", "LineItems", "BankAccount"),
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -825,8 +829,10 @@ class BankTransactionsResource:
                 or ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
                 ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
                 outside its enumeration; text not of the form its pattern gives, such as a GUID;
-                text too long or too short; a number out of range); a line's LineAmount is not
-                Quantity x UnitAmount; ``max_retries`` not a whole number >= 0.
+                text too long or too short; a number out of range); the bank transaction without
+                ``Type``, ``LineItems`` or ``BankAccount`` (required to create one); a line's
+                LineAmount is not Quantity x UnitAmount; ``max_retries`` not a whole number >=
+                0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -890,8 +896,10 @@ class BankTransactionsResource:
                 or ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
                 ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
                 outside its enumeration; text not of the form its pattern gives, such as a GUID;
-                text too long or too short; a number out of range); a line's LineAmount is not
-                Quantity x UnitAmount; ``max_retries`` not a whole number >= 0.
+                text too long or too short; a number out of range); a bank transaction in
+                ``bank_transactions`` without ``Type``, ``LineItems`` or ``BankAccount``
+                (required to create one); a line's LineAmount is not Quantity x UnitAmount;
+                ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
                 failing element); with ``summarize_errors=False`` failed items are in the result
                 instead.
@@ -907,7 +915,7 @@ class BankTransactionsResource:
         return send_batch(
             self.with_raw_response.create_many,
             "bank_transactions",
-            _checks.CHECKS["BankTransaction"],
+            _checks.CHECKS["BankTransaction"].requiring("Type", "LineItems", "BankAccount"),
             bank_transactions,
             summarize_errors=summarize_errors,
             unit_dp=unit_dp,
@@ -1286,8 +1294,10 @@ class AsyncBankTransactionsResourceWithRawResponse:
                 or ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
                 ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
                 outside its enumeration; text not of the form its pattern gives, such as a GUID;
-                text too long or too short; a number out of range); a line's LineAmount is not
-                Quantity x UnitAmount; ``max_retries`` not a whole number >= 0.
+                text too long or too short; a number out of range); the bank transaction without
+                ``Type``, ``LineItems`` or ``BankAccount`` (required to create one); a line's
+                LineAmount is not Quantity x UnitAmount; ``max_retries`` not a whole number >=
+                0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -1319,7 +1329,7 @@ class AsyncBankTransactionsResourceWithRawResponse:
             response_type=BankTransactionsResponse,
             decode=decode_bank_transactions_response,
             encode=encode_request_bank_transaction,
-            check=_checks.CHECKS["BankTransaction"],
+            check=_checks.CHECKS["BankTransaction"].requiring("Type", "LineItems", "BankAccount"),
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -1363,8 +1373,10 @@ class AsyncBankTransactionsResourceWithRawResponse:
                 or ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
                 ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
                 outside its enumeration; text not of the form its pattern gives, such as a GUID;
-                text too long or too short; a number out of range); a line's LineAmount is not
-                Quantity x UnitAmount; ``max_retries`` not a whole number >= 0.
+                text too long or too short; a number out of range); a bank transaction in
+                ``bank_transactions`` without ``Type``, ``LineItems`` or ``BankAccount``
+                (required to create one); a line's LineAmount is not Quantity x UnitAmount;
+                ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
                 failing element); with ``summarize_errors=False`` failed items are in the result
                 instead.
@@ -1398,7 +1410,7 @@ class AsyncBankTransactionsResourceWithRawResponse:
             response_type=BankTransactionsResponse,
             decode=decode_bank_transactions_response,
             encode=encode_request_bank_transactions,
-            check=_checks.CHECKS["BankTransaction"],
+            check=_checks.CHECKS["BankTransaction"].requiring("Type", "LineItems", "BankAccount"),
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -1869,8 +1881,10 @@ class AsyncBankTransactionsResource:
                 or ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
                 ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
                 outside its enumeration; text not of the form its pattern gives, such as a GUID;
-                text too long or too short; a number out of range); a line's LineAmount is not
-                Quantity x UnitAmount; ``max_retries`` not a whole number >= 0.
+                text too long or too short; a number out of range); the bank transaction without
+                ``Type``, ``LineItems`` or ``BankAccount`` (required to create one); a line's
+                LineAmount is not Quantity x UnitAmount; ``max_retries`` not a whole number >=
+                0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -1934,8 +1948,10 @@ class AsyncBankTransactionsResource:
                 or ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
                 ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
                 outside its enumeration; text not of the form its pattern gives, such as a GUID;
-                text too long or too short; a number out of range); a line's LineAmount is not
-                Quantity x UnitAmount; ``max_retries`` not a whole number >= 0.
+                text too long or too short; a number out of range); a bank transaction in
+                ``bank_transactions`` without ``Type``, ``LineItems`` or ``BankAccount``
+                (required to create one); a line's LineAmount is not Quantity x UnitAmount;
+                ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
                 failing element); with ``summarize_errors=False`` failed items are in the result
                 instead.
@@ -1951,7 +1967,7 @@ class AsyncBankTransactionsResource:
         return await asend_batch(
             self.with_raw_response.create_many,
             "bank_transactions",
-            _checks.CHECKS["BankTransaction"],
+            _checks.CHECKS["BankTransaction"].requiring("Type", "LineItems", "BankAccount"),
             bank_transactions,
             summarize_errors=summarize_errors,
             unit_dp=unit_dp,

@@ -207,7 +207,9 @@ class BankTransfersResourceWithRawResponse:
                 ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
                 ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
                 outside its enumeration; text not of the form its pattern gives, such as a GUID;
-                text too long or too short); ``max_retries`` not a whole number >= 0.
+                text too long or too short); the bank transfer without ``FromBankAccount``,
+                ``ToBankAccount`` or ``Amount`` (required to create one); ``max_retries`` not a
+                whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -227,7 +229,9 @@ class BankTransfersResourceWithRawResponse:
             response_type=BankTransfersResponse,
             decode=decode_bank_transfers_response,
             encode=encode_request_bank_transfer,
-            check=_checks.CHECKS["BankTransfer"],
+            check=_checks.CHECKS["BankTransfer"].requiring(
+                "FromBankAccount", "ToBankAccount", "Amount"
+            ),
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -265,7 +269,9 @@ class BankTransfersResourceWithRawResponse:
                 a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
                 ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
                 enumeration; text not of the form its pattern gives, such as a GUID; text too
-                long or too short); ``max_retries`` not a whole number >= 0.
+                long or too short); a bank transfer in ``bank_transfers`` without
+                ``FromBankAccount``, ``ToBankAccount`` or ``Amount`` (required to create one);
+                ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
                 failing element); with ``summarize_errors=False`` failed items are in the result
                 instead.
@@ -286,7 +292,9 @@ class BankTransfersResourceWithRawResponse:
             response_type=BankTransfersResponse,
             decode=decode_bank_transfers_response,
             encode=encode_request_bank_transfers,
-            check=_checks.CHECKS["BankTransfer"],
+            check=_checks.CHECKS["BankTransfer"].requiring(
+                "FromBankAccount", "ToBankAccount", "Amount"
+            ),
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -622,7 +630,9 @@ class BankTransfersResource:
                 ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
                 ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
                 outside its enumeration; text not of the form its pattern gives, such as a GUID;
-                text too long or too short); ``max_retries`` not a whole number >= 0.
+                text too long or too short); the bank transfer without ``FromBankAccount``,
+                ``ToBankAccount`` or ``Amount`` (required to create one); ``max_retries`` not a
+                whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -680,7 +690,9 @@ class BankTransfersResource:
                 a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
                 ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
                 enumeration; text not of the form its pattern gives, such as a GUID; text too
-                long or too short); ``max_retries`` not a whole number >= 0.
+                long or too short); a bank transfer in ``bank_transfers`` without
+                ``FromBankAccount``, ``ToBankAccount`` or ``Amount`` (required to create one);
+                ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
                 failing element); with ``summarize_errors=False`` failed items are in the result
                 instead.
@@ -696,7 +708,7 @@ class BankTransfersResource:
         return send_batch(
             self.with_raw_response.create_many,
             "bank_transfers",
-            _checks.CHECKS["BankTransfer"],
+            _checks.CHECKS["BankTransfer"].requiring("FromBankAccount", "ToBankAccount", "Amount"),
             bank_transfers,
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
@@ -974,7 +986,9 @@ class AsyncBankTransfersResourceWithRawResponse:
                 ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
                 ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
                 outside its enumeration; text not of the form its pattern gives, such as a GUID;
-                text too long or too short); ``max_retries`` not a whole number >= 0.
+                text too long or too short); the bank transfer without ``FromBankAccount``,
+                ``ToBankAccount`` or ``Amount`` (required to create one); ``max_retries`` not a
+                whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -994,7 +1008,9 @@ class AsyncBankTransfersResourceWithRawResponse:
             response_type=BankTransfersResponse,
             decode=decode_bank_transfers_response,
             encode=encode_request_bank_transfer,
-            check=_checks.CHECKS["BankTransfer"],
+            check=_checks.CHECKS["BankTransfer"].requiring(
+                "FromBankAccount", "ToBankAccount", "Amount"
+            ),
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -1032,7 +1048,9 @@ class AsyncBankTransfersResourceWithRawResponse:
                 a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
                 ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
                 enumeration; text not of the form its pattern gives, such as a GUID; text too
-                long or too short); ``max_retries`` not a whole number >= 0.
+                long or too short); a bank transfer in ``bank_transfers`` without
+                ``FromBankAccount``, ``ToBankAccount`` or ``Amount`` (required to create one);
+                ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
                 failing element); with ``summarize_errors=False`` failed items are in the result
                 instead.
@@ -1053,7 +1071,9 @@ class AsyncBankTransfersResourceWithRawResponse:
             response_type=BankTransfersResponse,
             decode=decode_bank_transfers_response,
             encode=encode_request_bank_transfers,
-            check=_checks.CHECKS["BankTransfer"],
+            check=_checks.CHECKS["BankTransfer"].requiring(
+                "FromBankAccount", "ToBankAccount", "Amount"
+            ),
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -1389,7 +1409,9 @@ class AsyncBankTransfersResource:
                 ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
                 ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
                 outside its enumeration; text not of the form its pattern gives, such as a GUID;
-                text too long or too short); ``max_retries`` not a whole number >= 0.
+                text too long or too short); the bank transfer without ``FromBankAccount``,
+                ``ToBankAccount`` or ``Amount`` (required to create one); ``max_retries`` not a
+                whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -1447,7 +1469,9 @@ class AsyncBankTransfersResource:
                 a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
                 ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
                 enumeration; text not of the form its pattern gives, such as a GUID; text too
-                long or too short); ``max_retries`` not a whole number >= 0.
+                long or too short); a bank transfer in ``bank_transfers`` without
+                ``FromBankAccount``, ``ToBankAccount`` or ``Amount`` (required to create one);
+                ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
                 failing element); with ``summarize_errors=False`` failed items are in the result
                 instead.
@@ -1463,7 +1487,7 @@ class AsyncBankTransfersResource:
         return await asend_batch(
             self.with_raw_response.create_many,
             "bank_transfers",
-            _checks.CHECKS["BankTransfer"],
+            _checks.CHECKS["BankTransfer"].requiring("FromBankAccount", "ToBankAccount", "Amount"),
             bank_transfers,
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,

@@ -546,8 +546,9 @@ class ContactGroupsResourceWithRawResponse:
         Raises:
             RequestValidationError: Nothing was sent: the contact group does not match its
                 schema (a required field missing or a value of the wrong type; a value outside
-                its enumeration; text not of the form its pattern gives, such as a GUID);
-                ``max_retries`` not a whole number >= 0.
+                its enumeration; text not of the form its pattern gives, such as a GUID); the
+                contact group without ``Name`` (required to create one); ``max_retries`` not a
+                whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -567,7 +568,7 @@ class ContactGroupsResourceWithRawResponse:
             response_type=ContactGroupsResponse,
             decode=decode_contact_groups_response,
             encode=encode_request_contact_group,
-            check=_checks.CHECKS["ContactGroup"],
+            check=_checks.CHECKS["ContactGroup"].requiring("Name"),
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -601,7 +602,8 @@ class ContactGroupsResourceWithRawResponse:
             RequestValidationError: Nothing was sent: ``contact_groups`` not a list of
                 contact groups; a contact group in ``contact_groups`` does not match its schema
                 (a required field missing or a value of the wrong type; a value outside its
-                enumeration; text not of the form its pattern gives, such as a GUID);
+                enumeration; text not of the form its pattern gives, such as a GUID); a contact
+                group in ``contact_groups`` without ``Name`` (required to create one);
                 ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
                 failing element); with ``summarize_errors=False`` failed items are in the result
@@ -623,7 +625,7 @@ class ContactGroupsResourceWithRawResponse:
             response_type=ContactGroupsResponse,
             decode=decode_contact_groups_response,
             encode=encode_request_contact_groups,
-            check=_checks.CHECKS["ContactGroup"],
+            check=_checks.CHECKS["ContactGroup"].requiring("Name"),
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -935,8 +937,9 @@ class ContactGroupsResource:
         Raises:
             RequestValidationError: Nothing was sent: the contact group does not match its
                 schema (a required field missing or a value of the wrong type; a value outside
-                its enumeration; text not of the form its pattern gives, such as a GUID);
-                ``max_retries`` not a whole number >= 0.
+                its enumeration; text not of the form its pattern gives, such as a GUID); the
+                contact group without ``Name`` (required to create one); ``max_retries`` not a
+                whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -989,7 +992,8 @@ class ContactGroupsResource:
             RequestValidationError: Nothing was sent: ``contact_groups`` not a list of
                 contact groups; a contact group in ``contact_groups`` does not match its schema
                 (a required field missing or a value of the wrong type; a value outside its
-                enumeration; text not of the form its pattern gives, such as a GUID);
+                enumeration; text not of the form its pattern gives, such as a GUID); a contact
+                group in ``contact_groups`` without ``Name`` (required to create one);
                 ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
                 failing element); with ``summarize_errors=False`` failed items are in the result
@@ -1006,7 +1010,7 @@ class ContactGroupsResource:
         return send_batch(
             self.with_raw_response.create_many,
             "contact_groups",
-            _checks.CHECKS["ContactGroup"],
+            _checks.CHECKS["ContactGroup"].requiring("Name"),
             contact_groups,
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
@@ -1598,8 +1602,9 @@ class AsyncContactGroupsResourceWithRawResponse:
         Raises:
             RequestValidationError: Nothing was sent: the contact group does not match its
                 schema (a required field missing or a value of the wrong type; a value outside
-                its enumeration; text not of the form its pattern gives, such as a GUID);
-                ``max_retries`` not a whole number >= 0.
+                its enumeration; text not of the form its pattern gives, such as a GUID); the
+                contact group without ``Name`` (required to create one); ``max_retries`` not a
+                whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -1619,7 +1624,7 @@ class AsyncContactGroupsResourceWithRawResponse:
             response_type=ContactGroupsResponse,
             decode=decode_contact_groups_response,
             encode=encode_request_contact_group,
-            check=_checks.CHECKS["ContactGroup"],
+            check=_checks.CHECKS["ContactGroup"].requiring("Name"),
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -1653,7 +1658,8 @@ class AsyncContactGroupsResourceWithRawResponse:
             RequestValidationError: Nothing was sent: ``contact_groups`` not a list of
                 contact groups; a contact group in ``contact_groups`` does not match its schema
                 (a required field missing or a value of the wrong type; a value outside its
-                enumeration; text not of the form its pattern gives, such as a GUID);
+                enumeration; text not of the form its pattern gives, such as a GUID); a contact
+                group in ``contact_groups`` without ``Name`` (required to create one);
                 ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
                 failing element); with ``summarize_errors=False`` failed items are in the result
@@ -1675,7 +1681,7 @@ class AsyncContactGroupsResourceWithRawResponse:
             response_type=ContactGroupsResponse,
             decode=decode_contact_groups_response,
             encode=encode_request_contact_groups,
-            check=_checks.CHECKS["ContactGroup"],
+            check=_checks.CHECKS["ContactGroup"].requiring("Name"),
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -1987,8 +1993,9 @@ class AsyncContactGroupsResource:
         Raises:
             RequestValidationError: Nothing was sent: the contact group does not match its
                 schema (a required field missing or a value of the wrong type; a value outside
-                its enumeration; text not of the form its pattern gives, such as a GUID);
-                ``max_retries`` not a whole number >= 0.
+                its enumeration; text not of the form its pattern gives, such as a GUID); the
+                contact group without ``Name`` (required to create one); ``max_retries`` not a
+                whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -2041,7 +2048,8 @@ class AsyncContactGroupsResource:
             RequestValidationError: Nothing was sent: ``contact_groups`` not a list of
                 contact groups; a contact group in ``contact_groups`` does not match its schema
                 (a required field missing or a value of the wrong type; a value outside its
-                enumeration; text not of the form its pattern gives, such as a GUID);
+                enumeration; text not of the form its pattern gives, such as a GUID); a contact
+                group in ``contact_groups`` without ``Name`` (required to create one);
                 ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
                 failing element); with ``summarize_errors=False`` failed items are in the result
@@ -2058,7 +2066,7 @@ class AsyncContactGroupsResource:
         return await asend_batch(
             self.with_raw_response.create_many,
             "contact_groups",
-            _checks.CHECKS["ContactGroup"],
+            _checks.CHECKS["ContactGroup"].requiring("Name"),
             contact_groups,
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,

@@ -235,8 +235,9 @@ class ContactsResourceWithRawResponse:
                 (a required field missing or a value of the wrong type; a ``float`` or ``str``
                 for a ``Decimal``, or more decimal places or digits than allowed; a naive
                 ``datetime``; a value outside its enumeration; text not of the form its pattern
-                gives, such as a GUID; text too long or too short; a number out of range);
-                ``max_retries`` not a whole number >= 0.
+                gives, such as a GUID; text too long or too short; a number out of range); the
+                contact without ``Name`` (required to create one); ``max_retries`` not a whole
+                number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -256,7 +257,7 @@ class ContactsResourceWithRawResponse:
             response_type=ContactsResponse,
             decode=decode_contacts_response,
             encode=encode_request_contact,
-            check=_checks.CHECKS["Contact"],
+            check=_checks.CHECKS["Contact"].requiring("Name"),
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -298,8 +299,8 @@ class ContactsResourceWithRawResponse:
                 value of the wrong type; a ``float`` or ``str`` for a ``Decimal``, or more
                 decimal places or digits than allowed; a naive ``datetime``; a value outside its
                 enumeration; text not of the form its pattern gives, such as a GUID; text too
-                long or too short; a number out of range); ``max_retries`` not a whole number >=
-                0.
+                long or too short; a number out of range); a contact in ``contacts`` without
+                ``Name`` (required to create one); ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
                 failing element); with ``summarize_errors=False`` failed items are in the result
                 instead.
@@ -322,7 +323,7 @@ class ContactsResourceWithRawResponse:
             response_type=ContactsResponse,
             decode=decode_contacts_response,
             encode=encode_request_contacts,
-            check=_checks.CHECKS["Contact"],
+            check=_checks.CHECKS["Contact"].requiring("Name"),
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -803,8 +804,9 @@ class ContactsResource:
                 (a required field missing or a value of the wrong type; a ``float`` or ``str``
                 for a ``Decimal``, or more decimal places or digits than allowed; a naive
                 ``datetime``; a value outside its enumeration; text not of the form its pattern
-                gives, such as a GUID; text too long or too short; a number out of range);
-                ``max_retries`` not a whole number >= 0.
+                gives, such as a GUID; text too long or too short; a number out of range); the
+                contact without ``Name`` (required to create one); ``max_retries`` not a whole
+                number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -865,8 +867,8 @@ class ContactsResource:
                 value of the wrong type; a ``float`` or ``str`` for a ``Decimal``, or more
                 decimal places or digits than allowed; a naive ``datetime``; a value outside its
                 enumeration; text not of the form its pattern gives, such as a GUID; text too
-                long or too short; a number out of range); ``max_retries`` not a whole number >=
-                0.
+                long or too short; a number out of range); a contact in ``contacts`` without
+                ``Name`` (required to create one); ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
                 failing element); with ``summarize_errors=False`` failed items are in the result
                 instead.
@@ -882,7 +884,7 @@ class ContactsResource:
         return send_batch(
             self.with_raw_response.create_many,
             "contacts",
-            _checks.CHECKS["Contact"],
+            _checks.CHECKS["Contact"].requiring("Name"),
             contacts,
             summarize_errors=summarize_errors,
             tenant_id=tenant_id,
@@ -1280,8 +1282,9 @@ class AsyncContactsResourceWithRawResponse:
                 (a required field missing or a value of the wrong type; a ``float`` or ``str``
                 for a ``Decimal``, or more decimal places or digits than allowed; a naive
                 ``datetime``; a value outside its enumeration; text not of the form its pattern
-                gives, such as a GUID; text too long or too short; a number out of range);
-                ``max_retries`` not a whole number >= 0.
+                gives, such as a GUID; text too long or too short; a number out of range); the
+                contact without ``Name`` (required to create one); ``max_retries`` not a whole
+                number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -1301,7 +1304,7 @@ class AsyncContactsResourceWithRawResponse:
             response_type=ContactsResponse,
             decode=decode_contacts_response,
             encode=encode_request_contact,
-            check=_checks.CHECKS["Contact"],
+            check=_checks.CHECKS["Contact"].requiring("Name"),
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -1343,8 +1346,8 @@ class AsyncContactsResourceWithRawResponse:
                 value of the wrong type; a ``float`` or ``str`` for a ``Decimal``, or more
                 decimal places or digits than allowed; a naive ``datetime``; a value outside its
                 enumeration; text not of the form its pattern gives, such as a GUID; text too
-                long or too short; a number out of range); ``max_retries`` not a whole number >=
-                0.
+                long or too short; a number out of range); a contact in ``contacts`` without
+                ``Name`` (required to create one); ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
                 failing element); with ``summarize_errors=False`` failed items are in the result
                 instead.
@@ -1367,7 +1370,7 @@ class AsyncContactsResourceWithRawResponse:
             response_type=ContactsResponse,
             decode=decode_contacts_response,
             encode=encode_request_contacts,
-            check=_checks.CHECKS["Contact"],
+            check=_checks.CHECKS["Contact"].requiring("Name"),
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -1848,8 +1851,9 @@ class AsyncContactsResource:
                 (a required field missing or a value of the wrong type; a ``float`` or ``str``
                 for a ``Decimal``, or more decimal places or digits than allowed; a naive
                 ``datetime``; a value outside its enumeration; text not of the form its pattern
-                gives, such as a GUID; text too long or too short; a number out of range);
-                ``max_retries`` not a whole number >= 0.
+                gives, such as a GUID; text too long or too short; a number out of range); the
+                contact without ``Name`` (required to create one); ``max_retries`` not a whole
+                number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -1910,8 +1914,8 @@ class AsyncContactsResource:
                 value of the wrong type; a ``float`` or ``str`` for a ``Decimal``, or more
                 decimal places or digits than allowed; a naive ``datetime``; a value outside its
                 enumeration; text not of the form its pattern gives, such as a GUID; text too
-                long or too short; a number out of range); ``max_retries`` not a whole number >=
-                0.
+                long or too short; a number out of range); a contact in ``contacts`` without
+                ``Name`` (required to create one); ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
                 failing element); with ``summarize_errors=False`` failed items are in the result
                 instead.
@@ -1927,7 +1931,7 @@ class AsyncContactsResource:
         return await asend_batch(
             self.with_raw_response.create_many,
             "contacts",
-            _checks.CHECKS["Contact"],
+            _checks.CHECKS["Contact"].requiring("Name"),
             contacts,
             summarize_errors=summarize_errors,
             tenant_id=tenant_id,

@@ -292,8 +292,9 @@ class InvoicesResourceWithRawResponse:
                 for a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
                 ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
                 enumeration; text not of the form its pattern gives, such as a GUID; text too
-                long or too short; a number out of range); a line's LineAmount is not Quantity x
-                UnitAmount; ``max_retries`` not a whole number >= 0.
+                long or too short; a number out of range); the invoice without ``Type``,
+                ``Contact`` or ``LineItems`` (required to create one); a line's LineAmount is
+                not Quantity x UnitAmount; ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -325,7 +326,7 @@ class InvoicesResourceWithRawResponse:
             response_type=InvoicesResponse,
             decode=decode_invoices_response,
             encode=encode_request_invoice,
-            check=_checks.CHECKS["Invoice"],
+            check=_checks.CHECKS["Invoice"].requiring("Type", "Contact", "LineItems"),
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -370,8 +371,9 @@ class InvoicesResourceWithRawResponse:
                 decimal places or digits than allowed; a ``str`` or ``datetime`` for a
                 ``datetime.date``; a naive ``datetime``; a value outside its enumeration; text
                 not of the form its pattern gives, such as a GUID; text too long or too short; a
-                number out of range); a line's LineAmount is not Quantity x UnitAmount;
-                ``max_retries`` not a whole number >= 0.
+                number out of range); an invoice in ``invoices`` without ``Type``, ``Contact``
+                or ``LineItems`` (required to create one); a line's LineAmount is not Quantity x
+                UnitAmount; ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
                 failing element); with ``summarize_errors=False`` failed items are in the result
                 instead.
@@ -405,7 +407,7 @@ class InvoicesResourceWithRawResponse:
             response_type=InvoicesResponse,
             decode=decode_invoices_response,
             encode=encode_request_invoices,
-            check=_checks.CHECKS["Invoice"],
+            check=_checks.CHECKS["Invoice"].requiring("Type", "Contact", "LineItems"),
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -965,8 +967,9 @@ class InvoicesResource:
                 for a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
                 ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
                 enumeration; text not of the form its pattern gives, such as a GUID; text too
-                long or too short; a number out of range); a line's LineAmount is not Quantity x
-                UnitAmount; ``max_retries`` not a whole number >= 0.
+                long or too short; a number out of range); the invoice without ``Type``,
+                ``Contact`` or ``LineItems`` (required to create one); a line's LineAmount is
+                not Quantity x UnitAmount; ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -1031,8 +1034,9 @@ class InvoicesResource:
                 decimal places or digits than allowed; a ``str`` or ``datetime`` for a
                 ``datetime.date``; a naive ``datetime``; a value outside its enumeration; text
                 not of the form its pattern gives, such as a GUID; text too long or too short; a
-                number out of range); a line's LineAmount is not Quantity x UnitAmount;
-                ``max_retries`` not a whole number >= 0.
+                number out of range); an invoice in ``invoices`` without ``Type``, ``Contact``
+                or ``LineItems`` (required to create one); a line's LineAmount is not Quantity x
+                UnitAmount; ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
                 failing element); with ``summarize_errors=False`` failed items are in the result
                 instead.
@@ -1048,7 +1052,7 @@ class InvoicesResource:
         return send_batch(
             self.with_raw_response.create_many,
             "invoices",
-            _checks.CHECKS["Invoice"],
+            _checks.CHECKS["Invoice"].requiring("Type", "Contact", "LineItems"),
             invoices,
             summarize_errors=summarize_errors,
             unit_dp=unit_dp,
@@ -1479,8 +1483,9 @@ class AsyncInvoicesResourceWithRawResponse:
                 for a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
                 ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
                 enumeration; text not of the form its pattern gives, such as a GUID; text too
-                long or too short; a number out of range); a line's LineAmount is not Quantity x
-                UnitAmount; ``max_retries`` not a whole number >= 0.
+                long or too short; a number out of range); the invoice without ``Type``,
+                ``Contact`` or ``LineItems`` (required to create one); a line's LineAmount is
+                not Quantity x UnitAmount; ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -1512,7 +1517,7 @@ class AsyncInvoicesResourceWithRawResponse:
             response_type=InvoicesResponse,
             decode=decode_invoices_response,
             encode=encode_request_invoice,
-            check=_checks.CHECKS["Invoice"],
+            check=_checks.CHECKS["Invoice"].requiring("Type", "Contact", "LineItems"),
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -1557,8 +1562,9 @@ class AsyncInvoicesResourceWithRawResponse:
                 decimal places or digits than allowed; a ``str`` or ``datetime`` for a
                 ``datetime.date``; a naive ``datetime``; a value outside its enumeration; text
                 not of the form its pattern gives, such as a GUID; text too long or too short; a
-                number out of range); a line's LineAmount is not Quantity x UnitAmount;
-                ``max_retries`` not a whole number >= 0.
+                number out of range); an invoice in ``invoices`` without ``Type``, ``Contact``
+                or ``LineItems`` (required to create one); a line's LineAmount is not Quantity x
+                UnitAmount; ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
                 failing element); with ``summarize_errors=False`` failed items are in the result
                 instead.
@@ -1592,7 +1598,7 @@ class AsyncInvoicesResourceWithRawResponse:
             response_type=InvoicesResponse,
             decode=decode_invoices_response,
             encode=encode_request_invoices,
-            check=_checks.CHECKS["Invoice"],
+            check=_checks.CHECKS["Invoice"].requiring("Type", "Contact", "LineItems"),
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -2152,8 +2158,9 @@ class AsyncInvoicesResource:
                 for a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
                 ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
                 enumeration; text not of the form its pattern gives, such as a GUID; text too
-                long or too short; a number out of range); a line's LineAmount is not Quantity x
-                UnitAmount; ``max_retries`` not a whole number >= 0.
+                long or too short; a number out of range); the invoice without ``Type``,
+                ``Contact`` or ``LineItems`` (required to create one); a line's LineAmount is
+                not Quantity x UnitAmount; ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -2218,8 +2225,9 @@ class AsyncInvoicesResource:
                 decimal places or digits than allowed; a ``str`` or ``datetime`` for a
                 ``datetime.date``; a naive ``datetime``; a value outside its enumeration; text
                 not of the form its pattern gives, such as a GUID; text too long or too short; a
-                number out of range); a line's LineAmount is not Quantity x UnitAmount;
-                ``max_retries`` not a whole number >= 0.
+                number out of range); an invoice in ``invoices`` without ``Type``, ``Contact``
+                or ``LineItems`` (required to create one); a line's LineAmount is not Quantity x
+                UnitAmount; ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
                 failing element); with ``summarize_errors=False`` failed items are in the result
                 instead.
@@ -2235,7 +2243,7 @@ class AsyncInvoicesResource:
         return await asend_batch(
             self.with_raw_response.create_many,
             "invoices",
-            _checks.CHECKS["Invoice"],
+            _checks.CHECKS["Invoice"].requiring("Type", "Contact", "LineItems"),
             invoices,
             summarize_errors=summarize_errors,
             unit_dp=unit_dp,

@@ -239,8 +239,8 @@ class ItemsResourceWithRawResponse:
                 required field missing or a value of the wrong type; a ``float`` or ``str`` for
                 a ``Decimal``, or more decimal places or digits than allowed; a naive
                 ``datetime``; a value outside its enumeration; text not of the form its pattern
-                gives, such as a GUID; text too long or too short); ``max_retries`` not a whole
-                number >= 0.
+                gives, such as a GUID; text too long or too short); the item without ``Code``
+                (required to create one); ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -272,7 +272,7 @@ class ItemsResourceWithRawResponse:
             response_type=ItemsResponse,
             decode=decode_items_response,
             encode=encode_request_item,
-            check=_checks.CHECKS["Item"],
+            check=_checks.CHECKS["Item"].requiring("Code"),
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -315,7 +315,8 @@ class ItemsResourceWithRawResponse:
                 the wrong type; a ``float`` or ``str`` for a ``Decimal``, or more decimal places
                 or digits than allowed; a naive ``datetime``; a value outside its enumeration;
                 text not of the form its pattern gives, such as a GUID; text too long or too
-                short); ``max_retries`` not a whole number >= 0.
+                short); an item in ``items`` without ``Code`` (required to create one);
+                ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
                 failing element); with ``summarize_errors=False`` failed items are in the result
                 instead.
@@ -349,7 +350,7 @@ class ItemsResourceWithRawResponse:
             response_type=ItemsResponse,
             decode=decode_items_response,
             encode=encode_request_items,
-            check=_checks.CHECKS["Item"],
+            check=_checks.CHECKS["Item"].requiring("Code"),
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -840,8 +841,8 @@ class ItemsResource:
                 required field missing or a value of the wrong type; a ``float`` or ``str`` for
                 a ``Decimal``, or more decimal places or digits than allowed; a naive
                 ``datetime``; a value outside its enumeration; text not of the form its pattern
-                gives, such as a GUID; text too long or too short); ``max_retries`` not a whole
-                number >= 0.
+                gives, such as a GUID; text too long or too short); the item without ``Code``
+                (required to create one); ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -903,7 +904,8 @@ class ItemsResource:
                 the wrong type; a ``float`` or ``str`` for a ``Decimal``, or more decimal places
                 or digits than allowed; a naive ``datetime``; a value outside its enumeration;
                 text not of the form its pattern gives, such as a GUID; text too long or too
-                short); ``max_retries`` not a whole number >= 0.
+                short); an item in ``items`` without ``Code`` (required to create one);
+                ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
                 failing element); with ``summarize_errors=False`` failed items are in the result
                 instead.
@@ -919,7 +921,7 @@ class ItemsResource:
         return send_batch(
             self.with_raw_response.create_many,
             "items",
-            _checks.CHECKS["Item"],
+            _checks.CHECKS["Item"].requiring("Code"),
             items,
             summarize_errors=summarize_errors,
             unit_dp=unit_dp,
@@ -1329,8 +1331,8 @@ class AsyncItemsResourceWithRawResponse:
                 required field missing or a value of the wrong type; a ``float`` or ``str`` for
                 a ``Decimal``, or more decimal places or digits than allowed; a naive
                 ``datetime``; a value outside its enumeration; text not of the form its pattern
-                gives, such as a GUID; text too long or too short); ``max_retries`` not a whole
-                number >= 0.
+                gives, such as a GUID; text too long or too short); the item without ``Code``
+                (required to create one); ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -1362,7 +1364,7 @@ class AsyncItemsResourceWithRawResponse:
             response_type=ItemsResponse,
             decode=decode_items_response,
             encode=encode_request_item,
-            check=_checks.CHECKS["Item"],
+            check=_checks.CHECKS["Item"].requiring("Code"),
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -1405,7 +1407,8 @@ class AsyncItemsResourceWithRawResponse:
                 the wrong type; a ``float`` or ``str`` for a ``Decimal``, or more decimal places
                 or digits than allowed; a naive ``datetime``; a value outside its enumeration;
                 text not of the form its pattern gives, such as a GUID; text too long or too
-                short); ``max_retries`` not a whole number >= 0.
+                short); an item in ``items`` without ``Code`` (required to create one);
+                ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
                 failing element); with ``summarize_errors=False`` failed items are in the result
                 instead.
@@ -1439,7 +1442,7 @@ class AsyncItemsResourceWithRawResponse:
             response_type=ItemsResponse,
             decode=decode_items_response,
             encode=encode_request_items,
-            check=_checks.CHECKS["Item"],
+            check=_checks.CHECKS["Item"].requiring("Code"),
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -1930,8 +1933,8 @@ class AsyncItemsResource:
                 required field missing or a value of the wrong type; a ``float`` or ``str`` for
                 a ``Decimal``, or more decimal places or digits than allowed; a naive
                 ``datetime``; a value outside its enumeration; text not of the form its pattern
-                gives, such as a GUID; text too long or too short); ``max_retries`` not a whole
-                number >= 0.
+                gives, such as a GUID; text too long or too short); the item without ``Code``
+                (required to create one); ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -1993,7 +1996,8 @@ class AsyncItemsResource:
                 the wrong type; a ``float`` or ``str`` for a ``Decimal``, or more decimal places
                 or digits than allowed; a naive ``datetime``; a value outside its enumeration;
                 text not of the form its pattern gives, such as a GUID; text too long or too
-                short); ``max_retries`` not a whole number >= 0.
+                short); an item in ``items`` without ``Code`` (required to create one);
+                ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
                 failing element); with ``summarize_errors=False`` failed items are in the result
                 instead.
@@ -2009,7 +2013,7 @@ class AsyncItemsResource:
         return await asend_batch(
             self.with_raw_response.create_many,
             "items",
-            _checks.CHECKS["Item"],
+            _checks.CHECKS["Item"].requiring("Code"),
             items,
             summarize_errors=summarize_errors,
             unit_dp=unit_dp,

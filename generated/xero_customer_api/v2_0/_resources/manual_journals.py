@@ -213,7 +213,8 @@ class ManualJournalsResourceWithRawResponse:
                 ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
                 ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
                 outside its enumeration; text not of the form its pattern gives, such as a GUID;
-                text too long or too short); ``max_retries`` not a whole number >= 0.
+                text too long or too short); the manual journal without ``Narration`` (required
+                to create one); ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -233,7 +234,7 @@ class ManualJournalsResourceWithRawResponse:
             response_type=ManualJournalsResponse,
             decode=decode_manual_journals_response,
             encode=encode_request_manual_journal,
-            check=_checks.CHECKS["ManualJournal"],
+            check=_checks.CHECKS["ManualJournal"].requiring("Narration"),
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -275,7 +276,8 @@ class ManualJournalsResourceWithRawResponse:
                 ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
                 ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
                 outside its enumeration; text not of the form its pattern gives, such as a GUID;
-                text too long or too short); ``max_retries`` not a whole number >= 0.
+                text too long or too short); a manual journal in ``manual_journals`` without
+                ``Narration`` (required to create one); ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
                 failing element); with ``summarize_errors=False`` failed items are in the result
                 instead.
@@ -298,7 +300,7 @@ class ManualJournalsResourceWithRawResponse:
             response_type=ManualJournalsResponse,
             decode=decode_manual_journals_response,
             encode=encode_request_manual_journals,
-            check=_checks.CHECKS["ManualJournal"],
+            check=_checks.CHECKS["ManualJournal"].requiring("Narration"),
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -714,7 +716,8 @@ class ManualJournalsResource:
                 ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
                 ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
                 outside its enumeration; text not of the form its pattern gives, such as a GUID;
-                text too long or too short); ``max_retries`` not a whole number >= 0.
+                text too long or too short); the manual journal without ``Narration`` (required
+                to create one); ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -775,7 +778,8 @@ class ManualJournalsResource:
                 ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
                 ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
                 outside its enumeration; text not of the form its pattern gives, such as a GUID;
-                text too long or too short); ``max_retries`` not a whole number >= 0.
+                text too long or too short); a manual journal in ``manual_journals`` without
+                ``Narration`` (required to create one); ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
                 failing element); with ``summarize_errors=False`` failed items are in the result
                 instead.
@@ -791,7 +795,7 @@ class ManualJournalsResource:
         return send_batch(
             self.with_raw_response.create_many,
             "manual_journals",
-            _checks.CHECKS["ManualJournal"],
+            _checks.CHECKS["ManualJournal"].requiring("Narration"),
             manual_journals,
             summarize_errors=summarize_errors,
             tenant_id=tenant_id,
@@ -1126,7 +1130,8 @@ class AsyncManualJournalsResourceWithRawResponse:
                 ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
                 ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
                 outside its enumeration; text not of the form its pattern gives, such as a GUID;
-                text too long or too short); ``max_retries`` not a whole number >= 0.
+                text too long or too short); the manual journal without ``Narration`` (required
+                to create one); ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -1146,7 +1151,7 @@ class AsyncManualJournalsResourceWithRawResponse:
             response_type=ManualJournalsResponse,
             decode=decode_manual_journals_response,
             encode=encode_request_manual_journal,
-            check=_checks.CHECKS["ManualJournal"],
+            check=_checks.CHECKS["ManualJournal"].requiring("Narration"),
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -1188,7 +1193,8 @@ class AsyncManualJournalsResourceWithRawResponse:
                 ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
                 ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
                 outside its enumeration; text not of the form its pattern gives, such as a GUID;
-                text too long or too short); ``max_retries`` not a whole number >= 0.
+                text too long or too short); a manual journal in ``manual_journals`` without
+                ``Narration`` (required to create one); ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
                 failing element); with ``summarize_errors=False`` failed items are in the result
                 instead.
@@ -1211,7 +1217,7 @@ class AsyncManualJournalsResourceWithRawResponse:
             response_type=ManualJournalsResponse,
             decode=decode_manual_journals_response,
             encode=encode_request_manual_journals,
-            check=_checks.CHECKS["ManualJournal"],
+            check=_checks.CHECKS["ManualJournal"].requiring("Narration"),
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -1627,7 +1633,8 @@ class AsyncManualJournalsResource:
                 ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
                 ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
                 outside its enumeration; text not of the form its pattern gives, such as a GUID;
-                text too long or too short); ``max_retries`` not a whole number >= 0.
+                text too long or too short); the manual journal without ``Narration`` (required
+                to create one); ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -1688,7 +1695,8 @@ class AsyncManualJournalsResource:
                 ``str`` for a ``Decimal``, or more decimal places or digits than allowed; a
                 ``str`` or ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value
                 outside its enumeration; text not of the form its pattern gives, such as a GUID;
-                text too long or too short); ``max_retries`` not a whole number >= 0.
+                text too long or too short); a manual journal in ``manual_journals`` without
+                ``Narration`` (required to create one); ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
                 failing element); with ``summarize_errors=False`` failed items are in the result
                 instead.
@@ -1704,7 +1712,7 @@ class AsyncManualJournalsResource:
         return await asend_batch(
             self.with_raw_response.create_many,
             "manual_journals",
-            _checks.CHECKS["ManualJournal"],
+            _checks.CHECKS["ManualJournal"].requiring("Narration"),
             manual_journals,
             summarize_errors=summarize_errors,
             tenant_id=tenant_id,

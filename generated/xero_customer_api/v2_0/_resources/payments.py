@@ -206,7 +206,8 @@ class PaymentsResourceWithRawResponse:
                 for a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
                 ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
                 enumeration; text not of the form its pattern gives, such as a GUID; text too
-                long or too short; a number out of range); a line's LineAmount is not Quantity x
+                long or too short; a number out of range); the payment without ``Date`` or
+                ``Amount`` (required to create one); a line's LineAmount is not Quantity x
                 UnitAmount; ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
@@ -227,7 +228,7 @@ class PaymentsResourceWithRawResponse:
             response_type=PaymentsResponse,
             decode=decode_payments_response,
             encode=encode_request_payment,
-            check=_checks.CHECKS["Payment"],
+            check=_checks.CHECKS["Payment"].requiring("Date", "Amount"),
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -269,7 +270,8 @@ class PaymentsResourceWithRawResponse:
                 decimal places or digits than allowed; a ``str`` or ``datetime`` for a
                 ``datetime.date``; a naive ``datetime``; a value outside its enumeration; text
                 not of the form its pattern gives, such as a GUID; text too long or too short; a
-                number out of range); a line's LineAmount is not Quantity x UnitAmount;
+                number out of range); a payment in ``payments`` without ``Date`` or ``Amount``
+                (required to create one); a line's LineAmount is not Quantity x UnitAmount;
                 ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
                 failing element); with ``summarize_errors=False`` failed items are in the result
@@ -293,7 +295,7 @@ class PaymentsResourceWithRawResponse:
             response_type=PaymentsResponse,
             decode=decode_payments_response,
             encode=encode_request_payments,
-            check=_checks.CHECKS["Payment"],
+            check=_checks.CHECKS["Payment"].requiring("Date", "Amount"),
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -626,7 +628,8 @@ class PaymentsResource:
                 for a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
                 ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
                 enumeration; text not of the form its pattern gives, such as a GUID; text too
-                long or too short; a number out of range); a line's LineAmount is not Quantity x
+                long or too short; a number out of range); the payment without ``Date`` or
+                ``Amount`` (required to create one); a line's LineAmount is not Quantity x
                 UnitAmount; ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
@@ -688,7 +691,8 @@ class PaymentsResource:
                 decimal places or digits than allowed; a ``str`` or ``datetime`` for a
                 ``datetime.date``; a naive ``datetime``; a value outside its enumeration; text
                 not of the form its pattern gives, such as a GUID; text too long or too short; a
-                number out of range); a line's LineAmount is not Quantity x UnitAmount;
+                number out of range); a payment in ``payments`` without ``Date`` or ``Amount``
+                (required to create one); a line's LineAmount is not Quantity x UnitAmount;
                 ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
                 failing element); with ``summarize_errors=False`` failed items are in the result
@@ -705,7 +709,7 @@ class PaymentsResource:
         return send_batch(
             self.with_raw_response.create_many,
             "payments",
-            _checks.CHECKS["Payment"],
+            _checks.CHECKS["Payment"].requiring("Date", "Amount"),
             payments,
             summarize_errors=summarize_errors,
             tenant_id=tenant_id,
@@ -972,7 +976,8 @@ class AsyncPaymentsResourceWithRawResponse:
                 for a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
                 ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
                 enumeration; text not of the form its pattern gives, such as a GUID; text too
-                long or too short; a number out of range); a line's LineAmount is not Quantity x
+                long or too short; a number out of range); the payment without ``Date`` or
+                ``Amount`` (required to create one); a line's LineAmount is not Quantity x
                 UnitAmount; ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
@@ -993,7 +998,7 @@ class AsyncPaymentsResourceWithRawResponse:
             response_type=PaymentsResponse,
             decode=decode_payments_response,
             encode=encode_request_payment,
-            check=_checks.CHECKS["Payment"],
+            check=_checks.CHECKS["Payment"].requiring("Date", "Amount"),
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -1035,7 +1040,8 @@ class AsyncPaymentsResourceWithRawResponse:
                 decimal places or digits than allowed; a ``str`` or ``datetime`` for a
                 ``datetime.date``; a naive ``datetime``; a value outside its enumeration; text
                 not of the form its pattern gives, such as a GUID; text too long or too short; a
-                number out of range); a line's LineAmount is not Quantity x UnitAmount;
+                number out of range); a payment in ``payments`` without ``Date`` or ``Amount``
+                (required to create one); a line's LineAmount is not Quantity x UnitAmount;
                 ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
                 failing element); with ``summarize_errors=False`` failed items are in the result
@@ -1059,7 +1065,7 @@ class AsyncPaymentsResourceWithRawResponse:
             response_type=PaymentsResponse,
             decode=decode_payments_response,
             encode=encode_request_payments,
-            check=_checks.CHECKS["Payment"],
+            check=_checks.CHECKS["Payment"].requiring("Date", "Amount"),
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -1392,7 +1398,8 @@ class AsyncPaymentsResource:
                 for a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
                 ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
                 enumeration; text not of the form its pattern gives, such as a GUID; text too
-                long or too short; a number out of range); a line's LineAmount is not Quantity x
+                long or too short; a number out of range); the payment without ``Date`` or
+                ``Amount`` (required to create one); a line's LineAmount is not Quantity x
                 UnitAmount; ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
@@ -1454,7 +1461,8 @@ class AsyncPaymentsResource:
                 decimal places or digits than allowed; a ``str`` or ``datetime`` for a
                 ``datetime.date``; a naive ``datetime``; a value outside its enumeration; text
                 not of the form its pattern gives, such as a GUID; text too long or too short; a
-                number out of range); a line's LineAmount is not Quantity x UnitAmount;
+                number out of range); a payment in ``payments`` without ``Date`` or ``Amount``
+                (required to create one); a line's LineAmount is not Quantity x UnitAmount;
                 ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the batch (400 ApiException, ``.elements`` per
                 failing element); with ``summarize_errors=False`` failed items are in the result
@@ -1471,7 +1479,7 @@ class AsyncPaymentsResource:
         return await asend_batch(
             self.with_raw_response.create_many,
             "payments",
-            _checks.CHECKS["Payment"],
+            _checks.CHECKS["Payment"].requiring("Date", "Amount"),
             payments,
             summarize_errors=summarize_errors,
             tenant_id=tenant_id,

@@ -226,8 +226,9 @@ class ReceiptsResourceWithRawResponse:
                 for a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
                 ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
                 enumeration; text not of the form its pattern gives, such as a GUID; text too
-                long or too short; a number out of range); a line's LineAmount is not Quantity x
-                UnitAmount; ``max_retries`` not a whole number >= 0.
+                long or too short; a number out of range); the receipt without ``User``
+                (required to create one); a line's LineAmount is not Quantity x UnitAmount;
+                ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -259,7 +260,7 @@ class ReceiptsResourceWithRawResponse:
             response_type=ReceiptsResponse,
             decode=decode_receipts_response,
             encode=encode_request_receipt,
-            check=_checks.CHECKS["Receipt"],
+            check=_checks.CHECKS["Receipt"].requiring("User"),
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -298,8 +299,9 @@ class ReceiptsResourceWithRawResponse:
                 decimal places or digits than allowed; a ``str`` or ``datetime`` for a
                 ``datetime.date``; a naive ``datetime``; a value outside its enumeration; text
                 not of the form its pattern gives, such as a GUID; text too long or too short; a
-                number out of range); a line's LineAmount is not Quantity x UnitAmount;
-                ``max_retries`` not a whole number >= 0.
+                number out of range); a receipt in ``receipts`` without ``User`` (required to
+                create one); a line's LineAmount is not Quantity x UnitAmount; ``max_retries``
+                not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -331,7 +333,7 @@ class ReceiptsResourceWithRawResponse:
             response_type=ReceiptsResponse,
             decode=decode_receipts_response,
             encode=encode_request_receipts,
-            check=_checks.CHECKS["Receipt"],
+            check=_checks.CHECKS["Receipt"].requiring("User"),
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -627,8 +629,9 @@ class ReceiptsResource:
                 for a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
                 ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
                 enumeration; text not of the form its pattern gives, such as a GUID; text too
-                long or too short; a number out of range); a line's LineAmount is not Quantity x
-                UnitAmount; ``max_retries`` not a whole number >= 0.
+                long or too short; a number out of range); the receipt without ``User``
+                (required to create one); a line's LineAmount is not Quantity x UnitAmount;
+                ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -684,8 +687,9 @@ class ReceiptsResource:
                 decimal places or digits than allowed; a ``str`` or ``datetime`` for a
                 ``datetime.date``; a naive ``datetime``; a value outside its enumeration; text
                 not of the form its pattern gives, such as a GUID; text too long or too short; a
-                number out of range); a line's LineAmount is not Quantity x UnitAmount;
-                ``max_retries`` not a whole number >= 0.
+                number out of range); a receipt in ``receipts`` without ``User`` (required to
+                create one); a line's LineAmount is not Quantity x UnitAmount; ``max_retries``
+                not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -939,8 +943,9 @@ class AsyncReceiptsResourceWithRawResponse:
                 for a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
                 ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
                 enumeration; text not of the form its pattern gives, such as a GUID; text too
-                long or too short; a number out of range); a line's LineAmount is not Quantity x
-                UnitAmount; ``max_retries`` not a whole number >= 0.
+                long or too short; a number out of range); the receipt without ``User``
+                (required to create one); a line's LineAmount is not Quantity x UnitAmount;
+                ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -972,7 +977,7 @@ class AsyncReceiptsResourceWithRawResponse:
             response_type=ReceiptsResponse,
             decode=decode_receipts_response,
             encode=encode_request_receipt,
-            check=_checks.CHECKS["Receipt"],
+            check=_checks.CHECKS["Receipt"].requiring("User"),
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -1011,8 +1016,9 @@ class AsyncReceiptsResourceWithRawResponse:
                 decimal places or digits than allowed; a ``str`` or ``datetime`` for a
                 ``datetime.date``; a naive ``datetime``; a value outside its enumeration; text
                 not of the form its pattern gives, such as a GUID; text too long or too short; a
-                number out of range); a line's LineAmount is not Quantity x UnitAmount;
-                ``max_retries`` not a whole number >= 0.
+                number out of range); a receipt in ``receipts`` without ``User`` (required to
+                create one); a line's LineAmount is not Quantity x UnitAmount; ``max_retries``
+                not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -1044,7 +1050,7 @@ class AsyncReceiptsResourceWithRawResponse:
             response_type=ReceiptsResponse,
             decode=decode_receipts_response,
             encode=encode_request_receipts,
-            check=_checks.CHECKS["Receipt"],
+            check=_checks.CHECKS["Receipt"].requiring("User"),
             tenant_id=tenant_id,
             idempotency_key=idempotency_key,
             timeout=timeout,
@@ -1340,8 +1346,9 @@ class AsyncReceiptsResource:
                 for a ``Decimal``, or more decimal places or digits than allowed; a ``str`` or
                 ``datetime`` for a ``datetime.date``; a naive ``datetime``; a value outside its
                 enumeration; text not of the form its pattern gives, such as a GUID; text too
-                long or too short; a number out of range); a line's LineAmount is not Quantity x
-                UnitAmount; ``max_retries`` not a whole number >= 0.
+                long or too short; a number out of range); the receipt without ``User``
+                (required to create one); a line's LineAmount is not Quantity x UnitAmount;
+                ``max_retries`` not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,
@@ -1397,8 +1404,9 @@ class AsyncReceiptsResource:
                 decimal places or digits than allowed; a ``str`` or ``datetime`` for a
                 ``datetime.date``; a naive ``datetime``; a value outside its enumeration; text
                 not of the form its pattern gives, such as a GUID; text too long or too short; a
-                number out of range); a line's LineAmount is not Quantity x UnitAmount;
-                ``max_retries`` not a whole number >= 0.
+                number out of range); a receipt in ``receipts`` without ``User`` (required to
+                create one); a line's LineAmount is not Quantity x UnitAmount; ``max_retries``
+                not a whole number >= 0.
             ValidationError: Xero refused the document (400 ApiException, ``.elements`` per
                 failing element).
             AuthenticationError: The access token was refused (expired, revoked,

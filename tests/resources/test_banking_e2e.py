@@ -785,7 +785,7 @@ def test_the_cli_reaches_family_d(sandbox: RunningSandbox, unique: str) -> None:
     }
     made = xero(env, "bank-transactions", "create", input=json.dumps(body))
     assert made.returncode == 0, made.stderr
-    (created,) = json.loads(made.stdout)
+    created = json.loads(made.stdout)  # the one record created
     assert created["type"] == "RECEIVE" and created["total"] == "90.00"
     listed = xero(env, "bank-transactions", "list", "--where", f'Contact.Name=="CLI {unique}"')
     assert [t["bank_transaction_id"] for t in json.loads(listed.stdout)] == [

@@ -320,7 +320,7 @@ def _xero(sandbox: RunningSandbox, *args: str, input: str | None = None) -> str:
 
 def test_the_cli_covers_the_family(sandbox: RunningSandbox) -> None:
     tag = _tag().upper()
-    (item,) = json.loads(  # the CLI prints the records of the answer, here one
+    item = json.loads(  # the CLI prints the one record a create answers
         _xero(sandbox, "items", "create", "--file", "-", input=json.dumps({"code": f"C-{tag}"}))
     )
     assert item["code"] == f"C-{tag}"
@@ -331,11 +331,9 @@ def test_the_cli_covers_the_family(sandbox: RunningSandbox) -> None:
         "<Description>Paper</Description><Quantity>1</Quantity><UnitAmount>5</UnitAmount>"
         "<AccountCode>400</AccountCode></LineItem></LineItems></PurchaseOrder>"
     )
-    (order,) = json.loads(_xero(sandbox, "purchase-orders", "create", "--file", "-", input=body))
+    order = json.loads(_xero(sandbox, "purchase-orders", "create", "--file", "-", input=body))
     number = order["purchase_order_number"]
-    (found,) = json.loads(
-        _xero(sandbox, "purchase-orders", "get", "--purchase-order-number", number)
-    )
+    found = json.loads(_xero(sandbox, "purchase-orders", "get", "--purchase-order-number", number))
     assert found["purchase_order_id"] == order["purchase_order_id"]
     quotes = json.loads(_xero(sandbox, "quotes", "list", "--status", "DELETED"))
     assert isinstance(quotes, list)

@@ -251,4 +251,4 @@ def test_command_line(sandbox: RunningSandbox, org: dict[str, str]) -> None:  # 
     shown = xero(env, "organisation", "get")
     assert shown.returncode == 0, shown.stderr
     # the command line prints the payload as Xero answers it: the one organisation in a list
-    assert [o["organisation_id"] for o in json.loads(shown.stdout)] == [org["tenant_id"]]
+    assert json.loads(shown.stdout)["organisation_id"] == org["tenant_id"]  # the one record

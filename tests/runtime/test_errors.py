@@ -310,6 +310,7 @@ SAMPLE_ARGUMENTS: dict[str, object] = {
     "problem": "minute",
     "field": "events[0].eventDateUtc",  # WebhookPayloadError
     "missing": True,  # WebhookSignatureError
+    "extra": "pandas",  # MissingExtraError
 }
 """A value for every constructor parameter of every error class. A new class or parameter
 fails test_every_error_class_round_trips_through_pickle until it has a sample here."""

@@ -156,7 +156,11 @@ def test_closing_a_client_that_owns_its_pool_releases_its_copies() -> None:
 
     assert issubclass(V2Client, SyncAPIClient)
     own = "eyJ.token-of-a-client-owning-its-pool-42"
-    original = V2Client(access_token=own, tenant_id="t-1", base_url="https://x.test/")
+    original = V2Client(
+        access_token=own,
+        tenant_id="11111111-2222-4333-8444-555555555555",
+        base_url="https://x.test/",
+    )
     copies = [original.with_options(max_retries=n) for n in range(3)]
     assert redact(own) == "***"
     original.close()  # the copies share its (now closed) pool: none can call any more

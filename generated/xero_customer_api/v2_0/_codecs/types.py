@@ -27,10 +27,10 @@ from ..._runtime._codec import (
     decimal_text,
     enum_table,
     enum_text,
+    exact_decimal,
     invalid,
     parse_date,
     parse_utc_datetime,
-    plain_decimal,
     read_bool,
     read_decimal,
     read_enum,
@@ -479,6 +479,32 @@ _E_Taxability = enum_table(Taxability)
 _E_TrackingStatus = enum_table(TrackingStatus)
 
 
+_K_account = {
+    "ValidationErrors": 0,
+    "Warnings": 1,
+    "AccountID": 2,
+    "Code": 3,
+    "Name": 4,
+    "Status": 5,
+    "Type": 6,
+    "TaxType": 7,
+    "Description": 8,
+    "Class": 9,
+    "SystemAccount": 10,
+    "EnablePaymentsToAccount": 11,
+    "ShowInExpenseClaims": 12,
+    "BankAccountNumber": 13,
+    "BankAccountType": 14,
+    "CurrencyCode": 15,
+    "ReportingCode": 16,
+    "ReportingCodeName": 17,
+    "HasAttachments": 18,
+    "UpdatedDateUTC": 19,
+    "AddToWatchlist": 20,
+}
+"""Child tag of ``<Account>`` -> its branch in :func:`decode_account`."""
+
+
 def decode_account(el: etree._Element, strict: bool = False) -> Account:
     """An element holding a ``Account`` (``<Account>``) -> the dataclass."""
     v_validation_status: Any = None
@@ -512,153 +538,207 @@ def decode_account(el: etree._Element, strict: bool = False) -> Account:
             v_validation_status = read_enum(_E_EntityValidationStatus, text)
     for child in el:
         tag = child.tag
-        if tag == "ValidationErrors":
-            if w_validation_errors:  # a second list is never joined to the first
-                raise repeated("Account", "ValidationErrors")
-            w_validation_errors = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "ValidationError":
-                        i_validation_errors = decode_entity_validation_error(item, strict)
-                        v_validation_errors.append(i_validation_errors)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("ValidationErrors", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("ValidationErrors", item.tag)
-        elif tag == "Warnings":
-            if w_warnings:  # a second list is never joined to the first
-                raise repeated("Account", "Warnings")
-            w_warnings = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Warning":
-                        i_warnings = decode_entity_warning(item, strict)
-                        v_warnings.append(i_warnings)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Warnings", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Warnings", item.tag)
-        elif tag == "AccountID":
-            if v_account_id is not None:  # a second value never silently wins
-                raise repeated("Account", "AccountID")
-            v_account_id = child.text or ""
-        elif tag == "Code":
-            if v_code is not None:  # a second value never silently wins
-                raise repeated("Account", "Code")
-            v_code = child.text or ""
-        elif tag == "Name":
-            if v_name is not None:  # a second value never silently wins
-                raise repeated("Account", "Name")
-            v_name = child.text or ""
-        elif tag == "Status":
-            if v_status is not None:  # a second value never silently wins
-                raise repeated("Account", "Status")
-            text = child.text
-            v_status = _E_AccountStatus.get(text)
-            if v_status is None:
-                v_status = read_enum(_E_AccountStatus, text)
-        elif tag == "Type":
-            if v_type is not None:  # a second value never silently wins
-                raise repeated("Account", "Type")
-            text = child.text
-            v_type = _E_AccountType.get(text)
-            if v_type is None:
-                v_type = read_enum(_E_AccountType, text)
-        elif tag == "TaxType":
-            if v_tax_type is not None:  # a second value never silently wins
-                raise repeated("Account", "TaxType")
-            v_tax_type = child.text or ""
-        elif tag == "Description":
-            if v_description is not None:  # a second value never silently wins
-                raise repeated("Account", "Description")
-            v_description = child.text or ""
-        elif tag == "Class":
-            if v_class_ is not None:  # a second value never silently wins
-                raise repeated("Account", "Class")
-            text = child.text
-            v_class_ = _E_AccountClass.get(text)
-            if v_class_ is None:
-                v_class_ = read_enum(_E_AccountClass, text)
-        elif tag == "SystemAccount":
-            if v_system_account is not None:  # a second value never silently wins
-                raise repeated("Account", "SystemAccount")
-            v_system_account = child.text or ""
-        elif tag == "EnablePaymentsToAccount":
-            if v_enable_payments_to_account is not None:  # a second value never silently wins
-                raise repeated("Account", "EnablePaymentsToAccount")
-            text = child.text
-            if text == "true":
-                v_enable_payments_to_account = True
-            elif text == "false":
-                v_enable_payments_to_account = False
+        k = _K_account.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("Account", tag)
+            elif isinstance(tag, str):
+                skipped("Account", tag)
+        else:
+            if k < 10:
+                if k < 5:
+                    if k < 2:
+                        if k < 1:
+                            # <ValidationErrors>
+                            # a second list is never joined to the first
+                            if w_validation_errors:
+                                raise repeated("Account", "ValidationErrors")
+                            w_validation_errors = True
+                            # an empty list: len() costs a tenth of an empty loop in lxml
+                            if len(child):
+                                for item in child:
+                                    if item.tag == "ValidationError":
+                                        i_validation_errors = decode_entity_validation_error(
+                                            item, strict
+                                        )
+                                        v_validation_errors.append(i_validation_errors)
+                                    elif strict and isinstance(item.tag, str):
+                                        raise unknown("ValidationErrors", item.tag)
+                                    elif isinstance(item.tag, str):
+                                        skipped("ValidationErrors", item.tag)
+                        else:
+                            # <Warnings>
+                            # a second list is never joined to the first
+                            if w_warnings:
+                                raise repeated("Account", "Warnings")
+                            w_warnings = True
+                            # an empty list: len() costs a tenth of an empty loop in lxml
+                            if len(child):
+                                for item in child:
+                                    if item.tag == "Warning":
+                                        i_warnings = decode_entity_warning(item, strict)
+                                        v_warnings.append(i_warnings)
+                                    elif strict and isinstance(item.tag, str):
+                                        raise unknown("Warnings", item.tag)
+                                    elif isinstance(item.tag, str):
+                                        skipped("Warnings", item.tag)
+                    else:
+                        if k < 3:
+                            # <AccountID>: a second value never silently wins
+                            if v_account_id is not None:
+                                raise repeated("Account", "AccountID")
+                            v_account_id = child.text or ""
+                        else:
+                            if k < 4:
+                                # <Code>: a second value never silently wins
+                                if v_code is not None:
+                                    raise repeated("Account", "Code")
+                                v_code = child.text or ""
+                            else:
+                                # <Name>: a second value never silently wins
+                                if v_name is not None:
+                                    raise repeated("Account", "Name")
+                                v_name = child.text or ""
+                else:
+                    if k < 7:
+                        if k < 6:
+                            # <Status>: a second value never silently wins
+                            if v_status is not None:
+                                raise repeated("Account", "Status")
+                            text = child.text
+                            v_status = _E_AccountStatus.get(text)
+                            if v_status is None:
+                                v_status = read_enum(_E_AccountStatus, text)
+                        else:
+                            # <Type>: a second value never silently wins
+                            if v_type is not None:
+                                raise repeated("Account", "Type")
+                            text = child.text
+                            v_type = _E_AccountType.get(text)
+                            if v_type is None:
+                                v_type = read_enum(_E_AccountType, text)
+                    else:
+                        if k < 8:
+                            # <TaxType>: a second value never silently wins
+                            if v_tax_type is not None:
+                                raise repeated("Account", "TaxType")
+                            v_tax_type = child.text or ""
+                        else:
+                            if k < 9:
+                                # <Description>: a second value never silently wins
+                                if v_description is not None:
+                                    raise repeated("Account", "Description")
+                                v_description = child.text or ""
+                            else:
+                                # <Class>: a second value never silently wins
+                                if v_class_ is not None:
+                                    raise repeated("Account", "Class")
+                                text = child.text
+                                v_class_ = _E_AccountClass.get(text)
+                                if v_class_ is None:
+                                    v_class_ = read_enum(_E_AccountClass, text)
             else:
-                v_enable_payments_to_account = read_bool(text, "Account.EnablePaymentsToAccount")
-        elif tag == "ShowInExpenseClaims":
-            if v_show_in_expense_claims is not None:  # a second value never silently wins
-                raise repeated("Account", "ShowInExpenseClaims")
-            text = child.text
-            if text == "true":
-                v_show_in_expense_claims = True
-            elif text == "false":
-                v_show_in_expense_claims = False
-            else:
-                v_show_in_expense_claims = read_bool(text, "Account.ShowInExpenseClaims")
-        elif tag == "BankAccountNumber":
-            if v_bank_account_number is not None:  # a second value never silently wins
-                raise repeated("Account", "BankAccountNumber")
-            v_bank_account_number = child.text or ""
-        elif tag == "BankAccountType":
-            if v_bank_account_type is not None:  # a second value never silently wins
-                raise repeated("Account", "BankAccountType")
-            text = child.text
-            v_bank_account_type = _E_BankAccountType.get(text)
-            if v_bank_account_type is None:
-                v_bank_account_type = read_enum(_E_BankAccountType, text)
-        elif tag == "CurrencyCode":
-            if v_currency_code is not None:  # a second value never silently wins
-                raise repeated("Account", "CurrencyCode")
-            v_currency_code = child.text or ""
-        elif tag == "ReportingCode":
-            if v_reporting_code is not None:  # a second value never silently wins
-                raise repeated("Account", "ReportingCode")
-            v_reporting_code = child.text or ""
-        elif tag == "ReportingCodeName":
-            if v_reporting_code_name is not None:  # a second value never silently wins
-                raise repeated("Account", "ReportingCodeName")
-            v_reporting_code_name = child.text or ""
-        elif tag == "HasAttachments":
-            if v_has_attachments is not None:  # a second value never silently wins
-                raise repeated("Account", "HasAttachments")
-            text = child.text
-            if text == "true":
-                v_has_attachments = True
-            elif text == "false":
-                v_has_attachments = False
-            else:
-                v_has_attachments = read_bool(text, "Account.HasAttachments")
-        elif tag == "UpdatedDateUTC":
-            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
-            if not child.values() or child.get(_XSI_NIL) != "true":
-                try:
-                    v_updated_date_utc = parse_utc_datetime(child.text or "")
-                except ValueError:
-                    raise invalid(
-                        "Xero UTC timestamp", "Account.UpdatedDateUTC", child.text
-                    ) from None
-        elif tag == "AddToWatchlist":
-            if v_add_to_watchlist is not None:  # a second value never silently wins
-                raise repeated("Account", "AddToWatchlist")
-            text = child.text
-            if text == "true":
-                v_add_to_watchlist = True
-            elif text == "false":
-                v_add_to_watchlist = False
-            else:
-                v_add_to_watchlist = read_bool(text, "Account.AddToWatchlist")
-        elif strict and isinstance(tag, str):
-            raise unknown("Account", tag)
-        elif isinstance(tag, str):
-            skipped("Account", tag)
+                if k < 15:
+                    if k < 12:
+                        if k < 11:
+                            # <SystemAccount>: a second value never silently wins
+                            if v_system_account is not None:
+                                raise repeated("Account", "SystemAccount")
+                            v_system_account = child.text or ""
+                        else:
+                            # <EnablePaymentsToAccount>: a second value never silently wins
+                            if v_enable_payments_to_account is not None:
+                                raise repeated("Account", "EnablePaymentsToAccount")
+                            text = child.text
+                            if text == "true":
+                                v_enable_payments_to_account = True
+                            elif text == "false":
+                                v_enable_payments_to_account = False
+                            else:
+                                v_enable_payments_to_account = read_bool(
+                                    text, "Account.EnablePaymentsToAccount"
+                                )
+                    else:
+                        if k < 13:
+                            # <ShowInExpenseClaims>: a second value never silently wins
+                            if v_show_in_expense_claims is not None:
+                                raise repeated("Account", "ShowInExpenseClaims")
+                            text = child.text
+                            if text == "true":
+                                v_show_in_expense_claims = True
+                            elif text == "false":
+                                v_show_in_expense_claims = False
+                            else:
+                                v_show_in_expense_claims = read_bool(
+                                    text, "Account.ShowInExpenseClaims"
+                                )
+                        else:
+                            if k < 14:
+                                # <BankAccountNumber>: a second value never silently wins
+                                if v_bank_account_number is not None:
+                                    raise repeated("Account", "BankAccountNumber")
+                                v_bank_account_number = child.text or ""
+                            else:
+                                # <BankAccountType>: a second value never silently wins
+                                if v_bank_account_type is not None:
+                                    raise repeated("Account", "BankAccountType")
+                                text = child.text
+                                v_bank_account_type = _E_BankAccountType.get(text)
+                                if v_bank_account_type is None:
+                                    v_bank_account_type = read_enum(_E_BankAccountType, text)
+                else:
+                    if k < 18:
+                        if k < 16:
+                            # <CurrencyCode>: a second value never silently wins
+                            if v_currency_code is not None:
+                                raise repeated("Account", "CurrencyCode")
+                            v_currency_code = child.text or ""
+                        else:
+                            if k < 17:
+                                # <ReportingCode>: a second value never silently wins
+                                if v_reporting_code is not None:
+                                    raise repeated("Account", "ReportingCode")
+                                v_reporting_code = child.text or ""
+                            else:
+                                # <ReportingCodeName>: a second value never silently wins
+                                if v_reporting_code_name is not None:
+                                    raise repeated("Account", "ReportingCodeName")
+                                v_reporting_code_name = child.text or ""
+                    else:
+                        if k < 19:
+                            # <HasAttachments>: a second value never silently wins
+                            if v_has_attachments is not None:
+                                raise repeated("Account", "HasAttachments")
+                            text = child.text
+                            if text == "true":
+                                v_has_attachments = True
+                            elif text == "false":
+                                v_has_attachments = False
+                            else:
+                                v_has_attachments = read_bool(text, "Account.HasAttachments")
+                        else:
+                            if k < 20:
+                                # <UpdatedDateUTC>; values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+                                if not child.values() or child.get(_XSI_NIL) != "true":
+                                    try:
+                                        v_updated_date_utc = parse_utc_datetime(child.text or "")
+                                    except ValueError:
+                                        raise invalid(
+                                            "Xero UTC timestamp",
+                                            "Account.UpdatedDateUTC",
+                                            child.text,
+                                        ) from None
+                            else:
+                                # <AddToWatchlist>: a second value never silently wins
+                                if v_add_to_watchlist is not None:
+                                    raise repeated("Account", "AddToWatchlist")
+                                text = child.text
+                                if text == "true":
+                                    v_add_to_watchlist = True
+                                elif text == "false":
+                                    v_add_to_watchlist = False
+                                else:
+                                    v_add_to_watchlist = read_bool(text, "Account.AddToWatchlist")
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.
@@ -778,27 +858,39 @@ def encode_account(obj: Account) -> bytes:
     return to_bytes(el)
 
 
+_K_action = {
+    "Name": 0,
+    "Status": 1,
+}
+"""Child tag of ``<Action>`` -> its branch in :func:`decode_action`."""
+
+
 def decode_action(el: etree._Element, strict: bool = False) -> Action:
     """An element holding a ``Action`` (``<Action>``) -> the dataclass."""
     v_name: str | None = None
     v_status: Any = None
     for child in el:
         tag = child.tag
-        if tag == "Name":
-            if v_name is not None:  # a second value never silently wins
-                raise repeated("Action", "Name")
-            v_name = child.text or ""
-        elif tag == "Status":
-            if v_status is not None:  # a second value never silently wins
-                raise repeated("Action", "Status")
-            text = child.text
-            v_status = _E_ActionStatus.get(text)
-            if v_status is None:
-                v_status = read_enum(_E_ActionStatus, text)
-        elif strict and isinstance(tag, str):
-            raise unknown("Action", tag)
-        elif isinstance(tag, str):
-            skipped("Action", tag)
+        k = _K_action.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("Action", tag)
+            elif isinstance(tag, str):
+                skipped("Action", tag)
+        else:
+            if k < 1:
+                # <Name>: a second value never silently wins
+                if v_name is not None:
+                    raise repeated("Action", "Name")
+                v_name = child.text or ""
+            else:
+                # <Status>: a second value never silently wins
+                if v_status is not None:
+                    raise repeated("Action", "Status")
+                text = child.text
+                v_status = _E_ActionStatus.get(text)
+                if v_status is None:
+                    v_status = read_enum(_E_ActionStatus, text)
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.
@@ -821,6 +913,23 @@ def encode_action(obj: Action) -> bytes:
     el = etree.Element("Action")
     write_action(el, obj)
     return to_bytes(el)
+
+
+_K_address = {
+    "ValidationErrors": 0,
+    "Warnings": 1,
+    "AddressType": 2,
+    "AddressLine1": 3,
+    "AddressLine2": 4,
+    "AddressLine3": 5,
+    "AddressLine4": 6,
+    "City": 7,
+    "Region": 8,
+    "PostalCode": 9,
+    "Country": 10,
+    "AttentionTo": 11,
+}
+"""Child tag of ``<Address>`` -> its branch in :func:`decode_address`."""
 
 
 def decode_address(el: etree._Element, strict: bool = False) -> Address:
@@ -847,79 +956,110 @@ def decode_address(el: etree._Element, strict: bool = False) -> Address:
             v_validation_status = read_enum(_E_EntityValidationStatus, text)
     for child in el:
         tag = child.tag
-        if tag == "ValidationErrors":
-            if w_validation_errors:  # a second list is never joined to the first
-                raise repeated("Address", "ValidationErrors")
-            w_validation_errors = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "ValidationError":
-                        i_validation_errors = decode_entity_validation_error(item, strict)
-                        v_validation_errors.append(i_validation_errors)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("ValidationErrors", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("ValidationErrors", item.tag)
-        elif tag == "Warnings":
-            if w_warnings:  # a second list is never joined to the first
-                raise repeated("Address", "Warnings")
-            w_warnings = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Warning":
-                        i_warnings = decode_entity_warning(item, strict)
-                        v_warnings.append(i_warnings)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Warnings", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Warnings", item.tag)
-        elif tag == "AddressType":
-            if v_address_type is not None:  # a second value never silently wins
-                raise repeated("Address", "AddressType")
-            text = child.text
-            v_address_type = _E_AddressType.get(text)
-            if v_address_type is None:
-                v_address_type = read_enum(_E_AddressType, text)
-        elif tag == "AddressLine1":
-            if v_address_line1 is not None:  # a second value never silently wins
-                raise repeated("Address", "AddressLine1")
-            v_address_line1 = child.text or ""
-        elif tag == "AddressLine2":
-            if v_address_line2 is not None:  # a second value never silently wins
-                raise repeated("Address", "AddressLine2")
-            v_address_line2 = child.text or ""
-        elif tag == "AddressLine3":
-            if v_address_line3 is not None:  # a second value never silently wins
-                raise repeated("Address", "AddressLine3")
-            v_address_line3 = child.text or ""
-        elif tag == "AddressLine4":
-            if v_address_line4 is not None:  # a second value never silently wins
-                raise repeated("Address", "AddressLine4")
-            v_address_line4 = child.text or ""
-        elif tag == "City":
-            if v_city is not None:  # a second value never silently wins
-                raise repeated("Address", "City")
-            v_city = child.text or ""
-        elif tag == "Region":
-            if v_region is not None:  # a second value never silently wins
-                raise repeated("Address", "Region")
-            v_region = child.text or ""
-        elif tag == "PostalCode":
-            if v_postal_code is not None:  # a second value never silently wins
-                raise repeated("Address", "PostalCode")
-            v_postal_code = child.text or ""
-        elif tag == "Country":
-            if v_country is not None:  # a second value never silently wins
-                raise repeated("Address", "Country")
-            v_country = child.text or ""
-        elif tag == "AttentionTo":
-            if v_attention_to is not None:  # a second value never silently wins
-                raise repeated("Address", "AttentionTo")
-            v_attention_to = child.text or ""
-        elif strict and isinstance(tag, str):
-            raise unknown("Address", tag)
-        elif isinstance(tag, str):
-            skipped("Address", tag)
+        k = _K_address.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("Address", tag)
+            elif isinstance(tag, str):
+                skipped("Address", tag)
+        else:
+            if k < 6:
+                if k < 3:
+                    if k < 1:
+                        # <ValidationErrors>
+                        # a second list is never joined to the first
+                        if w_validation_errors:
+                            raise repeated("Address", "ValidationErrors")
+                        w_validation_errors = True
+                        # an empty list: len() costs a tenth of an empty loop in lxml
+                        if len(child):
+                            for item in child:
+                                if item.tag == "ValidationError":
+                                    i_validation_errors = decode_entity_validation_error(
+                                        item, strict
+                                    )
+                                    v_validation_errors.append(i_validation_errors)
+                                elif strict and isinstance(item.tag, str):
+                                    raise unknown("ValidationErrors", item.tag)
+                                elif isinstance(item.tag, str):
+                                    skipped("ValidationErrors", item.tag)
+                    else:
+                        if k < 2:
+                            # <Warnings>
+                            # a second list is never joined to the first
+                            if w_warnings:
+                                raise repeated("Address", "Warnings")
+                            w_warnings = True
+                            # an empty list: len() costs a tenth of an empty loop in lxml
+                            if len(child):
+                                for item in child:
+                                    if item.tag == "Warning":
+                                        i_warnings = decode_entity_warning(item, strict)
+                                        v_warnings.append(i_warnings)
+                                    elif strict and isinstance(item.tag, str):
+                                        raise unknown("Warnings", item.tag)
+                                    elif isinstance(item.tag, str):
+                                        skipped("Warnings", item.tag)
+                        else:
+                            # <AddressType>: a second value never silently wins
+                            if v_address_type is not None:
+                                raise repeated("Address", "AddressType")
+                            text = child.text
+                            v_address_type = _E_AddressType.get(text)
+                            if v_address_type is None:
+                                v_address_type = read_enum(_E_AddressType, text)
+                else:
+                    if k < 4:
+                        # <AddressLine1>: a second value never silently wins
+                        if v_address_line1 is not None:
+                            raise repeated("Address", "AddressLine1")
+                        v_address_line1 = child.text or ""
+                    else:
+                        if k < 5:
+                            # <AddressLine2>: a second value never silently wins
+                            if v_address_line2 is not None:
+                                raise repeated("Address", "AddressLine2")
+                            v_address_line2 = child.text or ""
+                        else:
+                            # <AddressLine3>: a second value never silently wins
+                            if v_address_line3 is not None:
+                                raise repeated("Address", "AddressLine3")
+                            v_address_line3 = child.text or ""
+            else:
+                if k < 9:
+                    if k < 7:
+                        # <AddressLine4>: a second value never silently wins
+                        if v_address_line4 is not None:
+                            raise repeated("Address", "AddressLine4")
+                        v_address_line4 = child.text or ""
+                    else:
+                        if k < 8:
+                            # <City>: a second value never silently wins
+                            if v_city is not None:
+                                raise repeated("Address", "City")
+                            v_city = child.text or ""
+                        else:
+                            # <Region>: a second value never silently wins
+                            if v_region is not None:
+                                raise repeated("Address", "Region")
+                            v_region = child.text or ""
+                else:
+                    if k < 10:
+                        # <PostalCode>: a second value never silently wins
+                        if v_postal_code is not None:
+                            raise repeated("Address", "PostalCode")
+                        v_postal_code = child.text or ""
+                    else:
+                        if k < 11:
+                            # <Country>: a second value never silently wins
+                            if v_country is not None:
+                                raise repeated("Address", "Country")
+                            v_country = child.text or ""
+                        else:
+                            # <AttentionTo>: a second value never silently wins
+                            if v_attention_to is not None:
+                                raise repeated("Address", "AttentionTo")
+                            v_attention_to = child.text or ""
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.
@@ -1004,6 +1144,19 @@ def encode_address(obj: Address) -> bytes:
     return to_bytes(el)
 
 
+_K_allocation = {
+    "ValidationErrors": 0,
+    "Warnings": 1,
+    "AllocationID": 2,
+    "Invoice": 3,
+    "AppliedAmount": 4,
+    "Date": 5,
+    "IsDeleted": 6,
+    "UpdatedDateUTC": 7,
+}
+"""Child tag of ``<Allocation>`` -> its branch in :func:`decode_allocation`."""
+
+
 def decode_allocation(el: etree._Element, strict: bool = False) -> Allocation:
     """An element holding a ``Allocation`` (``<Allocation>``) -> the dataclass."""
     v_validation_status: Any = None
@@ -1024,78 +1177,103 @@ def decode_allocation(el: etree._Element, strict: bool = False) -> Allocation:
             v_validation_status = read_enum(_E_EntityValidationStatus, text)
     for child in el:
         tag = child.tag
-        if tag == "ValidationErrors":
-            if w_validation_errors:  # a second list is never joined to the first
-                raise repeated("Allocation", "ValidationErrors")
-            w_validation_errors = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "ValidationError":
-                        i_validation_errors = decode_entity_validation_error(item, strict)
-                        v_validation_errors.append(i_validation_errors)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("ValidationErrors", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("ValidationErrors", item.tag)
-        elif tag == "Warnings":
-            if w_warnings:  # a second list is never joined to the first
-                raise repeated("Allocation", "Warnings")
-            w_warnings = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Warning":
-                        i_warnings = decode_entity_warning(item, strict)
-                        v_warnings.append(i_warnings)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Warnings", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Warnings", item.tag)
-        elif tag == "AllocationID":
-            if v_allocation_id is not None:  # a second value never silently wins
-                raise repeated("Allocation", "AllocationID")
-            v_allocation_id = child.text or ""
-        elif tag == "Invoice":
-            if v_invoice is not None:  # a second value never silently wins
-                raise repeated("Allocation", "Invoice")
-            v_invoice = decode_allocation_invoice(child, strict)
-        elif tag == "AppliedAmount":
-            if v_applied_amount is not None:  # a second value never silently wins
-                raise repeated("Allocation", "AppliedAmount")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_applied_amount = Decimal(text)
+        k = _K_allocation.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("Allocation", tag)
+            elif isinstance(tag, str):
+                skipped("Allocation", tag)
+        else:
+            if k < 4:
+                if k < 2:
+                    if k < 1:
+                        # <ValidationErrors>
+                        # a second list is never joined to the first
+                        if w_validation_errors:
+                            raise repeated("Allocation", "ValidationErrors")
+                        w_validation_errors = True
+                        # an empty list: len() costs a tenth of an empty loop in lxml
+                        if len(child):
+                            for item in child:
+                                if item.tag == "ValidationError":
+                                    i_validation_errors = decode_entity_validation_error(
+                                        item, strict
+                                    )
+                                    v_validation_errors.append(i_validation_errors)
+                                elif strict and isinstance(item.tag, str):
+                                    raise unknown("ValidationErrors", item.tag)
+                                elif isinstance(item.tag, str):
+                                    skipped("ValidationErrors", item.tag)
+                    else:
+                        # <Warnings>
+                        # a second list is never joined to the first
+                        if w_warnings:
+                            raise repeated("Allocation", "Warnings")
+                        w_warnings = True
+                        # an empty list: len() costs a tenth of an empty loop in lxml
+                        if len(child):
+                            for item in child:
+                                if item.tag == "Warning":
+                                    i_warnings = decode_entity_warning(item, strict)
+                                    v_warnings.append(i_warnings)
+                                elif strict and isinstance(item.tag, str):
+                                    raise unknown("Warnings", item.tag)
+                                elif isinstance(item.tag, str):
+                                    skipped("Warnings", item.tag)
+                else:
+                    if k < 3:
+                        # <AllocationID>: a second value never silently wins
+                        if v_allocation_id is not None:
+                            raise repeated("Allocation", "AllocationID")
+                        v_allocation_id = child.text or ""
+                    else:
+                        # <Invoice>: a second value never silently wins
+                        if v_invoice is not None:
+                            raise repeated("Allocation", "Invoice")
+                        v_invoice = decode_allocation_invoice(child, strict)
             else:
-                v_applied_amount = read_decimal(text, "Allocation.AppliedAmount")
-        elif tag == "Date":
-            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
-            if not child.values() or child.get(_XSI_NIL) != "true":
-                try:
-                    v_date = parse_date(child.text or "")
-                except ValueError:
-                    raise invalid("Xero date", "Allocation.Date", child.text) from None
-        elif tag == "IsDeleted":
-            if v_is_deleted is not None:  # a second value never silently wins
-                raise repeated("Allocation", "IsDeleted")
-            text = child.text
-            if text == "true":
-                v_is_deleted = True
-            elif text == "false":
-                v_is_deleted = False
-            else:
-                v_is_deleted = read_bool(text, "Allocation.IsDeleted")
-        elif tag == "UpdatedDateUTC":
-            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
-            if not child.values() or child.get(_XSI_NIL) != "true":
-                try:
-                    v_updated_date_utc = parse_utc_datetime(child.text or "")
-                except ValueError:
-                    raise invalid(
-                        "Xero UTC timestamp", "Allocation.UpdatedDateUTC", child.text
-                    ) from None
-        elif strict and isinstance(tag, str):
-            raise unknown("Allocation", tag)
-        elif isinstance(tag, str):
-            skipped("Allocation", tag)
+                if k < 6:
+                    if k < 5:
+                        # <AppliedAmount>: a second value never silently wins
+                        if v_applied_amount is not None:
+                            raise repeated("Allocation", "AppliedAmount")
+                        text = child.text
+                        if text is not None and len(text) <= 28 and not text.strip("0123456789.-"):
+                            try:
+                                v_applied_amount = exact_decimal(text)
+                            except ArithmeticError:
+                                # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                v_applied_amount = read_decimal(text, "Allocation.AppliedAmount")
+                        else:
+                            v_applied_amount = read_decimal(text, "Allocation.AppliedAmount")
+                    else:
+                        # <Date>; values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+                        if not child.values() or child.get(_XSI_NIL) != "true":
+                            try:
+                                v_date = parse_date(child.text or "")
+                            except ValueError:
+                                raise invalid("Xero date", "Allocation.Date", child.text) from None
+                else:
+                    if k < 7:
+                        # <IsDeleted>: a second value never silently wins
+                        if v_is_deleted is not None:
+                            raise repeated("Allocation", "IsDeleted")
+                        text = child.text
+                        if text == "true":
+                            v_is_deleted = True
+                        elif text == "false":
+                            v_is_deleted = False
+                        else:
+                            v_is_deleted = read_bool(text, "Allocation.IsDeleted")
+                    else:
+                        # <UpdatedDateUTC>; values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+                        if not child.values() or child.get(_XSI_NIL) != "true":
+                            try:
+                                v_updated_date_utc = parse_utc_datetime(child.text or "")
+                            except ValueError:
+                                raise invalid(
+                                    "Xero UTC timestamp", "Allocation.UpdatedDateUTC", child.text
+                                ) from None
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.
@@ -1143,6 +1321,25 @@ def encode_allocation(obj: Allocation) -> bytes:
     return to_bytes(el)
 
 
+_K_allocation_invoice = {
+    "InvoiceID": 0,
+    "InvoiceNumber": 1,
+    "Type": 2,
+    "Status": 3,
+    "Contact": 4,
+    "Date": 5,
+    "DueDate": 6,
+    "Reference": 7,
+    "CurrencyCode": 8,
+    "Total": 9,
+    "AmountDue": 10,
+    "AmountPaid": 11,
+    "AmountCredited": 12,
+    "UpdatedDateUTC": 13,
+}
+"""Child tag of ``<AllocationInvoice>`` -> its branch in :func:`decode_allocation_invoice`."""
+
+
 def decode_allocation_invoice(el: etree._Element, strict: bool = False) -> AllocationInvoice:
     """An element holding a ``AllocationInvoice`` (``<AllocationInvoice>``) -> the dataclass."""
     v_invoice_id: str | None = None
@@ -1161,99 +1358,169 @@ def decode_allocation_invoice(el: etree._Element, strict: bool = False) -> Alloc
     v_updated_date_utc: datetime.datetime | None = None
     for child in el:
         tag = child.tag
-        if tag == "InvoiceID":
-            if v_invoice_id is not None:  # a second value never silently wins
-                raise repeated("AllocationInvoice", "InvoiceID")
-            v_invoice_id = child.text or ""
-        elif tag == "InvoiceNumber":
-            if v_invoice_number is not None:  # a second value never silently wins
-                raise repeated("AllocationInvoice", "InvoiceNumber")
-            v_invoice_number = child.text or ""
-        elif tag == "Type":
-            if v_type is not None:  # a second value never silently wins
-                raise repeated("AllocationInvoice", "Type")
-            text = child.text
-            v_type = _E_InvoiceType.get(text)
-            if v_type is None:
-                v_type = read_enum(_E_InvoiceType, text)
-        elif tag == "Status":
-            if v_status is not None:  # a second value never silently wins
-                raise repeated("AllocationInvoice", "Status")
-            text = child.text
-            v_status = _E_InvoiceStatus.get(text)
-            if v_status is None:
-                v_status = read_enum(_E_InvoiceStatus, text)
-        elif tag == "Contact":
-            if v_contact is not None:  # a second value never silently wins
-                raise repeated("AllocationInvoice", "Contact")
-            v_contact = decode_contact(child, strict)
-        elif tag == "Date":
-            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
-            if not child.values() or child.get(_XSI_NIL) != "true":
-                try:
-                    v_date = parse_date(child.text or "")
-                except ValueError:
-                    raise invalid("Xero date", "AllocationInvoice.Date", child.text) from None
-        elif tag == "DueDate":
-            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
-            if not child.values() or child.get(_XSI_NIL) != "true":
-                try:
-                    v_due_date = parse_date(child.text or "")
-                except ValueError:
-                    raise invalid("Xero date", "AllocationInvoice.DueDate", child.text) from None
-        elif tag == "Reference":
-            if v_reference is not None:  # a second value never silently wins
-                raise repeated("AllocationInvoice", "Reference")
-            v_reference = child.text or ""
-        elif tag == "CurrencyCode":
-            if v_currency_code is not None:  # a second value never silently wins
-                raise repeated("AllocationInvoice", "CurrencyCode")
-            v_currency_code = child.text or ""
-        elif tag == "Total":
-            if v_total is not None:  # a second value never silently wins
-                raise repeated("AllocationInvoice", "Total")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_total = Decimal(text)
+        k = _K_allocation_invoice.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("AllocationInvoice", tag)
+            elif isinstance(tag, str):
+                skipped("AllocationInvoice", tag)
+        else:
+            if k < 7:
+                if k < 3:
+                    if k < 1:
+                        # <InvoiceID>: a second value never silently wins
+                        if v_invoice_id is not None:
+                            raise repeated("AllocationInvoice", "InvoiceID")
+                        v_invoice_id = child.text or ""
+                    else:
+                        if k < 2:
+                            # <InvoiceNumber>: a second value never silently wins
+                            if v_invoice_number is not None:
+                                raise repeated("AllocationInvoice", "InvoiceNumber")
+                            v_invoice_number = child.text or ""
+                        else:
+                            # <Type>: a second value never silently wins
+                            if v_type is not None:
+                                raise repeated("AllocationInvoice", "Type")
+                            text = child.text
+                            v_type = _E_InvoiceType.get(text)
+                            if v_type is None:
+                                v_type = read_enum(_E_InvoiceType, text)
+                else:
+                    if k < 5:
+                        if k < 4:
+                            # <Status>: a second value never silently wins
+                            if v_status is not None:
+                                raise repeated("AllocationInvoice", "Status")
+                            text = child.text
+                            v_status = _E_InvoiceStatus.get(text)
+                            if v_status is None:
+                                v_status = read_enum(_E_InvoiceStatus, text)
+                        else:
+                            # <Contact>: a second value never silently wins
+                            if v_contact is not None:
+                                raise repeated("AllocationInvoice", "Contact")
+                            v_contact = decode_contact(child, strict)
+                    else:
+                        if k < 6:
+                            # <Date>; values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+                            if not child.values() or child.get(_XSI_NIL) != "true":
+                                try:
+                                    v_date = parse_date(child.text or "")
+                                except ValueError:
+                                    raise invalid(
+                                        "Xero date", "AllocationInvoice.Date", child.text
+                                    ) from None
+                        else:
+                            # <DueDate>; values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+                            if not child.values() or child.get(_XSI_NIL) != "true":
+                                try:
+                                    v_due_date = parse_date(child.text or "")
+                                except ValueError:
+                                    raise invalid(
+                                        "Xero date", "AllocationInvoice.DueDate", child.text
+                                    ) from None
             else:
-                v_total = read_decimal(text, "AllocationInvoice.Total")
-        elif tag == "AmountDue":
-            if v_amount_due is not None:  # a second value never silently wins
-                raise repeated("AllocationInvoice", "AmountDue")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_amount_due = Decimal(text)
-            else:
-                v_amount_due = read_decimal(text, "AllocationInvoice.AmountDue")
-        elif tag == "AmountPaid":
-            if v_amount_paid is not None:  # a second value never silently wins
-                raise repeated("AllocationInvoice", "AmountPaid")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_amount_paid = Decimal(text)
-            else:
-                v_amount_paid = read_decimal(text, "AllocationInvoice.AmountPaid")
-        elif tag == "AmountCredited":
-            if v_amount_credited is not None:  # a second value never silently wins
-                raise repeated("AllocationInvoice", "AmountCredited")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_amount_credited = Decimal(text)
-            else:
-                v_amount_credited = read_decimal(text, "AllocationInvoice.AmountCredited")
-        elif tag == "UpdatedDateUTC":
-            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
-            if not child.values() or child.get(_XSI_NIL) != "true":
-                try:
-                    v_updated_date_utc = parse_utc_datetime(child.text or "")
-                except ValueError:
-                    raise invalid(
-                        "Xero UTC timestamp", "AllocationInvoice.UpdatedDateUTC", child.text
-                    ) from None
-        elif strict and isinstance(tag, str):
-            raise unknown("AllocationInvoice", tag)
-        elif isinstance(tag, str):
-            skipped("AllocationInvoice", tag)
+                if k < 10:
+                    if k < 8:
+                        # <Reference>: a second value never silently wins
+                        if v_reference is not None:
+                            raise repeated("AllocationInvoice", "Reference")
+                        v_reference = child.text or ""
+                    else:
+                        if k < 9:
+                            # <CurrencyCode>: a second value never silently wins
+                            if v_currency_code is not None:
+                                raise repeated("AllocationInvoice", "CurrencyCode")
+                            v_currency_code = child.text or ""
+                        else:
+                            # <Total>: a second value never silently wins
+                            if v_total is not None:
+                                raise repeated("AllocationInvoice", "Total")
+                            text = child.text
+                            if (
+                                text is not None
+                                and len(text) <= 28
+                                and not text.strip("0123456789.-")
+                            ):
+                                try:
+                                    v_total = exact_decimal(text)
+                                except ArithmeticError:
+                                    # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                    v_total = read_decimal(text, "AllocationInvoice.Total")
+                            else:
+                                v_total = read_decimal(text, "AllocationInvoice.Total")
+                else:
+                    if k < 12:
+                        if k < 11:
+                            # <AmountDue>: a second value never silently wins
+                            if v_amount_due is not None:
+                                raise repeated("AllocationInvoice", "AmountDue")
+                            text = child.text
+                            if (
+                                text is not None
+                                and len(text) <= 28
+                                and not text.strip("0123456789.-")
+                            ):
+                                try:
+                                    v_amount_due = exact_decimal(text)
+                                except ArithmeticError:
+                                    # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                    v_amount_due = read_decimal(text, "AllocationInvoice.AmountDue")
+                            else:
+                                v_amount_due = read_decimal(text, "AllocationInvoice.AmountDue")
+                        else:
+                            # <AmountPaid>: a second value never silently wins
+                            if v_amount_paid is not None:
+                                raise repeated("AllocationInvoice", "AmountPaid")
+                            text = child.text
+                            if (
+                                text is not None
+                                and len(text) <= 28
+                                and not text.strip("0123456789.-")
+                            ):
+                                try:
+                                    v_amount_paid = exact_decimal(text)
+                                except ArithmeticError:
+                                    # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                    v_amount_paid = read_decimal(
+                                        text, "AllocationInvoice.AmountPaid"
+                                    )
+                            else:
+                                v_amount_paid = read_decimal(text, "AllocationInvoice.AmountPaid")
+                    else:
+                        if k < 13:
+                            # <AmountCredited>: a second value never silently wins
+                            if v_amount_credited is not None:
+                                raise repeated("AllocationInvoice", "AmountCredited")
+                            text = child.text
+                            if (
+                                text is not None
+                                and len(text) <= 28
+                                and not text.strip("0123456789.-")
+                            ):
+                                try:
+                                    v_amount_credited = exact_decimal(text)
+                                except ArithmeticError:
+                                    # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                    v_amount_credited = read_decimal(
+                                        text, "AllocationInvoice.AmountCredited"
+                                    )
+                            else:
+                                v_amount_credited = read_decimal(
+                                    text, "AllocationInvoice.AmountCredited"
+                                )
+                        else:
+                            # <UpdatedDateUTC>; values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+                            if not child.values() or child.get(_XSI_NIL) != "true":
+                                try:
+                                    v_updated_date_utc = parse_utc_datetime(child.text or "")
+                                except ValueError:
+                                    raise invalid(
+                                        "Xero UTC timestamp",
+                                        "AllocationInvoice.UpdatedDateUTC",
+                                        child.text,
+                                    ) from None
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.
@@ -1314,6 +1581,17 @@ def encode_allocation_invoice(obj: AllocationInvoice) -> bytes:
     return to_bytes(el)
 
 
+_K_attachment = {
+    "AttachmentID": 0,
+    "FileName": 1,
+    "Url": 2,
+    "MimeType": 3,
+    "ContentLength": 4,
+    "IncludeOnline": 5,
+}
+"""Child tag of ``<Attachment>`` -> its branch in :func:`decode_attachment`."""
+
+
 def decode_attachment(el: etree._Element, strict: bool = False) -> Attachment:
     """An element holding a ``Attachment`` (``<Attachment>``) -> the dataclass."""
     v_attachment_id: str | None = None
@@ -1324,40 +1602,53 @@ def decode_attachment(el: etree._Element, strict: bool = False) -> Attachment:
     v_include_online: bool | None = None
     for child in el:
         tag = child.tag
-        if tag == "AttachmentID":
-            if v_attachment_id is not None:  # a second value never silently wins
-                raise repeated("Attachment", "AttachmentID")
-            v_attachment_id = child.text or ""
-        elif tag == "FileName":
-            if v_file_name is not None:  # a second value never silently wins
-                raise repeated("Attachment", "FileName")
-            v_file_name = child.text or ""
-        elif tag == "Url":
-            if v_url is not None:  # a second value never silently wins
-                raise repeated("Attachment", "Url")
-            v_url = child.text or ""
-        elif tag == "MimeType":
-            if v_mime_type is not None:  # a second value never silently wins
-                raise repeated("Attachment", "MimeType")
-            v_mime_type = child.text or ""
-        elif tag == "ContentLength":
-            if v_content_length is not None:  # a second value never silently wins
-                raise repeated("Attachment", "ContentLength")
-            v_content_length = read_int(child.text, "Attachment.ContentLength")
-        elif tag == "IncludeOnline":
-            if v_include_online is not None:  # a second value never silently wins
-                raise repeated("Attachment", "IncludeOnline")
-            text = child.text
-            if text == "true":
-                v_include_online = True
-            elif text == "false":
-                v_include_online = False
+        k = _K_attachment.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("Attachment", tag)
+            elif isinstance(tag, str):
+                skipped("Attachment", tag)
+        else:
+            if k < 3:
+                if k < 1:
+                    # <AttachmentID>: a second value never silently wins
+                    if v_attachment_id is not None:
+                        raise repeated("Attachment", "AttachmentID")
+                    v_attachment_id = child.text or ""
+                else:
+                    if k < 2:
+                        # <FileName>: a second value never silently wins
+                        if v_file_name is not None:
+                            raise repeated("Attachment", "FileName")
+                        v_file_name = child.text or ""
+                    else:
+                        # <Url>: a second value never silently wins
+                        if v_url is not None:
+                            raise repeated("Attachment", "Url")
+                        v_url = child.text or ""
             else:
-                v_include_online = read_bool(text, "Attachment.IncludeOnline")
-        elif strict and isinstance(tag, str):
-            raise unknown("Attachment", tag)
-        elif isinstance(tag, str):
-            skipped("Attachment", tag)
+                if k < 4:
+                    # <MimeType>: a second value never silently wins
+                    if v_mime_type is not None:
+                        raise repeated("Attachment", "MimeType")
+                    v_mime_type = child.text or ""
+                else:
+                    if k < 5:
+                        # <ContentLength>: a second value never silently wins
+                        if v_content_length is not None:
+                            raise repeated("Attachment", "ContentLength")
+                        v_content_length = read_int(child.text, "Attachment.ContentLength")
+                    else:
+                        # <IncludeOnline>: a second value never silently wins
+                        if v_include_online is not None:
+                            raise repeated("Attachment", "IncludeOnline")
+                        text = child.text
+                        if text == "true":
+                            v_include_online = True
+                        elif text == "false":
+                            v_include_online = False
+                        else:
+                            v_include_online = read_bool(text, "Attachment.IncludeOnline")
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.
@@ -1394,32 +1685,52 @@ def encode_attachment(obj: Attachment) -> bytes:
     return to_bytes(el)
 
 
+_K_balance_amounts = {
+    "Outstanding": 0,
+    "Overdue": 1,
+}
+"""Child tag of ``<BalanceAmounts>`` -> its branch in :func:`decode_balance_amounts`."""
+
+
 def decode_balance_amounts(el: etree._Element, strict: bool = False) -> BalanceAmounts:
     """An element holding a ``BalanceAmounts`` (``<BalanceAmounts>``) -> the dataclass."""
     v_outstanding: Decimal | None = None
     v_overdue: Decimal | None = None
     for child in el:
         tag = child.tag
-        if tag == "Outstanding":
-            if v_outstanding is not None:  # a second value never silently wins
-                raise repeated("BalanceAmounts", "Outstanding")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_outstanding = Decimal(text)
+        k = _K_balance_amounts.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("BalanceAmounts", tag)
+            elif isinstance(tag, str):
+                skipped("BalanceAmounts", tag)
+        else:
+            if k < 1:
+                # <Outstanding>: a second value never silently wins
+                if v_outstanding is not None:
+                    raise repeated("BalanceAmounts", "Outstanding")
+                text = child.text
+                if text is not None and len(text) <= 28 and not text.strip("0123456789.-"):
+                    try:
+                        v_outstanding = exact_decimal(text)
+                    except ArithmeticError:
+                        # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                        v_outstanding = read_decimal(text, "BalanceAmounts.Outstanding")
+                else:
+                    v_outstanding = read_decimal(text, "BalanceAmounts.Outstanding")
             else:
-                v_outstanding = read_decimal(text, "BalanceAmounts.Outstanding")
-        elif tag == "Overdue":
-            if v_overdue is not None:  # a second value never silently wins
-                raise repeated("BalanceAmounts", "Overdue")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_overdue = Decimal(text)
-            else:
-                v_overdue = read_decimal(text, "BalanceAmounts.Overdue")
-        elif strict and isinstance(tag, str):
-            raise unknown("BalanceAmounts", tag)
-        elif isinstance(tag, str):
-            skipped("BalanceAmounts", tag)
+                # <Overdue>: a second value never silently wins
+                if v_overdue is not None:
+                    raise repeated("BalanceAmounts", "Overdue")
+                text = child.text
+                if text is not None and len(text) <= 28 and not text.strip("0123456789.-"):
+                    try:
+                        v_overdue = exact_decimal(text)
+                    except ArithmeticError:
+                        # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                        v_overdue = read_decimal(text, "BalanceAmounts.Overdue")
+                else:
+                    v_overdue = read_decimal(text, "BalanceAmounts.Overdue")
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.
@@ -1444,6 +1755,14 @@ def encode_balance_amounts(obj: BalanceAmounts) -> bytes:
     return to_bytes(el)
 
 
+_K_balance_detail = {
+    "Balance": 0,
+    "CurrencyCode": 1,
+    "CurrencyRate": 2,
+}
+"""Child tag of ``<BalanceDetail>`` -> its branch in :func:`decode_balance_detail`."""
+
+
 def decode_balance_detail(el: etree._Element, strict: bool = False) -> BalanceDetail:
     """An element holding a ``BalanceDetail`` (``<BalanceDetail>``) -> the dataclass."""
     v_balance: Decimal | None = None
@@ -1451,30 +1770,45 @@ def decode_balance_detail(el: etree._Element, strict: bool = False) -> BalanceDe
     v_currency_rate: Decimal | None = None
     for child in el:
         tag = child.tag
-        if tag == "Balance":
-            if v_balance is not None:  # a second value never silently wins
-                raise repeated("BalanceDetail", "Balance")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_balance = Decimal(text)
+        k = _K_balance_detail.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("BalanceDetail", tag)
+            elif isinstance(tag, str):
+                skipped("BalanceDetail", tag)
+        else:
+            if k < 1:
+                # <Balance>: a second value never silently wins
+                if v_balance is not None:
+                    raise repeated("BalanceDetail", "Balance")
+                text = child.text
+                if text is not None and len(text) <= 28 and not text.strip("0123456789.-"):
+                    try:
+                        v_balance = exact_decimal(text)
+                    except ArithmeticError:
+                        # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                        v_balance = read_decimal(text, "BalanceDetail.Balance")
+                else:
+                    v_balance = read_decimal(text, "BalanceDetail.Balance")
             else:
-                v_balance = read_decimal(text, "BalanceDetail.Balance")
-        elif tag == "CurrencyCode":
-            if v_currency_code is not None:  # a second value never silently wins
-                raise repeated("BalanceDetail", "CurrencyCode")
-            v_currency_code = child.text or ""
-        elif tag == "CurrencyRate":
-            if v_currency_rate is not None:  # a second value never silently wins
-                raise repeated("BalanceDetail", "CurrencyRate")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_currency_rate = Decimal(text)
-            else:
-                v_currency_rate = read_decimal(text, "BalanceDetail.CurrencyRate")
-        elif strict and isinstance(tag, str):
-            raise unknown("BalanceDetail", tag)
-        elif isinstance(tag, str):
-            skipped("BalanceDetail", tag)
+                if k < 2:
+                    # <CurrencyCode>: a second value never silently wins
+                    if v_currency_code is not None:
+                        raise repeated("BalanceDetail", "CurrencyCode")
+                    v_currency_code = child.text or ""
+                else:
+                    # <CurrencyRate>: a second value never silently wins
+                    if v_currency_rate is not None:
+                        raise repeated("BalanceDetail", "CurrencyRate")
+                    text = child.text
+                    if text is not None and len(text) <= 28 and not text.strip("0123456789.-"):
+                        try:
+                            v_currency_rate = exact_decimal(text)
+                        except ArithmeticError:
+                            # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                            v_currency_rate = read_decimal(text, "BalanceDetail.CurrencyRate")
+                    else:
+                        v_currency_rate = read_decimal(text, "BalanceDetail.CurrencyRate")
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.
@@ -1513,24 +1847,36 @@ def encode_balance_detail(obj: BalanceDetail) -> bytes:
     return to_bytes(el)
 
 
+_K_balances = {
+    "AccountsReceivable": 0,
+    "AccountsPayable": 1,
+}
+"""Child tag of ``<Balances>`` -> its branch in :func:`decode_balances`."""
+
+
 def decode_balances(el: etree._Element, strict: bool = False) -> Balances:
     """An element holding a ``Balances`` (``<Balances>``) -> the dataclass."""
     v_accounts_receivable: BalanceAmounts | None = None
     v_accounts_payable: BalanceAmounts | None = None
     for child in el:
         tag = child.tag
-        if tag == "AccountsReceivable":
-            if v_accounts_receivable is not None:  # a second value never silently wins
-                raise repeated("Balances", "AccountsReceivable")
-            v_accounts_receivable = decode_balance_amounts(child, strict)
-        elif tag == "AccountsPayable":
-            if v_accounts_payable is not None:  # a second value never silently wins
-                raise repeated("Balances", "AccountsPayable")
-            v_accounts_payable = decode_balance_amounts(child, strict)
-        elif strict and isinstance(tag, str):
-            raise unknown("Balances", tag)
-        elif isinstance(tag, str):
-            skipped("Balances", tag)
+        k = _K_balances.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("Balances", tag)
+            elif isinstance(tag, str):
+                skipped("Balances", tag)
+        else:
+            if k < 1:
+                # <AccountsReceivable>: a second value never silently wins
+                if v_accounts_receivable is not None:
+                    raise repeated("Balances", "AccountsReceivable")
+                v_accounts_receivable = decode_balance_amounts(child, strict)
+            else:
+                # <AccountsPayable>: a second value never silently wins
+                if v_accounts_payable is not None:
+                    raise repeated("Balances", "AccountsPayable")
+                v_accounts_payable = decode_balance_amounts(child, strict)
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.
@@ -1553,6 +1899,33 @@ def encode_balances(obj: Balances) -> bytes:
     el = etree.Element("Balances")
     write_balances(el, obj)
     return to_bytes(el)
+
+
+_K_bank_transaction = {
+    "ValidationErrors": 0,
+    "Warnings": 1,
+    "Type": 2,
+    "Contact": 3,
+    "LineItems": 4,
+    "BankAccount": 5,
+    "IsReconciled": 6,
+    "Date": 7,
+    "Reference": 8,
+    "CurrencyCode": 9,
+    "CurrencyRate": 10,
+    "Url": 11,
+    "Status": 12,
+    "LineAmountTypes": 13,
+    "SubTotal": 14,
+    "TotalTax": 15,
+    "Total": 16,
+    "BankTransactionID": 17,
+    "PrepaymentID": 18,
+    "OverpaymentID": 19,
+    "UpdatedDateUTC": 20,
+    "HasAttachments": 21,
+}
+"""Child tag of ``<BankTransaction>`` -> its branch in :func:`decode_bank_transaction`."""
 
 
 def decode_bank_transaction(el: etree._Element, strict: bool = False) -> BankTransaction:
@@ -1590,170 +1963,265 @@ def decode_bank_transaction(el: etree._Element, strict: bool = False) -> BankTra
             v_validation_status = read_enum(_E_EntityValidationStatus, text)
     for child in el:
         tag = child.tag
-        if tag == "ValidationErrors":
-            if w_validation_errors:  # a second list is never joined to the first
-                raise repeated("BankTransaction", "ValidationErrors")
-            w_validation_errors = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "ValidationError":
-                        i_validation_errors = decode_entity_validation_error(item, strict)
-                        v_validation_errors.append(i_validation_errors)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("ValidationErrors", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("ValidationErrors", item.tag)
-        elif tag == "Warnings":
-            if w_warnings:  # a second list is never joined to the first
-                raise repeated("BankTransaction", "Warnings")
-            w_warnings = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Warning":
-                        i_warnings = decode_entity_warning(item, strict)
-                        v_warnings.append(i_warnings)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Warnings", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Warnings", item.tag)
-        elif tag == "Type":
-            if v_type is not None:  # a second value never silently wins
-                raise repeated("BankTransaction", "Type")
-            text = child.text
-            v_type = _E_BankTransactionType.get(text)
-            if v_type is None:
-                v_type = read_enum(_E_BankTransactionType, text)
-        elif tag == "Contact":
-            if v_contact is not None:  # a second value never silently wins
-                raise repeated("BankTransaction", "Contact")
-            v_contact = decode_contact(child, strict)
-        elif tag == "LineItems":
-            if w_line_items:  # a second list is never joined to the first
-                raise repeated("BankTransaction", "LineItems")
-            w_line_items = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "LineItem":
-                        i_line_items = decode_line_item(item, strict)
-                        v_line_items.append(i_line_items)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("LineItems", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("LineItems", item.tag)
-        elif tag == "BankAccount":
-            if v_bank_account is not None:  # a second value never silently wins
-                raise repeated("BankTransaction", "BankAccount")
-            v_bank_account = decode_account(child, strict)
-        elif tag == "IsReconciled":
-            if v_is_reconciled is not None:  # a second value never silently wins
-                raise repeated("BankTransaction", "IsReconciled")
-            text = child.text
-            if text == "true":
-                v_is_reconciled = True
-            elif text == "false":
-                v_is_reconciled = False
+        k = _K_bank_transaction.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("BankTransaction", tag)
+            elif isinstance(tag, str):
+                skipped("BankTransaction", tag)
+        else:
+            if k < 11:
+                if k < 5:
+                    if k < 2:
+                        if k < 1:
+                            # <ValidationErrors>
+                            # a second list is never joined to the first
+                            if w_validation_errors:
+                                raise repeated("BankTransaction", "ValidationErrors")
+                            w_validation_errors = True
+                            # an empty list: len() costs a tenth of an empty loop in lxml
+                            if len(child):
+                                for item in child:
+                                    if item.tag == "ValidationError":
+                                        i_validation_errors = decode_entity_validation_error(
+                                            item, strict
+                                        )
+                                        v_validation_errors.append(i_validation_errors)
+                                    elif strict and isinstance(item.tag, str):
+                                        raise unknown("ValidationErrors", item.tag)
+                                    elif isinstance(item.tag, str):
+                                        skipped("ValidationErrors", item.tag)
+                        else:
+                            # <Warnings>
+                            # a second list is never joined to the first
+                            if w_warnings:
+                                raise repeated("BankTransaction", "Warnings")
+                            w_warnings = True
+                            # an empty list: len() costs a tenth of an empty loop in lxml
+                            if len(child):
+                                for item in child:
+                                    if item.tag == "Warning":
+                                        i_warnings = decode_entity_warning(item, strict)
+                                        v_warnings.append(i_warnings)
+                                    elif strict and isinstance(item.tag, str):
+                                        raise unknown("Warnings", item.tag)
+                                    elif isinstance(item.tag, str):
+                                        skipped("Warnings", item.tag)
+                    else:
+                        if k < 3:
+                            # <Type>: a second value never silently wins
+                            if v_type is not None:
+                                raise repeated("BankTransaction", "Type")
+                            text = child.text
+                            v_type = _E_BankTransactionType.get(text)
+                            if v_type is None:
+                                v_type = read_enum(_E_BankTransactionType, text)
+                        else:
+                            if k < 4:
+                                # <Contact>: a second value never silently wins
+                                if v_contact is not None:
+                                    raise repeated("BankTransaction", "Contact")
+                                v_contact = decode_contact(child, strict)
+                            else:
+                                # <LineItems>
+                                # a second list is never joined to the first
+                                if w_line_items:
+                                    raise repeated("BankTransaction", "LineItems")
+                                w_line_items = True
+                                # an empty list: len() costs a tenth of an empty loop in lxml
+                                if len(child):
+                                    for item in child:
+                                        if item.tag == "LineItem":
+                                            i_line_items = decode_line_item(item, strict)
+                                            v_line_items.append(i_line_items)
+                                        elif strict and isinstance(item.tag, str):
+                                            raise unknown("LineItems", item.tag)
+                                        elif isinstance(item.tag, str):
+                                            skipped("LineItems", item.tag)
+                else:
+                    if k < 8:
+                        if k < 6:
+                            # <BankAccount>: a second value never silently wins
+                            if v_bank_account is not None:
+                                raise repeated("BankTransaction", "BankAccount")
+                            v_bank_account = decode_account(child, strict)
+                        else:
+                            if k < 7:
+                                # <IsReconciled>: a second value never silently wins
+                                if v_is_reconciled is not None:
+                                    raise repeated("BankTransaction", "IsReconciled")
+                                text = child.text
+                                if text == "true":
+                                    v_is_reconciled = True
+                                elif text == "false":
+                                    v_is_reconciled = False
+                                else:
+                                    v_is_reconciled = read_bool(
+                                        text, "BankTransaction.IsReconciled"
+                                    )
+                            else:
+                                # <Date>; values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+                                if not child.values() or child.get(_XSI_NIL) != "true":
+                                    try:
+                                        v_date = parse_date(child.text or "")
+                                    except ValueError:
+                                        raise invalid(
+                                            "Xero date", "BankTransaction.Date", child.text
+                                        ) from None
+                    else:
+                        if k < 9:
+                            # <Reference>: a second value never silently wins
+                            if v_reference is not None:
+                                raise repeated("BankTransaction", "Reference")
+                            v_reference = child.text or ""
+                        else:
+                            if k < 10:
+                                # <CurrencyCode>: a second value never silently wins
+                                if v_currency_code is not None:
+                                    raise repeated("BankTransaction", "CurrencyCode")
+                                v_currency_code = child.text or ""
+                            else:
+                                # <CurrencyRate>: a second value never silently wins
+                                if v_currency_rate is not None:
+                                    raise repeated("BankTransaction", "CurrencyRate")
+                                text = child.text
+                                if (
+                                    text is not None
+                                    and len(text) <= 28
+                                    and not text.strip("0123456789.-")
+                                ):
+                                    try:
+                                        v_currency_rate = exact_decimal(text)
+                                    except ArithmeticError:
+                                        # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                        v_currency_rate = read_decimal(
+                                            text, "BankTransaction.CurrencyRate"
+                                        )
+                                else:
+                                    v_currency_rate = read_decimal(
+                                        text, "BankTransaction.CurrencyRate"
+                                    )
             else:
-                v_is_reconciled = read_bool(text, "BankTransaction.IsReconciled")
-        elif tag == "Date":
-            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
-            if not child.values() or child.get(_XSI_NIL) != "true":
-                try:
-                    v_date = parse_date(child.text or "")
-                except ValueError:
-                    raise invalid("Xero date", "BankTransaction.Date", child.text) from None
-        elif tag == "Reference":
-            if v_reference is not None:  # a second value never silently wins
-                raise repeated("BankTransaction", "Reference")
-            v_reference = child.text or ""
-        elif tag == "CurrencyCode":
-            if v_currency_code is not None:  # a second value never silently wins
-                raise repeated("BankTransaction", "CurrencyCode")
-            v_currency_code = child.text or ""
-        elif tag == "CurrencyRate":
-            if v_currency_rate is not None:  # a second value never silently wins
-                raise repeated("BankTransaction", "CurrencyRate")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_currency_rate = Decimal(text)
-            else:
-                v_currency_rate = read_decimal(text, "BankTransaction.CurrencyRate")
-        elif tag == "Url":
-            if v_url is not None:  # a second value never silently wins
-                raise repeated("BankTransaction", "Url")
-            v_url = child.text or ""
-        elif tag == "Status":
-            if v_status is not None:  # a second value never silently wins
-                raise repeated("BankTransaction", "Status")
-            text = child.text
-            v_status = _E_BankTransactionStatus.get(text)
-            if v_status is None:
-                v_status = read_enum(_E_BankTransactionStatus, text)
-        elif tag == "LineAmountTypes":
-            if v_line_amount_types is not None:  # a second value never silently wins
-                raise repeated("BankTransaction", "LineAmountTypes")
-            text = child.text
-            v_line_amount_types = _E_LineAmountTypes.get(text)
-            if v_line_amount_types is None:
-                v_line_amount_types = read_enum(_E_LineAmountTypes, text)
-        elif tag == "SubTotal":
-            if v_sub_total is not None:  # a second value never silently wins
-                raise repeated("BankTransaction", "SubTotal")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_sub_total = Decimal(text)
-            else:
-                v_sub_total = read_decimal(text, "BankTransaction.SubTotal")
-        elif tag == "TotalTax":
-            if v_total_tax is not None:  # a second value never silently wins
-                raise repeated("BankTransaction", "TotalTax")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_total_tax = Decimal(text)
-            else:
-                v_total_tax = read_decimal(text, "BankTransaction.TotalTax")
-        elif tag == "Total":
-            if v_total is not None:  # a second value never silently wins
-                raise repeated("BankTransaction", "Total")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_total = Decimal(text)
-            else:
-                v_total = read_decimal(text, "BankTransaction.Total")
-        elif tag == "BankTransactionID":
-            if v_bank_transaction_id is not None:  # a second value never silently wins
-                raise repeated("BankTransaction", "BankTransactionID")
-            v_bank_transaction_id = child.text or ""
-        elif tag == "PrepaymentID":
-            if v_prepayment_id is not None:  # a second value never silently wins
-                raise repeated("BankTransaction", "PrepaymentID")
-            v_prepayment_id = child.text or ""
-        elif tag == "OverpaymentID":
-            if v_overpayment_id is not None:  # a second value never silently wins
-                raise repeated("BankTransaction", "OverpaymentID")
-            v_overpayment_id = child.text or ""
-        elif tag == "UpdatedDateUTC":
-            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
-            if not child.values() or child.get(_XSI_NIL) != "true":
-                try:
-                    v_updated_date_utc = parse_utc_datetime(child.text or "")
-                except ValueError:
-                    raise invalid(
-                        "Xero UTC timestamp", "BankTransaction.UpdatedDateUTC", child.text
-                    ) from None
-        elif tag == "HasAttachments":
-            if v_has_attachments is not None:  # a second value never silently wins
-                raise repeated("BankTransaction", "HasAttachments")
-            text = child.text
-            if text == "true":
-                v_has_attachments = True
-            elif text == "false":
-                v_has_attachments = False
-            else:
-                v_has_attachments = read_bool(text, "BankTransaction.HasAttachments")
-        elif strict and isinstance(tag, str):
-            raise unknown("BankTransaction", tag)
-        elif isinstance(tag, str):
-            skipped("BankTransaction", tag)
+                if k < 16:
+                    if k < 13:
+                        if k < 12:
+                            # <Url>: a second value never silently wins
+                            if v_url is not None:
+                                raise repeated("BankTransaction", "Url")
+                            v_url = child.text or ""
+                        else:
+                            # <Status>: a second value never silently wins
+                            if v_status is not None:
+                                raise repeated("BankTransaction", "Status")
+                            text = child.text
+                            v_status = _E_BankTransactionStatus.get(text)
+                            if v_status is None:
+                                v_status = read_enum(_E_BankTransactionStatus, text)
+                    else:
+                        if k < 14:
+                            # <LineAmountTypes>: a second value never silently wins
+                            if v_line_amount_types is not None:
+                                raise repeated("BankTransaction", "LineAmountTypes")
+                            text = child.text
+                            v_line_amount_types = _E_LineAmountTypes.get(text)
+                            if v_line_amount_types is None:
+                                v_line_amount_types = read_enum(_E_LineAmountTypes, text)
+                        else:
+                            if k < 15:
+                                # <SubTotal>: a second value never silently wins
+                                if v_sub_total is not None:
+                                    raise repeated("BankTransaction", "SubTotal")
+                                text = child.text
+                                if (
+                                    text is not None
+                                    and len(text) <= 28
+                                    and not text.strip("0123456789.-")
+                                ):
+                                    try:
+                                        v_sub_total = exact_decimal(text)
+                                    except ArithmeticError:
+                                        # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                        v_sub_total = read_decimal(text, "BankTransaction.SubTotal")
+                                else:
+                                    v_sub_total = read_decimal(text, "BankTransaction.SubTotal")
+                            else:
+                                # <TotalTax>: a second value never silently wins
+                                if v_total_tax is not None:
+                                    raise repeated("BankTransaction", "TotalTax")
+                                text = child.text
+                                if (
+                                    text is not None
+                                    and len(text) <= 28
+                                    and not text.strip("0123456789.-")
+                                ):
+                                    try:
+                                        v_total_tax = exact_decimal(text)
+                                    except ArithmeticError:
+                                        # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                        v_total_tax = read_decimal(text, "BankTransaction.TotalTax")
+                                else:
+                                    v_total_tax = read_decimal(text, "BankTransaction.TotalTax")
+                else:
+                    if k < 19:
+                        if k < 17:
+                            # <Total>: a second value never silently wins
+                            if v_total is not None:
+                                raise repeated("BankTransaction", "Total")
+                            text = child.text
+                            if (
+                                text is not None
+                                and len(text) <= 28
+                                and not text.strip("0123456789.-")
+                            ):
+                                try:
+                                    v_total = exact_decimal(text)
+                                except ArithmeticError:
+                                    # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                    v_total = read_decimal(text, "BankTransaction.Total")
+                            else:
+                                v_total = read_decimal(text, "BankTransaction.Total")
+                        else:
+                            if k < 18:
+                                # <BankTransactionID>: a second value never silently wins
+                                if v_bank_transaction_id is not None:
+                                    raise repeated("BankTransaction", "BankTransactionID")
+                                v_bank_transaction_id = child.text or ""
+                            else:
+                                # <PrepaymentID>: a second value never silently wins
+                                if v_prepayment_id is not None:
+                                    raise repeated("BankTransaction", "PrepaymentID")
+                                v_prepayment_id = child.text or ""
+                    else:
+                        if k < 20:
+                            # <OverpaymentID>: a second value never silently wins
+                            if v_overpayment_id is not None:
+                                raise repeated("BankTransaction", "OverpaymentID")
+                            v_overpayment_id = child.text or ""
+                        else:
+                            if k < 21:
+                                # <UpdatedDateUTC>; values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+                                if not child.values() or child.get(_XSI_NIL) != "true":
+                                    try:
+                                        v_updated_date_utc = parse_utc_datetime(child.text or "")
+                                    except ValueError:
+                                        raise invalid(
+                                            "Xero UTC timestamp",
+                                            "BankTransaction.UpdatedDateUTC",
+                                            child.text,
+                                        ) from None
+                            else:
+                                # <HasAttachments>: a second value never silently wins
+                                if v_has_attachments is not None:
+                                    raise repeated("BankTransaction", "HasAttachments")
+                                text = child.text
+                                if text == "true":
+                                    v_has_attachments = True
+                                elif text == "false":
+                                    v_has_attachments = False
+                                else:
+                                    v_has_attachments = read_bool(
+                                        text, "BankTransaction.HasAttachments"
+                                    )
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.
@@ -1877,6 +2345,29 @@ def encode_bank_transaction(obj: BankTransaction) -> bytes:
     return to_bytes(el)
 
 
+_K_bank_transfer = {
+    "ValidationErrors": 0,
+    "Warnings": 1,
+    "FromBankAccount": 2,
+    "ToBankAccount": 3,
+    "Amount": 4,
+    "Date": 5,
+    "BankTransferID": 6,
+    "CurrencyRate": 7,
+    "FromBankTransactionID": 8,
+    "ToBankTransactionID": 9,
+    "FromIsReconciled": 10,
+    "ToIsReconciled": 11,
+    "Reference": 12,
+    "HasAttachments": 13,
+    "CreatedDateUTC": 14,
+    "Status": 15,
+    "FromTracking": 16,
+    "ToTracking": 17,
+}
+"""Child tag of ``<BankTransfer>`` -> its branch in :func:`decode_bank_transfer`."""
+
+
 def decode_bank_transfer(el: etree._Element, strict: bool = False) -> BankTransfer:
     """An element holding a ``BankTransfer`` (``<BankTransfer>``) -> the dataclass."""
     v_validation_status: Any = None
@@ -1909,155 +2400,228 @@ def decode_bank_transfer(el: etree._Element, strict: bool = False) -> BankTransf
             v_validation_status = read_enum(_E_EntityValidationStatus, text)
     for child in el:
         tag = child.tag
-        if tag == "ValidationErrors":
-            if w_validation_errors:  # a second list is never joined to the first
-                raise repeated("BankTransfer", "ValidationErrors")
-            w_validation_errors = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "ValidationError":
-                        i_validation_errors = decode_entity_validation_error(item, strict)
-                        v_validation_errors.append(i_validation_errors)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("ValidationErrors", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("ValidationErrors", item.tag)
-        elif tag == "Warnings":
-            if w_warnings:  # a second list is never joined to the first
-                raise repeated("BankTransfer", "Warnings")
-            w_warnings = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Warning":
-                        i_warnings = decode_entity_warning(item, strict)
-                        v_warnings.append(i_warnings)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Warnings", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Warnings", item.tag)
-        elif tag == "FromBankAccount":
-            if v_from_bank_account is not None:  # a second value never silently wins
-                raise repeated("BankTransfer", "FromBankAccount")
-            v_from_bank_account = decode_account(child, strict)
-        elif tag == "ToBankAccount":
-            if v_to_bank_account is not None:  # a second value never silently wins
-                raise repeated("BankTransfer", "ToBankAccount")
-            v_to_bank_account = decode_account(child, strict)
-        elif tag == "Amount":
-            if v_amount is not None:  # a second value never silently wins
-                raise repeated("BankTransfer", "Amount")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_amount = Decimal(text)
+        k = _K_bank_transfer.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("BankTransfer", tag)
+            elif isinstance(tag, str):
+                skipped("BankTransfer", tag)
+        else:
+            if k < 9:
+                if k < 4:
+                    if k < 2:
+                        if k < 1:
+                            # <ValidationErrors>
+                            # a second list is never joined to the first
+                            if w_validation_errors:
+                                raise repeated("BankTransfer", "ValidationErrors")
+                            w_validation_errors = True
+                            # an empty list: len() costs a tenth of an empty loop in lxml
+                            if len(child):
+                                for item in child:
+                                    if item.tag == "ValidationError":
+                                        i_validation_errors = decode_entity_validation_error(
+                                            item, strict
+                                        )
+                                        v_validation_errors.append(i_validation_errors)
+                                    elif strict and isinstance(item.tag, str):
+                                        raise unknown("ValidationErrors", item.tag)
+                                    elif isinstance(item.tag, str):
+                                        skipped("ValidationErrors", item.tag)
+                        else:
+                            # <Warnings>
+                            # a second list is never joined to the first
+                            if w_warnings:
+                                raise repeated("BankTransfer", "Warnings")
+                            w_warnings = True
+                            # an empty list: len() costs a tenth of an empty loop in lxml
+                            if len(child):
+                                for item in child:
+                                    if item.tag == "Warning":
+                                        i_warnings = decode_entity_warning(item, strict)
+                                        v_warnings.append(i_warnings)
+                                    elif strict and isinstance(item.tag, str):
+                                        raise unknown("Warnings", item.tag)
+                                    elif isinstance(item.tag, str):
+                                        skipped("Warnings", item.tag)
+                    else:
+                        if k < 3:
+                            # <FromBankAccount>: a second value never silently wins
+                            if v_from_bank_account is not None:
+                                raise repeated("BankTransfer", "FromBankAccount")
+                            v_from_bank_account = decode_account(child, strict)
+                        else:
+                            # <ToBankAccount>: a second value never silently wins
+                            if v_to_bank_account is not None:
+                                raise repeated("BankTransfer", "ToBankAccount")
+                            v_to_bank_account = decode_account(child, strict)
+                else:
+                    if k < 6:
+                        if k < 5:
+                            # <Amount>: a second value never silently wins
+                            if v_amount is not None:
+                                raise repeated("BankTransfer", "Amount")
+                            text = child.text
+                            if (
+                                text is not None
+                                and len(text) <= 28
+                                and not text.strip("0123456789.-")
+                            ):
+                                try:
+                                    v_amount = exact_decimal(text)
+                                except ArithmeticError:
+                                    # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                    v_amount = read_decimal(text, "BankTransfer.Amount")
+                            else:
+                                v_amount = read_decimal(text, "BankTransfer.Amount")
+                        else:
+                            # <Date>; values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+                            if not child.values() or child.get(_XSI_NIL) != "true":
+                                try:
+                                    v_date = parse_date(child.text or "")
+                                except ValueError:
+                                    raise invalid(
+                                        "Xero date", "BankTransfer.Date", child.text
+                                    ) from None
+                    else:
+                        if k < 7:
+                            # <BankTransferID>: a second value never silently wins
+                            if v_bank_transfer_id is not None:
+                                raise repeated("BankTransfer", "BankTransferID")
+                            v_bank_transfer_id = child.text or ""
+                        else:
+                            if k < 8:
+                                # <CurrencyRate>: a second value never silently wins
+                                if v_currency_rate is not None:
+                                    raise repeated("BankTransfer", "CurrencyRate")
+                                text = child.text
+                                if (
+                                    text is not None
+                                    and len(text) <= 28
+                                    and not text.strip("0123456789.-")
+                                ):
+                                    try:
+                                        v_currency_rate = exact_decimal(text)
+                                    except ArithmeticError:
+                                        # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                        v_currency_rate = read_decimal(
+                                            text, "BankTransfer.CurrencyRate"
+                                        )
+                                else:
+                                    v_currency_rate = read_decimal(
+                                        text, "BankTransfer.CurrencyRate"
+                                    )
+                            else:
+                                # <FromBankTransactionID>: a second value never silently wins
+                                if v_from_bank_transaction_id is not None:
+                                    raise repeated("BankTransfer", "FromBankTransactionID")
+                                v_from_bank_transaction_id = child.text or ""
             else:
-                v_amount = read_decimal(text, "BankTransfer.Amount")
-        elif tag == "Date":
-            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
-            if not child.values() or child.get(_XSI_NIL) != "true":
-                try:
-                    v_date = parse_date(child.text or "")
-                except ValueError:
-                    raise invalid("Xero date", "BankTransfer.Date", child.text) from None
-        elif tag == "BankTransferID":
-            if v_bank_transfer_id is not None:  # a second value never silently wins
-                raise repeated("BankTransfer", "BankTransferID")
-            v_bank_transfer_id = child.text or ""
-        elif tag == "CurrencyRate":
-            if v_currency_rate is not None:  # a second value never silently wins
-                raise repeated("BankTransfer", "CurrencyRate")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_currency_rate = Decimal(text)
-            else:
-                v_currency_rate = read_decimal(text, "BankTransfer.CurrencyRate")
-        elif tag == "FromBankTransactionID":
-            if v_from_bank_transaction_id is not None:  # a second value never silently wins
-                raise repeated("BankTransfer", "FromBankTransactionID")
-            v_from_bank_transaction_id = child.text or ""
-        elif tag == "ToBankTransactionID":
-            if v_to_bank_transaction_id is not None:  # a second value never silently wins
-                raise repeated("BankTransfer", "ToBankTransactionID")
-            v_to_bank_transaction_id = child.text or ""
-        elif tag == "FromIsReconciled":
-            if v_from_is_reconciled is not None:  # a second value never silently wins
-                raise repeated("BankTransfer", "FromIsReconciled")
-            text = child.text
-            if text == "true":
-                v_from_is_reconciled = True
-            elif text == "false":
-                v_from_is_reconciled = False
-            else:
-                v_from_is_reconciled = read_bool(text, "BankTransfer.FromIsReconciled")
-        elif tag == "ToIsReconciled":
-            if v_to_is_reconciled is not None:  # a second value never silently wins
-                raise repeated("BankTransfer", "ToIsReconciled")
-            text = child.text
-            if text == "true":
-                v_to_is_reconciled = True
-            elif text == "false":
-                v_to_is_reconciled = False
-            else:
-                v_to_is_reconciled = read_bool(text, "BankTransfer.ToIsReconciled")
-        elif tag == "Reference":
-            if v_reference is not None:  # a second value never silently wins
-                raise repeated("BankTransfer", "Reference")
-            v_reference = child.text or ""
-        elif tag == "HasAttachments":
-            if v_has_attachments is not None:  # a second value never silently wins
-                raise repeated("BankTransfer", "HasAttachments")
-            text = child.text
-            if text == "true":
-                v_has_attachments = True
-            elif text == "false":
-                v_has_attachments = False
-            else:
-                v_has_attachments = read_bool(text, "BankTransfer.HasAttachments")
-        elif tag == "CreatedDateUTC":
-            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
-            if not child.values() or child.get(_XSI_NIL) != "true":
-                try:
-                    v_created_date_utc = parse_utc_datetime(child.text or "")
-                except ValueError:
-                    raise invalid(
-                        "Xero UTC timestamp", "BankTransfer.CreatedDateUTC", child.text
-                    ) from None
-        elif tag == "Status":
-            if v_status is not None:  # a second value never silently wins
-                raise repeated("BankTransfer", "Status")
-            text = child.text
-            v_status = _E_BankTransferStatus.get(text)
-            if v_status is None:
-                v_status = read_enum(_E_BankTransferStatus, text)
-        elif tag == "FromTracking":
-            if w_from_tracking:  # a second list is never joined to the first
-                raise repeated("BankTransfer", "FromTracking")
-            w_from_tracking = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "TrackingCategory":
-                        i_from_tracking = decode_line_item_tracking(item, strict)
-                        v_from_tracking.append(i_from_tracking)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("FromTracking", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("FromTracking", item.tag)
-        elif tag == "ToTracking":
-            if w_to_tracking:  # a second list is never joined to the first
-                raise repeated("BankTransfer", "ToTracking")
-            w_to_tracking = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "TrackingCategory":
-                        i_to_tracking = decode_line_item_tracking(item, strict)
-                        v_to_tracking.append(i_to_tracking)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("ToTracking", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("ToTracking", item.tag)
-        elif strict and isinstance(tag, str):
-            raise unknown("BankTransfer", tag)
-        elif isinstance(tag, str):
-            skipped("BankTransfer", tag)
+                if k < 13:
+                    if k < 11:
+                        if k < 10:
+                            # <ToBankTransactionID>: a second value never silently wins
+                            if v_to_bank_transaction_id is not None:
+                                raise repeated("BankTransfer", "ToBankTransactionID")
+                            v_to_bank_transaction_id = child.text or ""
+                        else:
+                            # <FromIsReconciled>: a second value never silently wins
+                            if v_from_is_reconciled is not None:
+                                raise repeated("BankTransfer", "FromIsReconciled")
+                            text = child.text
+                            if text == "true":
+                                v_from_is_reconciled = True
+                            elif text == "false":
+                                v_from_is_reconciled = False
+                            else:
+                                v_from_is_reconciled = read_bool(
+                                    text, "BankTransfer.FromIsReconciled"
+                                )
+                    else:
+                        if k < 12:
+                            # <ToIsReconciled>: a second value never silently wins
+                            if v_to_is_reconciled is not None:
+                                raise repeated("BankTransfer", "ToIsReconciled")
+                            text = child.text
+                            if text == "true":
+                                v_to_is_reconciled = True
+                            elif text == "false":
+                                v_to_is_reconciled = False
+                            else:
+                                v_to_is_reconciled = read_bool(text, "BankTransfer.ToIsReconciled")
+                        else:
+                            # <Reference>: a second value never silently wins
+                            if v_reference is not None:
+                                raise repeated("BankTransfer", "Reference")
+                            v_reference = child.text or ""
+                else:
+                    if k < 15:
+                        if k < 14:
+                            # <HasAttachments>: a second value never silently wins
+                            if v_has_attachments is not None:
+                                raise repeated("BankTransfer", "HasAttachments")
+                            text = child.text
+                            if text == "true":
+                                v_has_attachments = True
+                            elif text == "false":
+                                v_has_attachments = False
+                            else:
+                                v_has_attachments = read_bool(text, "BankTransfer.HasAttachments")
+                        else:
+                            # <CreatedDateUTC>; values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+                            if not child.values() or child.get(_XSI_NIL) != "true":
+                                try:
+                                    v_created_date_utc = parse_utc_datetime(child.text or "")
+                                except ValueError:
+                                    raise invalid(
+                                        "Xero UTC timestamp",
+                                        "BankTransfer.CreatedDateUTC",
+                                        child.text,
+                                    ) from None
+                    else:
+                        if k < 16:
+                            # <Status>: a second value never silently wins
+                            if v_status is not None:
+                                raise repeated("BankTransfer", "Status")
+                            text = child.text
+                            v_status = _E_BankTransferStatus.get(text)
+                            if v_status is None:
+                                v_status = read_enum(_E_BankTransferStatus, text)
+                        else:
+                            if k < 17:
+                                # <FromTracking>
+                                # a second list is never joined to the first
+                                if w_from_tracking:
+                                    raise repeated("BankTransfer", "FromTracking")
+                                w_from_tracking = True
+                                # an empty list: len() costs a tenth of an empty loop in lxml
+                                if len(child):
+                                    for item in child:
+                                        if item.tag == "TrackingCategory":
+                                            i_from_tracking = decode_line_item_tracking(
+                                                item, strict
+                                            )
+                                            v_from_tracking.append(i_from_tracking)
+                                        elif strict and isinstance(item.tag, str):
+                                            raise unknown("FromTracking", item.tag)
+                                        elif isinstance(item.tag, str):
+                                            skipped("FromTracking", item.tag)
+                            else:
+                                # <ToTracking>
+                                # a second list is never joined to the first
+                                if w_to_tracking:
+                                    raise repeated("BankTransfer", "ToTracking")
+                                w_to_tracking = True
+                                # an empty list: len() costs a tenth of an empty loop in lxml
+                                if len(child):
+                                    for item in child:
+                                        if item.tag == "TrackingCategory":
+                                            i_to_tracking = decode_line_item_tracking(item, strict)
+                                            v_to_tracking.append(i_to_tracking)
+                                        elif strict and isinstance(item.tag, str):
+                                            raise unknown("ToTracking", item.tag)
+                                        elif isinstance(item.tag, str):
+                                            skipped("ToTracking", item.tag)
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.
@@ -2170,6 +2734,28 @@ def encode_bank_transfer(obj: BankTransfer) -> bytes:
     return to_bytes(el)
 
 
+_K_batch_payment = {
+    "ValidationErrors": 0,
+    "Warnings": 1,
+    "Account": 2,
+    "Date": 3,
+    "Reference": 4,
+    "Particulars": 5,
+    "Code": 6,
+    "Details": 7,
+    "Narrative": 8,
+    "Payments": 9,
+    "BatchPaymentID": 10,
+    "Status": 11,
+    "Type": 12,
+    "Amount": 13,
+    "TotalAmount": 14,
+    "UpdatedDateUTC": 15,
+    "IsReconciled": 16,
+}
+"""Child tag of ``<BatchPayment>`` -> its branch in :func:`decode_batch_payment`."""
+
+
 def decode_batch_payment(el: etree._Element, strict: bool = False) -> BatchPayment:
     """An element holding a ``BatchPayment`` (``<BatchPayment>``) -> the dataclass."""
     v_validation_status: Any = None
@@ -2200,133 +2786,194 @@ def decode_batch_payment(el: etree._Element, strict: bool = False) -> BatchPayme
             v_validation_status = read_enum(_E_EntityValidationStatus, text)
     for child in el:
         tag = child.tag
-        if tag == "ValidationErrors":
-            if w_validation_errors:  # a second list is never joined to the first
-                raise repeated("BatchPayment", "ValidationErrors")
-            w_validation_errors = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "ValidationError":
-                        i_validation_errors = decode_entity_validation_error(item, strict)
-                        v_validation_errors.append(i_validation_errors)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("ValidationErrors", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("ValidationErrors", item.tag)
-        elif tag == "Warnings":
-            if w_warnings:  # a second list is never joined to the first
-                raise repeated("BatchPayment", "Warnings")
-            w_warnings = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Warning":
-                        i_warnings = decode_entity_warning(item, strict)
-                        v_warnings.append(i_warnings)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Warnings", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Warnings", item.tag)
-        elif tag == "Account":
-            if v_account is not None:  # a second value never silently wins
-                raise repeated("BatchPayment", "Account")
-            v_account = decode_account(child, strict)
-        elif tag == "Date":
-            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
-            if not child.values() or child.get(_XSI_NIL) != "true":
-                try:
-                    v_date = parse_date(child.text or "")
-                except ValueError:
-                    raise invalid("Xero date", "BatchPayment.Date", child.text) from None
-        elif tag == "Reference":
-            if v_reference is not None:  # a second value never silently wins
-                raise repeated("BatchPayment", "Reference")
-            v_reference = child.text or ""
-        elif tag == "Particulars":
-            if v_particulars is not None:  # a second value never silently wins
-                raise repeated("BatchPayment", "Particulars")
-            v_particulars = child.text or ""
-        elif tag == "Code":
-            if v_code is not None:  # a second value never silently wins
-                raise repeated("BatchPayment", "Code")
-            v_code = child.text or ""
-        elif tag == "Details":
-            if v_details is not None:  # a second value never silently wins
-                raise repeated("BatchPayment", "Details")
-            v_details = child.text or ""
-        elif tag == "Narrative":
-            if v_narrative is not None:  # a second value never silently wins
-                raise repeated("BatchPayment", "Narrative")
-            v_narrative = child.text or ""
-        elif tag == "Payments":
-            if w_payments:  # a second list is never joined to the first
-                raise repeated("BatchPayment", "Payments")
-            w_payments = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Payment":
-                        i_payments = decode_payment(item, strict)
-                        v_payments.append(i_payments)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Payments", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Payments", item.tag)
-        elif tag == "BatchPaymentID":
-            if v_batch_payment_id is not None:  # a second value never silently wins
-                raise repeated("BatchPayment", "BatchPaymentID")
-            v_batch_payment_id = child.text or ""
-        elif tag == "Status":
-            if v_status is not None:  # a second value never silently wins
-                raise repeated("BatchPayment", "Status")
-            text = child.text
-            v_status = _E_BatchPaymentStatus.get(text)
-            if v_status is None:
-                v_status = read_enum(_E_BatchPaymentStatus, text)
-        elif tag == "Type":
-            if v_type is not None:  # a second value never silently wins
-                raise repeated("BatchPayment", "Type")
-            text = child.text
-            v_type = _E_BatchPaymentType.get(text)
-            if v_type is None:
-                v_type = read_enum(_E_BatchPaymentType, text)
-        elif tag == "Amount":
-            if v_amount is not None:  # a second value never silently wins
-                raise repeated("BatchPayment", "Amount")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_amount = Decimal(text)
+        k = _K_batch_payment.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("BatchPayment", tag)
+            elif isinstance(tag, str):
+                skipped("BatchPayment", tag)
+        else:
+            if k < 8:
+                if k < 4:
+                    if k < 2:
+                        if k < 1:
+                            # <ValidationErrors>
+                            # a second list is never joined to the first
+                            if w_validation_errors:
+                                raise repeated("BatchPayment", "ValidationErrors")
+                            w_validation_errors = True
+                            # an empty list: len() costs a tenth of an empty loop in lxml
+                            if len(child):
+                                for item in child:
+                                    if item.tag == "ValidationError":
+                                        i_validation_errors = decode_entity_validation_error(
+                                            item, strict
+                                        )
+                                        v_validation_errors.append(i_validation_errors)
+                                    elif strict and isinstance(item.tag, str):
+                                        raise unknown("ValidationErrors", item.tag)
+                                    elif isinstance(item.tag, str):
+                                        skipped("ValidationErrors", item.tag)
+                        else:
+                            # <Warnings>
+                            # a second list is never joined to the first
+                            if w_warnings:
+                                raise repeated("BatchPayment", "Warnings")
+                            w_warnings = True
+                            # an empty list: len() costs a tenth of an empty loop in lxml
+                            if len(child):
+                                for item in child:
+                                    if item.tag == "Warning":
+                                        i_warnings = decode_entity_warning(item, strict)
+                                        v_warnings.append(i_warnings)
+                                    elif strict and isinstance(item.tag, str):
+                                        raise unknown("Warnings", item.tag)
+                                    elif isinstance(item.tag, str):
+                                        skipped("Warnings", item.tag)
+                    else:
+                        if k < 3:
+                            # <Account>: a second value never silently wins
+                            if v_account is not None:
+                                raise repeated("BatchPayment", "Account")
+                            v_account = decode_account(child, strict)
+                        else:
+                            # <Date>; values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+                            if not child.values() or child.get(_XSI_NIL) != "true":
+                                try:
+                                    v_date = parse_date(child.text or "")
+                                except ValueError:
+                                    raise invalid(
+                                        "Xero date", "BatchPayment.Date", child.text
+                                    ) from None
+                else:
+                    if k < 6:
+                        if k < 5:
+                            # <Reference>: a second value never silently wins
+                            if v_reference is not None:
+                                raise repeated("BatchPayment", "Reference")
+                            v_reference = child.text or ""
+                        else:
+                            # <Particulars>: a second value never silently wins
+                            if v_particulars is not None:
+                                raise repeated("BatchPayment", "Particulars")
+                            v_particulars = child.text or ""
+                    else:
+                        if k < 7:
+                            # <Code>: a second value never silently wins
+                            if v_code is not None:
+                                raise repeated("BatchPayment", "Code")
+                            v_code = child.text or ""
+                        else:
+                            # <Details>: a second value never silently wins
+                            if v_details is not None:
+                                raise repeated("BatchPayment", "Details")
+                            v_details = child.text or ""
             else:
-                v_amount = read_decimal(text, "BatchPayment.Amount")
-        elif tag == "TotalAmount":
-            if v_total_amount is not None:  # a second value never silently wins
-                raise repeated("BatchPayment", "TotalAmount")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_total_amount = Decimal(text)
-            else:
-                v_total_amount = read_decimal(text, "BatchPayment.TotalAmount")
-        elif tag == "UpdatedDateUTC":
-            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
-            if not child.values() or child.get(_XSI_NIL) != "true":
-                try:
-                    v_updated_date_utc = parse_utc_datetime(child.text or "")
-                except ValueError:
-                    raise invalid(
-                        "Xero UTC timestamp", "BatchPayment.UpdatedDateUTC", child.text
-                    ) from None
-        elif tag == "IsReconciled":
-            if v_is_reconciled is not None:  # a second value never silently wins
-                raise repeated("BatchPayment", "IsReconciled")
-            text = child.text
-            if text == "true":
-                v_is_reconciled = True
-            elif text == "false":
-                v_is_reconciled = False
-            else:
-                v_is_reconciled = read_bool(text, "BatchPayment.IsReconciled")
-        elif strict and isinstance(tag, str):
-            raise unknown("BatchPayment", tag)
-        elif isinstance(tag, str):
-            skipped("BatchPayment", tag)
+                if k < 12:
+                    if k < 10:
+                        if k < 9:
+                            # <Narrative>: a second value never silently wins
+                            if v_narrative is not None:
+                                raise repeated("BatchPayment", "Narrative")
+                            v_narrative = child.text or ""
+                        else:
+                            # <Payments>
+                            # a second list is never joined to the first
+                            if w_payments:
+                                raise repeated("BatchPayment", "Payments")
+                            w_payments = True
+                            # an empty list: len() costs a tenth of an empty loop in lxml
+                            if len(child):
+                                for item in child:
+                                    if item.tag == "Payment":
+                                        i_payments = decode_payment(item, strict)
+                                        v_payments.append(i_payments)
+                                    elif strict and isinstance(item.tag, str):
+                                        raise unknown("Payments", item.tag)
+                                    elif isinstance(item.tag, str):
+                                        skipped("Payments", item.tag)
+                    else:
+                        if k < 11:
+                            # <BatchPaymentID>: a second value never silently wins
+                            if v_batch_payment_id is not None:
+                                raise repeated("BatchPayment", "BatchPaymentID")
+                            v_batch_payment_id = child.text or ""
+                        else:
+                            # <Status>: a second value never silently wins
+                            if v_status is not None:
+                                raise repeated("BatchPayment", "Status")
+                            text = child.text
+                            v_status = _E_BatchPaymentStatus.get(text)
+                            if v_status is None:
+                                v_status = read_enum(_E_BatchPaymentStatus, text)
+                else:
+                    if k < 14:
+                        if k < 13:
+                            # <Type>: a second value never silently wins
+                            if v_type is not None:
+                                raise repeated("BatchPayment", "Type")
+                            text = child.text
+                            v_type = _E_BatchPaymentType.get(text)
+                            if v_type is None:
+                                v_type = read_enum(_E_BatchPaymentType, text)
+                        else:
+                            # <Amount>: a second value never silently wins
+                            if v_amount is not None:
+                                raise repeated("BatchPayment", "Amount")
+                            text = child.text
+                            if (
+                                text is not None
+                                and len(text) <= 28
+                                and not text.strip("0123456789.-")
+                            ):
+                                try:
+                                    v_amount = exact_decimal(text)
+                                except ArithmeticError:
+                                    # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                    v_amount = read_decimal(text, "BatchPayment.Amount")
+                            else:
+                                v_amount = read_decimal(text, "BatchPayment.Amount")
+                    else:
+                        if k < 15:
+                            # <TotalAmount>: a second value never silently wins
+                            if v_total_amount is not None:
+                                raise repeated("BatchPayment", "TotalAmount")
+                            text = child.text
+                            if (
+                                text is not None
+                                and len(text) <= 28
+                                and not text.strip("0123456789.-")
+                            ):
+                                try:
+                                    v_total_amount = exact_decimal(text)
+                                except ArithmeticError:
+                                    # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                    v_total_amount = read_decimal(text, "BatchPayment.TotalAmount")
+                            else:
+                                v_total_amount = read_decimal(text, "BatchPayment.TotalAmount")
+                        else:
+                            if k < 16:
+                                # <UpdatedDateUTC>; values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+                                if not child.values() or child.get(_XSI_NIL) != "true":
+                                    try:
+                                        v_updated_date_utc = parse_utc_datetime(child.text or "")
+                                    except ValueError:
+                                        raise invalid(
+                                            "Xero UTC timestamp",
+                                            "BatchPayment.UpdatedDateUTC",
+                                            child.text,
+                                        ) from None
+                            else:
+                                # <IsReconciled>: a second value never silently wins
+                                if v_is_reconciled is not None:
+                                    raise repeated("BatchPayment", "IsReconciled")
+                                text = child.text
+                                if text == "true":
+                                    v_is_reconciled = True
+                                elif text == "false":
+                                    v_is_reconciled = False
+                                else:
+                                    v_is_reconciled = read_bool(text, "BatchPayment.IsReconciled")
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.
@@ -2429,6 +3076,16 @@ def encode_batch_payment(obj: BatchPayment) -> bytes:
     return to_bytes(el)
 
 
+_K_batch_payment_details = {
+    "BankAccountNumber": 0,
+    "BankAccountName": 1,
+    "Details": 2,
+    "Code": 3,
+    "Reference": 4,
+}
+"""Child tag of ``<BatchPaymentDetails>`` -> its branch in :func:`decode_batch_payment_details`."""
+
+
 def decode_batch_payment_details(el: etree._Element, strict: bool = False) -> BatchPaymentDetails:
     """An element holding a ``BatchPaymentDetails`` (``<BatchPaymentDetails>``) -> the dataclass."""
     v_bank_account_number: str | None = None
@@ -2438,30 +3095,41 @@ def decode_batch_payment_details(el: etree._Element, strict: bool = False) -> Ba
     v_reference: str | None = None
     for child in el:
         tag = child.tag
-        if tag == "BankAccountNumber":
-            if v_bank_account_number is not None:  # a second value never silently wins
-                raise repeated("BatchPaymentDetails", "BankAccountNumber")
-            v_bank_account_number = child.text or ""
-        elif tag == "BankAccountName":
-            if v_bank_account_name is not None:  # a second value never silently wins
-                raise repeated("BatchPaymentDetails", "BankAccountName")
-            v_bank_account_name = child.text or ""
-        elif tag == "Details":
-            if v_details is not None:  # a second value never silently wins
-                raise repeated("BatchPaymentDetails", "Details")
-            v_details = child.text or ""
-        elif tag == "Code":
-            if v_code is not None:  # a second value never silently wins
-                raise repeated("BatchPaymentDetails", "Code")
-            v_code = child.text or ""
-        elif tag == "Reference":
-            if v_reference is not None:  # a second value never silently wins
-                raise repeated("BatchPaymentDetails", "Reference")
-            v_reference = child.text or ""
-        elif strict and isinstance(tag, str):
-            raise unknown("BatchPaymentDetails", tag)
-        elif isinstance(tag, str):
-            skipped("BatchPaymentDetails", tag)
+        k = _K_batch_payment_details.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("BatchPaymentDetails", tag)
+            elif isinstance(tag, str):
+                skipped("BatchPaymentDetails", tag)
+        else:
+            if k < 2:
+                if k < 1:
+                    # <BankAccountNumber>: a second value never silently wins
+                    if v_bank_account_number is not None:
+                        raise repeated("BatchPaymentDetails", "BankAccountNumber")
+                    v_bank_account_number = child.text or ""
+                else:
+                    # <BankAccountName>: a second value never silently wins
+                    if v_bank_account_name is not None:
+                        raise repeated("BatchPaymentDetails", "BankAccountName")
+                    v_bank_account_name = child.text or ""
+            else:
+                if k < 3:
+                    # <Details>: a second value never silently wins
+                    if v_details is not None:
+                        raise repeated("BatchPaymentDetails", "Details")
+                    v_details = child.text or ""
+                else:
+                    if k < 4:
+                        # <Code>: a second value never silently wins
+                        if v_code is not None:
+                            raise repeated("BatchPaymentDetails", "Code")
+                        v_code = child.text or ""
+                    else:
+                        # <Reference>: a second value never silently wins
+                        if v_reference is not None:
+                            raise repeated("BatchPaymentDetails", "Reference")
+                        v_reference = child.text or ""
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.
@@ -2510,6 +3178,17 @@ def encode_batch_payment_details(obj: BatchPaymentDetails) -> bytes:
     return to_bytes(el)
 
 
+_K_branding_theme = {
+    "BrandingThemeID": 0,
+    "Name": 1,
+    "LogoUrl": 2,
+    "Type": 3,
+    "SortOrder": 4,
+    "CreatedDateUTC": 5,
+}
+"""Child tag of ``<BrandingTheme>`` -> its branch in :func:`decode_branding_theme`."""
+
+
 def decode_branding_theme(el: etree._Element, strict: bool = False) -> BrandingTheme:
     """An element holding a ``BrandingTheme`` (``<BrandingTheme>``) -> the dataclass."""
     v_branding_theme_id: str | None = None
@@ -2520,42 +3199,54 @@ def decode_branding_theme(el: etree._Element, strict: bool = False) -> BrandingT
     v_created_date_utc: datetime.datetime | None = None
     for child in el:
         tag = child.tag
-        if tag == "BrandingThemeID":
-            if v_branding_theme_id is not None:  # a second value never silently wins
-                raise repeated("BrandingTheme", "BrandingThemeID")
-            v_branding_theme_id = child.text or ""
-        elif tag == "Name":
-            if v_name is not None:  # a second value never silently wins
-                raise repeated("BrandingTheme", "Name")
-            v_name = child.text or ""
-        elif tag == "LogoUrl":
-            if v_logo_url is not None:  # a second value never silently wins
-                raise repeated("BrandingTheme", "LogoUrl")
-            v_logo_url = child.text or ""
-        elif tag == "Type":
-            if v_type is not None:  # a second value never silently wins
-                raise repeated("BrandingTheme", "Type")
-            text = child.text
-            v_type = _E_BrandingThemeType.get(text)
-            if v_type is None:
-                v_type = read_enum(_E_BrandingThemeType, text)
-        elif tag == "SortOrder":
-            if v_sort_order is not None:  # a second value never silently wins
-                raise repeated("BrandingTheme", "SortOrder")
-            v_sort_order = read_int(child.text, "BrandingTheme.SortOrder")
-        elif tag == "CreatedDateUTC":
-            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
-            if not child.values() or child.get(_XSI_NIL) != "true":
-                try:
-                    v_created_date_utc = parse_utc_datetime(child.text or "")
-                except ValueError:
-                    raise invalid(
-                        "Xero UTC timestamp", "BrandingTheme.CreatedDateUTC", child.text
-                    ) from None
-        elif strict and isinstance(tag, str):
-            raise unknown("BrandingTheme", tag)
-        elif isinstance(tag, str):
-            skipped("BrandingTheme", tag)
+        k = _K_branding_theme.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("BrandingTheme", tag)
+            elif isinstance(tag, str):
+                skipped("BrandingTheme", tag)
+        else:
+            if k < 3:
+                if k < 1:
+                    # <BrandingThemeID>: a second value never silently wins
+                    if v_branding_theme_id is not None:
+                        raise repeated("BrandingTheme", "BrandingThemeID")
+                    v_branding_theme_id = child.text or ""
+                else:
+                    if k < 2:
+                        # <Name>: a second value never silently wins
+                        if v_name is not None:
+                            raise repeated("BrandingTheme", "Name")
+                        v_name = child.text or ""
+                    else:
+                        # <LogoUrl>: a second value never silently wins
+                        if v_logo_url is not None:
+                            raise repeated("BrandingTheme", "LogoUrl")
+                        v_logo_url = child.text or ""
+            else:
+                if k < 4:
+                    # <Type>: a second value never silently wins
+                    if v_type is not None:
+                        raise repeated("BrandingTheme", "Type")
+                    text = child.text
+                    v_type = _E_BrandingThemeType.get(text)
+                    if v_type is None:
+                        v_type = read_enum(_E_BrandingThemeType, text)
+                else:
+                    if k < 5:
+                        # <SortOrder>: a second value never silently wins
+                        if v_sort_order is not None:
+                            raise repeated("BrandingTheme", "SortOrder")
+                        v_sort_order = read_int(child.text, "BrandingTheme.SortOrder")
+                    else:
+                        # <CreatedDateUTC>; values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+                        if not child.values() or child.get(_XSI_NIL) != "true":
+                            try:
+                                v_created_date_utc = parse_utc_datetime(child.text or "")
+                            except ValueError:
+                                raise invalid(
+                                    "Xero UTC timestamp", "BrandingTheme.CreatedDateUTC", child.text
+                                ) from None
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.
@@ -2592,6 +3283,17 @@ def encode_branding_theme(obj: BrandingTheme) -> bytes:
     return to_bytes(el)
 
 
+_K_budget = {
+    "BudgetID": 0,
+    "Type": 1,
+    "Description": 2,
+    "UpdatedDateUTC": 3,
+    "BudgetLines": 4,
+    "Tracking": 5,
+}
+"""Child tag of ``<Budget>`` -> its branch in :func:`decode_budget`."""
+
+
 def decode_budget(el: etree._Element, strict: bool = False) -> Budget:
     """An element holding a ``Budget`` (``<Budget>``) -> the dataclass."""
     v_budget_id: str | None = None
@@ -2604,60 +3306,76 @@ def decode_budget(el: etree._Element, strict: bool = False) -> Budget:
     w_tracking = False
     for child in el:
         tag = child.tag
-        if tag == "BudgetID":
-            if v_budget_id is not None:  # a second value never silently wins
-                raise repeated("Budget", "BudgetID")
-            v_budget_id = child.text or ""
-        elif tag == "Type":
-            if v_type is not None:  # a second value never silently wins
-                raise repeated("Budget", "Type")
-            text = child.text
-            v_type = _E_BudgetType.get(text)
-            if v_type is None:
-                v_type = read_enum(_E_BudgetType, text)
-        elif tag == "Description":
-            if v_description is not None:  # a second value never silently wins
-                raise repeated("Budget", "Description")
-            v_description = child.text or ""
-        elif tag == "UpdatedDateUTC":
-            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
-            if not child.values() or child.get(_XSI_NIL) != "true":
-                try:
-                    v_updated_date_utc = parse_utc_datetime(child.text or "")
-                except ValueError:
-                    raise invalid(
-                        "Xero UTC timestamp", "Budget.UpdatedDateUTC", child.text
-                    ) from None
-        elif tag == "BudgetLines":
-            if w_budget_lines:  # a second list is never joined to the first
-                raise repeated("Budget", "BudgetLines")
-            w_budget_lines = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "BudgetLine":
-                        i_budget_lines = decode_budget_line(item, strict)
-                        v_budget_lines.append(i_budget_lines)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("BudgetLines", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("BudgetLines", item.tag)
-        elif tag == "Tracking":
-            if w_tracking:  # a second list is never joined to the first
-                raise repeated("Budget", "Tracking")
-            w_tracking = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "TrackingCategory":
-                        i_tracking = decode_tracking_category(item, strict)
-                        v_tracking.append(i_tracking)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Tracking", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Tracking", item.tag)
-        elif strict and isinstance(tag, str):
-            raise unknown("Budget", tag)
-        elif isinstance(tag, str):
-            skipped("Budget", tag)
+        k = _K_budget.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("Budget", tag)
+            elif isinstance(tag, str):
+                skipped("Budget", tag)
+        else:
+            if k < 3:
+                if k < 1:
+                    # <BudgetID>: a second value never silently wins
+                    if v_budget_id is not None:
+                        raise repeated("Budget", "BudgetID")
+                    v_budget_id = child.text or ""
+                else:
+                    if k < 2:
+                        # <Type>: a second value never silently wins
+                        if v_type is not None:
+                            raise repeated("Budget", "Type")
+                        text = child.text
+                        v_type = _E_BudgetType.get(text)
+                        if v_type is None:
+                            v_type = read_enum(_E_BudgetType, text)
+                    else:
+                        # <Description>: a second value never silently wins
+                        if v_description is not None:
+                            raise repeated("Budget", "Description")
+                        v_description = child.text or ""
+            else:
+                if k < 4:
+                    # <UpdatedDateUTC>; values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+                    if not child.values() or child.get(_XSI_NIL) != "true":
+                        try:
+                            v_updated_date_utc = parse_utc_datetime(child.text or "")
+                        except ValueError:
+                            raise invalid(
+                                "Xero UTC timestamp", "Budget.UpdatedDateUTC", child.text
+                            ) from None
+                else:
+                    if k < 5:
+                        # <BudgetLines>
+                        # a second list is never joined to the first
+                        if w_budget_lines:
+                            raise repeated("Budget", "BudgetLines")
+                        w_budget_lines = True
+                        # an empty list: len() costs a tenth of an empty loop in lxml
+                        if len(child):
+                            for item in child:
+                                if item.tag == "BudgetLine":
+                                    i_budget_lines = decode_budget_line(item, strict)
+                                    v_budget_lines.append(i_budget_lines)
+                                elif strict and isinstance(item.tag, str):
+                                    raise unknown("BudgetLines", item.tag)
+                                elif isinstance(item.tag, str):
+                                    skipped("BudgetLines", item.tag)
+                    else:
+                        # <Tracking>
+                        # a second list is never joined to the first
+                        if w_tracking:
+                            raise repeated("Budget", "Tracking")
+                        w_tracking = True
+                        # an empty list: len() costs a tenth of an empty loop in lxml
+                        if len(child):
+                            for item in child:
+                                if item.tag == "TrackingCategory":
+                                    i_tracking = decode_tracking_category(item, strict)
+                                    v_tracking.append(i_tracking)
+                                elif strict and isinstance(item.tag, str):
+                                    raise unknown("Tracking", item.tag)
+                                elif isinstance(item.tag, str):
+                                    skipped("Tracking", item.tag)
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.
@@ -2696,6 +3414,15 @@ def encode_budget(obj: Budget) -> bytes:
     return to_bytes(el)
 
 
+_K_budget_balance = {
+    "Period": 0,
+    "Amount": 1,
+    "UnitAmount": 2,
+    "Notes": 3,
+}
+"""Child tag of ``<BudgetBalance>`` -> its branch in :func:`decode_budget_balance`."""
+
+
 def decode_budget_balance(el: etree._Element, strict: bool = False) -> BudgetBalance:
     """An element holding a ``BudgetBalance`` (``<BudgetBalance>``) -> the dataclass."""
     v_period: str | None = None
@@ -2704,34 +3431,51 @@ def decode_budget_balance(el: etree._Element, strict: bool = False) -> BudgetBal
     v_notes: str | None = None
     for child in el:
         tag = child.tag
-        if tag == "Period":
-            if v_period is not None:  # a second value never silently wins
-                raise repeated("BudgetBalance", "Period")
-            v_period = child.text or ""
-        elif tag == "Amount":
-            if v_amount is not None:  # a second value never silently wins
-                raise repeated("BudgetBalance", "Amount")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_amount = Decimal(text)
+        k = _K_budget_balance.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("BudgetBalance", tag)
+            elif isinstance(tag, str):
+                skipped("BudgetBalance", tag)
+        else:
+            if k < 2:
+                if k < 1:
+                    # <Period>: a second value never silently wins
+                    if v_period is not None:
+                        raise repeated("BudgetBalance", "Period")
+                    v_period = child.text or ""
+                else:
+                    # <Amount>: a second value never silently wins
+                    if v_amount is not None:
+                        raise repeated("BudgetBalance", "Amount")
+                    text = child.text
+                    if text is not None and len(text) <= 28 and not text.strip("0123456789.-"):
+                        try:
+                            v_amount = exact_decimal(text)
+                        except ArithmeticError:
+                            # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                            v_amount = read_decimal(text, "BudgetBalance.Amount")
+                    else:
+                        v_amount = read_decimal(text, "BudgetBalance.Amount")
             else:
-                v_amount = read_decimal(text, "BudgetBalance.Amount")
-        elif tag == "UnitAmount":
-            if v_unit_amount is not None:  # a second value never silently wins
-                raise repeated("BudgetBalance", "UnitAmount")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_unit_amount = Decimal(text)
-            else:
-                v_unit_amount = read_decimal(text, "BudgetBalance.UnitAmount")
-        elif tag == "Notes":
-            if v_notes is not None:  # a second value never silently wins
-                raise repeated("BudgetBalance", "Notes")
-            v_notes = child.text or ""
-        elif strict and isinstance(tag, str):
-            raise unknown("BudgetBalance", tag)
-        elif isinstance(tag, str):
-            skipped("BudgetBalance", tag)
+                if k < 3:
+                    # <UnitAmount>: a second value never silently wins
+                    if v_unit_amount is not None:
+                        raise repeated("BudgetBalance", "UnitAmount")
+                    text = child.text
+                    if text is not None and len(text) <= 28 and not text.strip("0123456789.-"):
+                        try:
+                            v_unit_amount = exact_decimal(text)
+                        except ArithmeticError:
+                            # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                            v_unit_amount = read_decimal(text, "BudgetBalance.UnitAmount")
+                    else:
+                        v_unit_amount = read_decimal(text, "BudgetBalance.UnitAmount")
+                else:
+                    # <Notes>: a second value never silently wins
+                    if v_notes is not None:
+                        raise repeated("BudgetBalance", "Notes")
+                    v_notes = child.text or ""
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.
@@ -2762,6 +3506,14 @@ def encode_budget_balance(obj: BudgetBalance) -> bytes:
     return to_bytes(el)
 
 
+_K_budget_line = {
+    "AccountID": 0,
+    "AccountCode": 1,
+    "BudgetBalances": 2,
+}
+"""Child tag of ``<BudgetLine>`` -> its branch in :func:`decode_budget_line`."""
+
+
 def decode_budget_line(el: etree._Element, strict: bool = False) -> BudgetLine:
     """An element holding a ``BudgetLine`` (``<BudgetLine>``) -> the dataclass."""
     v_account_id: str | None = None
@@ -2770,31 +3522,40 @@ def decode_budget_line(el: etree._Element, strict: bool = False) -> BudgetLine:
     w_budget_balances = False
     for child in el:
         tag = child.tag
-        if tag == "AccountID":
-            if v_account_id is not None:  # a second value never silently wins
-                raise repeated("BudgetLine", "AccountID")
-            v_account_id = child.text or ""
-        elif tag == "AccountCode":
-            if v_account_code is not None:  # a second value never silently wins
-                raise repeated("BudgetLine", "AccountCode")
-            v_account_code = child.text or ""
-        elif tag == "BudgetBalances":
-            if w_budget_balances:  # a second list is never joined to the first
-                raise repeated("BudgetLine", "BudgetBalances")
-            w_budget_balances = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "BudgetBalance":
-                        i_budget_balances = decode_budget_balance(item, strict)
-                        v_budget_balances.append(i_budget_balances)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("BudgetBalances", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("BudgetBalances", item.tag)
-        elif strict and isinstance(tag, str):
-            raise unknown("BudgetLine", tag)
-        elif isinstance(tag, str):
-            skipped("BudgetLine", tag)
+        k = _K_budget_line.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("BudgetLine", tag)
+            elif isinstance(tag, str):
+                skipped("BudgetLine", tag)
+        else:
+            if k < 1:
+                # <AccountID>: a second value never silently wins
+                if v_account_id is not None:
+                    raise repeated("BudgetLine", "AccountID")
+                v_account_id = child.text or ""
+            else:
+                if k < 2:
+                    # <AccountCode>: a second value never silently wins
+                    if v_account_code is not None:
+                        raise repeated("BudgetLine", "AccountCode")
+                    v_account_code = child.text or ""
+                else:
+                    # <BudgetBalances>
+                    # a second list is never joined to the first
+                    if w_budget_balances:
+                        raise repeated("BudgetLine", "BudgetBalances")
+                    w_budget_balances = True
+                    # an empty list: len() costs a tenth of an empty loop in lxml
+                    if len(child):
+                        for item in child:
+                            if item.tag == "BudgetBalance":
+                                i_budget_balances = decode_budget_balance(item, strict)
+                                v_budget_balances.append(i_budget_balances)
+                            elif strict and isinstance(item.tag, str):
+                                raise unknown("BudgetBalances", item.tag)
+                            elif isinstance(item.tag, str):
+                                skipped("BudgetBalances", item.tag)
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.
@@ -2823,6 +3584,14 @@ def encode_budget_line(obj: BudgetLine) -> bytes:
     return to_bytes(el)
 
 
+_K_cis_org_setting = {
+    "CISContractorEnabled": 0,
+    "CISSubContractorEnabled": 1,
+    "Rate": 2,
+}
+"""Child tag of ``<CisOrgSetting>`` -> its branch in :func:`decode_cis_org_setting`."""
+
+
 def decode_cis_org_setting(el: etree._Element, strict: bool = False) -> CisOrgSetting:
     """An element holding a ``CisOrgSetting`` (``<CisOrgSetting>``) -> the dataclass."""
     v_cis_contractor_enabled: bool | None = None
@@ -2830,40 +3599,51 @@ def decode_cis_org_setting(el: etree._Element, strict: bool = False) -> CisOrgSe
     v_rate: Decimal | None = None
     for child in el:
         tag = child.tag
-        if tag == "CISContractorEnabled":
-            if v_cis_contractor_enabled is not None:  # a second value never silently wins
-                raise repeated("CisOrgSetting", "CISContractorEnabled")
-            text = child.text
-            if text == "true":
-                v_cis_contractor_enabled = True
-            elif text == "false":
-                v_cis_contractor_enabled = False
+        k = _K_cis_org_setting.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("CisOrgSetting", tag)
+            elif isinstance(tag, str):
+                skipped("CisOrgSetting", tag)
+        else:
+            if k < 1:
+                # <CISContractorEnabled>: a second value never silently wins
+                if v_cis_contractor_enabled is not None:
+                    raise repeated("CisOrgSetting", "CISContractorEnabled")
+                text = child.text
+                if text == "true":
+                    v_cis_contractor_enabled = True
+                elif text == "false":
+                    v_cis_contractor_enabled = False
+                else:
+                    v_cis_contractor_enabled = read_bool(text, "CisOrgSetting.CISContractorEnabled")
             else:
-                v_cis_contractor_enabled = read_bool(text, "CisOrgSetting.CISContractorEnabled")
-        elif tag == "CISSubContractorEnabled":
-            if v_cis_sub_contractor_enabled is not None:  # a second value never silently wins
-                raise repeated("CisOrgSetting", "CISSubContractorEnabled")
-            text = child.text
-            if text == "true":
-                v_cis_sub_contractor_enabled = True
-            elif text == "false":
-                v_cis_sub_contractor_enabled = False
-            else:
-                v_cis_sub_contractor_enabled = read_bool(
-                    text, "CisOrgSetting.CISSubContractorEnabled"
-                )
-        elif tag == "Rate":
-            if v_rate is not None:  # a second value never silently wins
-                raise repeated("CisOrgSetting", "Rate")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_rate = Decimal(text)
-            else:
-                v_rate = read_decimal(text, "CisOrgSetting.Rate")
-        elif strict and isinstance(tag, str):
-            raise unknown("CisOrgSetting", tag)
-        elif isinstance(tag, str):
-            skipped("CisOrgSetting", tag)
+                if k < 2:
+                    # <CISSubContractorEnabled>: a second value never silently wins
+                    if v_cis_sub_contractor_enabled is not None:
+                        raise repeated("CisOrgSetting", "CISSubContractorEnabled")
+                    text = child.text
+                    if text == "true":
+                        v_cis_sub_contractor_enabled = True
+                    elif text == "false":
+                        v_cis_sub_contractor_enabled = False
+                    else:
+                        v_cis_sub_contractor_enabled = read_bool(
+                            text, "CisOrgSetting.CISSubContractorEnabled"
+                        )
+                else:
+                    # <Rate>: a second value never silently wins
+                    if v_rate is not None:
+                        raise repeated("CisOrgSetting", "Rate")
+                    text = child.text
+                    if text is not None and len(text) <= 28 and not text.strip("0123456789.-"):
+                        try:
+                            v_rate = exact_decimal(text)
+                        except ArithmeticError:
+                            # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                            v_rate = read_decimal(text, "CisOrgSetting.Rate")
+                    else:
+                        v_rate = read_decimal(text, "CisOrgSetting.Rate")
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.
@@ -2891,34 +3671,50 @@ def encode_cis_org_setting(obj: CisOrgSetting) -> bytes:
     return to_bytes(el)
 
 
+_K_cis_setting = {
+    "CISEnabled": 0,
+    "Rate": 1,
+}
+"""Child tag of ``<CisSetting>`` -> its branch in :func:`decode_cis_setting`."""
+
+
 def decode_cis_setting(el: etree._Element, strict: bool = False) -> CisSetting:
     """An element holding a ``CisSetting`` (``<CisSetting>``) -> the dataclass."""
     v_cis_enabled: bool | None = None
     v_rate: Decimal | None = None
     for child in el:
         tag = child.tag
-        if tag == "CISEnabled":
-            if v_cis_enabled is not None:  # a second value never silently wins
-                raise repeated("CisSetting", "CISEnabled")
-            text = child.text
-            if text == "true":
-                v_cis_enabled = True
-            elif text == "false":
-                v_cis_enabled = False
+        k = _K_cis_setting.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("CisSetting", tag)
+            elif isinstance(tag, str):
+                skipped("CisSetting", tag)
+        else:
+            if k < 1:
+                # <CISEnabled>: a second value never silently wins
+                if v_cis_enabled is not None:
+                    raise repeated("CisSetting", "CISEnabled")
+                text = child.text
+                if text == "true":
+                    v_cis_enabled = True
+                elif text == "false":
+                    v_cis_enabled = False
+                else:
+                    v_cis_enabled = read_bool(text, "CisSetting.CISEnabled")
             else:
-                v_cis_enabled = read_bool(text, "CisSetting.CISEnabled")
-        elif tag == "Rate":
-            if v_rate is not None:  # a second value never silently wins
-                raise repeated("CisSetting", "Rate")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_rate = Decimal(text)
-            else:
-                v_rate = read_decimal(text, "CisSetting.Rate")
-        elif strict and isinstance(tag, str):
-            raise unknown("CisSetting", tag)
-        elif isinstance(tag, str):
-            skipped("CisSetting", tag)
+                # <Rate>: a second value never silently wins
+                if v_rate is not None:
+                    raise repeated("CisSetting", "Rate")
+                text = child.text
+                if text is not None and len(text) <= 28 and not text.strip("0123456789.-"):
+                    try:
+                        v_rate = exact_decimal(text)
+                    except ArithmeticError:
+                        # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                        v_rate = read_decimal(text, "CisSetting.Rate")
+                else:
+                    v_rate = read_decimal(text, "CisSetting.Rate")
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.
@@ -2941,6 +3737,51 @@ def encode_cis_setting(obj: CisSetting) -> bytes:
     el = etree.Element("CisSetting")
     write_cis_setting(el, obj)
     return to_bytes(el)
+
+
+_K_contact = {
+    "ValidationErrors": 0,
+    "Warnings": 1,
+    "ContactID": 2,
+    "ContactNumber": 3,
+    "AccountNumber": 4,
+    "ContactStatus": 5,
+    "Name": 6,
+    "FirstName": 7,
+    "LastName": 8,
+    "CompanyNumber": 9,
+    "EmailAddress": 10,
+    "SkypeUserName": 11,
+    "ContactPersons": 12,
+    "BankAccountDetails": 13,
+    "TaxNumber": 14,
+    "TaxNumberType": 15,
+    "AccountsReceivableTaxType": 16,
+    "AccountsPayableTaxType": 17,
+    "Addresses": 18,
+    "Phones": 19,
+    "IsSupplier": 20,
+    "IsCustomer": 21,
+    "SalesDefaultLineAmountType": 22,
+    "PurchasesDefaultLineAmountType": 23,
+    "DefaultCurrency": 24,
+    "XeroNetworkKey": 25,
+    "SalesDefaultAccountCode": 26,
+    "PurchasesDefaultAccountCode": 27,
+    "PaymentTerms": 28,
+    "BatchPayments": 29,
+    "BrandingTheme": 30,
+    "UpdatedDateUTC": 31,
+    "ContactGroups": 32,
+    "Website": 33,
+    "Discount": 34,
+    "Balances": 35,
+    "HasAttachments": 36,
+    "HasValidationErrors": 37,
+    "MergedToContactID": 38,
+    "Attachments": 39,
+}
+"""Child tag of ``<Contact>`` -> its branch in :func:`decode_contact`."""
 
 
 def decode_contact(el: etree._Element, strict: bool = False) -> Contact:
@@ -3000,280 +3841,394 @@ def decode_contact(el: etree._Element, strict: bool = False) -> Contact:
             v_validation_status = read_enum(_E_EntityValidationStatus, text)
     for child in el:
         tag = child.tag
-        if tag == "ValidationErrors":
-            if w_validation_errors:  # a second list is never joined to the first
-                raise repeated("Contact", "ValidationErrors")
-            w_validation_errors = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "ValidationError":
-                        i_validation_errors = decode_entity_validation_error(item, strict)
-                        v_validation_errors.append(i_validation_errors)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("ValidationErrors", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("ValidationErrors", item.tag)
-        elif tag == "Warnings":
-            if w_warnings:  # a second list is never joined to the first
-                raise repeated("Contact", "Warnings")
-            w_warnings = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Warning":
-                        i_warnings = decode_entity_warning(item, strict)
-                        v_warnings.append(i_warnings)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Warnings", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Warnings", item.tag)
-        elif tag == "ContactID":
-            if v_contact_id is not None:  # a second value never silently wins
-                raise repeated("Contact", "ContactID")
-            v_contact_id = child.text or ""
-        elif tag == "ContactNumber":
-            if v_contact_number is not None:  # a second value never silently wins
-                raise repeated("Contact", "ContactNumber")
-            v_contact_number = child.text or ""
-        elif tag == "AccountNumber":
-            if v_account_number is not None:  # a second value never silently wins
-                raise repeated("Contact", "AccountNumber")
-            v_account_number = child.text or ""
-        elif tag == "ContactStatus":
-            if v_contact_status is not None:  # a second value never silently wins
-                raise repeated("Contact", "ContactStatus")
-            text = child.text
-            v_contact_status = _E_ContactStatus.get(text)
-            if v_contact_status is None:
-                v_contact_status = read_enum(_E_ContactStatus, text)
-        elif tag == "Name":
-            if v_name is not None:  # a second value never silently wins
-                raise repeated("Contact", "Name")
-            v_name = child.text or ""
-        elif tag == "FirstName":
-            if v_first_name is not None:  # a second value never silently wins
-                raise repeated("Contact", "FirstName")
-            v_first_name = child.text or ""
-        elif tag == "LastName":
-            if v_last_name is not None:  # a second value never silently wins
-                raise repeated("Contact", "LastName")
-            v_last_name = child.text or ""
-        elif tag == "CompanyNumber":
-            if v_company_number is not None:  # a second value never silently wins
-                raise repeated("Contact", "CompanyNumber")
-            v_company_number = child.text or ""
-        elif tag == "EmailAddress":
-            if v_email_address is not None:  # a second value never silently wins
-                raise repeated("Contact", "EmailAddress")
-            v_email_address = child.text or ""
-        elif tag == "SkypeUserName":
-            if v_skype_user_name is not None:  # a second value never silently wins
-                raise repeated("Contact", "SkypeUserName")
-            v_skype_user_name = child.text or ""
-        elif tag == "ContactPersons":
-            if w_contact_persons:  # a second list is never joined to the first
-                raise repeated("Contact", "ContactPersons")
-            w_contact_persons = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "ContactPerson":
-                        i_contact_persons = decode_contact_person(item, strict)
-                        v_contact_persons.append(i_contact_persons)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("ContactPersons", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("ContactPersons", item.tag)
-        elif tag == "BankAccountDetails":
-            if v_bank_account_details is not None:  # a second value never silently wins
-                raise repeated("Contact", "BankAccountDetails")
-            v_bank_account_details = child.text or ""
-        elif tag == "TaxNumber":
-            if v_tax_number is not None:  # a second value never silently wins
-                raise repeated("Contact", "TaxNumber")
-            v_tax_number = child.text or ""
-        elif tag == "TaxNumberType":
-            if v_tax_number_type is not None:  # a second value never silently wins
-                raise repeated("Contact", "TaxNumberType")
-            text = child.text
-            v_tax_number_type = _E_TaxNumberType.get(text)
-            if v_tax_number_type is None:
-                v_tax_number_type = read_enum(_E_TaxNumberType, text)
-        elif tag == "AccountsReceivableTaxType":
-            if v_accounts_receivable_tax_type is not None:  # a second value never silently wins
-                raise repeated("Contact", "AccountsReceivableTaxType")
-            v_accounts_receivable_tax_type = child.text or ""
-        elif tag == "AccountsPayableTaxType":
-            if v_accounts_payable_tax_type is not None:  # a second value never silently wins
-                raise repeated("Contact", "AccountsPayableTaxType")
-            v_accounts_payable_tax_type = child.text or ""
-        elif tag == "Addresses":
-            if w_addresses:  # a second list is never joined to the first
-                raise repeated("Contact", "Addresses")
-            w_addresses = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Address":
-                        i_addresses = decode_address(item, strict)
-                        v_addresses.append(i_addresses)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Addresses", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Addresses", item.tag)
-        elif tag == "Phones":
-            if w_phones:  # a second list is never joined to the first
-                raise repeated("Contact", "Phones")
-            w_phones = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Phone":
-                        i_phones = decode_phone(item, strict)
-                        v_phones.append(i_phones)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Phones", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Phones", item.tag)
-        elif tag == "IsSupplier":
-            if v_is_supplier is not None:  # a second value never silently wins
-                raise repeated("Contact", "IsSupplier")
-            text = child.text
-            if text == "true":
-                v_is_supplier = True
-            elif text == "false":
-                v_is_supplier = False
+        k = _K_contact.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("Contact", tag)
+            elif isinstance(tag, str):
+                skipped("Contact", tag)
+        else:
+            if k < 20:
+                if k < 10:
+                    if k < 5:
+                        if k < 2:
+                            if k < 1:
+                                # <ValidationErrors>
+                                # a second list is never joined to the first
+                                if w_validation_errors:
+                                    raise repeated("Contact", "ValidationErrors")
+                                w_validation_errors = True
+                                # an empty list: len() costs a tenth of an empty loop in lxml
+                                if len(child):
+                                    for item in child:
+                                        if item.tag == "ValidationError":
+                                            i_validation_errors = decode_entity_validation_error(
+                                                item, strict
+                                            )
+                                            v_validation_errors.append(i_validation_errors)
+                                        elif strict and isinstance(item.tag, str):
+                                            raise unknown("ValidationErrors", item.tag)
+                                        elif isinstance(item.tag, str):
+                                            skipped("ValidationErrors", item.tag)
+                            else:
+                                # <Warnings>
+                                # a second list is never joined to the first
+                                if w_warnings:
+                                    raise repeated("Contact", "Warnings")
+                                w_warnings = True
+                                # an empty list: len() costs a tenth of an empty loop in lxml
+                                if len(child):
+                                    for item in child:
+                                        if item.tag == "Warning":
+                                            i_warnings = decode_entity_warning(item, strict)
+                                            v_warnings.append(i_warnings)
+                                        elif strict and isinstance(item.tag, str):
+                                            raise unknown("Warnings", item.tag)
+                                        elif isinstance(item.tag, str):
+                                            skipped("Warnings", item.tag)
+                        else:
+                            if k < 3:
+                                # <ContactID>: a second value never silently wins
+                                if v_contact_id is not None:
+                                    raise repeated("Contact", "ContactID")
+                                v_contact_id = child.text or ""
+                            else:
+                                if k < 4:
+                                    # <ContactNumber>: a second value never silently wins
+                                    if v_contact_number is not None:
+                                        raise repeated("Contact", "ContactNumber")
+                                    v_contact_number = child.text or ""
+                                else:
+                                    # <AccountNumber>: a second value never silently wins
+                                    if v_account_number is not None:
+                                        raise repeated("Contact", "AccountNumber")
+                                    v_account_number = child.text or ""
+                    else:
+                        if k < 7:
+                            if k < 6:
+                                # <ContactStatus>: a second value never silently wins
+                                if v_contact_status is not None:
+                                    raise repeated("Contact", "ContactStatus")
+                                text = child.text
+                                v_contact_status = _E_ContactStatus.get(text)
+                                if v_contact_status is None:
+                                    v_contact_status = read_enum(_E_ContactStatus, text)
+                            else:
+                                # <Name>: a second value never silently wins
+                                if v_name is not None:
+                                    raise repeated("Contact", "Name")
+                                v_name = child.text or ""
+                        else:
+                            if k < 8:
+                                # <FirstName>: a second value never silently wins
+                                if v_first_name is not None:
+                                    raise repeated("Contact", "FirstName")
+                                v_first_name = child.text or ""
+                            else:
+                                if k < 9:
+                                    # <LastName>: a second value never silently wins
+                                    if v_last_name is not None:
+                                        raise repeated("Contact", "LastName")
+                                    v_last_name = child.text or ""
+                                else:
+                                    # <CompanyNumber>: a second value never silently wins
+                                    if v_company_number is not None:
+                                        raise repeated("Contact", "CompanyNumber")
+                                    v_company_number = child.text or ""
+                else:
+                    if k < 15:
+                        if k < 12:
+                            if k < 11:
+                                # <EmailAddress>: a second value never silently wins
+                                if v_email_address is not None:
+                                    raise repeated("Contact", "EmailAddress")
+                                v_email_address = child.text or ""
+                            else:
+                                # <SkypeUserName>: a second value never silently wins
+                                if v_skype_user_name is not None:
+                                    raise repeated("Contact", "SkypeUserName")
+                                v_skype_user_name = child.text or ""
+                        else:
+                            if k < 13:
+                                # <ContactPersons>
+                                # a second list is never joined to the first
+                                if w_contact_persons:
+                                    raise repeated("Contact", "ContactPersons")
+                                w_contact_persons = True
+                                # an empty list: len() costs a tenth of an empty loop in lxml
+                                if len(child):
+                                    for item in child:
+                                        if item.tag == "ContactPerson":
+                                            i_contact_persons = decode_contact_person(item, strict)
+                                            v_contact_persons.append(i_contact_persons)
+                                        elif strict and isinstance(item.tag, str):
+                                            raise unknown("ContactPersons", item.tag)
+                                        elif isinstance(item.tag, str):
+                                            skipped("ContactPersons", item.tag)
+                            else:
+                                if k < 14:
+                                    # <BankAccountDetails>: a second value never silently wins
+                                    if v_bank_account_details is not None:
+                                        raise repeated("Contact", "BankAccountDetails")
+                                    v_bank_account_details = child.text or ""
+                                else:
+                                    # <TaxNumber>: a second value never silently wins
+                                    if v_tax_number is not None:
+                                        raise repeated("Contact", "TaxNumber")
+                                    v_tax_number = child.text or ""
+                    else:
+                        if k < 17:
+                            if k < 16:
+                                # <TaxNumberType>: a second value never silently wins
+                                if v_tax_number_type is not None:
+                                    raise repeated("Contact", "TaxNumberType")
+                                text = child.text
+                                v_tax_number_type = _E_TaxNumberType.get(text)
+                                if v_tax_number_type is None:
+                                    v_tax_number_type = read_enum(_E_TaxNumberType, text)
+                            else:
+                                # <AccountsReceivableTaxType>: a second value never silently wins
+                                if v_accounts_receivable_tax_type is not None:
+                                    raise repeated("Contact", "AccountsReceivableTaxType")
+                                v_accounts_receivable_tax_type = child.text or ""
+                        else:
+                            if k < 18:
+                                # <AccountsPayableTaxType>: a second value never silently wins
+                                if v_accounts_payable_tax_type is not None:
+                                    raise repeated("Contact", "AccountsPayableTaxType")
+                                v_accounts_payable_tax_type = child.text or ""
+                            else:
+                                if k < 19:
+                                    # <Addresses>
+                                    # a second list is never joined to the first
+                                    if w_addresses:
+                                        raise repeated("Contact", "Addresses")
+                                    w_addresses = True
+                                    # an empty list: len() costs a tenth of an empty loop in lxml
+                                    if len(child):
+                                        for item in child:
+                                            if item.tag == "Address":
+                                                i_addresses = decode_address(item, strict)
+                                                v_addresses.append(i_addresses)
+                                            elif strict and isinstance(item.tag, str):
+                                                raise unknown("Addresses", item.tag)
+                                            elif isinstance(item.tag, str):
+                                                skipped("Addresses", item.tag)
+                                else:
+                                    # <Phones>
+                                    # a second list is never joined to the first
+                                    if w_phones:
+                                        raise repeated("Contact", "Phones")
+                                    w_phones = True
+                                    # an empty list: len() costs a tenth of an empty loop in lxml
+                                    if len(child):
+                                        for item in child:
+                                            if item.tag == "Phone":
+                                                i_phones = decode_phone(item, strict)
+                                                v_phones.append(i_phones)
+                                            elif strict and isinstance(item.tag, str):
+                                                raise unknown("Phones", item.tag)
+                                            elif isinstance(item.tag, str):
+                                                skipped("Phones", item.tag)
             else:
-                v_is_supplier = read_bool(text, "Contact.IsSupplier")
-        elif tag == "IsCustomer":
-            if v_is_customer is not None:  # a second value never silently wins
-                raise repeated("Contact", "IsCustomer")
-            text = child.text
-            if text == "true":
-                v_is_customer = True
-            elif text == "false":
-                v_is_customer = False
-            else:
-                v_is_customer = read_bool(text, "Contact.IsCustomer")
-        elif tag == "SalesDefaultLineAmountType":
-            if v_sales_default_line_amount_type is not None:  # a second value never silently wins
-                raise repeated("Contact", "SalesDefaultLineAmountType")
-            text = child.text
-            v_sales_default_line_amount_type = _E_DefaultLineAmountType.get(text)
-            if v_sales_default_line_amount_type is None:
-                v_sales_default_line_amount_type = read_enum(_E_DefaultLineAmountType, text)
-        elif tag == "PurchasesDefaultLineAmountType":
-            if (
-                v_purchases_default_line_amount_type is not None
-            ):  # a second value never silently wins
-                raise repeated("Contact", "PurchasesDefaultLineAmountType")
-            text = child.text
-            v_purchases_default_line_amount_type = _E_DefaultLineAmountType.get(text)
-            if v_purchases_default_line_amount_type is None:
-                v_purchases_default_line_amount_type = read_enum(_E_DefaultLineAmountType, text)
-        elif tag == "DefaultCurrency":
-            if v_default_currency is not None:  # a second value never silently wins
-                raise repeated("Contact", "DefaultCurrency")
-            v_default_currency = child.text or ""
-        elif tag == "XeroNetworkKey":
-            if v_xero_network_key is not None:  # a second value never silently wins
-                raise repeated("Contact", "XeroNetworkKey")
-            v_xero_network_key = child.text or ""
-        elif tag == "SalesDefaultAccountCode":
-            if v_sales_default_account_code is not None:  # a second value never silently wins
-                raise repeated("Contact", "SalesDefaultAccountCode")
-            v_sales_default_account_code = child.text or ""
-        elif tag == "PurchasesDefaultAccountCode":
-            if v_purchases_default_account_code is not None:  # a second value never silently wins
-                raise repeated("Contact", "PurchasesDefaultAccountCode")
-            v_purchases_default_account_code = child.text or ""
-        elif tag == "PaymentTerms":
-            if v_payment_terms is not None:  # a second value never silently wins
-                raise repeated("Contact", "PaymentTerms")
-            v_payment_terms = decode_payment_terms(child, strict)
-        elif tag == "BatchPayments":
-            if v_batch_payments is not None:  # a second value never silently wins
-                raise repeated("Contact", "BatchPayments")
-            v_batch_payments = decode_batch_payment_details(child, strict)
-        elif tag == "BrandingTheme":
-            if v_branding_theme is not None:  # a second value never silently wins
-                raise repeated("Contact", "BrandingTheme")
-            v_branding_theme = decode_branding_theme(child, strict)
-        elif tag == "UpdatedDateUTC":
-            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
-            if not child.values() or child.get(_XSI_NIL) != "true":
-                try:
-                    v_updated_date_utc = parse_utc_datetime(child.text or "")
-                except ValueError:
-                    raise invalid(
-                        "Xero UTC timestamp", "Contact.UpdatedDateUTC", child.text
-                    ) from None
-        elif tag == "ContactGroups":
-            if w_contact_groups:  # a second list is never joined to the first
-                raise repeated("Contact", "ContactGroups")
-            w_contact_groups = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "ContactGroup":
-                        i_contact_groups = decode_contact_group(item, strict)
-                        v_contact_groups.append(i_contact_groups)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("ContactGroups", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("ContactGroups", item.tag)
-        elif tag == "Website":
-            if v_website is not None:  # a second value never silently wins
-                raise repeated("Contact", "Website")
-            v_website = child.text or ""
-        elif tag == "Discount":
-            if v_discount is not None:  # a second value never silently wins
-                raise repeated("Contact", "Discount")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_discount = Decimal(text)
-            else:
-                v_discount = read_decimal(text, "Contact.Discount")
-        elif tag == "Balances":
-            if v_balances is not None:  # a second value never silently wins
-                raise repeated("Contact", "Balances")
-            v_balances = decode_balances(child, strict)
-        elif tag == "HasAttachments":
-            if v_has_attachments is not None:  # a second value never silently wins
-                raise repeated("Contact", "HasAttachments")
-            text = child.text
-            if text == "true":
-                v_has_attachments = True
-            elif text == "false":
-                v_has_attachments = False
-            else:
-                v_has_attachments = read_bool(text, "Contact.HasAttachments")
-        elif tag == "HasValidationErrors":
-            if v_has_validation_errors is not None:  # a second value never silently wins
-                raise repeated("Contact", "HasValidationErrors")
-            text = child.text
-            if text == "true":
-                v_has_validation_errors = True
-            elif text == "false":
-                v_has_validation_errors = False
-            else:
-                v_has_validation_errors = read_bool(text, "Contact.HasValidationErrors")
-        elif tag == "MergedToContactID":
-            if v_merged_to_contact_id is not None:  # a second value never silently wins
-                raise repeated("Contact", "MergedToContactID")
-            v_merged_to_contact_id = child.text or ""
-        elif tag == "Attachments":
-            if w_attachments:  # a second list is never joined to the first
-                raise repeated("Contact", "Attachments")
-            w_attachments = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Attachment":
-                        i_attachments = decode_attachment(item, strict)
-                        v_attachments.append(i_attachments)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Attachments", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Attachments", item.tag)
-        elif strict and isinstance(tag, str):
-            raise unknown("Contact", tag)
-        elif isinstance(tag, str):
-            skipped("Contact", tag)
+                if k < 30:
+                    if k < 25:
+                        if k < 22:
+                            if k < 21:
+                                # <IsSupplier>: a second value never silently wins
+                                if v_is_supplier is not None:
+                                    raise repeated("Contact", "IsSupplier")
+                                text = child.text
+                                if text == "true":
+                                    v_is_supplier = True
+                                elif text == "false":
+                                    v_is_supplier = False
+                                else:
+                                    v_is_supplier = read_bool(text, "Contact.IsSupplier")
+                            else:
+                                # <IsCustomer>: a second value never silently wins
+                                if v_is_customer is not None:
+                                    raise repeated("Contact", "IsCustomer")
+                                text = child.text
+                                if text == "true":
+                                    v_is_customer = True
+                                elif text == "false":
+                                    v_is_customer = False
+                                else:
+                                    v_is_customer = read_bool(text, "Contact.IsCustomer")
+                        else:
+                            if k < 23:
+                                # <SalesDefaultLineAmountType>: a second value never silently wins
+                                if v_sales_default_line_amount_type is not None:
+                                    raise repeated("Contact", "SalesDefaultLineAmountType")
+                                text = child.text
+                                v_sales_default_line_amount_type = _E_DefaultLineAmountType.get(
+                                    text
+                                )
+                                if v_sales_default_line_amount_type is None:
+                                    v_sales_default_line_amount_type = read_enum(
+                                        _E_DefaultLineAmountType, text
+                                    )
+                            else:
+                                if k < 24:
+                                    # <PurchasesDefaultLineAmountType>: a second value never silently wins
+                                    if v_purchases_default_line_amount_type is not None:
+                                        raise repeated("Contact", "PurchasesDefaultLineAmountType")
+                                    text = child.text
+                                    v_purchases_default_line_amount_type = (
+                                        _E_DefaultLineAmountType.get(text)
+                                    )
+                                    if v_purchases_default_line_amount_type is None:
+                                        v_purchases_default_line_amount_type = read_enum(
+                                            _E_DefaultLineAmountType, text
+                                        )
+                                else:
+                                    # <DefaultCurrency>: a second value never silently wins
+                                    if v_default_currency is not None:
+                                        raise repeated("Contact", "DefaultCurrency")
+                                    v_default_currency = child.text or ""
+                    else:
+                        if k < 27:
+                            if k < 26:
+                                # <XeroNetworkKey>: a second value never silently wins
+                                if v_xero_network_key is not None:
+                                    raise repeated("Contact", "XeroNetworkKey")
+                                v_xero_network_key = child.text or ""
+                            else:
+                                # <SalesDefaultAccountCode>: a second value never silently wins
+                                if v_sales_default_account_code is not None:
+                                    raise repeated("Contact", "SalesDefaultAccountCode")
+                                v_sales_default_account_code = child.text or ""
+                        else:
+                            if k < 28:
+                                # <PurchasesDefaultAccountCode>: a second value never silently wins
+                                if v_purchases_default_account_code is not None:
+                                    raise repeated("Contact", "PurchasesDefaultAccountCode")
+                                v_purchases_default_account_code = child.text or ""
+                            else:
+                                if k < 29:
+                                    # <PaymentTerms>: a second value never silently wins
+                                    if v_payment_terms is not None:
+                                        raise repeated("Contact", "PaymentTerms")
+                                    v_payment_terms = decode_payment_terms(child, strict)
+                                else:
+                                    # <BatchPayments>: a second value never silently wins
+                                    if v_batch_payments is not None:
+                                        raise repeated("Contact", "BatchPayments")
+                                    v_batch_payments = decode_batch_payment_details(child, strict)
+                else:
+                    if k < 35:
+                        if k < 32:
+                            if k < 31:
+                                # <BrandingTheme>: a second value never silently wins
+                                if v_branding_theme is not None:
+                                    raise repeated("Contact", "BrandingTheme")
+                                v_branding_theme = decode_branding_theme(child, strict)
+                            else:
+                                # <UpdatedDateUTC>; values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+                                if not child.values() or child.get(_XSI_NIL) != "true":
+                                    try:
+                                        v_updated_date_utc = parse_utc_datetime(child.text or "")
+                                    except ValueError:
+                                        raise invalid(
+                                            "Xero UTC timestamp",
+                                            "Contact.UpdatedDateUTC",
+                                            child.text,
+                                        ) from None
+                        else:
+                            if k < 33:
+                                # <ContactGroups>
+                                # a second list is never joined to the first
+                                if w_contact_groups:
+                                    raise repeated("Contact", "ContactGroups")
+                                w_contact_groups = True
+                                # an empty list: len() costs a tenth of an empty loop in lxml
+                                if len(child):
+                                    for item in child:
+                                        if item.tag == "ContactGroup":
+                                            i_contact_groups = decode_contact_group(item, strict)
+                                            v_contact_groups.append(i_contact_groups)
+                                        elif strict and isinstance(item.tag, str):
+                                            raise unknown("ContactGroups", item.tag)
+                                        elif isinstance(item.tag, str):
+                                            skipped("ContactGroups", item.tag)
+                            else:
+                                if k < 34:
+                                    # <Website>: a second value never silently wins
+                                    if v_website is not None:
+                                        raise repeated("Contact", "Website")
+                                    v_website = child.text or ""
+                                else:
+                                    # <Discount>: a second value never silently wins
+                                    if v_discount is not None:
+                                        raise repeated("Contact", "Discount")
+                                    text = child.text
+                                    if (
+                                        text is not None
+                                        and len(text) <= 28
+                                        and not text.strip("0123456789.-")
+                                    ):
+                                        try:
+                                            v_discount = exact_decimal(text)
+                                        except ArithmeticError:
+                                            # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                            v_discount = read_decimal(text, "Contact.Discount")
+                                    else:
+                                        v_discount = read_decimal(text, "Contact.Discount")
+                    else:
+                        if k < 37:
+                            if k < 36:
+                                # <Balances>: a second value never silently wins
+                                if v_balances is not None:
+                                    raise repeated("Contact", "Balances")
+                                v_balances = decode_balances(child, strict)
+                            else:
+                                # <HasAttachments>: a second value never silently wins
+                                if v_has_attachments is not None:
+                                    raise repeated("Contact", "HasAttachments")
+                                text = child.text
+                                if text == "true":
+                                    v_has_attachments = True
+                                elif text == "false":
+                                    v_has_attachments = False
+                                else:
+                                    v_has_attachments = read_bool(text, "Contact.HasAttachments")
+                        else:
+                            if k < 38:
+                                # <HasValidationErrors>: a second value never silently wins
+                                if v_has_validation_errors is not None:
+                                    raise repeated("Contact", "HasValidationErrors")
+                                text = child.text
+                                if text == "true":
+                                    v_has_validation_errors = True
+                                elif text == "false":
+                                    v_has_validation_errors = False
+                                else:
+                                    v_has_validation_errors = read_bool(
+                                        text, "Contact.HasValidationErrors"
+                                    )
+                            else:
+                                if k < 39:
+                                    # <MergedToContactID>: a second value never silently wins
+                                    if v_merged_to_contact_id is not None:
+                                        raise repeated("Contact", "MergedToContactID")
+                                    v_merged_to_contact_id = child.text or ""
+                                else:
+                                    # <Attachments>
+                                    # a second list is never joined to the first
+                                    if w_attachments:
+                                        raise repeated("Contact", "Attachments")
+                                    w_attachments = True
+                                    # an empty list: len() costs a tenth of an empty loop in lxml
+                                    if len(child):
+                                        for item in child:
+                                            if item.tag == "Attachment":
+                                                i_attachments = decode_attachment(item, strict)
+                                                v_attachments.append(i_attachments)
+                                            elif strict and isinstance(item.tag, str):
+                                                raise unknown("Attachments", item.tag)
+                                            elif isinstance(item.tag, str):
+                                                skipped("Attachments", item.tag)
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.
@@ -3497,6 +4452,17 @@ def encode_contact(obj: Contact) -> bytes:
     return to_bytes(el)
 
 
+_K_contact_group = {
+    "ValidationErrors": 0,
+    "Warnings": 1,
+    "ContactGroupID": 2,
+    "Name": 3,
+    "Status": 4,
+    "Contacts": 5,
+}
+"""Child tag of ``<ContactGroup>`` -> its branch in :func:`decode_contact_group`."""
+
+
 def decode_contact_group(el: etree._Element, strict: bool = False) -> ContactGroup:
     """An element holding a ``ContactGroup`` (``<ContactGroup>``) -> the dataclass."""
     v_validation_status: Any = None
@@ -3516,64 +4482,83 @@ def decode_contact_group(el: etree._Element, strict: bool = False) -> ContactGro
             v_validation_status = read_enum(_E_EntityValidationStatus, text)
     for child in el:
         tag = child.tag
-        if tag == "ValidationErrors":
-            if w_validation_errors:  # a second list is never joined to the first
-                raise repeated("ContactGroup", "ValidationErrors")
-            w_validation_errors = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "ValidationError":
-                        i_validation_errors = decode_entity_validation_error(item, strict)
-                        v_validation_errors.append(i_validation_errors)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("ValidationErrors", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("ValidationErrors", item.tag)
-        elif tag == "Warnings":
-            if w_warnings:  # a second list is never joined to the first
-                raise repeated("ContactGroup", "Warnings")
-            w_warnings = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Warning":
-                        i_warnings = decode_entity_warning(item, strict)
-                        v_warnings.append(i_warnings)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Warnings", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Warnings", item.tag)
-        elif tag == "ContactGroupID":
-            if v_contact_group_id is not None:  # a second value never silently wins
-                raise repeated("ContactGroup", "ContactGroupID")
-            v_contact_group_id = child.text or ""
-        elif tag == "Name":
-            if v_name is not None:  # a second value never silently wins
-                raise repeated("ContactGroup", "Name")
-            v_name = child.text or ""
-        elif tag == "Status":
-            if v_status is not None:  # a second value never silently wins
-                raise repeated("ContactGroup", "Status")
-            text = child.text
-            v_status = _E_ContactGroupStatus.get(text)
-            if v_status is None:
-                v_status = read_enum(_E_ContactGroupStatus, text)
-        elif tag == "Contacts":
-            if w_contacts:  # a second list is never joined to the first
-                raise repeated("ContactGroup", "Contacts")
-            w_contacts = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Contact":
-                        i_contacts = decode_contact_group_member(item, strict)
-                        v_contacts.append(i_contacts)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Contacts", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Contacts", item.tag)
-        elif strict and isinstance(tag, str):
-            raise unknown("ContactGroup", tag)
-        elif isinstance(tag, str):
-            skipped("ContactGroup", tag)
+        k = _K_contact_group.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("ContactGroup", tag)
+            elif isinstance(tag, str):
+                skipped("ContactGroup", tag)
+        else:
+            if k < 3:
+                if k < 1:
+                    # <ValidationErrors>
+                    # a second list is never joined to the first
+                    if w_validation_errors:
+                        raise repeated("ContactGroup", "ValidationErrors")
+                    w_validation_errors = True
+                    # an empty list: len() costs a tenth of an empty loop in lxml
+                    if len(child):
+                        for item in child:
+                            if item.tag == "ValidationError":
+                                i_validation_errors = decode_entity_validation_error(item, strict)
+                                v_validation_errors.append(i_validation_errors)
+                            elif strict and isinstance(item.tag, str):
+                                raise unknown("ValidationErrors", item.tag)
+                            elif isinstance(item.tag, str):
+                                skipped("ValidationErrors", item.tag)
+                else:
+                    if k < 2:
+                        # <Warnings>
+                        # a second list is never joined to the first
+                        if w_warnings:
+                            raise repeated("ContactGroup", "Warnings")
+                        w_warnings = True
+                        # an empty list: len() costs a tenth of an empty loop in lxml
+                        if len(child):
+                            for item in child:
+                                if item.tag == "Warning":
+                                    i_warnings = decode_entity_warning(item, strict)
+                                    v_warnings.append(i_warnings)
+                                elif strict and isinstance(item.tag, str):
+                                    raise unknown("Warnings", item.tag)
+                                elif isinstance(item.tag, str):
+                                    skipped("Warnings", item.tag)
+                    else:
+                        # <ContactGroupID>: a second value never silently wins
+                        if v_contact_group_id is not None:
+                            raise repeated("ContactGroup", "ContactGroupID")
+                        v_contact_group_id = child.text or ""
+            else:
+                if k < 4:
+                    # <Name>: a second value never silently wins
+                    if v_name is not None:
+                        raise repeated("ContactGroup", "Name")
+                    v_name = child.text or ""
+                else:
+                    if k < 5:
+                        # <Status>: a second value never silently wins
+                        if v_status is not None:
+                            raise repeated("ContactGroup", "Status")
+                        text = child.text
+                        v_status = _E_ContactGroupStatus.get(text)
+                        if v_status is None:
+                            v_status = read_enum(_E_ContactGroupStatus, text)
+                    else:
+                        # <Contacts>
+                        # a second list is never joined to the first
+                        if w_contacts:
+                            raise repeated("ContactGroup", "Contacts")
+                        w_contacts = True
+                        # an empty list: len() costs a tenth of an empty loop in lxml
+                        if len(child):
+                            for item in child:
+                                if item.tag == "Contact":
+                                    i_contacts = decode_contact_group_member(item, strict)
+                                    v_contacts.append(i_contacts)
+                                elif strict and isinstance(item.tag, str):
+                                    raise unknown("Contacts", item.tag)
+                                elif isinstance(item.tag, str):
+                                    skipped("Contacts", item.tag)
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.
@@ -3627,24 +4612,36 @@ def encode_contact_group(obj: ContactGroup) -> bytes:
     return to_bytes(el)
 
 
+_K_contact_group_member = {
+    "ContactID": 0,
+    "Name": 1,
+}
+"""Child tag of ``<ContactGroupMember>`` -> its branch in :func:`decode_contact_group_member`."""
+
+
 def decode_contact_group_member(el: etree._Element, strict: bool = False) -> ContactGroupMember:
     """An element holding a ``ContactGroupMember`` (``<ContactGroupMember>``) -> the dataclass."""
     v_contact_id: str | None = None
     v_name: str | None = None
     for child in el:
         tag = child.tag
-        if tag == "ContactID":
-            if v_contact_id is not None:  # a second value never silently wins
-                raise repeated("ContactGroupMember", "ContactID")
-            v_contact_id = child.text or ""
-        elif tag == "Name":
-            if v_name is not None:  # a second value never silently wins
-                raise repeated("ContactGroupMember", "Name")
-            v_name = child.text or ""
-        elif strict and isinstance(tag, str):
-            raise unknown("ContactGroupMember", tag)
-        elif isinstance(tag, str):
-            skipped("ContactGroupMember", tag)
+        k = _K_contact_group_member.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("ContactGroupMember", tag)
+            elif isinstance(tag, str):
+                skipped("ContactGroupMember", tag)
+        else:
+            if k < 1:
+                # <ContactID>: a second value never silently wins
+                if v_contact_id is not None:
+                    raise repeated("ContactGroupMember", "ContactID")
+                v_contact_id = child.text or ""
+            else:
+                # <Name>: a second value never silently wins
+                if v_name is not None:
+                    raise repeated("ContactGroupMember", "Name")
+                v_name = child.text or ""
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.
@@ -3669,6 +4666,15 @@ def encode_contact_group_member(obj: ContactGroupMember) -> bytes:
     return to_bytes(el)
 
 
+_K_contact_person = {
+    "FirstName": 0,
+    "LastName": 1,
+    "EmailAddress": 2,
+    "IncludeInEmails": 3,
+}
+"""Child tag of ``<ContactPerson>`` -> its branch in :func:`decode_contact_person`."""
+
+
 def decode_contact_person(el: etree._Element, strict: bool = False) -> ContactPerson:
     """An element holding a ``ContactPerson`` (``<ContactPerson>``) -> the dataclass."""
     v_first_name: str | None = None
@@ -3677,32 +4683,41 @@ def decode_contact_person(el: etree._Element, strict: bool = False) -> ContactPe
     v_include_in_emails: bool | None = None
     for child in el:
         tag = child.tag
-        if tag == "FirstName":
-            if v_first_name is not None:  # a second value never silently wins
-                raise repeated("ContactPerson", "FirstName")
-            v_first_name = child.text or ""
-        elif tag == "LastName":
-            if v_last_name is not None:  # a second value never silently wins
-                raise repeated("ContactPerson", "LastName")
-            v_last_name = child.text or ""
-        elif tag == "EmailAddress":
-            if v_email_address is not None:  # a second value never silently wins
-                raise repeated("ContactPerson", "EmailAddress")
-            v_email_address = child.text or ""
-        elif tag == "IncludeInEmails":
-            if v_include_in_emails is not None:  # a second value never silently wins
-                raise repeated("ContactPerson", "IncludeInEmails")
-            text = child.text
-            if text == "true":
-                v_include_in_emails = True
-            elif text == "false":
-                v_include_in_emails = False
+        k = _K_contact_person.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("ContactPerson", tag)
+            elif isinstance(tag, str):
+                skipped("ContactPerson", tag)
+        else:
+            if k < 2:
+                if k < 1:
+                    # <FirstName>: a second value never silently wins
+                    if v_first_name is not None:
+                        raise repeated("ContactPerson", "FirstName")
+                    v_first_name = child.text or ""
+                else:
+                    # <LastName>: a second value never silently wins
+                    if v_last_name is not None:
+                        raise repeated("ContactPerson", "LastName")
+                    v_last_name = child.text or ""
             else:
-                v_include_in_emails = read_bool(text, "ContactPerson.IncludeInEmails")
-        elif strict and isinstance(tag, str):
-            raise unknown("ContactPerson", tag)
-        elif isinstance(tag, str):
-            skipped("ContactPerson", tag)
+                if k < 3:
+                    # <EmailAddress>: a second value never silently wins
+                    if v_email_address is not None:
+                        raise repeated("ContactPerson", "EmailAddress")
+                    v_email_address = child.text or ""
+                else:
+                    # <IncludeInEmails>: a second value never silently wins
+                    if v_include_in_emails is not None:
+                        raise repeated("ContactPerson", "IncludeInEmails")
+                    text = child.text
+                    if text == "true":
+                        v_include_in_emails = True
+                    elif text == "false":
+                        v_include_in_emails = False
+                    else:
+                        v_include_in_emails = read_bool(text, "ContactPerson.IncludeInEmails")
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.
@@ -3746,6 +4761,14 @@ def encode_contact_person(obj: ContactPerson) -> bytes:
     return to_bytes(el)
 
 
+_K_conversion_balance = {
+    "AccountCode": 0,
+    "Balance": 1,
+    "BalanceDetails": 2,
+}
+"""Child tag of ``<ConversionBalance>`` -> its branch in :func:`decode_conversion_balance`."""
+
+
 def decode_conversion_balance(el: etree._Element, strict: bool = False) -> ConversionBalance:
     """An element holding a ``ConversionBalance`` (``<ConversionBalance>``) -> the dataclass."""
     v_account_code: str | None = None
@@ -3754,35 +4777,48 @@ def decode_conversion_balance(el: etree._Element, strict: bool = False) -> Conve
     w_balance_details = False
     for child in el:
         tag = child.tag
-        if tag == "AccountCode":
-            if v_account_code is not None:  # a second value never silently wins
-                raise repeated("ConversionBalance", "AccountCode")
-            v_account_code = child.text or ""
-        elif tag == "Balance":
-            if v_balance is not None:  # a second value never silently wins
-                raise repeated("ConversionBalance", "Balance")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_balance = Decimal(text)
+        k = _K_conversion_balance.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("ConversionBalance", tag)
+            elif isinstance(tag, str):
+                skipped("ConversionBalance", tag)
+        else:
+            if k < 1:
+                # <AccountCode>: a second value never silently wins
+                if v_account_code is not None:
+                    raise repeated("ConversionBalance", "AccountCode")
+                v_account_code = child.text or ""
             else:
-                v_balance = read_decimal(text, "ConversionBalance.Balance")
-        elif tag == "BalanceDetails":
-            if w_balance_details:  # a second list is never joined to the first
-                raise repeated("ConversionBalance", "BalanceDetails")
-            w_balance_details = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "BalanceDetail":
-                        i_balance_details = decode_balance_detail(item, strict)
-                        v_balance_details.append(i_balance_details)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("BalanceDetails", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("BalanceDetails", item.tag)
-        elif strict and isinstance(tag, str):
-            raise unknown("ConversionBalance", tag)
-        elif isinstance(tag, str):
-            skipped("ConversionBalance", tag)
+                if k < 2:
+                    # <Balance>: a second value never silently wins
+                    if v_balance is not None:
+                        raise repeated("ConversionBalance", "Balance")
+                    text = child.text
+                    if text is not None and len(text) <= 28 and not text.strip("0123456789.-"):
+                        try:
+                            v_balance = exact_decimal(text)
+                        except ArithmeticError:
+                            # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                            v_balance = read_decimal(text, "ConversionBalance.Balance")
+                    else:
+                        v_balance = read_decimal(text, "ConversionBalance.Balance")
+                else:
+                    # <BalanceDetails>
+                    # a second list is never joined to the first
+                    if w_balance_details:
+                        raise repeated("ConversionBalance", "BalanceDetails")
+                    w_balance_details = True
+                    # an empty list: len() costs a tenth of an empty loop in lxml
+                    if len(child):
+                        for item in child:
+                            if item.tag == "BalanceDetail":
+                                i_balance_details = decode_balance_detail(item, strict)
+                                v_balance_details.append(i_balance_details)
+                            elif strict and isinstance(item.tag, str):
+                                raise unknown("BalanceDetails", item.tag)
+                            elif isinstance(item.tag, str):
+                                skipped("BalanceDetails", item.tag)
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.
@@ -3824,24 +4860,36 @@ def encode_conversion_balance(obj: ConversionBalance) -> bytes:
     return to_bytes(el)
 
 
+_K_conversion_date = {
+    "Month": 0,
+    "Year": 1,
+}
+"""Child tag of ``<ConversionDate>`` -> its branch in :func:`decode_conversion_date`."""
+
+
 def decode_conversion_date(el: etree._Element, strict: bool = False) -> ConversionDate:
     """An element holding a ``ConversionDate`` (``<ConversionDate>``) -> the dataclass."""
     v_month: int | None = None
     v_year: int | None = None
     for child in el:
         tag = child.tag
-        if tag == "Month":
-            if v_month is not None:  # a second value never silently wins
-                raise repeated("ConversionDate", "Month")
-            v_month = read_int(child.text, "ConversionDate.Month")
-        elif tag == "Year":
-            if v_year is not None:  # a second value never silently wins
-                raise repeated("ConversionDate", "Year")
-            v_year = read_int(child.text, "ConversionDate.Year")
-        elif strict and isinstance(tag, str):
-            raise unknown("ConversionDate", tag)
-        elif isinstance(tag, str):
-            skipped("ConversionDate", tag)
+        k = _K_conversion_date.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("ConversionDate", tag)
+            elif isinstance(tag, str):
+                skipped("ConversionDate", tag)
+        else:
+            if k < 1:
+                # <Month>: a second value never silently wins
+                if v_month is not None:
+                    raise repeated("ConversionDate", "Month")
+                v_month = read_int(child.text, "ConversionDate.Month")
+            else:
+                # <Year>: a second value never silently wins
+                if v_year is not None:
+                    raise repeated("ConversionDate", "Year")
+                v_year = read_int(child.text, "ConversionDate.Year")
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.
@@ -3873,6 +4921,41 @@ def encode_conversion_date(obj: ConversionDate) -> bytes:
     el = etree.Element("ConversionDate")
     write_conversion_date(el, obj)
     return to_bytes(el)
+
+
+_K_credit_note = {
+    "ValidationErrors": 0,
+    "Warnings": 1,
+    "Type": 2,
+    "Contact": 3,
+    "Date": 4,
+    "DueDate": 5,
+    "Status": 6,
+    "LineAmountTypes": 7,
+    "LineItems": 8,
+    "SubTotal": 9,
+    "TotalTax": 10,
+    "Total": 11,
+    "CISDeduction": 12,
+    "CISRate": 13,
+    "UpdatedDateUTC": 14,
+    "CurrencyCode": 15,
+    "CurrencyRate": 16,
+    "FullyPaidOnDate": 17,
+    "CreditNoteID": 18,
+    "CreditNoteNumber": 19,
+    "Reference": 20,
+    "SentToContact": 21,
+    "RemainingCredit": 22,
+    "Allocations": 23,
+    "AppliedAmount": 24,
+    "Payments": 25,
+    "BrandingThemeID": 26,
+    "HasAttachments": 27,
+    "HasErrors": 28,
+    "InvoiceAddresses": 29,
+}
+"""Child tag of ``<CreditNote>`` -> its branch in :func:`decode_credit_note`."""
 
 
 def decode_credit_note(el: etree._Element, strict: bool = False) -> CreditNote:
@@ -3921,257 +5004,414 @@ def decode_credit_note(el: etree._Element, strict: bool = False) -> CreditNote:
             v_validation_status = read_enum(_E_EntityValidationStatus, text)
     for child in el:
         tag = child.tag
-        if tag == "ValidationErrors":
-            if w_validation_errors:  # a second list is never joined to the first
-                raise repeated("CreditNote", "ValidationErrors")
-            w_validation_errors = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "ValidationError":
-                        i_validation_errors = decode_entity_validation_error(item, strict)
-                        v_validation_errors.append(i_validation_errors)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("ValidationErrors", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("ValidationErrors", item.tag)
-        elif tag == "Warnings":
-            if w_warnings:  # a second list is never joined to the first
-                raise repeated("CreditNote", "Warnings")
-            w_warnings = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Warning":
-                        i_warnings = decode_entity_warning(item, strict)
-                        v_warnings.append(i_warnings)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Warnings", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Warnings", item.tag)
-        elif tag == "Type":
-            if v_type is not None:  # a second value never silently wins
-                raise repeated("CreditNote", "Type")
-            text = child.text
-            v_type = _E_CreditNoteType.get(text)
-            if v_type is None:
-                v_type = read_enum(_E_CreditNoteType, text)
-        elif tag == "Contact":
-            if v_contact is not None:  # a second value never silently wins
-                raise repeated("CreditNote", "Contact")
-            v_contact = decode_contact(child, strict)
-        elif tag == "Date":
-            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
-            if not child.values() or child.get(_XSI_NIL) != "true":
-                try:
-                    v_date = parse_date(child.text or "")
-                except ValueError:
-                    raise invalid("Xero date", "CreditNote.Date", child.text) from None
-        elif tag == "DueDate":
-            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
-            if not child.values() or child.get(_XSI_NIL) != "true":
-                try:
-                    v_due_date = parse_date(child.text or "")
-                except ValueError:
-                    raise invalid("Xero date", "CreditNote.DueDate", child.text) from None
-        elif tag == "Status":
-            if v_status is not None:  # a second value never silently wins
-                raise repeated("CreditNote", "Status")
-            text = child.text
-            v_status = _E_CreditNoteStatus.get(text)
-            if v_status is None:
-                v_status = read_enum(_E_CreditNoteStatus, text)
-        elif tag == "LineAmountTypes":
-            if v_line_amount_types is not None:  # a second value never silently wins
-                raise repeated("CreditNote", "LineAmountTypes")
-            text = child.text
-            v_line_amount_types = _E_LineAmountTypes.get(text)
-            if v_line_amount_types is None:
-                v_line_amount_types = read_enum(_E_LineAmountTypes, text)
-        elif tag == "LineItems":
-            if w_line_items:  # a second list is never joined to the first
-                raise repeated("CreditNote", "LineItems")
-            w_line_items = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "LineItem":
-                        i_line_items = decode_line_item(item, strict)
-                        v_line_items.append(i_line_items)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("LineItems", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("LineItems", item.tag)
-        elif tag == "SubTotal":
-            if v_sub_total is not None:  # a second value never silently wins
-                raise repeated("CreditNote", "SubTotal")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_sub_total = Decimal(text)
+        k = _K_credit_note.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("CreditNote", tag)
+            elif isinstance(tag, str):
+                skipped("CreditNote", tag)
+        else:
+            if k < 15:
+                if k < 7:
+                    if k < 3:
+                        if k < 1:
+                            # <ValidationErrors>
+                            # a second list is never joined to the first
+                            if w_validation_errors:
+                                raise repeated("CreditNote", "ValidationErrors")
+                            w_validation_errors = True
+                            # an empty list: len() costs a tenth of an empty loop in lxml
+                            if len(child):
+                                for item in child:
+                                    if item.tag == "ValidationError":
+                                        i_validation_errors = decode_entity_validation_error(
+                                            item, strict
+                                        )
+                                        v_validation_errors.append(i_validation_errors)
+                                    elif strict and isinstance(item.tag, str):
+                                        raise unknown("ValidationErrors", item.tag)
+                                    elif isinstance(item.tag, str):
+                                        skipped("ValidationErrors", item.tag)
+                        else:
+                            if k < 2:
+                                # <Warnings>
+                                # a second list is never joined to the first
+                                if w_warnings:
+                                    raise repeated("CreditNote", "Warnings")
+                                w_warnings = True
+                                # an empty list: len() costs a tenth of an empty loop in lxml
+                                if len(child):
+                                    for item in child:
+                                        if item.tag == "Warning":
+                                            i_warnings = decode_entity_warning(item, strict)
+                                            v_warnings.append(i_warnings)
+                                        elif strict and isinstance(item.tag, str):
+                                            raise unknown("Warnings", item.tag)
+                                        elif isinstance(item.tag, str):
+                                            skipped("Warnings", item.tag)
+                            else:
+                                # <Type>: a second value never silently wins
+                                if v_type is not None:
+                                    raise repeated("CreditNote", "Type")
+                                text = child.text
+                                v_type = _E_CreditNoteType.get(text)
+                                if v_type is None:
+                                    v_type = read_enum(_E_CreditNoteType, text)
+                    else:
+                        if k < 5:
+                            if k < 4:
+                                # <Contact>: a second value never silently wins
+                                if v_contact is not None:
+                                    raise repeated("CreditNote", "Contact")
+                                v_contact = decode_contact(child, strict)
+                            else:
+                                # <Date>; values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+                                if not child.values() or child.get(_XSI_NIL) != "true":
+                                    try:
+                                        v_date = parse_date(child.text or "")
+                                    except ValueError:
+                                        raise invalid(
+                                            "Xero date", "CreditNote.Date", child.text
+                                        ) from None
+                        else:
+                            if k < 6:
+                                # <DueDate>; values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+                                if not child.values() or child.get(_XSI_NIL) != "true":
+                                    try:
+                                        v_due_date = parse_date(child.text or "")
+                                    except ValueError:
+                                        raise invalid(
+                                            "Xero date", "CreditNote.DueDate", child.text
+                                        ) from None
+                            else:
+                                # <Status>: a second value never silently wins
+                                if v_status is not None:
+                                    raise repeated("CreditNote", "Status")
+                                text = child.text
+                                v_status = _E_CreditNoteStatus.get(text)
+                                if v_status is None:
+                                    v_status = read_enum(_E_CreditNoteStatus, text)
+                else:
+                    if k < 11:
+                        if k < 9:
+                            if k < 8:
+                                # <LineAmountTypes>: a second value never silently wins
+                                if v_line_amount_types is not None:
+                                    raise repeated("CreditNote", "LineAmountTypes")
+                                text = child.text
+                                v_line_amount_types = _E_LineAmountTypes.get(text)
+                                if v_line_amount_types is None:
+                                    v_line_amount_types = read_enum(_E_LineAmountTypes, text)
+                            else:
+                                # <LineItems>
+                                # a second list is never joined to the first
+                                if w_line_items:
+                                    raise repeated("CreditNote", "LineItems")
+                                w_line_items = True
+                                # an empty list: len() costs a tenth of an empty loop in lxml
+                                if len(child):
+                                    for item in child:
+                                        if item.tag == "LineItem":
+                                            i_line_items = decode_line_item(item, strict)
+                                            v_line_items.append(i_line_items)
+                                        elif strict and isinstance(item.tag, str):
+                                            raise unknown("LineItems", item.tag)
+                                        elif isinstance(item.tag, str):
+                                            skipped("LineItems", item.tag)
+                        else:
+                            if k < 10:
+                                # <SubTotal>: a second value never silently wins
+                                if v_sub_total is not None:
+                                    raise repeated("CreditNote", "SubTotal")
+                                text = child.text
+                                if (
+                                    text is not None
+                                    and len(text) <= 28
+                                    and not text.strip("0123456789.-")
+                                ):
+                                    try:
+                                        v_sub_total = exact_decimal(text)
+                                    except ArithmeticError:
+                                        # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                        v_sub_total = read_decimal(text, "CreditNote.SubTotal")
+                                else:
+                                    v_sub_total = read_decimal(text, "CreditNote.SubTotal")
+                            else:
+                                # <TotalTax>: a second value never silently wins
+                                if v_total_tax is not None:
+                                    raise repeated("CreditNote", "TotalTax")
+                                text = child.text
+                                if (
+                                    text is not None
+                                    and len(text) <= 28
+                                    and not text.strip("0123456789.-")
+                                ):
+                                    try:
+                                        v_total_tax = exact_decimal(text)
+                                    except ArithmeticError:
+                                        # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                        v_total_tax = read_decimal(text, "CreditNote.TotalTax")
+                                else:
+                                    v_total_tax = read_decimal(text, "CreditNote.TotalTax")
+                    else:
+                        if k < 13:
+                            if k < 12:
+                                # <Total>: a second value never silently wins
+                                if v_total is not None:
+                                    raise repeated("CreditNote", "Total")
+                                text = child.text
+                                if (
+                                    text is not None
+                                    and len(text) <= 28
+                                    and not text.strip("0123456789.-")
+                                ):
+                                    try:
+                                        v_total = exact_decimal(text)
+                                    except ArithmeticError:
+                                        # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                        v_total = read_decimal(text, "CreditNote.Total")
+                                else:
+                                    v_total = read_decimal(text, "CreditNote.Total")
+                            else:
+                                # <CISDeduction>: a second value never silently wins
+                                if v_cis_deduction is not None:
+                                    raise repeated("CreditNote", "CISDeduction")
+                                text = child.text
+                                if (
+                                    text is not None
+                                    and len(text) <= 28
+                                    and not text.strip("0123456789.-")
+                                ):
+                                    try:
+                                        v_cis_deduction = exact_decimal(text)
+                                    except ArithmeticError:
+                                        # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                        v_cis_deduction = read_decimal(
+                                            text, "CreditNote.CISDeduction"
+                                        )
+                                else:
+                                    v_cis_deduction = read_decimal(text, "CreditNote.CISDeduction")
+                        else:
+                            if k < 14:
+                                # <CISRate>: a second value never silently wins
+                                if v_cis_rate is not None:
+                                    raise repeated("CreditNote", "CISRate")
+                                text = child.text
+                                if (
+                                    text is not None
+                                    and len(text) <= 28
+                                    and not text.strip("0123456789.-")
+                                ):
+                                    try:
+                                        v_cis_rate = exact_decimal(text)
+                                    except ArithmeticError:
+                                        # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                        v_cis_rate = read_decimal(text, "CreditNote.CISRate")
+                                else:
+                                    v_cis_rate = read_decimal(text, "CreditNote.CISRate")
+                            else:
+                                # <UpdatedDateUTC>; values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+                                if not child.values() or child.get(_XSI_NIL) != "true":
+                                    try:
+                                        v_updated_date_utc = parse_utc_datetime(child.text or "")
+                                    except ValueError:
+                                        raise invalid(
+                                            "Xero UTC timestamp",
+                                            "CreditNote.UpdatedDateUTC",
+                                            child.text,
+                                        ) from None
             else:
-                v_sub_total = read_decimal(text, "CreditNote.SubTotal")
-        elif tag == "TotalTax":
-            if v_total_tax is not None:  # a second value never silently wins
-                raise repeated("CreditNote", "TotalTax")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_total_tax = Decimal(text)
-            else:
-                v_total_tax = read_decimal(text, "CreditNote.TotalTax")
-        elif tag == "Total":
-            if v_total is not None:  # a second value never silently wins
-                raise repeated("CreditNote", "Total")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_total = Decimal(text)
-            else:
-                v_total = read_decimal(text, "CreditNote.Total")
-        elif tag == "CISDeduction":
-            if v_cis_deduction is not None:  # a second value never silently wins
-                raise repeated("CreditNote", "CISDeduction")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_cis_deduction = Decimal(text)
-            else:
-                v_cis_deduction = read_decimal(text, "CreditNote.CISDeduction")
-        elif tag == "CISRate":
-            if v_cis_rate is not None:  # a second value never silently wins
-                raise repeated("CreditNote", "CISRate")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_cis_rate = Decimal(text)
-            else:
-                v_cis_rate = read_decimal(text, "CreditNote.CISRate")
-        elif tag == "UpdatedDateUTC":
-            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
-            if not child.values() or child.get(_XSI_NIL) != "true":
-                try:
-                    v_updated_date_utc = parse_utc_datetime(child.text or "")
-                except ValueError:
-                    raise invalid(
-                        "Xero UTC timestamp", "CreditNote.UpdatedDateUTC", child.text
-                    ) from None
-        elif tag == "CurrencyCode":
-            if v_currency_code is not None:  # a second value never silently wins
-                raise repeated("CreditNote", "CurrencyCode")
-            v_currency_code = child.text or ""
-        elif tag == "CurrencyRate":
-            if v_currency_rate is not None:  # a second value never silently wins
-                raise repeated("CreditNote", "CurrencyRate")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_currency_rate = Decimal(text)
-            else:
-                v_currency_rate = read_decimal(text, "CreditNote.CurrencyRate")
-        elif tag == "FullyPaidOnDate":
-            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
-            if not child.values() or child.get(_XSI_NIL) != "true":
-                try:
-                    v_fully_paid_on_date = parse_date(child.text or "")
-                except ValueError:
-                    raise invalid("Xero date", "CreditNote.FullyPaidOnDate", child.text) from None
-        elif tag == "CreditNoteID":
-            if v_credit_note_id is not None:  # a second value never silently wins
-                raise repeated("CreditNote", "CreditNoteID")
-            v_credit_note_id = child.text or ""
-        elif tag == "CreditNoteNumber":
-            if v_credit_note_number is not None:  # a second value never silently wins
-                raise repeated("CreditNote", "CreditNoteNumber")
-            v_credit_note_number = child.text or ""
-        elif tag == "Reference":
-            if v_reference is not None:  # a second value never silently wins
-                raise repeated("CreditNote", "Reference")
-            v_reference = child.text or ""
-        elif tag == "SentToContact":
-            if v_sent_to_contact is not None:  # a second value never silently wins
-                raise repeated("CreditNote", "SentToContact")
-            text = child.text
-            if text == "true":
-                v_sent_to_contact = True
-            elif text == "false":
-                v_sent_to_contact = False
-            else:
-                v_sent_to_contact = read_bool(text, "CreditNote.SentToContact")
-        elif tag == "RemainingCredit":
-            if v_remaining_credit is not None:  # a second value never silently wins
-                raise repeated("CreditNote", "RemainingCredit")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_remaining_credit = Decimal(text)
-            else:
-                v_remaining_credit = read_decimal(text, "CreditNote.RemainingCredit")
-        elif tag == "Allocations":
-            if w_allocations:  # a second list is never joined to the first
-                raise repeated("CreditNote", "Allocations")
-            w_allocations = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Allocation":
-                        i_allocations = decode_allocation(item, strict)
-                        v_allocations.append(i_allocations)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Allocations", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Allocations", item.tag)
-        elif tag == "AppliedAmount":
-            if v_applied_amount is not None:  # a second value never silently wins
-                raise repeated("CreditNote", "AppliedAmount")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_applied_amount = Decimal(text)
-            else:
-                v_applied_amount = read_decimal(text, "CreditNote.AppliedAmount")
-        elif tag == "Payments":
-            if w_payments:  # a second list is never joined to the first
-                raise repeated("CreditNote", "Payments")
-            w_payments = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Payment":
-                        i_payments = decode_invoice_payment(item, strict)
-                        v_payments.append(i_payments)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Payments", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Payments", item.tag)
-        elif tag == "BrandingThemeID":
-            if v_branding_theme_id is not None:  # a second value never silently wins
-                raise repeated("CreditNote", "BrandingThemeID")
-            v_branding_theme_id = child.text or ""
-        elif tag == "HasAttachments":
-            if v_has_attachments is not None:  # a second value never silently wins
-                raise repeated("CreditNote", "HasAttachments")
-            text = child.text
-            if text == "true":
-                v_has_attachments = True
-            elif text == "false":
-                v_has_attachments = False
-            else:
-                v_has_attachments = read_bool(text, "CreditNote.HasAttachments")
-        elif tag == "HasErrors":
-            if v_has_errors is not None:  # a second value never silently wins
-                raise repeated("CreditNote", "HasErrors")
-            text = child.text
-            if text == "true":
-                v_has_errors = True
-            elif text == "false":
-                v_has_errors = False
-            else:
-                v_has_errors = read_bool(text, "CreditNote.HasErrors")
-        elif tag == "InvoiceAddresses":
-            if w_invoice_addresses:  # a second list is never joined to the first
-                raise repeated("CreditNote", "InvoiceAddresses")
-            w_invoice_addresses = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "InvoiceAddress":
-                        i_invoice_addresses = decode_invoice_address(item, strict)
-                        v_invoice_addresses.append(i_invoice_addresses)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("InvoiceAddresses", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("InvoiceAddresses", item.tag)
-        elif strict and isinstance(tag, str):
-            raise unknown("CreditNote", tag)
-        elif isinstance(tag, str):
-            skipped("CreditNote", tag)
+                if k < 22:
+                    if k < 18:
+                        if k < 16:
+                            # <CurrencyCode>: a second value never silently wins
+                            if v_currency_code is not None:
+                                raise repeated("CreditNote", "CurrencyCode")
+                            v_currency_code = child.text or ""
+                        else:
+                            if k < 17:
+                                # <CurrencyRate>: a second value never silently wins
+                                if v_currency_rate is not None:
+                                    raise repeated("CreditNote", "CurrencyRate")
+                                text = child.text
+                                if (
+                                    text is not None
+                                    and len(text) <= 28
+                                    and not text.strip("0123456789.-")
+                                ):
+                                    try:
+                                        v_currency_rate = exact_decimal(text)
+                                    except ArithmeticError:
+                                        # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                        v_currency_rate = read_decimal(
+                                            text, "CreditNote.CurrencyRate"
+                                        )
+                                else:
+                                    v_currency_rate = read_decimal(text, "CreditNote.CurrencyRate")
+                            else:
+                                # <FullyPaidOnDate>; values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+                                if not child.values() or child.get(_XSI_NIL) != "true":
+                                    try:
+                                        v_fully_paid_on_date = parse_date(child.text or "")
+                                    except ValueError:
+                                        raise invalid(
+                                            "Xero date", "CreditNote.FullyPaidOnDate", child.text
+                                        ) from None
+                    else:
+                        if k < 20:
+                            if k < 19:
+                                # <CreditNoteID>: a second value never silently wins
+                                if v_credit_note_id is not None:
+                                    raise repeated("CreditNote", "CreditNoteID")
+                                v_credit_note_id = child.text or ""
+                            else:
+                                # <CreditNoteNumber>: a second value never silently wins
+                                if v_credit_note_number is not None:
+                                    raise repeated("CreditNote", "CreditNoteNumber")
+                                v_credit_note_number = child.text or ""
+                        else:
+                            if k < 21:
+                                # <Reference>: a second value never silently wins
+                                if v_reference is not None:
+                                    raise repeated("CreditNote", "Reference")
+                                v_reference = child.text or ""
+                            else:
+                                # <SentToContact>: a second value never silently wins
+                                if v_sent_to_contact is not None:
+                                    raise repeated("CreditNote", "SentToContact")
+                                text = child.text
+                                if text == "true":
+                                    v_sent_to_contact = True
+                                elif text == "false":
+                                    v_sent_to_contact = False
+                                else:
+                                    v_sent_to_contact = read_bool(text, "CreditNote.SentToContact")
+                else:
+                    if k < 26:
+                        if k < 24:
+                            if k < 23:
+                                # <RemainingCredit>: a second value never silently wins
+                                if v_remaining_credit is not None:
+                                    raise repeated("CreditNote", "RemainingCredit")
+                                text = child.text
+                                if (
+                                    text is not None
+                                    and len(text) <= 28
+                                    and not text.strip("0123456789.-")
+                                ):
+                                    try:
+                                        v_remaining_credit = exact_decimal(text)
+                                    except ArithmeticError:
+                                        # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                        v_remaining_credit = read_decimal(
+                                            text, "CreditNote.RemainingCredit"
+                                        )
+                                else:
+                                    v_remaining_credit = read_decimal(
+                                        text, "CreditNote.RemainingCredit"
+                                    )
+                            else:
+                                # <Allocations>
+                                # a second list is never joined to the first
+                                if w_allocations:
+                                    raise repeated("CreditNote", "Allocations")
+                                w_allocations = True
+                                # an empty list: len() costs a tenth of an empty loop in lxml
+                                if len(child):
+                                    for item in child:
+                                        if item.tag == "Allocation":
+                                            i_allocations = decode_allocation(item, strict)
+                                            v_allocations.append(i_allocations)
+                                        elif strict and isinstance(item.tag, str):
+                                            raise unknown("Allocations", item.tag)
+                                        elif isinstance(item.tag, str):
+                                            skipped("Allocations", item.tag)
+                        else:
+                            if k < 25:
+                                # <AppliedAmount>: a second value never silently wins
+                                if v_applied_amount is not None:
+                                    raise repeated("CreditNote", "AppliedAmount")
+                                text = child.text
+                                if (
+                                    text is not None
+                                    and len(text) <= 28
+                                    and not text.strip("0123456789.-")
+                                ):
+                                    try:
+                                        v_applied_amount = exact_decimal(text)
+                                    except ArithmeticError:
+                                        # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                        v_applied_amount = read_decimal(
+                                            text, "CreditNote.AppliedAmount"
+                                        )
+                                else:
+                                    v_applied_amount = read_decimal(
+                                        text, "CreditNote.AppliedAmount"
+                                    )
+                            else:
+                                # <Payments>
+                                # a second list is never joined to the first
+                                if w_payments:
+                                    raise repeated("CreditNote", "Payments")
+                                w_payments = True
+                                # an empty list: len() costs a tenth of an empty loop in lxml
+                                if len(child):
+                                    for item in child:
+                                        if item.tag == "Payment":
+                                            i_payments = decode_invoice_payment(item, strict)
+                                            v_payments.append(i_payments)
+                                        elif strict and isinstance(item.tag, str):
+                                            raise unknown("Payments", item.tag)
+                                        elif isinstance(item.tag, str):
+                                            skipped("Payments", item.tag)
+                    else:
+                        if k < 28:
+                            if k < 27:
+                                # <BrandingThemeID>: a second value never silently wins
+                                if v_branding_theme_id is not None:
+                                    raise repeated("CreditNote", "BrandingThemeID")
+                                v_branding_theme_id = child.text or ""
+                            else:
+                                # <HasAttachments>: a second value never silently wins
+                                if v_has_attachments is not None:
+                                    raise repeated("CreditNote", "HasAttachments")
+                                text = child.text
+                                if text == "true":
+                                    v_has_attachments = True
+                                elif text == "false":
+                                    v_has_attachments = False
+                                else:
+                                    v_has_attachments = read_bool(text, "CreditNote.HasAttachments")
+                        else:
+                            if k < 29:
+                                # <HasErrors>: a second value never silently wins
+                                if v_has_errors is not None:
+                                    raise repeated("CreditNote", "HasErrors")
+                                text = child.text
+                                if text == "true":
+                                    v_has_errors = True
+                                elif text == "false":
+                                    v_has_errors = False
+                                else:
+                                    v_has_errors = read_bool(text, "CreditNote.HasErrors")
+                            else:
+                                # <InvoiceAddresses>
+                                # a second list is never joined to the first
+                                if w_invoice_addresses:
+                                    raise repeated("CreditNote", "InvoiceAddresses")
+                                w_invoice_addresses = True
+                                # an empty list: len() costs a tenth of an empty loop in lxml
+                                if len(child):
+                                    for item in child:
+                                        if item.tag == "InvoiceAddress":
+                                            i_invoice_addresses = decode_invoice_address(
+                                                item, strict
+                                            )
+                                            v_invoice_addresses.append(i_invoice_addresses)
+                                        elif strict and isinstance(item.tag, str):
+                                            raise unknown("InvoiceAddresses", item.tag)
+                                        elif isinstance(item.tag, str):
+                                            skipped("InvoiceAddresses", item.tag)
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.
@@ -4322,6 +5562,15 @@ def encode_credit_note(obj: CreditNote) -> bytes:
     return to_bytes(el)
 
 
+_K_currency = {
+    "ValidationErrors": 0,
+    "Warnings": 1,
+    "Code": 2,
+    "Description": 3,
+}
+"""Child tag of ``<Currency>`` -> its branch in :func:`decode_currency`."""
+
+
 def decode_currency(el: etree._Element, strict: bool = False) -> Currency:
     """An element holding a ``Currency`` (``<Currency>``) -> the dataclass."""
     v_validation_status: Any = None
@@ -4338,44 +5587,57 @@ def decode_currency(el: etree._Element, strict: bool = False) -> Currency:
             v_validation_status = read_enum(_E_EntityValidationStatus, text)
     for child in el:
         tag = child.tag
-        if tag == "ValidationErrors":
-            if w_validation_errors:  # a second list is never joined to the first
-                raise repeated("Currency", "ValidationErrors")
-            w_validation_errors = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "ValidationError":
-                        i_validation_errors = decode_entity_validation_error(item, strict)
-                        v_validation_errors.append(i_validation_errors)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("ValidationErrors", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("ValidationErrors", item.tag)
-        elif tag == "Warnings":
-            if w_warnings:  # a second list is never joined to the first
-                raise repeated("Currency", "Warnings")
-            w_warnings = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Warning":
-                        i_warnings = decode_entity_warning(item, strict)
-                        v_warnings.append(i_warnings)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Warnings", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Warnings", item.tag)
-        elif tag == "Code":
-            if v_code is not None:  # a second value never silently wins
-                raise repeated("Currency", "Code")
-            v_code = child.text or ""
-        elif tag == "Description":
-            if v_description is not None:  # a second value never silently wins
-                raise repeated("Currency", "Description")
-            v_description = child.text or ""
-        elif strict and isinstance(tag, str):
-            raise unknown("Currency", tag)
-        elif isinstance(tag, str):
-            skipped("Currency", tag)
+        k = _K_currency.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("Currency", tag)
+            elif isinstance(tag, str):
+                skipped("Currency", tag)
+        else:
+            if k < 2:
+                if k < 1:
+                    # <ValidationErrors>
+                    # a second list is never joined to the first
+                    if w_validation_errors:
+                        raise repeated("Currency", "ValidationErrors")
+                    w_validation_errors = True
+                    # an empty list: len() costs a tenth of an empty loop in lxml
+                    if len(child):
+                        for item in child:
+                            if item.tag == "ValidationError":
+                                i_validation_errors = decode_entity_validation_error(item, strict)
+                                v_validation_errors.append(i_validation_errors)
+                            elif strict and isinstance(item.tag, str):
+                                raise unknown("ValidationErrors", item.tag)
+                            elif isinstance(item.tag, str):
+                                skipped("ValidationErrors", item.tag)
+                else:
+                    # <Warnings>
+                    # a second list is never joined to the first
+                    if w_warnings:
+                        raise repeated("Currency", "Warnings")
+                    w_warnings = True
+                    # an empty list: len() costs a tenth of an empty loop in lxml
+                    if len(child):
+                        for item in child:
+                            if item.tag == "Warning":
+                                i_warnings = decode_entity_warning(item, strict)
+                                v_warnings.append(i_warnings)
+                            elif strict and isinstance(item.tag, str):
+                                raise unknown("Warnings", item.tag)
+                            elif isinstance(item.tag, str):
+                                skipped("Warnings", item.tag)
+            else:
+                if k < 3:
+                    # <Code>: a second value never silently wins
+                    if v_code is not None:
+                        raise repeated("Currency", "Code")
+                    v_code = child.text or ""
+                else:
+                    # <Description>: a second value never silently wins
+                    if v_description is not None:
+                        raise repeated("Currency", "Description")
+                    v_description = child.text or ""
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.
@@ -4453,6 +5715,12 @@ def encode_data_contract_base(obj: DataContractBase) -> bytes:
     return to_bytes(el)
 
 
+_K_entity_validation_error = {
+    "Message": 0,
+}
+"""Child tag of ``<EntityValidationError>`` -> its branch in :func:`decode_entity_validation_error`."""
+
+
 def decode_entity_validation_error(
     el: etree._Element, strict: bool = False
 ) -> EntityValidationError:
@@ -4460,14 +5728,17 @@ def decode_entity_validation_error(
     v_message: str | None = None
     for child in el:
         tag = child.tag
-        if tag == "Message":
-            if v_message is not None:  # a second value never silently wins
+        k = _K_entity_validation_error.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("EntityValidationError", tag)
+            elif isinstance(tag, str):
+                skipped("EntityValidationError", tag)
+        else:
+            # <Message>: a second value never silently wins
+            if v_message is not None:
                 raise repeated("EntityValidationError", "Message")
             v_message = child.text or ""
-        elif strict and isinstance(tag, str):
-            raise unknown("EntityValidationError", tag)
-        elif isinstance(tag, str):
-            skipped("EntityValidationError", tag)
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.
@@ -4489,19 +5760,28 @@ def encode_entity_validation_error(obj: EntityValidationError) -> bytes:
     return to_bytes(el)
 
 
+_K_entity_warning = {
+    "Message": 0,
+}
+"""Child tag of ``<EntityWarning>`` -> its branch in :func:`decode_entity_warning`."""
+
+
 def decode_entity_warning(el: etree._Element, strict: bool = False) -> EntityWarning:
     """An element holding a ``EntityWarning`` (``<EntityWarning>``) -> the dataclass."""
     v_message: str | None = None
     for child in el:
         tag = child.tag
-        if tag == "Message":
-            if v_message is not None:  # a second value never silently wins
+        k = _K_entity_warning.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("EntityWarning", tag)
+            elif isinstance(tag, str):
+                skipped("EntityWarning", tag)
+        else:
+            # <Message>: a second value never silently wins
+            if v_message is not None:
                 raise repeated("EntityWarning", "Message")
             v_message = child.text or ""
-        elif strict and isinstance(tag, str):
-            raise unknown("EntityWarning", tag)
-        elif isinstance(tag, str):
-            skipped("EntityWarning", tag)
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.
@@ -4521,6 +5801,25 @@ def encode_entity_warning(obj: EntityWarning) -> bytes:
     el = etree.Element("EntityWarning")
     write_entity_warning(el, obj)
     return to_bytes(el)
+
+
+_K_expense_claim = {
+    "ValidationErrors": 0,
+    "Warnings": 1,
+    "ExpenseClaimID": 2,
+    "Status": 3,
+    "User": 4,
+    "Receipts": 5,
+    "Payments": 6,
+    "UpdatedDateUTC": 7,
+    "Total": 8,
+    "AmountDue": 9,
+    "AmountPaid": 10,
+    "PaymentDueDate": 11,
+    "ReportingDate": 12,
+    "ReceiptID": 13,
+}
+"""Child tag of ``<ExpenseClaim>`` -> its branch in :func:`decode_expense_claim`."""
 
 
 def decode_expense_claim(el: etree._Element, strict: bool = False) -> ExpenseClaim:
@@ -4551,128 +5850,192 @@ def decode_expense_claim(el: etree._Element, strict: bool = False) -> ExpenseCla
             v_validation_status = read_enum(_E_EntityValidationStatus, text)
     for child in el:
         tag = child.tag
-        if tag == "ValidationErrors":
-            if w_validation_errors:  # a second list is never joined to the first
-                raise repeated("ExpenseClaim", "ValidationErrors")
-            w_validation_errors = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "ValidationError":
-                        i_validation_errors = decode_entity_validation_error(item, strict)
-                        v_validation_errors.append(i_validation_errors)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("ValidationErrors", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("ValidationErrors", item.tag)
-        elif tag == "Warnings":
-            if w_warnings:  # a second list is never joined to the first
-                raise repeated("ExpenseClaim", "Warnings")
-            w_warnings = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Warning":
-                        i_warnings = decode_entity_warning(item, strict)
-                        v_warnings.append(i_warnings)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Warnings", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Warnings", item.tag)
-        elif tag == "ExpenseClaimID":
-            if v_expense_claim_id is not None:  # a second value never silently wins
-                raise repeated("ExpenseClaim", "ExpenseClaimID")
-            v_expense_claim_id = child.text or ""
-        elif tag == "Status":
-            if v_status is not None:  # a second value never silently wins
-                raise repeated("ExpenseClaim", "Status")
-            text = child.text
-            v_status = _E_ExpenseClaimStatus.get(text)
-            if v_status is None:
-                v_status = read_enum(_E_ExpenseClaimStatus, text)
-        elif tag == "User":
-            if v_user is not None:  # a second value never silently wins
-                raise repeated("ExpenseClaim", "User")
-            v_user = decode_user(child, strict)
-        elif tag == "Receipts":
-            if w_receipts:  # a second list is never joined to the first
-                raise repeated("ExpenseClaim", "Receipts")
-            w_receipts = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Receipt":
-                        i_receipts = decode_receipt(item, strict)
-                        v_receipts.append(i_receipts)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Receipts", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Receipts", item.tag)
-        elif tag == "Payments":
-            if w_payments:  # a second list is never joined to the first
-                raise repeated("ExpenseClaim", "Payments")
-            w_payments = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Payment":
-                        i_payments = decode_payment(item, strict)
-                        v_payments.append(i_payments)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Payments", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Payments", item.tag)
-        elif tag == "UpdatedDateUTC":
-            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
-            if not child.values() or child.get(_XSI_NIL) != "true":
-                try:
-                    v_updated_date_utc = parse_utc_datetime(child.text or "")
-                except ValueError:
-                    raise invalid(
-                        "Xero UTC timestamp", "ExpenseClaim.UpdatedDateUTC", child.text
-                    ) from None
-        elif tag == "Total":
-            if v_total is not None:  # a second value never silently wins
-                raise repeated("ExpenseClaim", "Total")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_total = Decimal(text)
+        k = _K_expense_claim.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("ExpenseClaim", tag)
+            elif isinstance(tag, str):
+                skipped("ExpenseClaim", tag)
+        else:
+            if k < 7:
+                if k < 3:
+                    if k < 1:
+                        # <ValidationErrors>
+                        # a second list is never joined to the first
+                        if w_validation_errors:
+                            raise repeated("ExpenseClaim", "ValidationErrors")
+                        w_validation_errors = True
+                        # an empty list: len() costs a tenth of an empty loop in lxml
+                        if len(child):
+                            for item in child:
+                                if item.tag == "ValidationError":
+                                    i_validation_errors = decode_entity_validation_error(
+                                        item, strict
+                                    )
+                                    v_validation_errors.append(i_validation_errors)
+                                elif strict and isinstance(item.tag, str):
+                                    raise unknown("ValidationErrors", item.tag)
+                                elif isinstance(item.tag, str):
+                                    skipped("ValidationErrors", item.tag)
+                    else:
+                        if k < 2:
+                            # <Warnings>
+                            # a second list is never joined to the first
+                            if w_warnings:
+                                raise repeated("ExpenseClaim", "Warnings")
+                            w_warnings = True
+                            # an empty list: len() costs a tenth of an empty loop in lxml
+                            if len(child):
+                                for item in child:
+                                    if item.tag == "Warning":
+                                        i_warnings = decode_entity_warning(item, strict)
+                                        v_warnings.append(i_warnings)
+                                    elif strict and isinstance(item.tag, str):
+                                        raise unknown("Warnings", item.tag)
+                                    elif isinstance(item.tag, str):
+                                        skipped("Warnings", item.tag)
+                        else:
+                            # <ExpenseClaimID>: a second value never silently wins
+                            if v_expense_claim_id is not None:
+                                raise repeated("ExpenseClaim", "ExpenseClaimID")
+                            v_expense_claim_id = child.text or ""
+                else:
+                    if k < 5:
+                        if k < 4:
+                            # <Status>: a second value never silently wins
+                            if v_status is not None:
+                                raise repeated("ExpenseClaim", "Status")
+                            text = child.text
+                            v_status = _E_ExpenseClaimStatus.get(text)
+                            if v_status is None:
+                                v_status = read_enum(_E_ExpenseClaimStatus, text)
+                        else:
+                            # <User>: a second value never silently wins
+                            if v_user is not None:
+                                raise repeated("ExpenseClaim", "User")
+                            v_user = decode_user(child, strict)
+                    else:
+                        if k < 6:
+                            # <Receipts>
+                            # a second list is never joined to the first
+                            if w_receipts:
+                                raise repeated("ExpenseClaim", "Receipts")
+                            w_receipts = True
+                            # an empty list: len() costs a tenth of an empty loop in lxml
+                            if len(child):
+                                for item in child:
+                                    if item.tag == "Receipt":
+                                        i_receipts = decode_receipt(item, strict)
+                                        v_receipts.append(i_receipts)
+                                    elif strict and isinstance(item.tag, str):
+                                        raise unknown("Receipts", item.tag)
+                                    elif isinstance(item.tag, str):
+                                        skipped("Receipts", item.tag)
+                        else:
+                            # <Payments>
+                            # a second list is never joined to the first
+                            if w_payments:
+                                raise repeated("ExpenseClaim", "Payments")
+                            w_payments = True
+                            # an empty list: len() costs a tenth of an empty loop in lxml
+                            if len(child):
+                                for item in child:
+                                    if item.tag == "Payment":
+                                        i_payments = decode_payment(item, strict)
+                                        v_payments.append(i_payments)
+                                    elif strict and isinstance(item.tag, str):
+                                        raise unknown("Payments", item.tag)
+                                    elif isinstance(item.tag, str):
+                                        skipped("Payments", item.tag)
             else:
-                v_total = read_decimal(text, "ExpenseClaim.Total")
-        elif tag == "AmountDue":
-            if v_amount_due is not None:  # a second value never silently wins
-                raise repeated("ExpenseClaim", "AmountDue")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_amount_due = Decimal(text)
-            else:
-                v_amount_due = read_decimal(text, "ExpenseClaim.AmountDue")
-        elif tag == "AmountPaid":
-            if v_amount_paid is not None:  # a second value never silently wins
-                raise repeated("ExpenseClaim", "AmountPaid")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_amount_paid = Decimal(text)
-            else:
-                v_amount_paid = read_decimal(text, "ExpenseClaim.AmountPaid")
-        elif tag == "PaymentDueDate":
-            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
-            if not child.values() or child.get(_XSI_NIL) != "true":
-                try:
-                    v_payment_due_date = parse_date(child.text or "")
-                except ValueError:
-                    raise invalid("Xero date", "ExpenseClaim.PaymentDueDate", child.text) from None
-        elif tag == "ReportingDate":
-            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
-            if not child.values() or child.get(_XSI_NIL) != "true":
-                try:
-                    v_reporting_date = parse_date(child.text or "")
-                except ValueError:
-                    raise invalid("Xero date", "ExpenseClaim.ReportingDate", child.text) from None
-        elif tag == "ReceiptID":
-            if v_receipt_id is not None:  # a second value never silently wins
-                raise repeated("ExpenseClaim", "ReceiptID")
-            v_receipt_id = child.text or ""
-        elif strict and isinstance(tag, str):
-            raise unknown("ExpenseClaim", tag)
-        elif isinstance(tag, str):
-            skipped("ExpenseClaim", tag)
+                if k < 10:
+                    if k < 8:
+                        # <UpdatedDateUTC>; values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+                        if not child.values() or child.get(_XSI_NIL) != "true":
+                            try:
+                                v_updated_date_utc = parse_utc_datetime(child.text or "")
+                            except ValueError:
+                                raise invalid(
+                                    "Xero UTC timestamp", "ExpenseClaim.UpdatedDateUTC", child.text
+                                ) from None
+                    else:
+                        if k < 9:
+                            # <Total>: a second value never silently wins
+                            if v_total is not None:
+                                raise repeated("ExpenseClaim", "Total")
+                            text = child.text
+                            if (
+                                text is not None
+                                and len(text) <= 28
+                                and not text.strip("0123456789.-")
+                            ):
+                                try:
+                                    v_total = exact_decimal(text)
+                                except ArithmeticError:
+                                    # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                    v_total = read_decimal(text, "ExpenseClaim.Total")
+                            else:
+                                v_total = read_decimal(text, "ExpenseClaim.Total")
+                        else:
+                            # <AmountDue>: a second value never silently wins
+                            if v_amount_due is not None:
+                                raise repeated("ExpenseClaim", "AmountDue")
+                            text = child.text
+                            if (
+                                text is not None
+                                and len(text) <= 28
+                                and not text.strip("0123456789.-")
+                            ):
+                                try:
+                                    v_amount_due = exact_decimal(text)
+                                except ArithmeticError:
+                                    # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                    v_amount_due = read_decimal(text, "ExpenseClaim.AmountDue")
+                            else:
+                                v_amount_due = read_decimal(text, "ExpenseClaim.AmountDue")
+                else:
+                    if k < 12:
+                        if k < 11:
+                            # <AmountPaid>: a second value never silently wins
+                            if v_amount_paid is not None:
+                                raise repeated("ExpenseClaim", "AmountPaid")
+                            text = child.text
+                            if (
+                                text is not None
+                                and len(text) <= 28
+                                and not text.strip("0123456789.-")
+                            ):
+                                try:
+                                    v_amount_paid = exact_decimal(text)
+                                except ArithmeticError:
+                                    # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                    v_amount_paid = read_decimal(text, "ExpenseClaim.AmountPaid")
+                            else:
+                                v_amount_paid = read_decimal(text, "ExpenseClaim.AmountPaid")
+                        else:
+                            # <PaymentDueDate>; values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+                            if not child.values() or child.get(_XSI_NIL) != "true":
+                                try:
+                                    v_payment_due_date = parse_date(child.text or "")
+                                except ValueError:
+                                    raise invalid(
+                                        "Xero date", "ExpenseClaim.PaymentDueDate", child.text
+                                    ) from None
+                    else:
+                        if k < 13:
+                            # <ReportingDate>; values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+                            if not child.values() or child.get(_XSI_NIL) != "true":
+                                try:
+                                    v_reporting_date = parse_date(child.text or "")
+                                except ValueError:
+                                    raise invalid(
+                                        "Xero date", "ExpenseClaim.ReportingDate", child.text
+                                    ) from None
+                        else:
+                            # <ReceiptID>: a second value never silently wins
+                            if v_receipt_id is not None:
+                                raise repeated("ExpenseClaim", "ReceiptID")
+                            v_receipt_id = child.text or ""
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.
@@ -4755,6 +6118,14 @@ def encode_expense_claim(obj: ExpenseClaim) -> bytes:
     return to_bytes(el)
 
 
+_K_external_link = {
+    "LinkType": 0,
+    "Url": 1,
+    "Description": 2,
+}
+"""Child tag of ``<ExternalLink>`` -> its branch in :func:`decode_external_link`."""
+
+
 def decode_external_link(el: etree._Element, strict: bool = False) -> ExternalLink:
     """An element holding a ``ExternalLink`` (``<ExternalLink>``) -> the dataclass."""
     v_link_type: Any = None
@@ -4762,25 +6133,32 @@ def decode_external_link(el: etree._Element, strict: bool = False) -> ExternalLi
     v_description: str | None = None
     for child in el:
         tag = child.tag
-        if tag == "LinkType":
-            if v_link_type is not None:  # a second value never silently wins
-                raise repeated("ExternalLink", "LinkType")
-            text = child.text
-            v_link_type = _E_ExternalLinkType.get(text)
-            if v_link_type is None:
-                v_link_type = read_enum(_E_ExternalLinkType, text)
-        elif tag == "Url":
-            if v_url is not None:  # a second value never silently wins
-                raise repeated("ExternalLink", "Url")
-            v_url = child.text or ""
-        elif tag == "Description":
-            if v_description is not None:  # a second value never silently wins
-                raise repeated("ExternalLink", "Description")
-            v_description = child.text or ""
-        elif strict and isinstance(tag, str):
-            raise unknown("ExternalLink", tag)
-        elif isinstance(tag, str):
-            skipped("ExternalLink", tag)
+        k = _K_external_link.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("ExternalLink", tag)
+            elif isinstance(tag, str):
+                skipped("ExternalLink", tag)
+        else:
+            if k < 1:
+                # <LinkType>: a second value never silently wins
+                if v_link_type is not None:
+                    raise repeated("ExternalLink", "LinkType")
+                text = child.text
+                v_link_type = _E_ExternalLinkType.get(text)
+                if v_link_type is None:
+                    v_link_type = read_enum(_E_ExternalLinkType, text)
+            else:
+                if k < 2:
+                    # <Url>: a second value never silently wins
+                    if v_url is not None:
+                        raise repeated("ExternalLink", "Url")
+                    v_url = child.text or ""
+                else:
+                    # <Description>: a second value never silently wins
+                    if v_description is not None:
+                        raise repeated("ExternalLink", "Description")
+                    v_description = child.text or ""
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.
@@ -4808,24 +6186,36 @@ def encode_external_link(obj: ExternalLink) -> bytes:
     return to_bytes(el)
 
 
+_K_import_summary = {
+    "Accounts": 0,
+    "Organisation": 1,
+}
+"""Child tag of ``<ImportSummary>`` -> its branch in :func:`decode_import_summary`."""
+
+
 def decode_import_summary(el: etree._Element, strict: bool = False) -> ImportSummary:
     """An element holding a ``ImportSummary`` (``<ImportSummary>``) -> the dataclass."""
     v_accounts: ImportSummaryAccounts | None = None
     v_organisation: ImportSummaryOrganisation | None = None
     for child in el:
         tag = child.tag
-        if tag == "Accounts":
-            if v_accounts is not None:  # a second value never silently wins
-                raise repeated("ImportSummary", "Accounts")
-            v_accounts = decode_import_summary_accounts(child, strict)
-        elif tag == "Organisation":
-            if v_organisation is not None:  # a second value never silently wins
-                raise repeated("ImportSummary", "Organisation")
-            v_organisation = decode_import_summary_organisation(child, strict)
-        elif strict and isinstance(tag, str):
-            raise unknown("ImportSummary", tag)
-        elif isinstance(tag, str):
-            skipped("ImportSummary", tag)
+        k = _K_import_summary.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("ImportSummary", tag)
+            elif isinstance(tag, str):
+                skipped("ImportSummary", tag)
+        else:
+            if k < 1:
+                # <Accounts>: a second value never silently wins
+                if v_accounts is not None:
+                    raise repeated("ImportSummary", "Accounts")
+                v_accounts = decode_import_summary_accounts(child, strict)
+            else:
+                # <Organisation>: a second value never silently wins
+                if v_organisation is not None:
+                    raise repeated("ImportSummary", "Organisation")
+                v_organisation = decode_import_summary_organisation(child, strict)
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.
@@ -4850,6 +6240,20 @@ def encode_import_summary(obj: ImportSummary) -> bytes:
     return to_bytes(el)
 
 
+_K_import_summary_accounts = {
+    "Total": 0,
+    "New": 1,
+    "Updated": 2,
+    "Deleted": 3,
+    "Locked": 4,
+    "System": 5,
+    "Errored": 6,
+    "Present": 7,
+    "NewOrUpdated": 8,
+}
+"""Child tag of ``<ImportSummaryAccounts>`` -> its branch in :func:`decode_import_summary_accounts`."""
+
+
 def decode_import_summary_accounts(
     el: etree._Element, strict: bool = False
 ) -> ImportSummaryAccounts:
@@ -4865,52 +6269,73 @@ def decode_import_summary_accounts(
     v_new_or_updated: int | None = None
     for child in el:
         tag = child.tag
-        if tag == "Total":
-            if v_total is not None:  # a second value never silently wins
-                raise repeated("ImportSummaryAccounts", "Total")
-            v_total = read_int(child.text, "ImportSummaryAccounts.Total")
-        elif tag == "New":
-            if v_new is not None:  # a second value never silently wins
-                raise repeated("ImportSummaryAccounts", "New")
-            v_new = read_int(child.text, "ImportSummaryAccounts.New")
-        elif tag == "Updated":
-            if v_updated is not None:  # a second value never silently wins
-                raise repeated("ImportSummaryAccounts", "Updated")
-            v_updated = read_int(child.text, "ImportSummaryAccounts.Updated")
-        elif tag == "Deleted":
-            if v_deleted is not None:  # a second value never silently wins
-                raise repeated("ImportSummaryAccounts", "Deleted")
-            v_deleted = read_int(child.text, "ImportSummaryAccounts.Deleted")
-        elif tag == "Locked":
-            if v_locked is not None:  # a second value never silently wins
-                raise repeated("ImportSummaryAccounts", "Locked")
-            v_locked = read_int(child.text, "ImportSummaryAccounts.Locked")
-        elif tag == "System":
-            if v_system is not None:  # a second value never silently wins
-                raise repeated("ImportSummaryAccounts", "System")
-            v_system = read_int(child.text, "ImportSummaryAccounts.System")
-        elif tag == "Errored":
-            if v_errored is not None:  # a second value never silently wins
-                raise repeated("ImportSummaryAccounts", "Errored")
-            v_errored = read_int(child.text, "ImportSummaryAccounts.Errored")
-        elif tag == "Present":
-            if v_present is not None:  # a second value never silently wins
-                raise repeated("ImportSummaryAccounts", "Present")
-            text = child.text
-            if text == "true":
-                v_present = True
-            elif text == "false":
-                v_present = False
+        k = _K_import_summary_accounts.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("ImportSummaryAccounts", tag)
+            elif isinstance(tag, str):
+                skipped("ImportSummaryAccounts", tag)
+        else:
+            if k < 4:
+                if k < 2:
+                    if k < 1:
+                        # <Total>: a second value never silently wins
+                        if v_total is not None:
+                            raise repeated("ImportSummaryAccounts", "Total")
+                        v_total = read_int(child.text, "ImportSummaryAccounts.Total")
+                    else:
+                        # <New>: a second value never silently wins
+                        if v_new is not None:
+                            raise repeated("ImportSummaryAccounts", "New")
+                        v_new = read_int(child.text, "ImportSummaryAccounts.New")
+                else:
+                    if k < 3:
+                        # <Updated>: a second value never silently wins
+                        if v_updated is not None:
+                            raise repeated("ImportSummaryAccounts", "Updated")
+                        v_updated = read_int(child.text, "ImportSummaryAccounts.Updated")
+                    else:
+                        # <Deleted>: a second value never silently wins
+                        if v_deleted is not None:
+                            raise repeated("ImportSummaryAccounts", "Deleted")
+                        v_deleted = read_int(child.text, "ImportSummaryAccounts.Deleted")
             else:
-                v_present = read_bool(text, "ImportSummaryAccounts.Present")
-        elif tag == "NewOrUpdated":
-            if v_new_or_updated is not None:  # a second value never silently wins
-                raise repeated("ImportSummaryAccounts", "NewOrUpdated")
-            v_new_or_updated = read_int(child.text, "ImportSummaryAccounts.NewOrUpdated")
-        elif strict and isinstance(tag, str):
-            raise unknown("ImportSummaryAccounts", tag)
-        elif isinstance(tag, str):
-            skipped("ImportSummaryAccounts", tag)
+                if k < 6:
+                    if k < 5:
+                        # <Locked>: a second value never silently wins
+                        if v_locked is not None:
+                            raise repeated("ImportSummaryAccounts", "Locked")
+                        v_locked = read_int(child.text, "ImportSummaryAccounts.Locked")
+                    else:
+                        # <System>: a second value never silently wins
+                        if v_system is not None:
+                            raise repeated("ImportSummaryAccounts", "System")
+                        v_system = read_int(child.text, "ImportSummaryAccounts.System")
+                else:
+                    if k < 7:
+                        # <Errored>: a second value never silently wins
+                        if v_errored is not None:
+                            raise repeated("ImportSummaryAccounts", "Errored")
+                        v_errored = read_int(child.text, "ImportSummaryAccounts.Errored")
+                    else:
+                        if k < 8:
+                            # <Present>: a second value never silently wins
+                            if v_present is not None:
+                                raise repeated("ImportSummaryAccounts", "Present")
+                            text = child.text
+                            if text == "true":
+                                v_present = True
+                            elif text == "false":
+                                v_present = False
+                            else:
+                                v_present = read_bool(text, "ImportSummaryAccounts.Present")
+                        else:
+                            # <NewOrUpdated>: a second value never silently wins
+                            if v_new_or_updated is not None:
+                                raise repeated("ImportSummaryAccounts", "NewOrUpdated")
+                            v_new_or_updated = read_int(
+                                child.text, "ImportSummaryAccounts.NewOrUpdated"
+                            )
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.
@@ -4956,6 +6381,12 @@ def encode_import_summary_accounts(obj: ImportSummaryAccounts) -> bytes:
     return to_bytes(el)
 
 
+_K_import_summary_organisation = {
+    "Present": 0,
+}
+"""Child tag of ``<ImportSummaryOrganisation>`` -> its branch in :func:`decode_import_summary_organisation`."""
+
+
 def decode_import_summary_organisation(
     el: etree._Element, strict: bool = False
 ) -> ImportSummaryOrganisation:
@@ -4963,8 +6394,15 @@ def decode_import_summary_organisation(
     v_present: bool | None = None
     for child in el:
         tag = child.tag
-        if tag == "Present":
-            if v_present is not None:  # a second value never silently wins
+        k = _K_import_summary_organisation.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("ImportSummaryOrganisation", tag)
+            elif isinstance(tag, str):
+                skipped("ImportSummaryOrganisation", tag)
+        else:
+            # <Present>: a second value never silently wins
+            if v_present is not None:
                 raise repeated("ImportSummaryOrganisation", "Present")
             text = child.text
             if text == "true":
@@ -4973,10 +6411,6 @@ def decode_import_summary_organisation(
                 v_present = False
             else:
                 v_present = read_bool(text, "ImportSummaryOrganisation.Present")
-        elif strict and isinstance(tag, str):
-            raise unknown("ImportSummaryOrganisation", tag)
-        elif isinstance(tag, str):
-            skipped("ImportSummaryOrganisation", tag)
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.
@@ -4996,6 +6430,51 @@ def encode_import_summary_organisation(obj: ImportSummaryOrganisation) -> bytes:
     el = etree.Element("ImportSummaryOrganisation")
     write_import_summary_organisation(el, obj)
     return to_bytes(el)
+
+
+_K_invoice = {
+    "ValidationErrors": 0,
+    "Warnings": 1,
+    "Type": 2,
+    "Contact": 3,
+    "Date": 4,
+    "DueDate": 5,
+    "Status": 6,
+    "LineAmountTypes": 7,
+    "LineItems": 8,
+    "SubTotal": 9,
+    "TotalTax": 10,
+    "Total": 11,
+    "TotalDiscount": 12,
+    "UpdatedDateUTC": 13,
+    "CurrencyCode": 14,
+    "CurrencyRate": 15,
+    "FullyPaidOnDate": 16,
+    "InvoiceID": 17,
+    "InvoiceNumber": 18,
+    "Reference": 19,
+    "BrandingThemeID": 20,
+    "Url": 21,
+    "SentToContact": 22,
+    "ExpectedPaymentDate": 23,
+    "PlannedPaymentDate": 24,
+    "Payments": 25,
+    "CreditNotes": 26,
+    "Prepayments": 27,
+    "Overpayments": 28,
+    "AmountDue": 29,
+    "AmountPaid": 30,
+    "AmountCredited": 31,
+    "HasAttachments": 32,
+    "IsDiscounted": 33,
+    "HasErrors": 34,
+    "RepeatingInvoiceID": 35,
+    "InvoiceAddresses": 36,
+    "CISDeduction": 37,
+    "CISRate": 38,
+    "Attachments": 39,
+}
+"""Child tag of ``<Invoice>`` -> its branch in :func:`decode_invoice`."""
 
 
 def decode_invoice(el: etree._Element, strict: bool = False) -> Invoice:
@@ -5057,344 +6536,543 @@ def decode_invoice(el: etree._Element, strict: bool = False) -> Invoice:
             v_validation_status = read_enum(_E_EntityValidationStatus, text)
     for child in el:
         tag = child.tag
-        if tag == "ValidationErrors":
-            if w_validation_errors:  # a second list is never joined to the first
-                raise repeated("Invoice", "ValidationErrors")
-            w_validation_errors = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "ValidationError":
-                        i_validation_errors = decode_entity_validation_error(item, strict)
-                        v_validation_errors.append(i_validation_errors)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("ValidationErrors", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("ValidationErrors", item.tag)
-        elif tag == "Warnings":
-            if w_warnings:  # a second list is never joined to the first
-                raise repeated("Invoice", "Warnings")
-            w_warnings = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Warning":
-                        i_warnings = decode_entity_warning(item, strict)
-                        v_warnings.append(i_warnings)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Warnings", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Warnings", item.tag)
-        elif tag == "Type":
-            if v_type is not None:  # a second value never silently wins
-                raise repeated("Invoice", "Type")
-            text = child.text
-            v_type = _E_InvoiceType.get(text)
-            if v_type is None:
-                v_type = read_enum(_E_InvoiceType, text)
-        elif tag == "Contact":
-            if v_contact is not None:  # a second value never silently wins
-                raise repeated("Invoice", "Contact")
-            v_contact = decode_contact(child, strict)
-        elif tag == "Date":
-            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
-            if not child.values() or child.get(_XSI_NIL) != "true":
-                try:
-                    v_date = parse_date(child.text or "")
-                except ValueError:
-                    raise invalid("Xero date", "Invoice.Date", child.text) from None
-        elif tag == "DueDate":
-            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
-            if not child.values() or child.get(_XSI_NIL) != "true":
-                try:
-                    v_due_date = parse_date(child.text or "")
-                except ValueError:
-                    raise invalid("Xero date", "Invoice.DueDate", child.text) from None
-        elif tag == "Status":
-            if v_status is not None:  # a second value never silently wins
-                raise repeated("Invoice", "Status")
-            text = child.text
-            v_status = _E_InvoiceStatus.get(text)
-            if v_status is None:
-                v_status = read_enum(_E_InvoiceStatus, text)
-        elif tag == "LineAmountTypes":
-            if v_line_amount_types is not None:  # a second value never silently wins
-                raise repeated("Invoice", "LineAmountTypes")
-            text = child.text
-            v_line_amount_types = _E_LineAmountTypes.get(text)
-            if v_line_amount_types is None:
-                v_line_amount_types = read_enum(_E_LineAmountTypes, text)
-        elif tag == "LineItems":
-            if w_line_items:  # a second list is never joined to the first
-                raise repeated("Invoice", "LineItems")
-            w_line_items = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "LineItem":
-                        i_line_items = decode_line_item(item, strict)
-                        v_line_items.append(i_line_items)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("LineItems", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("LineItems", item.tag)
-        elif tag == "SubTotal":
-            if v_sub_total is not None:  # a second value never silently wins
-                raise repeated("Invoice", "SubTotal")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_sub_total = Decimal(text)
+        k = _K_invoice.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("Invoice", tag)
+            elif isinstance(tag, str):
+                skipped("Invoice", tag)
+        else:
+            if k < 20:
+                if k < 10:
+                    if k < 5:
+                        if k < 2:
+                            if k < 1:
+                                # <ValidationErrors>
+                                # a second list is never joined to the first
+                                if w_validation_errors:
+                                    raise repeated("Invoice", "ValidationErrors")
+                                w_validation_errors = True
+                                # an empty list: len() costs a tenth of an empty loop in lxml
+                                if len(child):
+                                    for item in child:
+                                        if item.tag == "ValidationError":
+                                            i_validation_errors = decode_entity_validation_error(
+                                                item, strict
+                                            )
+                                            v_validation_errors.append(i_validation_errors)
+                                        elif strict and isinstance(item.tag, str):
+                                            raise unknown("ValidationErrors", item.tag)
+                                        elif isinstance(item.tag, str):
+                                            skipped("ValidationErrors", item.tag)
+                            else:
+                                # <Warnings>
+                                # a second list is never joined to the first
+                                if w_warnings:
+                                    raise repeated("Invoice", "Warnings")
+                                w_warnings = True
+                                # an empty list: len() costs a tenth of an empty loop in lxml
+                                if len(child):
+                                    for item in child:
+                                        if item.tag == "Warning":
+                                            i_warnings = decode_entity_warning(item, strict)
+                                            v_warnings.append(i_warnings)
+                                        elif strict and isinstance(item.tag, str):
+                                            raise unknown("Warnings", item.tag)
+                                        elif isinstance(item.tag, str):
+                                            skipped("Warnings", item.tag)
+                        else:
+                            if k < 3:
+                                # <Type>: a second value never silently wins
+                                if v_type is not None:
+                                    raise repeated("Invoice", "Type")
+                                text = child.text
+                                v_type = _E_InvoiceType.get(text)
+                                if v_type is None:
+                                    v_type = read_enum(_E_InvoiceType, text)
+                            else:
+                                if k < 4:
+                                    # <Contact>: a second value never silently wins
+                                    if v_contact is not None:
+                                        raise repeated("Invoice", "Contact")
+                                    v_contact = decode_contact(child, strict)
+                                else:
+                                    # <Date>; values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+                                    if not child.values() or child.get(_XSI_NIL) != "true":
+                                        try:
+                                            v_date = parse_date(child.text or "")
+                                        except ValueError:
+                                            raise invalid(
+                                                "Xero date", "Invoice.Date", child.text
+                                            ) from None
+                    else:
+                        if k < 7:
+                            if k < 6:
+                                # <DueDate>; values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+                                if not child.values() or child.get(_XSI_NIL) != "true":
+                                    try:
+                                        v_due_date = parse_date(child.text or "")
+                                    except ValueError:
+                                        raise invalid(
+                                            "Xero date", "Invoice.DueDate", child.text
+                                        ) from None
+                            else:
+                                # <Status>: a second value never silently wins
+                                if v_status is not None:
+                                    raise repeated("Invoice", "Status")
+                                text = child.text
+                                v_status = _E_InvoiceStatus.get(text)
+                                if v_status is None:
+                                    v_status = read_enum(_E_InvoiceStatus, text)
+                        else:
+                            if k < 8:
+                                # <LineAmountTypes>: a second value never silently wins
+                                if v_line_amount_types is not None:
+                                    raise repeated("Invoice", "LineAmountTypes")
+                                text = child.text
+                                v_line_amount_types = _E_LineAmountTypes.get(text)
+                                if v_line_amount_types is None:
+                                    v_line_amount_types = read_enum(_E_LineAmountTypes, text)
+                            else:
+                                if k < 9:
+                                    # <LineItems>
+                                    # a second list is never joined to the first
+                                    if w_line_items:
+                                        raise repeated("Invoice", "LineItems")
+                                    w_line_items = True
+                                    # an empty list: len() costs a tenth of an empty loop in lxml
+                                    if len(child):
+                                        for item in child:
+                                            if item.tag == "LineItem":
+                                                i_line_items = decode_line_item(item, strict)
+                                                v_line_items.append(i_line_items)
+                                            elif strict and isinstance(item.tag, str):
+                                                raise unknown("LineItems", item.tag)
+                                            elif isinstance(item.tag, str):
+                                                skipped("LineItems", item.tag)
+                                else:
+                                    # <SubTotal>: a second value never silently wins
+                                    if v_sub_total is not None:
+                                        raise repeated("Invoice", "SubTotal")
+                                    text = child.text
+                                    if (
+                                        text is not None
+                                        and len(text) <= 28
+                                        and not text.strip("0123456789.-")
+                                    ):
+                                        try:
+                                            v_sub_total = exact_decimal(text)
+                                        except ArithmeticError:
+                                            # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                            v_sub_total = read_decimal(text, "Invoice.SubTotal")
+                                    else:
+                                        v_sub_total = read_decimal(text, "Invoice.SubTotal")
+                else:
+                    if k < 15:
+                        if k < 12:
+                            if k < 11:
+                                # <TotalTax>: a second value never silently wins
+                                if v_total_tax is not None:
+                                    raise repeated("Invoice", "TotalTax")
+                                text = child.text
+                                if (
+                                    text is not None
+                                    and len(text) <= 28
+                                    and not text.strip("0123456789.-")
+                                ):
+                                    try:
+                                        v_total_tax = exact_decimal(text)
+                                    except ArithmeticError:
+                                        # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                        v_total_tax = read_decimal(text, "Invoice.TotalTax")
+                                else:
+                                    v_total_tax = read_decimal(text, "Invoice.TotalTax")
+                            else:
+                                # <Total>: a second value never silently wins
+                                if v_total is not None:
+                                    raise repeated("Invoice", "Total")
+                                text = child.text
+                                if (
+                                    text is not None
+                                    and len(text) <= 28
+                                    and not text.strip("0123456789.-")
+                                ):
+                                    try:
+                                        v_total = exact_decimal(text)
+                                    except ArithmeticError:
+                                        # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                        v_total = read_decimal(text, "Invoice.Total")
+                                else:
+                                    v_total = read_decimal(text, "Invoice.Total")
+                        else:
+                            if k < 13:
+                                # <TotalDiscount>: a second value never silently wins
+                                if v_total_discount is not None:
+                                    raise repeated("Invoice", "TotalDiscount")
+                                text = child.text
+                                if (
+                                    text is not None
+                                    and len(text) <= 28
+                                    and not text.strip("0123456789.-")
+                                ):
+                                    try:
+                                        v_total_discount = exact_decimal(text)
+                                    except ArithmeticError:
+                                        # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                        v_total_discount = read_decimal(
+                                            text, "Invoice.TotalDiscount"
+                                        )
+                                else:
+                                    v_total_discount = read_decimal(text, "Invoice.TotalDiscount")
+                            else:
+                                if k < 14:
+                                    # <UpdatedDateUTC>; values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+                                    if not child.values() or child.get(_XSI_NIL) != "true":
+                                        try:
+                                            v_updated_date_utc = parse_utc_datetime(
+                                                child.text or ""
+                                            )
+                                        except ValueError:
+                                            raise invalid(
+                                                "Xero UTC timestamp",
+                                                "Invoice.UpdatedDateUTC",
+                                                child.text,
+                                            ) from None
+                                else:
+                                    # <CurrencyCode>: a second value never silently wins
+                                    if v_currency_code is not None:
+                                        raise repeated("Invoice", "CurrencyCode")
+                                    v_currency_code = child.text or ""
+                    else:
+                        if k < 17:
+                            if k < 16:
+                                # <CurrencyRate>: a second value never silently wins
+                                if v_currency_rate is not None:
+                                    raise repeated("Invoice", "CurrencyRate")
+                                text = child.text
+                                if (
+                                    text is not None
+                                    and len(text) <= 28
+                                    and not text.strip("0123456789.-")
+                                ):
+                                    try:
+                                        v_currency_rate = exact_decimal(text)
+                                    except ArithmeticError:
+                                        # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                        v_currency_rate = read_decimal(text, "Invoice.CurrencyRate")
+                                else:
+                                    v_currency_rate = read_decimal(text, "Invoice.CurrencyRate")
+                            else:
+                                # <FullyPaidOnDate>; values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+                                if not child.values() or child.get(_XSI_NIL) != "true":
+                                    try:
+                                        v_fully_paid_on_date = parse_date(child.text or "")
+                                    except ValueError:
+                                        raise invalid(
+                                            "Xero date", "Invoice.FullyPaidOnDate", child.text
+                                        ) from None
+                        else:
+                            if k < 18:
+                                # <InvoiceID>: a second value never silently wins
+                                if v_invoice_id is not None:
+                                    raise repeated("Invoice", "InvoiceID")
+                                v_invoice_id = child.text or ""
+                            else:
+                                if k < 19:
+                                    # <InvoiceNumber>: a second value never silently wins
+                                    if v_invoice_number is not None:
+                                        raise repeated("Invoice", "InvoiceNumber")
+                                    v_invoice_number = child.text or ""
+                                else:
+                                    # <Reference>: a second value never silently wins
+                                    if v_reference is not None:
+                                        raise repeated("Invoice", "Reference")
+                                    v_reference = child.text or ""
             else:
-                v_sub_total = read_decimal(text, "Invoice.SubTotal")
-        elif tag == "TotalTax":
-            if v_total_tax is not None:  # a second value never silently wins
-                raise repeated("Invoice", "TotalTax")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_total_tax = Decimal(text)
-            else:
-                v_total_tax = read_decimal(text, "Invoice.TotalTax")
-        elif tag == "Total":
-            if v_total is not None:  # a second value never silently wins
-                raise repeated("Invoice", "Total")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_total = Decimal(text)
-            else:
-                v_total = read_decimal(text, "Invoice.Total")
-        elif tag == "TotalDiscount":
-            if v_total_discount is not None:  # a second value never silently wins
-                raise repeated("Invoice", "TotalDiscount")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_total_discount = Decimal(text)
-            else:
-                v_total_discount = read_decimal(text, "Invoice.TotalDiscount")
-        elif tag == "UpdatedDateUTC":
-            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
-            if not child.values() or child.get(_XSI_NIL) != "true":
-                try:
-                    v_updated_date_utc = parse_utc_datetime(child.text or "")
-                except ValueError:
-                    raise invalid(
-                        "Xero UTC timestamp", "Invoice.UpdatedDateUTC", child.text
-                    ) from None
-        elif tag == "CurrencyCode":
-            if v_currency_code is not None:  # a second value never silently wins
-                raise repeated("Invoice", "CurrencyCode")
-            v_currency_code = child.text or ""
-        elif tag == "CurrencyRate":
-            if v_currency_rate is not None:  # a second value never silently wins
-                raise repeated("Invoice", "CurrencyRate")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_currency_rate = Decimal(text)
-            else:
-                v_currency_rate = read_decimal(text, "Invoice.CurrencyRate")
-        elif tag == "FullyPaidOnDate":
-            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
-            if not child.values() or child.get(_XSI_NIL) != "true":
-                try:
-                    v_fully_paid_on_date = parse_date(child.text or "")
-                except ValueError:
-                    raise invalid("Xero date", "Invoice.FullyPaidOnDate", child.text) from None
-        elif tag == "InvoiceID":
-            if v_invoice_id is not None:  # a second value never silently wins
-                raise repeated("Invoice", "InvoiceID")
-            v_invoice_id = child.text or ""
-        elif tag == "InvoiceNumber":
-            if v_invoice_number is not None:  # a second value never silently wins
-                raise repeated("Invoice", "InvoiceNumber")
-            v_invoice_number = child.text or ""
-        elif tag == "Reference":
-            if v_reference is not None:  # a second value never silently wins
-                raise repeated("Invoice", "Reference")
-            v_reference = child.text or ""
-        elif tag == "BrandingThemeID":
-            if v_branding_theme_id is not None:  # a second value never silently wins
-                raise repeated("Invoice", "BrandingThemeID")
-            v_branding_theme_id = child.text or ""
-        elif tag == "Url":
-            if v_url is not None:  # a second value never silently wins
-                raise repeated("Invoice", "Url")
-            v_url = child.text or ""
-        elif tag == "SentToContact":
-            if v_sent_to_contact is not None:  # a second value never silently wins
-                raise repeated("Invoice", "SentToContact")
-            text = child.text
-            if text == "true":
-                v_sent_to_contact = True
-            elif text == "false":
-                v_sent_to_contact = False
-            else:
-                v_sent_to_contact = read_bool(text, "Invoice.SentToContact")
-        elif tag == "ExpectedPaymentDate":
-            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
-            if not child.values() or child.get(_XSI_NIL) != "true":
-                try:
-                    v_expected_payment_date = parse_date(child.text or "")
-                except ValueError:
-                    raise invalid("Xero date", "Invoice.ExpectedPaymentDate", child.text) from None
-        elif tag == "PlannedPaymentDate":
-            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
-            if not child.values() or child.get(_XSI_NIL) != "true":
-                try:
-                    v_planned_payment_date = parse_date(child.text or "")
-                except ValueError:
-                    raise invalid("Xero date", "Invoice.PlannedPaymentDate", child.text) from None
-        elif tag == "Payments":
-            if w_payments:  # a second list is never joined to the first
-                raise repeated("Invoice", "Payments")
-            w_payments = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Payment":
-                        i_payments = decode_invoice_payment(item, strict)
-                        v_payments.append(i_payments)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Payments", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Payments", item.tag)
-        elif tag == "CreditNotes":
-            if w_credit_notes:  # a second list is never joined to the first
-                raise repeated("Invoice", "CreditNotes")
-            w_credit_notes = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "CreditNote":
-                        i_credit_notes = decode_credit_note(item, strict)
-                        v_credit_notes.append(i_credit_notes)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("CreditNotes", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("CreditNotes", item.tag)
-        elif tag == "Prepayments":
-            if w_prepayments:  # a second list is never joined to the first
-                raise repeated("Invoice", "Prepayments")
-            w_prepayments = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Prepayment":
-                        i_prepayments = decode_prepayment(item, strict)
-                        v_prepayments.append(i_prepayments)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Prepayments", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Prepayments", item.tag)
-        elif tag == "Overpayments":
-            if w_overpayments:  # a second list is never joined to the first
-                raise repeated("Invoice", "Overpayments")
-            w_overpayments = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Overpayment":
-                        i_overpayments = decode_overpayment(item, strict)
-                        v_overpayments.append(i_overpayments)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Overpayments", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Overpayments", item.tag)
-        elif tag == "AmountDue":
-            if v_amount_due is not None:  # a second value never silently wins
-                raise repeated("Invoice", "AmountDue")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_amount_due = Decimal(text)
-            else:
-                v_amount_due = read_decimal(text, "Invoice.AmountDue")
-        elif tag == "AmountPaid":
-            if v_amount_paid is not None:  # a second value never silently wins
-                raise repeated("Invoice", "AmountPaid")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_amount_paid = Decimal(text)
-            else:
-                v_amount_paid = read_decimal(text, "Invoice.AmountPaid")
-        elif tag == "AmountCredited":
-            if v_amount_credited is not None:  # a second value never silently wins
-                raise repeated("Invoice", "AmountCredited")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_amount_credited = Decimal(text)
-            else:
-                v_amount_credited = read_decimal(text, "Invoice.AmountCredited")
-        elif tag == "HasAttachments":
-            if v_has_attachments is not None:  # a second value never silently wins
-                raise repeated("Invoice", "HasAttachments")
-            text = child.text
-            if text == "true":
-                v_has_attachments = True
-            elif text == "false":
-                v_has_attachments = False
-            else:
-                v_has_attachments = read_bool(text, "Invoice.HasAttachments")
-        elif tag == "IsDiscounted":
-            if v_is_discounted is not None:  # a second value never silently wins
-                raise repeated("Invoice", "IsDiscounted")
-            text = child.text
-            if text == "true":
-                v_is_discounted = True
-            elif text == "false":
-                v_is_discounted = False
-            else:
-                v_is_discounted = read_bool(text, "Invoice.IsDiscounted")
-        elif tag == "HasErrors":
-            if v_has_errors is not None:  # a second value never silently wins
-                raise repeated("Invoice", "HasErrors")
-            text = child.text
-            if text == "true":
-                v_has_errors = True
-            elif text == "false":
-                v_has_errors = False
-            else:
-                v_has_errors = read_bool(text, "Invoice.HasErrors")
-        elif tag == "RepeatingInvoiceID":
-            if v_repeating_invoice_id is not None:  # a second value never silently wins
-                raise repeated("Invoice", "RepeatingInvoiceID")
-            v_repeating_invoice_id = child.text or ""
-        elif tag == "InvoiceAddresses":
-            if w_invoice_addresses:  # a second list is never joined to the first
-                raise repeated("Invoice", "InvoiceAddresses")
-            w_invoice_addresses = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "InvoiceAddress":
-                        i_invoice_addresses = decode_invoice_address(item, strict)
-                        v_invoice_addresses.append(i_invoice_addresses)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("InvoiceAddresses", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("InvoiceAddresses", item.tag)
-        elif tag == "CISDeduction":
-            if v_cis_deduction is not None:  # a second value never silently wins
-                raise repeated("Invoice", "CISDeduction")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_cis_deduction = Decimal(text)
-            else:
-                v_cis_deduction = read_decimal(text, "Invoice.CISDeduction")
-        elif tag == "CISRate":
-            if v_cis_rate is not None:  # a second value never silently wins
-                raise repeated("Invoice", "CISRate")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_cis_rate = Decimal(text)
-            else:
-                v_cis_rate = read_decimal(text, "Invoice.CISRate")
-        elif tag == "Attachments":
-            if w_attachments:  # a second list is never joined to the first
-                raise repeated("Invoice", "Attachments")
-            w_attachments = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Attachment":
-                        i_attachments = decode_attachment(item, strict)
-                        v_attachments.append(i_attachments)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Attachments", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Attachments", item.tag)
-        elif strict and isinstance(tag, str):
-            raise unknown("Invoice", tag)
-        elif isinstance(tag, str):
-            skipped("Invoice", tag)
+                if k < 30:
+                    if k < 25:
+                        if k < 22:
+                            if k < 21:
+                                # <BrandingThemeID>: a second value never silently wins
+                                if v_branding_theme_id is not None:
+                                    raise repeated("Invoice", "BrandingThemeID")
+                                v_branding_theme_id = child.text or ""
+                            else:
+                                # <Url>: a second value never silently wins
+                                if v_url is not None:
+                                    raise repeated("Invoice", "Url")
+                                v_url = child.text or ""
+                        else:
+                            if k < 23:
+                                # <SentToContact>: a second value never silently wins
+                                if v_sent_to_contact is not None:
+                                    raise repeated("Invoice", "SentToContact")
+                                text = child.text
+                                if text == "true":
+                                    v_sent_to_contact = True
+                                elif text == "false":
+                                    v_sent_to_contact = False
+                                else:
+                                    v_sent_to_contact = read_bool(text, "Invoice.SentToContact")
+                            else:
+                                if k < 24:
+                                    # <ExpectedPaymentDate>; values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+                                    if not child.values() or child.get(_XSI_NIL) != "true":
+                                        try:
+                                            v_expected_payment_date = parse_date(child.text or "")
+                                        except ValueError:
+                                            raise invalid(
+                                                "Xero date",
+                                                "Invoice.ExpectedPaymentDate",
+                                                child.text,
+                                            ) from None
+                                else:
+                                    # <PlannedPaymentDate>; values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+                                    if not child.values() or child.get(_XSI_NIL) != "true":
+                                        try:
+                                            v_planned_payment_date = parse_date(child.text or "")
+                                        except ValueError:
+                                            raise invalid(
+                                                "Xero date",
+                                                "Invoice.PlannedPaymentDate",
+                                                child.text,
+                                            ) from None
+                    else:
+                        if k < 27:
+                            if k < 26:
+                                # <Payments>
+                                # a second list is never joined to the first
+                                if w_payments:
+                                    raise repeated("Invoice", "Payments")
+                                w_payments = True
+                                # an empty list: len() costs a tenth of an empty loop in lxml
+                                if len(child):
+                                    for item in child:
+                                        if item.tag == "Payment":
+                                            i_payments = decode_invoice_payment(item, strict)
+                                            v_payments.append(i_payments)
+                                        elif strict and isinstance(item.tag, str):
+                                            raise unknown("Payments", item.tag)
+                                        elif isinstance(item.tag, str):
+                                            skipped("Payments", item.tag)
+                            else:
+                                # <CreditNotes>
+                                # a second list is never joined to the first
+                                if w_credit_notes:
+                                    raise repeated("Invoice", "CreditNotes")
+                                w_credit_notes = True
+                                # an empty list: len() costs a tenth of an empty loop in lxml
+                                if len(child):
+                                    for item in child:
+                                        if item.tag == "CreditNote":
+                                            i_credit_notes = decode_credit_note(item, strict)
+                                            v_credit_notes.append(i_credit_notes)
+                                        elif strict and isinstance(item.tag, str):
+                                            raise unknown("CreditNotes", item.tag)
+                                        elif isinstance(item.tag, str):
+                                            skipped("CreditNotes", item.tag)
+                        else:
+                            if k < 28:
+                                # <Prepayments>
+                                # a second list is never joined to the first
+                                if w_prepayments:
+                                    raise repeated("Invoice", "Prepayments")
+                                w_prepayments = True
+                                # an empty list: len() costs a tenth of an empty loop in lxml
+                                if len(child):
+                                    for item in child:
+                                        if item.tag == "Prepayment":
+                                            i_prepayments = decode_prepayment(item, strict)
+                                            v_prepayments.append(i_prepayments)
+                                        elif strict and isinstance(item.tag, str):
+                                            raise unknown("Prepayments", item.tag)
+                                        elif isinstance(item.tag, str):
+                                            skipped("Prepayments", item.tag)
+                            else:
+                                if k < 29:
+                                    # <Overpayments>
+                                    # a second list is never joined to the first
+                                    if w_overpayments:
+                                        raise repeated("Invoice", "Overpayments")
+                                    w_overpayments = True
+                                    # an empty list: len() costs a tenth of an empty loop in lxml
+                                    if len(child):
+                                        for item in child:
+                                            if item.tag == "Overpayment":
+                                                i_overpayments = decode_overpayment(item, strict)
+                                                v_overpayments.append(i_overpayments)
+                                            elif strict and isinstance(item.tag, str):
+                                                raise unknown("Overpayments", item.tag)
+                                            elif isinstance(item.tag, str):
+                                                skipped("Overpayments", item.tag)
+                                else:
+                                    # <AmountDue>: a second value never silently wins
+                                    if v_amount_due is not None:
+                                        raise repeated("Invoice", "AmountDue")
+                                    text = child.text
+                                    if (
+                                        text is not None
+                                        and len(text) <= 28
+                                        and not text.strip("0123456789.-")
+                                    ):
+                                        try:
+                                            v_amount_due = exact_decimal(text)
+                                        except ArithmeticError:
+                                            # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                            v_amount_due = read_decimal(text, "Invoice.AmountDue")
+                                    else:
+                                        v_amount_due = read_decimal(text, "Invoice.AmountDue")
+                else:
+                    if k < 35:
+                        if k < 32:
+                            if k < 31:
+                                # <AmountPaid>: a second value never silently wins
+                                if v_amount_paid is not None:
+                                    raise repeated("Invoice", "AmountPaid")
+                                text = child.text
+                                if (
+                                    text is not None
+                                    and len(text) <= 28
+                                    and not text.strip("0123456789.-")
+                                ):
+                                    try:
+                                        v_amount_paid = exact_decimal(text)
+                                    except ArithmeticError:
+                                        # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                        v_amount_paid = read_decimal(text, "Invoice.AmountPaid")
+                                else:
+                                    v_amount_paid = read_decimal(text, "Invoice.AmountPaid")
+                            else:
+                                # <AmountCredited>: a second value never silently wins
+                                if v_amount_credited is not None:
+                                    raise repeated("Invoice", "AmountCredited")
+                                text = child.text
+                                if (
+                                    text is not None
+                                    and len(text) <= 28
+                                    and not text.strip("0123456789.-")
+                                ):
+                                    try:
+                                        v_amount_credited = exact_decimal(text)
+                                    except ArithmeticError:
+                                        # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                        v_amount_credited = read_decimal(
+                                            text, "Invoice.AmountCredited"
+                                        )
+                                else:
+                                    v_amount_credited = read_decimal(text, "Invoice.AmountCredited")
+                        else:
+                            if k < 33:
+                                # <HasAttachments>: a second value never silently wins
+                                if v_has_attachments is not None:
+                                    raise repeated("Invoice", "HasAttachments")
+                                text = child.text
+                                if text == "true":
+                                    v_has_attachments = True
+                                elif text == "false":
+                                    v_has_attachments = False
+                                else:
+                                    v_has_attachments = read_bool(text, "Invoice.HasAttachments")
+                            else:
+                                if k < 34:
+                                    # <IsDiscounted>: a second value never silently wins
+                                    if v_is_discounted is not None:
+                                        raise repeated("Invoice", "IsDiscounted")
+                                    text = child.text
+                                    if text == "true":
+                                        v_is_discounted = True
+                                    elif text == "false":
+                                        v_is_discounted = False
+                                    else:
+                                        v_is_discounted = read_bool(text, "Invoice.IsDiscounted")
+                                else:
+                                    # <HasErrors>: a second value never silently wins
+                                    if v_has_errors is not None:
+                                        raise repeated("Invoice", "HasErrors")
+                                    text = child.text
+                                    if text == "true":
+                                        v_has_errors = True
+                                    elif text == "false":
+                                        v_has_errors = False
+                                    else:
+                                        v_has_errors = read_bool(text, "Invoice.HasErrors")
+                    else:
+                        if k < 37:
+                            if k < 36:
+                                # <RepeatingInvoiceID>: a second value never silently wins
+                                if v_repeating_invoice_id is not None:
+                                    raise repeated("Invoice", "RepeatingInvoiceID")
+                                v_repeating_invoice_id = child.text or ""
+                            else:
+                                # <InvoiceAddresses>
+                                # a second list is never joined to the first
+                                if w_invoice_addresses:
+                                    raise repeated("Invoice", "InvoiceAddresses")
+                                w_invoice_addresses = True
+                                # an empty list: len() costs a tenth of an empty loop in lxml
+                                if len(child):
+                                    for item in child:
+                                        if item.tag == "InvoiceAddress":
+                                            i_invoice_addresses = decode_invoice_address(
+                                                item, strict
+                                            )
+                                            v_invoice_addresses.append(i_invoice_addresses)
+                                        elif strict and isinstance(item.tag, str):
+                                            raise unknown("InvoiceAddresses", item.tag)
+                                        elif isinstance(item.tag, str):
+                                            skipped("InvoiceAddresses", item.tag)
+                        else:
+                            if k < 38:
+                                # <CISDeduction>: a second value never silently wins
+                                if v_cis_deduction is not None:
+                                    raise repeated("Invoice", "CISDeduction")
+                                text = child.text
+                                if (
+                                    text is not None
+                                    and len(text) <= 28
+                                    and not text.strip("0123456789.-")
+                                ):
+                                    try:
+                                        v_cis_deduction = exact_decimal(text)
+                                    except ArithmeticError:
+                                        # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                        v_cis_deduction = read_decimal(text, "Invoice.CISDeduction")
+                                else:
+                                    v_cis_deduction = read_decimal(text, "Invoice.CISDeduction")
+                            else:
+                                if k < 39:
+                                    # <CISRate>: a second value never silently wins
+                                    if v_cis_rate is not None:
+                                        raise repeated("Invoice", "CISRate")
+                                    text = child.text
+                                    if (
+                                        text is not None
+                                        and len(text) <= 28
+                                        and not text.strip("0123456789.-")
+                                    ):
+                                        try:
+                                            v_cis_rate = exact_decimal(text)
+                                        except ArithmeticError:
+                                            # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                            v_cis_rate = read_decimal(text, "Invoice.CISRate")
+                                    else:
+                                        v_cis_rate = read_decimal(text, "Invoice.CISRate")
+                                else:
+                                    # <Attachments>
+                                    # a second list is never joined to the first
+                                    if w_attachments:
+                                        raise repeated("Invoice", "Attachments")
+                                    w_attachments = True
+                                    # an empty list: len() costs a tenth of an empty loop in lxml
+                                    if len(child):
+                                        for item in child:
+                                            if item.tag == "Attachment":
+                                                i_attachments = decode_attachment(item, strict)
+                                                v_attachments.append(i_attachments)
+                                            elif strict and isinstance(item.tag, str):
+                                                raise unknown("Attachments", item.tag)
+                                            elif isinstance(item.tag, str):
+                                                skipped("Attachments", item.tag)
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.
@@ -5586,6 +7264,20 @@ def encode_invoice(obj: Invoice) -> bytes:
     return to_bytes(el)
 
 
+_K_invoice_address = {
+    "InvoiceAddressType": 0,
+    "AddressLine1": 1,
+    "AddressLine2": 2,
+    "AddressLine3": 3,
+    "AddressLine4": 4,
+    "City": 5,
+    "Region": 6,
+    "PostalCode": 7,
+    "Country": 8,
+}
+"""Child tag of ``<InvoiceAddress>`` -> its branch in :func:`decode_invoice_address`."""
+
+
 def decode_invoice_address(el: etree._Element, strict: bool = False) -> InvoiceAddress:
     """An element holding a ``InvoiceAddress`` (``<InvoiceAddress>``) -> the dataclass."""
     v_invoice_address_type: Any = None
@@ -5599,49 +7291,68 @@ def decode_invoice_address(el: etree._Element, strict: bool = False) -> InvoiceA
     v_country: str | None = None
     for child in el:
         tag = child.tag
-        if tag == "InvoiceAddressType":
-            if v_invoice_address_type is not None:  # a second value never silently wins
-                raise repeated("InvoiceAddress", "InvoiceAddressType")
-            text = child.text
-            v_invoice_address_type = _E_InvoiceAddressType.get(text)
-            if v_invoice_address_type is None:
-                v_invoice_address_type = read_enum(_E_InvoiceAddressType, text)
-        elif tag == "AddressLine1":
-            if v_address_line1 is not None:  # a second value never silently wins
-                raise repeated("InvoiceAddress", "AddressLine1")
-            v_address_line1 = child.text or ""
-        elif tag == "AddressLine2":
-            if v_address_line2 is not None:  # a second value never silently wins
-                raise repeated("InvoiceAddress", "AddressLine2")
-            v_address_line2 = child.text or ""
-        elif tag == "AddressLine3":
-            if v_address_line3 is not None:  # a second value never silently wins
-                raise repeated("InvoiceAddress", "AddressLine3")
-            v_address_line3 = child.text or ""
-        elif tag == "AddressLine4":
-            if v_address_line4 is not None:  # a second value never silently wins
-                raise repeated("InvoiceAddress", "AddressLine4")
-            v_address_line4 = child.text or ""
-        elif tag == "City":
-            if v_city is not None:  # a second value never silently wins
-                raise repeated("InvoiceAddress", "City")
-            v_city = child.text or ""
-        elif tag == "Region":
-            if v_region is not None:  # a second value never silently wins
-                raise repeated("InvoiceAddress", "Region")
-            v_region = child.text or ""
-        elif tag == "PostalCode":
-            if v_postal_code is not None:  # a second value never silently wins
-                raise repeated("InvoiceAddress", "PostalCode")
-            v_postal_code = child.text or ""
-        elif tag == "Country":
-            if v_country is not None:  # a second value never silently wins
-                raise repeated("InvoiceAddress", "Country")
-            v_country = child.text or ""
-        elif strict and isinstance(tag, str):
-            raise unknown("InvoiceAddress", tag)
-        elif isinstance(tag, str):
-            skipped("InvoiceAddress", tag)
+        k = _K_invoice_address.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("InvoiceAddress", tag)
+            elif isinstance(tag, str):
+                skipped("InvoiceAddress", tag)
+        else:
+            if k < 4:
+                if k < 2:
+                    if k < 1:
+                        # <InvoiceAddressType>: a second value never silently wins
+                        if v_invoice_address_type is not None:
+                            raise repeated("InvoiceAddress", "InvoiceAddressType")
+                        text = child.text
+                        v_invoice_address_type = _E_InvoiceAddressType.get(text)
+                        if v_invoice_address_type is None:
+                            v_invoice_address_type = read_enum(_E_InvoiceAddressType, text)
+                    else:
+                        # <AddressLine1>: a second value never silently wins
+                        if v_address_line1 is not None:
+                            raise repeated("InvoiceAddress", "AddressLine1")
+                        v_address_line1 = child.text or ""
+                else:
+                    if k < 3:
+                        # <AddressLine2>: a second value never silently wins
+                        if v_address_line2 is not None:
+                            raise repeated("InvoiceAddress", "AddressLine2")
+                        v_address_line2 = child.text or ""
+                    else:
+                        # <AddressLine3>: a second value never silently wins
+                        if v_address_line3 is not None:
+                            raise repeated("InvoiceAddress", "AddressLine3")
+                        v_address_line3 = child.text or ""
+            else:
+                if k < 6:
+                    if k < 5:
+                        # <AddressLine4>: a second value never silently wins
+                        if v_address_line4 is not None:
+                            raise repeated("InvoiceAddress", "AddressLine4")
+                        v_address_line4 = child.text or ""
+                    else:
+                        # <City>: a second value never silently wins
+                        if v_city is not None:
+                            raise repeated("InvoiceAddress", "City")
+                        v_city = child.text or ""
+                else:
+                    if k < 7:
+                        # <Region>: a second value never silently wins
+                        if v_region is not None:
+                            raise repeated("InvoiceAddress", "Region")
+                        v_region = child.text or ""
+                    else:
+                        if k < 8:
+                            # <PostalCode>: a second value never silently wins
+                            if v_postal_code is not None:
+                                raise repeated("InvoiceAddress", "PostalCode")
+                            v_postal_code = child.text or ""
+                        else:
+                            # <Country>: a second value never silently wins
+                            if v_country is not None:
+                                raise repeated("InvoiceAddress", "Country")
+                            v_country = child.text or ""
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.
@@ -5687,6 +7398,18 @@ def encode_invoice_address(obj: InvoiceAddress) -> bytes:
     return to_bytes(el)
 
 
+_K_invoice_payment = {
+    "PaymentID": 0,
+    "Date": 1,
+    "Amount": 2,
+    "Reference": 3,
+    "CurrencyRate": 4,
+    "HasAccount": 5,
+    "HasValidationErrors": 6,
+}
+"""Child tag of ``<InvoicePayment>`` -> its branch in :func:`decode_invoice_payment`."""
+
+
 def decode_invoice_payment(el: etree._Element, strict: bool = False) -> InvoicePayment:
     """An element holding a ``InvoicePayment`` (``<InvoicePayment>``) -> the dataclass."""
     v_payment_id: str | None = None
@@ -5698,61 +7421,87 @@ def decode_invoice_payment(el: etree._Element, strict: bool = False) -> InvoiceP
     v_has_validation_errors: bool | None = None
     for child in el:
         tag = child.tag
-        if tag == "PaymentID":
-            if v_payment_id is not None:  # a second value never silently wins
-                raise repeated("InvoicePayment", "PaymentID")
-            v_payment_id = child.text or ""
-        elif tag == "Date":
-            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
-            if not child.values() or child.get(_XSI_NIL) != "true":
-                try:
-                    v_date = parse_date(child.text or "")
-                except ValueError:
-                    raise invalid("Xero date", "InvoicePayment.Date", child.text) from None
-        elif tag == "Amount":
-            if v_amount is not None:  # a second value never silently wins
-                raise repeated("InvoicePayment", "Amount")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_amount = Decimal(text)
+        k = _K_invoice_payment.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("InvoicePayment", tag)
+            elif isinstance(tag, str):
+                skipped("InvoicePayment", tag)
+        else:
+            if k < 3:
+                if k < 1:
+                    # <PaymentID>: a second value never silently wins
+                    if v_payment_id is not None:
+                        raise repeated("InvoicePayment", "PaymentID")
+                    v_payment_id = child.text or ""
+                else:
+                    if k < 2:
+                        # <Date>; values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+                        if not child.values() or child.get(_XSI_NIL) != "true":
+                            try:
+                                v_date = parse_date(child.text or "")
+                            except ValueError:
+                                raise invalid(
+                                    "Xero date", "InvoicePayment.Date", child.text
+                                ) from None
+                    else:
+                        # <Amount>: a second value never silently wins
+                        if v_amount is not None:
+                            raise repeated("InvoicePayment", "Amount")
+                        text = child.text
+                        if text is not None and len(text) <= 28 and not text.strip("0123456789.-"):
+                            try:
+                                v_amount = exact_decimal(text)
+                            except ArithmeticError:
+                                # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                v_amount = read_decimal(text, "InvoicePayment.Amount")
+                        else:
+                            v_amount = read_decimal(text, "InvoicePayment.Amount")
             else:
-                v_amount = read_decimal(text, "InvoicePayment.Amount")
-        elif tag == "Reference":
-            if v_reference is not None:  # a second value never silently wins
-                raise repeated("InvoicePayment", "Reference")
-            v_reference = child.text or ""
-        elif tag == "CurrencyRate":
-            if v_currency_rate is not None:  # a second value never silently wins
-                raise repeated("InvoicePayment", "CurrencyRate")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_currency_rate = Decimal(text)
-            else:
-                v_currency_rate = read_decimal(text, "InvoicePayment.CurrencyRate")
-        elif tag == "HasAccount":
-            if v_has_account is not None:  # a second value never silently wins
-                raise repeated("InvoicePayment", "HasAccount")
-            text = child.text
-            if text == "true":
-                v_has_account = True
-            elif text == "false":
-                v_has_account = False
-            else:
-                v_has_account = read_bool(text, "InvoicePayment.HasAccount")
-        elif tag == "HasValidationErrors":
-            if v_has_validation_errors is not None:  # a second value never silently wins
-                raise repeated("InvoicePayment", "HasValidationErrors")
-            text = child.text
-            if text == "true":
-                v_has_validation_errors = True
-            elif text == "false":
-                v_has_validation_errors = False
-            else:
-                v_has_validation_errors = read_bool(text, "InvoicePayment.HasValidationErrors")
-        elif strict and isinstance(tag, str):
-            raise unknown("InvoicePayment", tag)
-        elif isinstance(tag, str):
-            skipped("InvoicePayment", tag)
+                if k < 5:
+                    if k < 4:
+                        # <Reference>: a second value never silently wins
+                        if v_reference is not None:
+                            raise repeated("InvoicePayment", "Reference")
+                        v_reference = child.text or ""
+                    else:
+                        # <CurrencyRate>: a second value never silently wins
+                        if v_currency_rate is not None:
+                            raise repeated("InvoicePayment", "CurrencyRate")
+                        text = child.text
+                        if text is not None and len(text) <= 28 and not text.strip("0123456789.-"):
+                            try:
+                                v_currency_rate = exact_decimal(text)
+                            except ArithmeticError:
+                                # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                v_currency_rate = read_decimal(text, "InvoicePayment.CurrencyRate")
+                        else:
+                            v_currency_rate = read_decimal(text, "InvoicePayment.CurrencyRate")
+                else:
+                    if k < 6:
+                        # <HasAccount>: a second value never silently wins
+                        if v_has_account is not None:
+                            raise repeated("InvoicePayment", "HasAccount")
+                        text = child.text
+                        if text == "true":
+                            v_has_account = True
+                        elif text == "false":
+                            v_has_account = False
+                        else:
+                            v_has_account = read_bool(text, "InvoicePayment.HasAccount")
+                    else:
+                        # <HasValidationErrors>: a second value never silently wins
+                        if v_has_validation_errors is not None:
+                            raise repeated("InvoicePayment", "HasValidationErrors")
+                        text = child.text
+                        if text == "true":
+                            v_has_validation_errors = True
+                        elif text == "false":
+                            v_has_validation_errors = False
+                        else:
+                            v_has_validation_errors = read_bool(
+                                text, "InvoicePayment.HasValidationErrors"
+                            )
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.
@@ -5792,13 +7541,26 @@ def encode_invoice_payment(obj: InvoicePayment) -> bytes:
     return to_bytes(el)
 
 
+_K_invoice_reminder = {
+    "Enabled": 0,
+}
+"""Child tag of ``<InvoiceReminder>`` -> its branch in :func:`decode_invoice_reminder`."""
+
+
 def decode_invoice_reminder(el: etree._Element, strict: bool = False) -> InvoiceReminder:
     """An element holding a ``InvoiceReminder`` (``<InvoiceReminder>``) -> the dataclass."""
     v_enabled: bool | None = None
     for child in el:
         tag = child.tag
-        if tag == "Enabled":
-            if v_enabled is not None:  # a second value never silently wins
+        k = _K_invoice_reminder.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("InvoiceReminder", tag)
+            elif isinstance(tag, str):
+                skipped("InvoiceReminder", tag)
+        else:
+            # <Enabled>: a second value never silently wins
+            if v_enabled is not None:
                 raise repeated("InvoiceReminder", "Enabled")
             text = child.text
             if text == "true":
@@ -5807,10 +7569,6 @@ def decode_invoice_reminder(el: etree._Element, strict: bool = False) -> Invoice
                 v_enabled = False
             else:
                 v_enabled = read_bool(text, "InvoiceReminder.Enabled")
-        elif strict and isinstance(tag, str):
-            raise unknown("InvoiceReminder", tag)
-        elif isinstance(tag, str):
-            skipped("InvoiceReminder", tag)
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.
@@ -5830,6 +7588,27 @@ def encode_invoice_reminder(obj: InvoiceReminder) -> bytes:
     el = etree.Element("InvoiceReminder")
     write_invoice_reminder(el, obj)
     return to_bytes(el)
+
+
+_K_item = {
+    "ValidationErrors": 0,
+    "Warnings": 1,
+    "ItemID": 2,
+    "Code": 3,
+    "Name": 4,
+    "Description": 5,
+    "PurchaseDescription": 6,
+    "IsSold": 7,
+    "IsPurchased": 8,
+    "PurchaseDetails": 9,
+    "SalesDetails": 10,
+    "InventoryAssetAccountCode": 11,
+    "IsTrackedAsInventory": 12,
+    "TotalCostPool": 13,
+    "QuantityOnHand": 14,
+    "UpdatedDateUTC": 15,
+}
+"""Child tag of ``<Item>`` -> its branch in :func:`decode_item`."""
 
 
 def decode_item(el: etree._Element, strict: bool = False) -> Item:
@@ -5860,121 +7639,179 @@ def decode_item(el: etree._Element, strict: bool = False) -> Item:
             v_validation_status = read_enum(_E_EntityValidationStatus, text)
     for child in el:
         tag = child.tag
-        if tag == "ValidationErrors":
-            if w_validation_errors:  # a second list is never joined to the first
-                raise repeated("Item", "ValidationErrors")
-            w_validation_errors = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "ValidationError":
-                        i_validation_errors = decode_entity_validation_error(item, strict)
-                        v_validation_errors.append(i_validation_errors)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("ValidationErrors", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("ValidationErrors", item.tag)
-        elif tag == "Warnings":
-            if w_warnings:  # a second list is never joined to the first
-                raise repeated("Item", "Warnings")
-            w_warnings = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Warning":
-                        i_warnings = decode_entity_warning(item, strict)
-                        v_warnings.append(i_warnings)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Warnings", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Warnings", item.tag)
-        elif tag == "ItemID":
-            if v_item_id is not None:  # a second value never silently wins
-                raise repeated("Item", "ItemID")
-            v_item_id = child.text or ""
-        elif tag == "Code":
-            if v_code is not None:  # a second value never silently wins
-                raise repeated("Item", "Code")
-            v_code = child.text or ""
-        elif tag == "Name":
-            if v_name is not None:  # a second value never silently wins
-                raise repeated("Item", "Name")
-            v_name = child.text or ""
-        elif tag == "Description":
-            if v_description is not None:  # a second value never silently wins
-                raise repeated("Item", "Description")
-            v_description = child.text or ""
-        elif tag == "PurchaseDescription":
-            if v_purchase_description is not None:  # a second value never silently wins
-                raise repeated("Item", "PurchaseDescription")
-            v_purchase_description = child.text or ""
-        elif tag == "IsSold":
-            if v_is_sold is not None:  # a second value never silently wins
-                raise repeated("Item", "IsSold")
-            text = child.text
-            if text == "true":
-                v_is_sold = True
-            elif text == "false":
-                v_is_sold = False
+        k = _K_item.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("Item", tag)
+            elif isinstance(tag, str):
+                skipped("Item", tag)
+        else:
+            if k < 8:
+                if k < 4:
+                    if k < 2:
+                        if k < 1:
+                            # <ValidationErrors>
+                            # a second list is never joined to the first
+                            if w_validation_errors:
+                                raise repeated("Item", "ValidationErrors")
+                            w_validation_errors = True
+                            # an empty list: len() costs a tenth of an empty loop in lxml
+                            if len(child):
+                                for item in child:
+                                    if item.tag == "ValidationError":
+                                        i_validation_errors = decode_entity_validation_error(
+                                            item, strict
+                                        )
+                                        v_validation_errors.append(i_validation_errors)
+                                    elif strict and isinstance(item.tag, str):
+                                        raise unknown("ValidationErrors", item.tag)
+                                    elif isinstance(item.tag, str):
+                                        skipped("ValidationErrors", item.tag)
+                        else:
+                            # <Warnings>
+                            # a second list is never joined to the first
+                            if w_warnings:
+                                raise repeated("Item", "Warnings")
+                            w_warnings = True
+                            # an empty list: len() costs a tenth of an empty loop in lxml
+                            if len(child):
+                                for item in child:
+                                    if item.tag == "Warning":
+                                        i_warnings = decode_entity_warning(item, strict)
+                                        v_warnings.append(i_warnings)
+                                    elif strict and isinstance(item.tag, str):
+                                        raise unknown("Warnings", item.tag)
+                                    elif isinstance(item.tag, str):
+                                        skipped("Warnings", item.tag)
+                    else:
+                        if k < 3:
+                            # <ItemID>: a second value never silently wins
+                            if v_item_id is not None:
+                                raise repeated("Item", "ItemID")
+                            v_item_id = child.text or ""
+                        else:
+                            # <Code>: a second value never silently wins
+                            if v_code is not None:
+                                raise repeated("Item", "Code")
+                            v_code = child.text or ""
+                else:
+                    if k < 6:
+                        if k < 5:
+                            # <Name>: a second value never silently wins
+                            if v_name is not None:
+                                raise repeated("Item", "Name")
+                            v_name = child.text or ""
+                        else:
+                            # <Description>: a second value never silently wins
+                            if v_description is not None:
+                                raise repeated("Item", "Description")
+                            v_description = child.text or ""
+                    else:
+                        if k < 7:
+                            # <PurchaseDescription>: a second value never silently wins
+                            if v_purchase_description is not None:
+                                raise repeated("Item", "PurchaseDescription")
+                            v_purchase_description = child.text or ""
+                        else:
+                            # <IsSold>: a second value never silently wins
+                            if v_is_sold is not None:
+                                raise repeated("Item", "IsSold")
+                            text = child.text
+                            if text == "true":
+                                v_is_sold = True
+                            elif text == "false":
+                                v_is_sold = False
+                            else:
+                                v_is_sold = read_bool(text, "Item.IsSold")
             else:
-                v_is_sold = read_bool(text, "Item.IsSold")
-        elif tag == "IsPurchased":
-            if v_is_purchased is not None:  # a second value never silently wins
-                raise repeated("Item", "IsPurchased")
-            text = child.text
-            if text == "true":
-                v_is_purchased = True
-            elif text == "false":
-                v_is_purchased = False
-            else:
-                v_is_purchased = read_bool(text, "Item.IsPurchased")
-        elif tag == "PurchaseDetails":
-            if v_purchase_details is not None:  # a second value never silently wins
-                raise repeated("Item", "PurchaseDetails")
-            v_purchase_details = decode_item_price_details(child, strict)
-        elif tag == "SalesDetails":
-            if v_sales_details is not None:  # a second value never silently wins
-                raise repeated("Item", "SalesDetails")
-            v_sales_details = decode_item_price_details(child, strict)
-        elif tag == "InventoryAssetAccountCode":
-            if v_inventory_asset_account_code is not None:  # a second value never silently wins
-                raise repeated("Item", "InventoryAssetAccountCode")
-            v_inventory_asset_account_code = child.text or ""
-        elif tag == "IsTrackedAsInventory":
-            if v_is_tracked_as_inventory is not None:  # a second value never silently wins
-                raise repeated("Item", "IsTrackedAsInventory")
-            text = child.text
-            if text == "true":
-                v_is_tracked_as_inventory = True
-            elif text == "false":
-                v_is_tracked_as_inventory = False
-            else:
-                v_is_tracked_as_inventory = read_bool(text, "Item.IsTrackedAsInventory")
-        elif tag == "TotalCostPool":
-            if v_total_cost_pool is not None:  # a second value never silently wins
-                raise repeated("Item", "TotalCostPool")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_total_cost_pool = Decimal(text)
-            else:
-                v_total_cost_pool = read_decimal(text, "Item.TotalCostPool")
-        elif tag == "QuantityOnHand":
-            if v_quantity_on_hand is not None:  # a second value never silently wins
-                raise repeated("Item", "QuantityOnHand")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_quantity_on_hand = Decimal(text)
-            else:
-                v_quantity_on_hand = read_decimal(text, "Item.QuantityOnHand")
-        elif tag == "UpdatedDateUTC":
-            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
-            if not child.values() or child.get(_XSI_NIL) != "true":
-                try:
-                    v_updated_date_utc = parse_utc_datetime(child.text or "")
-                except ValueError:
-                    raise invalid("Xero UTC timestamp", "Item.UpdatedDateUTC", child.text) from None
-        elif strict and isinstance(tag, str):
-            raise unknown("Item", tag)
-        elif isinstance(tag, str):
-            skipped("Item", tag)
+                if k < 12:
+                    if k < 10:
+                        if k < 9:
+                            # <IsPurchased>: a second value never silently wins
+                            if v_is_purchased is not None:
+                                raise repeated("Item", "IsPurchased")
+                            text = child.text
+                            if text == "true":
+                                v_is_purchased = True
+                            elif text == "false":
+                                v_is_purchased = False
+                            else:
+                                v_is_purchased = read_bool(text, "Item.IsPurchased")
+                        else:
+                            # <PurchaseDetails>: a second value never silently wins
+                            if v_purchase_details is not None:
+                                raise repeated("Item", "PurchaseDetails")
+                            v_purchase_details = decode_item_price_details(child, strict)
+                    else:
+                        if k < 11:
+                            # <SalesDetails>: a second value never silently wins
+                            if v_sales_details is not None:
+                                raise repeated("Item", "SalesDetails")
+                            v_sales_details = decode_item_price_details(child, strict)
+                        else:
+                            # <InventoryAssetAccountCode>: a second value never silently wins
+                            if v_inventory_asset_account_code is not None:
+                                raise repeated("Item", "InventoryAssetAccountCode")
+                            v_inventory_asset_account_code = child.text or ""
+                else:
+                    if k < 14:
+                        if k < 13:
+                            # <IsTrackedAsInventory>: a second value never silently wins
+                            if v_is_tracked_as_inventory is not None:
+                                raise repeated("Item", "IsTrackedAsInventory")
+                            text = child.text
+                            if text == "true":
+                                v_is_tracked_as_inventory = True
+                            elif text == "false":
+                                v_is_tracked_as_inventory = False
+                            else:
+                                v_is_tracked_as_inventory = read_bool(
+                                    text, "Item.IsTrackedAsInventory"
+                                )
+                        else:
+                            # <TotalCostPool>: a second value never silently wins
+                            if v_total_cost_pool is not None:
+                                raise repeated("Item", "TotalCostPool")
+                            text = child.text
+                            if (
+                                text is not None
+                                and len(text) <= 28
+                                and not text.strip("0123456789.-")
+                            ):
+                                try:
+                                    v_total_cost_pool = exact_decimal(text)
+                                except ArithmeticError:
+                                    # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                    v_total_cost_pool = read_decimal(text, "Item.TotalCostPool")
+                            else:
+                                v_total_cost_pool = read_decimal(text, "Item.TotalCostPool")
+                    else:
+                        if k < 15:
+                            # <QuantityOnHand>: a second value never silently wins
+                            if v_quantity_on_hand is not None:
+                                raise repeated("Item", "QuantityOnHand")
+                            text = child.text
+                            if (
+                                text is not None
+                                and len(text) <= 28
+                                and not text.strip("0123456789.-")
+                            ):
+                                try:
+                                    v_quantity_on_hand = exact_decimal(text)
+                                except ArithmeticError:
+                                    # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                    v_quantity_on_hand = read_decimal(text, "Item.QuantityOnHand")
+                            else:
+                                v_quantity_on_hand = read_decimal(text, "Item.QuantityOnHand")
+                        else:
+                            # <UpdatedDateUTC>; values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+                            if not child.values() or child.get(_XSI_NIL) != "true":
+                                try:
+                                    v_updated_date_utc = parse_utc_datetime(child.text or "")
+                                except ValueError:
+                                    raise invalid(
+                                        "Xero UTC timestamp", "Item.UpdatedDateUTC", child.text
+                                    ) from None
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.
@@ -6071,6 +7908,15 @@ def encode_item(obj: Item) -> bytes:
     return to_bytes(el)
 
 
+_K_item_price_details = {
+    "UnitPrice": 0,
+    "AccountCode": 1,
+    "COGSAccountCode": 2,
+    "TaxType": 3,
+}
+"""Child tag of ``<ItemPriceDetails>`` -> its branch in :func:`decode_item_price_details`."""
+
+
 def decode_item_price_details(el: etree._Element, strict: bool = False) -> ItemPriceDetails:
     """An element holding a ``ItemPriceDetails`` (``<ItemPriceDetails>``) -> the dataclass."""
     v_unit_price: Decimal | None = None
@@ -6079,30 +7925,43 @@ def decode_item_price_details(el: etree._Element, strict: bool = False) -> ItemP
     v_tax_type: str | None = None
     for child in el:
         tag = child.tag
-        if tag == "UnitPrice":
-            if v_unit_price is not None:  # a second value never silently wins
-                raise repeated("ItemPriceDetails", "UnitPrice")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_unit_price = Decimal(text)
+        k = _K_item_price_details.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("ItemPriceDetails", tag)
+            elif isinstance(tag, str):
+                skipped("ItemPriceDetails", tag)
+        else:
+            if k < 2:
+                if k < 1:
+                    # <UnitPrice>: a second value never silently wins
+                    if v_unit_price is not None:
+                        raise repeated("ItemPriceDetails", "UnitPrice")
+                    text = child.text
+                    if text is not None and len(text) <= 28 and not text.strip("0123456789.-"):
+                        try:
+                            v_unit_price = exact_decimal(text)
+                        except ArithmeticError:
+                            # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                            v_unit_price = read_decimal(text, "ItemPriceDetails.UnitPrice")
+                    else:
+                        v_unit_price = read_decimal(text, "ItemPriceDetails.UnitPrice")
+                else:
+                    # <AccountCode>: a second value never silently wins
+                    if v_account_code is not None:
+                        raise repeated("ItemPriceDetails", "AccountCode")
+                    v_account_code = child.text or ""
             else:
-                v_unit_price = read_decimal(text, "ItemPriceDetails.UnitPrice")
-        elif tag == "AccountCode":
-            if v_account_code is not None:  # a second value never silently wins
-                raise repeated("ItemPriceDetails", "AccountCode")
-            v_account_code = child.text or ""
-        elif tag == "COGSAccountCode":
-            if v_cogs_account_code is not None:  # a second value never silently wins
-                raise repeated("ItemPriceDetails", "COGSAccountCode")
-            v_cogs_account_code = child.text or ""
-        elif tag == "TaxType":
-            if v_tax_type is not None:  # a second value never silently wins
-                raise repeated("ItemPriceDetails", "TaxType")
-            v_tax_type = child.text or ""
-        elif strict and isinstance(tag, str):
-            raise unknown("ItemPriceDetails", tag)
-        elif isinstance(tag, str):
-            skipped("ItemPriceDetails", tag)
+                if k < 3:
+                    # <COGSAccountCode>: a second value never silently wins
+                    if v_cogs_account_code is not None:
+                        raise repeated("ItemPriceDetails", "COGSAccountCode")
+                    v_cogs_account_code = child.text or ""
+                else:
+                    # <TaxType>: a second value never silently wins
+                    if v_tax_type is not None:
+                        raise repeated("ItemPriceDetails", "TaxType")
+                    v_tax_type = child.text or ""
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.
@@ -6146,6 +8005,21 @@ def encode_item_price_details(obj: ItemPriceDetails) -> bytes:
     return to_bytes(el)
 
 
+_K_journal = {
+    "ValidationErrors": 0,
+    "Warnings": 1,
+    "JournalID": 2,
+    "JournalDate": 3,
+    "JournalNumber": 4,
+    "CreatedDateUTC": 5,
+    "Reference": 6,
+    "SourceID": 7,
+    "SourceType": 8,
+    "JournalLines": 9,
+}
+"""Child tag of ``<Journal>`` -> its branch in :func:`decode_journal`."""
+
+
 def decode_journal(el: etree._Element, strict: bool = False) -> Journal:
     """An element holding a ``Journal`` (``<Journal>``) -> the dataclass."""
     v_validation_status: Any = None
@@ -6169,88 +8043,117 @@ def decode_journal(el: etree._Element, strict: bool = False) -> Journal:
             v_validation_status = read_enum(_E_EntityValidationStatus, text)
     for child in el:
         tag = child.tag
-        if tag == "ValidationErrors":
-            if w_validation_errors:  # a second list is never joined to the first
-                raise repeated("Journal", "ValidationErrors")
-            w_validation_errors = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "ValidationError":
-                        i_validation_errors = decode_entity_validation_error(item, strict)
-                        v_validation_errors.append(i_validation_errors)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("ValidationErrors", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("ValidationErrors", item.tag)
-        elif tag == "Warnings":
-            if w_warnings:  # a second list is never joined to the first
-                raise repeated("Journal", "Warnings")
-            w_warnings = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Warning":
-                        i_warnings = decode_entity_warning(item, strict)
-                        v_warnings.append(i_warnings)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Warnings", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Warnings", item.tag)
-        elif tag == "JournalID":
-            if v_journal_id is not None:  # a second value never silently wins
-                raise repeated("Journal", "JournalID")
-            v_journal_id = child.text or ""
-        elif tag == "JournalDate":
-            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
-            if not child.values() or child.get(_XSI_NIL) != "true":
-                try:
-                    v_journal_date = parse_date(child.text or "")
-                except ValueError:
-                    raise invalid("Xero date", "Journal.JournalDate", child.text) from None
-        elif tag == "JournalNumber":
-            if v_journal_number is not None:  # a second value never silently wins
-                raise repeated("Journal", "JournalNumber")
-            v_journal_number = read_int(child.text, "Journal.JournalNumber")
-        elif tag == "CreatedDateUTC":
-            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
-            if not child.values() or child.get(_XSI_NIL) != "true":
-                try:
-                    v_created_date_utc = parse_utc_datetime(child.text or "")
-                except ValueError:
-                    raise invalid(
-                        "Xero UTC timestamp", "Journal.CreatedDateUTC", child.text
-                    ) from None
-        elif tag == "Reference":
-            if v_reference is not None:  # a second value never silently wins
-                raise repeated("Journal", "Reference")
-            v_reference = child.text or ""
-        elif tag == "SourceID":
-            if v_source_id is not None:  # a second value never silently wins
-                raise repeated("Journal", "SourceID")
-            v_source_id = child.text or ""
-        elif tag == "SourceType":
-            if v_source_type is not None:  # a second value never silently wins
-                raise repeated("Journal", "SourceType")
-            text = child.text
-            v_source_type = _E_JournalSourceType.get(text)
-            if v_source_type is None:
-                v_source_type = read_enum(_E_JournalSourceType, text)
-        elif tag == "JournalLines":
-            if w_journal_lines:  # a second list is never joined to the first
-                raise repeated("Journal", "JournalLines")
-            w_journal_lines = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "JournalLine":
-                        i_journal_lines = decode_journal_line(item, strict)
-                        v_journal_lines.append(i_journal_lines)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("JournalLines", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("JournalLines", item.tag)
-        elif strict and isinstance(tag, str):
-            raise unknown("Journal", tag)
-        elif isinstance(tag, str):
-            skipped("Journal", tag)
+        k = _K_journal.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("Journal", tag)
+            elif isinstance(tag, str):
+                skipped("Journal", tag)
+        else:
+            if k < 5:
+                if k < 2:
+                    if k < 1:
+                        # <ValidationErrors>
+                        # a second list is never joined to the first
+                        if w_validation_errors:
+                            raise repeated("Journal", "ValidationErrors")
+                        w_validation_errors = True
+                        # an empty list: len() costs a tenth of an empty loop in lxml
+                        if len(child):
+                            for item in child:
+                                if item.tag == "ValidationError":
+                                    i_validation_errors = decode_entity_validation_error(
+                                        item, strict
+                                    )
+                                    v_validation_errors.append(i_validation_errors)
+                                elif strict and isinstance(item.tag, str):
+                                    raise unknown("ValidationErrors", item.tag)
+                                elif isinstance(item.tag, str):
+                                    skipped("ValidationErrors", item.tag)
+                    else:
+                        # <Warnings>
+                        # a second list is never joined to the first
+                        if w_warnings:
+                            raise repeated("Journal", "Warnings")
+                        w_warnings = True
+                        # an empty list: len() costs a tenth of an empty loop in lxml
+                        if len(child):
+                            for item in child:
+                                if item.tag == "Warning":
+                                    i_warnings = decode_entity_warning(item, strict)
+                                    v_warnings.append(i_warnings)
+                                elif strict and isinstance(item.tag, str):
+                                    raise unknown("Warnings", item.tag)
+                                elif isinstance(item.tag, str):
+                                    skipped("Warnings", item.tag)
+                else:
+                    if k < 3:
+                        # <JournalID>: a second value never silently wins
+                        if v_journal_id is not None:
+                            raise repeated("Journal", "JournalID")
+                        v_journal_id = child.text or ""
+                    else:
+                        if k < 4:
+                            # <JournalDate>; values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+                            if not child.values() or child.get(_XSI_NIL) != "true":
+                                try:
+                                    v_journal_date = parse_date(child.text or "")
+                                except ValueError:
+                                    raise invalid(
+                                        "Xero date", "Journal.JournalDate", child.text
+                                    ) from None
+                        else:
+                            # <JournalNumber>: a second value never silently wins
+                            if v_journal_number is not None:
+                                raise repeated("Journal", "JournalNumber")
+                            v_journal_number = read_int(child.text, "Journal.JournalNumber")
+            else:
+                if k < 7:
+                    if k < 6:
+                        # <CreatedDateUTC>; values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+                        if not child.values() or child.get(_XSI_NIL) != "true":
+                            try:
+                                v_created_date_utc = parse_utc_datetime(child.text or "")
+                            except ValueError:
+                                raise invalid(
+                                    "Xero UTC timestamp", "Journal.CreatedDateUTC", child.text
+                                ) from None
+                    else:
+                        # <Reference>: a second value never silently wins
+                        if v_reference is not None:
+                            raise repeated("Journal", "Reference")
+                        v_reference = child.text or ""
+                else:
+                    if k < 8:
+                        # <SourceID>: a second value never silently wins
+                        if v_source_id is not None:
+                            raise repeated("Journal", "SourceID")
+                        v_source_id = child.text or ""
+                    else:
+                        if k < 9:
+                            # <SourceType>: a second value never silently wins
+                            if v_source_type is not None:
+                                raise repeated("Journal", "SourceType")
+                            text = child.text
+                            v_source_type = _E_JournalSourceType.get(text)
+                            if v_source_type is None:
+                                v_source_type = read_enum(_E_JournalSourceType, text)
+                        else:
+                            # <JournalLines>
+                            # a second list is never joined to the first
+                            if w_journal_lines:
+                                raise repeated("Journal", "JournalLines")
+                            w_journal_lines = True
+                            # an empty list: len() costs a tenth of an empty loop in lxml
+                            if len(child):
+                                for item in child:
+                                    if item.tag == "JournalLine":
+                                        i_journal_lines = decode_journal_line(item, strict)
+                                        v_journal_lines.append(i_journal_lines)
+                                    elif strict and isinstance(item.tag, str):
+                                        raise unknown("JournalLines", item.tag)
+                                    elif isinstance(item.tag, str):
+                                        skipped("JournalLines", item.tag)
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.
@@ -6305,6 +8208,25 @@ def encode_journal(obj: Journal) -> bytes:
     return to_bytes(el)
 
 
+_K_journal_line = {
+    "ValidationErrors": 0,
+    "Warnings": 1,
+    "JournalLineID": 2,
+    "AccountID": 3,
+    "AccountCode": 4,
+    "AccountType": 5,
+    "AccountName": 6,
+    "Description": 7,
+    "NetAmount": 8,
+    "GrossAmount": 9,
+    "TaxAmount": 10,
+    "TaxType": 11,
+    "TaxName": 12,
+    "TrackingCategories": 13,
+}
+"""Child tag of ``<JournalLine>`` -> its branch in :func:`decode_journal_line`."""
+
+
 def decode_journal_line(el: etree._Element, strict: bool = False) -> JournalLine:
     """An element holding a ``JournalLine`` (``<JournalLine>``) -> the dataclass."""
     v_validation_status: Any = None
@@ -6332,108 +8254,171 @@ def decode_journal_line(el: etree._Element, strict: bool = False) -> JournalLine
             v_validation_status = read_enum(_E_EntityValidationStatus, text)
     for child in el:
         tag = child.tag
-        if tag == "ValidationErrors":
-            if w_validation_errors:  # a second list is never joined to the first
-                raise repeated("JournalLine", "ValidationErrors")
-            w_validation_errors = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "ValidationError":
-                        i_validation_errors = decode_entity_validation_error(item, strict)
-                        v_validation_errors.append(i_validation_errors)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("ValidationErrors", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("ValidationErrors", item.tag)
-        elif tag == "Warnings":
-            if w_warnings:  # a second list is never joined to the first
-                raise repeated("JournalLine", "Warnings")
-            w_warnings = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Warning":
-                        i_warnings = decode_entity_warning(item, strict)
-                        v_warnings.append(i_warnings)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Warnings", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Warnings", item.tag)
-        elif tag == "JournalLineID":
-            if v_journal_line_id is not None:  # a second value never silently wins
-                raise repeated("JournalLine", "JournalLineID")
-            v_journal_line_id = child.text or ""
-        elif tag == "AccountID":
-            if v_account_id is not None:  # a second value never silently wins
-                raise repeated("JournalLine", "AccountID")
-            v_account_id = child.text or ""
-        elif tag == "AccountCode":
-            if v_account_code is not None:  # a second value never silently wins
-                raise repeated("JournalLine", "AccountCode")
-            v_account_code = child.text or ""
-        elif tag == "AccountType":
-            if v_account_type is not None:  # a second value never silently wins
-                raise repeated("JournalLine", "AccountType")
-            text = child.text
-            v_account_type = _E_AccountType.get(text)
-            if v_account_type is None:
-                v_account_type = read_enum(_E_AccountType, text)
-        elif tag == "AccountName":
-            if v_account_name is not None:  # a second value never silently wins
-                raise repeated("JournalLine", "AccountName")
-            v_account_name = child.text or ""
-        elif tag == "Description":
-            if v_description is not None:  # a second value never silently wins
-                raise repeated("JournalLine", "Description")
-            v_description = child.text or ""
-        elif tag == "NetAmount":
-            if v_net_amount is not None:  # a second value never silently wins
-                raise repeated("JournalLine", "NetAmount")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_net_amount = Decimal(text)
+        k = _K_journal_line.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("JournalLine", tag)
+            elif isinstance(tag, str):
+                skipped("JournalLine", tag)
+        else:
+            if k < 7:
+                if k < 3:
+                    if k < 1:
+                        # <ValidationErrors>
+                        # a second list is never joined to the first
+                        if w_validation_errors:
+                            raise repeated("JournalLine", "ValidationErrors")
+                        w_validation_errors = True
+                        # an empty list: len() costs a tenth of an empty loop in lxml
+                        if len(child):
+                            for item in child:
+                                if item.tag == "ValidationError":
+                                    i_validation_errors = decode_entity_validation_error(
+                                        item, strict
+                                    )
+                                    v_validation_errors.append(i_validation_errors)
+                                elif strict and isinstance(item.tag, str):
+                                    raise unknown("ValidationErrors", item.tag)
+                                elif isinstance(item.tag, str):
+                                    skipped("ValidationErrors", item.tag)
+                    else:
+                        if k < 2:
+                            # <Warnings>
+                            # a second list is never joined to the first
+                            if w_warnings:
+                                raise repeated("JournalLine", "Warnings")
+                            w_warnings = True
+                            # an empty list: len() costs a tenth of an empty loop in lxml
+                            if len(child):
+                                for item in child:
+                                    if item.tag == "Warning":
+                                        i_warnings = decode_entity_warning(item, strict)
+                                        v_warnings.append(i_warnings)
+                                    elif strict and isinstance(item.tag, str):
+                                        raise unknown("Warnings", item.tag)
+                                    elif isinstance(item.tag, str):
+                                        skipped("Warnings", item.tag)
+                        else:
+                            # <JournalLineID>: a second value never silently wins
+                            if v_journal_line_id is not None:
+                                raise repeated("JournalLine", "JournalLineID")
+                            v_journal_line_id = child.text or ""
+                else:
+                    if k < 5:
+                        if k < 4:
+                            # <AccountID>: a second value never silently wins
+                            if v_account_id is not None:
+                                raise repeated("JournalLine", "AccountID")
+                            v_account_id = child.text or ""
+                        else:
+                            # <AccountCode>: a second value never silently wins
+                            if v_account_code is not None:
+                                raise repeated("JournalLine", "AccountCode")
+                            v_account_code = child.text or ""
+                    else:
+                        if k < 6:
+                            # <AccountType>: a second value never silently wins
+                            if v_account_type is not None:
+                                raise repeated("JournalLine", "AccountType")
+                            text = child.text
+                            v_account_type = _E_AccountType.get(text)
+                            if v_account_type is None:
+                                v_account_type = read_enum(_E_AccountType, text)
+                        else:
+                            # <AccountName>: a second value never silently wins
+                            if v_account_name is not None:
+                                raise repeated("JournalLine", "AccountName")
+                            v_account_name = child.text or ""
             else:
-                v_net_amount = read_decimal(text, "JournalLine.NetAmount")
-        elif tag == "GrossAmount":
-            if v_gross_amount is not None:  # a second value never silently wins
-                raise repeated("JournalLine", "GrossAmount")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_gross_amount = Decimal(text)
-            else:
-                v_gross_amount = read_decimal(text, "JournalLine.GrossAmount")
-        elif tag == "TaxAmount":
-            if v_tax_amount is not None:  # a second value never silently wins
-                raise repeated("JournalLine", "TaxAmount")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_tax_amount = Decimal(text)
-            else:
-                v_tax_amount = read_decimal(text, "JournalLine.TaxAmount")
-        elif tag == "TaxType":
-            if v_tax_type is not None:  # a second value never silently wins
-                raise repeated("JournalLine", "TaxType")
-            v_tax_type = child.text or ""
-        elif tag == "TaxName":
-            if v_tax_name is not None:  # a second value never silently wins
-                raise repeated("JournalLine", "TaxName")
-            v_tax_name = child.text or ""
-        elif tag == "TrackingCategories":
-            if w_tracking_categories:  # a second list is never joined to the first
-                raise repeated("JournalLine", "TrackingCategories")
-            w_tracking_categories = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "TrackingCategory":
-                        i_tracking_categories = decode_line_item_tracking(item, strict)
-                        v_tracking_categories.append(i_tracking_categories)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("TrackingCategories", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("TrackingCategories", item.tag)
-        elif strict and isinstance(tag, str):
-            raise unknown("JournalLine", tag)
-        elif isinstance(tag, str):
-            skipped("JournalLine", tag)
+                if k < 10:
+                    if k < 8:
+                        # <Description>: a second value never silently wins
+                        if v_description is not None:
+                            raise repeated("JournalLine", "Description")
+                        v_description = child.text or ""
+                    else:
+                        if k < 9:
+                            # <NetAmount>: a second value never silently wins
+                            if v_net_amount is not None:
+                                raise repeated("JournalLine", "NetAmount")
+                            text = child.text
+                            if (
+                                text is not None
+                                and len(text) <= 28
+                                and not text.strip("0123456789.-")
+                            ):
+                                try:
+                                    v_net_amount = exact_decimal(text)
+                                except ArithmeticError:
+                                    # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                    v_net_amount = read_decimal(text, "JournalLine.NetAmount")
+                            else:
+                                v_net_amount = read_decimal(text, "JournalLine.NetAmount")
+                        else:
+                            # <GrossAmount>: a second value never silently wins
+                            if v_gross_amount is not None:
+                                raise repeated("JournalLine", "GrossAmount")
+                            text = child.text
+                            if (
+                                text is not None
+                                and len(text) <= 28
+                                and not text.strip("0123456789.-")
+                            ):
+                                try:
+                                    v_gross_amount = exact_decimal(text)
+                                except ArithmeticError:
+                                    # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                    v_gross_amount = read_decimal(text, "JournalLine.GrossAmount")
+                            else:
+                                v_gross_amount = read_decimal(text, "JournalLine.GrossAmount")
+                else:
+                    if k < 12:
+                        if k < 11:
+                            # <TaxAmount>: a second value never silently wins
+                            if v_tax_amount is not None:
+                                raise repeated("JournalLine", "TaxAmount")
+                            text = child.text
+                            if (
+                                text is not None
+                                and len(text) <= 28
+                                and not text.strip("0123456789.-")
+                            ):
+                                try:
+                                    v_tax_amount = exact_decimal(text)
+                                except ArithmeticError:
+                                    # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                    v_tax_amount = read_decimal(text, "JournalLine.TaxAmount")
+                            else:
+                                v_tax_amount = read_decimal(text, "JournalLine.TaxAmount")
+                        else:
+                            # <TaxType>: a second value never silently wins
+                            if v_tax_type is not None:
+                                raise repeated("JournalLine", "TaxType")
+                            v_tax_type = child.text or ""
+                    else:
+                        if k < 13:
+                            # <TaxName>: a second value never silently wins
+                            if v_tax_name is not None:
+                                raise repeated("JournalLine", "TaxName")
+                            v_tax_name = child.text or ""
+                        else:
+                            # <TrackingCategories>
+                            # a second list is never joined to the first
+                            if w_tracking_categories:
+                                raise repeated("JournalLine", "TrackingCategories")
+                            w_tracking_categories = True
+                            # an empty list: len() costs a tenth of an empty loop in lxml
+                            if len(child):
+                                for item in child:
+                                    if item.tag == "TrackingCategory":
+                                        i_tracking_categories = decode_line_item_tracking(
+                                            item, strict
+                                        )
+                                        v_tracking_categories.append(i_tracking_categories)
+                                    elif strict and isinstance(item.tag, str):
+                                        raise unknown("TrackingCategories", item.tag)
+                                    elif isinstance(item.tag, str):
+                                        skipped("TrackingCategories", item.tag)
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.
@@ -6500,6 +8485,28 @@ def encode_journal_line(obj: JournalLine) -> bytes:
     return to_bytes(el)
 
 
+_K_line_item = {
+    "ValidationErrors": 0,
+    "Warnings": 1,
+    "LineItemID": 2,
+    "ItemCode": 3,
+    "Description": 4,
+    "Quantity": 5,
+    "UnitAmount": 6,
+    "AccountCode": 7,
+    "TaxType": 8,
+    "TaxAmount": 9,
+    "LineAmount": 10,
+    "Tracking": 11,
+    "DiscountRate": 12,
+    "DiscountAmount": 13,
+    "AccountID": 14,
+    "Taxability": 15,
+    "Item": 16,
+}
+"""Child tag of ``<LineItem>`` -> its branch in :func:`decode_line_item`."""
+
+
 def decode_line_item(el: etree._Element, strict: bool = False) -> LineItem:
     """An element holding a ``LineItem`` (``<LineItem>``) -> the dataclass."""
     v_validation_status: Any = None
@@ -6530,132 +8537,225 @@ def decode_line_item(el: etree._Element, strict: bool = False) -> LineItem:
             v_validation_status = read_enum(_E_EntityValidationStatus, text)
     for child in el:
         tag = child.tag
-        if tag == "ValidationErrors":
-            if w_validation_errors:  # a second list is never joined to the first
-                raise repeated("LineItem", "ValidationErrors")
-            w_validation_errors = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "ValidationError":
-                        i_validation_errors = decode_entity_validation_error(item, strict)
-                        v_validation_errors.append(i_validation_errors)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("ValidationErrors", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("ValidationErrors", item.tag)
-        elif tag == "Warnings":
-            if w_warnings:  # a second list is never joined to the first
-                raise repeated("LineItem", "Warnings")
-            w_warnings = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Warning":
-                        i_warnings = decode_entity_warning(item, strict)
-                        v_warnings.append(i_warnings)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Warnings", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Warnings", item.tag)
-        elif tag == "LineItemID":
-            if v_line_item_id is not None:  # a second value never silently wins
-                raise repeated("LineItem", "LineItemID")
-            v_line_item_id = child.text or ""
-        elif tag == "ItemCode":
-            if v_item_code is not None:  # a second value never silently wins
-                raise repeated("LineItem", "ItemCode")
-            v_item_code = child.text or ""
-        elif tag == "Description":
-            if v_description is not None:  # a second value never silently wins
-                raise repeated("LineItem", "Description")
-            v_description = child.text or ""
-        elif tag == "Quantity":
-            if v_quantity is not None:  # a second value never silently wins
-                raise repeated("LineItem", "Quantity")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_quantity = Decimal(text)
+        k = _K_line_item.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("LineItem", tag)
+            elif isinstance(tag, str):
+                skipped("LineItem", tag)
+        else:
+            if k < 8:
+                if k < 4:
+                    if k < 2:
+                        if k < 1:
+                            # <ValidationErrors>
+                            # a second list is never joined to the first
+                            if w_validation_errors:
+                                raise repeated("LineItem", "ValidationErrors")
+                            w_validation_errors = True
+                            # an empty list: len() costs a tenth of an empty loop in lxml
+                            if len(child):
+                                for item in child:
+                                    if item.tag == "ValidationError":
+                                        i_validation_errors = decode_entity_validation_error(
+                                            item, strict
+                                        )
+                                        v_validation_errors.append(i_validation_errors)
+                                    elif strict and isinstance(item.tag, str):
+                                        raise unknown("ValidationErrors", item.tag)
+                                    elif isinstance(item.tag, str):
+                                        skipped("ValidationErrors", item.tag)
+                        else:
+                            # <Warnings>
+                            # a second list is never joined to the first
+                            if w_warnings:
+                                raise repeated("LineItem", "Warnings")
+                            w_warnings = True
+                            # an empty list: len() costs a tenth of an empty loop in lxml
+                            if len(child):
+                                for item in child:
+                                    if item.tag == "Warning":
+                                        i_warnings = decode_entity_warning(item, strict)
+                                        v_warnings.append(i_warnings)
+                                    elif strict and isinstance(item.tag, str):
+                                        raise unknown("Warnings", item.tag)
+                                    elif isinstance(item.tag, str):
+                                        skipped("Warnings", item.tag)
+                    else:
+                        if k < 3:
+                            # <LineItemID>: a second value never silently wins
+                            if v_line_item_id is not None:
+                                raise repeated("LineItem", "LineItemID")
+                            v_line_item_id = child.text or ""
+                        else:
+                            # <ItemCode>: a second value never silently wins
+                            if v_item_code is not None:
+                                raise repeated("LineItem", "ItemCode")
+                            v_item_code = child.text or ""
+                else:
+                    if k < 6:
+                        if k < 5:
+                            # <Description>: a second value never silently wins
+                            if v_description is not None:
+                                raise repeated("LineItem", "Description")
+                            v_description = child.text or ""
+                        else:
+                            # <Quantity>: a second value never silently wins
+                            if v_quantity is not None:
+                                raise repeated("LineItem", "Quantity")
+                            text = child.text
+                            if (
+                                text is not None
+                                and len(text) <= 28
+                                and not text.strip("0123456789.-")
+                            ):
+                                try:
+                                    v_quantity = exact_decimal(text)
+                                except ArithmeticError:
+                                    # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                    v_quantity = read_decimal(text, "LineItem.Quantity")
+                            else:
+                                v_quantity = read_decimal(text, "LineItem.Quantity")
+                    else:
+                        if k < 7:
+                            # <UnitAmount>: a second value never silently wins
+                            if v_unit_amount is not None:
+                                raise repeated("LineItem", "UnitAmount")
+                            text = child.text
+                            if (
+                                text is not None
+                                and len(text) <= 28
+                                and not text.strip("0123456789.-")
+                            ):
+                                try:
+                                    v_unit_amount = exact_decimal(text)
+                                except ArithmeticError:
+                                    # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                    v_unit_amount = read_decimal(text, "LineItem.UnitAmount")
+                            else:
+                                v_unit_amount = read_decimal(text, "LineItem.UnitAmount")
+                        else:
+                            # <AccountCode>: a second value never silently wins
+                            if v_account_code is not None:
+                                raise repeated("LineItem", "AccountCode")
+                            v_account_code = child.text or ""
             else:
-                v_quantity = read_decimal(text, "LineItem.Quantity")
-        elif tag == "UnitAmount":
-            if v_unit_amount is not None:  # a second value never silently wins
-                raise repeated("LineItem", "UnitAmount")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_unit_amount = Decimal(text)
-            else:
-                v_unit_amount = read_decimal(text, "LineItem.UnitAmount")
-        elif tag == "AccountCode":
-            if v_account_code is not None:  # a second value never silently wins
-                raise repeated("LineItem", "AccountCode")
-            v_account_code = child.text or ""
-        elif tag == "TaxType":
-            if v_tax_type is not None:  # a second value never silently wins
-                raise repeated("LineItem", "TaxType")
-            v_tax_type = child.text or ""
-        elif tag == "TaxAmount":
-            if v_tax_amount is not None:  # a second value never silently wins
-                raise repeated("LineItem", "TaxAmount")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_tax_amount = Decimal(text)
-            else:
-                v_tax_amount = read_decimal(text, "LineItem.TaxAmount")
-        elif tag == "LineAmount":
-            if v_line_amount is not None:  # a second value never silently wins
-                raise repeated("LineItem", "LineAmount")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_line_amount = Decimal(text)
-            else:
-                v_line_amount = read_decimal(text, "LineItem.LineAmount")
-        elif tag == "Tracking":
-            if w_tracking:  # a second list is never joined to the first
-                raise repeated("LineItem", "Tracking")
-            w_tracking = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "TrackingCategory":
-                        i_tracking = decode_line_item_tracking(item, strict)
-                        v_tracking.append(i_tracking)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Tracking", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Tracking", item.tag)
-        elif tag == "DiscountRate":
-            if v_discount_rate is not None:  # a second value never silently wins
-                raise repeated("LineItem", "DiscountRate")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_discount_rate = Decimal(text)
-            else:
-                v_discount_rate = read_decimal(text, "LineItem.DiscountRate")
-        elif tag == "DiscountAmount":
-            if v_discount_amount is not None:  # a second value never silently wins
-                raise repeated("LineItem", "DiscountAmount")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_discount_amount = Decimal(text)
-            else:
-                v_discount_amount = read_decimal(text, "LineItem.DiscountAmount")
-        elif tag == "AccountID":
-            if v_account_id is not None:  # a second value never silently wins
-                raise repeated("LineItem", "AccountID")
-            v_account_id = child.text or ""
-        elif tag == "Taxability":
-            if v_taxability is not None:  # a second value never silently wins
-                raise repeated("LineItem", "Taxability")
-            text = child.text
-            v_taxability = _E_Taxability.get(text)
-            if v_taxability is None:
-                v_taxability = read_enum(_E_Taxability, text)
-        elif tag == "Item":
-            if v_item is not None:  # a second value never silently wins
-                raise repeated("LineItem", "Item")
-            v_item = decode_line_item_item(child, strict)
-        elif strict and isinstance(tag, str):
-            raise unknown("LineItem", tag)
-        elif isinstance(tag, str):
-            skipped("LineItem", tag)
+                if k < 12:
+                    if k < 10:
+                        if k < 9:
+                            # <TaxType>: a second value never silently wins
+                            if v_tax_type is not None:
+                                raise repeated("LineItem", "TaxType")
+                            v_tax_type = child.text or ""
+                        else:
+                            # <TaxAmount>: a second value never silently wins
+                            if v_tax_amount is not None:
+                                raise repeated("LineItem", "TaxAmount")
+                            text = child.text
+                            if (
+                                text is not None
+                                and len(text) <= 28
+                                and not text.strip("0123456789.-")
+                            ):
+                                try:
+                                    v_tax_amount = exact_decimal(text)
+                                except ArithmeticError:
+                                    # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                    v_tax_amount = read_decimal(text, "LineItem.TaxAmount")
+                            else:
+                                v_tax_amount = read_decimal(text, "LineItem.TaxAmount")
+                    else:
+                        if k < 11:
+                            # <LineAmount>: a second value never silently wins
+                            if v_line_amount is not None:
+                                raise repeated("LineItem", "LineAmount")
+                            text = child.text
+                            if (
+                                text is not None
+                                and len(text) <= 28
+                                and not text.strip("0123456789.-")
+                            ):
+                                try:
+                                    v_line_amount = exact_decimal(text)
+                                except ArithmeticError:
+                                    # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                    v_line_amount = read_decimal(text, "LineItem.LineAmount")
+                            else:
+                                v_line_amount = read_decimal(text, "LineItem.LineAmount")
+                        else:
+                            # <Tracking>
+                            # a second list is never joined to the first
+                            if w_tracking:
+                                raise repeated("LineItem", "Tracking")
+                            w_tracking = True
+                            # an empty list: len() costs a tenth of an empty loop in lxml
+                            if len(child):
+                                for item in child:
+                                    if item.tag == "TrackingCategory":
+                                        i_tracking = decode_line_item_tracking(item, strict)
+                                        v_tracking.append(i_tracking)
+                                    elif strict and isinstance(item.tag, str):
+                                        raise unknown("Tracking", item.tag)
+                                    elif isinstance(item.tag, str):
+                                        skipped("Tracking", item.tag)
+                else:
+                    if k < 14:
+                        if k < 13:
+                            # <DiscountRate>: a second value never silently wins
+                            if v_discount_rate is not None:
+                                raise repeated("LineItem", "DiscountRate")
+                            text = child.text
+                            if (
+                                text is not None
+                                and len(text) <= 28
+                                and not text.strip("0123456789.-")
+                            ):
+                                try:
+                                    v_discount_rate = exact_decimal(text)
+                                except ArithmeticError:
+                                    # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                    v_discount_rate = read_decimal(text, "LineItem.DiscountRate")
+                            else:
+                                v_discount_rate = read_decimal(text, "LineItem.DiscountRate")
+                        else:
+                            # <DiscountAmount>: a second value never silently wins
+                            if v_discount_amount is not None:
+                                raise repeated("LineItem", "DiscountAmount")
+                            text = child.text
+                            if (
+                                text is not None
+                                and len(text) <= 28
+                                and not text.strip("0123456789.-")
+                            ):
+                                try:
+                                    v_discount_amount = exact_decimal(text)
+                                except ArithmeticError:
+                                    # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                    v_discount_amount = read_decimal(
+                                        text, "LineItem.DiscountAmount"
+                                    )
+                            else:
+                                v_discount_amount = read_decimal(text, "LineItem.DiscountAmount")
+                    else:
+                        if k < 15:
+                            # <AccountID>: a second value never silently wins
+                            if v_account_id is not None:
+                                raise repeated("LineItem", "AccountID")
+                            v_account_id = child.text or ""
+                        else:
+                            if k < 16:
+                                # <Taxability>: a second value never silently wins
+                                if v_taxability is not None:
+                                    raise repeated("LineItem", "Taxability")
+                                text = child.text
+                                v_taxability = _E_Taxability.get(text)
+                                if v_taxability is None:
+                                    v_taxability = read_enum(_E_Taxability, text)
+                            else:
+                                # <Item>: a second value never silently wins
+                                if v_item is not None:
+                                    raise repeated("LineItem", "Item")
+                                v_item = decode_line_item_item(child, strict)
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.
@@ -6766,6 +8866,14 @@ def encode_line_item(obj: LineItem) -> bytes:
     return to_bytes(el)
 
 
+_K_line_item_item = {
+    "ItemID": 0,
+    "Code": 1,
+    "Name": 2,
+}
+"""Child tag of ``<LineItemItem>`` -> its branch in :func:`decode_line_item_item`."""
+
+
 def decode_line_item_item(el: etree._Element, strict: bool = False) -> LineItemItem:
     """An element holding a ``LineItemItem`` (``<LineItemItem>``) -> the dataclass."""
     v_item_id: str | None = None
@@ -6773,22 +8881,29 @@ def decode_line_item_item(el: etree._Element, strict: bool = False) -> LineItemI
     v_name: str | None = None
     for child in el:
         tag = child.tag
-        if tag == "ItemID":
-            if v_item_id is not None:  # a second value never silently wins
-                raise repeated("LineItemItem", "ItemID")
-            v_item_id = child.text or ""
-        elif tag == "Code":
-            if v_code is not None:  # a second value never silently wins
-                raise repeated("LineItemItem", "Code")
-            v_code = child.text or ""
-        elif tag == "Name":
-            if v_name is not None:  # a second value never silently wins
-                raise repeated("LineItemItem", "Name")
-            v_name = child.text or ""
-        elif strict and isinstance(tag, str):
-            raise unknown("LineItemItem", tag)
-        elif isinstance(tag, str):
-            skipped("LineItemItem", tag)
+        k = _K_line_item_item.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("LineItemItem", tag)
+            elif isinstance(tag, str):
+                skipped("LineItemItem", tag)
+        else:
+            if k < 1:
+                # <ItemID>: a second value never silently wins
+                if v_item_id is not None:
+                    raise repeated("LineItemItem", "ItemID")
+                v_item_id = child.text or ""
+            else:
+                if k < 2:
+                    # <Code>: a second value never silently wins
+                    if v_code is not None:
+                        raise repeated("LineItemItem", "Code")
+                    v_code = child.text or ""
+                else:
+                    # <Name>: a second value never silently wins
+                    if v_name is not None:
+                        raise repeated("LineItemItem", "Name")
+                    v_name = child.text or ""
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.
@@ -6816,6 +8931,15 @@ def encode_line_item_item(obj: LineItemItem) -> bytes:
     return to_bytes(el)
 
 
+_K_line_item_tracking = {
+    "TrackingCategoryID": 0,
+    "TrackingOptionID": 1,
+    "Name": 2,
+    "Option": 3,
+}
+"""Child tag of ``<LineItemTracking>`` -> its branch in :func:`decode_line_item_tracking`."""
+
+
 def decode_line_item_tracking(el: etree._Element, strict: bool = False) -> LineItemTracking:
     """An element holding a ``LineItemTracking`` (``<LineItemTracking>``) -> the dataclass."""
     v_tracking_category_id: str | None = None
@@ -6824,26 +8948,35 @@ def decode_line_item_tracking(el: etree._Element, strict: bool = False) -> LineI
     v_option: str | None = None
     for child in el:
         tag = child.tag
-        if tag == "TrackingCategoryID":
-            if v_tracking_category_id is not None:  # a second value never silently wins
-                raise repeated("LineItemTracking", "TrackingCategoryID")
-            v_tracking_category_id = child.text or ""
-        elif tag == "TrackingOptionID":
-            if v_tracking_option_id is not None:  # a second value never silently wins
-                raise repeated("LineItemTracking", "TrackingOptionID")
-            v_tracking_option_id = child.text or ""
-        elif tag == "Name":
-            if v_name is not None:  # a second value never silently wins
-                raise repeated("LineItemTracking", "Name")
-            v_name = child.text or ""
-        elif tag == "Option":
-            if v_option is not None:  # a second value never silently wins
-                raise repeated("LineItemTracking", "Option")
-            v_option = child.text or ""
-        elif strict and isinstance(tag, str):
-            raise unknown("LineItemTracking", tag)
-        elif isinstance(tag, str):
-            skipped("LineItemTracking", tag)
+        k = _K_line_item_tracking.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("LineItemTracking", tag)
+            elif isinstance(tag, str):
+                skipped("LineItemTracking", tag)
+        else:
+            if k < 2:
+                if k < 1:
+                    # <TrackingCategoryID>: a second value never silently wins
+                    if v_tracking_category_id is not None:
+                        raise repeated("LineItemTracking", "TrackingCategoryID")
+                    v_tracking_category_id = child.text or ""
+                else:
+                    # <TrackingOptionID>: a second value never silently wins
+                    if v_tracking_option_id is not None:
+                        raise repeated("LineItemTracking", "TrackingOptionID")
+                    v_tracking_option_id = child.text or ""
+            else:
+                if k < 3:
+                    # <Name>: a second value never silently wins
+                    if v_name is not None:
+                        raise repeated("LineItemTracking", "Name")
+                    v_name = child.text or ""
+                else:
+                    # <Option>: a second value never silently wins
+                    if v_option is not None:
+                        raise repeated("LineItemTracking", "Option")
+                    v_option = child.text or ""
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.
@@ -6887,6 +9020,23 @@ def encode_line_item_tracking(obj: LineItemTracking) -> bytes:
     return to_bytes(el)
 
 
+_K_linked_transaction = {
+    "ValidationErrors": 0,
+    "Warnings": 1,
+    "SourceTransactionID": 2,
+    "SourceLineItemID": 3,
+    "ContactID": 4,
+    "TargetTransactionID": 5,
+    "TargetLineItemID": 6,
+    "LinkedTransactionID": 7,
+    "Status": 8,
+    "Type": 9,
+    "UpdatedDateUTC": 10,
+    "SourceTransactionTypeCode": 11,
+}
+"""Child tag of ``<LinkedTransaction>`` -> its branch in :func:`decode_linked_transaction`."""
+
+
 def decode_linked_transaction(el: etree._Element, strict: bool = False) -> LinkedTransaction:
     """An element holding a ``LinkedTransaction`` (``<LinkedTransaction>``) -> the dataclass."""
     v_validation_status: Any = None
@@ -6911,90 +9061,124 @@ def decode_linked_transaction(el: etree._Element, strict: bool = False) -> Linke
             v_validation_status = read_enum(_E_EntityValidationStatus, text)
     for child in el:
         tag = child.tag
-        if tag == "ValidationErrors":
-            if w_validation_errors:  # a second list is never joined to the first
-                raise repeated("LinkedTransaction", "ValidationErrors")
-            w_validation_errors = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "ValidationError":
-                        i_validation_errors = decode_entity_validation_error(item, strict)
-                        v_validation_errors.append(i_validation_errors)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("ValidationErrors", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("ValidationErrors", item.tag)
-        elif tag == "Warnings":
-            if w_warnings:  # a second list is never joined to the first
-                raise repeated("LinkedTransaction", "Warnings")
-            w_warnings = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Warning":
-                        i_warnings = decode_entity_warning(item, strict)
-                        v_warnings.append(i_warnings)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Warnings", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Warnings", item.tag)
-        elif tag == "SourceTransactionID":
-            if v_source_transaction_id is not None:  # a second value never silently wins
-                raise repeated("LinkedTransaction", "SourceTransactionID")
-            v_source_transaction_id = child.text or ""
-        elif tag == "SourceLineItemID":
-            if v_source_line_item_id is not None:  # a second value never silently wins
-                raise repeated("LinkedTransaction", "SourceLineItemID")
-            v_source_line_item_id = child.text or ""
-        elif tag == "ContactID":
-            if v_contact_id is not None:  # a second value never silently wins
-                raise repeated("LinkedTransaction", "ContactID")
-            v_contact_id = child.text or ""
-        elif tag == "TargetTransactionID":
-            if v_target_transaction_id is not None:  # a second value never silently wins
-                raise repeated("LinkedTransaction", "TargetTransactionID")
-            v_target_transaction_id = child.text or ""
-        elif tag == "TargetLineItemID":
-            if v_target_line_item_id is not None:  # a second value never silently wins
-                raise repeated("LinkedTransaction", "TargetLineItemID")
-            v_target_line_item_id = child.text or ""
-        elif tag == "LinkedTransactionID":
-            if v_linked_transaction_id is not None:  # a second value never silently wins
-                raise repeated("LinkedTransaction", "LinkedTransactionID")
-            v_linked_transaction_id = child.text or ""
-        elif tag == "Status":
-            if v_status is not None:  # a second value never silently wins
-                raise repeated("LinkedTransaction", "Status")
-            text = child.text
-            v_status = _E_LinkedTransactionStatus.get(text)
-            if v_status is None:
-                v_status = read_enum(_E_LinkedTransactionStatus, text)
-        elif tag == "Type":
-            if v_type is not None:  # a second value never silently wins
-                raise repeated("LinkedTransaction", "Type")
-            text = child.text
-            v_type = _E_LinkedTransactionType.get(text)
-            if v_type is None:
-                v_type = read_enum(_E_LinkedTransactionType, text)
-        elif tag == "UpdatedDateUTC":
-            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
-            if not child.values() or child.get(_XSI_NIL) != "true":
-                try:
-                    v_updated_date_utc = parse_utc_datetime(child.text or "")
-                except ValueError:
-                    raise invalid(
-                        "Xero UTC timestamp", "LinkedTransaction.UpdatedDateUTC", child.text
-                    ) from None
-        elif tag == "SourceTransactionTypeCode":
-            if v_source_transaction_type_code is not None:  # a second value never silently wins
-                raise repeated("LinkedTransaction", "SourceTransactionTypeCode")
-            text = child.text
-            v_source_transaction_type_code = _E_SourceTransactionTypeCode.get(text)
-            if v_source_transaction_type_code is None:
-                v_source_transaction_type_code = read_enum(_E_SourceTransactionTypeCode, text)
-        elif strict and isinstance(tag, str):
-            raise unknown("LinkedTransaction", tag)
-        elif isinstance(tag, str):
-            skipped("LinkedTransaction", tag)
+        k = _K_linked_transaction.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("LinkedTransaction", tag)
+            elif isinstance(tag, str):
+                skipped("LinkedTransaction", tag)
+        else:
+            if k < 6:
+                if k < 3:
+                    if k < 1:
+                        # <ValidationErrors>
+                        # a second list is never joined to the first
+                        if w_validation_errors:
+                            raise repeated("LinkedTransaction", "ValidationErrors")
+                        w_validation_errors = True
+                        # an empty list: len() costs a tenth of an empty loop in lxml
+                        if len(child):
+                            for item in child:
+                                if item.tag == "ValidationError":
+                                    i_validation_errors = decode_entity_validation_error(
+                                        item, strict
+                                    )
+                                    v_validation_errors.append(i_validation_errors)
+                                elif strict and isinstance(item.tag, str):
+                                    raise unknown("ValidationErrors", item.tag)
+                                elif isinstance(item.tag, str):
+                                    skipped("ValidationErrors", item.tag)
+                    else:
+                        if k < 2:
+                            # <Warnings>
+                            # a second list is never joined to the first
+                            if w_warnings:
+                                raise repeated("LinkedTransaction", "Warnings")
+                            w_warnings = True
+                            # an empty list: len() costs a tenth of an empty loop in lxml
+                            if len(child):
+                                for item in child:
+                                    if item.tag == "Warning":
+                                        i_warnings = decode_entity_warning(item, strict)
+                                        v_warnings.append(i_warnings)
+                                    elif strict and isinstance(item.tag, str):
+                                        raise unknown("Warnings", item.tag)
+                                    elif isinstance(item.tag, str):
+                                        skipped("Warnings", item.tag)
+                        else:
+                            # <SourceTransactionID>: a second value never silently wins
+                            if v_source_transaction_id is not None:
+                                raise repeated("LinkedTransaction", "SourceTransactionID")
+                            v_source_transaction_id = child.text or ""
+                else:
+                    if k < 4:
+                        # <SourceLineItemID>: a second value never silently wins
+                        if v_source_line_item_id is not None:
+                            raise repeated("LinkedTransaction", "SourceLineItemID")
+                        v_source_line_item_id = child.text or ""
+                    else:
+                        if k < 5:
+                            # <ContactID>: a second value never silently wins
+                            if v_contact_id is not None:
+                                raise repeated("LinkedTransaction", "ContactID")
+                            v_contact_id = child.text or ""
+                        else:
+                            # <TargetTransactionID>: a second value never silently wins
+                            if v_target_transaction_id is not None:
+                                raise repeated("LinkedTransaction", "TargetTransactionID")
+                            v_target_transaction_id = child.text or ""
+            else:
+                if k < 9:
+                    if k < 7:
+                        # <TargetLineItemID>: a second value never silently wins
+                        if v_target_line_item_id is not None:
+                            raise repeated("LinkedTransaction", "TargetLineItemID")
+                        v_target_line_item_id = child.text or ""
+                    else:
+                        if k < 8:
+                            # <LinkedTransactionID>: a second value never silently wins
+                            if v_linked_transaction_id is not None:
+                                raise repeated("LinkedTransaction", "LinkedTransactionID")
+                            v_linked_transaction_id = child.text or ""
+                        else:
+                            # <Status>: a second value never silently wins
+                            if v_status is not None:
+                                raise repeated("LinkedTransaction", "Status")
+                            text = child.text
+                            v_status = _E_LinkedTransactionStatus.get(text)
+                            if v_status is None:
+                                v_status = read_enum(_E_LinkedTransactionStatus, text)
+                else:
+                    if k < 10:
+                        # <Type>: a second value never silently wins
+                        if v_type is not None:
+                            raise repeated("LinkedTransaction", "Type")
+                        text = child.text
+                        v_type = _E_LinkedTransactionType.get(text)
+                        if v_type is None:
+                            v_type = read_enum(_E_LinkedTransactionType, text)
+                    else:
+                        if k < 11:
+                            # <UpdatedDateUTC>; values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+                            if not child.values() or child.get(_XSI_NIL) != "true":
+                                try:
+                                    v_updated_date_utc = parse_utc_datetime(child.text or "")
+                                except ValueError:
+                                    raise invalid(
+                                        "Xero UTC timestamp",
+                                        "LinkedTransaction.UpdatedDateUTC",
+                                        child.text,
+                                    ) from None
+                        else:
+                            # <SourceTransactionTypeCode>: a second value never silently wins
+                            if v_source_transaction_type_code is not None:
+                                raise repeated("LinkedTransaction", "SourceTransactionTypeCode")
+                            text = child.text
+                            v_source_transaction_type_code = _E_SourceTransactionTypeCode.get(text)
+                            if v_source_transaction_type_code is None:
+                                v_source_transaction_type_code = read_enum(
+                                    _E_SourceTransactionTypeCode, text
+                                )
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.
@@ -7071,6 +9255,23 @@ def encode_linked_transaction(obj: LinkedTransaction) -> bytes:
     return to_bytes(el)
 
 
+_K_manual_journal = {
+    "ValidationErrors": 0,
+    "Warnings": 1,
+    "Narration": 2,
+    "JournalLines": 3,
+    "Date": 4,
+    "LineAmountTypes": 5,
+    "Status": 6,
+    "Url": 7,
+    "ShowOnCashBasisReports": 8,
+    "HasAttachments": 9,
+    "UpdatedDateUTC": 10,
+    "ManualJournalID": 11,
+}
+"""Child tag of ``<ManualJournal>`` -> its branch in :func:`decode_manual_journal`."""
+
+
 def decode_manual_journal(el: etree._Element, strict: bool = False) -> ManualJournal:
     """An element holding a ``ManualJournal`` (``<ManualJournal>``) -> the dataclass."""
     v_validation_status: Any = None
@@ -7096,113 +9297,148 @@ def decode_manual_journal(el: etree._Element, strict: bool = False) -> ManualJou
             v_validation_status = read_enum(_E_EntityValidationStatus, text)
     for child in el:
         tag = child.tag
-        if tag == "ValidationErrors":
-            if w_validation_errors:  # a second list is never joined to the first
-                raise repeated("ManualJournal", "ValidationErrors")
-            w_validation_errors = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "ValidationError":
-                        i_validation_errors = decode_entity_validation_error(item, strict)
-                        v_validation_errors.append(i_validation_errors)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("ValidationErrors", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("ValidationErrors", item.tag)
-        elif tag == "Warnings":
-            if w_warnings:  # a second list is never joined to the first
-                raise repeated("ManualJournal", "Warnings")
-            w_warnings = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Warning":
-                        i_warnings = decode_entity_warning(item, strict)
-                        v_warnings.append(i_warnings)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Warnings", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Warnings", item.tag)
-        elif tag == "Narration":
-            if v_narration is not None:  # a second value never silently wins
-                raise repeated("ManualJournal", "Narration")
-            v_narration = child.text or ""
-        elif tag == "JournalLines":
-            if w_journal_lines:  # a second list is never joined to the first
-                raise repeated("ManualJournal", "JournalLines")
-            w_journal_lines = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "JournalLine":
-                        i_journal_lines = decode_manual_journal_line(item, strict)
-                        v_journal_lines.append(i_journal_lines)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("JournalLines", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("JournalLines", item.tag)
-        elif tag == "Date":
-            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
-            if not child.values() or child.get(_XSI_NIL) != "true":
-                try:
-                    v_date = parse_date(child.text or "")
-                except ValueError:
-                    raise invalid("Xero date", "ManualJournal.Date", child.text) from None
-        elif tag == "LineAmountTypes":
-            if v_line_amount_types is not None:  # a second value never silently wins
-                raise repeated("ManualJournal", "LineAmountTypes")
-            text = child.text
-            v_line_amount_types = _E_LineAmountTypes.get(text)
-            if v_line_amount_types is None:
-                v_line_amount_types = read_enum(_E_LineAmountTypes, text)
-        elif tag == "Status":
-            if v_status is not None:  # a second value never silently wins
-                raise repeated("ManualJournal", "Status")
-            text = child.text
-            v_status = _E_ManualJournalStatus.get(text)
-            if v_status is None:
-                v_status = read_enum(_E_ManualJournalStatus, text)
-        elif tag == "Url":
-            if v_url is not None:  # a second value never silently wins
-                raise repeated("ManualJournal", "Url")
-            v_url = child.text or ""
-        elif tag == "ShowOnCashBasisReports":
-            if v_show_on_cash_basis_reports is not None:  # a second value never silently wins
-                raise repeated("ManualJournal", "ShowOnCashBasisReports")
-            text = child.text
-            if text == "true":
-                v_show_on_cash_basis_reports = True
-            elif text == "false":
-                v_show_on_cash_basis_reports = False
+        k = _K_manual_journal.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("ManualJournal", tag)
+            elif isinstance(tag, str):
+                skipped("ManualJournal", tag)
+        else:
+            if k < 6:
+                if k < 3:
+                    if k < 1:
+                        # <ValidationErrors>
+                        # a second list is never joined to the first
+                        if w_validation_errors:
+                            raise repeated("ManualJournal", "ValidationErrors")
+                        w_validation_errors = True
+                        # an empty list: len() costs a tenth of an empty loop in lxml
+                        if len(child):
+                            for item in child:
+                                if item.tag == "ValidationError":
+                                    i_validation_errors = decode_entity_validation_error(
+                                        item, strict
+                                    )
+                                    v_validation_errors.append(i_validation_errors)
+                                elif strict and isinstance(item.tag, str):
+                                    raise unknown("ValidationErrors", item.tag)
+                                elif isinstance(item.tag, str):
+                                    skipped("ValidationErrors", item.tag)
+                    else:
+                        if k < 2:
+                            # <Warnings>
+                            # a second list is never joined to the first
+                            if w_warnings:
+                                raise repeated("ManualJournal", "Warnings")
+                            w_warnings = True
+                            # an empty list: len() costs a tenth of an empty loop in lxml
+                            if len(child):
+                                for item in child:
+                                    if item.tag == "Warning":
+                                        i_warnings = decode_entity_warning(item, strict)
+                                        v_warnings.append(i_warnings)
+                                    elif strict and isinstance(item.tag, str):
+                                        raise unknown("Warnings", item.tag)
+                                    elif isinstance(item.tag, str):
+                                        skipped("Warnings", item.tag)
+                        else:
+                            # <Narration>: a second value never silently wins
+                            if v_narration is not None:
+                                raise repeated("ManualJournal", "Narration")
+                            v_narration = child.text or ""
+                else:
+                    if k < 4:
+                        # <JournalLines>
+                        # a second list is never joined to the first
+                        if w_journal_lines:
+                            raise repeated("ManualJournal", "JournalLines")
+                        w_journal_lines = True
+                        # an empty list: len() costs a tenth of an empty loop in lxml
+                        if len(child):
+                            for item in child:
+                                if item.tag == "JournalLine":
+                                    i_journal_lines = decode_manual_journal_line(item, strict)
+                                    v_journal_lines.append(i_journal_lines)
+                                elif strict and isinstance(item.tag, str):
+                                    raise unknown("JournalLines", item.tag)
+                                elif isinstance(item.tag, str):
+                                    skipped("JournalLines", item.tag)
+                    else:
+                        if k < 5:
+                            # <Date>; values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+                            if not child.values() or child.get(_XSI_NIL) != "true":
+                                try:
+                                    v_date = parse_date(child.text or "")
+                                except ValueError:
+                                    raise invalid(
+                                        "Xero date", "ManualJournal.Date", child.text
+                                    ) from None
+                        else:
+                            # <LineAmountTypes>: a second value never silently wins
+                            if v_line_amount_types is not None:
+                                raise repeated("ManualJournal", "LineAmountTypes")
+                            text = child.text
+                            v_line_amount_types = _E_LineAmountTypes.get(text)
+                            if v_line_amount_types is None:
+                                v_line_amount_types = read_enum(_E_LineAmountTypes, text)
             else:
-                v_show_on_cash_basis_reports = read_bool(
-                    text, "ManualJournal.ShowOnCashBasisReports"
-                )
-        elif tag == "HasAttachments":
-            if v_has_attachments is not None:  # a second value never silently wins
-                raise repeated("ManualJournal", "HasAttachments")
-            text = child.text
-            if text == "true":
-                v_has_attachments = True
-            elif text == "false":
-                v_has_attachments = False
-            else:
-                v_has_attachments = read_bool(text, "ManualJournal.HasAttachments")
-        elif tag == "UpdatedDateUTC":
-            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
-            if not child.values() or child.get(_XSI_NIL) != "true":
-                try:
-                    v_updated_date_utc = parse_utc_datetime(child.text or "")
-                except ValueError:
-                    raise invalid(
-                        "Xero UTC timestamp", "ManualJournal.UpdatedDateUTC", child.text
-                    ) from None
-        elif tag == "ManualJournalID":
-            if v_manual_journal_id is not None:  # a second value never silently wins
-                raise repeated("ManualJournal", "ManualJournalID")
-            v_manual_journal_id = child.text or ""
-        elif strict and isinstance(tag, str):
-            raise unknown("ManualJournal", tag)
-        elif isinstance(tag, str):
-            skipped("ManualJournal", tag)
+                if k < 9:
+                    if k < 7:
+                        # <Status>: a second value never silently wins
+                        if v_status is not None:
+                            raise repeated("ManualJournal", "Status")
+                        text = child.text
+                        v_status = _E_ManualJournalStatus.get(text)
+                        if v_status is None:
+                            v_status = read_enum(_E_ManualJournalStatus, text)
+                    else:
+                        if k < 8:
+                            # <Url>: a second value never silently wins
+                            if v_url is not None:
+                                raise repeated("ManualJournal", "Url")
+                            v_url = child.text or ""
+                        else:
+                            # <ShowOnCashBasisReports>: a second value never silently wins
+                            if v_show_on_cash_basis_reports is not None:
+                                raise repeated("ManualJournal", "ShowOnCashBasisReports")
+                            text = child.text
+                            if text == "true":
+                                v_show_on_cash_basis_reports = True
+                            elif text == "false":
+                                v_show_on_cash_basis_reports = False
+                            else:
+                                v_show_on_cash_basis_reports = read_bool(
+                                    text, "ManualJournal.ShowOnCashBasisReports"
+                                )
+                else:
+                    if k < 10:
+                        # <HasAttachments>: a second value never silently wins
+                        if v_has_attachments is not None:
+                            raise repeated("ManualJournal", "HasAttachments")
+                        text = child.text
+                        if text == "true":
+                            v_has_attachments = True
+                        elif text == "false":
+                            v_has_attachments = False
+                        else:
+                            v_has_attachments = read_bool(text, "ManualJournal.HasAttachments")
+                    else:
+                        if k < 11:
+                            # <UpdatedDateUTC>; values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+                            if not child.values() or child.get(_XSI_NIL) != "true":
+                                try:
+                                    v_updated_date_utc = parse_utc_datetime(child.text or "")
+                                except ValueError:
+                                    raise invalid(
+                                        "Xero UTC timestamp",
+                                        "ManualJournal.UpdatedDateUTC",
+                                        child.text,
+                                    ) from None
+                        else:
+                            # <ManualJournalID>: a second value never silently wins
+                            if v_manual_journal_id is not None:
+                                raise repeated("ManualJournal", "ManualJournalID")
+                            v_manual_journal_id = child.text or ""
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.
@@ -7286,6 +9522,21 @@ def encode_manual_journal(obj: ManualJournal) -> bytes:
     return to_bytes(el)
 
 
+_K_manual_journal_line = {
+    "ValidationErrors": 0,
+    "Warnings": 1,
+    "Description": 2,
+    "TaxType": 3,
+    "TaxAmount": 4,
+    "LineAmount": 5,
+    "AccountCode": 6,
+    "AccountID": 7,
+    "Tracking": 8,
+    "IsBlank": 9,
+}
+"""Child tag of ``<ManualJournalLine>`` -> its branch in :func:`decode_manual_journal_line`."""
+
+
 def decode_manual_journal_line(el: etree._Element, strict: bool = False) -> ManualJournalLine:
     """An element holding a ``ManualJournalLine`` (``<ManualJournalLine>``) -> the dataclass."""
     v_validation_status: Any = None
@@ -7309,91 +9560,132 @@ def decode_manual_journal_line(el: etree._Element, strict: bool = False) -> Manu
             v_validation_status = read_enum(_E_EntityValidationStatus, text)
     for child in el:
         tag = child.tag
-        if tag == "ValidationErrors":
-            if w_validation_errors:  # a second list is never joined to the first
-                raise repeated("ManualJournalLine", "ValidationErrors")
-            w_validation_errors = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "ValidationError":
-                        i_validation_errors = decode_entity_validation_error(item, strict)
-                        v_validation_errors.append(i_validation_errors)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("ValidationErrors", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("ValidationErrors", item.tag)
-        elif tag == "Warnings":
-            if w_warnings:  # a second list is never joined to the first
-                raise repeated("ManualJournalLine", "Warnings")
-            w_warnings = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Warning":
-                        i_warnings = decode_entity_warning(item, strict)
-                        v_warnings.append(i_warnings)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Warnings", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Warnings", item.tag)
-        elif tag == "Description":
-            if v_description is not None:  # a second value never silently wins
-                raise repeated("ManualJournalLine", "Description")
-            v_description = child.text or ""
-        elif tag == "TaxType":
-            if v_tax_type is not None:  # a second value never silently wins
-                raise repeated("ManualJournalLine", "TaxType")
-            v_tax_type = child.text or ""
-        elif tag == "TaxAmount":
-            if v_tax_amount is not None:  # a second value never silently wins
-                raise repeated("ManualJournalLine", "TaxAmount")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_tax_amount = Decimal(text)
+        k = _K_manual_journal_line.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("ManualJournalLine", tag)
+            elif isinstance(tag, str):
+                skipped("ManualJournalLine", tag)
+        else:
+            if k < 5:
+                if k < 2:
+                    if k < 1:
+                        # <ValidationErrors>
+                        # a second list is never joined to the first
+                        if w_validation_errors:
+                            raise repeated("ManualJournalLine", "ValidationErrors")
+                        w_validation_errors = True
+                        # an empty list: len() costs a tenth of an empty loop in lxml
+                        if len(child):
+                            for item in child:
+                                if item.tag == "ValidationError":
+                                    i_validation_errors = decode_entity_validation_error(
+                                        item, strict
+                                    )
+                                    v_validation_errors.append(i_validation_errors)
+                                elif strict and isinstance(item.tag, str):
+                                    raise unknown("ValidationErrors", item.tag)
+                                elif isinstance(item.tag, str):
+                                    skipped("ValidationErrors", item.tag)
+                    else:
+                        # <Warnings>
+                        # a second list is never joined to the first
+                        if w_warnings:
+                            raise repeated("ManualJournalLine", "Warnings")
+                        w_warnings = True
+                        # an empty list: len() costs a tenth of an empty loop in lxml
+                        if len(child):
+                            for item in child:
+                                if item.tag == "Warning":
+                                    i_warnings = decode_entity_warning(item, strict)
+                                    v_warnings.append(i_warnings)
+                                elif strict and isinstance(item.tag, str):
+                                    raise unknown("Warnings", item.tag)
+                                elif isinstance(item.tag, str):
+                                    skipped("Warnings", item.tag)
+                else:
+                    if k < 3:
+                        # <Description>: a second value never silently wins
+                        if v_description is not None:
+                            raise repeated("ManualJournalLine", "Description")
+                        v_description = child.text or ""
+                    else:
+                        if k < 4:
+                            # <TaxType>: a second value never silently wins
+                            if v_tax_type is not None:
+                                raise repeated("ManualJournalLine", "TaxType")
+                            v_tax_type = child.text or ""
+                        else:
+                            # <TaxAmount>: a second value never silently wins
+                            if v_tax_amount is not None:
+                                raise repeated("ManualJournalLine", "TaxAmount")
+                            text = child.text
+                            if (
+                                text is not None
+                                and len(text) <= 28
+                                and not text.strip("0123456789.-")
+                            ):
+                                try:
+                                    v_tax_amount = exact_decimal(text)
+                                except ArithmeticError:
+                                    # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                    v_tax_amount = read_decimal(text, "ManualJournalLine.TaxAmount")
+                            else:
+                                v_tax_amount = read_decimal(text, "ManualJournalLine.TaxAmount")
             else:
-                v_tax_amount = read_decimal(text, "ManualJournalLine.TaxAmount")
-        elif tag == "LineAmount":
-            if v_line_amount is not None:  # a second value never silently wins
-                raise repeated("ManualJournalLine", "LineAmount")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_line_amount = Decimal(text)
-            else:
-                v_line_amount = read_decimal(text, "ManualJournalLine.LineAmount")
-        elif tag == "AccountCode":
-            if v_account_code is not None:  # a second value never silently wins
-                raise repeated("ManualJournalLine", "AccountCode")
-            v_account_code = child.text or ""
-        elif tag == "AccountID":
-            if v_account_id is not None:  # a second value never silently wins
-                raise repeated("ManualJournalLine", "AccountID")
-            v_account_id = child.text or ""
-        elif tag == "Tracking":
-            if w_tracking:  # a second list is never joined to the first
-                raise repeated("ManualJournalLine", "Tracking")
-            w_tracking = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "TrackingCategory":
-                        i_tracking = decode_line_item_tracking(item, strict)
-                        v_tracking.append(i_tracking)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Tracking", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Tracking", item.tag)
-        elif tag == "IsBlank":
-            if v_is_blank is not None:  # a second value never silently wins
-                raise repeated("ManualJournalLine", "IsBlank")
-            text = child.text
-            if text == "true":
-                v_is_blank = True
-            elif text == "false":
-                v_is_blank = False
-            else:
-                v_is_blank = read_bool(text, "ManualJournalLine.IsBlank")
-        elif strict and isinstance(tag, str):
-            raise unknown("ManualJournalLine", tag)
-        elif isinstance(tag, str):
-            skipped("ManualJournalLine", tag)
+                if k < 7:
+                    if k < 6:
+                        # <LineAmount>: a second value never silently wins
+                        if v_line_amount is not None:
+                            raise repeated("ManualJournalLine", "LineAmount")
+                        text = child.text
+                        if text is not None and len(text) <= 28 and not text.strip("0123456789.-"):
+                            try:
+                                v_line_amount = exact_decimal(text)
+                            except ArithmeticError:
+                                # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                v_line_amount = read_decimal(text, "ManualJournalLine.LineAmount")
+                        else:
+                            v_line_amount = read_decimal(text, "ManualJournalLine.LineAmount")
+                    else:
+                        # <AccountCode>: a second value never silently wins
+                        if v_account_code is not None:
+                            raise repeated("ManualJournalLine", "AccountCode")
+                        v_account_code = child.text or ""
+                else:
+                    if k < 8:
+                        # <AccountID>: a second value never silently wins
+                        if v_account_id is not None:
+                            raise repeated("ManualJournalLine", "AccountID")
+                        v_account_id = child.text or ""
+                    else:
+                        if k < 9:
+                            # <Tracking>
+                            # a second list is never joined to the first
+                            if w_tracking:
+                                raise repeated("ManualJournalLine", "Tracking")
+                            w_tracking = True
+                            # an empty list: len() costs a tenth of an empty loop in lxml
+                            if len(child):
+                                for item in child:
+                                    if item.tag == "TrackingCategory":
+                                        i_tracking = decode_line_item_tracking(item, strict)
+                                        v_tracking.append(i_tracking)
+                                    elif strict and isinstance(item.tag, str):
+                                        raise unknown("Tracking", item.tag)
+                                    elif isinstance(item.tag, str):
+                                        skipped("Tracking", item.tag)
+                        else:
+                            # <IsBlank>: a second value never silently wins
+                            if v_is_blank is not None:
+                                raise repeated("ManualJournalLine", "IsBlank")
+                            text = child.text
+                            if text == "true":
+                                v_is_blank = True
+                            elif text == "false":
+                                v_is_blank = False
+                            else:
+                                v_is_blank = read_bool(text, "ManualJournalLine.IsBlank")
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.
@@ -7471,6 +9763,44 @@ def encode_manual_journal_line(obj: ManualJournalLine) -> bytes:
     return to_bytes(el)
 
 
+_K_organisation = {
+    "OrganisationID": 0,
+    "APIKey": 1,
+    "Name": 2,
+    "LegalName": 3,
+    "PaysTax": 4,
+    "Version": 5,
+    "OrganisationType": 6,
+    "BaseCurrency": 7,
+    "CountryCode": 8,
+    "IsDemoCompany": 9,
+    "OrganisationStatus": 10,
+    "RegistrationNumber": 11,
+    "EmployerIdentificationNumber": 12,
+    "TaxNumber": 13,
+    "FinancialYearEndDay": 14,
+    "FinancialYearEndMonth": 15,
+    "SalesTaxBasis": 16,
+    "SalesTaxPeriod": 17,
+    "DefaultSalesTax": 18,
+    "DefaultPurchasesTax": 19,
+    "PeriodLockDate": 20,
+    "EndOfYearLockDate": 21,
+    "CreatedDateUTC": 22,
+    "Timezone": 23,
+    "OrganisationEntityType": 24,
+    "ShortCode": 25,
+    "Class": 26,
+    "Edition": 27,
+    "LineOfBusiness": 28,
+    "Addresses": 29,
+    "Phones": 30,
+    "ExternalLinks": 31,
+    "PaymentTerms": 32,
+}
+"""Child tag of ``<Organisation>`` -> its branch in :func:`decode_organisation`."""
+
+
 def decode_organisation(el: etree._Element, strict: bool = False) -> Organisation:
     """An element holding a ``Organisation`` (``<Organisation>``) -> the dataclass."""
     v_organisation_id: str | None = None
@@ -7511,213 +9841,301 @@ def decode_organisation(el: etree._Element, strict: bool = False) -> Organisatio
     w_external_links = False
     for child in el:
         tag = child.tag
-        if tag == "OrganisationID":
-            if v_organisation_id is not None:  # a second value never silently wins
-                raise repeated("Organisation", "OrganisationID")
-            v_organisation_id = child.text or ""
-        elif tag == "APIKey":
-            if v_api_key is not None:  # a second value never silently wins
-                raise repeated("Organisation", "APIKey")
-            v_api_key = child.text or ""
-        elif tag == "Name":
-            if v_name is not None:  # a second value never silently wins
-                raise repeated("Organisation", "Name")
-            v_name = child.text or ""
-        elif tag == "LegalName":
-            if v_legal_name is not None:  # a second value never silently wins
-                raise repeated("Organisation", "LegalName")
-            v_legal_name = child.text or ""
-        elif tag == "PaysTax":
-            if v_pays_tax is not None:  # a second value never silently wins
-                raise repeated("Organisation", "PaysTax")
-            text = child.text
-            if text == "true":
-                v_pays_tax = True
-            elif text == "false":
-                v_pays_tax = False
+        k = _K_organisation.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("Organisation", tag)
+            elif isinstance(tag, str):
+                skipped("Organisation", tag)
+        else:
+            if k < 16:
+                if k < 8:
+                    if k < 4:
+                        if k < 2:
+                            if k < 1:
+                                # <OrganisationID>: a second value never silently wins
+                                if v_organisation_id is not None:
+                                    raise repeated("Organisation", "OrganisationID")
+                                v_organisation_id = child.text or ""
+                            else:
+                                # <APIKey>: a second value never silently wins
+                                if v_api_key is not None:
+                                    raise repeated("Organisation", "APIKey")
+                                v_api_key = child.text or ""
+                        else:
+                            if k < 3:
+                                # <Name>: a second value never silently wins
+                                if v_name is not None:
+                                    raise repeated("Organisation", "Name")
+                                v_name = child.text or ""
+                            else:
+                                # <LegalName>: a second value never silently wins
+                                if v_legal_name is not None:
+                                    raise repeated("Organisation", "LegalName")
+                                v_legal_name = child.text or ""
+                    else:
+                        if k < 6:
+                            if k < 5:
+                                # <PaysTax>: a second value never silently wins
+                                if v_pays_tax is not None:
+                                    raise repeated("Organisation", "PaysTax")
+                                text = child.text
+                                if text == "true":
+                                    v_pays_tax = True
+                                elif text == "false":
+                                    v_pays_tax = False
+                                else:
+                                    v_pays_tax = read_bool(text, "Organisation.PaysTax")
+                            else:
+                                # <Version>: a second value never silently wins
+                                if v_version is not None:
+                                    raise repeated("Organisation", "Version")
+                                text = child.text
+                                v_version = _E_OrganisationVersion.get(text)
+                                if v_version is None:
+                                    v_version = read_enum(_E_OrganisationVersion, text)
+                        else:
+                            if k < 7:
+                                # <OrganisationType>: a second value never silently wins
+                                if v_organisation_type is not None:
+                                    raise repeated("Organisation", "OrganisationType")
+                                text = child.text
+                                v_organisation_type = _E_OrganisationType.get(text)
+                                if v_organisation_type is None:
+                                    v_organisation_type = read_enum(_E_OrganisationType, text)
+                            else:
+                                # <BaseCurrency>: a second value never silently wins
+                                if v_base_currency is not None:
+                                    raise repeated("Organisation", "BaseCurrency")
+                                v_base_currency = child.text or ""
+                else:
+                    if k < 12:
+                        if k < 10:
+                            if k < 9:
+                                # <CountryCode>: a second value never silently wins
+                                if v_country_code is not None:
+                                    raise repeated("Organisation", "CountryCode")
+                                v_country_code = child.text or ""
+                            else:
+                                # <IsDemoCompany>: a second value never silently wins
+                                if v_is_demo_company is not None:
+                                    raise repeated("Organisation", "IsDemoCompany")
+                                text = child.text
+                                if text == "true":
+                                    v_is_demo_company = True
+                                elif text == "false":
+                                    v_is_demo_company = False
+                                else:
+                                    v_is_demo_company = read_bool(
+                                        text, "Organisation.IsDemoCompany"
+                                    )
+                        else:
+                            if k < 11:
+                                # <OrganisationStatus>: a second value never silently wins
+                                if v_organisation_status is not None:
+                                    raise repeated("Organisation", "OrganisationStatus")
+                                v_organisation_status = child.text or ""
+                            else:
+                                # <RegistrationNumber>: a second value never silently wins
+                                if v_registration_number is not None:
+                                    raise repeated("Organisation", "RegistrationNumber")
+                                v_registration_number = child.text or ""
+                    else:
+                        if k < 14:
+                            if k < 13:
+                                # <EmployerIdentificationNumber>: a second value never silently wins
+                                if v_employer_identification_number is not None:
+                                    raise repeated("Organisation", "EmployerIdentificationNumber")
+                                v_employer_identification_number = child.text or ""
+                            else:
+                                # <TaxNumber>: a second value never silently wins
+                                if v_tax_number is not None:
+                                    raise repeated("Organisation", "TaxNumber")
+                                v_tax_number = child.text or ""
+                        else:
+                            if k < 15:
+                                # <FinancialYearEndDay>: a second value never silently wins
+                                if v_financial_year_end_day is not None:
+                                    raise repeated("Organisation", "FinancialYearEndDay")
+                                v_financial_year_end_day = read_int(
+                                    child.text, "Organisation.FinancialYearEndDay"
+                                )
+                            else:
+                                # <FinancialYearEndMonth>: a second value never silently wins
+                                if v_financial_year_end_month is not None:
+                                    raise repeated("Organisation", "FinancialYearEndMonth")
+                                v_financial_year_end_month = read_int(
+                                    child.text, "Organisation.FinancialYearEndMonth"
+                                )
             else:
-                v_pays_tax = read_bool(text, "Organisation.PaysTax")
-        elif tag == "Version":
-            if v_version is not None:  # a second value never silently wins
-                raise repeated("Organisation", "Version")
-            text = child.text
-            v_version = _E_OrganisationVersion.get(text)
-            if v_version is None:
-                v_version = read_enum(_E_OrganisationVersion, text)
-        elif tag == "OrganisationType":
-            if v_organisation_type is not None:  # a second value never silently wins
-                raise repeated("Organisation", "OrganisationType")
-            text = child.text
-            v_organisation_type = _E_OrganisationType.get(text)
-            if v_organisation_type is None:
-                v_organisation_type = read_enum(_E_OrganisationType, text)
-        elif tag == "BaseCurrency":
-            if v_base_currency is not None:  # a second value never silently wins
-                raise repeated("Organisation", "BaseCurrency")
-            v_base_currency = child.text or ""
-        elif tag == "CountryCode":
-            if v_country_code is not None:  # a second value never silently wins
-                raise repeated("Organisation", "CountryCode")
-            v_country_code = child.text or ""
-        elif tag == "IsDemoCompany":
-            if v_is_demo_company is not None:  # a second value never silently wins
-                raise repeated("Organisation", "IsDemoCompany")
-            text = child.text
-            if text == "true":
-                v_is_demo_company = True
-            elif text == "false":
-                v_is_demo_company = False
-            else:
-                v_is_demo_company = read_bool(text, "Organisation.IsDemoCompany")
-        elif tag == "OrganisationStatus":
-            if v_organisation_status is not None:  # a second value never silently wins
-                raise repeated("Organisation", "OrganisationStatus")
-            v_organisation_status = child.text or ""
-        elif tag == "RegistrationNumber":
-            if v_registration_number is not None:  # a second value never silently wins
-                raise repeated("Organisation", "RegistrationNumber")
-            v_registration_number = child.text or ""
-        elif tag == "EmployerIdentificationNumber":
-            if v_employer_identification_number is not None:  # a second value never silently wins
-                raise repeated("Organisation", "EmployerIdentificationNumber")
-            v_employer_identification_number = child.text or ""
-        elif tag == "TaxNumber":
-            if v_tax_number is not None:  # a second value never silently wins
-                raise repeated("Organisation", "TaxNumber")
-            v_tax_number = child.text or ""
-        elif tag == "FinancialYearEndDay":
-            if v_financial_year_end_day is not None:  # a second value never silently wins
-                raise repeated("Organisation", "FinancialYearEndDay")
-            v_financial_year_end_day = read_int(child.text, "Organisation.FinancialYearEndDay")
-        elif tag == "FinancialYearEndMonth":
-            if v_financial_year_end_month is not None:  # a second value never silently wins
-                raise repeated("Organisation", "FinancialYearEndMonth")
-            v_financial_year_end_month = read_int(child.text, "Organisation.FinancialYearEndMonth")
-        elif tag == "SalesTaxBasis":
-            if v_sales_tax_basis is not None:  # a second value never silently wins
-                raise repeated("Organisation", "SalesTaxBasis")
-            text = child.text
-            v_sales_tax_basis = _E_SalesTaxBasis.get(text)
-            if v_sales_tax_basis is None:
-                v_sales_tax_basis = read_enum(_E_SalesTaxBasis, text)
-        elif tag == "SalesTaxPeriod":
-            if v_sales_tax_period is not None:  # a second value never silently wins
-                raise repeated("Organisation", "SalesTaxPeriod")
-            text = child.text
-            v_sales_tax_period = _E_SalesTaxPeriod.get(text)
-            if v_sales_tax_period is None:
-                v_sales_tax_period = read_enum(_E_SalesTaxPeriod, text)
-        elif tag == "DefaultSalesTax":
-            if v_default_sales_tax is not None:  # a second value never silently wins
-                raise repeated("Organisation", "DefaultSalesTax")
-            v_default_sales_tax = child.text or ""
-        elif tag == "DefaultPurchasesTax":
-            if v_default_purchases_tax is not None:  # a second value never silently wins
-                raise repeated("Organisation", "DefaultPurchasesTax")
-            v_default_purchases_tax = child.text or ""
-        elif tag == "PeriodLockDate":
-            if v_period_lock_date is not None:  # a second value never silently wins
-                raise repeated("Organisation", "PeriodLockDate")
-            try:
-                v_period_lock_date = parse_date(child.text or "")
-            except ValueError:
-                raise invalid("Xero date", "Organisation.PeriodLockDate", child.text) from None
-        elif tag == "EndOfYearLockDate":
-            if v_end_of_year_lock_date is not None:  # a second value never silently wins
-                raise repeated("Organisation", "EndOfYearLockDate")
-            try:
-                v_end_of_year_lock_date = parse_date(child.text or "")
-            except ValueError:
-                raise invalid("Xero date", "Organisation.EndOfYearLockDate", child.text) from None
-        elif tag == "CreatedDateUTC":
-            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
-            if not child.values() or child.get(_XSI_NIL) != "true":
-                try:
-                    v_created_date_utc = parse_utc_datetime(child.text or "")
-                except ValueError:
-                    raise invalid(
-                        "Xero UTC timestamp", "Organisation.CreatedDateUTC", child.text
-                    ) from None
-        elif tag == "Timezone":
-            if v_timezone is not None:  # a second value never silently wins
-                raise repeated("Organisation", "Timezone")
-            v_timezone = child.text or ""
-        elif tag == "OrganisationEntityType":
-            if v_organisation_entity_type is not None:  # a second value never silently wins
-                raise repeated("Organisation", "OrganisationEntityType")
-            text = child.text
-            v_organisation_entity_type = _E_OrganisationType.get(text)
-            if v_organisation_entity_type is None:
-                v_organisation_entity_type = read_enum(_E_OrganisationType, text)
-        elif tag == "ShortCode":
-            if v_short_code is not None:  # a second value never silently wins
-                raise repeated("Organisation", "ShortCode")
-            v_short_code = child.text or ""
-        elif tag == "Class":
-            if v_class_ is not None:  # a second value never silently wins
-                raise repeated("Organisation", "Class")
-            text = child.text
-            v_class_ = _E_OrganisationClass.get(text)
-            if v_class_ is None:
-                v_class_ = read_enum(_E_OrganisationClass, text)
-        elif tag == "Edition":
-            if v_edition is not None:  # a second value never silently wins
-                raise repeated("Organisation", "Edition")
-            text = child.text
-            v_edition = _E_OrganisationEdition.get(text)
-            if v_edition is None:
-                v_edition = read_enum(_E_OrganisationEdition, text)
-        elif tag == "LineOfBusiness":
-            if v_line_of_business is not None:  # a second value never silently wins
-                raise repeated("Organisation", "LineOfBusiness")
-            v_line_of_business = child.text or ""
-        elif tag == "Addresses":
-            if w_addresses:  # a second list is never joined to the first
-                raise repeated("Organisation", "Addresses")
-            w_addresses = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Address":
-                        i_addresses = decode_address(item, strict)
-                        v_addresses.append(i_addresses)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Addresses", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Addresses", item.tag)
-        elif tag == "Phones":
-            if w_phones:  # a second list is never joined to the first
-                raise repeated("Organisation", "Phones")
-            w_phones = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Phone":
-                        i_phones = decode_phone(item, strict)
-                        v_phones.append(i_phones)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Phones", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Phones", item.tag)
-        elif tag == "ExternalLinks":
-            if w_external_links:  # a second list is never joined to the first
-                raise repeated("Organisation", "ExternalLinks")
-            w_external_links = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "ExternalLink":
-                        i_external_links = decode_external_link(item, strict)
-                        v_external_links.append(i_external_links)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("ExternalLinks", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("ExternalLinks", item.tag)
-        elif tag == "PaymentTerms":
-            if v_payment_terms is not None:  # a second value never silently wins
-                raise repeated("Organisation", "PaymentTerms")
-            v_payment_terms = decode_payment_terms(child, strict)
-        elif strict and isinstance(tag, str):
-            raise unknown("Organisation", tag)
-        elif isinstance(tag, str):
-            skipped("Organisation", tag)
+                if k < 24:
+                    if k < 20:
+                        if k < 18:
+                            if k < 17:
+                                # <SalesTaxBasis>: a second value never silently wins
+                                if v_sales_tax_basis is not None:
+                                    raise repeated("Organisation", "SalesTaxBasis")
+                                text = child.text
+                                v_sales_tax_basis = _E_SalesTaxBasis.get(text)
+                                if v_sales_tax_basis is None:
+                                    v_sales_tax_basis = read_enum(_E_SalesTaxBasis, text)
+                            else:
+                                # <SalesTaxPeriod>: a second value never silently wins
+                                if v_sales_tax_period is not None:
+                                    raise repeated("Organisation", "SalesTaxPeriod")
+                                text = child.text
+                                v_sales_tax_period = _E_SalesTaxPeriod.get(text)
+                                if v_sales_tax_period is None:
+                                    v_sales_tax_period = read_enum(_E_SalesTaxPeriod, text)
+                        else:
+                            if k < 19:
+                                # <DefaultSalesTax>: a second value never silently wins
+                                if v_default_sales_tax is not None:
+                                    raise repeated("Organisation", "DefaultSalesTax")
+                                v_default_sales_tax = child.text or ""
+                            else:
+                                # <DefaultPurchasesTax>: a second value never silently wins
+                                if v_default_purchases_tax is not None:
+                                    raise repeated("Organisation", "DefaultPurchasesTax")
+                                v_default_purchases_tax = child.text or ""
+                    else:
+                        if k < 22:
+                            if k < 21:
+                                # <PeriodLockDate>: a second value never silently wins
+                                if v_period_lock_date is not None:
+                                    raise repeated("Organisation", "PeriodLockDate")
+                                try:
+                                    v_period_lock_date = parse_date(child.text or "")
+                                except ValueError:
+                                    raise invalid(
+                                        "Xero date", "Organisation.PeriodLockDate", child.text
+                                    ) from None
+                            else:
+                                # <EndOfYearLockDate>: a second value never silently wins
+                                if v_end_of_year_lock_date is not None:
+                                    raise repeated("Organisation", "EndOfYearLockDate")
+                                try:
+                                    v_end_of_year_lock_date = parse_date(child.text or "")
+                                except ValueError:
+                                    raise invalid(
+                                        "Xero date", "Organisation.EndOfYearLockDate", child.text
+                                    ) from None
+                        else:
+                            if k < 23:
+                                # <CreatedDateUTC>; values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+                                if not child.values() or child.get(_XSI_NIL) != "true":
+                                    try:
+                                        v_created_date_utc = parse_utc_datetime(child.text or "")
+                                    except ValueError:
+                                        raise invalid(
+                                            "Xero UTC timestamp",
+                                            "Organisation.CreatedDateUTC",
+                                            child.text,
+                                        ) from None
+                            else:
+                                # <Timezone>: a second value never silently wins
+                                if v_timezone is not None:
+                                    raise repeated("Organisation", "Timezone")
+                                v_timezone = child.text or ""
+                else:
+                    if k < 28:
+                        if k < 26:
+                            if k < 25:
+                                # <OrganisationEntityType>: a second value never silently wins
+                                if v_organisation_entity_type is not None:
+                                    raise repeated("Organisation", "OrganisationEntityType")
+                                text = child.text
+                                v_organisation_entity_type = _E_OrganisationType.get(text)
+                                if v_organisation_entity_type is None:
+                                    v_organisation_entity_type = read_enum(
+                                        _E_OrganisationType, text
+                                    )
+                            else:
+                                # <ShortCode>: a second value never silently wins
+                                if v_short_code is not None:
+                                    raise repeated("Organisation", "ShortCode")
+                                v_short_code = child.text or ""
+                        else:
+                            if k < 27:
+                                # <Class>: a second value never silently wins
+                                if v_class_ is not None:
+                                    raise repeated("Organisation", "Class")
+                                text = child.text
+                                v_class_ = _E_OrganisationClass.get(text)
+                                if v_class_ is None:
+                                    v_class_ = read_enum(_E_OrganisationClass, text)
+                            else:
+                                # <Edition>: a second value never silently wins
+                                if v_edition is not None:
+                                    raise repeated("Organisation", "Edition")
+                                text = child.text
+                                v_edition = _E_OrganisationEdition.get(text)
+                                if v_edition is None:
+                                    v_edition = read_enum(_E_OrganisationEdition, text)
+                    else:
+                        if k < 30:
+                            if k < 29:
+                                # <LineOfBusiness>: a second value never silently wins
+                                if v_line_of_business is not None:
+                                    raise repeated("Organisation", "LineOfBusiness")
+                                v_line_of_business = child.text or ""
+                            else:
+                                # <Addresses>
+                                # a second list is never joined to the first
+                                if w_addresses:
+                                    raise repeated("Organisation", "Addresses")
+                                w_addresses = True
+                                # an empty list: len() costs a tenth of an empty loop in lxml
+                                if len(child):
+                                    for item in child:
+                                        if item.tag == "Address":
+                                            i_addresses = decode_address(item, strict)
+                                            v_addresses.append(i_addresses)
+                                        elif strict and isinstance(item.tag, str):
+                                            raise unknown("Addresses", item.tag)
+                                        elif isinstance(item.tag, str):
+                                            skipped("Addresses", item.tag)
+                        else:
+                            if k < 31:
+                                # <Phones>
+                                # a second list is never joined to the first
+                                if w_phones:
+                                    raise repeated("Organisation", "Phones")
+                                w_phones = True
+                                # an empty list: len() costs a tenth of an empty loop in lxml
+                                if len(child):
+                                    for item in child:
+                                        if item.tag == "Phone":
+                                            i_phones = decode_phone(item, strict)
+                                            v_phones.append(i_phones)
+                                        elif strict and isinstance(item.tag, str):
+                                            raise unknown("Phones", item.tag)
+                                        elif isinstance(item.tag, str):
+                                            skipped("Phones", item.tag)
+                            else:
+                                if k < 32:
+                                    # <ExternalLinks>
+                                    # a second list is never joined to the first
+                                    if w_external_links:
+                                        raise repeated("Organisation", "ExternalLinks")
+                                    w_external_links = True
+                                    # an empty list: len() costs a tenth of an empty loop in lxml
+                                    if len(child):
+                                        for item in child:
+                                            if item.tag == "ExternalLink":
+                                                i_external_links = decode_external_link(
+                                                    item, strict
+                                                )
+                                                v_external_links.append(i_external_links)
+                                            elif strict and isinstance(item.tag, str):
+                                                raise unknown("ExternalLinks", item.tag)
+                                            elif isinstance(item.tag, str):
+                                                skipped("ExternalLinks", item.tag)
+                                else:
+                                    # <PaymentTerms>: a second value never silently wins
+                                    if v_payment_terms is not None:
+                                        raise repeated("Organisation", "PaymentTerms")
+                                    v_payment_terms = decode_payment_terms(child, strict)
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.
@@ -7840,6 +10258,33 @@ def encode_organisation(obj: Organisation) -> bytes:
     return to_bytes(el)
 
 
+_K_overpayment = {
+    "ValidationErrors": 0,
+    "Warnings": 1,
+    "Type": 2,
+    "Contact": 3,
+    "Date": 4,
+    "Status": 5,
+    "LineAmountTypes": 6,
+    "LineItems": 7,
+    "SubTotal": 8,
+    "TotalTax": 9,
+    "Total": 10,
+    "UpdatedDateUTC": 11,
+    "CurrencyCode": 12,
+    "CurrencyRate": 13,
+    "OverpaymentID": 14,
+    "RemainingCredit": 15,
+    "Allocations": 16,
+    "Payments": 17,
+    "AppliedAmount": 18,
+    "HasAttachments": 19,
+    "Attachments": 20,
+    "Reference": 21,
+}
+"""Child tag of ``<Overpayment>`` -> its branch in :func:`decode_overpayment`."""
+
+
 def decode_overpayment(el: etree._Element, strict: bool = False) -> Overpayment:
     """An element holding a ``Overpayment`` (``<Overpayment>``) -> the dataclass."""
     v_validation_status: Any = None
@@ -7878,199 +10323,316 @@ def decode_overpayment(el: etree._Element, strict: bool = False) -> Overpayment:
             v_validation_status = read_enum(_E_EntityValidationStatus, text)
     for child in el:
         tag = child.tag
-        if tag == "ValidationErrors":
-            if w_validation_errors:  # a second list is never joined to the first
-                raise repeated("Overpayment", "ValidationErrors")
-            w_validation_errors = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "ValidationError":
-                        i_validation_errors = decode_entity_validation_error(item, strict)
-                        v_validation_errors.append(i_validation_errors)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("ValidationErrors", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("ValidationErrors", item.tag)
-        elif tag == "Warnings":
-            if w_warnings:  # a second list is never joined to the first
-                raise repeated("Overpayment", "Warnings")
-            w_warnings = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Warning":
-                        i_warnings = decode_entity_warning(item, strict)
-                        v_warnings.append(i_warnings)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Warnings", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Warnings", item.tag)
-        elif tag == "Type":
-            if v_type is not None:  # a second value never silently wins
-                raise repeated("Overpayment", "Type")
-            text = child.text
-            v_type = _E_OverpaymentType.get(text)
-            if v_type is None:
-                v_type = read_enum(_E_OverpaymentType, text)
-        elif tag == "Contact":
-            if v_contact is not None:  # a second value never silently wins
-                raise repeated("Overpayment", "Contact")
-            v_contact = decode_contact(child, strict)
-        elif tag == "Date":
-            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
-            if not child.values() or child.get(_XSI_NIL) != "true":
-                try:
-                    v_date = parse_date(child.text or "")
-                except ValueError:
-                    raise invalid("Xero date", "Overpayment.Date", child.text) from None
-        elif tag == "Status":
-            if v_status is not None:  # a second value never silently wins
-                raise repeated("Overpayment", "Status")
-            text = child.text
-            v_status = _E_OverpaymentStatus.get(text)
-            if v_status is None:
-                v_status = read_enum(_E_OverpaymentStatus, text)
-        elif tag == "LineAmountTypes":
-            if v_line_amount_types is not None:  # a second value never silently wins
-                raise repeated("Overpayment", "LineAmountTypes")
-            text = child.text
-            v_line_amount_types = _E_LineAmountTypes.get(text)
-            if v_line_amount_types is None:
-                v_line_amount_types = read_enum(_E_LineAmountTypes, text)
-        elif tag == "LineItems":
-            if w_line_items:  # a second list is never joined to the first
-                raise repeated("Overpayment", "LineItems")
-            w_line_items = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "LineItem":
-                        i_line_items = decode_line_item(item, strict)
-                        v_line_items.append(i_line_items)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("LineItems", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("LineItems", item.tag)
-        elif tag == "SubTotal":
-            if v_sub_total is not None:  # a second value never silently wins
-                raise repeated("Overpayment", "SubTotal")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_sub_total = Decimal(text)
+        k = _K_overpayment.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("Overpayment", tag)
+            elif isinstance(tag, str):
+                skipped("Overpayment", tag)
+        else:
+            if k < 11:
+                if k < 5:
+                    if k < 2:
+                        if k < 1:
+                            # <ValidationErrors>
+                            # a second list is never joined to the first
+                            if w_validation_errors:
+                                raise repeated("Overpayment", "ValidationErrors")
+                            w_validation_errors = True
+                            # an empty list: len() costs a tenth of an empty loop in lxml
+                            if len(child):
+                                for item in child:
+                                    if item.tag == "ValidationError":
+                                        i_validation_errors = decode_entity_validation_error(
+                                            item, strict
+                                        )
+                                        v_validation_errors.append(i_validation_errors)
+                                    elif strict and isinstance(item.tag, str):
+                                        raise unknown("ValidationErrors", item.tag)
+                                    elif isinstance(item.tag, str):
+                                        skipped("ValidationErrors", item.tag)
+                        else:
+                            # <Warnings>
+                            # a second list is never joined to the first
+                            if w_warnings:
+                                raise repeated("Overpayment", "Warnings")
+                            w_warnings = True
+                            # an empty list: len() costs a tenth of an empty loop in lxml
+                            if len(child):
+                                for item in child:
+                                    if item.tag == "Warning":
+                                        i_warnings = decode_entity_warning(item, strict)
+                                        v_warnings.append(i_warnings)
+                                    elif strict and isinstance(item.tag, str):
+                                        raise unknown("Warnings", item.tag)
+                                    elif isinstance(item.tag, str):
+                                        skipped("Warnings", item.tag)
+                    else:
+                        if k < 3:
+                            # <Type>: a second value never silently wins
+                            if v_type is not None:
+                                raise repeated("Overpayment", "Type")
+                            text = child.text
+                            v_type = _E_OverpaymentType.get(text)
+                            if v_type is None:
+                                v_type = read_enum(_E_OverpaymentType, text)
+                        else:
+                            if k < 4:
+                                # <Contact>: a second value never silently wins
+                                if v_contact is not None:
+                                    raise repeated("Overpayment", "Contact")
+                                v_contact = decode_contact(child, strict)
+                            else:
+                                # <Date>; values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+                                if not child.values() or child.get(_XSI_NIL) != "true":
+                                    try:
+                                        v_date = parse_date(child.text or "")
+                                    except ValueError:
+                                        raise invalid(
+                                            "Xero date", "Overpayment.Date", child.text
+                                        ) from None
+                else:
+                    if k < 8:
+                        if k < 6:
+                            # <Status>: a second value never silently wins
+                            if v_status is not None:
+                                raise repeated("Overpayment", "Status")
+                            text = child.text
+                            v_status = _E_OverpaymentStatus.get(text)
+                            if v_status is None:
+                                v_status = read_enum(_E_OverpaymentStatus, text)
+                        else:
+                            if k < 7:
+                                # <LineAmountTypes>: a second value never silently wins
+                                if v_line_amount_types is not None:
+                                    raise repeated("Overpayment", "LineAmountTypes")
+                                text = child.text
+                                v_line_amount_types = _E_LineAmountTypes.get(text)
+                                if v_line_amount_types is None:
+                                    v_line_amount_types = read_enum(_E_LineAmountTypes, text)
+                            else:
+                                # <LineItems>
+                                # a second list is never joined to the first
+                                if w_line_items:
+                                    raise repeated("Overpayment", "LineItems")
+                                w_line_items = True
+                                # an empty list: len() costs a tenth of an empty loop in lxml
+                                if len(child):
+                                    for item in child:
+                                        if item.tag == "LineItem":
+                                            i_line_items = decode_line_item(item, strict)
+                                            v_line_items.append(i_line_items)
+                                        elif strict and isinstance(item.tag, str):
+                                            raise unknown("LineItems", item.tag)
+                                        elif isinstance(item.tag, str):
+                                            skipped("LineItems", item.tag)
+                    else:
+                        if k < 9:
+                            # <SubTotal>: a second value never silently wins
+                            if v_sub_total is not None:
+                                raise repeated("Overpayment", "SubTotal")
+                            text = child.text
+                            if (
+                                text is not None
+                                and len(text) <= 28
+                                and not text.strip("0123456789.-")
+                            ):
+                                try:
+                                    v_sub_total = exact_decimal(text)
+                                except ArithmeticError:
+                                    # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                    v_sub_total = read_decimal(text, "Overpayment.SubTotal")
+                            else:
+                                v_sub_total = read_decimal(text, "Overpayment.SubTotal")
+                        else:
+                            if k < 10:
+                                # <TotalTax>: a second value never silently wins
+                                if v_total_tax is not None:
+                                    raise repeated("Overpayment", "TotalTax")
+                                text = child.text
+                                if (
+                                    text is not None
+                                    and len(text) <= 28
+                                    and not text.strip("0123456789.-")
+                                ):
+                                    try:
+                                        v_total_tax = exact_decimal(text)
+                                    except ArithmeticError:
+                                        # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                        v_total_tax = read_decimal(text, "Overpayment.TotalTax")
+                                else:
+                                    v_total_tax = read_decimal(text, "Overpayment.TotalTax")
+                            else:
+                                # <Total>: a second value never silently wins
+                                if v_total is not None:
+                                    raise repeated("Overpayment", "Total")
+                                text = child.text
+                                if (
+                                    text is not None
+                                    and len(text) <= 28
+                                    and not text.strip("0123456789.-")
+                                ):
+                                    try:
+                                        v_total = exact_decimal(text)
+                                    except ArithmeticError:
+                                        # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                        v_total = read_decimal(text, "Overpayment.Total")
+                                else:
+                                    v_total = read_decimal(text, "Overpayment.Total")
             else:
-                v_sub_total = read_decimal(text, "Overpayment.SubTotal")
-        elif tag == "TotalTax":
-            if v_total_tax is not None:  # a second value never silently wins
-                raise repeated("Overpayment", "TotalTax")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_total_tax = Decimal(text)
-            else:
-                v_total_tax = read_decimal(text, "Overpayment.TotalTax")
-        elif tag == "Total":
-            if v_total is not None:  # a second value never silently wins
-                raise repeated("Overpayment", "Total")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_total = Decimal(text)
-            else:
-                v_total = read_decimal(text, "Overpayment.Total")
-        elif tag == "UpdatedDateUTC":
-            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
-            if not child.values() or child.get(_XSI_NIL) != "true":
-                try:
-                    v_updated_date_utc = parse_utc_datetime(child.text or "")
-                except ValueError:
-                    raise invalid(
-                        "Xero UTC timestamp", "Overpayment.UpdatedDateUTC", child.text
-                    ) from None
-        elif tag == "CurrencyCode":
-            if v_currency_code is not None:  # a second value never silently wins
-                raise repeated("Overpayment", "CurrencyCode")
-            v_currency_code = child.text or ""
-        elif tag == "CurrencyRate":
-            if v_currency_rate is not None:  # a second value never silently wins
-                raise repeated("Overpayment", "CurrencyRate")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_currency_rate = Decimal(text)
-            else:
-                v_currency_rate = read_decimal(text, "Overpayment.CurrencyRate")
-        elif tag == "OverpaymentID":
-            if v_overpayment_id is not None:  # a second value never silently wins
-                raise repeated("Overpayment", "OverpaymentID")
-            v_overpayment_id = child.text or ""
-        elif tag == "RemainingCredit":
-            if v_remaining_credit is not None:  # a second value never silently wins
-                raise repeated("Overpayment", "RemainingCredit")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_remaining_credit = Decimal(text)
-            else:
-                v_remaining_credit = read_decimal(text, "Overpayment.RemainingCredit")
-        elif tag == "Allocations":
-            if w_allocations:  # a second list is never joined to the first
-                raise repeated("Overpayment", "Allocations")
-            w_allocations = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Allocation":
-                        i_allocations = decode_allocation(item, strict)
-                        v_allocations.append(i_allocations)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Allocations", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Allocations", item.tag)
-        elif tag == "Payments":
-            if w_payments:  # a second list is never joined to the first
-                raise repeated("Overpayment", "Payments")
-            w_payments = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Payment":
-                        i_payments = decode_invoice_payment(item, strict)
-                        v_payments.append(i_payments)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Payments", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Payments", item.tag)
-        elif tag == "AppliedAmount":
-            if v_applied_amount is not None:  # a second value never silently wins
-                raise repeated("Overpayment", "AppliedAmount")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_applied_amount = Decimal(text)
-            else:
-                v_applied_amount = read_decimal(text, "Overpayment.AppliedAmount")
-        elif tag == "HasAttachments":
-            if v_has_attachments is not None:  # a second value never silently wins
-                raise repeated("Overpayment", "HasAttachments")
-            text = child.text
-            if text == "true":
-                v_has_attachments = True
-            elif text == "false":
-                v_has_attachments = False
-            else:
-                v_has_attachments = read_bool(text, "Overpayment.HasAttachments")
-        elif tag == "Attachments":
-            if w_attachments:  # a second list is never joined to the first
-                raise repeated("Overpayment", "Attachments")
-            w_attachments = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Attachment":
-                        i_attachments = decode_attachment(item, strict)
-                        v_attachments.append(i_attachments)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Attachments", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Attachments", item.tag)
-        elif tag == "Reference":
-            if v_reference is not None:  # a second value never silently wins
-                raise repeated("Overpayment", "Reference")
-            v_reference = child.text or ""
-        elif strict and isinstance(tag, str):
-            raise unknown("Overpayment", tag)
-        elif isinstance(tag, str):
-            skipped("Overpayment", tag)
+                if k < 16:
+                    if k < 13:
+                        if k < 12:
+                            # <UpdatedDateUTC>; values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+                            if not child.values() or child.get(_XSI_NIL) != "true":
+                                try:
+                                    v_updated_date_utc = parse_utc_datetime(child.text or "")
+                                except ValueError:
+                                    raise invalid(
+                                        "Xero UTC timestamp",
+                                        "Overpayment.UpdatedDateUTC",
+                                        child.text,
+                                    ) from None
+                        else:
+                            # <CurrencyCode>: a second value never silently wins
+                            if v_currency_code is not None:
+                                raise repeated("Overpayment", "CurrencyCode")
+                            v_currency_code = child.text or ""
+                    else:
+                        if k < 14:
+                            # <CurrencyRate>: a second value never silently wins
+                            if v_currency_rate is not None:
+                                raise repeated("Overpayment", "CurrencyRate")
+                            text = child.text
+                            if (
+                                text is not None
+                                and len(text) <= 28
+                                and not text.strip("0123456789.-")
+                            ):
+                                try:
+                                    v_currency_rate = exact_decimal(text)
+                                except ArithmeticError:
+                                    # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                    v_currency_rate = read_decimal(text, "Overpayment.CurrencyRate")
+                            else:
+                                v_currency_rate = read_decimal(text, "Overpayment.CurrencyRate")
+                        else:
+                            if k < 15:
+                                # <OverpaymentID>: a second value never silently wins
+                                if v_overpayment_id is not None:
+                                    raise repeated("Overpayment", "OverpaymentID")
+                                v_overpayment_id = child.text or ""
+                            else:
+                                # <RemainingCredit>: a second value never silently wins
+                                if v_remaining_credit is not None:
+                                    raise repeated("Overpayment", "RemainingCredit")
+                                text = child.text
+                                if (
+                                    text is not None
+                                    and len(text) <= 28
+                                    and not text.strip("0123456789.-")
+                                ):
+                                    try:
+                                        v_remaining_credit = exact_decimal(text)
+                                    except ArithmeticError:
+                                        # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                        v_remaining_credit = read_decimal(
+                                            text, "Overpayment.RemainingCredit"
+                                        )
+                                else:
+                                    v_remaining_credit = read_decimal(
+                                        text, "Overpayment.RemainingCredit"
+                                    )
+                else:
+                    if k < 19:
+                        if k < 17:
+                            # <Allocations>
+                            # a second list is never joined to the first
+                            if w_allocations:
+                                raise repeated("Overpayment", "Allocations")
+                            w_allocations = True
+                            # an empty list: len() costs a tenth of an empty loop in lxml
+                            if len(child):
+                                for item in child:
+                                    if item.tag == "Allocation":
+                                        i_allocations = decode_allocation(item, strict)
+                                        v_allocations.append(i_allocations)
+                                    elif strict and isinstance(item.tag, str):
+                                        raise unknown("Allocations", item.tag)
+                                    elif isinstance(item.tag, str):
+                                        skipped("Allocations", item.tag)
+                        else:
+                            if k < 18:
+                                # <Payments>
+                                # a second list is never joined to the first
+                                if w_payments:
+                                    raise repeated("Overpayment", "Payments")
+                                w_payments = True
+                                # an empty list: len() costs a tenth of an empty loop in lxml
+                                if len(child):
+                                    for item in child:
+                                        if item.tag == "Payment":
+                                            i_payments = decode_invoice_payment(item, strict)
+                                            v_payments.append(i_payments)
+                                        elif strict and isinstance(item.tag, str):
+                                            raise unknown("Payments", item.tag)
+                                        elif isinstance(item.tag, str):
+                                            skipped("Payments", item.tag)
+                            else:
+                                # <AppliedAmount>: a second value never silently wins
+                                if v_applied_amount is not None:
+                                    raise repeated("Overpayment", "AppliedAmount")
+                                text = child.text
+                                if (
+                                    text is not None
+                                    and len(text) <= 28
+                                    and not text.strip("0123456789.-")
+                                ):
+                                    try:
+                                        v_applied_amount = exact_decimal(text)
+                                    except ArithmeticError:
+                                        # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                        v_applied_amount = read_decimal(
+                                            text, "Overpayment.AppliedAmount"
+                                        )
+                                else:
+                                    v_applied_amount = read_decimal(
+                                        text, "Overpayment.AppliedAmount"
+                                    )
+                    else:
+                        if k < 20:
+                            # <HasAttachments>: a second value never silently wins
+                            if v_has_attachments is not None:
+                                raise repeated("Overpayment", "HasAttachments")
+                            text = child.text
+                            if text == "true":
+                                v_has_attachments = True
+                            elif text == "false":
+                                v_has_attachments = False
+                            else:
+                                v_has_attachments = read_bool(text, "Overpayment.HasAttachments")
+                        else:
+                            if k < 21:
+                                # <Attachments>
+                                # a second list is never joined to the first
+                                if w_attachments:
+                                    raise repeated("Overpayment", "Attachments")
+                                w_attachments = True
+                                # an empty list: len() costs a tenth of an empty loop in lxml
+                                if len(child):
+                                    for item in child:
+                                        if item.tag == "Attachment":
+                                            i_attachments = decode_attachment(item, strict)
+                                            v_attachments.append(i_attachments)
+                                        elif strict and isinstance(item.tag, str):
+                                            raise unknown("Attachments", item.tag)
+                                        elif isinstance(item.tag, str):
+                                            skipped("Attachments", item.tag)
+                            else:
+                                # <Reference>: a second value never silently wins
+                                if v_reference is not None:
+                                    raise repeated("Overpayment", "Reference")
+                                v_reference = child.text or ""
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.
@@ -8164,6 +10726,33 @@ def encode_overpayment(obj: Overpayment) -> bytes:
     return to_bytes(el)
 
 
+_K_payment = {
+    "ValidationErrors": 0,
+    "Warnings": 1,
+    "PaymentID": 2,
+    "Date": 3,
+    "Amount": 4,
+    "CurrencyRate": 5,
+    "Reference": 6,
+    "IsReconciled": 7,
+    "Status": 8,
+    "PaymentType": 9,
+    "UpdatedDateUTC": 10,
+    "Account": 11,
+    "Invoice": 12,
+    "HasAccount": 13,
+    "HasValidationErrors": 14,
+    "BankAmount": 15,
+    "InvoiceNumber": 16,
+    "CreditNoteNumber": 17,
+    "BatchPaymentID": 18,
+    "BankAccountNumber": 19,
+    "Particulars": 20,
+    "Details": 21,
+}
+"""Child tag of ``<Payment>`` -> its branch in :func:`decode_payment`."""
+
+
 def decode_payment(el: etree._Element, strict: bool = False) -> Payment:
     """An element holding a ``Payment`` (``<Payment>``) -> the dataclass."""
     v_validation_status: Any = None
@@ -8198,160 +10787,239 @@ def decode_payment(el: etree._Element, strict: bool = False) -> Payment:
             v_validation_status = read_enum(_E_EntityValidationStatus, text)
     for child in el:
         tag = child.tag
-        if tag == "ValidationErrors":
-            if w_validation_errors:  # a second list is never joined to the first
-                raise repeated("Payment", "ValidationErrors")
-            w_validation_errors = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "ValidationError":
-                        i_validation_errors = decode_entity_validation_error(item, strict)
-                        v_validation_errors.append(i_validation_errors)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("ValidationErrors", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("ValidationErrors", item.tag)
-        elif tag == "Warnings":
-            if w_warnings:  # a second list is never joined to the first
-                raise repeated("Payment", "Warnings")
-            w_warnings = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Warning":
-                        i_warnings = decode_entity_warning(item, strict)
-                        v_warnings.append(i_warnings)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Warnings", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Warnings", item.tag)
-        elif tag == "PaymentID":
-            if v_payment_id is not None:  # a second value never silently wins
-                raise repeated("Payment", "PaymentID")
-            v_payment_id = child.text or ""
-        elif tag == "Date":
-            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
-            if not child.values() or child.get(_XSI_NIL) != "true":
-                try:
-                    v_date = parse_date(child.text or "")
-                except ValueError:
-                    raise invalid("Xero date", "Payment.Date", child.text) from None
-        elif tag == "Amount":
-            if v_amount is not None:  # a second value never silently wins
-                raise repeated("Payment", "Amount")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_amount = Decimal(text)
+        k = _K_payment.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("Payment", tag)
+            elif isinstance(tag, str):
+                skipped("Payment", tag)
+        else:
+            if k < 11:
+                if k < 5:
+                    if k < 2:
+                        if k < 1:
+                            # <ValidationErrors>
+                            # a second list is never joined to the first
+                            if w_validation_errors:
+                                raise repeated("Payment", "ValidationErrors")
+                            w_validation_errors = True
+                            # an empty list: len() costs a tenth of an empty loop in lxml
+                            if len(child):
+                                for item in child:
+                                    if item.tag == "ValidationError":
+                                        i_validation_errors = decode_entity_validation_error(
+                                            item, strict
+                                        )
+                                        v_validation_errors.append(i_validation_errors)
+                                    elif strict and isinstance(item.tag, str):
+                                        raise unknown("ValidationErrors", item.tag)
+                                    elif isinstance(item.tag, str):
+                                        skipped("ValidationErrors", item.tag)
+                        else:
+                            # <Warnings>
+                            # a second list is never joined to the first
+                            if w_warnings:
+                                raise repeated("Payment", "Warnings")
+                            w_warnings = True
+                            # an empty list: len() costs a tenth of an empty loop in lxml
+                            if len(child):
+                                for item in child:
+                                    if item.tag == "Warning":
+                                        i_warnings = decode_entity_warning(item, strict)
+                                        v_warnings.append(i_warnings)
+                                    elif strict and isinstance(item.tag, str):
+                                        raise unknown("Warnings", item.tag)
+                                    elif isinstance(item.tag, str):
+                                        skipped("Warnings", item.tag)
+                    else:
+                        if k < 3:
+                            # <PaymentID>: a second value never silently wins
+                            if v_payment_id is not None:
+                                raise repeated("Payment", "PaymentID")
+                            v_payment_id = child.text or ""
+                        else:
+                            if k < 4:
+                                # <Date>; values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+                                if not child.values() or child.get(_XSI_NIL) != "true":
+                                    try:
+                                        v_date = parse_date(child.text or "")
+                                    except ValueError:
+                                        raise invalid(
+                                            "Xero date", "Payment.Date", child.text
+                                        ) from None
+                            else:
+                                # <Amount>: a second value never silently wins
+                                if v_amount is not None:
+                                    raise repeated("Payment", "Amount")
+                                text = child.text
+                                if (
+                                    text is not None
+                                    and len(text) <= 28
+                                    and not text.strip("0123456789.-")
+                                ):
+                                    try:
+                                        v_amount = exact_decimal(text)
+                                    except ArithmeticError:
+                                        # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                        v_amount = read_decimal(text, "Payment.Amount")
+                                else:
+                                    v_amount = read_decimal(text, "Payment.Amount")
+                else:
+                    if k < 8:
+                        if k < 6:
+                            # <CurrencyRate>: a second value never silently wins
+                            if v_currency_rate is not None:
+                                raise repeated("Payment", "CurrencyRate")
+                            text = child.text
+                            if (
+                                text is not None
+                                and len(text) <= 28
+                                and not text.strip("0123456789.-")
+                            ):
+                                try:
+                                    v_currency_rate = exact_decimal(text)
+                                except ArithmeticError:
+                                    # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                    v_currency_rate = read_decimal(text, "Payment.CurrencyRate")
+                            else:
+                                v_currency_rate = read_decimal(text, "Payment.CurrencyRate")
+                        else:
+                            if k < 7:
+                                # <Reference>: a second value never silently wins
+                                if v_reference is not None:
+                                    raise repeated("Payment", "Reference")
+                                v_reference = child.text or ""
+                            else:
+                                # <IsReconciled>: a second value never silently wins
+                                if v_is_reconciled is not None:
+                                    raise repeated("Payment", "IsReconciled")
+                                text = child.text
+                                if text == "true":
+                                    v_is_reconciled = True
+                                elif text == "false":
+                                    v_is_reconciled = False
+                                else:
+                                    v_is_reconciled = read_bool(text, "Payment.IsReconciled")
+                    else:
+                        if k < 9:
+                            # <Status>: a second value never silently wins
+                            if v_status is not None:
+                                raise repeated("Payment", "Status")
+                            text = child.text
+                            v_status = _E_PaymentStatus.get(text)
+                            if v_status is None:
+                                v_status = read_enum(_E_PaymentStatus, text)
+                        else:
+                            if k < 10:
+                                # <PaymentType>: a second value never silently wins
+                                if v_payment_type is not None:
+                                    raise repeated("Payment", "PaymentType")
+                                text = child.text
+                                v_payment_type = _E_PaymentType.get(text)
+                                if v_payment_type is None:
+                                    v_payment_type = read_enum(_E_PaymentType, text)
+                            else:
+                                # <UpdatedDateUTC>; values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+                                if not child.values() or child.get(_XSI_NIL) != "true":
+                                    try:
+                                        v_updated_date_utc = parse_utc_datetime(child.text or "")
+                                    except ValueError:
+                                        raise invalid(
+                                            "Xero UTC timestamp",
+                                            "Payment.UpdatedDateUTC",
+                                            child.text,
+                                        ) from None
             else:
-                v_amount = read_decimal(text, "Payment.Amount")
-        elif tag == "CurrencyRate":
-            if v_currency_rate is not None:  # a second value never silently wins
-                raise repeated("Payment", "CurrencyRate")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_currency_rate = Decimal(text)
-            else:
-                v_currency_rate = read_decimal(text, "Payment.CurrencyRate")
-        elif tag == "Reference":
-            if v_reference is not None:  # a second value never silently wins
-                raise repeated("Payment", "Reference")
-            v_reference = child.text or ""
-        elif tag == "IsReconciled":
-            if v_is_reconciled is not None:  # a second value never silently wins
-                raise repeated("Payment", "IsReconciled")
-            text = child.text
-            if text == "true":
-                v_is_reconciled = True
-            elif text == "false":
-                v_is_reconciled = False
-            else:
-                v_is_reconciled = read_bool(text, "Payment.IsReconciled")
-        elif tag == "Status":
-            if v_status is not None:  # a second value never silently wins
-                raise repeated("Payment", "Status")
-            text = child.text
-            v_status = _E_PaymentStatus.get(text)
-            if v_status is None:
-                v_status = read_enum(_E_PaymentStatus, text)
-        elif tag == "PaymentType":
-            if v_payment_type is not None:  # a second value never silently wins
-                raise repeated("Payment", "PaymentType")
-            text = child.text
-            v_payment_type = _E_PaymentType.get(text)
-            if v_payment_type is None:
-                v_payment_type = read_enum(_E_PaymentType, text)
-        elif tag == "UpdatedDateUTC":
-            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
-            if not child.values() or child.get(_XSI_NIL) != "true":
-                try:
-                    v_updated_date_utc = parse_utc_datetime(child.text or "")
-                except ValueError:
-                    raise invalid(
-                        "Xero UTC timestamp", "Payment.UpdatedDateUTC", child.text
-                    ) from None
-        elif tag == "Account":
-            if v_account is not None:  # a second value never silently wins
-                raise repeated("Payment", "Account")
-            v_account = decode_account(child, strict)
-        elif tag == "Invoice":
-            if v_invoice is not None:  # a second value never silently wins
-                raise repeated("Payment", "Invoice")
-            v_invoice = decode_invoice(child, strict)
-        elif tag == "HasAccount":
-            if v_has_account is not None:  # a second value never silently wins
-                raise repeated("Payment", "HasAccount")
-            text = child.text
-            if text == "true":
-                v_has_account = True
-            elif text == "false":
-                v_has_account = False
-            else:
-                v_has_account = read_bool(text, "Payment.HasAccount")
-        elif tag == "HasValidationErrors":
-            if v_has_validation_errors is not None:  # a second value never silently wins
-                raise repeated("Payment", "HasValidationErrors")
-            text = child.text
-            if text == "true":
-                v_has_validation_errors = True
-            elif text == "false":
-                v_has_validation_errors = False
-            else:
-                v_has_validation_errors = read_bool(text, "Payment.HasValidationErrors")
-        elif tag == "BankAmount":
-            if v_bank_amount is not None:  # a second value never silently wins
-                raise repeated("Payment", "BankAmount")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_bank_amount = Decimal(text)
-            else:
-                v_bank_amount = read_decimal(text, "Payment.BankAmount")
-        elif tag == "InvoiceNumber":
-            if v_invoice_number is not None:  # a second value never silently wins
-                raise repeated("Payment", "InvoiceNumber")
-            v_invoice_number = child.text or ""
-        elif tag == "CreditNoteNumber":
-            if v_credit_note_number is not None:  # a second value never silently wins
-                raise repeated("Payment", "CreditNoteNumber")
-            v_credit_note_number = child.text or ""
-        elif tag == "BatchPaymentID":
-            if v_batch_payment_id is not None:  # a second value never silently wins
-                raise repeated("Payment", "BatchPaymentID")
-            v_batch_payment_id = child.text or ""
-        elif tag == "BankAccountNumber":
-            if v_bank_account_number is not None:  # a second value never silently wins
-                raise repeated("Payment", "BankAccountNumber")
-            v_bank_account_number = child.text or ""
-        elif tag == "Particulars":
-            if v_particulars is not None:  # a second value never silently wins
-                raise repeated("Payment", "Particulars")
-            v_particulars = child.text or ""
-        elif tag == "Details":
-            if v_details is not None:  # a second value never silently wins
-                raise repeated("Payment", "Details")
-            v_details = child.text or ""
-        elif strict and isinstance(tag, str):
-            raise unknown("Payment", tag)
-        elif isinstance(tag, str):
-            skipped("Payment", tag)
+                if k < 16:
+                    if k < 13:
+                        if k < 12:
+                            # <Account>: a second value never silently wins
+                            if v_account is not None:
+                                raise repeated("Payment", "Account")
+                            v_account = decode_account(child, strict)
+                        else:
+                            # <Invoice>: a second value never silently wins
+                            if v_invoice is not None:
+                                raise repeated("Payment", "Invoice")
+                            v_invoice = decode_invoice(child, strict)
+                    else:
+                        if k < 14:
+                            # <HasAccount>: a second value never silently wins
+                            if v_has_account is not None:
+                                raise repeated("Payment", "HasAccount")
+                            text = child.text
+                            if text == "true":
+                                v_has_account = True
+                            elif text == "false":
+                                v_has_account = False
+                            else:
+                                v_has_account = read_bool(text, "Payment.HasAccount")
+                        else:
+                            if k < 15:
+                                # <HasValidationErrors>: a second value never silently wins
+                                if v_has_validation_errors is not None:
+                                    raise repeated("Payment", "HasValidationErrors")
+                                text = child.text
+                                if text == "true":
+                                    v_has_validation_errors = True
+                                elif text == "false":
+                                    v_has_validation_errors = False
+                                else:
+                                    v_has_validation_errors = read_bool(
+                                        text, "Payment.HasValidationErrors"
+                                    )
+                            else:
+                                # <BankAmount>: a second value never silently wins
+                                if v_bank_amount is not None:
+                                    raise repeated("Payment", "BankAmount")
+                                text = child.text
+                                if (
+                                    text is not None
+                                    and len(text) <= 28
+                                    and not text.strip("0123456789.-")
+                                ):
+                                    try:
+                                        v_bank_amount = exact_decimal(text)
+                                    except ArithmeticError:
+                                        # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                        v_bank_amount = read_decimal(text, "Payment.BankAmount")
+                                else:
+                                    v_bank_amount = read_decimal(text, "Payment.BankAmount")
+                else:
+                    if k < 19:
+                        if k < 17:
+                            # <InvoiceNumber>: a second value never silently wins
+                            if v_invoice_number is not None:
+                                raise repeated("Payment", "InvoiceNumber")
+                            v_invoice_number = child.text or ""
+                        else:
+                            if k < 18:
+                                # <CreditNoteNumber>: a second value never silently wins
+                                if v_credit_note_number is not None:
+                                    raise repeated("Payment", "CreditNoteNumber")
+                                v_credit_note_number = child.text or ""
+                            else:
+                                # <BatchPaymentID>: a second value never silently wins
+                                if v_batch_payment_id is not None:
+                                    raise repeated("Payment", "BatchPaymentID")
+                                v_batch_payment_id = child.text or ""
+                    else:
+                        if k < 20:
+                            # <BankAccountNumber>: a second value never silently wins
+                            if v_bank_account_number is not None:
+                                raise repeated("Payment", "BankAccountNumber")
+                            v_bank_account_number = child.text or ""
+                        else:
+                            if k < 21:
+                                # <Particulars>: a second value never silently wins
+                                if v_particulars is not None:
+                                    raise repeated("Payment", "Particulars")
+                                v_particulars = child.text or ""
+                            else:
+                                # <Details>: a second value never silently wins
+                                if v_details is not None:
+                                    raise repeated("Payment", "Details")
+                                v_details = child.text or ""
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.
@@ -8464,6 +11132,18 @@ def encode_payment(obj: Payment) -> bytes:
     return to_bytes(el)
 
 
+_K_payment_service = {
+    "ValidationErrors": 0,
+    "Warnings": 1,
+    "PaymentServiceID": 2,
+    "PaymentServiceName": 3,
+    "PaymentServiceUrl": 4,
+    "PayNowText": 5,
+    "PaymentServiceType": 6,
+}
+"""Child tag of ``<PaymentService>`` -> its branch in :func:`decode_payment_service`."""
+
+
 def decode_payment_service(el: etree._Element, strict: bool = False) -> PaymentService:
     """An element holding a ``PaymentService`` (``<PaymentService>``) -> the dataclass."""
     v_validation_status: Any = None
@@ -8483,56 +11163,75 @@ def decode_payment_service(el: etree._Element, strict: bool = False) -> PaymentS
             v_validation_status = read_enum(_E_EntityValidationStatus, text)
     for child in el:
         tag = child.tag
-        if tag == "ValidationErrors":
-            if w_validation_errors:  # a second list is never joined to the first
-                raise repeated("PaymentService", "ValidationErrors")
-            w_validation_errors = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "ValidationError":
-                        i_validation_errors = decode_entity_validation_error(item, strict)
-                        v_validation_errors.append(i_validation_errors)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("ValidationErrors", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("ValidationErrors", item.tag)
-        elif tag == "Warnings":
-            if w_warnings:  # a second list is never joined to the first
-                raise repeated("PaymentService", "Warnings")
-            w_warnings = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Warning":
-                        i_warnings = decode_entity_warning(item, strict)
-                        v_warnings.append(i_warnings)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Warnings", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Warnings", item.tag)
-        elif tag == "PaymentServiceID":
-            if v_payment_service_id is not None:  # a second value never silently wins
-                raise repeated("PaymentService", "PaymentServiceID")
-            v_payment_service_id = child.text or ""
-        elif tag == "PaymentServiceName":
-            if v_payment_service_name is not None:  # a second value never silently wins
-                raise repeated("PaymentService", "PaymentServiceName")
-            v_payment_service_name = child.text or ""
-        elif tag == "PaymentServiceUrl":
-            if v_payment_service_url is not None:  # a second value never silently wins
-                raise repeated("PaymentService", "PaymentServiceUrl")
-            v_payment_service_url = child.text or ""
-        elif tag == "PayNowText":
-            if v_pay_now_text is not None:  # a second value never silently wins
-                raise repeated("PaymentService", "PayNowText")
-            v_pay_now_text = child.text or ""
-        elif tag == "PaymentServiceType":
-            if v_payment_service_type is not None:  # a second value never silently wins
-                raise repeated("PaymentService", "PaymentServiceType")
-            v_payment_service_type = child.text or ""
-        elif strict and isinstance(tag, str):
-            raise unknown("PaymentService", tag)
-        elif isinstance(tag, str):
-            skipped("PaymentService", tag)
+        k = _K_payment_service.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("PaymentService", tag)
+            elif isinstance(tag, str):
+                skipped("PaymentService", tag)
+        else:
+            if k < 3:
+                if k < 1:
+                    # <ValidationErrors>
+                    # a second list is never joined to the first
+                    if w_validation_errors:
+                        raise repeated("PaymentService", "ValidationErrors")
+                    w_validation_errors = True
+                    # an empty list: len() costs a tenth of an empty loop in lxml
+                    if len(child):
+                        for item in child:
+                            if item.tag == "ValidationError":
+                                i_validation_errors = decode_entity_validation_error(item, strict)
+                                v_validation_errors.append(i_validation_errors)
+                            elif strict and isinstance(item.tag, str):
+                                raise unknown("ValidationErrors", item.tag)
+                            elif isinstance(item.tag, str):
+                                skipped("ValidationErrors", item.tag)
+                else:
+                    if k < 2:
+                        # <Warnings>
+                        # a second list is never joined to the first
+                        if w_warnings:
+                            raise repeated("PaymentService", "Warnings")
+                        w_warnings = True
+                        # an empty list: len() costs a tenth of an empty loop in lxml
+                        if len(child):
+                            for item in child:
+                                if item.tag == "Warning":
+                                    i_warnings = decode_entity_warning(item, strict)
+                                    v_warnings.append(i_warnings)
+                                elif strict and isinstance(item.tag, str):
+                                    raise unknown("Warnings", item.tag)
+                                elif isinstance(item.tag, str):
+                                    skipped("Warnings", item.tag)
+                    else:
+                        # <PaymentServiceID>: a second value never silently wins
+                        if v_payment_service_id is not None:
+                            raise repeated("PaymentService", "PaymentServiceID")
+                        v_payment_service_id = child.text or ""
+            else:
+                if k < 5:
+                    if k < 4:
+                        # <PaymentServiceName>: a second value never silently wins
+                        if v_payment_service_name is not None:
+                            raise repeated("PaymentService", "PaymentServiceName")
+                        v_payment_service_name = child.text or ""
+                    else:
+                        # <PaymentServiceUrl>: a second value never silently wins
+                        if v_payment_service_url is not None:
+                            raise repeated("PaymentService", "PaymentServiceUrl")
+                        v_payment_service_url = child.text or ""
+                else:
+                    if k < 6:
+                        # <PayNowText>: a second value never silently wins
+                        if v_pay_now_text is not None:
+                            raise repeated("PaymentService", "PayNowText")
+                        v_pay_now_text = child.text or ""
+                    else:
+                        # <PaymentServiceType>: a second value never silently wins
+                        if v_payment_service_type is not None:
+                            raise repeated("PaymentService", "PaymentServiceType")
+                        v_payment_service_type = child.text or ""
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.
@@ -8590,27 +11289,39 @@ def encode_payment_service(obj: PaymentService) -> bytes:
     return to_bytes(el)
 
 
+_K_payment_term = {
+    "Day": 0,
+    "Type": 1,
+}
+"""Child tag of ``<PaymentTerm>`` -> its branch in :func:`decode_payment_term`."""
+
+
 def decode_payment_term(el: etree._Element, strict: bool = False) -> PaymentTerm:
     """An element holding a ``PaymentTerm`` (``<PaymentTerm>``) -> the dataclass."""
     v_day: int | None = None
     v_type: Any = None
     for child in el:
         tag = child.tag
-        if tag == "Day":
-            if v_day is not None:  # a second value never silently wins
-                raise repeated("PaymentTerm", "Day")
-            v_day = read_int(child.text, "PaymentTerm.Day")
-        elif tag == "Type":
-            if v_type is not None:  # a second value never silently wins
-                raise repeated("PaymentTerm", "Type")
-            text = child.text
-            v_type = _E_PaymentTermType.get(text)
-            if v_type is None:
-                v_type = read_enum(_E_PaymentTermType, text)
-        elif strict and isinstance(tag, str):
-            raise unknown("PaymentTerm", tag)
-        elif isinstance(tag, str):
-            skipped("PaymentTerm", tag)
+        k = _K_payment_term.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("PaymentTerm", tag)
+            elif isinstance(tag, str):
+                skipped("PaymentTerm", tag)
+        else:
+            if k < 1:
+                # <Day>: a second value never silently wins
+                if v_day is not None:
+                    raise repeated("PaymentTerm", "Day")
+                v_day = read_int(child.text, "PaymentTerm.Day")
+            else:
+                # <Type>: a second value never silently wins
+                if v_type is not None:
+                    raise repeated("PaymentTerm", "Type")
+                text = child.text
+                v_type = _E_PaymentTermType.get(text)
+                if v_type is None:
+                    v_type = read_enum(_E_PaymentTermType, text)
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.
@@ -8644,24 +11355,36 @@ def encode_payment_term(obj: PaymentTerm) -> bytes:
     return to_bytes(el)
 
 
+_K_payment_terms = {
+    "Bills": 0,
+    "Sales": 1,
+}
+"""Child tag of ``<PaymentTerms>`` -> its branch in :func:`decode_payment_terms`."""
+
+
 def decode_payment_terms(el: etree._Element, strict: bool = False) -> PaymentTerms:
     """An element holding a ``PaymentTerms`` (``<PaymentTerms>``) -> the dataclass."""
     v_bills: PaymentTerm | None = None
     v_sales: PaymentTerm | None = None
     for child in el:
         tag = child.tag
-        if tag == "Bills":
-            if v_bills is not None:  # a second value never silently wins
-                raise repeated("PaymentTerms", "Bills")
-            v_bills = decode_payment_term(child, strict)
-        elif tag == "Sales":
-            if v_sales is not None:  # a second value never silently wins
-                raise repeated("PaymentTerms", "Sales")
-            v_sales = decode_payment_term(child, strict)
-        elif strict and isinstance(tag, str):
-            raise unknown("PaymentTerms", tag)
-        elif isinstance(tag, str):
-            skipped("PaymentTerms", tag)
+        k = _K_payment_terms.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("PaymentTerms", tag)
+            elif isinstance(tag, str):
+                skipped("PaymentTerms", tag)
+        else:
+            if k < 1:
+                # <Bills>: a second value never silently wins
+                if v_bills is not None:
+                    raise repeated("PaymentTerms", "Bills")
+                v_bills = decode_payment_term(child, strict)
+            else:
+                # <Sales>: a second value never silently wins
+                if v_sales is not None:
+                    raise repeated("PaymentTerms", "Sales")
+                v_sales = decode_payment_term(child, strict)
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.
@@ -8695,6 +11418,17 @@ def encode_payment_terms(obj: PaymentTerms) -> bytes:
     return to_bytes(el)
 
 
+_K_phone = {
+    "ValidationErrors": 0,
+    "Warnings": 1,
+    "PhoneType": 2,
+    "PhoneNumber": 3,
+    "PhoneAreaCode": 4,
+    "PhoneCountryCode": 5,
+}
+"""Child tag of ``<Phone>`` -> its branch in :func:`decode_phone`."""
+
+
 def decode_phone(el: etree._Element, strict: bool = False) -> Phone:
     """An element holding a ``Phone`` (``<Phone>``) -> the dataclass."""
     v_validation_status: Any = None
@@ -8713,55 +11447,72 @@ def decode_phone(el: etree._Element, strict: bool = False) -> Phone:
             v_validation_status = read_enum(_E_EntityValidationStatus, text)
     for child in el:
         tag = child.tag
-        if tag == "ValidationErrors":
-            if w_validation_errors:  # a second list is never joined to the first
-                raise repeated("Phone", "ValidationErrors")
-            w_validation_errors = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "ValidationError":
-                        i_validation_errors = decode_entity_validation_error(item, strict)
-                        v_validation_errors.append(i_validation_errors)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("ValidationErrors", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("ValidationErrors", item.tag)
-        elif tag == "Warnings":
-            if w_warnings:  # a second list is never joined to the first
-                raise repeated("Phone", "Warnings")
-            w_warnings = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Warning":
-                        i_warnings = decode_entity_warning(item, strict)
-                        v_warnings.append(i_warnings)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Warnings", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Warnings", item.tag)
-        elif tag == "PhoneType":
-            if v_phone_type is not None:  # a second value never silently wins
-                raise repeated("Phone", "PhoneType")
-            text = child.text
-            v_phone_type = _E_PhoneType.get(text)
-            if v_phone_type is None:
-                v_phone_type = read_enum(_E_PhoneType, text)
-        elif tag == "PhoneNumber":
-            if v_phone_number is not None:  # a second value never silently wins
-                raise repeated("Phone", "PhoneNumber")
-            v_phone_number = child.text or ""
-        elif tag == "PhoneAreaCode":
-            if v_phone_area_code is not None:  # a second value never silently wins
-                raise repeated("Phone", "PhoneAreaCode")
-            v_phone_area_code = child.text or ""
-        elif tag == "PhoneCountryCode":
-            if v_phone_country_code is not None:  # a second value never silently wins
-                raise repeated("Phone", "PhoneCountryCode")
-            v_phone_country_code = child.text or ""
-        elif strict and isinstance(tag, str):
-            raise unknown("Phone", tag)
-        elif isinstance(tag, str):
-            skipped("Phone", tag)
+        k = _K_phone.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("Phone", tag)
+            elif isinstance(tag, str):
+                skipped("Phone", tag)
+        else:
+            if k < 3:
+                if k < 1:
+                    # <ValidationErrors>
+                    # a second list is never joined to the first
+                    if w_validation_errors:
+                        raise repeated("Phone", "ValidationErrors")
+                    w_validation_errors = True
+                    # an empty list: len() costs a tenth of an empty loop in lxml
+                    if len(child):
+                        for item in child:
+                            if item.tag == "ValidationError":
+                                i_validation_errors = decode_entity_validation_error(item, strict)
+                                v_validation_errors.append(i_validation_errors)
+                            elif strict and isinstance(item.tag, str):
+                                raise unknown("ValidationErrors", item.tag)
+                            elif isinstance(item.tag, str):
+                                skipped("ValidationErrors", item.tag)
+                else:
+                    if k < 2:
+                        # <Warnings>
+                        # a second list is never joined to the first
+                        if w_warnings:
+                            raise repeated("Phone", "Warnings")
+                        w_warnings = True
+                        # an empty list: len() costs a tenth of an empty loop in lxml
+                        if len(child):
+                            for item in child:
+                                if item.tag == "Warning":
+                                    i_warnings = decode_entity_warning(item, strict)
+                                    v_warnings.append(i_warnings)
+                                elif strict and isinstance(item.tag, str):
+                                    raise unknown("Warnings", item.tag)
+                                elif isinstance(item.tag, str):
+                                    skipped("Warnings", item.tag)
+                    else:
+                        # <PhoneType>: a second value never silently wins
+                        if v_phone_type is not None:
+                            raise repeated("Phone", "PhoneType")
+                        text = child.text
+                        v_phone_type = _E_PhoneType.get(text)
+                        if v_phone_type is None:
+                            v_phone_type = read_enum(_E_PhoneType, text)
+            else:
+                if k < 4:
+                    # <PhoneNumber>: a second value never silently wins
+                    if v_phone_number is not None:
+                        raise repeated("Phone", "PhoneNumber")
+                    v_phone_number = child.text or ""
+                else:
+                    if k < 5:
+                        # <PhoneAreaCode>: a second value never silently wins
+                        if v_phone_area_code is not None:
+                            raise repeated("Phone", "PhoneAreaCode")
+                        v_phone_area_code = child.text or ""
+                    else:
+                        # <PhoneCountryCode>: a second value never silently wins
+                        if v_phone_country_code is not None:
+                            raise repeated("Phone", "PhoneCountryCode")
+                        v_phone_country_code = child.text or ""
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.
@@ -8816,6 +11567,35 @@ def encode_phone(obj: Phone) -> bytes:
     return to_bytes(el)
 
 
+_K_prepayment = {
+    "ValidationErrors": 0,
+    "Warnings": 1,
+    "Type": 2,
+    "Contact": 3,
+    "Date": 4,
+    "Status": 5,
+    "LineAmountTypes": 6,
+    "LineItems": 7,
+    "SubTotal": 8,
+    "TotalTax": 9,
+    "Total": 10,
+    "UpdatedDateUTC": 11,
+    "CurrencyCode": 12,
+    "CurrencyRate": 13,
+    "PrepaymentID": 14,
+    "RemainingCredit": 15,
+    "Allocations": 16,
+    "Payments": 17,
+    "AppliedAmount": 18,
+    "HasAttachments": 19,
+    "Attachments": 20,
+    "Reference": 21,
+    "InvoiceNumber": 22,
+    "BrandingThemeID": 23,
+}
+"""Child tag of ``<Prepayment>`` -> its branch in :func:`decode_prepayment`."""
+
+
 def decode_prepayment(el: etree._Element, strict: bool = False) -> Prepayment:
     """An element holding a ``Prepayment`` (``<Prepayment>``) -> the dataclass."""
     v_validation_status: Any = None
@@ -8856,207 +11636,328 @@ def decode_prepayment(el: etree._Element, strict: bool = False) -> Prepayment:
             v_validation_status = read_enum(_E_EntityValidationStatus, text)
     for child in el:
         tag = child.tag
-        if tag == "ValidationErrors":
-            if w_validation_errors:  # a second list is never joined to the first
-                raise repeated("Prepayment", "ValidationErrors")
-            w_validation_errors = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "ValidationError":
-                        i_validation_errors = decode_entity_validation_error(item, strict)
-                        v_validation_errors.append(i_validation_errors)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("ValidationErrors", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("ValidationErrors", item.tag)
-        elif tag == "Warnings":
-            if w_warnings:  # a second list is never joined to the first
-                raise repeated("Prepayment", "Warnings")
-            w_warnings = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Warning":
-                        i_warnings = decode_entity_warning(item, strict)
-                        v_warnings.append(i_warnings)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Warnings", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Warnings", item.tag)
-        elif tag == "Type":
-            if v_type is not None:  # a second value never silently wins
-                raise repeated("Prepayment", "Type")
-            text = child.text
-            v_type = _E_PrepaymentType.get(text)
-            if v_type is None:
-                v_type = read_enum(_E_PrepaymentType, text)
-        elif tag == "Contact":
-            if v_contact is not None:  # a second value never silently wins
-                raise repeated("Prepayment", "Contact")
-            v_contact = decode_contact(child, strict)
-        elif tag == "Date":
-            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
-            if not child.values() or child.get(_XSI_NIL) != "true":
-                try:
-                    v_date = parse_date(child.text or "")
-                except ValueError:
-                    raise invalid("Xero date", "Prepayment.Date", child.text) from None
-        elif tag == "Status":
-            if v_status is not None:  # a second value never silently wins
-                raise repeated("Prepayment", "Status")
-            text = child.text
-            v_status = _E_PrepaymentStatus.get(text)
-            if v_status is None:
-                v_status = read_enum(_E_PrepaymentStatus, text)
-        elif tag == "LineAmountTypes":
-            if v_line_amount_types is not None:  # a second value never silently wins
-                raise repeated("Prepayment", "LineAmountTypes")
-            text = child.text
-            v_line_amount_types = _E_LineAmountTypes.get(text)
-            if v_line_amount_types is None:
-                v_line_amount_types = read_enum(_E_LineAmountTypes, text)
-        elif tag == "LineItems":
-            if w_line_items:  # a second list is never joined to the first
-                raise repeated("Prepayment", "LineItems")
-            w_line_items = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "LineItem":
-                        i_line_items = decode_line_item(item, strict)
-                        v_line_items.append(i_line_items)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("LineItems", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("LineItems", item.tag)
-        elif tag == "SubTotal":
-            if v_sub_total is not None:  # a second value never silently wins
-                raise repeated("Prepayment", "SubTotal")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_sub_total = Decimal(text)
+        k = _K_prepayment.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("Prepayment", tag)
+            elif isinstance(tag, str):
+                skipped("Prepayment", tag)
+        else:
+            if k < 12:
+                if k < 6:
+                    if k < 3:
+                        if k < 1:
+                            # <ValidationErrors>
+                            # a second list is never joined to the first
+                            if w_validation_errors:
+                                raise repeated("Prepayment", "ValidationErrors")
+                            w_validation_errors = True
+                            # an empty list: len() costs a tenth of an empty loop in lxml
+                            if len(child):
+                                for item in child:
+                                    if item.tag == "ValidationError":
+                                        i_validation_errors = decode_entity_validation_error(
+                                            item, strict
+                                        )
+                                        v_validation_errors.append(i_validation_errors)
+                                    elif strict and isinstance(item.tag, str):
+                                        raise unknown("ValidationErrors", item.tag)
+                                    elif isinstance(item.tag, str):
+                                        skipped("ValidationErrors", item.tag)
+                        else:
+                            if k < 2:
+                                # <Warnings>
+                                # a second list is never joined to the first
+                                if w_warnings:
+                                    raise repeated("Prepayment", "Warnings")
+                                w_warnings = True
+                                # an empty list: len() costs a tenth of an empty loop in lxml
+                                if len(child):
+                                    for item in child:
+                                        if item.tag == "Warning":
+                                            i_warnings = decode_entity_warning(item, strict)
+                                            v_warnings.append(i_warnings)
+                                        elif strict and isinstance(item.tag, str):
+                                            raise unknown("Warnings", item.tag)
+                                        elif isinstance(item.tag, str):
+                                            skipped("Warnings", item.tag)
+                            else:
+                                # <Type>: a second value never silently wins
+                                if v_type is not None:
+                                    raise repeated("Prepayment", "Type")
+                                text = child.text
+                                v_type = _E_PrepaymentType.get(text)
+                                if v_type is None:
+                                    v_type = read_enum(_E_PrepaymentType, text)
+                    else:
+                        if k < 4:
+                            # <Contact>: a second value never silently wins
+                            if v_contact is not None:
+                                raise repeated("Prepayment", "Contact")
+                            v_contact = decode_contact(child, strict)
+                        else:
+                            if k < 5:
+                                # <Date>; values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+                                if not child.values() or child.get(_XSI_NIL) != "true":
+                                    try:
+                                        v_date = parse_date(child.text or "")
+                                    except ValueError:
+                                        raise invalid(
+                                            "Xero date", "Prepayment.Date", child.text
+                                        ) from None
+                            else:
+                                # <Status>: a second value never silently wins
+                                if v_status is not None:
+                                    raise repeated("Prepayment", "Status")
+                                text = child.text
+                                v_status = _E_PrepaymentStatus.get(text)
+                                if v_status is None:
+                                    v_status = read_enum(_E_PrepaymentStatus, text)
+                else:
+                    if k < 9:
+                        if k < 7:
+                            # <LineAmountTypes>: a second value never silently wins
+                            if v_line_amount_types is not None:
+                                raise repeated("Prepayment", "LineAmountTypes")
+                            text = child.text
+                            v_line_amount_types = _E_LineAmountTypes.get(text)
+                            if v_line_amount_types is None:
+                                v_line_amount_types = read_enum(_E_LineAmountTypes, text)
+                        else:
+                            if k < 8:
+                                # <LineItems>
+                                # a second list is never joined to the first
+                                if w_line_items:
+                                    raise repeated("Prepayment", "LineItems")
+                                w_line_items = True
+                                # an empty list: len() costs a tenth of an empty loop in lxml
+                                if len(child):
+                                    for item in child:
+                                        if item.tag == "LineItem":
+                                            i_line_items = decode_line_item(item, strict)
+                                            v_line_items.append(i_line_items)
+                                        elif strict and isinstance(item.tag, str):
+                                            raise unknown("LineItems", item.tag)
+                                        elif isinstance(item.tag, str):
+                                            skipped("LineItems", item.tag)
+                            else:
+                                # <SubTotal>: a second value never silently wins
+                                if v_sub_total is not None:
+                                    raise repeated("Prepayment", "SubTotal")
+                                text = child.text
+                                if (
+                                    text is not None
+                                    and len(text) <= 28
+                                    and not text.strip("0123456789.-")
+                                ):
+                                    try:
+                                        v_sub_total = exact_decimal(text)
+                                    except ArithmeticError:
+                                        # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                        v_sub_total = read_decimal(text, "Prepayment.SubTotal")
+                                else:
+                                    v_sub_total = read_decimal(text, "Prepayment.SubTotal")
+                    else:
+                        if k < 10:
+                            # <TotalTax>: a second value never silently wins
+                            if v_total_tax is not None:
+                                raise repeated("Prepayment", "TotalTax")
+                            text = child.text
+                            if (
+                                text is not None
+                                and len(text) <= 28
+                                and not text.strip("0123456789.-")
+                            ):
+                                try:
+                                    v_total_tax = exact_decimal(text)
+                                except ArithmeticError:
+                                    # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                    v_total_tax = read_decimal(text, "Prepayment.TotalTax")
+                            else:
+                                v_total_tax = read_decimal(text, "Prepayment.TotalTax")
+                        else:
+                            if k < 11:
+                                # <Total>: a second value never silently wins
+                                if v_total is not None:
+                                    raise repeated("Prepayment", "Total")
+                                text = child.text
+                                if (
+                                    text is not None
+                                    and len(text) <= 28
+                                    and not text.strip("0123456789.-")
+                                ):
+                                    try:
+                                        v_total = exact_decimal(text)
+                                    except ArithmeticError:
+                                        # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                        v_total = read_decimal(text, "Prepayment.Total")
+                                else:
+                                    v_total = read_decimal(text, "Prepayment.Total")
+                            else:
+                                # <UpdatedDateUTC>; values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+                                if not child.values() or child.get(_XSI_NIL) != "true":
+                                    try:
+                                        v_updated_date_utc = parse_utc_datetime(child.text or "")
+                                    except ValueError:
+                                        raise invalid(
+                                            "Xero UTC timestamp",
+                                            "Prepayment.UpdatedDateUTC",
+                                            child.text,
+                                        ) from None
             else:
-                v_sub_total = read_decimal(text, "Prepayment.SubTotal")
-        elif tag == "TotalTax":
-            if v_total_tax is not None:  # a second value never silently wins
-                raise repeated("Prepayment", "TotalTax")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_total_tax = Decimal(text)
-            else:
-                v_total_tax = read_decimal(text, "Prepayment.TotalTax")
-        elif tag == "Total":
-            if v_total is not None:  # a second value never silently wins
-                raise repeated("Prepayment", "Total")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_total = Decimal(text)
-            else:
-                v_total = read_decimal(text, "Prepayment.Total")
-        elif tag == "UpdatedDateUTC":
-            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
-            if not child.values() or child.get(_XSI_NIL) != "true":
-                try:
-                    v_updated_date_utc = parse_utc_datetime(child.text or "")
-                except ValueError:
-                    raise invalid(
-                        "Xero UTC timestamp", "Prepayment.UpdatedDateUTC", child.text
-                    ) from None
-        elif tag == "CurrencyCode":
-            if v_currency_code is not None:  # a second value never silently wins
-                raise repeated("Prepayment", "CurrencyCode")
-            v_currency_code = child.text or ""
-        elif tag == "CurrencyRate":
-            if v_currency_rate is not None:  # a second value never silently wins
-                raise repeated("Prepayment", "CurrencyRate")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_currency_rate = Decimal(text)
-            else:
-                v_currency_rate = read_decimal(text, "Prepayment.CurrencyRate")
-        elif tag == "PrepaymentID":
-            if v_prepayment_id is not None:  # a second value never silently wins
-                raise repeated("Prepayment", "PrepaymentID")
-            v_prepayment_id = child.text or ""
-        elif tag == "RemainingCredit":
-            if v_remaining_credit is not None:  # a second value never silently wins
-                raise repeated("Prepayment", "RemainingCredit")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_remaining_credit = Decimal(text)
-            else:
-                v_remaining_credit = read_decimal(text, "Prepayment.RemainingCredit")
-        elif tag == "Allocations":
-            if w_allocations:  # a second list is never joined to the first
-                raise repeated("Prepayment", "Allocations")
-            w_allocations = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Allocation":
-                        i_allocations = decode_allocation(item, strict)
-                        v_allocations.append(i_allocations)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Allocations", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Allocations", item.tag)
-        elif tag == "Payments":
-            if w_payments:  # a second list is never joined to the first
-                raise repeated("Prepayment", "Payments")
-            w_payments = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Payment":
-                        i_payments = decode_invoice_payment(item, strict)
-                        v_payments.append(i_payments)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Payments", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Payments", item.tag)
-        elif tag == "AppliedAmount":
-            if v_applied_amount is not None:  # a second value never silently wins
-                raise repeated("Prepayment", "AppliedAmount")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_applied_amount = Decimal(text)
-            else:
-                v_applied_amount = read_decimal(text, "Prepayment.AppliedAmount")
-        elif tag == "HasAttachments":
-            if v_has_attachments is not None:  # a second value never silently wins
-                raise repeated("Prepayment", "HasAttachments")
-            text = child.text
-            if text == "true":
-                v_has_attachments = True
-            elif text == "false":
-                v_has_attachments = False
-            else:
-                v_has_attachments = read_bool(text, "Prepayment.HasAttachments")
-        elif tag == "Attachments":
-            if w_attachments:  # a second list is never joined to the first
-                raise repeated("Prepayment", "Attachments")
-            w_attachments = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Attachment":
-                        i_attachments = decode_attachment(item, strict)
-                        v_attachments.append(i_attachments)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Attachments", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Attachments", item.tag)
-        elif tag == "Reference":
-            if v_reference is not None:  # a second value never silently wins
-                raise repeated("Prepayment", "Reference")
-            v_reference = child.text or ""
-        elif tag == "InvoiceNumber":
-            if v_invoice_number is not None:  # a second value never silently wins
-                raise repeated("Prepayment", "InvoiceNumber")
-            v_invoice_number = child.text or ""
-        elif tag == "BrandingThemeID":
-            if v_branding_theme_id is not None:  # a second value never silently wins
-                raise repeated("Prepayment", "BrandingThemeID")
-            v_branding_theme_id = child.text or ""
-        elif strict and isinstance(tag, str):
-            raise unknown("Prepayment", tag)
-        elif isinstance(tag, str):
-            skipped("Prepayment", tag)
+                if k < 18:
+                    if k < 15:
+                        if k < 13:
+                            # <CurrencyCode>: a second value never silently wins
+                            if v_currency_code is not None:
+                                raise repeated("Prepayment", "CurrencyCode")
+                            v_currency_code = child.text or ""
+                        else:
+                            if k < 14:
+                                # <CurrencyRate>: a second value never silently wins
+                                if v_currency_rate is not None:
+                                    raise repeated("Prepayment", "CurrencyRate")
+                                text = child.text
+                                if (
+                                    text is not None
+                                    and len(text) <= 28
+                                    and not text.strip("0123456789.-")
+                                ):
+                                    try:
+                                        v_currency_rate = exact_decimal(text)
+                                    except ArithmeticError:
+                                        # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                        v_currency_rate = read_decimal(
+                                            text, "Prepayment.CurrencyRate"
+                                        )
+                                else:
+                                    v_currency_rate = read_decimal(text, "Prepayment.CurrencyRate")
+                            else:
+                                # <PrepaymentID>: a second value never silently wins
+                                if v_prepayment_id is not None:
+                                    raise repeated("Prepayment", "PrepaymentID")
+                                v_prepayment_id = child.text or ""
+                    else:
+                        if k < 16:
+                            # <RemainingCredit>: a second value never silently wins
+                            if v_remaining_credit is not None:
+                                raise repeated("Prepayment", "RemainingCredit")
+                            text = child.text
+                            if (
+                                text is not None
+                                and len(text) <= 28
+                                and not text.strip("0123456789.-")
+                            ):
+                                try:
+                                    v_remaining_credit = exact_decimal(text)
+                                except ArithmeticError:
+                                    # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                    v_remaining_credit = read_decimal(
+                                        text, "Prepayment.RemainingCredit"
+                                    )
+                            else:
+                                v_remaining_credit = read_decimal(
+                                    text, "Prepayment.RemainingCredit"
+                                )
+                        else:
+                            if k < 17:
+                                # <Allocations>
+                                # a second list is never joined to the first
+                                if w_allocations:
+                                    raise repeated("Prepayment", "Allocations")
+                                w_allocations = True
+                                # an empty list: len() costs a tenth of an empty loop in lxml
+                                if len(child):
+                                    for item in child:
+                                        if item.tag == "Allocation":
+                                            i_allocations = decode_allocation(item, strict)
+                                            v_allocations.append(i_allocations)
+                                        elif strict and isinstance(item.tag, str):
+                                            raise unknown("Allocations", item.tag)
+                                        elif isinstance(item.tag, str):
+                                            skipped("Allocations", item.tag)
+                            else:
+                                # <Payments>
+                                # a second list is never joined to the first
+                                if w_payments:
+                                    raise repeated("Prepayment", "Payments")
+                                w_payments = True
+                                # an empty list: len() costs a tenth of an empty loop in lxml
+                                if len(child):
+                                    for item in child:
+                                        if item.tag == "Payment":
+                                            i_payments = decode_invoice_payment(item, strict)
+                                            v_payments.append(i_payments)
+                                        elif strict and isinstance(item.tag, str):
+                                            raise unknown("Payments", item.tag)
+                                        elif isinstance(item.tag, str):
+                                            skipped("Payments", item.tag)
+                else:
+                    if k < 21:
+                        if k < 19:
+                            # <AppliedAmount>: a second value never silently wins
+                            if v_applied_amount is not None:
+                                raise repeated("Prepayment", "AppliedAmount")
+                            text = child.text
+                            if (
+                                text is not None
+                                and len(text) <= 28
+                                and not text.strip("0123456789.-")
+                            ):
+                                try:
+                                    v_applied_amount = exact_decimal(text)
+                                except ArithmeticError:
+                                    # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                    v_applied_amount = read_decimal(
+                                        text, "Prepayment.AppliedAmount"
+                                    )
+                            else:
+                                v_applied_amount = read_decimal(text, "Prepayment.AppliedAmount")
+                        else:
+                            if k < 20:
+                                # <HasAttachments>: a second value never silently wins
+                                if v_has_attachments is not None:
+                                    raise repeated("Prepayment", "HasAttachments")
+                                text = child.text
+                                if text == "true":
+                                    v_has_attachments = True
+                                elif text == "false":
+                                    v_has_attachments = False
+                                else:
+                                    v_has_attachments = read_bool(text, "Prepayment.HasAttachments")
+                            else:
+                                # <Attachments>
+                                # a second list is never joined to the first
+                                if w_attachments:
+                                    raise repeated("Prepayment", "Attachments")
+                                w_attachments = True
+                                # an empty list: len() costs a tenth of an empty loop in lxml
+                                if len(child):
+                                    for item in child:
+                                        if item.tag == "Attachment":
+                                            i_attachments = decode_attachment(item, strict)
+                                            v_attachments.append(i_attachments)
+                                        elif strict and isinstance(item.tag, str):
+                                            raise unknown("Attachments", item.tag)
+                                        elif isinstance(item.tag, str):
+                                            skipped("Attachments", item.tag)
+                    else:
+                        if k < 22:
+                            # <Reference>: a second value never silently wins
+                            if v_reference is not None:
+                                raise repeated("Prepayment", "Reference")
+                            v_reference = child.text or ""
+                        else:
+                            if k < 23:
+                                # <InvoiceNumber>: a second value never silently wins
+                                if v_invoice_number is not None:
+                                    raise repeated("Prepayment", "InvoiceNumber")
+                                v_invoice_number = child.text or ""
+                            else:
+                                # <BrandingThemeID>: a second value never silently wins
+                                if v_branding_theme_id is not None:
+                                    raise repeated("Prepayment", "BrandingThemeID")
+                                v_branding_theme_id = child.text or ""
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.
@@ -9156,6 +12057,38 @@ def encode_prepayment(obj: Prepayment) -> bytes:
     return to_bytes(el)
 
 
+_K_purchase_order = {
+    "ValidationErrors": 0,
+    "Warnings": 1,
+    "Contact": 2,
+    "LineItems": 3,
+    "Date": 4,
+    "DeliveryDate": 5,
+    "LineAmountTypes": 6,
+    "PurchaseOrderNumber": 7,
+    "Reference": 8,
+    "BrandingThemeID": 9,
+    "CurrencyCode": 10,
+    "Status": 11,
+    "SentToContact": 12,
+    "DeliveryAddress": 13,
+    "AttentionTo": 14,
+    "Telephone": 15,
+    "DeliveryInstructions": 16,
+    "ExpectedArrivalDate": 17,
+    "PurchaseOrderID": 18,
+    "CurrencyRate": 19,
+    "SubTotal": 20,
+    "TotalTax": 21,
+    "Total": 22,
+    "TotalDiscount": 23,
+    "HasAttachments": 24,
+    "UpdatedDateUTC": 25,
+    "Attachments": 26,
+}
+"""Child tag of ``<PurchaseOrder>`` -> its branch in :func:`decode_purchase_order`."""
+
+
 def decode_purchase_order(el: etree._Element, strict: bool = False) -> PurchaseOrder:
     """An element holding a ``PurchaseOrder`` (``<PurchaseOrder>``) -> the dataclass."""
     v_validation_status: Any = None
@@ -9197,208 +12130,329 @@ def decode_purchase_order(el: etree._Element, strict: bool = False) -> PurchaseO
             v_validation_status = read_enum(_E_EntityValidationStatus, text)
     for child in el:
         tag = child.tag
-        if tag == "ValidationErrors":
-            if w_validation_errors:  # a second list is never joined to the first
-                raise repeated("PurchaseOrder", "ValidationErrors")
-            w_validation_errors = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "ValidationError":
-                        i_validation_errors = decode_entity_validation_error(item, strict)
-                        v_validation_errors.append(i_validation_errors)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("ValidationErrors", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("ValidationErrors", item.tag)
-        elif tag == "Warnings":
-            if w_warnings:  # a second list is never joined to the first
-                raise repeated("PurchaseOrder", "Warnings")
-            w_warnings = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Warning":
-                        i_warnings = decode_entity_warning(item, strict)
-                        v_warnings.append(i_warnings)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Warnings", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Warnings", item.tag)
-        elif tag == "Contact":
-            if v_contact is not None:  # a second value never silently wins
-                raise repeated("PurchaseOrder", "Contact")
-            v_contact = decode_contact(child, strict)
-        elif tag == "LineItems":
-            if w_line_items:  # a second list is never joined to the first
-                raise repeated("PurchaseOrder", "LineItems")
-            w_line_items = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "LineItem":
-                        i_line_items = decode_line_item(item, strict)
-                        v_line_items.append(i_line_items)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("LineItems", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("LineItems", item.tag)
-        elif tag == "Date":
-            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
-            if not child.values() or child.get(_XSI_NIL) != "true":
-                try:
-                    v_date = parse_date(child.text or "")
-                except ValueError:
-                    raise invalid("Xero date", "PurchaseOrder.Date", child.text) from None
-        elif tag == "DeliveryDate":
-            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
-            if not child.values() or child.get(_XSI_NIL) != "true":
-                try:
-                    v_delivery_date = parse_date(child.text or "")
-                except ValueError:
-                    raise invalid("Xero date", "PurchaseOrder.DeliveryDate", child.text) from None
-        elif tag == "LineAmountTypes":
-            if v_line_amount_types is not None:  # a second value never silently wins
-                raise repeated("PurchaseOrder", "LineAmountTypes")
-            text = child.text
-            v_line_amount_types = _E_LineAmountTypes.get(text)
-            if v_line_amount_types is None:
-                v_line_amount_types = read_enum(_E_LineAmountTypes, text)
-        elif tag == "PurchaseOrderNumber":
-            if v_purchase_order_number is not None:  # a second value never silently wins
-                raise repeated("PurchaseOrder", "PurchaseOrderNumber")
-            v_purchase_order_number = child.text or ""
-        elif tag == "Reference":
-            if v_reference is not None:  # a second value never silently wins
-                raise repeated("PurchaseOrder", "Reference")
-            v_reference = child.text or ""
-        elif tag == "BrandingThemeID":
-            if v_branding_theme_id is not None:  # a second value never silently wins
-                raise repeated("PurchaseOrder", "BrandingThemeID")
-            v_branding_theme_id = child.text or ""
-        elif tag == "CurrencyCode":
-            if v_currency_code is not None:  # a second value never silently wins
-                raise repeated("PurchaseOrder", "CurrencyCode")
-            v_currency_code = child.text or ""
-        elif tag == "Status":
-            if v_status is not None:  # a second value never silently wins
-                raise repeated("PurchaseOrder", "Status")
-            text = child.text
-            v_status = _E_PurchaseOrderStatus.get(text)
-            if v_status is None:
-                v_status = read_enum(_E_PurchaseOrderStatus, text)
-        elif tag == "SentToContact":
-            if v_sent_to_contact is not None:  # a second value never silently wins
-                raise repeated("PurchaseOrder", "SentToContact")
-            text = child.text
-            if text == "true":
-                v_sent_to_contact = True
-            elif text == "false":
-                v_sent_to_contact = False
+        k = _K_purchase_order.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("PurchaseOrder", tag)
+            elif isinstance(tag, str):
+                skipped("PurchaseOrder", tag)
+        else:
+            if k < 13:
+                if k < 6:
+                    if k < 3:
+                        if k < 1:
+                            # <ValidationErrors>
+                            # a second list is never joined to the first
+                            if w_validation_errors:
+                                raise repeated("PurchaseOrder", "ValidationErrors")
+                            w_validation_errors = True
+                            # an empty list: len() costs a tenth of an empty loop in lxml
+                            if len(child):
+                                for item in child:
+                                    if item.tag == "ValidationError":
+                                        i_validation_errors = decode_entity_validation_error(
+                                            item, strict
+                                        )
+                                        v_validation_errors.append(i_validation_errors)
+                                    elif strict and isinstance(item.tag, str):
+                                        raise unknown("ValidationErrors", item.tag)
+                                    elif isinstance(item.tag, str):
+                                        skipped("ValidationErrors", item.tag)
+                        else:
+                            if k < 2:
+                                # <Warnings>
+                                # a second list is never joined to the first
+                                if w_warnings:
+                                    raise repeated("PurchaseOrder", "Warnings")
+                                w_warnings = True
+                                # an empty list: len() costs a tenth of an empty loop in lxml
+                                if len(child):
+                                    for item in child:
+                                        if item.tag == "Warning":
+                                            i_warnings = decode_entity_warning(item, strict)
+                                            v_warnings.append(i_warnings)
+                                        elif strict and isinstance(item.tag, str):
+                                            raise unknown("Warnings", item.tag)
+                                        elif isinstance(item.tag, str):
+                                            skipped("Warnings", item.tag)
+                            else:
+                                # <Contact>: a second value never silently wins
+                                if v_contact is not None:
+                                    raise repeated("PurchaseOrder", "Contact")
+                                v_contact = decode_contact(child, strict)
+                    else:
+                        if k < 4:
+                            # <LineItems>
+                            # a second list is never joined to the first
+                            if w_line_items:
+                                raise repeated("PurchaseOrder", "LineItems")
+                            w_line_items = True
+                            # an empty list: len() costs a tenth of an empty loop in lxml
+                            if len(child):
+                                for item in child:
+                                    if item.tag == "LineItem":
+                                        i_line_items = decode_line_item(item, strict)
+                                        v_line_items.append(i_line_items)
+                                    elif strict and isinstance(item.tag, str):
+                                        raise unknown("LineItems", item.tag)
+                                    elif isinstance(item.tag, str):
+                                        skipped("LineItems", item.tag)
+                        else:
+                            if k < 5:
+                                # <Date>; values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+                                if not child.values() or child.get(_XSI_NIL) != "true":
+                                    try:
+                                        v_date = parse_date(child.text or "")
+                                    except ValueError:
+                                        raise invalid(
+                                            "Xero date", "PurchaseOrder.Date", child.text
+                                        ) from None
+                            else:
+                                # <DeliveryDate>; values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+                                if not child.values() or child.get(_XSI_NIL) != "true":
+                                    try:
+                                        v_delivery_date = parse_date(child.text or "")
+                                    except ValueError:
+                                        raise invalid(
+                                            "Xero date", "PurchaseOrder.DeliveryDate", child.text
+                                        ) from None
+                else:
+                    if k < 9:
+                        if k < 7:
+                            # <LineAmountTypes>: a second value never silently wins
+                            if v_line_amount_types is not None:
+                                raise repeated("PurchaseOrder", "LineAmountTypes")
+                            text = child.text
+                            v_line_amount_types = _E_LineAmountTypes.get(text)
+                            if v_line_amount_types is None:
+                                v_line_amount_types = read_enum(_E_LineAmountTypes, text)
+                        else:
+                            if k < 8:
+                                # <PurchaseOrderNumber>: a second value never silently wins
+                                if v_purchase_order_number is not None:
+                                    raise repeated("PurchaseOrder", "PurchaseOrderNumber")
+                                v_purchase_order_number = child.text or ""
+                            else:
+                                # <Reference>: a second value never silently wins
+                                if v_reference is not None:
+                                    raise repeated("PurchaseOrder", "Reference")
+                                v_reference = child.text or ""
+                    else:
+                        if k < 11:
+                            if k < 10:
+                                # <BrandingThemeID>: a second value never silently wins
+                                if v_branding_theme_id is not None:
+                                    raise repeated("PurchaseOrder", "BrandingThemeID")
+                                v_branding_theme_id = child.text or ""
+                            else:
+                                # <CurrencyCode>: a second value never silently wins
+                                if v_currency_code is not None:
+                                    raise repeated("PurchaseOrder", "CurrencyCode")
+                                v_currency_code = child.text or ""
+                        else:
+                            if k < 12:
+                                # <Status>: a second value never silently wins
+                                if v_status is not None:
+                                    raise repeated("PurchaseOrder", "Status")
+                                text = child.text
+                                v_status = _E_PurchaseOrderStatus.get(text)
+                                if v_status is None:
+                                    v_status = read_enum(_E_PurchaseOrderStatus, text)
+                            else:
+                                # <SentToContact>: a second value never silently wins
+                                if v_sent_to_contact is not None:
+                                    raise repeated("PurchaseOrder", "SentToContact")
+                                text = child.text
+                                if text == "true":
+                                    v_sent_to_contact = True
+                                elif text == "false":
+                                    v_sent_to_contact = False
+                                else:
+                                    v_sent_to_contact = read_bool(
+                                        text, "PurchaseOrder.SentToContact"
+                                    )
             else:
-                v_sent_to_contact = read_bool(text, "PurchaseOrder.SentToContact")
-        elif tag == "DeliveryAddress":
-            if v_delivery_address is not None:  # a second value never silently wins
-                raise repeated("PurchaseOrder", "DeliveryAddress")
-            v_delivery_address = child.text or ""
-        elif tag == "AttentionTo":
-            if v_attention_to is not None:  # a second value never silently wins
-                raise repeated("PurchaseOrder", "AttentionTo")
-            v_attention_to = child.text or ""
-        elif tag == "Telephone":
-            if v_telephone is not None:  # a second value never silently wins
-                raise repeated("PurchaseOrder", "Telephone")
-            v_telephone = child.text or ""
-        elif tag == "DeliveryInstructions":
-            if v_delivery_instructions is not None:  # a second value never silently wins
-                raise repeated("PurchaseOrder", "DeliveryInstructions")
-            v_delivery_instructions = child.text or ""
-        elif tag == "ExpectedArrivalDate":
-            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
-            if not child.values() or child.get(_XSI_NIL) != "true":
-                try:
-                    v_expected_arrival_date = parse_date(child.text or "")
-                except ValueError:
-                    raise invalid(
-                        "Xero date", "PurchaseOrder.ExpectedArrivalDate", child.text
-                    ) from None
-        elif tag == "PurchaseOrderID":
-            if v_purchase_order_id is not None:  # a second value never silently wins
-                raise repeated("PurchaseOrder", "PurchaseOrderID")
-            v_purchase_order_id = child.text or ""
-        elif tag == "CurrencyRate":
-            if v_currency_rate is not None:  # a second value never silently wins
-                raise repeated("PurchaseOrder", "CurrencyRate")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_currency_rate = Decimal(text)
-            else:
-                v_currency_rate = read_decimal(text, "PurchaseOrder.CurrencyRate")
-        elif tag == "SubTotal":
-            if v_sub_total is not None:  # a second value never silently wins
-                raise repeated("PurchaseOrder", "SubTotal")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_sub_total = Decimal(text)
-            else:
-                v_sub_total = read_decimal(text, "PurchaseOrder.SubTotal")
-        elif tag == "TotalTax":
-            if v_total_tax is not None:  # a second value never silently wins
-                raise repeated("PurchaseOrder", "TotalTax")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_total_tax = Decimal(text)
-            else:
-                v_total_tax = read_decimal(text, "PurchaseOrder.TotalTax")
-        elif tag == "Total":
-            if v_total is not None:  # a second value never silently wins
-                raise repeated("PurchaseOrder", "Total")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_total = Decimal(text)
-            else:
-                v_total = read_decimal(text, "PurchaseOrder.Total")
-        elif tag == "TotalDiscount":
-            if v_total_discount is not None:  # a second value never silently wins
-                raise repeated("PurchaseOrder", "TotalDiscount")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_total_discount = Decimal(text)
-            else:
-                v_total_discount = read_decimal(text, "PurchaseOrder.TotalDiscount")
-        elif tag == "HasAttachments":
-            if v_has_attachments is not None:  # a second value never silently wins
-                raise repeated("PurchaseOrder", "HasAttachments")
-            text = child.text
-            if text == "true":
-                v_has_attachments = True
-            elif text == "false":
-                v_has_attachments = False
-            else:
-                v_has_attachments = read_bool(text, "PurchaseOrder.HasAttachments")
-        elif tag == "UpdatedDateUTC":
-            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
-            if not child.values() or child.get(_XSI_NIL) != "true":
-                try:
-                    v_updated_date_utc = parse_utc_datetime(child.text or "")
-                except ValueError:
-                    raise invalid(
-                        "Xero UTC timestamp", "PurchaseOrder.UpdatedDateUTC", child.text
-                    ) from None
-        elif tag == "Attachments":
-            if w_attachments:  # a second list is never joined to the first
-                raise repeated("PurchaseOrder", "Attachments")
-            w_attachments = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Attachment":
-                        i_attachments = decode_attachment(item, strict)
-                        v_attachments.append(i_attachments)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Attachments", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Attachments", item.tag)
-        elif strict and isinstance(tag, str):
-            raise unknown("PurchaseOrder", tag)
-        elif isinstance(tag, str):
-            skipped("PurchaseOrder", tag)
+                if k < 20:
+                    if k < 16:
+                        if k < 14:
+                            # <DeliveryAddress>: a second value never silently wins
+                            if v_delivery_address is not None:
+                                raise repeated("PurchaseOrder", "DeliveryAddress")
+                            v_delivery_address = child.text or ""
+                        else:
+                            if k < 15:
+                                # <AttentionTo>: a second value never silently wins
+                                if v_attention_to is not None:
+                                    raise repeated("PurchaseOrder", "AttentionTo")
+                                v_attention_to = child.text or ""
+                            else:
+                                # <Telephone>: a second value never silently wins
+                                if v_telephone is not None:
+                                    raise repeated("PurchaseOrder", "Telephone")
+                                v_telephone = child.text or ""
+                    else:
+                        if k < 18:
+                            if k < 17:
+                                # <DeliveryInstructions>: a second value never silently wins
+                                if v_delivery_instructions is not None:
+                                    raise repeated("PurchaseOrder", "DeliveryInstructions")
+                                v_delivery_instructions = child.text or ""
+                            else:
+                                # <ExpectedArrivalDate>; values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+                                if not child.values() or child.get(_XSI_NIL) != "true":
+                                    try:
+                                        v_expected_arrival_date = parse_date(child.text or "")
+                                    except ValueError:
+                                        raise invalid(
+                                            "Xero date",
+                                            "PurchaseOrder.ExpectedArrivalDate",
+                                            child.text,
+                                        ) from None
+                        else:
+                            if k < 19:
+                                # <PurchaseOrderID>: a second value never silently wins
+                                if v_purchase_order_id is not None:
+                                    raise repeated("PurchaseOrder", "PurchaseOrderID")
+                                v_purchase_order_id = child.text or ""
+                            else:
+                                # <CurrencyRate>: a second value never silently wins
+                                if v_currency_rate is not None:
+                                    raise repeated("PurchaseOrder", "CurrencyRate")
+                                text = child.text
+                                if (
+                                    text is not None
+                                    and len(text) <= 28
+                                    and not text.strip("0123456789.-")
+                                ):
+                                    try:
+                                        v_currency_rate = exact_decimal(text)
+                                    except ArithmeticError:
+                                        # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                        v_currency_rate = read_decimal(
+                                            text, "PurchaseOrder.CurrencyRate"
+                                        )
+                                else:
+                                    v_currency_rate = read_decimal(
+                                        text, "PurchaseOrder.CurrencyRate"
+                                    )
+                else:
+                    if k < 23:
+                        if k < 21:
+                            # <SubTotal>: a second value never silently wins
+                            if v_sub_total is not None:
+                                raise repeated("PurchaseOrder", "SubTotal")
+                            text = child.text
+                            if (
+                                text is not None
+                                and len(text) <= 28
+                                and not text.strip("0123456789.-")
+                            ):
+                                try:
+                                    v_sub_total = exact_decimal(text)
+                                except ArithmeticError:
+                                    # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                    v_sub_total = read_decimal(text, "PurchaseOrder.SubTotal")
+                            else:
+                                v_sub_total = read_decimal(text, "PurchaseOrder.SubTotal")
+                        else:
+                            if k < 22:
+                                # <TotalTax>: a second value never silently wins
+                                if v_total_tax is not None:
+                                    raise repeated("PurchaseOrder", "TotalTax")
+                                text = child.text
+                                if (
+                                    text is not None
+                                    and len(text) <= 28
+                                    and not text.strip("0123456789.-")
+                                ):
+                                    try:
+                                        v_total_tax = exact_decimal(text)
+                                    except ArithmeticError:
+                                        # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                        v_total_tax = read_decimal(text, "PurchaseOrder.TotalTax")
+                                else:
+                                    v_total_tax = read_decimal(text, "PurchaseOrder.TotalTax")
+                            else:
+                                # <Total>: a second value never silently wins
+                                if v_total is not None:
+                                    raise repeated("PurchaseOrder", "Total")
+                                text = child.text
+                                if (
+                                    text is not None
+                                    and len(text) <= 28
+                                    and not text.strip("0123456789.-")
+                                ):
+                                    try:
+                                        v_total = exact_decimal(text)
+                                    except ArithmeticError:
+                                        # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                        v_total = read_decimal(text, "PurchaseOrder.Total")
+                                else:
+                                    v_total = read_decimal(text, "PurchaseOrder.Total")
+                    else:
+                        if k < 25:
+                            if k < 24:
+                                # <TotalDiscount>: a second value never silently wins
+                                if v_total_discount is not None:
+                                    raise repeated("PurchaseOrder", "TotalDiscount")
+                                text = child.text
+                                if (
+                                    text is not None
+                                    and len(text) <= 28
+                                    and not text.strip("0123456789.-")
+                                ):
+                                    try:
+                                        v_total_discount = exact_decimal(text)
+                                    except ArithmeticError:
+                                        # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                        v_total_discount = read_decimal(
+                                            text, "PurchaseOrder.TotalDiscount"
+                                        )
+                                else:
+                                    v_total_discount = read_decimal(
+                                        text, "PurchaseOrder.TotalDiscount"
+                                    )
+                            else:
+                                # <HasAttachments>: a second value never silently wins
+                                if v_has_attachments is not None:
+                                    raise repeated("PurchaseOrder", "HasAttachments")
+                                text = child.text
+                                if text == "true":
+                                    v_has_attachments = True
+                                elif text == "false":
+                                    v_has_attachments = False
+                                else:
+                                    v_has_attachments = read_bool(
+                                        text, "PurchaseOrder.HasAttachments"
+                                    )
+                        else:
+                            if k < 26:
+                                # <UpdatedDateUTC>; values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+                                if not child.values() or child.get(_XSI_NIL) != "true":
+                                    try:
+                                        v_updated_date_utc = parse_utc_datetime(child.text or "")
+                                    except ValueError:
+                                        raise invalid(
+                                            "Xero UTC timestamp",
+                                            "PurchaseOrder.UpdatedDateUTC",
+                                            child.text,
+                                        ) from None
+                            else:
+                                # <Attachments>
+                                # a second list is never joined to the first
+                                if w_attachments:
+                                    raise repeated("PurchaseOrder", "Attachments")
+                                w_attachments = True
+                                # an empty list: len() costs a tenth of an empty loop in lxml
+                                if len(child):
+                                    for item in child:
+                                        if item.tag == "Attachment":
+                                            i_attachments = decode_attachment(item, strict)
+                                            v_attachments.append(i_attachments)
+                                        elif strict and isinstance(item.tag, str):
+                                            raise unknown("Attachments", item.tag)
+                                        elif isinstance(item.tag, str):
+                                            skipped("Attachments", item.tag)
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.
@@ -9548,6 +12602,33 @@ def encode_purchase_order(obj: PurchaseOrder) -> bytes:
     return to_bytes(el)
 
 
+_K_quote = {
+    "ValidationErrors": 0,
+    "Warnings": 1,
+    "QuoteID": 2,
+    "QuoteNumber": 3,
+    "Reference": 4,
+    "Terms": 5,
+    "Contact": 6,
+    "LineItems": 7,
+    "Date": 8,
+    "ExpiryDate": 9,
+    "Status": 10,
+    "CurrencyCode": 11,
+    "CurrencyRate": 12,
+    "SubTotal": 13,
+    "TotalTax": 14,
+    "Total": 15,
+    "TotalDiscount": 16,
+    "Title": 17,
+    "Summary": 18,
+    "BrandingThemeID": 19,
+    "UpdatedDateUTC": 20,
+    "LineAmountTypes": 21,
+}
+"""Child tag of ``<Quote>`` -> its branch in :func:`decode_quote`."""
+
+
 def decode_quote(el: etree._Element, strict: bool = False) -> Quote:
     """An element holding a ``Quote`` (``<Quote>``) -> the dataclass."""
     v_validation_status: Any = None
@@ -9583,162 +12664,254 @@ def decode_quote(el: etree._Element, strict: bool = False) -> Quote:
             v_validation_status = read_enum(_E_EntityValidationStatus, text)
     for child in el:
         tag = child.tag
-        if tag == "ValidationErrors":
-            if w_validation_errors:  # a second list is never joined to the first
-                raise repeated("Quote", "ValidationErrors")
-            w_validation_errors = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "ValidationError":
-                        i_validation_errors = decode_entity_validation_error(item, strict)
-                        v_validation_errors.append(i_validation_errors)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("ValidationErrors", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("ValidationErrors", item.tag)
-        elif tag == "Warnings":
-            if w_warnings:  # a second list is never joined to the first
-                raise repeated("Quote", "Warnings")
-            w_warnings = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Warning":
-                        i_warnings = decode_entity_warning(item, strict)
-                        v_warnings.append(i_warnings)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Warnings", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Warnings", item.tag)
-        elif tag == "QuoteID":
-            if v_quote_id is not None:  # a second value never silently wins
-                raise repeated("Quote", "QuoteID")
-            v_quote_id = child.text or ""
-        elif tag == "QuoteNumber":
-            if v_quote_number is not None:  # a second value never silently wins
-                raise repeated("Quote", "QuoteNumber")
-            v_quote_number = child.text or ""
-        elif tag == "Reference":
-            if v_reference is not None:  # a second value never silently wins
-                raise repeated("Quote", "Reference")
-            v_reference = child.text or ""
-        elif tag == "Terms":
-            if v_terms is not None:  # a second value never silently wins
-                raise repeated("Quote", "Terms")
-            v_terms = child.text or ""
-        elif tag == "Contact":
-            if v_contact is not None:  # a second value never silently wins
-                raise repeated("Quote", "Contact")
-            v_contact = decode_contact(child, strict)
-        elif tag == "LineItems":
-            if w_line_items:  # a second list is never joined to the first
-                raise repeated("Quote", "LineItems")
-            w_line_items = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "LineItem":
-                        i_line_items = decode_line_item(item, strict)
-                        v_line_items.append(i_line_items)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("LineItems", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("LineItems", item.tag)
-        elif tag == "Date":
-            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
-            if not child.values() or child.get(_XSI_NIL) != "true":
-                try:
-                    v_date = parse_date(child.text or "")
-                except ValueError:
-                    raise invalid("Xero date", "Quote.Date", child.text) from None
-        elif tag == "ExpiryDate":
-            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
-            if not child.values() or child.get(_XSI_NIL) != "true":
-                try:
-                    v_expiry_date = parse_date(child.text or "")
-                except ValueError:
-                    raise invalid("Xero date", "Quote.ExpiryDate", child.text) from None
-        elif tag == "Status":
-            if v_status is not None:  # a second value never silently wins
-                raise repeated("Quote", "Status")
-            text = child.text
-            v_status = _E_QuoteStatus.get(text)
-            if v_status is None:
-                v_status = read_enum(_E_QuoteStatus, text)
-        elif tag == "CurrencyCode":
-            if v_currency_code is not None:  # a second value never silently wins
-                raise repeated("Quote", "CurrencyCode")
-            v_currency_code = child.text or ""
-        elif tag == "CurrencyRate":
-            if v_currency_rate is not None:  # a second value never silently wins
-                raise repeated("Quote", "CurrencyRate")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_currency_rate = Decimal(text)
+        k = _K_quote.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("Quote", tag)
+            elif isinstance(tag, str):
+                skipped("Quote", tag)
+        else:
+            if k < 11:
+                if k < 5:
+                    if k < 2:
+                        if k < 1:
+                            # <ValidationErrors>
+                            # a second list is never joined to the first
+                            if w_validation_errors:
+                                raise repeated("Quote", "ValidationErrors")
+                            w_validation_errors = True
+                            # an empty list: len() costs a tenth of an empty loop in lxml
+                            if len(child):
+                                for item in child:
+                                    if item.tag == "ValidationError":
+                                        i_validation_errors = decode_entity_validation_error(
+                                            item, strict
+                                        )
+                                        v_validation_errors.append(i_validation_errors)
+                                    elif strict and isinstance(item.tag, str):
+                                        raise unknown("ValidationErrors", item.tag)
+                                    elif isinstance(item.tag, str):
+                                        skipped("ValidationErrors", item.tag)
+                        else:
+                            # <Warnings>
+                            # a second list is never joined to the first
+                            if w_warnings:
+                                raise repeated("Quote", "Warnings")
+                            w_warnings = True
+                            # an empty list: len() costs a tenth of an empty loop in lxml
+                            if len(child):
+                                for item in child:
+                                    if item.tag == "Warning":
+                                        i_warnings = decode_entity_warning(item, strict)
+                                        v_warnings.append(i_warnings)
+                                    elif strict and isinstance(item.tag, str):
+                                        raise unknown("Warnings", item.tag)
+                                    elif isinstance(item.tag, str):
+                                        skipped("Warnings", item.tag)
+                    else:
+                        if k < 3:
+                            # <QuoteID>: a second value never silently wins
+                            if v_quote_id is not None:
+                                raise repeated("Quote", "QuoteID")
+                            v_quote_id = child.text or ""
+                        else:
+                            if k < 4:
+                                # <QuoteNumber>: a second value never silently wins
+                                if v_quote_number is not None:
+                                    raise repeated("Quote", "QuoteNumber")
+                                v_quote_number = child.text or ""
+                            else:
+                                # <Reference>: a second value never silently wins
+                                if v_reference is not None:
+                                    raise repeated("Quote", "Reference")
+                                v_reference = child.text or ""
+                else:
+                    if k < 8:
+                        if k < 6:
+                            # <Terms>: a second value never silently wins
+                            if v_terms is not None:
+                                raise repeated("Quote", "Terms")
+                            v_terms = child.text or ""
+                        else:
+                            if k < 7:
+                                # <Contact>: a second value never silently wins
+                                if v_contact is not None:
+                                    raise repeated("Quote", "Contact")
+                                v_contact = decode_contact(child, strict)
+                            else:
+                                # <LineItems>
+                                # a second list is never joined to the first
+                                if w_line_items:
+                                    raise repeated("Quote", "LineItems")
+                                w_line_items = True
+                                # an empty list: len() costs a tenth of an empty loop in lxml
+                                if len(child):
+                                    for item in child:
+                                        if item.tag == "LineItem":
+                                            i_line_items = decode_line_item(item, strict)
+                                            v_line_items.append(i_line_items)
+                                        elif strict and isinstance(item.tag, str):
+                                            raise unknown("LineItems", item.tag)
+                                        elif isinstance(item.tag, str):
+                                            skipped("LineItems", item.tag)
+                    else:
+                        if k < 9:
+                            # <Date>; values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+                            if not child.values() or child.get(_XSI_NIL) != "true":
+                                try:
+                                    v_date = parse_date(child.text or "")
+                                except ValueError:
+                                    raise invalid("Xero date", "Quote.Date", child.text) from None
+                        else:
+                            if k < 10:
+                                # <ExpiryDate>; values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+                                if not child.values() or child.get(_XSI_NIL) != "true":
+                                    try:
+                                        v_expiry_date = parse_date(child.text or "")
+                                    except ValueError:
+                                        raise invalid(
+                                            "Xero date", "Quote.ExpiryDate", child.text
+                                        ) from None
+                            else:
+                                # <Status>: a second value never silently wins
+                                if v_status is not None:
+                                    raise repeated("Quote", "Status")
+                                text = child.text
+                                v_status = _E_QuoteStatus.get(text)
+                                if v_status is None:
+                                    v_status = read_enum(_E_QuoteStatus, text)
             else:
-                v_currency_rate = read_decimal(text, "Quote.CurrencyRate")
-        elif tag == "SubTotal":
-            if v_sub_total is not None:  # a second value never silently wins
-                raise repeated("Quote", "SubTotal")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_sub_total = Decimal(text)
-            else:
-                v_sub_total = read_decimal(text, "Quote.SubTotal")
-        elif tag == "TotalTax":
-            if v_total_tax is not None:  # a second value never silently wins
-                raise repeated("Quote", "TotalTax")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_total_tax = Decimal(text)
-            else:
-                v_total_tax = read_decimal(text, "Quote.TotalTax")
-        elif tag == "Total":
-            if v_total is not None:  # a second value never silently wins
-                raise repeated("Quote", "Total")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_total = Decimal(text)
-            else:
-                v_total = read_decimal(text, "Quote.Total")
-        elif tag == "TotalDiscount":
-            if v_total_discount is not None:  # a second value never silently wins
-                raise repeated("Quote", "TotalDiscount")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_total_discount = Decimal(text)
-            else:
-                v_total_discount = read_decimal(text, "Quote.TotalDiscount")
-        elif tag == "Title":
-            if v_title is not None:  # a second value never silently wins
-                raise repeated("Quote", "Title")
-            v_title = child.text or ""
-        elif tag == "Summary":
-            if v_summary is not None:  # a second value never silently wins
-                raise repeated("Quote", "Summary")
-            v_summary = child.text or ""
-        elif tag == "BrandingThemeID":
-            if v_branding_theme_id is not None:  # a second value never silently wins
-                raise repeated("Quote", "BrandingThemeID")
-            v_branding_theme_id = child.text or ""
-        elif tag == "UpdatedDateUTC":
-            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
-            if not child.values() or child.get(_XSI_NIL) != "true":
-                try:
-                    v_updated_date_utc = parse_utc_datetime(child.text or "")
-                except ValueError:
-                    raise invalid(
-                        "Xero UTC timestamp", "Quote.UpdatedDateUTC", child.text
-                    ) from None
-        elif tag == "LineAmountTypes":
-            if v_line_amount_types is not None:  # a second value never silently wins
-                raise repeated("Quote", "LineAmountTypes")
-            text = child.text
-            v_line_amount_types = _E_QuoteLineAmountTypes.get(text)
-            if v_line_amount_types is None:
-                v_line_amount_types = read_enum(_E_QuoteLineAmountTypes, text)
-        elif strict and isinstance(tag, str):
-            raise unknown("Quote", tag)
-        elif isinstance(tag, str):
-            skipped("Quote", tag)
+                if k < 16:
+                    if k < 13:
+                        if k < 12:
+                            # <CurrencyCode>: a second value never silently wins
+                            if v_currency_code is not None:
+                                raise repeated("Quote", "CurrencyCode")
+                            v_currency_code = child.text or ""
+                        else:
+                            # <CurrencyRate>: a second value never silently wins
+                            if v_currency_rate is not None:
+                                raise repeated("Quote", "CurrencyRate")
+                            text = child.text
+                            if (
+                                text is not None
+                                and len(text) <= 28
+                                and not text.strip("0123456789.-")
+                            ):
+                                try:
+                                    v_currency_rate = exact_decimal(text)
+                                except ArithmeticError:
+                                    # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                    v_currency_rate = read_decimal(text, "Quote.CurrencyRate")
+                            else:
+                                v_currency_rate = read_decimal(text, "Quote.CurrencyRate")
+                    else:
+                        if k < 14:
+                            # <SubTotal>: a second value never silently wins
+                            if v_sub_total is not None:
+                                raise repeated("Quote", "SubTotal")
+                            text = child.text
+                            if (
+                                text is not None
+                                and len(text) <= 28
+                                and not text.strip("0123456789.-")
+                            ):
+                                try:
+                                    v_sub_total = exact_decimal(text)
+                                except ArithmeticError:
+                                    # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                    v_sub_total = read_decimal(text, "Quote.SubTotal")
+                            else:
+                                v_sub_total = read_decimal(text, "Quote.SubTotal")
+                        else:
+                            if k < 15:
+                                # <TotalTax>: a second value never silently wins
+                                if v_total_tax is not None:
+                                    raise repeated("Quote", "TotalTax")
+                                text = child.text
+                                if (
+                                    text is not None
+                                    and len(text) <= 28
+                                    and not text.strip("0123456789.-")
+                                ):
+                                    try:
+                                        v_total_tax = exact_decimal(text)
+                                    except ArithmeticError:
+                                        # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                        v_total_tax = read_decimal(text, "Quote.TotalTax")
+                                else:
+                                    v_total_tax = read_decimal(text, "Quote.TotalTax")
+                            else:
+                                # <Total>: a second value never silently wins
+                                if v_total is not None:
+                                    raise repeated("Quote", "Total")
+                                text = child.text
+                                if (
+                                    text is not None
+                                    and len(text) <= 28
+                                    and not text.strip("0123456789.-")
+                                ):
+                                    try:
+                                        v_total = exact_decimal(text)
+                                    except ArithmeticError:
+                                        # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                        v_total = read_decimal(text, "Quote.Total")
+                                else:
+                                    v_total = read_decimal(text, "Quote.Total")
+                else:
+                    if k < 19:
+                        if k < 17:
+                            # <TotalDiscount>: a second value never silently wins
+                            if v_total_discount is not None:
+                                raise repeated("Quote", "TotalDiscount")
+                            text = child.text
+                            if (
+                                text is not None
+                                and len(text) <= 28
+                                and not text.strip("0123456789.-")
+                            ):
+                                try:
+                                    v_total_discount = exact_decimal(text)
+                                except ArithmeticError:
+                                    # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                    v_total_discount = read_decimal(text, "Quote.TotalDiscount")
+                            else:
+                                v_total_discount = read_decimal(text, "Quote.TotalDiscount")
+                        else:
+                            if k < 18:
+                                # <Title>: a second value never silently wins
+                                if v_title is not None:
+                                    raise repeated("Quote", "Title")
+                                v_title = child.text or ""
+                            else:
+                                # <Summary>: a second value never silently wins
+                                if v_summary is not None:
+                                    raise repeated("Quote", "Summary")
+                                v_summary = child.text or ""
+                    else:
+                        if k < 20:
+                            # <BrandingThemeID>: a second value never silently wins
+                            if v_branding_theme_id is not None:
+                                raise repeated("Quote", "BrandingThemeID")
+                            v_branding_theme_id = child.text or ""
+                        else:
+                            if k < 21:
+                                # <UpdatedDateUTC>; values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+                                if not child.values() or child.get(_XSI_NIL) != "true":
+                                    try:
+                                        v_updated_date_utc = parse_utc_datetime(child.text or "")
+                                    except ValueError:
+                                        raise invalid(
+                                            "Xero UTC timestamp", "Quote.UpdatedDateUTC", child.text
+                                        ) from None
+                            else:
+                                # <LineAmountTypes>: a second value never silently wins
+                                if v_line_amount_types is not None:
+                                    raise repeated("Quote", "LineAmountTypes")
+                                text = child.text
+                                v_line_amount_types = _E_QuoteLineAmountTypes.get(text)
+                                if v_line_amount_types is None:
+                                    v_line_amount_types = read_enum(_E_QuoteLineAmountTypes, text)
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.
@@ -9866,6 +13039,29 @@ def encode_quote(obj: Quote) -> bytes:
     return to_bytes(el)
 
 
+_K_receipt = {
+    "ValidationErrors": 0,
+    "Warnings": 1,
+    "Date": 2,
+    "Contact": 3,
+    "LineItems": 4,
+    "User": 5,
+    "Reference": 6,
+    "LineAmountTypes": 7,
+    "SubTotal": 8,
+    "TotalTax": 9,
+    "Total": 10,
+    "ReceiptID": 11,
+    "Status": 12,
+    "ReceiptNumber": 13,
+    "UpdatedDateUTC": 14,
+    "HasAttachments": 15,
+    "Url": 16,
+    "Attachments": 17,
+}
+"""Child tag of ``<Receipt>`` -> its branch in :func:`decode_receipt`."""
+
+
 def decode_receipt(el: etree._Element, strict: bool = False) -> Receipt:
     """An element holding a ``Receipt`` (``<Receipt>``) -> the dataclass."""
     v_validation_status: Any = None
@@ -9898,150 +13094,219 @@ def decode_receipt(el: etree._Element, strict: bool = False) -> Receipt:
             v_validation_status = read_enum(_E_EntityValidationStatus, text)
     for child in el:
         tag = child.tag
-        if tag == "ValidationErrors":
-            if w_validation_errors:  # a second list is never joined to the first
-                raise repeated("Receipt", "ValidationErrors")
-            w_validation_errors = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "ValidationError":
-                        i_validation_errors = decode_entity_validation_error(item, strict)
-                        v_validation_errors.append(i_validation_errors)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("ValidationErrors", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("ValidationErrors", item.tag)
-        elif tag == "Warnings":
-            if w_warnings:  # a second list is never joined to the first
-                raise repeated("Receipt", "Warnings")
-            w_warnings = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Warning":
-                        i_warnings = decode_entity_warning(item, strict)
-                        v_warnings.append(i_warnings)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Warnings", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Warnings", item.tag)
-        elif tag == "Date":
-            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
-            if not child.values() or child.get(_XSI_NIL) != "true":
-                try:
-                    v_date = parse_date(child.text or "")
-                except ValueError:
-                    raise invalid("Xero date", "Receipt.Date", child.text) from None
-        elif tag == "Contact":
-            if v_contact is not None:  # a second value never silently wins
-                raise repeated("Receipt", "Contact")
-            v_contact = decode_contact(child, strict)
-        elif tag == "LineItems":
-            if w_line_items:  # a second list is never joined to the first
-                raise repeated("Receipt", "LineItems")
-            w_line_items = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "LineItem":
-                        i_line_items = decode_line_item(item, strict)
-                        v_line_items.append(i_line_items)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("LineItems", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("LineItems", item.tag)
-        elif tag == "User":
-            if v_user is not None:  # a second value never silently wins
-                raise repeated("Receipt", "User")
-            v_user = decode_user(child, strict)
-        elif tag == "Reference":
-            if v_reference is not None:  # a second value never silently wins
-                raise repeated("Receipt", "Reference")
-            v_reference = child.text or ""
-        elif tag == "LineAmountTypes":
-            if v_line_amount_types is not None:  # a second value never silently wins
-                raise repeated("Receipt", "LineAmountTypes")
-            text = child.text
-            v_line_amount_types = _E_LineAmountTypes.get(text)
-            if v_line_amount_types is None:
-                v_line_amount_types = read_enum(_E_LineAmountTypes, text)
-        elif tag == "SubTotal":
-            if v_sub_total is not None:  # a second value never silently wins
-                raise repeated("Receipt", "SubTotal")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_sub_total = Decimal(text)
+        k = _K_receipt.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("Receipt", tag)
+            elif isinstance(tag, str):
+                skipped("Receipt", tag)
+        else:
+            if k < 9:
+                if k < 4:
+                    if k < 2:
+                        if k < 1:
+                            # <ValidationErrors>
+                            # a second list is never joined to the first
+                            if w_validation_errors:
+                                raise repeated("Receipt", "ValidationErrors")
+                            w_validation_errors = True
+                            # an empty list: len() costs a tenth of an empty loop in lxml
+                            if len(child):
+                                for item in child:
+                                    if item.tag == "ValidationError":
+                                        i_validation_errors = decode_entity_validation_error(
+                                            item, strict
+                                        )
+                                        v_validation_errors.append(i_validation_errors)
+                                    elif strict and isinstance(item.tag, str):
+                                        raise unknown("ValidationErrors", item.tag)
+                                    elif isinstance(item.tag, str):
+                                        skipped("ValidationErrors", item.tag)
+                        else:
+                            # <Warnings>
+                            # a second list is never joined to the first
+                            if w_warnings:
+                                raise repeated("Receipt", "Warnings")
+                            w_warnings = True
+                            # an empty list: len() costs a tenth of an empty loop in lxml
+                            if len(child):
+                                for item in child:
+                                    if item.tag == "Warning":
+                                        i_warnings = decode_entity_warning(item, strict)
+                                        v_warnings.append(i_warnings)
+                                    elif strict and isinstance(item.tag, str):
+                                        raise unknown("Warnings", item.tag)
+                                    elif isinstance(item.tag, str):
+                                        skipped("Warnings", item.tag)
+                    else:
+                        if k < 3:
+                            # <Date>; values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+                            if not child.values() or child.get(_XSI_NIL) != "true":
+                                try:
+                                    v_date = parse_date(child.text or "")
+                                except ValueError:
+                                    raise invalid("Xero date", "Receipt.Date", child.text) from None
+                        else:
+                            # <Contact>: a second value never silently wins
+                            if v_contact is not None:
+                                raise repeated("Receipt", "Contact")
+                            v_contact = decode_contact(child, strict)
+                else:
+                    if k < 6:
+                        if k < 5:
+                            # <LineItems>
+                            # a second list is never joined to the first
+                            if w_line_items:
+                                raise repeated("Receipt", "LineItems")
+                            w_line_items = True
+                            # an empty list: len() costs a tenth of an empty loop in lxml
+                            if len(child):
+                                for item in child:
+                                    if item.tag == "LineItem":
+                                        i_line_items = decode_line_item(item, strict)
+                                        v_line_items.append(i_line_items)
+                                    elif strict and isinstance(item.tag, str):
+                                        raise unknown("LineItems", item.tag)
+                                    elif isinstance(item.tag, str):
+                                        skipped("LineItems", item.tag)
+                        else:
+                            # <User>: a second value never silently wins
+                            if v_user is not None:
+                                raise repeated("Receipt", "User")
+                            v_user = decode_user(child, strict)
+                    else:
+                        if k < 7:
+                            # <Reference>: a second value never silently wins
+                            if v_reference is not None:
+                                raise repeated("Receipt", "Reference")
+                            v_reference = child.text or ""
+                        else:
+                            if k < 8:
+                                # <LineAmountTypes>: a second value never silently wins
+                                if v_line_amount_types is not None:
+                                    raise repeated("Receipt", "LineAmountTypes")
+                                text = child.text
+                                v_line_amount_types = _E_LineAmountTypes.get(text)
+                                if v_line_amount_types is None:
+                                    v_line_amount_types = read_enum(_E_LineAmountTypes, text)
+                            else:
+                                # <SubTotal>: a second value never silently wins
+                                if v_sub_total is not None:
+                                    raise repeated("Receipt", "SubTotal")
+                                text = child.text
+                                if (
+                                    text is not None
+                                    and len(text) <= 28
+                                    and not text.strip("0123456789.-")
+                                ):
+                                    try:
+                                        v_sub_total = exact_decimal(text)
+                                    except ArithmeticError:
+                                        # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                        v_sub_total = read_decimal(text, "Receipt.SubTotal")
+                                else:
+                                    v_sub_total = read_decimal(text, "Receipt.SubTotal")
             else:
-                v_sub_total = read_decimal(text, "Receipt.SubTotal")
-        elif tag == "TotalTax":
-            if v_total_tax is not None:  # a second value never silently wins
-                raise repeated("Receipt", "TotalTax")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_total_tax = Decimal(text)
-            else:
-                v_total_tax = read_decimal(text, "Receipt.TotalTax")
-        elif tag == "Total":
-            if v_total is not None:  # a second value never silently wins
-                raise repeated("Receipt", "Total")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_total = Decimal(text)
-            else:
-                v_total = read_decimal(text, "Receipt.Total")
-        elif tag == "ReceiptID":
-            if v_receipt_id is not None:  # a second value never silently wins
-                raise repeated("Receipt", "ReceiptID")
-            v_receipt_id = child.text or ""
-        elif tag == "Status":
-            if v_status is not None:  # a second value never silently wins
-                raise repeated("Receipt", "Status")
-            text = child.text
-            v_status = _E_ReceiptStatus.get(text)
-            if v_status is None:
-                v_status = read_enum(_E_ReceiptStatus, text)
-        elif tag == "ReceiptNumber":
-            if v_receipt_number is not None:  # a second value never silently wins
-                raise repeated("Receipt", "ReceiptNumber")
-            v_receipt_number = child.text or ""
-        elif tag == "UpdatedDateUTC":
-            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
-            if not child.values() or child.get(_XSI_NIL) != "true":
-                try:
-                    v_updated_date_utc = parse_utc_datetime(child.text or "")
-                except ValueError:
-                    raise invalid(
-                        "Xero UTC timestamp", "Receipt.UpdatedDateUTC", child.text
-                    ) from None
-        elif tag == "HasAttachments":
-            if v_has_attachments is not None:  # a second value never silently wins
-                raise repeated("Receipt", "HasAttachments")
-            text = child.text
-            if text == "true":
-                v_has_attachments = True
-            elif text == "false":
-                v_has_attachments = False
-            else:
-                v_has_attachments = read_bool(text, "Receipt.HasAttachments")
-        elif tag == "Url":
-            if v_url is not None:  # a second value never silently wins
-                raise repeated("Receipt", "Url")
-            v_url = child.text or ""
-        elif tag == "Attachments":
-            if w_attachments:  # a second list is never joined to the first
-                raise repeated("Receipt", "Attachments")
-            w_attachments = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Attachment":
-                        i_attachments = decode_attachment(item, strict)
-                        v_attachments.append(i_attachments)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Attachments", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Attachments", item.tag)
-        elif strict and isinstance(tag, str):
-            raise unknown("Receipt", tag)
-        elif isinstance(tag, str):
-            skipped("Receipt", tag)
+                if k < 13:
+                    if k < 11:
+                        if k < 10:
+                            # <TotalTax>: a second value never silently wins
+                            if v_total_tax is not None:
+                                raise repeated("Receipt", "TotalTax")
+                            text = child.text
+                            if (
+                                text is not None
+                                and len(text) <= 28
+                                and not text.strip("0123456789.-")
+                            ):
+                                try:
+                                    v_total_tax = exact_decimal(text)
+                                except ArithmeticError:
+                                    # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                    v_total_tax = read_decimal(text, "Receipt.TotalTax")
+                            else:
+                                v_total_tax = read_decimal(text, "Receipt.TotalTax")
+                        else:
+                            # <Total>: a second value never silently wins
+                            if v_total is not None:
+                                raise repeated("Receipt", "Total")
+                            text = child.text
+                            if (
+                                text is not None
+                                and len(text) <= 28
+                                and not text.strip("0123456789.-")
+                            ):
+                                try:
+                                    v_total = exact_decimal(text)
+                                except ArithmeticError:
+                                    # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                    v_total = read_decimal(text, "Receipt.Total")
+                            else:
+                                v_total = read_decimal(text, "Receipt.Total")
+                    else:
+                        if k < 12:
+                            # <ReceiptID>: a second value never silently wins
+                            if v_receipt_id is not None:
+                                raise repeated("Receipt", "ReceiptID")
+                            v_receipt_id = child.text or ""
+                        else:
+                            # <Status>: a second value never silently wins
+                            if v_status is not None:
+                                raise repeated("Receipt", "Status")
+                            text = child.text
+                            v_status = _E_ReceiptStatus.get(text)
+                            if v_status is None:
+                                v_status = read_enum(_E_ReceiptStatus, text)
+                else:
+                    if k < 15:
+                        if k < 14:
+                            # <ReceiptNumber>: a second value never silently wins
+                            if v_receipt_number is not None:
+                                raise repeated("Receipt", "ReceiptNumber")
+                            v_receipt_number = child.text or ""
+                        else:
+                            # <UpdatedDateUTC>; values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+                            if not child.values() or child.get(_XSI_NIL) != "true":
+                                try:
+                                    v_updated_date_utc = parse_utc_datetime(child.text or "")
+                                except ValueError:
+                                    raise invalid(
+                                        "Xero UTC timestamp", "Receipt.UpdatedDateUTC", child.text
+                                    ) from None
+                    else:
+                        if k < 16:
+                            # <HasAttachments>: a second value never silently wins
+                            if v_has_attachments is not None:
+                                raise repeated("Receipt", "HasAttachments")
+                            text = child.text
+                            if text == "true":
+                                v_has_attachments = True
+                            elif text == "false":
+                                v_has_attachments = False
+                            else:
+                                v_has_attachments = read_bool(text, "Receipt.HasAttachments")
+                        else:
+                            if k < 17:
+                                # <Url>: a second value never silently wins
+                                if v_url is not None:
+                                    raise repeated("Receipt", "Url")
+                                v_url = child.text or ""
+                            else:
+                                # <Attachments>
+                                # a second list is never joined to the first
+                                if w_attachments:
+                                    raise repeated("Receipt", "Attachments")
+                                w_attachments = True
+                                # an empty list: len() costs a tenth of an empty loop in lxml
+                                if len(child):
+                                    for item in child:
+                                        if item.tag == "Attachment":
+                                            i_attachments = decode_attachment(item, strict)
+                                            v_attachments.append(i_attachments)
+                                        elif strict and isinstance(item.tag, str):
+                                            raise unknown("Attachments", item.tag)
+                                        elif isinstance(item.tag, str):
+                                            skipped("Attachments", item.tag)
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.
@@ -10144,6 +13409,33 @@ def encode_receipt(obj: Receipt) -> bytes:
     return to_bytes(el)
 
 
+_K_repeating_invoice = {
+    "ValidationErrors": 0,
+    "Warnings": 1,
+    "Type": 2,
+    "Contact": 3,
+    "Schedule": 4,
+    "LineItems": 5,
+    "LineAmountTypes": 6,
+    "Reference": 7,
+    "BrandingThemeID": 8,
+    "CurrencyCode": 9,
+    "Status": 10,
+    "SubTotal": 11,
+    "TotalTax": 12,
+    "Total": 13,
+    "RepeatingInvoiceID": 14,
+    "ID": 15,
+    "HasAttachments": 16,
+    "Attachments": 17,
+    "ApprovedForSending": 18,
+    "SendCopy": 19,
+    "MarkAsSent": 20,
+    "IncludePDF": 21,
+}
+"""Child tag of ``<RepeatingInvoice>`` -> its branch in :func:`decode_repeating_invoice`."""
+
+
 def decode_repeating_invoice(el: etree._Element, strict: bool = False) -> RepeatingInvoice:
     """An element holding a ``RepeatingInvoice`` (``<RepeatingInvoice>``) -> the dataclass."""
     v_validation_status: Any = None
@@ -10180,185 +13472,268 @@ def decode_repeating_invoice(el: etree._Element, strict: bool = False) -> Repeat
             v_validation_status = read_enum(_E_EntityValidationStatus, text)
     for child in el:
         tag = child.tag
-        if tag == "ValidationErrors":
-            if w_validation_errors:  # a second list is never joined to the first
-                raise repeated("RepeatingInvoice", "ValidationErrors")
-            w_validation_errors = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "ValidationError":
-                        i_validation_errors = decode_entity_validation_error(item, strict)
-                        v_validation_errors.append(i_validation_errors)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("ValidationErrors", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("ValidationErrors", item.tag)
-        elif tag == "Warnings":
-            if w_warnings:  # a second list is never joined to the first
-                raise repeated("RepeatingInvoice", "Warnings")
-            w_warnings = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Warning":
-                        i_warnings = decode_entity_warning(item, strict)
-                        v_warnings.append(i_warnings)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Warnings", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Warnings", item.tag)
-        elif tag == "Type":
-            if v_type is not None:  # a second value never silently wins
-                raise repeated("RepeatingInvoice", "Type")
-            text = child.text
-            v_type = _E_InvoiceType.get(text)
-            if v_type is None:
-                v_type = read_enum(_E_InvoiceType, text)
-        elif tag == "Contact":
-            if v_contact is not None:  # a second value never silently wins
-                raise repeated("RepeatingInvoice", "Contact")
-            v_contact = decode_contact(child, strict)
-        elif tag == "Schedule":
-            if v_schedule is not None:  # a second value never silently wins
-                raise repeated("RepeatingInvoice", "Schedule")
-            v_schedule = decode_schedule(child, strict)
-        elif tag == "LineItems":
-            if w_line_items:  # a second list is never joined to the first
-                raise repeated("RepeatingInvoice", "LineItems")
-            w_line_items = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "LineItem":
-                        i_line_items = decode_line_item(item, strict)
-                        v_line_items.append(i_line_items)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("LineItems", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("LineItems", item.tag)
-        elif tag == "LineAmountTypes":
-            if v_line_amount_types is not None:  # a second value never silently wins
-                raise repeated("RepeatingInvoice", "LineAmountTypes")
-            text = child.text
-            v_line_amount_types = _E_LineAmountTypes.get(text)
-            if v_line_amount_types is None:
-                v_line_amount_types = read_enum(_E_LineAmountTypes, text)
-        elif tag == "Reference":
-            if v_reference is not None:  # a second value never silently wins
-                raise repeated("RepeatingInvoice", "Reference")
-            v_reference = child.text or ""
-        elif tag == "BrandingThemeID":
-            if v_branding_theme_id is not None:  # a second value never silently wins
-                raise repeated("RepeatingInvoice", "BrandingThemeID")
-            v_branding_theme_id = child.text or ""
-        elif tag == "CurrencyCode":
-            if v_currency_code is not None:  # a second value never silently wins
-                raise repeated("RepeatingInvoice", "CurrencyCode")
-            v_currency_code = child.text or ""
-        elif tag == "Status":
-            if v_status is not None:  # a second value never silently wins
-                raise repeated("RepeatingInvoice", "Status")
-            text = child.text
-            v_status = _E_RepeatingInvoiceStatus.get(text)
-            if v_status is None:
-                v_status = read_enum(_E_RepeatingInvoiceStatus, text)
-        elif tag == "SubTotal":
-            if v_sub_total is not None:  # a second value never silently wins
-                raise repeated("RepeatingInvoice", "SubTotal")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_sub_total = Decimal(text)
+        k = _K_repeating_invoice.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("RepeatingInvoice", tag)
+            elif isinstance(tag, str):
+                skipped("RepeatingInvoice", tag)
+        else:
+            if k < 11:
+                if k < 5:
+                    if k < 2:
+                        if k < 1:
+                            # <ValidationErrors>
+                            # a second list is never joined to the first
+                            if w_validation_errors:
+                                raise repeated("RepeatingInvoice", "ValidationErrors")
+                            w_validation_errors = True
+                            # an empty list: len() costs a tenth of an empty loop in lxml
+                            if len(child):
+                                for item in child:
+                                    if item.tag == "ValidationError":
+                                        i_validation_errors = decode_entity_validation_error(
+                                            item, strict
+                                        )
+                                        v_validation_errors.append(i_validation_errors)
+                                    elif strict and isinstance(item.tag, str):
+                                        raise unknown("ValidationErrors", item.tag)
+                                    elif isinstance(item.tag, str):
+                                        skipped("ValidationErrors", item.tag)
+                        else:
+                            # <Warnings>
+                            # a second list is never joined to the first
+                            if w_warnings:
+                                raise repeated("RepeatingInvoice", "Warnings")
+                            w_warnings = True
+                            # an empty list: len() costs a tenth of an empty loop in lxml
+                            if len(child):
+                                for item in child:
+                                    if item.tag == "Warning":
+                                        i_warnings = decode_entity_warning(item, strict)
+                                        v_warnings.append(i_warnings)
+                                    elif strict and isinstance(item.tag, str):
+                                        raise unknown("Warnings", item.tag)
+                                    elif isinstance(item.tag, str):
+                                        skipped("Warnings", item.tag)
+                    else:
+                        if k < 3:
+                            # <Type>: a second value never silently wins
+                            if v_type is not None:
+                                raise repeated("RepeatingInvoice", "Type")
+                            text = child.text
+                            v_type = _E_InvoiceType.get(text)
+                            if v_type is None:
+                                v_type = read_enum(_E_InvoiceType, text)
+                        else:
+                            if k < 4:
+                                # <Contact>: a second value never silently wins
+                                if v_contact is not None:
+                                    raise repeated("RepeatingInvoice", "Contact")
+                                v_contact = decode_contact(child, strict)
+                            else:
+                                # <Schedule>: a second value never silently wins
+                                if v_schedule is not None:
+                                    raise repeated("RepeatingInvoice", "Schedule")
+                                v_schedule = decode_schedule(child, strict)
+                else:
+                    if k < 8:
+                        if k < 6:
+                            # <LineItems>
+                            # a second list is never joined to the first
+                            if w_line_items:
+                                raise repeated("RepeatingInvoice", "LineItems")
+                            w_line_items = True
+                            # an empty list: len() costs a tenth of an empty loop in lxml
+                            if len(child):
+                                for item in child:
+                                    if item.tag == "LineItem":
+                                        i_line_items = decode_line_item(item, strict)
+                                        v_line_items.append(i_line_items)
+                                    elif strict and isinstance(item.tag, str):
+                                        raise unknown("LineItems", item.tag)
+                                    elif isinstance(item.tag, str):
+                                        skipped("LineItems", item.tag)
+                        else:
+                            if k < 7:
+                                # <LineAmountTypes>: a second value never silently wins
+                                if v_line_amount_types is not None:
+                                    raise repeated("RepeatingInvoice", "LineAmountTypes")
+                                text = child.text
+                                v_line_amount_types = _E_LineAmountTypes.get(text)
+                                if v_line_amount_types is None:
+                                    v_line_amount_types = read_enum(_E_LineAmountTypes, text)
+                            else:
+                                # <Reference>: a second value never silently wins
+                                if v_reference is not None:
+                                    raise repeated("RepeatingInvoice", "Reference")
+                                v_reference = child.text or ""
+                    else:
+                        if k < 9:
+                            # <BrandingThemeID>: a second value never silently wins
+                            if v_branding_theme_id is not None:
+                                raise repeated("RepeatingInvoice", "BrandingThemeID")
+                            v_branding_theme_id = child.text or ""
+                        else:
+                            if k < 10:
+                                # <CurrencyCode>: a second value never silently wins
+                                if v_currency_code is not None:
+                                    raise repeated("RepeatingInvoice", "CurrencyCode")
+                                v_currency_code = child.text or ""
+                            else:
+                                # <Status>: a second value never silently wins
+                                if v_status is not None:
+                                    raise repeated("RepeatingInvoice", "Status")
+                                text = child.text
+                                v_status = _E_RepeatingInvoiceStatus.get(text)
+                                if v_status is None:
+                                    v_status = read_enum(_E_RepeatingInvoiceStatus, text)
             else:
-                v_sub_total = read_decimal(text, "RepeatingInvoice.SubTotal")
-        elif tag == "TotalTax":
-            if v_total_tax is not None:  # a second value never silently wins
-                raise repeated("RepeatingInvoice", "TotalTax")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_total_tax = Decimal(text)
-            else:
-                v_total_tax = read_decimal(text, "RepeatingInvoice.TotalTax")
-        elif tag == "Total":
-            if v_total is not None:  # a second value never silently wins
-                raise repeated("RepeatingInvoice", "Total")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_total = Decimal(text)
-            else:
-                v_total = read_decimal(text, "RepeatingInvoice.Total")
-        elif tag == "RepeatingInvoiceID":
-            if v_repeating_invoice_id is not None:  # a second value never silently wins
-                raise repeated("RepeatingInvoice", "RepeatingInvoiceID")
-            v_repeating_invoice_id = child.text or ""
-        elif tag == "ID":
-            if v_id is not None:  # a second value never silently wins
-                raise repeated("RepeatingInvoice", "ID")
-            v_id = child.text or ""
-        elif tag == "HasAttachments":
-            if v_has_attachments is not None:  # a second value never silently wins
-                raise repeated("RepeatingInvoice", "HasAttachments")
-            text = child.text
-            if text == "true":
-                v_has_attachments = True
-            elif text == "false":
-                v_has_attachments = False
-            else:
-                v_has_attachments = read_bool(text, "RepeatingInvoice.HasAttachments")
-        elif tag == "Attachments":
-            if w_attachments:  # a second list is never joined to the first
-                raise repeated("RepeatingInvoice", "Attachments")
-            w_attachments = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Attachment":
-                        i_attachments = decode_attachment(item, strict)
-                        v_attachments.append(i_attachments)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Attachments", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Attachments", item.tag)
-        elif tag == "ApprovedForSending":
-            if v_approved_for_sending is not None:  # a second value never silently wins
-                raise repeated("RepeatingInvoice", "ApprovedForSending")
-            text = child.text
-            if text == "true":
-                v_approved_for_sending = True
-            elif text == "false":
-                v_approved_for_sending = False
-            else:
-                v_approved_for_sending = read_bool(text, "RepeatingInvoice.ApprovedForSending")
-        elif tag == "SendCopy":
-            if v_send_copy is not None:  # a second value never silently wins
-                raise repeated("RepeatingInvoice", "SendCopy")
-            text = child.text
-            if text == "true":
-                v_send_copy = True
-            elif text == "false":
-                v_send_copy = False
-            else:
-                v_send_copy = read_bool(text, "RepeatingInvoice.SendCopy")
-        elif tag == "MarkAsSent":
-            if v_mark_as_sent is not None:  # a second value never silently wins
-                raise repeated("RepeatingInvoice", "MarkAsSent")
-            text = child.text
-            if text == "true":
-                v_mark_as_sent = True
-            elif text == "false":
-                v_mark_as_sent = False
-            else:
-                v_mark_as_sent = read_bool(text, "RepeatingInvoice.MarkAsSent")
-        elif tag == "IncludePDF":
-            if v_include_pdf is not None:  # a second value never silently wins
-                raise repeated("RepeatingInvoice", "IncludePDF")
-            text = child.text
-            if text == "true":
-                v_include_pdf = True
-            elif text == "false":
-                v_include_pdf = False
-            else:
-                v_include_pdf = read_bool(text, "RepeatingInvoice.IncludePDF")
-        elif strict and isinstance(tag, str):
-            raise unknown("RepeatingInvoice", tag)
-        elif isinstance(tag, str):
-            skipped("RepeatingInvoice", tag)
+                if k < 16:
+                    if k < 13:
+                        if k < 12:
+                            # <SubTotal>: a second value never silently wins
+                            if v_sub_total is not None:
+                                raise repeated("RepeatingInvoice", "SubTotal")
+                            text = child.text
+                            if (
+                                text is not None
+                                and len(text) <= 28
+                                and not text.strip("0123456789.-")
+                            ):
+                                try:
+                                    v_sub_total = exact_decimal(text)
+                                except ArithmeticError:
+                                    # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                    v_sub_total = read_decimal(text, "RepeatingInvoice.SubTotal")
+                            else:
+                                v_sub_total = read_decimal(text, "RepeatingInvoice.SubTotal")
+                        else:
+                            # <TotalTax>: a second value never silently wins
+                            if v_total_tax is not None:
+                                raise repeated("RepeatingInvoice", "TotalTax")
+                            text = child.text
+                            if (
+                                text is not None
+                                and len(text) <= 28
+                                and not text.strip("0123456789.-")
+                            ):
+                                try:
+                                    v_total_tax = exact_decimal(text)
+                                except ArithmeticError:
+                                    # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                    v_total_tax = read_decimal(text, "RepeatingInvoice.TotalTax")
+                            else:
+                                v_total_tax = read_decimal(text, "RepeatingInvoice.TotalTax")
+                    else:
+                        if k < 14:
+                            # <Total>: a second value never silently wins
+                            if v_total is not None:
+                                raise repeated("RepeatingInvoice", "Total")
+                            text = child.text
+                            if (
+                                text is not None
+                                and len(text) <= 28
+                                and not text.strip("0123456789.-")
+                            ):
+                                try:
+                                    v_total = exact_decimal(text)
+                                except ArithmeticError:
+                                    # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                    v_total = read_decimal(text, "RepeatingInvoice.Total")
+                            else:
+                                v_total = read_decimal(text, "RepeatingInvoice.Total")
+                        else:
+                            if k < 15:
+                                # <RepeatingInvoiceID>: a second value never silently wins
+                                if v_repeating_invoice_id is not None:
+                                    raise repeated("RepeatingInvoice", "RepeatingInvoiceID")
+                                v_repeating_invoice_id = child.text or ""
+                            else:
+                                # <ID>: a second value never silently wins
+                                if v_id is not None:
+                                    raise repeated("RepeatingInvoice", "ID")
+                                v_id = child.text or ""
+                else:
+                    if k < 19:
+                        if k < 17:
+                            # <HasAttachments>: a second value never silently wins
+                            if v_has_attachments is not None:
+                                raise repeated("RepeatingInvoice", "HasAttachments")
+                            text = child.text
+                            if text == "true":
+                                v_has_attachments = True
+                            elif text == "false":
+                                v_has_attachments = False
+                            else:
+                                v_has_attachments = read_bool(
+                                    text, "RepeatingInvoice.HasAttachments"
+                                )
+                        else:
+                            if k < 18:
+                                # <Attachments>
+                                # a second list is never joined to the first
+                                if w_attachments:
+                                    raise repeated("RepeatingInvoice", "Attachments")
+                                w_attachments = True
+                                # an empty list: len() costs a tenth of an empty loop in lxml
+                                if len(child):
+                                    for item in child:
+                                        if item.tag == "Attachment":
+                                            i_attachments = decode_attachment(item, strict)
+                                            v_attachments.append(i_attachments)
+                                        elif strict and isinstance(item.tag, str):
+                                            raise unknown("Attachments", item.tag)
+                                        elif isinstance(item.tag, str):
+                                            skipped("Attachments", item.tag)
+                            else:
+                                # <ApprovedForSending>: a second value never silently wins
+                                if v_approved_for_sending is not None:
+                                    raise repeated("RepeatingInvoice", "ApprovedForSending")
+                                text = child.text
+                                if text == "true":
+                                    v_approved_for_sending = True
+                                elif text == "false":
+                                    v_approved_for_sending = False
+                                else:
+                                    v_approved_for_sending = read_bool(
+                                        text, "RepeatingInvoice.ApprovedForSending"
+                                    )
+                    else:
+                        if k < 20:
+                            # <SendCopy>: a second value never silently wins
+                            if v_send_copy is not None:
+                                raise repeated("RepeatingInvoice", "SendCopy")
+                            text = child.text
+                            if text == "true":
+                                v_send_copy = True
+                            elif text == "false":
+                                v_send_copy = False
+                            else:
+                                v_send_copy = read_bool(text, "RepeatingInvoice.SendCopy")
+                        else:
+                            if k < 21:
+                                # <MarkAsSent>: a second value never silently wins
+                                if v_mark_as_sent is not None:
+                                    raise repeated("RepeatingInvoice", "MarkAsSent")
+                                text = child.text
+                                if text == "true":
+                                    v_mark_as_sent = True
+                                elif text == "false":
+                                    v_mark_as_sent = False
+                                else:
+                                    v_mark_as_sent = read_bool(text, "RepeatingInvoice.MarkAsSent")
+                            else:
+                                # <IncludePDF>: a second value never silently wins
+                                if v_include_pdf is not None:
+                                    raise repeated("RepeatingInvoice", "IncludePDF")
+                                text = child.text
+                                if text == "true":
+                                    v_include_pdf = True
+                                elif text == "false":
+                                    v_include_pdf = False
+                                else:
+                                    v_include_pdf = read_bool(text, "RepeatingInvoice.IncludePDF")
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.
@@ -10485,6 +13860,18 @@ def encode_repeating_invoice(obj: RepeatingInvoice) -> bytes:
     return to_bytes(el)
 
 
+_K_schedule = {
+    "Period": 0,
+    "Unit": 1,
+    "DueDate": 2,
+    "DueDateType": 3,
+    "StartDate": 4,
+    "NextScheduledDate": 5,
+    "EndDate": 6,
+}
+"""Child tag of ``<Schedule>`` -> its branch in :func:`decode_schedule`."""
+
+
 def decode_schedule(el: etree._Element, strict: bool = False) -> Schedule:
     """An element holding a ``Schedule`` (``<Schedule>``) -> the dataclass."""
     v_period: int | None = None
@@ -10496,53 +13883,69 @@ def decode_schedule(el: etree._Element, strict: bool = False) -> Schedule:
     v_end_date: datetime.date | None = None
     for child in el:
         tag = child.tag
-        if tag == "Period":
-            if v_period is not None:  # a second value never silently wins
-                raise repeated("Schedule", "Period")
-            v_period = read_int(child.text, "Schedule.Period")
-        elif tag == "Unit":
-            if v_unit is not None:  # a second value never silently wins
-                raise repeated("Schedule", "Unit")
-            text = child.text
-            v_unit = _E_ScheduleUnit.get(text)
-            if v_unit is None:
-                v_unit = read_enum(_E_ScheduleUnit, text)
-        elif tag == "DueDate":
-            if v_due_date is not None:  # a second value never silently wins
-                raise repeated("Schedule", "DueDate")
-            v_due_date = read_int(child.text, "Schedule.DueDate")
-        elif tag == "DueDateType":
-            if v_due_date_type is not None:  # a second value never silently wins
-                raise repeated("Schedule", "DueDateType")
-            text = child.text
-            v_due_date_type = _E_ScheduleDueDateType.get(text)
-            if v_due_date_type is None:
-                v_due_date_type = read_enum(_E_ScheduleDueDateType, text)
-        elif tag == "StartDate":
-            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
-            if not child.values() or child.get(_XSI_NIL) != "true":
-                try:
-                    v_start_date = parse_date(child.text or "")
-                except ValueError:
-                    raise invalid("Xero date", "Schedule.StartDate", child.text) from None
-        elif tag == "NextScheduledDate":
-            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
-            if not child.values() or child.get(_XSI_NIL) != "true":
-                try:
-                    v_next_scheduled_date = parse_date(child.text or "")
-                except ValueError:
-                    raise invalid("Xero date", "Schedule.NextScheduledDate", child.text) from None
-        elif tag == "EndDate":
-            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
-            if not child.values() or child.get(_XSI_NIL) != "true":
-                try:
-                    v_end_date = parse_date(child.text or "")
-                except ValueError:
-                    raise invalid("Xero date", "Schedule.EndDate", child.text) from None
-        elif strict and isinstance(tag, str):
-            raise unknown("Schedule", tag)
-        elif isinstance(tag, str):
-            skipped("Schedule", tag)
+        k = _K_schedule.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("Schedule", tag)
+            elif isinstance(tag, str):
+                skipped("Schedule", tag)
+        else:
+            if k < 3:
+                if k < 1:
+                    # <Period>: a second value never silently wins
+                    if v_period is not None:
+                        raise repeated("Schedule", "Period")
+                    v_period = read_int(child.text, "Schedule.Period")
+                else:
+                    if k < 2:
+                        # <Unit>: a second value never silently wins
+                        if v_unit is not None:
+                            raise repeated("Schedule", "Unit")
+                        text = child.text
+                        v_unit = _E_ScheduleUnit.get(text)
+                        if v_unit is None:
+                            v_unit = read_enum(_E_ScheduleUnit, text)
+                    else:
+                        # <DueDate>: a second value never silently wins
+                        if v_due_date is not None:
+                            raise repeated("Schedule", "DueDate")
+                        v_due_date = read_int(child.text, "Schedule.DueDate")
+            else:
+                if k < 5:
+                    if k < 4:
+                        # <DueDateType>: a second value never silently wins
+                        if v_due_date_type is not None:
+                            raise repeated("Schedule", "DueDateType")
+                        text = child.text
+                        v_due_date_type = _E_ScheduleDueDateType.get(text)
+                        if v_due_date_type is None:
+                            v_due_date_type = read_enum(_E_ScheduleDueDateType, text)
+                    else:
+                        # <StartDate>; values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+                        if not child.values() or child.get(_XSI_NIL) != "true":
+                            try:
+                                v_start_date = parse_date(child.text or "")
+                            except ValueError:
+                                raise invalid(
+                                    "Xero date", "Schedule.StartDate", child.text
+                                ) from None
+                else:
+                    if k < 6:
+                        # <NextScheduledDate>; values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+                        if not child.values() or child.get(_XSI_NIL) != "true":
+                            try:
+                                v_next_scheduled_date = parse_date(child.text or "")
+                            except ValueError:
+                                raise invalid(
+                                    "Xero date", "Schedule.NextScheduledDate", child.text
+                                ) from None
+                    else:
+                        # <EndDate>; values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+                        if not child.values() or child.get(_XSI_NIL) != "true":
+                            try:
+                                v_end_date = parse_date(child.text or "")
+                            except ValueError:
+                                raise invalid("Xero date", "Schedule.EndDate", child.text) from None
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.
@@ -10599,6 +14002,14 @@ def encode_schedule(obj: Schedule) -> bytes:
     return to_bytes(el)
 
 
+_K_setup = {
+    "ConversionDate": 0,
+    "ConversionBalances": 1,
+    "Accounts": 2,
+}
+"""Child tag of ``<Setup>`` -> its branch in :func:`decode_setup`."""
+
+
 def decode_setup(el: etree._Element, strict: bool = False) -> Setup:
     """An element holding a ``Setup`` (``<Setup>``) -> the dataclass."""
     v_conversion_date: ConversionDate | None = None
@@ -10608,40 +14019,51 @@ def decode_setup(el: etree._Element, strict: bool = False) -> Setup:
     w_accounts = False
     for child in el:
         tag = child.tag
-        if tag == "ConversionDate":
-            if v_conversion_date is not None:  # a second value never silently wins
-                raise repeated("Setup", "ConversionDate")
-            v_conversion_date = decode_conversion_date(child, strict)
-        elif tag == "ConversionBalances":
-            if w_conversion_balances:  # a second list is never joined to the first
-                raise repeated("Setup", "ConversionBalances")
-            w_conversion_balances = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "ConversionBalance":
-                        i_conversion_balances = decode_conversion_balance(item, strict)
-                        v_conversion_balances.append(i_conversion_balances)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("ConversionBalances", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("ConversionBalances", item.tag)
-        elif tag == "Accounts":
-            if w_accounts:  # a second list is never joined to the first
-                raise repeated("Setup", "Accounts")
-            w_accounts = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Account":
-                        i_accounts = decode_account(item, strict)
-                        v_accounts.append(i_accounts)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Accounts", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Accounts", item.tag)
-        elif strict and isinstance(tag, str):
-            raise unknown("Setup", tag)
-        elif isinstance(tag, str):
-            skipped("Setup", tag)
+        k = _K_setup.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("Setup", tag)
+            elif isinstance(tag, str):
+                skipped("Setup", tag)
+        else:
+            if k < 1:
+                # <ConversionDate>: a second value never silently wins
+                if v_conversion_date is not None:
+                    raise repeated("Setup", "ConversionDate")
+                v_conversion_date = decode_conversion_date(child, strict)
+            else:
+                if k < 2:
+                    # <ConversionBalances>
+                    # a second list is never joined to the first
+                    if w_conversion_balances:
+                        raise repeated("Setup", "ConversionBalances")
+                    w_conversion_balances = True
+                    # an empty list: len() costs a tenth of an empty loop in lxml
+                    if len(child):
+                        for item in child:
+                            if item.tag == "ConversionBalance":
+                                i_conversion_balances = decode_conversion_balance(item, strict)
+                                v_conversion_balances.append(i_conversion_balances)
+                            elif strict and isinstance(item.tag, str):
+                                raise unknown("ConversionBalances", item.tag)
+                            elif isinstance(item.tag, str):
+                                skipped("ConversionBalances", item.tag)
+                else:
+                    # <Accounts>
+                    # a second list is never joined to the first
+                    if w_accounts:
+                        raise repeated("Setup", "Accounts")
+                    w_accounts = True
+                    # an empty list: len() costs a tenth of an empty loop in lxml
+                    if len(child):
+                        for item in child:
+                            if item.tag == "Account":
+                                i_accounts = decode_account(item, strict)
+                                v_accounts.append(i_accounts)
+                            elif strict and isinstance(item.tag, str):
+                                raise unknown("Accounts", item.tag)
+                            elif isinstance(item.tag, str):
+                                skipped("Accounts", item.tag)
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.
@@ -10690,6 +14112,15 @@ def encode_setup(obj: Setup) -> bytes:
     return to_bytes(el)
 
 
+_K_tax_component = {
+    "Name": 0,
+    "Rate": 1,
+    "IsCompound": 2,
+    "IsNonRecoverable": 3,
+}
+"""Child tag of ``<TaxComponent>`` -> its branch in :func:`decode_tax_component`."""
+
+
 def decode_tax_component(el: etree._Element, strict: bool = False) -> TaxComponent:
     """An element holding a ``TaxComponent`` (``<TaxComponent>``) -> the dataclass."""
     v_name: str | None = None
@@ -10698,42 +14129,55 @@ def decode_tax_component(el: etree._Element, strict: bool = False) -> TaxCompone
     v_is_non_recoverable: bool | None = None
     for child in el:
         tag = child.tag
-        if tag == "Name":
-            if v_name is not None:  # a second value never silently wins
-                raise repeated("TaxComponent", "Name")
-            v_name = child.text or ""
-        elif tag == "Rate":
-            if v_rate is not None:  # a second value never silently wins
-                raise repeated("TaxComponent", "Rate")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_rate = Decimal(text)
+        k = _K_tax_component.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("TaxComponent", tag)
+            elif isinstance(tag, str):
+                skipped("TaxComponent", tag)
+        else:
+            if k < 2:
+                if k < 1:
+                    # <Name>: a second value never silently wins
+                    if v_name is not None:
+                        raise repeated("TaxComponent", "Name")
+                    v_name = child.text or ""
+                else:
+                    # <Rate>: a second value never silently wins
+                    if v_rate is not None:
+                        raise repeated("TaxComponent", "Rate")
+                    text = child.text
+                    if text is not None and len(text) <= 28 and not text.strip("0123456789.-"):
+                        try:
+                            v_rate = exact_decimal(text)
+                        except ArithmeticError:
+                            # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                            v_rate = read_decimal(text, "TaxComponent.Rate")
+                    else:
+                        v_rate = read_decimal(text, "TaxComponent.Rate")
             else:
-                v_rate = read_decimal(text, "TaxComponent.Rate")
-        elif tag == "IsCompound":
-            if v_is_compound is not None:  # a second value never silently wins
-                raise repeated("TaxComponent", "IsCompound")
-            text = child.text
-            if text == "true":
-                v_is_compound = True
-            elif text == "false":
-                v_is_compound = False
-            else:
-                v_is_compound = read_bool(text, "TaxComponent.IsCompound")
-        elif tag == "IsNonRecoverable":
-            if v_is_non_recoverable is not None:  # a second value never silently wins
-                raise repeated("TaxComponent", "IsNonRecoverable")
-            text = child.text
-            if text == "true":
-                v_is_non_recoverable = True
-            elif text == "false":
-                v_is_non_recoverable = False
-            else:
-                v_is_non_recoverable = read_bool(text, "TaxComponent.IsNonRecoverable")
-        elif strict and isinstance(tag, str):
-            raise unknown("TaxComponent", tag)
-        elif isinstance(tag, str):
-            skipped("TaxComponent", tag)
+                if k < 3:
+                    # <IsCompound>: a second value never silently wins
+                    if v_is_compound is not None:
+                        raise repeated("TaxComponent", "IsCompound")
+                    text = child.text
+                    if text == "true":
+                        v_is_compound = True
+                    elif text == "false":
+                        v_is_compound = False
+                    else:
+                        v_is_compound = read_bool(text, "TaxComponent.IsCompound")
+                else:
+                    # <IsNonRecoverable>: a second value never silently wins
+                    if v_is_non_recoverable is not None:
+                        raise repeated("TaxComponent", "IsNonRecoverable")
+                    text = child.text
+                    if text == "true":
+                        v_is_non_recoverable = True
+                    elif text == "false":
+                        v_is_non_recoverable = False
+                    else:
+                        v_is_non_recoverable = read_bool(text, "TaxComponent.IsNonRecoverable")
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.
@@ -10777,6 +14221,25 @@ def encode_tax_component(obj: TaxComponent) -> bytes:
     return to_bytes(el)
 
 
+_K_tax_rate = {
+    "ValidationErrors": 0,
+    "Warnings": 1,
+    "Name": 2,
+    "TaxType": 3,
+    "TaxComponents": 4,
+    "Status": 5,
+    "ReportTaxType": 6,
+    "CanApplyToAssets": 7,
+    "CanApplyToEquity": 8,
+    "CanApplyToExpenses": 9,
+    "CanApplyToLiabilities": 10,
+    "CanApplyToRevenue": 11,
+    "DisplayTaxRate": 12,
+    "EffectiveRate": 13,
+}
+"""Child tag of ``<TaxRate>`` -> its branch in :func:`decode_tax_rate`."""
+
+
 def decode_tax_rate(el: etree._Element, strict: bool = False) -> TaxRate:
     """An element holding a ``TaxRate`` (``<TaxRate>``) -> the dataclass."""
     v_validation_status: Any = None
@@ -10804,137 +14267,198 @@ def decode_tax_rate(el: etree._Element, strict: bool = False) -> TaxRate:
             v_validation_status = read_enum(_E_EntityValidationStatus, text)
     for child in el:
         tag = child.tag
-        if tag == "ValidationErrors":
-            if w_validation_errors:  # a second list is never joined to the first
-                raise repeated("TaxRate", "ValidationErrors")
-            w_validation_errors = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "ValidationError":
-                        i_validation_errors = decode_entity_validation_error(item, strict)
-                        v_validation_errors.append(i_validation_errors)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("ValidationErrors", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("ValidationErrors", item.tag)
-        elif tag == "Warnings":
-            if w_warnings:  # a second list is never joined to the first
-                raise repeated("TaxRate", "Warnings")
-            w_warnings = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Warning":
-                        i_warnings = decode_entity_warning(item, strict)
-                        v_warnings.append(i_warnings)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Warnings", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Warnings", item.tag)
-        elif tag == "Name":
-            if v_name is not None:  # a second value never silently wins
-                raise repeated("TaxRate", "Name")
-            v_name = child.text or ""
-        elif tag == "TaxType":
-            if v_tax_type is not None:  # a second value never silently wins
-                raise repeated("TaxRate", "TaxType")
-            v_tax_type = child.text or ""
-        elif tag == "TaxComponents":
-            if w_tax_components:  # a second list is never joined to the first
-                raise repeated("TaxRate", "TaxComponents")
-            w_tax_components = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "TaxComponent":
-                        i_tax_components = decode_tax_component(item, strict)
-                        v_tax_components.append(i_tax_components)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("TaxComponents", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("TaxComponents", item.tag)
-        elif tag == "Status":
-            if v_status is not None:  # a second value never silently wins
-                raise repeated("TaxRate", "Status")
-            text = child.text
-            v_status = _E_TaxRateStatus.get(text)
-            if v_status is None:
-                v_status = read_enum(_E_TaxRateStatus, text)
-        elif tag == "ReportTaxType":
-            if v_report_tax_type is not None:  # a second value never silently wins
-                raise repeated("TaxRate", "ReportTaxType")
-            text = child.text
-            v_report_tax_type = _E_ReportTaxType.get(text)
-            if v_report_tax_type is None:
-                v_report_tax_type = read_enum(_E_ReportTaxType, text)
-        elif tag == "CanApplyToAssets":
-            if v_can_apply_to_assets is not None:  # a second value never silently wins
-                raise repeated("TaxRate", "CanApplyToAssets")
-            text = child.text
-            if text == "true":
-                v_can_apply_to_assets = True
-            elif text == "false":
-                v_can_apply_to_assets = False
+        k = _K_tax_rate.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("TaxRate", tag)
+            elif isinstance(tag, str):
+                skipped("TaxRate", tag)
+        else:
+            if k < 7:
+                if k < 3:
+                    if k < 1:
+                        # <ValidationErrors>
+                        # a second list is never joined to the first
+                        if w_validation_errors:
+                            raise repeated("TaxRate", "ValidationErrors")
+                        w_validation_errors = True
+                        # an empty list: len() costs a tenth of an empty loop in lxml
+                        if len(child):
+                            for item in child:
+                                if item.tag == "ValidationError":
+                                    i_validation_errors = decode_entity_validation_error(
+                                        item, strict
+                                    )
+                                    v_validation_errors.append(i_validation_errors)
+                                elif strict and isinstance(item.tag, str):
+                                    raise unknown("ValidationErrors", item.tag)
+                                elif isinstance(item.tag, str):
+                                    skipped("ValidationErrors", item.tag)
+                    else:
+                        if k < 2:
+                            # <Warnings>
+                            # a second list is never joined to the first
+                            if w_warnings:
+                                raise repeated("TaxRate", "Warnings")
+                            w_warnings = True
+                            # an empty list: len() costs a tenth of an empty loop in lxml
+                            if len(child):
+                                for item in child:
+                                    if item.tag == "Warning":
+                                        i_warnings = decode_entity_warning(item, strict)
+                                        v_warnings.append(i_warnings)
+                                    elif strict and isinstance(item.tag, str):
+                                        raise unknown("Warnings", item.tag)
+                                    elif isinstance(item.tag, str):
+                                        skipped("Warnings", item.tag)
+                        else:
+                            # <Name>: a second value never silently wins
+                            if v_name is not None:
+                                raise repeated("TaxRate", "Name")
+                            v_name = child.text or ""
+                else:
+                    if k < 5:
+                        if k < 4:
+                            # <TaxType>: a second value never silently wins
+                            if v_tax_type is not None:
+                                raise repeated("TaxRate", "TaxType")
+                            v_tax_type = child.text or ""
+                        else:
+                            # <TaxComponents>
+                            # a second list is never joined to the first
+                            if w_tax_components:
+                                raise repeated("TaxRate", "TaxComponents")
+                            w_tax_components = True
+                            # an empty list: len() costs a tenth of an empty loop in lxml
+                            if len(child):
+                                for item in child:
+                                    if item.tag == "TaxComponent":
+                                        i_tax_components = decode_tax_component(item, strict)
+                                        v_tax_components.append(i_tax_components)
+                                    elif strict and isinstance(item.tag, str):
+                                        raise unknown("TaxComponents", item.tag)
+                                    elif isinstance(item.tag, str):
+                                        skipped("TaxComponents", item.tag)
+                    else:
+                        if k < 6:
+                            # <Status>: a second value never silently wins
+                            if v_status is not None:
+                                raise repeated("TaxRate", "Status")
+                            text = child.text
+                            v_status = _E_TaxRateStatus.get(text)
+                            if v_status is None:
+                                v_status = read_enum(_E_TaxRateStatus, text)
+                        else:
+                            # <ReportTaxType>: a second value never silently wins
+                            if v_report_tax_type is not None:
+                                raise repeated("TaxRate", "ReportTaxType")
+                            text = child.text
+                            v_report_tax_type = _E_ReportTaxType.get(text)
+                            if v_report_tax_type is None:
+                                v_report_tax_type = read_enum(_E_ReportTaxType, text)
             else:
-                v_can_apply_to_assets = read_bool(text, "TaxRate.CanApplyToAssets")
-        elif tag == "CanApplyToEquity":
-            if v_can_apply_to_equity is not None:  # a second value never silently wins
-                raise repeated("TaxRate", "CanApplyToEquity")
-            text = child.text
-            if text == "true":
-                v_can_apply_to_equity = True
-            elif text == "false":
-                v_can_apply_to_equity = False
-            else:
-                v_can_apply_to_equity = read_bool(text, "TaxRate.CanApplyToEquity")
-        elif tag == "CanApplyToExpenses":
-            if v_can_apply_to_expenses is not None:  # a second value never silently wins
-                raise repeated("TaxRate", "CanApplyToExpenses")
-            text = child.text
-            if text == "true":
-                v_can_apply_to_expenses = True
-            elif text == "false":
-                v_can_apply_to_expenses = False
-            else:
-                v_can_apply_to_expenses = read_bool(text, "TaxRate.CanApplyToExpenses")
-        elif tag == "CanApplyToLiabilities":
-            if v_can_apply_to_liabilities is not None:  # a second value never silently wins
-                raise repeated("TaxRate", "CanApplyToLiabilities")
-            text = child.text
-            if text == "true":
-                v_can_apply_to_liabilities = True
-            elif text == "false":
-                v_can_apply_to_liabilities = False
-            else:
-                v_can_apply_to_liabilities = read_bool(text, "TaxRate.CanApplyToLiabilities")
-        elif tag == "CanApplyToRevenue":
-            if v_can_apply_to_revenue is not None:  # a second value never silently wins
-                raise repeated("TaxRate", "CanApplyToRevenue")
-            text = child.text
-            if text == "true":
-                v_can_apply_to_revenue = True
-            elif text == "false":
-                v_can_apply_to_revenue = False
-            else:
-                v_can_apply_to_revenue = read_bool(text, "TaxRate.CanApplyToRevenue")
-        elif tag == "DisplayTaxRate":
-            if v_display_tax_rate is not None:  # a second value never silently wins
-                raise repeated("TaxRate", "DisplayTaxRate")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_display_tax_rate = Decimal(text)
-            else:
-                v_display_tax_rate = read_decimal(text, "TaxRate.DisplayTaxRate")
-        elif tag == "EffectiveRate":
-            if v_effective_rate is not None:  # a second value never silently wins
-                raise repeated("TaxRate", "EffectiveRate")
-            text = child.text
-            if text is not None and plain_decimal(text) is not None:
-                v_effective_rate = Decimal(text)
-            else:
-                v_effective_rate = read_decimal(text, "TaxRate.EffectiveRate")
-        elif strict and isinstance(tag, str):
-            raise unknown("TaxRate", tag)
-        elif isinstance(tag, str):
-            skipped("TaxRate", tag)
+                if k < 10:
+                    if k < 8:
+                        # <CanApplyToAssets>: a second value never silently wins
+                        if v_can_apply_to_assets is not None:
+                            raise repeated("TaxRate", "CanApplyToAssets")
+                        text = child.text
+                        if text == "true":
+                            v_can_apply_to_assets = True
+                        elif text == "false":
+                            v_can_apply_to_assets = False
+                        else:
+                            v_can_apply_to_assets = read_bool(text, "TaxRate.CanApplyToAssets")
+                    else:
+                        if k < 9:
+                            # <CanApplyToEquity>: a second value never silently wins
+                            if v_can_apply_to_equity is not None:
+                                raise repeated("TaxRate", "CanApplyToEquity")
+                            text = child.text
+                            if text == "true":
+                                v_can_apply_to_equity = True
+                            elif text == "false":
+                                v_can_apply_to_equity = False
+                            else:
+                                v_can_apply_to_equity = read_bool(text, "TaxRate.CanApplyToEquity")
+                        else:
+                            # <CanApplyToExpenses>: a second value never silently wins
+                            if v_can_apply_to_expenses is not None:
+                                raise repeated("TaxRate", "CanApplyToExpenses")
+                            text = child.text
+                            if text == "true":
+                                v_can_apply_to_expenses = True
+                            elif text == "false":
+                                v_can_apply_to_expenses = False
+                            else:
+                                v_can_apply_to_expenses = read_bool(
+                                    text, "TaxRate.CanApplyToExpenses"
+                                )
+                else:
+                    if k < 12:
+                        if k < 11:
+                            # <CanApplyToLiabilities>: a second value never silently wins
+                            if v_can_apply_to_liabilities is not None:
+                                raise repeated("TaxRate", "CanApplyToLiabilities")
+                            text = child.text
+                            if text == "true":
+                                v_can_apply_to_liabilities = True
+                            elif text == "false":
+                                v_can_apply_to_liabilities = False
+                            else:
+                                v_can_apply_to_liabilities = read_bool(
+                                    text, "TaxRate.CanApplyToLiabilities"
+                                )
+                        else:
+                            # <CanApplyToRevenue>: a second value never silently wins
+                            if v_can_apply_to_revenue is not None:
+                                raise repeated("TaxRate", "CanApplyToRevenue")
+                            text = child.text
+                            if text == "true":
+                                v_can_apply_to_revenue = True
+                            elif text == "false":
+                                v_can_apply_to_revenue = False
+                            else:
+                                v_can_apply_to_revenue = read_bool(
+                                    text, "TaxRate.CanApplyToRevenue"
+                                )
+                    else:
+                        if k < 13:
+                            # <DisplayTaxRate>: a second value never silently wins
+                            if v_display_tax_rate is not None:
+                                raise repeated("TaxRate", "DisplayTaxRate")
+                            text = child.text
+                            if (
+                                text is not None
+                                and len(text) <= 28
+                                and not text.strip("0123456789.-")
+                            ):
+                                try:
+                                    v_display_tax_rate = exact_decimal(text)
+                                except ArithmeticError:
+                                    # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                    v_display_tax_rate = read_decimal(
+                                        text, "TaxRate.DisplayTaxRate"
+                                    )
+                            else:
+                                v_display_tax_rate = read_decimal(text, "TaxRate.DisplayTaxRate")
+                        else:
+                            # <EffectiveRate>: a second value never silently wins
+                            if v_effective_rate is not None:
+                                raise repeated("TaxRate", "EffectiveRate")
+                            text = child.text
+                            if (
+                                text is not None
+                                and len(text) <= 28
+                                and not text.strip("0123456789.-")
+                            ):
+                                try:
+                                    v_effective_rate = exact_decimal(text)
+                                except ArithmeticError:
+                                    # not a number (``1-2``, ``.``): read_decimal raises the error naming the field
+                                    v_effective_rate = read_decimal(text, "TaxRate.EffectiveRate")
+                            else:
+                                v_effective_rate = read_decimal(text, "TaxRate.EffectiveRate")
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.
@@ -11018,6 +14542,17 @@ def encode_tax_rate(obj: TaxRate) -> bytes:
     return to_bytes(el)
 
 
+_K_tracking_category = {
+    "ValidationErrors": 0,
+    "Warnings": 1,
+    "TrackingCategoryID": 2,
+    "Name": 3,
+    "Status": 4,
+    "Options": 5,
+}
+"""Child tag of ``<TrackingCategory>`` -> its branch in :func:`decode_tracking_category`."""
+
+
 def decode_tracking_category(el: etree._Element, strict: bool = False) -> TrackingCategory:
     """An element holding a ``TrackingCategory`` (``<TrackingCategory>``) -> the dataclass."""
     v_validation_status: Any = None
@@ -11037,64 +14572,83 @@ def decode_tracking_category(el: etree._Element, strict: bool = False) -> Tracki
             v_validation_status = read_enum(_E_EntityValidationStatus, text)
     for child in el:
         tag = child.tag
-        if tag == "ValidationErrors":
-            if w_validation_errors:  # a second list is never joined to the first
-                raise repeated("TrackingCategory", "ValidationErrors")
-            w_validation_errors = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "ValidationError":
-                        i_validation_errors = decode_entity_validation_error(item, strict)
-                        v_validation_errors.append(i_validation_errors)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("ValidationErrors", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("ValidationErrors", item.tag)
-        elif tag == "Warnings":
-            if w_warnings:  # a second list is never joined to the first
-                raise repeated("TrackingCategory", "Warnings")
-            w_warnings = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Warning":
-                        i_warnings = decode_entity_warning(item, strict)
-                        v_warnings.append(i_warnings)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Warnings", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Warnings", item.tag)
-        elif tag == "TrackingCategoryID":
-            if v_tracking_category_id is not None:  # a second value never silently wins
-                raise repeated("TrackingCategory", "TrackingCategoryID")
-            v_tracking_category_id = child.text or ""
-        elif tag == "Name":
-            if v_name is not None:  # a second value never silently wins
-                raise repeated("TrackingCategory", "Name")
-            v_name = child.text or ""
-        elif tag == "Status":
-            if v_status is not None:  # a second value never silently wins
-                raise repeated("TrackingCategory", "Status")
-            text = child.text
-            v_status = _E_TrackingStatus.get(text)
-            if v_status is None:
-                v_status = read_enum(_E_TrackingStatus, text)
-        elif tag == "Options":
-            if w_options:  # a second list is never joined to the first
-                raise repeated("TrackingCategory", "Options")
-            w_options = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Option":
-                        i_options = decode_tracking_option(item, strict)
-                        v_options.append(i_options)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Options", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Options", item.tag)
-        elif strict and isinstance(tag, str):
-            raise unknown("TrackingCategory", tag)
-        elif isinstance(tag, str):
-            skipped("TrackingCategory", tag)
+        k = _K_tracking_category.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("TrackingCategory", tag)
+            elif isinstance(tag, str):
+                skipped("TrackingCategory", tag)
+        else:
+            if k < 3:
+                if k < 1:
+                    # <ValidationErrors>
+                    # a second list is never joined to the first
+                    if w_validation_errors:
+                        raise repeated("TrackingCategory", "ValidationErrors")
+                    w_validation_errors = True
+                    # an empty list: len() costs a tenth of an empty loop in lxml
+                    if len(child):
+                        for item in child:
+                            if item.tag == "ValidationError":
+                                i_validation_errors = decode_entity_validation_error(item, strict)
+                                v_validation_errors.append(i_validation_errors)
+                            elif strict and isinstance(item.tag, str):
+                                raise unknown("ValidationErrors", item.tag)
+                            elif isinstance(item.tag, str):
+                                skipped("ValidationErrors", item.tag)
+                else:
+                    if k < 2:
+                        # <Warnings>
+                        # a second list is never joined to the first
+                        if w_warnings:
+                            raise repeated("TrackingCategory", "Warnings")
+                        w_warnings = True
+                        # an empty list: len() costs a tenth of an empty loop in lxml
+                        if len(child):
+                            for item in child:
+                                if item.tag == "Warning":
+                                    i_warnings = decode_entity_warning(item, strict)
+                                    v_warnings.append(i_warnings)
+                                elif strict and isinstance(item.tag, str):
+                                    raise unknown("Warnings", item.tag)
+                                elif isinstance(item.tag, str):
+                                    skipped("Warnings", item.tag)
+                    else:
+                        # <TrackingCategoryID>: a second value never silently wins
+                        if v_tracking_category_id is not None:
+                            raise repeated("TrackingCategory", "TrackingCategoryID")
+                        v_tracking_category_id = child.text or ""
+            else:
+                if k < 4:
+                    # <Name>: a second value never silently wins
+                    if v_name is not None:
+                        raise repeated("TrackingCategory", "Name")
+                    v_name = child.text or ""
+                else:
+                    if k < 5:
+                        # <Status>: a second value never silently wins
+                        if v_status is not None:
+                            raise repeated("TrackingCategory", "Status")
+                        text = child.text
+                        v_status = _E_TrackingStatus.get(text)
+                        if v_status is None:
+                            v_status = read_enum(_E_TrackingStatus, text)
+                    else:
+                        # <Options>
+                        # a second list is never joined to the first
+                        if w_options:
+                            raise repeated("TrackingCategory", "Options")
+                        w_options = True
+                        # an empty list: len() costs a tenth of an empty loop in lxml
+                        if len(child):
+                            for item in child:
+                                if item.tag == "Option":
+                                    i_options = decode_tracking_option(item, strict)
+                                    v_options.append(i_options)
+                                elif strict and isinstance(item.tag, str):
+                                    raise unknown("Options", item.tag)
+                                elif isinstance(item.tag, str):
+                                    skipped("Options", item.tag)
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.
@@ -11148,6 +14702,17 @@ def encode_tracking_category(obj: TrackingCategory) -> bytes:
     return to_bytes(el)
 
 
+_K_tracking_option = {
+    "ValidationErrors": 0,
+    "Warnings": 1,
+    "TrackingOptionID": 2,
+    "Name": 3,
+    "Status": 4,
+    "TrackingCategoryID": 5,
+}
+"""Child tag of ``<TrackingOption>`` -> its branch in :func:`decode_tracking_option`."""
+
+
 def decode_tracking_option(el: etree._Element, strict: bool = False) -> TrackingOption:
     """An element holding a ``TrackingOption`` (``<TrackingOption>``) -> the dataclass."""
     v_validation_status: Any = None
@@ -11166,55 +14731,72 @@ def decode_tracking_option(el: etree._Element, strict: bool = False) -> Tracking
             v_validation_status = read_enum(_E_EntityValidationStatus, text)
     for child in el:
         tag = child.tag
-        if tag == "ValidationErrors":
-            if w_validation_errors:  # a second list is never joined to the first
-                raise repeated("TrackingOption", "ValidationErrors")
-            w_validation_errors = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "ValidationError":
-                        i_validation_errors = decode_entity_validation_error(item, strict)
-                        v_validation_errors.append(i_validation_errors)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("ValidationErrors", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("ValidationErrors", item.tag)
-        elif tag == "Warnings":
-            if w_warnings:  # a second list is never joined to the first
-                raise repeated("TrackingOption", "Warnings")
-            w_warnings = True
-            if len(child):  # an empty list: len() costs a tenth of an empty loop in lxml
-                for item in child:
-                    if item.tag == "Warning":
-                        i_warnings = decode_entity_warning(item, strict)
-                        v_warnings.append(i_warnings)
-                    elif strict and isinstance(item.tag, str):
-                        raise unknown("Warnings", item.tag)
-                    elif isinstance(item.tag, str):
-                        skipped("Warnings", item.tag)
-        elif tag == "TrackingOptionID":
-            if v_tracking_option_id is not None:  # a second value never silently wins
-                raise repeated("TrackingOption", "TrackingOptionID")
-            v_tracking_option_id = child.text or ""
-        elif tag == "Name":
-            if v_name is not None:  # a second value never silently wins
-                raise repeated("TrackingOption", "Name")
-            v_name = child.text or ""
-        elif tag == "Status":
-            if v_status is not None:  # a second value never silently wins
-                raise repeated("TrackingOption", "Status")
-            text = child.text
-            v_status = _E_TrackingStatus.get(text)
-            if v_status is None:
-                v_status = read_enum(_E_TrackingStatus, text)
-        elif tag == "TrackingCategoryID":
-            if v_tracking_category_id is not None:  # a second value never silently wins
-                raise repeated("TrackingOption", "TrackingCategoryID")
-            v_tracking_category_id = child.text or ""
-        elif strict and isinstance(tag, str):
-            raise unknown("TrackingOption", tag)
-        elif isinstance(tag, str):
-            skipped("TrackingOption", tag)
+        k = _K_tracking_option.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("TrackingOption", tag)
+            elif isinstance(tag, str):
+                skipped("TrackingOption", tag)
+        else:
+            if k < 3:
+                if k < 1:
+                    # <ValidationErrors>
+                    # a second list is never joined to the first
+                    if w_validation_errors:
+                        raise repeated("TrackingOption", "ValidationErrors")
+                    w_validation_errors = True
+                    # an empty list: len() costs a tenth of an empty loop in lxml
+                    if len(child):
+                        for item in child:
+                            if item.tag == "ValidationError":
+                                i_validation_errors = decode_entity_validation_error(item, strict)
+                                v_validation_errors.append(i_validation_errors)
+                            elif strict and isinstance(item.tag, str):
+                                raise unknown("ValidationErrors", item.tag)
+                            elif isinstance(item.tag, str):
+                                skipped("ValidationErrors", item.tag)
+                else:
+                    if k < 2:
+                        # <Warnings>
+                        # a second list is never joined to the first
+                        if w_warnings:
+                            raise repeated("TrackingOption", "Warnings")
+                        w_warnings = True
+                        # an empty list: len() costs a tenth of an empty loop in lxml
+                        if len(child):
+                            for item in child:
+                                if item.tag == "Warning":
+                                    i_warnings = decode_entity_warning(item, strict)
+                                    v_warnings.append(i_warnings)
+                                elif strict and isinstance(item.tag, str):
+                                    raise unknown("Warnings", item.tag)
+                                elif isinstance(item.tag, str):
+                                    skipped("Warnings", item.tag)
+                    else:
+                        # <TrackingOptionID>: a second value never silently wins
+                        if v_tracking_option_id is not None:
+                            raise repeated("TrackingOption", "TrackingOptionID")
+                        v_tracking_option_id = child.text or ""
+            else:
+                if k < 4:
+                    # <Name>: a second value never silently wins
+                    if v_name is not None:
+                        raise repeated("TrackingOption", "Name")
+                    v_name = child.text or ""
+                else:
+                    if k < 5:
+                        # <Status>: a second value never silently wins
+                        if v_status is not None:
+                            raise repeated("TrackingOption", "Status")
+                        text = child.text
+                        v_status = _E_TrackingStatus.get(text)
+                        if v_status is None:
+                            v_status = read_enum(_E_TrackingStatus, text)
+                    else:
+                        # <TrackingCategoryID>: a second value never silently wins
+                        if v_tracking_category_id is not None:
+                            raise repeated("TrackingOption", "TrackingCategoryID")
+                        v_tracking_category_id = child.text or ""
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.
@@ -11267,6 +14849,18 @@ def encode_tracking_option(obj: TrackingOption) -> bytes:
     return to_bytes(el)
 
 
+_K_user = {
+    "UserID": 0,
+    "EmailAddress": 1,
+    "FirstName": 2,
+    "LastName": 3,
+    "UpdatedDateUTC": 4,
+    "IsSubscriber": 5,
+    "OrganisationRole": 6,
+}
+"""Child tag of ``<User>`` -> its branch in :func:`decode_user`."""
+
+
 def decode_user(el: etree._Element, strict: bool = False) -> User:
     """An element holding a ``User`` (``<User>``) -> the dataclass."""
     v_user_id: str | None = None
@@ -11278,50 +14872,66 @@ def decode_user(el: etree._Element, strict: bool = False) -> User:
     v_organisation_role: Any = None
     for child in el:
         tag = child.tag
-        if tag == "UserID":
-            if v_user_id is not None:  # a second value never silently wins
-                raise repeated("User", "UserID")
-            v_user_id = child.text or ""
-        elif tag == "EmailAddress":
-            if v_email_address is not None:  # a second value never silently wins
-                raise repeated("User", "EmailAddress")
-            v_email_address = child.text or ""
-        elif tag == "FirstName":
-            if v_first_name is not None:  # a second value never silently wins
-                raise repeated("User", "FirstName")
-            v_first_name = child.text or ""
-        elif tag == "LastName":
-            if v_last_name is not None:  # a second value never silently wins
-                raise repeated("User", "LastName")
-            v_last_name = child.text or ""
-        elif tag == "UpdatedDateUTC":
-            # values() (no attributes: []) is far cheaper than a namespaced get() in lxml
-            if not child.values() or child.get(_XSI_NIL) != "true":
-                try:
-                    v_updated_date_utc = parse_utc_datetime(child.text or "")
-                except ValueError:
-                    raise invalid("Xero UTC timestamp", "User.UpdatedDateUTC", child.text) from None
-        elif tag == "IsSubscriber":
-            if v_is_subscriber is not None:  # a second value never silently wins
-                raise repeated("User", "IsSubscriber")
-            text = child.text
-            if text == "true":
-                v_is_subscriber = True
-            elif text == "false":
-                v_is_subscriber = False
+        k = _K_user.get(tag)
+        if k is None:
+            if strict and isinstance(tag, str):
+                raise unknown("User", tag)
+            elif isinstance(tag, str):
+                skipped("User", tag)
+        else:
+            if k < 3:
+                if k < 1:
+                    # <UserID>: a second value never silently wins
+                    if v_user_id is not None:
+                        raise repeated("User", "UserID")
+                    v_user_id = child.text or ""
+                else:
+                    if k < 2:
+                        # <EmailAddress>: a second value never silently wins
+                        if v_email_address is not None:
+                            raise repeated("User", "EmailAddress")
+                        v_email_address = child.text or ""
+                    else:
+                        # <FirstName>: a second value never silently wins
+                        if v_first_name is not None:
+                            raise repeated("User", "FirstName")
+                        v_first_name = child.text or ""
             else:
-                v_is_subscriber = read_bool(text, "User.IsSubscriber")
-        elif tag == "OrganisationRole":
-            if v_organisation_role is not None:  # a second value never silently wins
-                raise repeated("User", "OrganisationRole")
-            text = child.text
-            v_organisation_role = _E_OrganisationRole.get(text)
-            if v_organisation_role is None:
-                v_organisation_role = read_enum(_E_OrganisationRole, text)
-        elif strict and isinstance(tag, str):
-            raise unknown("User", tag)
-        elif isinstance(tag, str):
-            skipped("User", tag)
+                if k < 5:
+                    if k < 4:
+                        # <LastName>: a second value never silently wins
+                        if v_last_name is not None:
+                            raise repeated("User", "LastName")
+                        v_last_name = child.text or ""
+                    else:
+                        # <UpdatedDateUTC>; values() (no attributes: []) is far cheaper than a namespaced get() in lxml
+                        if not child.values() or child.get(_XSI_NIL) != "true":
+                            try:
+                                v_updated_date_utc = parse_utc_datetime(child.text or "")
+                            except ValueError:
+                                raise invalid(
+                                    "Xero UTC timestamp", "User.UpdatedDateUTC", child.text
+                                ) from None
+                else:
+                    if k < 6:
+                        # <IsSubscriber>: a second value never silently wins
+                        if v_is_subscriber is not None:
+                            raise repeated("User", "IsSubscriber")
+                        text = child.text
+                        if text == "true":
+                            v_is_subscriber = True
+                        elif text == "false":
+                            v_is_subscriber = False
+                        else:
+                            v_is_subscriber = read_bool(text, "User.IsSubscriber")
+                    else:
+                        # <OrganisationRole>: a second value never silently wins
+                        if v_organisation_role is not None:
+                            raise repeated("User", "OrganisationRole")
+                        text = child.text
+                        v_organisation_role = _E_OrganisationRole.get(text)
+                        if v_organisation_role is None:
+                            v_organisation_role = read_enum(_E_OrganisationRole, text)
     # Every field is assigned below, as the dataclass __init__ would (the models are plain
     # slotted dataclasses: no __post_init__, not frozen; tests/codec checks this), without
     # the cost of a keyword-argument call per object.
